@@ -1,0 +1,56 @@
+# One way to declare a library, an executable, a test and a benchmark, so every module does it
+# the same way. Warnings and sanitizers are attached per target through mcph_build_options; no
+# global compiler flags.
+
+add_library(mcph_build_options INTERFACE)
+target_compile_options(mcph_build_options INTERFACE -Wall -Wextra -Wpedantic
+  $<$<BOOL:${MCPH_WERROR}>:-Werror>)
+if(MCPH_SANITIZE)
+  target_compile_options(mcph_build_options INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(mcph_build_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+# mcph_library(NAME SOURCES ... [DEPS public-deps...] [PRIVATE_DEPS deps...])
+# Creates mcph_NAME (alias mcph::NAME) with include/ of the current folder as public headers.
+function(mcph_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(mcph_${name} STATIC ${ARG_SOURCES})
+  add_library(mcph::${name} ALIAS mcph_${name})
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include)
+    target_include_directories(mcph_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+  endif()
+  target_link_libraries(mcph_${name} PUBLIC ${ARG_DEPS} mcph_build_options PRIVATE ${ARG_PRIVATE_DEPS})
+endfunction()
+
+# mcph_executable(NAME SOURCES ... [DEPS ...])
+function(mcph_executable name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} mcph_build_options)
+endfunction()
+
+# mcph_test(NAME SOURCES ... [DEPS ...] [LABELS ...] [PROPERTIES ...])
+# A GoogleTest program whose tests ctest discovers one by one; LABELS select them
+# (`ctest -L jose`). Extra PROPERTIES are set on every discovered test (for fixtures).
+function(mcph_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS;PROPERTIES" ${ARGN})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main
+    mcph_build_options)
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
+    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} ${ARG_PROPERTIES})
+endfunction()
+
+# mcph_benchmark(NAME SOURCES ... [DEPS ...]) — a Google Benchmark program under bench/.
+function(mcph_benchmark name)
+  if(NOT MCPH_BUILD_BENCHMARKS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark_main mcph_build_options)
+endfunction()

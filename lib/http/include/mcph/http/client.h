@@ -1,0 +1,60 @@
+#pragma once
+// An HTTP client with connect/read timeouts, keep-alive and TCP_NODELAY. One Client holds one
+// connection: use one per thread.
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "mcph/http/message.h"
+
+namespace mcph::http {
+
+struct ClientOptions {
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds read_timeout{10000};
+  bool keep_alive = true;
+};
+
+struct ClientResponse {
+  int status = 0;
+  std::string body;
+  Fields headers;
+  std::string header(std::string_view name) const { return find_field(headers, name).value_or(""); }
+};
+
+// A transport failure (refused, timed out, reset): no HTTP response at all. The message names
+// the method and URL without its query string, and the cause.
+class TransportError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Client {
+ public:
+  // base_url: scheme://host:port[/prefix]; request paths are appended to the prefix.
+  explicit Client(std::string_view base_url, ClientOptions options = {});
+  ~Client();
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+
+  ClientResponse request(std::string_view method, std::string_view path,
+                         const Fields& headers = {}, std::string_view body = {},
+                         std::string_view content_type = {});
+  ClientResponse get(std::string_view path, const Fields& headers = {}) {
+    return request("GET", path, headers);
+  }
+  ClientResponse post(std::string_view path, std::string_view body, std::string_view content_type,
+                      const Fields& headers = {}) {
+    return request("POST", path, headers, body, content_type);
+  }
+
+  const std::string& base_url() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mcph::http

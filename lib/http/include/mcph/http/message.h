@@ -1,0 +1,54 @@
+#pragma once
+// Small request/response types shared by the server and client wrappers, so that code which
+// serves or calls HTTP never needs cpp-httplib's header.
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mcph::http {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+// Case-insensitive header lookup (RFC 9110 §5.1); the first match wins.
+std::optional<std::string> find_field(const Fields& fields, std::string_view name);
+bool iequals(std::string_view a, std::string_view b);
+
+struct Request {
+  std::string method;
+  std::string path;         // without the query string
+  std::string body;
+  std::string remote_addr;
+  Fields headers;
+  Fields query;             // decoded query parameters, in order
+  std::vector<std::string> captures;  // the route pattern's regex groups
+
+  std::string header(std::string_view name) const { return find_field(headers, name).value_or(""); }
+  bool has_header(std::string_view name) const { return find_field(headers, name).has_value(); }
+  std::optional<std::string> query_param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "text/plain";
+  Fields headers;
+
+  void set_header(std::string name, std::string value);
+  // Sets status, body and Content-Type: application/json.
+  void set_json(int status_code, std::string json_body);
+};
+
+// Thrown by a handler to answer with an error; the server renders it with its error formatter.
+class HttpError : public std::runtime_error {
+ public:
+  HttpError(int status, const std::string& message) : std::runtime_error(message), status_(status) {}
+  int status() const { return status_; }
+
+ private:
+  int status_;
+};
+
+}  // namespace mcph::http

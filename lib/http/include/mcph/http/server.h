@@ -1,0 +1,71 @@
+#pragma once
+// An HTTP/1.1 server on loopback with the project's conventions: one machine-readable
+// "listening" line, JSON errors, a body size limit (413), one access-log line per request that
+// never shows headers, query strings or bodies, TCP_NODELAY, and a clean stop.
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "mcph/http/message.h"
+
+namespace mcph::http {
+
+using Handler = std::function<void(const Request&, Response&)>;
+// Renders an error (status, message) into the response; each service chooses its own shape
+// (Keycloak {"error":…}, Vault {"errors":[…]}). The default writes {"error":"<message>"}.
+using ErrorFormatter = std::function<void(int status, std::string_view message, Response&)>;
+
+struct ServerOptions {
+  std::string name = "http";          // service name used in log lines
+  std::string host = "127.0.0.1";
+  int port = 0;                       // 0 = any free port
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t threads = 32;           // keep-alive connections each hold a thread
+  // Idle keep-alive connections are closed after this; stop() waits for them up to this long.
+  std::chrono::seconds keep_alive_timeout{1};
+  std::chrono::seconds read_timeout{10};
+  bool access_log = true;             // to stderr
+  ErrorFormatter error_formatter;     // empty = default JSON shape
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // pattern is an ECMAScript regex matched against the whole path; its groups become
+  // Request::captures. Methods: GET (also serves HEAD), POST, PUT, PATCH, DELETE, OPTIONS;
+  // cpp-httplib answers any other method (Vault's LIST verb) with 400 before routing, so
+  // services take `GET ?list=true` instead, as Vault's own client does.
+  // A path that matches no route gets 404; one that matches under another method gets 405.
+  void route(std::string method, std::string pattern, Handler handler);
+
+  // Binds host:port and serves on a background thread. Returns the bound port.
+  // Throws std::runtime_error when the address cannot be bound.
+  int start();
+  void stop();  // idempotent; returns once the serving thread has ended
+
+  int port() const;
+  std::string url() const;  // http://host:port
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The one line every binary of the project prints on stdout once it listens:
+//   listening http://127.0.0.1:PORT
+std::string listen_line(std::string_view url);
+std::optional<std::string> parse_listen_line(std::string_view line);
+
+// For main(): blocks SIGTERM and SIGINT, starts the server, prints the listening line, waits
+// for one of those signals, stops the server. Returns the process exit code (0).
+// Call before starting any other thread so that every thread inherits the blocked signals.
+int serve_until_signal(Server& server);
+
+}  // namespace mcph::http

@@ -1,0 +1,29 @@
+#pragma once
+// URL parsing and form/query encoding (application/x-www-form-urlencoded).
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "mcph/http/message.h"
+
+namespace mcph::http {
+
+struct Url {
+  std::string scheme;  // "http" or "https"
+  std::string host;
+  int port = 0;        // defaulted from the scheme when absent
+  std::string path;    // "/" when absent; includes the query string if any
+
+  std::string origin() const;  // scheme://host:port
+};
+
+// Throws std::invalid_argument with the reason for anything that is not an http(s) URL.
+Url parse_url(std::string_view url);
+
+std::string percent_encode(std::string_view text);           // RFC 3986 unreserved kept
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+std::string form_encode(const Fields& fields);               // a=1&b=x%20y
+// Throws HttpError(400) for a malformed percent escape.
+Fields parse_form(std::string_view body);
+
+}  // namespace mcph::http

@@ -1,0 +1,62 @@
+#include "mcph/http/client.h"
+
+#include <httplib.h>
+
+#include "mcph/http/url.h"
+
+namespace mcph::http {
+
+struct Client::Impl {
+  Url url;
+  std::string base_url;
+  std::string prefix;  // path of the base URL without a trailing '/'
+  httplib::Client client;
+
+  Impl(Url parsed, std::string base) : url(std::move(parsed)), base_url(std::move(base)), client(url.origin()) {}
+};
+
+Client::Client(std::string_view base_url, ClientOptions options) {
+  Url url = parse_url(base_url);
+  std::string prefix = url.path;
+  if (auto q = prefix.find('?'); q != std::string::npos) prefix.erase(q);
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  impl_ = std::make_unique<Impl>(std::move(url), std::string(base_url));
+  impl_->prefix = std::move(prefix);
+  auto& client = impl_->client;
+  client.set_connection_timeout(options.connect_timeout);
+  client.set_read_timeout(options.read_timeout);
+  client.set_write_timeout(options.read_timeout);
+  client.set_keep_alive(options.keep_alive);
+  client.set_tcp_nodelay(true);
+}
+
+Client::~Client() = default;
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+
+const std::string& Client::base_url() const { return impl_->base_url; }
+
+ClientResponse Client::request(std::string_view method, std::string_view path, const Fields& headers,
+                               std::string_view body, std::string_view content_type) {
+  httplib::Request request;
+  request.method = std::string(method);
+  request.path = impl_->prefix + std::string(path);
+  if (request.path.empty()) request.path = "/";
+  for (const auto& [name, value] : headers) request.headers.emplace(name, value);
+  if (!content_type.empty()) request.headers.emplace("Content-Type", std::string(content_type));
+  request.body = std::string(body);
+
+  auto result = impl_->client.send(request);
+  if (!result) {
+    std::string where = request.path.substr(0, request.path.find('?'));
+    throw TransportError(std::string(method) + " " + impl_->url.origin() + where + ": " +
+                         httplib::to_string(result.error()));
+  }
+  ClientResponse response;
+  response.status = result->status;
+  response.body = std::move(result->body);
+  response.headers.assign(result->headers.begin(), result->headers.end());
+  return response;
+}
+
+}  // namespace mcph::http

@@ -1,0 +1,45 @@
+#include "mcph/http/message.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace mcph::http {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
+}
+
+std::optional<std::string> find_field(const Fields& fields, std::string_view name) {
+  for (const auto& [key, value] : fields) {
+    if (iequals(key, name)) return value;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+  for (const auto& [key, value] : query) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+void Response::set_header(std::string name, std::string value) {
+  for (auto& field : headers) {
+    if (iequals(field.first, name)) {
+      field.second = std::move(value);
+      return;
+    }
+  }
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
+void Response::set_json(int status_code, std::string json_body) {
+  status = status_code;
+  body = std::move(json_body);
+  content_type = "application/json";
+}
+
+}  // namespace mcph::http

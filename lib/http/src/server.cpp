@@ -1,0 +1,238 @@
+#include "mcph/http/server.h"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <pthread.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <regex>
+#include <thread>
+#include <vector>
+
+namespace mcph::http {
+namespace {
+
+constexpr std::string_view kListenPrefix = "listening ";
+
+using Clock = std::chrono::steady_clock;
+// Set when a request starts being routed on this worker thread; read by the access log.
+thread_local Clock::time_point t_request_start{};
+
+std::string default_message(int status) {
+  switch (status) {
+    case 400: return "bad request";
+    case 404: return "not found";
+    case 405: return "method not allowed";
+    case 413: return "request body too large";
+    case 414: return "request URI too long";
+    default: return "HTTP " + std::to_string(status);
+  }
+}
+
+void default_error_formatter(int status, std::string_view message, Response& response) {
+  response.set_json(status, nlohmann::json{{"error", message}}.dump());
+}
+
+}  // namespace
+
+struct Route {
+  std::string method;
+  std::regex pattern;
+  Handler handler;
+};
+
+struct Server::Impl {
+  ServerOptions options;
+  httplib::Server server;
+  std::vector<Route> routes;
+  std::thread thread;
+  int port = 0;
+
+  void render_error(int status, std::string_view message, Response& out) const {
+    out = Response{};
+    if (options.error_formatter) {
+      options.error_formatter(status, message, out);
+    } else {
+      default_error_formatter(status, message, out);
+    }
+    out.status = status;
+  }
+
+  Response handle(Request& request) const {
+    Response response;
+    std::string allowed;
+    for (const auto& route : routes) {
+      std::smatch match;
+      if (!std::regex_match(request.path, match, route.pattern)) continue;
+      const bool head_as_get = request.method == "HEAD" && route.method == "GET";
+      if (route.method != request.method && !head_as_get) {
+        if (allowed.find(route.method) == std::string::npos) {
+          allowed += allowed.empty() ? route.method : ", " + route.method;
+        }
+        continue;
+      }
+      for (std::size_t i = 1; i < match.size(); ++i) request.captures.push_back(match[i].str());
+      try {
+        route.handler(request, response);
+      } catch (const HttpError& e) {
+        render_error(e.status(), e.what(), response);
+      } catch (const std::exception& e) {
+        // The message goes to the service's own log only; the client gets a generic answer.
+        std::fprintf(stderr, "[%s] error in %s %s: %s\n", options.name.c_str(),
+                     request.method.c_str(), request.path.c_str(), e.what());
+        render_error(500, "internal server error", response);
+      }
+      return response;
+    }
+    if (allowed.empty()) {
+      render_error(404, "not found", response);
+    } else {
+      render_error(405, "method not allowed", response);
+      response.set_header("Allow", allowed);
+    }
+    return response;
+  }
+
+  void serve(const httplib::Request& in, httplib::Response& out) const {
+    Request request;
+    request.method = in.method;
+    request.path = in.path;
+    request.body = in.body;
+    request.remote_addr = in.remote_addr;
+    request.headers.assign(in.headers.begin(), in.headers.end());
+    request.query.assign(in.params.begin(), in.params.end());
+    Response response = handle(request);
+    out.status = response.status;
+    for (auto& [name, value] : response.headers) out.set_header(name, value);
+    if (!response.body.empty() || response.status >= 400) {
+      out.set_content(response.body, response.content_type);
+    }
+  }
+
+  void log_access(const httplib::Request& in, const httplib::Response& out) const {
+    if (!options.access_log) return;
+    double ms = -1;
+    if (t_request_start != Clock::time_point{}) {
+      ms = std::chrono::duration<double, std::milli>(Clock::now() - t_request_start).count();
+      t_request_start = {};
+    }
+    // Path only: query strings, headers and bodies may carry tokens or passwords.
+    std::fprintf(stderr, "[%s] %s %s %d %zuB %.2fms\n", options.name.c_str(), in.method.c_str(),
+                 in.path.c_str(), out.status, out.body.size(), ms);
+  }
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  auto& server = impl_->server;
+  Impl* impl = impl_.get();
+  const std::size_t threads = impl->options.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_tcp_nodelay(true);
+  server.set_payload_max_length(impl->options.max_body_bytes);
+  server.set_keep_alive_timeout(impl->options.keep_alive_timeout.count());
+  server.set_read_timeout(impl->options.read_timeout.count());
+
+  // Every routed request passes here first: note its start for the access log.
+  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    t_request_start = Clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  // cpp-httplib's default adds SO_REUSEPORT, which would let a second server bind a port that
+  // is in use and silently share its traffic; a busy port must be an error instead.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  auto serve = [impl](const httplib::Request& in, httplib::Response& out) { impl->serve(in, out); };
+  server.Get(".*", serve);
+  server.Post(".*", serve);
+  server.Put(".*", serve);
+  server.Patch(".*", serve);
+  server.Delete(".*", serve);
+  server.Options(".*", serve);
+  // Errors cpp-httplib answers itself (413, malformed request line, …) get the service's shape.
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [impl](const httplib::Request&, httplib::Response& out) {
+    if (!out.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    std::string message = default_message(out.status);
+    if (out.status == 413) {
+      message += " (limit " + std::to_string(impl->options.max_body_bytes) + " bytes)";
+    }
+    Response response;
+    impl->render_error(out.status, message, response);
+    for (auto& [name, value] : response.headers) out.set_header(name, value);
+    out.set_content(response.body, response.content_type);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  server.set_logger([impl](const httplib::Request& in, const httplib::Response& out) {
+    impl->log_access(in, out);
+  });
+}
+
+Server::~Server() { stop(); }
+
+void Server::route(std::string method, std::string pattern, Handler handler) {
+  impl_->routes.push_back(Route{std::move(method), std::regex(pattern, std::regex::ECMAScript),
+                                std::move(handler)});
+}
+
+int Server::start() {
+  // A client that hangs up mid-response must not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
+  auto& options = impl_->options;
+  int port = options.port == 0 ? impl_->server.bind_to_any_port(options.host)
+                               : (impl_->server.bind_to_port(options.host, options.port) ? options.port : -1);
+  if (port <= 0) {
+    throw std::runtime_error(options.name + ": cannot bind " + options.host + ":" +
+                             std::to_string(options.port) + " (address in use or not local)");
+  }
+  impl_->port = port;
+  impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
+  // cpp-httplib's stop() is a no-op until the accept loop runs, so wait for it: a stop()
+  // right after start() must not be lost.
+  while (!impl_->server.is_running()) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  return port;
+}
+
+void Server::stop() {
+  if (!impl_ || !impl_->thread.joinable()) return;
+  impl_->server.stop();
+  impl_->thread.join();
+}
+
+int Server::port() const { return impl_->port; }
+
+std::string Server::url() const {
+  return "http://" + impl_->options.host + ":" + std::to_string(impl_->port);
+}
+
+std::string listen_line(std::string_view url) { return std::string(kListenPrefix) + std::string(url); }
+
+std::optional<std::string> parse_listen_line(std::string_view line) {
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (line.substr(0, kListenPrefix.size()) != kListenPrefix) return std::nullopt;
+  auto url = line.substr(kListenPrefix.size());
+  if (url.substr(0, 7) != "http://" || url.size() <= 7) return std::nullopt;
+  return std::string(url);
+}
+
+int serve_until_signal(Server& server) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  server.start();
+  std::printf("%s\n", listen_line(server.url()).c_str());
+  std::fflush(stdout);
+  int received = 0;
+  sigwait(&signals, &received);
+  server.stop();
+  return 0;
+}
+
+}  // namespace mcph::http

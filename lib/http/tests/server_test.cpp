@@ -1,0 +1,237 @@
+#include "mcph/http/server.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "mcph/http/client.h"
+#include "mcph/http/json.h"
+#include "mcph/proc/child_process.h"
+
+namespace mcph::http {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+ClientOptions client_options(std::chrono::milliseconds connect, std::chrono::milliseconds read) {
+  ClientOptions options;
+  options.connect_timeout = connect;
+  options.read_timeout = read;
+  return options;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.name = "test";
+    options.max_body_bytes = 1024;
+    server_ = std::make_unique<Server>(options);
+    server_->route("GET", "/hello", [](const Request&, Response& res) {
+      res.set_json(200, R"({"hello":"world"})");
+    });
+    server_->route("POST", "/echo", [](const Request& req, Response& res) {
+      set_json(res, 200, {{"got", parse_json_body(req)}, {"type", req.header("content-type")}});
+    });
+    server_->route("GET", "/items/([^/]+)/parts/([0-9]+)", [](const Request& req, Response& res) {
+      res.body = req.captures.at(0) + "#" + req.captures.at(1) + "?" + req.query_param("q").value_or("-");
+    });
+    server_->route("GET", "/slow", [](const Request&, Response& res) {
+      std::this_thread::sleep_for(600ms);
+      res.body = "late";
+    });
+    server_->route("GET", "/teapot", [](const Request&, Response&) { throw HttpError(418, "short and stout"); });
+    server_->route("GET", "/crash", [](const Request&, Response&) {
+      throw std::runtime_error("secret-detail-that-must-not-leak");
+    });
+    server_->start();
+    client_ = std::make_unique<Client>(server_->url());
+  }
+
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<Client> client_;
+};
+
+TEST_F(ServerTest, BindsAnEphemeralLoopbackPortAndServes) {
+  EXPECT_GT(server_->port(), 0);
+  EXPECT_EQ(server_->url(), "http://127.0.0.1:" + std::to_string(server_->port()));
+  const auto res = client_->get("/hello");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, R"({"hello":"world"})");
+  EXPECT_EQ(res.header("content-type"), "application/json");
+}
+
+TEST_F(ServerTest, KeepAliveConnectionServesManyRequests) {
+  for (int i = 0; i < 50; ++i) ASSERT_EQ(client_->get("/hello").status, 200);
+}
+
+TEST_F(ServerTest, JsonBodyIsParsedAndEchoed) {
+  const auto res = client_->post("/echo", R"({"a":[1,2]})", "application/json");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(res.body)["got"]["a"][1], 2);
+}
+
+TEST_F(ServerTest, InvalidJsonIsA400WithJsonError) {
+  const auto res = client_->post("/echo", R"({"password":"hunter2")", "application/json");
+  EXPECT_EQ(res.status, 400);
+  const auto body = nlohmann::json::parse(res.body);
+  EXPECT_THAT(body["error"].get<std::string>(), HasSubstr("invalid JSON body"));
+  EXPECT_THAT(res.body, Not(HasSubstr("hunter2")));
+}
+
+TEST_F(ServerTest, RegexGroupsAndQueryReachTheHandler) {
+  EXPECT_EQ(client_->get("/items/abc/parts/42?q=x%20y").body, "abc#42?x y");
+}
+
+TEST_F(ServerTest, UnknownPathIs404InJson) {
+  const auto res = client_->get("/nope");
+  EXPECT_EQ(res.status, 404);
+  EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "not found");
+}
+
+TEST_F(ServerTest, WrongMethodIs405WithAllow) {
+  const auto res = client_->request("DELETE", "/hello");
+  EXPECT_EQ(res.status, 405);
+  EXPECT_EQ(res.header("Allow"), "GET");
+}
+
+TEST_F(ServerTest, NonStandardMethodIsA400InTheServiceShape) {
+  // cpp-httplib refuses methods outside RFC 9110 before routing (documented in server.h).
+  const auto res = client_->request("LIST", "/v1/secret/metadata/users/");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "bad request");
+}
+
+TEST_F(ServerTest, OversizedBodyIs413InTheServiceShape) {
+  const auto res = client_->post("/echo", std::string(4096, 'x'), "application/json");
+  EXPECT_EQ(res.status, 413);
+  EXPECT_THAT(nlohmann::json::parse(res.body)["error"].get<std::string>(), HasSubstr("limit 1024 bytes"));
+}
+
+TEST_F(ServerTest, HttpErrorFromHandlerKeepsItsStatus) {
+  const auto res = client_->get("/teapot");
+  EXPECT_EQ(res.status, 418);
+  EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "short and stout");
+}
+
+TEST_F(ServerTest, HandlerExceptionIs500WithoutItsMessage) {
+  ::testing::internal::CaptureStderr();
+  const auto res = client_->get("/crash");
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(res.status, 500);
+  EXPECT_THAT(res.body, Not(HasSubstr("secret-detail")));
+  EXPECT_THAT(log, HasSubstr("secret-detail"));  // the operator still sees it
+}
+
+TEST_F(ServerTest, ClientReadTimeoutIsATransportError) {
+  Client impatient(server_->url(), client_options(1s, 200ms));
+  try {
+    impatient.get("/slow?token=abc");
+    FAIL() << "expected a timeout";
+  } catch (const TransportError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("GET " + server_->url() + "/slow"));
+    EXPECT_THAT(e.what(), Not(HasSubstr("token=abc")));
+  }
+}
+
+TEST_F(ServerTest, AccessLogHasOneLinePerRequestAndNoCredentials) {
+  ::testing::internal::CaptureStderr();
+  client_->get("/hello?access_token=tok-1234", {{"Authorization", "Bearer eyJsecret"}});
+  client_->get("/nope");
+  // The log line is written after the response is sent; give the worker a moment.
+  std::this_thread::sleep_for(50ms);
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(log, HasSubstr("[test] GET /hello 200"));
+  EXPECT_THAT(log, HasSubstr("[test] GET /nope 404"));
+  EXPECT_THAT(log, Not(HasSubstr("tok-1234")));
+  EXPECT_THAT(log, Not(HasSubstr("eyJsecret")));
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 2);
+}
+
+TEST_F(ServerTest, StopEndsPromptlyWithAnOpenKeepAliveConnectionAndRefusesAfterwards) {
+  ASSERT_EQ(client_->get("/hello").status, 200);  // leaves a keep-alive connection open
+  const auto start = std::chrono::steady_clock::now();
+  server_->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  Client fresh(server_->url(), client_options(500ms, 500ms));
+  EXPECT_THROW(fresh.get("/hello"), TransportError);
+  server_->stop();  // idempotent
+}
+
+TEST(ServerErrors, CustomErrorFormatterShapesEveryError) {
+  ServerOptions options;
+  options.max_body_bytes = 16;
+  options.access_log = false;
+  options.error_formatter = [](int, std::string_view message, Response& res) {
+    res.set_json(0, nlohmann::json{{"errors", {message}}}.dump());
+  };
+  Server server(options);
+  server.route("POST", "/x", [](const Request&, Response& res) { res.status = 204; });
+  server.start();
+  Client client(server.url());
+  EXPECT_EQ(client.get("/missing").body, R"({"errors":["not found"]})");
+  const auto too_big = client.post("/x", std::string(100, 'a'), "text/plain");
+  EXPECT_EQ(too_big.status, 413);
+  EXPECT_THAT(too_big.body, HasSubstr(R"({"errors":["request body too large)"));
+  EXPECT_EQ(client.post("/x", "ok", "text/plain").status, 204);
+}
+
+TEST(ServerErrors, BindingABusyPortThrows) {
+  Server first;
+  const int port = first.start();
+  ServerOptions options;
+  options.port = port;
+  Server second(options);
+  EXPECT_THROW(second.start(), std::runtime_error);
+}
+
+TEST(Client, RefusedConnectionIsATransportError) {
+  Server server;
+  server.start();
+  const std::string url = server.url();
+  server.stop();
+  Client client(url, client_options(500ms, 10s));
+  EXPECT_THROW(client.get("/"), TransportError);
+}
+
+TEST(Client, BaseUrlPathIsAPrefix) {
+  ServerOptions quiet;
+  quiet.access_log = false;
+  Server server(quiet);
+  server.route("POST", "/mcp", [](const Request& req, Response& res) { res.body = req.body; });
+  server.start();
+  Client client(server.url() + "/mcp");
+  EXPECT_EQ(client.post("", "ping", "text/plain").body, "ping");
+}
+
+TEST(ListenLine, RoundTrips) {
+  EXPECT_EQ(listen_line("http://127.0.0.1:41001"), "listening http://127.0.0.1:41001");
+  EXPECT_EQ(parse_listen_line("listening http://127.0.0.1:41001\n"), "http://127.0.0.1:41001");
+  EXPECT_FALSE(parse_listen_line("listening on port 41001").has_value());
+  EXPECT_FALSE(parse_listen_line("[svc] GET / 200").has_value());
+}
+
+// The signal server binary (tests/signal_server_main.cpp) serves until SIGTERM; the test runs
+// it as a real process, reads its listening line, calls it and stops it.
+TEST(ServeUntilSignal, PrintsListenLineAndExitsCleanlyOnSigterm) {
+  for (int signal : {SIGTERM, SIGINT}) {
+    proc::SpawnOptions options;
+    options.argv = {MCPH_SIGNAL_SERVER_PATH};
+    options.stop_signal = signal;
+    auto child = proc::ChildProcess::spawn(options);
+    const std::string line = child.wait_for_line(
+        [](std::string_view l) { return parse_listen_line(l).has_value(); }, 10s);
+    Client client(*parse_listen_line(line));
+    EXPECT_EQ(client.get("/ping").body, "pong");
+    const int status = child.stop(5s);
+    EXPECT_TRUE(WIFEXITED(status)) << "signal " << signal << " killed it instead of a clean exit";
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+  }
+}
+
+}  // namespace
+}  // namespace mcph::http
