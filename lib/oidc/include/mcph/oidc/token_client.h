@@ -1,0 +1,59 @@
+#pragma once
+// A client of an OpenID Connect provider's token endpoint (Keycloak's
+// /realms/<realm>/protocol/openid-connect/token): password, client_credentials and
+// refresh_token grants. Not thread-safe: one per thread.
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+#include "mcph/http/client.h"
+
+namespace mcph::oidc {
+
+struct TokenResponse {
+  std::string access_token;
+  std::string refresh_token;  // empty when the grant gives none
+  std::string id_token;
+  std::string token_type;
+  std::string scope;
+  long expires_in = 0;
+  long refresh_expires_in = 0;
+};
+
+// The provider answered with an OAuth error ({"error":…,"error_description":…}).
+class OidcError : public std::runtime_error {
+ public:
+  OidcError(int status, std::string error, std::string description);
+  int status() const { return status_; }
+  const std::string& error() const { return error_; }
+  const std::string& description() const { return description_; }
+
+ private:
+  int status_;
+  std::string error_, description_;
+};
+
+struct ClientCredentials {
+  std::string client_id;
+  std::string client_secret;  // empty for public clients
+};
+
+class TokenClient {
+ public:
+  // realm_url: <base>/realms/<realm>
+  TokenClient(std::string realm_url, ClientCredentials client, http::ClientOptions options = {});
+
+  TokenResponse password_grant(const std::string& username, const std::string& password,
+                               const std::string& scope = {});
+  TokenResponse client_credentials_grant(const std::string& scope = {});
+  TokenResponse refresh(const std::string& refresh_token);
+  const std::string& realm_url() const { return realm_url_; }
+
+ private:
+  TokenResponse post_token(http::Fields form);
+  std::string realm_url_;
+  ClientCredentials client_;
+  http::Client http_;
+};
+
+}  // namespace mcph::oidc

@@ -1,0 +1,165 @@
+#include "mcph/oidc/jwks_cache.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "mcph/http/server.h"
+
+namespace mcph::oidc {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A provider whose JWKS the test changes at will, counting how often it is fetched.
+class FakeProvider {
+ public:
+  FakeProvider() {
+    http::ServerOptions options;
+    options.access_log = false;
+    server_ = std::make_unique<http::Server>(options);
+    server_->route("GET", "/certs", [this](const http::Request&, http::Response& res) {
+      ++hits;
+      std::lock_guard lock(mutex_);
+      if (down_) {
+        res.set_json(503, R"({"error":"down"})");
+        return;
+      }
+      res.set_json(200, set_.to_json());
+    });
+    server_->start();
+  }
+  void publish(std::vector<jose::Jwk> keys) {
+    std::lock_guard lock(mutex_);
+    set_ = jose::JwkSet(std::move(keys));
+  }
+  void set_down(bool down) {
+    std::lock_guard lock(mutex_);
+    down_ = down;
+  }
+  std::string url() const { return server_->url() + "/certs"; }
+  void stop() { server_->stop(); }
+  std::atomic<int> hits{0};
+
+ private:
+  std::mutex mutex_;
+  jose::JwkSet set_;
+  bool down_ = false;
+  std::unique_ptr<http::Server> server_;
+};
+
+jose::Jwk public_jwk(const jose::Key& key, std::string kid) {
+  jose::Jwk jwk{key.public_only(), std::move(kid), jose::Alg::RS256, "sig"};
+  return jwk;
+}
+
+std::string token(const jose::Key& key, const std::string& kid, std::int64_t exp = 4102444800) {
+  return jose::sign_jwt(key, jose::Alg::RS256,
+                        R"({"iss":"http://idp/realms/r","sub":"u1","aud":"mcp-client","exp":)" +
+                            std::to_string(exp) + "}",
+                        kid);
+}
+
+jose::VerifyOptions options() {
+  jose::VerifyOptions o;
+  o.issuer = "http://idp/realms/r";
+  o.audience = "mcp-client";
+  return o;
+}
+
+class JwksCacheTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    key_a_ = new jose::Key(jose::Key::generate_rsa());
+    key_b_ = new jose::Key(jose::Key::generate_rsa());
+  }
+  static void TearDownTestSuite() {
+    delete key_a_;
+    delete key_b_;
+  }
+  static jose::Key* key_a_;
+  static jose::Key* key_b_;
+  FakeProvider provider_;
+};
+jose::Key* JwksCacheTest::key_a_ = nullptr;
+jose::Key* JwksCacheTest::key_b_ = nullptr;
+
+TEST_F(JwksCacheTest, FetchesOnceAndVerifiesManyTokens) {
+  provider_.publish({public_jwk(*key_a_, "a")});
+  JwksCache cache(provider_.url());
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(cache.verify(token(*key_a_, "a"), options()).sub, "u1");
+  EXPECT_EQ(provider_.hits, 1);
+}
+
+TEST_F(JwksCacheTest, UnknownKidTriggersOneRefetchThatPicksUpARotatedKey) {
+  provider_.publish({public_jwk(*key_a_, "a")});
+  JwksCacheOptions cache_options;
+  cache_options.min_refetch_interval = 0ms;
+  JwksCache cache(provider_.url(), cache_options);
+  cache.verify(token(*key_a_, "a"), options());
+  provider_.publish({public_jwk(*key_a_, "a"), public_jwk(*key_b_, "b")});
+  EXPECT_EQ(cache.verify(token(*key_b_, "b"), options()).kid, "b");
+  EXPECT_EQ(provider_.hits, 2);
+}
+
+TEST_F(JwksCacheTest, ForgedKidsDoNotHammerTheProvider) {
+  provider_.publish({public_jwk(*key_a_, "a")});
+  JwksCacheOptions cache_options;
+  cache_options.min_refetch_interval = 10s;
+  JwksCache cache(provider_.url(), cache_options);
+  cache.verify(token(*key_a_, "a"), options());
+  for (int i = 0; i < 20; ++i) {
+    try {
+      cache.verify(token(*key_b_, "forged-" + std::to_string(i)), options());
+      FAIL() << "a token with an unknown kid verified";
+    } catch (const jose::JoseError& e) {
+      EXPECT_EQ(e.kind(), jose::ErrorKind::unknown_kid);
+    }
+  }
+  EXPECT_EQ(provider_.hits, 1);
+}
+
+TEST_F(JwksCacheTest, RejectionsKeepTheirKind) {
+  provider_.publish({public_jwk(*key_a_, "a")});
+  JwksCache cache(provider_.url());
+  try {
+    cache.verify(token(*key_a_, "a", 1000), options());
+    FAIL();
+  } catch (const jose::JoseError& e) {
+    EXPECT_EQ(e.kind(), jose::ErrorKind::expired);
+  }
+  // Signed by b but claiming a's kid: a bad signature, not a refetch.
+  try {
+    cache.verify(token(*key_b_, "a"), options());
+    FAIL();
+  } catch (const jose::JoseError& e) {
+    EXPECT_EQ(e.kind(), jose::ErrorKind::bad_signature);
+  }
+  EXPECT_EQ(provider_.hits, 1);
+}
+
+TEST_F(JwksCacheTest, ProviderDownBeforeFirstFetchIsJwksUnavailable) {
+  provider_.set_down(true);
+  JwksCache cache(provider_.url());
+  EXPECT_THROW(cache.verify(token(*key_a_, "a"), options()), JwksUnavailable);
+  provider_.stop();
+  JwksCacheOptions quick;
+  quick.http.connect_timeout = 300ms;
+  JwksCache unreachable(provider_.url(), quick);
+  EXPECT_THROW(unreachable.verify(token(*key_a_, "a"), options()), JwksUnavailable);
+}
+
+TEST_F(JwksCacheTest, CachedKeysKeepWorkingWhileTheProviderIsDown) {
+  provider_.publish({public_jwk(*key_a_, "a")});
+  JwksCacheOptions cache_options;
+  cache_options.max_age = 0s;  // every call wants a fresh set
+  JwksCache cache(provider_.url(), cache_options);
+  cache.verify(token(*key_a_, "a"), options());
+  provider_.set_down(true);
+  EXPECT_EQ(cache.verify(token(*key_a_, "a"), options()).sub, "u1");
+}
+
+}  // namespace
+}  // namespace mcph::oidc

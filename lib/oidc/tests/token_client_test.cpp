@@ -1,0 +1,106 @@
+#include "mcph/oidc/token_client.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "mcph/http/server.h"
+#include "mcph/http/url.h"
+
+namespace mcph::oidc {
+namespace {
+
+// A token endpoint that records the form it got and answers as told.
+class FakeTokenEndpoint {
+ public:
+  FakeTokenEndpoint() {
+    http::ServerOptions options;
+    options.access_log = false;
+    server_ = std::make_unique<http::Server>(options);
+    server_->route("POST", "/realms/demo/protocol/openid-connect/token",
+                   [this](const http::Request& req, http::Response& res) {
+                     last_form = http::parse_form(req.body);
+                     last_content_type = req.header("Content-Type");
+                     res.set_json(status, body);
+                   });
+    server_->start();
+  }
+  std::string realm_url() const { return server_->url() + "/realms/demo"; }
+  int status = 200;
+  std::string body;
+  http::Fields last_form;
+  std::string last_content_type;
+
+ private:
+  std::unique_ptr<http::Server> server_;
+};
+
+TEST(TokenClient, PasswordGrantSendsTheFormAndParsesTheResponse) {
+  FakeTokenEndpoint idp;
+  idp.body = R"({"access_token":"at","expires_in":300,"refresh_expires_in":1800,"refresh_token":"rt",
+                 "token_type":"Bearer","not-before-policy":0,"session_state":"s","scope":"profile email"})";
+  TokenClient client(idp.realm_url(), {"mcp-client", "mcp-client-secret"});
+  const TokenResponse token = client.password_grant("alice", "alice123");
+  EXPECT_EQ(token.access_token, "at");
+  EXPECT_EQ(token.refresh_token, "rt");
+  EXPECT_EQ(token.expires_in, 300);
+  EXPECT_EQ(token.refresh_expires_in, 1800);
+  EXPECT_EQ(token.scope, "profile email");
+  EXPECT_EQ(idp.last_content_type, "application/x-www-form-urlencoded");
+  EXPECT_EQ(http::find_field(idp.last_form, "grant_type"), "password");
+  EXPECT_EQ(http::find_field(idp.last_form, "username"), "alice");
+  EXPECT_EQ(http::find_field(idp.last_form, "password"), "alice123");
+  EXPECT_EQ(http::find_field(idp.last_form, "client_id"), "mcp-client");
+  EXPECT_EQ(http::find_field(idp.last_form, "client_secret"), "mcp-client-secret");
+}
+
+TEST(TokenClient, RefreshAndClientCredentialsUseTheirGrantTypes) {
+  FakeTokenEndpoint idp;
+  idp.body = R"({"access_token":"at2","expires_in":60,"token_type":"Bearer"})";
+  TokenClient client(idp.realm_url(), {"mcp-client", "s"});
+  client.refresh("rt-1");
+  EXPECT_EQ(http::find_field(idp.last_form, "grant_type"), "refresh_token");
+  EXPECT_EQ(http::find_field(idp.last_form, "refresh_token"), "rt-1");
+  const auto token = client.client_credentials_grant();
+  EXPECT_EQ(http::find_field(idp.last_form, "grant_type"), "client_credentials");
+  EXPECT_TRUE(token.refresh_token.empty());
+}
+
+TEST(TokenClient, PublicClientSendsNoSecret) {
+  FakeTokenEndpoint idp;
+  idp.body = R"({"access_token":"at"})";
+  TokenClient client(idp.realm_url(), {"admin-cli", ""});
+  client.password_grant("admin", "admin");
+  EXPECT_FALSE(http::find_field(idp.last_form, "client_secret").has_value());
+}
+
+TEST(TokenClient, OAuthErrorsKeepStatusCodeAndDescription) {
+  FakeTokenEndpoint idp;
+  idp.status = 401;
+  idp.body = R"({"error":"invalid_grant","error_description":"Invalid user credentials"})";
+  TokenClient client(idp.realm_url(), {"mcp-client", "s"});
+  try {
+    client.password_grant("alice", "wrong-password");
+    FAIL();
+  } catch (const OidcError& e) {
+    EXPECT_EQ(e.status(), 401);
+    EXPECT_EQ(e.error(), "invalid_grant");
+    EXPECT_EQ(e.description(), "Invalid user credentials");
+    EXPECT_THAT(e.what(), ::testing::Not(::testing::HasSubstr("wrong-password")));
+  }
+}
+
+TEST(TokenClient, NonOAuthFailureIsStillAnOidcError) {
+  FakeTokenEndpoint idp;
+  idp.status = 502;
+  idp.body = "<html>bad gateway</html>";
+  TokenClient client(idp.realm_url(), {"mcp-client", "s"});
+  try {
+    client.password_grant("alice", "x");
+    FAIL();
+  } catch (const OidcError& e) {
+    EXPECT_EQ(e.status(), 502);
+  }
+}
+
+}  // namespace
+}  // namespace mcph::oidc
