@@ -1,0 +1,101 @@
+#pragma once
+// Steps 4–7 of DESIGN.md: log in to Vault with the user's JWT, learn the entity from Vault
+// (never from a claim), read that entity's own secrets, and cache the Vault session per
+// verified subject — never past the JWT's exp or the Vault token's TTL.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mcph/broker/authenticator.h"
+#include "mcph/vault/client.h"
+
+namespace mcph::broker {
+
+struct BrokerConfig {
+  std::string vault_url;
+  std::string role = "user";
+  std::string jwt_mount = "jwt";
+  std::string kv_mount = "secret";
+  std::string database_mount = "database";
+  std::chrono::milliseconds timeout{3000};     // every Vault call
+  std::chrono::seconds expiry_margin{5};       // stop using a session or lease this early
+};
+
+// Stable error codes: MCP servers map them to tool errors or JSON-RPC errors.
+enum class BrokerErrorCode {
+  vault_unavailable,  // Vault did not answer (down, timeout, reset)
+  login_rejected,     // Vault refused the JWT login
+  access_denied,      // Vault refused a read with this user's token
+  vault_error,        // any other Vault failure
+};
+
+class BrokerError : public std::runtime_error {
+ public:
+  BrokerError(BrokerErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  BrokerErrorCode code() const { return code_; }
+
+ private:
+  BrokerErrorCode code_;
+};
+
+struct VaultSession {
+  std::string token;
+  std::string entity_id;
+  std::string entity_name;
+  std::int64_t valid_until = 0;  // seconds since the epoch, margin already taken off
+};
+
+struct Secret {
+  std::string path;  // the Vault path it was read from (for traces)
+  std::map<std::string, std::string> data;
+};
+
+struct BrokerStats {
+  int logins = 0;
+  int session_cache_hits = 0;
+  int database_leases = 0;
+};
+
+class CredentialBroker {
+ public:
+  explicit CredentialBroker(BrokerConfig config);
+  ~CredentialBroker();
+
+  // The caller's Vault session, from the cache or a fresh login. Throws BrokerError.
+  VaultSession session(const Principal& principal);
+  // KV v2 secret users/<entity name>/<name>, or nullopt when none is stored for this user.
+  std::optional<Secret> user_secret(const Principal& principal, const std::string& name);
+  // Dynamic database credentials of the role named after the entity; reused until near lease
+  // expiry, then replaced.
+  vault::DatabaseCredentials database_credentials(const Principal& principal);
+  // Drops the subject's cached session (after Vault says its token is no longer valid).
+  void forget(const std::string& subject);
+
+  BrokerStats stats() const;
+  const BrokerConfig& config() const { return config_; }
+
+ private:
+  template <typename Fn>
+  auto with_vault(Fn&& fn);
+  std::int64_t now() const;
+
+  BrokerConfig config_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, VaultSession> sessions_;
+  struct Lease {
+    vault::DatabaseCredentials credentials;
+    std::int64_t valid_until = 0;
+  };
+  std::unordered_map<std::string, Lease> leases_;
+  std::vector<std::unique_ptr<vault::Client>> idle_clients_;
+  BrokerStats stats_;
+};
+
+}  // namespace mcph::broker

@@ -1,0 +1,144 @@
+#include "mcph/broker/credential_broker.h"
+
+#include <algorithm>
+
+namespace mcph::broker {
+
+CredentialBroker::CredentialBroker(BrokerConfig config) : config_(std::move(config)) {}
+CredentialBroker::~CredentialBroker() = default;
+
+std::int64_t CredentialBroker::now() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Runs fn with a Vault client taken from a small pool (clients keep their connection alive
+// and are not thread-safe), turning transport failures into BrokerError.
+template <typename Fn>
+auto CredentialBroker::with_vault(Fn&& fn) {
+  std::unique_ptr<vault::Client> client;
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_clients_.empty()) {
+      client = std::move(idle_clients_.back());
+      idle_clients_.pop_back();
+    }
+  }
+  if (!client) {
+    http::ClientOptions options;
+    options.connect_timeout = config_.timeout;
+    options.read_timeout = config_.timeout;
+    client = std::make_unique<vault::Client>(config_.vault_url, options);
+  }
+  struct Return {
+    CredentialBroker* broker;
+    std::unique_ptr<vault::Client>& client;
+    ~Return() {
+      std::lock_guard lock(broker->mutex_);
+      if (broker->idle_clients_.size() < 16) broker->idle_clients_.push_back(std::move(client));
+    }
+  } give_back{this, client};
+  try {
+    return fn(*client);
+  } catch (const http::TransportError& e) {
+    client.reset();  // its connection is in an unknown state
+    throw BrokerError(BrokerErrorCode::vault_unavailable, std::string("Vault is unreachable: ") + e.what());
+  }
+}
+
+VaultSession CredentialBroker::session(const Principal& principal) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = sessions_.find(principal.subject);
+    if (it != sessions_.end() && it->second.valid_until > now()) {
+      ++stats_.session_cache_hits;
+      return it->second;
+    }
+  }
+  VaultSession session = with_vault([&](vault::Client& vault) {
+    vault::Login login;
+    try {
+      login = vault.login_jwt(config_.role, principal.token, config_.jwt_mount);
+    } catch (const vault::VaultError& e) {
+      throw BrokerError(BrokerErrorCode::login_rejected, std::string("Vault refused the login: ") + e.what());
+    }
+    VaultSession s;
+    s.token = login.client_token;
+    try {
+      // The entity comes from Vault's own records of this token, never from a claim.
+      s.entity_id = vault.lookup_self(s.token).entity_id;
+      if (s.entity_id.empty()) throw BrokerError(BrokerErrorCode::vault_error, "Vault token has no entity");
+      s.entity_name = vault.entity_name(s.entity_id, s.token);
+    } catch (const vault::VaultError& e) {
+      throw BrokerError(BrokerErrorCode::vault_error, std::string("cannot resolve the Vault entity: ") + e.what());
+    }
+    const std::int64_t start = now();
+    std::int64_t until = principal.expires_at > 0 ? principal.expires_at : start + login.lease_duration;
+    if (login.lease_duration > 0) until = std::min(until, start + login.lease_duration);
+    s.valid_until = until - config_.expiry_margin.count();
+    return s;
+  });
+  std::lock_guard lock(mutex_);
+  ++stats_.logins;
+  sessions_[principal.subject] = session;
+  return session;
+}
+
+void CredentialBroker::forget(const std::string& subject) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(subject);
+  leases_.erase(subject);
+}
+
+std::optional<Secret> CredentialBroker::user_secret(const Principal& principal, const std::string& name) {
+  const VaultSession s = session(principal);
+  Secret secret;
+  secret.path = config_.kv_mount + "/data/users/" + s.entity_name + "/" + name;
+  auto data = with_vault([&](vault::Client& vault) {
+    try {
+      return vault.read_kv("users/" + s.entity_name + "/" + name, s.token, config_.kv_mount);
+    } catch (const vault::VaultError& e) {
+      if (e.status() == 403) {
+        forget(principal.subject);  // the token may have been revoked: log in again next time
+        throw BrokerError(BrokerErrorCode::access_denied, "Vault denied reading " + secret.path);
+      }
+      throw BrokerError(BrokerErrorCode::vault_error, std::string("reading ") + secret.path + ": " + e.what());
+    }
+  });
+  if (!data) return std::nullopt;
+  secret.data = std::move(*data);
+  return secret;
+}
+
+vault::DatabaseCredentials CredentialBroker::database_credentials(const Principal& principal) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = leases_.find(principal.subject);
+    if (it != leases_.end() && it->second.valid_until > now()) return it->second.credentials;
+  }
+  const VaultSession s = session(principal);
+  auto credentials = with_vault([&](vault::Client& vault) {
+    try {
+      return vault.database_credentials(s.entity_name, s.token, config_.database_mount);
+    } catch (const vault::VaultError& e) {
+      if (e.status() == 403) {
+        forget(principal.subject);
+        throw BrokerError(BrokerErrorCode::access_denied,
+                          "Vault denied " + config_.database_mount + "/creds/" + s.entity_name);
+      }
+      throw BrokerError(BrokerErrorCode::vault_error, std::string("database credentials: ") + e.what());
+    }
+  });
+  std::lock_guard lock(mutex_);
+  ++stats_.database_leases;
+  leases_[principal.subject] =
+      Lease{credentials, now() + credentials.lease_duration - config_.expiry_margin.count()};
+  return credentials;
+}
+
+BrokerStats CredentialBroker::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+}  // namespace mcph::broker

@@ -1,0 +1,29 @@
+#include "mcph/broker/rate_limiter.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mcph::broker {
+
+RateLimiter::RateLimiter(int limit, std::chrono::milliseconds window) : limit_(limit), window_(window) {}
+
+std::optional<std::chrono::seconds> RateLimiter::acquire(const std::string& subject, Clock::time_point now) {
+  if (limit_ <= 0) return std::nullopt;
+  const double per_ms = static_cast<double>(limit_) / static_cast<double>(std::max<long>(1, window_.count()));
+  std::lock_guard lock(mutex_);
+  auto [it, fresh] = buckets_.try_emplace(subject, Bucket{static_cast<double>(limit_), now});
+  Bucket& bucket = it->second;
+  if (!fresh) {
+    const double elapsed_ms = std::chrono::duration<double, std::milli>(now - bucket.updated).count();
+    bucket.tokens = std::min<double>(limit_, bucket.tokens + std::max(0.0, elapsed_ms) * per_ms);
+    bucket.updated = now;
+  }
+  if (bucket.tokens >= 1.0) {
+    bucket.tokens -= 1.0;
+    return std::nullopt;
+  }
+  const double wait_ms = (1.0 - bucket.tokens) / per_ms;
+  return std::chrono::seconds(std::max<long>(1, static_cast<long>(std::ceil(wait_ms / 1000.0))));
+}
+
+}  // namespace mcph::broker
