@@ -1,0 +1,48 @@
+#pragma once
+// JWT verification: signature with an allow-listed algorithm that fits the key, then the
+// registered claims. Every rejection is a JoseError with its own ErrorKind.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mcph/jose/error.h"
+#include "mcph/jose/jwk.h"
+#include "mcph/jose/jws.h"
+
+namespace mcph::jose {
+
+struct VerifyOptions {
+  std::vector<Alg> allowed_algs{Alg::RS256};
+  std::optional<std::string> issuer;    // when set, iss must equal it
+  std::optional<std::string> audience;  // when set, aud (string or array) must contain it
+  std::chrono::seconds leeway{0};       // applied to exp, nbf and iat
+  bool require_exp = true;
+  // Seconds since the epoch; nullopt means the system clock. Tests pin it.
+  std::optional<std::int64_t> now;
+  std::size_t max_token_bytes = 16 * 1024;  // longer tokens are malformed
+};
+
+struct VerifiedJwt {
+  Alg alg;
+  std::string kid;                // empty when the header had none
+  std::string header_json;
+  std::string payload_json;       // the claims, for callers that need more than below
+  std::string iss;
+  std::string sub;
+  std::vector<std::string> aud;   // a string aud becomes one element
+  std::optional<std::int64_t> exp, nbf, iat;
+};
+
+// Picks the key by header kid (unknown kid → unknown_kid; no kid → every key whose type fits
+// the algorithm is tried). alg "none" and algorithms outside allowed_algs or not fitting the
+// key are unsupported_algorithm — so HS256 signed with an RSA public key never verifies.
+// Throws JoseError.
+VerifiedJwt verify_jwt(std::string_view token, const JwkSet& keys, const VerifyOptions& options);
+
+// Decodes the claims without checking anything: for tooling and traces only, never for trust.
+std::optional<std::string> unverified_payload(std::string_view token);
+
+}  // namespace mcph::jose
