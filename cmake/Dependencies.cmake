@@ -7,7 +7,8 @@ find_package(GTest REQUIRED)
 find_package(PkgConfig REQUIRED)
 # Debian ships cpp-httplib as a compiled library; its .pc file carries the feature macros that
 # must match the build of that library (OpenSSL, zlib, brotli), so take them from there.
-pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib)
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET GLOBAL libpqxx)
 include(GoogleTest)
 if(MCPH_BUILD_BENCHMARKS)
   find_package(benchmark REQUIRED)

@@ -30,19 +30,29 @@ function(mcph_executable name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} mcph_build_options)
 endfunction()
 
-# mcph_test(NAME SOURCES ... [DEPS ...] [LABELS ...] [PROPERTIES ...])
+# mcph_test(NAME SOURCES ... [DEPS ...] [LABELS ...] [PROPERTIES ...] [ONE_PROCESS])
 # A GoogleTest program whose tests ctest discovers one by one; LABELS select them
 # (`ctest -L jose`). Extra PROPERTIES are set on every discovered test (for fixtures).
+# ONE_PROCESS registers the whole program as one ctest test instead: for suites that share an
+# expensive fixture (a whole stack) across their tests.
 function(mcph_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS;PROPERTIES" ${ARGN})
+  cmake_parse_arguments(ARG "ONE_PROCESS" "TIMEOUT" "SOURCES;DEPS;LABELS;PROPERTIES" ${ARGN})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main
     mcph_build_options)
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} ${ARG_PROPERTIES})
+  # gtest_discover_tests passes PROPERTIES through a command line: a list value needs its ';'
+  # escaped or only its first element survives.
+  string(REPLACE ";" "\\;" labels "${ARG_LABELS}")
+  if(ARG_ONE_PROCESS)
+    add_test(NAME ${name} COMMAND ${name})
+    set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} ${ARG_PROPERTIES})
+  else()
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
+      PROPERTIES LABELS "${labels}" TIMEOUT ${ARG_TIMEOUT} ${ARG_PROPERTIES})
+  endif()
 endfunction()
 
 # mcph_benchmark(NAME SOURCES ... [DEPS ...]) — a Google Benchmark program under bench/.

@@ -134,6 +134,9 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   server.set_tcp_nodelay(true);
   server.set_payload_max_length(impl->options.max_body_bytes);
   server.set_keep_alive_timeout(impl->options.keep_alive_timeout.count());
+  // cpp-httplib closes a connection after 5 requests by default: clients would reconnect on
+  // every fifth call, which shows up as latency spikes.
+  server.set_keep_alive_max_count(10000);
   server.set_read_timeout(impl->options.read_timeout.count());
 
   // Every routed request passes here first: note its start for the access log.
@@ -220,13 +223,14 @@ std::optional<std::string> parse_listen_line(std::string_view line) {
   return std::string(url);
 }
 
-int serve_until_signal(Server& server) {
+int serve_until_signal(Server& server, const std::function<void()>& on_started) {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   server.start();
+  if (on_started) on_started();
   std::printf("%s\n", listen_line(server.url()).c_str());
   std::fflush(stdout);
   int received = 0;

@@ -66,6 +66,8 @@ std::optional<std::string> parse_listen_line(std::string_view line);
 // For main(): blocks SIGTERM and SIGINT, starts the server, prints the listening line, waits
 // for one of those signals, stops the server. Returns the process exit code (0).
 // Call before starting any other thread so that every thread inherits the blocked signals.
-int serve_until_signal(Server& server);
+// `on_started` runs once the port is bound, before the listening line is printed (so no
+// client can have called yet): the place for set-up that needs the bound URL.
+int serve_until_signal(Server& server, const std::function<void()>& on_started = {});
 
 }  // namespace mcph::http

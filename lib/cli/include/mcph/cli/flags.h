@@ -1,0 +1,47 @@
+#pragma once
+// Command-line flags for the project's binaries: `--name VALUE`, `--name=VALUE`, boolean
+// `--name`, repeatable flags, defaults from environment variables, a truthful --help, and a
+// clear message with exit code 2 for anything wrong.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mcph::cli {
+
+class Flags {
+ public:
+  Flags(std::string program, std::string summary);
+
+  // A flag with a value; `env` (optional) supplies it when the flag is not given.
+  Flags& option(const std::string& name, const std::string& default_value, const std::string& help,
+                const std::string& env = {});
+  Flags& required(const std::string& name, const std::string& help, const std::string& env = {});
+  Flags& repeated(const std::string& name, const std::string& help);
+  Flags& toggle(const std::string& name, const std::string& help);
+
+  // --help prints usage and exits 0; an unknown flag, a missing value or a missing required
+  // flag prints "<program>: <reason>" and exits 2.
+  void parse(int argc, const char* const* argv);
+  // For tests: like parse() but throws std::invalid_argument instead of exiting.
+  void parse_or_throw(const std::vector<std::string>& args);
+
+  const std::string& get(const std::string& name) const;
+  int get_int(const std::string& name) const;  // exits 2 when not an integer
+  bool on(const std::string& name) const;      // toggles
+  const std::vector<std::string>& all(const std::string& name) const;  // repeated flags
+  std::string usage() const;
+
+ private:
+  struct Spec {
+    std::string help, default_value, env;
+    enum Kind { value, required_value, repeat, boolean } kind = value;
+  };
+  [[noreturn]] void fail(const std::string& reason) const;
+  std::string program_, summary_;
+  std::vector<std::string> order_;
+  std::map<std::string, Spec> specs_;
+  std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> lists_;
+};
+
+}  // namespace mcph::cli

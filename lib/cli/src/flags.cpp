@@ -1,0 +1,139 @@
+#include "mcph/cli/flags.h"
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace mcph::cli {
+
+Flags::Flags(std::string program, std::string summary) : program_(std::move(program)), summary_(std::move(summary)) {}
+
+Flags& Flags::option(const std::string& name, const std::string& default_value, const std::string& help,
+                     const std::string& env) {
+  order_.push_back(name);
+  specs_[name] = Spec{help, default_value, env, Spec::value};
+  return *this;
+}
+
+Flags& Flags::required(const std::string& name, const std::string& help, const std::string& env) {
+  order_.push_back(name);
+  specs_[name] = Spec{help, {}, env, Spec::required_value};
+  return *this;
+}
+
+Flags& Flags::repeated(const std::string& name, const std::string& help) {
+  order_.push_back(name);
+  specs_[name] = Spec{help, {}, {}, Spec::repeat};
+  return *this;
+}
+
+Flags& Flags::toggle(const std::string& name, const std::string& help) {
+  order_.push_back(name);
+  specs_[name] = Spec{help, {}, {}, Spec::boolean};
+  return *this;
+}
+
+std::string Flags::usage() const {
+  std::string text = "Usage: " + program_ + " [flags]\n" + summary_ + "\n\nFlags:\n";
+  for (const auto& name : order_) {
+    const Spec& spec = specs_.at(name);
+    std::string left = "  --" + name + (spec.kind == Spec::boolean ? "" : " VALUE");
+    if (left.size() < 30) left.resize(30, ' ');
+    text += left + " " + spec.help;
+    if (spec.kind == Spec::required_value) text += " (required)";
+    if (spec.kind == Spec::repeat) text += " (repeatable)";
+    if (!spec.default_value.empty()) text += " [default: " + spec.default_value + "]";
+    if (!spec.env.empty()) text += " [env: " + spec.env + "]";
+    text += "\n";
+  }
+  text += "  --help                         show this help and exit\n";
+  return text;
+}
+
+void Flags::fail(const std::string& reason) const { throw std::invalid_argument(reason); }
+
+void Flags::parse_or_throw(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.rfind("--", 0) != 0) fail("unexpected argument '" + arg + "'");
+    std::string name = arg.substr(2);
+    std::string value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+      has_value = true;
+    }
+    auto it = specs_.find(name);
+    if (it == specs_.end()) fail("unknown flag --" + name);
+    if (it->second.kind == Spec::boolean) {
+      if (has_value && value != "true" && value != "false") fail("--" + name + " takes no value");
+      values_[name] = has_value ? value : "true";
+      continue;
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) fail("--" + name + " needs a value");
+      value = args[++i];
+    }
+    if (it->second.kind == Spec::repeat) {
+      lists_[name].push_back(value);
+    } else {
+      values_[name] = value;
+    }
+  }
+  for (const auto& [name, spec] : specs_) {
+    if (values_.count(name) || spec.kind == Spec::repeat) continue;
+    if (!spec.env.empty()) {
+      if (const char* env = std::getenv(spec.env.c_str()); env && *env) {
+        values_[name] = env;
+        continue;
+      }
+    }
+    if (spec.kind == Spec::required_value) fail("--" + name + " is required");
+    values_[name] = spec.kind == Spec::boolean ? "false" : spec.default_value;
+  }
+}
+
+void Flags::parse(int argc, const char* const* argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (const auto& arg : args) {
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(usage().c_str(), stdout);
+      std::exit(0);
+    }
+  }
+  try {
+    parse_or_throw(args);
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program_.c_str(), e.what(), program_.c_str());
+    std::exit(2);
+  }
+}
+
+const std::string& Flags::get(const std::string& name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) throw std::logic_error("flag --" + name + " was not declared or parsed");
+  return it->second;
+}
+
+int Flags::get_int(const std::string& name) const {
+  const std::string& text = get(name);
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    std::fprintf(stderr, "%s: --%s must be an integer, got '%s'\n", program_.c_str(), name.c_str(), text.c_str());
+    std::exit(2);
+  }
+  return value;
+}
+
+bool Flags::on(const std::string& name) const { return get(name) == "true"; }
+
+const std::vector<std::string>& Flags::all(const std::string& name) const {
+  static const std::vector<std::string> none;
+  auto it = lists_.find(name);
+  return it == lists_.end() ? none : it->second;
+}
+
+}  // namespace mcph::cli

@@ -1,0 +1,73 @@
+#include "mcph/cli/flags.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace mcph::cli {
+namespace {
+
+using ::testing::HasSubstr;
+
+Flags sample() {
+  Flags flags("svc", "A service.");
+  flags.option("port", "0", "port to bind")
+      .required("issuer", "expected token issuer", "MCPH_TEST_ISSUER")
+      .repeated("allowed-host", "extra Host header value")
+      .toggle("legacy-sse", "also serve POST /sse");
+  return flags;
+}
+
+std::string failure(const std::vector<std::string>& args) {
+  Flags flags = sample();
+  try {
+    flags.parse_or_throw(args);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Flags, ParsesBothValueFormsTogglesAndRepeats) {
+  Flags flags = sample();
+  flags.parse_or_throw({"--port", "8080", "--issuer=http://idp/realms/r", "--allowed-host", "a", "--allowed-host=b",
+                        "--legacy-sse"});
+  EXPECT_EQ(flags.get_int("port"), 8080);
+  EXPECT_EQ(flags.get("issuer"), "http://idp/realms/r");
+  EXPECT_EQ(flags.all("allowed-host"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(flags.on("legacy-sse"));
+}
+
+TEST(Flags, DefaultsAndEnvironment) {
+  ::setenv("MCPH_TEST_ISSUER", "http://from-env", 1);
+  Flags flags = sample();
+  flags.parse_or_throw({});
+  EXPECT_EQ(flags.get("port"), "0");
+  EXPECT_EQ(flags.get("issuer"), "http://from-env");
+  EXPECT_FALSE(flags.on("legacy-sse"));
+  EXPECT_TRUE(flags.all("allowed-host").empty());
+  ::unsetenv("MCPH_TEST_ISSUER");
+}
+
+TEST(Flags, ClearErrors) {
+  ::unsetenv("MCPH_TEST_ISSUER");
+  EXPECT_EQ(failure({}), "--issuer is required");
+  EXPECT_EQ(failure({"--issuer", "x", "--bogus"}), "unknown flag --bogus");
+  EXPECT_EQ(failure({"--issuer"}), "--issuer needs a value");
+  EXPECT_EQ(failure({"--issuer", "x", "stray"}), "unexpected argument 'stray'");
+  EXPECT_EQ(failure({"--issuer", "x", "--legacy-sse=maybe"}), "--legacy-sse takes no value");
+}
+
+TEST(Flags, UsageListsEveryFlag) {
+  const std::string usage = sample().usage();
+  EXPECT_THAT(usage, HasSubstr("Usage: svc [flags]"));
+  EXPECT_THAT(usage, HasSubstr("--port VALUE"));
+  EXPECT_THAT(usage, HasSubstr("[default: 0]"));
+  EXPECT_THAT(usage, HasSubstr("(required) [env: MCPH_TEST_ISSUER]"));
+  EXPECT_THAT(usage, HasSubstr("(repeatable)"));
+  EXPECT_THAT(usage, HasSubstr("--help"));
+}
+
+}  // namespace
+}  // namespace mcph::cli
