@@ -1,0 +1,133 @@
+#pragma once
+// An MCP client for the harness and the tests. Two transports:
+//   streamable_http  POST to the MCP endpoint with Accept: application/json, text/event-stream;
+//                    initialize keeps Mcp-Session-Id and the negotiated protocol version and
+//                    sends both on every later request; responses may be JSON or SSE.
+//   legacy_sse_post  the original Python demo: one plain JSON-RPC request per POST to /sse,
+//                    no initialize, no session; errors come as JSON-RPC bodies with 4xx/5xx.
+// Every call returns the raw HTTP exchange as well, so tests can assert on error paths.
+// Results and params are JSON text; parse them with nlohmann/json where needed.
+// One Client holds one connection: use one per thread. Transport failures throw
+// http::TransportError.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mcph/http/client.h"
+#include "mcph/mcp/protocol.h"
+#include "mcph/mcp/tool.h"
+
+namespace mcph::mcp {
+
+enum class Transport { streamable_http, legacy_sse_post };
+// "streamable-http" / "legacy-sse-post", as in the stack file. Throws std::invalid_argument.
+Transport parse_transport(std::string_view name);
+std::string_view to_string(Transport transport);
+
+struct ClientOptions {
+  Transport transport = Transport::streamable_http;
+  std::string protocol_version = latest_protocol_version();  // asked for at initialize
+  std::string client_name = "mcph-harness";
+  std::string client_version = "0.1.0";
+  std::string accept = "application/json, text/event-stream";
+  http::ClientOptions http;
+};
+
+struct RpcError {
+  int code = 0;
+  std::string message;
+  std::string data;  // JSON text, empty when absent
+};
+
+// One HTTP exchange carrying a JSON-RPC message.
+struct RpcOutcome {
+  int http_status = 0;
+  http::Fields headers;
+  std::string body;
+  std::string content_type;           // of the response
+  std::vector<std::string> notifications;  // JSON text of each notification before the response
+  std::optional<std::string> result;  // JSON text of `result`
+  std::optional<RpcError> error;      // from the body, whatever the HTTP status
+
+  bool ok() const { return http_status >= 200 && http_status < 300 && result.has_value(); }
+  std::string header(std::string_view name) const { return http::find_field(headers, name).value_or(""); }
+  // notifications whose method is `method`
+  std::vector<std::string> notifications_named(std::string_view method) const;
+};
+
+struct ToolInfo {
+  std::string name;
+  std::string description;
+  std::string input_schema;  // JSON text
+};
+
+struct ToolCallOutcome {
+  RpcOutcome rpc;
+  bool is_error = false;          // result.isError
+  std::vector<Content> content;
+  std::string structured_content; // JSON text, empty when absent
+
+  bool ok() const { return rpc.ok() && !is_error; }
+  std::string text() const;  // the text items of `content`, joined with "\n"
+};
+
+class Client {
+ public:
+  // endpoint_url: the MCP endpoint (…/mcp) or, for the legacy transport, the …/sse URL.
+  explicit Client(std::string endpoint_url, ClientOptions options = {});
+  ~Client();
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+
+  // A header sent with every request from now on (e.g. Authorization); replaces a previous
+  // value of the same name. An empty value removes it.
+  void set_header(std::string name, std::string value);
+
+  // Streamable HTTP: initialize, then notifications/initialized. Legacy: nothing to do.
+  // Returns the initialize exchange (legacy: a default RpcOutcome with http_status 0).
+  RpcOutcome connect(const http::Fields& headers = {});
+  // The initialize request alone; on success keeps the session id and protocol version.
+  RpcOutcome initialize(const http::Fields& headers = {});
+
+  RpcOutcome ping(const http::Fields& headers = {});
+  RpcOutcome set_log_level(LogLevel level, const http::Fields& headers = {});
+  RpcOutcome list_tools_raw(const http::Fields& headers = {});
+  // Every page (follows nextCursor). Throws std::runtime_error naming the failure when
+  // tools/list does not succeed.
+  std::vector<ToolInfo> list_tools(const http::Fields& headers = {});
+  // arguments_json: a JSON object as text ("" = omit). progress_token: adds
+  // `_meta.progressToken` so the server may send progress notifications.
+  ToolCallOutcome call_tool(std::string_view name, std::string_view arguments_json = "{}",
+                            const http::Fields& headers = {},
+                            std::optional<std::string> progress_token = std::nullopt);
+
+  // Any request (params_json: a JSON object as text, "" = omit) and any notification.
+  RpcOutcome request(std::string_view method, std::string_view params_json = "",
+                     const http::Fields& headers = {});
+  RpcOutcome notify(std::string_view method, std::string_view params_json = "",
+                    const http::Fields& headers = {});
+  // POSTs `body` as is, with the session headers (when include_session) and Accept; parses
+  // the answer as for any request.
+  RpcOutcome post_raw(std::string_view body, const http::Fields& headers = {},
+                      bool include_session = true, std::string_view content_type = "application/json");
+  // DELETE with the session id; forgets the session when the server answers 2xx.
+  RpcOutcome end_session(const http::Fields& headers = {});
+  // Any HTTP method on the endpoint, session headers included.
+  http::ClientResponse raw(std::string_view method, const http::Fields& headers = {},
+                           std::string_view body = {}, std::string_view content_type = {});
+
+  const std::string& session_id() const;
+  const std::string& protocol_version() const;  // negotiated; the asked one before initialize
+  void set_session_id(std::string id);          // for tests of foreign/expired sessions
+  void set_protocol_version(std::string version);
+  Transport transport() const;
+  const std::string& endpoint_url() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mcph::mcp

@@ -1,0 +1,18 @@
+#pragma once
+// nlohmann/json helpers for tool implementations and tests: building Arguments from a JSON
+// object and results with structured content. Kept out of tool.h so that code which only
+// registers tools does not pay for nlohmann/json's header.
+#include <nlohmann/json.hpp>
+
+#include "mcph/mcp/tool.h"
+
+namespace mcph::mcp {
+
+Arguments make_arguments(nlohmann::json object);
+// A result whose structuredContent is `structured` and whose text content is its JSON text
+// (the spec asks servers returning structured content to serialize it into a text block too).
+ToolResult structured_result(const nlohmann::json& structured);
+nlohmann::json to_json(const Content& content);
+Content content_from_json(const nlohmann::json& item);
+
+}  // namespace mcph::mcp

@@ -1,0 +1,294 @@
+#include "mcph/mcp/client.h"
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+
+#include "mcph/mcp/json.h"
+#include "mcph/mcp/sse.h"
+#include "media_type.h"
+
+namespace mcph::mcp {
+
+using nlohmann::json;
+
+Transport parse_transport(std::string_view name) {
+  if (name == "streamable-http") return Transport::streamable_http;
+  if (name == "legacy-sse-post") return Transport::legacy_sse_post;
+  throw std::invalid_argument("unknown MCP transport '" + std::string(name) +
+                              "' (expected streamable-http or legacy-sse-post)");
+}
+
+std::string_view to_string(Transport transport) {
+  return transport == Transport::streamable_http ? "streamable-http" : "legacy-sse-post";
+}
+
+std::vector<std::string> RpcOutcome::notifications_named(std::string_view method) const {
+  std::vector<std::string> out;
+  for (const auto& text : notifications) {
+    const json note = json::parse(text, nullptr, false);
+    if (note.is_object() && note.value("method", "") == method) out.push_back(text);
+  }
+  return out;
+}
+
+std::string ToolCallOutcome::text() const {
+  std::string out;
+  for (const auto& item : content) {
+    if (item.type != "text") continue;
+    if (!out.empty()) out += "\n";
+    out += item.text;
+  }
+  return out;
+}
+
+namespace {
+
+// Fills result/error from one JSON-RPC response object.
+void take_response(const json& response, RpcOutcome& outcome) {
+  if (const auto result = response.find("result"); result != response.end()) {
+    outcome.result = result->dump();
+  } else if (const auto error = response.find("error"); error != response.end() && error->is_object()) {
+    RpcError e;
+    if (const auto code = error->find("code"); code != error->end() && code->is_number_integer()) e.code = code->get<int>();
+    if (const auto message = error->find("message"); message != error->end() && message->is_string()) {
+      e.message = message->get<std::string>();
+    }
+    if (const auto data = error->find("data"); data != error->end()) e.data = data->dump();
+    outcome.error = std::move(e);
+  }
+}
+
+bool is_response_to(const json& message, const json& id) {
+  return message.is_object() && !message.contains("method") && message.contains("id") &&
+         (id.is_null() || message["id"] == id) && (message.contains("result") || message.contains("error"));
+}
+
+// Reads a JSON body or an SSE stream: notifications (and server requests) in order, then the
+// response to `id` (any response when id is null).
+RpcOutcome parse_outcome(http::ClientResponse response, const json& id) {
+  RpcOutcome outcome;
+  outcome.http_status = response.status;
+  outcome.content_type = response.header("Content-Type");
+  outcome.body = std::move(response.body);
+  outcome.headers = std::move(response.headers);
+  std::string storage;
+  auto consider = [&](const json& message) {
+    if (is_response_to(message, id)) {
+      if (!outcome.result && !outcome.error) take_response(message, outcome);
+    } else if (message.is_object() && message.contains("method")) {
+      outcome.notifications.push_back(message.dump());
+    }
+  };
+  if (detail::media_type_of(outcome.content_type, storage) == "text/event-stream") {
+    for (const auto& event : parse_sse(outcome.body)) {
+      const json message = json::parse(event.data, nullptr, false);
+      if (!message.is_discarded()) consider(message);
+    }
+    return outcome;
+  }
+  const json body = json::parse(outcome.body, nullptr, false);
+  if (body.is_array()) {
+    for (const auto& item : body) consider(item);
+  } else if (!body.is_discarded()) {
+    // An HTTP-level refusal carries an error with a null id: take it whatever the id.
+    if (is_response_to(body, id) || is_response_to(body, nullptr)) take_response(body, outcome);
+  }
+  return outcome;
+}
+
+json parse_params(std::string_view params_json, const char* what) {
+  if (params_json.empty()) return nullptr;
+  json params = json::parse(params_json, nullptr, false);
+  if (params.is_discarded() || !params.is_object()) {
+    throw std::invalid_argument(std::string(what) + " must be a JSON object");
+  }
+  return params;
+}
+
+}  // namespace
+
+struct Client::Impl {
+  std::string endpoint;
+  ClientOptions options;
+  http::Client http;
+  http::Fields headers;  // sent with every request
+  std::string session_id;
+  std::string protocol_version;
+  bool initialized = false;  // after a successful initialize: send MCP-Protocol-Version
+  std::int64_t next_id = 1;
+
+  Impl(std::string url, ClientOptions opts)
+      : endpoint(std::move(url)), options(std::move(opts)), http(endpoint, options.http),
+        protocol_version(options.protocol_version) {}
+
+  bool streamable() const { return options.transport == Transport::streamable_http; }
+
+  // Persistent headers, then the transport's, then the call's; a call header with an empty
+  // value removes that header (tests use it to leave out the session id).
+  http::Fields compose(const http::Fields& extra, bool include_session) const {
+    http::Fields out = headers;
+    auto put = [&out](const std::string& name, const std::string& value) {
+      std::erase_if(out, [&](const auto& field) { return http::iequals(field.first, name); });
+      if (!value.empty()) out.emplace_back(name, value);
+    };
+    put("Accept", streamable() ? options.accept : "application/json");
+    if (streamable() && include_session) {
+      put(std::string(kSessionIdHeader), session_id);
+      if (initialized) put(std::string(kProtocolVersionHeader), protocol_version);
+    }
+    for (const auto& [name, value] : extra) put(name, value);
+    return out;
+  }
+
+  RpcOutcome post(const json& message, const http::Fields& extra, bool include_session = true) {
+    const json id = message.contains("id") ? message["id"] : json();
+    auto response = http.post("", message.dump(), "application/json", compose(extra, include_session));
+    return parse_outcome(std::move(response), id);
+  }
+
+  json request_message(std::string_view method, json params) {
+    json message{{"jsonrpc", "2.0"}, {"id", next_id++}, {"method", method}};
+    if (!params.is_null()) message["params"] = std::move(params);
+    return message;
+  }
+};
+
+Client::Client(std::string endpoint_url, ClientOptions options)
+    : impl_(std::make_unique<Impl>(std::move(endpoint_url), std::move(options))) {}
+Client::~Client() = default;
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+
+void Client::set_header(std::string name, std::string value) {
+  auto& headers = impl_->headers;
+  std::erase_if(headers, [&](const auto& field) { return http::iequals(field.first, name); });
+  if (!value.empty()) headers.emplace_back(std::move(name), std::move(value));
+}
+
+RpcOutcome Client::connect(const http::Fields& headers) {
+  if (!impl_->streamable()) return RpcOutcome{};
+  RpcOutcome outcome = initialize(headers);
+  if (outcome.ok()) notify("notifications/initialized", "", headers);
+  return outcome;
+}
+
+RpcOutcome Client::initialize(const http::Fields& headers) {
+  json params{{"protocolVersion", impl_->options.protocol_version},
+              {"capabilities", json::object()},
+              {"clientInfo", {{"name", impl_->options.client_name}, {"version", impl_->options.client_version}}}};
+  RpcOutcome outcome = impl_->post(impl_->request_message("initialize", std::move(params)), headers, false);
+  if (outcome.ok()) {
+    impl_->session_id = outcome.header(kSessionIdHeader);
+    const json result = json::parse(*outcome.result, nullptr, false);
+    if (result.is_object() && result.contains("protocolVersion") && result["protocolVersion"].is_string()) {
+      impl_->protocol_version = result["protocolVersion"].get<std::string>();
+    }
+    impl_->initialized = true;
+  }
+  return outcome;
+}
+
+RpcOutcome Client::ping(const http::Fields& headers) { return request("ping", "", headers); }
+
+RpcOutcome Client::set_log_level(LogLevel level, const http::Fields& headers) {
+  return request("logging/setLevel", json{{"level", to_string(level)}}.dump(), headers);
+}
+
+RpcOutcome Client::list_tools_raw(const http::Fields& headers) { return request("tools/list", "", headers); }
+
+std::vector<ToolInfo> Client::list_tools(const http::Fields& headers) {
+  std::vector<ToolInfo> tools;
+  std::string cursor;
+  // Follows nextCursor; a server that never stops paginating is cut off.
+  for (int page = 0; page < 100; ++page) {
+    RpcOutcome outcome = cursor.empty() ? list_tools_raw(headers)
+                                        : request("tools/list", json{{"cursor", cursor}}.dump(), headers);
+    if (!outcome.ok()) {
+      throw std::runtime_error("tools/list failed: HTTP " + std::to_string(outcome.http_status) +
+                               (outcome.error ? ", " + outcome.error->message : std::string()));
+    }
+    const json result = json::parse(*outcome.result, nullptr, false);
+    if (!result.is_object() || !result.contains("tools") || !result["tools"].is_array()) {
+      throw std::runtime_error("tools/list failed: result has no tools array");
+    }
+    for (const auto& tool : result["tools"]) {
+      if (!tool.is_object()) continue;
+      ToolInfo info;
+      if (tool.contains("name") && tool["name"].is_string()) info.name = tool["name"].get<std::string>();
+      if (tool.contains("description") && tool["description"].is_string()) {
+        info.description = tool["description"].get<std::string>();
+      }
+      if (tool.contains("inputSchema")) info.input_schema = tool["inputSchema"].dump();
+      tools.push_back(std::move(info));
+    }
+    const auto next = result.find("nextCursor");
+    if (next == result.end() || !next->is_string() || next->get<std::string>().empty()) return tools;
+    cursor = next->get<std::string>();
+  }
+  throw std::runtime_error("tools/list failed: more than 100 pages");
+}
+
+ToolCallOutcome Client::call_tool(std::string_view name, std::string_view arguments_json,
+                                  const http::Fields& headers, std::optional<std::string> progress_token) {
+  json params{{"name", name}};
+  if (json arguments = parse_params(arguments_json, "tool arguments"); !arguments.is_null()) {
+    params["arguments"] = std::move(arguments);
+  }
+  if (progress_token) params["_meta"] = {{"progressToken", *progress_token}};
+  ToolCallOutcome outcome;
+  outcome.rpc = impl_->post(impl_->request_message("tools/call", std::move(params)), headers);
+  if (!outcome.rpc.result) return outcome;
+  const json result = json::parse(*outcome.rpc.result, nullptr, false);
+  if (!result.is_object()) return outcome;
+  if (const auto it = result.find("isError"); it != result.end() && it->is_boolean()) outcome.is_error = it->get<bool>();
+  if (const auto it = result.find("content"); it != result.end() && it->is_array()) {
+    for (const auto& item : *it) outcome.content.push_back(content_from_json(item));
+  }
+  if (const auto it = result.find("structuredContent"); it != result.end()) outcome.structured_content = it->dump();
+  return outcome;
+}
+
+RpcOutcome Client::request(std::string_view method, std::string_view params_json, const http::Fields& headers) {
+  return impl_->post(impl_->request_message(method, parse_params(params_json, "params")), headers);
+}
+
+RpcOutcome Client::notify(std::string_view method, std::string_view params_json, const http::Fields& headers) {
+  json message{{"jsonrpc", "2.0"}, {"method", method}};
+  if (json params = parse_params(params_json, "params"); !params.is_null()) message["params"] = std::move(params);
+  return impl_->post(message, headers);
+}
+
+RpcOutcome Client::post_raw(std::string_view body, const http::Fields& headers, bool include_session,
+                            std::string_view content_type) {
+  auto response = impl_->http.post("", body, content_type, impl_->compose(headers, include_session));
+  return parse_outcome(std::move(response), json());
+}
+
+RpcOutcome Client::end_session(const http::Fields& headers) {
+  auto response = impl_->http.request("DELETE", "", impl_->compose(headers, true));
+  RpcOutcome outcome = parse_outcome(std::move(response), json());
+  if (outcome.http_status >= 200 && outcome.http_status < 300) {
+    impl_->session_id.clear();
+    impl_->initialized = false;
+    impl_->protocol_version = impl_->options.protocol_version;
+  }
+  return outcome;
+}
+
+http::ClientResponse Client::raw(std::string_view method, const http::Fields& headers, std::string_view body,
+                                 std::string_view content_type) {
+  return impl_->http.request(method, "", impl_->compose(headers, true), body, content_type);
+}
+
+const std::string& Client::session_id() const { return impl_->session_id; }
+const std::string& Client::protocol_version() const { return impl_->protocol_version; }
+void Client::set_session_id(std::string id) { impl_->session_id = std::move(id); }
+void Client::set_protocol_version(std::string version) {
+  impl_->protocol_version = std::move(version);
+  impl_->initialized = true;
+}
+Transport Client::transport() const { return impl_->options.transport; }
+const std::string& Client::endpoint_url() const { return impl_->endpoint; }
+
+}  // namespace mcph::mcp

@@ -1,0 +1,373 @@
+// The HTTP side of the Streamable HTTP transport: admission (Host/Origin, authentication),
+// content negotiation, sessions, batches, and the answer as JSON or as one SSE body.
+#include "mcph/mcp/server.h"
+
+#include <cstdio>
+
+#include "jsonrpc.h"
+#include "media_type.h"
+#include "mcph/mcp/sse.h"
+#include "origin_policy.h"
+#include "session_store.h"
+#include "tool_registry.h"
+
+namespace mcph::mcp {
+
+using nlohmann::json;
+using detail::Message;
+using detail::MessageKind;
+using detail::RpcFailure;
+using detail::Session;
+
+namespace {
+
+std::string regex_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string_view(".^$|()[]{}*+?\\").find(c) != std::string_view::npos) out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+// An HTTP-level refusal: the status, and a JSON-RPC error body with the request's id (null
+// when unknown), as the transport allows for input the server cannot accept.
+void refuse(http::Response& res, int status, int code, std::string message, const json& id = nullptr) {
+  res.set_json(status, detail::serialize(detail::error_response(id, code, std::move(message))));
+}
+
+bool is_error_response(const json& response) { return response.contains("error"); }
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  detail::OriginPolicy origin_policy;
+  detail::SessionStore sessions;
+  detail::ToolRegistry tools;
+  bool mounted = false;
+
+  explicit Impl(ServerOptions opts)
+      : options(std::move(opts)),
+        origin_policy(options.allowed_hosts),
+        sessions(options.max_sessions),
+        tools(options.name) {}
+
+  // ---- admission -------------------------------------------------------------------------
+
+  // Host/Origin, then the authentication hook. Fills `res` and returns nullopt when refused.
+  std::optional<Principal> admit(const http::Request& req, http::Response& res) const {
+    if (auto reason = origin_policy.refusal(http::find_field(req.headers, "Host"),
+                                            http::find_field(req.headers, "Origin"))) {
+      refuse(res, 403, jsonrpc::kServerError, "Forbidden: " + *reason);
+      return std::nullopt;
+    }
+    if (!options.authenticate) return Principal{};
+    AuthResult result = options.authenticate(req);
+    if (result.allowed()) return result.principal();
+    const AuthRejection& rejection = result.rejection();
+    if (rejection.body.empty()) {
+      refuse(res, rejection.status, jsonrpc::kServerError, rejection.message);
+    } else {
+      res.status = rejection.status;
+      res.body = rejection.body;
+      res.content_type = rejection.content_type;
+    }
+    for (const auto& [name, value] : rejection.headers) res.set_header(name, value);
+    return std::nullopt;
+  }
+
+  // The session named by the request, or nullptr with `res` filled: 400 without the header,
+  // 404 when unknown, ended, or created by another principal (not told apart, so that a
+  // session id of someone else reveals nothing).
+  std::shared_ptr<Session> require_session(const http::Request& req, http::Response& res,
+                                           const Principal& principal) {
+    const auto id = http::find_field(req.headers, kSessionIdHeader);
+    if (!id || id->empty()) {
+      refuse(res, 400, jsonrpc::kServerError, "Bad Request: Mcp-Session-Id header is required");
+      return nullptr;
+    }
+    auto session = sessions.find(*id);
+    if (!session || session->subject != principal.subject) {
+      refuse(res, 404, jsonrpc::kServerError, "Session not found");
+      return nullptr;
+    }
+    return session;
+  }
+
+  // MCP-Protocol-Version on requests after initialize: absent = the negotiated version.
+  bool check_version_header(const http::Request& req, http::Response& res, const Session& session) const {
+    const auto version = http::find_field(req.headers, kProtocolVersionHeader);
+    if (!version) return true;
+    if (!is_supported_protocol_version(*version)) {
+      std::string supported;
+      for (const auto& v : supported_protocol_versions()) supported += (supported.empty() ? "" : ", ") + v;
+      refuse(res, 400, jsonrpc::kServerError,
+             "Bad Request: Unsupported protocol version: " + *version + " (supported: " + supported + ")");
+      return false;
+    }
+    if (*version != session.protocol_version) {
+      refuse(res, 400, jsonrpc::kServerError,
+             "Bad Request: MCP-Protocol-Version " + *version + " does not match the negotiated version " +
+                 session.protocol_version);
+      return false;
+    }
+    return true;
+  }
+
+  // ---- protocol methods -------------------------------------------------------------------
+
+  json initialize_result(const json& params, std::string& negotiated) const {
+    const auto requested = params.is_object() ? params.find("protocolVersion") : params.end();
+    if (!params.is_object() || requested == params.end() || !requested->is_string()) {
+      throw RpcFailure(jsonrpc::kInvalidParams, "Invalid params: \"protocolVersion\" must be a string");
+    }
+    const std::string version = requested->get<std::string>();
+    negotiated = is_supported_protocol_version(version) ? version : latest_protocol_version();
+    json result{{"protocolVersion", negotiated},
+                {"capabilities", {{"logging", json::object()}, {"tools", {{"listChanged", false}}}}},
+                {"serverInfo", {{"name", options.name}, {"version", options.version}}}};
+    if (!options.instructions.empty()) result["instructions"] = options.instructions;
+    return result;
+  }
+
+  // Answers one request. `session` is null on the legacy transport.
+  json dispatch(const Message& message, const Principal& principal, Session* session,
+                const http::Request& req, std::vector<json>& notifications) const {
+    static const std::string kNoSession;
+    try {
+      if (!message.params.is_null() && !message.params.is_object()) {
+        throw RpcFailure(jsonrpc::kInvalidParams, "Invalid params: expected an object");
+      }
+      const json params = message.params.is_null() ? json::object() : message.params;
+      if (message.method == "ping") return detail::result_response(message.id, json::object());
+      if (message.method == "initialize") {
+        if (session != nullptr) {
+          throw RpcFailure(jsonrpc::kInvalidRequest, "Invalid Request: initialize must be sent alone, not in a batch");
+        }
+        std::string negotiated;
+        return detail::result_response(message.id, initialize_result(params, negotiated));
+      }
+      if (message.method == "logging/setLevel") {
+        const auto level = params.find("level");
+        const auto parsed = level != params.end() && level->is_string()
+                                ? parse_log_level(level->get<std::string>())
+                                : std::nullopt;
+        if (!parsed) throw RpcFailure(jsonrpc::kInvalidParams, "Invalid params: unknown logging level");
+        if (session != nullptr) session->log_level = *parsed;
+        return detail::result_response(message.id, json::object());
+      }
+      if (message.method == "tools/list") return detail::result_response(message.id, tools.list_result());
+      if (message.method == "tools/call") {
+        const std::string& version = session != nullptr ? session->protocol_version : latest_protocol_version();
+        detail::CallScope scope{principal, session != nullptr ? session->id : kNoSession, version, req,
+                                session != nullptr ? session->log_level.load() : LogLevel::debug};
+        return detail::result_response(message.id, tools.call(params, scope, notifications));
+      }
+      throw RpcFailure(jsonrpc::kMethodNotFound, "Method not found: " + message.method);
+    } catch (const RpcFailure& failure) {
+      return detail::error_response(message.id, failure.code(), failure.what());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "[%s] %s failed: %s\n", options.name.c_str(), message.method.c_str(), e.what());
+      return detail::error_response(message.id, jsonrpc::kInternalError, "Internal error");
+    }
+  }
+
+  // ---- answers ---------------------------------------------------------------------------
+
+  // One request's (or batch's) answer: JSON when the client takes it and there is nothing to
+  // stream before it, otherwise one SSE body — the notifications, then the response(s).
+  static void respond(http::Response& res, const detail::AcceptedTypes& accepted,
+                      const std::vector<json>& notifications, const json& payload) {
+    if (accepted.json && (notifications.empty() || !accepted.event_stream)) {
+      res.set_json(200, detail::serialize(payload));
+      return;
+    }
+    std::string body;
+    for (const auto& note : notifications) body += format_sse_event(detail::serialize(note));
+    if (payload.is_array()) {
+      for (const auto& item : payload) body += format_sse_event(detail::serialize(item));
+    } else {
+      body += format_sse_event(detail::serialize(payload));
+    }
+    res.status = 200;
+    res.body = std::move(body);
+    res.content_type = "text/event-stream";
+    res.set_header("Cache-Control", "no-cache");
+  }
+
+  // ---- HTTP handlers ---------------------------------------------------------------------
+
+  void handle_post(const http::Request& req, http::Response& res) {
+    auto principal = admit(req, res);
+    if (!principal) return;
+    std::string storage;
+    if (detail::media_type_of(req.header("Content-Type"), storage) != "application/json") {
+      refuse(res, 415, jsonrpc::kServerError, "Unsupported Media Type: Content-Type must be application/json");
+      return;
+    }
+    const auto accepted = detail::parse_accept(req.header("Accept"));
+    if (!accepted.json && !accepted.event_stream) {
+      refuse(res, 406, jsonrpc::kServerError,
+             "Not Acceptable: Accept must allow application/json or text/event-stream");
+      return;
+    }
+    const json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded()) {
+      refuse(res, 400, jsonrpc::kParseError, "Parse error");
+      return;
+    }
+    if (body.is_array()) {
+      handle_batch(req, res, *principal, accepted, body);
+      return;
+    }
+    const Message message = detail::classify(body);
+    if (message.kind == MessageKind::invalid) {
+      refuse(res, 400, jsonrpc::kInvalidRequest, "Invalid Request: " + message.problem, message.id);
+      return;
+    }
+    if (message.kind == MessageKind::request && message.method == "initialize") {
+      handle_initialize(res, *principal, accepted, message);
+      return;
+    }
+    auto session = require_session(req, res, *principal);
+    if (!session || !check_version_header(req, res, *session)) return;
+    // Notifications (notifications/initialized, cancelled, …) and responses need no answer;
+    // requests are not held back until notifications/initialized arrives.
+    if (message.kind != MessageKind::request) {
+      res.status = 202;
+      return;
+    }
+    std::vector<json> notifications;
+    const json response = dispatch(message, *principal, session.get(), req, notifications);
+    respond(res, accepted, notifications, response);
+  }
+
+  void handle_initialize(http::Response& res, const Principal& principal, const detail::AcceptedTypes& accepted,
+                         const Message& message) {
+    json result;
+    std::string negotiated;
+    try {
+      result = initialize_result(message.params, negotiated);
+    } catch (const RpcFailure& failure) {
+      respond(res, accepted, {}, detail::error_response(message.id, failure.code(), failure.what()));
+      return;
+    }
+    auto session = sessions.create(negotiated, principal.subject);
+    res.set_header(std::string(kSessionIdHeader), session->id);
+    respond(res, accepted, {}, detail::result_response(message.id, std::move(result)));
+  }
+
+  void handle_batch(const http::Request& req, http::Response& res, const Principal& principal,
+                    const detail::AcceptedTypes& accepted, const json& batch) {
+    if (batch.empty()) {
+      refuse(res, 400, jsonrpc::kInvalidRequest, "Invalid Request: empty batch");
+      return;
+    }
+    auto session = require_session(req, res, principal);
+    if (!session || !check_version_header(req, res, *session)) return;
+    if (!protocol_allows_batches(session->protocol_version)) {
+      refuse(res, 400, jsonrpc::kInvalidRequest,
+             "Invalid Request: JSON-RPC batches are not supported in protocol version " + session->protocol_version);
+      return;
+    }
+    std::vector<json> notifications;
+    json responses = json::array();
+    for (const auto& item : batch) {
+      const Message message = detail::classify(item);
+      switch (message.kind) {
+        case MessageKind::invalid:
+          responses.push_back(detail::error_response(message.id, jsonrpc::kInvalidRequest,
+                                                     "Invalid Request: " + message.problem));
+          break;
+        case MessageKind::request:
+          responses.push_back(dispatch(message, principal, session.get(), req, notifications));
+          break;
+        default:  // notifications and responses: nothing to answer
+          break;
+      }
+    }
+    if (responses.empty()) {
+      res.status = 202;
+      return;
+    }
+    respond(res, accepted, notifications, responses);
+  }
+
+  void handle_delete(const http::Request& req, http::Response& res) {
+    auto principal = admit(req, res);
+    if (!principal) return;
+    auto session = require_session(req, res, *principal);
+    if (!session) return;
+    sessions.erase(session->id);
+    res.status = 200;
+  }
+
+  void handle_get(const http::Request& req, http::Response& res) const {
+    if (!admit(req, res)) return;
+    refuse(res, 405, jsonrpc::kServerError, "Method Not Allowed: this server offers no standalone SSE stream");
+    res.set_header("Allow", "POST, DELETE");
+  }
+
+  // The original demo's transport: one plain JSON-RPC message per POST, no session, JSON only.
+  // Errors come with 400 (500 for internal errors), as the demo servers answer them.
+  void handle_legacy(const http::Request& req, http::Response& res) const {
+    auto principal = admit(req, res);
+    if (!principal) return;
+    const json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded()) {
+      refuse(res, 400, jsonrpc::kParseError, "Parse error");
+      return;
+    }
+    const Message message = detail::classify(body);
+    if (message.kind == MessageKind::invalid) {
+      refuse(res, 400, jsonrpc::kInvalidRequest, "Invalid Request: " + message.problem, message.id);
+      return;
+    }
+    if (message.kind != MessageKind::request) {
+      res.status = 202;
+      return;
+    }
+    std::vector<json> notifications;  // no stream to carry them
+    const json response = dispatch(message, *principal, nullptr, req, notifications);
+    int status = 200;
+    if (is_error_response(response)) {
+      status = response["error"]["code"] == jsonrpc::kInternalError ? 500 : 400;
+    }
+    res.set_json(status, detail::serialize(response));
+  }
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Server::~Server() = default;
+
+void Server::add_tool(ToolDefinition definition, ToolHandler handler) {
+  if (impl_->mounted) throw std::logic_error("add_tool after mount: tools are fixed once serving");
+  impl_->tools.add(std::move(definition), std::move(handler));
+}
+
+void Server::mount(http::Server& http) {
+  impl_->mounted = true;
+  Impl* impl = impl_.get();
+  const std::string path = regex_escape(impl->options.path);
+  http.route("POST", path, [impl](const http::Request& req, http::Response& res) { impl->handle_post(req, res); });
+  http.route("DELETE", path, [impl](const http::Request& req, http::Response& res) { impl->handle_delete(req, res); });
+  http.route("GET", path, [impl](const http::Request& req, http::Response& res) { impl->handle_get(req, res); });
+  if (!impl->options.protected_resource_metadata.empty()) {
+    const json metadata = json::parse(impl->options.protected_resource_metadata, nullptr, false);
+    if (!metadata.is_object()) throw std::invalid_argument("protected_resource_metadata must be a JSON object");
+    const std::string document = metadata.dump();
+    auto serve = [document](const http::Request&, http::Response& res) { res.set_json(200, document); };
+    http.route("GET", "/\\.well-known/oauth-protected-resource", serve);
+    http.route("GET", "/\\.well-known/oauth-protected-resource" + path, serve);
+  }
+  if (!impl->options.legacy_path.empty()) {
+    http.route("POST", regex_escape(impl->options.legacy_path),
+               [impl](const http::Request& req, http::Response& res) { impl->handle_legacy(req, res); });
+  }
+}
+
+std::size_t Server::session_count() const { return impl_->sessions.size(); }
+const ServerOptions& Server::options() const { return impl_->options; }
+
+}  // namespace mcph::mcp

@@ -1,0 +1,47 @@
+#pragma once
+// The server's tools: their definitions for tools/list, and tools/call — argument validation
+// against the input schema, the handler call, and the mapping of failures to results.
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mcph/mcp/tool.h"
+
+namespace mcph::mcp::detail {
+
+// Where a call is made: who asks, in which session, under which protocol version.
+struct CallScope {
+  const Principal& principal;
+  const std::string& session_id;
+  const std::string& protocol_version;
+  const http::Request& http_request;
+  LogLevel log_threshold = LogLevel::debug;
+};
+
+class ToolRegistry {
+ public:
+  explicit ToolRegistry(std::string server_name) : server_name_(std::move(server_name)) {}
+
+  // Throws std::invalid_argument for a bad name, a duplicate or a schema that is not an object.
+  void add(ToolDefinition definition, ToolHandler handler);
+  nlohmann::json list_result() const;
+  // `params` of tools/call; returns the CallToolResult, appends the call's notifications.
+  // Throws RpcFailure(-32602) for malformed params and unknown tools.
+  nlohmann::json call(const nlohmann::json& params, const CallScope& scope,
+                      std::vector<nlohmann::json>& notifications) const;
+
+ private:
+  struct Tool {
+    ToolDefinition definition;
+    nlohmann::json input_schema;
+    nlohmann::json listing;  // the tools/list entry
+    ToolHandler handler;
+  };
+  std::string server_name_;
+  std::vector<Tool> tools_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
+
+}  // namespace mcph::mcp::detail

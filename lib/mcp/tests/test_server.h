@@ -1,0 +1,41 @@
+#pragma once
+// A running MCP server on an ephemeral loopback port with a few tools, for the protocol tests.
+// Authentication: no Authorization header → anonymous; "Bearer alice-token" / "Bearer
+// bob-token" → alice / bob; "Bearer limited" → 429; any other → 401.
+#include <memory>
+#include <string>
+
+#include "mcph/http/client.h"
+#include "mcph/http/server.h"
+#include "mcph/mcp/server.h"
+
+namespace mcph::mcp::testing {
+
+struct TestServerOptions {
+  bool authentication = false;
+  std::string legacy_path = "/sse";
+  std::size_t max_sessions = 100;
+};
+
+class TestServer {
+ public:
+  explicit TestServer(TestServerOptions options = {});
+  ~TestServer();
+
+  std::string base_url() const { return http_.url(); }
+  std::string endpoint() const { return http_.url() + "/mcp"; }
+  Server& mcp() { return mcp_; }
+
+ private:
+  Server mcp_;
+  http::Server http_;
+};
+
+// Headers of a well-behaved client's POST (Accept both, JSON body).
+http::Fields post_headers(http::Fields extra = {});
+
+// initialize with `version` through a raw client; returns the session id ("" when refused).
+std::string open_session(http::Client& client, const std::string& version = "2025-06-18",
+                         const http::Fields& extra = {});
+
+}  // namespace mcph::mcp::testing
