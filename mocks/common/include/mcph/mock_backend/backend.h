@@ -1,0 +1,54 @@
+#pragma once
+// What mock-jira and mock-github share: every API route checks the request's credential
+// against the CredentialSet (401 in the service's own shape when it is missing or unknown),
+// tells the handler whose credential it is, and writes a ledger entry with the final status.
+// Also serves GET /_ledger and DELETE /_ledger (not authenticated, not recorded).
+#include <functional>
+#include <string>
+
+#include "mcph/http/server.h"
+#include "mcph/mock_backend/credentials.h"
+#include "mcph/mock_backend/ledger.h"
+
+namespace mcph::mock_backend {
+
+struct Caller {
+  std::string user;   // "alice"
+  std::string login;  // the backend user name, e.g. "alice-github"
+};
+
+using BackendHandler = std::function<void(const http::Request&, http::Response&, const Caller&)>;
+// Fills the 401 answer for a missing (`who.user == "none"`) or unknown credential.
+using Unauthorized = std::function<void(const Identification& who, http::Response&)>;
+
+class Backend {
+ public:
+  Backend(http::Server& server, CredentialSet credentials, Unauthorized unauthorized);
+  Backend(const Backend&) = delete;
+  Backend& operator=(const Backend&) = delete;
+
+  // route_name: the pattern as the API documents it, for the ledger.
+  void route(std::string method, std::string pattern, std::string route_name, BackendHandler handler);
+
+  Ledger& ledger() { return ledger_; }
+
+ private:
+  http::Server& server_;
+  CredentialSet credentials_;
+  Unauthorized unauthorized_;
+  Ledger ledger_;
+};
+
+// Command line of the mock binaries: --secrets FILE [--data FILE] [--port N] [--host H].
+// --data defaults to `default_data_path` (the fixture in the source tree).
+struct MockOptions {
+  std::string secrets_path;
+  std::string data_path;
+  std::string host = "127.0.0.1";
+  int port = 0;
+};
+// Exits the process with a usage message (status 2) on bad arguments.
+MockOptions parse_mock_options(int argc, char** argv, const char* program, std::string default_data_path);
+std::string read_file(const std::string& path);  // throws std::runtime_error naming the path
+
+}  // namespace mcph::mock_backend

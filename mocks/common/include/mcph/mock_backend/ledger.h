@@ -1,0 +1,40 @@
+#pragma once
+// The record of every API request a mock backend served: when, which route, whose credential
+// (never the credential itself), and the status. Read at GET /_ledger, cleared by DELETE.
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+
+namespace mcph::mock_backend {
+
+struct LedgerEntry {
+  std::uint64_t seq = 0;       // 1, 2, … in the order requests finished
+  std::string time;            // RFC 3339 UTC with milliseconds
+  std::string method;
+  std::string route;           // the route pattern, e.g. /rest/api/3/issue/{issueIdOrKey}
+  std::string path;            // without the query string
+  std::string credential_of;   // "alice", "none" or "unknown"
+  std::string credential;      // masked hint, e.g. "****abcd"; "" when none
+  std::string scheme;          // "basic", "bearer", "token", "none", …
+  int status = 0;
+};
+
+class Ledger {
+ public:
+  explicit Ledger(std::size_t max_entries = 100000) : max_entries_(max_entries) {}
+
+  void record(LedgerEntry entry);  // fills seq and time
+  std::string to_json() const;     // a JSON array, oldest first
+  void clear();
+  std::size_t size() const;
+
+ private:
+  std::size_t max_entries_;
+  mutable std::mutex mutex_;
+  std::deque<LedgerEntry> entries_;
+  std::uint64_t next_seq_ = 1;
+};
+
+}  // namespace mcph::mock_backend

@@ -1,0 +1,34 @@
+#include "mcph/mock_backend/testing.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "mcph/http/server.h"
+
+namespace mcph::mock_backend::testing {
+
+RunningMock start_mock(const std::string& binary, const std::string& fixtures_dir, const std::string& data_file,
+                       const std::string& log_path) {
+  proc::SpawnOptions options;
+  options.argv = {binary, "--secrets", fixtures_dir + "/secrets.json", "--data", fixtures_dir + "/backends/" + data_file,
+                  "--port", "0"};
+  options.log_path = log_path;
+  RunningMock mock{proc::ChildProcess::spawn(options), ""};
+  const std::string line = mock.process.wait_for_line(
+      [](std::string_view l) { return http::parse_listen_line(l).has_value(); }, std::chrono::seconds(10));
+  mock.url = *http::parse_listen_line(line);
+  return mock;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+nlohmann::json fixture_secrets(const std::string& fixtures_dir) {
+  return nlohmann::json::parse(read_text(fixtures_dir + "/secrets.json"));
+}
+
+}  // namespace mcph::mock_backend::testing

@@ -1,0 +1,53 @@
+#include "mcph/mock_backend/ledger.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace mcph::mock_backend {
+namespace {
+
+LedgerEntry entry(const std::string& path, int status) {
+  LedgerEntry e;
+  e.method = "GET";
+  e.route = "/x/{id}";
+  e.path = path;
+  e.credential_of = "alice";
+  e.credential = "****1111";
+  e.scheme = "bearer";
+  e.status = status;
+  return e;
+}
+
+TEST(Ledger, RecordsInOrderWithSequenceAndTime) {
+  Ledger ledger;
+  ledger.record(entry("/x/1", 200));
+  ledger.record(entry("/x/2", 404));
+  const auto json = nlohmann::json::parse(ledger.to_json());
+  ASSERT_EQ(json.size(), 2u);
+  EXPECT_EQ(json[0]["seq"], 1);
+  EXPECT_EQ(json[1]["seq"], 2);
+  EXPECT_EQ(json[1]["path"], "/x/2");
+  EXPECT_EQ(json[1]["status"], 404);
+  EXPECT_EQ(json[0]["credential_of"], "alice");
+  EXPECT_EQ(json[0]["time"].get<std::string>().size(), 24u);  // 2025-01-01T00:00:00.000Z
+}
+
+TEST(Ledger, ClearEmptiesItAndSequenceContinues) {
+  Ledger ledger;
+  ledger.record(entry("/x/1", 200));
+  ledger.clear();
+  EXPECT_EQ(ledger.to_json(), "[]");
+  ledger.record(entry("/x/3", 200));
+  EXPECT_EQ(nlohmann::json::parse(ledger.to_json())[0]["seq"], 2);
+}
+
+TEST(Ledger, KeepsOnlyTheNewestEntriesWhenFull) {
+  Ledger ledger(3);
+  for (int i = 0; i < 10; ++i) ledger.record(entry("/x/" + std::to_string(i), 200));
+  EXPECT_EQ(ledger.size(), 3u);
+  EXPECT_EQ(nlohmann::json::parse(ledger.to_json())[0]["path"], "/x/7");
+}
+
+}  // namespace
+}  // namespace mcph::mock_backend
