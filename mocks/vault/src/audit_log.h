@@ -1,0 +1,67 @@
+#pragma once
+// Audit devices of type "file": one JSON line per request and per response, in Vault's audit
+// entry shape (audit/types.go). Tokens, accessors and every string in request and response data
+// are HMAC-SHA256'd with the device's salt ("hmac-sha256:<hex>") unless log_raw is set.
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common.h"
+#include "request.h"
+
+namespace mcph::mock_vault {
+
+struct TokenEntry;
+
+// Everything an audit line may say about one request.
+struct AuditRecord {
+  const VaultRequest* request = nullptr;
+  std::shared_ptr<const TokenEntry> token;  // the caller's, when it had a valid one
+  std::vector<std::string> identity_policies;
+  bool allowed = false;
+  // Response side (type "response" only).
+  const VaultResponse* response = nullptr;
+  std::string error;
+};
+
+class AuditBroker {
+ public:
+  ~AuditBroker();
+  // Throws VaultError 400 for an unknown type, a taken path, or a file that cannot be opened.
+  void enable(const std::string& path, const std::string& type, const std::string& description,
+              const Json& options);
+  bool disable(const std::string& path);
+  Json list() const;  // sys/audit data: {"file/": {type, description, options, local, path}}
+  bool active() const;
+  void log_request(const AuditRecord& record);
+  void log_response(const AuditRecord& record);
+  // sys/audit-hash: the device's HMAC of input; nullopt for an unknown device.
+  std::optional<std::string> hash(const std::string& path, const std::string& input) const;
+
+ private:
+  struct Device {
+    std::string path;
+    std::string type;
+    std::string description;
+    Json options;
+    std::string salt;
+    bool log_raw = false;
+    bool hmac_accessor = true;
+    std::FILE* file = nullptr;
+    bool owns_file = false;
+  };
+  void write(const std::string& type, const AuditRecord& record);
+  static Json entry(const Device& device, const std::string& type, const AuditRecord& record);
+
+  mutable std::mutex mutex_;
+  std::vector<std::unique_ptr<Device>> devices_;
+};
+
+// HMAC-SHA256 of data with key, hex-encoded and prefixed "hmac-sha256:".
+std::string audit_hmac(const std::string& key, const std::string& data);
+
+}  // namespace mcph::mock_vault

@@ -1,0 +1,110 @@
+#include "pg_connection.h"
+
+#include <pqxx/pqxx>
+
+namespace mcph::mock_vault {
+namespace {
+
+std::string redact(std::string text, const std::vector<std::string>& secrets) {
+  for (const auto& secret : secrets) {
+    if (secret.size() < 3) continue;
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+      text.replace(at, secret.size(), "[redacted]");
+    }
+  }
+  // libpq and pqxx end messages with newlines.
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+std::string with_connect_timeout(const std::string& conninfo) {
+  if (conninfo.find("connect_timeout") != std::string::npos) return conninfo;
+  const bool url = conninfo.rfind("postgres://", 0) == 0 || conninfo.rfind("postgresql://", 0) == 0;
+  if (url) return conninfo + (conninfo.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=5";
+  return conninfo + " connect_timeout=5";
+}
+
+}  // namespace
+
+struct PgConnection::Impl {
+  std::string conninfo;
+  std::string secret;
+  std::mutex mutex;
+  std::unique_ptr<pqxx::connection> connection;
+
+  pqxx::connection& connect_locked() {
+    if (!connection || !connection->is_open()) connection = std::make_unique<pqxx::connection>(conninfo);
+    return *connection;
+  }
+
+  template <typename Work>
+  void run(Work&& work, const std::vector<std::string>& extra_secrets) {
+    std::lock_guard lock(mutex);
+    std::vector<std::string> secrets = extra_secrets;
+    secrets.push_back(secret);
+    // One retry when the kept connection turned out to be broken.
+    for (int attempt = 0;; ++attempt) {
+      try {
+        work(connect_locked());
+        return;
+      } catch (const pqxx::broken_connection& e) {
+        connection.reset();
+        if (attempt == 0) continue;
+        throw std::runtime_error(redact(e.what(), secrets));
+      } catch (const pqxx::sql_error& e) {
+        throw std::runtime_error(redact(e.what(), secrets));
+      } catch (const std::exception& e) {
+        connection.reset();
+        throw std::runtime_error(redact(e.what(), secrets));
+      }
+    }
+  }
+};
+
+PgConnection::PgConnection(std::string conninfo, std::string secret) : impl_(std::make_unique<Impl>()) {
+  impl_->conninfo = with_connect_timeout(conninfo);
+  impl_->secret = std::move(secret);
+}
+
+PgConnection::~PgConnection() = default;
+
+void PgConnection::verify() {
+  impl_->run([](pqxx::connection& connection) { pqxx::nontransaction(connection).exec("SELECT 1"); }, {});
+}
+
+void PgConnection::execute(const std::vector<std::string>& statements, const std::vector<std::string>& secrets) {
+  impl_->run(
+      [&statements](pqxx::connection& connection) {
+        pqxx::work work(connection);
+        for (const auto& statement : statements) work.exec(statement);
+        work.commit();
+      },
+      secrets);
+}
+
+void PgConnection::drop_role(const std::string& role) {
+  impl_->run(
+      [&role](pqxx::connection& connection) {
+        pqxx::work work(connection);
+        const auto exists = work.exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", role);
+        if (exists.empty()) return;
+        const std::string name = work.quote_name(role);
+        const auto schemas = work.exec_params(
+            "SELECT DISTINCT table_schema FROM information_schema.role_table_grants WHERE grantee = $1", role);
+        for (const auto& row : schemas) {
+          const std::string schema = work.quote_name(row[0].as<std::string>());
+          work.exec("REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA " + schema + " FROM " + name);
+          work.exec("REVOKE USAGE ON SCHEMA " + schema + " FROM " + name);
+        }
+        work.exec("REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM " + name);
+        work.exec("REVOKE ALL PRIVILEGES ON ALL SEQUENCES IN SCHEMA public FROM " + name);
+        work.exec("REVOKE USAGE ON SCHEMA public FROM " + name);
+        const std::string database = work.exec1("SELECT current_database()")[0].as<std::string>();
+        work.exec("REVOKE ALL PRIVILEGES ON DATABASE " + work.quote_name(database) + " FROM " + name);
+        work.exec("DROP ROLE IF EXISTS " + name);
+        work.commit();
+      },
+      {});
+}
+
+}  // namespace mcph::mock_vault

@@ -1,0 +1,31 @@
+#pragma once
+// One PostgreSQL admin connection of a database config, through libpqxx (kept out of this
+// header). Reconnects when the connection broke. Error texts never contain the password.
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mcph::mock_vault {
+
+class PgConnection {
+ public:
+  // conninfo: a postgresql:// URL or key=value string. `secret` is removed from error texts.
+  PgConnection(std::string conninfo, std::string secret);
+  ~PgConnection();
+
+  // Connects now; throws std::runtime_error with a sanitized reason.
+  void verify();
+  // Runs the statements in one transaction; `secrets` (the new role's password) are removed from
+  // error texts, which may quote the failing statement.
+  void execute(const std::vector<std::string>& statements, const std::vector<std::string>& secrets = {});
+  // Vault's built-in revocation: revoke what the role was granted, then DROP ROLE IF EXISTS.
+  void drop_role(const std::string& role);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mcph::mock_vault

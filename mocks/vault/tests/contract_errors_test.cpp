@@ -1,0 +1,201 @@
+// Bad input and system endpoints: every failure is Vault-shaped ({"errors":[...]}) with Vault's
+// status; nothing crashes or hangs.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "contract_support.h"
+
+namespace mcph::mock_vault::contract {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+class Errors : public ::testing::Test {
+ protected:
+  VaultUnderTest vault_;
+};
+
+TEST_F(Errors, MalformedJsonBodies) {
+  Reply broken = vault_.send_raw("POST", "/v1/secret/data/x", R"({"data": {"password": "hunter2")");
+  EXPECT_EQ(broken.status, 400);
+  EXPECT_THAT(broken.error(), StartsWith("failed to parse JSON input: "));
+  EXPECT_THAT(broken.text, ::testing::Not(HasSubstr("hunter2"))) << "the body is not echoed";
+  Reply array = vault_.send_raw("POST", "/v1/secret/data/x", R"([1,2,3])");
+  EXPECT_EQ(array.status, 400);
+  EXPECT_THAT(array.error(), StartsWith("failed to parse JSON input: "));
+}
+
+TEST_F(Errors, UnknownRoutesAndPaths) {
+  Reply no_mount = vault_.get("/v1/nowhere/at/all");
+  EXPECT_EQ(no_mount.status, 404);
+  EXPECT_EQ(no_mount.error(), "no handler for route \"nowhere/at/all\". route entry not found.");
+  Reply no_path = vault_.get("/v1/secret/bogus/x");
+  EXPECT_EQ(no_path.status, 404);
+  EXPECT_EQ(no_path.error(), "1 error occurred:\n\t* unsupported path\n\n");
+  Reply not_api = vault_.get("/definitely-not-v1");
+  EXPECT_EQ(not_api.status, 404);
+}
+
+TEST_F(Errors, WrongVerbs) {
+  Reply reply = vault_.del("/v1/auth/token/lookup-self");
+  EXPECT_EQ(reply.status, 405);
+  EXPECT_EQ(reply.error(), "1 error occurred:\n\t* unsupported operation\n\n");
+  EXPECT_EQ(vault_.list("/v1/secret/data/x").status, 405);
+  EXPECT_EQ(vault_.get("/v1/auth/jwt/login").status, 404) << "no jwt mount here";
+  Reply trailing = vault_.post("/v1/secret/data/x/", Json{{"data", {{"a", "b"}}}});
+  EXPECT_EQ(trailing.status, 400);
+  EXPECT_EQ(trailing.error(), "cannot write to a path ending in '/'");
+}
+
+TEST_F(Errors, DeeplyNestedInputIsRefusedNotACrash) {
+  const std::string deep = "{\"data\":" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  Reply body = vault_.send_raw("POST", "/v1/secret/data/deep", deep);
+  EXPECT_EQ(body.status, 400);
+  EXPECT_THAT(body.error(), StartsWith("failed to parse JSON input: "));
+  std::string nested_hcl = "path \"a\" { capabilities = [\"read\"] x = ";
+  for (int i = 0; i < 20000; ++i) nested_hcl += "{ y = ";
+  Reply policy = vault_.post("/v1/sys/policies/acl/deep", Json{{"policy", nested_hcl}});
+  EXPECT_EQ(policy.status, 400);
+  EXPECT_THAT(policy.error(), StartsWith("failed to parse policy: "));
+  EXPECT_EQ(vault_.get("/v1/sys/health").status, 200) << "still serving";
+}
+
+TEST_F(Errors, OversizedBodyIsA413) {
+  // Vault's default max_request_size is 32 MiB.
+  const std::string huge = "{\"data\":{\"x\":\"" + std::string(33 * 1024 * 1024, 'a') + "\"}}";
+  Reply reply;
+  try {
+    reply = vault_.send_raw("POST", "/v1/secret/data/huge", huge);
+  } catch (const http::TransportError&) {
+    GTEST_SKIP() << "the server closed the connection before the client could read the 413";
+  }
+  EXPECT_EQ(reply.status, 413);
+  EXPECT_FALSE(reply.error().empty());
+  EXPECT_EQ(vault_.get("/v1/sys/health").status, 200) << "still serving";
+}
+
+TEST_F(Errors, PolicyWritesReportHclErrors) {
+  Reply bad = vault_.post("/v1/sys/policies/acl/broken", Json{{"policy", "path \"a\" {\n  capabilities = [\"read\"\n}"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.error(), "failed to parse policy: At 3:1: error parsing list, expected comma or list end, got: RBRACE");
+  Reply capability = vault_.post("/v1/sys/policies/acl/broken", Json{{"policy", R"(path "a" { capabilities = ["fly"] })"}});
+  EXPECT_EQ(capability.error(), "failed to parse policy: path \"a\": invalid capability \"fly\"");
+  Reply empty = vault_.post("/v1/sys/policies/acl/broken", Json::object());
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_EQ(empty.error(), "'policy' parameter not supplied or empty");
+  EXPECT_EQ(vault_.get("/v1/sys/policies/acl/broken").status, 404) << "nothing was stored";
+}
+
+TEST_F(Errors, PoliciesRoundTripInHclJsonAndBase64) {
+  const std::string name = "p-" + random_suffix();
+  const std::string text = "path \"secret/*\" {\n  capabilities = [\"read\"]\n}\n";
+  ASSERT_EQ(vault_.post("/v1/sys/policies/acl/" + name, Json{{"policy", text}}).status, 204);
+  Reply read = vault_.get("/v1/sys/policies/acl/" + name);
+  EXPECT_EQ(read.body["data"], (Json{{"name", name}, {"policy", text}}));
+  Reply list = vault_.list("/v1/sys/policies/acl");
+  EXPECT_THAT(list.body["data"]["keys"].get<std::vector<std::string>>(), ::testing::IsSupersetOf({name, std::string("default"), std::string("root")}));
+  Reply legacy = vault_.get("/v1/sys/policy/" + name);
+  EXPECT_EQ(legacy.body["data"]["rules"], text);
+  EXPECT_EQ(legacy.body["rules"], text) << "sys/policy copies data to the top level";
+  ASSERT_EQ(vault_.post("/v1/sys/policies/acl/" + name + "-json",
+                        Json{{"policy", R"({"path":{"secret/*":{"capabilities":["list"]}}})"}})
+                .status,
+            204);
+  ASSERT_EQ(vault_.post("/v1/sys/policies/acl/" + name + "-b64", Json{{"policy", "cGF0aCAieCIgeyBjYXBhYmlsaXRpZXMgPSBbInJlYWQiXSB9"}}).status,
+            204);
+  EXPECT_EQ(vault_.get("/v1/sys/policies/acl/" + name + "-b64").body["data"]["policy"],
+            "path \"x\" { capabilities = [\"read\"] }");
+  EXPECT_EQ(vault_.del("/v1/sys/policies/acl/" + name).status, 204);
+  EXPECT_EQ(vault_.get("/v1/sys/policies/acl/" + name).status, 404);
+}
+
+TEST_F(Errors, RateLimitQuotaAnswers429AndOnlyForItsPath) {
+  const std::string limited = "secret/data/quota-" + random_suffix();
+  ASSERT_EQ(vault_.post("/v1/" + limited, Json{{"data", {{"a", "b"}}}}).status, 200);
+  Reply invalid = vault_.post("/v1/sys/quotas/rate-limit/bad", Json{{"rate", 0}, {"path", limited}});
+  EXPECT_EQ(invalid.status, 400);
+  EXPECT_EQ(invalid.error(), "'rate' is invalid");
+
+  const std::string quota = "q-" + random_suffix();
+  ASSERT_EQ(vault_.post("/v1/sys/quotas/rate-limit/" + quota, Json{{"rate", 3}, {"interval", "1m"}, {"path", limited}}).status,
+            204);
+  Reply stored = vault_.get("/v1/sys/quotas/rate-limit/" + quota);
+  EXPECT_EQ(stored.body["data"]["type"], "rate-limit");
+  EXPECT_EQ(stored.body["data"]["path"], limited);
+  int ok = 0;
+  Reply refused;
+  for (int i = 0; i < 6; ++i) {
+    Reply reply = vault_.get("/v1/" + limited);
+    if (reply.status == 200) ++ok;
+    if (reply.status == 429) refused = reply;
+  }
+  EXPECT_EQ(ok, 3);
+  ASSERT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.body, (Json{{"errors", {"request path \"" + limited + "\": rate limit quota exceeded"}}}));
+  EXPECT_EQ(vault_.get("/v1/sys/health").status, 200) << "sys/health is exempt";
+  EXPECT_EQ(vault_.get("/v1/auth/token/lookup-self").status, 200) << "other paths are not limited";
+
+  ASSERT_EQ(vault_.del("/v1/sys/quotas/rate-limit/" + quota).status, 204);
+  EXPECT_EQ(vault_.get("/v1/" + limited).status, 200);
+}
+
+TEST_F(Errors, HealthAndMountListingsHaveVaultsShape) {
+  Reply health = vault_.get("/v1/sys/health", std::string());
+  ASSERT_EQ(health.status, 200);
+  for (const char* key : {"initialized", "sealed", "standby", "performance_standby", "replication_performance_mode",
+                          "replication_dr_mode", "server_time_utc", "version", "cluster_name", "cluster_id"}) {
+    EXPECT_TRUE(health.body.contains(key)) << key;
+  }
+  EXPECT_EQ(health.body["sealed"], false);
+  EXPECT_FALSE(health.body.contains("data")) << "not enveloped";
+
+  Reply mounts = vault_.get("/v1/sys/mounts");
+  ASSERT_EQ(mounts.status, 200);
+  EXPECT_EQ(mounts.body["data"]["secret/"]["type"], "kv");
+  EXPECT_EQ(mounts.body["data"]["secret/"]["options"]["version"], "2");
+  EXPECT_EQ(mounts.body["secret/"]["type"], "kv") << "sys/mounts copies data to the top level";
+  Reply auth = vault_.get("/v1/sys/auth");
+  EXPECT_EQ(auth.body["data"]["token/"]["type"], "token");
+  EXPECT_THAT(auth.body["data"]["token/"]["accessor"].get<std::string>(), StartsWith("auth_token_"));
+
+  const std::string path = "jwt-" + random_suffix();
+  ASSERT_EQ(vault_.post("/v1/sys/auth/" + path, Json{{"type", "jwt"}}).status, 204);
+  Reply twice = vault_.post("/v1/sys/auth/" + path, Json{{"type", "jwt"}});
+  EXPECT_EQ(twice.status, 400);
+  EXPECT_EQ(twice.error(), "path is already in use at " + path + "/");
+  EXPECT_THAT(vault_.get("/v1/sys/auth").body["data"][path + "/"]["accessor"].get<std::string>(), StartsWith("auth_jwt_"));
+  EXPECT_EQ(vault_.del("/v1/sys/auth/" + path).status, 204);
+  EXPECT_FALSE(vault_.get("/v1/sys/auth").body["data"].contains(path + "/"));
+}
+
+TEST_F(Errors, AuditDevicesCanBeEnabledListedAndDisabled) {
+  if (!vault_.local()) GTEST_SKIP() << "the audit file must be on this machine";
+  proc::TempDir dir("mock-vault-audit");
+  const std::string file = (dir.path() / "second.log").string();
+  Reply bad_type = vault_.post("/v1/sys/audit/sock", Json{{"type", "socket"}});
+  EXPECT_EQ(bad_type.status, 400);
+  ASSERT_EQ(vault_.post("/v1/sys/audit/second", Json{{"type", "file"}, {"options", {{"file_path", file}}}}).status, 204);
+  Reply list = vault_.get("/v1/sys/audit");
+  EXPECT_EQ(list.body["data"]["second/"]["type"], "file");
+  EXPECT_EQ(list.body["data"]["second/"]["options"]["file_path"], file);
+  EXPECT_EQ(list.body["second/"]["type"], "file") << "sys/audit copies data to the top level";
+  ASSERT_EQ(vault_.get("/v1/sys/mounts").status, 200);
+  EXPECT_TRUE(std::filesystem::file_size(file) > 0) << "the new device logs the next request";
+  EXPECT_EQ(vault_.del("/v1/sys/audit/second").status, 204);
+  EXPECT_FALSE(vault_.get("/v1/sys/audit").body["data"].contains("second/"));
+}
+
+TEST_F(Errors, UnknownLeasesAreRefused) {
+  Reply lookup = vault_.post("/v1/sys/leases/lookup", Json{{"lease_id", "database/creds/x/nope"}});
+  EXPECT_EQ(lookup.status, 400);
+  EXPECT_EQ(lookup.error(), "invalid lease");
+  Reply renew = vault_.post("/v1/sys/leases/renew", Json{{"lease_id", "database/creds/x/nope"}});
+  EXPECT_EQ(renew.status, 400);
+  EXPECT_EQ(renew.error(), "lease not found");
+}
+
+}  // namespace
+}  // namespace mcph::mock_vault::contract
