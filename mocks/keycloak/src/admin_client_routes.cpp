@@ -1,0 +1,179 @@
+// Admin REST: /admin/realms/{realm}/clients, their secrets, service-account users and
+// protocol mappers.
+#include <algorithm>
+
+#include "admin_common.h"
+#include "errors.h"
+#include "json_fields.h"
+#include "representations.h"
+#include "request_util.h"
+
+namespace mcph::mock_keycloak {
+namespace {
+
+using http::Request;
+using http::Response;
+
+ProtocolMapper& mapper_or_404(Client& client, const std::string& id) {
+  for (auto& mapper : client.mappers) {
+    if (mapper.id == id) return mapper;
+  }
+  throw plain_error(404, "Model not found");
+}
+
+void check_mapper_name_free(const Client& client, const ProtocolMapper& mapper) {
+  for (const auto& other : client.mappers) {
+    if (other.id != mapper.id && other.name == mapper.name && other.protocol == mapper.protocol) {
+      throw error_message(409, "Protocol mapper exists with same name");
+    }
+  }
+}
+
+// ?clientId=x (exact, or a substring with search=true), first, max.
+void list_clients(Realm& realm, const Request& request, Response& response) {
+  const auto client_id = request.query_param("clientId");
+  const bool search = query_bool(request, "search", false);
+  auto matches = [&](const Client& client) {
+    if (!client_id) return true;
+    if (search) return to_lower(client.client_id).find(to_lower(*client_id)) != std::string::npos;
+    return client.client_id == *client_id;
+  };
+  std::vector<const Client*> found;
+  for (const auto& [id, client] : realm.clients) {
+    if (matches(client)) found.push_back(&client);
+  }
+  std::sort(found.begin(), found.end(),
+            [](const Client* a, const Client* b) { return a->client_id < b->client_id; });
+  const auto first = static_cast<std::size_t>(std::max(0, query_int(request, "first", 0)));
+  const int max = query_int(request, "max", -1);
+  nlohmann::ordered_json clients = nlohmann::ordered_json::array();
+  for (std::size_t i = first; i < found.size(); ++i) {
+    if (max >= 0 && clients.size() >= static_cast<std::size_t>(max)) break;
+    clients.push_back(client_rep(*found[i]));
+  }
+  write_json(response, 200, clients);
+}
+
+void create_client(const State& state, Realm& realm, const Request& request, Response& response) {
+  const auto rep = json_body(request);
+  Client client;
+  apply_client_rep(realm, client, rep, true);
+  const std::string id = client.id;
+  realm.clients.emplace(id, std::move(client));
+  response.status = 201;
+  response.set_header("Location", admin_location(state, realm, "/clients/" + id));
+}
+
+void get_client(Realm& realm, const Request& request, Response& response) {
+  write_json(response, 200, client_rep(client_or_404(realm, request.captures.at(0))));
+}
+
+void update_client(Realm& realm, const Request& request, Response& response) {
+  Client& client = client_or_404(realm, request.captures.at(0));
+  const auto rep = json_body(request);
+  Client updated = client;  // all or nothing: a rejected update leaves the client as it was
+  apply_client_rep(realm, updated, rep, false);
+  client = std::move(updated);
+  response.status = 204;
+}
+
+void delete_client(Realm& realm, const Request& request, Response& response) {
+  const Client& client = client_or_404(realm, request.captures.at(0));
+  const std::string client_id = client.client_id;
+  const std::string uuid = client.id;
+  std::vector<std::string> service_accounts;
+  for (const auto& [id, user] : realm.users) {
+    if (user.service_account_client_id == client_id) service_accounts.push_back(id);
+  }
+  for (const auto& id : service_accounts) realm.remove_user(id);
+  for (auto& [id, session] : realm.sessions) session.client_sessions.erase(uuid);
+  realm.clients.erase(uuid);
+  response.status = 204;
+}
+
+void get_client_secret(Realm& realm, const Request& request, Response& response) {
+  const Client& client = client_or_404(realm, request.captures.at(0));
+  nlohmann::ordered_json secret = {{"type", "secret"}};
+  if (!client.public_client) secret["value"] = client.secret;
+  write_json(response, 200, secret);
+}
+
+void regenerate_client_secret(Realm& realm, const Request& request, Response& response) {
+  Client& client = client_or_404(realm, request.captures.at(0));
+  if (client.public_client) throw plain_error(400, "Client is public");
+  client.secret = random_secret();
+  write_json(response, 200, nlohmann::ordered_json{{"type", "secret"}, {"value", client.secret}});
+}
+
+void get_service_account_user(Realm& realm, const Request& request, Response& response) {
+  const Client& client = client_or_404(realm, request.captures.at(0));
+  for (const auto& [id, user] : realm.users) {
+    if (client.service_accounts && user.service_account_client_id == client.client_id) {
+      write_json(response, 200, user_rep(user));
+      return;
+    }
+  }
+  throw plain_error(400, "Service account not enabled for the client '" + client.client_id + "'");
+}
+
+void list_mappers(Realm& realm, const Request& request, Response& response) {
+  const Client& client = client_or_404(realm, request.captures.at(0));
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& mapper : client.mappers) list.push_back(mapper_rep(mapper));
+  write_json(response, 200, list);
+}
+
+void create_mapper(const State& state, Realm& realm, const Request& request, Response& response) {
+  Client& client = client_or_404(realm, request.captures.at(0));
+  ProtocolMapper mapper = mapper_from_rep(json_body(request));
+  check_mapper_name_free(client, mapper);
+  const std::string id = mapper.id;
+  client.mappers.push_back(std::move(mapper));
+  response.status = 201;
+  response.set_header(
+      "Location", admin_location(state, realm, "/clients/" + client.id + "/protocol-mappers/models/" + id));
+}
+
+void get_mapper(Realm& realm, const Request& request, Response& response) {
+  Client& client = client_or_404(realm, request.captures.at(0));
+  write_json(response, 200, mapper_rep(mapper_or_404(client, request.captures.at(1))));
+}
+
+void update_mapper(Realm& realm, const Request& request, Response& response) {
+  Client& client = client_or_404(realm, request.captures.at(0));
+  ProtocolMapper& mapper = mapper_or_404(client, request.captures.at(1));
+  ProtocolMapper updated = mapper_from_rep(json_body(request));
+  updated.id = mapper.id;
+  check_mapper_name_free(client, updated);
+  mapper = std::move(updated);
+  response.status = 204;
+}
+
+void delete_mapper(Realm& realm, const Request& request, Response& response) {
+  Client& client = client_or_404(realm, request.captures.at(0));
+  const std::string id = mapper_or_404(client, request.captures.at(1)).id;
+  std::erase_if(client.mappers, [&id](const ProtocolMapper& m) { return m.id == id; });
+  response.status = 204;
+}
+
+}  // namespace
+
+void add_admin_client_routes(http::Server& server, State& state) {
+  const std::string client = "/clients/([^/]+)";
+  const std::string mappers = client + "/protocol-mappers/models";
+  realm_admin_route(server, state, "GET", "/clients", list_clients);
+  realm_admin_route(server, state, "POST", "/clients", with_state(state, create_client));
+  realm_admin_route(server, state, "GET", client, get_client);
+  realm_admin_route(server, state, "PUT", client, update_client);
+  realm_admin_route(server, state, "DELETE", client, delete_client);
+  realm_admin_route(server, state, "GET", client + "/client-secret", get_client_secret);
+  realm_admin_route(server, state, "POST", client + "/client-secret", regenerate_client_secret);
+  realm_admin_route(server, state, "GET", client + "/service-account-user", get_service_account_user);
+  realm_admin_route(server, state, "GET", mappers, list_mappers);
+  realm_admin_route(server, state, "POST", mappers, with_state(state, create_mapper));
+  realm_admin_route(server, state, "GET", mappers + "/([^/]+)", get_mapper);
+  realm_admin_route(server, state, "PUT", mappers + "/([^/]+)", update_mapper);
+  realm_admin_route(server, state, "DELETE", mappers + "/([^/]+)", delete_mapper);
+}
+
+}  // namespace mcph::mock_keycloak

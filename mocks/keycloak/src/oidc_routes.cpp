@@ -1,0 +1,176 @@
+// The realm's public endpoints: /realms/{realm}, discovery, JWKS, userinfo, logout and token
+// introspection. The token endpoint lives in token_endpoint.cpp.
+#include "client_auth.h"
+#include "discovery.h"
+#include "errors.h"
+#include "hs512.h"
+#include "request_util.h"
+#include "state.h"
+#include "token_claims.h"
+#include "token_service.h"
+
+namespace mcph::mock_keycloak {
+namespace {
+
+Realm& realm_or_404(State& state, const http::Request& request) {
+  Realm* realm = state.find_realm(request.captures.at(0));
+  if (realm == nullptr) throw plain_error(404, "Realm does not exist");
+  return *realm;
+}
+
+// Userinfo's 401s carry the error in WWW-Authenticate too (OIDC Core §5.3.3).
+KeycloakError userinfo_unauthorized(const Realm& realm, const std::string& error,
+                                    const std::string& description) {
+  KeycloakError failure = oauth_error(401, error, description);
+  failure.add_header("WWW-Authenticate", "Bearer realm=\"" + realm.name + "\", error=\"" + error +
+                                             "\", error_description=\"" + description + "\"");
+  return failure;
+}
+
+void handle_userinfo(State& state, const http::Request& request, http::Response& response) {
+  std::lock_guard lock(state.mutex);
+  Realm& realm = realm_or_404(state, request);
+  auto token = bearer_token(request);
+  if (!token && request.method == "POST" && is_form(request))
+    token = form_value(read_form(request), "access_token");
+  if (!token) throw oauth_error(400, "invalid_request", "Token not provided");
+  const auto info = verify_access_token(realm, state.issuer(realm), *token);
+  if (!info) throw userinfo_unauthorized(realm, "invalid_token", "Token verification failed");
+  const Client* client = realm.find_client_by_client_id(info->azp);
+  if (client == nullptr) throw oauth_error(400, "invalid_request", "Client not found");
+  if (!client->enabled) throw oauth_error(400, "invalid_request", "Client disabled");
+  const User* user = nullptr;
+  if (info->sid.empty()) {
+    user = realm.find_user(info->sub);
+    if (user == nullptr) throw userinfo_unauthorized(realm, "invalid_request", "User not found");
+  } else {
+    auto it = realm.sessions.find(info->sid);
+    if (it == realm.sessions.end() || !it->second.client_sessions.count(client->id)) {
+      throw userinfo_unauthorized(realm, "invalid_request",
+                                  "User session not found or doesn't have client attached on it");
+    }
+    if (!session_active(realm, it->second, now_seconds())) {
+      throw userinfo_unauthorized(realm, "invalid_token", "Session expired");
+    }
+    if (info->iat < it->second.started) throw userinfo_unauthorized(realm, "invalid_token", "Stale token");
+    user = realm.find_user(it->second.user_id);
+    if (user == nullptr) throw oauth_error(400, "invalid_request", "User not found");
+  }
+  write_json(response, 200, userinfo_claims(realm, *client, *user));
+}
+
+void handle_logout(State& state, const http::Request& request, http::Response& response) {
+  std::lock_guard lock(state.mutex);
+  Realm& realm = realm_or_404(state, request);
+  if (!is_form(request)) throw unsupported_media_type();
+  const http::Fields form = read_form(request);
+  const Client& client = authenticate_client(realm, request, form);
+  if (client.bearer_only) throw oauth_error(400, "invalid_client", "Bearer-only not allowed");
+  const auto token = form_value(form, "refresh_token");
+  if (!token) throw oauth_error(400, "invalid_request", "No refresh token");
+  const auto info = decode_refresh_token(realm, *token);
+  if (!info) throw oauth_error(400, "invalid_grant", "Invalid refresh token");
+  if (info->azp != client.client_id) {
+    throw oauth_error(400, "invalid_grant",
+                      "Invalid refresh token. Token client and authorized client don't match");
+  }
+  realm.sessions.erase(info->sid);  // a second logout with the same token is a no-op, as in Keycloak
+  response.status = 204;
+}
+
+nlohmann::json introspect(State& state, Realm& realm, const std::string& token) {
+  const nlohmann::json inactive = {{"active", false}};
+  const std::int64_t now = now_seconds();
+  if (jws_alg(token) == "HS512") {
+    const auto info = decode_refresh_token(realm, token);
+    if (!info || (info->exp != 0 && now > info->exp)) return inactive;
+    const User* user = token_user(realm, info->azp, info->sid, info->sub, info->iat, now);
+    if (user == nullptr) return inactive;
+    nlohmann::json out = info->claims;
+    out["client_id"] = info->azp;
+    out["username"] = user->username;
+    out["token_type"] = info->claims["typ"];
+    out["active"] = true;
+    return out;
+  }
+  const auto info = verify_access_token(realm, state.issuer(realm), token);
+  if (!info) return inactive;
+  const User* user = token_user(realm, info->azp, info->sid, info->sub, info->iat, now);
+  if (user == nullptr) return inactive;
+  nlohmann::json out = info->claims;
+  out["client_id"] = info->azp;
+  out["username"] = user->username;
+  out["token_type"] = "Bearer";
+  out["active"] = true;
+  return out;
+}
+
+void handle_introspect(State& state, const http::Request& request, http::Response& response) {
+  std::lock_guard lock(state.mutex);
+  Realm& realm = realm_or_404(state, request);
+  if (!realm.enabled) throw oauth_error(403, "access_denied", "Realm not enabled");
+  const http::Fields form = is_form(request) ? read_form(request) : http::Fields{};
+  const Client* client = nullptr;
+  try {
+    client = &authenticate_client(realm, request, form);
+  } catch (const KeycloakError&) {
+    throw oauth_error(401, "invalid_request", "Authentication failed.");
+  }
+  if (client->public_client) throw oauth_error(403, "invalid_request", "Client not allowed.");
+  if (has_duplicate_names(form)) throw oauth_error(400, "invalid_request", "duplicated parameter");
+  const std::string hint = form_value(form, "token_type_hint").value_or("access_token");
+  const auto token = form_value(form, "token");
+  if (!token) throw oauth_error(400, "invalid_request", "Token not provided.");
+  if (hint != "access_token" && hint != "refresh_token") {
+    throw oauth_error(400, "invalid_request", "Unsupported token type.");
+  }
+  write_json(response, 200, introspect(state, realm, *token));
+}
+
+}  // namespace
+
+void add_oidc_routes(http::Server& server, State& state) {
+  const std::string realm = "/realms/([^/]+)";
+  const std::string oidc = realm + "/protocol/openid-connect";
+  server.route("GET", realm, guarded([&state](const http::Request& request, http::Response& response) {
+                 std::lock_guard lock(state.mutex);
+                 const Realm& r = realm_or_404(state, request);
+                 write_json(response, 200, realm_info(r, state.issuer(r)));
+               }));
+  server.route("GET", realm + "/\\.well-known/openid-configuration",
+               guarded([&state](const http::Request& request, http::Response& response) {
+                 std::lock_guard lock(state.mutex);
+                 const Realm& r = realm_or_404(state, request);
+                 write_json(response, 200, openid_configuration(state.issuer(r)));
+               }));
+  server.route("GET", oidc + "/certs",
+               guarded([&state](const http::Request& request, http::Response& response) {
+                 std::lock_guard lock(state.mutex);
+                 Realm& r = realm_or_404(state, request);
+                 r.make_deferred_keys();
+                 write_json(response, 200, jwks(r));
+                 // certs() @Produces application/json first, application/jwk-set+json for clients asking for
+                 // it.
+                 const std::string accept = request.header("Accept");
+                 if (accept.find("application/jwk-set+json") != std::string::npos &&
+                     accept.find("application/json") == std::string::npos) {
+                   response.content_type = "application/jwk-set+json";
+                 }
+               }));
+  add_token_route(server, state);
+  auto introspection = guarded([&state](const http::Request& request, http::Response& response) {
+    handle_introspect(state, request, response);
+  });
+  server.route("POST", oidc + "/token/introspect", introspection);
+  auto userinfo = guarded([&state](const http::Request& request, http::Response& response) {
+    handle_userinfo(state, request, response);
+  });
+  server.route("GET", oidc + "/userinfo", userinfo);
+  server.route("POST", oidc + "/userinfo", userinfo);
+  server.route("POST", oidc + "/logout",
+               guarded([&state](const http::Request& request, http::Response& response) {
+                 handle_logout(state, request, response);
+               }));
+}
+
+}  // namespace mcph::mock_keycloak

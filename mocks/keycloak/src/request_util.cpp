@@ -1,0 +1,100 @@
+#include "request_util.h"
+
+#include <set>
+
+#include "crypto_util.h"
+#include "errors.h"
+#include "mcph/http/url.h"
+#include "model.h"
+
+namespace mcph::mock_keycloak {
+namespace {
+
+std::string media_type(const http::Request& request) {
+  std::string type = to_lower(request.header("Content-Type"));
+  const auto semicolon = type.find(';');
+  if (semicolon != std::string::npos) type.resize(semicolon);
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  return type;
+}
+
+std::optional<std::string> auth_value(const http::Request& request, std::string_view scheme) {
+  const std::string header = request.header("Authorization");
+  if (header.size() <= scheme.size() || to_lower(header.substr(0, scheme.size())) != scheme ||
+      header[scheme.size()] != ' ') {
+    return std::nullopt;
+  }
+  std::string value = header.substr(scheme.size() + 1);
+  while (!value.empty() && value.front() == ' ') value.erase(value.begin());
+  while (!value.empty() && value.back() == ' ') value.pop_back();
+  if (value.empty()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+bool is_form(const http::Request& request) {
+  return media_type(request) == "application/x-www-form-urlencoded";
+}
+
+bool is_json(const http::Request& request) { return media_type(request) == "application/json"; }
+
+http::Fields read_form(const http::Request& request) {
+  try {
+    return http::parse_form(request.body);
+  } catch (const http::HttpError&) {
+    throw oauth_error(400, "invalid_request", "Malformed form body");
+  }
+}
+
+std::optional<std::string> form_value(const http::Fields& form, std::string_view name) {
+  for (const auto& [key, value] : form) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+bool has_duplicate_names(const http::Fields& form) {
+  std::set<std::string> seen;
+  for (const auto& [key, value] : form) {
+    if (!seen.insert(key).second) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> bearer_token(const http::Request& request) {
+  return auth_value(request, "bearer");
+}
+
+std::optional<std::pair<std::string, std::string>> basic_credentials(const http::Request& request) {
+  const auto encoded = auth_value(request, "basic");
+  if (!encoded) return std::nullopt;
+  const auto decoded = base64_decode(*encoded);
+  if (!decoded) return std::nullopt;
+  const auto colon = decoded->find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  auto id = http::percent_decode(decoded->substr(0, colon), true);
+  auto secret = http::percent_decode(decoded->substr(colon + 1), true);
+  if (!id || !secret) return std::nullopt;
+  return std::make_pair(*id, *secret);
+}
+
+int query_int(const http::Request& request, std::string_view name, int fallback) {
+  const auto value = request.query_param(name);
+  if (!value) return fallback;
+  try {
+    std::size_t used = 0;
+    const int number = std::stoi(*value, &used);
+    return used == value->size() ? number : fallback;
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+bool query_bool(const http::Request& request, std::string_view name, bool fallback) {
+  const auto value = request.query_param(name);
+  if (!value) return fallback;
+  return to_lower(*value) == "true";
+}
+
+}  // namespace mcph::mock_keycloak

@@ -1,0 +1,165 @@
+// Contract tests for what happens around a token: userinfo, introspection, logout, expiry and
+// key rotation.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "contract_fixture.h"
+
+namespace mcph::keycloak_test {
+namespace {
+
+using ::testing::HasSubstr;
+
+http::ClientResponse userinfo(KeycloakApi& api, const std::string& realm, const std::string& token) {
+  return api.http().get("/realms/" + realm + "/protocol/openid-connect/userinfo",
+                        {{"Authorization", "Bearer " + token}});
+}
+
+http::ClientResponse introspect(KeycloakApi& api, const std::string& realm, const std::string& token,
+                                const std::string& secret = "app-secret") {
+  return api.oidc_post(realm, "token/introspect",
+                       {{"token", token}, {"client_id", "app"}, {"client_secret", secret}});
+}
+
+TEST_F(ContractTest, UserinfoAnswersWithTheUsersProfile) {
+  const std::string token = login().at("access_token");
+  const auto response = userinfo(api(), realm(), token);
+  ASSERT_EQ(response.status, 200) << response.body;
+  const auto claims = json_of(response);
+  EXPECT_EQ(claims.at("sub"), alice_id_);
+  EXPECT_EQ(claims.at("preferred_username"), "alice");
+  EXPECT_EQ(claims.at("email"), "alice@example.com");
+  EXPECT_EQ(claims.at("given_name"), "Alice");
+  EXPECT_EQ(claims.at("family_name"), "Tester");
+}
+
+TEST_F(ContractTest, UserinfoRefusesBadTokens) {
+  const auto bad = userinfo(api(), realm(), "eyJhbGciOiJSUzI1NiJ9.e30.c2ln");
+  expect_oauth_error(bad, 401, "invalid_token", "Token verification failed");
+  EXPECT_THAT(bad.header("WWW-Authenticate"), HasSubstr("error=\"invalid_token\""));
+  const auto none = api().http().get("/realms/" + realm() + "/protocol/openid-connect/userinfo");
+  expect_oauth_error(none, 400, "invalid_request", "Token not provided");
+  // A token of another realm does not verify here.
+  const std::string master_token = api().admin_token();
+  expect_oauth_error(userinfo(api(), realm(), master_token), 401, "invalid_token");
+}
+
+TEST_F(ContractTest, IntrospectionTellsActiveFromInactive) {
+  const std::string token = login().at("access_token");
+  const auto active = introspect(api(), realm(), token);
+  ASSERT_EQ(active.status, 200) << active.body;
+  const auto body = json_of(active);
+  EXPECT_EQ(body.at("active"), true);
+  EXPECT_EQ(body.at("sub"), alice_id_);
+  EXPECT_EQ(body.at("client_id"), "app");
+  EXPECT_EQ(body.at("username"), "alice");
+  EXPECT_EQ(body.at("token_type"), "Bearer");
+  EXPECT_EQ(body.at("iss"), api().issuer(realm()));
+
+  const auto garbage = introspect(api(), realm(), "not-a-token");
+  ASSERT_EQ(garbage.status, 200);
+  EXPECT_EQ(json_of(garbage), nlohmann::json({{"active", false}}));
+
+  expect_oauth_error(introspect(api(), realm(), token, "wrong-secret"), 401, "invalid_request",
+                     "Authentication failed.");
+  expect_oauth_error(
+      api().oidc_post(realm(), "token/introspect", {{"client_id", "app"}, {"client_secret", "app-secret"}}),
+      400, "invalid_request", "Token not provided.");
+}
+
+TEST_F(ContractTest, LogoutEndsTheSessionAndItsRefreshToken) {
+  const auto tokens = login();
+  const std::string access = tokens.at("access_token");
+  const std::string refresh_token = tokens.at("refresh_token");
+  const auto logout = api().oidc_post(
+      realm(), "logout",
+      {{"client_id", "app"}, {"client_secret", "app-secret"}, {"refresh_token", refresh_token}});
+  EXPECT_EQ(logout.status, 204) << logout.body;
+  expect_oauth_error(refresh(refresh_token), 400, "invalid_grant", "Session not active");
+  EXPECT_EQ(json_of(introspect(api(), realm(), access)).at("active"), false);
+  EXPECT_EQ(userinfo(api(), realm(), access).status, 401);
+  // A fresh login starts a new session.
+  EXPECT_EQ(refresh(login().at("refresh_token")).status, 200);
+}
+
+TEST_F(ContractTest, LogoutNeedsARefreshTokenOfTheCallingClient) {
+  expect_oauth_error(
+      api().oidc_post(realm(), "logout", {{"client_id", "app"}, {"client_secret", "app-secret"}}), 400,
+      "invalid_request", "No refresh token");
+  expect_oauth_error(
+      api().oidc_post(realm(), "logout",
+                      {{"client_id", "app"}, {"client_secret", "app-secret"}, {"refresh_token", "garbage"}}),
+      400, "invalid_grant", "Invalid refresh token");
+}
+
+TEST_F(ContractTest, ShortLifespansExpireAccessAndRefreshTokens) {
+  const std::string r = "/" + realm();
+  ASSERT_EQ(api().admin("PUT", r, nlohmann::json{{"realm", realm()}, {"ssoSessionIdleTimeout", 2}}).status,
+            204);
+  api().create_client(realm(), {{"clientId", "brief"},
+                                {"secret", "brief-secret"},
+                                {"directAccessGrantsEnabled", true},
+                                {"attributes", {{"access.token.lifespan", "2"}}}});
+  const auto response = try_login("alice", "alice-pw", "brief", "brief-secret");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const auto tokens = json_of(response);
+  EXPECT_EQ(tokens.at("expires_in"), 2);
+  EXPECT_EQ(tokens.at("refresh_expires_in"), 2);
+  const std::string access = tokens.at("access_token");
+  const auto claims = claims_of(access);
+  EXPECT_EQ(claims.at("exp").get<long>() - claims.at("iat").get<long>(), 2);
+  EXPECT_NO_THROW(api().verify(realm(), access));
+
+  // Expiry is the behaviour under test: let the clock pass the lifespan.
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  try {
+    api().verify(realm(), access);
+    ADD_FAILURE() << "an access token with a 2 s lifespan still verified after 3 s";
+  } catch (const jose::JoseError& error) {
+    EXPECT_EQ(error.kind(), jose::ErrorKind::expired) << error.what();
+  }
+  expect_oauth_error(refresh(tokens.at("refresh_token"), "brief", "brief-secret"), 400, "invalid_grant",
+                     "Token is not active");
+  EXPECT_EQ(json_of(introspect(api(), realm(), access)).at("active"), false);
+}
+
+TEST_F(ContractTest, KeyRotationSignsWithTheNewKeyAndKeepsTheOldOneVerifiable) {
+  const std::string old_token = login().at("access_token");
+  const std::string old_kid = header_of(old_token).at("kid");
+  const auto realm_rep = json_of(api().admin("GET", "/" + realm()));
+  const auto created = api().admin("POST", "/" + realm() + "/components",
+                                   nlohmann::json{{"name", "rsa-rotated"},
+                                                  {"providerId", "rsa-generated"},
+                                                  {"providerType", "org.keycloak.keys.KeyProvider"},
+                                                  {"parentId", realm_rep.at("id")},
+                                                  {"config",
+                                                   {{"priority", {"200"}},
+                                                    {"enabled", {"true"}},
+                                                    {"active", {"true"}},
+                                                    {"keySize", {"2048"}},
+                                                    {"algorithm", {"RS256"}}}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+
+  const std::string new_token = login().at("access_token");
+  const std::string new_kid = header_of(new_token).at("kid");
+  EXPECT_NE(new_kid, old_kid);
+  const auto keys = api().jwks(realm());
+  EXPECT_NE(keys.find(old_kid), nullptr);
+  EXPECT_NE(keys.find(new_kid), nullptr);
+  EXPECT_NO_THROW(api().verify(realm(), old_token, "app"));
+  EXPECT_NO_THROW(api().verify(realm(), new_token, "app"));
+
+  const auto metadata = json_of(api().admin("GET", "/" + realm() + "/keys"));
+  EXPECT_EQ(metadata.at("active").at("RS256"), new_kid);
+  bool listed_passive_or_active = false;
+  for (const auto& key : metadata.at("keys")) {
+    if (key.at("kid") == old_kid)
+      listed_passive_or_active = key.at("status") == "ACTIVE" || key.at("status") == "PASSIVE";
+  }
+  EXPECT_TRUE(listed_passive_or_active);
+}
+
+}  // namespace
+}  // namespace mcph::keycloak_test
