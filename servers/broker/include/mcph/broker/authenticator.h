@@ -50,6 +50,8 @@ class Authenticator {
   // authorization: the Authorization header's value ("" when absent).
   AuthResult authenticate(std::string_view authorization) const;
   const AuthConfig& config() const { return config_; }
+  // For servers that learn their own URL only once bound; call before serving requests.
+  void set_resource_metadata_url(std::string url) { config_.resource_metadata_url = std::move(url); }
 
  private:
   std::string challenge(std::string_view error, std::string_view description) const;

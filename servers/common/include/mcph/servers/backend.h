@@ -1,0 +1,31 @@
+#pragma once
+// Calls from an MCP server to its backend API (Jira, GitHub) with the caller's credential,
+// with timeouts, and failures turned into tool errors with stable codes.
+#include <chrono>
+#include <string>
+
+#include "mcph/http/client.h"
+#include "mcph/mcp/tool.h"
+
+namespace mcph::servers {
+
+class Backend {
+ public:
+  Backend(std::string name, std::string base_url, std::chrono::milliseconds timeout);
+
+  // The backend's JSON answer for a 2xx status. Otherwise throws mcp::ToolError:
+  //   "backend_unavailable: <name> did not answer (…)"       transport failure
+  //   "backend_auth_failed: <name> rejected the credential"  401/403
+  //   "not_found: <what> does not exist in <name>"           404
+  //   "backend_error: <name> answered <status>"               anything else
+  std::string call(const std::string& method, const std::string& path, const std::string& authorization,
+                   const std::string& what, const std::string& json_body = {}) const;
+
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_, base_url_;
+  std::chrono::milliseconds timeout_;
+};
+
+}  // namespace mcph::servers

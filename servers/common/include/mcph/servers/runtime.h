@@ -1,0 +1,68 @@
+#pragma once
+// What jira-mcp, github-mcp and postgres-mcp share: the flags, the JWT authenticator, the
+// credential broker, the per-subject rate limit, the MCP endpoint and the extra endpoints
+// (/.well-known/oauth-protected-resource, /health, /debug/credentials).
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "mcph/broker/authenticator.h"
+#include "mcph/broker/credential_broker.h"
+#include "mcph/broker/rate_limiter.h"
+#include "mcph/cli/flags.h"
+#include "mcph/http/server.h"
+#include "mcph/mcp/server.h"
+
+namespace mcph::servers {
+
+// A line of the /debug/credentials trace (the original demo's authentication trace).
+struct CredentialTrace {
+  std::string vault_path;
+  bool secret_exists = false;
+  std::string masked_credential;  // never more than the last 4 characters
+};
+
+class Runtime {
+ public:
+  // Declares the common flags on `flags` (the binary adds its own before calling parse).
+  static void declare_flags(cli::Flags& flags);
+  // After flags.parse(): builds the authenticator, broker, rate limiter and servers.
+  Runtime(const std::string& name, const cli::Flags& flags);
+  ~Runtime();
+
+  mcp::Server& mcp() { return *mcp_; }
+  broker::CredentialBroker& broker() { return *broker_; }
+  // The trace /debug/credentials shows for the caller; each server says which secret it uses.
+  void set_credential_trace(std::function<CredentialTrace(const broker::Principal&)> trace);
+
+  // Mounts everything, prints the listening line and serves until SIGTERM/SIGINT.
+  int run();
+
+ private:
+  void add_endpoints();
+  mcp::AuthResult authenticate(const http::Request& request);
+
+  std::string name_;
+  std::string public_url_;
+  std::unique_ptr<http::Server> http_;
+  std::unique_ptr<mcp::Server> mcp_;
+  std::unique_ptr<broker::Authenticator> authenticator_;
+  std::unique_ptr<broker::CredentialBroker> broker_;
+  std::unique_ptr<broker::RateLimiter> rate_limiter_;
+  std::function<CredentialTrace(const broker::Principal&)> trace_;
+};
+
+// A tool definition from its name, description and input schema (JSON Schema text).
+mcp::ToolDefinition tool(std::string name, std::string description, std::string input_schema);
+
+// The verified caller of a tool call (set by Runtime's authentication hook).
+const broker::Principal& caller(const mcp::ToolContext& context);
+
+// Turns a broker failure into the tool error the model sees: a stable code, then the reason.
+mcp::ToolResult broker_failure(const broker::BrokerError& error);
+
+// Runs a tool body; a broker failure becomes its tool error (ToolError passes through to the
+// MCP layer, which reports it as `isError: true` with its message).
+mcp::ToolResult with_broker(const std::function<mcp::ToolResult()>& body);
+
+}  // namespace mcph::servers

@@ -1,0 +1,31 @@
+#include "mcph/servers/backend.h"
+
+namespace mcph::servers {
+
+Backend::Backend(std::string name, std::string base_url, std::chrono::milliseconds timeout)
+    : name_(std::move(name)), base_url_(std::move(base_url)), timeout_(timeout) {}
+
+std::string Backend::call(const std::string& method, const std::string& path, const std::string& authorization,
+                          const std::string& what, const std::string& json_body) const {
+  http::ClientOptions options;
+  options.connect_timeout = timeout_;
+  options.read_timeout = timeout_;
+  // One connection per call: tool calls run on many threads and backends are on loopback.
+  http::Client client(base_url_, options);
+  http::ClientResponse response;
+  try {
+    response = client.request(method, path, {{"Authorization", authorization}, {"Accept", "application/json"}},
+                               json_body, json_body.empty() ? "" : "application/json");
+  } catch (const http::TransportError& e) {
+    throw mcp::ToolError("backend_unavailable: " + name_ + " did not answer (" + e.what() + ")");
+  }
+  if (response.status >= 200 && response.status < 300) return response.body;
+  if (response.status == 401 || response.status == 403) {
+    throw mcp::ToolError("backend_auth_failed: " + name_ + " rejected the credential (HTTP " +
+                         std::to_string(response.status) + ")");
+  }
+  if (response.status == 404) throw mcp::ToolError("not_found: " + what + " does not exist in " + name_);
+  throw mcp::ToolError("backend_error: " + name_ + " answered HTTP " + std::to_string(response.status));
+}
+
+}  // namespace mcph::servers

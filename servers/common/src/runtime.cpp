@@ -1,0 +1,171 @@
+#include "mcph/servers/runtime.h"
+
+#include <nlohmann/json.hpp>
+
+#include "mcph/http/json.h"
+#include "mcph/mcp/tool.h"
+
+namespace mcph::servers {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string_view code_of(broker::BrokerErrorCode code) {
+  switch (code) {
+    case broker::BrokerErrorCode::vault_unavailable: return "vault_unavailable";
+    case broker::BrokerErrorCode::login_rejected: return "vault_login_rejected";
+    case broker::BrokerErrorCode::access_denied: return "vault_access_denied";
+    case broker::BrokerErrorCode::vault_error: return "vault_error";
+  }
+  return "vault_error";
+}
+
+}  // namespace
+
+void Runtime::declare_flags(cli::Flags& flags) {
+  flags.option("port", "0", "TCP port on 127.0.0.1 (0 = any free port)")
+      .required("issuer", "expected token issuer, e.g. http://127.0.0.1:8080/realms/mcp-demo", "MCPH_ISSUER")
+      .option("jwks-url", "", "JWKS URL (default: <issuer>/protocol/openid-connect/certs)", "MCPH_JWKS_URL")
+      .option("audience", "mcp-client", "audience the token must carry", "MCPH_AUDIENCE")
+      .required("vault-url", "Vault address, e.g. http://127.0.0.1:8200", "VAULT_ADDR")
+      .option("vault-role", "user", "Vault JWT auth role", "MCPH_VAULT_ROLE")
+      .option("vault-timeout-ms", "3000", "timeout of every Vault and backend call")
+      .option("rate-limit", "0", "calls per subject per window (0 = unlimited)", "MCPH_RATE_LIMIT")
+      .option("rate-window-ms", "1000", "rate-limit window in milliseconds", "MCPH_RATE_WINDOW_MS")
+      .option("public-url", "", "URL clients use to reach this server (default: its bound URL)")
+      .repeated("allowed-host", "another host name accepted in Host/Origin (DNS-rebinding protection)")
+      .toggle("legacy-sse", "also serve plain JSON-RPC on POST /sse, as the original demo servers did");
+}
+
+Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name) {
+  http::ServerOptions http_options;
+  http_options.name = name;
+  http_options.port = flags.get_int("port");
+  http_ = std::make_unique<http::Server>(http_options);
+  public_url_ = flags.get("public-url");
+
+  broker::AuthConfig auth;
+  auth.issuer = flags.get("issuer");
+  auth.jwks_url = flags.get("jwks-url");
+  auth.audience = flags.get("audience");
+  authenticator_ = std::make_unique<broker::Authenticator>(auth);
+
+  broker::BrokerConfig broker_config;
+  broker_config.vault_url = flags.get("vault-url");
+  broker_config.role = flags.get("vault-role");
+  broker_config.timeout = std::chrono::milliseconds(flags.get_int("vault-timeout-ms"));
+  broker_ = std::make_unique<broker::CredentialBroker>(broker_config);
+  rate_limiter_ = std::make_unique<broker::RateLimiter>(flags.get_int("rate-limit"),
+                                                        std::chrono::milliseconds(flags.get_int("rate-window-ms")));
+
+  mcp::ServerOptions mcp_options;
+  mcp_options.name = name;
+  for (const auto& host : flags.all("allowed-host")) mcp_options.allowed_hosts.push_back(host);
+  if (flags.on("legacy-sse")) mcp_options.legacy_path = "/sse";
+  mcp_options.authenticate = [this](const http::Request& request) { return authenticate(request); };
+  mcp_ = std::make_unique<mcp::Server>(mcp_options);
+}
+
+Runtime::~Runtime() = default;
+
+void Runtime::set_credential_trace(std::function<CredentialTrace(const broker::Principal&)> trace) {
+  trace_ = std::move(trace);
+}
+
+mcp::AuthResult Runtime::authenticate(const http::Request& request) {
+  broker::AuthResult result = authenticator_->authenticate(request.header("Authorization"));
+  if (!result.principal) {
+    if (result.status == 401) return mcp::AuthResult::unauthorized(result.www_authenticate, result.description);
+    mcp::AuthRejection rejection;
+    rejection.status = result.status;
+    rejection.message = result.description;
+    return mcp::AuthResult::reject(rejection);
+  }
+  if (auto wait = rate_limiter_->acquire(result.principal->subject)) {
+    return mcp::AuthResult::too_many_requests(static_cast<int>(wait->count()),
+                                              "rate limit of " + std::to_string(rate_limiter_->limit()) +
+                                                  " calls per window exceeded for this user");
+  }
+  mcp::Principal principal;
+  principal.subject = result.principal->subject;
+  principal.context = *result.principal;
+  return mcp::AuthResult::allow(std::move(principal));
+}
+
+void Runtime::add_endpoints() {
+  http_->route("GET", "/health", [this](const http::Request&, http::Response& res) {
+    http::set_json(res, 200, {{"status", "ok"}, {"server", name_}});
+  });
+  // RFC 9728 protected resource metadata: where clients get tokens for this server.
+  http_->route("GET", "/.well-known/oauth-protected-resource(/mcp)?", [this](const http::Request&, http::Response& res) {
+    http::set_json(res, 200,
+                   {{"resource", public_url_ + "/mcp"},
+                    {"authorization_servers", Json::array({authenticator_->config().issuer})},
+                    {"bearer_methods_supported", Json::array({"header"})},
+                    {"scopes_supported", Json::array({"openid", "profile", "email"})},
+                    {"resource_name", name_}});
+  });
+  // The original demo's authentication trace, for compatibility: who the token says you are,
+  // which entity Vault says you are, and which secret that gives (masked).
+  http_->route("GET", "/debug/credentials", [this](const http::Request& req, http::Response& res) {
+    const broker::AuthResult auth = authenticator_->authenticate(req.header("Authorization"));
+    if (!auth.principal) {
+      res.set_header("WWW-Authenticate", auth.www_authenticate);
+      http::set_json(res, auth.status, {{"error", auth.description}});
+      return;
+    }
+    Json body = {{"user_id", auth.principal->subject}, {"preferred_username", auth.principal->username}};
+    try {
+      const broker::VaultSession session = broker_->session(*auth.principal);
+      body["entity_id"] = session.entity_id;
+      body["entity_name"] = session.entity_name;
+      if (trace_) {
+        const CredentialTrace trace = trace_(*auth.principal);
+        body["vault_path"] = trace.vault_path;
+        body["secret_exists"] = trace.secret_exists;
+        body["credential"] = trace.masked_credential;
+      }
+      http::set_json(res, 200, body);
+    } catch (const broker::BrokerError& e) {
+      body["error"] = std::string(code_of(e.code())) + ": " + e.what();
+      http::set_json(res, e.code() == broker::BrokerErrorCode::vault_unavailable ? 503 : 502, body);
+    }
+  });
+}
+
+int Runtime::run() {
+  add_endpoints();
+  mcp_->mount(*http_);
+  return http::serve_until_signal(*http_, [this] {
+    if (public_url_.empty()) public_url_ = http_->url();
+    authenticator_->set_resource_metadata_url(public_url_ + "/.well-known/oauth-protected-resource");
+  });
+}
+
+mcp::ToolDefinition tool(std::string name, std::string description, std::string input_schema) {
+  mcp::ToolDefinition definition;
+  definition.name = std::move(name);
+  definition.description = std::move(description);
+  definition.input_schema = std::move(input_schema);
+  return definition;
+}
+
+const broker::Principal& caller(const mcp::ToolContext& context) {
+  const auto* principal = context.principal().context_as<broker::Principal>();
+  if (!principal) throw std::logic_error("tool called without an authenticated principal");
+  return *principal;
+}
+
+mcp::ToolResult broker_failure(const broker::BrokerError& error) {
+  return mcp::ToolResult::error(std::string(code_of(error.code())) + ": " + error.what());
+}
+
+mcp::ToolResult with_broker(const std::function<mcp::ToolResult()>& body) {
+  try {
+    return body();
+  } catch (const broker::BrokerError& e) {
+    return broker_failure(e);
+  }
+}
+
+}  // namespace mcph::servers
