@@ -1,0 +1,50 @@
+#pragma once
+// The C++ equivalent of the original demo's init-keycloak.sh and init-vault.sh, through the
+// public APIs only (Keycloak admin REST, Vault HTTP API), so it provisions mock and real
+// servers alike. Idempotent: a second run changes nothing and fails on nothing.
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "mcph/harness/user_fixtures.h"
+
+namespace mcph::harness {
+
+struct ProvisionTarget {
+  std::string keycloak_url;             // base URL, e.g. http://127.0.0.1:41001
+  std::string keycloak_admin_user = "admin";
+  std::string keycloak_admin_password = "admin";
+  std::string realm = "mcp-demo";
+  std::string vault_url;
+  std::string vault_token;
+  // Where Vault fetches the realm's JWKS and which issuer tokens carry. Empty: from
+  // keycloak_url (local mode; compose mode differs because Vault sees Keycloak by service name).
+  std::string keycloak_url_seen_by_vault;
+  std::string issuer;
+  // PostgreSQL as Vault's database engine reaches it, with superuser credentials:
+  // postgresql://user:password@host:port/db
+  std::string postgres_url;
+};
+
+struct ProvisionOptions {
+  std::filesystem::path fixtures_dir;   // empty: default_fixtures_dir()
+  int generated_users = 0;
+  std::function<void(const std::string&)> progress;  // one line per step
+};
+
+struct ProvisionedUser {
+  UserFixture fixture;
+  std::string id;         // Keycloak user id: the JWT's sub
+  std::string entity_id;  // Vault entity named after the username
+};
+
+struct ProvisionResult {
+  std::vector<ProvisionedUser> users;
+  int changes = 0;  // objects created or modified; 0 on a re-run
+};
+
+// Throws std::runtime_error naming the step and the service's answer (never a secret).
+ProvisionResult provision(const ProvisionTarget& target, const ProvisionOptions& options);
+
+}  // namespace mcph::harness

@@ -1,0 +1,82 @@
+#include "keycloak_admin.h"
+
+#include <stdexcept>
+
+#include "mcph/http/url.h"
+#include "mcph/oidc/token_client.h"
+
+namespace mcph::harness {
+
+using Json = nlohmann::json;
+
+KeycloakAdmin::KeycloakAdmin(const std::string& base_url, const std::string& admin_user,
+                             const std::string& admin_password)
+    : http_(base_url) {
+  oidc::TokenClient master(base_url + "/realms/master", {"admin-cli", ""});
+  try {
+    token_ = master.password_grant(admin_user, admin_password).access_token;
+  } catch (const oidc::OidcError& e) {
+    throw std::runtime_error("Keycloak admin login as '" + admin_user + "' failed: " + e.what());
+  }
+}
+
+http::ClientResponse KeycloakAdmin::call(const std::string& method, const std::string& path, const std::string& body) {
+  return http_.request(method, path, {{"Authorization", "Bearer " + token_}}, body,
+                       body.empty() ? "" : "application/json");
+}
+
+namespace {
+[[noreturn]] void fail(const std::string& what, const http::ClientResponse& response) {
+  throw std::runtime_error("Keycloak: " + what + " answered " + std::to_string(response.status) + " " +
+                           response.body.substr(0, 300));
+}
+}  // namespace
+
+bool KeycloakAdmin::realm_exists(const std::string& realm) {
+  const auto response = call("GET", "/admin/realms/" + http::percent_encode(realm));
+  if (response.status == 404) return false;
+  if (response.status != 200) fail("GET realm " + realm, response);
+  return true;
+}
+
+void KeycloakAdmin::create_realm(const Json& representation) {
+  const auto response = call("POST", "/admin/realms", representation.dump());
+  if (response.status != 201) fail("create realm", response);
+}
+
+std::optional<Json> KeycloakAdmin::find_user(const std::string& realm, const std::string& username) {
+  const auto response = call("GET", "/admin/realms/" + http::percent_encode(realm) +
+                                        "/users?exact=true&username=" + http::percent_encode(username));
+  if (response.status != 200) fail("find user " + username, response);
+  const Json users = Json::parse(response.body, nullptr, false);
+  if (!users.is_array()) fail("find user " + username, response);
+  for (const auto& user : users) {
+    if (user.value("username", "") == username) return user;
+  }
+  return std::nullopt;
+}
+
+std::string KeycloakAdmin::create_user(const std::string& realm, const Json& representation) {
+  const auto response = call("POST", "/admin/realms/" + http::percent_encode(realm) + "/users", representation.dump());
+  if (response.status != 201) fail("create user " + representation.value("username", ""), response);
+  const std::string location = response.header("Location");
+  const auto slash = location.rfind('/');
+  if (slash == std::string::npos) throw std::runtime_error("Keycloak: create user gave no Location");
+  return location.substr(slash + 1);
+}
+
+std::optional<Json> KeycloakAdmin::find_client(const std::string& realm, const std::string& client_id) {
+  const auto response = call("GET", "/admin/realms/" + http::percent_encode(realm) +
+                                        "/clients?clientId=" + http::percent_encode(client_id));
+  if (response.status != 200) fail("find client " + client_id, response);
+  const Json clients = Json::parse(response.body, nullptr, false);
+  if (clients.is_array() && !clients.empty()) return clients.front();
+  return std::nullopt;
+}
+
+void KeycloakAdmin::create_client(const std::string& realm, const Json& representation) {
+  const auto response = call("POST", "/admin/realms/" + http::percent_encode(realm) + "/clients", representation.dump());
+  if (response.status != 201) fail("create client " + representation.value("clientId", ""), response);
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,29 @@
+#pragma once
+// The few Keycloak admin REST calls the provisioner needs.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "mcph/http/client.h"
+
+namespace mcph::harness {
+
+class KeycloakAdmin {
+ public:
+  KeycloakAdmin(const std::string& base_url, const std::string& admin_user, const std::string& admin_password);
+
+  bool realm_exists(const std::string& realm);
+  void create_realm(const nlohmann::json& representation);
+  std::optional<nlohmann::json> find_user(const std::string& realm, const std::string& username);
+  // Returns the new user's id.
+  std::string create_user(const std::string& realm, const nlohmann::json& representation);
+  std::optional<nlohmann::json> find_client(const std::string& realm, const std::string& client_id);
+  void create_client(const std::string& realm, const nlohmann::json& representation);
+
+ private:
+  http::ClientResponse call(const std::string& method, const std::string& path, const std::string& body = {});
+  http::Client http_;
+  std::string token_;
+};
+
+}  // namespace mcph::harness

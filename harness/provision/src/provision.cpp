@@ -1,0 +1,285 @@
+#include "mcph/harness/provision.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "keycloak_admin.h"
+#include "mcph/http/url.h"
+#include "mcph/vault/client.h"
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+Json read_json(const fs::path& path) {
+  Json json = Json::parse(read_file(path), nullptr, false);
+  if (json.is_discarded()) throw std::runtime_error(path.string() + " is not valid JSON");
+  return json;
+}
+
+struct PostgresUrl {
+  std::string user, password, host_port, database;
+};
+
+PostgresUrl parse_postgres_url(const std::string& url) {
+  static const std::regex pattern(R"(postgres(?:ql)?://([^:@/]+):([^@/]*)@([^/]+)/([^?]+).*)");
+  std::smatch m;
+  if (!std::regex_match(url, m, pattern)) {
+    throw std::runtime_error("postgres URL must look like postgresql://user:password@host:port/db");
+  }
+  return {m[1], m[2], m[3], m[4]};
+}
+
+// Vault wraps data under "data"; some sys endpoints copy it to the top level as well.
+const Json& data_of(const Json& body) {
+  static const Json empty = Json::object();
+  auto it = body.find("data");
+  return it != body.end() && it->is_object() ? *it : empty;
+}
+
+class Provisioner {
+ public:
+  Provisioner(const ProvisionTarget& target, const ProvisionOptions& options)
+      : target_(target), options_(options), vault_(target.vault_url) {
+    if (options_.fixtures_dir.empty()) options_.fixtures_dir = default_fixtures_dir();
+  }
+
+  ProvisionResult run() {
+    const FixtureFiles files = FixtureFiles::in(options_.fixtures_dir);
+    for (auto& fixture : load_users(files, options_.generated_users)) {
+      result_.users.push_back(ProvisionedUser{std::move(fixture), {}, {}});
+    }
+    keycloak(files);
+    vault();
+    return std::move(result_);
+  }
+
+ private:
+  void say(const std::string& line) const {
+    if (options_.progress) options_.progress(line);
+  }
+  void changed(const std::string& what) {
+    ++result_.changes;
+    say("  + " + what);
+  }
+
+  // ---- Keycloak ----
+  void keycloak(const FixtureFiles& files) {
+    say("keycloak: realm " + target_.realm);
+    KeycloakAdmin admin(target_.keycloak_url, target_.keycloak_admin_user, target_.keycloak_admin_password);
+    Json realm = read_json(files.realm);
+    realm["realm"] = target_.realm;
+    if (!admin.realm_exists(target_.realm)) {
+      admin.create_realm(realm);
+      changed("realm " + target_.realm);
+    }
+    for (const auto& client : realm.value("clients", Json::array())) {
+      const std::string client_id = client.value("clientId", "");
+      if (!admin.find_client(target_.realm, client_id)) {
+        admin.create_client(target_.realm, client);
+        changed("client " + client_id);
+      }
+    }
+    for (auto& user : result_.users) {
+      const auto& f = user.fixture;
+      if (auto existing = admin.find_user(target_.realm, f.username)) {
+        user.id = existing->value("id", "");
+        continue;
+      }
+      Json rep = {{"username", f.username},   {"email", f.email}, {"firstName", f.first_name},
+                  {"lastName", f.last_name},  {"enabled", true},  {"emailVerified", true},
+                  {"credentials", Json::array({{{"type", "password"}, {"value", f.password}, {"temporary", false}}})}};
+      user.id = admin.create_user(target_.realm, rep);
+      changed("user " + f.username);
+    }
+    say("keycloak: " + std::to_string(result_.users.size()) + " users");
+  }
+
+  // ---- Vault ----
+  Json vault_get(const std::string& path) {
+    const auto response = vault_.request("GET", path, target_.vault_token);
+    if (response.status == 404) return nullptr;
+    if (response.status >= 400) {
+      throw std::runtime_error("Vault: GET " + path + " answered " + std::to_string(response.status) + " " +
+                               response.body.substr(0, 300));
+    }
+    Json body = Json::parse(response.body, nullptr, false);
+    return body.is_discarded() ? Json(nullptr) : body;
+  }
+  void vault_write(const std::string& path, const Json& body, const std::string& what) {
+    try {
+      vault_.call("POST", path, target_.vault_token, body.dump());
+    } catch (const vault::VaultError& e) {
+      throw std::runtime_error("Vault: " + what + ": " + e.what());
+    }
+    changed(what);
+  }
+
+  std::string jwt_accessor() {
+    Json auth = data_of(vault_get("sys/auth"));
+    if (!auth.contains("jwt/")) {
+      vault_write("sys/auth/jwt", {{"type", "jwt"}, {"description", "Keycloak users of the MCP servers"}},
+                  "auth method jwt/");
+      auth = data_of(vault_get("sys/auth"));
+    }
+    const std::string accessor = auth["jwt/"].value("accessor", "");
+    if (accessor.empty()) throw std::runtime_error("Vault: the jwt/ auth mount has no accessor");
+    return accessor;
+  }
+
+  void mounts() {
+    const Json mounts = data_of(vault_get("sys/mounts"));
+    if (!mounts.contains("secret/")) {
+      vault_write("sys/mounts/secret", {{"type", "kv"}, {"options", {{"version", "2"}}}}, "kv-v2 mount secret/");
+    }
+    if (!mounts.contains("database/")) vault_write("sys/mounts/database", {{"type", "database"}}, "mount database/");
+  }
+
+  void jwt_config() {
+    const std::string keycloak = target_.keycloak_url_seen_by_vault.empty() ? target_.keycloak_url
+                                                                             : target_.keycloak_url_seen_by_vault;
+    const std::string issuer =
+        target_.issuer.empty() ? target_.keycloak_url + "/realms/" + target_.realm : target_.issuer;
+    const Json desired = {{"jwks_url", keycloak + "/realms/" + target_.realm + "/protocol/openid-connect/certs"},
+                          {"bound_issuer", issuer},
+                          {"jwt_supported_algs", Json::array({"RS256"})}};
+    const Json current = data_of(vault_get("auth/jwt/config"));
+    if (current.value("jwks_url", "") != desired["jwks_url"] || current.value("bound_issuer", "") != issuer) {
+      vault_write("auth/jwt/config", desired, "jwt config (JWKS of realm " + target_.realm + ")");
+    }
+  }
+
+  void policy_and_role() {
+    const std::string hcl = read_file(options_.fixtures_dir / "vault" / "user-secrets.hcl");
+    const Json policy = data_of(vault_get("sys/policies/acl/user-secrets"));
+    if (policy.value("policy", "") != hcl) {
+      vault_write("sys/policies/acl/user-secrets", {{"policy", hcl}}, "policy user-secrets");
+    }
+    const Json desired = {{"role_type", "jwt"},
+                          {"user_claim", "sub"},
+                          {"bound_audiences", Json::array({"mcp-client"})},
+                          {"token_policies", Json::array({"user-secrets"})},
+                          {"token_ttl", 3600},
+                          {"token_max_ttl", 7200}};
+    const Json role = data_of(vault_get("auth/jwt/role/user"));
+    const bool same = role.value("role_type", "") == "jwt" && role.value("user_claim", "") == "sub" &&
+                      role.value("bound_audiences", Json::array()) == desired["bound_audiences"] &&
+                      role.value("token_policies", Json::array()) == desired["token_policies"];
+    if (!same) vault_write("auth/jwt/role/user", desired, "jwt role user");
+  }
+
+  void entities(const std::string& accessor) {
+    for (auto& user : result_.users) {
+      const std::string name = user.fixture.username;
+      Json entity = data_of(vault_get("identity/entity/name/" + name));
+      if (entity.empty()) {
+        vault_write("identity/entity", {{"name", name}, {"metadata", {{"username", name}}}}, "entity " + name);
+        entity = data_of(vault_get("identity/entity/name/" + name));
+      }
+      user.entity_id = entity.value("id", "");
+      if (user.entity_id.empty()) throw std::runtime_error("Vault: entity " + name + " has no id");
+      bool has_alias = false;
+      for (const auto& alias : entity.value("aliases", Json::array())) {
+        if (alias.is_object() && alias.value("mount_accessor", "") == accessor && alias.value("name", "") == user.id) {
+          has_alias = true;
+        }
+      }
+      if (!has_alias) {
+        vault_write("identity/entity-alias",
+                    {{"name", user.id}, {"canonical_id", user.entity_id}, {"mount_accessor", accessor}},
+                    "alias " + name + " <- sub " + user.id);
+      }
+    }
+  }
+
+  void kv_secret(const std::string& user, const std::string& kind, const Json& data) {
+    const std::string path = "secret/data/users/" + user + "/" + kind;
+    const Json current = data_of(vault_get(path));
+    if (current.contains("data") && current["data"] == data) return;
+    vault_write(path, {{"data", data}}, "secret users/" + user + "/" + kind);
+  }
+
+  void secrets() {
+    for (const auto& user : result_.users) {
+      const auto& f = user.fixture;
+      if (f.jira) kv_secret(f.username, "jira", {{"username", f.jira->username}, {"api_token", f.jira->api_token}});
+      if (f.github) kv_secret(f.username, "github", {{"token", f.github->token}});
+    }
+  }
+
+  void database() {
+    if (target_.postgres_url.empty()) {
+      say("vault: no PostgreSQL URL given, skipping the database engine");
+      return;
+    }
+    const PostgresUrl pg = parse_postgres_url(target_.postgres_url);
+    std::vector<std::string> roles;
+    for (const auto& user : result_.users) roles.push_back(user.fixture.username);
+    const std::string connection_url = "postgresql://{{username}}:{{password}}@" + pg.host_port + "/" + pg.database;
+    const Json config = data_of(vault_get("database/config/mcp-demo"));
+    const Json details = config.value("connection_details", Json::object());
+    Json current_roles = config.value("allowed_roles", Json::array());
+    if (details.value("connection_url", "") != connection_url || current_roles != Json(roles)) {
+      vault_write("database/config/mcp-demo",
+                  {{"plugin_name", "postgresql-database-plugin"},
+                   {"connection_url", connection_url},
+                   {"username", pg.user},
+                   {"password", pg.password},
+                   {"allowed_roles", roles},
+                   {"verify_connection", true}},
+                  "database connection mcp-demo");
+    }
+    Json role = read_json(options_.fixtures_dir / "vault" / "database-role.json");
+    role.erase("comment");
+    for (const auto& name : roles) {
+      const Json current = data_of(vault_get("database/roles/" + name));
+      if (current.value("creation_statements", Json::array()) == role["creation_statements"] &&
+          current.value("db_name", "") == role["db_name"]) {
+        continue;
+      }
+      vault_write("database/roles/" + name, role, "database role " + name);
+    }
+  }
+
+  void vault() {
+    say("vault: auth, policy, entities, secrets, database roles");
+    const std::string accessor = jwt_accessor();
+    mounts();
+    jwt_config();
+    policy_and_role();
+    entities(accessor);
+    secrets();
+    database();
+  }
+
+  ProvisionTarget target_;
+  ProvisionOptions options_;
+  vault::Client vault_;
+  ProvisionResult result_;
+};
+
+}  // namespace
+
+ProvisionResult provision(const ProvisionTarget& target, const ProvisionOptions& options) {
+  try {
+    return Provisioner(target, options).run();
+  } catch (const http::TransportError& e) {
+    throw std::runtime_error(std::string("provisioning stopped: a service did not answer: ") + e.what());
+  }
+}
+
+}  // namespace mcph::harness

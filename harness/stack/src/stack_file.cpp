@@ -1,0 +1,89 @@
+#include "mcph/harness/stack_file.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+namespace mcph::harness {
+
+using Json = nlohmann::json;
+
+std::string ServiceEntry::get(const std::string& key, const std::string& fallback) const {
+  auto it = extra.find(key);
+  return it == extra.end() ? fallback : it->second;
+}
+
+const ServiceEntry& StackFile::service(const std::string& name) const {
+  auto it = services.find(name);
+  if (it == services.end()) throw std::runtime_error("the stack file has no service '" + name + "'");
+  return it->second;
+}
+
+std::string StackFile::to_json() const {
+  Json out = {{"mode", mode}, {"realm", realm}, {"services", Json::object()}};
+  for (const auto& [name, service] : services) {
+    Json entry = {{"url", service.url}};
+    if (service.pid > 0) entry["pid"] = service.pid;
+    if (!service.log.empty()) entry["log"] = service.log;
+    for (const auto& [key, value] : service.extra) entry[key] = value;
+    out["services"][name] = entry;
+  }
+  return out.dump(2) + "\n";
+}
+
+StackFile StackFile::parse(const std::string& text, const std::string& origin) {
+  const Json json = Json::parse(text, nullptr, false);
+  if (!json.is_object()) throw std::runtime_error(origin + ": not a JSON object");
+  StackFile stack;
+  stack.mode = json.value("mode", "external");
+  if (stack.mode != "local" && stack.mode != "compose" && stack.mode != "external") {
+    throw std::runtime_error(origin + ": mode must be local, compose or external, not '" + stack.mode + "'");
+  }
+  stack.realm = json.value("realm", "mcp-demo");
+  const auto services = json.find("services");
+  if (services == json.end() || !services->is_object()) throw std::runtime_error(origin + ": no 'services' object");
+  for (const auto& [name, entry] : services->items()) {
+    if (!entry.is_object() || !entry.contains("url") || !entry["url"].is_string()) {
+      throw std::runtime_error(origin + ": services." + name + " needs a string 'url'");
+    }
+    ServiceEntry service;
+    for (const auto& [key, value] : entry.items()) {
+      if (key == "url") {
+        service.url = value.get<std::string>();
+      } else if (key == "pid" && value.is_number_integer()) {
+        service.pid = value.get<int>();
+      } else if (key == "log" && value.is_string()) {
+        service.log = value.get<std::string>();
+      } else {
+        service.extra[key] = value.is_string() ? value.get<std::string>() : value.dump();
+      }
+    }
+    const std::string transport = service.get("transport", "streamable-http");
+    if (transport != "streamable-http" && transport != "legacy-sse-post") {
+      throw std::runtime_error(origin + ": services." + name + ".transport must be streamable-http or legacy-sse-post");
+    }
+    stack.services[name] = std::move(service);
+  }
+  return stack;
+}
+
+StackFile StackFile::load(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read stack file " + path.string() + " (did `mcp-harness up` run?)");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse(buffer.str(), path.string());
+}
+
+void StackFile::save(const std::filesystem::path& path) const {
+  const auto temp = path.string() + ".tmp";
+  {
+    std::ofstream out(temp);
+    if (!out) throw std::runtime_error("cannot write " + temp);
+    out << to_json();
+  }
+  std::filesystem::rename(temp, path);  // readers never see half a file
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,333 @@
+// The MCP servers under test, end to end on a real local stack: PostgreSQL, mock-keycloak,
+// mock-vault, the mock backends and the three MCP servers, provisioned through the public
+// APIs. Every claim of issue 5's "Done when" has its own test here.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <fstream>
+#include <thread>
+
+#include "mcph/harness/local_stack.h"
+#include "mcph/http/client.h"
+#include "mcph/http/server.h"
+#include "mcph/jose/base64url.h"
+#include "mcph/mcp/client.h"
+#include "mcph/oidc/token_client.h"
+
+namespace mcph::harness {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using Json = nlohmann::json;
+
+class ServersIntegration : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    LocalStackOptions options;
+    options.generated_users = 2;
+    stack_ = LocalStack::up(options).release();
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+  }
+
+  static const StackFile& stack() { return stack_->stack(); }
+  static std::string realm_url() { return stack().service("keycloak").url + "/realms/" + stack().realm; }
+
+  static std::string token_for(const std::string& username) {
+    for (const auto& user : stack_->provisioned().users) {
+      if (user.fixture.username == username) {
+        oidc::TokenClient client(realm_url(), {"mcp-client", "mcp-client-secret"});
+        return client.password_grant(username, user.fixture.password).access_token;
+      }
+    }
+    throw std::runtime_error("no such fixture user " + username);
+  }
+  static std::string user_id(const std::string& username) {
+    for (const auto& user : stack_->provisioned().users) {
+      if (user.fixture.username == username) return user.id;
+    }
+    throw std::runtime_error("no such fixture user " + username);
+  }
+
+  // An initialized MCP session with `server` as `username`.
+  static mcp::Client session(const std::string& server, const std::string& username) {
+    mcp::Client client(stack().service(server).url);
+    client.set_header("Authorization", "Bearer " + token_for(username));
+    const auto init = client.connect();
+    EXPECT_TRUE(init.ok()) << server << " initialize as " << username << ": " << init.http_status << " " << init.body;
+    return client;
+  }
+
+  static Json ledger(const std::string& backend) {
+    http::Client client(stack().service(backend).url);
+    return Json::parse(client.get("/_ledger").body);
+  }
+  static void clear_ledger(const std::string& backend) {
+    http::Client client(stack().service(backend).url);
+    ASSERT_LT(client.request("DELETE", "/_ledger").status, 300);
+  }
+
+  static LocalStack* stack_;
+};
+LocalStack* ServersIntegration::stack_ = nullptr;
+
+TEST_F(ServersIntegration, AlicesJiraCallReachesJiraWithAlicesCredential) {
+  clear_ledger("jira-api");
+  auto alice = session("jira-mcp", "alice");
+  const auto call = alice.call_tool("get_issue", R"({"issue_key":"DEMO-1"})");
+  ASSERT_TRUE(call.ok()) << call.rpc.body;
+  EXPECT_THAT(call.text(), HasSubstr("DEMO-1"));
+  const Json entries = ledger("jira-api");
+  ASSERT_EQ(entries.size(), 1u) << entries.dump();
+  EXPECT_EQ(entries[0]["credential_of"], "alice") << entries.dump();
+  EXPECT_THAT(entries[0].dump(), HasSubstr("/rest/api/3/issue/DEMO-1"));
+}
+
+TEST_F(ServersIntegration, BobsJiraCallIsAMissingCredentialErrorAndReachesNothing) {
+  clear_ledger("jira-api");
+  auto bob = session("jira-mcp", "bob");
+  const auto call = bob.call_tool("list_issues", "{}");
+  EXPECT_TRUE(call.rpc.ok()) << "a tool error, not a protocol error: " << call.rpc.body;
+  EXPECT_TRUE(call.is_error);
+  EXPECT_THAT(call.text(), HasSubstr("no Jira credentials stored for bob"));
+  EXPECT_TRUE(ledger("jira-api").empty()) << "no fallback to anyone else's credential";
+}
+
+TEST_F(ServersIntegration, CarolHasNoCredentialsAnywhere) {
+  auto jira = session("jira-mcp", "carol");
+  EXPECT_THAT(jira.call_tool("list_issues", "{}").text(), HasSubstr("no Jira credentials stored for carol"));
+  auto github = session("github-mcp", "carol");
+  EXPECT_THAT(github.call_tool("list_repos", "{}").text(), HasSubstr("no GitHub credentials stored for carol"));
+}
+
+TEST_F(ServersIntegration, GithubCallsUseEachUsersOwnToken) {
+  clear_ledger("github-api");
+  auto alice = session("github-mcp", "alice");
+  auto bob = session("github-mcp", "bob");
+  ASSERT_TRUE(alice.call_tool("list_repos", "{}").ok());
+  ASSERT_TRUE(bob.call_tool("list_repos", "{}").ok());
+  const Json entries = ledger("github-api");
+  ASSERT_EQ(entries.size(), 2u) << entries.dump();
+  EXPECT_EQ(entries[0]["credential_of"], "alice");
+  EXPECT_EQ(entries[1]["credential_of"], "bob");
+}
+
+TEST_F(ServersIntegration, AliceAndBobQueryPostgresAsDifferentDynamicRoles) {
+  auto alice = session("postgres-mcp", "alice");
+  auto bob = session("postgres-mcp", "bob");
+  const auto a = alice.call_tool("execute_query", R"({"query":"SELECT current_user AS who"})");
+  const auto b = bob.call_tool("execute_query", R"({"query":"SELECT current_user AS who"})");
+  ASSERT_TRUE(a.ok()) << a.text();
+  ASSERT_TRUE(b.ok()) << b.text();
+  const std::string alice_role = Json::parse(a.structured_content)["rows"][0]["who"];
+  const std::string bob_role = Json::parse(b.structured_content)["rows"][0]["who"];
+  EXPECT_NE(alice_role, bob_role);
+  EXPECT_THAT(alice_role, StartsWith("v-"));
+  EXPECT_THAT(alice_role, HasSubstr("alice"));
+  EXPECT_THAT(bob_role, HasSubstr("bob"));
+  // Both roles exist in PostgreSQL itself.
+  pqxx::connection connection(stack_->postgres().conninfo());
+  pqxx::nontransaction tx(connection);
+  EXPECT_EQ(tx.exec_params("SELECT count(*) FROM pg_roles WHERE rolname IN ($1, $2)", alice_role, bob_role)[0][0].as<int>(), 2);
+  // The same lease is reused while it is valid.
+  const auto again = alice.call_tool("execute_query", R"({"query":"SELECT current_user AS who"})");
+  EXPECT_EQ(Json::parse(again.structured_content)["rows"][0]["who"], alice_role);
+}
+
+TEST_F(ServersIntegration, TamperedTokenGets401WithTheChallenge) {
+  std::string token = token_for("alice");
+  const auto first = token.find('.'), second = token.find('.', first + 1);
+  Json claims = Json::parse(*jose::base64url_decode(token.substr(first + 1, second - first - 1)));
+  claims["sub"] = user_id("bob");
+  claims["preferred_username"] = "bob";
+  token = token.substr(0, first + 1) + jose::base64url_encode(claims.dump()) + token.substr(second);
+
+  mcp::Client client(stack().service("jira-mcp").url);
+  client.set_header("Authorization", "Bearer " + token);
+  const auto init = client.initialize();
+  EXPECT_EQ(init.http_status, 401);
+  EXPECT_THAT(init.header("WWW-Authenticate"), HasSubstr(R"(error="invalid_token")"));
+  EXPECT_THAT(init.header("WWW-Authenticate"), HasSubstr("resource_metadata="));
+  EXPECT_THAT(init.header("WWW-Authenticate"), HasSubstr("bad_signature"));
+}
+
+TEST_F(ServersIntegration, MissingTokenGetsTheBareChallenge) {
+  mcp::Client client(stack().service("github-mcp").url);
+  const auto init = client.initialize();
+  EXPECT_EQ(init.http_status, 401);
+  EXPECT_THAT(init.header("WWW-Authenticate"), StartsWith("Bearer resource_metadata="));
+  EXPECT_THAT(init.header("WWW-Authenticate"), ::testing::Not(HasSubstr("error=")));
+}
+
+TEST_F(ServersIntegration, ProtectedResourceMetadataNamesTheRealm) {
+  const std::string mcp_url = stack().service("jira-mcp").url;
+  http::Client client(mcp_url.substr(0, mcp_url.size() - 4));
+  const auto response = client.get("/.well-known/oauth-protected-resource");
+  ASSERT_EQ(response.status, 200);
+  const Json metadata = Json::parse(response.body);
+  EXPECT_EQ(metadata["resource"], mcp_url);
+  EXPECT_EQ(metadata["authorization_servers"][0], realm_url());
+  EXPECT_EQ(metadata["bearer_methods_supported"][0], "header");
+}
+
+TEST_F(ServersIntegration, DebugCredentialsShowsVaultsIdentityAndAMaskedSecret) {
+  const std::string mcp_url = stack().service("jira-mcp").url;
+  http::Client client(mcp_url.substr(0, mcp_url.size() - 4));
+  const auto response = client.get("/debug/credentials", {{"Authorization", "Bearer " + token_for("alice")}});
+  ASSERT_EQ(response.status, 200) << response.body;
+  const Json trace = Json::parse(response.body);
+  EXPECT_EQ(trace["user_id"], user_id("alice"));
+  EXPECT_EQ(trace["entity_name"], "alice");
+  EXPECT_EQ(trace["vault_path"], "secret/data/users/alice/jira");
+  EXPECT_EQ(trace["secret_exists"], true);
+  const std::string masked = trace["credential"];
+  EXPECT_THAT(masked, StartsWith("****"));
+  EXPECT_LE(masked.size(), 8u);
+}
+
+// Creates a client in the realm through Keycloak's admin API (as one would on a real
+// Keycloak): direct grants on, the audience mapper, plus the given mappers and attributes.
+void create_client(const std::string& keycloak, const std::string& realm, const std::string& client_id,
+                   const Json& attributes, Json mappers) {
+  oidc::TokenClient master(keycloak + "/realms/master", {"admin-cli", ""});
+  const std::string admin = master.password_grant("admin", "admin").access_token;
+  mappers.push_back({{"name", "audience"},
+                     {"protocol", "openid-connect"},
+                     {"protocolMapper", "oidc-audience-mapper"},
+                     {"config", {{"included.client.audience", "mcp-client"}, {"access.token.claim", "true"}}}});
+  const Json client = {{"clientId", client_id},       {"secret", client_id + "-secret"},
+                       {"enabled", true},             {"publicClient", false},
+                       {"directAccessGrantsEnabled", true}, {"attributes", attributes},
+                       {"protocolMappers", mappers}};
+  http::Client http(keycloak);
+  const auto response = http.post("/admin/realms/" + realm + "/clients", client.dump(), "application/json",
+                                  {{"Authorization", "Bearer " + admin}});
+  ASSERT_TRUE(response.status == 201 || response.status == 409) << response.status << " " << response.body;
+}
+
+TEST_F(ServersIntegration, ExpiredTokenGets401InvalidToken) {
+  create_client(stack().service("keycloak").url, stack().realm, "short-lived", {{"access.token.lifespan", "1"}},
+                Json::array());
+  oidc::TokenClient client(realm_url(), {"short-lived", "short-lived-secret"});
+  std::string password;
+  for (const auto& user : stack_->provisioned().users) {
+    if (user.fixture.username == "alice") password = user.fixture.password;
+  }
+  const std::string token = client.password_grant("alice", password).access_token;
+  mcp::Client fresh(stack().service("jira-mcp").url);
+  fresh.set_header("Authorization", "Bearer " + token);
+  ASSERT_TRUE(fresh.initialize().ok()) << "valid while it lives";
+  std::this_thread::sleep_for(2100ms);  // the expiry itself is what is under test
+  const auto call = fresh.call_tool("get_issue", R"({"issue_key":"DEMO-1"})");
+  EXPECT_EQ(call.rpc.http_status, 401);
+  EXPECT_THAT(call.rpc.header("WWW-Authenticate"), HasSubstr(R"(error="invalid_token")"));
+  EXPECT_THAT(call.rpc.header("WWW-Authenticate"), HasSubstr("expired"));
+}
+
+// A token that really is alice's (her sub, signed by the realm) but whose preferred_username
+// claim says bob: the servers take the entity from Vault, so alice gets alice's data only.
+TEST_F(ServersIntegration, PreferredUsernameClaimCannotPickAnotherUsersSecrets) {
+  create_client(stack().service("keycloak").url, stack().realm, "claims-bob", Json::object(),
+                Json::array({{{"name", "username says bob"},
+                              {"protocol", "openid-connect"},
+                              {"protocolMapper", "oidc-hardcoded-claim-mapper"},
+                              {"config",
+                               {{"claim.name", "preferred_username"},
+                                {"claim.value", "bob"},
+                                {"jsonType.label", "String"},
+                                {"access.token.claim", "true"}}}}}));
+  std::string password;
+  for (const auto& user : stack_->provisioned().users) {
+    if (user.fixture.username == "alice") password = user.fixture.password;
+  }
+  oidc::TokenClient client(realm_url(), {"claims-bob", "claims-bob-secret"});
+  const std::string token = client.password_grant("alice", password).access_token;
+  const auto second_dot = token.rfind('.');
+  const Json claims = Json::parse(*jose::base64url_decode(token.substr(token.find('.') + 1, second_dot - token.find('.') - 1)));
+  ASSERT_EQ(claims["preferred_username"], "bob") << "the mapper must have spoofed the claim for this test to mean anything";
+  ASSERT_EQ(claims["sub"], user_id("alice"));
+
+  clear_ledger("github-api");
+  mcp::Client github(stack().service("github-mcp").url);
+  github.set_header("Authorization", "Bearer " + token);
+  ASSERT_TRUE(github.connect().ok());
+  ASSERT_TRUE(github.call_tool("list_repos", "{}").ok());
+  const Json entries = ledger("github-api");
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0]["credential_of"], "alice");
+  // And alice has Jira credentials where bob has none: the call succeeds as alice.
+  mcp::Client jira(stack().service("jira-mcp").url);
+  jira.set_header("Authorization", "Bearer " + token);
+  ASSERT_TRUE(jira.connect().ok());
+  EXPECT_TRUE(jira.call_tool("list_issues", "{}").ok());
+}
+
+// The rate limit is a property of one server process: this test starts its own jira-mcp with
+// a tight limit against the shared stack, so the other tests are not throttled.
+TEST_F(ServersIntegration, RateLimitAnswers429ForOneSubjectOnly) {
+  proc::SpawnOptions spawn;
+  spawn.name = "jira-mcp-limited";
+  spawn.argv = {service_binary("jira-mcp"), "--port", "0", "--issuer", realm_url(),
+                "--vault-url", stack().service("vault").url, "--jira-url", stack().service("jira-api").url,
+                "--rate-limit", "4", "--rate-window-ms", "60000"};
+  auto server = proc::ChildProcess::spawn(spawn);
+  const std::string url =
+      *http::parse_listen_line(server.wait_for_line([](std::string_view l) { return http::parse_listen_line(l).has_value(); }, 10s)) +
+      "/mcp";
+
+  mcp::Client limited(url);
+  limited.set_header("Authorization", "Bearer " + token_for("user0001"));
+  ASSERT_TRUE(limited.connect().ok());  // initialize + initialized: 2 of 4
+  int ok = 0, throttled = 0;
+  std::string retry_after;
+  for (int i = 0; i < 6; ++i) {
+    const auto call = limited.call_tool("list_issues", "{}");
+    if (call.rpc.http_status == 429) {
+      ++throttled;
+      retry_after = call.rpc.header("Retry-After");
+      ASSERT_TRUE(call.rpc.error.has_value()) << "429 carries a JSON-RPC error: " << call.rpc.body;
+    } else {
+      ++ok;
+    }
+  }
+  EXPECT_EQ(ok, 2);
+  EXPECT_EQ(throttled, 4);
+  EXPECT_GE(std::stoi(retry_after), 1);
+
+  mcp::Client other(url);
+  other.set_header("Authorization", "Bearer " + token_for("user0002"));
+  ASSERT_TRUE(other.connect().ok()) << "another subject is unaffected";
+  EXPECT_TRUE(other.call_tool("list_issues", "{}").ok());
+}
+
+TEST_F(ServersIntegration, WarmCallsReuseTheVaultSession) {
+  auto alice = session("github-mcp", "alice");
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(alice.call_tool("list_repos", "{}").ok());
+  // The broker looks its token up once per Vault login; the audit log names the entity of
+  // every request, so counting alice's lookups counts her logins.
+  std::string alice_entity;
+  for (const auto& user : stack_->provisioned().users) {
+    if (user.fixture.username == "alice") alice_entity = user.entity_id;
+  }
+  std::ifstream audit(stack().service("vault").get("audit_log"));
+  int logins = 0;
+  for (std::string line; std::getline(audit, line);) {
+    const Json entry = Json::parse(line, nullptr, false);
+    if (entry.is_object() && entry.value("type", "") == "response" &&
+        entry["request"].value("path", "") == "auth/token/lookup-self" && entry.contains("auth") &&
+        entry["auth"].value("entity_id", "") == alice_entity) {
+      ++logins;
+    }
+  }
+  EXPECT_GE(logins, 1) << "the audit log must show alice's logins for this check to mean anything";
+  EXPECT_LE(logins, 4) << "at most one login per server process alice used in this suite (3 + the claims test)";
+}
+
+}  // namespace
+}  // namespace mcph::harness
