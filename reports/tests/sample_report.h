@@ -1,0 +1,14 @@
+#pragma once
+#include "mcph/reports/model.h"
+
+namespace mcph::reports::testing {
+
+// A run with every kind of result (passed, failed, error, skipped), flows for two users and
+// realistic (masked) values: what the tests check and what reports_sample renders.
+RunReport sample_report();
+
+// A user's flow through the stack, as the runner records it, ending at the credential whose
+// last 4 characters are credential_tail.
+UserFlow sample_flow(const std::string& user, const std::string& uuid, const std::string& credential_tail);
+
+}  // namespace mcph::reports::testing
