@@ -63,8 +63,10 @@ TEST(MockKeycloakCli, UnreadableRealmFilesStopTheStart) {
 
 TEST(MockKeycloakCli, StopsCleanlyOnSigterm) {
   auto kc = KeycloakUnderTest::spawn_mock();
-  KeycloakApi api(kc.url(), kc.admin_user(), kc.admin_password());
-  EXPECT_FALSE(api.admin_token().empty());
+  {
+    KeycloakApi api(kc.url(), kc.admin_user(), kc.admin_password());
+    EXPECT_FALSE(api.admin_token().empty());
+  }  // closes the kept-alive connection, which the server would otherwise wait for
   const int status = kc.process()->stop();
   ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
   EXPECT_EQ(WEXITSTATUS(status), 0);
