@@ -9,6 +9,7 @@
 #include "mcph/harness/local_stack.h"
 #include "mcph/mcp/client.h"
 #include "mcph/oidc/token_client.h"
+#include "mcph/vault/client.h"
 
 namespace {
 
@@ -67,5 +68,41 @@ void BM_ColdToolCall(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ColdToolCall)->Unit(benchmark::kMillisecond)->Iterations(kColdUsers)->Repetitions(1);
+
+}  // namespace
+
+namespace {
+
+// The pieces of the cold path, each against the stack's Vault from this process: where a cold
+// call's time goes.
+struct VaultPieces {
+  vault::Client vault{stack().stack().service("vault").url};
+  std::string jwt = token_of(stack().provisioned().users.front());
+  vault::Login login = vault.login_jwt("user", jwt);
+};
+
+void BM_VaultJwtLogin(benchmark::State& state) {
+  VaultPieces pieces;
+  for (auto _ : state) benchmark::DoNotOptimize(pieces.vault.login_jwt("user", pieces.jwt));
+}
+BENCHMARK(BM_VaultJwtLogin)->Unit(benchmark::kMillisecond);
+
+void BM_VaultLookupSelf(benchmark::State& state) {
+  VaultPieces pieces;
+  for (auto _ : state) benchmark::DoNotOptimize(pieces.vault.lookup_self(pieces.login.client_token));
+}
+BENCHMARK(BM_VaultLookupSelf)->Unit(benchmark::kMillisecond);
+
+void BM_VaultEntityRead(benchmark::State& state) {
+  VaultPieces pieces;
+  for (auto _ : state) benchmark::DoNotOptimize(pieces.vault.entity_name(pieces.login.entity_id, pieces.login.client_token));
+}
+BENCHMARK(BM_VaultEntityRead)->Unit(benchmark::kMillisecond);
+
+void BM_VaultKvRead(benchmark::State& state) {
+  VaultPieces pieces;
+  for (auto _ : state) benchmark::DoNotOptimize(pieces.vault.read_kv("users/alice/jira", pieces.login.client_token));
+}
+BENCHMARK(BM_VaultKvRead)->Unit(benchmark::kMillisecond);
 
 }  // namespace
