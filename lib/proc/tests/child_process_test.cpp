@@ -133,6 +133,7 @@ TEST(ChildProcess, DiesWithTheThreadThatSpawnedIt) {
     auto child = ChildProcess::spawn(shell("echo ready; exec sleep 30"));
     child.wait_for_line([](std::string_view l) { return l == "ready"; }, 5s);
     pid = child.pid();
+    log = child.log_path();
     // Leak the process on purpose (no stop): only the parent-death signal can end it now.
     new ChildProcess(std::move(child));
   }).join();
@@ -141,6 +142,7 @@ TEST(ChildProcess, DiesWithTheThreadThatSpawnedIt) {
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFSIGNALED(status));
   EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  std::filesystem::remove(log);  // the leaked handle would have removed it
 }
 
 TEST(RunCommand, ReportsExitCodeOutputAndTimeout) {
