@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "percentiles.h"
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
 #include "mcph/mock_keycloak/mock_keycloak.h"
@@ -63,17 +64,6 @@ Stack& stack() {
   return instance;
 }
 
-void report_percentiles(benchmark::State& state, std::vector<double>& micros) {
-  if (micros.empty()) return;
-  std::sort(micros.begin(), micros.end());
-  auto at = [&](double q) {
-    return micros[static_cast<std::size_t>(q * static_cast<double>(micros.size() - 1))];
-  };
-  state.counters["p50_us"] = at(0.50);
-  state.counters["p90_us"] = at(0.90);
-  state.counters["p99_us"] = at(0.99);
-}
-
 void run_grant(benchmark::State& state, const std::string& form) {
   mcph::http::Client http(stack().url);
   std::vector<double> micros;
@@ -89,7 +79,7 @@ void run_grant(benchmark::State& state, const std::string& form) {
     }
     benchmark::DoNotOptimize(response.body.data());
   }
-  report_percentiles(state, micros);
+  mcph::bench::report_percentiles(state, micros);
   state.SetItemsProcessed(state.iterations());
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "percentiles.h"
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
 #include "mcph/jose/jwk.h"
@@ -106,15 +107,6 @@ Stack& stack() {
   return instance;
 }
 
-void report_percentiles(benchmark::State& state, std::vector<double>& micros) {
-  if (micros.empty()) return;
-  std::sort(micros.begin(), micros.end());
-  auto at = [&](double q) { return micros[static_cast<std::size_t>(q * static_cast<double>(micros.size() - 1))]; };
-  state.counters["p50_us"] = at(0.50);
-  state.counters["p90_us"] = at(0.90);
-  state.counters["p99_us"] = at(0.99);
-}
-
 template <typename Request>
 void run(benchmark::State& state, Request&& request) {
   std::vector<double> micros;
@@ -129,7 +121,7 @@ void run(benchmark::State& state, Request&& request) {
     }
     benchmark::DoNotOptimize(response.body.data());
   }
-  report_percentiles(state, micros);
+  mcph::bench::report_percentiles(state, micros);
   state.SetItemsProcessed(state.iterations());
 }
 
