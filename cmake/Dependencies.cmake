@@ -4,6 +4,7 @@ find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(GTest REQUIRED)
+find_package(yaml-cpp REQUIRED)
 find_package(PkgConfig REQUIRED)
 # Debian ships cpp-httplib as a compiled library; its .pc file carries the feature macros that
 # must match the build of that library (OpenSSL, zlib, brotli), so take them from there.

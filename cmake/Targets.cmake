@@ -30,28 +30,52 @@ function(mcph_executable name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} mcph_build_options)
 endfunction()
 
-# mcph_test(NAME SOURCES ... [DEPS ...] [LABELS ...] [PROPERTIES ...] [ONE_PROCESS])
+# mcph_discovered_test_properties(LIST_VAR var [LABELS ...] [ENVIRONMENT ...] [PROPERTIES k v ...])
+# Sets properties on the tests a gtest_discover_tests(... TEST_LIST var) call finds, when ctest
+# loads them. gtest_discover_tests' own PROPERTIES lose the ';' of list values (CMake 3.25: a
+# test with LABELS "a;b" got LABELS a plus a bogus property), so list-valued properties go
+# through this script instead, included after the discovery's own.
+function(mcph_discovered_test_properties)
+  cmake_parse_arguments(ARG "" "LIST_VAR" "LABELS;ENVIRONMENT;PROPERTIES" ${ARGN})
+  set(properties "")
+  if(ARG_LABELS)
+    string(APPEND properties " LABELS \"${ARG_LABELS}\"")
+  endif()
+  if(ARG_ENVIRONMENT)
+    string(APPEND properties " ENVIRONMENT \"${ARG_ENVIRONMENT}\"")
+  endif()
+  foreach(item IN LISTS ARG_PROPERTIES)
+    string(APPEND properties " \"${item}\"")
+  endforeach()
+  set(script ${CMAKE_CURRENT_BINARY_DIR}/${ARG_LIST_VAR}_properties.cmake)
+  file(WRITE ${script} "foreach(test IN LISTS ${ARG_LIST_VAR})\n  set_tests_properties(\"\${test}\" PROPERTIES${properties})\nendforeach()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${script})
+endfunction()
+
+# mcph_test(NAME SOURCES ... [DEPS ...] [LABELS ...] [ENVIRONMENT ...] [PROPERTIES ...] [ONE_PROCESS])
 # A GoogleTest program whose tests ctest discovers one by one; LABELS select them
-# (`ctest -L jose`). Extra PROPERTIES are set on every discovered test (for fixtures).
+# (`ctest -L jose`). ENVIRONMENT (VAR=value items) and extra PROPERTIES (scalar name/value
+# pairs, e.g. FIXTURES_REQUIRED x) are set on every discovered test.
 # ONE_PROCESS registers the whole program as one ctest test instead: for suites that share an
 # expensive fixture (a whole stack) across their tests.
 function(mcph_test name)
-  cmake_parse_arguments(ARG "ONE_PROCESS" "TIMEOUT" "SOURCES;DEPS;LABELS;PROPERTIES" ${ARGN})
+  cmake_parse_arguments(ARG "ONE_PROCESS" "TIMEOUT" "SOURCES;DEPS;LABELS;ENVIRONMENT;PROPERTIES" ${ARGN})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main
     mcph_build_options)
-  # gtest_discover_tests passes PROPERTIES through a command line: a list value needs its ';'
-  # escaped or only its first element survives.
-  string(REPLACE ";" "\\;" labels "${ARG_LABELS}")
   if(ARG_ONE_PROCESS)
     add_test(NAME ${name} COMMAND ${name})
     set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} ${ARG_PROPERTIES})
+    if(ARG_ENVIRONMENT)
+      set_tests_properties(${name} PROPERTIES ENVIRONMENT "${ARG_ENVIRONMENT}")
+    endif()
   else()
-    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
-      PROPERTIES LABELS "${labels}" TIMEOUT ${ARG_TIMEOUT} ${ARG_PROPERTIES})
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST TEST_LIST ${name}_TESTS)
+    mcph_discovered_test_properties(LIST_VAR ${name}_TESTS LABELS ${ARG_LABELS} ENVIRONMENT ${ARG_ENVIRONMENT}
+      PROPERTIES TIMEOUT ${ARG_TIMEOUT} ${ARG_PROPERTIES})
   endif()
 endfunction()
 

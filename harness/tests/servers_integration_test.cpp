@@ -329,5 +329,41 @@ TEST_F(ServersIntegration, WarmCallsReuseTheVaultSession) {
   EXPECT_LE(logins, 4) << "at most one login per server process alice used in this suite (3 + the claims test)";
 }
 
+// How a scenario runner tells its own backend requests from those of suites running in
+// parallel: the W3C traceparent of the MCP request reaches the backend ledger as trace_id.
+TEST_F(ServersIntegration, TraceparentOfAToolCallReachesTheBackendLedger) {
+  const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const http::Fields traced{{"traceparent", "00-" + trace_id + "-00f067aa0ba902b7-01"}};
+  auto traced_ledger = [&](const std::string& backend) {
+    http::Client client(stack().service(backend).url);
+    return Json::parse(client.get("/_ledger?trace_id=" + trace_id).body);
+  };
+  clear_ledger("jira-api");
+  clear_ledger("github-api");
+  auto jira = session("jira-mcp", "alice");
+  auto github = session("github-mcp", "alice");
+  ASSERT_TRUE(jira.call_tool("get_issue", R"({"issue_key":"DEMO-1"})", traced).ok());
+  ASSERT_TRUE(github.call_tool("list_repos", "{}", traced).ok());
+  ASSERT_TRUE(jira.call_tool("get_issue", R"({"issue_key":"DEMO-2"})").ok());
+  ASSERT_TRUE(jira.call_tool("get_issue", R"({"issue_key":"DEMO-3"})", {{"traceparent", "00-not-a-trace-01"}}).ok())
+      << "a malformed traceparent is ignored, never an error";
+
+  const Json jira_traced = traced_ledger("jira-api");
+  ASSERT_EQ(jira_traced.size(), 1u) << jira_traced.dump();
+  EXPECT_EQ(jira_traced[0]["path"], "/rest/api/3/issue/DEMO-1");
+  EXPECT_EQ(jira_traced[0]["trace_id"], trace_id);
+  EXPECT_EQ(jira_traced[0]["credential_of"], "alice");
+  const Json github_traced = traced_ledger("github-api");
+  ASSERT_EQ(github_traced.size(), 1u) << github_traced.dump();
+  EXPECT_EQ(github_traced[0]["route"], "/user/repos");
+
+  const Json jira_all = ledger("jira-api");
+  ASSERT_EQ(jira_all.size(), 3u) << jira_all.dump();
+  EXPECT_EQ(jira_all[1]["path"], "/rest/api/3/issue/DEMO-2");
+  EXPECT_EQ(jira_all[1]["trace_id"], "");
+  EXPECT_EQ(jira_all[2]["path"], "/rest/api/3/issue/DEMO-3");
+  EXPECT_EQ(jira_all[2]["trace_id"], "");
+}
+
 }  // namespace
 }  // namespace mcph::harness

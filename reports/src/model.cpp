@@ -1,6 +1,19 @@
 #include "mcph/reports/model.h"
 
+#include <ctime>
+
 namespace mcph::reports {
+
+std::string utc_timestamp(long long seconds_since_epoch) {
+  const std::time_t t = static_cast<std::time_t>(seconds_since_epoch);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+std::string utc_now() { return utc_timestamp(std::time(nullptr)); }
 
 const char* to_string(ScenarioResult::Status status) {
   switch (status) {

@@ -1,4 +1,4 @@
-#include "keycloak_admin.h"
+#include "mcph/harness/keycloak_admin.h"
 
 #include <stdexcept>
 

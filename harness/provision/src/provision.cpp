@@ -7,7 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "keycloak_admin.h"
+#include "mcph/harness/keycloak_admin.h"
 #include "mcph/http/url.h"
 #include "mcph/vault/client.h"
 

@@ -9,6 +9,36 @@ namespace mcph::harness {
 
 using Json = nlohmann::json;
 
+namespace {
+
+SupervisorEntry parse_supervisor(const Json& json, const std::string& origin) {
+  if (!json.is_object()) throw std::runtime_error(origin + ": 'supervisor' must be an object");
+  SupervisorEntry supervisor;
+  const auto pid = json.find("pid");
+  if (pid == json.end() || !pid->is_number_integer() || pid->get<long long>() <= 0 ||
+      pid->get<long long>() > 0x7fffffff) {
+    throw std::runtime_error(origin + ": supervisor.pid must be a positive integer");
+  }
+  supervisor.pid = pid->get<int>();
+  if (const auto log = json.find("log"); log != json.end()) {
+    if (!log->is_string()) throw std::runtime_error(origin + ": supervisor.log must be a string");
+    supervisor.log = log->get<std::string>();
+  }
+  if (const auto ticks = json.find("start_ticks"); ticks != json.end()) {
+    if (!ticks->is_number_unsigned()) {
+      throw std::runtime_error(origin + ": supervisor.start_ticks must be a non-negative integer");
+    }
+    supervisor.start_ticks = ticks->get<std::uint64_t>();
+  }
+  if (const auto removes = json.find("removes_run_dir"); removes != json.end()) {
+    if (!removes->is_boolean()) throw std::runtime_error(origin + ": supervisor.removes_run_dir must be true or false");
+    supervisor.removes_run_dir = removes->get<bool>();
+  }
+  return supervisor;
+}
+
+}  // namespace
+
 std::string ServiceEntry::get(const std::string& key, const std::string& fallback) const {
   auto it = extra.find(key);
   return it == extra.end() ? fallback : it->second;
@@ -28,6 +58,13 @@ std::string StackFile::to_json() const {
     if (!service.log.empty()) entry["log"] = service.log;
     for (const auto& [key, value] : service.extra) entry[key] = value;
     out["services"][name] = entry;
+  }
+  if (supervisor) {
+    Json entry = {{"pid", supervisor->pid}};
+    if (!supervisor->log.empty()) entry["log"] = supervisor->log;
+    if (supervisor->start_ticks > 0) entry["start_ticks"] = supervisor->start_ticks;
+    entry["removes_run_dir"] = supervisor->removes_run_dir;
+    out["supervisor"] = entry;
   }
   return out.dump(2) + "\n";
 }
@@ -64,6 +101,9 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
       throw std::runtime_error(origin + ": services." + name + ".transport must be streamable-http or legacy-sse-post");
     }
     stack.services[name] = std::move(service);
+  }
+  if (const auto supervisor = json.find("supervisor"); supervisor != json.end()) {
+    stack.supervisor = parse_supervisor(*supervisor, origin);
   }
   return stack;
 }

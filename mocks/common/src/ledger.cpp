@@ -31,13 +31,14 @@ void Ledger::record(LedgerEntry entry) {
   while (entries_.size() > max_entries_) entries_.pop_front();
 }
 
-std::string Ledger::to_json() const {
+std::string Ledger::to_json(const std::optional<std::string>& trace_id) const {
   nlohmann::json out = nlohmann::json::array();
   std::lock_guard lock(mutex_);
   for (const auto& e : entries_) {
+    if (trace_id && e.trace_id != *trace_id) continue;
     out.push_back({{"seq", e.seq}, {"time", e.time}, {"method", e.method}, {"route", e.route}, {"path", e.path},
                    {"credential_of", e.credential_of}, {"credential", e.credential}, {"scheme", e.scheme},
-                   {"status", e.status}});
+                   {"status", e.status}, {"trace_id", e.trace_id}});
   }
   return out.dump();
 }

@@ -173,6 +173,23 @@ TEST_F(MockGithubTest, LedgerRecordsWhoseCredentialReachedWhichRoute) {
   EXPECT_EQ(entries[3]["status"], 401);
 }
 
+TEST_F(MockGithubTest, LedgerRecordsTheTraceIdAndRefusesAMalformedFilterInGithubsShape) {
+  const std::string trace_id = "0af7651916cd43dd8448eb211c80319c";
+  http::Fields traced = bearer("alice");
+  traced.emplace_back("traceparent", "00-" + trace_id + "-b7ad6b7169203331-01");
+  client_.get("/user/repos", traced);
+  client_.get("/user/repos", bearer("alice"));
+  const json entries = json::parse(client_.get("/_ledger?trace_id=" + trace_id).body);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0]["trace_id"], trace_id);
+  EXPECT_EQ(entries[0]["credential_of"], "alice");
+  EXPECT_EQ(ledger()[1]["trace_id"], "");
+
+  const auto bad = client_.get("/_ledger?trace_id=not-a-trace");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_THAT(json::parse(bad.body)["message"].get<std::string>(), HasSubstr("trace_id"));
+}
+
 TEST_F(MockGithubTest, DeleteClearsTheLedgerAndTheLedgerIsNotRecorded) {
   client_.get("/user/repos", bearer("alice"));
   client_.get("/_ledger");

@@ -213,6 +213,42 @@ TEST_F(MockJiraTest, LedgerRecordsErrorStatusesToo) {
   EXPECT_EQ(entries[1]["route"], "/rest/api/3/issue");
 }
 
+TEST_F(MockJiraTest, LedgerRecordsTheTraceIdOfAValidTraceparentAndFiltersByIt) {
+  const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  auto with = [](http::Fields headers, const char* name, std::string value) {
+    headers.emplace_back(name, std::move(value));
+    return headers;
+  };
+  client_.get("/rest/api/3/issue/DEMO-1", with(alice_password(), "traceparent", "00-" + trace_id + "-00f067aa0ba902b7-01"));
+  client_.get("/rest/api/3/issue/DEMO-2", alice_password());
+  client_.get("/rest/api/3/issue/DEMO-3", with(alice_password(), "traceparent", "00-" + trace_id + "-0000000000000000-01"));
+  client_.get("/rest/api/3/project", with({}, "TRACEPARENT", "00-" + trace_id + "-b7ad6b7169203331-00"));
+
+  const json entries = ledger();
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[0]["trace_id"], trace_id);
+  EXPECT_EQ(entries[1]["trace_id"], "") << "no traceparent";
+  EXPECT_EQ(entries[2]["trace_id"], "") << "a malformed traceparent is ignored, not an error";
+  EXPECT_EQ(entries[2]["status"], 200);
+  EXPECT_EQ(entries[3]["trace_id"], trace_id) << "refused requests are traced too";
+  EXPECT_EQ(entries[3]["status"], 401);
+
+  const json traced = json::parse(client_.get("/_ledger?trace_id=" + trace_id).body);
+  ASSERT_EQ(traced.size(), 2u);
+  EXPECT_EQ(traced[0]["path"], "/rest/api/3/issue/DEMO-1");
+  EXPECT_EQ(traced[1]["path"], "/rest/api/3/project");
+  EXPECT_EQ(json::parse(client_.get("/_ledger?trace_id=").body).size(), 2u) << "empty: the untraced ones";
+  EXPECT_EQ(json::parse(client_.get("/_ledger?trace_id=0af7651916cd43dd8448eb211c80319c").body), json::array());
+}
+
+TEST_F(MockJiraTest, LedgerRefusesAMalformedTraceIdFilterInJirasShape) {
+  for (const char* bad : {"xyz", "4BF92F3577B34DA6A3CE929D0E0E4736", "00000000000000000000000000000000"}) {
+    const auto res = client_.get(std::string("/_ledger?trace_id=") + bad);
+    EXPECT_EQ(res.status, 400) << bad;
+    EXPECT_THAT(json::parse(res.body)["errorMessages"][0].get<std::string>(), HasSubstr("trace_id")) << res.body;
+  }
+}
+
 TEST_F(MockJiraTest, DeleteClearsTheLedger) {
   client_.get("/rest/api/3/project", alice_password());
   ASSERT_EQ(ledger().size(), 1u);

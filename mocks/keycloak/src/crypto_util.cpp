@@ -38,30 +38,6 @@ std::string random_uuid() {
 
 std::string random_secret() { return jose::base64url_encode(random_bytes(24)); }
 
-std::string base64_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int written =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                      reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(written));
-  return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out(3 * (text.size() / 4), '\0');
-  const int written =
-      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                      reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  if (written < 0) return std::nullopt;
-  std::size_t length = static_cast<std::size_t>(written);
-  // EVP_DecodeBlock counts the bytes that padding stands for; drop them.
-  if (!text.empty() && text.back() == '=') --length;
-  if (text.size() > 1 && text[text.size() - 2] == '=') --length;
-  out.resize(length);
-  return out;
-}
-
 std::string sha1(std::string_view bytes) {
   std::string digest(SHA_DIGEST_LENGTH, '\0');
   SHA1(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),

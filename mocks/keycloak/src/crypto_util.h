@@ -1,7 +1,6 @@
 #pragma once
 // Small cryptographic helpers on OpenSSL: identifiers, digests, password hashes.
 #include <cstddef>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,8 +9,6 @@ namespace mcph::mock_keycloak {
 std::string random_bytes(std::size_t count);
 std::string random_uuid();                          // RFC 4122 version 4, lower-case
 std::string random_secret();                        // 32 URL-safe characters, like Keycloak's client secrets
-std::string base64_encode(std::string_view bytes);  // standard alphabet, padded (x5c, publicKey)
-std::optional<std::string> base64_decode(std::string_view text);  // standard alphabet, padded
 std::string sha1(std::string_view bytes);
 std::string sha256(std::string_view bytes);
 std::string hmac_sha512(std::string_view key, std::string_view data);

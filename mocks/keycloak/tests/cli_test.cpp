@@ -34,7 +34,7 @@ TEST(MockKeycloakCli, HelpDescribesTheOptions) {
 TEST(MockKeycloakCli, BadFlagsExitWithStatus2AndSayWhy) {
   const auto unknown = run({"--frobnicate"});
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_THAT(unknown.output, HasSubstr("unknown option '--frobnicate'"));
+  EXPECT_THAT(unknown.output, HasSubstr("unknown flag --frobnicate"));
   const auto bad_port = run({"--port", "eighty"});
   EXPECT_EQ(bad_port.exit_code, 2);
   EXPECT_THAT(bad_port.output, HasSubstr("--port"));

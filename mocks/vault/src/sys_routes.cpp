@@ -6,6 +6,7 @@
 #include "backends.h"
 #include "core.h"
 #include "field_data.h"
+#include "mcph/http/base64.h"
 #include "mcph/mock_vault/policy.h"
 #include "vault_error.h"
 
@@ -18,33 +19,6 @@ std::string normalize_mount_path(std::string path) {
   while (!path.empty() && path.front() == '/') path.erase(0, 1);
   if (!path.empty() && path.back() != '/') path.push_back('/');
   return path;
-}
-
-std::optional<std::string> base64_decode(const std::string& text) {
-  static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  int bits = 0;
-  unsigned value = 0;
-  std::size_t padding = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '=') {
-      if (i + 2 < text.size()) return std::nullopt;
-      ++padding;
-      continue;
-    }
-    if (padding > 0) return std::nullopt;
-    const auto index = kAlphabet.find(c);
-    if (index == std::string::npos) return std::nullopt;
-    value = (value << 6) | static_cast<unsigned>(index);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((value >> bits) & 0xff));
-    }
-  }
-  return out;
 }
 
 Json mount_json(const MountEntry& mount) {
@@ -265,7 +239,7 @@ class SystemBackend final : public Backend {
       if (!text.empty()) warnings.push_back("'rules' is deprecated, please use 'policy' instead");
     }
     if (text.empty()) throw VaultError::bad_request("'policy' parameter not supplied or empty");
-    if (auto decoded = base64_decode(text)) text = *decoded;
+    if (auto decoded = http::base64_decode(text)) text = *decoded;  // Vault takes base64 policies too
     core_.policies().put(name, text);
     if (warnings.empty()) return VaultResponse::no_content();
     VaultResponse response = VaultResponse::with_data(nullptr);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mcph/http/json.h"
+#include "mcph/http/trace_context.h"
 #include "mcph/mcp/tool.h"
 
 namespace mcph::servers {
@@ -166,6 +167,16 @@ mcp::ToolResult with_broker(const std::function<mcp::ToolResult()>& body) {
   } catch (const broker::BrokerError& e) {
     return broker_failure(e);
   }
+}
+
+mcp::ToolResult with_credential(broker::CredentialBroker& broker, const mcp::ToolContext& context,
+                                const Authorizer& authorize, const BackendToolBody& body) {
+  return with_broker([&] {
+    BackendCaller backend_caller;
+    backend_caller.authorization = authorize(broker, caller(context));
+    backend_caller.trace = http::trace_context_of(context.http_request());
+    return body(backend_caller);
+  });
 }
 
 }  // namespace mcph::servers

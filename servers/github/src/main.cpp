@@ -41,40 +41,40 @@ int main(int argc, char** argv) {
   const servers::Backend github("GitHub", flags.get("github-url"),
                                 std::chrono::milliseconds(flags.get_int("vault-timeout-ms")));
   auto& broker = runtime.broker();
-  auto with_github = [&](mcp::ToolContext& context, auto&& body) {
-    return servers::with_broker([&] { return body(github_authorization(broker, servers::caller(context))); });
+  auto with_github = [&](mcp::ToolContext& context, const servers::BackendToolBody& body) {
+    return servers::with_credential(broker, context, github_authorization, body);
   };
 
   runtime.mcp().add_tool(servers::tool("list_repos", "List the caller's GitHub repositories.", R"({"type":"object","properties":{}})"),
                          [&](const mcp::Arguments&, mcp::ToolContext& context) {
-                           return with_github(context, [&](const std::string& auth) {
+                           return with_github(context, [&](const servers::BackendCaller& caller) {
                              return mcp::structured_result(
-                                 Json{{"repositories", Json::parse(github.call("GET", "/user/repos", auth, "repositories"))}});
+                                 Json{{"repositories", Json::parse(github.call("GET", "/user/repos", caller, "repositories"))}});
                            });
                          });
   runtime.mcp().add_tool(servers::tool("get_repo", "Get one GitHub repository.", kRepoSchema),
                          [&](const mcp::Arguments& args, mcp::ToolContext& context) {
-                           return with_github(context, [&](const std::string& auth) {
+                           return with_github(context, [&](const servers::BackendCaller& caller) {
                              const std::string path = repo_path(args);
-                             return mcp::structured_result(Json::parse(github.call("GET", path, auth, "repository")));
+                             return mcp::structured_result(Json::parse(github.call("GET", path, caller, "repository")));
                            });
                          });
   runtime.mcp().add_tool(servers::tool("list_issues", "List the issues of a GitHub repository.",
        R"({"type":"object","properties":{"owner":{"type":"string"},"repo":{"type":"string"},"state":{"type":"string","enum":["open","closed","all"]}},"required":["owner","repo"]})"),
       [&](const mcp::Arguments& args, mcp::ToolContext& context) {
-        return with_github(context, [&](const std::string& auth) {
+        return with_github(context, [&](const servers::BackendCaller& caller) {
           const std::string path = repo_path(args) + "/issues?state=" + args.get_string("state").value_or("open");
-          return mcp::structured_result(Json{{"issues", Json::parse(github.call("GET", path, auth, "repository"))}});
+          return mcp::structured_result(Json{{"issues", Json::parse(github.call("GET", path, caller, "repository"))}});
         });
       });
   runtime.mcp().add_tool(servers::tool("create_issue", "Create an issue in a GitHub repository.",
        R"({"type":"object","properties":{"owner":{"type":"string"},"repo":{"type":"string"},"title":{"type":"string"},"body":{"type":"string"}},"required":["owner","repo","title"]})"),
       [&](const mcp::Arguments& args, mcp::ToolContext& context) {
-        return with_github(context, [&](const std::string& auth) {
+        return with_github(context, [&](const servers::BackendCaller& caller) {
           Json issue = {{"title", *args.get_string("title")}};
           if (auto body = args.get_string("body")) issue["body"] = *body;
           const std::string path = repo_path(args) + "/issues";
-          return mcp::structured_result(Json::parse(github.call("POST", path, auth, "repository", issue.dump())));
+          return mcp::structured_result(Json::parse(github.call("POST", path, caller, "repository", issue.dump())));
         });
       });
 

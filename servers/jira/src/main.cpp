@@ -41,39 +41,39 @@ int main(int argc, char** argv) {
   const servers::Backend jira("Jira", flags.get("jira-url"), std::chrono::milliseconds(flags.get_int("vault-timeout-ms")));
   auto& broker = runtime.broker();
 
-  // Runs a tool body with the caller's Jira authorization header.
-  auto with_jira = [&](mcp::ToolContext& context, auto&& body) {
-    return servers::with_broker([&] { return body(jira_authorization(broker, servers::caller(context))); });
+  // Runs a tool body with the caller's Jira credential and the request's trace context.
+  auto with_jira = [&](mcp::ToolContext& context, const servers::BackendToolBody& body) {
+    return servers::with_credential(broker, context, jira_authorization, body);
   };
 
   runtime.mcp().add_tool(servers::tool("list_issues", "List Jira issues matching a JQL query (default: every issue of project DEMO).",
        R"({"type":"object","properties":{"jql":{"type":"string","description":"JQL query"}}})"),
       [&](const mcp::Arguments& args, mcp::ToolContext& context) {
-        return with_jira(context, [&](const std::string& auth) {
+        return with_jira(context, [&](const servers::BackendCaller& caller) {
           const std::string jql = args.get_string("jql").value_or("project = DEMO");
           return mcp::structured_result(
-              Json::parse(jira.call("GET", "/rest/api/3/search?jql=" + http::percent_encode(jql), auth, "search")));
+              Json::parse(jira.call("GET", "/rest/api/3/search?jql=" + http::percent_encode(jql), caller, "search")));
         });
       });
   runtime.mcp().add_tool(servers::tool("get_issue", "Get one Jira issue by key.",
        R"({"type":"object","properties":{"issue_key":{"type":"string","description":"e.g. DEMO-1"}},"required":["issue_key"]})"),
       [&](const mcp::Arguments& args, mcp::ToolContext& context) {
-        return with_jira(context, [&](const std::string& auth) {
+        return with_jira(context, [&](const servers::BackendCaller& caller) {
           const std::string key = *args.get_string("issue_key");
           return mcp::structured_result(
-              Json::parse(jira.call("GET", "/rest/api/3/issue/" + http::percent_encode(key), auth, "issue " + key)));
+              Json::parse(jira.call("GET", "/rest/api/3/issue/" + http::percent_encode(key), caller, "issue " + key)));
         });
       });
   runtime.mcp().add_tool(servers::tool("create_issue", "Create a Jira issue.",
        R"({"type":"object","properties":{"summary":{"type":"string"},"project":{"type":"string","description":"project key"},"description":{"type":"string"}},"required":["summary","project"]})"),
       [&](const mcp::Arguments& args, mcp::ToolContext& context) {
-        return with_jira(context, [&](const std::string& auth) {
+        return with_jira(context, [&](const servers::BackendCaller& caller) {
           Json fields = {{"project", {{"key", *args.get_string("project")}}},
                          {"summary", *args.get_string("summary")},
                          {"issuetype", {{"name", "Task"}}}};
           if (auto description = args.get_string("description")) fields["description"] = *description;
           return mcp::structured_result(
-              Json::parse(jira.call("POST", "/rest/api/3/issue", auth, "project", Json{{"fields", fields}}.dump())));
+              Json::parse(jira.call("POST", "/rest/api/3/issue", caller, "project", Json{{"fields", fields}}.dump())));
         });
       });
 

@@ -44,6 +44,10 @@ struct ScenarioResult {
 
 const char* to_string(ScenarioResult::Status status);  // "passed", "failed", "skipped", "error"
 
+// A time as the model writes times: ISO 8601 UTC to the second, e.g. "2025-05-01T12:00:00Z".
+std::string utc_timestamp(long long seconds_since_epoch);
+std::string utc_now();
+
 struct Counts {
   int tests = 0;
   int passed = 0;

@@ -2,8 +2,10 @@
 // The stack file of DESIGN.md (a public interface): every service's URL and, in local mode,
 // its pid and log. `mcp-harness up` writes it; every later command finds the stack through it;
 // in external mode a user writes it by hand.
+#include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace mcph::harness {
@@ -17,10 +19,23 @@ struct ServiceEntry {
   std::string get(const std::string& key, const std::string& fallback = {}) const;
 };
 
+// The process that owns a local stack (`mcp-harness supervise`, started by `mcp-harness up` or
+// SupervisedStack): stopping it stops the stack. Key "supervisor" of the stack file.
+struct SupervisorEntry {
+  int pid = 0;
+  std::string log;           // its stdout and stderr; empty when it writes to a terminal
+  // Its start time in clock ticks since boot (/proc/<pid>/stat field 22): a pid recorded in a
+  // stale stack file may belong to another process by now; this tells them apart.
+  std::uint64_t start_ticks = 0;
+  // The supervisor removes the run directory when it stops (it was a temporary one).
+  bool removes_run_dir = false;
+};
+
 struct StackFile {
   std::string mode = "local";  // local | compose | external
   std::string realm = "mcp-demo";
   std::map<std::string, ServiceEntry> services;
+  std::optional<SupervisorEntry> supervisor;  // local mode under a supervisor
 
   // Throws std::runtime_error naming the missing service.
   const ServiceEntry& service(const std::string& name) const;

@@ -39,16 +39,4 @@ class Backend {
   Ledger ledger_;
 };
 
-// Command line of the mock binaries: --secrets FILE [--data FILE] [--port N] [--host H].
-// --data defaults to `default_data_path` (the fixture in the source tree).
-struct MockOptions {
-  std::string secrets_path;
-  std::string data_path;
-  std::string host = "127.0.0.1";
-  int port = 0;
-};
-// Exits the process with a usage message (status 2) on bad arguments.
-MockOptions parse_mock_options(int argc, char** argv, const char* program, std::string default_data_path);
-std::string read_file(const std::string& path);  // throws std::runtime_error naming the path
-
 }  // namespace mcph::mock_backend

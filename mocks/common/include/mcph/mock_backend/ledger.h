@@ -1,10 +1,12 @@
 #pragma once
 // The record of every API request a mock backend served: when, which route, whose credential
-// (never the credential itself), and the status. Read at GET /_ledger, cleared by DELETE.
+// (never the credential itself), the status, and the W3C trace-id the request carried. Read at
+// GET /_ledger[?trace_id=…], cleared by DELETE.
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace mcph::mock_backend {
@@ -19,6 +21,7 @@ struct LedgerEntry {
   std::string credential;      // masked hint, e.g. "****abcd"; "" when none
   std::string scheme;          // "basic", "bearer", "token", "none", …
   int status = 0;
+  std::string trace_id;        // of a valid traceparent header; "" when none or malformed
 };
 
 class Ledger {
@@ -26,7 +29,9 @@ class Ledger {
   explicit Ledger(std::size_t max_entries = 100000) : max_entries_(max_entries) {}
 
   void record(LedgerEntry entry);  // fills seq and time
-  std::string to_json() const;     // a JSON array, oldest first
+  // A JSON array, oldest first; with `trace_id`, only the entries of that trace ("" = those
+  // that came without a trace context).
+  std::string to_json(const std::optional<std::string>& trace_id = std::nullopt) const;
   void clear();
   std::size_t size() const;
 

@@ -2,12 +2,22 @@
 // Calls from an MCP server to its backend API (Jira, GitHub) with the caller's credential,
 // with timeouts, and failures turned into tool errors with stable codes.
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "mcph/http/client.h"
+#include "mcph/http/trace_context.h"
 #include "mcph/mcp/tool.h"
 
 namespace mcph::servers {
+
+// What every backend request of one tool call carries: the caller's Authorization header
+// value and, when the MCP request came with a valid W3C traceparent, its trace context (each
+// backend request continues that trace with a parent-id of its own).
+struct BackendCaller {
+  std::string authorization;
+  std::optional<http::TraceContext> trace;
+};
 
 class Backend {
  public:
@@ -18,7 +28,7 @@ class Backend {
   //   "backend_auth_failed: <name> rejected the credential"  401/403
   //   "not_found: <what> does not exist in <name>"           404
   //   "backend_error: <name> answered <status>"               anything else
-  std::string call(const std::string& method, const std::string& path, const std::string& authorization,
+  std::string call(const std::string& method, const std::string& path, const BackendCaller& caller,
                    const std::string& what, const std::string& json_body = {}) const;
 
   const std::string& name() const { return name_; }

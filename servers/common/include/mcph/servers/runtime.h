@@ -12,6 +12,7 @@
 #include "mcph/cli/flags.h"
 #include "mcph/http/server.h"
 #include "mcph/mcp/server.h"
+#include "mcph/servers/backend.h"
 
 namespace mcph::servers {
 
@@ -64,5 +65,15 @@ mcp::ToolResult broker_failure(const broker::BrokerError& error);
 // Runs a tool body; a broker failure becomes its tool error (ToolError passes through to the
 // MCP layer, which reports it as `isError: true` with its message).
 mcp::ToolResult with_broker(const std::function<mcp::ToolResult()>& body);
+
+// The Authorization header value a backend takes for the verified caller, made from the
+// caller's own secret in Vault; throws mcp::ToolError ("no_credentials: …") when there is none.
+using Authorizer = std::function<std::string(broker::CredentialBroker&, const broker::Principal&)>;
+
+// Runs a tool body that calls a backend on behalf of the caller (see with_broker): with the
+// credential `authorize` makes and the trace context of the MCP request.
+using BackendToolBody = std::function<mcp::ToolResult(const BackendCaller&)>;
+mcp::ToolResult with_credential(broker::CredentialBroker& broker, const mcp::ToolContext& context,
+                                const Authorizer& authorize, const BackendToolBody& body);
 
 }  // namespace mcph::servers

@@ -1,5 +1,5 @@
 #pragma once
-// The few Keycloak admin REST calls the provisioner needs.
+// The few Keycloak admin REST calls the harness needs (the provisioner, the scenario runner).
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>

@@ -1,0 +1,109 @@
+// Cold start of the local stack, as `mcp-harness up` and every stack test pay it: PostgreSQL
+// (initdb + start), the four mocks, provisioning through the public APIs, the three MCP
+// servers; a fresh run directory each iteration. Target: under 5 s on 2 cores.
+//
+// The counters split the start into its phases (milliseconds, averaged over the iterations):
+// postgres_ms is initdb + start + schema, <service>_ms each service's spawn-to-ready time,
+// provision_ms the provisioner. BM_LocalStackDown times the orderly stop; BM_SupervisedStackUp
+// the same start through a supervisor process (what `mcp-harness up` costs), stop_ms its stop.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "mcph/harness/local_stack.h"
+#include "mcph/harness/supervised_stack.h"
+
+namespace {
+
+using namespace mcph;
+using Clock = std::chrono::steady_clock;
+
+double ms_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+// The progress lines of one start with the time each arrived; turned into phase durations.
+class Timeline {
+ public:
+  std::function<void(const std::string&)> recorder() {
+    return [this](const std::string& line) { lines_.emplace_back(Clock::now(), line); };
+  }
+
+  std::map<std::string, double> phases() const {
+    static const std::regex ready(R"((\S+) ready at \S+ \((\d+) ms\))");
+    std::map<std::string, double> out;
+    Clock::time_point postgres_start{}, provision_start{};
+    for (const auto& [at, line] : lines_) {
+      std::smatch match;
+      if (line.find("postgres: initdb and start") != std::string::npos) postgres_start = at;
+      if (line.find("services: starting") != std::string::npos) out["postgres_ms"] = ms_between(postgres_start, at);
+      if (line.find("provisioning:") != std::string::npos) provision_start = at;
+      if (std::regex_search(line, match, ready)) {
+        const std::string name = match[1].str();
+        const double ms = std::stod(match[2].str());
+        out[name + "_ms"] = ms;
+        // The first MCP server starts when provisioning ends.
+        if (name == "jira-mcp") out["provision_ms"] = ms_between(provision_start, at) - ms;
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::pair<Clock::time_point, std::string>> lines_;
+};
+
+void add_phases(benchmark::State& state, const std::map<std::string, double>& phases) {
+  for (const auto& [name, ms] : phases) {
+    auto& counter = state.counters[name];
+    counter = benchmark::Counter(counter.value + ms, benchmark::Counter::kAvgIterations);
+  }
+}
+
+void BM_LocalStackUp(benchmark::State& state) {
+  for (auto _ : state) {
+    Timeline timeline;
+    harness::LocalStackOptions options;  // no run_dir: a fresh temporary one
+    options.progress = timeline.recorder();
+    const auto start = Clock::now();
+    auto stack = harness::LocalStack::up(options);
+    state.SetIterationTime(std::chrono::duration<double>(Clock::now() - start).count());
+    add_phases(state, timeline.phases());
+    stack->down();
+  }
+}
+BENCHMARK(BM_LocalStackUp)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+void BM_LocalStackDown(benchmark::State& state) {
+  for (auto _ : state) {
+    auto stack = harness::LocalStack::up({});
+    const auto start = Clock::now();
+    stack->down();
+    state.SetIterationTime(std::chrono::duration<double>(Clock::now() - start).count());
+  }
+}
+BENCHMARK(BM_LocalStackDown)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+void BM_SupervisedStackUp(benchmark::State& state) {
+  for (auto _ : state) {
+    Timeline timeline;
+    harness::SupervisedStackOptions options;
+    options.progress = timeline.recorder();
+    const auto start = Clock::now();
+    auto stack = harness::SupervisedStack::start(options);
+    state.SetIterationTime(std::chrono::duration<double>(Clock::now() - start).count());
+    const auto stopping = Clock::now();
+    const auto report = stack->stop();
+    if (report.forced || !report.survivors.empty()) state.SkipWithError("the supervisor did not stop cleanly");
+    auto& stop_ms = state.counters["stop_ms"];
+    stop_ms = benchmark::Counter(stop_ms.value + ms_between(stopping, Clock::now()),
+                                 benchmark::Counter::kAvgIterations);
+  }
+}
+BENCHMARK(BM_SupervisedStackUp)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace

@@ -1,0 +1,120 @@
+// mcp-harness down: stops the supervisor of a local stack (it stops the services in order),
+// checks that none of the stack's processes lives on and removes the stack file.
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "mcph/cli/flags.h"
+#include "mcph/harness/process_state.h"
+#include "mcph/harness/supervised_stack.h"
+#include "stack_location.h"
+
+namespace mcph::harness::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+// "name (pid N)" of each process of the stack file that is alive now.
+std::vector<std::string> living_processes(const StackFile& stack) {
+  std::vector<std::string> living;
+  const std::uint64_t not_before = stack.supervisor ? stack.supervisor->start_ticks : 0;
+  if (stack.supervisor && process_is(stack.supervisor->pid, stack.supervisor->start_ticks)) {
+    living.push_back("supervisor (pid " + std::to_string(stack.supervisor->pid) + ")");
+  }
+  for (const auto& [name, service] : stack.services) {
+    if (service.pid <= 0) continue;
+    const bool alive = stack.supervisor ? service_process_alive(service.pid, not_before) : process_alive(service.pid);
+    if (alive) living.push_back(name + " (pid " + std::to_string(service.pid) + ")");
+  }
+  return living;
+}
+
+}  // namespace
+
+int down_command(int argc, char** argv) {
+  const std::string program = argv[0];
+  mcph::cli::Flags flags(program,
+                         "Stops the local stack that 'mcp-harness up' started: SIGTERM to its supervisor, which stops\n"
+                         "the MCP servers, the mocks (mock-vault revokes its dynamic PostgreSQL roles) and PostgreSQL\n"
+                         "in that order. Then checks that no process of the stack file is alive and removes the stack\n"
+                         "file. Nothing to stop is not an error. Exit status 1 when a process survived.");
+  add_stack_flags(flags);
+  flags.option("grace-s", "60", "seconds the orderly stop may take before everything left is SIGKILLed");
+  flags.parse(argc, argv);
+  const int grace = flags.get_int("grace-s");
+  if (grace <= 0) {
+    std::fprintf(stderr, "%s: --grace-s must be positive\nTry '%s --help'.\n", program.c_str(), program.c_str());
+    return 2;
+  }
+  const fs::path path = stack_file_from(flags, program);
+  if (!fs::exists(path)) {
+    std::printf("no stack file at %s: nothing to stop\n", path.c_str());
+    return 0;
+  }
+  std::unique_ptr<SupervisedStack> stack;
+  try {
+    stack = SupervisedStack::attach(path);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+    return 1;
+  }
+  const StackFile& file = stack->stack();
+  if (file.mode != "local") {
+    std::printf("%s describes a %s stack, which mcp-harness does not run: nothing stopped, file kept\n", path.c_str(),
+                file.mode.c_str());
+    return 0;
+  }
+  const std::vector<std::string> before = living_processes(file);
+  if (!file.supervisor) {
+    // Written by a LocalStack inside some other process (a test, a benchmark), which owns it.
+    if (!before.empty()) {
+      std::fprintf(stderr, "%s: %s has no supervisor; its processes belong to whoever wrote it and are alive: %s\n",
+                   program.c_str(), path.c_str(), joined(before).c_str());
+      return 1;
+    }
+    fs::remove(path);
+    std::printf("nothing was running; removed the stale stack file %s\n", path.c_str());
+    return 0;
+  }
+
+  if (before.empty()) {
+    std::printf("the supervisor (pid %d) is not running: the stack file was stale\n", file.supervisor->pid);
+  } else {
+    std::printf("stopping the stack in %s (supervisor pid %d)\n", stack->run_dir().c_str(), file.supervisor->pid);
+    std::fflush(stdout);
+  }
+  const StopReport report = stack->stop(std::chrono::seconds(grace));
+  if (report.forced) {
+    std::printf("the supervisor did not stop within %d s: SIGKILLed it and what was left of the stack\n", grace);
+  }
+  const std::vector<std::string> after = living_processes(file);
+  if (!after.empty()) {
+    std::fprintf(stderr, "%s: still alive after the stop: %s\n", program.c_str(), joined(after).c_str());
+    return 1;
+  }
+  std::error_code ignored;
+  if (fs::exists(path)) {
+    // stop() leaves a stack file that no longer names this supervisor: a newer stack's.
+    try {
+      const StackFile current = StackFile::load(path);
+      if (current.supervisor && current.supervisor->pid == file.supervisor->pid &&
+          current.supervisor->start_ticks == file.supervisor->start_ticks) {
+        fs::remove(path, ignored);
+      }
+    } catch (const std::exception&) {
+    }
+  }
+  if (!before.empty()) std::printf("stopped: %s\n", joined(before).c_str());
+  std::printf("removed %s\n", path.c_str());
+  return 0;
+}
+
+}  // namespace mcph::harness::cli

@@ -1,0 +1,58 @@
+// mcp-harness replay: runs a recorded trace again and shows what differs.
+#include <cstdio>
+#include <fstream>
+
+#include "commands.h"
+#include "mcph/harness/scenario_runner.h"
+#include "stack_for_run.h"
+
+namespace mcph::harness::cli {
+
+int replay_command(int argc, char** argv) {
+  const std::string program = argv[0];
+  mcph::cli::Flags flags(
+      program,
+      "Runs the scenarios of a recorded trace (`mcp-harness run --traces DIR` writes them) again and\n"
+      "compares each step's outcome with the recording: HTTP status, tool or JSON-RPC outcome, whose\n"
+      "credential reached the backend, Vault's entity, the expectations that failed.\n"
+      "Usage: " + program + " TRACE [flags]\n"
+      "Exit code: 0 when nothing differs and every scenario passed, 1 otherwise, 2 for usage errors.");
+  add_run_stack_flags(flags);
+  flags.option("trace-out", "", "write the new trace to this file");
+  std::vector<char*> flag_args;
+  const std::vector<std::string> traces = split_positional(argc, argv, flag_args);
+  flags.parse(static_cast<int>(flag_args.size()), flag_args.data());
+  if (traces.size() != 1) {
+    std::fprintf(stderr, "%s: give exactly one trace file\nTry '%s --help'.\n", program.c_str(), program.c_str());
+    return 2;
+  }
+  try {
+    StackForRun target = stack_for_run(flags, program);
+    RunnerOptions options;
+    options.fixtures_dir = flags.get("fixtures");
+    options.progress = [](const std::string& line) {
+      std::printf("%s\n", line.c_str());
+      std::fflush(stdout);
+    };
+    const ReplayResult result = replay_trace(traces.front(), target.stack, options);
+    if (!flags.get("trace-out").empty()) std::ofstream(flags.get("trace-out")) << result.trace << "\n";
+    if (target.owned) target.owned->stop();
+    if (result.differences.empty()) {
+      std::printf("replay: no differences from the recording\n");
+    } else {
+      std::printf("replay: %zu differences from the recording\n", result.differences.size());
+      for (const auto& difference : result.differences) {
+        std::printf("  %s%s%s: %s\n      recorded: %s\n      now:      %s\n", difference.scenario.c_str(),
+                    difference.step.empty() ? "" : " / step ", difference.step.c_str(), difference.field.c_str(),
+                    difference.recorded.c_str(), difference.replayed.c_str());
+      }
+    }
+    const auto counts = result.suite.counts();
+    return result.differences.empty() && counts.failures == 0 && counts.errors == 0 ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+    return 1;
+  }
+}
+
+}  // namespace mcph::harness::cli

@@ -1,0 +1,32 @@
+#pragma once
+// The stack `run` and `replay` work against: the one --stack or --run-dir names, else the one
+// `mcp-harness up` left running in the default run directory, else a local stack of their own
+// (an attached supervisor in a temporary directory, stopped when the command ends — or killed:
+// the supervisor gets SIGTERM when this process dies, Ctrl-C included).
+#include <memory>
+#include <string>
+
+#include "mcph/cli/flags.h"
+#include "mcph/harness/stack_file.h"
+#include "mcph/harness/supervised_stack.h"
+
+namespace mcph::harness::cli {
+
+struct StackForRun {
+  StackFile stack;
+  std::string stack_file;                  // where it was read from ("" for an own stack's temp dir)
+  std::unique_ptr<SupervisedStack> owned;  // set when this command started it
+};
+
+// Declares --stack, --run-dir, --users, --fixtures (for an own stack).
+void add_run_stack_flags(mcph::cli::Flags& flags);
+
+// Throws std::runtime_error when a named stack file cannot be read or an own stack does not
+// come up; exits 2 when both --stack and --run-dir are given.
+StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& program);
+
+// Splits argv into flags (passed on to Flags::parse) and positional arguments. Every flag but
+// --help takes a value (`--name VALUE` or `--name=VALUE`).
+std::vector<std::string> split_positional(int argc, char** argv, std::vector<char*>& flag_args);
+
+}  // namespace mcph::harness::cli

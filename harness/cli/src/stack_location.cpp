@@ -1,0 +1,26 @@
+#include "stack_location.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace mcph::harness::cli {
+
+void add_stack_flags(mcph::cli::Flags& flags) {
+  flags.option("stack", "", "the stack file (a local stack's, or one written by hand for an external stack)");
+  flags.option("run-dir", "", std::string("the run directory of `mcp-harness up`, whose stack.json is used [default: ") +
+                                  kDefaultRunDir + "]");
+}
+
+std::filesystem::path stack_file_from(const mcph::cli::Flags& flags, const std::string& program) {
+  const std::string& stack = flags.get("stack");
+  const std::string& run_dir = flags.get("run-dir");
+  if (!stack.empty() && !run_dir.empty()) {
+    std::fprintf(stderr, "%s: give --stack or --run-dir, not both\nTry '%s --help'.\n", program.c_str(),
+                 program.c_str());
+    std::exit(2);
+  }
+  if (!stack.empty()) return std::filesystem::absolute(stack);
+  return std::filesystem::absolute(run_dir.empty() ? std::string(kDefaultRunDir) : run_dir) / "stack.json";
+}
+
+}  // namespace mcph::harness::cli

@@ -1,0 +1,96 @@
+#pragma once
+// A scenario file (scenarios/*.yaml) as plain data: what a developer wrote, with the line of
+// every step and expectation kept so that failures and load errors can point back at the file.
+// Values that may hold ${substitutions} stay text here; the runner substitutes them when the
+// step runs. JSON values (tool arguments, bodies) are kept as JSON text.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mcph::harness {
+
+// Where something was written: "scenarios/isolation.yaml:14".
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  std::string to_string() const { return file + ":" + std::to_string(line); }
+};
+
+// One expectation, e.g. `backend_credential_of: alice` or `http_status: 401`. `value` is the
+// YAML value as JSON text ("alice", 401, {"…": …}), checked by the runner per kind.
+struct Expectation {
+  std::string kind;
+  std::string value;
+  SourceLocation where;
+};
+
+enum class StepKind {
+  call,   // an MCP tool call:       call: jira.get_issue, args: {...}
+  http,   // a raw HTTP request:     http: {server: jira-mcp, method: POST, body: ...}
+  vault,  // a direct Vault request: vault: {path: secret/data/users/bob/jira} or {whoami: true}
+  token,  // token actions:          token: fresh | refresh | expire | tamper
+  sql,    // a query on the stack's PostgreSQL as its superuser
+  wait,   // wait: 1.5s
+};
+
+const char* to_string(StepKind kind);
+
+struct Step {
+  StepKind kind = StepKind::call;
+  SourceLocation where;
+  std::string as;          // the acting user ("alice"); "root" for Vault's root token
+  std::string token_name;  // which of the user's tokens (default: the user's name)
+  std::string describe;    // optional text shown in reports instead of the generated one
+
+  // call
+  std::string server;      // as written: "jira" or "jira-mcp"
+  std::string tool;
+  std::string args = "{}"; // JSON text
+  int repeat = 1;          // a burst: the call made this many times as fast as possible
+
+  // http
+  std::string method;      // default POST for http, GET for vault
+  std::string path;        // http: appended to the server's URL (default: the MCP endpoint); vault: after /v1/
+  std::optional<std::string> body;  // http: raw text; vault: JSON text
+  std::map<std::string, std::string> headers;
+  std::string authorization = "token";  // http: token | none
+
+  // vault
+  bool whoami = false;     // log in as `as` and ask Vault who that is
+
+  // token
+  std::string action;      // fresh | refresh | expire | tamper
+  std::string client;      // fresh: the OIDC client (default mcp-client)
+  std::string client_secret;
+  std::string from;        // tamper: the token whose payload is changed (default: token_name)
+  std::string claims;      // tamper: JSON object of claims to set
+
+  // sql
+  std::string query;
+
+  // wait
+  double seconds = 0;
+
+  // save: {name: /json/pointer} into the result (structured content, or the response body)
+  std::map<std::string, std::string> save;
+  std::vector<Expectation> expect;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  SourceLocation where;
+  std::vector<Step> steps;
+};
+
+struct ScenarioFile {
+  std::string path;         // as given to the loader
+  std::string suite;        // `suite:`, default the file's stem
+  std::string family;       // `family:`, e.g. "isolation"
+  std::string description;
+  std::string source;       // the file's text, kept for traces and replay
+  std::vector<Scenario> scenarios;
+};
+
+}  // namespace mcph::harness

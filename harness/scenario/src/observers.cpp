@@ -1,0 +1,65 @@
+#include "observers.h"
+
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+
+#include "mcph/http/client.h"
+#include "mcph/http/url.h"
+
+namespace mcph::harness {
+
+using Json = nlohmann::json;
+
+Json ledger_entries(const std::string& backend_url, const std::string& trace_id) {
+  http::Client client(backend_url);
+  const auto response = client.get("/_ledger?trace_id=" + http::percent_encode(trace_id));
+  if (response.status != 200) {
+    throw std::runtime_error("GET " + backend_url + "/_ledger answered " + std::to_string(response.status));
+  }
+  const Json entries = Json::parse(response.body, nullptr, false);
+  if (!entries.is_array()) throw std::runtime_error("GET " + backend_url + "/_ledger did not answer a JSON array");
+  // Filter here as well: a backend that ignores the query parameter must not mix calls up.
+  Json mine = Json::array();
+  for (const auto& entry : entries) {
+    if (entry.is_object() && entry.value("trace_id", "") == trace_id) mine.push_back(entry);
+  }
+  return mine;
+}
+
+AuditTail::AuditTail(std::filesystem::path path) : path_(std::move(path)) { skip_to_end(); }
+
+void AuditTail::skip_to_end() {
+  std::error_code error;
+  offset_ = available() ? std::filesystem::file_size(path_, error) : 0;
+  if (error) offset_ = 0;
+}
+
+Json AuditTail::read_new() {
+  Json entries = Json::array();
+  if (!available()) return entries;
+  std::ifstream in(path_);
+  if (!in) return entries;
+  in.seekg(static_cast<std::streamoff>(offset_));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (in.eof()) {
+      // A line without its newline is still being written: read it next time.
+      break;
+    }
+    offset_ += line.size() + 1;
+    Json entry = Json::parse(line, nullptr, false);
+    if (entry.is_object()) entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+std::string path_owner(const std::string& vault_path) {
+  static const std::regex kv("^[^/]+/(?:data|metadata)/users/([^/]+)(?:/.*)?$");
+  static const std::regex database("^[^/]+/creds/([^/]+)$");
+  std::smatch match;
+  if (std::regex_match(vault_path, match, kv) || std::regex_match(vault_path, match, database)) return match[1];
+  return "";
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,376 @@
+#include "mcph/harness/scenario_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+
+// Which expectations each kind of step can check (the runner implements exactly these).
+const std::map<StepKind, std::set<std::string>>& expectations_by_kind() {
+  static const std::map<StepKind, std::set<std::string>> table = {
+      {StepKind::call,
+       {"ok", "tool_error_contains", "result_contains", "http_status", "header_contains", "jsonrpc_error",
+        "backend_credential_of", "no_ledger_entry", "vault_audit", "result_json", "some_http_status",
+        "retry_after", "accepted_at_least"}},
+      {StepKind::http, {"http_status", "header_contains", "body_contains", "jsonrpc_error"}},
+      {StepKind::vault, {"http_status", "entity_name", "errors_contain"}},
+      {StepKind::token, {"ok", "oauth_error"}},
+      {StepKind::sql, {"value", "rows"}},
+      {StepKind::wait, {}},
+  };
+  return table;
+}
+
+// A cursor into the document: the node, and the field path used in messages.
+class Reader {
+ public:
+  Reader(const std::string& origin) : origin_(origin) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& field, const std::string& message) const {
+    const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
+    throw ScenarioError(origin_ + ":" + std::to_string(line) + ": " + field + ": " + message);
+  }
+  SourceLocation where(const YAML::Node& node) const { return {origin_, node.Mark().line + 1}; }
+
+  void only_keys(const YAML::Node& map, const std::string& field, const std::set<std::string>& allowed) const {
+    if (!map.IsMap()) fail(map, field, "expected a mapping");
+    for (const auto& item : map) {
+      const std::string key = item.first.as<std::string>();
+      if (!allowed.count(key)) {
+        std::string names;
+        for (const auto& name : allowed) names += (names.empty() ? "" : ", ") + name;
+        fail(item.first, join(field, key), "unknown key (allowed here: " + names + ")");
+      }
+    }
+  }
+
+  std::string text(const YAML::Node& node, const std::string& field) const {
+    if (!node.IsScalar()) fail(node, field, "expected a text value");
+    return node.as<std::string>();
+  }
+  std::string text_or(const YAML::Node& map, const std::string& key, const std::string& field,
+                      const std::string& fallback = {}) const {
+    const YAML::Node node = map[key];
+    return node.IsDefined() ? text(node, join(field, key)) : fallback;
+  }
+  std::string required_text(const YAML::Node& map, const std::string& key, const std::string& field) const {
+    const YAML::Node node = map[key];
+    if (!node.IsDefined()) fail(map, join(field, key), "missing");
+    const std::string value = text(node, join(field, key));
+    if (value.empty()) fail(node, join(field, key), "must not be empty");
+    return value;
+  }
+  long integer(const YAML::Node& node, const std::string& field) const {
+    const Json value = json(node, field);
+    if (!value.is_number_integer()) fail(node, field, "expected an integer, got " + value.dump());
+    return value.get<long>();
+  }
+  std::map<std::string, std::string> text_map(const YAML::Node& node, const std::string& field) const {
+    if (!node.IsMap()) fail(node, field, "expected a mapping of names to text");
+    std::map<std::string, std::string> out;
+    for (const auto& item : node) {
+      const std::string key = item.first.as<std::string>();
+      out[key] = text(item.second, join(field, key));
+    }
+    return out;
+  }
+
+  // YAML to JSON: plain scalars become numbers, booleans or null where they read as such;
+  // quoted scalars stay strings.
+  Json json(const YAML::Node& node, const std::string& field) const {
+    switch (node.Type()) {
+      case YAML::NodeType::Null:
+      case YAML::NodeType::Undefined:
+        return nullptr;
+      case YAML::NodeType::Sequence: {
+        Json out = Json::array();
+        for (std::size_t i = 0; i < node.size(); ++i) out.push_back(json(node[i], field + "[" + std::to_string(i) + "]"));
+        return out;
+      }
+      case YAML::NodeType::Map: {
+        Json out = Json::object();
+        for (const auto& item : node) {
+          const std::string key = item.first.as<std::string>();
+          out[key] = json(item.second, join(field, key));
+        }
+        return out;
+      }
+      case YAML::NodeType::Scalar:
+        break;
+    }
+    const std::string value = node.Scalar();
+    if (node.Tag() != "?") return value;  // quoted
+    if (value == "true" || value == "True") return true;
+    if (value == "false" || value == "False") return false;
+    if (value == "null" || value == "~") return nullptr;
+    if (!value.empty() && (std::isdigit(static_cast<unsigned char>(value[0])) || value[0] == '-')) {
+      std::size_t used = 0;
+      try {
+        const long long whole = std::stoll(value, &used);
+        if (used == value.size()) return whole;
+        const double real = std::stod(value, &used);
+        if (used == value.size() && std::isfinite(real)) return real;
+      } catch (const std::exception&) {
+      }
+    }
+    return value;
+  }
+
+  static std::string join(const std::string& field, const std::string& key) {
+    return field.empty() ? key : field + "." + key;
+  }
+
+ private:
+  std::string origin_;
+};
+
+// "1.5s", "500ms", "2" (seconds), "1m".
+double parse_duration(const Reader& reader, const YAML::Node& node, const std::string& field) {
+  const std::string value = reader.text(node, field);
+  std::size_t used = 0;
+  double number = 0;
+  try {
+    number = std::stod(value, &used);
+  } catch (const std::exception&) {
+    reader.fail(node, field, "expected a duration such as 1.5s or 500ms, got \"" + value + "\"");
+  }
+  const std::string unit = value.substr(used);
+  double seconds = 0;
+  if (unit.empty() || unit == "s") {
+    seconds = number;
+  } else if (unit == "ms") {
+    seconds = number / 1000;
+  } else if (unit == "m") {
+    seconds = number * 60;
+  } else {
+    reader.fail(node, field, "unknown unit \"" + unit + "\" (use ms, s or m)");
+  }
+  if (!(seconds >= 0) || seconds > 600) reader.fail(node, field, "must be between 0 and 10 minutes");
+  return seconds;
+}
+
+// Checks an expectation's value has the shape its kind needs.
+void check_expectation_value(const Reader& reader, const YAML::Node& node, const std::string& field,
+                             const std::string& kind, const Json& value) {
+  auto need = [&](bool ok, const std::string& what) {
+    if (!ok) reader.fail(node, field, "expected " + what + ", got " + value.dump());
+  };
+  if (kind == "ok" || kind == "no_ledger_entry" || kind == "retry_after") {
+    need(value.is_boolean(), "true or false");
+  } else if (kind == "http_status" || kind == "some_http_status") {
+    need(value.is_number_integer() && value.get<int>() >= 100 && value.get<int>() <= 599, "an HTTP status (100-599)");
+  } else if (kind == "jsonrpc_error" || kind == "accepted_at_least" || kind == "rows") {
+    need(value.is_number_integer(), "an integer");
+  } else if (kind == "header_contains") {
+    need(value.is_object() && !value.empty(), "a mapping of header names to text");
+    for (const auto& [name, text] : value.items()) need(text.is_string(), "text for header " + name);
+  } else if (kind == "result_json") {
+    need(value.is_object() && !value.empty(), "a mapping of JSON pointers to checks");
+    for (const auto& [pointer, check] : value.items()) {
+      if (pointer.empty() || pointer[0] != '/') reader.fail(node, field, "\"" + pointer + "\" is not a JSON pointer (/a/0/b)");
+      if (!check.is_object()) continue;  // a plain value: equals
+      for (const auto& [op, operand] : check.items()) {
+        static const std::set<std::string> ops = {"equals", "not_equals", "contains", "starts_with"};
+        if (!ops.count(op)) reader.fail(node, field + "." + pointer, "unknown check \"" + op + "\" (equals, not_equals, contains, starts_with)");
+        (void)operand;
+      }
+    }
+  } else if (kind == "vault_audit") {
+    need(value.is_string() && (value == "own_paths_only" || value == "reads_own_secret" || value == "logs_in"),
+         "own_paths_only, reads_own_secret or logs_in");
+  } else {
+    need(value.is_string() || value.is_number(), "text");
+  }
+}
+
+Step read_step(const Reader& reader, const YAML::Node& node, const std::string& field) {
+  static const std::set<std::string> actions = {"call", "http", "vault", "token", "sql", "wait"};
+  if (!node.IsMap()) reader.fail(node, field, "expected a mapping with one of call, http, vault, token, sql, wait");
+  Step step;
+  step.where = reader.where(node);
+  std::string action;
+  for (const auto& item : node) {
+    const std::string key = item.first.as<std::string>();
+    if (!actions.count(key)) continue;
+    if (!action.empty()) reader.fail(item.first, field, "both \"" + action + "\" and \"" + key + "\": one action per step");
+    action = key;
+  }
+  if (action.empty()) reader.fail(node, field, "no action: expected one of call, http, vault, token, sql, wait");
+
+  std::set<std::string> allowed = {action, "as", "with_token", "describe", "expect", "save"};
+  const YAML::Node value = node[action];
+  const std::string here = Reader::join(field, action);
+  if (action == "call") {
+    step.kind = StepKind::call;
+    allowed.insert({"args", "repeat", "headers"});
+    const std::string target = reader.text(value, here);
+    const auto dot = target.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == target.size()) {
+      reader.fail(value, here, "expected server.tool, e.g. jira.get_issue, got \"" + target + "\"");
+    }
+    step.server = target.substr(0, dot);
+    step.tool = target.substr(dot + 1);
+    if (node["args"].IsDefined()) {
+      const Json args = reader.json(node["args"], Reader::join(field, "args"));
+      if (!args.is_object()) reader.fail(node["args"], Reader::join(field, "args"), "expected a mapping");
+      step.args = args.dump();
+    }
+    if (node["repeat"].IsDefined()) {
+      const long repeat = reader.integer(node["repeat"], Reader::join(field, "repeat"));
+      if (repeat < 1 || repeat > 1000) reader.fail(node["repeat"], Reader::join(field, "repeat"), "must be 1 to 1000");
+      step.repeat = static_cast<int>(repeat);
+    }
+    if (node["headers"].IsDefined()) step.headers = reader.text_map(node["headers"], Reader::join(field, "headers"));
+  } else if (action == "http") {
+    step.kind = StepKind::http;
+    reader.only_keys(value, here, {"server", "method", "path", "body", "json", "headers", "auth"});
+    step.server = reader.required_text(value, "server", here);
+    step.method = reader.text_or(value, "method", here, "POST");
+    step.path = reader.text_or(value, "path", here);
+    if (value["body"].IsDefined() && value["json"].IsDefined()) reader.fail(value, here, "body and json: give one");
+    if (value["body"].IsDefined()) step.body = reader.text(value["body"], Reader::join(here, "body"));
+    if (value["json"].IsDefined()) step.body = reader.json(value["json"], Reader::join(here, "json")).dump();
+    if (value["headers"].IsDefined()) step.headers = reader.text_map(value["headers"], Reader::join(here, "headers"));
+    step.authorization = reader.text_or(value, "auth", here, "token");
+    if (step.authorization != "token" && step.authorization != "none") {
+      reader.fail(value["auth"], Reader::join(here, "auth"), "expected token or none");
+    }
+  } else if (action == "vault") {
+    step.kind = StepKind::vault;
+    if (value.IsScalar()) {
+      if (value.as<std::string>() != "whoami") reader.fail(value, here, "expected whoami or a mapping with path");
+      step.whoami = true;
+    } else {
+      reader.only_keys(value, here, {"path", "method", "body"});
+      step.path = reader.required_text(value, "path", here);
+      step.method = reader.text_or(value, "method", here, "GET");
+      if (value["body"].IsDefined()) step.body = reader.json(value["body"], Reader::join(here, "body")).dump();
+    }
+  } else if (action == "token") {
+    step.kind = StepKind::token;
+    allowed.insert({"name", "client", "client_secret", "from", "claims"});
+    step.action = reader.text(value, here);
+    static const std::set<std::string> token_actions = {"fresh", "refresh", "expire", "tamper"};
+    if (!token_actions.count(step.action)) {
+      reader.fail(value, here, "unknown token action \"" + step.action + "\" (fresh, refresh, expire, tamper)");
+    }
+    step.client = reader.text_or(node, "client", field);
+    step.client_secret = reader.text_or(node, "client_secret", field);
+    step.from = reader.text_or(node, "from", field);
+    if (node["claims"].IsDefined()) {
+      const Json claims = reader.json(node["claims"], Reader::join(field, "claims"));
+      if (!claims.is_object()) reader.fail(node["claims"], Reader::join(field, "claims"), "expected a mapping");
+      step.claims = claims.dump();
+    }
+    if (step.action == "tamper" && step.claims.empty()) reader.fail(node, Reader::join(field, "claims"), "tamper needs claims to change");
+    if (node["name"].IsDefined()) step.token_name = reader.text(node["name"], Reader::join(field, "name"));
+  } else if (action == "sql") {
+    step.kind = StepKind::sql;
+    step.query = reader.text(value, here);
+  } else {
+    step.kind = StepKind::wait;
+    step.seconds = parse_duration(reader, value, here);
+  }
+  reader.only_keys(node, field, allowed);
+
+  step.as = reader.text_or(node, "as", field);
+  if (node["with_token"].IsDefined()) step.token_name = reader.text(node["with_token"], Reader::join(field, "with_token"));
+  step.describe = reader.text_or(node, "describe", field);
+  const bool needs_user = step.kind == StepKind::call || step.kind == StepKind::token ||
+                          (step.kind == StepKind::vault) || (step.kind == StepKind::http && step.authorization == "token");
+  if (needs_user && step.as.empty() && step.token_name.empty()) reader.fail(node, Reader::join(field, "as"), "missing: who acts in this step");
+  if (node["save"].IsDefined()) {
+    step.save = reader.text_map(node["save"], Reader::join(field, "save"));
+    for (const auto& [name, pointer] : step.save) {
+      if (pointer.empty() || pointer[0] != '/') reader.fail(node["save"], Reader::join(field, "save." + name), "expected a JSON pointer such as /rows/0/who");
+    }
+  }
+
+  if (const YAML::Node expect = node["expect"]; expect.IsDefined()) {
+    const std::string expect_field = Reader::join(field, "expect");
+    const auto& allowed_expectations = expectations_by_kind().at(step.kind);
+    reader.only_keys(expect, expect_field, allowed_expectations);
+    for (const auto& item : expect) {
+      const std::string kind = item.first.as<std::string>();
+      const Json expected = reader.json(item.second, Reader::join(expect_field, kind));
+      check_expectation_value(reader, item.second, Reader::join(expect_field, kind), kind, expected);
+      step.expect.push_back({kind, expected.dump(), reader.where(item.first)});
+    }
+  }
+  return step;
+}
+
+}  // namespace
+
+const char* to_string(StepKind kind) {
+  switch (kind) {
+    case StepKind::call: return "call";
+    case StepKind::http: return "http";
+    case StepKind::vault: return "vault";
+    case StepKind::token: return "token";
+    case StepKind::sql: return "sql";
+    case StepKind::wait: return "wait";
+  }
+  return "?";
+}
+
+ScenarioFile parse_scenario_file(const std::string& text, const std::string& origin) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError(origin + ":" + std::to_string(e.mark.line + 1) + ": YAML: " + e.msg);
+  }
+  const Reader reader(origin);
+  if (!root.IsMap()) reader.fail(root, "(top)", "expected a mapping with suite, family, description, scenarios");
+  reader.only_keys(root, "", {"suite", "family", "description", "scenarios"});
+
+  ScenarioFile file;
+  file.path = origin;
+  file.source = text;
+  file.suite = reader.text_or(root, "suite", "", std::filesystem::path(origin).stem().string());
+  file.family = reader.text_or(root, "family", "", file.suite);
+  file.description = reader.text_or(root, "description", "");
+
+  const YAML::Node scenarios = root["scenarios"];
+  if (!scenarios.IsDefined()) reader.fail(root, "scenarios", "missing");
+  if (!scenarios.IsSequence() || scenarios.size() == 0) reader.fail(scenarios, "scenarios", "expected a non-empty list");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    const YAML::Node node = scenarios[i];
+    const std::string field = "scenarios[" + std::to_string(i) + "]";
+    reader.only_keys(node, field, {"name", "description", "steps"});
+    Scenario scenario;
+    scenario.where = reader.where(node);
+    scenario.name = reader.required_text(node, "name", field);
+    if (!names.insert(scenario.name).second) reader.fail(node["name"], field + ".name", "\"" + scenario.name + "\" is used twice");
+    scenario.description = reader.text_or(node, "description", field);
+    const YAML::Node steps = node["steps"];
+    if (!steps.IsDefined()) reader.fail(node, field + ".steps", "missing");
+    if (!steps.IsSequence() || steps.size() == 0) reader.fail(steps, field + ".steps", "expected a non-empty list");
+    for (std::size_t s = 0; s < steps.size(); ++s) {
+      scenario.steps.push_back(read_step(reader, steps[s], field + ".steps[" + std::to_string(s) + "]"));
+    }
+    file.scenarios.push_back(std::move(scenario));
+  }
+  return file;
+}
+
+ScenarioFile load_scenario_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw ScenarioError(path.string() + ": cannot read the scenario file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_scenario_file(text.str(), path.string());
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,206 @@
+#include "mcph/harness/scenario_runner.h"
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+
+#include "expectations.h"
+#include "mcph/harness/user_fixtures.h"
+#include "mcph/reports/scrub.h"
+#include "step_executor.h"
+#include "trace_signature.h"
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+
+// "3: alice calls jira.get_issue"
+std::string step_title(std::size_t index, const Step& step) {
+  std::string what = step.describe;
+  if (what.empty()) {
+    const std::string who = step.as.empty() ? step.token_name : step.as;
+    switch (step.kind) {
+      case StepKind::call:
+        what = who + " calls " + step.server + "." + step.tool + (step.repeat > 1 ? " " + std::to_string(step.repeat) + " times" : "");
+        break;
+      case StepKind::http: what = who + (who.empty() ? "" : " sends ") + step.method + " " + step.server + step.path; break;
+      case StepKind::vault: what = who + (step.whoami ? " asks Vault who they are" : " → Vault " + step.method + " " + step.path); break;
+      case StepKind::token: what = "token " + step.action + (who.empty() ? "" : " for " + who); break;
+      case StepKind::sql: what = "SQL: " + step.query; break;
+      case StepKind::wait: what = "wait " + std::to_string(step.seconds) + " s"; break;
+    }
+  }
+  return std::to_string(index) + ": " + what;
+}
+
+Json audit_for_trace(const Json& audit, UserDirectory& users) {
+  Json out = Json::array();
+  for (const auto& entry : audit) {
+    const std::string entity = entry.value("/auth/entity_id"_json_pointer, "");
+    out.push_back({{"time", entry.value("time", "")},
+                   {"type", entry.value("type", "")},
+                   {"operation", entry.value("/request/operation"_json_pointer, "")},
+                   {"path", entry.value("/request/path"_json_pointer, "")},
+                   {"entity", entity.empty() ? "" : users.entity_name(entity)},
+                   {"error", reports::scrub(entry.value("error", ""))}});
+  }
+  return out;
+}
+
+}  // namespace
+
+struct ScenarioRunner::Impl {
+  StackFile stack;
+  RunnerOptions options;
+  UserDirectory users;
+  StepExecutor executor;
+  std::string last_trace;
+
+  Impl(StackFile s, RunnerOptions o)
+      : stack(std::move(s)),
+        options(std::move(o)),
+        users(stack, options.fixtures_dir.empty() ? default_fixtures_dir() : options.fixtures_dir),
+        executor(stack, users, options) {}
+
+  void say(const std::string& line) const {
+    if (options.progress) options.progress(line);
+  }
+
+  std::optional<std::string> resolve(const std::string& name, const ScenarioState& state) {
+    if (auto it = state.saved.find(name); it != state.saved.end()) return it->second;
+    if (name == "realm") return stack.realm;
+    const auto dot = name.find('.');
+    if (dot == std::string::npos) return std::nullopt;
+    const std::string user = name.substr(0, dot), field = name.substr(dot + 1);
+    if (field == "username") return users.fixture(user).username;
+    if (field == "id") return users.keycloak_id(user);
+    if (field == "entity_id") return users.entity_id(user);
+    return std::nullopt;
+  }
+
+  reports::ScenarioResult run_scenario(const ScenarioFile& file, const Scenario& scenario, Json& trace_steps) {
+    reports::ScenarioResult result;
+    result.name = scenario.name;
+    result.description = scenario.description;
+    result.family = file.family;
+    ScenarioState state;
+    const Resolver resolve = [&](const std::string& name) { return this->resolve(name, state); };
+    CheckContext context;
+    context.entity_of = [&](const std::string& user) { return user.empty() || user == "root" ? std::string() : users.entity_id(user); };
+    context.entity_name = [&](const std::string& id) { return users.entity_name(id); };
+
+    const auto started = Clock::now();
+    for (std::size_t i = 0; i < scenario.steps.size(); ++i) {
+      const Step& step = scenario.steps[i];
+      const std::string title = step_title(i + 1, step);
+      Json recorded = {{"index", i + 1}, {"title", title}, {"line", step.where.line}, {"kind", to_string(step.kind)}};
+      try {
+        StepOutcome outcome = executor.run(step, state, resolve);
+        outcome.title = title;
+        std::vector<Expectation> expectations = step.expect;
+        for (auto& expectation : expectations) {
+          expectation.value = substitute_json(Json::parse(expectation.value), resolve).dump();
+        }
+        const auto failures = check_expectations(expectations, outcome, context);
+        for (const auto& [name, pointer] : step.save) {
+          const Json::json_pointer at(pointer);
+          if (!outcome.result.is_structured() || !outcome.result.contains(at)) {
+            throw std::runtime_error("save " + name + ": the result has nothing at " + pointer + " (" + outcome.describe() + ")");
+          }
+          const Json& value = outcome.result.at(at);
+          state.saved[name] = value.is_string() ? value.get<std::string>() : value.dump();
+        }
+        recorded["ms"] = outcome.ms;
+        recorded["exchanges"] = outcome.exchanges;
+        recorded["ledger"] = outcome.ledger;
+        recorded["audit"] = audit_for_trace(outcome.audit, users);
+        recorded["signature"] = trace_signature(outcome, failures);
+        Json failed = Json::array();
+        for (const auto& failure : failures) failed.push_back({{"expectation", failure.expectation}, {"actual", failure.actual}});
+        recorded["failures"] = failed;
+        trace_steps.push_back(recorded);
+        result.failures.insert(result.failures.end(), failures.begin(), failures.end());
+      } catch (const std::exception& e) {
+        // The step could not be carried out at all: the scenario is broken, not failed.
+        result.status = reports::ScenarioResult::Status::error;
+        result.message = "step " + title + " (" + step.where.to_string() + "): " + reports::scrub(e.what());
+        recorded["error"] = result.message;
+        trace_steps.push_back(recorded);
+        break;
+      }
+    }
+    result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    if (result.status != reports::ScenarioResult::Status::error && !result.failures.empty()) {
+      result.status = reports::ScenarioResult::Status::failed;
+    }
+    result.flows = std::move(state.flows);
+    return result;
+  }
+};
+
+ScenarioRunner::ScenarioRunner(StackFile stack, RunnerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(stack), std::move(options))) {}
+
+ScenarioRunner::~ScenarioRunner() = default;
+
+const std::string& ScenarioRunner::last_trace() const { return impl_->last_trace; }
+
+reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::vector<std::string>& only) {
+  reports::SuiteResult suite;
+  suite.file = file.path;
+  suite.name = file.suite;
+  suite.family = file.family;
+  suite.started_at = reports::utc_now();
+
+  Json services = Json::object();
+  for (const auto& [name, entry] : impl_->stack.services) services[name] = reports::scrub(entry.url);
+  Json trace = {{"format", trace_format},
+                {"suite", file.suite},
+                {"family", file.family},
+                {"file", file.path},
+                {"started_at", suite.started_at},
+                {"stack", {{"mode", impl_->stack.mode}, {"realm", impl_->stack.realm}, {"services", services}}},
+                {"source", file.source},
+                {"scenarios", Json::array()}};
+
+  std::string trace_path;
+  if (!impl_->options.trace_dir.empty()) {
+    std::filesystem::create_directories(impl_->options.trace_dir);
+    // One scenario run alone (as ctest runs them, in parallel) gets a trace file of its own.
+    std::string stem = file.suite;
+    if (only.size() == 1) {
+      stem += ".";
+      for (char c : only.front()) stem += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    }
+    trace_path = (impl_->options.trace_dir / (stem + ".trace.json")).string();
+  }
+  for (const auto& scenario : file.scenarios) {
+    if (!only.empty() && std::find(only.begin(), only.end(), scenario.name) == only.end()) continue;
+    Json steps = Json::array();
+    reports::ScenarioResult result = impl_->run_scenario(file, scenario, steps);
+    result.trace_file = trace_path;
+    impl_->say("[" + file.suite + "] " + scenario.name + ": " + reports::to_string(result.status) + " (" +
+               std::to_string(static_cast<int>(result.seconds * 1000)) + " ms)" +
+               (result.failures.empty() ? "" : " — " + result.failures.front().expectation + ": " + result.failures.front().actual) +
+               (result.message.empty() ? "" : " — " + result.message));
+    trace["scenarios"].push_back({{"name", scenario.name},
+                                  {"line", scenario.where.line},
+                                  {"status", reports::to_string(result.status)},
+                                  {"seconds", result.seconds},
+                                  {"message", result.message},
+                                  {"steps", steps}});
+    suite.scenarios.push_back(std::move(result));
+  }
+  impl_->last_trace = trace.dump(2);
+  if (!trace_path.empty()) {
+    std::ofstream out(trace_path);
+    out << impl_->last_trace << "\n";
+    if (!out) throw std::runtime_error("cannot write the trace " + trace_path);
+  }
+  return suite;
+}
+
+}  // namespace mcph::harness

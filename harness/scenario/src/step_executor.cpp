@@ -1,0 +1,444 @@
+#include "step_executor.h"
+
+#include <chrono>
+#include <ctime>
+#include <pqxx/pqxx>
+#include <random>
+#include <thread>
+
+#include "mcph/http/client.h"
+#include "mcph/http/url.h"
+#include "mcph/jose/base64url.h"
+#include "mcph/oidc/token_client.h"
+#include "mcph/reports/scrub.h"
+#include "mcph/secrets/mask.h"
+#include "mcph/vault/client.h"
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+const std::string default_client = "mcp-client";
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::string random_hex(std::size_t bytes) {
+  static thread_local std::mt19937_64 engine{std::random_device{}()};
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  while (out.size() < bytes * 2) {
+    std::uint64_t value = engine();
+    for (int i = 0; i < 16 && out.size() < bytes * 2; ++i, value >>= 4) out += digits[value & 0xf];
+  }
+  return out;
+}
+
+// The payload of a JWT as JSON (null when it is not one).
+Json jwt_claims(const std::string& token) {
+  const auto first = token.find('.');
+  const auto second = token.find('.', first + 1);
+  if (first == std::string::npos || second == std::string::npos) return nullptr;
+  const auto payload = jose::base64url_decode(token.substr(first + 1, second - first - 1));
+  return payload ? Json::parse(*payload, nullptr, false) : Json(nullptr);
+}
+
+
+// Headers worth keeping in a trace, with credentials masked.
+Json trace_headers(const http::Fields& headers) {
+  Json out = Json::object();
+  for (const auto& [name, value] : headers) {
+    std::string lowered = name;
+    for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lowered == "authorization") {
+      const auto space = value.find(' ');
+      out[name] = space == std::string::npos ? secrets::mask(value) : value.substr(0, space + 1) + secrets::mask(value.substr(space + 1));
+    } else if (lowered == "content-type" || lowered == "www-authenticate" || lowered == "retry-after" ||
+               lowered == "traceparent" || lowered == "mcp-session-id" || lowered == "mcp-protocol-version") {
+      out[name] = reports::scrub(value);
+    }
+  }
+  return out;
+}
+
+std::string trace_body(const std::string& body) {
+  constexpr std::size_t limit = 4096;
+  std::string out = reports::scrub(body);
+  if (out.size() > limit) out = out.substr(0, limit) + "… (" + std::to_string(body.size()) + " bytes)";
+  return out;
+}
+
+Json exchange(const std::string& method, const std::string& url, const http::Fields& request_headers,
+              const std::string& request_body, int status, const http::Fields& response_headers,
+              const std::string& response_body, double ms) {
+  return Json{{"request", {{"method", method}, {"url", url}, {"headers", trace_headers(request_headers)},
+                           {"body", trace_body(request_body)}}},
+              {"response", {{"status", status}, {"headers", trace_headers(response_headers)},
+                            {"body", trace_body(response_body)}}},
+              {"ms", ms}};
+}
+
+// The origin (scheme://host:port) of a URL.
+std::string origin_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  return path == std::string::npos ? url : url.substr(0, path);
+}
+
+void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out) {
+  out.http_status = rpc.http_status;
+  out.headers = rpc.headers;
+  out.body = rpc.body;
+  out.rpc_result = rpc.result.has_value();
+  out.rpc_error = rpc.error ? std::optional<int>(rpc.error->code) : std::nullopt;
+  if (rpc.result) out.result = Json::parse(*rpc.result, nullptr, false);
+}
+
+}  // namespace
+
+void ScenarioState::flow(const std::string& user, std::string stage, std::string detail) {
+  auto it = std::find_if(flows.begin(), flows.end(), [&](const reports::UserFlow& f) { return f.user == user; });
+  if (it == flows.end()) {
+    flows.push_back({user, {}});
+    it = std::prev(flows.end());
+  }
+  it->steps.push_back({std::move(stage), reports::scrub(detail)});
+}
+
+StepExecutor::StepExecutor(const StackFile& stack, UserDirectory& users, const RunnerOptions& options)
+    : stack_(stack),
+      users_(users),
+      options_(options),
+      audit_(stack.services.count("vault") ? std::filesystem::path(stack.service("vault").get("audit_log"))
+                                           : std::filesystem::path()) {}
+
+std::string StepExecutor::realm_url() const { return stack_.service("keycloak").url + "/realms/" + stack_.realm; }
+
+std::string StepExecutor::mcp_service(const std::string& written) const {
+  // "postgres" names both the database and, as a server, postgres-mcp: a server wins.
+  if (stack_.services.count(written + "-mcp")) return written + "-mcp";
+  if (stack_.services.count(written)) return written;
+  throw std::runtime_error("the stack has no MCP server \"" + written + "\" (nor \"" + written + "-mcp\")");
+}
+
+StepOutcome StepExecutor::run(const Step& step, ScenarioState& state, const Resolver& resolve) {
+  StepOutcome out;
+  out.caller = step.as.empty() ? "" : substitute(step.as, resolve);
+  if (out.caller.empty() && state.tokens.count(step.token_name)) out.caller = state.tokens[step.token_name].user;
+  const auto started = Clock::now();
+  audit_.skip_to_end();
+  switch (step.kind) {
+    case StepKind::call: call(step, state, resolve, out); break;
+    case StepKind::http: http(step, state, resolve, out); break;
+    case StepKind::vault: vault(step, state, resolve, out); break;
+    case StepKind::token: token(step, state, resolve, out); break;
+    case StepKind::sql: sql(step, resolve, out); break;
+    case StepKind::wait:
+      std::this_thread::sleep_for(std::chrono::duration<double>(step.seconds));
+      break;
+  }
+  observe_audit(out);
+  out.ms = ms_since(started);
+  return out;
+}
+
+void StepExecutor::observe_audit(StepOutcome& out) {
+  out.audit_observed = audit_.available();
+  if (out.audit_observed) out.audit = audit_.read_new();
+}
+
+HeldToken StepExecutor::login(const std::string& user, const std::string& client, const std::string& secret,
+                              ScenarioState& state, StepOutcome& out) {
+  const UserFixture& fixture = users_.fixture(user);
+  oidc::TokenClient tokens(realm_url(), {client, secret}, {});
+  const auto started = Clock::now();
+  const oidc::TokenResponse response = tokens.password_grant(user, fixture.password);
+  const Json claims = jwt_claims(response.access_token);
+  out.exchanges.push_back(exchange("POST", realm_url() + "/protocol/openid-connect/token", {}, "grant_type=password&client_id=" + client,
+                                   200, {}, "access token " + secrets::mask(response.access_token), ms_since(started)));
+  state.flow(user, "login", "password grant at " + realm_url() + " as " + user + ", client " + client +
+                                " → access token " + secrets::mask(response.access_token) + " (expires in " +
+                                std::to_string(response.expires_in) + " s)");
+  if (claims.is_object()) {
+    std::string aud = claims.contains("aud") ? (claims["aud"].is_string() ? claims["aud"].get<std::string>() : claims["aud"].dump()) : "";
+    state.flow(user, "JWT claims", "sub " + claims.value("sub", "") + " · preferred_username " +
+                                       claims.value("preferred_username", "") + " · aud " + aud + " · azp " +
+                                       claims.value("azp", "") + " · exp " + reports::utc_timestamp(claims.value("exp", 0L)));
+  }
+  return {user, response.access_token, response.refresh_token, client};
+}
+
+HeldToken& StepExecutor::token_for(const Step& step, ScenarioState& state, StepOutcome& out) {
+  const std::string name = step.token_name.empty() ? out.caller : step.token_name;
+  auto it = state.tokens.find(name);
+  if (it != state.tokens.end()) return it->second;
+  if (!step.token_name.empty() && step.token_name != out.caller) {
+    throw std::runtime_error("no token named \"" + step.token_name + "\" yet (make one with a token step)");
+  }
+  return state.tokens[name] = login(out.caller, default_client, users_.client_secret(default_client), state, out);
+}
+
+void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {
+  const std::string service = mcp_service(step.server);
+  const ServiceEntry& entry = stack_.service(service);
+  HeldToken& token = token_for(step, state, out);
+  if (out.caller.empty()) out.caller = token.user;
+  const std::string key = service + "|" + (step.token_name.empty() ? out.caller : step.token_name);
+  auto& session = state.sessions[key];
+
+  const std::string trace_id = random_hex(16);
+  http::Fields headers = {{"traceparent", "00-" + trace_id + "-" + random_hex(8) + "-01"}};
+  for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, resolve));
+  const std::string args = substitute_json(Json::parse(step.args), resolve).dump();
+  const http::Fields shown = [&] {
+    http::Fields all = headers;
+    all.emplace_back("Authorization", "Bearer " + token.value);
+    return all;
+  }();
+
+  bool connected = session != nullptr;
+  if (!session) {
+    mcp::ClientOptions options;
+    options.transport = mcp::parse_transport(entry.get("transport", "streamable-http"));
+    options.http.read_timeout = options_.http_timeout;
+    session = std::make_unique<mcp::Client>(entry.url, options);
+  }
+  session->set_header("Authorization", "Bearer " + token.value);
+  if (!connected) {
+    const auto started = Clock::now();
+    const mcp::RpcOutcome init = session->connect(headers);
+    if (init.http_status != 0) {
+      out.exchanges.push_back(exchange("POST", entry.url, shown, "initialize", init.http_status, init.headers, init.body, ms_since(started)));
+    }
+    if (init.http_status != 0 && !init.ok()) {
+      fill_from_rpc(init, out);
+      out.statuses.push_back(init.http_status);
+      session.reset();  // not initialized: the next step starts over
+      state.flow(out.caller, "MCP request", "POST " + entry.url + " initialize → " + out.describe());
+    }
+  }
+
+  for (int i = 0; session && i < step.repeat; ++i) {
+    const auto started = Clock::now();
+    const mcp::ToolCallOutcome result = session->call_tool(step.tool, args, headers);
+    const double ms = ms_since(started);
+    out.statuses.push_back(result.rpc.http_status);
+    if (result.ok()) ++out.accepted;
+    const bool rejected = result.rpc.http_status >= 400;
+    if (rejected && out.retry_after.empty()) out.retry_after = result.rpc.header("Retry-After");
+    if (i == 0) {
+      fill_from_rpc(result.rpc, out);
+      out.tool_error = result.is_error;
+      out.tool_text = result.text();
+      if (!result.structured_content.empty()) out.result = Json::parse(result.structured_content, nullptr, false);
+    }
+    // A burst keeps its first answer, the first rejection and the last answer in the trace.
+    const bool first_rejection = rejected && std::count_if(out.statuses.begin(), out.statuses.end(), [](int s) { return s >= 400; }) == 1;
+    if (i == 0 || first_rejection || i + 1 == step.repeat) {
+      Json recorded = exchange("POST", entry.url, shown,
+                               Json{{"method", "tools/call"}, {"params", {{"name", step.tool}, {"arguments", Json::parse(args)}}}}.dump(),
+                               result.rpc.http_status, result.rpc.headers, result.rpc.body, ms);
+      if (step.repeat > 1) recorded["call"] = i + 1;
+      out.exchanges.push_back(std::move(recorded));
+    }
+  }
+  if (session && step.repeat > 1) out.exchanges.push_back({{"burst", {{"calls", step.repeat}, {"statuses", out.statuses}}}});
+  if (session) state.flow(out.caller, "MCP request", "POST " + entry.url + " tools/call " + step.tool + " → " + out.describe());
+
+  // The backend ledger: entries carrying this call's trace id.
+  const std::string backend = entry.get("backend", service.size() > 4 && service.ends_with("-mcp")
+                                                       ? service.substr(0, service.size() - 4) + "-api"
+                                                       : std::string());
+  if (!backend.empty() && stack_.services.count(backend)) {
+    out.ledger_observed = true;
+    out.ledger = ledger_entries(stack_.service(backend).url, trace_id);
+    for (const auto& item : out.ledger) {
+      state.flow(out.caller, "backend ledger entry",
+                 backend + ": " + item.value("method", "") + " " + item.value("path", "") + " → " +
+                     std::to_string(item.value("status", 0)) + ", credential of " + item.value("credential_of", "?") +
+                     " (" + item.value("credential", "") + ")");
+      break;  // one is enough for the flow; the trace has them all
+    }
+  }
+}
+
+void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {
+  const ServiceEntry& entry = stack_.service(stack_.services.count(step.server) ? step.server : mcp_service(step.server));
+  const std::string origin = origin_of(entry.url);
+  std::string target = substitute(step.path, resolve);
+  if (target.empty()) target = entry.url.substr(origin.size());  // the MCP endpoint itself
+  if (target.empty()) target = "/";
+  http::Fields headers;
+  if (step.authorization == "token") headers.emplace_back("Authorization", "Bearer " + token_for(step, state, out).value);
+  for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, resolve));
+  if (!http::find_field(headers, "Accept")) headers.emplace_back("Accept", "application/json, text/event-stream");
+  const std::string body = step.body ? substitute(*step.body, resolve) : "";
+
+  http::ClientOptions options;
+  options.read_timeout = options_.http_timeout;
+  http::Client client(origin, options);
+  const auto started = Clock::now();
+  const http::ClientResponse response = client.request(step.method, target, headers, body, step.body ? "application/json" : "");
+  out.exchanges.push_back(exchange(step.method, origin + target, headers, body, response.status, response.headers,
+                                   response.body, ms_since(started)));
+  out.http_status = response.status;
+  out.headers = response.headers;
+  out.body = response.body;
+  const Json parsed = Json::parse(response.body, nullptr, false);
+  if (!parsed.is_discarded()) {
+    out.result = parsed;
+    if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
+      out.rpc_error = parsed["error"].value("code", 0);
+    }
+    out.rpc_result = parsed.is_object() && parsed.contains("result");
+  }
+}
+
+void StepExecutor::vault(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {
+  const ServiceEntry& entry = stack_.service("vault");
+  vault::Client client(entry.url);
+  std::string vault_token;
+  if (out.caller == "root") {
+    vault_token = entry.get("token");
+  } else {
+    const HeldToken& jwt = token_for(step, state, out);
+    const auto started = Clock::now();
+    const auto login = client.request("POST", "auth/jwt/login", "", Json{{"role", "user"}, {"jwt", jwt.value}}.dump());
+    out.exchanges.push_back(exchange("POST", entry.url + "/v1/auth/jwt/login", {}, R"({"role":"user","jwt":"****"})",
+                                     login.status, {}, login.body, ms_since(started)));
+    const Json body = Json::parse(login.body, nullptr, false);
+    if (login.status != 200 || !body.is_object()) {
+      out.http_status = login.status;
+      out.body = login.body;
+      if (body.is_object()) {
+        for (const auto& error : body.value("errors", Json::array())) out.vault_errors.push_back(error.get<std::string>());
+      }
+      return;
+    }
+    vault_token = body.value("/auth/client_token"_json_pointer, "");
+    const std::string entity_id = body.value("/auth/entity_id"_json_pointer, "");
+    out.entity_name = users_.entity_name(entity_id);
+    state.flow(out.caller, "Vault login and entity",
+               "auth/jwt/login role user → token " + secrets::mask(vault_token) + ", entity " +
+                   (out.entity_name.empty() ? entity_id : out.entity_name));
+    if (step.whoami) {
+      // Ask Vault itself, with the user's own token, as a server would.
+      const auto started_lookup = Clock::now();
+      const auto self = client.request("GET", "auth/token/lookup-self", vault_token);
+      out.exchanges.push_back(exchange("GET", entry.url + "/v1/auth/token/lookup-self", {}, "", self.status, {}, self.body,
+                                       ms_since(started_lookup)));
+      out.http_status = self.status;
+      const Json info = Json::parse(self.body, nullptr, false);
+      if (self.status == 200 && info.is_object()) {
+        const std::string id = info.value("/data/entity_id"_json_pointer, "");
+        const auto entity = client.request("GET", "identity/entity/id/" + http::percent_encode(id), vault_token);
+        const Json data = Json::parse(entity.body, nullptr, false);
+        out.entity_name = entity.status == 200 && data.is_object() ? data.value("/data/name"_json_pointer, "") : users_.entity_name(id);
+      }
+      return;
+    }
+  }
+  const std::string path = substitute(step.path, resolve);
+  const std::string body = step.body ? substitute(*step.body, resolve) : "";
+  const auto started = Clock::now();
+  const auto response = client.request(step.method, path, vault_token, body);
+  out.exchanges.push_back(exchange(step.method, entry.url + "/v1/" + path, {}, body, response.status, {}, response.body,
+                                   ms_since(started)));
+  out.http_status = response.status;
+  out.body = response.body;
+  const Json parsed = Json::parse(response.body, nullptr, false);
+  if (parsed.is_object()) {
+    out.result = parsed;
+    for (const auto& error : parsed.value("errors", Json::array())) out.vault_errors.push_back(error.get<std::string>());
+  }
+  if (out.caller != "root") {
+    state.flow(out.caller, "Vault path", step.method + " " + path + " → " + std::to_string(response.status));
+  }
+}
+
+void StepExecutor::token(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {
+  const std::string name = step.token_name.empty() ? out.caller : step.token_name;
+  if (step.action == "fresh") {
+    const std::string client = step.client.empty() ? default_client : step.client;
+    const std::string secret = step.client_secret.empty() ? users_.client_secret(client) : step.client_secret;
+    try {
+      state.tokens[name] = login(out.caller, client, secret, state, out);
+      out.token_ok = true;
+      out.http_status = 200;
+    } catch (const oidc::OidcError& e) {
+      out.oauth_error = e.error();
+      out.http_status = e.status();
+    }
+    return;
+  }
+  // tamper makes a new token (named by `name`) from `from`, by default the caller's own.
+  const std::string source = step.action != "tamper" ? name : !step.from.empty() ? step.from : out.caller;
+  auto it = state.tokens.find(source);
+  if (it == state.tokens.end() && source == out.caller && !out.caller.empty()) {
+    it = state.tokens.emplace(source, login(out.caller, default_client, users_.client_secret(default_client), state, out)).first;
+  }
+  if (it == state.tokens.end()) throw std::runtime_error("no token \"" + source + "\" to " + step.action + " yet");
+  HeldToken& held = it->second;
+  if (out.caller.empty()) out.caller = held.user;
+  if (step.action == "refresh") {
+    if (held.refresh.empty()) throw std::runtime_error("token \"" + name + "\" has no refresh token");
+    oidc::TokenClient tokens(realm_url(), {held.client, users_.client_secret(held.client)});
+    try {
+      const auto response = tokens.refresh(held.refresh);
+      held.value = response.access_token;
+      if (!response.refresh_token.empty()) held.refresh = response.refresh_token;
+      out.token_ok = true;
+      out.http_status = 200;
+    } catch (const oidc::OidcError& e) {
+      out.oauth_error = e.error();
+      out.http_status = e.status();
+    }
+  } else if (step.action == "expire") {
+    const Json claims = jwt_claims(held.value);
+    const std::int64_t exp = claims.is_object() ? claims.value("exp", 0L) : 0;
+    const std::int64_t now = std::time(nullptr);
+    if (exp - now > 120) {
+      throw std::runtime_error("token \"" + name + "\" expires in " + std::to_string(exp - now) +
+                               " s; use a short-lived client (token: fresh, client: …) to let one expire");
+    }
+    // One second past exp: a verifier with no leeway rejects it from then on.
+    const std::int64_t wait = std::max<std::int64_t>(0, exp + 1 - now);
+    std::this_thread::sleep_for(std::chrono::seconds(wait));
+    while (std::time(nullptr) <= exp) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    out.token_ok = true;
+    state.flow(held.user, "token expired", "waited " + std::to_string(wait) + " s until exp " + reports::utc_timestamp(exp) + " passed");
+  } else {  // tamper: change the payload, keep header and signature
+    const std::string& value = held.value;
+    const auto first = value.find('.');
+    const auto second = value.find('.', first + 1);
+    Json claims = jwt_claims(value);
+    if (!claims.is_object()) throw std::runtime_error("token \"" + name + "\" is not a JWT");
+    const Json changes = substitute_json(Json::parse(step.claims), resolve);
+    for (const auto& [claim, claim_value] : changes.items()) claims[claim] = claim_value;
+    HeldToken forged = held;
+    forged.value = value.substr(0, first + 1) + jose::base64url_encode(claims.dump()) + value.substr(second);
+    state.tokens[step.token_name.empty() ? name + "-tampered" : step.token_name] = forged;
+    out.token_ok = true;
+  }
+}
+
+void StepExecutor::sql(const Step& step, const Resolver& resolve, StepOutcome& out) {
+  const std::string query = substitute(step.query, resolve);
+  const auto started = Clock::now();
+  pqxx::connection connection(stack_.service("postgres").url);
+  pqxx::nontransaction tx(connection);
+  const pqxx::result rows = tx.exec(query);
+  out.sql_rows = static_cast<int>(rows.size());
+  if (!rows.empty() && rows.columns() > 0) {
+    out.sql_value = rows[0][0].is_null() ? "null" : rows[0][0].c_str();
+  }
+  out.exchanges.push_back({{"sql", reports::scrub(query)},
+                           {"rows", out.sql_rows},
+                           {"value", out.sql_value ? Json(reports::scrub(*out.sql_value)) : Json(nullptr)},
+                           {"ms", ms_since(started)}});
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,69 @@
+#pragma once
+// Carries out one step of a scenario against the stack: logs users in, calls MCP tools (with a
+// W3C traceparent, so the backends' ledgers say which entries the call caused), sends raw HTTP,
+// talks to Vault and PostgreSQL directly, and collects what the ledgers and the audit log saw.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mcph/harness/scenario.h"
+#include "mcph/harness/scenario_runner.h"
+#include "mcph/harness/stack_file.h"
+#include "mcph/mcp/client.h"
+#include "mcph/reports/model.h"
+#include "observers.h"
+#include "step_outcome.h"
+#include "substitution.h"
+#include "user_directory.h"
+
+namespace mcph::harness {
+
+struct HeldToken {
+  std::string user;
+  std::string value;    // the JWT; never written anywhere unmasked
+  std::string refresh;  // refresh token, when the grant gave one
+  std::string client;
+};
+
+// What lives for one scenario: its tokens, saved values, MCP sessions and users' flows.
+struct ScenarioState {
+  std::map<std::string, HeldToken> tokens;
+  std::map<std::string, std::string> saved;
+  std::map<std::string, std::unique_ptr<mcp::Client>> sessions;  // "<service>|<token name>"
+  std::vector<reports::UserFlow> flows;
+
+  void flow(const std::string& user, std::string stage, std::string detail);
+};
+
+class StepExecutor {
+ public:
+  StepExecutor(const StackFile& stack, UserDirectory& users, const RunnerOptions& options);
+
+  // Throws std::runtime_error (or a transport error) when the step cannot be carried out at all
+  // (unknown service, the stack does not answer); answers of any status are outcomes.
+  StepOutcome run(const Step& step, ScenarioState& state, const Resolver& resolve);
+
+ private:
+  void call(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
+  void http(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
+  void vault(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
+  void token(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
+  void sql(const Step& step, const Resolver& resolve, StepOutcome& out);
+
+  // The step's token: the named one, or the acting user's, logging in when there is none yet.
+  HeldToken& token_for(const Step& step, ScenarioState& state, StepOutcome& out);
+  HeldToken login(const std::string& user, const std::string& client, const std::string& secret,
+                  ScenarioState& state, StepOutcome& out);
+  std::string realm_url() const;
+  // "jira" or "jira-mcp" → the stack's service name.
+  std::string mcp_service(const std::string& written) const;
+  void observe_audit(StepOutcome& out);
+
+  const StackFile& stack_;
+  UserDirectory& users_;
+  const RunnerOptions& options_;
+  AuditTail audit_;
+};
+
+}  // namespace mcph::harness

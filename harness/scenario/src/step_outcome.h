@@ -1,0 +1,56 @@
+#pragma once
+// What one step of a scenario did and saw: the answer it got, what the backends' ledgers and
+// Vault's audit log recorded for it, and the exchanges for the trace. Expectations are checked
+// against this, and replay compares it.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mcph/http/message.h"
+
+namespace mcph::harness {
+
+struct StepOutcome {
+  std::string title;    // "3: alice calls jira.get_issue"
+  std::string caller;   // the acting user, "" when none
+
+  // The answer (the first call's, in a burst).
+  int http_status = 0;
+  http::Fields headers;
+  std::string body;
+  bool rpc_result = false;          // a JSON-RPC result came back
+  std::optional<int> rpc_error;     // a JSON-RPC error code
+  bool tool_error = false;          // result.isError
+  std::string tool_text;
+  nlohmann::json result;            // structured content, else the JSON body, else null
+
+  // A burst (repeat > 1): every call's HTTP status, and the first rejection's Retry-After.
+  std::vector<int> statuses;
+  int accepted = 0;
+  std::string retry_after;
+
+  bool ledger_observed = false;     // the server has a backend with a ledger
+  nlohmann::json ledger = nlohmann::json::array();
+  bool audit_observed = false;      // the stack names Vault's audit log
+  nlohmann::json audit = nlohmann::json::array();
+
+  std::string entity_name;          // vault whoami
+  std::vector<std::string> vault_errors;
+
+  std::optional<std::string> sql_value;
+  int sql_rows = 0;
+
+  bool token_ok = false;
+  std::string oauth_error;
+
+  // For the trace: each request and answer, masked.
+  nlohmann::json exchanges = nlohmann::json::array();
+  double ms = 0;
+
+  bool call_ok() const { return http_status >= 200 && http_status < 300 && rpc_result && !tool_error; }
+  // One line on what happened, for failure messages: "HTTP 401 (invalid_token …)", "tool error: …".
+  std::string describe() const;
+};
+
+}  // namespace mcph::harness

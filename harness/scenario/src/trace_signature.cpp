@@ -1,0 +1,40 @@
+#include "trace_signature.h"
+
+#include <set>
+
+namespace mcph::harness {
+
+using Json = nlohmann::json;
+
+Json trace_signature(const StepOutcome& outcome, const std::vector<reports::Failure>& failures) {
+  std::string result;
+  if (!outcome.oauth_error.empty()) {
+    result = "oauth_error " + outcome.oauth_error;
+  } else if (outcome.tool_error) {
+    // The stable code before the colon ("no_credentials: no Jira credentials stored for bob").
+    const auto colon = outcome.tool_text.find(':');
+    result = "tool_error " + (colon == std::string::npos ? outcome.tool_text.substr(0, 60) : outcome.tool_text.substr(0, colon));
+  } else if (outcome.rpc_error) {
+    result = "jsonrpc_error " + std::to_string(*outcome.rpc_error);
+  } else if (outcome.call_ok() || outcome.token_ok) {
+    result = "ok";
+  } else if (outcome.http_status != 0) {
+    result = "http " + std::to_string(outcome.http_status);
+  }
+  std::set<std::string> credentials;
+  for (const auto& entry : outcome.ledger) credentials.insert(entry.value("credential_of", "?"));
+  std::set<std::string> failed;
+  for (const auto& failure : failures) failed.insert(failure.expectation.substr(0, failure.expectation.find(':')));
+  Json signature = {{"http_status", outcome.http_status},
+                    {"outcome", result},
+                    {"backend_credentials", credentials},
+                    {"failed", failed}};
+  if (!outcome.entity_name.empty()) signature["entity"] = outcome.entity_name;
+  if (!outcome.statuses.empty() && outcome.statuses.size() > 1) {
+    std::set<int> distinct(outcome.statuses.begin(), outcome.statuses.end());
+    signature["burst_statuses"] = distinct;
+  }
+  return signature;
+}
+
+}  // namespace mcph::harness

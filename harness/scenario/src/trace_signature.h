@@ -1,0 +1,17 @@
+#pragma once
+// The observable outcome of a step, as replay compares it: stable across runs of a healthy
+// stack (no times, ids or generated role names), different when behaviour changes.
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "mcph/reports/model.h"
+#include "step_outcome.h"
+
+namespace mcph::harness {
+
+inline constexpr const char* trace_format = "mcp-harness-trace/1";
+
+// {"http_status", "outcome", "backend_credentials", "entity", "failed"}
+nlohmann::json trace_signature(const StepOutcome& outcome, const std::vector<reports::Failure>& failures);
+
+}  // namespace mcph::harness

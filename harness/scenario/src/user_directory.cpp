@@ -1,0 +1,91 @@
+#include "user_directory.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <stdexcept>
+
+#include "mcph/harness/keycloak_admin.h"
+#include "mcph/http/url.h"
+#include "mcph/vault/client.h"
+
+namespace mcph::harness {
+
+using Json = nlohmann::json;
+
+UserDirectory::UserDirectory(const StackFile& stack, const std::filesystem::path& fixtures_dir)
+    : stack_(stack), fixtures_dir_(fixtures_dir), fixtures_(load_users(FixtureFiles::in(fixtures_dir))) {}
+
+UserDirectory::~UserDirectory() = default;
+
+const UserFixture& UserDirectory::fixture(const std::string& username) {
+  for (const auto& user : fixtures_) {
+    if (user.username == username) return user;
+  }
+  static const std::regex generated_name("user([0-9]{4})");
+  std::smatch match;
+  if (std::regex_match(username, match, generated_name)) {
+    auto [it, fresh] = generated_.try_emplace(username);
+    if (fresh) it->second = generated_user(std::stoi(match[1]));
+    return it->second;
+  }
+  throw std::runtime_error("unknown user \"" + username + "\": not in the fixtures and not a generated user (user0001…)");
+}
+
+KeycloakAdmin& UserDirectory::admin() {
+  if (!admin_) {
+    const ServiceEntry& keycloak = stack_.service("keycloak");
+    admin_ = std::make_unique<KeycloakAdmin>(keycloak.url, keycloak.get("admin_user", "admin"),
+                                             keycloak.get("admin_password", "admin"));
+  }
+  return *admin_;
+}
+
+const std::string& UserDirectory::keycloak_id(const std::string& username) {
+  auto it = keycloak_ids_.find(username);
+  if (it != keycloak_ids_.end()) return it->second;
+  const auto user = admin().find_user(stack_.realm, username);
+  if (!user) throw std::runtime_error("Keycloak realm " + stack_.realm + " has no user " + username + " (was the stack provisioned?)");
+  return keycloak_ids_[username] = user->value("id", "");
+}
+
+const std::string& UserDirectory::entity_id(const std::string& username) {
+  auto it = entity_ids_.find(username);
+  if (it != entity_ids_.end()) return it->second;
+  const ServiceEntry& vault = stack_.service("vault");
+  vault::Client client(vault.url);
+  const auto response = client.request("GET", "identity/entity/name/" + http::percent_encode(username), vault.get("token"));
+  std::string id;
+  if (const Json body = Json::parse(response.body, nullptr, false); response.status == 200 && body.is_object()) {
+    id = body.value("/data/id"_json_pointer, "");
+  }
+  if (!id.empty()) entity_names_[id] = username;
+  return entity_ids_[username] = id;
+}
+
+std::string UserDirectory::entity_name(const std::string& entity_id) {
+  if (entity_id.empty()) return "";
+  auto it = entity_names_.find(entity_id);
+  if (it != entity_names_.end()) return it->second;
+  const ServiceEntry& vault = stack_.service("vault");
+  vault::Client client(vault.url);
+  const auto response = client.request("GET", "identity/entity/id/" + http::percent_encode(entity_id), vault.get("token"));
+  std::string name;
+  if (const Json body = Json::parse(response.body, nullptr, false); response.status == 200 && body.is_object()) {
+    name = body.value("/data/name"_json_pointer, "");
+  }
+  return entity_names_[entity_id] = name;
+}
+
+std::string UserDirectory::client_secret(const std::string& client_id) {
+  std::ifstream in(FixtureFiles::in(fixtures_dir_).realm);
+  const Json realm = Json::parse(in, nullptr, false);
+  if (realm.is_object()) {
+    for (const auto& client : realm.value("clients", Json::array())) {
+      if (client.value("clientId", "") == client_id) return client.value("secret", "");
+    }
+  }
+  throw std::runtime_error("the realm fixture has no client " + client_id + " (give client_secret in the step)");
+}
+
+}  // namespace mcph::harness

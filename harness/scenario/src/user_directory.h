@@ -1,0 +1,45 @@
+#pragma once
+// Who the scenario's users are on this stack: their passwords (from the fixtures, or derived
+// for generated users), their Keycloak ids (the JWT's sub) and their Vault entities — all
+// learned through the public APIs, so the runner works on any stack the fixtures provisioned.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mcph/harness/stack_file.h"
+#include "mcph/harness/user_fixtures.h"
+
+namespace mcph::harness {
+
+class KeycloakAdmin;
+
+class UserDirectory {
+ public:
+  UserDirectory(const StackFile& stack, const std::filesystem::path& fixtures_dir);
+  ~UserDirectory();
+
+  // Throws std::runtime_error for a user neither in the fixtures nor generated (user0001…).
+  const UserFixture& fixture(const std::string& username);
+  const std::string& keycloak_id(const std::string& username);
+  // The entity named after the user; empty when Vault has none.
+  const std::string& entity_id(const std::string& username);
+  // The name of an entity id ("" when unknown), for messages and flows.
+  std::string entity_name(const std::string& entity_id);
+  // The OIDC client's secret from the realm fixture; throws when the realm has no such client.
+  std::string client_secret(const std::string& client_id);
+
+ private:
+  KeycloakAdmin& admin();
+
+  const StackFile& stack_;
+  std::filesystem::path fixtures_dir_;
+  std::vector<UserFixture> fixtures_;
+  std::map<std::string, UserFixture> generated_;
+  std::map<std::string, std::string> keycloak_ids_, entity_ids_, entity_names_;
+  std::unique_ptr<KeycloakAdmin> admin_;
+};
+
+}  // namespace mcph::harness

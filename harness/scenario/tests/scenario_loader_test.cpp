@@ -1,0 +1,151 @@
+// The scenario file format: what loads, and that every mistake names file, line and field.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "mcph/harness/scenario_loader.h"
+
+namespace mcph::harness {
+namespace {
+
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+const char* const good = R"(suite: isolation
+family: isolation
+description: each user reaches the backends with their own credentials
+scenarios:
+  - name: alice reads an issue
+    steps:
+      - as: alice
+        call: jira.get_issue
+        args: {issue_key: DEMO-1, limit: 5, exact: true, note: "007"}
+        expect:
+          ok: true
+          backend_credential_of: alice
+          vault_audit: own_paths_only
+          header_contains: {Content-Type: json}
+        save: {issue: /key}
+      - wait: 250ms
+      - token: tamper
+        as: alice
+        name: forged
+        claims: {sub: "${bob.id}"}
+      - http: {server: jira-mcp, method: POST, json: {jsonrpc: "2.0", id: 1, method: ping}}
+        with_token: forged
+        expect: {http_status: 401}
+      - vault: whoami
+        as: bob
+        expect: {entity_name: bob}
+      - vault: {path: secret/data/users/bob/jira}
+        as: alice
+        expect: {http_status: 403}
+      - sql: SELECT 1
+        expect: {value: "1", rows: 1}
+      - as: user0001
+        call: github.list_repos
+        repeat: 30
+        expect: {some_http_status: 429, retry_after: true, accepted_at_least: 1}
+)";
+
+ScenarioError load_error(const std::string& text) {
+  try {
+    parse_scenario_file(text, "scenarios/x.yaml");
+  } catch (const ScenarioError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no error for:\n" << text;
+  return ScenarioError("");
+}
+
+TEST(ScenarioLoader, ReadsEveryKindOfStepWithItsLine) {
+  const ScenarioFile file = parse_scenario_file(good, "scenarios/isolation.yaml");
+  EXPECT_EQ(file.suite, "isolation");
+  EXPECT_EQ(file.family, "isolation");
+  ASSERT_EQ(file.scenarios.size(), 1u);
+  const auto& steps = file.scenarios[0].steps;
+  ASSERT_EQ(steps.size(), 8u);
+
+  EXPECT_EQ(steps[0].kind, StepKind::call);
+  EXPECT_EQ(steps[0].where.line, 7);
+  EXPECT_EQ(steps[0].server, "jira");
+  EXPECT_EQ(steps[0].tool, "get_issue");
+  // Plain scalars become numbers and booleans, quoted ones stay text.
+  EXPECT_EQ(Json::parse(steps[0].args), Json::parse(R"({"issue_key":"DEMO-1","limit":5,"exact":true,"note":"007"})"));
+  ASSERT_EQ(steps[0].expect.size(), 4u);
+  EXPECT_EQ(steps[0].expect[0].kind, "ok");
+  EXPECT_EQ(steps[0].expect[0].value, "true");
+  EXPECT_EQ(steps[0].expect[0].where.to_string(), "scenarios/isolation.yaml:11");
+  EXPECT_EQ(steps[0].save.at("issue"), "/key");
+
+  EXPECT_EQ(steps[1].kind, StepKind::wait);
+  EXPECT_DOUBLE_EQ(steps[1].seconds, 0.25);
+  EXPECT_EQ(steps[2].action, "tamper");
+  EXPECT_EQ(steps[2].token_name, "forged");
+  EXPECT_EQ(Json::parse(steps[2].claims)["sub"], "${bob.id}");
+  EXPECT_EQ(steps[3].kind, StepKind::http);
+  EXPECT_EQ(steps[3].token_name, "forged");
+  EXPECT_EQ(Json::parse(*steps[3].body)["method"], "ping");
+  EXPECT_TRUE(steps[4].whoami);
+  EXPECT_EQ(steps[5].path, "secret/data/users/bob/jira");
+  EXPECT_EQ(steps[5].method, "GET");
+  EXPECT_EQ(steps[6].query, "SELECT 1");
+  EXPECT_EQ(steps[7].repeat, 30);
+}
+
+TEST(ScenarioLoader, UnknownExpectationNamesLineFieldAndTheAllowedOnes) {
+  const std::string text = std::string(good).replace(std::string(good).find("backend_credential_of"), 21, "backend_credentials");
+  const std::string message = load_error(text).what();
+  EXPECT_THAT(message, HasSubstr("scenarios/x.yaml:12: scenarios[0].steps[0].expect.backend_credentials: unknown key"));
+  EXPECT_THAT(message, HasSubstr("backend_credential_of"));
+}
+
+TEST(ScenarioLoader, WrongValueTypesAreNamed) {
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n        expect: {http_status: ok}\n").what(),
+              HasSubstr("scenarios/x.yaml:6: scenarios[0].steps[0].expect.http_status: expected an HTTP status (100-599), got \"ok\""));
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n        expect: {ok: yes please}\n").what(),
+              HasSubstr("expect.ok: expected true or false"));
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - wait: soon\n").what(),
+              HasSubstr("scenarios/x.yaml:4: scenarios[0].steps[0].wait: expected a duration"));
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n        repeat: 0\n").what(),
+              HasSubstr("steps[0].repeat: must be 1 to 1000"));
+}
+
+TEST(ScenarioLoader, StructuralMistakes) {
+  EXPECT_THAT(load_error("suite: x\n").what(), HasSubstr("scenarios: missing"));
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n").what(),
+              HasSubstr("scenarios/x.yaml:4: scenarios[0].steps[0]: no action"));
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.x\n        sql: SELECT 1\n").what(),
+              HasSubstr("one action per step"));
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - call: jira.list_issues\n").what(),
+              HasSubstr("steps[0].as: missing"));
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira\n").what(),
+              HasSubstr("expected server.tool"));
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps: [{wait: 1s}]\n  - name: a\n    steps: [{wait: 1s}]\n").what(),
+              HasSubstr("scenarios/x.yaml:4: scenarios[1].name: \"a\" is used twice"));
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        token: steal\n").what(),
+              HasSubstr("unknown token action \"steal\""));
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.x\n        expect: {result_json: {rows: 1}}\n").what(),
+              HasSubstr("\"rows\" is not a JSON pointer"));
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - sql: SELECT 1\n        expect: {ok: true}\n").what(),
+              HasSubstr("expect.ok: unknown key (allowed here: rows, value)"));
+}
+
+TEST(ScenarioLoader, YamlSyntaxErrorsCarryTheirLine) {
+  const std::string message = load_error("scenarios:\n  - name: a\n    steps: [\n").what();
+  EXPECT_THAT(message, HasSubstr("scenarios/x.yaml:"));
+  EXPECT_THAT(message, HasSubstr("YAML"));
+}
+
+TEST(ScenarioLoader, AMissingFileIsNamed) {
+  try {
+    load_scenario_file("/nonexistent/scenario.yaml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("/nonexistent/scenario.yaml: cannot read"));
+  }
+}
+
+}  // namespace
+}  // namespace mcph::harness

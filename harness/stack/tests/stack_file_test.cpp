@@ -1,0 +1,104 @@
+#include "mcph/harness/stack_file.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace mcph::harness {
+namespace {
+
+StackFile local_stack_with_supervisor() {
+  StackFile stack;
+  stack.mode = "local";
+  stack.services["keycloak"] = ServiceEntry{"http://127.0.0.1:41001", 1234, "/run/keycloak.log",
+                                            {{"admin_user", "admin"}, {"admin_password", "admin"}}};
+  stack.services["jira-mcp"] = ServiceEntry{"http://127.0.0.1:41006/mcp", 1240, "/run/jira-mcp.log",
+                                            {{"transport", "streamable-http"}}};
+  SupervisorEntry supervisor;
+  supervisor.pid = 1200;
+  supervisor.log = "/run/supervisor.log";
+  supervisor.start_ticks = 987654321012ULL;
+  supervisor.removes_run_dir = true;
+  stack.supervisor = supervisor;
+  return stack;
+}
+
+TEST(StackFileTest, SupervisorKeySurvivesARoundTrip) {
+  const StackFile original = local_stack_with_supervisor();
+  const StackFile parsed = StackFile::parse(original.to_json());
+  ASSERT_TRUE(parsed.supervisor.has_value());
+  EXPECT_EQ(parsed.supervisor->pid, 1200);
+  EXPECT_EQ(parsed.supervisor->log, "/run/supervisor.log");
+  EXPECT_EQ(parsed.supervisor->start_ticks, 987654321012ULL);
+  EXPECT_TRUE(parsed.supervisor->removes_run_dir);
+  // The existing keys are unchanged by the added one.
+  EXPECT_EQ(parsed.mode, "local");
+  EXPECT_EQ(parsed.realm, "mcp-demo");
+  EXPECT_EQ(parsed.service("keycloak").pid, 1234);
+  EXPECT_EQ(parsed.service("keycloak").log, "/run/keycloak.log");
+  EXPECT_EQ(parsed.service("keycloak").get("admin_password"), "admin");
+  EXPECT_EQ(parsed.service("jira-mcp").url, "http://127.0.0.1:41006/mcp");
+  EXPECT_EQ(parsed.service("jira-mcp").get("transport"), "streamable-http");
+  EXPECT_EQ(parsed.to_json(), original.to_json());
+}
+
+TEST(StackFileTest, NoSupervisorKeyWithoutASupervisor) {
+  StackFile stack = local_stack_with_supervisor();
+  stack.supervisor.reset();
+  EXPECT_EQ(stack.to_json().find("supervisor"), std::string::npos);
+  EXPECT_FALSE(StackFile::parse(stack.to_json()).supervisor.has_value());
+}
+
+TEST(StackFileTest, HandWrittenExternalStackWithLegacySsePostParses) {
+  // What a user writes for the original Python demo's servers (DESIGN.md, external mode).
+  const StackFile stack = StackFile::parse(R"({
+    "mode": "external",
+    "realm": "mcp-demo",
+    "services": {
+      "keycloak":    {"url": "http://127.0.0.1:8080", "admin_user": "admin", "admin_password": "admin"},
+      "vault":       {"url": "http://127.0.0.1:8200", "token": "root-token"},
+      "postgres":    {"url": "postgresql://postgres:postgres@127.0.0.1:5432/mcp_demo"},
+      "jira-mcp":    {"url": "http://127.0.0.1:3001/sse", "transport": "legacy-sse-post"},
+      "github-mcp":  {"url": "http://127.0.0.1:3002/mcp", "transport": "streamable-http"}
+    }
+  })", "external.json");
+  EXPECT_EQ(stack.mode, "external");
+  EXPECT_FALSE(stack.supervisor.has_value());
+  EXPECT_EQ(stack.service("jira-mcp").get("transport"), "legacy-sse-post");
+  EXPECT_EQ(stack.service("jira-mcp").url, "http://127.0.0.1:3001/sse");
+  EXPECT_EQ(stack.service("jira-mcp").pid, 0);
+  EXPECT_EQ(stack.service("vault").get("token"), "root-token");
+  EXPECT_EQ(stack.service("postgres").url, "postgresql://postgres:postgres@127.0.0.1:5432/mcp_demo");
+}
+
+TEST(StackFileTest, UnknownTopLevelKeysAreIgnored) {
+  const StackFile stack = StackFile::parse(R"({"mode": "external", "services": {}, "note": "added later"})");
+  EXPECT_TRUE(stack.services.empty());
+}
+
+TEST(StackFileTest, BadSupervisorEntriesAreNamed) {
+  const auto error_of = [](const std::string& supervisor) {
+    try {
+      StackFile::parse(R"({"mode": "local", "services": {}, "supervisor": )" + supervisor + "}", "s.json");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(parsed)");
+  };
+  EXPECT_EQ(error_of("42"), "s.json: 'supervisor' must be an object");
+  EXPECT_EQ(error_of(R"({"log": "x"})"), "s.json: supervisor.pid must be a positive integer");
+  EXPECT_EQ(error_of(R"({"pid": -3})"), "s.json: supervisor.pid must be a positive integer");
+  EXPECT_EQ(error_of(R"({"pid": "12"})"), "s.json: supervisor.pid must be a positive integer");
+  EXPECT_EQ(error_of(R"({"pid": 12, "start_ticks": -1})"),
+            "s.json: supervisor.start_ticks must be a non-negative integer");
+  EXPECT_EQ(error_of(R"({"pid": 12, "removes_run_dir": "yes"})"),
+            "s.json: supervisor.removes_run_dir must be true or false");
+}
+
+TEST(StackFileTest, UnknownTransportIsRejected) {
+  EXPECT_THROW(StackFile::parse(R"({"services": {"x": {"url": "http://h/sse", "transport": "websocket"}}})"),
+               std::runtime_error);
+}
+
+}  // namespace
+}  // namespace mcph::harness

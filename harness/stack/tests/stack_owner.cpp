@@ -1,0 +1,37 @@
+// stack_owner [--run-dir DIR] [--detached]: a process that owns a SupervisedStack (attached by
+// default), for the tests that kill the owner. Prints the supervisor's progress, then
+// "owner ready <stack file>", then waits (at most 10 minutes) and exits, stopping an attached
+// stack on the way out.
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <thread>
+
+#include "mcph/harness/supervised_stack.h"
+
+int main(int argc, char** argv) {
+  using namespace mcph::harness;
+  SupervisedStackOptions options;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--run-dir") == 0 && i + 1 < argc) {
+      options.run_dir = argv[++i];
+    } else if (std::strcmp(argv[i], "--detached") == 0) {
+      options.lifetime = StackLifetime::detached;
+    } else {
+      std::fprintf(stderr, "stack_owner: unexpected argument '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  options.progress = [](const std::string& line) { std::printf("  %s\n", line.c_str()); };
+  try {
+    const auto stack = SupervisedStack::start(options);
+    std::printf("owner ready %s\n", stack->stack_file().c_str());
+    std::fflush(stdout);
+    std::this_thread::sleep_for(std::chrono::minutes(10));
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "stack_owner: %s\n", e.what());
+    return 1;
+  }
+}

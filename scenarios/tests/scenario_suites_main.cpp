@@ -1,0 +1,91 @@
+// The scenario files as GoogleTest suites: one test suite per scenarios/*.yaml (named after its
+// `suite:`), one test per scenario, registered at start-up so that ctest discovers them one by
+// one (gtest_discover_tests). Each test runs its scenario against the stack named by
+// MCPH_STACK_FILE (ctest's scenario_stack fixture brings one up) and fails with every
+// expectation that did not hold, as the reports show them.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "mcph/harness/scenario_loader.h"
+#include "mcph/harness/scenario_runner.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using mcph::harness::ScenarioFile;
+
+// GoogleTest names: letters, digits and underscores.
+std::string test_name(const std::string& text) {
+  std::string out;
+  for (char c : text) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return out;
+}
+
+mcph::harness::ScenarioRunner& runner() {
+  static std::unique_ptr<mcph::harness::ScenarioRunner> shared = [] {
+    const char* stack_file = std::getenv("MCPH_STACK_FILE");
+    if (!stack_file || !*stack_file) {
+      throw std::runtime_error(
+          "MCPH_STACK_FILE is not set: run these tests through ctest (its scenario_stack fixture brings a stack "
+          "up), or start one with `mcp-harness up` and point MCPH_STACK_FILE at its stack.json");
+    }
+    mcph::harness::RunnerOptions options;
+    if (const char* traces = std::getenv("MCPH_TRACE_DIR"); traces && *traces) options.trace_dir = traces;
+    return std::make_unique<mcph::harness::ScenarioRunner>(mcph::harness::StackFile::load(stack_file), options);
+  }();
+  return *shared;
+}
+
+class ScenarioTest : public ::testing::Test {
+ public:
+  ScenarioTest(std::shared_ptr<const ScenarioFile> file, std::string scenario)
+      : file_(std::move(file)), scenario_(std::move(scenario)) {}
+
+  void TestBody() override {
+    const auto suite = runner().run(*file_, {scenario_});
+    ASSERT_EQ(suite.scenarios.size(), 1u);
+    const auto& result = suite.scenarios.front();
+    if (result.status == mcph::reports::ScenarioResult::Status::error) {
+      FAIL() << "the scenario could not run: " << result.message;
+    }
+    for (const auto& failure : result.failures) {
+      ADD_FAILURE() << "step " << failure.step << "\n  expected " << failure.expectation << "\n  actual   "
+                    << failure.actual;
+    }
+  }
+
+ private:
+  std::shared_ptr<const ScenarioFile> file_;
+  std::string scenario_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(MCPH_SCENARIOS_DIR)) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& path : files) {
+    std::shared_ptr<const ScenarioFile> file;
+    try {
+      file = std::make_shared<const ScenarioFile>(mcph::harness::load_scenario_file(path));
+    } catch (const std::exception& e) {
+      std::cerr << e.what() << "\n";
+      return 2;
+    }
+    for (const auto& scenario : file->scenarios) {
+      ::testing::RegisterTest(test_name(file->suite).c_str(), test_name(scenario.name).c_str(), nullptr, nullptr,
+                              path.c_str(), scenario.where.line,
+                              [file, name = scenario.name]() -> ::testing::Test* { return new ScenarioTest(file, name); });
+    }
+  }
+  return RUN_ALL_TESTS();
+}
