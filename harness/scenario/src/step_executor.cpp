@@ -141,6 +141,7 @@ StepOutcome StepExecutor::run(const Step& step, ScenarioState& state, const Reso
       break;
   }
   observe_audit(out);
+  if (step.kind == StepKind::call) server_flow(mcp_service(step.server), out, state);
   out.ms = ms_since(started);
   return out;
 }
@@ -255,13 +256,34 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
   if (!backend.empty() && stack_.services.count(backend)) {
     out.ledger_observed = true;
     out.ledger = ledger_entries(stack_.service(backend).url, trace_id);
-    for (const auto& item : out.ledger) {
-      state.flow(out.caller, "backend ledger entry",
-                 backend + ": " + item.value("method", "") + " " + item.value("path", "") + " → " +
-                     std::to_string(item.value("status", 0)) + ", credential of " + item.value("credential_of", "?") +
-                     " (" + item.value("credential", "") + ")");
-      break;  // one is enough for the flow; the trace has them all
+    out.backend = backend;
+  }
+}
+
+void StepExecutor::server_flow(const std::string& server, StepOutcome& out, ScenarioState& state) {
+  // What the server did in Vault for this call, as Vault's audit log shows it.
+  const std::string entity = out.caller.empty() ? "" : users_.entity_id(out.caller);
+  bool logged_in = false;
+  for (const auto& entry : out.audit) {
+    const std::string path = entry.value("/request/path"_json_pointer, "");
+    if (entry.value("type", "") == "response" && path.rfind("auth/", 0) == 0 && path.ends_with("/login")) {
+      const std::string id = entry.value("/response/auth/entity_id"_json_pointer, "");
+      if (id != entity) continue;
+      logged_in = true;
+      state.flow(out.caller, "Vault login and entity", server + " → " + path + " → entity " + users_.entity_name(id));
+    } else if (entry.value("type", "") == "request" && !entity.empty() &&
+               entry.value("/auth/entity_id"_json_pointer, "") == entity && !path_owner(path).empty()) {
+      if (!logged_in) state.flow(out.caller, "Vault login and entity", server + " reused its cached Vault session (entity " + users_.entity_name(entity) + ")");
+      logged_in = true;
+      state.flow(out.caller, "Vault path", server + " → " + entry.value("/request/operation"_json_pointer, "read") + " " + path);
     }
+  }
+  for (const auto& item : out.ledger) {
+    state.flow(out.caller, "masked credential", item.value("scheme", "") + " " + item.value("credential", ""));
+    state.flow(out.caller, "backend ledger entry",
+               out.backend + ": " + item.value("method", "") + " " + item.value("path", "") + " → " +
+                   std::to_string(item.value("status", 0)) + ", credential of " + item.value("credential_of", "?"));
+    break;  // one is enough for the flow; the trace has them all
   }
 }
 

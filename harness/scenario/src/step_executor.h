@@ -59,6 +59,9 @@ class StepExecutor {
   // "jira" or "jira-mcp" → the stack's service name.
   std::string mcp_service(const std::string& written) const;
   void observe_audit(StepOutcome& out);
+  // The server's side of a call for the user's flow: its Vault login and paths (from the audit
+  // log), the masked credential and the backend's ledger entry.
+  void server_flow(const std::string& server, StepOutcome& out, ScenarioState& state);
 
   const StackFile& stack_;
   UserDirectory& users_;

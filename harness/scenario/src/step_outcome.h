@@ -31,6 +31,7 @@ struct StepOutcome {
   std::string retry_after;
 
   bool ledger_observed = false;     // the server has a backend with a ledger
+  std::string backend;              // its name in the stack file
   nlohmann::json ledger = nlohmann::json::array();
   bool audit_observed = false;      // the stack names Vault's audit log
   nlohmann::json audit = nlohmann::json::array();
