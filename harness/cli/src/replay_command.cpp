@@ -26,6 +26,10 @@ int replay_command(int argc, char** argv) {
     std::fprintf(stderr, "%s: give exactly one trace file\nTry '%s --help'.\n", program.c_str(), program.c_str());
     return 2;
   }
+  if (!std::ifstream(traces.front())) {
+    std::fprintf(stderr, "%s: cannot read the trace %s\n", program.c_str(), traces.front().c_str());
+    return 2;
+  }
   try {
     StackForRun target = stack_for_run(flags, program);
     RunnerOptions options;
@@ -40,7 +44,7 @@ int replay_command(int argc, char** argv) {
     if (result.differences.empty()) {
       std::printf("replay: no differences from the recording\n");
     } else {
-      std::printf("replay: %zu differences from the recording\n", result.differences.size());
+      std::printf("replay: %zu difference%s from the recording\n", result.differences.size(), result.differences.size() == 1 ? "" : "s");
       for (const auto& difference : result.differences) {
         std::printf("  %s%s%s: %s\n      recorded: %s\n      now:      %s\n", difference.scenario.c_str(),
                     difference.step.empty() ? "" : " / step ", difference.step.c_str(), difference.field.c_str(),

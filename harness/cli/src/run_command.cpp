@@ -77,6 +77,16 @@ int run_command(int argc, char** argv) {
     }
   }
 
+  for (const auto& name : flags.all("scenario")) {
+    const bool known = std::any_of(loaded.begin(), loaded.end(), [&](const ScenarioFile& file) {
+      return std::any_of(file.scenarios.begin(), file.scenarios.end(), [&](const Scenario& s) { return s.name == name; });
+    });
+    if (!known) {
+      std::fprintf(stderr, "%s: no scenario named \"%s\" in the selected files\n", program.c_str(), name.c_str());
+      return 2;
+    }
+  }
+
   reports::RunReport report;
   report.started_at = reports::utc_now();
   const auto started = std::chrono::steady_clock::now();

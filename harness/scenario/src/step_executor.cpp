@@ -428,8 +428,7 @@ void StepExecutor::token(const Step& step, ScenarioState& state, const Resolver&
     }
     // One second past exp: a verifier with no leeway rejects it from then on.
     const std::int64_t wait = std::max<std::int64_t>(0, exp + 1 - now);
-    std::this_thread::sleep_for(std::chrono::seconds(wait));
-    while (std::time(nullptr) <= exp) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_until(std::chrono::system_clock::from_time_t(static_cast<std::time_t>(exp + 1)));
     out.token_ok = true;
     state.flow(held.user, "token expired", "waited " + std::to_string(wait) + " s until exp " + reports::utc_timestamp(exp) + " passed");
   } else {  // tamper: change the payload, keep header and signature

@@ -1,6 +1,7 @@
 // postgres-mcp: an MCP server whose tools query PostgreSQL as a dynamic role that Vault created
 // for the calling user alone (database/creds/<entity>).
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <pqxx/pqxx>
 
 #include "mcph/mcp/json.h"
@@ -20,6 +21,13 @@ std::string quote(const std::string& value) {
   }
   return out + "'";
 }
+
+// The caller's dynamic role was refused at login: its lease was revoked (or expired) behind our
+// back. The broker's cached lease is then stale and a fresh one should be fetched.
+class StaleCredential : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 class Database {
  public:
@@ -43,7 +51,11 @@ class Database {
         rows.push_back(std::move(object));
       }
       return rows;
-    } catch (const pqxx::broken_connection&) {
+    } catch (const pqxx::broken_connection& e) {
+      // PostgreSQL answers a dropped role with the same words as a wrong password.
+      if (std::string(e.what()).find("password authentication failed") != std::string::npos) {
+        throw StaleCredential("the database refused this user's role");
+      }
       throw mcp::ToolError("database_unavailable: cannot connect to PostgreSQL as this user's role");
     } catch (const pqxx::sql_error& e) {
       // The server's message names the problem (syntax, permission); it holds no credential.
@@ -70,8 +82,22 @@ int main(int argc, char** argv) {
   const Database database(flags.get("db-host"), flags.get("db-port"), flags.get("db-name"),
                           flags.get_int("vault-timeout-ms"));
   auto& broker = runtime.broker();
+  // Runs a tool body with the caller's database credentials. When the database refuses a cached
+  // role (its lease was revoked), the lease is dropped and the body runs once more with a new one.
   auto with_database = [&](mcp::ToolContext& context, auto&& body) {
-    return servers::with_broker([&] { return body(broker.database_credentials(servers::caller(context))); });
+    return servers::with_broker([&] {
+      const auto& who = servers::caller(context);
+      try {
+        return body(broker.database_credentials(who));
+      } catch (const StaleCredential&) {
+        broker.forget(who.subject);
+      }
+      try {
+        return body(broker.database_credentials(who));
+      } catch (const StaleCredential&) {
+        throw mcp::ToolError("database_unavailable: PostgreSQL refused this user's new role as well");
+      }
+    });
   };
 
   runtime.mcp().add_tool(servers::tool("execute_query", "Run a read-only SQL query as your own database role.",

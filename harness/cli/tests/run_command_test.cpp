@@ -1,0 +1,460 @@
+// mcp-harness run and replay as a user runs them: separate processes, against a stack of their
+// own (started and stopped by the command) or one `mcp-harness up` left running.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "mcph/harness/process_state.h"
+#include "mcph/harness/scenario_loader.h"
+#include "mcph/harness/stack_file.h"
+#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/user_fixtures.h"
+#include "mcph/proc/child_process.h"
+#include "mcph/proc/temp_dir.h"
+
+namespace mcph::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Json = nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+proc::CommandResult harness(std::vector<std::string> args, const fs::path& working_dir,
+                            std::chrono::milliseconds timeout = 300s) {
+  proc::SpawnOptions spawn;
+  spawn.name = "mcp-harness";
+  spawn.argv = {MCPH_HARNESS_BINARY};
+  spawn.argv.insert(spawn.argv.end(), args.begin(), args.end());
+  // A fresh directory: no .mcp-harness of someone's `up` is found there by accident.
+  spawn.working_dir = working_dir.string();
+  return proc::run_command(spawn, timeout);
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// A directory PostgreSQL (the postgres user, when we are root) can pass through.
+proc::TempDir work_dir() {
+  proc::TempDir dir("mcph-cli-run-test");
+  fs::permissions(dir.path(), fs::perms::others_exec, fs::perm_options::add);
+  return dir;
+}
+
+ScenarioFile scenario_file(const std::string& stem) {
+  return load_scenario_file(fs::path(MCPH_SCENARIOS_DIR) / (stem + ".yaml"));
+}
+
+// How the HTML report writes text (the five characters HTML escapes).
+std::string html_escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// Every credential a report or trace could leak: the users' passwords and backend credentials
+// (fixtures/, generated users included), the OIDC client secrets, Vault's root token.
+std::set<std::string> known_secrets() {
+  std::set<std::string> secrets = {"alice123", "bob123", "carol123", "mcp-client-secret",
+                                   "mcp-client-short-lived-secret", "root-token"};
+  for (const UserFixture& user : load_users(FixtureFiles::in(default_fixtures_dir()), 8)) {
+    secrets.insert(user.password);
+    if (user.jira) {
+      if (!user.jira->password.empty()) secrets.insert(user.jira->password);
+      if (!user.jira->api_token.empty()) secrets.insert(user.jira->api_token);
+    }
+    if (user.github) secrets.insert(user.github->token);
+  }
+  return secrets;
+}
+
+// The first secret found in `text`, or "" when there is none.
+std::string leaked_secret(const std::string& text) {
+  static const std::set<std::string> secrets = known_secrets();
+  for (const std::string& secret : secrets) {
+    if (text.find(secret) != std::string::npos) return secret;
+  }
+  static const std::regex jwt(R"(eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.)");
+  static const std::regex vault_token(R"(hv[sbr]\.[A-Za-z0-9_-]{20,})");
+  static const std::regex database_password(R"(postgresql://[^:/\s]+:[^*@\s][^@\s]*@)");
+  std::smatch match;
+  for (const std::regex* pattern : {&jwt, &vault_token, &database_password}) {
+    if (std::regex_search(text, match, *pattern)) return match.str();
+  }
+  return "";
+}
+
+// `xmllint ARGUMENTS…`'s output without its final newline; a non-zero exit fails the test.
+std::string xmllint(const std::vector<std::string>& arguments) {
+  proc::SpawnOptions spawn;
+  spawn.argv = {MCPH_XMLLINT_PATH};
+  spawn.argv.insert(spawn.argv.end(), arguments.begin(), arguments.end());
+  proc::CommandResult result = proc::run_command(spawn, 30s);
+  EXPECT_EQ(result.exit_code, 0) << "xmllint " << ::testing::PrintToString(arguments) << ":\n" << result.output;
+  if (!result.output.empty() && result.output.back() == '\n') result.output.pop_back();
+  return result.output;
+}
+
+bool have_xmllint() { return std::string_view(MCPH_XMLLINT_PATH).size() > 0; }
+
+// A stack `mcp-harness up` runs in a temporary run dir, stopped by `mcp-harness down` (and,
+// should that fail, through its stack file) when the test ends.
+struct UpStack {
+  proc::TempDir dir = work_dir();
+  fs::path run_dir = dir.path() / "run";
+  fs::path stack_file = run_dir / "stack.json";
+  proc::CommandResult up;
+
+  UpStack() { up = harness({"up", "--run-dir", run_dir.string(), "--users", "8", "--ttl", "900"}, dir.path()); }
+  ~UpStack() {
+    harness({"down", "--run-dir", run_dir.string()}, dir.path());
+    try {
+      if (fs::exists(stack_file)) SupervisedStack::attach(stack_file)->stop();
+    } catch (...) {
+    }
+  }
+};
+
+// The lines of `output` that start with `prefix`.
+std::vector<std::string> lines_starting_with(const std::string& output, const std::string& prefix) {
+  std::vector<std::string> lines;
+  std::istringstream in(output);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(prefix, 0) == 0) lines.push_back(line);
+  }
+  return lines;
+}
+
+TEST(RunCommandTest, RunsAFamilyOnItsOwnStackAndWritesReportsWithoutSecrets) {
+  const proc::TempDir dir = work_dir();
+  const fs::path junit = dir.path() / "junit.xml", html = dir.path() / "report.html", traces = dir.path() / "traces";
+  const auto run = harness({"run", "--family", "isolation", "--junit", junit.string(), "--html", html.string(),
+                            "--traces", traces.string()},
+                           dir.path());
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("stack: starting a local stack for this run"));
+  EXPECT_THAT(run.output, HasSubstr("stack: stopping the local stack of this run"));
+
+  const ScenarioFile isolation = scenario_file("isolation");
+  ASSERT_GE(isolation.scenarios.size(), 2u);
+  const std::size_t count = isolation.scenarios.size();
+  EXPECT_EQ(lines_starting_with(run.output, "[").size(), count) << run.output;  // one line per scenario
+  for (const Scenario& scenario : isolation.scenarios) {
+    EXPECT_THAT(run.output, HasSubstr("[isolation] " + scenario.name + ": passed (")) << scenario.name;
+  }
+  EXPECT_THAT(run.output, HasSubstr(std::to_string(count) + " scenarios: " + std::to_string(count) + " passed, 0 failed"));
+
+  const std::string report = read_file(html);
+  ASSERT_FALSE(report.empty());
+  for (const Scenario& scenario : isolation.scenarios) {
+    EXPECT_THAT(report, HasSubstr(html_escaped(scenario.name))) << scenario.name;
+  }
+  // The user flow of every call, stage by stage (reports/model.h lists the stages).
+  for (const char* stage : {"login", "JWT claims", "MCP request", "Vault login and entity", "masked credential",
+                            "backend ledger entry"}) {
+    EXPECT_THAT(report, HasSubstr(std::string(">") + stage + "<")) << stage;
+  }
+  EXPECT_THAT(report, HasSubstr("credential of alice"));
+  EXPECT_THAT(report, HasSubstr("credential of bob"));
+
+  const fs::path trace_file = traces / "isolation.trace.json";
+  ASSERT_TRUE(fs::exists(trace_file));
+  const Json trace = Json::parse(read_file(trace_file));
+  EXPECT_EQ(trace["scenarios"].size(), count);
+
+  const std::string xml = read_file(junit);
+  std::vector<std::pair<std::string, std::string>> outputs = {
+      {"command output", run.output}, {"JUnit report", xml}, {"HTML report", report}};
+  for (const auto& entry : fs::directory_iterator(traces)) {
+    outputs.emplace_back(entry.path().string(), read_file(entry.path()));
+  }
+  for (const auto& [what, text] : outputs) EXPECT_THAT(leaked_secret(text), IsEmpty()) << what;
+
+  if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed (Debian package libxml2-utils): JUnit not parsed";
+  xmllint({"--noout", "--schema", MCPH_JUNIT_XSD_PATH, junit.string()});
+  EXPECT_EQ(xmllint({"--xpath", "count(//testsuite[@name='isolation']/testcase)", junit.string()}),
+            std::to_string(count));
+  EXPECT_EQ(xmllint({"--xpath", "count(//testsuite)", junit.string()}), "1");
+  EXPECT_EQ(xmllint({"--xpath", "count(//failure) + count(//error)", junit.string()}), "0");
+}
+
+TEST(RunCommandTest, AFailedExpectationExits1AndIsNamedInSummaryAndJUnit) {
+  UpStack stack;
+  ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
+  const fs::path file = stack.dir.path() / "wrong_expectation.yaml";
+  std::ofstream(file) << "suite: wrong_expectation\n"
+                         "family: missing credentials\n"
+                         "scenarios:\n"
+                         "  - name: bob is expected to read Jira without a credential\n"
+                         "    steps:\n"
+                         "      - as: bob\n"
+                         "        call: jira.list_issues\n"
+                         "        expect:\n"
+                         "          ok: true\n"  // line 9: cannot hold, bob has no Jira credential
+                         "  - name: bob reaches GitHub\n"
+                         "    steps:\n"
+                         "      - as: bob\n"
+                         "        call: github.list_repos\n"
+                         "        expect: {ok: true, backend_credential_of: bob}\n";
+  const fs::path junit = stack.dir.path() / "junit.xml";
+  const auto run = harness({"run", file.string(), "--stack", stack.stack_file.string(), "--junit", junit.string()},
+                           stack.dir.path());
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  const std::string expectation = "ok: true (" + file.string() + ":9)";
+  EXPECT_THAT(run.output, HasSubstr("[wrong_expectation] bob is expected to read Jira without a credential: failed"));
+  EXPECT_THAT(run.output, HasSubstr("[wrong_expectation] bob reaches GitHub: passed"));
+  EXPECT_THAT(run.output, HasSubstr("2 scenarios: 1 passed, 1 failed, 0 broken"));
+  // The summary: the scenario, the step, what was expected (with file:line) and what happened.
+  const std::string summary = run.output.substr(run.output.find("2 scenarios:"));
+  EXPECT_THAT(summary, HasSubstr("failed: wrong_expectation — bob is expected to read Jira without a credential"));
+  EXPECT_THAT(summary, HasSubstr("step 1: bob calls jira.list_issues"));
+  EXPECT_THAT(summary, HasSubstr("expected " + expectation));
+  EXPECT_THAT(summary, HasSubstr("actual   HTTP 200, tool error: no_credentials: no Jira credentials stored for bob"));
+  EXPECT_THAT(summary, Not(HasSubstr("bob reaches GitHub")));
+
+  const std::string xml = read_file(junit);
+  EXPECT_THAT(xml, HasSubstr("<failure "));
+  EXPECT_THAT(xml, HasSubstr("expected: " + expectation));
+  if (!have_xmllint()) GTEST_SKIP() << "xmllint not installed (Debian package libxml2-utils): JUnit not parsed";
+  EXPECT_EQ(xmllint({"--xpath", "count(//failure)", junit.string()}), "1");
+  const std::string message = xmllint(
+      {"--xpath", "string(//testcase[@name='bob is expected to read Jira without a credential']/failure/@message)",
+       junit.string()});
+  EXPECT_THAT(message, HasSubstr(expectation));
+  EXPECT_THAT(message, HasSubstr("no Jira credentials stored for bob"));
+}
+
+TEST(RunCommandTest, AMalformedScenarioFileExits2BeforeAnyStackStarts) {
+  const proc::TempDir dir = work_dir();
+  const fs::path good = fs::path(MCPH_SCENARIOS_DIR) / "isolation.yaml";
+  const fs::path bad = dir.path() / "malformed.yaml";
+  std::ofstream(bad) << "suite: malformed\n"
+                        "family: isolation\n"
+                        "scenarios:\n"
+                        "  - name: a status that is not a number\n"
+                        "    steps:\n"
+                        "      - as: alice\n"
+                        "        call: jira.list_issues\n"
+                        "        expect:\n"
+                        "          http_status: ok\n";
+  const fs::path stderr_file = dir.path() / "stderr.txt";
+  // stdout is captured, stderr goes to its own file: the error must be on stderr.
+  proc::SpawnOptions spawn;
+  spawn.argv = {"/bin/sh", "-c", R"(exec "$0" run "$1" "$2" 2>"$3")", MCPH_HARNESS_BINARY, good.string(),
+                bad.string(), stderr_file.string()};
+  spawn.working_dir = dir.path().string();
+  const proc::CommandResult run = proc::run_command(spawn, 60s);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.output, IsEmpty());  // nothing ran: no stack line, no scenario line
+  // file:line: field: message — one line.
+  const std::string error = read_file(stderr_file);
+  EXPECT_THAT(error, StartsWith("mcp-harness run: " + bad.string() + ":9: scenarios[0].steps[0].expect.http_status: "));
+  EXPECT_THAT(error, HasSubstr("got \"ok\""));
+  EXPECT_EQ(std::count(error.begin(), error.end(), '\n'), 1) << error;
+
+  std::ofstream(bad) << "suite: malformed\nfamily: isolation\nscenarios:\n  - name: [unclosed\n";
+  const auto syntax = harness({"run", bad.string()}, dir.path(), 60s);
+  EXPECT_EQ(syntax.exit_code, 2);
+  EXPECT_THAT(syntax.output, HasSubstr(bad.string() + ":5: YAML: "));
+  EXPECT_THAT(syntax.output, Not(HasSubstr("stack:")));
+
+  const auto unknown_family = harness({"run", "--family", "no-such-family"}, dir.path(), 60s);
+  EXPECT_EQ(unknown_family.exit_code, 2);
+  EXPECT_THAT(unknown_family.output, HasSubstr("no scenario file of family no-such-family"));
+  EXPECT_THAT(unknown_family.output, Not(HasSubstr("stack:")));
+
+  // A misspelt --scenario would otherwise run nothing and pass.
+  const auto unknown_scenario = harness({"run", "--family", "isolation", "--scenario", "no such scenario"}, dir.path(), 60s);
+  EXPECT_EQ(unknown_scenario.exit_code, 2);
+  EXPECT_THAT(unknown_scenario.output, HasSubstr("no scenario named \"no such scenario\""));
+  EXPECT_THAT(unknown_scenario.output, Not(HasSubstr("stack:")));
+
+  const auto missing_trace = harness({"replay", (dir.path() / "missing.trace.json").string()}, dir.path(), 60s);
+  EXPECT_EQ(missing_trace.exit_code, 2);
+  EXPECT_THAT(missing_trace.output, HasSubstr("cannot read the trace"));
+  EXPECT_THAT(missing_trace.output, Not(HasSubstr("stack:")));
+}
+
+TEST(RunCommandTest, ReplayOfAPassingTraceFindsNoDifferencesAndAnEditedOneNamesTheField) {
+  UpStack stack;
+  ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
+  const fs::path traces = stack.dir.path() / "traces";
+  const auto run = harness({"run", "--family", "isolation", "--stack", stack.stack_file.string(), "--traces",
+                            traces.string()},
+                           stack.dir.path());
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const fs::path trace_file = traces / "isolation.trace.json";
+
+  const fs::path replayed_trace = stack.dir.path() / "replayed.json";
+  const auto same = harness({"replay", trace_file.string(), "--stack", stack.stack_file.string(), "--trace-out",
+                             replayed_trace.string()},
+                            stack.dir.path());
+  EXPECT_EQ(same.exit_code, 0) << same.output;
+  EXPECT_THAT(same.output, HasSubstr("replay: no differences from the recording"));
+  EXPECT_EQ(Json::parse(read_file(replayed_trace))["scenarios"].size(), scenario_file("isolation").scenarios.size());
+
+  // The recording says the first step's tool call failed; the stack says it works.
+  Json trace = Json::parse(read_file(trace_file));
+  Json& step = trace["scenarios"][0]["steps"][0];
+  ASSERT_EQ(step["signature"]["outcome"], "ok") << step.dump(2);
+  step["signature"]["outcome"] = "tool_error edited_by_the_test";
+  const fs::path edited = stack.dir.path() / "edited.trace.json";
+  std::ofstream(edited) << trace.dump(2);
+  const auto differs = harness({"replay", edited.string(), "--stack", stack.stack_file.string()}, stack.dir.path());
+  EXPECT_EQ(differs.exit_code, 1) << differs.output;
+  EXPECT_THAT(differs.output, HasSubstr("replay: 1 difference from the recording"));
+  EXPECT_THAT(differs.output, HasSubstr(trace["scenarios"][0]["name"].get<std::string>() + " / step " +
+                                        step["title"].get<std::string>() + ": outcome\n"));
+  EXPECT_THAT(differs.output, HasSubstr("recorded: tool_error edited_by_the_test\n"));
+  EXPECT_THAT(differs.output, HasSubstr("now:      ok\n"));
+
+  const fs::path not_a_trace = stack.dir.path() / "not_a_trace.json";
+  std::ofstream(not_a_trace) << R"({"scenarios": []})";
+  const auto refused = harness({"replay", not_a_trace.string(), "--stack", stack.stack_file.string()}, stack.dir.path());
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.output, HasSubstr(not_a_trace.string() + ": not an mcp-harness trace"));
+}
+
+// Restores the default action of SIGINT for the children spawned while it lives: a process
+// started from a non-interactive shell's background job inherits SIGINT ignored, and exec keeps
+// that, which would make the Ctrl-C below a no-op.
+class DefaultSigint {
+ public:
+  DefaultSigint() {
+    struct sigaction action {};
+    action.sa_handler = SIG_DFL;
+    ::sigaction(SIGINT, &action, &saved_);
+  }
+  ~DefaultSigint() { ::sigaction(SIGINT, &saved_, nullptr); }
+  DefaultSigint(const DefaultSigint&) = delete;
+  DefaultSigint& operator=(const DefaultSigint&) = delete;
+
+ private:
+  struct sigaction saved_ {};
+};
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+TEST(RunCommandTest, CtrlCDuringRunLeavesNoProcessAndNoRunDir) {
+  const proc::TempDir dir = work_dir();
+  proc::ChildProcess run = [&] {
+    const DefaultSigint default_sigint;
+    proc::SpawnOptions spawn;
+    spawn.name = "mcp-harness-run";
+    // token_expiry: its scenarios wait seconds for tokens to expire, so the signal lands mid-run.
+    spawn.argv = {MCPH_HARNESS_BINARY, "run", "--family", "token_expiry"};
+    spawn.working_dir = dir.path().string();
+    return proc::ChildProcess::spawn(spawn);
+  }();
+  run.wait_for_line([](std::string_view line) { return line.rfind("== ", 0) == 0; }, 180s);
+  const std::string log = read_file(run.log_path());
+  std::smatch supervisor_line, stack_line;
+  ASSERT_TRUE(std::regex_search(log, supervisor_line, std::regex(R"(supervisor: pid (\d+), run dir (\S+))"))) << log;
+  ASSERT_TRUE(std::regex_search(log, stack_line, std::regex(R"(stack: up, stack file (\S+))"))) << log;
+  const pid_t supervisor = std::stoi(supervisor_line[1].str());
+  const fs::path run_dir = supervisor_line[2].str();
+  const fs::path stack_file = stack_line[1].str();
+  EXPECT_EQ(stack_file.parent_path(), run_dir);
+  const StackFile stack = StackFile::load(stack_file);
+  ASSERT_TRUE(stack.supervisor.has_value());
+  EXPECT_EQ(stack.supervisor->pid, supervisor);
+  EXPECT_TRUE(stack.supervisor->removes_run_dir);
+  std::map<std::string, std::pair<pid_t, std::uint64_t>> processes;  // name → pid, start ticks
+  processes["supervisor"] = {supervisor, process_start_ticks(supervisor).value_or(0)};
+  for (const auto& [name, service] : stack.services) {
+    ASSERT_TRUE(process_alive(service.pid)) << name;
+    processes[name] = {service.pid, process_start_ticks(service.pid).value_or(0)};
+  }
+  // Stops the stack should the command fail to (the handle does not stop it on its own).
+  const auto leftover = SupervisedStack::attach(stack_file);
+  struct StopLeftover {
+    SupervisedStack& stack;
+    ~StopLeftover() {
+      if (stack.running()) stack.stop();
+    }
+  } stop_leftover{*leftover};
+
+  // What a terminal's Ctrl-C does: SIGINT to the foreground process group.
+  ASSERT_EQ(::kill(-run.pid(), SIGINT), 0);
+  EXPECT_TRUE(wait_until([&] { return !run.running(); }, 60s)) << "mcp-harness run still runs after SIGINT";
+  const int status = run.stop();
+  EXPECT_TRUE((WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) || (WIFEXITED(status) && WEXITSTATUS(status) == 130))
+      << "wait status " << status << "\n" << run.last_log_lines();
+
+  for (const auto& [name, process] : processes) {
+    EXPECT_TRUE(wait_until([&] { return !process_is(process.first, process.second); }, 60s))
+        << name << " (pid " << process.first << ") outlived the interrupted run";
+  }
+  EXPECT_TRUE(wait_until([&] { return !fs::exists(run_dir); }, 30s)) << run_dir << " was not removed";
+}
+
+TEST(RunCommandTest, RunAgainstAnUpStackLeavesItRunning) {
+  UpStack stack;
+  ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
+  const StackFile before = StackFile::load(stack.stack_file);
+  ASSERT_TRUE(before.supervisor.has_value());
+
+  // "missing-credentials" names the family "missing credentials".
+  const auto run = harness({"run", "--family", "missing-credentials", "--stack", stack.stack_file.string()},
+                           stack.dir.path());
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("stack: " + stack.stack_file.string() + " (local mode)"));
+  EXPECT_THAT(run.output, Not(HasSubstr("starting a local stack")));
+  EXPECT_THAT(run.output, Not(HasSubstr("stopping")));
+  const std::size_t count = scenario_file("missing_credentials").scenarios.size();
+  EXPECT_EQ(lines_starting_with(run.output, "[missing_credentials] ").size(), count) << run.output;
+
+  EXPECT_TRUE(process_is(before.supervisor->pid, before.supervisor->start_ticks));
+  EXPECT_EQ(StackFile::load(stack.stack_file).to_json(), before.to_json());  // untouched
+  const auto status = harness({"status", "--run-dir", stack.run_dir.string()}, stack.dir.path());
+  EXPECT_EQ(status.exit_code, 0) << status.output;
+  EXPECT_THAT(status.output, HasSubstr("all 8 services up"));
+
+  // --run-dir finds the same stack.
+  const auto again = harness({"run", "--family", "isolation", "--run-dir", stack.run_dir.string()}, stack.dir.path());
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_TRUE(process_is(before.supervisor->pid, before.supervisor->start_ticks));
+
+  const auto down = harness({"down", "--run-dir", stack.run_dir.string()}, stack.dir.path());
+  EXPECT_EQ(down.exit_code, 0) << down.output;
+  EXPECT_FALSE(process_alive(before.supervisor->pid));
+  for (const auto& [name, service] : before.services) EXPECT_FALSE(process_alive(service.pid)) << name;
+}
+
+}  // namespace
+}  // namespace mcph::harness
