@@ -117,7 +117,10 @@ std::unique_ptr<LocalStack> LocalStack::up(LocalStackOptions options) {
                                            "--issuer",     issuer,
                                            "--vault-url",  vault,
                                            "--rate-limit", std::to_string(o.rate_limit),
-                                           "--rate-window-ms", std::to_string(o.rate_window_ms)};
+                                           "--rate-window-ms", std::to_string(o.rate_window_ms),
+                                           // POST /sse as well: the original demo's transport, so an
+                                           // external stack file can point at either endpoint.
+                                           "--legacy-sse"};
   auto with_common = [&](std::vector<std::string> argv, std::initializer_list<std::string> own) {
     argv.insert(argv.end(), common.begin(), common.end());
     argv.insert(argv.end(), own.begin(), own.end());
