@@ -19,13 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using mcph::harness::ScenarioFile;
 
-// GoogleTest names: letters, digits and underscores.
-std::string test_name(const std::string& text) {
-  std::string out;
-  for (char c : text) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return out;
-}
-
 mcph::harness::ScenarioRunner& runner() {
   static std::unique_ptr<mcph::harness::ScenarioRunner> shared = [] {
     const char* stack_file = std::getenv("MCPH_STACK_FILE");
@@ -82,7 +75,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     for (const auto& scenario : file->scenarios) {
-      ::testing::RegisterTest(test_name(file->suite).c_str(), test_name(scenario.name).c_str(), nullptr, nullptr,
+      ::testing::RegisterTest(mcph::harness::identifier(file->suite).c_str(), mcph::harness::identifier(scenario.name).c_str(), nullptr, nullptr,
                               path.c_str(), scenario.where.line,
                               [file, name = scenario.name]() -> ::testing::Test* { return new ScenarioTest(file, name); });
     }

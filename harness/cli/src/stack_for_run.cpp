@@ -34,8 +34,7 @@ StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& prog
   options.generated_users = flags.get_int("users");
   options.rate_limit = 20;  // what the rate_limit suite expects, as `mcp-harness up` does
   options.rate_window_ms = 1000;
-  std::error_code error;
-  options.harness_binary = fs::read_symlink("/proc/self/exe", error).string();
+  options.harness_binary = this_binary();
   options.progress = [](const std::string& line) {
     std::printf("  %s\n", line.c_str());
     std::fflush(stdout);

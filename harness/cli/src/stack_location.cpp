@@ -11,6 +11,12 @@ void add_stack_flags(mcph::cli::Flags& flags) {
                                   kDefaultRunDir + "]");
 }
 
+std::string this_binary() {
+  std::error_code error;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::string() : self.string();
+}
+
 std::filesystem::path stack_file_from(const mcph::cli::Flags& flags, const std::string& program) {
   const std::string& stack = flags.get("stack");
   const std::string& run_dir = flags.get("run-dir");

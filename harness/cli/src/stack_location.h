@@ -13,6 +13,9 @@ inline constexpr const char* kDefaultRunDir = ".mcp-harness";
 // Declares --stack and --run-dir.
 void add_stack_flags(mcph::cli::Flags& flags);
 
+// This program's own path, to start `mcp-harness supervise` with (empty when unknown).
+std::string this_binary();
+
 // The stack file the flags name; exits 2 with a message when both are given.
 std::filesystem::path stack_file_from(const mcph::cli::Flags& flags, const std::string& program);
 

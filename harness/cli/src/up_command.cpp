@@ -15,13 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Our own binary runs the supervisor (`mcp-harness supervise`), wherever it was installed.
-std::string this_binary() {
-  std::error_code error;
-  const fs::path self = fs::read_symlink("/proc/self/exe", error);
-  return error ? std::string() : self.string();
-}
-
 volatile std::sig_atomic_t g_interrupted = 0;
 
 extern "C" void on_interrupt(int) { g_interrupted = 1; }
@@ -88,7 +81,7 @@ int up_command(int argc, char** argv) {
   options.ready_timeout = std::chrono::milliseconds(ready_timeout_ms);
   options.ttl = std::chrono::seconds(ttl);
   options.lifetime = StackLifetime::detached;
-  options.harness_binary = this_binary();
+  options.harness_binary = this_binary();  // our own binary runs the supervisor, wherever installed
   options.progress = [](const std::string& line) {
     std::printf("%s\n", line.c_str());
     std::fflush(stdout);

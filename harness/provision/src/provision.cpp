@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "mcph/harness/keycloak_admin.h"
+#include "mcph/harness/text_file.h"
 #include "mcph/http/url.h"
 #include "mcph/vault/client.h"
 
@@ -18,11 +19,9 @@ using Json = nlohmann::json;
 namespace fs = std::filesystem;
 
 std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  auto text = read_text_file(path);
+  if (!text) throw std::runtime_error("cannot read " + path.string());
+  return std::move(*text);
 }
 
 Json read_json(const fs::path& path) {

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
+
+#include "mcph/harness/text_file.h"
 
 namespace mcph::harness {
 namespace {
@@ -323,6 +323,12 @@ const char* to_string(StepKind kind) {
   return "?";
 }
 
+std::string identifier(const std::string& name) {
+  std::string out;
+  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return out;
+}
+
 ScenarioFile parse_scenario_file(const std::string& text, const std::string& origin) {
   YAML::Node root;
   try {
@@ -366,11 +372,9 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
 }
 
 ScenarioFile load_scenario_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw ScenarioError(path.string() + ": cannot read the scenario file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_scenario_file(text.str(), path.string());
+  const auto text = read_text_file(path);
+  if (!text) throw ScenarioError(path.string() + ": cannot read the scenario file");
+  return parse_scenario_file(*text, path.string());
 }
 
 }  // namespace mcph::harness

@@ -170,11 +170,7 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
   if (!impl_->options.trace_dir.empty()) {
     std::filesystem::create_directories(impl_->options.trace_dir);
     // One scenario run alone (as ctest runs them, in parallel) gets a trace file of its own.
-    std::string stem = file.suite;
-    if (only.size() == 1) {
-      stem += ".";
-      for (char c : only.front()) stem += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-    }
+    const std::string stem = only.size() == 1 ? file.suite + "." + identifier(only.front()) : file.suite;
     trace_path = (impl_->options.trace_dir / (stem + ".trace.json")).string();
   }
   for (const auto& scenario : file.scenarios) {

@@ -9,6 +9,7 @@
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
 #include "mcph/jose/base64url.h"
+#include "mcph/jose/jwt.h"
 #include "mcph/oidc/token_client.h"
 #include "mcph/reports/scrub.h"
 #include "mcph/secrets/mask.h"
@@ -37,12 +38,10 @@ std::string random_hex(std::size_t bytes) {
   return out;
 }
 
-// The payload of a JWT as JSON (null when it is not one).
+// The claims of a JWT, unverified, as JSON (null when it is not one): for traces and for
+// knowing when a token expires, never for trust.
 Json jwt_claims(const std::string& token) {
-  const auto first = token.find('.');
-  const auto second = token.find('.', first + 1);
-  if (first == std::string::npos || second == std::string::npos) return nullptr;
-  const auto payload = jose::base64url_decode(token.substr(first + 1, second - first - 1));
+  const auto payload = jose::unverified_payload(token);
   return payload ? Json::parse(*payload, nullptr, false) : Json(nullptr);
 }
 
@@ -79,13 +78,6 @@ Json exchange(const std::string& method, const std::string& url, const http::Fie
               {"response", {{"status", status}, {"headers", trace_headers(response_headers)},
                             {"body", trace_body(response_body)}}},
               {"ms", ms}};
-}
-
-// The origin (scheme://host:port) of a URL.
-std::string origin_of(const std::string& url) {
-  const auto scheme = url.find("://");
-  const auto path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  return path == std::string::npos ? url : url.substr(0, path);
 }
 
 void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out) {
@@ -289,10 +281,10 @@ void StepExecutor::server_flow(const std::string& server, StepOutcome& out, Scen
 
 void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {
   const ServiceEntry& entry = stack_.service(stack_.services.count(step.server) ? step.server : mcp_service(step.server));
-  const std::string origin = origin_of(entry.url);
+  const http::Url url = http::parse_url(entry.url);
+  const std::string origin = url.origin();
   std::string target = substitute(step.path, resolve);
-  if (target.empty()) target = entry.url.substr(origin.size());  // the MCP endpoint itself
-  if (target.empty()) target = "/";
+  if (target.empty()) target = url.path;  // the MCP endpoint itself
   http::Fields headers;
   if (step.authorization == "token") headers.emplace_back("Authorization", "Bearer " + token_for(step, state, out).value);
   for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, resolve));
@@ -356,9 +348,11 @@ void StepExecutor::vault(const Step& step, ScenarioState& state, const Resolver&
       const Json info = Json::parse(self.body, nullptr, false);
       if (self.status == 200 && info.is_object()) {
         const std::string id = info.value("/data/entity_id"_json_pointer, "");
-        const auto entity = client.request("GET", "identity/entity/id/" + http::percent_encode(id), vault_token);
-        const Json data = Json::parse(entity.body, nullptr, false);
-        out.entity_name = entity.status == 200 && data.is_object() ? data.value("/data/name"_json_pointer, "") : users_.entity_name(id);
+        try {
+          out.entity_name = client.entity_name(id, vault_token);
+        } catch (const vault::VaultError&) {
+          out.entity_name = users_.entity_name(id);  // the user's token may not read its entity
+        }
       }
       return;
     }

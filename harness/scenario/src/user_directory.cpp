@@ -69,22 +69,27 @@ std::string UserDirectory::entity_name(const std::string& entity_id) {
   if (it != entity_names_.end()) return it->second;
   const ServiceEntry& vault = stack_.service("vault");
   vault::Client client(vault.url);
-  const auto response = client.request("GET", "identity/entity/id/" + http::percent_encode(entity_id), vault.get("token"));
   std::string name;
-  if (const Json body = Json::parse(response.body, nullptr, false); response.status == 200 && body.is_object()) {
-    name = body.value("/data/name"_json_pointer, "");
+  try {
+    name = client.entity_name(entity_id, vault.get("token"));
+  } catch (const vault::VaultError&) {
+    // No such entity (or a nameless one): shown as its id by the callers.
   }
   return entity_names_[entity_id] = name;
 }
 
 std::string UserDirectory::client_secret(const std::string& client_id) {
-  std::ifstream in(FixtureFiles::in(fixtures_dir_).realm);
-  const Json realm = Json::parse(in, nullptr, false);
-  if (realm.is_object()) {
-    for (const auto& client : realm.value("clients", Json::array())) {
-      if (client.value("clientId", "") == client_id) return client.value("secret", "");
+  if (!clients_loaded_) {
+    std::ifstream in(FixtureFiles::in(fixtures_dir_).realm);
+    const Json realm = Json::parse(in, nullptr, false);
+    if (realm.is_object()) {
+      for (const auto& client : realm.value("clients", Json::array())) {
+        client_secrets_[client.value("clientId", "")] = client.value("secret", "");
+      }
     }
+    clients_loaded_ = true;
   }
+  if (auto it = client_secrets_.find(client_id); it != client_secrets_.end()) return it->second;
   throw std::runtime_error("the realm fixture has no client " + client_id + " (give client_secret in the step)");
 }
 

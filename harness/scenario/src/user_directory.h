@@ -39,6 +39,8 @@ class UserDirectory {
   std::vector<UserFixture> fixtures_;
   std::map<std::string, UserFixture> generated_;
   std::map<std::string, std::string> keycloak_ids_, entity_ids_, entity_names_;
+  std::map<std::string, std::string> client_secrets_;  // the realm fixture's clients, read once
+  bool clients_loaded_ = false;
   std::unique_ptr<KeycloakAdmin> admin_;
 };
 

@@ -2,9 +2,9 @@
 
 #include <fstream>
 #include <pqxx/pqxx>
-#include <sstream>
 
 #include "mcph/http/server.h"
+#include "mcph/harness/text_file.h"
 #include "mcph/harness/user_fixtures.h"
 #include "service_binaries.h"
 
@@ -13,13 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 }  // namespace
 
@@ -74,7 +67,10 @@ std::unique_ptr<LocalStack> LocalStack::up(LocalStackOptions options) {
   {
     pqxx::connection connection(stack->postgres_->conninfo());
     pqxx::work tx(connection);
-    tx.exec(read_file(o.fixtures_dir / "postgres" / "schema.sql"));
+    const fs::path schema = o.fixtures_dir / "postgres" / "schema.sql";
+    const auto sql = read_text_file(schema);
+    if (!sql) throw std::runtime_error("cannot read " + schema.string());
+    tx.exec(*sql);
     tx.commit();
   }
   stack->stack_.services["postgres"] = ServiceEntry{stack->postgres_->url(), stack->postgres_->pid(),

@@ -2,8 +2,9 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <stdexcept>
+
+#include "mcph/harness/text_file.h"
 
 namespace mcph::harness {
 
@@ -109,11 +110,9 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
 }
 
 StackFile StackFile::load(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read stack file " + path.string() + " (did `mcp-harness up` run?)");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse(buffer.str(), path.string());
+  const auto text = read_text_file(path);
+  if (!text) throw std::runtime_error("cannot read stack file " + path.string() + " (did `mcp-harness up` run?)");
+  return parse(*text, path.string());
 }
 
 void StackFile::save(const std::filesystem::path& path) const {

@@ -36,6 +36,9 @@ enum class StepKind {
 
 const char* to_string(StepKind kind);
 
+// A name as an identifier (letters, digits, '_' for anything else): GoogleTest names, trace files.
+std::string identifier(const std::string& name);
+
 struct Step {
   StepKind kind = StepKind::call;
   SourceLocation where;
