@@ -44,9 +44,7 @@ struct SharedStack {
 SharedStack& shared_stack() {
   static SharedStack shared = [] {
     harness::SupervisedStackOptions options;
-    options.generated_users = 8;  // token_expiry, rate_limit and dynamic_database use user0001-user0006
-    options.rate_limit = 20;      // what the rate_limit family probes, as `mcp-harness up` sets it
-    options.rate_window_ms = 1000;
+    options.stack = harness::scenario_suite_params();
     const auto start = Clock::now();
     SharedStack out;
     out.stack = harness::SupervisedStack::start(options);

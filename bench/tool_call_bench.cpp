@@ -19,7 +19,7 @@ constexpr int kColdUsers = 60;
 
 harness::LocalStack& stack() {
   static std::unique_ptr<harness::LocalStack> instance = [] {
-    harness::LocalStackOptions options;
+    harness::StackParams options;
     options.generated_users = kColdUsers;
     return harness::LocalStack::up(options);
   }();

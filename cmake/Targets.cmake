@@ -30,6 +30,15 @@ function(mcph_executable name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} mcph_build_options)
 endfunction()
 
+# mcph_service(NAME SOURCES ... [DEPS ...]) — an executable the stack starts as a service (a
+# stand-in or a reference MCP server). It is registered in the global property
+# MCPH_SERVICE_BINARIES, from which harness/stack learns where each binary is and builds them
+# all; a new service binary is declared here once, not listed again elsewhere.
+function(mcph_service name)
+  mcph_executable(${name} ${ARGN})
+  set_property(GLOBAL APPEND PROPERTY MCPH_SERVICE_BINARIES ${name})
+endfunction()
+
 # mcph_discovered_test_properties(LIST_VAR var [LABELS ...] [ENVIRONMENT ...] [PROPERTIES k v ...])
 # Sets properties on the tests a gtest_discover_tests(... TEST_LIST var) call finds, when ctest
 # loads them. gtest_discover_tests' own PROPERTIES lose the ';' of list values (CMake 3.25: a
@@ -77,6 +86,30 @@ function(mcph_test name)
     mcph_discovered_test_properties(LIST_VAR ${name}_TESTS LABELS ${ARG_LABELS} ENVIRONMENT ${ARG_ENVIRONMENT}
       PROPERTIES TIMEOUT ${ARG_TIMEOUT} ${ARG_PROPERTIES})
   endif()
+endfunction()
+
+# mcph_real_tier_tests(TARGET [LABELS ...] [TIMEOUT s])
+# Registers TARGET's tests a second time, prefixed "real.", against the stack of the `real_stack`
+# fixture (real/CMakeLists.txt: the real Keycloak and Vault): labelled `real` plus LABELS, with
+# MCPH_STACK_FILE naming that stack. Without the real tier the fixture is skipped and so are
+# these tests, each saying why (the suite's environment skips them: "the real tier is not
+# installed"), never passed.
+function(mcph_real_tier_tests target)
+  cmake_parse_arguments(ARG "" "TIMEOUT;FILTER" "LABELS" ${ARGN})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 300)
+  endif()
+  set(filter "")
+  if(ARG_FILTER)
+    set(filter TEST_FILTER "${ARG_FILTER}")
+  endif()
+  string(MAKE_C_IDENTIFIER "real_${target}_${ARG_FILTER}" list_var)
+  gtest_discover_tests(${target} DISCOVERY_MODE PRE_TEST TEST_PREFIX "real." ${filter} TEST_LIST ${list_var})
+  mcph_discovered_test_properties(LIST_VAR ${list_var}
+    LABELS real ${ARG_LABELS}
+    ENVIRONMENT MCPH_STACK_FILE=${MCPH_REAL_STACK_DIR}/stack.json
+    PROPERTIES TIMEOUT ${ARG_TIMEOUT} FIXTURES_REQUIRED real_stack
+      SKIP_REGULAR_EXPRESSION "the real tier is not installed")
 endfunction()
 
 # mcph_benchmark(NAME SOURCES ... [DEPS ...]) — a Google Benchmark program under bench/.

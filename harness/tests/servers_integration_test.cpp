@@ -11,7 +11,7 @@
 
 #include "mcph/harness/local_stack.h"
 #include "mcph/http/client.h"
-#include "mcph/http/server.h"
+#include "mcph/proc/service.h"
 #include "mcph/jose/base64url.h"
 #include "mcph/mcp/client.h"
 #include "mcph/oidc/token_client.h"
@@ -27,7 +27,7 @@ using Json = nlohmann::json;
 class ServersIntegration : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    LocalStackOptions options;
+    StackParams options;
     options.generated_users = 2;
     stack_ = LocalStack::up(options).release();
   }
@@ -132,7 +132,7 @@ TEST_F(ServersIntegration, AliceAndBobQueryPostgresAsDifferentDynamicRoles) {
   EXPECT_THAT(alice_role, HasSubstr("alice"));
   EXPECT_THAT(bob_role, HasSubstr("bob"));
   // Both roles exist in PostgreSQL itself.
-  pqxx::connection connection(stack_->postgres().conninfo());
+  pqxx::connection connection(stack_->postgres_conninfo());
   pqxx::nontransaction tx(connection);
   EXPECT_EQ(tx.exec_params("SELECT count(*) FROM pg_roles WHERE rolname IN ($1, $2)", alice_role, bob_role)[0][0].as<int>(), 2);
   // The same lease is reused while it is valid.
@@ -276,10 +276,8 @@ TEST_F(ServersIntegration, RateLimitAnswers429ForOneSubjectOnly) {
   spawn.argv = {service_binary("jira-mcp"), "--port", "0", "--issuer", realm_url(),
                 "--vault-url", stack().service("vault").url, "--jira-url", stack().service("jira-api").url,
                 "--rate-limit", "4", "--rate-window-ms", "60000"};
-  auto server = proc::ChildProcess::spawn(spawn);
-  const std::string url =
-      *http::parse_listen_line(server.wait_for_line([](std::string_view l) { return http::parse_listen_line(l).has_value(); }, 10s)) +
-      "/mcp";
+  auto server = proc::start_service(spawn);
+  const std::string url = server.url + "/mcp";
 
   mcp::Client limited(url);
   limited.set_header("Authorization", "Bearer " + token_for("user0001"));

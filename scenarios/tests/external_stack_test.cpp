@@ -13,8 +13,7 @@ namespace {
 
 TEST(ExternalStack, SuitesPassOverTheLegacySsePostTransport) {
   SupervisedStackOptions options;
-  options.generated_users = 8;
-  options.rate_limit = 20;
+  options.stack = scenario_suite_params();
   const auto local = SupervisedStack::start(options);
 
   // What a user would write for their own deployment: URLs (and the transport) only.

@@ -23,8 +23,7 @@ class Sabotage : public ::testing::Test {
  protected:
   void SetUp() override {
     SupervisedStackOptions options;
-    options.generated_users = 8;
-    options.rate_limit = 20;
+    options.stack = scenario_suite_params();
     stack_ = SupervisedStack::start(options);
   }
 

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <memory>
 
+#include "mcph/contract/server_under_test.h"
 #include "mcph/harness/scenario_loader.h"
 #include "mcph/harness/scenario_runner.h"
 
@@ -61,6 +62,8 @@ class ScenarioTest : public ::testing::Test {
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
+  // Under the `real` fixture without the real tier installed: every scenario skipped, saying why.
+  mcph::contract::skip_all_when_the_stack_file_is_missing();
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(MCPH_SCENARIOS_DIR)) {
     if (entry.path().extension() == ".yaml") files.push_back(entry.path());

@@ -42,9 +42,9 @@ std::vector<std::string> living_processes(const StackFile& stack) {
 int down_command(int argc, char** argv) {
   const std::string program = argv[0];
   mcph::cli::Flags flags(program,
-                         "Stops the local stack that 'mcp-harness up' started: SIGTERM to its supervisor, which stops\n"
-                         "the MCP servers, the mocks (mock-vault revokes its dynamic PostgreSQL roles) and PostgreSQL\n"
-                         "in that order. Then checks that no process of the stack file is alive and removes the stack\n"
+                         "Stops the stack that 'mcp-harness up' started: SIGTERM to its supervisor, which stops the\n"
+                         "MCP servers, the backends, Vault (its dynamic PostgreSQL roles revoked first), Keycloak and\n"
+                         "PostgreSQL in that order (the reverse of the start). Then checks that no process of the stack file is alive and removes the stack\n"
                          "file. Nothing to stop is not an error. Exit status 1 when a process survived.");
   add_stack_flags(flags);
   flags.option("grace-s", "60", "seconds the orderly stop may take before everything left is SIGKILLed");
@@ -67,9 +67,9 @@ int down_command(int argc, char** argv) {
     return 1;
   }
   const StackFile& file = stack->stack();
-  if (file.mode != "local") {
-    std::printf("%s describes a %s stack, which mcp-harness does not run: nothing stopped, file kept\n", path.c_str(),
-                file.mode.c_str());
+  if (file.mode == to_string(StackMode::external)) {
+    std::printf("%s describes an external stack, which mcp-harness does not run: nothing stopped, file kept\n",
+                path.c_str());
     return 0;
   }
   const std::vector<std::string> before = living_processes(file);

@@ -22,6 +22,10 @@ int replay_command(int argc, char** argv) {
   std::vector<char*> flag_args;
   const std::vector<std::string> traces = split_positional(argc, argv, flag_args);
   flags.parse(static_cast<int>(flag_args.size()), flag_args.data());
+  if (const auto error = run_stack_flags_error(flags)) {
+    std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), error->c_str(), program.c_str());
+    return 2;
+  }
   if (traces.size() != 1) {
     std::fprintf(stderr, "%s: give exactly one trace file\nTry '%s --help'.\n", program.c_str(), program.c_str());
     return 2;

@@ -50,6 +50,10 @@ int run_command(int argc, char** argv) {
   std::vector<char*> flag_args;
   std::vector<std::string> files = split_positional(argc, argv, flag_args);
   flags.parse(static_cast<int>(flag_args.size()), flag_args.data());
+  if (const auto error = run_stack_flags_error(flags)) {
+    std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), error->c_str(), program.c_str());
+    return 2;
+  }
 
   if (files.empty()) {
     for (const auto& entry : fs::directory_iterator(scenarios_dir())) {

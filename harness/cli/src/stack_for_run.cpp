@@ -11,9 +11,17 @@ namespace fs = std::filesystem;
 
 void add_run_stack_flags(mcph::cli::Flags& flags) {
   add_stack_flags(flags);
-  flags.option("users", "8", "generated users of an own local stack (the token expiry, rate limit and database "
-                             "suites use user0001-user0006)");
-  flags.option("fixtures", "", "fixtures directory [default: the source tree's fixtures/, or $MCPH_FIXTURES_DIR]");
+  // An own stack gets the scenario suites' profile (the generated users and the rate limit they need).
+  declare_stack_flags(flags, scenario_suite_params());
+}
+
+std::optional<std::string> run_stack_flags_error(const mcph::cli::Flags& flags) {
+  try {
+    (void)stack_params_from(flags);
+    return std::nullopt;
+  } catch (const std::invalid_argument& e) {
+    return std::string(e.what());
+  }
 }
 
 StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& program) {
@@ -27,13 +35,11 @@ StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& prog
     std::fflush(stdout);
     return out;
   }
-  std::printf("stack: starting a local stack for this run (no --stack given, none running in %s)\n", kDefaultRunDir);
-  std::fflush(stdout);
   SupervisedStackOptions options;
-  options.fixtures_dir = flags.get("fixtures");
-  options.generated_users = flags.get_int("users");
-  options.rate_limit = 20;  // what the rate_limit suite expects, as `mcp-harness up` does
-  options.rate_window_ms = 1000;
+  options.stack = stack_params_from(flags);  // std::invalid_argument: a usage error
+  std::printf("stack: starting a %s stack for this run (no --stack given, none running in %s)\n",
+              to_string(options.stack.mode), kDefaultRunDir);
+  std::fflush(stdout);
   options.harness_binary = this_binary();
   options.progress = [](const std::string& line) {
     std::printf("  %s\n", line.c_str());

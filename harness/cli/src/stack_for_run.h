@@ -4,6 +4,7 @@
 // (an attached supervisor in a temporary directory, stopped when the command ends — or killed:
 // the supervisor gets SIGTERM when this process dies, Ctrl-C included).
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "mcph/cli/flags.h"
@@ -18,8 +19,10 @@ struct StackForRun {
   std::unique_ptr<SupervisedStack> owned;  // set when this command started it
 };
 
-// Declares --stack, --run-dir, --users, --fixtures (for an own stack).
+// Declares --stack, --run-dir and the stack flags of an own stack (--mode, --users, ...).
 void add_run_stack_flags(mcph::cli::Flags& flags);
+// The usage error in those flags, if any (checked before anything starts).
+std::optional<std::string> run_stack_flags_error(const mcph::cli::Flags& flags);
 
 // Throws std::runtime_error when a named stack file cannot be read or an own stack does not
 // come up; exits 2 when both --stack and --run-dir are given.

@@ -5,21 +5,22 @@
 #include <vector>
 
 #include "commands.h"
-#include "health_check.h"
 #include "mcph/cli/flags.h"
 #include "mcph/harness/process_state.h"
+#include "mcph/harness/service_health.h"
+#include "mcph/harness/service_table.h"
 #include "mcph/harness/stack_file.h"
+#include "mcph/secrets/mask.h"
 #include "stack_location.h"
 
 namespace mcph::harness::cli {
 namespace {
 
-// Start order of a local stack first, then any other service a hand-written file names.
+// The service table's order first, then any other service a hand-written file names.
 std::vector<std::string> service_order(const StackFile& stack) {
   std::vector<std::string> order;
-  for (const char* name : {"postgres", "keycloak", "vault", "jira-api", "github-api", "jira-mcp", "github-mcp",
-                           "postgres-mcp"}) {
-    if (stack.services.count(name)) order.emplace_back(name);
+  for (const auto& row : service_table()) {
+    if (stack.services.count(row.name)) order.push_back(row.name);
   }
   for (const auto& [name, service] : stack.services) {
     bool listed = false;
@@ -87,8 +88,9 @@ int status_command(int argc, char** argv) {
     const Health health = check_health(name, service, stack.realm, std::chrono::milliseconds(timeout_ms));
     up = up && health.ok;
     if (!up) down.push_back(name);
-    std::printf("  %s %s %s  %s: %s\n", padded(name, 13).c_str(), padded(mask_url_password(service.url), 50).c_str(),
-                process.c_str(), health.ok ? "healthy" : "UNHEALTHY", health.detail.c_str());
+    std::printf("  %s %s %s %s  %s: %s\n", padded(name, 13).c_str(),
+                padded(service.get("implementation", "external"), 9).c_str(),
+                padded(secrets::mask_url_password(service.url), 50).c_str(), process.c_str(), health.ok ? "healthy" : "UNHEALTHY", health.detail.c_str());
   }
   if (down.empty()) {
     std::printf("all %zu services up\n", stack.services.size());

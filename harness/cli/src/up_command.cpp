@@ -30,30 +30,26 @@ int up_command(int argc, char** argv) {
   const std::string program = argv[0];
   mcph::cli::Flags flags(
       program,
-      "Starts the local stack (PostgreSQL, mock-keycloak, mock-vault, mock-jira, mock-github, jira-mcp,\n"
-      "github-mcp, postgres-mcp on free loopback ports), provisions it, writes RUN_DIR/stack.json and\n"
-      "returns once everything is ready. A detached supervisor process owns the stack; it keeps running\n"
-      "after this command ends, until `mcp-harness down` (or --ttl). Its output goes to\n"
-      "RUN_DIR/supervisor.log, each service's to RUN_DIR/<service>.log.");
+      "Starts a stack on free loopback ports (PostgreSQL, Keycloak, Vault, mock Jira and GitHub, jira-mcp,\n"
+      "github-mcp, postgres-mcp), provisions it, writes RUN_DIR/stack.json and returns once everything\n"
+      "is ready. --mode local uses the project's stand-ins for Keycloak and Vault; --mode real the real\n"
+      "servers (installed by scripts/bootstrap --real). The defaults provision what every scenario file\n"
+      "under scenarios/ needs (8 generated users, 20 calls per second per user). A detached supervisor\n"
+      "process owns the stack; it keeps running after this command ends, until `mcp-harness down` (or\n"
+      "--ttl). Its output goes to RUN_DIR/supervisor.log, each service's to RUN_DIR/<service>.log.");
   flags.option("run-dir", kDefaultRunDir, "directory for stack.json, the logs and PostgreSQL's data")
-      .option("users", "0", "generated users (user0001, ...) to provision besides alice, bob and carol")
-      .option("rate-limit", "20", "MCP servers' per-subject request limit per window (0 = no limit; the "
-                                  "scenario suites expect 20)")
-      .option("rate-window-ms", "1000", "the rate limit's window in milliseconds")
-      .option("ttl", "0", "seconds after which the supervisor stops the stack by itself (0 = never)")
-      .option("ready-timeout-ms", "15000", "how long each service may take to be ready")
-      .option("fixtures", "", "fixtures directory [default: the source tree's fixtures/, or $MCPH_FIXTURES_DIR]");
+      .option("ttl", "0", "seconds after which the supervisor stops the stack by itself (0 = never)");
+  // The scenario suites' profile by default, so that `up` then `run` runs every scenario file.
+  declare_stack_flags(flags, scenario_suite_params());
   flags.parse(argc, argv);
-  const int users = flags.get_int("users");
-  const int rate_limit = flags.get_int("rate-limit");
-  const int rate_window_ms = flags.get_int("rate-window-ms");
+  StackParams params;
+  try {
+    params = stack_params_from(flags);
+  } catch (const std::invalid_argument& e) {
+    return bad_flag(program, e.what());
+  }
   const int ttl = flags.get_int("ttl");
-  const int ready_timeout_ms = flags.get_int("ready-timeout-ms");
-  if (users < 0 || users > 10000) return bad_flag(program, "--users must be between 0 and 10000");
-  if (rate_limit < 0) return bad_flag(program, "--rate-limit must not be negative");
-  if (rate_window_ms <= 0) return bad_flag(program, "--rate-window-ms must be positive");
   if (ttl < 0) return bad_flag(program, "--ttl must not be negative");
-  if (ready_timeout_ms <= 0) return bad_flag(program, "--ready-timeout-ms must be positive");
   if (flags.get("run-dir").empty()) return bad_flag(program, "--run-dir must not be empty");
 
   const fs::path run_dir = fs::absolute(flags.get("run-dir"));
@@ -73,12 +69,8 @@ int up_command(int argc, char** argv) {
   }
 
   SupervisedStackOptions options;
-  options.run_dir = run_dir;
-  options.fixtures_dir = flags.get("fixtures");
-  options.generated_users = users;
-  options.rate_limit = rate_limit;
-  options.rate_window_ms = rate_window_ms;
-  options.ready_timeout = std::chrono::milliseconds(ready_timeout_ms);
+  options.stack = params;
+  options.stack.run_dir = run_dir;
   options.ttl = std::chrono::seconds(ttl);
   options.lifetime = StackLifetime::detached;
   options.harness_binary = this_binary();  // our own binary runs the supervisor, wherever installed
@@ -94,7 +86,7 @@ int up_command(int argc, char** argv) {
   sigemptyset(&action.sa_mask);
   for (int signo : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(signo, &action, nullptr);
 
-  std::printf("starting the local stack in %s (supervisor log: %s)\n", run_dir.c_str(),
+  std::printf("starting the %s stack in %s (supervisor log: %s)\n", to_string(params.mode), run_dir.c_str(),
               (run_dir / "supervisor.log").c_str());
   std::fflush(stdout);
   try {

@@ -182,7 +182,7 @@ TEST(CliTest, CtrlCDuringUpStopsTheHalfStartedStack) {
   spawn.name = "mcp-harness-up";
   spawn.argv = {MCPH_HARNESS_BINARY, "up", "--run-dir", run_dir.string(), "--ttl", "600"};
   proc::ChildProcess up = proc::ChildProcess::spawn(spawn);
-  up.wait_for_line([](std::string_view line) { return line.find("postgres: initdb and start") != std::string_view::npos; },
+  up.wait_for_line([](std::string_view line) { return line.find("postgres: starting") != std::string_view::npos; },
                    120s);
   ASSERT_TRUE(supervisor_running_in(run_dir));
   ASSERT_EQ(::kill(up.pid(), SIGINT), 0);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "mcph/harness/stack_params.h"
 #include "mcph/harness/text_file.h"
 
 namespace mcph::harness {
@@ -75,8 +76,8 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
   if (!json.is_object()) throw std::runtime_error(origin + ": not a JSON object");
   StackFile stack;
   stack.mode = json.value("mode", "external");
-  if (stack.mode != "local" && stack.mode != "compose" && stack.mode != "external") {
-    throw std::runtime_error(origin + ": mode must be local, compose or external, not '" + stack.mode + "'");
+  if (!parse_stack_mode(stack.mode)) {
+    throw std::runtime_error(origin + ": mode must be local, real, compose or external, not '" + stack.mode + "'");
   }
   stack.realm = json.value("realm", "mcp-demo");
   const auto services = json.find("services");

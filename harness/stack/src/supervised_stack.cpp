@@ -155,11 +155,11 @@ std::string quoted(const std::deque<std::string>& lines) {
 std::unique_ptr<SupervisedStack> SupervisedStack::start(SupervisedStackOptions options) {
   std::unique_ptr<SupervisedStack> self(new SupervisedStack());
   self->lifetime_ = options.lifetime;
-  const bool temporary = options.run_dir.empty();
+  const bool temporary = options.stack.run_dir.empty();
   if (temporary) {
     self->run_dir_ = make_temp_dir();
   } else {
-    self->run_dir_ = fs::absolute(options.run_dir);
+    self->run_dir_ = fs::absolute(options.stack.run_dir);
     fs::create_directories(self->run_dir_);
     if (supervisor_running_in(self->run_dir_)) {
       throw std::runtime_error("a stack is already running in " + self->run_dir_.string() +
@@ -185,16 +185,9 @@ std::unique_ptr<SupervisedStack> SupervisedStack::start(SupervisedStackOptions o
       "supervise",
       "--run-dir", self->run_dir_.string(),
       "--log", log_path.string(),
-      "--users", std::to_string(options.generated_users),
-      "--rate-limit", std::to_string(options.rate_limit),
-      "--rate-window-ms", std::to_string(options.rate_window_ms),
-      "--ready-timeout-ms", std::to_string(options.ready_timeout.count()),
       "--ttl", std::to_string(options.ttl.count())};
+  for (auto& flag : options.stack.to_flags()) argv.push_back(std::move(flag));
   if (temporary) argv.push_back("--remove-run-dir");
-  if (!options.fixtures_dir.empty()) {
-    argv.push_back("--fixtures");
-    argv.push_back(fs::absolute(options.fixtures_dir).string());
-  }
   try {
     self->pid_ = spawn_supervisor(argv, environment_with(options.env), log_fd, options.lifetime);
   } catch (...) {
@@ -217,7 +210,9 @@ std::unique_ptr<SupervisedStack> SupervisedStack::start(SupervisedStackOptions o
 }
 
 void SupervisedStack::follow_start(LineTail& tail, const SupervisedStackOptions& options) {
-  const auto deadline = Clock::now() + options.start_timeout;
+  auto start_timeout = options.start_timeout;
+  if (start_timeout.count() <= 0) start_timeout = options.stack.mode == StackMode::real ? 10min : 3min;
+  const auto deadline = Clock::now() + start_timeout;
   std::deque<std::string> recent;  // the last lines, for an error without the supervisor's own
   std::optional<std::string> failure;
   for (;;) {
@@ -253,7 +248,7 @@ void SupervisedStack::follow_start(LineTail& tail, const SupervisedStackOptions&
       throw StartCancelled("the start was cancelled; the supervisor stopped what it had started");
     }
     if (Clock::now() >= deadline) {
-      throw std::runtime_error("the stack was not ready within " + std::to_string(options.start_timeout.count()) +
+      throw std::runtime_error("the stack was not ready within " + std::to_string(start_timeout.count()) +
                                " ms; the supervisor's last lines:" + quoted(recent));
     }
     std::this_thread::sleep_for(10ms);

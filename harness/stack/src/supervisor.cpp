@@ -15,6 +15,7 @@
 
 #include "mcph/harness/local_stack.h"
 #include "mcph/harness/process_state.h"
+#include "mcph/harness/service_table.h"
 #include "mcph/harness/supervised_stack.h"
 #include "mcph/proc/temp_dir.h"
 
@@ -129,15 +130,11 @@ std::function<void(const std::string&)> timed_progress(Clock::time_point start) 
 }
 
 // What a previous stack left in a run directory we now hold the lock of (its logs, its
-// PostgreSQL cluster: initdb refuses a non-empty directory). Only the names LocalStack writes:
-// a run directory may be a user's directory with other files in it.
+// PostgreSQL cluster: initdb refuses a non-empty directory). Only the names a stack writes: a
+// run directory may be a user's directory with other files in it.
 void clear_previous_stack(const fs::path& run_dir) {
   std::error_code ignored;
-  for (const char* name : {"stack.json", "stack.json.tmp", "postgres", "postgres.pwfile", "postgres.log",
-                           "secrets.json", "vault-audit.log", "keycloak.log", "vault.log", "jira-api.log",
-                           "github-api.log", "jira-mcp.log", "github-mcp.log", "postgres-mcp.log"}) {
-    fs::remove_all(run_dir / name, ignored);
-  }
+  for (const auto& name : stack_run_dir_entries()) fs::remove_all(run_dir / name, ignored);
 }
 
 std::string signal_name(int signo) {
@@ -180,11 +177,11 @@ int run_supervisor(const SupervisorOptions& options) {
   const StopSignals signals;  // first: a stop request during the start is remembered
   std::optional<proc::TempDir> temp;
   fs::path run_dir;
-  if (options.run_dir.empty()) {
+  if (options.stack.run_dir.empty()) {
     temp.emplace("mcph-stack");
     run_dir = temp->path();
   } else {
-    run_dir = fs::absolute(options.run_dir);
+    run_dir = fs::absolute(options.stack.run_dir);
   }
   const bool removes_run_dir = temp.has_value() || options.remove_run_dir;
   const fs::path stack_path = run_dir / "stack.json";
@@ -212,15 +209,9 @@ int run_supervisor(const SupervisorOptions& options) {
     clear_previous_stack(run_dir);  // we hold the lock: whatever is here is a stopped stack's
     check_postgres_can_reach(run_dir);
     say("supervisor: pid " + std::to_string(::getpid()) + ", run dir " + run_dir.string());
-    LocalStackOptions local;
-    local.run_dir = run_dir;
-    local.fixtures_dir = options.fixtures_dir;
-    local.generated_users = options.generated_users;
-    local.rate_limit = options.rate_limit;
-    local.rate_window_ms = options.rate_window_ms;
-    local.ready_timeout = options.ready_timeout;
-    local.progress = timed_progress(started);
-    stack = LocalStack::up(local);
+    StackParams params = options.stack;
+    params.run_dir = run_dir;
+    stack = LocalStack::up(params, timed_progress(started));
 
     if (const auto signo = signals.pending()) {
       say("supervisor: " + signal_name(*signo) + " during the start; stopping");

@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   SupervisedStackOptions options;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--run-dir") == 0 && i + 1 < argc) {
-      options.run_dir = argv[++i];
+      options.stack.run_dir = argv[++i];
     } else if (std::strcmp(argv[i], "--detached") == 0) {
       options.lifetime = StackLifetime::detached;
     } else {

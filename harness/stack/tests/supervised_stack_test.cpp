@@ -28,6 +28,7 @@
 #include "mcph/oidc/token_client.h"
 #include "mcph/postgres/server.h"
 #include "mcph/proc/child_process.h"
+#include "mcph/proc/listen_line.h"
 #include "mcph/proc/free_port.h"
 #include "mcph/proc/temp_dir.h"
 
@@ -246,7 +247,7 @@ TEST(SupervisedStackTest, SigkilledOwnerStillRevokesDynamicDatabaseRoles) {
 
   // A second stack in the same run directory is refused while this one runs.
   SupervisedStackOptions second;
-  second.run_dir = run_dir;
+  second.stack.run_dir = run_dir;
   try {
     SupervisedStack::start(second);
     ADD_FAILURE() << "a second stack started in " << run_dir;
@@ -340,7 +341,7 @@ TEST(SupervisedStackTest, FailingServiceIsNamedWithItsLogAndNothingIsLeft) {
 
   proc::TempDir dir("mcph-stack-test");
   SupervisedStackOptions options;
-  options.run_dir = dir.path();
+  options.stack.run_dir = dir.path();
   options.env = {{"MCPH_BIN_DIR", bin.path().string()}};
   try {
     SupervisedStack::start(options);
@@ -352,7 +353,8 @@ TEST(SupervisedStackTest, FailingServiceIsNamedWithItsLogAndNothingIsLeft) {
   EXPECT_FALSE(fs::exists(dir.path() / "stack.json"));
   EXPECT_FALSE(supervisor_running_in(dir.path()));
   // What had started before mock-vault (PostgreSQL, mock-keycloak) is stopped again.
-  const auto keycloak = http::parse_listen_line(read_file(dir.path() / "keycloak.log").substr(0, read_file(dir.path() / "keycloak.log").find('\n')));
+  const std::string keycloak_log = read_file(dir.path() / "keycloak.log");
+  const auto keycloak = proc::parse_listen_line(keycloak_log.substr(0, keycloak_log.find('\n')));
   ASSERT_TRUE(keycloak.has_value());
   EXPECT_FALSE(accepts_connections(http::parse_url(*keycloak).port));
   const std::string postgres_log = read_file(dir.path() / "postgres.log");

@@ -2,6 +2,9 @@
 
 #include <httplib.h>
 
+#include <csignal>
+#include <mutex>
+
 #include "mcph/http/url.h"
 
 namespace mcph::http {
@@ -16,6 +19,11 @@ struct Client::Impl {
 };
 
 Client::Client(std::string_view base_url, ClientOptions options) {
+  // A server that closes the connection while a request body is still being sent (a 413 before
+  // the whole body is read) must give a transport error, not kill the process with SIGPIPE:
+  // cpp-httplib writes with send() without MSG_NOSIGNAL. The servers do the same (server.cpp).
+  static std::once_flag sigpipe_ignored;
+  std::call_once(sigpipe_ignored, [] { std::signal(SIGPIPE, SIG_IGN); });
   Url url = parse_url(base_url);
   std::string prefix = url.path;
   if (auto q = prefix.find('?'); q != std::string::npos) prefix.erase(q);

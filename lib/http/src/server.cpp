@@ -12,10 +12,11 @@
 #include <thread>
 #include <vector>
 
+#include "mcph/proc/listen_line.h"
+
 namespace mcph::http {
 namespace {
 
-constexpr std::string_view kListenPrefix = "listening ";
 
 using Clock = std::chrono::steady_clock;
 // Set when a request starts being routed on this worker thread; read by the access log.
@@ -213,16 +214,6 @@ std::string Server::url() const {
   return "http://" + impl_->options.host + ":" + std::to_string(impl_->port);
 }
 
-std::string listen_line(std::string_view url) { return std::string(kListenPrefix) + std::string(url); }
-
-std::optional<std::string> parse_listen_line(std::string_view line) {
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  if (line.substr(0, kListenPrefix.size()) != kListenPrefix) return std::nullopt;
-  auto url = line.substr(kListenPrefix.size());
-  if (url.substr(0, 7) != "http://" || url.size() <= 7) return std::nullopt;
-  return std::string(url);
-}
-
 int serve_until_signal(Server& server, const std::function<void()>& on_started) {
   sigset_t signals;
   sigemptyset(&signals);
@@ -231,7 +222,7 @@ int serve_until_signal(Server& server, const std::function<void()>& on_started) 
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   server.start();
   if (on_started) on_started();
-  std::printf("%s\n", listen_line(server.url()).c_str());
+  std::printf("%s\n", proc::listen_line(server.url()).c_str());
   std::fflush(stdout);
   int received = 0;
   sigwait(&signals, &received);

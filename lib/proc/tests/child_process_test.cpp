@@ -9,6 +9,7 @@
 
 #include "mcph/proc/free_port.h"
 #include "mcph/proc/temp_dir.h"
+#include "shell_command.h"
 
 namespace mcph::proc {
 namespace {
@@ -23,12 +24,7 @@ bool alive(pid_t pid) {
   return stat >> pid_field >> comm >> state && state != "Z";
 }
 
-SpawnOptions shell(std::string script) {
-  SpawnOptions options;
-  options.name = "sh-test";
-  options.argv = {"sh", "-c", std::move(script)};
-  return options;
-}
+using testing::shell;
 
 TEST(ChildProcess, WaitsForALineAndStopsTheWholeGroup) {
   // The shell starts a grandchild (sleep) in the same group; stop() must end both.

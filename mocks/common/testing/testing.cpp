@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "mcph/http/server.h"
+#include "mcph/proc/service.h"
 
 namespace mcph::mock_backend::testing {
 
@@ -13,11 +13,8 @@ RunningMock start_mock(const std::string& binary, const std::string& fixtures_di
   options.argv = {binary, "--secrets", fixtures_dir + "/secrets.json", "--data", fixtures_dir + "/backends/" + data_file,
                   "--port", "0"};
   options.log_path = log_path;
-  RunningMock mock{proc::ChildProcess::spawn(options), ""};
-  const std::string line = mock.process.wait_for_line(
-      [](std::string_view l) { return http::parse_listen_line(l).has_value(); }, std::chrono::seconds(10));
-  mock.url = *http::parse_listen_line(line);
-  return mock;
+  auto started = proc::start_service(std::move(options));
+  return RunningMock{std::move(started.process), std::move(started.url)};
 }
 
 std::string read_text(const std::string& path) {

@@ -7,7 +7,7 @@
 #include "mcph/http/client.h"
 #include "mcph/mock_backend/credentials.h"
 #include "mcph/mock_backend/testing.h"
-#include "mcph/http/server.h"
+#include "mcph/proc/service.h"
 #include "mcph/proc/temp_dir.h"
 
 #include <fstream>
@@ -218,10 +218,8 @@ TEST(MockGithubDefaults, StartsWithTheFixtureDataAndConventionalLogins) {
   proc::SpawnOptions options;
   options.argv = {MOCK_GITHUB_PATH, "--port", "0", "--secrets", secrets};
   options.log_path = (dir.path() / "log").string();
-  auto process = proc::ChildProcess::spawn(options);
-  const auto url = http::parse_listen_line(process.wait_for_line(
-      [](std::string_view line) { return http::parse_listen_line(line).has_value(); }, std::chrono::seconds(10)));
-  http::Client client(*url);
+  auto github = proc::start_service(options);
+  http::Client client(github.url);
   const json repos = json::parse(client.get("/user/repos", {{"Authorization", "Bearer ghp_harnessAAAAAAAAAAAAAAAAAAAA"}}).body);
   ASSERT_EQ(repos.size(), 2u);
   EXPECT_EQ(repos[0]["owner"]["login"], "alice-github");

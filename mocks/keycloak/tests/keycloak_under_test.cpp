@@ -5,7 +5,8 @@
 #include <random>
 #include <stdexcept>
 
-#include "mcph/http/server.h"
+#include "mcph/contract/server_under_test.h"
+#include "mcph/proc/service.h"
 #include "mcph/http/url.h"
 #include "mcph/jose/base64url.h"
 #include "mcph/jose/jws.h"
@@ -20,11 +21,19 @@ std::string env(const char* name, const char* fallback) {
 
 }  // namespace
 
-bool KeycloakUnderTest::external() { return !env("MCPH_KEYCLOAK_URL", "").empty(); }
+[[maybe_unused]] const bool kSkipsWithoutItsStack = contract::skip_all_when_the_stack_file_is_missing();
+
+bool KeycloakUnderTest::external() { return !env("MCPH_KEYCLOAK_URL", "").empty() || !env("MCPH_STACK_FILE", "").empty(); }
 
 KeycloakUnderTest KeycloakUnderTest::start(const std::vector<std::string>& extra_args) {
   if (!external()) return spawn_mock(extra_args);
   KeycloakUnderTest kc;
+  if (const auto service = contract::service_from_stack_file("keycloak")) {
+    kc.url_ = service->url;
+    kc.admin_user_ = service->field("admin_user", "admin");
+    kc.admin_password_ = service->field("admin_password", "admin");
+    return kc;
+  }
   kc.admin_user_ = env("MCPH_KEYCLOAK_ADMIN_USER", "admin");
   kc.admin_password_ = env("MCPH_KEYCLOAK_ADMIN_PASSWORD", "admin");
   kc.url_ = env("MCPH_KEYCLOAK_URL", "");
@@ -39,10 +48,11 @@ KeycloakUnderTest KeycloakUnderTest::spawn_mock(const std::vector<std::string>& 
   options.argv = {MOCK_KEYCLOAK_PATH, "--port",          "0", "--admin-user", kc.admin_user_,
                   "--admin-password", kc.admin_password_};
   options.argv.insert(options.argv.end(), extra_args.begin(), extra_args.end());
-  kc.process_.emplace(proc::ChildProcess::spawn(options));
-  const std::string line = kc.process_->wait_for_line(
-      [](std::string_view l) { return http::parse_listen_line(l).has_value(); }, std::chrono::seconds(20));
-  kc.url_ = *http::parse_listen_line(line);
+  proc::ReadyWhen ready;
+  ready.timeout = std::chrono::seconds(20);
+  auto started = proc::start_service(options, ready);
+  kc.process_.emplace(std::move(started.process));
+  kc.url_ = std::move(started.url);
   return kc;
 }
 

@@ -1,10 +1,11 @@
 #pragma once
 // How the Keycloak tests reach a Keycloak, and the few calls every test makes.
 //
-// With MCPH_KEYCLOAK_URL set (e.g. http://127.0.0.1:8080), the tests drive that server — a real
-// quay.io/keycloak/keycloak:26 — with the admin credentials in MCPH_KEYCLOAK_ADMIN_USER and
-// MCPH_KEYCLOAK_ADMIN_PASSWORD (default admin/admin). Otherwise each test spawns the built
-// mock-keycloak on a free port. Either way the tests speak HTTP only.
+// With MCPH_STACK_FILE set, the tests drive the keycloak that stack file names (the ctest `real`
+// fixture: the real Keycloak, `mcp-harness up --mode real`). With MCPH_KEYCLOAK_URL set (e.g.
+// http://127.0.0.1:8080), they drive that server with the admin credentials in
+// MCPH_KEYCLOAK_ADMIN_USER and MCPH_KEYCLOAK_ADMIN_PASSWORD (default admin/admin). Otherwise each
+// test spawns the built mock-keycloak on a free port. Either way the tests speak HTTP only.
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,7 +25,7 @@ class KeycloakUnderTest {
   static KeycloakUnderTest start(const std::vector<std::string>& extra_args = {});
   // Always the built mock-keycloak, whatever MCPH_KEYCLOAK_URL says (tests of the binary).
   static KeycloakUnderTest spawn_mock(const std::vector<std::string>& extra_args = {});
-  static bool external();  // MCPH_KEYCLOAK_URL is set
+  static bool external();  // MCPH_STACK_FILE or MCPH_KEYCLOAK_URL is set
 
   const std::string& url() const { return url_; }
   const std::string& admin_user() const { return admin_user_; }

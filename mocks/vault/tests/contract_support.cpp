@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "mcph/contract/server_under_test.h"
 #include "mcph/jose/jws.h"
 #include "mcph/jose/key.h"
 
@@ -49,7 +50,17 @@ std::string random_suffix() { return random_hex(8); }
 
 // --- VaultUnderTest ---------------------------------------------------------------------------
 
+[[maybe_unused]] const bool kSkipsWithoutItsStack = mcph::contract::skip_all_when_the_stack_file_is_missing();
+
 VaultUnderTest::VaultUnderTest() {
+  if (const auto service = mcph::contract::service_from_stack_file("vault")) {
+    // The stack's Vault already writes its file audit log: read that one.
+    url_ = service->url;
+    root_token_ = service->field("token", "root");
+    audit_log_ = service->field("audit_log", "");
+    client_ = std::make_unique<http::Client>(url_);
+    return;
+  }
   const std::string external = env_or("MCPH_VAULT_URL", "");
   if (!external.empty()) {
     url_ = external;
@@ -68,10 +79,9 @@ VaultUnderTest::VaultUnderTest() {
   options.name = "mock-vault";
   options.argv = {MOCK_VAULT_PATH, "--port", "0", "--dev-root-token-id", root_token_, "--audit-log", audit_log_};
   options.log_path = (dir_->path() / "mock-vault.log").string();
-  process_ = std::make_unique<proc::ChildProcess>(proc::ChildProcess::spawn(options));
-  const std::string line = process_->wait_for_line(
-      [](std::string_view text) { return http::parse_listen_line(text).has_value(); }, std::chrono::seconds(15));
-  url_ = *http::parse_listen_line(line);
+  auto started = proc::start_service(options);
+  process_ = std::make_unique<proc::ChildProcess>(std::move(started.process));
+  url_ = std::move(started.url);
   http::ClientOptions client_options;
   client_options.read_timeout = std::chrono::seconds(30);
   client_ = std::make_unique<http::Client>(url_, client_options);

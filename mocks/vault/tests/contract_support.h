@@ -12,7 +12,7 @@
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
 #include "mcph/jose/jwk.h"
-#include "mcph/proc/child_process.h"
+#include "mcph/proc/service.h"
 #include "mcph/proc/temp_dir.h"
 
 namespace mcph::mock_vault::contract {

@@ -1,8 +1,9 @@
 #pragma once
-// Local mode: the whole stack on this machine without Docker. PostgreSQL (a real server),
-// mock-keycloak, mock-vault, mock-jira, mock-github and the three MCP servers, each on a free
-// loopback port, started in dependency order with a readiness check, provisioned through the
-// public APIs, and stopped in reverse order (process groups, SIGTERM then SIGKILL).
+// A stack whose services run as processes on this machine (modes `local` and `real`; `compose`
+// drives containers through the same table): the rows of the service table (service_table.h)
+// started in order with their readiness checks, provisioned through the public APIs between the
+// services that are provisioned and the MCP servers that need them, and stopped in reverse
+// order (process groups, SIGTERM then SIGKILL).
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -12,50 +13,48 @@
 
 #include "mcph/harness/provision.h"
 #include "mcph/harness/stack_file.h"
-#include "mcph/postgres/server.h"
-#include "mcph/proc/child_process.h"
+#include "mcph/harness/stack_params.h"
 #include "mcph/proc/temp_dir.h"
 
 namespace mcph::harness {
 
-struct LocalStackOptions {
-  std::filesystem::path run_dir;        // empty: a temporary directory removed by down()
-  std::filesystem::path fixtures_dir;   // empty: default_fixtures_dir()
-  int generated_users = 0;
-  int rate_limit = 0;                   // MCP servers' per-subject limit (0 = none)
-  int rate_window_ms = 1000;
-  std::chrono::milliseconds ready_timeout{15000};
-  std::function<void(const std::string&)> progress;
-};
+struct RunningService;
+struct StackContext;
 
 class LocalStack {
  public:
-  // Throws std::runtime_error (or proc::ProcessError) naming the service that failed and
-  // quoting its last log lines; whatever had started is stopped again.
-  static std::unique_ptr<LocalStack> up(LocalStackOptions options);
+  using Progress = std::function<void(const std::string&)>;
+
+  // Throws std::runtime_error (or proc::ProcessError, RealTierMissing) naming the service that
+  // failed and quoting its last log lines; whatever had started is stopped again.
+  static std::unique_ptr<LocalStack> up(StackParams params, Progress progress = {});
   ~LocalStack();
+  LocalStack(const LocalStack&) = delete;
+  LocalStack& operator=(const LocalStack&) = delete;
 
   const StackFile& stack() const { return stack_; }
   const std::filesystem::path& run_dir() const { return run_dir_; }
   const ProvisionResult& provisioned() const { return provisioned_; }
-  const postgres::Server& postgres() const { return *postgres_; }
+  // libpq keyword/value connection string of the stack's PostgreSQL, as its superuser.
+  std::string postgres_conninfo() const;
   void down();
 
  private:
   LocalStack() = default;
-  std::string start(const std::string& name, std::vector<std::string> argv);
+  void start_all(StackContext& context);
   void say(const std::string& line) const;
 
-  LocalStackOptions options_;
+  StackParams params_;
+  Progress progress_;
   std::optional<proc::TempDir> temp_;
   std::filesystem::path run_dir_;
-  std::optional<postgres::Server> postgres_;
-  std::vector<proc::ChildProcess> services_;  // start order
+  std::vector<std::unique_ptr<RunningService>> running_;  // start order
+  std::string postgres_conninfo_;
   StackFile stack_;
   ProvisionResult provisioned_;
 };
 
-// Where the project's service binaries are: $MCPH_BIN_DIR/<name> when set, else the build tree.
+// Where the project's binaries are: $MCPH_BIN_DIR/<name> when set, else the build tree.
 std::string service_binary(const std::string& name);
 
 }  // namespace mcph::harness

@@ -14,7 +14,9 @@ struct ServiceEntry {
   std::string url;
   int pid = 0;                 // local mode only
   std::string log;             // local mode only
-  std::map<std::string, std::string> extra;  // admin_user, admin_password, token, transport, …
+  // implementation (service_table.h), admin_user, admin_password, token, audit_log, transport,
+  // rate_limit, health_url, version, …
+  std::map<std::string, std::string> extra;
 
   std::string get(const std::string& key, const std::string& fallback = {}) const;
 };
@@ -32,7 +34,7 @@ struct SupervisorEntry {
 };
 
 struct StackFile {
-  std::string mode = "local";  // local | compose | external
+  std::string mode = "local";  // local | real | compose | external (stack_params.h)
   std::string realm = "mcp-demo";
   std::map<std::string, ServiceEntry> services;
   std::optional<SupervisorEntry> supervisor;  // local mode under a supervisor

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "mcph/harness/stack_file.h"
+#include "mcph/harness/stack_params.h"
 
 namespace mcph::harness {
 
@@ -36,13 +37,9 @@ enum class StackLifetime { attached, detached };
 class LineTail;
 
 struct SupervisedStackOptions {
-  std::filesystem::path run_dir;        // empty: a temporary directory the supervisor removes
-  std::filesystem::path fixtures_dir;   // empty: default_fixtures_dir()
-  int generated_users = 0;
-  int rate_limit = 0;                   // MCP servers' per-subject limit (0 = none)
-  int rate_window_ms = 1000;
-  std::chrono::milliseconds ready_timeout{15000};   // per service, as in LocalStackOptions
-  std::chrono::milliseconds start_timeout{180000};  // the whole start, provisioning included
+  StackParams stack;  // what to bring up; an empty run_dir: a temporary one the supervisor removes
+  std::chrono::milliseconds start_timeout{0};  // the whole start, provisioning included (0: 3 min,
+                                               // 10 min in real mode: two JVM-era servers)
   std::chrono::seconds ttl{0};          // > 0: the supervisor stops the stack by itself after it
   StackLifetime lifetime = StackLifetime::attached;
   std::string harness_binary;           // empty: service_binary("mcp-harness")
@@ -118,14 +115,9 @@ class SupervisedStack {
 // ttl, printing the protocol lines above to stdout. Returns the process exit code: 0 after a
 // clean stop, 1 when the stack did not come up.
 struct SupervisorOptions {
-  std::filesystem::path run_dir;        // empty: a temporary directory, removed at the end
-  bool remove_run_dir = false;          // remove run_dir at the end (it is a temporary one)
+  StackParams stack;                    // an empty run_dir: a temporary directory, removed at the end
+  bool remove_run_dir = false;          // remove stack.run_dir at the end (it is a temporary one)
   std::string log_path;                 // where our stdout goes, recorded in the stack file
-  std::filesystem::path fixtures_dir;
-  int generated_users = 0;
-  int rate_limit = 0;
-  int rate_window_ms = 1000;
-  std::chrono::milliseconds ready_timeout{15000};
   std::chrono::seconds ttl{0};
 };
 int run_supervisor(const SupervisorOptions& options);

@@ -58,12 +58,8 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
-// The one line every binary of the project prints on stdout once it listens:
-//   listening http://127.0.0.1:PORT
-std::string listen_line(std::string_view url);
-std::optional<std::string> parse_listen_line(std::string_view line);
-
-// For main(): blocks SIGTERM and SIGINT, starts the server, prints the listening line, waits
+// For main(): blocks SIGTERM and SIGINT, starts the server, prints the listening line
+// (mcph/proc/listen_line.h), waits
 // for one of those signals, stops the server. Returns the process exit code (0).
 // Call before starting any other thread so that every thread inherits the blocked signals.
 // `on_started` runs once the port is bound, before the listening line is printed (so no

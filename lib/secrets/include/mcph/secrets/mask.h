@@ -10,4 +10,8 @@ namespace mcph::secrets {
 // fewer (where 4 characters would give away half of it).
 std::string mask(std::string_view secret);
 
+// The URL with the password of its user info replaced by ****
+// (postgresql://postgres:****@127.0.0.1:5432/db); any other URL unchanged.
+std::string mask_url_password(std::string_view url);
+
 }  // namespace mcph::secrets

@@ -1,4 +1,4 @@
-#include "health_check.h"
+#include "mcph/harness/service_health.h"
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -10,10 +10,11 @@
 #include <cstring>
 #include <optional>
 
+#include "mcph/harness/service_table.h"
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
 
-namespace mcph::harness::cli {
+namespace mcph::harness {
 namespace {
 
 struct HostPort {
@@ -88,59 +89,62 @@ Health tcp_check(const std::string& url, std::chrono::milliseconds timeout) {
   return {false, "no TCP connection to " + target->host + ":" + target->port + ": " + failure};
 }
 
-// GET base + path; base is a URL up to its path prefix (an MCP server's /health is on its
-// origin, a Keycloak or Vault behind a path prefix keeps it).
-Health http_check(const std::string& base, const std::string& path, std::chrono::milliseconds timeout) {
-  try {
-    http::ClientOptions options;
-    options.connect_timeout = timeout;
-    options.read_timeout = timeout;
-    options.keep_alive = false;
-    http::Client client(base, options);
-    const auto response = client.get(path);
-    const std::string detail = "HTTP " + std::to_string(response.status) + " from GET " + path;
-    return {response.status == 200, detail};
-  } catch (const std::exception& e) {
-    return {false, e.what()};
-  }
-}
-
 bool is_mcp_server(const std::string& name, const ServiceEntry& service) {
   return service.extra.count("transport") > 0 ||
          (name.size() > 4 && name.compare(name.size() - 4, 4, "-mcp") == 0);
 }
 
+std::string with_realm(std::string path, const std::string& realm) {
+  const std::string placeholder = "{realm}";
+  if (const auto at = path.find(placeholder); at != std::string::npos) {
+    path.replace(at, placeholder.size(), http::percent_encode(realm));
+  }
+  return path;
+}
+
+Health http_check(const std::string& url, std::chrono::milliseconds timeout) {
+  const auto failure = http_get_failure(url, timeout);
+  return failure ? Health{false, *failure} : Health{true, "HTTP 200 from GET " + http::parse_url(url).path};
+}
+
 }  // namespace
+
+std::optional<std::string> http_get_failure(const std::string& url, std::chrono::milliseconds timeout) {
+  try {
+    const auto parsed = http::parse_url(url);
+    http::ClientOptions options;
+    options.connect_timeout = timeout;
+    options.read_timeout = timeout;
+    options.keep_alive = false;
+    http::Client client(parsed.origin(), options);
+    const std::string target = parsed.path.empty() ? "/" : parsed.path;
+    const auto response = client.get(target);
+    if (response.status == 200) return std::nullopt;
+    return "HTTP " + std::to_string(response.status) + " from GET " + target;
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+}
 
 Health check_health(const std::string& name, const ServiceEntry& service, const std::string& realm,
                     std::chrono::milliseconds timeout) {
   const bool http = service.url.rfind("http://", 0) == 0 || service.url.rfind("https://", 0) == 0;
   if (!http) return tcp_check(service.url, timeout);
-  std::string base = service.url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  if (is_mcp_server(name, service)) {
-    try {
-      return http_check(http::parse_url(service.url).origin(), "/health", timeout);
-    } catch (const std::exception& e) {
-      return {false, e.what()};
-    }
+  HealthCheck check;
+  if (const ServiceRow* row = find_service_row(name)) {
+    check = row->health;
+  } else if (is_mcp_server(name, service)) {
+    check = HealthCheck{HealthCheck::Kind::http_get, "/health", true};
   }
-  if (name == "keycloak") {
-    return http_check(base, "/realms/" + http::percent_encode(realm) + "/.well-known/openid-configuration", timeout);
+  if (check.kind == HealthCheck::Kind::tcp) return tcp_check(service.url, timeout);
+  try {
+    std::string base = service.url;
+    if (check.on_origin) base = http::parse_url(service.url).origin();
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return http_check(base + with_realm(check.path, realm), timeout);
+  } catch (const std::exception& e) {
+    return {false, e.what()};
   }
-  if (name == "vault") return http_check(base, "/v1/sys/health", timeout);
-  return tcp_check(service.url, timeout);
 }
 
-std::string mask_url_password(const std::string& url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return url;
-  const auto authority_end = url.find_first_of("/?#", scheme_end + 3);
-  const auto at = url.rfind('@', authority_end == std::string::npos ? url.size() : authority_end);
-  if (at == std::string::npos || at < scheme_end) return url;
-  const auto colon = url.find(':', scheme_end + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "****" + url.substr(at);
-}
-
-}  // namespace mcph::harness::cli
+}  // namespace mcph::harness

@@ -1,0 +1,21 @@
+#pragma once
+// The start functions of the service table's rows (service_table.cpp lists them).
+#include "stack_context.h"
+
+namespace mcph::harness {
+
+// standin: the project's binaries (standin_services.cpp)
+RunningService start_mock_keycloak(StackContext& context);
+RunningService start_mock_vault(StackContext& context);
+RunningService start_mock_jira(StackContext& context);
+RunningService start_mock_github(StackContext& context);
+RunningService start_jira_mcp(StackContext& context);
+RunningService start_github_mcp(StackContext& context);
+RunningService start_postgres_mcp(StackContext& context);
+
+// native: real servers started as processes (native_services.cpp)
+RunningService start_native_postgres(StackContext& context);
+RunningService start_native_keycloak(StackContext& context);
+RunningService start_native_vault(StackContext& context);
+
+}  // namespace mcph::harness

@@ -1,0 +1,78 @@
+#include "mcph/harness/service_table.h"
+
+#include "service_starters.h"
+
+namespace mcph::harness {
+namespace {
+
+using Kind = HealthCheck::Kind;
+
+// The implementations a mode prefers, in order: a row takes the first it has.
+std::vector<Implementation> preference(StackMode mode) {
+  switch (mode) {
+    case StackMode::local: return {Implementation::standin, Implementation::native};
+    case StackMode::real: return {Implementation::native, Implementation::standin};
+    case StackMode::compose: return {Implementation::container};
+    case StackMode::external: return {Implementation::external};
+  }
+  return {};
+}
+
+}  // namespace
+
+const char* to_string(Implementation implementation) {
+  switch (implementation) {
+    case Implementation::standin: return "standin";
+    case Implementation::native: return "native";
+    case Implementation::container: return "container";
+    case Implementation::external: return "external";
+  }
+  return "?";
+}
+
+const ServiceImplementation* ServiceRow::implementation_in(StackMode mode) const {
+  for (Implementation wanted : preference(mode)) {
+    for (const auto& implementation : implementations) {
+      if (implementation.kind == wanted) return &implementation;
+    }
+  }
+  return nullptr;
+}
+
+const std::vector<ServiceRow>& service_table() {
+  using enum Implementation;
+  using enum Stage;
+  static const std::vector<ServiceRow> table = {
+      {"postgres", before_provisioning, {Kind::tcp, "", false},
+       {{native, "PostgreSQL (initdb + postgres)", start_native_postgres}}},
+      {"keycloak", before_provisioning, {Kind::http_get, "/realms/{realm}/.well-known/openid-configuration", false},
+       {{standin, "mock-keycloak", start_mock_keycloak},
+        {native, "Keycloak (kc.sh start-dev)", start_native_keycloak}}},
+      {"vault", before_provisioning, {Kind::http_get, "/v1/sys/health", false},
+       {{standin, "mock-vault", start_mock_vault}, {native, "Vault (vault server -dev)", start_native_vault}}},
+      {"jira-api", before_provisioning, {Kind::tcp, "", false}, {{standin, "mock-jira", start_mock_jira}}},
+      {"github-api", before_provisioning, {Kind::tcp, "", false}, {{standin, "mock-github", start_mock_github}}},
+      {"jira-mcp", after_provisioning, {Kind::http_get, "/health", true}, {{standin, "jira-mcp", start_jira_mcp}}},
+      {"github-mcp", after_provisioning, {Kind::http_get, "/health", true},
+       {{standin, "github-mcp", start_github_mcp}}},
+      {"postgres-mcp", after_provisioning, {Kind::http_get, "/health", true},
+       {{standin, "postgres-mcp", start_postgres_mcp}}},
+  };
+  return table;
+}
+
+const ServiceRow* find_service_row(std::string_view name) {
+  for (const auto& row : service_table()) {
+    if (row.name == name) return &row;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> stack_run_dir_entries() {
+  std::vector<std::string> entries = {"stack.json", "stack.json.tmp", "secrets.json", "vault-audit.log",
+                                      "postgres", "postgres.pwfile", "keycloak-home"};
+  for (const auto& row : service_table()) entries.push_back(row.name + ".log");
+  return entries;
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,47 @@
+#pragma once
+// What the service table's start functions share while a stack comes up (private to the stack).
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "mcph/harness/real_tier.h"
+#include "mcph/harness/service_table.h"
+#include "mcph/harness/stack_file.h"
+#include "mcph/harness/stack_params.h"
+
+namespace mcph::postgres {
+class Server;
+}
+
+namespace mcph::harness {
+
+struct StackContext {
+  const StackParams& params;
+  std::filesystem::path run_dir;
+  std::filesystem::path fixtures_dir;
+  StackFile& stack;  // the entries of the services started so far
+  std::function<void(const std::string&)> say;
+
+  std::filesystem::path secrets_file;      // the backends' credentials (fixture + generated users)
+  std::shared_ptr<postgres::Server> postgres;  // set by the postgres row
+  std::optional<RealTier> real_tier;       // found on first use by a native row
+
+  std::filesystem::path log_path(const std::string& service) const { return run_dir / (service + ".log"); }
+  std::filesystem::path audit_log() const { return run_dir / "vault-audit.log"; }
+  // The parameters' ready timeout, or the service's own default when they give none.
+  std::chrono::milliseconds ready_timeout(std::chrono::milliseconds own_default) const {
+    return params.ready_timeout.count() > 0 ? params.ready_timeout : own_default;
+  }
+  const RealTier& real();  // throws RealTierMissing
+};
+
+struct RunningService {
+  ServiceEntry entry;            // url, pid, log and the service's own keys
+  std::function<void()> stop;    // stops it and what it started (idempotent)
+  std::chrono::milliseconds took{0};
+};
+
+}  // namespace mcph::harness

@@ -1,0 +1,90 @@
+#include "mcph/harness/stack_params.h"
+
+#include <stdexcept>
+
+#include "mcph/cli/flags.h"
+
+namespace mcph::harness {
+
+const char* to_string(StackMode mode) {
+  switch (mode) {
+    case StackMode::local: return "local";
+    case StackMode::real: return "real";
+    case StackMode::compose: return "compose";
+    case StackMode::external: return "external";
+  }
+  return "?";
+}
+
+std::optional<StackMode> parse_stack_mode(std::string_view text) {
+  for (StackMode mode : {StackMode::local, StackMode::real, StackMode::compose, StackMode::external}) {
+    if (text == to_string(mode)) return mode;
+  }
+  return std::nullopt;
+}
+
+std::string RateLimit::to_string() const {
+  if (requests <= 0) return "none";
+  return std::to_string(requests) + "/" + std::to_string(window.count()) + "ms";
+}
+
+std::vector<std::string> StackParams::to_flags() const {
+  std::vector<std::string> flags = {"--mode",           harness::to_string(mode),
+                                    "--users",          std::to_string(generated_users),
+                                    "--rate-limit",     std::to_string(rate_limit.requests),
+                                    "--rate-window-ms", std::to_string(rate_limit.window.count()),
+                                    "--ready-timeout-ms", std::to_string(ready_timeout.count())};
+  if (!fixtures_dir.empty()) {
+    flags.push_back("--fixtures");
+    flags.push_back(std::filesystem::absolute(fixtures_dir).string());
+  }
+  return flags;
+}
+
+StackParams scenario_suite_params() {
+  StackParams params;
+  params.generated_users = 8;
+  params.rate_limit = RateLimit{20, std::chrono::milliseconds(1000)};
+  return params;
+}
+
+void declare_stack_flags(cli::Flags& flags, const StackParams& defaults) {
+  flags.option("mode", to_string(defaults.mode),
+               "local (stand-ins for Keycloak and Vault), real (the real Keycloak and Vault, installed by "
+               "scripts/bootstrap --real) or compose (docker/compose.yaml; needs a Docker engine)")
+      .option("users", std::to_string(defaults.generated_users),
+              "generated users (user0001, ...) to provision besides alice, bob and carol")
+      .option("rate-limit", std::to_string(defaults.rate_limit.requests),
+              "MCP servers' per-subject request limit per window (0 = no limit)")
+      .option("rate-window-ms", std::to_string(defaults.rate_limit.window.count()),
+              "the rate limit's window in milliseconds")
+      .option("ready-timeout-ms", std::to_string(defaults.ready_timeout.count()),
+              "how long each service may take to be ready (0 = its own default: 15 s for the project's "
+              "binaries, 240 s for Keycloak's JVM)")
+      .option("fixtures", defaults.fixtures_dir.string(),
+              "fixtures directory [default: the source tree's fixtures/, or $MCPH_FIXTURES_DIR]");
+}
+
+StackParams stack_params_from(const cli::Flags& flags) {
+  StackParams params;
+  const auto mode = parse_stack_mode(flags.get("mode"));
+  if (!mode) throw std::invalid_argument("--mode must be local, real or compose, not '" + flags.get("mode") + "'");
+  if (*mode == StackMode::external) {
+    throw std::invalid_argument("--mode external starts nothing: write a stack file and pass it with --stack");
+  }
+  params.mode = *mode;
+  params.generated_users = flags.get_int("users");
+  params.rate_limit.requests = flags.get_int("rate-limit");
+  params.rate_limit.window = std::chrono::milliseconds(flags.get_int("rate-window-ms"));
+  params.ready_timeout = std::chrono::milliseconds(flags.get_int("ready-timeout-ms"));
+  params.fixtures_dir = flags.get("fixtures");
+  if (params.generated_users < 0 || params.generated_users > 10000) {
+    throw std::invalid_argument("--users must be between 0 and 10000");
+  }
+  if (params.rate_limit.requests < 0) throw std::invalid_argument("--rate-limit must not be negative");
+  if (params.rate_limit.window.count() <= 0) throw std::invalid_argument("--rate-window-ms must be positive");
+  if (params.ready_timeout.count() < 0) throw std::invalid_argument("--ready-timeout-ms must not be negative");
+  return params;
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,112 @@
+// The standin rows of the service table: the project's own binaries (the mocks of Keycloak,
+// Vault, Jira and GitHub, and the reference MCP servers), each on a free loopback port.
+#include <memory>
+
+#include "mcph/harness/local_stack.h"
+#include "mcph/postgres/server.h"
+#include "mcph/proc/service.h"
+#include "service_binaries.h"
+#include "service_starters.h"
+
+namespace mcph::harness {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+// Spawns `argv` (a binary of the project with --port 0), waits for its listening line and
+// records it under `name`.
+RunningService start_binary(StackContext& context, const std::string& name, std::vector<std::string> argv) {
+  proc::SpawnOptions spawn;
+  spawn.name = name;
+  spawn.argv = std::move(argv);
+  spawn.log_path = context.log_path(name).string();
+  proc::ReadyWhen ready;
+  ready.timeout = context.ready_timeout(15s);
+  auto started = std::make_shared<proc::StartedService>(proc::start_service(std::move(spawn), ready));
+  RunningService running;
+  running.entry.url = started->url;
+  running.entry.pid = started->process.pid();
+  running.entry.log = started->process.log_path();
+  running.entry.extra["implementation"] = "standin";
+  running.took = started->took;
+  running.stop = [started] { started->process.stop(5s); };
+  return running;
+}
+
+const std::string& url_of(const StackContext& context, const std::string& service) {
+  return context.stack.service(service).url;
+}
+
+RunningService start_backend(StackContext& context, const std::string& name, const std::string& binary,
+                             const std::string& data_file) {
+  return start_binary(context, name,
+                      {service_binary(binary), "--port", "0", "--secrets", context.secrets_file.string(), "--data",
+                       (context.fixtures_dir / "backends" / data_file).string()});
+}
+
+// The flags every reference MCP server takes, then its own.
+RunningService start_mcp_server(StackContext& context, const std::string& name, std::vector<std::string> own) {
+  const std::string issuer = url_of(context, "keycloak") + "/realms/" + context.stack.realm;
+  std::vector<std::string> argv = {service_binary(name),
+                                   "--port", "0",
+                                   "--issuer", issuer,
+                                   "--vault-url", url_of(context, "vault"),
+                                   "--rate-limit", std::to_string(context.params.rate_limit.requests),
+                                   "--rate-window-ms", std::to_string(context.params.rate_limit.window.count()),
+                                   // POST /sse as well: the original demo's transport, so an external
+                                   // stack file can point at either endpoint.
+                                   "--legacy-sse"};
+  argv.insert(argv.end(), own.begin(), own.end());
+  RunningService running = start_binary(context, name, std::move(argv));
+  running.entry.url += "/mcp";
+  running.entry.extra["transport"] = "streamable-http";
+  running.entry.extra["rate_limit"] = context.params.rate_limit.to_string();
+  return running;
+}
+
+}  // namespace
+
+std::string service_binary(const std::string& name) {
+  if (const char* dir = std::getenv("MCPH_BIN_DIR"); dir && *dir) return (fs::path(dir) / name).string();
+  return built_service_binary(name);
+}
+
+RunningService start_mock_keycloak(StackContext& context) {
+  RunningService running = start_binary(context, "keycloak", {service_binary("mock-keycloak"), "--port", "0"});
+  running.entry.extra["admin_user"] = "admin";
+  running.entry.extra["admin_password"] = "admin";
+  return running;
+}
+
+RunningService start_mock_vault(StackContext& context) {
+  const std::string audit_log = context.audit_log().string();
+  RunningService running = start_binary(
+      context, "vault",
+      {service_binary("mock-vault"), "--port", "0", "--dev-root-token-id", "root-token", "--audit-log", audit_log});
+  running.entry.extra["token"] = "root-token";
+  running.entry.extra["audit_log"] = audit_log;
+  return running;
+}
+
+RunningService start_mock_jira(StackContext& context) {
+  return start_backend(context, "jira-api", "mock-jira", "jira-data.json");
+}
+
+RunningService start_mock_github(StackContext& context) {
+  return start_backend(context, "github-api", "mock-github", "github-data.json");
+}
+
+RunningService start_jira_mcp(StackContext& context) {
+  return start_mcp_server(context, "jira-mcp", {"--jira-url", url_of(context, "jira-api")});
+}
+
+RunningService start_github_mcp(StackContext& context) {
+  return start_mcp_server(context, "github-mcp", {"--github-url", url_of(context, "github-api")});
+}
+
+RunningService start_postgres_mcp(StackContext& context) {
+  return start_mcp_server(context, "postgres-mcp", {"--db-port", std::to_string(context.postgres->port())});
+}
+
+}  // namespace mcph::harness
