@@ -133,7 +133,11 @@ struct UpStack {
   fs::path stack_file = run_dir / "stack.json";
   proc::CommandResult up;
 
-  UpStack() { up = harness({"up", "--run-dir", run_dir.string(), "--users", "8", "--ttl", "900"}, dir.path()); }
+  explicit UpStack(std::vector<std::string> flags = {}) {
+    std::vector<std::string> args = {"up", "--run-dir", run_dir.string(), "--ttl", "900"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    up = harness(args, dir.path());
+  }
   ~UpStack() {
     harness({"down", "--run-dir", run_dir.string()}, dir.path());
     try {
@@ -454,6 +458,34 @@ TEST(RunCommandTest, RunAgainstAnUpStackLeavesItRunning) {
   EXPECT_EQ(down.exit_code, 0) << down.output;
   EXPECT_FALSE(process_alive(before.supervisor->pid));
   for (const auto& [name, service] : before.services) EXPECT_FALSE(process_alive(service.pid)) << name;
+}
+
+// `up` then `run` runs every scenario file with up's defaults; a stack started without what a
+// file needs makes its scenarios errors that name the need and the command that meets it,
+// before any step runs (not "token endpoint answered 401" in step 1).
+TEST(RunCommandTest, AStackWithoutWhatAFileNeedsNamesTheNeedAndTheCommand) {
+  UpStack stack({"--users", "5", "--rate-limit", "0"});
+  ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
+  const auto run = harness({"run", (fs::path(MCPH_SCENARIOS_DIR) / "dynamic_database.yaml").string(),
+                            (fs::path(MCPH_SCENARIOS_DIR) / "rate_limit.yaml").string(), "--stack",
+                            stack.stack_file.string()},
+                           stack.dir.path());
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("it needs generated users user0001–user0006, and this stack was provisioned "
+                                    "with 5 (start a stack with `mcp-harness up --users 6` or more"));
+  EXPECT_THAT(run.output, HasSubstr("it needs MCP servers that limit each user to 20 calls per 1000 ms, and"));
+  EXPECT_THAT(run.output, HasSubstr("limits nothing (start a stack with `mcp-harness up --rate-limit 20 "
+                                    "--rate-window-ms 1000`, up's default)"));
+  EXPECT_THAT(run.output, Not(HasSubstr("token endpoint answered")));
+}
+
+// up's defaults are what the scenario files need: every one of them runs on such a stack.
+TEST(RunCommandTest, UpWithItsDefaultsRunsEveryScenarioFile) {
+  UpStack stack;
+  ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
+  const auto run = harness({"run", "--stack", stack.stack_file.string()}, stack.dir.path());
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr(" 0 failed, 0 broken"));
 }
 
 }  // namespace

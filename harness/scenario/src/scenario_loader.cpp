@@ -329,6 +329,31 @@ std::string identifier(const std::string& name) {
   return out;
 }
 
+// needs: {generated_users: 6, rate_limit: {requests: 20, window_ms: 1000}}
+StackNeeds read_needs(const Reader& reader, const YAML::Node& node) {
+  reader.only_keys(node, "needs", {"generated_users", "rate_limit"});
+  StackNeeds needs;
+  needs.where = reader.where(node);
+  if (const YAML::Node users = node["generated_users"]; users.IsDefined()) {
+    const long count = reader.integer(users, "needs.generated_users");
+    if (count < 0 || count > 10000) reader.fail(users, "needs.generated_users", "expected 0 to 10000");
+    needs.generated_users = static_cast<int>(count);
+  }
+  if (const YAML::Node limit = node["rate_limit"]; limit.IsDefined()) {
+    reader.only_keys(limit, "needs.rate_limit", {"requests", "window_ms"});
+    for (const char* key : {"requests", "window_ms"}) {
+      if (!limit[key].IsDefined()) reader.fail(limit, std::string("needs.rate_limit.") + key, "missing");
+    }
+    const long requests = reader.integer(limit["requests"], "needs.rate_limit.requests");
+    const long window = reader.integer(limit["window_ms"], "needs.rate_limit.window_ms");
+    if (requests <= 0) reader.fail(limit["requests"], "needs.rate_limit.requests", "expected a positive number");
+    if (window <= 0) reader.fail(limit["window_ms"], "needs.rate_limit.window_ms", "expected a positive number");
+    needs.rate_limit = static_cast<int>(requests);
+    needs.rate_window_ms = static_cast<int>(window);
+  }
+  return needs;
+}
+
 ScenarioFile parse_scenario_file(const std::string& text, const std::string& origin) {
   YAML::Node root;
   try {
@@ -338,7 +363,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   }
   const Reader reader(origin);
   if (!root.IsMap()) reader.fail(root, "(top)", "expected a mapping with suite, family, description, scenarios");
-  reader.only_keys(root, "", {"suite", "family", "description", "scenarios"});
+  reader.only_keys(root, "", {"suite", "family", "description", "needs", "scenarios"});
 
   ScenarioFile file;
   file.path = origin;
@@ -346,6 +371,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   file.suite = reader.text_or(root, "suite", "", std::filesystem::path(origin).stem().string());
   file.family = reader.text_or(root, "family", "", file.suite);
   file.description = reader.text_or(root, "description", "");
+  if (const YAML::Node needs = root["needs"]; needs.IsDefined()) file.needs = read_needs(reader, needs);
 
   const YAML::Node scenarios = root["scenarios"];
   if (!scenarios.IsDefined()) reader.fail(root, "scenarios", "missing");

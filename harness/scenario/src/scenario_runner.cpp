@@ -7,6 +7,7 @@
 #include "expectations.h"
 #include "mcph/harness/user_fixtures.h"
 #include "mcph/reports/scrub.h"
+#include "stack_needs.h"
 #include "step_executor.h"
 #include "trace_signature.h"
 
@@ -173,10 +174,20 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
     const std::string stem = only.size() == 1 ? file.suite + "." + identifier(only.front()) : file.suite;
     trace_path = (impl_->options.trace_dir / (stem + ".trace.json")).string();
   }
+  const auto unmet = unmet_needs(file.needs, impl_->stack, impl_->users);
   for (const auto& scenario : file.scenarios) {
     if (!only.empty() && std::find(only.begin(), only.end(), scenario.name) == only.end()) continue;
     Json steps = Json::array();
-    reports::ScenarioResult result = impl_->run_scenario(file, scenario, steps);
+    reports::ScenarioResult result;
+    if (unmet) {
+      result.name = scenario.name;
+      result.description = scenario.description;
+      result.family = file.family;
+      result.status = reports::ScenarioResult::Status::error;
+      result.message = *unmet;
+    } else {
+      result = impl_->run_scenario(file, scenario, steps);
+    }
     result.trace_file = trace_path;
     impl_->say("[" + file.suite + "] " + scenario.name + ": " + reports::to_string(result.status) + " (" +
                std::to_string(static_cast<int>(result.seconds * 1000)) + " ms)" +

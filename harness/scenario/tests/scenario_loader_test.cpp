@@ -94,6 +94,30 @@ TEST(ScenarioLoader, ReadsEveryKindOfStepWithItsLine) {
   EXPECT_EQ(steps[7].repeat, 30);
 }
 
+TEST(ScenarioLoader, ReadsWhatAFileNeedsFromItsStack) {
+  const std::string text = std::string("needs:\n  generated_users: 5\n  rate_limit: {requests: 20, window_ms: 1000}\n") +
+                           "scenarios:\n  - name: a\n    steps:\n      - wait: 1s\n";
+  const ScenarioFile file = parse_scenario_file(text, "scenarios/rate.yaml");
+  EXPECT_EQ(file.needs.generated_users, 5);
+  EXPECT_EQ(file.needs.rate_limit, 20);
+  EXPECT_EQ(file.needs.rate_window_ms, 1000);
+  EXPECT_EQ(file.needs.where.to_string(), "scenarios/rate.yaml:2");
+  // Without `needs:` a file needs nothing.
+  EXPECT_EQ(parse_scenario_file(good, "x.yaml").needs.generated_users, 0);
+  EXPECT_EQ(parse_scenario_file(good, "x.yaml").needs.rate_limit, 0);
+}
+
+TEST(ScenarioLoader, MistakesInNeedsAreNamed) {
+  const std::string tail = "scenarios:\n  - name: a\n    steps:\n      - wait: 1s\n";
+  EXPECT_THAT(load_error("needs: {users: 3}\n" + tail).what(), HasSubstr("x.yaml:1: needs.users: unknown key"));
+  EXPECT_THAT(load_error("needs: {generated_users: -1}\n" + tail).what(),
+              HasSubstr("needs.generated_users: expected 0 to 10000"));
+  EXPECT_THAT(load_error("needs: {rate_limit: {requests: 20}}\n" + tail).what(),
+              HasSubstr("needs.rate_limit.window_ms: missing"));
+  EXPECT_THAT(load_error("needs: {rate_limit: {requests: 0, window_ms: 1000}}\n" + tail).what(),
+              HasSubstr("needs.rate_limit.requests: expected a positive number"));
+}
+
 TEST(ScenarioLoader, UnknownExpectationNamesLineFieldAndTheAllowedOnes) {
   const std::string text = std::string(good).replace(std::string(good).find("backend_credential_of"), 21, "backend_credentials");
   const std::string message = load_error(text).what();

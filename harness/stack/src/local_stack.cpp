@@ -43,6 +43,7 @@ std::unique_ptr<LocalStack> LocalStack::up(StackParams params, Progress progress
     fs::create_directories(stack->run_dir_);
   }
   stack->stack_.mode = to_string(p.mode);
+  stack->stack_.generated_users = p.generated_users;
 
   StackContext context{p, stack->run_dir_, p.fixtures_dir, stack->stack_,
                        [&](const std::string& line) { stack->say(line); }, {}, {}, {}};

@@ -54,6 +54,7 @@ const ServiceEntry& StackFile::service(const std::string& name) const {
 
 std::string StackFile::to_json() const {
   Json out = {{"mode", mode}, {"realm", realm}, {"services", Json::object()}};
+  if (generated_users) out["generated_users"] = *generated_users;
   for (const auto& [name, service] : services) {
     Json entry = {{"url", service.url}};
     if (service.pid > 0) entry["pid"] = service.pid;
@@ -80,6 +81,12 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
     throw std::runtime_error(origin + ": mode must be local, real, compose or external, not '" + stack.mode + "'");
   }
   stack.realm = json.value("realm", "mcp-demo");
+  if (const auto users = json.find("generated_users"); users != json.end()) {
+    if (!users->is_number_integer() || users->get<long long>() < 0) {
+      throw std::runtime_error(origin + ": generated_users must be a non-negative integer");
+    }
+    stack.generated_users = users->get<int>();
+  }
   const auto services = json.find("services");
   if (services == json.end() || !services->is_object()) throw std::runtime_error(origin + ": no 'services' object");
   for (const auto& [name, entry] : services->items()) {

@@ -87,11 +87,21 @@ struct Scenario {
   std::vector<Step> steps;
 };
 
+// What a file needs from the stack it runs on (`needs:`), checked before its scenarios run: a
+// stack without it makes them errors that say how to start a stack that has it.
+struct StackNeeds {
+  int generated_users = 0;  // user0001 … user<N> provisioned
+  int rate_limit = 0;       // the MCP servers limit each subject to this many calls …
+  int rate_window_ms = 0;   // … per window (0 = the file does not care)
+  SourceLocation where;
+};
+
 struct ScenarioFile {
   std::string path;         // as given to the loader
   std::string suite;        // `suite:`, default the file's stem
   std::string family;       // `family:`, e.g. "isolation"
   std::string description;
+  StackNeeds needs;
   std::string source;       // the file's text, kept for traces and replay
   std::vector<Scenario> scenarios;
 };

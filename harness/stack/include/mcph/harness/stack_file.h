@@ -37,6 +37,9 @@ struct StackFile {
   std::string mode = "local";  // local | real | compose | external (stack_params.h)
   std::string realm = "mcp-demo";
   std::map<std::string, ServiceEntry> services;
+  // The generated users (user0001…) the stack was provisioned with; unknown for a hand-written
+  // file. Key "generated_users".
+  std::optional<int> generated_users;
   std::optional<SupervisorEntry> supervisor;  // local mode under a supervisor
 
   // Throws std::runtime_error naming the missing service.

@@ -1,0 +1,53 @@
+#include "stack_needs.h"
+
+#include "mcph/harness/user_fixtures.h"
+
+namespace mcph::harness {
+namespace {
+
+std::string generated_users_missing(const StackNeeds& needs, const StackFile& stack, UserDirectory& users) {
+  const std::string last = generated_user(needs.generated_users).username;
+  const std::string wanted = "generated users user0001–" + last;
+  const std::string remedy = " (start a stack with `mcp-harness up --users " + std::to_string(needs.generated_users) +
+                             "` or more; up's default provisions 8)";
+  if (stack.generated_users) {
+    if (*stack.generated_users >= needs.generated_users) return "";
+    return "it needs " + wanted + ", and this stack was provisioned with " + std::to_string(*stack.generated_users) +
+           remedy;
+  }
+  // A hand-written stack file does not say: ask Keycloak for the last of them.
+  try {
+    users.keycloak_id(last);
+    return "";
+  } catch (const std::runtime_error& e) {
+    const std::string why = e.what();
+    if (why.find("has no user") == std::string::npos) return "";  // Keycloak's admin API cannot tell us
+    return "it needs " + wanted + ", and realm " + stack.realm + " has no " + last + remedy;
+  }
+}
+
+std::string rate_limit_differs(const StackNeeds& needs, const StackFile& stack) {
+  const std::string wanted = std::to_string(needs.rate_limit) + "/" + std::to_string(needs.rate_window_ms) + "ms";
+  for (const auto& [name, service] : stack.services) {
+    const std::string limit = service.get("rate_limit");
+    if (limit.empty() || limit == wanted) continue;  // not an MCP server of ours, or the right limit
+    return "it needs MCP servers that limit each user to " + std::to_string(needs.rate_limit) + " calls per " +
+           std::to_string(needs.rate_window_ms) + " ms, and " + name + " of this stack limits " +
+           (limit == "none" ? "nothing" : limit) + " (start a stack with `mcp-harness up --rate-limit " +
+           std::to_string(needs.rate_limit) + " --rate-window-ms " + std::to_string(needs.rate_window_ms) +
+           "`, up's default)";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::optional<std::string> unmet_needs(const StackNeeds& needs, const StackFile& stack, UserDirectory& users) {
+  std::string missing;
+  if (needs.generated_users > 0) missing = generated_users_missing(needs, stack, users);
+  if (missing.empty() && needs.rate_limit > 0) missing = rate_limit_differs(needs, stack);
+  if (missing.empty()) return std::nullopt;
+  return "the stack cannot run this file (" + needs.where.to_string() + "): " + missing;
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,18 @@
+#pragma once
+// Whether a stack has what a scenario file says it needs (`needs:`), before any of its
+// scenarios run: so that a missing generated user or rate limit is reported as exactly that,
+// with the command that starts a stack that has it, and not as a login failure in step 1.
+#include <optional>
+#include <string>
+
+#include "mcph/harness/scenario.h"
+#include "mcph/harness/stack_file.h"
+#include "user_directory.h"
+
+namespace mcph::harness {
+
+// nullopt when the stack has it (or the stack cannot tell: then the scenarios speak for
+// themselves), else what is missing and what to do.
+std::optional<std::string> unmet_needs(const StackNeeds& needs, const StackFile& stack, UserDirectory& users);
+
+}  // namespace mcph::harness
