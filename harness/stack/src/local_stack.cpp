@@ -81,7 +81,10 @@ void LocalStack::start_all(StackContext& context) {
       target.realm = stack_.realm;
       target.vault_url = stack_.service("vault").url;
       target.vault_token = stack_.service("vault").get("token");
-      target.postgres_url = stack_.service("postgres").url;
+      // Vault fetches Keycloak's keys and reaches PostgreSQL itself: in compose mode by the names
+      // the containers know each other by (url_inside), else at the same URLs as we do.
+      target.keycloak_url_seen_by_vault = keycloak.get("url_inside");
+      target.postgres_url = stack_.service("postgres").get("url_inside", stack_.service("postgres").url);
       ProvisionOptions options;
       options.fixtures_dir = params_.fixtures_dir;
       options.generated_users = params_.generated_users;

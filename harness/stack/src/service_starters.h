@@ -18,4 +18,9 @@ RunningService start_native_postgres(StackContext& context);
 RunningService start_native_keycloak(StackContext& context);
 RunningService start_native_vault(StackContext& context);
 
+// container: the service of docker/compose.yaml named like the row, on the demo's fixed port
+// (container_services.cpp). `url` is where the harness reaches it, `url_inside` where the other
+// containers do (recorded as the stack file's url_inside).
+StartFunction start_container(std::string service, std::string url, std::string url_inside);
+
 }  // namespace mcph::harness

@@ -36,6 +36,7 @@ struct StackContext {
     return params.ready_timeout.count() > 0 ? params.ready_timeout : own_default;
   }
   const RealTier& real();  // throws RealTierMissing
+  std::string compose_project() const;  // compose mode: the project of this stack's containers
 };
 
 struct RunningService {

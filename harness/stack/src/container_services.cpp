@@ -1,0 +1,79 @@
+// The container rows of the service table (compose mode): each service is its service of
+// docker/compose.yaml — the same name as its row — started with `docker compose up --wait`, which
+// returns once the container's health check passes, and reached on the demo's fixed ports.
+#include <cctype>
+#include <cstdlib>
+
+#include "mcph/proc/child_process.h"
+#include "service_starters.h"
+
+namespace mcph::harness {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+fs::path compose_file() {
+  if (const char* dir = std::getenv("MCPH_DOCKER_DIR"); dir && *dir) return fs::path(dir) / "compose.yaml";
+  return fs::path(MCPH_SOURCE_DOCKER_DIR) / "compose.yaml";
+}
+
+// `docker compose -f FILE -p PROJECT ARGS…`; throws with docker's own words when it fails.
+// MCPH_RUN_DIR tells compose.yaml where this stack's files are (secrets.json with the generated
+// users' backend credentials, the Vault audit log).
+void compose(const std::string& project, const fs::path& run_dir, const std::vector<std::string>& args,
+             std::chrono::milliseconds timeout) {
+  proc::SpawnOptions command;
+  command.name = "docker compose";
+  command.env = {{"MCPH_RUN_DIR", run_dir.string()}};
+  command.argv = {"docker", "compose", "-f", compose_file().string(), "-p", project};
+  command.argv.insert(command.argv.end(), args.begin(), args.end());
+  const proc::CommandResult result = proc::run_command(command, timeout);
+  if (result.exit_code != 0) {
+    std::string line;
+    for (const auto& arg : command.argv) line += (line.empty() ? "" : " ") + arg;
+    throw std::runtime_error(line + " failed (" +
+                             (result.exit_code < 0 ? std::string("timed out or killed")
+                                                   : "exit " + std::to_string(result.exit_code)) +
+                             "):\n" + result.output +
+                             "compose mode needs a Docker engine with the compose plugin; without one, use "
+                             "--mode local or --mode real");
+  }
+}
+
+}  // namespace
+
+std::string StackContext::compose_project() const {
+  // One project per run directory: two stacks never share containers.
+  std::string name = "mcph-" + run_dir.filename().string();
+  for (auto& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return name;
+}
+
+StartFunction start_container(std::string service, std::string url, std::string url_inside) {
+  return [service, url, url_inside](StackContext& context) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string project = context.compose_project();
+    const fs::path run_dir = context.run_dir;
+    compose(project, run_dir, {"up", "--detach", "--wait", "--no-deps", service}, context.ready_timeout(300s));
+    RunningService running;
+    running.entry.url = url;
+    running.entry.extra["implementation"] = "container";
+    running.entry.extra["url_inside"] = url_inside;  // how the other containers reach it
+    running.took =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    running.stop = [service, project, run_dir] {
+      try {
+        compose(project, run_dir, {"rm", "--stop", "--force", "--volumes", service}, 120s);
+      } catch (const std::exception&) {
+        // Already gone, or the engine went away: nothing left to stop here.
+      }
+    };
+    return running;
+  };
+}
+
+}  // namespace mcph::harness
