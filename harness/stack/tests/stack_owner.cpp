@@ -1,4 +1,4 @@
-// stack_owner [--run-dir DIR] [--detached]: a process that owns a SupervisedStack (attached by
+// stack_owner [--run-dir DIR] [--mode MODE] [--detached]: a process that owns a SupervisedStack (attached by
 // default), for the tests that kill the owner. Prints the supervisor's progress, then
 // "owner ready <stack file>", then waits (at most 10 minutes) and exits, stopping an attached
 // stack on the way out.
@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--run-dir") == 0 && i + 1 < argc) {
       options.stack.run_dir = argv[++i];
+    } else if (std::strcmp(argv[i], "--mode") == 0 && i + 1 < argc && parse_stack_mode(argv[i + 1])) {
+      options.stack.mode = *parse_stack_mode(argv[++i]);
     } else if (std::strcmp(argv[i], "--detached") == 0) {
       options.lifetime = StackLifetime::detached;
     } else {

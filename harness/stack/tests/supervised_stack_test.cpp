@@ -31,54 +31,17 @@
 #include "mcph/proc/listen_line.h"
 #include "mcph/proc/free_port.h"
 #include "mcph/proc/temp_dir.h"
+#include "owner_support.h"
 
 namespace mcph::harness {
 namespace {
+
+using namespace testing;
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
-
-constexpr auto kStartTimeout = 180s;  // a whole stack on a busy 2-core machine
-constexpr auto kStopTimeout = 60s;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// "name (pid N)" of every process the stack file names.
-std::vector<std::pair<std::string, pid_t>> processes_of(const StackFile& stack) {
-  std::vector<std::pair<std::string, pid_t>> out;
-  if (stack.supervisor) out.emplace_back("supervisor", stack.supervisor->pid);
-  for (const auto& [name, service] : stack.services) {
-    if (service.pid > 0) out.emplace_back(name, service.pid);
-  }
-  return out;
-}
-
-// Waits (bounded) until none of them is alive; returns those still alive.
-std::vector<std::string> survivors(const StackFile& stack, std::chrono::milliseconds timeout = kStopTimeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::vector<std::string> alive;
-  for (const auto& [name, pid] : processes_of(stack)) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (!wait_until_gone(pid, std::max(left, 0ms))) alive.push_back(name + " (pid " + std::to_string(pid) + ")");
-  }
-  return alive;
-}
-
-bool wait_until_removed(const fs::path& path, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (fs::exists(path)) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
 
 bool accepts_connections(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -91,43 +54,12 @@ bool accepts_connections(int port) {
   return connected;
 }
 
-Json vault_get(const StackFile& stack, const std::string& path) {
-  http::Client vault(stack.service("vault").url);
-  const auto response = vault.get(path, {{"X-Vault-Token", stack.service("vault").get("token")}});
-  if (response.status != 200) throw std::runtime_error("GET " + path + ": HTTP " + std::to_string(response.status));
-  return Json::parse(response.body);
-}
-
 std::string jwt_subject(const std::string& jwt) {
   const auto first = jwt.find('.');
   const auto second = jwt.find('.', first + 1);
   const auto payload = jose::base64url_decode(jwt.substr(first + 1, second - first - 1));
   if (!payload) throw std::runtime_error("the access token's payload is not base64url");
   return Json::parse(*payload).at("sub").get<std::string>();
-}
-
-// The owner of an attached stack, in a process of its own.
-struct Owner {
-  proc::ChildProcess process;
-  StackFile stack;
-  fs::path stack_file;
-};
-
-Owner start_owner(std::vector<std::string> args = {}) {
-  proc::SpawnOptions spawn;
-  spawn.name = "stack_owner";
-  spawn.argv = {MCPH_STACK_OWNER_BINARY};
-  spawn.argv.insert(spawn.argv.end(), args.begin(), args.end());
-  auto process = proc::ChildProcess::spawn(spawn);
-  const std::string line =
-      process.wait_for_line([](std::string_view l) { return l.rfind("owner ready ", 0) == 0; }, kStartTimeout);
-  const fs::path stack_file = line.substr(std::string("owner ready ").size());
-  StackFile stack = StackFile::load(stack_file);
-  return Owner{std::move(process), std::move(stack), stack_file};
-}
-
-void expect_all_alive(const StackFile& stack) {
-  for (const auto& [name, pid] : processes_of(stack)) EXPECT_TRUE(process_alive(pid)) << name << " pid " << pid;
 }
 
 TEST(SupervisedStackTest, AttachedStackIsReadyProvisionedIdempotentlyAndStopsCleanly) {
@@ -233,66 +165,8 @@ TEST(SupervisedStackTest, SigkilledOwnerLeavesNoProcessAndNoTempDir) {
   EXPECT_TRUE(wait_until_removed(run_dir, kStopTimeout)) << run_dir;
 }
 
-// The owner is SIGKILLed while alice holds a dynamic PostgreSQL role from Vault. The proof that
-// the orderly stop revoked it: mock-vault's log reports the revocation at shutdown, and
-// PostgreSQL, started again on the same cluster afterwards, has no such role (nor any other
-// Vault-made one). The run directory is ours so that the cluster and the logs survive the stop.
 TEST(SupervisedStackTest, SigkilledOwnerStillRevokesDynamicDatabaseRoles) {
-  proc::TempDir dir("mcph-stack-test");
-  // PostgreSQL (the postgres user, under root) must be able to pass through to the run dir.
-  fs::permissions(dir.path(), fs::perms::others_exec, fs::perm_options::add);
-  const fs::path run_dir = dir.path() / "stack";
-  Owner owner = start_owner({"--run-dir", run_dir.string()});
-  EXPECT_FALSE(owner.stack.supervisor->removes_run_dir);
-
-  // A second stack in the same run directory is refused while this one runs.
-  SupervisedStackOptions second;
-  second.stack.run_dir = run_dir;
-  try {
-    SupervisedStack::start(second);
-    ADD_FAILURE() << "a second stack started in " << run_dir;
-  } catch (const std::runtime_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("already running in " + run_dir.string()));
-  }
-
-  const Json creds = vault_get(owner.stack, "/v1/database/creds/alice");
-  const std::string role = creds["data"]["username"];
-  ASSERT_EQ(role.rfind("v-", 0), 0u) << role;
-  {
-    pqxx::connection connection(owner.stack.service("postgres").url);
-    pqxx::nontransaction tx(connection);
-    ASSERT_EQ(tx.exec("SELECT 1 FROM pg_roles WHERE rolname = " + tx.quote(role)).size(), 1u);
-  }
-
-  ASSERT_EQ(::kill(owner.process.pid(), SIGKILL), 0);
-  owner.process.stop(0ms);
-  ASSERT_THAT(survivors(owner.stack), ::testing::IsEmpty());
-  EXPECT_FALSE(fs::exists(owner.stack_file));  // the supervisor removed it after the stop
-
-  const std::string supervisor_log = read_file(run_dir / "supervisor.log");
-  EXPECT_THAT(supervisor_log, HasSubstr("SIGTERM, stopping the stack"));  // the owner's death
-  EXPECT_THAT(supervisor_log, HasSubstr("stack stopped in"));
-  const std::string vault_log = read_file(run_dir / "vault.log");
-  EXPECT_THAT(vault_log, HasSubstr("revoked 1 outstanding lease(s) on shutdown"));
-  EXPECT_THAT(vault_log, ::testing::Not(HasSubstr("revoking lease")));  // "revoking lease … failed"
-
-  // PostgreSQL again, on the cluster the stack left behind.
-  const int port = proc::free_loopback_port();
-  proc::SpawnOptions restart;
-  restart.name = "postgres-again";
-  restart.run_as_user = "postgres";
-  restart.stop_signal = SIGINT;
-  restart.log_path = (dir.path() / "postgres-again.log").string();
-  restart.argv = {postgres::find_bin_dir() + "/postgres", "-D", (run_dir / "postgres").string(), "-p",
-                  std::to_string(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="};
-  proc::ChildProcess postgres_again = proc::ChildProcess::spawn(restart);
-  postgres_again.wait_for_line(
-      [](std::string_view l) { return l.find("ready to accept connections") != std::string_view::npos; }, 60s);
-  pqxx::connection connection("host=127.0.0.1 port=" + std::to_string(port) +
-                              " user=postgres password=postgres dbname=mcp_demo");
-  pqxx::nontransaction tx(connection);
-  EXPECT_EQ(tx.exec("SELECT 1 FROM pg_roles WHERE rolname = " + tx.quote(role)).size(), 0u) << role;
-  EXPECT_EQ(tx.exec("SELECT rolname FROM pg_roles WHERE rolname LIKE 'v-%'").size(), 0u);
+  expect_killed_owner_leaves_nothing_and_revokes_roles(StackMode::local);
 }
 
 TEST(SupervisedStackTest, DetachedStackOutlivesItsOwnerUntilStopped) {
