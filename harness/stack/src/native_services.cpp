@@ -69,6 +69,17 @@ RunningService launch(StackContext& context, NativeLaunch launch) {
 
 }  // namespace
 
+void revoke_database_leases_before_stop(RunningService& vault, const std::string& root_token) {
+  vault.stop = [stop_process = vault.stop, url = vault.entry.url, root_token] {
+    try {
+      vault::Client(url).call("PUT", "sys/leases/revoke-prefix/database/creds", root_token, "{}");
+    } catch (const std::exception&) {
+      // Vault already gone: its roles stay in this stack's PostgreSQL, which goes with it.
+    }
+    stop_process();
+  };
+}
+
 const RealTier& StackContext::real() {
   if (!real_tier) real_tier = find_real_tier();
   return *real_tier;
@@ -158,20 +169,11 @@ RunningService start_native_vault(StackContext& context) {
   vault::Client client(running.entry.url);
   client.call("PUT", "sys/audit/file", kVaultRootToken,
               nlohmann::json{{"type", "file"}, {"options", {{"file_path", audit_log}}}}.dump());
-  // Real Vault in dev mode keeps its leases in memory: without this, the dynamic PostgreSQL roles
-  // it created would outlive it. Revoke them first, as mock-vault does when it stops.
-  auto stop_process = running.stop;
-  running.stop = [stop_process, url = running.entry.url] {
-    try {
-      vault::Client(url).call("PUT", "sys/leases/revoke-prefix/database/creds", kVaultRootToken, "{}");
-    } catch (const std::exception&) {
-      // Vault already gone: its roles stay in this stack's PostgreSQL, which goes with it.
-    }
-    stop_process();
-  };
+  revoke_database_leases_before_stop(running, kVaultRootToken);
   running.entry.extra["token"] = kVaultRootToken;
   running.entry.extra["audit_log"] = audit_log;
   running.entry.extra["version"] = tier.vault_version;
+  running.entry.extra["binary"] = tier.vault_binary.string();  // for the contract suite's fresh Vaults
   return running;
 }
 

@@ -18,6 +18,10 @@ RunningService start_native_postgres(StackContext& context);
 RunningService start_native_keycloak(StackContext& context);
 RunningService start_native_vault(StackContext& context);
 
+// A dev-mode Vault (real or mock-vault) keeps its leases in memory and loses them when it stops,
+// leaving the dynamic PostgreSQL roles it created: its stop revokes them first.
+void revoke_database_leases_before_stop(RunningService& vault, const std::string& root_token);
+
 // container: the service of docker/compose.yaml named like the row, on the demo's fixed port
 // (container_services.cpp). `url` is where the harness reaches it, `url_inside` where the other
 // containers do (recorded as the stack file's url_inside).

@@ -84,6 +84,7 @@ RunningService start_mock_vault(StackContext& context) {
   RunningService running = start_binary(
       context, "vault",
       {service_binary("mock-vault"), "--port", "0", "--dev-root-token-id", "root-token", "--audit-log", audit_log});
+  revoke_database_leases_before_stop(running, "root-token");
   running.entry.extra["token"] = "root-token";
   running.entry.extra["audit_log"] = audit_log;
   return running;

@@ -34,6 +34,5 @@ bool ends_with(std::string_view text, std::string_view suffix);
 // True when JSON text nests arrays/objects deeper than `limit` (strings skipped). Checked before
 // parsing: nlohmann's parser, dump and destructor recurse, and a deep body must not crash us.
 bool json_too_deep(std::string_view text, std::size_t limit);
-constexpr std::size_t kMaxJsonDepth = 1000;
 
 }  // namespace mcph::mock_vault

@@ -269,9 +269,9 @@ VaultResponse Core::handle(VaultRequest& request) {
     response = VaultResponse::error(500, {multierror_text({"internal error"})});
   }
   if (response.is_error) {
-    // Token and ACL refusals are audited as Vault's ErrPermissionDenied.
-    record.error = response.status == 403 ? "permission denied"
-                                          : (response.errors.empty() ? "" : response.errors.front());
+    // Audited with the text of the answer's error (an ACL refusal: "1 error occurred:\n\t*
+    // permission denied\n\n", as real Vault writes it).
+    record.error = response.errors.empty() ? "" : response.errors.front();
   }
   if (audited_request && audit_.active()) {
     record.response = &response;
@@ -378,8 +378,8 @@ void Core::shutdown() {
   }
   reaper_wakeup_.notify_all();
   if (reaper_.joinable()) reaper_.join();
-  const std::size_t revoked = leases_.revoke_all();
-  if (revoked > 0) std::fprintf(stderr, "[mock-vault] revoked %zu outstanding lease(s) on shutdown\n", revoked);
+  // Like Vault's dev server, whose leases live in memory: they are lost, not revoked. Whoever
+  // wants the roles gone revokes them first (sys/leases/revoke-prefix), as mcp-harness does.
 }
 
 }  // namespace mcph::mock_vault

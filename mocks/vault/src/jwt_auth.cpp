@@ -467,7 +467,7 @@ class JwtBackend final : public Backend {
       throw VaultError::bad_request("must have at least one bound constraint when creating/updating a role");
     }
     if (role.token_max_ttl > 0 && role.token_ttl > role.token_max_ttl) {
-      throw VaultError::bad_request("ttl should not be greater than max ttl");
+      throw VaultError::bad_request("'token_ttl' cannot be greater than 'token_max_ttl'");
     }
     std::vector<std::string> warnings;
     if (role.token_max_ttl > kMaxLeaseTtl) {

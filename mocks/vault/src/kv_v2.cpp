@@ -28,6 +28,7 @@ struct KvKey {
   TimePoint updated{};
   bool cas_required = false;
   std::int64_t max_versions = 0;
+  std::int64_t oldest_version = 0;  // 0 until max_versions drops versions, as in the plugin
   std::int64_t delete_version_after = 0;
   std::map<std::string, std::string> custom_metadata;
 };
@@ -58,7 +59,7 @@ std::vector<std::int64_t> versions_field(const Json& data) {
       }
     }
   }
-  if (versions.empty()) throw VaultError::bad_request("no version number provided");
+  if (versions.empty()) throw VaultError::bad_request("No version number provided");
   return versions;
 }
 
@@ -91,11 +92,47 @@ class KvV2Backend final : public Backend {
                    .exists([this](const VaultRequest&, const Captures& c) { return key_exists(c[0]); }));
   }
 
-  VaultResponse handle(VaultRequest& request) override { return table_.dispatch(request); }
+  // A path or operation the engine does not have is not an error but a 404 with a warning that
+  // names the `vault kv` subcommand to use (the plugin's pathInvalid, its last path).
+  VaultResponse handle(VaultRequest& request) override {
+    try {
+      return table_.dispatch(request);
+    } catch (const VaultError& e) {
+      if (e.status() != 404 && e.status() != 405) throw;
+      if (e.errors() != VaultError::unsupported_path().errors() &&
+          e.errors() != VaultError::unsupported_operation().errors()) {
+        throw;
+      }
+      return invalid_path(request);
+    }
+  }
   std::optional<bool> exists(const VaultRequest& request) override { return table_.exists(request); }
 
  private:
   enum class Mark { remove, restore, destroy };
+
+  static VaultResponse invalid_path(const VaultRequest& request) {
+    VaultResponse response;
+    response.status = 404;
+    static const std::set<std::string> roots = {"metadata", "data", "delete", "undelete", "destroy"};
+    if (roots.count(request.relative)) {
+      response.warnings.push_back("Non-listing operations on the root of a K/V v2 mount are not supported.");
+      return response;
+    }
+    const char* command = "get";
+    switch (request.operation) {
+      case Operation::create:
+      case Operation::update: command = "put"; break;
+      case Operation::read: command = "get"; break;
+      case Operation::list: command = "list"; break;
+      case Operation::delete_op: command = "delete"; break;
+    }
+    response.warnings.push_back(
+        std::string("Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API "
+                    "endpoints to use. If using the Vault CLI, use 'vault kv ") +
+        command + "' for this operation.");
+    return response;
+  }
 
   std::int64_t max_versions_locked(const KvKey& key) const {
     if (key.max_versions > 0) return key.max_versions;
@@ -171,7 +208,10 @@ class KvV2Backend final : public Backend {
     key.current = number;
     key.updated = now;
     const std::int64_t max_versions = max_versions_locked(key);
-    while (static_cast<std::int64_t>(key.versions.size()) > max_versions) key.versions.erase(key.versions.begin());
+    while (static_cast<std::int64_t>(key.versions.size()) > max_versions) {
+      key.versions.erase(key.versions.begin());
+      key.oldest_version = key.versions.begin()->first;
+    }
     return VaultResponse::with_data(version_metadata(key, number, key.versions.at(number)));
   }
 
@@ -231,7 +271,7 @@ class KvV2Backend final : public Backend {
         {"custom_metadata", custom_metadata_json(key.custom_metadata)},
         {"delete_version_after", duration_string(key.delete_version_after)},
         {"max_versions", key.max_versions},
-        {"oldest_version", key.versions.empty() ? 0 : key.versions.begin()->first},
+        {"oldest_version", key.oldest_version},
         {"updated_time", rfc3339_nano(key.updated)},
         {"versions", versions},
     });

@@ -104,12 +104,6 @@ void LeaseManager::revoke_by_token(const std::string& token_id) {
   for (const auto& id : ids) revoke_one(id, false);
 }
 
-std::size_t LeaseManager::revoke_all() {
-  std::size_t count = 0;
-  for (const auto& id : list("")) count += revoke_one(id, false) ? 1 : 0;
-  return count;
-}
-
 void LeaseManager::expire_due(TimePoint now) {
   std::vector<std::string> due;
   {

@@ -54,8 +54,6 @@ class LeaseManager {
   // Revokes every lease under the prefix; returns how many.
   std::size_t revoke_prefix(const std::string& prefix);
   void revoke_by_token(const std::string& token_id);
-  // Revokes every outstanding lease (server shutdown); failures are logged, not thrown.
-  std::size_t revoke_all();
   // Revokes what is due; retries failures with backoff.
   void expire_due(TimePoint now);
   std::vector<std::string> list(const std::string& prefix) const;

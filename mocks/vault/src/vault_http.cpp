@@ -5,6 +5,7 @@
 #include "backends.h"
 #include "core.h"
 #include "field_data.h"
+#include "json_limits.h"
 #include "vault_error.h"
 
 namespace mcph::mock_vault {
@@ -64,6 +65,35 @@ void render(const VaultRequest& request, const VaultResponse& response, http::Re
   out.set_json(response.status, body.dump());
 }
 
+void redirect(http::Response& out, const std::string& location) {
+  out.set_header("Cache-Control", "no-store");
+  out.set_header("Location", location);
+  out.set_header("Content-Type", "text/html; charset=utf-8");
+  out.status = 307;
+  out.body = "<a href=\"" + location + "\">Temporary Redirect</a>.\n\n";
+}
+
+// path.Clean as Go's ServeMux applies it, keeping a trailing slash.
+std::string clean_path(const std::string& path) {
+  std::vector<std::string> segments;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    const auto end = std::min(path.find('/', start), path.size());
+    const std::string segment = path.substr(start, end - start);
+    if (segment == "..") {
+      if (!segments.empty()) segments.pop_back();
+    } else if (!segment.empty() && segment != ".") {
+      segments.push_back(segment);
+    }
+    start = end + 1;
+  }
+  std::string clean;
+  for (const auto& segment : segments) clean += "/" + segment;
+  if (clean.empty()) return "/";
+  const bool trailing = path.size() > 1 && path.back() == '/';
+  return trailing ? clean + "/" : clean;
+}
+
 void error_out(http::Response& out, int status, std::vector<std::string> errors) {
   out.set_header("Cache-Control", "no-store");
   out.set_json(status, Json{{"errors", std::move(errors)}}.dump());
@@ -78,18 +108,21 @@ Json query_data(const http::Request& in) {
   return data;
 }
 
-// Vault decodes bodies into map[string]interface{}: anything but an object (or nothing) is a 400.
-// The parser's own text is not echoed since bodies carry secrets.
+// Vault checks a body against its JSON limits first (500 with the limit's message), then decodes
+// it into map[string]interface{}: anything but an object (or nothing) is a 400. The parser's own
+// text is not echoed since bodies carry secrets.
 Json body_data(const http::Request& in) {
   const std::string& body = in.body;
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return Json::object();
-  // Go's encoding/json stops at depth 10000 with this text; ours stops sooner (kMaxJsonDepth).
-  if (json_too_deep(body, kMaxJsonDepth)) throw VaultError::bad_request("failed to parse JSON input: exceeded max depth");
+  if (const auto broken = json_limit_broken(body)) throw VaultError(500, {*broken});
+  // Within the limits, the depth is bounded, so nlohmann's recursive parser is safe here.
   Json parsed = Json::parse(body, nullptr, false);
-  if (parsed.is_discarded()) throw VaultError::bad_request("failed to parse JSON input: invalid JSON in request body");
+  if (parsed.is_discarded()) {
+    throw VaultError::bad_request("error parsing JSON: failed to parse JSON input: invalid JSON in request body");
+  }
   if (!parsed.is_object()) {
     const std::string type = parsed.is_array() ? "array" : (parsed.is_string() ? "string" : (parsed.is_number() ? "number" : "bool"));
-    throw VaultError::bad_request("failed to parse JSON input: json: cannot unmarshal " + type +
+    throw VaultError::bad_request("error parsing JSON: failed to parse JSON input: json: cannot unmarshal " + type +
                                   " into Go value of type map[string]interface {}");
   }
   return parsed;
@@ -146,9 +179,28 @@ void install_routes(http::Server& server, Core& core) {
     }
     render(request, core.handle(request), out);
   };
+  auto serve_clean = [serve](const http::Request& in, http::Response& out) {
+    // Go's ServeMux answers a path with empty, "." or ".." segments with a redirect to its
+    // clean form before Vault sees it.
+    if (const std::string clean = clean_path(in.path); clean != in.path) {
+      redirect(out, clean);
+      return;
+    }
+    serve(in, out);
+  };
   for (const char* method : {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
-    server.route(method, "/v1/(.*)", serve);
-    server.route(method, "(?!/v1/).*", [](const http::Request&, http::Response& out) { error_out(out, 404, {}); });
+    server.route(method, "/v1/(.*)", serve_clean);
+    // Everything else is the UI's: /ui/ itself (a placeholder page in a binary built without the
+    // UI, as this one), a redirect there from anywhere else, and /v1 to /v1/.
+    server.route(method, "/ui/", [](const http::Request&, http::Response& out) {
+      out.set_header("Cache-Control", "no-store");
+      out.status = 200;
+      out.body = "<!DOCTYPE html>\n<html><body><p>Vault UI is not available in this binary.</p></body></html>\n";
+      out.set_header("Content-Type", "text/html; charset=utf-8");
+    });
+    server.route(method, "(?!/v1/).*", [](const http::Request& in, http::Response& out) {
+      redirect(out, in.path == "/v1" ? "/v1/" : "/ui/");
+    });
   }
 }
 

@@ -90,8 +90,9 @@ path "secret/data/open/*" { capabilities = ["read"] }
   // A token without an entity: both templated blocks vanish, the plain one stays.
   const std::string token = token_with({"templated"});
   EXPECT_EQ(read("open/doc", token), 200);
-  EXPECT_EQ(read("byname//x", token), 403);
   EXPECT_EQ(read("byname/x", token), 403);
+  // The path the block would have granted with an empty name is not clean: Go's mux redirects it.
+  EXPECT_EQ(read("byname//x", token), 307);
   Reply caps = vault_.post("/v1/sys/capabilities-self", Json{{"paths", {"secret/data/byteam//x", "secret/data/open/doc"}}}, token);
   ASSERT_EQ(caps.status, 200) << caps.text;
   EXPECT_EQ(caps.body["data"]["secret/data/byteam//x"], (Json{"deny"}));

@@ -171,7 +171,9 @@ TEST_F(Database, RevokePrefixDropsEveryRoleUnderIt) {
   for (const auto& name : usernames) EXPECT_TRUE(wait_role_gone(name, 10s)) << name;
 }
 
-TEST_F(Database, StoppingTheServerRevokesOutstandingRoles) {
+// Vault's dev server keeps its leases in memory: stopping it loses them and their roles stay in
+// PostgreSQL (mcp-harness revokes them before it stops a stack's Vault).
+TEST_F(Database, StoppingTheServerLeavesItsRolesBehind) {
   if (!vault_.local()) GTEST_SKIP() << "needs a server this test may stop";
   std::vector<std::string> usernames;
   for (const char* role : {"alice", "bob"}) {
@@ -182,7 +184,7 @@ TEST_F(Database, StoppingTheServerRevokesOutstandingRoles) {
   for (const auto& name : usernames) ASSERT_TRUE(role_exists(name));
   const int status = vault_.stop();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "clean exit on SIGTERM, status " << status;
-  for (const auto& name : usernames) EXPECT_FALSE(role_exists(name)) << name;
+  for (const auto& name : usernames) EXPECT_TRUE(role_exists(name)) << name;
 }
 
 TEST_F(Database, ConfigAndRoleErrors) {

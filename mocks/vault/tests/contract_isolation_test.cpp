@@ -217,7 +217,7 @@ TEST_F(Isolation, AuditLinesNameTheEntityPerPathAndNeverHoldASecretInClear) {
     }
     if (path == "secret/data/users/bob/github" && entry["auth"].value("entity_id", "") == demo_.alice_entity) {
       saw_denied_read = true;
-      EXPECT_EQ(entry["error"], "permission denied") << line;
+      EXPECT_EQ(entry["error"], "1 error occurred:\n\t* permission denied\n\n") << line;
     }
   }
   EXPECT_TRUE(saw_allowed_read);

@@ -206,7 +206,7 @@ TEST_F(JwtLogin, RoleWritesAreValidatedLikeThePlugin) {
                                                   {"bound_audiences", "a"},
                                                   {"token_ttl", 600},
                                                   {"token_max_ttl", 60}});
-  EXPECT_EQ(reply.error(), "ttl should not be greater than max ttl");
+  EXPECT_EQ(reply.error(), "'token_ttl' cannot be greater than 'token_max_ttl'");
 
   Reply role = vault_.get("/v1/auth/jwt/role/user");
   ASSERT_EQ(role.status, 200);

@@ -9,6 +9,7 @@
 #include "mcph/contract/server_under_test.h"
 #include "mcph/jose/jws.h"
 #include "mcph/jose/key.h"
+#include "mcph/proc/free_port.h"
 
 namespace mcph::mock_vault::contract {
 namespace {
@@ -54,7 +55,13 @@ std::string random_suffix() { return random_hex(8); }
 
 VaultUnderTest::VaultUnderTest() {
   if (const auto service = mcph::contract::service_from_stack_file("vault")) {
-    // The stack's Vault already writes its file audit log: read that one.
+    const std::string binary = service->field("binary", "");
+    if (!binary.empty()) {
+      // A real Vault of the stack's version, fresh for this test as each mock-vault is.
+      spawn_real_vault(binary);
+      return;
+    }
+    // Only a URL: share the stack's Vault, and read the file audit log it already writes.
     url_ = service->url;
     root_token_ = service->field("token", "root");
     audit_log_ = service->field("audit_log", "");
@@ -85,6 +92,41 @@ VaultUnderTest::VaultUnderTest() {
   http::ClientOptions client_options;
   client_options.read_timeout = std::chrono::seconds(30);
   client_ = std::make_unique<http::Client>(url_, client_options);
+}
+
+void VaultUnderTest::spawn_real_vault(const std::string& binary) {
+  dir_ = std::make_unique<proc::TempDir>("real-vault-contract");
+  root_token_ = "root-" + random_hex(12);
+  audit_log_ = (dir_->path() / "audit.log").string();
+  const int port = proc::free_loopback_port();
+  proc::SpawnOptions options;
+  options.name = "vault";
+  options.argv = {binary, "server", "-dev", "-dev-no-store-token", "-dev-root-token-id=" + root_token_,
+                  "-dev-listen-address=127.0.0.1:" + std::to_string(port)};
+  options.env = {{"HOME", dir_->path().string()}};
+  options.log_path = (dir_->path() / "vault.log").string();
+  proc::ReadyWhen ready;
+  ready.announces = false;
+  ready.url = "http://127.0.0.1:" + std::to_string(port);
+  ready.timeout = std::chrono::seconds(60);
+  ready.health = proc::HealthProbe{"GET /v1/sys/health", [](const std::string& url) -> std::optional<std::string> {
+                                     try {
+                                       const auto response = http::Client(url).get("/v1/sys/health");
+                                       if (response.status == 200) return std::nullopt;
+                                       return "HTTP " + std::to_string(response.status);
+                                     } catch (const std::exception& e) {
+                                       return std::string(e.what());
+                                     }
+                                   }};
+  auto started = proc::start_service(options, ready);
+  process_ = std::make_unique<proc::ChildProcess>(std::move(started.process));
+  url_ = std::move(started.url);
+  http::ClientOptions client_options;
+  client_options.read_timeout = std::chrono::seconds(30);
+  client_ = std::make_unique<http::Client>(url_, client_options);
+  // What mock-vault's --audit-log does: a file audit device from the start.
+  const Reply audit = post("/v1/sys/audit/file", Json{{"type", "file"}, {"options", {{"file_path", audit_log_}}}});
+  if (audit.status != 204) throw std::runtime_error("enabling the audit device: " + audit.text);
 }
 
 VaultUnderTest::~VaultUnderTest() {

@@ -32,7 +32,9 @@ std::string random_suffix();
 
 class VaultUnderTest {
  public:
-  // Spawns mock-vault (with an audit log in a temp dir) unless MCPH_VAULT_URL is set.
+  // Spawns mock-vault (with an audit log in a temp dir), or, when MCPH_STACK_FILE names a stack
+  // whose vault entry has a `binary` (real mode), that real Vault in dev mode; or uses the server
+  // MCPH_STACK_FILE or MCPH_VAULT_URL name.
   VaultUnderTest();
   ~VaultUnderTest();
 
@@ -65,6 +67,8 @@ class VaultUnderTest {
   int stop();
 
  private:
+  void spawn_real_vault(const std::string& binary);
+
   std::unique_ptr<proc::TempDir> dir_;
   std::unique_ptr<proc::ChildProcess> process_;
   std::string url_;
