@@ -17,6 +17,9 @@
 namespace mcph::http {
 namespace {
 
+// Set by serve() on an error response its handler left empty on purpose; never sent.
+constexpr const char* kNoBodyMarker = "X-Mcph-No-Body";
+
 
 using Clock = std::chrono::steady_clock;
 // Set when a request starts being routed on this worker thread; read by the access log.
@@ -108,8 +111,12 @@ struct Server::Impl {
     Response response = handle(request);
     out.status = response.status;
     for (auto& [name, value] : response.headers) out.set_header(name, value);
-    if (!response.body.empty() || response.status >= 400) {
+    if (!response.body.empty()) {
       out.set_content(response.body, response.content_type);
+    } else if (response.status >= 400) {
+      // An error the handler answers without a body on purpose (a bare bearer challenge): tell
+      // the error handler below not to fill one in.
+      out.set_header(kNoBodyMarker, "1");
     }
   }
 
@@ -162,6 +169,10 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [impl](const httplib::Request&, httplib::Response& out) {
     if (!out.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    if (out.has_header(kNoBodyMarker)) {
+      out.headers.erase(kNoBodyMarker);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     std::string message = default_message(out.status);
     if (out.status == 413) {
       message += " (limit " + std::to_string(impl->options.max_body_bytes) + " bytes)";

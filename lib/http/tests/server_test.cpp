@@ -123,6 +123,21 @@ TEST_F(ServerTest, HttpErrorFromHandlerKeepsItsStatus) {
   EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "short and stout");
 }
 
+TEST(ServerErrors, AnErrorAHandlerLeavesWithoutABodyStaysWithout) {
+  // A bare bearer challenge (RFC 6750 §3): the status and WWW-Authenticate, no body.
+  Server server;
+  server.route("GET", "/challenge", [](const Request&, Response& res) {
+    res.status = 401;
+    res.set_header("WWW-Authenticate", "Bearer realm=\"x\"");
+  });
+  server.start();
+  const auto res = Client(server.url()).get("/challenge");
+  EXPECT_EQ(res.status, 401);
+  EXPECT_EQ(res.body, "");
+  EXPECT_EQ(res.header("WWW-Authenticate"), "Bearer realm=\"x\"");
+  EXPECT_EQ(res.header("X-Mcph-No-Body"), "") << "the internal marker is never sent";
+}
+
 TEST_F(ServerTest, HandlerExceptionIs500WithoutItsMessage) {
   ::testing::internal::CaptureStderr();
   const auto res = client_->get("/crash");

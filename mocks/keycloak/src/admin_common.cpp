@@ -37,8 +37,10 @@ void require_master_admin(const AdminCaller& caller) {
 
 void realm_admin_route(http::Server& server, State& state, const std::string& method,
                        const std::string& suffix, RealmHandler handler) {
+  // RESTEasy matches a path with a trailing slash too (the admin client sends
+  // /admin/realms/{realm}/users/).
   server.route(
-      method, "/admin/realms/([^/]+)" + suffix,
+      method, "/admin/realms/([^/]+)" + suffix + "/?",
       guarded([&state, handler = std::move(handler)](const http::Request& request, http::Response& response) {
         std::lock_guard lock(state.mutex);
         const AdminCaller caller = authenticate_admin(state, request);

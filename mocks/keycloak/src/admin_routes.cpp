@@ -64,10 +64,10 @@ void delete_realm(State& state, Realm& realm, Response& response) {
 }  // namespace
 
 void add_admin_routes(http::Server& server, State& state) {
-  server.route("GET", "/admin/realms", guarded([&state](const Request& request, Response& response) {
+  server.route("GET", "/admin/realms/?", guarded([&state](const Request& request, Response& response) {
                  list_realms(state, request, response);
                }));
-  server.route("POST", "/admin/realms", guarded([&state](const Request& request, Response& response) {
+  server.route("POST", "/admin/realms/?", guarded([&state](const Request& request, Response& response) {
                  create_realm(state, request, response);
                }));
   realm_admin_route(server, state, "GET", "", get_realm);

@@ -16,10 +16,8 @@ Client& authenticate_client(Realm& realm, const http::Request& request, const ht
     client_id = form_value(form, "client_id");
     secret = form_value(form, "client_secret");
   }
-  if (!client_id || client_id->empty()) {
-    throw oauth_error(400, "invalid_client", "Missing client_id parameter");
-  }
-  Client* client = realm.find_client_by_client_id(*client_id);
+  Client* client = client_id ? realm.find_client_by_client_id(*client_id) : nullptr;
+  // No client_id at all is answered like an unknown client.
   if (client == nullptr || !client->enabled) {
     throw oauth_error(401, "invalid_client", "Invalid client or Invalid client credentials");
   }

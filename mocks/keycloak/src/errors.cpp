@@ -48,7 +48,11 @@ http::Handler guarded(Handler handler) {
       handler(request, response);
     } catch (const KeycloakError& error) {
       response = http::Response{};
-      write_json(response, error.status(), error.body());
+      if (error.body().is_null()) {
+        response.status = error.status();  // a bearer challenge only (userinfo): no body
+      } else {
+        write_json(response, error.status(), error.body());
+      }
       for (const auto& [name, value] : error.headers()) response.set_header(name, value);
     }
   };

@@ -18,13 +18,25 @@ Realm& realm_or_404(State& state, const http::Request& request) {
   return *realm;
 }
 
-// Userinfo's 401s carry the error in WWW-Authenticate too (OIDC Core §5.3.3).
+// The token's "scope" claim (space-separated) names `scope`.
+bool scope_claim_has(const nlohmann::json& claims, const std::string& scope) {
+  const std::string text = " " + claims.value("scope", std::string()) + " ";
+  return text.find(" " + scope + " ") != std::string::npos;
+}
+
+// Userinfo's refusals are a bearer challenge (RFC 6750 §3) and no body, as in Keycloak: 401 for
+// a missing or bad token (without error attributes when there is no token at all), 403 for a
+// token without the openid scope.
+KeycloakError userinfo_challenge(const Realm& realm, int status, const std::string& error,
+                                 const std::string& description) {
+  std::string challenge = "Bearer realm=\"" + realm.name + "\"";
+  if (!error.empty()) challenge += ", error=\"" + error + "\", error_description=\"" + description + "\"";
+  return KeycloakError(status, nullptr, {{"WWW-Authenticate", challenge}});
+}
+
 KeycloakError userinfo_unauthorized(const Realm& realm, const std::string& error,
                                     const std::string& description) {
-  KeycloakError failure = oauth_error(401, error, description);
-  failure.add_header("WWW-Authenticate", "Bearer realm=\"" + realm.name + "\", error=\"" + error +
-                                             "\", error_description=\"" + description + "\"");
-  return failure;
+  return userinfo_challenge(realm, 401, error, description);
 }
 
 void handle_userinfo(State& state, const http::Request& request, http::Response& response) {
@@ -33,9 +45,12 @@ void handle_userinfo(State& state, const http::Request& request, http::Response&
   auto token = bearer_token(request);
   if (!token && request.method == "POST" && is_form(request))
     token = form_value(read_form(request), "access_token");
-  if (!token) throw oauth_error(400, "invalid_request", "Token not provided");
+  if (!token) throw userinfo_unauthorized(realm, "", "");
   const auto info = verify_access_token(realm, state.issuer(realm), *token);
   if (!info) throw userinfo_unauthorized(realm, "invalid_token", "Token verification failed");
+  if (!scope_claim_has(info->claims, "openid")) {
+    throw userinfo_challenge(realm, 403, "insufficient_scope", "Missing openid scope");
+  }
   const Client* client = realm.find_client_by_client_id(info->azp);
   if (client == nullptr) throw oauth_error(400, "invalid_request", "Client not found");
   if (!client->enabled) throw oauth_error(400, "invalid_request", "Client disabled");
@@ -45,7 +60,8 @@ void handle_userinfo(State& state, const http::Request& request, http::Response&
     if (user == nullptr) throw userinfo_unauthorized(realm, "invalid_request", "User not found");
   } else {
     auto it = realm.sessions.find(info->sid);
-    if (it == realm.sessions.end() || !it->second.client_sessions.count(client->id)) {
+    if (it == realm.sessions.end()) throw userinfo_unauthorized(realm, "invalid_token", "user_session_not_found");
+    if (!it->second.client_sessions.count(client->id)) {
       throw userinfo_unauthorized(realm, "invalid_request",
                                   "User session not found or doesn't have client attached on it");
     }
@@ -62,12 +78,19 @@ void handle_userinfo(State& state, const http::Request& request, http::Response&
 void handle_logout(State& state, const http::Request& request, http::Response& response) {
   std::lock_guard lock(state.mutex);
   Realm& realm = realm_or_404(state, request);
-  if (!is_form(request)) throw unsupported_media_type();
-  const http::Fields form = read_form(request);
+  const http::Fields form = is_form(request) ? read_form(request) : http::Fields{};
+  const auto token = form_value(form, "refresh_token");
+  if (!token) {
+    // Without a refresh token this is the browser's RP-initiated logout endpoint: Keycloak
+    // answers with its logout confirmation page, whatever else the request carries.
+    response.status = 200;
+    response.content_type = "text/html;charset=utf-8";
+    response.body = "<!DOCTYPE html>\n<html class=\"login-pf\" lang=\"en\"><head><title>Logging out</title></head>"
+                    "<body><p>Do you want to log out?</p></body></html>\n";
+    return;
+  }
   const Client& client = authenticate_client(realm, request, form);
   if (client.bearer_only) throw oauth_error(400, "invalid_client", "Bearer-only not allowed");
-  const auto token = form_value(form, "refresh_token");
-  if (!token) throw oauth_error(400, "invalid_request", "No refresh token");
   const auto info = decode_refresh_token(realm, *token);
   if (!info) throw oauth_error(400, "invalid_grant", "Invalid refresh token");
   if (info->azp != client.client_id) {

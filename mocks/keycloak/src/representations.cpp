@@ -239,6 +239,18 @@ void set_password(User& user, const std::string& value, bool temporary) {
 }
 
 void apply_user_rep(Realm& realm, User& user, const nlohmann::json& rep, bool creating) {
+  // Keycloak looks for a duplicate email first: a new user whose username and email both exist
+  // is refused for the email.
+  std::optional<std::string> email;
+  if (const auto value = get_string(rep, "email")) {
+    email = to_lower(*value);
+    if (!email->empty() && !looks_like_email(*email)) throw field_error("email", "error-invalid-email", *value);
+    const User* other = realm.find_user_by_email(*email);
+    if (!realm.duplicate_emails_allowed && other != nullptr && other->id != user.id) {
+      throw error_message(
+          409, creating ? "User exists with same email" : "User exists with same username or email");
+    }
+  }
   if (creating) {
     const auto username = get_string(rep, "username");
     if (!username || username->empty()) throw error_message(400, "User name is missing");
@@ -247,17 +259,7 @@ void apply_user_rep(Realm& realm, User& user, const nlohmann::json& rep, bool cr
       throw error_message(409, "User exists with same username");
     }
   }
-  if (const auto email = get_string(rep, "email")) {
-    const std::string lowered = to_lower(*email);
-    if (!lowered.empty() && !looks_like_email(lowered))
-      throw field_error("email", "error-invalid-email", *email);
-    const User* other = realm.find_user_by_email(lowered);
-    if (!realm.duplicate_emails_allowed && other != nullptr && other->id != user.id) {
-      throw error_message(
-          409, creating ? "User exists with same email" : "User exists with same username or email");
-    }
-    user.email = lowered;
-  }
+  if (email) user.email = *email;
   if (const auto value = get_string(rep, "firstName")) user.first_name = *value;
   if (const auto value = get_string(rep, "lastName")) user.last_name = *value;
   if (const auto value = get_bool(rep, "enabled")) user.enabled = *value;

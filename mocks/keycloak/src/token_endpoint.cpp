@@ -164,8 +164,8 @@ void handle_token(State& state, const http::Request& request, http::Response& re
     std::lock_guard lock(state.mutex);
     Realm* realm = state.find_realm(request.captures.at(0));
     if (realm == nullptr) throw plain_error(404, "Realm does not exist");
-    if (!is_form(request)) throw unsupported_media_type();
-    const http::Fields form = read_form(request);
+    // Keycloak reads form parameters whatever the body is: another media type has none.
+    const http::Fields form = is_form(request) ? read_form(request) : http::Fields{};
     if (!realm->enabled) throw oauth_error(403, "access_denied", "Realm not enabled");
     const auto grant_type = form_value(form, "grant_type");
     if (!grant_type) throw oauth_error(400, "invalid_request", "Missing form parameter: grant_type");

@@ -44,6 +44,15 @@ TEST_F(ContractTest, UnknownRealmOnTheAdminApiIsRealmNotFound) {
   EXPECT_EQ(json_of(response), nlohmann::json({{"error", "Realm not found."}}));
 }
 
+// The current @keycloak/keycloak-admin-client lists users with a trailing slash; RESTEasy serves it.
+TEST_F(ContractTest, AdminPathsWithATrailingSlashAreServed) {
+  const auto users = api().admin("GET", "/" + realm() + "/users/?username=alice&exact=true");
+  ASSERT_EQ(users.status, 200) << users.body;
+  ASSERT_EQ(json_of(users).size(), 1u);
+  EXPECT_EQ(json_of(users)[0].at("id"), alice_id_);
+  EXPECT_EQ(api().admin("GET", "/" + realm() + "/clients/?clientId=app").status, 200);
+}
+
 TEST_F(ContractTest, UserLifecycle) {
   const std::string r = "/" + realm();
   auto rep = user_rep("Dave.Mixed", "dave-pw");
@@ -97,9 +106,15 @@ TEST_F(ContractTest, UserLifecycle) {
 }
 
 TEST_F(ContractTest, DuplicateUsersConflict) {
-  const auto same_name = api().admin("POST", "/" + realm() + "/users", user_rep("ALICE", "x"));
-  EXPECT_EQ(same_name.status, 409);
-  EXPECT_EQ(json_of(same_name), nlohmann::json({{"errorMessage", "User exists with same username"}}));
+  auto same_name = user_rep("ALICE", "x");
+  same_name["email"] = "someone-else@example.com";
+  const auto name_taken = api().admin("POST", "/" + realm() + "/users", same_name);
+  EXPECT_EQ(name_taken.status, 409);
+  EXPECT_EQ(json_of(name_taken), nlohmann::json({{"errorMessage", "User exists with same username"}}));
+  // Both taken: the email is what Keycloak reports.
+  const auto both_taken = api().admin("POST", "/" + realm() + "/users", user_rep("ALICE", "x"));
+  EXPECT_EQ(both_taken.status, 409);
+  EXPECT_EQ(json_of(both_taken), nlohmann::json({{"errorMessage", "User exists with same email"}}));
   auto same_email = user_rep("alice2", "x");
   same_email["email"] = "alice@example.com";
   const auto response = api().admin("POST", "/" + realm() + "/users", same_email);

@@ -25,7 +25,7 @@ TEST_F(ContractTest, ClientAuthenticationFailures) {
   expect_oauth_error(try_login("alice", "alice-pw", "app", ""), 401, "unauthorized_client", kBadCredentials);
   const auto no_client = api().oidc_post(
       realm(), "token", {{"grant_type", "password"}, {"username", "alice"}, {"password", "alice-pw"}});
-  expect_oauth_error(no_client, 400, "invalid_client", "Missing client_id parameter");
+  expect_oauth_error(no_client, 401, "invalid_client", kBadCredentials);
 }
 
 TEST_F(ContractTest, MissingAndUnsupportedGrantTypes) {
@@ -128,18 +128,24 @@ TEST_F(ContractTest, DuplicatedParameterIsInvalidRequest) {
   expect_oauth_error(response, 400, "invalid_request", "duplicated parameter");
 }
 
-TEST_F(ContractTest, TokenEndpointRefusesNonFormBodies) {
+// Keycloak reads form parameters whatever the body: a JSON body has none.
+TEST_F(ContractTest, TokenEndpointReadsNoParametersFromNonFormBodies) {
   const auto response = api().http().post("/realms/" + realm() + "/protocol/openid-connect/token",
                                           R"({"grant_type":"password"})", "application/json");
-  EXPECT_EQ(response.status, 415) << response.body;
+  expect_oauth_error(response, 400, "invalid_request", "Missing form parameter: grant_type");
 }
 
 TEST_F(ContractTest, OversizedBodyIs413) {
   // Above Quarkus' default 10 MiB body limit, which mock-keycloak shares.
   const std::string body = "grant_type=password&padding=" + std::string(10 * 1024 * 1024 + 1024, 'x');
-  const auto response = api().http().post("/realms/" + realm() + "/protocol/openid-connect/token", body,
-                                          "application/x-www-form-urlencoded");
-  EXPECT_EQ(response.status, 413);
+  // Keycloak answers 413 and closes the connection while the body is still being sent, so a
+  // client may see either the 413 or a connection closed mid-request; never a 200 or a 500.
+  try {
+    const auto response = api().http().post("/realms/" + realm() + "/protocol/openid-connect/token", body,
+                                            "application/x-www-form-urlencoded");
+    EXPECT_EQ(response.status, 413);
+  } catch (const http::TransportError&) {
+  }
   // The server still answers afterwards.
   EXPECT_EQ(try_login("alice", "alice-pw").status, 200);
 }

@@ -24,7 +24,7 @@ http::ClientResponse introspect(KeycloakApi& api, const std::string& realm, cons
 }
 
 TEST_F(ContractTest, UserinfoAnswersWithTheUsersProfile) {
-  const std::string token = login().at("access_token");
+  const std::string token = login("alice", "alice-pw", "openid").at("access_token");
   const auto response = userinfo(api(), realm(), token);
   ASSERT_EQ(response.status, 200) << response.body;
   const auto claims = json_of(response);
@@ -33,17 +33,29 @@ TEST_F(ContractTest, UserinfoAnswersWithTheUsersProfile) {
   EXPECT_EQ(claims.at("email"), "alice@example.com");
   EXPECT_EQ(claims.at("given_name"), "Alice");
   EXPECT_EQ(claims.at("family_name"), "Tester");
+  // Without the openid scope: 403 and a bearer challenge, no body.
+  const auto plain = userinfo(api(), realm(), login().at("access_token"));
+  EXPECT_EQ(plain.status, 403);
+  EXPECT_EQ(plain.header("WWW-Authenticate"),
+            "Bearer realm=\"" + realm() + "\", error=\"insufficient_scope\", error_description=\"Missing openid scope\"");
+  EXPECT_EQ(plain.body, "");
 }
 
 TEST_F(ContractTest, UserinfoRefusesBadTokens) {
+  // Refusals are a bearer challenge and no body.
   const auto bad = userinfo(api(), realm(), "eyJhbGciOiJSUzI1NiJ9.e30.c2ln");
-  expect_oauth_error(bad, 401, "invalid_token", "Token verification failed");
-  EXPECT_THAT(bad.header("WWW-Authenticate"), HasSubstr("error=\"invalid_token\""));
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_EQ(bad.header("WWW-Authenticate"), "Bearer realm=\"" + realm() +
+                                                "\", error=\"invalid_token\", error_description=\"Token verification failed\"");
+  EXPECT_EQ(bad.body, "");
   const auto none = api().http().get("/realms/" + realm() + "/protocol/openid-connect/userinfo");
-  expect_oauth_error(none, 400, "invalid_request", "Token not provided");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.header("WWW-Authenticate"), "Bearer realm=\"" + realm() + "\"");
   // A token of another realm does not verify here.
   const std::string master_token = api().admin_token();
-  expect_oauth_error(userinfo(api(), realm(), master_token), 401, "invalid_token");
+  const auto foreign = userinfo(api(), realm(), master_token);
+  EXPECT_EQ(foreign.status, 401);
+  EXPECT_THAT(foreign.header("WWW-Authenticate"), HasSubstr("error=\"invalid_token\""));
 }
 
 TEST_F(ContractTest, IntrospectionTellsActiveFromInactive) {
@@ -70,7 +82,7 @@ TEST_F(ContractTest, IntrospectionTellsActiveFromInactive) {
 }
 
 TEST_F(ContractTest, LogoutEndsTheSessionAndItsRefreshToken) {
-  const auto tokens = login();
+  const auto tokens = login("alice", "alice-pw", "openid");
   const std::string access = tokens.at("access_token");
   const std::string refresh_token = tokens.at("refresh_token");
   const auto logout = api().oidc_post(
@@ -79,15 +91,18 @@ TEST_F(ContractTest, LogoutEndsTheSessionAndItsRefreshToken) {
   EXPECT_EQ(logout.status, 204) << logout.body;
   expect_oauth_error(refresh(refresh_token), 400, "invalid_grant", "Session not active");
   EXPECT_EQ(json_of(introspect(api(), realm(), access)).at("active"), false);
-  EXPECT_EQ(userinfo(api(), realm(), access).status, 401);
+  const auto after = userinfo(api(), realm(), access);
+  EXPECT_EQ(after.status, 401);
+  EXPECT_THAT(after.header("WWW-Authenticate"), HasSubstr("error_description=\"user_session_not_found\""));
   // A fresh login starts a new session.
   EXPECT_EQ(refresh(login().at("refresh_token")).status, 200);
 }
 
 TEST_F(ContractTest, LogoutNeedsARefreshTokenOfTheCallingClient) {
-  expect_oauth_error(
-      api().oidc_post(realm(), "logout", {{"client_id", "app"}, {"client_secret", "app-secret"}}), 400,
-      "invalid_request", "No refresh token");
+  // Without a refresh token, the logout endpoint is the browser's: Keycloak's confirmation page.
+  const auto page = api().oidc_post(realm(), "logout", {{"client_id", "app"}, {"client_secret", "app-secret"}});
+  EXPECT_EQ(page.status, 200);
+  EXPECT_THAT(page.header("Content-Type"), HasSubstr("text/html"));
   expect_oauth_error(
       api().oidc_post(realm(), "logout",
                       {{"client_id", "app"}, {"client_secret", "app-secret"}, {"refresh_token", "garbage"}}),

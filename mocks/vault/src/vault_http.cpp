@@ -68,7 +68,7 @@ void render(const VaultRequest& request, const VaultResponse& response, http::Re
 void redirect(http::Response& out, const std::string& location) {
   out.set_header("Cache-Control", "no-store");
   out.set_header("Location", location);
-  out.set_header("Content-Type", "text/html; charset=utf-8");
+  out.content_type = "text/html; charset=utf-8";
   out.status = 307;
   out.body = "<a href=\"" + location + "\">Temporary Redirect</a>.\n\n";
 }
@@ -196,7 +196,7 @@ void install_routes(http::Server& server, Core& core) {
       out.set_header("Cache-Control", "no-store");
       out.status = 200;
       out.body = "<!DOCTYPE html>\n<html><body><p>Vault UI is not available in this binary.</p></body></html>\n";
-      out.set_header("Content-Type", "text/html; charset=utf-8");
+      out.content_type = "text/html; charset=utf-8";
     });
     server.route(method, "(?!/v1/).*", [](const http::Request& in, http::Response& out) {
       redirect(out, in.path == "/v1" ? "/v1/" : "/ui/");
