@@ -2,9 +2,11 @@
 // docker/compose.yaml — the same name as its row — started with `docker compose up --wait`, which
 // returns once the container's health check passes, and reached on the demo's fixed ports.
 #include <cctype>
+#include <nlohmann/json.hpp>
 #include <cstdlib>
 
 #include "mcph/proc/child_process.h"
+#include "mcph/vault/client.h"
 #include "service_starters.h"
 
 namespace mcph::harness {
@@ -53,18 +55,18 @@ std::string StackContext::compose_project() const {
   return name;
 }
 
-StartFunction start_container(std::string service, std::string url, std::string url_inside) {
-  return [service, url, url_inside](StackContext& context) {
+StartFunction start_container(std::string service, std::string url, std::string url_inside, ContainerStep prepare,
+                              ContainerStep finish) {
+  return [service, url, url_inside, prepare, finish](StackContext& context) {
     const auto started = std::chrono::steady_clock::now();
     const std::string project = context.compose_project();
     const fs::path run_dir = context.run_dir;
-    compose(project, run_dir, {"up", "--detach", "--wait", "--no-deps", service}, context.ready_timeout(300s));
     RunningService running;
     running.entry.url = url;
     running.entry.extra["implementation"] = "container";
     running.entry.extra["url_inside"] = url_inside;  // how the other containers reach it
-    running.took =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (prepare) prepare(context, running);
+    compose(project, run_dir, {"up", "--detach", "--wait", "--no-deps", service}, context.ready_timeout(300s));
     running.stop = [service, project, run_dir] {
       try {
         compose(project, run_dir, {"rm", "--stop", "--force", "--volumes", service}, 120s);
@@ -72,8 +74,44 @@ StartFunction start_container(std::string service, std::string url, std::string 
         // Already gone, or the engine went away: nothing left to stop here.
       }
     };
+    if (finish) {
+      try {
+        finish(context, running);
+      } catch (...) {
+        running.stop();  // it was started: nobody else will remove it
+        throw;
+      }
+    }
+    running.took =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     return running;
   };
+}
+
+void prepare_vault_container(StackContext& context, RunningService&) {
+  // Vault's image runs as its own user: the audit folder it writes into must let it.
+  const fs::path audit = context.run_dir / "vault-audit";
+  fs::create_directories(audit);
+  fs::permissions(audit, fs::perms::all);
+}
+
+void finish_vault_container(StackContext& context, RunningService& vault) {
+  vault::Client(vault.entry.url)
+      .call("PUT", "sys/audit/file", "root-token",
+            nlohmann::json{{"type", "file"}, {"options", {{"file_path", "/vault-audit/audit.log"}}}}.dump());
+  revoke_database_leases_before_stop(vault, "root-token");
+  vault.entry.extra["token"] = "root-token";
+  vault.entry.extra["audit_log"] = (context.run_dir / "vault-audit" / "audit.log").string();
+}
+
+void finish_keycloak_container(StackContext&, RunningService& keycloak) {
+  keycloak.entry.extra["admin_user"] = "admin";
+  keycloak.entry.extra["admin_password"] = "admin";
+}
+
+void prepare_backend_container(StackContext& context, RunningService&) {
+  // The services image runs as nobody: it reads the users' backend credentials too.
+  fs::permissions(context.secrets_file, fs::perms::others_read, fs::perm_options::add);
 }
 
 }  // namespace mcph::harness

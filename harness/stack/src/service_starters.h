@@ -25,6 +25,15 @@ void revoke_database_leases_before_stop(RunningService& vault, const std::string
 // container: the service of docker/compose.yaml named like the row, on the demo's fixed port
 // (container_services.cpp). `url` is where the harness reaches it, `url_inside` where the other
 // containers do (recorded as the stack file's url_inside).
-StartFunction start_container(std::string service, std::string url, std::string url_inside);
+// `prepare` runs before the container starts, `finish` once it is healthy (a Vault's audit
+// device, credentials to record in the stack file).
+using ContainerStep = std::function<void(StackContext&, RunningService&)>;
+StartFunction start_container(std::string service, std::string url, std::string url_inside,
+                              ContainerStep prepare = {}, ContainerStep finish = {});
+// The container rows' own steps (container_services.cpp).
+void prepare_vault_container(StackContext& context, RunningService& vault);
+void finish_vault_container(StackContext& context, RunningService& vault);
+void finish_keycloak_container(StackContext& context, RunningService& keycloak);
+void prepare_backend_container(StackContext& context, RunningService& backend);
 
 }  // namespace mcph::harness

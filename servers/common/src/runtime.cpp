@@ -24,7 +24,8 @@ std::string_view code_of(broker::BrokerErrorCode code) {
 }  // namespace
 
 void Runtime::declare_flags(cli::Flags& flags) {
-  flags.option("port", "0", "TCP port on 127.0.0.1 (0 = any free port)")
+  flags.option("port", "0", "TCP port (0 = any free port)")
+      .option("host", "127.0.0.1", "address to listen on (0.0.0.0 only inside a container: compose mode)")
       .required("issuer", "expected token issuer, e.g. http://127.0.0.1:8080/realms/mcp-demo", "MCPH_ISSUER")
       .option("jwks-url", "", "JWKS URL (default: <issuer>/protocol/openid-connect/certs)", "MCPH_JWKS_URL")
       .option("audience", "mcp-client", "audience the token must carry", "MCPH_AUDIENCE")
@@ -42,6 +43,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   http::ServerOptions http_options;
   http_options.name = name;
   http_options.port = flags.get_int("port");
+  http_options.host = flags.get("host");
   http_ = std::make_unique<http::Server>(http_options);
   public_url_ = flags.get("public-url");
 
