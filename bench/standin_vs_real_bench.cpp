@@ -1,0 +1,126 @@
+// The stand-ins against the real servers, side by side in one run: the same calls, over the same
+// kind of kept-alive loopback connection, on a local stack (mock-keycloak, mock-vault) and on a
+// real one (Keycloak 26.4.7, Vault 1.21.0; skipped, saying why, without the real tier). Both
+// stacks are brought up and provisioned by the harness exactly as `mcp-harness up` does.
+//
+//   /0 = stand-in, /1 = real. Counters: p50_us, p90_us, p99_us per request.
+//   BM_PasswordGrant   Keycloak's token endpoint, alice's password grant on mcp-client
+//   BM_JwtLogin        Vault's auth/jwt/login with alice's access token (role user)
+//   BM_KvRead          Vault KV v2 read of alice's own secret with her Vault token
+//
+// The ratio real/stand-in says how much of a latency measured on the local stack is the
+// stand-ins' (mock-keycloak keeps SHA-256 password hashes where Keycloak uses PBKDF2).
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "mcph/harness/local_stack.h"
+#include "mcph/harness/real_tier.h"
+#include "mcph/http/client.h"
+#include "mcph/http/url.h"
+#include "mcph/oidc/token_client.h"
+#include "mcph/vault/client.h"
+#include "percentiles.h"
+
+namespace {
+
+using namespace mcph;
+using Clock = std::chrono::steady_clock;
+
+// The stack of a mode, started on first use and kept for the whole run; nullptr (with `why`)
+// when it cannot come up (no real tier).
+struct ModeStack {
+  std::unique_ptr<harness::LocalStack> stack;
+  std::string why;
+};
+
+ModeStack& stack_of(harness::StackMode mode) {
+  static std::map<harness::StackMode, ModeStack> stacks;
+  auto [it, fresh] = stacks.try_emplace(mode);
+  if (fresh) {
+    try {
+      if (mode == harness::StackMode::real) harness::find_real_tier();
+      harness::StackParams params;
+      params.mode = mode;
+      it->second.stack = harness::LocalStack::up(params);
+    } catch (const std::exception& e) {
+      it->second.why = e.what();
+    }
+  }
+  return it->second;
+}
+
+harness::LocalStack* stack_for(benchmark::State& state) {
+  const auto mode = state.range(0) == 0 ? harness::StackMode::local : harness::StackMode::real;
+  state.SetLabel(mode == harness::StackMode::local ? "stand-in" : "real");
+  ModeStack& entry = stack_of(mode);
+  if (!entry.stack) state.SkipWithError(entry.why.c_str());
+  return entry.stack.get();
+}
+
+std::string realm_url(const harness::LocalStack& stack) {
+  return stack.stack().service("keycloak").url + "/realms/" + stack.stack().realm;
+}
+
+std::string alice_token(const harness::LocalStack& stack) {
+  oidc::TokenClient client(realm_url(stack), {"mcp-client", "mcp-client-secret"});
+  return client.password_grant("alice", "alice123").access_token;
+}
+
+// Times each call of `call` (which returns false to stop with an error) and reports percentiles.
+template <typename Call>
+void timed(benchmark::State& state, Call&& call) {
+  std::vector<double> micros;
+  micros.reserve(100000);
+  for (auto _ : state) {
+    const auto start = Clock::now();
+    const bool ok = call();
+    micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    if (!ok) {
+      state.SkipWithError("the call failed");
+      break;
+    }
+  }
+  bench::report_percentiles(state, micros);
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_PasswordGrant(benchmark::State& state) {
+  harness::LocalStack* stack = stack_for(state);
+  if (!stack) return;
+  http::Client keycloak(stack->stack().service("keycloak").url);
+  const std::string path = "/realms/" + stack->stack().realm + "/protocol/openid-connect/token";
+  const std::string form = http::form_encode({{"grant_type", "password"},
+                                              {"client_id", "mcp-client"},
+                                              {"client_secret", "mcp-client-secret"},
+                                              {"username", "alice"},
+                                              {"password", "alice123"}});
+  timed(state, [&] { return keycloak.post(path, form, "application/x-www-form-urlencoded").status == 200; });
+}
+
+void BM_JwtLogin(benchmark::State& state) {
+  harness::LocalStack* stack = stack_for(state);
+  if (!stack) return;
+  const std::string jwt = alice_token(*stack);  // lives 5 minutes: longer than a run of this
+  vault::Client vault(stack->stack().service("vault").url);
+  timed(state, [&] { return !vault.login_jwt("user", jwt).client_token.empty(); });
+}
+
+void BM_KvRead(benchmark::State& state) {
+  harness::LocalStack* stack = stack_for(state);
+  if (!stack) return;
+  vault::Client vault(stack->stack().service("vault").url);
+  const std::string token = vault.login_jwt("user", alice_token(*stack)).client_token;
+  timed(state, [&] { return vault.read_kv("users/alice/jira", token).has_value(); });
+}
+
+BENCHMARK(BM_PasswordGrant)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->MinTime(1.0)->UseRealTime();
+BENCHMARK(BM_JwtLogin)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->MinTime(1.0)->UseRealTime();
+BENCHMARK(BM_KvRead)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->MinTime(1.0)->UseRealTime();
+
+}  // namespace
