@@ -112,6 +112,24 @@ function(mcph_real_tier_tests target)
       SKIP_REGULAR_EXPRESSION "the real tier is not installed")
 endfunction()
 
+# mcph_client_tests(NAME SERVICE keycloak|vault RUNNER node|python MOCK target [LABELS ...])
+# A stand-in's third-party client tests (tests/clients of the current folder, run by
+# mocks/common/clients/run), registered twice: against the stand-in (labels contract, clients and
+# LABELS) and, prefixed "real.", against the real server of the real_stack fixture (label real).
+# Skipped, saying why, when the registry is unreachable or the real tier is not installed.
+function(mcph_client_tests name)
+  cmake_parse_arguments(ARG "" "SERVICE;RUNNER;MOCK" "LABELS" ${ARGN})
+  set(command ${PROJECT_SOURCE_DIR}/mocks/common/clients/run --service ${ARG_SERVICE} --runner ${ARG_RUNNER}
+      --tests ${CMAKE_CURRENT_SOURCE_DIR}/tests/clients --mock $<TARGET_FILE:${ARG_MOCK}>)
+  add_test(NAME ${name} COMMAND ${command} --work ${CMAKE_CURRENT_BINARY_DIR}/clients-${ARG_RUNNER})
+  set_tests_properties(${name} PROPERTIES LABELS "contract;clients;${ARG_LABELS}" SKIP_RETURN_CODE 77
+    TIMEOUT 600 RESOURCE_LOCK clients-${ARG_SERVICE}-${ARG_RUNNER})
+  add_test(NAME real.${name} COMMAND ${command} --work ${CMAKE_CURRENT_BINARY_DIR}/clients-${ARG_RUNNER})
+  set_tests_properties(real.${name} PROPERTIES LABELS "real;contract;clients;${ARG_LABELS}" SKIP_RETURN_CODE 77
+    TIMEOUT 600 RESOURCE_LOCK clients-${ARG_SERVICE}-${ARG_RUNNER} FIXTURES_REQUIRED real_stack
+    ENVIRONMENT MCPH_STACK_FILE=${MCPH_REAL_STACK_DIR}/stack.json)
+endfunction()
+
 # mcph_benchmark(NAME SOURCES ... [DEPS ...]) — a Google Benchmark program under bench/.
 function(mcph_benchmark name)
   if(NOT MCPH_BUILD_BENCHMARKS)
