@@ -73,6 +73,17 @@ class ServersIntegration : public ::testing::Test {
     ASSERT_LT(client.request("DELETE", "/_ledger").status, 300);
   }
 
+  // A server of the stack's kind started by a test for itself (a tight rate limit, another
+  // client allowed), against the shared stack's Keycloak, Vault and backends.
+  static proc::StartedService start_own_server(const std::string& name, std::vector<std::string> extra) {
+    proc::SpawnOptions spawn;
+    spawn.name = name + "-own";
+    spawn.argv = {service_binary(name), "--port", "0", "--issuer", realm_url(), "--vault-url",
+                  stack().service("vault").url};
+    spawn.argv.insert(spawn.argv.end(), extra.begin(), extra.end());
+    return proc::start_service(spawn);
+  }
+
   static LocalStack* stack_;
 };
 LocalStack* ServersIntegration::stack_ = nullptr;
@@ -212,9 +223,8 @@ void create_client(const std::string& keycloak, const std::string& realm, const 
 }
 
 TEST_F(ServersIntegration, ExpiredTokenGets401InvalidToken) {
-  create_client(stack().service("keycloak").url, stack().realm, "short-lived", {{"access.token.lifespan", "1"}},
-                Json::array());
-  oidc::TokenClient client(realm_url(), {"short-lived", "short-lived-secret"});
+  // mcp-client-short-lived issues 3-second tokens (fixtures/keycloak/realm-mcp-demo.json).
+  oidc::TokenClient client(realm_url(), {"mcp-client-short-lived", "mcp-client-short-lived-secret"});
   std::string password;
   for (const auto& user : stack_->provisioned().users) {
     if (user.fixture.username == "alice") password = user.fixture.password;
@@ -223,7 +233,7 @@ TEST_F(ServersIntegration, ExpiredTokenGets401InvalidToken) {
   mcp::Client fresh(stack().service("jira-mcp").url);
   fresh.set_header("Authorization", "Bearer " + token);
   ASSERT_TRUE(fresh.initialize().ok()) << "valid while it lives";
-  std::this_thread::sleep_for(2100ms);  // the expiry itself is what is under test
+  std::this_thread::sleep_for(3100ms);  // the expiry itself is what is under test
   const auto call = fresh.call_tool("get_issue", R"({"issue_key":"DEMO-1"})");
   EXPECT_EQ(call.rpc.http_status, 401);
   EXPECT_THAT(call.rpc.header("WWW-Authenticate"), HasSubstr(R"(error="invalid_token")"));
@@ -248,13 +258,24 @@ TEST_F(ServersIntegration, PreferredUsernameClaimCannotPickAnotherUsersSecrets) 
   }
   oidc::TokenClient client(realm_url(), {"claims-bob", "claims-bob-secret"});
   const std::string token = client.password_grant("alice", password).access_token;
+  // The stack's servers take tokens of the realm's user-facing clients only: claims-bob's are
+  // refused there (azp). Servers of our own that allow claims-bob show what the claim does.
+  mcp::Client stack_github(stack().service("github-mcp").url);
+  stack_github.set_header("Authorization", "Bearer " + token);
+  const auto refused = stack_github.initialize();
+  EXPECT_EQ(refused.http_status, 401);
+  EXPECT_THAT(refused.header("WWW-Authenticate"), HasSubstr("issued to client claims-bob"));
+  auto github_server = start_own_server("github-mcp", {"--github-url", stack().service("github-api").url,
+                                                        "--allowed-client", "claims-bob"});
+  auto jira_server = start_own_server("jira-mcp", {"--jira-url", stack().service("jira-api").url,
+                                                    "--allowed-client", "claims-bob"});
   const auto second_dot = token.rfind('.');
   const Json claims = Json::parse(*jose::base64url_decode(token.substr(token.find('.') + 1, second_dot - token.find('.') - 1)));
   ASSERT_EQ(claims["preferred_username"], "bob") << "the mapper must have spoofed the claim for this test to mean anything";
   ASSERT_EQ(claims["sub"], user_id("alice"));
 
   clear_ledger("github-api");
-  mcp::Client github(stack().service("github-mcp").url);
+  mcp::Client github(github_server.url + "/mcp");
   github.set_header("Authorization", "Bearer " + token);
   ASSERT_TRUE(github.connect().ok());
   ASSERT_TRUE(github.call_tool("list_repos", "{}").ok());
@@ -262,7 +283,7 @@ TEST_F(ServersIntegration, PreferredUsernameClaimCannotPickAnotherUsersSecrets) 
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0]["credential_of"], "alice");
   // And alice has Jira credentials where bob has none: the call succeeds as alice.
-  mcp::Client jira(stack().service("jira-mcp").url);
+  mcp::Client jira(jira_server.url + "/mcp");
   jira.set_header("Authorization", "Bearer " + token);
   ASSERT_TRUE(jira.connect().ok());
   EXPECT_TRUE(jira.call_tool("list_issues", "{}").ok());
@@ -271,12 +292,8 @@ TEST_F(ServersIntegration, PreferredUsernameClaimCannotPickAnotherUsersSecrets) 
 // The rate limit is a property of one server process: this test starts its own jira-mcp with
 // a tight limit against the shared stack, so the other tests are not throttled.
 TEST_F(ServersIntegration, RateLimitAnswers429ForOneSubjectOnly) {
-  proc::SpawnOptions spawn;
-  spawn.name = "jira-mcp-limited";
-  spawn.argv = {service_binary("jira-mcp"), "--port", "0", "--issuer", realm_url(),
-                "--vault-url", stack().service("vault").url, "--jira-url", stack().service("jira-api").url,
-                "--rate-limit", "4", "--rate-window-ms", "60000"};
-  auto server = proc::start_service(spawn);
+  auto server = start_own_server("jira-mcp", {"--jira-url", stack().service("jira-api").url, "--rate-limit", "4",
+                                              "--rate-window-ms", "60000"});
   const std::string url = server.url + "/mcp";
 
   mcp::Client limited(url);
@@ -324,7 +341,8 @@ TEST_F(ServersIntegration, WarmCallsReuseTheVaultSession) {
     }
   }
   EXPECT_GE(logins, 1) << "the audit log must show alice's logins for this check to mean anything";
-  EXPECT_LE(logins, 4) << "at most one login per server process alice used in this suite (3 + the claims test)";
+  EXPECT_LE(logins, 5) << "at most one login per server process alice used in this suite (the stack's 3 + the claims "
+                          "test's own 2)";
 }
 
 // How a scenario runner tells its own backend requests from those of suites running in

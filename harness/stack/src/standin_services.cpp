@@ -54,6 +54,10 @@ RunningService start_mcp_server(StackContext& context, const std::string& name, 
                                    "--vault-url", url_of(context, "vault"),
                                    "--rate-limit", std::to_string(context.params.rate_limit.requests),
                                    "--rate-window-ms", std::to_string(context.params.rate_limit.window.count()),
+                                   // The realm's user-facing clients (fixtures/keycloak): tokens any
+                                   // other client got are refused.
+                                   "--allowed-client", "mcp-client",
+                                   "--allowed-client", "mcp-client-short-lived",
                                    // POST /sse as well: the original demo's transport, so an external
                                    // stack file can point at either endpoint.
                                    "--legacy-sse"};

@@ -179,6 +179,9 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
     }
     Response response;
     impl->render_error(out.status, message, response);
+    if (out.status == 400 && impl->options.malformed_request_headers) {
+      for (auto& header : impl->options.malformed_request_headers()) response.headers.push_back(std::move(header));
+    }
     for (auto& [name, value] : response.headers) out.set_header(name, value);
     out.set_content(response.body, response.content_type);
     return httplib::Server::HandlerResponse::Handled;

@@ -138,6 +138,21 @@ TEST(ServerErrors, AnErrorAHandlerLeavesWithoutABodyStaysWithout) {
   EXPECT_EQ(res.header("X-Mcph-No-Body"), "") << "the internal marker is never sent";
 }
 
+TEST(ServerErrors, ARequestTheParserRefusesGetsTheServicesExtraHeaders) {
+  ServerOptions options;
+  options.access_log = false;
+  options.malformed_request_headers = [] { return Fields{{"WWW-Authenticate", "Bearer error=\"invalid_request\""}}; };
+  Server server(options);
+  server.route("GET", "/x", [](const Request&, Response& res) { res.body = "never"; });
+  server.start();
+  // cpp-httplib refuses a header line over 8 KiB before routing.
+  const auto res = Client(server.url()).get("/x", {{"Authorization", "Bearer " + std::string(9000, 'A')}});
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(res.header("WWW-Authenticate"), "Bearer error=\"invalid_request\"");
+  // A routed error (404 here) does not get them.
+  EXPECT_EQ(Client(server.url()).get("/nothing").header("WWW-Authenticate"), "");
+}
+
 TEST_F(ServerTest, HandlerExceptionIs500WithoutItsMessage) {
   ::testing::internal::CaptureStderr();
   const auto res = client_->get("/crash");

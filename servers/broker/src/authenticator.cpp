@@ -1,6 +1,8 @@
 #include "mcph/broker/authenticator.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "mcph/http/message.h"
 #include "mcph/oidc/jwks_cache.h"
@@ -16,6 +18,26 @@ std::string auth_param(std::string_view text) {
     out += (c >= 0x20 && c < 0x7f) ? c : '?';
   }
   return out + "\"";
+}
+
+// Why a verified JWT is not an access token, or nullopt when it is one: RFC 9068's header type,
+// else Keycloak's `typ` claim ("Bearer" for access tokens; "ID", "Refresh", "Logout" for others).
+std::optional<std::string> not_an_access_token(const nlohmann::json& header, const nlohmann::json& claims) {
+  const std::string header_type = header.is_object() ? header.value("typ", std::string()) : std::string();
+  if (http::iequals(header_type, "at+jwt") || http::iequals(header_type, "application/at+jwt")) return std::nullopt;
+  const std::string claim_type = claims.is_object() && claims.contains("typ") && claims["typ"].is_string()
+                                     ? claims["typ"].get<std::string>()
+                                     : std::string();
+  if (claim_type == "Bearer") return std::nullopt;
+  if (claim_type.empty()) return "the token does not say it is an access token (no at+jwt type, no typ claim)";
+  return "a " + claim_type + " token is not an access token";
+}
+
+bool has_form_token(const http::Request& request) {
+  const std::string type = request.header("Content-Type");
+  if (type.rfind("application/x-www-form-urlencoded", 0) != 0) return false;
+  const std::string& body = request.body;
+  return body.rfind("access_token=", 0) == 0 || body.find("&access_token=") != std::string::npos;
 }
 
 }  // namespace
@@ -43,6 +65,27 @@ std::string Authenticator::challenge(std::string_view error, std::string_view de
   return value;
 }
 
+AuthResult Authenticator::authenticate(const http::Request& request) const {
+  std::vector<std::string_view> headers;
+  for (const auto& [name, value] : request.headers) {
+    if (http::iequals(name, "Authorization")) headers.push_back(value);
+  }
+  const bool token_in_uri = request.query_param("access_token").has_value();
+  auto invalid_request = [this](std::string description) {
+    AuthResult result;
+    result.status = 400;
+    result.description = std::move(description);
+    result.www_authenticate = challenge("invalid_request", result.description);
+    return result;
+  };
+  if (headers.size() > 1) return invalid_request("more than one Authorization header");
+  if (token_in_uri || has_form_token(request)) {
+    return invalid_request(std::string("access tokens are accepted in the Authorization header only, not in the ") +
+                           (token_in_uri ? "query string" : "request body"));
+  }
+  return authenticate(headers.empty() ? std::string_view() : headers.front());
+}
+
 AuthResult Authenticator::authenticate(std::string_view authorization) const {
   AuthResult result;
   constexpr std::string_view kScheme = "bearer ";
@@ -67,11 +110,31 @@ AuthResult Authenticator::authenticate(std::string_view authorization) const {
       result.www_authenticate = challenge("invalid_token", result.description);
       return result;
     }
+    const auto claims = nlohmann::json::parse(jwt.payload_json, nullptr, false);
+    if (config_.access_tokens_only) {
+      if (const auto why = not_an_access_token(nlohmann::json::parse(jwt.header_json, nullptr, false), claims)) {
+        result.description = "token rejected: " + *why;
+        result.www_authenticate = challenge("invalid_token", result.description);
+        return result;
+      }
+    }
+    if (!config_.allowed_clients.empty()) {
+      const std::string client = claims.is_object() && claims.contains("azp") && claims["azp"].is_string()
+                                     ? claims["azp"].get<std::string>()
+                                     : std::string();
+      if (std::find(config_.allowed_clients.begin(), config_.allowed_clients.end(), client) ==
+          config_.allowed_clients.end()) {
+        result.description = "token rejected: issued to " + (client.empty() ? std::string("no client (no azp)")
+                                                                            : "client " + client) +
+                             ", which may not call this server";
+        result.www_authenticate = challenge("invalid_token", result.description);
+        return result;
+      }
+    }
     Principal principal;
     principal.subject = jwt.sub;
     principal.token = std::string(token);
     principal.expires_at = jwt.exp.value_or(0);
-    const auto claims = nlohmann::json::parse(jwt.payload_json, nullptr, false);
     if (claims.is_object()) {
       if (auto it = claims.find("preferred_username"); it != claims.end() && it->is_string()) {
         principal.username = it->get<std::string>();

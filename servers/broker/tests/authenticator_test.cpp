@@ -5,9 +5,11 @@
 
 #include <chrono>
 
+#include "mcph/http/message.h"
 #include "mcph/http/server.h"
 #include "mcph/jose/base64url.h"
 #include "mcph/jose/jwk.h"
+#include "mcph/jose/jws.h"
 #include "mcph/jose/jwt.h"
 
 namespace mcph::broker {
@@ -41,9 +43,16 @@ class AuthenticatorTest : public ::testing::Test {
     auth_ = std::make_unique<Authenticator>(config);
   }
 
-  std::string claims(std::int64_t exp, const std::string& aud = "mcp-client", const std::string& iss = "") const {
-    return R"({"iss":")" + (iss.empty() ? idp_->url() + "/realms/demo" : iss) + R"(","sub":"uuid-alice","aud":[")" +
-           aud + R"(","account"],"exp":)" + std::to_string(exp) + R"(,"preferred_username":"alice"})";
+  // The claims of a Keycloak access token (typ "Bearer", azp the client); `extra` is spliced in
+  // ("\"typ\":\"ID\"," replaces the type, as later keys win in our parser).
+  std::string claims(std::int64_t exp, const std::string& aud = "mcp-client", const std::string& iss = "",
+                     const std::string& azp = "mcp-client", const std::string& typ = "Bearer") const {
+    std::string out = R"({"iss":")" + (iss.empty() ? idp_->url() + "/realms/demo" : iss) +
+                      R"(","sub":"uuid-alice","aud":[")" + aud + R"(","account"],"exp":)" + std::to_string(exp) +
+                      R"(,"preferred_username":"alice")";
+    if (!azp.empty()) out += R"(,"azp":")" + azp + "\"";
+    if (!typ.empty()) out += R"(,"typ":")" + typ + "\"";
+    return out + "}";
   }
   std::string token(const std::string& payload) const { return jose::sign_jwt(*key_, jose::Alg::RS256, payload, "k1"); }
 
@@ -104,6 +113,65 @@ TEST_F(AuthenticatorTest, RejectedTokensGetInvalidTokenWithTheReason) {
       EXPECT_THAT(result.www_authenticate, Not(HasSubstr(c.jwt))) << c.name;
     }
   }
+}
+
+TEST_F(AuthenticatorTest, OnlyAccessTokensAreAccepted) {
+  const struct {
+    std::string name, jwt, reason;
+  } cases[] = {
+      {"an ID token", token(claims(now() + 300, "mcp-client", "", "mcp-client", "ID")), "a ID token is not an access token"},
+      {"a refresh token", token(claims(now() + 300, "mcp-client", "", "mcp-client", "Refresh")),
+       "a Refresh token is not an access token"},
+      {"no type at all", token(claims(now() + 300, "mcp-client", "", "mcp-client", "")), "does not say it is an access token"},
+  };
+  for (const auto& c : cases) {
+    const AuthResult result = auth_->authenticate("Bearer " + c.jwt);
+    EXPECT_FALSE(result.principal.has_value()) << c.name;
+    EXPECT_EQ(result.status, 401) << c.name;
+    EXPECT_THAT(result.www_authenticate, HasSubstr(R"(error="invalid_token")")) << c.name;
+    EXPECT_THAT(result.description, HasSubstr(c.reason)) << c.name;
+  }
+  // RFC 9068: the header's at+jwt makes an access token, whatever the claims say of their type.
+  const std::string rfc9068 = jose::sign_compact(*key_, jose::Alg::RS256, R"({"alg":"RS256","kid":"k1","typ":"at+jwt"})",
+                                                 claims(now() + 300, "mcp-client", "", "mcp-client", ""));
+  EXPECT_TRUE(auth_->authenticate("Bearer " + rfc9068).principal.has_value());
+}
+
+TEST_F(AuthenticatorTest, OnlyTokensOfAllowedClientsAreAccepted) {
+  const AuthResult other = auth_->authenticate("Bearer " + token(claims(now() + 300, "mcp-client", "", "other-app")));
+  EXPECT_FALSE(other.principal.has_value());
+  EXPECT_THAT(other.description, HasSubstr("issued to client other-app, which may not call this server"));
+  const AuthResult none = auth_->authenticate("Bearer " + token(claims(now() + 300, "mcp-client", "", "")));
+  EXPECT_THAT(none.description, HasSubstr("issued to no client (no azp)"));
+  AuthConfig open;
+  open.issuer = idp_->url() + "/realms/demo";
+  open.allowed_clients.clear();  // any client of the realm
+  EXPECT_TRUE(Authenticator(open).authenticate("Bearer " + token(claims(now() + 300, "mcp-client", "", "other-app")))
+                  .principal.has_value());
+}
+
+TEST_F(AuthenticatorTest, TheTokenIsTakenFromOneAuthorizationHeaderOnly) {
+  const std::string jwt = token(claims(now() + 300));
+  http::Request request;
+  request.headers = {{"Authorization", "Bearer " + jwt}};
+  EXPECT_TRUE(auth_->authenticate(request).principal.has_value());
+
+  request.headers.emplace_back("authorization", "Bearer " + jwt);
+  AuthResult two = auth_->authenticate(request);
+  EXPECT_EQ(two.status, 400);
+  EXPECT_THAT(two.www_authenticate, HasSubstr(R"(error="invalid_request", error_description="more than one Authorization header")"));
+
+  http::Request in_query;
+  in_query.query = {{"access_token", jwt}};
+  AuthResult query = auth_->authenticate(in_query);
+  EXPECT_EQ(query.status, 400);
+  EXPECT_THAT(query.description, HasSubstr("not in the query string"));
+  EXPECT_THAT(query.www_authenticate, Not(HasSubstr(jwt)));
+
+  http::Request in_body;
+  in_body.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  in_body.body = "x=1&access_token=" + jwt;
+  EXPECT_EQ(auth_->authenticate(in_body).status, 400);
 }
 
 TEST_F(AuthenticatorTest, UnreachableIdentityProviderIs503) {

@@ -36,6 +36,7 @@ void Runtime::declare_flags(cli::Flags& flags) {
       .option("rate-window-ms", "1000", "rate-limit window in milliseconds", "MCPH_RATE_WINDOW_MS")
       .option("public-url", "", "URL clients use to reach this server (default: its bound URL)")
       .repeated("allowed-host", "another host name accepted in Host/Origin (DNS-rebinding protection)")
+      .repeated("allowed-client", "an OIDC client (azp) whose tokens are accepted; repeatable [default: mcp-client]")
       .toggle("legacy-sse", "also serve plain JSON-RPC on POST /sse, as the original demo servers did");
 }
 
@@ -44,6 +45,13 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   http_options.name = name;
   http_options.port = flags.get_int("port");
   http_options.host = flags.get("host");
+  // A request cpp-httplib cannot read (an Authorization line over its 8 KiB limit) is refused
+  // with a bearer challenge too, not a bare 400 (RFC 6750 §3.1 invalid_request).
+  http_options.malformed_request_headers = [this] {
+    return http::Fields{{"WWW-Authenticate", authenticator_->challenge("invalid_request",
+                                                                       "the request could not be read (a header line "
+                                                                       "over 8 KiB?)")}};
+  };
   http_ = std::make_unique<http::Server>(http_options);
   public_url_ = flags.get("public-url");
 
@@ -51,6 +59,8 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   auth.issuer = flags.get("issuer");
   auth.jwks_url = flags.get("jwks-url");
   auth.audience = flags.get("audience");
+  auth.allowed_clients = flags.all("allowed-client");
+  if (auth.allowed_clients.empty()) auth.allowed_clients = {"mcp-client"};
   authenticator_ = std::make_unique<broker::Authenticator>(auth);
 
   broker::BrokerConfig broker_config;
@@ -76,12 +86,13 @@ void Runtime::set_credential_trace(std::function<CredentialTrace(const broker::P
 }
 
 mcp::AuthResult Runtime::authenticate(const http::Request& request) {
-  broker::AuthResult result = authenticator_->authenticate(request.header("Authorization"));
+  broker::AuthResult result = authenticator_->authenticate(request);
   if (!result.principal) {
     if (result.status == 401) return mcp::AuthResult::unauthorized(result.www_authenticate, result.description);
     mcp::AuthRejection rejection;
     rejection.status = result.status;
     rejection.message = result.description;
+    if (!result.www_authenticate.empty()) rejection.headers.emplace_back("WWW-Authenticate", result.www_authenticate);
     return mcp::AuthResult::reject(rejection);
   }
   if (auto wait = rate_limiter_->acquire(result.principal->subject)) {

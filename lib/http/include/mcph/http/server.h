@@ -29,6 +29,9 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{10};
   bool access_log = true;             // to stderr
   ErrorFormatter error_formatter;     // empty = default JSON shape
+  // Headers added to the 400 cpp-httplib answers by itself to a request it cannot read (a header
+  // line over its 8 KiB limit, a broken request line): e.g. the MCP servers' bearer challenge.
+  std::function<Fields()> malformed_request_headers;
 };
 
 class Server {

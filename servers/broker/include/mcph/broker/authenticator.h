@@ -1,7 +1,7 @@
 #pragma once
 // Step 3 of DESIGN.md: the MCP server verifies the user's JWT itself (JWKS with cache and kid
-// refresh, iss, aud, exp, nbf, allowed algorithms) and answers what RFC 6750 and the MCP
-// authorization spec ask for when it fails.
+// refresh, iss, aud, exp, nbf, allowed algorithms, that it is an access token, the client it was
+// issued to) and answers what RFC 6750 and the MCP authorization spec ask for when it fails.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -11,6 +11,10 @@
 #include <vector>
 
 #include "mcph/jose/jws.h"
+
+namespace mcph::http {
+struct Request;
+}
 
 namespace mcph::oidc {
 class JwksCache;
@@ -22,6 +26,11 @@ struct AuthConfig {
   std::string issuer;                // e.g. http://127.0.0.1:41001/realms/mcp-demo
   std::string jwks_url;              // empty: <issuer>/protocol/openid-connect/certs
   std::string audience = "mcp-client";
+  // The clients (`azp`) whose tokens are accepted; empty: any client of the realm.
+  std::vector<std::string> allowed_clients{"mcp-client"};
+  // Only access tokens: RFC 9068's `typ: at+jwt` header, or Keycloak's `typ: "Bearer"` claim. An
+  // ID token (`typ: "ID"`), a refresh or logout token, or a JWT with neither is refused.
+  bool access_tokens_only = true;
   std::vector<jose::Alg> algorithms{jose::Alg::RS256};
   std::chrono::seconds leeway{0};
   std::string resource_metadata_url; // <server>/.well-known/oauth-protected-resource
@@ -37,7 +46,8 @@ struct Principal {
 
 struct AuthResult {
   std::optional<Principal> principal;  // set when authenticated
-  int status = 401;                    // 401, or 503 when the IdP's keys cannot be had
+  int status = 401;                    // 401; 400 for a malformed request; 503 when the IdP's
+                                       // keys cannot be had
   std::string www_authenticate;        // the challenge to send with a 401
   std::string description;             // why, safe to show (never the token)
 };
@@ -47,14 +57,19 @@ class Authenticator {
   explicit Authenticator(AuthConfig config);
   ~Authenticator();
 
+  // The request's credentials: exactly one Authorization header and no token anywhere else —
+  // two Authorization headers, or a token in the query string or a form body, are 400
+  // invalid_request (RFC 6750 §3.1; the MCP authorization spec forbids tokens in URIs).
+  AuthResult authenticate(const http::Request& request) const;
   // authorization: the Authorization header's value ("" when absent).
   AuthResult authenticate(std::string_view authorization) const;
   const AuthConfig& config() const { return config_; }
   // For servers that learn their own URL only once bound; call before serving requests.
   void set_resource_metadata_url(std::string url) { config_.resource_metadata_url = std::move(url); }
+  // The WWW-Authenticate value of a refusal (RFC 6750 §3); no error for a bare challenge.
+  std::string challenge(std::string_view error, std::string_view description) const;
 
  private:
-  std::string challenge(std::string_view error, std::string_view description) const;
   AuthConfig config_;
   std::unique_ptr<oidc::JwksCache> jwks_;
 };
