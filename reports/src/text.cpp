@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "mcph/reports/scrub.h"
+#include "mcph/secrets/scrub.h"
 
 namespace mcph::reports::detail {
 namespace {
@@ -80,7 +80,7 @@ std::string_view truncate_utf8(std::string_view text, std::size_t max_bytes) {
 }
 
 std::string clean(std::string_view raw) {
-  const std::string scrubbed = scrub(raw);
+  const std::string scrubbed = secrets::scrub(raw);
   if (scrubbed.size() <= kMaxFieldBytes) return valid_text(scrubbed);
   std::string cut = valid_text(truncate_utf8(scrubbed, kMaxFieldBytes));
   cut += "\n… [cut: " + std::to_string(scrubbed.size()) + " bytes in all]";

@@ -9,7 +9,7 @@
 
 #include "mcph/proc/temp_dir.h"
 #include "mcph/reports/html.h"
-#include "mcph/reports/scrub.h"
+#include "mcph/secrets/scrub.h"
 #include "sample_report.h"
 #include "xml_check.h"
 
@@ -286,8 +286,8 @@ TEST(Writers, ScrubbingIsIdempotentOnRandomText) {
   std::mt19937 random(7);
   for (int round = 0; round < 2000; ++round) {
     const std::string text = random_text(random);
-    const std::string once = scrub(text);
-    ASSERT_EQ(scrub(once), once) << "input: " << text;
+    const std::string once = secrets::scrub(text);
+    ASSERT_EQ(secrets::scrub(once), once) << "input: " << text;
   }
 }
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
+#include "expectation_kinds.h"
+#include "mcph/secrets/scrub.h"
 #include "observers.h"
-#include "mcph/reports/scrub.h"
 
 namespace mcph::harness {
 namespace {
@@ -12,7 +14,7 @@ namespace {
 using Json = nlohmann::json;
 
 std::string excerpt(const std::string& text, std::size_t limit = 240) {
-  std::string out = reports::scrub(text);
+  std::string out = secrets::scrub(text);
   if (out.size() > limit) out = out.substr(0, limit) + "…";
   return out;
 }
@@ -142,93 +144,216 @@ std::vector<reports::Failure> check_expectations(const std::vector<Expectation>&
   std::vector<reports::Failure> failures;
   for (const auto& expectation : expectations) {
     const Json want = Json::parse(expectation.value);
-    std::string actual;  // non-empty: the expectation does not hold
-    const std::string& kind = expectation.kind;
-    if (kind == "ok") {
-      const bool is_ok = outcome.token_ok || outcome.call_ok();
-      if (is_ok != want.get<bool>()) actual = outcome.describe();
-    } else if (kind == "tool_error_contains") {
-      if (!outcome.tool_error || !contains(outcome.tool_text, want.get<std::string>())) actual = outcome.describe();
-    } else if (kind == "result_contains") {
-      const std::string text = outcome.tool_text.empty() ? outcome.result.dump() : outcome.tool_text;
-      if (outcome.tool_error || !contains(text, as_text(want))) actual = outcome.describe();
-    } else if (kind == "http_status") {
-      if (outcome.http_status != want.get<int>()) actual = outcome.describe();
-    } else if (kind == "some_http_status") {
-      if (std::find(outcome.statuses.begin(), outcome.statuses.end(), want.get<int>()) == outcome.statuses.end()) {
-        std::string seen;
-        for (int status : outcome.statuses) seen += (seen.empty() ? "" : " ") + std::to_string(status);
-        actual = "statuses of the " + std::to_string(outcome.statuses.size()) + " calls: " + seen;
-      }
-    } else if (kind == "accepted_at_least") {
-      if (outcome.accepted < want.get<int>()) actual = std::to_string(outcome.accepted) + " calls succeeded";
-    } else if (kind == "retry_after") {
-      const bool present = !outcome.retry_after.empty() && std::all_of(outcome.retry_after.begin(), outcome.retry_after.end(), ::isdigit) &&
-                           std::stol(outcome.retry_after) >= 1;
-      if (present != want.get<bool>()) {
-        actual = outcome.retry_after.empty() ? "no rejected call carried Retry-After" : "Retry-After: " + outcome.retry_after;
-      }
-    } else if (kind == "header_contains") {
-      for (const auto& [name, text] : want.items()) {
-        const auto value = http::find_field(outcome.headers, name);
-        if (!value || !contains(lower(*value), lower(text.get<std::string>()))) {
-          actual += (actual.empty() ? "" : "; ") + name + ": " + (value ? excerpt(*value) : "(absent)");
-        }
-      }
-    } else if (kind == "body_contains") {
-      if (!contains(outcome.body, as_text(want))) actual = outcome.describe();
-    } else if (kind == "jsonrpc_error") {
-      if (outcome.rpc_error != want.get<int>()) actual = outcome.describe();
-    } else if (kind == "backend_credential_of") {
-      const std::string who = as_text(want);
-      bool holds = !outcome.ledger.empty();
-      for (const auto& entry : outcome.ledger) holds = holds && entry.value("credential_of", "") == who;
-      if (!outcome.ledger_observed) actual = "this server has no backend ledger to look at";
-      else if (!holds) actual = ledger_summary(outcome.ledger);
-    } else if (kind == "no_ledger_entry") {
-      if (!outcome.ledger_observed) actual = "this server has no backend ledger to look at";
-      else if (want.get<bool>() != outcome.ledger.empty()) actual = ledger_summary(outcome.ledger);
-    } else if (kind == "vault_audit") {
-      if (!outcome.audit_observed) {
-        actual = "the stack file names no Vault audit log (services.vault.audit_log)";
-      } else {
-        actual = want == "own_paths_only"     ? check_own_paths(outcome, context)
-                 : want == "logs_in"          ? check_logs_in(outcome, context)
-                                              : check_reads_own_secret(outcome, context);
-      }
-    } else if (kind == "result_json") {
-      for (const auto& [pointer, check] : want.items()) {
-        Json value;
-        try {
-          const Json::json_pointer at(pointer);
-          if (outcome.result.contains(at)) value = outcome.result.at(at);
-        } catch (const Json::exception&) {
-        }
-        if (const std::string wrong = check_json_value(value, check); !wrong.empty()) {
-          actual += (actual.empty() ? "" : "; ") + pointer + " is " + excerpt(wrong);
-        }
-      }
-      if (!actual.empty() && outcome.result.is_null()) actual = outcome.describe();
-    } else if (kind == "entity_name") {
-      if (outcome.entity_name != as_text(want)) {
-        actual = outcome.entity_name.empty() ? outcome.describe() : "entity " + outcome.entity_name;
-      }
-    } else if (kind == "errors_contain") {
-      const bool found = std::any_of(outcome.vault_errors.begin(), outcome.vault_errors.end(),
-                                     [&](const std::string& error) { return contains(error, as_text(want)); });
-      if (!found) actual = outcome.describe();
-    } else if (kind == "oauth_error") {
-      if (outcome.oauth_error != as_text(want)) actual = outcome.oauth_error.empty() ? "no error" : outcome.oauth_error;
-    } else if (kind == "value") {
-      if (outcome.sql_value != as_text(want)) actual = outcome.sql_value ? *outcome.sql_value : "(no row)";
-    } else if (kind == "rows") {
-      if (outcome.sql_rows != want.get<int>()) actual = std::to_string(outcome.sql_rows) + " rows";
-    }
-    if (!actual.empty()) {
-      failures.push_back({outcome.title, kind + ": " + as_text(want) + " (" + expectation.where.to_string() + ")", actual});
+    const ExpectationKind* kind = find_expectation_kind(expectation.kind);
+    // The loader admits only kinds of the table; anything else is a bug, never a pass.
+    if (kind == nullptr) throw std::logic_error("unknown expectation kind \"" + expectation.kind + "\"");
+    if (const std::string actual = kind->check(want, outcome, context); !actual.empty()) {
+      failures.push_back(
+          {outcome.title, expectation.kind + ": " + as_text(want) + " (" + expectation.where.to_string() + ")", actual});
     }
   }
   return failures;
+}
+
+// ---- the table ------------------------------------------------------------------------------
+
+namespace {
+
+using enum StepKind;
+using enum ValueShape;
+
+std::string check_ok(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const bool is_ok = outcome.token_ok || outcome.call_ok();
+  return is_ok == want.get<bool>() ? "" : outcome.describe();
+}
+
+std::string check_some_http_status(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  if (std::find(outcome.statuses.begin(), outcome.statuses.end(), want.get<int>()) != outcome.statuses.end()) return "";
+  std::string seen;
+  for (int status : outcome.statuses) seen += (seen.empty() ? "" : " ") + std::to_string(status);
+  return "statuses of the " + std::to_string(outcome.statuses.size()) + " calls: " + seen;
+}
+
+std::string check_retry_after(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const bool present = !outcome.retry_after.empty() &&
+                       std::all_of(outcome.retry_after.begin(), outcome.retry_after.end(), ::isdigit) &&
+                       std::stol(outcome.retry_after) >= 1;
+  if (present == want.get<bool>()) return "";
+  return outcome.retry_after.empty() ? "no rejected call carried Retry-After" : "Retry-After: " + outcome.retry_after;
+}
+
+std::string check_header_contains(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  std::string actual;
+  for (const auto& [name, text] : want.items()) {
+    const auto value = http::find_field(outcome.headers, name);
+    if (!value || !contains(lower(*value), lower(text.get<std::string>()))) {
+      actual += (actual.empty() ? "" : "; ") + name + ": " + (value ? excerpt(*value) : "(absent)");
+    }
+  }
+  return actual;
+}
+
+std::string check_backend_credential_of(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  if (!outcome.ledger_observed) return "this server has no backend ledger to look at";
+  const std::string who = as_text(want);
+  bool holds = !outcome.ledger.empty();
+  for (const auto& entry : outcome.ledger) holds = holds && entry.value("credential_of", "") == who;
+  return holds ? "" : ledger_summary(outcome.ledger);
+}
+
+std::string check_no_ledger_entry(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  if (!outcome.ledger_observed) return "this server has no backend ledger to look at";
+  return want.get<bool>() == outcome.ledger.empty() ? "" : ledger_summary(outcome.ledger);
+}
+
+std::string check_vault_audit(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
+  if (!outcome.audit_observed) return "the stack file names no Vault audit log (services.vault.audit_log)";
+  if (want == "own_paths_only") return check_own_paths(outcome, context);
+  if (want == "logs_in") return check_logs_in(outcome, context);
+  return check_reads_own_secret(outcome, context);
+}
+
+std::string check_result_json(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  std::string actual;
+  for (const auto& [pointer, check] : want.items()) {
+    Json value;
+    try {
+      const Json::json_pointer at(pointer);
+      if (outcome.result.contains(at)) value = outcome.result.at(at);
+    } catch (const Json::exception&) {
+    }
+    if (const std::string wrong = check_json_value(value, check); !wrong.empty()) {
+      actual += (actual.empty() ? "" : "; ") + pointer + " is " + excerpt(wrong);
+    }
+  }
+  if (!actual.empty() && outcome.result.is_null()) actual = outcome.describe();
+  return actual;
+}
+
+std::string check_entity_name(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  if (outcome.entity_name == as_text(want)) return "";
+  return outcome.entity_name.empty() ? outcome.describe() : "entity " + outcome.entity_name;
+}
+
+std::string check_errors_contain(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const bool found = std::any_of(outcome.vault_errors.begin(), outcome.vault_errors.end(),
+                                 [&](const std::string& error) { return contains(error, as_text(want)); });
+  return found ? "" : outcome.describe();
+}
+
+}  // namespace
+
+const std::vector<ExpectationKind>& expectation_kinds() {
+  static const std::vector<ExpectationKind> table = {
+      {"ok", boolean, {call, token}, check_ok},
+      {"tool_error_contains", text, {call},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return o.tool_error && contains(o.tool_text, want.get<std::string>()) ? "" : o.describe();
+       }},
+      {"result_contains", text, {call},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         const std::string text = o.tool_text.empty() ? o.result.dump() : o.tool_text;
+         return !o.tool_error && contains(text, as_text(want)) ? "" : o.describe();
+       }},
+      {"result_json", json_checks, {call}, check_result_json},
+      {"http_status", http_status, {call, http, vault},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return o.http_status == want.get<int>() ? "" : o.describe();
+       }},
+      {"header_contains", header_map, {call, http}, check_header_contains},
+      {"body_contains", text, {http},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return contains(o.body, as_text(want)) ? "" : o.describe();
+       }},
+      {"jsonrpc_error", integer, {call, http},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return o.rpc_error == want.get<int>() ? "" : o.describe();
+       }},
+      {"backend_credential_of", text, {call}, check_backend_credential_of},
+      {"no_ledger_entry", boolean, {call}, check_no_ledger_entry},
+      {"vault_audit", audit_check, {call}, check_vault_audit},
+      {"some_http_status", http_status, {call}, check_some_http_status},
+      {"retry_after", boolean, {call}, check_retry_after},
+      {"accepted_at_least", integer, {call},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return o.accepted >= want.get<int>() ? "" : std::to_string(o.accepted) + " calls succeeded";
+       }},
+      {"entity_name", text, {vault}, check_entity_name},
+      {"errors_contain", text, {vault}, check_errors_contain},
+      {"oauth_error", text, {token},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         if (o.oauth_error == as_text(want)) return std::string();
+         return o.oauth_error.empty() ? std::string("no error") : o.oauth_error;
+       }},
+      {"value", text, {sql},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return o.sql_value == as_text(want) ? std::string() : (o.sql_value ? *o.sql_value : std::string("(no row)"));
+       }},
+      {"rows", integer, {sql},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return o.sql_rows == want.get<int>() ? "" : std::to_string(o.sql_rows) + " rows";
+       }},
+  };
+  return table;
+}
+
+const ExpectationKind* find_expectation_kind(std::string_view name) {
+  for (const auto& kind : expectation_kinds()) {
+    if (kind.name == name) return &kind;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> expectation_names_for(StepKind step) {
+  std::vector<std::string> names;
+  for (const auto& kind : expectation_kinds()) {
+    if (std::find(kind.steps.begin(), kind.steps.end(), step) != kind.steps.end()) names.emplace_back(kind.name);
+  }
+  return names;
+}
+
+std::optional<std::string> shape_problem(ValueShape shape, const Json& value) {
+  const auto expected = [&](const std::string& what) { return "expected " + what + ", got " + value.dump(); };
+  switch (shape) {
+    case boolean:
+      if (!value.is_boolean()) return expected("true or false");
+      break;
+    case http_status:
+      if (!value.is_number_integer() || value.get<int>() < 100 || value.get<int>() > 599) {
+        return expected("an HTTP status (100-599)");
+      }
+      break;
+    case integer:
+      if (!value.is_number_integer()) return expected("an integer");
+      break;
+    case text:
+      if (!value.is_string() && !value.is_number()) return expected("text");
+      break;
+    case header_map:
+      if (!value.is_object() || value.empty()) return expected("a mapping of header names to text");
+      for (const auto& [name, text] : value.items()) {
+        if (!text.is_string()) return expected("text for header " + name);
+      }
+      break;
+    case json_checks:
+      if (!value.is_object() || value.empty()) return expected("a mapping of JSON pointers to checks");
+      for (const auto& [pointer, check] : value.items()) {
+        if (pointer.empty() || pointer[0] != '/') return "\"" + pointer + "\" is not a JSON pointer (/a/0/b)";
+        if (!check.is_object()) continue;  // a plain value: equals
+        for (const auto& [op, operand] : check.items()) {
+          static const std::set<std::string> ops = {"equals", "not_equals", "contains", "starts_with"};
+          if (!ops.count(op)) return pointer + ": unknown check \"" + op + "\" (equals, not_equals, contains, starts_with)";
+          (void)operand;
+        }
+      }
+      break;
+    case audit_check:
+      if (!value.is_string() || (value != "own_paths_only" && value != "reads_own_secret" && value != "logs_in")) {
+        return expected("own_paths_only, reads_own_secret or logs_in");
+      }
+      break;
+  }
+  return std::nullopt;
 }
 
 }  // namespace mcph::harness

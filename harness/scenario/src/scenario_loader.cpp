@@ -7,28 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "expectation_kinds.h"
 #include "mcph/harness/text_file.h"
 
 namespace mcph::harness {
 namespace {
 
 using Json = nlohmann::json;
-
-// Which expectations each kind of step can check (the runner implements exactly these).
-const std::map<StepKind, std::set<std::string>>& expectations_by_kind() {
-  static const std::map<StepKind, std::set<std::string>> table = {
-      {StepKind::call,
-       {"ok", "tool_error_contains", "result_contains", "http_status", "header_contains", "jsonrpc_error",
-        "backend_credential_of", "no_ledger_entry", "vault_audit", "result_json", "some_http_status",
-        "retry_after", "accepted_at_least"}},
-      {StepKind::http, {"http_status", "header_contains", "body_contains", "jsonrpc_error"}},
-      {StepKind::vault, {"http_status", "entity_name", "errors_contain"}},
-      {StepKind::token, {"ok", "oauth_error"}},
-      {StepKind::sql, {"value", "rows"}},
-      {StepKind::wait, {}},
-  };
-  return table;
-}
 
 // A cursor into the document: the node, and the field path used in messages.
 class Reader {
@@ -158,43 +143,14 @@ double parse_duration(const Reader& reader, const YAML::Node& node, const std::s
   return seconds;
 }
 
-// Checks an expectation's value has the shape its kind needs.
-void check_expectation_value(const Reader& reader, const YAML::Node& node, const std::string& field,
-                             const std::string& kind, const Json& value) {
-  auto need = [&](bool ok, const std::string& what) {
-    if (!ok) reader.fail(node, field, "expected " + what + ", got " + value.dump());
-  };
-  if (kind == "ok" || kind == "no_ledger_entry" || kind == "retry_after") {
-    need(value.is_boolean(), "true or false");
-  } else if (kind == "http_status" || kind == "some_http_status") {
-    need(value.is_number_integer() && value.get<int>() >= 100 && value.get<int>() <= 599, "an HTTP status (100-599)");
-  } else if (kind == "jsonrpc_error" || kind == "accepted_at_least" || kind == "rows") {
-    need(value.is_number_integer(), "an integer");
-  } else if (kind == "header_contains") {
-    need(value.is_object() && !value.empty(), "a mapping of header names to text");
-    for (const auto& [name, text] : value.items()) need(text.is_string(), "text for header " + name);
-  } else if (kind == "result_json") {
-    need(value.is_object() && !value.empty(), "a mapping of JSON pointers to checks");
-    for (const auto& [pointer, check] : value.items()) {
-      if (pointer.empty() || pointer[0] != '/') reader.fail(node, field, "\"" + pointer + "\" is not a JSON pointer (/a/0/b)");
-      if (!check.is_object()) continue;  // a plain value: equals
-      for (const auto& [op, operand] : check.items()) {
-        static const std::set<std::string> ops = {"equals", "not_equals", "contains", "starts_with"};
-        if (!ops.count(op)) reader.fail(node, field + "." + pointer, "unknown check \"" + op + "\" (equals, not_equals, contains, starts_with)");
-        (void)operand;
-      }
-    }
-  } else if (kind == "vault_audit") {
-    need(value.is_string() && (value == "own_paths_only" || value == "reads_own_secret" || value == "logs_in"),
-         "own_paths_only, reads_own_secret or logs_in");
-  } else {
-    need(value.is_string() || value.is_number(), "text");
-  }
-}
-
 Step read_step(const Reader& reader, const YAML::Node& node, const std::string& field) {
-  static const std::set<std::string> actions = {"call", "http", "vault", "token", "sql", "wait"};
-  if (!node.IsMap()) reader.fail(node, field, "expected a mapping with one of call, http, vault, token, sql, wait");
+  std::set<std::string> actions;
+  std::string action_names;
+  for (const auto& entry : step_kinds()) {
+    actions.insert(entry.name);
+    action_names += (action_names.empty() ? "" : ", ") + std::string(entry.name);
+  }
+  if (!node.IsMap()) reader.fail(node, field, "expected a mapping with one of " + action_names);
   Step step;
   step.where = reader.where(node);
   std::string action;
@@ -204,13 +160,15 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
     if (!action.empty()) reader.fail(item.first, field, "both \"" + action + "\" and \"" + key + "\": one action per step");
     action = key;
   }
-  if (action.empty()) reader.fail(node, field, "no action: expected one of call, http, vault, token, sql, wait");
+  if (action.empty()) reader.fail(node, field, "no action: expected one of " + action_names);
 
   std::set<std::string> allowed = {action, "as", "with_token", "describe", "expect", "save"};
   const YAML::Node value = node[action];
   const std::string here = Reader::join(field, action);
-  if (action == "call") {
-    step.kind = StepKind::call;
+  for (const auto& entry : step_kinds()) {
+    if (action == entry.name) step.kind = entry.kind;
+  }
+  if (step.kind == StepKind::call) {
     allowed.insert({"args", "repeat", "headers"});
     const std::string target = reader.text(value, here);
     const auto dot = target.find('.');
@@ -230,8 +188,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
       step.repeat = static_cast<int>(repeat);
     }
     if (node["headers"].IsDefined()) step.headers = reader.text_map(node["headers"], Reader::join(field, "headers"));
-  } else if (action == "http") {
-    step.kind = StepKind::http;
+  } else if (step.kind == StepKind::http) {
     reader.only_keys(value, here, {"server", "method", "path", "body", "json", "headers", "auth"});
     step.server = reader.required_text(value, "server", here);
     step.method = reader.text_or(value, "method", here, "POST");
@@ -244,8 +201,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
     if (step.authorization != "token" && step.authorization != "none") {
       reader.fail(value["auth"], Reader::join(here, "auth"), "expected token or none");
     }
-  } else if (action == "vault") {
-    step.kind = StepKind::vault;
+  } else if (step.kind == StepKind::vault) {
     if (value.IsScalar()) {
       if (value.as<std::string>() != "whoami") reader.fail(value, here, "expected whoami or a mapping with path");
       step.whoami = true;
@@ -255,8 +211,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
       step.method = reader.text_or(value, "method", here, "GET");
       if (value["body"].IsDefined()) step.body = reader.json(value["body"], Reader::join(here, "body")).dump();
     }
-  } else if (action == "token") {
-    step.kind = StepKind::token;
+  } else if (step.kind == StepKind::token) {
     allowed.insert({"name", "client", "client_secret", "from", "claims"});
     step.action = reader.text(value, here);
     static const std::set<std::string> token_actions = {"fresh", "refresh", "expire", "tamper"};
@@ -273,11 +228,9 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
     }
     if (step.action == "tamper" && step.claims.empty()) reader.fail(node, Reader::join(field, "claims"), "tamper needs claims to change");
     if (node["name"].IsDefined()) step.token_name = reader.text(node["name"], Reader::join(field, "name"));
-  } else if (action == "sql") {
-    step.kind = StepKind::sql;
+  } else if (step.kind == StepKind::sql) {
     step.query = reader.text(value, here);
-  } else {
-    step.kind = StepKind::wait;
+  } else {  // wait
     step.seconds = parse_duration(reader, value, here);
   }
   reader.only_keys(node, field, allowed);
@@ -297,12 +250,15 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
 
   if (const YAML::Node expect = node["expect"]; expect.IsDefined()) {
     const std::string expect_field = Reader::join(field, "expect");
-    const auto& allowed_expectations = expectations_by_kind().at(step.kind);
-    reader.only_keys(expect, expect_field, allowed_expectations);
+    const auto names = expectation_names_for(step.kind);
+    reader.only_keys(expect, expect_field, std::set<std::string>(names.begin(), names.end()));
     for (const auto& item : expect) {
       const std::string kind = item.first.as<std::string>();
-      const Json expected = reader.json(item.second, Reader::join(expect_field, kind));
-      check_expectation_value(reader, item.second, Reader::join(expect_field, kind), kind, expected);
+      const std::string here = Reader::join(expect_field, kind);
+      const Json expected = reader.json(item.second, here);
+      if (const auto problem = shape_problem(find_expectation_kind(kind)->shape, expected)) {
+        reader.fail(item.second, here, *problem);
+      }
       step.expect.push_back({kind, expected.dump(), reader.where(item.first)});
     }
   }
@@ -311,14 +267,16 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
 
 }  // namespace
 
+const std::vector<StepKindName>& step_kinds() {
+  static const std::vector<StepKindName> table = {{StepKind::call, "call"},   {StepKind::http, "http"},
+                                                  {StepKind::vault, "vault"}, {StepKind::token, "token"},
+                                                  {StepKind::sql, "sql"},     {StepKind::wait, "wait"}};
+  return table;
+}
+
 const char* to_string(StepKind kind) {
-  switch (kind) {
-    case StepKind::call: return "call";
-    case StepKind::http: return "http";
-    case StepKind::vault: return "vault";
-    case StepKind::token: return "token";
-    case StepKind::sql: return "sql";
-    case StepKind::wait: return "wait";
+  for (const auto& entry : step_kinds()) {
+    if (entry.kind == kind) return entry.name;
   }
   return "?";
 }

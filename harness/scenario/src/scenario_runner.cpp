@@ -6,7 +6,7 @@
 
 #include "expectations.h"
 #include "mcph/harness/user_fixtures.h"
-#include "mcph/reports/scrub.h"
+#include "mcph/secrets/scrub.h"
 #include "stack_needs.h"
 #include "step_executor.h"
 #include "trace_signature.h"
@@ -37,6 +37,22 @@ std::string step_title(std::size_t index, const Step& step) {
   return std::to_string(index) + ": " + what;
 }
 
+// Every string of `json`, keys included, through secrets::scrub.
+void scrub_strings(Json& json) {
+  if (json.is_string()) {
+    json = secrets::scrub(json.get<std::string>());
+  } else if (json.is_array()) {
+    for (auto& item : json) scrub_strings(item);
+  } else if (json.is_object()) {
+    Json out = Json::object();
+    for (auto& [key, value] : json.items()) {
+      scrub_strings(value);
+      out[secrets::scrub(key)] = std::move(value);
+    }
+    json = std::move(out);
+  }
+}
+
 Json audit_for_trace(const Json& audit, UserDirectory& users) {
   Json out = Json::array();
   for (const auto& entry : audit) {
@@ -46,7 +62,7 @@ Json audit_for_trace(const Json& audit, UserDirectory& users) {
                    {"operation", entry.value("/request/operation"_json_pointer, "")},
                    {"path", entry.value("/request/path"_json_pointer, "")},
                    {"entity", entity.empty() ? "" : users.entity_name(entity)},
-                   {"error", reports::scrub(entry.value("error", ""))}});
+                   {"error", entry.value("error", "")}});
   }
   return out;
 }
@@ -127,7 +143,7 @@ struct ScenarioRunner::Impl {
       } catch (const std::exception& e) {
         // The step could not be carried out at all: the scenario is broken, not failed.
         result.status = reports::ScenarioResult::Status::error;
-        result.message = "step " + title + " (" + step.where.to_string() + "): " + reports::scrub(e.what());
+        result.message = "step " + title + " (" + step.where.to_string() + "): " + secrets::scrub(e.what());
         recorded["error"] = result.message;
         trace_steps.push_back(recorded);
         break;
@@ -157,7 +173,7 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
   suite.started_at = reports::utc_now();
 
   Json services = Json::object();
-  for (const auto& [name, entry] : impl_->stack.services) services[name] = reports::scrub(entry.url);
+  for (const auto& [name, entry] : impl_->stack.services) services[name] = entry.url;
   Json trace = {{"format", trace_format},
                 {"suite", file.suite},
                 {"family", file.family},
@@ -201,6 +217,7 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
                                   {"steps", steps}});
     suite.scenarios.push_back(std::move(result));
   }
+  scrub_strings(trace);  // once, for the whole trace: nothing in it is written unscrubbed
   impl_->last_trace = trace.dump(2);
   if (!trace_path.empty()) {
     std::ofstream out(trace_path);

@@ -11,7 +11,7 @@
 #include "mcph/jose/base64url.h"
 #include "mcph/jose/jwt.h"
 #include "mcph/oidc/token_client.h"
-#include "mcph/reports/scrub.h"
+#include "mcph/secrets/scrub.h"
 #include "mcph/secrets/mask.h"
 #include "mcph/vault/client.h"
 
@@ -57,7 +57,7 @@ Json trace_headers(const http::Fields& headers) {
       out[name] = space == std::string::npos ? secrets::mask(value) : value.substr(0, space + 1) + secrets::mask(value.substr(space + 1));
     } else if (lowered == "content-type" || lowered == "www-authenticate" || lowered == "retry-after" ||
                lowered == "traceparent" || lowered == "mcp-session-id" || lowered == "mcp-protocol-version") {
-      out[name] = reports::scrub(value);
+      out[name] = value;  // the whole trace is scrubbed when it is written
     }
   }
   return out;
@@ -65,7 +65,8 @@ Json trace_headers(const http::Fields& headers) {
 
 std::string trace_body(const std::string& body) {
   constexpr std::size_t limit = 4096;
-  std::string out = reports::scrub(body);
+  // Scrubbed before it is cut: a token cut in half would no longer look like one.
+  std::string out = secrets::scrub(body);
   if (out.size() > limit) out = out.substr(0, limit) + "… (" + std::to_string(body.size()) + " bytes)";
   return out;
 }
@@ -97,7 +98,7 @@ void ScenarioState::flow(const std::string& user, std::string stage, std::string
     flows.push_back({user, {}});
     it = std::prev(flows.end());
   }
-  it->steps.push_back({std::move(stage), reports::scrub(detail)});
+  it->steps.push_back({std::move(stage), secrets::scrub(detail)});
 }
 
 StepExecutor::StepExecutor(const StackFile& stack, UserDirectory& users, const RunnerOptions& options)
@@ -450,9 +451,9 @@ void StepExecutor::sql(const Step& step, const Resolver& resolve, StepOutcome& o
   if (!rows.empty() && rows.columns() > 0) {
     out.sql_value = rows[0][0].is_null() ? "null" : rows[0][0].c_str();
   }
-  out.exchanges.push_back({{"sql", reports::scrub(query)},
+  out.exchanges.push_back({{"sql", query},
                            {"rows", out.sql_rows},
-                           {"value", out.sql_value ? Json(reports::scrub(*out.sql_value)) : Json(nullptr)},
+                           {"value", out.sql_value ? Json(*out.sql_value) : Json(nullptr)},
                            {"ms", ms_since(started)}});
 }
 

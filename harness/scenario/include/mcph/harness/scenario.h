@@ -34,6 +34,12 @@ enum class StepKind {
   wait,   // wait: 1.5s
 };
 
+// Every kind of step with its name in a scenario file, listed once (the loader reads this).
+struct StepKindName {
+  StepKind kind;
+  const char* name;
+};
+const std::vector<StepKindName>& step_kinds();
 const char* to_string(StepKind kind);
 
 // A name as an identifier (letters, digits, '_' for anything else): GoogleTest names, trace files.

@@ -1,11 +1,12 @@
 #pragma once
-// Defence in depth for reports: the model should only ever hold masked values, but every
-// free-text field passes through scrub() before a writer prints it, so a credential that
-// slipped into an error message or a response body still never reaches a report file.
+// Defence in depth for everything a person reads (reports, traces, the console): the values the
+// harness keeps should only ever be masked, but every text passes through scrub() on its way
+// out — each report field when a writer prints it, a whole trace once when it is written — so a
+// credential that slipped into an error message or a response body never reaches a file.
 #include <string>
 #include <string_view>
 
-namespace mcph::reports {
+namespace mcph::secrets {
 
 // Returns `text` with everything that looks like a credential masked the way
 // mcph::secrets::mask does ("****" plus at most the last 4 characters):
@@ -23,4 +24,4 @@ namespace mcph::reports {
 // inputs of any size and content (it does not need valid UTF-8).
 std::string scrub(std::string_view text);
 
-}  // namespace mcph::reports
+}  // namespace mcph::secrets

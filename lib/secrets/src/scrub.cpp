@@ -1,4 +1,4 @@
-#include "mcph/reports/scrub.h"
+#include "mcph/secrets/scrub.h"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,7 @@
 
 #include "mcph/secrets/mask.h"
 
-namespace mcph::reports {
+namespace mcph::secrets {
 namespace {
 
 // Where a credential sits in the text: [begin, end) is replaced by its masked form.
@@ -279,4 +279,4 @@ std::string scrub(std::string_view text) {
   return out;
 }
 
-}  // namespace mcph::reports
+}  // namespace mcph::secrets

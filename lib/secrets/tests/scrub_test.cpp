@@ -1,10 +1,10 @@
-#include "mcph/reports/scrub.h"
+#include "mcph/secrets/scrub.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace mcph::reports {
+namespace mcph::secrets {
 namespace {
 
 // A real RS256 token's shape (header.payload.signature), not a real token.
@@ -156,4 +156,4 @@ TEST(Scrub, HandlesHugeAndBinaryInputInLinearTime) {
 }
 
 }  // namespace
-}  // namespace mcph::reports
+}  // namespace mcph::secrets
