@@ -58,6 +58,18 @@ Client* Realm::find_client_by_client_id(std::string_view client_id) {
   return nullptr;
 }
 
+ClientScope* Realm::find_client_scope(const std::string& id) {
+  const auto it = client_scopes.find(id);
+  return it == client_scopes.end() ? nullptr : &it->second;
+}
+
+const ClientScope* Realm::find_client_scope_by_name(std::string_view name) const {
+  for (const auto& [id, scope] : client_scopes) {
+    if (scope.name == name) return &scope;
+  }
+  return nullptr;
+}
+
 const RealmKey* Realm::active_key(std::string_view algorithm) const {
   const RealmKey* best = nullptr;
   for (const auto& key : keys) {

@@ -50,6 +50,19 @@ struct ProtocolMapper {
   std::map<std::string, std::string> config;
 };
 
+// A realm's client scope (/admin/realms/{realm}/client-scopes). The built-in scopes (profile,
+// email, roles, …) exist as objects too, so that they list and attach like Keycloak's; their
+// claims are the token code's own (token_claims.cpp). The protocol mappers of any scope in
+// effect for a token — a client's default scopes and the optional ones it requested — apply.
+struct ClientScope {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::string protocol = "openid-connect";
+  std::map<std::string, std::string> attributes;
+  std::vector<ProtocolMapper> mappers;
+};
+
 struct Client {
   std::string id;         // UUID
   std::string client_id;  // "clientId"
@@ -139,6 +152,7 @@ struct Realm {
   std::map<std::string, Role> roles;            // by name
   std::map<std::string, Group> groups;          // by id
   std::map<std::string, UserSession> sessions;  // by id
+  std::map<std::string, ClientScope> client_scopes;  // by id
   std::vector<RealmKey> keys;
   // Keys made on first use: the RSA-OAEP key only ever appears in listings, and an RSA key
   // generation costs ~0.1 s of CPU, so a realm creates it when something first lists keys.
@@ -152,6 +166,8 @@ struct Realm {
   User* find_user_by_email(std::string_view email);        // case-insensitive
   Client* find_client(const std::string& id);
   Client* find_client_by_client_id(std::string_view client_id);
+  ClientScope* find_client_scope(const std::string& id);
+  const ClientScope* find_client_scope_by_name(std::string_view name) const;
   const RealmKey* active_key(std::string_view algorithm) const;  // highest priority, active
   const RealmKey* find_hmac_key(const std::string& kid) const;   // enabled HS512 keys
   void keys_changed();                                           // rebuild verification_keys

@@ -100,9 +100,21 @@ bool mapper_applies(const ProtocolMapper& mapper, TokenKind kind) {
   return false;
 }
 
-std::vector<std::string> mapper_audiences(const Client& client, TokenKind kind) {
+Mappers mappers_in_effect(const Realm& realm, const Client& client, const std::vector<std::string>& scopes) {
+  Mappers mappers;
+  for (const auto& mapper : client.mappers) mappers.push_back(&mapper);
+  for (const auto& name : scopes) {
+    if (const ClientScope* scope = realm.find_client_scope_by_name(name)) {
+      for (const auto& mapper : scope->mappers) mappers.push_back(&mapper);
+    }
+  }
+  return mappers;
+}
+
+std::vector<std::string> mapper_audiences(const Mappers& mappers, TokenKind kind) {
   std::vector<std::string> audiences;
-  for (const auto& mapper : client.mappers) {
+  for (const ProtocolMapper* entry : mappers) {
+    const ProtocolMapper& mapper = *entry;
     if (mapper.type != "oidc-audience-mapper" || !mapper_applies(mapper, kind)) continue;
     std::string audience = config_value(mapper, "included.client.audience");
     if (audience.empty()) audience = config_value(mapper, "included.custom.audience");
@@ -111,9 +123,10 @@ std::vector<std::string> mapper_audiences(const Client& client, TokenKind kind) 
   return audiences;
 }
 
-void apply_claim_mappers(const Realm& realm, const Client& client, const User& user, TokenKind kind,
+void apply_claim_mappers(const Realm& realm, const Mappers& mappers, const User& user, TokenKind kind,
                          nlohmann::ordered_json& claims) {
-  for (const auto& mapper : client.mappers) {
+  for (const ProtocolMapper* entry : mappers) {
+    const ProtocolMapper& mapper = *entry;
     if (mapper.protocol != "openid-connect" || !mapper_applies(mapper, kind)) continue;
     if (mapper.type == "oidc-usermodel-realm-role-mapper") {
       const std::string prefix = config_value(mapper, "usermodel.realmRoleMapping.rolePrefix");

@@ -146,6 +146,21 @@ void import_users(Realm& realm, const nlohmann::json& rep) {
 
 }  // namespace
 
+// The client scopes Keycloak 26.4 creates with every realm (their claims are built into the
+// token code; as objects they list, and custom scopes sit beside them).
+void add_builtin_client_scopes(Realm& realm) {
+  for (const char* name : {"acr", "address", "basic", "email", "microprofile-jwt", "offline_access", "organization",
+                           "phone", "profile", "role_list", "roles", "saml_organization", "service_account",
+                           "web-origins"}) {
+    ClientScope scope;
+    scope.id = random_uuid();
+    scope.name = name;
+    const bool saml = std::string_view(name) == "role_list" || std::string_view(name) == "saml_organization";
+    scope.protocol = saml ? "saml" : "openid-connect";
+    realm.client_scopes.emplace(scope.id, std::move(scope));
+  }
+}
+
 std::unique_ptr<Realm> new_realm(const std::string& name) {
   auto realm = std::make_unique<Realm>();
   realm->id = random_uuid();
@@ -154,6 +169,7 @@ std::unique_ptr<Realm> new_realm(const std::string& name) {
   add_role(*realm, "uma_authorization", {}, "${role_uma_authorization}");
   add_role(*realm, realm->default_role(), {"offline_access", "uma_authorization"}, "${role_default-roles}");
   add_builtin_clients(*realm);
+  add_builtin_client_scopes(*realm);
   generate_default_keys(*realm);
   return realm;
 }

@@ -49,15 +49,18 @@ std::optional<ScopeSet> resolve_scope(const Client& client, const std::optional<
   if (!requested) return set;
   std::istringstream words(*requested);
   std::string word;
+  std::vector<std::string> optional;
   while (words >> word) {
     if (word == "openid") {
       set.openid = true;
     } else if (contains(client.optional_client_scopes, word)) {
-      if (!contains(set.scopes, word)) set.scopes.push_back(word);
+      if (!contains(optional, word)) optional.push_back(word);
     } else if (!contains(client.default_client_scopes, word)) {
       return std::nullopt;
     }
   }
+  // Keycloak names the requested optional scopes before the defaults ("openid jira-mcp profile email").
+  set.scopes.insert(set.scopes.begin(), optional.begin(), optional.end());
   return set;
 }
 

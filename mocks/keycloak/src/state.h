@@ -33,6 +33,7 @@ void add_token_route(http::Server& server, State& state);
 void add_admin_routes(http::Server& server, State& state);
 void add_admin_user_routes(http::Server& server, State& state);
 void add_admin_client_routes(http::Server& server, State& state);
+void add_admin_client_scope_routes(http::Server& server, State& state);
 void add_admin_key_routes(http::Server& server, State& state);
 void add_admin_group_role_routes(http::Server& server, State& state);
 

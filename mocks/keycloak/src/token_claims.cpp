@@ -63,7 +63,8 @@ nlohmann::ordered_json access_claims(const TokenSubject& s, std::string_view jti
   // Full-scope clients carry the account roles of default-roles-<realm>, so Keycloak's
   // audience-resolve mapper adds "account" after the client's own audience mappers.
   const bool roles = s.client.full_scope_allowed && s.scope.has("roles");
-  std::vector<std::string> audiences = mapper_audiences(s.client, TokenKind::access);
+  const Mappers mappers = mappers_in_effect(s.realm, s.client, s.scope.scopes);
+  std::vector<std::string> audiences = mapper_audiences(mappers, TokenKind::access);
   if (roles) add_unique(audiences, "account");
   if (!audiences.empty()) claims["aud"] = audience(audiences);
   claims["sub"] = s.user.id;
@@ -91,7 +92,7 @@ nlohmann::ordered_json access_claims(const TokenSubject& s, std::string_view jti
     claims["client_id"] = s.client.client_id;
   }
   add_profile_claims(s.user, s.scope.has("profile"), s.scope.has("email"), claims);
-  apply_claim_mappers(s.realm, s.client, s.user, TokenKind::access, claims);
+  apply_claim_mappers(s.realm, mappers, s.user, TokenKind::access, claims);
   return claims;
 }
 
@@ -101,8 +102,9 @@ nlohmann::ordered_json id_claims(const TokenSubject& s, std::int64_t exp) {
   claims["iat"] = s.now;
   claims["jti"] = random_uuid();
   claims["iss"] = s.issuer;
+  const Mappers mappers = mappers_in_effect(s.realm, s.client, s.scope.scopes);
   std::vector<std::string> audiences{s.client.client_id};
-  for (const auto& extra : mapper_audiences(s.client, TokenKind::id)) add_unique(audiences, extra);
+  for (const auto& extra : mapper_audiences(mappers, TokenKind::id)) add_unique(audiences, extra);
   claims["aud"] = audience(audiences);
   claims["sub"] = s.user.id;
   claims["typ"] = "ID";
@@ -111,7 +113,7 @@ nlohmann::ordered_json id_claims(const TokenSubject& s, std::int64_t exp) {
   claims["at_hash"] = "";  // filled in once the access token is signed
   if (s.scope.has("acr")) claims["acr"] = "1";
   add_profile_claims(s.user, s.scope.has("profile"), s.scope.has("email"), claims);
-  apply_claim_mappers(s.realm, s.client, s.user, TokenKind::id, claims);
+  apply_claim_mappers(s.realm, mappers, s.user, TokenKind::id, claims);
   return claims;
 }
 
@@ -134,7 +136,8 @@ nlohmann::ordered_json userinfo_claims(const Realm& realm, const Client& client,
   nlohmann::ordered_json claims;
   claims["sub"] = user.id;
   add_profile_claims(user, true, true, claims);
-  apply_claim_mappers(realm, client, user, TokenKind::userinfo, claims);
+  apply_claim_mappers(realm, mappers_in_effect(realm, client, client.default_client_scopes), user,
+                      TokenKind::userinfo, claims);
   return claims;
 }
 
