@@ -1,6 +1,9 @@
 // POST /realms/{realm}/protocol/openid-connect/token: the password, client_credentials and
 // refresh_token grants, with Keycloak 26.4's checks in Keycloak's order.
+#include <algorithm>
+
 #include "client_auth.h"
+#include "protocol_mappers.h"
 #include "errors.h"
 #include "request_util.h"
 #include "scopes.h"
@@ -123,6 +126,82 @@ TokenGrant client_credentials_grant(const State& state, Realm& realm, const Clie
   return mint(state, realm, client, *user, nullptr, scope, request, "trrtcc:", now);
 }
 
+constexpr std::string_view kTokenExchange = "urn:ietf:params:oauth:grant-type:token-exchange";
+constexpr std::string_view kAccessTokenType = "urn:ietf:params:oauth:token-type:access_token";
+constexpr std::string_view kIdTokenType = "urn:ietf:params:oauth:token-type:id_token";
+
+// Keycloak 26's standard token exchange (RFC 8693, internal to internal): the requester client
+// trades a user's access token issued to it (it is in the token's aud, or is its azp) for a token
+// of the same user and session for the audiences it names — which its own scopes must make
+// available. Checks and texts in Keycloak 26.4's order.
+TokenGrant token_exchange_grant(const State& state, Realm& realm, const Client& requester, const http::Fields& form,
+                                const http::Request& request) {
+  if (requester.public_client) throw oauth_error(400, "invalid_client", "Public client is not allowed to exchange token");
+  if (requester.attribute("standard.token.exchange.enabled") != "true") {
+    throw oauth_error(400, "invalid_request", "Standard token exchange is not enabled for the requested client");
+  }
+  const auto subject_token = form_value(form, "subject_token");
+  if (!subject_token) {
+    throw oauth_error(400, "invalid_request", "Parameter 'subject_token' required for standard token exchange");
+  }
+  const auto subject_type = form_value(form, "subject_token_type");
+  if (!subject_type) {
+    throw oauth_error(400, "invalid_request", "Parameter 'subject_token_type' required for standard token exchange");
+  }
+  if (*subject_type != kAccessTokenType) {
+    throw oauth_error(400, "invalid_request", "Parameter 'subject_token' supports access tokens only");
+  }
+  const std::string requested_type = form_value(form, "requested_token_type").value_or(std::string(kAccessTokenType));
+  if (requested_type != kAccessTokenType && requested_type != kIdTokenType) {
+    throw oauth_error(400, "invalid_request", "requested_token_type unsupported");
+  }
+  const auto info = verify_access_token(realm, state.issuer(realm), *subject_token);
+  const std::int64_t now = now_seconds();
+  const User* user = info ? token_user(realm, info->azp, info->sid, info->sub, info->iat, now) : nullptr;
+  if (!info || user == nullptr || info->claims.value("exp", std::int64_t{0}) < now) {
+    throw oauth_error(400, "invalid_request", "Invalid token");
+  }
+  bool in_audience = info->azp == requester.client_id;
+  const auto& aud = info->claims["aud"];
+  if (aud.is_string()) in_audience = in_audience || aud == requester.client_id;
+  if (aud.is_array()) {
+    for (const auto& entry : aud) in_audience = in_audience || entry == requester.client_id;
+  }
+  if (!in_audience) throw oauth_error(403, "access_denied", "Client is not within the token audience");
+
+  // The audiences the requester's own mappers make available; the request names some of them
+  // (each a client of the realm), or gets them all.
+  const ScopeSet scope = *resolve_scope(requester, std::nullopt);
+  const auto available = mapper_audiences(mappers_in_effect(realm, requester, scope.scopes), TokenKind::access);
+  std::vector<std::string> wanted;
+  for (const auto& [name, value] : form) {
+    if (name == "audience") wanted.push_back(value);
+  }
+  for (const auto& audience : wanted) {
+    if (realm.find_client_by_client_id(audience) == nullptr) throw oauth_error(400, "invalid_client", "Audience not found");
+    if (std::find(available.begin(), available.end(), audience) == available.end()) {
+      throw oauth_error(400, "invalid_request", "Requested audience not available: " + audience);
+    }
+  }
+  const UserSession* session = nullptr;
+  if (auto it = realm.sessions.find(info->sid); it != realm.sessions.end()) session = &it->second;
+  TokenGrant grant = mint(state, realm, requester, *user, session, scope, request, "ntrtte:", now);
+  grant.refresh.reset();
+  grant.refresh_expires_in = 0;
+  if (!wanted.empty()) {
+    grant.access["aud"] = wanted.size() == 1 ? nlohmann::ordered_json(wanted.front()) : nlohmann::ordered_json(wanted);
+  }
+  grant.issued_token_type = requested_type;
+  if (requested_type == kIdTokenType) {
+    const TokenSubject subject{realm, requester, *user, session, scope, state.issuer(realm), now, request.remote_addr};
+    grant.id = id_claims(subject, now + grant.expires_in);
+    (*grant.id)["at_hash"] = nullptr;
+    grant.id->erase("at_hash");
+    grant.issued_id_token = true;
+  }
+  return grant;
+}
+
 TokenGrant refresh_token_grant(const State& state, Realm& realm, const Client& client,
                                const http::Fields& form, const http::Request& request) {
   const auto token = form_value(form, "refresh_token");
@@ -169,7 +248,8 @@ void handle_token(State& state, const http::Request& request, http::Response& re
     if (!realm->enabled) throw oauth_error(403, "access_denied", "Realm not enabled");
     const auto grant_type = form_value(form, "grant_type");
     if (!grant_type) throw oauth_error(400, "invalid_request", "Missing form parameter: grant_type");
-    if (*grant_type != "password" && *grant_type != "client_credentials" && *grant_type != "refresh_token") {
+    if (*grant_type != "password" && *grant_type != "client_credentials" && *grant_type != "refresh_token" &&
+        *grant_type != kTokenExchange) {
       throw oauth_error(400, "unsupported_grant_type", "Unsupported grant_type");
     }
     const Client& client = authenticate_client(*realm, request, form);
@@ -179,6 +259,8 @@ void handle_token(State& state, const http::Request& request, http::Response& re
       grant = password_grant(state, *realm, client, form, request);
     } else if (*grant_type == "client_credentials") {
       grant = client_credentials_grant(state, *realm, client, form, request);
+    } else if (*grant_type == kTokenExchange) {
+      grant = token_exchange_grant(state, *realm, client, form, request);
     } else {
       grant = refresh_token_grant(state, *realm, client, form, request);
     }

@@ -39,8 +39,9 @@ SigningKeys signing_keys(Realm& realm) {
 }
 
 nlohmann::ordered_json sign_grant(TokenGrant& grant) {
-  const std::string access =
-      jose::sign_jwt(*grant.keys.rsa, jose::Alg::RS256, grant.access.dump(), grant.keys.rsa_kid);
+  const std::string access = jose::sign_jwt(*grant.keys.rsa, jose::Alg::RS256,
+                                            grant.issued_id_token ? grant.id->dump() : grant.access.dump(),
+                                            grant.keys.rsa_kid);
   nlohmann::ordered_json response;
   response["access_token"] = access;
   response["expires_in"] = grant.expires_in;
@@ -49,8 +50,8 @@ nlohmann::ordered_json sign_grant(TokenGrant& grant) {
     response["refresh_token"] =
         sign_hs512(grant.keys.hmac_secret, grant.keys.hmac_kid, grant.refresh->dump());
   }
-  response["token_type"] = "Bearer";
-  if (grant.id) {
+  response["token_type"] = grant.issued_id_token ? "N_A" : "Bearer";
+  if (grant.id && !grant.issued_id_token) {
     // at_hash: the left half of SHA-256 over the access token (OIDC Core §3.1.3.6).
     (*grant.id)["at_hash"] = jose::base64url_encode(sha256(access).substr(0, 16));
     response["id_token"] =
@@ -59,6 +60,7 @@ nlohmann::ordered_json sign_grant(TokenGrant& grant) {
   response["not-before-policy"] = 0;
   if (!grant.session_state.empty()) response["session_state"] = grant.session_state;
   response["scope"] = grant.scope;
+  if (!grant.issued_token_type.empty()) response["issued_token_type"] = grant.issued_token_type;
   return response;
 }
 

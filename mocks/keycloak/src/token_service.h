@@ -34,6 +34,10 @@ struct TokenGrant {
   std::int64_t refresh_expires_in = 0;
   std::string session_state;
   std::string scope;
+  // Token exchange: the issued token's type URI (the response then has issued_token_type and,
+  // for an ID token, token_type "N_A" with the ID token in access_token).
+  std::string issued_token_type;
+  bool issued_id_token = false;
 };
 // Signs the tokens and renders Keycloak's AccessTokenResponse.
 nlohmann::ordered_json sign_grant(TokenGrant& grant);

@@ -1,0 +1,133 @@
+// Contract tests for Keycloak 26's standard token exchange (RFC 8693, internal to internal), as
+// the reference MCP servers use it to get a Vault-audience token for the user who called them
+// instead of passing that user's token on: what the requester client needs, what the issued
+// token carries, and every refusal with Keycloak's status, error and text.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "contract_fixture.h"
+
+namespace mcph::keycloak_test {
+namespace {
+
+using ::testing::Contains;
+using ::testing::Not;
+
+constexpr const char* kExchange = "urn:ietf:params:oauth:grant-type:token-exchange";
+constexpr const char* kAccessToken = "urn:ietf:params:oauth:token-type:access_token";
+
+// app's users get tokens with "server" in their audience; "server" may exchange them for the
+// audience "vault" (its own audience mapper makes that audience available to it).
+class TokenExchangeContract : public ContractTest {
+ protected:
+  void SetUp() override {
+    ContractTest::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
+    ASSERT_EQ(api().admin("POST", "/" + realm() + "/clients/" + app_uuid_ + "/protocol-mappers/models",
+                          audience_mapper("server"))
+                  .status,
+              201);
+    exchanger("server", "server-secret", true, nlohmann::json::array({audience_mapper("vault")}));
+    exchanger("vault", "vault-secret", false, nlohmann::json::array());
+  }
+
+  void exchanger(const std::string& id, const std::string& secret, bool enabled, const nlohmann::json& mappers) {
+    nlohmann::json rep = {{"clientId", id}, {"secret", secret}, {"standardFlowEnabled", false}, {"protocolMappers", mappers}};
+    if (enabled) rep["attributes"] = {{"standard.token.exchange.enabled", "true"}};
+    api().create_client(realm(), rep);
+  }
+
+  http::ClientResponse exchange(const http::Fields& extra, const std::string& client = "server",
+                                const std::string& secret = "server-secret") {
+    http::Fields form = {{"grant_type", kExchange}, {"client_id", client}};
+    if (!secret.empty()) form.emplace_back("client_secret", secret);
+    form.insert(form.end(), extra.begin(), extra.end());
+    return api().oidc_post(realm(), "token", form);
+  }
+};
+
+TEST_F(TokenExchangeContract, TheRequesterGetsATokenOfTheSameUserForTheAudienceItNames) {
+  const auto user = login();
+  const std::string subject = user.at("access_token");
+  const auto response = exchange({{"subject_token", subject}, {"subject_token_type", kAccessToken}, {"audience", "vault"}});
+  ASSERT_EQ(response.status, 200) << response.body;
+  const auto body = json_of(response);
+  EXPECT_EQ(body.at("token_type"), "Bearer");
+  EXPECT_EQ(body.at("issued_token_type"), kAccessToken);
+  EXPECT_FALSE(body.contains("refresh_token"));
+  EXPECT_EQ(body.at("refresh_expires_in"), 0);
+  const auto claims = claims_of(body.at("access_token"));
+  EXPECT_EQ(claims.at("aud"), "vault");
+  EXPECT_EQ(claims.at("azp"), "server");
+  EXPECT_EQ(claims.at("typ"), "Bearer");
+  EXPECT_EQ(claims.at("sub"), claims_of(subject).at("sub"));
+  EXPECT_EQ(claims.at("sid"), claims_of(subject).at("sid"));
+  EXPECT_NO_THROW(api().verify(realm(), body.at("access_token"), std::string("vault")));
+  // Without an audience: every audience the requester's scopes make available.
+  const auto all = exchange({{"subject_token", subject}, {"subject_token_type", kAccessToken}});
+  ASSERT_EQ(all.status, 200) << all.body;
+  const auto aud = claims_of(json_of(all).at("access_token")).at("aud");
+  EXPECT_THAT(aud.get<std::vector<std::string>>(), Contains("vault"));
+}
+
+TEST_F(TokenExchangeContract, MissingOrWrongParametersAreInvalidRequest) {
+  const std::string subject = login().at("access_token");
+  expect_oauth_error(exchange({{"subject_token_type", kAccessToken}, {"audience", "vault"}}), 400, "invalid_request",
+                     "Parameter 'subject_token' required for standard token exchange");
+  expect_oauth_error(exchange({{"subject_token", subject}, {"audience", "vault"}}), 400, "invalid_request",
+                     "Parameter 'subject_token_type' required for standard token exchange");
+  expect_oauth_error(exchange({{"subject_token", subject},
+                               {"subject_token_type", "urn:ietf:params:oauth:token-type:id_token"},
+                               {"audience", "vault"}}),
+                     400, "invalid_request", "Parameter 'subject_token' supports access tokens only");
+  expect_oauth_error(exchange({{"subject_token", subject},
+                               {"subject_token_type", kAccessToken},
+                               {"audience", "vault"},
+                               {"requested_token_type", "urn:ietf:params:oauth:token-type:refresh_token"}}),
+                     400, "invalid_request", "requested_token_type unsupported");
+}
+
+TEST_F(TokenExchangeContract, OnlyAnActiveAccessTokenOfTheRequestersAudienceIsExchanged) {
+  const auto user = login("alice", "alice-pw", "openid");
+  for (const std::string& bad : {std::string("abc.def.ghi"), user.at("id_token").get<std::string>(),
+                                 user.at("refresh_token").get<std::string>()}) {
+    expect_oauth_error(exchange({{"subject_token", bad}, {"subject_token_type", kAccessToken}, {"audience", "vault"}}),
+                       400, "invalid_request", "Invalid token");
+  }
+  // A client with exchange enabled whose id is not in the token's audience.
+  exchanger("other", "other-secret", true, nlohmann::json::array({audience_mapper("vault")}));
+  expect_oauth_error(exchange({{"subject_token", user.at("access_token")}, {"subject_token_type", kAccessToken},
+                               {"audience", "vault"}},
+                              "other", "other-secret"),
+                     403, "access_denied", "Client is not within the token audience");
+  // After logout the token's session is gone.
+  ASSERT_EQ(api().oidc_post(realm(), "logout",
+                            {{"client_id", "app"}, {"client_secret", "app-secret"}, {"refresh_token", user.at("refresh_token")}})
+                .status,
+            204);
+  expect_oauth_error(exchange({{"subject_token", user.at("access_token")}, {"subject_token_type", kAccessToken},
+                               {"audience", "vault"}}),
+                     400, "invalid_request", "Invalid token");
+}
+
+TEST_F(TokenExchangeContract, TheRequesterMustBeAllowedAndTheAudienceAvailableToIt) {
+  const std::string subject = login().at("access_token");
+  const http::Fields ok = {{"subject_token", subject}, {"subject_token_type", kAccessToken}, {"audience", "vault"}};
+  expect_oauth_error(exchange(ok, "vault", "vault-secret"), 400, "invalid_request",
+                     "Standard token exchange is not enabled for the requested client");
+  expect_oauth_error(exchange(ok, "server", "wrong"), 401, "unauthorized_client",
+                     "Invalid client or Invalid client credentials");
+  expect_oauth_error(exchange({{"subject_token", subject}, {"subject_token_type", kAccessToken}, {"audience", "nope"}}),
+                     400, "invalid_client", "Audience not found");
+  expect_oauth_error(exchange({{"subject_token", subject}, {"subject_token_type", kAccessToken}, {"audience", "app"}}),
+                     400, "invalid_request", "Requested audience not available: app");
+  api().create_client(realm(), {{"clientId", "public-one"},
+                                {"publicClient", true},
+                                {"standardFlowEnabled", false},
+                                {"attributes", {{"standard.token.exchange.enabled", "true"}}}});
+  expect_oauth_error(exchange(ok, "public-one", ""), 400, "invalid_client",
+                     "Public client is not allowed to exchange token");
+}
+
+}  // namespace
+}  // namespace mcph::keycloak_test
