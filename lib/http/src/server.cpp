@@ -5,13 +5,16 @@
 #include <pthread.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <regex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "extension_method_server.h"
 #include "mcph/proc/listen_line.h"
 
 namespace mcph::http {
@@ -48,9 +51,32 @@ struct Route {
   Handler handler;
 };
 
+// The methods cpp-httplib routes itself (HEAD goes to the GET routes).
+bool standard_method(const std::string& method) {
+  for (const char* known : {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == known) return true;
+  }
+  return false;
+}
+
+// The method the client sent: cpp-httplib sees an extension method as GET.
+const std::string& method_of(const httplib::Request& in) {
+  const std::string& extension = ExtensionMethodServer::current_extension_method();
+  return extension.empty() ? in.method : extension;
+}
+
+std::unique_ptr<httplib::Server> make_httplib_server(const ServerOptions& options) {
+  if (options.extension_methods.empty()) return std::make_unique<httplib::Server>();
+  return std::make_unique<ExtensionMethodServer>();
+}
+
 struct Server::Impl {
+  explicit Impl(ServerOptions opts)
+      : options(std::move(opts)), server_holder(make_httplib_server(options)), server(*server_holder) {}
+
   ServerOptions options;
-  httplib::Server server;
+  std::unique_ptr<httplib::Server> server_holder;
+  httplib::Server& server;
   std::vector<Route> routes;
   std::thread thread;
   int port = 0;
@@ -102,7 +128,7 @@ struct Server::Impl {
 
   void serve(const httplib::Request& in, httplib::Response& out) const {
     Request request;
-    request.method = in.method;
+    request.method = method_of(in);
     request.path = in.path;
     request.body = in.body;
     request.remote_addr = in.remote_addr;
@@ -128,13 +154,12 @@ struct Server::Impl {
       t_request_start = {};
     }
     // Path only: query strings, headers and bodies may carry tokens or passwords.
-    std::fprintf(stderr, "[%s] %s %s %d %zuB %.2fms\n", options.name.c_str(), in.method.c_str(),
+    std::fprintf(stderr, "[%s] %s %s %d %zuB %.2fms\n", options.name.c_str(), method_of(in).c_str(),
                  in.path.c_str(), out.status, out.body.size(), ms);
   }
 };
 
-Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
-  impl_->options = std::move(options);
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
   auto& server = impl_->server;
   Impl* impl = impl_.get();
   const std::size_t threads = impl->options.threads;
@@ -194,6 +219,11 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
 Server::~Server() { stop(); }
 
 void Server::route(std::string method, std::string pattern, Handler handler) {
+  const auto& extensions = impl_->options.extension_methods;
+  if (!standard_method(method) && std::find(extensions.begin(), extensions.end(), method) == extensions.end()) {
+    throw std::invalid_argument(impl_->options.name + ": cannot route method " + method +
+                                " (not in ServerOptions::extension_methods)");
+  }
   impl_->routes.push_back(Route{std::move(method), std::regex(pattern, std::regex::ECMAScript),
                                 std::move(handler)});
 }

@@ -105,7 +105,8 @@ TEST_F(ServerTest, WrongMethodIs405WithAllow) {
 }
 
 TEST_F(ServerTest, NonStandardMethodIsA400InTheServiceShape) {
-  // cpp-httplib refuses methods outside RFC 9110 before routing (documented in server.h).
+  // Without ServerOptions::extension_methods, cpp-httplib refuses methods outside RFC 9110
+  // before routing (server.h; extension_method_test.cpp has the servers that take them).
   const auto res = client_->request("LIST", "/v1/secret/metadata/users/");
   EXPECT_EQ(res.status, 400);
   EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "bad request");

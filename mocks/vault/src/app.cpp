@@ -23,6 +23,7 @@ struct MockVault::Impl {
     server_options.max_body_bytes = options.max_request_bytes;
     server_options.access_log = options.access_log;
     server_options.error_formatter = format_http_error;
+    server_options.extension_methods = {"LIST"};  // Vault's list verb (hvac, node-vault, curl -X LIST)
     return server_options;
   }
 

@@ -138,6 +138,9 @@ std::string bearer_token(const http::Request& in) {
 }  // namespace
 
 void format_http_error(int status, std::string_view message, http::Response& response) {
+  // Only a method no route takes gets here with 405 (a method Vault does not know): Vault's
+  // handler answers it with an empty error list.
+  if (status == 405) return error_out(response, status, {});
   std::string text(message);
   if (status == 413) text = "failed to parse JSON input: http: request body too large";
   error_out(response, status, {text});
@@ -161,6 +164,10 @@ void install_routes(http::Server& server, Core& core) {
         request.data = body_data(in);
       } else if (in.method == "DELETE") {
         request.operation = Operation::delete_op;
+        request.data = query_data(in);
+      } else if (in.method == "LIST") {
+        // Vault's list verb (hvac, node-vault, curl -X LIST): the operation of GET ?list=true.
+        request.operation = Operation::list;
         request.data = query_data(in);
       } else {
         throw VaultError::unsupported_operation();
@@ -188,7 +195,7 @@ void install_routes(http::Server& server, Core& core) {
     }
     serve(in, out);
   };
-  for (const char* method : {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+  for (const char* method : {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "LIST"}) {
     server.route(method, "/v1/(.*)", serve_clean);
     // Everything else is the UI's: /ui/ itself (a placeholder page in a binary built without the
     // UI, as this one), a redirect there from anywhere else, and /v1 to /v1/.

@@ -66,6 +66,43 @@ TEST_F(Errors, WrongVerbs) {
   EXPECT_EQ(trailing.error(), "cannot write to a path ending in '/'");
 }
 
+// Vault's own verb for listing, which hvac, node-vault and `curl -X LIST` send (Vault's Go client
+// sends GET ?list=true): the same answers as GET ?list=true. A verb Vault does not know is a 405
+// with an empty error list, token or not.
+TEST_F(Errors, TheListVerbAndUnknownVerbs) {
+  const std::string name = "verbs-" + random_suffix();
+  const std::string base = "/v1/secret/metadata/" + name;
+  ASSERT_EQ(vault_.post("/v1/secret/data/" + name + "/a", Json{{"data", {{"k", "v"}}}}).status, 200);
+  ASSERT_EQ(vault_.post("/v1/secret/data/" + name + "/b/c", Json{{"data", {{"k", "v"}}}}).status, 200);
+  for (const std::string& path : {base, base + "/"}) {
+    Reply listed = vault_.call("LIST", path);
+    EXPECT_EQ(listed.status, 200) << path;
+    EXPECT_EQ(listed.body["data"]["keys"], (Json{"a", "b/"})) << path;
+    EXPECT_EQ(listed.body["data"]["keys"], vault_.list(path).body["data"]["keys"]) << "as GET ?list=true";
+  }
+  Reply missing = vault_.call("LIST", base + "/none");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.body, (Json{{"errors", Json::array()}}));
+  Reply policies = vault_.call("LIST", "/v1/sys/policies/acl");
+  EXPECT_EQ(policies.status, 200);
+  EXPECT_THAT(policies.body["data"]["keys"].dump(), HasSubstr("\"default\""));
+  EXPECT_EQ(vault_.call("LIST", base, nullptr, std::string("not-a-token")).status, 403);
+  // A LIST with a body: Vault ignores the body; the next request is answered as usual.
+  Reply with_body = vault_.send_raw("LIST", base, R"({"ignored": true})");
+  EXPECT_EQ(with_body.status, 200);
+  EXPECT_EQ(with_body.body["data"]["keys"], (Json{"a", "b/"}));
+  EXPECT_EQ(vault_.get("/v1/sys/health").status, 200);
+
+  for (const std::string& path : {base, std::string("/v1/sys/health")}) {
+    for (const std::optional<std::string>& token : {std::optional<std::string>(), std::optional<std::string>("")}) {
+      Reply unknown = vault_.call("FROB", path, nullptr, token);
+      EXPECT_EQ(unknown.status, 405) << path;
+      EXPECT_EQ(unknown.body, (Json{{"errors", Json::array()}})) << path;
+    }
+  }
+  EXPECT_EQ(vault_.get("/v1/sys/health").status, 200) << "still serving";
+}
+
 TEST_F(Errors, DeeplyNestedInputIsRefusedNotACrash) {
   const std::string deep = "{\"data\":" + std::string(200000, '[') + std::string(200000, ']') + "}";
   Reply body = vault_.send_raw("POST", "/v1/secret/data/deep", deep);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mcph/http/message.h"
 
@@ -32,6 +33,11 @@ struct ServerOptions {
   // Headers added to the 400 cpp-httplib answers by itself to a request it cannot read (a header
   // line over its 8 KiB limit, a broken request line): e.g. the MCP servers' bearer challenge.
   std::function<Fields()> malformed_request_headers;
+  // Request methods beyond RFC 9110's that the service routes (Vault's LIST). cpp-httplib
+  // refuses any method it does not know with 400 before routing; a server given some reads its
+  // connections itself so that these reach their routes, and any other unknown method gets the
+  // 405 of a method no route takes (src/extension_method_server.h).
+  std::vector<std::string> extension_methods;
 };
 
 class Server {
@@ -42,9 +48,9 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // pattern is an ECMAScript regex matched against the whole path; its groups become
-  // Request::captures. Methods: GET (also serves HEAD), POST, PUT, PATCH, DELETE, OPTIONS;
-  // cpp-httplib answers any other method (Vault's LIST verb) with 400 before routing, so
-  // services take `GET ?list=true` instead, as Vault's own client does.
+  // Request::captures. Methods: GET (also serves HEAD), POST, PUT, PATCH, DELETE, OPTIONS and
+  // the options' extension_methods; any other throws std::invalid_argument (cpp-httplib would
+  // answer it with 400 before routing).
   // A path that matches no route gets 404; one that matches under another method gets 405.
   void route(std::string method, std::string pattern, Handler handler);
 

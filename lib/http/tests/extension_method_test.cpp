@@ -1,0 +1,191 @@
+// A server with extension methods (ServerOptions::extension_methods) reads its connections
+// itself instead of cpp-httplib: the methods reach their routes, unknown ones get 405, and the
+// connection handling stays what cpp-httplib's is (keep-alive, pipelining, limits, stop).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include "mcph/http/client.h"
+#include "mcph/http/server.h"
+
+namespace mcph::http {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// A raw connection to 127.0.0.1:port (the caller closes it).
+int connect_to(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    throw std::runtime_error("connect");
+  }
+  return fd;
+}
+
+// Sends `bytes` on a fresh connection and reads until the server closes it (or 5 s pass).
+std::string exchange_until_close(int port, const std::string& bytes) {
+  const int fd = connect_to(port);
+  if (::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(bytes.size())) {
+    ::close(fd);
+    throw std::runtime_error("send");
+  }
+  std::string received;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd ready{fd, POLLIN, 0};
+    if (::poll(&ready, 1, 100) <= 0) continue;
+    char buffer[4096];
+    const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+    if (got <= 0) break;
+    received.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  return received;
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t count = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
+
+class ExtensionMethods : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.name = "ext";
+    options.max_body_bytes = 1024;
+    options.access_log = false;
+    options.extension_methods = {"LIST"};
+    server_ = std::make_unique<Server>(options);
+    server_->route("LIST", "/things/?", [](const Request& req, Response& res) {
+      res.body = "listed " + req.method + " " + req.query_param("after").value_or("-") + " " + req.header("X-Token");
+    });
+    server_->route("GET", "/things/?", [](const Request& req, Response& res) { res.body = "got " + req.method; });
+    server_->route("POST", "/echo", [](const Request& req, Response& res) { res.body = "echo " + req.body; });
+    server_->start();
+    client_ = std::make_unique<Client>(server_->url());
+  }
+
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<Client> client_;
+};
+
+TEST_F(ExtensionMethods, ReachTheirRouteWithHeadersAndQuery) {
+  const auto listed = client_->request("LIST", "/things/?after=b", {{"X-Token", "t1"}});
+  EXPECT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.body, "listed LIST b t1");
+  EXPECT_EQ(client_->get("/things").body, "got GET") << "the GET route stays the GET route";
+}
+
+TEST_F(ExtensionMethods, AnUnknownMethodIsA405WithAllowAndAnUnroutedPathA404) {
+  const auto unknown = client_->request("FROB", "/things");
+  EXPECT_EQ(unknown.status, 405);
+  EXPECT_EQ(unknown.header("Allow"), "LIST, GET");
+  EXPECT_EQ(client_->request("LIST", "/echo").status, 405);
+  EXPECT_EQ(client_->request("LIST", "/nowhere").status, 404);
+  EXPECT_EQ(client_->get("/things").status, 200) << "the connection still serves";
+}
+
+TEST_F(ExtensionMethods, ManyRequestsOnOneKeepAliveConnection) {
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_EQ(client_->request(i % 2 == 0 ? "LIST" : "GET", "/things").status, 200);
+    ASSERT_EQ(client_->post("/echo", "x" + std::to_string(i), "text/plain").body, "echo x" + std::to_string(i));
+  }
+}
+
+TEST_F(ExtensionMethods, PipelinedRequestsAreAllAnswered) {
+  const std::string reply = exchange_until_close(server_->port(),
+                                                 "LIST /things HTTP/1.1\r\nHost: x\r\n\r\n"
+                                                 "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+                                                 "GET /things HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(count_of(reply, "HTTP/1.1 200 OK"), 3u) << reply;
+  EXPECT_THAT(reply, HasSubstr("listed LIST"));
+  EXPECT_THAT(reply, HasSubstr("echo hi"));
+  EXPECT_THAT(reply, HasSubstr("got GET"));
+}
+
+// cpp-httplib reads no body for the GET it is handed: the body of an extension method must not
+// be taken for the next request (request smuggling), so the connection ends after the answer.
+TEST_F(ExtensionMethods, ABodyOnAnExtensionMethodEndsTheConnection) {
+  const std::string smuggled = "GET /things HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string reply = exchange_until_close(
+      server_->port(), "LIST /things HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(smuggled.size()) +
+                           "\r\n\r\n" + smuggled);
+  EXPECT_EQ(count_of(reply, "HTTP/1.1 "), 1u) << reply;
+  EXPECT_THAT(reply, HasSubstr("listed LIST"));
+  EXPECT_THAT(reply, HasSubstr("Connection: close"));
+  EXPECT_THAT(reply, Not(HasSubstr("got GET")));
+  // The client library reconnects by itself.
+  EXPECT_EQ(client_->request("LIST", "/things", {}, "{}", "application/json").status, 200);
+  EXPECT_EQ(client_->get("/things").body, "got GET");
+}
+
+TEST_F(ExtensionMethods, AnUnreadableRequestIsA400AndEndsTheConnection) {
+  const std::string reply =
+      exchange_until_close(server_->port(), "NOT A VALID REQUEST LINE\r\nGET /things HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(count_of(reply, "HTTP/1.1 "), 1u) << reply;
+  EXPECT_THAT(reply, HasSubstr("HTTP/1.1 400"));
+  // A method that is not an HTTP token goes to cpp-httplib's parser as it is.
+  EXPECT_THAT(exchange_until_close(server_->port(), "LI\"ST /things HTTP/1.1\r\nHost: x\r\n\r\n"),
+              HasSubstr("HTTP/1.1 400"));
+  // A header line over cpp-httplib's 8 KiB limit, on an extension method.
+  EXPECT_EQ(client_->request("LIST", "/things", {{"X-Token", std::string(9000, 'A')}}).status, 400);
+}
+
+TEST_F(ExtensionMethods, BodyLimitAndTimeoutsStillHold) {
+  EXPECT_EQ(client_->post("/echo", std::string(4096, 'x'), "text/plain").status, 413);
+  // A client that sends half a request line and goes quiet does not hold the server's stop.
+  const int fd = connect_to(server_->port());
+  ASSERT_EQ(::send(fd, "LIS", 3, MSG_NOSIGNAL), 3);
+  ASSERT_EQ(client_->request("LIST", "/things").status, 200);  // a keep-alive connection too
+  const auto start = std::chrono::steady_clock::now();
+  server_->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  ::close(fd);
+}
+
+TEST(ExtensionMethodOptions, RoutingAMethodTheServerWasNotGivenThrows) {
+  Server server;
+  EXPECT_THROW(server.route("LIST", "/x", [](const Request&, Response&) {}), std::invalid_argument);
+  ServerOptions options;
+  options.extension_methods = {"LIST"};
+  Server with(options);
+  EXPECT_NO_THROW(with.route("LIST", "/x", [](const Request&, Response&) {}));
+  EXPECT_THROW(with.route("FROB", "/x", [](const Request&, Response&) {}), std::invalid_argument);
+}
+
+TEST(ExtensionMethodOptions, TheAccessLogNamesTheMethodTheClientSent) {
+  ServerOptions options;
+  options.name = "ext";
+  options.extension_methods = {"LIST"};
+  Server server(options);
+  server.route("LIST", "/x", [](const Request&, Response& res) { res.body = "ok"; });
+  server.start();
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(Client(server.url()).request("LIST", "/x?token=secret").status, 200);
+  std::this_thread::sleep_for(50ms);  // the line is written after the response
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(log, HasSubstr("[ext] LIST /x 200"));
+  EXPECT_THAT(log, Not(HasSubstr("secret")));
+}
+
+}  // namespace
+}  // namespace mcph::http
