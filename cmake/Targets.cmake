@@ -112,15 +112,19 @@ function(mcph_real_tier_tests target)
       SKIP_REGULAR_EXPRESSION "the real tier is not installed")
 endfunction()
 
-# mcph_client_tests(NAME SERVICE keycloak|vault RUNNER node|python MOCK target [LABELS ...])
+# mcph_client_tests(NAME SERVICE keycloak|vault RUNNER node|python MOCK target [POSTGRES] [LABELS ...])
 # A stand-in's third-party client tests (tests/clients of the current folder, run by
 # mocks/common/clients/run), registered twice: against the stand-in (labels contract, clients and
 # LABELS) and, prefixed "real.", against the real server of the real_stack fixture (label real).
+# POSTGRES: the tests get a fresh PostgreSQL (lib/postgres's postgres_server) in POSTGRES_URL.
 # Skipped, saying why, when the registry is unreachable or the real tier is not installed.
 function(mcph_client_tests name)
-  cmake_parse_arguments(ARG "" "SERVICE;RUNNER;MOCK" "LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "POSTGRES" "SERVICE;RUNNER;MOCK" "LABELS" ${ARGN})
   set(command ${PROJECT_SOURCE_DIR}/mocks/common/clients/run --service ${ARG_SERVICE} --runner ${ARG_RUNNER}
       --tests ${CMAKE_CURRENT_SOURCE_DIR}/tests/clients --mock $<TARGET_FILE:${ARG_MOCK}>)
+  if(ARG_POSTGRES)
+    list(APPEND command --postgres $<TARGET_FILE:postgres_server>)
+  endif()
   add_test(NAME ${name} COMMAND ${command} --work ${CMAKE_CURRENT_BINARY_DIR}/clients-${ARG_RUNNER})
   set_tests_properties(${name} PROPERTIES LABELS "contract;clients;${ARG_LABELS}" SKIP_RETURN_CODE 77
     TIMEOUT 600 RESOURCE_LOCK clients-${ARG_SERVICE}-${ARG_RUNNER})

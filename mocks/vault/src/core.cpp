@@ -61,11 +61,13 @@ Core::Core(CoreOptions options)
   tokens_.set_revoke_listener([this](const std::string& token_id) { leases_.revoke_by_token(token_id); });
   mount_builtins();
 
+  // As `vault server -dev -dev-root-token-id=…` makes it: created through auth/token/create
+  // (no parent, no default policy), so it looks like any created token.
   TokenEntry root;
   root.id = options_.root_token_id;
   root.policies = {"root"};
-  root.path = "auth/token/root";
-  root.display_name = "root";
+  root.path = "auth/token/create";
+  root.display_name = "token";
   root.orphan = true;
   root.issue_time = Clock::now();
   if (auto token_mount = mounts_.by_path("auth/token/")) {

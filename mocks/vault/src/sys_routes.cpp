@@ -49,7 +49,8 @@ class SystemBackend final : public Backend {
   VaultResponse handle(VaultRequest& request) override { return table_.dispatch(request); }
 
   bool unauthenticated(const VaultRequest& request) const override {
-    return request.relative == "health" || request.relative == "seal-status" || request.relative == "leader";
+    return request.relative == "health" || request.relative == "seal-status" || request.relative == "leader" ||
+           request.relative == "init";
   }
 
   bool sudo_required(const VaultRequest& request) const override {
@@ -63,6 +64,13 @@ class SystemBackend final : public Backend {
   void register_paths() {
     table_.add("health", PathOperations().read([](VaultRequest& r, const Captures&) { return health_response(r.data); }));
     table_.add("seal-status", PathOperations().read([](VaultRequest&, const Captures&) { return seal_status(); }));
+    // The dev server is initialized; hvac's sys.is_initialized() and node-vault's initialized() ask.
+    table_.add("init", PathOperations().read([](VaultRequest&, const Captures&) {
+                 VaultResponse response;
+                 response.raw = true;
+                 response.data = Json{{"initialized", true}};
+                 return response;
+               }));
     table_.add("leader", PathOperations().read([](VaultRequest&, const Captures&) {
                  return VaultResponse::with_data(Json{{"ha_enabled", false}, {"is_self", false},
                                                       {"leader_address", ""}, {"leader_cluster_address", ""},
@@ -316,8 +324,10 @@ class SystemBackend final : public Backend {
     VaultResponse response;
     response.lease_id = lease.id;
     response.renewable = lease.renewable;
+    // The TTL granted at the renewal (Vault: the new Secret.TTL), not what is left of it by now.
     response.lease_duration = std::max<std::int64_t>(
-        0, std::chrono::duration_cast<std::chrono::seconds>(lease.expire_time - Clock::now()).count());
+        0, std::chrono::duration_cast<std::chrono::seconds>(lease.expire_time - lease.last_renewal.value_or(Clock::now()))
+               .count());
     if (increment > 0 && response.lease_duration < increment) {
       response.warnings.push_back("TTL of \"" + std::to_string(increment) + "s\" exceeded the effective max_ttl of \"" +
                                   std::to_string(response.lease_duration) + "s\"; TTL value is capped accordingly");

@@ -210,6 +210,10 @@ TEST_F(Errors, HealthAndMountListingsHaveVaultsShape) {
   }
   EXPECT_EQ(health.body["sealed"], false);
   EXPECT_FALSE(health.body.contains("data")) << "not enveloped";
+  // hvac's sys.is_initialized() and node-vault's initialized(): no token needed, not enveloped.
+  Reply init = vault_.get("/v1/sys/init", std::string());
+  EXPECT_EQ(init.status, 200);
+  EXPECT_EQ(init.body, (Json{{"initialized", true}}));
 
   Reply mounts = vault_.get("/v1/sys/mounts");
   ASSERT_EQ(mounts.status, 200);

@@ -71,6 +71,21 @@ TEST_F(Tokens, NoTokenAndBadTokenHaveDifferentBodies) {
   EXPECT_EQ(bearer.status, 200) << "Authorization: Bearer works like X-Vault-Token";
 }
 
+// The dev server's root token as -dev-root-token-id makes it: through auth/token/create, without a
+// parent or the default policy (hvac and node-vault users read it with lookup-self).
+TEST_F(Tokens, TheRootTokenLooksLikeACreatedOne) {
+  Reply self = vault_.get("/v1/auth/token/lookup-self");
+  ASSERT_EQ(self.status, 200) << self.text;
+  const Json& data = self.body["data"];
+  EXPECT_EQ(data["display_name"], "token");
+  EXPECT_EQ(data["path"], "auth/token/create");
+  EXPECT_EQ(data["policies"], (Json{"root"}));
+  EXPECT_EQ(data["orphan"], true);
+  EXPECT_EQ(data["ttl"], 0);
+  EXPECT_EQ(data["expire_time"], nullptr);
+  EXPECT_EQ(data["entity_id"], "");
+}
+
 TEST_F(Tokens, CreateLookupRenewRevoke) {
   Reply created = vault_.post("/v1/auth/token/create",
                               Json{{"policies", {"default"}}, {"ttl", "1h"}, {"display_name", "ci job"}, {"meta", {{"k", "v"}}}});
