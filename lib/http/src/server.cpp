@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "extension_method_server.h"
+#include "connection_server.h"
 #include "mcph/proc/listen_line.h"
 
 namespace mcph::http {
@@ -61,22 +61,15 @@ bool standard_method(const std::string& method) {
 
 // The method the client sent: cpp-httplib sees an extension method as GET.
 const std::string& method_of(const httplib::Request& in) {
-  const std::string& extension = ExtensionMethodServer::current_extension_method();
+  const std::string& extension = ConnectionServer::current_extension_method();
   return extension.empty() ? in.method : extension;
 }
 
-std::unique_ptr<httplib::Server> make_httplib_server(const ServerOptions& options) {
-  if (options.extension_methods.empty()) return std::make_unique<httplib::Server>();
-  return std::make_unique<ExtensionMethodServer>();
-}
-
 struct Server::Impl {
-  explicit Impl(ServerOptions opts)
-      : options(std::move(opts)), server_holder(make_httplib_server(options)), server(*server_holder) {}
+  explicit Impl(ServerOptions opts) : options(std::move(opts)), server(!options.extension_methods.empty()) {}
 
   ServerOptions options;
-  std::unique_ptr<httplib::Server> server_holder;
-  httplib::Server& server;
+  ConnectionServer server;
   std::vector<Route> routes;
   std::thread thread;
   int port = 0;

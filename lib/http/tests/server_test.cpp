@@ -106,7 +106,7 @@ TEST_F(ServerTest, WrongMethodIs405WithAllow) {
 
 TEST_F(ServerTest, NonStandardMethodIsA400InTheServiceShape) {
   // Without ServerOptions::extension_methods, cpp-httplib refuses methods outside RFC 9110
-  // before routing (server.h; extension_method_test.cpp has the servers that take them).
+  // before routing (server.h; connection_server_test.cpp has the servers that take them).
   const auto res = client_->request("LIST", "/v1/secret/metadata/users/");
   EXPECT_EQ(res.status, 400);
   EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "bad request");

@@ -34,9 +34,9 @@ struct ServerOptions {
   // line over its 8 KiB limit, a broken request line): e.g. the MCP servers' bearer challenge.
   std::function<Fields()> malformed_request_headers;
   // Request methods beyond RFC 9110's that the service routes (Vault's LIST). cpp-httplib
-  // refuses any method it does not know with 400 before routing; a server given some reads its
-  // connections itself so that these reach their routes, and any other unknown method gets the
-  // 405 of a method no route takes (src/extension_method_server.h).
+  // refuses any method it does not know with 400 before routing; with some given, these reach
+  // their routes and any other unknown method gets the 405 of a method no route takes
+  // (src/connection_server.h).
   std::vector<std::string> extension_methods;
 };
 

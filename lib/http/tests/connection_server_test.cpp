@@ -1,6 +1,7 @@
-// A server with extension methods (ServerOptions::extension_methods) reads its connections
-// itself instead of cpp-httplib: the methods reach their routes, unknown ones get 405, and the
-// connection handling stays what cpp-httplib's is (keep-alive, pipelining, limits, stop).
+// lib/http reads the connections of its servers itself (src/connection_server.h): a request
+// without a length has an empty body, extension methods (ServerOptions::extension_methods) reach
+// their routes and unknown ones get 405, and the connection handling stays what cpp-httplib's is
+// (keep-alive, pipelining, limits, stop).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -160,6 +161,33 @@ TEST_F(ExtensionMethods, BodyLimitAndTimeoutsStillHold) {
   server_->stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
   ::close(fd);
+}
+
+// RFC 9112 §6.3: a request with neither Content-Length nor Transfer-Encoding has no body (curl -X
+// POST sends such requests). cpp-httplib alone would wait for the client to close, then answer 400.
+TEST(RequestsWithoutALength, HaveAnEmptyBodyAndAreAnsweredAtOnce) {
+  ServerOptions options;
+  options.access_log = false;
+  Server server(options);
+  for (const char* method : {"POST", "PUT", "PATCH", "DELETE"}) {
+    server.route(method, "/echo", [](const Request& req, Response& res) { res.body = req.method + " [" + req.body + "]"; });
+  }
+  server.start();
+  for (const std::string method : {"POST", "PUT", "PATCH", "DELETE"}) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string reply =
+        exchange_until_close(server.port(), method + " /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s) << method;
+    EXPECT_THAT(reply, HasSubstr("HTTP/1.1 200 OK")) << method;
+    EXPECT_THAT(reply, HasSubstr(method + " []")) << method;
+  }
+  // Keep-alive: the next request on the connection is read as a request, not as a body.
+  const std::string two = exchange_until_close(
+      server.port(), "POST /echo HTTP/1.1\r\nHost: x\r\n\r\nPUT /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_THAT(two, HasSubstr("POST []"));
+  EXPECT_THAT(two, HasSubstr("PUT []"));
+  // A method cpp-httplib does not know, on a server without extension methods: its 400.
+  EXPECT_THAT(exchange_until_close(server.port(), "LIST /echo HTTP/1.1\r\nHost: x\r\n\r\n"), HasSubstr("HTTP/1.1 400"));
 }
 
 TEST(ExtensionMethodOptions, RoutingAMethodTheServerWasNotGivenThrows) {

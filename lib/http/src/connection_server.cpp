@@ -1,4 +1,4 @@
-#include "extension_method_server.h"
+#include "connection_server.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -69,13 +69,18 @@ void address_of(socket_t sock, bool peer, std::string& ip, int& port) {
 }
 
 // One connection, read through a buffer that outlives each request (so pipelined bytes are
-// kept), with cpp-httplib's timeouts. At the start of a request it looks at the method and
-// rewrites an extension method to GET.
+// kept), with cpp-httplib's timeouts. At the start of a request it may look at the method and
+// rewrite an extension method to GET.
 class ConnectionStream : public httplib::Stream {
  public:
   // `listening` is the server's socket, INVALID_SOCKET once it stops.
-  ConnectionStream(socket_t sock, const std::atomic<socket_t>& listening, int read_timeout_ms, int write_timeout_ms)
-      : sock_(sock), listening_(listening), read_timeout_ms_(read_timeout_ms), write_timeout_ms_(write_timeout_ms) {}
+  ConnectionStream(socket_t sock, const std::atomic<socket_t>& listening, bool extension_methods, int read_timeout_ms,
+                   int write_timeout_ms)
+      : sock_(sock),
+        listening_(listening),
+        extension_methods_(extension_methods),
+        read_timeout_ms_(read_timeout_ms),
+        write_timeout_ms_(write_timeout_ms) {}
 
   // Until the next request's first byte (true), or the keep-alive time ends, the peer hangs up
   // or the server stops (false).
@@ -101,7 +106,7 @@ class ConnectionStream : public httplib::Stream {
   ssize_t read(char* out, size_t size) override {
     if (at_request_start_) {
       at_request_start_ = false;
-      rewrite_extension_method();
+      if (extension_methods_) rewrite_extension_method();
     }
     if (buffered() == 0) {
       const ssize_t got = fill();
@@ -174,6 +179,7 @@ class ConnectionStream : public httplib::Stream {
 
   socket_t sock_;
   const std::atomic<socket_t>& listening_;
+  bool extension_methods_;
   int read_timeout_ms_;
   int write_timeout_ms_;
   std::string buffer_;
@@ -193,10 +199,10 @@ bool declares_a_body(const httplib::Request& request) {
 
 }  // namespace
 
-const std::string& ExtensionMethodServer::current_extension_method() { return t_extension_method; }
+const std::string& ConnectionServer::current_extension_method() { return t_extension_method; }
 
-bool ExtensionMethodServer::process_and_close_socket(socket_t sock) {
-  ConnectionStream stream(sock, svr_sock_, poll_ms(read_timeout_sec_, read_timeout_usec_),
+bool ConnectionServer::process_and_close_socket(socket_t sock) {
+  ConnectionStream stream(sock, svr_sock_, extension_methods_, poll_ms(read_timeout_sec_, read_timeout_usec_),
                           poll_ms(write_timeout_sec_, write_timeout_usec_));
   bool ok = false;
   for (std::size_t left = keep_alive_max_count_; left > 0 && stream.wait_for_request(keep_alive_timeout_sec_);
@@ -206,6 +212,10 @@ bool ExtensionMethodServer::process_and_close_socket(socket_t sock) {
     stream.begin_request();
     ok = process_request(stream, left == 1, connection_closed, [&](httplib::Request& request) {
       parsed = true;
+      // No length and not chunked: an empty body (cpp-httplib would read until the client closes).
+      if (!request.has_header("Content-Length") && !request.has_header("Transfer-Encoding")) {
+        request.set_header("Content-Length", "0");
+      }
       // cpp-httplib reads no body for GET: a body sent with an extension method would be read
       // as the next request, so this one is the connection's last.
       if (!t_extension_method.empty() && declares_a_body(request)) {
