@@ -1,5 +1,5 @@
-// Admin REST: /admin/realms/{realm}/clients, their secrets, service-account users and
-// protocol mappers.
+// Admin REST: /admin/realms/{realm}/clients, their secrets and service-account users (their
+// protocol mappers: admin_mapper_routes.cpp).
 #include <algorithm>
 
 #include "admin_common.h"
@@ -13,21 +13,6 @@ namespace {
 
 using http::Request;
 using http::Response;
-
-ProtocolMapper& mapper_or_404(Client& client, const std::string& id) {
-  for (auto& mapper : client.mappers) {
-    if (mapper.id == id) return mapper;
-  }
-  throw plain_error(404, "Model not found");
-}
-
-void check_mapper_name_free(const Client& client, const ProtocolMapper& mapper) {
-  for (const auto& other : client.mappers) {
-    if (other.id != mapper.id && other.name == mapper.name && other.protocol == mapper.protocol) {
-      throw error_message(409, "Protocol mapper exists with same name");
-    }
-  }
-}
 
 // ?clientId=x (exact, or a substring with search=true), first, max.
 void list_clients(Realm& realm, const Request& request, Response& response) {
@@ -87,6 +72,7 @@ void delete_client(Realm& realm, const Request& request, Response& response) {
   }
   for (const auto& id : service_accounts) realm.remove_user(id);
   for (auto& [id, session] : realm.sessions) session.client_sessions.erase(uuid);
+  for (auto& [id, user] : realm.users) user.client_roles.erase(uuid);
   realm.clients.erase(uuid);
   response.status = 204;
 }
@@ -109,58 +95,17 @@ void get_service_account_user(Realm& realm, const Request& request, Response& re
   const Client& client = client_or_404(realm, request.captures.at(0));
   for (const auto& [id, user] : realm.users) {
     if (client.service_accounts && user.service_account_client_id == client.client_id) {
-      write_json(response, 200, user_rep(user));
+      write_json(response, 200, user_rep(user, UserView::brief));
       return;
     }
   }
   throw plain_error(400, "Service account not enabled for the client '" + client.client_id + "'");
 }
 
-void list_mappers(Realm& realm, const Request& request, Response& response) {
-  const Client& client = client_or_404(realm, request.captures.at(0));
-  nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (const auto& mapper : client.mappers) list.push_back(mapper_rep(mapper));
-  write_json(response, 200, list);
-}
-
-void create_mapper(const State& state, Realm& realm, const Request& request, Response& response) {
-  Client& client = client_or_404(realm, request.captures.at(0));
-  ProtocolMapper mapper = mapper_from_rep(json_body(request));
-  check_mapper_name_free(client, mapper);
-  const std::string id = mapper.id;
-  client.mappers.push_back(std::move(mapper));
-  response.status = 201;
-  response.set_header(
-      "Location", admin_location(state, realm, "/clients/" + client.id + "/protocol-mappers/models/" + id));
-}
-
-void get_mapper(Realm& realm, const Request& request, Response& response) {
-  Client& client = client_or_404(realm, request.captures.at(0));
-  write_json(response, 200, mapper_rep(mapper_or_404(client, request.captures.at(1))));
-}
-
-void update_mapper(Realm& realm, const Request& request, Response& response) {
-  Client& client = client_or_404(realm, request.captures.at(0));
-  ProtocolMapper& mapper = mapper_or_404(client, request.captures.at(1));
-  ProtocolMapper updated = mapper_from_rep(json_body(request));
-  updated.id = mapper.id;
-  check_mapper_name_free(client, updated);
-  mapper = std::move(updated);
-  response.status = 204;
-}
-
-void delete_mapper(Realm& realm, const Request& request, Response& response) {
-  Client& client = client_or_404(realm, request.captures.at(0));
-  const std::string id = mapper_or_404(client, request.captures.at(1)).id;
-  std::erase_if(client.mappers, [&id](const ProtocolMapper& m) { return m.id == id; });
-  response.status = 204;
-}
-
 }  // namespace
 
 void add_admin_client_routes(http::Server& server, State& state) {
   const std::string client = "/clients/([^/]+)";
-  const std::string mappers = client + "/protocol-mappers/models";
   realm_admin_route(server, state, "GET", "/clients", list_clients);
   realm_admin_route(server, state, "POST", "/clients", with_state(state, create_client));
   realm_admin_route(server, state, "GET", client, get_client);
@@ -169,11 +114,6 @@ void add_admin_client_routes(http::Server& server, State& state) {
   realm_admin_route(server, state, "GET", client + "/client-secret", get_client_secret);
   realm_admin_route(server, state, "POST", client + "/client-secret", regenerate_client_secret);
   realm_admin_route(server, state, "GET", client + "/service-account-user", get_service_account_user);
-  realm_admin_route(server, state, "GET", mappers, list_mappers);
-  realm_admin_route(server, state, "POST", mappers, with_state(state, create_mapper));
-  realm_admin_route(server, state, "GET", mappers + "/([^/]+)", get_mapper);
-  realm_admin_route(server, state, "PUT", mappers + "/([^/]+)", update_mapper);
-  realm_admin_route(server, state, "DELETE", mappers + "/([^/]+)", delete_mapper);
 }
 
 }  // namespace mcph::mock_keycloak

@@ -1,9 +1,12 @@
-// Admin REST: realm roles (/roles) and groups (/groups), enough for the realm-role and
-// group-membership protocol mappers.
+// Admin REST: realm roles (/roles, /roles-by-id) and groups (/groups), enough for the realm-role
+// and group-membership protocol mappers.
+#include <algorithm>
+
 #include "admin_common.h"
 #include "errors.h"
 #include "json_fields.h"
 #include "representations.h"
+#include "role_homes.h"
 
 namespace mcph::mock_keycloak {
 namespace {
@@ -28,15 +31,9 @@ Group new_group(const Realm& realm, const nlohmann::json& rep, const std::string
   return group;
 }
 
-const Role& role_or_404(const Realm& realm, const std::string& name) {
-  auto it = realm.roles.find(name);
-  if (it == realm.roles.end()) throw plain_error(404, "Could not find role");
-  return it->second;
-}
-
 void list_roles(Realm& realm, const Request&, Response& response) {
   nlohmann::ordered_json roles = nlohmann::ordered_json::array();
-  for (const auto& [name, role] : realm.roles) roles.push_back(role_rep(realm, role));
+  for (const auto& [name, role] : realm.roles) roles.push_back(role_rep(realm, role, false));
   write_json(response, 200, roles);
 }
 
@@ -57,16 +54,43 @@ void create_role(const State& state, Realm& realm, const Request& request, Respo
 }
 
 void get_role(Realm& realm, const Request& request, Response& response) {
-  write_json(response, 200, role_rep(realm, role_or_404(realm, request.captures.at(0))));
+  write_json(response, 200, role_rep(realm, role_in(realm_home(realm), request.captures.at(0))));
+}
+
+void put_role(Realm& realm, const Request& request, Response& response) {
+  update_role(realm, realm_home(realm), role_in(realm_home(realm), request.captures.at(0)).name, json_body(request));
+  response.status = 204;
 }
 
 void delete_role(Realm& realm, const Request& request, Response& response) {
-  const std::string name = role_or_404(realm, request.captures.at(0)).name;
-  if (name == realm.default_role()) throw error_message(400, "You cannot delete a default realm role");
-  realm.roles.erase(name);
-  for (auto& [id, user] : realm.users) user.realm_roles.erase(name);
-  for (auto& [id, group] : realm.groups) group.realm_roles.erase(name);
-  for (auto& [role_name, role] : realm.roles) std::erase(role.composites, name);
+  remove_role(realm, realm_home(realm), role_in(realm_home(realm), request.captures.at(0)).name);
+  response.status = 204;
+}
+
+// The users a realm role is mapped to directly (brief representations).
+void list_role_users(Realm& realm, const Request& request, Response& response) {
+  const std::string name = role_in(realm_home(realm), request.captures.at(0)).name;
+  nlohmann::ordered_json users = nlohmann::ordered_json::array();
+  for (const auto& [id, user] : realm.users) {
+    if (user.realm_roles.count(name)) users.push_back(user_rep(user, UserView::brief));
+  }
+  write_json(response, 200, users);
+}
+
+// /roles-by-id/{id}: realm and client roles alike.
+void get_role_by_id(Realm& realm, const Request& request, Response& response) {
+  write_json(response, 200, role_rep(realm, *role_by_id(realm, request.captures.at(0)).first));
+}
+
+void put_role_by_id(Realm& realm, const Request& request, Response& response) {
+  const auto [role, home] = role_by_id(realm, request.captures.at(0));
+  update_role(realm, home, role->name, json_body(request));
+  response.status = 204;
+}
+
+void delete_role_by_id(Realm& realm, const Request& request, Response& response) {
+  const auto [role, home] = role_by_id(realm, request.captures.at(0));
+  remove_role(realm, home, role->name);
   response.status = 204;
 }
 
@@ -95,6 +119,22 @@ void create_child_group(const State& state, Realm& realm, const Request& request
   response.set_header("Location", admin_location(state, realm, "/groups/" + id));
 }
 
+// PUT /groups/{id}: name and attributes (a sibling may not have the name).
+void update_group(Realm& realm, const Request& request, Response& response) {
+  Group& group = group_or_404(realm, request.captures.at(0));
+  const auto rep = json_body(request);
+  const std::string name = get_string(rep, "name").value_or("");
+  if (name.empty()) throw error_message(400, "Group name is missing");
+  for (const auto& [id, other] : realm.groups) {
+    if (id != group.id && other.parent_id == group.parent_id && other.name == name) {
+      throw error_message(409, "Sibling group named '" + name + "' already exists.");
+    }
+  }
+  group.name = name;
+  if (const auto attributes = get_attributes(rep, "attributes")) group.attributes = *attributes;
+  response.status = 204;
+}
+
 void get_group(Realm& realm, const Request& request, Response& response) {
   write_json(response, 200, group_rep(realm, group_or_404(realm, request.captures.at(0)), true));
 }
@@ -119,7 +159,7 @@ void list_group_members(Realm& realm, const Request& request, Response& response
   const Group& group = group_or_404(realm, request.captures.at(0));
   nlohmann::ordered_json members = nlohmann::ordered_json::array();
   for (const auto& [id, user] : realm.users) {
-    if (user.group_ids.count(group.id)) members.push_back(user_rep(user));
+    if (user.group_ids.count(group.id)) members.push_back(user_rep(user, UserView::brief));
   }
   write_json(response, 200, members);
 }
@@ -131,10 +171,16 @@ void add_admin_group_role_routes(http::Server& server, State& state) {
   realm_admin_route(server, state, "GET", "/roles", list_roles);
   realm_admin_route(server, state, "POST", "/roles", with_state(state, create_role));
   realm_admin_route(server, state, "GET", "/roles/([^/]+)", get_role);
+  realm_admin_route(server, state, "PUT", "/roles/([^/]+)", put_role);
   realm_admin_route(server, state, "DELETE", "/roles/([^/]+)", delete_role);
+  realm_admin_route(server, state, "GET", "/roles/([^/]+)/users", list_role_users);
+  realm_admin_route(server, state, "GET", "/roles-by-id/([^/]+)", get_role_by_id);
+  realm_admin_route(server, state, "PUT", "/roles-by-id/([^/]+)", put_role_by_id);
+  realm_admin_route(server, state, "DELETE", "/roles-by-id/([^/]+)", delete_role_by_id);
   realm_admin_route(server, state, "GET", "/groups", list_groups);
   realm_admin_route(server, state, "POST", "/groups", with_state(state, create_group));
   realm_admin_route(server, state, "GET", group, get_group);
+  realm_admin_route(server, state, "PUT", group, update_group);
   realm_admin_route(server, state, "DELETE", group, delete_group);
   realm_admin_route(server, state, "POST", group + "/children", with_state(state, create_child_group));
   realm_admin_route(server, state, "GET", group + "/members", list_group_members);

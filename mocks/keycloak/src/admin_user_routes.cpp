@@ -75,24 +75,23 @@ std::vector<const User*> find_users(const Realm& realm, const Request& request) 
   return found;
 }
 
+// A role of a mapping body: found by name, and its id must match too (Keycloak's
+// RoleMapperResource), else 404 "Role not found".
 const Role& role_from_rep(const Realm& realm, const nlohmann::json& rep) {
-  const auto name = get_string(rep, "name");
-  const auto id = get_string(rep, "id");
-  for (const auto& [role_name, role] : realm.roles) {
-    if ((name && role_name == *name) || (!name && id && role.id == *id)) return role;
-  }
-  throw plain_error(404, "Role not found");
+  const auto it = realm.roles.find(get_string(rep, "name").value_or(""));
+  if (it == realm.roles.end() || get_string(rep, "id") != it->second.id) throw plain_error(404, "Role not found");
+  return it->second;
 }
 
 void list_users(Realm& realm, const Request& request, Response& response) {
   const auto found = find_users(realm, request);
   const auto first = static_cast<std::size_t>(std::max(0, query_int(request, "first", 0)));
   const int max = query_int(request, "max", 100);
-  const bool brief = query_bool(request, "briefRepresentation", false);
+  // briefRepresentation changes nothing in Keycloak 26.4's answer.
   nlohmann::ordered_json users = nlohmann::ordered_json::array();
   for (std::size_t i = first; i < found.size(); ++i) {
     if (max >= 0 && users.size() >= static_cast<std::size_t>(max)) break;
-    users.push_back(user_rep(*found[i], brief));
+    users.push_back(user_rep(*found[i], UserView::listing));
   }
   write_json(response, 200, users);
 }
@@ -106,7 +105,7 @@ void create_user(const State& state, Realm& realm, const Request& request, Respo
   User user;
   user.id = random_uuid();
   user.created_ms = now_millis();
-  apply_user_rep(realm, user, rep, true);
+  apply_user_rep(realm, user, rep, UserWrite::admin_create);
   apply_user_groups(realm, user, rep);
   const std::string id = user.id;
   realm.users.emplace(id, std::move(user));
@@ -122,7 +121,7 @@ void update_user(Realm& realm, const Request& request, Response& response) {
   User& user = user_or_404(realm, request.captures.at(0));
   const auto rep = json_body(request);
   User updated = user;  // all or nothing: a rejected update leaves the user as it was
-  apply_user_rep(realm, updated, rep, false);
+  apply_user_rep(realm, updated, rep, UserWrite::admin_update);
   user = std::move(updated);
   response.status = 204;
 }
@@ -140,6 +139,27 @@ void reset_password(Realm& realm, const Request& request, Response& response) {
   if (value->find_first_not_of(" \t\r\n") == std::string::npos)
     throw plain_error(400, "Empty password not allowed");
   set_password(user, *value, get_bool(rep, "temporary").value_or(false));
+  response.status = 204;
+}
+
+// The password is the only credential modelled: [{id, type, createdDate, credentialData}], the
+// hash itself never shown. credentialData names the stand-in's own hashing.
+void list_credentials(Realm& realm, const Request& request, Response& response) {
+  const User& user = user_or_404(realm, request.captures.at(0));
+  nlohmann::ordered_json credentials = nlohmann::ordered_json::array();
+  if (user.password) {
+    credentials.push_back({{"id", user.password->id},
+                           {"type", "password"},
+                           {"createdDate", user.password->created_ms},
+                           {"credentialData", R"({"hashIterations":1,"algorithm":"salted-sha256","additionalParameters":{}})"}});
+  }
+  write_json(response, 200, credentials);
+}
+
+void delete_credential(Realm& realm, const Request& request, Response& response) {
+  User& user = user_or_404(realm, request.captures.at(0));
+  if (!user.password || user.password->id != request.captures.at(1)) throw plain_error(404, "Credential not found");
+  user.password.reset();
   response.status = 204;
 }
 
@@ -205,7 +225,7 @@ void list_realm_role_mappings(Realm& realm, const Request& request, Response& re
   nlohmann::ordered_json roles = nlohmann::ordered_json::array();
   for (const auto& name : names) {
     if (auto it = realm.roles.find(name); it != realm.roles.end())
-      roles.push_back(role_rep(realm, it->second));
+      roles.push_back(role_rep(realm, it->second, false));
   }
   write_json(response, 200, roles);
 }
@@ -239,6 +259,8 @@ void add_admin_user_routes(http::Server& server, State& state) {
   realm_admin_route(server, state, "PUT", user, update_user);
   realm_admin_route(server, state, "DELETE", user, delete_user);
   realm_admin_route(server, state, "PUT", user + "/reset-password", reset_password);
+  realm_admin_route(server, state, "GET", user + "/credentials", list_credentials);
+  realm_admin_route(server, state, "DELETE", user + "/credentials/([^/]+)", delete_credential);
   realm_admin_route(server, state, "POST", user + "/logout", logout_user);
   realm_admin_route(server, state, "GET", user + "/sessions", list_user_sessions);
   realm_admin_route(server, state, "GET", user + "/groups", list_user_groups);

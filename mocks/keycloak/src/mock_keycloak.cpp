@@ -73,6 +73,8 @@ MockKeycloak::MockKeycloak(Options options) : state_(std::make_unique<State>()) 
   add_admin_user_routes(*server_, *state_);
   add_admin_client_routes(*server_, *state_);
   add_admin_client_scope_routes(*server_, *state_);
+  add_admin_mapper_routes(*server_, *state_);
+  add_admin_client_role_routes(*server_, *state_);
   add_admin_key_routes(*server_, *state_);
   add_admin_group_role_routes(*server_, *state_);
 }

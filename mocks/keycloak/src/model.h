@@ -36,6 +36,7 @@ struct User {
   std::optional<PasswordCredential> password;
   std::vector<std::string> required_actions;
   std::set<std::string> realm_roles;  // direct role mappings, by name
+  std::map<std::string, std::set<std::string>> client_roles;  // client UUID → role names
   std::set<std::string> group_ids;
   Attributes attributes;
   std::string service_account_client_id;  // the clientId, for service-account users
@@ -54,6 +55,15 @@ struct ProtocolMapper {
 // email, roles, …) exist as objects too, so that they list and attach like Keycloak's; their
 // claims are the token code's own (token_claims.cpp). The protocol mappers of any scope in
 // effect for a token — a client's default scopes and the optional ones it requested — apply.
+struct Role {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::vector<std::string> composites;  // realm role names
+  Attributes attributes;
+  std::string client_uuid;  // the client a client role belongs to; empty for realm roles
+};
+
 struct ClientScope {
   std::string id;
   std::string name;
@@ -88,6 +98,7 @@ struct Client {
   std::vector<std::string> web_origins;
   std::map<std::string, std::string> attributes;
   std::vector<ProtocolMapper> mappers;
+  std::map<std::string, Role> roles;  // client roles, by name
   std::string protocol = "openid-connect";
   std::string client_authenticator_type = "client-secret";
   std::vector<std::string> default_client_scopes{"web-origins", "acr", "profile", "roles", "basic", "email"};
@@ -99,14 +110,6 @@ struct Client {
     auto it = attributes.find(name);
     return it == attributes.end() ? std::string() : it->second;
   }
-};
-
-struct Role {
-  std::string id;
-  std::string name;
-  std::string description;
-  std::vector<std::string> composites;  // realm role names
-  Attributes attributes;
 };
 
 struct Group {

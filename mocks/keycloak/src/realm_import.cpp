@@ -103,6 +103,42 @@ void import_roles(Realm& realm, const nlohmann::json& rep) {
   }
 }
 
+// "roles": {"client": {"<clientId>": [RoleRepresentation…]}}, after the clients exist.
+void import_client_roles(Realm& realm, const nlohmann::json& rep) {
+  if (!rep.contains("roles") || !rep["roles"].is_object()) return;
+  const auto by_client = rep["roles"].find("client");
+  if (by_client == rep["roles"].end() || !by_client->is_object()) return;
+  for (const auto& [client_id, roles] : by_client->items()) {
+    Client* client = realm.find_client_by_client_id(client_id);
+    if (client == nullptr || !roles.is_array()) continue;  // the built-in clients' own roles
+    for (const auto& role_rep : roles) {
+      Role role;
+      role.id = get_string(role_rep, "id").value_or(random_uuid());
+      role.name = get_string(role_rep, "name").value_or("");
+      if (role.name.empty()) throw plain_error(400, "role has no name");
+      role.description = get_string(role_rep, "description").value_or("");
+      role.client_uuid = client->id;
+      const std::string name = role.name;
+      client->roles.emplace(name, std::move(role));
+    }
+  }
+}
+
+// A user's "clientRoles": {"<clientId>": ["role", …]}.
+void import_user_client_roles(Realm& realm, User& user, const nlohmann::json& user_rep) {
+  const auto mapped = user_rep.find("clientRoles");
+  if (mapped == user_rep.end() || !mapped->is_object()) return;
+  for (const auto& [client_id, names] : mapped->items()) {
+    Client* client = realm.find_client_by_client_id(client_id);
+    if (client == nullptr) throw error_message(400, "Client " + client_id + " not found");
+    for (const auto& name : names) {
+      if (!name.is_string()) continue;
+      if (!client->roles.count(name.get<std::string>())) continue;  // the built-in clients' roles are not modelled
+      user.client_roles[client->id].insert(name.get<std::string>());
+    }
+  }
+}
+
 void import_clients(Realm& realm, const nlohmann::json& rep) {
   for (const auto& client_rep : get_array(rep, "clients")) {
     // An export carries the built-in clients too: the file's version replaces ours.
@@ -126,12 +162,13 @@ void import_users(Realm& realm, const nlohmann::json& rep) {
       if (User* existing = realm.find_user_by_username(username)) {
         if (const auto roles = get_string_list(user_rep, "realmRoles"))
           existing->realm_roles.insert(roles->begin(), roles->end());
+        import_user_client_roles(realm, *existing, user_rep);
         continue;
       }
     }
     user.id = get_string(user_rep, "id").value_or(random_uuid());
     user.created_ms = now_millis();
-    apply_user_rep(realm, user, user_rep, true);
+    apply_user_rep(realm, user, user_rep, UserWrite::import);
     if (const auto roles = get_string_list(user_rep, "realmRoles")) {
       for (const auto& role : *roles) {
         if (!realm.roles.count(role)) throw error_message(400, "Role " + role + " not found");
@@ -139,6 +176,7 @@ void import_users(Realm& realm, const nlohmann::json& rep) {
       }
     }
     apply_user_groups(realm, user, user_rep);
+    import_user_client_roles(realm, user, user_rep);
     const std::string id = user.id;
     realm.users.emplace(id, std::move(user));
   }
@@ -205,6 +243,7 @@ std::unique_ptr<Realm> import_realm(const nlohmann::json& rep) {
   import_roles(*realm, rep);
   import_groups(*realm, get_array(rep, "groups"), "");
   import_clients(*realm, rep);
+  import_client_roles(*realm, rep);
   import_users(*realm, rep);
   return realm;
 }

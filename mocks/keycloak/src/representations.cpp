@@ -4,6 +4,7 @@
 
 #include "errors.h"
 #include "json_fields.h"
+#include "user_profile.h"
 
 namespace mcph::mock_keycloak {
 namespace {
@@ -14,19 +15,13 @@ nlohmann::ordered_json attributes_json(const Attributes& attributes) {
   return out;
 }
 
-bool looks_like_email(const std::string& email) {
-  const auto at = email.find('@');
-  return at != std::string::npos && at > 0 && at + 1 < email.size() &&
-         email.find('@', at + 1) == std::string::npos && email.find(' ') == std::string::npos;
-}
-
 KeycloakError field_error(const std::string& field, const std::string& message, const std::string& value) {
   return KeycloakError(400, {{"field", field}, {"errorMessage", message}, {"params", {field, value}}});
 }
 
 }  // namespace
 
-nlohmann::ordered_json user_rep(const User& user, bool brief) {
+nlohmann::ordered_json user_rep(const User& user, UserView view) {
   nlohmann::ordered_json rep;
   rep["id"] = user.id;
   rep["username"] = user.username;
@@ -34,19 +29,22 @@ nlohmann::ordered_json user_rep(const User& user, bool brief) {
   if (!user.last_name.empty()) rep["lastName"] = user.last_name;
   if (!user.email.empty()) rep["email"] = user.email;
   rep["emailVerified"] = user.email_verified;
-  if (!brief && !user.attributes.empty()) rep["attributes"] = attributes_json(user.attributes);
-  rep["createdTimestamp"] = user.created_ms;
+  if (view == UserView::listing) rep["userProfileMetadata"] = default_user_profile_metadata();
   rep["enabled"] = user.enabled;
+  rep["createdTimestamp"] = user.created_ms;
   rep["totp"] = false;
-  if (!user.service_account_client_id.empty()) rep["serviceAccountClientId"] = user.service_account_client_id;
+  if (view != UserView::brief && !user.service_account_client_id.empty()) {
+    rep["serviceAccountClientId"] = user.service_account_client_id;
+  }
   rep["disableableCredentialTypes"] = nlohmann::ordered_json::array();
   rep["requiredActions"] = user.required_actions;
   rep["notBefore"] = user.not_before;
-  rep["access"] = {{"manageGroupMembership", true},
-                   {"view", true},
-                   {"mapRoles", true},
-                   {"impersonate", true},
-                   {"manage", true}};
+  if (view == UserView::single) {
+    rep["access"] = {{"manageGroupMembership", true}, {"resetPassword", true}, {"view", true},
+                     {"mapRoles", true},              {"impersonate", true},   {"manage", true}};
+  } else if (view == UserView::listing) {
+    rep["access"] = {{"manage", true}};
+  }
   return rep;
 }
 
@@ -103,15 +101,16 @@ nlohmann::ordered_json client_rep(const Client& client) {
   return rep;
 }
 
-nlohmann::ordered_json role_rep(const Realm& realm, const Role& role) {
+nlohmann::ordered_json role_rep(const Realm& realm, const Role& role, bool with_attributes) {
   nlohmann::ordered_json rep;
   rep["id"] = role.id;
   rep["name"] = role.name;
   if (!role.description.empty()) rep["description"] = role.description;
-  rep["composite"] = !role.composites.empty() || role.name == realm.default_role();
-  rep["clientRole"] = false;
-  rep["containerId"] = realm.id;
-  rep["attributes"] = attributes_json(role.attributes);
+  const bool client_role = !role.client_uuid.empty();
+  rep["composite"] = !role.composites.empty() || (!client_role && role.name == realm.default_role());
+  rep["clientRole"] = client_role;
+  rep["containerId"] = client_role ? role.client_uuid : realm.id;
+  if (with_attributes) rep["attributes"] = attributes_json(role.attributes);
   return rep;
 }
 
@@ -238,13 +237,21 @@ void set_password(User& user, const std::string& value, bool temporary) {
   if (temporary) actions.push_back("UPDATE_PASSWORD");
 }
 
-void apply_user_rep(Realm& realm, User& user, const nlohmann::json& rep, bool creating) {
+void apply_user_rep(Realm& realm, User& user, const nlohmann::json& rep, UserWrite how) {
+  const bool creating = how != UserWrite::admin_update;
+  // An update is validated first (UserResource.updateUser); a new user's username and email are
+  // checked for duplicates first (UsersResource.createUser), then the profile.
+  if (how == UserWrite::admin_update) {
+    if (auto error = user_profile_error(rep, &user)) throw *error;
+  }
   // Keycloak looks for a duplicate email first: a new user whose username and email both exist
   // is refused for the email.
   std::optional<std::string> email;
   if (const auto value = get_string(rep, "email")) {
     email = to_lower(*value);
-    if (!email->empty() && !looks_like_email(*email)) throw field_error("email", "error-invalid-email", *value);
+    if (how == UserWrite::import && !email->empty() && !is_valid_email(*email)) {
+      throw field_error("email", "error-invalid-email", *value);
+    }
     const User* other = realm.find_user_by_email(*email);
     if (!realm.duplicate_emails_allowed && other != nullptr && other->id != user.id) {
       throw error_message(
@@ -259,12 +266,24 @@ void apply_user_rep(Realm& realm, User& user, const nlohmann::json& rep, bool cr
       throw error_message(409, "User exists with same username");
     }
   }
+  if (how == UserWrite::admin_create) {
+    if (auto error = user_profile_error(rep, nullptr)) throw *error;
+  }
+  // An update whose representation carries "attributes" is taken as the whole profile: the
+  // managed attributes it leaves out are removed (UserProfile.update with removeAttributes).
+  if (how == UserWrite::admin_update && rep.contains("attributes") && !rep["attributes"].is_null()) {
+    user.email.clear();
+    user.first_name.clear();
+    user.last_name.clear();
+  }
   if (email) user.email = *email;
   if (const auto value = get_string(rep, "firstName")) user.first_name = *value;
   if (const auto value = get_string(rep, "lastName")) user.last_name = *value;
   if (const auto value = get_bool(rep, "enabled")) user.enabled = *value;
   if (const auto value = get_bool(rep, "emailVerified")) user.email_verified = *value;
-  if (const auto value = get_attributes(rep, "attributes")) user.attributes = *value;
+  // Keycloak 26's user profile leaves unmanaged attributes off: the admin API ignores them, a
+  // realm import keeps them (protocol mappers still read them; representations do not show them).
+  if (const auto value = get_attributes(rep, "attributes"); value && how == UserWrite::import) user.attributes = *value;
   if (const auto actions = get_string_list(rep, "requiredActions")) user.required_actions = *actions;
   if (const auto value = get_int(rep, "createdTimestamp"); value && creating) user.created_ms = *value;
   if (const auto value = get_string(rep, "serviceAccountClientId"); value && creating) {
@@ -298,6 +317,15 @@ ProtocolMapper mapper_from_rep(const nlohmann::json& rep) {
   if (mapper.name.empty()) throw error_message(400, "Protocol mapper name is missing");
   if (mapper.type.empty()) throw error_message(400, "Protocol mapper type is missing");
   mapper.config = get_string_map(rep, "config").value_or(std::map<std::string, std::string>{});
+  // Keycloak 25+ stores the claims of the newer token kinds explicitly, following the older ones:
+  // introspection as the access token, userinfo as the ID token (import and admin API alike).
+  if (mapper.protocol == "openid-connect") {
+    for (const auto& [older, newer] : {std::pair{"access.token.claim", "introspection.token.claim"},
+                                       std::pair{"id.token.claim", "userinfo.token.claim"}}) {
+      const auto given = mapper.config.find(older);
+      if (given != mapper.config.end() && !mapper.config.count(newer)) mapper.config[newer] = given->second;
+    }
+  }
   return mapper;
 }
 

@@ -34,6 +34,8 @@ void add_admin_routes(http::Server& server, State& state);
 void add_admin_user_routes(http::Server& server, State& state);
 void add_admin_client_routes(http::Server& server, State& state);
 void add_admin_client_scope_routes(http::Server& server, State& state);
+void add_admin_mapper_routes(http::Server& server, State& state);
+void add_admin_client_role_routes(http::Server& server, State& state);
 void add_admin_key_routes(http::Server& server, State& state);
 void add_admin_group_role_routes(http::Server& server, State& state);
 

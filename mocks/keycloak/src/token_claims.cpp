@@ -65,7 +65,17 @@ nlohmann::ordered_json access_claims(const TokenSubject& s, std::string_view jti
   const bool roles = s.client.full_scope_allowed && s.scope.has("roles");
   const Mappers mappers = mappers_in_effect(s.realm, s.client, s.scope.scopes);
   std::vector<std::string> audiences = mapper_audiences(mappers, TokenKind::access);
-  if (roles) add_unique(audiences, "account");
+  // The user's client roles, by clientId; audience-resolve adds those clients but the token's own.
+  nlohmann::ordered_json client_roles = nlohmann::ordered_json::object();
+  if (roles) {
+    for (const auto& [uuid, names] : s.user.client_roles) {
+      const auto owner = s.realm.clients.find(uuid);
+      if (owner == s.realm.clients.end() || names.empty()) continue;
+      client_roles[owner->second.client_id] = {{"roles", std::vector<std::string>(names.begin(), names.end())}};
+      if (owner->second.client_id != s.client.client_id) add_unique(audiences, owner->second.client_id);
+    }
+    add_unique(audiences, "account");
+  }
   if (!audiences.empty()) claims["aud"] = audience(audiences);
   claims["sub"] = s.user.id;
   claims["typ"] = "Bearer";
@@ -83,6 +93,7 @@ nlohmann::ordered_json access_claims(const TokenSubject& s, std::string_view jti
     const auto realm_roles = effective_realm_roles(s.realm, s.user);
     claims["realm_access"] = {{"roles", std::vector<std::string>(realm_roles.begin(), realm_roles.end())}};
     claims["resource_access"] = {{"account", {{"roles", default_account_roles()}}}};
+    claims["resource_access"].update(client_roles);
   }
   claims["scope"] = s.scope.token_scope();
   if (!s.user.service_account_client_id.empty()) {
