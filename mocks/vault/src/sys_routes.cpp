@@ -13,7 +13,7 @@
 namespace mcph::mock_vault {
 namespace {
 
-constexpr const char* kVersion = "1.21.0";
+constexpr const char* kVersion = "1.21.1";
 
 std::string normalize_mount_path(std::string path) {
   while (!path.empty() && path.front() == '/') path.erase(0, 1);
