@@ -2,7 +2,7 @@
 // service table and no other, the very Keycloak and Vault versions of the real tier
 // (real/versions.env), the demo's ports on loopback, a health check on every service (compose
 // mode waits for them), and the fixtures the real tier provisions from. Its syntax is checked by
-// `docker-compose config` (the ctest compose_file_valid).
+// Docker Compose itself (docker/check-compose-file, the ctest compose_file_valid).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
