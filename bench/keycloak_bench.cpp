@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "percentiles.h"
+#include "mcph/bench/percentiles.h"
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
 #include "mcph/mock_keycloak/mock_keycloak.h"

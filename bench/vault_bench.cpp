@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "percentiles.h"
+#include "mcph/bench/percentiles.h"
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
 #include "mcph/jose/jwk.h"

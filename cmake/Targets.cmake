@@ -134,12 +134,18 @@ function(mcph_client_tests name)
     ENVIRONMENT MCPH_STACK_FILE=${MCPH_REAL_STACK_DIR}/stack.json)
 endfunction()
 
-# mcph_benchmark(NAME SOURCES ... [DEPS ...]) — a Google Benchmark program under bench/.
+# mcph_benchmark(NAME SOURCES ... [DEPS ...] [OWN_MAIN]) — a Google Benchmark program under
+# bench/. OWN_MAIN: the program has its own main() (flags of its own, benchmarks registered at
+# run time) instead of Google Benchmark's.
 function(mcph_benchmark name)
   if(NOT MCPH_BUILD_BENCHMARKS)
     return()
   endif()
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "OWN_MAIN" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
-  target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark_main mcph_build_options)
+  if(ARG_OWN_MAIN)
+    target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark mcph_build_options)
+  else()
+    target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark_main mcph_build_options)
+  endif()
 endfunction()

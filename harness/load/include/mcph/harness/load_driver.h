@@ -1,0 +1,91 @@
+#pragma once
+// A bounded keep-alive load on one MCP endpoint: N connections on loopback, each acting for the
+// user whose Authorization it carries, each making up to `calls_per_connection` tool calls
+// (back to back, or one every `interval`), all driven by one epoll thread so the driver costs
+// little CPU next to the servers it measures. Every tool call is timed from the moment its
+// request is written to the moment its whole response is in; the setup of a connection (TCP
+// connect, and for Streamable HTTP the initialize exchange) is timed apart.
+//
+// Bounded everywhere: the number of calls, a time limit after which no call is started, a
+// deadline for each call, bounded response sizes. It stops by itself and closes everything.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "mcph/http/message.h"
+#include "mcph/mcp/client.h"
+
+namespace mcph::harness::load {
+
+struct ToolCall {
+  std::string tool;
+  std::string arguments_json = "{}";
+};
+
+// One finished (or failed) tool call, for callers that check each answer (e.g. that it was
+// served with the caller's own credential).
+struct CallRecord {
+  std::size_t connection = 0;
+  std::size_t index = 0;          // the call's number on its connection, from 0
+  double latency_ms = 0;
+  int http_status = 0;            // 0: no HTTP response (transport failure or timeout)
+  bool ok = false;                // 2xx, a JSON-RPC result, and not isError
+  std::string body;               // the response body ("" for transport failures)
+  std::string error;              // why it is not ok
+};
+
+struct LoadOptions {
+  std::string endpoint_url;       // http://127.0.0.1:PORT/mcp, or …/sse for the legacy transport
+  mcp::Transport transport = mcp::Transport::streamable_http;
+  // One value per connection (its Authorization header, e.g. "Bearer <jwt>"); the number of
+  // connections is the size of this list.
+  std::vector<std::string> authorizations;
+  std::function<ToolCall(std::size_t connection, std::size_t index)> next_call;
+  std::size_t calls_per_connection = 100;
+  // Pause between the end of one call and the start of the next on a connection; 0 = back to
+  // back (a closed loop: each connection always has one call in flight).
+  std::chrono::microseconds interval{0};
+  // No call starts after this; calls in flight get until their own deadline.
+  std::chrono::milliseconds time_limit{60000};
+  std::chrono::milliseconds call_timeout{10000};
+  std::chrono::milliseconds slow_threshold{900};  // calls slower than this are counted apart
+  // Optional: every call, as it finishes (runs on the driver thread; keep it short).
+  std::function<void(const CallRecord&)> on_call;
+};
+
+struct LoadReport {
+  std::size_t connections = 0;
+  std::size_t calls = 0;            // tool calls answered or failed
+  std::size_t ok = 0;
+  std::size_t failed = 0;           // answered but not ok, or transport failures, or timeouts
+  std::size_t unfinished = 0;       // never started because of a dead connection or the time limit
+  std::size_t slow = 0;             // calls over slow_threshold
+  std::size_t setups_failed = 0;
+  std::size_t slow_setups = 0;      // connection setups over slow_threshold
+  double elapsed_s = 0;             // from the first connect to the last answer
+  std::vector<double> latencies_ms;        // every answered call, sorted
+  std::vector<double> setup_latencies_ms;  // every connection set up, sorted
+  std::vector<std::string> sample_errors;  // the first few distinct failure reasons
+
+  double calls_per_second() const { return elapsed_s > 0 ? static_cast<double>(calls) / elapsed_s : 0; }
+  // Nearest-rank percentile of the call latencies (q in [0,1]); 0 when there are none.
+  double percentile_ms(double q) const;
+  double max_ms() const { return latencies_ms.empty() ? 0 : latencies_ms.back(); }
+};
+
+// Throws std::invalid_argument for unusable options (no connections, not an http:// URL, …).
+// Transport failures are counted in the report, never thrown.
+LoadReport run_load(const LoadOptions& options);
+
+// Nearest-rank percentile of sorted values (q in [0,1]); 0 for an empty list.
+double percentile_of_sorted(const std::vector<double>& sorted, double q);
+
+// The kernel's count of connections dropped because a listen queue was full
+// (TcpExtListenOverflows in /proc/net/netstat, what `nstat -az TcpExtListenOverflows` shows);
+// -1 when it cannot be read.
+std::int64_t listen_overflows();
+
+}  // namespace mcph::harness::load

@@ -1,0 +1,529 @@
+#include "mcph/harness/load_driver.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <queue>
+#include <sstream>
+#include <stdexcept>
+
+#include "mcph/http/url.h"
+#include "mcph/mcp/protocol.h"
+#include "mcph/mcp/sse.h"
+#include "response_parser.h"
+
+namespace mcph::harness::load {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Json = nlohmann::json;
+
+constexpr std::size_t kMaxSampleErrors = 5;
+constexpr std::size_t kMaxResponseBytes = 4 * 1024 * 1024;
+
+double ms_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+// Whether a tool call's answer is a success, and if not, why: a 2xx with a JSON-RPC result
+// whose isError is not true. Streamable HTTP answers may come as JSON or as an SSE stream
+// whose last event is the response.
+std::string call_failure(const ParsedResponse& response) {
+  if (response.status < 200 || response.status >= 300) return "HTTP " + std::to_string(response.status);
+  std::string_view payload = response.body;
+  std::vector<mcp::SseEvent> events;
+  if (response.header("Content-Type").find("text/event-stream") != std::string::npos) {
+    events = mcp::parse_sse(response.body);
+    if (events.empty()) return "an empty event stream";
+    payload = events.back().data;
+  }
+  const Json json = Json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object()) return "a body that is not a JSON-RPC response";
+  if (const auto error = json.find("error"); error != json.end()) {
+    return "JSON-RPC error " + error->value("message", std::string("(no message)"));
+  }
+  const auto result = json.find("result");
+  if (result == json.end()) return "a JSON-RPC response without result";
+  if (result->is_object() && result->value("isError", false)) {
+    std::string text;
+    for (const auto& item : result->value("content", Json::array())) {
+      if (item.is_object() && item.value("type", "") == "text") text += item.value("text", "");
+    }
+    return "tool error: " + text.substr(0, 160);
+  }
+  return {};
+}
+
+enum class Phase { connecting, initializing, notifying, ready, in_call, done };
+
+struct Connection {
+  std::size_t index = 0;
+  int fd = -1;
+  Phase phase = Phase::connecting;
+  std::string authorization;
+  std::string session_id;
+  std::string protocol_version;
+  std::string out;               // bytes still to write
+  std::size_t out_offset = 0;
+  bool watching_write = false;
+  ResponseParser parser{kMaxResponseBytes};
+  Clock::time_point setup_start{};
+  Clock::time_point request_start{};
+  Clock::time_point deadline = Clock::time_point::max();
+  Clock::time_point next_due{};  // when the next call may start (paced loads)
+  std::size_t calls_done = 0;
+  std::uint64_t rpc_id = 0;
+};
+
+class Driver {
+ public:
+  explicit Driver(const LoadOptions& options) : options_(options) {
+    if (options_.authorizations.empty()) throw std::invalid_argument("load: no connections (authorizations is empty)");
+    if (!options_.next_call) throw std::invalid_argument("load: next_call is not set");
+    const http::Url url = http::parse_url(options_.endpoint_url);
+    if (url.scheme != "http") throw std::invalid_argument("load: only http:// endpoints, not " + options_.endpoint_url);
+    path_ = url.path;
+    host_header_ = url.host + ":" + std::to_string(url.port);
+    address_.sin_family = AF_INET;
+    address_.sin_port = htons(static_cast<std::uint16_t>(url.port));
+    const std::string host = url.host == "localhost" ? "127.0.0.1" : url.host;
+    if (::inet_pton(AF_INET, host.c_str(), &address_.sin_addr) != 1) {
+      throw std::invalid_argument("load: the endpoint's host must be an IPv4 address, not " + url.host);
+    }
+    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_ < 0) throw std::runtime_error(std::string("load: epoll_create1: ") + std::strerror(errno));
+  }
+
+  ~Driver() {
+    for (auto& connection : connections_) close_socket(connection);
+    if (epoll_ >= 0) ::close(epoll_);
+  }
+
+  LoadReport run() {
+    const std::size_t count = options_.authorizations.size();
+    report_.connections = count;
+    connections_.resize(count);
+    start_ = Clock::now();
+    stop_starting_at_ = start_ + options_.time_limit;
+    for (std::size_t i = 0; i < count; ++i) {
+      connections_[i].index = i;
+      connections_[i].authorization = options_.authorizations[i];
+      open(connections_[i]);
+    }
+    std::vector<epoll_event> events(256);
+    while (active_ > 0) {
+      const int timeout_ms = next_timeout_ms();
+      const int ready = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), timeout_ms);
+      if (ready < 0 && errno != EINTR) throw std::runtime_error(std::string("load: epoll_wait: ") + std::strerror(errno));
+      for (int i = 0; i < std::max(ready, 0); ++i) {
+        Connection& connection = connections_[events[i].data.u64];
+        if (connection.fd < 0) continue;
+        handle(connection, events[i].events);
+      }
+      on_timers();
+    }
+    last_answer_ = std::max(last_answer_, start_);
+    report_.elapsed_s = std::chrono::duration<double>(last_answer_ - start_).count();
+    std::sort(report_.latencies_ms.begin(), report_.latencies_ms.end());
+    std::sort(report_.setup_latencies_ms.begin(), report_.setup_latencies_ms.end());
+    return std::move(report_);
+  }
+
+ private:
+  // ---- connections ------------------------------------------------------------------------
+
+  void open(Connection& connection) {
+    connection.phase = Phase::connecting;
+    connection.session_id.clear();
+    connection.protocol_version.clear();
+    connection.parser = ResponseParser(kMaxResponseBytes);
+    connection.setup_start = Clock::now();
+    connection.deadline = connection.setup_start + options_.call_timeout;
+    ++active_;
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      setup_failed(connection, std::string("socket: ") + std::strerror(errno));
+      return;
+    }
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    connection.fd = fd;
+    epoll_event event{};
+    event.events = EPOLLOUT;
+    event.data.u64 = connection.index;
+    connection.watching_write = true;
+    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &event);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address_), sizeof address_) == 0) {
+      connected(connection);
+    } else if (errno != EINPROGRESS) {
+      setup_failed(connection, std::string("connect: ") + std::strerror(errno));
+    }
+  }
+
+  void close_socket(Connection& connection) {
+    if (connection.fd < 0) return;
+    ::epoll_ctl(epoll_, EPOLL_CTL_DEL, connection.fd, nullptr);
+    ::close(connection.fd);
+    connection.fd = -1;
+  }
+
+  // The connection is finished with: no more calls on it.
+  void retire(Connection& connection) {
+    close_socket(connection);
+    if (connection.phase != Phase::done) {
+      connection.phase = Phase::done;
+      --active_;
+      report_.unfinished += options_.calls_per_connection - std::min(options_.calls_per_connection, connection.calls_done);
+    }
+  }
+
+  void setup_failed(Connection& connection, const std::string& why) {
+    ++report_.setups_failed;
+    note_error("setup: " + why);
+    retire(connection);
+  }
+
+  void connected(Connection& connection) {
+    if (options_.transport == mcp::Transport::streamable_http) {
+      connection.phase = Phase::initializing;
+      const Json initialize = {{"jsonrpc", "2.0"},
+                               {"id", connection.rpc_id++},
+                               {"method", "initialize"},
+                               {"params",
+                                {{"protocolVersion", mcp::latest_protocol_version()},
+                                 {"capabilities", Json::object()},
+                                 {"clientInfo", {{"name", "mcph-load"}, {"version", "0.1.0"}}}}}};
+      send(connection, initialize.dump());
+    } else {
+      setup_done(connection);
+    }
+  }
+
+  void setup_done(Connection& connection) {
+    const auto now = Clock::now();
+    const double ms = ms_between(connection.setup_start, now);
+    report_.setup_latencies_ms.push_back(ms);
+    if (ms > static_cast<double>(options_.slow_threshold.count())) ++report_.slow_setups;
+    connection.phase = Phase::ready;
+    connection.next_due = now;
+    connection.deadline = Clock::time_point::max();
+    start_call(connection);
+  }
+
+  // ---- requests ---------------------------------------------------------------------------
+
+  void send(Connection& connection, const std::string& body) {
+    std::string& out = connection.out;
+    out.clear();
+    out.reserve(body.size() + 512);
+    out += "POST " + path_ + " HTTP/1.1\r\nHost: " + host_header_ + "\r\n";
+    out += "Authorization: " + connection.authorization + "\r\n";
+    out += "Content-Type: application/json\r\n";
+    if (options_.transport == mcp::Transport::streamable_http) {
+      out += "Accept: application/json, text/event-stream\r\n";
+      if (!connection.session_id.empty()) out += std::string(mcp::kSessionIdHeader) + ": " + connection.session_id + "\r\n";
+      if (!connection.protocol_version.empty()) {
+        out += std::string(mcp::kProtocolVersionHeader) + ": " + connection.protocol_version + "\r\n";
+      }
+    } else {
+      out += "Accept: application/json\r\n";
+    }
+    out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    out += body;
+    connection.out_offset = 0;
+    connection.request_start = Clock::now();
+    if (connection.phase == Phase::in_call) connection.deadline = connection.request_start + options_.call_timeout;
+    flush(connection);
+  }
+
+  void start_call(Connection& connection) {
+    if (connection.calls_done >= options_.calls_per_connection || Clock::now() >= stop_starting_at_) {
+      retire(connection);
+      return;
+    }
+    if (connection.fd < 0) {  // the server closed it between calls: set up a new one
+      --active_;
+      open(connection);
+      return;
+    }
+    const auto now = Clock::now();
+    if (connection.next_due > now) {
+      timers_.push({connection.next_due, connection.index});
+      return;
+    }
+    const ToolCall call = options_.next_call(connection.index, connection.calls_done);
+    connection.phase = Phase::in_call;
+    std::string body = R"({"jsonrpc":"2.0","id":)" + std::to_string(connection.rpc_id++) +
+                       R"(,"method":"tools/call","params":{"name":)" + Json(call.tool).dump() +
+                       R"(,"arguments":)" + (call.arguments_json.empty() ? "{}" : call.arguments_json) + "}}";
+    send(connection, body);
+  }
+
+  void flush(Connection& connection) {
+    while (connection.out_offset < connection.out.size()) {
+      const ssize_t n = ::send(connection.fd, connection.out.data() + connection.out_offset,
+                               connection.out.size() - connection.out_offset, MSG_NOSIGNAL);
+      if (n > 0) {
+        connection.out_offset += static_cast<std::size_t>(n);
+        continue;
+      }
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      if (n < 0 && errno == EINTR) continue;
+      failed(connection, std::string("send: ") + std::strerror(errno));
+      return;
+    }
+    watch(connection, connection.out_offset < connection.out.size());
+  }
+
+  void watch(Connection& connection, bool write) {
+    if (connection.fd < 0 || connection.watching_write == write) return;
+    epoll_event event{};
+    event.events = EPOLLIN | (write ? EPOLLOUT : 0u);
+    event.data.u64 = connection.index;
+    ::epoll_ctl(epoll_, EPOLL_CTL_MOD, connection.fd, &event);
+    connection.watching_write = write;
+  }
+
+  // ---- events -----------------------------------------------------------------------------
+
+  void handle(Connection& connection, std::uint32_t events) {
+    if (connection.phase == Phase::connecting) {
+      int error = 0;
+      socklen_t length = sizeof error;
+      ::getsockopt(connection.fd, SOL_SOCKET, SO_ERROR, &error, &length);
+      if (error != 0) {
+        setup_failed(connection, std::string("connect: ") + std::strerror(error));
+        return;
+      }
+      if (events & (EPOLLOUT | EPOLLIN)) {
+        watch(connection, false);
+        connected(connection);
+      }
+      return;
+    }
+    if ((events & EPOLLOUT) && connection.fd >= 0) flush(connection);
+    if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && connection.fd >= 0) receive(connection);
+  }
+
+  void receive(Connection& connection) {
+    char buffer[64 * 1024];
+    for (;;) {
+      const ssize_t n = ::recv(connection.fd, buffer, sizeof buffer, 0);
+      if (n > 0) {
+        if (connection.phase == Phase::ready) {
+          failed(connection, "the server sent bytes nobody asked for");
+          return;
+        }
+        const auto state = connection.parser.feed(std::string_view(buffer, static_cast<std::size_t>(n)));
+        if (state == ResponseParser::State::error) {
+          failed(connection, connection.parser.error());
+          return;
+        }
+        if (state == ResponseParser::State::complete) {
+          answered(connection, connection.parser.take());
+          if (connection.fd < 0) return;
+        }
+        continue;
+      }
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+      if (n < 0 && errno == EINTR) continue;
+      // The server closed the connection (n == 0) or reset it.
+      if (connection.phase == Phase::ready) {  // between calls: the next call reconnects
+        close_socket(connection);
+        timers_.push({Clock::now(), connection.index});
+        return;
+      }
+      if (n == 0 && connection.parser.finish() == ResponseParser::State::complete) {
+        ParsedResponse response = connection.parser.take();
+        response.close = true;
+        answered(connection, std::move(response));
+        return;
+      }
+      failed(connection, n == 0 ? "connection closed by the server" : std::string("recv: ") + std::strerror(errno));
+      return;
+    }
+  }
+
+  void answered(Connection& connection, ParsedResponse response) {
+    const auto now = Clock::now();
+    switch (connection.phase) {
+      case Phase::initializing: {
+        if (response.close) {
+          setup_failed(connection, "the server closes the connection after initialize");
+          return;
+        }
+        connection.session_id = response.header(std::string(mcp::kSessionIdHeader));
+        const Json json = Json::parse(response.body, nullptr, false);
+        if (response.status != 200 || connection.session_id.empty() || !json.is_object() || !json.contains("result")) {
+          setup_failed(connection, "initialize answered HTTP " + std::to_string(response.status));
+          return;
+        }
+        connection.protocol_version = json["result"].value("protocolVersion", mcp::latest_protocol_version());
+        connection.phase = Phase::notifying;
+        send(connection, R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+        return;
+      }
+      case Phase::notifying:
+        if (response.close) {
+          setup_failed(connection, "the server closes the connection after notifications/initialized");
+          return;
+        }
+        if (response.status < 200 || response.status >= 300) {
+          setup_failed(connection, "notifications/initialized answered HTTP " + std::to_string(response.status));
+          return;
+        }
+        setup_done(connection);
+        return;
+      case Phase::in_call: {
+        CallRecord record;
+        record.connection = connection.index;
+        record.index = connection.calls_done;
+        record.latency_ms = ms_between(connection.request_start, now);
+        record.http_status = response.status;
+        record.error = call_failure(response);
+        record.ok = record.error.empty();
+        if (options_.on_call) record.body = std::move(response.body);
+        finish_call(connection, record, now);
+        if (response.close) close_socket(connection);
+        start_call(connection);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  void finish_call(Connection& connection, CallRecord& record, Clock::time_point now) {
+    ++report_.calls;
+    if (record.http_status != 0) report_.latencies_ms.push_back(record.latency_ms);
+    if (record.latency_ms > static_cast<double>(options_.slow_threshold.count())) ++report_.slow;
+    if (record.ok) {
+      ++report_.ok;
+    } else {
+      ++report_.failed;
+      note_error(record.error);
+    }
+    last_answer_ = now;
+    if (options_.on_call) options_.on_call(record);
+    ++connection.calls_done;
+    connection.phase = Phase::ready;
+    connection.deadline = Clock::time_point::max();
+    connection.next_due = now + options_.interval;
+  }
+
+  // A transport failure: the call in flight (if any) fails and the connection is replaced.
+  void failed(Connection& connection, const std::string& why) {
+    if (connection.phase == Phase::initializing || connection.phase == Phase::notifying ||
+        connection.phase == Phase::connecting) {
+      setup_failed(connection, why);
+      return;
+    }
+    close_socket(connection);
+    if (connection.phase == Phase::ready) timers_.push({Clock::now(), connection.index});
+    if (connection.phase == Phase::in_call) {
+      CallRecord record;
+      record.connection = connection.index;
+      record.index = connection.calls_done;
+      record.latency_ms = ms_between(connection.request_start, Clock::now());
+      record.error = why;
+      finish_call(connection, record, Clock::now());
+      start_call(connection);
+    }
+  }
+
+  // ---- time -------------------------------------------------------------------------------
+
+  int next_timeout_ms() const {
+    // Wake at least every 50 ms to check call deadlines; sooner for a paced call that is due.
+    auto wake = Clock::now() + std::chrono::milliseconds(50);
+    if (!timers_.empty()) wake = std::min(wake, timers_.top().due);
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now()).count();
+    return static_cast<int>(std::clamp<long long>(wait, 0, 50));
+  }
+
+  void on_timers() {
+    const auto now = Clock::now();
+    while (!timers_.empty() && timers_.top().due <= now) {
+      Connection& connection = connections_[timers_.top().connection];
+      timers_.pop();
+      if (connection.phase == Phase::ready) start_call(connection);
+    }
+    if (now < next_deadline_check_) return;
+    next_deadline_check_ = now + std::chrono::milliseconds(50);
+    for (auto& connection : connections_) {
+      if (connection.phase == Phase::done || connection.deadline > now) continue;
+      failed(connection, "no answer within " + std::to_string(options_.call_timeout.count()) + " ms");
+    }
+  }
+
+  void note_error(const std::string& why) {
+    if (report_.sample_errors.size() >= kMaxSampleErrors) return;
+    if (std::find(report_.sample_errors.begin(), report_.sample_errors.end(), why) == report_.sample_errors.end()) {
+      report_.sample_errors.push_back(why);
+    }
+  }
+
+  struct Timer {
+    Clock::time_point due;
+    std::size_t connection;
+    bool operator>(const Timer& other) const { return due > other.due; }
+  };
+
+  const LoadOptions& options_;
+  std::string path_;
+  std::string host_header_;
+  sockaddr_in address_{};
+  int epoll_ = -1;
+  std::vector<Connection> connections_;
+  std::size_t active_ = 0;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  Clock::time_point start_{};
+  Clock::time_point stop_starting_at_{};
+  Clock::time_point last_answer_{};
+  Clock::time_point next_deadline_check_{};
+  LoadReport report_;
+};
+
+}  // namespace
+
+double percentile_of_sorted(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  q = std::clamp(q, 0.0, 1.0);
+  return sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))];
+}
+
+double LoadReport::percentile_ms(double q) const { return percentile_of_sorted(latencies_ms, q); }
+
+LoadReport run_load(const LoadOptions& options) {
+  Driver driver(options);
+  return driver.run();
+}
+
+std::int64_t listen_overflows() {
+  // Two lines per group: "TcpExt: name name …" then "TcpExt: value value …".
+  std::ifstream netstat("/proc/net/netstat");
+  std::string names, values;
+  while (std::getline(netstat, names) && std::getline(netstat, values)) {
+    if (names.rfind("TcpExt:", 0) != 0) continue;
+    std::istringstream name_stream(names), value_stream(values);
+    std::string name, value;
+    while (name_stream >> name && value_stream >> value) {
+      if (name == "ListenOverflows") return std::stoll(value);
+    }
+  }
+  return -1;
+}
+
+}  // namespace mcph::harness::load

@@ -1,0 +1,226 @@
+#include "mcph/harness/load_driver.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <map>
+#include <set>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "mcph/http/server.h"
+#include "mcph/mcp/json.h"
+#include "mcph/mcp/server.h"
+
+namespace mcph::harness::load {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+// An MCP server whose caller is the bearer token's text; `whoami` answers it, `fail` is a tool
+// error, `sleep` takes `ms` milliseconds.
+class EchoServer {
+ public:
+  EchoServer() {
+    http::ServerOptions http_options;
+    http_options.access_log = false;
+    http_ = std::make_unique<http::Server>(http_options);
+    mcp::ServerOptions options;
+    options.legacy_path = "/sse";
+    options.authenticate = [](const http::Request& request) {
+      const std::string value = request.header("Authorization");
+      if (value.rfind("Bearer ", 0) != 0) return mcp::AuthResult::unauthorized("Bearer", "no token");
+      mcp::Principal principal;
+      principal.subject = value.substr(7);
+      return mcp::AuthResult::allow(principal);
+    };
+    mcp_ = std::make_unique<mcp::Server>(options);
+    mcp::ToolDefinition whoami;
+    whoami.name = "whoami";
+    mcp_->add_tool(whoami, [this](const mcp::Arguments&, mcp::ToolContext& context) {
+      ++calls;
+      return mcp::structured_result(Json{{"subject", context.principal().subject}});
+    });
+    mcp::ToolDefinition fail;
+    fail.name = "fail";
+    mcp_->add_tool(fail, [](const mcp::Arguments&, mcp::ToolContext&) -> mcp::ToolResult {
+      throw mcp::ToolError("no_credentials: nothing stored");
+    });
+    mcp::ToolDefinition sleep;
+    sleep.name = "sleep";
+    sleep.input_schema = R"({"type":"object","properties":{"ms":{"type":"integer"}},"required":["ms"]})";
+    mcp_->add_tool(sleep, [](const mcp::Arguments& args, mcp::ToolContext&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(*args.get_integer("ms")));
+      return mcp::ToolResult::text("slept");
+    });
+    mcp_->mount(*http_);
+    http_->start();
+  }
+
+  std::string mcp_url() const { return http_->url() + "/mcp"; }
+  std::string sse_url() const { return http_->url() + "/sse"; }
+  std::atomic<int> calls{0};
+
+ private:
+  std::unique_ptr<http::Server> http_;
+  std::unique_ptr<mcp::Server> mcp_;
+};
+
+std::vector<std::string> users(std::size_t connections) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < connections; ++i) out.push_back("Bearer user" + std::to_string(i % 3));
+  return out;
+}
+
+// `calls` calls of `call` on each connection, one connection per authorization.
+LoadOptions load_of(std::string url, std::vector<std::string> authorizations, std::size_t calls, ToolCall call,
+                    mcp::Transport transport = mcp::Transport::streamable_http) {
+  LoadOptions options;
+  options.endpoint_url = std::move(url);
+  options.transport = transport;
+  options.authorizations = std::move(authorizations);
+  options.calls_per_connection = calls;
+  options.next_call = [call](std::size_t, std::size_t) { return call; };
+  return options;
+}
+
+TEST(LoadDriver, EveryConnectionMakesItsCallsAsItsOwnUser) {
+  EchoServer server;
+  LoadOptions options = load_of(server.mcp_url(), users(8), 25, ToolCall{"whoami", "{}"});
+  std::mutex mutex;
+  std::map<std::size_t, std::set<std::string>> seen;  // connection -> subjects in its answers
+  options.on_call = [&](const CallRecord& record) {
+    std::lock_guard lock(mutex);
+    seen[record.connection].insert(Json::parse(record.body)["result"]["structuredContent"]["subject"]);
+  };
+  const LoadReport report = run_load(options);
+  EXPECT_EQ(report.connections, 8u);
+  EXPECT_EQ(report.calls, 200u);
+  EXPECT_EQ(report.ok, 200u);
+  EXPECT_EQ(report.failed, 0u);
+  EXPECT_EQ(report.unfinished, 0u);
+  EXPECT_EQ(server.calls.load(), 200);
+  EXPECT_EQ(report.latencies_ms.size(), 200u);
+  EXPECT_EQ(report.setup_latencies_ms.size(), 8u);
+  EXPECT_TRUE(std::is_sorted(report.latencies_ms.begin(), report.latencies_ms.end()));
+  EXPECT_GT(report.calls_per_second(), 0);
+  ASSERT_EQ(seen.size(), 8u);
+  for (const auto& [connection, subjects] : seen) {
+    EXPECT_EQ(subjects, std::set<std::string>{"user" + std::to_string(connection % 3)});
+  }
+}
+
+TEST(LoadDriver, LegacyTransportNeedsNoSession) {
+  EchoServer server;
+  LoadOptions options = load_of(server.sse_url(), users(4), 10, ToolCall{"whoami", ""}, mcp::Transport::legacy_sse_post);
+  const LoadReport report = run_load(options);
+  EXPECT_EQ(report.ok, 40u);
+  EXPECT_EQ(report.failed, 0u);
+}
+
+TEST(LoadDriver, ToolErrorsAndRefusalsAreFailuresWithTheirReason) {
+  EchoServer server;
+  LoadOptions options = load_of(server.sse_url(), {"Bearer a", "Basic nope"}, 3, ToolCall{"fail", "{}"},
+                                mcp::Transport::legacy_sse_post);
+  const LoadReport report = run_load(options);
+  EXPECT_EQ(report.calls, 6u);
+  EXPECT_EQ(report.ok, 0u);
+  EXPECT_EQ(report.failed, 6u);
+  EXPECT_THAT(report.sample_errors, ::testing::Contains(HasSubstr("tool error: no_credentials")));
+  EXPECT_THAT(report.sample_errors, ::testing::Contains("HTTP 401"));
+}
+
+TEST(LoadDriver, PacedCallsKeepTheirInterval) {
+  EchoServer server;
+  LoadOptions options;
+  options.endpoint_url = server.mcp_url();
+  options.authorizations = users(2);
+  options.calls_per_connection = 6;
+  options.interval = 40ms;
+  options.next_call = [](std::size_t, std::size_t) { return ToolCall{"whoami", "{}"}; };
+  const LoadReport report = run_load(options);
+  EXPECT_EQ(report.ok, 12u);
+  // Five pauses of 40 ms between six calls on each connection.
+  EXPECT_GE(report.elapsed_s, 0.2);
+}
+
+TEST(LoadDriver, TimeLimitStopsStartingCallsAndTheRunEndsByItself) {
+  EchoServer server;
+  LoadOptions options;
+  options.endpoint_url = server.mcp_url();
+  options.authorizations = users(2);
+  options.calls_per_connection = 1000;
+  options.time_limit = 300ms;
+  options.next_call = [](std::size_t, std::size_t) { return ToolCall{"sleep", R"({"ms":50})"}; };
+  const auto started = std::chrono::steady_clock::now();
+  const LoadReport report = run_load(options);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  EXPECT_GT(report.ok, 0u);
+  EXPECT_GT(report.unfinished, 0u);
+  EXPECT_EQ(report.ok + report.failed + report.unfinished, 2000u);
+}
+
+TEST(LoadDriver, ACallPastItsDeadlineFailsAndTheConnectionIsReplaced) {
+  EchoServer server;
+  LoadOptions options;
+  options.endpoint_url = server.mcp_url();
+  options.authorizations = users(1);
+  options.calls_per_connection = 2;
+  options.call_timeout = 200ms;
+  options.slow_threshold = 100ms;
+  options.next_call = [](std::size_t, std::size_t index) {
+    return index == 0 ? ToolCall{"sleep", R"({"ms":600})"} : ToolCall{"whoami", "{}"};
+  };
+  const LoadReport report = run_load(options);
+  EXPECT_EQ(report.calls, 2u);
+  EXPECT_EQ(report.failed, 1u);
+  EXPECT_EQ(report.ok, 1u);
+  EXPECT_EQ(report.slow, 1u);
+  EXPECT_EQ(report.setup_latencies_ms.size(), 2u);  // the second call came on a new connection
+  EXPECT_THAT(report.sample_errors, ::testing::Contains("no answer within 200 ms"));
+}
+
+TEST(LoadDriver, RefusedConnectionsAreCountedAndTheRunEnds) {
+  int port = 0;
+  {
+    http::Server closed;
+    port = closed.start();
+  }
+  LoadOptions options = load_of("http://127.0.0.1:" + std::to_string(port) + "/mcp", users(3), 5, ToolCall{"whoami", "{}"});
+  const LoadReport report = run_load(options);
+  EXPECT_EQ(report.setups_failed, 3u);
+  EXPECT_EQ(report.calls, 0u);
+  EXPECT_EQ(report.unfinished, 15u);
+  EXPECT_THAT(report.sample_errors, ::testing::Contains(HasSubstr("Connection refused")));
+}
+
+TEST(LoadDriver, UnusableOptionsAreRefused) {
+  LoadOptions options;
+  options.endpoint_url = "http://127.0.0.1:1/mcp";
+  options.next_call = [](std::size_t, std::size_t) { return ToolCall{"x", "{}"}; };
+  EXPECT_THROW(run_load(options), std::invalid_argument);  // no connections
+  options.authorizations = {"Bearer a"};
+  options.endpoint_url = "https://127.0.0.1:1/mcp";
+  EXPECT_THROW(run_load(options), std::invalid_argument);
+  options.endpoint_url = "http://example.com/mcp";
+  EXPECT_THROW(run_load(options), std::invalid_argument);
+}
+
+TEST(Percentile, NearestRankOfSortedValues) {
+  const std::vector<double> values{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  EXPECT_EQ(percentile_of_sorted(values, 0.0), 1);
+  EXPECT_EQ(percentile_of_sorted(values, 0.5), 5);
+  EXPECT_EQ(percentile_of_sorted(values, 0.99), 9);
+  EXPECT_EQ(percentile_of_sorted(values, 1.0), 10);
+  EXPECT_EQ(percentile_of_sorted({}, 0.5), 0);
+}
+
+TEST(ListenOverflows, IsReadFromTheKernel) { EXPECT_GE(listen_overflows(), 0); }
+
+}  // namespace
+}  // namespace mcph::harness::load
