@@ -4,8 +4,10 @@
 #include <nlohmann/json.hpp>
 #include <pthread.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -14,15 +16,18 @@
 #include <thread>
 #include <vector>
 
-#include "connection_server.h"
+#include "connection_stream.h"
 #include "mcph/proc/listen_line.h"
+#include "reactor.h"
 
 namespace mcph::http {
 namespace {
 
 // Set by serve() on an error response its handler left empty on purpose; never sent.
 constexpr const char* kNoBodyMarker = "X-Mcph-No-Body";
-
+// Requests on one kept-alive connection before it is closed (cpp-httplib's default of 5 makes
+// clients reconnect on every fifth call).
+constexpr std::size_t kMaxRequestsPerConnection = 10000;
 
 using Clock = std::chrono::steady_clock;
 // Set when a request starts being routed on this worker thread; read by the access log.
@@ -43,6 +48,53 @@ void default_error_formatter(int status, std::string_view message, Response& res
   response.set_json(status, nlohmann::json{{"error", message}}.dump());
 }
 
+bool declares_a_body(const httplib::Request& request) {
+  if (request.has_header("Transfer-Encoding")) return true;
+  const std::string length = request.get_header_value("Content-Length");
+  if (length.empty()) return false;
+  unsigned long long value = 0;
+  const auto [end, error] = std::from_chars(length.data(), length.data() + length.size(), value);
+  const bool parsed = error == std::errc{} && end == length.data() + length.size();
+  return !parsed || value > 0;  // an unreadable length: assume the worst
+}
+
+// cpp-httplib parses, routes and answers requests; its I/O model (a pool thread per open
+// connection, a listen queue of 5) is replaced by the Reactor's. These are the two protected
+// parts of httplib::Server that this needs.
+class RoutingServer : public httplib::Server {
+ public:
+  explicit RoutingServer(bool extension_methods) : extension_methods_(extension_methods) {}
+
+  // One request of the connection. Returns false when the connection cannot go on.
+  bool serve_request(detail::ConnectionStream& stream, bool close_connection, bool& connection_closed) {
+    bool parsed = false;
+    stream.begin_request(extension_methods_);
+    const bool ok = process_request(stream, close_connection, connection_closed, [&](httplib::Request& request) {
+      parsed = true;
+      // No length and not chunked: an empty body (RFC 9112 §6.3). cpp-httplib would read a
+      // POST, PUT, PATCH or DELETE like that until the client closes (`curl -X POST` sends them).
+      if (!request.has_header("Content-Length") && !request.has_header("Transfer-Encoding")) {
+        request.set_header("Content-Length", "0");
+      }
+      // cpp-httplib reads no body for GET, which an extension method is to it: a body sent with
+      // one would be read as the next request, so this one is the connection's last.
+      if (!detail::current_extension_method().empty() && declares_a_body(request)) {
+        connection_closed = true;
+        request.headers.erase("Connection");
+        request.set_header("Connection", "close");
+      }
+    });
+    // Unparsed (cpp-httplib answered 400 or 414 without reading the headers): what follows on
+    // the connection is not a request.
+    return ok && parsed;
+  }
+  // The bound socket, which the caller owns from now on (httplib::Server never closes it).
+  int take_listening_socket() { return svr_sock_.exchange(INVALID_SOCKET); }
+
+ private:
+  bool extension_methods_;
+};
+
 }  // namespace
 
 struct Route {
@@ -61,7 +113,7 @@ bool standard_method(const std::string& method) {
 
 // The method the client sent: cpp-httplib sees an extension method as GET.
 const std::string& method_of(const httplib::Request& in) {
-  const std::string& extension = ConnectionServer::current_extension_method();
+  const std::string& extension = detail::current_extension_method();
   return extension.empty() ? in.method : extension;
 }
 
@@ -69,9 +121,9 @@ struct Server::Impl {
   explicit Impl(ServerOptions opts) : options(std::move(opts)), server(!options.extension_methods.empty()) {}
 
   ServerOptions options;
-  ConnectionServer server;
+  RoutingServer server;
   std::vector<Route> routes;
-  std::thread thread;
+  std::unique_ptr<detail::Reactor> reactor;
   int port = 0;
 
   void render_error(int status, std::string_view message, Response& out) const {
@@ -155,15 +207,11 @@ struct Server::Impl {
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
   auto& server = impl_->server;
   Impl* impl = impl_.get();
-  const std::size_t threads = impl->options.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_tcp_nodelay(true);
   server.set_payload_max_length(impl->options.max_body_bytes);
+  // What the Keep-Alive response header announces; the Reactor enforces both.
   server.set_keep_alive_timeout(impl->options.keep_alive_timeout.count());
-  // cpp-httplib closes a connection after 5 requests by default: clients would reconnect on
-  // every fifth call, which shows up as latency spikes.
-  server.set_keep_alive_max_count(10000);
-  server.set_read_timeout(impl->options.read_timeout.count());
+  server.set_keep_alive_max_count(kMaxRequestsPerConnection);
 
   // Every routed request passes here first: note its start for the access log.
   server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
@@ -227,22 +275,34 @@ int Server::start() {
   auto& options = impl_->options;
   int port = options.port == 0 ? impl_->server.bind_to_any_port(options.host)
                                : (impl_->server.bind_to_port(options.host, options.port) ? options.port : -1);
+  const int listening = impl_->server.take_listening_socket();
   if (port <= 0) {
+    if (listening >= 0) ::close(listening);
     throw std::runtime_error(options.name + ": cannot bind " + options.host + ":" +
                              std::to_string(options.port) + " (address in use or not local)");
   }
+  // cpp-httplib listened with a queue of 5; listen() again on Linux sets the longer one.
+  ::listen(listening, options.listen_backlog);
   impl_->port = port;
-  impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
-  // cpp-httplib's stop() is a no-op until the accept loop runs, so wait for it: a stop()
-  // right after start() must not be lost.
-  while (!impl_->server.is_running()) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  detail::ReactorOptions reactor;
+  reactor.workers = options.threads;
+  reactor.max_connections = options.max_connections;
+  reactor.idle_timeout = options.keep_alive_timeout;
+  reactor.read_timeout = options.read_timeout;
+  reactor.write_timeout = options.read_timeout;
+  reactor.max_requests_per_connection = kMaxRequestsPerConnection;
+  RoutingServer* routing = &impl_->server;
+  impl_->reactor = std::make_unique<detail::Reactor>(
+      listening, reactor, [routing](detail::ConnectionStream& stream, bool close_connection, bool& connection_closed) {
+        return routing->serve_request(stream, close_connection, connection_closed);
+      });
+  impl_->reactor->start();
   return port;
 }
 
 void Server::stop() {
-  if (!impl_ || !impl_->thread.joinable()) return;
-  impl_->server.stop();
-  impl_->thread.join();
+  if (!impl_ || !impl_->reactor) return;
+  impl_->reactor->stop();
 }
 
 int Server::port() const { return impl_->port; }

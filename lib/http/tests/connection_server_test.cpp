@@ -1,4 +1,4 @@
-// lib/http reads the connections of its servers itself (src/connection_server.h): a request
+// lib/http reads the connections of its servers itself (src/connection_stream.h): a request
 // without a length has an empty body, extension methods (ServerOptions::extension_methods) reach
 // their routes and unknown ones get 405, and the connection handling stays what cpp-httplib's is
 // (keep-alive, pipelining, limits, stop).

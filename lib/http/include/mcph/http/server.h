@@ -24,10 +24,18 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;                       // 0 = any free port
   std::size_t max_body_bytes = 1024 * 1024;
-  std::size_t threads = 32;           // keep-alive connections each hold a thread
-  // Idle keep-alive connections are closed after this; stop() waits for them up to this long.
-  std::chrono::seconds keep_alive_timeout{1};
-  std::chrono::seconds read_timeout{10};
+  // Worker threads: how many requests are handled at once. An open connection holds none
+  // while it waits for its next request (one epoll thread watches those).
+  std::size_t threads = 64;
+  // Open connections at most; beyond, new ones wait in the listen queue until one closes.
+  std::size_t max_connections = 4096;
+  // The listen queue (the kernel caps it at net.core.somaxconn). cpp-httplib's 5 drops the
+  // SYNs of a burst of new connections, which clients retry only after a second.
+  int listen_backlog = 4096;
+  // An idle keep-alive connection is closed after this. It costs no thread meanwhile, and
+  // stop() closes idle connections at once.
+  std::chrono::seconds keep_alive_timeout{60};
+  std::chrono::seconds read_timeout{10};  // for each read and write of a request in progress
   bool access_log = true;             // to stderr
   ErrorFormatter error_formatter;     // empty = default JSON shape
   // Headers added to the 400 cpp-httplib answers by itself to a request it cannot read (a header
@@ -36,7 +44,7 @@ struct ServerOptions {
   // Request methods beyond RFC 9110's that the service routes (Vault's LIST). cpp-httplib
   // refuses any method it does not know with 400 before routing; with some given, these reach
   // their routes and any other unknown method gets the 405 of a method no route takes
-  // (src/connection_server.h).
+  // (src/connection_stream.h).
   std::vector<std::string> extension_methods;
 };
 

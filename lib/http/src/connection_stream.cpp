@@ -1,0 +1,165 @@
+#include "connection_stream.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace mcph::http::detail {
+namespace {
+
+constexpr std::size_t kChunk = 16 * 1024;
+// What cpp-httplib 0.11 parses itself (Server::parse_request_line).
+const char* const kHttplibMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "PRI"};
+// Longer than any method worth taking; a request line whose first word is longer goes to
+// cpp-httplib unchanged (and gets its 400).
+constexpr std::size_t kLongestMethod = 32;
+
+thread_local std::string t_extension_method;
+
+// RFC 9110 §5.6.2: a method is a token.
+bool is_token(const std::string& word) {
+  if (word.empty()) return false;
+  for (const char c : word) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alnum && std::strchr("!#$%&'*+-.^_`|~", c) == nullptr) return false;
+  }
+  return true;
+}
+
+bool is_extension_method(const std::string& word) {
+  if (!is_token(word)) return false;
+  return std::none_of(std::begin(kHttplibMethods), std::end(kHttplibMethods),
+                      [&](const char* known) { return word == known; });
+}
+
+void address_of(const sockaddr_storage& address, std::string& ip, int& port) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&address);
+    ::inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+    port = ntohs(in->sin_port);
+  } else if (address.ss_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address);
+    ::inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+    port = ntohs(in6->sin6_port);
+  }
+  ip = text;
+}
+
+}  // namespace
+
+const std::string& current_extension_method() { return t_extension_method; }
+
+ConnectionStream::ConnectionStream(int fd, std::chrono::milliseconds read_timeout,
+                                   std::chrono::milliseconds write_timeout)
+    : fd_(fd), read_timeout_(read_timeout), write_timeout_(write_timeout) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    address_of(address, remote_ip_, remote_port_);
+  }
+  length = sizeof address;
+  if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    address_of(address, local_ip_, local_port_);
+  }
+}
+
+void ConnectionStream::begin_request(bool extension_methods) {
+  t_extension_method.clear();
+  check_method_ = extension_methods;
+}
+
+bool ConnectionStream::wait(short events, std::chrono::milliseconds timeout) const {
+  pollfd entry{fd_, events, 0};
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const int ready = ::poll(&entry, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
+    if (ready > 0) return true;  // readable, writable, or an error the next call reports
+    if (ready == 0) return false;
+    if (errno != EINTR) return false;
+  }
+}
+
+bool ConnectionStream::is_readable() const { return has_buffered_bytes() || wait(POLLIN, read_timeout_); }
+
+bool ConnectionStream::is_writable() const { return wait(POLLOUT, write_timeout_); }
+
+ssize_t ConnectionStream::fill() {
+  if (position_ == buffer_.size()) {
+    buffer_.clear();
+    position_ = 0;
+  }
+  const std::size_t old_size = buffer_.size();
+  buffer_.resize(old_size + kChunk);
+  ssize_t got = -1;
+  for (;;) {
+    got = ::recv(fd_, buffer_.data() + old_size, kChunk, 0);
+    if (got >= 0) break;
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) break;
+    if (!wait(POLLIN, read_timeout_)) break;  // timed out
+  }
+  buffer_.resize(old_size + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
+  return got;
+}
+
+ssize_t ConnectionStream::read(char* ptr, size_t size) {
+  if (check_method_) {
+    check_method_ = false;
+    rewrite_extension_method();
+  }
+  if (!has_buffered_bytes()) {
+    const ssize_t got = fill();
+    if (got <= 0) return got;  // 0: the client closed the connection
+  }
+  const std::size_t n = std::min(size, buffer_.size() - position_);
+  std::memcpy(ptr, buffer_.data() + position_, n);
+  position_ += n;
+  return static_cast<ssize_t>(n);
+}
+
+void ConnectionStream::rewrite_extension_method() {
+  auto first_word_end = [this] { return buffer_.find_first_of(" \r\n", position_); };
+  while (first_word_end() == std::string::npos && buffer_.size() - position_ <= kLongestMethod) {
+    if (fill() <= 0) return;  // cpp-httplib's own read sees the same end or timeout
+  }
+  const std::size_t end = first_word_end();
+  if (end == std::string::npos || buffer_[end] != ' ') return;
+  std::string method = buffer_.substr(position_, end - position_);
+  if (!is_extension_method(method)) return;
+  buffer_.replace(position_, end - position_, "GET");
+  t_extension_method = std::move(method);
+}
+
+ssize_t ConnectionStream::write(const char* ptr, size_t size) {
+  std::size_t written = 0;
+  while (written < size) {
+    const ssize_t n = ::send(fd_, ptr + written, size - written, MSG_NOSIGNAL);
+    if (n > 0) {
+      written += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && wait(POLLOUT, write_timeout_)) continue;
+    return -1;  // reset, or the client stopped reading for longer than the write timeout
+  }
+  return static_cast<ssize_t>(written);
+}
+
+void ConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const {
+  ip = remote_ip_;
+  port = remote_port_;
+}
+
+void ConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
+  ip = local_ip_;
+  port = local_port_;
+}
+
+}  // namespace mcph::http::detail

@@ -1,0 +1,59 @@
+#pragma once
+// cpp-httplib's Stream over one accepted, non-blocking connection, kept for the connection's
+// whole life (httplib's own SocketStream lives for one request, so bytes a client sent ahead —
+// a pipelined request — would be lost between requests). Reads and writes wait with poll()
+// up to their timeouts, never longer.
+//
+// It also lets a server route methods cpp-httplib (Debian's 0.11) does not know: with extension
+// methods on, a request line whose method is such a token (Vault's LIST) is handed to
+// cpp-httplib as GET, and current_extension_method() names what the client sent.
+#include <httplib.h>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace mcph::http::detail {
+
+class ConnectionStream final : public httplib::Stream {
+ public:
+  ConnectionStream(int fd, std::chrono::milliseconds read_timeout, std::chrono::milliseconds write_timeout);
+
+  // Before each request on the connection: clears current_extension_method() and, with
+  // extension_methods, looks at the method of the request about to be read.
+  void begin_request(bool extension_methods);
+
+  bool is_readable() const override;
+  bool is_writable() const override;
+  ssize_t read(char* ptr, size_t size) override;
+  ssize_t write(const char* ptr, size_t size) override;
+  void get_remote_ip_and_port(std::string& ip, int& port) const override;
+  void get_local_ip_and_port(std::string& ip, int& port) const override;
+  // cpp-httplib asks for the descriptor only to refuse, with a 500, one that its own select()
+  // could not watch (≥ FD_SETSIZE). This stream polls, so that limit does not apply: it
+  // answers -1, which that check lets through, and keeps the real descriptor to itself.
+  socket_t socket() const override { return -1; }
+
+  // Bytes received and not read yet (the start of the next request).
+  bool has_buffered_bytes() const { return position_ < buffer_.size(); }
+
+ private:
+  bool wait(short events, std::chrono::milliseconds timeout) const;
+  // Appends what the socket has to the buffer: > 0 bytes read, 0 at EOF, -1 on timeout or error.
+  ssize_t fill();
+  void rewrite_extension_method();
+
+  int fd_;
+  std::chrono::milliseconds read_timeout_, write_timeout_;
+  std::string buffer_;
+  std::size_t position_ = 0;
+  bool check_method_ = false;
+  std::string remote_ip_, local_ip_;
+  int remote_port_ = 0, local_port_ = 0;
+};
+
+// The extension method of the request being handled on the calling thread ("" for the methods
+// cpp-httplib knows). Valid from the handler up to the access log of that request.
+const std::string& current_extension_method();
+
+}  // namespace mcph::http::detail

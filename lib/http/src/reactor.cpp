@@ -1,0 +1,225 @@
+#include "reactor.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "connection_stream.h"
+
+namespace mcph::http::detail {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::uint64_t kListenerId = 0;
+constexpr std::uint64_t kStopId = 1;
+constexpr std::uint64_t kTimerId = 2;
+constexpr long kSweepIntervalNs = 250'000'000;
+
+[[noreturn]] void fail(const std::string& what) {
+  throw std::runtime_error("http server: " + what + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+struct Reactor::Connection {
+  int fd = -1;
+  std::unique_ptr<ConnectionStream> stream;
+  Clock::time_point last_active{};
+  bool busy = false;  // a worker is serving it
+  std::size_t requests = 0;
+};
+
+Reactor::Reactor(int listen_fd, ReactorOptions options, ServeRequest serve)
+    : listen_fd_(listen_fd), options_(options), serve_(std::move(serve)) {
+  if (options_.workers == 0) options_.workers = 1;
+  ::fcntl(listen_fd_, F_SETFL, ::fcntl(listen_fd_, F_GETFL) | O_NONBLOCK);
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) fail("epoll_create1");
+  stop_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (stop_fd_ < 0) fail("eventfd");
+  timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (timer_fd_ < 0) fail("timerfd_create");
+  itimerspec every{};
+  every.it_interval.tv_nsec = kSweepIntervalNs;
+  every.it_value.tv_nsec = kSweepIntervalNs;
+  ::timerfd_settime(timer_fd_, 0, &every, nullptr);
+  // Level-triggered and never read: once stop() writes it, every worker's epoll_wait sees it.
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.u64 = kStopId;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, stop_fd_, &event) != 0) fail("epoll_ctl(eventfd)");
+  arm(timer_fd_, kTimerId, EPOLL_CTL_ADD);
+  arm(listen_fd_, kListenerId, EPOLL_CTL_ADD);
+}
+
+Reactor::~Reactor() {
+  stop();
+  for (int fd : {timer_fd_, stop_fd_, epoll_fd_}) {
+    if (fd >= 0) ::close(fd);
+  }
+}
+
+// One worker at a time per descriptor: it is handed out once, then re-armed by whoever had it.
+void Reactor::arm(int fd, std::uint64_t id, int op) {
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+  event.data.u64 = id;
+  ::epoll_ctl(epoll_fd_, op, fd, &event);
+}
+
+void Reactor::start() {
+  for (std::size_t i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
+}
+
+void Reactor::stop() {
+  std::call_once(stopped_, [this] {
+    stopping_ = true;
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto ignored = ::write(stop_fd_, &one, sizeof one);
+    {
+      // A request still being received ends; one being handled is answered, then closed.
+      std::lock_guard lock(mutex_);
+      for (auto& [id, connection] : connections_) {
+        if (connection->busy) ::shutdown(connection->fd, SHUT_RD);
+      }
+    }
+    for (auto& worker : workers_) worker.join();
+    workers_.clear();
+    ::close(listen_fd_);
+    std::lock_guard lock(mutex_);
+    for (auto& [id, connection] : connections_) ::close(connection->fd);
+    connections_.clear();
+  });
+}
+
+std::size_t Reactor::open_connections() const {
+  std::lock_guard lock(mutex_);
+  return connections_.size();
+}
+
+void Reactor::work() {
+  for (;;) {
+    epoll_event event{};
+    const int ready = ::epoll_wait(epoll_fd_, &event, 1, -1);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0 || event.data.u64 == kStopId || stopping_) return;
+    if (ready == 0) continue;
+    switch (event.data.u64) {
+      case kListenerId:
+        accept_ready();
+        break;
+      case kTimerId: {
+        std::uint64_t expirations = 0;
+        [[maybe_unused]] const auto ignored = ::read(timer_fd_, &expirations, sizeof expirations);
+        sweep();
+        arm(timer_fd_, kTimerId, EPOLL_CTL_MOD);
+        break;
+      }
+      default:
+        serve(event.data.u64);
+    }
+  }
+}
+
+void Reactor::accept_ready() {
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (connections_.size() >= options_.max_connections) {
+        listener_paused_ = true;  // the rest wait in the listen queue; a close re-arms it
+        return;
+      }
+    }
+    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        std::lock_guard lock(mutex_);
+        accept_paused_until_ = Clock::now() + std::chrono::milliseconds(100);
+        listener_paused_ = true;  // the sweep re-arms it
+        return;
+      }
+      break;  // EAGAIN: every waiting connection is taken
+    }
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    auto connection = std::make_shared<Connection>();
+    connection->fd = fd;
+    connection->stream = std::make_unique<ConnectionStream>(fd, options_.read_timeout, options_.write_timeout);
+    connection->last_active = Clock::now();
+    std::lock_guard lock(mutex_);
+    const std::uint64_t id = next_id_++;
+    connections_.emplace(id, connection);
+    arm(fd, id, EPOLL_CTL_ADD);
+  }
+  arm(listen_fd_, kListenerId, EPOLL_CTL_MOD);
+}
+
+void Reactor::serve(std::uint64_t id) {
+  std::shared_ptr<Connection> connection;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = connections_.find(id);
+    if (it == connections_.end() || it->second->busy) return;  // closed by the sweep meanwhile
+    connection = it->second;
+    connection->busy = true;
+  }
+  // Readable, or closed by the client: reading tells which. Requests the client sent ahead
+  // (pipelining) are served in turn before the connection goes back to the set.
+  do {
+    bool client_closes = false;
+    const bool last = stopping_ || ++connection->requests >= options_.max_requests_per_connection;
+    const bool keep = serve_(*connection->stream, last, client_closes);
+    if (!keep || client_closes || last || stopping_) {
+      close_connection(id);
+      return;
+    }
+  } while (connection->stream->has_buffered_bytes());
+  std::lock_guard lock(mutex_);
+  connection->busy = false;
+  connection->last_active = Clock::now();
+  arm(connection->fd, id, EPOLL_CTL_MOD);
+}
+
+void Reactor::close_connection(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  const auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  ::close(it->second->fd);  // also leaves the epoll set
+  connections_.erase(it);
+  if (listener_paused_ && Clock::now() >= accept_paused_until_ && !stopping_) {
+    listener_paused_ = false;
+    arm(listen_fd_, kListenerId, EPOLL_CTL_MOD);
+  }
+}
+
+void Reactor::sweep() {
+  const auto now = Clock::now();
+  std::lock_guard lock(mutex_);
+  for (auto it = connections_.begin(); it != connections_.end();) {
+    const auto& connection = it->second;
+    if (!connection->busy && now - connection->last_active > options_.idle_timeout) {
+      ::close(connection->fd);
+      it = connections_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (listener_paused_ && now >= accept_paused_until_ && connections_.size() < options_.max_connections) {
+    listener_paused_ = false;
+    arm(listen_fd_, kListenerId, EPOLL_CTL_MOD);
+  }
+}
+
+}  // namespace mcph::http::detail

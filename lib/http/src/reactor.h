@@ -1,0 +1,90 @@
+#pragma once
+// How the server's connections are served: a fixed pool of worker threads share one epoll set.
+// Each worker waits in epoll_wait for one ready connection, reads its request, handles it,
+// answers, and gives the connection back to the set (EPOLLONESHOT: one worker per connection at
+// a time). A kept-alive connection therefore holds a worker only while one of its requests is
+// being read, handled and answered, never while it waits for the next one: a few workers serve
+// any number of open connections, an idle connection costs no thread and no wake-ups, and the
+// worker that learns of a request is the one that serves it (no hand-off between threads).
+//
+// Bounded: at most `max_connections` open connections (beyond, new ones wait in the listen
+// queue until one closes); idle connections closed after `idle_timeout`. stop() closes the
+// listening socket and the idle connections, lets requests in progress finish and closes their
+// connections after the answer, and joins every thread.
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace mcph::http::detail {
+
+class ConnectionStream;
+
+struct ReactorOptions {
+  std::size_t workers = 64;
+  std::size_t max_connections = 4096;
+  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds read_timeout{10000};
+  std::chrono::milliseconds write_timeout{10000};
+  // A connection is closed after this many requests (the last answer says Connection: close).
+  std::size_t max_requests_per_connection = 10000;
+};
+
+// Reads one request from the stream and answers it (cpp-httplib's Server::process_request).
+// Returns false when the connection cannot go on; sets connection_closed when the client asked
+// to close it. close_connection asks the answer to close the connection.
+using ServeRequest = std::function<bool(ConnectionStream&, bool close_connection, bool& connection_closed)>;
+
+class Reactor {
+ public:
+  // listen_fd: a bound, listening socket; the Reactor owns it from now on.
+  // Throws std::runtime_error when the kernel refuses an epoll set, eventfd or timerfd.
+  Reactor(int listen_fd, ReactorOptions options, ServeRequest serve);
+  ~Reactor();
+  Reactor(const Reactor&) = delete;
+  Reactor& operator=(const Reactor&) = delete;
+
+  void start();  // starts the workers
+  // Idempotent; returns once every worker has ended and every socket is closed.
+  void stop();
+
+  std::size_t open_connections() const;
+
+ private:
+  struct Connection;
+  void work();
+  void accept_ready();
+  void serve(std::uint64_t id);
+  void close_connection(std::uint64_t id);
+  void sweep();
+  void arm(int fd, std::uint64_t id, int op);
+
+  int listen_fd_;
+  int epoll_fd_ = -1;
+  int stop_fd_ = -1;   // eventfd, written once by stop() and never read: wakes every worker
+  int timer_fd_ = -1;  // timerfd: the idle sweep (and a paused listener's retry)
+  ReactorOptions options_;
+  ServeRequest serve_;
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> connections_;
+  std::uint64_t next_id_ = 3;  // 0, 1, 2 name the listening socket, the eventfd, the timerfd
+  bool listener_paused_ = false;
+  // After the process ran out of descriptors, accepting waits until then (instead of spinning
+  // on a listener that stays readable).
+  std::chrono::steady_clock::time_point accept_paused_until_{};
+  std::atomic<bool> stopping_{false};
+  std::once_flag stopped_;
+
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace mcph::http::detail
