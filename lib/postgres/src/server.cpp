@@ -7,6 +7,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 
+#include "mcph/postgres/conninfo.h"
 #include "mcph/proc/free_port.h"
 #include "mcph/proc/temp_dir.h"
 
@@ -27,15 +28,6 @@ void give_to_postgres_user(const fs::path& path) {
     throw proc::ProcessError("cannot chown " + path.string() + " to postgres");
   }
   fs::permissions(path.parent_path(), fs::perms::others_exec | fs::perms::group_exec, fs::perm_options::add);
-}
-
-std::string quote_conninfo(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
 }
 
 }  // namespace

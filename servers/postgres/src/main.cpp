@@ -1,72 +1,17 @@
 // postgres-mcp: an MCP server whose tools query PostgreSQL as a dynamic role that Vault created
 // for the calling user alone (database/creds/<entity>).
 #include <nlohmann/json.hpp>
-#include <stdexcept>
-#include <pqxx/pqxx>
 
 #include "mcph/mcp/json.h"
 #include "mcph/secrets/mask.h"
 #include "mcph/servers/runtime.h"
+#include "mcph/postgres_mcp/role_database.h"
 
 namespace {
 
 using namespace mcph;
 using Json = nlohmann::json;
-
-std::string quote(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
-// The caller's dynamic role was refused at login: its lease was revoked (or expired) behind our
-// back. The broker's cached lease is then stale and a fresh one should be fetched.
-class StaleCredential : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-class Database {
- public:
-  Database(std::string host, std::string port, std::string name, int timeout_ms)
-      : host_(std::move(host)), port_(std::move(port)), name_(std::move(name)), timeout_s_(std::max(1, timeout_ms / 1000)) {}
-
-  // Runs `query` read-only as the caller's dynamic role; rows come back as JSON objects.
-  Json query(const vault::DatabaseCredentials& credentials, const std::string& sql,
-             const std::optional<std::string>& parameter = std::nullopt) const {
-    try {
-      pqxx::connection connection("host=" + host_ + " port=" + port_ + " dbname=" + quote(name_) +
-                                  " user=" + quote(credentials.username) + " password=" + quote(credentials.password) +
-                                  " connect_timeout=" + std::to_string(timeout_s_));
-      pqxx::read_transaction tx(connection);
-      tx.exec0("SET LOCAL statement_timeout = '" + std::to_string(timeout_s_ * 1000) + "ms'");
-      const pqxx::result result = parameter ? tx.exec_params(sql, *parameter) : tx.exec(sql);
-      Json rows = Json::array();
-      for (const auto& row : result) {
-        Json object = Json::object();
-        for (const auto& field : row) object[field.name()] = field.is_null() ? Json(nullptr) : Json(field.c_str());
-        rows.push_back(std::move(object));
-      }
-      return rows;
-    } catch (const pqxx::broken_connection& e) {
-      // PostgreSQL answers a dropped role with the same words as a wrong password.
-      if (std::string(e.what()).find("password authentication failed") != std::string::npos) {
-        throw StaleCredential("the database refused this user's role");
-      }
-      throw mcp::ToolError("database_unavailable: cannot connect to PostgreSQL as this user's role");
-    } catch (const pqxx::sql_error& e) {
-      // The server's message names the problem (syntax, permission); it holds no credential.
-      throw mcp::ToolError(std::string("query_failed: ") + e.what());
-    }
-  }
-
- private:
-  std::string host_, port_, name_;
-  int timeout_s_;
-};
+using postgres_mcp::StaleCredential;
 
 }  // namespace
 
@@ -79,21 +24,26 @@ int main(int argc, char** argv) {
   flags.parse(argc, argv);
 
   servers::Runtime runtime("postgres-mcp", flags);
-  const Database database(flags.get("db-host"), flags.get("db-port"), flags.get("db-name"),
-                          flags.get_int("vault-timeout-ms"));
+  const int timeout_s = std::max(1, flags.get_int("vault-timeout-ms") / 1000);
+  postgres_mcp::RoleDatabase database({flags.get("db-host"), flags.get("db-port"), flags.get("db-name"), timeout_s},
+                                      postgres_mcp::PoolLimits{}, timeout_s * 1000);
   auto& broker = runtime.broker();
   // Runs a tool body with the caller's database credentials. When the database refuses a cached
   // role (its lease was revoked), the lease is dropped and the body runs once more with a new one.
   auto with_database = [&](mcp::ToolContext& context, auto&& body) {
     return servers::with_broker([&] {
       const auto& who = servers::caller(context);
+      auto credentials = [&] {
+        const vault::DatabaseCredentials lease = broker.database_credentials(who);
+        return postgres_mcp::RoleCredentials{who.subject, lease.username, lease.password};
+      };
       try {
-        return body(broker.database_credentials(who));
+        return body(credentials());
       } catch (const StaleCredential&) {
         broker.forget(who.subject);
       }
       try {
-        return body(broker.database_credentials(who));
+        return body(credentials());
       } catch (const StaleCredential&) {
         throw mcp::ToolError("database_unavailable: PostgreSQL refused this user's new role as well");
       }
@@ -103,13 +53,13 @@ int main(int argc, char** argv) {
   runtime.mcp().add_tool(servers::tool("execute_query", "Run a read-only SQL query as your own database role.",
        R"({"type":"object","properties":{"query":{"type":"string"}},"required":["query"]})"),
       [&](const mcp::Arguments& args, mcp::ToolContext& context) {
-        return with_database(context, [&](const vault::DatabaseCredentials& credentials) {
+        return with_database(context, [&](const postgres_mcp::RoleCredentials& credentials) {
           return mcp::structured_result(Json{{"rows", database.query(credentials, *args.get_string("query"))}});
         });
       });
   runtime.mcp().add_tool(servers::tool("list_tables", "List the tables of the public schema.", R"({"type":"object","properties":{}})"),
       [&](const mcp::Arguments&, mcp::ToolContext& context) {
-        return with_database(context, [&](const vault::DatabaseCredentials& credentials) {
+        return with_database(context, [&](const postgres_mcp::RoleCredentials& credentials) {
           return mcp::structured_result(Json{
               {"tables", database.query(credentials,
                                         "SELECT table_name FROM information_schema.tables "
@@ -119,7 +69,7 @@ int main(int argc, char** argv) {
   runtime.mcp().add_tool(servers::tool("describe_table", "Describe the columns of a table.",
        R"({"type":"object","properties":{"table_name":{"type":"string"}},"required":["table_name"]})"),
       [&](const mcp::Arguments& args, mcp::ToolContext& context) {
-        return with_database(context, [&](const vault::DatabaseCredentials& credentials) {
+        return with_database(context, [&](const postgres_mcp::RoleCredentials& credentials) {
           Json columns = database.query(credentials,
                                         "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
                                         "WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",

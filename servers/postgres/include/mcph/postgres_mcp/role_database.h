@@ -1,0 +1,52 @@
+#pragma once
+// Read-only queries as the caller's own dynamic role, on the role's pooled connections.
+//
+// A pooled connection can outlive its credential: PostgreSQL keeps the session of a role that
+// was dropped or locked after it logged in (reads then fail one by one, or quietly return
+// nothing). So every query's transaction first checks, in the same round trip that sets its
+// statement timeout, that the role still exists, may log in and has not expired; if not, the
+// credential is stale (StaleCredential: the caller fetches a new lease). A reused connection
+// that turns out broken (PostgreSQL restarted, backend terminated) is replaced by a new one
+// once, transparently.
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "mcph/postgres_mcp/role_connection_pool.h"
+
+namespace mcph::postgres_mcp {
+
+// The role is no longer a valid credential: refused at login (revoked, expired) or found
+// dropped/locked on a pooled connection. The broker's cached lease is then stale.
+class StaleCredential : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct RoleCredentials {
+  std::string subject;   // whose role it is (pooling: a user's new role retires the old one)
+  std::string username;  // the dynamic role
+  std::string password;
+};
+
+class RoleDatabase {
+ public:
+  RoleDatabase(DatabaseAddress address, PoolLimits limits, int statement_timeout_ms);
+
+  // The rows as JSON objects (column name → text or null). Throws StaleCredential, or
+  // mcp::ToolError "database_unavailable: …" / "query_failed: <PostgreSQL's message>".
+  nlohmann::json query(const RoleCredentials& credentials, const std::string& sql,
+                       const std::optional<std::string>& parameter = std::nullopt);
+
+  RoleConnectionPool& pool() { return pool_; }
+
+ private:
+  nlohmann::json run(pqxx::connection& connection, const std::string& sql, const std::optional<std::string>& parameter);
+
+  RoleConnectionPool pool_;
+  int statement_timeout_ms_;
+};
+
+}  // namespace mcph::postgres_mcp

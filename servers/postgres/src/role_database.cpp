@@ -1,0 +1,90 @@
+#include "mcph/postgres_mcp/role_database.h"
+
+#include <pqxx/pqxx>
+
+#include "mcph/mcp/tool.h"
+
+namespace mcph::postgres_mcp {
+namespace {
+
+using Json = nlohmann::json;
+
+// A new connection was refused. PostgreSQL answers a dropped or expired role with the same
+// words as a wrong password; anything else means the database itself is unreachable.
+[[noreturn]] void login_failed(const pqxx::broken_connection& e) {
+  if (std::string(e.what()).find("password authentication failed") != std::string::npos) {
+    throw StaleCredential("the database refused this user's role");
+  }
+  throw mcp::ToolError("database_unavailable: cannot connect to PostgreSQL as this user's role");
+}
+
+}  // namespace
+
+RoleDatabase::RoleDatabase(DatabaseAddress address, PoolLimits limits, int statement_timeout_ms)
+    : pool_(std::move(address), limits), statement_timeout_ms_(statement_timeout_ms) {}
+
+Json RoleDatabase::run(pqxx::connection& connection, const std::string& sql, const std::optional<std::string>& parameter) {
+  pqxx::read_transaction tx(connection);
+  // One round trip: this transaction's statement timeout, and whether the session's role is
+  // still a live credential. The statement is valid for any live role, so an error here (e.g.
+  // "invalid role OID" once the role is dropped) says the role is gone.
+  pqxx::result live;
+  try {
+    live = tx.exec("SELECT set_config('statement_timeout', '" + std::to_string(statement_timeout_ms_) +
+                   "ms', true), r.rolcanlogin AND (r.rolvaliduntil IS NULL OR r.rolvaliduntil > now()) "
+                   "FROM pg_roles r WHERE r.rolname = current_user");
+  } catch (const pqxx::broken_connection&) {
+    throw;
+  } catch (const pqxx::sql_error&) {
+    throw StaleCredential("the database no longer knows this user's role");
+  }
+  if (live.empty() || live[0][1].is_null() || !live[0][1].as<bool>()) {
+    throw StaleCredential("this user's role may no longer log in");
+  }
+  const pqxx::result result = parameter ? tx.exec_params(sql, *parameter) : tx.exec(sql);
+  Json rows = Json::array();
+  for (const auto& row : result) {
+    Json object = Json::object();
+    for (const auto& field : row) object[field.name()] = field.is_null() ? Json(nullptr) : Json(field.c_str());
+    rows.push_back(std::move(object));
+  }
+  return rows;  // the read-only transaction ends with a rollback: the connection is clean
+}
+
+Json RoleDatabase::query(const RoleCredentials& credentials, const std::string& sql,
+                         const std::optional<std::string>& parameter) {
+  BorrowedConnection borrowed;
+  try {
+    borrowed = pool_.borrow(credentials.subject, credentials.username, credentials.password);
+  } catch (const pqxx::broken_connection& e) {
+    login_failed(e);
+  }
+  for (bool retried = false;; retried = true) {
+    try {
+      Json rows = run(*borrowed.connection, sql, parameter);
+      pool_.give_back(credentials.subject, std::move(borrowed));
+      return rows;
+    } catch (const StaleCredential&) {
+      pool_.drop_role(credentials.username);
+      throw;
+    } catch (const pqxx::broken_connection&) {
+      if (!borrowed.reused || retried) {
+        throw mcp::ToolError("database_unavailable: lost the connection to PostgreSQL");
+      }
+      // A pooled connection that died while it waited (PostgreSQL restarted, the backend was
+      // terminated): log in afresh, once.
+      pool_.drop_role(credentials.username);
+      try {
+        borrowed = pool_.connect(credentials.username, credentials.password);
+      } catch (const pqxx::broken_connection& e) {
+        login_failed(e);
+      }
+    } catch (const pqxx::sql_error& e) {
+      pool_.give_back(credentials.subject, std::move(borrowed));  // the query failed, not the session
+      // The server's message names the problem (syntax, permission); it holds no credential.
+      throw mcp::ToolError(std::string("query_failed: ") + e.what());
+    }
+  }
+}
+
+}  // namespace mcph::postgres_mcp

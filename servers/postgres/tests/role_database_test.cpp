@@ -1,0 +1,213 @@
+// postgres-mcp's pooled per-role connections against a real PostgreSQL: reuse, one session per
+// role, old roles retired, revoked or locked roles found stale (never quietly empty), broken
+// connections replaced, the idle limits.
+#include "mcph/postgres_mcp/role_database.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <thread>
+
+#include "mcph/mcp/tool.h"
+#include "mcph/postgres/server.h"
+
+namespace mcph::postgres_mcp {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+class RoleDatabaseTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new postgres::Server(postgres::Server::start({}));
+    admin("CREATE TABLE projects (key text, name text); INSERT INTO projects VALUES ('DEMO', 'Demo project')");
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  static void admin(const std::string& sql) {
+    pqxx::connection connection(server_->conninfo());
+    pqxx::nontransaction tx(connection);
+    tx.exec(sql);
+  }
+  static int sessions_of(const std::string& role) {
+    pqxx::connection connection(server_->conninfo());
+    pqxx::nontransaction tx(connection);
+    return tx.exec_params("SELECT count(*) FROM pg_stat_activity WHERE usename = $1", role)[0][0].as<int>();
+  }
+  // A role as Vault's database engine creates it for a lease (fixtures/vault/database-role.json).
+  static RoleCredentials create_role(const std::string& subject, const std::string& name) {
+    admin("CREATE ROLE \"" + name + "\" WITH LOGIN PASSWORD 'pw-" + name + "' VALID UNTIL 'infinity'");
+    admin("GRANT CONNECT ON DATABASE mcp_demo TO \"" + name + "\"; GRANT USAGE ON SCHEMA public TO \"" + name +
+          "\"; GRANT SELECT ON ALL TABLES IN SCHEMA public TO \"" + name + "\"");
+    return RoleCredentials{subject, name, "pw-" + name};
+  }
+  static void revoke(const std::string& name) {
+    admin("REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM \"" + name + "\"; REVOKE USAGE ON SCHEMA public FROM \"" +
+          name + "\"; REVOKE CONNECT ON DATABASE mcp_demo FROM \"" + name + "\"; DROP ROLE IF EXISTS \"" + name + "\"");
+  }
+  static DatabaseAddress address() {
+    return DatabaseAddress{"127.0.0.1", std::to_string(server_->port()), "mcp_demo", 3};
+  }
+  static std::string backend_of(RoleDatabase& database, const RoleCredentials& who) {
+    return database.query(who, "SELECT pg_backend_pid()::text AS pid, current_user AS who")[0]["pid"];
+  }
+  // Closing a connection ends its backend a moment later.
+  static bool eventually_no_sessions(const std::string& role) {
+    for (int i = 0; i < 100; ++i) {
+      if (sessions_of(role) == 0) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+
+  static postgres::Server* server_;
+};
+
+postgres::Server* RoleDatabaseTest::server_ = nullptr;
+
+TEST_F(RoleDatabaseTest, ARolesNextCallReusesItsConnection) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto alice = create_role("alice-sub", "v-alice-reuse");
+  const std::string first = backend_of(database, alice);
+  EXPECT_EQ(backend_of(database, alice), first);
+  EXPECT_EQ(database.pool().idle_count(), 1u);
+  EXPECT_EQ(sessions_of("v-alice-reuse"), 1);
+  const auto rows = database.query(alice, "SELECT key FROM projects WHERE key = $1", "DEMO");
+  EXPECT_EQ(rows[0]["key"], "DEMO");
+}
+
+TEST_F(RoleDatabaseTest, EachRoleQueriesInASessionOfItsOwn) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto alice = create_role("alice-sub", "v-alice-own");
+  const auto bob = create_role("bob-sub", "v-bob-own");
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(database.query(alice, "SELECT current_user AS who")[0]["who"], "v-alice-own");
+    EXPECT_EQ(database.query(bob, "SELECT current_user AS who")[0]["who"], "v-bob-own");
+  }
+  EXPECT_NE(backend_of(database, alice), backend_of(database, bob));
+}
+
+TEST_F(RoleDatabaseTest, ANewLeaseRetiresTheOldRolesConnections) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto old_role = create_role("carol-sub", "v-carol-1");
+  const auto new_role = create_role("carol-sub", "v-carol-2");
+  backend_of(database, old_role);
+  ASSERT_EQ(sessions_of("v-carol-1"), 1);
+  EXPECT_EQ(database.query(new_role, "SELECT current_user AS who")[0]["who"], "v-carol-2");
+  EXPECT_TRUE(eventually_no_sessions("v-carol-1"));
+  EXPECT_EQ(database.pool().idle_count(), 1u);
+}
+
+TEST_F(RoleDatabaseTest, ARevokedRoleIsStaleOnItsPooledConnectionNotQuietlyEmpty) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto dave = create_role("dave-sub", "v-dave-revoked");
+  ASSERT_EQ(database.query(dave, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'").size(), 1u);
+  revoke("v-dave-revoked");  // the pooled session outlives the role
+  EXPECT_THROW(database.query(dave, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"),
+               StaleCredential);
+  EXPECT_EQ(database.pool().idle_count(), 0u);
+  // A new login is refused the same way.
+  EXPECT_THROW(database.query(dave, "SELECT 1"), StaleCredential);
+}
+
+TEST_F(RoleDatabaseTest, ALockedOrExpiredRoleIsStale) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto erin = create_role("erin-sub", "v-erin-locked");
+  backend_of(database, erin);
+  admin("ALTER ROLE \"v-erin-locked\" NOLOGIN");
+  EXPECT_THROW(database.query(erin, "SELECT 1"), StaleCredential);
+  const auto frank = create_role("frank-sub", "v-frank-expired");
+  backend_of(database, frank);
+  admin("ALTER ROLE \"v-frank-expired\" VALID UNTIL '2000-01-01'");
+  EXPECT_THROW(database.query(frank, "SELECT 1"), StaleCredential);
+}
+
+TEST_F(RoleDatabaseTest, ATerminatedBackendIsReplacedOnce) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto gina = create_role("gina-sub", "v-gina-terminated");
+  const std::string first = backend_of(database, gina);
+  admin("SELECT pg_terminate_backend(" + first + ")");
+  ASSERT_TRUE(eventually_no_sessions("v-gina-terminated"));
+  const std::string second = backend_of(database, gina);
+  EXPECT_NE(second, first);
+}
+
+TEST_F(RoleDatabaseTest, AWrongPasswordIsStaleAndAnUnreachableDatabaseIsUnavailable) {
+  RoleDatabase database(address(), {}, 3000);
+  auto hank = create_role("hank-sub", "v-hank-password");
+  hank.password = "not-it";
+  EXPECT_THROW(database.query(hank, "SELECT 1"), StaleCredential);
+  DatabaseAddress nowhere = address();
+  nowhere.port = "1";
+  RoleDatabase unreachable(nowhere, {}, 3000);
+  try {
+    unreachable.query(create_role("ivy-sub", "v-ivy-unreachable"), "SELECT 1");
+    FAIL() << "expected database_unavailable";
+  } catch (const mcp::ToolError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("database_unavailable"));
+    EXPECT_THAT(e.what(), ::testing::Not(HasSubstr("pw-")));
+  }
+}
+
+TEST_F(RoleDatabaseTest, AFailedQueryKeepsTheConnection) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto jack = create_role("jack-sub", "v-jack-syntax");
+  const std::string first = backend_of(database, jack);
+  try {
+    database.query(jack, "SELEC nonsense");
+    FAIL() << "expected query_failed";
+  } catch (const mcp::ToolError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("query_failed: "));
+    EXPECT_THAT(e.what(), HasSubstr("syntax error"));
+  }
+  EXPECT_EQ(backend_of(database, jack), first);
+}
+
+TEST_F(RoleDatabaseTest, TheStatementTimeoutHolds) {
+  RoleDatabase database(address(), {}, 200);
+  const auto kim = create_role("kim-sub", "v-kim-timeout");
+  try {
+    database.query(kim, "SELECT pg_sleep(3)");
+    FAIL() << "expected a statement timeout";
+  } catch (const mcp::ToolError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("statement timeout"));
+  }
+}
+
+TEST(RoleConnectionPool, IdleConnectionsAreBoundedInNumberAndAge) {
+  auto server = postgres::Server::start({});
+  const auto make = [&](const std::string& name) {
+    pqxx::connection connection(server.conninfo());
+    pqxx::nontransaction tx(connection);
+    tx.exec("CREATE ROLE \"" + name + "\" WITH LOGIN PASSWORD 'pw'");
+  };
+  for (const char* name : {"r1", "r2", "r3"}) make(name);
+  RoleConnectionPool pool(DatabaseAddress{"127.0.0.1", std::to_string(server.port()), "mcp_demo", 3},
+                          PoolLimits{2, std::chrono::seconds(1)});
+  for (const char* name : {"r1", "r2", "r3"}) pool.give_back(name, pool.borrow(name, name, "pw"));
+  EXPECT_EQ(pool.idle_count(), 2u);  // r1, the least recently used, was closed
+  EXPECT_FALSE(pool.borrow("r1", "r1", "pw").reused);
+  EXPECT_TRUE(pool.borrow("r3", "r3", "pw").reused);
+  // Two calls of one role at once get two connections; both are kept afterwards.
+  auto first = pool.borrow("r2", "r2", "pw");
+  auto second = pool.borrow("r2", "r2", "pw");
+  EXPECT_NE(first.connection.get(), second.connection.get());
+  EXPECT_TRUE(first.reused);
+  EXPECT_FALSE(second.reused);
+  pool.give_back("r2", std::move(first));
+  pool.give_back("r2", std::move(second));
+  EXPECT_EQ(pool.idle_count(), 2u);
+  std::this_thread::sleep_for(1100ms);
+  EXPECT_FALSE(pool.borrow("r2", "r2", "pw").reused);  // too old: closed on the way
+  EXPECT_EQ(pool.idle_count(), 0u);
+}
+
+}  // namespace
+}  // namespace mcph::postgres_mcp
