@@ -1,54 +1,131 @@
 #include "mcph/postgres_mcp/role_connection_pool.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "mcph/postgres/conninfo.h"
 
 namespace mcph::postgres_mcp {
 
+using Clock = std::chrono::steady_clock;
 using postgres::quote_conninfo;
+
+// ---- Lease ------------------------------------------------------------------------------------
+
+RoleConnectionPool::Lease::Lease(RoleConnectionPool* pool, std::string subject, std::string role, std::string password,
+                                 std::unique_ptr<pqxx::connection> connection, bool reused)
+    : pool_(pool),
+      subject_(std::move(subject)),
+      role_(std::move(role)),
+      password_(std::move(password)),
+      connection_(std::move(connection)),
+      reused_(reused) {}
+
+RoleConnectionPool::Lease::Lease(Lease&& other) noexcept
+    : pool_(std::exchange(other.pool_, nullptr)),
+      subject_(std::move(other.subject_)),
+      role_(std::move(other.role_)),
+      password_(std::move(other.password_)),
+      connection_(std::move(other.connection_)),
+      reused_(other.reused_) {}
+
+RoleConnectionPool::Lease::~Lease() {
+  if (!pool_) return;
+  connection_.reset();
+  pool_->release(role_);
+}
+
+void RoleConnectionPool::Lease::reconnect() {
+  connection_.reset();
+  connection_ = pool_->connect(role_, password_);  // keeps its place in the counts
+  reused_ = false;
+}
+
+void RoleConnectionPool::Lease::give_back() {
+  if (!pool_) return;
+  pool_->give_back(subject_, role_, std::move(connection_));
+  pool_ = nullptr;
+}
+
+// ---- RoleConnectionPool -----------------------------------------------------------------------
 
 RoleConnectionPool::RoleConnectionPool(DatabaseAddress address, PoolLimits limits)
     : address_(std::move(address)), limits_(limits) {}
 
 RoleConnectionPool::~RoleConnectionPool() = default;
 
-BorrowedConnection RoleConnectionPool::connect(const std::string& role, const std::string& password) const {
-  BorrowedConnection borrowed;
-  borrowed.role = role;
-  borrowed.connection = std::make_unique<pqxx::connection>(
+std::unique_ptr<pqxx::connection> RoleConnectionPool::connect(const std::string& role,
+                                                              const std::string& password) const {
+  return std::make_unique<pqxx::connection>(
       "host=" + address_.host + " port=" + address_.port + " dbname=" + quote_conninfo(address_.name) +
       " user=" + quote_conninfo(role) + " password=" + quote_conninfo(password) +
       " connect_timeout=" + std::to_string(address_.connect_timeout_s));
-  return borrowed;
 }
 
-BorrowedConnection RoleConnectionPool::borrow(const std::string& subject, const std::string& role,
-                                              const std::string& password) {
-  std::unique_ptr<pqxx::connection> idle;
-  {
-    std::lock_guard lock(mutex_);
-    auto& current = role_of_subject_[subject];
-    if (!current.empty() && current != role) drop_role_locked(current);  // the lease was replaced
-    current = role;
-    evict_locked();
+RoleConnectionPool::Lease RoleConnectionPool::borrow(const std::string& subject, const std::string& role,
+                                                     const std::string& password) {
+  std::unique_lock lock(mutex_);
+  auto& current = role_of_subject_[subject];
+  if (!current.empty() && current != role) drop_role_locked(current);  // the lease was replaced
+  current = role;
+  const auto deadline = Clock::now() + limits_.wait_timeout;
+  for (;;) {
+    evict_aged_locked();
     const auto it = std::find_if(idle_.begin(), idle_.end(), [&](const Idle& entry) { return entry.role == role; });
     if (it != idle_.end()) {
-      idle = std::move(it->connection);
+      auto connection = std::move(it->connection);
       idle_.erase(it);
+      return Lease(this, subject, role, password, std::move(connection), true);
+    }
+    // A new connection when there is room; at the limit, a role with none yet makes room by
+    // closing another role's idle one, while a role that has some waits for its own (closing
+    // others' to open more would only trade logins back and forth).
+    std::size_t& of_role = open_by_role_[role];
+    if ((of_role < limits_.max_per_role && open_ < limits_.max_open) ||
+        (of_role == 0 && close_idle_of_another_role_locked(role))) {
+      ++open_;
+      ++of_role;  // the place is taken before logging in, outside the lock (milliseconds)
+      lock.unlock();
+      try {
+        return Lease(this, subject, role, password, connect(role, password), false);
+      } catch (...) {
+        release(role);
+        throw;
+      }
+    }
+    if (freed_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      throw PoolExhausted("all " + std::to_string(limits_.max_open) + " connections to PostgreSQL (" +
+                          std::to_string(limits_.max_per_role) + " per user) stayed busy");
     }
   }
-  if (idle) return BorrowedConnection{std::move(idle), role, true};
-  return connect(role, password);  // outside the lock: logging in takes milliseconds
 }
 
-void RoleConnectionPool::give_back(const std::string& subject, BorrowedConnection borrowed) {
-  if (!borrowed.connection || !borrowed.connection->is_open()) return;
+void RoleConnectionPool::give_back(const std::string& subject, const std::string& role,
+                                   std::unique_ptr<pqxx::connection> connection) {
+  {
+    std::lock_guard lock(mutex_);
+    const auto current = role_of_subject_.find(subject);
+    if (connection && connection->is_open() && current != role_of_subject_.end() && current->second == role) {
+      idle_.push_front(Idle{role, std::move(connection), Clock::now()});
+      freed_.notify_all();
+      return;
+    }
+  }
+  connection.reset();  // the role is no longer its user's: closed
+  release(role);
+}
+
+void RoleConnectionPool::release(const std::string& role) {
   std::lock_guard lock(mutex_);
-  const auto current = role_of_subject_.find(subject);
-  if (current == role_of_subject_.end() || current->second != borrowed.role) return;  // closed here
-  idle_.push_front(Idle{borrowed.role, std::move(borrowed.connection), std::chrono::steady_clock::now()});
-  evict_locked();
+  count_closed_locked(role);
+  freed_.notify_all();
+}
+
+void RoleConnectionPool::count_closed_locked(const std::string& role) {
+  --open_;
+  if (const auto it = open_by_role_.find(role); it != open_by_role_.end() && --it->second == 0) {
+    open_by_role_.erase(it);
+  }
 }
 
 void RoleConnectionPool::drop_role(const std::string& role) {
@@ -57,24 +134,51 @@ void RoleConnectionPool::drop_role(const std::string& role) {
 }
 
 void RoleConnectionPool::drop_role_locked(const std::string& role) {
-  idle_.remove_if([&](const Idle& entry) { return entry.role == role; });
+  for (auto it = idle_.begin(); it != idle_.end();) {
+    if (it->role != role) {
+      ++it;
+      continue;
+    }
+    it = idle_.erase(it);
+    count_closed_locked(role);
+  }
+  freed_.notify_all();
 }
 
-void RoleConnectionPool::evict_locked() {
-  const auto oldest_allowed = std::chrono::steady_clock::now() - limits_.max_idle_age;
-  while (!idle_.empty() && (idle_.size() > limits_.max_idle || idle_.back().since < oldest_allowed)) idle_.pop_back();
-  // Subjects whose role has no idle connection left need no entry once there are many.
-  if (role_of_subject_.size() > 4 * limits_.max_idle + 64) {
+void RoleConnectionPool::evict_aged_locked() {
+  const auto oldest_allowed = Clock::now() - limits_.max_idle_age;
+  while (!idle_.empty() && idle_.back().since < oldest_allowed) {
+    const std::string role = idle_.back().role;
+    idle_.pop_back();
+    count_closed_locked(role);
+  }
+  // Subjects with nothing open need no entry once there are many of them.
+  if (role_of_subject_.size() > 4 * limits_.max_open + 64) {
     for (auto it = role_of_subject_.begin(); it != role_of_subject_.end();) {
-      const bool has_idle = std::any_of(idle_.begin(), idle_.end(), [&](const Idle& entry) { return entry.role == it->second; });
-      it = has_idle ? std::next(it) : role_of_subject_.erase(it);
+      it = open_by_role_.count(it->second) ? std::next(it) : role_of_subject_.erase(it);
     }
   }
+}
+
+bool RoleConnectionPool::close_idle_of_another_role_locked(const std::string& role) {
+  for (auto it = idle_.rbegin(); it != idle_.rend(); ++it) {  // least recently used first
+    if (it->role == role) continue;
+    const std::string other = it->role;
+    idle_.erase(std::next(it).base());
+    count_closed_locked(other);
+    return true;
+  }
+  return false;
 }
 
 std::size_t RoleConnectionPool::idle_count() const {
   std::lock_guard lock(mutex_);
   return idle_.size();
+}
+
+std::size_t RoleConnectionPool::open_count() const {
+  std::lock_guard lock(mutex_);
+  return open_;
 }
 
 }  // namespace mcph::postgres_mcp

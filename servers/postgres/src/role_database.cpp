@@ -53,34 +53,35 @@ Json RoleDatabase::run(pqxx::connection& connection, const std::string& sql, con
 
 Json RoleDatabase::query(const RoleCredentials& credentials, const std::string& sql,
                          const std::optional<std::string>& parameter) {
-  BorrowedConnection borrowed;
+  std::optional<RoleConnectionPool::Lease> lease;
   try {
-    borrowed = pool_.borrow(credentials.subject, credentials.username, credentials.password);
+    lease.emplace(pool_.borrow(credentials.subject, credentials.username, credentials.password));
   } catch (const pqxx::broken_connection& e) {
     login_failed(e);
+  } catch (const PoolExhausted& e) {
+    throw mcp::ToolError(std::string("database_unavailable: ") + e.what());
   }
   for (bool retried = false;; retried = true) {
     try {
-      Json rows = run(*borrowed.connection, sql, parameter);
-      pool_.give_back(credentials.subject, std::move(borrowed));
+      Json rows = run(**lease, sql, parameter);
+      lease->give_back();
       return rows;
     } catch (const StaleCredential&) {
       pool_.drop_role(credentials.username);
       throw;
     } catch (const pqxx::broken_connection&) {
-      if (!borrowed.reused || retried) {
+      if (!lease->reused() || retried) {
         throw mcp::ToolError("database_unavailable: lost the connection to PostgreSQL");
       }
       // A pooled connection that died while it waited (PostgreSQL restarted, the backend was
       // terminated): log in afresh, once.
-      pool_.drop_role(credentials.username);
       try {
-        borrowed = pool_.connect(credentials.username, credentials.password);
+        lease->reconnect();
       } catch (const pqxx::broken_connection& e) {
         login_failed(e);
       }
     } catch (const pqxx::sql_error& e) {
-      pool_.give_back(credentials.subject, std::move(borrowed));  // the query failed, not the session
+      lease->give_back();  // the query failed, not the session
       // The server's message names the problem (syntax, permission); it holds no credential.
       throw mcp::ToolError(std::string("query_failed: ") + e.what());
     }

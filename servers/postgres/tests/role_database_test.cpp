@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "mcph/mcp/tool.h"
@@ -181,32 +182,92 @@ TEST_F(RoleDatabaseTest, TheStatementTimeoutHolds) {
   }
 }
 
-TEST(RoleConnectionPool, IdleConnectionsAreBoundedInNumberAndAge) {
-  auto server = postgres::Server::start({});
-  const auto make = [&](const std::string& name) {
-    pqxx::connection connection(server.conninfo());
-    pqxx::nontransaction tx(connection);
-    tx.exec("CREATE ROLE \"" + name + "\" WITH LOGIN PASSWORD 'pw'");
-  };
-  for (const char* name : {"r1", "r2", "r3"}) make(name);
-  RoleConnectionPool pool(DatabaseAddress{"127.0.0.1", std::to_string(server.port()), "mcp_demo", 3},
-                          PoolLimits{2, std::chrono::seconds(1)});
-  for (const char* name : {"r1", "r2", "r3"}) pool.give_back(name, pool.borrow(name, name, "pw"));
-  EXPECT_EQ(pool.idle_count(), 2u);  // r1, the least recently used, was closed
-  EXPECT_FALSE(pool.borrow("r1", "r1", "pw").reused);
-  EXPECT_TRUE(pool.borrow("r3", "r3", "pw").reused);
-  // Two calls of one role at once get two connections; both are kept afterwards.
-  auto first = pool.borrow("r2", "r2", "pw");
+class RoleConnectionPoolTest : public RoleDatabaseTest {
+ protected:
+  static void SetUpTestSuite() {
+    RoleDatabaseTest::SetUpTestSuite();
+    for (const char* name : {"r1", "r2", "r3"}) admin(std::string("CREATE ROLE ") + name + " WITH LOGIN PASSWORD 'pw'");
+  }
+  static PoolLimits limits(std::size_t max_open, std::size_t max_per_role) {
+    return PoolLimits{max_open, max_per_role, std::chrono::seconds(1), std::chrono::milliseconds(300)};
+  }
+};
+
+TEST_F(RoleConnectionPoolTest, AtTheLimitTheLeastRecentlyUsedIdleConnectionOfAnotherRoleMakesRoom) {
+  RoleConnectionPool pool(address(), limits(2, 2));
+  pool.borrow("r1", "r1", "pw").give_back();
+  pool.borrow("r2", "r2", "pw").give_back();
+  EXPECT_EQ(pool.open_count(), 2u);
+  auto r3 = pool.borrow("r3", "r3", "pw");  // r1's idle connection, the older one, is closed
+  EXPECT_FALSE(r3.reused());
+  r3.give_back();
+  EXPECT_EQ(pool.open_count(), 2u);
+  EXPECT_TRUE(pool.borrow("r2", "r2", "pw").reused());
+  EXPECT_FALSE(pool.borrow("r1", "r1", "pw").reused());
+  EXPECT_LE(pool.open_count(), 2u);
+}
+
+TEST_F(RoleConnectionPoolTest, ARoleThatHasAConnectionWaitsForItInsteadOfClosingOthers) {
+  RoleConnectionPool pool(address(), limits(2, 2));
+  pool.borrow("r1", "r1", "pw").give_back();
+  auto busy = pool.borrow("r2", "r2", "pw");
+  EXPECT_THROW(pool.borrow("r2", "r2", "pw"), PoolExhausted);  // waited for its own
+  EXPECT_EQ(pool.idle_count(), 1u);                             // r1's was left alone
+  busy.give_back();
+  EXPECT_TRUE(pool.borrow("r2", "r2", "pw").reused());
+}
+
+TEST_F(RoleConnectionPoolTest, WhenEveryConnectionIsBusyACallWaitsThenGivesUp) {
+  RoleConnectionPool pool(address(), limits(2, 2));
+  auto first = pool.borrow("r1", "r1", "pw");
   auto second = pool.borrow("r2", "r2", "pw");
-  EXPECT_NE(first.connection.get(), second.connection.get());
-  EXPECT_TRUE(first.reused);
-  EXPECT_FALSE(second.reused);
-  pool.give_back("r2", std::move(first));
-  pool.give_back("r2", std::move(second));
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(pool.borrow("r3", "r3", "pw"), PoolExhausted);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 250ms);
+  EXPECT_EQ(pool.open_count(), 2u);
+}
+
+TEST_F(RoleConnectionPoolTest, OneUsersCallsShareTheRolesConnections) {
+  RoleConnectionPool pool(address(), limits(8, 2));
+  auto first = pool.borrow("r1", "r1", "pw");
+  auto second = pool.borrow("r1", "r1", "pw");
+  EXPECT_NE(&*first, &*second);
+  // A third call of the role waits for one of the two, and gets it.
+  auto third = std::async(std::launch::async, [&] {
+    auto lease = pool.borrow("r1", "r1", "pw");
+    const bool reused = lease.reused();
+    lease.give_back();
+    return reused;
+  });
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(pool.open_count(), 2u);
+  first.give_back();
+  EXPECT_TRUE(third.get());
+  second.give_back();
+  EXPECT_EQ(pool.open_count(), 2u);
   EXPECT_EQ(pool.idle_count(), 2u);
+}
+
+TEST_F(RoleConnectionPoolTest, IdleConnectionsAreClosedWhenTooOld) {
+  RoleConnectionPool pool(address(), limits(8, 2));
+  pool.borrow("r1", "r1", "pw").give_back();
+  EXPECT_EQ(pool.idle_count(), 1u);
   std::this_thread::sleep_for(1100ms);
-  EXPECT_FALSE(pool.borrow("r2", "r2", "pw").reused);  // too old: closed on the way
+  EXPECT_FALSE(pool.borrow("r1", "r1", "pw").reused());  // the old one was closed on the way
+  EXPECT_EQ(pool.open_count(), 0u);  // and the new one, not given back, was closed at the end
+}
+
+TEST_F(RoleConnectionPoolTest, ALeaseNotGivenBackIsClosedAndCountedOut) {
+  RoleConnectionPool pool(address(), limits(8, 2));
+  {
+    auto lease = pool.borrow("r1", "r1", "pw");
+    EXPECT_EQ(pool.open_count(), 1u);
+  }
+  EXPECT_EQ(pool.open_count(), 0u);
   EXPECT_EQ(pool.idle_count(), 0u);
+  RoleConnectionPool nowhere(DatabaseAddress{"127.0.0.1", "1", "mcp_demo", 1}, limits(8, 2));
+  EXPECT_THROW(nowhere.borrow("r1", "r1", "pw"), pqxx::broken_connection);
+  EXPECT_EQ(nowhere.open_count(), 0u);  // a failed login takes no place
 }
 
 }  // namespace

@@ -7,13 +7,19 @@
 // A connection only ever serves the role it logged in as, and a role belongs to one user's
 // lease, so nothing a session keeps (prepared statements, advisory locks) reaches another user.
 // When a user's lease is replaced (a new role), the old role's idle connections are closed.
-// Bounded: at most `max_idle` idle connections in all (the least recently used goes first),
-// none kept idle longer than `max_idle_age`.
+//
+// Bounded: at most `max_open` connections in all (PostgreSQL refuses clients beyond its own
+// max_connections), at most `max_per_role` for one role (one user's concurrent calls share
+// them); a call that finds none free waits up to `wait_timeout`. At the limit, a role with no
+// connection yet gets one by closing the least recently used idle connection of another role.
+// No connection stays idle longer than `max_idle_age`.
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 
@@ -29,35 +35,55 @@ struct DatabaseAddress {
 };
 
 struct PoolLimits {
-  std::size_t max_idle = 32;  // PostgreSQL's max_connections is 100 by default
+  std::size_t max_open = 48;
+  std::size_t max_per_role = 4;
   std::chrono::seconds max_idle_age{30};
+  std::chrono::milliseconds wait_timeout{3000};
 };
 
-// A connection out of the pool; give it back with RoleConnectionPool::give_back.
-struct BorrowedConnection {
-  std::unique_ptr<pqxx::connection> connection;
-  std::string role;
-  bool reused = false;  // it served an earlier call (its role may have been revoked since)
+// Every connection is in use and none could be freed within the wait timeout.
+class PoolExhausted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 class RoleConnectionPool {
  public:
+  // A borrowed connection. Unless given back, it is closed when the lease ends.
+  class Lease {
+   public:
+    Lease(Lease&&) noexcept;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    pqxx::connection& operator*() const { return *connection_; }
+    bool reused() const { return reused_; }  // it served an earlier call: its role may be gone since
+    // Logs in again as the same role (after this connection broke). Throws pqxx::broken_connection.
+    void reconnect();
+    // For the next call of the role (closed instead if the role is no longer its user's current).
+    void give_back();
+
+   private:
+    friend class RoleConnectionPool;
+    Lease(RoleConnectionPool* pool, std::string subject, std::string role, std::string password,
+          std::unique_ptr<pqxx::connection> connection, bool reused);
+    RoleConnectionPool* pool_;
+    std::string subject_, role_, password_;
+    std::unique_ptr<pqxx::connection> connection_;
+    bool reused_;
+  };
+
   RoleConnectionPool(DatabaseAddress address, PoolLimits limits = {});
   ~RoleConnectionPool();
 
   // A connection logged in as `role` for `subject`: an idle one of that role, else a new one.
   // A subject seen with another role before: that role's idle connections are closed.
-  // Throws pqxx::broken_connection when a new connection cannot log in.
-  BorrowedConnection borrow(const std::string& subject, const std::string& role, const std::string& password);
-  // A new connection, never an idle one (after a reused one turned out broken).
-  BorrowedConnection connect(const std::string& role, const std::string& password) const;
-  // Keeps the connection for the next call of its role, unless that role is no longer the
-  // subject's current one.
-  void give_back(const std::string& subject, BorrowedConnection borrowed);
+  // Throws pqxx::broken_connection when a new connection cannot log in, PoolExhausted.
+  Lease borrow(const std::string& subject, const std::string& role, const std::string& password);
   // Closes the role's idle connections (its lease was revoked).
   void drop_role(const std::string& role);
 
   std::size_t idle_count() const;
+  std::size_t open_count() const;
 
  private:
   struct Idle {
@@ -65,13 +91,21 @@ class RoleConnectionPool {
     std::unique_ptr<pqxx::connection> connection;
     std::chrono::steady_clock::time_point since;
   };
+  std::unique_ptr<pqxx::connection> connect(const std::string& role, const std::string& password) const;
+  void give_back(const std::string& subject, const std::string& role, std::unique_ptr<pqxx::connection> connection);
+  void release(const std::string& role);  // a borrowed connection of `role` was closed
+  void count_closed_locked(const std::string& role);
   void drop_role_locked(const std::string& role);
-  void evict_locked();
+  void evict_aged_locked();
+  bool close_idle_of_another_role_locked(const std::string& role);
 
   DatabaseAddress address_;
   PoolLimits limits_;
   mutable std::mutex mutex_;
+  std::condition_variable freed_;
   std::list<Idle> idle_;  // most recently returned first
+  std::size_t open_ = 0;  // idle and borrowed
+  std::unordered_map<std::string, std::size_t> open_by_role_;
   std::unordered_map<std::string, std::string> role_of_subject_;
 };
 
