@@ -3,22 +3,29 @@
 namespace mcph::servers {
 
 Backend::Backend(std::string name, std::string base_url, std::chrono::milliseconds timeout)
-    : name_(std::move(name)), base_url_(std::move(base_url)), timeout_(timeout) {}
+    : name_(std::move(name)),
+      base_url_(std::move(base_url)),
+      timeout_(timeout),
+      clients_(std::make_unique<http::ClientPool<http::Client>>(kMaxIdleConnections, [url = base_url_, timeout] {
+        http::ClientOptions options;
+        options.connect_timeout = timeout;
+        options.read_timeout = timeout;
+        return std::make_unique<http::Client>(url, options);
+      })) {}
+
+Backend::~Backend() = default;
 
 std::string Backend::call(const std::string& method, const std::string& path, const BackendCaller& caller,
                           const std::string& what, const std::string& json_body) const {
-  http::ClientOptions options;
-  options.connect_timeout = timeout_;
-  options.read_timeout = timeout_;
-  // One connection per call: tool calls run on many threads and backends are on loopback.
-  http::Client client(base_url_, options);
   http::Fields headers{{"Authorization", caller.authorization}, {"Accept", "application/json"}};
   if (caller.trace) {
     for (auto& field : http::outgoing_trace_headers(*caller.trace)) headers.push_back(std::move(field));
   }
   http::ClientResponse response;
   try {
-    response = client.request(method, path, headers, json_body, json_body.empty() ? "" : "application/json");
+    response = clients_->with_client([&](http::Client& client) {
+      return client.request(method, path, headers, json_body, json_body.empty() ? "" : "application/json");
+    });
   } catch (const http::TransportError& e) {
     throw mcp::ToolError("backend_unavailable: " + name_ + " did not answer (" + e.what() + ")");
   }

@@ -2,10 +2,12 @@
 // Calls from an MCP server to its backend API (Jira, GitHub) with the caller's credential,
 // with timeouts, and failures turned into tool errors with stable codes.
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "mcph/http/client.h"
+#include "mcph/http/client_pool.h"
 #include "mcph/http/trace_context.h"
 #include "mcph/mcp/tool.h"
 
@@ -19,9 +21,11 @@ struct BackendCaller {
   std::optional<http::TraceContext> trace;
 };
 
+// Calls run on many threads at once; each takes a kept-alive connection from a small pool.
 class Backend {
  public:
   Backend(std::string name, std::string base_url, std::chrono::milliseconds timeout);
+  ~Backend();
 
   // The backend's JSON answer for a 2xx status. Otherwise throws mcp::ToolError:
   //   "backend_unavailable: <name> did not answer (…)"       transport failure
@@ -34,8 +38,10 @@ class Backend {
   const std::string& name() const { return name_; }
 
  private:
+  static constexpr std::size_t kMaxIdleConnections = 32;
   std::string name_, base_url_;
   std::chrono::milliseconds timeout_;
+  std::unique_ptr<http::ClientPool<http::Client>> clients_;
 };
 
 }  // namespace mcph::servers
