@@ -1,0 +1,40 @@
+#pragma once
+// The MCP servers of a stack as the benchmarks call them: each server's stack-file name and a
+// representative read-only tool call, its endpoint (the stack's transport, or the demo's
+// POST /sse), and clients acting for a user.
+#include <string>
+#include <vector>
+
+#include "mcph/bench/bench_stack.h"
+#include "mcph/mcp/client.h"
+
+namespace mcph::bench {
+
+struct McpServer {
+  std::string service;    // the stack file's name for it
+  std::string tool;
+  std::string arguments;  // JSON object text
+};
+
+// jira-mcp (get_issue DEMO-1), github-mcp (list_repos), postgres-mcp (a small SELECT).
+const std::vector<McpServer>& mcp_servers();
+
+struct Endpoint {
+  std::string url;
+  mcp::Transport transport = mcp::Transport::streamable_http;
+};
+
+// The server's endpoint in the stack; legacy_sse: POST <server>/sse instead of Streamable HTTP.
+// Throws std::runtime_error when the stack has no such service.
+Endpoint endpoint_of(BenchStack& stack, const std::string& service, bool legacy_sse = false);
+
+// A client acting for the bearer of `access_token`, initialized (Streamable HTTP).
+// Throws std::runtime_error when initialize fails.
+mcp::Client client_for(const Endpoint& endpoint, const std::string& access_token);
+
+// Throws std::runtime_error saying how to start a stack with enough generated users.
+void require_generated_users(const Identities& who, int needed);
+// An access token of generated user `index` (user0001 for 1).
+std::string generated_user_token(BenchStack& stack, const Identities& who, int index);
+
+}  // namespace mcph::bench
