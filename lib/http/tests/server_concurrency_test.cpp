@@ -12,13 +12,13 @@
 
 #include <atomic>
 #include <chrono>
-#include <fstream>
 #include <future>
 #include <thread>
 #include <vector>
 
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
+#include "mcph/proc/thread_count.h"
 
 namespace mcph::http {
 namespace {
@@ -73,15 +73,6 @@ std::size_t count_of(const std::string& text, const std::string& what) {
   return count;
 }
 
-int thread_count() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
-  }
-  return -1;
-}
-
 std::unique_ptr<Server> echo_server(ServerOptions options) {
   options.access_log = false;
   auto server = std::make_unique<Server>(options);
@@ -121,7 +112,7 @@ TEST(ServerConcurrency, OpenIdleConnectionsCostNoThreads) {
   ServerOptions options;
   options.threads = 4;
   auto server = echo_server(options);
-  const int before = thread_count();
+  const int before = proc::thread_count();
   std::vector<std::unique_ptr<RawConnection>> idle;
   for (int i = 0; i < 200; ++i) {
     idle.push_back(std::make_unique<RawConnection>(server->port()));
@@ -129,7 +120,7 @@ TEST(ServerConcurrency, OpenIdleConnectionsCostNoThreads) {
   }
   Client client(server->url());
   ASSERT_EQ(client.get("/n/1").status, 200);
-  EXPECT_EQ(thread_count(), before);
+  EXPECT_EQ(proc::thread_count(), before);
 }
 
 TEST(ServerConcurrency, ABurstOfNewConnectionsIsNotDroppedByTheListenQueue) {

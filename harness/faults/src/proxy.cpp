@@ -1,0 +1,295 @@
+#include "proxy.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+
+#include "connection.h"
+
+namespace mcph::harness::faults::detail {
+namespace {
+
+constexpr int kReapIntervalMs = 100;
+
+bool is_loopback(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr address{};
+  return ::inet_pton(AF_INET, host.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
+}
+
+std::string name_of(Stream stream) { return stream == Stream::upstream ? "upstream" : "downstream"; }
+
+}  // namespace
+
+Address Address::parse(const std::string& text, const std::string& field, bool port_required) {
+  const auto colon = text.rfind(':');
+  Address address;
+  const std::string host = colon == std::string::npos ? text : text.substr(0, colon);
+  const std::string port = colon == std::string::npos ? "" : text.substr(colon + 1);
+  address.host = host.empty() ? "127.0.0.1" : host;
+  if (!is_loopback(address.host)) {
+    throw FaultError(400, "bad request body: " + field + " must be a loopback address (127.0.0.1:PORT), not '" + text + "'");
+  }
+  if (port.empty() && port_required) throw FaultError(400, "bad request body: " + field + " needs a port ('" + text + "')");
+  if (!port.empty()) {
+    const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), address.port);
+    if (error != std::errc() || end != port.data() + port.size() || address.port < 0 || address.port > 65535 ||
+        (port_required && address.port == 0)) {
+      throw FaultError(400, "bad request body: " + field + " has no valid port ('" + text + "')");
+    }
+  }
+  return address;
+}
+
+Proxy::Proxy(std::string name, Address listen, Address upstream, const FaultLimits& limits)
+    : name_(std::move(name)), limits_(limits), listen_(std::move(listen)), upstream_(std::move(upstream)) {
+  chains_[0] = std::make_shared<Chain>();
+  chains_[1] = std::make_shared<Chain>();
+}
+
+Proxy::~Proxy() { stop(); }
+
+ProxyInfo Proxy::info() const {
+  std::lock_guard lock(mutex_);
+  ProxyInfo info{name_, listen_.text(), upstream_.text(), enabled_, {}};
+  for (const auto& chain : chains_) {
+    for (const auto& entry : chain->entries) info.toxics.push_back(entry.toxic);
+  }
+  return info;
+}
+
+bool Proxy::enabled() const {
+  std::lock_guard lock(mutex_);
+  return enabled_;
+}
+
+Address Proxy::listen_address() const {
+  std::lock_guard lock(mutex_);
+  return listen_;
+}
+
+Address Proxy::upstream_address() const {
+  std::lock_guard lock(mutex_);
+  return upstream_;
+}
+
+void Proxy::set_addresses(const Address& listen, const Address& upstream) {
+  std::lock_guard lock(mutex_);
+  listen_ = listen;
+  upstream_ = upstream;
+}
+
+void Proxy::start() {
+  std::lock_guard lock(mutex_);
+  if (enabled_) return;
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(listen_.port));
+  ::inet_pton(AF_INET, listen_.host == "localhost" ? "127.0.0.1" : listen_.host.c_str(), &address.sin_addr);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(fd, 128) != 0) {
+    const std::string reason = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    throw FaultError(500, "listen tcp " + listen_.text() + ": " + reason);
+  }
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  if (listen_.host == "localhost") listen_.host = "127.0.0.1";
+  listen_.port = ntohs(address.sin_port);  // a port 0 becomes the one bound (and is kept)
+  listen_fd_ = fd;
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  enabled_ = true;
+  accept_thread_ = std::thread([this] { accept_loop(); });
+}
+
+void Proxy::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!enabled_) return;
+    enabled_ = false;
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto ignored = ::write(wake_fd_, &one, sizeof one);
+  }
+  accept_thread_.join();
+  ::close(listen_fd_);  // connects are refused from now on
+  ::close(wake_fd_);
+  listen_fd_ = wake_fd_ = -1;
+  std::list<std::shared_ptr<Connection>> connections;
+  {
+    std::lock_guard lock(connections_mutex_);
+    connections.swap(connections_);
+  }
+  for (auto& connection : connections) connection->close(false);
+  for (auto& connection : connections) connection->join();
+}
+
+void Proxy::accept_loop() {
+  for (;;) {
+    pollfd entries[2] = {{wake_fd_, POLLIN, 0}, {listen_fd_, POLLIN, 0}};
+    std::size_t open = 0;
+    {
+      std::lock_guard lock(connections_mutex_);
+      open = connections_.size();
+    }
+    // At the limit the listener is not watched: new connections wait in its queue.
+    const nfds_t watched = open < limits_.max_connections_per_proxy ? 2 : 1;
+    const int ready = ::poll(entries, watched, kReapIntervalMs);
+    if (ready < 0 && errno != EINTR) return;
+    if (entries[0].revents & POLLIN) return;  // stop()
+    reap_finished();
+    if (watched == 2 && (entries[1].revents & POLLIN)) {
+      const int client = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client < 0) continue;
+      const int one = 1;
+      ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      auto connection = std::make_shared<Connection>(*this, client, upstream_address(), limits_);
+      {
+        std::lock_guard lock(connections_mutex_);
+        connections_.push_back(connection);
+      }
+      connection->start();
+    }
+  }
+}
+
+void Proxy::reap_finished() {
+  std::list<std::shared_ptr<Connection>> finished;
+  {
+    std::lock_guard lock(connections_mutex_);
+    for (auto it = connections_.begin(); it != connections_.end();) {
+      if ((*it)->finished()) {
+        finished.push_back(std::move(*it));
+        it = connections_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& connection : finished) connection->join();
+}
+
+std::vector<std::shared_ptr<Connection>> Proxy::connections_snapshot() {
+  std::lock_guard lock(connections_mutex_);
+  return {connections_.begin(), connections_.end()};
+}
+
+std::shared_ptr<const Chain> Proxy::chain(Stream stream) const {
+  std::lock_guard lock(mutex_);
+  return chains_[static_cast<int>(stream)];
+}
+
+void Proxy::publish_locked(Stream stream, std::vector<ChainEntry> entries) {
+  auto chain = std::make_shared<Chain>();
+  chain->entries = std::move(entries);
+  chain->version = next_version_++;
+  chains_[static_cast<int>(stream)] = std::move(chain);
+}
+
+Toxic Proxy::add_toxic(Toxic toxic) {
+  if (toxic.name.empty()) toxic.name = type_of(toxic.attributes) + "_" + name_of(toxic.stream);
+  {
+    std::lock_guard lock(mutex_);
+    std::size_t count = 0;
+    for (const auto& chain : chains_) {
+      for (const auto& entry : chain->entries) {
+        if (entry.toxic.name == toxic.name) throw FaultError(409, "toxic already exists");
+        ++count;
+      }
+    }
+    if (count >= limits_.max_toxics_per_proxy) {
+      throw FaultError(400, "bad request body: a proxy has at most " + std::to_string(limits_.max_toxics_per_proxy) + " toxics");
+    }
+    auto entries = chains_[static_cast<int>(toxic.stream)]->entries;
+    entries.push_back(ChainEntry{toxic, next_toxic_id_++});
+    publish_locked(toxic.stream, std::move(entries));
+  }
+  // Outside the lock: a connection's link takes its own lock, then may ask for the chain.
+  for (auto& connection : connections_snapshot()) connection->chain_changed(toxic.stream);
+  return toxic;
+}
+
+Toxic Proxy::update_toxic(const std::string& name, const std::optional<ToxicAttributes>& attributes,
+                          std::optional<double> toxicity) {
+  Toxic updated;
+  {
+    std::lock_guard lock(mutex_);
+    bool found = false;
+    for (auto& chain : chains_) {
+      auto entries = chain->entries;
+      for (auto& entry : entries) {
+        if (entry.toxic.name != name) continue;
+        if (attributes) {
+          if (type_of(*attributes) != type_of(entry.toxic.attributes)) {
+            throw FaultError(400, "bad request body: a toxic's type cannot change");
+          }
+          entry.toxic.attributes = *attributes;
+        }
+        if (toxicity) entry.toxic.toxicity = *toxicity;
+        updated = entry.toxic;
+        found = true;
+      }
+      if (found) {
+        publish_locked(updated.stream, std::move(entries));
+        break;
+      }
+    }
+    if (!found) throw FaultError(404, "toxic not found");
+  }
+  for (auto& connection : connections_snapshot()) connection->chain_changed(updated.stream);
+  return updated;
+}
+
+void Proxy::remove_toxic(const std::string& name) {
+  Stream stream = Stream::downstream;
+  {
+    std::lock_guard lock(mutex_);
+    bool found = false;
+    for (auto& chain : chains_) {
+      auto entries = chain->entries;
+      const auto it = std::find_if(entries.begin(), entries.end(), [&](const ChainEntry& e) { return e.toxic.name == name; });
+      if (it == entries.end()) continue;
+      stream = it->toxic.stream;
+      entries.erase(it);
+      publish_locked(stream, std::move(entries));
+      found = true;
+      break;
+    }
+    if (!found) throw FaultError(404, "toxic not found");
+  }
+  for (auto& connection : connections_snapshot()) connection->chain_changed(stream);
+}
+
+Toxic Proxy::get_toxic(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& chain : chains_) {
+    for (const auto& entry : chain->entries) {
+      if (entry.toxic.name == name) return entry.toxic;
+    }
+  }
+  throw FaultError(404, "toxic not found");
+}
+
+void Proxy::remove_all_toxics() {
+  {
+    std::lock_guard lock(mutex_);
+    publish_locked(Stream::upstream, {});
+    publish_locked(Stream::downstream, {});
+  }
+  for (auto& connection : connections_snapshot()) {
+    connection->chain_changed(Stream::upstream);
+    connection->chain_changed(Stream::downstream);
+  }
+}
+
+}  // namespace mcph::harness::faults::detail

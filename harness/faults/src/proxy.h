@@ -1,0 +1,85 @@
+#pragma once
+// One named proxy: a loopback listener and its connections, and the toxic chain of each
+// direction. Connections read the chain of their direction whenever it changes.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mcph/harness/fault_proxy.h"
+
+namespace mcph::harness::faults::detail {
+
+class Connection;
+
+// host:port on loopback. Throws FaultError 400 for anything else.
+struct Address {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  static Address parse(const std::string& text, const std::string& field, bool port_required);
+  std::string text() const { return host + ":" + std::to_string(port); }
+};
+
+struct ChainEntry {
+  Toxic toxic;
+  std::uint64_t id = 0;  // stays across updates; per-connection state is keyed by it
+};
+
+struct Chain {
+  std::vector<ChainEntry> entries;
+  std::uint64_t version = 0;  // changes with every add, update and removal
+};
+
+class Proxy {
+ public:
+  Proxy(std::string name, Address listen, Address upstream, const FaultLimits& limits);
+  ~Proxy();
+
+  const std::string& name() const { return name_; }
+  ProxyInfo info() const;
+  // Listens (throws FaultError 500 when it cannot) and accepts on a thread of its own.
+  void start();
+  // Closes the listener and every connection, joins their threads. Idempotent.
+  void stop();
+  // New addresses take effect at the next start().
+  void set_addresses(const Address& listen, const Address& upstream);
+  bool enabled() const;
+  Address listen_address() const;
+  Address upstream_address() const;
+
+  std::shared_ptr<const Chain> chain(Stream stream) const;
+  Toxic add_toxic(Toxic toxic);
+  Toxic update_toxic(const std::string& name, const std::optional<ToxicAttributes>& attributes,
+                     std::optional<double> toxicity);
+  void remove_toxic(const std::string& name);
+  Toxic get_toxic(const std::string& name) const;
+  void remove_all_toxics();
+
+ private:
+  void accept_loop();
+  void publish_locked(Stream stream, std::vector<ChainEntry> entries);
+  std::vector<std::shared_ptr<Connection>> connections_snapshot();
+  void reap_finished();
+
+  const std::string name_;
+  const FaultLimits limits_;
+  mutable std::mutex mutex_;  // addresses, state, chains
+  Address listen_, upstream_;
+  bool enabled_ = false;
+  std::shared_ptr<const Chain> chains_[2];
+  std::uint64_t next_toxic_id_ = 1;
+  std::uint64_t next_version_ = 1;
+
+  int listen_fd_ = -1;
+  int wake_fd_ = -1;  // eventfd that ends the accept loop
+  std::thread accept_thread_;
+  std::mutex connections_mutex_;
+  std::list<std::shared_ptr<Connection>> connections_;
+};
+
+}  // namespace mcph::harness::faults::detail

@@ -1,0 +1,172 @@
+// The in-process API: proxies and toxics as Toxiproxy manages them, the bounds, clean stops.
+#include "mcph/harness/fault_proxy.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+
+
+#include "mcph/proc/thread_count.h"
+#include "tcp_fixtures.h"
+
+namespace mcph::harness::faults {
+namespace {
+
+using namespace testing;
+using ::testing::HasSubstr;
+using Mode = Upstream::Mode;
+
+int status_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const FaultError& e) {
+    return e.status();
+  }
+  return 0;
+}
+
+TEST(FaultProxy, ProxiesAreNamedListedAndRemoved) {
+  Upstream echo(Mode::echo);
+  FaultProxy proxies;
+  const ProxyInfo created = proxies.create("vault", "localhost:0", echo.address());
+  EXPECT_EQ(created.name, "vault");
+  EXPECT_THAT(created.listen, ::testing::StartsWith("127.0.0.1:"));
+  EXPECT_NE(created.listen, "127.0.0.1:0");
+  EXPECT_EQ(created.upstream, echo.address());
+  EXPECT_TRUE(created.enabled);
+  EXPECT_EQ(proxies.list().size(), 1u);
+  EXPECT_EQ(status_of([&] { proxies.create("vault", "", echo.address()); }), 409);
+  proxies.remove("vault");
+  EXPECT_EQ(status_of([&] { proxies.get("vault"); }), 404);
+  Client refused(created.listen);
+  EXPECT_FALSE(refused.connected());
+}
+
+TEST(FaultProxy, OnlyLoopbackAddressesAreTaken) {
+  FaultProxy proxies;
+  EXPECT_EQ(status_of([&] { proxies.create("a", "0.0.0.0:0", "127.0.0.1:9"); }), 400);
+  EXPECT_EQ(status_of([&] { proxies.create("a", "", "10.0.0.1:80"); }), 400);
+  EXPECT_EQ(status_of([&] { proxies.create("a", "", "example.com:80"); }), 400);
+  EXPECT_EQ(status_of([&] { proxies.create("a", "", "127.0.0.1"); }), 400);  // no port
+  EXPECT_EQ(status_of([&] { proxies.create("", "", "127.0.0.1:9"); }), 400);
+  EXPECT_EQ(status_of([&] { proxies.create("a", "", ""); }), 400);
+  EXPECT_TRUE(proxies.list().empty());
+}
+
+TEST(FaultProxy, ToxicsAreNamedLikeToxiproxysAndValidated) {
+  Upstream echo(Mode::echo);
+  FaultProxy proxies;
+  proxies.create("p", "", echo.address());
+  const Toxic latency = proxies.add_toxic("p", Toxic{"", Latency{100, 10}, Stream::downstream, 1.0});
+  EXPECT_EQ(latency.name, "latency_downstream");
+  EXPECT_EQ(proxies.add_toxic("p", Toxic{"", Bandwidth{5}, Stream::upstream, 0.5}).name, "bandwidth_upstream");
+  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"", Latency{1, 0}, Stream::downstream, 1.0}); }), 409);
+  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"x", Latency{-1, 0}, Stream::downstream, 1.0}); }), 400);
+  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"x", Slicer{0, 0, 0}, Stream::downstream, 1.0}); }), 400);
+  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"x", Slicer{10, 10, 0}, Stream::downstream, 1.0}); }), 400);
+  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"x", Timeout{1}, Stream::downstream, 1.5}); }), 400);
+  EXPECT_EQ(status_of([&] { proxies.add_toxic("nope", Toxic{"x", Timeout{1}, Stream::downstream, 1.0}); }), 404);
+  const Toxic changed = proxies.update_toxic("p", "latency_downstream", Latency{500, 0}, 0.25);
+  EXPECT_EQ(std::get<Latency>(changed.attributes).latency, 500);
+  EXPECT_EQ(changed.toxicity, 0.25);
+  EXPECT_EQ(status_of([&] { proxies.update_toxic("p", "latency_downstream", Timeout{1}, std::nullopt); }), 400);
+  const auto toxics = proxies.get("p").toxics;
+  ASSERT_EQ(toxics.size(), 2u);
+  EXPECT_EQ(toxics[0].name, "bandwidth_upstream");  // upstream first, as Toxiproxy lists them
+  proxies.remove_toxic("p", "latency_downstream");
+  EXPECT_EQ(status_of([&] { proxies.remove_toxic("p", "latency_downstream"); }), 404);
+  EXPECT_EQ(status_of([&] { proxies.get_toxic("p", "latency_downstream"); }), 404);
+}
+
+TEST(FaultProxy, ResetRemovesEveryToxicAndEnablesEveryProxy) {
+  Upstream echo(Mode::echo);
+  FaultProxy proxies;
+  const std::string address = proxies.create("p", "", echo.address()).listen;
+  proxies.add_toxic("p", Toxic{"", Timeout{0}, Stream::downstream, 1.0});
+  proxies.update("p", std::nullopt, std::nullopt, false);
+  proxies.reset();
+  const ProxyInfo after = proxies.get("p");
+  EXPECT_TRUE(after.enabled);
+  EXPECT_TRUE(after.toxics.empty());
+  Client client(address);
+  client.send_text("ok");
+  std::string received;
+  EXPECT_EQ(client.receive(received, 2, 5s), End::data);
+}
+
+TEST(FaultProxy, ANewUpstreamTakesEffectForNewConnections) {
+  Upstream first(Mode::blob_then_close, "first");
+  Upstream second(Mode::blob_then_close, "second");
+  FaultProxy proxies;
+  const std::string address = proxies.create("p", "", first.address()).listen;
+  proxies.update("p", std::nullopt, second.address(), std::nullopt);
+  Client client(address);
+  std::string received;
+  client.receive_to_end(received, 5s);
+  EXPECT_EQ(received, "second");
+}
+
+TEST(FaultProxy, BufferingIsBoundedSoASenderMeetsBackPressure) {
+  Upstream stalled(Mode::never_read);
+  FaultLimits limits;
+  limits.max_buffered_bytes = 64 * 1024;
+  FaultProxy proxies(limits);
+  Client client(proxies.create("p", "", stalled.address()).listen);
+  ::fcntl(client.fd(), F_SETFL, ::fcntl(client.fd(), F_GETFL) | O_NONBLOCK);
+  const std::string chunk(1 << 20, 'z');
+  std::size_t sent = 0;
+  const auto deadline = Clock::now() + 3s;
+  while (sent < (256u << 20) && Clock::now() < deadline) {
+    const ssize_t n = ::send(client.fd(), chunk.data(), chunk.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+    } else {
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+  // Kernel socket buffers hold some megabytes; without the bound the proxy would take it all.
+  EXPECT_LT(sent, 64u << 20);
+}
+
+TEST(FaultProxy, ConnectionsBeyondTheLimitWaitUntilOneCloses) {
+  Upstream echo(Mode::echo);
+  FaultLimits limits;
+  limits.max_connections_per_proxy = 1;
+  FaultProxy proxies(limits);
+  const std::string address = proxies.create("p", "", echo.address()).listen;
+  auto first = std::make_unique<Client>(address);
+  first->send_text("1");
+  std::string received;
+  ASSERT_EQ(first->receive(received, 1, 5s), End::data);
+  Client second(address);  // in the listen queue, not taken
+  second.send_text("2");
+  std::string waiting;
+  EXPECT_EQ(second.receive(waiting, 1, 500ms), End::timeout);
+  first.reset();
+  EXPECT_EQ(second.receive(waiting, 1, 5s), End::data);
+}
+
+TEST(FaultProxy, DestroyingItClosesEveryConnectionAndJoinsEveryThread) {
+  Upstream echo(Mode::echo);
+  const int threads_before = proc::thread_count();
+  std::vector<std::unique_ptr<Client>> clients;
+  {
+    FaultProxy proxies;
+    const std::string address = proxies.create("p", "", echo.address()).listen;
+    proxies.add_toxic("p", Toxic{"", Latency{10000, 0}, Stream::downstream, 1.0});  // data held
+    for (int i = 0; i < 5; ++i) {
+      clients.push_back(std::make_unique<Client>(address));
+      clients.back()->send_text("held");
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  for (auto& client : clients) {
+    std::string received;
+    EXPECT_EQ(client->receive_to_end(received, 2s), End::closed);
+  }
+  EXPECT_EQ(proc::thread_count(), threads_before);
+}
+
+}  // namespace
+}  // namespace mcph::harness::faults
