@@ -5,31 +5,62 @@ namespace mcph::oidc {
 JwksCache::JwksCache(std::string jwks_url, JwksCacheOptions options)
     : url_(std::move(jwks_url)), options_(std::move(options)) {}
 
-std::shared_ptr<const jose::JwkSet> JwksCache::current(bool force_refresh) {
-  std::lock_guard lock(mutex_);
-  const auto now = std::chrono::steady_clock::now();
-  const auto age = now - fetched_at_;
-  const bool stale = !keys_ || age > options_.max_age;
-  const bool may_refetch = !keys_ || age >= options_.min_refetch_interval;
-  if (!stale && !(force_refresh && may_refetch)) return keys_;
+std::shared_ptr<const jose::JwkSet> JwksCache::fetch(std::string& error) const {
   try {
     http::Client client(url_, options_.http);
     const auto response = client.get("");
     if (response.status != 200) {
-      throw JwksUnavailable("JWKS endpoint " + url_ + " answered " + std::to_string(response.status));
+      error = "JWKS endpoint " + url_ + " answered " + std::to_string(response.status);
+      return nullptr;
     }
-    keys_ = std::make_shared<const jose::JwkSet>(jose::JwkSet::from_json(response.body));
-    fetched_at_ = now;
-    ++fetches_;
+    return std::make_shared<const jose::JwkSet>(jose::JwkSet::from_json(response.body));
   } catch (const http::TransportError& e) {
-    if (!keys_) throw JwksUnavailable(std::string("JWKS unavailable: ") + e.what());
-    // Keep verifying with the keys we have while the provider is unreachable.
-  } catch (const JwksUnavailable&) {
-    if (!keys_) throw;
+    error = std::string("JWKS unavailable: ") + e.what();
   } catch (const jose::JoseError& e) {
-    if (!keys_) throw JwksUnavailable("JWKS from " + url_ + " is malformed: " + e.what());
+    error = "JWKS from " + url_ + " is malformed: " + e.what();
   }
-  return keys_;
+  return nullptr;
+}
+
+std::shared_ptr<const jose::JwkSet> JwksCache::current(bool force_refresh) {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    const auto now = Clock::now();
+    const bool stale = !keys_ || now - fetched_at_ > options_.max_age;
+    const bool may_attempt = !attempted_at_ || now - *attempted_at_ >= options_.min_refetch_interval;
+    if (!(stale || force_refresh) || !may_attempt) {
+      // Nothing to fetch, or the last attempt was too recent: what we have (kept while the
+      // provider is unreachable), else the reason the last attempt failed.
+      if (keys_) return keys_;
+      throw JwksUnavailable(last_error_.empty() ? "JWKS unavailable" : last_error_);
+    }
+    if (fetching_) {
+      // Another thread is fetching. A token whose kid we know goes on with the cached set; one
+      // that needs the new set (unknown kid, nothing cached) waits for that fetch.
+      if (keys_ && !force_refresh) return keys_;
+      fetched_.wait(lock, [this] { return !fetching_; });
+      force_refresh = false;  // that fetch was the refresh this token asked for
+      continue;
+    }
+    fetching_ = true;
+    attempted_at_ = now;
+    lock.unlock();
+    std::string error;
+    auto keys = fetch(error);
+    lock.lock();
+    fetching_ = false;
+    if (keys) {
+      keys_ = std::move(keys);
+      fetched_at_ = now;
+      ++fetches_;
+      last_error_.clear();
+    } else {
+      last_error_ = std::move(error);
+    }
+    fetched_.notify_all();
+    if (keys_) return keys_;
+    throw JwksUnavailable(last_error_);
+  }
 }
 
 jose::VerifiedJwt JwksCache::verify(std::string_view token, const jose::VerifyOptions& options) {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <thread>
 
 #include "mcph/http/server.h"
 
@@ -22,6 +23,7 @@ class FakeProvider {
     server_ = std::make_unique<http::Server>(options);
     server_->route("GET", "/certs", [this](const http::Request&, http::Response& res) {
       ++hits;
+      std::this_thread::sleep_for(delay.load());
       std::lock_guard lock(mutex_);
       if (down_) {
         res.set_json(503, R"({"error":"down"})");
@@ -42,6 +44,7 @@ class FakeProvider {
   std::string url() const { return server_->url() + "/certs"; }
   void stop() { server_->stop(); }
   std::atomic<int> hits{0};
+  std::atomic<std::chrono::milliseconds> delay{0ms};
 
  private:
   std::mutex mutex_;
@@ -159,6 +162,70 @@ TEST_F(JwksCacheTest, CachedKeysKeepWorkingWhileTheProviderIsDown) {
   cache.verify(token(*key_a_, "a"), options());
   provider_.set_down(true);
   EXPECT_EQ(cache.verify(token(*key_a_, "a"), options()).sub, "u1");
+}
+
+TEST_F(JwksCacheTest, ProviderDownIsAskedAtMostOncePerIntervalWhileCachedKeysServe) {
+  provider_.publish({public_jwk(*key_a_, "a")});
+  const std::string good = token(*key_a_, "a");
+  std::vector<std::string> forged;
+  for (int i = 0; i < 20; ++i) forged.push_back(token(*key_b_, "forged-" + std::to_string(i)));
+  JwksCacheOptions cache_options;
+  cache_options.max_age = 0s;  // every call would like a fresh set
+  cache_options.min_refetch_interval = 2s;
+  JwksCache cache(provider_.url(), cache_options);
+  cache.verify(good, options());
+  provider_.set_down(true);
+  std::this_thread::sleep_for(cache_options.min_refetch_interval + 50ms);
+  for (const auto& jwt : forged) {
+    EXPECT_EQ(cache.verify(good, options()).sub, "u1");
+    EXPECT_THROW(cache.verify(jwt, options()), jose::JoseError);
+  }
+  EXPECT_EQ(provider_.hits, 2) << "the first fetch, then one failed attempt in the next interval";
+}
+
+TEST_F(JwksCacheTest, ColdStartWithTheProviderDownIsNotRetriedWithinTheInterval) {
+  provider_.set_down(true);
+  JwksCacheOptions cache_options;
+  cache_options.min_refetch_interval = 10s;
+  JwksCache cache(provider_.url(), cache_options);
+  for (int i = 0; i < 20; ++i) {
+    try {
+      cache.verify(token(*key_a_, "a"), options());
+      FAIL() << "verified without keys";
+    } catch (const JwksUnavailable& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("answered 503")) << "the last attempt's reason";
+    }
+  }
+  EXPECT_EQ(provider_.hits, 1);
+}
+
+TEST_F(JwksCacheTest, ConcurrentForgedKidsShareOneFetchAndKnownKidsDoNotWaitForIt) {
+  provider_.publish({public_jwk(*key_a_, "a")});
+  JwksCacheOptions cache_options;
+  cache_options.min_refetch_interval = 0ms;  // only "one at a time" bounds the fetches here
+  JwksCache cache(provider_.url(), cache_options);
+  cache.verify(token(*key_a_, "a"), options());
+  provider_.delay = 300ms;
+  std::atomic<int> refused{0};
+  std::vector<std::thread> flood;
+  for (int t = 0; t < 8; ++t) {
+    flood.emplace_back([&, t] {
+      try {
+        cache.verify(token(*key_b_, "forged-" + std::to_string(t)), options());
+      } catch (const jose::JoseError& e) {
+        if (e.kind() == jose::ErrorKind::unknown_kid) ++refused;
+      }
+    });
+  }
+  std::this_thread::sleep_for(100ms);  // a fetch is now in flight
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(cache.verify(token(*key_a_, "a"), options()).sub, "u1");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 150ms) << "a known kid waited for the fetch";
+  for (auto& thread : flood) thread.join();
+  EXPECT_EQ(refused, 8);
+  // 8 forged kids, at most one fetch at a time of 300 ms each, all done within ~0.4 s: a
+  // handful of fetches, not one per token.
+  EXPECT_LE(provider_.hits, 4);
 }
 
 }  // namespace

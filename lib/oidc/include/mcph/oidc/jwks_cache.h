@@ -1,10 +1,14 @@
 #pragma once
 // Verifies JWTs against a provider's JWKS, fetched once and kept; a token whose kid is not in
-// the cached set triggers one refetch (key rotation), at most once per refetch interval so a
-// flood of forged kids cannot hammer the provider. Thread-safe.
+// the cached set triggers one refetch (key rotation). Fetches are bounded: at most one attempt
+// per refetch interval, successful or not, and never two at once — so a flood of forged kids,
+// or of any tokens while the provider is down, cannot hammer it. A fetch runs outside the lock:
+// tokens with known kids keep verifying with the cached set meanwhile. Thread-safe.
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "mcph/http/client.h"
@@ -14,7 +18,7 @@ namespace mcph::oidc {
 
 struct JwksCacheOptions {
   std::chrono::seconds max_age{300};              // refetch a set older than this
-  std::chrono::milliseconds min_refetch_interval{1000};
+  std::chrono::milliseconds min_refetch_interval{1000};  // between two fetch attempts
   http::ClientOptions http;
 };
 
@@ -28,16 +32,23 @@ class JwksCache {
 
   // The current key set (fetching it if needed).
   jose::JwkSet keys();
-  // Number of fetches so far (observability for tests and metrics).
+  // Number of successful fetches so far (observability for tests and metrics).
   int fetch_count() const;
 
  private:
+  using Clock = std::chrono::steady_clock;
   std::shared_ptr<const jose::JwkSet> current(bool force_refresh);
+  // One GET of the set; the keys, or nullptr with `error` set.
+  std::shared_ptr<const jose::JwkSet> fetch(std::string& error) const;
   std::string url_;
   JwksCacheOptions options_;
   mutable std::mutex mutex_;
+  std::condition_variable fetched_;
   std::shared_ptr<const jose::JwkSet> keys_;
-  std::chrono::steady_clock::time_point fetched_at_{};
+  Clock::time_point fetched_at_{};
+  std::optional<Clock::time_point> attempted_at_;
+  bool fetching_ = false;
+  std::string last_error_;
   int fetches_ = 0;
 };
 
