@@ -19,18 +19,17 @@
 #include <string>
 #include <vector>
 
+#include "mcph/bench/latency.h"
 #include "mcph/harness/local_stack.h"
 #include "mcph/harness/real_tier.h"
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
 #include "mcph/oidc/token_client.h"
 #include "mcph/vault/client.h"
-#include "percentiles.h"
 
 namespace {
 
 using namespace mcph;
-using Clock = std::chrono::steady_clock;
 
 // The stack of a mode, started on first use and kept for the whole run; nullptr (with `why`)
 // when it cannot come up (no real tier).
@@ -72,22 +71,10 @@ std::string alice_token(const harness::LocalStack& stack) {
   return client.password_grant("alice", "alice123").access_token;
 }
 
-// Times each call of `call` (which returns false to stop with an error) and reports percentiles.
+// Times each call of `call` (false: it failed) with the latency programs' percentiles.
 template <typename Call>
 void timed(benchmark::State& state, Call&& call) {
-  std::vector<double> micros;
-  micros.reserve(100000);
-  for (auto _ : state) {
-    const auto start = Clock::now();
-    const bool ok = call();
-    micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
-    if (!ok) {
-      state.SkipWithError("the call failed");
-      break;
-    }
-  }
-  bench::report_percentiles(state, micros);
-  state.SetItemsProcessed(state.iterations());
+  bench::time_each_request(state, [&]() -> std::string { return call() ? "" : "the call failed"; });
 }
 
 void BM_PasswordGrant(benchmark::State& state) {

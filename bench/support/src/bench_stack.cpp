@@ -26,7 +26,7 @@ std::shared_ptr<BenchStack> BenchStack::from_file(std::string label, const std::
   return stack;
 }
 
-std::shared_ptr<BenchStack> BenchStack::local(harness::LocalStackOptions options) {
+std::shared_ptr<BenchStack> BenchStack::local(harness::StackParams options) {
   std::shared_ptr<BenchStack> stack(new BenchStack());
   stack->label_ = "local";
   stack->origin_ = "local";
@@ -64,7 +64,7 @@ void BenchStack::down() {
 }
 
 std::vector<std::shared_ptr<BenchStack>> stacks_from_flags(const std::vector<std::string>& values,
-                                                           const harness::LocalStackOptions& local) {
+                                                           const harness::StackParams& local) {
   std::vector<std::shared_ptr<BenchStack>> stacks;
   if (values.empty()) {
     stacks.push_back(BenchStack::local(local));

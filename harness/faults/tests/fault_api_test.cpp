@@ -11,6 +11,7 @@
 
 #include "mcph/http/client.h"
 #include "mcph/proc/child_process.h"
+#include "mcph/proc/listen_line.h"
 #include "tcp_fixtures.h"
 
 namespace mcph::harness::faults {
@@ -163,9 +164,9 @@ TEST(FaultProxyBinary, ServesTheApiFromItsConfigAndStopsCleanly) {
   options.argv = {MCPH_FAULT_PROXY_PATH, "--config", config.string()};
   auto child = proc::ChildProcess::spawn(options);
   const std::string line =
-      child.wait_for_line([](std::string_view l) { return http::parse_listen_line(l).has_value(); }, 10s);
+      child.wait_for_line([](std::string_view l) { return proc::parse_listen_line(l).has_value(); }, 10s);
   std::filesystem::remove(config);
-  http::Client api(*http::parse_listen_line(line));
+  http::Client api(*proc::parse_listen_line(line));
   const Json proxy = Json::parse(api.get("/proxies/vault").body);
   Client client(proxy["listen"].get<std::string>());
   client.send_text("hi");

@@ -28,7 +28,7 @@ class BenchStack {
   // A stack file. Throws std::runtime_error naming the file when it cannot be read or parsed.
   static std::shared_ptr<BenchStack> from_file(std::string label, const std::string& path);
   // A local stack, brought up on the first call of stack() and stopped by down() or at exit.
-  static std::shared_ptr<BenchStack> local(harness::LocalStackOptions options);
+  static std::shared_ptr<BenchStack> local(harness::StackParams options);
   ~BenchStack();
 
   const std::string& label() const { return label_; }
@@ -45,7 +45,7 @@ class BenchStack {
   std::string label_;
   std::string origin_;
   std::optional<harness::StackFile> file_;
-  harness::LocalStackOptions local_options_;
+  harness::StackParams local_options_;
   std::unique_ptr<harness::LocalStack> local_;
 };
 
@@ -53,7 +53,7 @@ class BenchStack {
 // the name of the folder holding the file). Labels must be distinct and made of
 // [A-Za-z0-9_.-]; throws std::invalid_argument otherwise.
 std::vector<std::shared_ptr<BenchStack>> stacks_from_flags(const std::vector<std::string>& values,
-                                                           const harness::LocalStackOptions& local);
+                                                           const harness::StackParams& local);
 
 // "name/stack:label": the benchmark names every program registers.
 std::string bench_name(const std::string& name, const BenchStack& stack);
