@@ -5,10 +5,18 @@
 add_library(mcph_build_options INTERFACE)
 target_compile_options(mcph_build_options INTERFACE -Wall -Wextra -Wpedantic
   $<$<BOOL:${MCPH_WERROR}>:-Werror>)
-if(MCPH_SANITIZE)
+if(MCPH_SANITIZE OR MCPH_FUZZ)
   target_compile_options(mcph_build_options INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(mcph_build_options INTERFACE -fsanitize=address,undefined)
+endif()
+if(MCPH_FUZZ)
+  # Coverage instrumentation everywhere; only the fuzz targets link libFuzzer's main.
+  target_compile_options(mcph_build_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()
+if(MCPH_TSAN)
+  target_compile_options(mcph_build_options INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(mcph_build_options INTERFACE -fsanitize=thread)
 endif()
 
 # mcph_library(NAME SOURCES ... [DEPS public-deps...] [PRIVATE_DEPS deps...])
@@ -148,4 +156,48 @@ function(mcph_benchmark name)
   else()
     target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark_main mcph_build_options)
   endif()
+endfunction()
+
+# mcph_fuzzer(NAME SOURCES ... [DEPS ...])
+# A fuzz target: SOURCES define extern "C" LLVMFuzzerTestOneInput (and maybe
+# LLVMFuzzerInitialize). Its seeds live in fuzz/corpus/NAME/ beside the module, the inputs that
+# once found a bug in fuzz/regressions/NAME/, and an optional libFuzzer dictionary in
+# fuzz/NAME.dict.
+# - fuzz preset (MCPH_FUZZ, clang): a libFuzzer binary, built by the `fuzzers` target and run by
+#   scripts/fuzz, which finds it through fuzzers.txt in the build folder.
+# - any other preset: the same source linked with lib/fuzz's regression driver.
+# Either way ctest runs every seed and every regression through it once (test fuzz.NAME, label
+# fuzz), so a crash found once stays a test even in the gcc presets.
+if(MCPH_FUZZ)
+  add_custom_target(fuzzers)
+endif()
+set(MCPH_FUZZ_MANIFEST ${CMAKE_BINARY_DIR}/fuzzers.txt)
+file(WRITE ${MCPH_FUZZ_MANIFEST} "")
+function(mcph_fuzzer name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  set(corpus ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/${name})
+  set(regressions ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regressions/${name})
+  set(dict ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/${name}.dict)
+  if(NOT EXISTS ${corpus})
+    message(FATAL_ERROR "fuzz target ${name} has no seed corpus in ${corpus}")
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} mcph::fuzz mcph_build_options)
+  set(inputs ${corpus})
+  if(EXISTS ${regressions})
+    list(APPEND inputs ${regressions})
+  endif()
+  if(MCPH_FUZZ)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    add_dependencies(fuzzers ${name})
+    add_test(NAME fuzz.${name} COMMAND ${name} -runs=0 ${inputs})
+  else()
+    target_link_libraries(${name} PRIVATE mcph_fuzz_driver)
+    add_test(NAME fuzz.${name} COMMAND ${name} ${inputs})
+  endif()
+  set_tests_properties(fuzz.${name} PROPERTIES LABELS fuzz TIMEOUT 300)
+  if(NOT EXISTS ${dict})
+    set(dict "")
+  endif()
+  file(APPEND ${MCPH_FUZZ_MANIFEST} "${name}\t${CMAKE_CURRENT_BINARY_DIR}/${name}\t${corpus}\t${regressions}\t${dict}\n")
 endfunction()

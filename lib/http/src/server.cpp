@@ -305,6 +305,8 @@ void Server::stop() {
   impl_->reactor->stop();
 }
 
+Response Server::dispatch(Request request) const { return impl_->handle(request); }
+
 int Server::port() const { return impl_->port; }
 
 std::string Server::url() const {

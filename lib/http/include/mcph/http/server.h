@@ -67,6 +67,11 @@ class Server {
   int start();
   void stop();  // idempotent; returns once the serving thread has ended
 
+  // Routes one request in process as a connection's request is routed (the route's handler,
+  // errors through the error formatter, 404/405), with no socket and no start() needed: the
+  // fuzz targets drive the services' handlers through it.
+  Response dispatch(Request request) const;
+
   int port() const;
   std::string url() const;  // http://host:port
 
