@@ -158,11 +158,12 @@ function(mcph_benchmark name)
   endif()
 endfunction()
 
-# mcph_fuzzer(NAME SOURCES ... [DEPS ...])
+# mcph_fuzzer(NAME SOURCES ... [DEPS ...] [SEEDS files...])
 # A fuzz target: SOURCES define extern "C" LLVMFuzzerTestOneInput (and maybe
 # LLVMFuzzerInitialize). Its seeds live in fuzz/corpus/NAME/ beside the module, the inputs that
 # once found a bug in fuzz/regressions/NAME/, and an optional libFuzzer dictionary in
-# fuzz/NAME.dict.
+# fuzz/NAME.dict. SEEDS are more seed files kept elsewhere in the project (fixtures, scenario
+# files), used where they are rather than copied.
 # - fuzz preset (MCPH_FUZZ, clang): a libFuzzer binary, built by the `fuzzers` target and run by
 #   scripts/fuzz, which finds it through fuzzers.txt in the build folder.
 # - any other preset: the same source linked with lib/fuzz's regression driver.
@@ -174,7 +175,7 @@ endif()
 set(MCPH_FUZZ_MANIFEST ${CMAKE_BINARY_DIR}/fuzzers.txt)
 file(WRITE ${MCPH_FUZZ_MANIFEST} "")
 function(mcph_fuzzer name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;SEEDS" ${ARGN})
   set(corpus ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/${name})
   set(regressions ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regressions/${name})
   set(dict ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/${name}.dict)
@@ -190,14 +191,18 @@ function(mcph_fuzzer name)
   if(MCPH_FUZZ)
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
     add_dependencies(fuzzers ${name})
+    # libFuzzer takes folders here (files would switch it to running single inputs); the
+    # SEEDS run in the other presets and in scripts/fuzz.
     add_test(NAME fuzz.${name} COMMAND ${name} -runs=0 ${inputs})
   else()
     target_link_libraries(${name} PRIVATE mcph_fuzz_driver)
-    add_test(NAME fuzz.${name} COMMAND ${name} ${inputs})
+    add_test(NAME fuzz.${name} COMMAND ${name} ${inputs} ${ARG_SEEDS})
   endif()
   set_tests_properties(fuzz.${name} PROPERTIES LABELS fuzz TIMEOUT 300)
   if(NOT EXISTS ${dict})
     set(dict "")
   endif()
-  file(APPEND ${MCPH_FUZZ_MANIFEST} "${name}\t${CMAKE_CURRENT_BINARY_DIR}/${name}\t${corpus}\t${regressions}\t${dict}\n")
+  string(JOIN "," seeds ${ARG_SEEDS})
+  file(APPEND ${MCPH_FUZZ_MANIFEST}
+       "${name}\t${CMAKE_CURRENT_BINARY_DIR}/${name}\t${corpus}\t${regressions}\t${dict}\t${seeds}\n")
 endfunction()

@@ -1,6 +1,8 @@
 #include "mcph/fuzz/http_requests.h"
 
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 
 #include "mcph/fuzz/input_parts.h"
 #include "mcph/http/url.h"
@@ -83,6 +85,14 @@ std::vector<http::Request> parse_requests(std::string_view input, std::size_t ma
     if (parse_one(record, request)) requests.push_back(std::move(request));
   }
   return requests;
+}
+
+void trace_exchange(const http::Request& request, const http::Response& response) {
+  static const bool enabled = std::getenv("MCPH_FUZZ_TRACE") != nullptr;
+  if (!enabled) return;
+  const std::string_view body = std::string_view(response.body).substr(0, 300);
+  std::fprintf(stderr, "%s %s -> %d %.*s\n", request.method.c_str(), request.path.c_str(), response.status,
+               static_cast<int>(body.size()), body.data());
 }
 
 }  // namespace mcph::fuzz

@@ -14,7 +14,9 @@ http::ServerOptions http_options() {
   return options;
 }
 
-ServerOptions mcp_options(const TestServerOptions& test) {
+}  // namespace
+
+ServerOptions test_server_options(const TestServerOptions& test) {
   ServerOptions options;
   options.name = "mcp-test-server";
   options.version = "9.9.9";
@@ -49,7 +51,7 @@ ServerOptions mcp_options(const TestServerOptions& test) {
   return options;
 }
 
-void add_tools(Server& server) {
+void add_test_tools(Server& server) {
   ToolDefinition echo;
   echo.name = "echo";
   echo.description = "Echoes text, count times";
@@ -100,10 +102,8 @@ void add_tools(Server& server) {
   });
 }
 
-}  // namespace
-
-TestServer::TestServer(TestServerOptions options) : mcp_(mcp_options(options)), http_(http_options()) {
-  add_tools(mcp_);
+TestServer::TestServer(TestServerOptions options) : mcp_(test_server_options(options)), http_(http_options()) {
+  add_test_tools(mcp_);
   mcp_.mount(http_);
   http_.start();
 }

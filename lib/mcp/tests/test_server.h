@@ -17,6 +17,11 @@ struct TestServerOptions {
   std::size_t max_sessions = 100;
 };
 
+// What TestServer is made of, for a server that is not started (the fuzz target routes
+// requests to it in process).
+ServerOptions test_server_options(const TestServerOptions& options);
+void add_test_tools(Server& server);
+
 class TestServer {
  public:
   explicit TestServer(TestServerOptions options = {});

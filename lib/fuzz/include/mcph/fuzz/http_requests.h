@@ -27,4 +27,8 @@ inline constexpr std::string_view kRequestSeparator = "\n~~~\n";
 
 std::vector<http::Request> parse_requests(std::string_view input, std::size_t max_requests);
 
+// With MCPH_FUZZ_TRACE set in the environment, prints "METHOD path -> status body" (the body
+// cut at 300 bytes) to stderr: to see what a seed or a finding does, request by request.
+void trace_exchange(const http::Request& request, const http::Response& response);
+
 }  // namespace mcph::fuzz
