@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
+#include <string_view>
 
 #include "expectation_kinds.h"
 #include "mcph/harness/text_file.h"
@@ -312,7 +314,47 @@ StackNeeds read_needs(const Reader& reader, const YAML::Node& node) {
   return needs;
 }
 
+namespace {
+
+// Where the first byte that is not part of well-formed UTF-8 is (RFC 3629: no overlong forms,
+// no surrogates, nothing past U+10FFFF); nullopt when the text is UTF-8 throughout.
+std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+    if (byte < 0x80) length = 1;
+    else if (byte >= 0xC2 && byte <= 0xDF) length = 2;
+    else if (byte >= 0xE0 && byte <= 0xEF) {
+      length = 3;
+      if (byte == 0xE0) low = 0xA0;
+      if (byte == 0xED) high = 0x9F;
+    } else if (byte >= 0xF0 && byte <= 0xF4) {
+      length = 4;
+      if (byte == 0xF0) low = 0x90;
+      if (byte == 0xF4) high = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF)) return i;
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 ScenarioFile parse_scenario_file(const std::string& text, const std::string& origin) {
+  // YAML is UTF-8 text, and the steps' JSON must be: say so here rather than fail later.
+  if (const auto at = first_invalid_utf8(text)) {
+    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(*at), '\n');
+    throw ScenarioError(origin + ":" + std::to_string(line) + ": not UTF-8 text (byte " + std::to_string(*at) + ")");
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);

@@ -40,7 +40,15 @@ KeyType classify(EVP_PKEY* pkey) {
 // falls back to d when p or q is wrong, so the one check that matters is: does it sign?
 void check_rsa_private_key_signs(const Key& key) {
   constexpr std::string_view probe = "mcph-jose key check";
-  if (!verify_bytes(key, Alg::RS256, probe, sign_bytes(key, Alg::RS256, probe))) {
+  std::string signature;
+  try {
+    signature = sign_bytes(key, Alg::RS256, probe);
+  } catch (const std::runtime_error&) {
+    // OpenSSL refuses some inconsistent components outright (found by jwk_fuzz).
+    take_openssl_errors();
+    throw JoseError(ErrorKind::malformed, "RSA private key cannot sign (its components are inconsistent)");
+  }
+  if (!verify_bytes(key, Alg::RS256, probe, signature)) {
     throw JoseError(ErrorKind::malformed,
                     "RSA private key does not match its public key (a test signature fails)");
   }

@@ -8,9 +8,9 @@
 // or a host (the JWT method's JWKS/discovery fetch, database connections) and enabling audit
 // devices (a file device writes where it is told).
 // Properties: every answer has a valid status and a JSON body (the UI's pages and redirects:
-// HTML); errors have Vault's
-// {"errors":[strings]} shape; no request ends in the core's catch-all 500 "internal error"
-// (an unexpected exception: a bad input must get a clear 4xx).
+// HTML); errors have Vault's {"errors":[strings]} shape (but KV's 404 with a warning, as Vault
+// gives); no request ends in the core's catch-all 500 "internal error" (an unexpected
+// exception: a bad input must get a clear 4xx).
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -55,6 +55,11 @@ void check_answer(const http::Response& response) {
   const auto body = nlohmann::json::parse(response.body, nullptr, false);
   fuzz::check(!body.is_discarded(), "an answer that is not JSON");
   if (response.status < 400) return;
+  // KV v2 answers a path outside data/, metadata/, … with 404 and a warning, no errors (Vault 1.21).
+  if (response.status == 404 && body.is_object() && !body.contains("errors") && body.contains("warnings") &&
+      body["warnings"].is_array() && !body["warnings"].empty()) {
+    return;
+  }
   fuzz::check(body.is_object() && body.contains("errors") && body["errors"].is_array(), "an error without errors[]");
   for (const auto& error : body["errors"]) {
     fuzz::check(error.is_string(), "an error that is not a string");
