@@ -22,9 +22,9 @@
 #include "mcph/bench/latency.h"
 #include "mcph/harness/local_stack.h"
 #include "mcph/harness/real_tier.h"
+#include "mcph/harness/stack_tokens.h"
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
-#include "mcph/oidc/token_client.h"
 #include "mcph/vault/client.h"
 
 namespace {
@@ -62,13 +62,11 @@ harness::LocalStack* stack_for(benchmark::State& state) {
   return entry.stack.get();
 }
 
-std::string realm_url(const harness::LocalStack& stack) {
-  return stack.stack().service("keycloak").url + "/realms/" + stack.stack().realm;
-}
-
-std::string alice_token(const harness::LocalStack& stack) {
-  oidc::TokenClient client(realm_url(stack), {"mcp-client", "mcp-client-secret"});
-  return client.password_grant("alice", "alice123").access_token;
+// Alice's token for Vault's JWT login: issued for the MCP servers, exchanged for Vault as they
+// do it.
+std::string alice_vault_jwt(const harness::LocalStack& stack) {
+  return harness::vault_login_token(stack.stack(), {},
+                                    harness::user_access_token(stack.stack(), {}, "alice", "alice123"));
 }
 
 // Times each call of `call` (false: it failed) with the latency programs' percentiles.
@@ -93,7 +91,7 @@ void BM_PasswordGrant(benchmark::State& state) {
 void BM_JwtLogin(benchmark::State& state) {
   harness::LocalStack* stack = stack_for(state);
   if (!stack) return;
-  const std::string jwt = alice_token(*stack);  // lives 5 minutes: longer than a run of this
+  const std::string jwt = alice_vault_jwt(*stack);  // lives 5 minutes: longer than a run of this
   vault::Client vault(stack->stack().service("vault").url);
   timed(state, [&] { return !vault.login_jwt("user", jwt).client_token.empty(); });
 }
@@ -102,7 +100,7 @@ void BM_KvRead(benchmark::State& state) {
   harness::LocalStack* stack = stack_for(state);
   if (!stack) return;
   vault::Client vault(stack->stack().service("vault").url);
-  const std::string token = vault.login_jwt("user", alice_token(*stack)).client_token;
+  const std::string token = vault.login_jwt("user", alice_vault_jwt(*stack)).client_token;
   timed(state, [&] { return vault.read_kv("users/alice/jira", token).has_value(); });
 }
 

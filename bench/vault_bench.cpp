@@ -11,6 +11,7 @@
 #include <string>
 
 #include "mcph/bench/bench_main.h"
+#include "mcph/harness/stack_tokens.h"
 #include "mcph/bench/latency.h"
 #include "mcph/vault/client.h"
 
@@ -29,7 +30,8 @@ struct UserSession {
 
   explicit UserSession(BenchStack& stack)
       : vault(stack.stack().service("vault").url),
-        jwt(stack.access_token(who, who.username, who.password)),
+        // Vault's role takes tokens issued for Vault: exchanged as an MCP server exchanges them.
+        jwt(harness::vault_login_token(stack.stack(), {}, stack.access_token(who, who.username, who.password))),
         login(vault.login_jwt("user", jwt)) {}
 };
 

@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "mcph/harness/local_stack.h"
+#include "mcph/harness/stack_tokens.h"
+#include "mcph/harness/user_fixtures.h"
 #include "mcph/http/client.h"
 #include "mcph/proc/service.h"
 #include "mcph/jose/base64url.h"
@@ -39,14 +41,15 @@ class ServersIntegration : public ::testing::Test {
   static const StackFile& stack() { return stack_->stack(); }
   static std::string realm_url() { return stack().service("keycloak").url + "/realms/" + stack().realm; }
 
-  static std::string token_for(const std::string& username) {
+  static std::string password_of(const std::string& username) {
     for (const auto& user : stack_->provisioned().users) {
-      if (user.fixture.username == username) {
-        oidc::TokenClient client(realm_url(), {"mcp-client", "mcp-client-secret"});
-        return client.password_grant(username, user.fixture.password).access_token;
-      }
+      if (user.fixture.username == username) return user.fixture.password;
     }
     throw std::runtime_error("no such fixture user " + username);
+  }
+  // A token for every MCP server of the stack, as the runner gets them.
+  static std::string token_for(const std::string& username, const std::string& client = "mcp-client") {
+    return user_access_token(stack(), {}, username, password_of(username), client);
   }
   static std::string user_id(const std::string& username) {
     for (const auto& user : stack_->provisioned().users) {
@@ -79,7 +82,11 @@ class ServersIntegration : public ::testing::Test {
     proc::SpawnOptions spawn;
     spawn.name = name + "-own";
     spawn.argv = {service_binary(name), "--port", "0", "--issuer", realm_url(), "--vault-url",
-                  stack().service("vault").url};
+                  stack().service("vault").url,
+                  // Its resource URL is new to the realm: it takes the audience every token of
+                  // the realm's user-facing clients carries.
+                  "--audience", "mcp-client"};
+    spawn.env = {{"MCPH_CLIENT_SECRET", realm_client_secret(FixtureFiles::in(default_fixtures_dir()), name)}};
     spawn.argv.insert(spawn.argv.end(), extra.begin(), extra.end());
     return proc::start_service(spawn);
   }
@@ -208,10 +215,14 @@ void create_client(const std::string& keycloak, const std::string& realm, const 
                    const Json& attributes, Json mappers) {
   oidc::TokenClient master(keycloak + "/realms/master", {"admin-cli", ""});
   const std::string admin = master.password_grant("admin", "admin").access_token;
-  mappers.push_back({{"name", "audience"},
-                     {"protocol", "openid-connect"},
-                     {"protocolMapper", "oidc-audience-mapper"},
-                     {"config", {{"included.client.audience", "mcp-client"}, {"access.token.claim", "true"}}}});
+  // mcp-client: what the test's own servers take (--audience); jira-mcp and github-mcp: the
+  // clients the servers exchange such tokens as (Keycloak wants the requester in the audience).
+  for (const char* audience : {"mcp-client", "jira-mcp", "github-mcp"}) {
+    mappers.push_back({{"name", std::string("audience ") + audience},
+                       {"protocol", "openid-connect"},
+                       {"protocolMapper", "oidc-audience-mapper"},
+                       {"config", {{"included.client.audience", audience}, {"access.token.claim", "true"}}}});
+  }
   const Json client = {{"clientId", client_id},       {"secret", client_id + "-secret"},
                        {"enabled", true},             {"publicClient", false},
                        {"directAccessGrantsEnabled", true}, {"attributes", attributes},
@@ -224,12 +235,7 @@ void create_client(const std::string& keycloak, const std::string& realm, const 
 
 TEST_F(ServersIntegration, ExpiredTokenGets401InvalidToken) {
   // mcp-client-short-lived issues 3-second tokens (fixtures/keycloak/realm-mcp-demo.json).
-  oidc::TokenClient client(realm_url(), {"mcp-client-short-lived", "mcp-client-short-lived-secret"});
-  std::string password;
-  for (const auto& user : stack_->provisioned().users) {
-    if (user.fixture.username == "alice") password = user.fixture.password;
-  }
-  const std::string token = client.password_grant("alice", password).access_token;
+  const std::string token = token_for("alice", "mcp-client-short-lived");
   mcp::Client fresh(stack().service("jira-mcp").url);
   fresh.set_header("Authorization", "Bearer " + token);
   ASSERT_TRUE(fresh.initialize().ok()) << "valid while it lives";
@@ -252,19 +258,16 @@ TEST_F(ServersIntegration, PreferredUsernameClaimCannotPickAnotherUsersSecrets) 
                                 {"claim.value", "bob"},
                                 {"jsonType.label", "String"},
                                 {"access.token.claim", "true"}}}}}));
-  std::string password;
-  for (const auto& user : stack_->provisioned().users) {
-    if (user.fixture.username == "alice") password = user.fixture.password;
-  }
   oidc::TokenClient client(realm_url(), {"claims-bob", "claims-bob-secret"});
-  const std::string token = client.password_grant("alice", password).access_token;
-  // The stack's servers take tokens of the realm's user-facing clients only: claims-bob's are
-  // refused there (azp). Servers of our own that allow claims-bob show what the claim does.
+  const std::string token = client.password_grant("alice", password_of("alice")).access_token;
+  // The stack's servers take only tokens issued for them (their resource URL) to the realm's
+  // user-facing clients: claims-bob's are refused there. Servers of our own that take its
+  // audience and allow claims-bob show what the claim does.
   mcp::Client stack_github(stack().service("github-mcp").url);
   stack_github.set_header("Authorization", "Bearer " + token);
   const auto refused = stack_github.initialize();
   EXPECT_EQ(refused.http_status, 401);
-  EXPECT_THAT(refused.header("WWW-Authenticate"), HasSubstr("issued to client claims-bob"));
+  EXPECT_THAT(refused.header("WWW-Authenticate"), HasSubstr("wrong_audience"));
   auto github_server = start_own_server("github-mcp", {"--github-url", stack().service("github-api").url,
                                                         "--allowed-client", "claims-bob"});
   auto jira_server = start_own_server("jira-mcp", {"--jira-url", stack().service("jira-api").url,

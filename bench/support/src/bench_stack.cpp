@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "mcph/harness/stack_tokens.h"
 #include "mcph/oidc/token_client.h"
 
 namespace mcph::bench {
@@ -52,7 +53,8 @@ std::string BenchStack::realm_url() {
 std::string BenchStack::access_token(const Identities& who, const std::string& username, const std::string& password) {
   oidc::TokenClient client(realm_url(), {who.client_id, who.client_secret});
   try {
-    return client.password_grant(username, password).access_token;
+    // For every MCP server of the stack (each takes only its own audience).
+    return client.password_grant(username, password, harness::mcp_scopes(stack())).access_token;
   } catch (const oidc::OidcError& e) {
     throw std::runtime_error("stack " + label_ + ": the IdP refused a token for " + username + " (" + e.error() + ")");
   }

@@ -79,4 +79,33 @@ void KeycloakAdmin::create_client(const std::string& realm, const Json& represen
   if (response.status != 201) fail("create client " + representation.value("clientId", ""), response);
 }
 
+std::optional<Json> KeycloakAdmin::find_client_scope(const std::string& realm, const std::string& name) {
+  const auto response = call("GET", "/admin/realms/" + http::percent_encode(realm) + "/client-scopes");
+  if (response.status != 200) fail("list client scopes", response);
+  const Json scopes = Json::parse(response.body, nullptr, false);
+  if (!scopes.is_array()) fail("list client scopes", response);
+  for (const auto& scope : scopes) {
+    if (scope.value("name", "") == name) return scope;
+  }
+  return std::nullopt;
+}
+
+void KeycloakAdmin::create_client_scope(const std::string& realm, const Json& representation) {
+  const auto response =
+      call("POST", "/admin/realms/" + http::percent_encode(realm) + "/client-scopes", representation.dump());
+  if (response.status != 201) fail("create client scope " + representation.value("name", ""), response);
+}
+
+void KeycloakAdmin::delete_client_scope(const std::string& realm, const std::string& id) {
+  const auto response = call("DELETE", "/admin/realms/" + http::percent_encode(realm) + "/client-scopes/" + id);
+  if (response.status != 204) fail("delete client scope " + id, response);
+}
+
+void KeycloakAdmin::add_optional_client_scope(const std::string& realm, const std::string& client_uuid,
+                                              const std::string& scope_id) {
+  const auto response = call("PUT", "/admin/realms/" + http::percent_encode(realm) + "/clients/" + client_uuid +
+                                        "/optional-client-scopes/" + scope_id);
+  if (response.status != 204) fail("add optional client scope", response);
+}
+
 }  // namespace mcph::harness

@@ -18,6 +18,8 @@ namespace {
 using Json = nlohmann::json;
 namespace fs = std::filesystem;
 
+constexpr const char* kVaultAudience = "vault";
+
 std::string read_file(const fs::path& path) {
   auto text = read_text_file(path);
   if (!text) throw std::runtime_error("cannot read " + path.string());
@@ -168,9 +170,11 @@ class Provisioner {
     if (policy.value("policy", "") != hcl) {
       vault_write("sys/policies/acl/user-secrets", {{"policy", hcl}}, "policy user-secrets");
     }
+    // Bound to Vault's own audience: only tokens issued for Vault (by token exchange) log in, not
+    // a user's token issued to an MCP server, nor an ID token.
     const Json desired = {{"role_type", "jwt"},
                           {"user_claim", "sub"},
-                          {"bound_audiences", Json::array({"mcp-client"})},
+                          {"bound_audiences", Json::array({kVaultAudience})},
                           {"token_policies", Json::array({"user-secrets"})},
                           {"token_ttl", 3600},
                           {"token_max_ttl", 7200}};
@@ -278,6 +282,61 @@ ProvisionResult provision(const ProvisionTarget& target, const ProvisionOptions&
     return Provisioner(target, options).run();
   } catch (const http::TransportError& e) {
     throw std::runtime_error(std::string("provisioning stopped: a service did not answer: ") + e.what());
+  }
+}
+
+namespace {
+
+Json audience_mapper(const std::string& name, const char* key, const std::string& audience) {
+  return {{"name", name},
+          {"protocol", "openid-connect"},
+          {"protocolMapper", "oidc-audience-mapper"},
+          {"config", {{key, audience}, {"access.token.claim", "true"}, {"id.token.claim", "false"}}}};
+}
+
+}  // namespace
+
+void provision_mcp_resources(const ProvisionTarget& target, const std::vector<McpResource>& resources,
+                             const ProvisionOptions& options) {
+  const auto say = [&](const std::string& line) {
+    if (options.progress) options.progress(line);
+  };
+  try {
+    KeycloakAdmin admin(target.keycloak_url, target.keycloak_admin_user, target.keycloak_admin_password);
+    const fs::path fixtures = options.fixtures_dir.empty() ? default_fixtures_dir() : options.fixtures_dir;
+    std::vector<std::string> user_clients;
+    for (const auto& client : load_realm_clients(FixtureFiles::in(fixtures))) {
+      if (client.direct_access_grants) user_clients.push_back(client.client_id);
+    }
+    for (const auto& resource : resources) {
+      auto scope = admin.find_client_scope(target.realm, resource.scope);
+      const std::string current = scope ? scope->dump() : std::string();
+      if (scope && current.find("\"" + resource.url + "\"") == std::string::npos) {
+        admin.delete_client_scope(target.realm, scope->value("id", ""));  // the server moved
+        scope.reset();
+      }
+      if (!scope) {
+        admin.create_client_scope(
+            target.realm,
+            {{"name", resource.scope},
+             {"description", "a token for " + resource.scope + " (" + resource.url + ")"},
+             {"protocol", "openid-connect"},
+             {"attributes", {{"include.in.token.scope", "true"}}},
+             {"protocolMappers", Json::array({audience_mapper("resource", "included.custom.audience", resource.url),
+                                              audience_mapper("client", "included.client.audience",
+                                                              resource.client_id)})}});
+        say("  + client scope " + resource.scope + " (audience " + resource.url + ")");
+        scope = admin.find_client_scope(target.realm, resource.scope);
+        if (!scope) throw std::runtime_error("Keycloak: the new client scope " + resource.scope + " is not listed");
+      }
+      for (const auto& client_id : user_clients) {
+        const auto client = admin.find_client(target.realm, client_id);
+        if (!client) throw std::runtime_error("Keycloak: realm " + target.realm + " has no client " + client_id);
+        admin.add_optional_client_scope(target.realm, client->value("id", ""), scope->value("id", ""));
+      }
+    }
+  } catch (const http::TransportError& e) {
+    throw std::runtime_error(std::string("provisioning the MCP servers' scopes: Keycloak did not answer: ") + e.what());
   }
 }
 

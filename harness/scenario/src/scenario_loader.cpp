@@ -208,8 +208,14 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
       if (value.as<std::string>() != "whoami") reader.fail(value, here, "expected whoami or a mapping with path");
       step.whoami = true;
     } else {
-      reader.only_keys(value, here, {"path", "method", "body"});
-      step.path = reader.required_text(value, "path", here);
+      reader.only_keys(value, here, {"path", "method", "body", "whoami", "login"});
+      step.vault_login = reader.text_or(value, "login", here, "exchanged");
+      if (step.vault_login != "exchanged" && step.vault_login != "raw") {
+        reader.fail(value["login"], Reader::join(here, "login"), "expected exchanged or raw");
+      }
+      step.whoami = value["whoami"].IsDefined() && value["whoami"].as<std::string>() == "true";
+      if (step.whoami && value["path"].IsDefined()) reader.fail(value, here, "whoami and path: give one");
+      if (!step.whoami) step.path = reader.required_text(value, "path", here);
       step.method = reader.text_or(value, "method", here, "GET");
       if (value["body"].IsDefined()) step.body = reader.json(value["body"], Reader::join(here, "body")).dump();
     }

@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include "mcph/harness/stack_tokens.h"
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
 #include "mcph/jose/base64url.h"
@@ -149,9 +150,12 @@ HeldToken StepExecutor::login(const std::string& user, const std::string& client
   const UserFixture& fixture = users_.fixture(user);
   oidc::TokenClient tokens(realm_url(), {client, secret}, {});
   const auto started = Clock::now();
-  const oidc::TokenResponse response = tokens.password_grant(user, fixture.password);
+  // A token for every MCP server of the stack: each accepts only its own audience.
+  const std::string scope = mcp_scopes(stack_);
+  const oidc::TokenResponse response = tokens.password_grant(user, fixture.password, scope);
   const Json claims = jwt_claims(response.access_token);
-  out.exchanges.push_back(exchange("POST", realm_url() + "/protocol/openid-connect/token", {}, "grant_type=password&client_id=" + client,
+  out.exchanges.push_back(exchange("POST", realm_url() + "/protocol/openid-connect/token", {},
+                                   "grant_type=password&client_id=" + client + (scope.empty() ? "" : "&scope=" + scope),
                                    200, {}, "access token " + secrets::mask(response.access_token), ms_since(started)));
   state.flow(user, "login", "password grant at " + realm_url() + " as " + user + ", client " + client +
                                 " → access token " + secrets::mask(response.access_token) + " (expires in " +
@@ -319,9 +323,25 @@ void StepExecutor::vault(const Step& step, ScenarioState& state, const Resolver&
   if (out.caller == "root") {
     vault_token = entry.get("token");
   } else {
-    const HeldToken& jwt = token_for(step, state, out);
+    const HeldToken& held = token_for(step, state, out);
+    std::string jwt = held.value;
+    if (step.vault_login == "exchanged") {
+      // As an MCP server does: Vault's role takes only tokens issued for Vault.
+      try {
+        jwt = vault_login_token(stack_, users_.fixtures_dir(), held.value);
+      } catch (const oidc::OidcError& e) {
+        out.http_status = e.status();
+        out.body = Json{{"error", e.error()}, {"error_description", e.description()}}.dump();
+        state.flow(out.caller, "token exchange", "refused by the identity provider: " + e.error() + " (" +
+                                                     e.description() + ")");
+        return;
+      }
+      if (jwt != held.value) {
+        state.flow(out.caller, "token exchange", "the user's token exchanged for Vault → " + secrets::mask(jwt));
+      }
+    }
     const auto started = Clock::now();
-    const auto login = client.request("POST", "auth/jwt/login", "", Json{{"role", "user"}, {"jwt", jwt.value}}.dump());
+    const auto login = client.request("POST", "auth/jwt/login", "", Json{{"role", "user"}, {"jwt", jwt}}.dump());
     out.exchanges.push_back(exchange("POST", entry.url + "/v1/auth/jwt/login", {}, R"({"role":"user","jwt":"****"})",
                                      login.status, {}, login.body, ms_since(started)));
     const Json body = Json::parse(login.body, nullptr, false);

@@ -80,12 +80,8 @@ std::string UserDirectory::entity_name(const std::string& entity_id) {
 
 std::string UserDirectory::client_secret(const std::string& client_id) {
   if (!clients_loaded_) {
-    std::ifstream in(FixtureFiles::in(fixtures_dir_).realm);
-    const Json realm = Json::parse(in, nullptr, false);
-    if (realm.is_object()) {
-      for (const auto& client : realm.value("clients", Json::array())) {
-        client_secrets_[client.value("clientId", "")] = client.value("secret", "");
-      }
+    for (auto& client : load_realm_clients(FixtureFiles::in(fixtures_dir_))) {
+      client_secrets_[client.client_id] = std::move(client.secret);
     }
     clients_loaded_ = true;
   }

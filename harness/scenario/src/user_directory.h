@@ -30,6 +30,7 @@ class UserDirectory {
   std::string entity_name(const std::string& entity_id);
   // The OIDC client's secret from the realm fixture; throws when the realm has no such client.
   std::string client_secret(const std::string& client_id);
+  const std::filesystem::path& fixtures_dir() const { return fixtures_dir_; }
 
  private:
   KeycloakAdmin& admin();

@@ -56,6 +56,22 @@ std::unique_ptr<LocalStack> LocalStack::up(StackParams params, Progress progress
   return stack;
 }
 
+ProvisionTarget LocalStack::provision_target() const {
+  ProvisionTarget target;
+  const ServiceEntry& keycloak = stack_.service("keycloak");
+  target.keycloak_url = keycloak.url;
+  target.keycloak_admin_user = keycloak.get("admin_user", "admin");
+  target.keycloak_admin_password = keycloak.get("admin_password", "admin");
+  target.realm = stack_.realm;
+  target.vault_url = stack_.service("vault").url;
+  target.vault_token = stack_.service("vault").get("token");
+  // Vault fetches Keycloak's keys and reaches PostgreSQL itself: in compose mode by the names
+  // the containers know each other by (url_inside), else at the same URLs as we do.
+  target.keycloak_url_seen_by_vault = keycloak.get("url_inside");
+  target.postgres_url = stack_.service("postgres").get("url_inside", stack_.service("postgres").url);
+  return target;
+}
+
 void LocalStack::start_all(StackContext& context) {
   // The mock backends accept the fixture users' credentials and the generated users'.
   const auto users = load_users(FixtureFiles::in(params_.fixtures_dir), params_.generated_users);
@@ -73,18 +89,7 @@ void LocalStack::start_all(StackContext& context) {
     }
     if (row.stage == Stage::after_provisioning && !provisioned) {
       say("provisioning: Keycloak realm and users, Vault auth, policy, entities, secrets, database roles");
-      ProvisionTarget target;
-      const ServiceEntry& keycloak = stack_.service("keycloak");
-      target.keycloak_url = keycloak.url;
-      target.keycloak_admin_user = keycloak.get("admin_user", "admin");
-      target.keycloak_admin_password = keycloak.get("admin_password", "admin");
-      target.realm = stack_.realm;
-      target.vault_url = stack_.service("vault").url;
-      target.vault_token = stack_.service("vault").get("token");
-      // Vault fetches Keycloak's keys and reaches PostgreSQL itself: in compose mode by the names
-      // the containers know each other by (url_inside), else at the same URLs as we do.
-      target.keycloak_url_seen_by_vault = keycloak.get("url_inside");
-      target.postgres_url = stack_.service("postgres").get("url_inside", stack_.service("postgres").url);
+      const ProvisionTarget target = provision_target();
       ProvisionOptions options;
       options.fixtures_dir = params_.fixtures_dir;
       options.generated_users = params_.generated_users;
@@ -101,6 +106,7 @@ void LocalStack::start_all(StackContext& context) {
     say("  " + row.name + " ready at " + secrets::mask_url_password(entry.url) + " (" +
         std::to_string(running_.back()->took.count()) + " ms)");
   }
+  provision_mcp_servers();
   if (context.postgres) postgres_conninfo_ = context.postgres->conninfo();
   stack_.save(run_dir_ / "stack.json");
   std::string times;
@@ -109,6 +115,25 @@ void LocalStack::start_all(StackContext& context) {
   }
   say("stack: bring-up times: " + times);
   say("stack: up, stack file " + (run_dir_ / "stack.json").string());
+}
+
+// Once the MCP servers run, the identity provider learns their resource URLs: a client scope per
+// server (named like it) whose tokens carry that URL as audience, and its client's id (the
+// exchange to a Vault token). The stack file names each server's scope and client.
+void LocalStack::provision_mcp_servers() {
+  std::vector<McpResource> resources;
+  for (const ServiceRow& row : service_table()) {
+    if (row.stage != Stage::after_provisioning) continue;
+    ServiceEntry& entry = stack_.services[row.name];
+    entry.extra["scope"] = row.name;
+    entry.extra["client_id"] = row.name;
+    resources.push_back({row.name, entry.url, row.name});
+  }
+  say("provisioning: a client scope per MCP server (its resource URL as audience)");
+  ProvisionOptions options;
+  options.fixtures_dir = params_.fixtures_dir;
+  options.progress = progress_;
+  provision_mcp_resources(provision_target(), resources, options);
 }
 
 std::string LocalStack::postgres_conninfo() const { return postgres_conninfo_; }

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "mcph/harness/local_stack.h"
+#include "mcph/harness/user_fixtures.h"
 #include "mcph/postgres/server.h"
 #include "mcph/proc/service.h"
 #include "service_binaries.h"
@@ -16,10 +17,12 @@ namespace fs = std::filesystem;
 
 // Spawns `argv` (a binary of the project with --port 0), waits for its listening line and
 // records it under `name`.
-RunningService start_binary(StackContext& context, const std::string& name, std::vector<std::string> argv) {
+RunningService start_binary(StackContext& context, const std::string& name, std::vector<std::string> argv,
+                            std::vector<std::pair<std::string, std::string>> env = {}) {
   proc::SpawnOptions spawn;
   spawn.name = name;
   spawn.argv = std::move(argv);
+  spawn.env = std::move(env);
   spawn.log_path = context.log_path(name).string();
   proc::ReadyWhen ready;
   ready.timeout = context.ready_timeout(15s);
@@ -62,7 +65,10 @@ RunningService start_mcp_server(StackContext& context, const std::string& name, 
                                    // stack file can point at either endpoint.
                                    "--legacy-sse"};
   argv.insert(argv.end(), own.begin(), own.end());
-  RunningService running = start_binary(context, name, std::move(argv));
+  // The server's own client (the realm fixture's client of its name), for the token exchange
+  // that gets its Vault identity; in the environment, not on a command line `ps` shows.
+  const std::string client_secret = realm_client_secret(FixtureFiles::in(context.fixtures_dir), name);
+  RunningService running = start_binary(context, name, std::move(argv), {{"MCPH_CLIENT_SECRET", client_secret}});
   running.entry.url += "/mcp";
   running.entry.extra["transport"] = "streamable-http";
   running.entry.extra["rate_limit"] = context.params.rate_limit.to_string();

@@ -33,6 +33,13 @@ TokenResponse TokenClient::refresh(const std::string& refresh_token) {
   return post_token({{"grant_type", "refresh_token"}, {"refresh_token", refresh_token}});
 }
 
+TokenResponse TokenClient::exchange(const std::string& subject_token, const std::string& audience) {
+  return post_token({{"grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"},
+                     {"subject_token", subject_token},
+                     {"subject_token_type", "urn:ietf:params:oauth:token-type:access_token"},
+                     {"audience", audience}});
+}
+
 TokenResponse TokenClient::post_token(http::Fields form) {
   form.emplace_back("client_id", client_.client_id);
   if (!client_.client_secret.empty()) form.emplace_back("client_secret", client_.client_secret);

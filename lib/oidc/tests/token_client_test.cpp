@@ -65,6 +65,20 @@ TEST(TokenClient, RefreshAndClientCredentialsUseTheirGrantTypes) {
   EXPECT_TRUE(token.refresh_token.empty());
 }
 
+TEST(TokenClient, ExchangeSendsRfc8693sParametersAsTheRequester) {
+  FakeTokenEndpoint idp;
+  idp.body = R"({"access_token":"vault-at","expires_in":300,"token_type":"Bearer",
+                 "issued_token_type":"urn:ietf:params:oauth:token-type:access_token"})";
+  TokenClient client(idp.realm_url(), {"jira-mcp", "jira-mcp-secret"});
+  EXPECT_EQ(client.exchange("user-at", "vault").access_token, "vault-at");
+  EXPECT_EQ(http::find_field(idp.last_form, "grant_type"), "urn:ietf:params:oauth:grant-type:token-exchange");
+  EXPECT_EQ(http::find_field(idp.last_form, "subject_token"), "user-at");
+  EXPECT_EQ(http::find_field(idp.last_form, "subject_token_type"), "urn:ietf:params:oauth:token-type:access_token");
+  EXPECT_EQ(http::find_field(idp.last_form, "audience"), "vault");
+  EXPECT_EQ(http::find_field(idp.last_form, "client_id"), "jira-mcp");
+  EXPECT_EQ(http::find_field(idp.last_form, "client_secret"), "jira-mcp-secret");
+}
+
 TEST(TokenClient, PublicClientSendsNoSecret) {
   FakeTokenEndpoint idp;
   idp.body = R"({"access_token":"at"})";

@@ -59,6 +59,10 @@ std::string Authenticator::challenge(std::string_view error, std::string_view de
     value += separator + "resource_metadata=" + auth_param(config_.resource_metadata_url);
     separator = ", ";
   }
+  if (!config_.scope.empty()) {
+    value += separator + "scope=" + auth_param(config_.scope);
+    separator = ", ";
+  }
   if (!error.empty()) {
     value += separator + "error=" + auth_param(error) + ", error_description=" + auth_param(description);
   }
@@ -98,6 +102,13 @@ AuthResult Authenticator::authenticate(std::string_view authorization) const {
   std::string_view token = authorization.substr(kScheme.size());
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
 
+  if (config_.audience.empty()) {
+    // Fails closed: a server learns its resource URL (its audience) once bound; until then no
+    // token is one issued for it.
+    result.description = "token rejected: this server does not know its audience yet";
+    result.www_authenticate = challenge("invalid_token", result.description);
+    return result;
+  }
   jose::VerifyOptions options;
   options.allowed_algs = config_.algorithms;
   options.issuer = config_.issuer;

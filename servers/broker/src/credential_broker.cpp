@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mcph/oidc/token_client.h"
+
 namespace mcph::broker {
 
 CredentialBroker::CredentialBroker(BrokerConfig config) : config_(std::move(config)) {}
@@ -46,6 +48,23 @@ auto CredentialBroker::with_vault(Fn&& fn) {
   }
 }
 
+std::string CredentialBroker::token_for_vault(const Principal& principal) {
+  if (config_.vault_login == VaultLogin::passthrough) return principal.token;
+  http::ClientOptions options;
+  options.connect_timeout = config_.timeout;
+  options.read_timeout = config_.timeout;
+  oidc::TokenClient idp(config_.realm_url, {config_.client_id, config_.client_secret}, options);
+  try {
+    return idp.exchange(principal.token, config_.vault_audience).access_token;
+  } catch (const oidc::OidcError& e) {
+    throw BrokerError(BrokerErrorCode::exchange_refused,
+                      "the identity provider refused to exchange the token for Vault: " + e.error() +
+                          (e.description().empty() ? "" : " (" + e.description() + ")"));
+  } catch (const http::TransportError& e) {
+    throw BrokerError(BrokerErrorCode::idp_unavailable, std::string("the identity provider is unreachable: ") + e.what());
+  }
+}
+
 VaultSession CredentialBroker::session(const Principal& principal) {
   {
     std::lock_guard lock(mutex_);
@@ -55,10 +74,11 @@ VaultSession CredentialBroker::session(const Principal& principal) {
       return it->second;
     }
   }
+  const std::string jwt = token_for_vault(principal);
   VaultSession session = with_vault([&](vault::Client& vault) {
     vault::Login login;
     try {
-      login = vault.login_jwt(config_.role, principal.token, config_.jwt_mount);
+      login = vault.login_jwt(config_.role, jwt, config_.jwt_mount);
     } catch (const vault::VaultError& e) {
       throw BrokerError(BrokerErrorCode::login_rejected, std::string("Vault refused the login: ") + e.what());
     }

@@ -23,6 +23,9 @@ std::int64_t now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+constexpr const char* kResource = "http://127.0.0.1:1/mcp";
+constexpr const char* kMetadata = "http://127.0.0.1:1/.well-known/oauth-protected-resource";
+
 // An identity provider reduced to its JWKS, and tokens signed with its key.
 class AuthenticatorTest : public ::testing::Test {
  protected:
@@ -39,13 +42,14 @@ class AuthenticatorTest : public ::testing::Test {
     idp_->start();
     AuthConfig config;
     config.issuer = idp_->url() + "/realms/demo";
-    config.resource_metadata_url = "http://127.0.0.1:1/.well-known/oauth-protected-resource";
+    config.scope = "jira-mcp";
     auth_ = std::make_unique<Authenticator>(config);
+    auth_->set_resource(kResource, kMetadata);  // as a server does once bound
   }
 
   // The claims of a Keycloak access token (typ "Bearer", azp the client); `extra` is spliced in
   // ("\"typ\":\"ID\"," replaces the type, as later keys win in our parser).
-  std::string claims(std::int64_t exp, const std::string& aud = "mcp-client", const std::string& iss = "",
+  std::string claims(std::int64_t exp, const std::string& aud = kResource, const std::string& iss = "",
                      const std::string& azp = "mcp-client", const std::string& typ = "Bearer") const {
     std::string out = R"({"iss":")" + (iss.empty() ? idp_->url() + "/realms/demo" : iss) +
                       R"(","sub":"uuid-alice","aud":[")" + aud + R"(","account"],"exp":)" + std::to_string(exp) +
@@ -72,13 +76,41 @@ TEST_F(AuthenticatorTest, ValidTokenGivesTheVerifiedSubject) {
   EXPECT_TRUE(auth_->authenticate("bearer " + jwt).principal.has_value()) << "scheme is case-insensitive";
 }
 
+TEST_F(AuthenticatorTest, TheAudienceIsTheServersResourceUrl) {
+  EXPECT_EQ(auth_->config().audience, kResource);
+  const AuthResult other = auth_->authenticate("Bearer " + token(claims(now() + 300, "http://127.0.0.1:2/mcp")));
+  EXPECT_FALSE(other.principal.has_value()) << "a token issued for another MCP server";
+  EXPECT_THAT(other.www_authenticate, HasSubstr(R"(error="invalid_token")"));
+  EXPECT_THAT(other.description, HasSubstr("wrong_audience"));
+}
+
+TEST_F(AuthenticatorTest, AConfiguredAudienceIsKeptAndNoAudienceRefusesEverything) {
+  AuthConfig config = auth_->config();
+  config.audience = "mcp-client";
+  Authenticator configured(config);
+  configured.set_resource(kResource, kMetadata);
+  EXPECT_TRUE(configured.authenticate("Bearer " + token(claims(now() + 300, "mcp-client"))).principal.has_value());
+
+  config.audience.clear();
+  const Authenticator unbound(config);  // no set_resource yet
+  const AuthResult result = unbound.authenticate("Bearer " + token(claims(now() + 300)));
+  EXPECT_FALSE(result.principal.has_value()) << "fails closed";
+  EXPECT_THAT(result.description, HasSubstr("does not know its audience"));
+}
+
+TEST_F(AuthenticatorTest, ChallengesNameTheScopeAndTheMetadata) {
+  const AuthResult result = auth_->authenticate("");
+  EXPECT_THAT(result.www_authenticate, HasSubstr(std::string("resource_metadata=\"") + kMetadata + "\""));
+  EXPECT_THAT(result.www_authenticate, HasSubstr(R"(scope="jira-mcp")"));
+}
+
 TEST_F(AuthenticatorTest, MissingTokenGetsTheBareChallenge) {
   for (const char* header : {"", "Basic YWxpY2U6YWxpY2UxMjM=", "Bearer"}) {
     const AuthResult result = auth_->authenticate(header);
     EXPECT_FALSE(result.principal.has_value());
     EXPECT_EQ(result.status, 401);
     EXPECT_EQ(result.www_authenticate,
-              R"(Bearer resource_metadata="http://127.0.0.1:1/.well-known/oauth-protected-resource")")
+              R"(Bearer resource_metadata="http://127.0.0.1:1/.well-known/oauth-protected-resource", scope="jira-mcp")")
         << header;
   }
 }
@@ -96,7 +128,7 @@ TEST_F(AuthenticatorTest, RejectedTokensGetInvalidTokenWithTheReason) {
   } cases[] = {
       {"expired", token(claims(now() - 10)), "(expired)"},
       {"wrong audience", token(claims(now() + 300, "other-client")), "(wrong_audience)"},
-      {"wrong issuer", token(claims(now() + 300, "mcp-client", "http://evil/realms/demo")), "(wrong_issuer)"},
+      {"wrong issuer", token(claims(now() + 300, kResource, "http://evil/realms/demo")), "(wrong_issuer)"},
       {"tampered payload", tampered, "(bad_signature)"},
       {"alg none", jose::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." + jose::base64url_encode(claims(now() + 300)) + ".",
        "(unsupported_algorithm)"},
@@ -119,10 +151,10 @@ TEST_F(AuthenticatorTest, OnlyAccessTokensAreAccepted) {
   const struct {
     std::string name, jwt, reason;
   } cases[] = {
-      {"an ID token", token(claims(now() + 300, "mcp-client", "", "mcp-client", "ID")), "a ID token is not an access token"},
-      {"a refresh token", token(claims(now() + 300, "mcp-client", "", "mcp-client", "Refresh")),
+      {"an ID token", token(claims(now() + 300, kResource, "", "mcp-client", "ID")), "a ID token is not an access token"},
+      {"a refresh token", token(claims(now() + 300, kResource, "", "mcp-client", "Refresh")),
        "a Refresh token is not an access token"},
-      {"no type at all", token(claims(now() + 300, "mcp-client", "", "mcp-client", "")), "does not say it is an access token"},
+      {"no type at all", token(claims(now() + 300, kResource, "", "mcp-client", "")), "does not say it is an access token"},
   };
   for (const auto& c : cases) {
     const AuthResult result = auth_->authenticate("Bearer " + c.jwt);
@@ -133,20 +165,21 @@ TEST_F(AuthenticatorTest, OnlyAccessTokensAreAccepted) {
   }
   // RFC 9068: the header's at+jwt makes an access token, whatever the claims say of their type.
   const std::string rfc9068 = jose::sign_compact(*key_, jose::Alg::RS256, R"({"alg":"RS256","kid":"k1","typ":"at+jwt"})",
-                                                 claims(now() + 300, "mcp-client", "", "mcp-client", ""));
+                                                 claims(now() + 300, kResource, "", "mcp-client", ""));
   EXPECT_TRUE(auth_->authenticate("Bearer " + rfc9068).principal.has_value());
 }
 
 TEST_F(AuthenticatorTest, OnlyTokensOfAllowedClientsAreAccepted) {
-  const AuthResult other = auth_->authenticate("Bearer " + token(claims(now() + 300, "mcp-client", "", "other-app")));
+  const AuthResult other = auth_->authenticate("Bearer " + token(claims(now() + 300, kResource, "", "other-app")));
   EXPECT_FALSE(other.principal.has_value());
   EXPECT_THAT(other.description, HasSubstr("issued to client other-app, which may not call this server"));
-  const AuthResult none = auth_->authenticate("Bearer " + token(claims(now() + 300, "mcp-client", "", "")));
+  const AuthResult none = auth_->authenticate("Bearer " + token(claims(now() + 300, kResource, "", "")));
   EXPECT_THAT(none.description, HasSubstr("issued to no client (no azp)"));
   AuthConfig open;
   open.issuer = idp_->url() + "/realms/demo";
+  open.audience = kResource;
   open.allowed_clients.clear();  // any client of the realm
-  EXPECT_TRUE(Authenticator(open).authenticate("Bearer " + token(claims(now() + 300, "mcp-client", "", "other-app")))
+  EXPECT_TRUE(Authenticator(open).authenticate("Bearer " + token(claims(now() + 300, kResource, "", "other-app")))
                   .principal.has_value());
 }
 
@@ -178,6 +211,7 @@ TEST_F(AuthenticatorTest, UnreachableIdentityProviderIs503) {
   idp_->stop();
   AuthConfig config;
   config.issuer = idp_->url() + "/realms/demo";
+  config.audience = kResource;
   Authenticator cold(config);  // no keys cached yet
   const AuthResult result = cold.authenticate("Bearer " + token(claims(now() + 300)));
   EXPECT_FALSE(result.principal.has_value());

@@ -1,5 +1,8 @@
 #include "mcph/servers/runtime.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 
 #include "mcph/http/json.h"
@@ -15,10 +18,18 @@ std::string_view code_of(broker::BrokerErrorCode code) {
   switch (code) {
     case broker::BrokerErrorCode::vault_unavailable: return "vault_unavailable";
     case broker::BrokerErrorCode::login_rejected: return "vault_login_rejected";
+    case broker::BrokerErrorCode::exchange_refused: return "token_exchange_refused";
+    case broker::BrokerErrorCode::idp_unavailable: return "identity_provider_unavailable";
     case broker::BrokerErrorCode::access_denied: return "vault_access_denied";
     case broker::BrokerErrorCode::vault_error: return "vault_error";
   }
   return "vault_error";
+}
+
+// A bad combination of flags: said the way cli::Flags says a bad flag, exit status 2.
+[[noreturn]] void usage_error(const std::string& name, const std::string& message) {
+  std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", name.c_str(), message.c_str(), name.c_str());
+  std::exit(2);
 }
 
 }  // namespace
@@ -28,7 +39,11 @@ void Runtime::declare_flags(cli::Flags& flags) {
       .option("host", "127.0.0.1", "address to listen on (0.0.0.0 only inside a container: compose mode)")
       .required("issuer", "expected token issuer, e.g. http://127.0.0.1:8080/realms/mcp-demo", "MCPH_ISSUER")
       .option("jwks-url", "", "JWKS URL (default: <issuer>/protocol/openid-connect/certs)", "MCPH_JWKS_URL")
-      .option("audience", "mcp-client", "audience the token must carry", "MCPH_AUDIENCE")
+      .option("audience", "", "audience a token must carry to be accepted here (default: this server's resource "
+                              "URL, <public-url>/mcp: a token issued for another server is refused)",
+              "MCPH_AUDIENCE")
+      .option("scope", "", "the OAuth scope a client requests to get a token for this server, named in the "
+                           "protected resource metadata and in challenges (default: the server's name)")
       .required("vault-url", "Vault address, e.g. http://127.0.0.1:8200", "VAULT_ADDR")
       .option("vault-role", "user", "Vault JWT auth role", "MCPH_VAULT_ROLE")
       .option("vault-timeout-ms", "3000", "timeout of every Vault and backend call")
@@ -37,7 +52,15 @@ void Runtime::declare_flags(cli::Flags& flags) {
       .option("public-url", "", "URL clients use to reach this server (default: its bound URL)")
       .repeated("allowed-host", "another host name accepted in Host/Origin (DNS-rebinding protection)")
       .repeated("allowed-client", "an OIDC client (azp) whose tokens are accepted; repeatable [default: mcp-client]")
-      .toggle("legacy-sse", "also serve plain JSON-RPC on POST /sse, as the original demo servers did");
+      .toggle("legacy-sse", "also serve plain JSON-RPC on POST /sse, as the original demo servers did")
+      .option("vault-login", "exchange",
+              "exchange: trade the caller's token at the identity provider for a Vault-audience token (OAuth 2.0 "
+              "token exchange) and log in to Vault with that; passthrough: log in with the caller's own token "
+              "(the original demo's design, which the MCP authorization spec forbids)")
+      .option("realm-url", "", "the realm as this server reaches it, for the token exchange (default: the issuer)")
+      .option("client-id", "", "this server's own OIDC client, for the token exchange (default: the server's name)")
+      .option("client-secret", "", "its secret", "MCPH_CLIENT_SECRET")
+      .option("vault-audience", "vault", "the audience Vault's JWT role is bound to");
 }
 
 Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name) {
@@ -58,12 +81,27 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   broker::AuthConfig auth;
   auth.issuer = flags.get("issuer");
   auth.jwks_url = flags.get("jwks-url");
-  auth.audience = flags.get("audience");
+  auth.audience = flags.get("audience");  // empty: the resource URL, once bound (run())
+  auth.scope = flags.get("scope").empty() ? name : flags.get("scope");
   auth.allowed_clients = flags.all("allowed-client");
   if (auth.allowed_clients.empty()) auth.allowed_clients = {"mcp-client"};
   authenticator_ = std::make_unique<broker::Authenticator>(auth);
 
   broker::BrokerConfig broker_config;
+  const std::string vault_login = flags.get("vault-login");
+  if (vault_login != "exchange" && vault_login != "passthrough") {
+    usage_error(name, "--vault-login must be exchange or passthrough, not '" + vault_login + "'");
+  }
+  broker_config.vault_login =
+      vault_login == "passthrough" ? broker::VaultLogin::passthrough : broker::VaultLogin::exchange;
+  broker_config.realm_url = flags.get("realm-url").empty() ? flags.get("issuer") : flags.get("realm-url");
+  broker_config.client_id = flags.get("client-id").empty() ? name : flags.get("client-id");
+  broker_config.client_secret = flags.get("client-secret");
+  broker_config.vault_audience = flags.get("vault-audience");
+  if (broker_config.vault_login == broker::VaultLogin::exchange && broker_config.client_secret.empty()) {
+    usage_error(name, "--client-secret (or MCPH_CLIENT_SECRET) is needed for --vault-login exchange: the server "
+                      "authenticates as its own client " + broker_config.client_id + " to exchange its callers' tokens");
+  }
   broker_config.vault_url = flags.get("vault-url");
   broker_config.role = flags.get("vault-role");
   broker_config.timeout = std::chrono::milliseconds(flags.get_int("vault-timeout-ms"));
@@ -116,13 +154,13 @@ void Runtime::add_endpoints() {
                    {{"resource", public_url_ + "/mcp"},
                     {"authorization_servers", Json::array({authenticator_->config().issuer})},
                     {"bearer_methods_supported", Json::array({"header"})},
-                    {"scopes_supported", Json::array({"openid", "profile", "email"})},
+                    {"scopes_supported", Json::array({authenticator_->config().scope})},
                     {"resource_name", name_}});
   });
   // The original demo's authentication trace, for compatibility: who the token says you are,
   // which entity Vault says you are, and which secret that gives (masked).
   http_->route("GET", "/debug/credentials", [this](const http::Request& req, http::Response& res) {
-    const broker::AuthResult auth = authenticator_->authenticate(req.header("Authorization"));
+    const broker::AuthResult auth = authenticator_->authenticate(req);
     if (!auth.principal) {
       res.set_header("WWW-Authenticate", auth.www_authenticate);
       http::set_json(res, auth.status, {{"error", auth.description}});
@@ -152,7 +190,7 @@ int Runtime::run() {
   mcp_->mount(*http_);
   return http::serve_until_signal(*http_, [this] {
     if (public_url_.empty()) public_url_ = http_->url();
-    authenticator_->set_resource_metadata_url(public_url_ + "/.well-known/oauth-protected-resource");
+    authenticator_->set_resource(public_url_ + "/mcp", public_url_ + "/.well-known/oauth-protected-resource");
   });
 }
 

@@ -19,6 +19,11 @@ class KeycloakAdmin {
   std::string create_user(const std::string& realm, const nlohmann::json& representation);
   std::optional<nlohmann::json> find_client(const std::string& realm, const std::string& client_id);
   void create_client(const std::string& realm, const nlohmann::json& representation);
+  std::optional<nlohmann::json> find_client_scope(const std::string& realm, const std::string& name);
+  void create_client_scope(const std::string& realm, const nlohmann::json& representation);
+  void delete_client_scope(const std::string& realm, const std::string& id);
+  // Makes the scope an optional scope of the client (both by id); idempotent.
+  void add_optional_client_scope(const std::string& realm, const std::string& client_uuid, const std::string& scope_id);
 
  private:
   http::ClientResponse call(const std::string& method, const std::string& path, const std::string& body = {});

@@ -47,4 +47,20 @@ struct ProvisionResult {
 // Throws std::runtime_error naming the step and the service's answer (never a secret).
 ProvisionResult provision(const ProvisionTarget& target, const ProvisionOptions& options);
 
+// An MCP server as the identity provider must know it once it runs: the client scope a user's
+// client requests to get a token for it (named like the server), whose audience mappers put
+// the server's resource URL (what the server checks) and its client id (what lets it exchange
+// the token for a Vault-audience one) into such tokens.
+struct McpResource {
+  std::string scope;     // "jira-mcp"
+  std::string url;       // its resource URL, http://127.0.0.1:PORT/mcp
+  std::string client_id; // its own client, "jira-mcp"
+};
+
+// Creates (or, when the URL changed, replaces) each resource's client scope and makes it an
+// optional scope of every client users log in with (the realm fixture's clients with direct
+// access grants). Idempotent. Throws std::runtime_error naming the step.
+void provision_mcp_resources(const ProvisionTarget& target, const std::vector<McpResource>& resources,
+                             const ProvisionOptions& options);
+
 }  // namespace mcph::harness

@@ -67,6 +67,9 @@ struct Step {
 
   // vault
   bool whoami = false;     // log in as `as` and ask Vault who that is
+  // How the user's token reaches Vault's JWT login: "exchanged" for a Vault-audience token as
+  // the MCP servers do (the default), or "raw", the held token itself (attacks on Vault).
+  std::string vault_login = "exchanged";
 
   // token
   std::string action;      // fresh | refresh | expire | tamper

@@ -42,6 +42,8 @@ class LocalStack {
  private:
   LocalStack() = default;
   void start_all(StackContext& context);
+  ProvisionTarget provision_target() const;
+  void provision_mcp_servers();
   void say(const std::string& line) const;
 
   StackParams params_;

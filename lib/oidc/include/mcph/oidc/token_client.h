@@ -1,7 +1,7 @@
 #pragma once
 // A client of an OpenID Connect provider's token endpoint (Keycloak's
 // /realms/<realm>/protocol/openid-connect/token): password, client_credentials and
-// refresh_token grants. Not thread-safe: one per thread.
+// refresh_token grants, and OAuth 2.0 token exchange (RFC 8693). Not thread-safe: one per thread.
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -47,6 +47,9 @@ class TokenClient {
                                const std::string& scope = {});
   TokenResponse client_credentials_grant(const std::string& scope = {});
   TokenResponse refresh(const std::string& refresh_token);
+  // This client trades `subject_token` (a user's access token issued to it) for an access token
+  // of the same user for `audience` (Keycloak's standard token exchange).
+  TokenResponse exchange(const std::string& subject_token, const std::string& audience);
   const std::string& realm_url() const { return realm_url_; }
 
  private:

@@ -25,7 +25,9 @@ namespace mcph::broker {
 struct AuthConfig {
   std::string issuer;                // e.g. http://127.0.0.1:41001/realms/mcp-demo
   std::string jwks_url;              // empty: <issuer>/protocol/openid-connect/certs
-  std::string audience = "mcp-client";
+  // Tokens must carry it in aud. Empty: set_resource sets the server's resource URL (RFC 8707);
+  // until then every token is refused.
+  std::string audience;
   // The clients (`azp`) whose tokens are accepted; empty: any client of the realm.
   std::vector<std::string> allowed_clients{"mcp-client"};
   // Only access tokens: RFC 9068's `typ: at+jwt` header, or Keycloak's `typ: "Bearer"` claim. An
@@ -34,6 +36,7 @@ struct AuthConfig {
   std::vector<jose::Alg> algorithms{jose::Alg::RS256};
   std::chrono::seconds leeway{0};
   std::string resource_metadata_url; // <server>/.well-known/oauth-protected-resource
+  std::string scope;                 // the scope a client requests for this server; named in challenges
 };
 
 // Who is calling, as far as the verified token says. Only `subject` may key anything.
@@ -64,8 +67,12 @@ class Authenticator {
   // authorization: the Authorization header's value ("" when absent).
   AuthResult authenticate(std::string_view authorization) const;
   const AuthConfig& config() const { return config_; }
-  // For servers that learn their own URL only once bound; call before serving requests.
-  void set_resource_metadata_url(std::string url) { config_.resource_metadata_url = std::move(url); }
+  // For servers that learn their own URL only once bound; call before serving requests. The
+  // resource URL becomes the audience tokens must carry unless one was configured.
+  void set_resource(const std::string& resource, std::string metadata_url) {
+    if (config_.audience.empty()) config_.audience = resource;
+    config_.resource_metadata_url = std::move(metadata_url);
+  }
   // The WWW-Authenticate value of a refusal (RFC 6750 §3); no error for a bare challenge.
   std::string challenge(std::string_view error, std::string_view description) const;
 

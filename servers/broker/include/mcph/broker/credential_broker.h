@@ -1,7 +1,10 @@
 #pragma once
-// Steps 4–7 of DESIGN.md: log in to Vault with the user's JWT, learn the entity from Vault
-// (never from a claim), read that entity's own secrets, and cache the Vault session per
-// verified subject — never past the JWT's exp or the Vault token's TTL.
+// Steps 4–7 of DESIGN.md: get a Vault identity for the verified user — by default without passing
+// on the token issued to this server (MCP authorization spec: no token passthrough): the server
+// trades it at the identity provider for a token whose audience is Vault (OAuth 2.0 token
+// exchange, RFC 8693) and logs in to Vault with that — learn the entity from Vault (never from a
+// claim), read that entity's own secrets, and cache the Vault session per verified subject —
+// never past the JWT's exp or the Vault token's TTL.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -18,7 +21,20 @@
 
 namespace mcph::broker {
 
+// How the server logs in to Vault for a user.
+enum class VaultLogin {
+  exchange,     // trade the user's token for a Vault-audience one at the IdP, log in with that
+  passthrough,  // log in with the user's own token (the original demo's design; a finding)
+};
+
 struct BrokerConfig {
+  VaultLogin vault_login = VaultLogin::exchange;
+  // exchange: the realm's token endpoint is <realm_url>/protocol/openid-connect/token; the server
+  // authenticates as its own confidential client.
+  std::string realm_url;
+  std::string client_id;
+  std::string client_secret;
+  std::string vault_audience = "vault";
   std::string vault_url;
   std::string role = "user";
   std::string jwt_mount = "jwt";
@@ -32,6 +48,8 @@ struct BrokerConfig {
 enum class BrokerErrorCode {
   vault_unavailable,  // Vault did not answer (down, timeout, reset)
   login_rejected,     // Vault refused the JWT login
+  exchange_refused,   // the identity provider refused to exchange the user's token
+  idp_unavailable,    // the identity provider did not answer the exchange
   access_denied,      // Vault refused a read with this user's token
   vault_error,        // any other Vault failure
 };
@@ -84,6 +102,8 @@ class CredentialBroker {
  private:
   template <typename Fn>
   auto with_vault(Fn&& fn);
+  // The JWT the Vault login uses: the exchanged one, or the user's own (passthrough).
+  std::string token_for_vault(const Principal& principal);
   std::int64_t now() const;
 
   BrokerConfig config_;
