@@ -7,9 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcph/harness/local_stack.h"
 #include "mcph/harness/scenario_loader.h"
 #include "mcph/harness/scenario_runner.h"
 #include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/user_fixtures.h"
+#include "mcph/proc/service.h"
 #include "mcph/vault/client.h"
 
 namespace mcph::harness {
@@ -37,8 +40,10 @@ class Sabotage : public ::testing::Test {
     return response.body.empty() ? Json() : Json::parse(response.body);
   }
 
-  std::vector<reports::SuiteResult> run(const std::vector<std::string>& suites) {
-    ScenarioRunner runner(stack());
+  std::vector<reports::SuiteResult> run(const std::vector<std::string>& suites) { return run_on(stack(), suites); }
+
+  static std::vector<reports::SuiteResult> run_on(const StackFile& target, const std::vector<std::string>& suites) {
+    ScenarioRunner runner(target);
     std::vector<reports::SuiteResult> results;
     for (const auto& suite : suites) {
       results.push_back(runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml")));
@@ -65,11 +70,46 @@ class Sabotage : public ::testing::Test {
     return out + result.message;
   }
 
+  // The scenario failed, and its failures name each of `reasons`.
+  static void expect_caught(const std::vector<reports::SuiteResult>& results, const std::string& suite,
+                            const std::string& name, std::initializer_list<const char*> reasons) {
+    const auto& result = scenario(results, suite, name);
+    EXPECT_EQ(result.status, Status::failed) << suite << " / " << name;
+    for (const char* reason : reasons) EXPECT_THAT(failures(result), HasSubstr(reason)) << suite << " / " << name;
+  }
+
+  // Vault's JWT role takes tokens issued to the user's client too, as the original demo's did.
+  void bind_role_to_the_users_client() {
+    Json role = vault("GET", "auth/jwt/role/user")["data"];
+    role["bound_audiences"] = Json::array({"vault", "mcp-client"});
+    vault("POST", "auth/jwt/role/user", role);
+  }
+
+  // A jira-mcp of the test's own beside the stack's, with the stack's backends and `flags`, and a
+  // copy of the stack file in which jira-mcp is that one: a server started the wrong way.
+  struct OwnServer {
+    proc::StartedService service;
+    StackFile stack;
+  };
+  OwnServer own_jira_mcp(std::vector<std::string> flags) const {
+    proc::SpawnOptions spawn;
+    spawn.name = "jira-mcp-sabotaged";
+    spawn.argv = {service_binary("jira-mcp"), "--port", "0",
+                  "--issuer", stack().service("keycloak").url + "/realms/" + stack().realm,
+                  "--vault-url", stack().service("vault").url, "--jira-url", stack().service("jira-api").url,
+                  "--allowed-client", "mcp-client", "--allowed-client", "mcp-client-short-lived"};
+    spawn.argv.insert(spawn.argv.end(), flags.begin(), flags.end());
+    spawn.env = {{"MCPH_CLIENT_SECRET", realm_client_secret(FixtureFiles::in(default_fixtures_dir()), "jira-mcp")}};
+    OwnServer own{proc::start_service(spawn), stack()};
+    own.stack.services["jira-mcp"].url = own.service.url + "/mcp";
+    return own;
+  }
+
   std::unique_ptr<SupervisedStack> stack_;
 };
 
 TEST_F(Sabotage, UntouchedStackPassesTheSuitesTheSabotagesBreak) {
-  const auto results = run({"isolation", "missing_credentials", "cross_subject", "dynamic_database"});
+  const auto results = run({"isolation", "missing_credentials", "cross_subject", "dynamic_database", "jwt_attacks"});
   for (const auto& suite : results) {
     for (const auto& result : suite.scenarios) {
       EXPECT_EQ(result.status, Status::passed) << suite.name << " / " << result.name << "\n" << failures(result);
@@ -143,6 +183,47 @@ TEST_F(Sabotage, UserClaimSharedByEveryUserIsCaughtByIsolation) {
   EXPECT_EQ(jira.status, Status::failed);
   EXPECT_THAT(failures(jira), HasSubstr("ok: true"));
   EXPECT_THAT(failures(jira), HasSubstr("no_credentials"));
+}
+
+// Family 8 (jwt_attacks). (e) Vault's role bound to the audience of the user's client as well
+// as Vault's, as the original demo had it: a token issued for the MCP servers logs in to Vault.
+TEST_F(Sabotage, VaultRoleTakingTheServersTokensIsCaughtByJwtAttacks) {
+  bind_role_to_the_users_client();
+  const auto results = run({"jwt_attacks"});
+  expect_caught(results, "jwt_attacks",
+                "control: a token issued for the servers works at each, and Vault takes only its exchanged form",
+                {"sent to Vault as it is | http_status: 400", "HTTP 200"});
+  expect_caught(results, "jwt_attacks", "a token issued for jira-mcp works there only",
+                {"Vault's JWT login refuses it too | http_status: 400"});
+  // Forged tokens still fail on their signatures: the role's audience is what broke.
+  EXPECT_EQ(scenario(results, "jwt_attacks", "alg none").status, Status::passed);
+}
+
+// (f) a server that takes any token of the realm's client (no audience of its own).
+TEST_F(Sabotage, ServerWithoutItsOwnAudienceIsCaughtByJwtAttacks) {
+  const auto own = own_jira_mcp({"--audience", "mcp-client"});
+  const auto results = run_on(own.stack, {"jwt_attacks"});
+  expect_caught(results, "jwt_attacks", "a token issued for postgres-mcp is refused by jira-mcp and github-mcp",
+                {"sends POST jira-mcp | http_status: 401", "HTTP 200"});
+  // The type check still refuses ID tokens, whose audience is the client.
+  EXPECT_EQ(scenario(results, "jwt_attacks", "an ID token").status, Status::passed);
+}
+
+// (g) the same server without the token type check: an ID token is taken for an access token.
+TEST_F(Sabotage, ServerWithoutTheTokenTypeCheckIsCaughtByJwtAttacks) {
+  const auto own = own_jira_mcp({"--audience", "mcp-client", "--no-token-type-check"});
+  expect_caught(run_on(own.stack, {"jwt_attacks"}), "jwt_attacks", "an ID token",
+                {"sends POST jira-mcp | http_status: 401"});
+}
+
+// (h) token passthrough: a server that logs in to Vault with its caller's own token (the role
+// must take the user's client's audience for that to work at all).
+TEST_F(Sabotage, TokenPassthroughIsCaughtByJwtAttacks) {
+  bind_role_to_the_users_client();
+  const auto own = own_jira_mcp({"--audience", stack().service("jira-mcp").url, "--vault-login", "passthrough"});
+  expect_caught(run_on(own.stack, {"jwt_attacks"}), "jwt_attacks",
+                "the servers log in to Vault with tokens exchanged for their own client, never the user's",
+                {"vault_login_client: jira-mcp", "passed its caller's token through to Vault"});
 }
 
 }  // namespace

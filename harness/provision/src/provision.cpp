@@ -172,16 +172,21 @@ class Provisioner {
     }
     // Bound to Vault's own audience: only tokens issued for Vault (by token exchange) log in, not
     // a user's token issued to an MCP server, nor an ID token.
+    // azp becomes login metadata, which Vault's audit log shows: who a login's token was issued
+    // to (an MCP server's own client after an exchange; the user's client when a server passes
+    // the user's token through).
     const Json desired = {{"role_type", "jwt"},
                           {"user_claim", "sub"},
                           {"bound_audiences", Json::array({kVaultAudience})},
+                          {"claim_mappings", {{"azp", "azp"}}},
                           {"token_policies", Json::array({"user-secrets"})},
                           {"token_ttl", 3600},
                           {"token_max_ttl", 7200}};
     const Json role = data_of(vault_get("auth/jwt/role/user"));
     const bool same = role.value("role_type", "") == "jwt" && role.value("user_claim", "") == "sub" &&
                       role.value("bound_audiences", Json::array()) == desired["bound_audiences"] &&
-                      role.value("token_policies", Json::array()) == desired["token_policies"];
+                      role.value("token_policies", Json::array()) == desired["token_policies"] &&
+                      role.value("claim_mappings", Json::object()) == desired["claim_mappings"];
     if (!same) vault_write("auth/jwt/role/user", desired, "jwt role user");
   }
 

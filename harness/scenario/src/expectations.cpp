@@ -241,6 +241,65 @@ std::string check_errors_contain(const Json& want, const StepOutcome& outcome, c
   return found ? "" : outcome.describe();
 }
 
+// The WWW-Authenticate of a refusal: a Bearer challenge naming the server's protected-resource
+// metadata (MCP authorization), with the wanted error code ("none": the bare challenge of a
+// request without credentials, which has none).
+std::string check_bearer_challenge(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const auto value = http::find_field(outcome.headers, "WWW-Authenticate");
+  if (!value) return outcome.describe() + ", no WWW-Authenticate";
+  const std::string challenge = *value;
+  const std::string error = as_text(want);
+  std::string wrong;
+  if (lower(challenge).rfind("bearer ", 0) != 0) wrong = "not a Bearer challenge";
+  if (!contains(challenge, "resource_metadata=\"")) wrong += (wrong.empty() ? "" : "; ") + std::string("no resource_metadata");
+  const bool has_error = contains(challenge, "error=\"");
+  if (error == "none" ? has_error : !contains(challenge, "error=\"" + error + "\"")) {
+    wrong += (wrong.empty() ? "" : "; ") + std::string(error == "none" ? "an error code" : "not error=\"" + error + "\"");
+  }
+  return wrong.empty() ? "" : wrong + ": " + excerpt(challenge);
+}
+
+// The token the step sent appears nowhere in the answer: not whole, not any segment of it long
+// enough to be a credential (the answer may be logged or shown).
+std::string check_token_not_echoed(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  if (outcome.sent_token.empty()) return "this step sent no bearer token";
+  std::string answer = outcome.body;
+  for (const auto& [name, value] : outcome.headers) answer += "\n" + value;
+  std::string echoed;
+  std::size_t start = 0;
+  while (start < outcome.sent_token.size()) {
+    const std::size_t dot = std::min(outcome.sent_token.find('.', start), outcome.sent_token.size());
+    const std::string segment = outcome.sent_token.substr(start, dot - start);
+    if (segment.size() >= 24 && answer.find(segment) != std::string::npos) echoed = "segment " + std::to_string(start);
+    start = dot + 1;
+  }
+  const bool clean = echoed.empty();
+  if (clean == want.get<bool>()) return "";
+  return clean ? "the answer shows no part of the token" : "the answer echoes the token (" + echoed + ")";
+}
+
+// The Vault logins of this step on the caller's entity were made with tokens issued to `want`
+// (login metadata azp, which the stack's role maps from the token): an MCP server that
+// exchanges its caller's token logs in with a token of its own client; one that passes the
+// user's token through logs in with the user's client's.
+std::string check_vault_login_client(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
+  if (!outcome.audit_observed) return "the stack file names no Vault audit log (services.vault.audit_log)";
+  const std::string own_entity = context.entity_of(outcome.caller);
+  std::set<std::string> clients;
+  for (const auto& entry : outcome.audit) {
+    const std::string path = entry.value("/request/path"_json_pointer, "");
+    if (entry.value("type", "") != "response" || path.rfind("auth/", 0) != 0 || !path.ends_with("/login")) continue;
+    if (entry.value("/response/auth/entity_id"_json_pointer, "") != own_entity) continue;
+    clients.insert(entry.value("/response/auth/metadata/azp"_json_pointer, "(no azp in the login's metadata)"));
+  }
+  if (clients.empty()) return "no Vault login on " + outcome.caller + "'s entity during this step";
+  if (clients.size() == 1 && *clients.begin() == as_text(want)) return "";
+  std::string seen;
+  for (const auto& client : clients) seen += (seen.empty() ? "" : ", ") + client;
+  return "Vault logins with tokens issued to " + seen + ", not to " + as_text(want) +
+         " (not exchanged: the server passed its caller's token through to Vault)";
+}
+
 }  // namespace
 
 const std::vector<ExpectationKind>& expectation_kinds() {
@@ -255,12 +314,14 @@ const std::vector<ExpectationKind>& expectation_kinds() {
          const std::string text = o.tool_text.empty() ? o.result.dump() : o.tool_text;
          return !o.tool_error && contains(text, as_text(want)) ? "" : o.describe();
        }},
-      {"result_json", json_checks, {call}, check_result_json},
+      {"result_json", json_checks, {call, http}, check_result_json},
       {"http_status", http_status, {call, http, vault},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return o.http_status == want.get<int>() ? "" : o.describe();
        }},
       {"header_contains", header_map, {call, http}, check_header_contains},
+      {"bearer_challenge", text, {call, http}, check_bearer_challenge},
+      {"token_not_echoed", boolean, {call, http, vault}, check_token_not_echoed},
       {"body_contains", text, {http},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return contains(o.body, as_text(want)) ? "" : o.describe();
@@ -272,6 +333,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"backend_credential_of", text, {call}, check_backend_credential_of},
       {"no_ledger_entry", boolean, {call}, check_no_ledger_entry},
       {"vault_audit", audit_check, {call}, check_vault_audit},
+      {"vault_login_client", text, {call}, check_vault_login_client},
       {"some_http_status", http_status, {call}, check_some_http_status},
       {"retry_after", boolean, {call}, check_retry_after},
       {"accepted_at_least", integer, {call},

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -67,6 +68,24 @@ class Reader {
     for (const auto& item : node) {
       const std::string key = item.first.as<std::string>();
       out[key] = text(item.second, join(field, key));
+    }
+    return out;
+  }
+
+  // Header fields in order: a mapping, or a list of one-entry mappings (a name may repeat).
+  std::vector<std::pair<std::string, std::string>> header_fields(const YAML::Node& node, const std::string& field) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (node.IsMap()) {
+      for (const auto& [name, value] : text_map(node, field)) out.emplace_back(name, value);
+      return out;
+    }
+    if (!node.IsSequence()) fail(node, field, "expected a mapping of header names to values, or a list of them");
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string here = field + "[" + std::to_string(i) + "]";
+      if (!node[i].IsMap() || node[i].size() != 1) fail(node[i], here, "expected one header: {Name: value}");
+      for (const auto& item : node[i]) {
+        out.emplace_back(item.first.as<std::string>(), text(item.second, join(here, item.first.as<std::string>())));
+      }
     }
     return out;
   }
@@ -145,6 +164,76 @@ double parse_duration(const Reader& reader, const YAML::Node& node, const std::s
   return seconds;
 }
 
+// The fields each token action takes besides name (and the step's own keys).
+const std::map<std::string, std::set<std::string>>& token_action_fields() {
+  static const std::map<std::string, std::set<std::string>> fields = {
+      {"fresh", {"client", "client_secret", "scope"}},
+      {"refresh", {}},
+      {"expire", {}},
+      {"tamper", {"from", "claims"}},
+      {"forge", {"from", "claims", "header", "payload_text", "sign", "pad_bytes", "encoding"}},
+      {"raw", {"value"}},
+      {"id_token", {"client", "client_secret", "scope"}},
+      {"refresh_token", {"client", "client_secret"}},
+      {"client_credentials", {"client", "client_secret", "scope"}},
+      {"exchange", {"from", "client", "client_secret", "audience"}},
+      {"other_realm", {}},
+  };
+  return fields;
+}
+
+Json read_object(const Reader& reader, const YAML::Node& node, const std::string& field) {
+  const Json object = reader.json(node, field);
+  if (!object.is_object()) reader.fail(node, field, "expected a mapping");
+  return object;
+}
+
+void read_token_step(const Reader& reader, const YAML::Node& node, const std::string& field, const YAML::Node& value,
+                     const std::string& here, Step& step, std::set<std::string>& allowed) {
+  step.action = reader.text(value, here);
+  const auto& actions = token_action_fields();
+  const auto action = actions.find(step.action);
+  if (action == actions.end()) {
+    std::string names;
+    for (const auto& [name, unused] : actions) names += (names.empty() ? "" : ", ") + name;
+    reader.fail(value, here, "unknown token action \"" + step.action + "\" (" + names + ")");
+  }
+  allowed.insert("name");
+  allowed.insert(action->second.begin(), action->second.end());
+  const auto text = [&](const char* key) { return reader.text_or(node, key, field); };
+  step.client = text("client");
+  step.client_secret = text("client_secret");
+  step.from = text("from");
+  step.scope = text("scope");
+  step.audience = text("audience");
+  step.value = text("value");
+  step.payload_text = text("payload_text");
+  step.encoding = text("encoding");
+  step.sign = text("sign");
+  if (node["claims"].IsDefined()) step.claims = read_object(reader, node["claims"], Reader::join(field, "claims")).dump();
+  if (node["header"].IsDefined()) step.header = read_object(reader, node["header"], Reader::join(field, "header")).dump();
+  if (node["pad_bytes"].IsDefined()) {
+    const long pad = reader.integer(node["pad_bytes"], Reader::join(field, "pad_bytes"));
+    if (pad < 1 || pad > 1'000'000) reader.fail(node["pad_bytes"], Reader::join(field, "pad_bytes"), "must be 1 to 1000000");
+    step.pad_bytes = static_cast<int>(pad);
+  }
+  static const std::set<std::string> signs = {"", "keep", "strip", "cut", "attacker", "attacker_embedded_jwk",
+                                              "hs256_realm_public", "es256_zero"};
+  if (!signs.count(step.sign)) {
+    reader.fail(node["sign"], Reader::join(field, "sign"),
+                "expected keep, strip, cut, attacker, attacker_embedded_jwk, hs256_realm_public or es256_zero");
+  }
+  if (step.encoding != "" && step.encoding != "padded" && step.encoding != "standard") {
+    reader.fail(node["encoding"], Reader::join(field, "encoding"), "expected padded or standard");
+  }
+  if (step.action == "tamper" && step.claims.empty()) reader.fail(node, Reader::join(field, "claims"), "tamper needs claims to change");
+  if (step.action == "raw" && step.value.empty()) reader.fail(node, Reader::join(field, "value"), "raw needs the token's text");
+  if (step.action == "exchange" && step.client.empty()) {
+    reader.fail(node, Reader::join(field, "client"), "exchange needs the client that exchanges (e.g. jira-mcp)");
+  }
+  if (node["name"].IsDefined()) step.token_name = reader.text(node["name"], Reader::join(field, "name"));
+}
+
 Step read_step(const Reader& reader, const YAML::Node& node, const std::string& field) {
   std::set<std::string> actions;
   std::string action_names;
@@ -189,7 +278,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
       if (repeat < 1 || repeat > 1000) reader.fail(node["repeat"], Reader::join(field, "repeat"), "must be 1 to 1000");
       step.repeat = static_cast<int>(repeat);
     }
-    if (node["headers"].IsDefined()) step.headers = reader.text_map(node["headers"], Reader::join(field, "headers"));
+    if (node["headers"].IsDefined()) step.headers = reader.header_fields(node["headers"], Reader::join(field, "headers"));
   } else if (step.kind == StepKind::http) {
     reader.only_keys(value, here, {"server", "method", "path", "body", "json", "headers", "auth"});
     step.server = reader.required_text(value, "server", here);
@@ -198,7 +287,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
     if (value["body"].IsDefined() && value["json"].IsDefined()) reader.fail(value, here, "body and json: give one");
     if (value["body"].IsDefined()) step.body = reader.text(value["body"], Reader::join(here, "body"));
     if (value["json"].IsDefined()) step.body = reader.json(value["json"], Reader::join(here, "json")).dump();
-    if (value["headers"].IsDefined()) step.headers = reader.text_map(value["headers"], Reader::join(here, "headers"));
+    if (value["headers"].IsDefined()) step.headers = reader.header_fields(value["headers"], Reader::join(here, "headers"));
     step.authorization = reader.text_or(value, "auth", here, "token");
     if (step.authorization != "token" && step.authorization != "none") {
       reader.fail(value["auth"], Reader::join(here, "auth"), "expected token or none");
@@ -220,22 +309,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
       if (value["body"].IsDefined()) step.body = reader.json(value["body"], Reader::join(here, "body")).dump();
     }
   } else if (step.kind == StepKind::token) {
-    allowed.insert({"name", "client", "client_secret", "from", "claims"});
-    step.action = reader.text(value, here);
-    static const std::set<std::string> token_actions = {"fresh", "refresh", "expire", "tamper"};
-    if (!token_actions.count(step.action)) {
-      reader.fail(value, here, "unknown token action \"" + step.action + "\" (fresh, refresh, expire, tamper)");
-    }
-    step.client = reader.text_or(node, "client", field);
-    step.client_secret = reader.text_or(node, "client_secret", field);
-    step.from = reader.text_or(node, "from", field);
-    if (node["claims"].IsDefined()) {
-      const Json claims = reader.json(node["claims"], Reader::join(field, "claims"));
-      if (!claims.is_object()) reader.fail(node["claims"], Reader::join(field, "claims"), "expected a mapping");
-      step.claims = claims.dump();
-    }
-    if (step.action == "tamper" && step.claims.empty()) reader.fail(node, Reader::join(field, "claims"), "tamper needs claims to change");
-    if (node["name"].IsDefined()) step.token_name = reader.text(node["name"], Reader::join(field, "name"));
+    read_token_step(reader, node, field, value, here, step, allowed);
   } else if (step.kind == StepKind::sql) {
     step.query = reader.text(value, here);
   } else {  // wait
@@ -252,7 +326,10 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   if (node["save"].IsDefined()) {
     step.save = reader.text_map(node["save"], Reader::join(field, "save"));
     for (const auto& [name, pointer] : step.save) {
-      if (pointer.empty() || pointer[0] != '/') reader.fail(node["save"], Reader::join(field, "save." + name), "expected a JSON pointer such as /rows/0/who");
+      if ((pointer.empty() || pointer[0] != '/') && pointer.rfind("header:", 0) != 0) {
+        reader.fail(node["save"], Reader::join(field, "save." + name),
+                    "expected a JSON pointer such as /rows/0/who, or header:Name");
+      }
     }
   }
 

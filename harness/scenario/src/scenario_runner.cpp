@@ -6,6 +6,7 @@
 
 #include "expectations.h"
 #include "mcph/harness/user_fixtures.h"
+#include "mcph/http/message.h"
 #include "mcph/secrets/scrub.h"
 #include "stack_needs.h"
 #include "step_executor.h"
@@ -92,6 +93,16 @@ struct ScenarioRunner::Impl {
     const auto dot = name.find('.');
     if (dot == std::string::npos) return std::nullopt;
     const std::string user = name.substr(0, dot), field = name.substr(dot + 1);
+    // ${url.SERVICE}: a service's URL as the stack file gives it (an MCP server's endpoint).
+    if (user == "url") {
+      if (auto it = stack.services.find(field); it != stack.services.end()) return it->second.url;
+      return std::nullopt;
+    }
+    // ${token.NAME}: a held token's text, for raw headers and tokens built from it.
+    if (user == "token") {
+      if (auto it = state.tokens.find(field); it != state.tokens.end()) return it->second.value;
+      return std::nullopt;
+    }
     if (field == "username") return users.fixture(user).username;
     if (field == "id") return users.keycloak_id(user);
     if (field == "entity_id") return users.entity_id(user);
@@ -123,6 +134,12 @@ struct ScenarioRunner::Impl {
         }
         const auto failures = check_expectations(expectations, outcome, context);
         for (const auto& [name, pointer] : step.save) {
+          if (pointer.rfind("header:", 0) == 0) {  // a response header (Mcp-Session-Id, …)
+            const auto header = http::find_field(outcome.headers, pointer.substr(7));
+            if (!header) throw std::runtime_error("save " + name + ": the answer has no " + pointer.substr(7) + " header");
+            state.saved[name] = *header;
+            continue;
+          }
           const Json::json_pointer at(pointer);
           if (!outcome.result.is_structured() || !outcome.result.contains(at)) {
             throw std::runtime_error("save " + name + ": the result has nothing at " + pointer + " (" + outcome.describe() + ")");

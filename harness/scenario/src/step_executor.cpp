@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "mcph/harness/stack_tokens.h"
+#include "token_forge.h"
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
 #include "mcph/jose/base64url.h"
@@ -146,12 +147,12 @@ void StepExecutor::observe_audit(StepOutcome& out) {
 }
 
 HeldToken StepExecutor::login(const std::string& user, const std::string& client, const std::string& secret,
-                              ScenarioState& state, StepOutcome& out) {
+                              ScenarioState& state, StepOutcome& out, const std::string& asked_scope) {
   const UserFixture& fixture = users_.fixture(user);
   oidc::TokenClient tokens(realm_url(), {client, secret}, {});
   const auto started = Clock::now();
-  // A token for every MCP server of the stack: each accepts only its own audience.
-  const std::string scope = mcp_scopes(stack_);
+  // By default a token for every MCP server of the stack: each accepts only its own audience.
+  const std::string scope = asked_scope.empty() ? mcp_scopes(stack_) : asked_scope;
   const oidc::TokenResponse response = tokens.password_grant(user, fixture.password, scope);
   const Json claims = jwt_claims(response.access_token);
   out.exchanges.push_back(exchange("POST", realm_url() + "/protocol/openid-connect/token", {},
@@ -184,6 +185,7 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
   const ServiceEntry& entry = stack_.service(service);
   HeldToken& token = token_for(step, state, out);
   if (out.caller.empty()) out.caller = token.user;
+  out.sent_token = token.value;
   const std::string key = service + "|" + (step.token_name.empty() ? out.caller : step.token_name);
   auto& session = state.sessions[key];
 
@@ -291,16 +293,36 @@ void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& 
   std::string target = substitute(step.path, resolve);
   if (target.empty()) target = url.path;  // the MCP endpoint itself
   http::Fields headers;
-  if (step.authorization == "token") headers.emplace_back("Authorization", "Bearer " + token_for(step, state, out).value);
-  for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, resolve));
+  if (step.authorization == "token") {
+    out.sent_token = token_for(step, state, out).value;
+    headers.emplace_back("Authorization", "Bearer " + out.sent_token);
+  }
+  for (const auto& [name, value] : step.headers) {
+    headers.emplace_back(name, substitute(value, resolve));
+    // A token written into a raw header is what an echo check looks for.
+    if (out.sent_token.empty() && http::iequals(name, "Authorization")) {
+      const std::string& sent = headers.back().second;
+      out.sent_token = sent.substr(std::min(sent.find(' ') + 1, sent.size()));
+    }
+  }
   if (!http::find_field(headers, "Accept")) headers.emplace_back("Accept", "application/json, text/event-stream");
   const std::string body = step.body ? substitute(*step.body, resolve) : "";
+  // A token sent in the query or a form body (RFC 6750 §2.2-2.3) is what an echo check looks for.
+  for (const std::string* text : std::initializer_list<const std::string*>{&target, &body}) {
+    const auto at = text->find("access_token=");
+    if (!out.sent_token.empty() || at == std::string::npos) continue;
+    const auto start = at + std::string_view("access_token=").size();
+    out.sent_token = text->substr(start, text->find('&', start) - start);
+  }
 
   http::ClientOptions options;
   options.read_timeout = options_.http_timeout;
   http::Client client(origin, options);
   const auto started = Clock::now();
-  const http::ClientResponse response = client.request(step.method, target, headers, body, step.body ? "application/json" : "");
+  // A body is JSON unless the step says otherwise in its headers.
+  const bool typed = http::find_field(headers, "Content-Type").has_value();
+  const http::ClientResponse response =
+      client.request(step.method, target, headers, body, step.body && !typed ? "application/json" : "");
   out.exchanges.push_back(exchange(step.method, origin + target, headers, body, response.status, response.headers,
                                    response.body, ms_since(started)));
   out.http_status = response.status;
@@ -340,6 +362,7 @@ void StepExecutor::vault(const Step& step, ScenarioState& state, const Resolver&
         state.flow(out.caller, "token exchange", "the user's token exchanged for Vault → " + secrets::mask(jwt));
       }
     }
+    out.sent_token = jwt;
     const auto started = Clock::now();
     const auto login = client.request("POST", "auth/jwt/login", "", Json{{"role", "user"}, {"jwt", jwt}}.dump());
     out.exchanges.push_back(exchange("POST", entry.url + "/v1/auth/jwt/login", {}, R"({"role":"user","jwt":"****"})",
@@ -398,11 +421,15 @@ void StepExecutor::vault(const Step& step, ScenarioState& state, const Resolver&
 
 void StepExecutor::token(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {
   const std::string name = step.token_name.empty() ? out.caller : step.token_name;
+  if (step.action != "fresh" && step.action != "refresh" && step.action != "expire" && step.action != "tamper") {
+    new_token(step, state, resolve, out);
+    return;
+  }
   if (step.action == "fresh") {
     const std::string client = step.client.empty() ? default_client : step.client;
     const std::string secret = step.client_secret.empty() ? users_.client_secret(client) : step.client_secret;
     try {
-      state.tokens[name] = login(out.caller, client, secret, state, out);
+      state.tokens[name] = login(out.caller, client, secret, state, out, step.scope);
       out.token_ok = true;
       out.http_status = 200;
     } catch (const oidc::OidcError& e) {
@@ -459,6 +486,74 @@ void StepExecutor::token(const Step& step, ScenarioState& state, const Resolver&
     state.tokens[step.token_name.empty() ? name + "-tampered" : step.token_name] = forged;
     out.token_ok = true;
   }
+}
+
+void StepExecutor::new_token(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {
+  const std::string name = step.token_name.empty() ? out.caller + "-" + step.action : step.token_name;
+  const std::string client = step.client.empty() ? default_client : step.client;
+  const auto secret = [&] { return step.client_secret.empty() ? users_.client_secret(client) : step.client_secret; };
+  // The token a forge or an exchange starts from: the named one, else the caller's own.
+  const auto source = [&]() -> HeldToken& {
+    const std::string from = step.from.empty() ? out.caller : step.from;
+    auto it = state.tokens.find(from);
+    if (it == state.tokens.end() && from == out.caller && !from.empty()) {
+      it = state.tokens.emplace(from, login(from, default_client, users_.client_secret(default_client), state, out)).first;
+    }
+    if (it == state.tokens.end()) throw std::runtime_error("no token \"" + from + "\" to " + step.action + " from yet");
+    return it->second;
+  };
+  HeldToken made{out.caller, "", "", client};
+  try {
+    if (step.action == "forge") {
+      const HeldToken& from = source();
+      ForgeSpec spec;
+      if (!step.header.empty()) spec.header = substitute_json(Json::parse(step.header), resolve);
+      if (!step.claims.empty()) spec.claims = substitute_json(Json::parse(step.claims), resolve);
+      spec.payload_text = substitute(step.payload_text, resolve);
+      spec.sign = step.sign.empty() ? "keep" : step.sign;
+      spec.pad_bytes = step.pad_bytes;
+      spec.encoding = step.encoding;
+      const std::string jwks = spec.sign == "hs256_realm_public"
+                                   ? http::Client(stack_.service("keycloak").url)
+                                         .get("/realms/" + stack_.realm + "/protocol/openid-connect/certs")
+                                         .body
+                                   : std::string();
+      made = from;
+      made.value = forge_token(from.value, spec, jwks);
+      made.refresh.clear();
+    } else if (step.action == "raw") {
+      made.value = substitute(step.value, resolve);
+    } else if (step.action == "id_token" || step.action == "refresh_token") {
+      oidc::TokenClient tokens(realm_url(), {client, secret()});
+      const auto response = tokens.password_grant(out.caller, users_.fixture(out.caller).password,
+                                                  step.scope.empty() ? "openid" : step.scope);
+      made.value = step.action == "id_token" ? response.id_token : response.refresh_token;
+      if (made.value.empty()) throw std::runtime_error("the identity provider gave no " + step.action);
+    } else if (step.action == "client_credentials") {
+      oidc::TokenClient tokens(realm_url(), {client, secret()});
+      made.value = tokens.client_credentials_grant(step.scope).access_token;
+      made.user = "service-account-" + client;
+    } else if (step.action == "exchange") {
+      const HeldToken& from = source();
+      oidc::TokenClient tokens(realm_url(), {client, secret()});
+      made.value = tokens.exchange(from.value, step.audience).access_token;
+      made.user = from.user;
+    } else if (step.action == "other_realm") {
+      // The admin of the master realm: a token the same Keycloak signed, for another realm.
+      const ServiceEntry& keycloak = stack_.service("keycloak");
+      oidc::TokenClient tokens(keycloak.url + "/realms/master", {"admin-cli", ""});
+      made.value = tokens.password_grant(keycloak.get("admin_user", "admin"), keycloak.get("admin_password", "admin")).access_token;
+      made.user = "master-realm-admin";
+    }
+  } catch (const oidc::OidcError& e) {
+    out.oauth_error = e.error();
+    out.http_status = e.status();
+    return;
+  }
+  state.tokens[name] = made;
+  out.token_ok = true;
+  out.http_status = 200;
+  state.flow(out.caller, "token " + step.action, name + " → " + secrets::mask(made.value));
 }
 
 void StepExecutor::sql(const Step& step, const Resolver& resolve, StepOutcome& out) {

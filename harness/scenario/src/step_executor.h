@@ -49,12 +49,15 @@ class StepExecutor {
   void http(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
   void vault(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
   void token(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
+  // The token actions that make a new token from the IdP or from another token (forge, …).
+  void new_token(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
   void sql(const Step& step, const Resolver& resolve, StepOutcome& out);
 
   // The step's token: the named one, or the acting user's, logging in when there is none yet.
   HeldToken& token_for(const Step& step, ScenarioState& state, StepOutcome& out);
+  // A password grant; `scope` empty: the scopes of every MCP server of the stack.
   HeldToken login(const std::string& user, const std::string& client, const std::string& secret,
-                  ScenarioState& state, StepOutcome& out);
+                  ScenarioState& state, StepOutcome& out, const std::string& scope = {});
   std::string realm_url() const;
   // "jira" or "jira-mcp" → the stack's service name.
   std::string mcp_service(const std::string& written) const;

@@ -44,6 +44,7 @@ struct StepOutcome {
 
   bool token_ok = false;
   std::string oauth_error;
+  std::string sent_token;           // the bearer token the step sent (checked for echoes; never shown)
 
   // For the trace: each request and answer, masked.
   nlohmann::json exchanges = nlohmann::json::array();

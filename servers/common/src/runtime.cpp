@@ -53,6 +53,7 @@ void Runtime::declare_flags(cli::Flags& flags) {
       .repeated("allowed-host", "another host name accepted in Host/Origin (DNS-rebinding protection)")
       .repeated("allowed-client", "an OIDC client (azp) whose tokens are accepted; repeatable [default: mcp-client]")
       .toggle("legacy-sse", "also serve plain JSON-RPC on POST /sse, as the original demo servers did")
+      .toggle("no-token-type-check", "UNSAFE, for the harness's sabotage tests: accept ID and refresh tokens as access tokens")
       .option("vault-login", "exchange",
               "exchange: trade the caller's token at the identity provider for a Vault-audience token (OAuth 2.0 "
               "token exchange) and log in to Vault with that; passthrough: log in with the caller's own token "
@@ -83,6 +84,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   auth.jwks_url = flags.get("jwks-url");
   auth.audience = flags.get("audience");  // empty: the resource URL, once bound (run())
   auth.scope = flags.get("scope").empty() ? name : flags.get("scope");
+  auth.access_tokens_only = !flags.on("no-token-type-check");
   auth.allowed_clients = flags.all("allowed-client");
   if (auth.allowed_clients.empty()) auth.allowed_clients = {"mcp-client"};
   authenticator_ = std::make_unique<broker::Authenticator>(auth);

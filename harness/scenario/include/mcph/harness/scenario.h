@@ -62,7 +62,9 @@ struct Step {
   std::string method;      // default POST for http, GET for vault
   std::string path;        // http: appended to the server's URL (default: the MCP endpoint); vault: after /v1/
   std::optional<std::string> body;  // http: raw text; vault: JSON text
-  std::map<std::string, std::string> headers;
+  // In order; a name may repeat (two Authorization headers). Written as a mapping, or as a list
+  // of one-entry mappings when a name repeats.
+  std::vector<std::pair<std::string, std::string>> headers;
   std::string authorization = "token";  // http: token | none
 
   // vault
@@ -71,12 +73,20 @@ struct Step {
   // the MCP servers do (the default), or "raw", the held token itself (attacks on Vault).
   std::string vault_login = "exchanged";
 
-  // token
-  std::string action;      // fresh | refresh | expire | tamper
-  std::string client;      // fresh: the OIDC client (default mcp-client)
+  // token (the actions: token_actions() in scenario_loader.h)
+  std::string action;
+  std::string client;      // fresh, id_token, refresh_token, client_credentials, exchange: the OIDC client
   std::string client_secret;
-  std::string from;        // tamper: the token whose payload is changed (default: token_name)
-  std::string claims;      // tamper: JSON object of claims to set
+  std::string from;        // tamper, forge, exchange: the token it starts from (default: the caller's)
+  std::string claims;      // tamper, forge: JSON object of claims to set (forge: null removes one)
+  std::string header;      // forge: JSON object of header fields to set (null removes one)
+  std::string payload_text;  // forge: the payload's JSON text as written (duplicate names, …)
+  std::string sign;        // forge: keep | strip | cut | attacker | attacker_embedded_jwk | hs256_realm_public | es256_zero
+  int pad_bytes = 0;       // forge: a "pad" claim of this many bytes
+  std::string encoding;    // forge: "" (base64url) | padded (with '=') | standard (base64 with +/ and =)
+  std::string value;       // raw: the token's text (substituted: ${token.NAME} …)
+  std::string scope;       // fresh, id_token, client_credentials: the scope asked for (default: every MCP server's)
+  std::string audience;    // exchange: the audience asked for
 
   // sql
   std::string query;

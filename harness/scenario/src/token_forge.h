@@ -1,0 +1,28 @@
+#pragma once
+// An attacker's token: one the realm issued, with its header and claims edited, and signed some
+// other way (or not at all) — the raw material of the JWT attack scenarios. Private to the runner.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace mcph::harness {
+
+struct ForgeSpec {
+  nlohmann::json header = nlohmann::json::object();  // fields to set; null removes one
+  nlohmann::json claims = nlohmann::json::object();  // claims to set; null removes one
+  std::string payload_text;  // the payload's JSON text as written (replaces claims)
+  // keep: the original signature (now over other bytes); strip: none at all ("header.payload.");
+  // cut: its first half; attacker: RS256 with a key of the attacker's (any kid the header
+  // keeps); attacker_embedded_jwk: the same, its public key in the header's jwk;
+  // hs256_realm_public: HS256 keyed with the realm's public key in PEM (key confusion);
+  // es256_zero: an ES256 signature whose r and s are 0.
+  std::string sign = "keep";
+  int pad_bytes = 0;         // a "pad" claim this long
+  std::string encoding;      // "", padded (base64url with '='), standard (base64 with + / =)
+};
+
+// Throws std::runtime_error when `token` is not a JWT or the realm's key cannot be had.
+// realm_jwks: the realm's JWKS document (for hs256_realm_public).
+std::string forge_token(const std::string& token, const ForgeSpec& spec, const std::string& realm_jwks);
+
+}  // namespace mcph::harness
