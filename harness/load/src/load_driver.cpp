@@ -22,7 +22,7 @@
 #include "mcph/http/url.h"
 #include "mcph/mcp/protocol.h"
 #include "mcph/mcp/sse.h"
-#include "response_parser.h"
+#include "mcph/harness/response_parser.h"
 
 namespace mcph::harness::load {
 namespace {

@@ -1,4 +1,4 @@
-#include "response_parser.h"
+#include "mcph/harness/response_parser.h"
 
 #include <charconv>
 

@@ -20,16 +20,7 @@ const char* const kHttplibMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "
 constexpr std::size_t kLongestMethod = 32;
 
 thread_local std::string t_extension_method;
-
-// RFC 9110 §5.6.2: a method is a token.
-bool is_token(const std::string& word) {
-  if (word.empty()) return false;
-  for (const char c : word) {
-    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!alnum && std::strchr("!#$%&'*+-.^_`|~", c) == nullptr) return false;
-  }
-  return true;
-}
+thread_local std::optional<HeadProblem> t_head_problem;
 
 bool is_extension_method(const std::string& word) {
   if (!is_token(word)) return false;
@@ -54,10 +45,11 @@ void address_of(const sockaddr_storage& address, std::string& ip, int& port) {
 }  // namespace
 
 const std::string& current_extension_method() { return t_extension_method; }
+const std::optional<HeadProblem>& current_head_problem() { return t_head_problem; }
 
 ConnectionStream::ConnectionStream(int fd, std::chrono::milliseconds read_timeout,
-                                   std::chrono::milliseconds write_timeout)
-    : fd_(fd), read_timeout_(read_timeout), write_timeout_(write_timeout) {
+                                   std::chrono::milliseconds write_timeout, std::chrono::milliseconds head_timeout)
+    : fd_(fd), read_timeout_(read_timeout), write_timeout_(write_timeout), head_timeout_(head_timeout) {
   sockaddr_storage address{};
   socklen_t length = sizeof address;
   if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
@@ -71,7 +63,54 @@ ConnectionStream::ConnectionStream(int fd, std::chrono::milliseconds read_timeou
 
 void ConnectionStream::begin_request(bool extension_methods) {
   t_extension_method.clear();
+  t_head_problem.reset();
   check_method_ = extension_methods;
+  read_head();
+}
+
+void ConnectionStream::read_head() {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + head_timeout_;
+  for (;;) {
+    const std::string_view pending = std::string_view(buffer_).substr(position_);
+    if (const std::size_t end = head_end(pending); end != std::string_view::npos) {
+      if (auto problem = head_problem(pending.substr(0, end))) {
+        refuse_head(end, std::move(*problem));
+      } else if (pending.substr(0, end).find('%') != std::string_view::npos) {
+        buffer_.replace(position_, end, keep_field_values_verbatim(pending.substr(0, end)));
+      }
+      return;
+    }
+    if (pending.size() > kMaxHeadBytes) {
+      refuse_head(pending.size(), {431, "request header fields too large (over " + std::to_string(kMaxHeadBytes) + " bytes)"});
+      return;
+    }
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+    const ssize_t got = left.count() > 0 ? fill(std::min(read_timeout_, left)) : -1;
+    if (got == 0) return;  // the client closed: cpp-httplib reads the same end
+    if (got < 0) {
+      // When the deadline bounded this wait, the head is late (or the connection failed): a
+      // head begun is answered 408 (RFC 9110 §15.5.9). Else the read timeout passed, as
+      // cpp-httplib's own read will find.
+      if (left <= read_timeout_ && position_ < buffer_.size()) {
+        refuse_head(buffer_.size() - position_, {408, "the request head did not arrive within " +
+                                                          std::to_string(head_timeout_.count()) + " ms"});
+      }
+      return;
+    }
+  }
+}
+
+void ConnectionStream::refuse_head(std::size_t head_size, HeadProblem problem) {
+  // The request line, when it is clean, so that the error path and the access log see the
+  // method and path; otherwise a line cpp-httplib refuses by itself.
+  const std::string head = buffer_.substr(position_, head_size);
+  const std::size_t line_end = head.find("\r\n");
+  const bool clean_line = line_end != std::string::npos && head.find_first_of(std::string("\r\n\0", 3)) == line_end;
+  buffer_ = (clean_line ? head.substr(0, line_end) : std::string("BAD")) + "\r\n";
+  position_ = 0;
+  ended_ = true;
+  t_head_problem = std::move(problem);
 }
 
 bool ConnectionStream::wait(short events, std::chrono::milliseconds timeout) const {
@@ -90,7 +129,8 @@ bool ConnectionStream::is_readable() const { return has_buffered_bytes() || wait
 
 bool ConnectionStream::is_writable() const { return wait(POLLOUT, write_timeout_); }
 
-ssize_t ConnectionStream::fill() {
+ssize_t ConnectionStream::fill(std::chrono::milliseconds timeout) {
+  if (ended_) return -1;
   if (position_ == buffer_.size()) {
     buffer_.clear();
     position_ = 0;
@@ -103,7 +143,7 @@ ssize_t ConnectionStream::fill() {
     if (got >= 0) break;
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK) break;
-    if (!wait(POLLIN, read_timeout_)) break;  // timed out
+    if (!wait(POLLIN, timeout)) break;  // timed out
   }
   buffer_.resize(old_size + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
   return got;
@@ -115,7 +155,7 @@ ssize_t ConnectionStream::read(char* ptr, size_t size) {
     rewrite_extension_method();
   }
   if (!has_buffered_bytes()) {
-    const ssize_t got = fill();
+    const ssize_t got = fill(read_timeout_);
     if (got <= 0) return got;  // 0: the client closed the connection
   }
   const std::size_t n = std::min(size, buffer_.size() - position_);
@@ -127,7 +167,7 @@ ssize_t ConnectionStream::read(char* ptr, size_t size) {
 void ConnectionStream::rewrite_extension_method() {
   auto first_word_end = [this] { return buffer_.find_first_of(" \r\n", position_); };
   while (first_word_end() == std::string::npos && buffer_.size() - position_ <= kLongestMethod) {
-    if (fill() <= 0) return;  // cpp-httplib's own read sees the same end or timeout
+    if (fill(read_timeout_) <= 0) return;  // cpp-httplib's own read sees the same end or timeout
   }
   const std::size_t end = first_word_end();
   if (end == std::string::npos || buffer_[end] != ' ') return;

@@ -12,6 +12,12 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+std::string_view trim_ows(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
 std::optional<std::string> find_field(const Fields& fields, std::string_view name) {
   for (const auto& [key, value] : fields) {
     if (iequals(key, name)) return value;

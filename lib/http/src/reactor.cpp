@@ -156,7 +156,8 @@ void Reactor::accept_ready() {
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     auto connection = std::make_shared<Connection>();
     connection->fd = fd;
-    connection->stream = std::make_unique<ConnectionStream>(fd, options_.read_timeout, options_.write_timeout);
+    connection->stream = std::make_unique<ConnectionStream>(fd, options_.read_timeout, options_.write_timeout,
+                                                            options_.head_timeout);
     connection->last_active = Clock::now();
     std::lock_guard lock(mutex_);
     const std::uint64_t id = next_id_++;

@@ -34,6 +34,8 @@ struct ReactorOptions {
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds write_timeout{10000};
+  // A request's whole head (request line and header fields) must arrive within this.
+  std::chrono::milliseconds head_timeout{10000};
   // A connection is closed after this many requests (the last answer says Connection: close).
   std::size_t max_requests_per_connection = 10000;
 };

@@ -39,7 +39,10 @@ std::string default_message(int status) {
     case 404: return "not found";
     case 405: return "method not allowed";
     case 413: return "request body too large";
+    case 408: return "request timeout";
     case 414: return "request URI too long";
+    case 431: return "request header fields too large";
+    case 501: return "not implemented";
     default: return "HTTP " + std::to_string(status);
   }
 }
@@ -243,6 +246,11 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(o
     if (out.status == 413) {
       message += " (limit " + std::to_string(impl->options.max_body_bytes) + " bytes)";
     }
+    // A head the stream refused (request_head.h) or that came too late: its own status and reason.
+    if (const auto& problem = detail::current_head_problem()) {
+      out.status = problem->status;
+      message = default_message(problem->status) + ": " + problem->message;
+    }
     Response response;
     impl->render_error(out.status, message, response);
     if (out.status == 400 && impl->options.malformed_request_headers) {
@@ -290,6 +298,7 @@ int Server::start() {
   reactor.idle_timeout = options.keep_alive_timeout;
   reactor.read_timeout = options.read_timeout;
   reactor.write_timeout = options.read_timeout;
+  reactor.head_timeout = options.header_timeout;
   reactor.max_requests_per_connection = kMaxRequestsPerConnection;
   RoutingServer* routing = &impl_->server;
   impl_->reactor = std::make_unique<detail::Reactor>(

@@ -21,12 +21,6 @@ bool is_nonzero_lower_hex(std::string_view text, std::size_t size) {
 
 int hex_value(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
 
-std::string_view trim_ows(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 }  // namespace
 
 bool is_valid_trace_id(std::string_view id) { return is_nonzero_lower_hex(id, 32); }

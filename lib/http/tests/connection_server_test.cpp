@@ -215,5 +215,72 @@ TEST(ExtensionMethodOptions, TheAccessLogNamesTheMethodTheClientSent) {
   EXPECT_THAT(log, Not(HasSubstr("secret")));
 }
 
+// The head of every request is read within a deadline and checked before cpp-httplib parses it
+// (src/request_head.h): a client trickling its headers is answered 408 and cut off, and what a
+// proxy could read differently (a bare CR, conflicting lengths) is refused, never split or
+// half-read.
+class RequestHeads : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.access_log = false;
+    options.header_timeout = 500ms;
+    server_ = std::make_unique<Server>(options);
+    server_->route("GET", "/who", [](const Request& req, Response& res) { res.body = "auth=[" + req.header("Authorization") + "]"; });
+    server_->route("POST", "/echo", [](const Request& req, Response& res) { res.body = "echo [" + req.body + "]"; });
+    server_->start();
+  }
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(RequestHeads, ATricklingClientGetsA408WithinTheHeadTimeout) {
+  const int fd = connect_to(server_->port());
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(::send(fd, "GET /who HTTP/1.1\r\nHost: x\r\n", 28, MSG_NOSIGNAL), 28);
+  // One byte every 50 ms: each read is quick, so only a deadline for the whole head stops it.
+  std::string received;
+  bool closed = false;
+  while (!closed && std::chrono::steady_clock::now() - start < 5s) {
+    ::send(fd, "X", 1, MSG_NOSIGNAL);
+    pollfd ready{fd, POLLIN, 0};
+    if (::poll(&ready, 1, 50) <= 0) continue;
+    char buffer[4096];
+    const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+    if (got <= 0) closed = true;
+    if (got > 0) received.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  EXPECT_TRUE(closed) << "still open after 5 s of trickling";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_THAT(received, HasSubstr("HTTP/1.1 408"));
+  EXPECT_EQ(Client(server_->url()).get("/who").status, 200) << "still serving";
+}
+
+TEST_F(RequestHeads, ABareCrInAValueIsRefusedNotSplit) {
+  const std::string reply =
+      exchange_until_close(server_->port(), "GET /who HTTP/1.1\r\nHost: x\r\nX-Note: a\rAuthorization: Bearer forged\r\n\r\n");
+  EXPECT_THAT(reply, HasSubstr("HTTP/1.1 400"));
+  EXPECT_THAT(reply, HasSubstr("bare CR"));
+  EXPECT_THAT(reply, Not(HasSubstr("forged")));
+  EXPECT_EQ(Client(server_->url()).get("/who").status, 200) << "still serving";
+}
+
+TEST_F(RequestHeads, FieldValuesArriveAsSentNotPercentDecoded) {
+  // cpp-httplib 0.11 alone would hand the handler "Bearer a\r\nX: b" and "%41" as "A".
+  const std::string reply =
+      exchange_until_close(server_->port(), "GET /who HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a%0D%0AX: b%41\r\nConnection: close\r\n\r\n");
+  EXPECT_THAT(reply, HasSubstr("auth=[Bearer a%0D%0AX: b%41]"));
+}
+
+TEST_F(RequestHeads, ConflictingLengthsCannotSmuggleASecondRequest) {
+  const std::string reply = exchange_until_close(
+      server_->port(),
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 40\r\n\r\n"
+      "GET /who HTTP/1.1\r\nHost: x\r\nX-A: b\r\n\r\n");
+  EXPECT_EQ(count_of(reply, "HTTP/1.1 "), 1u) << reply;
+  EXPECT_THAT(reply, HasSubstr("HTTP/1.1 400"));
+  EXPECT_THAT(reply, Not(HasSubstr("auth=")));
+}
+
 }  // namespace
 }  // namespace mcph::http

@@ -4,20 +4,16 @@
 #include <cctype>
 #include <string>
 
+#include "mcph/http/message.h"
+
 namespace mcph::mcp::detail {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // q=0 (any spelling of zero) excludes the range.
 bool excluded(std::string_view params) {
   while (!params.empty()) {
     const auto semi = params.find(';');
-    std::string_view param = trim(params.substr(0, semi));
+    std::string_view param = http::trim_ows(params.substr(0, semi));
     params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
     if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
       std::string_view q = param.substr(2);
@@ -30,14 +26,14 @@ bool excluded(std::string_view params) {
 }  // namespace
 
 std::string_view media_type_of(std::string_view content_type, std::string& storage) {
-  storage = std::string(trim(content_type.substr(0, content_type.find(';'))));
+  storage = std::string(http::trim_ows(content_type.substr(0, content_type.find(';'))));
   std::transform(storage.begin(), storage.end(), storage.begin(), [](unsigned char c) { return std::tolower(c); });
   return storage;
 }
 
 AcceptedTypes parse_accept(std::string_view accept) {
   AcceptedTypes types;
-  if (trim(accept).empty()) return AcceptedTypes{true, true};
+  if (http::trim_ows(accept).empty()) return AcceptedTypes{true, true};
   while (!accept.empty()) {
     const auto comma = accept.find(',');
     std::string_view range = accept.substr(0, comma);

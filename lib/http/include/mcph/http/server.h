@@ -1,7 +1,9 @@
 #pragma once
 // An HTTP/1.1 server on loopback with the project's conventions: one machine-readable
-// "listening" line, JSON errors, a body size limit (413), one access-log line per request that
-// never shows headers, query strings or bodies, TCP_NODELAY, and a clean stop.
+// "listening" line, JSON errors, a body size limit (413), a deadline for each request's head
+// (408), request heads checked against RFC 9112 before they are parsed (400: a bare CR, LF or
+// NUL, folded lines, conflicting lengths), one access-log line per request that never shows
+// headers, query strings or bodies, TCP_NODELAY, and a clean stop.
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -36,6 +38,9 @@ struct ServerOptions {
   // stop() closes idle connections at once.
   std::chrono::seconds keep_alive_timeout{60};
   std::chrono::seconds read_timeout{10};  // for each read and write of a request in progress
+  // A request's whole head must arrive within this, however it trickles in (else 408 and the
+  // connection is closed): a slow client holds a worker thread no longer. Vault's default.
+  std::chrono::milliseconds header_timeout{10000};
   bool access_log = true;             // to stderr
   ErrorFormatter error_formatter;     // empty = default JSON shape
   // Headers added to the 400 cpp-httplib answers by itself to a request it cannot read (a header

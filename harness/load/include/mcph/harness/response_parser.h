@@ -1,6 +1,7 @@
 #pragma once
-// An incremental HTTP/1.1 response parser for the load driver: bytes arrive in pieces from a
-// non-blocking socket; feed() takes them and says when one whole response is in. Bodies framed
+// An incremental HTTP/1.1 response parser for the load driver (and the scenarios' raw `tcp`
+// steps): bytes arrive in pieces from a non-blocking socket; feed() takes them and says when
+// one whole response is in. Bodies framed
 // by Content-Length, chunked transfer coding, or the end of the connection. Bounded: a head
 // over 64 KiB or a body over the limit given is an error, never an unbounded buffer.
 #include <cstddef>
