@@ -25,6 +25,16 @@ std::shared_ptr<const jose::JwkSet> JwksCache::fetch(std::string& error) const {
 std::shared_ptr<const jose::JwkSet> JwksCache::current(bool force_refresh) {
   std::unique_lock lock(mutex_);
   for (;;) {
+    // First: another thread is fetching (its attempt is also "the last attempt", too recent to
+    // make another). A token whose kid we know goes on with the cached set; one that needs the
+    // new set (unknown kid, or nothing cached yet: the first requests of a cold server) waits
+    // for that fetch and takes its outcome.
+    if (fetching_) {
+      if (keys_ && !force_refresh) return keys_;
+      fetched_.wait(lock, [this] { return !fetching_; });
+      force_refresh = false;  // that fetch was the refresh this token asked for
+      continue;
+    }
     const auto now = Clock::now();
     const bool stale = !keys_ || now - fetched_at_ > options_.max_age;
     const bool may_attempt = !attempted_at_ || now - *attempted_at_ >= options_.min_refetch_interval;
@@ -33,14 +43,6 @@ std::shared_ptr<const jose::JwkSet> JwksCache::current(bool force_refresh) {
       // provider is unreachable), else the reason the last attempt failed.
       if (keys_) return keys_;
       throw JwksUnavailable(last_error_.empty() ? "JWKS unavailable" : last_error_);
-    }
-    if (fetching_) {
-      // Another thread is fetching. A token whose kid we know goes on with the cached set; one
-      // that needs the new set (unknown kid, nothing cached) waits for that fetch.
-      if (keys_ && !force_refresh) return keys_;
-      fetched_.wait(lock, [this] { return !fetching_; });
-      force_refresh = false;  // that fetch was the refresh this token asked for
-      continue;
     }
     fetching_ = true;
     attempted_at_ = now;

@@ -199,6 +199,32 @@ TEST_F(JwksCacheTest, ColdStartWithTheProviderDownIsNotRetriedWithinTheInterval)
   EXPECT_EQ(provider_.hits, 1);
 }
 
+// A cold server's first requests arrive together (a client opening 8 connections): all wait
+// for the one fetch in flight and verify; none is told the keys are unavailable. Found by
+// memory_bench, whose 8 connections got 503 from every server but the one that fetched.
+TEST_F(JwksCacheTest, ConcurrentFirstRequestsOfAColdCacheWaitForTheOneFetch) {
+  provider_.publish({public_jwk(*key_a_, "a")});
+  provider_.delay = 200ms;
+  JwksCacheOptions cache_options;
+  cache_options.min_refetch_interval = 10s;
+  JwksCache cache(provider_.url(), cache_options);
+  std::atomic<int> verified{0};
+  std::vector<std::string> failures(8);
+  std::vector<std::thread> first;
+  for (int t = 0; t < 8; ++t) {
+    first.emplace_back([&, t] {
+      try {
+        if (cache.verify(token(*key_a_, "a"), options()).sub == "u1") ++verified;
+      } catch (const std::exception& e) {
+        failures[static_cast<std::size_t>(t)] = e.what();
+      }
+    });
+  }
+  for (auto& thread : first) thread.join();
+  EXPECT_EQ(verified, 8) << failures[0] << " | " << failures[7];
+  EXPECT_EQ(provider_.hits, 1);
+}
+
 TEST_F(JwksCacheTest, ConcurrentForgedKidsShareOneFetchAndKnownKidsDoNotWaitForIt) {
   provider_.publish({public_jwk(*key_a_, "a")});
   JwksCacheOptions cache_options;
