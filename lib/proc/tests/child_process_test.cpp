@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "mcph/proc/free_port.h"
 #include "mcph/proc/temp_dir.h"
@@ -130,8 +132,10 @@ TEST(ChildProcess, DiesWithTheThreadThatSpawnedIt) {
     child.wait_for_line([](std::string_view l) { return l == "ready"; }, 5s);
     pid = child.pid();
     log = child.log_path();
-    // Leak the process on purpose (no stop): only the parent-death signal can end it now.
-    new ChildProcess(std::move(child));
+    // Leak the handle on purpose (never stopped): only the parent-death signal can end the
+    // process now. A static holds it, so that LeakSanitizer sees it as reachable, not lost.
+    static auto* leaked = new std::vector<ChildProcess>;
+    leaked->push_back(std::move(child));
   }).join();
   ASSERT_GT(pid, 0);
   int status = 0;
