@@ -26,24 +26,6 @@ std::string fixed(double value, int decimals) {
   return result.ec == std::errc{} ? std::string(buffer, result.ptr) : "0";
 }
 
-// "412 ms", "3.21 s", "2 min 05 s"
-std::string human_duration(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) seconds = 0;
-  if (seconds < 1) return std::to_string(static_cast<long>(std::lround(seconds * 1000))) + " ms";
-  if (seconds < 60) return fixed(seconds, 2) + " s";
-  const long total = std::lround(seconds);
-  const long minutes = total / 60;
-  const long rest = total % 60;
-  return std::to_string(minutes) + " min " + (rest < 10 ? "0" : "") + std::to_string(rest) + " s";
-}
-
-// "2025-05-01T12:00:00Z" → "2025-05-01 12:00:00 UTC"; anything else as it is.
-std::string readable_time(const std::string& iso) {
-  const bool shaped = iso.size() >= 20 && iso[4] == '-' && iso[7] == '-' && iso[10] == 'T' &&
-                      iso[13] == ':' && iso[16] == ':' && iso.back() == 'Z';
-  if (!shaped) return iso;
-  return iso.substr(0, 10) + " " + iso.substr(11, 8) + " UTC";
-}
 
 std::string plural(int count, std::string_view one, std::string_view many) {
   return std::to_string(count) + " " + std::string(count == 1 ? one : many);

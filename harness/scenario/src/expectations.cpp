@@ -315,16 +315,28 @@ const std::vector<ExpectationKind>& expectation_kinds() {
          return !o.tool_error && contains(text, as_text(want)) ? "" : o.describe();
        }},
       {"result_json", json_checks, {call, http}, check_result_json},
-      {"http_status", http_status, {call, http, vault},
+      {"http_status", http_status, {call, http, vault, tcp},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return o.http_status == want.get<int>() ? "" : o.describe();
        }},
-      {"header_contains", header_map, {call, http}, check_header_contains},
+      {"header_contains", header_map, {call, http, tcp}, check_header_contains},
       {"bearer_challenge", text, {call, http}, check_bearer_challenge},
       {"token_not_echoed", boolean, {call, http, vault}, check_token_not_echoed},
-      {"body_contains", text, {http},
+      {"body_contains", text, {http, tcp},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return contains(o.body, as_text(want)) ? "" : o.describe();
+       }},
+      // An answer without content (202 to a notification: no body, RFC 9110 §15.3.3).
+      {"body_empty", boolean, {http, tcp},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return o.body.empty() == want.get<bool>() ? "" : o.describe() + " (" + std::to_string(o.body.size()) + " bytes of body)";
+       }},
+      // The server hung up within this many ms of the connection being made.
+      {"closed_within_ms", integer, {tcp},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         if (o.closed_after_ms && *o.closed_after_ms <= want.get<double>()) return std::string();
+         return o.closed_after_ms ? "closed after " + std::to_string(static_cast<long>(*o.closed_after_ms)) + " ms"
+                                  : std::string("the connection was still open when the step ended");
        }},
       {"jsonrpc_error", integer, {call, http},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
@@ -354,6 +366,12 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"rows", integer, {sql},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return o.sql_rows == want.get<int>() ? "" : std::to_string(o.sql_rows) + " rows";
+       }},
+      // The step finished within a deadline (a fault's clear error, never a hang).
+      {"within_ms", integer, {call, http, vault, token},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         if (o.ms <= want.get<double>()) return std::string();
+         return "took " + std::to_string(static_cast<long>(o.ms)) + " ms (" + o.describe() + ")";
        }},
   };
   return table;

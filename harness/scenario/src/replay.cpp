@@ -39,6 +39,8 @@ ReplayResult replay_trace(const std::filesystem::path& trace_file, const StackFi
 
   ScenarioRunner runner(stack, std::move(options));
   ReplayResult result;
+  result.recorded_at = recorded.value("started_at", "");
+  for (const auto& scenario : recorded["scenarios"]) result.recorded_seconds += scenario.value("seconds", 0.0);
   result.suite = runner.run(file, names);
   result.trace = runner.last_trace();
   const Json replayed = Json::parse(result.trace);

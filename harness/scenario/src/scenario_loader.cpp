@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "expectation_kinds.h"
+#include "fault_spec.h"
 #include "mcph/harness/text_file.h"
 
 namespace mcph::harness {
@@ -234,6 +235,54 @@ void read_token_step(const Reader& reader, const YAML::Node& node, const std::st
   if (node["name"].IsDefined()) step.token_name = reader.text(node["name"], Reader::join(field, "name"));
 }
 
+// A generated http body ({"pad":""} and its filler): from 10 bytes to 64 MiB, past any
+// server's limit (Vault's is 32 MiB).
+constexpr long kMinGeneratedBody = 10;
+constexpr long kMaxGeneratedBody = 64L * 1024 * 1024;
+// No wait of a tcp step may be longer than this.
+constexpr long kMaxTcpWaitMs = 60'000;
+
+long bounded_integer(const Reader& reader, const YAML::Node& node, const std::string& field, long low, long high) {
+  const long value = reader.integer(node, field);
+  if (value < low || value > high) reader.fail(node, field, "must be " + std::to_string(low) + " to " + std::to_string(high));
+  return value;
+}
+
+// tcp: {server, send: [chunks], delay_ms, trickle: {text, every_ms, times}, read_ms}
+void read_tcp_step(const Reader& reader, const YAML::Node& value, const std::string& here, Step& step) {
+  reader.only_keys(value, here, {"server", "send", "delay_ms", "trickle", "read_ms"});
+  step.server = reader.required_text(value, "server", here);
+  const YAML::Node send = value["send"];
+  const std::string send_field = Reader::join(here, "send");
+  if (!send.IsDefined()) reader.fail(value, send_field, "missing");
+  if (!send.IsSequence() || send.size() == 0) reader.fail(send, send_field, "expected a non-empty list of text chunks");
+  for (std::size_t i = 0; i < send.size(); ++i) {
+    step.chunks.push_back(reader.text(send[i], send_field + "[" + std::to_string(i) + "]"));
+  }
+  if (value["delay_ms"].IsDefined()) {
+    step.delay_ms = static_cast<int>(bounded_integer(reader, value["delay_ms"], Reader::join(here, "delay_ms"), 0, kMaxTcpWaitMs));
+  }
+  if (value["read_ms"].IsDefined()) {
+    step.read_ms = static_cast<int>(bounded_integer(reader, value["read_ms"], Reader::join(here, "read_ms"), 1, kMaxTcpWaitMs));
+  }
+  if (const YAML::Node trickle = value["trickle"]; trickle.IsDefined()) {
+    const std::string field = Reader::join(here, "trickle");
+    reader.only_keys(trickle, field, {"text", "every_ms", "times"});
+    for (const char* key : {"text", "every_ms", "times"}) {
+      if (!trickle[key].IsDefined()) reader.fail(trickle, Reader::join(field, key), "missing");
+    }
+    step.trickle = reader.required_text(trickle, "text", field);
+    step.trickle_every_ms = static_cast<int>(bounded_integer(reader, trickle["every_ms"], Reader::join(field, "every_ms"), 1, kMaxTcpWaitMs));
+    step.trickle_times = static_cast<int>(bounded_integer(reader, trickle["times"], Reader::join(field, "times"), 1, 10'000));
+    if (static_cast<long>(step.trickle_every_ms) * step.trickle_times > kMaxTcpWaitMs) {
+      reader.fail(trickle, field, "every_ms × times must be at most " + std::to_string(kMaxTcpWaitMs) + " ms");
+    }
+  }
+  if (static_cast<long>(step.delay_ms) * static_cast<long>(step.chunks.size()) > kMaxTcpWaitMs) {
+    reader.fail(value, Reader::join(here, "delay_ms"), "delay_ms × chunks must be at most " + std::to_string(kMaxTcpWaitMs) + " ms");
+  }
+}
+
 Step read_step(const Reader& reader, const YAML::Node& node, const std::string& field) {
   std::set<std::string> actions;
   std::string action_names;
@@ -280,13 +329,18 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
     }
     if (node["headers"].IsDefined()) step.headers = reader.header_fields(node["headers"], Reader::join(field, "headers"));
   } else if (step.kind == StepKind::http) {
-    reader.only_keys(value, here, {"server", "method", "path", "body", "json", "headers", "auth"});
+    reader.only_keys(value, here, {"server", "method", "path", "body", "json", "body_bytes", "headers", "auth"});
     step.server = reader.required_text(value, "server", here);
     step.method = reader.text_or(value, "method", here, "POST");
     step.path = reader.text_or(value, "path", here);
-    if (value["body"].IsDefined() && value["json"].IsDefined()) reader.fail(value, here, "body and json: give one");
+    const int bodies = value["body"].IsDefined() + value["json"].IsDefined() + value["body_bytes"].IsDefined();
+    if (bodies > 1) reader.fail(value, here, "body, json and body_bytes: give one");
     if (value["body"].IsDefined()) step.body = reader.text(value["body"], Reader::join(here, "body"));
     if (value["json"].IsDefined()) step.body = reader.json(value["json"], Reader::join(here, "json")).dump();
+    if (value["body_bytes"].IsDefined()) {
+      step.body_bytes = static_cast<std::size_t>(
+          bounded_integer(reader, value["body_bytes"], Reader::join(here, "body_bytes"), kMinGeneratedBody, kMaxGeneratedBody));
+    }
     if (value["headers"].IsDefined()) step.headers = reader.header_fields(value["headers"], Reader::join(here, "headers"));
     step.authorization = reader.text_or(value, "auth", here, "token");
     if (step.authorization != "token" && step.authorization != "none") {
@@ -312,6 +366,24 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
     read_token_step(reader, node, field, value, here, step, allowed);
   } else if (step.kind == StepKind::sql) {
     step.query = reader.text(value, here);
+  } else if (step.kind == StepKind::tcp) {
+    read_tcp_step(reader, value, here, step);
+  } else if (step.kind == StepKind::fault) {
+    try {
+      step.fault = read_fault_spec(reader.json(value, here));
+    } catch (const FaultSpecError& e) {
+      const YAML::Node at = e.key().empty() || !value.IsMap() || !value[e.key()].IsDefined() ? value : value[e.key()];
+      reader.fail(at, e.key().empty() ? here : Reader::join(here, e.key()), e.what());
+    }
+  } else if (step.kind == StepKind::idp) {
+    step.idp_action = reader.text(value, here);
+    if (step.idp_action != "rotate_signing_key") reader.fail(value, here, "unknown action (rotate_signing_key)");
+    allowed.insert("keep_old_key");
+    if (node["keep_old_key"].IsDefined()) {
+      const Json keep = reader.json(node["keep_old_key"], Reader::join(field, "keep_old_key"));
+      if (!keep.is_boolean()) reader.fail(node["keep_old_key"], Reader::join(field, "keep_old_key"), "expected true or false");
+      step.keep_old_key = keep.get<bool>();
+    }
   } else {  // wait
     step.seconds = parse_duration(reader, value, here);
   }
@@ -355,7 +427,9 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
 const std::vector<StepKindName>& step_kinds() {
   static const std::vector<StepKindName> table = {{StepKind::call, "call"},   {StepKind::http, "http"},
                                                   {StepKind::vault, "vault"}, {StepKind::token, "token"},
-                                                  {StepKind::sql, "sql"},     {StepKind::wait, "wait"}};
+                                                  {StepKind::sql, "sql"},     {StepKind::wait, "wait"},
+                                                  {StepKind::tcp, "tcp"},     {StepKind::fault, "fault"},
+                                                  {StepKind::idp, "idp"}};
   return table;
 }
 

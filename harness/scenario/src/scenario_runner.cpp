@@ -7,6 +7,7 @@
 #include "expectations.h"
 #include "mcph/harness/user_fixtures.h"
 #include "mcph/http/message.h"
+#include "mcph/http/url.h"
 #include "mcph/secrets/scrub.h"
 #include "stack_needs.h"
 #include "step_executor.h"
@@ -33,6 +34,12 @@ std::string step_title(std::size_t index, const Step& step) {
       case StepKind::token: what = "token " + step.action + (who.empty() ? "" : " for " + who); break;
       case StepKind::sql: what = "SQL: " + step.query; break;
       case StepKind::wait: what = "wait " + std::to_string(step.seconds) + " s"; break;
+      case StepKind::fault:
+        what = step.fault.clear.empty() ? "fault: " + step.fault.toxic + " on " + step.fault.target
+                                        : "fault: clear " + step.fault.clear;
+        break;
+      case StepKind::idp: what = "identity provider: " + step.idp_action; break;
+      case StepKind::tcp: what = "raw bytes to " + step.server + (step.trickle_times > 0 ? ", trickled" : ""); break;
     }
   }
   return std::to_string(index) + ": " + what;
@@ -98,6 +105,14 @@ struct ScenarioRunner::Impl {
       if (auto it = stack.services.find(field); it != stack.services.end()) return it->second.url;
       return std::nullopt;
     }
+    // ${host.SERVICE} (host:port, a Host header's value) and ${path.SERVICE} (its URL's path):
+    // for requests written byte by byte.
+    if (user == "host" || user == "path") {
+      const auto it = stack.services.find(field);
+      if (it == stack.services.end()) return std::nullopt;
+      const http::Url url = http::parse_url(it->second.url);
+      return user == "path" ? url.path : url.host + ":" + std::to_string(url.port);
+    }
     // ${token.NAME}: a held token's text, for raw headers and tokens built from it.
     if (user == "token") {
       if (auto it = state.tokens.find(field); it != state.tokens.end()) return it->second.value;
@@ -115,6 +130,17 @@ struct ScenarioRunner::Impl {
     result.description = scenario.description;
     result.family = file.family;
     ScenarioState state;
+    // Should anything but a std::exception leave this function, the faults are undone still.
+    struct UndoFaults {
+      StepExecutor& executor;
+      ScenarioState& state;
+      ~UndoFaults() {
+        try {
+          executor.undo_faults(state);
+        } catch (...) {  // reported by the explicit undo below when it is reached
+        }
+      }
+    } undo_faults_on_exit{executor, state};
     const Resolver resolve = [&](const std::string& name) { return this->resolve(name, state); };
     CheckContext context;
     context.entity_of = [&](const std::string& user) { return user.empty() || user == "root" ? std::string() : users.entity_id(user); };
@@ -166,6 +192,13 @@ struct ScenarioRunner::Impl {
         break;
       }
     }
+    // A fault never outlives its scenario, however the scenario ended.
+    try {
+      executor.undo_faults(state);
+    } catch (const std::exception& e) {
+      result.status = reports::ScenarioResult::Status::error;
+      result.message += std::string(result.message.empty() ? "" : "; ") + secrets::scrub(e.what());
+    }
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     if (result.status != reports::ScenarioResult::Status::error && !result.failures.empty()) {
       result.status = reports::ScenarioResult::Status::failed;
@@ -212,18 +245,19 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
     if (!only.empty() && std::find(only.begin(), only.end(), scenario.name) == only.end()) continue;
     Json steps = Json::array();
     reports::ScenarioResult result;
-    if (unmet) {
+    const bool interrupted = impl_->options.stop_requested && impl_->options.stop_requested();
+    if (unmet || interrupted) {
       result.name = scenario.name;
       result.description = scenario.description;
       result.family = file.family;
-      result.status = reports::ScenarioResult::Status::error;
-      result.message = *unmet;
+      result.status = interrupted ? reports::ScenarioResult::Status::skipped : reports::ScenarioResult::Status::error;
+      result.message = interrupted ? "not run: the run was interrupted" : *unmet;
     } else {
       result = impl_->run_scenario(file, scenario, steps);
     }
     result.trace_file = trace_path;
     impl_->say("[" + file.suite + "] " + scenario.name + ": " + reports::to_string(result.status) + " (" +
-               std::to_string(static_cast<int>(result.seconds * 1000)) + " ms)" +
+               reports::human_duration(result.seconds) + ")" +
                (result.failures.empty() ? "" : " — " + result.failures.front().expectation + ": " + result.failures.front().actual) +
                (result.message.empty() ? "" : " — " + result.message));
     trace["scenarios"].push_back({{"name", scenario.name},

@@ -1,12 +1,15 @@
 #include "step_executor.h"
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <pqxx/pqxx>
 #include <random>
 #include <thread>
 
+#include "mcph/harness/response_parser.h"
 #include "mcph/harness/stack_tokens.h"
+#include "raw_tcp.h"
 #include "token_forge.h"
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
@@ -92,6 +95,12 @@ void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out) {
   if (rpc.result) out.result = Json::parse(*rpc.result, nullptr, false);
 }
 
+// {"pad":"xxx…"}, exactly `bytes` long (the loader allows no fewer than its 10 bytes of frame).
+std::string generated_body(std::size_t bytes) {
+  const std::string open = R"({"pad":")", close = R"("})";
+  return open + std::string(bytes - open.size() - close.size(), 'x') + close;
+}
+
 }  // namespace
 
 void ScenarioState::flow(const std::string& user, std::string stage, std::string detail) {
@@ -108,7 +117,8 @@ StepExecutor::StepExecutor(const StackFile& stack, UserDirectory& users, const R
       users_(users),
       options_(options),
       audit_(stack.services.count("vault") ? std::filesystem::path(stack.service("vault").get("audit_log"))
-                                           : std::filesystem::path()) {}
+                                           : std::filesystem::path()),
+      faults_(stack) {}
 
 std::string StepExecutor::realm_url() const { return stack_.service("keycloak").url + "/realms/" + stack_.realm; }
 
@@ -131,7 +141,11 @@ StepOutcome StepExecutor::run(const Step& step, ScenarioState& state, const Reso
     case StepKind::vault: vault(step, state, resolve, out); break;
     case StepKind::token: token(step, state, resolve, out); break;
     case StepKind::sql: sql(step, resolve, out); break;
+    case StepKind::tcp: tcp(step, resolve, out); break;
+    case StepKind::fault: faults_.apply(step.fault, state.faults, out); break;
+    case StepKind::idp: idp(step, out); break;
     case StepKind::wait:
+      announce_wait(step.seconds, "wait step at " + step.where.to_string());
       std::this_thread::sleep_for(std::chrono::duration<double>(step.seconds));
       break;
   }
@@ -139,6 +153,13 @@ StepOutcome StepExecutor::run(const Step& step, ScenarioState& state, const Reso
   if (step.kind == StepKind::call) server_flow(mcp_service(step.server), out, state);
   out.ms = ms_since(started);
   return out;
+}
+
+void StepExecutor::announce_wait(double seconds, const std::string& why) const {
+  if (seconds < 1 || !options_.progress) return;
+  char line[64];
+  std::snprintf(line, sizeof line, "  … waiting %.1f s ", seconds);
+  options_.progress(line + why);
 }
 
 void StepExecutor::observe_audit(StepOutcome& out) {
@@ -287,7 +308,7 @@ void StepExecutor::server_flow(const std::string& server, StepOutcome& out, Scen
 }
 
 void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {
-  const ServiceEntry& entry = stack_.service(stack_.services.count(step.server) ? step.server : mcp_service(step.server));
+  const ServiceEntry& entry = target_service(step.server);
   const http::Url url = http::parse_url(entry.url);
   const std::string origin = url.origin();
   std::string target = substitute(step.path, resolve);
@@ -306,7 +327,9 @@ void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& 
     }
   }
   if (!http::find_field(headers, "Accept")) headers.emplace_back("Accept", "application/json, text/event-stream");
-  const std::string body = step.body ? substitute(*step.body, resolve) : "";
+  const std::string body = step.body_bytes > 0 ? generated_body(step.body_bytes)
+                           : step.body        ? substitute(*step.body, resolve)
+                                              : "";
   // A token sent in the query or a form body (RFC 6750 §2.2-2.3) is what an echo check looks for.
   for (const std::string* text : std::initializer_list<const std::string*>{&target, &body}) {
     const auto at = text->find("access_token=");
@@ -321,9 +344,12 @@ void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& 
   const auto started = Clock::now();
   // A body is JSON unless the step says otherwise in its headers.
   const bool typed = http::find_field(headers, "Content-Type").has_value();
+  const bool has_body = step.body || step.body_bytes > 0;
   const http::ClientResponse response =
-      client.request(step.method, target, headers, body, step.body && !typed ? "application/json" : "");
-  out.exchanges.push_back(exchange(step.method, origin + target, headers, body, response.status, response.headers,
+      client.request(step.method, target, headers, body, has_body && !typed ? "application/json" : "");
+  const std::string shown_body =
+      step.body_bytes > 0 ? "(a generated body of " + std::to_string(step.body_bytes) + " bytes)" : body;
+  out.exchanges.push_back(exchange(step.method, origin + target, headers, shown_body, response.status, response.headers,
                                    response.body, ms_since(started)));
   out.http_status = response.status;
   out.headers = response.headers;
@@ -336,6 +362,42 @@ void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& 
     }
     out.rpc_result = parsed.is_object() && parsed.contains("result");
   }
+}
+
+const ServiceEntry& StepExecutor::target_service(const std::string& written) const {
+  return stack_.service(stack_.services.count(written) ? written : mcp_service(written));
+}
+
+void StepExecutor::tcp(const Step& step, const Resolver& resolve, StepOutcome& out) {
+  const http::Url url = http::parse_url(target_service(step.server).url);
+  RawSend send;
+  send.host = url.host;
+  send.port = url.port;
+  for (const auto& chunk : step.chunks) send.chunks.push_back(substitute(chunk, resolve));
+  send.delay = std::chrono::milliseconds(step.delay_ms);
+  send.trickle = substitute(step.trickle, resolve);
+  send.trickle_every = std::chrono::milliseconds(step.trickle_every_ms);
+  send.trickle_times = step.trickle_times;
+  send.read_for = std::chrono::milliseconds(step.read_ms);
+  const auto started = Clock::now();
+  const RawReply reply = exchange_raw(send);
+  // The answer, when a whole one came (a server may also just hang up: status 0).
+  load::ResponseParser parser;
+  auto parsed = parser.feed(reply.received);
+  if (parsed == load::ResponseParser::State::incomplete) parsed = parser.finish();
+  const load::ParsedResponse response =
+      parsed == load::ResponseParser::State::complete ? parser.take() : load::ParsedResponse{};
+  out.http_status = response.status;
+  out.headers = response.headers;
+  out.body = response.body;
+  out.closed_after_ms = reply.closed_after_ms;
+  std::string sent;
+  for (const auto& chunk : send.chunks) sent += chunk;
+  if (send.trickle_times > 0) sent += "… then \"" + send.trickle + "\" every " + std::to_string(step.trickle_every_ms) + " ms";
+  Json record = exchange("TCP", url.origin(), {}, sent, response.status, response.headers, response.body, ms_since(started));
+  record["bytes_sent"] = reply.bytes_sent;
+  record["closed_after_ms"] = reply.closed_after_ms ? Json(*reply.closed_after_ms) : Json(nullptr);
+  out.exchanges.push_back(std::move(record));
 }
 
 void StepExecutor::vault(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {
@@ -470,6 +532,7 @@ void StepExecutor::token(const Step& step, ScenarioState& state, const Resolver&
     }
     // One second past exp: a verifier with no leeway rejects it from then on.
     const std::int64_t wait = std::max<std::int64_t>(0, exp + 1 - now);
+    announce_wait(static_cast<double>(wait), "until token \"" + name + "\" has expired");
     std::this_thread::sleep_until(std::chrono::system_clock::from_time_t(static_cast<std::time_t>(exp + 1)));
     out.token_ok = true;
     state.flow(held.user, "token expired", "waited " + std::to_string(wait) + " s until exp " + reports::utc_timestamp(exp) + " passed");

@@ -11,6 +11,7 @@
 #include "mcph/harness/scenario_runner.h"
 #include "mcph/harness/stack_file.h"
 #include "mcph/mcp/client.h"
+#include "fault_driver.h"
 #include "mcph/reports/model.h"
 #include "observers.h"
 #include "step_outcome.h"
@@ -32,6 +33,7 @@ struct ScenarioState {
   std::map<std::string, std::string> saved;
   std::map<std::string, std::unique_ptr<mcp::Client>> sessions;  // "<service>|<token name>"
   std::vector<reports::UserFlow> flows;
+  FaultsAdded faults;  // undone when the scenario ends (StepExecutor::undo_faults)
 
   void flow(const std::string& user, std::string stage, std::string detail);
 };
@@ -43,6 +45,9 @@ class StepExecutor {
   // Throws std::runtime_error (or a transport error) when the step cannot be carried out at all
   // (unknown service, the stack does not answer); answers of any status are outcomes.
   StepOutcome run(const Step& step, ScenarioState& state, const Resolver& resolve);
+  // Removes the toxics the scenario added and brings back what it took down. Throws
+  // std::runtime_error naming what could not be undone.
+  void undo_faults(ScenarioState& state) const { faults_.undo(state.faults); }
 
  private:
   void call(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
@@ -52,6 +57,11 @@ class StepExecutor {
   // The token actions that make a new token from the IdP or from another token (forge, …).
   void new_token(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
   void sql(const Step& step, const Resolver& resolve, StepOutcome& out);
+  // idp: rotate_signing_key through the Keycloak admin API.
+  void idp(const Step& step, StepOutcome& out);
+  void tcp(const Step& step, const Resolver& resolve, StepOutcome& out);
+  // The service an http or tcp step names: a service of the stack, or an MCP server's short name.
+  const ServiceEntry& target_service(const std::string& written) const;
 
   // The step's token: the named one, or the acting user's, logging in when there is none yet.
   HeldToken& token_for(const Step& step, ScenarioState& state, StepOutcome& out);
@@ -62,6 +72,9 @@ class StepExecutor {
   // "jira" or "jira-mcp" → the stack's service name.
   std::string mcp_service(const std::string& written) const;
   void observe_audit(StepOutcome& out);
+  // A progress line before a deliberate wait of a second or more, so a person sees why nothing
+  // happens.
+  void announce_wait(double seconds, const std::string& why) const;
   // The server's side of a call for the user's flow: its Vault login and paths (from the audit
   // log), the masked credential and the backend's ledger entry.
   void server_flow(const std::string& server, StepOutcome& out, ScenarioState& state);
@@ -70,6 +83,7 @@ class StepExecutor {
   UserDirectory& users_;
   const RunnerOptions& options_;
   AuditTail audit_;
+  FaultDriver faults_;
 };
 
 }  // namespace mcph::harness

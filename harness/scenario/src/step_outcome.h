@@ -39,6 +39,9 @@ struct StepOutcome {
   std::string entity_name;          // vault whoami
   std::vector<std::string> vault_errors;
 
+  // tcp: when the server closed the connection, in ms from connecting (none: it stayed open).
+  std::optional<double> closed_after_ms;
+
   std::optional<std::string> sql_value;
   int sql_rows = 0;
 

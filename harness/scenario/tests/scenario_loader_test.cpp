@@ -156,6 +156,58 @@ TEST(ScenarioLoader, StructuralMistakes) {
               HasSubstr("expect.ok: unknown key (allowed here: rows, value)"));
 }
 
+TEST(ScenarioLoader, ReadsRawTcpStepsAndGeneratedBodies) {
+  const ScenarioFile file = parse_scenario_file(R"(scenarios:
+  - name: a
+    steps:
+      - tcp:
+          server: jira-mcp
+          send: ["POST ${path.jira-mcp} HTTP/1.1\r\n", "X-A: a\rb\0\r\n"]
+          delay_ms: 100
+          trickle: {text: "X-Slow: 1\r\n", every_ms: 1000, times: 30}
+          read_ms: 2000
+        expect: {closed_within_ms: 12000, http_status: 408, body_empty: false}
+      - http: {server: jira-mcp, body_bytes: 1048577}
+        as: alice
+        expect: {http_status: 413}
+)", "scenarios/x.yaml");
+  const auto& steps = file.scenarios.at(0).steps;
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0].kind, StepKind::tcp);
+  EXPECT_EQ(steps[0].server, "jira-mcp");
+  ASSERT_EQ(steps[0].chunks.size(), 2u);
+  EXPECT_EQ(steps[0].chunks[1], std::string("X-A: a\rb\0\r\n", 11)) << "YAML escapes give the raw bytes";
+  EXPECT_EQ(steps[0].delay_ms, 100);
+  EXPECT_EQ(steps[0].trickle, "X-Slow: 1\r\n");
+  EXPECT_EQ(steps[0].trickle_every_ms, 1000);
+  EXPECT_EQ(steps[0].trickle_times, 30);
+  EXPECT_EQ(steps[0].read_ms, 2000);
+  EXPECT_EQ(steps[0].expect.size(), 3u);
+  EXPECT_EQ(steps[1].body_bytes, 1048577u);
+  EXPECT_FALSE(steps[1].body.has_value());
+}
+
+TEST(ScenarioLoader, MistakesInRawTcpStepsAndGeneratedBodiesAreNamed) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - ";
+  EXPECT_THAT(load_error(head + "tcp: {server: jira-mcp}\n").what(), HasSubstr("steps[0].tcp.send: missing"));
+  EXPECT_THAT(load_error(head + "tcp: {server: jira-mcp, send: []}\n").what(), HasSubstr("expected a non-empty list"));
+  EXPECT_THAT(load_error(head + "tcp: {server: jira-mcp, send: [x], wait: 1}\n").what(), HasSubstr("tcp.wait: unknown key"));
+  EXPECT_THAT(load_error(head + "tcp: {server: jira-mcp, send: [x], trickle: {text: a, every_ms: 1000, times: 61}}\n").what(),
+              HasSubstr("every_ms × times must be at most 60000 ms"));
+  EXPECT_THAT(load_error(head + "tcp: {server: jira-mcp, send: [x], trickle: {text: a, every_ms: 10}}\n").what(),
+              HasSubstr("tcp.trickle.times: missing"));
+  EXPECT_THAT(load_error(head + "tcp: {server: jira-mcp, send: [x], read_ms: 0}\n").what(), HasSubstr("read_ms: must be 1 to 60000"));
+  // Expectations a raw exchange cannot have, and one only it can.
+  EXPECT_THAT(load_error(head + "tcp: {server: jira-mcp, send: [x]}\n        expect: {ok: true}\n").what(),
+              HasSubstr("expect.ok: unknown key"));
+  EXPECT_THAT(load_error(head + "http: {server: jira-mcp, auth: none}\n        expect: {closed_within_ms: 10}\n").what(),
+              HasSubstr("expect.closed_within_ms: unknown key"));
+  EXPECT_THAT(load_error(head + "http: {server: jira-mcp, auth: none, body_bytes: 9}\n").what(),
+              HasSubstr("body_bytes: must be 10 to 67108864"));
+  EXPECT_THAT(load_error(head + "http: {server: jira-mcp, auth: none, body_bytes: 100, body: x}\n").what(),
+              HasSubstr("body, json and body_bytes: give one"));
+}
+
 TEST(ScenarioLoader, YamlSyntaxErrorsCarryTheirLine) {
   const std::string message = load_error("scenarios:\n  - name: a\n    steps: [\n").what();
   EXPECT_THAT(message, HasSubstr("scenarios/x.yaml:"));

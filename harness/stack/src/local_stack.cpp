@@ -46,7 +46,7 @@ std::unique_ptr<LocalStack> LocalStack::up(StackParams params, Progress progress
   stack->stack_.generated_users = p.generated_users;
 
   StackContext context{p, stack->run_dir_, p.fixtures_dir, stack->stack_,
-                       [&](const std::string& line) { stack->say(line); }, {}, {}, {}};
+                       [&](const std::string& line) { stack->say(line); }, {}, {}, {}, {}};
   try {
     stack->start_all(context);
   } catch (...) {
@@ -83,6 +83,7 @@ void LocalStack::start_all(StackContext& context) {
   bool provisioned = false;
   for (const ServiceRow& row : service_table()) {
     const ServiceImplementation* implementation = row.implementation_in(params_.mode);
+    if (!implementation && row.optional) continue;
     if (!implementation) {
       throw std::runtime_error("service " + row.name + " has no implementation in " + to_string(params_.mode) +
                                " mode");
@@ -99,6 +100,7 @@ void LocalStack::start_all(StackContext& context) {
     }
     say(row.name + ": starting " + implementation->what + " (" + to_string(implementation->kind) + ")");
     auto running = std::make_unique<RunningService>(implementation->start(context));
+    running->name = row.name;
     ServiceEntry& entry = stack_.services[row.name];
     entry = running->entry;
     entry.extra["implementation"] = to_string(implementation->kind);
@@ -110,8 +112,8 @@ void LocalStack::start_all(StackContext& context) {
   if (context.postgres) postgres_conninfo_ = context.postgres->conninfo();
   stack_.save(run_dir_ / "stack.json");
   std::string times;
-  for (std::size_t i = 0; i < running_.size(); ++i) {
-    times += (times.empty() ? "" : ", ") + service_table()[i].name + " " + duration_text(running_[i]->took);
+  for (const auto& running : running_) {
+    times += (times.empty() ? "" : ", ") + running->name + " " + duration_text(running->took);
   }
   say("stack: bring-up times: " + times);
   say("stack: up, stack file " + (run_dir_ / "stack.json").string());

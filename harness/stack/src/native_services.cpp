@@ -126,6 +126,9 @@ RunningService start_native_keycloak(StackContext& context) {
                    "start-dev",
                    "--http-host=127.0.0.1",
                    "--http-port=" + std::to_string(http_port),
+                   // Tokens name this URL as issuer whichever address a client came through
+                   // (the MCP servers reach Keycloak through the fault proxy).
+                   "--hostname=" + loopback_url(http_port),
                    "--http-management-port=" + std::to_string(management_port),
                    "--health-enabled=true",
                    "--db=dev-mem"};

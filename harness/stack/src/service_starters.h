@@ -13,6 +13,19 @@ RunningService start_jira_mcp(StackContext& context);
 RunningService start_github_mcp(StackContext& context);
 RunningService start_postgres_mcp(StackContext& context);
 
+// Spawns `argv` (a binary of the project with --port 0), waits for its listening line and
+// records it under `name` (standin_services.cpp).
+RunningService start_project_binary(StackContext& context, const std::string& name, std::vector<std::string> argv,
+                                    std::vector<std::pair<std::string, std::string>> env = {});
+
+// The fault proxy (fault_proxy_service.cpp): mcp-fault-proxy with a named proxy per row behind
+// it (service_table.h), listening on free loopback ports; fills context.fault_proxied.
+RunningService start_fault_proxy(StackContext& context);
+// A service's host:port, and its URL, as the MCP servers are to reach it: through its fault
+// proxy when the stack has one, else the service's own.
+std::string address_for_servers(const StackContext& context, const std::string& service);
+std::string url_for_servers(const StackContext& context, const std::string& service);
+
 // native: real servers started as processes (native_services.cpp)
 RunningService start_native_postgres(StackContext& context);
 RunningService start_native_keycloak(StackContext& context);

@@ -18,6 +18,16 @@ std::vector<Implementation> preference(StackMode mode) {
   return {};
 }
 
+// Modifiers of a row (the table stays one literal).
+ServiceRow behind_fault_proxy(ServiceRow row) {
+  row.behind_fault_proxy = true;
+  return row;
+}
+ServiceRow optional(ServiceRow row) {
+  row.optional = true;
+  return row;
+}
+
 }  // namespace
 
 const char* to_string(Implementation implementation) {
@@ -43,28 +53,36 @@ const std::vector<ServiceRow>& service_table() {
   using enum Implementation;
   using enum Stage;
   static const std::vector<ServiceRow> table = {
-      {"postgres", before_provisioning, {Kind::tcp, "", false},
-       {{native, "PostgreSQL (initdb + postgres)", start_native_postgres},
-        {container, "postgres:17", start_container("postgres", "postgresql://postgres:postgres@127.0.0.1:5432/mcp_demo",
-                                                   "postgresql://postgres:postgres@postgres:5432/mcp_demo")}}},
-      {"keycloak", before_provisioning, {Kind::http_get, "/realms/{realm}/.well-known/openid-configuration", false},
-       {{standin, "mock-keycloak", start_mock_keycloak},
-        {native, "Keycloak (kc.sh start-dev)", start_native_keycloak},
-        {container, "quay.io/keycloak/keycloak", start_container("keycloak", "http://127.0.0.1:8080", "http://keycloak:8080", {},
-                                                                  finish_keycloak_container)}}},
-      {"vault", before_provisioning, {Kind::http_get, "/v1/sys/health", false},
-       {{standin, "mock-vault", start_mock_vault},
-        {native, "Vault (vault server -dev)", start_native_vault},
-        {container, "hashicorp/vault", start_container("vault", "http://127.0.0.1:8200", "http://vault:8200",
-                                                    prepare_vault_container, finish_vault_container)}}},
-      {"jira-api", before_provisioning, {Kind::tcp, "", false},
-       {{standin, "mock-jira", start_mock_jira},
-        {container, "mock-jira", start_container("jira-api", "http://127.0.0.1:8001", "http://jira-api:8001",
-                                                  prepare_backend_container)}}},
-      {"github-api", before_provisioning, {Kind::tcp, "", false},
-       {{standin, "mock-github", start_mock_github},
-        {container, "mock-github", start_container("github-api", "http://127.0.0.1:8002", "http://github-api:8002",
-                                                    prepare_backend_container)}}},
+      behind_fault_proxy(
+          {"postgres", before_provisioning, {Kind::tcp, "", false},
+           {{native, "PostgreSQL (initdb + postgres)", start_native_postgres},
+            {container, "postgres:17", start_container("postgres", "postgresql://postgres:postgres@127.0.0.1:5432/mcp_demo",
+                                                       "postgresql://postgres:postgres@postgres:5432/mcp_demo")}}}),
+      behind_fault_proxy(
+          {"keycloak", before_provisioning, {Kind::http_get, "/realms/{realm}/.well-known/openid-configuration", false},
+           {{standin, "mock-keycloak", start_mock_keycloak},
+            {native, "Keycloak (kc.sh start-dev)", start_native_keycloak},
+            {container, "quay.io/keycloak/keycloak", start_container("keycloak", "http://127.0.0.1:8080", "http://keycloak:8080", {},
+                                                                      finish_keycloak_container)}}}),
+      behind_fault_proxy(
+          {"vault", before_provisioning, {Kind::http_get, "/v1/sys/health", false},
+           {{standin, "mock-vault", start_mock_vault},
+            {native, "Vault (vault server -dev)", start_native_vault},
+            {container, "hashicorp/vault", start_container("vault", "http://127.0.0.1:8200", "http://vault:8200",
+                                                        prepare_vault_container, finish_vault_container)}}}),
+      behind_fault_proxy(
+          {"jira-api", before_provisioning, {Kind::tcp, "", false},
+           {{standin, "mock-jira", start_mock_jira},
+            {container, "mock-jira", start_container("jira-api", "http://127.0.0.1:8001", "http://jira-api:8001",
+                                                      prepare_backend_container)}}}),
+      behind_fault_proxy(
+          {"github-api", before_provisioning, {Kind::tcp, "", false},
+           {{standin, "mock-github", start_mock_github},
+            {container, "mock-github", start_container("github-api", "http://127.0.0.1:8002", "http://github-api:8002",
+                                                        prepare_backend_container)}}}),
+      // After the rows above (its proxies' upstreams), before the MCP servers (which it fronts).
+      optional({std::string(kFaultProxyService), before_provisioning, {Kind::http_get, "/version", false},
+                {{standin, "mcp-fault-proxy", start_fault_proxy}}}),
       {"jira-mcp", after_provisioning, {Kind::http_get, "/health", true},
        {{standin, "jira-mcp", start_jira_mcp},
         {container, "jira-mcp", start_container("jira-mcp", "http://127.0.0.1:3001/mcp", "http://jira-mcp:3001/mcp")}}},
@@ -84,6 +102,14 @@ const ServiceRow* find_service_row(std::string_view name) {
     if (row.name == name) return &row;
   }
   return nullptr;
+}
+
+std::vector<std::string> fault_proxy_targets() {
+  std::vector<std::string> names;
+  for (const auto& row : service_table()) {
+    if (row.behind_fault_proxy) names.push_back(row.name);
+  }
+  return names;
 }
 
 std::vector<std::string> stack_run_dir_entries() {

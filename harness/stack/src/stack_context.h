@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,9 @@ struct StackContext {
   std::filesystem::path secrets_file;      // the backends' credentials (fixture + generated users)
   std::shared_ptr<postgres::Server> postgres;  // set by the postgres row
   std::optional<RealTier> real_tier;       // found on first use by a native row
+  // Set by the fault proxy's row: service → host:port of its named proxy (what the MCP servers
+  // are given instead of the service's own address: url_for_servers in service_starters.h).
+  std::map<std::string, std::string> fault_proxied;
 
   std::filesystem::path log_path(const std::string& service) const { return run_dir / (service + ".log"); }
   std::filesystem::path audit_log() const { return run_dir / "vault-audit.log"; }
@@ -40,6 +44,7 @@ struct StackContext {
 };
 
 struct RunningService {
+  std::string name;              // its row's name
   ServiceEntry entry;            // url, pid, log and the service's own keys
   std::function<void()> stop;    // stops it and what it started (idempotent)
   std::chrono::milliseconds took{0};

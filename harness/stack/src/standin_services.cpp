@@ -15,10 +15,53 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-// Spawns `argv` (a binary of the project with --port 0), waits for its listening line and
-// records it under `name`.
-RunningService start_binary(StackContext& context, const std::string& name, std::vector<std::string> argv,
-                            std::vector<std::pair<std::string, std::string>> env = {}) {
+const std::string& url_of(const StackContext& context, const std::string& service) {
+  return context.stack.service(service).url;
+}
+
+RunningService start_backend(StackContext& context, const std::string& name, const std::string& binary,
+                             const std::string& data_file) {
+  return start_project_binary(context, name,
+                              {service_binary(binary), "--port", "0", "--secrets", context.secrets_file.string(), "--data",
+                               (context.fixtures_dir / "backends" / data_file).string()});
+}
+
+// The flags every reference MCP server takes, then its own.
+RunningService start_mcp_server(StackContext& context, const std::string& name, std::vector<std::string> own) {
+  const std::string issuer = url_of(context, "keycloak") + "/realms/" + context.stack.realm;
+  // The realm as the server reaches it (its keys, the token exchange): through the fault proxy
+  // when there is one; the tokens' issuer stays the realm's own URL.
+  const std::string realm_url = url_for_servers(context, "keycloak") + "/realms/" + context.stack.realm;
+  std::vector<std::string> argv = {service_binary(name),
+                                   "--port", "0",
+                                   "--issuer", issuer,
+                                   "--jwks-url", realm_url + "/protocol/openid-connect/certs",
+                                   "--realm-url", realm_url,
+                                   "--vault-url", url_for_servers(context, "vault"),
+                                   "--rate-limit", std::to_string(context.params.rate_limit.requests),
+                                   "--rate-window-ms", std::to_string(context.params.rate_limit.window.count()),
+                                   // The realm's user-facing clients (fixtures/keycloak): tokens any
+                                   // other client got are refused.
+                                   "--allowed-client", "mcp-client",
+                                   "--allowed-client", "mcp-client-short-lived",
+                                   // POST /sse as well: the original demo's transport, so an external
+                                   // stack file can point at either endpoint.
+                                   "--legacy-sse"};
+  argv.insert(argv.end(), own.begin(), own.end());
+  // The server's own client (the realm fixture's client of its name), for the token exchange
+  // that gets its Vault identity; in the environment, not on a command line `ps` shows.
+  const std::string client_secret = realm_client_secret(FixtureFiles::in(context.fixtures_dir), name);
+  RunningService running = start_project_binary(context, name, std::move(argv), {{"MCPH_CLIENT_SECRET", client_secret}});
+  running.entry.url += "/mcp";
+  running.entry.extra["transport"] = "streamable-http";
+  running.entry.extra["rate_limit"] = context.params.rate_limit.to_string();
+  return running;
+}
+
+}  // namespace
+
+RunningService start_project_binary(StackContext& context, const std::string& name, std::vector<std::string> argv,
+                                    std::vector<std::pair<std::string, std::string>> env) {
   proc::SpawnOptions spawn;
   spawn.name = name;
   spawn.argv = std::move(argv);
@@ -37,53 +80,13 @@ RunningService start_binary(StackContext& context, const std::string& name, std:
   return running;
 }
 
-const std::string& url_of(const StackContext& context, const std::string& service) {
-  return context.stack.service(service).url;
-}
-
-RunningService start_backend(StackContext& context, const std::string& name, const std::string& binary,
-                             const std::string& data_file) {
-  return start_binary(context, name,
-                      {service_binary(binary), "--port", "0", "--secrets", context.secrets_file.string(), "--data",
-                       (context.fixtures_dir / "backends" / data_file).string()});
-}
-
-// The flags every reference MCP server takes, then its own.
-RunningService start_mcp_server(StackContext& context, const std::string& name, std::vector<std::string> own) {
-  const std::string issuer = url_of(context, "keycloak") + "/realms/" + context.stack.realm;
-  std::vector<std::string> argv = {service_binary(name),
-                                   "--port", "0",
-                                   "--issuer", issuer,
-                                   "--vault-url", url_of(context, "vault"),
-                                   "--rate-limit", std::to_string(context.params.rate_limit.requests),
-                                   "--rate-window-ms", std::to_string(context.params.rate_limit.window.count()),
-                                   // The realm's user-facing clients (fixtures/keycloak): tokens any
-                                   // other client got are refused.
-                                   "--allowed-client", "mcp-client",
-                                   "--allowed-client", "mcp-client-short-lived",
-                                   // POST /sse as well: the original demo's transport, so an external
-                                   // stack file can point at either endpoint.
-                                   "--legacy-sse"};
-  argv.insert(argv.end(), own.begin(), own.end());
-  // The server's own client (the realm fixture's client of its name), for the token exchange
-  // that gets its Vault identity; in the environment, not on a command line `ps` shows.
-  const std::string client_secret = realm_client_secret(FixtureFiles::in(context.fixtures_dir), name);
-  RunningService running = start_binary(context, name, std::move(argv), {{"MCPH_CLIENT_SECRET", client_secret}});
-  running.entry.url += "/mcp";
-  running.entry.extra["transport"] = "streamable-http";
-  running.entry.extra["rate_limit"] = context.params.rate_limit.to_string();
-  return running;
-}
-
-}  // namespace
-
 std::string service_binary(const std::string& name) {
   if (const char* dir = std::getenv("MCPH_BIN_DIR"); dir && *dir) return (fs::path(dir) / name).string();
   return built_service_binary(name);
 }
 
 RunningService start_mock_keycloak(StackContext& context) {
-  RunningService running = start_binary(context, "keycloak", {service_binary("mock-keycloak"), "--port", "0"});
+  RunningService running = start_project_binary(context, "keycloak", {service_binary("mock-keycloak"), "--port", "0"});
   running.entry.extra["admin_user"] = "admin";
   running.entry.extra["admin_password"] = "admin";
   return running;
@@ -91,7 +94,7 @@ RunningService start_mock_keycloak(StackContext& context) {
 
 RunningService start_mock_vault(StackContext& context) {
   const std::string audit_log = context.audit_log().string();
-  RunningService running = start_binary(
+  RunningService running = start_project_binary(
       context, "vault",
       {service_binary("mock-vault"), "--port", "0", "--dev-root-token-id", "root-token", "--audit-log", audit_log});
   revoke_database_leases_before_stop(running, "root-token");
@@ -109,15 +112,18 @@ RunningService start_mock_github(StackContext& context) {
 }
 
 RunningService start_jira_mcp(StackContext& context) {
-  return start_mcp_server(context, "jira-mcp", {"--jira-url", url_of(context, "jira-api")});
+  return start_mcp_server(context, "jira-mcp", {"--jira-url", url_for_servers(context, "jira-api")});
 }
 
 RunningService start_github_mcp(StackContext& context) {
-  return start_mcp_server(context, "github-mcp", {"--github-url", url_of(context, "github-api")});
+  return start_mcp_server(context, "github-mcp", {"--github-url", url_for_servers(context, "github-api")});
 }
 
 RunningService start_postgres_mcp(StackContext& context) {
-  return start_mcp_server(context, "postgres-mcp", {"--db-port", std::to_string(context.postgres->port())});
+  const std::string database = address_for_servers(context, "postgres");  // host:port
+  const auto colon = database.rfind(':');
+  return start_mcp_server(context, "postgres-mcp",
+                          {"--db-host", database.substr(0, colon), "--db-port", database.substr(colon + 1)});
 }
 
 }  // namespace mcph::harness

@@ -258,4 +258,24 @@ int run_supervisor(const SupervisorOptions& options) {
   return 0;
 }
 
+std::vector<std::string> purge_run_dir(const fs::path& run_dir) {
+  if (supervisor_running_in(run_dir)) {
+    throw std::runtime_error("a stack is running in " + run_dir.string() + ": stop it before purging its data");
+  }
+  std::vector<std::string> names = stack_run_dir_entries();
+  names.push_back("supervisor.log");
+  names.push_back(kLockName);
+  std::vector<std::string> removed;
+  for (const auto& name : names) {
+    std::error_code error;
+    if (!fs::exists(fs::symlink_status(run_dir / name))) continue;
+    fs::remove_all(run_dir / name, error);
+    if (error) throw std::runtime_error("cannot remove " + (run_dir / name).string() + ": " + error.message());
+    removed.push_back(name);
+  }
+  std::error_code ignored;
+  if (fs::is_empty(run_dir, ignored)) fs::remove(run_dir, ignored);
+  return removed;
+}
+
 }  // namespace mcph::harness

@@ -77,13 +77,29 @@ TEST(SupervisedStackTest, AttachedStackIsReadyProvisionedIdempotentlyAndStopsCle
   EXPECT_EQ(stack->stack_file(), run_dir / "stack.json");
   EXPECT_EQ(file.to_json(), read_file(stack->stack_file()));
   EXPECT_EQ(run_dir.parent_path(), fs::temp_directory_path());
-  for (const char* name : {"postgres", "keycloak", "vault", "jira-api", "github-api", "jira-mcp", "github-mcp",
-                           "postgres-mcp"}) {
+  for (const char* name : {"postgres", "keycloak", "vault", "jira-api", "github-api", "fault-proxy", "jira-mcp",
+                           "github-mcp", "postgres-mcp"}) {
     EXPECT_GT(file.service(name).pid, 0) << name;
   }
   expect_all_alive(file);
+  // The fault proxy fronts each service the MCP servers reach, forwarding to the service itself.
+  {
+    const auto listed = http::Client(file.service("fault-proxy").url).get("/proxies");
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    const Json proxies = Json::parse(listed.body);
+    for (const char* name : {"postgres", "keycloak", "vault", "jira-api", "github-api"}) {
+      ASSERT_TRUE(proxies.contains(name)) << listed.body;
+      EXPECT_TRUE(proxies[name]["enabled"].get<bool>()) << name;
+      const std::string url = file.service(name).url;
+      const std::string upstream = proxies[name]["upstream"];
+      const bool forwards_to_it =
+          url.find("@" + upstream + "/") != std::string::npos || url.find("//" + upstream) != std::string::npos;
+      EXPECT_TRUE(forwards_to_it) << name << ": " << upstream << " is not the address of " << url;
+    }
+  }
   // The progress lines name each service with its ready time.
-  for (const char* name : {"keycloak", "vault", "jira-api", "github-api", "jira-mcp", "github-mcp", "postgres-mcp"}) {
+  for (const char* name : {"keycloak", "vault", "jira-api", "github-api", "fault-proxy", "jira-mcp", "github-mcp",
+                           "postgres-mcp"}) {
     bool found = false;
     for (const auto& line : progress) found = found || line.find(std::string(name) + " ready at http://") != std::string::npos;
     EXPECT_TRUE(found) << "no ready line for " << name;

@@ -47,6 +47,10 @@ const char* to_string(ScenarioResult::Status status);  // "passed", "failed", "s
 // A time as the model writes times: ISO 8601 UTC to the second, e.g. "2025-05-01T12:00:00Z".
 std::string utc_timestamp(long long seconds_since_epoch);
 std::string utc_now();
+// For people: "412 ms", "3.21 s", "2 min 05 s".
+std::string human_duration(double seconds);
+// "2025-05-01T12:00:00Z" → "2025-05-01 12:00:00 UTC"; anything else as it is.
+std::string readable_time(const std::string& iso);
 
 struct Counts {
   int tests = 0;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mcph/http/client.h"
 
@@ -24,6 +25,16 @@ class KeycloakAdmin {
   void delete_client_scope(const std::string& realm, const std::string& id);
   // Makes the scope an optional scope of the client (both by id); idempotent.
   void add_optional_client_scope(const std::string& realm, const std::string& client_uuid, const std::string& scope_id);
+
+  // Key rotation through the components API (keycloak_keys.cpp): a new RS256 signing key (an
+  // rsa-generated key provider of a priority above every other key's) becomes the realm's active
+  // one; unless keep_old, the providers of the realm's other RS256 signing keys are removed, so
+  // that their tokens no longer verify. Throws std::runtime_error quoting Keycloak's answer.
+  struct KeyRotation {
+    std::string kid;                        // the new active RS256 key
+    std::vector<std::string> removed_kids;  // the keys taken out of the realm
+  };
+  KeyRotation rotate_signing_key(const std::string& realm, bool keep_old);
 
  private:
   http::ClientResponse call(const std::string& method, const std::string& path, const std::string& body = {});

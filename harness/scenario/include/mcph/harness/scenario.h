@@ -3,6 +3,7 @@
 // every step and expectation kept so that failures and load errors can point back at the file.
 // Values that may hold ${substitutions} stay text here; the runner substitutes them when the
 // step runs. JSON values (tool arguments, bodies) are kept as JSON text.
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +33,20 @@ enum class StepKind {
   token,  // token actions:          token: fresh | refresh | expire | tamper
   sql,    // a query on the stack's PostgreSQL as its superuser
   wait,   // wait: 1.5s
+  tcp,    // bytes on a raw TCP connection: tcp: {server: jira-mcp, send: ["POST /mcp HTTP/1.1\r\n", …]}
+  fault,  // the stack's fault proxy:  fault: {target: vault, toxic: latency, latency_ms: 5000} | {clear: all}
+  idp,    // the identity provider's admin API: idp: rotate_signing_key
+};
+
+// A fault step: a toxic on one of the fault proxy's named proxies (the targets: the service
+// table's rows behind it), or the faults on one of them, or on all, cleared. `attributes` are
+// Toxiproxy's (latency, jitter, timeout, rate, …), already checked against the toxic's type.
+struct FaultSpec {
+  std::string target;  // vault | keycloak | postgres | jira-api | github-api
+  std::string toxic;   // latency | timeout | reset_peer | bandwidth | slicer | slow_close | limit_data | down
+  std::string stream = "downstream";   // upstream | downstream
+  std::map<std::string, long> attributes;
+  std::string clear;   // a target, or "all": remove the faults instead of adding one
 };
 
 // Every kind of step with its name in a scenario file, listed once (the loader reads this).
@@ -66,6 +81,19 @@ struct Step {
   // of one-entry mappings when a name repeats.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string authorization = "token";  // http: token | none
+  // http: a generated body of exactly this many bytes ({"pad":"xxx…"}), for size limits
+  // without a huge scenario file (0: none; `body`/`json` give the body instead).
+  std::size_t body_bytes = 0;
+
+  // tcp (server as for http): chunks written in order, delay_ms apart; then, optionally, the
+  // trickle text every trickle_every_ms, at most trickle_times times, until the server answers
+  // or closes; then the answer is read for at most read_ms. Every wait is bounded.
+  std::vector<std::string> chunks;
+  int delay_ms = 0;
+  std::string trickle;
+  int trickle_every_ms = 0;
+  int trickle_times = 0;
+  int read_ms = 5000;
 
   // vault
   bool whoami = false;     // log in as `as` and ask Vault who that is
@@ -87,6 +115,13 @@ struct Step {
   std::string value;       // raw: the token's text (substituted: ${token.NAME} …)
   std::string scope;       // fresh, id_token, client_credentials: the scope asked for (default: every MCP server's)
   std::string audience;    // exchange: the audience asked for
+
+  // fault
+  FaultSpec fault;
+  // idp: rotate_signing_key (a new RS256 key of higher priority; the old ones removed unless
+  // keep_old_key)
+  std::string idp_action;
+  bool keep_old_key = false;
 
   // sql
   std::string query;

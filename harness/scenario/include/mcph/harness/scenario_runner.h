@@ -21,6 +21,9 @@ struct RunnerOptions {
   std::filesystem::path trace_dir;
   std::chrono::milliseconds http_timeout{10000};
   std::function<void(const std::string&)> progress;  // one line per scenario
+  // Asked before each scenario: true (e.g. after Ctrl-C) reports the scenarios not yet run as
+  // skipped, "not run: the run was interrupted", so that a partial report is still whole.
+  std::function<bool()> stop_requested;
 };
 
 class ScenarioRunner {
@@ -58,6 +61,8 @@ struct ReplayResult {
   reports::SuiteResult suite;                 // the new run
   std::vector<ReplayDifference> differences;  // empty: the stack behaves as recorded
   std::string trace;                          // the new trace (JSON text)
+  std::string recorded_at;                    // when the recording started (ISO 8601 UTC)
+  double recorded_seconds = 0;                // how long its scenarios took then
 };
 
 // Throws std::runtime_error when the file is not a trace this version can read.

@@ -45,6 +45,12 @@ struct ServiceRow {
   Stage stage;
   HealthCheck health;
   std::vector<ServiceImplementation> implementations;
+  // The MCP servers reach this service through the stack's fault proxy (a named proxy of the
+  // row's name), when the stack has one; the harness itself reaches it directly.
+  bool behind_fault_proxy = false;
+  // A mode with no implementation of this row runs without it (the fault proxy in compose
+  // mode), instead of refusing to start.
+  bool optional = false;
 
   // This row's implementation in `mode`; nullptr when it has none there.
   const ServiceImplementation* implementation_in(StackMode mode) const;
@@ -54,6 +60,10 @@ struct ServiceRow {
 const std::vector<ServiceRow>& service_table();
 // The row of a service name; nullptr for a name the table does not know.
 const ServiceRow* find_service_row(std::string_view name);
+// The rows behind the fault proxy: the names of its proxies, the targets of a scenario's faults.
+std::vector<std::string> fault_proxy_targets();
+// The fault proxy's own row, its key in the stack file (its url is the proxy's HTTP API).
+inline constexpr std::string_view kFaultProxyService = "fault-proxy";
 
 // The files a stack writes into its run directory besides each service's <name>.log: what a
 // new supervisor clears from a run directory an old stack left behind.

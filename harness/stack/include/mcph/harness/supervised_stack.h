@@ -125,4 +125,11 @@ int run_supervisor(const SupervisorOptions& options);
 // True when a supervisor holds the lock of `run_dir` (it is alive; the lock dies with it).
 bool supervisor_running_in(const std::filesystem::path& run_dir);
 
+// `mcp-harness down --purge`: removes what stacks write in `run_dir` (the stack file, the
+// services' logs, the PostgreSQL cluster, the audit log, the supervisor's log and lock) — only
+// those names, for a run directory may hold a user's files — and the directory itself when
+// nothing else is left. Returns the names removed. Throws std::runtime_error while a supervisor
+// runs there.
+std::vector<std::string> purge_run_dir(const std::filesystem::path& run_dir);
+
 }  // namespace mcph::harness

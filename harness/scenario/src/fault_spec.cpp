@@ -1,0 +1,127 @@
+#include "fault_spec.h"
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "mcph/harness/service_table.h"
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+
+struct Attribute {
+  const char* key;         // in a scenario file
+  const char* toxiproxy;   // in Toxiproxy's API
+  bool required;
+  long max;
+};
+
+struct ToxicKind {
+  const char* name;
+  std::vector<Attribute> attributes;
+};
+
+constexpr long kMaxMs = 600'000;  // ten minutes: no fault outlasts a scenario's bound
+
+const std::vector<ToxicKind>& toxic_kinds() {
+  static const std::vector<ToxicKind> kinds = {
+      {"latency", {{"latency_ms", "latency", true, kMaxMs}, {"jitter_ms", "jitter", false, kMaxMs}}},
+      {"timeout", {{"timeout_ms", "timeout", false, kMaxMs}}},
+      {"reset_peer", {{"timeout_ms", "timeout", false, kMaxMs}}},
+      {"bandwidth", {{"rate_kbps", "rate", true, 1'000'000'000}}},
+      {"slicer",
+       {{"average_size", "average_size", true, 1'000'000},
+        {"size_variation", "size_variation", false, 1'000'000},
+        {"delay_us", "delay", false, kMaxMs * 1000}}},
+      {"slow_close", {{"delay_ms", "delay", true, kMaxMs}}},
+      {"limit_data", {{"bytes", "bytes", true, 1'000'000'000}}},
+      {"down", {}},  // the proxy disabled: connections refused, open ones closed
+  };
+  return kinds;
+}
+
+template <typename Names>
+std::string listed(const Names& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + std::string(name);
+  return out;
+}
+
+std::string text_of(const Json& step, const std::string& key) {
+  const auto it = step.find(key);
+  if (it == step.end()) throw FaultSpecError(key, "missing");
+  if (!it->is_string() || it->get<std::string>().empty()) throw FaultSpecError(key, "expected a name, got " + it->dump());
+  return it->get<std::string>();
+}
+
+}  // namespace
+
+FaultSpec read_fault_spec(const Json& step) {
+  if (!step.is_object()) throw FaultSpecError("", "expected a mapping: {target: vault, toxic: down} or {clear: all}");
+  const auto targets = fault_proxy_targets();
+  const auto known_target = [&](const std::string& name) {
+    return std::find(targets.begin(), targets.end(), name) != targets.end();
+  };
+  FaultSpec fault;
+  if (step.contains("clear")) {
+    for (const auto& [key, value] : step.items()) {
+      if (key != "clear") throw FaultSpecError(key, "unknown key (clear takes nothing else)");
+    }
+    fault.clear = text_of(step, "clear");
+    if (fault.clear != "all" && !known_target(fault.clear)) {
+      throw FaultSpecError("clear", "unknown target \"" + fault.clear + "\" (all, " + listed(targets) + ")");
+    }
+    return fault;
+  }
+  fault.target = text_of(step, "target");
+  if (!known_target(fault.target)) {
+    throw FaultSpecError("target", "unknown target \"" + fault.target + "\" (" + listed(targets) + ")");
+  }
+  fault.toxic = text_of(step, "toxic");
+  const auto& kinds = toxic_kinds();
+  const auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const ToxicKind& k) { return fault.toxic == k.name; });
+  if (kind == kinds.end()) {
+    std::vector<const char*> names;
+    for (const auto& k : kinds) names.push_back(k.name);
+    throw FaultSpecError("toxic", "unknown toxic \"" + fault.toxic + "\" (" + listed(names) + ")");
+  }
+  std::set<std::string> allowed = {"target", "toxic"};
+  if (fault.toxic != "down") allowed.insert("stream");
+  for (const auto& attribute : kind->attributes) allowed.insert(attribute.key);
+  for (const auto& [key, value] : step.items()) {
+    if (!allowed.count(key)) throw FaultSpecError(key, "unknown attribute of " + fault.toxic + " (allowed: " + listed(allowed) + ")");
+  }
+  if (step.contains("stream")) {
+    fault.stream = text_of(step, "stream");
+    if (fault.stream != "upstream" && fault.stream != "downstream") {
+      throw FaultSpecError("stream", "expected upstream (client → service) or downstream (service → client)");
+    }
+  }
+  for (const auto& attribute : kind->attributes) {
+    const auto it = step.find(attribute.key);
+    if (it == step.end()) {
+      if (attribute.required) throw FaultSpecError(attribute.key, "missing: " + fault.toxic + " needs it");
+      continue;
+    }
+    if (!it->is_number_integer() || it->get<long long>() < 0 || it->get<long long>() > attribute.max) {
+      throw FaultSpecError(attribute.key, "expected an integer from 0 to " + std::to_string(attribute.max) + ", got " + it->dump());
+    }
+    fault.attributes[attribute.toxiproxy] = it->get<long>();
+  }
+  return fault;
+}
+
+Json toxiproxy_toxic(const FaultSpec& fault) {
+  Json attributes = Json::object();
+  for (const auto& [name, value] : fault.attributes) attributes[name] = value;
+  // One toxic per type and stream on a proxy: a second step of the same kind changes it.
+  return {{"name", "scenario_" + fault.toxic + "_" + fault.stream},
+          {"type", fault.toxic},
+          {"stream", fault.stream},
+          {"toxicity", 1.0},
+          {"attributes", attributes}};
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,179 @@
+// The `fault` and `idp` steps: what loads, every mistake named with file, line and field, and
+// that a scenario's faults are undone when it ends — also when it ends in an error.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "fault_spec.h"
+#include "mcph/harness/fault_api.h"
+#include "mcph/harness/fault_proxy.h"
+#include "mcph/harness/scenario_loader.h"
+#include "mcph/harness/scenario_runner.h"
+#include "mcph/harness/service_table.h"
+#include "mcph/http/server.h"
+
+namespace mcph::harness {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+std::string file_with_steps(const std::string& steps) {
+  return "suite: faults\nscenarios:\n  - name: one\n    steps:\n" + steps;
+}
+
+std::string load_error(const std::string& steps) {
+  try {
+    parse_scenario_file(file_with_steps(steps), "scenarios/f.yaml");
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no error for:\n" << steps;
+  return "";
+}
+
+TEST(FaultStep, LoadsToxicsWithToxiproxysAttributeNames) {
+  const ScenarioFile file = parse_scenario_file(file_with_steps(R"(      - fault: {target: vault, toxic: latency, latency_ms: 2000, jitter_ms: 50}
+      - fault: {target: postgres, toxic: reset_peer, stream: upstream}
+      - fault: {target: keycloak, toxic: down}
+      - fault: {clear: vault}
+      - fault: {clear: all}
+      - idp: rotate_signing_key
+        keep_old_key: true
+)"), "scenarios/f.yaml");
+  const auto& steps = file.scenarios.at(0).steps;
+  ASSERT_EQ(steps.size(), 6u);
+  EXPECT_EQ(steps[0].kind, StepKind::fault);
+  EXPECT_EQ(steps[0].fault.target, "vault");
+  EXPECT_EQ(steps[0].fault.toxic, "latency");
+  EXPECT_EQ(steps[0].fault.attributes, (std::map<std::string, long>{{"latency", 2000}, {"jitter", 50}}));
+  EXPECT_EQ(steps[1].fault.stream, "upstream");
+  EXPECT_TRUE(steps[1].fault.attributes.empty());
+  EXPECT_EQ(steps[2].fault.toxic, "down");
+  EXPECT_EQ(steps[3].fault.clear, "vault");
+  EXPECT_EQ(steps[4].fault.clear, "all");
+  EXPECT_EQ(steps[5].kind, StepKind::idp);
+  EXPECT_EQ(steps[5].idp_action, "rotate_signing_key");
+  EXPECT_TRUE(steps[5].keep_old_key);
+
+  const Json toxic = toxiproxy_toxic(steps[0].fault);
+  EXPECT_EQ(toxic["type"], "latency");
+  EXPECT_EQ(toxic["stream"], "downstream");
+  EXPECT_EQ(toxic["attributes"], (Json{{"latency", 2000}, {"jitter", 50}}));
+}
+
+TEST(FaultStep, TheTargetsAreTheRowsBehindTheFaultProxy) {
+  EXPECT_THAT(fault_proxy_targets(), ElementsAre("postgres", "keycloak", "vault", "jira-api", "github-api"));
+}
+
+TEST(FaultStep, MistakesNameFileLineAndField) {
+  EXPECT_THAT(load_error("      - fault: {target: vault2, toxic: down}\n"),
+              HasSubstr("scenarios/f.yaml:5: scenarios[0].steps[0].fault.target: unknown target \"vault2\" (postgres, "
+                        "keycloak, vault, jira-api, github-api)"));
+  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: explode}\n"),
+              HasSubstr("scenarios/f.yaml:5: scenarios[0].steps[0].fault.toxic: unknown toxic \"explode\""));
+  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: latency, timeout_ms: 5}\n"),
+              HasSubstr("fault.timeout_ms: unknown attribute of latency"));
+  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: latency}\n"),
+              HasSubstr("fault.latency_ms: missing: latency needs it"));
+  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: latency, latency_ms: -1}\n"),
+              HasSubstr("fault.latency_ms: expected an integer from 0 to 600000, got -1"));
+  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: latency, latency_ms: 1s}\n"),
+              HasSubstr("fault.latency_ms: expected an integer"));
+  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: down, stream: upstream}\n"),
+              HasSubstr("fault.stream: unknown attribute of down"));
+  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: timeout, stream: sideways}\n"),
+              HasSubstr("fault.stream: expected upstream"));
+  EXPECT_THAT(load_error("      - fault: {clear: all, target: vault}\n"), HasSubstr("fault.target: unknown key"));
+  EXPECT_THAT(load_error("      - fault: {clear: nothing}\n"), HasSubstr("fault.clear: unknown target \"nothing\""));
+  EXPECT_THAT(load_error("      - fault: {toxic: down}\n"), HasSubstr("fault.target: missing"));
+  EXPECT_THAT(load_error("      - fault: vault\n"), HasSubstr("scenarios[0].steps[0].fault: expected a mapping"));
+  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: down}\n        expect: {ok: true}\n"),
+              HasSubstr("scenarios/f.yaml:6: scenarios[0].steps[0].expect.ok: unknown key"));
+  EXPECT_THAT(load_error("      - idp: rotate_everything\n"), HasSubstr("steps[0].idp: unknown action (rotate_signing_key)"));
+}
+
+TEST(FaultStep, WithinMsIsAnExpectationOfCalls) {
+  const ScenarioFile file = parse_scenario_file(
+      file_with_steps("      - as: alice\n        call: jira.get_issue\n        expect: {within_ms: 4500}\n"), "f.yaml");
+  EXPECT_EQ(file.scenarios.at(0).steps.at(0).expect.at(0).kind, "within_ms");
+  EXPECT_THAT(load_error("      - as: alice\n        call: jira.get_issue\n        expect: {within_ms: soon}\n"),
+              HasSubstr("expect.within_ms: expected an integer"));
+}
+
+// A fault proxy with its HTTP API in process, and a stack file that names only it.
+class FaultUndo : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    http::ServerOptions options;
+    options.access_log = false;
+    options.error_formatter = faults::toxiproxy_error;
+    api_ = std::make_unique<http::Server>(options);
+    faults::mount_fault_api(proxies_, *api_);
+    api_->start();
+    proxies_.create("vault", "127.0.0.1:0", "127.0.0.1:9");
+    proxies_.create("postgres", "127.0.0.1:0", "127.0.0.1:9");
+    stack_.mode = "external";
+    stack_.generated_users = 0;
+    stack_.services[std::string(kFaultProxyService)].url = api_->url();
+  }
+
+  faults::FaultProxy proxies_;
+  std::unique_ptr<http::Server> api_;
+  StackFile stack_;
+};
+
+TEST_F(FaultUndo, AScenarioThatEndsInAnErrorLeavesNoFaultBehind) {
+  const ScenarioFile file = parse_scenario_file(file_with_steps(R"(      - fault: {target: vault, toxic: latency, latency_ms: 2000}
+      - fault: {target: vault, toxic: latency, latency_ms: 3000}
+      - fault: {target: postgres, toxic: down}
+      - sql: SELECT 1
+)"), "f.yaml");
+  ScenarioRunner runner(stack_);
+  const auto suite = runner.run(file);
+  ASSERT_EQ(suite.scenarios.size(), 1u);
+  // The sql step cannot run (this stack has no PostgreSQL): an error, and the faults are gone.
+  EXPECT_EQ(suite.scenarios[0].status, reports::ScenarioResult::Status::error);
+  EXPECT_THAT(suite.scenarios[0].message, HasSubstr("postgres"));
+  EXPECT_TRUE(proxies_.get("vault").toxics.empty());
+  EXPECT_TRUE(proxies_.get("postgres").enabled);
+}
+
+TEST_F(FaultUndo, RepeatedToxicsAndADownAreAllUndoneAndClearRemovesAnyonesToxics) {
+  const ScenarioFile file = parse_scenario_file(file_with_steps(R"(      - fault: {target: vault, toxic: latency, latency_ms: 2000}
+      - fault: {target: vault, toxic: latency, latency_ms: 3000}
+      - fault: {target: vault, toxic: down}
+      - wait: 0s
+)"), "f.yaml");
+  {
+    ScenarioRunner runner(stack_);
+    const auto suite = runner.run(file);
+    ASSERT_EQ(suite.scenarios.at(0).status, reports::ScenarioResult::Status::passed) << suite.scenarios[0].message;
+  }
+  EXPECT_TRUE(proxies_.get("vault").toxics.empty());
+  EXPECT_TRUE(proxies_.get("vault").enabled);
+
+  // A toxic someone else added is removed by an explicit clear, and left alone otherwise.
+  proxies_.add_toxic("vault", {"theirs", faults::Latency{10, 0}, faults::Stream::upstream, 1.0});
+  ScenarioRunner runner(stack_);
+  ASSERT_EQ(runner.run(parse_scenario_file(file_with_steps("      - fault: {target: postgres, toxic: down}\n"), "f.yaml"))
+                .scenarios.at(0).status,
+            reports::ScenarioResult::Status::passed);
+  EXPECT_EQ(proxies_.get("vault").toxics.size(), 1u);
+  ASSERT_EQ(runner.run(parse_scenario_file(file_with_steps("      - fault: {clear: all}\n"), "f.yaml")).scenarios.at(0).status,
+            reports::ScenarioResult::Status::passed);
+  EXPECT_TRUE(proxies_.get("vault").toxics.empty());
+}
+
+TEST_F(FaultUndo, AStackWithoutAFaultProxyIsAClearError) {
+  stack_.services.clear();
+  ScenarioRunner runner(stack_);
+  const auto suite = runner.run(parse_scenario_file(file_with_steps("      - fault: {target: vault, toxic: down}\n"), "f.yaml"));
+  EXPECT_EQ(suite.scenarios.at(0).status, reports::ScenarioResult::Status::error);
+  EXPECT_THAT(suite.scenarios.at(0).message, HasSubstr("the stack has no fault proxy"));
+}
+
+}  // namespace
+}  // namespace mcph::harness

@@ -1,0 +1,74 @@
+// The fault proxy's row of the service table: mcp-fault-proxy (Toxiproxy's model and HTTP API)
+// with one named proxy per row behind it (vault, keycloak, postgres, jira-api, github-api), each
+// on a free loopback port and forwarding to the service's own address. The MCP servers are
+// given those addresses instead of the services' (url_for_servers); the harness — provisioner,
+// scenario runner, ledger and audit readers — keeps reaching the services directly. Scenarios
+// find its API at the stack file's services."fault-proxy".url.
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "mcph/harness/local_stack.h"
+#include "mcph/http/client.h"
+#include "service_starters.h"
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+
+// scheme://[user[:password]@]host:port[/…] → host:port.
+std::string authority_of(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  std::string authority = scheme_end == std::string::npos ? url : url.substr(scheme_end + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (const auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
+  if (authority.find(':') == std::string::npos) throw std::runtime_error("no port in the URL of " + url);
+  return authority;
+}
+
+}  // namespace
+
+std::string address_for_servers(const StackContext& context, const std::string& service) {
+  if (const auto it = context.fault_proxied.find(service); it != context.fault_proxied.end()) return it->second;
+  return authority_of(context.stack.service(service).url);
+}
+
+std::string url_for_servers(const StackContext& context, const std::string& service) {
+  const std::string& url = context.stack.service(service).url;
+  const auto it = context.fault_proxied.find(service);
+  if (it == context.fault_proxied.end()) return url;
+  const auto scheme_end = url.find("://");
+  const auto path = url.find_first_of("/?#", scheme_end + 3);
+  return url.substr(0, scheme_end + 3) + it->second + (path == std::string::npos ? "" : url.substr(path));
+}
+
+RunningService start_fault_proxy(StackContext& context) {
+  RunningService running =
+      start_project_binary(context, std::string(kFaultProxyService), {service_binary("mcp-fault-proxy"), "--port", "0"});
+  // A proxy per row behind it, created through the API as any Toxiproxy client would.
+  Json proxies = Json::array();
+  for (const std::string& name : fault_proxy_targets()) {
+    proxies.push_back({{"name", name}, {"listen", "127.0.0.1:0"}, {"upstream", authority_of(context.stack.service(name).url)}});
+  }
+  http::ClientOptions options;
+  options.connect_timeout = std::chrono::seconds(5);
+  options.read_timeout = std::chrono::seconds(5);
+  http::Client api(running.entry.url, options);
+  const http::ClientResponse created = api.request("POST", "/populate", {}, proxies.dump(), "application/json");
+  const Json answer = Json::parse(created.body, nullptr, false);
+  if (created.status != 201 || !answer.is_object() || !answer.contains("proxies") || !answer["proxies"].is_array()) {
+    running.stop();
+    throw std::runtime_error("fault-proxy: creating its proxies answered HTTP " + std::to_string(created.status) + ": " +
+                             created.body.substr(0, 300));
+  }
+  std::string listed;
+  for (const Json& proxy : answer["proxies"]) {
+    const std::string name = proxy.value("name", ""), listen = proxy.value("listen", "");
+    context.fault_proxied[name] = listen;
+    listed += (listed.empty() ? "" : ", ") + name + " " + listen;
+  }
+  context.say("  fault-proxy: " + listed);
+  return running;
+}
+
+}  // namespace mcph::harness
