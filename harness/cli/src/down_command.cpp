@@ -37,24 +37,8 @@ std::vector<std::string> living_processes(const StackFile& stack) {
   return living;
 }
 
-}  // namespace
-
-int down_command(int argc, char** argv) {
-  const std::string program = argv[0];
-  mcph::cli::Flags flags(program,
-                         "Stops the stack that 'mcp-harness up' started: SIGTERM to its supervisor, which stops the\n"
-                         "MCP servers, the backends, Vault (its dynamic PostgreSQL roles revoked first), Keycloak and\n"
-                         "PostgreSQL in that order (the reverse of the start). Then checks that no process of the stack file is alive and removes the stack\n"
-                         "file. Nothing to stop is not an error. Exit status 1 when a process survived.");
-  add_stack_flags(flags);
-  flags.option("grace-s", "60", "seconds the orderly stop may take before everything left is SIGKILLed");
-  flags.parse(argc, argv);
-  const int grace = flags.get_int("grace-s");
-  if (grace <= 0) {
-    std::fprintf(stderr, "%s: --grace-s must be positive\nTry '%s --help'.\n", program.c_str(), program.c_str());
-    return 2;
-  }
-  const fs::path path = stack_file_from(flags, program);
+// Stops the stack of the stack file `path`; returns the exit code.
+int stop(const std::string& program, const fs::path& path, int grace) {
   if (!fs::exists(path)) {
     std::printf("no stack file at %s: nothing to stop\n", path.c_str());
     return 0;
@@ -115,6 +99,52 @@ int down_command(int argc, char** argv) {
   if (!before.empty()) std::printf("stopped: %s\n", joined(before).c_str());
   std::printf("removed %s\n", path.c_str());
   return 0;
+}
+
+// Removes the stack's data after the stop (down --purge); returns the exit code.
+int purge(const std::string& program, const fs::path& run_dir) {
+  try {
+    const std::vector<std::string> removed = purge_run_dir(run_dir);
+    if (removed.empty()) {
+      std::printf("purge: no stack data in %s\n", run_dir.c_str());
+    } else {
+      std::printf("purge: removed %s from %s%s\n", joined(removed).c_str(), run_dir.c_str(),
+                  fs::exists(run_dir) ? " (the directory holds other files: kept)" : ", and the directory");
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+    return 1;
+  }
+}
+
+}  // namespace
+
+int down_command(int argc, char** argv) {
+  const std::string program = argv[0];
+  mcph::cli::Flags flags(program,
+                         "Stops the stack that 'mcp-harness up' started: SIGTERM to its supervisor, which stops the\n"
+                         "MCP servers, the backends, Vault (its dynamic PostgreSQL roles revoked first), Keycloak and\n"
+                         "PostgreSQL in that order (the reverse of the start). Then checks that no process of the stack file is alive and removes the stack\n"
+                         "file. Nothing to stop is not an error. Exit status 1 when a process survived.");
+  add_stack_flags(flags);
+  flags.option("grace-s", "60", "seconds the orderly stop may take before everything left is SIGKILLed")
+      .toggle("purge", "then remove the stack's data from its run directory (logs, PostgreSQL cluster, audit log), "
+                       "and the directory when nothing else is in it");
+  flags.parse(argc, argv);
+  const int grace = flags.get_int("grace-s");
+  if (grace <= 0) {
+    std::fprintf(stderr, "%s: --grace-s must be positive\nTry '%s --help'.\n", program.c_str(), program.c_str());
+    return 2;
+  }
+  const fs::path path = stack_file_from(flags, program);
+  const int stopped = stop(program, path, grace);
+  if (stopped != 0 || !flags.on("purge")) return stopped;
+  if (fs::exists(path)) {  // kept by the stop: an external stack's file, or a newer stack's
+    std::printf("purge: %s still describes a stack (external, or started since): nothing purged\n", path.c_str());
+    return 0;
+  }
+  return purge(program, path.parent_path());
 }
 
 }  // namespace mcph::harness::cli

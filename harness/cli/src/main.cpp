@@ -1,6 +1,7 @@
 // mcp-harness: brings up the local stack and runs scenario suites against it (DESIGN.md).
 //
 //   mcp-harness --help                  the commands
+//   mcp-harness --version               the version
 //   mcp-harness <command> --help        a command's flags
 //
 // Hidden: `mcp-harness supervise` is the process that owns a local stack; `up` and
@@ -40,7 +41,7 @@ void print_usage(std::FILE* out) {
     if (left.size() < 12) left.resize(12, ' ');
     std::fprintf(out, "%s %.*s\n", left.c_str(), static_cast<int>(command.summary.size()), command.summary.data());
   }
-  std::fputs("\nRun 'mcp-harness <command> --help' for a command's flags.\n", out);
+  std::fputs("\nRun 'mcp-harness <command> --help' for a command's flags, 'mcp-harness --version' for the version.\n", out);
 }
 
 }  // namespace
@@ -53,6 +54,10 @@ int main(int argc, char** argv) {
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") {
     print_usage(stdout);
+    return 0;
+  }
+  if (name == "--version" || name == "version") {
+    std::printf("mcp-harness %s\n", MCPH_VERSION);
     return 0;
   }
   for (const auto& command : commands()) {

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "commands.h"
+#include "mcph/reports/model.h"
 #include "mcph/harness/scenario_runner.h"
 #include "stack_for_run.h"
 
@@ -15,13 +16,12 @@ int replay_command(int argc, char** argv) {
       "Runs the scenarios of a recorded trace (`mcp-harness run --traces DIR` writes them) again and\n"
       "compares each step's outcome with the recording: HTTP status, tool or JSON-RPC outcome, whose\n"
       "credential reached the backend, Vault's entity, the expectations that failed.\n"
-      "Usage: " + program + " TRACE [flags]\n"
       "Exit code: 0 when nothing differs and every scenario passed, 1 otherwise, 2 for usage errors.");
+  flags.positionals("TRACE", "the trace file to replay (exactly one)");
   add_run_stack_flags(flags);
   flags.option("trace-out", "", "write the new trace to this file");
-  std::vector<char*> flag_args;
-  const std::vector<std::string> traces = split_positional(argc, argv, flag_args);
-  flags.parse(static_cast<int>(flag_args.size()), flag_args.data());
+  flags.parse(argc, argv);
+  const std::vector<std::string>& traces = flags.positional();
   if (const auto error = run_stack_flags_error(flags)) {
     std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), error->c_str(), program.c_str());
     return 2;
@@ -45,6 +45,9 @@ int replay_command(int argc, char** argv) {
     const ReplayResult result = replay_trace(traces.front(), target.stack, options);
     if (!flags.get("trace-out").empty()) std::ofstream(flags.get("trace-out")) << result.trace << "\n";
     if (target.owned) target.owned->stop();
+    std::printf("replay: recorded %s, its scenarios took %s then and %s now\n",
+                reports::readable_time(result.recorded_at).c_str(), reports::human_duration(result.recorded_seconds).c_str(),
+                reports::human_duration(result.suite.seconds()).c_str());
     if (result.differences.empty()) {
       std::printf("replay: no differences from the recording\n");
     } else {

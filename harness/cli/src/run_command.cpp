@@ -1,33 +1,42 @@
 // mcp-harness run: runs scenario files against a stack and writes the JUnit and HTML reports.
-#include <algorithm>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
-#include <filesystem>
 
 #include "commands.h"
-#include "mcph/harness/scenario_loader.h"
 #include "mcph/harness/scenario_runner.h"
 #include "mcph/reports/html.h"
 #include "mcph/reports/junit.h"
+#include "scenario_selection.h"
 #include "stack_for_run.h"
+#include "terminal.h"
 
 namespace mcph::harness::cli {
 namespace {
 
-namespace fs = std::filesystem;
+// Ctrl-C: the first asks the run to stop after the scenario that is running (the rest are
+// reported skipped and the reports are written); a second one ends the process at once (its
+// own stack's supervisor then stops the stack, as it does when its owner dies).
+volatile std::sig_atomic_t g_interrupted = 0;
 
-fs::path scenarios_dir() {
-  if (const char* dir = std::getenv("MCPH_SCENARIOS_DIR"); dir && *dir) return dir;
-  return MCPH_SOURCE_SCENARIOS_DIR;
+void on_interrupt(int) { g_interrupted = 1; }
+
+void stop_after_this_scenario_on_ctrl_c() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  action.sa_flags = SA_RESETHAND;  // the second Ctrl-C takes the default action
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGINT, &action, nullptr);
 }
 
-// "rate-limit", "rate_limit" and "rate limit" name the same family.
-std::string normalized(std::string name) {
-  for (auto& c : name) c = (c == '-' || c == ' ') ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
+void list(const Selection& selection) {
+  for (std::size_t i = 0; i < selection.files.size(); ++i) {
+    const ScenarioFile& file = selection.files[i];
+    std::printf("%s  (family %s, suite %s)\n", file.path.c_str(), file.family.c_str(), file.suite.c_str());
+    for (const auto& name : selection.only[i]) std::printf("  %s\n", name.c_str());
+  }
+  std::printf("%zu scenarios in %zu files\n", selection.scenario_count(), selection.files.size());
 }
-
 
 }  // namespace
 
@@ -35,61 +44,41 @@ int run_command(int argc, char** argv) {
   const std::string program = argv[0];
   mcph::cli::Flags flags(
       program,
-      "Runs scenario files (default: every scenarios/*.yaml) against a stack and prints one line per\n"
-      "scenario. Usage: " + program + " [FILES...] [flags]\n"
+      "Runs scenario files against a stack and prints one line per scenario.\n"
       "The stack: --stack FILE or --run-dir DIR; else the one `mcp-harness up` runs in .mcp-harness;\n"
       "else a local stack of its own, started for this run and stopped at its end.\n"
+      "Ctrl-C stops after the running scenario and still writes the reports (the rest skipped);\n"
+      "a second Ctrl-C stops at once.\n"
       "Exit code: 0 when every scenario passed (or was skipped), 1 when one failed or broke, 2 for\n"
-      "usage errors.");
+      "usage errors, 130 when interrupted.");
+  flags.positionals("FILES", "scenario files [default: every scenarios/*.yaml]");
   add_run_stack_flags(flags);
   flags.repeated("family", "run only the files of this family (isolation, missing-credentials, ...); repeatable")
-      .repeated("scenario", "run only the scenario with this name; repeatable")
+      .repeated("scenario",
+                "run only the scenarios whose name contains this text, or matches it as a glob (* ? [...]);"
+                " case-insensitive; repeatable")
+      .toggle("list", "list the selected files and scenarios and exit (no stack is started)")
       .option("junit", "", "write a JUnit XML report to this file")
       .option("html", "", "write a self-contained HTML report to this file")
       .option("traces", "", "write one trace per scenario file into this directory (for `mcp-harness replay`)");
-  std::vector<char*> flag_args;
-  std::vector<std::string> files = split_positional(argc, argv, flag_args);
-  flags.parse(static_cast<int>(flag_args.size()), flag_args.data());
+  flags.parse(argc, argv);
   if (const auto error = run_stack_flags_error(flags)) {
     std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), error->c_str(), program.c_str());
     return 2;
   }
 
-  if (files.empty()) {
-    for (const auto& entry : fs::directory_iterator(scenarios_dir())) {
-      if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
-    }
-    std::sort(files.begin(), files.end());
-  }
-  std::vector<ScenarioFile> loaded;
+  Selection selection;
   try {
-    for (const auto& file : files) loaded.push_back(load_scenario_file(file));
-  } catch (const ScenarioError& e) {
+    selection = select_scenarios(flags.positional(), flags.all("family"), flags.all("scenario"));
+  } catch (const SelectionError& e) {
     std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
     return 2;
   }
-  if (!flags.all("family").empty()) {
-    std::vector<std::string> wanted;
-    for (const auto& family : flags.all("family")) wanted.push_back(normalized(family));
-    std::erase_if(loaded, [&](const ScenarioFile& file) {
-      return std::find(wanted.begin(), wanted.end(), normalized(file.family)) == wanted.end() &&
-             std::find(wanted.begin(), wanted.end(), normalized(file.suite)) == wanted.end();
-    });
-    if (loaded.empty()) {
-      std::fprintf(stderr, "%s: no scenario file of family %s\n", program.c_str(), flags.all("family").front().c_str());
-      return 2;
-    }
+  if (flags.on("list")) {
+    list(selection);
+    return 0;
   }
-
-  for (const auto& name : flags.all("scenario")) {
-    const bool known = std::any_of(loaded.begin(), loaded.end(), [&](const ScenarioFile& file) {
-      return std::any_of(file.scenarios.begin(), file.scenarios.end(), [&](const Scenario& s) { return s.name == name; });
-    });
-    if (!known) {
-      std::fprintf(stderr, "%s: no scenario named \"%s\" in the selected files\n", program.c_str(), name.c_str());
-      return 2;
-    }
-  }
+  const bool colour = colour_enabled(stdout);
 
   reports::RunReport report;
   report.started_at = reports::utc_now();
@@ -101,15 +90,20 @@ int run_command(int argc, char** argv) {
     RunnerOptions options;
     options.fixtures_dir = flags.get("fixtures");
     options.trace_dir = flags.get("traces");
-    options.progress = [](const std::string& line) {
-      std::printf("%s\n", line.c_str());
+    options.progress = [colour](const std::string& line) {
+      std::printf("%s\n", colour ? coloured_status(line).c_str() : line.c_str());
       std::fflush(stdout);
     };
+    options.stop_requested = [] { return g_interrupted != 0; };
+    // From here on a Ctrl-C still yields a report; before, it ends the start (and the stack with it).
+    stop_after_this_scenario_on_ctrl_c();
     ScenarioRunner runner(target.stack, options);
-    for (const auto& file : loaded) {
-      std::printf("== %s (%s): %zu scenarios\n", file.path.c_str(), file.family.c_str(), file.scenarios.size());
+    for (std::size_t i = 0; i < selection.files.size(); ++i) {
+      const ScenarioFile& file = selection.files[i];
+      std::printf("== %s (%s): %zu scenarios\n", file.path.c_str(), file.family.c_str(), selection.only[i].size());
       std::fflush(stdout);
-      report.suites.push_back(runner.run(file, flags.all("scenario")));
+      // No --scenario: the whole file (one trace per file, whatever its number of scenarios).
+      report.suites.push_back(runner.run(file, flags.all("scenario").empty() ? std::vector<std::string>{} : selection.only[i]));
     }
     if (target.owned) {
       std::printf("stack: stopping the local stack of this run\n");
@@ -150,6 +144,10 @@ int run_command(int argc, char** argv) {
       }
       if (!scenario.message.empty()) std::printf("      %s\n", scenario.message.c_str());
     }
+  }
+  if (g_interrupted) {
+    std::printf("interrupted: the scenarios not run are reported skipped\n");
+    return 130;
   }
   return report.ok() ? 0 : 1;
 }

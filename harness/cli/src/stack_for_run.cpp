@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "stack_location.h"
+#include "stack_progress.h"
 
 namespace mcph::harness::cli {
 
@@ -11,6 +12,7 @@ namespace fs = std::filesystem;
 
 void add_run_stack_flags(mcph::cli::Flags& flags) {
   add_stack_flags(flags);
+  flags.toggle("verbose", "show every item provisioned when this command starts a stack of its own");
   // An own stack gets the scenario suites' profile (the generated users and the rate limit they need).
   declare_stack_flags(flags, scenario_suite_params());
 }
@@ -41,29 +43,11 @@ StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& prog
               to_string(options.stack.mode), kDefaultRunDir);
   std::fflush(stdout);
   options.harness_binary = this_binary();
-  options.progress = [](const std::string& line) {
-    std::printf("  %s\n", line.c_str());
-    std::fflush(stdout);
-  };
+  options.progress = [print = stack_progress(flags.on("verbose"))](const std::string& line) { print("  " + line); };
   out.owned = SupervisedStack::start(options);
   out.stack = out.owned->stack();
   out.stack_file = out.owned->stack_file().string();
   return out;
-}
-
-std::vector<std::string> split_positional(int argc, char** argv, std::vector<char*>& flag_args) {
-  std::vector<std::string> positional;
-  flag_args.push_back(argv[0]);
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg.rfind("--", 0) == 0) {
-      flag_args.push_back(argv[i]);
-      if (arg != "--help" && arg.find('=') == std::string::npos && i + 1 < argc) flag_args.push_back(argv[++i]);
-    } else {
-      positional.push_back(arg);
-    }
-  }
-  return positional;
 }
 
 }  // namespace mcph::harness::cli

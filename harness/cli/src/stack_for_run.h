@@ -28,8 +28,4 @@ std::optional<std::string> run_stack_flags_error(const mcph::cli::Flags& flags);
 // come up; exits 2 when both --stack and --run-dir are given.
 StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& program);
 
-// Splits argv into flags (passed on to Flags::parse) and positional arguments. Every flag but
-// --help takes a value (`--name VALUE` or `--name=VALUE`).
-std::vector<std::string> split_positional(int argc, char** argv, std::vector<char*>& flag_args);
-
 }  // namespace mcph::harness::cli

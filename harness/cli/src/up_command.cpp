@@ -9,6 +9,7 @@
 #include "mcph/cli/flags.h"
 #include "mcph/harness/supervised_stack.h"
 #include "stack_location.h"
+#include "stack_progress.h"
 
 namespace mcph::harness::cli {
 namespace {
@@ -38,7 +39,8 @@ int up_command(int argc, char** argv) {
       "process owns the stack; it keeps running after this command ends, until `mcp-harness down` (or\n"
       "--ttl). Its output goes to RUN_DIR/supervisor.log, each service's to RUN_DIR/<service>.log.");
   flags.option("run-dir", kDefaultRunDir, "directory for stack.json, the logs and PostgreSQL's data")
-      .option("ttl", "0", "seconds after which the supervisor stops the stack by itself (0 = never)");
+      .option("ttl", "0", "seconds after which the supervisor stops the stack by itself (0 = never)")
+      .toggle("verbose", "show every item provisioned (else a line that counts them)");
   // The scenario suites' profile by default, so that `up` then `run` runs every scenario file.
   declare_stack_flags(flags, scenario_suite_params());
   flags.parse(argc, argv);
@@ -74,10 +76,7 @@ int up_command(int argc, char** argv) {
   options.ttl = std::chrono::seconds(ttl);
   options.lifetime = StackLifetime::detached;
   options.harness_binary = this_binary();  // our own binary runs the supervisor, wherever installed
-  options.progress = [](const std::string& line) {
-    std::printf("%s\n", line.c_str());
-    std::fflush(stdout);
-  };
+  options.progress = stack_progress(flags.on("verbose"));
   // Ctrl-C (or SIGTERM/SIGHUP) while the stack starts: the detached supervisor would run on
   // without us, so it is stopped instead.
   options.cancelled = [] { return g_interrupted != 0; };

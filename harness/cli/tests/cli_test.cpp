@@ -76,6 +76,10 @@ TEST(CliTest, HelpListsTheCommandsAndBadUsageExits2) {
   EXPECT_THAT(up_help.output, HasSubstr("[default: .mcp-harness]"));
   EXPECT_EQ(harness({"supervise", "--help"}).exit_code, 0);
 
+  const auto version = harness({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_THAT(version.output, testing::MatchesRegex("mcp-harness [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+
   const auto none = harness({});
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_THAT(none.output, HasSubstr("Usage: mcp-harness <command>"));
@@ -104,10 +108,14 @@ TEST(CliTest, UpStatusDownLeaveNothingRunning) {
 
   const auto up = harness({"up", "--run-dir", run_dir.string(), "--ttl", "600"});
   ASSERT_EQ(up.exit_code, 0) << up.output;
-  for (const char* name : {"keycloak", "vault", "jira-api", "github-api", "jira-mcp", "github-mcp", "postgres-mcp"}) {
+  for (const char* name : {"keycloak", "vault", "jira-api", "github-api", "fault-proxy", "jira-mcp", "github-mcp",
+                           "postgres-mcp"}) {
     EXPECT_THAT(up.output, HasSubstr(std::string(name) + " ready at http://127.0.0.1:")) << name;
   }
   EXPECT_THAT(up.output, HasSubstr("stack file: " + stack_file.string()));
+  // Provisioning's items only with --verbose: a line counts them.
+  EXPECT_THAT(up.output, HasSubstr("provisioned; --verbose lists them)"));
+  EXPECT_THAT(up.output, Not(HasSubstr("+ user alice")));
   const StackFile stack = StackFile::load(stack_file);
   ASSERT_TRUE(stack.supervisor.has_value());
   EXPECT_FALSE(stack.supervisor->removes_run_dir);
@@ -127,7 +135,7 @@ TEST(CliTest, UpStatusDownLeaveNothingRunning) {
 
   const auto status = harness({"status", "--run-dir", run_dir.string()});
   EXPECT_EQ(status.exit_code, 0) << status.output;
-  EXPECT_THAT(status.output, HasSubstr("all 8 services up"));
+  EXPECT_THAT(status.output, HasSubstr("all 9 services up"));
   EXPECT_THAT(status.output, HasSubstr("HTTP 200 from GET /health"));
   EXPECT_THAT(status.output, HasSubstr("HTTP 200 from GET /v1/sys/health"));
   EXPECT_THAT(status.output, HasSubstr("postgresql://postgres:****@127.0.0.1:"));
@@ -161,6 +169,12 @@ TEST(CliTest, UpStatusDownLeaveNothingRunning) {
   const auto down_again = harness({"down", "--run-dir", run_dir.string()});
   EXPECT_EQ(down_again.exit_code, 0);
   EXPECT_THAT(down_again.output, HasSubstr("nothing to stop"));
+  // --purge: the stack's data goes, and the run directory with it when nothing else is there.
+  ASSERT_TRUE(fs::exists(run_dir / "supervisor.log"));
+  const auto purge = harness({"down", "--run-dir", run_dir.string(), "--purge"});
+  EXPECT_EQ(purge.exit_code, 0) << purge.output;
+  EXPECT_THAT(purge.output, HasSubstr("supervisor.log"));
+  EXPECT_FALSE(fs::exists(run_dir)) << purge.output;
   const auto status_after = harness({"status", "--run-dir", run_dir.string()});
   EXPECT_EQ(status_after.exit_code, 1);
   EXPECT_THAT(status_after.output, HasSubstr("no stack file at " + stack_file.string()));
@@ -171,6 +185,10 @@ TEST(CliTest, UpStatusDownLeaveNothingRunning) {
   EXPECT_EQ(external_down.exit_code, 0);
   EXPECT_THAT(external_down.output, HasSubstr("nothing stopped"));
   EXPECT_TRUE(fs::exists(external));  // a user's file is not ours to remove
+  const auto external_purge = harness({"down", "--stack", external.string(), "--purge"});
+  EXPECT_EQ(external_purge.exit_code, 0) << external_purge.output;
+  EXPECT_THAT(external_purge.output, HasSubstr("nothing purged"));
+  EXPECT_TRUE(fs::exists(external));
 }
 
 TEST(CliTest, CtrlCDuringUpStopsTheHalfStartedStack) {
@@ -210,7 +228,8 @@ TEST(CliTest, UpNamesTheFailingServiceAndLeavesNothingRunning) {
   // The real binaries, except a jira-mcp that fails the way a broken one would (after the
   // mocks are up and the stack is provisioned).
   proc::TempDir bin("mcph-bin");
-  for (const char* name : {"mock-keycloak", "mock-vault", "mock-jira", "mock-github", "github-mcp", "postgres-mcp"}) {
+  for (const char* name : {"mock-keycloak", "mock-vault", "mock-jira", "mock-github", "mcp-fault-proxy", "github-mcp",
+                           "postgres-mcp"}) {
     fs::create_symlink(service_binary(name), bin.path() / name);
   }
   {

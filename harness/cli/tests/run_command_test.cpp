@@ -292,13 +292,13 @@ TEST(RunCommandTest, AMalformedScenarioFileExits2BeforeAnyStackStarts) {
 
   const auto unknown_family = harness({"run", "--family", "no-such-family"}, dir.path(), 60s);
   EXPECT_EQ(unknown_family.exit_code, 2);
-  EXPECT_THAT(unknown_family.output, HasSubstr("no scenario file of family no-such-family"));
+  EXPECT_THAT(unknown_family.output, HasSubstr("no scenario file of family 'no-such-family'; the families are: "));
   EXPECT_THAT(unknown_family.output, Not(HasSubstr("stack:")));
 
   // A misspelt --scenario would otherwise run nothing and pass.
   const auto unknown_scenario = harness({"run", "--family", "isolation", "--scenario", "no such scenario"}, dir.path(), 60s);
   EXPECT_EQ(unknown_scenario.exit_code, 2);
-  EXPECT_THAT(unknown_scenario.output, HasSubstr("no scenario named \"no such scenario\""));
+  EXPECT_THAT(unknown_scenario.output, HasSubstr("no scenario matches \"no such scenario\""));
   EXPECT_THAT(unknown_scenario.output, Not(HasSubstr("stack:")));
 
   const auto missing_trace = harness({"replay", (dir.path() / "missing.trace.json").string()}, dir.path(), 60s);
@@ -374,6 +374,41 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
   return true;
 }
 
+TEST(RunCommandTest, HelpListAndSelectionMistakesNeedNoStack) {
+  const proc::TempDir dir = work_dir();
+  const auto help = harness({"run", "-h"}, dir.path(), 30s);
+  EXPECT_EQ(help.exit_code, 0) << help.output;
+  EXPECT_THAT(help.output, HasSubstr("Usage: mcp-harness run [FILES...] [flags]"));
+  EXPECT_THAT(help.output, HasSubstr("--list"));
+
+  // --list shows the selection (family, then a pattern) and starts nothing.
+  const ScenarioFile rate_limit = scenario_file("rate_limit");
+  const auto list = harness({"run", "--list", "--family", "rate-limit"}, dir.path(), 30s);
+  EXPECT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_THAT(list.output, HasSubstr("rate_limit.yaml"));
+  for (const auto& scenario : rate_limit.scenarios) EXPECT_THAT(list.output, HasSubstr("  " + scenario.name + "\n"));
+  EXPECT_THAT(list.output, Not(HasSubstr("isolation.yaml")));
+  EXPECT_THAT(list.output, Not(HasSubstr("stack:")));
+  EXPECT_FALSE(fs::exists(dir.path() / ".mcp-harness"));
+  const ScenarioFile isolation = scenario_file("isolation");
+  const std::string first = isolation.scenarios.front().name;
+  const auto one = harness({"run", "--list", "--scenario", first}, dir.path(), 30s);
+  EXPECT_EQ(one.exit_code, 0) << one.output;
+  EXPECT_THAT(one.output, HasSubstr("  " + first + "\n"));
+  EXPECT_THAT(one.output, HasSubstr("1 scenarios in 1 files"));
+
+  const auto missing = harness({"run", "no-such-file.yaml"}, dir.path(), 30s);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.output, HasSubstr("no-such-file.yaml: no such file"));
+  const auto family = harness({"run", "--family", "isolaton"}, dir.path(), 30s);
+  EXPECT_EQ(family.exit_code, 2);
+  EXPECT_THAT(family.output, HasSubstr("the families are: "));
+  EXPECT_THAT(family.output, HasSubstr("isolation"));
+  const auto pattern = harness({"run", "--scenario", "nothing is named so*"}, dir.path(), 30s);
+  EXPECT_EQ(pattern.exit_code, 2);
+  EXPECT_THAT(pattern.output, HasSubstr("no scenario matches"));
+}
+
 TEST(RunCommandTest, CtrlCDuringRunLeavesNoProcessAndNoRunDir) {
   const proc::TempDir dir = work_dir();
   proc::ChildProcess run = [&] {
@@ -381,7 +416,7 @@ TEST(RunCommandTest, CtrlCDuringRunLeavesNoProcessAndNoRunDir) {
     proc::SpawnOptions spawn;
     spawn.name = "mcp-harness-run";
     // token_expiry: its scenarios wait seconds for tokens to expire, so the signal lands mid-run.
-    spawn.argv = {MCPH_HARNESS_BINARY, "run", "--family", "token_expiry"};
+    spawn.argv = {MCPH_HARNESS_BINARY, "run", "--family", "token_expiry", "--junit", "partial.xml"};
     spawn.working_dir = dir.path().string();
     return proc::ChildProcess::spawn(spawn);
   }();
@@ -417,8 +452,11 @@ TEST(RunCommandTest, CtrlCDuringRunLeavesNoProcessAndNoRunDir) {
   ASSERT_EQ(::kill(-run.pid(), SIGINT), 0);
   EXPECT_TRUE(wait_until([&] { return !run.running(); }, 60s)) << "mcp-harness run still runs after SIGINT";
   const int status = run.stop();
-  EXPECT_TRUE((WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) || (WIFEXITED(status) && WEXITSTATUS(status) == 130))
-      << "wait status " << status << "\n" << run.last_log_lines();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << "wait status " << status << "\n" << run.last_log_lines();
+  // The scenario that was running finished; the others are in the report, skipped.
+  const std::string junit = read_file(dir.path() / "partial.xml");
+  EXPECT_THAT(junit, HasSubstr("not run: the run was interrupted")) << run.last_log_lines();
+  EXPECT_THAT(junit, HasSubstr("<skipped"));
 
   for (const auto& [name, process] : processes) {
     EXPECT_TRUE(wait_until([&] { return !process_is(process.first, process.second); }, 60s))
@@ -447,7 +485,7 @@ TEST(RunCommandTest, RunAgainstAnUpStackLeavesItRunning) {
   EXPECT_EQ(StackFile::load(stack.stack_file).to_json(), before.to_json());  // untouched
   const auto status = harness({"status", "--run-dir", stack.run_dir.string()}, stack.dir.path());
   EXPECT_EQ(status.exit_code, 0) << status.output;
-  EXPECT_THAT(status.output, HasSubstr("all 8 services up"));
+  EXPECT_THAT(status.output, HasSubstr("all 9 services up"));
 
   // --run-dir finds the same stack.
   const auto again = harness({"run", "--family", "isolation", "--run-dir", stack.run_dir.string()}, stack.dir.path());

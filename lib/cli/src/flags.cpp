@@ -34,8 +34,21 @@ Flags& Flags::toggle(const std::string& name, const std::string& help) {
   return *this;
 }
 
+Flags& Flags::positionals(const std::string& name, const std::string& help) {
+  positional_name_ = name;
+  positional_help_ = help;
+  return *this;
+}
+
 std::string Flags::usage() const {
-  std::string text = "Usage: " + program_ + " [flags]\n" + summary_ + "\n\nFlags:\n";
+  const std::string positional = positional_name_.empty() ? "" : " [" + positional_name_ + "...]";
+  std::string text = "Usage: " + program_ + positional + " [flags]\n" + summary_ + "\n\n";
+  if (!positional_name_.empty()) {
+    std::string left = "  " + positional_name_ + "...";
+    if (left.size() < 30) left.resize(30, ' ');
+    text += "Arguments:\n" + left + " " + positional_help_ + "\n\n";
+  }
+  text += "Flags:\n";
   for (const auto& name : order_) {
     const Spec& spec = specs_.at(name);
     std::string left = "  --" + name + (spec.kind == Spec::boolean ? "" : " VALUE");
@@ -54,9 +67,20 @@ std::string Flags::usage() const {
 void Flags::fail(const std::string& reason) const { throw std::invalid_argument(reason); }
 
 void Flags::parse_or_throw(const std::vector<std::string>& args) {
+  bool flags_ended = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (arg.rfind("--", 0) != 0) fail("unexpected argument '" + arg + "'");
+    const bool is_flag = !flags_ended && arg.rfind("--", 0) == 0 && arg.size() > 2;
+    if (!flags_ended && arg == "--") {
+      flags_ended = true;
+      continue;
+    }
+    if (!is_flag) {
+      if (positional_name_.empty()) fail("unexpected argument '" + arg + "'");
+      if (!flags_ended && arg.size() > 1 && arg[0] == '-') fail("unknown flag " + arg + " (flags start with --)");
+      positional_.push_back(arg);
+      continue;
+    }
     std::string name = arg.substr(2);
     std::string value;
     bool has_value = false;
@@ -98,6 +122,7 @@ void Flags::parse_or_throw(const std::vector<std::string>& args) {
 void Flags::parse(int argc, const char* const* argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   for (const auto& arg : args) {
+    if (arg == "--") break;
     if (arg == "--help" || arg == "-h") {
       std::fputs(usage().c_str(), stdout);
       std::exit(0);

@@ -50,6 +50,28 @@ TEST(Flags, DefaultsAndEnvironment) {
   ::unsetenv("MCPH_TEST_ISSUER");
 }
 
+TEST(Flags, PositionalsBetweenFlagsTogglesDoNotSwallowThem) {
+  Flags flags = sample();
+  flags.positionals("FILES", "scenario files");
+  flags.parse_or_throw({"a.yaml", "--legacy-sse", "b.yaml", "--issuer", "x", "--", "--c.yaml"});
+  EXPECT_EQ(flags.positional(), (std::vector<std::string>{"a.yaml", "b.yaml", "--c.yaml"}));
+  EXPECT_TRUE(flags.on("legacy-sse"));
+  EXPECT_EQ(flags.get("issuer"), "x");
+  EXPECT_THAT(flags.usage(), HasSubstr("Usage: svc [FILES...] [flags]"));
+  EXPECT_THAT(flags.usage(), HasSubstr("FILES..."));
+}
+
+TEST(Flags, ShortFlagsAreNotTakenForPositionals) {
+  Flags flags = sample();
+  flags.positionals("FILES", "scenario files");
+  try {
+    flags.parse_or_throw({"--issuer", "x", "-v"});
+    FAIL() << "-v was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "unknown flag -v (flags start with --)");
+  }
+}
+
 TEST(Flags, ClearErrors) {
   ::unsetenv("MCPH_TEST_ISSUER");
   EXPECT_EQ(failure({}), "--issuer is required");

@@ -18,6 +18,9 @@ class Flags {
   Flags& required(const std::string& name, const std::string& help, const std::string& env = {});
   Flags& repeated(const std::string& name, const std::string& help);
   Flags& toggle(const std::string& name, const std::string& help);
+  // The command also takes arguments that are not flags (files, …), shown in the usage as
+  // `[NAME...]`; without this a non-flag argument is an error. "--" ends the flags.
+  Flags& positionals(const std::string& name, const std::string& help);
 
   // --help prints usage and exits 0; an unknown flag, a missing value or a missing required
   // flag prints "<program>: <reason>" and exits 2.
@@ -29,6 +32,7 @@ class Flags {
   int get_int(const std::string& name) const;  // exits 2 when not an integer
   bool on(const std::string& name) const;      // toggles
   const std::vector<std::string>& all(const std::string& name) const;  // repeated flags
+  const std::vector<std::string>& positional() const { return positional_; }
   std::string usage() const;
 
  private:
@@ -42,6 +46,8 @@ class Flags {
   std::map<std::string, Spec> specs_;
   std::map<std::string, std::string> values_;
   std::map<std::string, std::vector<std::string>> lists_;
+  std::string positional_name_, positional_help_;  // empty name: none taken
+  std::vector<std::string> positional_;
 };
 
 }  // namespace mcph::cli

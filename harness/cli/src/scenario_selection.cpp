@@ -1,0 +1,126 @@
+#include "scenario_selection.h"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include "mcph/harness/scenario_loader.h"
+
+namespace mcph::harness::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path scenarios_dir() {
+  if (const char* dir = std::getenv("MCPH_SCENARIOS_DIR"); dir && *dir) return dir;
+  return MCPH_SOURCE_SCENARIOS_DIR;
+}
+
+std::string lowered(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// "rate-limit", "rate_limit", "Rate limit" name the same family.
+std::string normalized(std::string name) {
+  name = lowered(std::move(name));
+  for (auto& c : name) c = (c == '-' || c == ' ') ? '_' : c;
+  return name;
+}
+
+std::vector<std::string> default_files() {
+  std::vector<std::string> files;
+  const fs::path dir = scenarios_dir();
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(dir, error)) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+  }
+  if (error) throw SelectionError("cannot list the scenario files in " + dir.string() + ": " + error.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+ScenarioFile load(const std::string& path) {
+  std::error_code error;
+  const auto status = fs::status(path, error);
+  if (!fs::exists(status)) throw SelectionError(path + ": no such file");
+  if (fs::is_directory(status)) throw SelectionError(path + ": is a directory, not a scenario file");
+  try {
+    return load_scenario_file(path);
+  } catch (const ScenarioError& e) {
+    throw SelectionError(e.what());
+  }
+}
+
+}  // namespace
+
+std::size_t Selection::scenario_count() const {
+  std::size_t count = 0;
+  for (const auto& names : only) count += names.size();
+  return count;
+}
+
+bool scenario_matches(const std::string& pattern, const std::string& name) {
+  if (pattern.find_first_of("*?[") != std::string::npos) {
+    return ::fnmatch(pattern.c_str(), name.c_str(), FNM_CASEFOLD) == 0;
+  }
+  return lowered(name).find(lowered(pattern)) != std::string::npos;
+}
+
+Selection select_scenarios(const std::vector<std::string>& files, const std::vector<std::string>& families,
+                           const std::vector<std::string>& patterns) {
+  std::vector<ScenarioFile> loaded;
+  for (const auto& path : files.empty() ? default_files() : files) loaded.push_back(load(path));
+
+  if (!families.empty()) {
+    std::set<std::string> wanted;
+    for (const auto& family : families) wanted.insert(normalized(family));
+    std::set<std::string> known, matched;
+    std::erase_if(loaded, [&](const ScenarioFile& file) {
+      known.insert(file.suite);
+      for (const auto& name : {normalized(file.family), normalized(file.suite)}) {
+        if (wanted.count(name)) {
+          matched.insert(name);
+          return false;
+        }
+      }
+      return true;
+    });
+    for (const auto& family : families) {
+      if (matched.count(normalized(family))) continue;
+      std::string list;
+      for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
+      throw SelectionError("no scenario file of family '" + family + "'; the families are: " + list);
+    }
+  }
+
+  Selection selection;
+  std::set<std::string> used;
+  for (auto& file : loaded) {
+    std::vector<std::string> names;
+    for (const auto& scenario : file.scenarios) {
+      bool selected = patterns.empty();
+      for (const auto& pattern : patterns) {  // every pattern, so that each one that matches counts as used
+        if (!scenario_matches(pattern, scenario.name)) continue;
+        used.insert(pattern);
+        selected = true;
+      }
+      if (selected) names.push_back(scenario.name);
+    }
+    if (names.empty()) continue;
+    selection.files.push_back(std::move(file));
+    selection.only.push_back(std::move(names));
+  }
+  for (const auto& pattern : patterns) {
+    if (!used.count(pattern)) {
+      throw SelectionError("no scenario matches \"" + pattern + "\" in the selected files (`run --list` shows them)");
+    }
+  }
+  return selection;
+}
+
+}  // namespace mcph::harness::cli
