@@ -25,12 +25,17 @@ http::ClientResponse KeycloakAdmin::call(const std::string& method, const std::s
                        body.empty() ? "" : "application/json");
 }
 
-namespace {
-[[noreturn]] void fail(const std::string& what, const http::ClientResponse& response) {
+void KeycloakAdmin::fail(const std::string& what, const http::ClientResponse& response) {
   throw std::runtime_error("Keycloak: " + what + " answered " + std::to_string(response.status) + " " +
                            response.body.substr(0, 300));
 }
-}  // namespace
+
+std::string KeycloakAdmin::created_id(const http::ClientResponse& response, const std::string& what) {
+  const std::string location = response.header("Location");
+  const auto slash = location.rfind('/');
+  if (slash == std::string::npos) throw std::runtime_error("Keycloak: " + what + " gave no Location");
+  return location.substr(slash + 1);
+}
 
 bool KeycloakAdmin::realm_exists(const std::string& realm) {
   const auto response = call("GET", "/admin/realms/" + http::percent_encode(realm));
@@ -59,10 +64,7 @@ std::optional<Json> KeycloakAdmin::find_user(const std::string& realm, const std
 std::string KeycloakAdmin::create_user(const std::string& realm, const Json& representation) {
   const auto response = call("POST", "/admin/realms/" + http::percent_encode(realm) + "/users", representation.dump());
   if (response.status != 201) fail("create user " + representation.value("username", ""), response);
-  const std::string location = response.header("Location");
-  const auto slash = location.rfind('/');
-  if (slash == std::string::npos) throw std::runtime_error("Keycloak: create user gave no Location");
-  return location.substr(slash + 1);
+  return created_id(response, "create user");
 }
 
 std::optional<Json> KeycloakAdmin::find_client(const std::string& realm, const std::string& client_id) {

@@ -13,15 +13,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-Json json_answer(const http::ClientResponse& response, int status, const std::string& what) {
-  const Json body = Json::parse(response.body, nullptr, false);
-  if (response.status != status || body.is_discarded()) {
-    throw std::runtime_error("Keycloak: " + what + " answered " + std::to_string(response.status) + " " +
-                             response.body.substr(0, 300));
-  }
-  return body;
-}
-
 bool is_rs256_signing_key(const Json& key) {
   return key.value("algorithm", "") == "RS256" && key.value("use", "SIG") == "SIG";
 }
@@ -29,6 +20,12 @@ bool is_rs256_signing_key(const Json& key) {
 }  // namespace
 
 KeycloakAdmin::KeyRotation KeycloakAdmin::rotate_signing_key(const std::string& realm, bool keep_old) {
+  // A JSON answer of `status`, else the failure quoting Keycloak.
+  const auto json_answer = [](const http::ClientResponse& response, int status, const std::string& what) {
+    Json body = Json::parse(response.body, nullptr, false);
+    if (response.status != status || body.is_discarded()) fail(what, response);
+    return body;
+  };
   const std::string base = "/admin/realms/" + http::percent_encode(realm);
   const Json realm_rep = json_answer(call("GET", base), 200, "GET realm " + realm);
   const Json before = json_answer(call("GET", base + "/keys"), 200, "GET the keys of " + realm);
@@ -54,22 +51,15 @@ KeycloakAdmin::KeyRotation KeycloakAdmin::rotate_signing_key(const std::string& 
                             {"algorithm", {"RS256"}},
                             {"keySize", {"2048"}}}}};
   const auto created = call("POST", base + "/components", component.dump());
-  if (created.status != 201) {
-    throw std::runtime_error("Keycloak: adding a key provider answered " + std::to_string(created.status) + " " +
-                             created.body.substr(0, 300));
-  }
-  const std::string location = created.header("Location");
-  const std::string new_id = location.substr(location.rfind('/') + 1);
+  if (created.status != 201) fail("adding a key provider", created);
+  const std::string new_id = created_id(created, "adding a key provider");
 
   KeyRotation rotation;
   if (!keep_old) {
     for (const auto& [id, kid] : old) {
       if (id.empty() || id == new_id) continue;
       const auto removed = call("DELETE", base + "/components/" + http::percent_encode(id));
-      if (removed.status != 204) {
-        throw std::runtime_error("Keycloak: removing key provider " + id + " answered " + std::to_string(removed.status) +
-                                 " " + removed.body.substr(0, 300));
-      }
+      if (removed.status != 204) fail("removing key provider " + id, removed);
       rotation.removed_kids.push_back(kid);
     }
   }

@@ -9,6 +9,7 @@
 
 #include "mcph/harness/local_stack.h"
 #include "mcph/http/client.h"
+#include "host_port.h"
 #include "service_starters.h"
 
 namespace mcph::harness {
@@ -16,21 +17,22 @@ namespace {
 
 using Json = nlohmann::json;
 
-// scheme://[user[:password]@]host:port[/…] → host:port.
-std::string authority_of(const std::string& url) {
-  const auto scheme_end = url.find("://");
-  std::string authority = scheme_end == std::string::npos ? url : url.substr(scheme_end + 3);
-  authority = authority.substr(0, authority.find_first_of("/?#"));
-  if (const auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
-  if (authority.find(':') == std::string::npos) throw std::runtime_error("no port in the URL of " + url);
-  return authority;
+// Where `service` listens, as the fault proxy's upstream.
+HostPort listening_address(const StackContext& context, const std::string& service) {
+  const std::string& url = context.stack.service(service).url;
+  const auto address = host_port(url);
+  if (!address) throw std::runtime_error("no host and port in the URL of " + service);
+  return *address;
 }
 
 }  // namespace
 
-std::string address_for_servers(const StackContext& context, const std::string& service) {
-  if (const auto it = context.fault_proxied.find(service); it != context.fault_proxied.end()) return it->second;
-  return authority_of(context.stack.service(service).url);
+HostPort address_for_servers(const StackContext& context, const std::string& service) {
+  if (const auto it = context.fault_proxied.find(service); it != context.fault_proxied.end()) {
+    if (const auto proxy = parse_authority(it->second); proxy && !proxy->port.empty()) return *proxy;
+    throw std::runtime_error("fault-proxy: its proxy for " + service + " listens at \"" + it->second + "\", not host:port");
+  }
+  return listening_address(context, service);
 }
 
 std::string url_for_servers(const StackContext& context, const std::string& service) {
@@ -48,7 +50,7 @@ RunningService start_fault_proxy(StackContext& context) {
   // A proxy per row behind it, created through the API as any Toxiproxy client would.
   Json proxies = Json::array();
   for (const std::string& name : fault_proxy_targets()) {
-    proxies.push_back({{"name", name}, {"listen", "127.0.0.1:0"}, {"upstream", authority_of(context.stack.service(name).url)}});
+    proxies.push_back({{"name", name}, {"listen", "127.0.0.1:0"}, {"upstream", listening_address(context, name).authority()}});
   }
   http::ClientOptions options;
   options.connect_timeout = std::chrono::seconds(5);

@@ -1,5 +1,6 @@
 #pragma once
 // The start functions of the service table's rows (service_table.cpp lists them).
+#include "host_port.h"
 #include "stack_context.h"
 
 namespace mcph::harness {
@@ -23,7 +24,7 @@ RunningService start_project_binary(StackContext& context, const std::string& na
 RunningService start_fault_proxy(StackContext& context);
 // A service's host:port, and its URL, as the MCP servers are to reach it: through its fault
 // proxy when the stack has one, else the service's own.
-std::string address_for_servers(const StackContext& context, const std::string& service);
+HostPort address_for_servers(const StackContext& context, const std::string& service);
 std::string url_for_servers(const StackContext& context, const std::string& service);
 
 // native: real servers started as processes (native_services.cpp)

@@ -120,10 +120,8 @@ RunningService start_github_mcp(StackContext& context) {
 }
 
 RunningService start_postgres_mcp(StackContext& context) {
-  const std::string database = address_for_servers(context, "postgres");  // host:port
-  const auto colon = database.rfind(':');
-  return start_mcp_server(context, "postgres-mcp",
-                          {"--db-host", database.substr(0, colon), "--db-port", database.substr(colon + 1)});
+  const HostPort database = address_for_servers(context, "postgres");
+  return start_mcp_server(context, "postgres-mcp", {"--db-host", database.host, "--db-port", database.port});
 }
 
 }  // namespace mcph::harness

@@ -38,6 +38,10 @@ class KeycloakAdmin {
 
  private:
   http::ClientResponse call(const std::string& method, const std::string& path, const std::string& body = {});
+  // Throws std::runtime_error: "Keycloak: <what> answered <status> <body, cut>".
+  [[noreturn]] static void fail(const std::string& what, const http::ClientResponse& response);
+  // The id of what a 201 created: the last segment of its Location. Throws when there is none.
+  static std::string created_id(const http::ClientResponse& response, const std::string& what);
   http::Client http_;
   std::string token_;
 };
