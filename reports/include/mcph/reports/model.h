@@ -26,6 +26,40 @@ struct UserFlow {
   std::vector<FlowStep> steps;
 };
 
+// One expectation a step checked and its verdict, so that a report shows what a passing step
+// asserted as well as what a failing one missed.
+struct Check {
+  enum class Verdict {
+    held,          // the expectation holds
+    failed,        // it does not: a defect of the target (or of the scenario)
+    inconclusive,  // the harness could not decide (e.g. a time-window correlation that saw
+                   // another caller's requests too): never a pass, never a verdict on the target
+  };
+  std::string expectation;  // as the scenario file wrote it, e.g. "backend_credential_of: alice"
+  Verdict verdict = Verdict::held;
+  std::string actual;       // what was seen (for held ones too, when there is something to show)
+};
+
+// One step as it ran: what it did, how long it took and what it checked.
+struct StepRecord {
+  std::string title;        // "3: alice calls jira.get_issue"
+  std::string server;       // the service the step addressed ("jira-mcp", "vault", …); may be empty
+  double ms = 0;
+  int http_status = 0;      // of the (first) answer; 0 when none
+  std::vector<int> statuses;  // a burst's statuses, in order (empty unless repeated)
+  std::string retry_after;  // the first rejection's Retry-After, when there was one
+  std::vector<Check> checks;
+};
+
+// A property of a server under test that a scenario showed broken, named for a person
+// ("trusts an unverified claim", "500 where 401 is due"), with the step that shows it.
+struct Finding {
+  std::string server;    // the stack's service name, e.g. "jira-mcp"
+  std::string property;  // the property broken
+  std::string step;      // the step that shows it, e.g. "2: alice calls jira.get_issue"
+  std::string evidence;  // the expectation and what happened instead, masked
+};
+
 struct ScenarioResult {
   enum class Status { passed, failed, skipped, error };
 
@@ -39,6 +73,8 @@ struct ScenarioResult {
   std::string message;
   std::vector<Failure> failures;
   std::vector<UserFlow> flows;
+  std::vector<StepRecord> steps;    // every step that ran, in order
+  std::vector<Finding> findings;    // empty when it passed
   std::string trace_file;  // the recorded trace `mcp-harness replay` can run again; may be empty
 };
 
