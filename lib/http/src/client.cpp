@@ -14,6 +14,7 @@ struct Client::Impl {
   std::string base_url;
   std::string prefix;  // path of the base URL without a trailing '/'
   httplib::Client client;
+  std::optional<TraceContext> trace;
 
   Impl(Url parsed, std::string base) : url(std::move(parsed)), base_url(std::move(base)), client(url.origin()) {}
 };
@@ -44,6 +45,8 @@ Client& Client::operator=(Client&&) noexcept = default;
 
 const std::string& Client::base_url() const { return impl_->base_url; }
 
+void Client::continue_trace(std::optional<TraceContext> trace) { impl_->trace = std::move(trace); }
+
 ClientResponse Client::request(std::string_view method, std::string_view path, const Fields& headers,
                                std::string_view body, std::string_view content_type) {
   httplib::Request request;
@@ -51,6 +54,9 @@ ClientResponse Client::request(std::string_view method, std::string_view path, c
   request.path = impl_->prefix + std::string(path);
   if (request.path.empty()) request.path = "/";
   for (const auto& [name, value] : headers) request.headers.emplace(name, value);
+  if (impl_->trace && !find_field(headers, "traceparent")) {
+    for (auto& [name, value] : outgoing_trace_headers(*impl_->trace)) request.headers.emplace(name, value);
+  }
   if (!content_type.empty()) request.headers.emplace("Content-Type", std::string(content_type));
   request.body = std::string(body);
 

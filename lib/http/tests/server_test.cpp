@@ -9,10 +9,13 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "mcph/http/client.h"
 #include "mcph/http/json.h"
+#include "mcph/http/trace_context.h"
 #include "mcph/proc/service.h"
 
 namespace mcph::http {
@@ -242,6 +245,44 @@ TEST(Client, BaseUrlPathIsAPrefix) {
   server.start();
   Client client(server.url() + "/mcp");
   EXPECT_EQ(client.post("", "ping", "text/plain").body, "ping");
+}
+
+// A client continuing a trace sends it on every request with a parent-id of its own, keeps a
+// traceparent the caller gave, and sends none once the trace is dropped.
+TEST(Client, ContinuesATraceOnEveryRequest) {
+  ServerOptions quiet;
+  quiet.access_log = false;
+  Server server(quiet);
+  std::mutex mutex;
+  std::vector<std::optional<TraceContext>> seen;
+  server.route("GET", "/", [&](const Request& req, Response& res) {
+    std::lock_guard lock(mutex);
+    seen.push_back(trace_context_of(req));
+    res.body = "ok";
+  });
+  server.start();
+  Client client(server.url());
+  const TraceContext trace{new_trace(), "harness=1"};
+  client.continue_trace(trace);
+  ASSERT_EQ(client.get("/").status, 200);
+  ASSERT_EQ(client.get("/").status, 200);
+  const std::string own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  ASSERT_EQ(client.get("/", {{"traceparent", own}}).status, 200);
+  client.continue_trace(std::nullopt);
+  ASSERT_EQ(client.get("/").status, 200);
+
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(seen.size(), 4u);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(seen[i].has_value()) << i;
+    EXPECT_EQ(seen[i]->parent.trace_id, trace.parent.trace_id);
+    EXPECT_NE(seen[i]->parent.parent_id, trace.parent.parent_id) << "each request is a span of its own";
+    EXPECT_EQ(seen[i]->tracestate, "harness=1");
+  }
+  EXPECT_NE(seen[0]->parent.parent_id, seen[1]->parent.parent_id);
+  ASSERT_TRUE(seen[2].has_value());
+  EXPECT_EQ(seen[2]->parent.trace_id, "0af7651916cd43dd8448eb211c80319c") << "the caller's own traceparent wins";
+  EXPECT_FALSE(seen[3].has_value());
 }
 
 // Writing to a connection the peer has closed raises SIGPIPE, which kills a process by default;

@@ -87,7 +87,9 @@ AuthResult Authenticator::authenticate(const http::Request& request) const {
     return invalid_request(std::string("access tokens are accepted in the Authorization header only, not in the ") +
                            (token_in_uri ? "query string" : "request body"));
   }
-  return authenticate(headers.empty() ? std::string_view() : headers.front());
+  AuthResult result = authenticate(headers.empty() ? std::string_view() : headers.front());
+  if (result.principal) result.principal->trace = http::trace_context_of(request);
+  return result;
 }
 
 AuthResult Authenticator::authenticate(std::string_view authorization) const {

@@ -15,9 +15,10 @@ std::int64_t CredentialBroker::now() const {
 }
 
 // Runs fn with a Vault client taken from a small pool (clients keep their connection alive
-// and are not thread-safe), turning transport failures into BrokerError.
+// and are not thread-safe), its requests continuing the trace of the principal's request,
+// turning transport failures into BrokerError.
 template <typename Fn>
-auto CredentialBroker::with_vault(Fn&& fn) {
+auto CredentialBroker::with_vault(const Principal& principal, Fn&& fn) {
   std::unique_ptr<vault::Client> client;
   {
     std::lock_guard lock(mutex_);
@@ -32,10 +33,13 @@ auto CredentialBroker::with_vault(Fn&& fn) {
     options.read_timeout = config_.timeout;
     client = std::make_unique<vault::Client>(config_.vault_url, options);
   }
+  client->continue_trace(principal.trace);
   struct Return {
     CredentialBroker* broker;
     std::unique_ptr<vault::Client>& client;
     ~Return() {
+      if (!client) return;
+      client->continue_trace(std::nullopt);  // the next request it serves is another one
       std::lock_guard lock(broker->mutex_);
       if (broker->idle_clients_.size() < 16) broker->idle_clients_.push_back(std::move(client));
     }
@@ -54,6 +58,7 @@ std::string CredentialBroker::token_for_vault(const Principal& principal) {
   options.connect_timeout = config_.timeout;
   options.read_timeout = config_.timeout;
   oidc::TokenClient idp(config_.realm_url, {config_.client_id, config_.client_secret}, options);
+  idp.continue_trace(principal.trace);
   try {
     return idp.exchange(principal.token, config_.vault_audience).access_token;
   } catch (const oidc::OidcError& e) {
@@ -75,7 +80,7 @@ VaultSession CredentialBroker::session(const Principal& principal) {
     }
   }
   const std::string jwt = token_for_vault(principal);
-  VaultSession session = with_vault([&](vault::Client& vault) {
+  VaultSession session = with_vault(principal, [&](vault::Client& vault) {
     vault::Login login;
     try {
       login = vault.login_jwt(config_.role, jwt, config_.jwt_mount);
@@ -114,7 +119,7 @@ std::optional<Secret> CredentialBroker::user_secret(const Principal& principal, 
   const VaultSession s = session(principal);
   Secret secret;
   secret.path = config_.kv_mount + "/data/users/" + s.entity_name + "/" + name;
-  auto data = with_vault([&](vault::Client& vault) {
+  auto data = with_vault(principal, [&](vault::Client& vault) {
     try {
       return vault.read_kv("users/" + s.entity_name + "/" + name, s.token, config_.kv_mount);
     } catch (const vault::VaultError& e) {
@@ -137,7 +142,7 @@ vault::DatabaseCredentials CredentialBroker::database_credentials(const Principa
     if (it != leases_.end() && it->second.valid_until > now()) return it->second.credentials;
   }
   const VaultSession s = session(principal);
-  auto credentials = with_vault([&](vault::Client& vault) {
+  auto credentials = with_vault(principal, [&](vault::Client& vault) {
     try {
       return vault.database_credentials(s.entity_name, s.token, config_.database_mount);
     } catch (const vault::VaultError& e) {

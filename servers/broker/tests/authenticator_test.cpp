@@ -207,6 +207,26 @@ TEST_F(AuthenticatorTest, TheTokenIsTakenFromOneAuthorizationHeaderOnly) {
   EXPECT_EQ(auth_->authenticate(in_body).status, 400);
 }
 
+// The request's trace context goes with the principal, so that the Vault requests made for it
+// continue that trace (and Vault's audit log can say which request caused them).
+TEST_F(AuthenticatorTest, ThePrincipalCarriesTheRequestsTraceContext) {
+  const std::string jwt = token(claims(now() + 300));
+  http::Request request;
+  request.headers = {{"Authorization", "Bearer " + jwt},
+                     {"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"},
+                     {"tracestate", "harness=1"}};
+  const AuthResult traced = auth_->authenticate(request);
+  ASSERT_TRUE(traced.principal.has_value());
+  ASSERT_TRUE(traced.principal->trace.has_value());
+  EXPECT_EQ(traced.principal->trace->parent.trace_id, "0af7651916cd43dd8448eb211c80319c");
+  EXPECT_EQ(traced.principal->trace->tracestate, "harness=1");
+
+  request.headers = {{"Authorization", "Bearer " + jwt}, {"traceparent", "00-not-a-trace"}};
+  const AuthResult untraced = auth_->authenticate(request);
+  ASSERT_TRUE(untraced.principal.has_value());
+  EXPECT_FALSE(untraced.principal->trace.has_value());
+}
+
 TEST_F(AuthenticatorTest, UnreachableIdentityProviderIs503) {
   idp_->stop();
   AuthConfig config;

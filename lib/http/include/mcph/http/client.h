@@ -3,11 +3,13 @@
 // connection: use one per thread.
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include "mcph/http/message.h"
+#include "mcph/http/trace_context.h"
 
 namespace mcph::http {
 
@@ -51,6 +53,10 @@ class Client {
   }
 
   const std::string& base_url() const;
+  // Every request from now on continues `trace` (W3C Trace Context): a traceparent of its
+  // trace-id with a new parent-id each, and its tracestate; a request given a traceparent of its
+  // own keeps that one. nullopt: no trace headers any more.
+  void continue_trace(std::optional<TraceContext> trace);
 
  private:
   struct Impl;

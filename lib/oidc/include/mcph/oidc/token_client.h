@@ -3,6 +3,7 @@
 // /realms/<realm>/protocol/openid-connect/token): password, client_credentials and
 // refresh_token grants, and OAuth 2.0 token exchange (RFC 8693). Not thread-safe: one per thread.
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -51,6 +52,8 @@ class TokenClient {
   // of the same user for `audience` (Keycloak's standard token exchange).
   TokenResponse exchange(const std::string& subject_token, const std::string& audience);
   const std::string& realm_url() const { return realm_url_; }
+  // Every request from now on carries a traceparent of `trace` (nullopt: none).
+  void continue_trace(std::optional<http::TraceContext> trace) { http_.continue_trace(std::move(trace)); }
 
  private:
   TokenResponse post_token(http::Fields form);

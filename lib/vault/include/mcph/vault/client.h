@@ -82,6 +82,9 @@ class Client {
                    const std::string& json_body = {});
 
   const std::string& url() const { return url_; }
+  // Every request from now on carries a traceparent of `trace` (nullopt: none), so that Vault's
+  // audit log, which can record that header, ties the requests to what caused them.
+  void continue_trace(std::optional<http::TraceContext> trace) { http_.continue_trace(std::move(trace)); }
 
  private:
   std::string url_;

@@ -10,11 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mcph/http/trace_context.h"
 #include "mcph/jose/jws.h"
-
-namespace mcph::http {
-struct Request;
-}
 
 namespace mcph::oidc {
 class JwksCache;
@@ -39,12 +36,17 @@ struct AuthConfig {
   std::string scope;                 // the scope a client requests for this server; named in challenges
 };
 
-// Who is calling, as far as the verified token says. Only `subject` may key anything.
+// Who is calling, as far as the verified token says, and the request they call with. Only
+// `subject` may key anything.
 struct Principal {
   std::string subject;               // verified "sub"
   std::string username;              // "preferred_username": for display only, never trusted
   std::string token;                 // the JWT itself, to log in to Vault with
   std::int64_t expires_at = 0;       // the JWT's exp (seconds since the epoch)
+  // The request's W3C trace context, when it came with a valid traceparent: every request made
+  // for it (the token exchange, Vault) continues that trace, so Vault's audit log says which
+  // request caused which entry.
+  std::optional<http::TraceContext> trace;
 };
 
 struct AuthResult {

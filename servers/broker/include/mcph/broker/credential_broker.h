@@ -101,7 +101,7 @@ class CredentialBroker {
 
  private:
   template <typename Fn>
-  auto with_vault(Fn&& fn);
+  auto with_vault(const Principal& principal, Fn&& fn);
   // The JWT the Vault login uses: the exchanged one, or the user's own (passthrough).
   std::string token_for_vault(const Principal& principal);
   std::int64_t now() const;
