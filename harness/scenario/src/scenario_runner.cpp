@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "expectations.h"
+#include "scenario_status.h"
 #include "mcph/harness/user_fixtures.h"
 #include "mcph/http/message.h"
 #include "mcph/http/url.h"
@@ -59,29 +60,6 @@ void scrub_strings(Json& json) {
     }
     json = std::move(out);
   }
-}
-
-// A scenario whose steps all ran: failed when a check failed; else an error when a check was
-// inconclusive (the harness could not decide: never a pass); else passed.
-void settle_status(reports::ScenarioResult& result) {
-  using Status = reports::ScenarioResult::Status;
-  if (result.status == Status::error) return;  // a step could not be carried out: that says more
-  if (!result.failures.empty()) {
-    result.status = Status::failed;
-    return;
-  }
-  std::vector<std::string> undecided;
-  for (const auto& step : result.steps) {
-    for (const auto& check : step.checks) {
-      if (check.verdict == reports::Check::Verdict::inconclusive) {
-        undecided.push_back(step.title + ": " + check.expectation + " — " + check.actual);
-      }
-    }
-  }
-  if (undecided.empty()) return;
-  result.status = Status::error;
-  result.message = std::string(reports::kInconclusivePrefix) + " " + undecided.front() +
-                   (undecided.size() > 1 ? " (+" + std::to_string(undecided.size() - 1) + " more)" : "");
 }
 
 Json audit_for_trace(const Json& audit, UserDirectory& users) {
