@@ -158,12 +158,12 @@ TEST_F(Sabotage, BobsAliasOnAlicesEntityIsCaughtByIsolationAndMissingCredentials
   const auto& github = scenario(results, "isolation", "alice and bob reach GitHub each with their own token");
   EXPECT_EQ(github.status, Status::failed);
   EXPECT_THAT(failures(github), HasSubstr("backend_credential_of: bob"));
-  EXPECT_THAT(failures(github), HasSubstr("with the credential of alice"));
+  EXPECT_THAT(failures(github), HasSubstr("carries alice's credential"));
 
   const auto& jira = scenario(results, "missing_credentials", "bob has no Jira credential");
   EXPECT_EQ(jira.status, Status::failed);
   EXPECT_THAT(failures(jira), HasSubstr("no_ledger_entry: true"));
-  EXPECT_THAT(failures(jira), HasSubstr("with the credential of alice"));
+  EXPECT_THAT(failures(jira), HasSubstr("carries alice's credential"));
 }
 
 // (c) the JWT role keyed on a claim every user shares (azp = the client): every login lands on

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "mcph/harness/response_parser.h"
+#include "mcph/harness/service_table.h"
 #include "mcph/harness/stack_tokens.h"
 #include "raw_tcp.h"
 #include "token_forge.h"
@@ -109,7 +110,10 @@ void ScenarioState::flow(const std::string& user, std::string stage, std::string
     flows.push_back({user, {}});
     it = std::prev(flows.end());
   }
-  it->steps.push_back({std::move(stage), secrets::scrub(detail)});
+  std::string shown = secrets::scrub(detail);
+  // A burst repeats the same stage call after call: once is what a person needs.
+  if (!it->steps.empty() && it->steps.back().stage == stage && it->steps.back().detail == shown) return;
+  it->steps.push_back({std::move(stage), std::move(shown)});
 }
 
 StepExecutor::StepExecutor(const StackFile& stack, UserDirectory& users, const RunnerOptions& options)
@@ -133,6 +137,7 @@ StepOutcome StepExecutor::run(const Step& step, ScenarioState& state, const Reso
   StepOutcome out;
   out.caller = step.as.empty() ? "" : substitute(step.as, resolve);
   if (out.caller.empty() && state.tokens.count(step.token_name)) out.caller = state.tokens[step.token_name].user;
+  out.server = addressed_service(step);
   const auto started = Clock::now();
   audit_.skip_to_end();
   switch (step.kind) {
@@ -365,7 +370,26 @@ void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& 
 }
 
 const ServiceEntry& StepExecutor::target_service(const std::string& written) const {
-  return stack_.service(stack_.services.count(written) ? written : mcp_service(written));
+  return stack_.service(target_service_name(written));
+}
+
+std::string StepExecutor::target_service_name(const std::string& written) const {
+  return stack_.services.count(written) ? written : mcp_service(written);
+}
+
+std::string StepExecutor::addressed_service(const Step& step) const {
+  switch (step.kind) {
+    case StepKind::call: return mcp_service(step.server);
+    case StepKind::http:
+    case StepKind::tcp: return target_service_name(step.server);
+    case StepKind::vault: return "vault";
+    case StepKind::token:
+    case StepKind::idp: return "keycloak";
+    case StepKind::sql: return "postgres";
+    case StepKind::fault: return std::string(kFaultProxyService);
+    case StepKind::wait: return "";
+  }
+  return "";
 }
 
 void StepExecutor::tcp(const Step& step, const Resolver& resolve, StepOutcome& out) {

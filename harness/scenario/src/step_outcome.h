@@ -14,6 +14,7 @@ namespace mcph::harness {
 struct StepOutcome {
   std::string title;    // "3: alice calls jira.get_issue"
   std::string caller;   // the acting user, "" when none
+  std::string server;   // the stack's service the step addressed ("jira-mcp", "vault"), "" when none
 
   // The answer (the first call's, in a burst).
   int http_status = 0;
