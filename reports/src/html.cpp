@@ -166,6 +166,29 @@ std::string flows(const ScenarioResult& scenario) {
   return html + "</div>";
 }
 
+// The latencies of a scenario's load steps (family 10): per concurrency level, each server and
+// then all of them together.
+std::string load_levels(const ScenarioResult& scenario) {
+  std::string html;
+  for (const StepRecord& step : scenario.steps) {
+    if (step.load.empty()) continue;
+    html += "<h3>Latency under load</h3><p class=\"load-step\">" + markup_text(step.title) +
+            "</p><table class=\"load-levels\"><thead><tr><th>Connections</th><th>Server</th><th>Calls</th>"
+            "<th>Failed</th><th>Calls/s</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>Max ms</th></tr></thead><tbody>";
+    for (const LoadLevel& level : step.load) {
+      const bool all = level.server.empty();
+      html += std::string(all ? "<tr class=\"load-all\">" : "<tr>") + "<td>" + std::to_string(level.concurrency) +
+              "</td><td>" + (all ? std::string("all servers") : markup_text(level.server)) + "</td><td>" +
+              std::to_string(level.calls) + "</td><td" + (level.failed > 0 ? " class=\"load-failed\"" : "") + ">" +
+              std::to_string(level.failed) + "</td><td>" + fixed(level.calls_per_second, 0) + "</td><td>" +
+              fixed(level.p50_ms, 1) + "</td><td>" + fixed(level.p90_ms, 1) + "</td><td>" + fixed(level.p99_ms, 1) +
+              "</td><td>" + fixed(level.max_ms, 1) + "</td></tr>";
+    }
+    html += "</tbody></table>";
+  }
+  return html;
+}
+
 std::string scenario_html(const SuiteResult& suite, const ScenarioResult& scenario, const std::string& anchor) {
   const std::string status = to_string(scenario.status);
   std::string head = pill(scenario.status) + "<span class=\"scenario-name\">" + markup_text(scenario.name) + "</span>";
@@ -181,6 +204,7 @@ std::string scenario_html(const SuiteResult& suite, const ScenarioResult& scenar
   }
   body += failures_table(scenario);
   body += flows(scenario);
+  body += load_levels(scenario);
   if (!scenario.trace_file.empty()) {
     body += "<p class=\"trace\">Trace <code>" + markup_text(scenario.trace_file) + "</code></p>";
   }

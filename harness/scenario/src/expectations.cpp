@@ -300,6 +300,16 @@ std::string check_vault_login_client(const Json& want, const StepOutcome& outcom
          " (not exchanged: the server passed its caller's token through to Vault)";
 }
 
+// A load step's count (load_outcome.h) equals the one wanted; otherwise the count and examples.
+std::string check_load_count(const Json& want, const StepOutcome& outcome, long LoadOutcome::*count, const char* what) {
+  if (!outcome.load) return "this step made no load";
+  const long actual = (*outcome.load).*count;
+  if (actual == want.get<long>()) return "";
+  std::string text = std::to_string(actual) + " " + what + " (of " + std::to_string(outcome.load->calls) + " calls)";
+  for (std::size_t i = 0; i < outcome.load->problems.size() && i < 5; ++i) text += "; " + outcome.load->problems[i];
+  return text;
+}
+
 }  // namespace
 
 const std::vector<ExpectationKind>& expectation_kinds() {
@@ -348,9 +358,28 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"vault_login_client", text, {call}, check_vault_login_client},
       {"some_http_status", http_status, {call}, check_some_http_status},
       {"retry_after", boolean, {call}, check_retry_after},
-      {"accepted_at_least", integer, {call},
+      {"accepted_at_least", integer, {call, load},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return o.accepted >= want.get<int>() ? "" : std::to_string(o.accepted) + " calls succeeded";
+       }},
+      // A load step (family 10): calls whose backend request (ledger) or database role was not
+      // the caller's; ok calls that left no trace to check; calls that failed (a probe's 429s
+      // excepted); requests the rate limit let through or refused wrongly (load_checks.h).
+      {"cross_user_calls", integer, {load},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return check_load_count(want, o, &LoadOutcome::cross_user, "cross-user calls");
+       }},
+      {"calls_without_entry", integer, {load},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return check_load_count(want, o, &LoadOutcome::without_entry, "calls without a ledger entry or role");
+       }},
+      {"failed_calls", integer, {load},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return check_load_count(want, o, &LoadOutcome::failed, "failed calls");
+       }},
+      {"rate_limit_violations", integer, {load},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return check_load_count(want, o, &LoadOutcome::rate_limit_violations, "rate-limit violations");
        }},
       {"entity_name", text, {vault}, check_entity_name},
       {"errors_contain", text, {vault}, check_errors_contain},
@@ -368,7 +397,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
          return o.sql_rows == want.get<int>() ? "" : std::to_string(o.sql_rows) + " rows";
        }},
       // The step finished within a deadline (a fault's clear error, never a hang).
-      {"within_ms", integer, {call, http, vault, token},
+      {"within_ms", integer, {call, http, vault, token, load},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          if (o.ms <= want.get<double>()) return std::string();
          return "took " + std::to_string(static_cast<long>(o.ms)) + " ms (" + o.describe() + ")";

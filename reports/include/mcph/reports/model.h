@@ -40,6 +40,19 @@ struct Check {
   std::string actual;       // what was seen (for held ones too, when there is something to show)
 };
 
+// A load step's latencies at one concurrency level (on one server, or all of them together).
+struct LoadLevel {
+  int concurrency = 0;       // calls in flight at once
+  long long calls = 0;
+  long long failed = 0;      // answered but not ok, transport failures and timeouts
+  double calls_per_second = 0;
+  double p50_ms = 0;
+  double p90_ms = 0;
+  double p99_ms = 0;
+  double max_ms = 0;
+  std::string server;        // the MCP server of the stack; "" for all of them together
+};
+
 // One step as it ran: what it did, how long it took and what it checked.
 struct StepRecord {
   std::string title;        // "3: alice calls jira.get_issue"
@@ -49,6 +62,7 @@ struct StepRecord {
   std::vector<int> statuses;  // a burst's statuses, in order (empty unless repeated)
   std::string retry_after;  // the first rejection's Retry-After, when there was one
   std::vector<Check> checks;
+  std::vector<LoadLevel> load;  // a load step's latencies per concurrency level; empty otherwise
 };
 
 // A property of a server under test that a scenario showed broken, named for a person
