@@ -248,7 +248,7 @@ scenarios:
             jira: {tool: get_issue, args: {issue_key: DEMO-1}}
             github: {tool: list_repos}
             postgres: {tool: execute_query, args: {query: "SELECT current_user AS who"}, role_at: /rows/0/who}
-          rate_limit_probe: {users: 2, calls: 60}
+          rate_limit_probe: {users: 2, calls: 120}
         expect: {cross_user_calls: 0, calls_without_entry: 0, rate_limit_violations: 0}
 )", "load_sabotage.yaml");
 }

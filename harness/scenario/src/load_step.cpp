@@ -29,6 +29,9 @@ using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kLoginThreads = 8;
+// A probe user calls on this many connections at once: even where each call takes longer than
+// the limit's refill (a slow machine), together they offer more than the limit.
+constexpr std::size_t kProbeConnections = 4;
 // A user whose token has less than this left logs in again before a level (a level that runs
 // longer than its tokens live sees 401s: failed calls, never a silent pass).
 constexpr std::int64_t kTokenMarginS = 120;
@@ -270,8 +273,11 @@ class LoadStepRun {
                               warm_up ? std::chrono::microseconds(0) : pacing(spec_, spec_.users, connections), users_, spec_));
       if (warm_up || spec_.probe_users == 0) continue;
       std::vector<std::vector<int>> probes;
-      for (int p = 0; p < spec_.probe_users; ++p) probes.push_back({spec_.users + p});
-      runs.push_back(make_run(targets_[t], t, std::move(probes), static_cast<std::size_t>(spec_.probe_calls),
+      for (int p = 0; p < spec_.probe_users; ++p) {
+        for (std::size_t c = 0; c < kProbeConnections; ++c) probes.push_back({spec_.users + p});
+      }
+      const std::size_t per_connection = (static_cast<std::size_t>(spec_.probe_calls) + kProbeConnections - 1) / kProbeConnections;
+      runs.push_back(make_run(targets_[t], t, std::move(probes), per_connection,
                               std::chrono::microseconds(0), users_, spec_));
       runs.back()->probe = true;
     }
