@@ -32,9 +32,9 @@ constexpr std::size_t kLoginThreads = 8;
 // A probe user calls on this many connections at once: even where each call takes longer than
 // the limit's refill (a slow machine), together they offer more than the limit.
 constexpr std::size_t kProbeConnections = 4;
-// A user whose token has less than this left logs in again before a level (a level that runs
-// longer than its tokens live sees 401s: failed calls, never a silent pass).
-constexpr std::int64_t kTokenMarginS = 120;
+// Before a level, a user whose token would not outlive the level's time limit by this much
+// logs in again.
+constexpr std::int64_t kTokenMarginS = 30;
 
 struct User {
   std::string name;           // user0042
@@ -48,8 +48,9 @@ std::int64_t token_exp(const std::string& jwt) {
   return claims.is_object() ? claims.value("exp", std::int64_t{0}) : 0;
 }
 
-// Logs in (in parallel) every user whose token would expire before `needed_until`.
-void log_in(std::vector<User>& users, const LoadContext& context, std::int64_t needed_until) {
+// Logs in (in parallel) every user whose token would expire before `needed_until`; says whether
+// any did.
+bool log_in(std::vector<User>& users, const LoadContext& context, std::int64_t needed_until) {
   std::vector<std::size_t> due;
   for (std::size_t i = 0; i < users.size(); ++i) {
     if (users[i].exp < needed_until) due.push_back(i);
@@ -65,6 +66,7 @@ void log_in(std::vector<User>& users, const LoadContext& context, std::int64_t n
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("load: a user could not log in: ") + secrets::scrub(e.what()));
   }
+  return !due.empty();
 }
 
 // Which users each connection acts for: with at least as many users as connections, connection
@@ -242,13 +244,20 @@ class LoadStepRun {
         (spec_.probe_users > 0 ? " and " + std::to_string(spec_.probe_users) + " probe users" : std::string()) + ", " +
         std::to_string(targets_.size()) + " servers, " + std::to_string(spec_.calls) + " calls");
 
-    // Warm-up: each user's first call on each server (a Vault login, a database role), apart
-    // from the levels' latencies.
-    const int warm_connections = std::min(spec_.connections.front(), spec_.users);
-    level(warm_connections, static_cast<std::size_t>((spec_.users + warm_connections - 1) / warm_connections), true);
     long left = spec_.calls;
     for (std::size_t l = 0; l < spec_.connections.size(); ++l) {
       const int connections = spec_.connections[l];
+      // Tokens that outlive the level (a level longer than a token's life sees 401s: failed
+      // calls, never a silent pass). With new tokens, a warm-up first: each user's first call on
+      // each server (a token exchange, a Vault login, a database role), apart from the level's
+      // latencies.
+      const std::int64_t level_ends = static_cast<std::int64_t>(std::time(nullptr)) + spec_.time_limit_ms / 1000;
+      if (log_in(users_, context_, level_ends + kTokenMarginS)) {
+        auth_to_user_.clear();
+        for (std::size_t i = 0; i < users_.size(); ++i) auth_to_user_[users_[i].authorization] = static_cast<int>(i);
+        const int warm = std::min(connections, spec_.users);
+        level(warm, static_cast<std::size_t>((spec_.users + warm - 1) / warm), true);
+      }
       const long per_run = (left + static_cast<long>(spec_.connections.size() - l) * static_cast<long>(targets_.size()) - 1) /
                            (static_cast<long>(spec_.connections.size() - l) * static_cast<long>(targets_.size()));
       left -= per_run * static_cast<long>(targets_.size());
@@ -264,9 +273,6 @@ class LoadStepRun {
   }
 
   void level(int connections, std::size_t calls_per_connection, bool warm_up) {
-    log_in(users_, context_, static_cast<std::int64_t>(std::time(nullptr)) + kTokenMarginS);
-    auth_to_user_.clear();
-    for (std::size_t i = 0; i < users_.size(); ++i) auth_to_user_[users_[i].authorization] = static_cast<int>(i);
     std::vector<std::unique_ptr<Run>> runs;
     for (std::size_t t = 0; t < targets_.size(); ++t) {
       runs.push_back(make_run(targets_[t], t, users_per_connection(spec_.users, connections), calls_per_connection,
