@@ -1,6 +1,6 @@
 // The six scenario families end to end, as `mcp-harness run --stack FILE` runs them: one
 // iteration is a ScenarioRunner over every scenarios/*.yaml file against one local stack
-// (attached supervisor, 8 generated users, rate limit 20 per 1000 ms) that is brought up once,
+// (attached supervisor, the scenario suites' profile: generated users, rate limit 20 per 1000 ms) that is brought up once,
 // outside the timing. Target: under 30 s per iteration on 2 cores.
 //
 // Counters (seconds, averaged over the iterations):
