@@ -1,5 +1,7 @@
 // The report's charts as inline SVG: drawn here, coloured by the page's style sheet (so the dark
 // theme applies), readable without script, and nothing fetched from anywhere.
+#include <vector>
+#include <iterator>
 #include <algorithm>
 #include <cmath>
 
@@ -101,11 +103,15 @@ std::string latency_chart(const ScenarioResult& scenario) {
 }
 
 std::string load_chart(const StepRecord& step) {
-  if (step.load.empty()) return "";
+  // One group of bars per level, for all servers together (a step may add a row per server).
+  std::vector<LoadLevel> levels;
+  std::copy_if(step.load.begin(), step.load.end(), std::back_inserter(levels),
+               [](const LoadLevel& level) { return level.server.empty(); });
+  if (levels.empty()) return "";
   constexpr double left = 64, right = 16, top = 28, bottom = 176, height = 214;
   const double plot = kWidth - left - right;
   double highest = 0;
-  for (const LoadLevel& level : step.load) highest = std::max({highest, level.p50_ms, level.p90_ms, level.p99_ms});
+  for (const LoadLevel& level : levels) highest = std::max({highest, level.p50_ms, level.p90_ms, level.p99_ms});
   const Axis axis = axis_for(highest);
   const double axis_end = axis.end();
   const auto y_of = [&](double ms) { return bottom - (bottom - top) * std::clamp(ms, 0.0, axis_end) / axis_end; };
@@ -125,10 +131,10 @@ std::string load_chart(const StepRecord& step) {
     svg += "<rect class=\"pct-" + std::string(names[k]) + "\" x=\"" + num(x) + "\" y=\"6\" width=\"10\" height=\"10\" rx=\"2\"/>";
     svg += text(x + 14, 15, "start", "tick", names[k]);
   }
-  const double group = plot / static_cast<double>(step.load.size());
+  const double group = plot / static_cast<double>(levels.size());
   const double bar = std::min(22.0, group / 4);
-  for (std::size_t i = 0; i < step.load.size(); ++i) {
-    const LoadLevel& level = step.load[i];
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const LoadLevel& level = levels[i];
     const double centre = left + group * (static_cast<double>(i) + 0.5);
     const double values[] = {level.p50_ms, level.p90_ms, level.p99_ms};
     svg += "<g class=\"load-mark\"><title>" + std::to_string(level.concurrency) + " in flight: p50 " +

@@ -87,17 +87,25 @@ std::string burst_html(const StepRecord& step) {
   return html + "</p></div>";
 }
 
+// A row per level (and, when the step measured each server, per server, then all of them
+// together in a row of class load-all).
 std::string load_table(const StepRecord& step) {
   if (step.load.empty()) return "";
-  std::string html =
-      "<table class=\"load-table\"><thead><tr><th>Concurrency</th><th>Calls</th><th>Failed</th><th>Calls/s</th>"
-      "<th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead><tbody>";
+  const bool per_server =
+      std::any_of(step.load.begin(), step.load.end(), [](const LoadLevel& level) { return !level.server.empty(); });
+  std::string html = std::string("<table class=\"load-table\"><thead><tr><th>Concurrency</th>") +
+                     (per_server ? "<th>Server</th>" : "") +
+                     "<th>Calls</th><th>Failed</th><th>Calls/s</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr>"
+                     "</thead><tbody>";
   for (const LoadLevel& level : step.load) {
-    html += "<tr><td>" + std::to_string(level.concurrency) + "</td><td>" + std::to_string(level.calls) + "</td><td" +
-            (level.failed > 0 ? " class=\"load-failed\"" : "") + ">" + std::to_string(level.failed) + "</td><td>" +
-            fixed(level.calls_per_second, 0) + "</td><td>" + step_time(level.p50_ms) + "</td><td>" +
-            step_time(level.p90_ms) + "</td><td>" + step_time(level.p99_ms) + "</td><td>" + step_time(level.max_ms) +
-            "</td></tr>";
+    const bool all = level.server.empty();
+    html += std::string(per_server && all ? "<tr class=\"load-all\">" : "<tr>") + "<td>" +
+            std::to_string(level.concurrency) + "</td>";
+    if (per_server) html += "<td>" + (all ? std::string("all servers") : markup_text(level.server)) + "</td>";
+    html += "<td>" + std::to_string(level.calls) + "</td><td" + (level.failed > 0 ? " class=\"load-failed\"" : "") +
+            ">" + std::to_string(level.failed) + "</td><td>" + fixed(level.calls_per_second, 0) + "</td><td>" +
+            step_time(level.p50_ms) + "</td><td>" + step_time(level.p90_ms) + "</td><td>" + step_time(level.p99_ms) +
+            "</td><td>" + step_time(level.max_ms) + "</td></tr>";
   }
   return html + "</tbody></table>";
 }

@@ -392,6 +392,33 @@ TEST(Html, PassingRunSaysSo) {
   expect_well_formed(html);
 }
 
+// A load step's latencies (family 10): a row per server and level, then all servers together;
+// a level with failures marks them.
+TEST(Html, ShowsALoadStepsLatenciesPerLevel) {
+  RunReport report;
+  SuiteResult suite;
+  suite.file = "scenarios/load.yaml";
+  ScenarioResult scenario;
+  scenario.name = "isolation under load";
+  StepRecord step;
+  step.title = "1: load: 200 users, 16/64 connections, 6000 calls <&>";
+  LoadLevel jira{16, 1000, 0, 812.4, 1.25, 2.5, 9.75, 31.0, "jira-mcp"};
+  LoadLevel all{16, 3000, 2, 2400.0, 1.5, 3.0, 12.0, 40.0, ""};
+  step.load = {jira, all};
+  scenario.steps = {StepRecord{}, step};
+  suite.scenarios.push_back(scenario);
+  report.suites.push_back(suite);
+  const std::string html = html_report(report);
+  EXPECT_EQ(occurrences(html, "<table class=\"load-table\">"), 1u) << "only the step that made a load";
+  EXPECT_THAT(html, HasSubstr("<th>Concurrency</th><th>Server</th>"));
+  EXPECT_THAT(html, HasSubstr("<tr><td>16</td><td>jira-mcp</td><td>1000</td><td>0</td><td>812</td>"));
+  EXPECT_THAT(html, HasSubstr("<tr class=\"load-all\"><td>16</td><td>all servers</td><td>3000</td>"
+                              "<td class=\"load-failed\">2</td><td>2400</td>"));
+  // The chart shows the levels for all servers together: one group here.
+  EXPECT_EQ(occurrences(html, "<g class=\"load-mark\">"), 1u);
+  expect_well_formed(html);
+}
+
 TEST(Html, WritesToStreamsAndFiles) {
   const RunReport report = testing::sample_report();
   std::ostringstream stream;

@@ -247,10 +247,10 @@ RunReport sample_report() {
     ramp.seconds = 41.7;
     StepRecord ramp_step = step("1: load jira.get_issue, 1,000 users", "jira-mcp", 40100.0, 0,
                                 {held("no_cross_user_calls: true", "100,000 calls, every ledger entry carries its caller's credential")});
-    ramp_step.load = {{1, 5000, 0, 1180, 0.7, 1.1, 2.3, 9.8},
-                      {8, 20000, 0, 5400, 1.3, 2.4, 5.1, 31.0},
-                      {32, 35000, 2, 7100, 4.2, 8.8, 17.5, 120.4},
-                      {128, 40000, 11, 6900, 17.9, 33.0, 61.2, 410.0}};
+    ramp_step.load = {{1, 5000, 0, 1180, 0.7, 1.1, 2.3, 9.8, ""},
+                      {8, 20000, 0, 5400, 1.3, 2.4, 5.1, 31.0, ""},
+                      {32, 35000, 2, 7100, 4.2, 8.8, 17.5, 120.4, ""},
+                      {128, 40000, 11, 6900, 17.9, 33.0, 61.2, 410.0, ""}};
     ramp.steps = {ramp_step};
     load.scenarios.push_back(ramp);
   }

@@ -306,6 +306,18 @@ reports::Check check_vault_login_client(const Json& want, const StepOutcome& out
                 " (not exchanged: the server passed its caller's token through to Vault)");
 }
 
+// A load step's count (load_outcome.h) equals the one wanted; the count, and when it does not,
+// examples.
+reports::Check check_load_count(const Json& want, const StepOutcome& outcome, long LoadOutcome::*count,
+                                const char* what) {
+  if (!outcome.load) return failed("this step made no load");
+  const long actual = (*outcome.load).*count;
+  std::string text = std::to_string(actual) + " " + what + " (of " + std::to_string(outcome.load->calls) + " calls)";
+  if (actual == want.get<long>()) return held(text);
+  for (std::size_t i = 0; i < outcome.load->problems.size() && i < 5; ++i) text += "; " + outcome.load->problems[i];
+  return failed(text);
+}
+
 }  // namespace
 
 const std::vector<ExpectationKind>& expectation_kinds() {
@@ -355,10 +367,29 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"vault_login_client", text, {call}, check_vault_login_client},
       {"some_http_status", http_status, {call}, check_some_http_status},
       {"retry_after", boolean, {call}, check_retry_after},
-      {"accepted_at_least", integer, {call},
+      {"accepted_at_least", integer, {call, load},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.accepted >= want.get<int>(), std::to_string(o.accepted) + " of " +
                                                           std::to_string(o.statuses.size()) + " calls succeeded");
+       }},
+      // A load step (family 10): calls whose backend request (ledger) or database role was not
+      // the caller's; ok calls that left no trace to check; calls that failed (a probe's 429s
+      // excepted); requests the rate limit let through or refused wrongly (load_checks.h).
+      {"cross_user_calls", integer, {load},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return check_load_count(want, o, &LoadOutcome::cross_user, "cross-user calls");
+       }},
+      {"calls_without_entry", integer, {load},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return check_load_count(want, o, &LoadOutcome::without_entry, "calls without a ledger entry or role");
+       }},
+      {"failed_calls", integer, {load},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return check_load_count(want, o, &LoadOutcome::failed, "failed calls");
+       }},
+      {"rate_limit_violations", integer, {load},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return check_load_count(want, o, &LoadOutcome::rate_limit_violations, "rate-limit violations");
        }},
       {"entity_name", text, {vault}, check_entity_name},
       {"errors_contain", text, {vault}, check_errors_contain},
@@ -375,7 +406,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
          return judged(o.sql_rows == want.get<int>(), std::to_string(o.sql_rows) + " rows");
        }},
       // The step finished within a deadline (a fault's clear error, never a hang).
-      {"within_ms", integer, {call, http, vault, token},
+      {"within_ms", integer, {call, http, vault, token, load},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          const std::string took = "took " + std::to_string(static_cast<long>(o.ms)) + " ms";
          return o.ms <= want.get<double>() ? held(took) : failed(took + " (" + o.describe() + ")");

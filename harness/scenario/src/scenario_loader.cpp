@@ -12,6 +12,7 @@
 
 #include "expectation_kinds.h"
 #include "fault_spec.h"
+#include "load_spec.h"
 #include "mcph/harness/text_file.h"
 
 namespace mcph::harness {
@@ -283,7 +284,32 @@ void read_tcp_step(const Reader& reader, const YAML::Node& value, const std::str
   }
 }
 
-Step read_step(const Reader& reader, const YAML::Node& node, const std::string& field) {
+// The node a StepSpecError's dotted key names below `value` (the deepest one that exists).
+YAML::Node node_at(const YAML::Node& value, const std::string& key) {
+  YAML::Node at = value;
+  std::size_t start = 0;
+  while (!key.empty() && start <= key.size() && at.IsMap()) {
+    const std::size_t dot = std::min(key.find('.', start), key.size());
+    const YAML::Node next = at[key.substr(start, dot - start)];
+    if (!next.IsDefined()) break;
+    at = next;
+    start = dot + 1;
+  }
+  return at;
+}
+
+// A step read from its mapping as JSON (fault, load): a StepSpecError becomes the loader's
+// file:line: field: message.
+template <typename Read>
+void read_json_step(const Reader& reader, const YAML::Node& value, const std::string& here, Read read) {
+  try {
+    read(reader.json(value, here));
+  } catch (const StepSpecError& e) {
+    reader.fail(node_at(value, e.key()), e.key().empty() ? here : Reader::join(here, e.key()), e.what());
+  }
+}
+
+Step read_step(const Reader& reader, const YAML::Node& node, const std::string& field, const StackNeeds& needs) {
   std::set<std::string> actions;
   std::string action_names;
   for (const auto& entry : step_kinds()) {
@@ -369,12 +395,9 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   } else if (step.kind == StepKind::tcp) {
     read_tcp_step(reader, value, here, step);
   } else if (step.kind == StepKind::fault) {
-    try {
-      step.fault = read_fault_spec(reader.json(value, here));
-    } catch (const FaultSpecError& e) {
-      const YAML::Node at = e.key().empty() || !value.IsMap() || !value[e.key()].IsDefined() ? value : value[e.key()];
-      reader.fail(at, e.key().empty() ? here : Reader::join(here, e.key()), e.what());
-    }
+    read_json_step(reader, value, here, [&](const Json& json) { step.fault = read_fault_spec(json); });
+  } else if (step.kind == StepKind::load) {
+    read_json_step(reader, value, here, [&](const Json& json) { step.load = read_load_spec(json, needs); });
   } else if (step.kind == StepKind::idp) {
     step.idp_action = reader.text(value, here);
     if (step.idp_action != "rotate_signing_key") reader.fail(value, here, "unknown action (rotate_signing_key)");
@@ -429,7 +452,7 @@ const std::vector<StepKindName>& step_kinds() {
                                                   {StepKind::vault, "vault"}, {StepKind::token, "token"},
                                                   {StepKind::sql, "sql"},     {StepKind::wait, "wait"},
                                                   {StepKind::tcp, "tcp"},     {StepKind::fault, "fault"},
-                                                  {StepKind::idp, "idp"}};
+                                                  {StepKind::idp, "idp"},     {StepKind::load, "load"}};
   return table;
 }
 
@@ -547,7 +570,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
     if (!steps.IsDefined()) reader.fail(node, field + ".steps", "missing");
     if (!steps.IsSequence() || steps.size() == 0) reader.fail(steps, field + ".steps", "expected a non-empty list");
     for (std::size_t s = 0; s < steps.size(); ++s) {
-      scenario.steps.push_back(read_step(reader, steps[s], field + ".steps[" + std::to_string(s) + "]"));
+      scenario.steps.push_back(read_step(reader, steps[s], field + ".steps[" + std::to_string(s) + "]", file.needs));
     }
     file.scenarios.push_back(std::move(scenario));
   }

@@ -41,6 +41,13 @@ std::string step_title(std::size_t index, const Step& step) {
         break;
       case StepKind::idp: what = "identity provider: " + step.idp_action; break;
       case StepKind::tcp: what = "raw bytes to " + step.server + (step.trickle_times > 0 ? ", trickled" : ""); break;
+      case StepKind::load: {
+        std::string levels;
+        for (int connections : step.load.connections) levels += (levels.empty() ? "" : "/") + std::to_string(connections);
+        what = "load: " + std::to_string(step.load.users) + " users, " + levels + " connections, " +
+               std::to_string(step.load.calls) + " calls";
+        break;
+      }
     }
   }
   return std::to_string(index) + ": " + what;
@@ -193,6 +200,7 @@ struct ScenarioRunner::Impl {
         recorded["failures"] = failed;
         trace_steps.push_back(recorded);
         result.failures.insert(result.failures.end(), failures.begin(), failures.end());
+        if (outcome.load) record.load = outcome.load->levels;
         result.steps.push_back(std::move(record));
       } catch (const std::exception& e) {
         // The step could not be carried out at all: the scenario is broken, not failed.

@@ -4,15 +4,16 @@
 #include <cstdio>
 #include <ctime>
 #include <pqxx/pqxx>
-#include <random>
 #include <thread>
 
 #include "mcph/harness/response_parser.h"
 #include "mcph/harness/service_table.h"
 #include "mcph/harness/stack_tokens.h"
+#include "load_step.h"
 #include "raw_tcp.h"
 #include "token_forge.h"
 #include "mcph/http/client.h"
+#include "mcph/http/trace_context.h"
 #include "mcph/http/url.h"
 #include "mcph/jose/base64url.h"
 #include "mcph/jose/jwt.h"
@@ -31,17 +32,6 @@ const std::string default_client = "mcp-client";
 
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-std::string random_hex(std::size_t bytes) {
-  static thread_local std::mt19937_64 engine{std::random_device{}()};
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  while (out.size() < bytes * 2) {
-    std::uint64_t value = engine();
-    for (int i = 0; i < 16 && out.size() < bytes * 2; ++i, value >>= 4) out += digits[value & 0xf];
-  }
-  return out;
 }
 
 // The claims of a JWT, unverified, as JSON (null when it is not one): for traces and for
@@ -149,12 +139,19 @@ StepOutcome StepExecutor::run(const Step& step, ScenarioState& state, const Reso
     case StepKind::tcp: tcp(step, resolve, out); break;
     case StepKind::fault: faults_.apply(step.fault, state.faults, out); break;
     case StepKind::idp: idp(step, out); break;
+    case StepKind::load: load(step, out); break;
     case StepKind::wait:
       announce_wait(step.seconds, "wait step at " + step.where.to_string());
       std::this_thread::sleep_for(std::chrono::duration<double>(step.seconds));
       break;
   }
-  observe_audit(out);
+  // A load step's many calls are checked by the ledgers (load_step.h), not one by one in the
+  // audit log, whose entries for them would swamp the trace.
+  if (step.kind == StepKind::load) {
+    audit_.skip_to_end();
+  } else {
+    observe_audit(out);
+  }
   if (step.kind == StepKind::call) server_flow(mcp_service(step.server), out, state);
   out.ms = ms_since(started);
   return out;
@@ -215,8 +212,9 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
   const std::string key = service + "|" + (step.token_name.empty() ? out.caller : step.token_name);
   auto& session = state.sessions[key];
 
-  const std::string trace_id = random_hex(16);
-  http::Fields headers = {{"traceparent", "00-" + trace_id + "-" + random_hex(8) + "-01"}};
+  const http::TraceParent trace = http::new_trace();
+  const std::string& trace_id = trace.trace_id;
+  http::Fields headers = {{"traceparent", http::format_traceparent(trace)}};
   for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, resolve));
   const std::string args = substitute_json(Json::parse(step.args), resolve).dump();
   const http::Fields shown = [&] {
@@ -275,10 +273,7 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
   if (session) state.flow(out.caller, "MCP request", "POST " + entry.url + " tools/call " + step.tool + " → " + out.describe());
 
   // The backend ledger: entries carrying this call's trace id.
-  const std::string backend = entry.get("backend", service.size() > 4 && service.ends_with("-mcp")
-                                                       ? service.substr(0, service.size() - 4) + "-api"
-                                                       : std::string());
-  if (!backend.empty() && stack_.services.count(backend)) {
+  if (const std::string backend = backend_of(stack_, service); !backend.empty()) {
     out.ledger_observed = true;
     out.ledger = ledger_entries(stack_.service(backend).url, trace_id);
     out.backend = backend;
@@ -387,7 +382,8 @@ std::string StepExecutor::addressed_service(const Step& step) const {
     case StepKind::idp: return "keycloak";
     case StepKind::sql: return "postgres";
     case StepKind::fault: return std::string(kFaultProxyService);
-    case StepKind::wait: return "";
+    case StepKind::wait:
+    case StepKind::load: return "";  // a load step addresses every MCP server
   }
   return "";
 }
@@ -422,6 +418,21 @@ void StepExecutor::tcp(const Step& step, const Resolver& resolve, StepOutcome& o
   record["bytes_sent"] = reply.bytes_sent;
   record["closed_after_ms"] = reply.closed_after_ms ? Json(*reply.closed_after_ms) : Json(nullptr);
   out.exchanges.push_back(std::move(record));
+}
+
+void StepExecutor::load(const Step& step, StepOutcome& out) {
+  std::vector<LoadTarget> targets;
+  for (const LoadCall& call : step.load.servers) {
+    const std::string service = mcp_service(call.server);
+    const ServiceEntry& entry = stack_.service(service);
+    const std::string backend = backend_of(stack_, service);
+    if (backend.empty() && call.role_at.empty()) {
+      throw std::runtime_error("load: " + service + " has no backend ledger to check its calls by, and no role_at");
+    }
+    targets.push_back({service, entry.url, mcp::parse_transport(entry.get("transport", "streamable-http")),
+                       backend.empty() ? "" : stack_.service(backend).url, call});
+  }
+  run_load_step(step.load, targets, LoadContext{stack_, users_.fixtures_dir(), options_.progress}, out);
 }
 
 void StepExecutor::vault(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {

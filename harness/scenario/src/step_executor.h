@@ -60,6 +60,8 @@ class StepExecutor {
   // idp: rotate_signing_key through the Keycloak admin API.
   void idp(const Step& step, StepOutcome& out);
   void tcp(const Step& step, const Resolver& resolve, StepOutcome& out);
+  // load: isolation under load (load_step.h).
+  void load(const Step& step, StepOutcome& out);
   // The service an http or tcp step names: a service of the stack, or an MCP server's short name.
   const ServiceEntry& target_service(const std::string& written) const;
   std::string target_service_name(const std::string& written) const;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "load_outcome.h"
 #include "mcph/http/message.h"
 
 namespace mcph::harness {
@@ -42,6 +43,8 @@ struct StepOutcome {
 
   // tcp: when the server closed the connection, in ms from connecting (none: it stayed open).
   std::optional<double> closed_after_ms;
+
+  std::optional<LoadOutcome> load;  // a load step's
 
   std::optional<std::string> sql_value;
   int sql_rows = 0;

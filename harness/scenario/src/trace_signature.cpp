@@ -36,6 +36,11 @@ Json trace_signature(const StepOutcome& outcome, const std::vector<reports::Chec
                     {"failed", failed}};
   if (!inconclusive.empty()) signature["inconclusive"] = inconclusive;
   if (!outcome.entity_name.empty()) signature["entity"] = outcome.entity_name;
+  if (outcome.load) {  // what a load step proves, not its timings
+    signature["load"] = {{"cross_user_calls", outcome.load->cross_user},
+                         {"calls_without_entry", outcome.load->without_entry},
+                         {"rate_limit_violations", outcome.load->rate_limit_violations}};
+  }
   if (!outcome.statuses.empty() && outcome.statuses.size() > 1) {
     std::set<int> distinct(outcome.statuses.begin(), outcome.statuses.end());
     signature["burst_statuses"] = distinct;

@@ -61,6 +61,10 @@ std::string new_parent_id() {
   return id;
 }
 
+std::string new_trace_id() { return new_parent_id() + new_parent_id(); }
+
+TraceParent new_trace() { return {new_trace_id(), new_parent_id(), 0x01}; }
+
 std::optional<TraceContext> trace_context_of(const Request& request) {
   std::optional<TraceParent> parent;
   int traceparents = 0;

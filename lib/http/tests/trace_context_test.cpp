@@ -82,6 +82,19 @@ TEST(TraceParent, NewParentIdsAreValidAndDiffer) {
   EXPECT_EQ(ids.size(), 100u);
 }
 
+TEST(TraceParent, NewTracesAreValidSampledAndDiffer) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 100; ++i) {
+    const TraceParent trace = new_trace();
+    EXPECT_TRUE(is_valid_trace_id(trace.trace_id)) << trace.trace_id;
+    EXPECT_TRUE(is_valid_parent_id(trace.parent_id)) << trace.parent_id;
+    EXPECT_TRUE(trace.sampled());
+    EXPECT_EQ(parse_traceparent(format_traceparent(trace))->trace_id, trace.trace_id);
+    ids.insert(trace.trace_id);
+  }
+  EXPECT_EQ(ids.size(), 100u);
+}
+
 Request request_with(Fields headers) {
   Request request;
   request.headers = std::move(headers);

@@ -44,7 +44,7 @@ struct Check {
 
 const char* to_string(Check::Verdict verdict);  // "held", "failed", "inconclusive"
 
-// A load step's latencies at one concurrency level.
+// A load step's latencies at one concurrency level (on one server, or all of them together).
 struct LoadLevel {
   int concurrency = 0;       // calls in flight at once
   long long calls = 0;
@@ -54,6 +54,7 @@ struct LoadLevel {
   double p90_ms = 0;
   double p99_ms = 0;
   double max_ms = 0;
+  std::string server;        // the MCP server of the stack; "" for all of them together
 };
 
 // One step as it ran: what it did, how long it took and what it checked.

@@ -32,6 +32,10 @@ bool is_valid_trace_id(std::string_view id);   // 32 lowercase hex digits, not a
 bool is_valid_parent_id(std::string_view id);  // 16 lowercase hex digits, not all zero
 // A random parent-id for a new span (never all zero).
 std::string new_parent_id();
+// A random trace-id (never all zero), and a new sampled trace with it: what a client that
+// starts a trace sends (the scenario runner, one per tool call).
+std::string new_trace_id();
+TraceParent new_trace();
 
 // What an incoming request carries: its traceparent (absent when the header is missing,
 // malformed or given more than once) and its tracestate, the values of every tracestate
