@@ -1,8 +1,13 @@
 #include "step_executor.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -24,6 +29,37 @@
 
 namespace mcph::harness {
 namespace {
+
+// The rest of a burst, `calls` calls numbered from 0, on `session` and on up to
+// kBurstConnections - 1 more sessions of the same user at once. A burst must outpace a rate limit
+// whatever one call costs here: under a sanitizer on two busy cores a call can take 50 ms, as
+// long as a bucket of 20 a second takes to refill one request. A session that cannot be opened
+// (the limit may refuse its initialize already) is left out; `session` always takes part.
+constexpr int kBurstConnections = 4;
+void run_burst(mcp::Client& session, const std::function<std::unique_ptr<mcp::Client>()>& open_session, int calls,
+               const std::function<void(mcp::Client&, int)>& call) {
+  std::vector<std::unique_ptr<mcp::Client>> more;
+  for (int k = 1; k < kBurstConnections && k < calls; ++k) {
+    if (auto client = open_session()) more.push_back(std::move(client));
+  }
+  std::atomic<int> next{0};
+  std::mutex failure_lock;
+  std::exception_ptr failure;
+  const auto work = [&](mcp::Client& client) {
+    try {
+      for (int i; (i = next++) < calls;) call(client, i);
+    } catch (...) {
+      const std::lock_guard<std::mutex> hold(failure_lock);
+      if (!failure) failure = std::current_exception();
+      next = calls;  // the others stop too
+    }
+  };
+  std::vector<std::thread> threads;
+  for (auto& client : more) threads.emplace_back(work, std::ref(*client));
+  work(session);
+  for (auto& thread : threads) thread.join();
+  if (failure) std::rethrow_exception(failure);
+}
 
 using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
@@ -223,13 +259,16 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
     return all;
   }();
 
-  bool connected = session != nullptr;
-  if (!session) {
+  const auto new_session = [&] {
     mcp::ClientOptions options;
     options.transport = mcp::parse_transport(entry.get("transport", "streamable-http"));
     options.http.read_timeout = options_.http_timeout;
-    session = std::make_unique<mcp::Client>(entry.url, options);
-  }
+    auto client = std::make_unique<mcp::Client>(entry.url, options);
+    client->set_header("Authorization", "Bearer " + token.value);
+    return client;
+  };
+  bool connected = session != nullptr;
+  if (!session) session = new_session();
   session->set_header("Authorization", "Bearer " + token.value);
   if (!connected) {
     const auto started = Clock::now();
@@ -245,13 +284,19 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
     }
   }
 
-  for (int i = 0; session && i < step.repeat; ++i) {
+  // One call of the step (of a burst, the i-th); a burst's calls run on several threads, so what
+  // they share is written under `lock`.
+  std::mutex lock;
+  int rejections = 0;
+  int done = 0;
+  const auto one_call = [&](mcp::Client& client, int i) {
     const auto started = Clock::now();
-    const mcp::ToolCallOutcome result = session->call_tool(step.tool, args, headers);
+    const mcp::ToolCallOutcome result = client.call_tool(step.tool, args, headers);
     const double ms = ms_since(started);
+    const bool rejected = result.rpc.http_status >= 400;
+    const std::lock_guard<std::mutex> hold(lock);
     out.statuses.push_back(result.rpc.http_status);
     if (result.ok()) ++out.accepted;
-    const bool rejected = result.rpc.http_status >= 400;
     if (rejected && out.retry_after.empty()) out.retry_after = result.rpc.header("Retry-After");
     if (i == 0) {
       fill_from_rpc(result.rpc, out);
@@ -260,14 +305,23 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
       if (!result.structured_content.empty()) out.result = Json::parse(result.structured_content, nullptr, false);
     }
     // A burst keeps its first answer, the first rejection and the last answer in the trace.
-    const bool first_rejection = rejected && std::count_if(out.statuses.begin(), out.statuses.end(), [](int s) { return s >= 400; }) == 1;
-    if (i == 0 || first_rejection || i + 1 == step.repeat) {
+    const bool first_rejection = rejected && ++rejections == 1;
+    const bool last = i > 0 && ++done == step.repeat - 1;
+    if (i == 0 || first_rejection || last) {
       Json recorded = exchange("POST", entry.url, shown,
                                Json{{"method", "tools/call"}, {"params", {{"name", step.tool}, {"arguments", Json::parse(args)}}}}.dump(),
                                result.rpc.http_status, result.rpc.headers, result.rpc.body, ms);
       if (step.repeat > 1) recorded["call"] = i + 1;
       out.exchanges.push_back(std::move(recorded));
     }
+  };
+  if (session) one_call(*session, 0);
+  if (session && step.repeat > 1) {
+    const auto open_session = [&]() -> std::unique_ptr<mcp::Client> {
+      auto client = new_session();
+      return client->connect(headers).ok() ? std::move(client) : nullptr;
+    };
+    run_burst(*session, open_session, step.repeat - 1, [&](mcp::Client& client, int i) { one_call(client, i + 1); });
   }
   if (session && step.repeat > 1) out.exchanges.push_back({{"burst", {{"calls", step.repeat}, {"statuses", out.statuses}}}});
   if (session) state.flow(out.caller, "MCP request", "POST " + entry.url + " tools/call " + step.tool + " → " + out.describe());

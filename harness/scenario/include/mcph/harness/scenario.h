@@ -102,7 +102,7 @@ struct Step {
   std::string server;      // as written: "jira" or "jira-mcp"
   std::string tool;
   std::string args = "{}"; // JSON text
-  int repeat = 1;          // a burst: the call made this many times as fast as possible
+  int repeat = 1;          // a burst: the call made this many times as fast as possible (4 sessions at once)
 
   // http
   std::string method;      // default POST for http, GET for vault
