@@ -85,7 +85,7 @@ int run_command(int argc, char** argv) {
   report.started_at = reports::utc_now();
   const auto started = std::chrono::steady_clock::now();
   try {
-    // A stack this command starts has the generated users the selected files need (load.yaml's 122).
+    // A stack this command starts has the generated users the selected files need (load.yaml's 130).
     int users_needed = 0;
     for (const auto& file : selection.files) users_needed = std::max(users_needed, file.needs.generated_users);
     StackForRun target = stack_for_run(flags, program, users_needed);

@@ -71,9 +71,10 @@ std::vector<LoadCall> read_servers(const Json& servers) {
 }  // namespace
 
 LoadSpec read_load_spec(const Json& step, const StackNeeds& needs) {
-  only_keys(step, "", {"users", "connections", "calls", "servers", "time_limit_ms", "call_timeout_ms", "rate_limit_probe"});
+  only_keys(step, "", {"users", "first_user", "connections", "calls", "servers", "time_limit_ms", "call_timeout_ms", "rate_limit_probe"});
   LoadSpec spec;
   spec.users = static_cast<int>(integer(required(step, "users", ""), "users", 1, 10'000));
+  if (step.contains("first_user")) spec.first_user = static_cast<int>(integer(step["first_user"], "first_user", 1, 10'000));
   const Json& connections = required(step, "connections", "");
   if (connections.is_number_integer()) {
     spec.connections.push_back(static_cast<int>(integer(connections, "connections", 1, kMaxConnections)));
@@ -106,9 +107,10 @@ LoadSpec read_load_spec(const Json& step, const StackNeeds& needs) {
     }
   }
   // The users must be provisioned: the file says so, and the runner checks the stack has them.
-  const int last_user = spec.users + spec.probe_users;
+  const int last_user = spec.first_user - 1 + spec.users + spec.probe_users;
   if (needs.generated_users < last_user) {
-    throw StepSpecError("users", "the step acts for user0001…" + generated_user(last_user).username +
+    throw StepSpecError("users", "the step acts for " + generated_user(spec.first_user).username + "…" +
+                                     generated_user(last_user).username +
                                      " (probe users included): the file's needs.generated_users must be at least " +
                                      std::to_string(last_user) + ", not " + std::to_string(needs.generated_users));
   }

@@ -31,7 +31,7 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kLoginThreads = 8;
 // A probe user calls on this many connections at once: even where each call takes longer than
 // the limit's refill (a slow machine), together they offer more than the limit.
-constexpr std::size_t kProbeConnections = 4;
+constexpr std::size_t kProbeConnections = 16;  // 4 were too few under ASan at 16 connections per server
 // Before a level, a user whose token would not outlive the level's time limit by this much
 // logs in again.
 constexpr std::int64_t kTokenMarginS = 30;
@@ -239,7 +239,9 @@ class LoadStepRun {
 
   void run() {
     const auto started = Clock::now();
-    for (int i = 1; i <= spec_.users + spec_.probe_users; ++i) users_.push_back({generated_user(i).username, "", 0});
+    for (int i = 0; i < spec_.users + spec_.probe_users; ++i) {
+      users_.push_back({generated_user(spec_.first_user + i).username, "", 0});
+    }
     say("load: " + std::to_string(spec_.users) + " users" +
         (spec_.probe_users > 0 ? " and " + std::to_string(spec_.probe_users) + " probe users" : std::string()) + ", " +
         std::to_string(targets_.size()) + " servers, " + std::to_string(spec_.calls) + " calls");

@@ -100,6 +100,14 @@ TEST(LoadStep, MistakesNameFileLineAndField) {
   EXPECT_THAT(load_error(step(good + ", rate_limit_probe: {users: 10, calls: 5}")),
               HasSubstr("load.users: the step acts for user0001…user0013 (probe users included): the file's "
                         "needs.generated_users must be at least 13, not 12"));
+  // first_user moves the step's users (and its probe users after them) along.
+  EXPECT_THAT(load_error(step(good + ", first_user: 11"), "needs: {generated_users: 12}\n"),
+              HasSubstr("load.users: the step acts for user0011…user0013 (probe users included): the file's "
+                        "needs.generated_users must be at least 13, not 12"));
+  EXPECT_EQ(parse_scenario_file(file_with_step(step(good + ", first_user: 10"), "needs: {generated_users: 12}\n"), "l.yaml")
+                .scenarios.at(0).steps.at(0).load.first_user,
+            10);
+  EXPECT_THAT(load_error(step(good + ", first_user: 0")), HasSubstr("load.first_user: expected an integer from 1"));
   EXPECT_EQ(parse_scenario_file(file_with_step(step(good), "needs: {generated_users: 12}\n"), "l.yaml")
                 .scenarios.at(0).steps.at(0).load.rate_limit,
             0) << "no limit stated: no pacing, no rate checks";

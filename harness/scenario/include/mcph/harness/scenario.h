@@ -66,16 +66,19 @@ struct LoadCall {
 // servers loaded together); `calls` tool calls in all, split evenly over levels and servers,
 // after a warm-up call of every user on every server. Every call carries its own traceparent.
 // The users' calls are paced so that none is offered more than half its rate limit; the
-// rate-limit probe's users (user<users+1>…) are offered far more than theirs at once.
+// rate-limit probe's users (the ones after the step's users) are offered far more than theirs at once.
 struct LoadSpec {
   int users = 0;
+  // The step's first generated user: user<first_user> … (so that a file's load stays clear of
+  // the users other files' scenarios act as when every file runs on one stack).
+  int first_user = 1;
   std::vector<int> connections;
   long calls = 0;
   std::vector<LoadCall> servers;
   int time_limit_ms = 120'000;    // per level: no call starts after it
   int call_timeout_ms = 10'000;
   int probe_users = 0;            // rate_limit_probe: {users: N, calls: M}
-  int probe_calls = 0;            // per probe user and server at every level, back to back on 4 connections
+  int probe_calls = 0;            // per probe user and server at every level, back to back on 16 connections
   int rate_limit = 0;             // the file's needs.rate_limit (0: none stated: no pacing, no rate checks)
   int rate_window_ms = 0;
 };
