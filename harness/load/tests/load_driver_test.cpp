@@ -63,6 +63,10 @@ class EchoServer {
     http_->start();
   }
 
+  // The HTTP server stops (its handlers finish) before the MCP server they call goes: a test
+  // may end with a `sleep` call still running (ThreadSanitizer saw the race).
+  ~EchoServer() { http_->stop(); }
+
   std::string mcp_url() const { return http_->url() + "/mcp"; }
   std::string sse_url() const { return http_->url() + "/sse"; }
   std::atomic<int> calls{0};
