@@ -31,10 +31,17 @@ class Reader {
   }
   SourceLocation where(const YAML::Node& node) const { return {origin_, node.Mark().line + 1}; }
 
+  // A mapping's key as text; YAML allows a mapping or a list as a key ("? {a: 1}: …"), a
+  // scenario file never does (found by scenario_loader_fuzz).
+  std::string key(const YAML::Node& key_node, const std::string& field) const {
+    if (!key_node.IsScalar()) fail(key_node, field, "expected a name as key, got a mapping or a list");
+    return key_node.Scalar();
+  }
+
   void only_keys(const YAML::Node& map, const std::string& field, const std::set<std::string>& allowed) const {
     if (!map.IsMap()) fail(map, field, "expected a mapping");
     for (const auto& item : map) {
-      const std::string key = item.first.as<std::string>();
+      const std::string key = this->key(item.first, field);
       if (!allowed.count(key)) {
         std::string names;
         for (const auto& name : allowed) names += (names.empty() ? "" : ", ") + name;
@@ -68,7 +75,7 @@ class Reader {
     if (!node.IsMap()) fail(node, field, "expected a mapping of names to text");
     std::map<std::string, std::string> out;
     for (const auto& item : node) {
-      const std::string key = item.first.as<std::string>();
+      const std::string key = this->key(item.first, field);
       out[key] = text(item.second, join(field, key));
     }
     return out;
@@ -86,7 +93,8 @@ class Reader {
       const std::string here = field + "[" + std::to_string(i) + "]";
       if (!node[i].IsMap() || node[i].size() != 1) fail(node[i], here, "expected one header: {Name: value}");
       for (const auto& item : node[i]) {
-        out.emplace_back(item.first.as<std::string>(), text(item.second, join(here, item.first.as<std::string>())));
+        const std::string name = key(item.first, here);
+        out.emplace_back(name, text(item.second, join(here, name)));
       }
     }
     return out;
@@ -107,7 +115,7 @@ class Reader {
       case YAML::NodeType::Map: {
         Json out = Json::object();
         for (const auto& item : node) {
-          const std::string key = item.first.as<std::string>();
+          const std::string key = this->key(item.first, field);
           out[key] = json(item.second, join(field, key));
         }
         return out;
@@ -321,7 +329,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   step.where = reader.where(node);
   std::string action;
   for (const auto& item : node) {
-    const std::string key = item.first.as<std::string>();
+    const std::string key = reader.key(item.first, field);
     if (!actions.count(key)) continue;
     if (!action.empty()) reader.fail(item.first, field, "both \"" + action + "\" and \"" + key + "\": one action per step");
     action = key;
@@ -382,7 +390,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
       if (step.vault_login != "exchanged" && step.vault_login != "raw") {
         reader.fail(value["login"], Reader::join(here, "login"), "expected exchanged or raw");
       }
-      step.whoami = value["whoami"].IsDefined() && value["whoami"].as<std::string>() == "true";
+      step.whoami = value["whoami"].IsDefined() && reader.text(value["whoami"], Reader::join(here, "whoami")) == "true";
       if (step.whoami && value["path"].IsDefined()) reader.fail(value, here, "whoami and path: give one");
       if (!step.whoami) step.path = reader.required_text(value, "path", here);
       step.method = reader.text_or(value, "method", here, "GET");
@@ -433,7 +441,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
     const auto names = expectation_names_for(step.kind);
     reader.only_keys(expect, expect_field, std::set<std::string>(names.begin(), names.end()));
     for (const auto& item : expect) {
-      const std::string kind = item.first.as<std::string>();
+      const std::string kind = reader.key(item.first, expect_field);
       const std::string here = Reader::join(expect_field, kind);
       const Json expected = reader.json(item.second, here);
       if (const auto problem = shape_problem(find_expectation_kind(kind)->shape, expected)) {
