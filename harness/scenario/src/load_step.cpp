@@ -30,8 +30,10 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kLoginThreads = 8;
 // A probe user calls on this many connections at once: even where each call takes longer than
-// the limit's refill (a slow machine), together they offer more than the limit.
-constexpr std::size_t kProbeConnections = 16;  // 4 were too few under ASan at 16 connections per server
+// the limit's refill (a slow machine), together they offer more than the limit — their sessions'
+// initialize and notifications/initialized alone are 96 requests at once. 4, then 16, were too
+// few for postgres-mcp under ASan beside a 16-connection level (about 1 s a call).
+constexpr std::size_t kProbeConnections = 48;
 // Before a level, a user whose token would not outlive the level's time limit by this much
 // logs in again.
 constexpr std::int64_t kTokenMarginS = 30;
@@ -369,7 +371,10 @@ class LoadStepRun {
       if (verdict.due && verdict.rejected > 0) {
         ++outcome_.probe_users_limited;
       } else if (!verdict.due) {
-        ++outcome_.rate_limit_violations;
+        // Not the server's fault: on a slow machine (a sanitizer, 2 busy cores) the probe could
+        // not offer more than the bucket refills. It proves nothing either way, and the trace's
+        // probe_users_limited says so; a server without a limit is still caught whenever a
+        // probe is due (more accepted than the bucket allows).
         rate_problems_.push_back(who + ": the probe never offered more than the limit allows (" +
                                  std::to_string(verdict.requests) + " requests): it shows nothing");
       }
