@@ -7,40 +7,61 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "file_href.h"
+#include "html_parts.h"
 #include "html_template.h"
 #include "output_file.h"
 #include "text.h"
 
 namespace mcph::reports {
-namespace {
 
-using detail::markup_attribute;
-using detail::markup_text;
-using Status = ScenarioResult::Status;
-
-bool is_problem(Status status) { return status == Status::failed || status == Status::error; }
+namespace detail {
 
 std::string fixed(double value, int decimals) {
+  if (!std::isfinite(value)) value = 0;
   char buffer[64];
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
   return result.ec == std::errc{} ? std::string(buffer, result.ptr) : "0";
 }
 
-
-std::string plural(int count, std::string_view one, std::string_view many) {
-  return std::to_string(count) + " " + std::string(count == 1 ? one : many);
-}
-
-std::string pill(Status status) {
-  const std::string name = to_string(status);
-  return "<span class=\"pill pill-" + name + "\">" + name + "</span>";
+std::string step_time(double ms) {
+  if (!std::isfinite(ms) || ms < 0) ms = 0;
+  if (ms > 0 && ms < 10) return fixed(ms, 1) + " ms";
+  return human_duration(ms / 1000);
 }
 
 std::string scenario_anchor(std::size_t suite, std::size_t scenario) {
   return "sc-" + std::to_string(suite + 1) + "-" + std::to_string(scenario + 1);
 }
 
+}  // namespace detail
+
+namespace {
+
+using detail::markup_attribute;
+using detail::markup_text;
+using detail::scenario_anchor;
+using Status = ScenarioResult::Status;
+
+bool is_problem(Status status) { return status == Status::failed || status == Status::error; }
+
+std::string plural(int count, std::string_view one, std::string_view many) {
+  return std::to_string(count) + " " + std::string(count == 1 ? one : many);
+}
+
+// The status as a small label; an error of a check that could not decide says "inconclusive".
+std::string pill(const ScenarioResult& scenario) {
+  const std::string name = is_inconclusive(scenario) ? "inconclusive" : to_string(scenario.status);
+  return "<span class=\"pill pill-" + name + "\">" + name + "</span>";
+}
+
+// What went wrong, in one line (the status beside it says "inconclusive" already).
 std::string one_line_problem(const ScenarioResult& scenario) {
+  if (is_inconclusive(scenario)) {
+    std::string_view rest = std::string_view(scenario.message).substr(kInconclusivePrefix.size());
+    while (rest.starts_with(' ')) rest.remove_prefix(1);
+    return std::string(rest);
+  }
   if (!scenario.failures.empty()) {
     const Failure& first = scenario.failures.front();
     std::string line = first.expectation.empty() ? first.actual
@@ -88,7 +109,7 @@ std::string summary(const RunReport& report) {
     const auto segment = [&](std::string_view kind, int value) {
       if (value == 0) return;
       html += "<span class=\"bar-" + std::string(kind) + "\" style=\"width: " +
-              fixed(100.0 * value / counts.tests, 3) + "%\"></span>";
+              detail::fixed(100.0 * value / counts.tests, 3) + "%\"></span>";
     };
     segment("passed", counts.passed);
     segment("failed", counts.failures);
@@ -106,7 +127,7 @@ std::string attention(const RunReport& report) {
     for (std::size_t c = 0; c < suite.scenarios.size(); ++c) {
       const ScenarioResult& scenario = suite.scenarios[c];
       if (!is_problem(scenario.status)) continue;
-      items += "<li>" + pill(scenario.status) + "<div class=\"attention-text\"><a href=\"#" +
+      items += "<li>" + pill(scenario) + "<div class=\"attention-text\"><a href=\"#" +
                scenario_anchor(s, c) + "\">" + markup_text(scenario.name) + "</a>";
       const std::string& where = suite.name.empty() ? suite.file : suite.name;
       if (!where.empty()) items += " <span class=\"attention-where\">" + markup_text(where) + "</span>";
@@ -166,9 +187,18 @@ std::string flows(const ScenarioResult& scenario) {
   return html + "</div>";
 }
 
-std::string scenario_html(const SuiteResult& suite, const ScenarioResult& scenario, const std::string& anchor) {
+std::string trace_link(const ScenarioResult& scenario, const std::filesystem::path& page_dir) {
+  if (scenario.trace_file.empty()) return "";
+  const std::string href = detail::file_href(scenario.trace_file, page_dir);
+  return "<p class=\"trace\">Trace <a class=\"trace-link\" href=\"" + markup_attribute(href) + "\"><code>" +
+         markup_text(scenario.trace_file) + "</code></a> <span class=\"trace-hint\">run it again with <code>mcp-harness "
+         "replay " + markup_text(scenario.trace_file) + "</code></span></p>";
+}
+
+std::string scenario_html(const SuiteResult& suite, const ScenarioResult& scenario, const std::string& anchor,
+                          const std::filesystem::path& page_dir) {
   const std::string status = to_string(scenario.status);
-  std::string head = pill(scenario.status) + "<span class=\"scenario-name\">" + markup_text(scenario.name) + "</span>";
+  std::string head = pill(scenario) + "<span class=\"scenario-name\">" + markup_text(scenario.name) + "</span>";
   if (!scenario.family.empty() && scenario.family != suite.family) {
     head += "<span class=\"family\">" + markup_text(scenario.family) + "</span>";
   }
@@ -177,15 +207,17 @@ std::string scenario_html(const SuiteResult& suite, const ScenarioResult& scenar
   std::string body;
   if (!scenario.description.empty()) body += "<p class=\"description\">" + markup_text(scenario.description) + "</p>";
   if (!scenario.message.empty()) {
-    body += "<p class=\"message message-" + status + "\">" + markup_text(scenario.message) + "</p>";
+    body += "<p class=\"message message-" + (is_inconclusive(scenario) ? std::string("inconclusive") : status) + "\">" +
+            markup_text(scenario.message) + "</p>";
   }
-  body += failures_table(scenario);
+  body += detail::scenario_findings(scenario);
+  // The steps show every check, failed ones included; a result without steps has only its failures.
+  body += scenario.steps.empty() ? failures_table(scenario) : detail::steps_html(scenario, anchor);
   body += flows(scenario);
-  if (!scenario.trace_file.empty()) {
-    body += "<p class=\"trace\">Trace <code>" + markup_text(scenario.trace_file) + "</code></p>";
-  }
+  body += trace_link(scenario, page_dir);
 
-  const std::string classes = "scenario status-" + status + (is_problem(scenario.status) ? "" : " is-ok");
+  const std::string classes = "scenario status-" + status + (is_problem(scenario.status) ? "" : " is-ok") +
+                              (is_inconclusive(scenario) ? " is-inconclusive" : "");
   if (body.empty()) {
     return "<div class=\"" + classes + "\" id=\"" + anchor + "\"><div class=\"scenario-head\">" + head +
            "</div></div>";
@@ -195,7 +227,7 @@ std::string scenario_html(const SuiteResult& suite, const ScenarioResult& scenar
          "</div></details>";
 }
 
-std::string suite_html(const SuiteResult& suite, std::size_t index) {
+std::string suite_html(const SuiteResult& suite, std::size_t index, const std::filesystem::path& page_dir) {
   const Counts counts = suite.counts();
   const bool problems = counts.failures + counts.errors > 0;
   std::string html = "<section class=\"suite" + std::string(problems ? " has-problems" : "") + "\" id=\"suite-" +
@@ -223,15 +255,27 @@ std::string suite_html(const SuiteResult& suite, std::size_t index) {
   std::stable_partition(order.begin(), order.end(),
                         [&](std::size_t i) { return is_problem(suite.scenarios[i].status); });
   html += "<div class=\"scenarios\">";
-  for (const std::size_t i : order) html += scenario_html(suite, suite.scenarios[i], scenario_anchor(index, i));
+  for (const std::size_t i : order) {
+    html += scenario_html(suite, suite.scenarios[i], scenario_anchor(index, i), page_dir);
+  }
   return html + "</div></section>";
 }
 
-std::string suites(const RunReport& report) {
+std::string suites(const RunReport& report, const std::filesystem::path& page_dir) {
   if (report.suites.empty()) return "<p class=\"empty\">No scenarios were run.</p>";
   std::string html;
-  for (std::size_t i = 0; i < report.suites.size(); ++i) html += suite_html(report.suites[i], i);
+  for (std::size_t i = 0; i < report.suites.size(); ++i) html += suite_html(report.suites[i], i, page_dir);
   return html;
+}
+
+// What "Show only failures and errors" shows on a run without any: a sentence, not a blank page.
+// Hidden until the filter is on (the template's style sheet).
+std::string only_problems_empty(const RunReport& report) {
+  const Counts counts = report.counts();
+  if (counts.tests == 0 || counts.failures + counts.errors > 0) return "";
+  std::string text = "No failures or errors in this run: " + plural(counts.passed, "scenario", "scenarios") + " passed";
+  if (counts.skipped > 0) text += ", " + std::to_string(counts.skipped) + " skipped";
+  return "<p class=\"only-problems-empty\" role=\"status\">" + text + ".</p>";
 }
 
 std::string verdict(const RunReport& report) {
@@ -274,7 +318,7 @@ std::string fill(std::string_view page, const std::map<std::string, std::string,
 
 }  // namespace
 
-std::string html_report(const RunReport& report) {
+std::string html_report(const RunReport& report, const std::filesystem::path& page_dir) {
   const Counts counts = report.counts();
   const std::string verdict_class =
       counts.tests == 0 ? "verdict-none" : report.ok() ? "verdict-passed" : "verdict-failed";
@@ -285,14 +329,16 @@ std::string html_report(const RunReport& report) {
                                            {"meta", meta(report)},
                                            {"summary", summary(report)},
                                            {"attention", attention(report)},
-                                           {"suites", suites(report)},
+                                           {"findings", detail::findings_section(report)},
+                                           {"only_problems_empty", only_problems_empty(report)},
+                                           {"suites", suites(report, page_dir)},
                                        });
 }
 
 void write_html(const RunReport& report, std::ostream& out) { out << html_report(report); }
 
 void write_html_file(const RunReport& report, const std::filesystem::path& path) {
-  detail::write_file(path, html_report(report));
+  detail::write_file(path, html_report(report, path.parent_path().empty() ? "." : path.parent_path()));
 }
 
 }  // namespace mcph::reports

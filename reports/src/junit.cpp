@@ -1,6 +1,7 @@
 #include "mcph/reports/junit.h"
 
 #include <ostream>
+#include <utility>
 
 #include "output_file.h"
 #include "text.h"
@@ -86,10 +87,17 @@ std::string message_of(const ScenarioResult& scenario) {
   return message;
 }
 
-// Every failure with its step, for the body of <failure>/<error>. Already escaped.
+// Every finding and failure with its step, for the body of <failure>/<error> (what GitLab
+// shows: it reads no testcase properties). Already escaped.
 std::string failure_details(const ScenarioResult& scenario) {
   std::string body;
   if (!scenario.message.empty()) body += clean(scenario.message) + "\n";
+  for (const Finding& finding : scenario.findings) {
+    if (!body.empty()) body += "\n";
+    body += "finding: " + clean(finding.server) + " " + clean(finding.property) + "\n";
+    body += "shown by step: " + clean(finding.step) + "\n";
+    body += "evidence: " + clean(finding.evidence) + "\n";
+  }
   for (const Failure& failure : scenario.failures) {
     if (!body.empty()) body += "\n";
     body += "step: " + clean(failure.step) + "\n";
@@ -97,6 +105,53 @@ std::string failure_details(const ScenarioResult& scenario) {
     body += "actual: " + clean(failure.actual) + "\n";
   }
   return escape(body, false);
+}
+
+// Each step and what it checked, for <system-out>: what a passing scenario asserted, too.
+std::string steps_text(const ScenarioResult& scenario) {
+  if (scenario.steps.empty()) return "";
+  std::string out = "\nsteps:\n";
+  for (const StepRecord& step : scenario.steps) {
+    out += "  " + clean(step.title) + " (";
+    if (!step.server.empty()) out += clean(step.server) + ", ";
+    if (step.http_status != 0) out += "HTTP " + std::to_string(step.http_status) + ", ";
+    out += detail::seconds_text(step.ms / 1000) + " s)\n";
+    if (!step.error.empty()) out += "    could not be carried out: " + clean(step.error) + "\n";
+    if (!step.statuses.empty()) {
+      out += "    " + burst_summary(step.statuses) +
+             (step.retry_after.empty() ? "" : "; Retry-After: " + clean(step.retry_after)) + "\n";
+    }
+    for (const LoadLevel& level : step.load) {
+      out += "    " + std::to_string(level.concurrency) + " in flight: " + std::to_string(level.calls) + " calls, " +
+             std::to_string(level.failed) + " failed, p50 " + detail::seconds_text(level.p50_ms / 1000) + " s, p99 " +
+             detail::seconds_text(level.p99_ms / 1000) + " s\n";
+    }
+    for (const Check& check : step.checks) {
+      out += std::string("    ") + to_string(check.verdict) + ": " + clean(check.expectation);
+      if (!check.actual.empty()) out += " — " + clean(check.actual);
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+// The findings as testcase properties: Jenkins' JUnit plugin shows them on the test's page
+// (with keepProperties; it keeps one value per name, hence the numbers), as do other readers of
+// testcase properties (pytest writes them the same way). Already indented.
+std::string finding_properties(const ScenarioResult& scenario) {
+  if (scenario.findings.empty()) return "";
+  std::string xml = "      <properties>\n";
+  int number = 0;
+  for (const Finding& finding : scenario.findings) {
+    const std::string prefix = "finding." + std::to_string(++number) + ".";
+    for (const auto& [name, value] : {std::pair<std::string, const std::string*>{"server", &finding.server},
+                                      {"property", &finding.property},
+                                      {"step", &finding.step},
+                                      {"evidence", &finding.evidence}}) {
+      xml += "        <property name=\"" + prefix + name + "\" value=\"" + short_attribute(*value) + "\"/>\n";
+    }
+  }
+  return xml + "      </properties>\n";
 }
 
 // Description, each user's flow and the trace file, for <system-out>. Already escaped.
@@ -110,6 +165,7 @@ std::string scenario_output(const ScenarioResult& scenario) {
       out += "  " + std::to_string(++number) + ". " + clean(step.stage) + ": " + clean(step.detail) + "\n";
     }
   }
+  out += steps_text(scenario);
   if (!scenario.trace_file.empty()) {
     const std::string trace = clean(scenario.trace_file);
     // GitLab and Jenkins' attachments plugin turn this tag into a link to the file.
@@ -123,11 +179,12 @@ void write_testcase(std::string& xml, const SuiteResult& suite, const ScenarioRe
          markup_attribute(scenario.name) + "\" time=\"" + detail::seconds_text(scenario.seconds) + "\"";
   if (!suite.file.empty()) xml += " file=\"" + markup_attribute(suite.file) + "\"";
   const std::string output = scenario_output(scenario);
-  if (scenario.status == Status::passed && output.empty()) {
+  const std::string properties = finding_properties(scenario);
+  if (scenario.status == Status::passed && output.empty() && properties.empty()) {
     xml += "/>\n";
     return;
   }
-  xml += ">\n";
+  xml += ">\n" + properties;
   switch (scenario.status) {
     case Status::passed: break;
     case Status::failed:
@@ -140,7 +197,9 @@ void write_testcase(std::string& xml, const SuiteResult& suite, const ScenarioRe
                  : "      <skipped message=\"" + short_attribute(scenario.message) + "\"/>\n";
       break;
     default:
-      xml += "      <error message=\"" + short_attribute(message_of(scenario)) + "\" type=\"error\">" +
+      // An inconclusive check is an error of the run, never a failure of the target.
+      xml += "      <error message=\"" + short_attribute(message_of(scenario)) + "\" type=\"" +
+             (is_inconclusive(scenario) ? "inconclusive" : "error") + "\">" +
              failure_details(scenario) + "</error>\n";
       break;
   }

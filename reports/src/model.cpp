@@ -1,5 +1,6 @@
 #include "mcph/reports/model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -25,6 +26,53 @@ const char* to_string(ScenarioResult::Status status) {
     case ScenarioResult::Status::error: return "error";
   }
   return "error";  // a value outside the enum: treat it as broken, never as passed
+}
+
+const char* to_string(Check::Verdict verdict) {
+  switch (verdict) {
+    case Check::Verdict::held: return "held";
+    case Check::Verdict::failed: return "failed";
+    case Check::Verdict::inconclusive: return "inconclusive";
+  }
+  return "inconclusive";  // a value outside the enum: never a pass
+}
+
+bool is_inconclusive(const ScenarioResult& scenario) {
+  return scenario.status == ScenarioResult::Status::error && scenario.message.starts_with(kInconclusivePrefix);
+}
+
+std::vector<StatusCount> status_counts(const std::vector<int>& statuses) {
+  std::vector<StatusCount> counts;
+  for (const int status : statuses) {
+    const auto it = std::find_if(counts.begin(), counts.end(), [&](const StatusCount& c) { return c.status == status; });
+    if (it == counts.end()) {
+      counts.push_back({status, 1});
+    } else {
+      ++it->count;
+    }
+  }
+  return counts;
+}
+
+std::string burst_summary(const std::vector<int>& statuses) {
+  std::string out = std::to_string(statuses.size()) + (statuses.size() == 1 ? " call:" : " calls:");
+  bool first = true;
+  for (const StatusCount& item : status_counts(statuses)) {
+    out += std::string(first ? " " : ", ") + std::to_string(item.count) + " \u00d7 " +
+           (item.status == 0 ? "no answer" : std::to_string(item.status));
+    first = false;
+  }
+  return out;
+}
+
+std::vector<Failure> failures_of(const StepRecord& step) {
+  std::vector<Failure> failures;
+  for (const Check& check : step.checks) {
+    if (check.verdict != Check::Verdict::failed) continue;
+    failures.push_back({step.title, check.where.empty() ? check.expectation : check.expectation + " (" + check.where + ")",
+                        check.actual});
+  }
+  return failures;
 }
 
 namespace {

@@ -202,6 +202,60 @@ TEST(Junit, EmptyReportIsValid) {
 
 TEST(Junit, SampleReportIsValid) { expect_valid(junit_xml(testing::sample_report())); }
 
+// The <testcase …> element of the scenario named `name`, whole.
+std::string testcase(const std::string& xml, const std::string& name) {
+  const std::size_t start = xml.find("name=\"" + name + "\"");
+  if (start == std::string::npos) return "";
+  const std::size_t open = xml.rfind("<testcase ", start);
+  const std::size_t tag_end = xml.find('>', start);
+  const std::size_t end = xml[tag_end - 1] == '/' ? tag_end + 1 : xml.find("</testcase>", start) + 11;
+  return xml.substr(open, end - open);
+}
+
+TEST(Junit, FindingsAreTestcasePropertiesAndInTheFailure) {
+  const std::string xml = junit_xml(testing::sample_report());
+  const std::string claim =
+      testcase(xml, "a token naming bob in preferred_username does not reach bob&#39;s secrets");
+  ASSERT_FALSE(claim.empty()) << xml;
+  // Properties first (pytest's place; Jenkins reads them anywhere), one name per value.
+  EXPECT_THAT(claim, HasSubstr("time=\"0.088\" file=\"scenarios/jwt-attacks.yaml\">\n      <properties>\n"
+                               "        <property name=\"finding.1.server\" value=\"demo-jira-mcp\"/>\n"
+                               "        <property name=\"finding.1.property\" value=\"trusts an unverified claim\"/>\n"
+                               "        <property name=\"finding.1.step\" value=\"2: alice calls demo-jira.get_issue\"/>\n"
+                               "        <property name=\"finding.1.evidence\" value=\"http_status: 401; got HTTP 200"));
+  EXPECT_THAT(claim, HasSubstr("<property name=\"finding.2.property\" value=\"500 where 401 is due\"/>"));
+  EXPECT_EQ(occurrences(claim, "<property "), 8u);
+  // GitLab reads no testcase properties: the failure's text names the findings too.
+  EXPECT_THAT(claim, HasSubstr("finding: demo-jira-mcp trusts an unverified claim\nshown by step: 2: alice calls "
+                               "demo-jira.get_issue\n"));
+  // A passing scenario has none.
+  EXPECT_THAT(testcase(xml, "alg none is rejected with 401 invalid_token"), Not(HasSubstr("<properties>")));
+  expect_valid(xml);
+}
+
+TEST(Junit, InconclusiveIsAnErrorOfItsOwnType) {
+  const std::string xml = junit_xml(testing::sample_report());
+  const std::string undecided = testcase(xml, "alice&#39;s Jira call reads only alice&#39;s secret in Vault");
+  ASSERT_FALSE(undecided.empty()) << xml;
+  EXPECT_THAT(undecided, HasSubstr("<error message=\"inconclusive: 1: alice calls jira.list_issues: vault_audit: "
+                                   "reads_own_secret"));
+  EXPECT_THAT(undecided, HasSubstr("type=\"inconclusive\">"));
+  EXPECT_THAT(undecided, Not(HasSubstr("<failure")));
+  EXPECT_THAT(undecided, HasSubstr("    inconclusive: vault_audit: reads_own_secret — 2 reads of"));
+  EXPECT_THAT(testcase(xml, "unknown kid triggers one JWKS refresh, then 401"), HasSubstr("type=\"error\">"));
+}
+
+TEST(Junit, OutputListsWhatEveryStepChecked) {
+  const std::string xml = junit_xml(testing::sample_report());
+  const std::string passed = testcase(xml, "alice and bob each reach Jira with their own token");
+  EXPECT_THAT(passed, HasSubstr("\nsteps:\n  1: alice calls jira.get_issue (jira-mcp, HTTP 200, 0.014 s)\n"
+                                "    held: ok: true — HTTP 200, ok: "));
+  EXPECT_THAT(passed, HasSubstr("    held: backend_credential_of: alice — the ledger entry GET /rest/api/2/issue/DEMO-1 "
+                                "→ 200 carries alice&#39;s credential ****a1b2\n"));
+  const std::string burst = testcase(xml, "a burst beyond the limit gets 429 with Retry-After, others are unaffected");
+  EXPECT_THAT(burst, HasSubstr("    40 calls: 20 \u00d7 200, 20 \u00d7 429; Retry-After: 1\n"));
+}
+
 TEST(Junit, WritesToStreamsAndFiles) {
   const RunReport report = mixed_report();
   std::ostringstream stream;

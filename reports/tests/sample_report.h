@@ -3,8 +3,10 @@
 
 namespace mcph::reports::testing {
 
-// A run with every kind of result (passed, failed, error, skipped), flows for two users and
-// realistic (masked) values: what the tests check and what reports_sample renders.
+// A run with every kind of result (passed, failed, error, skipped, inconclusive), steps with
+// held, failed and inconclusive checks, a burst with 429s and Retry-After, a load step's
+// percentiles, findings against two servers, flows for two users and realistic (masked)
+// values: what the tests check and what reports_sample renders.
 RunReport sample_report();
 
 // A user's flow through the stack, as the runner records it, ending at the credential whose

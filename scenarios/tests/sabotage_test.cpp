@@ -78,6 +78,20 @@ class Sabotage : public ::testing::Test {
     for (const char* reason : reasons) EXPECT_THAT(failures(result), HasSubstr(reason)) << suite << " / " << name;
   }
 
+  // `from`'s entity alias moved onto `onto`'s entity: `from`'s JWT now logs in as `onto`. Vault
+  // allows one alias per mount on an entity: `onto`'s own goes first (as an operator would have
+  // to do to make this mistake).
+  void move_alias(const std::string& from, const std::string& onto) {
+    const Json target = vault("GET", "identity/entity/name/" + onto)["data"];
+    const Json source = vault("GET", "identity/entity/name/" + from)["data"];
+    ASSERT_EQ(target["aliases"].size(), 1u);
+    ASSERT_EQ(source["aliases"].size(), 1u);
+    vault("DELETE", "identity/entity-alias/id/" + target["aliases"][0]["id"].get<std::string>());
+    const Json& alias = source["aliases"][0];
+    vault("POST", "identity/entity-alias/id/" + alias["id"].get<std::string>(),
+          {{"name", alias["name"]}, {"mount_accessor", alias["mount_accessor"]}, {"canonical_id", target["id"]}});
+  }
+
   // Vault's JWT role takes tokens issued to the user's client too, as the original demo's did.
   void bind_role_to_the_users_client() {
     Json role = vault("GET", "auth/jwt/role/user")["data"];
@@ -138,16 +152,7 @@ TEST_F(Sabotage, PermissivePolicyIsCaughtByTheCrossSubjectProbe) {
 
 // (b) bob's entity alias moved onto alice's entity: bob's JWT now logs in as alice.
 TEST_F(Sabotage, BobsAliasOnAlicesEntityIsCaughtByIsolationAndMissingCredentials) {
-  const Json alice = vault("GET", "identity/entity/name/alice")["data"];
-  const Json bob = vault("GET", "identity/entity/name/bob")["data"];
-  ASSERT_EQ(alice["aliases"].size(), 1u);
-  ASSERT_EQ(bob["aliases"].size(), 1u);
-  // Vault allows one alias per mount on an entity: alice's own goes first (as an operator would
-  // have to do to make this mistake).
-  vault("DELETE", "identity/entity-alias/id/" + alice["aliases"][0]["id"].get<std::string>());
-  const Json& alias = bob["aliases"][0];
-  vault("POST", "identity/entity-alias/id/" + alias["id"].get<std::string>(),
-        {{"name", alias["name"]}, {"mount_accessor", alias["mount_accessor"]}, {"canonical_id", alice["id"]}});
+  move_alias("bob", "alice");
   const auto results = run({"isolation", "missing_credentials"});
 
   const auto& whoami = scenario(results, "isolation", "Vault says each user is their own entity");
@@ -158,12 +163,12 @@ TEST_F(Sabotage, BobsAliasOnAlicesEntityIsCaughtByIsolationAndMissingCredentials
   const auto& github = scenario(results, "isolation", "alice and bob reach GitHub each with their own token");
   EXPECT_EQ(github.status, Status::failed);
   EXPECT_THAT(failures(github), HasSubstr("backend_credential_of: bob"));
-  EXPECT_THAT(failures(github), HasSubstr("with the credential of alice"));
+  EXPECT_THAT(failures(github), HasSubstr("carries alice's credential"));
 
   const auto& jira = scenario(results, "missing_credentials", "bob has no Jira credential");
   EXPECT_EQ(jira.status, Status::failed);
   EXPECT_THAT(failures(jira), HasSubstr("no_ledger_entry: true"));
-  EXPECT_THAT(failures(jira), HasSubstr("with the credential of alice"));
+  EXPECT_THAT(failures(jira), HasSubstr("carries alice's credential"));
 }
 
 // (c) the JWT role keyed on a claim every user shares (azp = the client): every login lands on
@@ -224,6 +229,61 @@ TEST_F(Sabotage, TokenPassthroughIsCaughtByJwtAttacks) {
   expect_caught(run_on(own.stack, {"jwt_attacks"}), "jwt_attacks",
                 "the servers log in to Vault with tokens exchanged for their own client, never the user's",
                 {"vault_login_client: jira-mcp", "passed its caller's token through to Vault"});
+}
+
+// Family 10 (isolation under load) in a size for this stack's eight users: six interleaved on
+// every server, two probing the rate limit.
+ScenarioFile small_load() {
+  return parse_scenario_file(R"(suite: load_sabotage
+family: load
+needs: {generated_users: 8, rate_limit: {requests: 20, window_ms: 1000}}
+scenarios:
+  - name: six users under load
+    steps:
+      - load:
+          users: 6
+          connections: [4]
+          calls: 300
+          servers:
+            jira: {tool: get_issue, args: {issue_key: DEMO-1}}
+            github: {tool: list_repos}
+            postgres: {tool: execute_query, args: {query: "SELECT current_user AS who"}, role_at: /rows/0/who}
+          rate_limit_probe: {users: 2, calls: 120}
+        expect: {cross_user_calls: 0, calls_without_entry: 0, rate_limit_violations: 0}
+)", "load_sabotage.yaml");
+}
+
+reports::ScenarioResult run_small_load(const StackFile& target) {
+  ScenarioRunner runner(target);
+  const auto suite = runner.run(small_load());
+  return suite.scenarios.at(0);
+}
+
+TEST_F(Sabotage, UntouchedStackPassesTheLoad) {
+  const auto result = run_small_load(stack());
+  EXPECT_EQ(result.status, Status::passed) << failures(result);
+}
+
+// (i) under load: user0002's alias on user0001's entity — user0002's calls reach the backends with
+// user0001's credentials, and postgres-mcp runs them as user0001's role.
+TEST_F(Sabotage, AMovedAliasIsCaughtUnderLoadAsCrossUserCalls) {
+  move_alias("user0002", "user0001");
+  const auto result = run_small_load(stack());
+  EXPECT_EQ(result.status, Status::failed);
+  EXPECT_THAT(failures(result), HasSubstr("cross_user_calls: 0"));
+  EXPECT_THAT(failures(result), HasSubstr("a backend request with the credential of user0001"));
+  EXPECT_THAT(failures(result), HasSubstr("ran as database role v-"));
+}
+
+// (j) a jira-mcp without its rate limit, where the stack says it has one: the probe's calls are
+// all accepted.
+TEST_F(Sabotage, AServerWithoutItsRateLimitIsCaughtByTheLoadsProbe) {
+  const auto own = own_jira_mcp({"--audience", stack().service("jira-mcp").url});
+  const auto result = run_small_load(own.stack);
+  EXPECT_EQ(result.status, Status::failed);
+  EXPECT_THAT(failures(result), HasSubstr("rate_limit_violations: 0"));
+  EXPECT_THAT(failures(result), HasSubstr("requests accepted within"));
+  EXPECT_THAT(failures(result), ::testing::Not(HasSubstr("cross_user_calls")));
 }
 
 }  // namespace

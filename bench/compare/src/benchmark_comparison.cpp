@@ -92,8 +92,9 @@ std::vector<std::string> measures_of(const Runs& baseline, const Runs& contender
   std::vector<std::string> measures = {"real_time", "cpu_time"};
   for (const auto& [key, value] : baseline.repetitions.front().items()) {
     if (!value.is_number() || non_measures().count(key)) continue;
+    const std::string& name = key;  // clang 14 cannot capture a structured binding
     auto everywhere = [&](const std::vector<Json>& entries) {
-      return std::all_of(entries.begin(), entries.end(), [&](const Json& e) { return e.contains(key) && e[key].is_number(); });
+      return std::all_of(entries.begin(), entries.end(), [&](const Json& e) { return e.contains(name) && e[name].is_number(); });
     };
     if (everywhere(baseline.repetitions) && everywhere(contender.repetitions)) measures.push_back(key);
   }

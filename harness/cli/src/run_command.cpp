@@ -1,4 +1,5 @@
 // mcp-harness run: runs scenario files against a stack and writes the JUnit and HTML reports.
+#include <algorithm>
 #include <csignal>
 #include <chrono>
 #include <cstdio>
@@ -84,7 +85,10 @@ int run_command(int argc, char** argv) {
   report.started_at = reports::utc_now();
   const auto started = std::chrono::steady_clock::now();
   try {
-    StackForRun target = stack_for_run(flags, program);
+    // A stack this command starts has the generated users the selected files need (load.yaml's 130).
+    int users_needed = 0;
+    for (const auto& file : selection.files) users_needed = std::max(users_needed, file.needs.generated_users);
+    StackForRun target = stack_for_run(flags, program, users_needed);
     report.stack_mode = target.stack.mode;
     report.stack_file = target.stack_file;
     RunnerOptions options;

@@ -1,5 +1,6 @@
 #include "stack_for_run.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -26,7 +27,7 @@ std::optional<std::string> run_stack_flags_error(const mcph::cli::Flags& flags) 
   }
 }
 
-StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& program) {
+StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& program, int generated_users) {
   StackForRun out;
   const bool named = !flags.get("stack").empty() || !flags.get("run-dir").empty();
   const fs::path file = stack_file_from(flags, program);
@@ -39,6 +40,7 @@ StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& prog
   }
   SupervisedStackOptions options;
   options.stack = stack_params_from(flags);  // std::invalid_argument: a usage error
+  options.stack.generated_users = std::max(options.stack.generated_users, generated_users);
   std::printf("stack: starting a %s stack for this run (no --stack given, none running in %s)\n",
               to_string(options.stack.mode), kDefaultRunDir);
   std::fflush(stdout);

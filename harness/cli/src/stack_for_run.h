@@ -25,7 +25,8 @@ void add_run_stack_flags(mcph::cli::Flags& flags);
 std::optional<std::string> run_stack_flags_error(const mcph::cli::Flags& flags);
 
 // Throws std::runtime_error when a named stack file cannot be read or an own stack does not
-// come up; exits 2 when both --stack and --run-dir are given.
-StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& program);
+// come up; exits 2 when both --stack and --run-dir are given. An own stack gets at least
+// `generated_users` generated users (what the files to run need), --users if more.
+StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& program, int generated_users = 0);
 
 }  // namespace mcph::harness::cli

@@ -35,7 +35,7 @@ int up_command(int argc, char** argv) {
       "github-mcp, postgres-mcp), provisions it, writes RUN_DIR/stack.json and returns once everything\n"
       "is ready. --mode local uses the project's stand-ins for Keycloak and Vault; --mode real the real\n"
       "servers (installed by scripts/bootstrap --real). The defaults provision what every scenario file\n"
-      "under scenarios/ needs (8 generated users, 20 calls per second per user). A detached supervisor\n"
+      "under scenarios/ needs (130 generated users, 20 calls per second per user). A detached supervisor\n"
       "process owns the stack; it keeps running after this command ends, until `mcp-harness down` (or\n"
       "--ttl). Its output goes to RUN_DIR/supervisor.log, each service's to RUN_DIR/<service>.log.");
   flags.option("run-dir", kDefaultRunDir, "directory for stack.json, the logs and PostgreSQL's data")

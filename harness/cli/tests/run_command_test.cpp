@@ -458,7 +458,8 @@ TEST(RunCommandTest, CtrlCDuringRunLeavesNoProcessAndNoRunDir) {
   EXPECT_THAT(junit, HasSubstr("not run: the run was interrupted")) << run.last_log_lines();
   EXPECT_THAT(junit, HasSubstr("<skipped"));
 
-  for (const auto& [name, process] : processes) {
+  for (const auto& [name, identity] : processes) {
+    const auto process = identity;  // a lambda may not capture a structured binding (C++20)
     EXPECT_TRUE(wait_until([&] { return !process_is(process.first, process.second); }, 60s))
         << name << " (pid " << process.first << ") outlived the interrupted run";
   }

@@ -18,9 +18,6 @@ constexpr std::size_t kReadSize = 32 * 1024;
 constexpr auto kConnectTimeout = std::chrono::seconds(5);
 constexpr auto kPoll = std::chrono::milliseconds(100);  // how often a blocked send looks at `closing`
 
-template <class T>
-constexpr bool is = false;
-
 // A non-blocking connect to a loopback address, waited for up to kConnectTimeout.
 int connect_to(const Address& address) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -268,7 +265,7 @@ bool Link::pass(Piece piece, std::size_t index) {
           }
           return true;
         } else {
-          static_assert(is<T>, "every toxic type is handled");
+          static_assert(every_toxic_handled<T>, "every toxic type is handled");
         }
       },
       entry.toxic.attributes);

@@ -40,9 +40,6 @@ std::optional<double> toxicity_field(const Json& body) {
 
 // ---- toxics as JSON ---------------------------------------------------------------------------
 
-template <class T>
-constexpr bool is = false;
-
 Json attributes_json(const ToxicAttributes& attributes) {
   return std::visit(
       [](const auto& t) -> Json {
@@ -53,7 +50,7 @@ Json attributes_json(const ToxicAttributes& attributes) {
         else if constexpr (std::is_same_v<T, Timeout> || std::is_same_v<T, ResetPeer>) return {{"timeout", t.timeout}};
         else if constexpr (std::is_same_v<T, SlowClose>) return {{"delay", t.delay}};
         else if constexpr (std::is_same_v<T, LimitData>) return {{"bytes", t.bytes}};
-        else static_assert(is<T>, "every toxic type is written");
+        else static_assert(every_toxic_handled<T>, "every toxic type is written");
       },
       attributes);
 }
@@ -87,7 +84,7 @@ ToxicAttributes merge_attributes(ToxicAttributes base, const Json& given) {
         } else if constexpr (std::is_same_v<T, LimitData>) {
           field("bytes", t.bytes);
         } else {
-          static_assert(is<T>, "every toxic type is read");
+          static_assert(every_toxic_handled<T>, "every toxic type is read");
         }
       },
       base);

@@ -11,9 +11,6 @@ namespace {
 using detail::Address;
 using detail::Proxy;
 
-template <class T>
-constexpr bool is = false;
-
 // Attributes Toxiproxy would take but that cannot work: refused with 400 instead.
 void check(const ToxicAttributes& attributes) {
   auto non_negative = [](std::int64_t value, const char* field) {
@@ -40,7 +37,7 @@ void check(const ToxicAttributes& attributes) {
         } else if constexpr (std::is_same_v<T, LimitData>) {
           non_negative(toxic.bytes, "bytes");
         } else {
-          static_assert(is<T>, "every toxic type is checked");
+          static_assert(every_toxic_handled<T>, "every toxic type is checked");
         }
       },
       attributes);

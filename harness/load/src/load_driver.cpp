@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <queue>
 #include <sstream>
 #include <stdexcept>
@@ -27,7 +28,6 @@
 namespace mcph::harness::load {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using Json = nlohmann::json;
 
 constexpr std::size_t kMaxSampleErrors = 5;
@@ -68,13 +68,26 @@ std::string call_failure(const ParsedResponse& response) {
 
 enum class Phase { connecting, initializing, notifying, ready, in_call, done };
 
+// A user's MCP session on a connection (Streamable HTTP).
+struct Session {
+  std::string id;
+  std::string protocol_version;
+};
+
 struct Connection {
   std::size_t index = 0;
   int fd = -1;
   Phase phase = Phase::connecting;
-  std::string authorization;
-  std::string session_id;
-  std::string protocol_version;
+  std::string authorization;     // the connection's own user
+  bool set_up = false;           // its first session is ready: later sessions are a call's
+  std::map<std::string, Session> sessions;  // by Authorization value
+  std::string active;            // the Authorization of the request in flight
+  http::Fields call_headers;     // the call in flight's own headers
+  std::uint64_t call_tag = 0;
+  ToolCall pending;              // the call waiting for its user's session
+  bool has_pending = false;
+  Clock::time_point session_start{};
+  int session_answers = 0;
   std::string out;               // bytes still to write
   std::size_t out_offset = 0;
   bool watching_write = false;
@@ -146,8 +159,9 @@ class Driver {
 
   void open(Connection& connection) {
     connection.phase = Phase::connecting;
-    connection.session_id.clear();
-    connection.protocol_version.clear();
+    connection.set_up = false;
+    connection.sessions.clear();
+    connection.has_pending = false;
     connection.parser = ResponseParser(kMaxResponseBytes);
     connection.setup_start = Clock::now();
     connection.deadline = connection.setup_start + options_.call_timeout;
@@ -195,27 +209,86 @@ class Driver {
     retire(connection);
   }
 
+  bool streamable() const { return options_.transport == mcp::Transport::streamable_http; }
+
   void connected(Connection& connection) {
-    if (options_.transport == mcp::Transport::streamable_http) {
-      connection.phase = Phase::initializing;
-      const Json initialize = {{"jsonrpc", "2.0"},
-                               {"id", connection.rpc_id++},
-                               {"method", "initialize"},
-                               {"params",
-                                {{"protocolVersion", mcp::latest_protocol_version()},
-                                 {"capabilities", Json::object()},
-                                 {"clientInfo", {{"name", "mcph-load"}, {"version", "0.1.0"}}}}}};
-      send(connection, initialize.dump());
+    if (streamable()) {
+      begin_session(connection, connection.authorization);
     } else {
       setup_done(connection);
     }
   }
 
-  void setup_done(Connection& connection) {
-    const auto now = Clock::now();
-    const double ms = ms_between(connection.setup_start, now);
+  // initialize for the user of `authorization` on this connection; notifications/initialized
+  // follows when it is answered.
+  void begin_session(Connection& connection, const std::string& authorization) {
+    connection.phase = Phase::initializing;
+    connection.active = authorization;
+    connection.call_headers.clear();
+    connection.session_start = Clock::now();
+    connection.session_answers = 0;
+    connection.deadline = connection.session_start + options_.call_timeout;
+    const Json initialize = {{"jsonrpc", "2.0"},
+                             {"id", connection.rpc_id++},
+                             {"method", "initialize"},
+                             {"params",
+                              {{"protocolVersion", mcp::latest_protocol_version()},
+                               {"capabilities", Json::object()},
+                               {"clientInfo", {{"name", "mcph-load"}, {"version", "0.1.0"}}}}}};
+    send(connection, initialize.dump());
+  }
+
+  void session_finished(Connection& connection, bool ok) {
+    if (!options_.on_session) return;
+    SessionRecord record;
+    record.connection = connection.index;
+    record.authorization = connection.active;
+    record.sent = connection.session_start;
+    record.answered = Clock::now();
+    record.requests = connection.session_answers;
+    record.ok = ok;
+    options_.on_session(record);
+  }
+
+  // The session is ready: the connection's first (its setup is done) or a call's.
+  void session_ready(Connection& connection) {
+    session_finished(connection, true);
+    if (!connection.set_up) {
+      setup_done(connection);
+      return;
+    }
+    note_setup(ms_between(connection.session_start, Clock::now()));
+    connection.has_pending = false;
+    send_call(connection, connection.pending);
+  }
+
+  // A call's session could not be set up: the call fails without being sent; the connection
+  // goes on (or is replaced when the failure was its transport's).
+  void session_failed(Connection& connection, const std::string& why) {
+    session_finished(connection, false);
+    ++report_.setups_failed;
+    connection.has_pending = false;
+    CallRecord record;
+    record.connection = connection.index;
+    record.index = connection.calls_done;
+    record.tag = connection.pending.tag;
+    record.sent = connection.session_start;
+    record.answered = Clock::now();
+    record.latency_ms = ms_between(record.sent, record.answered);
+    record.error = "no session: " + why;
+    finish_call(connection, record, record.answered);
+    start_call(connection);
+  }
+
+  void note_setup(double ms) {
     report_.setup_latencies_ms.push_back(ms);
     if (ms > static_cast<double>(options_.slow_threshold.count())) ++report_.slow_setups;
+  }
+
+  void setup_done(Connection& connection) {
+    const auto now = Clock::now();
+    note_setup(ms_between(connection.setup_start, now));
+    connection.set_up = true;
     connection.phase = Phase::ready;
     connection.next_due = now;
     connection.deadline = Clock::time_point::max();
@@ -229,13 +302,16 @@ class Driver {
     out.clear();
     out.reserve(body.size() + 512);
     out += "POST " + path_ + " HTTP/1.1\r\nHost: " + host_header_ + "\r\n";
-    out += "Authorization: " + connection.authorization + "\r\n";
+    out += "Authorization: " + connection.active + "\r\n";
     out += "Content-Type: application/json\r\n";
-    if (options_.transport == mcp::Transport::streamable_http) {
+    for (const auto& [name, value] : connection.call_headers) out += name + ": " + value + "\r\n";
+    if (streamable()) {
       out += "Accept: application/json, text/event-stream\r\n";
-      if (!connection.session_id.empty()) out += std::string(mcp::kSessionIdHeader) + ": " + connection.session_id + "\r\n";
-      if (!connection.protocol_version.empty()) {
-        out += std::string(mcp::kProtocolVersionHeader) + ": " + connection.protocol_version + "\r\n";
+      if (const auto session = connection.sessions.find(connection.active); session != connection.sessions.end()) {
+        out += std::string(mcp::kSessionIdHeader) + ": " + session->second.id + "\r\n";
+        if (!session->second.protocol_version.empty()) {
+          out += std::string(mcp::kProtocolVersionHeader) + ": " + session->second.protocol_version + "\r\n";
+        }
       }
     } else {
       out += "Accept: application/json\r\n";
@@ -263,8 +339,22 @@ class Driver {
       timers_.push({connection.next_due, connection.index});
       return;
     }
-    const ToolCall call = options_.next_call(connection.index, connection.calls_done);
+    ToolCall call = options_.next_call(connection.index, connection.calls_done);
+    if (call.authorization.empty()) call.authorization = connection.authorization;
+    if (streamable() && !connection.sessions.count(call.authorization)) {
+      connection.pending = std::move(call);
+      connection.has_pending = true;
+      begin_session(connection, connection.pending.authorization);
+      return;
+    }
+    send_call(connection, call);
+  }
+
+  void send_call(Connection& connection, const ToolCall& call) {
     connection.phase = Phase::in_call;
+    connection.active = call.authorization;
+    connection.call_headers = call.headers;
+    connection.call_tag = call.tag;
     std::string body = R"({"jsonrpc":"2.0","id":)" + std::to_string(connection.rpc_id++) +
                        R"(,"method":"tools/call","params":{"name":)" + Json(call.tool).dump() +
                        R"(,"arguments":)" + (call.arguments_json.empty() ? "{}" : call.arguments_json) + "}}";
@@ -360,38 +450,46 @@ class Driver {
     const auto now = Clock::now();
     switch (connection.phase) {
       case Phase::initializing: {
+        ++connection.session_answers;
         if (response.close) {
-          setup_failed(connection, "the server closes the connection after initialize");
+          setup_step_failed(connection, "the server closes the connection after initialize", true);
           return;
         }
-        connection.session_id = response.header(std::string(mcp::kSessionIdHeader));
+        const std::string session_id = response.header(std::string(mcp::kSessionIdHeader));
         const Json json = Json::parse(response.body, nullptr, false);
-        if (response.status != 200 || connection.session_id.empty() || !json.is_object() || !json.contains("result")) {
-          setup_failed(connection, "initialize answered HTTP " + std::to_string(response.status));
+        if (response.status != 200 || session_id.empty() || !json.is_object() || !json.contains("result")) {
+          setup_step_failed(connection, "initialize answered HTTP " + std::to_string(response.status), false);
           return;
         }
-        connection.protocol_version = json["result"].value("protocolVersion", mcp::latest_protocol_version());
+        connection.sessions[connection.active] =
+            Session{session_id, json["result"].value("protocolVersion", mcp::latest_protocol_version())};
         connection.phase = Phase::notifying;
         send(connection, R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
         return;
       }
       case Phase::notifying:
+        ++connection.session_answers;
         if (response.close) {
-          setup_failed(connection, "the server closes the connection after notifications/initialized");
+          setup_step_failed(connection, "the server closes the connection after notifications/initialized", true);
           return;
         }
         if (response.status < 200 || response.status >= 300) {
-          setup_failed(connection, "notifications/initialized answered HTTP " + std::to_string(response.status));
+          setup_step_failed(connection, "notifications/initialized answered HTTP " + std::to_string(response.status),
+                            false);
           return;
         }
-        setup_done(connection);
+        session_ready(connection);
         return;
       case Phase::in_call: {
         CallRecord record;
         record.connection = connection.index;
         record.index = connection.calls_done;
+        record.tag = connection.call_tag;
+        record.sent = connection.request_start;
+        record.answered = now;
         record.latency_ms = ms_between(connection.request_start, now);
         record.http_status = response.status;
+        record.retry_after = response.header("Retry-After");
         record.error = call_failure(response);
         record.ok = record.error.empty();
         if (options_.on_call) record.body = std::move(response.body);
@@ -423,10 +521,28 @@ class Driver {
     connection.next_due = now + options_.interval;
   }
 
+  // A step of a session's setup failed: the connection's first session ends the connection
+  // (setup_failed); a call's session fails that call. `broken`: the connection cannot go on.
+  void setup_step_failed(Connection& connection, const std::string& why, bool broken) {
+    if (!connection.set_up) {
+      session_finished(connection, false);
+      setup_failed(connection, why);
+      return;
+    }
+    connection.sessions.erase(connection.active);
+    if (broken) close_socket(connection);
+    connection.phase = Phase::ready;
+    connection.deadline = Clock::time_point::max();
+    session_failed(connection, why);
+  }
+
   // A transport failure: the call in flight (if any) fails and the connection is replaced.
   void failed(Connection& connection, const std::string& why) {
-    if (connection.phase == Phase::initializing || connection.phase == Phase::notifying ||
-        connection.phase == Phase::connecting) {
+    if (connection.phase == Phase::initializing || connection.phase == Phase::notifying) {
+      setup_step_failed(connection, why, true);
+      return;
+    }
+    if (connection.phase == Phase::connecting) {
       setup_failed(connection, why);
       return;
     }
@@ -436,9 +552,12 @@ class Driver {
       CallRecord record;
       record.connection = connection.index;
       record.index = connection.calls_done;
-      record.latency_ms = ms_between(connection.request_start, Clock::now());
+      record.tag = connection.call_tag;
+      record.sent = connection.request_start;
+      record.answered = Clock::now();
+      record.latency_ms = ms_between(record.sent, record.answered);
       record.error = why;
-      finish_call(connection, record, Clock::now());
+      finish_call(connection, record, record.answered);
       start_call(connection);
     }
   }

@@ -44,7 +44,8 @@ class EchoServer {
     whoami.name = "whoami";
     mcp_->add_tool(whoami, [this](const mcp::Arguments&, mcp::ToolContext& context) {
       ++calls;
-      return mcp::structured_result(Json{{"subject", context.principal().subject}});
+      return mcp::structured_result(Json{{"subject", context.principal().subject},
+                                         {"call", context.http_request().header("X-Call")}});
     });
     mcp::ToolDefinition fail;
     fail.name = "fail";
@@ -61,6 +62,10 @@ class EchoServer {
     mcp_->mount(*http_);
     http_->start();
   }
+
+  // The HTTP server stops (its handlers finish) before the MCP server they call goes: a test
+  // may end with a `sleep` call still running (ThreadSanitizer saw the race).
+  ~EchoServer() { http_->stop(); }
 
   std::string mcp_url() const { return http_->url() + "/mcp"; }
   std::string sse_url() const { return http_->url() + "/sse"; }
@@ -113,6 +118,67 @@ TEST(LoadDriver, EveryConnectionMakesItsCallsAsItsOwnUser) {
   for (const auto& [connection, subjects] : seen) {
     EXPECT_EQ(subjects, std::set<std::string>{"user" + std::to_string(connection % 3)});
   }
+}
+
+// Calls acting for other users than their connection's: each user gets a session of its own on
+// the connection, and every call is answered as its own user with its own headers.
+TEST(LoadDriver, UsersInterleaveOnAConnectionEachInItsOwnSession) {
+  EchoServer server;
+  LoadOptions options = load_of(server.mcp_url(), users(4), 12, ToolCall{});
+  const auto user_of = [](std::size_t connection, std::size_t index) { return "u" + std::to_string((connection + index) % 6); };
+  options.next_call = [&](std::size_t connection, std::size_t index) {
+    ToolCall call{"whoami", "{}"};
+    call.authorization = "Bearer " + user_of(connection, index);
+    call.headers = {{"X-Call", std::to_string(connection) + "/" + std::to_string(index)}};
+    call.tag = connection * 100 + index;
+    return call;
+  };
+  std::vector<CallRecord> records;
+  std::vector<SessionRecord> sessions;
+  options.on_call = [&](const CallRecord& record) { records.push_back(record); };
+  options.on_session = [&](const SessionRecord& record) { sessions.push_back(record); };
+  const LoadReport report = run_load(options);
+  EXPECT_EQ(report.ok, 48u);
+  EXPECT_EQ(report.failed, 0u);
+  ASSERT_EQ(records.size(), 48u);
+  for (const auto& record : records) {
+    const Json answer = Json::parse(record.body)["result"]["structuredContent"];
+    EXPECT_EQ(answer["subject"], user_of(record.connection, record.index));
+    EXPECT_EQ(answer["call"], std::to_string(record.connection) + "/" + std::to_string(record.index));
+    EXPECT_EQ(record.tag, record.connection * 100 + record.index);
+    EXPECT_LE(record.sent, record.answered);
+  }
+  // Each connection: its own user's session, then one per other user it served (6 users each).
+  std::map<std::size_t, std::set<std::string>> opened;
+  for (const auto& session : sessions) {
+    EXPECT_TRUE(session.ok);
+    EXPECT_EQ(session.requests, 2);
+    EXPECT_TRUE(opened[session.connection].insert(session.authorization).second) << "a second session for one user";
+  }
+  EXPECT_EQ(sessions.size(), 4u * 7u);  // "user<c % 3>" and u0…u5
+  EXPECT_EQ(report.setup_latencies_ms.size(), sessions.size());
+}
+
+TEST(LoadDriver, ACallWhoseSessionIsRefusedFailsAndTheConnectionGoesOn) {
+  EchoServer server;
+  LoadOptions options = load_of(server.mcp_url(), {"Bearer a"}, 3, ToolCall{});
+  options.next_call = [](std::size_t, std::size_t index) {
+    ToolCall call{"whoami", "{}"};
+    if (index == 1) call.authorization = "Basic nope";
+    return call;
+  };
+  std::vector<SessionRecord> sessions;
+  options.on_session = [&](const SessionRecord& record) { sessions.push_back(record); };
+  const LoadReport report = run_load(options);
+  EXPECT_EQ(report.calls, 3u);
+  EXPECT_EQ(report.ok, 2u);
+  EXPECT_EQ(report.failed, 1u);
+  EXPECT_EQ(report.unfinished, 0u);
+  EXPECT_THAT(report.sample_errors, ::testing::Contains("no session: initialize answered HTTP 401"));
+  ASSERT_EQ(sessions.size(), 2u);
+  EXPECT_TRUE(sessions[0].ok);
+  EXPECT_FALSE(sessions[1].ok);
+  EXPECT_EQ(sessions[1].requests, 1);
 }
 
 TEST(LoadDriver, LegacyTransportNeedsNoSession) {
@@ -171,10 +237,11 @@ TEST(LoadDriver, ACallPastItsDeadlineFailsAndTheConnectionIsReplaced) {
   options.endpoint_url = server.mcp_url();
   options.authorizations = users(1);
   options.calls_per_connection = 2;
-  options.call_timeout = 200ms;
-  options.slow_threshold = 100ms;
+  // Room for the second call's new connection and session under a sanitizer on a busy machine.
+  options.call_timeout = 1000ms;
+  options.slow_threshold = 500ms;
   options.next_call = [](std::size_t, std::size_t index) {
-    return index == 0 ? ToolCall{"sleep", R"({"ms":600})"} : ToolCall{"whoami", "{}"};
+    return index == 0 ? ToolCall{"sleep", R"({"ms":2000})"} : ToolCall{"whoami", "{}"};
   };
   const LoadReport report = run_load(options);
   EXPECT_EQ(report.calls, 2u);
@@ -182,7 +249,7 @@ TEST(LoadDriver, ACallPastItsDeadlineFailsAndTheConnectionIsReplaced) {
   EXPECT_EQ(report.ok, 1u);
   EXPECT_EQ(report.slow, 1u);
   EXPECT_EQ(report.setup_latencies_ms.size(), 2u);  // the second call came on a new connection
-  EXPECT_THAT(report.sample_errors, ::testing::Contains("no answer within 200 ms"));
+  EXPECT_THAT(report.sample_errors, ::testing::Contains("no answer within 1000 ms"));
 }
 
 TEST(LoadDriver, RefusedConnectionsAreCountedAndTheRunEnds) {

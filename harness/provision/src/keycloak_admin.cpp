@@ -11,18 +11,31 @@ using Json = nlohmann::json;
 
 KeycloakAdmin::KeycloakAdmin(const std::string& base_url, const std::string& admin_user,
                              const std::string& admin_password)
-    : http_(base_url) {
-  oidc::TokenClient master(base_url + "/realms/master", {"admin-cli", ""});
+    : http_(base_url), base_url_(base_url), admin_user_(admin_user), admin_password_(admin_password) {
+  log_in();
+}
+
+void KeycloakAdmin::log_in() {
+  oidc::TokenClient master(base_url_ + "/realms/master", {"admin-cli", ""});
   try {
-    token_ = master.password_grant(admin_user, admin_password).access_token;
+    token_ = master.password_grant(admin_user_, admin_password_).access_token;
   } catch (const oidc::OidcError& e) {
-    throw std::runtime_error("Keycloak admin login as '" + admin_user + "' failed: " + e.what());
+    throw std::runtime_error("Keycloak admin login as '" + admin_user_ + "' failed: " + e.what());
   }
 }
 
 http::ClientResponse KeycloakAdmin::call(const std::string& method, const std::string& path, const std::string& body) {
-  return http_.request(method, path, {{"Authorization", "Bearer " + token_}}, body,
-                       body.empty() ? "" : "application/json");
+  const auto send = [&] {
+    return http_.request(method, path, {{"Authorization", "Bearer " + token_}}, body, body.empty() ? "" : "application/json");
+  };
+  http::ClientResponse response = send();
+  // The master realm's tokens live 60 s: a long provisioning (a thousand users against the real
+  // Keycloak) outlives its first one. Log in again once, as an admin console does.
+  if (response.status == 401) {
+    log_in();
+    response = send();
+  }
+  return response;
 }
 
 void KeycloakAdmin::fail(const std::string& what, const http::ClientResponse& response) {

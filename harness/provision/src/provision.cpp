@@ -1,6 +1,8 @@
 #include "mcph/harness/provision.h"
 
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -8,6 +10,7 @@
 #include <stdexcept>
 
 #include "mcph/harness/keycloak_admin.h"
+#include "mcph/harness/parallel_for.h"
 #include "mcph/harness/text_file.h"
 #include "mcph/http/url.h"
 #include "mcph/vault/client.h"
@@ -19,6 +22,10 @@ using Json = nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr const char* kVaultAudience = "vault";
+// Users are provisioned this many at a time: each takes a dozen round trips to Keycloak and Vault
+// that wait on the servers (a thousand users one by one take seconds in local mode, and far
+// longer against the real Keycloak, which hashes every password).
+constexpr std::size_t kWorkers = 8;
 
 std::string read_file(const fs::path& path) {
   auto text = read_text_file(path);
@@ -57,6 +64,7 @@ class Provisioner {
   Provisioner(const ProvisionTarget& target, const ProvisionOptions& options)
       : target_(target), options_(options), vault_(target.vault_url) {
     if (options_.fixtures_dir.empty()) options_.fixtures_dir = default_fixtures_dir();
+    for (std::size_t w = 0; w < kWorkers; ++w) vaults_.push_back(std::make_unique<vault::Client>(target.vault_url));
   }
 
   ProvisionResult run() {
@@ -71,10 +79,14 @@ class Provisioner {
 
  private:
   void say(const std::string& line) const {
+    std::lock_guard lock(progress_mutex_);
     if (options_.progress) options_.progress(line);
   }
   void changed(const std::string& what) {
-    ++result_.changes;
+    {
+      std::lock_guard lock(progress_mutex_);
+      ++result_.changes;
+    }
     say("  + " + what);
   }
 
@@ -95,24 +107,33 @@ class Provisioner {
         changed("client " + client_id);
       }
     }
-    for (auto& user : result_.users) {
+    // One admin session per worker (a KeycloakAdmin is one connection).
+    std::vector<std::unique_ptr<KeycloakAdmin>> admins(kWorkers);
+    parallel_for(result_.users.size(), kWorkers, [&](std::size_t i, std::size_t worker) {
+      if (!admins[worker]) {
+        admins[worker] = std::make_unique<KeycloakAdmin>(target_.keycloak_url, target_.keycloak_admin_user,
+                                                         target_.keycloak_admin_password);
+      }
+      KeycloakAdmin& mine = *admins[worker];
+      ProvisionedUser& user = result_.users[i];
       const auto& f = user.fixture;
-      if (auto existing = admin.find_user(target_.realm, f.username)) {
+      if (auto existing = mine.find_user(target_.realm, f.username)) {
         user.id = existing->value("id", "");
-        continue;
+        return;
       }
       Json rep = {{"username", f.username},   {"email", f.email}, {"firstName", f.first_name},
                   {"lastName", f.last_name},  {"enabled", true},  {"emailVerified", true},
                   {"credentials", Json::array({{{"type", "password"}, {"value", f.password}, {"temporary", false}}})}};
-      user.id = admin.create_user(target_.realm, rep);
+      user.id = mine.create_user(target_.realm, rep);
       changed("user " + f.username);
-    }
+    });
     say("keycloak: " + std::to_string(result_.users.size()) + " users");
   }
 
   // ---- Vault ----
-  Json vault_get(const std::string& path) {
-    const auto response = vault_.request("GET", path, target_.vault_token);
+  Json vault_get(const std::string& path) { return vault_get(vault_, path); }
+  Json vault_get(vault::Client& client, const std::string& path) {
+    const auto response = client.request("GET", path, target_.vault_token);
     if (response.status == 404) return nullptr;
     if (response.status >= 400) {
       throw std::runtime_error("Vault: GET " + path + " answered " + std::to_string(response.status) + " " +
@@ -122,8 +143,11 @@ class Provisioner {
     return body.is_discarded() ? Json(nullptr) : body;
   }
   void vault_write(const std::string& path, const Json& body, const std::string& what) {
+    vault_write(vault_, path, body, what);
+  }
+  void vault_write(vault::Client& client, const std::string& path, const Json& body, const std::string& what) {
     try {
-      vault_.call("POST", path, target_.vault_token, body.dump());
+      client.call("POST", path, target_.vault_token, body.dump());
     } catch (const vault::VaultError& e) {
       throw std::runtime_error("Vault: " + what + ": " + e.what());
     }
@@ -190,49 +214,58 @@ class Provisioner {
     if (!same) vault_write("auth/jwt/role/user", desired, "jwt role user");
   }
 
-  void entities(const std::string& accessor) {
-    for (auto& user : result_.users) {
-      const std::string name = user.fixture.username;
-      Json entity = data_of(vault_get("identity/entity/name/" + name));
-      if (entity.empty()) {
-        vault_write("identity/entity", {{"name", name}, {"metadata", {{"username", name}}}}, "entity " + name);
-        entity = data_of(vault_get("identity/entity/name/" + name));
+  void entity(vault::Client& client, ProvisionedUser& user, const std::string& accessor) {
+    const std::string name = user.fixture.username;
+    Json entity = data_of(vault_get(client, "identity/entity/name/" + name));
+    if (entity.empty()) {
+      vault_write(client, "identity/entity", {{"name", name}, {"metadata", {{"username", name}}}}, "entity " + name);
+      entity = data_of(vault_get(client, "identity/entity/name/" + name));
+    }
+    user.entity_id = entity.value("id", "");
+    if (user.entity_id.empty()) throw std::runtime_error("Vault: entity " + name + " has no id");
+    bool has_alias = false;
+    for (const auto& alias : entity.value("aliases", Json::array())) {
+      if (alias.is_object() && alias.value("mount_accessor", "") == accessor && alias.value("name", "") == user.id) {
+        has_alias = true;
       }
-      user.entity_id = entity.value("id", "");
-      if (user.entity_id.empty()) throw std::runtime_error("Vault: entity " + name + " has no id");
-      bool has_alias = false;
-      for (const auto& alias : entity.value("aliases", Json::array())) {
-        if (alias.is_object() && alias.value("mount_accessor", "") == accessor && alias.value("name", "") == user.id) {
-          has_alias = true;
-        }
-      }
-      if (!has_alias) {
-        vault_write("identity/entity-alias",
-                    {{"name", user.id}, {"canonical_id", user.entity_id}, {"mount_accessor", accessor}},
-                    "alias " + name + " <- sub " + user.id);
-      }
+    }
+    if (!has_alias) {
+      vault_write(client, "identity/entity-alias",
+                  {{"name", user.id}, {"canonical_id", user.entity_id}, {"mount_accessor", accessor}},
+                  "alias " + name + " <- sub " + user.id);
     }
   }
 
-  void kv_secret(const std::string& user, const std::string& kind, const Json& data) {
+  void kv_secret(vault::Client& client, const std::string& user, const std::string& kind, const Json& data) {
     const std::string path = "secret/data/users/" + user + "/" + kind;
-    const Json current = data_of(vault_get(path));
+    const Json current = data_of(vault_get(client, path));
     if (current.contains("data") && current["data"] == data) return;
-    vault_write(path, {{"data", data}}, "secret users/" + user + "/" + kind);
+    vault_write(client, path, {{"data", data}}, "secret users/" + user + "/" + kind);
   }
 
-  void secrets() {
-    for (const auto& user : result_.users) {
-      const auto& f = user.fixture;
-      if (f.jira) kv_secret(f.username, "jira", {{"username", f.jira->username}, {"api_token", f.jira->api_token}});
-      if (f.github) kv_secret(f.username, "github", {{"token", f.github->token}});
+  void secrets(vault::Client& client, const ProvisionedUser& user) {
+    const auto& f = user.fixture;
+    if (f.jira) kv_secret(client, f.username, "jira", {{"username", f.jira->username}, {"api_token", f.jira->api_token}});
+    if (f.github) kv_secret(client, f.username, "github", {{"token", f.github->token}});
+  }
+
+  // The user's database role (the engine's connection is configured first).
+  void database_role(vault::Client& client, const ProvisionedUser& user, const Json& role) {
+    const std::string& name = user.fixture.username;
+    const Json current = data_of(vault_get(client, "database/roles/" + name));
+    if (current.value("creation_statements", Json::array()) == role["creation_statements"] &&
+        current.value("db_name", "") == role["db_name"]) {
+      return;
     }
+    vault_write(client, "database/roles/" + name, role, "database role " + name);
   }
 
-  void database() {
+  // The database engine's connection, allowed every user's role; returns the role template, or
+  // null when there is no PostgreSQL to configure.
+  Json database_connection() {
     if (target_.postgres_url.empty()) {
       say("vault: no PostgreSQL URL given, skipping the database engine");
-      return;
+      return nullptr;
     }
     const PostgresUrl pg = parse_postgres_url(target_.postgres_url);
     std::vector<std::string> roles;
@@ -253,14 +286,7 @@ class Provisioner {
     }
     Json role = read_json(options_.fixtures_dir / "vault" / "database-role.json");
     role.erase("comment");
-    for (const auto& name : roles) {
-      const Json current = data_of(vault_get("database/roles/" + name));
-      if (current.value("creation_statements", Json::array()) == role["creation_statements"] &&
-          current.value("db_name", "") == role["db_name"]) {
-        continue;
-      }
-      vault_write("database/roles/" + name, role, "database role " + name);
-    }
+    return role;
   }
 
   void vault() {
@@ -269,15 +295,23 @@ class Provisioner {
     mounts();
     jwt_config();
     policy_and_role();
-    entities(accessor);
-    secrets();
-    database();
+    const Json role = database_connection();
+    // Each user's entity and alias, secrets and database role, several users at a time.
+    parallel_for(result_.users.size(), kWorkers, [&](std::size_t i, std::size_t worker) {
+      vault::Client& client = *vaults_[worker];
+      ProvisionedUser& user = result_.users[i];
+      entity(client, user, accessor);
+      secrets(client, user);
+      if (!role.is_null()) database_role(client, user, role);
+    });
   }
 
   ProvisionTarget target_;
   ProvisionOptions options_;
   vault::Client vault_;
+  std::vector<std::unique_ptr<vault::Client>> vaults_;  // one per worker
   ProvisionResult result_;
+  mutable std::mutex progress_mutex_;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mcph/harness/scenario.h"
+#include "mcph/reports/model.h"
 #include "step_outcome.h"
 
 namespace mcph::harness {
@@ -28,12 +29,19 @@ enum class ValueShape {
   audit_check,  // own_paths_only | reads_own_secret | logs_in
 };
 
+// What a check returns: its verdict and what it saw (check_expectations adds the expectation).
+reports::Check held(std::string seen = {});
+reports::Check failed(std::string actual);
+// The harness cannot tell (e.g. it cannot attribute what it saw to this step): never a pass.
+reports::Check inconclusive(std::string why);
+// held(seen) when `holds`, else failed(seen): for checks whose evidence reads the same either way.
+reports::Check judged(bool holds, std::string seen);
+
 struct ExpectationKind {
   std::string_view name;
   ValueShape shape;
   std::vector<StepKind> steps;
-  // "" when the expectation holds, else what happened instead.
-  std::function<std::string(const nlohmann::json& want, const StepOutcome& outcome, const CheckContext& context)> check;
+  std::function<reports::Check(const nlohmann::json& want, const StepOutcome& outcome, const CheckContext& context)> check;
 };
 
 const std::vector<ExpectationKind>& expectation_kinds();

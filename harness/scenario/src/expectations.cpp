@@ -28,23 +28,31 @@ std::string lower(std::string text) {
   return text;
 }
 
+std::string join(const std::set<std::string>& items, const std::string& separator = ", ") {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+// "the ledger entry GET /rest/api/2/issue/DEMO-1 → 200 carries alice's credential ****abcd"
 std::string ledger_summary(const Json& ledger) {
   if (ledger.empty()) return "no ledger entry carries this step's trace id";
-  std::string out;
+  std::string out = ledger.size() == 1 ? "the ledger entry " : std::to_string(ledger.size()) + " ledger entries: ";
+  bool first = true;
   for (const auto& entry : ledger) {
-    if (!out.empty()) out += "; ";
-    out += entry.value("method", "") + " " + entry.value("path", "") + " → " + std::to_string(entry.value("status", 0)) +
-           " with the credential of " + entry.value("credential_of", "?");
+    const std::string credential = entry.value("credential", "");
+    out += (first ? "" : "; ") + entry.value("method", "") + " " + entry.value("path", "") + " → " +
+           std::to_string(entry.value("status", 0)) + " carries " + entry.value("credential_of", "?") + "'s credential" +
+           (credential.empty() ? "" : " " + credential);
+    first = false;
   }
   return out;
 }
 
 // A `result_json` check on one value: a plain expected value means equals.
-std::string check_json_value(const Json& actual, const Json& check) {
-  const std::string text = actual.is_null() ? "(absent)" : as_text(actual);
-  if (!check.is_object()) {
-    return actual == check || (actual.is_string() && text == as_text(check)) ? "" : text;
-  }
+bool json_value_holds(const Json& actual, const Json& check) {
+  const std::string text = as_text(actual);
+  if (!check.is_object()) return actual == check || (actual.is_string() && text == as_text(check));
   for (const auto& [op, operand] : check.items()) {
     const std::string want = as_text(operand);
     bool holds = false;
@@ -52,16 +60,17 @@ std::string check_json_value(const Json& actual, const Json& check) {
     if (op == "not_equals") holds = !actual.is_null() && text != want;
     if (op == "contains") holds = !actual.is_null() && contains(text, want);
     if (op == "starts_with") holds = !actual.is_null() && text.rfind(want, 0) == 0;
-    if (!holds) return text;
+    if (!holds) return false;
   }
-  return "";
+  return true;
 }
 
 // Vault's audit log for this step: no entry of the caller's entity reads another user's path,
 // and no one else's entity reads the caller's paths.
-std::string check_own_paths(const StepOutcome& outcome, const CheckContext& context) {
+reports::Check check_own_paths(const StepOutcome& outcome, const CheckContext& context) {
   const std::string own_entity = context.entity_of(outcome.caller);
   std::set<std::string> problems;
+  std::set<std::string> own_paths;
   for (const auto& entry : outcome.audit) {
     const std::string path = entry.value("/request/path"_json_pointer, "");
     const std::string owner = path_owner(path);
@@ -74,13 +83,14 @@ std::string check_own_paths(const StepOutcome& outcome, const CheckContext& cont
       const std::string other = context.entity_name(entity);
       problems.insert(path + " was requested by entity " + (other.empty() ? "\"" + entity + "\"" : other));
     }
+    if (owner == outcome.caller && entity == own_entity) own_paths.insert(path);
   }
-  std::string out;
-  for (const auto& problem : problems) out += (out.empty() ? "" : "; ") + problem;
-  return out;
+  if (!problems.empty()) return failed(join(problems, "; "));
+  if (own_paths.empty()) return held("no user's secret path in Vault's audit log during this step");
+  return held(outcome.caller + "'s entity touched only " + outcome.caller + "'s paths: " + join(own_paths));
 }
 
-std::string check_reads_own_secret(const StepOutcome& outcome, const CheckContext& context) {
+reports::Check check_reads_own_secret(const StepOutcome& outcome, const CheckContext& context) {
   const std::string own_entity = context.entity_of(outcome.caller);
   std::set<std::string> seen;
   for (const auto& entry : outcome.audit) {
@@ -89,22 +99,18 @@ std::string check_reads_own_secret(const StepOutcome& outcome, const CheckContex
     const std::string owner = path_owner(path);
     if (owner.empty()) continue;
     const std::string entity = entry.value("/auth/entity_id"_json_pointer, "");
-    if (owner == outcome.caller && entity == own_entity && !own_entity.empty()) return "";
+    if (owner == outcome.caller && entity == own_entity && !own_entity.empty()) {
+      return held(path + " read by " + outcome.caller + "'s entity");
+    }
     const std::string name = context.entity_name(entity);
     seen.insert(path + " by entity " + (name.empty() ? "\"" + entity + "\"" : name));
   }
-  if (seen.empty()) return "no secret path of any user in Vault's audit log during this step";
-  std::string out = "no read of " + outcome.caller + "'s own secrets by " + outcome.caller + "'s entity; seen: ";
-  bool first = true;
-  for (const auto& item : seen) {
-    out += (first ? "" : ", ") + item;
-    first = false;
-  }
-  return out;
+  if (seen.empty()) return failed("no secret path of any user in Vault's audit log during this step");
+  return failed("no read of " + outcome.caller + "'s own secrets by " + outcome.caller + "'s entity; seen: " + join(seen));
 }
 
 // A Vault login during this step that landed on the caller's entity.
-std::string check_logs_in(const StepOutcome& outcome, const CheckContext& context) {
+reports::Check check_logs_in(const StepOutcome& outcome, const CheckContext& context) {
   const std::string own_entity = context.entity_of(outcome.caller);
   std::set<std::string> seen;
   for (const auto& entry : outcome.audit) {
@@ -113,16 +119,13 @@ std::string check_logs_in(const StepOutcome& outcome, const CheckContext& contex
     if (path.find("/login") == std::string::npos || path.rfind("auth/", 0) != 0) continue;
     // The new token's entity is in the response's auth (the request had no token yet).
     const std::string entity = entry.value("/response/auth/entity_id"_json_pointer, "");
-    if (!own_entity.empty() && entity == own_entity) return "";
+    if (!own_entity.empty() && entity == own_entity) return held(path + " → entity " + outcome.caller);
     const std::string name = context.entity_name(entity);
     seen.insert(name.empty() ? "\"" + entity + "\"" : name);
   }
   std::string out = "no Vault login of " + outcome.caller + "'s entity during this step";
-  if (!seen.empty()) {
-    out += "; logins seen for";
-    for (const auto& name : seen) out += " " + name;
-  }
-  return out;
+  if (!seen.empty()) out += "; logins seen for " + join(seen, " ");
+  return failed(out);
 }
 
 }  // namespace
@@ -139,20 +142,25 @@ std::string StepOutcome::describe() const {
   return out;
 }
 
-std::vector<reports::Failure> check_expectations(const std::vector<Expectation>& expectations,
-                                                 const StepOutcome& outcome, const CheckContext& context) {
-  std::vector<reports::Failure> failures;
+reports::Check held(std::string seen) { return {{}, reports::Check::Verdict::held, std::move(seen), {}}; }
+reports::Check failed(std::string actual) { return {{}, reports::Check::Verdict::failed, std::move(actual), {}}; }
+reports::Check inconclusive(std::string why) { return {{}, reports::Check::Verdict::inconclusive, std::move(why), {}}; }
+reports::Check judged(bool holds, std::string seen) { return holds ? held(std::move(seen)) : failed(std::move(seen)); }
+
+std::vector<reports::Check> check_expectations(const std::vector<Expectation>& expectations,
+                                               const StepOutcome& outcome, const CheckContext& context) {
+  std::vector<reports::Check> checks;
   for (const auto& expectation : expectations) {
     const Json want = Json::parse(expectation.value);
     const ExpectationKind* kind = find_expectation_kind(expectation.kind);
     // The loader admits only kinds of the table; anything else is a bug, never a pass.
     if (kind == nullptr) throw std::logic_error("unknown expectation kind \"" + expectation.kind + "\"");
-    if (const std::string actual = kind->check(want, outcome, context); !actual.empty()) {
-      failures.push_back(
-          {outcome.title, expectation.kind + ": " + as_text(want) + " (" + expectation.where.to_string() + ")", actual});
-    }
+    reports::Check check = kind->check(want, outcome, context);
+    check.expectation = expectation.kind + ": " + as_text(want);
+    check.where = expectation.where.to_string();
+    checks.push_back(std::move(check));
   }
-  return failures;
+  return checks;
 }
 
 // ---- the table ------------------------------------------------------------------------------
@@ -162,59 +170,57 @@ namespace {
 using enum StepKind;
 using enum ValueShape;
 
-std::string check_ok(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+reports::Check check_ok(const Json& want, const StepOutcome& outcome, const CheckContext&) {
   const bool is_ok = outcome.token_ok || outcome.call_ok();
-  return is_ok == want.get<bool>() ? "" : outcome.describe();
+  return judged(is_ok == want.get<bool>(), outcome.token_ok ? "a token came back" : outcome.describe());
 }
 
-std::string check_some_http_status(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  if (std::find(outcome.statuses.begin(), outcome.statuses.end(), want.get<int>()) != outcome.statuses.end()) return "";
-  std::string seen;
-  for (int status : outcome.statuses) seen += (seen.empty() ? "" : " ") + std::to_string(status);
-  return "statuses of the " + std::to_string(outcome.statuses.size()) + " calls: " + seen;
+reports::Check check_some_http_status(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const bool found = std::find(outcome.statuses.begin(), outcome.statuses.end(), want.get<int>()) != outcome.statuses.end();
+  return judged(found, reports::burst_summary(outcome.statuses));
 }
 
-std::string check_retry_after(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+reports::Check check_retry_after(const Json& want, const StepOutcome& outcome, const CheckContext&) {
   const bool present = !outcome.retry_after.empty() &&
                        std::all_of(outcome.retry_after.begin(), outcome.retry_after.end(), ::isdigit) &&
                        std::stol(outcome.retry_after) >= 1;
-  if (present == want.get<bool>()) return "";
-  return outcome.retry_after.empty() ? "no rejected call carried Retry-After" : "Retry-After: " + outcome.retry_after;
+  return judged(present == want.get<bool>(), outcome.retry_after.empty() ? "no rejected call carried Retry-After"
+                                                                         : "Retry-After: " + outcome.retry_after);
 }
 
-std::string check_header_contains(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  std::string actual;
+reports::Check check_header_contains(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  std::string wrong, seen;
   for (const auto& [name, text] : want.items()) {
     const auto value = http::find_field(outcome.headers, name);
-    if (!value || !contains(lower(*value), lower(text.get<std::string>()))) {
-      actual += (actual.empty() ? "" : "; ") + name + ": " + (value ? excerpt(*value) : "(absent)");
-    }
+    const std::string shown = name + ": " + (value ? excerpt(*value) : "(absent)");
+    seen += (seen.empty() ? "" : "; ") + shown;
+    if (!value || !contains(lower(*value), lower(text.get<std::string>()))) wrong += (wrong.empty() ? "" : "; ") + shown;
   }
-  return actual;
+  return wrong.empty() ? held(seen) : failed(wrong);
 }
 
-std::string check_backend_credential_of(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  if (!outcome.ledger_observed) return "this server has no backend ledger to look at";
+reports::Check check_backend_credential_of(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  if (!outcome.ledger_observed) return failed("this server has no backend ledger to look at");
   const std::string who = as_text(want);
   bool holds = !outcome.ledger.empty();
   for (const auto& entry : outcome.ledger) holds = holds && entry.value("credential_of", "") == who;
-  return holds ? "" : ledger_summary(outcome.ledger);
+  return judged(holds, ledger_summary(outcome.ledger));
 }
 
-std::string check_no_ledger_entry(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  if (!outcome.ledger_observed) return "this server has no backend ledger to look at";
-  return want.get<bool>() == outcome.ledger.empty() ? "" : ledger_summary(outcome.ledger);
+reports::Check check_no_ledger_entry(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  if (!outcome.ledger_observed) return failed("this server has no backend ledger to look at");
+  return judged(want.get<bool>() == outcome.ledger.empty(), ledger_summary(outcome.ledger));
 }
 
-std::string check_vault_audit(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
-  if (!outcome.audit_observed) return "the stack file names no Vault audit log (services.vault.audit_log)";
+reports::Check check_vault_audit(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
+  if (!outcome.audit_observed) return failed("the stack file names no Vault audit log (services.vault.audit_log)");
   if (want == "own_paths_only") return check_own_paths(outcome, context);
   if (want == "logs_in") return check_logs_in(outcome, context);
   return check_reads_own_secret(outcome, context);
 }
 
-std::string check_result_json(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  std::string actual;
+reports::Check check_result_json(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  std::string wrong, seen;
   for (const auto& [pointer, check] : want.items()) {
     Json value;
     try {
@@ -222,31 +228,31 @@ std::string check_result_json(const Json& want, const StepOutcome& outcome, cons
       if (outcome.result.contains(at)) value = outcome.result.at(at);
     } catch (const Json::exception&) {
     }
-    if (const std::string wrong = check_json_value(value, check); !wrong.empty()) {
-      actual += (actual.empty() ? "" : "; ") + pointer + " is " + excerpt(wrong);
-    }
+    const std::string shown = pointer + " is " + (value.is_null() ? "(absent)" : excerpt(as_text(value)));
+    seen += (seen.empty() ? "" : "; ") + shown;
+    if (!json_value_holds(value, check)) wrong += (wrong.empty() ? "" : "; ") + shown;
   }
-  if (!actual.empty() && outcome.result.is_null()) actual = outcome.describe();
-  return actual;
+  if (wrong.empty()) return held(seen);
+  return failed(outcome.result.is_null() ? outcome.describe() : wrong);
 }
 
-std::string check_entity_name(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  if (outcome.entity_name == as_text(want)) return "";
-  return outcome.entity_name.empty() ? outcome.describe() : "entity " + outcome.entity_name;
+reports::Check check_entity_name(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  return judged(outcome.entity_name == as_text(want),
+                outcome.entity_name.empty() ? outcome.describe() : "entity " + outcome.entity_name);
 }
 
-std::string check_errors_contain(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  const bool found = std::any_of(outcome.vault_errors.begin(), outcome.vault_errors.end(),
-                                 [&](const std::string& error) { return contains(error, as_text(want)); });
-  return found ? "" : outcome.describe();
+reports::Check check_errors_contain(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const auto found = std::find_if(outcome.vault_errors.begin(), outcome.vault_errors.end(),
+                                  [&](const std::string& error) { return contains(error, as_text(want)); });
+  return found != outcome.vault_errors.end() ? held("Vault's error: " + excerpt(*found)) : failed(outcome.describe());
 }
 
 // The WWW-Authenticate of a refusal: a Bearer challenge naming the server's protected-resource
 // metadata (MCP authorization), with the wanted error code ("none": the bare challenge of a
 // request without credentials, which has none).
-std::string check_bearer_challenge(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+reports::Check check_bearer_challenge(const Json& want, const StepOutcome& outcome, const CheckContext&) {
   const auto value = http::find_field(outcome.headers, "WWW-Authenticate");
-  if (!value) return outcome.describe() + ", no WWW-Authenticate";
+  if (!value) return failed(outcome.describe() + ", no WWW-Authenticate");
   const std::string challenge = *value;
   const std::string error = as_text(want);
   std::string wrong;
@@ -256,13 +262,13 @@ std::string check_bearer_challenge(const Json& want, const StepOutcome& outcome,
   if (error == "none" ? has_error : !contains(challenge, "error=\"" + error + "\"")) {
     wrong += (wrong.empty() ? "" : "; ") + std::string(error == "none" ? "an error code" : "not error=\"" + error + "\"");
   }
-  return wrong.empty() ? "" : wrong + ": " + excerpt(challenge);
+  return wrong.empty() ? held("WWW-Authenticate: " + excerpt(challenge)) : failed(wrong + ": " + excerpt(challenge));
 }
 
 // The token the step sent appears nowhere in the answer: not whole, not any segment of it long
 // enough to be a credential (the answer may be logged or shown).
-std::string check_token_not_echoed(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  if (outcome.sent_token.empty()) return "this step sent no bearer token";
+reports::Check check_token_not_echoed(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  if (outcome.sent_token.empty()) return failed("this step sent no bearer token");
   std::string answer = outcome.body;
   for (const auto& [name, value] : outcome.headers) answer += "\n" + value;
   std::string echoed;
@@ -274,16 +280,16 @@ std::string check_token_not_echoed(const Json& want, const StepOutcome& outcome,
     start = dot + 1;
   }
   const bool clean = echoed.empty();
-  if (clean == want.get<bool>()) return "";
-  return clean ? "the answer shows no part of the token" : "the answer echoes the token (" + echoed + ")";
+  return judged(clean == want.get<bool>(),
+                clean ? "the answer shows no part of the token" : "the answer echoes the token (" + echoed + ")");
 }
 
 // The Vault logins of this step on the caller's entity were made with tokens issued to `want`
 // (login metadata azp, which the stack's role maps from the token): an MCP server that
 // exchanges its caller's token logs in with a token of its own client; one that passes the
 // user's token through logs in with the user's client's.
-std::string check_vault_login_client(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
-  if (!outcome.audit_observed) return "the stack file names no Vault audit log (services.vault.audit_log)";
+reports::Check check_vault_login_client(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
+  if (!outcome.audit_observed) return failed("the stack file names no Vault audit log (services.vault.audit_log)");
   const std::string own_entity = context.entity_of(outcome.caller);
   std::set<std::string> clients;
   for (const auto& entry : outcome.audit) {
@@ -292,12 +298,24 @@ std::string check_vault_login_client(const Json& want, const StepOutcome& outcom
     if (entry.value("/response/auth/entity_id"_json_pointer, "") != own_entity) continue;
     clients.insert(entry.value("/response/auth/metadata/azp"_json_pointer, "(no azp in the login's metadata)"));
   }
-  if (clients.empty()) return "no Vault login on " + outcome.caller + "'s entity during this step";
-  if (clients.size() == 1 && *clients.begin() == as_text(want)) return "";
-  std::string seen;
-  for (const auto& client : clients) seen += (seen.empty() ? "" : ", ") + client;
-  return "Vault logins with tokens issued to " + seen + ", not to " + as_text(want) +
-         " (not exchanged: the server passed its caller's token through to Vault)";
+  if (clients.empty()) return failed("no Vault login on " + outcome.caller + "'s entity during this step");
+  if (clients.size() == 1 && *clients.begin() == as_text(want)) {
+    return held("Vault login on " + outcome.caller + "'s entity with a token issued to " + as_text(want));
+  }
+  return failed("Vault logins with tokens issued to " + join(clients) + ", not to " + as_text(want) +
+                " (not exchanged: the server passed its caller's token through to Vault)");
+}
+
+// A load step's count (load_outcome.h) equals the one wanted; the count, and when it does not,
+// examples.
+reports::Check check_load_count(const Json& want, const StepOutcome& outcome, long LoadOutcome::*count,
+                                const char* what) {
+  if (!outcome.load) return failed("this step made no load");
+  const long actual = (*outcome.load).*count;
+  std::string text = std::to_string(actual) + " " + what + " (of " + std::to_string(outcome.load->calls) + " calls)";
+  if (actual == want.get<long>()) return held(text);
+  for (std::size_t i = 0; i < outcome.load->problems.size() && i < 5; ++i) text += "; " + outcome.load->problems[i];
+  return failed(text);
 }
 
 }  // namespace
@@ -307,40 +325,41 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"ok", boolean, {call, token}, check_ok},
       {"tool_error_contains", text, {call},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return o.tool_error && contains(o.tool_text, want.get<std::string>()) ? "" : o.describe();
+         return judged(o.tool_error && contains(o.tool_text, want.get<std::string>()), o.describe());
        }},
       {"result_contains", text, {call},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          const std::string text = o.tool_text.empty() ? o.result.dump() : o.tool_text;
-         return !o.tool_error && contains(text, as_text(want)) ? "" : o.describe();
+         return judged(!o.tool_error && contains(text, as_text(want)), o.describe());
        }},
       {"result_json", json_checks, {call, http}, check_result_json},
       {"http_status", http_status, {call, http, vault, tcp},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return o.http_status == want.get<int>() ? "" : o.describe();
+         return judged(o.http_status == want.get<int>(), o.describe());
        }},
       {"header_contains", header_map, {call, http, tcp}, check_header_contains},
       {"bearer_challenge", text, {call, http}, check_bearer_challenge},
       {"token_not_echoed", boolean, {call, http, vault}, check_token_not_echoed},
       {"body_contains", text, {http, tcp},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return contains(o.body, as_text(want)) ? "" : o.describe();
+         return judged(contains(o.body, as_text(want)), o.describe());
        }},
       // An answer without content (202 to a notification: no body, RFC 9110 §15.3.3).
       {"body_empty", boolean, {http, tcp},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return o.body.empty() == want.get<bool>() ? "" : o.describe() + " (" + std::to_string(o.body.size()) + " bytes of body)";
+         return judged(o.body.empty() == want.get<bool>(),
+                       o.describe() + " (" + std::to_string(o.body.size()) + " bytes of body)");
        }},
       // The server hung up within this many ms of the connection being made.
       {"closed_within_ms", integer, {tcp},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         if (o.closed_after_ms && *o.closed_after_ms <= want.get<double>()) return std::string();
-         return o.closed_after_ms ? "closed after " + std::to_string(static_cast<long>(*o.closed_after_ms)) + " ms"
-                                  : std::string("the connection was still open when the step ended");
+         if (!o.closed_after_ms) return failed("the connection was still open when the step ended");
+         return judged(*o.closed_after_ms <= want.get<double>(),
+                       "closed after " + std::to_string(static_cast<long>(*o.closed_after_ms)) + " ms");
        }},
       {"jsonrpc_error", integer, {call, http},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return o.rpc_error == want.get<int>() ? "" : o.describe();
+         return judged(o.rpc_error == want.get<int>(), o.describe());
        }},
       {"backend_credential_of", text, {call}, check_backend_credential_of},
       {"no_ledger_entry", boolean, {call}, check_no_ledger_entry},
@@ -348,30 +367,49 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"vault_login_client", text, {call}, check_vault_login_client},
       {"some_http_status", http_status, {call}, check_some_http_status},
       {"retry_after", boolean, {call}, check_retry_after},
-      {"accepted_at_least", integer, {call},
+      {"accepted_at_least", integer, {call, load},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return o.accepted >= want.get<int>() ? "" : std::to_string(o.accepted) + " calls succeeded";
+         return judged(o.accepted >= want.get<int>(), std::to_string(o.accepted) + " of " +
+                                                          std::to_string(o.statuses.size()) + " calls succeeded");
+       }},
+      // A load step (family 10): calls whose backend request (ledger) or database role was not
+      // the caller's; ok calls that left no trace to check; calls that failed (a probe's 429s
+      // excepted); requests the rate limit let through or refused wrongly (load_checks.h).
+      {"cross_user_calls", integer, {load},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return check_load_count(want, o, &LoadOutcome::cross_user, "cross-user calls");
+       }},
+      {"calls_without_entry", integer, {load},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return check_load_count(want, o, &LoadOutcome::without_entry, "calls without a ledger entry or role");
+       }},
+      {"failed_calls", integer, {load},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return check_load_count(want, o, &LoadOutcome::failed, "failed calls");
+       }},
+      {"rate_limit_violations", integer, {load},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return check_load_count(want, o, &LoadOutcome::rate_limit_violations, "rate-limit violations");
        }},
       {"entity_name", text, {vault}, check_entity_name},
       {"errors_contain", text, {vault}, check_errors_contain},
       {"oauth_error", text, {token},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         if (o.oauth_error == as_text(want)) return std::string();
-         return o.oauth_error.empty() ? std::string("no error") : o.oauth_error;
+         return judged(o.oauth_error == as_text(want), o.oauth_error.empty() ? std::string("no error") : o.oauth_error);
        }},
       {"value", text, {sql},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return o.sql_value == as_text(want) ? std::string() : (o.sql_value ? *o.sql_value : std::string("(no row)"));
+         return judged(o.sql_value == as_text(want), o.sql_value ? *o.sql_value : std::string("(no row)"));
        }},
       {"rows", integer, {sql},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return o.sql_rows == want.get<int>() ? "" : std::to_string(o.sql_rows) + " rows";
+         return judged(o.sql_rows == want.get<int>(), std::to_string(o.sql_rows) + " rows");
        }},
       // The step finished within a deadline (a fault's clear error, never a hang).
-      {"within_ms", integer, {call, http, vault, token},
+      {"within_ms", integer, {call, http, vault, token, load},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         if (o.ms <= want.get<double>()) return std::string();
-         return "took " + std::to_string(static_cast<long>(o.ms)) + " ms (" + o.describe() + ")";
+         const std::string took = "took " + std::to_string(static_cast<long>(o.ms)) + " ms";
+         return o.ms <= want.get<double>() ? held(took) : failed(took + " (" + o.describe() + ")");
        }},
   };
   return table;

@@ -1,6 +1,7 @@
 #pragma once
-// Checks a step's expectations against what it did (step_outcome.h). Each expectation that
-// does not hold becomes a report failure naming the expectation as written and what happened.
+// Checks a step's expectations against what it did (step_outcome.h). Every expectation becomes a
+// report check naming the expectation as written, its verdict (held, failed, inconclusive) and
+// what was seen; reports::failures_of() turns the failed ones into report failures.
 #include <functional>
 #include <string>
 #include <vector>
@@ -17,8 +18,8 @@ struct CheckContext {
   std::function<std::string(const std::string& entity_id)> entity_name;
 };
 
-// `expectations` have their ${…} substituted already.
-std::vector<reports::Failure> check_expectations(const std::vector<Expectation>& expectations,
+// `expectations` have their ${…} substituted already. One check per expectation, in order.
+std::vector<reports::Check> check_expectations(const std::vector<Expectation>& expectations,
                                                  const StepOutcome& outcome, const CheckContext& context);
 
 }  // namespace mcph::harness

@@ -1,8 +1,11 @@
 #include "fault_driver.h"
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <string_view>
 
 #include "fault_spec.h"
 #include "mcph/harness/service_table.h"
@@ -36,13 +39,21 @@ http::ClientResponse call(const std::string& api, const std::string& method, con
   for (int status : expected) {
     if (response.status == status) return response;
   }
-  throw std::runtime_error("the fault proxy refused " + method + " " + path + ": HTTP " + std::to_string(response.status) +
+  throw std::runtime_error(method + " " + api + path + " was refused: HTTP " + std::to_string(response.status) +
                            " " + response.body.substr(0, 300));
 }
 
 }  // namespace
 
 FaultDriver::FaultDriver(const StackFile& stack) : stack_(stack) {}
+
+bool FaultDriver::has_fault_proxy() const { return stack_.services.count(std::string(kFaultProxyService)) > 0; }
+
+std::string FaultDriver::fault_hook_url(const std::string& target) const {
+  const auto backends = mock_backend_services();
+  if (std::find(backends.begin(), backends.end(), target) == backends.end() || !stack_.services.count(target)) return "";
+  return stack_.service(target).url;
+}
 
 std::string FaultDriver::api_url() const {
   const auto it = stack_.services.find(std::string(kFaultProxyService));
@@ -54,18 +65,36 @@ std::string FaultDriver::api_url() const {
 }
 
 void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome& out) const {
-  const std::string api = api_url();
   if (!fault.clear.empty()) {
-    if (fault.clear == "all") {  // every proxy the fault proxy has
-      const Json proxies = Json::parse(call(api, "GET", "/proxies", nullptr, out, {200}).body, nullptr, false);
-      if (!proxies.is_object()) throw std::runtime_error("the fault proxy's GET /proxies is not a JSON object");
-      for (const auto& [name, proxy] : proxies.items()) clear(name, added);
+    if (fault.clear == "all") {  // every proxy the fault proxy has, and every backend's hook
+      if (has_fault_proxy()) {
+        const Json proxies = Json::parse(call(api_url(), "GET", "/proxies", nullptr, out, {200}).body, nullptr, false);
+        if (!proxies.is_object()) throw std::runtime_error("the fault proxy's GET /proxies is not a JSON object");
+        for (const auto& [name, proxy] : proxies.items()) clear_proxy(name, added);
+      }
+      for (const auto& backend : mock_backend_services()) {
+        if (const std::string hook = fault_hook_url(backend); !hook.empty()) {
+          call(hook, "DELETE", "/_fault", nullptr, out, {204, 404});
+          added.http_errors.erase(backend);
+        }
+      }
     } else {
       clear(fault.clear, added);
     }
     out.http_status = 200;
     return;
   }
+  if (fault.toxic == std::string_view(kHttpErrorToxic)) {
+    const std::string hook = fault_hook_url(fault.target);
+    if (hook.empty()) throw std::runtime_error("the stack has no " + fault.target + " to answer an HTTP error");
+    Json body = {{"status", fault.attributes.at("status")}};
+    if (const auto count = fault.attributes.find("count"); count != fault.attributes.end()) body["count"] = count->second;
+    added.http_errors.insert(fault.target);  // before the request: undone even if it half worked
+    call(hook, "POST", "/_fault", body, out, {200});
+    out.http_status = 200;
+    return;
+  }
+  const std::string api = api_url();
   if (fault.toxic == "down") {
     added.disabled.insert(fault.target);  // before the request: undone even if it half worked
     call(api, "POST", "/proxies/" + fault.target, Json{{"enabled", false}}, out, {200});
@@ -85,7 +114,19 @@ void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome&
   out.http_status = 200;
 }
 
-void FaultDriver::clear(const std::string& proxy, FaultsAdded& added) const {
+// A target's faults: its backend's HTTP error, and its proxy's toxics and state.
+void FaultDriver::clear(const std::string& target, FaultsAdded& added) const {
+  const std::string hook = fault_hook_url(target);
+  if (!hook.empty()) {
+    StepOutcome ignored;
+    call(hook, "DELETE", "/_fault", nullptr, ignored, {204, 404});
+    added.http_errors.erase(target);
+    if (!has_fault_proxy()) return;
+  }
+  clear_proxy(target, added);
+}
+
+void FaultDriver::clear_proxy(const std::string& proxy, FaultsAdded& added) const {
   const std::string api = api_url();
   StepOutcome ignored;
   // Every toxic on the proxy (a `clear` means a healthy proxy, whoever added them), then enabled.
@@ -103,22 +144,24 @@ void FaultDriver::clear(const std::string& proxy, FaultsAdded& added) const {
 
 void FaultDriver::undo(FaultsAdded& added) const {
   if (added.empty()) return;
-  const std::string api = api_url();
   StepOutcome ignored;
   std::string failed;
-  for (const auto& [proxy, toxic] : added.toxics) {
+  const auto attempt = [&](const std::function<void()>& request) {
     try {
-      call(api, "DELETE", "/proxies/" + proxy + "/toxics/" + toxic, nullptr, ignored, {204, 404});
+      request();
     } catch (const std::exception& e) {
       failed += std::string(failed.empty() ? "" : "; ") + e.what();
     }
+  };
+  for (const auto& backend : added.http_errors) {
+    attempt([&] { call(fault_hook_url(backend), "DELETE", "/_fault", nullptr, ignored, {204, 404}); });
+  }
+  for (const auto& added_toxic : added.toxics) {
+    const std::string path = "/proxies/" + added_toxic.first + "/toxics/" + added_toxic.second;
+    attempt([&] { call(api_url(), "DELETE", path, nullptr, ignored, {204, 404}); });
   }
   for (const auto& proxy : added.disabled) {
-    try {
-      call(api, "POST", "/proxies/" + proxy, Json{{"enabled", true}}, ignored, {200});
-    } catch (const std::exception& e) {
-      failed += std::string(failed.empty() ? "" : "; ") + e.what();
-    }
+    attempt([&] { call(api_url(), "POST", "/proxies/" + proxy, Json{{"enabled", true}}, ignored, {200}); });
   }
   added = {};
   if (!failed.empty()) throw std::runtime_error("could not undo the scenario's faults: " + failed);

@@ -1,7 +1,8 @@
 #pragma once
 // Carries out a scenario's fault steps on the stack's fault proxy, over its HTTP API (Toxiproxy's:
-// the runner has only the stack file, whose services."fault-proxy".url names it), and keeps what
-// the scenario changed so that it can be undone when the scenario ends, however it ends.
+// the runner has only the stack file, whose services."fault-proxy".url names it), and on the
+// mock backends' fault hooks (POST /_fault: an HTTP error status), and keeps what the scenario
+// changed so that it can be undone when the scenario ends, however it ends.
 #include <set>
 #include <string>
 #include <utility>
@@ -16,23 +17,29 @@ namespace mcph::harness {
 struct FaultsAdded {
   std::set<std::pair<std::string, std::string>> toxics;  // (proxy, toxic name)
   std::set<std::string> disabled;                        // proxies taken down
-  bool empty() const { return toxics.empty() && disabled.empty(); }
+  std::set<std::string> http_errors;                     // mock backends answering an error status
+  bool empty() const { return toxics.empty() && disabled.empty() && http_errors.empty(); }
 };
 
 class FaultDriver {
  public:
   explicit FaultDriver(const StackFile& stack);
 
-  // Adds the step's toxic (or takes its target down, or clears faults). Throws
-  // std::runtime_error when the stack has no fault proxy or the proxy refuses.
+  // Adds the step's toxic (or takes its target down, sets its HTTP error, or clears faults).
+  // Throws std::runtime_error when the stack has no fault proxy (or no such backend) or it refuses.
   void apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome& out) const;
-  // Removes every toxic in `added` and enables every proxy it took down; `added` is empty after.
+  // Removes every toxic in `added`, enables every proxy it took down and clears every HTTP error
+  // it set; `added` is empty after.
   // Throws std::runtime_error naming what could not be undone.
   void undo(FaultsAdded& added) const;
 
  private:
   std::string api_url() const;
-  void clear(const std::string& proxy, FaultsAdded& added) const;
+  bool has_fault_proxy() const;
+  // The fault hook's URL of a mock backend of the stack; "" when `target` is none.
+  std::string fault_hook_url(const std::string& target) const;
+  void clear(const std::string& target, FaultsAdded& added) const;
+  void clear_proxy(const std::string& proxy, FaultsAdded& added) const;
   const StackFile& stack_;
 };
 

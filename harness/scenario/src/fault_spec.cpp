@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 #include <vector>
 
 #include "mcph/harness/service_table.h"
@@ -13,9 +14,10 @@ using Json = nlohmann::json;
 
 struct Attribute {
   const char* key;         // in a scenario file
-  const char* toxiproxy;   // in Toxiproxy's API
+  const char* toxiproxy;   // in Toxiproxy's API (http_error: the mock backend's /_fault)
   bool required;
   long max;
+  long min = 0;
 };
 
 struct ToxicKind {
@@ -38,6 +40,9 @@ const std::vector<ToxicKind>& toxic_kinds() {
       {"slow_close", {{"delay_ms", "delay", true, kMaxMs}}},
       {"limit_data", {{"bytes", "bytes", true, 1'000'000'000}}},
       {"down", {}},  // the proxy disabled: connections refused, open ones closed
+      // Not a toxic: a mock backend's fault hook answers its next `count` requests (all until
+      // cleared) with `status`, in its own error shape.
+      {kHttpErrorToxic, {{"status", "status", true, 599, 500}, {"count", "count", false, 1'000'000, 1}}},
   };
   return kinds;
 }
@@ -51,15 +56,15 @@ std::string listed(const Names& names) {
 
 std::string text_of(const Json& step, const std::string& key) {
   const auto it = step.find(key);
-  if (it == step.end()) throw FaultSpecError(key, "missing");
-  if (!it->is_string() || it->get<std::string>().empty()) throw FaultSpecError(key, "expected a name, got " + it->dump());
+  if (it == step.end()) throw StepSpecError(key, "missing");
+  if (!it->is_string() || it->get<std::string>().empty()) throw StepSpecError(key, "expected a name, got " + it->dump());
   return it->get<std::string>();
 }
 
 }  // namespace
 
 FaultSpec read_fault_spec(const Json& step) {
-  if (!step.is_object()) throw FaultSpecError("", "expected a mapping: {target: vault, toxic: down} or {clear: all}");
+  if (!step.is_object()) throw StepSpecError("", "expected a mapping: {target: vault, toxic: down} or {clear: all}");
   const auto targets = fault_proxy_targets();
   const auto known_target = [&](const std::string& name) {
     return std::find(targets.begin(), targets.end(), name) != targets.end();
@@ -67,17 +72,17 @@ FaultSpec read_fault_spec(const Json& step) {
   FaultSpec fault;
   if (step.contains("clear")) {
     for (const auto& [key, value] : step.items()) {
-      if (key != "clear") throw FaultSpecError(key, "unknown key (clear takes nothing else)");
+      if (key != "clear") throw StepSpecError(key, "unknown key (clear takes nothing else)");
     }
     fault.clear = text_of(step, "clear");
     if (fault.clear != "all" && !known_target(fault.clear)) {
-      throw FaultSpecError("clear", "unknown target \"" + fault.clear + "\" (all, " + listed(targets) + ")");
+      throw StepSpecError("clear", "unknown target \"" + fault.clear + "\" (all, " + listed(targets) + ")");
     }
     return fault;
   }
   fault.target = text_of(step, "target");
   if (!known_target(fault.target)) {
-    throw FaultSpecError("target", "unknown target \"" + fault.target + "\" (" + listed(targets) + ")");
+    throw StepSpecError("target", "unknown target \"" + fault.target + "\" (" + listed(targets) + ")");
   }
   fault.toxic = text_of(step, "toxic");
   const auto& kinds = toxic_kinds();
@@ -85,28 +90,37 @@ FaultSpec read_fault_spec(const Json& step) {
   if (kind == kinds.end()) {
     std::vector<const char*> names;
     for (const auto& k : kinds) names.push_back(k.name);
-    throw FaultSpecError("toxic", "unknown toxic \"" + fault.toxic + "\" (" + listed(names) + ")");
+    throw StepSpecError("toxic", "unknown toxic \"" + fault.toxic + "\" (" + listed(names) + ")");
+  }
+  const bool http_error = fault.toxic == std::string_view(kHttpErrorToxic);
+  if (http_error) {
+    const auto backends = mock_backend_services();
+    if (std::find(backends.begin(), backends.end(), fault.target) == backends.end()) {
+      throw StepSpecError("target", "an http_error needs a mock backend (" + listed(backends) + "), not \"" +
+                                         fault.target + "\"");
+    }
   }
   std::set<std::string> allowed = {"target", "toxic"};
-  if (fault.toxic != "down") allowed.insert("stream");
+  if (fault.toxic != "down" && !http_error) allowed.insert("stream");
   for (const auto& attribute : kind->attributes) allowed.insert(attribute.key);
   for (const auto& [key, value] : step.items()) {
-    if (!allowed.count(key)) throw FaultSpecError(key, "unknown attribute of " + fault.toxic + " (allowed: " + listed(allowed) + ")");
+    if (!allowed.count(key)) throw StepSpecError(key, "unknown attribute of " + fault.toxic + " (allowed: " + listed(allowed) + ")");
   }
   if (step.contains("stream")) {
     fault.stream = text_of(step, "stream");
     if (fault.stream != "upstream" && fault.stream != "downstream") {
-      throw FaultSpecError("stream", "expected upstream (client → service) or downstream (service → client)");
+      throw StepSpecError("stream", "expected upstream (client → service) or downstream (service → client)");
     }
   }
   for (const auto& attribute : kind->attributes) {
     const auto it = step.find(attribute.key);
     if (it == step.end()) {
-      if (attribute.required) throw FaultSpecError(attribute.key, "missing: " + fault.toxic + " needs it");
+      if (attribute.required) throw StepSpecError(attribute.key, "missing: " + fault.toxic + " needs it");
       continue;
     }
-    if (!it->is_number_integer() || it->get<long long>() < 0 || it->get<long long>() > attribute.max) {
-      throw FaultSpecError(attribute.key, "expected an integer from 0 to " + std::to_string(attribute.max) + ", got " + it->dump());
+    if (!it->is_number_integer() || it->get<long long>() < attribute.min || it->get<long long>() > attribute.max) {
+      throw StepSpecError(attribute.key, "expected an integer from " + std::to_string(attribute.min) + " to " +
+                                              std::to_string(attribute.max) + ", got " + it->dump());
     }
     fault.attributes[attribute.toxiproxy] = it->get<long>();
   }

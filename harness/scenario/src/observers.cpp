@@ -11,14 +11,43 @@ namespace mcph::harness {
 
 using Json = nlohmann::json;
 
-Json ledger_entries(const std::string& backend_url, const std::string& trace_id) {
+namespace {
+
+Json read_ledger(const std::string& backend_url, const std::string& query) {
   http::Client client(backend_url);
-  const auto response = client.get("/_ledger?trace_id=" + http::percent_encode(trace_id));
+  const auto response = client.get("/_ledger" + query);
   if (response.status != 200) {
     throw std::runtime_error("GET " + backend_url + "/_ledger answered " + std::to_string(response.status));
   }
-  const Json entries = Json::parse(response.body, nullptr, false);
+  Json entries = Json::parse(response.body, nullptr, false);
   if (!entries.is_array()) throw std::runtime_error("GET " + backend_url + "/_ledger did not answer a JSON array");
+  return entries;
+}
+
+}  // namespace
+
+std::string backend_of(const StackFile& stack, const std::string& mcp_service) {
+  const auto it = stack.services.find(mcp_service);
+  const std::string fallback = mcp_service.size() > 4 && mcp_service.ends_with("-mcp")
+                                   ? mcp_service.substr(0, mcp_service.size() - 4) + "-api"
+                                   : std::string();
+  const std::string backend = it == stack.services.end() ? fallback : it->second.get("backend", fallback);
+  return !backend.empty() && stack.services.count(backend) ? backend : "";
+}
+
+LedgerIndex ledger_by_trace(const std::string& backend_url) {
+  LedgerIndex index;
+  for (const auto& entry : read_ledger(backend_url, "")) {
+    if (!entry.is_object()) continue;
+    const std::string trace = entry.value("trace_id", "");
+    if (trace.empty()) continue;
+    index[trace].push_back({entry.value("credential_of", ""), entry.value("status", 0)});
+  }
+  return index;
+}
+
+Json ledger_entries(const std::string& backend_url, const std::string& trace_id) {
+  const Json entries = read_ledger(backend_url, "?trace_id=" + http::percent_encode(trace_id));
   // Filter here as well: a backend that ignores the query parameter must not mix calls up.
   Json mine = Json::array();
   for (const auto& entry : entries) {

@@ -6,12 +6,30 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mcph/harness/stack_file.h"
 
 namespace mcph::harness {
+
+// The backend an MCP server of the stack calls (its `backend` in the stack file, else
+// "<x>-api" for "<x>-mcp"); "" when the stack has none for it.
+std::string backend_of(const StackFile& stack, const std::string& mcp_service);
 
 // Entries of a backend's GET /_ledger carrying `trace_id`. Throws std::runtime_error when the
 // backend does not answer.
 nlohmann::json ledger_entries(const std::string& backend_url, const std::string& trace_id);
+
+// The whole ledger of a backend, read once and indexed by trace id (for a load step's many
+// calls): for each trace, whose credential each of its requests carried and the status.
+struct LedgerSighting {
+  std::string credential_of;  // "alice", "none" or "unknown"
+  int status = 0;
+};
+using LedgerIndex = std::unordered_map<std::string, std::vector<LedgerSighting>>;
+// Throws std::runtime_error when the backend does not answer.
+LedgerIndex ledger_by_trace(const std::string& backend_url);
 
 // Reads what Vault appended to its audit log since the last call.
 class AuditTail {

@@ -12,6 +12,7 @@
 
 #include "expectation_kinds.h"
 #include "fault_spec.h"
+#include "load_spec.h"
 #include "mcph/harness/text_file.h"
 
 namespace mcph::harness {
@@ -30,10 +31,17 @@ class Reader {
   }
   SourceLocation where(const YAML::Node& node) const { return {origin_, node.Mark().line + 1}; }
 
+  // A mapping's key as text; YAML allows a mapping or a list as a key ("? {a: 1}: …"), a
+  // scenario file never does (found by scenario_loader_fuzz).
+  std::string key(const YAML::Node& key_node, const std::string& field) const {
+    if (!key_node.IsScalar()) fail(key_node, field, "expected a name as key, got a mapping or a list");
+    return key_node.Scalar();
+  }
+
   void only_keys(const YAML::Node& map, const std::string& field, const std::set<std::string>& allowed) const {
     if (!map.IsMap()) fail(map, field, "expected a mapping");
     for (const auto& item : map) {
-      const std::string key = item.first.as<std::string>();
+      const std::string key = this->key(item.first, field);
       if (!allowed.count(key)) {
         std::string names;
         for (const auto& name : allowed) names += (names.empty() ? "" : ", ") + name;
@@ -67,7 +75,7 @@ class Reader {
     if (!node.IsMap()) fail(node, field, "expected a mapping of names to text");
     std::map<std::string, std::string> out;
     for (const auto& item : node) {
-      const std::string key = item.first.as<std::string>();
+      const std::string key = this->key(item.first, field);
       out[key] = text(item.second, join(field, key));
     }
     return out;
@@ -85,7 +93,8 @@ class Reader {
       const std::string here = field + "[" + std::to_string(i) + "]";
       if (!node[i].IsMap() || node[i].size() != 1) fail(node[i], here, "expected one header: {Name: value}");
       for (const auto& item : node[i]) {
-        out.emplace_back(item.first.as<std::string>(), text(item.second, join(here, item.first.as<std::string>())));
+        const std::string name = key(item.first, here);
+        out.emplace_back(name, text(item.second, join(here, name)));
       }
     }
     return out;
@@ -106,7 +115,7 @@ class Reader {
       case YAML::NodeType::Map: {
         Json out = Json::object();
         for (const auto& item : node) {
-          const std::string key = item.first.as<std::string>();
+          const std::string key = this->key(item.first, field);
           out[key] = json(item.second, join(field, key));
         }
         return out;
@@ -283,7 +292,32 @@ void read_tcp_step(const Reader& reader, const YAML::Node& value, const std::str
   }
 }
 
-Step read_step(const Reader& reader, const YAML::Node& node, const std::string& field) {
+// The node a StepSpecError's dotted key names below `value` (the deepest one that exists).
+YAML::Node node_at(const YAML::Node& value, const std::string& key) {
+  YAML::Node at = value;
+  std::size_t start = 0;
+  while (!key.empty() && start <= key.size() && at.IsMap()) {
+    const std::size_t dot = std::min(key.find('.', start), key.size());
+    const YAML::Node next = at[key.substr(start, dot - start)];
+    if (!next.IsDefined()) break;
+    at = next;
+    start = dot + 1;
+  }
+  return at;
+}
+
+// A step read from its mapping as JSON (fault, load): a StepSpecError becomes the loader's
+// file:line: field: message.
+template <typename Read>
+void read_json_step(const Reader& reader, const YAML::Node& value, const std::string& here, Read read) {
+  try {
+    read(reader.json(value, here));
+  } catch (const StepSpecError& e) {
+    reader.fail(node_at(value, e.key()), e.key().empty() ? here : Reader::join(here, e.key()), e.what());
+  }
+}
+
+Step read_step(const Reader& reader, const YAML::Node& node, const std::string& field, const StackNeeds& needs) {
   std::set<std::string> actions;
   std::string action_names;
   for (const auto& entry : step_kinds()) {
@@ -295,7 +329,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   step.where = reader.where(node);
   std::string action;
   for (const auto& item : node) {
-    const std::string key = item.first.as<std::string>();
+    const std::string key = reader.key(item.first, field);
     if (!actions.count(key)) continue;
     if (!action.empty()) reader.fail(item.first, field, "both \"" + action + "\" and \"" + key + "\": one action per step");
     action = key;
@@ -356,7 +390,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
       if (step.vault_login != "exchanged" && step.vault_login != "raw") {
         reader.fail(value["login"], Reader::join(here, "login"), "expected exchanged or raw");
       }
-      step.whoami = value["whoami"].IsDefined() && value["whoami"].as<std::string>() == "true";
+      step.whoami = value["whoami"].IsDefined() && reader.text(value["whoami"], Reader::join(here, "whoami")) == "true";
       if (step.whoami && value["path"].IsDefined()) reader.fail(value, here, "whoami and path: give one");
       if (!step.whoami) step.path = reader.required_text(value, "path", here);
       step.method = reader.text_or(value, "method", here, "GET");
@@ -369,12 +403,9 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   } else if (step.kind == StepKind::tcp) {
     read_tcp_step(reader, value, here, step);
   } else if (step.kind == StepKind::fault) {
-    try {
-      step.fault = read_fault_spec(reader.json(value, here));
-    } catch (const FaultSpecError& e) {
-      const YAML::Node at = e.key().empty() || !value.IsMap() || !value[e.key()].IsDefined() ? value : value[e.key()];
-      reader.fail(at, e.key().empty() ? here : Reader::join(here, e.key()), e.what());
-    }
+    read_json_step(reader, value, here, [&](const Json& json) { step.fault = read_fault_spec(json); });
+  } else if (step.kind == StepKind::load) {
+    read_json_step(reader, value, here, [&](const Json& json) { step.load = read_load_spec(json, needs); });
   } else if (step.kind == StepKind::idp) {
     step.idp_action = reader.text(value, here);
     if (step.idp_action != "rotate_signing_key") reader.fail(value, here, "unknown action (rotate_signing_key)");
@@ -410,7 +441,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
     const auto names = expectation_names_for(step.kind);
     reader.only_keys(expect, expect_field, std::set<std::string>(names.begin(), names.end()));
     for (const auto& item : expect) {
-      const std::string kind = item.first.as<std::string>();
+      const std::string kind = reader.key(item.first, expect_field);
       const std::string here = Reader::join(expect_field, kind);
       const Json expected = reader.json(item.second, here);
       if (const auto problem = shape_problem(find_expectation_kind(kind)->shape, expected)) {
@@ -429,7 +460,7 @@ const std::vector<StepKindName>& step_kinds() {
                                                   {StepKind::vault, "vault"}, {StepKind::token, "token"},
                                                   {StepKind::sql, "sql"},     {StepKind::wait, "wait"},
                                                   {StepKind::tcp, "tcp"},     {StepKind::fault, "fault"},
-                                                  {StepKind::idp, "idp"}};
+                                                  {StepKind::idp, "idp"},     {StepKind::load, "load"}};
   return table;
 }
 
@@ -547,7 +578,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
     if (!steps.IsDefined()) reader.fail(node, field + ".steps", "missing");
     if (!steps.IsSequence() || steps.size() == 0) reader.fail(steps, field + ".steps", "expected a non-empty list");
     for (std::size_t s = 0; s < steps.size(); ++s) {
-      scenario.steps.push_back(read_step(reader, steps[s], field + ".steps[" + std::to_string(s) + "]"));
+      scenario.steps.push_back(read_step(reader, steps[s], field + ".steps[" + std::to_string(s) + "]", file.needs));
     }
     file.scenarios.push_back(std::move(scenario));
   }

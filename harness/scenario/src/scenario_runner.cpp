@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "expectations.h"
+#include "scenario_status.h"
 #include "mcph/harness/user_fixtures.h"
 #include "mcph/http/message.h"
 #include "mcph/http/url.h"
@@ -33,13 +34,20 @@ std::string step_title(std::size_t index, const Step& step) {
       case StepKind::vault: what = who + (step.whoami ? " asks Vault who they are" : " → Vault " + step.method + " " + step.path); break;
       case StepKind::token: what = "token " + step.action + (who.empty() ? "" : " for " + who); break;
       case StepKind::sql: what = "SQL: " + step.query; break;
-      case StepKind::wait: what = "wait " + std::to_string(step.seconds) + " s"; break;
+      case StepKind::wait: what = "wait " + reports::human_duration(step.seconds); break;
       case StepKind::fault:
         what = step.fault.clear.empty() ? "fault: " + step.fault.toxic + " on " + step.fault.target
                                         : "fault: clear " + step.fault.clear;
         break;
       case StepKind::idp: what = "identity provider: " + step.idp_action; break;
       case StepKind::tcp: what = "raw bytes to " + step.server + (step.trickle_times > 0 ? ", trickled" : ""); break;
+      case StepKind::load: {
+        std::string levels;
+        for (int connections : step.load.connections) levels += (levels.empty() ? "" : "/") + std::to_string(connections);
+        what = "load: " + std::to_string(step.load.users) + " users, " + levels + " connections, " +
+               std::to_string(step.load.calls) + " calls";
+        break;
+      }
     }
   }
   return std::to_string(index) + ": " + what;
@@ -151,6 +159,9 @@ struct ScenarioRunner::Impl {
       const Step& step = scenario.steps[i];
       const std::string title = step_title(i + 1, step);
       Json recorded = {{"index", i + 1}, {"title", title}, {"line", step.where.line}, {"kind", to_string(step.kind)}};
+      reports::StepRecord record;
+      record.title = title;
+      const auto step_started = Clock::now();
       try {
         StepOutcome outcome = executor.run(step, state, resolve);
         outcome.title = title;
@@ -158,7 +169,13 @@ struct ScenarioRunner::Impl {
         for (auto& expectation : expectations) {
           expectation.value = substitute_json(Json::parse(expectation.value), resolve).dump();
         }
-        const auto failures = check_expectations(expectations, outcome, context);
+        record.server = outcome.server;
+        record.ms = outcome.ms;
+        record.http_status = outcome.http_status;
+        if (step.repeat > 1) record.statuses = outcome.statuses;
+        record.retry_after = outcome.retry_after;
+        record.checks = check_expectations(expectations, outcome, context);
+        const auto failures = reports::failures_of(record);
         for (const auto& [name, pointer] : step.save) {
           if (pointer.rfind("header:", 0) == 0) {  // a response header (Mcp-Session-Id, …)
             const auto header = http::find_field(outcome.headers, pointer.substr(7));
@@ -177,18 +194,23 @@ struct ScenarioRunner::Impl {
         recorded["exchanges"] = outcome.exchanges;
         recorded["ledger"] = outcome.ledger;
         recorded["audit"] = audit_for_trace(outcome.audit, users);
-        recorded["signature"] = trace_signature(outcome, failures);
+        recorded["signature"] = trace_signature(outcome, record.checks);
         Json failed = Json::array();
         for (const auto& failure : failures) failed.push_back({{"expectation", failure.expectation}, {"actual", failure.actual}});
         recorded["failures"] = failed;
         trace_steps.push_back(recorded);
         result.failures.insert(result.failures.end(), failures.begin(), failures.end());
+        if (outcome.load) record.load = outcome.load->levels;
+        result.steps.push_back(std::move(record));
       } catch (const std::exception& e) {
         // The step could not be carried out at all: the scenario is broken, not failed.
         result.status = reports::ScenarioResult::Status::error;
         result.message = "step " + title + " (" + step.where.to_string() + "): " + secrets::scrub(e.what());
         recorded["error"] = result.message;
         trace_steps.push_back(recorded);
+        record.ms = std::chrono::duration<double, std::milli>(Clock::now() - step_started).count();
+        record.error = secrets::scrub(e.what());
+        result.steps.push_back(std::move(record));
         break;
       }
     }
@@ -200,9 +222,7 @@ struct ScenarioRunner::Impl {
       result.message += std::string(result.message.empty() ? "" : "; ") + secrets::scrub(e.what());
     }
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    if (result.status != reports::ScenarioResult::Status::error && !result.failures.empty()) {
-      result.status = reports::ScenarioResult::Status::failed;
-    }
+    settle_status(result);
     result.flows = std::move(state.flows);
     return result;
   }

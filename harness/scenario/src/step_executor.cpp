@@ -1,17 +1,24 @@
 #include "step_executor.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <pqxx/pqxx>
-#include <random>
 #include <thread>
 
 #include "mcph/harness/response_parser.h"
+#include "mcph/harness/service_table.h"
 #include "mcph/harness/stack_tokens.h"
+#include "load_step.h"
 #include "raw_tcp.h"
 #include "token_forge.h"
 #include "mcph/http/client.h"
+#include "mcph/http/trace_context.h"
 #include "mcph/http/url.h"
 #include "mcph/jose/base64url.h"
 #include "mcph/jose/jwt.h"
@@ -23,6 +30,37 @@
 namespace mcph::harness {
 namespace {
 
+// The rest of a burst, `calls` calls numbered from 0, on `session` and on up to
+// kBurstConnections - 1 more sessions of the same user at once. A burst must outpace a rate limit
+// whatever one call costs here: under a sanitizer on two busy cores a call can take 50 ms, as
+// long as a bucket of 20 a second takes to refill one request. A session that cannot be opened
+// (the limit may refuse its initialize already) is left out; `session` always takes part.
+constexpr int kBurstConnections = 4;
+void run_burst(mcp::Client& session, const std::function<std::unique_ptr<mcp::Client>()>& open_session, int calls,
+               const std::function<void(mcp::Client&, int)>& call) {
+  std::vector<std::unique_ptr<mcp::Client>> more;
+  for (int k = 1; k < kBurstConnections && k < calls; ++k) {
+    if (auto client = open_session()) more.push_back(std::move(client));
+  }
+  std::atomic<int> next{0};
+  std::mutex failure_lock;
+  std::exception_ptr failure;
+  const auto work = [&](mcp::Client& client) {
+    try {
+      for (int i; (i = next++) < calls;) call(client, i);
+    } catch (...) {
+      const std::lock_guard<std::mutex> hold(failure_lock);
+      if (!failure) failure = std::current_exception();
+      next = calls;  // the others stop too
+    }
+  };
+  std::vector<std::thread> threads;
+  for (auto& client : more) threads.emplace_back(work, std::ref(*client));
+  work(session);
+  for (auto& thread : threads) thread.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
 using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
@@ -30,17 +68,6 @@ const std::string default_client = "mcp-client";
 
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-std::string random_hex(std::size_t bytes) {
-  static thread_local std::mt19937_64 engine{std::random_device{}()};
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  while (out.size() < bytes * 2) {
-    std::uint64_t value = engine();
-    for (int i = 0; i < 16 && out.size() < bytes * 2; ++i, value >>= 4) out += digits[value & 0xf];
-  }
-  return out;
 }
 
 // The claims of a JWT, unverified, as JSON (null when it is not one): for traces and for
@@ -109,7 +136,10 @@ void ScenarioState::flow(const std::string& user, std::string stage, std::string
     flows.push_back({user, {}});
     it = std::prev(flows.end());
   }
-  it->steps.push_back({std::move(stage), secrets::scrub(detail)});
+  std::string shown = secrets::scrub(detail);
+  // A burst repeats the same stage call after call: once is what a person needs.
+  if (!it->steps.empty() && it->steps.back().stage == stage && it->steps.back().detail == shown) return;
+  it->steps.push_back({std::move(stage), std::move(shown)});
 }
 
 StepExecutor::StepExecutor(const StackFile& stack, UserDirectory& users, const RunnerOptions& options)
@@ -133,6 +163,7 @@ StepOutcome StepExecutor::run(const Step& step, ScenarioState& state, const Reso
   StepOutcome out;
   out.caller = step.as.empty() ? "" : substitute(step.as, resolve);
   if (out.caller.empty() && state.tokens.count(step.token_name)) out.caller = state.tokens[step.token_name].user;
+  out.server = addressed_service(step);
   const auto started = Clock::now();
   audit_.skip_to_end();
   switch (step.kind) {
@@ -144,12 +175,19 @@ StepOutcome StepExecutor::run(const Step& step, ScenarioState& state, const Reso
     case StepKind::tcp: tcp(step, resolve, out); break;
     case StepKind::fault: faults_.apply(step.fault, state.faults, out); break;
     case StepKind::idp: idp(step, out); break;
+    case StepKind::load: load(step, out); break;
     case StepKind::wait:
       announce_wait(step.seconds, "wait step at " + step.where.to_string());
       std::this_thread::sleep_for(std::chrono::duration<double>(step.seconds));
       break;
   }
-  observe_audit(out);
+  // A load step's many calls are checked by the ledgers (load_step.h), not one by one in the
+  // audit log, whose entries for them would swamp the trace.
+  if (step.kind == StepKind::load) {
+    audit_.skip_to_end();
+  } else {
+    observe_audit(out);
+  }
   if (step.kind == StepKind::call) server_flow(mcp_service(step.server), out, state);
   out.ms = ms_since(started);
   return out;
@@ -210,8 +248,9 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
   const std::string key = service + "|" + (step.token_name.empty() ? out.caller : step.token_name);
   auto& session = state.sessions[key];
 
-  const std::string trace_id = random_hex(16);
-  http::Fields headers = {{"traceparent", "00-" + trace_id + "-" + random_hex(8) + "-01"}};
+  const http::TraceParent trace = http::new_trace();
+  const std::string& trace_id = trace.trace_id;
+  http::Fields headers = {{"traceparent", http::format_traceparent(trace)}};
   for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, resolve));
   const std::string args = substitute_json(Json::parse(step.args), resolve).dump();
   const http::Fields shown = [&] {
@@ -220,13 +259,16 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
     return all;
   }();
 
-  bool connected = session != nullptr;
-  if (!session) {
+  const auto new_session = [&] {
     mcp::ClientOptions options;
     options.transport = mcp::parse_transport(entry.get("transport", "streamable-http"));
     options.http.read_timeout = options_.http_timeout;
-    session = std::make_unique<mcp::Client>(entry.url, options);
-  }
+    auto client = std::make_unique<mcp::Client>(entry.url, options);
+    client->set_header("Authorization", "Bearer " + token.value);
+    return client;
+  };
+  bool connected = session != nullptr;
+  if (!session) session = new_session();
   session->set_header("Authorization", "Bearer " + token.value);
   if (!connected) {
     const auto started = Clock::now();
@@ -242,13 +284,19 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
     }
   }
 
-  for (int i = 0; session && i < step.repeat; ++i) {
+  // One call of the step (of a burst, the i-th); a burst's calls run on several threads, so what
+  // they share is written under `lock`.
+  std::mutex lock;
+  int rejections = 0;
+  int done = 0;
+  const auto one_call = [&](mcp::Client& client, int i) {
     const auto started = Clock::now();
-    const mcp::ToolCallOutcome result = session->call_tool(step.tool, args, headers);
+    const mcp::ToolCallOutcome result = client.call_tool(step.tool, args, headers);
     const double ms = ms_since(started);
+    const bool rejected = result.rpc.http_status >= 400;
+    const std::lock_guard<std::mutex> hold(lock);
     out.statuses.push_back(result.rpc.http_status);
     if (result.ok()) ++out.accepted;
-    const bool rejected = result.rpc.http_status >= 400;
     if (rejected && out.retry_after.empty()) out.retry_after = result.rpc.header("Retry-After");
     if (i == 0) {
       fill_from_rpc(result.rpc, out);
@@ -257,23 +305,29 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
       if (!result.structured_content.empty()) out.result = Json::parse(result.structured_content, nullptr, false);
     }
     // A burst keeps its first answer, the first rejection and the last answer in the trace.
-    const bool first_rejection = rejected && std::count_if(out.statuses.begin(), out.statuses.end(), [](int s) { return s >= 400; }) == 1;
-    if (i == 0 || first_rejection || i + 1 == step.repeat) {
+    const bool first_rejection = rejected && ++rejections == 1;
+    const bool last = i > 0 && ++done == step.repeat - 1;
+    if (i == 0 || first_rejection || last) {
       Json recorded = exchange("POST", entry.url, shown,
                                Json{{"method", "tools/call"}, {"params", {{"name", step.tool}, {"arguments", Json::parse(args)}}}}.dump(),
                                result.rpc.http_status, result.rpc.headers, result.rpc.body, ms);
       if (step.repeat > 1) recorded["call"] = i + 1;
       out.exchanges.push_back(std::move(recorded));
     }
+  };
+  if (session) one_call(*session, 0);
+  if (session && step.repeat > 1) {
+    const auto open_session = [&]() -> std::unique_ptr<mcp::Client> {
+      auto client = new_session();
+      return client->connect(headers).ok() ? std::move(client) : nullptr;
+    };
+    run_burst(*session, open_session, step.repeat - 1, [&](mcp::Client& client, int i) { one_call(client, i + 1); });
   }
   if (session && step.repeat > 1) out.exchanges.push_back({{"burst", {{"calls", step.repeat}, {"statuses", out.statuses}}}});
   if (session) state.flow(out.caller, "MCP request", "POST " + entry.url + " tools/call " + step.tool + " → " + out.describe());
 
   // The backend ledger: entries carrying this call's trace id.
-  const std::string backend = entry.get("backend", service.size() > 4 && service.ends_with("-mcp")
-                                                       ? service.substr(0, service.size() - 4) + "-api"
-                                                       : std::string());
-  if (!backend.empty() && stack_.services.count(backend)) {
+  if (const std::string backend = backend_of(stack_, service); !backend.empty()) {
     out.ledger_observed = true;
     out.ledger = ledger_entries(stack_.service(backend).url, trace_id);
     out.backend = backend;
@@ -365,7 +419,27 @@ void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& 
 }
 
 const ServiceEntry& StepExecutor::target_service(const std::string& written) const {
-  return stack_.service(stack_.services.count(written) ? written : mcp_service(written));
+  return stack_.service(target_service_name(written));
+}
+
+std::string StepExecutor::target_service_name(const std::string& written) const {
+  return stack_.services.count(written) ? written : mcp_service(written);
+}
+
+std::string StepExecutor::addressed_service(const Step& step) const {
+  switch (step.kind) {
+    case StepKind::call: return mcp_service(step.server);
+    case StepKind::http:
+    case StepKind::tcp: return target_service_name(step.server);
+    case StepKind::vault: return "vault";
+    case StepKind::token:
+    case StepKind::idp: return "keycloak";
+    case StepKind::sql: return "postgres";
+    case StepKind::fault: return std::string(kFaultProxyService);
+    case StepKind::wait:
+    case StepKind::load: return "";  // a load step addresses every MCP server
+  }
+  return "";
 }
 
 void StepExecutor::tcp(const Step& step, const Resolver& resolve, StepOutcome& out) {
@@ -398,6 +472,21 @@ void StepExecutor::tcp(const Step& step, const Resolver& resolve, StepOutcome& o
   record["bytes_sent"] = reply.bytes_sent;
   record["closed_after_ms"] = reply.closed_after_ms ? Json(*reply.closed_after_ms) : Json(nullptr);
   out.exchanges.push_back(std::move(record));
+}
+
+void StepExecutor::load(const Step& step, StepOutcome& out) {
+  std::vector<LoadTarget> targets;
+  for (const LoadCall& call : step.load.servers) {
+    const std::string service = mcp_service(call.server);
+    const ServiceEntry& entry = stack_.service(service);
+    const std::string backend = backend_of(stack_, service);
+    if (backend.empty() && call.role_at.empty()) {
+      throw std::runtime_error("load: " + service + " has no backend ledger to check its calls by, and no role_at");
+    }
+    targets.push_back({service, entry.url, mcp::parse_transport(entry.get("transport", "streamable-http")),
+                       backend.empty() ? "" : stack_.service(backend).url, call});
+  }
+  run_load_step(step.load, targets, LoadContext{stack_, users_.fixtures_dir(), options_.progress}, out);
 }
 
 void StepExecutor::vault(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {

@@ -60,8 +60,13 @@ class StepExecutor {
   // idp: rotate_signing_key through the Keycloak admin API.
   void idp(const Step& step, StepOutcome& out);
   void tcp(const Step& step, const Resolver& resolve, StepOutcome& out);
+  // load: isolation under load (load_step.h).
+  void load(const Step& step, StepOutcome& out);
   // The service an http or tcp step names: a service of the stack, or an MCP server's short name.
   const ServiceEntry& target_service(const std::string& written) const;
+  std::string target_service_name(const std::string& written) const;
+  // The stack's name of the service a step talks to, for the report ("" for wait and the like).
+  std::string addressed_service(const Step& step) const;
 
   // The step's token: the named one, or the acting user's, logging in when there is none yet.
   HeldToken& token_for(const Step& step, ScenarioState& state, StepOutcome& out);

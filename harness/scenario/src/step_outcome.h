@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "load_outcome.h"
 #include "mcph/http/message.h"
 
 namespace mcph::harness {
@@ -14,6 +15,7 @@ namespace mcph::harness {
 struct StepOutcome {
   std::string title;    // "3: alice calls jira.get_issue"
   std::string caller;   // the acting user, "" when none
+  std::string server;   // the stack's service the step addressed ("jira-mcp", "vault"), "" when none
 
   // The answer (the first call's, in a burst).
   int http_status = 0;
@@ -41,6 +43,8 @@ struct StepOutcome {
 
   // tcp: when the server closed the connection, in ms from connecting (none: it stayed open).
   std::optional<double> closed_after_ms;
+
+  std::optional<LoadOutcome> load;  // a load step's
 
   std::optional<std::string> sql_value;
   int sql_rows = 0;

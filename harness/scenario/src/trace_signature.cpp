@@ -6,7 +6,7 @@ namespace mcph::harness {
 
 using Json = nlohmann::json;
 
-Json trace_signature(const StepOutcome& outcome, const std::vector<reports::Failure>& failures) {
+Json trace_signature(const StepOutcome& outcome, const std::vector<reports::Check>& checks) {
   std::string result;
   if (!outcome.oauth_error.empty()) {
     result = "oauth_error " + outcome.oauth_error;
@@ -23,13 +23,24 @@ Json trace_signature(const StepOutcome& outcome, const std::vector<reports::Fail
   }
   std::set<std::string> credentials;
   for (const auto& entry : outcome.ledger) credentials.insert(entry.value("credential_of", "?"));
-  std::set<std::string> failed;
-  for (const auto& failure : failures) failed.insert(failure.expectation.substr(0, failure.expectation.find(':')));
+  // The kinds of the expectations that failed, and of those that could not be decided.
+  std::set<std::string> failed, inconclusive;
+  for (const auto& check : checks) {
+    const std::string kind = check.expectation.substr(0, check.expectation.find(':'));
+    if (check.verdict == reports::Check::Verdict::failed) failed.insert(kind);
+    if (check.verdict == reports::Check::Verdict::inconclusive) inconclusive.insert(kind);
+  }
   Json signature = {{"http_status", outcome.http_status},
                     {"outcome", result},
                     {"backend_credentials", credentials},
                     {"failed", failed}};
+  if (!inconclusive.empty()) signature["inconclusive"] = inconclusive;
   if (!outcome.entity_name.empty()) signature["entity"] = outcome.entity_name;
+  if (outcome.load) {  // what a load step proves, not its timings
+    signature["load"] = {{"cross_user_calls", outcome.load->cross_user},
+                         {"calls_without_entry", outcome.load->without_entry},
+                         {"rate_limit_violations", outcome.load->rate_limit_violations}};
+  }
   if (!outcome.statuses.empty() && outcome.statuses.size() > 1) {
     std::set<int> distinct(outcome.statuses.begin(), outcome.statuses.end());
     signature["burst_statuses"] = distinct;

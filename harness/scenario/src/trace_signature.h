@@ -11,7 +11,8 @@ namespace mcph::harness {
 
 inline constexpr const char* trace_format = "mcp-harness-trace/1";
 
-// {"http_status", "outcome", "backend_credentials", "entity", "failed"}
-nlohmann::json trace_signature(const StepOutcome& outcome, const std::vector<reports::Failure>& failures);
+// {"http_status", "outcome", "backend_credentials", "entity", "failed"}, and "inconclusive"
+// when a check could not decide.
+nlohmann::json trace_signature(const StepOutcome& outcome, const std::vector<reports::Check>& checks);
 
 }  // namespace mcph::harness

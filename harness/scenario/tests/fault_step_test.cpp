@@ -12,6 +12,7 @@
 #include "mcph/harness/scenario_runner.h"
 #include "mcph/harness/service_table.h"
 #include "mcph/http/server.h"
+#include "mcph/mock_backend/backend.h"
 
 namespace mcph::harness {
 namespace {
@@ -62,6 +63,27 @@ TEST(FaultStep, LoadsToxicsWithToxiproxysAttributeNames) {
   EXPECT_EQ(toxic["type"], "latency");
   EXPECT_EQ(toxic["stream"], "downstream");
   EXPECT_EQ(toxic["attributes"], (Json{{"latency", 2000}, {"jitter", 50}}));
+}
+
+TEST(FaultStep, AnHttpErrorIsAMockBackendsStatusAndCount) {
+  const ScenarioFile file = parse_scenario_file(file_with_steps(R"(      - fault: {target: jira-api, toxic: http_error, status: 503}
+      - fault: {target: github-api, toxic: http_error, status: 500, count: 2}
+)"), "scenarios/f.yaml");
+  const auto& steps = file.scenarios.at(0).steps;
+  EXPECT_EQ(steps.at(0).fault.toxic, "http_error");
+  EXPECT_EQ(steps.at(0).fault.attributes, (std::map<std::string, long>{{"status", 503}}));
+  EXPECT_EQ(steps.at(1).fault.attributes, (std::map<std::string, long>{{"status", 500}, {"count", 2}}));
+  EXPECT_THAT(mock_backend_services(), ElementsAre("jira-api", "github-api"));
+
+  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: http_error, status: 503}\n"),
+              HasSubstr("fault.target: an http_error needs a mock backend (jira-api, github-api), not \"vault\""));
+  EXPECT_THAT(load_error("      - fault: {target: jira-api, toxic: http_error, status: 404}\n"),
+              HasSubstr("fault.status: expected an integer from 500 to 599, got 404"));
+  EXPECT_THAT(load_error("      - fault: {target: jira-api, toxic: http_error}\n"), HasSubstr("fault.status: missing"));
+  EXPECT_THAT(load_error("      - fault: {target: jira-api, toxic: http_error, status: 503, count: 0}\n"),
+              HasSubstr("fault.count: expected an integer from 1 to 1000000"));
+  EXPECT_THAT(load_error("      - fault: {target: jira-api, toxic: http_error, status: 503, stream: upstream}\n"),
+              HasSubstr("fault.stream: unknown attribute of http_error"));
 }
 
 TEST(FaultStep, TheTargetsAreTheRowsBehindTheFaultProxy) {
@@ -165,6 +187,54 @@ TEST_F(FaultUndo, RepeatedToxicsAndADownAreAllUndoneAndClearRemovesAnyonesToxics
   ASSERT_EQ(runner.run(parse_scenario_file(file_with_steps("      - fault: {clear: all}\n"), "f.yaml")).scenarios.at(0).status,
             reports::ScenarioResult::Status::passed);
   EXPECT_TRUE(proxies_.get("vault").toxics.empty());
+}
+
+// A mock backend's fault hook in process (its API has no routes: the hook answers /_fault).
+class HttpErrorUndo : public FaultUndo {
+ protected:
+  void SetUp() override {
+    FaultUndo::SetUp();
+    http::ServerOptions options;
+    options.access_log = false;
+    backend_server_ = std::make_unique<http::Server>(options);
+    backend_ = std::make_unique<mock_backend::Backend>(*backend_server_, mock_backend::CredentialSet::parse("{}", mock_backend::Service::jira),
+                                                       [](const mock_backend::Identification&, http::Response&) {});
+    backend_server_->start();
+    stack_.services["jira-api"].url = backend_server_->url();
+    proxies_.create("jira-api", "127.0.0.1:0", "127.0.0.1:9");  // as the stack's fault proxy has it
+  }
+  std::unique_ptr<http::Server> backend_server_;
+  std::unique_ptr<mock_backend::Backend> backend_;
+};
+
+TEST_F(HttpErrorUndo, TheBackendsErrorIsSetAndUndoneWhenTheScenarioEnds) {
+  const ScenarioFile file = parse_scenario_file(file_with_steps(R"(      - fault: {target: jira-api, toxic: http_error, status: 503}
+      - sql: SELECT 1
+)"), "f.yaml");
+  ScenarioRunner runner(stack_);
+  const auto suite = runner.run(file);
+  EXPECT_EQ(suite.scenarios.at(0).status, reports::ScenarioResult::Status::error);  // no PostgreSQL here
+  EXPECT_EQ(backend_->fault_hook().take(), std::nullopt) << "the error outlived its scenario";
+
+  // Set by the step (with its count), and cleared by a clear of its target or of all.
+  ASSERT_EQ(runner.run(parse_scenario_file(file_with_steps(R"(      - fault: {target: jira-api, toxic: http_error, status: 502, count: 3}
+      - fault: {clear: jira-api}
+)"), "f.yaml")).scenarios.at(0).status, reports::ScenarioResult::Status::passed);
+  EXPECT_EQ(backend_->fault_hook().take(), std::nullopt);
+  backend_->fault_hook().set(500);  // someone else's: a clear of all removes it too
+  ASSERT_EQ(runner.run(parse_scenario_file(file_with_steps("      - fault: {clear: all}\n"), "f.yaml")).scenarios.at(0).status,
+            reports::ScenarioResult::Status::passed);
+  EXPECT_EQ(backend_->fault_hook().take(), std::nullopt);
+}
+
+TEST_F(HttpErrorUndo, WithoutAFaultProxyAnHttpErrorStillWorks) {
+  stack_.services.erase(std::string(kFaultProxyService));
+  ScenarioRunner runner(stack_);
+  const auto suite = runner.run(parse_scenario_file(file_with_steps(R"(      - fault: {target: jira-api, toxic: http_error, status: 504, count: 1}
+      - wait: 0s
+)"), "f.yaml"));
+  ASSERT_EQ(suite.scenarios.at(0).status, reports::ScenarioResult::Status::passed) << suite.scenarios.at(0).message;
+  EXPECT_EQ(backend_->fault_hook().take(), std::nullopt) << "undone when the scenario ended";
 }
 
 TEST_F(FaultUndo, AStackWithoutAFaultProxyIsAClearError) {

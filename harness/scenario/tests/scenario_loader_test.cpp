@@ -118,6 +118,16 @@ TEST(ScenarioLoader, MistakesInNeedsAreNamed) {
               HasSubstr("needs.rate_limit.requests: expected a positive number"));
 }
 
+// YAML allows a mapping or a list as a key; a scenario file never does, and says so with the
+// line instead of letting yaml-cpp's conversion error escape (found by scenario_loader_fuzz).
+TEST(ScenarioLoader, AKeyThatIsNotANameIsAMistakeWithItsLine) {
+  const std::string tail = "scenarios:\n  - name: a\n    steps:\n      - wait: 1s\n";
+  EXPECT_THAT(load_error("? {repeat: t}\n: 1\n" + tail).what(),
+              HasSubstr("x.yaml:1: : expected a name as key, got a mapping or a list"));
+  EXPECT_THAT(load_error("needs: {? [a, b] : 1}\n" + tail).what(),
+              HasSubstr("x.yaml:1: needs: expected a name as key, got a mapping or a list"));
+}
+
 TEST(ScenarioLoader, UnknownExpectationNamesLineFieldAndTheAllowedOnes) {
   const std::string text = std::string(good).replace(std::string(good).find("backend_credential_of"), 21, "backend_credentials");
   const std::string message = load_error(text).what();

@@ -27,6 +27,10 @@ ServiceRow optional(ServiceRow row) {
   row.optional = true;
   return row;
 }
+ServiceRow mock_backend(ServiceRow row) {
+  row.mock_backend = true;
+  return row;
+}
 
 }  // namespace
 
@@ -70,16 +74,16 @@ const std::vector<ServiceRow>& service_table() {
             {native, "Vault (vault server -dev)", start_native_vault},
             {container, "hashicorp/vault", start_container("vault", "http://127.0.0.1:8200", "http://vault:8200",
                                                         prepare_vault_container, finish_vault_container)}}}),
-      behind_fault_proxy(
+      mock_backend(behind_fault_proxy(
           {"jira-api", before_provisioning, {Kind::tcp, "", false},
            {{standin, "mock-jira", start_mock_jira},
             {container, "mock-jira", start_container("jira-api", "http://127.0.0.1:8001", "http://jira-api:8001",
-                                                      prepare_backend_container)}}}),
-      behind_fault_proxy(
+                                                      prepare_backend_container)}}})),
+      mock_backend(behind_fault_proxy(
           {"github-api", before_provisioning, {Kind::tcp, "", false},
            {{standin, "mock-github", start_mock_github},
             {container, "mock-github", start_container("github-api", "http://127.0.0.1:8002", "http://github-api:8002",
-                                                        prepare_backend_container)}}}),
+                                                        prepare_backend_container)}}})),
       // After the rows above (its proxies' upstreams), before the MCP servers (which it fronts).
       optional({std::string(kFaultProxyService), before_provisioning, {Kind::http_get, "/version", false},
                 {{standin, "mcp-fault-proxy", start_fault_proxy}}}),
@@ -108,6 +112,14 @@ std::vector<std::string> fault_proxy_targets() {
   std::vector<std::string> names;
   for (const auto& row : service_table()) {
     if (row.behind_fault_proxy) names.push_back(row.name);
+  }
+  return names;
+}
+
+std::vector<std::string> mock_backend_services() {
+  std::vector<std::string> names;
+  for (const auto& row : service_table()) {
+    if (row.mock_backend) names.push_back(row.name);
   }
   return names;
 }

@@ -43,7 +43,7 @@ std::vector<std::string> StackParams::to_flags() const {
 
 StackParams scenario_suite_params() {
   StackParams params;
-  params.generated_users = 8;
+  params.generated_users = 130;  // family 10 (load.yaml): user0009 … user0130 (120 users, 2 probe users)
   params.rate_limit = RateLimit{20, std::chrono::milliseconds(1000)};
   return params;
 }

@@ -1,5 +1,7 @@
 #include "mcph/mock_backend/backend.h"
 
+#include <nlohmann/json.hpp>
+
 #include "mcph/http/trace_context.h"
 
 namespace mcph::mock_backend {
@@ -17,6 +19,26 @@ Backend::Backend(http::Server& server, CredentialSet credentials, Unauthorized u
     ledger_.clear();
     res.status = 204;
   });
+  server_.route("POST", "/_fault", [this](const http::Request& req, http::Response& res) {
+    const nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+    if (!body.is_object() || !body.contains("status") || !body["status"].is_number_integer() ||
+        (body.contains("count") && !body["count"].is_number_integer())) {
+      throw http::HttpError(400, R"(expected {"status": 500-599, "count": N (optional: until cleared)})");
+    }
+    try {
+      fault_hook_.set(body["status"].get<int>(), body.value("count", std::int64_t{0}));
+    } catch (const std::invalid_argument& e) {
+      throw http::HttpError(400, e.what());
+    }
+    res.set_json(200, fault_hook_.to_json());
+  });
+  server_.route("GET", "/_fault", [this](const http::Request&, http::Response& res) {
+    res.set_json(200, fault_hook_.to_json());
+  });
+  server_.route("DELETE", "/_fault", [this](const http::Request&, http::Response& res) {
+    fault_hook_.clear();
+    res.status = 204;
+  });
 }
 
 void Backend::route(std::string method, std::string pattern, std::string route_name, BackendHandler handler) {
@@ -32,6 +54,11 @@ void Backend::route(std::string method, std::string pattern, std::string route_n
     entry.credential = who.hint;
     entry.scheme = who.scheme;
     if (const auto trace = http::trace_context_of(req)) entry.trace_id = trace->parent.trace_id;
+    if (const auto status = fault_hook_.take()) {
+      entry.status = *status;
+      ledger_.record(std::move(entry));
+      throw http::HttpError(*status, "the service is unavailable (a fault injected by the test harness)");
+    }
     if (!who.known()) {
       unauthorized_(who, res);
       entry.status = res.status;

@@ -30,7 +30,10 @@ class MockGithubTest : public ::testing::Test {
     delete mock_;
     delete dir_;
   }
-  void SetUp() override { ASSERT_EQ(client_.request("DELETE", "/_ledger").status, 204); }
+  void SetUp() override {
+    ASSERT_EQ(client_.request("DELETE", "/_ledger").status, 204);
+    ASSERT_EQ(client_.request("DELETE", "/_fault").status, 204);
+  }
 
   static std::string token(const char* user) {
     return mock_backend::testing::fixture_secrets(MCPH_FIXTURES_DIR)[user]["github"]["token"];
@@ -188,6 +191,22 @@ TEST_F(MockGithubTest, LedgerRecordsTheTraceIdAndRefusesAMalformedFilterInGithub
   const auto bad = client_.get("/_ledger?trace_id=not-a-trace");
   EXPECT_EQ(bad.status, 400);
   EXPECT_THAT(json::parse(bad.body)["message"].get<std::string>(), HasSubstr("trace_id"));
+}
+
+TEST_F(MockGithubTest, FaultHookAnswersAServerErrorInGithubsShapeAndRecordsIt) {
+  ASSERT_EQ(client_.request("POST", "/_fault", {}, R"({"status":502,"count":2})", "application/json").status, 200);
+  for (int i = 0; i < 2; ++i) {
+    const auto res = client_.get("/user/repos", bearer("bob"));
+    EXPECT_EQ(res.status, 502);
+    EXPECT_TRUE(json::parse(res.body).contains("message")) << res.body;
+  }
+  EXPECT_EQ(client_.get("/user/repos", bearer("bob")).status, 200);
+  const json entries = ledger();
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0]["status"], 502);
+  EXPECT_EQ(entries[0]["credential_of"], "bob");
+  EXPECT_EQ(entries[2]["status"], 200);
+  EXPECT_EQ(client_.request("POST", "/_fault", {}, R"({"status":200})", "application/json").status, 400);
 }
 
 TEST_F(MockGithubTest, DeleteClearsTheLedgerAndTheLedgerIsNotRecorded) {

@@ -28,7 +28,10 @@ class MockJiraTest : public ::testing::Test {
     delete mock_;
     delete dir_;
   }
-  void SetUp() override { ASSERT_EQ(client_.request("DELETE", "/_ledger").status, 204); }
+  void SetUp() override {
+    ASSERT_EQ(client_.request("DELETE", "/_ledger").status, 204);
+    ASSERT_EQ(client_.request("DELETE", "/_fault").status, 204);
+  }
 
   static json secrets() { return mock_backend::testing::fixture_secrets(MCPH_FIXTURES_DIR); }
   static http::Fields alice_password() {
@@ -247,6 +250,43 @@ TEST_F(MockJiraTest, LedgerRefusesAMalformedTraceIdFilterInJirasShape) {
     EXPECT_EQ(res.status, 400) << bad;
     EXPECT_THAT(json::parse(res.body)["errorMessages"][0].get<std::string>(), HasSubstr("trace_id")) << res.body;
   }
+}
+
+// The fault hook: a 5xx in Jira's error shape, before the credential check, recorded with the
+// credential presented; a count ends it by itself, DELETE ends it at once.
+TEST_F(MockJiraTest, FaultHookAnswersAServerErrorInJirasShapeAndRecordsIt) {
+  const auto set = client_.request("POST", "/_fault", {}, R"({"status":503})", "application/json");
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(json::parse(client_.get("/_fault").body), json::parse(R"({"status":503,"remaining":null})"));
+  for (int i = 0; i < 2; ++i) {
+    const auto res = client_.get("/rest/api/3/issue/DEMO-1", alice_password());
+    EXPECT_EQ(res.status, 503);
+    ASSERT_TRUE(json::parse(res.body)["errorMessages"].is_array()) << res.body;
+  }
+  EXPECT_EQ(client_.get("/rest/api/3/project").status, 503) << "an outage answers before any credential check";
+  const json entries = ledger();
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0]["status"], 503);
+  EXPECT_EQ(entries[0]["credential_of"], "alice");
+  EXPECT_EQ(entries[2]["credential_of"], "none");
+
+  EXPECT_EQ(client_.request("DELETE", "/_fault").status, 204);
+  EXPECT_EQ(client_.get("/rest/api/3/issue/DEMO-1", alice_password()).status, 200);
+  EXPECT_EQ(client_.get("/_fault").body, "{}");
+
+  ASSERT_EQ(client_.request("POST", "/_fault", {}, R"({"status":500,"count":1})", "application/json").status, 200);
+  EXPECT_EQ(client_.get("/rest/api/3/issue/DEMO-1", alice_password()).status, 500);
+  EXPECT_EQ(client_.get("/rest/api/3/issue/DEMO-1", alice_password()).status, 200) << "one request, then healthy";
+}
+
+TEST_F(MockJiraTest, FaultHookRefusesWhatIsNotAServerError) {
+  for (const char* body : {R"({"status":404})", R"({"status":"503"})", R"({"status":503,"count":-1})", "{}", "not json"}) {
+    const auto res = client_.request("POST", "/_fault", {}, body, "application/json");
+    EXPECT_EQ(res.status, 400) << body;
+    EXPECT_TRUE(json::parse(res.body)["errorMessages"].is_array()) << res.body;
+  }
+  EXPECT_EQ(client_.get("/_fault").body, "{}");
+  EXPECT_EQ(client_.get("/rest/api/3/issue/DEMO-1", alice_password()).status, 200);
 }
 
 TEST_F(MockJiraTest, DeleteClearsTheLedger) {

@@ -63,7 +63,7 @@ void update_role(Realm& realm, const RoleHome& home, std::string current, const 
   home.roles->insert(std::move(node));
 }
 
-void remove_role(Realm& realm, const RoleHome& home, const std::string& name) {
+void remove_role(Realm& realm, const RoleHome& home, std::string name) {
   if (home.client_uuid.empty() && name == realm.default_role()) {
     throw error_message(400, "You cannot delete a default realm role");
   }

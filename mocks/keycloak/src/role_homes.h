@@ -32,6 +32,7 @@ std::pair<Role*, RoleHome> role_by_id(Realm& realm, const std::string& id);
 // mapping and composite along (409 when taken, 500 for none, as Keycloak 26.4 answers).
 void update_role(Realm& realm, const RoleHome& home, std::string current, const nlohmann::json& rep);
 // The role goes, and every mapping of it (400 for the realm's default role).
-void remove_role(Realm& realm, const RoleHome& home, const std::string& name);
+// `name` by value: callers pass the role's own name, which the erase frees.
+void remove_role(Realm& realm, const RoleHome& home, std::string name);
 
 }  // namespace mcph::mock_keycloak

@@ -13,9 +13,11 @@ std::optional<std::chrono::seconds> RateLimiter::acquire(const std::string& subj
   std::lock_guard lock(mutex_);
   auto [it, fresh] = buckets_.try_emplace(subject, Bucket{static_cast<double>(limit_), now});
   Bucket& bucket = it->second;
-  if (!fresh) {
+  // `now` is read before the lock, so a thread may come in with an earlier time than the last
+  // one: the bucket's clock never goes back, or the time between would be credited twice.
+  if (!fresh && now > bucket.updated) {
     const double elapsed_ms = std::chrono::duration<double, std::milli>(now - bucket.updated).count();
-    bucket.tokens = std::min<double>(limit_, bucket.tokens + std::max(0.0, elapsed_ms) * per_ms);
+    bucket.tokens = std::min<double>(limit_, bucket.tokens + elapsed_ms * per_ms);
     bucket.updated = now;
   }
   if (bucket.tokens >= 1.0) {

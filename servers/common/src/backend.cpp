@@ -5,7 +5,6 @@ namespace mcph::servers {
 Backend::Backend(std::string name, std::string base_url, std::chrono::milliseconds timeout)
     : name_(std::move(name)),
       base_url_(std::move(base_url)),
-      timeout_(timeout),
       clients_(std::make_unique<http::ClientPool<http::Client>>(kMaxIdleConnections, [url = base_url_, timeout] {
         http::ClientOptions options;
         options.connect_timeout = timeout;

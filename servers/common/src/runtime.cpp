@@ -119,7 +119,10 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   mcp_ = std::make_unique<mcp::Server>(mcp_options);
 }
 
-Runtime::~Runtime() = default;
+// The HTTP server stops first: a handler still running uses the members declared after it.
+Runtime::~Runtime() {
+  if (http_) http_->stop();
+}
 
 void Runtime::set_credential_trace(std::function<CredentialTrace(const broker::Principal&)> trace) {
   trace_ = std::move(trace);

@@ -3,6 +3,7 @@
 // (junit.h, html.h) turn it into files. Values in it are meant to be masked already; the
 // writers scrub every free-text field again anyway (scrub.h).
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mcph::reports {
@@ -38,6 +39,22 @@ struct Check {
   std::string expectation;  // as the scenario file wrote it, e.g. "backend_credential_of: alice"
   Verdict verdict = Verdict::held;
   std::string actual;       // what was seen (for held ones too, when there is something to show)
+  std::string where;        // where the scenario file states it, e.g. "isolation.yaml:12"; may be empty
+};
+
+const char* to_string(Check::Verdict verdict);  // "held", "failed", "inconclusive"
+
+// A load step's latencies at one concurrency level (on one server, or all of them together).
+struct LoadLevel {
+  int concurrency = 0;       // calls in flight at once
+  long long calls = 0;
+  long long failed = 0;      // answered but not ok, transport failures and timeouts
+  double calls_per_second = 0;
+  double p50_ms = 0;
+  double p90_ms = 0;
+  double p99_ms = 0;
+  double max_ms = 0;
+  std::string server;        // the MCP server of the stack; "" for all of them together
 };
 
 // One step as it ran: what it did, how long it took and what it checked.
@@ -49,7 +66,22 @@ struct StepRecord {
   std::vector<int> statuses;  // a burst's statuses, in order (empty unless repeated)
   std::string retry_after;  // the first rejection's Retry-After, when there was one
   std::vector<Check> checks;
+  std::string error;        // why the step could not be carried out at all; empty when it ran
+  std::vector<LoadLevel> load;  // a load step's latencies per concurrency level; empty otherwise
 };
+
+// A burst's statuses counted, in the order each first came, and as text: "40 calls: 20 × 200,
+// 20 × 429" (0 is written "no answer").
+struct StatusCount {
+  int status = 0;
+  int count = 0;
+};
+std::vector<StatusCount> status_counts(const std::vector<int>& statuses);
+std::string burst_summary(const std::vector<int>& statuses);
+
+// The failed checks of a step as failures ("expectation (where)"): what ScenarioResult::failures
+// holds, derived from the checks.
+std::vector<Failure> failures_of(const StepRecord& step);
 
 // A property of a server under test that a scenario showed broken, named for a person
 // ("trusts an unverified claim", "500 where 401 is due"), with the step that shows it.
@@ -79,6 +111,11 @@ struct ScenarioResult {
 };
 
 const char* to_string(ScenarioResult::Status status);  // "passed", "failed", "skipped", "error"
+
+// A scenario the harness could not decide (a check was inconclusive and none failed) is an error
+// whose message starts with this: never a pass, never a verdict on the target.
+inline constexpr std::string_view kInconclusivePrefix = "inconclusive:";
+bool is_inconclusive(const ScenarioResult& scenario);
 
 // A time as the model writes times: ISO 8601 UTC to the second, e.g. "2025-05-01T12:00:00Z".
 std::string utc_timestamp(long long seconds_since_epoch);

@@ -56,6 +56,10 @@ struct LimitData {
   std::int64_t bytes = 0;
 };
 using ToxicAttributes = std::variant<Latency, Bandwidth, Slicer, Timeout, ResetPeer, SlowClose, LimitData>;
+// For visitors of ToxicAttributes: `else static_assert(every_toxic_handled<T>)` fails to compile
+// when a toxic type is added and a visitor forgets it.
+template <class T>
+inline constexpr bool every_toxic_handled = false;
 
 // "latency", "bandwidth", …; and back (nullopt for an unknown type).
 std::string type_of(const ToxicAttributes& attributes);

@@ -6,6 +6,11 @@
 // request is written to the moment its whole response is in; the setup of a connection (TCP
 // connect, and for Streamable HTTP the initialize exchange) is timed apart.
 //
+// A call may act for another user than its connection's (ToolCall::authorization): with
+// Streamable HTTP the connection then opens a session for that user too (initialize and
+// notifications/initialized, timed as a setup), and each of its users keeps its own session, so
+// several users' calls interleave on one kept-alive connection as they do behind a proxy.
+//
 // Bounded everywhere: the number of calls, a time limit after which no call is started, a
 // deadline for each call, bounded response sizes. It stops by itself and closes everything.
 #include <chrono>
@@ -13,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mcph/http/message.h"
@@ -20,9 +26,21 @@
 
 namespace mcph::harness::load {
 
+using Clock = std::chrono::steady_clock;
+
 struct ToolCall {
+  ToolCall() = default;
+  ToolCall(std::string tool_name, std::string arguments = "{}")
+      : tool(std::move(tool_name)), arguments_json(std::move(arguments)) {}
+
   std::string tool;
   std::string arguments_json = "{}";
+  // The call's Authorization header value; empty: its connection's.
+  std::string authorization;
+  // Further request headers of this call only (e.g. its own W3C traceparent).
+  http::Fields headers;
+  // The caller's own number for the call, given back in its CallRecord.
+  std::uint64_t tag = 0;
 };
 
 // One finished (or failed) tool call, for callers that check each answer (e.g. that it was
@@ -30,11 +48,26 @@ struct ToolCall {
 struct CallRecord {
   std::size_t connection = 0;
   std::size_t index = 0;          // the call's number on its connection, from 0
+  std::uint64_t tag = 0;          // the ToolCall's
   double latency_ms = 0;
+  Clock::time_point sent{};       // when its request started to be written
+  Clock::time_point answered{};   // when its answer was in (or it failed)
   int http_status = 0;            // 0: no HTTP response (transport failure or timeout)
   bool ok = false;                // 2xx, a JSON-RPC result, and not isError
   std::string body;               // the response body ("" for transport failures)
+  std::string retry_after;        // the answer's Retry-After header, "" when none
   std::string error;              // why it is not ok
+};
+
+// One MCP session set up on a connection (Streamable HTTP: initialize, then
+// notifications/initialized), for callers that account for every request a user made.
+struct SessionRecord {
+  std::size_t connection = 0;
+  std::string authorization;
+  Clock::time_point sent{};       // initialize written
+  Clock::time_point answered{};   // the last answer in (or the failure)
+  int requests = 0;               // requests the server answered (0 to 2)
+  bool ok = false;
 };
 
 struct LoadOptions {
@@ -54,6 +87,8 @@ struct LoadOptions {
   std::chrono::milliseconds slow_threshold{900};  // calls slower than this are counted apart
   // Optional: every call, as it finishes (runs on the driver thread; keep it short).
   std::function<void(const CallRecord&)> on_call;
+  // Optional: every session setup, as it finishes (Streamable HTTP only; same thread).
+  std::function<void(const SessionRecord&)> on_session;
 };
 
 struct LoadReport {

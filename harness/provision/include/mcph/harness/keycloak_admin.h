@@ -42,7 +42,9 @@ class KeycloakAdmin {
   [[noreturn]] static void fail(const std::string& what, const http::ClientResponse& response);
   // The id of what a 201 created: the last segment of its Location. Throws when there is none.
   static std::string created_id(const http::ClientResponse& response, const std::string& what);
+  void log_in();  // a new admin token (master realm, admin-cli)
   http::Client http_;
+  std::string base_url_, admin_user_, admin_password_;
   std::string token_;
 };
 

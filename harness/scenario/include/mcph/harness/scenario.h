@@ -36,17 +36,51 @@ enum class StepKind {
   tcp,    // bytes on a raw TCP connection: tcp: {server: jira-mcp, send: ["POST /mcp HTTP/1.1\r\n", …]}
   fault,  // the stack's fault proxy:  fault: {target: vault, toxic: latency, latency_ms: 5000} | {clear: all}
   idp,    // the identity provider's admin API: idp: rotate_signing_key
+  load,   // isolation under load:     load: {users: 200, connections: [16, 64], calls: 6000, servers: {…}}
 };
 
 // A fault step: a toxic on one of the fault proxy's named proxies (the targets: the service
-// table's rows behind it), or the faults on one of them, or on all, cleared. `attributes` are
-// Toxiproxy's (latency, jitter, timeout, rate, …), already checked against the toxic's type.
+// table's rows behind it), an HTTP error status from a mock backend (http_error), or the faults
+// on one of them, or on all, cleared. `attributes` are Toxiproxy's (latency, jitter, timeout,
+// rate, …; http_error: status, count), already checked against the toxic's type.
 struct FaultSpec {
   std::string target;  // vault | keycloak | postgres | jira-api | github-api
-  std::string toxic;   // latency | timeout | reset_peer | bandwidth | slicer | slow_close | limit_data | down
+  std::string toxic;   // latency | timeout | reset_peer | bandwidth | slicer | slow_close | limit_data | down | http_error
   std::string stream = "downstream";   // upstream | downstream
   std::map<std::string, long> attributes;
   std::string clear;   // a target, or "all": remove the faults instead of adding one
+};
+
+// One MCP server's call in a load step: `jira: {tool: get_issue, args: {issue_key: DEMO-1}}`.
+struct LoadCall {
+  std::string server;     // as written: "jira" or "jira-mcp"
+  std::string tool;
+  std::string args = "{}";  // JSON text (no substitutions: every user makes the same call)
+  // A JSON pointer into the result where the database role the call ran as is (postgres-mcp:
+  // the role is named after the user); "" for a server whose backend keeps a ledger.
+  std::string role_at;
+};
+
+// A load step (family 10): generated users user0001…user<users>, each interleaved on every
+// server; one run per concurrency level (each server gets that many connections at once, the
+// servers loaded together); `calls` tool calls in all, split evenly over levels and servers,
+// after a warm-up call of every user on every server. Every call carries its own traceparent.
+// The users' calls are paced so that none is offered more than half its rate limit; the
+// rate-limit probe's users (the ones after the step's users) are offered far more than theirs at once.
+struct LoadSpec {
+  int users = 0;
+  // The step's first generated user: user<first_user> … (so that a file's load stays clear of
+  // the users other files' scenarios act as when every file runs on one stack).
+  int first_user = 1;
+  std::vector<int> connections;
+  long calls = 0;
+  std::vector<LoadCall> servers;
+  int time_limit_ms = 120'000;    // per level: no call starts after it
+  int call_timeout_ms = 10'000;
+  int probe_users = 0;            // rate_limit_probe: {users: N, calls: M}
+  int probe_calls = 0;            // per probe user and server at every level, back to back on 48 connections
+  int rate_limit = 0;             // the file's needs.rate_limit (0: none stated: no pacing, no rate checks)
+  int rate_window_ms = 0;
 };
 
 // Every kind of step with its name in a scenario file, listed once (the loader reads this).
@@ -71,7 +105,7 @@ struct Step {
   std::string server;      // as written: "jira" or "jira-mcp"
   std::string tool;
   std::string args = "{}"; // JSON text
-  int repeat = 1;          // a burst: the call made this many times as fast as possible
+  int repeat = 1;          // a burst: the call made this many times as fast as possible (4 sessions at once)
 
   // http
   std::string method;      // default POST for http, GET for vault
@@ -122,6 +156,9 @@ struct Step {
   // keep_old_key)
   std::string idp_action;
   bool keep_old_key = false;
+
+  // load
+  LoadSpec load;
 
   // sql
   std::string query;

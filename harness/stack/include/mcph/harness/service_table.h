@@ -51,6 +51,9 @@ struct ServiceRow {
   // A mode with no implementation of this row runs without it (the fault proxy in compose
   // mode), instead of refusing to start.
   bool optional = false;
+  // A mock backend (mocks/common): it keeps a ledger at GET /_ledger and has an HTTP fault hook
+  // at /_fault (a 5xx answer on demand), the targets of a scenario's `http_error` faults.
+  bool mock_backend = false;
 
   // This row's implementation in `mode`; nullptr when it has none there.
   const ServiceImplementation* implementation_in(StackMode mode) const;
@@ -62,6 +65,8 @@ const std::vector<ServiceRow>& service_table();
 const ServiceRow* find_service_row(std::string_view name);
 // The rows behind the fault proxy: the names of its proxies, the targets of a scenario's faults.
 std::vector<std::string> fault_proxy_targets();
+// The rows that are mock backends: the targets of a scenario's http_error faults.
+std::vector<std::string> mock_backend_services();
 // The fault proxy's own row, its key in the stack file (its url is the proxy's HTTP API).
 inline constexpr std::string_view kFaultProxyService = "fault-proxy";
 

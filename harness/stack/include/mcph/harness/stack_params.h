@@ -48,9 +48,9 @@ struct StackParams {
 };
 
 // The named profile of the scenario suites: what scenarios/*.yaml need from a stack (the
-// generated users the suites that change shared state act as, and the rate limit the
-// rate-limit family probes). `up`, `run`'s own stack, the ctest fixture and the benchmarks use
-// it, so "8 users, 20 calls per 1000 ms" is written once.
+// generated users the suites that change shared state and family 10's load act as, and the
+// rate limit the rate-limit family probes). `up`, `run`'s own stack, the ctest fixture and the
+// benchmarks use it, so "130 users, 20 calls per 1000 ms" is written once.
 StackParams scenario_suite_params();
 
 // Declares --mode, --users, --rate-limit, --rate-window-ms, --ready-timeout-ms and --fixtures

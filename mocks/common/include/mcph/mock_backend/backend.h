@@ -2,12 +2,17 @@
 // What mock-jira and mock-github share: every API route checks the request's credential
 // against the CredentialSet (401 in the service's own shape when it is missing or unknown),
 // tells the handler whose credential it is, and writes a ledger entry with the final status.
-// Also serves GET /_ledger and DELETE /_ledger (not authenticated, not recorded).
+// Also serves GET /_ledger and DELETE /_ledger, and the fault hook (fault_hook.h):
+// POST /_fault {"status": 503, "count": N} (count optional: until cleared), GET and DELETE
+// /_fault — none of them authenticated or recorded. While the hook is set, API requests are
+// answered with its status in the service's error shape, before any credential check (as an
+// outage answers), and recorded with the credential they presented.
 #include <functional>
 #include <string>
 
 #include "mcph/http/server.h"
 #include "mcph/mock_backend/credentials.h"
+#include "mcph/mock_backend/fault_hook.h"
 #include "mcph/mock_backend/ledger.h"
 
 namespace mcph::mock_backend {
@@ -31,12 +36,14 @@ class Backend {
   void route(std::string method, std::string pattern, std::string route_name, BackendHandler handler);
 
   Ledger& ledger() { return ledger_; }
+  FaultHook& fault_hook() { return fault_hook_; }
 
  private:
   http::Server& server_;
   CredentialSet credentials_;
   Unauthorized unauthorized_;
   Ledger ledger_;
+  FaultHook fault_hook_;
 };
 
 }  // namespace mcph::mock_backend

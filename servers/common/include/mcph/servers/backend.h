@@ -40,7 +40,6 @@ class Backend {
  private:
   static constexpr std::size_t kMaxIdleConnections = 32;
   std::string name_, base_url_;
-  std::chrono::milliseconds timeout_;
   std::unique_ptr<http::ClientPool<http::Client>> clients_;
 };
 

@@ -1,0 +1,157 @@
+#include "load_checks.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+namespace mcph::harness {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kMaxExamples = 8;
+
+double ms_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+bool accepted(const LimitedRequest& request) { return request.http_status >= 200 && request.http_status < 300; }
+bool rejected(const LimitedRequest& request) { return request.http_status == 429; }
+
+bool valid_retry_after(const std::string& value) {
+  return !value.empty() && value.size() < 10 &&
+         std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); }) && std::stol(value) >= 1;
+}
+
+}  // namespace
+
+bool role_belongs_to(const std::string& role, const std::string& user) {
+  if (user.empty()) return false;
+  std::size_t start = 0;
+  while (start <= role.size()) {
+    const std::size_t dash = std::min(role.find('-', start), role.size());
+    if (role.compare(start, dash - start, user) == 0 && dash - start == user.size()) return true;
+    start = dash + 1;
+  }
+  return false;
+}
+
+void IsolationTally::add(const CallSeen& call) {
+  const auto example = [&](const std::string& what) {
+    if (examples.size() < kMaxExamples) examples.push_back(call.user + " (trace " + call.trace_id + "): " + what);
+  };
+  if (call.ledger) {
+    ++by_ledger;
+    bool foreign = false;
+    for (const auto& entry : call.entries) {
+      if (entry.credential_of == call.user) continue;
+      foreign = true;
+      example("a backend request with the credential of " + entry.credential_of);
+    }
+    if (foreign) ++cross_user;
+    const bool refused_before_the_tool = call.http_status == 429 || call.http_status == 401 || call.http_status == 403;
+    if (call.ok && call.entries.empty()) {
+      ++without_entry;
+      example("a tool result, and no backend request carried its trace id");
+    } else if (refused_before_the_tool && !call.entries.empty()) {
+      ++rejected_with_entry;
+      example("refused with HTTP " + std::to_string(call.http_status) + ", yet its trace reached the backend");
+    }
+    return;
+  }
+  if (call.role_checked) {
+    if (!call.ok) return;
+    ++by_role;
+    if (call.role.empty()) {
+      ++without_entry;
+      example("a tool result without the database role it ran as");
+    } else if (!role_belongs_to(call.role, call.user)) {
+      ++cross_user;
+      example("ran as database role " + call.role);
+    }
+    return;
+  }
+  if (call.ok) ++unchecked;
+}
+
+RateLimitVerdict check_rate_limit(std::vector<LimitedRequest> requests, int limit, std::chrono::milliseconds window) {
+  RateLimitVerdict verdict;
+  verdict.requests = static_cast<long>(requests.size());
+  if (limit <= 0 || window.count() <= 0 || requests.empty()) return verdict;
+  std::sort(requests.begin(), requests.end(), [](const auto& a, const auto& b) { return a.sent < b.sent; });
+  const double per_ms = static_cast<double>(limit) / static_cast<double>(window.count());
+  const auto bound = [&](double span_ms) { return limit + per_ms * std::max(0.0, span_ms) + 1e-9; };
+  const Clock::time_point origin = requests.front().sent;
+  const auto problem = [&](const std::string& text) {
+    ++verdict.violations;
+    if (verdict.problems.size() < kMaxExamples) verdict.problems.push_back(text);
+  };
+  char line[256];
+
+  // A 429 needs a full bucket to be wrong: at most limit-1 other requests could have been
+  // counted in the window before it.
+  for (std::size_t c = 0; c < requests.size(); ++c) {
+    if (!rejected(requests[c])) continue;
+    ++verdict.rejected;
+    if (!valid_retry_after(requests[c].retry_after)) {
+      problem("a 429 without a Retry-After of at least one second (\"" + requests[c].retry_after.substr(0, 20) + "\")");
+    }
+    const auto window_start = requests[c].sent - window;
+    long others = 0;
+    for (std::size_t k = 0; k < requests.size(); ++k) {
+      if (k != c && requests[k].answered > window_start && requests[k].sent < requests[c].answered) ++others;
+    }
+    if (others <= limit - 1) {
+      std::snprintf(line, sizeof line, "a 429 at +%.0f ms, though at most %ld other requests could count against a limit of %d",
+                    ms_between(origin, requests[c].sent), others, limit);
+      problem(line);
+    }
+  }
+
+  // Accepted requests: in any span, at most limit + limit×span/window (the bucket's burst and
+  // its refill). The span of a set is at most from the first one's sending to the last answer.
+  std::vector<const LimitedRequest*> ok;
+  for (const auto& request : requests) {
+    if (accepted(request)) ok.push_back(&request);
+  }
+  double worst = 0;
+  std::string worst_text;
+  std::vector<Clock::time_point> answers;
+  for (std::size_t i = 0; i < ok.size(); ++i) {
+    answers.clear();
+    for (std::size_t k = i; k < ok.size(); ++k) answers.push_back(ok[k]->answered);
+    std::sort(answers.begin(), answers.end());
+    for (std::size_t p = 0; p < answers.size(); ++p) {
+      if (p + 1 < answers.size() && answers[p + 1] == answers[p]) continue;  // count ties together
+      const double span = ms_between(ok[i]->sent, answers[p]);
+      const double over = static_cast<double>(p + 1) - bound(span);
+      if (over > worst) {
+        worst = over;
+        std::snprintf(line, sizeof line, "%zu requests accepted within %.0f ms from +%.0f ms: more than the limit of %d per %lld ms allows",
+                      p + 1, span, ms_between(origin, ok[i]->sent), limit, static_cast<long long>(window.count()));
+        worst_text = line;
+      }
+    }
+  }
+  if (worst > 0) problem(worst_text);
+
+  // Due: requests that reached the limiter (accepted or refused), more of them within the
+  // longest span they could have taken than the bucket lets through.
+  std::vector<const LimitedRequest*> reached;
+  for (const auto& request : requests) {
+    if (accepted(request) || rejected(request)) reached.push_back(&request);
+  }
+  for (std::size_t i = 0; i < reached.size() && !verdict.due; ++i) {
+    Clock::time_point last = reached[i]->answered;
+    for (std::size_t j = i; j < reached.size(); ++j) {
+      last = std::max(last, reached[j]->answered);
+      if (static_cast<double>(j - i + 1) > bound(ms_between(reached[i]->sent, last))) {
+        verdict.due = true;
+        break;
+      }
+    }
+  }
+  return verdict;
+}
+
+}  // namespace mcph::harness

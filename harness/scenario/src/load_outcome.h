@@ -1,0 +1,29 @@
+#pragma once
+// What a load step did and proved (family 10): its counts, what its checks found, and the
+// latencies per concurrency level and server. The load expectations are checked against it.
+#include <string>
+#include <vector>
+
+#include "mcph/reports/model.h"
+
+namespace mcph::harness {
+
+struct LoadOutcome {
+  long calls = 0;           // tool calls answered or failed (warm-up and probe included)
+  long ok = 0;
+  long failed = 0;          // not ok, not started (time limit, dead connection), and no probe 429
+  long rate_limited = 0;    // 429s, the probe's included
+  long cross_user = 0;      // a backend request or database role that was not the caller's
+  long without_entry = 0;   // ok calls that left no ledger entry (or named no role)
+  long rejected_with_entry = 0;  // refused before the tool, yet traced at the backend
+  long by_ledger = 0, by_role = 0, unchecked = 0;
+  long rate_limit_violations = 0;
+  long probe_users = 0;     // (server, probe user) pairs …
+  long probe_users_limited = 0;  // … whose probe made a rejection due, and got one
+  int users = 0;
+  double seconds = 0;
+  std::vector<std::string> problems;     // examples, masked, for people
+  std::vector<reports::LoadLevel> levels;  // per level: each server, then all of them ("")
+};
+
+}  // namespace mcph::harness

@@ -1,0 +1,449 @@
+#include "load_step.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <limits>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#include "load_checks.h"
+#include "mcph/harness/load_driver.h"
+#include "mcph/harness/parallel_for.h"
+#include "mcph/harness/stack_tokens.h"
+#include "mcph/harness/user_fixtures.h"
+#include "mcph/http/trace_context.h"
+#include "mcph/jose/jwt.h"
+#include "mcph/mcp/sse.h"
+#include "mcph/secrets/scrub.h"
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kLoginThreads = 8;
+// A probe user calls on this many connections at once: even where each call takes longer than
+// the limit's refill (a slow machine), together they offer more than the limit — their sessions'
+// initialize and notifications/initialized alone are 96 requests at once. 4, then 16, were too
+// few for postgres-mcp under ASan beside a 16-connection level (about 1 s a call).
+constexpr std::size_t kProbeConnections = 48;
+// Before a level, a user whose token would not outlive the level's time limit by this much
+// logs in again.
+constexpr std::int64_t kTokenMarginS = 30;
+
+struct User {
+  std::string name;           // user0042
+  std::string authorization;  // "Bearer <jwt>"
+  std::int64_t exp = 0;       // the token's, seconds since the epoch
+};
+
+std::int64_t token_exp(const std::string& jwt) {
+  const auto payload = jose::unverified_payload(jwt);
+  const Json claims = payload ? Json::parse(*payload, nullptr, false) : Json(nullptr);
+  return claims.is_object() ? claims.value("exp", std::int64_t{0}) : 0;
+}
+
+// Logs in (in parallel) every user whose token would expire before `needed_until`; says whether
+// any did.
+bool log_in(std::vector<User>& users, const LoadContext& context, std::int64_t needed_until) {
+  std::vector<std::size_t> due;
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    if (users[i].exp < needed_until) due.push_back(i);
+  }
+  try {
+    parallel_for(due.size(), kLoginThreads, [&](std::size_t k) {
+      User& user = users[due[k]];
+      const UserFixture fixture = generated_user(std::stoi(user.name.substr(4)));
+      const std::string jwt = user_access_token(context.stack, context.fixtures_dir, user.name, fixture.password);
+      user.authorization = "Bearer " + jwt;
+      user.exp = token_exp(jwt);
+    });
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("load: a user could not log in: ") + secrets::scrub(e.what()));
+  }
+  return !due.empty();
+}
+
+// Which users each connection acts for: with at least as many users as connections, connection
+// c serves users c, c+C, c+2C, … in turn (every user on exactly one connection); with fewer,
+// connection c serves user c mod U alone.
+std::vector<std::vector<int>> users_per_connection(int users, int connections) {
+  std::vector<std::vector<int>> lists(static_cast<std::size_t>(connections));
+  for (int c = 0; c < connections; ++c) {
+    if (users >= connections) {
+      for (int u = c; u < users; u += connections) lists[static_cast<std::size_t>(c)].push_back(u);
+    } else {
+      lists[static_cast<std::size_t>(c)].push_back(c % users);
+    }
+  }
+  return lists;
+}
+
+// The pause between calls on each connection that offers no user more than half its limit:
+// a user gets one call in (users per connection) of one connection, or the calls of
+// ceil(C/U) connections when there are fewer users than connections.
+std::chrono::microseconds pacing(const LoadSpec& spec, int users, int connections) {
+  if (spec.rate_limit <= 0 || spec.rate_window_ms <= 0) return std::chrono::microseconds(0);
+  const double per_user_per_us = spec.rate_limit / (2.0 * spec.rate_window_ms * 1000.0);
+  const double share = users >= connections ? 1.0 / static_cast<double>(users / connections)
+                                            : std::ceil(static_cast<double>(connections) / users);
+  return std::chrono::microseconds(static_cast<long long>(std::ceil(share / per_user_per_us)));
+}
+
+struct CallMeta {
+  int user = 0;  // index into the step's users
+  std::string trace_id;
+};
+
+// One run of the load driver on one server.
+struct Run {
+  std::size_t target = 0;
+  bool probe = false;
+  load::LoadOptions options;
+  std::vector<std::vector<int>> users;  // per connection
+  std::vector<CallMeta> metas;          // by the call's tag
+  std::vector<load::CallRecord> records;
+  std::vector<load::SessionRecord> sessions;
+  load::LoadReport report;
+  std::string error;
+};
+
+std::unique_ptr<Run> make_run(const LoadTarget& target, std::size_t index, std::vector<std::vector<int>> users_of,
+                              std::size_t calls_per_connection, std::chrono::microseconds interval,
+                              const std::vector<User>& users, const LoadSpec& spec) {
+  auto run = std::make_unique<Run>();
+  run->target = index;
+  run->users = std::move(users_of);
+  load::LoadOptions& options = run->options;
+  options.endpoint_url = target.url;
+  options.transport = target.transport;
+  for (const auto& list : run->users) options.authorizations.push_back(users[static_cast<std::size_t>(list.front())].authorization);
+  options.calls_per_connection = calls_per_connection;
+  options.interval = interval;
+  options.time_limit = std::chrono::milliseconds(spec.time_limit_ms);
+  options.call_timeout = std::chrono::milliseconds(spec.call_timeout_ms);
+  Run* self = run.get();
+  const bool keep_bodies = !target.call.role_at.empty();
+  options.next_call = [self, &target, &users](std::size_t connection, std::size_t index) {
+    const auto& list = self->users[connection];
+    const int user = list[index % list.size()];
+    const http::TraceParent trace = http::new_trace();
+    load::ToolCall call{target.call.tool, target.call.args};
+    call.authorization = users[static_cast<std::size_t>(user)].authorization;
+    call.headers = {{"traceparent", http::format_traceparent(trace)}};
+    call.tag = self->metas.size();
+    self->metas.push_back({user, trace.trace_id});
+    return call;
+  };
+  options.on_call = [self, keep_bodies](const load::CallRecord& record) {
+    self->records.push_back(record);
+    if (!keep_bodies) self->records.back().body.clear();
+  };
+  options.on_session = [self](const load::SessionRecord& record) { self->sessions.push_back(record); };
+  return run;
+}
+
+// Runs every run at once (the servers loaded together), each on a thread of its own.
+void run_together(std::vector<std::unique_ptr<Run>>& runs) {
+  std::vector<std::thread> threads;
+  for (auto& run : runs) {
+    threads.emplace_back([&run] {
+      try {
+        run->report = load::run_load(run->options);
+      } catch (const std::exception& e) {
+        run->error = e.what();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& run : runs) {
+    if (!run->error.empty()) throw std::runtime_error("load: " + run->options.endpoint_url + ": " + run->error);
+  }
+}
+
+// The value at `pointer` in a tool call's structured result ("" when there is none).
+std::string role_in(const std::string& body, const std::string& pointer) {
+  std::string_view payload = body;
+  std::vector<mcp::SseEvent> events;
+  if (body.rfind("event:", 0) == 0 || body.rfind("data:", 0) == 0 || body.rfind(":", 0) == 0) {
+    events = mcp::parse_sse(body);
+    if (events.empty()) return "";
+    payload = events.back().data;
+  }
+  const Json json = Json::parse(payload, nullptr, false);
+  if (!json.is_object()) return "";
+  const Json content = json.value("/result/structuredContent"_json_pointer, Json(nullptr));
+  try {
+    const Json::json_pointer at(pointer);
+    if (!content.is_structured() || !content.contains(at) || !content.at(at).is_string()) return "";
+    return content.at(at).get<std::string>();
+  } catch (const Json::exception&) {
+    return "";
+  }
+}
+
+reports::LoadLevel level_of(const std::string& server, int concurrency, const load::LoadReport& report) {
+  reports::LoadLevel level;
+  level.server = server;
+  level.concurrency = concurrency;
+  level.calls = static_cast<long long>(report.calls);
+  level.failed = static_cast<long long>(report.failed + report.unfinished);
+  level.calls_per_second = report.calls_per_second();
+  level.p50_ms = report.percentile_ms(0.50);
+  level.p90_ms = report.percentile_ms(0.90);
+  level.p99_ms = report.percentile_ms(0.99);
+  level.max_ms = report.max_ms();
+  return level;
+}
+
+// The servers of one level together: every call's latency, the calls of all over the longest run.
+reports::LoadLevel all_servers(int concurrency, const std::vector<const load::LoadReport*>& reports) {
+  load::LoadReport merged;
+  for (const auto* report : reports) {
+    merged.calls += report->calls;
+    merged.failed += report->failed;
+    merged.unfinished += report->unfinished;
+    merged.elapsed_s = std::max(merged.elapsed_s, report->elapsed_s);
+    merged.latencies_ms.insert(merged.latencies_ms.end(), report->latencies_ms.begin(), report->latencies_ms.end());
+  }
+  std::sort(merged.latencies_ms.begin(), merged.latencies_ms.end());
+  return level_of("", concurrency, merged);
+}
+
+Json level_json(const reports::LoadLevel& level) {
+  return {{"server", level.server.empty() ? "all" : level.server}, {"connections", level.concurrency},
+          {"calls", level.calls},         {"failed", level.failed},
+          {"calls_per_s", level.calls_per_second}, {"p50_ms", level.p50_ms},
+          {"p90_ms", level.p90_ms},       {"p99_ms", level.p99_ms},
+          {"max_ms", level.max_ms}};
+}
+
+std::string level_line(const reports::LoadLevel& level) {
+  char line[256];
+  std::snprintf(line, sizeof line, "%s %lld calls, %.0f/s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.0f ms%s",
+                level.server.empty() ? "all servers" : level.server.c_str(), level.calls, level.calls_per_second,
+                level.p50_ms, level.p90_ms, level.p99_ms, level.max_ms,
+                level.failed > 0 ? (", " + std::to_string(level.failed) + " failed").c_str() : "");
+  return line;
+}
+
+class LoadStepRun {
+ public:
+  LoadStepRun(const LoadSpec& spec, const std::vector<LoadTarget>& targets, const LoadContext& context, StepOutcome& out)
+      : spec_(spec), targets_(targets), context_(context), out_(out) {}
+
+  void run() {
+    const auto started = Clock::now();
+    for (int i = 0; i < spec_.users + spec_.probe_users; ++i) {
+      users_.push_back({generated_user(spec_.first_user + i).username, "", 0});
+    }
+    say("load: " + std::to_string(spec_.users) + " users" +
+        (spec_.probe_users > 0 ? " and " + std::to_string(spec_.probe_users) + " probe users" : std::string()) + ", " +
+        std::to_string(targets_.size()) + " servers, " + std::to_string(spec_.calls) + " calls");
+
+    long left = spec_.calls;
+    for (std::size_t l = 0; l < spec_.connections.size(); ++l) {
+      const int connections = spec_.connections[l];
+      // Tokens that outlive the level (a level longer than a token's life sees 401s: failed
+      // calls, never a silent pass). With new tokens, a warm-up first: each user's first call on
+      // each server (a token exchange, a Vault login, a database role), apart from the level's
+      // latencies.
+      const std::int64_t level_ends = static_cast<std::int64_t>(std::time(nullptr)) + spec_.time_limit_ms / 1000;
+      if (log_in(users_, context_, level_ends + kTokenMarginS)) {
+        auth_to_user_.clear();
+        for (std::size_t i = 0; i < users_.size(); ++i) auth_to_user_[users_[i].authorization] = static_cast<int>(i);
+        const int warm = std::min(connections, spec_.users);
+        level(warm, static_cast<std::size_t>((spec_.users + warm - 1) / warm), true);
+      }
+      const long per_run = (left + static_cast<long>(spec_.connections.size() - l) * static_cast<long>(targets_.size()) - 1) /
+                           (static_cast<long>(spec_.connections.size() - l) * static_cast<long>(targets_.size()));
+      left -= per_run * static_cast<long>(targets_.size());
+      level(connections, static_cast<std::size_t>((per_run + connections - 1) / connections), false);
+    }
+    check_rate_limits();
+    finish(started);
+  }
+
+ private:
+  void say(const std::string& line) const {
+    if (context_.progress) context_.progress(line);
+  }
+
+  void level(int connections, std::size_t calls_per_connection, bool warm_up) {
+    std::vector<std::unique_ptr<Run>> runs;
+    for (std::size_t t = 0; t < targets_.size(); ++t) {
+      runs.push_back(make_run(targets_[t], t, users_per_connection(spec_.users, connections), calls_per_connection,
+                              warm_up ? std::chrono::microseconds(0) : pacing(spec_, spec_.users, connections), users_, spec_));
+      if (warm_up || spec_.probe_users == 0) continue;
+      std::vector<std::vector<int>> probes;
+      for (int p = 0; p < spec_.probe_users; ++p) {
+        for (std::size_t c = 0; c < kProbeConnections; ++c) probes.push_back({spec_.users + p});
+      }
+      const std::size_t per_connection = (static_cast<std::size_t>(spec_.probe_calls) + kProbeConnections - 1) / kProbeConnections;
+      runs.push_back(make_run(targets_[t], t, std::move(probes), per_connection,
+                              std::chrono::microseconds(0), users_, spec_));
+      runs.back()->probe = true;
+    }
+    run_together(runs);
+
+    std::map<std::size_t, LedgerIndex> ledgers;  // by target: read once per level
+    for (std::size_t t = 0; t < targets_.size(); ++t) {
+      if (!targets_[t].backend_url.empty()) ledgers[t] = ledger_by_trace(targets_[t].backend_url);
+    }
+    Json recorded = Json::array();
+    std::vector<const load::LoadReport*> main_reports;
+    for (const auto& run : runs) {
+      tally(*run, ledgers);
+      if (run->probe) continue;
+      main_reports.push_back(&run->report);
+      const reports::LoadLevel stats = level_of(targets_[run->target].service, connections, run->report);
+      recorded.push_back(level_json(stats));
+      if (!warm_up) outcome_.levels.push_back(stats);
+    }
+    const reports::LoadLevel together = all_servers(connections, main_reports);
+    recorded.push_back(level_json(together));
+    if (!warm_up) outcome_.levels.push_back(together);
+    (warm_up ? trace_warm_up_ : trace_levels_).push_back(recorded);
+    say("load: " + std::string(warm_up ? "warm-up, " : "") + std::to_string(connections) + " connections per server: " +
+        level_line(together));
+    for (const auto& run : runs) {
+      if (!run->probe) say("  " + level_line(level_of(targets_[run->target].service, connections, run->report)));
+    }
+  }
+
+  void tally(const Run& run, const std::map<std::size_t, LedgerIndex>& ledgers) {
+    const LoadTarget& target = targets_[run.target];
+    const auto ledger = ledgers.find(run.target);
+    for (const auto& record : run.records) {
+      const CallMeta& meta = run.metas.at(record.tag);
+      CallSeen seen;
+      seen.user = users_[static_cast<std::size_t>(meta.user)].name;
+      seen.trace_id = meta.trace_id;
+      seen.ok = record.ok;
+      seen.http_status = record.http_status;
+      if (ledger != ledgers.end()) {
+        seen.ledger = true;
+        if (const auto entries = ledger->second.find(meta.trace_id); entries != ledger->second.end()) seen.entries = entries->second;
+      } else if (!target.call.role_at.empty()) {
+        seen.role_checked = true;
+        if (record.ok) seen.role = role_in(record.body, target.call.role_at);
+      }
+      isolation_.add(seen);
+      ++outcome_.calls;
+      if (record.ok) ++outcome_.ok;
+      if (record.http_status == 429) ++outcome_.rate_limited;
+      if (!record.ok && !(run.probe && record.http_status == 429)) {
+        ++outcome_.failed;
+        if (failures_.size() < 5) failures_.push_back(target.service + " " + seen.user + ": " + record.error);
+      }
+      requests_[{run.target, meta.user}].push_back({record.sent, record.answered, record.http_status, record.retry_after});
+    }
+    if (!run.probe) outcome_.failed += static_cast<long>(run.report.unfinished);
+    // A session's initialize and notifications/initialized count against the limit too.
+    for (const auto& session : run.sessions) {
+      const auto user = auth_to_user_.find(session.authorization);
+      if (user == auth_to_user_.end()) continue;
+      for (int r = 0; r < session.requests; ++r) {
+        const bool answered_ok = session.ok || r + 1 < session.requests;
+        requests_[{run.target, user->second}].push_back({session.sent, session.answered, answered_ok ? 200 : 0, ""});
+      }
+    }
+  }
+
+  void check_rate_limits() {
+    if (spec_.rate_limit <= 0) return;
+    const std::chrono::milliseconds window(spec_.rate_window_ms);
+    for (auto& [key, requests] : requests_) {
+      const auto& [target, user] = key;
+      const std::string who = targets_[target].service + " " + users_[static_cast<std::size_t>(user)].name;
+      const RateLimitVerdict verdict = check_rate_limit(std::move(requests), spec_.rate_limit, window);
+      outcome_.rate_limit_violations += verdict.violations;
+      for (const auto& problem : verdict.problems) rate_problems_.push_back(who + ": " + problem);
+      if (user < spec_.users) continue;
+      ++outcome_.probe_users;
+      if (verdict.due && verdict.rejected > 0) {
+        ++outcome_.probe_users_limited;
+      } else if (!verdict.due) {
+        // Not the server's fault: on a slow machine (a sanitizer, 2 busy cores) the probe could
+        // not offer more than the bucket refills. It proves nothing either way, and the trace's
+        // probe_users_limited says so; a server without a limit is still caught whenever a
+        // probe is due (more accepted than the bucket allows).
+        rate_problems_.push_back(who + ": the probe never offered more than the limit allows (" +
+                                 std::to_string(verdict.requests) + " requests): it shows nothing");
+      }
+    }
+  }
+
+  void finish(Clock::time_point started) {
+    outcome_.users = spec_.users;
+    outcome_.cross_user = isolation_.cross_user;
+    outcome_.without_entry = isolation_.without_entry;
+    outcome_.rejected_with_entry = isolation_.rejected_with_entry;
+    outcome_.by_ledger = isolation_.by_ledger;
+    outcome_.by_role = isolation_.by_role;
+    outcome_.unchecked = isolation_.unchecked;
+    outcome_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    for (const auto& example : isolation_.examples) outcome_.problems.push_back(example);
+    for (std::size_t i = 0; i < rate_problems_.size() && i < 8; ++i) outcome_.problems.push_back(rate_problems_[i]);
+    for (const auto& failure : failures_) outcome_.problems.push_back("failed: " + failure);
+    for (auto& problem : outcome_.problems) problem = secrets::scrub(problem);
+
+    out_.accepted = static_cast<int>(std::min<long>(outcome_.ok, std::numeric_limits<int>::max()));
+    out_.exchanges.push_back(
+        {{"load",
+          {{"users", spec_.users},
+           {"probe_users", spec_.probe_users},
+           {"warm_up", trace_warm_up_},
+           {"levels", trace_levels_},
+           {"calls", outcome_.calls},
+           {"ok", outcome_.ok},
+           {"failed", outcome_.failed},
+           {"rate_limited", outcome_.rate_limited},
+           {"cross_user_calls", outcome_.cross_user},
+           {"calls_without_entry", outcome_.without_entry},
+           {"rejected_with_entry", outcome_.rejected_with_entry},
+           {"checked_by_ledger", outcome_.by_ledger},
+           {"checked_by_role", outcome_.by_role},
+           {"unchecked", outcome_.unchecked},
+           {"rate_limit_violations", outcome_.rate_limit_violations},
+           {"probe_users_limited", std::to_string(outcome_.probe_users_limited) + " of " + std::to_string(outcome_.probe_users)},
+           {"problems", outcome_.problems},
+           {"seconds", outcome_.seconds}}}});
+    say("load: " + std::to_string(outcome_.calls) + " calls, " + std::to_string(outcome_.ok) + " ok, " +
+        std::to_string(outcome_.failed) + " failed, " + std::to_string(outcome_.cross_user) + " cross-user, " +
+        std::to_string(outcome_.without_entry) + " without an entry, " + std::to_string(outcome_.rate_limit_violations) +
+        " rate-limit violations");
+    out_.load = std::move(outcome_);
+  }
+
+  const LoadSpec& spec_;
+  const std::vector<LoadTarget>& targets_;
+  const LoadContext& context_;
+  StepOutcome& out_;
+  std::vector<User> users_;
+  std::unordered_map<std::string, int> auth_to_user_;
+  std::map<std::pair<std::size_t, int>, std::vector<LimitedRequest>> requests_;
+  IsolationTally isolation_;
+  LoadOutcome outcome_;
+  std::vector<std::string> rate_problems_;
+  std::vector<std::string> failures_;
+  Json trace_warm_up_ = Json::array();
+  Json trace_levels_ = Json::array();
+};
+
+}  // namespace
+
+void run_load_step(const LoadSpec& spec, const std::vector<LoadTarget>& targets, const LoadContext& context,
+                   StepOutcome& out) {
+  if (targets.empty()) throw std::invalid_argument("load: no servers");
+  LoadStepRun(spec, targets, context, out).run();
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,29 @@
+#include "scenario_status.h"
+
+#include <string>
+#include <vector>
+
+namespace mcph::harness {
+
+void settle_status(reports::ScenarioResult& result) {
+  using Status = reports::ScenarioResult::Status;
+  if (result.status == Status::error) return;  // a step could not be carried out: that says more
+  if (!result.failures.empty()) {
+    result.status = Status::failed;
+    return;
+  }
+  std::vector<std::string> undecided;
+  for (const auto& step : result.steps) {
+    for (const auto& check : step.checks) {
+      if (check.verdict == reports::Check::Verdict::inconclusive) {
+        undecided.push_back(step.title + ": " + check.expectation + " — " + check.actual);
+      }
+    }
+  }
+  if (undecided.empty()) return;
+  result.status = Status::error;
+  result.message = std::string(reports::kInconclusivePrefix) + " " + undecided.front() +
+                   (undecided.size() > 1 ? " (+" + std::to_string(undecided.size() - 1) + " more)" : "");
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,167 @@
+// What the runner puts in the report for each step: every expectation as a check with its
+// verdict and what was seen, the failures derived from it, and the scenario's status.
+#include "expectations.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "scenario_status.h"
+
+namespace mcph::harness {
+namespace {
+
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+using Verdict = reports::Check::Verdict;
+using Status = reports::ScenarioResult::Status;
+
+Expectation expect(std::string kind, const Json& value, int line) {
+  return {std::move(kind), value.dump(), {"isolation.yaml", line}};
+}
+
+CheckContext context() {
+  CheckContext c;
+  c.entity_of = [](const std::string& user) { return user.empty() ? std::string() : "entity-" + user; };
+  c.entity_name = [](const std::string& id) { return id.rfind("entity-", 0) == 0 ? id.substr(7) : std::string(); };
+  return c;
+}
+
+// alice's call of jira.get_issue as the runner sees it: a 200 with a result, the backend's ledger
+// entry with her credential, and Vault's audit of her entity reading her Jira secret.
+StepOutcome alice_call() {
+  StepOutcome outcome;
+  outcome.title = "1: alice calls jira.get_issue";
+  outcome.caller = "alice";
+  outcome.http_status = 200;
+  outcome.rpc_result = true;
+  outcome.tool_text = R"({"key":"DEMO-1"})";
+  outcome.ledger_observed = true;
+  outcome.ledger = Json::array({{{"method", "GET"},
+                                 {"path", "/rest/api/2/issue/DEMO-1"},
+                                 {"status", 200},
+                                 {"credential_of", "alice"},
+                                 {"credential", "****abcd"}}});
+  outcome.audit_observed = true;
+  outcome.audit = Json::array({{{"type", "request"},
+                                {"request", {{"path", "secret/data/users/alice/jira"}}},
+                                {"auth", {{"entity_id", "entity-alice"}}}}});
+  return outcome;
+}
+
+TEST(CheckExpectations, EveryExpectationIsACheckInOrderHeldOnesWithWhatWasSeen) {
+  const auto checks = check_expectations({expect("ok", true, 10), expect("backend_credential_of", "alice", 11),
+                                          expect("vault_audit", "own_paths_only", 12), expect("http_status", 401, 13)},
+                                         alice_call(), context());
+  ASSERT_EQ(checks.size(), 4u);
+  EXPECT_EQ(checks[0].expectation, "ok: true");
+  EXPECT_EQ(checks[0].verdict, Verdict::held);
+  EXPECT_THAT(checks[0].actual, HasSubstr("HTTP 200, ok: {\"key\":\"DEMO-1\"}"));
+  EXPECT_EQ(checks[0].where, "isolation.yaml:10");
+
+  EXPECT_EQ(checks[1].expectation, "backend_credential_of: alice");
+  EXPECT_EQ(checks[1].verdict, Verdict::held);
+  EXPECT_EQ(checks[1].actual, "the ledger entry GET /rest/api/2/issue/DEMO-1 → 200 carries alice's credential ****abcd");
+
+  EXPECT_EQ(checks[2].expectation, "vault_audit: own_paths_only");
+  EXPECT_EQ(checks[2].verdict, Verdict::held);
+  EXPECT_EQ(checks[2].actual, "alice's entity touched only alice's paths: secret/data/users/alice/jira");
+
+  EXPECT_EQ(checks[3].expectation, "http_status: 401");
+  EXPECT_EQ(checks[3].verdict, Verdict::failed);
+  EXPECT_THAT(checks[3].actual, HasSubstr("HTTP 200"));
+}
+
+TEST(CheckExpectations, AFailedCheckSaysWhatHappenedInstead) {
+  StepOutcome outcome = alice_call();
+  outcome.ledger[0]["credential_of"] = "bob";
+  outcome.audit.push_back({{"type", "request"},
+                           {"request", {{"path", "secret/data/users/bob/jira"}}},
+                           {"auth", {{"entity_id", "entity-alice"}}}});
+  const auto checks = check_expectations(
+      {expect("backend_credential_of", "alice", 11), expect("vault_audit", "own_paths_only", 12)}, outcome, context());
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].verdict, Verdict::failed);
+  EXPECT_THAT(checks[0].actual, HasSubstr("carries bob's credential ****abcd"));
+  EXPECT_EQ(checks[1].verdict, Verdict::failed);
+  EXPECT_EQ(checks[1].actual, "alice's entity requested secret/data/users/bob/jira");
+
+  // The report's failures are the failed checks, with where the file states them.
+  reports::StepRecord step;
+  step.title = outcome.title;
+  step.checks = checks;
+  step.checks.push_back({"ok: true", Verdict::held, "HTTP 200", "isolation.yaml:10"});
+  const auto failures = reports::failures_of(step);
+  ASSERT_EQ(failures.size(), 2u);
+  EXPECT_EQ(failures[0].step, "1: alice calls jira.get_issue");
+  EXPECT_EQ(failures[0].expectation, "backend_credential_of: alice (isolation.yaml:11)");
+  EXPECT_EQ(failures[1].expectation, "vault_audit: own_paths_only (isolation.yaml:12)");
+}
+
+TEST(CheckExpectations, ABurstShowsItsStatusesCountedAndItsRetryAfter) {
+  StepOutcome outcome = alice_call();
+  outcome.statuses.assign(20, 200);
+  outcome.statuses.insert(outcome.statuses.end(), 20, 429);
+  outcome.accepted = 20;
+  outcome.retry_after = "1";
+  const auto checks = check_expectations({expect("some_http_status", 429, 5), expect("retry_after", true, 6),
+                                          expect("accepted_at_least", 1, 7)},
+                                         outcome, context());
+  ASSERT_EQ(checks.size(), 3u);
+  for (const auto& check : checks) EXPECT_EQ(check.verdict, Verdict::held) << check.expectation;
+  EXPECT_EQ(checks[0].actual, "40 calls: 20 \u00d7 200, 20 \u00d7 429");
+  EXPECT_EQ(checks[1].actual, "Retry-After: 1");
+  EXPECT_EQ(checks[2].actual, "20 of 40 calls succeeded");
+}
+
+reports::ScenarioResult with_checks(std::vector<std::vector<reports::Check>> per_step) {
+  reports::ScenarioResult result;
+  int number = 0;
+  for (auto& checks : per_step) {
+    reports::StepRecord step;
+    step.title = std::to_string(++number) + ": alice calls jira.get_issue";
+    step.checks = std::move(checks);
+    for (auto& failure : reports::failures_of(step)) result.failures.push_back(failure);
+    result.steps.push_back(std::move(step));
+  }
+  return result;
+}
+
+const reports::Check kHeld{"ok: true", Verdict::held, "HTTP 200", ""};
+const reports::Check kFailed{"http_status: 401", Verdict::failed, "HTTP 200", ""};
+const reports::Check kUndecided{"vault_audit: reads_own_secret", Verdict::inconclusive, "2 callers in the window", ""};
+
+TEST(ScenarioStatus, HeldChecksPass) {
+  auto result = with_checks({{kHeld}, {kHeld}});
+  settle_status(result);
+  EXPECT_EQ(result.status, Status::passed);
+  EXPECT_EQ(result.message, "");
+}
+
+TEST(ScenarioStatus, AFailedCheckFailsItEvenBesideAnInconclusiveOne) {
+  auto result = with_checks({{kUndecided}, {kHeld, kFailed}});
+  settle_status(result);
+  EXPECT_EQ(result.status, Status::failed);
+}
+
+TEST(ScenarioStatus, AnInconclusiveCheckIsNeverAPass) {
+  auto result = with_checks({{kHeld, kUndecided}, {kUndecided}});
+  settle_status(result);
+  EXPECT_EQ(result.status, Status::error);
+  EXPECT_EQ(result.message,
+            "inconclusive: 1: alice calls jira.get_issue: vault_audit: reads_own_secret — 2 callers in the window "
+            "(+1 more)");
+  EXPECT_TRUE(reports::is_inconclusive(result));
+}
+
+TEST(ScenarioStatus, AStepThatCouldNotRunKeepsItsError) {
+  auto result = with_checks({{kUndecided}});
+  result.status = Status::error;
+  result.message = "step 2: connection refused";
+  settle_status(result);
+  EXPECT_EQ(result.status, Status::error);
+  EXPECT_EQ(result.message, "step 2: connection refused");
+  EXPECT_FALSE(reports::is_inconclusive(result));
+}
+
+}  // namespace
+}  // namespace mcph::harness

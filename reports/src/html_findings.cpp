@@ -1,0 +1,81 @@
+// Findings: the properties of the servers under test that scenarios showed broken, one table
+// per server, each row naming the scenario and the step that shows it.
+#include <map>
+#include <vector>
+
+#include "html_parts.h"
+#include "text.h"
+
+namespace mcph::reports::detail {
+namespace {
+
+struct Located {
+  const Finding* finding;
+  const ScenarioResult* scenario;
+  std::string anchor;  // the scenario's
+};
+
+// The anchor of the step a finding names, when the scenario has a step of that title.
+std::string step_anchor(const ScenarioResult& scenario, const std::string& scenario_anchor, const std::string& title) {
+  for (std::size_t i = 0; i < scenario.steps.size(); ++i) {
+    if (scenario.steps[i].title == title) return scenario_anchor + "-s" + std::to_string(i + 1);
+  }
+  return "";
+}
+
+std::string row(const Located& item) {
+  const Finding& finding = *item.finding;
+  const std::string step = step_anchor(*item.scenario, item.anchor, finding.step);
+  return "<tr><td class=\"finding-property\" data-label=\"Property broken\">" + markup_text(finding.property) +
+         "</td><td data-label=\"Scenario\"><a href=\"#" + item.anchor + "\">" + markup_text(item.scenario->name) +
+         "</a></td><td class=\"finding-step\" data-label=\"Step\">" +
+         (step.empty() ? markup_text(finding.step)
+                       : "<a href=\"#" + step + "\">" + markup_text(finding.step) + "</a>") +
+         "</td><td data-label=\"Evidence\"><pre class=\"evidence\">" + markup_text(finding.evidence) + "</pre></td></tr>";
+}
+
+}  // namespace
+
+std::string findings_section(const RunReport& report) {
+  std::map<std::string, std::vector<Located>> by_server;
+  std::size_t total = 0;
+  for (std::size_t s = 0; s < report.suites.size(); ++s) {
+    const SuiteResult& suite = report.suites[s];
+    for (std::size_t c = 0; c < suite.scenarios.size(); ++c) {
+      for (const Finding& finding : suite.scenarios[c].findings) {
+        by_server[finding.server].push_back({&finding, &suite.scenarios[c], scenario_anchor(s, c)});
+        ++total;
+      }
+    }
+  }
+  if (total == 0) return "";
+  std::string html = "<section class=\"findings\" id=\"findings\"><h2>Findings <span class=\"h3-note\">" +
+                     std::to_string(total) + (total == 1 ? " property" : " properties") + " broken on " +
+                     std::to_string(by_server.size()) + (by_server.size() == 1 ? " server" : " servers") +
+                     "</span></h2>";
+  for (const auto& [server, items] : by_server) {
+    html += "<div class=\"findings-server\"><h3><span class=\"server-name\">" +
+            markup_text(server.empty() ? std::string("(server not named)") : server) + "</span> <span class=\"h3-note\">" +
+            std::to_string(items.size()) + (items.size() == 1 ? " finding" : " findings") +
+            "</span></h3><table class=\"findings-table\" data-server=\"" + markup_attribute(server) +
+            "\"><thead><tr><th class=\"col-property\">Property broken</th><th class=\"col-scenario\">Scenario</th>"
+            "<th class=\"col-step\">Step</th><th>Evidence</th></tr></thead><tbody>";
+    for (const Located& item : items) html += row(item);
+    html += "</tbody></table></div>";
+  }
+  return html + "</section>";
+}
+
+std::string scenario_findings(const ScenarioResult& scenario) {
+  if (scenario.findings.empty()) return "";
+  std::string html = "<ul class=\"scenario-findings\">";
+  for (const Finding& finding : scenario.findings) {
+    html += "<li><span class=\"finding-label\">Finding</span><span class=\"server-name\">" + markup_text(finding.server) +
+            "</span> <strong>" + markup_text(finding.property) + "</strong>";
+    if (!finding.step.empty()) html += " <span class=\"finding-where\">shown by step " + markup_text(finding.step) + "</span>";
+    html += "</li>";
+  }
+  return html + "</ul>";
+}
+
+}  // namespace mcph::reports::detail
