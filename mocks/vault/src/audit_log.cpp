@@ -136,7 +136,7 @@ std::optional<std::string> AuditBroker::hash(const std::string& path, const std:
   return std::nullopt;
 }
 
-Json AuditBroker::entry(const Device& device, const std::string& type, const AuditRecord& record) {
+Json AuditBroker::entry(const Device& device, const std::string& type, const AuditRecord& record) const {
   const bool raw = device.log_raw;
   auto secret = [&](const std::string& value) -> Json {
     if (value.empty()) return "";
@@ -187,6 +187,10 @@ Json AuditBroker::entry(const Device& device, const std::string& type, const Aud
   if (request.data.is_object() && !request.data.empty()) {
     req["data"] = raw ? request.data : hash_strings(request.data, device.salt);
   }
+  // Configured headers are HMAC'd by their own setting, log_raw or not (audit/headers.go).
+  set_if(req, "headers", headers_.apply(request.headers, [&](const std::string& value) {
+           return audit_hmac(device.salt, value);
+         }));
   set_if(req, "remote_address", request.remote_address);
   set_if(req, "remote_port", request.remote_port);
   entry["request"] = req;

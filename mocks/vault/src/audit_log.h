@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "audited_headers.h"
 #include "common.h"
 #include "request.h"
 
@@ -41,6 +42,8 @@ class AuditBroker {
   void log_response(const AuditRecord& record);
   // sys/audit-hash: the device's HMAC of input; nullopt for an unknown device.
   std::optional<std::string> hash(const std::string& path, const std::string& input) const;
+  // sys/config/auditing/request-headers: the request headers every device's entries carry.
+  AuditedHeaders& headers() { return headers_; }
 
  private:
   struct Device {
@@ -55,10 +58,11 @@ class AuditBroker {
     bool owns_file = false;
   };
   void write(const std::string& type, const AuditRecord& record);
-  static Json entry(const Device& device, const std::string& type, const AuditRecord& record);
+  Json entry(const Device& device, const std::string& type, const AuditRecord& record) const;
 
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Device>> devices_;
+  AuditedHeaders headers_;
 };
 
 // HMAC-SHA256 of data with key, hex-encoded and prefixed "hmac-sha256:".

@@ -25,6 +25,7 @@ struct VaultRequest {
   std::string client_token;
   std::string remote_address;
   int remote_port = 0;
+  std::vector<std::pair<std::string, std::string>> headers;  // as they came, for the audit log
 
   // Set by the core before a backend sees the request.
   std::string mount_point;  // "secret/", "auth/jwt/"

@@ -57,7 +57,8 @@ class SystemBackend final : public Backend {
     const std::string& path = request.relative;
     return starts_with(path, "auth/") || path == "audit" || starts_with(path, "audit/") ||
            starts_with(path, "leases/revoke-prefix/") || starts_with(path, "revoke-prefix/") ||
-           (starts_with(path, "leases/lookup/") && request.operation == Operation::list);
+           (starts_with(path, "leases/lookup/") && request.operation == Operation::list) ||
+           starts_with(path, "config/auditing/");
   }
 
  private:
@@ -126,6 +127,24 @@ class SystemBackend final : public Backend {
                  if (!hash) throw VaultError::bad_request("unknown audit backend " + normalize_mount_path(c[0]));
                  return VaultResponse::with_data(Json{{"hash", *hash}});
                }));
+
+    // Audited request headers (vault/logical_system.go handleAuditedHeader*): a read of one
+    // header answers under the name as the caller spelled it; an unknown one is a 400.
+    table_.add("config/auditing/request-headers", PathOperations().read([this](VaultRequest&, const Captures&) {
+                 return VaultResponse::with_data(Json{{"headers", core_.audit().headers().all()}});
+               }));
+    table_.add("config/auditing/request-headers/(.+)",
+               PathOperations().read([this](VaultRequest&, const Captures& c) {
+                  const auto hmac = core_.audit().headers().hmac_of(c[0]);
+                  if (!hmac) throw VaultError::bad_request("Could not find header in config");
+                  return VaultResponse::with_data(Json{{c[0], {{"hmac", *hmac}}}});
+                }).update([this](VaultRequest& r, const Captures& c) {
+                  core_.audit().headers().add(c[0], fields::get_bool(r.data, "hmac").value_or(false));
+                  return VaultResponse::no_content();
+                }).remove([this](VaultRequest&, const Captures& c) {
+                  core_.audit().headers().remove(c[0]);
+                  return VaultResponse::no_content();
+                }));
 
     table_.add("quotas/config", PathOperations().read([this](VaultRequest&, const Captures&) {
                                    return VaultResponse::with_data(core_.quotas().config());

@@ -14,12 +14,12 @@ namespace {
 // Paths whose response data Vault also copies to the top level (http/handler.go
 // injectDataIntoTopRoutes; a pattern ending in '/' covers the subtree).
 bool inject_data_into_top(const std::string& path) {
-  static constexpr std::array<std::string_view, 13> kExact{
+  static constexpr std::array<std::string_view, 14> kExact{
       "sys/audit", "sys/auth", "sys/mounts", "sys/policy", "sys/capabilities", "sys/capabilities-accessor",
       "sys/capabilities-self", "sys/config/cors", "sys/key-status", "sys/remount", "sys/rotate",
-      "sys/wrapping/wrap", "sys/ha-status"};
-  static constexpr std::array<std::string_view, 5> kSubtrees{"sys/audit/", "sys/audit-hash/", "sys/auth/",
-                                                             "sys/mounts/", "sys/policy/"};
+      "sys/wrapping/wrap", "sys/ha-status", "sys/config/auditing/request-headers"};
+  static constexpr std::array<std::string_view, 6> kSubtrees{
+      "sys/audit/", "sys/audit-hash/", "sys/auth/", "sys/mounts/", "sys/policy/", "sys/config/auditing/request-headers/"};
   for (auto exact : kExact) {
     if (path == exact) return true;
   }
@@ -152,6 +152,7 @@ void install_routes(http::Server& server, Core& core) {
     request.id = uuid_v4();
     request.path = in.captures.at(0);
     request.remote_address = in.remote_addr;
+    request.headers = in.headers;
     try {
       if (in.method == "GET" || in.method == "HEAD") {
         request.data = query_data(in);
