@@ -13,6 +13,7 @@
 #include "mcph/harness/stack_tokens.h"
 #include "mcph/harness/user_fixtures.h"
 #include "mcph/http/client.h"
+#include "mcph/http/trace_context.h"
 #include "mcph/proc/service.h"
 #include "mcph/jose/base64url.h"
 #include "mcph/mcp/client.h"
@@ -322,6 +323,37 @@ TEST_F(ServersIntegration, RateLimitAnswers429ForOneSubjectOnly) {
   other.set_header("Authorization", "Bearer " + token_for("user0002"));
   ASSERT_TRUE(other.connect().ok()) << "another subject is unaffected";
   EXPECT_TRUE(other.call_tool("list_issues", "{}").ok());
+}
+
+// The provisioner has Vault audit traceparent in the clear, and the server sends the tool call's
+// traceparent on the Vault requests it makes for it: the call's entries are found by trace-id
+// (issue 13), and they are alice's.
+TEST_F(ServersIntegration, VaultAuditEntriesCarryTheToolCallsTraceparent) {
+  auto alice = session("jira-mcp", "alice");
+  const http::TraceParent trace = http::new_trace();
+  alice.set_header("traceparent", http::format_traceparent(trace));
+  ASSERT_TRUE(alice.call_tool("list_issues", "{}").ok());
+
+  std::string alice_entity;
+  for (const auto& user : stack_->provisioned().users) {
+    if (user.fixture.username == "alice") alice_entity = user.entity_id;
+  }
+  std::ifstream audit(stack().service("vault").get("audit_log"));
+  int reads = 0;
+  std::string seen;
+  for (std::string line; std::getline(audit, line);) {
+    const Json entry = Json::parse(line, nullptr, false);
+    if (!entry.is_object() || entry.value("type", "") != "response") continue;
+    const Json headers = entry["request"].value("headers", Json::object());
+    const Json values = headers.value("traceparent", Json::array());
+    if (values.size() != 1 || http::parse_traceparent(values[0].get<std::string>())->trace_id != trace.trace_id) continue;
+    const std::string path = entry["request"].value("path", "");
+    seen += path + " ";
+    if (path == "auth/jwt/login") continue;  // made with no token yet: its entry names no entity
+    EXPECT_EQ(entry["auth"].value("entity_id", ""), alice_entity) << line;
+    if (path == "secret/data/users/alice/jira") ++reads;
+  }
+  EXPECT_EQ(reads, 1) << "the KV read made for this call carries its trace-id; its entries: " << seen;
 }
 
 TEST_F(ServersIntegration, WarmCallsReuseTheVaultSession) {

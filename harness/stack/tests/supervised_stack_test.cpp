@@ -124,6 +124,9 @@ TEST(SupervisedStackTest, AttachedStackIsReadyProvisionedIdempotentlyAndStopsCle
         << user.fixture.username;
   }
   EXPECT_THAT(names, ::testing::UnorderedElementsAre("alice", "bob", "carol"));
+  // Vault audits traceparent in the clear: what the scenario runner correlates a step's entries by.
+  EXPECT_EQ(vault_get(file, "/v1/sys/config/auditing/request-headers/traceparent")["data"]["traceparent"],
+            (Json{{"hmac", false}}));
   const ProvisionResult third = provision(target, {});
   EXPECT_EQ(third.changes, 0);
   ASSERT_EQ(third.users.size(), again.users.size());
