@@ -1,10 +1,12 @@
 #include "observers.h"
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <stdexcept>
 
 #include "mcph/http/client.h"
+#include "mcph/http/trace_context.h"
 #include "mcph/http/url.h"
 
 namespace mcph::harness {
@@ -81,6 +83,22 @@ Json AuditTail::read_new() {
     if (entry.is_object()) entries.push_back(std::move(entry));
   }
   return entries;
+}
+
+Json entries_of_traces(const Json& entries, const std::vector<std::string>& trace_ids) {
+  Json mine = Json::array();
+  for (const auto& entry : entries) {
+    const Json values = entry.value("/request/headers/traceparent"_json_pointer, Json::array());
+    if (!values.is_array()) continue;
+    for (const auto& value : values) {
+      const auto trace = value.is_string() ? http::parse_traceparent(value.get<std::string>()) : std::nullopt;
+      if (trace && std::find(trace_ids.begin(), trace_ids.end(), trace->trace_id) != trace_ids.end()) {
+        mine.push_back(entry);
+        break;
+      }
+    }
+  }
+  return mine;
 }
 
 std::string path_owner(const std::string& vault_path) {

@@ -45,6 +45,11 @@ class AuditTail {
   std::uintmax_t offset_ = 0;
 };
 
+// The entries among `entries` (Vault audit entries) whose request carried a traceparent of one of
+// `trace_ids`, as Vault records an audited header: request.headers.traceparent, a list of values.
+// An entry with none, or with a malformed or another trace's, is not one of them.
+nlohmann::json entries_of_traces(const nlohmann::json& entries, const std::vector<std::string>& trace_ids);
+
 // The user a secret path belongs to: "alice" for secret/data/users/alice/jira or
 // database/creds/alice; empty for other paths.
 std::string path_owner(const std::string& vault_path);

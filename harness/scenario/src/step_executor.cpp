@@ -202,8 +202,26 @@ void StepExecutor::announce_wait(double seconds, const std::string& why) const {
 
 void StepExecutor::observe_audit(StepOutcome& out) {
   out.audit_observed = audit_.available();
-  if (out.audit_observed) out.audit = audit_.read_new();
+  if (!out.audit_observed) return;
+  // A step whose requests carried a traceparent owns exactly the entries carrying it: what other
+  // scenarios on the same stack cause meanwhile is not its (issue 13). Others keep the window.
+  out.audit = out.trace_ids.empty() ? audit_.read_new() : entries_of_traces(audit_.read_new(), out.trace_ids);
 }
+
+namespace {
+
+// An MCP service's "correlation" in the stack file: "traceparent" (the default: it sends the
+// call's traceparent on to Vault) or "window" (it cannot; its entries are matched by time).
+bool correlates_by_traceparent(const ServiceEntry& entry, const std::string& name) {
+  const std::string mode = entry.get("correlation", "traceparent");
+  if (mode != "traceparent" && mode != "window") {
+    throw std::runtime_error("stack file: " + name + ".correlation must be \"traceparent\" or \"window\", not \"" +
+                             mode + "\"");
+  }
+  return mode == "traceparent";
+}
+
+}  // namespace
 
 HeldToken StepExecutor::login(const std::string& user, const std::string& client, const std::string& secret,
                               ScenarioState& state, StepOutcome& out, const std::string& asked_scope) {
@@ -250,6 +268,7 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
 
   const http::TraceParent trace = http::new_trace();
   const std::string& trace_id = trace.trace_id;
+  if (correlates_by_traceparent(entry, service)) out.trace_ids.push_back(trace_id);
   http::Fields headers = {{"traceparent", http::format_traceparent(trace)}};
   for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, resolve));
   const std::string args = substitute_json(Json::parse(step.args), resolve).dump();
@@ -492,6 +511,10 @@ void StepExecutor::load(const Step& step, StepOutcome& out) {
 void StepExecutor::vault(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {
   const ServiceEntry& entry = stack_.service("vault");
   vault::Client client(entry.url);
+  // The runner's own Vault requests are traced too, so that the step's audit entries are its own.
+  const http::TraceParent trace = http::new_trace();
+  client.continue_trace(http::TraceContext{trace, {}});
+  out.trace_ids.push_back(trace.trace_id);
   std::string vault_token;
   if (out.caller == "root") {
     vault_token = entry.get("token");

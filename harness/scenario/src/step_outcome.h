@@ -36,7 +36,12 @@ struct StepOutcome {
   std::string backend;              // its name in the stack file
   nlohmann::json ledger = nlohmann::json::array();
   bool audit_observed = false;      // the stack names Vault's audit log
+  // The step's own entries: those carrying one of `trace_ids` when the step correlates by
+  // traceparent, else every entry written while it ran (a time window).
   nlohmann::json audit = nlohmann::json::array();
+  // The trace-ids of the requests the step sent with a traceparent (an MCP call, the runner's
+  // own Vault requests); empty: the step correlates by time window.
+  std::vector<std::string> trace_ids;
 
   std::string entity_name;          // vault whoami
   std::vector<std::string> vault_errors;

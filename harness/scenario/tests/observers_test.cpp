@@ -45,5 +45,30 @@ TEST(AuditTail, NoPathMeansNotAvailable) {
   EXPECT_TRUE(tail.read_new().empty());
 }
 
+// A step's audit entries are those whose request carried one of its trace-ids: another
+// scenario's entries written meanwhile (bob's probe of alice's path) are not its (issue 13).
+TEST(EntriesOfTraces, KeepsOnlyEntriesCarryingTheStepsTraceIds) {
+  const std::string mine = "0af7651916cd43dd8448eb211c80319c";
+  const std::string also_mine = "11111111111111111111111111111111";
+  const auto entry = [](const std::string& path, nlohmann::json headers) {
+    nlohmann::json request = {{"path", path}};
+    if (!headers.is_null()) request["headers"] = std::move(headers);
+    return nlohmann::json{{"type", "response"}, {"request", request}};
+  };
+  const nlohmann::json entries = nlohmann::json::array({
+      entry("secret/data/users/alice/jira", {{"traceparent", {"00-" + mine + "-b7ad6b7169203331-01"}}}),
+      entry("secret/data/users/alice/github", {{"traceparent", {"00-22222222222222222222222222222222-b7ad6b7169203331-01"}}}),
+      entry("secret/data/users/bob/jira", nullptr),
+      entry("sys/mounts", {{"user-agent", {"curl"}}}),
+      entry("secret/data/users/alice/x", {{"traceparent", {"not a traceparent", "00-" + also_mine + "-b7ad6b7169203331-01"}}}),
+      entry("secret/data/users/alice/y", {{"traceparent", "00-" + mine + "-b7ad6b7169203331-01"}}),  // not a list
+  });
+  const nlohmann::json kept = entries_of_traces(entries, {mine, also_mine});
+  ASSERT_EQ(kept.size(), 2u) << kept.dump();
+  EXPECT_EQ(kept[0]["request"]["path"], "secret/data/users/alice/jira");
+  EXPECT_EQ(kept[1]["request"]["path"], "secret/data/users/alice/x");
+  EXPECT_TRUE(entries_of_traces(entries, {}).empty());
+}
+
 }  // namespace
 }  // namespace mcph::harness
