@@ -327,6 +327,13 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.tool_error && contains(o.tool_text, want.get<std::string>()), o.describe());
        }},
+      // The call failed (a tool error or a JSON-RPC error) with the stable failure kind named
+      // ("missing_credential"), however its server words it (target profile, failures).
+      {"failure", text, {call},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         const bool is_kind = std::find(o.failure_kinds.begin(), o.failure_kinds.end(), as_text(want)) != o.failure_kinds.end();
+         return judged((o.tool_error || o.rpc_error) && is_kind, o.describe());
+       }},
       {"result_contains", text, {call},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          const std::string text = o.tool_text.empty() ? o.result.dump() : o.tool_text;

@@ -1,5 +1,7 @@
 #include "step_executor.h"
 
+#include "tool_result.h"
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -208,21 +210,6 @@ void StepExecutor::observe_audit(StepOutcome& out) {
   out.audit = out.trace_ids.empty() ? audit_.read_new() : entries_of_traces(audit_.read_new(), out.trace_ids);
 }
 
-namespace {
-
-// An MCP service's "correlation" in the stack file: "traceparent" (the default: it sends the
-// call's traceparent on to Vault) or "window" (it cannot; its entries are matched by time).
-bool correlates_by_traceparent(const ServiceEntry& entry, const std::string& name) {
-  const std::string mode = entry.get("correlation", "traceparent");
-  if (mode != "traceparent" && mode != "window") {
-    throw std::runtime_error("stack file: " + name + ".correlation must be \"traceparent\" or \"window\", not \"" +
-                             mode + "\"");
-  }
-  return mode == "traceparent";
-}
-
-}  // namespace
-
 HeldToken StepExecutor::login(const std::string& user, const std::string& client, const std::string& secret,
                               ScenarioState& state, StepOutcome& out, const std::string& asked_scope) {
   const UserFixture& fixture = users_.fixture(user);
@@ -260,6 +247,7 @@ HeldToken& StepExecutor::token_for(const Step& step, ScenarioState& state, StepO
 void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {
   const std::string service = mcp_service(step.server);
   const ServiceEntry& entry = stack_.service(service);
+  const TargetProfile profile = target_profile(entry, service);
   HeldToken& token = token_for(step, state, out);
   if (out.caller.empty()) out.caller = token.user;
   out.sent_token = token.value;
@@ -268,7 +256,9 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
 
   const http::TraceParent trace = http::new_trace();
   const std::string& trace_id = trace.trace_id;
-  if (correlates_by_traceparent(entry, service)) out.trace_ids.push_back(trace_id);
+  // A server that sends the call's traceparent on to Vault lets the step keep exactly its own
+  // audit entries; one that cannot (correlation "window") is matched by time.
+  if (profile.correlation == "traceparent") out.trace_ids.push_back(trace_id);
   http::Fields headers = {{"traceparent", http::format_traceparent(trace)}};
   for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, resolve));
   const std::string args = substitute_json(Json::parse(step.args), resolve).dump();
@@ -280,7 +270,7 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
 
   const auto new_session = [&] {
     mcp::ClientOptions options;
-    options.transport = mcp::parse_transport(entry.get("transport", "streamable-http"));
+    options.transport = mcp::parse_transport(profile.transport);
     options.http.read_timeout = options_.http_timeout;
     auto client = std::make_unique<mcp::Client>(entry.url, options);
     client->set_header("Authorization", "Bearer " + token.value);
@@ -321,7 +311,8 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
       fill_from_rpc(result.rpc, out);
       out.tool_error = result.is_error;
       out.tool_text = result.text();
-      if (!result.structured_content.empty()) out.result = Json::parse(result.structured_content, nullptr, false);
+      out.result = tool_result_json(profile, result.structured_content, result.text(), std::move(out.result));
+      if (!result.ok()) out.failure_kinds = failure_kinds(profile, out.tool_text + "\n" + out.body, out.caller);
     }
     // A burst keeps its first answer, the first rejection and the last answer in the trace.
     const bool first_rejection = rejected && ++rejections == 1;
@@ -502,7 +493,7 @@ void StepExecutor::load(const Step& step, StepOutcome& out) {
     if (backend.empty() && call.role_at.empty()) {
       throw std::runtime_error("load: " + service + " has no backend ledger to check its calls by, and no role_at");
     }
-    targets.push_back({service, entry.url, mcp::parse_transport(entry.get("transport", "streamable-http")),
+    targets.push_back({service, entry.url, mcp::parse_transport(target_profile(entry, service).transport),
                        backend.empty() ? "" : stack_.service(backend).url, call});
   }
   run_load_step(step.load, targets, LoadContext{stack_, users_.fixtures_dir(), options_.progress}, out);

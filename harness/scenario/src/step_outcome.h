@@ -25,7 +25,12 @@ struct StepOutcome {
   std::optional<int> rpc_error;     // a JSON-RPC error code
   bool tool_error = false;          // result.isError
   std::string tool_text;
-  nlohmann::json result;            // structured content, else the JSON body, else null
+  // Structured content, else text content that is JSON, else the JSON body, else null; rows at
+  // /rows whatever the server's convention (tool_result.h).
+  nlohmann::json result;
+  // The stable failure kinds ("missing_credential") a failed call's message shows, by the
+  // server's target profile.
+  std::vector<std::string> failure_kinds;
 
   // A burst (repeat > 1): every call's HTTP status, and the first rejection's Retry-After.
   std::vector<int> statuses;

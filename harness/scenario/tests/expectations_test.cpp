@@ -165,3 +165,29 @@ TEST(ScenarioStatus, AStepThatCouldNotRunKeepsItsError) {
 
 }  // namespace
 }  // namespace mcph::harness
+
+namespace mcph::harness {
+namespace {
+
+// `failure: missing_credential` holds for a failed call whose message the server's profile
+// recognised as that kind (failure_kinds), and for nothing else.
+TEST(CheckExpectations, AFailureKindHoldsOnlyForAFailedCallOfThatKind) {
+  StepOutcome bob = alice_call();
+  bob.caller = "bob";
+  bob.tool_error = true;
+  bob.tool_text = "Secret not found at path: secret/data/users/bob/jira";
+  bob.failure_kinds = {"missing_credential"};
+  EXPECT_EQ(check_expectations({expect("failure", "missing_credential", 3)}, bob, context())[0].verdict, Verdict::held);
+  EXPECT_EQ(check_expectations({expect("failure", "rate_limited", 3)}, bob, context())[0].verdict, Verdict::failed);
+  StepOutcome other_error = bob;
+  other_error.failure_kinds.clear();
+  EXPECT_EQ(check_expectations({expect("failure", "missing_credential", 3)}, other_error, context())[0].verdict,
+            Verdict::failed);
+  StepOutcome succeeded = bob;
+  succeeded.tool_error = false;
+  EXPECT_EQ(check_expectations({expect("failure", "missing_credential", 3)}, succeeded, context())[0].verdict,
+            Verdict::failed);
+}
+
+}  // namespace
+}  // namespace mcph::harness

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "mcph/harness/stack_params.h"
+#include "mcph/harness/target_profile.h"
 #include "mcph/harness/text_file.h"
 
 namespace mcph::harness {
@@ -105,9 +106,10 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
         service.extra[key] = value.is_string() ? value.get<std::string>() : value.dump();
       }
     }
-    const std::string transport = service.get("transport", "streamable-http");
-    if (transport != "streamable-http" && transport != "legacy-sse-post") {
-      throw std::runtime_error(origin + ": services." + name + ".transport must be streamable-http or legacy-sse-post");
+    try {
+      (void)target_profile(service, name);  // an unknown profile or a bad override fails here, not mid-run
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(origin + ": " + e.what());
     }
     stack.services[name] = std::move(service);
   }

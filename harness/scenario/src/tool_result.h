@@ -1,0 +1,21 @@
+#pragma once
+// A tool call's answer as the expectations see it, whatever the server's conventions (its target
+// profile): the result JSON with the rows at /rows, and the stable failure kinds its error shows.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "mcph/harness/target_profile.h"
+
+namespace mcph::harness {
+
+// The result of a call: its structured content, else its text content when that is a JSON object
+// or array, else `fallback` (the JSON-RPC result); then the rows the profile's result_rows finds
+// (a bare array, or what its pointer names) put at /rows. Other fields stay where they are.
+nlohmann::json tool_result_json(const TargetProfile& profile, const std::string& structured_content,
+                                const std::string& text_content, nlohmann::json fallback);
+
+// The profile's failure kinds whose texts (with ${user} as `user`) appear in `message`.
+std::vector<std::string> failure_kinds(const TargetProfile& profile, const std::string& message, const std::string& user);
+
+}  // namespace mcph::harness

@@ -1,0 +1,42 @@
+#pragma once
+// A target profile: the conventions of an MCP server under test that are not properties of it —
+// how to reach it, where its results' rows are, how its stable failures read, whether its Vault
+// requests carry the call's traceparent. The scenario files stay the same for every server; the
+// profile maps each server's conventions onto them, so a server fails a scenario only for a
+// defect, never for a convention. Built in: "reference" (this repo's servers) and "demo-python"
+// (the original demo's Python servers). A stack file's MCP service names one with "profile" and
+// may override any field with a key of the same name (README, "Target profiles").
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mcph/harness/stack_file.h"
+
+namespace mcph::harness {
+
+struct TargetProfile {
+  std::string name;                         // "reference", "demo-python"
+  std::string transport;                    // "streamable-http" | "legacy-sse-post"
+  std::string correlation;                  // "traceparent" | "window" (audit entries matched by time)
+  // Where a tool result's rows are: "auto" (a `{rows: [...]}` object, or a bare JSON array taken as
+  // the rows), or a JSON pointer into the result ("/data/items"). Either way the rows are then at
+  // /rows of the result the expectations see, in structured content or in text content as JSON.
+  std::string result_rows;
+  // Stable failure kinds ("missing_credential") → texts of which a failed call's message contains
+  // one; "${user}" stands for the acting user's name.
+  std::map<std::string, std::vector<std::string>> failures;
+};
+
+// The built-in profile of that name; nullptr when there is none.
+const TargetProfile* builtin_profile(std::string_view name);
+// The names of the built-in profiles, for error messages ("reference, demo-python").
+std::string builtin_profile_names();
+
+// The profile of the stack's service `name`: the built-in one its "profile" names (default
+// "reference"), with the entry's own "transport", "correlation", "result_rows" and "failures"
+// (a JSON object of kind → [texts]) in its place. Throws std::runtime_error naming the key on an
+// unknown profile or a bad value.
+TargetProfile target_profile(const ServiceEntry& entry, const std::string& name);
+
+}  // namespace mcph::harness

@@ -1,0 +1,70 @@
+#include "mcph/harness/target_profile.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace mcph::harness {
+namespace {
+
+using ::testing::HasSubstr;
+
+ServiceEntry entry(std::map<std::string, std::string> extra) { return ServiceEntry{"http://127.0.0.1:3001/sse", 0, {}, std::move(extra)}; }
+
+std::string error_of(const ServiceEntry& service) {
+  try {
+    (void)target_profile(service, "jira-mcp");
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(TargetProfileTest, AnEntryWithoutAProfileIsAReferenceServer) {
+  const TargetProfile profile = target_profile(entry({}), "jira-mcp");
+  EXPECT_EQ(profile.name, "reference");
+  EXPECT_EQ(profile.transport, "streamable-http");
+  EXPECT_EQ(profile.correlation, "traceparent");
+  EXPECT_EQ(profile.result_rows, "auto");
+  ASSERT_TRUE(profile.failures.count("missing_credential"));
+}
+
+TEST(TargetProfileTest, TheDemoProfileSpeaksLegacySseAndIsMatchedByTime) {
+  const TargetProfile profile = target_profile(entry({{"profile", "demo-python"}}), "jira-mcp");
+  EXPECT_EQ(profile.transport, "legacy-sse-post");
+  EXPECT_EQ(profile.correlation, "window");
+  EXPECT_THAT(profile.failures.at("missing_credential").front(), HasSubstr("Secret not found"));
+}
+
+TEST(TargetProfileTest, TheEntrysOwnKeysOverrideTheProfile) {
+  const TargetProfile profile =
+      target_profile(entry({{"profile", "demo-python"}, {"transport", "streamable-http"}, {"correlation", "traceparent"},
+                            {"result_rows", "/data/items"}, {"failures", R"({"missing_credential": ["no secret for ${user}"]})"}}),
+                     "jira-mcp");
+  EXPECT_EQ(profile.name, "demo-python");
+  EXPECT_EQ(profile.transport, "streamable-http");
+  EXPECT_EQ(profile.correlation, "traceparent");
+  EXPECT_EQ(profile.result_rows, "/data/items");
+  EXPECT_EQ(profile.failures.at("missing_credential"), std::vector<std::string>{"no secret for ${user}"});
+}
+
+TEST(TargetProfileTest, BadValuesAreErrorsNamingTheKey) {
+  EXPECT_THAT(error_of(entry({{"profile", "java"}})), HasSubstr("services.jira-mcp.profile: no profile \"java\" (built in: reference, demo-python)"));
+  EXPECT_THAT(error_of(entry({{"transport", "websocket"}})), HasSubstr("services.jira-mcp.transport"));
+  EXPECT_THAT(error_of(entry({{"correlation", "guess"}})), HasSubstr("services.jira-mcp.correlation"));
+  EXPECT_THAT(error_of(entry({{"result_rows", "rows"}})), HasSubstr("services.jira-mcp.result_rows"));
+  EXPECT_THAT(error_of(entry({{"failures", R"(["no secret"])"}})), HasSubstr("services.jira-mcp.failures"));
+  EXPECT_THAT(error_of(entry({{"failures", R"({"missing_credential": []})"}})), HasSubstr("services.jira-mcp.failures"));
+}
+
+TEST(TargetProfileTest, TheStackFileRejectsAnUnknownProfileWhenLoaded) {
+  EXPECT_THROW(StackFile::parse(R"({"services": {"jira-mcp": {"url": "http://h/sse", "profile": "nodejs"}}})"),
+               std::runtime_error);
+  const StackFile stack = StackFile::parse(
+      R"({"services": {"jira-mcp": {"url": "http://h/sse", "profile": "demo-python", "correlation": "traceparent"}}})");
+  EXPECT_EQ(target_profile(stack.service("jira-mcp"), "jira-mcp").correlation, "traceparent");
+}
+
+}  // namespace
+}  // namespace mcph::harness
