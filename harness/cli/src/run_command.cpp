@@ -146,6 +146,9 @@ int run_command(int argc, char** argv) {
         std::printf("      step %s\n        expected %s\n        actual   %s\n", failure.step.c_str(),
                     failure.expectation.c_str(), failure.actual.c_str());
       }
+      for (const auto& finding : scenario.findings) {
+        std::printf("      finding on %s: %s (%s)\n", finding.server.c_str(), finding.property.c_str(), finding.evidence.c_str());
+      }
       if (!scenario.message.empty()) std::printf("      %s\n", scenario.message.c_str());
     }
   }

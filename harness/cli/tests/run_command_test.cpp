@@ -223,6 +223,7 @@ TEST(RunCommandTest, AFailedExpectationExits1AndIsNamedInSummaryAndJUnit) {
                          "        call: jira.list_issues\n"
                          "        expect:\n"
                          "          ok: true\n"  // line 9: cannot hold, bob has no Jira credential
+                         "        property: reads Jira without a credential\n"
                          "  - name: bob reaches GitHub\n"
                          "    steps:\n"
                          "      - as: bob\n"
@@ -242,6 +243,9 @@ TEST(RunCommandTest, AFailedExpectationExits1AndIsNamedInSummaryAndJUnit) {
   EXPECT_THAT(summary, HasSubstr("step 1: bob calls jira.list_issues"));
   EXPECT_THAT(summary, HasSubstr("expected " + expectation));
   EXPECT_THAT(summary, HasSubstr("actual   HTTP 200, tool error: no_credentials: no Jira credentials stored for bob"));
+  // The finding: the server the step addressed, the step's property, and the evidence.
+  EXPECT_THAT(summary, HasSubstr("finding on jira-mcp: reads Jira without a credential (ok: true — HTTP 200, tool error: "
+                                 "no_credentials: no Jira credentials stored for bob)"));
   EXPECT_THAT(summary, Not(HasSubstr("bob reaches GitHub")));
 
   const std::string xml = read_file(junit);

@@ -336,7 +336,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   }
   if (action.empty()) reader.fail(node, field, "no action: expected one of " + action_names);
 
-  std::set<std::string> allowed = {action, "as", "with_token", "describe", "expect", "save"};
+  std::set<std::string> allowed = {action, "as", "with_token", "describe", "property", "expect", "save"};
   const YAML::Node value = node[action];
   const std::string here = Reader::join(field, action);
   for (const auto& entry : step_kinds()) {
@@ -423,6 +423,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   step.as = reader.text_or(node, "as", field);
   if (node["with_token"].IsDefined()) step.token_name = reader.text(node["with_token"], Reader::join(field, "with_token"));
   step.describe = reader.text_or(node, "describe", field);
+  step.property = reader.text_or(node, "property", field);
   const bool needs_user = step.kind == StepKind::call || step.kind == StepKind::token ||
                           (step.kind == StepKind::vault) || (step.kind == StepKind::http && step.authorization == "token");
   if (needs_user && step.as.empty() && step.token_name.empty()) reader.fail(node, Reader::join(field, "as"), "missing: who acts in this step");
@@ -568,12 +569,13 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     const YAML::Node node = scenarios[i];
     const std::string field = "scenarios[" + std::to_string(i) + "]";
-    reader.only_keys(node, field, {"name", "description", "steps"});
+    reader.only_keys(node, field, {"name", "description", "property", "steps"});
     Scenario scenario;
     scenario.where = reader.where(node);
     scenario.name = reader.required_text(node, "name", field);
     if (!names.insert(scenario.name).second) reader.fail(node["name"], field + ".name", "\"" + scenario.name + "\" is used twice");
     scenario.description = reader.text_or(node, "description", field);
+    scenario.property = reader.text_or(node, "property", field);
     const YAML::Node steps = node["steps"];
     if (!steps.IsDefined()) reader.fail(node, field + ".steps", "missing");
     if (!steps.IsSequence() || steps.size() == 0) reader.fail(steps, field + ".steps", "expected a non-empty list");

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "expectations.h"
+#include "findings.h"
 #include "scenario_status.h"
 #include "mcph/harness/user_fixtures.h"
 #include "mcph/http/message.h"
@@ -200,6 +201,9 @@ struct ScenarioRunner::Impl {
         recorded["failures"] = failed;
         trace_steps.push_back(recorded);
         result.failures.insert(result.failures.end(), failures.begin(), failures.end());
+        if (auto finding = finding_of(record, step.property.empty() ? scenario.property : step.property)) {
+          result.findings.push_back(std::move(*finding));
+        }
         if (outcome.load) record.load = outcome.load->levels;
         result.steps.push_back(std::move(record));
       } catch (const std::exception& e) {

@@ -100,6 +100,9 @@ struct Step {
   std::string as;          // the acting user ("alice"); "root" for Vault's root token
   std::string token_name;  // which of the user's tokens (default: the user's name)
   std::string describe;    // optional text shown in reports instead of the generated one
+  // The property a failure of this step shows broken ("trusts an unverified claim"); empty: the
+  // scenario's.
+  std::string property;
 
   // call
   std::string server;      // as written: "jira" or "jira-mcp"
@@ -174,6 +177,9 @@ struct Step {
 struct Scenario {
   std::string name;
   std::string description;
+  // The property of the server under test a failure shows broken, for the findings (a step may
+  // name its own); empty: a failure is reported, but names no property.
+  std::string property;
   SourceLocation where;
   std::vector<Step> steps;
 };
