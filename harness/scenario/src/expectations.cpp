@@ -212,10 +212,14 @@ reports::Check check_no_ledger_entry(const Json& want, const StepOutcome& outcom
   return judged(want.get<bool>() == outcome.ledger.empty(), ledger_summary(outcome.ledger));
 }
 
-// A verdict on audit entries matched by time window stands only when nothing else is known to
-// have run in the window; when other requests' traces fell into it, the untraced entries may be
-// a neighbour's too, and the verdict is reported as ambiguous, never guessed (issue 13).
-reports::Check judged_by_window(reports::Check check, const StepOutcome& outcome) {
+// An audit expectation's verdict: failed without Vault's audit log to read, else `check`'s. A
+// verdict on entries matched by time window stands only when nothing else is known to have run
+// in the window; when other requests' traces fell into it, the untraced entries may be a
+// neighbour's too, and the verdict is reported as ambiguous, never guessed (issue 13).
+template <typename CheckEntries>
+reports::Check judged_on_audit(const StepOutcome& outcome, CheckEntries&& check_entries) {
+  if (!outcome.audit_observed) return failed("the stack file names no Vault audit log (services.vault.audit_log)");
+  reports::Check check = check_entries();
   if (!outcome.audit_by_window || outcome.audit_other_traces == 0) return check;
   return inconclusive("matched by time window (the server does not forward traceparent), and " +
                       std::to_string(outcome.audit_other_traces) +
@@ -225,10 +229,11 @@ reports::Check judged_by_window(reports::Check check, const StepOutcome& outcome
 }
 
 reports::Check check_vault_audit(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
-  if (!outcome.audit_observed) return failed("the stack file names no Vault audit log (services.vault.audit_log)");
-  if (want == "own_paths_only") return judged_by_window(check_own_paths(outcome, context), outcome);
-  if (want == "logs_in") return judged_by_window(check_logs_in(outcome, context), outcome);
-  return judged_by_window(check_reads_own_secret(outcome, context), outcome);
+  return judged_on_audit(outcome, [&] {
+    if (want == "own_paths_only") return check_own_paths(outcome, context);
+    if (want == "logs_in") return check_logs_in(outcome, context);
+    return check_reads_own_secret(outcome, context);
+  });
 }
 
 reports::Check check_result_json(const Json& want, const StepOutcome& outcome, const CheckContext&) {
@@ -318,8 +323,7 @@ reports::Check check_login_client(const Json& want, const StepOutcome& outcome, 
 }
 
 reports::Check check_vault_login_client(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
-  if (!outcome.audit_observed) return failed("the stack file names no Vault audit log (services.vault.audit_log)");
-  return judged_by_window(check_login_client(want, outcome, context), outcome);
+  return judged_on_audit(outcome, [&] { return check_login_client(want, outcome, context); });
 }
 
 // A load step's count (load_outcome.h) equals the one wanted; the count, and when it does not,
