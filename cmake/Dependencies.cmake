@@ -6,9 +6,17 @@ find_package(nlohmann_json 3 REQUIRED)
 find_package(GTest REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(PkgConfig REQUIRED)
-# Debian ships cpp-httplib as a compiled library; its .pc file carries the feature macros that
-# must match the build of that library (OpenSSL, zlib, brotli), so take them from there.
-pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib)
+# cpp-httplib, linked as mcph::httplib. Debian ships it as a compiled library; its .pc file
+# carries the feature macros that must match the build of that library (OpenSSL, zlib, brotli),
+# so take them from there. Under MCPH_TSAN the same version is compiled from Debian's source
+# with -fsanitize=thread instead (cmake/HttplibFromSource.cmake).
+if(MCPH_TSAN)
+  include(${CMAKE_CURRENT_LIST_DIR}/HttplibFromSource.cmake)
+  add_library(mcph::httplib ALIAS mcph_httplib_tsan)
+else()
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib)
+  add_library(mcph::httplib ALIAS PkgConfig::HTTPLIB)
+endif()
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET GLOBAL libpqxx)
 include(GoogleTest)
 if(MCPH_BUILD_BENCHMARKS)

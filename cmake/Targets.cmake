@@ -96,14 +96,14 @@ function(mcph_test name)
   endif()
 endfunction()
 
-# mcph_real_tier_tests(TARGET [LABELS ...] [TIMEOUT s] [FILTER f] [RESOURCE_LOCK name])
+# mcph_real_tier_tests(TARGET [LABELS ...] [TIMEOUT s] [FILTER f] [PROPERTIES ...])
 # Registers TARGET's tests a second time, prefixed "real.", against the stack of the `real_stack`
 # fixture (real/CMakeLists.txt: the real Keycloak and Vault): labelled `real` plus LABELS, with
 # MCPH_STACK_FILE naming that stack. Without the real tier the fixture is skipped and so are
 # these tests, each saying why (the suite's environment skips them: "the real tier is not
-# installed"), never passed.
+# installed"), never passed. PROPERTIES are further test properties (RUN_SERIAL TRUE …).
 function(mcph_real_tier_tests target)
-  cmake_parse_arguments(ARG "" "TIMEOUT;FILTER;RESOURCE_LOCK" "LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "TIMEOUT;FILTER" "LABELS;PROPERTIES" ${ARGN})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
   endif()
@@ -111,16 +111,12 @@ function(mcph_real_tier_tests target)
   if(ARG_FILTER)
     set(filter TEST_FILTER "${ARG_FILTER}")
   endif()
-  set(lock "")
-  if(ARG_RESOURCE_LOCK)
-    set(lock RESOURCE_LOCK ${ARG_RESOURCE_LOCK})
-  endif()
   string(MAKE_C_IDENTIFIER "real_${target}_${ARG_FILTER}" list_var)
   gtest_discover_tests(${target} DISCOVERY_MODE PRE_TEST TEST_PREFIX "real." ${filter} TEST_LIST ${list_var})
   mcph_discovered_test_properties(LIST_VAR ${list_var}
     LABELS real ${ARG_LABELS}
     ENVIRONMENT MCPH_STACK_FILE=${MCPH_REAL_STACK_DIR}/stack.json
-    PROPERTIES TIMEOUT ${ARG_TIMEOUT} FIXTURES_REQUIRED real_stack ${lock}
+    PROPERTIES TIMEOUT ${ARG_TIMEOUT} FIXTURES_REQUIRED real_stack ${ARG_PROPERTIES}
       SKIP_REGULAR_EXPRESSION "the real tier is not installed")
 endfunction()
 

@@ -6,8 +6,11 @@
 
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
+#include <atomic>
 #include <fstream>
+#include <map>
 #include <thread>
+#include <vector>
 
 #include "mcph/harness/local_stack.h"
 #include "mcph/harness/stack_tokens.h"
@@ -414,6 +417,41 @@ TEST_F(ServersIntegration, TraceparentOfAToolCallReachesTheBackendLedger) {
   EXPECT_EQ(jira_all[1]["trace_id"], "");
   EXPECT_EQ(jira_all[2]["path"], "/rest/api/3/issue/DEMO-3");
   EXPECT_EQ(jira_all[2]["trace_id"], "");
+}
+
+// Each MCP server under concurrent clients: two users on two sessions each, at once, from cold
+// (their Vault logins, the broker's session cache and the rate limiter's buckets raced), so
+// that under the tsan preset ThreadSanitizer watches the servers', mock-vault's and
+// mock-keycloak's handlers. A report kills that process (halt_on_error) and leaves its log.
+TEST_F(ServersIntegration, EachServerAnswersConcurrentClients) {
+  const std::vector<std::pair<std::string, std::string>> calls = {
+      {"jira-mcp", R"({"issue_key":"DEMO-1"})"}, {"github-mcp", "{}"}, {"postgres-mcp", R"({"query":"SELECT 1 AS one"})"}};
+  const std::map<std::string, std::string> tools = {
+      {"jira-mcp", "get_issue"}, {"github-mcp", "list_repos"}, {"postgres-mcp", "execute_query"}};
+  for (const auto& [server, arguments] : calls) {
+    std::atomic<int> answered{0};
+    std::vector<std::thread> clients;
+    for (const std::string user : {"alice", "bob", "alice", "bob"}) {
+      clients.emplace_back([&, user, server = server, arguments = arguments] {
+        try {
+          auto client = session(server, user);
+          for (int call = 0; call < 3; ++call) {
+            const auto result = client.call_tool(tools.at(server), arguments);
+            if (result.rpc.ok()) ++answered;  // a JSON-RPC result (bob has no Jira credential: a tool error)
+          }
+        } catch (const std::exception&) {
+          // The server died: counted as unanswered.
+        }
+      });
+    }
+    for (auto& thread : clients) thread.join();
+    EXPECT_EQ(answered.load(), 12) << server;
+  }
+  for (const std::string service : {"jira-mcp", "github-mcp", "postgres-mcp", "vault", "keycloak"}) {
+    std::ifstream log(stack().service(service).log);
+    const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    EXPECT_THAT(text, ::testing::Not(HasSubstr("ThreadSanitizer"))) << service;
+  }
 }
 
 }  // namespace

@@ -165,6 +165,14 @@ TEST(FaultProxy, DestroyingItClosesEveryConnectionAndJoinsEveryThread) {
     std::string received;
     EXPECT_EQ(client->receive_to_end(received, 2s), End::closed);
   }
+  // The proxy's own threads are joined by its destructor. The echo upstream's per-connection
+  // threads end on their own once they read the proxy's close, a moment later (CI saw one still
+  // there): give them a second, far less than the 10 s the held data would keep a leaked proxy
+  // thread alive.
+  const auto deadline = std::chrono::steady_clock::now() + 1s;
+  while (proc::thread_count() != threads_before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
   EXPECT_EQ(proc::thread_count(), threads_before);
 }
 

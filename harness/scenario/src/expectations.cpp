@@ -212,11 +212,28 @@ reports::Check check_no_ledger_entry(const Json& want, const StepOutcome& outcom
   return judged(want.get<bool>() == outcome.ledger.empty(), ledger_summary(outcome.ledger));
 }
 
-reports::Check check_vault_audit(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
+// An audit expectation's verdict: failed without Vault's audit log to read, else `check`'s. A
+// verdict on entries matched by time window stands only when nothing else is known to have run
+// in the window; when other requests' traces fell into it, the untraced entries may be a
+// neighbour's too, and the verdict is reported as ambiguous, never guessed (issue 13).
+template <typename CheckEntries>
+reports::Check judged_on_audit(const StepOutcome& outcome, CheckEntries&& check_entries) {
   if (!outcome.audit_observed) return failed("the stack file names no Vault audit log (services.vault.audit_log)");
-  if (want == "own_paths_only") return check_own_paths(outcome, context);
-  if (want == "logs_in") return check_logs_in(outcome, context);
-  return check_reads_own_secret(outcome, context);
+  reports::Check check = check_entries();
+  if (!outcome.audit_by_window || outcome.audit_other_traces == 0) return check;
+  return inconclusive("matched by time window (the server does not forward traceparent), and " +
+                      std::to_string(outcome.audit_other_traces) +
+                      " audit entries of other traces fell into the window, so whose the untraced ones are "
+                      "cannot be told; by the window alone: " + reports::to_string(check.verdict) + ": " +
+                      check.actual);
+}
+
+reports::Check check_vault_audit(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
+  return judged_on_audit(outcome, [&] {
+    if (want == "own_paths_only") return check_own_paths(outcome, context);
+    if (want == "logs_in") return check_logs_in(outcome, context);
+    return check_reads_own_secret(outcome, context);
+  });
 }
 
 reports::Check check_result_json(const Json& want, const StepOutcome& outcome, const CheckContext&) {
@@ -288,8 +305,7 @@ reports::Check check_token_not_echoed(const Json& want, const StepOutcome& outco
 // (login metadata azp, which the stack's role maps from the token): an MCP server that
 // exchanges its caller's token logs in with a token of its own client; one that passes the
 // user's token through logs in with the user's client's.
-reports::Check check_vault_login_client(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
-  if (!outcome.audit_observed) return failed("the stack file names no Vault audit log (services.vault.audit_log)");
+reports::Check check_login_client(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
   const std::string own_entity = context.entity_of(outcome.caller);
   std::set<std::string> clients;
   for (const auto& entry : outcome.audit) {
@@ -304,6 +320,10 @@ reports::Check check_vault_login_client(const Json& want, const StepOutcome& out
   }
   return failed("Vault logins with tokens issued to " + join(clients) + ", not to " + as_text(want) +
                 " (not exchanged: the server passed its caller's token through to Vault)");
+}
+
+reports::Check check_vault_login_client(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
+  return judged_on_audit(outcome, [&] { return check_login_client(want, outcome, context); });
 }
 
 // A load step's count (load_outcome.h) equals the one wanted; the count, and when it does not,

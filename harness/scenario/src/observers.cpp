@@ -85,20 +85,41 @@ Json AuditTail::read_new() {
   return entries;
 }
 
+namespace {
+
+// The trace-ids of the traceparent values Vault audited for an entry's request (a list of
+// values under request.headers.traceparent); malformed values name no trace.
+std::vector<std::string> audited_trace_ids(const Json& entry) {
+  std::vector<std::string> ids;
+  const Json values = entry.value("/request/headers/traceparent"_json_pointer, Json::array());
+  if (!values.is_array()) return ids;
+  for (const auto& value : values) {
+    const auto trace = value.is_string() ? http::parse_traceparent(value.get<std::string>()) : std::nullopt;
+    if (trace) ids.push_back(trace->trace_id);
+  }
+  return ids;
+}
+
+}  // namespace
+
 Json entries_of_traces(const Json& entries, const std::vector<std::string>& trace_ids) {
   Json mine = Json::array();
   for (const auto& entry : entries) {
-    const Json values = entry.value("/request/headers/traceparent"_json_pointer, Json::array());
-    if (!values.is_array()) continue;
-    for (const auto& value : values) {
-      const auto trace = value.is_string() ? http::parse_traceparent(value.get<std::string>()) : std::nullopt;
-      if (trace && std::find(trace_ids.begin(), trace_ids.end(), trace->trace_id) != trace_ids.end()) {
-        mine.push_back(entry);
-        break;
-      }
-    }
+    const auto ids = audited_trace_ids(entry);
+    const bool ours = std::any_of(ids.begin(), ids.end(), [&](const std::string& id) {
+      return std::find(trace_ids.begin(), trace_ids.end(), id) != trace_ids.end();
+    });
+    if (ours) mine.push_back(entry);
   }
   return mine;
+}
+
+Json entries_without_trace(const Json& entries) {
+  Json untraced = Json::array();
+  for (const auto& entry : entries) {
+    if (audited_trace_ids(entry).empty()) untraced.push_back(entry);
+  }
+  return untraced;
 }
 
 std::string path_owner(const std::string& vault_path) {

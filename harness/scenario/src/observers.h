@@ -50,6 +50,10 @@ class AuditTail {
 // An entry with none, or with a malformed or another trace's, is not one of them.
 nlohmann::json entries_of_traces(const nlohmann::json& entries, const std::vector<std::string>& trace_ids);
 
+// The entries among `entries` whose request carried no well-formed traceparent: those a time
+// window can only guess at. An entry with a traceparent belongs to that trace's request.
+nlohmann::json entries_without_trace(const nlohmann::json& entries);
+
 // The user a secret path belongs to: "alice" for secret/data/users/alice/jira or
 // database/creds/alice; empty for other paths.
 std::string path_owner(const std::string& vault_path);

@@ -205,9 +205,18 @@ void StepExecutor::announce_wait(double seconds, const std::string& why) const {
 void StepExecutor::observe_audit(StepOutcome& out) {
   out.audit_observed = audit_.available();
   if (!out.audit_observed) return;
+  const Json written = audit_.read_new();
   // A step whose requests carried a traceparent owns exactly the entries carrying it: what other
-  // scenarios on the same stack cause meanwhile is not its (issue 13). Others keep the window.
-  out.audit = out.trace_ids.empty() ? audit_.read_new() : entries_of_traces(audit_.read_new(), out.trace_ids);
+  // scenarios on the same stack cause meanwhile is not its (issue 13).
+  if (!out.trace_ids.empty()) {
+    out.audit = entries_of_traces(written, out.trace_ids);
+    return;
+  }
+  // The others keep the time window: of the entries written while the step ran, those of
+  // another trace are provably not its; the untraced rest may be, or may be a neighbour's.
+  out.audit_by_window = true;
+  out.audit = entries_without_trace(written);
+  out.audit_other_traces = written.size() - out.audit.size();
 }
 
 HeldToken StepExecutor::login(const std::string& user, const std::string& client, const std::string& secret,

@@ -42,11 +42,16 @@ struct StepOutcome {
   nlohmann::json ledger = nlohmann::json::array();
   bool audit_observed = false;      // the stack names Vault's audit log
   // The step's own entries: those carrying one of `trace_ids` when the step correlates by
-  // traceparent, else every entry written while it ran (a time window).
+  // traceparent, else the untraced entries written while it ran (a time window).
   nlohmann::json audit = nlohmann::json::array();
   // The trace-ids of the requests the step sent with a traceparent (an MCP call, the runner's
   // own Vault requests); empty: the step correlates by time window.
   std::vector<std::string> trace_ids;
+  // Correlated by time window (no trace-ids): `audit` is the window's untraced entries, and
+  // `audit_other_traces` counts the entries of other requests' traces that fell into the window
+  // (proof that something else ran meanwhile, so the window cannot tell whose the rest are).
+  bool audit_by_window = false;
+  std::size_t audit_other_traces = 0;
 
   std::string entity_name;          // vault whoami
   std::vector<std::string> vault_errors;

@@ -97,6 +97,39 @@ TEST(CheckExpectations, AFailedCheckSaysWhatHappenedInstead) {
   EXPECT_EQ(failures[1].expectation, "vault_audit: own_paths_only (isolation.yaml:12)");
 }
 
+// A server that does not forward traceparent is matched by time window. While nothing of
+// another trace fell into the window, the window's verdict stands (a defect is still a defect);
+// when others' requests ran meanwhile, it is ambiguous: inconclusive, with what the window
+// alone would say, never a guess either way (issue 13).
+TEST(CheckExpectations, AWindowVerdictStandsAloneAndIsInconclusiveBesideOtherTraces) {
+  StepOutcome outcome = alice_call();
+  outcome.audit_by_window = true;
+  outcome.audit.push_back({{"type", "request"},
+                           {"request", {{"path", "secret/data/users/alice/github"}}},
+                           {"auth", {{"entity_id", "entity-bob"}}}});
+  const auto alone = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
+  ASSERT_EQ(alone.size(), 1u);
+  EXPECT_EQ(alone[0].verdict, Verdict::failed);
+  EXPECT_EQ(alone[0].actual, "secret/data/users/alice/github was requested by entity bob");
+
+  outcome.audit_other_traces = 3;
+  const auto beside = check_expectations({expect("vault_audit", "own_paths_only", 12),
+                                          expect("vault_audit", "reads_own_secret", 13)},
+                                         outcome, context());
+  ASSERT_EQ(beside.size(), 2u);
+  EXPECT_EQ(beside[0].verdict, Verdict::inconclusive);
+  EXPECT_THAT(beside[0].actual, HasSubstr("3 audit entries of other traces fell into the window"));
+  EXPECT_THAT(beside[0].actual, HasSubstr("by the window alone: failed: secret/data/users/alice/github was requested"));
+  // A read that would pass is no pass either: it may have been another scenario's alice.
+  EXPECT_EQ(beside[1].verdict, Verdict::inconclusive);
+  EXPECT_THAT(beside[1].actual, HasSubstr("by the window alone: held: secret/data/users/alice/jira read by alice"));
+
+  // Traced steps are never judged by window, whatever else ran.
+  outcome.audit_by_window = false;
+  const auto traced = check_expectations({expect("vault_audit", "reads_own_secret", 13)}, outcome, context());
+  EXPECT_EQ(traced[0].verdict, Verdict::held);
+}
+
 TEST(CheckExpectations, ABurstShowsItsStatusesCountedAndItsRetryAfter) {
   StepOutcome outcome = alice_call();
   outcome.statuses.assign(20, 200);

@@ -70,5 +70,26 @@ TEST(EntriesOfTraces, KeepsOnlyEntriesCarryingTheStepsTraceIds) {
   EXPECT_TRUE(entries_of_traces(entries, {}).empty());
 }
 
+// What a time window can only guess at: entries with no well-formed traceparent. An entry of
+// another trace is that trace's, never the window's.
+TEST(EntriesWithoutTrace, KeepsOnlyEntriesNoTraceClaims) {
+  const auto entry = [](const std::string& path, nlohmann::json headers) {
+    nlohmann::json request = {{"path", path}};
+    if (!headers.is_null()) request["headers"] = std::move(headers);
+    return nlohmann::json{{"type", "request"}, {"request", request}};
+  };
+  const nlohmann::json entries = nlohmann::json::array({
+      entry("secret/data/users/alice/jira", {{"traceparent", {"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}}}),
+      entry("secret/data/users/bob/jira", nullptr),
+      entry("secret/data/users/bob/github", {{"traceparent", {"garbage"}}}),
+      entry("sys/mounts", {{"user-agent", {"curl"}}}),
+  });
+  const nlohmann::json untraced = entries_without_trace(entries);
+  ASSERT_EQ(untraced.size(), 3u) << untraced.dump();
+  EXPECT_EQ(untraced[0]["request"]["path"], "secret/data/users/bob/jira");
+  EXPECT_EQ(untraced[1]["request"]["path"], "secret/data/users/bob/github");
+  EXPECT_EQ(untraced[2]["request"]["path"], "sys/mounts");
+}
+
 }  // namespace
 }  // namespace mcph::harness

@@ -14,6 +14,7 @@
 #include <regex>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "connection_stream.h"
@@ -128,6 +129,7 @@ struct Server::Impl {
   std::vector<Route> routes;
   std::unique_ptr<detail::Reactor> reactor;
   int port = 0;
+  int listening = -1;  // bound by bind(), handed to the reactor by start()
 
   void render_error(int status, std::string_view message, Response& out) const {
     out = Response{};
@@ -277,7 +279,8 @@ void Server::route(std::string method, std::string pattern, Handler handler) {
                                 std::move(handler)});
 }
 
-int Server::start() {
+int Server::bind() {
+  if (impl_->listening >= 0 || impl_->reactor) return impl_->port;
   // A client that hangs up mid-response must not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
   auto& options = impl_->options;
@@ -292,6 +295,14 @@ int Server::start() {
   // cpp-httplib listened with a queue of 5; listen() again on Linux sets the longer one.
   ::listen(listening, options.listen_backlog);
   impl_->port = port;
+  impl_->listening = listening;
+  return port;
+}
+
+int Server::start() {
+  bind();
+  if (impl_->reactor) return impl_->port;
+  const auto& options = impl_->options;
   detail::ReactorOptions reactor;
   reactor.workers = options.threads;
   reactor.max_connections = options.max_connections;
@@ -302,16 +313,17 @@ int Server::start() {
   reactor.max_requests_per_connection = kMaxRequestsPerConnection;
   RoutingServer* routing = &impl_->server;
   impl_->reactor = std::make_unique<detail::Reactor>(
-      listening, reactor, [routing](detail::ConnectionStream& stream, bool close_connection, bool& connection_closed) {
+      std::exchange(impl_->listening, -1), reactor, [routing](detail::ConnectionStream& stream, bool close_connection, bool& connection_closed) {
         return routing->serve_request(stream, close_connection, connection_closed);
       });
   impl_->reactor->start();
-  return port;
+  return impl_->port;
 }
 
 void Server::stop() {
-  if (!impl_ || !impl_->reactor) return;
-  impl_->reactor->stop();
+  if (!impl_) return;
+  if (impl_->listening >= 0) ::close(std::exchange(impl_->listening, -1));  // bound, never served
+  if (impl_->reactor) impl_->reactor->stop();
 }
 
 Response Server::dispatch(Request request) const { return impl_->handle(request); }
@@ -328,8 +340,11 @@ int serve_until_signal(Server& server, const std::function<void()>& on_started) 
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  server.start();
+  // Bound first, so that on_started knows the URL; served after, so that no handler runs before
+  // what on_started set up (a client that connects meanwhile waits in the listen queue).
+  server.bind();
   if (on_started) on_started();
+  server.start();
   std::printf("%s\n", proc::listen_line(server.url()).c_str());
   std::fflush(stdout);
   int received = 0;

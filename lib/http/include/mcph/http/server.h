@@ -67,8 +67,11 @@ class Server {
   // A path that matches no route gets 404; one that matches under another method gets 405.
   void route(std::string method, std::string pattern, Handler handler);
 
-  // Binds host:port and serves on a background thread. Returns the bound port.
+  // Binds host:port and listens, serving nothing yet: clients wait in the listen queue. Returns
+  // the bound port (port() and url() are valid from here). Idempotent.
   // Throws std::runtime_error when the address cannot be bound.
+  int bind();
+  // Binds (unless bind() did) and serves on background threads. Returns the bound port.
   int start();
   void stop();  // idempotent; returns once the serving thread has ended
 
@@ -89,8 +92,10 @@ class Server {
 // (mcph/proc/listen_line.h), waits
 // for one of those signals, stops the server. Returns the process exit code (0).
 // Call before starting any other thread so that every thread inherits the blocked signals.
-// `on_started` runs once the port is bound, before the listening line is printed (so no
-// client can have called yet): the place for set-up that needs the bound URL.
+// `on_started` runs once the port is bound and before any request is served (a client that
+// connects meanwhile waits in the listen queue) or the listening line is printed: the place for
+// set-up that needs the bound URL. The serving threads start after it, so what it writes is
+// ordered before every handler.
 int serve_until_signal(Server& server, const std::function<void()>& on_started = {});
 
 }  // namespace mcph::http
