@@ -245,7 +245,16 @@ class Provisioner {
 
   void secrets(vault::Client& client, const ProvisionedUser& user) {
     const auto& f = user.fixture;
-    if (f.jira) kv_secret(client, f.username, "jira", {{"username", f.jira->username}, {"api_token", f.jira->api_token}});
+    // Every field the fixture has: servers pick what their backend's scheme takes (Jira Cloud
+    // username/email and api_token, Jira Data Center username and password: the demo's servers).
+    if (f.jira) {
+      Json jira = Json::object();
+      for (const auto& [key, value] : {std::pair{"username", f.jira->username}, std::pair{"email", f.jira->email},
+                                       std::pair{"password", f.jira->password}, std::pair{"api_token", f.jira->api_token}}) {
+        if (!value.empty()) jira[key] = value;
+      }
+      kv_secret(client, f.username, "jira", jira);
+    }
     if (f.github) kv_secret(client, f.username, "github", {{"token", f.github->token}});
   }
 
