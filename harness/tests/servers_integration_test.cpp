@@ -109,6 +109,45 @@ TEST_F(ServersIntegration, AlicesJiraCallReachesJiraWithAlicesCredential) {
   ASSERT_EQ(entries.size(), 1u) << entries.dump();
   EXPECT_EQ(entries[0]["credential_of"], "alice") << entries.dump();
   EXPECT_THAT(entries[0].dump(), HasSubstr("/rest/api/3/issue/DEMO-1"));
+  // Jira Cloud's scheme: Basic with the e-mail address and the API token.
+  EXPECT_EQ(entries[0]["scheme"], "basic");
+  EXPECT_EQ(entries[0]["credential_field"], "api_token");
+}
+
+// The provisioner writes every field of the fixture to the user's Vault secret, at the path and
+// under the names the demo's servers read (its jira server sends username:password).
+TEST_F(ServersIntegration, VaultHoldsEveryFieldOfTheUsersSecrets) {
+  http::Client vault(stack().service("vault").url);
+  const http::Fields root = {{"X-Vault-Token", stack().service("vault").get("token")}};
+  const Json jira = Json::parse(vault.get("/v1/secret/data/users/alice/jira", root).body)["data"]["data"];
+  for (const char* field : {"username", "email", "password", "api_token", "personal_access_token"}) {
+    EXPECT_TRUE(jira.contains(field) && jira[field].is_string() && !jira[field].get<std::string>().empty()) << field;
+  }
+  const Json github = Json::parse(vault.get("/v1/secret/data/users/bob/github", root).body)["data"]["data"];
+  EXPECT_EQ(github["username"], "bob-github");
+  EXPECT_TRUE(github.contains("token"));
+}
+
+// The original demo's tables and rows, read by each user's dynamic role as its client reads them.
+TEST_F(ServersIntegration, TheDemosTablesAreReadableWithEachUsersDynamicRole) {
+  for (const char* user : {"alice", "bob"}) {
+    auto client = session("postgres-mcp", user);
+    const auto users = client.call_tool("execute_query", R"({"query":"SELECT * FROM users LIMIT 10;"})");
+    ASSERT_TRUE(users.ok()) << users.text();
+    const Json rows = Json::parse(users.structured_content)["rows"];
+    ASSERT_EQ(rows.size(), 3u) << rows.dump();
+    EXPECT_EQ(rows[0]["username"], "alice");
+    EXPECT_EQ(rows[2]["email"], "charlie@example.com");
+    const auto joined = client.call_tool(
+        "execute_query",
+        R"({"query":"SELECT u.username, p.name, o.total_price::text AS total FROM orders o JOIN users u ON u.id = o.user_id JOIN products p ON p.id = o.product_id ORDER BY o.id"})");
+    ASSERT_TRUE(joined.ok()) << joined.text();
+    const Json orders = Json::parse(joined.structured_content)["rows"];
+    ASSERT_EQ(orders.size(), 4u) << orders.dump();
+    EXPECT_EQ(orders[0]["name"], "Laptop");
+    EXPECT_EQ(orders[3]["username"], "bob");
+    EXPECT_EQ(orders[3]["total"], "399.99");
+  }
 }
 
 TEST_F(ServersIntegration, BobsJiraCallIsAMissingCredentialErrorAndReachesNothing) {

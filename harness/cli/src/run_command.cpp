@@ -54,10 +54,10 @@ int run_command(int argc, char** argv) {
       "usage errors, 130 when interrupted.");
   flags.positionals("FILES", "scenario files [default: every scenarios/*.yaml]");
   add_run_stack_flags(flags);
-  flags.repeated("family", "run only the files of this family (isolation, missing-credentials, ...); repeatable")
+  flags.repeated("family", "run only the files of this family (isolation, missing-credentials, ...)")
       .repeated("scenario",
                 "run only the scenarios whose name contains this text, or matches it as a glob (* ? [...]);"
-                " case-insensitive; repeatable")
+                " case-insensitive")
       .toggle("list", "list the selected files and scenarios and exit (no stack is started)")
       .option("junit", "", "write a JUnit XML report to this file")
       .option("html", "", "write a self-contained HTML report to this file")

@@ -88,8 +88,10 @@ std::set<std::string> known_secrets() {
   for (const UserFixture& user : load_users(FixtureFiles::in(default_fixtures_dir()), 8)) {
     secrets.insert(user.password);
     if (user.jira) {
-      if (!user.jira->password.empty()) secrets.insert(user.jira->password);
-      if (!user.jira->api_token.empty()) secrets.insert(user.jira->api_token);
+      for (const char* field : {"password", "api_token", "personal_access_token"}) {
+        const SecretFields fields = secret_fields(*user.jira);
+        if (auto it = fields.find(field); it != fields.end()) secrets.insert(it->second);
+      }
     }
     if (user.github) secrets.insert(user.github->token);
   }

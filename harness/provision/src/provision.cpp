@@ -245,17 +245,11 @@ class Provisioner {
 
   void secrets(vault::Client& client, const ProvisionedUser& user) {
     const auto& f = user.fixture;
-    // Every field the fixture has: servers pick what their backend's scheme takes (Jira Cloud
-    // username/email and api_token, Jira Data Center username and password: the demo's servers).
-    if (f.jira) {
-      Json jira = Json::object();
-      for (const auto& [key, value] : {std::pair{"username", f.jira->username}, std::pair{"email", f.jira->email},
-                                       std::pair{"password", f.jira->password}, std::pair{"api_token", f.jira->api_token}}) {
-        if (!value.empty()) jira[key] = value;
-      }
-      kv_secret(client, f.username, "jira", jira);
-    }
-    if (f.github) kv_secret(client, f.username, "github", {{"token", f.github->token}});
+    // Every field the fixture has, named as the demo's init-vault.sh names them: each server
+    // picks what its backend's scheme takes (the reference jira-mcp email and api_token, the
+    // demo's username and password).
+    if (f.jira) kv_secret(client, f.username, "jira", Json(secret_fields(*f.jira)));
+    if (f.github) kv_secret(client, f.username, "github", Json(secret_fields(*f.github)));
   }
 
   // The user's database role (the engine's connection is configured first).

@@ -35,8 +35,12 @@ std::string join(const std::set<std::string>& items, const std::string& separato
 }
 
 // "the ledger entry GET /rest/api/2/issue/DEMO-1 → 200 carries alice's credential ****abcd"
-std::string ledger_summary(const Json& ledger) {
-  if (ledger.empty()) return "no ledger entry carries this step's trace id";
+std::string ledger_summary(const StepOutcome& outcome) {
+  const Json& ledger = outcome.ledger;
+  if (ledger.empty()) {
+    return outcome.ledger_by_window ? "no untraced ledger entry was written while the call ran"
+                                    : "no ledger entry carries this step's trace id";
+  }
   std::string out = ledger.size() == 1 ? "the ledger entry " : std::to_string(ledger.size()) + " ledger entries: ";
   bool first = true;
   for (const auto& entry : ledger) {
@@ -199,33 +203,40 @@ reports::Check check_header_contains(const Json& want, const StepOutcome& outcom
   return wrong.empty() ? held(seen) : failed(wrong);
 }
 
+
+// A verdict on entries matched by time window stands only when nothing else is known to have
+// run in the window; when other requests' traces fell into it, the untraced entries may be a
+// neighbour's too, and the verdict is reported as ambiguous, never guessed (issue 13).
+reports::Check judged_by_window(reports::Check check, bool by_window, std::size_t other_traces, const char* what) {
+  if (!by_window || other_traces == 0) return check;
+  return inconclusive("matched by time window (the server does not forward traceparent), and " +
+                      std::to_string(other_traces) + " " + what +
+                      " of other traces fell into the window, so whose the untraced ones are "
+                      "cannot be told; by the window alone: " + reports::to_string(check.verdict) + ": " +
+                      check.actual);
+}
+
+// An audit expectation's verdict: failed without Vault's audit log to read, else `check`'s,
+// judged by window as above.
+template <typename CheckEntries>
+reports::Check judged_on_audit(const StepOutcome& outcome, CheckEntries&& check_entries) {
+  if (!outcome.audit_observed) return failed("the stack file names no Vault audit log (services.vault.audit_log)");
+  return judged_by_window(check_entries(), outcome.audit_by_window, outcome.audit_other_traces, "audit entries");
+}
+
 reports::Check check_backend_credential_of(const Json& want, const StepOutcome& outcome, const CheckContext&) {
   if (!outcome.ledger_observed) return failed("this server has no backend ledger to look at");
   const std::string who = as_text(want);
   bool holds = !outcome.ledger.empty();
   for (const auto& entry : outcome.ledger) holds = holds && entry.value("credential_of", "") == who;
-  return judged(holds, ledger_summary(outcome.ledger));
+  return judged_by_window(judged(holds, ledger_summary(outcome)), outcome.ledger_by_window, outcome.ledger_other_traces,
+                          "ledger entries");
 }
 
 reports::Check check_no_ledger_entry(const Json& want, const StepOutcome& outcome, const CheckContext&) {
   if (!outcome.ledger_observed) return failed("this server has no backend ledger to look at");
-  return judged(want.get<bool>() == outcome.ledger.empty(), ledger_summary(outcome.ledger));
-}
-
-// An audit expectation's verdict: failed without Vault's audit log to read, else `check`'s. A
-// verdict on entries matched by time window stands only when nothing else is known to have run
-// in the window; when other requests' traces fell into it, the untraced entries may be a
-// neighbour's too, and the verdict is reported as ambiguous, never guessed (issue 13).
-template <typename CheckEntries>
-reports::Check judged_on_audit(const StepOutcome& outcome, CheckEntries&& check_entries) {
-  if (!outcome.audit_observed) return failed("the stack file names no Vault audit log (services.vault.audit_log)");
-  reports::Check check = check_entries();
-  if (!outcome.audit_by_window || outcome.audit_other_traces == 0) return check;
-  return inconclusive("matched by time window (the server does not forward traceparent), and " +
-                      std::to_string(outcome.audit_other_traces) +
-                      " audit entries of other traces fell into the window, so whose the untraced ones are "
-                      "cannot be told; by the window alone: " + reports::to_string(check.verdict) + ": " +
-                      check.actual);
+  return judged_by_window(judged(want.get<bool>() == outcome.ledger.empty(), ledger_summary(outcome)),
+                          outcome.ledger_by_window, outcome.ledger_other_traces, "ledger entries");
 }
 
 reports::Check check_vault_audit(const Json& want, const StepOutcome& outcome, const CheckContext& context) {

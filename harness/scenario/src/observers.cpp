@@ -58,6 +58,22 @@ Json ledger_entries(const std::string& backend_url, const std::string& trace_id)
   return mine;
 }
 
+std::uint64_t ledger_last_seq(const std::string& backend_url) {
+  std::uint64_t last = 0;
+  for (const auto& entry : read_ledger(backend_url, "")) {
+    if (entry.is_object()) last = std::max(last, entry.value("seq", std::uint64_t{0}));
+  }
+  return last;
+}
+
+Json ledger_entries_after(const std::string& backend_url, std::uint64_t seq) {
+  Json after = Json::array();
+  for (const auto& entry : read_ledger(backend_url, "")) {
+    if (entry.is_object() && entry.value("seq", std::uint64_t{0}) > seq) after.push_back(entry);
+  }
+  return after;
+}
+
 AuditTail::AuditTail(std::filesystem::path path) : path_(std::move(path)) { skip_to_end(); }
 
 void AuditTail::skip_to_end() {

@@ -20,6 +20,10 @@ std::string backend_of(const StackFile& stack, const std::string& mcp_service);
 // Entries of a backend's GET /_ledger carrying `trace_id`. Throws std::runtime_error when the
 // backend does not answer.
 nlohmann::json ledger_entries(const std::string& backend_url, const std::string& trace_id);
+// The highest `seq` of the backend's ledger (0 when empty), and the entries after one: what a
+// step wrote when its server does not forward traceparent (correlation "window").
+std::uint64_t ledger_last_seq(const std::string& backend_url);
+nlohmann::json ledger_entries_after(const std::string& backend_url, std::uint64_t seq);
 
 // The whole ledger of a backend, read once and indexed by trace id (for a load step's many
 // calls): for each trace, whose credential each of its requests carried and the status.

@@ -263,6 +263,11 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
   const std::string key = service + "|" + (step.token_name.empty() ? out.caller : step.token_name);
   auto& session = state.sessions[key];
 
+  // A server that does not forward traceparent to its backend either: the ledger's entries
+  // written from here on are the window's.
+  const std::string backend = backend_of(stack_, service);
+  const bool ledger_by_window = !backend.empty() && profile.correlation == "window";
+  const std::uint64_t ledger_before = ledger_by_window ? ledger_last_seq(stack_.service(backend).url) : 0;
   const http::TraceParent trace = http::new_trace();
   const std::string& trace_id = trace.trace_id;
   // A server that sends the call's traceparent on to Vault lets the step keep exactly its own
@@ -345,11 +350,20 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
   if (session && step.repeat > 1) out.exchanges.push_back({{"burst", {{"calls", step.repeat}, {"statuses", out.statuses}}}});
   if (session) state.flow(out.caller, "MCP request", "POST " + entry.url + " tools/call " + step.tool + " → " + out.describe());
 
-  // The backend ledger: entries carrying this call's trace id.
-  if (const std::string backend = backend_of(stack_, service); !backend.empty()) {
+  // The backend ledger: entries carrying this call's trace id, or by window (above).
+  if (!backend.empty()) {
     out.ledger_observed = true;
-    out.ledger = ledger_entries(stack_.service(backend).url, trace_id);
     out.backend = backend;
+    if (ledger_by_window) {
+      const Json written = ledger_entries_after(stack_.service(backend).url, ledger_before);
+      out.ledger_by_window = true;
+      for (const auto& entry : written) {
+        if (entry.value("trace_id", "").empty()) out.ledger.push_back(entry);
+      }
+      out.ledger_other_traces = written.size() - out.ledger.size();
+    } else {
+      out.ledger = ledger_entries(stack_.service(backend).url, trace_id);
+    }
   }
 }
 

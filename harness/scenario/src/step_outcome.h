@@ -40,6 +40,10 @@ struct StepOutcome {
   bool ledger_observed = false;     // the server has a backend with a ledger
   std::string backend;              // its name in the stack file
   nlohmann::json ledger = nlohmann::json::array();
+  // Matched by time window, as the audit entries below: the untraced entries written while the
+  // call ran, and how many of other requests' traces fell into the window.
+  bool ledger_by_window = false;
+  std::size_t ledger_other_traces = 0;
   bool audit_observed = false;      // the stack names Vault's audit log
   // The step's own entries: those carrying one of `trace_ids` when the step correlates by
   // traceparent, else the untraced entries written while it ran (a time window).

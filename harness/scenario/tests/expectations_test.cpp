@@ -130,6 +130,30 @@ TEST(CheckExpectations, AWindowVerdictStandsAloneAndIsInconclusiveBesideOtherTra
   EXPECT_EQ(traced[0].verdict, Verdict::held);
 }
 
+// A server that does not forward traceparent to its backend: the call's ledger entries are the
+// untraced ones written while it ran, and the verdict on them is ambiguous beside other traces.
+TEST(CheckExpectations, ALedgerMatchedByWindowIsJudgedAloneAndInconclusiveBesideOtherTraces) {
+  StepOutcome outcome = alice_call();
+  outcome.ledger_observed = true;
+  outcome.ledger_by_window = true;
+  outcome.ledger = nlohmann::json::array(
+      {{{"method", "GET"}, {"path", "/rest/api/3/issue/PROJ-1"}, {"status", 200}, {"credential_of", "alice"}}});
+  const auto alone = check_expectations({expect("backend_credential_of", "alice", 8)}, outcome, context());
+  ASSERT_EQ(alone.size(), 1u);
+  EXPECT_EQ(alone[0].verdict, Verdict::held) << alone[0].actual;
+
+  outcome.ledger_other_traces = 2;
+  const auto beside = check_expectations({expect("backend_credential_of", "alice", 8)}, outcome, context());
+  EXPECT_EQ(beside[0].verdict, Verdict::inconclusive);
+  EXPECT_THAT(beside[0].actual, HasSubstr("2 ledger entries of other traces fell into the window"));
+
+  outcome.ledger = nlohmann::json::array();
+  outcome.ledger_other_traces = 0;
+  const auto none = check_expectations({expect("backend_credential_of", "alice", 8)}, outcome, context());
+  EXPECT_EQ(none[0].verdict, Verdict::failed);
+  EXPECT_EQ(none[0].actual, "no untraced ledger entry was written while the call ran");
+}
+
 TEST(CheckExpectations, ABurstShowsItsStatusesCountedAndItsRetryAfter) {
   StepOutcome outcome = alice_call();
   outcome.statuses.assign(20, 200);

@@ -49,18 +49,20 @@ std::string Flags::usage() const {
     text += "Arguments:\n" + left + " " + positional_help_ + "\n\n";
   }
   text += "Flags:\n";
+  const auto flag_column = [](std::string left) {  // the help texts start in one column
+    if (left.size() < 30) left.resize(30, ' ');
+    return left + " ";
+  };
   for (const auto& name : order_) {
     const Spec& spec = specs_.at(name);
-    std::string left = "  --" + name + (spec.kind == Spec::boolean ? "" : " VALUE");
-    if (left.size() < 30) left.resize(30, ' ');
-    text += left + " " + spec.help;
+    text += flag_column("  --" + name + (spec.kind == Spec::boolean ? "" : " VALUE")) + spec.help;
     if (spec.kind == Spec::required_value) text += " (required)";
     if (spec.kind == Spec::repeat) text += " (repeatable)";
     if (!spec.default_value.empty()) text += " [default: " + spec.default_value + "]";
     if (!spec.env.empty()) text += " [env: " + spec.env + "]";
     text += "\n";
   }
-  text += "  --help                         show this help and exit\n";
+  text += flag_column("  --help") + "show this help and exit\n";
   return text;
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <sstream>
 
 namespace mcph::cli {
 namespace {
@@ -89,6 +90,21 @@ TEST(Flags, UsageListsEveryFlag) {
   EXPECT_THAT(usage, HasSubstr("(required) [env: MCPH_TEST_ISSUER]"));
   EXPECT_THAT(usage, HasSubstr("(repeatable)"));
   EXPECT_THAT(usage, HasSubstr("--help"));
+}
+
+// Every help text, --help's too, starts in the same column.
+TEST(Flags, UsageAlignsEveryHelpText) {
+  const std::string usage = sample().usage();
+  const auto column_of = [&](const std::string& text) {
+    const auto at = usage.find(text);
+    EXPECT_NE(at, std::string::npos) << text;
+    return at - usage.rfind('\n', at) - 1;
+  };
+  EXPECT_EQ(column_of("show this help and exit"), 31u) << usage;
+  std::istringstream lines(usage.substr(usage.find("Flags:\n") + 7));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() > 31 && line.find("  --") == 0 && line.find(' ', 4) < 30) EXPECT_NE(line[31], ' ') << line;
+  }
 }
 
 }  // namespace

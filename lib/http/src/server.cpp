@@ -1,4 +1,5 @@
 #include "mcph/http/server.h"
+#include "mcph/http/url.h"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -183,7 +184,11 @@ struct Server::Impl {
     request.body = in.body;
     request.remote_addr = in.remote_addr;
     request.headers.assign(in.headers.begin(), in.headers.end());
-    request.query.assign(in.params.begin(), in.params.end());
+    // From the raw target, each pair split at its first '=', as Go's url.ParseQuery and Jira do:
+    // httplib's params lose the rest of a value with another '=' in it (jql=assignee = bob).
+    if (const auto question = in.target.find('?'); question != std::string::npos) {
+      request.query = parse_query(std::string_view(in.target).substr(question + 1));
+    }
     Response response = handle(request);
     out.status = response.status;
     for (auto& [name, value] : response.headers) out.set_header(name, value);

@@ -106,21 +106,34 @@ std::string form_encode(const Fields& fields) {
   return out;
 }
 
-Fields parse_form(std::string_view body) {
+namespace {
+
+// key=value pairs joined by '&', each split at its first '='; a pair that does not decode is
+// an error (forms), or dropped (queries).
+Fields parse_pairs(std::string_view text, bool drop_malformed) {
   Fields fields;
-  while (!body.empty()) {
-    const auto amp = body.find('&');
-    const auto pair = body.substr(0, amp);
-    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
+  while (!text.empty()) {
+    const auto amp = text.find('&');
+    const auto pair = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view{} : text.substr(amp + 1);
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
     auto key = percent_decode(pair.substr(0, eq), true);
     auto value = eq == std::string_view::npos ? std::optional<std::string>("")
                                               : percent_decode(pair.substr(eq + 1), true);
-    if (!key || !value) throw HttpError(400, "malformed percent-encoding in form data");
+    if (!key || !value) {
+      if (drop_malformed) continue;
+      throw HttpError(400, "malformed percent-encoding in form data");
+    }
     fields.emplace_back(std::move(*key), std::move(*value));
   }
   return fields;
 }
+
+}  // namespace
+
+Fields parse_form(std::string_view body) { return parse_pairs(body, false); }
+
+Fields parse_query(std::string_view query) { return parse_pairs(query, true); }
 
 }  // namespace mcph::http

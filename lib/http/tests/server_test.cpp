@@ -96,6 +96,18 @@ TEST_F(ServerTest, RegexGroupsAndQueryReachTheHandler) {
   EXPECT_EQ(client_->get("/items/abc/parts/42?q=x%20y").body, "abc#42?x y");
 }
 
+// A value may hold '=' (Jira's jql=assignee = bob): a pair splits at its first '=' only.
+TEST_F(ServerTest, AQueryValueKeepsEveryEqualsSignAfterTheFirst) {
+  EXPECT_EQ(client_->get("/items/a/parts/1?q=assignee%20=%20bob").body, "a#1?assignee = bob");
+  EXPECT_EQ(client_->get("/items/a/parts/1?q=a=b=c&r=1").body, "a#1?a=b=c");
+}
+
+// As Go's URL.Query(): a pair that does not decode is dropped, the others kept.
+TEST_F(ServerTest, AQueryPairThatDoesNotDecodeIsDropped) {
+  EXPECT_EQ(client_->get("/items/a/parts/1?q=%zz").body, "a#1?-");
+  EXPECT_EQ(client_->get("/items/a/parts/1?r=%zz&q=kept").body, "a#1?kept");
+}
+
 TEST_F(ServerTest, UnknownPathIs404InJson) {
   const auto res = client_->get("/nope");
   EXPECT_EQ(res.status, 404);

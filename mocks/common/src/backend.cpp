@@ -53,6 +53,7 @@ void Backend::route(std::string method, std::string pattern, std::string route_n
     entry.credential_of = who.user;
     entry.credential = who.hint;
     entry.scheme = who.scheme;
+    entry.credential_field = who.kind;
     if (const auto trace = http::trace_context_of(req)) entry.trace_id = trace->parent.trace_id;
     if (const auto status = fault_hook_.take()) {
       entry.status = *status;

@@ -85,18 +85,28 @@ CredentialSet CredentialSet::parse(std::string_view secrets_json, Service servic
     std::string login = string_field(*found, "username");
     if (login.empty()) login = user + "-" + service_key;
     if (service == Service::jira) {
-      std::vector<std::string> identities;
-      for (const char* name : {"username", "email"}) {
-        if (auto id = string_field(*found, name); !id.empty()) identities.push_back(id);
-      }
-      if (identities.empty()) throw std::runtime_error("jira of user '" + user + "' has no username or email");
-      for (const char* kind : {"password", "api_token"}) {
-        if (auto secret = string_field(*found, kind); !secret.empty()) {
-          set.entries_.push_back(Entry{user, login, identities, secret, kind});
+      // Each secret with the one scheme (and Basic user name) Jira takes it with.
+      const std::string owner = user;  // a structured binding cannot be captured (C++20 with clang 14)
+      const std::string username = string_field(*found, "username");
+      const std::string email = string_field(*found, "email");
+      const auto add = [&](const char* kind, const char* scheme, const std::string& identity,
+                           const char* identity_name) {
+        const std::string secret = string_field(*found, kind);
+        if (secret.empty()) return;
+        if (std::string_view(scheme) == "basic" && identity.empty()) {
+          throw std::runtime_error("jira of user '" + owner + "' has a " + kind + " but no " + identity_name);
         }
+        set.entries_.push_back(Entry{owner, login, scheme, identity, secret, kind});
+      };
+      const std::size_t before = set.entries_.size();
+      add("password", "basic", username, "username");          // Data Center
+      add("api_token", "basic", email, "email");                // Cloud
+      add("personal_access_token", "bearer", "", "");           // Data Center
+      if (set.entries_.size() == before) {
+        throw std::runtime_error("jira of user '" + user + "' has no password, api_token or personal_access_token");
       }
     } else if (auto token = string_field(*found, "token"); !token.empty()) {
-      set.entries_.push_back(Entry{user, login, {}, token, "token"});
+      set.entries_.push_back(Entry{user, login, "bearer", "", token, "token"});
     } else {
       throw std::runtime_error("github of user '" + user + "' has no token");
     }
@@ -113,15 +123,14 @@ Identification CredentialSet::identify(const PresentedCredential& presented) con
     return who;
   }
   who.user = "unknown";
-  const bool basic = presented.scheme == "basic";
-  const bool bearer = presented.scheme == "bearer" || presented.scheme == "token";
-  if (presented.secret.empty() || (service_ == Service::jira ? !basic : !bearer)) return who;
+  if (presented.secret.empty()) return who;
+  // GitHub takes its tokens as `Bearer` or `token`; Jira's personal access tokens only as `Bearer`.
+  std::string scheme = presented.scheme;
+  if (scheme == "token" && service_ == Service::github) scheme = "bearer";
   for (const auto& entry : entries_) {
-    if (entry.secret != presented.secret) continue;
-    if (service_ == Service::jira &&
-        std::find(entry.identities.begin(), entry.identities.end(), presented.identity) == entry.identities.end()) {
-      continue;
-    }
+    if (entry.scheme != scheme || entry.secret != presented.secret) continue;
+    // Jira matches user names and e-mail addresses without regard to case.
+    if (entry.scheme == "basic" && lower(entry.identity) != lower(presented.identity)) continue;
     who.user = entry.user;
     who.login = entry.login;
     who.kind = entry.kind;

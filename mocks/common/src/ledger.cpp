@@ -38,6 +38,7 @@ std::string Ledger::to_json(const std::optional<std::string>& trace_id) const {
     if (trace_id && e.trace_id != *trace_id) continue;
     out.push_back({{"seq", e.seq}, {"time", e.time}, {"method", e.method}, {"route", e.route}, {"path", e.path},
                    {"credential_of", e.credential_of}, {"credential", e.credential}, {"scheme", e.scheme},
+                   {"credential_field", e.credential_field},
                    {"status", e.status}, {"trace_id", e.trace_id}});
   }
   return out.dump();

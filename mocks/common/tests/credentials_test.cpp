@@ -14,7 +14,8 @@ std::string basic(const std::string& user, const std::string& password) {
 
 constexpr const char* kSecrets = R"({
   "alice": {"jira": {"username": "alice-jira", "email": "alice@example.com",
-                     "password": "correct-horse-battery", "api_token": "ATATT-alice-token-0001"},
+                     "password": "correct-horse-battery", "api_token": "ATATT-alice-token-0001",
+                     "personal_access_token": "NjQ5-alice-pat-0001"},
             "github": {"username": "alice-github", "token": "ghp_aliceAAAAAAAAAAAAAAAA1111"}},
   "bob": {"github": {"username": "bob-github", "token": "ghp_bobBBBBBBBBBBBBBBBBBBB2222"}},
   "carol": {}
@@ -37,33 +38,59 @@ TEST(Authorization, MasksToTheLastFourCharactersOfLongSecretsOnly) {
   EXPECT_EQ(mask_secret(""), "");
 }
 
-TEST(JiraCredentials, AcceptUsernameOrEmailWithPasswordOrApiToken) {
+// Each Jira scheme as the real service takes it: Data Center's Basic username:password and
+// Bearer personal access token, Cloud's Basic email:api_token. The ledger names the field.
+TEST(JiraCredentials, AcceptEachSchemeWithItsOwnField) {
   const auto jira = CredentialSet::parse(kSecrets, Service::jira);
-  EXPECT_EQ(jira.size(), 2u);
-  for (const auto& [identity, secret, kind] :
-       std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"alice-jira", "correct-horse-battery", "password"},
-           {"alice@example.com", "ATATT-alice-token-0001", "api_token"},
-           {"alice-jira", "ATATT-alice-token-0001", "api_token"}}) {
-    const auto who = jira.identify(parse_authorization(basic(identity, secret)));
-    EXPECT_EQ(who.user, "alice") << identity;
+  EXPECT_EQ(jira.size(), 3u);
+  for (const auto& [header, kind] : std::vector<std::pair<std::string, std::string>>{
+           {basic("alice-jira", "correct-horse-battery"), "password"},
+           {basic("alice@example.com", "ATATT-alice-token-0001"), "api_token"},
+           {basic("Alice@Example.com", "ATATT-alice-token-0001"), "api_token"},
+           {"Bearer NjQ5-alice-pat-0001", "personal_access_token"}}) {
+    const auto who = jira.identify(parse_authorization(header));
+    EXPECT_EQ(who.user, "alice") << kind;
     EXPECT_EQ(who.login, "alice-jira");
     EXPECT_EQ(who.kind, kind);
   }
 }
 
-TEST(JiraCredentials, RefuseWrongPairsOtherSchemesAndNothing) {
+// What the real services refuse: a secret with the other identity or scheme than its own.
+TEST(JiraCredentials, RefuseASecretWithAnotherIdentityOrScheme) {
   const auto jira = CredentialSet::parse(kSecrets, Service::jira);
-  EXPECT_EQ(jira.identify(parse_authorization(basic("bob-jira", "correct-horse-battery"))).user, "unknown");
-  EXPECT_EQ(jira.identify(parse_authorization(basic("alice-jira", "wrong"))).user, "unknown");
-  EXPECT_EQ(jira.identify(parse_authorization("Bearer ATATT-alice-token-0001")).user, "unknown");
+  for (const std::string& header : {
+           basic("alice-jira", "ATATT-alice-token-0001"),      // api_token with the username
+           basic("alice@example.com", "correct-horse-battery"),  // password with the email (Cloud refuses it)
+           basic("alice-jira", "NjQ5-alice-pat-0001"),          // a PAT is Bearer only
+           std::string("Bearer ATATT-alice-token-0001"),        // an API token is Basic only
+           std::string("Bearer correct-horse-battery"),
+           std::string("token NjQ5-alice-pat-0001"),            // GitHub's scheme, not Jira's
+           basic("bob-jira", "correct-horse-battery"),
+           basic("alice-jira", "wrong")}) {
+    const auto who = jira.identify(parse_authorization(header));
+    EXPECT_EQ(who.user, "unknown") << header;
+    EXPECT_EQ(who.kind, "") << header;
+  }
   EXPECT_EQ(jira.identify(parse_authorization("")).user, "none");
+}
+
+TEST(JiraCredentials, ASecretWithoutTheIdentityItGoesWithIsAFileError) {
+  EXPECT_THROW(CredentialSet::parse(R"({"dave": {"jira": {"email": "d@x", "password": "pw-dave-123456"}}})",
+                                    Service::jira),
+               std::runtime_error);
+  EXPECT_THROW(CredentialSet::parse(R"({"dave": {"jira": {"username": "d", "api_token": "ATATT-dave"}}})",
+                                    Service::jira),
+               std::runtime_error);
+  EXPECT_THROW(CredentialSet::parse(R"({"dave": {"jira": {"username": "d", "email": "d@x"}}})", Service::jira),
+               std::runtime_error);
 }
 
 TEST(GithubCredentials, AcceptBearerAndTokenSchemes) {
   const auto github = CredentialSet::parse(kSecrets, Service::github);
   EXPECT_EQ(github.size(), 2u);
-  EXPECT_EQ(github.identify(parse_authorization("Bearer ghp_aliceAAAAAAAAAAAAAAAA1111")).user, "alice");
+  const auto alice = github.identify(parse_authorization("Bearer ghp_aliceAAAAAAAAAAAAAAAA1111"));
+  EXPECT_EQ(alice.user, "alice");
+  EXPECT_EQ(alice.kind, "token");
   const auto bob = github.identify(parse_authorization("token ghp_bobBBBBBBBBBBBBBBBBBBB2222"));
   EXPECT_EQ(bob.user, "bob");
   EXPECT_EQ(bob.login, "bob-github");
@@ -71,6 +98,8 @@ TEST(GithubCredentials, AcceptBearerAndTokenSchemes) {
   EXPECT_EQ(github.identify(parse_authorization("Bearer ghp_nobody")).user, "unknown");
   EXPECT_EQ(github.identify(parse_authorization(basic("alice-github", "ghp_aliceAAAAAAAAAAAAAAAA1111"))).user,
             "unknown");
+  EXPECT_EQ(github.identify(parse_authorization("Basic ghp_aliceAAAAAAAAAAAAAAAA1111")).user, "unknown");
+  EXPECT_EQ(github.identify(parse_authorization("Bearer ghp_aliceAAAAAAAAAAAAAAAA111")).user, "unknown");
 }
 
 TEST(CredentialFile, AMissingUsernameDefaultsToTheFixtureConvention) {
@@ -93,7 +122,7 @@ TEST(CredentialFile, ProblemsAreNamedWithoutValues) {
 TEST(CredentialFile, TheProjectFixtureLoads) {
   const auto jira = CredentialSet::load(MCPH_SECRETS_PATH, Service::jira);
   const auto github = CredentialSet::load(MCPH_SECRETS_PATH, Service::github);
-  EXPECT_EQ(jira.size(), 2u);    // alice: password and api_token
+  EXPECT_EQ(jira.size(), 3u);    // alice: password, api_token and personal_access_token
   EXPECT_EQ(github.size(), 2u);  // alice and bob
 }
 

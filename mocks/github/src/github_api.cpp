@@ -50,9 +50,17 @@ std::string text_of(const json& value, const char* name) {
 struct Repo {
   long id = 0;
   std::string owner, name, description, created_at, updated_at;
+  std::vector<std::string> collaborators;  // logins besides the owner who may see and list it
   bool is_private = false;
   long stargazers = 0, forks = 0;
   std::string full_name() const { return owner + "/" + name; }
+  // Owned by or shared with `login`: what GET /user/repos lists (GitHub's default affiliation,
+  // owner and collaborator) and what a private repository shows to.
+  bool affiliated(const std::string& login) const {
+    return lower(owner) == lower(login) ||
+           std::any_of(collaborators.begin(), collaborators.end(),
+                       [&](const std::string& c) { return lower(c) == lower(login); });
+  }
 };
 struct Issue {
   long id = 0, number = 0;
@@ -84,7 +92,7 @@ struct GithubApi::Impl {
   Repo& visible_repo(const std::string& owner, const std::string& name, const Caller& caller) {
     for (auto& r : repos) {
       if (lower(r.owner) == lower(owner) && lower(r.name) == lower(name)) {
-        if (r.is_private && lower(r.owner) != lower(caller.login)) break;
+        if (r.is_private && !r.affiliated(caller.login)) break;
         return r;
       }
     }
@@ -151,7 +159,7 @@ struct GithubApi::Impl {
     std::lock_guard lock(mutex);
     json out = json::array();
     for (const auto& r : repos) {
-      if (lower(r.owner) == lower(caller.login)) out.push_back(repo_json(r, base_url(req)));
+      if (r.affiliated(caller.login)) out.push_back(repo_json(r, base_url(req)));
     }
     res.set_json(200, out.dump());
   }
@@ -287,6 +295,7 @@ GithubApi::GithubApi(std::string_view data_json) : impl_(std::make_unique<Impl>(
       repo.forks = r.value("forks_count", 0L);
       repo.created_at = r.value("created_at", "");
       repo.updated_at = r.value("updated_at", repo.created_at);
+      repo.collaborators = r.value("collaborators", std::vector<std::string>{});
       if (r.contains("owner_id")) impl_->user_ids[repo.owner] = r["owner_id"].get<long>();
       impl_->next_repo_id = std::max(impl_->next_repo_id, repo.id);
       impl_->repos.push_back(std::move(repo));

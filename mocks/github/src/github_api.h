@@ -2,8 +2,9 @@
 // The GitHub REST API subset of the original demo, in GitHub's JSON shapes:
 //   GET /user   GET|POST /user/repos   GET /repos/{owner}/{repo}
 //   GET|POST /repos/{owner}/{repo}/issues   GET|PATCH /repos/{owner}/{repo}/issues/{number}
-// /user/repos lists the repositories of the user whose token was presented; another user's
-// private repository answers 404, as GitHub does. Data comes from
+// /user/repos lists the repositories the user whose token was presented owns or collaborates on
+// (the demo's user/repo1 and user/repo2 are shared with alice and bob); a private repository
+// answers 404 to anyone else, as GitHub does. Data comes from
 // fixtures/backends/github-data.json; created items live in memory.
 #include <memory>
 #include <string_view>

@@ -51,15 +51,47 @@ mock_backend::testing::RunningMock* MockGithubTest::mock_ = nullptr;
 
 TEST_F(MockGithubTest, UserReposListsThePresentingUsersRepos) {
   const json alice = json::parse(client_.get("/user/repos", bearer("alice")).body);
-  ASSERT_EQ(alice.size(), 2u);
+  ASSERT_EQ(alice.size(), 4u);  // her own two, and the demo's two she collaborates on
   EXPECT_EQ(alice[0]["full_name"], "alice-github/demo-app");
+  EXPECT_EQ(alice[2]["full_name"], "user/repo1");
+  EXPECT_EQ(alice[3]["full_name"], "user/repo2");
   EXPECT_EQ(alice[0]["owner"]["login"], "alice-github");
   EXPECT_EQ(alice[0]["owner"]["id"], 9100001);
   EXPECT_EQ(alice[1]["private"], true);
   EXPECT_EQ(alice[1]["visibility"], "private");
   const json bob = json::parse(client_.get("/user/repos", {{"Authorization", "token " + token("bob")}}).body);
-  ASSERT_EQ(bob.size(), 1u);
+  ASSERT_EQ(bob.size(), 3u);
   EXPECT_EQ(bob[0]["full_name"], "bob-github/website");
+  EXPECT_EQ(bob[2]["full_name"], "user/repo2");
+}
+
+// The original demo's data set on the paths its github server calls: user/repo1 (public) and
+// user/repo2 (private, shared with alice and bob), and repo1's two issues.
+TEST_F(MockGithubTest, ServesTheDemosRepositoriesAndIssues) {
+  const json repo1 = json::parse(client_.get("/repos/user/repo1", bearer("alice")).body);
+  EXPECT_EQ(repo1["full_name"], "user/repo1");
+  EXPECT_EQ(repo1["description"], "Sample repository 1");
+  EXPECT_EQ(repo1["owner"]["login"], "user");
+  EXPECT_EQ(repo1["stargazers_count"], 10);
+  EXPECT_EQ(repo1["private"], false);
+  const auto repo2_response = client_.get("/repos/user/repo2", bearer("bob"));  // private, bob collaborates
+  ASSERT_EQ(repo2_response.status, 200);
+  const json repo2 = json::parse(repo2_response.body);
+  EXPECT_EQ(repo2["private"], true);
+  EXPECT_EQ(repo2["forks_count"], 8);
+  const json open = json::parse(client_.get("/repos/user/repo1/issues?state=open", bearer("bob")).body);
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0]["title"], "Sample Issue 1");
+  EXPECT_EQ(open[0]["body"], "This is a sample issue");
+  const json closed = json::parse(client_.get("/repos/user/repo1/issues?state=closed", bearer("alice")).body);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0]["number"], 2);
+  EXPECT_EQ(closed[0]["title"], "Sample Issue 2");
+  // The demo client's create_issue on user/repo1.
+  auto created = client_.post("/repos/user/repo1/issues", R"({"title":"From the demo","body":"b"})",
+                              "application/json", bearer("alice"));
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(json::parse(created.body)["number"], 3);
 }
 
 TEST_F(MockGithubTest, GetsARepoInGithubShape) {
@@ -240,7 +272,7 @@ TEST(MockGithubDefaults, StartsWithTheFixtureDataAndConventionalLogins) {
   auto github = proc::start_service(options);
   http::Client client(github.url);
   const json repos = json::parse(client.get("/user/repos", {{"Authorization", "Bearer ghp_harnessAAAAAAAAAAAAAAAAAAAA"}}).body);
-  ASSERT_EQ(repos.size(), 2u);
+  ASSERT_EQ(repos.size(), 4u);  // alice-github's two and the demo's two shared with her
   EXPECT_EQ(repos[0]["owner"]["login"], "alice-github");
 }
 

@@ -71,6 +71,58 @@ TEST_F(MockJiraTest, GetsAnIssueInJiraV3Shape) {
   EXPECT_EQ(client_.get("/rest/api/3/issue/10001", alice_password()).status, 200);  // by id too
 }
 
+// The original demo's data set (project PROJ, PROJ-1 and PROJ-2) on the paths its jira server
+// calls, in Jira's shapes, reached with the Basic username:password that server sends.
+TEST_F(MockJiraTest, ServesTheDemosProjectAndIssues) {
+  const json jira = secrets()["alice"]["jira"];
+  const http::Fields demo_auth = alice_password();
+  const json one = json::parse(client_.get("/rest/api/3/issue/PROJ-1", demo_auth).body);
+  EXPECT_EQ(one["key"], "PROJ-1");
+  EXPECT_EQ(one["fields"]["summary"], "Sample Issue 1");
+  EXPECT_EQ(one["fields"]["description"]["content"][0]["content"][0]["text"], "This is a sample issue");
+  EXPECT_EQ(one["fields"]["status"]["name"], "To Do");
+  EXPECT_EQ(one["fields"]["assignee"]["displayName"], "Alice Example");
+  EXPECT_EQ(one["fields"]["project"]["key"], "PROJ");
+  const json two = json::parse(client_.get("/rest/api/3/issue/PROJ-2", demo_auth).body);
+  EXPECT_EQ(two["fields"]["summary"], "Sample Issue 2");
+  EXPECT_EQ(two["fields"]["status"]["name"], "In Progress");
+  EXPECT_EQ(two["fields"]["assignee"]["displayName"], "Bob Example");
+  // The demo client's default JQL.
+  const json page = json::parse(
+      client_.get("/rest/api/3/search?jql=" + http::percent_encode("project = PROJ ORDER BY created DESC"), demo_auth)
+          .body);
+  EXPECT_EQ(page["total"], 2);
+  const json project = json::parse(client_.get("/rest/api/3/project/PROJ", demo_auth).body);
+  EXPECT_EQ(project["name"], "Sample Project");
+  EXPECT_EQ(project["description"], "A sample project");
+}
+
+// Jira Data Center's personal access token, as Bearer; the ledger names which field matched.
+TEST_F(MockJiraTest, AcceptsEachSchemeWithItsOwnFieldAndTheLedgerNamesIt) {
+  const json jira = secrets()["alice"]["jira"];
+  EXPECT_EQ(client_.get("/rest/api/3/myself", alice_password()).status, 200);
+  EXPECT_EQ(client_.get("/rest/api/3/myself", alice_token_by_email()).status, 200);
+  EXPECT_EQ(client_.get("/rest/api/3/myself",
+                        {{"Authorization", "Bearer " + jira["personal_access_token"].get<std::string>()}})
+                .status,
+            200);
+  // An API token with the username (what the demo's server would send for Cloud) is refused.
+  EXPECT_EQ(client_.get("/rest/api/3/myself",
+                        {{"Authorization", http::basic_authorization(jira["username"].get<std::string>(),
+                                                                     jira["api_token"].get<std::string>())}})
+                .status,
+            401);
+  const json entries = ledger();
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[0]["credential_field"], "password");
+  EXPECT_EQ(entries[0]["scheme"], "basic");
+  EXPECT_EQ(entries[1]["credential_field"], "api_token");
+  EXPECT_EQ(entries[2]["credential_field"], "personal_access_token");
+  EXPECT_EQ(entries[2]["scheme"], "bearer");
+  EXPECT_EQ(entries[3]["credential_field"], "");
+  EXPECT_EQ(entries[3]["credential_of"], "unknown");
+}
+
 TEST_F(MockJiraTest, MissingIssueIs404InJiraShape) {
   auto res = client_.get("/rest/api/3/issue/DEMO-999", alice_token_by_email());
   EXPECT_EQ(res.status, 404);
@@ -92,7 +144,7 @@ TEST_F(MockJiraTest, SearchFiltersByJql) {
                   alice_password()).body);
   EXPECT_EQ(mine["total"], 1);
   const json all = json::parse(client_.get("/rest/api/3/search?maxResults=1&startAt=1", alice_password()).body);
-  EXPECT_EQ(all["total"], 4);
+  EXPECT_EQ(all["total"], 6);
   EXPECT_EQ(all["issues"].size(), 1u);
   EXPECT_EQ(all["issues"][0]["key"], "DEMO-2");
 }
@@ -159,8 +211,9 @@ TEST_F(MockJiraTest, BadJsonIs400InJiraShape) {
 
 TEST_F(MockJiraTest, ListsAndGetsProjects) {
   const json projects = json::parse(client_.get("/rest/api/3/project", alice_password()).body);
-  ASSERT_EQ(projects.size(), 2u);
+  ASSERT_EQ(projects.size(), 3u);
   EXPECT_EQ(projects[0]["key"], "DEMO");
+  EXPECT_EQ(projects[2]["key"], "PROJ");
   EXPECT_EQ(projects[0]["projectTypeKey"], "software");
   EXPECT_EQ(json::parse(client_.get("/rest/api/3/project/OPS", alice_password()).body)["name"], "Operations");
   auto missing = client_.get("/rest/api/3/project/NOPE", alice_password());
@@ -304,7 +357,8 @@ TEST_F(MockJiraTest, NoSecretInTheLedgerOrTheLog) {
   const std::string ledger_text = client_.get("/_ledger").body;
   const std::string log = mock_backend::testing::read_text(mock_->process.log_path());
   ASSERT_THAT(log, HasSubstr("/rest/api/3/issue/DEMO-1"));  // the log is the right one
-  for (const char* field : {"password", "api_token"}) {
+  client_.get("/rest/api/3/issue/DEMO-1", {{"Authorization", "Bearer " + jira["personal_access_token"].get<std::string>()}});
+  for (const char* field : {"password", "api_token", "personal_access_token"}) {
     const std::string secret = jira[field];
     EXPECT_THAT(ledger_text, Not(HasSubstr(secret))) << field;
     EXPECT_THAT(log, Not(HasSubstr(secret))) << field;

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "backends.h"
 #include "core.h"
@@ -27,6 +28,7 @@ struct DbConfig {
   bool verify_connection = true;
   std::vector<std::string> root_rotation_statements;
   std::string password_policy;
+  std::optional<std::int64_t> max_open_connections;  // as written; unset: Vault's default
   std::shared_ptr<PgConnection> connection;
 };
 
@@ -254,10 +256,12 @@ class DatabaseBackend final : public Backend {
     const auto found = state_->configs.find(name);
     if (found == state_->configs.end()) throw VaultError::not_found();
     const DbConfig& config = found->second;
+    // connection_details: the plugin's fields as written, the password left out.
+    Json details{{"connection_url", config.connection_url}, {"username", config.username}};
+    if (config.max_open_connections) details["max_open_connections"] = *config.max_open_connections;
     return VaultResponse::with_data(Json{
         {"allowed_roles", config.allowed_roles},
-        {"connection_details",
-         {{"connection_url", config.connection_url}, {"username", config.username}}},
+        {"connection_details", std::move(details)},
         {"password_policy", config.password_policy},
         {"plugin_name", config.plugin_name},
         {"plugin_version", ""},
@@ -289,12 +293,16 @@ class DatabaseBackend final : public Backend {
       config.root_rotation_statements = *statements;
     }
     if (auto policy = fields::get_string(data, "password_policy")) config.password_policy = *policy;
+    // Kept and shown as written (a bad value is Vault's decoding error); see the connection below.
+    if (auto max_open = fields::get_int(data, "max_open_connections")) config.max_open_connections = *max_open;
     if (config.connection_url.empty()) {
       throw VaultError::bad_request("error creating database object: connection_url cannot be empty");
     }
     const std::string conninfo = replace_all(replace_all(config.connection_url, "{{username}}",
                                                          percent_encode_userinfo(config.username)),
                                              "{{password}}", percent_encode_userinfo(config.password));
+    // One admin connection: Vault's PostgreSQL plugin creates and drops users one at a time per
+    // config (NewUser and DeleteUser hold the plugin's lock), whatever max_open_connections says.
     config.connection = std::make_shared<PgConnection>(conninfo, config.password);
     if (config.verify_connection) {
       try {

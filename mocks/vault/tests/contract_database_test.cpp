@@ -7,8 +7,10 @@
 #include <cstdlib>
 #include <pqxx/pqxx>
 #include <thread>
+#include <vector>
 
 #include "contract_support.h"
+#include "mcph/http/client.h"
 #include "mcph/postgres/server.h"
 
 namespace mcph::mock_vault::contract {
@@ -185,6 +187,64 @@ TEST_F(Database, StoppingTheServerLeavesItsRolesBehind) {
   const int status = vault_.stop();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "clean exit on SIGTERM, status " << status;
   for (const auto& name : usernames) EXPECT_TRUE(role_exists(name)) << name;
+}
+
+// Vault's PostgreSQL plugin creates users one at a time per connection config (NewUser holds
+// the plugin's lock), even with a pool of admin connections: six slow creations requested at
+// once never overlap. A stand-in that created them side by side would be faster than Vault, and
+// a server's behaviour under a burst of first calls would look better against it than it is.
+TEST_F(Database, CredentialCreationIsOneAtATimePerConnectionConfig) {
+  {
+    pqxx::connection admin(postgres_->conninfo());
+    pqxx::work work(admin);
+    work.exec("DROP TABLE IF EXISTS creations");
+    work.exec("CREATE TABLE creations (name text PRIMARY KEY, started timestamptz, ended timestamptz)");
+    work.commit();
+  }
+  const std::string host_port = "127.0.0.1:" + std::to_string(postgres_->port());
+  Reply config = vault_.post("/v1/database/config/pooled",
+                             Json{{"plugin_name", "postgresql-database-plugin"},
+                                  {"connection_url", "postgresql://{{username}}:{{password}}@" + host_port + "/mcp_demo"},
+                                  {"username", "postgres"},
+                                  {"password", "postgres"},
+                                  {"max_open_connections", 4},
+                                  {"allowed_roles", "slow"}});
+  ASSERT_EQ(config.status, 204) << config.text;
+  Reply read = vault_.get("/v1/database/config/pooled");
+  ASSERT_EQ(read.status, 200) << read.text;
+  EXPECT_EQ(read.body["data"]["connection_details"]["max_open_connections"], 4) << read.text;
+  ASSERT_EQ(vault_.post("/v1/database/roles/slow",
+                        Json{{"db_name", "pooled"},
+                             {"creation_statements",
+                              {"CREATE ROLE \"{{name}}\" WITH LOGIN PASSWORD '{{password}}';",
+                               "INSERT INTO creations VALUES ('{{name}}', clock_timestamp(), NULL);",
+                               "SELECT pg_sleep(0.3);",
+                               "UPDATE creations SET ended = clock_timestamp() WHERE name = '{{name}}';"}},
+                             {"default_ttl", "1h"}})
+                .status,
+            204);
+
+  std::vector<std::thread> requests;
+  std::vector<int> statuses(6, 0);
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    // A client each: the fixture's client sends one request at a time.
+    requests.emplace_back([&, i] {
+      http::Client client(vault_.url());
+      statuses[i] = client.get("/v1/database/creds/slow", {{"X-Vault-Token", vault_.root_token()}}).status;
+    });
+  }
+  for (auto& request : requests) request.join();
+  for (int status : statuses) EXPECT_EQ(status, 200);
+
+  pqxx::connection admin(postgres_->conninfo());
+  pqxx::nontransaction work(admin);
+  EXPECT_EQ(work.exec1("SELECT count(*) FROM creations WHERE ended IS NOT NULL")[0].as<int>(), 6);
+  EXPECT_EQ(work.exec1("SELECT count(*) FROM creations a JOIN creations b ON a.name < b.name "
+                       "AND a.started < b.ended AND b.started < a.ended")[0]
+                .as<int>(),
+            0)
+      << "creations overlapped";
+  vault_.post("/v1/sys/leases/revoke-prefix/database/creds/slow", Json::object());
 }
 
 TEST_F(Database, ConfigAndRoleErrors) {

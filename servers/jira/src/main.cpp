@@ -14,17 +14,18 @@ namespace {
 using namespace mcph;
 using Json = nlohmann::json;
 
-// Jira basic auth: account e-mail (or username) and API token.
+// Jira Cloud's basic auth: the account's e-mail address and an API token (Jira takes an API
+// token with the e-mail only; a username goes with a password, on Data Center).
 std::string jira_authorization(broker::CredentialBroker& broker, const broker::Principal& who) {
   const auto secret = broker.user_secret(who, "jira");
   if (!secret) {
     throw mcp::ToolError("no_credentials: no Jira credentials stored for " + broker.session(who).entity_name);
   }
-  const auto user = secret->data.find("username");
+  const auto user = secret->data.find("email");
   const auto token = secret->data.find("api_token");
   if (user == secret->data.end() || token == secret->data.end()) {
     throw mcp::ToolError("no_credentials: the Jira secret for " + broker.session(who).entity_name +
-                         " lacks username or api_token");
+                         " lacks email or api_token");
   }
   return http::basic_authorization(user->second, token->second);
 }

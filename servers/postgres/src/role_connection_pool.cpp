@@ -68,35 +68,75 @@ RoleConnectionPool::Lease RoleConnectionPool::borrow(const std::string& subject,
   auto& current = role_of_subject_[subject];
   if (!current.empty() && current != role) drop_role_locked(current);  // the lease was replaced
   current = role;
-  const auto deadline = Clock::now() + limits_.wait_timeout;
-  for (;;) {
-    evict_aged_locked();
-    const auto it = std::find_if(idle_.begin(), idle_.end(), [&](const Idle& entry) { return entry.role == role; });
-    if (it != idle_.end()) {
-      auto connection = std::move(it->connection);
-      idle_.erase(it);
-      return Lease(this, subject, role, password, std::move(connection), true);
-    }
-    // A new connection when there is room; at the limit, a role with none yet makes room by
-    // closing another role's idle one, while a role that has some waits for its own (closing
-    // others' to open more would only trade logins back and forth).
-    std::size_t& of_role = open_by_role_[role];
-    if ((of_role < limits_.max_per_role && open_ < limits_.max_open) ||
-        (of_role == 0 && close_idle_of_another_role_locked(role))) {
-      ++open_;
-      ++of_role;  // the place is taken before logging in, outside the lock (milliseconds)
-      lock.unlock();
-      try {
-        return Lease(this, subject, role, password, connect(role, password), false);
-      } catch (...) {
-        release(role);
-        throw;
-      }
-    }
-    if (freed_.wait_until(lock, deadline) == std::cv_status::timeout) {
+  evict_aged_locked();
+  // An idle connection of the role is taken at once, waiters or not: it costs no login and
+  // frees nothing a waiter could use for long. A new login is only for a call with nobody
+  // waiting before it; otherwise the call queues, and places go to the queue in its order.
+  if (auto idle = take_idle_locked(role)) return Lease(this, subject, role, password, std::move(idle), true);
+  Waiter waiter;
+  waiter.role = role;
+  if (!waiters_.empty() || !take_place_locked(role)) {
+    waiters_.push_back(&waiter);
+    serve_waiters_locked();  // a place those before it cannot use (their role is at its limit)
+    const auto deadline = Clock::now() + limits_.wait_timeout;
+    if (!waiter.ready.wait_until(lock, deadline, [&] { return waiter.served; })) {
+      waiters_.remove(&waiter);
       throw PoolExhausted("all " + std::to_string(limits_.max_open) + " connections to PostgreSQL (" +
                           std::to_string(limits_.max_per_role) + " per user) stayed busy");
     }
+    if (waiter.connection) return Lease(this, subject, role, password, std::move(waiter.connection), true);
+  }
+  lock.unlock();  // the place is taken; logging in takes milliseconds, outside the lock
+  try {
+    return Lease(this, subject, role, password, connect(role, password), false);
+  } catch (...) {
+    release(role);
+    throw;
+  }
+}
+
+std::unique_ptr<pqxx::connection> RoleConnectionPool::take_idle_locked(const std::string& role) {
+  const auto it = std::find_if(idle_.begin(), idle_.end(), [&](const Idle& entry) { return entry.role == role; });
+  if (it == idle_.end()) return nullptr;
+  auto connection = std::move(it->connection);
+  idle_.erase(it);
+  return connection;
+}
+
+// A place for a new connection of `role`: room under both limits, or, for a role with none yet,
+// the least recently used idle connection of another role closed (a role that has some waits
+// for its own: closing others' to open more would only trade logins back and forth).
+bool RoleConnectionPool::take_place_locked(const std::string& role) {
+  std::size_t& of_role = open_by_role_[role];
+  if ((of_role < limits_.max_per_role && open_ < limits_.max_open) ||
+      (of_role == 0 && close_idle_of_another_role_locked(role))) {
+    ++open_;
+    ++of_role;
+    return true;
+  }
+  if (of_role == 0) open_by_role_.erase(role);
+  return false;
+}
+
+// First the waiters whose role has an idle connection now (no login), then places in the order
+// of arrival.
+void RoleConnectionPool::serve_waiters_locked() {
+  const auto serve = [this](auto it) {
+    (*it)->served = true;
+    (*it)->ready.notify_one();
+    return waiters_.erase(it);
+  };
+  for (auto it = waiters_.begin(); it != waiters_.end();) {
+    auto idle = take_idle_locked((*it)->role);
+    if (!idle) {
+      ++it;
+      continue;
+    }
+    (*it)->connection = std::move(idle);
+    it = serve(it);
+  }
+  for (auto it = waiters_.begin(); it != waiters_.end();) {
+    it = take_place_locked((*it)->role) ? serve(it) : std::next(it);
   }
 }
 
@@ -107,7 +147,7 @@ void RoleConnectionPool::give_back(const std::string& subject, const std::string
     const auto current = role_of_subject_.find(subject);
     if (connection && connection->is_open() && current != role_of_subject_.end() && current->second == role) {
       idle_.push_front(Idle{role, std::move(connection), Clock::now()});
-      freed_.notify_all();
+      serve_waiters_locked();
       return;
     }
   }
@@ -118,7 +158,7 @@ void RoleConnectionPool::give_back(const std::string& subject, const std::string
 void RoleConnectionPool::release(const std::string& role) {
   std::lock_guard lock(mutex_);
   count_closed_locked(role);
-  freed_.notify_all();
+  serve_waiters_locked();
 }
 
 void RoleConnectionPool::count_closed_locked(const std::string& role) {
@@ -142,7 +182,7 @@ void RoleConnectionPool::drop_role_locked(const std::string& role) {
     it = idle_.erase(it);
     count_closed_locked(role);
   }
-  freed_.notify_all();
+  serve_waiters_locked();
 }
 
 void RoleConnectionPool::evict_aged_locked() {
@@ -152,6 +192,7 @@ void RoleConnectionPool::evict_aged_locked() {
     idle_.pop_back();
     count_closed_locked(role);
   }
+  if (!waiters_.empty()) serve_waiters_locked();
   // Subjects with nothing open need no entry once there are many of them.
   if (role_of_subject_.size() > 4 * limits_.max_open + 64) {
     for (auto it = role_of_subject_.begin(); it != role_of_subject_.end();) {
@@ -179,6 +220,11 @@ std::size_t RoleConnectionPool::idle_count() const {
 std::size_t RoleConnectionPool::open_count() const {
   std::lock_guard lock(mutex_);
   return open_;
+}
+
+std::size_t RoleConnectionPool::waiting_count() const {
+  std::lock_guard lock(mutex_);
+  return waiters_.size();
 }
 
 }  // namespace mcph::postgres_mcp

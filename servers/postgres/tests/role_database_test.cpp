@@ -8,6 +8,7 @@
 
 #include <pqxx/pqxx>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -225,6 +226,31 @@ TEST_F(RoleConnectionPoolTest, WhenEveryConnectionIsBusyACallWaitsThenGivesUp) {
   EXPECT_THROW(pool.borrow("r3", "r3", "pw"), PoolExhausted);
   EXPECT_GE(std::chrono::steady_clock::now() - start, 250ms);
   EXPECT_EQ(pool.open_count(), 2u);
+}
+
+// Under load a freed place went to whichever call took the lock first, often one that had just
+// arrived, and a call that lost every race gave up after the wait timeout while later ones went
+// through. Places now go to waiting calls in their order of arrival.
+TEST_F(RoleConnectionPoolTest, AFreedPlaceGoesToTheCallThatWaitedLongestNotToALaterOne) {
+  RoleConnectionPool pool(address(), PoolLimits{1, 1, std::chrono::seconds(5), std::chrono::milliseconds(3000)});
+  std::atomic<int> next{0};
+  auto holder = pool.borrow("r1", "r1", "pw");
+  auto waited = std::async(std::launch::async, [&] {
+    auto lease = pool.borrow("r2", "r2", "pw");
+    const int turn = next++;
+    std::this_thread::sleep_for(100ms);
+    lease.give_back();
+    return turn;
+  });
+  for (int i = 0; i < 200 && pool.waiting_count() == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(pool.waiting_count(), 1u);
+  holder.give_back();                       // frees the one place while r2 waits for it,
+  auto later = pool.borrow("r3", "r3", "pw");  // and r3 asks at once: it must queue behind r2
+  const int later_turn = next++;
+  EXPECT_EQ(waited.get(), 0) << "the waiting call was served first";
+  EXPECT_EQ(later_turn, 1);
+  EXPECT_EQ(pool.open_count(), 1u);
+  EXPECT_EQ(pool.waiting_count(), 0u);
 }
 
 TEST_F(RoleConnectionPoolTest, OneUsersCallsShareTheRolesConnections) {

@@ -25,5 +25,8 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 std::string form_encode(const Fields& fields);               // a=1&b=x%20y
 // Throws HttpError(400) for a malformed percent escape.
 Fields parse_form(std::string_view body);
+// A query string (after the '?'): a pair that does not decode is dropped, as Go's URL.Query()
+// does (Vault's reading of queries).
+Fields parse_query(std::string_view query);
 
 }  // namespace mcph::http

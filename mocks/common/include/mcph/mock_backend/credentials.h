@@ -5,12 +5,16 @@
 //
 // fixtures/secrets.json: user → service → fields, e.g.
 //   {"alice": {"jira":   {"username": "alice-jira", "email": "alice@example.com",
-//                         "password": "…", "api_token": "…"},
+//                         "password": "…", "api_token": "…", "personal_access_token": "…"},
 //              "github": {"username": "alice-github", "token": "…"}},
 //    "carol": {}}
 // A missing "username" defaults to "<user>-jira" / "<user>-github".
-// Jira takes HTTP Basic with username or email and password or api_token; GitHub takes
-// `Authorization: Bearer <token>` or `token <token>`.
+// Each service accepts exactly what the real one does, and nothing looser:
+//   Jira Data Center: Basic username:password, and `Bearer <personal_access_token>`;
+//   Jira Cloud:       Basic email:api_token;
+//   GitHub:           `Bearer <token>` or `token <token>`.
+// So an api_token sent with the username, a password sent with the email, or a token sent as
+// Basic are refused, as the real services refuse them.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,7 +42,8 @@ struct Identification {
   std::string login;   // the backend user name of that credential ("alice-jira")
   std::string scheme;  // as presented
   std::string hint;    // mask_secret of the presented secret; "" when none
-  std::string kind;    // which field matched: "password", "api_token", "token"
+  std::string kind;    // which secret field matched: "password", "api_token", "personal_access_token",
+                       // "token"; "" when none did
   bool known() const { return user != "none" && user != "unknown"; }
 };
 
@@ -56,7 +61,8 @@ class CredentialSet {
   struct Entry {
     std::string user;
     std::string login;
-    std::vector<std::string> identities;  // Basic user names (username, email)
+    std::string scheme;    // the one scheme that carries this secret: "basic" or "bearer"
+    std::string identity;  // the Basic user name it goes with ("" for bearer)
     std::string secret;
     std::string kind;
   };

@@ -20,6 +20,9 @@ struct LedgerEntry {
   std::string credential_of;   // "alice", "none" or "unknown"
   std::string credential;      // masked hint, e.g. "****abcd"; "" when none
   std::string scheme;          // "basic", "bearer", "token", "none", …
+  std::string credential_field;  // the secret field that matched: "password" (Basic username:password),
+                                 // "api_token" (Basic email:api_token), "personal_access_token",
+                                 // "token"; "" when none did
   int status = 0;
   std::string trace_id;        // of a valid traceparent header; "" when none or malformed
 };

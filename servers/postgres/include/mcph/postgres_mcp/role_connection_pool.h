@@ -10,8 +10,11 @@
 //
 // Bounded: at most `max_open` connections in all (PostgreSQL refuses clients beyond its own
 // max_connections), at most `max_per_role` for one role (one user's concurrent calls share
-// them); a call that finds none free waits up to `wait_timeout`. At the limit, a role with no
-// connection yet gets one by closing the least recently used idle connection of another role.
+// them); a call that finds none free waits up to `wait_timeout`, in a queue: places go to the
+// waiting calls in their order of arrival, never to a call that came later (under load, a call
+// that lost every race for a freed place used to give up while later ones went through). At the
+// limit, a role with no connection yet gets one by closing the least recently used idle
+// connection of another role.
 // No connection stays idle longer than `max_idle_age`.
 #include <chrono>
 #include <condition_variable>
@@ -84,6 +87,7 @@ class RoleConnectionPool {
 
   std::size_t idle_count() const;
   std::size_t open_count() const;
+  std::size_t waiting_count() const;
 
  private:
   struct Idle {
@@ -98,11 +102,22 @@ class RoleConnectionPool {
   void drop_role_locked(const std::string& role);
   void evict_aged_locked();
   bool close_idle_of_another_role_locked(const std::string& role);
+  std::unique_ptr<pqxx::connection> take_idle_locked(const std::string& role);
+  bool take_place_locked(const std::string& role);  // counts a new connection of `role` in, if it may
+  void serve_waiters_locked();
+
+  // A call waiting in borrow(): served with an idle connection of its role, or a place.
+  struct Waiter {
+    std::string role;
+    bool served = false;
+    std::unique_ptr<pqxx::connection> connection;  // when served with an idle one
+    std::condition_variable ready;
+  };
 
   DatabaseAddress address_;
   PoolLimits limits_;
   mutable std::mutex mutex_;
-  std::condition_variable freed_;
+  std::list<Waiter*> waiters_;  // in order of arrival
   std::list<Idle> idle_;  // most recently returned first
   std::size_t open_ = 0;  // idle and borrowed
   std::unordered_map<std::string, std::size_t> open_by_role_;
