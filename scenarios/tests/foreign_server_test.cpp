@@ -21,9 +21,12 @@ namespace {
 
 using Status = reports::ScenarioResult::Status;
 
-// The families whose scenarios apply to a server of another author (the faults family needs the
-// servers behind the stack's fault proxy; protocol robustness is the transport's, not the demo's).
-const std::vector<std::string> kSuites = {"isolation", "missing_credentials", "cross_subject", "rate_limit", "jwt_attacks"};
+// The families whose scenarios apply to a server of another author (protocol robustness is the
+// transport's, not the demo's), and of the faults family the backend errors, which the mock
+// backends answer themselves (the rest need the servers behind the stack's fault proxy).
+const std::vector<std::string> kSuites = {"isolation", "missing_credentials", "cross_subject", "rate_limit", "jwt_attacks",
+                                          "faults"};
+const std::string kBackendErrorText = "backend error text reaches the user";
 
 // Scenarios about what the legacy transport does not have: Streamable HTTP's sessions.
 const std::set<std::string> kNotForLegacyTransport = {"another user's Mcp-Session-Id is not found"};
@@ -102,6 +105,7 @@ class ForeignServer : public ::testing::Test {
       const ScenarioFile file = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml");
       std::vector<std::string> names;
       for (const auto& scenario : file.scenarios) {
+        if (suite == "faults" && scenario.property != kBackendErrorText) continue;
         if (!kNotForLegacyTransport.contains(scenario.name)) names.push_back(scenario.name);
       }
       for (const auto& result : runner.run(file, names).scenarios) {
@@ -135,6 +139,8 @@ class ForeignServer : public ::testing::Test {
 
 SupervisedStack* ForeignServer::local_ = nullptr;
 
+const std::string kJiraErrorScenario =
+    "faults / the Jira backend answering 503 gives backend_error without its text, only the caller's credential sent, and recovery";
 const std::string kClaimScenario =
     "cross_subject / a signed token whose preferred_username is not the user's Vault entity still reads only her own secrets";
 
@@ -152,7 +158,7 @@ TEST_F(ForeignServer, WellBehavedPassesEveryScenarioThatApplies) {
   for (const std::string name : {"isolation / alice and bob reach GitHub each with their own token",
                                  "missing_credentials / carol has no credentials on any server",
                                  "rate_limit / a burst beyond the limit gets 429 with Retry-After, others are unaffected, the user recovers",
-                                 kClaimScenario.c_str()}) {
+                                 kClaimScenario.c_str(), kJiraErrorScenario.c_str()}) {
     EXPECT_TRUE(ran.contains(name)) << name << " did not run";
   }
 }
@@ -179,6 +185,10 @@ TEST_F(ForeignServer, FiveHundredOnAMissingTokenIsFoundAsThat) {
     }
   }
   EXPECT_TRUE(properties.contains("a missing token is not refused with 401"));
+}
+
+TEST_F(ForeignServer, RawBackendErrorsAreFoundAsThat) {
+  expect_only_finding({"--raw-backend-errors"}, kBackendErrorText, {kJiraErrorScenario});
 }
 
 TEST_F(ForeignServer, NoRateLimitIsFoundAsThat) {

@@ -95,8 +95,11 @@ class Backend {
       throw mcp::ToolError(name_ + " did not answer");
     }
     if (response.status < 200 || response.status >= 300) {
-      if (raw_errors_) throw mcp::ToolError(name_ + " error " + std::to_string(response.status) + ": " + response.body);
-      throw mcp::ToolError(name_ + " request failed with HTTP " + std::to_string(response.status));
+      // httpx's words, as the demo's raise_for_status gives them; the defect adds where and what.
+      const std::string error = std::string(response.status >= 500 ? "Server" : "Client") + " error '" +
+                                std::to_string(response.status) + "'";
+      if (raw_errors_) throw mcp::ToolError(error + " for url '" + url_ + path + "': " + response.body);
+      throw mcp::ToolError(error + " from " + name_);
     }
     return mcp::ToolResult::text(Json::parse(response.body).dump(2));
   }
