@@ -24,6 +24,7 @@ enum class ValueShape {
   http_status,  // 100-599
   integer,
   text,         // text or a number, compared as text
+  texts,        // a text or a list of texts
   header_map,   // {Header-Name: text it contains}
   json_checks,  // {/json/pointer: value | {equals|not_equals|contains|starts_with: value}}
   audit_check,  // own_paths_only | reads_own_secret | logs_in

@@ -312,6 +312,19 @@ reports::Check check_token_not_echoed(const Json& want, const StepOutcome& outco
                 clean ? "the answer shows no part of the token" : "the answer echoes the token (" + echoed + ")");
 }
 
+// The call failed, and its answer shows none of `want`'s texts (a backend's own error text, its
+// address): a server says which backend failed, never what the backend said.
+reports::Check check_error_hides(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  if (!outcome.tool_error && !outcome.rpc_error) return failed("the call did not fail: " + outcome.describe());
+  const std::string answer = outcome.tool_text + "\n" + outcome.body;
+  std::set<std::string> shown;
+  for (const Json& text : want.is_array() ? want : Json::array({want})) {
+    if (contains(answer, text.get<std::string>())) shown.insert("\"" + text.get<std::string>() + "\"");
+  }
+  if (shown.empty()) return held(outcome.describe());
+  return failed("the answer shows " + join(shown) + ": " + outcome.describe());
+}
+
 // The Vault logins of this step on the caller's entity were made with tokens issued to `want`
 // (login metadata azp, which the stack's role maps from the token): an MCP server that
 // exchanges its caller's token logs in with a token of its own client; one that passes the
@@ -365,12 +378,13 @@ const std::vector<ExpectationKind>& expectation_kinds() {
          const bool is_kind = std::find(o.failure_kinds.begin(), o.failure_kinds.end(), as_text(want)) != o.failure_kinds.end();
          return judged((o.tool_error || o.rpc_error) && is_kind, o.describe());
        }},
+      {"error_hides", texts, {call}, check_error_hides},
       {"result_contains", text, {call},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          const std::string text = o.tool_text.empty() ? o.result.dump() : o.tool_text;
          return judged(!o.tool_error && contains(text, as_text(want)), o.describe());
        }},
-      {"result_json", json_checks, {call, http}, check_result_json},
+      {"result_json", json_checks, {call, http, token}, check_result_json},
       {"http_status", http_status, {call, http, vault, tcp},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.http_status == want.get<int>(), o.describe());
@@ -484,6 +498,13 @@ std::optional<std::string> shape_problem(ValueShape shape, const Json& value) {
       break;
     case text:
       if (!value.is_string() && !value.is_number()) return expected("text");
+      break;
+    case texts:
+      if (value.is_string() && !value.get<std::string>().empty()) break;
+      if (!value.is_array() || value.empty()) return expected("a text or a list of texts");
+      for (const auto& entry : value) {
+        if (!entry.is_string() || entry.get<std::string>().empty()) return expected("a list of texts");
+      }
       break;
     case header_map:
       if (!value.is_object() || value.empty()) return expected("a mapping of header names to text");

@@ -620,6 +620,9 @@ void StepExecutor::token(const Step& step, ScenarioState& state, const Resolver&
       state.tokens[name] = login(out.caller, client, secret, state, out, step.scope);
       out.token_ok = true;
       out.http_status = 200;
+      // Its claims, unverified, for result_json: what a scenario takes as given about the token
+      // (an e-mail as preferred_username) is checked, not assumed.
+      out.result = jwt_claims(state.tokens[name].value);
     } catch (const oidc::OidcError& e) {
       out.oauth_error = e.error();
       out.http_status = e.status();

@@ -97,6 +97,25 @@ TEST(CheckExpectations, AFailedCheckSaysWhatHappenedInstead) {
   EXPECT_EQ(failures[1].expectation, "vault_audit: own_paths_only (isolation.yaml:12)");
 }
 
+// A failed call's answer may say which backend failed, never what it said nor where it is.
+TEST(CheckExpectations, AnErrorThatShowsTheBackendsOwnTextOrAddressFailsErrorHides) {
+  const Json hidden = Json::array({"a fault injected by the test harness", "127.0.0.1:8001"});
+  StepOutcome outcome = alice_call();
+  outcome.tool_error = true;
+  outcome.tool_text = "Server error '503' from Jira";
+  EXPECT_EQ(check_expectations({expect("error_hides", hidden, 20)}, outcome, context())[0].verdict, Verdict::held);
+
+  outcome.tool_text = "Server error '503' for url 'http://127.0.0.1:8001/rest/api/3/issue/DEMO-1': "
+                      "{\"errorMessages\":[\"the service is unavailable (a fault injected by the test harness)\"]}";
+  const auto shown = check_expectations({expect("error_hides", hidden, 20)}, outcome, context());
+  EXPECT_EQ(shown[0].verdict, Verdict::failed);
+  EXPECT_THAT(shown[0].actual, HasSubstr("\"127.0.0.1:8001\", \"a fault injected by the test harness\""));
+
+  // A call that worked hid nothing: the expectation is about an error.
+  EXPECT_EQ(check_expectations({expect("error_hides", "anything", 20)}, alice_call(), context())[0].verdict,
+            Verdict::failed);
+}
+
 // A server that does not forward traceparent is matched by time window. While nothing of
 // another trace fell into the window, the window's verdict stands (a defect is still a defect);
 // when others' requests ran meanwhile, it is ambiguous: inconclusive, with what the window

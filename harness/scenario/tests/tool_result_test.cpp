@@ -50,7 +50,14 @@ TEST(ToolResultTest, FailureKindsFollowTheProfilesWordingAndTheCaller) {
   // Someone else's missing secret, another server's wording, or another error: not this kind.
   EXPECT_TRUE(failure_kinds(profile("demo-python"), "Secret not found at path: secret/data/users/alice/jira", "bob").empty());
   EXPECT_TRUE(failure_kinds(profile("demo-python"), "no_credentials: no Jira credentials stored for bob", "bob").empty());
-  EXPECT_TRUE(failure_kinds(profile("reference"), "backend_error: 500", "bob").empty());
+  EXPECT_TRUE(failure_kinds(profile("reference"), "vault_unavailable: Vault did not answer", "bob").empty());
+  // A backend's error status: each profile's words, and only them.
+  EXPECT_EQ(failure_kinds(profile("reference"), "backend_error: Jira answered HTTP 503", "bob"),
+            std::vector<std::string>{"backend_error"});
+  EXPECT_EQ(failure_kinds(profile("demo-python"),
+                          "Error calling tool 'get_issue': Server error '503 Service Unavailable' for url 'http://x/'", "bob"),
+            std::vector<std::string>{"backend_error"});
+  EXPECT_TRUE(failure_kinds(profile("demo-python"), "backend_error: Jira answered HTTP 503", "bob").empty());
 }
 
 }  // namespace

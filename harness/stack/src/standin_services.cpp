@@ -44,6 +44,7 @@ RunningService start_mcp_server(StackContext& context, const std::string& name, 
                                    // other client got are refused.
                                    "--allowed-client", "mcp-client",
                                    "--allowed-client", "mcp-client-short-lived",
+                                   "--allowed-client", "mcp-client-email-login",
                                    // POST /sse as well: the original demo's transport, so an external
                                    // stack file can point at either endpoint.
                                    "--legacy-sse"};

@@ -14,11 +14,13 @@ const std::vector<TargetProfile>& builtin_profiles() {
       // This repo's servers (servers/): streamable HTTP, traceparent sent on to Vault,
       // `{rows: [...]}` in structured content, "no_credentials: no Jira credentials stored for bob".
       {"reference", "streamable-http", "traceparent", "auto",
-       {{"missing_credential", {"credentials stored for ${user}"}}}},
+       {{"missing_credential", {"credentials stored for ${user}"}}, {"backend_error", {"backend_error: "}}}},
       // The original demo's Python servers: plain JSON-RPC on POST /sse, no traceparent, bare JSON
-      // arrays in text content, and a missing secret reported as the KV path it read.
+      // arrays in text content, a missing secret reported as the KV path it read, and a backend's
+      // error status in httpx's words (raise_for_status: "Server error '503 Service Unavailable' …").
       {"demo-python", "legacy-sse-post", "window", "auto",
-       {{"missing_credential", {"Secret not found at path: secret/data/users/${user}/"}}}},
+       {{"missing_credential", {"Secret not found at path: secret/data/users/${user}/"}},
+        {"backend_error", {"Server error '", "Client error '"}}}},
   };
   return profiles;
 }

@@ -315,6 +315,9 @@ TEST_F(MockJiraTest, FaultHookAnswersAServerErrorInJirasShapeAndRecordsIt) {
     const auto res = client_.get("/rest/api/3/issue/DEMO-1", alice_password());
     EXPECT_EQ(res.status, 503);
     ASSERT_TRUE(json::parse(res.body)["errorMessages"].is_array()) << res.body;
+    // The words scenarios/faults.yaml looks for in a server's answer (error_hides).
+    EXPECT_THAT(json::parse(res.body)["errorMessages"][0].get<std::string>(),
+                HasSubstr("a fault injected by the test harness"));
   }
   EXPECT_EQ(client_.get("/rest/api/3/project").status, 503) << "an outage answers before any credential check";
   const json entries = ledger();

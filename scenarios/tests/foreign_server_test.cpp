@@ -1,0 +1,200 @@
+// The proof that target profiles and findings do their job (issue 13): the scenario suites that
+// apply to a server the harness did not write run, through a hand-written external stack file
+// with the demo-python profile, against foreign-mcp (tests/foreign_server: the original demo's
+// conventions — POST /sse, no traceparent, the backend's JSON as text, Jira Basic
+// username:password, the demo's error texts). Well-behaved, it passes every one of them: the
+// conventions alone fail nothing. With one defect switched on, the suites fail with exactly that
+// defect's finding, and no other.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "mcph/harness/scenario_loader.h"
+#include "mcph/harness/scenario_runner.h"
+#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/user_fixtures.h"
+#include "mcph/proc/service.h"
+
+namespace mcph::harness {
+namespace {
+
+using Status = reports::ScenarioResult::Status;
+
+// The families whose scenarios apply to a server of another author (protocol robustness is the
+// transport's, not the demo's), and of the faults family the backend errors, which the mock
+// backends answer themselves (the rest need the servers behind the stack's fault proxy).
+const std::vector<std::string> kSuites = {"isolation", "missing_credentials", "cross_subject", "rate_limit", "jwt_attacks",
+                                          "faults"};
+const std::string kBackendErrorText = "backend error text reaches the user";
+
+// Scenarios about what the legacy transport does not have: Streamable HTTP's sessions.
+const std::set<std::string> kNotForLegacyTransport = {"another user's Mcp-Session-Id is not found"};
+
+struct Outcome {
+  std::string suite, scenario;
+  Status status;
+  std::string message;
+  std::vector<reports::Finding> findings;
+  std::string why() const {
+    std::string text = suite + " / " + scenario + " (" + message + ")";
+    for (const auto& f : findings) text += "\n  finding on " + f.server + ": " + f.property + " — " + f.step + ": " + f.evidence;
+    return text;
+  }
+};
+
+class ForeignServer : public ::testing::Test {
+ protected:
+  // A stack of each test's own: the reference postgres-mcp's Vault sessions from an earlier run
+  // would hide the first logins the suites look for.
+  void SetUp() override {
+    SupervisedStackOptions options;
+    options.stack = scenario_suite_params();
+    local_ = SupervisedStack::start(options).release();
+  }
+  void TearDown() override {
+    delete local_;
+    local_ = nullptr;
+  }
+
+  static const StackFile& local() { return local_->stack(); }
+
+  // foreign-mcp for `backend` with the stack's IdP, Vault and backend, and `defects`.
+  static proc::StartedService start(const std::string& backend, const std::vector<std::string>& defects) {
+    const std::string mcp_name = backend + "-mcp";
+    const ServiceEntry& reference = local().service(mcp_name);
+    const std::string limit = reference.get("rate_limit");  // "20/1000ms": the limit the suites need
+    proc::SpawnOptions spawn;
+    spawn.name = "foreign-" + mcp_name;
+    spawn.argv = {MCPH_FOREIGN_MCP, "--port", "0", "--backend", backend,
+                  "--backend-url", local().service(backend + "-api").url,
+                  "--issuer", local().service("keycloak").url + "/realms/" + local().realm,
+                  "--audience", mcp_name,
+                  "--allowed-client", "mcp-client", "--allowed-client", "mcp-client-short-lived",
+                  "--allowed-client", "mcp-client-email-login",
+                  "--vault-url", local().service("vault").url,
+                  "--rate-limit", limit.substr(0, limit.find('/')),
+                  "--rate-window-ms", limit.substr(limit.find('/') + 1, limit.size() - limit.find('/') - 3)};
+    spawn.argv.insert(spawn.argv.end(), defects.begin(), defects.end());
+    spawn.env = {{"MCPH_CLIENT_SECRET", realm_client_secret(FixtureFiles::in(default_fixtures_dir()), mcp_name)}};
+    return proc::start_service(spawn);
+  }
+
+  // Every scenario of kSuites against a jira-mcp and a github-mcp of foreign-mcp's
+  // with `defects`, reached through an external stack file as a user would write it.
+  static std::vector<Outcome> run_against(const std::vector<std::string>& defects) {
+    const auto jira = start("jira", defects);
+    const auto github = start("github", defects);
+    StackFile external;
+    external.mode = "external";
+    external.realm = local().realm;
+    // foreign-mcp offers Jira's and GitHub's tools; postgres-mcp stays the reference server (its
+    // steps in the suites are the reference's, and a finding on it would fail these tests).
+    external.services = local().services;
+    for (const auto& [name, url] : {std::pair{"jira-mcp", jira.url}, std::pair{"github-mcp", github.url}}) {
+      ServiceEntry service;  // what a user writes for a server of theirs: URL, profile, its limit
+      service.url = url + "/sse";
+      service.extra["profile"] = "demo-python";
+      service.extra["scope"] = local().service(name).get("scope");  // the scope a token for it asks for
+      service.extra["rate_limit"] = local().service(name).get("rate_limit");
+      external.services[name] = service;
+    }
+    ScenarioRunner runner(StackFile::parse(external.to_json(), "hand-written stack file"));
+    std::vector<Outcome> outcomes;
+    for (const auto& suite : kSuites) {
+      const ScenarioFile file = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml");
+      std::vector<std::string> names;
+      for (const auto& scenario : file.scenarios) {
+        if (suite == "faults" && scenario.property != kBackendErrorText) continue;
+        if (!kNotForLegacyTransport.contains(scenario.name)) names.push_back(scenario.name);
+      }
+      for (const auto& result : runner.run(file, names).scenarios) {
+        outcomes.push_back({suite, result.name, result.status, result.message, result.findings});
+      }
+    }
+    return outcomes;
+  }
+
+  // The suites fail against the server with `defects`, each failure names `property` and
+  // nothing else, and the scenarios that failed include `must_fail` (suite / scenario name).
+  static void expect_only_finding(const std::vector<std::string>& defects, const std::string& property,
+                                  const std::vector<std::string>& must_fail) {
+    const auto outcomes = run_against(defects);
+    std::set<std::string> failed;
+    for (const auto& outcome : outcomes) {
+      if (outcome.status == Status::passed) continue;
+      failed.insert(outcome.suite + " / " + outcome.scenario);
+      EXPECT_EQ(outcome.status, Status::failed) << outcome.why();
+      EXPECT_FALSE(outcome.findings.empty()) << "a failure without a finding: " << outcome.why();
+      for (const auto& finding : outcome.findings) {
+        EXPECT_EQ(finding.property, property) << outcome.why();
+        EXPECT_THAT(finding.server, ::testing::AnyOf("jira-mcp", "github-mcp")) << outcome.why();
+      }
+    }
+    for (const auto& name : must_fail) EXPECT_TRUE(failed.contains(name)) << name << " passed against " << defects[0];
+  }
+
+  static SupervisedStack* local_;
+};
+
+SupervisedStack* ForeignServer::local_ = nullptr;
+
+const std::string kJiraErrorScenario =
+    "faults / the Jira backend answering 503 gives backend_error without its text, only the caller's credential sent, and recovery";
+const std::string kClaimScenario =
+    "cross_subject / a signed token whose preferred_username is not the user's Vault entity still reads only her own secrets";
+
+TEST_F(ForeignServer, WellBehavedPassesEveryScenarioThatApplies) {
+  const auto outcomes = run_against({});
+  std::set<std::string> ran;
+  for (const auto& outcome : outcomes) {
+    ran.insert(outcome.suite + " / " + outcome.scenario);
+    EXPECT_EQ(outcome.status, Status::passed) << outcome.why();
+    EXPECT_TRUE(outcome.findings.empty()) << outcome.why();
+  }
+  // The proof means something only if the conventions were exercised: results in text content,
+  // window correlation, the demo's missing-credential text, the rate limit, the claim case.
+  EXPECT_GE(outcomes.size(), 30u);
+  for (const std::string name : {"isolation / alice and bob reach GitHub each with their own token",
+                                 "missing_credentials / carol has no credentials on any server",
+                                 "rate_limit / a burst beyond the limit gets 429 with Retry-After, others are unaffected, the user recovers",
+                                 kClaimScenario.c_str(), kJiraErrorScenario.c_str()}) {
+    EXPECT_TRUE(ran.contains(name)) << name << " did not run";
+  }
+}
+
+TEST_F(ForeignServer, TrustingTheClaimIsFoundAsThat) {
+  expect_only_finding({"--trust-claim"}, "trusts an unverified claim", {kClaimScenario});
+}
+
+// The demo's middleware answers 500 for every request without a bearer token; where a token
+// came outside the Authorization header (query, form body), 400 was due, and the finding says so.
+// Every finding is such a 500 (a step's property is the scenario's: the protected-resource
+// metadata scenario's tokenless step names "wrong protected-resource metadata").
+TEST_F(ForeignServer, FiveHundredOnAMissingTokenIsFoundAsThat) {
+  const auto outcomes = run_against({"--500-on-missing-token"});
+  std::set<std::string> properties;
+  for (const auto& outcome : outcomes) {
+    if (outcome.status == Status::passed) continue;
+    EXPECT_EQ(outcome.status, Status::failed) << outcome.why();
+    EXPECT_FALSE(outcome.findings.empty()) << outcome.why();
+    for (const auto& finding : outcome.findings) {
+      EXPECT_THAT(finding.evidence, ::testing::StartsWith("500 where 40")) << outcome.why();
+      EXPECT_THAT(finding.server, ::testing::AnyOf("jira-mcp", "github-mcp")) << outcome.why();
+      properties.insert(finding.property);
+    }
+  }
+  EXPECT_TRUE(properties.contains("a missing token is not refused with 401"));
+}
+
+TEST_F(ForeignServer, RawBackendErrorsAreFoundAsThat) {
+  expect_only_finding({"--raw-backend-errors"}, kBackendErrorText, {kJiraErrorScenario});
+}
+
+TEST_F(ForeignServer, NoRateLimitIsFoundAsThat) {
+  expect_only_finding({"--no-rate-limit"}, "no per-subject rate limit",
+                      {"rate_limit / a burst beyond the limit gets 429 with Retry-After, others are unaffected, the user recovers"});
+}
+
+}  // namespace
+}  // namespace mcph::harness
