@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 
 #include "mcph/bench/mann_whitney.h"
 
@@ -34,11 +35,42 @@ struct Runs {
   std::vector<Json> repetitions;
 };
 
+// Google Benchmark writes a counter's coefficient of variation over all-zero repetitions (a
+// `failed` counter that stayed 0) as a bare NaN, and may write Infinity; Python's json (compare.py)
+// reads those, nlohmann::json does not. Outside strings they become null: no measure.
+std::string nonfinite_as_null(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) out += text[++i];
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    bool replaced = false;
+    for (const std::string_view token : {"-Infinity", "Infinity", "NaN"}) {
+      if (text.compare(i, token.size(), token) == 0) {
+        out += "null";
+        i += token.size() - 1;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += c;
+  }
+  return out;
+}
+
 // The benchmarks' repetitions by matching key, in file order. Aggregates (mean, median, …)
 // and failed runs are left out: the test needs the repetitions themselves.
 std::vector<std::pair<std::string, Runs>> runs_of(const std::string& text, const std::string& origin,
                                                   const std::string& stack, const std::string& matched_stack) {
-  const Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const Json json = Json::parse(nonfinite_as_null(text), nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) throw std::invalid_argument(origin + ": not JSON");
   if (!json.is_object() || !json.contains("benchmarks") || !json["benchmarks"].is_array()) {
     throw std::invalid_argument(origin + ": not a Google Benchmark JSON result (no \"benchmarks\" array)");
   }

@@ -110,6 +110,29 @@ TEST(BenchmarkComparison, FailedRunsAndUnknownNamesAreSetAside) {
   EXPECT_THAT(c.unmatched, ElementsAre("BM_Gone", "BM_New"));
 }
 
+// Google Benchmark writes the coefficient of variation of a counter that stayed 0 in every
+// repetition (server_load_bench's `failed`) as a bare NaN: such a file is still a result.
+TEST(BenchmarkComparison, NonFiniteNumbersAsGoogleBenchmarkWritesThemAreRead) {
+  Json result = result_with({{"BM_Load/NaN-in-a-name", 1.0}});
+  for (auto& entry : result["benchmarks"]) entry["failed"] = 0;
+  Json cv = aggregate("BM_Load/NaN-in-a-name", "cv", 0.01);
+  cv["failed"] = "@NaN@";
+  cv["max_ms"] = "@Infinity@";
+  cv["min_ms"] = "@-Infinity@";
+  result["benchmarks"].push_back(cv);
+  std::string text = result.dump();
+  for (const std::string token : {"NaN", "Infinity", "-Infinity"}) {
+    const std::string quoted = "\"@" + token + "@\"";
+    text.replace(text.find(quoted), quoted.size(), token);
+  }
+  ASSERT_NE(text.find(":NaN"), std::string::npos);
+  const Comparison c = compare_results(text, "a.json", text, "b.json", {});
+  ASSERT_EQ(c.benchmarks.size(), 1u);
+  EXPECT_EQ(c.benchmarks[0].name, "BM_Load/NaN-in-a-name");  // a string keeps its NaN
+  EXPECT_EQ(c.benchmarks[0].baseline_repetitions, 9);
+  EXPECT_DOUBLE_EQ(measure(c.benchmarks[0], "failed").change, 0);
+}
+
 TEST(BenchmarkComparison, BadInputIsRefusedWithItsOrigin) {
   const std::string good = result_with({{"BM_A", 1}}).dump();
   try {
