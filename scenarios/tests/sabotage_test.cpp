@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mcph/harness/local_stack.h"
+#include "mcph/harness/profile_provisioning.h"
 #include "mcph/harness/scenario_loader.h"
 #include "mcph/harness/scenario_runner.h"
 #include "mcph/harness/supervised_stack.h"
@@ -221,14 +222,30 @@ TEST_F(Sabotage, ServerWithoutTheTokenTypeCheckIsCaughtByJwtAttacks) {
                 {"sends POST jira-mcp | http_status: 401"});
 }
 
-// (h) token passthrough: a server that logs in to Vault with its caller's own token (the role
-// must take the user's client's audience for that to work at all).
-TEST_F(Sabotage, TokenPassthroughIsCaughtByJwtAttacks) {
-  bind_role_to_the_users_client();
-  const auto own = own_jira_mcp({"--audience", stack().service("jira-mcp").url, "--vault-login", "passthrough"});
-  expect_caught(run_on(own.stack, {"jwt_attacks"}), "jwt_attacks",
+// (h) token passthrough: a server that logs in to Vault with its caller's own token, as the
+// original demo's do. Its stack file says so (vault_login caller_token), so Vault's role takes the
+// users' client's audience too, as `run` makes it (fit_vault_to_target_profiles): the server's
+// calls work and isolation holds, and the passthrough is still caught — by the logins' azp in
+// Vault's audit log, not by Vault refusing them.
+TEST_F(Sabotage, TokenPassthroughIsCaughtByJwtAttacksAndNothingElse) {
+  auto own = own_jira_mcp({"--audience", stack().service("jira-mcp").url, "--vault-login", "passthrough"});
+  own.stack.services["jira-mcp"].extra["vault_login"] = "caller_token";
+  fit_vault_to_target_profiles(own.stack, {}, {});
+  EXPECT_EQ(vault("GET", "auth/jwt/role/user")["data"]["bound_audiences"], (Json{"vault", "mcp-client"}));
+
+  const auto results = run_on(own.stack, {"isolation", "missing_credentials", "jwt_attacks"});
+  for (const char* name : {"alice reads a Jira issue with her own Jira credential", "alice's Jira call reads only alice's secret in Vault"}) {
+    const auto& result = scenario(results, "isolation", name);
+    EXPECT_EQ(result.status, Status::passed) << name << "\n" << failures(result);
+  }
+  EXPECT_EQ(scenario(results, "missing_credentials", "bob has no Jira credential").status, Status::passed);
+  expect_caught(results, "jwt_attacks",
                 "the servers log in to Vault with tokens exchanged for their own client, never the user's",
                 {"vault_login_client: jira-mcp", "passed its caller's token through to Vault"});
+
+  // A stack file of servers that exchange their tokens puts the role back.
+  fit_vault_to_target_profiles(stack(), {}, {});
+  EXPECT_EQ(vault("GET", "auth/jwt/role/user")["data"]["bound_audiences"], (Json{"vault"}));
 }
 
 // Family 10 (isolation under load) in a size for this stack's eight users: six interleaved on

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "mcph/harness/profile_provisioning.h"
 #include "stack_location.h"
 #include "stack_progress.h"
 
@@ -36,6 +37,14 @@ StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& prog
     out.stack_file = file.string();
     std::printf("stack: %s (%s mode)\n", file.c_str(), out.stack.mode.c_str());
     std::fflush(stdout);
+    // A stack file a user pointed at their own servers: Vault's role as their profiles need it.
+    // A stack that does not answer is the scenarios' to report, each with its step.
+    try {
+      fit_vault_to_target_profiles(out.stack, stack_params_from(flags).fixtures_dir, stack_progress(flags.on("verbose")));
+    } catch (const std::runtime_error& e) {
+      std::printf("stack: Vault's role user not fitted to the stack file's target profiles: %s\n", e.what());
+      std::fflush(stdout);
+    }
     return out;
   }
   SupervisedStackOptions options;

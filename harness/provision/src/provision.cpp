@@ -188,20 +188,44 @@ class Provisioner {
     }
   }
 
-  void policy_and_role() {
+  void policy() {
     const std::string hcl = read_file(options_.fixtures_dir / "vault" / "user-secrets.hcl");
     const Json policy = data_of(vault_get("sys/policies/acl/user-secrets"));
     if (policy.value("policy", "") != hcl) {
       vault_write("sys/policies/acl/user-secrets", {{"policy", hcl}}, "policy user-secrets");
     }
-    // Bound to Vault's own audience: only tokens issued for Vault (by token exchange) log in, not
-    // a user's token issued to an MCP server, nor an ID token.
-    // azp becomes login metadata, which Vault's audit log shows: who a login's token was issued
-    // to (an MCP server's own client after an exchange; the user's client when a server passes
-    // the user's token through).
+  }
+
+ public:
+  // Vault's JWT role `user`. Bound to Vault's own audience: only tokens issued for Vault (by
+  // token exchange) log in, not a user's token issued to an MCP server, nor an ID token.
+  // azp becomes login metadata, which Vault's audit log shows: who a login's token was issued
+  // to (an MCP server's own client after an exchange; the user's client when a server passes
+  // the user's token through).
+  // A server that logs in with its caller's own token (options_.caller_token_servers) gets none
+  // of its calls through such a role, and would fail every scenario for it; so then the role
+  // binds the audiences of the clients users log in with too, as the original demo's did. Its
+  // passthrough is still found as such (jwt_attacks, by the logins' azp), and Vault taking the
+  // users' tokens as they are is reported against Vault.
+  void login_role() {
+    Json audiences = Json::array({kVaultAudience});
+    if (!options_.caller_token_servers.empty()) {
+      std::set<std::string> callers;
+      for (const auto& client : load_realm_clients(FixtureFiles::in(options_.fixtures_dir))) {
+        if (client.direct_access_grants) callers.insert(client.audiences.begin(), client.audiences.end());
+      }
+      std::string servers, added;
+      for (const auto& server : options_.caller_token_servers) servers += (servers.empty() ? "" : ", ") + server;
+      for (const auto& audience : callers) {
+        audiences.push_back(audience);
+        added += (added.empty() ? "" : ", ") + audience;
+      }
+      say("vault: role user also binds the users' clients' audience (" + added + "): " + servers +
+          " log in to Vault with the caller's own token (vault_login caller_token)");
+    }
     const Json desired = {{"role_type", "jwt"},
                           {"user_claim", "sub"},
-                          {"bound_audiences", Json::array({kVaultAudience})},
+                          {"bound_audiences", audiences},
                           {"claim_mappings", {{"azp", "azp"}}},
                           {"token_policies", Json::array({"user-secrets"})},
                           {"token_ttl", 3600},
@@ -211,9 +235,11 @@ class Provisioner {
                       role.value("bound_audiences", Json::array()) == desired["bound_audiences"] &&
                       role.value("token_policies", Json::array()) == desired["token_policies"] &&
                       role.value("claim_mappings", Json::object()) == desired["claim_mappings"];
-    if (!same) vault_write("auth/jwt/role/user", desired, "jwt role user");
+    if (!same) vault_write("auth/jwt/role/user", desired, "jwt role user (bound audiences " + audiences.dump() + ")");
   }
+  int changes() const { return result_.changes; }
 
+ private:
   void entity(vault::Client& client, ProvisionedUser& user, const std::string& accessor) {
     const std::string name = user.fixture.username;
     Json entity = data_of(vault_get(client, "identity/entity/name/" + name));
@@ -316,7 +342,8 @@ class Provisioner {
     const std::string accessor = jwt_accessor();
     mounts();
     jwt_config();
-    policy_and_role();
+    policy();
+    login_role();
     const Json role = database_connection();
     // Each user's entity and alias, secrets and database role, several users at a time.
     parallel_for(result_.users.size(), kWorkers, [&](std::size_t i, std::size_t worker) {
@@ -343,6 +370,18 @@ ProvisionResult provision(const ProvisionTarget& target, const ProvisionOptions&
     return Provisioner(target, options).run();
   } catch (const http::TransportError& e) {
     throw std::runtime_error(std::string("provisioning stopped: a service did not answer: ") + e.what());
+  }
+}
+
+ProvisionResult provision_vault_login_role(const ProvisionTarget& target, const ProvisionOptions& options) {
+  try {
+    Provisioner provisioner(target, options);
+    provisioner.login_role();
+    ProvisionResult result;
+    result.changes = provisioner.changes();
+    return result;
+  } catch (const http::TransportError& e) {
+    throw std::runtime_error(std::string("provisioning Vault's role user: Vault did not answer: ") + e.what());
   }
 }
 

@@ -363,12 +363,20 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
     }
     if (node["headers"].IsDefined()) step.headers = reader.header_fields(node["headers"], Reader::join(field, "headers"));
   } else if (step.kind == StepKind::http) {
-    reader.only_keys(value, here, {"server", "method", "path", "body", "json", "body_bytes", "headers", "auth"});
+    reader.only_keys(value, here, {"server", "method", "path", "body", "json", "body_bytes", "probe", "headers", "auth"});
     step.server = reader.required_text(value, "server", here);
     step.method = reader.text_or(value, "method", here, "POST");
     step.path = reader.text_or(value, "path", here);
-    const int bodies = value["body"].IsDefined() + value["json"].IsDefined() + value["body_bytes"].IsDefined();
-    if (bodies > 1) reader.fail(value, here, "body, json and body_bytes: give one");
+    const int bodies = value["body"].IsDefined() + value["json"].IsDefined() + value["body_bytes"].IsDefined() +
+                       value["probe"].IsDefined();
+    if (bodies > 1) reader.fail(value, here, "body, json, body_bytes and probe: give one");
+    if (value["probe"].IsDefined()) {
+      const Json probe = reader.json(value["probe"], Reader::join(here, "probe"));
+      if (probe != Json(true)) {
+        reader.fail(value["probe"], Reader::join(here, "probe"), "expected true (the target profile's probe request)");
+      }
+      step.probe = true;
+    }
     if (value["body"].IsDefined()) step.body = reader.text(value["body"], Reader::join(here, "body"));
     if (value["json"].IsDefined()) step.body = reader.json(value["json"], Reader::join(here, "json")).dump();
     if (value["body_bytes"].IsDefined()) {

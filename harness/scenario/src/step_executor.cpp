@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -128,6 +129,18 @@ void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out) {
 std::string generated_body(std::size_t bytes) {
   const std::string open = R"({"pad":")", close = R"("})";
   return open + std::string(bytes - open.size() - close.size(), 'x') + close;
+}
+
+// The JSON-RPC request a target profile's `probe` names, as an MCP client would send it.
+std::string probe_request(const std::string& method) {
+  Json request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}};
+  if (method == "initialize") {
+    const mcp::ClientOptions client;
+    request["params"] = {{"protocolVersion", client.protocol_version},
+                         {"capabilities", Json::object()},
+                         {"clientInfo", {{"name", client.client_name}, {"version", client.client_version}}}};
+  }
+  return request.dump();
 }
 
 }  // namespace
@@ -396,6 +409,13 @@ void StepExecutor::server_flow(const std::string& server, StepOutcome& out, Scen
 
 void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {
   const ServiceEntry& entry = target_service(step.server);
+  std::optional<std::string> step_body = step.body;
+  if (step.probe) {
+    const std::string service = target_service_name(step.server);
+    const ServiceRow* row = find_service_row(service);
+    if (!row || !row->mcp_server()) throw std::runtime_error("probe: " + service + " is not an MCP server, which has no probe");
+    step_body = probe_request(target_profile(entry, service).probe);
+  }
   const http::Url url = http::parse_url(entry.url);
   const std::string origin = url.origin();
   std::string target = substitute(step.path, resolve);
@@ -415,7 +435,7 @@ void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& 
   }
   if (!http::find_field(headers, "Accept")) headers.emplace_back("Accept", "application/json, text/event-stream");
   const std::string body = step.body_bytes > 0 ? generated_body(step.body_bytes)
-                           : step.body        ? substitute(*step.body, resolve)
+                           : step_body        ? substitute(*step_body, resolve)
                                               : "";
   // A token sent in the query or a form body (RFC 6750 §2.2-2.3) is what an echo check looks for.
   for (const std::string* text : std::initializer_list<const std::string*>{&target, &body}) {
@@ -431,7 +451,7 @@ void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& 
   const auto started = Clock::now();
   // A body is JSON unless the step says otherwise in its headers.
   const bool typed = http::find_field(headers, "Content-Type").has_value();
-  const bool has_body = step.body || step.body_bytes > 0;
+  const bool has_body = step_body || step.body_bytes > 0;
   const http::ClientResponse response =
       client.request(step.method, target, headers, body, has_body && !typed ? "application/json" : "");
   const std::string shown_body =

@@ -215,7 +215,7 @@ TEST(ScenarioLoader, MistakesInRawTcpStepsAndGeneratedBodiesAreNamed) {
   EXPECT_THAT(load_error(head + "http: {server: jira-mcp, auth: none, body_bytes: 9}\n").what(),
               HasSubstr("body_bytes: must be 10 to 67108864"));
   EXPECT_THAT(load_error(head + "http: {server: jira-mcp, auth: none, body_bytes: 100, body: x}\n").what(),
-              HasSubstr("body, json and body_bytes: give one"));
+              HasSubstr("body, json, body_bytes and probe: give one"));
 }
 
 TEST(ScenarioLoader, YamlSyntaxErrorsCarryTheirLine) {

@@ -56,21 +56,25 @@ std::unique_ptr<LocalStack> LocalStack::up(StackParams params, Progress progress
   return stack;
 }
 
-ProvisionTarget LocalStack::provision_target() const {
+ProvisionTarget provision_target(const StackFile& stack) {
   ProvisionTarget target;
-  const ServiceEntry& keycloak = stack_.service("keycloak");
+  const ServiceEntry& keycloak = stack.service("keycloak");
   target.keycloak_url = keycloak.url;
   target.keycloak_admin_user = keycloak.get("admin_user", "admin");
   target.keycloak_admin_password = keycloak.get("admin_password", "admin");
-  target.realm = stack_.realm;
-  target.vault_url = stack_.service("vault").url;
-  target.vault_token = stack_.service("vault").get("token");
+  target.realm = stack.realm;
+  target.vault_url = stack.service("vault").url;
+  target.vault_token = stack.service("vault").get("token");
   // Vault fetches Keycloak's keys and reaches PostgreSQL itself: in compose mode by the names
   // the containers know each other by (url_inside), else at the same URLs as we do.
   target.keycloak_url_seen_by_vault = keycloak.get("url_inside");
-  target.postgres_url = stack_.service("postgres").get("url_inside", stack_.service("postgres").url);
+  if (stack.services.count("postgres")) {
+    target.postgres_url = stack.service("postgres").get("url_inside", stack.service("postgres").url);
+  }
   return target;
 }
+
+ProvisionTarget LocalStack::provision_target() const { return harness::provision_target(stack_); }
 
 void LocalStack::start_all(StackContext& context) {
   // The mock backends accept the fixture users' credentials and the generated users'.
@@ -125,7 +129,7 @@ void LocalStack::start_all(StackContext& context) {
 void LocalStack::provision_mcp_servers() {
   std::vector<McpResource> resources;
   for (const ServiceRow& row : service_table()) {
-    if (row.stage != Stage::after_provisioning) continue;
+    if (!row.mcp_server()) continue;
     ServiceEntry& entry = stack_.services[row.name];
     entry.extra["scope"] = row.name;
     entry.extra["client_id"] = row.name;

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "mcph/harness/service_table.h"
+
 namespace mcph::harness {
 
 namespace {
@@ -12,13 +14,16 @@ using Json = nlohmann::json;
 const std::vector<TargetProfile>& builtin_profiles() {
   static const std::vector<TargetProfile> profiles = {
       // This repo's servers (servers/): streamable HTTP, traceparent sent on to Vault,
-      // `{rows: [...]}` in structured content, "no_credentials: no Jira credentials stored for bob".
-      {"reference", "streamable-http", "traceparent", "auto",
+      // `{rows: [...]}` in structured content, "no_credentials: no Jira credentials stored for bob";
+      // an initialize answered once authorised; Vault logins with exchanged tokens.
+      {"reference", "streamable-http", "traceparent", "auto", "initialize", "exchanged",
        {{"missing_credential", {"credentials stored for ${user}"}}, {"backend_error", {"backend_error: "}}}},
       // The original demo's Python servers: plain JSON-RPC on POST /sse, no traceparent, bare JSON
       // arrays in text content, a missing secret reported as the KV path it read, and a backend's
-      // error status in httpx's words (raise_for_status: "Server error '503 Service Unavailable' …").
-      {"demo-python", "legacy-sse-post", "window", "auto",
+      // error status in httpx's words (raise_for_status: "Server error '503 Service Unavailable' …");
+      // only tools/list and tools/call answered (initialize is "Unknown method"); Vault logins with
+      // the caller's own token (role user, its client's audience mcp-client).
+      {"demo-python", "legacy-sse-post", "window", "auto", "tools/list", "caller_token",
        {{"missing_credential", {"Secret not found at path: secret/data/users/${user}/"}},
         {"backend_error", {"Server error '", "Client error '"}}}},
   };
@@ -75,11 +80,31 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
   if (profile.result_rows != "auto" && (profile.result_rows.empty() || profile.result_rows[0] != '/')) {
     throw std::runtime_error(field + "result_rows must be \"auto\" or a JSON pointer such as /data/items");
   }
+  profile.probe = entry.get("probe", profile.probe);
+  if (profile.probe != "initialize" && profile.probe != "tools/list") {
+    throw std::runtime_error(field + "probe must be \"initialize\" or \"tools/list\", not \"" + profile.probe + "\"");
+  }
+  profile.vault_login = entry.get("vault_login", profile.vault_login);
+  if (profile.vault_login != "exchanged" && profile.vault_login != "caller_token") {
+    throw std::runtime_error(field + "vault_login must be \"exchanged\" or \"caller_token\", not \"" + profile.vault_login + "\"");
+  }
   if (const auto failures = entry.extra.find("failures"); failures != entry.extra.end()) {
     // Overridden kind by kind: a kind the entry does not name keeps the profile's texts.
     for (auto& [kind, texts] : parse_failures(failures->second, field + "failures")) profile.failures[kind] = std::move(texts);
   }
   return profile;
+}
+
+std::vector<std::string> caller_token_servers(const StackFile& stack) {
+  std::vector<std::string> servers;
+  for (const ServiceRow& row : service_table()) {
+    if (!row.mcp_server()) continue;
+    const auto it = stack.services.find(row.name);
+    if (it != stack.services.end() && target_profile(it->second, row.name).vault_login == "caller_token") {
+      servers.push_back(row.name);
+    }
+  }
+  return servers;
 }
 
 }  // namespace mcph::harness

@@ -27,6 +27,8 @@ TEST(TargetProfileTest, AnEntryWithoutAProfileIsAReferenceServer) {
   EXPECT_EQ(profile.transport, "streamable-http");
   EXPECT_EQ(profile.correlation, "traceparent");
   EXPECT_EQ(profile.result_rows, "auto");
+  EXPECT_EQ(profile.probe, "initialize");
+  EXPECT_EQ(profile.vault_login, "exchanged");
   ASSERT_TRUE(profile.failures.count("missing_credential"));
 }
 
@@ -34,18 +36,23 @@ TEST(TargetProfileTest, TheDemoProfileSpeaksLegacySseAndIsMatchedByTime) {
   const TargetProfile profile = target_profile(entry({{"profile", "demo-python"}}), "jira-mcp");
   EXPECT_EQ(profile.transport, "legacy-sse-post");
   EXPECT_EQ(profile.correlation, "window");
+  EXPECT_EQ(profile.probe, "tools/list");  // its POST /sse answers initialize with "Unknown method"
+  EXPECT_EQ(profile.vault_login, "caller_token");
   EXPECT_THAT(profile.failures.at("missing_credential").front(), HasSubstr("Secret not found"));
 }
 
 TEST(TargetProfileTest, TheEntrysOwnKeysOverrideTheProfile) {
   const TargetProfile profile =
       target_profile(entry({{"profile", "demo-python"}, {"transport", "streamable-http"}, {"correlation", "traceparent"},
-                            {"result_rows", "/data/items"}, {"failures", R"({"missing_credential": ["no secret for ${user}"]})"}}),
+                            {"result_rows", "/data/items"}, {"probe", "initialize"}, {"vault_login", "exchanged"},
+                            {"failures", R"({"missing_credential": ["no secret for ${user}"]})"}}),
                      "jira-mcp");
   EXPECT_EQ(profile.name, "demo-python");
   EXPECT_EQ(profile.transport, "streamable-http");
   EXPECT_EQ(profile.correlation, "traceparent");
   EXPECT_EQ(profile.result_rows, "/data/items");
+  EXPECT_EQ(profile.probe, "initialize");
+  EXPECT_EQ(profile.vault_login, "exchanged");
   EXPECT_EQ(profile.failures.at("missing_credential"), std::vector<std::string>{"no secret for ${user}"});
 }
 
@@ -54,6 +61,9 @@ TEST(TargetProfileTest, BadValuesAreErrorsNamingTheKey) {
   EXPECT_THAT(error_of(entry({{"transport", "websocket"}})), HasSubstr("services.jira-mcp.transport"));
   EXPECT_THAT(error_of(entry({{"correlation", "guess"}})), HasSubstr("services.jira-mcp.correlation"));
   EXPECT_THAT(error_of(entry({{"result_rows", "rows"}})), HasSubstr("services.jira-mcp.result_rows"));
+  EXPECT_THAT(error_of(entry({{"probe", "ping"}})), HasSubstr("services.jira-mcp.probe must be \"initialize\" or \"tools/list\""));
+  EXPECT_THAT(error_of(entry({{"vault_login", "passthrough"}})),
+              HasSubstr("services.jira-mcp.vault_login must be \"exchanged\" or \"caller_token\""));
   EXPECT_THAT(error_of(entry({{"failures", R"(["no secret"])"}})), HasSubstr("services.jira-mcp.failures"));
   EXPECT_THAT(error_of(entry({{"failures", R"({"missing_credential": []})"}})), HasSubstr("services.jira-mcp.failures"));
 }
@@ -64,6 +74,17 @@ TEST(TargetProfileTest, TheStackFileRejectsAnUnknownProfileWhenLoaded) {
   const StackFile stack = StackFile::parse(
       R"({"services": {"jira-mcp": {"url": "http://h/sse", "profile": "demo-python", "correlation": "traceparent"}}})");
   EXPECT_EQ(target_profile(stack.service("jira-mcp"), "jira-mcp").correlation, "traceparent");
+}
+
+// The provisioner binds the callers' audience in Vault's role for these (provision.h).
+TEST(TargetProfileTest, CallerTokenServersAreTheMcpServersWhoseProfileSaysSo) {
+  const StackFile stack = StackFile::parse(R"({"services": {
+      "vault": {"url": "http://h:1", "vault_login": "caller_token"},
+      "jira-mcp": {"url": "http://h:2/sse", "profile": "demo-python"},
+      "github-mcp": {"url": "http://h:3/mcp"},
+      "postgres-mcp": {"url": "http://h:4/mcp", "vault_login": "caller_token"}}})");
+  EXPECT_EQ(caller_token_servers(stack), (std::vector<std::string>{"jira-mcp", "postgres-mcp"}));
+  EXPECT_TRUE(caller_token_servers(StackFile::parse(R"({"services": {"jira-mcp": {"url": "http://h:2/mcp"}}})")).empty());
 }
 
 }  // namespace

@@ -217,6 +217,38 @@ TEST_F(JwtLogin, RoleWritesAreValidatedLikeThePlugin) {
   EXPECT_EQ(role.body["data"]["user_claim"], "sub");
 }
 
+// A write without role_type is one of role_type "oidc", an update of an existing jwt role too
+// (path_role.go defaults it on every create and update alike): a partial update of the role that
+// omits it is refused for want of allowed_redirect_uris, and the role stays as it was; one that
+// names role_type keeps every field it does not name; one with allowed_redirect_uris and no
+// role_type turns the role into an oidc role, with which no JWT logs in.
+TEST_F(JwtLogin, AWriteWithoutRoleTypeIsAnOidcRoleWriteEvenOnAJwtRole) {
+  Reply reply = vault_.post("/v1/auth/jwt/role/user", Json{{"bound_audiences", Json::array({"vault", "mcp-client"})}});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.error(), "'allowed_redirect_uris' must be set if 'role_type' is 'oidc' or unspecified.");
+  Reply role = vault_.get("/v1/auth/jwt/role/user");
+  EXPECT_EQ(role.body["data"]["role_type"], "jwt");
+  EXPECT_EQ(role.body["data"]["bound_audiences"], (Json{"mcp-client"}));
+
+  reply = vault_.post("/v1/auth/jwt/role/user", Json{{"role_type", "jwt"}, {"bound_audiences", Json::array({"vault", "mcp-client"})}});
+  EXPECT_EQ(reply.status, 204) << reply.text;
+  role = vault_.get("/v1/auth/jwt/role/user");
+  EXPECT_EQ(role.body["data"]["bound_audiences"], (Json{"vault", "mcp-client"}));
+  EXPECT_EQ(role.body["data"]["user_claim"], "sub");
+  EXPECT_EQ(role.body["data"]["token_policies"], (Json{"user-secrets"}));
+  EXPECT_EQ(role.body["data"]["token_ttl"], 3600);
+  EXPECT_EQ(login_with(jwks_.claims_for(demo_.alice_sub)).status, 200);
+
+  reply = vault_.post("/v1/auth/jwt/role/user", Json{{"allowed_redirect_uris", Json::array({"http://127.0.0.1:8250/oidc/callback"})}});
+  EXPECT_EQ(reply.status, 204) << reply.text;
+  role = vault_.get("/v1/auth/jwt/role/user");
+  EXPECT_EQ(role.body["data"]["role_type"], "oidc");
+  EXPECT_EQ(role.body["data"]["bound_audiences"], (Json{"vault", "mcp-client"}));
+  reply = login_with(jwks_.claims_for(demo_.alice_sub));
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.error(), "role with oidc role_type is not allowed");
+}
+
 TEST_F(JwtLogin, ConfigNeedsExactlyOneKeySourceAndAReachableJwks) {
   Reply reply = vault_.post("/v1/auth/jwt/config", Json{{"bound_issuer", "x"}});
   EXPECT_EQ(reply.status, 400);

@@ -31,6 +31,10 @@ struct ProvisionOptions {
   std::filesystem::path fixtures_dir;   // empty: default_fixtures_dir()
   int generated_users = 0;
   std::function<void(const std::string&)> progress;  // one line per step
+  // The MCP servers that log in to Vault with their caller's own token (target profile
+  // vault_login caller_token, as the original demo's servers do): Vault's role user then binds
+  // the audiences of the clients users log in with too, without which none of their calls works.
+  std::vector<std::string> caller_token_servers;
 };
 
 struct ProvisionedUser {
@@ -46,6 +50,11 @@ struct ProvisionResult {
 
 // Throws std::runtime_error naming the step and the service's answer (never a secret).
 ProvisionResult provision(const ProvisionTarget& target, const ProvisionOptions& options);
+
+// Only Vault's JWT role user, as provision() writes it for `options.caller_token_servers`: for a
+// stack provisioned already whose stack file names other MCP servers than it was provisioned for
+// (a user's own, with their target profiles). Idempotent; `changes` is 1 when the role changed.
+ProvisionResult provision_vault_login_role(const ProvisionTarget& target, const ProvisionOptions& options);
 
 // An MCP server as the identity provider must know it once it runs: the client scope a user's
 // client requests to get a token for it (named like the server), whose audience mappers put

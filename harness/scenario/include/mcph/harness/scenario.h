@@ -121,6 +121,10 @@ struct Step {
   // http: a generated body of exactly this many bytes ({"pad":"xxx…"}), for size limits
   // without a huge scenario file (0: none; `body`/`json` give the body instead).
   std::size_t body_bytes = 0;
+  // http: `probe: true`, the body is the target's probe (its profile's `probe`): the JSON-RPC
+  // request the server answers with 200 when the caller is authorised, whatever its transport,
+  // for steps about who is let in, not about a method.
+  bool probe = false;
 
   // tcp (server as for http): chunks written in order, delay_ms apart; then, optionally, the
   // trickle text every trickle_every_ms, at most trickle_times times, until the server answers

@@ -56,6 +56,11 @@ class LocalStack {
   ProvisionResult provisioned_;
 };
 
+// What the provisioner needs of a stack, from its stack file: Keycloak (with its admin), Vault
+// (with its root token, "token"; empty when the file has none), PostgreSQL as Vault reaches it.
+// Throws std::runtime_error when the file has no keycloak or vault.
+ProvisionTarget provision_target(const StackFile& stack);
+
 // Where the project's binaries are: $MCPH_BIN_DIR/<name> when set, else the build tree.
 std::string service_binary(const std::string& name);
 

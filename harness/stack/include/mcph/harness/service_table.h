@@ -55,6 +55,10 @@ struct ServiceRow {
   // at /_fault (a 5xx answer on demand), the targets of a scenario's `http_error` faults.
   bool mock_backend = false;
 
+  // The MCP servers are the rows started after provisioning (they need a provisioned realm and
+  // Vault); their stack-file entries carry a target profile (target_profile.h).
+  bool mcp_server() const { return stage == Stage::after_provisioning; }
+
   // This row's implementation in `mode`; nullptr when it has none there.
   const ServiceImplementation* implementation_in(StackMode mode) const;
 };

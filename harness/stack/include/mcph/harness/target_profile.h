@@ -23,6 +23,15 @@ struct TargetProfile {
   // the rows), or a JSON pointer into the result ("/data/items"). Either way the rows are then at
   // /rows of the result the expectations see, in structured content or in text content as JSON.
   std::string result_rows;
+  // The JSON-RPC method an `http` step's `probe: true` sends: the request this server answers
+  // with 200 when the caller is authorised, whatever its transport. "initialize" (Streamable
+  // HTTP) | "tools/list" (the demo's POST /sse answers initialize with "Unknown method").
+  std::string probe;
+  // How the server logs in to Vault's JWT role: "exchanged" (a token exchanged for Vault's
+  // audience, as its own client) | "caller_token" (its caller's own token, the demo's design: a
+  // defect the jwt_attacks suite reports, which needs Vault's role to take the caller's audience
+  // for any call to work; the provisioner binds it then, see caller_token_servers).
+  std::string vault_login;
   // Stable failure kinds ("missing_credential") → texts of which a failed call's message contains
   // one; "${user}" stands for the acting user's name.
   std::map<std::string, std::vector<std::string>> failures;
@@ -35,8 +44,12 @@ std::string builtin_profile_names();
 
 // The profile of the stack's service `name`: the built-in one its "profile" names (default
 // "reference"), with the entry's own "transport", "correlation", "result_rows" and "failures"
-// (a JSON object of kind → [texts]) in its place. Throws std::runtime_error naming the key on an
+// (a JSON object of kind → [texts]), "probe" and "vault_login" in its place. Throws std::runtime_error naming the key on an
 // unknown profile or a bad value.
 TargetProfile target_profile(const ServiceEntry& entry, const std::string& name);
+
+// The stack's MCP servers (the service table's rows started after provisioning) whose profile
+// logs in to Vault with the caller's own token, in table order.
+std::vector<std::string> caller_token_servers(const StackFile& stack);
 
 }  // namespace mcph::harness

@@ -1,0 +1,30 @@
+#include "mcph/harness/profile_provisioning.h"
+
+#include "mcph/harness/local_stack.h"
+#include "mcph/harness/provision.h"
+#include "mcph/harness/target_profile.h"
+
+namespace mcph::harness {
+
+void fit_vault_to_target_profiles(const StackFile& stack, const std::filesystem::path& fixtures_dir,
+                                  const std::function<void(const std::string&)>& progress) {
+  if (!stack.services.count("keycloak") || !stack.services.count("vault")) return;
+  ProvisionOptions options;
+  options.fixtures_dir = fixtures_dir;
+  options.progress = progress;
+  options.caller_token_servers = caller_token_servers(stack);
+  const ProvisionTarget target = provision_target(stack);
+  if (target.vault_token.empty()) {
+    if (!options.caller_token_servers.empty() && progress) {
+      std::string servers;
+      for (const auto& server : options.caller_token_servers) servers += (servers.empty() ? "" : ", ") + server;
+      progress("stack: " + servers + " log in to Vault with the caller's own token (vault_login caller_token), and the "
+               "stack file names no Vault token to let Vault's role user take it: bind the audience of the users' "
+               "client in that role by hand, or their calls fail");
+    }
+    return;
+  }
+  (void)provision_vault_login_role(target, options);
+}
+
+}  // namespace mcph::harness
