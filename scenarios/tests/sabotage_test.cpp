@@ -12,9 +12,8 @@
 #include "mcph/harness/scenario_loader.h"
 #include "mcph/harness/scenario_runner.h"
 #include "mcph/harness/supervised_stack.h"
-#include "mcph/harness/user_fixtures.h"
-#include "mcph/proc/service.h"
 #include "mcph/vault/client.h"
+#include "own_servers.h"
 
 namespace mcph::harness {
 namespace {
@@ -107,15 +106,7 @@ class Sabotage : public ::testing::Test {
     StackFile stack;
   };
   OwnServer own_jira_mcp(std::vector<std::string> flags) const {
-    proc::SpawnOptions spawn;
-    spawn.name = "jira-mcp-sabotaged";
-    spawn.argv = {service_binary("jira-mcp"), "--port", "0",
-                  "--issuer", stack().service("keycloak").url + "/realms/" + stack().realm,
-                  "--vault-url", stack().service("vault").url, "--jira-url", stack().service("jira-api").url,
-                  "--allowed-client", "mcp-client", "--allowed-client", "mcp-client-short-lived"};
-    spawn.argv.insert(spawn.argv.end(), flags.begin(), flags.end());
-    spawn.env = {{"MCPH_CLIENT_SECRET", realm_client_secret(FixtureFiles::in(default_fixtures_dir()), "jira-mcp")}};
-    OwnServer own{proc::start_service(spawn), stack()};
+    OwnServer own{start_own_server(stack(), "jira-mcp", ServerRoute::direct, std::move(flags)), stack()};
     own.stack.services["jira-mcp"].url = own.service.url + "/mcp";
     return own;
   }

@@ -44,6 +44,8 @@ class ScenarioTest : public ::testing::Test {
     const auto suite = runner().run(*file_, {scenario_});
     ASSERT_EQ(suite.scenarios.size(), 1u);
     const auto& result = suite.scenarios.front();
+    // Not run, and why (its faults would not reach the server under test, …): ctest says skipped.
+    if (result.status == mcph::reports::ScenarioResult::Status::skipped) GTEST_SKIP() << result.message;
     if (result.status == mcph::reports::ScenarioResult::Status::error) {
       FAIL() << "the scenario could not run: " << result.message;
     }

@@ -7,7 +7,9 @@
 
 #include "commands.h"
 #include "mcph/cli/flags.h"
+#include "mcph/harness/service_table.h"
 #include "mcph/harness/supervised_stack.h"
+#include "mcph/secrets/mask.h"
 #include "stack_location.h"
 #include "stack_progress.h"
 
@@ -23,6 +25,18 @@ extern "C" void on_interrupt(int) { g_interrupted = 1; }
 int bad_flag(const std::string& program, const std::string& message) {
   std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), message.c_str(), program.c_str());
   return 2;
+}
+
+// "keycloak http://127.0.0.1:…, vault …": each service behind the fault proxy and the address
+// the stack file gives the servers for it (url_for_servers); "" without a fault proxy.
+std::string fault_proxy_addresses(const StackFile& stack) {
+  std::string listed;
+  for (const std::string& name : fault_proxy_targets()) {
+    const auto it = stack.services.find(name);
+    if (it == stack.services.end() || it->second.get("url_for_servers").empty()) continue;
+    listed += (listed.empty() ? "" : ", ") + name + " " + secrets::mask_url_password(it->second.get("url_for_servers"));
+  }
+  return listed;
 }
 
 }  // namespace
@@ -91,6 +105,9 @@ int up_command(int argc, char** argv) {
   try {
     const auto stack = SupervisedStack::start(options);
     std::printf("stack file: %s\n", stack->stack_file().c_str());
+    if (const std::string addresses = fault_proxy_addresses(stack->stack()); !addresses.empty()) {
+      std::printf("to put your own MCP servers behind the fault proxy, point them at: %s\n", addresses.c_str());
+    }
     const std::string until = ttl > 0 ? " (or for " + std::to_string(ttl) + " s at most)" : "";
     std::printf("supervisor pid %d runs the stack until 'mcp-harness down --run-dir %s'%s\n",
                 static_cast<int>(stack->supervisor_pid()), run_dir.c_str(), until.c_str());

@@ -122,6 +122,10 @@ TEST(CliTest, UpStatusDownLeaveNothingRunning) {
   EXPECT_EQ(stack.supervisor->log, (run_dir / "supervisor.log").string());
   EXPECT_EQ(::getsid(stack.supervisor->pid), stack.supervisor->pid);  // detached: a session of its own
   EXPECT_TRUE(process_alive(stack.supervisor->pid));  // it outlived `up`
+  // Where a user's own servers must point to be behind the fault proxy, in one line.
+  EXPECT_THAT(up.output, HasSubstr("to put your own MCP servers behind the fault proxy, point them at: postgres "
+                                   "postgresql://127.0.0.1:"));
+  EXPECT_THAT(up.output, HasSubstr(", vault " + stack.service("vault").get("url_for_servers") + ", jira-api http://127.0.0.1:"));
   // up's documented rate-limit default reached the MCP servers.
   for (const char* name : {"jira-mcp", "github-mcp", "postgres-mcp"}) {
     EXPECT_THAT(command_line(stack.service(name).pid), HasSubstr("--rate-limit 20 --rate-window-ms 1000")) << name;

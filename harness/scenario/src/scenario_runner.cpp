@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "expectations.h"
+#include "fault_reach.h"
 #include "findings.h"
 #include "scenario_status.h"
 #include "mcph/harness/user_fixtures.h"
@@ -270,12 +271,17 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
     Json steps = Json::array();
     reports::ScenarioResult result;
     const bool interrupted = impl_->options.stop_requested && impl_->options.stop_requested();
-    if (unmet || interrupted) {
+    // Faults the servers it calls would never see: skipped, saying where to point them.
+    const auto out_of_reach =
+        unmet || interrupted ? std::nullopt
+                             : faults_out_of_reach(scenario, impl_->stack,
+                                                   [this](const Step& step) { return impl_->executor.servers_called(step); });
+    if (unmet || interrupted || out_of_reach) {
       result.name = scenario.name;
       result.description = scenario.description;
       result.family = file.family;
-      result.status = interrupted ? reports::ScenarioResult::Status::skipped : reports::ScenarioResult::Status::error;
-      result.message = interrupted ? "not run: the run was interrupted" : *unmet;
+      result.status = unmet && !interrupted ? reports::ScenarioResult::Status::error : reports::ScenarioResult::Status::skipped;
+      result.message = interrupted ? "not run: the run was interrupted" : unmet ? *unmet : *out_of_reach;
     } else {
       result = impl_->run_scenario(file, scenario, steps);
     }

@@ -2,6 +2,7 @@
 
 #include "tool_result.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -477,6 +478,31 @@ const ServiceEntry& StepExecutor::target_service(const std::string& written) con
 
 std::string StepExecutor::target_service_name(const std::string& written) const {
   return stack_.services.count(written) ? written : mcp_service(written);
+}
+
+std::vector<std::string> StepExecutor::servers_called(const Step& step) const {
+  switch (step.kind) {
+    case StepKind::call: return {mcp_service(step.server)};
+    case StepKind::http:
+    case StepKind::tcp: {
+      const std::string name = target_service_name(step.server);
+      const auto fronted = fault_proxy_targets();
+      if (name == kFaultProxyService || std::find(fronted.begin(), fronted.end(), name) != fronted.end()) return {};
+      return {name};
+    }
+    case StepKind::load: {
+      std::vector<std::string> servers;
+      for (const auto& call : step.load.servers) servers.push_back(mcp_service(call.server));
+      return servers;
+    }
+    case StepKind::vault:
+    case StepKind::token:
+    case StepKind::sql:
+    case StepKind::wait:
+    case StepKind::fault:
+    case StepKind::idp: return {};  // the harness's own requests, never through the fault proxy
+  }
+  return {};
 }
 
 std::string StepExecutor::addressed_service(const Step& step) const {

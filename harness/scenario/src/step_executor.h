@@ -48,6 +48,10 @@ class StepExecutor {
   // Removes the toxics the scenario added and brings back what it took down. Throws
   // std::runtime_error naming what could not be undone.
   void undo_faults(ScenarioState& state) const { faults_.undo(state.faults); }
+  // The stack's names of the MCP servers a step calls (a call's, an http or tcp step's unless it
+  // addresses a service the fault proxy fronts or the proxy itself, every server of a load);
+  // throws std::runtime_error for a server the stack does not have.
+  std::vector<std::string> servers_called(const Step& step) const;
 
  private:
   void call(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);

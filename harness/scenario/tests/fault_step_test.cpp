@@ -19,6 +19,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Json = nlohmann::json;
 
 std::string file_with_steps(const std::string& steps) {
@@ -235,6 +236,74 @@ TEST_F(HttpErrorUndo, WithoutAFaultProxyAnHttpErrorStillWorks) {
 )"), "f.yaml"));
   ASSERT_EQ(suite.scenarios.at(0).status, reports::ScenarioResult::Status::passed) << suite.scenarios.at(0).message;
   EXPECT_EQ(backend_->fault_hook().take(), std::nullopt) << "undone when the scenario ended";
+}
+
+// A server of the stack whose traffic to Vault does not pass through the proxy (a user's own,
+// pointed at Vault's own address): a Vault fault cannot reach it, so the scenario is not run.
+TEST_F(FaultUndo, AFaultOnAServiceTheCalledServerDoesNotReachThroughTheProxyIsSkippedWithWhereToPointIt) {
+  stack_.services["vault"].url = "http://127.0.0.1:9";
+  stack_.services["vault"].extra["url_for_servers"] = "http://" + proxies_.get("vault").listen;
+  stack_.services["jira-mcp"].url = "http://127.0.0.1:9/mcp";
+  const std::string vault_down = R"(      - fault: {target: vault, toxic: down}
+      - as: alice
+        call: jira.get_issue
+        args: {issue_key: DEMO-1}
+)";
+  {
+    ScenarioRunner runner(stack_);
+    const auto result = runner.run(parse_scenario_file(file_with_steps(vault_down), "f.yaml")).scenarios.at(0);
+    EXPECT_EQ(result.status, reports::ScenarioResult::Status::skipped) << result.message;
+    EXPECT_THAT(result.message, HasSubstr("jira-mcp does not reach vault through the fault proxy: point it at http://" +
+                                          proxies_.get("vault").listen + " (services.vault.url_for_servers) and list "
+                                          "\"vault\" in services.jira-mcp.behind_fault_proxy"));
+    EXPECT_TRUE(result.steps.empty()) << "no step ran";
+    EXPECT_TRUE(proxies_.get("vault").enabled) << "the fault was never applied";
+  }
+  // Declared behind a proxy, but another one: the same.
+  stack_.services["jira-mcp"].behind_fault_proxy = {"keycloak", "jira-api"};
+  {
+    ScenarioRunner runner(stack_);
+    const auto result = runner.run(parse_scenario_file(file_with_steps(vault_down), "f.yaml")).scenarios.at(0);
+    EXPECT_EQ(result.status, reports::ScenarioResult::Status::skipped) << result.message;
+    EXPECT_THAT(result.message, HasSubstr("jira-mcp does not reach vault through the fault proxy"));
+  }
+  // What needs no proxy runs: a call before the fault, after it is cleared, or a backend's
+  // own HTTP error. (Here the run breaks at the login — this stack has no IdP — not skipped.)
+  for (const std::string& steps : {
+           std::string("      - as: alice\n        call: jira.get_issue\n      - fault: {target: vault, toxic: down}\n"),
+           std::string("      - fault: {target: vault, toxic: down}\n      - fault: {clear: all}\n      - as: alice\n"
+                       "        call: jira.get_issue\n"),
+           std::string("      - fault: {target: vault, toxic: down}\n      - fault: {clear: vault}\n      - as: alice\n"
+                       "        call: jira.get_issue\n"),
+           std::string("      - fault: {target: jira-api, toxic: http_error, status: 503}\n      - as: alice\n"
+                       "        call: jira.get_issue\n")}) {
+    ScenarioRunner runner(stack_);
+    const auto result = runner.run(parse_scenario_file(file_with_steps(steps), "f.yaml")).scenarios.at(0);
+    EXPECT_EQ(result.status, reports::ScenarioResult::Status::error) << steps;
+    EXPECT_THAT(result.message, Not(HasSubstr("fault proxy"))) << steps;
+  }
+  // Declared behind the proxy for Vault: the scenario runs (and breaks at the login here).
+  stack_.services["jira-mcp"].behind_fault_proxy.push_back("vault");
+  ScenarioRunner runner(stack_);
+  const auto result = runner.run(parse_scenario_file(file_with_steps(vault_down), "f.yaml")).scenarios.at(0);
+  EXPECT_EQ(result.status, reports::ScenarioResult::Status::error) << result.message;
+  EXPECT_THAT(result.message, HasSubstr("keycloak"));
+  EXPECT_TRUE(proxies_.get("vault").enabled) << "undone when the scenario ended";
+}
+
+// Without a fault proxy at all, a server's faults reach nothing: skipped, saying so.
+TEST_F(FaultUndo, WithoutAFaultProxyAScenarioWhoseFaultsAServerShouldSeeIsSkipped) {
+  stack_.services.erase(std::string(kFaultProxyService));
+  stack_.services["github-mcp"].url = "http://127.0.0.1:9/mcp";
+  stack_.services["github-mcp"].behind_fault_proxy = {"github-api"};
+  ScenarioRunner runner(stack_);
+  const auto result = runner.run(parse_scenario_file(file_with_steps(R"(      - fault: {target: github-api, toxic: reset_peer}
+      - as: bob
+        call: github.list_repos
+)"), "f.yaml")).scenarios.at(0);
+  EXPECT_EQ(result.status, reports::ScenarioResult::Status::skipped);
+  EXPECT_THAT(result.message, HasSubstr("github-mcp does not reach github-api through the fault proxy (this stack has no "
+                                        "fault proxy in front of github-api"));
 }
 
 TEST_F(FaultUndo, AStackWithoutAFaultProxyIsAClearError) {

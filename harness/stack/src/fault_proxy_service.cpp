@@ -1,7 +1,9 @@
 // The fault proxy's row of the service table: mcp-fault-proxy (Toxiproxy's model and HTTP API)
 // with one named proxy per row behind it (vault, keycloak, postgres, jira-api, github-api), each
 // on a free loopback port and forwarding to the service's own address. The MCP servers are
-// given those addresses instead of the services' (url_for_servers); the harness — provisioner,
+// given those addresses instead of the services' (url_for_servers, also written into each
+// proxied service's stack-file entry, and each server's entry lists behind_fault_proxy what it
+// reaches through the proxy); the harness — provisioner,
 // scenario runner, ledger and audit readers — keeps reaching the services directly. Scenarios
 // find its API at the stack file's services."fault-proxy".url.
 #include <nlohmann/json.hpp>
@@ -68,6 +70,11 @@ RunningService start_fault_proxy(StackContext& context) {
     const std::string name = proxy.value("name", ""), listen = proxy.value("listen", "");
     context.fault_proxied[name] = listen;
     listed += (listed.empty() ? "" : ", ") + name + " " + listen;
+  }
+  // The stack file tells where a server must point to be behind the proxy: the servers the
+  // stack starts are given these; a user's own servers are pointed at them by hand.
+  for (const auto& [name, listen] : context.fault_proxied) {
+    context.stack.services.at(name).extra["url_for_servers"] = url_for_servers(context, name);
   }
   context.say("  fault-proxy: " + listed);
   return running;

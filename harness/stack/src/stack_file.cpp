@@ -1,9 +1,11 @@
 #include "mcph/harness/stack_file.h"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "mcph/harness/service_table.h"
 #include "mcph/harness/stack_params.h"
 #include "mcph/harness/target_profile.h"
 #include "mcph/harness/text_file.h"
@@ -40,6 +42,25 @@ SupervisorEntry parse_supervisor(const Json& json, const std::string& origin) {
   return supervisor;
 }
 
+// services.NAME.behind_fault_proxy: true (every proxy of the fault proxy), false, or a list of
+// the proxies' names.
+std::vector<std::string> parse_behind_fault_proxy(const Json& json, const std::string& field) {
+  const std::vector<std::string> targets = fault_proxy_targets();
+  std::string names;
+  for (const auto& target : targets) names += (names.empty() ? "" : ", ") + target;
+  if (json.is_boolean()) return json.get<bool>() ? targets : std::vector<std::string>{};
+  if (!json.is_array()) throw std::runtime_error(field + " must be true, false or a list of " + names);
+  std::vector<std::string> behind;
+  for (const auto& item : json) {
+    const std::string name = item.is_string() ? item.get<std::string>() : item.dump();
+    if (std::find(targets.begin(), targets.end(), name) == targets.end()) {
+      throw std::runtime_error(field + ": the fault proxy has no proxy \"" + name + "\" (" + names + ")");
+    }
+    if (std::find(behind.begin(), behind.end(), name) == behind.end()) behind.push_back(name);
+  }
+  return behind;
+}
+
 }  // namespace
 
 std::string ServiceEntry::get(const std::string& key, const std::string& fallback) const {
@@ -61,6 +82,7 @@ std::string StackFile::to_json() const {
     if (service.pid > 0) entry["pid"] = service.pid;
     if (!service.log.empty()) entry["log"] = service.log;
     for (const auto& [key, value] : service.extra) entry[key] = value;
+    if (!service.behind_fault_proxy.empty()) entry["behind_fault_proxy"] = service.behind_fault_proxy;
     out["services"][name] = entry;
   }
   if (supervisor) {
@@ -102,6 +124,8 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
         service.pid = value.get<int>();
       } else if (key == "log" && value.is_string()) {
         service.log = value.get<std::string>();
+      } else if (key == "behind_fault_proxy") {
+        service.behind_fault_proxy = parse_behind_fault_proxy(value, origin + ": services." + name + ".behind_fault_proxy");
       } else {
         service.extra[key] = value.is_string() ? value.get<std::string>() : value.dump();
       }

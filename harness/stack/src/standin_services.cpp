@@ -26,8 +26,10 @@ RunningService start_backend(StackContext& context, const std::string& name, con
                                (context.fixtures_dir / "backends" / data_file).string()});
 }
 
-// The flags every reference MCP server takes, then its own.
-RunningService start_mcp_server(StackContext& context, const std::string& name, std::vector<std::string> own) {
+// The flags every reference MCP server takes, then its own; `backend` is the service its tools
+// reach (jira-api, github-api, postgres), given to it in `own`.
+RunningService start_mcp_server(StackContext& context, const std::string& name, const std::string& backend,
+                                std::vector<std::string> own) {
   const std::string issuer = url_of(context, "keycloak") + "/realms/" + context.stack.realm;
   // The realm as the server reaches it (its keys, the token exchange): through the fault proxy
   // when there is one; the tokens' issuer stays the realm's own URL.
@@ -56,6 +58,10 @@ RunningService start_mcp_server(StackContext& context, const std::string& name, 
   running.entry.url += "/mcp";
   running.entry.extra["transport"] = "streamable-http";
   running.entry.extra["rate_limit"] = context.params.rate_limit.to_string();
+  // What it was given the fault proxy's address of (above and in `own`): where faults reach it.
+  for (const std::string& service : {std::string("keycloak"), std::string("vault"), backend}) {
+    if (context.fault_proxied.count(service)) running.entry.behind_fault_proxy.push_back(service);
+  }
   return running;
 }
 
@@ -113,16 +119,16 @@ RunningService start_mock_github(StackContext& context) {
 }
 
 RunningService start_jira_mcp(StackContext& context) {
-  return start_mcp_server(context, "jira-mcp", {"--jira-url", url_for_servers(context, "jira-api")});
+  return start_mcp_server(context, "jira-mcp", "jira-api", {"--jira-url", url_for_servers(context, "jira-api")});
 }
 
 RunningService start_github_mcp(StackContext& context) {
-  return start_mcp_server(context, "github-mcp", {"--github-url", url_for_servers(context, "github-api")});
+  return start_mcp_server(context, "github-mcp", "github-api", {"--github-url", url_for_servers(context, "github-api")});
 }
 
 RunningService start_postgres_mcp(StackContext& context) {
   const HostPort database = address_for_servers(context, "postgres");
-  return start_mcp_server(context, "postgres-mcp", {"--db-host", database.host, "--db-port", database.port});
+  return start_mcp_server(context, "postgres-mcp", "postgres", {"--db-host", database.host, "--db-port", database.port});
 }
 
 }  // namespace mcph::harness

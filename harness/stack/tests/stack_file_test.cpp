@@ -11,9 +11,9 @@ StackFile local_stack_with_supervisor() {
   StackFile stack;
   stack.mode = "local";
   stack.services["keycloak"] = ServiceEntry{"http://127.0.0.1:41001", 1234, "/run/keycloak.log",
-                                            {{"admin_user", "admin"}, {"admin_password", "admin"}}};
+                                            {{"admin_user", "admin"}, {"admin_password", "admin"}}, {}};
   stack.services["jira-mcp"] = ServiceEntry{"http://127.0.0.1:41006/mcp", 1240, "/run/jira-mcp.log",
-                                            {{"transport", "streamable-http"}}};
+                                            {{"transport", "streamable-http"}}, {"vault", "jira-api"}};
   SupervisorEntry supervisor;
   supervisor.pid = 1200;
   supervisor.log = "/run/supervisor.log";
@@ -39,6 +39,7 @@ TEST(StackFileTest, SupervisorKeySurvivesARoundTrip) {
   EXPECT_EQ(parsed.service("keycloak").get("admin_password"), "admin");
   EXPECT_EQ(parsed.service("jira-mcp").url, "http://127.0.0.1:41006/mcp");
   EXPECT_EQ(parsed.service("jira-mcp").get("transport"), "streamable-http");
+  EXPECT_EQ(parsed.service("jira-mcp").behind_fault_proxy, (std::vector<std::string>{"vault", "jira-api"}));
   EXPECT_EQ(parsed.to_json(), original.to_json());
 }
 
@@ -93,6 +94,54 @@ TEST(StackFileTest, BadSupervisorEntriesAreNamed) {
             "s.json: supervisor.start_ticks must be a non-negative integer");
   EXPECT_EQ(error_of(R"({"pid": 12, "removes_run_dir": "yes"})"),
             "s.json: supervisor.removes_run_dir must be true or false");
+}
+
+// Where a server must point to be behind the fault proxy, and which services each server
+// reaches through it: what the runner reads to decide whether a fault can reach a server.
+TEST(StackFileTest, BehindFaultProxyIsAListOfTheProxiesOrTrue) {
+  const StackFile stack = StackFile::parse(R"({
+    "mode": "external",
+    "services": {
+      "vault":      {"url": "http://127.0.0.1:8200", "url_for_servers": "http://127.0.0.1:41990"},
+      "fault-proxy": {"url": "http://127.0.0.1:8474"},
+      "jira-mcp":   {"url": "http://127.0.0.1:3001/sse", "behind_fault_proxy": ["vault", "jira-api", "vault"]},
+      "github-mcp": {"url": "http://127.0.0.1:3002/mcp", "behind_fault_proxy": true},
+      "postgres-mcp": {"url": "http://127.0.0.1:3003/mcp", "behind_fault_proxy": false},
+      "other-mcp":  {"url": "http://127.0.0.1:3004/mcp"}
+    }
+  })");
+  EXPECT_EQ(stack.service("vault").get("url_for_servers"), "http://127.0.0.1:41990");
+  EXPECT_EQ(stack.service("jira-mcp").behind_fault_proxy, (std::vector<std::string>{"vault", "jira-api"}));
+  EXPECT_EQ(stack.service("github-mcp").behind_fault_proxy,
+            (std::vector<std::string>{"postgres", "keycloak", "vault", "jira-api", "github-api"}));
+  EXPECT_TRUE(stack.service("postgres-mcp").behind_fault_proxy.empty());
+  EXPECT_TRUE(stack.service("other-mcp").behind_fault_proxy.empty());
+  EXPECT_FALSE(stack.service("jira-mcp").extra.count("behind_fault_proxy"));
+
+  // Written as the list, read back the same.
+  const std::string written = stack.to_json();
+  EXPECT_NE(written.find(R"("behind_fault_proxy": [
+        "vault",
+        "jira-api"
+      ])"), std::string::npos) << written;
+  EXPECT_EQ(StackFile::parse(written).service("jira-mcp").behind_fault_proxy, stack.service("jira-mcp").behind_fault_proxy);
+  EXPECT_EQ(written.find("\"behind_fault_proxy\": []"), std::string::npos) << "none: not written";
+
+  const auto error_of = [](const std::string& value) {
+    try {
+      StackFile::parse(R"({"services": {"my-mcp": {"url": "http://h/mcp", "behind_fault_proxy": )" + value + "}}}", "s.json");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(parsed)");
+  };
+  EXPECT_EQ(error_of(R"(["vault", "jira"])"),
+            "s.json: services.my-mcp.behind_fault_proxy: the fault proxy has no proxy \"jira\" (postgres, keycloak, vault, "
+            "jira-api, github-api)");
+  EXPECT_EQ(error_of(R"("vault")"), "s.json: services.my-mcp.behind_fault_proxy must be true, false or a list of postgres, "
+                                    "keycloak, vault, jira-api, github-api");
+  EXPECT_EQ(error_of("[3]"), "s.json: services.my-mcp.behind_fault_proxy: the fault proxy has no proxy \"3\" (postgres, "
+                             "keycloak, vault, jira-api, github-api)");
 }
 
 TEST(StackFileTest, UnknownTransportIsRejected) {

@@ -10,7 +10,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-ServiceEntry entry(std::map<std::string, std::string> extra) { return ServiceEntry{"http://127.0.0.1:3001/sse", 0, {}, std::move(extra)}; }
+ServiceEntry entry(std::map<std::string, std::string> extra) { return ServiceEntry{"http://127.0.0.1:3001/sse", 0, {}, std::move(extra), {}}; }
 
 std::string error_of(const ServiceEntry& service) {
   try {

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mcph::harness {
 
@@ -15,8 +16,14 @@ struct ServiceEntry {
   int pid = 0;                 // local mode only
   std::string log;             // local mode only
   // implementation (service_table.h), admin_user, admin_password, token, audit_log, transport,
-  // rate_limit, health_url, version, …
+  // rate_limit, health_url, version, url_for_servers (a service behind the stack's fault proxy:
+  // the address the MCP servers must use to be behind it), …
   std::map<std::string, std::string> extra;
+  // An MCP server: the services it reaches through the stack's fault proxy (its named proxies:
+  // vault, keycloak, postgres, jira-api, github-api), so that a scenario's faults on them reach
+  // it. The stack writes it for the servers it starts; a user declares it for their own. Key
+  // "behind_fault_proxy": a list of those names, or true (all of them); absent or false: none.
+  std::vector<std::string> behind_fault_proxy;
 
   std::string get(const std::string& key, const std::string& fallback = {}) const;
 };
