@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <stdexcept>
 
 #include "mcph/harness/scenario_loader.h"
 #include "mcph/harness/scenario_runner.h"
@@ -64,10 +65,13 @@ class ForeignServer : public ::testing::Test {
     const std::string mcp_name = backend + "-mcp";
     const ServiceEntry& reference = local().service(mcp_name);
     const std::string limit = reference.get("rate_limit");  // "20/1000ms": the limit the suites need
+    const std::string backend_url = local().service(backend + "-api").get("url_for_servers");
+    if (backend_url.empty()) throw std::runtime_error("the local stack has no fault proxy in front of " + backend + "-api");
     proc::SpawnOptions spawn;
     spawn.name = "foreign-" + mcp_name;
     spawn.argv = {MCPH_FOREIGN_MCP, "--port", "0", "--backend", backend,
-                  "--backend-url", local().service(backend + "-api").url,
+                  // Behind the stack's fault proxy, as a user puts a server of theirs there.
+                  "--backend-url", backend_url,
                   "--issuer", local().service("keycloak").url + "/realms/" + local().realm,
                   "--audience", mcp_name,
                   "--allowed-client", "mcp-client", "--allowed-client", "mcp-client-short-lived",
@@ -97,6 +101,7 @@ class ForeignServer : public ::testing::Test {
       service.extra["profile"] = "demo-python";
       service.extra["scope"] = local().service(name).get("scope");  // the scope a token for it asks for
       service.extra["rate_limit"] = local().service(name).get("rate_limit");
+      service.behind_fault_proxy = {std::string(name) == "jira-mcp" ? "jira-api" : "github-api"};
       external.services[name] = service;
     }
     ScenarioRunner runner(StackFile::parse(external.to_json(), "hand-written stack file"));

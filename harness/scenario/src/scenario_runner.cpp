@@ -117,10 +117,14 @@ struct ScenarioRunner::Impl {
     }
     // ${host.SERVICE} (host:port, a Host header's value) and ${path.SERVICE} (its URL's path):
     // for requests written byte by byte.
-    if (user == "host" || user == "path") {
+    // ${server_host.SERVICE}: the host:port the MCP servers reach it at (its url_for_servers
+    // behind the fault proxy, else its own), which a server's error must not show either.
+    if (user == "host" || user == "path" || user == "server_host") {
       const auto it = stack.services.find(field);
       if (it == stack.services.end()) return std::nullopt;
-      const http::Url url = http::parse_url(it->second.url);
+      const std::string for_servers = it->second.get("url_for_servers");
+      const http::Url url =
+          http::parse_url(user == "server_host" && !for_servers.empty() ? for_servers : it->second.url);
       return user == "path" ? url.path : url.host + ":" + std::to_string(url.port);
     }
     // ${token.NAME}: a held token's text, for raw headers and tokens built from it.

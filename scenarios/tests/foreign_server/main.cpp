@@ -11,7 +11,7 @@
 //   --trust-claim           the Vault path from the token's preferred_username claim
 //   --500-on-missing-token  500 where 401 is due (no bearer token, or not a bearer one)
 //   --no-rate-limit         no per-subject rate limit
-//   --raw-backend-errors    the backend's own error text reaches the user
+//   --raw-backend-errors    the backend's URL reaches the user, as in httpx's message
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -95,10 +95,11 @@ class Backend {
       throw mcp::ToolError(name_ + " did not answer");
     }
     if (response.status < 200 || response.status >= 300) {
-      // httpx's words, as the demo's raise_for_status gives them; the defect adds where and what.
+      // httpx's words, as the demo's raise_for_status gives them; the defect adds where, as httpx
+      // does: the backend's URL, which is all the demo's message leaks.
       const std::string error = std::string(response.status >= 500 ? "Server" : "Client") + " error '" +
                                 std::to_string(response.status) + "'";
-      if (raw_errors_) throw mcp::ToolError(error + " for url '" + url_ + path + "': " + response.body);
+      if (raw_errors_) throw mcp::ToolError(error + " for url '" + url_ + path + "'");
       throw mcp::ToolError(error + " from " + name_);
     }
     return mcp::ToolResult::text(Json::parse(response.body).dump(2));
