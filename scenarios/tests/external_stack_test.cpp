@@ -147,7 +147,7 @@ TEST(ExternalStack, FaultsReachOnlyServersBehindTheFaultProxyAndTheOthersAreSkip
     ScenarioRunner misled(misdeclared.stack);
     const auto vault_down = misled.run(faults, {faults.scenarios.front().name}).scenarios.at(0);
     EXPECT_EQ(vault_down.status, Status::failed) << why(vault_down);
-    EXPECT_THAT(why(vault_down), HasSubstr("vault_unavailable:"));
+    EXPECT_THAT(why(vault_down), HasSubstr("failure: vault_unavailable"));
   }
 
   // The same servers pointed at url_for_servers and declared: every fault reaches them.

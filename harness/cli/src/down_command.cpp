@@ -10,17 +10,12 @@
 #include "mcph/harness/process_state.h"
 #include "mcph/harness/supervised_stack.h"
 #include "stack_location.h"
+#include "mcph/text/join.h"
 
 namespace mcph::harness::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
 
 // "name (pid N)" of each process of the stack file that is alive now.
 std::vector<std::string> living_processes(const StackFile& stack) {
@@ -61,7 +56,7 @@ int stop(const std::string& program, const fs::path& path, int grace) {
     // Written by a LocalStack inside some other process (a test, a benchmark), which owns it.
     if (!before.empty()) {
       std::fprintf(stderr, "%s: %s has no supervisor; its processes belong to whoever wrote it and are alive: %s\n",
-                   program.c_str(), path.c_str(), joined(before).c_str());
+                   program.c_str(), path.c_str(), text::join(before).c_str());
       return 1;
     }
     fs::remove(path);
@@ -81,7 +76,7 @@ int stop(const std::string& program, const fs::path& path, int grace) {
   }
   const std::vector<std::string> after = living_processes(file);
   if (!after.empty()) {
-    std::fprintf(stderr, "%s: still alive after the stop: %s\n", program.c_str(), joined(after).c_str());
+    std::fprintf(stderr, "%s: still alive after the stop: %s\n", program.c_str(), text::join(after).c_str());
     return 1;
   }
   std::error_code ignored;
@@ -96,7 +91,7 @@ int stop(const std::string& program, const fs::path& path, int grace) {
     } catch (const std::exception&) {
     }
   }
-  if (!before.empty()) std::printf("stopped: %s\n", joined(before).c_str());
+  if (!before.empty()) std::printf("stopped: %s\n", text::join(before).c_str());
   std::printf("removed %s\n", path.c_str());
   return 0;
 }
@@ -108,7 +103,7 @@ int purge(const std::string& program, const fs::path& run_dir) {
     if (removed.empty()) {
       std::printf("purge: no stack data in %s\n", run_dir.c_str());
     } else {
-      std::printf("purge: removed %s from %s%s\n", joined(removed).c_str(), run_dir.c_str(),
+      std::printf("purge: removed %s from %s%s\n", text::join(removed).c_str(), run_dir.c_str(),
                   fs::exists(run_dir) ? " (the directory holds other files: kept)" : ", and the directory");
     }
     return 0;

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "mcph/harness/scenario_loader.h"
+#include "mcph/text/join.h"
 
 namespace mcph::harness::cli {
 namespace {
@@ -92,9 +93,7 @@ Selection select_scenarios(const std::vector<std::string>& files, const std::vec
     });
     for (const auto& family : families) {
       if (matched.count(normalized(family))) continue;
-      std::string list;
-      for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
-      throw SelectionError("no scenario file of family '" + family + "'; the families are: " + list);
+      throw SelectionError("no scenario file of family '" + family + "'; the families are: " + text::join(known));
     }
   }
 

@@ -12,6 +12,7 @@
 #include "mcph/harness/stack_file.h"
 #include "mcph/secrets/mask.h"
 #include "stack_location.h"
+#include "mcph/text/join.h"
 
 namespace mcph::harness::cli {
 namespace {
@@ -96,9 +97,7 @@ int status_command(int argc, char** argv) {
     std::printf("all %zu services up\n", stack.services.size());
     return 0;
   }
-  std::string names;
-  for (const auto& name : down) names += (names.empty() ? "" : ", ") + name;
-  std::printf("not up: %s\n", names.c_str());
+  std::printf("not up: %s\n", text::join(down).c_str());
   return 1;
 }
 

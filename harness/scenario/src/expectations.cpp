@@ -6,12 +6,14 @@
 
 #include "expectation_kinds.h"
 #include "mcph/secrets/scrub.h"
+#include "mcph/text/join.h"
 #include "observers.h"
 
 namespace mcph::harness {
 namespace {
 
 using Json = nlohmann::json;
+using text::join;
 
 std::string excerpt(const std::string& text, std::size_t limit = 240) {
   std::string out = secrets::scrub(text);
@@ -26,12 +28,6 @@ std::string as_text(const Json& value) { return value.is_string() ? value.get<st
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
   return text;
-}
-
-std::string join(const std::set<std::string>& items, const std::string& separator = ", ") {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
-  return out;
 }
 
 // "the ledger entry GET /rest/api/2/issue/DEMO-1 → 200 carries alice's credential ****abcd"
@@ -162,6 +158,10 @@ std::vector<reports::Check> check_expectations(const std::vector<Expectation>& e
     reports::Check check = kind->check(want, outcome, context);
     check.expectation = expectation.kind + ": " + as_text(want);
     check.where = expectation.where.to_string();
+    if (check.verdict == reports::Check::Verdict::failed && !outcome.caveat.empty()) {
+      check.verdict = reports::Check::Verdict::inconclusive;
+      check.actual += " — " + outcome.caveat;
+    }
     checks.push_back(std::move(check));
   }
   return checks;
@@ -462,6 +462,16 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          const std::string took = "took " + std::to_string(static_cast<long>(o.ms)) + " ms";
          return o.ms <= want.get<double>() ? held(took) : failed(took + " (" + o.describe() + ")");
+       }},
+      // The call gave up within the server's own timeout for a dependency (its target profile's
+      // dependency_timeout_ms) and this margin: a server honours its timeout, whatever it is.
+      {"within_timeout_ms", integer, {call},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         const long deadline = o.dependency_timeout_ms + want.get<long>();
+         const std::string took = "took " + std::to_string(static_cast<long>(o.ms)) + " ms of " + std::to_string(deadline) +
+                                  " (the server's timeout " + std::to_string(o.dependency_timeout_ms) + " ms and " +
+                                  std::to_string(want.get<long>()) + ")";
+         return o.ms <= deadline ? held(took) : failed(took + ": " + o.describe());
        }},
   };
   return table;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <set>
-#include <stdexcept>
 #include <utility>
 
 #include "fault_spec.h"
@@ -12,11 +11,11 @@ namespace mcph::harness {
 namespace {
 
 // "github-mcp does not reach github-api through the fault proxy: point it at …".
-std::string unreached(const StackFile& stack, const std::string& server, const std::string& service) {
+std::string unreached(const StackFile& stack, bool has_fault_proxy, const std::string& server, const std::string& service) {
   std::string text = server + " does not reach " + service + " through the fault proxy";
   const auto it = stack.services.find(service);
   const std::string address = it == stack.services.end() ? "" : it->second.get("url_for_servers");
-  if (!stack.services.count(std::string(kFaultProxyService)) || address.empty()) {
+  if (!has_fault_proxy || address.empty()) {
     return text + " (this stack has no fault proxy in front of " + service + "; `mcp-harness up` in local or real mode starts one)";
   }
   return text + ": point it at " + address + " (services." + service + ".url_for_servers) and list \"" + service +
@@ -45,20 +44,14 @@ std::optional<std::string> faults_out_of_reach(const Scenario& scenario, const S
       continue;
     }
     if (active.empty()) continue;
-    std::vector<std::string> servers;
-    try {
-      servers = servers_called(step);
-    } catch (const std::runtime_error&) {
-      continue;  // an unknown server: the step itself reports it
-    }
-    for (const std::string& server : servers) {
+    for (const std::string& server : servers_named(servers_called, step)) {
       const auto entry = stack.services.find(server);
       for (const std::string& service : active) {
         const bool behind = has_fault_proxy && entry != stack.services.end() &&
                             std::find(entry->second.behind_fault_proxy.begin(), entry->second.behind_fault_proxy.end(),
                                       service) != entry->second.behind_fault_proxy.end();
         if (behind || !missing.insert({server, service}).second) continue;
-        reasons += (reasons.empty() ? "" : "; ") + unreached(stack, server, service);
+        reasons += (reasons.empty() ? "" : "; ") + unreached(stack, has_fault_proxy, server, service);
       }
     }
   }

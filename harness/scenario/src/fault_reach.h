@@ -6,18 +6,14 @@
 // proxy (services.NAME.behind_fault_proxy: written by the stack for the servers it starts,
 // declared by a user for their own); a scenario that calls a server while a proxy fault is on a
 // service that server does not reach through the proxy is not run, and says why.
-#include <functional>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "mcph/harness/scenario.h"
 #include "mcph/harness/stack_file.h"
+#include "servers_called.h"
 
 namespace mcph::harness {
-
-// The MCP servers (stack names) a step calls.
-using ServersCalled = std::function<std::vector<std::string>(const Step&)>;
 
 // nullopt when every server called while one of the scenario's proxy faults is on reaches that
 // service through the proxy (a backend's http_error needs no proxy); else why the scenario is

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mcph/harness/service_table.h"
+#include "mcph/text/join.h"
 
 namespace mcph::harness {
 namespace {
@@ -47,13 +48,6 @@ const std::vector<ToxicKind>& toxic_kinds() {
   return kinds;
 }
 
-template <typename Names>
-std::string listed(const Names& names) {
-  std::string out;
-  for (const auto& name : names) out += (out.empty() ? "" : ", ") + std::string(name);
-  return out;
-}
-
 std::string text_of(const Json& step, const std::string& key) {
   const auto it = step.find(key);
   if (it == step.end()) throw StepSpecError(key, "missing");
@@ -76,13 +70,13 @@ FaultSpec read_fault_spec(const Json& step) {
     }
     fault.clear = text_of(step, "clear");
     if (fault.clear != "all" && !known_target(fault.clear)) {
-      throw StepSpecError("clear", "unknown target \"" + fault.clear + "\" (all, " + listed(targets) + ")");
+      throw StepSpecError("clear", "unknown target \"" + fault.clear + "\" (all, " + text::join(targets) + ")");
     }
     return fault;
   }
   fault.target = text_of(step, "target");
   if (!known_target(fault.target)) {
-    throw StepSpecError("target", "unknown target \"" + fault.target + "\" (" + listed(targets) + ")");
+    throw StepSpecError("target", "unknown target \"" + fault.target + "\" (" + text::join(targets) + ")");
   }
   fault.toxic = text_of(step, "toxic");
   const auto& kinds = toxic_kinds();
@@ -90,13 +84,13 @@ FaultSpec read_fault_spec(const Json& step) {
   if (kind == kinds.end()) {
     std::vector<const char*> names;
     for (const auto& k : kinds) names.push_back(k.name);
-    throw StepSpecError("toxic", "unknown toxic \"" + fault.toxic + "\" (" + listed(names) + ")");
+    throw StepSpecError("toxic", "unknown toxic \"" + fault.toxic + "\" (" + text::join(names) + ")");
   }
   const bool http_error = fault.toxic == std::string_view(kHttpErrorToxic);
   if (http_error) {
     const auto backends = mock_backend_services();
     if (std::find(backends.begin(), backends.end(), fault.target) == backends.end()) {
-      throw StepSpecError("target", "an http_error needs a mock backend (" + listed(backends) + "), not \"" +
+      throw StepSpecError("target", "an http_error needs a mock backend (" + text::join(backends) + "), not \"" +
                                          fault.target + "\"");
     }
   }
@@ -104,7 +98,7 @@ FaultSpec read_fault_spec(const Json& step) {
   if (fault.toxic != "down" && !http_error) allowed.insert("stream");
   for (const auto& attribute : kind->attributes) allowed.insert(attribute.key);
   for (const auto& [key, value] : step.items()) {
-    if (!allowed.count(key)) throw StepSpecError(key, "unknown attribute of " + fault.toxic + " (allowed: " + listed(allowed) + ")");
+    if (!allowed.count(key)) throw StepSpecError(key, "unknown attribute of " + fault.toxic + " (allowed: " + text::join(allowed) + ")");
   }
   if (step.contains("stream")) {
     fault.stream = text_of(step, "stream");

@@ -1,5 +1,8 @@
 #include "findings.h"
 
+#include <cstdlib>
+#include <vector>
+
 #include "mcph/secrets/scrub.h"
 
 namespace mcph::harness {
@@ -18,17 +21,40 @@ std::string evidence_of(const reports::Check& check, int http_status) {
   return check.expectation + " — " + check.actual;
 }
 
+// Whether the failed checks show a refusal under another error status: an http_status expecting
+// an error failed with an error status, and nothing else failed but the challenge that goes with
+// the status due (bearer_challenge, a WWW-Authenticate header).
+bool refused_with_another_status(const std::vector<const reports::Check*>& failed, int http_status) {
+  constexpr std::string_view status_kind = "http_status: ";
+  bool wrong_status = false;
+  for (const reports::Check* check : failed) {
+    const std::string& expectation = check->expectation;
+    if (expectation.rfind(status_kind, 0) == 0) {
+      const int due = std::atoi(expectation.c_str() + status_kind.size());
+      if (due < 400 || http_status < 400) return false;
+      wrong_status = true;
+    } else if (expectation.rfind("bearer_challenge:", 0) != 0 &&
+               !(expectation.rfind("header_contains:", 0) == 0 && expectation.find("WWW-Authenticate") != std::string::npos)) {
+      return false;
+    }
+  }
+  return wrong_status;
+}
+
 }  // namespace
 
 std::optional<reports::Finding> finding_of(const reports::StepRecord& step, const std::string& property) {
   if (property.empty()) return std::nullopt;
+  std::vector<const reports::Check*> failed;
   std::string evidence;
   for (const auto& check : step.checks) {
     if (check.verdict != reports::Check::Verdict::failed) continue;
+    failed.push_back(&check);
     evidence += (evidence.empty() ? "" : "; ") + evidence_of(check, step.http_status);
   }
   if (evidence.empty()) return std::nullopt;
-  return reports::Finding{step.server, property, step.title, secrets::scrub(evidence)};
+  const std::string shown = refused_with_another_status(failed, step.http_status) ? std::string(kWrongErrorStatus) : property;
+  return reports::Finding{step.server, shown, step.title, secrets::scrub(evidence)};
 }
 
 }  // namespace mcph::harness

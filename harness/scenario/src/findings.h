@@ -4,12 +4,19 @@
 // reads first ("500 where 401 is due").
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "mcph/reports/model.h"
 
 namespace mcph::harness {
 
-// The finding of a step that failed (a failed check) and names `property`; none otherwise.
+// What a refusal under the wrong status shows, whatever property its step tests.
+inline constexpr std::string_view kWrongErrorStatus = "answers with the wrong error status";
+
+// The finding of a step that failed (a failed check) and names `property`; none otherwise. A
+// step that was refused, only not with the status due (an error status other than the one
+// expected, and nothing failed but the status and its challenge), shows kWrongErrorStatus instead:
+// a server that answers a forged token with 500 did not accept it, and saying it did would be false.
 std::optional<reports::Finding> finding_of(const reports::StepRecord& step, const std::string& property);
 
 }  // namespace mcph::harness

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "mcph/harness/user_fixtures.h"
+#include "mcph/text/join.h"
 
 namespace mcph::harness {
 namespace {
@@ -26,9 +27,7 @@ void only_keys(const Json& object, const std::string& where, const std::set<std:
   if (!object.is_object()) throw StepSpecError(where, "expected a mapping");
   for (const auto& [key, value] : object.items()) {
     if (allowed.count(key)) continue;
-    std::string names;
-    for (const auto& name : allowed) names += (names.empty() ? "" : ", ") + name;
-    throw StepSpecError(where.empty() ? key : where + "." + key, "unknown key (allowed here: " + names + ")");
+    throw StepSpecError(where.empty() ? key : where + "." + key, "unknown key (allowed here: " + text::join(allowed) + ")");
   }
 }
 

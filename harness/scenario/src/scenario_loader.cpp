@@ -13,7 +13,9 @@
 #include "expectation_kinds.h"
 #include "fault_spec.h"
 #include "load_spec.h"
+#include "mcph/harness/target_profile.h"
 #include "mcph/harness/text_file.h"
+#include "mcph/text/join.h"
 
 namespace mcph::harness {
 namespace {
@@ -43,9 +45,7 @@ class Reader {
     for (const auto& item : map) {
       const std::string key = this->key(item.first, field);
       if (!allowed.count(key)) {
-        std::string names;
-        for (const auto& name : allowed) names += (names.empty() ? "" : ", ") + name;
-        fail(item.first, join(field, key), "unknown key (allowed here: " + names + ")");
+        fail(item.first, join(field, key), "unknown key (allowed here: " + text::join(allowed) + ")");
       }
     }
   }
@@ -204,9 +204,7 @@ void read_token_step(const Reader& reader, const YAML::Node& node, const std::st
   const auto& actions = token_action_fields();
   const auto action = actions.find(step.action);
   if (action == actions.end()) {
-    std::string names;
-    for (const auto& [name, unused] : actions) names += (names.empty() ? "" : ", ") + name;
-    reader.fail(value, here, "unknown token action \"" + step.action + "\" (" + names + ")");
+    reader.fail(value, here, "unknown token action \"" + step.action + "\" (" + text::join(actions, ", ", [](const auto& entry) -> const std::string& { return entry.first; }) + ")");
   }
   allowed.insert("name");
   allowed.insert(action->second.begin(), action->second.end());
@@ -319,11 +317,8 @@ void read_json_step(const Reader& reader, const YAML::Node& value, const std::st
 
 Step read_step(const Reader& reader, const YAML::Node& node, const std::string& field, const StackNeeds& needs) {
   std::set<std::string> actions;
-  std::string action_names;
-  for (const auto& entry : step_kinds()) {
-    actions.insert(entry.name);
-    action_names += (action_names.empty() ? "" : ", ") + std::string(entry.name);
-  }
+  for (const auto& entry : step_kinds()) actions.insert(entry.name);
+  const std::string action_names = text::join(step_kinds(), ", ", &StepKindName::name);
   if (!node.IsMap()) reader.fail(node, field, "expected a mapping with one of " + action_names);
   Step step;
   step.where = reader.where(node);
@@ -486,6 +481,16 @@ std::string identifier(const std::string& name) {
   return out;
 }
 
+// transport: streamable-http (the scenario's, or at the top the file's), "" when absent.
+std::string read_transport(const Reader& reader, const YAML::Node& map, const std::string& field) {
+  const std::string transport = reader.text_or(map, "transport", field);
+  if (!transport.empty() && !is_transport(transport)) {
+    reader.fail(map["transport"], field.empty() ? "transport" : field + ".transport",
+                "must be one of " + std::string(kTransports) + ", not \"" + transport + "\"");
+  }
+  return transport;
+}
+
 // needs: {generated_users: 6, rate_limit: {requests: 20, window_ms: 1000}}
 StackNeeds read_needs(const Reader& reader, const YAML::Node& node) {
   reader.only_keys(node, "needs", {"generated_users", "rate_limit"});
@@ -560,7 +565,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   }
   const Reader reader(origin);
   if (!root.IsMap()) reader.fail(root, "(top)", "expected a mapping with suite, family, description, scenarios");
-  reader.only_keys(root, "", {"suite", "family", "description", "needs", "scenarios"});
+  reader.only_keys(root, "", {"suite", "family", "description", "needs", "transport", "scenarios"});
 
   ScenarioFile file;
   file.path = origin;
@@ -569,6 +574,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   file.family = reader.text_or(root, "family", "", file.suite);
   file.description = reader.text_or(root, "description", "");
   if (const YAML::Node needs = root["needs"]; needs.IsDefined()) file.needs = read_needs(reader, needs);
+  const std::string file_transport = read_transport(reader, root, "");
 
   const YAML::Node scenarios = root["scenarios"];
   if (!scenarios.IsDefined()) reader.fail(root, "scenarios", "missing");
@@ -577,13 +583,14 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     const YAML::Node node = scenarios[i];
     const std::string field = "scenarios[" + std::to_string(i) + "]";
-    reader.only_keys(node, field, {"name", "description", "property", "steps"});
+    reader.only_keys(node, field, {"name", "description", "property", "transport", "steps"});
     Scenario scenario;
     scenario.where = reader.where(node);
     scenario.name = reader.required_text(node, "name", field);
     if (!names.insert(scenario.name).second) reader.fail(node["name"], field + ".name", "\"" + scenario.name + "\" is used twice");
     scenario.description = reader.text_or(node, "description", field);
     scenario.property = reader.text_or(node, "property", field);
+    scenario.transport = node["transport"].IsDefined() ? read_transport(reader, node, field) : file_transport;
     const YAML::Node steps = node["steps"];
     if (!steps.IsDefined()) reader.fail(node, field + ".steps", "missing");
     if (!steps.IsSequence() || steps.size() == 0) reader.fail(steps, field + ".steps", "expected a non-empty list");

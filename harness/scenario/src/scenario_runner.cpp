@@ -15,6 +15,7 @@
 #include "stack_needs.h"
 #include "step_executor.h"
 #include "trace_signature.h"
+#include "transport_fit.h"
 
 namespace mcph::harness {
 namespace {
@@ -275,17 +276,18 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
     Json steps = Json::array();
     reports::ScenarioResult result;
     const bool interrupted = impl_->options.stop_requested && impl_->options.stop_requested();
-    // Faults the servers it calls would never see: skipped, saying where to point them.
-    const auto out_of_reach =
-        unmet || interrupted ? std::nullopt
-                             : faults_out_of_reach(scenario, impl_->stack,
-                                                   [this](const Step& step) { return impl_->executor.servers_called(step); });
-    if (unmet || interrupted || out_of_reach) {
+    // Cases of a transport the servers it calls do not speak, or faults they would never see:
+    // skipped, saying why (and where to point them).
+    const ServersCalled servers_called = [this](const Step& step) { return impl_->executor.servers_called(step); };
+    std::optional<std::string> not_applicable;
+    if (!unmet && !interrupted) not_applicable = transport_mismatch(scenario, impl_->stack, servers_called);
+    if (!unmet && !interrupted && !not_applicable) not_applicable = faults_out_of_reach(scenario, impl_->stack, servers_called);
+    if (unmet || interrupted || not_applicable) {
       result.name = scenario.name;
       result.description = scenario.description;
       result.family = file.family;
       result.status = unmet && !interrupted ? reports::ScenarioResult::Status::error : reports::ScenarioResult::Status::skipped;
-      result.message = interrupted ? "not run: the run was interrupted" : unmet ? *unmet : *out_of_reach;
+      result.message = interrupted ? "not run: the run was interrupted" : unmet ? *unmet : *not_applicable;
     } else {
       result = impl_->run_scenario(file, scenario, steps);
     }

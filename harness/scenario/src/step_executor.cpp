@@ -30,6 +30,7 @@
 #include "mcph/secrets/scrub.h"
 #include "mcph/secrets/mask.h"
 #include "mcph/vault/client.h"
+#include "mcph/text/join.h"
 
 namespace mcph::harness {
 namespace {
@@ -340,7 +341,12 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
       out.tool_error = result.is_error;
       out.tool_text = result.text();
       out.result = tool_result_json(profile, result.structured_content, result.text(), std::move(out.result));
-      if (!result.ok()) out.failure_kinds = failure_kinds(profile, out.tool_text + "\n" + out.body, out.caller);
+      if (!result.ok()) {
+        // Its own words: the tool error's text, the JSON-RPC error's message, else the HTTP body.
+        const std::string& words = result.is_error ? out.tool_text : result.rpc.error ? result.rpc.error->message : out.body;
+        out.failure_kinds = failure_kinds(profile, words, out.caller);
+      }
+      out.dependency_timeout_ms = profile.dependency_timeout_ms;
     }
     // A burst keeps its first answer, the first rejection and the last answer in the trace.
     const bool first_rejection = rejected && ++rejections == 1;
@@ -481,28 +487,18 @@ std::string StepExecutor::target_service_name(const std::string& written) const 
 }
 
 std::vector<std::string> StepExecutor::servers_called(const Step& step) const {
-  switch (step.kind) {
-    case StepKind::call: return {mcp_service(step.server)};
-    case StepKind::http:
-    case StepKind::tcp: {
-      const std::string name = target_service_name(step.server);
-      const auto fronted = fault_proxy_targets();
-      if (name == kFaultProxyService || std::find(fronted.begin(), fronted.end(), name) != fronted.end()) return {};
-      return {name};
-    }
-    case StepKind::load: {
-      std::vector<std::string> servers;
-      for (const auto& call : step.load.servers) servers.push_back(mcp_service(call.server));
-      return servers;
-    }
-    case StepKind::vault:
-    case StepKind::token:
-    case StepKind::sql:
-    case StepKind::wait:
-    case StepKind::fault:
-    case StepKind::idp: return {};  // the harness's own requests, never through the fault proxy
+  if (step.kind == StepKind::load) {
+    std::vector<std::string> servers;
+    for (const auto& call : step.load.servers) servers.push_back(mcp_service(call.server));
+    return servers;
   }
-  return {};
+  // Vault, token, sql, idp, fault and wait steps are the harness's own requests, never through
+  // the fault proxy; so are http and tcp steps at a service the proxy fronts, or at the proxy.
+  if (step.kind != StepKind::call && step.kind != StepKind::http && step.kind != StepKind::tcp) return {};
+  const std::string name = addressed_service(step);
+  const auto fronted = fault_proxy_targets();
+  if (name == kFaultProxyService || std::find(fronted.begin(), fronted.end(), name) != fronted.end()) return {};
+  return {name};
 }
 
 std::string StepExecutor::addressed_service(const Step& step) const {
@@ -601,6 +597,13 @@ void StepExecutor::vault(const Step& step, ScenarioState& state, const Resolver&
     const auto login = client.request("POST", "auth/jwt/login", "", Json{{"role", "user"}, {"jwt", jwt}}.dump());
     out.exchanges.push_back(exchange("POST", entry.url + "/v1/auth/jwt/login", {}, R"({"role":"user","jwt":"****"})",
                                      login.status, {}, login.body, ms_since(started)));
+    if (const auto passing = caller_token_servers(stack_); login.status == 200 && step.vault_login == "raw" && !passing.empty()) {
+      // The stack opened Vault's role to the users' own tokens (fit_vault_to_target_profiles):
+      // Vault taking one says nothing of Vault, and the defect is the servers', found as theirs.
+      out.caveat = "on this stack Vault's role user takes the users' own tokens, because " + text::join(passing) +
+                   " log in to Vault with their caller's token (vault_login caller_token), which is found against them as"
+                   " \"passes its caller's token through to Vault\"";
+    }
     const Json body = Json::parse(login.body, nullptr, false);
     if (login.status != 200 || !body.is_object()) {
       out.http_status = login.status;

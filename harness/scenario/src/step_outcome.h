@@ -31,6 +31,7 @@ struct StepOutcome {
   // The stable failure kinds ("missing_credential") a failed call's message shows, by the
   // server's target profile.
   std::vector<std::string> failure_kinds;
+  int dependency_timeout_ms = 0;    // the called server's (target profile), for within_timeout_ms
 
   // A burst (repeat > 1): every call's HTTP status, and the first rejection's Retry-After.
   std::vector<int> statuses;
@@ -71,6 +72,10 @@ struct StepOutcome {
   bool token_ok = false;
   std::string oauth_error;
   std::string sent_token;           // the bearer token the step sent (checked for echoes; never shown)
+
+  // Why a failed check of this step would say nothing about the servers under test (a condition
+  // of the stack the harness set up itself); its failed checks are then inconclusive, with this.
+  std::string caveat;
 
   // For the trace: each request and answer, masked.
   nlohmann::json exchanges = nlohmann::json::array();

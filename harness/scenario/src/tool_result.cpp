@@ -42,7 +42,9 @@ std::vector<std::string> failure_kinds(const TargetProfile& profile, const std::
     if (name == "user") return user;
     return std::nullopt;
   };
+  const bool says_something = message.find_first_not_of(" \t\r\n") != std::string::npos;
   for (const auto& [kind, texts] : profile.failures) {
+    if (texts.empty() && says_something) kinds.push_back(kind);
     for (const auto& text : texts) {
       if (message.find(substitute(text, caller)) != std::string::npos) {
         kinds.push_back(kind);

@@ -15,7 +15,8 @@ namespace mcph::harness {
 nlohmann::json tool_result_json(const TargetProfile& profile, const std::string& structured_content,
                                 const std::string& text_content, nlohmann::json fallback);
 
-// The profile's failure kinds whose texts (with ${user} as `user`) appear in `message`.
+// The profile's failure kinds whose texts (with ${user} as `user`) appear in `message` (a failed
+// call's own words), and those it has no texts for when `message` is not blank.
 std::vector<std::string> failure_kinds(const TargetProfile& profile, const std::string& message, const std::string& user);
 
 }  // namespace mcph::harness

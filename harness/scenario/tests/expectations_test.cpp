@@ -239,12 +239,6 @@ TEST(ScenarioStatus, AStepThatCouldNotRunKeepsItsError) {
   EXPECT_FALSE(reports::is_inconclusive(result));
 }
 
-}  // namespace
-}  // namespace mcph::harness
-
-namespace mcph::harness {
-namespace {
-
 // `failure: missing_credential` holds for a failed call whose message the server's profile
 // recognised as that kind (failure_kinds), and for nothing else.
 TEST(CheckExpectations, AFailureKindHoldsOnlyForAFailedCallOfThatKind) {
@@ -263,6 +257,33 @@ TEST(CheckExpectations, AFailureKindHoldsOnlyForAFailedCallOfThatKind) {
   succeeded.tool_error = false;
   EXPECT_EQ(check_expectations({expect("failure", "missing_credential", 3)}, succeeded, context())[0].verdict,
             Verdict::failed);
+}
+
+// The deadline of a dependency that does not answer is the server's own timeout (its target
+// profile's) and the margin the scenario states: 5 s and 1.5 s for the demo's httpx.
+TEST(CheckExpectations, WithinTimeoutIsTheServersOwnTimeoutAndTheMargin) {
+  StepOutcome slow = alice_call();
+  slow.dependency_timeout_ms = 5000;
+  slow.ms = 5037;
+  const auto held = check_expectations({expect("within_timeout_ms", 1500, 7)}, slow, context());
+  EXPECT_EQ(held[0].verdict, Verdict::held);
+  EXPECT_THAT(held[0].actual, HasSubstr("took 5037 ms of 6500 (the server's timeout 5000 ms and 1500)"));
+  slow.dependency_timeout_ms = 3000;
+  EXPECT_EQ(check_expectations({expect("within_timeout_ms", 1500, 7)}, slow, context())[0].verdict, Verdict::failed);
+}
+
+// A stack the harness itself opened (Vault's role taking the users' own tokens, for servers that
+// pass them through): a failed check there is no verdict on anyone, and says why.
+TEST(CheckExpectations, ACaveatMakesAFailedCheckInconclusiveAndLeavesHeldOnesAlone) {
+  StepOutcome vault = alice_call();
+  vault.http_status = 200;
+  vault.caveat = "on this stack Vault's role user takes the users' own tokens";
+  const auto checks = check_expectations({expect("http_status", 400, 5), expect("ok", true, 6)}, vault, context());
+  EXPECT_EQ(checks[0].verdict, Verdict::inconclusive);
+  EXPECT_THAT(checks[0].actual, HasSubstr("takes the users' own tokens"));
+  EXPECT_EQ(checks[1].verdict, Verdict::held);
+  vault.caveat.clear();
+  EXPECT_EQ(check_expectations({expect("http_status", 400, 5)}, vault, context())[0].verdict, Verdict::failed);
 }
 
 }  // namespace

@@ -17,15 +17,51 @@ reports::StepRecord step_with(std::vector<reports::Check> checks, int status) {
 }
 
 TEST(FindingsTest, AFailedStatusExpectationReadsAsWhatCameWhereWhatIsDue) {
-  const auto finding = finding_of(step_with({{"http_status: 401", Verdict::failed, "HTTP 500: Internal Server Error", "a.yaml:3"},
-                                             {"ok: false", Verdict::held, "HTTP 500", ""}},
-                                            500),
-                                  "500 where 401 is due");
+  const auto finding = finding_of(step_with({{"http_status: 401", Verdict::failed, "HTTP 200", "a.yaml:3"},
+                                             {"token_not_echoed: true", Verdict::held, "", ""}},
+                                            200),
+                                  "accepts a token it must refuse");
   ASSERT_TRUE(finding);
   EXPECT_EQ(finding->server, "jira-mcp");
-  EXPECT_EQ(finding->property, "500 where 401 is due");
+  EXPECT_EQ(finding->property, "accepts a token it must refuse");
   EXPECT_EQ(finding->step, "1: anonymous posts to jira-mcp");
-  EXPECT_EQ(finding->evidence, "500 where 401 is due");  // the held check is no evidence
+  EXPECT_EQ(finding->evidence, "200 where 401 is due");  // the held check is no evidence
+}
+
+// The demo's servers answer a forged token with 500 (Vault refused it): refused, under the wrong
+// status. "Accepts a token it must refuse" would be false; the wrong status is what it shows.
+TEST(FindingsTest, ARefusalUnderAnotherErrorStatusIsTheWrongStatusNotTheStepsProperty) {
+  const auto finding = finding_of(step_with({{"http_status: 401", Verdict::failed, "HTTP 500", ""},
+                                             {"bearer_challenge: invalid_token", Verdict::failed, "no WWW-Authenticate", ""},
+                                             {"no_ledger_entry: true", Verdict::held, "", ""}},
+                                            500),
+                                  "trusts an unverified claim");
+  ASSERT_TRUE(finding);
+  EXPECT_EQ(finding->property, kWrongErrorStatus);
+  EXPECT_EQ(finding->evidence, "500 where 401 is due; bearer_challenge: invalid_token — no WWW-Authenticate");
+  const auto header = finding_of(step_with({{"http_status: 401", Verdict::failed, "HTTP 400", ""},
+                                            {R"(header_contains: {"WWW-Authenticate":"error=\"invalid_token\""})", Verdict::failed, "", ""}},
+                                           400),
+                                 "trusts an unverified claim");
+  ASSERT_TRUE(header);
+  EXPECT_EQ(header->property, kWrongErrorStatus);
+}
+
+// Anything besides the status failing — a backend request made, a success answered — keeps the
+// step's property: the error status alone does not show a refusal then.
+TEST(FindingsTest, AnErrorStatusWithMoreThanTheStatusWrongKeepsTheProperty) {
+  const auto backend_called = finding_of(step_with({{"http_status: 401", Verdict::failed, "HTTP 500", ""},
+                                                    {"no_ledger_entry: true", Verdict::failed, "GET /issue with bob's credential", ""}},
+                                                   500),
+                                         "trusts an unverified claim");
+  ASSERT_TRUE(backend_called);
+  EXPECT_EQ(backend_called->property, "trusts an unverified claim");
+  const auto error_due = finding_of(step_with({{"http_status: 200", Verdict::failed, "HTTP 500", ""}}, 500), "refuses a token it must accept");
+  ASSERT_TRUE(error_due);
+  EXPECT_EQ(error_due->property, "refuses a token it must accept");
+  const auto no_answer = finding_of(step_with({{"http_status: 401", Verdict::failed, "no HTTP answer", ""}}, 0), "accepts a token it must refuse");
+  ASSERT_TRUE(no_answer);
+  EXPECT_EQ(no_answer->property, "accepts a token it must refuse");
 }
 
 TEST(FindingsTest, OtherFailuresGiveTheExpectationAndWhatHappened) {

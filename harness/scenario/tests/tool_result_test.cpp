@@ -1,11 +1,16 @@
 #include "../src/tool_result.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace mcph::harness {
 namespace {
 
 using Json = nlohmann::json;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::Not;
+using ::testing::UnorderedElementsAre;
 
 const TargetProfile& profile(const char* name) { return *builtin_profile(name); }
 
@@ -42,22 +47,35 @@ TEST(ToolResultTest, TextThatIsNotJsonKeepsTheRpcResult) {
 }
 
 TEST(ToolResultTest, FailureKindsFollowTheProfilesWordingAndTheCaller) {
-  EXPECT_EQ(failure_kinds(profile("reference"), "no_credentials: no Jira credentials stored for bob", "bob"),
-            std::vector<std::string>{"missing_credential"});
-  EXPECT_EQ(failure_kinds(profile("demo-python"),
-                          "Error calling tool 'list_issues': Secret not found at path: secret/data/users/bob/jira", "bob"),
-            std::vector<std::string>{"missing_credential"});
+  EXPECT_THAT(failure_kinds(profile("reference"), "no_credentials: no Jira credentials stored for bob", "bob"),
+              ElementsAre("missing_credential"));
+  EXPECT_THAT(failure_kinds(profile("demo-python"),
+                            "Error calling tool 'list_issues': Secret not found at path: secret/data/users/bob/jira", "bob"),
+              Contains("missing_credential"));
   // Someone else's missing secret, another server's wording, or another error: not this kind.
-  EXPECT_TRUE(failure_kinds(profile("demo-python"), "Secret not found at path: secret/data/users/alice/jira", "bob").empty());
-  EXPECT_TRUE(failure_kinds(profile("demo-python"), "no_credentials: no Jira credentials stored for bob", "bob").empty());
-  EXPECT_TRUE(failure_kinds(profile("reference"), "vault_unavailable: Vault did not answer", "bob").empty());
+  EXPECT_THAT(failure_kinds(profile("demo-python"), "Secret not found at path: secret/data/users/alice/jira", "bob"),
+              Not(Contains("missing_credential")));
+  EXPECT_THAT(failure_kinds(profile("demo-python"), "no_credentials: no Jira credentials stored for bob", "bob"),
+              Not(Contains("missing_credential")));
+  EXPECT_THAT(failure_kinds(profile("reference"), "vault_unavailable: Vault did not answer", "bob"), ElementsAre("vault_unavailable"));
   // A backend's error status: each profile's words, and only them.
-  EXPECT_EQ(failure_kinds(profile("reference"), "backend_error: Jira answered HTTP 503", "bob"),
-            std::vector<std::string>{"backend_error"});
-  EXPECT_EQ(failure_kinds(profile("demo-python"),
-                          "Error calling tool 'get_issue': Server error '503 Service Unavailable' for url 'http://x/'", "bob"),
-            std::vector<std::string>{"backend_error"});
-  EXPECT_TRUE(failure_kinds(profile("demo-python"), "backend_error: Jira answered HTTP 503", "bob").empty());
+  EXPECT_THAT(failure_kinds(profile("reference"), "backend_error: Jira answered HTTP 503", "bob"), ElementsAre("backend_error"));
+  EXPECT_THAT(failure_kinds(profile("demo-python"),
+                            "Error calling tool 'get_issue': Server error '503 Service Unavailable' for url 'http://x/'", "bob"),
+              Contains("backend_error"));
+  EXPECT_THAT(failure_kinds(profile("demo-python"), "backend_error: Jira answered HTTP 503", "bob"), Not(Contains("backend_error")));
+}
+
+// The demo's servers have no words of their own for an unreachable Vault or backend (httpx's
+// "All connection attempts failed", or nothing at all for a read timeout): any failure that says
+// something is taken as each such kind, one that says nothing as none.
+TEST(ToolResultTest, AKindWithoutWordsIsAnyFailureThatSaysSomething) {
+  EXPECT_THAT(failure_kinds(profile("demo-python"), "All connection attempts failed", "bob"),
+              UnorderedElementsAre("backend_unavailable", "vault_unavailable", "database_unavailable", "identity_provider_unavailable"));
+  EXPECT_TRUE(failure_kinds(profile("demo-python"), "", "bob").empty());
+  EXPECT_TRUE(failure_kinds(profile("demo-python"), " \n", "bob").empty());
+  // The reference servers have words for each: a bare message is none of them.
+  EXPECT_TRUE(failure_kinds(profile("reference"), "All connection attempts failed", "bob").empty());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "mcph/harness/local_stack.h"
 #include "mcph/harness/provision.h"
 #include "mcph/harness/target_profile.h"
+#include "mcph/text/join.h"
 
 namespace mcph::harness {
 
@@ -16,9 +17,7 @@ void fit_vault_to_target_profiles(const StackFile& stack, const std::filesystem:
   const ProvisionTarget target = provision_target(stack);
   if (target.vault_token.empty()) {
     if (!options.caller_token_servers.empty() && progress) {
-      std::string servers;
-      for (const auto& server : options.caller_token_servers) servers += (servers.empty() ? "" : ", ") + server;
-      progress("stack: " + servers + " log in to Vault with the caller's own token (vault_login caller_token), and the "
+      progress("stack: " + text::join(options.caller_token_servers) + " log in to Vault with the caller's own token (vault_login caller_token), and the "
                "stack file names no Vault token to let Vault's role user take it: bind the audience of the users' "
                "client in that role by hand, or their calls fail");
     }

@@ -9,6 +9,7 @@
 #include "mcph/harness/stack_params.h"
 #include "mcph/harness/target_profile.h"
 #include "mcph/harness/text_file.h"
+#include "mcph/text/join.h"
 
 namespace mcph::harness {
 
@@ -46,8 +47,7 @@ SupervisorEntry parse_supervisor(const Json& json, const std::string& origin) {
 // the proxies' names.
 std::vector<std::string> parse_behind_fault_proxy(const Json& json, const std::string& field) {
   const std::vector<std::string> targets = fault_proxy_targets();
-  std::string names;
-  for (const auto& target : targets) names += (names.empty() ? "" : ", ") + target;
+  const std::string names = text::join(targets);
   if (json.is_boolean()) return json.get<bool>() ? targets : std::vector<std::string>{};
   if (!json.is_array()) throw std::runtime_error(field + " must be true, false or a list of " + names);
   std::vector<std::string> behind;

@@ -1,9 +1,11 @@
 #include "mcph/harness/target_profile.h"
 
 #include <nlohmann/json.hpp>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "mcph/harness/service_table.h"
+#include "mcph/text/join.h"
 
 namespace mcph::harness {
 
@@ -16,16 +18,28 @@ const std::vector<TargetProfile>& builtin_profiles() {
       // This repo's servers (servers/): streamable HTTP, traceparent sent on to Vault,
       // `{rows: [...]}` in structured content, "no_credentials: no Jira credentials stored for bob";
       // an initialize answered once authorised; Vault logins with exchanged tokens.
-      {"reference", "streamable-http", "traceparent", "auto", "initialize", "exchanged",
-       {{"missing_credential", {"credentials stored for ${user}"}}, {"backend_error", {"backend_error: "}}}},
+      {"reference", "streamable-http", "traceparent", "auto", "initialize", "exchanged", 3000,
+       {{"missing_credential", {"credentials stored for ${user}"}},
+        {"backend_error", {"backend_error: "}},
+        {"backend_unavailable", {"backend_unavailable: "}},
+        {"vault_unavailable", {"vault_unavailable: "}},
+        {"database_unavailable", {"database_unavailable: "}},
+        {"identity_provider_unavailable", {"identity_provider_unavailable: "}}}},
       // The original demo's Python servers: plain JSON-RPC on POST /sse, no traceparent, bare JSON
       // arrays in text content, a missing secret reported as the KV path it read, and a backend's
       // error status in httpx's words (raise_for_status: "Server error '503 Service Unavailable' …");
       // only tools/list and tools/call answered (initialize is "Unknown method"); Vault logins with
-      // the caller's own token (role user, its client's audience mcp-client).
-      {"demo-python", "legacy-sse-post", "window", "auto", "tools/list", "caller_token",
+      // the caller's own token (role user, its client's audience mcp-client); httpx's default
+      // 5-second timeout. An unreachable or silent Vault or backend is only the exception's text
+      // ("All connection attempts failed", psycopg2's "connection to server at …", or nothing for
+      // a read timeout): no words of its own, so any failure that says something counts.
+      {"demo-python", "legacy-sse-post", "window", "auto", "tools/list", "caller_token", 5000,
        {{"missing_credential", {"Secret not found at path: secret/data/users/${user}/"}},
-        {"backend_error", {"Server error '", "Client error '"}}}},
+        {"backend_error", {"Server error '", "Client error '"}},
+        {"backend_unavailable", {}},
+        {"vault_unavailable", {}},
+        {"database_unavailable", {}},
+        {"identity_provider_unavailable", {}}}},
   };
   return profiles;
 }
@@ -36,7 +50,8 @@ std::map<std::string, std::vector<std::string>> parse_failures(const std::string
   if (!json.is_object()) throw std::runtime_error(shape);
   std::map<std::string, std::vector<std::string>> failures;
   for (const auto& [kind, texts] : json.items()) {
-    if (!texts.is_array() || texts.empty()) throw std::runtime_error(shape + " (" + kind + ")");
+    if (!texts.is_array()) throw std::runtime_error(shape + " (" + kind + ")");
+    failures[kind];  // [] : no stable words, any failure that says something
     for (const auto& entry : texts) {
       if (!entry.is_string() || entry.get<std::string>().empty()) throw std::runtime_error(shape + " (" + kind + ")");
       failures[kind].push_back(entry.get<std::string>());
@@ -47,6 +62,8 @@ std::map<std::string, std::vector<std::string>> parse_failures(const std::string
 
 }  // namespace
 
+bool is_transport(std::string_view name) { return name == "streamable-http" || name == "legacy-sse-post"; }
+
 const TargetProfile* builtin_profile(std::string_view name) {
   for (const auto& profile : builtin_profiles()) {
     if (profile.name == name) return &profile;
@@ -54,11 +71,7 @@ const TargetProfile* builtin_profile(std::string_view name) {
   return nullptr;
 }
 
-std::string builtin_profile_names() {
-  std::string names;
-  for (const auto& profile : builtin_profiles()) names += (names.empty() ? "" : ", ") + profile.name;
-  return names;
-}
+std::string builtin_profile_names() { return text::join(builtin_profiles(), ", ", &TargetProfile::name); }
 
 TargetProfile target_profile(const ServiceEntry& entry, const std::string& name) {
   const std::string field = "services." + name + ".";
@@ -69,8 +82,8 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
   }
   TargetProfile profile = *builtin;
   profile.transport = entry.get("transport", profile.transport);
-  if (profile.transport != "streamable-http" && profile.transport != "legacy-sse-post") {
-    throw std::runtime_error(field + "transport must be streamable-http or legacy-sse-post");
+  if (!is_transport(profile.transport)) {
+    throw std::runtime_error(field + "transport must be one of " + std::string(kTransports) + ", not \"" + profile.transport + "\"");
   }
   profile.correlation = entry.get("correlation", profile.correlation);
   if (profile.correlation != "traceparent" && profile.correlation != "window") {
@@ -87,6 +100,11 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
   profile.vault_login = entry.get("vault_login", profile.vault_login);
   if (profile.vault_login != "exchanged" && profile.vault_login != "caller_token") {
     throw std::runtime_error(field + "vault_login must be \"exchanged\" or \"caller_token\", not \"" + profile.vault_login + "\"");
+  }
+  const std::string timeout = entry.get("dependency_timeout_ms", std::to_string(profile.dependency_timeout_ms));
+  profile.dependency_timeout_ms = std::atoi(timeout.c_str());
+  if (timeout.empty() || timeout.find_first_not_of("0123456789") != std::string::npos || profile.dependency_timeout_ms <= 0) {
+    throw std::runtime_error(field + "dependency_timeout_ms must be a whole number of milliseconds above 0, not \"" + timeout + "\"");
   }
   if (const auto failures = entry.extra.find("failures"); failures != entry.extra.end()) {
     // Overridden kind by kind: a kind the entry does not name keeps the profile's texts.

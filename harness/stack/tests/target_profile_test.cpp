@@ -65,7 +65,25 @@ TEST(TargetProfileTest, BadValuesAreErrorsNamingTheKey) {
   EXPECT_THAT(error_of(entry({{"vault_login", "passthrough"}})),
               HasSubstr("services.jira-mcp.vault_login must be \"exchanged\" or \"caller_token\""));
   EXPECT_THAT(error_of(entry({{"failures", R"(["no secret"])"}})), HasSubstr("services.jira-mcp.failures"));
-  EXPECT_THAT(error_of(entry({{"failures", R"({"missing_credential": []})"}})), HasSubstr("services.jira-mcp.failures"));
+  EXPECT_THAT(error_of(entry({{"failures", R"({"missing_credential": [""]})"}})), HasSubstr("services.jira-mcp.failures"));
+  EXPECT_THAT(error_of(entry({{"dependency_timeout_ms", "soon"}})), HasSubstr("services.jira-mcp.dependency_timeout_ms"));
+  EXPECT_THAT(error_of(entry({{"dependency_timeout_ms", "0"}})), HasSubstr("services.jira-mcp.dependency_timeout_ms"));
+  EXPECT_THAT(error_of(entry({{"dependency_timeout_ms", "-5"}})), HasSubstr("services.jira-mcp.dependency_timeout_ms"));
+}
+
+// A kind the server has no stable words for is an empty list; the timeout a number of ms.
+TEST(TargetProfileTest, AKindWithoutWordsAndTheDependencyTimeout) {
+  const TargetProfile demo = target_profile(entry({{"profile", "demo-python"}}), "jira-mcp");
+  EXPECT_TRUE(demo.failures.at("vault_unavailable").empty());
+  EXPECT_EQ(demo.dependency_timeout_ms, 5000);  // httpx's default
+  EXPECT_EQ(target_profile(entry({}), "jira-mcp").dependency_timeout_ms, 3000);
+  const TargetProfile own = target_profile(
+      entry({{"failures", R"({"vault_unavailable": [], "missing_credential": ["none for ${user}"]})"}, {"dependency_timeout_ms", "10000"}}),
+      "jira-mcp");
+  EXPECT_TRUE(own.failures.at("vault_unavailable").empty());
+  EXPECT_EQ(own.failures.at("missing_credential"), std::vector<std::string>{"none for ${user}"});
+  EXPECT_EQ(own.failures.at("backend_error"), std::vector<std::string>{"backend_error: "});  // not overridden: the profile's
+  EXPECT_EQ(own.dependency_timeout_ms, 10000);
 }
 
 TEST(TargetProfileTest, TheStackFileRejectsAnUnknownProfileWhenLoaded) {

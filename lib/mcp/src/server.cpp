@@ -2,6 +2,7 @@
 // content negotiation, sessions, batches, and the answer as JSON or as one SSE body.
 #include "mcph/mcp/server.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "jsonrpc.h"
@@ -10,6 +11,7 @@
 #include "origin_policy.h"
 #include "session_store.h"
 #include "tool_registry.h"
+#include "mcph/text/join.h"
 
 namespace mcph::mcp {
 
@@ -100,10 +102,8 @@ struct Server::Impl {
     const auto version = http::find_field(req.headers, kProtocolVersionHeader);
     if (!version) return true;
     if (!is_supported_protocol_version(*version)) {
-      std::string supported;
-      for (const auto& v : supported_protocol_versions()) supported += (supported.empty() ? "" : ", ") + v;
-      refuse(res, 400, jsonrpc::kServerError,
-             "Bad Request: Unsupported protocol version: " + *version + " (supported: " + supported + ")");
+      refuse(res, 400, jsonrpc::kServerError, "Bad Request: Unsupported protocol version: " + *version +
+                                                   " (supported: " + text::join(supported_protocol_versions()) + ")");
       return false;
     }
     if (*version != session.protocol_version) {
@@ -326,6 +326,11 @@ struct Server::Impl {
     }
     if (message.kind != MessageKind::request) {
       res.status = 202;
+      return;
+    }
+    const auto& answered = options.legacy_methods;
+    if (!answered.empty() && std::find(answered.begin(), answered.end(), message.method) == answered.end()) {
+      refuse(res, 400, jsonrpc::kMethodNotFound, "Unknown method: " + message.method, message.id);
       return;
     }
     std::vector<json> notifications;  // no stream to carry them

@@ -143,6 +143,30 @@ TEST_F(ClientTest, LegacyTransportSpeaksPlainJsonRpcOnSse) {
   EXPECT_EQ(client.ping({{"Authorization", "Bearer forged"}}).http_status, 401);
 }
 
+// The demo's servers answer only tools/list and tools/call on POST /sse; anything else, even
+// initialize, is 400 "Unknown method" (foreign-mcp copies it, to hold the suites to it).
+TEST(LegacyMethods, OnlyTheNamedMethodsAreAnsweredTheRestIsAnUnknownMethod) {
+  testing::TestServerOptions only;
+  only.authentication = true;
+  only.legacy_methods = {"tools/list", "tools/call"};
+  testing::TestServer server(only);
+  ClientOptions options;
+  options.transport = Transport::legacy_sse_post;
+  Client client(server.base_url() + "/sse", options);
+  client.set_header("Authorization", "Bearer alice-token");
+  EXPECT_EQ(client.list_tools().size(), 5u);
+  EXPECT_EQ(client.call_tool("whoami").rpc.http_status, 200);
+  const RpcOutcome init = client.request("initialize", R"({"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}})");
+  EXPECT_EQ(init.http_status, 400);
+  ASSERT_TRUE(init.error.has_value());
+  EXPECT_EQ(init.error->code, -32601);
+  EXPECT_EQ(init.error->message, "Unknown method: initialize");
+  EXPECT_EQ(client.ping({{"Authorization", "Bearer forged"}}).http_status, 401);  // authentication first
+  testing::TestServer every;  // without the list, the legacy path answers every method
+  Client plain(every.base_url() + "/sse", options);
+  EXPECT_EQ(plain.request("initialize", R"({"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}})").http_status, 200);
+}
+
 TEST_F(ClientTest, TransportNamesMatchTheStackFile) {
   EXPECT_EQ(parse_transport("streamable-http"), Transport::streamable_http);
   EXPECT_EQ(parse_transport("legacy-sse-post"), Transport::legacy_sse_post);

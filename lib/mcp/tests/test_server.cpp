@@ -22,6 +22,7 @@ ServerOptions test_server_options(const TestServerOptions& test) {
   options.version = "9.9.9";
   options.instructions = "test instructions";
   options.legacy_path = test.legacy_path;
+  options.legacy_methods = test.legacy_methods;
   options.max_sessions = test.max_sessions;
   options.protected_resource_metadata =
       R"({"resource":"http://127.0.0.1/mcp","authorization_servers":["http://127.0.0.1/realms/mcp-demo"]})";

@@ -4,6 +4,7 @@
 // bob-token" → alice / bob; "Bearer limited" → 429; any other → 401.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
@@ -14,6 +15,7 @@ namespace mcph::mcp::testing {
 struct TestServerOptions {
   bool authentication = false;
   std::string legacy_path = "/sse";
+  std::vector<std::string> legacy_methods;  // ServerOptions::legacy_methods
   std::size_t max_sessions = 100;
 };
 

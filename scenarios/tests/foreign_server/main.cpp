@@ -54,7 +54,9 @@ class Secrets {
     const std::string path = "secret/data/users/" + name + "/" + kind;
     std::optional<std::map<std::string, std::string>> data;
     if (trust_claim_) {
-      vault::Client vault(vault_url_);
+      http::ClientOptions within;  // the broker's own timeout: the defect is the path, not a hang
+      within.read_timeout = broker_.config().timeout;
+      vault::Client vault(vault_url_, within);
       const auto response = vault.request("GET", path, session.token);
       if (response.status == 404) throw mcp::ToolError("Secret not found at path: " + path);
       if (response.status != 200) {
@@ -169,6 +171,7 @@ int main(int argc, char** argv) {
   mcp::ServerOptions options;
   options.name = "foreign-" + kind + "-mcp";
   options.legacy_path = "/sse";
+  options.legacy_methods = {"tools/list", "tools/call"};  // the demo answers initialize with "Unknown method"
   options.authenticate = [&](const http::Request& request) {
     if (defects.status_500_on_missing_token && !bearer(request.header("Authorization"))) {
       mcp::AuthRejection crash;  // the demo's unhandled HTTPException inside its middleware

@@ -184,6 +184,10 @@ struct Scenario {
   // The property of the server under test a failure shows broken, for the findings (a step may
   // name its own); empty: a failure is reported, but names no property.
   std::string property;
+  // The MCP transport its cases are about ("streamable-http": sessions, Accept, the protocol
+  // version header); a scenario that calls a server of another transport is not run, and says
+  // why. Empty: any transport. A file's `transport:` is its scenarios' default.
+  std::string transport;
   SourceLocation where;
   std::vector<Step> steps;
 };

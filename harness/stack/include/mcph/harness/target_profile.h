@@ -32,10 +32,19 @@ struct TargetProfile {
   // defect the jwt_attacks suite reports, which needs Vault's role to take the caller's audience
   // for any call to work; the provisioner binds it then, see caller_token_servers).
   std::string vault_login;
+  // How long the server waits for Vault or a backend before it gives up (ms): the faults family's
+  // deadline for a dependency slower than that is this and a margin (`within_timeout_ms`).
+  // reference: its --vault-timeout-ms default; demo-python: httpx's default timeout.
+  int dependency_timeout_ms = 0;
   // Stable failure kinds ("missing_credential") → texts of which a failed call's message contains
-  // one; "${user}" stands for the acting user's name.
+  // one; "${user}" stands for the acting user's name. A kind with no texts is one the server has
+  // no stable words for: any failure that says something (a non-blank message) is taken as it.
   std::map<std::string, std::vector<std::string>> failures;
 };
+
+// The MCP transports a profile may name ("streamable-http, legacy-sse-post"), and whether `name` is one.
+constexpr std::string_view kTransports = "streamable-http, legacy-sse-post";
+bool is_transport(std::string_view name);
 
 // The built-in profile of that name; nullptr when there is none.
 const TargetProfile* builtin_profile(std::string_view name);
@@ -44,7 +53,7 @@ std::string builtin_profile_names();
 
 // The profile of the stack's service `name`: the built-in one its "profile" names (default
 // "reference"), with the entry's own "transport", "correlation", "result_rows" and "failures"
-// (a JSON object of kind → [texts]), "probe" and "vault_login" in its place. Throws std::runtime_error naming the key on an
+// (a JSON object of kind → [texts]), "probe", "vault_login" and "dependency_timeout_ms" in its place. Throws std::runtime_error naming the key on an
 // unknown profile or a bad value.
 TargetProfile target_profile(const ServiceEntry& entry, const std::string& name);
 

@@ -40,6 +40,9 @@ struct ServerOptions {
   // Non-empty: also serve plain JSON-RPC (no session, no SSE) on POST at this path, as the
   // original Python demo servers do on /sse.
   std::string legacy_path;
+  // Non-empty: the only methods the legacy path answers; any other request is HTTP 400 with
+  // -32601 "Unknown method: <method>", as the demo's servers answer even `initialize`.
+  std::vector<std::string> legacy_methods;
 };
 
 class Server {

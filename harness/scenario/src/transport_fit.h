@@ -1,0 +1,22 @@
+#pragma once
+// Whether a scenario's cases apply to the transport of the servers it calls. The protocol
+// family's cases (sessions, Accept, 406/415, the protocol-version header, batches) are Streamable
+// HTTP's; a server that speaks the legacy `POST /sse` (the original demo's) has none of it, and
+// failing it there would report the transport, not a defect. The server's transport is its
+// target profile's (services.NAME.transport or the profile's default).
+#include <optional>
+#include <string>
+
+#include "mcph/harness/scenario.h"
+#include "mcph/harness/stack_file.h"
+#include "servers_called.h"
+
+namespace mcph::harness {
+
+// nullopt when the scenario names no transport or every MCP server it calls speaks it; else why
+// it is not run, naming each server, its transport and where that is set. A step whose servers
+// cannot be named is left to the run to report.
+std::optional<std::string> transport_mismatch(const Scenario& scenario, const StackFile& stack,
+                                              const ServersCalled& servers_called);
+
+}  // namespace mcph::harness
