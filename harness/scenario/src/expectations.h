@@ -2,6 +2,7 @@
 // Checks a step's expectations against what it did (step_outcome.h). Every expectation becomes a
 // report check naming the expectation as written, its verdict (held, failed, inconclusive) and
 // what was seen; reports::failures_of() turns the failed ones into report failures.
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -16,6 +17,10 @@ struct CheckContext {
   // The Vault entity id of a user ("" when Vault has none), and the name of an entity id.
   std::function<std::string(const std::string& username)> entity_of;
   std::function<std::string(const std::string& entity_id)> entity_name;
+  // The per-subject rate limit the scenario file states (needs: rate_limit), 0 when it states
+  // none: what a burst must outpace before its lack of a 429 means anything.
+  int rate_limit = 0;
+  std::chrono::milliseconds rate_window{0};
 };
 
 // `expectations` have their ${…} substituted already. One check per expectation, in order.

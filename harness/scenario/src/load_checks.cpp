@@ -154,4 +154,36 @@ RateLimitVerdict check_rate_limit(std::vector<LimitedRequest> requests, int limi
   return verdict;
 }
 
+std::optional<std::string> limit_not_reached(const std::vector<LimitedRequest>& requests, int limit,
+                                             std::chrono::milliseconds window) {
+  if (check_rate_limit(requests, limit, window).due) return std::nullopt;
+  std::vector<Clock::time_point> sent;
+  Clock::time_point last_answer{};
+  long reached = 0;
+  for (const auto& request : requests) {
+    sent.push_back(request.sent);
+    last_answer = std::max(last_answer, request.answered);
+    if (accepted(request) || rejected(request)) ++reached;
+  }
+  std::sort(sent.begin(), sent.end());
+  std::size_t most = 0;  // sent within any one window
+  for (std::size_t i = 0, j = 0; j < sent.size(); ++j) {
+    while (sent[j] - sent[i] >= window) ++i;
+    most = std::max(most, j - i + 1);
+  }
+  const auto n = static_cast<long>(requests.size());
+  char rate[160] = "at once";
+  if (sent.size() > 1 && sent.back() > sent.front()) {
+    const double seconds = ms_between(sent.front(), sent.back()) / 1000.0;
+    std::snprintf(rate, sizeof rate, "at %.0f/s (sent over %.2f s, the last answered %.2f s after the first was sent)",
+                  static_cast<double>(n - 1) / seconds, seconds, ms_between(sent.front(), last_answer) / 1000.0);
+  }
+  const std::string per = std::to_string(limit) + " per " + std::to_string(window.count()) + " ms";
+  return "the burst's " + std::to_string(n) + (n == 1 ? " call" : " calls") + " came " + rate + ", at most " +
+         std::to_string(most) + " sent in any " + std::to_string(window.count()) + " ms" +
+         (reached < n ? " and " + std::to_string(reached) + " of them answered with 2xx or 429" : std::string()) +
+         ": never more than a limit of " + per + " lets through, so the limit was not tested; run on a quieter machine "
+         "or fewer tests in parallel";
+}
+
 }  // namespace mcph::harness

@@ -10,11 +10,15 @@
 //   fallen in the window before it; more than limit + limit×span/window accepted requests in any
 //   span is a violation; and a rejection is "due" (what a probe must show) only when that many
 //   reached the server within the longest span they could have taken.
+// A call step's burst (family 5) is judged by the same rule: its lack of a 429 means something
+// only when a rejection was due (limit_not_reached).
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "limited_request.h"
 #include "observers.h"
 
 namespace mcph::harness {
@@ -47,13 +51,8 @@ struct IsolationTally {
 // usernames: v-<display>-<role>-<random>-<time>, the role named after the user).
 bool role_belongs_to(const std::string& role, const std::string& user);
 
-// One request a user made to one server (a tool call, or a session's initialize or
-// notifications/initialized), as the rate-limit checks see it.
-struct LimitedRequest {
-  std::chrono::steady_clock::time_point sent, answered;
-  int http_status = 0;       // 0: no answer (it may or may not have reached the limiter)
-  std::string retry_after;   // of a 429
-};
+// A load step's LimitedRequests (limited_request.h) are its tool calls and its sessions'
+// initialize and notifications/initialized; a call step's burst, its tool calls.
 
 struct RateLimitVerdict {
   long requests = 0;
@@ -65,5 +64,12 @@ struct RateLimitVerdict {
 
 // `requests` of one user on one server (any order).
 RateLimitVerdict check_rate_limit(std::vector<LimitedRequest> requests, int limit, std::chrono::milliseconds window);
+
+// Why `requests` (one user's burst on one server) could not test a limit of `limit` per
+// `window`: no span of them held more than the limit lets through (check_rate_limit's `due`),
+// so a good limiter had nothing to refuse — with the rate they came at, for people. nullopt
+// when they did test it.
+std::optional<std::string> limit_not_reached(const std::vector<LimitedRequest>& requests, int limit,
+                                             std::chrono::milliseconds window);
 
 }  // namespace mcph::harness

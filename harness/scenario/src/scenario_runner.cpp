@@ -160,6 +160,8 @@ struct ScenarioRunner::Impl {
     CheckContext context;
     context.entity_of = [&](const std::string& user) { return user.empty() || user == "root" ? std::string() : users.entity_id(user); };
     context.entity_name = [&](const std::string& id) { return users.entity_name(id); };
+    context.rate_limit = file.needs.rate_limit;
+    context.rate_window = std::chrono::milliseconds(file.needs.rate_window_ms);
 
     const auto started = Clock::now();
     for (std::size_t i = 0; i < scenario.steps.size(); ++i) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "limited_request.h"
 #include "load_outcome.h"
 #include "mcph/http/message.h"
 
@@ -37,6 +38,9 @@ struct StepOutcome {
   std::vector<int> statuses;
   int accepted = 0;
   std::string retry_after;
+  // Every tool call of the step, when it was sent and answered: whether a burst came fast
+  // enough to test a rate limit at all (load_checks.h, limit_not_reached).
+  std::vector<LimitedRequest> calls;
 
   bool ledger_observed = false;     // the server has a backend with a ledger
   std::string backend;              // its name in the stack file
