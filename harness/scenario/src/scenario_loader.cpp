@@ -338,7 +338,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
     if (action == entry.name) step.kind = entry.kind;
   }
   if (step.kind == StepKind::call) {
-    allowed.insert({"args", "repeat", "headers"});
+    allowed.insert({"args", "repeat", "until", "headers"});
     const std::string target = reader.text(value, here);
     const auto dot = target.find('.');
     if (dot == std::string::npos || dot == 0 || dot + 1 == target.size()) {
@@ -355,6 +355,17 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
       const long repeat = reader.integer(node["repeat"], Reader::join(field, "repeat"));
       if (repeat < 1 || repeat > 1000) reader.fail(node["repeat"], Reader::join(field, "repeat"), "must be 1 to 1000");
       step.repeat = static_cast<int>(repeat);
+    }
+    if (node["until"].IsDefined()) {
+      const std::string until_field = Reader::join(field, "until");
+      if (reader.text(node["until"], until_field) != "rate_limited") reader.fail(node["until"], until_field, "the only stop is rate_limited");
+      if (step.repeat < 2) reader.fail(node["until"], until_field, "stops a burst: give repeat, the most calls it makes");
+      if (needs.rate_limit <= 0) {
+        reader.fail(node["until"], until_field, "needs the file's rate limit (needs: {rate_limit: {requests: N, window_ms: W}})");
+      }
+      step.until_rate_limited = true;
+      step.rate_limit = needs.rate_limit;
+      step.rate_window_ms = needs.rate_window_ms;
     }
     if (node["headers"].IsDefined()) step.headers = reader.header_fields(node["headers"], Reader::join(field, "headers"));
   } else if (step.kind == StepKind::http) {

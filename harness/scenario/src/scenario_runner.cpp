@@ -31,7 +31,11 @@ std::string step_title(std::size_t index, const Step& step) {
     const std::string who = step.as.empty() ? step.token_name : step.as;
     switch (step.kind) {
       case StepKind::call:
-        what = who + " calls " + step.server + "." + step.tool + (step.repeat > 1 ? " " + std::to_string(step.repeat) + " times" : "");
+        what = who + " calls " + step.server + "." + step.tool;
+        if (step.repeat > 1) {
+          what += step.until_rate_limited ? " until rate-limited (at most " + std::to_string(step.repeat) + " times)"
+                                          : " " + std::to_string(step.repeat) + " times";
+        }
         break;
       case StepKind::http: what = who + (who.empty() ? "" : " sends ") + step.method + " " + step.server + step.path; break;
       case StepKind::vault: what = who + (step.whoami ? " asks Vault who they are" : " → Vault " + step.method + " " + step.path); break;

@@ -19,6 +19,7 @@
 #include "mcph/harness/response_parser.h"
 #include "mcph/harness/service_table.h"
 #include "mcph/harness/stack_tokens.h"
+#include "load_checks.h"
 #include "load_step.h"
 #include "raw_tcp.h"
 #include "token_forge.h"
@@ -45,8 +46,10 @@ namespace {
 // the limit nothing before the burst. Whether the burst did reach the limit is judged
 // afterwards from each call's times (limit_not_reached), never assumed.
 constexpr int kBurstConnections = 16;
+// `call` returns false to end the burst early (until: rate_limited): the calls in flight finish,
+// no other starts.
 void run_burst(mcp::Client& session, const std::function<std::unique_ptr<mcp::Client>()>& join_session, int calls,
-               const std::function<void(mcp::Client&, int)>& call) {
+               const std::function<bool(mcp::Client&, int)>& call) {
   std::vector<std::unique_ptr<mcp::Client>> more;
   for (int k = 1; k < kBurstConnections && k < calls; ++k) more.push_back(join_session());
   std::atomic<int> next{0};
@@ -56,7 +59,9 @@ void run_burst(mcp::Client& session, const std::function<std::unique_ptr<mcp::Cl
   const auto work = [&](mcp::Client& client) {
     ready.arrive_and_wait();
     try {
-      for (int i; (i = next++) < calls;) call(client, i);
+      for (int i; (i = next++) < calls;) {
+        if (!call(client, i)) next = calls;
+      }
     } catch (...) {
       const std::lock_guard<std::mutex> hold(failure_lock);
       if (!failure) failure = std::current_exception();
@@ -342,6 +347,10 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
     out.calls.push_back({started, answered, result.rpc.http_status, result.rpc.header("Retry-After")});
     if (result.ok()) ++out.accepted;
     if (rejected && out.retry_after.empty()) out.retry_after = result.rpc.header("Retry-After");
+    // until: rate_limited — refused, or a limiter of the file's rate would have had to refuse by now.
+    const bool enough = step.until_rate_limited &&
+                        (result.rpc.http_status == 429 ||
+                         !limit_not_reached(out.calls, step.rate_limit, std::chrono::milliseconds(step.rate_window_ms)));
     if (i == 0) {
       fill_from_rpc(result.rpc, out);
       out.tool_error = result.is_error;
@@ -356,7 +365,7 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
     }
     // A burst keeps its first answer, the first rejection and the last answer in the trace.
     const bool first_rejection = rejected && ++rejections == 1;
-    const bool last = i > 0 && ++done == step.repeat - 1;
+    const bool last = i > 0 && (++done == step.repeat - 1 || enough);
     if (i == 0 || first_rejection || last) {
       Json recorded = exchange("POST", entry.url, shown,
                                Json{{"method", "tools/call"}, {"params", {{"name", step.tool}, {"arguments", Json::parse(args)}}}}.dump(),
@@ -364,16 +373,17 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
       if (step.repeat > 1) recorded["call"] = i + 1;
       out.exchanges.push_back(std::move(recorded));
     }
+    return !enough;
   };
-  if (session) one_call(*session, 0);
-  if (session && step.repeat > 1) {
+  const bool go_on = session && one_call(*session, 0);
+  if (go_on && step.repeat > 1) {
     const auto join_session = [&] {
       auto client = new_session();
       client->set_session_id(session->session_id());
       client->set_protocol_version(session->protocol_version());
       return client;
     };
-    run_burst(*session, join_session, step.repeat - 1, [&](mcp::Client& client, int i) { one_call(client, i + 1); });
+    run_burst(*session, join_session, step.repeat - 1, [&](mcp::Client& client, int i) { return one_call(client, i + 1); });
   }
   if (session && step.repeat > 1) {
     // How fast the burst came (whether it could test a rate limit: limit_not_reached).
@@ -385,7 +395,7 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
       return std::chrono::duration<double, std::milli>(to - from).count();
     };
     out.exchanges.push_back({{"burst",
-                              {{"calls", step.repeat},
+                              {{"calls", out.calls.size()},
                                {"statuses", out.statuses},
                                {"sent_over_ms", ms_between(first->sent, last->sent)},
                                {"answered_within_ms", ms_between(first->sent, answered->answered)}}}});

@@ -118,6 +118,23 @@ TEST(ScenarioLoader, MistakesInNeedsAreNamed) {
               HasSubstr("needs.rate_limit.requests: expected a positive number"));
 }
 
+// A burst that stops once rate-limited takes the file's stated limit with it, and needs one.
+TEST(ScenarioLoader, ABurstUntilRateLimitedCarriesTheFilesLimit) {
+  const std::string head = "needs: {rate_limit: {requests: 20, window_ms: 1000}}\n";
+  const std::string burst = "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n";
+  const ScenarioFile file = parse_scenario_file(head + burst + "        repeat: 400\n        until: rate_limited\n", "x.yaml");
+  const Step& step = file.scenarios[0].steps[0];
+  EXPECT_TRUE(step.until_rate_limited);
+  EXPECT_EQ(step.repeat, 400);
+  EXPECT_EQ(step.rate_limit, 20);
+  EXPECT_EQ(step.rate_window_ms, 1000);
+  EXPECT_FALSE(parse_scenario_file(head + burst + "        repeat: 40\n", "x.yaml").scenarios[0].steps[0].until_rate_limited);
+  EXPECT_THAT(load_error(burst + "        repeat: 400\n        until: rate_limited\n").what(),
+              HasSubstr("x.yaml:7: scenarios[0].steps[0].until: needs the file's rate limit"));
+  EXPECT_THAT(load_error(head + burst + "        until: rate_limited\n").what(), HasSubstr("stops a burst: give repeat"));
+  EXPECT_THAT(load_error(head + burst + "        repeat: 9\n        until: tired\n").what(), HasSubstr("the only stop is rate_limited"));
+}
+
 // The transport a scenario's cases are about: the file's default, a scenario's own, or none.
 TEST(ScenarioLoader, ReadsTheTransportOfTheFileAndOfEachScenario) {
   const ScenarioFile file = parse_scenario_file(

@@ -108,7 +108,14 @@ struct Step {
   std::string server;      // as written: "jira" or "jira-mcp"
   std::string tool;
   std::string args = "{}"; // JSON text
-  int repeat = 1;          // a burst: the call made this many times as fast as possible (4 sessions at once)
+  int repeat = 1;          // a burst: the call made this many times as fast as possible (16 connections at once)
+  // `until: rate_limited`: the burst stops at its first 429, or as soon as a server limiting each
+  // subject to the file's needs.rate_limit would have had to refuse a call (load_checks.h,
+  // limit_not_reached); `repeat` is then the most it makes. A server slower than its limit takes
+  // many calls to show whether it has one; one that refuses shows it at once.
+  bool until_rate_limited = false;
+  int rate_limit = 0;      // the file's needs.rate_limit, for until_rate_limited
+  int rate_window_ms = 0;
 
   // http
   std::string method;      // default POST for http, GET for vault
