@@ -40,6 +40,17 @@ path "sys/*" { policy = "deny" }
   EXPECT_TRUE(policy.templated);
 }
 
+// Vault strips exactly one leading '/' of a path, however many there are.
+TEST(HclPolicyParser, OneLeadingSlashIsStripped) {
+  const auto policy = parse_policy(R"(path "/a" { capabilities = ["read"] }
+path "//b" { capabilities = ["read"] }
+path "///c" { capabilities = ["read"] })");
+  ASSERT_EQ(policy.paths.size(), 3u);
+  EXPECT_EQ(policy.paths[0].path, "a");
+  EXPECT_EQ(policy.paths[1].path, "/b");
+  EXPECT_EQ(policy.paths[2].path, "//c");
+}
+
 TEST(HclPolicyParser, DenyWipesTheOtherCapabilitiesOfItsBlock) {
   const auto policy = parse_policy(R"(path "a" { capabilities = ["read", "deny", "update"] })");
   EXPECT_EQ(policy.paths.at(0).capabilities, kDeny);
