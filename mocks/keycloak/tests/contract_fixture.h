@@ -2,6 +2,7 @@
 // The fixture of the contract suite: a fresh realm per test with a confidential client "app"
 // (secret app-secret, direct grants and service accounts on, audience mapper → "app") and a
 // user alice, all made through the admin API; the realm is deleted afterwards.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <optional>
@@ -13,6 +14,12 @@
 #include "keycloak_under_test.h"
 
 namespace mcph::keycloak_test {
+
+// A token response's expires_in for an access token lifespan of `seconds`. Keycloak writes the
+// token's exp minus the time it builds the response (AccessTokenResponseBuilder), in whole
+// seconds: one second less when a second boundary passes in between (seen on the real
+// Keycloak: 89 for 90).
+inline auto expires_in_of(int seconds) { return ::testing::AllOf(::testing::Ge(seconds - 1), ::testing::Le(seconds)); }
 
 class ContractTest : public ::testing::Test {
  protected:

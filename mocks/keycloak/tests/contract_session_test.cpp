@@ -120,7 +120,7 @@ TEST_F(ContractTest, ShortLifespansExpireAccessAndRefreshTokens) {
   const auto response = try_login("alice", "alice-pw", "brief", "brief-secret");
   ASSERT_EQ(response.status, 200) << response.body;
   const auto tokens = json_of(response);
-  EXPECT_EQ(tokens.at("expires_in"), 2);
+  EXPECT_THAT(tokens.at("expires_in").get<int>(), expires_in_of(2));
   EXPECT_EQ(tokens.at("refresh_expires_in"), 2);
   const std::string access = tokens.at("access_token");
   const auto claims = claims_of(access);
