@@ -1,6 +1,7 @@
 #include "findings.h"
 
 #include <cstdlib>
+#include <optional>
 #include <vector>
 
 #include "mcph/secrets/scrub.h"
@@ -9,14 +10,19 @@ namespace mcph::harness {
 
 namespace {
 
+// The status an `http_status: N` check wanted, as written; nullopt for any other check.
+std::optional<std::string> due_status(const reports::Check& check) {
+  constexpr std::string_view status_kind = "http_status: ";
+  if (check.expectation.rfind(status_kind, 0) != 0) return std::nullopt;
+  return check.expectation.substr(status_kind.size());
+}
+
 // What one failed check shows: a status expectation as "500 where 401 is due", any other as the
 // expectation and what happened instead.
 std::string evidence_of(const reports::Check& check, int http_status) {
-  constexpr std::string_view status_kind = "http_status: ";
-  if (check.expectation.rfind(status_kind, 0) == 0) {
-    const std::string due = check.expectation.substr(status_kind.size());
+  if (const auto due = due_status(check)) {
     const std::string got = http_status == 0 ? std::string("no HTTP answer") : std::to_string(http_status);
-    return got + " where " + due + " is due";
+    return got + " where " + *due + " is due";
   }
   return check.expectation + " — " + check.actual;
 }
@@ -25,13 +31,11 @@ std::string evidence_of(const reports::Check& check, int http_status) {
 // an error failed with an error status, and nothing else failed but the challenge that goes with
 // the status due (bearer_challenge, a WWW-Authenticate header).
 bool refused_with_another_status(const std::vector<const reports::Check*>& failed, int http_status) {
-  constexpr std::string_view status_kind = "http_status: ";
   bool wrong_status = false;
   for (const reports::Check* check : failed) {
     const std::string& expectation = check->expectation;
-    if (expectation.rfind(status_kind, 0) == 0) {
-      const int due = std::atoi(expectation.c_str() + status_kind.size());
-      if (due < 400 || http_status < 400) return false;
+    if (const auto due = due_status(*check)) {
+      if (std::atoi(due->c_str()) < 400 || http_status < 400) return false;
       wrong_status = true;
     } else if (expectation.rfind("bearer_challenge:", 0) != 0 &&
                !(expectation.rfind("header_contains:", 0) == 0 && expectation.find("WWW-Authenticate") != std::string::npos)) {

@@ -348,9 +348,10 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
     if (result.ok()) ++out.accepted;
     if (rejected && out.retry_after.empty()) out.retry_after = result.rpc.header("Retry-After");
     // until: rate_limited — refused, or a limiter of the file's rate would have had to refuse by now.
+    // Only the verdict is needed here; limit_not_reached words it for the report afterwards.
     const bool enough = step.until_rate_limited &&
                         (result.rpc.http_status == 429 ||
-                         !limit_not_reached(out.calls, step.rate_limit, std::chrono::milliseconds(step.rate_window_ms)));
+                         check_rate_limit(out.calls, step.rate_limit, std::chrono::milliseconds(step.rate_window_ms)).due);
     if (i == 0) {
       fill_from_rpc(result.rpc, out);
       out.tool_error = result.is_error;
@@ -629,9 +630,10 @@ void StepExecutor::vault(const Step& step, ScenarioState& state, const Resolver&
     const auto login = client.request("POST", "auth/jwt/login", "", Json{{"role", "user"}, {"jwt", jwt}}.dump());
     out.exchanges.push_back(exchange("POST", entry.url + "/v1/auth/jwt/login", {}, R"({"role":"user","jwt":"****"})",
                                      login.status, {}, login.body, ms_since(started)));
-    if (const auto passing = caller_token_servers(stack_); login.status == 200 && step.vault_login == "raw" && !passing.empty()) {
-      // The stack opened Vault's role to the users' own tokens (fit_vault_to_target_profiles):
-      // Vault taking one says nothing of Vault, and the defect is the servers', found as theirs.
+    // The stack opened Vault's role to the users' own tokens (fit_vault_to_target_profiles):
+    // Vault taking one says nothing of Vault, and the defect is the servers', found as theirs.
+    const auto passing = login.status == 200 && step.vault_login == "raw" ? caller_token_servers(stack_) : std::vector<std::string>{};
+    if (!passing.empty()) {
       out.caveat = "on this stack Vault's role user takes the users' own tokens, because " + text::join(passing) +
                    " log in to Vault with their caller's token (vault_login caller_token), which is found against them as"
                    " \"passes its caller's token through to Vault\"";
