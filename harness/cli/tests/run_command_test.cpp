@@ -149,6 +149,24 @@ struct UpStack {
   }
 };
 
+// What the stack's MCP servers logged about failures (a tool's or a login's), for a failing
+// test's message: the run dir is gone once the test ends.
+std::string server_failures(const fs::path& run_dir) {
+  std::string lines;
+  std::size_t count = 0;
+  for (const auto& entry : fs::directory_iterator(run_dir)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.ends_with("-mcp.log")) continue;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line) && count < 40;) {
+      if (line.find("failed") == std::string::npos && line.find("cannot") == std::string::npos) continue;
+      lines += name + ": " + line + "\n";
+      ++count;
+    }
+  }
+  return lines.empty() ? "(the MCP servers logged no failure)" : "the MCP servers logged:\n" + lines;
+}
+
 // The lines of `output` that start with `prefix`.
 std::vector<std::string> lines_starting_with(const std::string& output, const std::string& prefix) {
   std::vector<std::string> lines;
@@ -529,7 +547,7 @@ TEST(RunCommandTest, UpWithItsDefaultsRunsEveryScenarioFile) {
   UpStack stack;
   ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
   const auto run = harness({"run", "--stack", stack.stack_file.string()}, stack.dir.path());
-  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(run.exit_code, 0) << run.output << server_failures(stack.run_dir);
   EXPECT_THAT(run.output, HasSubstr(" 0 failed, 0 broken"));
 }
 

@@ -1,5 +1,8 @@
 #include "mcph/postgres_mcp/role_database.h"
 
+#include <cstdio>
+#include <thread>
+
 #include <pqxx/pqxx>
 
 #include "mcph/mcp/tool.h"
@@ -9,12 +12,21 @@ namespace {
 
 using Json = nlohmann::json;
 
-// A new connection was refused. PostgreSQL answers a dropped or expired role with the same
-// words as a wrong password; anything else means the database itself is unreachable.
+// PostgreSQL answers a dropped or expired role with the same words as a wrong password.
+bool login_refused(const pqxx::broken_connection& e) {
+  return std::string(e.what()).find("password authentication failed") != std::string::npos;
+}
+
+// A login that failed for another reason than the credential: the caller learns only that the
+// database is unavailable (libpq's words name hosts and roles); the server's log keeps why,
+// which libpq writes without the password.
+void log_login_failure(const pqxx::broken_connection& e) {
+  std::fprintf(stderr, "[postgres-mcp] cannot log in to PostgreSQL: %s\n", e.what());
+}
+
 [[noreturn]] void login_failed(const pqxx::broken_connection& e) {
-  if (std::string(e.what()).find("password authentication failed") != std::string::npos) {
-    throw StaleCredential("the database refused this user's role");
-  }
+  if (login_refused(e)) throw StaleCredential("the database refused this user's role");
+  log_login_failure(e);
   throw mcp::ToolError("database_unavailable: cannot connect to PostgreSQL as this user's role");
 }
 
@@ -51,37 +63,47 @@ Json RoleDatabase::run(pqxx::connection& connection, const std::string& sql, con
   return rows;  // the read-only transaction ends with a rollback: the connection is clean
 }
 
-Json RoleDatabase::query(const RoleCredentials& credentials, const std::string& sql,
-                         const std::optional<std::string>& parameter) {
-  std::optional<RoleConnectionPool::Lease> lease;
-  try {
-    lease.emplace(pool_.borrow(credentials.subject, credentials.username, credentials.password));
-  } catch (const pqxx::broken_connection& e) {
-    login_failed(e);
-  } catch (const PoolExhausted& e) {
-    throw mcp::ToolError(std::string("database_unavailable: ") + e.what());
-  }
+// A login that fails for a passing reason (a backend slow to start on a loaded machine, a
+// connection slot taken a moment) is tried once more after a short pause; a refused credential
+// or a second failure is the call's answer.
+RoleConnectionPool::Lease RoleDatabase::borrow(const RoleCredentials& credentials) {
   for (bool retried = false;; retried = true) {
     try {
-      Json rows = run(**lease, sql, parameter);
-      lease->give_back();
+      return pool_.borrow(credentials.subject, credentials.username, credentials.password);
+    } catch (const pqxx::broken_connection& e) {
+      if (retried || login_refused(e)) login_failed(e);
+      log_login_failure(e);
+    } catch (const PoolExhausted& e) {
+      throw mcp::ToolError(std::string("database_unavailable: ") + e.what());
+    }
+    std::this_thread::sleep_for(kLoginRetryPause);
+  }
+}
+
+Json RoleDatabase::query(const RoleCredentials& credentials, const std::string& sql,
+                         const std::optional<std::string>& parameter) {
+  RoleConnectionPool::Lease lease = borrow(credentials);
+  for (bool retried = false;; retried = true) {
+    try {
+      Json rows = run(*lease, sql, parameter);
+      lease.give_back();
       return rows;
     } catch (const StaleCredential&) {
       pool_.drop_role(credentials.username);
       throw;
     } catch (const pqxx::broken_connection&) {
-      if (!lease->reused() || retried) {
+      if (!lease.reused() || retried) {
         throw mcp::ToolError("database_unavailable: lost the connection to PostgreSQL");
       }
       // A pooled connection that died while it waited (PostgreSQL restarted, the backend was
       // terminated): log in afresh, once.
       try {
-        lease->reconnect();
+        lease.reconnect();
       } catch (const pqxx::broken_connection& e) {
         login_failed(e);
       }
     } catch (const pqxx::sql_error& e) {
-      lease->give_back();  // the query failed, not the session
+      lease.give_back();  // the query failed, not the session
       // The server's message names the problem (syntax, permission); it holds no credential.
       throw mcp::ToolError(std::string("query_failed: ") + e.what());
     }

@@ -158,6 +158,35 @@ TEST_F(RoleDatabaseTest, AWrongPasswordIsStaleAndAnUnreachableDatabaseIsUnavaila
   }
 }
 
+// A login refused for another reason than the credential (here the role's own connection limit,
+// taken by another session) is tried once more, then answered as database_unavailable; both
+// attempts are logged with PostgreSQL's reason, the password in neither.
+TEST_F(RoleDatabaseTest, ALoginThatFailsForAnotherReasonIsTriedOnceMoreThenUnavailable) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto jack = create_role("jack-sub", "v-jack-limited");
+  admin("ALTER ROLE \"v-jack-limited\" CONNECTION LIMIT 1");
+  pqxx::connection holder("host=127.0.0.1 port=" + std::to_string(server_->port()) +
+                          " dbname=mcp_demo user=v-jack-limited password=" + jack.password);
+  ::testing::internal::CaptureStderr();
+  try {
+    database.query(jack, "SELECT 1");
+    ADD_FAILURE() << "expected database_unavailable";
+  } catch (const mcp::ToolError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("database_unavailable"));
+  }
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  const auto attempts = [&] {
+    std::size_t count = 0;
+    for (std::size_t at = log.find("too many connections for role"); at != std::string::npos;
+         at = log.find("too many connections for role", at + 1)) {
+      ++count;
+    }
+    return count;
+  }();
+  EXPECT_EQ(attempts, 2u) << log;
+  EXPECT_THAT(log, ::testing::Not(HasSubstr(jack.password)));
+}
+
 TEST_F(RoleDatabaseTest, AFailedQueryKeepsTheConnection) {
   RoleDatabase database(address(), {}, 3000);
   const auto jack = create_role("jack-sub", "v-jack-syntax");

@@ -7,9 +7,10 @@
 // statement timeout, that the role still exists, may log in and has not expired; if not, the
 // credential is stale (StaleCredential: the caller fetches a new lease). A reused connection
 // that turns out broken (PostgreSQL restarted, backend terminated) is replaced by a new one
-// once, transparently.
+// once, transparently; so is a new login that failed for another reason than the credential.
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -42,7 +43,10 @@ class RoleDatabase {
 
   RoleConnectionPool& pool() { return pool_; }
 
+  static constexpr std::chrono::milliseconds kLoginRetryPause{100};
+
  private:
+  RoleConnectionPool::Lease borrow(const RoleCredentials& credentials);
   nlohmann::json run(pqxx::connection& connection, const std::string& sql, const std::optional<std::string>& parameter);
 
   RoleConnectionPool pool_;
