@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "mcph/harness/local_stack.h"
 #include "mcph/harness/profile_provisioning.h"
 #include "mcph/harness/scenario_loader.h"
@@ -256,7 +258,7 @@ scenarios:
             jira: {tool: get_issue, args: {issue_key: DEMO-1}}
             github: {tool: list_repos}
             postgres: {tool: execute_query, args: {query: "SELECT current_user AS who"}, role_at: /rows/0/who}
-          rate_limit_probe: {users: 2, calls: 120}
+          rate_limit_probe: {users: 2, calls: 960}
         expect: {cross_user_calls: 0, calls_without_entry: 0, rate_limit_violations: 0}
 )", "load_sabotage.yaml");
 }
@@ -267,9 +269,20 @@ reports::ScenarioResult run_small_load(const StackFile& target) {
   return suite.scenarios.at(0);
 }
 
+// The probe tests every server's limit (else rate_limit_violations is inconclusive) and stops
+// once it has: 960 calls per probe user and server at most, far fewer needed.
 TEST_F(Sabotage, UntouchedStackPassesTheLoad) {
   const auto result = run_small_load(stack());
   EXPECT_EQ(result.status, Status::passed) << failures(result);
+  const auto& checks = result.steps.at(0).checks;
+  const auto violations = std::find_if(checks.begin(), checks.end(), [](const reports::Check& check) {
+    return check.expectation.rfind("rate_limit_violations", 0) == 0;
+  });
+  ASSERT_NE(violations, checks.end());
+  const std::size_t of = violations->actual.find("(of ");
+  ASSERT_NE(of, std::string::npos) << violations->actual;
+  const long calls = std::stol(violations->actual.substr(of + 4));
+  EXPECT_LT(calls, 3000) << "300 calls and the warm-up's 18, then the probe's: 2 users × 3 servers × 960 at most";
 }
 
 // (i) under load: user0002's alias on user0001's entity — user0002's calls reach the backends with

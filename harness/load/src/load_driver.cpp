@@ -199,7 +199,9 @@ class Driver {
     if (connection.phase != Phase::done) {
       connection.phase = Phase::done;
       --active_;
-      report_.unfinished += options_.calls_per_connection - std::min(options_.calls_per_connection, connection.calls_done);
+      if (!enough_) {
+        report_.unfinished += options_.calls_per_connection - std::min(options_.calls_per_connection, connection.calls_done);
+      }
     }
   }
 
@@ -325,7 +327,8 @@ class Driver {
   }
 
   void start_call(Connection& connection) {
-    if (connection.calls_done >= options_.calls_per_connection || Clock::now() >= stop_starting_at_) {
+    if (!enough_ && options_.enough && options_.enough()) enough_ = true;
+    if (enough_ || connection.calls_done >= options_.calls_per_connection || Clock::now() >= stop_starting_at_) {
       retire(connection);
       return;
     }
@@ -610,6 +613,7 @@ class Driver {
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   Clock::time_point start_{};
   Clock::time_point stop_starting_at_{};
+  bool enough_ = false;  // options_.enough said so: no call starts any more
   Clock::time_point last_answer_{};
   Clock::time_point next_deadline_check_{};
   LoadReport report_;

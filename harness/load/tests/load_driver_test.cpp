@@ -231,6 +231,22 @@ TEST(LoadDriver, TimeLimitStopsStartingCallsAndTheRunEndsByItself) {
   EXPECT_EQ(report.ok + report.failed + report.unfinished, 2000u);
 }
 
+// Once `enough` says so, no call starts on any connection, and the calls not made are not
+// unfinished: the load ended because it had shown what it was for.
+TEST(LoadDriver, EnoughStopsStartingCallsWithoutCountingTheRestUnfinished) {
+  EchoServer server;
+  LoadOptions options = load_of(server.mcp_url(), users(4), 1000, ToolCall{"whoami", "{}"});
+  std::size_t answered = 0;
+  options.on_call = [&](const CallRecord&) { ++answered; };
+  options.enough = [&] { return answered >= 10; };
+  const LoadReport report = run_load(options);
+  // Ten answered, and at most one more call already in flight on each of the other connections.
+  EXPECT_GE(report.ok, 10u);
+  EXPECT_LE(report.ok, 13u);
+  EXPECT_EQ(report.failed, 0u);
+  EXPECT_EQ(report.unfinished, 0u);
+}
+
 TEST(LoadDriver, ACallPastItsDeadlineFailsAndTheConnectionIsReplaced) {
   EchoServer server;
   LoadOptions options;

@@ -392,6 +392,16 @@ reports::Check check_load_count(const Json& want, const StepOutcome& outcome, lo
   return failed(text);
 }
 
+// No more violations than allowed is a pass only where the probe tested the limit: a server
+// whose probe never made a refusal due was not shown to limit anything.
+reports::Check check_rate_limit_violations(const Json& want, const StepOutcome& outcome) {
+  reports::Check check = check_load_count(want, outcome, &LoadOutcome::rate_limit_violations, "rate-limit violations");
+  if (check.verdict != reports::Check::Verdict::held || outcome.load->limits_untested.empty()) return check;
+  return inconclusive(check.actual + ", but the limit was never tested for " +
+                      text::join(outcome.load->limits_untested, ", ") +
+                      ": the probe never offered more than the limit allows");
+}
+
 }  // namespace
 
 const std::vector<ExpectationKind>& expectation_kinds() {
@@ -470,9 +480,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
          return check_load_count(want, o, &LoadOutcome::failed, "failed calls");
        }},
       {"rate_limit_violations", integer, {load},
-       [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return check_load_count(want, o, &LoadOutcome::rate_limit_violations, "rate-limit violations");
-       }},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_rate_limit_violations(want, o); }},
       {"entity_name", text, {vault}, check_entity_name},
       {"errors_contain", text, {vault}, check_errors_contain},
       {"oauth_error", text, {token},

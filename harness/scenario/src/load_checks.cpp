@@ -74,13 +74,38 @@ void IsolationTally::add(const CallSeen& call) {
   if (call.ok) ++unchecked;
 }
 
+namespace {
+
+// What the bucket lets through in a span: its burst and its refill.
+double bucket_bound(double span_ms, int limit, std::chrono::milliseconds window) {
+  return limit + static_cast<double>(limit) / static_cast<double>(window.count()) * std::max(0.0, span_ms) + 1e-9;
+}
+
+// Due: requests that reached the limiter (accepted or refused), more of them within the longest
+// span they could have taken than the bucket lets through. `requests` sorted by sending.
+bool due_in_sorted(const std::vector<LimitedRequest>& requests, int limit, std::chrono::milliseconds window) {
+  std::vector<const LimitedRequest*> reached;
+  for (const auto& request : requests) {
+    if (accepted(request) || rejected(request)) reached.push_back(&request);
+  }
+  for (std::size_t i = 0; i < reached.size(); ++i) {
+    Clock::time_point last = reached[i]->answered;
+    for (std::size_t j = i; j < reached.size(); ++j) {
+      last = std::max(last, reached[j]->answered);
+      if (static_cast<double>(j - i + 1) > bucket_bound(ms_between(reached[i]->sent, last), limit, window)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 RateLimitVerdict check_rate_limit(std::vector<LimitedRequest> requests, int limit, std::chrono::milliseconds window) {
   RateLimitVerdict verdict;
   verdict.requests = static_cast<long>(requests.size());
   if (limit <= 0 || window.count() <= 0 || requests.empty()) return verdict;
   std::sort(requests.begin(), requests.end(), [](const auto& a, const auto& b) { return a.sent < b.sent; });
-  const double per_ms = static_cast<double>(limit) / static_cast<double>(window.count());
-  const auto bound = [&](double span_ms) { return limit + per_ms * std::max(0.0, span_ms) + 1e-9; };
+  const auto bound = [&](double span_ms) { return bucket_bound(span_ms, limit, window); };
   const Clock::time_point origin = requests.front().sent;
   const auto problem = [&](const std::string& text) {
     ++verdict.violations;
@@ -135,28 +160,19 @@ RateLimitVerdict check_rate_limit(std::vector<LimitedRequest> requests, int limi
   }
   if (worst > 0) problem(worst_text);
 
-  // Due: requests that reached the limiter (accepted or refused), more of them within the
-  // longest span they could have taken than the bucket lets through.
-  std::vector<const LimitedRequest*> reached;
-  for (const auto& request : requests) {
-    if (accepted(request) || rejected(request)) reached.push_back(&request);
-  }
-  for (std::size_t i = 0; i < reached.size() && !verdict.due; ++i) {
-    Clock::time_point last = reached[i]->answered;
-    for (std::size_t j = i; j < reached.size(); ++j) {
-      last = std::max(last, reached[j]->answered);
-      if (static_cast<double>(j - i + 1) > bound(ms_between(reached[i]->sent, last))) {
-        verdict.due = true;
-        break;
-      }
-    }
-  }
+  verdict.due = due_in_sorted(requests, limit, window);
   return verdict;
+}
+
+bool rejection_due(std::vector<LimitedRequest> requests, int limit, std::chrono::milliseconds window) {
+  if (limit <= 0 || window.count() <= 0) return false;
+  std::sort(requests.begin(), requests.end(), [](const auto& a, const auto& b) { return a.sent < b.sent; });
+  return due_in_sorted(requests, limit, window);
 }
 
 std::optional<std::string> limit_not_reached(const std::vector<LimitedRequest>& requests, int limit,
                                              std::chrono::milliseconds window) {
-  if (check_rate_limit(requests, limit, window).due) return std::nullopt;
+  if (rejection_due(requests, limit, window)) return std::nullopt;
   std::vector<Clock::time_point> sent;
   Clock::time_point last_answer{};
   long reached = 0;

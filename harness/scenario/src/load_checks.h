@@ -65,6 +65,10 @@ struct RateLimitVerdict {
 // `requests` of one user on one server (any order).
 RateLimitVerdict check_rate_limit(std::vector<LimitedRequest> requests, int limit, std::chrono::milliseconds window);
 
+// check_rate_limit's `due` alone, which is far cheaper: for asking after every call of a burst
+// or a probe whether it has tested the limit yet.
+bool rejection_due(std::vector<LimitedRequest> requests, int limit, std::chrono::milliseconds window);
+
 // Why `requests` (one user's burst on one server) could not test a limit of `limit` per
 // `window`: no span of them held more than the limit lets through (check_rate_limit's `due`),
 // so a good limiter had nothing to refuse — with the rate they came at, for people. nullopt

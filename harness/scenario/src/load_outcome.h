@@ -20,6 +20,9 @@ struct LoadOutcome {
   long rate_limit_violations = 0;
   long probe_users = 0;     // (server, probe user) pairs …
   long probe_users_limited = 0;  // … whose probe made a rejection due, and got one
+  // "postgres-mcp user0129 (195 requests)": probes that never made a rejection due, so a
+  // server's lack of violations proves nothing for them.
+  std::vector<std::string> limits_untested;
   int users = 0;
   double seconds = 0;
   std::vector<std::string> problems;     // examples, masked, for people

@@ -351,7 +351,7 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
     // Only the verdict is needed here; limit_not_reached words it for the report afterwards.
     const bool enough = step.until_rate_limited &&
                         (result.rpc.http_status == 429 ||
-                         check_rate_limit(out.calls, step.rate_limit, std::chrono::milliseconds(step.rate_window_ms)).due);
+                         rejection_due(out.calls, step.rate_limit, std::chrono::milliseconds(step.rate_window_ms)));
     if (i == 0) {
       fill_from_rpc(result.rpc, out);
       out.tool_error = result.is_error;

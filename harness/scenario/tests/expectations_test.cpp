@@ -286,5 +286,23 @@ TEST(CheckExpectations, ACaveatMakesAFailedCheckInconclusiveAndLeavesHeldOnesAlo
   EXPECT_EQ(check_expectations({expect("http_status", 400, 5)}, vault, context())[0].verdict, Verdict::failed);
 }
 
+// A load's lack of rate-limit violations passes only where its probe tested the limit; a probe
+// that never made a refusal due leaves it undecided, and a violation fails whatever else.
+TEST(CheckExpectations, NoRateLimitViolationsIsInconclusiveWhereTheLimitWasNeverTested) {
+  StepOutcome load;
+  load.load = LoadOutcome{};
+  load.load->calls = 3000;
+  const auto tested = check_expectations({expect("rate_limit_violations", 0, 40)}, load, context());
+  EXPECT_EQ(tested[0].verdict, Verdict::held) << tested[0].actual;
+
+  load.load->limits_untested = {"postgres-mcp user0129 (195 requests)"};
+  const auto untested = check_expectations({expect("rate_limit_violations", 0, 40)}, load, context());
+  EXPECT_EQ(untested[0].verdict, Verdict::inconclusive);
+  EXPECT_THAT(untested[0].actual, HasSubstr("the limit was never tested for postgres-mcp user0129 (195 requests)"));
+
+  load.load->rate_limit_violations = 2;
+  EXPECT_EQ(check_expectations({expect("rate_limit_violations", 0, 40)}, load, context())[0].verdict, Verdict::failed);
+}
+
 }  // namespace
 }  // namespace mcph::harness

@@ -186,5 +186,50 @@ TEST(RateLimitCheck, NoLimitNoVerdict) {
   EXPECT_FALSE(verdict.due);
 }
 
+// Due by its definition, the slow way: some interval [a request's sending, a request's answer]
+// wholly held more requests that reached the limiter than the bucket lets through in it.
+bool due_by_definition(const std::vector<LimitedRequest>& requests, int limit, std::chrono::milliseconds window) {
+  const auto reached = [](const LimitedRequest& r) { return r.http_status == 429 || (r.http_status >= 200 && r.http_status < 300); };
+  for (const auto& from : requests) {
+    for (const auto& to : requests) {
+      if (to.answered < from.sent) continue;
+      const double span_ms = std::chrono::duration<double, std::milli>(to.answered - from.sent).count();
+      long inside = 0;
+      for (const auto& r : requests) inside += reached(r) && r.sent >= from.sent && r.answered <= to.answered;
+      if (static_cast<double>(inside) > limit + limit * span_ms / static_cast<double>(window.count()) + 1e-9) return true;
+    }
+  }
+  return false;
+}
+
+// rejection_due, asked after every call of a probe or burst, is check_rate_limit's `due` for
+// requests in any order (fast and slow; accepted, refused and unanswered), and never says due
+// where by definition nothing was.
+TEST(RateLimitCheck, RejectionDueIsCheckRateLimitsDueAndSound) {
+  std::mt19937 random(99);
+  const auto origin = Clock::now();
+  int due = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    std::uniform_real_distribution<double> gap(0, 10.0 + trial % 7 * 20.0), latency(0.1, 300.0);
+    std::uniform_int_distribution<int> status(0, 9);
+    std::vector<LimitedRequest> requests;
+    double t = 0;
+    for (int i = 0; i < 5 + trial % 60; ++i) {
+      t += gap(random);
+      const auto sent = origin + std::chrono::microseconds(static_cast<long long>(t * 1000));
+      const int kind = status(random);
+      requests.push_back({sent, sent + std::chrono::microseconds(static_cast<long long>(latency(random) * 1000)),
+                          kind == 0 ? 0 : kind < 3 ? 429 : 200, "1"});
+    }
+    std::shuffle(requests.begin(), requests.end(), random);
+    const bool said = rejection_due(requests, 20, 1000ms);
+    ASSERT_EQ(said, check_rate_limit(requests, 20, 1000ms).due) << "trial " << trial;
+    if (said) ASSERT_TRUE(due_by_definition(requests, 20, 1000ms)) << "trial " << trial;
+    due += said;
+  }
+  EXPECT_GT(due, 30);  // both answers were put to the test
+  EXPECT_LT(due, 270);
+}
+
 }  // namespace
 }  // namespace mcph::harness

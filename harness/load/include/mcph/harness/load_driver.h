@@ -87,6 +87,9 @@ struct LoadOptions {
   std::chrono::milliseconds slow_threshold{900};  // calls slower than this are counted apart
   // Optional: every call, as it finishes (runs on the driver thread; keep it short).
   std::function<void(const CallRecord&)> on_call;
+  // Optional: asked before each call starts (on the driver thread); once it says true, no more
+  // calls start and those not made are not counted unfinished: the load has shown what it was for.
+  std::function<bool()> enough;
   // Optional: every session setup, as it finishes (Streamable HTTP only; same thread).
   std::function<void(const SessionRecord&)> on_session;
 };

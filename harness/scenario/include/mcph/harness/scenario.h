@@ -78,7 +78,7 @@ struct LoadSpec {
   int time_limit_ms = 120'000;    // per level: no call starts after it
   int call_timeout_ms = 10'000;
   int probe_users = 0;            // rate_limit_probe: {users: N, calls: M}
-  int probe_calls = 0;            // per probe user and server at every level, back to back on 48 connections
+  int probe_calls = 0;            // at most, per probe user and server at every level, on 48 connections
   int rate_limit = 0;             // the file's needs.rate_limit (0: none stated: no pacing, no rate checks)
   int rate_window_ms = 0;
 };
