@@ -55,11 +55,11 @@ std::string audit_hmac(const std::string& key, const std::string& data) {
   return out;
 }
 
-AuditBroker::~AuditBroker() {
-  for (auto& device : devices_) {
-    if (device->owns_file && device->file != nullptr) std::fclose(device->file);
-  }
+AuditBroker::Device::~Device() {
+  if (owns_file && file != nullptr) std::fclose(file);
 }
+
+AuditBroker::~AuditBroker() = default;
 
 void AuditBroker::enable(const std::string& path, const std::string& type, const std::string& description,
                          const Json& options) {
@@ -68,7 +68,7 @@ void AuditBroker::enable(const std::string& path, const std::string& type, const
   if (file_path.empty()) {
     throw VaultError::bad_request("file_path is required");
   }
-  auto device = std::make_unique<Device>();
+  auto device = std::make_shared<Device>();
   device->path = path;
   device->type = type;
   device->description = description;
@@ -91,10 +91,7 @@ void AuditBroker::enable(const std::string& path, const std::string& type, const
   }
   std::lock_guard lock(mutex_);
   for (const auto& existing : devices_) {
-    if (existing->path == path) {
-      if (device->owns_file) std::fclose(device->file);
-      throw VaultError::bad_request("path already in use");
-    }
+    if (existing->path == path) throw VaultError::bad_request("path already in use");
   }
   devices_.push_back(std::move(device));
 }
@@ -103,7 +100,6 @@ bool AuditBroker::disable(const std::string& path) {
   std::lock_guard lock(mutex_);
   for (auto it = devices_.begin(); it != devices_.end(); ++it) {
     if ((*it)->path != path) continue;
-    if ((*it)->owns_file) std::fclose((*it)->file);
     devices_.erase(it);
     return true;
   }
@@ -222,11 +218,18 @@ Json AuditBroker::entry(const Device& device, const std::string& type, const Aud
   return entry;
 }
 
+// The entries (HMACs, JSON) are built outside any lock: under the list's lock, every request of
+// a busy Vault queued behind the others' entries.
 void AuditBroker::write(const std::string& type, const AuditRecord& record) {
-  std::lock_guard lock(mutex_);
-  for (const auto& device : devices_) {
+  std::vector<std::shared_ptr<Device>> devices;
+  {
+    std::lock_guard lock(mutex_);
+    devices = devices_;
+  }
+  for (const auto& device : devices) {
     if (device->file == nullptr) continue;
     const std::string line = entry(*device, type, record).dump() + "\n";
+    std::lock_guard lock(device->write_mutex);
     std::fwrite(line.data(), 1, line.size(), device->file);
     std::fflush(device->file);
   }

@@ -46,7 +46,13 @@ class AuditBroker {
   AuditedHeaders& headers() { return headers_; }
 
  private:
+  // Shared by the device list and the writes in flight: a device disabled meanwhile closes its
+  // file once the last of them is done.
   struct Device {
+    Device() = default;
+    Device(const Device&) = delete;
+    Device& operator=(const Device&) = delete;
+    ~Device();
     std::string path;
     std::string type;
     std::string description;
@@ -56,12 +62,13 @@ class AuditBroker {
     bool hmac_accessor = true;
     std::FILE* file = nullptr;
     bool owns_file = false;
+    std::mutex write_mutex;  // one line at a time into the file
   };
   void write(const std::string& type, const AuditRecord& record);
   Json entry(const Device& device, const std::string& type, const AuditRecord& record) const;
 
-  mutable std::mutex mutex_;
-  std::vector<std::unique_ptr<Device>> devices_;
+  mutable std::mutex mutex_;  // the device list; entries are built outside it, in parallel
+  std::vector<std::shared_ptr<Device>> devices_;
   AuditedHeaders headers_;
 };
 

@@ -3,7 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
 
 #include "contract_support.h"
 
@@ -249,6 +254,36 @@ TEST_F(Errors, AuditDevicesCanBeEnabledListedAndDisabled) {
   EXPECT_TRUE(std::filesystem::file_size(file) > 0) << "the new device logs the next request";
   EXPECT_EQ(vault_.del("/v1/sys/audit/second").status, 204);
   EXPECT_FALSE(vault_.get("/v1/sys/audit").body["data"].contains("second/"));
+}
+
+// Requests in parallel while an audit device is disabled under them: each request is answered,
+// and every line the device wrote is one whole entry (entries are built in parallel, written one
+// at a time; the file closes once the last write in flight is done).
+TEST_F(Errors, AuditLinesStayWholeUnderParallelRequestsWhileTheDeviceIsDisabled) {
+  if (!vault_.local()) GTEST_SKIP() << "the audit file must be on this machine";
+  proc::TempDir dir("mock-vault-audit");
+  const std::string file = (dir.path() / "parallel.log").string();
+  ASSERT_EQ(vault_.post("/v1/sys/audit/parallel", Json{{"type", "file"}, {"options", {{"file_path", file}}}}).status, 204);
+  std::atomic<int> answered{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      http::Client client(vault_.url());
+      for (int i = 0; i < 40; ++i) {
+        if (client.request("GET", "/v1/sys/mounts", {{"X-Vault-Token", vault_.root_token()}}).status == 200) ++answered;
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_EQ(vault_.del("/v1/sys/audit/parallel").status, 204);
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(answered.load(), 320);
+  std::ifstream in(file);
+  int lines = 0;
+  for (std::string line; std::getline(in, line); ++lines) {
+    EXPECT_TRUE(Json::accept(line)) << "line " << lines + 1 << ": " << line.substr(0, 200);
+  }
+  EXPECT_GT(lines, 0);
 }
 
 TEST_F(Errors, UnknownLeasesAreRefused) {

@@ -14,7 +14,7 @@ std::int64_t CredentialBroker::now() const {
       .count();
 }
 
-// Runs fn with a Vault client taken from a small pool (clients keep their connection alive
+// Runs fn with a Vault client taken from a pool (clients keep their connection alive
 // and are not thread-safe), its requests continuing the trace of the principal's request,
 // turning transport failures into BrokerError.
 template <typename Fn>
@@ -41,7 +41,7 @@ auto CredentialBroker::with_vault(const Principal& principal, Fn&& fn) {
       if (!client) return;
       client->continue_trace(std::nullopt);  // the next request it serves is another one
       std::lock_guard lock(broker->mutex_);
-      if (broker->idle_clients_.size() < 16) broker->idle_clients_.push_back(std::move(client));
+      if (broker->idle_clients_.size() < kMaxIdleVaultClients) broker->idle_clients_.push_back(std::move(client));
     }
   } give_back{this, client};
   try {

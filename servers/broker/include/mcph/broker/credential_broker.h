@@ -114,6 +114,9 @@ class CredentialBroker {
     std::int64_t valid_until = 0;
   };
   std::unordered_map<std::string, Lease> leases_;
+  // As many as the server handles requests at once (http::ServerOptions::threads): with fewer,
+  // calls at full concurrency each opened a connection to Vault and closed it after one request.
+  static constexpr std::size_t kMaxIdleVaultClients = 64;
   std::vector<std::unique_ptr<vault::Client>> idle_clients_;
   BrokerStats stats_;
 };

@@ -38,7 +38,9 @@ class Backend {
   const std::string& name() const { return name_; }
 
  private:
-  static constexpr std::size_t kMaxIdleConnections = 32;
+  // As many as the server handles requests at once (http::ServerOptions::threads), so that no
+  // call at full concurrency connects anew.
+  static constexpr std::size_t kMaxIdleConnections = 64;
   std::string name_, base_url_;
   std::unique_ptr<http::ClientPool<http::Client>> clients_;
 };
