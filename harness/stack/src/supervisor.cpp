@@ -70,21 +70,25 @@ class StopSignals {
     return std::nullopt;
   }
 
-  // Waits for a stop signal; nullopt when `ttl` (if > 0) passed first.
-  std::optional<int> wait(std::chrono::seconds ttl) const {
+  // Waits for a stop signal; nullopt when `ttl` (if > 0) passed first, or `gone` (asked every
+  // `kGoneCheck`) said so.
+  std::optional<int> wait(std::chrono::seconds ttl, const std::function<bool()>& gone) const {
     const auto deadline = Clock::now() + ttl;
     for (;;) {
       if (auto signo = pending()) return signo;
-      int timeout_ms = -1;
+      if (gone()) return std::nullopt;
+      long long timeout_ms = kGoneCheck.count();
       if (ttl.count() > 0) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0) return std::nullopt;
-        timeout_ms = static_cast<int>(std::min<long long>(left.count() + 1, 1 << 30));
+        timeout_ms = std::min<long long>(left.count() + 1, timeout_ms);
       }
       pollfd fd{g_wakeup[0], POLLIN, 0};
-      ::poll(&fd, 1, timeout_ms);  // EINTR: look again
+      ::poll(&fd, 1, static_cast<int>(timeout_ms));  // EINTR: look again
     }
   }
+
+  static constexpr std::chrono::milliseconds kGoneCheck{1000};
 };
 
 // An exclusive flock on <run_dir>/supervisor.lock for the supervisor's whole life. The kernel
@@ -104,6 +108,12 @@ class RunDirLock {
   }
   ~RunDirLock() { ::close(fd_); }
   RunDirLock(const RunDirLock&) = delete;
+  // The lock file was unlinked: the run dir was removed under the stack (or emptied), so its
+  // data directory and logs are gone too. A lock file of the same name made since is another's.
+  bool removed() const {
+    struct stat status {};
+    return ::fstat(fd_, &status) == 0 && status.st_nlink == 0;
+  }
   RunDirLock& operator=(const RunDirLock&) = delete;
 
  private:
@@ -239,9 +249,13 @@ int run_supervisor(const SupervisorOptions& options) {
   say("supervisor: stack up in " + std::to_string(ms_since(started)) + " ms");
   say("stack ready " + stack_path.string());
 
-  const auto signo = signals.wait(options.ttl);
-  say(signo ? "supervisor: " + signal_name(*signo) + ", stopping the stack"
-            : "supervisor: ttl of " + std::to_string(options.ttl.count()) + " s passed, stopping the stack");
+  // A run dir removed under a running stack (a test's temporary directory, deleted after its
+  // `down` failed) must not leave the stack running until its ttl, or forever.
+  bool orphaned = false;
+  const auto signo = signals.wait(options.ttl, [&] { return orphaned = lock->removed(); });
+  say(signo       ? "supervisor: " + signal_name(*signo) + ", stopping the stack"
+      : orphaned  ? "supervisor: the run dir was removed, stopping the stack"
+                  : "supervisor: ttl of " + std::to_string(options.ttl.count()) + " s passed, stopping the stack");
   const auto stopping = Clock::now();
   try {
     stack->down();  // MCP servers, mocks (mock-vault revokes its leases), then PostgreSQL

@@ -220,6 +220,24 @@ TEST(SupervisedStackTest, TtlStopsTheStackByItself) {
   EXPECT_FALSE(stack->stop().was_running);
 }
 
+// A run dir removed under a running stack (a test's temporary directory, deleted after its
+// `down` failed) leaves nothing running: the supervisor finds its lock file unlinked and stops
+// the stack, long before any ttl.
+TEST(SupervisedStackTest, ARunDirRemovedUnderTheStackStopsIt) {
+  SupervisedStackOptions options;
+  options.ttl = 900s;
+  auto stack = SupervisedStack::start(options);
+  const StackFile file = stack->stack();
+  ASSERT_TRUE(file.supervisor);
+  std::ifstream log(file.supervisor->log);  // still readable once the run dir is gone
+  ASSERT_TRUE(log.is_open());
+  fs::remove_all(stack->run_dir());
+  EXPECT_THAT(survivors(file), ::testing::IsEmpty());
+  EXPECT_TRUE(wait_until_gone(file.supervisor->pid, kStopTimeout));
+  const std::string said((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(said, HasSubstr("supervisor: the run dir was removed, stopping the stack"));
+}
+
 TEST(SupervisedStackTest, FailingServiceIsNamedWithItsLogAndNothingIsLeft) {
   // The real binaries, except a mock-vault that fails the way a broken one would.
   proc::TempDir bin("mcph-bin");
