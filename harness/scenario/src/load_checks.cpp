@@ -81,18 +81,23 @@ double bucket_bound(double span_ms, int limit, std::chrono::milliseconds window)
   return limit + static_cast<double>(limit) / static_cast<double>(window.count()) * std::max(0.0, span_ms) + 1e-9;
 }
 
-// Due: requests that reached the limiter (accepted or refused), more of them within the longest
-// span they could have taken than the bucket lets through. `requests` sorted by sending.
+// Due: some interval [a request's sending, a request's answer] wholly held more requests that
+// reached the limiter (accepted or refused) than the bucket lets through in it — each of them
+// was decided inside it, whenever exactly. Adding requests never undoes it, so a probe that saw
+// it part-way is due in the end too. `requests` sorted by sending.
 bool due_in_sorted(const std::vector<LimitedRequest>& requests, int limit, std::chrono::milliseconds window) {
   std::vector<const LimitedRequest*> reached;
   for (const auto& request : requests) {
     if (accepted(request) || rejected(request)) reached.push_back(&request);
   }
-  for (std::size_t i = 0; i < reached.size(); ++i) {
-    Clock::time_point last = reached[i]->answered;
-    for (std::size_t j = i; j < reached.size(); ++j) {
-      last = std::max(last, reached[j]->answered);
-      if (static_cast<double>(j - i + 1) > bucket_bound(ms_between(reached[i]->sent, last), limit, window)) return true;
+  // From the latest sending back: `answers` holds the answers of the requests sent at or after
+  // reached[i]'s, sorted, so its k-th is the end of the shortest interval from reached[i]'s
+  // sending that holds k + 1 of them.
+  std::vector<Clock::time_point> answers;
+  for (std::size_t i = reached.size(); i-- > 0;) {
+    answers.insert(std::upper_bound(answers.begin(), answers.end(), reached[i]->answered), reached[i]->answered);
+    for (std::size_t k = 0; k < answers.size(); ++k) {
+      if (static_cast<double>(k + 1) > bucket_bound(ms_between(reached[i]->sent, answers[k]), limit, window)) return true;
     }
   }
   return false;
