@@ -88,6 +88,8 @@ struct Connection {
   bool has_pending = false;
   Clock::time_point session_start{};
   int session_answers = 0;
+  int session_status = 0;           // of the session's last answer
+  std::string session_retry_after;  // of the session's last answer
   std::string out;               // bytes still to write
   std::size_t out_offset = 0;
   bool watching_write = false;
@@ -229,6 +231,8 @@ class Driver {
     connection.call_headers.clear();
     connection.session_start = Clock::now();
     connection.session_answers = 0;
+    connection.session_status = 0;
+    connection.session_retry_after.clear();
     connection.deadline = connection.session_start + options_.call_timeout;
     const Json initialize = {{"jsonrpc", "2.0"},
                              {"id", connection.rpc_id++},
@@ -249,6 +253,8 @@ class Driver {
     record.answered = Clock::now();
     record.requests = connection.session_answers;
     record.ok = ok;
+    record.last_status = connection.session_status;
+    record.last_retry_after = connection.session_retry_after;
     options_.on_session(record);
   }
 
@@ -449,11 +455,18 @@ class Driver {
     }
   }
 
+  // One of a session's set-up requests was answered (a rate limit counts it like any other).
+  static void session_answer(Connection& connection, const ParsedResponse& response) {
+    ++connection.session_answers;
+    connection.session_status = response.status;
+    connection.session_retry_after = response.header("Retry-After");
+  }
+
   void answered(Connection& connection, ParsedResponse response) {
     const auto now = Clock::now();
     switch (connection.phase) {
       case Phase::initializing: {
-        ++connection.session_answers;
+        session_answer(connection, response);
         if (response.close) {
           setup_step_failed(connection, "the server closes the connection after initialize", true);
           return;
@@ -471,7 +484,7 @@ class Driver {
         return;
       }
       case Phase::notifying:
-        ++connection.session_answers;
+        session_answer(connection, response);
         if (response.close) {
           setup_step_failed(connection, "the server closes the connection after notifications/initialized", true);
           return;

@@ -177,8 +177,11 @@ TEST(LoadDriver, ACallWhoseSessionIsRefusedFailsAndTheConnectionGoesOn) {
   EXPECT_THAT(report.sample_errors, ::testing::Contains("no session: initialize answered HTTP 401"));
   ASSERT_EQ(sessions.size(), 2u);
   EXPECT_TRUE(sessions[0].ok);
+  EXPECT_EQ(sessions[0].last_status, 202);  // notifications/initialized
   EXPECT_FALSE(sessions[1].ok);
   EXPECT_EQ(sessions[1].requests, 1);
+  EXPECT_EQ(sessions[1].last_status, 401);  // what refused it, for a rate limit's count
+  EXPECT_EQ(sessions[1].last_retry_after, "");
 }
 
 TEST(LoadDriver, LegacyTransportNeedsNoSession) {

@@ -155,6 +155,18 @@ std::unique_ptr<Run> make_run(const LoadTarget& target, std::size_t index, std::
   return run;
 }
 
+// A session's set-up requests as the rate limit saw them: all accepted but, when it failed, the
+// last one, with its own status (a 429 for an initialize the limit refused).
+std::vector<LimitedRequest> session_requests(const load::SessionRecord& session) {
+  std::vector<LimitedRequest> requests;
+  for (int r = 0; r < session.requests; ++r) {
+    const bool last_failed = !session.ok && r + 1 == session.requests;
+    requests.push_back({session.sent, session.answered, last_failed ? session.last_status : 200,
+                        last_failed ? session.last_retry_after : ""});
+  }
+  return requests;
+}
+
 // A probe goes on until a refusal is due for each of its users (by then a limiting server has
 // answered 429s, and one without a limit has accepted more than it may), or its calls run out:
 // on a slow machine, where each call takes longer than the bucket's refill, a fixed number of
@@ -163,17 +175,28 @@ void probe_until_the_limit_shows(Run& run, const LoadSpec& spec) {
   Run* self = &run;
   const auto record_call = std::move(run.options.on_call);
   const auto users = static_cast<std::size_t>(spec.probe_users);
-  run.options.on_call = [self, record_call, &spec](const load::CallRecord& record) {
-    const int user = self->metas.at(record.tag).user;
-    record_call(record);
+  // Asked every kProbeCheckEvery requests: the question costs O(n²) for n requests so far.
+  const auto add = [self, &spec](int user, const std::vector<LimitedRequest>& seen) {
     if (self->shown.count(user)) return;
     auto& requests = self->probed[user];
-    requests.push_back({record.sent, record.answered, record.http_status, record.retry_after});
-    // Asked every kProbeCheckEvery calls: the question costs O(n²) for n calls so far.
-    if (requests.size() % kProbeCheckEvery == 0 &&
-        rejection_due(requests, spec.rate_limit, std::chrono::milliseconds(spec.rate_window_ms))) {
-      self->shown.insert(user);
+    for (const auto& request : seen) {
+      requests.push_back(request);
+      if (requests.size() % kProbeCheckEvery == 0 &&
+          rejection_due(requests, spec.rate_limit, std::chrono::milliseconds(spec.rate_window_ms))) {
+        self->shown.insert(user);
+        return;
+      }
     }
+  };
+  run.options.on_call = [self, record_call, add](const load::CallRecord& record) {
+    record_call(record);
+    add(self->metas.at(record.tag).user, {{record.sent, record.answered, record.http_status, record.retry_after}});
+  };
+  // Its sessions' set-up counts too: 48 connections set up at once are far past the limit.
+  const auto record_session = std::move(run.options.on_session);
+  run.options.on_session = [self, record_session, add](const load::SessionRecord& session) {
+    record_session(session);
+    add(self->users.at(session.connection).front(), session_requests(session));
   };
   run.options.enough = [self, users] { return self->shown.size() >= users; };
   run.probe = true;
@@ -379,10 +402,7 @@ class LoadStepRun {
     for (const auto& session : run.sessions) {
       const auto user = auth_to_user_.find(session.authorization);
       if (user == auth_to_user_.end()) continue;
-      for (int r = 0; r < session.requests; ++r) {
-        const bool answered_ok = session.ok || r + 1 < session.requests;
-        requests_[{run.target, user->second}].push_back({session.sent, session.answered, answered_ok ? 200 : 0, ""});
-      }
+      for (const auto& request : session_requests(session)) requests_[{run.target, user->second}].push_back(request);
     }
   }
 

@@ -68,6 +68,8 @@ struct SessionRecord {
   Clock::time_point answered{};   // the last answer in (or the failure)
   int requests = 0;               // requests the server answered (0 to 2)
   bool ok = false;
+  int last_status = 0;            // the HTTP status of the last answer (a refused one's: 429, …)
+  std::string last_retry_after;   // and its Retry-After, if any
 };
 
 struct LoadOptions {
