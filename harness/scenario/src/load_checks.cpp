@@ -81,26 +81,50 @@ double bucket_bound(double span_ms, int limit, std::chrono::milliseconds window)
   return limit + static_cast<double>(limit) / static_cast<double>(window.count()) * std::max(0.0, span_ms) + 1e-9;
 }
 
+// Every interval from one of `subset`'s sendings (`subset` sorted by sending) to one of their
+// answers, with how many of `subset` it wholly holds: visit(start, end, count) for each start
+// (the latest first) and each answer at or after it (the earliest first; equal answers once,
+// counted together), until visit returns false. O(n²): each start adds its answer to the
+// sorted answers of those sent after it.
+template <typename Visit>
+void each_interval(const std::vector<const LimitedRequest*>& subset, Visit&& visit) {
+  std::vector<Clock::time_point> answers;
+  for (std::size_t i = subset.size(); i-- > 0;) {
+    answers.insert(std::upper_bound(answers.begin(), answers.end(), subset[i]->answered), subset[i]->answered);
+    for (std::size_t p = 0; p < answers.size(); ++p) {
+      if (p + 1 < answers.size() && answers[p + 1] == answers[p]) continue;
+      if (!visit(i, answers[p], p + 1)) return;
+    }
+  }
+}
+
+std::vector<const LimitedRequest*> those(const std::vector<LimitedRequest>& requests,
+                                         bool (*pick)(const LimitedRequest&)) {
+  std::vector<const LimitedRequest*> out;
+  for (const auto& request : requests) {
+    if (pick(request)) out.push_back(&request);
+  }
+  return out;
+}
+
+bool reached(const LimitedRequest& request) { return accepted(request) || rejected(request); }
+
+void sort_by_sending(std::vector<LimitedRequest>& requests) {
+  std::sort(requests.begin(), requests.end(), [](const auto& a, const auto& b) { return a.sent < b.sent; });
+}
+
 // Due: some interval [a request's sending, a request's answer] wholly held more requests that
 // reached the limiter (accepted or refused) than the bucket lets through in it — each of them
 // was decided inside it, whenever exactly. Adding requests never undoes it, so a probe that saw
 // it part-way is due in the end too. `requests` sorted by sending.
 bool due_in_sorted(const std::vector<LimitedRequest>& requests, int limit, std::chrono::milliseconds window) {
-  std::vector<const LimitedRequest*> reached;
-  for (const auto& request : requests) {
-    if (accepted(request) || rejected(request)) reached.push_back(&request);
-  }
-  // From the latest sending back: `answers` holds the answers of the requests sent at or after
-  // reached[i]'s, sorted, so its k-th is the end of the shortest interval from reached[i]'s
-  // sending that holds k + 1 of them.
-  std::vector<Clock::time_point> answers;
-  for (std::size_t i = reached.size(); i-- > 0;) {
-    answers.insert(std::upper_bound(answers.begin(), answers.end(), reached[i]->answered), reached[i]->answered);
-    for (std::size_t k = 0; k < answers.size(); ++k) {
-      if (static_cast<double>(k + 1) > bucket_bound(ms_between(reached[i]->sent, answers[k]), limit, window)) return true;
-    }
-  }
-  return false;
+  const auto subset = those(requests, reached);
+  bool due = false;
+  each_interval(subset, [&](std::size_t start, Clock::time_point end, std::size_t count) {
+    due = static_cast<double>(count) > bucket_bound(ms_between(subset[start]->sent, end), limit, window);
+    return !due;
+  });
+  return due;
 }
 
 }  // namespace
@@ -109,7 +133,7 @@ RateLimitVerdict check_rate_limit(std::vector<LimitedRequest> requests, int limi
   RateLimitVerdict verdict;
   verdict.requests = static_cast<long>(requests.size());
   if (limit <= 0 || window.count() <= 0 || requests.empty()) return verdict;
-  std::sort(requests.begin(), requests.end(), [](const auto& a, const auto& b) { return a.sent < b.sent; });
+  sort_by_sending(requests);
   const auto bound = [&](double span_ms) { return bucket_bound(span_ms, limit, window); };
   const Clock::time_point origin = requests.front().sent;
   const auto problem = [&](const std::string& text) {
@@ -140,29 +164,23 @@ RateLimitVerdict check_rate_limit(std::vector<LimitedRequest> requests, int limi
 
   // Accepted requests: in any span, at most limit + limit×span/window (the bucket's burst and
   // its refill). The span of a set is at most from the first one's sending to the last answer.
-  std::vector<const LimitedRequest*> ok;
-  for (const auto& request : requests) {
-    if (accepted(request)) ok.push_back(&request);
-  }
+  const auto ok = those(requests, accepted);
   double worst = 0;
+  std::size_t worst_start = 0;
   std::string worst_text;
-  std::vector<Clock::time_point> answers;
-  for (std::size_t i = 0; i < ok.size(); ++i) {
-    answers.clear();
-    for (std::size_t k = i; k < ok.size(); ++k) answers.push_back(ok[k]->answered);
-    std::sort(answers.begin(), answers.end());
-    for (std::size_t p = 0; p < answers.size(); ++p) {
-      if (p + 1 < answers.size() && answers[p + 1] == answers[p]) continue;  // count ties together
-      const double span = ms_between(ok[i]->sent, answers[p]);
-      const double over = static_cast<double>(p + 1) - bound(span);
-      if (over > worst) {
-        worst = over;
-        std::snprintf(line, sizeof line, "%zu requests accepted within %.0f ms from +%.0f ms: more than the limit of %d per %lld ms allows",
-                      p + 1, span, ms_between(origin, ok[i]->sent), limit, static_cast<long long>(window.count()));
-        worst_text = line;
-      }
+  each_interval(ok, [&](std::size_t start, Clock::time_point end, std::size_t count) {
+    const double span = ms_between(ok[start]->sent, end);
+    const double over = static_cast<double>(count) - bound(span);
+    // The largest excess; of equal ones, the earliest start's shortest span.
+    if (over > worst || (worst > 0 && over == worst && start < worst_start)) {
+      worst = over;
+      worst_start = start;
+      std::snprintf(line, sizeof line, "%zu requests accepted within %.0f ms from +%.0f ms: more than the limit of %d per %lld ms allows",
+                    count, span, ms_between(origin, ok[start]->sent), limit, static_cast<long long>(window.count()));
+      worst_text = line;
     }
-  }
+    return true;
+  });
   if (worst > 0) problem(worst_text);
 
   verdict.due = due_in_sorted(requests, limit, window);
@@ -171,7 +189,7 @@ RateLimitVerdict check_rate_limit(std::vector<LimitedRequest> requests, int limi
 
 bool rejection_due(std::vector<LimitedRequest> requests, int limit, std::chrono::milliseconds window) {
   if (limit <= 0 || window.count() <= 0) return false;
-  std::sort(requests.begin(), requests.end(), [](const auto& a, const auto& b) { return a.sent < b.sent; });
+  sort_by_sending(requests);
   return due_in_sorted(requests, limit, window);
 }
 
@@ -180,11 +198,11 @@ std::optional<std::string> limit_not_reached(const std::vector<LimitedRequest>& 
   if (rejection_due(requests, limit, window)) return std::nullopt;
   std::vector<Clock::time_point> sent;
   Clock::time_point last_answer{};
-  long reached = 0;
+  long answered = 0;  // with 2xx or 429: they reached the limiter
   for (const auto& request : requests) {
     sent.push_back(request.sent);
     last_answer = std::max(last_answer, request.answered);
-    if (accepted(request) || rejected(request)) ++reached;
+    if (reached(request)) ++answered;
   }
   std::sort(sent.begin(), sent.end());
   std::size_t most = 0;  // sent within any one window
@@ -202,7 +220,7 @@ std::optional<std::string> limit_not_reached(const std::vector<LimitedRequest>& 
   const std::string per = std::to_string(limit) + " per " + std::to_string(window.count()) + " ms";
   return "the burst's " + std::to_string(n) + (n == 1 ? " call" : " calls") + " came " + rate + ", at most " +
          std::to_string(most) + " sent in any " + std::to_string(window.count()) + " ms" +
-         (reached < n ? " and " + std::to_string(reached) + " of them answered with 2xx or 429" : std::string()) +
+         (answered < n ? " and " + std::to_string(answered) + " of them answered with 2xx or 429" : std::string()) +
          ": never more than a limit of " + per + " lets through, so the limit was not tested; run on a quieter machine "
          "or fewer tests in parallel";
 }
