@@ -17,11 +17,13 @@
 
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
+#include "mcph/text/count.h"
 
 namespace mcph::http {
 namespace {
 
 using namespace std::chrono_literals;
+using text::count_of;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -59,12 +61,6 @@ std::string exchange_until_close(int port, const std::string& bytes) {
   }
   ::close(fd);
   return received;
-}
-
-std::size_t count_of(const std::string& text, const std::string& what) {
-  std::size_t count = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
-  return count;
 }
 
 class ExtensionMethods : public ::testing::Test {

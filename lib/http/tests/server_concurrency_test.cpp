@@ -18,12 +18,14 @@
 
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
+#include "mcph/text/count.h"
 #include "mcph/proc/thread_count.h"
 
 namespace mcph::http {
 namespace {
 
 using namespace std::chrono_literals;
+using text::count_of;
 using Clock = std::chrono::steady_clock;
 using ::testing::HasSubstr;
 
@@ -66,12 +68,6 @@ class RawConnection {
   int fd_;
   bool connected_ = false;
 };
-
-std::size_t count_of(const std::string& text, const std::string& what) {
-  std::size_t count = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
-  return count;
-}
 
 std::unique_ptr<Server> echo_server(ServerOptions options) {
   options.access_log = false;

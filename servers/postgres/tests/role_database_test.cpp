@@ -15,6 +15,7 @@
 
 #include "mcph/mcp/tool.h"
 #include "mcph/postgres/server.h"
+#include "mcph/text/count.h"
 
 namespace mcph::postgres_mcp {
 namespace {
@@ -175,15 +176,7 @@ TEST_F(RoleDatabaseTest, ALoginThatFailsForAnotherReasonIsTriedOnceMoreThenUnava
     EXPECT_THAT(e.what(), HasSubstr("database_unavailable"));
   }
   const std::string log = ::testing::internal::GetCapturedStderr();
-  const auto attempts = [&] {
-    std::size_t count = 0;
-    for (std::size_t at = log.find("too many connections for role"); at != std::string::npos;
-         at = log.find("too many connections for role", at + 1)) {
-      ++count;
-    }
-    return count;
-  }();
-  EXPECT_EQ(attempts, 2u) << log;
+  EXPECT_EQ(text::count_of(log, "too many connections for role"), 2u) << log;
   EXPECT_THAT(log, ::testing::Not(HasSubstr(jack.password)));
 }
 
