@@ -108,13 +108,14 @@ class RunDirLock {
   }
   ~RunDirLock() { ::close(fd_); }
   RunDirLock(const RunDirLock&) = delete;
+  RunDirLock& operator=(const RunDirLock&) = delete;
+
   // The lock file was unlinked: the run dir was removed under the stack (or emptied), so its
   // data directory and logs are gone too. A lock file of the same name made since is another's.
   bool removed() const {
     struct stat status {};
     return ::fstat(fd_, &status) == 0 && status.st_nlink == 0;
   }
-  RunDirLock& operator=(const RunDirLock&) = delete;
 
  private:
   int fd_ = -1;
