@@ -19,6 +19,7 @@
 #include "mcph/bench/latency.h"
 #include "mcph/bench/mcp_servers.h"
 #include "mcph/harness/load_driver.h"
+#include "mcph/proc/listen_overflows.h"
 
 namespace {
 
@@ -57,9 +58,9 @@ void load(benchmark::State& state, BenchStack& stack, const bench::McpServer& se
   options.calls_per_connection = static_cast<std::size_t>(std::max(10, settings.calls / connections));
   options.interval = settings.interval;
   for (auto _ : state) {
-    const std::int64_t overflows_before = harness::load::listen_overflows();
+    const std::int64_t overflows_before = proc::listen_overflows();
     const harness::load::LoadReport report = harness::load::run_load(options);
-    const std::int64_t overflows_after = harness::load::listen_overflows();
+    const std::int64_t overflows_after = proc::listen_overflows();
     state.SetIterationTime(std::max(report.elapsed_s, 1e-6));
     state.counters["calls_per_s"] = report.calls_per_second();
     state.counters["p50_ms"] = report.percentile_ms(0.50);

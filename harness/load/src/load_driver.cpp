@@ -14,10 +14,8 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <queue>
-#include <sstream>
 #include <stdexcept>
 
 #include "mcph/http/url.h"
@@ -645,21 +643,6 @@ double LoadReport::percentile_ms(double q) const { return percentile_of_sorted(l
 LoadReport run_load(const LoadOptions& options) {
   Driver driver(options);
   return driver.run();
-}
-
-std::int64_t listen_overflows() {
-  // Two lines per group: "TcpExt: name name …" then "TcpExt: value value …".
-  std::ifstream netstat("/proc/net/netstat");
-  std::string names, values;
-  while (std::getline(netstat, names) && std::getline(netstat, values)) {
-    if (names.rfind("TcpExt:", 0) != 0) continue;
-    std::istringstream name_stream(names), value_stream(values);
-    std::string name, value;
-    while (name_stream >> name && value_stream >> value) {
-      if (name == "ListenOverflows") return std::stoll(value);
-    }
-  }
-  return -1;
 }
 
 }  // namespace mcph::harness::load

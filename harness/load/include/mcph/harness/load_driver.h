@@ -123,9 +123,4 @@ LoadReport run_load(const LoadOptions& options);
 // Nearest-rank percentile of sorted values (q in [0,1]); 0 for an empty list.
 double percentile_of_sorted(const std::vector<double>& sorted, double q);
 
-// The kernel's count of connections dropped because a listen queue was full
-// (TcpExtListenOverflows in /proc/net/netstat, what `nstat -az TcpExtListenOverflows` shows);
-// -1 when it cannot be read.
-std::int64_t listen_overflows();
-
 }  // namespace mcph::harness::load
