@@ -159,7 +159,11 @@ TEST(FaultProxy, DestroyingItClosesEveryConnectionAndJoinsEveryThread) {
       clients.push_back(std::make_unique<Client>(address));
       clients.back()->send_text("held");
     }
-    std::this_thread::sleep_for(100ms);
+    // Every connection taken by the proxy (it has connected upstream for each), none left in
+    // its listen queue, where closing the listener would reset it instead.
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (echo.accepted() < 5 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    ASSERT_EQ(echo.accepted(), 5);
   }
   for (auto& client : clients) {
     std::string received;
@@ -167,9 +171,9 @@ TEST(FaultProxy, DestroyingItClosesEveryConnectionAndJoinsEveryThread) {
   }
   // The proxy's own threads are joined by its destructor. The echo upstream's per-connection
   // threads end on their own once they read the proxy's close, a moment later (CI saw one still
-  // there): give them a second, far less than the 10 s the held data would keep a leaked proxy
+  // there): give them up to 5 s, less than the 10 s the held data would keep a leaked proxy
   // thread alive.
-  const auto deadline = std::chrono::steady_clock::now() + 1s;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
   while (proc::thread_count() != threads_before && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(10ms);
   }

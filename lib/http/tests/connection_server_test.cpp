@@ -205,7 +205,7 @@ TEST(ExtensionMethodOptions, TheAccessLogNamesTheMethodTheClientSent) {
   server.start();
   ::testing::internal::CaptureStderr();
   EXPECT_EQ(Client(server.url()).request("LIST", "/x?token=secret").status, 200);
-  std::this_thread::sleep_for(50ms);  // the line is written after the response
+  server.stop();  // the line is written after the response; stop() joins the workers
   const std::string log = ::testing::internal::GetCapturedStderr();
   EXPECT_THAT(log, HasSubstr("[ext] LIST /x 200"));
   EXPECT_THAT(log, Not(HasSubstr("secret")));

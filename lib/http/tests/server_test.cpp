@@ -194,8 +194,9 @@ TEST_F(ServerTest, AccessLogHasOneLinePerRequestAndNoCredentials) {
   ::testing::internal::CaptureStderr();
   client_->get("/hello?access_token=tok-1234", {{"Authorization", "Bearer eyJsecret"}});
   client_->get("/nope");
-  // The log line is written after the response is sent; give the worker a moment.
-  std::this_thread::sleep_for(50ms);
+  // The log line is written after the response is sent: stop() joins the workers, so every
+  // line is written once it returns.
+  server_->stop();
   const std::string log = ::testing::internal::GetCapturedStderr();
   EXPECT_THAT(log, HasSubstr("[test] GET /hello 200"));
   EXPECT_THAT(log, HasSubstr("[test] GET /nope 404"));

@@ -274,10 +274,17 @@ TEST_F(Errors, AuditLinesStayWholeUnderParallelRequestsWhileTheDeviceIsDisabled)
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  // Disabled once some requests are answered (so the device wrote lines) and before all are.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (answered < 8 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const int answered_before_disabled = answered;
+  EXPECT_GE(answered_before_disabled, 8) << "no requests were answered within 10 s";
   EXPECT_EQ(vault_.del("/v1/sys/audit/parallel").status, 204);
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(answered.load(), 320);
+  EXPECT_LT(answered_before_disabled, 320) << "the device was disabled after the last request, not under them";
   std::ifstream in(file);
   int lines = 0;
   for (std::string line; std::getline(in, line); ++lines) {

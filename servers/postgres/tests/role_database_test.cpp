@@ -276,7 +276,8 @@ TEST_F(RoleConnectionPoolTest, AFreedPlaceGoesToTheCallThatWaitedLongestNotToALa
 }
 
 TEST_F(RoleConnectionPoolTest, OneUsersCallsShareTheRolesConnections) {
-  RoleConnectionPool pool(address(), limits(8, 2));
+  // A wait timeout long enough for a slow machine: the third call must wait, not give up.
+  RoleConnectionPool pool(address(), PoolLimits{8, 2, std::chrono::seconds(1), std::chrono::milliseconds(5000)});
   auto first = pool.borrow("r1", "r1", "pw");
   auto second = pool.borrow("r1", "r1", "pw");
   EXPECT_NE(&*first, &*second);
@@ -287,7 +288,8 @@ TEST_F(RoleConnectionPoolTest, OneUsersCallsShareTheRolesConnections) {
     lease.give_back();
     return reused;
   });
-  std::this_thread::sleep_for(50ms);
+  for (int i = 0; i < 200 && pool.waiting_count() == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(pool.waiting_count(), 1u) << "the third call did not wait";
   EXPECT_EQ(pool.open_count(), 2u);
   first.give_back();
   EXPECT_TRUE(third.get());
