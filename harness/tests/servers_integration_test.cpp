@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <thread>
@@ -19,6 +22,7 @@
 #include "mcph/http/trace_context.h"
 #include "mcph/proc/service.h"
 #include "mcph/jose/base64url.h"
+#include "mcph/jose/jwt.h"
 #include "mcph/mcp/client.h"
 #include "mcph/oidc/token_client.h"
 
@@ -277,12 +281,14 @@ void create_client(const std::string& keycloak, const std::string& realm, const 
 }
 
 TEST_F(ServersIntegration, ExpiredTokenGets401InvalidToken) {
-  // mcp-client-short-lived issues 3-second tokens (fixtures/keycloak/realm-mcp-demo.json).
+  // mcp-client-short-lived issues 10-second tokens (fixtures/keycloak/realm-mcp-demo.json).
   const std::string token = token_for("alice", "mcp-client-short-lived");
   mcp::Client fresh(stack().service("jira-mcp").url);
   fresh.set_header("Authorization", "Bearer " + token);
   ASSERT_TRUE(fresh.initialize().ok()) << "valid while it lives";
-  std::this_thread::sleep_for(3100ms);  // the expiry itself is what is under test
+  // The expiry itself is what is under test: wait until one second past the token's exp.
+  const auto exp = Json::parse(*jose::unverified_payload(token)).at("exp").get<std::int64_t>();
+  std::this_thread::sleep_until(std::chrono::system_clock::from_time_t(static_cast<std::time_t>(exp + 1)));
   const auto call = fresh.call_tool("get_issue", R"({"issue_key":"DEMO-1"})");
   EXPECT_EQ(call.rpc.http_status, 401);
   EXPECT_THAT(call.rpc.header("WWW-Authenticate"), HasSubstr(R"(error="invalid_token")"));
