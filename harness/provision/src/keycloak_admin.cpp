@@ -1,5 +1,6 @@
 #include "mcph/harness/keycloak_admin.h"
 
+#include <chrono>
 #include <stdexcept>
 
 #include "mcph/http/url.h"
@@ -9,14 +10,26 @@ namespace mcph::harness {
 
 using Json = nlohmann::json;
 
+namespace {
+
+// Provisioning and its admin login, not a hot path: the real Keycloak's first realm import on a freshly started JVM
+// (keys generated, classes loaded) took over the default 10 s on a loaded 2-core machine.
+http::ClientOptions admin_options() {
+  http::ClientOptions options;
+  options.read_timeout = std::chrono::seconds(60);
+  return options;
+}
+
+}  // namespace
+
 KeycloakAdmin::KeycloakAdmin(const std::string& base_url, const std::string& admin_user,
                              const std::string& admin_password)
-    : http_(base_url), base_url_(base_url), admin_user_(admin_user), admin_password_(admin_password) {
+    : http_(base_url, admin_options()), base_url_(base_url), admin_user_(admin_user), admin_password_(admin_password) {
   log_in();
 }
 
 void KeycloakAdmin::log_in() {
-  oidc::TokenClient master(base_url_ + "/realms/master", {"admin-cli", ""});
+  oidc::TokenClient master(base_url_ + "/realms/master", {"admin-cli", ""}, admin_options());
   try {
     token_ = master.password_grant(admin_user_, admin_password_).access_token;
   } catch (const oidc::OidcError& e) {
