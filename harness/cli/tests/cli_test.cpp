@@ -13,6 +13,7 @@
 #include "mcph/harness/process_state.h"
 #include "mcph/harness/supervised_stack.h"
 #include "mcph/proc/child_process.h"
+#include "mcph/proc/poll_until.h"
 #include "mcph/proc/temp_dir.h"
 
 namespace mcph::harness {
@@ -208,8 +209,7 @@ TEST(CliTest, CtrlCDuringUpStopsTheHalfStartedStack) {
                    120s);
   ASSERT_TRUE(supervisor_running_in(run_dir));
   ASSERT_EQ(::kill(up.pid(), SIGINT), 0);
-  const auto deadline = std::chrono::steady_clock::now() + 120s;
-  while (up.running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  proc::poll_until([&] { return !up.running(); }, 120s);
   const int status = up.stop();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << up.last_log_lines();
   EXPECT_THAT(up.last_log_lines(), HasSubstr("interrupted: the start was cancelled"));

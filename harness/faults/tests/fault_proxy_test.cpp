@@ -7,6 +7,7 @@
 #include <functional>
 
 
+#include "mcph/proc/poll_until.h"
 #include "mcph/proc/thread_count.h"
 #include "tcp_fixtures.h"
 
@@ -161,8 +162,7 @@ TEST(FaultProxy, DestroyingItClosesEveryConnectionAndJoinsEveryThread) {
     }
     // Every connection taken by the proxy (it has connected upstream for each), none left in
     // its listen queue, where closing the listener would reset it instead.
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (echo.accepted() < 5 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    proc::poll_until([&] { return echo.accepted() >= 5; }, 5s, 1ms);
     ASSERT_EQ(echo.accepted(), 5);
   }
   for (auto& client : clients) {
@@ -173,10 +173,7 @@ TEST(FaultProxy, DestroyingItClosesEveryConnectionAndJoinsEveryThread) {
   // threads end on their own once they read the proxy's close, a moment later (CI saw one still
   // there): give them up to 5 s, less than the 10 s the held data would keep a leaked proxy
   // thread alive.
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (proc::thread_count() != threads_before && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(10ms);
-  }
+  proc::poll_until([&] { return proc::thread_count() == threads_before; }, 5s);
   EXPECT_EQ(proc::thread_count(), threads_before);
 }
 

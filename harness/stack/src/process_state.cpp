@@ -1,11 +1,11 @@
 #include "mcph/harness/process_state.h"
 
+#include "mcph/proc/poll_until.h"
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <thread>
 
 namespace mcph::harness {
 namespace {
@@ -69,12 +69,7 @@ bool service_process_alive(pid_t pid, std::uint64_t not_before) {
 }
 
 bool wait_until_gone(pid_t pid, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (process_alive(pid)) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
+  return proc::poll_until([&] { return !process_alive(pid); }, timeout);
 }
 
 }  // namespace mcph::harness

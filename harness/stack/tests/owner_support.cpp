@@ -9,13 +9,13 @@
 #include <fstream>
 #include <pqxx/pqxx>
 #include <sstream>
-#include <thread>
 
 #include "mcph/harness/process_state.h"
 #include "mcph/harness/supervised_stack.h"
 #include "mcph/http/client.h"
 #include "mcph/postgres/server.h"
 #include "mcph/proc/free_port.h"
+#include "mcph/proc/poll_until.h"
 #include "mcph/proc/temp_dir.h"
 
 namespace mcph::harness::testing {
@@ -51,12 +51,7 @@ std::vector<std::string> survivors(const StackFile& stack, std::chrono::millisec
 }
 
 bool wait_until_removed(const fs::path& path, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (fs::exists(path)) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
+  return proc::poll_until([&] { return !fs::exists(path); }, timeout);
 }
 
 std::vector<std::string> processes_naming(const fs::path& path) {

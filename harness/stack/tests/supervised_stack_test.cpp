@@ -28,6 +28,7 @@
 #include "mcph/oidc/token_client.h"
 #include "mcph/postgres/server.h"
 #include "mcph/proc/child_process.h"
+#include "mcph/proc/poll_until.h"
 #include "mcph/proc/listen_line.h"
 #include "mcph/proc/free_port.h"
 #include "mcph/proc/temp_dir.h"
@@ -158,8 +159,7 @@ TEST(SupervisedStackTest, SigintToAForegroundSupervisorStopsEverything) {
   expect_all_alive(file);
 
   ASSERT_EQ(::kill(supervisor.pid(), SIGINT), 0);  // what Ctrl-C in its terminal does
-  const auto deadline = std::chrono::steady_clock::now() + kStopTimeout;
-  while (supervisor.running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  proc::poll_until([&] { return !supervisor.running(); }, kStopTimeout);
   ASSERT_FALSE(supervisor.running()) << supervisor.last_log_lines();
   const int status = supervisor.stop();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << supervisor.last_log_lines();

@@ -21,6 +21,7 @@
 #include "mcph/http/server.h"
 #include "mcph/text/count.h"
 #include "mcph/proc/listen_overflows.h"
+#include "mcph/proc/poll_until.h"
 #include "mcph/proc/thread_count.h"
 
 namespace mcph::http {
@@ -206,8 +207,7 @@ TEST(ServerConcurrency, StopAnswersTheRequestInProgressAndClosesEveryConnection)
               HasSubstr("n=1"));
   RawConnection busy(server->port());
   busy.send_text("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
-  const auto deadline = Clock::now() + 5s;
-  while (slow_started == 0 && Clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  proc::poll_until([&] { return slow_started > 0; }, 5s, 1ms);
   ASSERT_EQ(slow_started, 1) << "the /slow handler did not start";
   const auto start = Clock::now();
   server->stop();

@@ -1,4 +1,5 @@
 #include "mcph/proc/child_process.h"
+#include "mcph/proc/poll_until.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -190,8 +191,7 @@ int ChildProcess::stop(std::chrono::milliseconds grace) {
   if (status_) return *status_;
   if (running()) {
     ::kill(-pid_, options_.stop_signal);
-    const auto deadline = std::chrono::steady_clock::now() + grace;
-    while (running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+    proc::poll_until([&] { return !running(); }, grace, 5ms);
   }
   // Whatever is left of the group (the leader, or children it left behind) is killed; the
   // leader is not reaped yet, so the group id cannot have been reused.
@@ -256,10 +256,7 @@ CommandResult run_command(const SpawnOptions& options, std::chrono::milliseconds
   SpawnOptions command = options;
   command.log_path.clear();
   ChildProcess child = ChildProcess::spawn(std::move(command));
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (child.running() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  poll_until([&] { return !child.running(); }, timeout, std::chrono::milliseconds(5));
   const bool timed_out = child.running();
   const int status = child.stop(std::chrono::milliseconds(500));
   CommandResult result;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "contract_support.h"
+#include "mcph/proc/poll_until.h"
 
 namespace mcph::mock_vault::contract {
 namespace {
@@ -275,10 +276,7 @@ TEST_F(Errors, AuditLinesStayWholeUnderParallelRequestsWhileTheDeviceIsDisabled)
     });
   }
   // Disabled once some requests are answered (so the device wrote lines) and before all are.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (answered < 8 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  proc::poll_until([&] { return answered >= 8; }, std::chrono::seconds(10), std::chrono::milliseconds(1));
   const int answered_before_disabled = answered;
   EXPECT_GE(answered_before_disabled, 8) << "no requests were answered within 10 s";
   EXPECT_EQ(vault_.del("/v1/sys/audit/parallel").status, 204);

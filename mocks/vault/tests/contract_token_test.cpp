@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <thread>
 
 #include "contract_support.h"
+#include "mcph/proc/poll_until.h"
 
 namespace mcph::mock_vault::contract {
 namespace {
@@ -16,11 +16,7 @@ const char* kInvalidToken = "2 errors occurred:\n\t* permission denied\n\t* inva
 
 // Polls until the token is refused (or the deadline passes).
 void wait_until_refused(VaultUnderTest& vault, const std::string& token, std::chrono::seconds deadline) {
-  const auto started = std::chrono::steady_clock::now();
-  while (std::chrono::steady_clock::now() - started < deadline) {
-    if (vault.get("/v1/auth/token/lookup-self", token).status == 403) break;
-    std::this_thread::sleep_for(100ms);
-  }
+  proc::poll_until([&] { return vault.get("/v1/auth/token/lookup-self", token).status == 403; }, deadline, 100ms);
 }
 
 class Tokens : public ::testing::Test {

@@ -15,6 +15,7 @@
 
 #include "mcph/mcp/tool.h"
 #include "mcph/postgres/server.h"
+#include "mcph/proc/poll_until.h"
 #include "mcph/text/count.h"
 
 namespace mcph::postgres_mcp {
@@ -264,7 +265,7 @@ TEST_F(RoleConnectionPoolTest, AFreedPlaceGoesToTheCallThatWaitedLongestNotToALa
     lease.give_back();
     return turn;
   });
-  for (int i = 0; i < 200 && pool.waiting_count() == 0; ++i) std::this_thread::sleep_for(10ms);
+  proc::poll_until([&] { return pool.waiting_count() > 0; }, 2s);
   ASSERT_EQ(pool.waiting_count(), 1u);
   holder.give_back();                       // frees the one place while r2 waits for it,
   auto later = pool.borrow("r3", "r3", "pw");  // and r3 asks at once: it must queue behind r2
@@ -288,7 +289,7 @@ TEST_F(RoleConnectionPoolTest, OneUsersCallsShareTheRolesConnections) {
     lease.give_back();
     return reused;
   });
-  for (int i = 0; i < 200 && pool.waiting_count() == 0; ++i) std::this_thread::sleep_for(10ms);
+  proc::poll_until([&] { return pool.waiting_count() > 0; }, 2s);
   ASSERT_EQ(pool.waiting_count(), 1u) << "the third call did not wait";
   EXPECT_EQ(pool.open_count(), 2u);
   first.give_back();
