@@ -88,6 +88,10 @@ void LocalStack::start_all(StackContext& context) {
   for (const ServiceRow& row : service_table()) {
     const ServiceImplementation* implementation = row.implementation_in(params_.mode);
     if (!implementation && row.optional) continue;
+    if (row.name == kFaultProxyService && !params_.fault_proxy) {
+      say(row.name + ": not started (--no-fault-proxy): the MCP servers reach each service directly");
+      continue;
+    }
     if (!implementation) {
       throw std::runtime_error("service " + row.name + " has no implementation in " + to_string(params_.mode) +
                                " mode");

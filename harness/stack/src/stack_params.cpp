@@ -34,6 +34,7 @@ std::vector<std::string> StackParams::to_flags() const {
                                     "--rate-limit",     std::to_string(rate_limit.requests),
                                     "--rate-window-ms", std::to_string(rate_limit.window.count()),
                                     "--ready-timeout-ms", std::to_string(ready_timeout.count())};
+  if (!fault_proxy) flags.push_back("--no-fault-proxy");
   if (!fixtures_dir.empty()) {
     flags.push_back("--fixtures");
     flags.push_back(std::filesystem::absolute(fixtures_dir).string());
@@ -61,6 +62,9 @@ void declare_stack_flags(cli::Flags& flags, const StackParams& defaults) {
       .option("ready-timeout-ms", std::to_string(defaults.ready_timeout.count()),
               "how long each service may take to be ready (0 = its own default: 15 s for the project's "
               "binaries, 240 s for Keycloak's JVM)")
+      .toggle("no-fault-proxy",
+              "start no fault proxy: the MCP servers reach Keycloak, Vault, PostgreSQL and the backends "
+              "directly (latency work; the faults family then has nothing to inject faults with)")
       .option("fixtures", defaults.fixtures_dir.string(),
               "fixtures directory [default: the source tree's fixtures/, or $MCPH_FIXTURES_DIR]");
 }
@@ -78,6 +82,7 @@ StackParams stack_params_from(const cli::Flags& flags) {
   params.rate_limit.window = std::chrono::milliseconds(flags.get_int("rate-window-ms"));
   params.ready_timeout = std::chrono::milliseconds(flags.get_int("ready-timeout-ms"));
   params.fixtures_dir = flags.get("fixtures");
+  params.fault_proxy = !flags.on("no-fault-proxy");
   if (params.generated_users < 0 || params.generated_users > 10000) {
     throw std::invalid_argument("--users must be between 0 and 10000");
   }

@@ -24,7 +24,9 @@
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
 #include "mcph/http/url.h"
+#include "mcph/harness/stack_tokens.h"
 #include "mcph/jose/base64url.h"
+#include "mcph/mcp/client.h"
 #include "mcph/oidc/token_client.h"
 #include "mcph/postgres/server.h"
 #include "mcph/proc/child_process.h"
@@ -143,6 +145,36 @@ TEST(SupervisedStackTest, AttachedStackIsReadyProvisionedIdempotentlyAndStopsCle
   EXPECT_THAT(survivors(file, 0ms), ::testing::IsEmpty());
   EXPECT_FALSE(fs::exists(run_dir)) << run_dir;
   EXPECT_FALSE(stack->stop().was_running);  // idempotent
+}
+
+// --no-fault-proxy (latency work): the supervisor gets it as a flag, starts no proxy, and the MCP
+// servers are given each service's own address, through which a tool call works end to end.
+TEST(SupervisedStackTest, StackWithoutFaultProxyWiresTheServersToTheServicesDirectly) {
+  SupervisedStackOptions options;
+  options.stack.fault_proxy = false;
+  std::vector<std::string> progress;
+  options.progress = [&](const std::string& line) { progress.push_back(line); };
+  auto stack = SupervisedStack::start(options);
+  const StackFile file = stack->stack();
+
+  EXPECT_EQ(file.services.count("fault-proxy"), 0u);
+  for (const char* name : {"postgres", "keycloak", "vault", "jira-api", "github-api"}) {
+    EXPECT_EQ(file.service(name).get("url_for_servers"), "") << name << " is given to the servers through a proxy";
+  }
+  for (const char* name : {"jira-mcp", "github-mcp", "postgres-mcp"}) {
+    EXPECT_THAT(file.service(name).behind_fault_proxy, ::testing::IsEmpty()) << name;
+  }
+  EXPECT_THAT(progress, ::testing::Contains(HasSubstr("fault-proxy: not started (--no-fault-proxy)")));
+
+  mcp::Client github(file.service("github-mcp").url);
+  github.set_header("Authorization", "Bearer " + user_access_token(file, {}, "alice", "alice123"));
+  ASSERT_TRUE(github.connect().ok());
+  const auto call = github.call_tool("list_repos", "{}");
+  EXPECT_TRUE(call.ok()) << call.text();
+
+  const StopReport report = stack->stop();
+  EXPECT_TRUE(report.survivors.empty());
+  EXPECT_THAT(survivors(file, 0ms), ::testing::IsEmpty());
 }
 
 TEST(SupervisedStackTest, SigintToAForegroundSupervisorStopsEverything) {

@@ -39,6 +39,9 @@ struct StackParams {
   std::filesystem::path fixtures_dir;  // empty: default_fixtures_dir()
   int generated_users = 0;             // user0001… besides the fixture users
   RateLimit rate_limit;
+  // The fault proxy between the MCP servers and the services (family 7). Off for latency work:
+  // the servers then reach each service directly, and fault steps say the stack has none.
+  bool fault_proxy = true;
   // How long each service may take to be ready; 0: its own default (seconds for the project's
   // binaries, minutes for a JVM).
   std::chrono::milliseconds ready_timeout{0};
@@ -53,7 +56,8 @@ struct StackParams {
 // benchmarks use it, so "130 users, 20 calls per 1000 ms" is written once.
 StackParams scenario_suite_params();
 
-// Declares --mode, --users, --rate-limit, --rate-window-ms, --ready-timeout-ms and --fixtures
+// Declares --mode, --users, --rate-limit, --rate-window-ms, --ready-timeout-ms, --no-fault-proxy
+// and --fixtures
 // with `defaults` as their defaults.
 void declare_stack_flags(mcph::cli::Flags& flags, const StackParams& defaults);
 // Reads them back; throws std::invalid_argument with a message for the user on a bad value.
