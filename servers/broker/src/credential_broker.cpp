@@ -70,15 +70,25 @@ std::string CredentialBroker::token_for_vault(const Principal& principal) {
   }
 }
 
+std::optional<VaultSession> CredentialBroker::cached_session(const std::string& subject) {
+  std::lock_guard lock(mutex_);
+  const auto it = sessions_.find(subject);
+  if (it == sessions_.end() || it->second.valid_until <= now()) return std::nullopt;
+  ++stats_.session_cache_hits;
+  return it->second;
+}
+
 VaultSession CredentialBroker::session(const Principal& principal) {
-  {
-    std::lock_guard lock(mutex_);
-    auto it = sessions_.find(principal.subject);
-    if (it != sessions_.end() && it->second.valid_until > now()) {
-      ++stats_.session_cache_hits;
-      return it->second;
-    }
-  }
+  if (auto cached = cached_session(principal.subject)) return *cached;
+  // Calls with the same token share one login; another token of the same user logs in itself
+  // (Vault might refuse one token and not the other).
+  return logins_in_flight_.run(principal.subject + '\n' + principal.token, [&] {
+    if (auto cached = cached_session(principal.subject)) return *cached;  // a login that just ended
+    return log_in(principal);
+  });
+}
+
+VaultSession CredentialBroker::log_in(const Principal& principal) {
   const std::string jwt = token_for_vault(principal);
   VaultSession session = with_vault(principal, [&](vault::Client& vault) {
     vault::Login login;
@@ -135,12 +145,22 @@ std::optional<Secret> CredentialBroker::user_secret(const Principal& principal, 
   return secret;
 }
 
+std::optional<vault::DatabaseCredentials> CredentialBroker::cached_lease(const std::string& subject) {
+  std::lock_guard lock(mutex_);
+  const auto it = leases_.find(subject);
+  if (it == leases_.end() || it->second.valid_until <= now()) return std::nullopt;
+  return it->second.credentials;
+}
+
 vault::DatabaseCredentials CredentialBroker::database_credentials(const Principal& principal) {
-  {
-    std::lock_guard lock(mutex_);
-    auto it = leases_.find(principal.subject);
-    if (it != leases_.end() && it->second.valid_until > now()) return it->second.credentials;
-  }
+  if (auto cached = cached_lease(principal.subject)) return *cached;
+  return leases_in_flight_.run(principal.subject, [&] {
+    if (auto cached = cached_lease(principal.subject)) return *cached;  // a lease that just came
+    return new_lease(principal);
+  });
+}
+
+vault::DatabaseCredentials CredentialBroker::new_lease(const Principal& principal) {
   const VaultSession s = session(principal);
   auto credentials = with_vault(principal, [&](vault::Client& vault) {
     try {

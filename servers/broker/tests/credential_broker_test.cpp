@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mcph/http/server.h"
@@ -40,8 +41,15 @@ class CredentialBrokerTest : public ::testing::Test {
   void answer(const std::string& method, const std::string& path, const std::string& body) {
     server_->route(method, path, [this, path, body](const http::Request& request, http::Response& response) {
       const auto trace = http::trace_context_of(request);
-      std::lock_guard lock(mutex_);
-      seen_[path].push_back(trace ? trace->parent.trace_id : "");
+      {
+        std::lock_guard lock(mutex_);
+        seen_[path].push_back(trace ? trace->parent.trace_id : "");
+      }
+      if (path == slow_path_) std::this_thread::sleep_for(slow_for_);
+      if (path == failing_path_) {
+        response.set_json(503, R"({"errors":["Vault is sealed"]})");
+        return;
+      }
       response.set_json(200, body);
     });
   }
@@ -63,6 +71,10 @@ class CredentialBrokerTest : public ::testing::Test {
   std::unique_ptr<CredentialBroker> broker_;
   std::mutex mutex_;
   std::map<std::string, std::vector<std::string>> seen_;
+  // Set before SetUp's routes answer anything: this path answers after a pause.
+  std::string slow_path_ = "/v1/auth/jwt/login";
+  std::chrono::milliseconds slow_for_{0};
+  std::string failing_path_;  // this path answers 503, as a sealed Vault
 };
 
 TEST_F(CredentialBrokerTest, EveryRequestForAPrincipalContinuesItsTrace) {
@@ -89,6 +101,51 @@ TEST_F(CredentialBrokerTest, APooledClientTakesTheTraceOfEachRequestItServes) {
   ASSERT_TRUE(broker_->user_secret(principal("uuid-alice", std::nullopt), "jira").has_value());
   EXPECT_EQ(seen()["/v1/secret/data/users/alice/jira"],
             (std::vector<std::string>{first.parent.trace_id, second.parent.trace_id, ""}));
+}
+
+// A user's concurrent first calls share one login and one database lease: each lease is a new
+// PostgreSQL role, which Vault creates one at a time, so a lease per call queued every user's
+// first calls behind each other's (family 10's warm-up).
+TEST_F(CredentialBrokerTest, ConcurrentFirstCallsOfAUserShareOneLoginAndOneLease) {
+  slow_for_ = std::chrono::milliseconds(300);  // every call arrives while the first logs in
+  constexpr int kCalls = 8;
+  std::vector<std::string> usernames(kCalls);
+  std::vector<std::thread> calls;
+  for (int i = 0; i < kCalls; ++i) {
+    calls.emplace_back([&, i] { usernames[static_cast<std::size_t>(i)] = broker_->database_credentials(principal("uuid-alice", std::nullopt)).username; });
+  }
+  for (auto& call : calls) call.join();
+  EXPECT_EQ(usernames, std::vector<std::string>(kCalls, "v-alice"));
+  const auto requests = seen();
+  EXPECT_EQ(requests.at("/v1/auth/jwt/login").size(), 1u);
+  EXPECT_EQ(requests.at("/v1/database/creds/alice").size(), 1u);
+  EXPECT_EQ(broker_->stats().logins, 1);
+  EXPECT_EQ(broker_->stats().database_leases, 1);
+}
+
+// A login that fails fails every call that waited for it, with its error; the next call tries
+// again.
+TEST_F(CredentialBrokerTest, CallsWaitingForAFailedLoginGetItsErrorAndTheNextCallTriesAgain) {
+  slow_path_ = "/v1/auth/token/lookup-self";
+  slow_for_ = std::chrono::milliseconds(300);
+  failing_path_ = "/v1/identity/entity/id/e-1";
+  constexpr int kCalls = 4;
+  std::vector<std::string> errors(kCalls);
+  std::vector<std::thread> calls;
+  for (int i = 0; i < kCalls; ++i) {
+    calls.emplace_back([&, i] {
+      try {
+        broker_->session(principal("uuid-alice", std::nullopt));
+      } catch (const BrokerError& e) {
+        errors[static_cast<std::size_t>(i)] = e.what();
+      }
+    });
+  }
+  for (auto& call : calls) call.join();
+  for (const auto& error : errors) EXPECT_NE(error.find("cannot resolve the Vault entity"), std::string::npos) << error;
+  EXPECT_EQ(seen().at("/v1/auth/jwt/login").size(), 1u);
+  EXPECT_THROW(broker_->session(principal("uuid-alice", std::nullopt)), BrokerError);
+  EXPECT_EQ(seen().at("/v1/auth/jwt/login").size(), 2u);
 }
 
 }  // namespace

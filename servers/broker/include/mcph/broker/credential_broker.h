@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "mcph/broker/authenticator.h"
+#include "mcph/broker/single_flight.h"
 #include "mcph/vault/client.h"
 
 namespace mcph::broker {
@@ -104,6 +105,10 @@ class CredentialBroker {
   auto with_vault(const Principal& principal, Fn&& fn);
   // The JWT the Vault login uses: the exchanged one, or the user's own (passthrough).
   std::string token_for_vault(const Principal& principal);
+  std::optional<VaultSession> cached_session(const std::string& subject);
+  VaultSession log_in(const Principal& principal);  // and caches the session
+  std::optional<vault::DatabaseCredentials> cached_lease(const std::string& subject);
+  vault::DatabaseCredentials new_lease(const Principal& principal);  // and caches the lease
   std::int64_t now() const;
 
   BrokerConfig config_;
@@ -114,6 +119,9 @@ class CredentialBroker {
     std::int64_t valid_until = 0;
   };
   std::unordered_map<std::string, Lease> leases_;
+  // A user's concurrent calls that find no session (or lease) share one login (or lease).
+  SingleFlight<VaultSession> logins_in_flight_;
+  SingleFlight<vault::DatabaseCredentials> leases_in_flight_;
   // As many as the server handles requests at once (http::ServerOptions::threads): with fewer,
   // calls at full concurrency each opened a connection to Vault and closed it after one request.
   static constexpr std::size_t kMaxIdleVaultClients = 64;
