@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "mcph/http/trace_context.h"
 #include "mcph/oidc/token_client.h"
 
 namespace mcph::broker {
@@ -10,6 +11,7 @@ CredentialBroker::CredentialBroker(BrokerConfig config) : config_(std::move(conf
 CredentialBroker::~CredentialBroker() = default;
 
 std::int64_t CredentialBroker::now() const {
+  if (config_.clock) return config_.clock();
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
@@ -145,17 +147,30 @@ std::optional<Secret> CredentialBroker::user_secret(const Principal& principal, 
   return secret;
 }
 
-std::optional<vault::DatabaseCredentials> CredentialBroker::cached_lease(const std::string& subject) {
+std::optional<vault::DatabaseCredentials> CredentialBroker::cached_lease(const Principal& principal) {
   std::lock_guard lock(mutex_);
-  const auto it = leases_.find(subject);
-  if (it == leases_.end() || it->second.valid_until <= now()) return std::nullopt;
-  return it->second.credentials;
+  const auto it = leases_.find(principal.subject);
+  const std::int64_t at = now();
+  if (it == leases_.end() || it->second.valid_until <= at) return std::nullopt;
+  Lease& lease = it->second;
+  if (at >= lease.renew_from && !lease.renewing) {
+    lease.renewing = true;
+    // A failure here is not the caller's: the current lease still serves, and at its end the
+    // call that finds none fetches one itself (and gets the error, if any).
+    // The fetch is not the call's work (the call does not wait for it): a trace of its own.
+    Principal renewal = principal;
+    renewal.trace = http::TraceContext{http::new_trace(), {}};
+    lease_renewals_.post([this, renewal] {
+      leases_in_flight_.run(renewal.subject, [&] { return new_lease(renewal); });
+    });
+  }
+  return lease.credentials;
 }
 
 vault::DatabaseCredentials CredentialBroker::database_credentials(const Principal& principal) {
-  if (auto cached = cached_lease(principal.subject)) return *cached;
+  if (auto cached = cached_lease(principal)) return *cached;
   return leases_in_flight_.run(principal.subject, [&] {
-    if (auto cached = cached_lease(principal.subject)) return *cached;  // a lease that just came
+    if (auto cached = cached_lease(principal)) return *cached;  // a lease that just came
     return new_lease(principal);
   });
 }
@@ -176,8 +191,9 @@ vault::DatabaseCredentials CredentialBroker::new_lease(const Principal& principa
   });
   std::lock_guard lock(mutex_);
   ++stats_.database_leases;
-  leases_[principal.subject] =
-      Lease{credentials, now() + credentials.lease_duration - config_.expiry_margin.count()};
+  const std::int64_t issued = now();
+  leases_[principal.subject] = Lease{credentials, issued + credentials.lease_duration - config_.expiry_margin.count(),
+                                     issued + credentials.lease_duration * 2 / 3, false};
   return credentials;
 }
 

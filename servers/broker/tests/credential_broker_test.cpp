@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "mcph/http/server.h"
 #include "mcph/http/trace_context.h"
+#include "mcph/proc/poll_until.h"
 
 namespace mcph::broker {
 namespace {
@@ -27,30 +29,59 @@ class CredentialBrokerTest : public ::testing::Test {
     answer("GET", "/v1/identity/entity/id/e-1", R"({"data":{"name":"alice"}})");
     answer("GET", "/v1/secret/data/users/alice/jira", R"({"data":{"data":{"api_token":"t"}}})");
     answer("GET", "/v1/database/creds/alice",
-           R"({"lease_id":"database/creds/alice/1","lease_duration":600,"data":{"username":"v-alice","password":"p"}})");
+           R"({"lease_id":"database/creds/alice/{n}","lease_duration":600,"data":{"username":"v-alice-{n}","password":"p"}})");
     answer("POST", "/realms/demo/protocol/openid-connect/token", R"({"access_token":"exchanged","expires_in":60})");
     server_->start();
-    BrokerConfig config;
-    config.vault_url = server_->url();
-    config.realm_url = server_->url() + "/realms/demo";
-    config.client_id = "jira-mcp";
-    config.client_secret = "secret";
-    broker_ = std::make_unique<CredentialBroker>(config);
+    config_.vault_url = server_->url();
+    config_.realm_url = server_->url() + "/realms/demo";
+    config_.client_id = "jira-mcp";
+    config_.client_secret = "secret";
+    broker_ = std::make_unique<CredentialBroker>(config_);
+  }
+
+  // A broker whose clock is the test's `clock_`.
+  void use_test_clock() {
+    config_.clock = [this] { return clock_.load(); };
+    broker_ = std::make_unique<CredentialBroker>(config_);
+  }
+  // The server's threads read these under the lock.
+  void slow_down(const std::string& path, std::chrono::milliseconds pause) {
+    std::lock_guard lock(mutex_);
+    slow_path_ = path;
+    slow_for_ = pause;
+  }
+  void fail(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    failing_path_ = path;
+  }
+  std::size_t seen_count(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    return seen_[path].size();
   }
 
   void answer(const std::string& method, const std::string& path, const std::string& body) {
     server_->route(method, path, [this, path, body](const http::Request& request, http::Response& response) {
       const auto trace = http::trace_context_of(request);
+      std::chrono::milliseconds pause{0};
+      bool failing = false;
       {
         std::lock_guard lock(mutex_);
         seen_[path].push_back(trace ? trace->parent.trace_id : "");
+        if (path == slow_path_) pause = slow_for_;
+        failing = path == failing_path_;
       }
-      if (path == slow_path_) std::this_thread::sleep_for(slow_for_);
-      if (path == failing_path_) {
+      std::this_thread::sleep_for(pause);
+      if (failing) {
         response.set_json(503, R"({"errors":["Vault is sealed"]})");
         return;
       }
-      response.set_json(200, body);
+      // "{n}" in an answer: how many requests this path has had, this one included.
+      std::string answer = body;
+      for (auto at = answer.find("{n}"); at != std::string::npos; at = answer.find("{n}", at)) {
+        std::lock_guard lock(mutex_);
+        answer.replace(at, 3, std::to_string(seen_[path].size()));
+      }
+      response.set_json(200, answer);
     });
   }
 
@@ -68,11 +99,12 @@ class CredentialBrokerTest : public ::testing::Test {
   }
 
   std::unique_ptr<http::Server> server_;
+  BrokerConfig config_;
+  std::atomic<std::int64_t> clock_{1'700'000'000};
   std::unique_ptr<CredentialBroker> broker_;
   std::mutex mutex_;
   std::map<std::string, std::vector<std::string>> seen_;
-  // Set before SetUp's routes answer anything: this path answers after a pause.
-  std::string slow_path_ = "/v1/auth/jwt/login";
+  std::string slow_path_;  // this path answers after slow_for_
   std::chrono::milliseconds slow_for_{0};
   std::string failing_path_;  // this path answers 503, as a sealed Vault
 };
@@ -107,7 +139,7 @@ TEST_F(CredentialBrokerTest, APooledClientTakesTheTraceOfEachRequestItServes) {
 // PostgreSQL role, which Vault creates one at a time, so a lease per call queued every user's
 // first calls behind each other's (family 10's warm-up).
 TEST_F(CredentialBrokerTest, ConcurrentFirstCallsOfAUserShareOneLoginAndOneLease) {
-  slow_for_ = std::chrono::milliseconds(300);  // every call arrives while the first logs in
+  slow_down("/v1/auth/jwt/login", std::chrono::milliseconds(300));  // every call arrives while the first logs in
   constexpr int kCalls = 8;
   std::vector<std::string> usernames(kCalls);
   std::vector<std::thread> calls;
@@ -115,7 +147,7 @@ TEST_F(CredentialBrokerTest, ConcurrentFirstCallsOfAUserShareOneLoginAndOneLease
     calls.emplace_back([&, i] { usernames[static_cast<std::size_t>(i)] = broker_->database_credentials(principal("uuid-alice", std::nullopt)).username; });
   }
   for (auto& call : calls) call.join();
-  EXPECT_EQ(usernames, std::vector<std::string>(kCalls, "v-alice"));
+  EXPECT_EQ(usernames, std::vector<std::string>(kCalls, "v-alice-1"));
   const auto requests = seen();
   EXPECT_EQ(requests.at("/v1/auth/jwt/login").size(), 1u);
   EXPECT_EQ(requests.at("/v1/database/creds/alice").size(), 1u);
@@ -126,9 +158,8 @@ TEST_F(CredentialBrokerTest, ConcurrentFirstCallsOfAUserShareOneLoginAndOneLease
 // A login that fails fails every call that waited for it, with its error; the next call tries
 // again.
 TEST_F(CredentialBrokerTest, CallsWaitingForAFailedLoginGetItsErrorAndTheNextCallTriesAgain) {
-  slow_path_ = "/v1/auth/token/lookup-self";
-  slow_for_ = std::chrono::milliseconds(300);
-  failing_path_ = "/v1/identity/entity/id/e-1";
+  slow_down("/v1/auth/token/lookup-self", std::chrono::milliseconds(300));
+  fail("/v1/identity/entity/id/e-1");
   constexpr int kCalls = 4;
   std::vector<std::string> errors(kCalls);
   std::vector<std::thread> calls;
@@ -146,6 +177,57 @@ TEST_F(CredentialBrokerTest, CallsWaitingForAFailedLoginGetItsErrorAndTheNextCal
   EXPECT_EQ(seen().at("/v1/auth/jwt/login").size(), 1u);
   EXPECT_THROW(broker_->session(principal("uuid-alice", std::nullopt)), BrokerError);
   EXPECT_EQ(seen().at("/v1/auth/jwt/login").size(), 2u);
+}
+
+// A lease 600 s long: from 400 s on, a call starts fetching the next one and is answered with the
+// current one; the calls after it get the new one. The fetch has a trace of its own.
+TEST_F(CredentialBrokerTest, ALeaseTwoThirdsThroughIsReplacedInTheBackgroundWhileItStillServes) {
+  use_test_clock();
+  const http::TraceContext trace{http::new_trace(), {}};
+  const Principal alice = principal("uuid-alice", trace);
+  const std::string creds = "/v1/database/creds/alice";
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
+  clock_ += 399;
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
+  EXPECT_EQ(seen_count(creds), 1u);  // not due yet: nothing was posted
+
+  slow_down(creds, std::chrono::milliseconds(300));  // the next lease takes a while: the call must not wait
+  clock_ += 1;
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
+  ASSERT_TRUE(proc::poll_until([&] { return broker_->database_credentials(alice).username == "v-alice-2"; },
+                               std::chrono::milliseconds(5000)));
+  EXPECT_EQ(seen_count(creds), 2u);
+  EXPECT_EQ(broker_->stats().database_leases, 2);
+  const auto traces = seen().at(creds);
+  EXPECT_EQ(traces[0], trace.parent.trace_id);
+  EXPECT_NE(traces[1], trace.parent.trace_id);
+  EXPECT_FALSE(traces[1].empty());
+}
+
+// A next lease that cannot be had costs the calls nothing while the current one lasts (one try per
+// lease); once it has ended, the call that needs one fetches it itself and gets the error.
+TEST_F(CredentialBrokerTest, ANextLeaseThatFailsLeavesTheCurrentOneServingUntilItEnds) {
+  use_test_clock();
+  const Principal alice = principal("uuid-alice", std::nullopt);
+  const std::string creds = "/v1/database/creds/alice";
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
+  fail(creds);
+  clock_ += 400;
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
+  ASSERT_TRUE(proc::poll_until([&] { return seen_count(creds) == 2; }, std::chrono::milliseconds(5000)));
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
+  clock_ += 194;  // 594 s: the lease's last second before the 5 s margin
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
+  EXPECT_EQ(seen_count(creds), 2u);
+  clock_ += 1;
+  try {
+    broker_->database_credentials(alice);
+    ADD_FAILURE() << "an ended lease was used";
+  } catch (const BrokerError& e) {
+    EXPECT_EQ(e.code(), BrokerErrorCode::vault_error);
+    EXPECT_NE(std::string(e.what()).find("database credentials"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(seen_count(creds), 3u);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 // never past the JWT's exp or the Vault token's TTL.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "mcph/broker/authenticator.h"
+#include "mcph/broker/background_jobs.h"
 #include "mcph/broker/single_flight.h"
 #include "mcph/vault/client.h"
 
@@ -43,6 +45,8 @@ struct BrokerConfig {
   std::string database_mount = "database";
   std::chrono::milliseconds timeout{3000};     // every Vault call
   std::chrono::seconds expiry_margin{5};       // stop using a session or lease this early
+  // Seconds since the epoch; empty: the system clock (tests set their own).
+  std::function<std::int64_t()> clock;
 };
 
 // Stable error codes: MCP servers map them to tool errors or JSON-RPC errors.
@@ -92,7 +96,9 @@ class CredentialBroker {
   // KV v2 secret users/<entity name>/<name>, or nullopt when none is stored for this user.
   std::optional<Secret> user_secret(const Principal& principal, const std::string& name);
   // Dynamic database credentials of the role named after the entity; reused until near lease
-  // expiry, then replaced.
+  // expiry. Once two thirds of a lease's time have passed, the next call starts fetching its
+  // successor in the background and goes on with the current one, so that no call waits for
+  // a new role (Vault creates them one at a time) while the user's lease is still good.
   vault::DatabaseCredentials database_credentials(const Principal& principal);
   // Drops the subject's cached session (after Vault says its token is no longer valid).
   void forget(const std::string& subject);
@@ -107,7 +113,8 @@ class CredentialBroker {
   std::string token_for_vault(const Principal& principal);
   std::optional<VaultSession> cached_session(const std::string& subject);
   VaultSession log_in(const Principal& principal);  // and caches the session
-  std::optional<vault::DatabaseCredentials> cached_lease(const std::string& subject);
+  // The subject's lease, when still valid; starts its successor's fetch when it is due.
+  std::optional<vault::DatabaseCredentials> cached_lease(const Principal& principal);
   vault::DatabaseCredentials new_lease(const Principal& principal);  // and caches the lease
   std::int64_t now() const;
 
@@ -117,6 +124,8 @@ class CredentialBroker {
   struct Lease {
     vault::DatabaseCredentials credentials;
     std::int64_t valid_until = 0;
+    std::int64_t renew_from = 0;  // from then on, a call starts fetching the next lease
+    bool renewing = false;        // that has started (once per lease, success or not)
   };
   std::unordered_map<std::string, Lease> leases_;
   // A user's concurrent calls that find no session (or lease) share one login (or lease).
@@ -127,6 +136,9 @@ class CredentialBroker {
   static constexpr std::size_t kMaxIdleVaultClients = 64;
   std::vector<std::unique_ptr<vault::Client>> idle_clients_;
   BrokerStats stats_;
+  // Next leases fetched ahead of time. Last: destroyed first, so a running fetch ends before the
+  // members it uses go.
+  BackgroundJobs lease_renewals_;
 };
 
 }  // namespace mcph::broker
