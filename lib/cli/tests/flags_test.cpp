@@ -103,7 +103,9 @@ TEST(Flags, UsageAlignsEveryHelpText) {
   EXPECT_EQ(column_of("show this help and exit"), 31u) << usage;
   std::istringstream lines(usage.substr(usage.find("Flags:\n") + 7));
   for (std::string line; std::getline(lines, line);) {
-    if (line.size() > 31 && line.find("  --") == 0 && line.find(' ', 4) < 30) EXPECT_NE(line[31], ' ') << line;
+    if (line.size() > 31 && line.find("  --") == 0 && line.find(' ', 4) < 30) {
+      EXPECT_NE(line[31], ' ') << line;
+    }
   }
 }
 
