@@ -72,6 +72,19 @@ std::string CredentialBroker::token_for_vault(const Principal& principal) {
   }
 }
 
+template <typename Value, typename Fetch>
+Value CredentialBroker::share(SingleFlight<Shared<Value>>& flights, const std::string& key, Fetch&& fetch) {
+  const Shared<Value> outcome = flights.run(key, [&]() -> Shared<Value> {
+    try {
+      return {fetch(), {}, {}};
+    } catch (const BrokerError& e) {
+      return {std::nullopt, e.code(), e.what()};
+    }
+  });
+  if (!outcome.value) throw BrokerError(outcome.code, outcome.error);
+  return *outcome.value;
+}
+
 std::optional<VaultSession> CredentialBroker::cached_session(const std::string& subject) {
   std::lock_guard lock(mutex_);
   const auto it = sessions_.find(subject);
@@ -84,7 +97,7 @@ VaultSession CredentialBroker::session(const Principal& principal) {
   if (auto cached = cached_session(principal.subject)) return *cached;
   // Calls with the same token share one login; another token of the same user logs in itself
   // (Vault might refuse one token and not the other).
-  return logins_in_flight_.run(principal.subject + '\n' + principal.token, [&] {
+  return share(logins_in_flight_, principal.subject + '\n' + principal.token, [&] {
     if (auto cached = cached_session(principal.subject)) return *cached;  // a login that just ended
     return log_in(principal);
   });
@@ -161,7 +174,7 @@ std::optional<vault::DatabaseCredentials> CredentialBroker::cached_lease(const P
     Principal renewal = principal;
     renewal.trace = http::TraceContext{http::new_trace(), {}};
     lease_renewals_.post([this, renewal] {
-      leases_in_flight_.run(renewal.subject, [&] { return new_lease(renewal); });
+      share(leases_in_flight_, renewal.subject, [&] { return new_lease(renewal); });
     });
   }
   return lease.credentials;
@@ -169,7 +182,7 @@ std::optional<vault::DatabaseCredentials> CredentialBroker::cached_lease(const P
 
 vault::DatabaseCredentials CredentialBroker::database_credentials(const Principal& principal) {
   if (auto cached = cached_lease(principal)) return *cached;
-  return leases_in_flight_.run(principal.subject, [&] {
+  return share(leases_in_flight_, principal.subject, [&] {
     if (auto cached = cached_lease(principal)) return *cached;  // a lease that just came
     return new_lease(principal);
   });

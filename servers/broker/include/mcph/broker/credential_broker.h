@@ -128,9 +128,20 @@ class CredentialBroker {
     bool renewing = false;        // that has started (once per lease, success or not)
   };
   std::unordered_map<std::string, Lease> leases_;
+  // A login's or a lease's outcome as every call that waited for it gets it. A failure is kept
+  // as its code and message, and each call throws a BrokerError of its own: one exception object
+  // rethrown in several threads would be read by one while another destroys it.
+  template <typename Value>
+  struct Shared {
+    std::optional<Value> value;
+    BrokerErrorCode code = BrokerErrorCode::vault_error;
+    std::string error;
+  };
+  template <typename Value, typename Fetch>
+  static Value share(SingleFlight<Shared<Value>>& flights, const std::string& key, Fetch&& fetch);
   // A user's concurrent calls that find no session (or lease) share one login (or lease).
-  SingleFlight<VaultSession> logins_in_flight_;
-  SingleFlight<vault::DatabaseCredentials> leases_in_flight_;
+  SingleFlight<Shared<VaultSession>> logins_in_flight_;
+  SingleFlight<Shared<vault::DatabaseCredentials>> leases_in_flight_;
   // As many as the server handles requests at once (http::ServerOptions::threads): with fewer,
   // calls at full concurrency each opened a connection to Vault and closed it after one request.
   static constexpr std::size_t kMaxIdleVaultClients = 64;
