@@ -1,11 +1,12 @@
 #include "mcph/harness/process_state.h"
 
-#include "mcph/proc/poll_until.h"
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "mcph/proc/poll_until.h"
 
 namespace mcph::harness {
 namespace {

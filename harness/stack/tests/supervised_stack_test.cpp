@@ -21,10 +21,11 @@
 #include "mcph/harness/local_stack.h"
 #include "mcph/harness/process_state.h"
 #include "mcph/harness/provision.h"
+#include "mcph/harness/service_table.h"
+#include "mcph/harness/stack_tokens.h"
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
 #include "mcph/http/url.h"
-#include "mcph/harness/stack_tokens.h"
 #include "mcph/jose/base64url.h"
 #include "mcph/mcp/client.h"
 #include "mcph/oidc/token_client.h"
@@ -158,7 +159,7 @@ TEST(SupervisedStackTest, StackWithoutFaultProxyWiresTheServersToTheServicesDire
   const StackFile file = stack->stack();
 
   EXPECT_EQ(file.services.count("fault-proxy"), 0u);
-  for (const char* name : {"postgres", "keycloak", "vault", "jira-api", "github-api"}) {
+  for (const std::string& name : fault_proxy_targets()) {
     EXPECT_EQ(file.service(name).get("url_for_servers"), "") << name << " is given to the servers through a proxy";
   }
   for (const char* name : {"jira-mcp", "github-mcp", "postgres-mcp"}) {

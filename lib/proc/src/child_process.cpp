@@ -1,5 +1,4 @@
 #include "mcph/proc/child_process.h"
-#include "mcph/proc/poll_until.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -16,6 +15,8 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "mcph/proc/poll_until.h"
 
 extern char** environ;
 
@@ -191,7 +192,7 @@ int ChildProcess::stop(std::chrono::milliseconds grace) {
   if (status_) return *status_;
   if (running()) {
     ::kill(-pid_, options_.stop_signal);
-    proc::poll_until([&] { return !running(); }, grace, 5ms);
+    poll_until([&] { return !running(); }, grace, 5ms);
   }
   // Whatever is left of the group (the leader, or children it left behind) is killed; the
   // leader is not reaped yet, so the group id cannot have been reused.

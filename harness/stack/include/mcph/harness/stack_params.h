@@ -57,8 +57,7 @@ struct StackParams {
 StackParams scenario_suite_params();
 
 // Declares --mode, --users, --rate-limit, --rate-window-ms, --ready-timeout-ms, --no-fault-proxy
-// and --fixtures
-// with `defaults` as their defaults.
+// and --fixtures with `defaults` as their defaults.
 void declare_stack_flags(mcph::cli::Flags& flags, const StackParams& defaults);
 // Reads them back; throws std::invalid_argument with a message for the user on a bad value.
 StackParams stack_params_from(const mcph::cli::Flags& flags);

@@ -1,6 +1,8 @@
 #pragma once
 // One call at a time per key: a call for a key that another call is already computing waits for
-// that result (or its exception) instead of computing it again. The broker uses it so that a
+// that result (or its exception) instead of computing it again. An exception reaches every
+// waiting thread as the one same object: where the waiters read it, return the failure as part
+// of the value instead (the broker's Shared does). The broker uses it so that a
 // user's concurrent first calls make one Vault login and one database lease between them, not
 // one each (each lease is a new PostgreSQL role, which Vault creates one at a time).
 #include <future>
