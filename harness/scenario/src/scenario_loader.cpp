@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <map>
 #include <optional>
@@ -101,22 +102,44 @@ class Reader {
   }
 
   // YAML to JSON: plain scalars become numbers, booleans or null where they read as such;
-  // quoted scalars stay strings.
-  Json json(const YAML::Node& node, const std::string& field) const {
+  // quoted scalars stay strings. An alias is its anchor's value again, so a document can name a
+  // value inside itself (`&a [*a]`: endless) or one that doubles at every level ("billion
+  // laughs"): the depth, and the number of values the whole file makes, are bounded (found by
+  // scenario_loader_fuzz).
+  Json json(const YAML::Node& node, const std::string& field) const { return json(node, field, 0); }
+
+  static std::string join(const std::string& field, const std::string& key) {
+    return field.empty() ? key : field + "." + key;
+  }
+
+ private:
+  static constexpr int kMaxJsonDepth = 64;
+  static constexpr std::size_t kMaxJsonValues = 200'000;
+
+  Json json(const YAML::Node& node, const std::string& field, int depth) const {
+    if (depth > kMaxJsonDepth) {
+      fail(node, field, "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (an alias inside its own anchor?)");
+    }
+    if (json_values_left_ == 0) {
+      fail(node, field, "the file makes more than " + std::to_string(kMaxJsonValues) + " values once its aliases are expanded");
+    }
+    --json_values_left_;
     switch (node.Type()) {
       case YAML::NodeType::Null:
       case YAML::NodeType::Undefined:
         return nullptr;
       case YAML::NodeType::Sequence: {
         Json out = Json::array();
-        for (std::size_t i = 0; i < node.size(); ++i) out.push_back(json(node[i], field + "[" + std::to_string(i) + "]"));
+        for (std::size_t i = 0; i < node.size(); ++i) {
+          out.push_back(json(node[i], field + "[" + std::to_string(i) + "]", depth + 1));
+        }
         return out;
       }
       case YAML::NodeType::Map: {
         Json out = Json::object();
         for (const auto& item : node) {
           const std::string key = this->key(item.first, field);
-          out[key] = json(item.second, join(field, key));
+          out[key] = json(item.second, join(field, key), depth + 1);
         }
         return out;
       }
@@ -141,12 +164,8 @@ class Reader {
     return value;
   }
 
-  static std::string join(const std::string& field, const std::string& key) {
-    return field.empty() ? key : field + "." + key;
-  }
-
- private:
   std::string origin_;
+  mutable std::size_t json_values_left_ = kMaxJsonValues;
 };
 
 // "1.5s", "500ms", "2" (seconds), "1m".
@@ -529,9 +548,22 @@ StackNeeds read_needs(const Reader& reader, const YAML::Node& node) {
 
 namespace {
 
-// Where the first byte that is not part of well-formed UTF-8 is (RFC 3629: no overlong forms,
-// no surrogates, nothing past U+10FFFF); nullopt when the text is UTF-8 throughout.
-std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
+// YAML 1.2 (§5.1) streams are UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
+// U+10FFFF) of printable characters: tab, line feed, carriage return, U+0020–U+007E, U+0085,
+// U+00A0–U+D7FF, U+E000–U+FFFD and U+10000 on. yaml-cpp turns some others (a NUL) into bytes
+// that are not UTF-8 at all, which no JSON can hold (found by scenario_loader_fuzz).
+bool yaml_printable(char32_t c) {
+  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0x7E) || c == 0x85 || (c >= 0xA0 && c <= 0xD7FF) ||
+         (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
+}
+
+// The first byte where the text stops being what a YAML stream may hold, and why.
+struct Unreadable {
+  std::size_t at;
+  std::string why;
+};
+
+std::optional<Unreadable> first_unreadable(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto byte = static_cast<unsigned char>(text[i]);
@@ -548,12 +580,19 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
       if (byte == 0xF0) low = 0x90;
       if (byte == 0xF4) high = 0x8F;
     } else {
-      return i;
+      return Unreadable{i, "not UTF-8 text"};
     }
-    if (i + length > text.size()) return i;
+    if (i + length > text.size()) return Unreadable{i, "not UTF-8 text"};
+    char32_t c = length == 1 ? byte : length == 2 ? byte & 0x1F : length == 3 ? byte & 0x0F : byte & 0x07;
     for (std::size_t k = 1; k < length; ++k) {
       const auto next = static_cast<unsigned char>(text[i + k]);
-      if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF)) return i;
+      if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF)) return Unreadable{i, "not UTF-8 text"};
+      c = (c << 6) | (next & 0x3F);
+    }
+    if (!yaml_printable(c)) {
+      char code[16];
+      std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+      return Unreadable{i, std::string(code) + ", a character YAML does not allow"};
     }
     i += length;
   }
@@ -563,10 +602,11 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
 }  // namespace
 
 ScenarioFile parse_scenario_file(const std::string& text, const std::string& origin) {
-  // YAML is UTF-8 text, and the steps' JSON must be: say so here rather than fail later.
-  if (const auto at = first_invalid_utf8(text)) {
-    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(*at), '\n');
-    throw ScenarioError(origin + ":" + std::to_string(line) + ": not UTF-8 text (byte " + std::to_string(*at) + ")");
+  // YAML is printable UTF-8 text, and the steps' JSON must be UTF-8: say so here rather than fail later.
+  if (const auto unreadable = first_unreadable(text)) {
+    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(unreadable->at), '\n');
+    throw ScenarioError(origin + ":" + std::to_string(line) + ": " + unreadable->why + " (byte " +
+                        std::to_string(unreadable->at) + ")");
   }
   YAML::Node root;
   try {

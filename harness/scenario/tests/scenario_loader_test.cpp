@@ -160,6 +160,49 @@ TEST(ScenarioLoader, AKeyThatIsNotANameIsAMistakeWithItsLine) {
               HasSubstr("x.yaml:1: needs: expected a name as key, got a mapping or a list"));
 }
 
+// An alias is its anchor's value again. Files use that to repeat a request or an expectation;
+// an alias inside its own anchor would be an endless value and one that doubles at every level
+// a billion of them: each is a mistake with its line, never a stack overflow or a hang.
+TEST(ScenarioLoader, AliasesRepeatValuesButNeverExpandWithoutEnd) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n";
+  const ScenarioFile file = parse_scenario_file(head + "        args: &args {limit: 5}\n      - as: bob\n"
+                                                "        call: jira.list_issues\n        args: *args\n",
+                                                "scenarios/x.yaml");
+  EXPECT_EQ(Json::parse(file.scenarios.at(0).steps.at(1).args), Json({{"limit", 5}}));
+
+  EXPECT_THAT(load_error(head + "        args: &a {inner: *a}\n").what(),
+              HasSubstr("scenarios/x.yaml:6: scenarios[0].steps[0].args.inner.inner.inner"));
+  EXPECT_THAT(load_error(head + "        args: &a {inner: *a}\n").what(),
+              HasSubstr("nested deeper than 64 levels (an alias inside its own anchor?)"));
+
+  // Ten a's, ten of those, … nine levels: 10^9 values from 90 aliases.
+  std::string laughs = head + "        args:\n          lol0: &l0 [a, a, a, a, a, a, a, a, a, a]\n";
+  for (int level = 1; level <= 8; ++level) {
+    const std::string below = "*l" + std::to_string(level - 1);
+    laughs += "          lol" + std::to_string(level) + ": &l" + std::to_string(level) + " [" + below;
+    for (int i = 1; i < 10; ++i) laughs += ", " + below;
+    laughs += "]\n";
+  }
+  EXPECT_THAT(load_error(laughs).what(),
+              HasSubstr("the file makes more than 200000 values once its aliases are expanded"));
+}
+
+// A YAML stream is printable UTF-8 (YAML 1.2 §5.1). yaml-cpp reads a NUL inside a key as the
+// byte 0xA0, which no JSON can hold: such text is refused with its line before yaml-cpp sees it.
+TEST(ScenarioLoader, TextThatYamlCannotHoldIsAMistakeWithItsLine) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n";
+  EXPECT_THAT(load_error(head + "        args: {\xC3\x28: 1}\n").what(), HasSubstr("x.yaml:6: not UTF-8 text (byte 98)"));
+  EXPECT_THAT(load_error(head + std::string("        args: {\0_: 1}\n", 22)).what(),
+              HasSubstr("x.yaml:6: U+0000, a character YAML does not allow (byte 98)"));
+  EXPECT_THAT(load_error(head + "        args: {a: \x7F}\n").what(), HasSubstr("U+007F, a character YAML does not allow"));
+  EXPECT_THAT(load_error(head + "        args: {a: \xC2\x80}\n").what(), HasSubstr("U+0080, a character YAML does not allow"));
+  const ScenarioFile file =
+      parse_scenario_file(head + "        args: {a: \"caf\xC3\xA9\t\xF0\x9F\x94\x91\", b: \"\\0 escaped\"}\r\n", "x.yaml");
+  const Json args = Json::parse(file.scenarios.at(0).steps.at(0).args);
+  EXPECT_EQ(args["a"], "caf\xC3\xA9\t\xF0\x9F\x94\x91");
+  EXPECT_EQ(args["b"], std::string("\0 escaped", 9));  // an escape is how a file writes a NUL
+}
+
 TEST(ScenarioLoader, UnknownExpectationNamesLineFieldAndTheAllowedOnes) {
   const std::string text = std::string(good).replace(std::string(good).find("backend_credential_of"), 21, "backend_credentials");
   const std::string message = load_error(text).what();
