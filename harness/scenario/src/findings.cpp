@@ -57,7 +57,10 @@ std::optional<reports::Finding> finding_of(const reports::StepRecord& step, cons
     evidence += (evidence.empty() ? "" : "; ") + evidence_of(check, step.http_status);
   }
   if (evidence.empty()) return std::nullopt;
-  const std::string shown = refused_with_another_status(failed, step.http_status) ? std::string(kWrongErrorStatus) : property;
+  const bool burst = !step.statuses.empty();
+  const std::string shown = step.http_status == 429 && !burst                      ? std::string(kRateLimitedOutsideABurst)
+                            : refused_with_another_status(failed, step.http_status) ? std::string(kWrongErrorStatus)
+                                                                                    : property;
   return reports::Finding{step.server, shown, step.title, secrets::scrub(evidence)};
 }
 

@@ -12,11 +12,16 @@ namespace mcph::harness {
 
 // What a refusal under the wrong status shows, whatever property its step tests.
 inline constexpr std::string_view kWrongErrorStatus = "answers with the wrong error status";
+// What a 429 to a single call shows, whatever property its step tests: the runner keeps its own
+// calls within the limit the stack states (user_pacer.h), so only a burst is due one. The call
+// never reached what the step tests ("acts with another user's credentials" would be false).
+inline constexpr std::string_view kRateLimitedOutsideABurst = "rate-limits a call outside any burst";
 
 // The finding of a step that failed (a failed check) and names `property`; none otherwise. A
 // step that was refused, only not with the status due (an error status other than the one
 // expected, and nothing failed but the status and its challenge), shows kWrongErrorStatus instead:
 // a server that answers a forged token with 500 did not accept it, and saying it did would be false.
+// A single call answered 429 shows kRateLimitedOutsideABurst.
 std::optional<reports::Finding> finding_of(const reports::StepRecord& step, const std::string& property);
 
 }  // namespace mcph::harness

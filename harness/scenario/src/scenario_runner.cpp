@@ -204,6 +204,7 @@ struct ScenarioRunner::Impl {
           state.saved[name] = value.is_string() ? value.get<std::string>() : value.dump();
         }
         recorded["ms"] = outcome.ms;
+        if (outcome.paced_ms > 0) recorded["paced_ms"] = outcome.paced_ms;  // waited for the stack's rate limit first
         recorded["exchanges"] = outcome.exchanges;
         recorded["ledger"] = outcome.ledger;
         recorded["audit"] = audit_for_trace(outcome.audit, users);

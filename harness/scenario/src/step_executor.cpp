@@ -91,6 +91,20 @@ Json jwt_claims(const std::string& token) {
   return payload ? Json::parse(*payload, nullptr, false) : Json(nullptr);
 }
 
+// Whom a server's limiter counts a request against: the token's subject, read unverified (a
+// forged token is refused before the limiter, and UserPacer::answered gives its request back),
+// or, for a token that is not a JWT, the token itself. Kept in memory only.
+std::string pacing_subject(const std::string& token) {
+  const Json claims = jwt_claims(token);
+  if (claims.is_object() && claims.contains("sub") && claims["sub"].is_string()) return claims["sub"].get<std::string>();
+  return token;
+}
+
+// The per-user limit the stack says a server has; none when it does not say.
+RateLimit stated_rate_limit(const ServiceEntry& entry) {
+  return RateLimit::parse(entry.get("rate_limit")).value_or(RateLimit{0, std::chrono::milliseconds(1000)});
+}
+
 
 // Headers worth keeping in a trace, with credentials masked.
 Json trace_headers(const http::Fields& headers) {
@@ -215,7 +229,7 @@ StepOutcome StepExecutor::run(const Step& step, ScenarioState& state, const Reso
     observe_audit(out);
   }
   if (step.kind == StepKind::call) server_flow(mcp_service(step.server), out, state);
-  out.ms = ms_since(started);
+  out.ms = ms_since(started) - out.paced_ms;  // the server's time, not the runner's pacing
   return out;
 }
 
@@ -314,12 +328,21 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
     client->set_header("Authorization", "Bearer " + token.value);
     return client;
   };
+  const RateLimit limit = stated_rate_limit(entry);
+  const std::string subject = pacing_subject(token.value);
+  const auto pace = [&](int requests) {
+    out.paced_ms += std::chrono::duration<double, std::milli>(pacer_.take(service, subject, limit, requests)).count();
+  };
   bool connected = session != nullptr;
   if (!session) session = new_session();
   session->set_header("Authorization", "Bearer " + token.value);
   if (!connected) {
+    // initialize and notifications/initialized; the legacy transport has no session to open
+    const int opening = session->transport() == mcp::Transport::streamable_http ? 2 : 0;
+    pace(opening);
     const auto started = Clock::now();
     const mcp::RpcOutcome init = session->connect(headers);
+    pacer_.answered(service, subject, limit, init.http_status, opening);
     if (init.http_status != 0) {
       out.exchanges.push_back(exchange("POST", entry.url, shown, "initialize", init.http_status, init.headers, init.body, ms_since(started)));
     }
@@ -376,7 +399,9 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
     }
     return !enough;
   };
+  if (session) pace(1);
   const bool go_on = session && one_call(*session, 0);
+  if (session) pacer_.answered(service, subject, limit, out.statuses.back());
   if (go_on && step.repeat > 1) {
     const auto join_session = [&] {
       auto client = new_session();
@@ -385,6 +410,7 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
       return client;
     };
     run_burst(*session, join_session, step.repeat - 1, [&](mcp::Client& client, int i) { return one_call(client, i + 1); });
+    pacer_.used_up(service, subject, limit);  // a burst is not paced: it is how a scenario meets the limit
   }
   if (session && step.repeat > 1) {
     // How fast the burst came (whether it could test a rate limit: limit_not_reached).
@@ -485,6 +511,16 @@ void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& 
     out.sent_token = text->substr(start, text->find('&', start) - start);
   }
 
+  // A bearer token to a server that limits its users: paced as a call is.
+  const RateLimit limit = stated_rate_limit(entry);
+  const std::string service = target_service_name(step.server);
+  const auto authorization = http::find_field(headers, "Authorization");
+  const std::string subject =
+      authorization && authorization->rfind("Bearer ", 0) == 0 ? pacing_subject(authorization->substr(7)) : "";
+  if (!subject.empty()) {
+    out.paced_ms += std::chrono::duration<double, std::milli>(pacer_.take(service, subject, limit)).count();
+  }
+
   http::ClientOptions options;
   options.read_timeout = options_.http_timeout;
   http::Client client(origin, options);
@@ -494,6 +530,7 @@ void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& 
   const bool has_body = step_body || step.body_bytes > 0;
   const http::ClientResponse response =
       client.request(step.method, target, headers, body, has_body && !typed ? "application/json" : "");
+  if (!subject.empty()) pacer_.answered(service, subject, limit, response.status);
   const std::string shown_body =
       step.body_bytes > 0 ? "(a generated body of " + std::to_string(step.body_bytes) + " bytes)" : body;
   out.exchanges.push_back(exchange(step.method, origin + target, headers, shown_body, response.status, response.headers,

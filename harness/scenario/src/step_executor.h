@@ -17,6 +17,7 @@
 #include "step_outcome.h"
 #include "substitution.h"
 #include "user_directory.h"
+#include "user_pacer.h"
 
 namespace mcph::harness {
 
@@ -93,6 +94,7 @@ class StepExecutor {
   const RunnerOptions& options_;
   AuditTail audit_;
   FaultDriver faults_;
+  UserPacer pacer_;  // across scenarios and files: a server's limit does not start over with them
 };
 
 }  // namespace mcph::harness

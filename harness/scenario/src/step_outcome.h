@@ -84,6 +84,7 @@ struct StepOutcome {
   // For the trace: each request and answer, masked.
   nlohmann::json exchanges = nlohmann::json::array();
   double ms = 0;
+  double paced_ms = 0;  // waited before sending, to stay within the stack's rate limit (not in ms)
 
   bool call_ok() const { return http_status >= 200 && http_status < 300 && rpc_result && !tool_error; }
   // One line on what happened, for failure messages: "HTTP 401 (invalid_token …)", "tool error: …".

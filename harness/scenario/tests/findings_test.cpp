@@ -64,6 +64,23 @@ TEST(FindingsTest, AnErrorStatusWithMoreThanTheStatusWrongKeepsTheProperty) {
   EXPECT_EQ(no_answer->property, "accepts a token it must refuse");
 }
 
+// A single call answered 429 never reached what its step tests; a burst's 429s are its point.
+TEST(FindingsTest, A429ToASingleCallIsARateLimitFindingNotTheStepsProperty) {
+  const auto single = finding_of(step_with({{"ok: true", Verdict::failed, "HTTP 429, JSON-RPC error -32000", ""},
+                                            {"backend_credential_of: alice", Verdict::failed, "no ledger entry", ""}},
+                                           429),
+                                 "acts with another user's credentials");
+  ASSERT_TRUE(single);
+  EXPECT_EQ(single->property, kRateLimitedOutsideABurst);
+  EXPECT_EQ(single->evidence, "ok: true — HTTP 429, JSON-RPC error -32000; backend_credential_of: alice — no ledger entry");
+
+  reports::StepRecord burst = step_with({{"accepted_at_least: 1", Verdict::failed, "0 accepted", ""}}, 429);
+  burst.statuses = {429, 429};
+  const auto of_burst = finding_of(burst, "no per-subject rate limit");
+  ASSERT_TRUE(of_burst);
+  EXPECT_EQ(of_burst->property, "no per-subject rate limit");
+}
+
 TEST(FindingsTest, OtherFailuresGiveTheExpectationAndWhatHappened) {
   const auto finding = finding_of(step_with({{"backend_credential_of: bob", Verdict::failed, "GET /x with alice's credential", ""},
                                              {"http_status: 200", Verdict::failed, "no HTTP answer", ""}},

@@ -1,5 +1,7 @@
 #include "mcph/harness/stack_params.h"
 
+#include <charconv>
+#include <limits>
 #include <stdexcept>
 
 #include "mcph/cli/flags.h"
@@ -26,6 +28,22 @@ std::optional<StackMode> parse_stack_mode(std::string_view text) {
 std::string RateLimit::to_string() const {
   if (requests <= 0) return "none";
   return std::to_string(requests) + "/" + std::to_string(window.count()) + "ms";
+}
+
+std::optional<RateLimit> RateLimit::parse(std::string_view text) {
+  if (text == "none") return RateLimit{0, std::chrono::milliseconds(1000)};
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos || !text.ends_with("ms")) return std::nullopt;
+  const auto number = [](std::string_view digits) -> std::optional<long> {
+    long value = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (error != std::errc() || end != digits.data() + digits.size() || value <= 0) return std::nullopt;
+    return value;
+  };
+  const auto requests = number(text.substr(0, slash));
+  const auto window = number(text.substr(slash + 1, text.size() - slash - 3));
+  if (!requests || !window || *requests > std::numeric_limits<int>::max()) return std::nullopt;
+  return RateLimit{static_cast<int>(*requests), std::chrono::milliseconds(*window)};
 }
 
 std::vector<std::string> StackParams::to_flags() const {

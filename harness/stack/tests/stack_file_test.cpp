@@ -1,4 +1,5 @@
 #include "mcph/harness/stack_file.h"
+#include "mcph/harness/stack_params.h"
 
 #include <gtest/gtest.h>
 
@@ -142,6 +143,18 @@ TEST(StackFileTest, BehindFaultProxyIsAListOfTheProxiesOrTrue) {
                                     "keycloak, vault, jira-api, github-api");
   EXPECT_EQ(error_of("[3]"), "s.json: services.my-mcp.behind_fault_proxy: the fault proxy has no proxy \"3\" (postgres, "
                              "keycloak, vault, jira-api, github-api)");
+}
+
+// A server's "rate_limit" as the stack records it is read back for the runner's pacing.
+TEST(StackFileTest, ARateLimitReadsBackFromItsText) {
+  for (const RateLimit limit : {RateLimit{20, std::chrono::milliseconds(1000)}, RateLimit{1, std::chrono::milliseconds(250)},
+                                RateLimit{0, std::chrono::milliseconds(1000)}}) {
+    EXPECT_EQ(RateLimit::parse(limit.to_string()), limit) << limit.to_string();
+  }
+  for (const char* text : {"", "20", "20/1000", "20/ms", "/1000ms", "0/1000ms", "20/0ms", "-5/1000ms", "20/1000 ms",
+                           "99999999999/1000ms", "twenty/1000ms"}) {
+    EXPECT_FALSE(RateLimit::parse(text)) << text;
+  }
 }
 
 TEST(StackFileTest, UnknownTransportIsRejected) {

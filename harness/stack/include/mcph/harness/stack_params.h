@@ -31,6 +31,8 @@ struct RateLimit {
   std::chrono::milliseconds window{1000};
   bool operator==(const RateLimit&) const = default;
   std::string to_string() const;  // "20/1000ms", "none"
+  // to_string's text back (as a stack file records it); nullopt for anything else.
+  static std::optional<RateLimit> parse(std::string_view text);
 };
 
 struct StackParams {
