@@ -1,14 +1,21 @@
 #include "mcph/broker/credential_broker.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "mcph/http/trace_context.h"
 #include "mcph/oidc/token_client.h"
+#include "mcph/secrets/scrub.h"
 
 namespace mcph::broker {
 
 CredentialBroker::CredentialBroker(BrokerConfig config) : config_(std::move(config)) {}
 CredentialBroker::~CredentialBroker() = default;
+
+void CredentialBroker::log(const std::string& line) const {
+  if (config_.log) return config_.log(line);
+  std::fprintf(stderr, "credential broker: %s\n", line.c_str());
+}
 
 std::int64_t CredentialBroker::now() const {
   if (config_.clock) return config_.clock();
@@ -174,7 +181,13 @@ std::optional<vault::DatabaseCredentials> CredentialBroker::cached_lease(const P
     Principal renewal = principal;
     renewal.trace = http::TraceContext{http::new_trace(), {}};
     lease_renewals_.post([this, renewal] {
-      share(leases_in_flight_, renewal.subject, [&] { return new_lease(renewal); });
+      try {
+        share(leases_in_flight_, renewal.subject, [&] { return new_lease(renewal); });
+      } catch (const BrokerError& e) {
+        // An operator's only sign of it before the lease ends. The subject is an id, not a secret.
+        log("renewing the database lease of " + renewal.subject + " failed (the current one serves until it ends): " +
+            secrets::scrub(e.what()));
+      }
     });
   }
   return lease.credentials;

@@ -1,5 +1,6 @@
 #include "mcph/broker/credential_broker.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -207,6 +208,12 @@ TEST_F(CredentialBrokerTest, ALeaseTwoThirdsThroughIsReplacedInTheBackgroundWhil
 // A next lease that cannot be had costs the calls nothing while the current one lasts (one try per
 // lease); once it has ended, the call that needs one fetches it itself and gets the error.
 TEST_F(CredentialBrokerTest, ANextLeaseThatFailsLeavesTheCurrentOneServingUntilItEnds) {
+  std::mutex logged_lock;
+  std::vector<std::string> logged;
+  config_.log = [&](const std::string& line) {
+    std::lock_guard hold(logged_lock);
+    logged.push_back(line);
+  };
   use_test_clock();
   const Principal alice = principal("uuid-alice", std::nullopt);
   const std::string creds = "/v1/database/creds/alice";
@@ -214,7 +221,21 @@ TEST_F(CredentialBrokerTest, ANextLeaseThatFailsLeavesTheCurrentOneServingUntilI
   fail(creds);
   clock_ += 400;
   EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
-  ASSERT_TRUE(proc::poll_until([&] { return seen_count(creds) == 2; }, std::chrono::milliseconds(5000)));
+  // The failure is said in the log, the only place an operator can see it before the lease ends.
+  ASSERT_TRUE(proc::poll_until(
+      [&] {
+        std::lock_guard hold(logged_lock);
+        return !logged.empty();
+      },
+      std::chrono::milliseconds(5000)));
+  {
+    std::lock_guard hold(logged_lock);
+    ASSERT_EQ(logged.size(), 1u);
+    EXPECT_THAT(logged[0], ::testing::StartsWith("renewing the database lease of uuid-alice failed (the current one "
+                                                 "serves until it ends): database credentials: "));
+    EXPECT_THAT(logged[0], ::testing::HasSubstr("Vault is sealed"));
+  }
+  EXPECT_EQ(seen_count(creds), 2u);
   EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
   clock_ += 194;  // 594 s: the lease's last second before the 5 s margin
   EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
@@ -228,6 +249,7 @@ TEST_F(CredentialBrokerTest, ANextLeaseThatFailsLeavesTheCurrentOneServingUntilI
     EXPECT_NE(std::string(e.what()).find("database credentials"), std::string::npos) << e.what();
   }
   EXPECT_EQ(seen_count(creds), 3u);
+  broker_.reset();  // its renewal thread is done before `logged` goes
 }
 
 }  // namespace

@@ -47,6 +47,8 @@ struct BrokerConfig {
   std::chrono::seconds expiry_margin{5};       // stop using a session or lease this early
   // Seconds since the epoch; empty: the system clock (tests set their own).
   std::function<std::int64_t()> clock;
+  // What no call hears of (a lease renewal that failed), a line at a time; empty: standard error.
+  std::function<void(const std::string&)> log;
 };
 
 // Stable error codes: MCP servers map them to tool errors or JSON-RPC errors.
@@ -117,6 +119,7 @@ class CredentialBroker {
   std::optional<vault::DatabaseCredentials> cached_lease(const Principal& principal);
   vault::DatabaseCredentials new_lease(const Principal& principal);  // and caches the lease
   std::int64_t now() const;
+  void log(const std::string& line) const;
 
   BrokerConfig config_;
   mutable std::mutex mutex_;
