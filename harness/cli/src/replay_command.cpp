@@ -38,6 +38,7 @@ int replay_command(int argc, char** argv) {
     StackForRun target = stack_for_run(flags, program);
     RunnerOptions options;
     options.fixtures_dir = flags.get("fixtures");
+    options.pacing_dir = pacing_dir_for(target.stack, target.stack_file);
     options.progress = [](const std::string& line) {
       std::printf("%s\n", line.c_str());
       std::fflush(stdout);

@@ -99,6 +99,7 @@ int run_command(int argc, char** argv) {
       std::fflush(stdout);
     };
     options.stop_requested = [] { return g_interrupted != 0; };
+    options.pacing_dir = pacing_dir_for(target.stack, target.stack_file);
     // From here on a Ctrl-C still yields a report; before, it ends the start (and the stack with it).
     stop_after_this_scenario_on_ctrl_c();
     ScenarioRunner runner(target.stack, options);

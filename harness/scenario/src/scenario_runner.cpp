@@ -245,6 +245,11 @@ struct ScenarioRunner::Impl {
   }
 };
 
+std::filesystem::path pacing_dir_for(const StackFile& stack, const std::filesystem::path& stack_file) {
+  if (!stack.supervisor || stack_file.empty()) return {};
+  return stack_file.parent_path() / "pacing";
+}
+
 ScenarioRunner::ScenarioRunner(StackFile stack, RunnerOptions options)
     : impl_(std::make_unique<Impl>(std::move(stack), std::move(options))) {}
 

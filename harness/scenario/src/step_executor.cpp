@@ -188,7 +188,8 @@ StepExecutor::StepExecutor(const StackFile& stack, UserDirectory& users, const R
       options_(options),
       audit_(stack.services.count("vault") ? std::filesystem::path(stack.service("vault").get("audit_log"))
                                            : std::filesystem::path()),
-      faults_(stack) {}
+      faults_(stack),
+      pacer_(options.pacing_dir) {}
 
 std::string StepExecutor::realm_url() const { return stack_.service("keycloak").url + "/realms/" + stack_.realm; }
 

@@ -7,9 +7,18 @@
 //
 // It mirrors the servers' token bucket, one per server and subject, a little stricter than the
 // server's (one request less of burst, 90 % of the refill) for the time between sending a
-// request and its reaching the server's limiter. It paces; it never retries, so a server that
-// refuses a paced request still fails the step. One thread uses it.
+// request and its reaching the server's limiter. A request reserves its allowance and then
+// waits for it, so runners that share the buckets take turns. It paces; it never retries, so a
+// server that refuses a paced request still fails the step.
+//
+// With a shared directory, the buckets are files there, each read and written under flock(2):
+// runners in several processes on one stack (ctest runs each scenario in a process of its own,
+// two at a time) then pace together. The files are named by a hash of server and subject (a
+// subject may be an opaque token). Without one, or when the directory cannot be used, the
+// buckets are this object's alone.
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <string>
@@ -21,12 +30,12 @@ namespace mcph::harness {
 
 class UserPacer {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = std::chrono::steady_clock;  // CLOCK_MONOTONIC: one clock for every process
   using Now = std::function<Clock::time_point()>;
   using Sleep = std::function<void(Clock::duration)>;
 
-  UserPacer();  // the steady clock and this thread's sleep
-  UserPacer(Now now, Sleep sleep);
+  explicit UserPacer(std::filesystem::path shared_dir = {});  // the steady clock, this thread's sleep
+  UserPacer(std::filesystem::path shared_dir, Now now, Sleep sleep);
 
   // Waits until `subject` may send `requests` more to `server`, which limits as `limit` says,
   // and counts them. Returns how long it waited; a limit of none never waits.
@@ -41,15 +50,19 @@ class UserPacer {
 
  private:
   struct Bucket {
-    double tokens = 0;
-    Clock::time_point updated;
+    double tokens = 0;  // below zero: allowance reserved ahead, which the takers wait for
+    std::int64_t updated_ns = 0;
   };
-  // The subject's bucket at the server, refilled up to now.
-  Bucket& refilled(const std::string& server, const std::string& subject, const RateLimit& limit);
+  // Refills the subject's bucket at the server up to now and applies `change` to it, under the
+  // shared file's lock when there is one.
+  void change_bucket(const std::string& server, const std::string& subject, const RateLimit& limit,
+                     const std::function<void(Bucket&)>& change);
+  bool change_shared_bucket(const std::string& key, const std::function<void(Bucket&)>& change);
 
+  std::filesystem::path shared_dir_;
   Now now_;
   Sleep sleep_;
-  std::map<std::pair<std::string, std::string>, Bucket> buckets_;
+  std::map<std::string, Bucket> buckets_;  // without a shared directory
 };
 
 }  // namespace mcph::harness

@@ -4,8 +4,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "mcph/broker/rate_limiter.h"
 #include "mcph/harness/scenario_loader.h"
@@ -30,8 +35,8 @@ double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(
 // A clock that moves only when the pacer sleeps or the test says so.
 class TestClock {
  public:
-  UserPacer pacer() {
-    return UserPacer([this] { return now_; }, [this](Clock::duration wait) {
+  UserPacer pacer(std::filesystem::path shared_dir = {}) {
+    return UserPacer(std::move(shared_dir), [this] { return now_; }, [this](Clock::duration wait) {
       slept_ += wait;
       now_ += wait;
     });
@@ -98,6 +103,44 @@ TEST(UserPacer, RefusalsBeforeTheLimiterAreGivenBackAndA429EmptiesTheBucket) {
   EXPECT_GT(pacer.take("jira-mcp", "bob", k20PerSecond), Clock::duration::zero());
 }
 
+// Runners in two processes on one stack (ctest's scenario tests) pace together through files.
+TEST(UserPacer, PacersSharingADirectoryShareTheBuckets) {
+  const auto dir = std::filesystem::temp_directory_path() / ("mcph-pacer-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  TestClock clock;
+  UserPacer one = clock.pacer(dir);
+  UserPacer other = clock.pacer(dir);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(one.take("jira-mcp", "alice", k20PerSecond), Clock::duration::zero());
+  for (int i = 0; i < 9; ++i) EXPECT_EQ(other.take("jira-mcp", "alice", k20PerSecond), Clock::duration::zero());
+  EXPECT_NEAR(ms(one.take("jira-mcp", "alice", k20PerSecond)), 1000.0 / 18, 0.01);
+  EXPECT_NEAR(ms(other.take("jira-mcp", "alice", k20PerSecond)), 1000.0 / 18, 0.01);
+  EXPECT_EQ(other.take("jira-mcp", "bob", k20PerSecond), Clock::duration::zero());
+  // One file per server and subject, named by a hash: no subject (it may be a token) on disk.
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+  EXPECT_EQ(names.size(), 2u);
+  for (const auto& name : names) EXPECT_EQ(name.find("alice"), std::string::npos) << name;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(UserPacer, ADirectoryItCannotUseLeavesItPacingAlone) {
+  const auto file = std::filesystem::temp_directory_path() / ("mcph-pacer-test-file-" + std::to_string(::getpid()));
+  std::ofstream(file) << "not a directory";
+  TestClock clock;
+  UserPacer pacer = clock.pacer(file / "pacing");
+  for (int i = 0; i < 19; ++i) EXPECT_EQ(pacer.take("jira-mcp", "alice", k20PerSecond), Clock::duration::zero());
+  EXPECT_GT(pacer.take("jira-mcp", "alice", k20PerSecond), Clock::duration::zero());
+  std::filesystem::remove(file);
+}
+
+TEST(UserPacer, OnlyAStackThatUpMadeHasAPacingDirectory) {
+  StackFile made_by_up;
+  made_by_up.supervisor = SupervisorEntry{};
+  EXPECT_EQ(pacing_dir_for(made_by_up, "/runs/one/stack.json"), std::filesystem::path("/runs/one/pacing"));
+  EXPECT_EQ(pacing_dir_for(StackFile{}, "/home/me/stack.json"), std::filesystem::path());
+  EXPECT_EQ(pacing_dir_for(made_by_up, ""), std::filesystem::path());
+}
+
 // POST /mcp behind the reference servers' limiter (10 calls a second), keyed on the bearer
 // token: 200, or 429.
 class LimitedServer {
@@ -147,13 +190,35 @@ std::string three_scenarios_of_one_user() {
   return text;
 }
 
-std::vector<reports::ScenarioResult> run_against(const LimitedServer& server, const std::string& stated_limit) {
+StackFile stack_of(const LimitedServer& server, const std::string& stated_limit) {
   StackFile stack;
   stack.mode = "external";
   stack.services["jira-mcp"].url = server.url();
   if (!stated_limit.empty()) stack.services["jira-mcp"].extra["rate_limit"] = stated_limit;
-  ScenarioRunner runner(stack);
+  return stack;
+}
+
+std::vector<reports::ScenarioResult> run_against(const LimitedServer& server, const std::string& stated_limit) {
+  ScenarioRunner runner(stack_of(server, stated_limit));
   return runner.run(parse_scenario_file(three_scenarios_of_one_user(), "paced.yaml")).scenarios;
+}
+
+// Two runners at once, as ctest's scenario processes are, each running one scenario of 10
+// requests by the same user: with a shared pacing directory, or each pacing alone.
+std::vector<int> two_runners_at_once(const LimitedServer& server, const std::filesystem::path& pacing_dir) {
+  std::string text = three_scenarios_of_one_user();
+  text = text.substr(0, text.find("  - name: scenario 1"));
+  const ScenarioFile file = parse_scenario_file(text, "paced.yaml");
+  const auto run = [&] {
+    RunnerOptions options;
+    options.pacing_dir = pacing_dir;
+    ScenarioRunner runner(stack_of(server, "10/1000ms"), options);
+    (void)runner.run(file);
+  };
+  std::thread first(run), second(run);
+  first.join();
+  second.join();
+  return server.statuses();
 }
 
 TEST(UserPacerInTheRunner, ScenariosOfOneUserStayWithinTheLimitTheStackStates) {
@@ -173,6 +238,19 @@ TEST(UserPacerInTheRunner, WithoutAStatedLimitTheSameScenariosMeetTheServersLimi
   for (const auto& scenario : scenarios) failed += scenario.status == Status::failed;
   EXPECT_GT(failed, 0);
   EXPECT_THAT(server.statuses(), ::testing::Contains(429));
+}
+
+TEST(UserPacerInTheRunner, RunnersSharingAPacingDirectoryStayWithinTheLimitTogether) {
+  const auto dir = std::filesystem::temp_directory_path() / ("mcph-pacer-runners-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  LimitedServer shared;
+  const auto statuses = two_runners_at_once(shared, dir);
+  EXPECT_EQ(statuses.size(), 20u);
+  EXPECT_THAT(statuses, Each(Eq(200)));
+  std::filesystem::remove_all(dir);
+
+  LimitedServer alone;
+  EXPECT_THAT(two_runners_at_once(alone, {}), ::testing::Contains(429));
 }
 
 }  // namespace

@@ -24,7 +24,15 @@ struct RunnerOptions {
   // Asked before each scenario: true (e.g. after Ctrl-C) reports the scenarios not yet run as
   // skipped, "not run: the run was interrupted", so that a partial report is still whole.
   std::function<bool()> stop_requested;
+  // Where runners in several processes on one stack pace their calls together (user_pacer.h);
+  // empty: this runner paces alone. pacing_dir_for gives the usual one.
+  std::filesystem::path pacing_dir;
 };
+
+// The pacing directory of a stack read from `stack_file`: "pacing" in the run directory of a
+// stack `mcp-harness up` made (it goes with the stack); none for a hand-written stack file,
+// whose directory is not the harness's to write in.
+std::filesystem::path pacing_dir_for(const StackFile& stack, const std::filesystem::path& stack_file);
 
 class ScenarioRunner {
  public:
