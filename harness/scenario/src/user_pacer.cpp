@@ -84,9 +84,12 @@ void UserPacer::change_bucket(const std::string& server, const std::string& subj
   const std::int64_t now = nanoseconds(now_());
   const double capacity = capacity_of(limit);
   const double per_ns = refill_per_second(limit) / 1e9;
-  // A bucket never seen is full; time refills it, up to its size.
+  // A bucket never seen is full; time refills it, up to its size. One written a minute or more
+  // "after" now is from before a reboot (a run directory used again): new, too. Processes that
+  // share a bucket read the clock before the lock, so a little "after" is normal.
+  constexpr std::int64_t kClockSkew = 60'000'000'000;
   const auto refill_then_change = [&](Bucket& bucket) {
-    if (bucket.updated_ns == 0) {
+    if (bucket.updated_ns == 0 || bucket.updated_ns - now > kClockSkew) {
       bucket = Bucket{capacity, now};
     } else if (now > bucket.updated_ns) {
       bucket.tokens = std::min(capacity, bucket.tokens + static_cast<double>(now - bucket.updated_ns) * per_ns);

@@ -123,6 +123,21 @@ TEST(UserPacer, PacersSharingADirectoryShareTheBuckets) {
   std::filesystem::remove_all(dir);
 }
 
+// A run directory used again after a reboot holds buckets of another monotonic clock, which may
+// lie far "ahead" of this one: they count as new, not as never refilling.
+TEST(UserPacer, ABucketFromBeforeARebootIsNew) {
+  const auto dir = std::filesystem::temp_directory_path() / ("mcph-pacer-reboot-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  TestClock before;
+  before.advance(24h);
+  UserPacer old = before.pacer(dir);
+  for (int i = 0; i < 40; ++i) old.take("jira-mcp", "alice", k20PerSecond);  // deep in debt at hour 25
+  TestClock after;  // hour 1 of the next boot
+  UserPacer pacer = after.pacer(dir);
+  for (int i = 0; i < 19; ++i) EXPECT_EQ(pacer.take("jira-mcp", "alice", k20PerSecond), Clock::duration::zero()) << i;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(UserPacer, ADirectoryItCannotUseLeavesItPacingAlone) {
   const auto file = std::filesystem::temp_directory_path() / ("mcph-pacer-test-file-" + std::to_string(::getpid()));
   std::ofstream(file) << "not a directory";
