@@ -292,6 +292,11 @@ HeldToken& StepExecutor::token_for(const Step& step, ScenarioState& state, StepO
   return state.tokens[name] = login(out.caller, default_client, users_.client_secret(default_client), state, out);
 }
 
+void StepExecutor::pace(const std::string& server, const std::string& subject, const RateLimit& limit, int requests,
+                        StepOutcome& out) {
+  out.paced_ms += std::chrono::duration<double, std::milli>(pacer_.take(server, subject, limit, requests)).count();
+}
+
 void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out) {
   const std::string service = mcp_service(step.server);
   const ServiceEntry& entry = stack_.service(service);
@@ -331,16 +336,13 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
   };
   const RateLimit limit = stated_rate_limit(entry);
   const std::string subject = pacing_subject(token.value);
-  const auto pace = [&](int requests) {
-    out.paced_ms += std::chrono::duration<double, std::milli>(pacer_.take(service, subject, limit, requests)).count();
-  };
   bool connected = session != nullptr;
   if (!session) session = new_session();
   session->set_header("Authorization", "Bearer " + token.value);
   if (!connected) {
     // initialize and notifications/initialized; the legacy transport has no session to open
     const int opening = session->transport() == mcp::Transport::streamable_http ? 2 : 0;
-    pace(opening);
+    pace(service, subject, limit, opening, out);
     const auto started = Clock::now();
     const mcp::RpcOutcome init = session->connect(headers);
     pacer_.answered(service, subject, limit, init.http_status, opening);
@@ -400,7 +402,7 @@ void StepExecutor::call(const Step& step, ScenarioState& state, const Resolver& 
     }
     return !enough;
   };
-  if (session) pace(1);
+  if (session) pace(service, subject, limit, 1, out);
   const bool go_on = session && one_call(*session, 0);
   if (session) pacer_.answered(service, subject, limit, out.statuses.back());
   if (go_on && step.repeat > 1) {
@@ -518,9 +520,7 @@ void StepExecutor::http(const Step& step, ScenarioState& state, const Resolver& 
   const auto authorization = http::find_field(headers, "Authorization");
   const std::string subject =
       authorization && authorization->rfind("Bearer ", 0) == 0 ? pacing_subject(authorization->substr(7)) : "";
-  if (!subject.empty()) {
-    out.paced_ms += std::chrono::duration<double, std::milli>(pacer_.take(service, subject, limit)).count();
-  }
+  if (!subject.empty()) pace(service, subject, limit, 1, out);
 
   http::ClientOptions options;
   options.read_timeout = options_.http_timeout;

@@ -82,6 +82,9 @@ class StepExecutor {
   // "jira" or "jira-mcp" → the stack's service name.
   std::string mcp_service(const std::string& written) const;
   void observe_audit(StepOutcome& out);
+  // Waits until `subject` may send `requests` more to `server` (user_pacer.h); the wait is the
+  // step's paced_ms.
+  void pace(const std::string& server, const std::string& subject, const RateLimit& limit, int requests, StepOutcome& out);
   // A progress line before a deliberate wait of a second or more, so a person sees why nothing
   // happens.
   void announce_wait(double seconds, const std::string& why) const;

@@ -46,7 +46,10 @@ UserPacer::UserPacer(std::filesystem::path shared_dir)
     : UserPacer(std::move(shared_dir), Clock::now, [](Clock::duration wait) { std::this_thread::sleep_for(wait); }) {}
 
 UserPacer::UserPacer(std::filesystem::path shared_dir, Now now, Sleep sleep)
-    : shared_dir_(std::move(shared_dir)), now_(std::move(now)), sleep_(std::move(sleep)) {}
+    : shared_dir_(std::move(shared_dir)), now_(std::move(now)), sleep_(std::move(sleep)) {
+  std::error_code error;
+  if (!shared_dir_.empty() && !std::filesystem::create_directories(shared_dir_, error) && error) shared_dir_.clear();
+}
 
 UserPacer::Clock::duration UserPacer::take(const std::string& server, const std::string& subject,
                                            const RateLimit& limit, int requests) {
@@ -103,8 +106,6 @@ void UserPacer::change_bucket(const std::string& server, const std::string& subj
 }
 
 bool UserPacer::change_shared_bucket(const std::string& key, const std::function<void(Bucket&)>& change) {
-  std::error_code error;
-  std::filesystem::create_directories(shared_dir_, error);
   const OpenFile file{::open((shared_dir_ / file_name(key)).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)};
   if (file.fd < 0 || ::flock(file.fd, LOCK_EX) != 0) {
     shared_dir_.clear();  // not usable: this runner's own buckets from now on
