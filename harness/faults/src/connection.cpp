@@ -1,14 +1,14 @@
 #include "connection.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 
 namespace mcph::harness::faults::detail {
@@ -16,78 +16,24 @@ namespace {
 
 constexpr std::size_t kReadSize = 32 * 1024;
 constexpr auto kConnectTimeout = std::chrono::seconds(5);
-constexpr auto kPoll = std::chrono::milliseconds(100);  // how often a blocked send looks at `closing`
+constexpr int kReadsPerPump = 16;  // then the loop serves the other connections
 
-// A non-blocking connect to a loopback address, waited for up to kConnectTimeout.
-int connect_to(const Address& address) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) return -1;
-  sockaddr_in target{};
-  target.sin_family = AF_INET;
-  target.sin_port = htons(static_cast<std::uint16_t>(address.port));
-  ::inet_pton(AF_INET, address.host == "localhost" ? "127.0.0.1" : address.host.c_str(), &target.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&target), sizeof target) != 0) {
-    pollfd entry{fd, POLLOUT, 0};
-    int error = errno;
-    if (error == EINPROGRESS &&
-        ::poll(&entry, 1, static_cast<int>(std::chrono::milliseconds(kConnectTimeout).count())) == 1) {
-      socklen_t length = sizeof error;
-      ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
-    } else if (error == EINPROGRESS) {
-      error = ETIMEDOUT;
-    }
-    if (error != 0) {
-      ::close(fd);
-      return -1;
-    }
-  }
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  const int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
+// The loop's thread reads every connection into this one buffer.
+thread_local std::array<char, kReadSize> read_buffer;
 
 }  // namespace
 
 // ---- Link -------------------------------------------------------------------------------------
 
-Link::Link(Connection& connection, Proxy& proxy, Stream stream, int source, int dest, std::size_t max_buffered)
-    : connection_(connection), proxy_(proxy), stream_(stream), source_(source), dest_(dest), max_buffered_(max_buffered) {}
-
-void Link::wake() {
-  {
-    std::lock_guard lock(mutex_);
-    woken_ = true;
-  }
-  changed_.notify_all();
+Link::Link(Connection& connection, int source, int dest, std::size_t max_buffered, std::shared_ptr<const Chain> chain,
+           Clock::time_point now)
+    : connection_(connection), source_(source), dest_(dest), max_buffered_(max_buffered) {
+  set_chain(std::move(chain), now);
 }
 
-void Link::read_loop() {
-  std::string buffer(kReadSize, '\0');
-  for (;;) {
-    const ssize_t n = ::recv(source_, buffer.data(), buffer.size(), 0);
-    if (n < 0 && errno == EINTR) continue;
-    std::unique_lock lock(mutex_);
-    if (n <= 0) {  // the source closed (or was reset, or the connection is closing)
-      queue_.push_back(Piece{{}, Clock::now(), true});
-      ended_ = true;
-      changed_.notify_all();
-      return;
-    }
-    queue_.push_back(Piece{buffer.substr(0, static_cast<std::size_t>(n)), Clock::now(), false});
-    buffered_ += static_cast<std::size_t>(n);
-    changed_.notify_all();
-    // Bounded: past the limit the reader waits, and the sender meets TCP back-pressure.
-    changed_.wait(lock, [&] { return buffered_ < max_buffered_ || connection_.closing(); });
-    if (connection_.closing()) return;
-  }
-}
-
-bool Link::refresh_chain() {
-  auto latest = proxy_.chain(stream_);
-  if (chain_ && latest->version == chain_->version) return false;
-  chain_ = std::move(latest);
-  const auto now = Clock::now();
+void Link::set_chain(std::shared_ptr<const Chain> chain, Clock::time_point now) {
+  if (chain_ && chain->version == chain_->version) return;
+  chain_ = std::move(chain);
   std::map<std::uint64_t, ToxicState> kept;
   for (const auto& entry : chain_->entries) {
     ToxicState state = states_.count(entry.id) ? states_[entry.id] : ToxicState{};
@@ -100,12 +46,15 @@ bool Link::refresh_chain() {
     kept.emplace(entry.id, state);
   }
   states_ = std::move(kept);
-  return true;
+  for (Piece& piece : pieces_) piece.ready_at = std::min(piece.ready_at, now);
 }
 
-std::optional<Clock::time_point> Link::next_timer() const {
+std::optional<Clock::time_point> Link::deadline() const {
   std::optional<Clock::time_point> next;
   auto consider = [&](Clock::time_point at) { next = next ? std::min(*next, at) : at; };
+  if (more_) consider(Clock::time_point::min());
+  // A due piece waits for the destination (an epoll event), not for a time.
+  if (out_done() && !pieces_.empty()) consider(pieces_.front().ready_at);
   for (const auto& entry : chain_->entries) {
     const ToxicState& state = states_.at(entry.id);
     if (!state.active) continue;
@@ -117,8 +66,7 @@ std::optional<Clock::time_point> Link::next_timer() const {
   return next;
 }
 
-bool Link::fire_timers() {
-  const auto now = Clock::now();
+bool Link::fire_timers(Clock::time_point now) {
   for (const auto& entry : chain_->entries) {
     const ToxicState& state = states_.at(entry.id);
     if (!state.active) continue;
@@ -135,242 +83,318 @@ bool Link::fire_timers() {
   return true;
 }
 
-void Link::write_loop() {
-  refresh_chain();
-  for (;;) {
-    std::optional<Piece> piece;
-    {
-      std::unique_lock lock(mutex_);
-      const auto ready = [&] { return !queue_.empty() || woken_ || connection_.closing(); };
-      if (const auto timer = next_timer()) {
-        changed_.wait_until(lock, *timer, ready);
-      } else {
-        changed_.wait(lock, ready);
-      }
-      woken_ = false;
-      if (connection_.closing()) return;
-      if (!queue_.empty()) {
-        piece = std::move(queue_.front());
-        queue_.pop_front();
-        buffered_ -= piece->data.size();
-        changed_.notify_all();  // the reader may go on
-      }
+bool Link::pump(Clock::time_point now) {
+  if (!fire_timers(now)) return false;
+  more_ = false;
+  for (int reads = 0;; ++reads) {
+    if (!flush()) return false;
+    bool moved = false;
+    while (out_done() && !pieces_.empty() && pieces_.front().ready_at <= now) {
+      if (!step(now) || !flush()) return false;
+      moved = true;
     }
-    refresh_chain();
-    if (!fire_timers()) return;
-    if (piece && !pass(std::move(*piece), 0)) return;
+    if (reads == kReadsPerPump) {  // the other connections' turn; the loop comes back at once
+      more_ = can_read();
+      return true;
+    }
+    const Read got = read(now);
+    if (got == Read::nothing && !moved) return !connection_.closed();
   }
 }
 
-bool Link::hold_until(Clock::time_point until) {
-  std::unique_lock lock(mutex_);
-  changed_.wait_until(lock, until, [&] { return connection_.closing() || woken_; });
-  return !connection_.closing();
+Link::Read Link::read(Clock::time_point now) {
+  if (!can_read() || connection_.closed()) return Read::nothing;
+  const ssize_t n = ::recv(source_, read_buffer.data(), read_buffer.size(), MSG_DONTWAIT);
+  if (n < 0 && errno == EINTR) return Read::data;  // try again
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+    source_ready_ = false;
+    return Read::nothing;
+  }
+  if (n <= 0) {  // the source closed, or was reset
+    ended_ = true;
+    pieces_.push_back(Piece{{}, now, now, 0, nullptr, true, false});
+    return Read::end;
+  }
+  const std::string_view bytes(read_buffer.data(), static_cast<std::size_t>(n));
+  buffered_ += bytes.size();
+  if (chain_->entries.empty() && pieces_.empty() && out_done()) {
+    // Nothing to pass through and nothing before it: straight to the output, no piece made.
+    out_.assign(bytes);
+    out_offset_ = 0;
+    close_after_out_ = false;
+  } else {
+    pieces_.push_back(Piece{std::string(bytes), now, now, 0, nullptr, false, false});
+  }
+  return Read::data;
 }
 
-bool Link::write_out(const std::string& data) {
-  std::size_t sent = 0;
-  while (sent < data.size()) {
-    if (connection_.closing()) return false;
-    pollfd entry{dest_, POLLOUT, 0};
-    const int ready = ::poll(&entry, 1, static_cast<int>(kPoll.count()));
-    if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
-    const ssize_t n = ready > 0 ? ::send(dest_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT) : -1;
+bool Link::flush() {
+  if (connection_.closed()) return false;
+  while (!out_done() && dest_ready_) {
+    const ssize_t n = ::send(dest_, out_.data() + out_offset_, out_.size() - out_offset_, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
-      sent += static_cast<std::size_t>(n);
-    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-      continue;
-    } else {
+      out_offset_ += static_cast<std::size_t>(n);
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      dest_ready_ = false;
+    } else if (!(n < 0 && errno == EINTR)) {
       connection_.close(false);
       return false;
     }
+  }
+  if (!out_done()) return true;
+  buffered_ -= out_.size();
+  out_.clear();
+  out_offset_ = 0;
+  if (close_after_out_) {
+    connection_.close(false);
+    return false;
   }
   return true;
 }
 
-bool Link::pass(Piece piece, std::size_t index) {
-  if (index == chain_->entries.size()) {
+void Link::drop_front() {
+  buffered_ -= pieces_.front().data.size();
+  pieces_.pop_front();
+}
+
+void Link::replace_front(std::deque<Piece> parts) {
+  pieces_.pop_front();
+  pieces_.insert(pieces_.begin(), std::make_move_iterator(parts.begin()), std::make_move_iterator(parts.end()));
+}
+
+bool Link::step(Clock::time_point now) {
+  Piece& piece = pieces_.front();
+  if (!piece.chain) piece.chain = chain_;
+  if (piece.stage >= piece.chain->entries.size()) {
     if (piece.end) {
       connection_.close(false);
       return false;
     }
-    return write_out(piece.data);
+    out_ = std::move(piece.data);
+    out_offset_ = 0;
+    close_after_out_ = piece.close_after;
+    pieces_.pop_front();
+    return true;
   }
-  const ChainEntry& entry = chain_->entries[index];
-  ToxicState& state = states_.at(entry.id);
-  if (!state.active) return pass(std::move(piece), index + 1);
+  const ChainEntry& entry = piece.chain->entries[piece.stage];
+  const auto found = states_.find(entry.id);
+  if (found == states_.end() || !found->second.active) {  // not drawn, or removed since
+    ++piece.stage;
+    return true;
+  }
+  ToxicState& state = found->second;
+  // Cuts the piece into parts of at most `size(i)` bytes, the i-th going on at `at(i)`; the
+  // last part keeps the piece's close_after.
+  const auto cut = [&](auto size, auto at) {
+    std::deque<Piece> parts;
+    for (std::size_t offset = 0, i = 0; offset < piece.data.size(); ++i) {
+      const std::size_t take = std::min(piece.data.size() - offset, size(i));
+      parts.push_back(Piece{piece.data.substr(offset, take), piece.timestamp, at(i, offset + take), piece.stage + 1,
+                            piece.chain, false, false});
+      offset += take;
+    }
+    parts.back().close_after = piece.close_after;
+    replace_front(std::move(parts));
+  };
   return std::visit(
       [&](const auto& toxic) -> bool {
         using T = std::decay_t<decltype(toxic)>;
         if constexpr (std::is_same_v<T, Latency>) {
-          if (piece.end) return pass(std::move(piece), index + 1);
-          std::int64_t delay = toxic.latency;
-          if (toxic.jitter > 0) delay += std::uniform_int_distribution<std::int64_t>(-toxic.jitter, toxic.jitter - 1)(random_);
-          piece.timestamp += std::chrono::milliseconds(std::max<std::int64_t>(delay, 0));
-          if (!hold_until(piece.timestamp)) return false;
-          return pass(std::move(piece), index + 1);
+          if (!piece.end) {
+            std::int64_t delay = toxic.latency;
+            if (toxic.jitter > 0) delay += std::uniform_int_distribution<std::int64_t>(-toxic.jitter, toxic.jitter - 1)(random_);
+            piece.timestamp += std::chrono::milliseconds(std::max<std::int64_t>(delay, 0));
+            piece.ready_at = piece.timestamp;
+          }
+          ++piece.stage;
         } else if constexpr (std::is_same_v<T, Bandwidth>) {
-          if (piece.end || toxic.rate <= 0) return pass(std::move(piece), index + 1);
-          // rate KB/s is rate bytes per ms; a piece over 100 ms worth goes out in 100 ms slices.
-          const std::size_t per_100ms = static_cast<std::size_t>(toxic.rate) * 100;
-          state.bandwidth_debt += std::chrono::microseconds(static_cast<std::int64_t>(piece.data.size()) * 1000 / toxic.rate);
-          while (piece.data.size() > per_100ms) {
-            if (!hold_until(Clock::now() + std::chrono::milliseconds(100))) return false;
-            if (!pass(Piece{piece.data.substr(0, per_100ms), piece.timestamp, false}, index + 1)) return false;
-            piece.data.erase(0, per_100ms);
-            state.bandwidth_debt -= std::chrono::milliseconds(100);
+          if (piece.end || toxic.rate <= 0 || piece.data.empty()) {
+            ++piece.stage;
+            return true;
           }
-          const auto start = Clock::now();
-          if (!hold_until(start + state.bandwidth_debt)) return false;
-          state.bandwidth_debt -= Clock::now() - start;
-          return pass(std::move(piece), index + 1);
+          // rate KB/s is rate bytes per ms. Each part goes on once the rate has carried it; a
+          // piece over 100 ms worth goes in 100 ms parts, as Toxiproxy sends it.
+          const Clock::time_point start = std::max(now, state.free_at);
+          const auto carried = [&](std::size_t bytes) {
+            return start + std::chrono::microseconds(static_cast<std::int64_t>(bytes) * 1000 / toxic.rate);
+          };
+          state.free_at = carried(piece.data.size());
+          cut([&](std::size_t) { return static_cast<std::size_t>(toxic.rate) * 100; },
+              [&](std::size_t, std::size_t through) { return carried(through); });
         } else if constexpr (std::is_same_v<T, Slicer>) {
-          if (piece.end) return pass(std::move(piece), index + 1);
-          std::size_t offset = 0;
-          while (offset < piece.data.size()) {
-            std::int64_t size = toxic.average_size;
-            if (toxic.size_variation > 0) {
-              size += std::uniform_int_distribution<std::int64_t>(-toxic.size_variation, toxic.size_variation - 1)(random_);
-            }
-            const std::size_t take = std::min(piece.data.size() - offset, static_cast<std::size_t>(std::max<std::int64_t>(size, 1)));
-            if (!pass(Piece{piece.data.substr(offset, take), piece.timestamp, false}, index + 1)) return false;
-            offset += take;
-            if (offset < piece.data.size() && !hold_until(Clock::now() + std::chrono::microseconds(toxic.delay))) return false;
+          if (piece.end || piece.data.empty()) {
+            ++piece.stage;
+            return true;
           }
-          return true;
+          cut(
+              [&](std::size_t) {
+                std::int64_t size = toxic.average_size;
+                if (toxic.size_variation > 0) {
+                  size += std::uniform_int_distribution<std::int64_t>(-toxic.size_variation, toxic.size_variation - 1)(random_);
+                }
+                return static_cast<std::size_t>(std::max<std::int64_t>(size, 1));
+              },
+              [&](std::size_t i, std::size_t) {
+                return now + std::chrono::microseconds(toxic.delay * static_cast<std::int64_t>(i));
+              });
         } else if constexpr (std::is_same_v<T, Timeout>) {
           // Data is dropped; the end of the source closes the connection; the timer closes it.
-          if (piece.end) return pass(std::move(piece), chain_->entries.size());
-          return true;
+          if (piece.end) {
+            piece.stage = piece.chain->entries.size();
+          } else {
+            drop_front();
+          }
         } else if constexpr (std::is_same_v<T, ResetPeer>) {
           // The first data arms the reset; data from then on is dropped.
-          if (!state.reset_at) state.reset_at = Clock::now() + std::chrono::milliseconds(toxic.timeout);
+          if (!state.reset_at) state.reset_at = now + std::chrono::milliseconds(toxic.timeout);
           if (toxic.timeout == 0) {
             connection_.close(true);
             return false;
           }
-          return true;
+          drop_front();
         } else if constexpr (std::is_same_v<T, SlowClose>) {
-          if (piece.end && !hold_until(Clock::now() + std::chrono::milliseconds(toxic.delay))) return false;
-          return pass(std::move(piece), index + 1);
+          if (piece.end) piece.ready_at = now + std::chrono::milliseconds(toxic.delay);
+          ++piece.stage;
         } else if constexpr (std::is_same_v<T, LimitData>) {
-          if (piece.end) return pass(std::move(piece), index + 1);
-          const std::int64_t left = toxic.bytes - state.bytes_sent;
-          if (left < static_cast<std::int64_t>(piece.data.size())) piece.data.resize(static_cast<std::size_t>(std::max<std::int64_t>(left, 0)));
-          state.bytes_sent += static_cast<std::int64_t>(piece.data.size());
-          if (!piece.data.empty() && !pass(std::move(piece), index + 1)) return false;
-          if (state.bytes_sent >= toxic.bytes) {
-            connection_.close(false);
-            return false;
+          if (piece.end) {
+            ++piece.stage;
+            return true;
           }
-          return true;
+          const std::int64_t left = std::max<std::int64_t>(toxic.bytes - state.bytes_sent, 0);
+          if (left < static_cast<std::int64_t>(piece.data.size())) {
+            buffered_ -= piece.data.size() - static_cast<std::size_t>(left);
+            piece.data.resize(static_cast<std::size_t>(left));
+          }
+          state.bytes_sent += static_cast<std::int64_t>(piece.data.size());
+          if (state.bytes_sent >= toxic.bytes) piece.close_after = true;
+          if (piece.data.empty()) {
+            if (piece.close_after) {
+              connection_.close(false);
+              return false;
+            }
+            drop_front();
+          } else {
+            ++piece.stage;
+          }
         } else {
           static_assert(every_toxic_handled<T>, "every toxic type is handled");
         }
+        return true;
       },
       entry.toxic.attributes);
 }
 
 // ---- Connection -------------------------------------------------------------------------------
 
-Connection::Connection(Proxy& proxy, int client_fd, Address upstream, const FaultLimits& limits)
-    : proxy_(proxy), client_fd_(client_fd), upstream_(std::move(upstream)), limits_(limits) {}
+Connection::Connection(int client_fd, const FaultLimits& limits, const std::shared_ptr<const Chain> chains[2])
+    : client_fd_(client_fd), limits_(limits), chains_{chains[0], chains[1]} {}
 
-Connection::~Connection() {
-  join();
-  std::lock_guard lock(mutex_);
-  close_sockets_locked();
-}
+Connection::~Connection() { close(false); }
 
-void Connection::close_sockets_locked() {
-  for (int* fd : {&client_fd_, &upstream_fd_}) {
-    if (*fd >= 0) ::close(*fd);
-    *fd = -1;
+bool Connection::start_connect(const Address& upstream, Clock::time_point now) {
+  upstream_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  sockaddr_in target{};
+  target.sin_family = AF_INET;
+  target.sin_port = htons(static_cast<std::uint16_t>(upstream.port));
+  ::inet_pton(AF_INET, upstream.host == "localhost" ? "127.0.0.1" : upstream.host.c_str(), &target.sin_addr);
+  if (upstream_fd_ >= 0 && ::connect(upstream_fd_, reinterpret_cast<sockaddr*>(&target), sizeof target) == 0) {
+    connected(now);
+    return !closed_;
   }
+  if (upstream_fd_ >= 0 && errno == EINPROGRESS) {
+    connecting_ = true;
+    connect_deadline_ = now + kConnectTimeout;
+    return true;
+  }
+  close(false);
+  return false;
 }
 
-void Connection::start() {
-  std::lock_guard lock(mutex_);
-  ++running_threads_;
-  threads_[0] = std::thread([self = shared_from_this()] { self->run(); });
+void Connection::connected(Clock::time_point now) {
+  connecting_ = false;
+  const int one = 1;
+  ::setsockopt(upstream_fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // A Stream indexes links_ and chains_: upstream 0, downstream 1.
+  static_assert(static_cast<int>(Stream::upstream) == 0 && static_cast<int>(Stream::downstream) == 1);
+  links_[0].emplace(*this, client_fd_, upstream_fd_, limits_.max_buffered_bytes, chains_[0], now);
+  links_[1].emplace(*this, upstream_fd_, client_fd_, limits_.max_buffered_bytes, chains_[1], now);
+  // Edge-triggered: what arrived while connecting raised no event we acted on.
+  links_[0]->source_ready();
+  links_[1]->source_ready();
+  pump(now);
 }
 
-void Connection::run() {
-  const int upstream = connect_to(upstream_);
-  {
-    std::lock_guard lock(mutex_);
-    if (upstream < 0 || closing_) {
-      // Toxiproxy closes the client when the upstream cannot be reached.
-      if (upstream >= 0) ::close(upstream);
-      closing_ = true;
-      ::shutdown(client_fd_, SHUT_RDWR);
-    } else {
-      // A Stream indexes links_: upstream 0, downstream 1.
-      static_assert(static_cast<int>(Stream::upstream) == 0 && static_cast<int>(Stream::downstream) == 1);
-      upstream_fd_ = upstream;
-      links_[0] = std::make_unique<Link>(*this, proxy_, Stream::upstream, client_fd_, upstream_fd_, limits_.max_buffered_bytes);
-      links_[1] = std::make_unique<Link>(*this, proxy_, Stream::downstream, upstream_fd_, client_fd_, limits_.max_buffered_bytes);
-      auto self = shared_from_this();
-      running_threads_ += 4;
-      threads_[1] = std::thread([self] { self->links_[0]->read_loop(); self->thread_done(); });
-      threads_[2] = std::thread([self] { self->links_[0]->write_loop(); self->thread_done(); });
-      threads_[3] = std::thread([self] { self->links_[1]->read_loop(); self->thread_done(); });
-      threads_[4] = std::thread([self] { self->links_[1]->write_loop(); self->thread_done(); });
+void Connection::on_events(bool upstream_side, std::uint32_t events, Clock::time_point now) {
+  if (closed_) return;
+  if (connecting_) {
+    if (!upstream_side || !(events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) return;
+    int error = 0;
+    socklen_t length = sizeof error;
+    ::getsockopt(upstream_fd_, SOL_SOCKET, SO_ERROR, &error, &length);
+    if (error != 0) {
+      close(false);  // Toxiproxy closes the client when the upstream cannot be reached
+      return;
     }
+    connected(now);
+    return;
   }
-  thread_done();
+  // The socket is the source of one link and the destination of the other.
+  Link& reading = *links_[upstream_side ? 1 : 0];
+  Link& writing = *links_[upstream_side ? 0 : 1];
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)) reading.source_ready();
+  if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) writing.dest_ready();
+  pump(now);
 }
 
-void Connection::thread_done() {
-  std::lock_guard lock(mutex_);
-  // The last one out closes the sockets: the peers see the FIN, or the RST, now.
-  if (--running_threads_ == 0) close_sockets_locked();
+void Connection::on_time(Clock::time_point now) {
+  if (closed_) return;
+  if (connecting_) {
+    if (now >= connect_deadline_) close(false);
+    return;
+  }
+  pump(now);
 }
 
-bool Connection::closing() const { return closing_; }
+void Connection::pump(Clock::time_point now) {
+  for (auto& link : links_) {
+    if (closed_ || !link->pump(now)) return;
+  }
+}
 
-bool Connection::finished() const {
-  std::lock_guard lock(mutex_);
-  return running_threads_ == 0;
+void Connection::set_chains(const std::shared_ptr<const Chain> chains[2], Clock::time_point now) {
+  chains_[0] = chains[0];
+  chains_[1] = chains[1];
+  if (closed_ || connecting_ || !links_[0]) return;
+  links_[0]->set_chain(chains[0], now);
+  links_[1]->set_chain(chains[1], now);
+  pump(now);
+}
+
+std::optional<Clock::time_point> Connection::deadline() const {
+  if (closed_) return std::nullopt;
+  if (connecting_) return connect_deadline_;
+  std::optional<Clock::time_point> next;
+  for (const auto& link : links_) {
+    if (!link) continue;
+    if (const auto at = link->deadline()) next = next ? std::min(*next, *at) : *at;
+  }
+  return next;
 }
 
 void Connection::close(bool reset) {
-  Link* links[2] = {nullptr, nullptr};
-  {
-    std::lock_guard lock(mutex_);
-    if (closing_.exchange(true)) return;
-    for (int fd : {client_fd_, upstream_fd_}) {
-      if (fd < 0) continue;
-      if (reset) {
-        // Closing with a zero linger sends RST instead of FIN; until then no FIN goes out.
-        const linger abort{1, 0};
-        ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
-        ::shutdown(fd, SHUT_RD);
-      } else {
-        ::shutdown(fd, SHUT_RDWR);
-      }
+  if (closed_) return;
+  closed_ = true;
+  for (int* fd : {&client_fd_, &upstream_fd_}) {
+    if (*fd < 0) continue;
+    if (reset) {
+      // Closing with a zero linger sends RST instead of FIN.
+      const linger abort{1, 0};
+      ::setsockopt(*fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+    } else {
+      ::shutdown(*fd, SHUT_RDWR);
     }
-    links[0] = links_[0].get();
-    links[1] = links_[1].get();
-  }
-  for (Link* link : links) {
-    if (link) link->wake();
-  }
-}
-
-void Connection::chain_changed(Stream stream) {
-  Link* link = nullptr;
-  {
-    std::lock_guard lock(mutex_);
-    link = links_[static_cast<int>(stream)].get();
-  }
-  if (link) link->wake();
-}
-
-void Connection::join() {
-  if (threads_[0].joinable() && threads_[0].get_id() != std::this_thread::get_id()) threads_[0].join();
-  for (int i = 1; i < 5; ++i) {
-    if (threads_[i].joinable() && threads_[i].get_id() != std::this_thread::get_id()) threads_[i].join();
+    ::close(*fd);  // also takes it out of the loop's epoll set
+    *fd = -1;
   }
 }
 

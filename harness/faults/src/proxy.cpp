@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,12 +12,9 @@
 #include <charconv>
 #include <cstring>
 
-#include "connection.h"
 
 namespace mcph::harness::faults::detail {
 namespace {
-
-constexpr int kReapIntervalMs = 100;
 
 bool is_loopback(const std::string& host) {
   if (host == "localhost") return true;
@@ -110,7 +106,8 @@ void Proxy::start() {
   listen_fd_ = fd;
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   enabled_ = true;
-  accept_thread_ = std::thread([this] { accept_loop(); });
+  stopping_ = false;
+  loop_thread_ = std::thread([this] { run_loop(); });
 }
 
 void Proxy::stop() {
@@ -118,70 +115,22 @@ void Proxy::stop() {
     std::lock_guard lock(mutex_);
     if (!enabled_) return;
     enabled_ = false;
+    stopping_ = true;
     const std::uint64_t one = 1;
     [[maybe_unused]] const auto ignored = ::write(wake_fd_, &one, sizeof one);
   }
-  accept_thread_.join();
+  loop_thread_.join();  // it has closed every connection
   ::close(listen_fd_);  // connects are refused from now on
   ::close(wake_fd_);
   listen_fd_ = wake_fd_ = -1;
-  std::list<std::shared_ptr<Connection>> connections;
-  {
-    std::lock_guard lock(connections_mutex_);
-    connections.swap(connections_);
-  }
-  for (auto& connection : connections) connection->close(false);
-  for (auto& connection : connections) connection->join();
 }
 
-void Proxy::accept_loop() {
-  for (;;) {
-    pollfd entries[2] = {{wake_fd_, POLLIN, 0}, {listen_fd_, POLLIN, 0}};
-    std::size_t open = 0;
-    {
-      std::lock_guard lock(connections_mutex_);
-      open = connections_.size();
-    }
-    // At the limit the listener is not watched: new connections wait in its queue.
-    const nfds_t watched = open < limits_.max_connections_per_proxy ? 2 : 1;
-    const int ready = ::poll(entries, watched, kReapIntervalMs);
-    if (ready < 0 && errno != EINTR) return;
-    if (entries[0].revents & POLLIN) return;  // stop()
-    reap_finished();
-    if (watched == 2 && (entries[1].revents & POLLIN)) {
-      const int client = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (client < 0) continue;
-      const int one = 1;
-      ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      auto connection = std::make_shared<Connection>(*this, client, upstream_address(), limits_);
-      {
-        std::lock_guard lock(connections_mutex_);
-        connections_.push_back(connection);
-      }
-      connection->start();
-    }
-  }
-}
-
-void Proxy::reap_finished() {
-  std::list<std::shared_ptr<Connection>> finished;
-  {
-    std::lock_guard lock(connections_mutex_);
-    for (auto it = connections_.begin(); it != connections_.end();) {
-      if ((*it)->finished()) {
-        finished.push_back(std::move(*it));
-        it = connections_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-  for (auto& connection : finished) connection->join();
-}
-
-std::vector<std::shared_ptr<Connection>> Proxy::connections_snapshot() {
-  std::lock_guard lock(connections_mutex_);
-  return {connections_.begin(), connections_.end()};
+void Proxy::chains_changed() {
+  chains_changed_ = true;
+  std::lock_guard lock(mutex_);
+  if (!enabled_) return;  // a loop started later reads the chains as they are then
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const auto ignored = ::write(wake_fd_, &one, sizeof one);
 }
 
 std::shared_ptr<const Chain> Proxy::chain(Stream stream) const {
@@ -214,8 +163,7 @@ Toxic Proxy::add_toxic(Toxic toxic) {
     entries.push_back(ChainEntry{toxic, next_toxic_id_++});
     publish_locked(toxic.stream, std::move(entries));
   }
-  // Outside the lock: a connection's link takes its own lock, then may ask for the chain.
-  for (auto& connection : connections_snapshot()) connection->chain_changed(toxic.stream);
+  chains_changed();
   return toxic;
 }
 
@@ -246,7 +194,7 @@ Toxic Proxy::update_toxic(const std::string& name, const std::optional<ToxicAttr
     }
     if (!found) throw FaultError(404, "toxic not found");
   }
-  for (auto& connection : connections_snapshot()) connection->chain_changed(updated.stream);
+  chains_changed();
   return updated;
 }
 
@@ -267,7 +215,7 @@ void Proxy::remove_toxic(const std::string& name) {
     }
     if (!found) throw FaultError(404, "toxic not found");
   }
-  for (auto& connection : connections_snapshot()) connection->chain_changed(stream);
+  chains_changed();
 }
 
 Toxic Proxy::get_toxic(const std::string& name) const {
@@ -286,10 +234,7 @@ void Proxy::remove_all_toxics() {
     publish_locked(Stream::upstream, {});
     publish_locked(Stream::downstream, {});
   }
-  for (auto& connection : connections_snapshot()) {
-    connection->chain_changed(Stream::upstream);
-    connection->chain_changed(Stream::downstream);
-  }
+  chains_changed();
 }
 
 }  // namespace mcph::harness::faults::detail

@@ -1,10 +1,9 @@
 #pragma once
 // One named proxy: a loopback listener and its connections, and the toxic chain of each
-// direction. Connections read the chain of their direction whenever it changes.
+// direction. One thread runs the proxy's event loop (proxy_loop.cpp): it accepts, connects
+// upstream and carries every connection's bytes; the API's calls change the chains and wake it.
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,8 +13,6 @@
 #include "mcph/harness/fault_proxy.h"
 
 namespace mcph::harness::faults::detail {
-
-class Connection;
 
 // host:port on loopback. Throws FaultError 400 for anything else.
 struct Address {
@@ -42,9 +39,9 @@ class Proxy {
 
   const std::string& name() const { return name_; }
   ProxyInfo info() const;
-  // Listens (throws FaultError 500 when it cannot) and accepts on a thread of its own.
+  // Listens (throws FaultError 500 when it cannot) and runs the loop on a thread of its own.
   void start();
-  // Closes the listener and every connection, joins their threads. Idempotent.
+  // Closes the listener and every connection, joins the loop's thread. Idempotent.
   void stop();
   // New addresses take effect at the next start().
   void set_addresses(const Address& listen, const Address& upstream);
@@ -61,10 +58,9 @@ class Proxy {
   void remove_all_toxics();
 
  private:
-  void accept_loop();
+  void run_loop();  // proxy_loop.cpp
   void publish_locked(Stream stream, std::vector<ChainEntry> entries);
-  std::vector<std::shared_ptr<Connection>> connections_snapshot();
-  void reap_finished();
+  void chains_changed();  // wakes the loop to hand the new chains to every connection
 
   const std::string name_;
   const FaultLimits limits_;
@@ -76,10 +72,10 @@ class Proxy {
   std::uint64_t next_version_ = 1;
 
   int listen_fd_ = -1;
-  int wake_fd_ = -1;  // eventfd that ends the accept loop
-  std::thread accept_thread_;
-  std::mutex connections_mutex_;
-  std::list<std::shared_ptr<Connection>> connections_;
+  int wake_fd_ = -1;  // eventfd: the loop has something to look at
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> chains_changed_{false};
+  std::thread loop_thread_;
 };
 
 }  // namespace mcph::harness::faults::detail

@@ -8,10 +8,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <vector>
 
 #include "mcph/http/client.h"
 #include "mcph/proc/child_process.h"
 #include "mcph/proc/listen_line.h"
+#include "mcph/proc/thread_count.h"
 #include "tcp_fixtures.h"
 
 namespace mcph::harness::faults {
@@ -156,26 +159,64 @@ TEST_F(FaultApiTest, VersionIsServed) {
   EXPECT_THAT(json_of(version)["version"].get<std::string>(), HasSubstr("mcph-fault-proxy"));
 }
 
+// mcp-fault-proxy started with a config of one proxy, "vault", in front of `upstream`.
+struct ProxyBinary {
+  explicit ProxyBinary(const std::string& upstream) : child(spawn(upstream, listen_line)), api(*proc::parse_listen_line(listen_line)) {
+    listen = Json::parse(api.get("/proxies/vault").body)["listen"].get<std::string>();
+  }
+  static proc::ChildProcess spawn(const std::string& upstream, std::string& listen_line) {
+    const auto config = std::filesystem::temp_directory_path() / ("mcph-fault-config-" + std::to_string(::getpid()) + ".json");
+    std::ofstream(config) << Json::array({{{"name", "vault"}, {"upstream", upstream}}}).dump();
+    proc::SpawnOptions options;
+    options.argv = {MCPH_FAULT_PROXY_PATH, "--config", config.string()};
+    auto child = proc::ChildProcess::spawn(options);
+    listen_line = child.wait_for_line([](std::string_view l) { return proc::parse_listen_line(l).has_value(); }, 10s);
+    std::filesystem::remove(config);
+    return child;
+  }
+  std::string listen_line;  // first: spawn() sets it
+  proc::ChildProcess child;
+  http::Client api;
+  std::string listen;  // the proxy's address
+};
+
 TEST(FaultProxyBinary, ServesTheApiFromItsConfigAndStopsCleanly) {
   Upstream echo(Mode::echo);
-  const auto config = std::filesystem::temp_directory_path() / ("mcph-fault-config-" + std::to_string(::getpid()) + ".json");
-  std::ofstream(config) << Json::array({{{"name", "vault"}, {"upstream", echo.address()}}}).dump();
-  proc::SpawnOptions options;
-  options.argv = {MCPH_FAULT_PROXY_PATH, "--config", config.string()};
-  auto child = proc::ChildProcess::spawn(options);
-  const std::string line =
-      child.wait_for_line([](std::string_view l) { return proc::parse_listen_line(l).has_value(); }, 10s);
-  std::filesystem::remove(config);
-  http::Client api(*proc::parse_listen_line(line));
-  const Json proxy = Json::parse(api.get("/proxies/vault").body);
-  Client client(proxy["listen"].get<std::string>());
+  ProxyBinary proxy(echo.address());
+  Client client(proxy.listen);
   client.send_text("hi");
   std::string received;
   EXPECT_EQ(client.receive(received, 2, 5s), End::data);
-  const int status = child.stop(5s);
+  const int status = proxy.child.stop(5s);
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_EQ(client.receive_to_end(received, 2s), End::closed);
+}
+
+// A proxy's connections share its one event loop: they add no thread. (Two threads per
+// connection and direction, the first design, left the scheduler hundreds of threads to run and
+// the servers behind it runnable but waiting for seconds under load.)
+TEST(FaultProxyBinary, CarriesManyConnectionsOnTheThreadsItStartedWith) {
+  Upstream echo(Mode::echo);
+  ProxyBinary proxy(echo.address());
+  Client warm_up(proxy.listen);  // the first connection: anything started lazily is started now
+  warm_up.send_text("0");
+  std::string received;
+  ASSERT_EQ(warm_up.receive(received, 1, 5s), End::data);
+  const int threads_before = proc::thread_count(proxy.child.pid());
+  ASSERT_GT(threads_before, 0);
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 40; ++i) {
+    clients.push_back(std::make_unique<Client>(proxy.listen));
+    clients.back()->send_text("x" + std::to_string(i));
+  }
+  for (int i = 0; i < 40; ++i) {
+    std::string echoed;
+    const std::string expected = "x" + std::to_string(i);
+    ASSERT_EQ(clients[i]->receive(echoed, expected.size(), 5s), End::data) << i;
+    EXPECT_EQ(echoed, expected);
+  }
+  EXPECT_EQ(proc::thread_count(proxy.child.pid()), threads_before);
 }
 
 }  // namespace
