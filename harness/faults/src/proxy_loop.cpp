@@ -103,7 +103,11 @@ void Proxy::run_loop() {
       wait_ms = std::min<int>(wait_ms, static_cast<int>(left));
     }
     const int ready = ::epoll_wait(epoll_fd, events, kMaxEvents, wait_ms);
-    if (ready < 0 && errno != EINTR) break;
+    if (ready < 0 && errno != EINTR) {
+      std::cerr << "fault proxy " << name_ << ": its event loop failed, its connections close: " << std::strerror(errno)
+                << "\n";
+      break;
+    }
     const auto now = Clock::now();
     for (int i = 0; i < std::max(ready, 0); ++i) {
       const std::uint64_t data = events[i].data.u64;
