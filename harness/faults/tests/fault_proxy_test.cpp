@@ -130,6 +130,36 @@ TEST(FaultProxy, BufferingIsBoundedSoASenderMeetsBackPressure) {
   EXPECT_LT(sent, 64u << 20);
 }
 
+// One loop carries every connection of a proxy: a connection whose client stops reading (its
+// echo backs up to the proxy, then its own sends stall) must not hold up another one.
+TEST(FaultProxy, AConnectionThatStopsReadingHoldsUpNoOther) {
+  Upstream echo(Mode::echo);
+  FaultProxy proxies;
+  const std::string address = proxies.create("p", "", echo.address()).listen;
+  Client stalled(address);
+  ::fcntl(stalled.fd(), F_SETFL, ::fcntl(stalled.fd(), F_GETFL) | O_NONBLOCK);
+  const std::string chunk(1 << 20, 's');
+  std::size_t sent = 0;
+  // Until its echo is backed up as far as the bounds allow: 200 ms without a byte taken.
+  for (int refused = 0; refused < 20;) {
+    const ssize_t n = ::send(stalled.fd(), chunk.data(), chunk.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+      refused = 0;
+    } else {
+      ++refused;
+      std::this_thread::sleep_for(10ms);
+    }
+    ASSERT_LT(sent, 256u << 20) << "the proxy should have stopped taking bytes";
+  }
+  ASSERT_GT(sent, 1u << 20);  // more than the proxy buffers for one direction
+  Client other(address);
+  other.send_text("still here");
+  std::string received;
+  EXPECT_EQ(other.receive(received, 10, 2s), End::data);
+  EXPECT_EQ(received, "still here");
+}
+
 TEST(FaultProxy, ConnectionsBeyondTheLimitWaitUntilOneCloses) {
   Upstream echo(Mode::echo);
   FaultLimits limits;
