@@ -12,7 +12,6 @@
 #include <charconv>
 #include <cstring>
 
-
 namespace mcph::harness::faults::detail {
 namespace {
 
