@@ -535,7 +535,8 @@ TEST(RunCommandTest, AStackWithoutWhatAFileNeedsNamesTheNeedAndTheCommand) {
                            stack.dir.path());
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr("it needs generated users user0001–user0006, and this stack was provisioned "
-                                    "with 5 (start a stack with `mcp-harness up --users 6` or more"));
+                                    "with 5 (start a stack with `mcp-harness up --users 6` or more; up's default "
+                                    "provisions 130)"));
   EXPECT_THAT(run.output, HasSubstr("it needs MCP servers that limit each user to 20 calls per 1000 ms, and"));
   EXPECT_THAT(run.output, HasSubstr("limits nothing (start a stack with `mcp-harness up --rate-limit 20 "
                                     "--rate-window-ms 1000`, up's default)"));
