@@ -135,4 +135,14 @@ DatabaseCredentials Client::database_credentials(const std::string& role, const 
   return creds;
 }
 
+long Client::renew_lease(const std::string& lease_id, long increment_seconds, const std::string& token) {
+  const std::string path = "sys/leases/renew";
+  const Json body =
+      parse(call("PUT", path, token, Json{{"lease_id", lease_id}, {"increment", increment_seconds}}.dump()), path);
+  if (!body.contains("lease_duration") || !body["lease_duration"].is_number_integer()) {
+    throw VaultError(path, 200, {"response has no lease_duration"});
+  }
+  return body["lease_duration"].get<long>();
+}
+
 }  // namespace mcph::vault

@@ -67,6 +67,14 @@ class Database : public ::testing::Test {
     return !work.exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", name).empty();
   }
 
+  // pg_roles.rolvaliduntil as ISO text ('YYYY-MM-DD HH:MM:SS+00' in UTC), which sorts as time.
+  static std::string valid_until(const std::string& name) {
+    pqxx::connection admin(postgres_->conninfo());
+    pqxx::nontransaction work(admin);
+    work.exec("SET TIME ZONE 'UTC'");
+    return work.exec_params1("SELECT rolvaliduntil::text FROM pg_roles WHERE rolname = $1", name)[0].as<std::string>();
+  }
+
   static bool wait_role_gone(const std::string& name, std::chrono::seconds deadline) {
     const auto started = std::chrono::steady_clock::now();
     while (std::chrono::steady_clock::now() - started < deadline) {
@@ -137,6 +145,27 @@ TEST_F(Database, RevocationDropsTheRole) {
   ASSERT_EQ(vault_.post("/v1/sys/leases/revoke", Json{{"lease_id", lease}}).status, 204);
   EXPECT_TRUE(wait_role_gone(username, 10s));
   EXPECT_EQ(vault_.post("/v1/sys/leases/lookup", Json{{"lease_id", lease}}).error(), "invalid lease");
+}
+
+// The MCP servers renew a user's lease with the user's own token (the default policy allows
+// sys/leases/renew): the role stays, with its password, and its VALID UNTIL moves on.
+TEST_F(Database, AUsersOwnTokenRenewsItsLeaseWhichKeepsTheRoleAndMovesItsExpiry) {
+  const std::string alice = login(demo_.alice_sub);
+  Reply creds = vault_.get("/v1/database/creds/alice", alice);
+  ASSERT_EQ(creds.status, 200) << creds.text;
+  const std::string username = creds.body["data"]["username"];
+  const std::string password = creds.body["data"]["password"];
+  const std::string lease = creds.body["lease_id"];
+  const std::string expiry = valid_until(username);
+
+  Reply renewed = vault_.post("/v1/sys/leases/renew", Json{{"lease_id", lease}, {"increment", 7200}}, alice);
+  ASSERT_EQ(renewed.status, 200) << renewed.text;
+  EXPECT_EQ(renewed.body["lease_id"], lease);
+  EXPECT_EQ(renewed.body["lease_duration"], 7200);
+  EXPECT_GT(valid_until(username), expiry) << "the role's VALID UNTIL follows the lease";
+  pqxx::connection as_alice(conninfo_as(username, password));
+  pqxx::nontransaction work(as_alice);
+  EXPECT_EQ(work.exec1("SELECT current_user")[0].as<std::string>(), username);
 }
 
 TEST_F(Database, LeaseExpiryDropsTheRole) {

@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <map>
@@ -32,6 +33,17 @@ class CredentialBrokerTest : public ::testing::Test {
     answer("GET", "/v1/database/creds/alice",
            R"({"lease_id":"database/creds/alice/{n}","lease_duration":600,"data":{"username":"v-alice-{n}","password":"p"}})");
     answer("POST", "/realms/demo/protocol/openid-connect/token", R"({"access_token":"exchanged","expires_in":60})");
+    // sys/leases/renew answers renew_answer_, or, while that is empty, Vault's refusal of a
+    // lease that is not renewable.
+    server_->route("PUT", "/v1/sys/leases/renew", [this](const http::Request& request, http::Response& response) {
+      std::lock_guard lock(mutex_);
+      renew_bodies_.push_back(request.body);
+      if (renew_answer_.empty()) {
+        response.set_json(400, R"({"errors":["lease is not renewable"]})");
+      } else {
+        response.set_json(200, renew_answer_);
+      }
+    });
     server_->start();
     config_.vault_url = server_->url();
     config_.realm_url = server_->url() + "/realms/demo";
@@ -108,6 +120,8 @@ class CredentialBrokerTest : public ::testing::Test {
   std::string slow_path_;  // this path answers after slow_for_
   std::chrono::milliseconds slow_for_{0};
   std::string failing_path_;  // this path answers 503, as a sealed Vault
+  std::string renew_answer_;
+  std::vector<std::string> renew_bodies_;
 };
 
 TEST_F(CredentialBrokerTest, EveryRequestForAPrincipalContinuesItsTrace) {
@@ -180,8 +194,9 @@ TEST_F(CredentialBrokerTest, CallsWaitingForAFailedLoginGetItsErrorAndTheNextCal
   EXPECT_EQ(seen().at("/v1/auth/jwt/login").size(), 2u);
 }
 
-// A lease 600 s long: from 400 s on, a call starts fetching the next one and is answered with the
-// current one; the calls after it get the new one. The fetch has a trace of its own.
+// A lease 600 s long that Vault will not renew: from 400 s on, a call starts fetching the next
+// one and is answered with the current one; the calls after it get the new one. The fetch has a
+// trace of its own.
 TEST_F(CredentialBrokerTest, ALeaseTwoThirdsThroughIsReplacedInTheBackgroundWhileItStillServes) {
   use_test_clock();
   const http::TraceContext trace{http::new_trace(), {}};
@@ -203,6 +218,58 @@ TEST_F(CredentialBrokerTest, ALeaseTwoThirdsThroughIsReplacedInTheBackgroundWhil
   EXPECT_EQ(traces[0], trace.parent.trace_id);
   EXPECT_NE(traces[1], trace.parent.trace_id);
   EXPECT_FALSE(traces[1].empty());
+}
+
+// A lease Vault renews keeps its role (and the server's connections logged in as it): from two
+// thirds on, the call's lease is renewed in the background for a lease's length, and again two
+// thirds into that, with no new role.
+TEST_F(CredentialBrokerTest, ALeaseTwoThirdsThroughIsRenewedAtVaultAndKeepsItsRole) {
+  {
+    std::lock_guard lock(mutex_);
+    renew_answer_ = R"({"lease_id":"database/creds/alice/1","renewable":true,"lease_duration":600,"data":null})";
+  }
+  use_test_clock();
+  const Principal alice = principal("uuid-alice", std::nullopt);
+  const std::string creds = "/v1/database/creds/alice";
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
+  clock_ += 400;
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
+  ASSERT_TRUE(proc::poll_until([&] { return broker_->stats().database_lease_renewals == 1; },
+                               std::chrono::milliseconds(5000)));
+  {
+    std::lock_guard lock(mutex_);
+    ASSERT_EQ(renew_bodies_.size(), 1u);
+    const auto body = nlohmann::json::parse(renew_bodies_[0]);
+    EXPECT_EQ(body["lease_id"], "database/creds/alice/1");
+    EXPECT_EQ(body["increment"], 600);
+  }
+  clock_ += 399;  // 799 s: past the first lease's end, within the renewed one's first two thirds
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
+  EXPECT_EQ(broker_->stats().database_lease_renewals, 1);
+  clock_ += 1;
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
+  ASSERT_TRUE(proc::poll_until([&] { return broker_->stats().database_lease_renewals == 2; },
+                               std::chrono::milliseconds(5000)));
+  EXPECT_EQ(seen_count(creds), 1u);
+  EXPECT_EQ(broker_->stats().database_leases, 1);
+}
+
+// Near the role's max_ttl Vault renews for less and less: less than a third of a lease, and the
+// next call's lease is a new role.
+TEST_F(CredentialBrokerTest, ALeaseRenewedForLessThanAThirdIsReplacedByANewRole) {
+  {
+    std::lock_guard lock(mutex_);
+    renew_answer_ = R"({"lease_id":"database/creds/alice/1","renewable":true,"lease_duration":150,"data":null})";
+  }
+  use_test_clock();
+  const Principal alice = principal("uuid-alice", std::nullopt);
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
+  clock_ += 400;
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
+  ASSERT_TRUE(proc::poll_until([&] { return broker_->database_credentials(alice).username == "v-alice-2"; },
+                               std::chrono::milliseconds(5000)));
+  EXPECT_EQ(broker_->stats().database_lease_renewals, 0);
+  EXPECT_EQ(broker_->stats().database_leases, 2);
 }
 
 // A next lease that cannot be had costs the calls nothing while the current one lasts (one try per

@@ -73,6 +73,9 @@ class Client {
                 const std::string& mount = "secret");
   DatabaseCredentials database_credentials(const std::string& role, const std::string& token,
                                            const std::string& mount = "database");
+  // PUT sys/leases/renew {lease_id, increment}: the TTL Vault grants from now, in seconds (at most
+  // what is left before the role's max_ttl). The lease's credentials stay the same.
+  long renew_lease(const std::string& lease_id, long increment_seconds, const std::string& token);
 
   // Any call: method, path below /v1/, optional JSON body. Never throws for an HTTP status.
   RawResponse request(const std::string& method, const std::string& path, const std::string& token,

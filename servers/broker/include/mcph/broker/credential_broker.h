@@ -85,7 +85,8 @@ struct Secret {
 struct BrokerStats {
   int logins = 0;
   int session_cache_hits = 0;
-  int database_leases = 0;
+  int database_leases = 0;          // new roles fetched
+  int database_lease_renewals = 0;  // leases renewed at Vault (the role kept)
 };
 
 class CredentialBroker {
@@ -118,6 +119,10 @@ class CredentialBroker {
   // The subject's lease, when still valid; starts its successor's fetch when it is due.
   std::optional<vault::DatabaseCredentials> cached_lease(const Principal& principal);
   vault::DatabaseCredentials new_lease(const Principal& principal);  // and caches the lease
+  // The lease renewed at Vault, when Vault grants it a third of a lease more or longer; else a
+  // new lease (a new role). Caches what it got.
+  vault::DatabaseCredentials next_lease(const Principal& principal, const vault::DatabaseCredentials& current);
+  void cache_lease(const std::string& subject, const vault::DatabaseCredentials& credentials, long ttl_seconds);
   std::int64_t now() const;
   void log(const std::string& line) const;
 
@@ -127,7 +132,7 @@ class CredentialBroker {
   struct Lease {
     vault::DatabaseCredentials credentials;
     std::int64_t valid_until = 0;
-    std::int64_t renew_from = 0;  // from then on, a call starts fetching the next lease
+    std::int64_t renew_from = 0;  // from then on, a call starts renewing it (or fetching the next)
     bool renewing = false;        // that has started (once per lease, success or not)
   };
   std::unordered_map<std::string, Lease> leases_;
