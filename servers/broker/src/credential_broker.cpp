@@ -182,7 +182,8 @@ std::optional<vault::DatabaseCredentials> CredentialBroker::cached_lease(const P
     renewal.trace = http::TraceContext{http::new_trace(), {}};
     lease_renewals_.post([this, renewal, current = lease.credentials] {
       try {
-        share(leases_in_flight_, renewal.subject, [&] { return next_lease(renewal, current); });
+        // Renewed in place, or a new role: that one shared with the calls that need a lease now.
+        if (!renew_lease(renewal, current)) share(leases_in_flight_, renewal.subject, [&] { return new_lease(renewal); });
       } catch (const BrokerError& e) {
         // An operator's only sign of it before the lease ends. The subject is an id, not a secret.
         log("renewing the database lease of " + renewal.subject + " failed (the current one serves until it ends): " +
@@ -215,45 +216,42 @@ vault::DatabaseCredentials CredentialBroker::new_lease(const Principal& principa
       throw BrokerError(BrokerErrorCode::vault_error, std::string("database credentials: ") + e.what());
     }
   });
-  {
-    std::lock_guard lock(mutex_);
-    ++stats_.database_leases;
-  }
-  cache_lease(principal.subject, credentials, credentials.lease_duration);
+  std::lock_guard lock(mutex_);
+  ++stats_.database_leases;
+  leases_[principal.subject] = lease_from(credentials, credentials.lease_duration);
   return credentials;
 }
 
 // Renewing keeps the role, so the user's pooled PostgreSQL connections stay good: a new role
 // costs Vault a CREATE ROLE (one at a time) and the server new logins. A thousand users' new
 // roles outlasted the last third of a 90-second lease (README, family 10 at full size).
-vault::DatabaseCredentials CredentialBroker::next_lease(const Principal& principal,
-                                                        const vault::DatabaseCredentials& current) {
-  std::optional<long> granted;
-  if (!current.lease_id.empty()) {
-    const VaultSession s = session(principal);
-    granted = with_vault(principal, [&](vault::Client& vault) -> std::optional<long> {
-      try {
-        return vault.renew_lease(current.lease_id, current.lease_duration, s.token);
-      } catch (const vault::VaultError&) {
-        return std::nullopt;  // not renewable, revoked, refused: a new role instead
-      }
-    });
-  }
+bool CredentialBroker::renew_lease(const Principal& principal, const vault::DatabaseCredentials& current) {
+  if (current.lease_id.empty()) return false;
+  const VaultSession s = session(principal);
+  const auto granted = with_vault(principal, [&](vault::Client& vault) -> std::optional<long> {
+    try {
+      return vault.renew_lease(current.lease_id, current.lease_duration, s.token);
+    } catch (const vault::VaultError&) {
+      return std::nullopt;  // not renewable, revoked, refused: a new role instead
+    }
+  });
   // Near the role's max_ttl Vault grants less and less: then a new role, while there is time.
-  if (!granted || *granted * 3 < current.lease_duration) return new_lease(principal);
-  {
-    std::lock_guard lock(mutex_);
-    ++stats_.database_lease_renewals;
+  if (!granted || *granted * 3 < current.lease_duration) return false;
+  std::lock_guard lock(mutex_);
+  ++stats_.database_lease_renewals;
+  // Only over the lease it renewed: one forgotten meanwhile (the database refused the role) or
+  // replaced stays so.
+  const auto cached = leases_.find(principal.subject);
+  if (cached != leases_.end() && cached->second.credentials.lease_id == current.lease_id) {
+    cached->second = lease_from(current, *granted);
   }
-  cache_lease(principal.subject, current, *granted);
-  return current;
+  return true;
 }
 
-void CredentialBroker::cache_lease(const std::string& subject, const vault::DatabaseCredentials& credentials,
-                                   long ttl_seconds) {
-  std::lock_guard lock(mutex_);
+CredentialBroker::Lease CredentialBroker::lease_from(const vault::DatabaseCredentials& credentials,
+                                                     long ttl_seconds) const {
   const std::int64_t from = now();
-  leases_[subject] = Lease{credentials, from + ttl_seconds - config_.expiry_margin.count(), from + ttl_seconds * 2 / 3, false};
+  return Lease{credentials, from + ttl_seconds - config_.expiry_margin.count(), from + ttl_seconds * 2 / 3, false};
 }
 
 BrokerStats CredentialBroker::stats() const {

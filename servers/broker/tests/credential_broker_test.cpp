@@ -36,6 +36,12 @@ class CredentialBrokerTest : public ::testing::Test {
     // sys/leases/renew answers renew_answer_, or, while that is empty, Vault's refusal of a
     // lease that is not renewable.
     server_->route("PUT", "/v1/sys/leases/renew", [this](const http::Request& request, http::Response& response) {
+      std::chrono::milliseconds pause{0};
+      {
+        std::lock_guard lock(mutex_);
+        if (slow_path_ == "/v1/sys/leases/renew") pause = slow_for_;
+      }
+      std::this_thread::sleep_for(pause);
       std::lock_guard lock(mutex_);
       renew_bodies_.push_back(request.body);
       if (renew_answer_.empty()) {
@@ -252,6 +258,27 @@ TEST_F(CredentialBrokerTest, ALeaseTwoThirdsThroughIsRenewedAtVaultAndKeepsItsRo
                                std::chrono::milliseconds(5000)));
   EXPECT_EQ(seen_count(creds), 1u);
   EXPECT_EQ(broker_->stats().database_leases, 1);
+}
+
+// A lease forgotten while its renewal is on its way (the database refused the role) stays
+// forgotten: the call that needs one gets a new role at once, not the renewal, and the renewal
+// does not bring the old role back when it lands.
+TEST_F(CredentialBrokerTest, ARenewalLandingAfterItsLeaseWasForgottenDoesNotBringItBack) {
+  {
+    std::lock_guard lock(mutex_);
+    renew_answer_ = R"({"lease_id":"database/creds/alice/1","renewable":true,"lease_duration":600,"data":null})";
+  }
+  slow_down("/v1/sys/leases/renew", std::chrono::milliseconds(500));
+  use_test_clock();
+  const Principal alice = principal("uuid-alice", std::nullopt);
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");
+  clock_ += 400;
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-1");  // the renewal starts
+  broker_->forget("uuid-alice");
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-2");
+  ASSERT_TRUE(proc::poll_until([&] { return broker_->stats().database_lease_renewals == 1; },
+                               std::chrono::milliseconds(5000)));
+  EXPECT_EQ(broker_->database_credentials(alice).username, "v-alice-2");
 }
 
 // Near the role's max_ttl Vault renews for less and less: less than a third of a lease, and the

@@ -119,10 +119,9 @@ class CredentialBroker {
   // The subject's lease, when still valid; starts its successor's fetch when it is due.
   std::optional<vault::DatabaseCredentials> cached_lease(const Principal& principal);
   vault::DatabaseCredentials new_lease(const Principal& principal);  // and caches the lease
-  // The lease renewed at Vault, when Vault grants it a third of a lease more or longer; else a
-  // new lease (a new role). Caches what it got.
-  vault::DatabaseCredentials next_lease(const Principal& principal, const vault::DatabaseCredentials& current);
-  void cache_lease(const std::string& subject, const vault::DatabaseCredentials& credentials, long ttl_seconds);
+  // Renews `current` at Vault: true when Vault grants it a third of a lease more or longer (then
+  // cached, if it still is the user's lease), false when a new role is due instead.
+  bool renew_lease(const Principal& principal, const vault::DatabaseCredentials& current);
   std::int64_t now() const;
   void log(const std::string& line) const;
 
@@ -136,6 +135,7 @@ class CredentialBroker {
     bool renewing = false;        // that has started (once per lease, success or not)
   };
   std::unordered_map<std::string, Lease> leases_;
+  Lease lease_from(const vault::DatabaseCredentials& credentials, long ttl_seconds) const;  // from now
   // A login's or a lease's outcome as every call that waited for it gets it. A failure is kept
   // as its code and message, and each call throws a BrokerError of its own: one exception object
   // rethrown in several threads would be read by one while another destroys it.
