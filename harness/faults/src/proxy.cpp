@@ -23,6 +23,25 @@ bool is_loopback(const std::string& host) {
 
 std::string name_of(Stream stream) { return stream == Stream::upstream ? "upstream" : "downstream"; }
 
+// A non-blocking TCP socket with SO_REUSEADDR bound to `at`; -1 (errno set) when it cannot be.
+int bound_socket(const Address& at) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return -1;
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(at.port));
+  ::inet_pton(AF_INET, at.host == "localhost" ? "127.0.0.1" : at.host.c_str(), &address.sin_addr);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    const int error = errno;
+    ::close(fd);
+    errno = error;
+    return -1;
+  }
+  return fd;
+}
+
 }  // namespace
 
 Address Address::parse(const std::string& text, const std::string& field, bool port_required) {
@@ -51,7 +70,10 @@ Proxy::Proxy(std::string name, Address listen, Address upstream, const FaultLimi
   chains_[1] = std::make_shared<Chain>();
 }
 
-Proxy::~Proxy() { stop(); }
+Proxy::~Proxy() {
+  stop();
+  if (reserve_fd_ >= 0) ::close(reserve_fd_);
+}
 
 ProxyInfo Proxy::info() const {
   std::lock_guard lock(mutex_);
@@ -79,6 +101,10 @@ Address Proxy::upstream_address() const {
 
 void Proxy::set_addresses(const Address& listen, const Address& upstream) {
   std::lock_guard lock(mutex_);
+  if (reserve_fd_ >= 0 && listen.text() != listen_.text()) {
+    ::close(reserve_fd_);  // the old port is not this proxy's any more
+    reserve_fd_ = -1;
+  }
   listen_ = listen;
   upstream_ = upstream;
 }
@@ -86,23 +112,22 @@ void Proxy::set_addresses(const Address& listen, const Address& upstream) {
 void Proxy::start() {
   std::lock_guard lock(mutex_);
   if (enabled_) return;
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  const int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(listen_.port));
-  ::inet_pton(AF_INET, listen_.host == "localhost" ? "127.0.0.1" : listen_.host.c_str(), &address.sin_addr);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(fd, 128) != 0) {
+  const int fd = bound_socket(listen_);
+  if (fd < 0 || ::listen(fd, 128) != 0) {
     const std::string reason = std::strerror(errno);
     if (fd >= 0) ::close(fd);
     throw FaultError(500, "listen tcp " + listen_.text() + ": " + reason);
   }
+  sockaddr_in address{};
   socklen_t length = sizeof address;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
   if (listen_.host == "localhost") listen_.host = "127.0.0.1";
   listen_.port = ntohs(address.sin_port);  // a port 0 becomes the one bound (and is kept)
   listen_fd_ = fd;
+  if (reserve_fd_ >= 0) {  // the listener has the port now
+    ::close(reserve_fd_);
+    reserve_fd_ = -1;
+  }
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   enabled_ = true;
   stopping_ = false;
@@ -119,7 +144,16 @@ void Proxy::stop() {
     [[maybe_unused]] const auto ignored = ::write(wake_fd_, &one, sizeof one);
   }
   loop_thread_.join();  // it has closed every connection
-  ::close(listen_fd_);  // connects are refused from now on
+  // Connects are refused from now on, and the port stays this proxy's: a reserve socket, bound
+  // but never listening, keeps it until start() binds the listener again. Without it, any
+  // outgoing connection on the machine could take the port as its own while the proxy is down,
+  // and enabling the proxy failed with "address already in use" (CI saw it once). The listener
+  // stops listening first: a socket can be bound beside a SO_REUSEADDR one only when neither
+  // listens.
+  std::lock_guard lock(mutex_);
+  ::shutdown(listen_fd_, SHUT_RD);
+  reserve_fd_ = bound_socket(listen_);
+  ::close(listen_fd_);
   ::close(wake_fd_);
   listen_fd_ = wake_fd_ = -1;
 }

@@ -73,6 +73,7 @@ class Proxy {
 
   int listen_fd_ = -1;
   int wake_fd_ = -1;  // eventfd: the loop has something to look at
+  int reserve_fd_ = -1;  // while stopped: the listen port, bound but not listening (see stop())
   std::atomic<bool> stopping_{false};
   std::atomic<bool> chains_changed_{false};
   std::thread loop_thread_;

@@ -108,6 +108,31 @@ TEST(FaultProxy, ANewUpstreamTakesEffectForNewConnections) {
   EXPECT_EQ(received, "second");
 }
 
+// A disabled proxy ("down") refuses connections but keeps its port: no other socket on the
+// machine can take it meanwhile (an outgoing connection's ephemeral port could, and enabling the
+// proxy then failed with "address already in use"), and enabling listens there again.
+TEST(FaultProxy, ADisabledProxyKeepsItsPortUntilItIsEnabledAgain) {
+  Upstream echo(Mode::echo);
+  FaultProxy proxies;
+  const std::string address = proxies.create("p", "", echo.address()).listen;
+  proxies.update("p", std::nullopt, std::nullopt, false);
+  Client refused(address);
+  EXPECT_FALSE(refused.connected());
+  const int port = std::stoi(address.substr(address.rfind(':') + 1));
+  const int other = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in at{};
+  at.sin_family = AF_INET;
+  at.sin_port = htons(static_cast<std::uint16_t>(port));
+  at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_NE(::bind(other, reinterpret_cast<sockaddr*>(&at), sizeof at), 0) << "the port was free for anyone";
+  ::close(other);
+  EXPECT_EQ(proxies.update("p", std::nullopt, std::nullopt, true).listen, address);
+  Client client(address);
+  client.send_text("back");
+  std::string received;
+  EXPECT_EQ(client.receive(received, 4, 5s), End::data);
+}
+
 TEST(FaultProxy, BufferingIsBoundedSoASenderMeetsBackPressure) {
   Upstream stalled(Mode::never_read);
   FaultLimits limits;
