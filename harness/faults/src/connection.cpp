@@ -1,6 +1,5 @@
 #include "connection.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -293,11 +292,8 @@ Connection::~Connection() { close(false); }
 
 bool Connection::start_connect(const Address& upstream, Clock::time_point now) {
   upstream_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  sockaddr_in target{};
-  target.sin_family = AF_INET;
-  target.sin_port = htons(static_cast<std::uint16_t>(upstream.port));
-  ::inet_pton(AF_INET, upstream.host == "localhost" ? "127.0.0.1" : upstream.host.c_str(), &target.sin_addr);
-  if (upstream_fd_ >= 0 && ::connect(upstream_fd_, reinterpret_cast<sockaddr*>(&target), sizeof target) == 0) {
+  const sockaddr_in target = upstream.socket_address();
+  if (upstream_fd_ >= 0 && ::connect(upstream_fd_, reinterpret_cast<const sockaddr*>(&target), sizeof target) == 0) {
     connected(now);
     return !closed_;
   }

@@ -29,11 +29,8 @@ int bound_socket(const Address& at) {
   if (fd < 0) return -1;
   const int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(at.port));
-  ::inet_pton(AF_INET, at.host == "localhost" ? "127.0.0.1" : at.host.c_str(), &address.sin_addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+  const sockaddr_in address = at.socket_address();
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
     const int error = errno;
     ::close(fd);
     errno = error;
@@ -43,6 +40,14 @@ int bound_socket(const Address& at) {
 }
 
 }  // namespace
+
+sockaddr_in Address::socket_address() const {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  ::inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host.c_str(), &address.sin_addr);
+  return address;
+}
 
 Address Address::parse(const std::string& text, const std::string& field, bool port_required) {
   const auto colon = text.rfind(':');

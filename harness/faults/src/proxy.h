@@ -2,6 +2,8 @@
 // One named proxy: a loopback listener and its connections, and the toxic chain of each
 // direction. One thread runs the proxy's event loop (proxy_loop.cpp): it accepts, connects
 // upstream and carries every connection's bytes; the API's calls change the chains and wake it.
+#include <netinet/in.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -20,6 +22,7 @@ struct Address {
   int port = 0;
   static Address parse(const std::string& text, const std::string& field, bool port_required);
   std::string text() const { return host + ":" + std::to_string(port); }
+  sockaddr_in socket_address() const;  // for bind() and connect()
 };
 
 struct ChainEntry {
