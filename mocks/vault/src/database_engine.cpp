@@ -11,12 +11,17 @@
 #include "core.h"
 #include "field_data.h"
 #include "pg_connection.h"
+#include "scram_verifier.h"
 #include "vault_error.h"
 
 namespace mcph::mock_vault {
 namespace {
 
 constexpr const char* kPostgresPlugin = "postgresql-database-plugin";
+// The plugin's password_authentication values (passwordauthentication.go): "password" (the
+// default) writes the password itself where {{password}} stands, "scram-sha-256" its verifier.
+constexpr const char* kPlainPassword = "password";
+constexpr const char* kScramSha256 = "scram-sha-256";
 
 struct DbConfig {
   std::string name;
@@ -29,7 +34,10 @@ struct DbConfig {
   std::vector<std::string> root_rotation_statements;
   std::string password_policy;
   std::optional<std::int64_t> max_open_connections;  // as written; unset: Vault's default
+  std::optional<std::string> password_authentication;  // as written; unset: "password"
   std::shared_ptr<PgConnection> connection;
+
+  bool hashes_passwords() const { return password_authentication == kScramSha256; }
 };
 
 struct DbRole {
@@ -259,6 +267,7 @@ class DatabaseBackend final : public Backend {
     // connection_details: the plugin's fields as written, the password left out.
     Json details{{"connection_url", config.connection_url}, {"username", config.username}};
     if (config.max_open_connections) details["max_open_connections"] = *config.max_open_connections;
+    if (config.password_authentication) details["password_authentication"] = *config.password_authentication;
     return VaultResponse::with_data(Json{
         {"allowed_roles", config.allowed_roles},
         {"connection_details", std::move(details)},
@@ -295,6 +304,9 @@ class DatabaseBackend final : public Backend {
     if (auto policy = fields::get_string(data, "password_policy")) config.password_policy = *policy;
     // Kept and shown as written (a bad value is Vault's decoding error); see the connection below.
     if (auto max_open = fields::get_int(data, "max_open_connections")) config.max_open_connections = *max_open;
+    if (auto authentication = fields::get_string(data, "password_authentication")) {
+      config.password_authentication = *authentication;
+    }
     if (config.connection_url.empty()) {
       throw VaultError::bad_request("error creating database object: connection_url cannot be empty");
     }
@@ -310,6 +322,13 @@ class DatabaseBackend final : public Backend {
       } catch (const std::exception& e) {
         throw VaultError::bad_request(std::string("error creating database object: error verifying connection: ") + e.what());
       }
+    }
+    // The plugin's Initialize checks it after the connection: an empty value keeps the default.
+    if (const auto& authentication = config.password_authentication;
+        authentication && !authentication->empty() && *authentication != kPlainPassword &&
+        *authentication != kScramSha256) {
+      throw VaultError::bad_request("error creating database object: '" + *authentication +
+                                    "' is not a valid password authentication type");
     }
     std::lock_guard lock(state_->mutex);
     state_->configs[name] = config;
@@ -360,6 +379,7 @@ class DatabaseBackend final : public Backend {
     DbRole role;
     std::vector<std::string> allowed;
     std::shared_ptr<PgConnection> connection;
+    bool hash_password = false;
     {
       std::lock_guard lock(state_->mutex);
       const auto found = state_->roles.find(role_name);
@@ -371,6 +391,7 @@ class DatabaseBackend final : public Backend {
       }
       allowed = config->second.allowed_roles;
       connection = config->second.connection;
+      hash_password = config->second.hashes_passwords();
     }
     if (!role_allowed(allowed, role_name)) throw VaultError::internal("\"" + role_name + "\" is not an allowed role");
 
@@ -387,11 +408,19 @@ class DatabaseBackend final : public Backend {
     // The role's VALID UNTIL leaves 5 s for the lease to be revoked first (path_creds_create.go).
     const std::string expiration = expiration_text(now + std::chrono::seconds(ttl + 5));
     try {
-      connection->execute(render_statements(role.creation_statements, {{"name", username},
-                                                                        {"username", username},
-                                                                        {"password", password},
-                                                                        {"expiration", expiration}}),
-                          {password});
+      connection->execute(
+          [&](std::vector<std::string>& secrets) {
+            std::string written = password;
+            if (hash_password) {
+              written = scram_sha256_verifier(password);
+              secrets.push_back(written);  // not the password, but what an offline guess starts from
+            }
+            return render_statements(role.creation_statements, {{"name", username},
+                                                                {"username", username},
+                                                                {"password", written},
+                                                                {"expiration", expiration}});
+          },
+          {password});
     } catch (const std::exception& e) {
       throw VaultError::internal(e.what());
     }

@@ -1,5 +1,6 @@
 #include "pg_connection.h"
 
+#include <optional>
 #include <pqxx/pqxx>
 
 namespace mcph::mock_vault {
@@ -37,11 +38,15 @@ struct PgConnection::Impl {
     return *connection;
   }
 
+  // `extra_secrets` is read when an error is reported: the work may have added to it.
   template <typename Work>
   void run(Work&& work, const std::vector<std::string>& extra_secrets) {
     std::lock_guard lock(mutex);
-    std::vector<std::string> secrets = extra_secrets;
-    secrets.push_back(secret);
+    const auto sanitized = [&](const std::exception& e) {
+      std::vector<std::string> secrets = extra_secrets;
+      secrets.push_back(secret);
+      return std::runtime_error(redact(e.what(), secrets));
+    };
     // One retry when the kept connection turned out to be broken.
     for (int attempt = 0;; ++attempt) {
       try {
@@ -50,12 +55,12 @@ struct PgConnection::Impl {
       } catch (const pqxx::broken_connection& e) {
         connection.reset();
         if (attempt == 0) continue;
-        throw std::runtime_error(redact(e.what(), secrets));
+        throw sanitized(e);
       } catch (const pqxx::sql_error& e) {
-        throw std::runtime_error(redact(e.what(), secrets));
+        throw sanitized(e);
       } catch (const std::exception& e) {
         connection.reset();
-        throw std::runtime_error(redact(e.what(), secrets));
+        throw sanitized(e);
       }
     }
   }
@@ -73,10 +78,16 @@ void PgConnection::verify() {
 }
 
 void PgConnection::execute(const std::vector<std::string>& statements, const std::vector<std::string>& secrets) {
+  execute([&statements](std::vector<std::string>&) { return statements; }, secrets);
+}
+
+void PgConnection::execute(const Render& render, std::vector<std::string> secrets) {
+  std::optional<std::vector<std::string>> statements;  // rendered once, kept for the retry
   impl_->run(
-      [&statements](pqxx::connection& connection) {
+      [&](pqxx::connection& connection) {
+        if (!statements) statements = render(secrets);
         pqxx::work work(connection);
-        for (const auto& statement : statements) work.exec(statement);
+        for (const auto& statement : *statements) work.exec(statement);
         work.commit();
       },
       secrets);

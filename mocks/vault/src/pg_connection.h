@@ -1,6 +1,7 @@
 #pragma once
 // One PostgreSQL admin connection of a database config, through libpqxx (kept out of this
 // header). Reconnects when the connection broke. Error texts never contain the password.
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -20,6 +21,11 @@ class PgConnection {
   // Runs the statements in one transaction; `secrets` (the new role's password) are removed from
   // error texts, which may quote the failing statement.
   void execute(const std::vector<std::string>& statements, const std::vector<std::string>& secrets = {});
+  // The same for the statements `render` returns, called once under the connection's lock: Vault's
+  // plugin renders a new user's statements (hashing its password, if so configured) inside the
+  // lock its NewUser holds. `render` may add to `secrets` what its statements hold.
+  using Render = std::function<std::vector<std::string>(std::vector<std::string>& secrets)>;
+  void execute(const Render& render, std::vector<std::string> secrets);
   // Vault's built-in revocation: revoke what the role was granted, then DROP ROLE IF EXISTS.
   void drop_role(const std::string& role);
 

@@ -61,6 +61,15 @@ class Database : public ::testing::Test {
     work.commit();
   }
 
+  // A table of the test's own, empty, made by the superuser.
+  static void recreate_table(const std::string& name, const std::string& columns) {
+    pqxx::connection admin(postgres_->conninfo());
+    pqxx::work work(admin);
+    work.exec("DROP TABLE IF EXISTS " + name);
+    work.exec("CREATE TABLE " + name + " (" + columns + ")");
+    work.commit();
+  }
+
   static bool role_exists(const std::string& name) {
     pqxx::connection admin(postgres_->conninfo());
     pqxx::nontransaction work(admin);
@@ -223,13 +232,7 @@ TEST_F(Database, StoppingTheServerLeavesItsRolesBehind) {
 // once never overlap. A stand-in that created them side by side would be faster than Vault, and
 // a server's behaviour under a burst of first calls would look better against it than it is.
 TEST_F(Database, CredentialCreationIsOneAtATimePerConnectionConfig) {
-  {
-    pqxx::connection admin(postgres_->conninfo());
-    pqxx::work work(admin);
-    work.exec("DROP TABLE IF EXISTS creations");
-    work.exec("CREATE TABLE creations (name text PRIMARY KEY, started timestamptz, ended timestamptz)");
-    work.commit();
-  }
+  recreate_table("creations", "name text PRIMARY KEY, started timestamptz, ended timestamptz");
   const std::string host_port = "127.0.0.1:" + std::to_string(postgres_->port());
   Reply config = vault_.post("/v1/database/config/pooled",
                              Json{{"plugin_name", "postgresql-database-plugin"},
@@ -276,6 +279,69 @@ TEST_F(Database, CredentialCreationIsOneAtATimePerConnectionConfig) {
   vault_.post("/v1/sys/leases/revoke-prefix/database/creds/slow", Json::object());
 }
 
+// password_authentication=scram-sha-256: what stands for {{password}} in the statements is the
+// password's SCRAM verifier, which PostgreSQL stores as written, and the generated password logs
+// in with it. "password" (the default) writes the password itself.
+TEST_F(Database, ScramPasswordAuthenticationWritesAVerifierThatTheGeneratedPasswordLogsInWith) {
+  recreate_table("written_passwords", "name text PRIMARY KEY, written text");
+  const std::string host_port = "127.0.0.1:" + std::to_string(postgres_->port());
+  for (const auto& [config, authentication] : {std::pair{"hashed", "scram-sha-256"}, std::pair{"plain", "password"}}) {
+    Reply written = vault_.post("/v1/database/config/" + std::string(config),
+                                Json{{"plugin_name", "postgresql-database-plugin"},
+                                     {"connection_url", "postgresql://{{username}}:{{password}}@" + host_port + "/mcp_demo"},
+                                     {"username", "postgres"},
+                                     {"password", "postgres"},
+                                     {"password_authentication", authentication},
+                                     {"allowed_roles", config}});
+    ASSERT_EQ(written.status, 204) << written.text;
+    Reply read = vault_.get("/v1/database/config/" + std::string(config));
+    ASSERT_EQ(read.status, 200) << read.text;
+    EXPECT_EQ(read.body["data"]["connection_details"]["password_authentication"], authentication) << read.text;
+    ASSERT_EQ(vault_.post("/v1/database/roles/" + std::string(config),
+                          Json{{"db_name", config},
+                               {"creation_statements",
+                                {"CREATE ROLE \"{{name}}\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';",
+                                 "INSERT INTO written_passwords VALUES ('{{name}}', '{{password}}');"}},
+                               {"default_ttl", "1h"}})
+                  .status,
+              204);
+  }
+  const auto written_for = [](const std::string& role) {
+    pqxx::connection admin(postgres_->conninfo());
+    pqxx::nontransaction work(admin);
+    return std::pair{
+        work.exec_params1("SELECT written FROM written_passwords WHERE name = $1", role)[0].as<std::string>(),
+        work.exec_params1("SELECT rolpassword FROM pg_authid WHERE rolname = $1", role)[0].as<std::string>()};
+  };
+  const auto logs_in = [&](const std::string& role, const std::string& password) {
+    pqxx::connection login("host=127.0.0.1 port=" + std::to_string(postgres_->port()) + " dbname=mcp_demo user=" +
+                           role + " password=" + password);
+    return pqxx::nontransaction(login).exec1("SELECT current_user")[0].as<std::string>();
+  };
+
+  Reply hashed = vault_.get("/v1/database/creds/hashed");
+  ASSERT_EQ(hashed.status, 200) << hashed.text;
+  const std::string hashed_role = hashed.body["data"]["username"];
+  const std::string hashed_password = hashed.body["data"]["password"];
+  const auto [hashed_written, hashed_stored] = written_for(hashed_role);
+  EXPECT_THAT(hashed_written, MatchesRegex(R"(SCRAM-SHA-256\$4096:[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=)"));
+  EXPECT_EQ(hashed_written.find(hashed_password), std::string::npos);
+  EXPECT_EQ(hashed_stored, hashed_written) << "PostgreSQL stores the verifier as written";
+  EXPECT_EQ(logs_in(hashed_role, hashed_password), hashed_role);
+
+  Reply plain = vault_.get("/v1/database/creds/plain");
+  ASSERT_EQ(plain.status, 200) << plain.text;
+  const std::string plain_role = plain.body["data"]["username"];
+  const std::string plain_password = plain.body["data"]["password"];
+  const auto [plain_written, plain_stored] = written_for(plain_role);
+  EXPECT_EQ(plain_written, plain_password);
+  EXPECT_THAT(plain_stored, ::testing::StartsWith("SCRAM-SHA-256$4096:")) << "PostgreSQL hashed it itself";
+  EXPECT_EQ(logs_in(plain_role, plain_password), plain_role);
+
+  vault_.post("/v1/sys/leases/revoke-prefix/database/creds/hashed", Json::object());
+  vault_.post("/v1/sys/leases/revoke-prefix/database/creds/plain", Json::object());
+}
+
 TEST_F(Database, ConfigAndRoleErrors) {
   Reply unreachable = vault_.post("/v1/database/config/broken",
                                   Json{{"plugin_name", "postgresql-database-plugin"},
@@ -285,6 +351,17 @@ TEST_F(Database, ConfigAndRoleErrors) {
   EXPECT_EQ(unreachable.status, 400);
   EXPECT_THAT(unreachable.error(), ::testing::StartsWith("error creating database object: "));
   EXPECT_THAT(unreachable.text, ::testing::Not(::testing::HasSubstr("very-secret-pw")));
+
+  Reply md5 = vault_.post("/v1/database/config/md5",
+                          Json{{"plugin_name", "postgresql-database-plugin"},
+                               {"connection_url", "postgresql://{{username}}:{{password}}@127.0.0.1:" +
+                                                      std::to_string(postgres_->port()) + "/mcp_demo"},
+                               {"username", "postgres"},
+                               {"password", "postgres"},
+                               {"password_authentication", "md5"}});
+  EXPECT_EQ(md5.status, 400);
+  EXPECT_EQ(md5.error(), "error creating database object: 'md5' is not a valid password authentication type");
+  EXPECT_EQ(vault_.get("/v1/database/config/md5").status, 404) << "a refused config is not kept";
 
   Reply unknown = vault_.get("/v1/database/creds/nobody");
   EXPECT_EQ(unknown.status, 400);
