@@ -49,17 +49,18 @@ void RoleConnectionPool::Lease::give_back() {
 
 // ---- RoleConnectionPool -----------------------------------------------------------------------
 
-RoleConnectionPool::RoleConnectionPool(DatabaseAddress address, PoolLimits limits)
-    : address_(std::move(address)), limits_(limits) {}
+RoleConnectionPool::RoleConnectionPool(DatabaseAddress address, PoolLimits limits, std::string session_options)
+    : address_(std::move(address)), limits_(limits), session_options_(std::move(session_options)) {}
 
 RoleConnectionPool::~RoleConnectionPool() = default;
 
 std::unique_ptr<pqxx::connection> RoleConnectionPool::connect(const std::string& role,
                                                               const std::string& password) const {
-  return std::make_unique<pqxx::connection>(
-      "host=" + address_.host + " port=" + address_.port + " dbname=" + quote_conninfo(address_.name) +
-      " user=" + quote_conninfo(role) + " password=" + quote_conninfo(password) +
-      " connect_timeout=" + std::to_string(address_.connect_timeout_s));
+  std::string conninfo = "host=" + address_.host + " port=" + address_.port + " dbname=" + quote_conninfo(address_.name) +
+                         " user=" + quote_conninfo(role) + " password=" + quote_conninfo(password) +
+                         " connect_timeout=" + std::to_string(address_.connect_timeout_s);
+  if (!session_options_.empty()) conninfo += " options=" + quote_conninfo(session_options_);
+  return std::make_unique<pqxx::connection>(conninfo);
 }
 
 RoleConnectionPool::Lease RoleConnectionPool::borrow(const std::string& subject, const std::string& role,

@@ -33,24 +33,25 @@ void log_login_failure(const pqxx::broken_connection& e) {
 }  // namespace
 
 RoleDatabase::RoleDatabase(DatabaseAddress address, PoolLimits limits, int statement_timeout_ms)
-    : pool_(std::move(address), limits), statement_timeout_ms_(statement_timeout_ms) {}
+    : pool_(std::move(address), limits,
+            "-c default_transaction_read_only=on -c statement_timeout=" + std::to_string(statement_timeout_ms) + "ms") {}
 
 Json RoleDatabase::run(pqxx::connection& connection, const std::string& sql, const std::optional<std::string>& parameter) {
-  pqxx::read_transaction tx(connection);
-  // One round trip: this transaction's statement timeout, and whether the session's role is
-  // still a live credential. The statement is valid for any live role, so an error here (e.g.
-  // "invalid role OID" once the role is dropped) says the role is gone.
+  // Each statement is a read-only transaction of its own (the session's default): nothing to
+  // roll back, so a failed query leaves the connection as clean as a good one.
+  pqxx::nontransaction tx(connection);
+  // Whether the session's role is still a live credential. The statement is valid for any live
+  // role, so an error here (e.g. "invalid role OID" once the role is dropped) says it is gone.
   pqxx::result live;
   try {
-    live = tx.exec("SELECT set_config('statement_timeout', '" + std::to_string(statement_timeout_ms_) +
-                   "ms', true), r.rolcanlogin AND (r.rolvaliduntil IS NULL OR r.rolvaliduntil > now()) "
+    live = tx.exec("SELECT r.rolcanlogin AND (r.rolvaliduntil IS NULL OR r.rolvaliduntil > now()) "
                    "FROM pg_roles r WHERE r.rolname = current_user");
   } catch (const pqxx::broken_connection&) {
     throw;
   } catch (const pqxx::sql_error&) {
     throw StaleCredential("the database no longer knows this user's role");
   }
-  if (live.empty() || live[0][1].is_null() || !live[0][1].as<bool>()) {
+  if (live.empty() || live[0][0].is_null() || !live[0][0].as<bool>()) {
     throw StaleCredential("this user's role may no longer log in");
   }
   const pqxx::result result = parameter ? tx.exec_params(sql, *parameter) : tx.exec(sql);
@@ -60,7 +61,7 @@ Json RoleDatabase::run(pqxx::connection& connection, const std::string& sql, con
     for (const auto& field : row) object[field.name()] = field.is_null() ? Json(nullptr) : Json(field.c_str());
     rows.push_back(std::move(object));
   }
-  return rows;  // the read-only transaction ends with a rollback: the connection is clean
+  return rows;
 }
 
 // A login that fails for a passing reason (a backend slow to start on a loaded machine, a

@@ -62,6 +62,17 @@ class RoleDatabaseTest : public ::testing::Test {
   static std::string backend_of(RoleDatabase& database, const RoleCredentials& who) {
     return database.query(who, "SELECT pg_backend_pid()::text AS pid, current_user AS who")[0]["pid"];
   }
+  // The query fails as a tool error "query_failed: <PostgreSQL's words>", and `words` are among them.
+  static void expect_query_failed(RoleDatabase& database, const RoleCredentials& who, const std::string& sql,
+                                  const std::string& words) {
+    try {
+      database.query(who, sql);
+      ADD_FAILURE() << "expected query_failed: ..." << words << "...";
+    } catch (const mcp::ToolError& e) {
+      EXPECT_THAT(e.what(), ::testing::StartsWith("query_failed: "));
+      EXPECT_THAT(e.what(), HasSubstr(words));
+    }
+  }
   // Closing a connection ends its backend a moment later.
   static bool eventually_no_sessions(const std::string& role) {
     for (int i = 0; i < 100; ++i) {
@@ -185,25 +196,25 @@ TEST_F(RoleDatabaseTest, AFailedQueryKeepsTheConnection) {
   RoleDatabase database(address(), {}, 3000);
   const auto jack = create_role("jack-sub", "v-jack-syntax");
   const std::string first = backend_of(database, jack);
-  try {
-    database.query(jack, "SELEC nonsense");
-    FAIL() << "expected query_failed";
-  } catch (const mcp::ToolError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("query_failed: "));
-    EXPECT_THAT(e.what(), HasSubstr("syntax error"));
-  }
+  expect_query_failed(database, jack, "SELEC nonsense", "syntax error");
   EXPECT_EQ(backend_of(database, jack), first);
 }
 
 TEST_F(RoleDatabaseTest, TheStatementTimeoutHolds) {
   RoleDatabase database(address(), {}, 200);
   const auto kim = create_role("kim-sub", "v-kim-timeout");
-  try {
-    database.query(kim, "SELECT pg_sleep(3)");
-    FAIL() << "expected a statement timeout";
-  } catch (const mcp::ToolError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("statement timeout"));
-  }
+  expect_query_failed(database, kim, "SELECT pg_sleep(3)", "statement timeout");
+}
+
+// Sessions start read-only: a query cannot write, even what its role may (a temporary table),
+// and the refusal costs the connection nothing.
+TEST_F(RoleDatabaseTest, AQueryCannotWriteEvenWhatItsRoleMay) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto lee = create_role("lee-sub", "v-lee-readonly");
+  const std::string first = backend_of(database, lee);
+  expect_query_failed(database, lee, "CREATE TEMP TABLE scratch (x int)", "read-only transaction");
+  EXPECT_EQ(backend_of(database, lee), first);
+  EXPECT_EQ(database.query(lee, "SELECT key FROM projects WHERE key = $1", "DEMO")[0]["key"], "DEMO");
 }
 
 class RoleConnectionPoolTest : public RoleDatabaseTest {

@@ -75,7 +75,8 @@ class RoleConnectionPool {
     bool reused_;
   };
 
-  RoleConnectionPool(DatabaseAddress address, PoolLimits limits = {});
+  // session_options: settings every session starts with, as libpq's `options` ("-c name=value").
+  RoleConnectionPool(DatabaseAddress address, PoolLimits limits = {}, std::string session_options = {});
   ~RoleConnectionPool();
 
   // A connection logged in as `role` for `subject`: an idle one of that role, else a new one.
@@ -116,6 +117,7 @@ class RoleConnectionPool {
 
   DatabaseAddress address_;
   PoolLimits limits_;
+  std::string session_options_;
   mutable std::mutex mutex_;
   std::list<Waiter*> waiters_;  // in order of arrival
   std::list<Idle> idle_;  // most recently returned first

@@ -1,11 +1,14 @@
 #pragma once
 // Read-only queries as the caller's own dynamic role, on the role's pooled connections.
 //
+// Each session starts read-only and with the statement timeout (libpq's `options`, sent with the
+// login), so a query is one round trip of its own, with no transaction to open or end.
+//
 // A pooled connection can outlive its credential: PostgreSQL keeps the session of a role that
 // was dropped or locked after it logged in (reads then fail one by one, or quietly return
-// nothing). So every query's transaction first checks, in the same round trip that sets its
-// statement timeout, that the role still exists, may log in and has not expired; if not, the
-// credential is stale (StaleCredential: the caller fetches a new lease). A reused connection
+// nothing). So every query is preceded by a check that the role still exists, may log in and
+// has not expired; if not, the credential is stale (StaleCredential: the caller fetches a new
+// lease). A reused connection
 // that turns out broken (PostgreSQL restarted, backend terminated) is replaced by a new one
 // once, transparently; so is a new login that failed for another reason than the credential.
 #include <nlohmann/json.hpp>
@@ -50,7 +53,6 @@ class RoleDatabase {
   nlohmann::json run(pqxx::connection& connection, const std::string& sql, const std::optional<std::string>& parameter);
 
   RoleConnectionPool pool_;
-  int statement_timeout_ms_;
 };
 
 }  // namespace mcph::postgres_mcp
