@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace mcph::http::detail {
 namespace {
@@ -21,6 +22,16 @@ constexpr std::size_t kLongestMethod = 32;
 
 thread_local std::string t_extension_method;
 thread_local std::optional<HeadProblem> t_head_problem;
+
+// A response head (cpp-httplib writes it whole, first) that announces a body of known length.
+bool announces_body(std::string_view head) {
+  if (head.substr(0, 7) != "HTTP/1." || head.size() < 4 || head.substr(head.size() - 4) != "\r\n\r\n") return false;
+  constexpr std::string_view kField = "\r\nContent-Length: ";
+  const std::size_t at = head.find(kField);
+  if (at == std::string_view::npos) return false;
+  const std::size_t value = at + kField.size();
+  return value < head.size() && head[value] >= '1' && head[value] <= '9';  // no leading zeros: > 0
+}
 
 bool is_extension_method(const std::string& word) {
   if (!is_token(word)) return false;
@@ -65,6 +76,8 @@ void ConnectionStream::begin_request(bool extension_methods) {
   t_extension_method.clear();
   t_head_problem.reset();
   check_method_ = extension_methods;
+  answer_started_ = false;
+  held_head_.clear();
   read_head();
 }
 
@@ -178,18 +191,40 @@ void ConnectionStream::rewrite_extension_method() {
 }
 
 ssize_t ConnectionStream::write(const char* ptr, size_t size) {
+  const std::string_view bytes(ptr, size);
+  if (!std::exchange(answer_started_, true) && announces_body(bytes)) {
+    held_head_.assign(bytes);
+    return static_cast<ssize_t>(size);
+  }
+  if (!held_head_.empty()) {
+    held_head_.append(bytes);
+    const bool sent = send_all(held_head_);
+    held_head_.clear();
+    return sent ? static_cast<ssize_t>(size) : -1;
+  }
+  return send_all(bytes) ? static_cast<ssize_t>(size) : -1;
+}
+
+bool ConnectionStream::end_response() {
+  if (held_head_.empty()) return true;
+  const bool sent = send_all(held_head_);
+  held_head_.clear();
+  return sent;
+}
+
+bool ConnectionStream::send_all(std::string_view bytes) {
   std::size_t written = 0;
-  while (written < size) {
-    const ssize_t n = ::send(fd_, ptr + written, size - written, MSG_NOSIGNAL);
+  while (written < bytes.size()) {
+    const ssize_t n = ::send(fd_, bytes.data() + written, bytes.size() - written, MSG_NOSIGNAL);
     if (n > 0) {
       written += static_cast<std::size_t>(n);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && wait(POLLOUT, write_timeout_)) continue;
-    return -1;  // reset, or the client stopped reading for longer than the write timeout
+    return false;  // reset, or the client stopped reading for longer than the write timeout
   }
-  return static_cast<ssize_t>(written);
+  return true;
 }
 
 void ConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const {

@@ -89,9 +89,10 @@ class RoutingServer : public httplib::Server {
         request.set_header("Connection", "close");
       }
     });
+    const bool sent = stream.end_response();
     // Unparsed (cpp-httplib answered 400 or 414 without reading the headers): what follows on
     // the connection is not a request.
-    return ok && parsed;
+    return ok && parsed && sent;
   }
   // The bound socket, which the caller owns from now on (httplib::Server never closes it).
   int take_listening_socket() { return svr_sock_.exchange(INVALID_SOCKET); }

@@ -1,7 +1,9 @@
 // The server under many connections: kept-alive connections do not hold worker threads, a
 // burst of new connections is not dropped by the listen queue, pipelined requests are answered
-// in order, the connection limit holds, idle connections are closed, stop() is prompt.
+// in order, the connection limit holds, idle connections are closed, stop() is prompt, and an
+// answer's head and body leave in one segment.
 #include <arpa/inet.h>
+#include <linux/tcp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -47,6 +49,13 @@ class RawConnection {
   RawConnection& operator=(const RawConnection&) = delete;
 
   bool connected() const { return connected_; }
+  // Segments with data this connection has received (TCP_INFO).
+  unsigned data_segments_received() const {
+    tcp_info info{};
+    socklen_t length = sizeof info;
+    if (::getsockopt(fd_, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return 0;
+    return info.tcpi_data_segs_in;
+  }
   void send_text(const std::string& text) { ASSERT_EQ(::send(fd_, text.data(), text.size(), MSG_NOSIGNAL), static_cast<ssize_t>(text.size())); }
   // Everything received until `done` says so, the peer closes, or `timeout` passes.
   std::string receive_until(const std::function<bool(const std::string&)>& done, std::chrono::milliseconds timeout,
@@ -164,6 +173,32 @@ TEST(ServerConcurrency, PipelinedRequestsAreAnsweredInOrder) {
   ASSERT_EQ(count_of(answers, "HTTP/1.1 200"), 3u) << answers;
   EXPECT_LT(answers.find("n=1"), answers.find("n=2"));
   EXPECT_LT(answers.find("n=2"), answers.find("n=3"));
+}
+
+// The head waits for the body, so the client wakes once per answer, and a proxy carries it once.
+TEST(ServerConcurrency, AnAnswersHeadAndBodyArriveInOneSegment) {
+  auto server = echo_server({});
+  RawConnection connection(server->port());
+  for (int i = 1; i <= 3; ++i) {
+    connection.send_text("GET /n/" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string body = "n=" + std::to_string(i);
+    const std::string answer = connection.receive_until(
+        [&](const std::string& text) { return text.find(body) != std::string::npos; }, 5s);
+    ASSERT_THAT(answer, HasSubstr("Content-Length: 3\r\n")) << answer;
+    EXPECT_EQ(connection.data_segments_received(), static_cast<unsigned>(i)) << "answer " << i << " came in pieces";
+  }
+}
+
+// An answer whose body does not follow its head (HEAD) is not held back.
+TEST(ServerConcurrency, AHeadRequestIsAnsweredAtOnce) {
+  auto server = echo_server({});
+  RawConnection connection(server->port());
+  connection.send_text("HEAD /n/1 HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string answer = connection.receive_until(
+      [](const std::string& text) { return text.find("\r\n\r\n") != std::string::npos; }, 3s);
+  EXPECT_THAT(answer, ::testing::StartsWith("HTTP/1.1 200 OK\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Content-Length: 3\r\n"));
+  EXPECT_THAT(answer, ::testing::EndsWith("\r\n\r\n")) << "no body";
 }
 
 TEST(ServerConcurrency, ConnectionsBeyondTheLimitWaitUntilOneCloses) {
