@@ -9,7 +9,9 @@
 
 namespace mcph::broker {
 
-CredentialBroker::CredentialBroker(BrokerConfig config) : config_(std::move(config)) {}
+CredentialBroker::CredentialBroker(BrokerConfig config)
+    : config_(std::move(config)),
+      role_creations_(std::max<std::size_t>(1, config_.role_creations_at_once)) {}
 CredentialBroker::~CredentialBroker() = default;
 
 void CredentialBroker::log(const std::string& line) const {
@@ -204,6 +206,17 @@ vault::DatabaseCredentials CredentialBroker::database_credentials(const Principa
 
 vault::DatabaseCredentials CredentialBroker::new_lease(const Principal& principal) {
   const VaultSession s = session(principal);
+  if (!role_creations_.acquire_for(config_.role_creation_wait)) {
+    throw BrokerError(BrokerErrorCode::vault_unavailable,
+                      "database credentials: waited " + std::to_string(config_.role_creation_wait.count()) +
+                          " ms for a turn to ask Vault for a new role (this server asks for " +
+                          std::to_string(config_.role_creations_at_once) +
+                          " at a time: Vault creates them one at a time)");
+  }
+  struct Release {
+    Turns& turns;
+    ~Release() { turns.release(); }
+  } release{role_creations_};
   auto credentials = with_vault(principal, [&](vault::Client& vault) {
     try {
       return vault.database_credentials(s.entity_name, s.token, config_.database_mount);

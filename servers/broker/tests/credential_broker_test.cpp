@@ -88,8 +88,13 @@ class CredentialBrokerTest : public ::testing::Test {
         seen_[path].push_back(trace ? trace->parent.trace_id : "");
         if (path == slow_path_) pause = slow_for_;
         failing = path == failing_path_;
+        most_at_once_[path] = std::max(most_at_once_[path], ++in_progress_[path]);
       }
       std::this_thread::sleep_for(pause);
+      {
+        std::lock_guard lock(mutex_);
+        --in_progress_[path];
+      }
       if (failing) {
         response.set_json(503, R"({"errors":["Vault is sealed"]})");
         return;
@@ -102,6 +107,28 @@ class CredentialBrokerTest : public ::testing::Test {
       }
       response.set_json(200, answer);
     });
+  }
+
+  // The most requests of `path` this fake Vault had in progress at one time.
+  int most_at_once(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    return most_at_once_[path];
+  }
+  // Each subject's database_credentials at once, on a thread each: the usernames, or the errors.
+  std::vector<std::string> fetch_at_once(const std::vector<std::string>& subjects) {
+    std::vector<std::string> outcomes(subjects.size());
+    std::vector<std::thread> calls;
+    for (std::size_t i = 0; i < subjects.size(); ++i) {
+      calls.emplace_back([&, i] {
+        try {
+          outcomes[i] = broker_->database_credentials(principal(subjects[i], std::nullopt)).username;
+        } catch (const BrokerError& e) {
+          outcomes[i] = e.what();
+        }
+      });
+    }
+    for (auto& call : calls) call.join();
+    return outcomes;
   }
 
   std::map<std::string, std::vector<std::string>> seen() {
@@ -123,6 +150,7 @@ class CredentialBrokerTest : public ::testing::Test {
   std::unique_ptr<CredentialBroker> broker_;
   std::mutex mutex_;
   std::map<std::string, std::vector<std::string>> seen_;
+  std::map<std::string, int> in_progress_, most_at_once_;
   std::string slow_path_;  // this path answers after slow_for_
   std::chrono::milliseconds slow_for_{0};
   std::string failing_path_;  // this path answers 503, as a sealed Vault
@@ -174,6 +202,38 @@ TEST_F(CredentialBrokerTest, ConcurrentFirstCallsOfAUserShareOneLoginAndOneLease
   EXPECT_EQ(requests.at("/v1/database/creds/alice").size(), 1u);
   EXPECT_EQ(broker_->stats().logins, 1);
   EXPECT_EQ(broker_->stats().database_leases, 1);
+}
+
+// Vault creates roles one at a time: eight users' first calls at once ask it for two at a time
+// (the limit here), the others waiting their turn in the server, and every one gets its role.
+TEST_F(CredentialBrokerTest, NoMoreNewRolesAreAskedOfVaultAtOnceThanTheLimit) {
+  config_.role_creations_at_once = 2;
+  broker_ = std::make_unique<CredentialBroker>(config_);
+  slow_down("/v1/database/creds/alice", std::chrono::milliseconds(150));
+  const auto usernames = fetch_at_once({"u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8"});
+  for (const auto& username : usernames) EXPECT_THAT(username, ::testing::MatchesRegex("v-alice-[0-9]+"));
+  EXPECT_EQ(seen_count("/v1/database/creds/alice"), 8u);
+  EXPECT_EQ(most_at_once("/v1/database/creds/alice"), 2);
+  EXPECT_EQ(broker_->stats().database_leases, 8);
+}
+
+// A call that finds no place for a new role within the wait is answered vault_unavailable,
+// saying why; it asked Vault for nothing.
+TEST_F(CredentialBrokerTest, ACallThatWaitsTooLongForItsTurnToGetANewRoleIsVaultUnavailable) {
+  config_.role_creations_at_once = 1;
+  config_.role_creation_wait = std::chrono::milliseconds(100);
+  broker_ = std::make_unique<CredentialBroker>(config_);
+  slow_down("/v1/database/creds/alice", std::chrono::milliseconds(600));
+  const auto outcomes = fetch_at_once({"u1", "u2"});
+  std::vector<std::string> refused;
+  for (const auto& outcome : outcomes) {
+    if (outcome.rfind("v-alice-", 0) != 0) refused.push_back(outcome);
+  }
+  ASSERT_EQ(refused.size(), 1u) << outcomes[0] << " / " << outcomes[1];
+  EXPECT_EQ(refused[0],
+            "database credentials: waited 100 ms for a turn to ask Vault for a new role (this server asks for 1 "
+            "at a time: Vault creates them one at a time)");
+  EXPECT_EQ(seen_count("/v1/database/creds/alice"), 1u);
 }
 
 // A login that fails fails every call that waited for it, with its error; the next call tries

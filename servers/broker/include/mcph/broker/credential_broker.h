@@ -20,6 +20,7 @@
 #include "mcph/broker/authenticator.h"
 #include "mcph/broker/background_jobs.h"
 #include "mcph/broker/single_flight.h"
+#include "mcph/broker/turns.h"
 #include "mcph/vault/client.h"
 
 namespace mcph::broker {
@@ -45,6 +46,13 @@ struct BrokerConfig {
   std::string database_mount = "database";
   std::chrono::milliseconds timeout{3000};     // every Vault call
   std::chrono::seconds expiry_margin{5};       // stop using a session or lease this early
+  // New database roles asked of Vault at once (database/creds reads). Vault creates them one at
+  // a time per connection config, so more in flight only queue there: under a burst of first
+  // calls, requests at the back of that queue outlasted `timeout`, and Vault still created
+  // their roles, which no call then used. A call waits here for its turn, up to
+  // `role_creation_wait`, and the Vault timeout measures Vault's answer, not a queue of ours.
+  std::size_t role_creations_at_once = 16;
+  std::chrono::milliseconds role_creation_wait{10000};
   // Seconds since the epoch; empty: the system clock (tests set their own).
   std::function<std::int64_t()> clock;
   // What no call hears of (a lease renewal that failed), a line at a time; empty: standard error.
@@ -150,6 +158,7 @@ class CredentialBroker {
   // A user's concurrent calls that find no session (or lease) share one login (or lease).
   SingleFlight<Shared<VaultSession>> logins_in_flight_;
   SingleFlight<Shared<vault::DatabaseCredentials>> leases_in_flight_;
+  Turns role_creations_;  // places for database/creds reads, in the calls' order of arrival
   // As many as the server handles requests at once (http::ServerOptions::threads): with fewer,
   // calls at full concurrency each opened a connection to Vault and closed it after one request.
   static constexpr std::size_t kMaxIdleVaultClients = 64;

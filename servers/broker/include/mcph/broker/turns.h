@@ -1,0 +1,59 @@
+#pragma once
+// At most `places` holders at once, and the waiting calls get freed places in the order they came.
+// A semaphore wakes whichever waiter the scheduler picks: in a burst of 1,000 users' first calls,
+// some waited 7 s for a new database role while calls that came later went through in 0.2 s.
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <list>
+#include <mutex>
+
+namespace mcph::broker {
+
+class Turns {
+ public:
+  explicit Turns(std::size_t places) : free_(places) {}
+
+  // Waits up to `timeout` for a place, after those who came before; true when it has one, which
+  // release() gives back. A call that gives up takes no place and holds up nobody.
+  bool acquire_for(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    if (waiting_.empty() && free_ > 0) {
+      --free_;
+      return true;
+    }
+    Waiter waiter;
+    waiting_.push_back(&waiter);
+    if (waiter.woken.wait_for(lock, timeout, [&] { return waiter.served; })) return true;
+    waiting_.remove(&waiter);
+    return false;
+  }
+
+  void release() {
+    std::lock_guard lock(mutex_);
+    if (waiting_.empty()) {
+      ++free_;
+      return;
+    }
+    Waiter* first = waiting_.front();
+    waiting_.pop_front();
+    first->served = true;  // the place passes to it directly: no later call can take it first
+    first->woken.notify_one();
+  }
+
+  std::size_t waiting() const {
+    std::lock_guard lock(mutex_);
+    return waiting_.size();
+  }
+
+ private:
+  struct Waiter {
+    std::condition_variable woken;
+    bool served = false;
+  };
+  mutable std::mutex mutex_;
+  std::size_t free_;
+  std::list<Waiter*> waiting_;  // in order of arrival
+};
+
+}  // namespace mcph::broker
