@@ -39,7 +39,9 @@ BenchStack::~BenchStack() { down(); }
 
 const harness::StackFile& BenchStack::stack() {
   if (!file_) {
-    local_ = harness::LocalStack::up(local_options_);
+    harness::SupervisedStackOptions options;
+    options.stack = local_options_;
+    local_ = harness::SupervisedStack::start(std::move(options));
     file_ = local_->stack();
   }
   return *file_;
@@ -61,7 +63,7 @@ std::string BenchStack::access_token(const Identities& who, const std::string& u
 }
 
 void BenchStack::down() {
-  if (local_) local_->down();
+  if (local_) local_->stop();
   local_.reset();
 }
 

@@ -1,14 +1,18 @@
 #pragma once
 // The stack a benchmark measures: one named by a stack file (`--stack [LABEL=]FILE`, any
 // deployment: local, compose or external), or, without --stack, a local stack the program
-// starts itself on first use (harness::LocalStack::up) and stops at exit. Each benchmark's
+// starts itself on first use and stops at exit. That one runs under a supervisor (`mcp-harness
+// supervise`, attached), so a benchmark stopped by a signal, even SIGKILL, leaves no process and
+// no temporary directory behind. Each benchmark's
 // name carries its stack's label (`…/stack:LABEL`), so two stacks measured in one run, or two
 // runs, compare name by name (mcp-bench-compare).
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "mcph/harness/local_stack.h"
+#include "mcph/harness/stack_params.h"
+#include "mcph/harness/supervised_stack.h"
 #include "mcph/harness/stack_file.h"
 
 namespace mcph::bench {
@@ -46,7 +50,7 @@ class BenchStack {
   std::string origin_;
   std::optional<harness::StackFile> file_;
   harness::StackParams local_options_;
-  std::unique_ptr<harness::LocalStack> local_;
+  std::unique_ptr<harness::SupervisedStack> local_;
 };
 
 // `--stack` values: "LABEL=FILE" or "FILE" (label: the stack file's "label" key if any, else
