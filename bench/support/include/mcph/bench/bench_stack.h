@@ -3,9 +3,9 @@
 // deployment: local, compose or external), or, without --stack, a local stack the program
 // starts itself on first use and stops at exit. That one runs under a supervisor (`mcp-harness
 // supervise`, attached), so a benchmark stopped by a signal, even SIGKILL, leaves no process and
-// no temporary directory behind. Each benchmark's
-// name carries its stack's label (`…/stack:LABEL`), so two stacks measured in one run, or two
-// runs, compare name by name (mcp-bench-compare).
+// no temporary directory behind. Each benchmark's name carries its stack's label
+// (`…/stack:LABEL`), so two stacks measured in one run, or two runs, compare name by name
+// (mcp-bench-compare).
 #include <memory>
 #include <optional>
 #include <string>
