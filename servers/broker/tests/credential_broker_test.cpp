@@ -189,13 +189,8 @@ TEST_F(CredentialBrokerTest, APooledClientTakesTheTraceOfEachRequestItServes) {
 // first calls behind each other's (family 10's warm-up).
 TEST_F(CredentialBrokerTest, ConcurrentFirstCallsOfAUserShareOneLoginAndOneLease) {
   slow_down("/v1/auth/jwt/login", std::chrono::milliseconds(300));  // every call arrives while the first logs in
-  constexpr int kCalls = 8;
-  std::vector<std::string> usernames(kCalls);
-  std::vector<std::thread> calls;
-  for (int i = 0; i < kCalls; ++i) {
-    calls.emplace_back([&, i] { usernames[static_cast<std::size_t>(i)] = broker_->database_credentials(principal("uuid-alice", std::nullopt)).username; });
-  }
-  for (auto& call : calls) call.join();
+  constexpr std::size_t kCalls = 8;
+  const auto usernames = fetch_at_once(std::vector<std::string>(kCalls, "uuid-alice"));
   EXPECT_EQ(usernames, std::vector<std::string>(kCalls, "v-alice-1"));
   const auto requests = seen();
   EXPECT_EQ(requests.at("/v1/auth/jwt/login").size(), 1u);
