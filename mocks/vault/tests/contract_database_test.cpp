@@ -35,12 +35,13 @@ class Database : public ::testing::Test {
       if (seen_from_vault == nullptr) GTEST_SKIP() << "set MCPH_VAULT_PG_HOSTPORT for an external Vault";
       host_port = seen_from_vault;
     }
+    connection_url_ = "postgresql://{{username}}:{{password}}@" + host_port + "/mcp_demo";
     demo_ = Demo::provision(vault_, jwks_);
     Reply mounted = vault_.post("/v1/sys/mounts/database", Json{{"type", "database"}});
     ASSERT_TRUE(mounted.status == 204 || mounted.error().find("already in use") != std::string::npos) << mounted.text;
     Reply config = vault_.post("/v1/database/config/mcp-db",
                                Json{{"plugin_name", "postgresql-database-plugin"},
-                                    {"connection_url", "postgresql://{{username}}:{{password}}@" + host_port + "/mcp_demo"},
+                                    {"connection_url", connection_url_},
                                     {"username", "postgres"},
                                     {"password", "postgres"},
                                     {"allowed_roles", "alice,bob,short"}});
@@ -104,6 +105,8 @@ class Database : public ::testing::Test {
   VaultUnderTest vault_;
   JwksServer jwks_;
   Demo demo_;
+  // postgresql://{{username}}:{{password}}@<PostgreSQL as Vault reaches it>/mcp_demo
+  std::string connection_url_;
 };
 
 postgres::Server* Database::postgres_ = nullptr;
@@ -233,10 +236,9 @@ TEST_F(Database, StoppingTheServerLeavesItsRolesBehind) {
 // a server's behaviour under a burst of first calls would look better against it than it is.
 TEST_F(Database, CredentialCreationIsOneAtATimePerConnectionConfig) {
   recreate_table("creations", "name text PRIMARY KEY, started timestamptz, ended timestamptz");
-  const std::string host_port = "127.0.0.1:" + std::to_string(postgres_->port());
   Reply config = vault_.post("/v1/database/config/pooled",
                              Json{{"plugin_name", "postgresql-database-plugin"},
-                                  {"connection_url", "postgresql://{{username}}:{{password}}@" + host_port + "/mcp_demo"},
+                                  {"connection_url", connection_url_},
                                   {"username", "postgres"},
                                   {"password", "postgres"},
                                   {"max_open_connections", 4},
@@ -284,11 +286,10 @@ TEST_F(Database, CredentialCreationIsOneAtATimePerConnectionConfig) {
 // in with it. "password" (the default) writes the password itself.
 TEST_F(Database, ScramPasswordAuthenticationWritesAVerifierThatTheGeneratedPasswordLogsInWith) {
   recreate_table("written_passwords", "name text PRIMARY KEY, written text");
-  const std::string host_port = "127.0.0.1:" + std::to_string(postgres_->port());
   for (const auto& [config, authentication] : {std::pair{"hashed", "scram-sha-256"}, std::pair{"plain", "password"}}) {
     Reply written = vault_.post("/v1/database/config/" + std::string(config),
                                 Json{{"plugin_name", "postgresql-database-plugin"},
-                                     {"connection_url", "postgresql://{{username}}:{{password}}@" + host_port + "/mcp_demo"},
+                                     {"connection_url", connection_url_},
                                      {"username", "postgres"},
                                      {"password", "postgres"},
                                      {"password_authentication", authentication},
@@ -354,8 +355,7 @@ TEST_F(Database, ConfigAndRoleErrors) {
 
   Reply md5 = vault_.post("/v1/database/config/md5",
                           Json{{"plugin_name", "postgresql-database-plugin"},
-                               {"connection_url", "postgresql://{{username}}:{{password}}@127.0.0.1:" +
-                                                      std::to_string(postgres_->port()) + "/mcp_demo"},
+                               {"connection_url", connection_url_},
                                {"username", "postgres"},
                                {"password", "postgres"},
                                {"password_authentication", "md5"}});
