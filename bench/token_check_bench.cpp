@@ -2,7 +2,11 @@
 //
 //   BM_TokenCheck   the server's whole check of a valid RS256 access token (header, signature
 //                   against the cached JWKS, claims, type, client, audience): Authenticator::
-//                   authenticate, as every MCP request pays it.
+//                   authenticate, as every MCP request pays it. The same token each time, as a
+//                   client sends it with every call: after its first use only its time claims
+//                   are checked again (oidc::VerifiedTokens).
+//   BM_TokenCheckFirstUse  the same for a token the server has not seen (a new one each time):
+//                   the signature check and the parsing, as a session's first call pays them.
 //   BM_KidFlood     tokens whose kid the realm never had (a new one each time, signed by an
 //                   attacker): each is refused; the JWKS refetch they ask for is bounded (at most
 //                   one per refetch interval), so the cost stays that of a refusal. Counter
@@ -76,6 +80,26 @@ void BM_TokenCheck(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_TokenCheck)->Unit(benchmark::kMicrosecond);
+
+void BM_TokenCheckFirstUse(benchmark::State& state) {
+  Realm& r = realm();
+  const std::string claims = r.claims();
+  std::int64_t i = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    // A jti of its own makes each token new to the server.
+    std::string unique = claims;
+    unique.insert(1, R"("jti":")" + std::to_string(++i) + R"(",)");
+    const std::string header = "Bearer " + jose::sign_jwt(r.key, jose::Alg::RS256, unique, "k1");
+    state.ResumeTiming();
+    if (!r.auth->authenticate(header).principal) {
+      state.SkipWithError("a valid token is refused");
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_TokenCheckFirstUse)->Unit(benchmark::kMicrosecond);
 
 void BM_KidFlood(benchmark::State& state) {
   Realm& r = realm();

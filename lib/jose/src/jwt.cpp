@@ -174,6 +174,18 @@ VerifiedJwt verify_jwt(std::string_view token, const JwkSet& keys, const VerifyO
   return result;
 }
 
+void check_time_claims(const VerifiedJwt& jwt, const VerifyOptions& options) {
+  detail::RegisteredClaims claims;
+  claims.exp = jwt.exp;
+  claims.nbf = jwt.nbf;
+  claims.iat = jwt.iat;
+  VerifyOptions time_only = options;
+  time_only.require_exp = false;  // verify_jwt saw to exp, iss and aud when it accepted the token
+  time_only.issuer.reset();
+  time_only.audience.reset();
+  detail::check_registered_claims(claims, time_only, current_time(options));
+}
+
 std::optional<std::string> unverified_payload(std::string_view token) {
   try {
     return split_compact(token).payload_json;

@@ -265,6 +265,36 @@ TEST(VerifyJwt, AcceptsMissingClaimsThatAreNotRequired) {
   EXPECT_TRUE(jwt.aud.empty());
 }
 
+// A token accepted once is checked again, on a later use, by its time claims alone: the
+// clock moved on, so exp and nbf decide; the rest was settled when it was accepted.
+TEST(CheckTimeClaims, ALaterUseOfAnAcceptedTokenIsRefusedOnceItExpires) {
+  VerifyOptions options = keycloak_options();
+  const VerifiedJwt jwt = verify_jwt(rsa_token(keycloak_claims()), rsa_key_set(), options);
+  EXPECT_NO_THROW(check_time_claims(jwt, options));
+  options.now = kNow + 290;  // exp
+  try {
+    check_time_claims(jwt, options);
+    ADD_FAILURE() << "an expired token passed";
+  } catch (const JoseError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::expired);
+    EXPECT_NE(std::string(e.what()).find("expired at 1700000290"), std::string::npos) << e.what();
+  }
+  options.leeway = std::chrono::seconds(1);
+  EXPECT_NO_THROW(check_time_claims(jwt, options));
+}
+
+TEST(CheckTimeClaims, ATokenNotYetValidOnAnEarlierClockIsRefused) {
+  VerifyOptions options = keycloak_options();
+  const VerifiedJwt jwt = verify_jwt(rsa_token(claims_with("nbf", kNow)), rsa_key_set(), options);
+  options.now = kNow - 1;
+  try {
+    check_time_claims(jwt, options);
+    ADD_FAILURE() << "a token before its nbf passed";
+  } catch (const JoseError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::not_yet_valid);
+  }
+}
+
 // RFC 7519 §4.1.4: valid only before exp; §4.1.5: valid from nbf on. Leeway moves both edges.
 TEST(VerifyJwt, LeewayAtTheExpBoundary) {
   VerifyOptions options = keycloak_options();

@@ -3,7 +3,7 @@
 namespace mcph::oidc {
 
 JwksCache::JwksCache(std::string jwks_url, JwksCacheOptions options)
-    : url_(std::move(jwks_url)), options_(std::move(options)) {}
+    : url_(std::move(jwks_url)), options_(std::move(options)), verified_(options_.remembered_tokens) {}
 
 std::shared_ptr<const jose::JwkSet> JwksCache::fetch(std::string& error) const {
   try {
@@ -65,15 +65,27 @@ std::shared_ptr<const jose::JwkSet> JwksCache::current(bool force_refresh) {
   }
 }
 
+jose::VerifiedJwt JwksCache::verify_with(const std::shared_ptr<const jose::JwkSet>& keys, std::string_view token,
+                                         const jose::VerifyOptions& options) {
+  if (auto known = verified_.find(token, keys, options)) {
+    jose::check_time_claims(*known, options);
+    return std::move(*known);
+  }
+  ++full_checks_;
+  jose::VerifiedJwt jwt = jose::verify_jwt(token, *keys, options);
+  verified_.remember(token, keys, options, jwt);
+  return jwt;
+}
+
 jose::VerifiedJwt JwksCache::verify(std::string_view token, const jose::VerifyOptions& options) {
   auto keys = current(false);
   try {
-    return jose::verify_jwt(token, *keys, options);
+    return verify_with(keys, token, options);
   } catch (const jose::JoseError& e) {
     if (e.kind() != jose::ErrorKind::unknown_kid) throw;
   }
   keys = current(true);
-  return jose::verify_jwt(token, *keys, options);
+  return verify_with(keys, token, options);
 }
 
 jose::JwkSet JwksCache::keys() { return *current(false); }

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "mcph/http/server.h"
@@ -141,6 +142,67 @@ TEST_F(JwksCacheTest, RejectionsKeepTheirKind) {
     EXPECT_EQ(e.kind(), jose::ErrorKind::bad_signature);
   }
   EXPECT_EQ(provider_.hits, 1);
+}
+
+// Why cache refuses token; a test failure when it accepts it.
+std::optional<jose::ErrorKind> refusal(JwksCache& cache, const std::string& token, const jose::VerifyOptions& o) {
+  try {
+    cache.verify(token, o);
+    ADD_FAILURE() << "the token was accepted";
+  } catch (const jose::JoseError& e) {
+    return e.kind();
+  }
+  return std::nullopt;
+}
+
+TEST_F(JwksCacheTest, ATokenSeenBeforeWithTheSameKeysIsNotCheckedInFullAgain) {
+  provider_.publish({public_jwk(*key_a_, "a")});
+  JwksCache cache(provider_.url());
+  const std::string alice = token(*key_a_, "a");
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(cache.verify(alice, options()).sub, "u1");
+  EXPECT_EQ(cache.full_checks(), 1);
+  EXPECT_EQ(cache.verify(token(*key_a_, "a", 4102444801), options()).sub, "u1");
+  EXPECT_EQ(cache.full_checks(), 2);
+}
+
+TEST_F(JwksCacheTest, ARememberedTokenIsRefusedOnceItExpires) {
+  provider_.publish({public_jwk(*key_a_, "a")});
+  JwksCache cache(provider_.url());
+  const std::string alice = token(*key_a_, "a", 2000000000);
+  jose::VerifyOptions o = options();
+  o.now = 1999999999;
+  EXPECT_EQ(cache.verify(alice, o).sub, "u1");
+  o.now = 2000000000;
+  EXPECT_EQ(refusal(cache, alice, o), jose::ErrorKind::expired);
+}
+
+TEST_F(JwksCacheTest, ARememberedTokenIsCheckedAgainstOtherOptions) {
+  provider_.publish({public_jwk(*key_a_, "a")});
+  JwksCache cache(provider_.url());
+  const std::string alice = token(*key_a_, "a");
+  cache.verify(alice, options());
+  jose::VerifyOptions other = options();
+  other.audience = "another-server";
+  EXPECT_EQ(refusal(cache, alice, other), jose::ErrorKind::wrong_audience);
+  other = options();
+  other.allowed_algs = {jose::Alg::ES256};
+  EXPECT_EQ(refusal(cache, alice, other), jose::ErrorKind::unsupported_algorithm);
+}
+
+// The IdP replaces key "a" by another key under the same kid: once the set is refetched, tokens
+// signed with the old key are refused, though they verified a moment ago.
+TEST_F(JwksCacheTest, ATokenOfAReplacedKeyIsRefusedOnceTheSetIsRefetched) {
+  provider_.publish({public_jwk(*key_a_, "a")});
+  JwksCacheOptions cache_options;
+  cache_options.max_age = 0s;  // every call fetches the set again
+  cache_options.min_refetch_interval = 0ms;
+  JwksCache cache(provider_.url(), cache_options);
+  const std::string alice = token(*key_a_, "a");
+  EXPECT_EQ(cache.verify(alice, options()).sub, "u1");
+  provider_.publish({public_jwk(*key_b_, "a")});
+  EXPECT_EQ(refusal(cache, alice, options()), jose::ErrorKind::bad_signature);
+  provider_.publish({public_jwk(*key_b_, "b")});
+  EXPECT_EQ(refusal(cache, alice, options()), jose::ErrorKind::unknown_kid);
 }
 
 TEST_F(JwksCacheTest, ProviderDownBeforeFirstFetchIsJwksUnavailable) {

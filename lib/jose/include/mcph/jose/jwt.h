@@ -42,6 +42,11 @@ struct VerifiedJwt {
 // Throws JoseError.
 VerifiedJwt verify_jwt(std::string_view token, const JwkSet& keys, const VerifyOptions& options);
 
+// The time claims alone (exp, nbf, iat, with options' leeway and clock) of a token that
+// verify_jwt accepted before: all that can change for it while its key set and the options stay
+// the same. Throws JoseError (expired, not_yet_valid, issued_in_future) as verify_jwt would.
+void check_time_claims(const VerifiedJwt& jwt, const VerifyOptions& options);
+
 // Decodes the claims without checking anything: for tooling and traces only, never for trust.
 std::optional<std::string> unverified_payload(std::string_view token);
 

@@ -3,7 +3,9 @@
 // the cached set triggers one refetch (key rotation). Fetches are bounded: at most one attempt
 // per refetch interval, successful or not, and never two at once — so a flood of forged kids,
 // or of any tokens while the provider is down, cannot hammer it. A fetch runs outside the lock:
-// tokens with known kids keep verifying with the cached set meanwhile. Thread-safe.
+// tokens with known kids keep verifying with the cached set meanwhile. A token verified before
+// with the current set is checked again by its time claims only (VerifiedTokens). Thread-safe.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -13,12 +15,14 @@
 
 #include "mcph/http/client.h"
 #include "mcph/jose/jwt.h"
+#include "mcph/oidc/verified_tokens.h"
 
 namespace mcph::oidc {
 
 struct JwksCacheOptions {
   std::chrono::seconds max_age{300};              // refetch a set older than this
   std::chrono::milliseconds min_refetch_interval{1000};  // between two fetch attempts
+  std::size_t remembered_tokens = 4096;           // tokens whose verification is kept
   http::ClientOptions http;
 };
 
@@ -34,12 +38,18 @@ class JwksCache {
   jose::JwkSet keys();
   // Number of successful fetches so far (observability for tests and metrics).
   int fetch_count() const;
+  // Number of tokens checked in full (signature and claims) so far: a token seen before with
+  // the same key set is not.
+  int full_checks() const { return full_checks_.load(); }
 
  private:
   using Clock = std::chrono::steady_clock;
   std::shared_ptr<const jose::JwkSet> current(bool force_refresh);
   // One GET of the set; the keys, or nullptr with `error` set.
   std::shared_ptr<const jose::JwkSet> fetch(std::string& error) const;
+  // verify_jwt with these keys, remembered for the next use of the same token.
+  jose::VerifiedJwt verify_with(const std::shared_ptr<const jose::JwkSet>& keys, std::string_view token,
+                                const jose::VerifyOptions& options);
   std::string url_;
   JwksCacheOptions options_;
   mutable std::mutex mutex_;
@@ -50,6 +60,8 @@ class JwksCache {
   bool fetching_ = false;
   std::string last_error_;
   int fetches_ = 0;
+  VerifiedTokens verified_;
+  std::atomic<int> full_checks_{0};
 };
 
 class JwksUnavailable : public std::runtime_error {
