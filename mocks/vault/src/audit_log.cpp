@@ -1,7 +1,8 @@
 #include "audit_log.h"
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -15,8 +16,8 @@ namespace mcph::mock_vault {
 namespace {
 
 // Every string leaf is replaced by its HMAC; numbers, booleans and null stay.
-Json hash_strings(const Json& value, const std::string& salt) {
-  if (value.is_string()) return audit_hmac(salt, value.get<std::string>());
+Json hash_strings(const Json& value, const AuditSalt& salt) {
+  if (value.is_string()) return salt.hmac(value.get_ref<const std::string&>());
   if (value.is_array()) {
     Json out = Json::array();
     for (const auto& element : value) out.push_back(hash_strings(element, salt));
@@ -41,14 +42,35 @@ void set_if(Json& object, const char* key, const Json& value) {
 
 }  // namespace
 
-std::string audit_hmac(const std::string& key, const std::string& data) {
+AuditSalt::AuditSalt(const std::string& key) {
+  static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_construct_end()};
+  keyed_ = hmac == nullptr ? nullptr : EVP_MAC_CTX_new(hmac);
+  if (keyed_ == nullptr ||
+      EVP_MAC_init(keyed_, reinterpret_cast<const unsigned char*>(key.data()), key.size(), params) != 1) {
+    EVP_MAC_CTX_free(keyed_);
+    throw std::runtime_error("audit: cannot key HMAC-SHA256");
+  }
+}
+
+AuditSalt::~AuditSalt() { EVP_MAC_CTX_free(keyed_); }
+
+std::string AuditSalt::hmac(std::string_view data) const {
+  // A copy per use: the keyed context is only read (const), so request threads share it.
+  EVP_MAC_CTX* context = EVP_MAC_CTX_dup(keyed_);
   unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), digest, &length);
+  std::size_t length = 0;
+  const bool done = context != nullptr &&
+                    EVP_MAC_update(context, reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1 &&
+                    EVP_MAC_final(context, digest, &length, sizeof digest) == 1;
+  EVP_MAC_CTX_free(context);
+  if (!done) throw std::runtime_error("audit: HMAC-SHA256 failed");
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "hmac-sha256:";
-  for (unsigned int i = 0; i < length; ++i) {
+  out.reserve(out.size() + 2 * length);
+  for (std::size_t i = 0; i < length; ++i) {
     out.push_back(kHex[digest[i] >> 4]);
     out.push_back(kHex[digest[i] & 0x0f]);
   }
@@ -73,7 +95,7 @@ void AuditBroker::enable(const std::string& path, const std::string& type, const
   device->type = type;
   device->description = description;
   device->options = options.is_object() ? options : Json::object();
-  device->salt = random_bytes(32);
+  device->salt = std::make_unique<const AuditSalt>(random_bytes(32));
   device->log_raw = fields::get_bool(options, "log_raw").value_or(false);
   device->hmac_accessor = fields::get_bool(options, "hmac_accessor").value_or(true);
   if (file_path == "stdout") {
@@ -127,7 +149,7 @@ bool AuditBroker::active() const {
 std::optional<std::string> AuditBroker::hash(const std::string& path, const std::string& input) const {
   std::lock_guard lock(mutex_);
   for (const auto& device : devices_) {
-    if (device->path == path) return audit_hmac(device->salt, input);
+    if (device->path == path) return device->salt->hmac(input);
   }
   return std::nullopt;
 }
@@ -136,11 +158,11 @@ Json AuditBroker::entry(const Device& device, const std::string& type, const Aud
   const bool raw = device.log_raw;
   auto secret = [&](const std::string& value) -> Json {
     if (value.empty()) return "";
-    return raw ? Json(value) : Json(audit_hmac(device.salt, value));
+    return raw ? Json(value) : Json(device.salt->hmac(value));
   };
   auto accessor = [&](const std::string& value) -> Json {
     if (value.empty()) return "";
-    return raw || !device.hmac_accessor ? Json(value) : Json(audit_hmac(device.salt, value));
+    return raw || !device.hmac_accessor ? Json(value) : Json(device.salt->hmac(value));
   };
   const VaultRequest& request = *record.request;
   Json entry = Json::object();
@@ -181,11 +203,11 @@ Json AuditBroker::entry(const Device& device, const std::string& type, const Aud
   req["namespace"] = Json{{"id", "root"}};
   req["path"] = request.path;
   if (request.data.is_object() && !request.data.empty()) {
-    req["data"] = raw ? request.data : hash_strings(request.data, device.salt);
+    req["data"] = raw ? request.data : hash_strings(request.data, *device.salt);
   }
   // Configured headers are HMAC'd by their own setting, log_raw or not (audit/headers.go).
   set_if(req, "headers", headers_.apply(request.headers, [&](const std::string& value) {
-           return audit_hmac(device.salt, value);
+           return device.salt->hmac(value);
          }));
   set_if(req, "remote_address", request.remote_address);
   set_if(req, "remote_port", request.remote_port);
@@ -209,7 +231,7 @@ Json AuditBroker::entry(const Device& device, const std::string& type, const Aud
     }
     if (!response.lease_id.empty()) resp["secret"] = Json{{"lease_id", response.lease_id}};
     if (!response.raw && response.data.is_object() && !response.data.empty()) {
-      resp["data"] = raw ? response.data : hash_strings(response.data, device.salt);
+      resp["data"] = raw ? response.data : hash_strings(response.data, *device.salt);
     }
     set_if(resp, "warnings", response.warnings);
     set_if(entry, "response", resp);

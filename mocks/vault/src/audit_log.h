@@ -2,6 +2,8 @@
 // Audit devices of type "file": one JSON line per request and per response, in Vault's audit
 // entry shape (audit/types.go). Tokens, accessors and every string in request and response data
 // are HMAC-SHA256'd with the device's salt ("hmac-sha256:<hex>") unless log_raw is set.
+#include <openssl/types.h>
+
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -17,6 +19,22 @@
 namespace mcph::mock_vault {
 
 struct TokenEntry;
+
+// A device's salt: HMAC-SHA256 keyed once. Each use copies the keyed state; OpenSSL 3's one-shot
+// HMAC() looks the algorithm up again on every call, under locks every request thread shares,
+// and a request's audit entries take a dozen HMACs.
+class AuditSalt {
+ public:
+  explicit AuditSalt(const std::string& key);
+  ~AuditSalt();
+  AuditSalt(const AuditSalt&) = delete;
+  AuditSalt& operator=(const AuditSalt&) = delete;
+  // HMAC-SHA256 of data, hex-encoded and prefixed "hmac-sha256:".
+  std::string hmac(std::string_view data) const;
+
+ private:
+  EVP_MAC_CTX* keyed_;
+};
 
 // Everything an audit line may say about one request.
 struct AuditRecord {
@@ -57,7 +75,7 @@ class AuditBroker {
     std::string type;
     std::string description;
     Json options;
-    std::string salt;
+    std::unique_ptr<const AuditSalt> salt;
     bool log_raw = false;
     bool hmac_accessor = true;
     std::FILE* file = nullptr;
@@ -71,8 +89,5 @@ class AuditBroker {
   std::vector<std::shared_ptr<Device>> devices_;
   AuditedHeaders headers_;
 };
-
-// HMAC-SHA256 of data with key, hex-encoded and prefixed "hmac-sha256:".
-std::string audit_hmac(const std::string& key, const std::string& data);
 
 }  // namespace mcph::mock_vault
