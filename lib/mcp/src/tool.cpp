@@ -107,8 +107,9 @@ Arguments make_arguments(nlohmann::json object) {
 }
 
 ToolResult structured_result(const nlohmann::json& structured) {
-  ToolResult r = ToolResult::text(structured.dump());
-  r.structured_content = structured.dump();
+  std::string text = structured.dump();
+  ToolResult r = ToolResult::text(text);
+  r.structured_content = std::move(text);
   return r;
 }
 
