@@ -3,7 +3,10 @@
 namespace mcph::oidc {
 namespace {
 
-// Everything that decides verify_jwt's outcome besides the token, the keys and the clock.
+// Everything that decides verify_jwt's outcome besides the token, the keys and the clock. A
+// field added to VerifyOptions must be compared here; the size check makes that a build error.
+static_assert(sizeof(jose::VerifyOptions) == 144,
+              "VerifyOptions changed: compare the new field in same_checks, then update this size");
 bool same_checks(const jose::VerifyOptions& a, const jose::VerifyOptions& b) {
   return a.allowed_algs == b.allowed_algs && a.issuer == b.issuer && a.audience == b.audience &&
          a.leeway == b.leeway && a.require_exp == b.require_exp && a.max_token_bytes == b.max_token_bytes;
