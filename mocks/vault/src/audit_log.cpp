@@ -67,14 +67,7 @@ std::string AuditSalt::hmac(std::string_view data) const {
                     EVP_MAC_final(context, digest, &length, sizeof digest) == 1;
   EVP_MAC_CTX_free(context);
   if (!done) throw std::runtime_error("audit: HMAC-SHA256 failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "hmac-sha256:";
-  out.reserve(out.size() + 2 * length);
-  for (std::size_t i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return out;
+  return "hmac-sha256:" + hex_encode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 AuditBroker::Device::~Device() {

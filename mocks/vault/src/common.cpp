@@ -68,14 +68,20 @@ std::string random_base62(std::size_t length) {
   return out;
 }
 
-std::string random_hex(std::size_t length) {
+std::string hex_encode(std::string_view bytes) {
   static constexpr std::string_view kHex = "0123456789abcdef";
   std::string out;
-  out.reserve(length);
-  for (unsigned char byte : random_bytes((length + 1) / 2)) {
+  out.reserve(2 * bytes.size());
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
     out.push_back(kHex[byte >> 4]);
     out.push_back(kHex[byte & 0x0f]);
   }
+  return out;
+}
+
+std::string random_hex(std::size_t length) {
+  std::string out = hex_encode(random_bytes((length + 1) / 2));
   out.resize(length);
   return out;
 }
@@ -84,15 +90,9 @@ std::string uuid_v4() {
   std::string bytes = random_bytes(16);
   bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);
   bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
-  static constexpr std::string_view kHex = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    const auto byte = static_cast<unsigned char>(bytes[i]);
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 0x0f]);
-  }
-  return out;
+  const std::string hex = hex_encode(bytes);
+  return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' + hex.substr(16, 4) + '-' +
+         hex.substr(20);
 }
 
 std::string to_lower(std::string_view text) {

@@ -26,6 +26,8 @@ std::string random_bytes(std::size_t count);
 std::string random_base62(std::size_t length);
 std::string random_hex(std::size_t length);
 std::string uuid_v4();
+// Lowercase hex, two digits per byte.
+std::string hex_encode(std::string_view bytes);
 
 std::string to_lower(std::string_view text);
 bool starts_with(std::string_view text, std::string_view prefix);
