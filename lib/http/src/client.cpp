@@ -5,6 +5,7 @@
 #include <csignal>
 #include <mutex>
 
+#include "mcph/http/run_slot.h"
 #include "mcph/http/url.h"
 
 namespace mcph::http {
@@ -60,6 +61,7 @@ ClientResponse Client::request(std::string_view method, std::string_view path, c
   if (!content_type.empty()) request.headers.emplace("Content-Type", std::string(content_type));
   request.body = std::string(body);
 
+  release_run_slot();  // the answer may take a while: another request runs meanwhile
   auto result = impl_->client.send(request);
   if (!result) {
     std::string where = request.path.substr(0, request.path.find('?'));

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <utility>
 
+#include "mcph/http/run_slot.h"
+
 namespace mcph::http::detail {
 namespace {
 
@@ -128,6 +130,8 @@ void ConnectionStream::refuse_head(std::size_t head_size, HeadProblem problem) {
 
 bool ConnectionStream::wait(short events, std::chrono::milliseconds timeout) const {
   pollfd entry{fd_, events, 0};
+  if (::poll(&entry, 1, 0) > 0) return true;
+  release_run_slot();  // a slow client: another request runs meanwhile
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());

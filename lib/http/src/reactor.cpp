@@ -15,6 +15,8 @@
 #include <string>
 
 #include "connection_stream.h"
+#include "mcph/http/run_slot.h"
+#include "run_slot_take.h"
 
 namespace mcph::http::detail {
 namespace {
@@ -41,7 +43,10 @@ struct Reactor::Connection {
 };
 
 Reactor::Reactor(int listen_fd, ReactorOptions options, ServeRequest serve)
-    : listen_fd_(listen_fd), options_(options), serve_(std::move(serve)) {
+    : listen_fd_(listen_fd),
+      options_(options),
+      serve_(std::move(serve)),
+      run_slots_(options.runners == 0 ? options.workers : options.runners) {
   if (options_.workers == 0) options_.workers = 1;
   ::fcntl(listen_fd_, F_SETFL, ::fcntl(listen_fd_, F_GETFL) | O_NONBLOCK);
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
@@ -108,12 +113,17 @@ std::size_t Reactor::open_connections() const {
   return connections_.size();
 }
 
+// A worker waits for connections only while it holds a run slot. One that served a request
+// without giving its slot up goes straight back to epoll_wait: the next ready connection is its
+// own, with no hand-off to another thread.
 void Reactor::work() {
   for (;;) {
+    take_run_slot(run_slots_);
+    if (stopping_) break;
     epoll_event event{};
     const int ready = ::epoll_wait(epoll_fd_, &event, 1, -1);
     if (ready < 0 && errno == EINTR) continue;
-    if (ready < 0 || event.data.u64 == kStopId || stopping_) return;
+    if (ready < 0 || event.data.u64 == kStopId || stopping_) break;
     if (ready == 0) continue;
     switch (event.data.u64) {
       case kListenerId:
@@ -130,6 +140,7 @@ void Reactor::work() {
         serve(event.data.u64);
     }
   }
+  release_run_slot();  // to a worker still waiting for one, which then sees the stop
 }
 
 void Reactor::accept_ready() {

@@ -24,12 +24,18 @@
 #include <unordered_map>
 #include <vector>
 
+#include "mcph/sync/turns.h"
+
 namespace mcph::http::detail {
 
 class ConnectionStream;
 
 struct ReactorOptions {
   std::size_t workers = 64;
+  // Workers that wait for connections and serve them at once; the others wait for a run slot
+  // (mcph/http/run_slot.h), and one takes over when a handler gives its slot up to wait on I/O.
+  // 0 = every worker.
+  std::size_t runners = 0;
   std::size_t max_connections = 4096;
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds read_timeout{10000};
@@ -75,6 +81,7 @@ class Reactor {
   int timer_fd_ = -1;  // timerfd: the idle sweep (and a paused listener's retry)
   ReactorOptions options_;
   ServeRequest serve_;
+  sync::Turns run_slots_;
 
   mutable std::mutex mutex_;
   std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> connections_;

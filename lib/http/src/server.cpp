@@ -311,6 +311,8 @@ int Server::start() {
   const auto& options = impl_->options;
   detail::ReactorOptions reactor;
   reactor.workers = options.threads;
+  reactor.runners = options.run_slots > 0 ? options.run_slots
+                                          : std::max<std::size_t>(2, std::thread::hardware_concurrency());
   reactor.max_connections = options.max_connections;
   reactor.idle_timeout = options.keep_alive_timeout;
   reactor.read_timeout = options.read_timeout;

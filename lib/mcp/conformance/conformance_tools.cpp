@@ -3,6 +3,8 @@
 #include <chrono>
 #include <thread>
 
+#include "mcph/http/run_slot.h"
+
 namespace mcph::mcp::conformance {
 namespace {
 
@@ -13,7 +15,10 @@ constexpr const char* kSilentWav = "UklGRiwAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAAB
 
 // The scenarios ask for pauses between notifications, so that a client sees them arrive
 // during the call (here they are delivered together, in one SSE body, before the result).
-void pause() { std::this_thread::sleep_for(std::chrono::milliseconds(50)); }
+void pause() {
+  http::release_run_slot();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
 
 ToolDefinition no_arguments(std::string name, std::string description) {
   ToolDefinition definition;

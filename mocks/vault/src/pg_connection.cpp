@@ -3,6 +3,8 @@
 #include <optional>
 #include <pqxx/pqxx>
 
+#include "mcph/http/run_slot.h"
+
 namespace mcph::mock_vault {
 namespace {
 
@@ -41,6 +43,7 @@ struct PgConnection::Impl {
   // `extra_secrets` is read when an error is reported: the work may have added to it.
   template <typename Work>
   void run(Work&& work, const std::vector<std::string>& extra_secrets) {
+    http::release_run_slot();  // PostgreSQL's answer, or this connection's lock, may take a while
     std::lock_guard lock(mutex);
     const auto sanitized = [&](const std::exception& e) {
       std::vector<std::string> secrets = extra_secrets;

@@ -26,9 +26,12 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;                       // 0 = any free port
   std::size_t max_body_bytes = 1024 * 1024;
-  // Worker threads: how many requests are handled at once. An open connection holds none
-  // while it waits for its next request (one epoll thread watches those).
+  // Worker threads: how many requests can be in progress at once. An open connection holds
+  // none while it waits for its next request (the workers share one epoll set).
   std::size_t threads = 64;
+  // Of those, how many serve requests at once; a worker beyond them takes over when a handler
+  // gives its slot up to wait (mcph/http/run_slot.h). 0 = the machine's cores, at least 2.
+  std::size_t run_slots = 0;
   // Open connections at most; beyond, new ones wait in the listen queue until one closes.
   std::size_t max_connections = 4096;
   // The listen queue (the kernel caps it at net.core.somaxconn). cpp-httplib's 5 drops the

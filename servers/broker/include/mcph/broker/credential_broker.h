@@ -20,7 +20,7 @@
 #include "mcph/broker/authenticator.h"
 #include "mcph/broker/background_jobs.h"
 #include "mcph/broker/single_flight.h"
-#include "mcph/broker/turns.h"
+#include "mcph/sync/turns.h"
 #include "mcph/vault/client.h"
 
 namespace mcph::broker {
@@ -158,7 +158,7 @@ class CredentialBroker {
   // A user's concurrent calls that find no session (or lease) share one login (or lease).
   SingleFlight<Shared<VaultSession>> logins_in_flight_;
   SingleFlight<Shared<vault::DatabaseCredentials>> leases_in_flight_;
-  Turns role_creations_;  // places for database/creds reads, in the calls' order of arrival
+  sync::Turns role_creations_;  // places for database/creds reads, in the calls' order of arrival
   // As many as the server handles requests at once (http::ServerOptions::threads): with fewer,
   // calls at full concurrency each opened a connection to Vault and closed it after one request.
   static constexpr std::size_t kMaxIdleVaultClients = 64;

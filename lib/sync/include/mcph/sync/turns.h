@@ -2,18 +2,31 @@
 // At most `places` holders at once, and the waiting calls get freed places in the order they came.
 // A semaphore wakes whichever waiter the scheduler picks: in a burst of 1,000 users' first calls
 // (family 10's warm-up), some waited 7 s for a new database role while the median call took
-// 0.2 s; in order of arrival, the slowest took 2.1 s.
+// 0.2 s; in order of arrival, the slowest took 2.1 s. The broker's database-role requests and the
+// HTTP servers' run slots (mcph/http/run_slot.h) queue through it.
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <list>
 #include <mutex>
 
-namespace mcph::broker {
+namespace mcph::sync {
 
 class Turns {
  public:
   explicit Turns(std::size_t places) : free_(places) {}
+
+  // Waits for a place, after those who came before, for as long as that takes.
+  void acquire() {
+    std::unique_lock lock(mutex_);
+    if (waiting_.empty() && free_ > 0) {
+      --free_;
+      return;
+    }
+    Waiter waiter;
+    waiting_.push_back(&waiter);
+    waiter.woken.wait(lock, [&] { return waiter.served; });
+  }
 
   // Waits up to `timeout` for a place, after those who came before; true when it has one, which
   // release() gives back. A call that gives up takes no place and holds up nobody.
@@ -57,4 +70,4 @@ class Turns {
   std::list<Waiter*> waiting_;  // in order of arrival
 };
 
-}  // namespace mcph::broker
+}  // namespace mcph::sync

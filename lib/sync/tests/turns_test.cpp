@@ -1,4 +1,4 @@
-#include "mcph/broker/turns.h"
+#include "mcph/sync/turns.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 
 #include "mcph/proc/poll_until.h"
 
-namespace mcph::broker {
+namespace mcph::sync {
 namespace {
 
 using namespace std::chrono_literals;
@@ -79,6 +79,35 @@ TEST(Turns, ACallThatGivesUpTakesNoPlace) {
   EXPECT_TRUE(turns.acquire_for(0ms));
 }
 
+// acquire() queues with the timed calls, in the same order, and waits as long as it takes.
+TEST(Turns, AnUntimedCallQueuesInOrderWithTheTimedOnes) {
+  Turns turns(1);
+  turns.acquire();
+  std::mutex mutex;
+  std::vector<int> served;
+  auto note = [&](int i) {
+    std::lock_guard lock(mutex);
+    served.push_back(i);
+  };
+  std::thread timed([&] {
+    ASSERT_TRUE(turns.acquire_for(10s));
+    note(0);
+    turns.release();
+  });
+  ASSERT_TRUE(proc::poll_until([&] { return turns.waiting() == 1u; }, 5s));
+  std::thread untimed([&] {
+    turns.acquire();
+    note(1);
+    turns.release();
+  });
+  ASSERT_TRUE(proc::poll_until([&] { return turns.waiting() == 2u; }, 5s));
+  turns.release();
+  timed.join();
+  untimed.join();
+  EXPECT_EQ(served, (std::vector<int>{0, 1}));
+  EXPECT_TRUE(turns.acquire_for(0ms)) << "every place came back";
+}
+
 // With places free, a call does not wait; with none, it waits.
 TEST(Turns, UpToThePlacesCallsGoAtOnce) {
   Turns turns(3);
@@ -89,4 +118,4 @@ TEST(Turns, UpToThePlacesCallsGoAtOnce) {
 }
 
 }  // namespace
-}  // namespace mcph::broker
+}  // namespace mcph::sync
