@@ -9,6 +9,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -46,7 +47,7 @@ Reactor::Reactor(int listen_fd, ReactorOptions options, ServeRequest serve)
     : listen_fd_(listen_fd),
       options_(options),
       serve_(std::move(serve)),
-      run_slots_(options.runners == 0 ? options.workers : options.runners) {
+      run_slots_(std::max<std::size_t>(options.runners, 1)) {
   if (options_.workers == 0) options_.workers = 1;
   ::fcntl(listen_fd_, F_SETFL, ::fcntl(listen_fd_, F_GETFL) | O_NONBLOCK);
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);

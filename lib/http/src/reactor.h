@@ -34,8 +34,7 @@ struct ReactorOptions {
   std::size_t workers = 64;
   // Workers that wait for connections and serve them at once; the others wait for a run slot
   // (mcph/http/run_slot.h), and one takes over when a handler gives its slot up to wait on I/O.
-  // 0 = every worker.
-  std::size_t runners = 0;
+  std::size_t runners = 2;
   std::size_t max_connections = 4096;
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds read_timeout{10000};

@@ -1,7 +1,5 @@
 #include "mcph/oidc/jwks_cache.h"
 
-#include "mcph/http/run_slot.h"
-
 namespace mcph::oidc {
 
 JwksCache::JwksCache(std::string jwks_url, JwksCacheOptions options)
@@ -33,7 +31,6 @@ std::shared_ptr<const jose::JwkSet> JwksCache::current(bool force_refresh) {
     // for that fetch and takes its outcome.
     if (fetching_) {
       if (keys_ && !force_refresh) return keys_;
-      http::release_run_slot();
       fetched_.wait(lock, [this] { return !fetching_; });
       force_refresh = false;  // that fetch was the refresh this token asked for
       continue;

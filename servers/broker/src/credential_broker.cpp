@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "mcph/http/run_slot.h"
 #include "mcph/http/trace_context.h"
 #include "mcph/oidc/token_client.h"
 #include "mcph/secrets/scrub.h"
@@ -207,7 +206,6 @@ vault::DatabaseCredentials CredentialBroker::database_credentials(const Principa
 
 vault::DatabaseCredentials CredentialBroker::new_lease(const Principal& principal) {
   const VaultSession s = session(principal);
-  http::release_run_slot();  // the turn may be seconds away
   if (!role_creations_.acquire_for(config_.role_creation_wait)) {
     throw BrokerError(BrokerErrorCode::vault_unavailable,
                       "database credentials: waited " + std::to_string(config_.role_creation_wait.count()) +

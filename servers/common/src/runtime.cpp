@@ -72,8 +72,9 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   // Every call of these servers waits before it answers (Vault, the backend, PostgreSQL), so a
   // run slot (mcph/http/run_slot.h) would change hands at each call: measured, that cost
   // postgres-mcp 10-20 % of its calls/s and raised its p99 at 256 connections, and changed the
-  // others' within the noise. Their workers all serve at once; the stand-ins, whose requests
-  // compute without waiting, keep the default.
+  // others' within the noise. Their workers all serve at once, so their waits (the broker's,
+  // the JWKS cache's, PostgreSQL's) release no slot; the stand-ins, whose requests compute
+  // without waiting, keep the default.
   http_options.run_slots = http_options.threads;
   // A request cpp-httplib cannot read (an Authorization line over its 8 KiB limit) is refused
   // with a bearer challenge too, not a bare 400 (RFC 6750 §3.1 invalid_request).

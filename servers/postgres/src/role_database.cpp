@@ -5,7 +5,6 @@
 
 #include <pqxx/pqxx>
 
-#include "mcph/http/run_slot.h"
 #include "mcph/mcp/tool.h"
 
 namespace mcph::postgres_mcp {
@@ -84,7 +83,6 @@ RoleConnectionPool::Lease RoleDatabase::borrow(const RoleCredentials& credential
 
 Json RoleDatabase::query(const RoleCredentials& credentials, const std::string& sql,
                          const std::optional<std::string>& parameter) {
-  http::release_run_slot();  // a pooled connection may be a wait away, and the query's answer
   RoleConnectionPool::Lease lease = borrow(credentials);
   for (bool retried = false;; retried = true) {
     try {

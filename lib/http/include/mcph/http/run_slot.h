@@ -15,8 +15,10 @@
 // has answered.
 //
 // Released by http::Client::request, by a connection that must wait for a slow client, and by
-// the project's other blocking calls (PostgreSQL queries, the JWKS cache's and the broker's
-// waits). A blocking call that does not release only keeps the other requests waiting longer.
+// the other waits of servers that run with slots (mock-vault's PostgreSQL work, the conformance
+// server's pauses). The MCP servers serve with all their workers (servers/common runtime), so
+// their own waits need no release. A blocking call that does not release only keeps the other
+// requests waiting longer.
 
 namespace mcph::http {
 

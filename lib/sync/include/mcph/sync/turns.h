@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <list>
 #include <mutex>
+#include <optional>
 
 namespace mcph::sync {
 
@@ -17,31 +18,11 @@ class Turns {
   explicit Turns(std::size_t places) : free_(places) {}
 
   // Waits for a place, after those who came before, for as long as that takes.
-  void acquire() {
-    std::unique_lock lock(mutex_);
-    if (waiting_.empty() && free_ > 0) {
-      --free_;
-      return;
-    }
-    Waiter waiter;
-    waiting_.push_back(&waiter);
-    waiter.woken.wait(lock, [&] { return waiter.served; });
-  }
+  void acquire() { take(std::nullopt); }
 
   // Waits up to `timeout` for a place, after those who came before; true when it has one, which
   // release() gives back. A call that gives up takes no place and holds up nobody.
-  bool acquire_for(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    if (waiting_.empty() && free_ > 0) {
-      --free_;
-      return true;
-    }
-    Waiter waiter;
-    waiting_.push_back(&waiter);
-    if (waiter.woken.wait_for(lock, timeout, [&] { return waiter.served; })) return true;
-    waiting_.remove(&waiter);
-    return false;
-  }
+  bool acquire_for(std::chrono::milliseconds timeout) { return take(timeout); }
 
   void release() {
     std::lock_guard lock(mutex_);
@@ -65,6 +46,27 @@ class Turns {
     std::condition_variable woken;
     bool served = false;
   };
+
+  // A free place at once when nobody waits; else a place in the queue, kept until served or,
+  // with a timeout, until it passes.
+  bool take(std::optional<std::chrono::milliseconds> timeout) {
+    std::unique_lock lock(mutex_);
+    if (waiting_.empty() && free_ > 0) {
+      --free_;
+      return true;
+    }
+    Waiter waiter;
+    waiting_.push_back(&waiter);
+    const auto served = [&] { return waiter.served; };
+    if (!timeout) {
+      waiter.woken.wait(lock, served);
+      return true;
+    }
+    if (waiter.woken.wait_for(lock, *timeout, served)) return true;
+    waiting_.remove(&waiter);
+    return false;
+  }
+
   mutable std::mutex mutex_;
   std::size_t free_;
   std::list<Waiter*> waiting_;  // in order of arrival
