@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
     });
   };
 
-  runtime.mcp().add_tool(servers::tool("execute_query", "Run a read-only SQL query as your own database role.",
+  runtime.mcp().add_tool(servers::tool("execute_query", "Run one read-only SQL statement as your own database role.",
        R"({"type":"object","properties":{"query":{"type":"string"}},"required":["query"]})"),
       [&](const mcp::Arguments& args, mcp::ToolContext& context) {
         return with_database(context, [&](const postgres_mcp::RoleCredentials& credentials) {

@@ -5,6 +5,7 @@
 
 #include <pqxx/pqxx>
 
+#include "first_keyword.h"
 #include "mcph/mcp/tool.h"
 
 namespace mcph::postgres_mcp {
@@ -30,31 +31,61 @@ void log_login_failure(const pqxx::broken_connection& e) {
   throw mcp::ToolError("database_unavailable: cannot connect to PostgreSQL as this user's role");
 }
 
+void reconnect(RoleConnectionPool::Lease& lease) {
+  try {
+    lease.reconnect();
+  } catch (const pqxx::broken_connection& e) {
+    login_failed(e);
+  }
+}
+
+// Before each query, one prepared statement (parsed and planned once per connection) asks
+// whether the session's role is still a live credential and whether the session is still as it
+// started: read-only, with the statement timeout the server set ($1). Every name in it is
+// qualified, so nothing in the session's search path can stand in for it, and the time is the
+// statement's own (now() would be a transaction's, had one been left open).
+constexpr const char* kSessionCheck = "mcph_session_check";
+constexpr const char* kSessionCheckSql =
+    "SELECT (SELECT r.rolcanlogin AND (r.rolvaliduntil IS NULL OR "
+    "r.rolvaliduntil > pg_catalog.statement_timestamp()) "
+    "FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER) AS live, "
+    "pg_catalog.current_setting('transaction_read_only') = 'on' "
+    "AND CAST(pg_catalog.current_setting('statement_timeout') AS pg_catalog.interval) = "
+    "CAST($1 AS pg_catalog.interval) AS untouched";
+
+// A pooled session is no longer as it started: an earlier query of the same role changed the
+// read-only default or the statement timeout, or dropped the session check.
+struct ChangedSession {};
+
 }  // namespace
 
 RoleDatabase::RoleDatabase(DatabaseAddress address, PoolLimits limits, int statement_timeout_ms)
     : pool_(std::move(address), limits,
-            "-c default_transaction_read_only=on -c statement_timeout=" + std::to_string(statement_timeout_ms) + "ms") {}
+            "-c default_transaction_read_only=on -c statement_timeout=" + std::to_string(statement_timeout_ms) + "ms"),
+      statement_timeout_(std::to_string(statement_timeout_ms) + "ms") {}
 
 Json RoleDatabase::run(pqxx::connection& connection, const std::string& sql, const std::optional<std::string>& parameter) {
   // Each statement is a read-only transaction of its own (the session's default): nothing to
   // roll back, so a failed query leaves the connection as clean as a good one.
   pqxx::nontransaction tx(connection);
-  // Whether the session's role is still a live credential. The statement is valid for any live
-  // role, so an error here (e.g. "invalid role OID" once the role is dropped) says it is gone.
-  pqxx::result live;
+  connection.prepare(kSessionCheck, kSessionCheckSql);  // sent with its first use; after that, a lookup
+  pqxx::result check;
   try {
-    live = tx.exec("SELECT r.rolcanlogin AND (r.rolvaliduntil IS NULL OR r.rolvaliduntil > now()) "
-                   "FROM pg_roles r WHERE r.rolname = current_user");
+    check = tx.exec_prepared(kSessionCheck, statement_timeout_);
   } catch (const pqxx::broken_connection&) {
     throw;
-  } catch (const pqxx::sql_error&) {
+  } catch (const pqxx::sql_error& e) {
+    // 26000: the session dropped the check (DEALLOCATE). Any other error says the role is gone:
+    // the statement is valid for any live role ("invalid role OID" once it is dropped).
+    if (e.sqlstate() == "26000") throw ChangedSession();
     throw StaleCredential("the database no longer knows this user's role");
   }
-  if (live.empty() || live[0][0].is_null() || !live[0][0].as<bool>()) {
+  if (check.empty() || check[0][1].is_null() || !check[0][1].as<bool>()) throw ChangedSession();
+  if (check[0][0].is_null() || !check[0][0].as<bool>()) {
     throw StaleCredential("this user's role may no longer log in");
   }
-  const pqxx::result result = parameter ? tx.exec_params(sql, *parameter) : tx.exec(sql);
+  // The extended protocol, with or without a parameter: one statement, never a list of them.
+  const pqxx::result result = parameter ? tx.exec_params(sql, *parameter) : tx.exec_params(sql);
   Json rows = Json::array();
   for (const auto& row : result) {
     Json object = Json::object();
@@ -83,6 +114,11 @@ RoleConnectionPool::Lease RoleDatabase::borrow(const RoleCredentials& credential
 
 Json RoleDatabase::query(const RoleCredentials& credentials, const std::string& sql,
                          const std::optional<std::string>& parameter) {
+  // A transaction block would outlive the call, and the next call would run inside it.
+  if (const std::string keyword = first_keyword(sql); keyword == "BEGIN" || keyword == "START") {
+    throw mcp::ToolError("query_failed: each query runs in a read-only transaction of its own; " + keyword +
+                         " is not accepted");
+  }
   RoleConnectionPool::Lease lease = borrow(credentials);
   for (bool retried = false;; retried = true) {
     try {
@@ -98,11 +134,14 @@ Json RoleDatabase::query(const RoleCredentials& credentials, const std::string& 
       }
       // A pooled connection that died while it waited (PostgreSQL restarted, the backend was
       // terminated): log in afresh, once.
-      try {
-        lease.reconnect();
-      } catch (const pqxx::broken_connection& e) {
-        login_failed(e);
+      reconnect(lease);
+    } catch (const ChangedSession&) {
+      if (!lease.reused() || retried) {
+        throw mcp::ToolError("database_unavailable: a new session to PostgreSQL did not start read-only "
+                             "with the server's statement timeout");
       }
+      // An earlier query of the role changed its session: closed, and the call gets a new one.
+      reconnect(lease);
     } catch (const pqxx::sql_error& e) {
       lease.give_back();  // the query failed, not the session
       // The server's message names the problem (syntax, permission); it holds no credential.

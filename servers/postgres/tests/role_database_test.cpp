@@ -217,6 +217,42 @@ TEST_F(RoleDatabaseTest, AQueryCannotWriteEvenWhatItsRoleMay) {
   EXPECT_EQ(database.query(lee, "SELECT key FROM projects WHERE key = $1", "DEMO")[0]["key"], "DEMO");
 }
 
+// A query is one statement: a list of them could end the read-only transaction it runs in and
+// write in a new one ("COMMIT; SET …; CREATE …").
+TEST_F(RoleDatabaseTest, AQueryIsOneStatement) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto mia = create_role("mia-sub", "v-mia-one");
+  expect_query_failed(database, mia, "SELECT 1; SELECT 2", "multiple commands");
+  expect_query_failed(database, mia,
+                      "COMMIT; SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE; CREATE TEMP TABLE scratch (x int)",
+                      "multiple commands");
+  expect_query_failed(database, mia, "CREATE TEMP TABLE scratch (x int)", "read-only transaction");
+  // Nor does one open a transaction that would outlive the call.
+  expect_query_failed(database, mia, "BEGIN READ WRITE", "BEGIN is not accepted");
+  expect_query_failed(database, mia, "-- a comment ends at a carriage return too\rbegin", "BEGIN is not accepted");
+  expect_query_failed(database, mia, " -- a comment\n /* and /* a nested */ one */ start transaction read write",
+                      "START is not accepted");
+  expect_query_failed(database, mia, "CREATE TEMP TABLE scratch (x int)", "read-only transaction");
+}
+
+// A query may change its own session (a setting, an open transaction, its prepared statements),
+// but the next call does not run in what it left: the server's limits hold for every call.
+TEST_F(RoleDatabaseTest, WhatAQueryChangesInItsSessionDoesNotReachTheNextCall) {
+  RoleDatabase database(address(), {}, 200);
+  const auto nora = create_role("nora-sub", "v-nora-changes");
+  for (const char* change : {"SET default_transaction_read_only = off",
+                             "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
+                             "SET statement_timeout = 0", "DEALLOCATE ALL"}) {
+    SCOPED_TRACE(change);
+    EXPECT_EQ(database.query(nora, change), nlohmann::json::array());
+    expect_query_failed(database, nora, "CREATE TEMP TABLE scratch (x int)", "read-only transaction");
+    database.query(nora, change);
+    expect_query_failed(database, nora, "SELECT pg_sleep(3)", "statement timeout");
+  }
+  // None of it cost the user their credential.
+  EXPECT_EQ(database.query(nora, "SELECT current_user AS who")[0]["who"], "v-nora-changes");
+}
+
 class RoleConnectionPoolTest : public RoleDatabaseTest {
  protected:
   static void SetUpTestSuite() {
