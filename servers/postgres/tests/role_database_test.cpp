@@ -235,8 +235,8 @@ TEST_F(RoleDatabaseTest, AQueryIsOneStatement) {
   expect_query_failed(database, mia, "CREATE TEMP TABLE scratch (x int)", "read-only transaction");
 }
 
-// A query may change its own session (a setting, an open transaction, its prepared statements),
-// but the next call does not run in what it left: the server's limits hold for every call.
+// A query may change its own session (a setting, its prepared statements), but the next call
+// does not run in what it left: the server's limits hold for every call.
 TEST_F(RoleDatabaseTest, WhatAQueryChangesInItsSessionDoesNotReachTheNextCall) {
   RoleDatabase database(address(), {}, 200);
   const auto nora = create_role("nora-sub", "v-nora-changes");

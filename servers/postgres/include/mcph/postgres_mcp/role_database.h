@@ -4,15 +4,16 @@
 // Each session starts read-only and with the statement timeout (libpq's `options`, sent with the
 // login), so a query is one round trip of its own, with no transaction to open or end. A query
 // is one statement (the extended protocol): a list of them could end the read-only transaction
-// and write in the next.
+// and write in the next. BEGIN and START TRANSACTION are refused: the transaction would outlive
+// the call.
 //
 // A pooled connection can outlive its credential: PostgreSQL keeps the session of a role that
 // was dropped or locked after it logged in (reads then fail one by one, or quietly return
 // nothing). So every query is preceded by a check that the role still exists, may log in and
 // has not expired; if not, the credential is stale (StaleCredential: the caller fetches a new
-// lease). The same check finds a session an earlier query of the role changed (a transaction
-// left open, the read-only default or the statement timeout set otherwise): that session is
-// closed and the call runs on a new one, so the server's limits hold for every call.
+// lease). The same check finds a session an earlier query of the role changed (the read-only
+// default or the statement timeout set otherwise, the check itself deallocated): that session
+// is closed and the call runs on a new one, so the server's limits hold for every call.
 // A reused connection that turns out broken (PostgreSQL restarted, backend terminated) is
 // replaced by a new one once, transparently; so is a new login that failed for another reason
 // than the credential.
