@@ -31,7 +31,10 @@ void log_login_failure(const pqxx::broken_connection& e) {
   throw mcp::ToolError("database_unavailable: cannot connect to PostgreSQL as this user's role");
 }
 
-void reconnect(RoleConnectionPool::Lease& lease) {
+// A call's connection that could not serve it is replaced by a new login, once, when it was a
+// pooled one; a new connection that cannot is the call's answer (`failure`).
+void replace_once(RoleConnectionPool::Lease& lease, bool retried, const char* failure) {
+  if (!lease.reused() || retried) throw mcp::ToolError(failure);
   try {
     lease.reconnect();
   } catch (const pqxx::broken_connection& e) {
@@ -60,9 +63,9 @@ struct ChangedSession {};
 }  // namespace
 
 RoleDatabase::RoleDatabase(DatabaseAddress address, PoolLimits limits, int statement_timeout_ms)
-    : pool_(std::move(address), limits,
-            "-c default_transaction_read_only=on -c statement_timeout=" + std::to_string(statement_timeout_ms) + "ms"),
-      statement_timeout_(std::to_string(statement_timeout_ms) + "ms") {}
+    : statement_timeout_(std::to_string(statement_timeout_ms) + "ms"),
+      pool_(std::move(address), limits,
+            "-c default_transaction_read_only=on -c statement_timeout=" + statement_timeout_) {}
 
 Json RoleDatabase::run(pqxx::connection& connection, const std::string& sql, const std::optional<std::string>& parameter) {
   // Each statement is a read-only transaction of its own (the session's default): nothing to
@@ -129,19 +132,14 @@ Json RoleDatabase::query(const RoleCredentials& credentials, const std::string& 
       pool_.drop_role(credentials.username);
       throw;
     } catch (const pqxx::broken_connection&) {
-      if (!lease.reused() || retried) {
-        throw mcp::ToolError("database_unavailable: lost the connection to PostgreSQL");
-      }
       // A pooled connection that died while it waited (PostgreSQL restarted, the backend was
-      // terminated): log in afresh, once.
-      reconnect(lease);
+      // terminated).
+      replace_once(lease, retried, "database_unavailable: lost the connection to PostgreSQL");
     } catch (const ChangedSession&) {
-      if (!lease.reused() || retried) {
-        throw mcp::ToolError("database_unavailable: a new session to PostgreSQL did not start read-only "
-                             "with the server's statement timeout");
-      }
-      // An earlier query of the role changed its session: closed, and the call gets a new one.
-      reconnect(lease);
+      // An earlier query of the role changed its session.
+      replace_once(lease, retried,
+                   "database_unavailable: a new session to PostgreSQL did not start read-only with the server's "
+                   "statement timeout");
     } catch (const pqxx::sql_error& e) {
       lease.give_back();  // the query failed, not the session
       // The server's message names the problem (syntax, permission); it holds no credential.

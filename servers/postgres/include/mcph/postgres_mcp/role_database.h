@@ -58,8 +58,8 @@ class RoleDatabase {
   RoleConnectionPool::Lease borrow(const RoleCredentials& credentials);
   nlohmann::json run(pqxx::connection& connection, const std::string& sql, const std::optional<std::string>& parameter);
 
+  std::string statement_timeout_;  // as the sessions start with it, e.g. "3000ms" (set before pool_)
   RoleConnectionPool pool_;
-  std::string statement_timeout_;  // as the sessions start with it, e.g. "3000ms"
 };
 
 }  // namespace mcph::postgres_mcp
