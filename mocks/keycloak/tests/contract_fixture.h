@@ -15,12 +15,6 @@
 
 namespace mcph::keycloak_test {
 
-// A token response's expires_in for an access token lifespan of `seconds`. Keycloak writes the
-// token's exp minus the time it builds the response (AccessTokenResponseBuilder), in whole
-// seconds: one second less when a second boundary passes in between (seen on the real
-// Keycloak: 89 for 90).
-inline auto expires_in_of(int seconds) { return ::testing::AllOf(::testing::Ge(seconds - 1), ::testing::Le(seconds)); }
-
 class ContractTest : public ::testing::Test {
  protected:
   void SetUp() override;

@@ -33,7 +33,7 @@ class FixtureRealmTest : public ::testing::Test {
 
 TEST_F(FixtureRealmTest, AliceLogsInAndHerTokenIsForMcpClient) {
   const auto tokens = login("alice", "alice123");
-  EXPECT_EQ(tokens.at("expires_in"), 300);
+  EXPECT_THAT(tokens.at("expires_in").get<int>(), expires_in_of(300));
   const std::string token = tokens.at("access_token");
   const auto verified = api_->verify(kRealm, token, "mcp-client");
   EXPECT_THAT(verified.aud, Contains("mcp-client"));

@@ -6,6 +6,8 @@
 // http://127.0.0.1:8080), they drive that server with the admin credentials in
 // MCPH_KEYCLOAK_ADMIN_USER and MCPH_KEYCLOAK_ADMIN_PASSWORD (default admin/admin). Otherwise each
 // test spawns the built mock-keycloak on a free port. Either way the tests speak HTTP only.
+#include <gmock/gmock.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,12 @@
 #include "mcph/proc/child_process.h"
 
 namespace mcph::keycloak_test {
+
+// A token response's expires_in (or refresh_expires_in) for a lifespan of `seconds`. Keycloak
+// writes the token's exp minus the time it builds the response (AccessTokenResponseBuilder), in
+// whole seconds: one second less when a second boundary passes in between (seen on the real
+// Keycloak: 89 for 90, 1799 for 1800).
+inline auto expires_in_of(int seconds) { return ::testing::AllOf(::testing::Ge(seconds - 1), ::testing::Le(seconds)); }
 
 class KeycloakUnderTest {
  public:
