@@ -41,9 +41,13 @@ endfunction()
 # mcph_service(NAME SOURCES ... [DEPS ...]) — an executable the stack starts as a service (a
 # stand-in or a reference MCP server). It is registered in the global property
 # MCPH_SERVICE_BINARIES, from which harness/stack learns where each binary is and builds them
-# all; a new service binary is declared here once, not listed again elsewhere.
+# all; a new service binary is declared here once, not listed again elsewhere. Services are linked
+# with jemalloc where MCPH_JEMALLOC found it (cmake/Dependencies.cmake).
 function(mcph_service name)
   mcph_executable(${name} ${ARGN})
+  if(TARGET PkgConfig::JEMALLOC)
+    target_link_libraries(${name} PRIVATE PkgConfig::JEMALLOC)
+  endif()
   set_property(GLOBAL APPEND PROPERTY MCPH_SERVICE_BINARIES ${name})
 endfunction()
 
