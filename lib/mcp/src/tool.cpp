@@ -106,10 +106,9 @@ Arguments make_arguments(nlohmann::json object) {
   return Arguments(std::make_shared<const nlohmann::json>(std::move(object)));
 }
 
-ToolResult structured_result(const nlohmann::json& structured) {
-  std::string text = structured.dump();
-  ToolResult r = ToolResult::text(text);
-  r.structured_content = std::move(text);
+ToolResult structured_result(nlohmann::json structured) {
+  ToolResult r = ToolResult::text(structured.dump());
+  r.structured_content = std::make_shared<nlohmann::json>(std::move(structured));
   return r;
 }
 

@@ -50,13 +50,15 @@ class ToolCallContext final : public ToolContext {
 
 bool protocol_has_structured_content(const std::string& version) { return version != "2025-03-26"; }
 
-nlohmann::json result_json(const ToolResult& result, const std::string& protocol_version) {
+nlohmann::json result_json(ToolResult result, const std::string& protocol_version) {
   nlohmann::json content = nlohmann::json::array();
   for (const auto& item : result.content) content.push_back(to_json(item));
   nlohmann::json out{{"content", std::move(content)}};
   if (result.is_error) out["isError"] = true;
-  if (!result.structured_content.empty() && protocol_has_structured_content(protocol_version)) {
-    out["structuredContent"] = nlohmann::json::parse(result.structured_content);
+  if (result.structured_content && protocol_has_structured_content(protocol_version)) {
+    // The document moves into the answer unless a copy of the result still shares it.
+    auto& structured = *result.structured_content;
+    out["structuredContent"] = result.structured_content.use_count() == 1 ? std::move(structured) : structured;
   }
   return out;
 }
@@ -137,13 +139,7 @@ nlohmann::json ToolRegistry::call(const nlohmann::json& params, const CallScope&
     std::fprintf(stderr, "[%s] tool %s failed: %s\n", server_name_.c_str(), tool_name.c_str(), e.what());
     result = ToolResult::error("Tool " + tool_name + " failed: internal error");
   }
-  try {
-    return result_json(result, scope.protocol_version);
-  } catch (const nlohmann::json::exception&) {
-    std::fprintf(stderr, "[%s] tool %s returned structured content that is not JSON\n", server_name_.c_str(),
-                 tool_name.c_str());
-    return result_json(ToolResult::error("Tool " + tool_name + " failed: internal error"), scope.protocol_version);
-  }
+  return result_json(std::move(result), scope.protocol_version);
 }
 
 }  // namespace mcph::mcp::detail

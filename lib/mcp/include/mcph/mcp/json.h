@@ -11,7 +11,7 @@ namespace mcph::mcp {
 Arguments make_arguments(nlohmann::json object);
 // A result whose structuredContent is `structured` and whose text content is its JSON text
 // (the spec asks servers returning structured content to serialize it into a text block too).
-ToolResult structured_result(const nlohmann::json& structured);
+ToolResult structured_result(nlohmann::json structured);
 nlohmann::json to_json(const Content& content);
 Content content_from_json(const nlohmann::json& item);
 

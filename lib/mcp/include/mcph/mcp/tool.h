@@ -47,7 +47,10 @@ struct Content {
 struct ToolResult {
   std::vector<Content> content;
   bool is_error = false;
-  std::string structured_content;  // optional JSON object (protocol 2025-06-18 and later)
+  // Optional structuredContent (protocol 2025-06-18 and later), set by structured_result()
+  // (mcph/mcp/json.h). Kept as the document itself, so the answer embeds it without parsing
+  // the tool's JSON a second time.
+  std::shared_ptr<nlohmann::json> structured_content;
 
   static ToolResult text(std::string text);
   // A tool execution error (`isError: true`): the message is shown to the model.
