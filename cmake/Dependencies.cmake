@@ -20,8 +20,8 @@ endif()
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET GLOBAL libpqxx)
 # jemalloc, linked into the services only (mcph_service). Under load, glibc's malloc took about a
 # sixth of a stack's CPU (dozens of worker threads per service, each request's strings and JSON
-# made and freed on whichever thread serves it); with jemalloc the same stack serves 14-16 % more
-# jira-mcp and github-mcp calls per second (README, "Benchmarks").
+# made and freed on whichever thread serves it). What jemalloc gives and costs, measured side by
+# side with glibc's malloc: README, "Benchmarks".
 if(MCPH_JEMALLOC AND NOT (MCPH_SANITIZE OR MCPH_FUZZ OR MCPH_TSAN))
   pkg_check_modules(JEMALLOC IMPORTED_TARGET GLOBAL jemalloc)
   if(NOT JEMALLOC_FOUND)
