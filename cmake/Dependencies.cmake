@@ -18,6 +18,7 @@ else()
   add_library(mcph::httplib ALIAS PkgConfig::HTTPLIB)
 endif()
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET GLOBAL libpqxx)
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET GLOBAL libpq)  # postgres-mcp's pipelines (libpqxx 6 has none)
 # jemalloc, linked into the services only (mcph_service). Under load, glibc's malloc took about a
 # sixth of a stack's CPU (dozens of worker threads per service, each request's strings and JSON
 # made and freed on whichever thread serves it). What jemalloc gives and costs, measured side by

@@ -13,7 +13,7 @@ using postgres::quote_conninfo;
 // ---- Lease ------------------------------------------------------------------------------------
 
 RoleConnectionPool::Lease::Lease(RoleConnectionPool* pool, std::string subject, std::string role, std::string password,
-                                 std::unique_ptr<pqxx::connection> connection, bool reused)
+                                 std::unique_ptr<RoleSession> connection, bool reused)
     : pool_(pool),
       subject_(std::move(subject)),
       role_(std::move(role)),
@@ -54,13 +54,13 @@ RoleConnectionPool::RoleConnectionPool(DatabaseAddress address, PoolLimits limit
 
 RoleConnectionPool::~RoleConnectionPool() = default;
 
-std::unique_ptr<pqxx::connection> RoleConnectionPool::connect(const std::string& role,
+std::unique_ptr<RoleSession> RoleConnectionPool::connect(const std::string& role,
                                                               const std::string& password) const {
   std::string conninfo = "host=" + address_.host + " port=" + address_.port + " dbname=" + quote_conninfo(address_.name) +
                          " user=" + quote_conninfo(role) + " password=" + quote_conninfo(password) +
                          " connect_timeout=" + std::to_string(address_.connect_timeout_s);
   if (!session_options_.empty()) conninfo += " options=" + quote_conninfo(session_options_);
-  return std::make_unique<pqxx::connection>(conninfo);
+  return std::make_unique<RoleSession>(conninfo, address_.answer_timeout);
 }
 
 RoleConnectionPool::Lease RoleConnectionPool::borrow(const std::string& subject, const std::string& role,
@@ -96,7 +96,7 @@ RoleConnectionPool::Lease RoleConnectionPool::borrow(const std::string& subject,
   }
 }
 
-std::unique_ptr<pqxx::connection> RoleConnectionPool::take_idle_locked(const std::string& role) {
+std::unique_ptr<RoleSession> RoleConnectionPool::take_idle_locked(const std::string& role) {
   const auto it = std::find_if(idle_.begin(), idle_.end(), [&](const Idle& entry) { return entry.role == role; });
   if (it == idle_.end()) return nullptr;
   auto connection = std::move(it->connection);
@@ -142,7 +142,7 @@ void RoleConnectionPool::serve_waiters_locked() {
 }
 
 void RoleConnectionPool::give_back(const std::string& subject, const std::string& role,
-                                   std::unique_ptr<pqxx::connection> connection) {
+                                   std::unique_ptr<RoleSession> connection) {
   {
     std::lock_guard lock(mutex_);
     const auto current = role_of_subject_.find(subject);

@@ -3,8 +3,6 @@
 #include <cstdio>
 #include <thread>
 
-#include <pqxx/pqxx>
-
 #include "first_keyword.h"
 #include "mcph/mcp/tool.h"
 
@@ -13,19 +11,22 @@ namespace {
 
 using Json = nlohmann::json;
 
-// PostgreSQL answers a dropped or expired role with the same words as a wrong password.
-bool login_refused(const pqxx::broken_connection& e) {
-  return std::string(e.what()).find("password authentication failed") != std::string::npos;
+// PostgreSQL answers a dropped or expired role with the same words as a wrong password, and a
+// locked one (NOLOGIN) with its own.
+bool login_refused(const LoginFailed& e) {
+  const std::string why = e.what();
+  return why.find("password authentication failed") != std::string::npos ||
+         why.find("is not permitted to log in") != std::string::npos;
 }
 
 // A login that failed for another reason than the credential: the caller learns only that the
 // database is unavailable (libpq's words name hosts and roles); the server's log keeps why,
 // which libpq writes without the password.
-void log_login_failure(const pqxx::broken_connection& e) {
+void log_login_failure(const LoginFailed& e) {
   std::fprintf(stderr, "[postgres-mcp] cannot log in to PostgreSQL: %s\n", e.what());
 }
 
-[[noreturn]] void login_failed(const pqxx::broken_connection& e) {
+[[noreturn]] void login_failed(const LoginFailed& e) {
   if (login_refused(e)) throw StaleCredential("the database refused this user's role");
   log_login_failure(e);
   throw mcp::ToolError("database_unavailable: cannot connect to PostgreSQL as this user's role");
@@ -37,65 +38,95 @@ void replace_once(RoleConnectionPool::Lease& lease, bool retried, const char* fa
   if (!lease.reused() || retried) throw mcp::ToolError(failure);
   try {
     lease.reconnect();
-  } catch (const pqxx::broken_connection& e) {
+  } catch (const LoginFailed& e) {
     login_failed(e);
   }
 }
 
-// Before each query, one prepared statement (parsed and planned once per connection) asks
-// whether the session's role is still a live credential and whether the session is still as it
-// started: read-only, with the statement timeout the server set ($1). Every name in it is
-// qualified, so nothing in the session's search path can stand in for it, and the time is the
-// statement's own (now() would be a transaction's, had one been left open).
+// Every query is sent behind one check, in the same pipeline (one round trip): is the session's
+// role still a live credential, and is the session still as it started, read-only with the
+// statement timeout the server set ($1)? When not, the check fails, and PostgreSQL skips the
+// query behind it. Plain SQL raises an error by a failed cast, so the check casts its verdict
+// to boolean: 'true' passes, a reason fails and is named in PostgreSQL's message. It is
+// prepared (parsed and planned) once per session; every name in it is qualified, so nothing in
+// the session's search path can stand in for it, and the time is the statement's own.
 constexpr const char* kSessionCheck = "mcph_session_check";
-constexpr const char* kSessionCheckSql =
-    "SELECT (SELECT r.rolcanlogin AND (r.rolvaliduntil IS NULL OR "
-    "r.rolvaliduntil > pg_catalog.statement_timestamp()) "
-    "FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER) AS live, "
-    "pg_catalog.current_setting('transaction_read_only') = 'on' "
-    "AND CAST(pg_catalog.current_setting('statement_timeout') AS pg_catalog.interval) = "
-    "CAST($1 AS pg_catalog.interval) AS untouched";
+constexpr const char* kRoleNotLive = "mcph_role_not_live";
+constexpr const char* kSessionChanged = "mcph_session_changed";
+const std::string kSessionCheckSql =
+    std::string("SELECT CAST(CASE WHEN NOT COALESCE((SELECT r.rolcanlogin AND (r.rolvaliduntil IS NULL OR "
+                "r.rolvaliduntil > pg_catalog.statement_timestamp()) "
+                "FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER), false) THEN '") +
+    kRoleNotLive +
+    "' WHEN pg_catalog.current_setting('transaction_read_only') <> 'on' "
+    "OR CAST(pg_catalog.current_setting('statement_timeout') AS pg_catalog.interval) <> "
+    "CAST($1 AS pg_catalog.interval) THEN '" +
+    kSessionChanged + "' ELSE 'true' END AS pg_catalog.bool)";
 
 // A pooled session is no longer as it started: an earlier query of the same role changed the
 // read-only default or the statement timeout, or dropped the session check.
 struct ChangedSession {};
 
+// What the check's failure says: the session changed (26000: an earlier query deallocated the
+// check), else the role is gone, locked or expired (the check's own verdict, or PostgreSQL's
+// "invalid role OID" once the role is dropped).
+[[noreturn]] void check_failed(const StatementResult& check) {
+  if (check.sqlstate() == "26000" || check.message().find(kSessionChanged) != std::string::npos) {
+    throw ChangedSession();
+  }
+  if (check.message().find(kRoleNotLive) != std::string::npos) {
+    throw StaleCredential("this user's role may no longer log in");
+  }
+  throw StaleCredential("the database no longer knows this user's role");
+}
+
+Json rows_of(const StatementResult& result) {
+  Json rows = Json::array();
+  for (int row = 0; row < result.row_count(); ++row) {
+    Json object = Json::object();
+    for (int column = 0; column < result.column_count(); ++column) {
+      const char* value = result.value(row, column);
+      object[result.column_name(column)] = value ? Json(value) : Json(nullptr);
+    }
+    rows.push_back(std::move(object));
+  }
+  return rows;
+}
+
+// The query failed, not the session (syntax, permission, timeout): the server's message names
+// the problem and holds no credential.
+struct QueryFailed {
+  std::string message;
+};
+
+// A statement PostgreSQL cancels at the statement timeout is answered a moment later; a call
+// that has no answer by this much after it is not going to get one.
+constexpr std::chrono::milliseconds kAnswerMargin{500};
+
+DatabaseAddress answering_within(DatabaseAddress address, int statement_timeout_ms) {
+  address.answer_timeout = std::chrono::milliseconds(statement_timeout_ms) + kAnswerMargin;
+  return address;
+}
+
 }  // namespace
 
 RoleDatabase::RoleDatabase(DatabaseAddress address, PoolLimits limits, int statement_timeout_ms)
     : statement_timeout_(std::to_string(statement_timeout_ms) + "ms"),
-      pool_(std::move(address), limits,
+      pool_(answering_within(std::move(address), statement_timeout_ms), limits,
             "-c default_transaction_read_only=on -c statement_timeout=" + statement_timeout_) {}
 
-Json RoleDatabase::run(pqxx::connection& connection, const std::string& sql, const std::optional<std::string>& parameter) {
-  // Each statement is a read-only transaction of its own (the session's default): nothing to
-  // roll back, so a failed query leaves the connection as clean as a good one.
-  pqxx::nontransaction tx(connection);
-  connection.prepare(kSessionCheck, kSessionCheckSql);  // sent with its first use; after that, a lookup
-  pqxx::result check;
-  try {
-    check = tx.exec_prepared(kSessionCheck, statement_timeout_);
-  } catch (const pqxx::broken_connection&) {
-    throw;
-  } catch (const pqxx::sql_error& e) {
-    // 26000: the session dropped the check (DEALLOCATE). Any other error says the role is gone:
-    // the statement is valid for any live role ("invalid role OID" once it is dropped).
-    if (e.sqlstate() == "26000") throw ChangedSession();
-    throw StaleCredential("the database no longer knows this user's role");
-  }
-  if (check.empty() || check[0][1].is_null() || !check[0][1].as<bool>()) throw ChangedSession();
-  if (check[0][0].is_null() || !check[0][0].as<bool>()) {
-    throw StaleCredential("this user's role may no longer log in");
-  }
+Json RoleDatabase::run(RoleSession& session, const std::string& sql, const std::optional<std::string>& parameter) {
   // The extended protocol, with or without a parameter: one statement, never a list of them.
-  const pqxx::result result = parameter ? tx.exec_params(sql, *parameter) : tx.exec_params(sql);
-  Json rows = Json::array();
-  for (const auto& row : result) {
-    Json object = Json::object();
-    for (const auto& field : row) object[field.name()] = field.is_null() ? Json(nullptr) : Json(field.c_str());
-    rows.push_back(std::move(object));
-  }
-  return rows;
+  // Check and query are one implicit transaction, read-only by the session's default: nothing
+  // to roll back, so a failed query leaves the session as clean as a good one.
+  std::vector<RoleSession::Statement> pipeline(2);
+  pipeline[0] = {kSessionCheckSql, {statement_timeout_}, kSessionCheck};
+  pipeline[1] = {sql, {}, nullptr};
+  if (parameter) pipeline[1].parameters.push_back(*parameter);
+  const auto results = session.run(pipeline);
+  if (results[0].status() == StatementResult::Status::failed) check_failed(results[0]);
+  if (results[1].status() == StatementResult::Status::failed) throw QueryFailed{results[1].message()};
+  return rows_of(results[1]);
 }
 
 // A login that fails for a passing reason (a backend slow to start on a loaded machine, a
@@ -105,7 +136,7 @@ RoleConnectionPool::Lease RoleDatabase::borrow(const RoleCredentials& credential
   for (bool retried = false;; retried = true) {
     try {
       return pool_.borrow(credentials.subject, credentials.username, credentials.password);
-    } catch (const pqxx::broken_connection& e) {
+    } catch (const LoginFailed& e) {
       if (retried || login_refused(e)) login_failed(e);
       log_login_failure(e);
     } catch (const PoolExhausted& e) {
@@ -131,7 +162,11 @@ Json RoleDatabase::query(const RoleCredentials& credentials, const std::string& 
     } catch (const StaleCredential&) {
       pool_.drop_role(credentials.username);
       throw;
-    } catch (const pqxx::broken_connection&) {
+    } catch (const NoAnswer& e) {
+      // PostgreSQL is silent (stopped, or a network that drops everything): a new login would
+      // wait as long again.
+      throw mcp::ToolError(std::string("database_unavailable: ") + e.what());
+    } catch (const SessionBroken&) {
       // A pooled connection that died while it waited (PostgreSQL restarted, the backend was
       // terminated).
       replace_once(lease, retried, "database_unavailable: lost the connection to PostgreSQL");
@@ -140,10 +175,9 @@ Json RoleDatabase::query(const RoleCredentials& credentials, const std::string& 
       replace_once(lease, retried,
                    "database_unavailable: a new session to PostgreSQL did not start read-only with the server's "
                    "statement timeout");
-    } catch (const pqxx::sql_error& e) {
-      lease.give_back();  // the query failed, not the session
-      // The server's message names the problem (syntax, permission); it holds no credential.
-      throw mcp::ToolError(std::string("query_failed: ") + e.what());
+    } catch (const QueryFailed& e) {
+      lease.give_back();  // closed instead, if the query left the session unusable (a COPY)
+      throw mcp::ToolError("query_failed: " + e.message);
     }
   }
 }

@@ -8,6 +8,8 @@
 
 #include <pqxx/pqxx>
 
+#include <signal.h>
+
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -51,6 +53,14 @@ class RoleDatabaseTest : public ::testing::Test {
     admin("GRANT CONNECT ON DATABASE mcp_demo TO \"" + name + "\"; GRANT USAGE ON SCHEMA public TO \"" + name +
           "\"; GRANT SELECT ON ALL TABLES IN SCHEMA public TO \"" + name + "\"");
     return RoleCredentials{subject, name, "pw-" + name};
+  }
+  // A role whose session the pool keeps (one call made), then altered by the administrator.
+  static RoleCredentials pooled_role_then(RoleDatabase& database, const std::string& subject, const std::string& name,
+                                          const std::string& alteration) {
+    const auto who = create_role(subject, name);
+    backend_of(database, who);
+    admin("ALTER ROLE \"" + name + "\" " + alteration);
+    return who;
   }
   static void revoke(const std::string& name) {
     admin("REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM \"" + name + "\"; REVOKE USAGE ON SCHEMA public FROM \"" +
@@ -134,14 +144,24 @@ TEST_F(RoleDatabaseTest, ARevokedRoleIsStaleOnItsPooledConnectionNotQuietlyEmpty
 
 TEST_F(RoleDatabaseTest, ALockedOrExpiredRoleIsStale) {
   RoleDatabase database(address(), {}, 3000);
-  const auto erin = create_role("erin-sub", "v-erin-locked");
-  backend_of(database, erin);
-  admin("ALTER ROLE \"v-erin-locked\" NOLOGIN");
+  const auto erin = pooled_role_then(database, "erin-sub", "v-erin-locked", "NOLOGIN");
   EXPECT_THROW(database.query(erin, "SELECT 1"), StaleCredential);
-  const auto frank = create_role("frank-sub", "v-frank-expired");
-  backend_of(database, frank);
-  admin("ALTER ROLE \"v-frank-expired\" VALID UNTIL '2000-01-01'");
+  const auto frank = pooled_role_then(database, "frank-sub", "v-frank-expired", "VALID UNTIL '2000-01-01'");
   EXPECT_THROW(database.query(frank, "SELECT 1"), StaleCredential);
+  // A new login as a locked role is refused as stale too, not as an unavailable database.
+  const auto gus = create_role("gus-sub", "v-gus-locked-early");
+  admin("ALTER ROLE \"v-gus-locked-early\" NOLOGIN");
+  EXPECT_THROW(database.query(gus, "SELECT 1"), StaleCredential);
+}
+
+// The check and the query go to PostgreSQL together, but a failed check stops the query: a
+// stale role's query never runs (here it would sleep for seconds before anything answered).
+TEST_F(RoleDatabaseTest, AStaleRolesQueryNeverRuns) {
+  RoleDatabase database(address(), {}, 5000);
+  const auto opal = pooled_role_then(database, "opal-sub", "v-opal-stopped", "NOLOGIN");
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(database.query(opal, "SELECT pg_sleep(3)"), StaleCredential);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
 }
 
 TEST_F(RoleDatabaseTest, ATerminatedBackendIsReplacedOnce) {
@@ -251,6 +271,45 @@ TEST_F(RoleDatabaseTest, WhatAQueryChangesInItsSessionDoesNotReachTheNextCall) {
   }
   // None of it cost the user their credential.
   EXPECT_EQ(database.query(nora, "SELECT current_user AS who")[0]["who"], "v-nora-changes");
+}
+
+// A PostgreSQL that stops answering (here the role's backend is stopped) makes the call
+// database_unavailable once the statement timeout and a margin have passed, never a call that
+// waits for ever; the silent session is closed, and a new one serves the next call.
+TEST_F(RoleDatabaseTest, APostgreSQLThatStopsAnsweringIsUnavailableNotAHang) {
+  RoleDatabase database(address(), {}, 300);
+  const auto quinn = create_role("quinn-sub", "v-quinn-silent");
+  const std::string first = backend_of(database, quinn);
+  const pid_t backend = std::stoi(first);
+  ASSERT_EQ(::kill(backend, SIGSTOP), 0);
+  struct Continue {  // whatever happens below: a stopped backend would hold up the server's shutdown
+    pid_t pid;
+    ~Continue() { ::kill(pid, SIGCONT); }
+  } resume{backend};
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    database.query(quinn, "SELECT 1");
+    ADD_FAILURE() << "expected database_unavailable";
+  } catch (const mcp::ToolError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("database_unavailable: PostgreSQL did not answer within 800 ms"));
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, 800ms);
+  EXPECT_LT(took, 3s);
+  EXPECT_EQ(database.pool().open_count(), 0u);
+  EXPECT_NE(backend_of(database, quinn), first);
+}
+
+// A COPY streams its rows outside the pipeline: the call fails with a clear reason, and the
+// session it spoiled is closed, not pooled; the role's next call gets a new one.
+TEST_F(RoleDatabaseTest, ACopyFailsAndItsSessionIsNotReused) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto pia = create_role("pia-sub", "v-pia-copy");
+  const std::string first = backend_of(database, pia);
+  expect_query_failed(database, pia, "COPY projects TO STDOUT", "COPY is not supported");
+  EXPECT_EQ(database.pool().open_count(), 0u);
+  EXPECT_NE(backend_of(database, pia), first);
+  EXPECT_EQ(database.query(pia, "SELECT key FROM projects")[0]["key"], "DEMO");
 }
 
 class RoleConnectionPoolTest : public RoleDatabaseTest {
@@ -364,7 +423,7 @@ TEST_F(RoleConnectionPoolTest, ALeaseNotGivenBackIsClosedAndCountedOut) {
   EXPECT_EQ(pool.open_count(), 0u);
   EXPECT_EQ(pool.idle_count(), 0u);
   RoleConnectionPool nowhere(DatabaseAddress{"127.0.0.1", "1", "mcp_demo", 1}, limits(8, 2));
-  EXPECT_THROW(nowhere.borrow("r1", "r1", "pw"), pqxx::broken_connection);
+  EXPECT_THROW(nowhere.borrow("r1", "r1", "pw"), LoginFailed);
   EXPECT_EQ(nowhere.open_count(), 0u);  // a failed login takes no place
 }
 

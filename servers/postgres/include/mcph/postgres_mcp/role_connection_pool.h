@@ -26,7 +26,7 @@
 #include <string>
 #include <unordered_map>
 
-#include <pqxx/connection>
+#include "mcph/postgres_mcp/role_session.h"
 
 namespace mcph::postgres_mcp {
 
@@ -35,6 +35,9 @@ struct DatabaseAddress {
   std::string port;
   std::string name = "mcp_demo";
   int connect_timeout_s = 3;
+  // How long a call waits for PostgreSQL's answer (RoleSession); longer than the statement
+  // timeout, so that a statement PostgreSQL cancels is answered as such.
+  std::chrono::milliseconds answer_timeout{10000};
 };
 
 struct PoolLimits {
@@ -58,9 +61,9 @@ class RoleConnectionPool {
     Lease(Lease&&) noexcept;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
-    pqxx::connection& operator*() const { return *connection_; }
+    RoleSession& operator*() const { return *connection_; }
     bool reused() const { return reused_; }  // it served an earlier call: its role may be gone since
-    // Logs in again as the same role (after this connection broke). Throws pqxx::broken_connection.
+    // Logs in again as the same role (after this connection broke). Throws LoginFailed.
     void reconnect();
     // For the next call of the role (closed instead if the role is no longer its user's current).
     void give_back();
@@ -68,10 +71,10 @@ class RoleConnectionPool {
    private:
     friend class RoleConnectionPool;
     Lease(RoleConnectionPool* pool, std::string subject, std::string role, std::string password,
-          std::unique_ptr<pqxx::connection> connection, bool reused);
+          std::unique_ptr<RoleSession> connection, bool reused);
     RoleConnectionPool* pool_;
     std::string subject_, role_, password_;
-    std::unique_ptr<pqxx::connection> connection_;
+    std::unique_ptr<RoleSession> connection_;
     bool reused_;
   };
 
@@ -81,7 +84,7 @@ class RoleConnectionPool {
 
   // A connection logged in as `role` for `subject`: an idle one of that role, else a new one.
   // A subject seen with another role before: that role's idle connections are closed.
-  // Throws pqxx::broken_connection when a new connection cannot log in, PoolExhausted.
+  // Throws LoginFailed when a new connection cannot log in, PoolExhausted.
   Lease borrow(const std::string& subject, const std::string& role, const std::string& password);
   // Closes the role's idle connections (its lease was revoked).
   void drop_role(const std::string& role);
@@ -93,17 +96,17 @@ class RoleConnectionPool {
  private:
   struct Idle {
     std::string role;
-    std::unique_ptr<pqxx::connection> connection;
+    std::unique_ptr<RoleSession> connection;
     std::chrono::steady_clock::time_point since;
   };
-  std::unique_ptr<pqxx::connection> connect(const std::string& role, const std::string& password) const;
-  void give_back(const std::string& subject, const std::string& role, std::unique_ptr<pqxx::connection> connection);
+  std::unique_ptr<RoleSession> connect(const std::string& role, const std::string& password) const;
+  void give_back(const std::string& subject, const std::string& role, std::unique_ptr<RoleSession> connection);
   void release(const std::string& role);  // a borrowed connection of `role` was closed
   void count_closed_locked(const std::string& role);
   void drop_role_locked(const std::string& role);
   void evict_aged_locked();
   bool close_idle_of_another_role_locked(const std::string& role);
-  std::unique_ptr<pqxx::connection> take_idle_locked(const std::string& role);
+  std::unique_ptr<RoleSession> take_idle_locked(const std::string& role);
   bool take_place_locked(const std::string& role);  // counts a new connection of `role` in, if it may
   void serve_waiters_locked();
 
@@ -111,7 +114,7 @@ class RoleConnectionPool {
   struct Waiter {
     std::string role;
     bool served = false;
-    std::unique_ptr<pqxx::connection> connection;  // when served with an idle one
+    std::unique_ptr<RoleSession> connection;  // when served with an idle one
     std::condition_variable ready;
   };
 

@@ -2,7 +2,7 @@
 // Read-only queries as the caller's own dynamic role, on the role's pooled connections.
 //
 // Each session starts read-only and with the statement timeout (libpq's `options`, sent with the
-// login), so a query is one round trip of its own, with no transaction to open or end. A query
+// login), so a query needs no transaction opened or ended around it. A query
 // is one statement (the extended protocol): a list of them could end the read-only transaction
 // and write in the next. BEGIN and START TRANSACTION are refused: the transaction would outlive
 // the call.
@@ -10,13 +10,15 @@
 // A pooled connection can outlive its credential: PostgreSQL keeps the session of a role that
 // was dropped or locked after it logged in (reads then fail one by one, or quietly return
 // nothing). So every query is preceded by a check that the role still exists, may log in and
-// has not expired; if not, the credential is stale (StaleCredential: the caller fetches a new
-// lease). The same check finds a session an earlier query of the role changed (the read-only
+// has not expired, sent with it in one round trip (RoleSession's pipeline), which PostgreSQL
+// runs first and which stops the query when it fails; then the credential is stale
+// (StaleCredential: the caller fetches a new lease). The same check finds a session an earlier query of the role changed (the read-only
 // default or the statement timeout set otherwise, the check itself deallocated): that session
 // is closed and the call runs on a new one, so the server's limits hold for every call.
 // A reused connection that turns out broken (PostgreSQL restarted, backend terminated) is
 // replaced by a new one once, transparently; so is a new login that failed for another reason
-// than the credential.
+// than the credential. An answer that does not come within the statement timeout and a margin
+// (a stopped server, a silent network) is database_unavailable at once.
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -56,7 +58,7 @@ class RoleDatabase {
 
  private:
   RoleConnectionPool::Lease borrow(const RoleCredentials& credentials);
-  nlohmann::json run(pqxx::connection& connection, const std::string& sql, const std::optional<std::string>& parameter);
+  nlohmann::json run(RoleSession& session, const std::string& sql, const std::optional<std::string>& parameter);
 
   std::string statement_timeout_;  // as the sessions start with it, e.g. "3000ms" (set before pool_)
   RoleConnectionPool pool_;

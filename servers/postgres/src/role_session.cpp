@@ -1,0 +1,162 @@
+#include "mcph/postgres_mcp/role_session.h"
+
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace mcph::postgres_mcp {
+namespace {
+
+std::string error_of(const PGconn* connection) {
+  std::string message = PQerrorMessage(connection);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return message;
+}
+
+std::string field_of(const PGresult* result, int field) {
+  const char* value = PQresultErrorField(result, field);
+  return value ? value : "";
+}
+
+// The notices of a user's query (a COMMIT outside a transaction, say) are PostgreSQL's words to
+// that user; libpq would print them on the server's stderr.
+void drop_notice(void*, const char*) {}
+
+}  // namespace
+
+int StatementResult::row_count() const { return result_ ? PQntuples(result_.get()) : 0; }
+int StatementResult::column_count() const { return result_ ? PQnfields(result_.get()) : 0; }
+const char* StatementResult::column_name(int column) const { return PQfname(result_.get(), column); }
+const char* StatementResult::value(int row, int column) const {
+  return PQgetisnull(result_.get(), row, column) ? nullptr : PQgetvalue(result_.get(), row, column);
+}
+
+RoleSession::RoleSession(const std::string& conninfo, std::chrono::milliseconds answer_timeout)
+    : connection_(PQconnectdb(conninfo.c_str())), answer_timeout_(answer_timeout) {
+  if (!connection_) throw LoginFailed("out of memory for a PostgreSQL connection");
+  if (PQstatus(connection_) != CONNECTION_OK || !PQenterPipelineMode(connection_)) {
+    const std::string why = error_of(connection_);
+    PQfinish(connection_);
+    throw LoginFailed(why);
+  }
+  PQsetNoticeProcessor(connection_, drop_notice, nullptr);
+}
+
+RoleSession::~RoleSession() { PQfinish(connection_); }
+
+bool RoleSession::is_open() const { return usable_ && PQstatus(connection_) == CONNECTION_OK; }
+
+void RoleSession::broken(const std::string& what) {
+  usable_ = false;
+  throw SessionBroken(what.empty() ? "the connection to PostgreSQL broke" : what);
+}
+
+bool RoleSession::send(const Statement& statement) {
+  std::vector<const char*> values;
+  values.reserve(statement.parameters.size());
+  for (const auto& parameter : statement.parameters) values.push_back(parameter.c_str());
+  const int count = static_cast<int>(values.size());
+  bool prepares = false;
+  int sent = 0;
+  if (!statement.prepared_name) {
+    sent = PQsendQueryParams(connection_, statement.sql.c_str(), count, nullptr, values.data(), nullptr, nullptr, 0);
+  } else {
+    prepares = std::find(prepared_.begin(), prepared_.end(), statement.prepared_name) == prepared_.end();
+    if (prepares && !PQsendPrepare(connection_, statement.prepared_name, statement.sql.c_str(), count, nullptr)) {
+      broken(error_of(connection_));
+    }
+    sent = PQsendQueryPrepared(connection_, statement.prepared_name, count, values.data(), nullptr, nullptr, 0);
+  }
+  if (!sent) broken(error_of(connection_));
+  return prepares;
+}
+
+// libpq's own wait has no limit: the socket is polled here, up to the deadline.
+PGresult* RoleSession::next_result(Deadline deadline) {
+  while (PQisBusy(connection_)) {
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) {
+      usable_ = false;
+      throw NoAnswer("PostgreSQL did not answer within " + std::to_string(answer_timeout_.count()) + " ms");
+    }
+    pollfd socket{PQsocket(connection_), POLLIN, 0};
+    const int ready = ::poll(&socket, 1, static_cast<int>(left));
+    if (ready < 0 && errno != EINTR) broken(std::string("cannot wait for PostgreSQL: ") + std::strerror(errno));
+    if (ready > 0 && !PQconsumeInput(connection_)) broken(error_of(connection_));
+  }
+  return PQgetResult(connection_);
+}
+
+// One statement's answer. In a pipeline each statement's result is followed by a null one.
+StatementResult RoleSession::collect(Deadline deadline) {
+  PGresult* first = next_result(deadline);
+  if (!first) broken(error_of(connection_));
+  StatementResult out;
+  out.result_.reset(first, PQclear);
+  switch (PQresultStatus(first)) {
+    case PGRES_TUPLES_OK:
+    case PGRES_COMMAND_OK:
+    case PGRES_EMPTY_QUERY:
+      out.status_ = StatementResult::Status::rows;
+      break;
+    case PGRES_PIPELINE_ABORTED:
+      out.status_ = StatementResult::Status::skipped;
+      break;
+    case PGRES_FATAL_ERROR:
+      if (PQstatus(connection_) != CONNECTION_OK) broken(error_of(connection_));
+      out.status_ = StatementResult::Status::failed;
+      out.sqlstate_ = field_of(first, PG_DIAG_SQLSTATE);
+      out.message_ = field_of(first, PG_DIAG_MESSAGE_PRIMARY);
+      break;
+    case PGRES_COPY_OUT:
+    case PGRES_COPY_IN:
+    case PGRES_COPY_BOTH:
+      // PostgreSQL now streams the COPY, which a pipeline cannot take: the session is done.
+      usable_ = false;
+      out.status_ = StatementResult::Status::failed;
+      out.sqlstate_ = "0A000";  // feature_not_supported
+      out.message_ = "COPY is not supported here; use SELECT";
+      return out;
+    default:
+      broken("unexpected answer from PostgreSQL: " + std::string(PQresStatus(PQresultStatus(first))));
+  }
+  if (PGresult* extra = next_result(deadline)) {
+    PQclear(extra);
+    broken("PostgreSQL answered one statement twice");
+  }
+  return out;
+}
+
+std::vector<StatementResult> RoleSession::run(const std::vector<Statement>& statements) {
+  if (!is_open()) broken("the connection to PostgreSQL is closed");
+  std::vector<bool> prepares;
+  prepares.reserve(statements.size());
+  for (const auto& statement : statements) prepares.push_back(send(statement));
+  if (!PQpipelineSync(connection_)) broken(error_of(connection_));
+  const Deadline deadline = std::chrono::steady_clock::now() + answer_timeout_;
+
+  std::vector<StatementResult> results(statements.size());
+  for (std::size_t i = 0; i < statements.size() && usable_; ++i) {
+    if (prepares[i]) {
+      StatementResult prepared = collect(deadline);
+      if (prepared.status() == StatementResult::Status::rows) prepared_.emplace_back(statements[i].prepared_name);
+      results[i] = collect(deadline);
+      // The execution was skipped because its preparation failed: the preparation's error is its.
+      if (prepared.status() == StatementResult::Status::failed) results[i] = std::move(prepared);
+    } else {
+      results[i] = collect(deadline);
+    }
+  }
+  if (!usable_) return results;  // a COPY: what follows is never read
+  PGresult* sync = next_result(deadline);
+  const bool synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  PQclear(sync);
+  if (!synced) broken("PostgreSQL did not end the pipeline: " + error_of(connection_));
+  return results;
+}
+
+}  // namespace mcph::postgres_mcp
