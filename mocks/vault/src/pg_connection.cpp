@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "mcph/http/run_slot.h"
+#include "mcph/postgres/message.h"
 
 namespace mcph::mock_vault {
 namespace {
@@ -15,9 +16,7 @@ std::string redact(std::string text, const std::vector<std::string>& secrets) {
       text.replace(at, secret.size(), "[redacted]");
     }
   }
-  // libpq and pqxx end messages with newlines.
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
+  return postgres::message_text(std::move(text));
 }
 
 std::string with_connect_timeout(const std::string& conninfo) {

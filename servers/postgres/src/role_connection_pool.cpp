@@ -54,8 +54,7 @@ RoleConnectionPool::RoleConnectionPool(DatabaseAddress address, PoolLimits limit
 
 RoleConnectionPool::~RoleConnectionPool() = default;
 
-std::unique_ptr<RoleSession> RoleConnectionPool::connect(const std::string& role,
-                                                              const std::string& password) const {
+std::unique_ptr<RoleSession> RoleConnectionPool::connect(const std::string& role, const std::string& password) const {
   std::string conninfo = "host=" + address_.host + " port=" + address_.port + " dbname=" + quote_conninfo(address_.name) +
                          " user=" + quote_conninfo(role) + " password=" + quote_conninfo(password) +
                          " connect_timeout=" + std::to_string(address_.connect_timeout_s);

@@ -120,9 +120,9 @@ Json RoleDatabase::run(RoleSession& session, const std::string& sql, const std::
   // Check and query are one implicit transaction, read-only by the session's default: nothing
   // to roll back, so a failed query leaves the session as clean as a good one.
   std::vector<RoleSession::Statement> pipeline(2);
-  pipeline[0] = {kSessionCheckSql, {statement_timeout_}, kSessionCheck};
-  pipeline[1] = {sql, {}, nullptr};
-  if (parameter) pipeline[1].parameters.push_back(*parameter);
+  pipeline[0] = {kSessionCheckSql.c_str(), {statement_timeout_.c_str()}, kSessionCheck};
+  pipeline[1] = {sql.c_str(), {}, nullptr};
+  if (parameter) pipeline[1].parameters.push_back(parameter->c_str());
   const auto results = session.run(pipeline);
   if (results[0].status() == StatementResult::Status::failed) check_failed(results[0]);
   if (results[1].status() == StatementResult::Status::failed) throw QueryFailed{results[1].message()};

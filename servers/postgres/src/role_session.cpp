@@ -7,14 +7,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "mcph/postgres/message.h"
+
 namespace mcph::postgres_mcp {
 namespace {
 
-std::string error_of(const PGconn* connection) {
-  std::string message = PQerrorMessage(connection);
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-  return message;
-}
+std::string error_of(const PGconn* connection) { return postgres::message_text(PQerrorMessage(connection)); }
 
 std::string field_of(const PGresult* result, int field) {
   const char* value = PQresultErrorField(result, field);
@@ -55,20 +53,18 @@ void RoleSession::broken(const std::string& what) {
 }
 
 bool RoleSession::send(const Statement& statement) {
-  std::vector<const char*> values;
-  values.reserve(statement.parameters.size());
-  for (const auto& parameter : statement.parameters) values.push_back(parameter.c_str());
-  const int count = static_cast<int>(values.size());
+  const int count = static_cast<int>(statement.parameters.size());
+  const char* const* values = statement.parameters.data();
   bool prepares = false;
   int sent = 0;
   if (!statement.prepared_name) {
-    sent = PQsendQueryParams(connection_, statement.sql.c_str(), count, nullptr, values.data(), nullptr, nullptr, 0);
+    sent = PQsendQueryParams(connection_, statement.sql, count, nullptr, values, nullptr, nullptr, 0);
   } else {
     prepares = std::find(prepared_.begin(), prepared_.end(), statement.prepared_name) == prepared_.end();
-    if (prepares && !PQsendPrepare(connection_, statement.prepared_name, statement.sql.c_str(), count, nullptr)) {
+    if (prepares && !PQsendPrepare(connection_, statement.prepared_name, statement.sql, count, nullptr)) {
       broken(error_of(connection_));
     }
-    sent = PQsendQueryPrepared(connection_, statement.prepared_name, count, values.data(), nullptr, nullptr, 0);
+    sent = PQsendQueryPrepared(connection_, statement.prepared_name, count, values, nullptr, nullptr, 0);
   }
   if (!sent) broken(error_of(connection_));
   return prepares;

@@ -2,9 +2,9 @@
 // Read-only queries as the caller's own dynamic role, on the role's pooled connections.
 //
 // Each session starts read-only and with the statement timeout (libpq's `options`, sent with the
-// login), so a query needs no transaction opened or ended around it. A query
-// is one statement (the extended protocol): a list of them could end the read-only transaction
-// and write in the next. BEGIN and START TRANSACTION are refused: the transaction would outlive
+// login), so a query needs no transaction opened or ended around it. A query is one statement
+// (the extended protocol): a list of them could end the read-only transaction and write in the
+// next. BEGIN and START TRANSACTION are refused: the transaction would outlive
 // the call.
 //
 // A pooled connection can outlive its credential: PostgreSQL keeps the session of a role that
@@ -12,9 +12,10 @@
 // nothing). So every query is preceded by a check that the role still exists, may log in and
 // has not expired, sent with it in one round trip (RoleSession's pipeline), which PostgreSQL
 // runs first and which stops the query when it fails; then the credential is stale
-// (StaleCredential: the caller fetches a new lease). The same check finds a session an earlier query of the role changed (the read-only
-// default or the statement timeout set otherwise, the check itself deallocated): that session
-// is closed and the call runs on a new one, so the server's limits hold for every call.
+// (StaleCredential: the caller fetches a new lease). The same check finds a session an earlier
+// query of the role changed (the read-only default or the statement timeout set otherwise, the
+// check itself deallocated): that session is closed and the call runs on a new one, so the
+// server's limits hold for every call.
 // A reused connection that turns out broken (PostgreSQL restarted, backend terminated) is
 // replaced by a new one once, transparently; so is a new login that failed for another reason
 // than the credential. An answer that does not come within the statement timeout and a margin

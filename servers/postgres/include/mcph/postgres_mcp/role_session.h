@@ -8,7 +8,6 @@
 // after the other cost postgres-mcp a third of its calls/s (README, "Benchmarks").
 #include <chrono>
 #include <memory>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -72,11 +71,12 @@ class RoleSession {
   // could not carry on from). A session that is not open is closed, never pooled.
   bool is_open() const;
 
-  // A statement of a pipeline: one SQL statement with its text parameters. A named statement is
-  // prepared on this session with its first use and executed by name after that.
+  // A statement of a pipeline: one SQL statement with its text parameters, borrowed for the
+  // call (nothing is copied). A named statement is prepared on this session with its first use
+  // and executed by name after that.
   struct Statement {
-    std::string sql;
-    std::vector<std::string> parameters;
+    const char* sql = nullptr;
+    std::vector<const char*> parameters;
     const char* prepared_name = nullptr;
   };
   // Sends the statements in one pipeline and returns what each came to, in order. A statement
