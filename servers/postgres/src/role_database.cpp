@@ -47,10 +47,9 @@ void replace_once(RoleConnectionPool::Lease& lease, bool retried, const char* fa
 // role still a live credential, and is the session still as it started, read-only with the
 // statement timeout the server set ($1)? When not, the check fails, and PostgreSQL skips the
 // query behind it. Plain SQL raises an error by a failed cast, so the check casts its verdict
-// to boolean: 'true' passes, a reason fails and is named in PostgreSQL's message. It is
-// prepared (parsed and planned) once per session; every name in it is qualified, so nothing in
-// the session's search path can stand in for it, and the time is the statement's own.
-constexpr const char* kSessionCheck = "mcph_session_check";
+// to boolean: 'true' passes, a reason fails and is named in PostgreSQL's message. The session
+// keeps it prepared, as it keeps the queries; every name in it is qualified, so nothing in the
+// session's search path can stand in for it, and the time is the statement's own.
 constexpr const char* kRoleNotLive = "mcph_role_not_live";
 constexpr const char* kSessionChanged = "mcph_session_changed";
 const std::string kSessionCheckSql =
@@ -63,16 +62,12 @@ const std::string kSessionCheckSql =
     "CAST($1 AS pg_catalog.interval) THEN '" +
     kSessionChanged + "' ELSE 'true' END AS pg_catalog.bool)";
 
-// A pooled session is no longer as it started: an earlier query of the same role changed the
-// read-only default or the statement timeout, or dropped the session check.
-struct ChangedSession {};
-
-// What the check's failure says: the session changed (26000: an earlier query deallocated the
-// check), else the role is gone, locked or expired (the check's own verdict, or PostgreSQL's
-// "invalid role OID" once the role is dropped).
+// What the check's failure says: the session changed (an earlier query of the same role set the
+// read-only default or the statement timeout otherwise), else the role is gone, locked or
+// expired (the check's own verdict, or PostgreSQL's "invalid role OID" once the role is dropped).
 [[noreturn]] void check_failed(const StatementResult& check) {
-  if (check.sqlstate() == "26000" || check.message().find(kSessionChanged) != std::string::npos) {
-    throw ChangedSession();
+  if (check.message().find(kSessionChanged) != std::string::npos) {
+    throw SessionChanged("the session is no longer read-only with the server's statement timeout");
   }
   if (check.message().find(kRoleNotLive) != std::string::npos) {
     throw StaleCredential("this user's role may no longer log in");
@@ -118,10 +113,11 @@ RoleDatabase::RoleDatabase(DatabaseAddress address, PoolLimits limits, int state
 Json RoleDatabase::run(RoleSession& session, const std::string& sql, const std::optional<std::string>& parameter) {
   // The extended protocol, with or without a parameter: one statement, never a list of them.
   // Check and query are one implicit transaction, read-only by the session's default: nothing
-  // to roll back, so a failed query leaves the session as clean as a good one.
+  // to roll back, so a failed query leaves the session as clean as a good one. Both are kept
+  // prepared: a user's calls repeat their queries (a client's tools, a dashboard's polls).
   std::vector<RoleSession::Statement> pipeline(2);
-  pipeline[0] = {kSessionCheckSql.c_str(), {statement_timeout_.c_str()}, kSessionCheck};
-  pipeline[1] = {sql.c_str(), {}, nullptr};
+  pipeline[0] = {kSessionCheckSql.c_str(), {statement_timeout_.c_str()}, true};
+  pipeline[1] = {sql.c_str(), {}, true};
   if (parameter) pipeline[1].parameters.push_back(parameter->c_str());
   const auto results = session.run(pipeline);
   if (results[0].status() == StatementResult::Status::failed) check_failed(results[0]);
@@ -170,8 +166,8 @@ Json RoleDatabase::query(const RoleCredentials& credentials, const std::string& 
       // A pooled connection that died while it waited (PostgreSQL restarted, the backend was
       // terminated).
       replace_once(lease, retried, "database_unavailable: lost the connection to PostgreSQL");
-    } catch (const ChangedSession&) {
-      // An earlier query of the role changed its session.
+    } catch (const SessionChanged&) {
+      // An earlier query of the role changed its session, or a table changed under a kept plan.
       replace_once(lease, retried,
                    "database_unavailable: a new session to PostgreSQL did not start read-only with the server's "
                    "statement timeout");

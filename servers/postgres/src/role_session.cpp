@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "mcph/postgres/message.h"
+#include "prepared_statements.h"
 
 namespace mcph::postgres_mcp {
 namespace {
@@ -18,6 +19,10 @@ std::string field_of(const PGresult* result, int field) {
   const char* value = PQresultErrorField(result, field);
   return value ? value : "";
 }
+
+// What a session keeps prepared (README, "PostgreSQL sessions").
+constexpr std::size_t kKeptStatements = 32;
+constexpr std::size_t kLongestKeptText = 4096;
 
 // The notices of a user's query (a COMMIT outside a transaction, say) are PostgreSQL's words to
 // that user; libpq would print them on the server's stderr.
@@ -33,7 +38,9 @@ const char* StatementResult::value(int row, int column) const {
 }
 
 RoleSession::RoleSession(const std::string& conninfo, std::chrono::milliseconds answer_timeout)
-    : connection_(PQconnectdb(conninfo.c_str())), answer_timeout_(answer_timeout) {
+    : connection_(PQconnectdb(conninfo.c_str())),
+      answer_timeout_(answer_timeout),
+      kept_(std::make_unique<PreparedStatements>(kKeptStatements, kLongestKeptText)) {
   if (!connection_) throw LoginFailed("out of memory for a PostgreSQL connection");
   if (PQstatus(connection_) != CONNECTION_OK || !PQenterPipelineMode(connection_)) {
     const std::string why = error_of(connection_);
@@ -52,22 +59,47 @@ void RoleSession::broken(const std::string& what) {
   throw SessionBroken(what.empty() ? "the connection to PostgreSQL broke" : what);
 }
 
-bool RoleSession::send(const Statement& statement) {
+void RoleSession::changed(const std::string& what) {
+  usable_ = false;
+  throw SessionChanged(what);
+}
+
+// Kept statements found first, so that none of this pipeline's is given up for its new ones.
+RoleSession::Plan RoleSession::plan(const std::vector<Statement>& statements) {
+  std::vector<Sending> sending(statements.size());
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    if (!statements[i].keep) continue;
+    if (const std::string* name = kept_->find(statements[i].sql)) sending[i].name = *name;
+  }
+  std::size_t new_ones = 0;
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    if (!statements[i].keep || !sending[i].name.empty() || !kept_->admits(statements[i].sql)) continue;
+    const auto same = std::find_if(statements.begin(), statements.begin() + i, [&](const Statement& earlier) {
+      return earlier.keep && std::strcmp(earlier.sql, statements[i].sql) == 0;
+    });
+    if (same != statements.begin() + i) {
+      sending[i].name = sending[same - statements.begin()].name;  // prepared once, by the first
+      continue;
+    }
+    sending[i] = Sending{kept_->new_name(), true};
+    ++new_ones;
+  }
+  return Plan{kept_->make_room(new_ones), std::move(sending)};
+}
+
+void RoleSession::send(const Statement& statement, const Sending& sending) {
   const int count = static_cast<int>(statement.parameters.size());
   const char* const* values = statement.parameters.data();
-  bool prepares = false;
   int sent = 0;
-  if (!statement.prepared_name) {
+  if (sending.name.empty()) {
     sent = PQsendQueryParams(connection_, statement.sql, count, nullptr, values, nullptr, nullptr, 0);
   } else {
-    prepares = std::find(prepared_.begin(), prepared_.end(), statement.prepared_name) == prepared_.end();
-    if (prepares && !PQsendPrepare(connection_, statement.prepared_name, statement.sql, count, nullptr)) {
+    if (sending.prepares && !PQsendPrepare(connection_, sending.name.c_str(), statement.sql, count, nullptr)) {
       broken(error_of(connection_));
     }
-    sent = PQsendQueryPrepared(connection_, statement.prepared_name, count, values, nullptr, nullptr, 0);
+    sent = PQsendQueryPrepared(connection_, sending.name.c_str(), count, values, nullptr, nullptr, 0);
   }
   if (!sent) broken(error_of(connection_));
-  return prepares;
 }
 
 // libpq's own wait has no limit: the socket is polled here, up to the deadline.
@@ -127,26 +159,54 @@ StatementResult RoleSession::collect(Deadline deadline) {
   return out;
 }
 
+// A statement sent by name. A new one's preparation answers first; when it fails (a syntax
+// error, an unknown table), its execution is skipped and the preparation's error is the
+// statement's.
+StatementResult RoleSession::collect(const Statement& statement, const Sending& sending, Deadline deadline) {
+  if (sending.prepares) {
+    StatementResult prepared = collect(deadline);
+    StatementResult executed = collect(deadline);
+    if (prepared.status() == StatementResult::Status::rows) {
+      kept_->add(statement.sql, sending.name);
+      return executed;
+    }
+    if (prepared.sqlstate() == "42P05") changed("an earlier query prepared a statement under the name " + sending.name);
+    return prepared;
+  }
+  StatementResult executed = collect(deadline);
+  if (sending.name.empty() || executed.status() != StatementResult::Status::failed || !usable_) return executed;
+  // PostgreSQL names the statement it could not find (26000) in any language of its messages.
+  if (executed.sqlstate() == "26000" && executed.message().find('"' + sending.name + '"') != std::string::npos) {
+    changed("an earlier query deallocated a statement kept on this session");
+  }
+  // A kept plan whose table changed its columns ("cached plan must not change result type"); a
+  // new session prepares the statement anew.
+  if (executed.sqlstate() == "0A000") {
+    changed("a statement kept on this session no longer fits its tables: " + executed.message());
+  }
+  return executed;
+}
+
 std::vector<StatementResult> RoleSession::run(const std::vector<Statement>& statements) {
   if (!is_open()) broken("the connection to PostgreSQL is closed");
-  std::vector<bool> prepares;
-  prepares.reserve(statements.size());
-  for (const auto& statement : statements) prepares.push_back(send(statement));
+  const Plan plan = this->plan(statements);
+  for (const auto& name : plan.deallocating) {
+    const std::string deallocate = "DEALLOCATE " + name;
+    if (!PQsendQueryParams(connection_, deallocate.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0)) {
+      broken(error_of(connection_));
+    }
+  }
+  for (std::size_t i = 0; i < statements.size(); ++i) send(statements[i], plan.sending[i]);
   if (!PQpipelineSync(connection_)) broken(error_of(connection_));
   const Deadline deadline = std::chrono::steady_clock::now() + answer_timeout_;
 
-  std::vector<StatementResult> results(statements.size());
-  for (std::size_t i = 0; i < statements.size() && usable_; ++i) {
-    if (prepares[i]) {
-      StatementResult prepared = collect(deadline);
-      if (prepared.status() == StatementResult::Status::rows) prepared_.emplace_back(statements[i].prepared_name);
-      results[i] = collect(deadline);
-      // The execution was skipped because its preparation failed: the preparation's error is its.
-      if (prepared.status() == StatementResult::Status::failed) results[i] = std::move(prepared);
-    } else {
-      results[i] = collect(deadline);
+  for (std::size_t i = 0; i < plan.deallocating.size(); ++i) {
+    if (const StatementResult given_up = collect(deadline); given_up.status() != StatementResult::Status::rows) {
+      changed("an earlier query deallocated a statement kept on this session: " + given_up.message());
     }
   }
+  std::vector<StatementResult> results(statements.size());
+  for (std::size_t i = 0; i < statements.size() && usable_; ++i) results[i] = collect(statements[i], plan.sending[i], deadline);
   if (!usable_) return results;  // a COPY: what follows is never read
   PGresult* sync = next_result(deadline);
   const bool synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <map>
 #include <thread>
 
 #include "mcph/mcp/tool.h"
@@ -71,6 +72,25 @@ class RoleDatabaseTest : public ::testing::Test {
   }
   static std::string backend_of(RoleDatabase& database, const RoleCredentials& who) {
     return database.query(who, "SELECT pg_backend_pid()::text AS pid, current_user AS who")[0]["pid"];
+  }
+  // The statements the role's session keeps prepared (pg_prepared_statements, read as the
+  // role): text → name, and how often each ran on its kept plan.
+  static std::map<std::string, std::pair<std::string, int>> kept_statements(RoleDatabase& database,
+                                                                             const RoleCredentials& who) {
+    std::map<std::string, std::pair<std::string, int>> kept;
+    for (const auto& row :
+         database.query(who, "SELECT statement, name, generic_plans::text AS runs FROM pg_prepared_statements")) {
+      kept[row["statement"]] = {row["name"], std::stoi(row["runs"].get<std::string>())};
+    }
+    return kept;
+  }
+  // Runs `sql`, which its session keeps, then, as the same role, a query that deallocates the
+  // statement kept for it. Returns the session's backend.
+  static std::string kept_then_deallocated(RoleDatabase& database, const RoleCredentials& who, const std::string& sql) {
+    database.query(who, sql);
+    const std::string backend = backend_of(database, who);
+    database.query(who, "DEALLOCATE " + kept_statements(database, who).at(sql).first);
+    return backend;
   }
   // The query fails as a tool error "query_failed: <PostgreSQL's words>", and `words` are among them.
   static void expect_query_failed(RoleDatabase& database, const RoleCredentials& who, const std::string& sql,
@@ -310,6 +330,95 @@ TEST_F(RoleDatabaseTest, ACopyFailsAndItsSessionIsNotReused) {
   EXPECT_EQ(database.pool().open_count(), 0u);
   EXPECT_NE(backend_of(database, pia), first);
   EXPECT_EQ(database.query(pia, "SELECT key FROM projects")[0]["key"], "DEMO");
+}
+
+// A query a user sends again is neither parsed nor planned again: its session keeps it
+// prepared, with the check, and runs the plan it kept.
+TEST_F(RoleDatabaseTest, ARepeatedQueryRunsOnThePlanItsSessionKept) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto rosa = create_role("rosa-sub", "v-rosa-kept");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(database.query(rosa, "SELECT key FROM projects")[0]["key"], "DEMO");
+  const auto kept = kept_statements(database, rosa);
+  ASSERT_EQ(kept.count("SELECT key FROM projects"), 1u);
+  EXPECT_EQ(kept.at("SELECT key FROM projects").second, 3);
+  EXPECT_EQ(kept.size(), 3u);  // the check, the query, and the look at pg_prepared_statements
+}
+
+// A session keeps its last 32 statements and deallocates the older ones; a long text (over
+// 4 KiB) and a query that failed are never kept.
+TEST_F(RoleDatabaseTest, ASessionKeepsItsLast32StatementsAndNoLongOrFailedOne) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto sam = create_role("sam-sub", "v-sam-bounded");
+  for (int i = 0; i < 40; ++i) database.query(sam, "SELECT " + std::to_string(i) + " AS n");
+  const std::string long_query = "SELECT '" + std::string(4100, 'x') + "' AS long_text";
+  database.query(sam, long_query);
+  database.query(sam, long_query);
+  expect_query_failed(database, sam, "SELECT nonsense FROM projects", "nonsense");
+  const auto kept = kept_statements(database, sam);
+  EXPECT_EQ(kept.size(), 32u);
+  EXPECT_EQ(kept.count("SELECT 39 AS n"), 1u);
+  EXPECT_EQ(kept.count("SELECT 0 AS n"), 0u);
+  EXPECT_EQ(kept.count(long_query), 0u);
+  EXPECT_EQ(kept.count("SELECT nonsense FROM projects"), 0u);
+  EXPECT_EQ(database.pool().open_count(), 1u);  // all of it on one session
+}
+
+// A column added under a kept SELECT * would make PostgreSQL refuse the kept plan ("cached plan
+// must not change result type"); the call runs on a new session instead and sees the column.
+TEST_F(RoleDatabaseTest, AColumnAddedUnderAKeptQueryIsSeenNotAnError) {
+  admin("CREATE TABLE gadgets (id int); INSERT INTO gadgets VALUES (1)");
+  RoleDatabase database(address(), {}, 3000);
+  const auto tess = create_role("tess-sub", "v-tess-columns");
+  database.query(tess, "SELECT * FROM gadgets");
+  EXPECT_EQ(database.query(tess, "SELECT * FROM gadgets")[0].size(), 1u);
+  admin("ALTER TABLE gadgets ADD COLUMN color text DEFAULT 'red'");
+  const auto rows = database.query(tess, "SELECT * FROM gadgets");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["color"], "red");
+}
+
+// A query may deallocate a statement its session kept, or prepare one under the name the next
+// kept statement was to have; the next call is not broken by it: it runs on a new session.
+TEST_F(RoleDatabaseTest, AQueryThatDeallocatesOrTakesAKeptNameDoesNotBreakTheNextCall) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto uma = create_role("uma-sub", "v-uma-names");
+  const std::string first = kept_then_deallocated(database, uma, "SELECT key FROM projects");
+  EXPECT_EQ(database.query(uma, "SELECT key FROM projects")[0]["key"], "DEMO");
+  const std::string second = backend_of(database, uma);
+  EXPECT_NE(second, first);
+
+  // The names are given in order: the look at them is the newest, the PREPARE below the next.
+  int newest = 0;
+  for (const auto& [text, kept] : kept_statements(database, uma)) {
+    newest = std::max(newest, std::stoi(kept.first.substr(kept.first.find('_') + 1)));
+  }
+  database.query(uma, "PREPARE mcph_" + std::to_string(newest + 2) + " AS SELECT 1");
+  EXPECT_EQ(database.query(uma, "SELECT name FROM projects")[0]["name"], "Demo project");
+  EXPECT_NE(backend_of(database, uma), second);
+}
+
+// A kept statement a query deallocated is found gone when the session gives it up for a newer
+// one: that call runs on a new session, with its rows, never skipped without a word.
+TEST_F(RoleDatabaseTest, AKeptStatementAQueryDeallocatedIsFoundGoneWhenItIsGivenUp) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto wes = create_role("wes-sub", "v-wes-given-up");
+  const std::string first = kept_then_deallocated(database, wes, "SELECT 0 AS n");
+  for (int i = 1; i <= 40; ++i) {
+    const auto rows = database.query(wes, "SELECT " + std::to_string(i) + " AS n");
+    ASSERT_EQ(rows.size(), 1u) << "call " << i;
+    EXPECT_EQ(rows[0]["n"], std::to_string(i));
+  }
+  EXPECT_NE(backend_of(database, wes), first);
+}
+
+// A user's own EXECUTE of a statement that does not exist is that query's failure, however
+// often it is sent: not mistaken for a kept statement gone missing.
+TEST_F(RoleDatabaseTest, AUsersOwnMissingPreparedStatementIsTheirQuerysFailure) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto vic = create_role("vic-sub", "v-vic-execute");
+  const std::string first = backend_of(database, vic);
+  for (int i = 0; i < 2; ++i) expect_query_failed(database, vic, "EXECUTE nosuch", "\"nosuch\" does not exist");
+  EXPECT_EQ(backend_of(database, vic), first);
 }
 
 class RoleConnectionPoolTest : public RoleDatabaseTest {

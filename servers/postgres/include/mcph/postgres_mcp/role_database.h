@@ -13,9 +13,10 @@
 // has not expired, sent with it in one round trip (RoleSession's pipeline), which PostgreSQL
 // runs first and which stops the query when it fails; then the credential is stale
 // (StaleCredential: the caller fetches a new lease). The same check finds a session an earlier
-// query of the role changed (the read-only default or the statement timeout set otherwise, the
-// check itself deallocated): that session is closed and the call runs on a new one, so the
-// server's limits hold for every call.
+// query of the role changed (the read-only default or the statement timeout set otherwise; the
+// session finds its kept statements deallocated itself): that session is closed and the call
+// runs on a new one, so the server's limits hold for every call. So does a call whose kept
+// plan no longer fits its table (a column added under a SELECT *).
 // A reused connection that turns out broken (PostgreSQL restarted, backend terminated) is
 // replaced by a new one once, transparently; so is a new login that failed for another reason
 // than the credential. An answer that does not come within the statement timeout and a margin

@@ -6,6 +6,10 @@
 //
 // libpq directly, not libpqxx: libpqxx 6 has no pipeline mode, and a check and a query sent one
 // after the other cost postgres-mcp a third of its calls/s (README, "Benchmarks").
+//
+// The statements a caller marks `keep` stay prepared on the session (PreparedStatements: the
+// last 32 distinct texts of up to 4 KiB): PostgreSQL parsed and planned the same query text on
+// every call otherwise, which cost postgres-mcp a quarter of its calls/s.
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -16,6 +20,8 @@ struct pg_conn;
 struct pg_result;
 
 namespace mcph::postgres_mcp {
+
+class PreparedStatements;
 
 // The login failed; what() is libpq's reason (it names host and role, never the password).
 class LoginFailed : public std::runtime_error {
@@ -32,6 +38,15 @@ class SessionBroken : public std::runtime_error {
 // PostgreSQL did not answer a pipeline within the session's answer timeout (a stopped server, a
 // silent network); the session is unusable.
 class NoAnswer : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The session is no longer as this class left it, or a plan it kept no longer fits: an earlier
+// statement of the session deallocated a statement kept here or prepared one under the name a
+// new one was to have, or a table a kept plan reads changed its columns. The session is
+// unusable; a new one runs the statements as things are now.
+class SessionChanged : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
@@ -72,30 +87,44 @@ class RoleSession {
   bool is_open() const;
 
   // A statement of a pipeline: one SQL statement with its text parameters, borrowed for the
-  // call (nothing is copied). A named statement is prepared on this session with its first use
-  // and executed by name after that.
+  // call (nothing is copied). A statement to `keep` is prepared with its first use and then
+  // executed by name while the session keeps it; any other is parsed and planned each time.
   struct Statement {
     const char* sql = nullptr;
     std::vector<const char*> parameters;
-    const char* prepared_name = nullptr;
+    bool keep = false;
   };
   // Sends the statements in one pipeline and returns what each came to, in order. A statement
   // that starts a COPY fails (a pipeline cannot carry one) and leaves the session unusable.
   // Throws SessionBroken when the connection breaks, NoAnswer when the answer does not come in
-  // time; the session is then unusable too.
+  // time, SessionChanged when what it kept prepared is gone or outdated; the session is then
+  // unusable too.
   std::vector<StatementResult> run(const std::vector<Statement>& statements);
 
  private:
-  bool send(const Statement& statement);  // true when it prepared the statement first
+  // How one statement of a pipeline goes out: unnamed (parsed and planned for this use), or by
+  // the name it is kept under, prepared first when it is new.
+  struct Sending {
+    std::string name;
+    bool prepares = false;
+  };
+  struct Plan {
+    std::vector<std::string> deallocating;  // kept statements given up for the new ones
+    std::vector<Sending> sending;           // one for each statement
+  };
   using Deadline = std::chrono::steady_clock::time_point;
+  Plan plan(const std::vector<Statement>& statements);
+  void send(const Statement& statement, const Sending& sending);
   pg_result* next_result(Deadline deadline);  // PQgetResult, waiting no later than `deadline`
   StatementResult collect(Deadline deadline);
+  StatementResult collect(const Statement& statement, const Sending& sending, Deadline deadline);
   [[noreturn]] void broken(const std::string& what);
+  [[noreturn]] void changed(const std::string& what);
 
   pg_conn* connection_ = nullptr;
   std::chrono::milliseconds answer_timeout_;
   bool usable_ = true;
-  std::vector<std::string> prepared_;  // names prepared on this session
+  std::unique_ptr<PreparedStatements> kept_;
 };
 
 }  // namespace mcph::postgres_mcp
