@@ -29,7 +29,14 @@ Json parse_object(const std::string& text, const char* what) {
 struct Header {
   Alg alg;
   std::string kid;
+  std::string typ;
 };
+
+// A member that is a string, else "" (the claims VerifiedJwt carries for its callers to check).
+std::string string_or_empty(const Json& object, const char* name) {
+  const auto member = object.find(name);
+  return member != object.end() && member->is_string() ? member->get<std::string>() : std::string();
+}
 
 // alg must be present, known and allowed; "none" never is (RFC 8725 §3.1).
 Header read_header(const Json& header, const VerifyOptions& options) {
@@ -52,7 +59,7 @@ Header read_header(const Json& header, const VerifyOptions& options) {
   if (header.contains("crit")) {
     throw JoseError(ErrorKind::malformed, "header has 'crit' extensions, none are supported");
   }
-  Header result{*alg, {}};
+  Header result{*alg, {}, string_or_empty(header, "typ")};
   if (const auto kid = header.find("kid"); kid != header.end()) {
     if (!kid->is_string()) {
       throw JoseError(ErrorKind::malformed, "header 'kid' must be a string");
@@ -156,13 +163,17 @@ VerifiedJwt verify_jwt(std::string_view token, const JwkSet& keys, const VerifyO
             : "signature does not verify with key " + detail::quote_untrusted(header.kid));
   }
 
-  const detail::RegisteredClaims claims =
-      detail::read_registered_claims(parse_object(parts.payload_json, "payload"));
+  const Json payload = parse_object(parts.payload_json, "payload");
+  const detail::RegisteredClaims claims = detail::read_registered_claims(payload);
   detail::check_registered_claims(claims, options, current_time(options));
 
   VerifiedJwt result;
   result.alg = header.alg;
   result.kid = header.kid;
+  result.typ = header.typ;
+  result.azp = string_or_empty(payload, "azp");
+  result.preferred_username = string_or_empty(payload, "preferred_username");
+  result.typ_claim = string_or_empty(payload, "typ");
   result.header_json = std::move(parts.header_json);
   result.payload_json = std::move(parts.payload_json);
   result.iss = claims.iss.value_or("");

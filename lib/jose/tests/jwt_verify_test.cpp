@@ -68,6 +68,28 @@ TEST(VerifyJwt, AcceptsAKeycloakAccessToken) {
   EXPECT_EQ(jwt.nbf, std::nullopt);
   EXPECT_EQ(Json::parse(jwt.payload_json)["preferred_username"], "alice");
   EXPECT_EQ(Json::parse(jwt.header_json)["typ"], "JWT");
+  EXPECT_EQ(jwt.typ, "JWT");
+  EXPECT_EQ(jwt.typ_claim, "Bearer");
+  EXPECT_EQ(jwt.azp, "mcp-client");
+  EXPECT_EQ(jwt.preferred_username, "alice");
+}
+
+// typ, azp and preferred_username are read for the caller to check, not checked here: absent
+// or not strings, they are empty and the token is still accepted (as go-jose, behind Vault,
+// reads them).
+TEST(VerifyJwt, ReadsTypAzpAndPreferredUsernameAsEmptyWhenAbsentOrNotStrings) {
+  Json claims = keycloak_claims();
+  claims.erase("typ");
+  claims["azp"] = 7;
+  claims["preferred_username"] = Json::array({"alice"});
+  const VerifiedJwt jwt =
+      verify_jwt(hmac_compact(R"({"alg":"HS256","kid":"hmac-1","typ":5})", claims.dump()), hmac_key_set(),
+                 hmac_options());
+  EXPECT_EQ(jwt.typ, "");
+  EXPECT_EQ(jwt.typ_claim, "");
+  EXPECT_EQ(jwt.azp, "");
+  EXPECT_EQ(jwt.preferred_username, "");
+  EXPECT_EQ(jwt.sub, "8c1e6c2a-4c77-4f43-9d2e-2d5f8a0b7e11");
 }
 
 TEST(VerifyJwt, AcceptsAStringAudience) {

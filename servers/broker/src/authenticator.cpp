@@ -1,7 +1,6 @@
 #include "mcph/broker/authenticator.h"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "mcph/http/message.h"
@@ -22,15 +21,11 @@ std::string auth_param(std::string_view text) {
 
 // Why a verified JWT is not an access token, or nullopt when it is one: RFC 9068's header type,
 // else Keycloak's `typ` claim ("Bearer" for access tokens; "ID", "Refresh", "Logout" for others).
-std::optional<std::string> not_an_access_token(const nlohmann::json& header, const nlohmann::json& claims) {
-  const std::string header_type = header.is_object() ? header.value("typ", std::string()) : std::string();
-  if (http::iequals(header_type, "at+jwt") || http::iequals(header_type, "application/at+jwt")) return std::nullopt;
-  const std::string claim_type = claims.is_object() && claims.contains("typ") && claims["typ"].is_string()
-                                     ? claims["typ"].get<std::string>()
-                                     : std::string();
-  if (claim_type == "Bearer") return std::nullopt;
-  if (claim_type.empty()) return "the token does not say it is an access token (no at+jwt type, no typ claim)";
-  return "a " + claim_type + " token is not an access token";
+std::optional<std::string> not_an_access_token(const jose::VerifiedJwt& jwt) {
+  if (http::iequals(jwt.typ, "at+jwt") || http::iequals(jwt.typ, "application/at+jwt")) return std::nullopt;
+  if (jwt.typ_claim == "Bearer") return std::nullopt;
+  if (jwt.typ_claim.empty()) return "the token does not say it is an access token (no at+jwt type, no typ claim)";
+  return "a " + jwt.typ_claim + " token is not an access token";
 }
 
 bool has_form_token(const http::Request& request) {
@@ -123,18 +118,15 @@ AuthResult Authenticator::authenticate(std::string_view authorization) const {
       result.www_authenticate = challenge("invalid_token", result.description);
       return result;
     }
-    const auto claims = nlohmann::json::parse(jwt.payload_json, nullptr, false);
     if (config_.access_tokens_only) {
-      if (const auto why = not_an_access_token(nlohmann::json::parse(jwt.header_json, nullptr, false), claims)) {
+      if (const auto why = not_an_access_token(jwt)) {
         result.description = "token rejected: " + *why;
         result.www_authenticate = challenge("invalid_token", result.description);
         return result;
       }
     }
     if (!config_.allowed_clients.empty()) {
-      const std::string client = claims.is_object() && claims.contains("azp") && claims["azp"].is_string()
-                                     ? claims["azp"].get<std::string>()
-                                     : std::string();
+      const std::string& client = jwt.azp;
       if (std::find(config_.allowed_clients.begin(), config_.allowed_clients.end(), client) ==
           config_.allowed_clients.end()) {
         result.description = "token rejected: issued to " + (client.empty() ? std::string("no client (no azp)")
@@ -148,11 +140,7 @@ AuthResult Authenticator::authenticate(std::string_view authorization) const {
     principal.subject = jwt.sub;
     principal.token = std::string(token);
     principal.expires_at = jwt.exp.value_or(0);
-    if (claims.is_object()) {
-      if (auto it = claims.find("preferred_username"); it != claims.end() && it->is_string()) {
-        principal.username = it->get<std::string>();
-      }
-    }
+    principal.username = jwt.preferred_username;
     result.principal = std::move(principal);
     result.status = 200;
   } catch (const jose::JoseError& e) {

@@ -167,6 +167,11 @@ TEST_F(AuthenticatorTest, OnlyAccessTokensAreAccepted) {
   const std::string rfc9068 = jose::sign_compact(*key_, jose::Alg::RS256, R"({"alg":"RS256","kid":"k1","typ":"at+jwt"})",
                                                  claims(now() + 300, kResource, "", "mcp-client", ""));
   EXPECT_TRUE(auth_->authenticate("Bearer " + rfc9068).principal.has_value());
+  // A header typ that is not a string says nothing: the claim decides (it used to escape as a
+  // JSON type error, out of authenticate()).
+  const std::string odd_header = jose::sign_compact(*key_, jose::Alg::RS256, R"({"alg":"RS256","kid":"k1","typ":5})",
+                                                    claims(now() + 300));
+  EXPECT_TRUE(auth_->authenticate("Bearer " + odd_header).principal.has_value());
 }
 
 TEST_F(AuthenticatorTest, OnlyTokensOfAllowedClientsAreAccepted) {

@@ -28,12 +28,17 @@ struct VerifyOptions {
 struct VerifiedJwt {
   Alg alg;
   std::string kid;                // empty when the header had none
+  std::string typ;                // the header's (RFC 9068: at+jwt); empty when none or not a string
   std::string header_json;
   std::string payload_json;       // the claims, for callers that need more than below
   std::string iss;
   std::string sub;
   std::vector<std::string> aud;   // a string aud becomes one element
   std::optional<std::int64_t> exp, nbf, iat;
+  // Claims a resource server checks on every request, read here once with the others (empty
+  // when absent or not strings): azp (OIDC Core: the client the token was issued to),
+  // preferred_username, and Keycloak's typ claim (Bearer for an access token; ID, Refresh).
+  std::string azp, preferred_username, typ_claim;
 };
 
 // Picks the key by header kid (unknown kid → unknown_kid; no kid → every key whose type fits
