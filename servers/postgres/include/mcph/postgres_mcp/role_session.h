@@ -9,7 +9,7 @@
 //
 // The statements a caller marks `keep` stay prepared on the session (PreparedStatements: the
 // last 32 distinct texts of up to 4 KiB): PostgreSQL parsed and planned the same query text on
-// every call otherwise, which cost postgres-mcp a quarter of its calls/s.
+// every call otherwise, which cost postgres-mcp a sixth of its calls/s (README, "Benchmarks").
 #include <chrono>
 #include <memory>
 #include <stdexcept>
