@@ -66,16 +66,18 @@ void RoleSession::changed(const std::string& what) {
 
 // Kept statements found first, so that none of this pipeline's is given up for its new ones.
 RoleSession::Plan RoleSession::plan(const std::vector<Statement>& statements) {
+  // A text too long to keep is not looked up either (it would be hashed on every call).
+  const auto kept = [&](const Statement& statement) { return statement.keep && kept_->admits(statement.sql); };
   std::vector<Sending> sending(statements.size());
   for (std::size_t i = 0; i < statements.size(); ++i) {
-    if (!statements[i].keep) continue;
+    if (!kept(statements[i])) continue;
     if (const std::string* name = kept_->find(statements[i].sql)) sending[i].name = *name;
   }
   std::size_t new_ones = 0;
   for (std::size_t i = 0; i < statements.size(); ++i) {
-    if (!statements[i].keep || !sending[i].name.empty() || !kept_->admits(statements[i].sql)) continue;
+    if (!kept(statements[i]) || !sending[i].name.empty()) continue;
     const auto same = std::find_if(statements.begin(), statements.begin() + i, [&](const Statement& earlier) {
-      return earlier.keep && std::strcmp(earlier.sql, statements[i].sql) == 0;
+      return kept(earlier) && std::strcmp(earlier.sql, statements[i].sql) == 0;
     });
     if (same != statements.begin() + i) {
       sending[i].name = sending[same - statements.begin()].name;  // prepared once, by the first
@@ -192,9 +194,7 @@ std::vector<StatementResult> RoleSession::run(const std::vector<Statement>& stat
   const Plan plan = this->plan(statements);
   for (const auto& name : plan.deallocating) {
     const std::string deallocate = "DEALLOCATE " + name;
-    if (!PQsendQueryParams(connection_, deallocate.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0)) {
-      broken(error_of(connection_));
-    }
+    send(Statement{deallocate.c_str(), {}, false}, Sending{});
   }
   for (std::size_t i = 0; i < statements.size(); ++i) send(statements[i], plan.sending[i]);
   if (!PQpipelineSync(connection_)) broken(error_of(connection_));
