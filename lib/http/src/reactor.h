@@ -11,8 +11,6 @@
 // queue until one closes); idle connections closed after `idle_timeout`. stop() closes the
 // listening socket and the idle connections, lets requests in progress finish and closes their
 // connections after the answer, and joins every thread.
-#include <httplib.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -45,7 +43,7 @@ struct ReactorOptions {
   std::size_t max_requests_per_connection = 10000;
 };
 
-// Reads one request from the stream and answers it (cpp-httplib's Server::process_request).
+// Reads one request from the stream and answers it.
 // Returns false when the connection cannot go on; sets connection_closed when the client asked
 // to close it. close_connection asks the answer to close the connection.
 using ServeRequest = std::function<bool(ConnectionStream&, bool close_connection, bool& connection_closed)>;

@@ -1,25 +1,45 @@
 #pragma once
-// The head of an HTTP/1.1 request (request line and header fields, up to the empty line),
-// checked before cpp-httplib parses it. cpp-httplib 0.11 lets through what RFC 9112 says a
-// server must refuse, and each of those is a way to smuggle a request or a header past a proxy
-// that reads the bytes differently: it keeps a bare CR or a NUL inside a field value, skips a
-// line that ends in a bare LF, drops a folded line, reads `Content-Length : 5` as some other
-// field (and the body as the next request), takes the first of two different Content-Lengths,
-// and reads a body whose Transfer-Encoding it does not know until the client closes.
+// The head of an HTTP/1.1 request (request line and header fields, up to the empty line), read
+// and checked against RFC 9112 in one pass. What RFC 9112 says a server must refuse is refused,
+// since each is a way to smuggle a request or a header past a proxy that reads the bytes
+// differently: a bare CR or a NUL inside a field value, a line that ends in a bare LF, a folded
+// line, `Content-Length : 5`, two different Content-Lengths, a body whose Transfer-Encoding the
+// server does not know. Field values are kept as sent (no percent-decoding: RFC 9110 has none).
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "mcph/http/message.h"
+
 namespace mcph::http::detail {
 
 struct HeadProblem {
-  int status = 400;     // 400; 431 for a head too large; 501 for an unknown transfer coding; 408 late
+  // 400; 408 late; 413 body too large; 414 target too long; 417 an expectation not met;
+  // 431 head too large; 501 an unknown transfer coding; 505 an HTTP version other than 1.x
+  int status = 400;
   std::string message;  // for the error body: names the rule, never echoes the bytes
 };
 
-// The largest head read before it is refused (431): cpp-httplib's own limit is 8 KiB per line.
+// The largest head read before it is refused (431).
 constexpr std::size_t kMaxHeadBytes = 64 * 1024;
+// The longest header line (400, so that a server's bearer challenge can go with it: RFC 6750 §3)
+// and the longest request target (414).
+constexpr std::size_t kMaxFieldLineBytes = 8 * 1024;
+constexpr std::size_t kMaxTargetBytes = 8 * 1024;
+
+struct RequestHead {
+  std::string method;
+  std::string target;      // as sent: the path and the query string
+  int minor_version = 1;   // HTTP/1.x
+  Fields fields;
+  std::optional<std::size_t> content_length;
+  bool chunked = false;    // Transfer-Encoding: chunked
+
+  // RFC 9112 §9.3: HTTP/1.1 keeps the connection unless "close" is listed; HTTP/1.0 closes it
+  // unless "keep-alive" is.
+  bool keeps_connection() const;
+};
 
 // RFC 9110 §5.6.2: a method or a field name is a token.
 bool is_token(std::string_view word);
@@ -28,12 +48,11 @@ bool is_token(std::string_view word);
 // not arrived yet.
 std::size_t head_end(std::string_view bytes);
 
-// What is wrong with a complete head (as head_end delimits it), or nullopt.
-std::optional<HeadProblem> head_problem(std::string_view head);
+// Parses a complete head (as head_end delimits it) into `out`. On a problem, `out` holds what
+// was read before it (the method and target when the request line was readable, for the log).
+std::optional<HeadProblem> parse_request_head(std::string_view head, RequestHead& out);
 
-// The head with every '%' of a field value written "%25": cpp-httplib 0.11 percent-decodes
-// field values (RFC 9110 has no such decoding), so "a%0D%0Ab" would reach a handler as a value
-// with a CR LF in it, and "%41" as "A". Escaped, each value arrives as it was sent.
-std::string keep_field_values_verbatim(std::string_view head);
+// What is wrong with a complete head, or nullopt.
+std::optional<HeadProblem> head_problem(std::string_view head);
 
 }  // namespace mcph::http::detail

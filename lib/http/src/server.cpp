@@ -1,7 +1,6 @@
 #include "mcph/http/server.h"
 #include "mcph/http/url.h"
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -9,7 +8,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -20,21 +18,20 @@
 #include <vector>
 
 #include "connection_stream.h"
+#include "listen_socket.h"
 #include "mcph/proc/listen_line.h"
 #include "reactor.h"
+#include "request_body.h"
+#include "request_head.h"
+#include "response_wire.h"
 
 namespace mcph::http {
 namespace {
 
-// Set by serve() on an error response its handler left empty on purpose; never sent.
-constexpr const char* kNoBodyMarker = "X-Mcph-No-Body";
-// Requests on one kept-alive connection before it is closed (cpp-httplib's default of 5 makes
-// clients reconnect on every fifth call).
+// Requests on one kept-alive connection before it is closed.
 constexpr std::size_t kMaxRequestsPerConnection = 10000;
 
 using Clock = std::chrono::steady_clock;
-// Set when a request starts being routed on this worker thread; read by the access log.
-thread_local Clock::time_point t_request_start{};
 
 void write_all(int fd, const char* data, std::size_t size) {
   while (size > 0) {
@@ -54,8 +51,10 @@ std::string default_message(int status) {
     case 413: return "request body too large";
     case 408: return "request timeout";
     case 414: return "request URI too long";
+    case 417: return "expectation failed";
     case 431: return "request header fields too large";
     case 501: return "not implemented";
+    case 505: return "HTTP version not supported";
     default: return "HTTP " + std::to_string(status);
   }
 }
@@ -64,53 +63,18 @@ void default_error_formatter(int status, std::string_view message, Response& res
   response.set_json(status, nlohmann::json{{"error", message}}.dump());
 }
 
-bool declares_a_body(const httplib::Request& request) {
-  if (request.has_header("Transfer-Encoding")) return true;
-  const std::string length = request.get_header_value("Content-Length");
-  if (length.empty()) return false;
-  unsigned long long value = 0;
-  const auto [end, error] = std::from_chars(length.data(), length.data() + length.size(), value);
-  const bool parsed = error == std::errc{} && end == length.data() + length.size();
-  return !parsed || value > 0;  // an unreadable length: assume the worst
+// RFC 9110 §9's methods, which every server parses; others only with extension_methods.
+bool standard_method(std::string_view method) {
+  for (const char* known : {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}) {
+    if (method == known) return true;
+  }
+  return false;
 }
 
-// cpp-httplib parses, routes and answers requests; its I/O model (a pool thread per open
-// connection, a listen queue of 5) is replaced by the Reactor's. These are the two protected
-// parts of httplib::Server that this needs.
-class RoutingServer : public httplib::Server {
- public:
-  explicit RoutingServer(bool extension_methods) : extension_methods_(extension_methods) {}
-
-  // One request of the connection. Returns false when the connection cannot go on.
-  bool serve_request(detail::ConnectionStream& stream, bool close_connection, bool& connection_closed) {
-    bool parsed = false;
-    stream.begin_request(extension_methods_);
-    const bool ok = process_request(stream, close_connection, connection_closed, [&](httplib::Request& request) {
-      parsed = true;
-      // No length and not chunked: an empty body (RFC 9112 §6.3). cpp-httplib would read a
-      // POST, PUT, PATCH or DELETE like that until the client closes (`curl -X POST` sends them).
-      if (!request.has_header("Content-Length") && !request.has_header("Transfer-Encoding")) {
-        request.set_header("Content-Length", "0");
-      }
-      // cpp-httplib reads no body for GET, which an extension method is to it: a body sent with
-      // one would be read as the next request, so this one is the connection's last.
-      if (!detail::current_extension_method().empty() && declares_a_body(request)) {
-        connection_closed = true;
-        request.headers.erase("Connection");
-        request.set_header("Connection", "close");
-      }
-    });
-    const bool sent = stream.end_response();
-    // Unparsed (cpp-httplib answered 400 or 414 without reading the headers): what follows on
-    // the connection is not a request.
-    return ok && parsed && sent;
-  }
-  // The bound socket, which the caller owns from now on (httplib::Server never closes it).
-  int take_listening_socket() { return svr_sock_.exchange(INVALID_SOCKET); }
-
- private:
-  bool extension_methods_;
-};
+// The methods a route may take besides the extension methods (HEAD goes to the GET routes).
+bool routable_method(const std::string& method) {
+  return method != "HEAD" && method != "CONNECT" && method != "TRACE" && standard_method(method);
+}
 
 }  // namespace
 
@@ -120,25 +84,10 @@ struct Route {
   Handler handler;
 };
 
-// The methods cpp-httplib routes itself (HEAD goes to the GET routes).
-bool standard_method(const std::string& method) {
-  for (const char* known : {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
-    if (method == known) return true;
-  }
-  return false;
-}
-
-// The method the client sent: cpp-httplib sees an extension method as GET.
-const std::string& method_of(const httplib::Request& in) {
-  const std::string& extension = detail::current_extension_method();
-  return extension.empty() ? in.method : extension;
-}
-
 struct Server::Impl {
-  explicit Impl(ServerOptions opts) : options(std::move(opts)), server(!options.extension_methods.empty()) {}
+  explicit Impl(ServerOptions opts) : options(std::move(opts)) {}
 
   ServerOptions options;
-  RoutingServer server;
   std::vector<Route> routes;
   std::unique_ptr<detail::Reactor> reactor;
   int port = 0;
@@ -189,43 +138,108 @@ struct Server::Impl {
     return response;
   }
 
-  void serve(const httplib::Request& in, httplib::Response& out) const {
-    Request request;
-    request.method = method_of(in);
-    request.path = in.path;
-    request.body = in.body;
-    request.remote_addr = in.remote_addr;
-    request.headers.assign(in.headers.begin(), in.headers.end());
-    // From the raw target, each pair split at its first '=', as Go's url.ParseQuery and Jira do:
-    // httplib's params lose the rest of a value with another '=' in it (jql=assignee = bob).
-    if (const auto question = in.target.find('?'); question != std::string::npos) {
-      request.query = parse_query(std::string_view(in.target).substr(question + 1));
-    }
-    Response response = handle(request);
-    out.status = response.status;
-    for (auto& [name, value] : response.headers) out.set_header(name, value);
-    if (!response.body.empty()) {
-      out.set_content(response.body, response.content_type);
-    } else if (response.status >= 400) {
-      // An error the handler answers without a body on purpose (a bare bearer challenge): tell
-      // the error handler below not to fill one in.
-      out.set_header(kNoBodyMarker, "1");
-    }
+  bool knows_method(const std::string& method) const {
+    const auto& extensions = options.extension_methods;
+    return standard_method(method) || std::find(extensions.begin(), extensions.end(), method) != extensions.end();
   }
 
-  void log_access(const httplib::Request& in, const httplib::Response& out) const {
-    if (!options.access_log) return;
-    double ms = -1;
-    if (t_request_start != Clock::time_point{}) {
-      ms = std::chrono::duration<double, std::milli>(Clock::now() - t_request_start).count();
-      t_request_start = {};
+  // The answer to a request that is not routed: the problem's status and reason in the service's
+  // shape, and, on a 400, the headers the service adds to a request it cannot read.
+  Response refusal(const detail::HeadProblem& problem) const {
+    std::string message = default_message(problem.status);
+    if (!problem.message.empty()) message += ": " + problem.message;
+    Response response;
+    render_error(problem.status, message, response);
+    if (problem.status == 400 && options.malformed_request_headers) {
+      for (auto& header : options.malformed_request_headers()) response.headers.push_back(std::move(header));
     }
+    return response;
+  }
+
+  // The request of `head` (its fields moved into `request`) and its body, or why it cannot be
+  // routed. Sets client_left when the client left mid-body (nothing to answer).
+  std::optional<detail::HeadProblem> admit(detail::RequestHead& head, detail::ConnectionStream& stream,
+                                           Request& request, bool& client_left) const {
+    if (!knows_method(head.method)) {
+      // 400 on a server without extension methods; with some, the 405 or 404 of routing.
+      if (options.extension_methods.empty()) return detail::HeadProblem{400, "a method this server does not know"};
+    }
+    const std::string_view target = head.target;
+    const std::size_t question = target.find('?');
+    auto path = percent_decode(target.substr(0, question), false);
+    if (!path || path->find('\0') != std::string::npos) {
+      return detail::HeadProblem{400, "a malformed percent escape in the request path (RFC 3986 §2.1)"};
+    }
+    // RFC 9110 §10.1.1: 100-continue, answered before the body is read; no other expectation.
+    if (const auto expect = find_field(head.fields, "Expect")) {
+      if (!iequals(*expect, "100-continue")) return detail::HeadProblem{417, "only \"Expect: 100-continue\" is met"};
+      // Too large: refused at once, the body never asked for (RFC 9110 §10.1.1).
+      if (head.content_length.value_or(0) > options.max_body_bytes) {
+        return detail::HeadProblem{413, "limit " + std::to_string(options.max_body_bytes) + " bytes"};
+      }
+      if (head.minor_version >= 1 && !stream.has_buffered_bytes()) stream.send("HTTP/1.1 100 Continue\r\n\r\n");
+    }
+    detail::BodyRead body = detail::read_body(stream, head, options.max_body_bytes);
+    if (!body.complete) {
+      client_left = !body.problem.has_value();
+      return body.problem;
+    }
+    request.method = head.method;
+    request.path = std::move(*path);
+    request.body = std::move(body.body);
+    request.remote_addr = stream.remote_ip();
+    request.remote_port = stream.remote_port();
+    request.headers = std::move(head.fields);
+    // From the raw target, each pair split at its first '=', as Go's url.ParseQuery and Jira do.
+    if (question != std::string_view::npos) request.query = parse_query(target.substr(question + 1));
+    return std::nullopt;
+  }
+
+  // One request of the connection. Returns false when the connection cannot go on.
+  bool serve_request(detail::ConnectionStream& stream, bool close_connection, bool& connection_closed) const {
+    const detail::ConnectionStream::HeadRead read = stream.read_head();
+    if (read.outcome == detail::ConnectionStream::HeadRead::Outcome::nothing) return false;
+    const auto start = Clock::now();
+    detail::RequestHead head;
+    std::optional<detail::HeadProblem> problem =
+        read.outcome == detail::ConnectionStream::HeadRead::Outcome::refused ? std::optional(read.problem)
+                                                                             : detail::parse_request_head(read.head, head);
+    const bool client_keeps = head.keeps_connection();
+    Request request;
+    bool client_left = false;
+    if (!problem) problem = admit(head, stream, request, client_left);
+    if (client_left) return false;
+    detail::AnswerFraming framing;
+    framing.keep_alive_timeout = options.keep_alive_timeout;
+    framing.keep_alive_max = kMaxRequestsPerConnection;
+    framing.with_body = head.method != "HEAD";
+    Response response;
+    if (problem) {
+      response = refusal(*problem);
+      framing.close = true;  // what follows on the connection is not known to be a request
+    } else {
+      response = handle(request);
+      connection_closed = !client_keeps;
+      framing.close = close_connection || connection_closed;
+    }
+    const bool sent = stream.send(detail::wire_response(response, framing));
+    if (problem && sent) stream.linger();
+    // A refused request is logged with its raw path when its request line was readable.
+    log_access(head.method, problem ? head.target.substr(0, head.target.find('?')) : request.path, response, start);
+    return sent && !problem;
+  }
+
+  void log_access(const std::string& method, const std::string& path, const Response& response,
+                  Clock::time_point start) const {
+    if (!options.access_log) return;
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     // Path only: query strings, headers and bodies may carry tokens or passwords.
     constexpr const char* kFormat = "[%s] %s %s %d %zuB %.2fms\n";
-    const std::string method = method_of(in);
+    const char* shown_method = method.empty() ? "-" : method.c_str();
+    const char* shown_path = path.empty() ? "-" : path.c_str();
     auto format = [&](char* into, std::size_t size) {
-      return std::snprintf(into, size, kFormat, options.name.c_str(), method.c_str(), in.path.c_str(), out.status,
-                           out.body.size(), ms);
+      return std::snprintf(into, size, kFormat, options.name.c_str(), shown_method, shown_path, response.status,
+                           response.body.size(), ms);
     };
     // One write(2) a line, without stdio's lock on stderr, which the busy servers' workers
     // queued for (measured: 2.5 % of postgres-mcp's CPU at 256 connections in that wait). The
@@ -243,69 +257,13 @@ struct Server::Impl {
   }
 };
 
-Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
-  auto& server = impl_->server;
-  Impl* impl = impl_.get();
-  server.set_tcp_nodelay(true);
-  server.set_payload_max_length(impl->options.max_body_bytes);
-  // What the Keep-Alive response header announces; the Reactor enforces both.
-  server.set_keep_alive_timeout(impl->options.keep_alive_timeout.count());
-  server.set_keep_alive_max_count(kMaxRequestsPerConnection);
-
-  // Every routed request passes here first: note its start for the access log.
-  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-    t_request_start = Clock::now();
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  // cpp-httplib's default adds SO_REUSEPORT, which would let a second server bind a port that
-  // is in use and silently share its traffic; a busy port must be an error instead.
-  server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  auto serve = [impl](const httplib::Request& in, httplib::Response& out) { impl->serve(in, out); };
-  server.Get(".*", serve);
-  server.Post(".*", serve);
-  server.Put(".*", serve);
-  server.Patch(".*", serve);
-  server.Delete(".*", serve);
-  server.Options(".*", serve);
-  // Errors cpp-httplib answers itself (413, malformed request line, …) get the service's shape.
-  server.set_error_handler(httplib::Server::HandlerWithResponse(
-      [impl](const httplib::Request&, httplib::Response& out) {
-    if (!out.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (out.has_header(kNoBodyMarker)) {
-      out.headers.erase(kNoBodyMarker);
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    std::string message = default_message(out.status);
-    if (out.status == 413) {
-      message += " (limit " + std::to_string(impl->options.max_body_bytes) + " bytes)";
-    }
-    // A head the stream refused (request_head.h) or that came too late: its own status and reason.
-    if (const auto& problem = detail::current_head_problem()) {
-      out.status = problem->status;
-      message = default_message(problem->status) + ": " + problem->message;
-    }
-    Response response;
-    impl->render_error(out.status, message, response);
-    if (out.status == 400 && impl->options.malformed_request_headers) {
-      for (auto& header : impl->options.malformed_request_headers()) response.headers.push_back(std::move(header));
-    }
-    for (auto& [name, value] : response.headers) out.set_header(name, value);
-    out.set_content(response.body, response.content_type);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  server.set_logger([impl](const httplib::Request& in, const httplib::Response& out) {
-    impl->log_access(in, out);
-  });
-}
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 
 Server::~Server() { stop(); }
 
 void Server::route(std::string method, std::string pattern, Handler handler) {
   const auto& extensions = impl_->options.extension_methods;
-  if (!standard_method(method) && std::find(extensions.begin(), extensions.end(), method) == extensions.end()) {
+  if (!routable_method(method) && std::find(extensions.begin(), extensions.end(), method) == extensions.end()) {
     throw std::invalid_argument(impl_->options.name + ": cannot route method " + method +
                                 " (not in ServerOptions::extension_methods)");
   }
@@ -317,20 +275,15 @@ int Server::bind() {
   if (impl_->listening >= 0 || impl_->reactor) return impl_->port;
   // A client that hangs up mid-response must not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
-  auto& options = impl_->options;
-  int port = options.port == 0 ? impl_->server.bind_to_any_port(options.host)
-                               : (impl_->server.bind_to_port(options.host, options.port) ? options.port : -1);
-  const int listening = impl_->server.take_listening_socket();
-  if (port <= 0) {
-    if (listening >= 0) ::close(listening);
-    throw std::runtime_error(options.name + ": cannot bind " + options.host + ":" +
-                             std::to_string(options.port) + " (address in use or not local)");
+  const auto& options = impl_->options;
+  try {
+    const detail::ListeningSocket bound = detail::listen_on(options.host, options.port, options.listen_backlog);
+    impl_->port = bound.port;
+    impl_->listening = bound.fd;
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(options.name + ": " + e.what());
   }
-  // cpp-httplib listened with a queue of 5; listen() again on Linux sets the longer one.
-  ::listen(listening, options.listen_backlog);
-  impl_->port = port;
-  impl_->listening = listening;
-  return port;
+  return impl_->port;
 }
 
 int Server::start() {
@@ -347,10 +300,10 @@ int Server::start() {
   reactor.write_timeout = options.read_timeout;
   reactor.head_timeout = options.header_timeout;
   reactor.max_requests_per_connection = kMaxRequestsPerConnection;
-  RoutingServer* routing = &impl_->server;
+  const Impl* impl = impl_.get();
   impl_->reactor = std::make_unique<detail::Reactor>(
-      std::exchange(impl_->listening, -1), reactor, [routing](detail::ConnectionStream& stream, bool close_connection, bool& connection_closed) {
-        return routing->serve_request(stream, close_connection, connection_closed);
+      std::exchange(impl_->listening, -1), reactor, [impl](detail::ConnectionStream& stream, bool close_connection, bool& connection_closed) {
+        return impl->serve_request(stream, close_connection, connection_closed);
       });
   impl_->reactor->start();
   return impl_->port;

@@ -19,7 +19,7 @@ class PortEcho {
     options.access_log = false;
     server_ = std::make_unique<Server>(options);
     server_->route("GET", "/port", [](const Request& req, Response& res) {
-      res.body = req.header("REMOTE_PORT");
+      res.body = std::to_string(req.remote_port);
     });
     server_->route("GET", "/teapot", [](const Request&, Response&) { throw HttpError(418, "short"); });
     server_->start();

@@ -59,10 +59,48 @@ TEST(RequestHead, AmbiguousFramingIsRefused) {
   EXPECT_EQ(status_of(head("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n")), 501);
 }
 
-TEST(RequestHead, PercentSignsInFieldValuesAreEscapedForTheParser) {
-  EXPECT_EQ(keep_field_values_verbatim("GET /a%20b HTTP/1.1\r\nX-Text: a%0D%0Ab: 100%\r\nX%: y\r\n\r\n"),
-            "GET /a%20b HTTP/1.1\r\nX-Text: a%250D%250Ab: 100%25\r\nX%: y\r\n\r\n")
-      << "the request line and field names stay as they are";
+TEST(RequestHead, ItsPartsAreReadAsSent) {
+  RequestHead parsed;
+  ASSERT_EQ(parse_request_head("PUT /v1/a%20b?x=1 HTTP/1.0\r\nX-Text:  a%0D%0Ab \t\r\nContent-Length: 12\r\nX-Empty:\r\n\r\n", parsed),
+            std::nullopt);
+  EXPECT_EQ(parsed.method, "PUT");
+  EXPECT_EQ(parsed.target, "/v1/a%20b?x=1");
+  EXPECT_EQ(parsed.minor_version, 0);
+  EXPECT_EQ(parsed.fields, (Fields{{"X-Text", "a%0D%0Ab"}, {"Content-Length", "12"}, {"X-Empty", ""}}))
+      << "values without their surrounding whitespace, never percent-decoded";
+  EXPECT_EQ(parsed.content_length, 12u);
+  EXPECT_FALSE(parsed.chunked);
+  ASSERT_EQ(parse_request_head(head("Transfer-Encoding: Chunked\r\n"), parsed), std::nullopt);
+  EXPECT_TRUE(parsed.chunked);
+  EXPECT_EQ(parsed.content_length, std::nullopt);
+}
+
+TEST(RequestHead, MalformedRequestLinesAndVersionsAreRefused) {
+  for (const char* line : {"GET /\r\n", "GET  / HTTP/1.1\r\n", "GET / HTTP/1.1 \r\n", "GET / http/1.1\r\n",
+                           "GET / HTTP/1.10\r\n", "G@T / HTTP/1.1\r\n", " GET / HTTP/1.1\r\n", "GET /a\tb HTTP/1.1\r\n",
+                           "GET /\x7f HTTP/1.1\r\n"}) {
+    EXPECT_EQ(status_of(std::string(line) + "Host: x\r\n\r\n"), 400) << line;
+  }
+  EXPECT_EQ(status_of("GET / HTTP/2.0\r\nHost: x\r\n\r\n"), 505);
+  EXPECT_EQ(status_of("GET /" + std::string(kMaxTargetBytes, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414);
+  EXPECT_EQ(status_of(head("X-Long: " + std::string(kMaxFieldLineBytes, 'a') + "\r\n")), 400);
+  RequestHead parsed;
+  ASSERT_TRUE(parse_request_head("LIST /x HTTP/3.0\r\n\r\n", parsed));
+  EXPECT_EQ(parsed.method, "LIST") << "what was read before the problem, for the log";
+}
+
+TEST(RequestHead, TheConnectionIsKeptAsTheVersionAndConnectionFieldSay) {
+  auto keeps = [](const std::string& version, const std::string& fields) {
+    RequestHead parsed;
+    EXPECT_EQ(parse_request_head("GET / " + version + "\r\nHost: x\r\n" + fields + "\r\n", parsed), std::nullopt);
+    return parsed.keeps_connection();
+  };
+  EXPECT_TRUE(keeps("HTTP/1.1", ""));
+  EXPECT_FALSE(keeps("HTTP/1.1", "Connection: Close\r\n"));
+  EXPECT_FALSE(keeps("HTTP/1.1", "Connection: upgrade, close\r\n"));
+  EXPECT_FALSE(keeps("HTTP/1.0", ""));
+  EXPECT_TRUE(keeps("HTTP/1.0", "Connection: Keep-Alive\r\n"));
+  EXPECT_FALSE(keeps("HTTP/1.0", "Connection: keep-alive\r\nConnection: close\r\n"));
 }
 
 }  // namespace

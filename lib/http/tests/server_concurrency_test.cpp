@@ -204,8 +204,8 @@ TEST(ServerConcurrency, StopAnswersTheRequestInProgressAndClosesEveryConnection)
 }
 
 TEST(ServerConcurrency, ConnectionsOnHighDescriptorsAreServed) {
-  // cpp-httplib answers 500 on a descriptor ≥ FD_SETSIZE (1024), which its select() cannot
-  // watch; this server polls instead.
+  // A server that waits with select() cannot watch a descriptor ≥ FD_SETSIZE (1024) (cpp-httplib's
+  // own server answers 500 there); this one polls.
   auto server = echo_server({});
   std::vector<int> filler;
   for (int i = 0; i < 1100; ++i) {

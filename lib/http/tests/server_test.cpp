@@ -121,11 +121,11 @@ TEST_F(ServerTest, WrongMethodIs405WithAllow) {
 }
 
 TEST_F(ServerTest, NonStandardMethodIsA400InTheServiceShape) {
-  // Without ServerOptions::extension_methods, cpp-httplib refuses methods outside RFC 9110
-  // before routing (server.h; connection_server_test.cpp has the servers that take them).
+  // Without ServerOptions::extension_methods, methods outside RFC 9110 are refused before
+  // routing (server.h; connection_server_test.cpp has the servers that take them).
   const auto res = client_->request("LIST", "/v1/secret/metadata/users/");
   EXPECT_EQ(res.status, 400);
-  EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "bad request");
+  EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "bad request: a method this server does not know");
 }
 
 TEST_F(ServerTest, OversizedBodyIs413InTheServiceShape) {
@@ -162,7 +162,7 @@ TEST(ServerErrors, ARequestTheParserRefusesGetsTheServicesExtraHeaders) {
   Server server(options);
   server.route("GET", "/x", [](const Request&, Response& res) { res.body = "never"; });
   server.start();
-  // cpp-httplib refuses a header line over 8 KiB before routing.
+  // A header line over 8 KiB is refused before routing.
   const auto res = Client(server.url()).get("/x", {{"Authorization", "Bearer " + std::string(9000, 'A')}});
   EXPECT_EQ(res.status, 400);
   EXPECT_EQ(res.header("WWW-Authenticate"), "Bearer error=\"invalid_request\"");

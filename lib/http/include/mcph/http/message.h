@@ -23,6 +23,7 @@ struct Request {
   std::string path;         // without the query string
   std::string body;
   std::string remote_addr;
+  int remote_port = 0;
   Fields headers;
   Fields query;             // decoded query parameters, in order
   std::vector<std::string> captures;  // the route pattern's regex groups

@@ -1,9 +1,10 @@
 #pragma once
 // An HTTP/1.1 server on loopback with the project's conventions: one machine-readable
 // "listening" line, JSON errors, a body size limit (413), a deadline for each request's head
-// (408), request heads checked against RFC 9112 before they are parsed (400: a bare CR, LF or
-// NUL, folded lines, conflicting lengths), one access-log line per request that never shows
-// headers, query strings or bodies, TCP_NODELAY, and a clean stop.
+// (408), request heads parsed as RFC 9112 says and refused where it says so (400: a bare CR, LF
+// or NUL, folded lines, conflicting lengths), bodies framed by length or chunked, one access-log
+// line per request that never shows headers, query strings or bodies, TCP_NODELAY, and a clean
+// stop.
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -34,8 +35,8 @@ struct ServerOptions {
   std::size_t run_slots = 0;
   // Open connections at most; beyond, new ones wait in the listen queue until one closes.
   std::size_t max_connections = 4096;
-  // The listen queue (the kernel caps it at net.core.somaxconn). cpp-httplib's 5 drops the
-  // SYNs of a burst of new connections, which clients retry only after a second.
+  // The listen queue (the kernel caps it at net.core.somaxconn). A short one (cpp-httplib's is 5)
+  // drops the SYNs of a burst of new connections, which clients retry only after a second.
   int listen_backlog = 4096;
   // An idle keep-alive connection is closed after this. It costs no thread meanwhile, and
   // stop() closes idle connections at once.
@@ -46,13 +47,12 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10000};
   bool access_log = true;             // to stderr
   ErrorFormatter error_formatter;     // empty = default JSON shape
-  // Headers added to the 400 cpp-httplib answers by itself to a request it cannot read (a header
-  // line over its 8 KiB limit, a broken request line): e.g. the MCP servers' bearer challenge.
+  // Headers added to the 400 the server answers by itself to a request it cannot read (a header
+  // line over the 8 KiB limit, a broken request line): e.g. the MCP servers' bearer challenge.
   std::function<Fields()> malformed_request_headers;
-  // Request methods beyond RFC 9110's that the service routes (Vault's LIST). cpp-httplib
-  // refuses any method it does not know with 400 before routing; with some given, these reach
-  // their routes and any other unknown method gets the 405 of a method no route takes
-  // (src/connection_stream.h).
+  // Request methods beyond RFC 9110's that the service routes (Vault's LIST). Without any, a
+  // method outside RFC 9110 is refused with 400 before routing; with some given, these reach
+  // their routes and any other unknown method gets the 405 of a method no route takes.
   std::vector<std::string> extension_methods;
 };
 
@@ -65,8 +65,8 @@ class Server {
 
   // pattern is an ECMAScript regex matched against the whole path; its groups become
   // Request::captures. Methods: GET (also serves HEAD), POST, PUT, PATCH, DELETE, OPTIONS and
-  // the options' extension_methods; any other throws std::invalid_argument (cpp-httplib would
-  // answer it with 400 before routing).
+  // the options' extension_methods; any other throws std::invalid_argument (no request could
+  // reach it).
   // A path that matches no route gets 404; one that matches under another method gets 405.
   void route(std::string method, std::string pattern, Handler handler);
 
