@@ -1,5 +1,7 @@
 #include "request_body.h"
 
+#include <charconv>
+
 #include "connection_stream.h"
 
 namespace mcph::http::detail {
@@ -8,11 +10,9 @@ namespace {
 // A chunk-size line (with its extensions) or a trailer line longer than this is refused.
 constexpr std::size_t kMaxChunkLineBytes = 4096;
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+// A whole line of the chunked framing: not over the limit, no bare CR or LF, no NUL.
+bool acceptable_line(std::string_view line) {
+  return line.size() <= kMaxChunkLineBytes && line.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
 // A line not ended yet: malformed once it is longer than a line may be with its CR.
@@ -42,18 +42,14 @@ ChunkedBody parse_chunked(std::string_view bytes, std::size_t max_body) {
       return fail(waiting_too_long(bytes.size() - at));
     }
     const std::string_view line = bytes.substr(at, end - at);
-    if (line.size() > kMaxChunkLineBytes) return fail(ChunkedBody::State::malformed);
-    // chunk-size = 1*HEXDIG, then optional chunk extensions after BWS and ';'.
-    std::size_t size = 0, digits = 0;
-    while (digits < line.size() && hex_digit(line[digits]) >= 0) {
-      if (digits == 15) return fail(ChunkedBody::State::malformed);  // no size needs 16 hex digits
-      size = size * 16 + static_cast<std::size_t>(hex_digit(line[digits++]));
-    }
+    if (!acceptable_line(line)) return fail(ChunkedBody::State::malformed);
+    // chunk-size = 1*HEXDIG (15 at most: no size needs more), then optional chunk extensions
+    // after BWS and ';'.
+    std::size_t size = 0;
+    const char* const digits_end = std::from_chars(line.data(), line.data() + line.size(), size, 16).ptr;
+    const auto digits = static_cast<std::size_t>(digits_end - line.data());
     const std::string_view rest = trim_ows(line.substr(digits));
-    if (digits == 0 || (!rest.empty() && rest.front() != ';')) return fail(ChunkedBody::State::malformed);
-    if (rest.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
-      return fail(ChunkedBody::State::malformed);
-    }
+    if (digits == 0 || digits > 15 || (!rest.empty() && rest.front() != ';')) return fail(ChunkedBody::State::malformed);
     at = end + 2;
     if (size == 0) break;
     if (size > max_body - out.body.size()) return fail(ChunkedBody::State::too_large);
@@ -68,9 +64,7 @@ ChunkedBody parse_chunked(std::string_view bytes, std::size_t max_body) {
       return fail(waiting_too_long(bytes.size() - at));
     }
     const std::string_view line = bytes.substr(at, end - at);
-    if (line.size() > kMaxChunkLineBytes || line.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
-      return fail(ChunkedBody::State::malformed);
-    }
+    if (!acceptable_line(line)) return fail(ChunkedBody::State::malformed);
     at = end + 2;
     if (line.empty()) break;
     const std::size_t colon = line.find(':');

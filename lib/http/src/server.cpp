@@ -138,11 +138,6 @@ struct Server::Impl {
     return response;
   }
 
-  bool knows_method(const std::string& method) const {
-    const auto& extensions = options.extension_methods;
-    return standard_method(method) || std::find(extensions.begin(), extensions.end(), method) != extensions.end();
-  }
-
   // The answer to a request that is not routed: the problem's status and reason in the service's
   // shape, and, on a 400, the headers the service adds to a request it cannot read.
   Response refusal(const detail::HeadProblem& problem) const {
@@ -160,9 +155,10 @@ struct Server::Impl {
   // routed. Sets client_left when the client left mid-body (nothing to answer).
   std::optional<detail::HeadProblem> admit(detail::RequestHead& head, detail::ConnectionStream& stream,
                                            Request& request, bool& client_left) const {
-    if (!knows_method(head.method)) {
-      // 400 on a server without extension methods; with some, the 405 or 404 of routing.
-      if (options.extension_methods.empty()) return detail::HeadProblem{400, "a method this server does not know"};
+    // An unknown method: 400 on a server without extension methods; with some, the 405 or 404
+    // of routing.
+    if (options.extension_methods.empty() && !standard_method(head.method)) {
+      return detail::HeadProblem{400, "a method this server does not know"};
     }
     const std::string_view target = head.target;
     const std::size_t question = target.find('?');
@@ -173,11 +169,11 @@ struct Server::Impl {
     // RFC 9110 §10.1.1: 100-continue, answered before the body is read; no other expectation.
     if (const auto expect = find_field(head.fields, "Expect")) {
       if (!iequals(*expect, "100-continue")) return detail::HeadProblem{417, "only \"Expect: 100-continue\" is met"};
-      // Too large: refused at once, the body never asked for (RFC 9110 §10.1.1).
-      if (head.content_length.value_or(0) > options.max_body_bytes) {
-        return detail::HeadProblem{413, "limit " + std::to_string(options.max_body_bytes) + " bytes"};
+      // A length over the limit is not asked for: read_body answers it 413 without reading.
+      if (head.content_length.value_or(0) <= options.max_body_bytes && head.minor_version >= 1 &&
+          !stream.has_buffered_bytes()) {
+        stream.send("HTTP/1.1 100 Continue\r\n\r\n");
       }
-      if (head.minor_version >= 1 && !stream.has_buffered_bytes()) stream.send("HTTP/1.1 100 Continue\r\n\r\n");
     }
     detail::BodyRead body = detail::read_body(stream, head, options.max_body_bytes);
     if (!body.complete) {
