@@ -4,8 +4,8 @@
 // Input: a request as it arrives: a head, then (when it says chunked) its body.
 //
 // Properties: nothing throws; an accepted head has a token for its method and each field name,
-// a target without spaces or controls, field values without CR, LF or NUL, and one framing at
-// most; a chunked body decoded whole is within the limit and took no more than it was given,
+// a target without spaces or controls, field values without CR, LF or NUL, one framing at most,
+// and one Host at most (exactly one in HTTP/1.1); a chunked body decoded whole is within the limit and took no more than it was given,
 // and a cut of it anywhere before its end is waited for, never refused.
 #include <algorithm>
 #include <cstdint>
@@ -33,6 +33,9 @@ void check_head(const RequestHead& head) {
     check(value.find_first_of(std::string("\r\n\0", 3)) == std::string::npos, "an accepted value has no CR, LF or NUL");
   }
   check(!(head.chunked && head.content_length), "one framing at most");
+  const auto hosts = std::count_if(head.fields.begin(), head.fields.end(),
+                                   [](const auto& field) { return mcph::http::iequals(field.first, "Host"); });
+  check(hosts == (head.minor_version >= 1 ? 1 : hosts) && hosts <= 1, "one Host at most, and one in HTTP/1.1");
 }
 
 void check_chunked(std::string_view bytes) {

@@ -12,6 +12,16 @@ HeadProblem bad(std::string message) { return {400, std::move(message)}; }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// RFC 9112 §3.2: Host = uri-host [ ":" port ], uri-host an IP literal, an IPv4 address or a
+// reg-name (RFC 3986 §3.2.2): unreserved, percent-encoded and sub-delims characters, with the
+// brackets of an IP literal and the colon of a port. Empty is valid (no authority).
+bool is_host_value(std::string_view value) {
+  return std::all_of(value.begin(), value.end(), [](char c) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return alnum || (c != '\0' && std::strchr("-._~%!$&'()*+,;=:[]", c) != nullptr);
+  });
+}
+
 // RFC 9112 §3: request-line = method SP request-target SP HTTP-version.
 std::optional<HeadProblem> parse_request_line(std::string_view line, RequestHead& out) {
   const auto malformed = [] { return bad("a request line that is not \"method target HTTP/1.1\" (RFC 9112 §3)"); };
@@ -90,6 +100,7 @@ std::optional<HeadProblem> parse_request_head(std::string_view head, RequestHead
   if (auto problem = parse_request_line(head.substr(0, line_end), out)) return problem;
 
   std::vector<std::string_view> lengths;
+  std::size_t hosts = 0;
   bool other_coding = false;
   std::size_t start = line_end + 2;
   for (std::size_t end = head.find("\r\n", start); end != std::string_view::npos && end > start;
@@ -107,6 +118,10 @@ std::optional<HeadProblem> parse_request_head(std::string_view head, RequestHead
     }
     const std::string_view name = line.substr(0, colon), value = trim_ows(line.substr(colon + 1));
     if (iequals(name, "Content-Length")) lengths.push_back(value);
+    if (iequals(name, "Host")) {
+      if (++hosts > 1) return bad("more than one Host header (RFC 9112 §3.2)");
+      if (!is_host_value(value)) return bad("a Host header that is not host[:port] (RFC 9112 §3.2)");
+    }
     if (iequals(name, "Transfer-Encoding")) {
       if (iequals(value, "chunked") && !out.chunked) {
         out.chunked = true;
@@ -116,6 +131,8 @@ std::optional<HeadProblem> parse_request_head(std::string_view head, RequestHead
     }
     out.fields.emplace_back(name, value);
   }
+  // RFC 9112 §3.2: an HTTP/1.1 request names its host; HTTP/1.0 may not.
+  if (hosts == 0 && out.minor_version >= 1) return bad("an HTTP/1.1 request without a Host header (RFC 9112 §3.2)");
   // RFC 9112 §6.1: a server may refuse both; this one does, since a proxy may read either.
   if (!lengths.empty() && (out.chunked || other_coding)) {
     return bad("both Content-Length and Transfer-Encoding (RFC 9112 §6.1)");

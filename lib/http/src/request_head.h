@@ -4,7 +4,7 @@
 // since each is a way to smuggle a request or a header past a proxy that reads the bytes
 // differently: a bare CR or a NUL inside a field value, a line that ends in a bare LF, a folded
 // line, `Content-Length : 5`, two different Content-Lengths, a body whose Transfer-Encoding the
-// server does not know. Field values are kept as sent (no percent-decoding: RFC 9110 has none).
+// server does not know, an HTTP/1.1 request without exactly one well-formed Host. Field values are kept as sent (no percent-decoding: RFC 9110 has none).
 #include <cstddef>
 #include <optional>
 #include <string>

@@ -359,6 +359,15 @@ TEST_F(Framing, AnHttp10RequestIsAnsweredAndClosedUnlessItAsksToKeepTheConnectio
   EXPECT_THAT(exchange_until_close(server_->port(), "GET /files/a HTTP/2.0\r\n\r\n"), ::testing::StartsWith("HTTP/1.1 505 "));
 }
 
+TEST_F(Framing, AnHttp11RequestWithoutExactlyOneHostIsRefused) {
+  const std::string missing = exchange_until_close(server_->port(), "GET /files/a HTTP/1.1\r\n\r\nGET /files/b HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_THAT(missing, ::testing::StartsWith("HTTP/1.1 400 "));
+  EXPECT_THAT(missing, HasSubstr("without a Host header"));
+  EXPECT_EQ(count_of(missing, "HTTP/1.1 200"), 0u) << "the connection ends with the refusal";
+  EXPECT_THAT(exchange_until_close(server_->port(), "GET /files/a HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"),
+              ::testing::StartsWith("HTTP/1.1 400 "));
+}
+
 TEST_F(Framing, ThePathIsPercentDecodedForRoutingAndAMalformedEscapeRefused) {
   Client client(server_->url());
   EXPECT_EQ(client.get("/files/a%20b%2Fc?x=%41").body, "file [a b/c]");

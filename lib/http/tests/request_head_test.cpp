@@ -59,6 +59,22 @@ TEST(RequestHead, AmbiguousFramingIsRefused) {
   EXPECT_EQ(status_of(head("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n")), 501);
 }
 
+TEST(RequestHead, AnHttp11RequestNamesExactlyOneWellFormedHost) {
+  const auto problem = head_problem("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n");
+  ASSERT_TRUE(problem);
+  EXPECT_EQ(problem->status, 400);
+  EXPECT_THAT(problem->message, HasSubstr("without a Host header"));
+  EXPECT_EQ(status_of("GET / HTTP/1.0\r\n\r\n"), 0) << "HTTP/1.0 has no Host requirement";
+  EXPECT_EQ(status_of("GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n"), 400) << "but never two";
+  EXPECT_THAT(head_problem(head("host: x\r\n"))->message, HasSubstr("more than one Host"));
+  for (const char* value : {"127.0.0.1:8080", "[::1]:80", "localhost", "my-host.example", ""}) {
+    EXPECT_EQ(status_of(std::string("GET / HTTP/1.1\r\nHost: ") + value + "\r\n\r\n"), 0) << value;
+  }
+  for (const char* value : {"a b", "a/b", "user@host", "a\"b", "h\x80st"}) {
+    EXPECT_EQ(status_of(std::string("GET / HTTP/1.1\r\nHost: ") + value + "\r\n\r\n"), 400) << value;
+  }
+}
+
 TEST(RequestHead, ItsPartsAreReadAsSent) {
   RequestHead parsed;
   ASSERT_EQ(parse_request_head("PUT /v1/a%20b?x=1 HTTP/1.0\r\nX-Text:  a%0D%0Ab \t\r\nContent-Length: 12\r\nX-Empty:\r\n\r\n", parsed),
