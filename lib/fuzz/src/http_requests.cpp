@@ -1,6 +1,5 @@
 #include "mcph/fuzz/http_requests.h"
 
-#include <array>
 #include <cstdio>
 #include <cstdlib>
 
@@ -10,14 +9,16 @@
 namespace mcph::fuzz {
 namespace {
 
-// The methods cpp-httplib hands to the router (any other gets 400 before routing).
-constexpr std::array<std::string_view, 7> kRoutedMethods{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
-
-bool routed_method(std::string_view method) {
-  for (auto known : kRoutedMethods) {
-    if (method == known) return true;
+// An upper-case word: RFC 9110's methods and extension ones such as Vault's LIST, which
+// http::Server hands to the routes of a server that declares it. One no route takes is answered
+// 405 or 404 by dispatch (a real connection to a server without extension methods gets 400
+// first); either way no handler sees it.
+bool method_word(std::string_view method) {
+  if (method.empty()) return false;
+  for (const char c : method) {
+    if (c < 'A' || c > 'Z') return false;
   }
-  return false;
+  return true;
 }
 
 std::string_view take_line(std::string_view& text) {
@@ -34,41 +35,26 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-// cpp-httplib leaves a malformed escape as it is.
-std::string decoded(std::string_view text, bool plus_is_space) {
-  return http::percent_decode(text, plus_is_space).value_or(std::string(text));
-}
-
-http::Fields parse_query(std::string_view query) {
-  http::Fields fields;
-  while (!query.empty()) {
-    const auto end = query.find('&');
-    const std::string_view pair = query.substr(0, end);
-    query.remove_prefix(end == std::string_view::npos ? query.size() : end + 1);
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    fields.emplace_back(decoded(pair.substr(0, eq), true),
-                        eq == std::string_view::npos ? "" : decoded(pair.substr(eq + 1), true));
-  }
-  return fields;
-}
-
 bool parse_one(std::string_view record, http::Request& request) {
   const std::string_view request_line = take_line(record);
   const auto space = request_line.find(' ');
   if (space == std::string_view::npos) return false;
   const std::string_view method = request_line.substr(0, space);
   const std::string_view target = trim(request_line.substr(space + 1));
-  if (!routed_method(method) || target.empty() || target.front() != '/') return false;
+  if (!method_word(method) || target.empty() || target.front() != '/') return false;
   request.method = std::string(method);
+  // As http::Server: a path that does not decode, or decodes to a NUL, is refused before
+  // routing; the query is split and decoded by the server's own parse_query.
   const auto question = target.find('?');
-  request.path = decoded(target.substr(0, question), false);
-  if (question != std::string_view::npos) request.query = parse_query(target.substr(question + 1));
+  auto path = http::percent_decode(target.substr(0, question), false);
+  if (!path || path->find('\0') != std::string::npos) return false;
+  request.path = std::move(*path);
+  if (question != std::string_view::npos) request.query = http::parse_query(target.substr(question + 1));
   while (!record.empty()) {
     const std::string_view line = take_line(record);
     if (line.empty()) break;
     const auto colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0) continue;  // cpp-httplib would refuse it
+    if (colon == std::string_view::npos || colon == 0) continue;  // the server would refuse it
     request.headers.emplace_back(std::string(line.substr(0, colon)), std::string(trim(line.substr(colon + 1))));
   }
   request.body = std::string(record);

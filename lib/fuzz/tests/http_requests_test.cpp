@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "mcph/http/url.h"
+
 namespace mcph::fuzz {
 namespace {
 
@@ -39,7 +41,9 @@ TEST(ParseRequests, SeveralRecordsAndTheLimit) {
 }
 
 TEST(ParseRequests, SkipsWhatNoConnectionCouldDeliver) {
-  EXPECT_TRUE(parse_requests("LIST /v1/secret", 4).empty());  // cpp-httplib answers 400 itself
+  EXPECT_TRUE(parse_requests("get /v1/secret", 4).empty()) << "methods are case-sensitive";
+  EXPECT_TRUE(parse_requests("GET /a%zz", 4).empty()) << "the server refuses a path that does not decode";
+  EXPECT_TRUE(parse_requests("GET /a%00b", 4).empty()) << "or decodes to a NUL";
   EXPECT_TRUE(parse_requests("GET relative", 4).empty());
   EXPECT_TRUE(parse_requests("GET", 4).empty());
   const auto requests = parse_requests("GET /x\nno colon here\n: empty name\nA: b\n", 4);
@@ -48,11 +52,17 @@ TEST(ParseRequests, SkipsWhatNoConnectionCouldDeliver) {
   EXPECT_EQ(requests[0].headers[0].first, "A");
 }
 
-TEST(ParseRequests, MalformedEscapeStaysAsWritten) {
-  const auto requests = parse_requests("GET /a%zz?k=%", 4);
+TEST(ParseRequests, ExtensionMethodsReachTheServersThatDeclareThem) {
+  const auto requests = parse_requests("LIST /v1/secret/metadata/", 4);
   ASSERT_EQ(requests.size(), 1u);
-  EXPECT_EQ(requests[0].path, "/a%zz");
-  EXPECT_EQ(requests[0].query[0].second, "%");
+  EXPECT_EQ(requests[0].method, "LIST") << "mock-vault's routes take Vault's list verb";
+}
+
+TEST(ParseRequests, TheQueryIsDecodedAsTheServerDecodesIt) {
+  const auto requests = parse_requests("GET /a?k=%&j=%41", 4);
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].query, http::parse_query("k=%&j=%41"));
+  EXPECT_EQ(requests[0].query, (http::Fields{{"j", "A"}})) << "a pair that does not decode is dropped";
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ using Handler = std::function<void(const http::Request&, http::Response&)>;
 // Runs the handler; a KeycloakError it throws becomes the response.
 http::Handler guarded(Handler handler);
 
-// lib/http's error formatter for the errors the router and cpp-httplib answer themselves
+// lib/http's error formatter for the errors its router and request reader answer themselves
 // (no route, wrong method, body too large, malformed request): Keycloak's {"error":"…"} texts.
 void format_router_error(int status, std::string_view message, http::Response& response);
 

@@ -76,7 +76,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   // the JWKS cache's, PostgreSQL's) release no slot; the stand-ins, whose requests compute
   // without waiting, keep the default.
   http_options.run_slots = http_options.threads;
-  // A request cpp-httplib cannot read (an Authorization line over its 8 KiB limit) is refused
+  // A request the HTTP layer cannot read (an Authorization line over its 8 KiB limit) is refused
   // with a bearer challenge too, not a bare 400 (RFC 6750 §3.1 invalid_request).
   http_options.malformed_request_headers = [this] {
     return http::Fields{{"WWW-Authenticate", authenticator_->challenge("invalid_request",

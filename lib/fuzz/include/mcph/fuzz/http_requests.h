@@ -11,10 +11,11 @@
 //   GET /v1/sys/health
 //
 // One request per record, records separated by a line "~~~". The first line is the method and
-// the target (path, optional query string, percent-decoded as cpp-httplib does); header lines
+// the target (path, optional query string, decoded as http::Server decodes them); header lines
 // follow up to an empty line; the rest of the record is the body, byte for byte. Only what a
-// real connection can deliver is produced: methods cpp-httplib routes, no CR or LF inside a
-// header, a path that starts with '/'. Records that are not such a request are skipped.
+// real connection can deliver to a handler is produced: an upper-case method word, no CR or LF
+// inside a header, a path that starts with '/' and decodes cleanly. Records that are not such a
+// request are skipped.
 #include <cstddef>
 #include <string_view>
 #include <vector>
