@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <csignal>
 #include <mutex>
 
@@ -9,6 +10,20 @@
 #include "mcph/http/url.h"
 
 namespace mcph::http {
+namespace {
+
+// cpp-httplib's failure, in words a log reader can act on ("Read" was all it said).
+std::string failure_cause(httplib::Error error) {
+  switch (error) {
+    case httplib::Error::Connection: return "cannot connect";
+    case httplib::Error::ConnectionTimeout: return "connect timed out";
+    case httplib::Error::Write: return "the request could not be sent";
+    case httplib::Error::Read: return "no answer could be read";
+    default: return httplib::to_string(error);
+  }
+}
+
+}  // namespace
 
 struct Client::Impl {
   Url url;
@@ -62,11 +77,17 @@ ClientResponse Client::request(std::string_view method, std::string_view path, c
   request.body = std::string(body);
 
   release_run_slot();  // the answer may take a while: another request runs meanwhile
+  // For the failure's message: a timeout shows as its length, a connection the server closed
+  // as a short time; a kept-alive connection held may have been closed as the request went.
+  const bool kept_alive = impl_->client.is_socket_open() != 0;
+  const auto start = std::chrono::steady_clock::now();
   auto result = impl_->client.send(request);
   if (!result) {
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     std::string where = request.path.substr(0, request.path.find('?'));
-    throw TransportError(std::string(method) + " " + impl_->url.origin() + where + ": " +
-                         httplib::to_string(result.error()));
+    throw TransportError(std::string(method) + " " + impl_->url.origin() + where + ": " + failure_cause(result.error()) +
+                         " (after " + std::to_string(waited.count()) + " ms; " +
+                         (kept_alive ? "the client held a kept-alive connection" : "on a new connection") + ")");
   }
   ClientResponse response;
   response.status = result->status;

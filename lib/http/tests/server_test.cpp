@@ -187,6 +187,8 @@ TEST_F(ServerTest, ClientReadTimeoutIsATransportError) {
   } catch (const TransportError& e) {
     EXPECT_THAT(e.what(), HasSubstr("GET " + server_->url() + "/slow"));
     EXPECT_THAT(e.what(), Not(HasSubstr("token=abc")));
+    EXPECT_THAT(e.what(), ::testing::MatchesRegex(".*: no answer could be read \\(after [0-9]+ ms; on a new connection\\)"))
+        << "what failed, how long it took, on which connection";
   }
 }
 
@@ -222,6 +224,12 @@ TEST_F(ServerTest, StopEndsPromptlyWithAnOpenKeepAliveConnectionAndRefusesAfterw
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
   Client fresh(server_->url(), client_options(500ms, 500ms));
   EXPECT_THROW(fresh.get("/hello"), TransportError);
+  try {
+    client_->get("/hello");
+    FAIL() << "expected a transport error";
+  } catch (const TransportError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("; the client held a kept-alive connection)"));
+  }
   server_->stop();  // idempotent
 }
 
@@ -258,7 +266,12 @@ TEST(Client, RefusedConnectionIsATransportError) {
   const std::string url = server.url();
   server.stop();
   Client client(url, client_options(500ms, 10s));
-  EXPECT_THROW(client.get("/"), TransportError);
+  try {
+    client.get("/");
+    FAIL() << "expected a refused connection";
+  } catch (const TransportError& e) {
+    EXPECT_THAT(e.what(), HasSubstr(": cannot connect (after "));
+  }
 }
 
 TEST(Client, BaseUrlPathIsAPrefix) {
