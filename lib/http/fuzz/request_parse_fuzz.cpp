@@ -35,7 +35,7 @@ void check_head(const RequestHead& head) {
   check(!(head.chunked && head.content_length), "one framing at most");
   const auto hosts = std::count_if(head.fields.begin(), head.fields.end(),
                                    [](const auto& field) { return mcph::http::iequals(field.first, "Host"); });
-  check(hosts == (head.minor_version >= 1 ? 1 : hosts) && hosts <= 1, "one Host at most, and one in HTTP/1.1");
+  check(hosts <= 1 && (head.minor_version == 0 || hosts == 1), "one Host at most, and one in HTTP/1.1");
 }
 
 void check_chunked(std::string_view bytes) {

@@ -11,14 +11,14 @@ namespace {
 HeadProblem bad(std::string message) { return {400, std::move(message)}; }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // RFC 9112 §3.2: Host = uri-host [ ":" port ], uri-host an IP literal, an IPv4 address or a
 // reg-name (RFC 3986 §3.2.2): unreserved, percent-encoded and sub-delims characters, with the
 // brackets of an IP literal and the colon of a port. Empty is valid (no authority).
 bool is_host_value(std::string_view value) {
   return std::all_of(value.begin(), value.end(), [](char c) {
-    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    return alnum || (c != '\0' && std::strchr("-._~%!$&'()*+,;=:[]", c) != nullptr);
+    return is_alnum(c) || (c != '\0' && std::strchr("-._~%!$&'()*+,;=:[]", c) != nullptr);
   });
 }
 
@@ -72,8 +72,7 @@ bool RequestHead::keeps_connection() const {
 bool is_token(std::string_view word) {
   if (word.empty()) return false;
   return std::all_of(word.begin(), word.end(), [](char c) {
-    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    return alnum || (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
+    return is_alnum(c) || (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
   });
 }
 
@@ -152,11 +151,6 @@ std::optional<HeadProblem> parse_request_head(std::string_view head, RequestHead
     out.content_length = value;
   }
   return std::nullopt;
-}
-
-std::optional<HeadProblem> head_problem(std::string_view head) {
-  RequestHead ignored;
-  return parse_request_head(head, ignored);
 }
 
 }  // namespace mcph::http::detail

@@ -52,7 +52,4 @@ std::size_t head_end(std::string_view bytes);
 // was read before it (the method and target when the request line was readable, for the log).
 std::optional<HeadProblem> parse_request_head(std::string_view head, RequestHead& out);
 
-// What is wrong with a complete head, or nullopt.
-std::optional<HeadProblem> head_problem(std::string_view head);
-
 }  // namespace mcph::http::detail

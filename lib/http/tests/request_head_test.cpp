@@ -14,6 +14,11 @@ using ::testing::HasSubstr;
 
 std::string head(const std::string& fields) { return "POST /mcp HTTP/1.1\r\nHost: x\r\n" + fields + "\r\n"; }
 
+std::optional<HeadProblem> head_problem(std::string_view text) {
+  RequestHead ignored;
+  return parse_request_head(text, ignored);
+}
+
 int status_of(const std::string& text) {
   const auto problem = head_problem(text);
   return problem ? problem->status : 0;
