@@ -1,4 +1,4 @@
-// Family 10 in its full size (issue 12): scenarios/long/load_1000_users.yaml — 1,000 generated
+// Family 10 in its full size: scenarios/long/load_1000_users.yaml — 1,000 generated
 // users interleaved on every server, 64 and then 256 connections per server with the three
 // servers loaded together, 102,000 tool calls besides the warm-up and the rate-limit probe —
 // run by the scenario runner against a local stack it starts (1,004 generated users, 20 calls
@@ -21,8 +21,8 @@
 
 #include "mcph/bench/bench_main.h"
 #include "mcph/bench/latency.h"
-#include "mcph/harness/scenario_loader.h"
-#include "mcph/harness/scenario_runner.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_runner.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Resident memory of each service of a stack that runs as a process of this machine (issue 14):
+// Resident memory of each service of a stack that runs as a process of this machine:
 // BM_ResidentMemory/<service> reads the service's resident set (VmRSS) at idle, after 10,000
 // requests and after 10,000 more. The first 10,000 are the warm-up (caches, pools, allocator
 // arenas fill); `growth_kib`, the difference between the second reading and the third, is what
@@ -24,8 +24,8 @@
 #include "mcph/bench/bench_main.h"
 #include "mcph/bench/latency.h"
 #include "mcph/bench/mcp_servers.h"
-#include "mcph/harness/load_driver.h"
-#include "mcph/harness/stack_tokens.h"
+#include "mcph/harness/load/load_driver.h"
+#include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/vault/client.h"
 
 namespace {
@@ -140,8 +140,8 @@ void register_benchmarks(const bench::BenchProgram::Stacks& stacks, const bench:
                                      bench::skip_on_error(state, [&] {
                                        const harness::ServiceEntry& entry = stack->stack().service(service);
                                        if (entry.pid <= 0) throw std::runtime_error(service + " is not a process of this machine (no pid in the stack file)");
-                                       if (entry.get("implementation", "standin") != "standin") {
-                                         throw std::runtime_error(service + " is " + entry.get("implementation") + ", not one of this project's services");
+                                       if (!entry.implementation.empty() && entry.implementation != "standin") {
+                                         throw std::runtime_error(service + " is " + entry.implementation + ", not one of this project's services");
                                        }
                                        measure(state, entry.pid, make_workload(*stack));
                                      });

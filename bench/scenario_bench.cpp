@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "mcph/harness/scenario_loader.h"
-#include "mcph/harness/scenario_runner.h"
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_runner.h"
+#include "mcph/harness/stack/supervised_stack.h"
 
 namespace {
 
@@ -83,8 +83,8 @@ double deliberate_wait_seconds(const harness::ScenarioFile& file, const std::str
       const std::size_t index = step.value("index", std::size_t{0});
       if (index == 0 || index > scenario->steps.size()) continue;
       const harness::Step& written = scenario->steps[index - 1];
-      const bool waits = written.kind == harness::StepKind::wait ||
-                         (written.kind == harness::StepKind::token && written.action == "expire");
+      const auto* token = written.get_if<harness::TokenStep>();
+      const bool waits = written.kind() == harness::StepKind::wait || (token && token->action == "expire");
       if (waits) ms += step.value("ms", 0.0);
     }
   }

@@ -1,4 +1,4 @@
-// The MCP servers of a stack under concurrency (issue 12): for each of jira-mcp, github-mcp and
+// The MCP servers of a stack under concurrency: for each of jira-mcp, github-mcp and
 // postgres-mcp, BM_Load runs a bounded keep-alive load at 1, 16, 64 and 256 connections, users
 // interleaved across connections (after an unmeasured warm-up at the same concurrency), each
 // connection calling back to back (a closed loop: each always has one call in flight, so mean
@@ -19,7 +19,7 @@
 #include "mcph/bench/bench_main.h"
 #include "mcph/bench/latency.h"
 #include "mcph/bench/mcp_servers.h"
-#include "mcph/harness/load_driver.h"
+#include "mcph/harness/load/load_driver.h"
 #include "mcph/proc/listen_overflows.h"
 
 namespace {

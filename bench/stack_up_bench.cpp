@@ -16,18 +16,17 @@
 #include <string>
 #include <vector>
 
-#include "mcph/harness/local_stack.h"
-#include "mcph/harness/real_tier.h"
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/stack/real_tier.h"
+#include "mcph/harness/stack/supervised_stack.h"
+#include "mcph/sync/elapsed.h"
 
 namespace {
 
 using namespace mcph;
 using Clock = std::chrono::steady_clock;
 
-double ms_between(Clock::time_point from, Clock::time_point to) {
-  return std::chrono::duration<double, std::milli>(to - from).count();
-}
+using sync::ms_between;
 
 // The progress lines of one start with the time each arrived; turned into phase durations.
 class Timeline {

@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "mcph/bench/latency.h"
-#include "mcph/harness/local_stack.h"
-#include "mcph/harness/real_tier.h"
-#include "mcph/harness/stack_tokens.h"
+#include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/stack/real_tier.h"
+#include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
 #include "mcph/vault/client.h"

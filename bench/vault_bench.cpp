@@ -11,7 +11,7 @@
 #include <string>
 
 #include "mcph/bench/bench_main.h"
-#include "mcph/harness/stack_tokens.h"
+#include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/bench/latency.h"
 #include "mcph/vault/client.h"
 

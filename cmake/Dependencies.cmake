@@ -22,7 +22,7 @@ pkg_check_modules(PQ REQUIRED IMPORTED_TARGET GLOBAL libpq)  # postgres-mcp's pi
 # jemalloc, linked into the services only (mcph_service). Under load, glibc's malloc took about a
 # sixth of a stack's CPU (dozens of worker threads per service, each request's strings and JSON
 # made and freed on whichever thread serves it). What jemalloc gives and costs, measured side by
-# side with glibc's malloc: README, "Benchmarks".
+# side with glibc's malloc: docs/benchmarks.md, "jemalloc".
 if(MCPH_JEMALLOC AND NOT (MCPH_SANITIZE OR MCPH_FUZZ OR MCPH_TSAN))
   pkg_check_modules(JEMALLOC IMPORTED_TARGET GLOBAL jemalloc)
   if(NOT JEMALLOC_FOUND)

@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "mcph/harness/stack_file.h"
+#include "mcph/harness/stack/stack_file.h"
 #include "mcph/proc/child_process.h"
 #include "mcph/proc/poll_until.h"
 #include "mcph/proc/temp_dir.h"

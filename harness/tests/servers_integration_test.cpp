@@ -1,6 +1,6 @@
 // The MCP servers under test, end to end on a real local stack: PostgreSQL, mock-keycloak,
 // mock-vault, the mock backends and the three MCP servers, provisioned through the public
-// APIs. Every claim of issue 5's "Done when" has its own test here.
+// APIs. Every claim the reference servers make has its own test here.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -15,13 +15,13 @@
 #include <thread>
 #include <vector>
 
-#include "mcph/harness/local_stack.h"
-#include "mcph/harness/stack_tokens.h"
-#include "mcph/harness/user_fixtures.h"
+#include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/stack/stack_tokens.h"
+#include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/http/client.h"
 #include "mcph/http/trace_context.h"
 #include "mcph/proc/service.h"
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/jose/jwt.h"
 #include "mcph/mcp/client.h"
 #include "mcph/oidc/token_client.h"
@@ -122,7 +122,7 @@ TEST_F(ServersIntegration, AlicesJiraCallReachesJiraWithAlicesCredential) {
 // under the names the demo's servers read (its jira server sends username:password).
 TEST_F(ServersIntegration, VaultHoldsEveryFieldOfTheUsersSecrets) {
   http::Client vault(stack().service("vault").url);
-  const http::Fields root = {{"X-Vault-Token", stack().service("vault").get("token")}};
+  const http::Fields root = {{"X-Vault-Token", stack().service("vault").vault.token}};
   const Json jira = Json::parse(vault.get("/v1/secret/data/users/alice/jira", root).body)["data"]["data"];
   for (const char* field : {"username", "email", "password", "api_token", "personal_access_token"}) {
     EXPECT_TRUE(jira.contains(field) && jira[field].is_string() && !jira[field].get<std::string>().empty()) << field;
@@ -208,10 +208,10 @@ TEST_F(ServersIntegration, AliceAndBobQueryPostgresAsDifferentDynamicRoles) {
 TEST_F(ServersIntegration, TamperedTokenGets401WithTheChallenge) {
   std::string token = token_for("alice");
   const auto first = token.find('.'), second = token.find('.', first + 1);
-  Json claims = Json::parse(*jose::base64url_decode(token.substr(first + 1, second - first - 1)));
+  Json claims = Json::parse(*codec::base64url_decode(token.substr(first + 1, second - first - 1)));
   claims["sub"] = user_id("bob");
   claims["preferred_username"] = "bob";
-  token = token.substr(0, first + 1) + jose::base64url_encode(claims.dump()) + token.substr(second);
+  token = token.substr(0, first + 1) + codec::base64url_encode(claims.dump()) + token.substr(second);
 
   mcp::Client client(stack().service("jira-mcp").url);
   client.set_header("Authorization", "Bearer " + token);
@@ -322,7 +322,7 @@ TEST_F(ServersIntegration, PreferredUsernameClaimCannotPickAnotherUsersSecrets) 
   auto jira_server = start_own_server("jira-mcp", {"--jira-url", stack().service("jira-api").url,
                                                     "--allowed-client", "claims-bob"});
   const auto second_dot = token.rfind('.');
-  const Json claims = Json::parse(*jose::base64url_decode(token.substr(token.find('.') + 1, second_dot - token.find('.') - 1)));
+  const Json claims = Json::parse(*codec::base64url_decode(token.substr(token.find('.') + 1, second_dot - token.find('.') - 1)));
   ASSERT_EQ(claims["preferred_username"], "bob") << "the mapper must have spoofed the claim for this test to mean anything";
   ASSERT_EQ(claims["sub"], user_id("alice"));
 
@@ -375,7 +375,7 @@ TEST_F(ServersIntegration, RateLimitAnswers429ForOneSubjectOnly) {
 
 // The provisioner has Vault audit traceparent in the clear, and the server sends the tool call's
 // traceparent on the Vault requests it makes for it: the call's entries are found by trace-id
-// (issue 13), and they are alice's.
+// and they are alice's.
 TEST_F(ServersIntegration, VaultAuditEntriesCarryTheToolCallsTraceparent) {
   auto alice = session("jira-mcp", "alice");
   const http::TraceParent trace = http::new_trace();
@@ -386,7 +386,7 @@ TEST_F(ServersIntegration, VaultAuditEntriesCarryTheToolCallsTraceparent) {
   for (const auto& user : stack_->provisioned().users) {
     if (user.fixture.username == "alice") alice_entity = user.entity_id;
   }
-  std::ifstream audit(stack().service("vault").get("audit_log"));
+  std::ifstream audit(stack().service("vault").vault.audit_log);
   int reads = 0;
   std::string seen;
   for (std::string line; std::getline(audit, line);) {
@@ -413,7 +413,7 @@ TEST_F(ServersIntegration, WarmCallsReuseTheVaultSession) {
   for (const auto& user : stack_->provisioned().users) {
     if (user.fixture.username == "alice") alice_entity = user.entity_id;
   }
-  std::ifstream audit(stack().service("vault").get("audit_log"));
+  std::ifstream audit(stack().service("vault").vault.audit_log);
   int logins = 0;
   for (std::string line; std::getline(audit, line);) {
     const Json entry = Json::parse(line, nullptr, false);

@@ -5,10 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "mcph/harness/scenario_loader.h"
-#include "mcph/harness/scenario_runner.h"
-#include "mcph/harness/service_table.h"
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_runner.h"
+#include "mcph/harness/stack/service_table.h"
+#include "mcph/harness/stack/supervised_stack.h"
 #include "own_servers.h"
 
 namespace mcph::harness {
@@ -30,20 +30,21 @@ TEST(ExternalStack, SuitesPassOverTheLegacySsePostTransport) {
 
   // What a user would write for their own deployment: URLs (and the transport) only.
   StackFile external;
-  external.mode = "external";
+  external.mode = StackMode::external;
   external.realm = local->stack().realm;
   for (const auto& [name, entry] : local->stack().services) {
-    ServiceEntry service;
-    service.url = entry.url;
-    service.extra = entry.extra;
+    ServiceEntry service = entry;  // all but what only the stack that started it knows
+    service.pid = 0;
+    service.log.clear();
+    service.mcp.behind_fault_proxy.clear();
     if (name.ends_with("-mcp")) {
       service.url = entry.url.substr(0, entry.url.size() - 4) + "/sse";
-      service.extra["transport"] = "legacy-sse-post";
+      service.mcp.transport = "legacy-sse-post";
     }
     external.services[name] = service;
   }
   const StackFile parsed = StackFile::parse(external.to_json(), "hand-written stack file");
-  ASSERT_EQ(parsed.service("jira-mcp").get("transport"), "legacy-sse-post");
+  ASSERT_EQ(parsed.service("jira-mcp").mcp.transport, "legacy-sse-post");
 
   ScenarioRunner runner(parsed);
   for (const std::string suite : {"isolation", "missing_credentials", "cross_subject"}) {
@@ -64,16 +65,17 @@ struct OwnServers {
 
 OwnServers own_servers(const StackFile& local, ServerRoute route, bool declared) {
   OwnServers own;
-  own.stack.mode = "external";
+  own.stack.mode = StackMode::external;
   own.stack.realm = local.realm;
   own.stack.generated_users = local.generated_users;
   const std::map<std::string, std::string> backends = {
       {"jira-mcp", "jira-api"}, {"github-mcp", "github-api"}, {"postgres-mcp", "postgres"}};
   for (const auto& [name, entry] : local.services) {
     if (backends.count(name)) continue;
-    ServiceEntry service;
-    service.url = entry.url;
-    service.extra = entry.extra;
+    ServiceEntry service = entry;  // all but what only the stack that started it knows
+    service.pid = 0;
+    service.log.clear();
+    service.mcp.behind_fault_proxy.clear();
     own.stack.services[name] = service;
   }
   for (const auto& [name, backend] : backends) {
@@ -82,8 +84,9 @@ OwnServers own_servers(const StackFile& local, ServerRoute route, bool declared)
     own.processes.push_back(start_own_server(local, name, route, {"--audience", theirs.url}));
     ServiceEntry service;
     service.url = own.processes.back().url + "/mcp";
-    service.extra = {{"scope", theirs.get("scope")}, {"client_id", theirs.get("client_id")}};
-    if (declared) service.behind_fault_proxy = {"keycloak", "vault", backend};
+    service.mcp.scope = theirs.mcp.scope;
+    service.mcp.client_id = theirs.mcp.client_id;
+    if (declared) service.mcp.behind_fault_proxy = {"keycloak", "vault", backend};
     own.stack.services[name] = service;
   }
   own.stack = StackFile::parse(own.stack.to_json(), "hand-written stack file");  // as a user's file is read
@@ -94,7 +97,8 @@ OwnServers own_servers(const StackFile& local, ServerRoute route, bool declared)
 // or a key rotation): the ones whose faults a server must be behind the proxy to see.
 bool uses_the_fault_proxy(const Scenario& scenario) {
   for (const auto& step : scenario.steps) {
-    if (step.kind == StepKind::fault && step.fault.clear.empty() && step.fault.toxic != "http_error") return true;
+    const auto* fault = step.get_if<FaultSpec>();
+    if (fault && fault->clear.empty() && fault->toxic != "http_error") return true;
   }
   return false;
 }
@@ -108,13 +112,13 @@ TEST(ExternalStack, FaultsReachOnlyServersBehindTheFaultProxyAndTheOthersAreSkip
   // The stack file says where servers must point to be behind the proxy, and which services the
   // servers the stack started reach through it.
   for (const std::string& service : fault_proxy_targets()) {
-    const std::string proxied = stack.service(service).get("url_for_servers");
+    const std::string proxied = stack.service(service).url_for_servers;
     EXPECT_THAT(proxied, ::testing::StartsWith(service == "postgres" ? "postgresql://127.0.0.1:" : "http://127.0.0.1:"))
         << service;
     EXPECT_NE(proxied, stack.service(service).url) << service;
   }
-  EXPECT_EQ(stack.service("jira-mcp").behind_fault_proxy, (std::vector<std::string>{"keycloak", "vault", "jira-api"}));
-  EXPECT_EQ(stack.service("postgres-mcp").behind_fault_proxy, (std::vector<std::string>{"keycloak", "vault", "postgres"}));
+  EXPECT_EQ(stack.service("jira-mcp").mcp.behind_fault_proxy, (std::vector<std::string>{"keycloak", "vault", "jira-api"}));
+  EXPECT_EQ(stack.service("postgres-mcp").mcp.behind_fault_proxy, (std::vector<std::string>{"keycloak", "vault", "postgres"}));
 
   const ScenarioFile faults = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/faults.yaml");
   std::size_t through_proxy = 0;
@@ -139,7 +143,7 @@ TEST(ExternalStack, FaultsReachOnlyServersBehindTheFaultProxyAndTheOthersAreSkip
     }
     EXPECT_THAT(suite.scenarios.front().message,
                 HasSubstr("jira-mcp does not reach vault through the fault proxy: point it at " +
-                          stack.service("vault").get("url_for_servers") + " (services.vault.url_for_servers)"));
+                          stack.service("vault").url_for_servers + " (services.vault.url_for_servers)"));
 
     // What the skip spares: the same servers falsely declared behind the proxy fail the suite,
     // for nothing the servers did wrong — Vault is down only on a road they do not take.

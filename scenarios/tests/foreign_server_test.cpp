@@ -1,4 +1,4 @@
-// The proof that target profiles and findings do their job (issue 13): the scenario suites run,
+// The proof that target profiles and findings do their job: the scenario suites run,
 // through a hand-written external stack file with the demo-python profile, against foreign-mcp
 // (tests/foreign_server: the original demo's conventions — POST /sse, no traceparent, the
 // backend's JSON as text, Jira Basic username:password, the demo's error texts, no words of its
@@ -11,10 +11,10 @@
 #include <set>
 #include <stdexcept>
 
-#include "mcph/harness/scenario_loader.h"
-#include "mcph/harness/scenario_runner.h"
-#include "mcph/harness/supervised_stack.h"
-#include "mcph/harness/user_fixtures.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_runner.h"
+#include "mcph/harness/stack/supervised_stack.h"
+#include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/proc/service.h"
 
 namespace mcph::harness {
@@ -84,9 +84,9 @@ class ForeignServer : public ::testing::Test {
   static proc::StartedService start(const std::string& backend, const std::vector<std::string>& defects) {
     const std::string mcp_name = backend + "-mcp";
     const ServiceEntry& reference = local().service(mcp_name);
-    const std::string limit = reference.get("rate_limit");  // "20/1000ms": the limit the suites need
-    const std::string backend_url = local().service(backend + "-api").get("url_for_servers");
-    const std::string vault_url = local().service("vault").get("url_for_servers");
+    const std::string limit = reference.mcp.rate_limit.value_or(RateLimit{}).to_string();  // "20/1000ms": the limit the suites need
+    const std::string backend_url = local().service(backend + "-api").url_for_servers;
+    const std::string vault_url = local().service("vault").url_for_servers;
     if (backend_url.empty() || vault_url.empty()) throw std::runtime_error("the local stack has no fault proxy in front of " + backend + "-api and vault");
     proc::SpawnOptions spawn;
     spawn.name = "foreign-" + mcp_name;
@@ -111,7 +111,7 @@ class ForeignServer : public ::testing::Test {
     const auto jira = start("jira", defects);
     const auto github = start("github", defects);
     StackFile external;
-    external.mode = "external";
+    external.mode = StackMode::external;
     external.realm = local().realm;
     // foreign-mcp offers Jira's and GitHub's tools; postgres-mcp stays the reference server (its
     // steps in the suites are the reference's, and a finding on it would fail these tests).
@@ -119,10 +119,10 @@ class ForeignServer : public ::testing::Test {
     for (const auto& [name, url] : {std::pair{"jira-mcp", jira.url}, std::pair{"github-mcp", github.url}}) {
       ServiceEntry service;  // what a user writes for a server of theirs: URL, profile, its limit
       service.url = url + "/sse";
-      service.extra["profile"] = "demo-python";
-      service.extra["scope"] = local().service(name).get("scope");  // the scope a token for it asks for
-      service.extra["rate_limit"] = local().service(name).get("rate_limit");
-      service.behind_fault_proxy = {std::string(name) == "jira-mcp" ? "jira-api" : "github-api", "vault"};
+      service.mcp.profile = "demo-python";
+      service.mcp.scope = local().service(name).mcp.scope;  // the scope a token for it asks for
+      service.mcp.rate_limit = local().service(name).mcp.rate_limit;
+      service.mcp.behind_fault_proxy = {std::string(name) == "jira-mcp" ? "jira-api" : "github-api", "vault"};
       external.services[name] = service;
     }
     ScenarioRunner runner(StackFile::parse(external.to_json(), "hand-written stack file"));

@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "mcph/harness/local_stack.h"
-#include "mcph/harness/user_fixtures.h"
+#include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/fixtures/user_fixtures.h"
 
 namespace mcph::harness {
 namespace {
@@ -11,7 +11,7 @@ namespace {
 std::string address(const StackFile& stack, const std::string& service, ServerRoute route) {
   const ServiceEntry& entry = stack.service(service);
   if (route == ServerRoute::direct) return entry.url;
-  const std::string proxied = entry.get("url_for_servers");
+  const std::string proxied = entry.url_for_servers;
   if (proxied.empty()) throw std::runtime_error("the stack file gives no url_for_servers for " + service);
   return proxied;
 }

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "mcph/harness/stack_file.h"
+#include "mcph/harness/stack/stack_file.h"
 #include "mcph/proc/service.h"
 
 namespace mcph::harness {

@@ -9,11 +9,11 @@
 
 #include <algorithm>
 
-#include "mcph/harness/local_stack.h"
-#include "mcph/harness/profile_provisioning.h"
-#include "mcph/harness/scenario_loader.h"
-#include "mcph/harness/scenario_runner.h"
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/stack/profile_provisioning.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_runner.h"
+#include "mcph/harness/stack/supervised_stack.h"
 #include "mcph/vault/client.h"
 #include "own_servers.h"
 
@@ -37,7 +37,7 @@ class Sabotage : public ::testing::Test {
   // A Vault call with the root token, as an operator (or a bad deployment script) would make.
   Json vault(const std::string& method, const std::string& path, const Json& body = nullptr) {
     vault::Client client(stack().service("vault").url);
-    const auto response = client.request(method, path, stack().service("vault").get("token"), body.is_null() ? "" : body.dump());
+    const auto response = client.request(method, path, stack().service("vault").vault.token, body.is_null() ? "" : body.dump());
     EXPECT_LT(response.status, 300) << method << " " << path << ": " << response.body;
     return response.body.empty() ? Json() : Json::parse(response.body);
   }
@@ -222,7 +222,7 @@ TEST_F(Sabotage, ServerWithoutTheTokenTypeCheckIsCaughtByJwtAttacks) {
 // Vault's audit log, not by Vault refusing them.
 TEST_F(Sabotage, TokenPassthroughIsCaughtByJwtAttacksAndNothingElse) {
   auto own = own_jira_mcp({"--audience", stack().service("jira-mcp").url, "--vault-login", "passthrough"});
-  own.stack.services["jira-mcp"].extra["vault_login"] = "caller_token";
+  own.stack.services["jira-mcp"].mcp.vault_login = "caller_token";
   fit_vault_to_target_profiles(own.stack, {}, {});
   EXPECT_EQ(vault("GET", "auth/jwt/role/user")["data"]["bound_audiences"], (Json{"vault", "mcp-client"}));
 

@@ -12,8 +12,8 @@
 #include <memory>
 
 #include "mcph/contract/server_under_test.h"
-#include "mcph/harness/scenario_loader.h"
-#include "mcph/harness/scenario_runner.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_runner.h"
 
 namespace {
 

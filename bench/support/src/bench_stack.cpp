@@ -5,7 +5,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "mcph/harness/stack_tokens.h"
+#include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/oidc/token_client.h"
 
 namespace mcph::bench {

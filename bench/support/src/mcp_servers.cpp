@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "mcph/harness/user_fixtures.h"
+#include "mcph/harness/fixtures/user_fixtures.h"
 
 namespace mcph::bench {
 
@@ -17,7 +17,7 @@ const std::vector<McpServer>& mcp_servers() {
 
 Endpoint endpoint_of(BenchStack& stack, const std::string& service, bool legacy_sse) {
   const harness::ServiceEntry& entry = stack.stack().service(service);
-  Endpoint endpoint{entry.url, mcp::parse_transport(entry.get("transport", "streamable-http"))};
+  Endpoint endpoint{entry.url, mcp::parse_transport(entry.mcp.transport.empty() ? "streamable-http" : entry.mcp.transport)};
   if (legacy_sse && endpoint.transport == mcp::Transport::streamable_http) {
     const auto path = endpoint.url.rfind("/mcp");
     endpoint.url = (path == std::string::npos ? endpoint.url : endpoint.url.substr(0, path)) + "/sse";

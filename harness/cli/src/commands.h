@@ -22,5 +22,6 @@ int down_command(int argc, char** argv);       // down_command.cpp
 int supervise_command(int argc, char** argv);  // supervise_command.cpp
 int run_command(int argc, char** argv);        // run_command.cpp
 int replay_command(int argc, char** argv);     // replay_command.cpp
+int reference_command(int argc, char** argv);  // reference_command.cpp
 
 }  // namespace mcph::harness::cli

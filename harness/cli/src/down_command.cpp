@@ -7,8 +7,8 @@
 
 #include "commands.h"
 #include "mcph/cli/flags.h"
-#include "mcph/harness/process_state.h"
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/stack/process_state.h"
+#include "mcph/harness/stack/supervised_stack.h"
 #include "stack_location.h"
 #include "mcph/text/join.h"
 
@@ -46,7 +46,7 @@ int stop(const std::string& program, const fs::path& path, int grace) {
     return 1;
   }
   const StackFile& file = stack->stack();
-  if (file.mode == to_string(StackMode::external)) {
+  if (file.mode == StackMode::external) {
     std::printf("%s describes an external stack, which mcp-harness does not run: nothing stopped, file kept\n",
                 path.c_str());
     return 0;

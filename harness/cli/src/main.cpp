@@ -1,11 +1,11 @@
-// mcp-harness: brings up the local stack and runs scenario suites against it (DESIGN.md).
+// mcp-harness: brings up the local stack and runs scenario suites against it (docs/design.md).
 //
 //   mcp-harness --help                  the commands
 //   mcp-harness --version               the version
 //   mcp-harness <command> --help        a command's flags
 //
 // Hidden: `mcp-harness supervise` is the process that owns a local stack; `up` and
-// SupervisedStack start it (see harness/stack/include/mcph/harness/supervised_stack.h).
+// SupervisedStack start it (see harness/stack/include/mcph/harness/stack/supervised_stack.h).
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -24,6 +24,8 @@ const std::vector<Command>& commands() {
       {"run", "run scenario files against a stack and write JUnit and HTML reports", mcph::harness::cli::run_command},
       {"replay", "run a recorded trace again and show what differs", mcph::harness::cli::replay_command},
       {"down", "stop the stack that `up` started and remove its stack file", mcph::harness::cli::down_command},
+      {"reference", "print the scenario-format reference (step and expectation kinds) as Markdown",
+       mcph::harness::cli::reference_command},
       {"supervise", "run a local stack in the foreground until SIGTERM/SIGINT/SIGHUP (internal)",
        mcph::harness::cli::supervise_command, true},
   };

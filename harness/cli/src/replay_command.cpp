@@ -4,7 +4,7 @@
 
 #include "commands.h"
 #include "mcph/reports/model.h"
-#include "mcph/harness/scenario_runner.h"
+#include "mcph/harness/scenario/scenario_runner.h"
 #include "stack_for_run.h"
 
 namespace mcph::harness::cli {

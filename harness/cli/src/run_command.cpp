@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "commands.h"
-#include "mcph/harness/scenario_runner.h"
+#include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/reports/html.h"
 #include "mcph/reports/junit.h"
 #include "scenario_selection.h"
@@ -89,7 +89,7 @@ int run_command(int argc, char** argv) {
     int users_needed = 0;
     for (const auto& file : selection.files) users_needed = std::max(users_needed, file.needs.generated_users);
     StackForRun target = stack_for_run(flags, program, users_needed);
-    report.stack_mode = target.stack.mode;
+    report.stack_mode = to_string(target.stack.mode);
     report.stack_file = target.stack_file;
     RunnerOptions options;
     options.fixtures_dir = flags.get("fixtures");

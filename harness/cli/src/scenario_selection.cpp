@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <set>
 
-#include "mcph/harness/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness::cli {

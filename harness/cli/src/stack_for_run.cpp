@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "mcph/harness/profile_provisioning.h"
+#include "mcph/harness/stack/profile_provisioning.h"
 #include "stack_location.h"
 #include "stack_progress.h"
 
@@ -35,7 +35,7 @@ StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& prog
   if (named || (supervisor_running_in(file.parent_path()) && fs::exists(file))) {
     out.stack = StackFile::load(file);
     out.stack_file = file.string();
-    std::printf("stack: %s (%s mode)\n", file.c_str(), out.stack.mode.c_str());
+    std::printf("stack: %s (%s mode)\n", file.c_str(), to_string(out.stack.mode));
     std::fflush(stdout);
     // A stack file a user pointed at their own servers: Vault's role as their profiles need it.
     // A stack that does not answer is the scenarios' to report, each with its step.

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "mcph/cli/flags.h"
-#include "mcph/harness/stack_file.h"
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/stack/stack_file.h"
+#include "mcph/harness/stack/supervised_stack.h"
 
 namespace mcph::harness::cli {
 

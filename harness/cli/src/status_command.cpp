@@ -6,10 +6,10 @@
 
 #include "commands.h"
 #include "mcph/cli/flags.h"
-#include "mcph/harness/process_state.h"
-#include "mcph/harness/service_health.h"
-#include "mcph/harness/service_table.h"
-#include "mcph/harness/stack_file.h"
+#include "mcph/harness/stack/process_state.h"
+#include "mcph/harness/stack/service_health.h"
+#include "mcph/harness/stack/service_table.h"
+#include "mcph/harness/stack/stack_file.h"
 #include "mcph/secrets/mask.h"
 #include "stack_location.h"
 #include "mcph/text/join.h"
@@ -66,7 +66,7 @@ int status_command(int argc, char** argv) {
     return 1;
   }
 
-  std::printf("stack %s (mode %s, realm %s)\n", path.c_str(), stack.mode.c_str(), stack.realm.c_str());
+  std::printf("stack %s (mode %s, realm %s)\n", path.c_str(), to_string(stack.mode), stack.realm.c_str());
   std::vector<std::string> down;
   if (stack.supervisor) {
     const bool alive = process_is(stack.supervisor->pid, stack.supervisor->start_ticks);
@@ -90,7 +90,7 @@ int status_command(int argc, char** argv) {
     up = up && health.ok;
     if (!up) down.push_back(name);
     std::printf("  %s %s %s %s  %s: %s\n", padded(name, 13).c_str(),
-                padded(service.get("implementation", "external"), 9).c_str(),
+                padded(service.implementation.empty() ? "external" : service.implementation, 9).c_str(),
                 padded(secrets::mask_url_password(service.url), 50).c_str(), process.c_str(), health.ok ? "healthy" : "UNHEALTHY", health.detail.c_str());
   }
   if (down.empty()) {

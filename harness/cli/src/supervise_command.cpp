@@ -4,7 +4,7 @@
 
 #include "commands.h"
 #include "mcph/cli/flags.h"
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/stack/supervised_stack.h"
 
 namespace mcph::harness::cli {
 

@@ -7,8 +7,8 @@
 
 #include "commands.h"
 #include "mcph/cli/flags.h"
-#include "mcph/harness/service_table.h"
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/stack/service_table.h"
+#include "mcph/harness/stack/supervised_stack.h"
 #include "mcph/secrets/mask.h"
 #include "stack_location.h"
 #include "stack_progress.h"
@@ -33,8 +33,8 @@ std::string fault_proxy_addresses(const StackFile& stack) {
   std::string listed;
   for (const std::string& name : fault_proxy_targets()) {
     const auto it = stack.services.find(name);
-    if (it == stack.services.end() || it->second.get("url_for_servers").empty()) continue;
-    listed += (listed.empty() ? "" : ", ") + name + " " + secrets::mask_url_password(it->second.get("url_for_servers"));
+    if (it == stack.services.end() || it->second.url_for_servers.empty()) continue;
+    listed += (listed.empty() ? "" : ", ") + name + " " + secrets::mask_url_password(it->second.url_for_servers);
   }
   return listed;
 }

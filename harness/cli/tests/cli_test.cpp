@@ -9,9 +9,9 @@
 #include <sstream>
 #include <thread>
 
-#include "mcph/harness/local_stack.h"
-#include "mcph/harness/process_state.h"
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/stack/process_state.h"
+#include "mcph/harness/stack/supervised_stack.h"
 #include "mcph/proc/child_process.h"
 #include "mcph/proc/poll_until.h"
 #include "mcph/proc/temp_dir.h"
@@ -126,7 +126,7 @@ TEST(CliTest, UpStatusDownLeaveNothingRunning) {
   // Where a user's own servers must point to be behind the fault proxy, in one line.
   EXPECT_THAT(up.output, HasSubstr("to put your own MCP servers behind the fault proxy, point them at: postgres "
                                    "postgresql://127.0.0.1:"));
-  EXPECT_THAT(up.output, HasSubstr(", vault " + stack.service("vault").get("url_for_servers") + ", jira-api http://127.0.0.1:"));
+  EXPECT_THAT(up.output, HasSubstr(", vault " + stack.service("vault").url_for_servers + ", jira-api http://127.0.0.1:"));
   // up's documented rate-limit default reached the MCP servers.
   for (const char* name : {"jira-mcp", "github-mcp", "postgres-mcp"}) {
     EXPECT_THAT(command_line(stack.service(name).pid), HasSubstr("--rate-limit 20 --rate-window-ms 1000")) << name;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/stack/supervised_stack.h"
 #include "mcph/proc/temp_dir.h"
 #include "scenario_selection.h"
 #include "stack_progress.h"

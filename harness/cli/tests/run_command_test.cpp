@@ -16,11 +16,11 @@
 #include <sstream>
 #include <thread>
 
-#include "mcph/harness/process_state.h"
-#include "mcph/harness/scenario_loader.h"
-#include "mcph/harness/stack_file.h"
-#include "mcph/harness/supervised_stack.h"
-#include "mcph/harness/user_fixtures.h"
+#include "mcph/harness/stack/process_state.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/stack/stack_file.h"
+#include "mcph/harness/stack/supervised_stack.h"
+#include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/proc/child_process.h"
 #include "mcph/proc/temp_dir.h"
 

@@ -1,4 +1,4 @@
-#include "mcph/harness/fault_api.h"
+#include "mcph/harness/faults/fault_api.h"
 
 #include <nlohmann/json.hpp>
 

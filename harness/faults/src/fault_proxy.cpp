@@ -1,4 +1,4 @@
-#include "mcph/harness/fault_proxy.h"
+#include "mcph/harness/faults/fault_proxy.h"
 
 #include <map>
 #include <mutex>

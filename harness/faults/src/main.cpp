@@ -1,13 +1,13 @@
 // mcp-fault-proxy: named TCP proxies with toxics, driven over Toxiproxy's HTTP API (see
-// mcph/harness/fault_api.h). Prints `listening http://127.0.0.1:PORT` (the API) once ready and
+// mcph/harness/faults/fault_api.h). Prints `listening http://127.0.0.1:PORT` (the API) once ready and
 // stops cleanly on SIGTERM or SIGINT, closing every proxied connection.
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "mcph/cli/flags.h"
-#include "mcph/harness/fault_api.h"
-#include "mcph/harness/fault_proxy.h"
+#include "mcph/harness/faults/fault_api.h"
+#include "mcph/harness/faults/fault_proxy.h"
 #include "mcph/http/server.h"
 
 int main(int argc, char** argv) {

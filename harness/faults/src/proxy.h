@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "mcph/harness/fault_proxy.h"
+#include "mcph/harness/faults/fault_proxy.h"
 
 namespace mcph::harness::faults::detail {
 

@@ -1,6 +1,6 @@
 // Toxiproxy's HTTP API: paths, status codes, JSON shapes and error bodies as Toxiproxy's own
 // clients expect them; and the mcp-fault-proxy binary.
-#include "mcph/harness/fault_api.h"
+#include "mcph/harness/faults/fault_api.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

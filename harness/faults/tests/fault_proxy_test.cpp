@@ -1,5 +1,5 @@
 // The in-process API: proxies and toxics as Toxiproxy manages them, the bounds, clean stops.
-#include "mcph/harness/fault_proxy.h"
+#include "mcph/harness/faults/fault_proxy.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -17,14 +17,14 @@
 #include <string>
 #include <thread>
 
+#include "mcph/sync/elapsed.h"
+
 namespace mcph::harness::faults::testing {
 
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-inline double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
+using sync::ms_since;
 
 // An upstream on a free loopback port; each connection is served on a thread of its own.
 class Upstream {

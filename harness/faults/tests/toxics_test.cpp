@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "mcph/harness/fault_proxy.h"
+#include "mcph/harness/faults/fault_proxy.h"
 #include "tcp_fixtures.h"
 
 namespace mcph::harness::faults {

@@ -1,4 +1,4 @@
-#include "mcph/harness/load_driver.h"
+#include "mcph/harness/load/load_driver.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -21,7 +21,9 @@
 #include "mcph/http/url.h"
 #include "mcph/mcp/protocol.h"
 #include "mcph/mcp/sse.h"
-#include "mcph/harness/response_parser.h"
+#include "mcph/harness/load/response_parser.h"
+#include "mcph/sync/elapsed.h"
+#include "call_failure.h"
 
 namespace mcph::harness::load {
 namespace {
@@ -31,38 +33,7 @@ using Json = nlohmann::json;
 constexpr std::size_t kMaxSampleErrors = 5;
 constexpr std::size_t kMaxResponseBytes = 4 * 1024 * 1024;
 
-double ms_between(Clock::time_point from, Clock::time_point to) {
-  return std::chrono::duration<double, std::milli>(to - from).count();
-}
-
-// Whether a tool call's answer is a success, and if not, why: a 2xx with a JSON-RPC result
-// whose isError is not true. Streamable HTTP answers may come as JSON or as an SSE stream
-// whose last event is the response.
-std::string call_failure(const ParsedResponse& response) {
-  if (response.status < 200 || response.status >= 300) return "HTTP " + std::to_string(response.status);
-  std::string_view payload = response.body;
-  std::vector<mcp::SseEvent> events;
-  if (response.header("Content-Type").find("text/event-stream") != std::string::npos) {
-    events = mcp::parse_sse(response.body);
-    if (events.empty()) return "an empty event stream";
-    payload = events.back().data;
-  }
-  const Json json = Json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object()) return "a body that is not a JSON-RPC response";
-  if (const auto error = json.find("error"); error != json.end()) {
-    return "JSON-RPC error " + error->value("message", std::string("(no message)"));
-  }
-  const auto result = json.find("result");
-  if (result == json.end()) return "a JSON-RPC response without result";
-  if (result->is_object() && result->value("isError", false)) {
-    std::string text;
-    for (const auto& item : result->value("content", Json::array())) {
-      if (item.is_object() && item.value("type", "") == "text") text += item.value("text", "");
-    }
-    return "tool error: " + text.substr(0, 160);
-  }
-  return {};
-}
+using sync::ms_between;
 
 enum class Phase { connecting, initializing, notifying, ready, in_call, done };
 

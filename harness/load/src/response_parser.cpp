@@ -1,4 +1,4 @@
-#include "mcph/harness/response_parser.h"
+#include "mcph/harness/load/response_parser.h"
 
 #include <charconv>
 

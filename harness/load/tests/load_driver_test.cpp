@@ -1,4 +1,4 @@
-#include "mcph/harness/load_driver.h"
+#include "mcph/harness/load/load_driver.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "mcph/harness/keycloak_admin.h"
+#include "mcph/harness/provision/keycloak_admin.h"
 
 #include <chrono>
 #include <stdexcept>

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "mcph/harness/keycloak_admin.h"
+#include "mcph/harness/provision/keycloak_admin.h"
 #include "mcph/http/url.h"
 
 namespace mcph::harness {

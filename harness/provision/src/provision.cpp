@@ -1,4 +1,4 @@
-#include "mcph/harness/provision.h"
+#include "mcph/harness/provision/provision.h"
 
 #include <fstream>
 #include <memory>
@@ -9,9 +9,9 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "mcph/harness/keycloak_admin.h"
-#include "mcph/harness/parallel_for.h"
-#include "mcph/harness/text_file.h"
+#include "mcph/harness/provision/keycloak_admin.h"
+#include "mcph/sync/parallel_for.h"
+#include "mcph/harness/fixtures/text_file.h"
 #include "mcph/http/url.h"
 #include "mcph/vault/client.h"
 #include "mcph/text/join.h"
@@ -110,7 +110,7 @@ class Provisioner {
     }
     // One admin session per worker (a KeycloakAdmin is one connection).
     std::vector<std::unique_ptr<KeycloakAdmin>> admins(kWorkers);
-    parallel_for(result_.users.size(), kWorkers, [&](std::size_t i, std::size_t worker) {
+    sync::parallel_for(result_.users.size(), kWorkers, [&](std::size_t i, std::size_t worker) {
       if (!admins[worker]) {
         admins[worker] = std::make_unique<KeycloakAdmin>(target_.keycloak_url, target_.keycloak_admin_user,
                                                          target_.keycloak_admin_password);
@@ -342,7 +342,7 @@ class Provisioner {
     login_role();
     const Json role = database_connection();
     // Each user's entity and alias, secrets and database role, several users at a time.
-    parallel_for(result_.users.size(), kWorkers, [&](std::size_t i, std::size_t worker) {
+    sync::parallel_for(result_.users.size(), kWorkers, [&](std::size_t i, std::size_t worker) {
       vault::Client& client = *vaults_[worker];
       ProvisionedUser& user = result_.users[i];
       entity(client, user, accessor);

@@ -1,6 +1,6 @@
 // KeycloakAdmin against an in-process stand-in of the two endpoints it needs: its admin token
 // expires (the master realm's live 60 s) while a long provisioning runs, and it logs in again.
-#include "mcph/harness/keycloak_admin.h"
+#include "mcph/harness/provision/keycloak_admin.h"
 
 #include <gtest/gtest.h>
 

@@ -10,7 +10,7 @@
 
 #include "mcph/fuzz/check.h"
 #include "mcph/fuzz/input_parts.h"
-#include "mcph/harness/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_loader.h"
 
 using namespace mcph;
 

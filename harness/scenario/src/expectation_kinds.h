@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mcph/harness/scenario.h"
+#include "mcph/harness/scenario/scenario.h"
 #include "mcph/reports/model.h"
 #include "step_outcome.h"
 
@@ -40,6 +40,7 @@ reports::Check judged(bool holds, std::string seen);
 
 struct ExpectationKind {
   std::string_view name;
+  std::string_view summary;  // what it checks, for the scenario-format reference
   ValueShape shape;
   std::vector<StepKind> steps;
   std::function<reports::Check(const nlohmann::json& want, const StepOutcome& outcome, const CheckContext& context)> check;
@@ -51,5 +52,7 @@ const ExpectationKind* find_expectation_kind(std::string_view name);
 std::vector<std::string> expectation_names_for(StepKind step);
 // What is wrong with `value` for `shape` ("expected an integer, got \"x\""), or nullopt.
 std::optional<std::string> shape_problem(ValueShape shape, const nlohmann::json& value);
+// How a value of `shape` is written, for the reference: "true or false", "an HTTP status".
+std::string_view shape_description(ValueShape shape);
 
 }  // namespace mcph::harness

@@ -188,7 +188,7 @@ bool rate_limited(const StepOutcome& outcome) {
 
 // Why the step's calls could not show a rate limit at work, or nullopt when they could: a burst
 // that never put more calls in a span than the stated limit lets through gets no 429 from a
-// server that has the limit either, so its lack of one is no finding (issue 13) — a slow
+// server that has the limit either, so its lack of one is no finding — a slow
 // machine, not the server.
 std::optional<std::string> limit_untested(const StepOutcome& outcome, const CheckContext& context) {
   if (context.rate_limit <= 0 || context.rate_window.count() <= 0) {
@@ -236,7 +236,7 @@ reports::Check check_header_contains(const Json& want, const StepOutcome& outcom
 
 // A verdict on entries matched by time window stands only when nothing else is known to have
 // run in the window; when other requests' traces fell into it, the untraced entries may be a
-// neighbour's too, and the verdict is reported as ambiguous, never guessed (issue 13).
+// neighbour's too, and the verdict is reported as ambiguous, never guessed.
 reports::Check judged_by_window(reports::Check check, bool by_window, std::size_t other_traces, const char* what) {
   if (!by_window || other_traces == 0) return check;
   return inconclusive("matched by time window (the server does not forward traceparent), and " +
@@ -406,60 +406,102 @@ reports::Check check_rate_limit_violations(const Json& want, const StepOutcome& 
 
 const std::vector<ExpectationKind>& expectation_kinds() {
   static const std::vector<ExpectationKind> table = {
-      {"ok", boolean, {call, token}, check_ok},
-      {"tool_error_contains", text, {call},
+      {"ok",
+       "the call succeeded (HTTP 2xx, a JSON-RPC result, no tool error), or the token step got its token",
+       boolean, {call, token}, check_ok},
+      {"tool_error_contains",
+       "the tool's error text contains this",
+       text, {call},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.tool_error && contains(o.tool_text, want.get<std::string>()), o.describe());
        }},
       // The call failed (a tool error or a JSON-RPC error) with the stable failure kind named
       // ("missing_credential"), however its server words it (target profile, failures).
-      {"failure", text, {call},
+      {"failure",
+       "a failed call's message shows this stable failure kind (`missing_credential`, …), by the server's target profile",
+       text, {call},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          const bool is_kind = std::find(o.failure_kinds.begin(), o.failure_kinds.end(), as_text(want)) != o.failure_kinds.end();
          return judged((o.tool_error || o.rpc_error) && is_kind, o.describe());
        }},
-      {"error_hides", texts, {call}, check_error_hides},
-      {"result_contains", text, {call},
+      {"error_hides",
+       "a failed call's answer shows none of these texts",
+       texts, {call}, check_error_hides},
+      {"result_contains",
+       "the tool's result text contains this",
+       text, {call},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          const std::string text = o.tool_text.empty() ? o.result.dump() : o.tool_text;
          return judged(!o.tool_error && contains(text, as_text(want)), o.describe());
        }},
-      {"result_json", json_checks, {call, http, token}, check_result_json},
-      {"http_status", http_status, {call, http, vault, tcp},
+      {"result_json",
+       "values at JSON pointers of the result (on a `fresh` token step: its claims): a value (equals), or `{equals|not_equals|contains|starts_with: value}`",
+       json_checks, {call, http, token}, check_result_json},
+      {"http_status",
+       "the answer's HTTP status",
+       http_status, {call, http, vault, tcp},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.http_status == want.get<int>(), o.describe());
        }},
-      {"header_contains", header_map, {call, http, tcp}, check_header_contains},
-      {"bearer_challenge", text, {call, http}, check_bearer_challenge},
-      {"token_not_echoed", boolean, {call, http, vault}, check_token_not_echoed},
-      {"body_contains", text, {http, tcp},
+      {"header_contains",
+       "each named response header contains its text (case-insensitive)",
+       header_map, {call, http, tcp}, check_header_contains},
+      {"bearer_challenge",
+       "a `WWW-Authenticate: Bearer` challenge with `resource_metadata` and this `error` (`none`: no error code)",
+       text, {call, http}, check_bearer_challenge},
+      {"token_not_echoed",
+       "the answer contains neither the bearer token the step sent nor any part of it long enough to be a credential",
+       boolean, {call, http, vault}, check_token_not_echoed},
+      {"body_contains",
+       "the response body contains this",
+       text, {http, tcp},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(contains(o.body, as_text(want)), o.describe());
        }},
       // An answer without content (202 to a notification: no body, RFC 9110 §15.3.3).
-      {"body_empty", boolean, {http, tcp},
+      {"body_empty",
+       "the response has no body (`true`), or has one (`false`)",
+       boolean, {http, tcp},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.body.empty() == want.get<bool>(),
                        o.describe() + " (" + std::to_string(o.body.size()) + " bytes of body)");
        }},
       // The server hung up within this many ms of the connection being made.
-      {"closed_within_ms", integer, {tcp},
+      {"closed_within_ms",
+       "the server closed the connection within this many ms of it being made",
+       integer, {tcp},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          if (!o.closed_after_ms) return failed("the connection was still open when the step ended");
          return judged(*o.closed_after_ms <= want.get<double>(),
                        "closed after " + std::to_string(static_cast<long>(*o.closed_after_ms)) + " ms");
        }},
-      {"jsonrpc_error", integer, {call, http},
+      {"jsonrpc_error",
+       "the JSON-RPC error code",
+       integer, {call, http},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.rpc_error == want.get<int>(), o.describe());
        }},
-      {"backend_credential_of", text, {call}, check_backend_credential_of},
-      {"no_ledger_entry", boolean, {call}, check_no_ledger_entry},
-      {"vault_audit", audit_check, {call}, check_vault_audit},
-      {"vault_login_client", text, {call}, check_vault_login_client},
-      {"some_http_status", http_status, {call}, check_some_http_status},
-      {"retry_after", boolean, {call}, check_retry_after},
-      {"accepted_at_least", integer, {call, load},
+      {"backend_credential_of",
+       "the backend's ledger entry for this very call carries this user's credential",
+       text, {call}, check_backend_credential_of},
+      {"no_ledger_entry",
+       "the call left no entry in the backend's ledger (`true`)",
+       boolean, {call}, check_no_ledger_entry},
+      {"vault_audit",
+       "Vault's audit log for the call: `own_paths_only`, `reads_own_secret` or `logs_in`",
+       audit_check, {call}, check_vault_audit},
+      {"vault_login_client",
+       "the server's Vault logins on the caller's entity were all with a token issued to this client (`azp`)",
+       text, {call}, check_vault_login_client},
+      {"some_http_status",
+       "at least one call of the burst got this status",
+       http_status, {call}, check_some_http_status},
+      {"retry_after",
+       "a rejection came with a `Retry-After` header (`true`)",
+       boolean, {call}, check_retry_after},
+      {"accepted_at_least",
+       "at least this many calls succeeded",
+       integer, {call, load},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.accepted >= want.get<int>(), std::to_string(o.accepted) + " of " +
                                                           std::to_string(o.statuses.size()) + " calls succeeded");
@@ -467,43 +509,65 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       // A load step (family 10): calls whose backend request (ledger) or database role was not
       // the caller's; ok calls that left no trace to check; calls that failed (a probe's 429s
       // excepted); requests the rate limit let through or refused wrongly (load_checks.h).
-      {"cross_user_calls", integer, {load},
+      {"cross_user_calls",
+       "calls whose backend request or database role was not the caller's",
+       integer, {load},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return check_load_count(want, o, &LoadOutcome::cross_user, "cross-user calls");
        }},
-      {"calls_without_entry", integer, {load},
+      {"calls_without_entry",
+       "successful calls that left no ledger entry or role to check",
+       integer, {load},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return check_load_count(want, o, &LoadOutcome::without_entry, "calls without a ledger entry or role");
        }},
-      {"failed_calls", integer, {load},
+      {"failed_calls",
+       "calls that failed (a rate-limit probe's 429s excepted)",
+       integer, {load},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return check_load_count(want, o, &LoadOutcome::failed, "failed calls");
        }},
-      {"rate_limit_violations", integer, {load},
+      {"rate_limit_violations",
+       "requests the rate limit let through or refused wrongly",
+       integer, {load},
        [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_rate_limit_violations(want, o); }},
-      {"entity_name", text, {vault}, check_entity_name},
-      {"errors_contain", text, {vault}, check_errors_contain},
-      {"oauth_error", text, {token},
+      {"entity_name",
+       "the Vault entity the login or whoami resolved to",
+       text, {vault}, check_entity_name},
+      {"errors_contain",
+       "Vault's `errors` contain this text",
+       text, {vault}, check_errors_contain},
+      {"oauth_error",
+       "the identity provider's OAuth `error` code",
+       text, {token},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.oauth_error == as_text(want), o.oauth_error.empty() ? std::string("no error") : o.oauth_error);
        }},
-      {"value", text, {sql},
+      {"value",
+       "the first row's first value",
+       text, {sql},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.sql_value == as_text(want), o.sql_value ? *o.sql_value : std::string("(no row)"));
        }},
-      {"rows", integer, {sql},
+      {"rows",
+       "the number of rows",
+       integer, {sql},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.sql_rows == want.get<int>(), std::to_string(o.sql_rows) + " rows");
        }},
       // The step finished within a deadline (a fault's clear error, never a hang).
-      {"within_ms", integer, {call, http, vault, token, load},
+      {"within_ms",
+       "the step finished within this many ms (a fault's clear error, never a hang)",
+       integer, {call, http, vault, token, load},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          const std::string took = "took " + std::to_string(static_cast<long>(o.ms)) + " ms";
          return o.ms <= want.get<double>() ? held(took) : failed(took + " (" + o.describe() + ")");
        }},
       // The call gave up within the server's own timeout for a dependency (its target profile's
       // dependency_timeout_ms) and this margin: a server honours its timeout, whatever it is.
-      {"within_timeout_ms", integer, {call},
+      {"within_timeout_ms",
+       "the call ended within the server's own `dependency_timeout_ms` plus this margin",
+       integer, {call},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          const long deadline = o.dependency_timeout_ms + want.get<long>();
          const std::string took = "took " + std::to_string(static_cast<long>(o.ms)) + " ms of " + std::to_string(deadline) +
@@ -513,72 +577,6 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        }},
   };
   return table;
-}
-
-const ExpectationKind* find_expectation_kind(std::string_view name) {
-  for (const auto& kind : expectation_kinds()) {
-    if (kind.name == name) return &kind;
-  }
-  return nullptr;
-}
-
-std::vector<std::string> expectation_names_for(StepKind step) {
-  std::vector<std::string> names;
-  for (const auto& kind : expectation_kinds()) {
-    if (std::find(kind.steps.begin(), kind.steps.end(), step) != kind.steps.end()) names.emplace_back(kind.name);
-  }
-  return names;
-}
-
-std::optional<std::string> shape_problem(ValueShape shape, const Json& value) {
-  const auto expected = [&](const std::string& what) { return "expected " + what + ", got " + value.dump(); };
-  switch (shape) {
-    case boolean:
-      if (!value.is_boolean()) return expected("true or false");
-      break;
-    case http_status:
-      if (!value.is_number_integer() || value.get<int>() < 100 || value.get<int>() > 599) {
-        return expected("an HTTP status (100-599)");
-      }
-      break;
-    case integer:
-      if (!value.is_number_integer()) return expected("an integer");
-      break;
-    case text:
-      if (!value.is_string() && !value.is_number()) return expected("text");
-      break;
-    case texts:
-      if (value.is_string() && !value.get<std::string>().empty()) break;
-      if (!value.is_array() || value.empty()) return expected("a text or a list of texts");
-      for (const auto& entry : value) {
-        if (!entry.is_string() || entry.get<std::string>().empty()) return expected("a list of texts");
-      }
-      break;
-    case header_map:
-      if (!value.is_object() || value.empty()) return expected("a mapping of header names to text");
-      for (const auto& [name, text] : value.items()) {
-        if (!text.is_string()) return expected("text for header " + name);
-      }
-      break;
-    case json_checks:
-      if (!value.is_object() || value.empty()) return expected("a mapping of JSON pointers to checks");
-      for (const auto& [pointer, check] : value.items()) {
-        if (pointer.empty() || pointer[0] != '/') return "\"" + pointer + "\" is not a JSON pointer (/a/0/b)";
-        if (!check.is_object()) continue;  // a plain value: equals
-        for (const auto& [op, operand] : check.items()) {
-          static const std::set<std::string> ops = {"equals", "not_equals", "contains", "starts_with"};
-          if (!ops.count(op)) return pointer + ": unknown check \"" + op + "\" (equals, not_equals, contains, starts_with)";
-          (void)operand;
-        }
-      }
-      break;
-    case audit_check:
-      if (!value.is_string() || (value != "own_paths_only" && value != "reads_own_secret" && value != "logs_in")) {
-        return expected("own_paths_only, reads_own_secret or logs_in");
-      }
-      break;
-  }
-  return std::nullopt;
 }
 
 }  // namespace mcph::harness

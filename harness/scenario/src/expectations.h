@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "mcph/harness/scenario.h"
+#include "mcph/harness/scenario/scenario.h"
 #include "mcph/reports/model.h"
 #include "step_outcome.h"
 

@@ -8,8 +8,10 @@
 #include <string_view>
 
 #include "fault_spec.h"
-#include "mcph/harness/service_table.h"
+#include "mcph/harness/stack/service_table.h"
 #include "mcph/http/client.h"
+#include "mcph/sync/elapsed.h"
+#include "recorder.h"
 
 namespace mcph::harness {
 namespace {
@@ -25,17 +27,15 @@ http::ClientOptions api_options() {
   return options;
 }
 
-// One API request; throws with the proxy's own message when it refuses.
+// One API request, recorded for the step's trace when `record` is given; throws with the proxy's
+// own message when it refuses.
 http::ClientResponse call(const std::string& api, const std::string& method, const std::string& path,
-                          const Json& body, StepOutcome& out, std::initializer_list<int> expected) {
+                          const Json& body, Recorder* record, std::initializer_list<int> expected) {
   const auto started = Clock::now();
   http::Client client(api, api_options());
   const std::string text = body.is_null() ? "" : body.dump();
   const http::ClientResponse response = client.request(method, path, {}, text, text.empty() ? "" : "application/json");
-  out.exchanges.push_back(
-      {{"request", {{"method", method}, {"url", api + path}, {"body", text}}},
-       {"response", {{"status", response.status}, {"body", response.body.substr(0, 1000)}}},
-       {"ms", std::chrono::duration<double, std::milli>(Clock::now() - started).count()}});
+  if (record) record->exchange(method, api + path, {}, text, response.status, {}, response.body, sync::ms_since(started));
   for (int status : expected) {
     if (response.status == status) return response;
   }
@@ -64,17 +64,17 @@ std::string FaultDriver::api_url() const {
   return it->second.url;
 }
 
-void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome& out) const {
+void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome& out, Recorder& record) const {
   if (!fault.clear.empty()) {
     if (fault.clear == "all") {  // every proxy the fault proxy has, and every backend's hook
       if (has_fault_proxy()) {
-        const Json proxies = Json::parse(call(api_url(), "GET", "/proxies", nullptr, out, {200}).body, nullptr, false);
+        const Json proxies = Json::parse(call(api_url(), "GET", "/proxies", nullptr, &record, {200}).body, nullptr, false);
         if (!proxies.is_object()) throw std::runtime_error("the fault proxy's GET /proxies is not a JSON object");
         for (const auto& [name, proxy] : proxies.items()) clear_proxy(name, added);
       }
       for (const auto& backend : mock_backend_services()) {
         if (const std::string hook = fault_hook_url(backend); !hook.empty()) {
-          call(hook, "DELETE", "/_fault", nullptr, out, {204, 404});
+          call(hook, "DELETE", "/_fault", nullptr, &record, {204, 404});
           added.http_errors.erase(backend);
         }
       }
@@ -90,14 +90,14 @@ void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome&
     Json body = {{"status", fault.attributes.at("status")}};
     if (const auto count = fault.attributes.find("count"); count != fault.attributes.end()) body["count"] = count->second;
     added.http_errors.insert(fault.target);  // before the request: undone even if it half worked
-    call(hook, "POST", "/_fault", body, out, {200});
+    call(hook, "POST", "/_fault", body, &record, {200});
     out.http_status = 200;
     return;
   }
   const std::string api = api_url();
   if (fault.toxic == "down") {
     added.disabled.insert(fault.target);  // before the request: undone even if it half worked
-    call(api, "POST", "/proxies/" + fault.target, Json{{"enabled", false}}, out, {200});
+    call(api, "POST", "/proxies/" + fault.target, Json{{"enabled", false}}, &record, {200});
     out.http_status = 200;
     return;
   }
@@ -106,10 +106,10 @@ void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome&
   const std::pair<std::string, std::string> key{fault.target, name};
   if (added.toxics.count(key)) {  // the scenario's own toxic of this kind: changed
     call(api, "POST", "/proxies/" + fault.target + "/toxics/" + name,
-         Json{{"attributes", toxic["attributes"]}, {"toxicity", toxic["toxicity"]}}, out, {200});
+         Json{{"attributes", toxic["attributes"]}, {"toxicity", toxic["toxicity"]}}, &record, {200});
   } else {
     added.toxics.insert(key);
-    call(api, "POST", "/proxies/" + fault.target + "/toxics", toxic, out, {200});
+    call(api, "POST", "/proxies/" + fault.target + "/toxics", toxic, &record, {200});
   }
   out.http_status = 200;
 }
@@ -118,8 +118,7 @@ void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome&
 void FaultDriver::clear(const std::string& target, FaultsAdded& added) const {
   const std::string hook = fault_hook_url(target);
   if (!hook.empty()) {
-    StepOutcome ignored;
-    call(hook, "DELETE", "/_fault", nullptr, ignored, {204, 404});
+    call(hook, "DELETE", "/_fault", nullptr, nullptr, {204, 404});
     added.http_errors.erase(target);
     if (!has_fault_proxy()) return;
   }
@@ -128,23 +127,21 @@ void FaultDriver::clear(const std::string& target, FaultsAdded& added) const {
 
 void FaultDriver::clear_proxy(const std::string& proxy, FaultsAdded& added) const {
   const std::string api = api_url();
-  StepOutcome ignored;
   // Every toxic on the proxy (a `clear` means a healthy proxy, whoever added them), then enabled.
-  const auto listed = call(api, "GET", "/proxies/" + proxy + "/toxics", nullptr, ignored, {200});
+  const auto listed = call(api, "GET", "/proxies/" + proxy + "/toxics", nullptr, nullptr, {200});
   const Json toxics = Json::parse(listed.body, nullptr, false);
   if (toxics.is_array()) {
     for (const auto& toxic : toxics) {
-      call(api, "DELETE", "/proxies/" + proxy + "/toxics/" + toxic.value("name", ""), nullptr, ignored, {204, 404});
+      call(api, "DELETE", "/proxies/" + proxy + "/toxics/" + toxic.value("name", ""), nullptr, nullptr, {204, 404});
     }
   }
-  call(api, "POST", "/proxies/" + proxy, Json{{"enabled", true}}, ignored, {200});
+  call(api, "POST", "/proxies/" + proxy, Json{{"enabled", true}}, nullptr, {200});
   std::erase_if(added.toxics, [&](const auto& entry) { return entry.first == proxy; });
   added.disabled.erase(proxy);
 }
 
 void FaultDriver::undo(FaultsAdded& added) const {
   if (added.empty()) return;
-  StepOutcome ignored;
   std::string failed;
   const auto attempt = [&](const std::function<void()>& request) {
     try {
@@ -154,14 +151,14 @@ void FaultDriver::undo(FaultsAdded& added) const {
     }
   };
   for (const auto& backend : added.http_errors) {
-    attempt([&] { call(fault_hook_url(backend), "DELETE", "/_fault", nullptr, ignored, {204, 404}); });
+    attempt([&] { call(fault_hook_url(backend), "DELETE", "/_fault", nullptr, nullptr, {204, 404}); });
   }
   for (const auto& added_toxic : added.toxics) {
     const std::string path = "/proxies/" + added_toxic.first + "/toxics/" + added_toxic.second;
-    attempt([&] { call(api_url(), "DELETE", path, nullptr, ignored, {204, 404}); });
+    attempt([&] { call(api_url(), "DELETE", path, nullptr, nullptr, {204, 404}); });
   }
   for (const auto& proxy : added.disabled) {
-    attempt([&] { call(api_url(), "POST", "/proxies/" + proxy, Json{{"enabled", true}}, ignored, {200}); });
+    attempt([&] { call(api_url(), "POST", "/proxies/" + proxy, Json{{"enabled", true}}, nullptr, {200}); });
   }
   added = {};
   if (!failed.empty()) throw std::runtime_error("could not undo the scenario's faults: " + failed);

@@ -7,11 +7,13 @@
 #include <string>
 #include <utility>
 
-#include "mcph/harness/scenario.h"
-#include "mcph/harness/stack_file.h"
+#include "mcph/harness/scenario/scenario.h"
+#include "mcph/harness/stack/stack_file.h"
 #include "step_outcome.h"
 
 namespace mcph::harness {
+
+class Recorder;
 
 // What one scenario changed on the fault proxy.
 struct FaultsAdded {
@@ -27,7 +29,8 @@ class FaultDriver {
 
   // Adds the step's toxic (or takes its target down, sets its HTTP error, or clears faults).
   // Throws std::runtime_error when the stack has no fault proxy (or no such backend) or it refuses.
-  void apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome& out) const;
+  // Its API requests go to the step's trace through `record`.
+  void apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome& out, Recorder& record) const;
   // Removes every toxic in `added`, enables every proxy it took down and clears every HTTP error
   // it set; `added` is empty after.
   // Throws std::runtime_error naming what could not be undone.

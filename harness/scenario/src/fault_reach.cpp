@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "fault_spec.h"
-#include "mcph/harness/service_table.h"
+#include "mcph/harness/stack/service_table.h"
 
 namespace mcph::harness {
 namespace {
@@ -14,7 +14,7 @@ namespace {
 std::string unreached(const StackFile& stack, bool has_fault_proxy, const std::string& server, const std::string& service) {
   std::string text = server + " does not reach " + service + " through the fault proxy";
   const auto it = stack.services.find(service);
-  const std::string address = it == stack.services.end() ? "" : it->second.get("url_for_servers");
+  const std::string address = it == stack.services.end() ? "" : it->second.url_for_servers;
   if (!has_fault_proxy || address.empty()) {
     return text + " (this stack has no fault proxy in front of " + service + "; `mcp-harness up` in local or real mode starts one)";
   }
@@ -32,8 +32,8 @@ std::optional<std::string> faults_out_of_reach(const Scenario& scenario, const S
   // No server is behind a proxy the stack does not have, whatever its entry says.
   const bool has_fault_proxy = stack.services.count(std::string(kFaultProxyService)) > 0;
   for (const Step& step : scenario.steps) {
-    if (step.kind == StepKind::fault) {
-      const FaultSpec& fault = step.fault;
+    if (const auto* fault_step = step.get_if<FaultSpec>()) {
+      const FaultSpec& fault = *fault_step;
       if (fault.clear == "all") {
         active.clear();
       } else if (!fault.clear.empty()) {
@@ -48,8 +48,8 @@ std::optional<std::string> faults_out_of_reach(const Scenario& scenario, const S
       const auto entry = stack.services.find(server);
       for (const std::string& service : active) {
         const bool behind = has_fault_proxy && entry != stack.services.end() &&
-                            std::find(entry->second.behind_fault_proxy.begin(), entry->second.behind_fault_proxy.end(),
-                                      service) != entry->second.behind_fault_proxy.end();
+                            std::find(entry->second.mcp.behind_fault_proxy.begin(), entry->second.mcp.behind_fault_proxy.end(),
+                                      service) != entry->second.mcp.behind_fault_proxy.end();
         if (behind || !missing.insert({server, service}).second) continue;
         reasons += (reasons.empty() ? "" : "; ") + unreached(stack, has_fault_proxy, server, service);
       }

@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 
-#include "mcph/harness/scenario.h"
-#include "mcph/harness/stack_file.h"
+#include "mcph/harness/scenario/scenario.h"
+#include "mcph/harness/stack/stack_file.h"
 #include "servers_called.h"
 
 namespace mcph::harness {

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mcph/harness/service_table.h"
+#include "mcph/harness/stack/service_table.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness {

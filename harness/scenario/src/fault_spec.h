@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "mcph/harness/scenario.h"
+#include "mcph/harness/scenario/scenario.h"
 #include "step_spec_error.h"
 
 namespace mcph::harness {

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "mcph/sync/elapsed.h"
+
 namespace mcph::harness {
 namespace {
 
@@ -11,9 +13,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxExamples = 8;
 
-double ms_between(Clock::time_point from, Clock::time_point to) {
-  return std::chrono::duration<double, std::milli>(to - from).count();
-}
+using sync::ms_between;
 
 bool accepted(const LimitedRequest& request) { return request.http_status >= 200 && request.http_status < 300; }
 bool rejected(const LimitedRequest& request) { return request.http_status == 429; }

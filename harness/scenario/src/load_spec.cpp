@@ -3,7 +3,7 @@
 #include <set>
 #include <string>
 
-#include "mcph/harness/user_fixtures.h"
+#include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness {

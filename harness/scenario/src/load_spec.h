@@ -3,7 +3,7 @@
 // mapping as JSON and checked against what the file says it needs from the stack.
 #include <nlohmann/json.hpp>
 
-#include "mcph/harness/scenario.h"
+#include "mcph/harness/scenario/scenario.h"
 #include "step_spec_error.h"
 
 namespace mcph::harness {

@@ -14,10 +14,11 @@
 #include <unordered_map>
 
 #include "load_checks.h"
-#include "mcph/harness/load_driver.h"
-#include "mcph/harness/parallel_for.h"
-#include "mcph/harness/stack_tokens.h"
-#include "mcph/harness/user_fixtures.h"
+#include "recorder.h"
+#include "mcph/harness/load/load_driver.h"
+#include "mcph/sync/parallel_for.h"
+#include "mcph/harness/stack/stack_tokens.h"
+#include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/http/trace_context.h"
 #include "mcph/jose/jwt.h"
 #include "mcph/mcp/sse.h"
@@ -60,7 +61,7 @@ bool log_in(std::vector<User>& users, const LoadContext& context, std::int64_t n
     if (users[i].exp < needed_until) due.push_back(i);
   }
   try {
-    parallel_for(due.size(), kLoginThreads, [&](std::size_t k) {
+    sync::parallel_for(due.size(), kLoginThreads, [&](std::size_t k) {
       User& user = users[due[k]];
       const UserFixture fixture = generated_user(std::stoi(user.name.substr(4)));
       const std::string jwt = user_access_token(context.stack, context.fixtures_dir, user.name, fixture.password);
@@ -288,8 +289,9 @@ std::string level_line(const reports::LoadLevel& level) {
 
 class LoadStepRun {
  public:
-  LoadStepRun(const LoadSpec& spec, const std::vector<LoadTarget>& targets, const LoadContext& context, StepOutcome& out)
-      : spec_(spec), targets_(targets), context_(context), out_(out) {}
+  LoadStepRun(const LoadSpec& spec, const std::vector<LoadTarget>& targets, const LoadContext& context, StepOutcome& out,
+              Recorder& record)
+      : spec_(spec), targets_(targets), context_(context), out_(out), record_(record) {}
 
   void run() {
     const auto started = Clock::now();
@@ -443,7 +445,7 @@ class LoadStepRun {
     for (auto& problem : outcome_.problems) problem = secrets::scrub(problem);
 
     out_.accepted = static_cast<int>(std::min<long>(outcome_.ok, std::numeric_limits<int>::max()));
-    out_.exchanges.push_back(
+    record_.note(
         {{"load",
           {{"users", spec_.users},
            {"probe_users", spec_.probe_users},
@@ -475,6 +477,7 @@ class LoadStepRun {
   const std::vector<LoadTarget>& targets_;
   const LoadContext& context_;
   StepOutcome& out_;
+  Recorder& record_;
   std::vector<User> users_;
   std::unordered_map<std::string, int> auth_to_user_;
   std::map<std::pair<std::size_t, int>, std::vector<LimitedRequest>> requests_;
@@ -489,9 +492,9 @@ class LoadStepRun {
 }  // namespace
 
 void run_load_step(const LoadSpec& spec, const std::vector<LoadTarget>& targets, const LoadContext& context,
-                   StepOutcome& out) {
+                   StepOutcome& out, Recorder& record) {
   if (targets.empty()) throw std::invalid_argument("load: no servers");
-  LoadStepRun(spec, targets, context, out).run();
+  LoadStepRun(spec, targets, context, out, record).run();
 }
 
 }  // namespace mcph::harness

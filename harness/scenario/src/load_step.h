@@ -10,12 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "mcph/harness/scenario.h"
-#include "mcph/harness/stack_file.h"
+#include "mcph/harness/scenario/scenario.h"
+#include "mcph/harness/stack/stack_file.h"
 #include "mcph/mcp/client.h"
 #include "step_outcome.h"
 
 namespace mcph::harness {
+
+class Recorder;
 
 // One server of the step, resolved against the stack.
 struct LoadTarget {
@@ -32,10 +34,10 @@ struct LoadContext {
   std::function<void(const std::string&)> progress;  // a line per level; may be empty
 };
 
-// Fills out.load (and out.accepted, out.exchanges: the step's summary for the trace). Throws
+// Fills out.load and out.accepted, and gives the step's summary to `record` for the trace. Throws
 // std::runtime_error when the step cannot run at all (a user cannot log in, a ledger does not
 // answer); what the servers answer is counted, never thrown.
 void run_load_step(const LoadSpec& spec, const std::vector<LoadTarget>& targets, const LoadContext& context,
-                   StepOutcome& out);
+                   StepOutcome& out, Recorder& record);
 
 }  // namespace mcph::harness

@@ -33,7 +33,7 @@ std::string backend_of(const StackFile& stack, const std::string& mcp_service) {
   const std::string fallback = mcp_service.size() > 4 && mcp_service.ends_with("-mcp")
                                    ? mcp_service.substr(0, mcp_service.size() - 4) + "-api"
                                    : std::string();
-  const std::string backend = it == stack.services.end() ? fallback : it->second.get("backend", fallback);
+  const std::string backend = it == stack.services.end() ? fallback : (it->second.mcp.backend.empty() ? fallback : it->second.mcp.backend);
   return !backend.empty() && stack.services.count(backend) ? backend : "";
 }
 

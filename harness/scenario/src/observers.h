@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "mcph/harness/stack_file.h"
+#include "mcph/harness/stack/stack_file.h"
 
 namespace mcph::harness {
 

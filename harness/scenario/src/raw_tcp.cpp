@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <stdexcept>
 
+#include "mcph/sync/elapsed.h"
+
 namespace mcph::harness {
 namespace {
 
@@ -52,9 +54,7 @@ int connect_to(const std::string& host, int port) {
   return fd;
 }
 
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
+using sync::ms_since;
 
 // Reads what is there, waiting up to `timeout` for the first byte. Returns false once the
 // server has closed the connection (EOF or reset).

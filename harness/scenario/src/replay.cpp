@@ -4,8 +4,8 @@
 #include <set>
 #include <sstream>
 
-#include "mcph/harness/scenario_loader.h"
-#include "mcph/harness/scenario_runner.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_runner.h"
 #include "trace_signature.h"
 
 namespace mcph::harness {

@@ -1,4 +1,4 @@
-#include "mcph/harness/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_loader.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -12,459 +12,48 @@
 #include <string_view>
 
 #include "expectation_kinds.h"
-#include "fault_spec.h"
-#include "load_spec.h"
-#include "mcph/harness/target_profile.h"
-#include "mcph/harness/text_file.h"
+#include "steps/step_kind.h"
+#include "mcph/harness/stack/target_profile.h"
+#include "mcph/harness/fixtures/text_file.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness {
 namespace {
 
-using Json = nlohmann::json;
-
-// A cursor into the document: the node, and the field path used in messages.
-class Reader {
- public:
-  Reader(const std::string& origin) : origin_(origin) {}
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& field, const std::string& message) const {
-    const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
-    throw ScenarioError(origin_ + ":" + std::to_string(line) + ": " + field + ": " + message);
-  }
-  SourceLocation where(const YAML::Node& node) const { return {origin_, node.Mark().line + 1}; }
-
-  // A mapping's key as text; YAML allows a mapping or a list as a key ("? {a: 1}: …"), a
-  // scenario file never does (found by scenario_loader_fuzz).
-  std::string key(const YAML::Node& key_node, const std::string& field) const {
-    if (!key_node.IsScalar()) fail(key_node, field, "expected a name as key, got a mapping or a list");
-    return key_node.Scalar();
-  }
-
-  void only_keys(const YAML::Node& map, const std::string& field, const std::set<std::string>& allowed) const {
-    if (!map.IsMap()) fail(map, field, "expected a mapping");
-    for (const auto& item : map) {
-      const std::string key = this->key(item.first, field);
-      if (!allowed.count(key)) {
-        fail(item.first, join(field, key), "unknown key (allowed here: " + text::join(allowed) + ")");
-      }
-    }
-  }
-
-  std::string text(const YAML::Node& node, const std::string& field) const {
-    if (!node.IsScalar()) fail(node, field, "expected a text value");
-    return node.as<std::string>();
-  }
-  std::string text_or(const YAML::Node& map, const std::string& key, const std::string& field,
-                      const std::string& fallback = {}) const {
-    const YAML::Node node = map[key];
-    return node.IsDefined() ? text(node, join(field, key)) : fallback;
-  }
-  std::string required_text(const YAML::Node& map, const std::string& key, const std::string& field) const {
-    const YAML::Node node = map[key];
-    if (!node.IsDefined()) fail(map, join(field, key), "missing");
-    const std::string value = text(node, join(field, key));
-    if (value.empty()) fail(node, join(field, key), "must not be empty");
-    return value;
-  }
-  long integer(const YAML::Node& node, const std::string& field) const {
-    const Json value = json(node, field);
-    if (!value.is_number_integer()) fail(node, field, "expected an integer, got " + value.dump());
-    return value.get<long>();
-  }
-  std::map<std::string, std::string> text_map(const YAML::Node& node, const std::string& field) const {
-    if (!node.IsMap()) fail(node, field, "expected a mapping of names to text");
-    std::map<std::string, std::string> out;
-    for (const auto& item : node) {
-      const std::string key = this->key(item.first, field);
-      out[key] = text(item.second, join(field, key));
-    }
-    return out;
-  }
-
-  // Header fields in order: a mapping, or a list of one-entry mappings (a name may repeat).
-  std::vector<std::pair<std::string, std::string>> header_fields(const YAML::Node& node, const std::string& field) const {
-    std::vector<std::pair<std::string, std::string>> out;
-    if (node.IsMap()) {
-      for (const auto& [name, value] : text_map(node, field)) out.emplace_back(name, value);
-      return out;
-    }
-    if (!node.IsSequence()) fail(node, field, "expected a mapping of header names to values, or a list of them");
-    for (std::size_t i = 0; i < node.size(); ++i) {
-      const std::string here = field + "[" + std::to_string(i) + "]";
-      if (!node[i].IsMap() || node[i].size() != 1) fail(node[i], here, "expected one header: {Name: value}");
-      for (const auto& item : node[i]) {
-        const std::string name = key(item.first, here);
-        out.emplace_back(name, text(item.second, join(here, name)));
-      }
-    }
-    return out;
-  }
-
-  // YAML to JSON: plain scalars become numbers, booleans or null where they read as such;
-  // quoted scalars stay strings. An alias is its anchor's value again, so a document can name a
-  // value inside itself (`&a [*a]`: endless) or one that doubles at every level ("billion
-  // laughs"): the depth, and the number of values the whole file makes, are bounded (found by
-  // scenario_loader_fuzz).
-  Json json(const YAML::Node& node, const std::string& field) const { return json(node, field, 0); }
-
-  static std::string join(const std::string& field, const std::string& key) {
-    return field.empty() ? key : field + "." + key;
-  }
-
- private:
-  static constexpr int kMaxJsonDepth = 64;
-  static constexpr std::size_t kMaxJsonValues = 200'000;
-
-  Json json(const YAML::Node& node, const std::string& field, int depth) const {
-    if (depth > kMaxJsonDepth) {
-      fail(node, field, "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (an alias inside its own anchor?)");
-    }
-    if (json_values_left_ == 0) {
-      fail(node, field, "the file makes more than " + std::to_string(kMaxJsonValues) + " values once its aliases are expanded");
-    }
-    --json_values_left_;
-    switch (node.Type()) {
-      case YAML::NodeType::Null:
-      case YAML::NodeType::Undefined:
-        return nullptr;
-      case YAML::NodeType::Sequence: {
-        Json out = Json::array();
-        for (std::size_t i = 0; i < node.size(); ++i) {
-          out.push_back(json(node[i], field + "[" + std::to_string(i) + "]", depth + 1));
-        }
-        return out;
-      }
-      case YAML::NodeType::Map: {
-        Json out = Json::object();
-        for (const auto& item : node) {
-          const std::string key = this->key(item.first, field);
-          out[key] = json(item.second, join(field, key), depth + 1);
-        }
-        return out;
-      }
-      case YAML::NodeType::Scalar:
-        break;
-    }
-    const std::string value = node.Scalar();
-    if (node.Tag() != "?") return value;  // quoted
-    if (value == "true" || value == "True") return true;
-    if (value == "false" || value == "False") return false;
-    if (value == "null" || value == "~") return nullptr;
-    if (!value.empty() && (std::isdigit(static_cast<unsigned char>(value[0])) || value[0] == '-')) {
-      std::size_t used = 0;
-      try {
-        const long long whole = std::stoll(value, &used);
-        if (used == value.size()) return whole;
-        const double real = std::stod(value, &used);
-        if (used == value.size() && std::isfinite(real)) return real;
-      } catch (const std::exception&) {
-      }
-    }
-    return value;
-  }
-
-  std::string origin_;
-  mutable std::size_t json_values_left_ = kMaxJsonValues;
-};
-
-// "1.5s", "500ms", "2" (seconds), "1m".
-double parse_duration(const Reader& reader, const YAML::Node& node, const std::string& field) {
-  const std::string value = reader.text(node, field);
-  std::size_t used = 0;
-  double number = 0;
-  try {
-    number = std::stod(value, &used);
-  } catch (const std::exception&) {
-    reader.fail(node, field, "expected a duration such as 1.5s or 500ms, got \"" + value + "\"");
-  }
-  const std::string unit = value.substr(used);
-  double seconds = 0;
-  if (unit.empty() || unit == "s") {
-    seconds = number;
-  } else if (unit == "ms") {
-    seconds = number / 1000;
-  } else if (unit == "m") {
-    seconds = number * 60;
-  } else {
-    reader.fail(node, field, "unknown unit \"" + unit + "\" (use ms, s or m)");
-  }
-  if (!(seconds >= 0) || seconds > 600) reader.fail(node, field, "must be between 0 and 10 minutes");
-  return seconds;
-}
-
-// The fields each token action takes besides name (and the step's own keys).
-const std::map<std::string, std::set<std::string>>& token_action_fields() {
-  static const std::map<std::string, std::set<std::string>> fields = {
-      {"fresh", {"client", "client_secret", "scope"}},
-      {"refresh", {}},
-      {"expire", {}},
-      {"tamper", {"from", "claims"}},
-      {"forge", {"from", "claims", "header", "payload_text", "sign", "pad_bytes", "encoding"}},
-      {"raw", {"value"}},
-      {"id_token", {"client", "client_secret", "scope"}},
-      {"refresh_token", {"client", "client_secret"}},
-      {"client_credentials", {"client", "client_secret", "scope"}},
-      {"exchange", {"from", "client", "client_secret", "audience"}},
-      {"other_realm", {}},
-  };
-  return fields;
-}
-
-Json read_object(const Reader& reader, const YAML::Node& node, const std::string& field) {
-  const Json object = reader.json(node, field);
-  if (!object.is_object()) reader.fail(node, field, "expected a mapping");
-  return object;
-}
-
-void read_token_step(const Reader& reader, const YAML::Node& node, const std::string& field, const YAML::Node& value,
-                     const std::string& here, Step& step, std::set<std::string>& allowed) {
-  step.action = reader.text(value, here);
-  const auto& actions = token_action_fields();
-  const auto action = actions.find(step.action);
-  if (action == actions.end()) {
-    reader.fail(value, here, "unknown token action \"" + step.action + "\" (" + text::join(actions, ", ", [](const auto& entry) -> const std::string& { return entry.first; }) + ")");
-  }
-  allowed.insert("name");
-  allowed.insert(action->second.begin(), action->second.end());
-  const auto text = [&](const char* key) { return reader.text_or(node, key, field); };
-  step.client = text("client");
-  step.client_secret = text("client_secret");
-  step.from = text("from");
-  step.scope = text("scope");
-  step.audience = text("audience");
-  step.value = text("value");
-  step.payload_text = text("payload_text");
-  step.encoding = text("encoding");
-  step.sign = text("sign");
-  if (node["claims"].IsDefined()) step.claims = read_object(reader, node["claims"], Reader::join(field, "claims")).dump();
-  if (node["header"].IsDefined()) step.header = read_object(reader, node["header"], Reader::join(field, "header")).dump();
-  if (node["pad_bytes"].IsDefined()) {
-    const long pad = reader.integer(node["pad_bytes"], Reader::join(field, "pad_bytes"));
-    if (pad < 1 || pad > 1'000'000) reader.fail(node["pad_bytes"], Reader::join(field, "pad_bytes"), "must be 1 to 1000000");
-    step.pad_bytes = static_cast<int>(pad);
-  }
-  static const std::set<std::string> signs = {"", "keep", "strip", "cut", "attacker", "attacker_embedded_jwk",
-                                              "hs256_realm_public", "es256_zero"};
-  if (!signs.count(step.sign)) {
-    reader.fail(node["sign"], Reader::join(field, "sign"),
-                "expected keep, strip, cut, attacker, attacker_embedded_jwk, hs256_realm_public or es256_zero");
-  }
-  if (step.encoding != "" && step.encoding != "padded" && step.encoding != "standard") {
-    reader.fail(node["encoding"], Reader::join(field, "encoding"), "expected padded or standard");
-  }
-  if (step.action == "tamper" && step.claims.empty()) reader.fail(node, Reader::join(field, "claims"), "tamper needs claims to change");
-  if (step.action == "raw" && step.value.empty()) reader.fail(node, Reader::join(field, "value"), "raw needs the token's text");
-  if (step.action == "exchange" && step.client.empty()) {
-    reader.fail(node, Reader::join(field, "client"), "exchange needs the client that exchanges (e.g. jira-mcp)");
-  }
-  if (node["name"].IsDefined()) step.token_name = reader.text(node["name"], Reader::join(field, "name"));
-}
-
-// A generated http body ({"pad":""} and its filler): from 10 bytes to 64 MiB, past any
-// server's limit (Vault's is 32 MiB).
-constexpr long kMinGeneratedBody = 10;
-constexpr long kMaxGeneratedBody = 64L * 1024 * 1024;
-// No wait of a tcp step may be longer than this.
-constexpr long kMaxTcpWaitMs = 60'000;
-
-long bounded_integer(const Reader& reader, const YAML::Node& node, const std::string& field, long low, long high) {
-  const long value = reader.integer(node, field);
-  if (value < low || value > high) reader.fail(node, field, "must be " + std::to_string(low) + " to " + std::to_string(high));
-  return value;
-}
-
-// tcp: {server, send: [chunks], delay_ms, trickle: {text, every_ms, times}, read_ms}
-void read_tcp_step(const Reader& reader, const YAML::Node& value, const std::string& here, Step& step) {
-  reader.only_keys(value, here, {"server", "send", "delay_ms", "trickle", "read_ms"});
-  step.server = reader.required_text(value, "server", here);
-  const YAML::Node send = value["send"];
-  const std::string send_field = Reader::join(here, "send");
-  if (!send.IsDefined()) reader.fail(value, send_field, "missing");
-  if (!send.IsSequence() || send.size() == 0) reader.fail(send, send_field, "expected a non-empty list of text chunks");
-  for (std::size_t i = 0; i < send.size(); ++i) {
-    step.chunks.push_back(reader.text(send[i], send_field + "[" + std::to_string(i) + "]"));
-  }
-  if (value["delay_ms"].IsDefined()) {
-    step.delay_ms = static_cast<int>(bounded_integer(reader, value["delay_ms"], Reader::join(here, "delay_ms"), 0, kMaxTcpWaitMs));
-  }
-  if (value["read_ms"].IsDefined()) {
-    step.read_ms = static_cast<int>(bounded_integer(reader, value["read_ms"], Reader::join(here, "read_ms"), 1, kMaxTcpWaitMs));
-  }
-  if (const YAML::Node trickle = value["trickle"]; trickle.IsDefined()) {
-    const std::string field = Reader::join(here, "trickle");
-    reader.only_keys(trickle, field, {"text", "every_ms", "times"});
-    for (const char* key : {"text", "every_ms", "times"}) {
-      if (!trickle[key].IsDefined()) reader.fail(trickle, Reader::join(field, key), "missing");
-    }
-    step.trickle = reader.required_text(trickle, "text", field);
-    step.trickle_every_ms = static_cast<int>(bounded_integer(reader, trickle["every_ms"], Reader::join(field, "every_ms"), 1, kMaxTcpWaitMs));
-    step.trickle_times = static_cast<int>(bounded_integer(reader, trickle["times"], Reader::join(field, "times"), 1, 10'000));
-    if (static_cast<long>(step.trickle_every_ms) * step.trickle_times > kMaxTcpWaitMs) {
-      reader.fail(trickle, field, "every_ms × times must be at most " + std::to_string(kMaxTcpWaitMs) + " ms");
-    }
-  }
-  if (static_cast<long>(step.delay_ms) * static_cast<long>(step.chunks.size()) > kMaxTcpWaitMs) {
-    reader.fail(value, Reader::join(here, "delay_ms"), "delay_ms × chunks must be at most " + std::to_string(kMaxTcpWaitMs) + " ms");
-  }
-}
-
-// The node a StepSpecError's dotted key names below `value` (the deepest one that exists).
-YAML::Node node_at(const YAML::Node& value, const std::string& key) {
-  YAML::Node at = value;
-  std::size_t start = 0;
-  while (!key.empty() && start <= key.size() && at.IsMap()) {
-    const std::size_t dot = std::min(key.find('.', start), key.size());
-    const YAML::Node next = at[key.substr(start, dot - start)];
-    if (!next.IsDefined()) break;
-    at = next;
-    start = dot + 1;
-  }
-  return at;
-}
-
-// A step read from its mapping as JSON (fault, load): a StepSpecError becomes the loader's
-// file:line: field: message.
-template <typename Read>
-void read_json_step(const Reader& reader, const YAML::Node& value, const std::string& here, Read read) {
-  try {
-    read(reader.json(value, here));
-  } catch (const StepSpecError& e) {
-    reader.fail(node_at(value, e.key()), e.key().empty() ? here : Reader::join(here, e.key()), e.what());
-  }
-}
-
 Step read_step(const Reader& reader, const YAML::Node& node, const std::string& field, const StackNeeds& needs) {
-  std::set<std::string> actions;
-  for (const auto& entry : step_kinds()) actions.insert(entry.name);
-  const std::string action_names = text::join(step_kinds(), ", ", &StepKindName::name);
-  if (!node.IsMap()) reader.fail(node, field, "expected a mapping with one of " + action_names);
+  const auto& kinds = step_kind_table();
+  const std::string kind_names = text::join(kinds, ", ", [](const StepKindInfo& kind) { return std::string(kind.name); });
+  if (!node.IsMap()) reader.fail(node, field, "expected a mapping with one of " + kind_names);
   Step step;
   step.where = reader.where(node);
-  std::string action;
+  const StepKindInfo* kind = nullptr;
   for (const auto& item : node) {
     const std::string key = reader.key(item.first, field);
-    if (!actions.count(key)) continue;
-    if (!action.empty()) reader.fail(item.first, field, "both \"" + action + "\" and \"" + key + "\": one action per step");
-    action = key;
+    const StepKindInfo* named = find_step_kind(key);
+    if (!named) continue;
+    if (kind) reader.fail(item.first, field, "both \"" + std::string(kind->name) + "\" and \"" + key + "\": one action per step");
+    kind = named;
   }
-  if (action.empty()) reader.fail(node, field, "no action: expected one of " + action_names);
+  if (!kind) reader.fail(node, field, "no action: expected one of " + kind_names);
 
-  std::set<std::string> allowed = {action, "as", "with_token", "describe", "property", "expect", "save"};
-  const YAML::Node value = node[action];
-  const std::string here = Reader::join(field, action);
-  for (const auto& entry : step_kinds()) {
-    if (action == entry.name) step.kind = entry.kind;
-  }
-  if (step.kind == StepKind::call) {
-    allowed.insert({"args", "repeat", "until", "headers"});
-    const std::string target = reader.text(value, here);
-    const auto dot = target.find('.');
-    if (dot == std::string::npos || dot == 0 || dot + 1 == target.size()) {
-      reader.fail(value, here, "expected server.tool, e.g. jira.get_issue, got \"" + target + "\"");
-    }
-    step.server = target.substr(0, dot);
-    step.tool = target.substr(dot + 1);
-    if (node["args"].IsDefined()) {
-      const Json args = reader.json(node["args"], Reader::join(field, "args"));
-      if (!args.is_object()) reader.fail(node["args"], Reader::join(field, "args"), "expected a mapping");
-      step.args = args.dump();
-    }
-    if (node["repeat"].IsDefined()) {
-      const long repeat = reader.integer(node["repeat"], Reader::join(field, "repeat"));
-      if (repeat < 1 || repeat > 1000) reader.fail(node["repeat"], Reader::join(field, "repeat"), "must be 1 to 1000");
-      step.repeat = static_cast<int>(repeat);
-    }
-    if (node["until"].IsDefined()) {
-      const std::string until_field = Reader::join(field, "until");
-      if (reader.text(node["until"], until_field) != "rate_limited") reader.fail(node["until"], until_field, "the only stop is rate_limited");
-      if (step.repeat < 2) reader.fail(node["until"], until_field, "stops a burst: give repeat, the most calls it makes");
-      if (needs.rate_limit <= 0) {
-        reader.fail(node["until"], until_field, "needs the file's rate limit (needs: {rate_limit: {requests: N, window_ms: W}})");
-      }
-      step.until_rate_limited = true;
-      step.rate_limit = needs.rate_limit;
-      step.rate_window_ms = needs.rate_window_ms;
-    }
-    if (node["headers"].IsDefined()) step.headers = reader.header_fields(node["headers"], Reader::join(field, "headers"));
-  } else if (step.kind == StepKind::http) {
-    reader.only_keys(value, here, {"server", "method", "path", "body", "json", "body_bytes", "probe", "headers", "auth"});
-    step.server = reader.required_text(value, "server", here);
-    step.method = reader.text_or(value, "method", here, "POST");
-    step.path = reader.text_or(value, "path", here);
-    const int bodies = value["body"].IsDefined() + value["json"].IsDefined() + value["body_bytes"].IsDefined() +
-                       value["probe"].IsDefined();
-    if (bodies > 1) reader.fail(value, here, "body, json, body_bytes and probe: give one");
-    if (value["probe"].IsDefined()) {
-      const Json probe = reader.json(value["probe"], Reader::join(here, "probe"));
-      if (probe != Json(true)) {
-        reader.fail(value["probe"], Reader::join(here, "probe"), "expected true (the target profile's probe request)");
-      }
-      step.probe = true;
-    }
-    if (value["body"].IsDefined()) step.body = reader.text(value["body"], Reader::join(here, "body"));
-    if (value["json"].IsDefined()) step.body = reader.json(value["json"], Reader::join(here, "json")).dump();
-    if (value["body_bytes"].IsDefined()) {
-      step.body_bytes = static_cast<std::size_t>(
-          bounded_integer(reader, value["body_bytes"], Reader::join(here, "body_bytes"), kMinGeneratedBody, kMaxGeneratedBody));
-    }
-    if (value["headers"].IsDefined()) step.headers = reader.header_fields(value["headers"], Reader::join(here, "headers"));
-    step.authorization = reader.text_or(value, "auth", here, "token");
-    if (step.authorization != "token" && step.authorization != "none") {
-      reader.fail(value["auth"], Reader::join(here, "auth"), "expected token or none");
-    }
-  } else if (step.kind == StepKind::vault) {
-    if (value.IsScalar()) {
-      if (value.as<std::string>() != "whoami") reader.fail(value, here, "expected whoami or a mapping with path");
-      step.whoami = true;
-    } else {
-      reader.only_keys(value, here, {"path", "method", "body", "whoami", "login"});
-      step.vault_login = reader.text_or(value, "login", here, "exchanged");
-      if (step.vault_login != "exchanged" && step.vault_login != "raw") {
-        reader.fail(value["login"], Reader::join(here, "login"), "expected exchanged or raw");
-      }
-      step.whoami = value["whoami"].IsDefined() && reader.text(value["whoami"], Reader::join(here, "whoami")) == "true";
-      if (step.whoami && value["path"].IsDefined()) reader.fail(value, here, "whoami and path: give one");
-      if (!step.whoami) step.path = reader.required_text(value, "path", here);
-      step.method = reader.text_or(value, "method", here, "GET");
-      if (value["body"].IsDefined()) step.body = reader.json(value["body"], Reader::join(here, "body")).dump();
-    }
-  } else if (step.kind == StepKind::token) {
-    read_token_step(reader, node, field, value, here, step, allowed);
-  } else if (step.kind == StepKind::sql) {
-    step.query = reader.text(value, here);
-  } else if (step.kind == StepKind::tcp) {
-    read_tcp_step(reader, value, here, step);
-  } else if (step.kind == StepKind::fault) {
-    read_json_step(reader, value, here, [&](const Json& json) { step.fault = read_fault_spec(json); });
-  } else if (step.kind == StepKind::load) {
-    read_json_step(reader, value, here, [&](const Json& json) { step.load = read_load_spec(json, needs); });
-  } else if (step.kind == StepKind::idp) {
-    step.idp_action = reader.text(value, here);
-    if (step.idp_action != "rotate_signing_key") reader.fail(value, here, "unknown action (rotate_signing_key)");
-    allowed.insert("keep_old_key");
-    if (node["keep_old_key"].IsDefined()) {
-      const Json keep = reader.json(node["keep_old_key"], Reader::join(field, "keep_old_key"));
-      if (!keep.is_boolean()) reader.fail(node["keep_old_key"], Reader::join(field, "keep_old_key"), "expected true or false");
-      step.keep_old_key = keep.get<bool>();
-    }
-  } else {  // wait
-    step.seconds = parse_duration(reader, value, here);
-  }
+  const std::string name(kind->name);
+  std::set<std::string> allowed = {name, "as", "with_token", "describe", "property", "expect", "save"};
+  const std::string here = Reader::join(field, name);
+  step.spec = kind->read(StepSource{reader, node, node[name], field, here, needs, allowed, step.token_name});
   reader.only_keys(node, field, allowed);
 
   step.as = reader.text_or(node, "as", field);
   if (node["with_token"].IsDefined()) step.token_name = reader.text(node["with_token"], Reader::join(field, "with_token"));
   step.describe = reader.text_or(node, "describe", field);
   step.property = reader.text_or(node, "property", field);
-  const bool needs_user = step.kind == StepKind::call || step.kind == StepKind::token ||
-                          (step.kind == StepKind::vault) || (step.kind == StepKind::http && step.authorization == "token");
-  if (needs_user && step.as.empty() && step.token_name.empty()) reader.fail(node, Reader::join(field, "as"), "missing: who acts in this step");
+  if (kind->needs_caller(step) && step.as.empty() && step.token_name.empty()) {
+    reader.fail(node, Reader::join(field, "as"), "missing: who acts in this step");
+  }
   if (node["save"].IsDefined()) {
     step.save = reader.text_map(node["save"], Reader::join(field, "save"));
-    for (const auto& [name, pointer] : step.save) {
+    for (const auto& [saved, pointer] : step.save) {
       if ((pointer.empty() || pointer[0] != '/') && pointer.rfind("header:", 0) != 0) {
-        reader.fail(node["save"], Reader::join(field, "save." + name),
+        reader.fail(node["save"], Reader::join(field, "save." + saved),
                     "expected a JSON pointer such as /rows/0/who, or header:Name");
       }
     }
@@ -472,44 +61,22 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
 
   if (const YAML::Node expect = node["expect"]; expect.IsDefined()) {
     const std::string expect_field = Reader::join(field, "expect");
-    const auto names = expectation_names_for(step.kind);
+    const auto names = expectation_names_for(kind->kind);
     reader.only_keys(expect, expect_field, std::set<std::string>(names.begin(), names.end()));
     for (const auto& item : expect) {
-      const std::string kind = reader.key(item.first, expect_field);
-      const std::string here = Reader::join(expect_field, kind);
-      const Json expected = reader.json(item.second, here);
-      if (const auto problem = shape_problem(find_expectation_kind(kind)->shape, expected)) {
-        reader.fail(item.second, here, *problem);
+      const std::string expectation = reader.key(item.first, expect_field);
+      const std::string at = Reader::join(expect_field, expectation);
+      const Json expected = reader.json(item.second, at);
+      if (const auto problem = shape_problem(find_expectation_kind(expectation)->shape, expected)) {
+        reader.fail(item.second, at, *problem);
       }
-      step.expect.push_back({kind, expected.dump(), reader.where(item.first)});
+      step.expect.push_back({expectation, expected.dump(), reader.where(item.first)});
     }
   }
   return step;
 }
 
 }  // namespace
-
-const std::vector<StepKindName>& step_kinds() {
-  static const std::vector<StepKindName> table = {{StepKind::call, "call"},   {StepKind::http, "http"},
-                                                  {StepKind::vault, "vault"}, {StepKind::token, "token"},
-                                                  {StepKind::sql, "sql"},     {StepKind::wait, "wait"},
-                                                  {StepKind::tcp, "tcp"},     {StepKind::fault, "fault"},
-                                                  {StepKind::idp, "idp"},     {StepKind::load, "load"}};
-  return table;
-}
-
-const char* to_string(StepKind kind) {
-  for (const auto& entry : step_kinds()) {
-    if (entry.kind == kind) return entry.name;
-  }
-  return "?";
-}
-
-std::string identifier(const std::string& name) {
-  std::string out;
-  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return out;
-}
 
 // transport: streamable-http (the scenario's, or at the top the file's), "" when absent.
 std::string read_transport(const Reader& reader, const YAML::Node& map, const std::string& field) {

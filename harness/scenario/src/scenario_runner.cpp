@@ -1,4 +1,4 @@
-#include "mcph/harness/scenario_runner.h"
+#include "mcph/harness/scenario/scenario_runner.h"
 
 #include <chrono>
 #include <ctime>
@@ -8,14 +8,17 @@
 #include "fault_reach.h"
 #include "findings.h"
 #include "scenario_status.h"
-#include "mcph/harness/user_fixtures.h"
+#include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/http/message.h"
 #include "mcph/http/url.h"
 #include "mcph/secrets/scrub.h"
 #include "stack_needs.h"
+#include "recorder.h"
 #include "step_executor.h"
+#include "steps/step_kind.h"
 #include "trace_signature.h"
 #include "transport_fit.h"
+#include "mcph/sync/elapsed.h"
 
 namespace mcph::harness {
 namespace {
@@ -26,54 +29,8 @@ using Clock = std::chrono::steady_clock;
 
 // "3: alice calls jira.get_issue"
 std::string step_title(std::size_t index, const Step& step) {
-  std::string what = step.describe;
-  if (what.empty()) {
-    const std::string who = step.as.empty() ? step.token_name : step.as;
-    switch (step.kind) {
-      case StepKind::call:
-        what = who + " calls " + step.server + "." + step.tool;
-        if (step.repeat > 1) {
-          what += step.until_rate_limited ? " until rate-limited (at most " + std::to_string(step.repeat) + " times)"
-                                          : " " + std::to_string(step.repeat) + " times";
-        }
-        break;
-      case StepKind::http: what = who + (who.empty() ? "" : " sends ") + step.method + " " + step.server + step.path; break;
-      case StepKind::vault: what = who + (step.whoami ? " asks Vault who they are" : " → Vault " + step.method + " " + step.path); break;
-      case StepKind::token: what = "token " + step.action + (who.empty() ? "" : " for " + who); break;
-      case StepKind::sql: what = "SQL: " + step.query; break;
-      case StepKind::wait: what = "wait " + reports::human_duration(step.seconds); break;
-      case StepKind::fault:
-        what = step.fault.clear.empty() ? "fault: " + step.fault.toxic + " on " + step.fault.target
-                                        : "fault: clear " + step.fault.clear;
-        break;
-      case StepKind::idp: what = "identity provider: " + step.idp_action; break;
-      case StepKind::tcp: what = "raw bytes to " + step.server + (step.trickle_times > 0 ? ", trickled" : ""); break;
-      case StepKind::load: {
-        std::string levels;
-        for (int connections : step.load.connections) levels += (levels.empty() ? "" : "/") + std::to_string(connections);
-        what = "load: " + std::to_string(step.load.users) + " users, " + levels + " connections, " +
-               std::to_string(step.load.calls) + " calls";
-        break;
-      }
-    }
-  }
-  return std::to_string(index) + ": " + what;
-}
-
-// Every string of `json`, keys included, through secrets::scrub.
-void scrub_strings(Json& json) {
-  if (json.is_string()) {
-    json = secrets::scrub(json.get<std::string>());
-  } else if (json.is_array()) {
-    for (auto& item : json) scrub_strings(item);
-  } else if (json.is_object()) {
-    Json out = Json::object();
-    for (auto& [key, value] : json.items()) {
-      scrub_strings(value);
-      out[secrets::scrub(key)] = std::move(value);
-    }
-    json = std::move(out);
-  }
+  const std::string who = step.as.empty() ? step.token_name : step.as;
+  return std::to_string(index) + ": " + (step.describe.empty() ? step_kind_info(step.kind()).title(step, who) : step.describe);
 }
 
 Json audit_for_trace(const Json& audit, UserDirectory& users) {
@@ -127,7 +84,7 @@ struct ScenarioRunner::Impl {
     if (user == "host" || user == "path" || user == "server_host") {
       const auto it = stack.services.find(field);
       if (it == stack.services.end()) return std::nullopt;
-      const std::string for_servers = it->second.get("url_for_servers");
+      const std::string for_servers = it->second.url_for_servers;
       const http::Url url =
           http::parse_url(user == "server_host" && !for_servers.empty() ? for_servers : it->second.url);
       return user == "path" ? url.path : url.host + ":" + std::to_string(url.port);
@@ -171,7 +128,7 @@ struct ScenarioRunner::Impl {
     for (std::size_t i = 0; i < scenario.steps.size(); ++i) {
       const Step& step = scenario.steps[i];
       const std::string title = step_title(i + 1, step);
-      Json recorded = {{"index", i + 1}, {"title", title}, {"line", step.where.line}, {"kind", to_string(step.kind)}};
+      Json recorded = {{"index", i + 1}, {"title", title}, {"line", step.where.line}, {"kind", to_string(step.kind())}};
       reports::StepRecord record;
       record.title = title;
       const auto step_started = Clock::now();
@@ -185,7 +142,7 @@ struct ScenarioRunner::Impl {
         record.server = outcome.server;
         record.ms = outcome.ms;
         record.http_status = outcome.http_status;
-        if (step.repeat > 1) record.statuses = outcome.statuses;
+        if (const auto* call = step.get_if<CallStep>(); call && call->repeat > 1) record.statuses = outcome.statuses;
         record.retry_after = outcome.retry_after;
         record.checks = check_expectations(expectations, outcome, context);
         const auto failures = reports::failures_of(record);
@@ -225,7 +182,7 @@ struct ScenarioRunner::Impl {
         result.message = "step " + title + " (" + step.where.to_string() + "): " + secrets::scrub(e.what());
         recorded["error"] = result.message;
         trace_steps.push_back(recorded);
-        record.ms = std::chrono::duration<double, std::milli>(Clock::now() - step_started).count();
+        record.ms = sync::ms_since(step_started);
         record.error = secrets::scrub(e.what());
         result.steps.push_back(std::move(record));
         break;
@@ -271,7 +228,7 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
                 {"family", file.family},
                 {"file", file.path},
                 {"started_at", suite.started_at},
-                {"stack", {{"mode", impl_->stack.mode}, {"realm", impl_->stack.realm}, {"services", services}}},
+                {"stack", {{"mode", to_string(impl_->stack.mode)}, {"realm", impl_->stack.realm}, {"services", services}}},
                 {"source", file.source},
                 {"scenarios", Json::array()}};
 

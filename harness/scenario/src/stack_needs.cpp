@@ -1,7 +1,7 @@
 #include "stack_needs.h"
 
-#include "mcph/harness/stack_params.h"
-#include "mcph/harness/user_fixtures.h"
+#include "mcph/harness/stack/stack_params.h"
+#include "mcph/harness/fixtures/user_fixtures.h"
 
 namespace mcph::harness {
 namespace {
@@ -29,10 +29,10 @@ std::string generated_users_missing(const StackNeeds& needs, const StackFile& st
 }
 
 std::string rate_limit_differs(const StackNeeds& needs, const StackFile& stack) {
-  const std::string wanted = std::to_string(needs.rate_limit) + "/" + std::to_string(needs.rate_window_ms) + "ms";
+  const RateLimit wanted{needs.rate_limit, std::chrono::milliseconds(needs.rate_window_ms)};
   for (const auto& [name, service] : stack.services) {
-    const std::string limit = service.get("rate_limit");
-    if (limit.empty() || limit == wanted) continue;  // not an MCP server of ours, or the right limit
+    if (!service.mcp.rate_limit || *service.mcp.rate_limit == wanted) continue;  // not an MCP server of ours, or the right limit
+    const std::string limit = service.mcp.rate_limit->to_string();
     return "it needs MCP servers that limit each user to " + std::to_string(needs.rate_limit) + " calls per " +
            std::to_string(needs.rate_window_ms) + " ms, and " + name + " of this stack limits " +
            (limit == "none" ? "nothing" : limit) + " (start a stack with `mcp-harness up --rate-limit " +

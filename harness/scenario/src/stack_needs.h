@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include "mcph/harness/scenario.h"
-#include "mcph/harness/stack_file.h"
+#include "mcph/harness/scenario/scenario.h"
+#include "mcph/harness/stack/stack_file.h"
 #include "user_directory.h"
 
 namespace mcph::harness {

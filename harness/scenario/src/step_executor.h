@@ -1,17 +1,18 @@
 #pragma once
-// Carries out one step of a scenario against the stack: logs users in, calls MCP tools (with a
-// W3C traceparent, so the backends' ledgers say which entries the call caused), sends raw HTTP,
-// talks to Vault and PostgreSQL directly, and collects what the ledgers and the audit log saw.
+// Carries out one step of a scenario against the stack, through its kind's runner (steps/), and
+// holds what the runners share: the stack, the users and their tokens, the pacing of each
+// user's requests within the servers' rate limits, the fault proxy, and Vault's audit log, read
+// after each step for the entries the step caused.
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "mcph/harness/scenario.h"
-#include "mcph/harness/scenario_runner.h"
-#include "mcph/harness/stack_file.h"
-#include "mcph/mcp/client.h"
 #include "fault_driver.h"
+#include "mcph/harness/scenario/scenario.h"
+#include "mcph/harness/scenario/scenario_runner.h"
+#include "mcph/harness/stack/stack_file.h"
+#include "mcph/mcp/client.h"
 #include "mcph/reports/model.h"
 #include "observers.h"
 #include "step_outcome.h"
@@ -20,6 +21,8 @@
 #include "user_pacer.h"
 
 namespace mcph::harness {
+
+class Recorder;
 
 struct HeldToken {
   std::string user;
@@ -35,9 +38,10 @@ struct ScenarioState {
   std::map<std::string, std::unique_ptr<mcp::Client>> sessions;  // "<service>|<token name>"
   std::vector<reports::UserFlow> flows;
   FaultsAdded faults;  // undone when the scenario ends (StepExecutor::undo_faults)
-
-  void flow(const std::string& user, std::string stage, std::string detail);
 };
+
+// The OIDC client the harness logs users in with, unless a step names another.
+inline constexpr const char* kDefaultClient = "mcp-client";
 
 class StepExecutor {
  public:
@@ -54,44 +58,37 @@ class StepExecutor {
   // throws std::runtime_error for a server the stack does not have.
   std::vector<std::string> servers_called(const Step& step) const;
 
- private:
-  void call(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
-  void http(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
-  void vault(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
-  void token(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
-  // The token actions that make a new token from the IdP or from another token (forge, …).
-  void new_token(const Step& step, ScenarioState& state, const Resolver& resolve, StepOutcome& out);
-  void sql(const Step& step, const Resolver& resolve, StepOutcome& out);
-  // idp: rotate_signing_key through the Keycloak admin API.
-  void idp(const Step& step, StepOutcome& out);
-  void tcp(const Step& step, const Resolver& resolve, StepOutcome& out);
-  // load: isolation under load (load_step.h).
-  void load(const Step& step, StepOutcome& out);
+  // ---- for the step kinds' runners ----
+  const StackFile& stack() const { return stack_; }
+  UserDirectory& users() { return users_; }
+  const RunnerOptions& options() const { return options_; }
+  FaultDriver& faults() { return faults_; }
+  // "jira" or "jira-mcp" → the stack's service name.
+  std::string mcp_service(const std::string& written) const;
   // The service an http or tcp step names: a service of the stack, or an MCP server's short name.
   const ServiceEntry& target_service(const std::string& written) const;
   std::string target_service_name(const std::string& written) const;
-  // The stack's name of the service a step talks to, for the report ("" for wait and the like).
-  std::string addressed_service(const Step& step) const;
+  std::string realm_url() const;
 
   // The step's token: the named one, or the acting user's, logging in when there is none yet.
-  HeldToken& token_for(const Step& step, ScenarioState& state, StepOutcome& out);
+  HeldToken& token_for(const Step& step, ScenarioState& state, StepOutcome& out, Recorder& record);
   // A password grant; `scope` empty: the scopes of every MCP server of the stack.
-  HeldToken login(const std::string& user, const std::string& client, const std::string& secret,
-                  ScenarioState& state, StepOutcome& out, const std::string& scope = {});
-  std::string realm_url() const;
-  // "jira" or "jira-mcp" → the stack's service name.
-  std::string mcp_service(const std::string& written) const;
-  void observe_audit(StepOutcome& out);
+  HeldToken login(const std::string& user, const std::string& client, const std::string& secret, Recorder& record,
+                  const std::string& scope = {});
+  // The held token `name`, or, when it is the caller's own and there is none yet, a fresh login.
+  HeldToken* held_or_login(const std::string& name, const std::string& caller, ScenarioState& state, Recorder& record);
+
   // Waits until `subject` may send `requests` more to `server` (user_pacer.h); the wait is the
   // step's paced_ms.
   void pace(const std::string& server, const std::string& subject, const RateLimit& limit, int requests, StepOutcome& out);
+  UserPacer& pacer() { return pacer_; }
   // A progress line before a deliberate wait of a second or more, so a person sees why nothing
   // happens.
   void announce_wait(double seconds, const std::string& why) const;
-  // The server's side of a call for the user's flow: its Vault login and paths (from the audit
-  // log), the masked credential and the backend's ledger entry.
-  void server_flow(const std::string& server, StepOutcome& out, ScenarioState& state);
+  // Vault's audit entries the step caused (by its trace ids, else by its time window).
+  void observe_audit(StepOutcome& out);
 
+ private:
   const StackFile& stack_;
   UserDirectory& users_;
   const RunnerOptions& options_;

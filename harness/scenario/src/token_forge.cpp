@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/jose/jwk.h"
 #include "mcph/jose/jws.h"
 #include "mcph/jose/key.h"
@@ -13,7 +13,7 @@ namespace {
 using Json = nlohmann::json;
 
 Json decoded_json(std::string_view part, const char* what) {
-  const auto bytes = jose::base64url_decode(part);
+  const auto bytes = codec::base64url_decode(part);
   const Json value = bytes ? Json::parse(*bytes, nullptr, false) : Json();
   if (!value.is_object()) throw std::runtime_error(std::string("the token's ") + what + " is not a JSON object");
   return value;
@@ -31,7 +31,7 @@ void apply(Json& target, const Json& changes) {
 
 // base64url as RFC 7515 wants it, or a non-canonical variant of it.
 std::string encode(std::string_view bytes, const std::string& encoding) {
-  std::string text = jose::base64url_encode(bytes);
+  std::string text = codec::base64url_encode(bytes);
   if (encoding.empty()) return text;
   if (encoding == "standard") {
     for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;

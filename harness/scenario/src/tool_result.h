@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "mcph/harness/target_profile.h"
+#include "mcph/harness/stack/target_profile.h"
 
 namespace mcph::harness {
 

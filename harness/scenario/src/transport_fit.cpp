@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "mcph/harness/service_table.h"
-#include "mcph/harness/target_profile.h"
+#include "mcph/harness/stack/service_table.h"
+#include "mcph/harness/stack/target_profile.h"
 
 namespace mcph::harness {
 

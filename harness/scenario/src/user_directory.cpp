@@ -5,7 +5,7 @@
 #include <regex>
 #include <stdexcept>
 
-#include "mcph/harness/keycloak_admin.h"
+#include "mcph/harness/provision/keycloak_admin.h"
 #include "mcph/http/url.h"
 #include "mcph/vault/client.h"
 
@@ -35,8 +35,8 @@ const UserFixture& UserDirectory::fixture(const std::string& username) {
 KeycloakAdmin& UserDirectory::admin() {
   if (!admin_) {
     const ServiceEntry& keycloak = stack_.service("keycloak");
-    admin_ = std::make_unique<KeycloakAdmin>(keycloak.url, keycloak.get("admin_user", "admin"),
-                                             keycloak.get("admin_password", "admin"));
+    admin_ = std::make_unique<KeycloakAdmin>(keycloak.url, keycloak.idp.user(),
+                                             keycloak.idp.password());
   }
   return *admin_;
 }
@@ -54,7 +54,7 @@ const std::string& UserDirectory::entity_id(const std::string& username) {
   if (it != entity_ids_.end()) return it->second;
   const ServiceEntry& vault = stack_.service("vault");
   vault::Client client(vault.url);
-  const auto response = client.request("GET", "identity/entity/name/" + http::percent_encode(username), vault.get("token"));
+  const auto response = client.request("GET", "identity/entity/name/" + http::percent_encode(username), vault.vault.token);
   std::string id;
   if (const Json body = Json::parse(response.body, nullptr, false); response.status == 200 && body.is_object()) {
     id = body.value("/data/id"_json_pointer, "");
@@ -71,7 +71,7 @@ std::string UserDirectory::entity_name(const std::string& entity_id) {
   vault::Client client(vault.url);
   std::string name;
   try {
-    name = client.entity_name(entity_id, vault.get("token"));
+    name = client.entity_name(entity_id, vault.vault.token);
   } catch (const vault::VaultError&) {
     // No such entity (or a nameless one): shown as its id by the callers.
   }

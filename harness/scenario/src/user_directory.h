@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "mcph/harness/stack_file.h"
-#include "mcph/harness/user_fixtures.h"
+#include "mcph/harness/stack/stack_file.h"
+#include "mcph/harness/fixtures/user_fixtures.h"
 
 namespace mcph::harness {
 

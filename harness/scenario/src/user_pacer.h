@@ -24,7 +24,7 @@
 #include <string>
 #include <utility>
 
-#include "mcph/harness/stack_params.h"
+#include "mcph/harness/stack/stack_params.h"
 
 namespace mcph::harness {
 

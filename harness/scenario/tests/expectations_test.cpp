@@ -119,7 +119,7 @@ TEST(CheckExpectations, AnErrorThatShowsTheBackendsOwnTextOrAddressFailsErrorHid
 // A server that does not forward traceparent is matched by time window. While nothing of
 // another trace fell into the window, the window's verdict stands (a defect is still a defect);
 // when others' requests ran meanwhile, it is ambiguous: inconclusive, with what the window
-// alone would say, never a guess either way (issue 13).
+// alone would say, never a guess either way.
 TEST(CheckExpectations, AWindowVerdictStandsAloneAndIsInconclusiveBesideOtherTraces) {
   StepOutcome outcome = alice_call();
   outcome.audit_by_window = true;

@@ -6,11 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "fault_spec.h"
-#include "mcph/harness/fault_api.h"
-#include "mcph/harness/fault_proxy.h"
-#include "mcph/harness/scenario_loader.h"
-#include "mcph/harness/scenario_runner.h"
-#include "mcph/harness/service_table.h"
+#include "mcph/harness/faults/fault_api.h"
+#include "mcph/harness/faults/fault_proxy.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_runner.h"
+#include "mcph/harness/stack/service_table.h"
 #include "mcph/http/server.h"
 #include "mcph/mock_backend/backend.h"
 
@@ -47,20 +47,20 @@ TEST(FaultStep, LoadsToxicsWithToxiproxysAttributeNames) {
 )"), "scenarios/f.yaml");
   const auto& steps = file.scenarios.at(0).steps;
   ASSERT_EQ(steps.size(), 6u);
-  EXPECT_EQ(steps[0].kind, StepKind::fault);
-  EXPECT_EQ(steps[0].fault.target, "vault");
-  EXPECT_EQ(steps[0].fault.toxic, "latency");
-  EXPECT_EQ(steps[0].fault.attributes, (std::map<std::string, long>{{"latency", 2000}, {"jitter", 50}}));
-  EXPECT_EQ(steps[1].fault.stream, "upstream");
-  EXPECT_TRUE(steps[1].fault.attributes.empty());
-  EXPECT_EQ(steps[2].fault.toxic, "down");
-  EXPECT_EQ(steps[3].fault.clear, "vault");
-  EXPECT_EQ(steps[4].fault.clear, "all");
-  EXPECT_EQ(steps[5].kind, StepKind::idp);
-  EXPECT_EQ(steps[5].idp_action, "rotate_signing_key");
-  EXPECT_TRUE(steps[5].keep_old_key);
+  EXPECT_EQ(steps[0].kind(), StepKind::fault);
+  EXPECT_EQ(steps[0].get<FaultSpec>().target, "vault");
+  EXPECT_EQ(steps[0].get<FaultSpec>().toxic, "latency");
+  EXPECT_EQ(steps[0].get<FaultSpec>().attributes, (std::map<std::string, long>{{"latency", 2000}, {"jitter", 50}}));
+  EXPECT_EQ(steps[1].get<FaultSpec>().stream, "upstream");
+  EXPECT_TRUE(steps[1].get<FaultSpec>().attributes.empty());
+  EXPECT_EQ(steps[2].get<FaultSpec>().toxic, "down");
+  EXPECT_EQ(steps[3].get<FaultSpec>().clear, "vault");
+  EXPECT_EQ(steps[4].get<FaultSpec>().clear, "all");
+  EXPECT_EQ(steps[5].kind(), StepKind::idp);
+  EXPECT_EQ(steps[5].get<IdpStep>().action, "rotate_signing_key");
+  EXPECT_TRUE(steps[5].get<IdpStep>().keep_old_key);
 
-  const Json toxic = toxiproxy_toxic(steps[0].fault);
+  const Json toxic = toxiproxy_toxic(steps[0].get<FaultSpec>());
   EXPECT_EQ(toxic["type"], "latency");
   EXPECT_EQ(toxic["stream"], "downstream");
   EXPECT_EQ(toxic["attributes"], (Json{{"latency", 2000}, {"jitter", 50}}));
@@ -71,9 +71,9 @@ TEST(FaultStep, AnHttpErrorIsAMockBackendsStatusAndCount) {
       - fault: {target: github-api, toxic: http_error, status: 500, count: 2}
 )"), "scenarios/f.yaml");
   const auto& steps = file.scenarios.at(0).steps;
-  EXPECT_EQ(steps.at(0).fault.toxic, "http_error");
-  EXPECT_EQ(steps.at(0).fault.attributes, (std::map<std::string, long>{{"status", 503}}));
-  EXPECT_EQ(steps.at(1).fault.attributes, (std::map<std::string, long>{{"status", 500}, {"count", 2}}));
+  EXPECT_EQ(steps.at(0).get<FaultSpec>().toxic, "http_error");
+  EXPECT_EQ(steps.at(0).get<FaultSpec>().attributes, (std::map<std::string, long>{{"status", 503}}));
+  EXPECT_EQ(steps.at(1).get<FaultSpec>().attributes, (std::map<std::string, long>{{"status", 500}, {"count", 2}}));
   EXPECT_THAT(mock_backend_services(), ElementsAre("jira-api", "github-api"));
 
   EXPECT_THAT(load_error("      - fault: {target: vault, toxic: http_error, status: 503}\n"),
@@ -138,7 +138,7 @@ class FaultUndo : public ::testing::Test {
     api_->start();
     proxies_.create("vault", "127.0.0.1:0", "127.0.0.1:9");
     proxies_.create("postgres", "127.0.0.1:0", "127.0.0.1:9");
-    stack_.mode = "external";
+    stack_.mode = StackMode::external;
     stack_.generated_users = 0;
     stack_.services[std::string(kFaultProxyService)].url = api_->url();
   }
@@ -242,7 +242,7 @@ TEST_F(HttpErrorUndo, WithoutAFaultProxyAnHttpErrorStillWorks) {
 // pointed at Vault's own address): a Vault fault cannot reach it, so the scenario is not run.
 TEST_F(FaultUndo, AFaultOnAServiceTheCalledServerDoesNotReachThroughTheProxyIsSkippedWithWhereToPointIt) {
   stack_.services["vault"].url = "http://127.0.0.1:9";
-  stack_.services["vault"].extra["url_for_servers"] = "http://" + proxies_.get("vault").listen;
+  stack_.services["vault"].url_for_servers = "http://" + proxies_.get("vault").listen;
   stack_.services["jira-mcp"].url = "http://127.0.0.1:9/mcp";
   const std::string vault_down = R"(      - fault: {target: vault, toxic: down}
       - as: alice
@@ -260,7 +260,7 @@ TEST_F(FaultUndo, AFaultOnAServiceTheCalledServerDoesNotReachThroughTheProxyIsSk
     EXPECT_TRUE(proxies_.get("vault").enabled) << "the fault was never applied";
   }
   // Declared behind a proxy, but another one: the same.
-  stack_.services["jira-mcp"].behind_fault_proxy = {"keycloak", "jira-api"};
+  stack_.services["jira-mcp"].mcp.behind_fault_proxy = {"keycloak", "jira-api"};
   {
     ScenarioRunner runner(stack_);
     const auto result = runner.run(parse_scenario_file(file_with_steps(vault_down), "f.yaml")).scenarios.at(0);
@@ -283,7 +283,7 @@ TEST_F(FaultUndo, AFaultOnAServiceTheCalledServerDoesNotReachThroughTheProxyIsSk
     EXPECT_THAT(result.message, Not(HasSubstr("fault proxy"))) << steps;
   }
   // Declared behind the proxy for Vault: the scenario runs (and breaks at the login here).
-  stack_.services["jira-mcp"].behind_fault_proxy.push_back("vault");
+  stack_.services["jira-mcp"].mcp.behind_fault_proxy.push_back("vault");
   ScenarioRunner runner(stack_);
   const auto result = runner.run(parse_scenario_file(file_with_steps(vault_down), "f.yaml")).scenarios.at(0);
   EXPECT_EQ(result.status, reports::ScenarioResult::Status::error) << result.message;
@@ -295,7 +295,7 @@ TEST_F(FaultUndo, AFaultOnAServiceTheCalledServerDoesNotReachThroughTheProxyIsSk
 TEST_F(FaultUndo, WithoutAFaultProxyAScenarioWhoseFaultsAServerShouldSeeIsSkipped) {
   stack_.services.erase(std::string(kFaultProxyService));
   stack_.services["github-mcp"].url = "http://127.0.0.1:9/mcp";
-  stack_.services["github-mcp"].behind_fault_proxy = {"github-api"};
+  stack_.services["github-mcp"].mcp.behind_fault_proxy = {"github-api"};
   ScenarioRunner runner(stack_);
   const auto result = runner.run(parse_scenario_file(file_with_steps(R"(      - fault: {target: github-api, toxic: reset_peer}
       - as: bob

@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "mcph/harness/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_loader.h"
 
 namespace mcph::harness {
 namespace {
@@ -48,9 +48,9 @@ const char* kStep = R"(      - load:
 TEST(LoadStep, LoadsWithTheFilesRateLimit) {
   const ScenarioFile file = parse_scenario_file(file_with_step(kStep), "scenarios/l.yaml");
   const Step& step = file.scenarios.at(0).steps.at(0);
-  EXPECT_EQ(step.kind, StepKind::load);
-  EXPECT_STREQ(to_string(step.kind), "load");
-  const LoadSpec& load = step.load;
+  EXPECT_EQ(step.kind(), StepKind::load);
+  EXPECT_STREQ(to_string(step.kind()), "load");
+  const LoadSpec& load = step.get<LoadSpec>();
   EXPECT_EQ(load.users, 10);
   EXPECT_THAT(load.connections, ElementsAre(4, 16));
   EXPECT_EQ(load.calls, 600);
@@ -72,8 +72,8 @@ TEST(LoadStep, LoadsWithTheFilesRateLimit) {
 TEST(LoadStep, OneConnectionCountIsOneLevel) {
   const ScenarioFile file = parse_scenario_file(
       file_with_step("      - load: {users: 3, connections: 8, calls: 10, servers: {github: {tool: list_repos}}}\n"), "l.yaml");
-  EXPECT_THAT(file.scenarios.at(0).steps.at(0).load.connections, ElementsAre(8));
-  EXPECT_EQ(file.scenarios.at(0).steps.at(0).load.probe_users, 0);
+  EXPECT_THAT(file.scenarios.at(0).steps.at(0).get<LoadSpec>().connections, ElementsAre(8));
+  EXPECT_EQ(file.scenarios.at(0).steps.at(0).get<LoadSpec>().probe_users, 0);
 }
 
 TEST(LoadStep, MistakesNameFileLineAndField) {
@@ -105,11 +105,11 @@ TEST(LoadStep, MistakesNameFileLineAndField) {
               HasSubstr("load.users: the step acts for user0011…user0013 (probe users included): the file's "
                         "needs.generated_users must be at least 13, not 12"));
   EXPECT_EQ(parse_scenario_file(file_with_step(step(good + ", first_user: 10"), "needs: {generated_users: 12}\n"), "l.yaml")
-                .scenarios.at(0).steps.at(0).load.first_user,
+                .scenarios.at(0).steps.at(0).get<LoadSpec>().first_user,
             10);
   EXPECT_THAT(load_error(step(good + ", first_user: 0")), HasSubstr("load.first_user: expected an integer from 1"));
   EXPECT_EQ(parse_scenario_file(file_with_step(step(good), "needs: {generated_users: 12}\n"), "l.yaml")
-                .scenarios.at(0).steps.at(0).load.rate_limit,
+                .scenarios.at(0).steps.at(0).get<LoadSpec>().rate_limit,
             0) << "no limit stated: no pacing, no rate checks";
   EXPECT_THAT(load_error(step(good + ", rate_limit_probe: {users: 1, calls: 5}"), "needs: {generated_users: 12}\n"),
               HasSubstr("load.rate_limit_probe: the file must state the servers' limit to probe it"));

@@ -46,7 +46,7 @@ TEST(AuditTail, NoPathMeansNotAvailable) {
 }
 
 // A step's audit entries are those whose request carried one of its trace-ids: another
-// scenario's entries written meanwhile (bob's probe of alice's path) are not its (issue 13).
+// scenario's entries written meanwhile (bob's probe of alice's path) are not its.
 TEST(EntriesOfTraces, KeepsOnlyEntriesCarryingTheStepsTraceIds) {
   const std::string mine = "0af7651916cd43dd8448eb211c80319c";
   const std::string also_mine = "11111111111111111111111111111111";

@@ -9,8 +9,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "mcph/harness/scenario_loader.h"
-#include "mcph/harness/scenario_runner.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/http/server.h"
 
 namespace mcph::harness {
@@ -88,11 +88,10 @@ scenarios:
 class ProbeStep : public ::testing::Test {
  protected:
   reports::ScenarioResult run(const std::map<std::string, std::string>& profile) {
-    StackFile stack;
-    stack.mode = "external";
-    stack.services["jira-mcp"].url = server_.url();
-    stack.services["jira-mcp"].extra = profile;
-    ScenarioRunner runner(stack);
+    // As a user writes it: the server's URL and its profile's fields.
+    nlohmann::json entry = {{"url", server_.url()}};
+    for (const auto& [key, value] : profile) entry[key] = value;
+    ScenarioRunner runner(StackFile::parse(nlohmann::json{{"mode", "external"}, {"services", {{"jira-mcp", entry}}}}.dump()));
     return runner.run(parse_scenario_file(kProbeScenario, "probe.yaml")).scenarios.at(0);
   }
 
@@ -135,7 +134,7 @@ TEST_F(ProbeStep, AReferenceTargetIsProbedWithAnInitializeAsAClientSendsIt) {
 
 TEST_F(ProbeStep, OnlyAnMcpServerHasAProbe) {
   StackFile stack;
-  stack.mode = "external";
+  stack.mode = StackMode::external;
   stack.services["vault"].url = server_.url();
   ScenarioRunner runner(stack);
   const auto result = runner.run(parse_scenario_file(R"(suite: probe
@@ -153,8 +152,8 @@ scenarios:
 TEST(ProbeStepLoader, AProbeIsTrueAndTheStepsOnlyBody) {
   const ScenarioFile file = parse_scenario_file(
       "suite: p\nscenarios:\n  - name: one\n    steps:\n      - http: {server: jira-mcp, probe: true, auth: none}\n", "p.yaml");
-  EXPECT_TRUE(file.scenarios.at(0).steps.at(0).probe);
-  EXPECT_FALSE(file.scenarios.at(0).steps.at(0).body.has_value());
+  EXPECT_TRUE(file.scenarios.at(0).steps.at(0).get<HttpStep>().probe);
+  EXPECT_FALSE(file.scenarios.at(0).steps.at(0).get<HttpStep>().body.has_value());
 
   const auto error = [](const std::string& http) {
     try {

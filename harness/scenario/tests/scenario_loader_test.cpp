@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mcph/harness/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_loader.h"
 
 namespace mcph::harness {
 namespace {
@@ -67,31 +67,31 @@ TEST(ScenarioLoader, ReadsEveryKindOfStepWithItsLine) {
   const auto& steps = file.scenarios[0].steps;
   ASSERT_EQ(steps.size(), 8u);
 
-  EXPECT_EQ(steps[0].kind, StepKind::call);
+  EXPECT_EQ(steps[0].kind(), StepKind::call);
   EXPECT_EQ(steps[0].where.line, 7);
-  EXPECT_EQ(steps[0].server, "jira");
-  EXPECT_EQ(steps[0].tool, "get_issue");
+  EXPECT_EQ(steps[0].get<CallStep>().server, "jira");
+  EXPECT_EQ(steps[0].get<CallStep>().tool, "get_issue");
   // Plain scalars become numbers and booleans, quoted ones stay text.
-  EXPECT_EQ(Json::parse(steps[0].args), Json::parse(R"({"issue_key":"DEMO-1","limit":5,"exact":true,"note":"007"})"));
+  EXPECT_EQ(Json::parse(steps[0].get<CallStep>().args), Json::parse(R"({"issue_key":"DEMO-1","limit":5,"exact":true,"note":"007"})"));
   ASSERT_EQ(steps[0].expect.size(), 4u);
   EXPECT_EQ(steps[0].expect[0].kind, "ok");
   EXPECT_EQ(steps[0].expect[0].value, "true");
   EXPECT_EQ(steps[0].expect[0].where.to_string(), "scenarios/isolation.yaml:11");
   EXPECT_EQ(steps[0].save.at("issue"), "/key");
 
-  EXPECT_EQ(steps[1].kind, StepKind::wait);
-  EXPECT_DOUBLE_EQ(steps[1].seconds, 0.25);
-  EXPECT_EQ(steps[2].action, "tamper");
+  EXPECT_EQ(steps[1].kind(), StepKind::wait);
+  EXPECT_DOUBLE_EQ(steps[1].get<WaitStep>().seconds, 0.25);
+  EXPECT_EQ(steps[2].get<TokenStep>().action, "tamper");
   EXPECT_EQ(steps[2].token_name, "forged");
-  EXPECT_EQ(Json::parse(steps[2].claims)["sub"], "${bob.id}");
-  EXPECT_EQ(steps[3].kind, StepKind::http);
+  EXPECT_EQ(Json::parse(steps[2].get<TokenStep>().claims)["sub"], "${bob.id}");
+  EXPECT_EQ(steps[3].kind(), StepKind::http);
   EXPECT_EQ(steps[3].token_name, "forged");
-  EXPECT_EQ(Json::parse(*steps[3].body)["method"], "ping");
-  EXPECT_TRUE(steps[4].whoami);
-  EXPECT_EQ(steps[5].path, "secret/data/users/bob/jira");
-  EXPECT_EQ(steps[5].method, "GET");
-  EXPECT_EQ(steps[6].query, "SELECT 1");
-  EXPECT_EQ(steps[7].repeat, 30);
+  EXPECT_EQ(Json::parse(*steps[3].get<HttpStep>().body)["method"], "ping");
+  EXPECT_TRUE(steps[4].get<VaultStep>().whoami);
+  EXPECT_EQ(steps[5].get<VaultStep>().path, "secret/data/users/bob/jira");
+  EXPECT_EQ(steps[5].get<VaultStep>().method, "GET");
+  EXPECT_EQ(steps[6].get<SqlStep>().query, "SELECT 1");
+  EXPECT_EQ(steps[7].get<CallStep>().repeat, 30);
 }
 
 TEST(ScenarioLoader, ReadsWhatAFileNeedsFromItsStack) {
@@ -123,12 +123,12 @@ TEST(ScenarioLoader, ABurstUntilRateLimitedCarriesTheFilesLimit) {
   const std::string head = "needs: {rate_limit: {requests: 20, window_ms: 1000}}\n";
   const std::string burst = "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n";
   const ScenarioFile file = parse_scenario_file(head + burst + "        repeat: 400\n        until: rate_limited\n", "x.yaml");
-  const Step& step = file.scenarios[0].steps[0];
+  const CallStep& step = file.scenarios[0].steps[0].get<CallStep>();
   EXPECT_TRUE(step.until_rate_limited);
   EXPECT_EQ(step.repeat, 400);
   EXPECT_EQ(step.rate_limit, 20);
   EXPECT_EQ(step.rate_window_ms, 1000);
-  EXPECT_FALSE(parse_scenario_file(head + burst + "        repeat: 40\n", "x.yaml").scenarios[0].steps[0].until_rate_limited);
+  EXPECT_FALSE(parse_scenario_file(head + burst + "        repeat: 40\n", "x.yaml").scenarios[0].steps[0].get<CallStep>().until_rate_limited);
   EXPECT_THAT(load_error(burst + "        repeat: 400\n        until: rate_limited\n").what(),
               HasSubstr("x.yaml:7: scenarios[0].steps[0].until: needs the file's rate limit"));
   EXPECT_THAT(load_error(head + burst + "        until: rate_limited\n").what(), HasSubstr("stops a burst: give repeat"));
@@ -168,7 +168,7 @@ TEST(ScenarioLoader, AliasesRepeatValuesButNeverExpandWithoutEnd) {
   const ScenarioFile file = parse_scenario_file(head + "        args: &args {limit: 5}\n      - as: bob\n"
                                                 "        call: jira.list_issues\n        args: *args\n",
                                                 "scenarios/x.yaml");
-  EXPECT_EQ(Json::parse(file.scenarios.at(0).steps.at(1).args), Json({{"limit", 5}}));
+  EXPECT_EQ(Json::parse(file.scenarios.at(0).steps.at(1).get<CallStep>().args), Json({{"limit", 5}}));
 
   EXPECT_THAT(load_error(head + "        args: &a {inner: *a}\n").what(),
               HasSubstr("scenarios/x.yaml:6: scenarios[0].steps[0].args.inner.inner.inner"));
@@ -198,7 +198,7 @@ TEST(ScenarioLoader, TextThatYamlCannotHoldIsAMistakeWithItsLine) {
   EXPECT_THAT(load_error(head + "        args: {a: \xC2\x80}\n").what(), HasSubstr("U+0080, a character YAML does not allow"));
   const ScenarioFile file =
       parse_scenario_file(head + "        args: {a: \"caf\xC3\xA9\t\xF0\x9F\x94\x91\", b: \"\\0 escaped\"}\r\n", "x.yaml");
-  const Json args = Json::parse(file.scenarios.at(0).steps.at(0).args);
+  const Json args = Json::parse(file.scenarios.at(0).steps.at(0).get<CallStep>().args);
   EXPECT_EQ(args["a"], "caf\xC3\xA9\t\xF0\x9F\x94\x91");
   EXPECT_EQ(args["b"], std::string("\0 escaped", 9));  // an escape is how a file writes a NUL
 }
@@ -258,18 +258,19 @@ TEST(ScenarioLoader, ReadsRawTcpStepsAndGeneratedBodies) {
 )", "scenarios/x.yaml");
   const auto& steps = file.scenarios.at(0).steps;
   ASSERT_EQ(steps.size(), 2u);
-  EXPECT_EQ(steps[0].kind, StepKind::tcp);
-  EXPECT_EQ(steps[0].server, "jira-mcp");
-  ASSERT_EQ(steps[0].chunks.size(), 2u);
-  EXPECT_EQ(steps[0].chunks[1], std::string("X-A: a\rb\0\r\n", 11)) << "YAML escapes give the raw bytes";
-  EXPECT_EQ(steps[0].delay_ms, 100);
-  EXPECT_EQ(steps[0].trickle, "X-Slow: 1\r\n");
-  EXPECT_EQ(steps[0].trickle_every_ms, 1000);
-  EXPECT_EQ(steps[0].trickle_times, 30);
-  EXPECT_EQ(steps[0].read_ms, 2000);
+  EXPECT_EQ(steps[0].kind(), StepKind::tcp);
+  const TcpStep& tcp = steps[0].get<TcpStep>();
+  EXPECT_EQ(tcp.server, "jira-mcp");
+  ASSERT_EQ(tcp.chunks.size(), 2u);
+  EXPECT_EQ(tcp.chunks[1], std::string("X-A: a\rb\0\r\n", 11)) << "YAML escapes give the raw bytes";
+  EXPECT_EQ(tcp.delay_ms, 100);
+  EXPECT_EQ(tcp.trickle, "X-Slow: 1\r\n");
+  EXPECT_EQ(tcp.trickle_every_ms, 1000);
+  EXPECT_EQ(tcp.trickle_times, 30);
+  EXPECT_EQ(tcp.read_ms, 2000);
   EXPECT_EQ(steps[0].expect.size(), 3u);
-  EXPECT_EQ(steps[1].body_bytes, 1048577u);
-  EXPECT_FALSE(steps[1].body.has_value());
+  EXPECT_EQ(steps[1].get<HttpStep>().body_bytes, 1048577u);
+  EXPECT_FALSE(steps[1].get<HttpStep>().body.has_value());
 }
 
 TEST(ScenarioLoader, MistakesInRawTcpStepsAndGeneratedBodiesAreNamed) {

@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "mcph/broker/rate_limiter.h"
-#include "mcph/harness/scenario_loader.h"
-#include "mcph/harness/scenario_runner.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/http/server.h"
 #include "user_pacer.h"
 
@@ -207,9 +207,9 @@ std::string three_scenarios_of_one_user() {
 
 StackFile stack_of(const LimitedServer& server, const std::string& stated_limit) {
   StackFile stack;
-  stack.mode = "external";
+  stack.mode = StackMode::external;
   stack.services["jira-mcp"].url = server.url();
-  if (!stated_limit.empty()) stack.services["jira-mcp"].extra["rate_limit"] = stated_limit;
+  if (!stated_limit.empty()) stack.services["jira-mcp"].mcp.rate_limit = RateLimit::parse(stated_limit);
   return stack;
 }
 

@@ -63,8 +63,8 @@ StartFunction start_container(std::string service, std::string url, std::string 
     const fs::path run_dir = context.run_dir;
     RunningService running;
     running.entry.url = url;
-    running.entry.extra["implementation"] = "container";
-    running.entry.extra["url_inside"] = url_inside;  // how the other containers reach it
+    running.entry.implementation = "container";
+    running.entry.url_inside = url_inside;  // how the other containers reach it
     if (prepare) prepare(context, running);
     compose(project, run_dir, {"up", "--detach", "--wait", "--no-deps", service}, context.ready_timeout(300s));
     running.stop = [service, project, run_dir] {
@@ -100,13 +100,13 @@ void finish_vault_container(StackContext& context, RunningService& vault) {
       .call("PUT", "sys/audit/file", "root-token",
             nlohmann::json{{"type", "file"}, {"options", {{"file_path", "/vault-audit/audit.log"}}}}.dump());
   revoke_database_leases_before_stop(vault, "root-token");
-  vault.entry.extra["token"] = "root-token";
-  vault.entry.extra["audit_log"] = (context.run_dir / "vault-audit" / "audit.log").string();
+  vault.entry.vault.token = "root-token";
+  vault.entry.vault.audit_log = (context.run_dir / "vault-audit" / "audit.log").string();
 }
 
 void finish_keycloak_container(StackContext&, RunningService& keycloak) {
-  keycloak.entry.extra["admin_user"] = "admin";
-  keycloak.entry.extra["admin_password"] = "admin";
+  keycloak.entry.idp.admin_user = "admin";
+  keycloak.entry.idp.admin_password = "admin";
 }
 
 void prepare_backend_container(StackContext& context, RunningService&) {

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "mcph/harness/local_stack.h"
+#include "mcph/harness/stack/local_stack.h"
 #include "mcph/http/client.h"
 #include "host_port.h"
 #include "service_starters.h"
@@ -74,7 +74,7 @@ RunningService start_fault_proxy(StackContext& context) {
   // The stack file tells where a server must point to be behind the proxy: the servers the
   // stack starts are given these; a user's own servers are pointed at them by hand.
   for (const auto& [name, listen] : context.fault_proxied) {
-    context.stack.services.at(name).extra["url_for_servers"] = url_for_servers(context, name);
+    context.stack.services.at(name).url_for_servers = url_for_servers(context, name);
   }
   context.say("  fault-proxy: " + listed);
   return running;

@@ -1,8 +1,8 @@
-#include "mcph/harness/local_stack.h"
+#include "mcph/harness/stack/local_stack.h"
 
 #include <fstream>
 
-#include "mcph/harness/user_fixtures.h"
+#include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/postgres/server.h"
 #include "mcph/secrets/mask.h"
 #include "stack_context.h"
@@ -42,7 +42,7 @@ std::unique_ptr<LocalStack> LocalStack::up(StackParams params, Progress progress
     stack->run_dir_ = fs::absolute(p.run_dir);
     fs::create_directories(stack->run_dir_);
   }
-  stack->stack_.mode = to_string(p.mode);
+  stack->stack_.mode = p.mode;
   stack->stack_.generated_users = p.generated_users;
 
   StackContext context{p, stack->run_dir_, p.fixtures_dir, stack->stack_,
@@ -60,16 +60,17 @@ ProvisionTarget provision_target(const StackFile& stack) {
   ProvisionTarget target;
   const ServiceEntry& keycloak = stack.service("keycloak");
   target.keycloak_url = keycloak.url;
-  target.keycloak_admin_user = keycloak.get("admin_user", "admin");
-  target.keycloak_admin_password = keycloak.get("admin_password", "admin");
+  target.keycloak_admin_user = keycloak.idp.user();
+  target.keycloak_admin_password = keycloak.idp.password();
   target.realm = stack.realm;
   target.vault_url = stack.service("vault").url;
-  target.vault_token = stack.service("vault").get("token");
+  target.vault_token = stack.service("vault").vault.token;
   // Vault fetches Keycloak's keys and reaches PostgreSQL itself: in compose mode by the names
   // the containers know each other by (url_inside), else at the same URLs as we do.
-  target.keycloak_url_seen_by_vault = keycloak.get("url_inside");
+  target.keycloak_url_seen_by_vault = keycloak.url_inside;
   if (stack.services.count("postgres")) {
-    target.postgres_url = stack.service("postgres").get("url_inside", stack.service("postgres").url);
+    const ServiceEntry& postgres = stack.service("postgres");
+    target.postgres_url = postgres.url_inside.empty() ? postgres.url : postgres.url_inside;
   }
   return target;
 }
@@ -111,7 +112,7 @@ void LocalStack::start_all(StackContext& context) {
     running->name = row.name;
     ServiceEntry& entry = stack_.services[row.name];
     entry = running->entry;
-    entry.extra["implementation"] = to_string(implementation->kind);
+    entry.implementation = to_string(implementation->kind);
     running_.push_back(std::move(running));
     say("  " + row.name + " ready at " + secrets::mask_url_password(entry.url) + " (" +
         std::to_string(running_.back()->took.count()) + " ms)");
@@ -135,8 +136,8 @@ void LocalStack::provision_mcp_servers() {
   for (const ServiceRow& row : service_table()) {
     if (!row.mcp_server()) continue;
     ServiceEntry& entry = stack_.services[row.name];
-    entry.extra["scope"] = row.name;
-    entry.extra["client_id"] = row.name;
+    entry.mcp.scope = row.name;
+    entry.mcp.client_id = row.name;
     resources.push_back({row.name, entry.url, row.name});
   }
   say("provisioning: a client scope per MCP server (its resource URL as audience)");

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include "mcph/harness/service_health.h"
-#include "mcph/harness/text_file.h"
+#include "mcph/harness/stack/service_health.h"
+#include "mcph/harness/fixtures/text_file.h"
 #include "mcph/postgres/server.h"
 #include "mcph/proc/free_port.h"
 #include "mcph/proc/service.h"
@@ -61,7 +61,7 @@ RunningService launch(StackContext& context, NativeLaunch launch) {
   running.entry.url = launch.url;
   running.entry.pid = started->process.pid();
   running.entry.log = started->process.log_path();
-  running.entry.extra["implementation"] = "native";
+  running.entry.implementation = "native";
   running.took = started->took;
   running.stop = [started, grace = launch.grace] { started->process.stop(grace); };
   return running;
@@ -103,7 +103,7 @@ RunningService start_native_postgres(StackContext& context) {
   running.entry.url = context.postgres->url();
   running.entry.pid = context.postgres->pid();
   running.entry.log = context.postgres->log_path();
-  running.entry.extra["implementation"] = "native";
+  running.entry.implementation = "native";
   running.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   running.stop = [server = context.postgres] { server->stop(); };
   return running;
@@ -143,10 +143,10 @@ RunningService start_native_keycloak(StackContext& context) {
   keycloak.timeout = context.ready_timeout(240s);  // a JVM on a busy 2-core machine
   keycloak.grace = 30s;
   RunningService running = launch(context, std::move(keycloak));
-  running.entry.extra["admin_user"] = kAdminUser;
-  running.entry.extra["admin_password"] = kAdminPassword;
-  running.entry.extra["health_url"] = loopback_url(management_port) + "/health/ready";
-  running.entry.extra["version"] = tier.keycloak_version;
+  running.entry.idp.admin_user = kAdminUser;
+  running.entry.idp.admin_password = kAdminPassword;
+  running.entry.health_url = loopback_url(management_port) + "/health/ready";
+  running.entry.version = tier.keycloak_version;
   return running;
 }
 
@@ -173,10 +173,10 @@ RunningService start_native_vault(StackContext& context) {
   client.call("PUT", "sys/audit/file", kVaultRootToken,
               nlohmann::json{{"type", "file"}, {"options", {{"file_path", audit_log}}}}.dump());
   revoke_database_leases_before_stop(running, kVaultRootToken);
-  running.entry.extra["token"] = kVaultRootToken;
-  running.entry.extra["audit_log"] = audit_log;
-  running.entry.extra["version"] = tier.vault_version;
-  running.entry.extra["binary"] = tier.vault_binary.string();  // for the contract suite's fresh Vaults
+  running.entry.vault.token = kVaultRootToken;
+  running.entry.vault.audit_log = audit_log;
+  running.entry.version = tier.vault_version;
+  running.entry.vault.binary = tier.vault_binary.string();  // for the contract suite's fresh Vaults
   return running;
 }
 

@@ -1,4 +1,4 @@
-#include "mcph/harness/process_state.h"
+#include "mcph/harness/stack/process_state.h"
 
 #include <unistd.h>
 

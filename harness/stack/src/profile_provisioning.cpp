@@ -1,8 +1,8 @@
-#include "mcph/harness/profile_provisioning.h"
+#include "mcph/harness/stack/profile_provisioning.h"
 
-#include "mcph/harness/local_stack.h"
-#include "mcph/harness/provision.h"
-#include "mcph/harness/target_profile.h"
+#include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/provision/provision.h"
+#include "mcph/harness/stack/target_profile.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness {

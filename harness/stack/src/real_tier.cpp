@@ -1,4 +1,4 @@
-#include "mcph/harness/real_tier.h"
+#include "mcph/harness/stack/real_tier.h"
 
 #include <cstdlib>
 

@@ -1,4 +1,4 @@
-#include "mcph/harness/service_health.h"
+#include "mcph/harness/stack/service_health.h"
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "host_port.h"
-#include "mcph/harness/service_table.h"
+#include "mcph/harness/stack/service_table.h"
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
 
@@ -57,7 +57,7 @@ Health tcp_check(const std::string& url, std::chrono::milliseconds timeout) {
 }
 
 bool is_mcp_server(const std::string& name, const ServiceEntry& service) {
-  return service.extra.count("transport") > 0 ||
+  return !service.mcp.transport.empty() ||
          (name.size() > 4 && name.compare(name.size() - 4, 4, "-mcp") == 0);
 }
 

@@ -1,4 +1,4 @@
-#include "mcph/harness/service_table.h"
+#include "mcph/harness/stack/service_table.h"
 
 #include "service_starters.h"
 

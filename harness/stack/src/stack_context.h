@@ -8,10 +8,10 @@
 #include <optional>
 #include <string>
 
-#include "mcph/harness/real_tier.h"
-#include "mcph/harness/service_table.h"
-#include "mcph/harness/stack_file.h"
-#include "mcph/harness/stack_params.h"
+#include "mcph/harness/stack/real_tier.h"
+#include "mcph/harness/stack/service_table.h"
+#include "mcph/harness/stack/stack_file.h"
+#include "mcph/harness/stack/stack_params.h"
 
 namespace mcph::postgres {
 class Server;

@@ -1,14 +1,14 @@
-#include "mcph/harness/stack_file.h"
+#include "mcph/harness/stack/stack_file.h"
 
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "mcph/harness/service_table.h"
-#include "mcph/harness/stack_params.h"
-#include "mcph/harness/target_profile.h"
-#include "mcph/harness/text_file.h"
+#include "mcph/harness/stack/service_table.h"
+#include "mcph/harness/stack/stack_params.h"
+#include "mcph/harness/stack/target_profile.h"
+#include "mcph/harness/fixtures/text_file.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness {
@@ -61,11 +61,95 @@ std::vector<std::string> parse_behind_fault_proxy(const Json& json, const std::s
   return behind;
 }
 
+// The keys of a service whose value is text, and where each lives in the entry.
+struct TextKey {
+  const char* name;
+  std::string& (*field)(ServiceEntry&);
+};
+const std::vector<TextKey>& text_keys() {
+  static const std::vector<TextKey> keys = {
+      {"log", [](ServiceEntry& e) -> std::string& { return e.log; }},
+      {"implementation", [](ServiceEntry& e) -> std::string& { return e.implementation; }},
+      {"version", [](ServiceEntry& e) -> std::string& { return e.version; }},
+      {"health_url", [](ServiceEntry& e) -> std::string& { return e.health_url; }},
+      {"url_inside", [](ServiceEntry& e) -> std::string& { return e.url_inside; }},
+      {"url_for_servers", [](ServiceEntry& e) -> std::string& { return e.url_for_servers; }},
+      {"admin_user", [](ServiceEntry& e) -> std::string& { return e.idp.admin_user; }},
+      {"admin_password", [](ServiceEntry& e) -> std::string& { return e.idp.admin_password; }},
+      {"token", [](ServiceEntry& e) -> std::string& { return e.vault.token; }},
+      {"audit_log", [](ServiceEntry& e) -> std::string& { return e.vault.audit_log; }},
+      {"binary", [](ServiceEntry& e) -> std::string& { return e.vault.binary; }},
+      {"transport", [](ServiceEntry& e) -> std::string& { return e.mcp.transport; }},
+      {"profile", [](ServiceEntry& e) -> std::string& { return e.mcp.profile; }},
+      {"correlation", [](ServiceEntry& e) -> std::string& { return e.mcp.correlation; }},
+      {"result_rows", [](ServiceEntry& e) -> std::string& { return e.mcp.result_rows; }},
+      {"probe", [](ServiceEntry& e) -> std::string& { return e.mcp.probe; }},
+      {"vault_login", [](ServiceEntry& e) -> std::string& { return e.mcp.vault_login; }},
+      {"dependency_timeout_ms", [](ServiceEntry& e) -> std::string& { return e.mcp.dependency_timeout_ms; }},
+      {"scope", [](ServiceEntry& e) -> std::string& { return e.mcp.scope; }},
+      {"client_id", [](ServiceEntry& e) -> std::string& { return e.mcp.client_id; }},
+      {"backend", [](ServiceEntry& e) -> std::string& { return e.mcp.backend; }},
+  };
+  return keys;
+}
+
+const TextKey* find_text_key(const std::string& name) {
+  for (const TextKey& key : text_keys()) {
+    if (name == key.name) return &key;
+  }
+  return nullptr;
+}
+
+Json entry_json(const ServiceEntry& service) {
+  Json entry = {{"url", service.url}};
+  if (service.pid > 0) entry["pid"] = service.pid;
+  ServiceEntry fields = service;  // the table's accessors take an entry they may write
+  for (const TextKey& key : text_keys()) {
+    if (const std::string& value = key.field(fields); !value.empty()) entry[key.name] = value;
+  }
+  if (!service.mcp.failures.empty()) entry["failures"] = Json::parse(service.mcp.failures, nullptr, false);
+  if (service.mcp.rate_limit) entry["rate_limit"] = service.mcp.rate_limit->to_string();
+  if (!service.mcp.behind_fault_proxy.empty()) entry["behind_fault_proxy"] = service.mcp.behind_fault_proxy;
+  for (const auto& [key, value] : service.unknown) entry[key] = Json::parse(value, nullptr, false);
+  return entry;
+}
+
+ServiceEntry parse_entry(const Json& entry, const std::string& field) {
+  if (!entry.is_object() || !entry.contains("url") || !entry["url"].is_string()) {
+    throw std::runtime_error(field + " needs a string 'url'");
+  }
+  ServiceEntry service;
+  for (const auto& [key, value] : entry.items()) {
+    const TextKey* text = find_text_key(key);
+    if (key == "url") {
+      service.url = value.get<std::string>();
+    } else if (key == "pid" && value.is_number_integer()) {
+      service.pid = value.get<int>();
+    } else if (text) {
+      text->field(service) = value.is_string() ? value.get<std::string>() : value.dump();
+    } else if (key == "failures") {
+      service.mcp.failures = value.is_string() ? value.get<std::string>() : value.dump();
+    } else if (key == "rate_limit") {
+      const std::string written = value.is_string() ? value.get<std::string>() : value.dump();
+      service.mcp.rate_limit = RateLimit::parse(written);
+      if (!service.mcp.rate_limit) {
+        throw std::runtime_error(field + ".rate_limit must be REQUESTS/WINDOWms (20/1000ms) or none, not " + value.dump());
+      }
+    } else if (key == "behind_fault_proxy") {
+      service.mcp.behind_fault_proxy = parse_behind_fault_proxy(value, field + ".behind_fault_proxy");
+    } else {
+      service.unknown[key] = value.dump();
+    }
+  }
+  return service;
+}
+
 }  // namespace
 
-std::string ServiceEntry::get(const std::string& key, const std::string& fallback) const {
-  auto it = extra.find(key);
-  return it == extra.end() ? fallback : it->second;
+ServiceEntry parse_service_entry(const std::string& json, const std::string& field) {
+  const Json entry = Json::parse(json, nullptr, false);
+  if (entry.is_discarded()) throw std::runtime_error(field + ": not JSON");
+  return parse_entry(entry, field);
 }
 
 const ServiceEntry& StackFile::service(const std::string& name) const {
@@ -74,17 +158,15 @@ const ServiceEntry& StackFile::service(const std::string& name) const {
   return it->second;
 }
 
+const ServiceEntry* StackFile::find_service(const std::string& name) const {
+  auto it = services.find(name);
+  return it == services.end() ? nullptr : &it->second;
+}
+
 std::string StackFile::to_json() const {
-  Json out = {{"mode", mode}, {"realm", realm}, {"services", Json::object()}};
+  Json out = {{"mode", to_string(mode)}, {"realm", realm}, {"services", Json::object()}};
   if (generated_users) out["generated_users"] = *generated_users;
-  for (const auto& [name, service] : services) {
-    Json entry = {{"url", service.url}};
-    if (service.pid > 0) entry["pid"] = service.pid;
-    if (!service.log.empty()) entry["log"] = service.log;
-    for (const auto& [key, value] : service.extra) entry[key] = value;
-    if (!service.behind_fault_proxy.empty()) entry["behind_fault_proxy"] = service.behind_fault_proxy;
-    out["services"][name] = entry;
-  }
+  for (const auto& [name, service] : services) out["services"][name] = entry_json(service);
   if (supervisor) {
     Json entry = {{"pid", supervisor->pid}};
     if (!supervisor->log.empty()) entry["log"] = supervisor->log;
@@ -99,10 +181,10 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
   const Json json = Json::parse(text, nullptr, false);
   if (!json.is_object()) throw std::runtime_error(origin + ": not a JSON object");
   StackFile stack;
-  stack.mode = json.value("mode", "external");
-  if (!parse_stack_mode(stack.mode)) {
-    throw std::runtime_error(origin + ": mode must be local, real, compose or external, not '" + stack.mode + "'");
-  }
+  const std::string mode = json.value("mode", "external");
+  const auto parsed_mode = parse_stack_mode(mode);
+  if (!parsed_mode) throw std::runtime_error(origin + ": mode must be local, real, compose or external, not '" + mode + "'");
+  stack.mode = *parsed_mode;
   stack.realm = json.value("realm", "mcp-demo");
   if (const auto users = json.find("generated_users"); users != json.end()) {
     if (!users->is_number_integer() || users->get<long long>() < 0) {
@@ -113,23 +195,7 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
   const auto services = json.find("services");
   if (services == json.end() || !services->is_object()) throw std::runtime_error(origin + ": no 'services' object");
   for (const auto& [name, entry] : services->items()) {
-    if (!entry.is_object() || !entry.contains("url") || !entry["url"].is_string()) {
-      throw std::runtime_error(origin + ": services." + name + " needs a string 'url'");
-    }
-    ServiceEntry service;
-    for (const auto& [key, value] : entry.items()) {
-      if (key == "url") {
-        service.url = value.get<std::string>();
-      } else if (key == "pid" && value.is_number_integer()) {
-        service.pid = value.get<int>();
-      } else if (key == "log" && value.is_string()) {
-        service.log = value.get<std::string>();
-      } else if (key == "behind_fault_proxy") {
-        service.behind_fault_proxy = parse_behind_fault_proxy(value, origin + ": services." + name + ".behind_fault_proxy");
-      } else {
-        service.extra[key] = value.is_string() ? value.get<std::string>() : value.dump();
-      }
-    }
+    ServiceEntry service = parse_entry(entry, origin + ": services." + name);
     try {
       (void)target_profile(service, name);  // an unknown profile or a bad override fails here, not mid-run
     } catch (const std::runtime_error& e) {

@@ -1,4 +1,4 @@
-#include "mcph/harness/stack_params.h"
+#include "mcph/harness/stack/stack_params.h"
 
 #include <charconv>
 #include <limits>

@@ -1,9 +1,9 @@
-#include "mcph/harness/stack_tokens.h"
+#include "mcph/harness/stack/stack_tokens.h"
 
 #include <stdexcept>
 
-#include "mcph/harness/service_table.h"
-#include "mcph/harness/user_fixtures.h"
+#include "mcph/harness/stack/service_table.h"
+#include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/oidc/token_client.h"
 
 namespace mcph::harness {
@@ -22,7 +22,7 @@ std::string mcp_scopes(const StackFile& stack) {
   for (const ServiceRow& row : service_table()) {
     const auto it = stack.services.find(row.name);
     if (it == stack.services.end()) continue;
-    const std::string scope = it->second.get("scope");
+    const std::string scope = it->second.mcp.scope;
     if (!scope.empty()) scopes += (scopes.empty() ? "" : " ") + scope;
   }
   return scopes;
@@ -45,8 +45,8 @@ std::string vault_login_token(const StackFile& stack, const std::filesystem::pat
                               const std::string& access_token) {
   for (const ServiceRow& row : service_table()) {
     const auto it = stack.services.find(row.name);
-    if (it == stack.services.end() || it->second.get("client_id").empty()) continue;
-    const std::string client_id = it->second.get("client_id");
+    if (it == stack.services.end() || it->second.mcp.client_id.empty()) continue;
+    const std::string client_id = it->second.mcp.client_id;
     const std::string secret = realm_client_secret(FixtureFiles::in(fixtures_or_default(fixtures_dir)), client_id);
     oidc::TokenClient client(realm_url(stack), {client_id, secret});
     return client.exchange(access_token, "vault").access_token;

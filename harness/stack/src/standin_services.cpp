@@ -2,8 +2,8 @@
 // Vault, Jira and GitHub, and the reference MCP servers), each on a free loopback port.
 #include <memory>
 
-#include "mcph/harness/local_stack.h"
-#include "mcph/harness/user_fixtures.h"
+#include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/postgres/server.h"
 #include "mcph/proc/service.h"
 #include "service_binaries.h"
@@ -56,11 +56,11 @@ RunningService start_mcp_server(StackContext& context, const std::string& name, 
   const std::string client_secret = realm_client_secret(FixtureFiles::in(context.fixtures_dir), name);
   RunningService running = start_project_binary(context, name, std::move(argv), {{"MCPH_CLIENT_SECRET", client_secret}});
   running.entry.url += "/mcp";
-  running.entry.extra["transport"] = "streamable-http";
-  running.entry.extra["rate_limit"] = context.params.rate_limit.to_string();
+  running.entry.mcp.transport = "streamable-http";
+  running.entry.mcp.rate_limit = context.params.rate_limit;
   // What it was given the fault proxy's address of (above and in `own`): where faults reach it.
   for (const std::string& service : {std::string("keycloak"), std::string("vault"), backend}) {
-    if (context.fault_proxied.count(service)) running.entry.behind_fault_proxy.push_back(service);
+    if (context.fault_proxied.count(service)) running.entry.mcp.behind_fault_proxy.push_back(service);
   }
   return running;
 }
@@ -81,7 +81,7 @@ RunningService start_project_binary(StackContext& context, const std::string& na
   running.entry.url = started->url;
   running.entry.pid = started->process.pid();
   running.entry.log = started->process.log_path();
-  running.entry.extra["implementation"] = "standin";
+  running.entry.implementation = "standin";
   running.took = started->took;
   running.stop = [started] { started->process.stop(5s); };
   return running;
@@ -94,8 +94,8 @@ std::string service_binary(const std::string& name) {
 
 RunningService start_mock_keycloak(StackContext& context) {
   RunningService running = start_project_binary(context, "keycloak", {service_binary("mock-keycloak"), "--port", "0"});
-  running.entry.extra["admin_user"] = "admin";
-  running.entry.extra["admin_password"] = "admin";
+  running.entry.idp.admin_user = "admin";
+  running.entry.idp.admin_password = "admin";
   return running;
 }
 
@@ -105,8 +105,8 @@ RunningService start_mock_vault(StackContext& context) {
       context, "vault",
       {service_binary("mock-vault"), "--port", "0", "--dev-root-token-id", "root-token", "--audit-log", audit_log});
   revoke_database_leases_before_stop(running, "root-token");
-  running.entry.extra["token"] = "root-token";
-  running.entry.extra["audit_log"] = audit_log;
+  running.entry.vault.token = "root-token";
+  running.entry.vault.audit_log = audit_log;
   return running;
 }
 

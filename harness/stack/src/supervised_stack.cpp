@@ -1,6 +1,6 @@
 // The starting side of a supervised stack: spawns `mcp-harness supervise`, follows its output
 // until the stack is ready, and stops it (see supervised_stack.h).
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/stack/supervised_stack.h"
 
 #include <fcntl.h>
 #include <sys/prctl.h>
@@ -15,8 +15,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "mcph/harness/local_stack.h"
-#include "mcph/harness/process_state.h"
+#include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/stack/process_state.h"
 
 extern char** environ;
 

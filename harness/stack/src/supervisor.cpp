@@ -13,10 +13,10 @@
 #include <optional>
 #include <stdexcept>
 
-#include "mcph/harness/local_stack.h"
-#include "mcph/harness/process_state.h"
-#include "mcph/harness/service_table.h"
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/stack/process_state.h"
+#include "mcph/harness/stack/service_table.h"
+#include "mcph/harness/stack/supervised_stack.h"
 #include "mcph/proc/temp_dir.h"
 
 namespace mcph::harness {

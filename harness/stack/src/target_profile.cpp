@@ -1,10 +1,10 @@
-#include "mcph/harness/target_profile.h"
+#include "mcph/harness/stack/target_profile.h"
 
 #include <nlohmann/json.hpp>
 #include <cstdlib>
 #include <stdexcept>
 
-#include "mcph/harness/service_table.h"
+#include "mcph/harness/stack/service_table.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness {
@@ -75,40 +75,41 @@ std::string builtin_profile_names() { return text::join(builtin_profiles(), ", "
 
 TargetProfile target_profile(const ServiceEntry& entry, const std::string& name) {
   const std::string field = "services." + name + ".";
-  const std::string profile_name = entry.get("profile", "reference");
+  const std::string profile_name = (entry.mcp.profile.empty() ? std::string("reference") : entry.mcp.profile);
   const TargetProfile* builtin = builtin_profile(profile_name);
   if (!builtin) {
     throw std::runtime_error(field + "profile: no profile \"" + profile_name + "\" (built in: " + builtin_profile_names() + ")");
   }
   TargetProfile profile = *builtin;
-  profile.transport = entry.get("transport", profile.transport);
+  if (!entry.mcp.transport.empty()) profile.transport = entry.mcp.transport;
   if (!is_transport(profile.transport)) {
     throw std::runtime_error(field + "transport must be one of " + std::string(kTransports) + ", not \"" + profile.transport + "\"");
   }
-  profile.correlation = entry.get("correlation", profile.correlation);
+  if (!entry.mcp.correlation.empty()) profile.correlation = entry.mcp.correlation;
   if (profile.correlation != "traceparent" && profile.correlation != "window") {
     throw std::runtime_error(field + "correlation must be \"traceparent\" or \"window\", not \"" + profile.correlation + "\"");
   }
-  profile.result_rows = entry.get("result_rows", profile.result_rows);
+  if (!entry.mcp.result_rows.empty()) profile.result_rows = entry.mcp.result_rows;
   if (profile.result_rows != "auto" && (profile.result_rows.empty() || profile.result_rows[0] != '/')) {
     throw std::runtime_error(field + "result_rows must be \"auto\" or a JSON pointer such as /data/items");
   }
-  profile.probe = entry.get("probe", profile.probe);
+  if (!entry.mcp.probe.empty()) profile.probe = entry.mcp.probe;
   if (profile.probe != "initialize" && profile.probe != "tools/list") {
     throw std::runtime_error(field + "probe must be \"initialize\" or \"tools/list\", not \"" + profile.probe + "\"");
   }
-  profile.vault_login = entry.get("vault_login", profile.vault_login);
+  if (!entry.mcp.vault_login.empty()) profile.vault_login = entry.mcp.vault_login;
   if (profile.vault_login != "exchanged" && profile.vault_login != "caller_token") {
     throw std::runtime_error(field + "vault_login must be \"exchanged\" or \"caller_token\", not \"" + profile.vault_login + "\"");
   }
-  const std::string timeout = entry.get("dependency_timeout_ms", std::to_string(profile.dependency_timeout_ms));
+  const std::string timeout =
+      entry.mcp.dependency_timeout_ms.empty() ? std::to_string(profile.dependency_timeout_ms) : entry.mcp.dependency_timeout_ms;
   profile.dependency_timeout_ms = std::atoi(timeout.c_str());
   if (timeout.empty() || timeout.find_first_not_of("0123456789") != std::string::npos || profile.dependency_timeout_ms <= 0) {
     throw std::runtime_error(field + "dependency_timeout_ms must be a whole number of milliseconds above 0, not \"" + timeout + "\"");
   }
-  if (const auto failures = entry.extra.find("failures"); failures != entry.extra.end()) {
+  if (!entry.mcp.failures.empty()) {
     // Overridden kind by kind: a kind the entry does not name keeps the profile's texts.
-    for (auto& [kind, texts] : parse_failures(failures->second, field + "failures")) profile.failures[kind] = std::move(texts);
+    for (auto& [kind, texts] : parse_failures(entry.mcp.failures, field + "failures")) profile.failures[kind] = std::move(texts);
   }
   return profile;
 }

@@ -10,8 +10,8 @@
 #include <map>
 #include <set>
 
-#include "mcph/harness/real_tier.h"
-#include "mcph/harness/service_table.h"
+#include "mcph/harness/stack/real_tier.h"
+#include "mcph/harness/stack/service_table.h"
 
 namespace mcph::harness {
 namespace {

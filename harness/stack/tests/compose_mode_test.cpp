@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "mcph/harness/local_stack.h"
+#include "mcph/harness/stack/local_stack.h"
 #include "mcph/proc/temp_dir.h"
 
 namespace mcph::harness {

@@ -10,8 +10,8 @@
 #include <pqxx/pqxx>
 #include <sstream>
 
-#include "mcph/harness/process_state.h"
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/stack/process_state.h"
+#include "mcph/harness/stack/supervised_stack.h"
 #include "mcph/http/client.h"
 #include "mcph/postgres/server.h"
 #include "mcph/proc/free_port.h"
@@ -70,7 +70,7 @@ std::vector<std::string> processes_naming(const fs::path& path) {
 
 Json vault_get(const StackFile& stack, const std::string& path) {
   http::Client vault(stack.service("vault").url);
-  const auto response = vault.get(path, {{"X-Vault-Token", stack.service("vault").get("token")}});
+  const auto response = vault.get(path, {{"X-Vault-Token", stack.service("vault").vault.token}});
   if (response.status != 200) throw std::runtime_error("GET " + path + ": HTTP " + std::to_string(response.status));
   return Json::parse(response.body);
 }

@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "mcph/harness/stack_file.h"
-#include "mcph/harness/stack_params.h"
+#include "mcph/harness/stack/stack_file.h"
+#include "mcph/harness/stack/stack_params.h"
 #include "mcph/proc/child_process.h"
 
 namespace mcph::harness::testing {

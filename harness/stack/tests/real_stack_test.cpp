@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "mcph/harness/real_tier.h"
+#include "mcph/harness/stack/real_tier.h"
 #include "owner_support.h"
 
 namespace mcph::harness {

@@ -1,5 +1,5 @@
-#include "mcph/harness/stack_file.h"
-#include "mcph/harness/stack_params.h"
+#include "mcph/harness/stack/stack_file.h"
+#include "mcph/harness/stack/stack_params.h"
 
 #include <gtest/gtest.h>
 
@@ -10,11 +10,18 @@ namespace {
 
 StackFile local_stack_with_supervisor() {
   StackFile stack;
-  stack.mode = "local";
-  stack.services["keycloak"] = ServiceEntry{"http://127.0.0.1:41001", 1234, "/run/keycloak.log",
-                                            {{"admin_user", "admin"}, {"admin_password", "admin"}}, {}};
-  stack.services["jira-mcp"] = ServiceEntry{"http://127.0.0.1:41006/mcp", 1240, "/run/jira-mcp.log",
-                                            {{"transport", "streamable-http"}}, {"vault", "jira-api"}};
+  stack.mode = StackMode::local;
+  ServiceEntry& keycloak = stack.services["keycloak"];
+  keycloak.url = "http://127.0.0.1:41001";
+  keycloak.pid = 1234;
+  keycloak.log = "/run/keycloak.log";
+  keycloak.idp = {"admin", "admin"};
+  ServiceEntry& jira = stack.services["jira-mcp"];
+  jira.url = "http://127.0.0.1:41006/mcp";
+  jira.pid = 1240;
+  jira.log = "/run/jira-mcp.log";
+  jira.mcp.transport = "streamable-http";
+  jira.mcp.behind_fault_proxy = {"vault", "jira-api"};
   SupervisorEntry supervisor;
   supervisor.pid = 1200;
   supervisor.log = "/run/supervisor.log";
@@ -33,14 +40,14 @@ TEST(StackFileTest, SupervisorKeySurvivesARoundTrip) {
   EXPECT_EQ(parsed.supervisor->start_ticks, 987654321012ULL);
   EXPECT_TRUE(parsed.supervisor->removes_run_dir);
   // The existing keys are unchanged by the added one.
-  EXPECT_EQ(parsed.mode, "local");
+  EXPECT_EQ(parsed.mode, StackMode::local);
   EXPECT_EQ(parsed.realm, "mcp-demo");
   EXPECT_EQ(parsed.service("keycloak").pid, 1234);
   EXPECT_EQ(parsed.service("keycloak").log, "/run/keycloak.log");
-  EXPECT_EQ(parsed.service("keycloak").get("admin_password"), "admin");
+  EXPECT_EQ(parsed.service("keycloak").idp.admin_password, "admin");
   EXPECT_EQ(parsed.service("jira-mcp").url, "http://127.0.0.1:41006/mcp");
-  EXPECT_EQ(parsed.service("jira-mcp").get("transport"), "streamable-http");
-  EXPECT_EQ(parsed.service("jira-mcp").behind_fault_proxy, (std::vector<std::string>{"vault", "jira-api"}));
+  EXPECT_EQ(parsed.service("jira-mcp").mcp.transport, "streamable-http");
+  EXPECT_EQ(parsed.service("jira-mcp").mcp.behind_fault_proxy, (std::vector<std::string>{"vault", "jira-api"}));
   EXPECT_EQ(parsed.to_json(), original.to_json());
 }
 
@@ -52,7 +59,7 @@ TEST(StackFileTest, NoSupervisorKeyWithoutASupervisor) {
 }
 
 TEST(StackFileTest, HandWrittenExternalStackWithLegacySsePostParses) {
-  // What a user writes for the original Python demo's servers (DESIGN.md, external mode).
+  // What a user writes for the original Python demo's servers (docs/design.md, external mode).
   const StackFile stack = StackFile::parse(R"({
     "mode": "external",
     "realm": "mcp-demo",
@@ -64,12 +71,12 @@ TEST(StackFileTest, HandWrittenExternalStackWithLegacySsePostParses) {
       "github-mcp":  {"url": "http://127.0.0.1:3002/mcp", "transport": "streamable-http"}
     }
   })", "external.json");
-  EXPECT_EQ(stack.mode, "external");
+  EXPECT_EQ(stack.mode, StackMode::external);
   EXPECT_FALSE(stack.supervisor.has_value());
-  EXPECT_EQ(stack.service("jira-mcp").get("transport"), "legacy-sse-post");
+  EXPECT_EQ(stack.service("jira-mcp").mcp.transport, "legacy-sse-post");
   EXPECT_EQ(stack.service("jira-mcp").url, "http://127.0.0.1:3001/sse");
   EXPECT_EQ(stack.service("jira-mcp").pid, 0);
-  EXPECT_EQ(stack.service("vault").get("token"), "root-token");
+  EXPECT_EQ(stack.service("vault").vault.token, "root-token");
   EXPECT_EQ(stack.service("postgres").url, "postgresql://postgres:postgres@127.0.0.1:5432/mcp_demo");
 }
 
@@ -111,13 +118,13 @@ TEST(StackFileTest, BehindFaultProxyIsAListOfTheProxiesOrTrue) {
       "other-mcp":  {"url": "http://127.0.0.1:3004/mcp"}
     }
   })");
-  EXPECT_EQ(stack.service("vault").get("url_for_servers"), "http://127.0.0.1:41990");
-  EXPECT_EQ(stack.service("jira-mcp").behind_fault_proxy, (std::vector<std::string>{"vault", "jira-api"}));
-  EXPECT_EQ(stack.service("github-mcp").behind_fault_proxy,
+  EXPECT_EQ(stack.service("vault").url_for_servers, "http://127.0.0.1:41990");
+  EXPECT_EQ(stack.service("jira-mcp").mcp.behind_fault_proxy, (std::vector<std::string>{"vault", "jira-api"}));
+  EXPECT_EQ(stack.service("github-mcp").mcp.behind_fault_proxy,
             (std::vector<std::string>{"postgres", "keycloak", "vault", "jira-api", "github-api"}));
-  EXPECT_TRUE(stack.service("postgres-mcp").behind_fault_proxy.empty());
-  EXPECT_TRUE(stack.service("other-mcp").behind_fault_proxy.empty());
-  EXPECT_FALSE(stack.service("jira-mcp").extra.count("behind_fault_proxy"));
+  EXPECT_TRUE(stack.service("postgres-mcp").mcp.behind_fault_proxy.empty());
+  EXPECT_TRUE(stack.service("other-mcp").mcp.behind_fault_proxy.empty());
+  EXPECT_FALSE(stack.service("jira-mcp").unknown.count("behind_fault_proxy"));
 
   // Written as the list, read back the same.
   const std::string written = stack.to_json();
@@ -125,7 +132,7 @@ TEST(StackFileTest, BehindFaultProxyIsAListOfTheProxiesOrTrue) {
         "vault",
         "jira-api"
       ])"), std::string::npos) << written;
-  EXPECT_EQ(StackFile::parse(written).service("jira-mcp").behind_fault_proxy, stack.service("jira-mcp").behind_fault_proxy);
+  EXPECT_EQ(StackFile::parse(written).service("jira-mcp").mcp.behind_fault_proxy, stack.service("jira-mcp").mcp.behind_fault_proxy);
   EXPECT_EQ(written.find("\"behind_fault_proxy\": []"), std::string::npos) << "none: not written";
 
   const auto error_of = [](const std::string& value) {

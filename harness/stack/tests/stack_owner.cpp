@@ -8,7 +8,7 @@
 #include <exception>
 #include <thread>
 
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/stack/supervised_stack.h"
 
 int main(int argc, char** argv) {
   using namespace mcph::harness;

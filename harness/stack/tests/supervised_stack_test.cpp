@@ -1,7 +1,7 @@
 // The supervised stack's lifetimes: every way its owner can end (stop(), Ctrl-C, SIGKILL, ttl)
 // leaves no process of the stack and no temporary directory, and the orderly stop revokes the
 // dynamic PostgreSQL roles Vault handed out.
-#include "mcph/harness/supervised_stack.h"
+#include "mcph/harness/stack/supervised_stack.h"
 
 #include <arpa/inet.h>
 #include <gmock/gmock.h>
@@ -18,15 +18,15 @@
 #include <sstream>
 #include <thread>
 
-#include "mcph/harness/local_stack.h"
-#include "mcph/harness/process_state.h"
-#include "mcph/harness/provision.h"
-#include "mcph/harness/service_table.h"
-#include "mcph/harness/stack_tokens.h"
+#include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/stack/process_state.h"
+#include "mcph/harness/provision/provision.h"
+#include "mcph/harness/stack/service_table.h"
+#include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
 #include "mcph/http/url.h"
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/mcp/client.h"
 #include "mcph/oidc/token_client.h"
 #include "mcph/postgres/server.h"
@@ -61,7 +61,7 @@ bool accepts_connections(int port) {
 std::string jwt_subject(const std::string& jwt) {
   const auto first = jwt.find('.');
   const auto second = jwt.find('.', first + 1);
-  const auto payload = jose::base64url_decode(jwt.substr(first + 1, second - first - 1));
+  const auto payload = codec::base64url_decode(jwt.substr(first + 1, second - first - 1));
   if (!payload) throw std::runtime_error("the access token's payload is not base64url");
   return Json::parse(*payload).at("sub").get<std::string>();
 }
@@ -114,7 +114,7 @@ TEST(SupervisedStackTest, AttachedStackIsReadyProvisionedIdempotentlyAndStopsCle
   ProvisionTarget target;
   target.keycloak_url = file.service("keycloak").url;
   target.vault_url = file.service("vault").url;
-  target.vault_token = file.service("vault").get("token");
+  target.vault_token = file.service("vault").vault.token;
   target.postgres_url = file.service("postgres").url;
   const ProvisionResult again = provision(target, {});
   EXPECT_EQ(again.changes, 0);
@@ -160,10 +160,10 @@ TEST(SupervisedStackTest, StackWithoutFaultProxyWiresTheServersToTheServicesDire
 
   EXPECT_EQ(file.services.count("fault-proxy"), 0u);
   for (const std::string& name : fault_proxy_targets()) {
-    EXPECT_EQ(file.service(name).get("url_for_servers"), "") << name << " is given to the servers through a proxy";
+    EXPECT_EQ(file.service(name).url_for_servers, "") << name << " is given to the servers through a proxy";
   }
   for (const char* name : {"jira-mcp", "github-mcp", "postgres-mcp"}) {
-    EXPECT_THAT(file.service(name).behind_fault_proxy, ::testing::IsEmpty()) << name;
+    EXPECT_THAT(file.service(name).mcp.behind_fault_proxy, ::testing::IsEmpty()) << name;
   }
   EXPECT_THAT(progress, ::testing::Contains(HasSubstr("fault-proxy: not started (--no-fault-proxy)")));
 

@@ -1,4 +1,4 @@
-#include "mcph/harness/target_profile.h"
+#include "mcph/harness/stack/target_profile.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,7 +10,15 @@ namespace {
 
 using ::testing::HasSubstr;
 
-ServiceEntry entry(std::map<std::string, std::string> extra) { return ServiceEntry{"http://127.0.0.1:3001/sse", 0, {}, std::move(extra), {}}; }
+// An MCP server's entry as a stack file writes it: its URL and these keys.
+ServiceEntry entry(const std::map<std::string, std::string>& keys) {
+  std::string json = R"({"url": "http://127.0.0.1:3001/sse")";
+  for (const auto& [key, value] : keys) {
+    // "failures" is written as the JSON object it is; the rest as text.
+    json += ", \"" + key + "\": " + (key == "failures" ? value : "\"" + value + "\"");
+  }
+  return parse_service_entry(json + "}", "services.jira-mcp");
+}
 
 std::string error_of(const ServiceEntry& service) {
   try {

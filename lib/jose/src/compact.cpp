@@ -2,7 +2,7 @@
 // BASE64URL(payload) "." BASE64URL(signature).
 #include <nlohmann/json.hpp>
 
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/jose/error.h"
 #include "mcph/jose/jws.h"
 
@@ -10,7 +10,7 @@ namespace mcph::jose {
 namespace {
 
 std::string decode_part(std::string_view part, const char* name) {
-  auto bytes = base64url_decode(part);
+  auto bytes = codec::base64url_decode(part);
   if (!bytes) {
     throw JoseError(ErrorKind::malformed, std::string(name) + " part is not base64url");
   }
@@ -21,9 +21,9 @@ std::string decode_part(std::string_view part, const char* name) {
 
 std::string sign_compact(const Key& key, Alg alg, std::string_view header_json,
                          std::string_view payload_json) {
-  std::string token = base64url_encode(header_json) + '.' + base64url_encode(payload_json);
+  std::string token = codec::base64url_encode(header_json) + '.' + codec::base64url_encode(payload_json);
   const std::string signature = sign_bytes(key, alg, token);
-  return token + '.' + base64url_encode(signature);
+  return token + '.' + codec::base64url_encode(signature);
 }
 
 std::string sign_jwt(const Key& key, Alg alg, std::string_view payload_json, std::string_view kid) {

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "key_internal.h"
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "message_text.h"
 
 namespace mcph::jose {
@@ -42,7 +42,7 @@ std::string bytes_member(const Json& jwk, const char* name, bool required) {
     }
     return {};
   }
-  auto bytes = base64url_decode(*text);
+  auto bytes = codec::base64url_decode(*text);
   if (!bytes) {
     throw_member_error(name, "is not base64url");
   }
@@ -173,33 +173,33 @@ OrderedJson jwk_to_json(const Jwk& jwk, bool include_private) {
   switch (key.type()) {
     case KeyType::rsa: {
       const auto numbers = detail::rsa_components(key, include_private);
-      json["n"] = base64url_encode(numbers.n);
-      json["e"] = base64url_encode(numbers.e);
+      json["n"] = codec::base64url_encode(numbers.n);
+      json["e"] = codec::base64url_encode(numbers.e);
       if (!numbers.d.empty()) {
-        json["d"] = base64url_encode(numbers.d);
+        json["d"] = codec::base64url_encode(numbers.d);
       }
       if (!numbers.p.empty()) {
-        json["p"] = base64url_encode(numbers.p);
-        json["q"] = base64url_encode(numbers.q);
-        json["dp"] = base64url_encode(numbers.dp);
-        json["dq"] = base64url_encode(numbers.dq);
-        json["qi"] = base64url_encode(numbers.qi);
+        json["p"] = codec::base64url_encode(numbers.p);
+        json["q"] = codec::base64url_encode(numbers.q);
+        json["dp"] = codec::base64url_encode(numbers.dp);
+        json["dq"] = codec::base64url_encode(numbers.dq);
+        json["qi"] = codec::base64url_encode(numbers.qi);
       }
       break;
     }
     case KeyType::ec_p256: {
       const auto numbers = detail::ec_components(key, include_private);
       json["crv"] = "P-256";
-      json["x"] = base64url_encode(numbers.x);
-      json["y"] = base64url_encode(numbers.y);
+      json["x"] = codec::base64url_encode(numbers.x);
+      json["y"] = codec::base64url_encode(numbers.y);
       if (!numbers.d.empty()) {
-        json["d"] = base64url_encode(numbers.d);
+        json["d"] = codec::base64url_encode(numbers.d);
       }
       break;
     }
     case KeyType::oct:
       if (include_private) {
-        json["k"] = base64url_encode(key.secret());
+        json["k"] = codec::base64url_encode(key.secret());
       }
       break;
   }

@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "key_internal.h"
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/jose/key.h"
 
 namespace mcph::jose {
@@ -15,18 +15,18 @@ std::string Key::thumbprint() const {
     case KeyType::rsa: {
       const auto numbers = detail::rsa_components(*this, false);
       required = {
-          {"e", base64url_encode(numbers.e)}, {"kty", "RSA"}, {"n", base64url_encode(numbers.n)}};
+          {"e", codec::base64url_encode(numbers.e)}, {"kty", "RSA"}, {"n", codec::base64url_encode(numbers.n)}};
       break;
     }
     case KeyType::ec_p256: {
       const auto numbers = detail::ec_components(*this, false);
       required = {{"crv", "P-256"},
                   {"kty", "EC"},
-                  {"x", base64url_encode(numbers.x)},
-                  {"y", base64url_encode(numbers.y)}};
+                  {"x", codec::base64url_encode(numbers.x)},
+                  {"y", codec::base64url_encode(numbers.y)}};
       break;
     }
-    case KeyType::oct: required = {{"k", base64url_encode(secret_)}, {"kty", "oct"}}; break;
+    case KeyType::oct: required = {{"k", codec::base64url_encode(secret_)}, {"kty", "oct"}}; break;
   }
   const std::string canonical = required.dump();
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -35,7 +35,7 @@ std::string Key::thumbprint() const {
                  nullptr) != 1) {
     detail::throw_openssl_failure("SHA-256 failed");
   }
-  return base64url_encode(detail::bytes_view(digest, digest_length));
+  return codec::base64url_encode(detail::bytes_view(digest, digest_length));
 }
 
 }  // namespace mcph::jose

@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/jose/jwt.h"
 #include "test_keys.h"
 
@@ -43,8 +43,8 @@ TEST(SignJwt, BuildsTheHeaderWithAlgTypAndKid) {
 }
 
 TEST(SplitCompact, DecodesThePartsAndKeepsTheSigningInput) {
-  const std::string token = base64url_encode("{\"alg\":\"HS256\"}") + "." +
-                            base64url_encode("payload") + "." + base64url_encode("sig");
+  const std::string token = codec::base64url_encode("{\"alg\":\"HS256\"}") + "." +
+                            codec::base64url_encode("payload") + "." + codec::base64url_encode("sig");
   const CompactJws parts = split_compact(token);
   EXPECT_EQ(parts.header_json, "{\"alg\":\"HS256\"}");
   EXPECT_EQ(parts.payload_json, "payload");

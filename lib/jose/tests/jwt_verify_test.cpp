@@ -4,7 +4,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/jose/jwt.h"
 #include "test_keys.h"
 
@@ -129,16 +129,16 @@ TEST(VerifyJwt, ReadsTheSystemClockWhenNowIsUnset) {
 // ---- algorithm policy ------------------------------------------------------------------------
 
 TEST(VerifyJwt, RejectsAlgNone) {
-  const std::string header = base64url_encode(R"({"alg":"none","typ":"JWT"})");
-  const std::string payload = base64url_encode(keycloak_claims().dump());
+  const std::string header = codec::base64url_encode(R"({"alg":"none","typ":"JWT"})");
+  const std::string payload = codec::base64url_encode(keycloak_claims().dump());
   VerifyOptions options = keycloak_options();
   options.allowed_algs = {Alg::RS256, Alg::ES256, Alg::HS256};
   expect_rejected(header + "." + payload + ".", rsa_key_set(), options,
                   ErrorKind::unsupported_algorithm, "'none'");
   // A signature part does not help.
-  expect_rejected(header + "." + payload + "." + base64url_encode("sig"), rsa_key_set(), options,
+  expect_rejected(header + "." + payload + "." + codec::base64url_encode("sig"), rsa_key_set(), options,
                   ErrorKind::unsupported_algorithm);
-  const std::string none_variant = base64url_encode(R"({"alg":"None"})");
+  const std::string none_variant = codec::base64url_encode(R"({"alg":"None"})");
   expect_rejected(none_variant + "." + payload + ".", rsa_key_set(), options,
                   ErrorKind::unsupported_algorithm);
 }
@@ -173,9 +173,9 @@ TEST(VerifyJwt, RejectsAlgorithmNotInTheAllowList) {
 }
 
 TEST(VerifyJwt, RejectsUnknownAlgorithms) {
-  const std::string payload = base64url_encode(keycloak_claims().dump());
+  const std::string payload = codec::base64url_encode(keycloak_claims().dump());
   for (const char* header : {R"({"alg":"PS256"})", R"({"alg":"HS512"})", R"({"alg":"EdDSA"})"}) {
-    expect_rejected(base64url_encode(header) + "." + payload + ".AAAA", rsa_key_set(),
+    expect_rejected(codec::base64url_encode(header) + "." + payload + ".AAAA", rsa_key_set(),
                     keycloak_options(), ErrorKind::unsupported_algorithm);
   }
 }
@@ -225,7 +225,7 @@ TEST(VerifyJwt, RejectsAChangedPayload) {
   const std::size_t first = token.find('.');
   const std::size_t second = token.find('.', first + 1);
   const std::string forged = token.substr(0, first + 1) +
-                             base64url_encode(claims_with("sub", "bob").dump()) +
+                             codec::base64url_encode(claims_with("sub", "bob").dump()) +
                              token.substr(second);
   expect_rejected(forged, rsa_key_set(), keycloak_options(), ErrorKind::bad_signature);
 }
@@ -493,7 +493,7 @@ TEST(VerifyJwt, RejectsEs256SignatureInDerForm) {
   // Hand-made DER SEQUENCE { INTEGER r, INTEGER s } with 32-byte positive integers.
   std::string der = "\x30\x46\x02\x21";
   der += '\0' + signature.substr(0, 32) + "\x02\x21" + '\0' + signature.substr(32);
-  const std::string der_token = token.substr(0, token.rfind('.') + 1) + base64url_encode(der);
+  const std::string der_token = token.substr(0, token.rfind('.') + 1) + codec::base64url_encode(der);
   expect_rejected(der_token, keys, options, ErrorKind::malformed, "64-byte R||S");
 }
 

@@ -1,7 +1,7 @@
 // RFC 7515 Appendix A: the published JWS examples, reproduced or verified.
 #include <gtest/gtest.h>
 
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/jose/jwk.h"
 #include "mcph/jose/jws.h"
 #include "mcph/jose/jwt.h"
@@ -90,9 +90,9 @@ TEST(Rfc7515, A3Es256PublishedSignatureVerifies) {
 TEST(Rfc7515, A3Es256TamperedPayloadIsBadSignature) {
   const Key public_key = Jwk::from_json(rfc::kA3KeyJwk).key.public_only();
   const CompactJws parts = split_compact(rfc::kA3Token);
-  const std::string forged = base64url_encode(parts.header_json) + "." +
-                             base64url_encode(R"({"iss":"joe","exp":1300819380})") + "." +
-                             base64url_encode(parts.signature);
+  const std::string forged = codec::base64url_encode(parts.header_json) + "." +
+                             codec::base64url_encode(R"({"iss":"joe","exp":1300819380})") + "." +
+                             codec::base64url_encode(parts.signature);
   expect_rejected(forged, set_of(public_key), example_options(Alg::ES256),
                   ErrorKind::bad_signature);
 }

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/jose/jwk.h"
 #include "mcph/jose/jws.h"
 #include "rfc_vectors.h"
@@ -109,7 +109,7 @@ TEST(Rfc7517, A3SymmetricKeySetKeepsTheHmacKey) {
   EXPECT_EQ(hmac.key.type(), KeyType::oct);
   EXPECT_EQ(hmac.kid, "HMAC key used in JWS spec Appendix A.1 example");
   EXPECT_EQ(
-      base64url_encode(hmac.key.secret()),
+      codec::base64url_encode(hmac.key.secret()),
       "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow");
   EXPECT_EQ(Json::parse(hmac.to_private_json()), published_key(rfc::kJwkA3SymmetricKeys, 1));
 }
@@ -125,7 +125,7 @@ TEST(Rfc7517, A3KeyWrapKeyImportsAloneWithUnknownAlg) {
   EXPECT_EQ(jwk.key.type(), KeyType::oct);
   EXPECT_EQ(jwk.key.secret().size(), 16u);
   EXPECT_EQ(jwk.alg, std::nullopt);
-  EXPECT_EQ(base64url_encode(jwk.key.secret()), "GawgguFyGrWKav7AX4VKUg");
+  EXPECT_EQ(codec::base64url_encode(jwk.key.secret()), "GawgguFyGrWKav7AX4VKUg");
 }
 
 // The A.3 HMAC key is the RFC 7515 A.1 key: it reproduces that token.

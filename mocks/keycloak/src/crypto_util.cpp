@@ -8,7 +8,7 @@
 
 #include <stdexcept>
 
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 
 namespace mcph::mock_keycloak {
 
@@ -36,7 +36,7 @@ std::string random_uuid() {
   return text;
 }
 
-std::string random_secret() { return jose::base64url_encode(random_bytes(24)); }
+std::string random_secret() { return codec::base64url_encode(random_bytes(24)); }
 
 std::string sha1(std::string_view bytes) {
   std::string digest(SHA_DIGEST_LENGTH, '\0');

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto_util.h"
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/jose/error.h"
 #include "mcph/jose/jws.h"
 
@@ -11,9 +11,9 @@ namespace mcph::mock_keycloak {
 
 std::string sign_hs512(std::string_view secret, std::string_view kid, std::string_view payload_json) {
   const nlohmann::ordered_json header = {{"alg", "HS512"}, {"typ", "JWT"}, {"kid", kid}};
-  std::string input = jose::base64url_encode(header.dump()) + "." + jose::base64url_encode(payload_json);
+  std::string input = codec::base64url_encode(header.dump()) + "." + codec::base64url_encode(payload_json);
   const std::string mac = hmac_sha512(secret, input);
-  return input + "." + jose::base64url_encode(mac);
+  return input + "." + codec::base64url_encode(mac);
 }
 
 namespace {

@@ -8,8 +8,7 @@
 
 #include "crypto_util.h"
 #include "errors.h"
-#include "mcph/http/base64.h"
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/jose/error.h"
 #include "mcph/jose/jwk.h"
 
@@ -81,12 +80,12 @@ RealmKey make_rsa_key(const std::string& realm_name, KeySpec spec) {
     return jose::Key::generate_rsa(spec.key_size);
   }();
   const std::string spki = public_key_der(rsa.evp());
-  key.kid = jose::base64url_encode(sha256(spki));
-  key.public_key_b64 = http::base64_encode(spki);
+  key.kid = codec::base64url_encode(sha256(spki));
+  key.public_key_b64 = codec::base64_encode(spki);
   const std::string cert = self_signed_certificate(rsa.evp(), realm_name, key.valid_to_ms);
-  key.certificate_b64 = http::base64_encode(cert);
-  key.x5t = jose::base64url_encode(sha1(cert));
-  key.x5t_s256 = jose::base64url_encode(sha256(cert));
+  key.certificate_b64 = codec::base64_encode(cert);
+  key.x5t = codec::base64url_encode(sha1(cert));
+  key.x5t_s256 = codec::base64url_encode(sha256(cert));
   key.rsa = std::make_shared<const jose::Key>(std::move(rsa));
   key.spec = std::move(spec);
   return key;

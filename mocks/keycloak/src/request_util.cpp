@@ -3,7 +3,7 @@
 #include <set>
 
 #include "errors.h"
-#include "mcph/http/base64.h"
+#include "mcph/codec/base64.h"
 #include "mcph/http/url.h"
 #include "model.h"
 
@@ -69,7 +69,7 @@ std::optional<std::string> bearer_token(const http::Request& request) {
 std::optional<std::pair<std::string, std::string>> basic_credentials(const http::Request& request) {
   const auto encoded = auth_value(request, "basic");
   if (!encoded) return std::nullopt;
-  const auto decoded = http::base64_decode(*encoded);
+  const auto decoded = codec::base64_decode(*encoded);
   if (!decoded) return std::nullopt;
   const auto colon = decoded->find(':');
   if (colon == std::string::npos) return std::nullopt;

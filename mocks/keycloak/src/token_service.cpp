@@ -2,7 +2,7 @@
 
 #include "crypto_util.h"
 #include "hs512.h"
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/jose/jws.h"
 #include "mcph/jose/jwt.h"
 
@@ -53,7 +53,7 @@ nlohmann::ordered_json sign_grant(TokenGrant& grant) {
   response["token_type"] = grant.issued_id_token ? "N_A" : "Bearer";
   if (grant.id && !grant.issued_id_token) {
     // at_hash: the left half of SHA-256 over the access token (OIDC Core §3.1.3.6).
-    (*grant.id)["at_hash"] = jose::base64url_encode(sha256(access).substr(0, 16));
+    (*grant.id)["at_hash"] = codec::base64url_encode(sha256(access).substr(0, 16));
     response["id_token"] =
         jose::sign_jwt(*grant.keys.rsa, jose::Alg::RS256, grant.id->dump(), grant.keys.rsa_kid);
   }

@@ -8,7 +8,7 @@
 #include "mcph/contract/server_under_test.h"
 #include "mcph/proc/service.h"
 #include "mcph/http/url.h"
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/jose/jws.h"
 
 namespace mcph::keycloak_test {

@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "common.h"
-#include "mcph/http/base64.h"
+#include "mcph/codec/base64.h"
 
 namespace mcph::mock_vault {
 namespace {
@@ -46,8 +46,8 @@ std::string scram_sha256_verifier(std::string_view password, std::string_view sa
   Digest stored_key{};
   SHA256(client_key.data(), client_key.size(), stored_key.data());
   const Digest server_key = hmac_sha256(salted, "Server Key");
-  return "SCRAM-SHA-256$" + std::to_string(iterations) + ":" + http::base64_encode(salt) + "$" +
-         http::base64_encode(as_text(stored_key)) + ":" + http::base64_encode(as_text(server_key));
+  return "SCRAM-SHA-256$" + std::to_string(iterations) + ":" + codec::base64_encode(salt) + "$" +
+         codec::base64_encode(as_text(stored_key)) + ":" + codec::base64_encode(as_text(server_key));
 }
 
 }  // namespace mcph::mock_vault

@@ -6,7 +6,7 @@
 #include "backends.h"
 #include "core.h"
 #include "field_data.h"
-#include "mcph/http/base64.h"
+#include "mcph/codec/base64.h"
 #include "mcph/mock_vault/policy.h"
 #include "vault_error.h"
 
@@ -266,7 +266,7 @@ class SystemBackend final : public Backend {
       if (!text.empty()) warnings.push_back("'rules' is deprecated, please use 'policy' instead");
     }
     if (text.empty()) throw VaultError::bad_request("'policy' parameter not supplied or empty");
-    if (auto decoded = http::base64_decode(text)) text = *decoded;  // Vault takes base64 policies too
+    if (auto decoded = codec::base64_decode(text)) text = *decoded;  // Vault takes base64 policies too
     core_.policies().put(name, text);
     if (warnings.empty()) return VaultResponse::no_content();
     VaultResponse response = VaultResponse::with_data(nullptr);

@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "contract_support.h"
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/jose/jws.h"
 #include "mcph/jose/key.h"
 
@@ -90,7 +90,7 @@ TEST_F(JwtLogin, TamperedPayloadFails) {
   const auto first = token.find('.');
   const auto second = token.find('.', first + 1);
   const std::string forged = token.substr(0, first + 1) +
-                             jose::base64url_encode(jwks_.claims_for(demo_.bob_sub).dump()) + token.substr(second);
+                             codec::base64url_encode(jwks_.claims_for(demo_.bob_sub).dump()) + token.substr(second);
   Reply reply;
   Demo::login(vault_, forged, &reply);
   EXPECT_EQ(reply.status, 400);
@@ -98,8 +98,8 @@ TEST_F(JwtLogin, TamperedPayloadFails) {
 }
 
 TEST_F(JwtLogin, AlgNoneAndHs256AreRefused) {
-  const std::string header = jose::base64url_encode(R"({"alg":"none","typ":"JWT"})");
-  const std::string payload = jose::base64url_encode(jwks_.claims_for(demo_.alice_sub).dump());
+  const std::string header = codec::base64url_encode(R"({"alg":"none","typ":"JWT"})");
+  const std::string payload = codec::base64url_encode(jwks_.claims_for(demo_.alice_sub).dump());
   Reply reply;
   Demo::login(vault_, header + "." + payload + ".", &reply);
   EXPECT_EQ(reply.status, 400);

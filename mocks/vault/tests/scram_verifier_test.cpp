@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "mcph/http/base64.h"
+#include "mcph/codec/base64.h"
 
 namespace mcph::mock_vault {
 namespace {
@@ -21,7 +21,7 @@ constexpr const char* kPostgresVerifier =
     "yXnZKpKtx8riSv3IzVsGVROBhG30X1vfjRzsatiVaW4=";
 
 TEST(ScramVerifier, IsTheOnePostgresqlMakesForTheSamePasswordAndSalt) {
-  const auto salt = http::base64_decode("Ld6Casd/5CajAWL1RKn+xQ==");
+  const auto salt = codec::base64_decode("Ld6Casd/5CajAWL1RKn+xQ==");
   ASSERT_TRUE(salt);
   EXPECT_EQ(scram_sha256_verifier("A1b2-C3d4E5f6G7h8I9j", *salt, 4096), kPostgresVerifier);
   EXPECT_NE(scram_sha256_verifier("A1b2-C3d4E5f6G7h8I9k", *salt, 4096), kPostgresVerifier);

@@ -1,5 +1,5 @@
 // foreign-mcp: an MCP server with the original demo's conventions, written here to prove that the
-// harness judges a server it did not write by its defects, never by its conventions (issue 13).
+// harness judges a server it did not write by its defects, never by its conventions.
 // Its conventions are the demo's (the `demo-python` target profile): plain JSON-RPC on POST /sse,
 // no traceparent sent on to Vault or the backend, the backend's JSON as the tool result's text
 // (a bare array where the backend answers one), Basic username:password to Jira, and the demo's

@@ -237,7 +237,7 @@ vault::DatabaseCredentials CredentialBroker::new_lease(const Principal& principa
 
 // Renewing keeps the role, so the user's pooled PostgreSQL connections stay good: a new role
 // costs Vault a CREATE ROLE (one at a time) and the server new logins. A thousand users' new
-// roles outlasted the last third of a 90-second lease (README, family 10 at full size).
+// roles outlasted the last third of a 90-second lease (docs/family-10-load.md, "The full size, run by run").
 bool CredentialBroker::renew_lease(const Principal& principal, const vault::DatabaseCredentials& current) {
   if (current.lease_id.empty()) return false;
   const VaultSession s = session(principal);

@@ -7,7 +7,7 @@
 
 #include "mcph/http/message.h"
 #include "mcph/http/server.h"
-#include "mcph/jose/base64url.h"
+#include "mcph/codec/base64.h"
 #include "mcph/jose/jwk.h"
 #include "mcph/jose/jws.h"
 #include "mcph/jose/jwt.h"
@@ -121,7 +121,7 @@ TEST_F(AuthenticatorTest, RejectedTokensGetInvalidTokenWithTheReason) {
   const auto first_dot = good.find('.'), second_dot = good.find('.', first_dot + 1);
   std::string bob_payload = claims(now() + 300);
   bob_payload.replace(bob_payload.find("uuid-alice"), 10, "uuid-bob01");
-  const std::string tampered = good.substr(0, first_dot + 1) + jose::base64url_encode(bob_payload) + good.substr(second_dot);
+  const std::string tampered = good.substr(0, first_dot + 1) + codec::base64url_encode(bob_payload) + good.substr(second_dot);
 
   const struct {
     std::string name, jwt, reason;
@@ -130,7 +130,7 @@ TEST_F(AuthenticatorTest, RejectedTokensGetInvalidTokenWithTheReason) {
       {"wrong audience", token(claims(now() + 300, "other-client")), "(wrong_audience)"},
       {"wrong issuer", token(claims(now() + 300, kResource, "http://evil/realms/demo")), "(wrong_issuer)"},
       {"tampered payload", tampered, "(bad_signature)"},
-      {"alg none", jose::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." + jose::base64url_encode(claims(now() + 300)) + ".",
+      {"alg none", codec::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." + codec::base64url_encode(claims(now() + 300)) + ".",
        "(unsupported_algorithm)"},
       {"garbage", "not-a-jwt", "(malformed)"},
   };

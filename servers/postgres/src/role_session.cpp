@@ -20,7 +20,7 @@ std::string field_of(const PGresult* result, int field) {
   return value ? value : "";
 }
 
-// What a session keeps prepared (README, "PostgreSQL sessions").
+// What a session keeps prepared (docs/reference-servers.md, "PostgreSQL sessions").
 constexpr std::size_t kKeptStatements = 32;
 constexpr std::size_t kLongestKeptText = 4096;
 

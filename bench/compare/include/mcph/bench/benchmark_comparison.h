@@ -50,7 +50,7 @@ Comparison compare_results(const std::string& baseline_json, const std::string& 
                            const std::string& contender_json, const std::string& contender_origin,
                            const ComparisonOptions& options);
 
-// The comparison as the small JSON the HTML report reads (shape in the README).
+// The comparison as the small JSON the HTML report reads (shape in docs/benchmarks.md).
 std::string to_json(const Comparison& comparison);
 // The comparison as a table for a terminal.
 std::string to_text(const Comparison& comparison);

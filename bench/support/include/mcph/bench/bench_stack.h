@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "mcph/harness/stack_params.h"
-#include "mcph/harness/supervised_stack.h"
-#include "mcph/harness/stack_file.h"
+#include "mcph/harness/stack/stack_params.h"
+#include "mcph/harness/stack/supervised_stack.h"
+#include "mcph/harness/stack/stack_file.h"
 
 namespace mcph::bench {
 

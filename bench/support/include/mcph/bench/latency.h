@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "mcph/harness/load_driver.h"
+#include "mcph/harness/load/load_driver.h"
 
 namespace mcph::bench {
 

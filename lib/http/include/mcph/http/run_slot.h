@@ -3,7 +3,7 @@
 // the machine has cores — wait for connections and serve requests at once; the others wait for
 // a slot, in order. Without them, a busy server's 64 workers share two cores in time slices: a
 // request that needs 0.1 ms of CPU is preempted and waits milliseconds behind the others, and
-// the tail of a closed-loop load grows with the thread count (README, "Benchmarks"). With them,
+// the tail of a closed-loop load grows with the thread count (docs/benchmarks.md, "Run slots"). With them,
 // a worker that has answered goes straight on to the next ready connection, with no hand-off.
 //
 // A handler about to wait — an outbound request, a database query, a wait on another thread —

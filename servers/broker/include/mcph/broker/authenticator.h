@@ -1,5 +1,5 @@
 #pragma once
-// Step 3 of DESIGN.md: the MCP server verifies the user's JWT itself (JWKS with cache and kid
+// Step 3 of a tool call (docs/design.md): the MCP server verifies the user's JWT itself (JWKS with cache and kid
 // refresh, iss, aud, exp, nbf, allowed algorithms, that it is an access token, the client it was
 // issued to) and answers what RFC 6750 and the MCP authorization spec ask for when it fails.
 #include <chrono>

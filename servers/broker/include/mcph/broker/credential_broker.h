@@ -1,5 +1,5 @@
 #pragma once
-// Steps 4–7 of DESIGN.md: get a Vault identity for the verified user — by default without passing
+// Steps 4–7 of a tool call (docs/design.md): get a Vault identity for the verified user — by default without passing
 // on the token issued to this server (MCP authorization spec: no token passthrough): the server
 // trades it at the identity provider for a token whose audience is Vault (OAuth 2.0 token
 // exchange, RFC 8693) and logs in to Vault with that — learn the entity from Vault (never from a

@@ -5,11 +5,11 @@
 // sent first keeps the statements behind it from running when it fails.
 //
 // libpq directly, not libpqxx: libpqxx 6 has no pipeline mode, and a check and a query sent one
-// after the other cost postgres-mcp a third of its calls/s (README, "Benchmarks").
+// after the other cost postgres-mcp a third of its calls/s (docs/benchmarks.md).
 //
 // The statements a caller marks `keep` stay prepared on the session (PreparedStatements: the
 // last 32 distinct texts of up to 4 KiB): PostgreSQL parsed and planned the same query text on
-// every call otherwise, which cost postgres-mcp a sixth of its calls/s (README, "Benchmarks").
+// every call otherwise, which cost postgres-mcp a sixth of its calls/s (docs/benchmarks.md).
 #include <chrono>
 #include <memory>
 #include <stdexcept>

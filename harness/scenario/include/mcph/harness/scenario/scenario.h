@@ -1,0 +1,255 @@
+#pragma once
+// A scenario file (scenarios/*.yaml) as plain data: what a developer wrote, with the line of
+// every step and expectation kept so that failures and load errors can point back at the file.
+// Values that may hold ${substitutions} stay text here; the runner substitutes them when the
+// step runs. JSON values (tool arguments, bodies) are kept as JSON text.
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace mcph::harness {
+
+// Where something was written: "scenarios/isolation.yaml:14".
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  std::string to_string() const { return file + ":" + std::to_string(line); }
+};
+
+// One expectation, e.g. `backend_credential_of: alice` or `http_status: 401`. `value` is the
+// YAML value as JSON text ("alice", 401, {"…": …}), checked by the runner per kind.
+struct Expectation {
+  std::string kind;
+  std::string value;
+  SourceLocation where;
+};
+
+// The kinds of step, in the order of the alternatives of StepSpec below (steps/step_kinds.cpp
+// holds each kind's name, reader, runner and documentation).
+enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load };
+
+using HeaderFields = std::vector<std::pair<std::string, std::string>>;
+
+// call: jira.get_issue, args: {...} — an MCP tool call.
+struct CallStep {
+  static constexpr StepKind kind = StepKind::call;
+  std::string server;      // as written: "jira" or "jira-mcp"
+  std::string tool;
+  std::string args = "{}"; // JSON text
+  int repeat = 1;          // a burst: the call made this many times as fast as possible (16 connections at once)
+  // `until: rate_limited`: the burst stops at its first 429, or as soon as a server limiting each
+  // subject to the file's needs.rate_limit would have had to refuse a call (load_checks.h,
+  // limit_not_reached); `repeat` is then the most it makes. A server slower than its limit takes
+  // many calls to show whether it has one; one that refuses shows it at once.
+  bool until_rate_limited = false;
+  int rate_limit = 0;      // the file's needs.rate_limit, for until_rate_limited
+  int rate_window_ms = 0;
+  HeaderFields headers;    // sent with every request of the call
+};
+
+// http: {server: jira-mcp, method: POST, body: ...} — a raw HTTP request.
+struct HttpStep {
+  static constexpr StepKind kind = StepKind::http;
+  std::string server;
+  std::string method = "POST";
+  std::string path;        // appended to the server's URL (default: the MCP endpoint)
+  std::optional<std::string> body;  // raw text
+  // In order; a name may repeat (two Authorization headers). Written as a mapping, or as a list
+  // of one-entry mappings when a name repeats.
+  HeaderFields headers;
+  std::string authorization = "token";  // token | none
+  // A generated body of exactly this many bytes ({"pad":"xxx…"}), for size limits without a
+  // huge scenario file (0: none; `body`/`json` give the body instead).
+  std::size_t body_bytes = 0;
+  // `probe: true`, the body is the target's probe (its profile's `probe`): the JSON-RPC request
+  // the server answers with 200 when the caller is authorised, whatever its transport, for steps
+  // about who is let in, not about a method.
+  bool probe = false;
+};
+
+// vault: {path: secret/data/users/bob/jira} or whoami — a direct Vault request.
+struct VaultStep {
+  static constexpr StepKind kind = StepKind::vault;
+  bool whoami = false;     // log in as `as` and ask Vault who that is
+  // How the user's token reaches Vault's JWT login: "exchanged" for a Vault-audience token as
+  // the MCP servers do (the default), or "raw", the held token itself (attacks on Vault).
+  std::string login = "exchanged";
+  std::string method = "GET";
+  std::string path;        // after /v1/
+  std::optional<std::string> body;  // JSON text
+};
+
+// token: fresh | refresh | expire | tamper | forge | … — a token got, changed or made (steps/token.cpp
+// lists the actions and the fields each takes).
+struct TokenStep {
+  static constexpr StepKind kind = StepKind::token;
+  std::string action;
+  std::string client;      // fresh, id_token, refresh_token, client_credentials, exchange: the OIDC client
+  std::string client_secret;
+  std::string from;        // tamper, forge, exchange: the token it starts from (default: the caller's)
+  std::string claims;      // tamper, forge: JSON object of claims to set (forge: null removes one)
+  std::string header;      // forge: JSON object of header fields to set (null removes one)
+  std::string payload_text;  // forge: the payload's JSON text as written (duplicate names, …)
+  std::string sign;        // forge: keep | strip | cut | attacker | attacker_embedded_jwk | hs256_realm_public | es256_zero
+  int pad_bytes = 0;       // forge: a "pad" claim of this many bytes
+  std::string encoding;    // forge: "" (base64url) | padded (with '=') | standard (base64 with +/ and =)
+  std::string value;       // raw: the token's text (substituted: ${token.NAME} …)
+  std::string scope;       // fresh, id_token, client_credentials: the scope asked for (default: every MCP server's)
+  std::string audience;    // exchange: the audience asked for
+};
+
+// sql: SELECT … — a query on the stack's PostgreSQL as its superuser.
+struct SqlStep {
+  static constexpr StepKind kind = StepKind::sql;
+  std::string query;
+};
+
+// wait: 1.5s
+struct WaitStep {
+  static constexpr StepKind kind = StepKind::wait;
+  double seconds = 0;
+};
+
+// tcp: {server: jira-mcp, send: ["POST /mcp HTTP/1.1\r\n", …]} — bytes on a raw TCP connection:
+// chunks written in order, delay_ms apart; then, optionally, the trickle text every
+// trickle_every_ms, at most trickle_times times, until the server answers or closes; then the
+// answer is read for at most read_ms. Every wait is bounded.
+struct TcpStep {
+  static constexpr StepKind kind = StepKind::tcp;
+  std::string server;
+  std::vector<std::string> chunks;
+  int delay_ms = 0;
+  std::string trickle;
+  int trickle_every_ms = 0;
+  int trickle_times = 0;
+  int read_ms = 5000;
+};
+
+// fault: {target: vault, toxic: latency, latency_ms: 5000} | {clear: all} — the stack's fault
+// proxy: a toxic on one of its named proxies (the targets: the service table's rows behind it),
+// an HTTP error status from a mock backend (http_error), or the faults on one of them, or on
+// all, cleared. `attributes` are Toxiproxy's (latency, jitter, timeout, rate, …; http_error:
+// status, count), already checked against the toxic's type.
+struct FaultSpec {
+  static constexpr StepKind kind = StepKind::fault;
+  std::string target;  // vault | keycloak | postgres | jira-api | github-api
+  std::string toxic;   // latency | timeout | reset_peer | bandwidth | slicer | slow_close | limit_data | down | http_error
+  std::string stream = "downstream";   // upstream | downstream
+  std::map<std::string, long> attributes;
+  std::string clear;   // a target, or "all": remove the faults instead of adding one
+};
+
+// idp: rotate_signing_key — the identity provider's admin API: a new RS256 key of higher
+// priority; the old ones removed unless keep_old_key.
+struct IdpStep {
+  static constexpr StepKind kind = StepKind::idp;
+  std::string action;
+  bool keep_old_key = false;
+};
+
+// One MCP server's call in a load step: `jira: {tool: get_issue, args: {issue_key: DEMO-1}}`.
+struct LoadCall {
+  std::string server;     // as written: "jira" or "jira-mcp"
+  std::string tool;
+  std::string args = "{}";  // JSON text (no substitutions: every user makes the same call)
+  // A JSON pointer into the result where the database role the call ran as is (postgres-mcp:
+  // the role is named after the user); "" for a server whose backend keeps a ledger.
+  std::string role_at;
+};
+
+// load: {users: 200, connections: [16, 64], calls: 6000, servers: {…}} — isolation under load
+// (family 10): generated users user0001…user<users>, each interleaved on every server; one run
+// per concurrency level (each server gets that many connections at once, the servers loaded
+// together); `calls` tool calls in all, split evenly over levels and servers, after a warm-up
+// call of every user on every server. Every call carries its own traceparent. The users' calls
+// are paced so that none is offered more than half its rate limit; the rate-limit probe's users
+// (the ones after the step's users) are offered far more than theirs at once.
+struct LoadSpec {
+  static constexpr StepKind kind = StepKind::load;
+  int users = 0;
+  // The step's first generated user: user<first_user> … (so that a file's load stays clear of
+  // the users other files' scenarios act as when every file runs on one stack).
+  int first_user = 1;
+  std::vector<int> connections;
+  long calls = 0;
+  std::vector<LoadCall> servers;
+  int time_limit_ms = 120'000;    // per level: no call starts after it
+  int call_timeout_ms = 10'000;
+  int probe_users = 0;            // rate_limit_probe: {users: N, calls: M}
+  int probe_calls = 0;            // at most, per probe user and server at every level, on 48 connections
+  int rate_limit = 0;             // the file's needs.rate_limit (0: none stated: no pacing, no rate checks)
+  int rate_window_ms = 0;
+};
+
+// What a step does, one alternative per StepKind, in the enum's order.
+using StepSpec = std::variant<CallStep, HttpStep, VaultStep, TokenStep, SqlStep, WaitStep, TcpStep, FaultSpec, IdpStep,
+                              LoadSpec>;
+
+// The name of a kind as written in a scenario file ("call").
+const char* to_string(StepKind kind);
+
+// A name as an identifier (letters, digits, '_' for anything else): GoogleTest names, trace files.
+std::string identifier(const std::string& name);
+
+struct Step {
+  SourceLocation where;
+  std::string as;          // the acting user ("alice"); "root" for Vault's root token
+  std::string token_name;  // which of the user's tokens (default: the user's name)
+  std::string describe;    // optional text shown in reports instead of the generated one
+  // The property a failure of this step shows broken ("trusts an unverified claim"); empty: the
+  // scenario's.
+  std::string property;
+  StepSpec spec;
+  // save: {name: /json/pointer} into the result (structured content, or the response body)
+  std::map<std::string, std::string> save;
+  std::vector<Expectation> expect;
+
+  StepKind kind() const {
+    return std::visit([](const auto& spec) { return std::decay_t<decltype(spec)>::kind; }, spec);
+  }
+  // The step's own fields, of the kind it is (std::bad_variant_access for another kind).
+  template <typename Kind>
+  const Kind& get() const { return std::get<Kind>(spec); }
+  template <typename Kind>
+  const Kind* get_if() const { return std::get_if<Kind>(&spec); }
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  // The property of the server under test a failure shows broken, for the findings (a step may
+  // name its own); empty: a failure is reported, but names no property.
+  std::string property;
+  // The MCP transport its cases are about ("streamable-http": sessions, Accept, the protocol
+  // version header); a scenario that calls a server of another transport is not run, and says
+  // why. Empty: any transport. A file's `transport:` is its scenarios' default.
+  std::string transport;
+  SourceLocation where;
+  std::vector<Step> steps;
+};
+
+// What a file needs from the stack it runs on (`needs:`), checked before its scenarios run: a
+// stack without it makes them errors that say how to start a stack that has it.
+struct StackNeeds {
+  int generated_users = 0;  // user0001 … user<N> provisioned
+  int rate_limit = 0;       // the MCP servers limit each subject to this many calls …
+  int rate_window_ms = 0;   // … per window (0 = the file does not care)
+  SourceLocation where;
+};
+
+struct ScenarioFile {
+  std::string path;         // as given to the loader
+  std::string suite;        // `suite:`, default the file's stem
+  std::string family;       // `family:`, e.g. "isolation"
+  std::string description;
+  StackNeeds needs;
+  std::string source;       // the file's text, kept for traces and replay
+  std::vector<Scenario> scenarios;
+};
+
+}  // namespace mcph::harness

@@ -1,0 +1,80 @@
+#pragma once
+// Runs scenario files against a stack (any mode: it finds every service through the stack
+// file and speaks only public APIs), checks each step's expectations, and records a trace of
+// every request, response, timing, ledger entry and audit entry — secrets masked — as JSON.
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mcph/harness/scenario/scenario.h"
+#include "mcph/harness/stack/stack_file.h"
+#include "mcph/reports/model.h"
+
+namespace mcph::harness {
+
+struct RunnerOptions {
+  std::filesystem::path fixtures_dir;   // the users' passwords; empty: default_fixtures_dir()
+  // Where traces go (<suite>.trace.json); empty: none written.
+  std::filesystem::path trace_dir;
+  std::chrono::milliseconds http_timeout{10000};
+  std::function<void(const std::string&)> progress;  // one line per scenario
+  // Asked before each scenario: true (e.g. after Ctrl-C) reports the scenarios not yet run as
+  // skipped, "not run: the run was interrupted", so that a partial report is still whole.
+  std::function<bool()> stop_requested;
+  // Where runners in several processes on one stack pace their calls together (user_pacer.h);
+  // empty: this runner paces alone. pacing_dir_for gives the usual one.
+  std::filesystem::path pacing_dir;
+};
+
+// The pacing directory of a stack read from `stack_file`: "pacing" in the run directory of a
+// stack `mcp-harness up` made (it goes with the stack); none for a hand-written stack file,
+// whose directory is not the harness's to write in.
+std::filesystem::path pacing_dir_for(const StackFile& stack, const std::filesystem::path& stack_file);
+
+class ScenarioRunner {
+ public:
+  ScenarioRunner(StackFile stack, RunnerOptions options = {});
+  ~ScenarioRunner();
+  ScenarioRunner(const ScenarioRunner&) = delete;
+  ScenarioRunner& operator=(const ScenarioRunner&) = delete;
+
+  // Runs the file's scenarios in order (only those named in `only`, when given) and writes the
+  // suite's trace when a trace dir is set. A broken step makes its scenario `error`, never an
+  // exception; the next scenario still runs.
+  reports::SuiteResult run(const ScenarioFile& file, const std::vector<std::string>& only = {});
+
+  // The trace of the last run() as JSON text (also what was written to the trace file).
+  const std::string& last_trace() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Runs a recorded trace again (its scenario file is inside it) and compares each step's
+// observable outcome with the recording: HTTP status, tool or RPC outcome, whose credential
+// reached the backend, Vault's entity, the expectations that failed.
+struct ReplayDifference {
+  std::string scenario;
+  std::string step;      // "3: alice calls jira.get_issue"
+  std::string field;     // e.g. "http_status"
+  std::string recorded;
+  std::string replayed;
+};
+
+struct ReplayResult {
+  reports::SuiteResult suite;                 // the new run
+  std::vector<ReplayDifference> differences;  // empty: the stack behaves as recorded
+  std::string trace;                          // the new trace (JSON text)
+  std::string recorded_at;                    // when the recording started (ISO 8601 UTC)
+  double recorded_seconds = 0;                // how long its scenarios took then
+};
+
+// Throws std::runtime_error when the file is not a trace this version can read.
+ReplayResult replay_trace(const std::filesystem::path& trace_file, const StackFile& stack,
+                          RunnerOptions options = {});
+
+}  // namespace mcph::harness

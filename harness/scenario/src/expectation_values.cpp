@@ -1,0 +1,93 @@
+// The expectation table's lookups, and the values each kind of expectation takes (checked when a
+// scenario file loads, described in the generated reference).
+#include <algorithm>
+#include <set>
+
+#include "expectation_kinds.h"
+
+namespace mcph::harness {
+
+using Json = nlohmann::json;
+using enum ValueShape;
+
+const ExpectationKind* find_expectation_kind(std::string_view name) {
+  for (const auto& kind : expectation_kinds()) {
+    if (kind.name == name) return &kind;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> expectation_names_for(StepKind step) {
+  std::vector<std::string> names;
+  for (const auto& kind : expectation_kinds()) {
+    if (std::find(kind.steps.begin(), kind.steps.end(), step) != kind.steps.end()) names.emplace_back(kind.name);
+  }
+  return names;
+}
+
+std::optional<std::string> shape_problem(ValueShape shape, const Json& value) {
+  const auto expected = [&](const std::string& what) { return "expected " + what + ", got " + value.dump(); };
+  switch (shape) {
+    case boolean:
+      if (!value.is_boolean()) return expected("true or false");
+      break;
+    case http_status:
+      if (!value.is_number_integer() || value.get<int>() < 100 || value.get<int>() > 599) {
+        return expected("an HTTP status (100-599)");
+      }
+      break;
+    case integer:
+      if (!value.is_number_integer()) return expected("an integer");
+      break;
+    case text:
+      if (!value.is_string() && !value.is_number()) return expected("text");
+      break;
+    case texts:
+      if (value.is_string() && !value.get<std::string>().empty()) break;
+      if (!value.is_array() || value.empty()) return expected("a text or a list of texts");
+      for (const auto& entry : value) {
+        if (!entry.is_string() || entry.get<std::string>().empty()) return expected("a list of texts");
+      }
+      break;
+    case header_map:
+      if (!value.is_object() || value.empty()) return expected("a mapping of header names to text");
+      for (const auto& [name, text] : value.items()) {
+        if (!text.is_string()) return expected("text for header " + name);
+      }
+      break;
+    case json_checks:
+      if (!value.is_object() || value.empty()) return expected("a mapping of JSON pointers to checks");
+      for (const auto& [pointer, check] : value.items()) {
+        if (pointer.empty() || pointer[0] != '/') return "\"" + pointer + "\" is not a JSON pointer (/a/0/b)";
+        if (!check.is_object()) continue;  // a plain value: equals
+        for (const auto& [op, operand] : check.items()) {
+          static const std::set<std::string> ops = {"equals", "not_equals", "contains", "starts_with"};
+          if (!ops.count(op)) return pointer + ": unknown check \"" + op + "\" (equals, not_equals, contains, starts_with)";
+          (void)operand;
+        }
+      }
+      break;
+    case audit_check:
+      if (!value.is_string() || (value != "own_paths_only" && value != "reads_own_secret" && value != "logs_in")) {
+        return expected("own_paths_only, reads_own_secret or logs_in");
+      }
+      break;
+  }
+  return std::nullopt;
+}
+
+std::string_view shape_description(ValueShape shape) {
+  switch (shape) {
+    case boolean: return "true or false";
+    case http_status: return "an HTTP status (100-599)";
+    case integer: return "an integer";
+    case text: return "a text";
+    case texts: return "a text or a list of texts";
+    case header_map: return "{Header-Name: text it contains}";
+    case json_checks: return "{/json/pointer: value or {equals|not_equals|contains|starts_with: value}}";
+    case audit_check: return "own_paths_only, reads_own_secret or logs_in";
+  }
+  return "";
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,315 @@
+// The `call` step: an MCP tool call as the acting user, or a burst of them (family 5), with a
+// W3C traceparent so that the backend's ledger and Vault's audit log say which entries the call
+// caused; then the server's side of it, for the user's flow.
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <latch>
+#include <mutex>
+#include <thread>
+
+#include "../load_checks.h"
+#include "../recorder.h"
+#include "../step_executor.h"
+#include "../tool_result.h"
+#include "mcph/harness/stack/service_table.h"
+#include "mcph/harness/stack/target_profile.h"
+#include "mcph/http/trace_context.h"
+#include "mcph/sync/elapsed.h"
+#include "rpc_outcome.h"
+#include "step_kind.h"
+
+namespace mcph::harness {
+namespace {
+
+using sync::SteadyClock;
+
+// The rest of a burst, `calls` calls numbered from 0, on `session` and on up to
+// kBurstConnections - 1 more connections of the same user at once, all started together. A
+// burst must outpace a rate limit whatever one call costs here: under a sanitizer on two busy
+// cores a call can take 100 ms, and four connections at a time offered 40 calls slower than a
+// bucket of 20 a second refills. The other connections join `session` (its Mcp-Session-Id,
+// without an initialize of their own, which a limiter may count), so they cost the limit nothing
+// before the burst. Whether the burst did reach the limit is judged afterwards from each call's
+// times (limit_not_reached), never assumed.
+constexpr int kBurstConnections = 16;
+// `call` returns false to end the burst early (until: rate_limited): the calls in flight finish,
+// no other starts.
+void run_burst(mcp::Client& session, const std::function<std::unique_ptr<mcp::Client>()>& join_session, int calls,
+               const std::function<bool(mcp::Client&, int)>& call) {
+  std::vector<std::unique_ptr<mcp::Client>> more;
+  for (int k = 1; k < kBurstConnections && k < calls; ++k) more.push_back(join_session());
+  std::atomic<int> next{0};
+  std::mutex failure_lock;
+  std::exception_ptr failure;
+  std::latch ready(static_cast<std::ptrdiff_t>(more.size()) + 1);
+  const auto work = [&](mcp::Client& client) {
+    ready.arrive_and_wait();
+    try {
+      for (int i; (i = next++) < calls;) {
+        if (!call(client, i)) next = calls;
+      }
+    } catch (...) {
+      const std::lock_guard<std::mutex> hold(failure_lock);
+      if (!failure) failure = std::current_exception();
+      next = calls;  // the others stop too
+    }
+  };
+  std::vector<std::thread> threads;
+  for (auto& client : more) threads.emplace_back(work, std::ref(*client));
+  work(session);
+  for (auto& thread : threads) thread.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+// The server's side of a call for the user's flow: its Vault login and paths (from the audit
+// log), the masked credential and the backend's ledger entry.
+void trace_server_side(const std::string& server, UserDirectory& users, const StepOutcome& out, Recorder& record) {
+  const std::string entity = out.caller.empty() ? "" : users.entity_id(out.caller);
+  bool logged_in = false;
+  for (const auto& entry : out.audit) {
+    const std::string path = entry.value("/request/path"_json_pointer, "");
+    if (entry.value("type", "") == "response" && path.rfind("auth/", 0) == 0 && path.ends_with("/login")) {
+      const std::string id = entry.value("/response/auth/entity_id"_json_pointer, "");
+      if (id != entity) continue;
+      logged_in = true;
+      record.flow(out.caller, "Vault login and entity", server + " → " + path + " → entity " + users.entity_name(id));
+    } else if (entry.value("type", "") == "request" && !entity.empty() &&
+               entry.value("/auth/entity_id"_json_pointer, "") == entity && !path_owner(path).empty()) {
+      if (!logged_in) {
+        record.flow(out.caller, "Vault login and entity",
+                    server + " reused its cached Vault session (entity " + users.entity_name(entity) + ")");
+      }
+      logged_in = true;
+      record.flow(out.caller, "Vault path", server + " → " + entry.value("/request/operation"_json_pointer, "read") + " " + path);
+    }
+  }
+  for (const auto& item : out.ledger) {
+    record.flow(out.caller, "masked credential", item.value("scheme", "") + " " + item.value("credential", ""));
+    record.flow(out.caller, "backend ledger entry",
+                out.backend + ": " + item.value("method", "") + " " + item.value("path", "") + " → " +
+                    std::to_string(item.value("status", 0)) + ", credential of " + item.value("credential_of", "?"));
+    break;  // one is enough for the flow; the trace has them all
+  }
+}
+
+void run_call(const CallStep& step, StepRun& run) {
+  StepExecutor& executor = run.executor;
+  const StackFile& stack = executor.stack();
+  StepOutcome& out = run.out;
+  const std::string service = executor.mcp_service(step.server);
+  const ServiceEntry& entry = stack.service(service);
+  const TargetProfile profile = target_profile(entry, service);
+  HeldToken& token = executor.token_for(run.step, run.state, out, run.record);
+  if (out.caller.empty()) out.caller = token.user;
+  out.sent_token = token.value;
+  const std::string key = service + "|" + (run.step.token_name.empty() ? out.caller : run.step.token_name);
+  auto& session = run.state.sessions[key];
+
+  // A server that does not forward traceparent to its backend either: the ledger's entries
+  // written from here on are the window's.
+  const std::string backend = backend_of(stack, service);
+  const bool ledger_by_window = !backend.empty() && profile.correlation == "window";
+  const std::uint64_t ledger_before = ledger_by_window ? ledger_last_seq(stack.service(backend).url) : 0;
+  const http::TraceParent trace = http::new_trace();
+  // A server that sends the call's traceparent on to Vault lets the step keep exactly its own
+  // audit entries; one that cannot (correlation "window") is matched by time.
+  if (profile.correlation == "traceparent") out.trace_ids.push_back(trace.trace_id);
+  http::Fields headers = {{"traceparent", http::format_traceparent(trace)}};
+  for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, run.resolve));
+  const std::string args = substitute_json(nlohmann::json::parse(step.args), run.resolve).dump();
+  http::Fields shown = headers;
+  shown.emplace_back("Authorization", "Bearer " + token.value);
+
+  const auto new_session = [&] {
+    mcp::ClientOptions options;
+    options.transport = mcp::parse_transport(profile.transport);
+    options.http.read_timeout = executor.options().http_timeout;
+    auto client = std::make_unique<mcp::Client>(entry.url, options);
+    client->set_header("Authorization", "Bearer " + token.value);
+    return client;
+  };
+  const RateLimit limit = stated_rate_limit(entry);
+  const std::string subject = pacing_subject(token.value);
+  UserPacer& pacer = executor.pacer();
+  const bool connected = session != nullptr;
+  if (!session) session = new_session();
+  session->set_header("Authorization", "Bearer " + token.value);
+  if (!connected) {
+    // initialize and notifications/initialized; the legacy transport has no session to open
+    const int opening = session->transport() == mcp::Transport::streamable_http ? 2 : 0;
+    executor.pace(service, subject, limit, opening, out);
+    const auto started = SteadyClock::now();
+    const mcp::RpcOutcome init = session->connect(headers);
+    pacer.answered(service, subject, limit, init.http_status, opening);
+    if (init.http_status != 0) {
+      run.record.exchange("POST", entry.url, shown, "initialize", init.http_status, init.headers, init.body,
+                          sync::ms_since(started));
+    }
+    if (init.http_status != 0 && !init.ok()) {
+      fill_from_rpc(init, out);
+      out.statuses.push_back(init.http_status);
+      session.reset();  // not initialized: the next step starts over
+      run.record.flow(out.caller, "MCP request", "POST " + entry.url + " initialize → " + out.describe());
+    }
+  }
+
+  // One call of the step (of a burst, the i-th); a burst's calls run on several threads, so what
+  // they share is written under `lock`.
+  std::mutex lock;
+  int rejections = 0;
+  int done = 0;
+  const auto one_call = [&](mcp::Client& client, int i) {
+    const auto started = SteadyClock::now();
+    const mcp::ToolCallOutcome result = client.call_tool(step.tool, args, headers);
+    const auto answered = SteadyClock::now();
+    const bool rejected = result.rpc.http_status >= 400;
+    const std::lock_guard<std::mutex> hold(lock);
+    out.statuses.push_back(result.rpc.http_status);
+    out.calls.push_back({started, answered, result.rpc.http_status, result.rpc.header("Retry-After")});
+    if (result.ok()) ++out.accepted;
+    if (rejected && out.retry_after.empty()) out.retry_after = result.rpc.header("Retry-After");
+    // until: rate_limited — refused, or a limiter of the file's rate would have had to refuse by now.
+    // Only the verdict is needed here; limit_not_reached words it for the report afterwards.
+    const bool enough = step.until_rate_limited &&
+                        (result.rpc.http_status == 429 ||
+                         rejection_due(out.calls, step.rate_limit, std::chrono::milliseconds(step.rate_window_ms)));
+    if (i == 0) {
+      fill_from_rpc(result.rpc, out);
+      out.tool_error = result.is_error;
+      out.tool_text = result.text();
+      out.result = tool_result_json(profile, result.structured_content, result.text(), std::move(out.result));
+      if (!result.ok()) {
+        // Its own words: the tool error's text, the JSON-RPC error's message, else the HTTP body.
+        const std::string& words = result.is_error ? out.tool_text : result.rpc.error ? result.rpc.error->message : out.body;
+        out.failure_kinds = failure_kinds(profile, words, out.caller);
+      }
+      out.dependency_timeout_ms = profile.dependency_timeout_ms;
+    }
+    // A burst keeps its first answer, the first rejection and the last answer in the trace.
+    const bool first_rejection = rejected && ++rejections == 1;
+    const bool last = i > 0 && (++done == step.repeat - 1 || enough);
+    if (i == 0 || first_rejection || last) {
+      const nlohmann::json request = {{"method", "tools/call"},
+                                      {"params", {{"name", step.tool}, {"arguments", nlohmann::json::parse(args)}}}};
+      nlohmann::json& recorded = run.record.exchange("POST", entry.url, shown, request.dump(), result.rpc.http_status,
+                                                     result.rpc.headers, result.rpc.body, sync::ms_between(started, answered));
+      if (step.repeat > 1) recorded["call"] = i + 1;
+    }
+    return !enough;
+  };
+  if (session) executor.pace(service, subject, limit, 1, out);
+  const bool go_on = session && one_call(*session, 0);
+  if (session) pacer.answered(service, subject, limit, out.statuses.back());
+  if (go_on && step.repeat > 1) {
+    const auto join_session = [&] {
+      auto client = new_session();
+      client->set_session_id(session->session_id());
+      client->set_protocol_version(session->protocol_version());
+      return client;
+    };
+    run_burst(*session, join_session, step.repeat - 1, [&](mcp::Client& client, int i) { return one_call(client, i + 1); });
+    pacer.used_up(service, subject, limit);  // a burst is not paced: it is how a scenario meets the limit
+  }
+  if (session && step.repeat > 1) {
+    // How fast the burst came (whether it could test a rate limit: limit_not_reached).
+    const auto by_sending = [](const auto& a, const auto& b) { return a.sent < b.sent; };
+    const auto [first, last] = std::minmax_element(out.calls.begin(), out.calls.end(), by_sending);
+    const auto answered = std::max_element(out.calls.begin(), out.calls.end(),
+                                           [](const auto& a, const auto& b) { return a.answered < b.answered; });
+    run.record.note({{"burst",
+                      {{"calls", out.calls.size()},
+                       {"statuses", out.statuses},
+                       {"sent_over_ms", sync::ms_between(first->sent, last->sent)},
+                       {"answered_within_ms", sync::ms_between(first->sent, answered->answered)}}}});
+  }
+  if (session) {
+    run.record.flow(out.caller, "MCP request", "POST " + entry.url + " tools/call " + step.tool + " → " + out.describe());
+  }
+
+  // The backend ledger: entries carrying this call's trace id, or by window (above).
+  if (!backend.empty()) {
+    out.ledger_observed = true;
+    out.backend = backend;
+    if (ledger_by_window) {
+      const nlohmann::json written = ledger_entries_after(stack.service(backend).url, ledger_before);
+      out.ledger_by_window = true;
+      for (const auto& item : written) {
+        if (item.value("trace_id", "").empty()) out.ledger.push_back(item);
+      }
+      out.ledger_other_traces = written.size() - out.ledger.size();
+    } else {
+      out.ledger = ledger_entries(stack.service(backend).url, trace.trace_id);
+    }
+  }
+  executor.observe_audit(out);
+  trace_server_side(service, executor.users(), out, run.record);
+}
+
+CallStep read_call(const StepSource& source) {
+  const Reader& reader = source.reader;
+  const YAML::Node& node = source.step;
+  const std::string& field = source.field;
+  source.allowed.insert({"args", "repeat", "until", "headers"});
+  CallStep step;
+  const std::string target = reader.text(source.value, source.here);
+  const auto dot = target.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == target.size()) {
+    reader.fail(source.value, source.here, "expected server.tool, e.g. jira.get_issue, got \"" + target + "\"");
+  }
+  step.server = target.substr(0, dot);
+  step.tool = target.substr(dot + 1);
+  if (node["args"].IsDefined()) step.args = read_object(reader, node["args"], Reader::join(field, "args")).dump();
+  if (node["repeat"].IsDefined()) {
+    step.repeat = static_cast<int>(bounded_integer(reader, node["repeat"], Reader::join(field, "repeat"), 1, 1000));
+  }
+  if (node["until"].IsDefined()) {
+    const std::string until_field = Reader::join(field, "until");
+    if (reader.text(node["until"], until_field) != "rate_limited") reader.fail(node["until"], until_field, "the only stop is rate_limited");
+    if (step.repeat < 2) reader.fail(node["until"], until_field, "stops a burst: give repeat, the most calls it makes");
+    if (source.needs.rate_limit <= 0) {
+      reader.fail(node["until"], until_field, "needs the file's rate limit (needs: {rate_limit: {requests: N, window_ms: W}})");
+    }
+    step.until_rate_limited = true;
+    step.rate_limit = source.needs.rate_limit;
+    step.rate_window_ms = source.needs.rate_window_ms;
+  }
+  if (node["headers"].IsDefined()) step.headers = reader.header_fields(node["headers"], Reader::join(field, "headers"));
+  return step;
+}
+
+std::string call_title(const CallStep& step, const std::string& who) {
+  std::string what = who + " calls " + step.server + "." + step.tool;
+  if (step.repeat > 1) {
+    what += step.until_rate_limited ? " until rate-limited (at most " + std::to_string(step.repeat) + " times)"
+                                    : " " + std::to_string(step.repeat) + " times";
+  }
+  return what;
+}
+
+}  // namespace
+
+StepKindInfo call_step_kind() {
+  return {
+      .kind = StepKind::call,
+      .name = "call",
+      .summary = "An MCP tool call as the acting user, or a burst of them; the backend's ledger entry and Vault's "
+                 "audit entries it caused are kept for the expectations.",
+      .example = "as: alice\ncall: jira.get_issue\nargs: {issue_key: DEMO-1}",
+      .fields = {{"call", "`server.tool`; `jira` means jira-mcp"},
+                 {"args", "the tool's arguments (a mapping; `${…}` substituted)"},
+                 {"repeat", "a burst of this many calls (1 to 1000), on up to 16 connections of the caller's session at once"},
+                 {"until", "`rate_limited`: the burst stops at its first 429, or once a limiter of the file's stated rate "
+                           "would have had to refuse a call (needs `needs: rate_limit`)"},
+                 {"headers", "extra request headers: a mapping, or a list of `{Name: value}` when a name repeats"}},
+      .read = [](const StepSource& source) -> StepSpec { return read_call(source); },
+      .run = runner<CallStep>(run_call),
+      .title = titler<CallStep>(call_title),
+      .addressed = [](const StepExecutor& executor, const Step& step) { return executor.mcp_service(step.get<CallStep>().server); },
+      .needs_caller = always,
+      .audit = AuditReading::by_the_step,
+      .calls_servers = true,
+  };
+}
+
+}  // namespace mcph::harness

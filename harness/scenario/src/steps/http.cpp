@@ -1,0 +1,178 @@
+// The `http` step: a raw HTTP request to a service of the stack, with the headers, body and
+// token the scenario chooses (family 9, protocol robustness; families 2, 3 and 8).
+#include "../recorder.h"
+#include "../step_executor.h"
+#include "mcph/harness/stack/service_table.h"
+#include "mcph/harness/stack/target_profile.h"
+#include "mcph/http/client.h"
+#include "mcph/http/url.h"
+#include "mcph/sync/elapsed.h"
+#include "rpc_outcome.h"
+#include "step_kind.h"
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+
+// A generated body ({"pad":""} and its filler): from 10 bytes to 64 MiB, past any server's
+// limit (Vault's is 32 MiB).
+constexpr long kMinGeneratedBody = 10;
+constexpr long kMaxGeneratedBody = 64L * 1024 * 1024;
+
+// {"pad":"xxx…"}, exactly `bytes` long (the loader allows no fewer than its 10 bytes of frame).
+std::string generated_body(std::size_t bytes) {
+  const std::string open = R"({"pad":")", close = R"("})";
+  return open + std::string(bytes - open.size() - close.size(), 'x') + close;
+}
+
+// The JSON-RPC request a target profile's `probe` names, as an MCP client would send it.
+std::string probe_request(const std::string& method) {
+  Json request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}};
+  if (method == "initialize") {
+    const mcp::ClientOptions client;
+    request["params"] = {{"protocolVersion", client.protocol_version},
+                         {"capabilities", Json::object()},
+                         {"clientInfo", {{"name", client.client_name}, {"version", client.client_version}}}};
+  }
+  return request.dump();
+}
+
+void run_http(const HttpStep& step, StepRun& run) {
+  StepExecutor& executor = run.executor;
+  StepOutcome& out = run.out;
+  const ServiceEntry& entry = executor.target_service(step.server);
+  const std::string service = executor.target_service_name(step.server);
+  std::optional<std::string> step_body = step.body;
+  if (step.probe) {
+    const ServiceRow* row = find_service_row(service);
+    if (!row || !row->mcp_server()) throw std::runtime_error("probe: " + service + " is not an MCP server, which has no probe");
+    step_body = probe_request(target_profile(entry, service).probe);
+  }
+  const http::Url url = http::parse_url(entry.url);
+  const std::string origin = url.origin();
+  std::string target = substitute(step.path, run.resolve);
+  if (target.empty()) target = url.path;  // the MCP endpoint itself
+  http::Fields headers;
+  if (step.authorization == "token") {
+    out.sent_token = executor.token_for(run.step, run.state, out, run.record).value;
+    headers.emplace_back("Authorization", "Bearer " + out.sent_token);
+  }
+  for (const auto& [name, value] : step.headers) {
+    headers.emplace_back(name, substitute(value, run.resolve));
+    // A token written into a raw header is what an echo check looks for.
+    if (out.sent_token.empty() && http::iequals(name, "Authorization")) {
+      const std::string& sent = headers.back().second;
+      out.sent_token = sent.substr(std::min(sent.find(' ') + 1, sent.size()));
+    }
+  }
+  if (!http::find_field(headers, "Accept")) headers.emplace_back("Accept", "application/json, text/event-stream");
+  const std::string body = step.body_bytes > 0 ? generated_body(step.body_bytes)
+                           : step_body        ? substitute(*step_body, run.resolve)
+                                              : "";
+  // A token sent in the query or a form body (RFC 6750 §2.2-2.3) is what an echo check looks for.
+  for (const std::string* text : std::initializer_list<const std::string*>{&target, &body}) {
+    const auto at = text->find("access_token=");
+    if (!out.sent_token.empty() || at == std::string::npos) continue;
+    const auto start = at + std::string_view("access_token=").size();
+    out.sent_token = text->substr(start, text->find('&', start) - start);
+  }
+
+  // A bearer token to a server that limits its users: paced as a call is.
+  const RateLimit limit = stated_rate_limit(entry);
+  const auto authorization = http::find_field(headers, "Authorization");
+  const std::string subject =
+      authorization && authorization->rfind("Bearer ", 0) == 0 ? pacing_subject(authorization->substr(7)) : "";
+  if (!subject.empty()) executor.pace(service, subject, limit, 1, out);
+
+  http::ClientOptions options;
+  options.read_timeout = executor.options().http_timeout;
+  http::Client client(origin, options);
+  const auto started = sync::SteadyClock::now();
+  // A body is JSON unless the step says otherwise in its headers.
+  const bool typed = http::find_field(headers, "Content-Type").has_value();
+  const bool has_body = step_body || step.body_bytes > 0;
+  const http::ClientResponse response =
+      client.request(step.method, target, headers, body, has_body && !typed ? "application/json" : "");
+  if (!subject.empty()) executor.pacer().answered(service, subject, limit, response.status);
+  const std::string shown_body =
+      step.body_bytes > 0 ? "(a generated body of " + std::to_string(step.body_bytes) + " bytes)" : body;
+  run.record.exchange(step.method, origin + target, headers, shown_body, response.status, response.headers, response.body,
+                      sync::ms_since(started));
+  out.http_status = response.status;
+  out.headers = response.headers;
+  out.body = response.body;
+  const Json parsed = Json::parse(response.body, nullptr, false);
+  if (!parsed.is_discarded()) {
+    out.result = parsed;
+    if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
+      out.rpc_error = parsed["error"].value("code", 0);
+    }
+    out.rpc_result = parsed.is_object() && parsed.contains("result");
+  }
+}
+
+HttpStep read_http(const StepSource& source) {
+  const Reader& reader = source.reader;
+  const YAML::Node& value = source.value;
+  const std::string& here = source.here;
+  reader.only_keys(value, here, {"server", "method", "path", "body", "json", "body_bytes", "probe", "headers", "auth"});
+  HttpStep step;
+  step.server = reader.required_text(value, "server", here);
+  step.method = reader.text_or(value, "method", here, "POST");
+  step.path = reader.text_or(value, "path", here);
+  const int bodies = value["body"].IsDefined() + value["json"].IsDefined() + value["body_bytes"].IsDefined() +
+                     value["probe"].IsDefined();
+  if (bodies > 1) reader.fail(value, here, "body, json, body_bytes and probe: give one");
+  if (value["probe"].IsDefined()) {
+    const Json probe = reader.json(value["probe"], Reader::join(here, "probe"));
+    if (probe != Json(true)) reader.fail(value["probe"], Reader::join(here, "probe"), "expected true (the target profile's probe request)");
+    step.probe = true;
+  }
+  if (value["body"].IsDefined()) step.body = reader.text(value["body"], Reader::join(here, "body"));
+  if (value["json"].IsDefined()) step.body = reader.json(value["json"], Reader::join(here, "json")).dump();
+  if (value["body_bytes"].IsDefined()) {
+    step.body_bytes = static_cast<std::size_t>(
+        bounded_integer(reader, value["body_bytes"], Reader::join(here, "body_bytes"), kMinGeneratedBody, kMaxGeneratedBody));
+  }
+  if (value["headers"].IsDefined()) step.headers = reader.header_fields(value["headers"], Reader::join(here, "headers"));
+  step.authorization = reader.text_or(value, "auth", here, "token");
+  if (step.authorization != "token" && step.authorization != "none") {
+    reader.fail(value["auth"], Reader::join(here, "auth"), "expected token or none");
+  }
+  return step;
+}
+
+std::string http_title(const HttpStep& step, const std::string& who) {
+  return who + (who.empty() ? "" : " sends ") + step.method + " " + step.server + step.path;
+}
+
+}  // namespace
+
+StepKindInfo http_step_kind() {
+  return {
+      .kind = StepKind::http,
+      .name = "http",
+      .summary = "A raw HTTP request to a service of the stack, with the headers, body and token the scenario chooses.",
+      .example = "as: alice\nhttp: {server: jira-mcp, method: POST, json: {jsonrpc: \"2.0\", id: 1, method: ping}}",
+      .fields = {{"http.server", "a service of the stack, or an MCP server's short name"},
+                 {"http.method", "default POST"},
+                 {"http.path", "appended to the service's URL; default: the MCP endpoint"},
+                 {"http.body", "the body as text"},
+                 {"http.json", "the body as JSON"},
+                 {"http.body_bytes", "a generated body of exactly this many bytes (10 to 64 MiB)"},
+                 {"http.probe", "`true`: the body is the request the target's profile says it answers an authorised caller"},
+                 {"http.headers", "a mapping, or a list of `{Name: value}` when a name repeats"},
+                 {"http.auth", "`token` (default: the caller's bearer token) or `none`"}},
+      .read = [](const StepSource& source) -> StepSpec { return read_http(source); },
+      .run = runner<HttpStep>(run_http),
+      .title = titler<HttpStep>(http_title),
+      .addressed = [](const StepExecutor& executor, const Step& step) {
+        return executor.target_service_name(step.get<HttpStep>().server);
+      },
+      .needs_caller = [](const Step& step) { return step.get<HttpStep>().authorization == "token"; },
+      .calls_servers = true,
+  };
+}
+
+}  // namespace mcph::harness

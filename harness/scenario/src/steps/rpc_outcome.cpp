@@ -1,0 +1,26 @@
+#include "rpc_outcome.h"
+
+#include "../token_claims.h"
+
+namespace mcph::harness {
+
+void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out) {
+  out.http_status = rpc.http_status;
+  out.headers = rpc.headers;
+  out.body = rpc.body;
+  out.rpc_result = rpc.result.has_value();
+  out.rpc_error = rpc.error ? std::optional<int>(rpc.error->code) : std::nullopt;
+  if (rpc.result) out.result = nlohmann::json::parse(*rpc.result, nullptr, false);
+}
+
+std::string pacing_subject(const std::string& token) {
+  const nlohmann::json claims = unverified_claims(token);
+  if (claims.is_object() && claims.contains("sub") && claims["sub"].is_string()) return claims["sub"].get<std::string>();
+  return token;
+}
+
+RateLimit stated_rate_limit(const ServiceEntry& entry) {
+  return entry.mcp.rate_limit.value_or(RateLimit{0, std::chrono::milliseconds(1000)});
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,22 @@
+#pragma once
+// A provisioned stack's Vault made to fit the target profiles its stack file names: a stack
+// brought up for the reference servers, then pointed at a user's own servers
+// (docs/target-profiles.md). Vault's role user binds the users' clients' audience exactly while some MCP server
+// of the stack file logs in with its caller's own token (vault_login caller_token), and Vault's
+// own audience alone otherwise (provision_vault_login_role). Idempotent: one read of the role
+// when it fits already.
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "mcph/harness/stack/stack_file.h"
+
+namespace mcph::harness {
+
+// Does nothing for a stack file without keycloak and vault; says (through `progress`) that the
+// role must be changed by hand when the file has no Vault root token ("token") and some server
+// needs it. Throws std::runtime_error when Vault refuses or does not answer.
+void fit_vault_to_target_profiles(const StackFile& stack, const std::filesystem::path& fixtures_dir,
+                                  const std::function<void(const std::string&)>& progress);
+
+}  // namespace mcph::harness

@@ -1,0 +1,112 @@
+#pragma once
+// The stack file (docs/design.md; a public interface): every service's URL and, in local mode,
+// its pid and log. `mcp-harness up` writes it; every later command finds the stack through it;
+// in external mode a user writes it by hand.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mcph/harness/stack/stack_params.h"
+
+namespace mcph::harness {
+
+// What the stack file says of an identity provider (the service "keycloak"): its admin API's
+// user, "admin" when the file does not say.
+struct IdentityProviderFields {
+  std::string admin_user;
+  std::string admin_password;
+  std::string user() const { return admin_user.empty() ? "admin" : admin_user; }
+  std::string password() const { return admin_password.empty() ? "admin" : admin_password; }
+};
+
+// Of Vault: the root token the harness provisions and reads with, the audit log it tails, and
+// (native) the binary, for the contract suite's fresh Vaults.
+struct VaultFields {
+  std::string token;
+  std::string audit_log;
+  std::string binary;
+};
+
+// Of an MCP server: how to reach and judge it (its target profile's name and the fields it
+// overrides, read by target_profile()), the limit it puts on each user's calls, the OAuth scope
+// and client a token for it names, and the backend whose ledger shows its calls.
+struct McpServerFields {
+  std::string transport;
+  std::string profile;
+  std::string correlation;
+  std::string result_rows;
+  std::string probe;
+  std::string vault_login;
+  std::string dependency_timeout_ms;
+  std::string failures;  // a JSON object of failure kind → [texts], as JSON text
+  std::optional<RateLimit> rate_limit;  // none: the file does not say (a hand-written stack)
+  std::string scope;
+  std::string client_id;
+  std::string backend;
+  // The services it reaches through the stack's fault proxy (its named proxies: vault, keycloak,
+  // postgres, jira-api, github-api), so that a scenario's faults on them reach it. The stack
+  // writes it for the servers it starts; a user declares it for their own. Key
+  // "behind_fault_proxy": a list of those names, or true (all of them); absent or false: none.
+  std::vector<std::string> behind_fault_proxy;
+};
+
+// One service of the stack file. The file is flat JSON (every key of a service beside its url);
+// it is read once into these typed fields, and keys the harness does not know are kept as they
+// were written and written back unchanged.
+struct ServiceEntry {
+  std::string url;
+  int pid = 0;                 // local mode only
+  std::string log;             // local mode only
+  std::string implementation;  // standin | native | container (service_table.h); "": not started by the stack
+  std::string version;         // native: the real server's version
+  std::string health_url;      // where its readiness is asked, when not at its url
+  std::string url_inside;      // container: how the other containers reach it
+  // A service behind the stack's fault proxy: the address the MCP servers must use to be behind it.
+  std::string url_for_servers;
+  IdentityProviderFields idp;
+  VaultFields vault;
+  McpServerFields mcp;
+  // Keys the harness does not know, each with its value's JSON text.
+  std::map<std::string, std::string> unknown;
+};
+
+// One service's entry from its JSON text (`field` names it in errors: "services.jira-mcp"), as
+// StackFile::parse reads each; its target profile is not checked here. Throws std::runtime_error.
+ServiceEntry parse_service_entry(const std::string& json, const std::string& field);
+
+// The process that owns a local stack (`mcp-harness supervise`, started by `mcp-harness up` or
+// SupervisedStack): stopping it stops the stack. Key "supervisor" of the stack file.
+struct SupervisorEntry {
+  int pid = 0;
+  std::string log;           // its stdout and stderr; empty when it writes to a terminal
+  // Its start time in clock ticks since boot (/proc/<pid>/stat field 22): a pid recorded in a
+  // stale stack file may belong to another process by now; this tells them apart.
+  std::uint64_t start_ticks = 0;
+  // The supervisor removes the run directory when it stops (it was a temporary one).
+  bool removes_run_dir = false;
+};
+
+struct StackFile {
+  StackMode mode = StackMode::local;
+  std::string realm = "mcp-demo";
+  std::map<std::string, ServiceEntry> services;
+  // The generated users (user0001…) the stack was provisioned with; unknown for a hand-written
+  // file. Key "generated_users".
+  std::optional<int> generated_users;
+  std::optional<SupervisorEntry> supervisor;  // local mode under a supervisor
+
+  // Throws std::runtime_error naming the missing service.
+  const ServiceEntry& service(const std::string& name) const;
+  // nullptr when the stack has no such service.
+  const ServiceEntry* find_service(const std::string& name) const;
+  std::string to_json() const;
+  // Throws std::runtime_error naming the file, the key and what is wrong.
+  static StackFile parse(const std::string& json, const std::string& origin = "stack file");
+  static StackFile load(const std::filesystem::path& path);
+  void save(const std::filesystem::path& path) const;
+};
+
+}  // namespace mcph::harness

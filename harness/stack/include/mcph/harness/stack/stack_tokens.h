@@ -1,0 +1,33 @@
+#pragma once
+// The tokens a user of a stack holds, got the way the stack's own parts get them, for the
+// runner, the tests and the benchmarks alike:
+// - a user's access token asks for the client scope of every MCP server of the stack (each
+//   server accepts only tokens whose audience names its resource URL);
+// - Vault's JWT role accepts only tokens issued for Vault, which an MCP server gets by
+//   exchanging the user's token as its own client (OAuth 2.0 token exchange).
+#include <filesystem>
+#include <string>
+
+#include "mcph/harness/stack/stack_file.h"
+
+namespace mcph::harness {
+
+// The space-separated scopes of the stack's MCP servers ("" when its stack file names none, as
+// an external stack's may not).
+std::string mcp_scopes(const StackFile& stack);
+
+// `username`'s access token from the stack's identity provider through `client_id` (a client of
+// the realm fixture; its secret is read from there), for every MCP server of the stack.
+// Throws std::runtime_error naming the user and the provider's error.
+std::string user_access_token(const StackFile& stack, const std::filesystem::path& fixtures_dir,
+                              const std::string& username, const std::string& password,
+                              const std::string& client_id = "mcp-client");
+
+// A token Vault's JWT role accepts for the user of `access_token`: exchanged at the identity
+// provider as the stack's first MCP server that names its client (as that server does), or the
+// token itself when no server does. Throws oidc::OidcError (a std::runtime_error) with the
+// provider's status and error when it refuses the exchange.
+std::string vault_login_token(const StackFile& stack, const std::filesystem::path& fixtures_dir,
+                              const std::string& access_token);
+
+}  // namespace mcph::harness

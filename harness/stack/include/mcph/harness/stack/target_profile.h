@@ -1,0 +1,64 @@
+#pragma once
+// A target profile: the conventions of an MCP server under test that are not properties of it —
+// how to reach it, where its results' rows are, how its stable failures read, whether its Vault
+// requests carry the call's traceparent. The scenario files stay the same for every server; the
+// profile maps each server's conventions onto them, so a server fails a scenario only for a
+// defect, never for a convention. Built in: "reference" (this repo's servers) and "demo-python"
+// (the original demo's Python servers). A stack file's MCP service names one with "profile" and
+// may override any field with a key of the same name (docs/target-profiles.md).
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mcph/harness/stack/stack_file.h"
+
+namespace mcph::harness {
+
+struct TargetProfile {
+  std::string name;                         // "reference", "demo-python"
+  std::string transport;                    // "streamable-http" | "legacy-sse-post"
+  std::string correlation;                  // "traceparent" | "window" (audit entries matched by time)
+  // Where a tool result's rows are: "auto" (a `{rows: [...]}` object, or a bare JSON array taken as
+  // the rows), or a JSON pointer into the result ("/data/items"). Either way the rows are then at
+  // /rows of the result the expectations see, in structured content or in text content as JSON.
+  std::string result_rows;
+  // The JSON-RPC method an `http` step's `probe: true` sends: the request this server answers
+  // with 200 when the caller is authorised, whatever its transport. "initialize" (Streamable
+  // HTTP) | "tools/list" (the demo's POST /sse answers initialize with "Unknown method").
+  std::string probe;
+  // How the server logs in to Vault's JWT role: "exchanged" (a token exchanged for Vault's
+  // audience, as its own client) | "caller_token" (its caller's own token, the demo's design: a
+  // defect the jwt_attacks suite reports, which needs Vault's role to take the caller's audience
+  // for any call to work; the provisioner binds it then, see caller_token_servers).
+  std::string vault_login;
+  // How long the server waits for Vault or a backend before it gives up (ms): the faults family's
+  // deadline for a dependency slower than that is this and a margin (`within_timeout_ms`).
+  // reference: its --vault-timeout-ms default; demo-python: httpx's default timeout.
+  int dependency_timeout_ms = 0;
+  // Stable failure kinds ("missing_credential") → texts of which a failed call's message contains
+  // one; "${user}" stands for the acting user's name. A kind with no texts is one the server has
+  // no stable words for: any failure that says something (a non-blank message) is taken as it.
+  std::map<std::string, std::vector<std::string>> failures;
+};
+
+// The MCP transports a profile may name ("streamable-http, legacy-sse-post"), and whether `name` is one.
+constexpr std::string_view kTransports = "streamable-http, legacy-sse-post";
+bool is_transport(std::string_view name);
+
+// The built-in profile of that name; nullptr when there is none.
+const TargetProfile* builtin_profile(std::string_view name);
+// The names of the built-in profiles, for error messages ("reference, demo-python").
+std::string builtin_profile_names();
+
+// The profile of the stack's service `name`: the built-in one its "profile" names (default
+// "reference"), with the entry's own "transport", "correlation", "result_rows" and "failures"
+// (a JSON object of kind → [texts]), "probe", "vault_login" and "dependency_timeout_ms" in its place. Throws std::runtime_error naming the key on an
+// unknown profile or a bad value.
+TargetProfile target_profile(const ServiceEntry& entry, const std::string& name);
+
+// The stack's MCP servers (the service table's rows started after provisioning) whose profile
+// logs in to Vault with the caller's own token, in table order.
+std::vector<std::string> caller_token_servers(const StackFile& stack);
+
+}  // namespace mcph::harness
