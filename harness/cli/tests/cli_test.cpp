@@ -120,6 +120,14 @@ TEST(CliTest, UpStatusDownLeaveNothingRunning) {
   const StackFile stack = StackFile::load(stack_file);
   ASSERT_TRUE(stack.supervisor.has_value());
   EXPECT_FALSE(stack.supervisor->removes_run_dir);
+  // Vault's root token, the admin's password and the users' credentials: their owner's alone.
+  const auto owner_only = fs::perms::owner_read | fs::perms::owner_write;
+  for (const char* file : {"stack.json", "secrets.json", "supervisor.log"}) {
+    EXPECT_EQ(fs::status(run_dir / file).permissions(), owner_only) << file;
+  }
+  for (const auto& [name, service] : stack.services) {
+    if (!service.log.empty()) EXPECT_EQ(fs::status(service.log).permissions(), owner_only) << service.log;
+  }
   EXPECT_EQ(stack.supervisor->log, (run_dir / "supervisor.log").string());
   EXPECT_EQ(::getsid(stack.supervisor->pid), stack.supervisor->pid);  // detached: a session of its own
   EXPECT_TRUE(process_alive(stack.supervisor->pid));  // it outlived `up`

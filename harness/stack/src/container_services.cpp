@@ -89,7 +89,9 @@ StartFunction start_container(std::string service, std::string url, std::string 
 }
 
 void prepare_vault_container(StackContext& context, RunningService&) {
-  // Vault's image runs as its own user: the audit folder it writes into must let it.
+  // Vault's image runs as its own user: the audit folder it writes into must let it, and the run
+  // directory (its owner's alone otherwise) must let it through.
+  fs::permissions(context.run_dir, fs::perms::others_exec | fs::perms::group_exec, fs::perm_options::add);
   const fs::path audit = context.run_dir / "vault-audit";
   fs::create_directories(audit);
   fs::permissions(audit, fs::perms::all);
@@ -111,6 +113,7 @@ void finish_keycloak_container(StackContext&, RunningService& keycloak) {
 
 void prepare_backend_container(StackContext& context, RunningService&) {
   // The services image runs as nobody: it reads the users' backend credentials too.
+  fs::permissions(context.run_dir, fs::perms::others_exec | fs::perms::group_exec, fs::perm_options::add);
   fs::permissions(context.secrets_file, fs::perms::others_read, fs::perm_options::add);
 }
 

@@ -1,7 +1,7 @@
 #include "mcph/harness/stack/local_stack.h"
 
-#include <fstream>
 
+#include "mcph/harness/fixtures/text_file.h"
 #include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/postgres/server.h"
 #include "mcph/secrets/mask.h"
@@ -40,7 +40,7 @@ std::unique_ptr<LocalStack> LocalStack::up(StackParams params, Progress progress
     stack->run_dir_ = stack->temp_->path();
   } else {
     stack->run_dir_ = fs::absolute(p.run_dir);
-    fs::create_directories(stack->run_dir_);
+    create_private_directory(stack->run_dir_);
   }
   stack->stack_.mode = p.mode;
   stack->stack_.generated_users = p.generated_users;
@@ -81,8 +81,7 @@ void LocalStack::start_all(StackContext& context) {
   // The mock backends accept the fixture users' credentials and the generated users'.
   const auto users = load_users(FixtureFiles::in(params_.fixtures_dir), params_.generated_users);
   context.secrets_file = run_dir_ / "secrets.json";
-  std::ofstream(context.secrets_file) << secrets_json(users);
-  fs::permissions(context.secrets_file, fs::perms::owner_read | fs::perms::owner_write);
+  write_private_file(context.secrets_file, secrets_json(users));
 
   say(std::string("stack: ") + to_string(params_.mode) + " mode, run dir " + run_dir_.string());
   bool provisioned = false;

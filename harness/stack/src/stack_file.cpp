@@ -1,7 +1,6 @@
 #include "mcph/harness/stack/stack_file.h"
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -216,13 +215,7 @@ StackFile StackFile::load(const std::filesystem::path& path) {
 }
 
 void StackFile::save(const std::filesystem::path& path) const {
-  const auto temp = path.string() + ".tmp";
-  {
-    std::ofstream out(temp);
-    if (!out) throw std::runtime_error("cannot write " + temp);
-    out << to_json();
-  }
-  std::filesystem::rename(temp, path);  // readers never see half a file
+  write_private_file(path, to_json());  // it holds Vault's root token and the admin's password
 }
 
 }  // namespace mcph::harness

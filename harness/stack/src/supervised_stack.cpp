@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "mcph/harness/fixtures/text_file.h"
 #include "mcph/harness/stack/local_stack.h"
 #include "mcph/harness/stack/process_state.h"
 
@@ -160,7 +161,7 @@ std::unique_ptr<SupervisedStack> SupervisedStack::start(SupervisedStackOptions o
     self->run_dir_ = make_temp_dir();
   } else {
     self->run_dir_ = fs::absolute(options.stack.run_dir);
-    fs::create_directories(self->run_dir_);
+    create_private_directory(self->run_dir_);
     if (supervisor_running_in(self->run_dir_)) {
       throw std::runtime_error("a stack is already running in " + self->run_dir_.string() +
                                "; stop it first (mcp-harness down --run-dir " + self->run_dir_.string() + ")");
@@ -176,7 +177,7 @@ std::unique_ptr<SupervisedStack> SupervisedStack::start(SupervisedStackOptions o
   } guard{temporary ? self->run_dir_ : fs::path()};
 
   const fs::path log_path = self->run_dir_ / "supervisor.log";
-  const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
   if (log_fd < 0) throw std::runtime_error("cannot open " + log_path.string() + ": " + std::strerror(errno));
   LineTail tail(log_path);
 

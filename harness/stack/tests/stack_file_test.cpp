@@ -2,11 +2,17 @@
 #include "mcph/harness/stack/stack_params.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <stdexcept>
 
+#include "mcph/harness/fixtures/text_file.h"
+#include "mcph/proc/temp_dir.h"
+
 namespace mcph::harness {
 namespace {
+
+namespace fs = std::filesystem;
 
 StackFile local_stack_with_supervisor() {
   StackFile stack;
@@ -167,6 +173,30 @@ TEST(StackFileTest, ARateLimitReadsBackFromItsText) {
 TEST(StackFileTest, UnknownTransportIsRejected) {
   EXPECT_THROW(StackFile::parse(R"({"services": {"x": {"url": "http://h/sse", "transport": "websocket"}}})"),
                std::runtime_error);
+}
+
+// The stack file holds Vault's root token and the IdP admin's password: only its owner may read
+// it, from the moment it exists, whatever the umask; so may only the owner enter a run directory
+// the harness creates.
+TEST(StackFileTest, IsWrittenForItsOwnerAloneWhateverTheUmask) {
+  proc::TempDir dir("mcph-stack-file-test");
+  const mode_t old_umask = ::umask(0);
+  const fs::path run_dir = dir.path() / "run" / "dir";
+  create_private_directory(run_dir);
+  local_stack_with_supervisor().save(run_dir / "stack.json");
+  write_private_file(run_dir / "secrets.json", "{}");
+  ::umask(old_umask);
+  const auto mode = [](const fs::path& path) { return fs::status(path).permissions(); };
+  EXPECT_EQ(mode(run_dir), fs::perms::owner_all);
+  EXPECT_EQ(mode(run_dir / "stack.json"), fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(mode(run_dir / "secrets.json"), fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_FALSE(fs::exists(run_dir / "stack.json.tmp"));
+  EXPECT_EQ(StackFile::load(run_dir / "stack.json").to_json(), local_stack_with_supervisor().to_json());
+
+  // A file that was readable before is not once it is written again.
+  fs::permissions(run_dir / "stack.json", fs::perms::all);
+  local_stack_with_supervisor().save(run_dir / "stack.json");
+  EXPECT_EQ(mode(run_dir / "stack.json"), fs::perms::owner_read | fs::perms::owner_write);
 }
 
 }  // namespace

@@ -100,7 +100,7 @@ ChildProcess ChildProcess::spawn(SpawnOptions options) {
     options.log_path = pattern;
     child.owns_log_ = true;
   }
-  int log_fd = ::open(options.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int log_fd = ::open(options.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (log_fd < 0) {
     throw ProcessError("cannot open log file " + options.log_path + " for " + options.name + ": " +
                        std::strerror(errno));
