@@ -13,8 +13,8 @@ namespace {
 // "github-mcp does not reach github-api through the fault proxy: point it at …".
 std::string unreached(const StackFile& stack, bool has_fault_proxy, const std::string& server, const std::string& service) {
   std::string text = server + " does not reach " + service + " through the fault proxy";
-  const auto it = stack.services.find(service);
-  const std::string address = it == stack.services.end() ? "" : it->second.url_for_servers;
+  const ServiceEntry* entry = stack.find_service(service);
+  const std::string address = entry ? entry->url_for_servers : "";
   if (!has_fault_proxy || address.empty()) {
     return text + " (this stack has no fault proxy in front of " + service + "; `mcp-harness up` in local or real mode starts one)";
   }

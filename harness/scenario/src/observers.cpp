@@ -29,12 +29,12 @@ Json read_ledger(const std::string& backend_url, const std::string& query) {
 }  // namespace
 
 std::string backend_of(const StackFile& stack, const std::string& mcp_service) {
-  const auto it = stack.services.find(mcp_service);
+  const ServiceEntry* entry = stack.find_service(mcp_service);
   const std::string fallback = mcp_service.size() > 4 && mcp_service.ends_with("-mcp")
                                    ? mcp_service.substr(0, mcp_service.size() - 4) + "-api"
                                    : std::string();
-  const std::string backend = it == stack.services.end() ? fallback : (it->second.mcp.backend.empty() ? fallback : it->second.mcp.backend);
-  return !backend.empty() && stack.services.count(backend) ? backend : "";
+  const std::string backend = entry && !entry->mcp.backend.empty() ? entry->mcp.backend : fallback;
+  return !backend.empty() && stack.find_service(backend) ? backend : "";
 }
 
 LedgerIndex ledger_by_trace(const std::string& backend_url) {

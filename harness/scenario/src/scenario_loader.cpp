@@ -3,10 +3,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <map>
 #include <optional>
 #include <set>
 #include <string_view>

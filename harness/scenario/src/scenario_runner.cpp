@@ -74,7 +74,7 @@ struct ScenarioRunner::Impl {
     const std::string user = name.substr(0, dot), field = name.substr(dot + 1);
     // ${url.SERVICE}: a service's URL as the stack file gives it (an MCP server's endpoint).
     if (user == "url") {
-      if (auto it = stack.services.find(field); it != stack.services.end()) return it->second.url;
+      if (const ServiceEntry* entry = stack.find_service(field)) return entry->url;
       return std::nullopt;
     }
     // ${host.SERVICE} (host:port, a Host header's value) and ${path.SERVICE} (its URL's path):
@@ -82,11 +82,10 @@ struct ScenarioRunner::Impl {
     // ${server_host.SERVICE}: the host:port the MCP servers reach it at (its url_for_servers
     // behind the fault proxy, else its own), which a server's error must not show either.
     if (user == "host" || user == "path" || user == "server_host") {
-      const auto it = stack.services.find(field);
-      if (it == stack.services.end()) return std::nullopt;
-      const std::string for_servers = it->second.url_for_servers;
-      const http::Url url =
-          http::parse_url(user == "server_host" && !for_servers.empty() ? for_servers : it->second.url);
+      const ServiceEntry* entry = stack.find_service(field);
+      if (!entry) return std::nullopt;
+      const std::string& for_servers = entry->url_for_servers;
+      const http::Url url = http::parse_url(user == "server_host" && !for_servers.empty() ? for_servers : entry->url);
       return user == "path" ? url.path : url.host + ":" + std::to_string(url.port);
     }
     // ${token.NAME}: a held token's text, for raw headers and tokens built from it.

@@ -18,8 +18,8 @@ StepExecutor::StepExecutor(const StackFile& stack, UserDirectory& users, const R
     : stack_(stack),
       users_(users),
       options_(options),
-      audit_(stack.services.count("vault") ? std::filesystem::path(stack.service("vault").vault.audit_log)
-                                           : std::filesystem::path()),
+      audit_(stack.find_service("vault") ? std::filesystem::path(stack.find_service("vault")->vault.audit_log)
+                                         : std::filesystem::path()),
       faults_(stack),
       pacer_(options.pacing_dir) {}
 

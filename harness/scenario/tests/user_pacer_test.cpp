@@ -16,6 +16,7 @@
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/http/server.h"
+#include "mcph/sync/elapsed.h"
 #include "user_pacer.h"
 
 namespace mcph::harness {
@@ -29,8 +30,6 @@ using Status = reports::ScenarioResult::Status;
 using Clock = UserPacer::Clock;
 
 const RateLimit k20PerSecond{20, 1000ms};
-
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 // A clock that moves only when the pacer sleeps or the test says so.
 class TestClock {
@@ -55,10 +54,10 @@ TEST(UserPacer, AUserSendsABurstThenAtNinetyPercentOfTheRefill) {
   for (int i = 0; i < 19; ++i) EXPECT_EQ(pacer.take("jira-mcp", "alice", k20PerSecond), Clock::duration::zero()) << i;
   // The bucket of 19 is empty: the next request waits for one at 18 a second.
   const auto waited = pacer.take("jira-mcp", "alice", k20PerSecond);
-  EXPECT_NEAR(ms(waited), 1000.0 / 18, 0.01);
+  EXPECT_NEAR(sync::in_ms(waited), 1000.0 / 18, 0.01);
   // 180 more requests take 10 s, never less: never more than the server's 20 a second.
   for (int i = 0; i < 180; ++i) pacer.take("jira-mcp", "alice", k20PerSecond);
-  EXPECT_NEAR(ms(clock.slept()), 181'000.0 / 18, 0.01);
+  EXPECT_NEAR(sync::in_ms(clock.slept()), 181'000.0 / 18, 0.01);
 }
 
 TEST(UserPacer, UsersAndServersHaveBucketsOfTheirOwn) {
@@ -97,7 +96,7 @@ TEST(UserPacer, RefusalsBeforeTheLimiterAreGivenBackAndA429EmptiesTheBucket) {
 
   pacer.take("jira-mcp", "alice", k20PerSecond);
   pacer.answered("jira-mcp", "alice", k20PerSecond, 429);
-  EXPECT_NEAR(ms(pacer.take("jira-mcp", "alice", k20PerSecond)), 1000.0 / 18, 0.01);
+  EXPECT_NEAR(sync::in_ms(pacer.take("jira-mcp", "alice", k20PerSecond)), 1000.0 / 18, 0.01);
 
   pacer.used_up("jira-mcp", "bob", k20PerSecond);
   EXPECT_GT(pacer.take("jira-mcp", "bob", k20PerSecond), Clock::duration::zero());
@@ -112,8 +111,8 @@ TEST(UserPacer, PacersSharingADirectoryShareTheBuckets) {
   UserPacer other = clock.pacer(dir);
   for (int i = 0; i < 10; ++i) EXPECT_EQ(one.take("jira-mcp", "alice", k20PerSecond), Clock::duration::zero());
   for (int i = 0; i < 9; ++i) EXPECT_EQ(other.take("jira-mcp", "alice", k20PerSecond), Clock::duration::zero());
-  EXPECT_NEAR(ms(one.take("jira-mcp", "alice", k20PerSecond)), 1000.0 / 18, 0.01);
-  EXPECT_NEAR(ms(other.take("jira-mcp", "alice", k20PerSecond)), 1000.0 / 18, 0.01);
+  EXPECT_NEAR(sync::in_ms(one.take("jira-mcp", "alice", k20PerSecond)), 1000.0 / 18, 0.01);
+  EXPECT_NEAR(sync::in_ms(other.take("jira-mcp", "alice", k20PerSecond)), 1000.0 / 18, 0.01);
   EXPECT_EQ(other.take("jira-mcp", "bob", k20PerSecond), Clock::duration::zero());
   // One file per server and subject, named by a hash: no subject (it may be a token) on disk.
   std::vector<std::string> names;

@@ -20,6 +20,7 @@
 #include "connection_stream.h"
 #include "listen_socket.h"
 #include "mcph/proc/listen_line.h"
+#include "mcph/sync/elapsed.h"
 #include "reactor.h"
 #include "request_body.h"
 #include "request_head.h"
@@ -228,7 +229,7 @@ struct Server::Impl {
   void log_access(const std::string& method, const std::string& path, const Response& response,
                   Clock::time_point start) const {
     if (!options.access_log) return;
-    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    const double ms = sync::ms_since(start);
     // Path only: query strings, headers and bodies may carry tokens or passwords.
     constexpr const char* kFormat = "[%s] %s %s %d %zuB %.2fms\n";
     const char* shown_method = method.empty() ? "-" : method.c_str();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "mcph/sync/elapsed.h"
+
 namespace mcph::broker {
 
 RateLimiter::RateLimiter(int limit, std::chrono::milliseconds window) : limit_(limit), window_(window) {}
@@ -16,7 +18,7 @@ std::optional<std::chrono::seconds> RateLimiter::acquire(const std::string& subj
   // `now` is read before the lock, so a thread may come in with an earlier time than the last
   // one: the bucket's clock never goes back, or the time between would be credited twice.
   if (!fresh && now > bucket.updated) {
-    const double elapsed_ms = std::chrono::duration<double, std::milli>(now - bucket.updated).count();
+    const double elapsed_ms = sync::ms_between(bucket.updated, now);
     bucket.tokens = std::min<double>(limit_, bucket.tokens + elapsed_ms * per_ms);
     bucket.updated = now;
   }

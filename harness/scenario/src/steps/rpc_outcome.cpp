@@ -20,7 +20,7 @@ std::string pacing_subject(const std::string& token) {
 }
 
 RateLimit stated_rate_limit(const ServiceEntry& entry) {
-  return entry.mcp.rate_limit.value_or(RateLimit{0, std::chrono::milliseconds(1000)});
+  return entry.mcp.rate_limit.value_or(RateLimit{});
 }
 
 }  // namespace mcph::harness

@@ -15,7 +15,7 @@ void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out);
 // UserPacer::answered gives its request back), or, for a token that is not a JWT, the token
 // itself. Kept in memory only.
 std::string pacing_subject(const std::string& token);
-// The per-user limit the stack says a server has; none when it does not say.
+// The per-user limit the stack says a server has; none (RateLimit{}) when it does not say.
 RateLimit stated_rate_limit(const ServiceEntry& entry);
 
 }  // namespace mcph::harness
