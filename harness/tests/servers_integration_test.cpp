@@ -241,9 +241,17 @@ TEST_F(ServersIntegration, ProtectedResourceMetadataNamesTheRealm) {
   EXPECT_EQ(metadata["bearer_methods_supported"][0], "header");
 }
 
-TEST_F(ServersIntegration, DebugCredentialsShowsVaultsIdentityAndAMaskedSecret) {
+// The debug trace is off unless a server is started with it: it logs in to Vault and leases
+// credentials for whoever calls it.
+TEST_F(ServersIntegration, DebugCredentialsIsOffByDefault) {
   const std::string mcp_url = stack().service("jira-mcp").url;
   http::Client client(mcp_url.substr(0, mcp_url.size() - 4));
+  EXPECT_EQ(client.get("/debug/credentials", {{"Authorization", "Bearer " + token_for("alice")}}).status, 404);
+}
+
+TEST_F(ServersIntegration, DebugCredentialsShowsVaultsIdentityAndAMaskedSecret) {
+  auto server = start_own_server("jira-mcp", {"--jira-url", stack().service("jira-api").url, "--debug-credentials"});
+  http::Client client(server.url);
   const auto response = client.get("/debug/credentials", {{"Authorization", "Bearer " + token_for("alice")}});
   ASSERT_EQ(response.status, 200) << response.body;
   const Json trace = Json::parse(response.body);
@@ -254,6 +262,35 @@ TEST_F(ServersIntegration, DebugCredentialsShowsVaultsIdentityAndAMaskedSecret) 
   const std::string masked = trace["credential"];
   EXPECT_THAT(masked, StartsWith("****"));
   EXPECT_LE(masked.size(), 8u);
+}
+
+// Turned on, it is behind what /mcp is behind: the token, Host and Origin, the rate limit.
+TEST_F(ServersIntegration, DebugCredentialsPassesTheChecksOfTheMcpEndpoint) {
+  auto server = start_own_server("jira-mcp", {"--jira-url", stack().service("jira-api").url, "--debug-credentials",
+                                              "--rate-limit", "2", "--rate-window-ms", "60000"});
+  http::Client client(server.url);
+  const http::Fields alice = {{"Authorization", "Bearer " + token_for("alice")}};
+  EXPECT_EQ(client.get("/debug/credentials").status, 401);
+  http::Fields rebound = alice;
+  rebound.emplace_back("Origin", "http://attacker.example");
+  EXPECT_EQ(client.get("/debug/credentials", rebound).status, 403);
+  EXPECT_EQ(client.get("/debug/credentials", alice).status, 200);
+  EXPECT_EQ(client.get("/debug/credentials", alice).status, 200);
+  const auto throttled = client.get("/debug/credentials", alice);
+  EXPECT_EQ(throttled.status, 429) << throttled.body;
+}
+
+// postgres-mcp's trace names the role and nothing of its password.
+TEST_F(ServersIntegration, DebugCredentialsShowsNothingOfADatabasePassword) {
+  pqxx::connection probe(stack_->postgres_conninfo());
+  auto server = start_own_server("postgres-mcp", {"--db-host", probe.hostname(), "--db-port", probe.port(),
+                                                  "--debug-credentials"});
+  http::Client client(server.url);
+  const auto response = client.get("/debug/credentials", {{"Authorization", "Bearer " + token_for("alice")}});
+  ASSERT_EQ(response.status, 200) << response.body;
+  const Json trace = Json::parse(response.body);
+  EXPECT_EQ(trace["vault_path"], "database/creds/alice");
+  EXPECT_THAT(trace["credential"].get<std::string>(), ::testing::MatchesRegex("v-[^ ]+ \\(password not shown\\)"));
 }
 
 // Creates a client in the realm through Keycloak's admin API (as one would on a real
@@ -424,8 +461,8 @@ TEST_F(ServersIntegration, WarmCallsReuseTheVaultSession) {
     }
   }
   EXPECT_GE(logins, 1) << "the audit log must show alice's logins for this check to mean anything";
-  EXPECT_LE(logins, 5) << "at most one login per server process alice used in this suite (the stack's 3 + the claims "
-                          "test's own 2)";
+  EXPECT_LE(logins, 8) << "at most one login per server process alice used in this suite (the stack's 3, the claims "
+                          "test's own 2, the debug trace tests' own 3)";
 }
 
 // How a scenario runner tells its own backend requests from those of suites running in

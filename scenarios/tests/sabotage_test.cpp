@@ -107,9 +107,10 @@ class Sabotage : public ::testing::Test {
     proc::StartedService service;
     StackFile stack;
   };
-  OwnServer own_jira_mcp(std::vector<std::string> flags) const {
-    OwnServer own{start_own_server(stack(), "jira-mcp", ServerRoute::direct, std::move(flags)), stack()};
-    own.stack.services["jira-mcp"].url = own.service.url + "/mcp";
+  OwnServer own_jira_mcp(std::vector<std::string> flags) const { return own_server("jira-mcp", std::move(flags)); }
+  OwnServer own_server(const std::string& name, std::vector<std::string> flags) const {
+    OwnServer own{start_own_server(stack(), name, ServerRoute::direct, std::move(flags)), stack()};
+    own.stack.services[name].url = own.service.url + "/mcp";
     return own;
   }
 
@@ -239,6 +240,19 @@ TEST_F(Sabotage, TokenPassthroughIsCaughtByJwtAttacksAndNothingElse) {
   // A stack file of servers that exchange their tokens puts the role back.
   fit_vault_to_target_profiles(stack(), {}, {});
   EXPECT_EQ(vault("GET", "auth/jwt/role/user")["data"]["bound_audiences"], (Json{"vault"}));
+}
+
+// (i) postgres-mcp running each query in its pipeline's implicit transaction, as it once did: a
+// DO block or a procedure that commits ends the read-only transaction, and its write stays.
+TEST_F(Sabotage, AQueryOutsideARolledBackBlockIsCaughtByDynamicDatabase) {
+  const auto own = own_server("postgres-mcp", {"--audience", stack().service("postgres-mcp").url, "--no-rollback"});
+  const auto results = run_on(own.stack, {"dynamic_database"});
+  expect_caught(results, "dynamic_database", "no query writes, whatever its role may and whatever form it takes",
+                {"tool_error_contains: invalid transaction termination", "the table holds its one row, unchanged"});
+  expect_caught(results, "dynamic_database", "a call leaves nothing in its pooled session for the next",
+                {"the lock was released with the call"});
+  EXPECT_EQ(scenario(results, "dynamic_database", "current_user differs per user and the roles exist in PostgreSQL").status,
+            Status::passed);
 }
 
 // Family 10 (isolation under load) in a size for this stack's eight users: six interleaved on

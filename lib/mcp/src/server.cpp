@@ -372,6 +372,9 @@ void Server::mount(http::Server& http) {
   }
 }
 
+std::optional<Principal> Server::admit(const http::Request& req, http::Response& res) const {
+  return impl_->admit(req, res);
+}
 std::size_t Server::session_count() const { return impl_->sessions.size(); }
 const ServerOptions& Server::options() const { return impl_->options; }
 

@@ -61,7 +61,11 @@ void Runtime::declare_flags(cli::Flags& flags) {
       .option("realm-url", "", "the realm as this server reaches it, for the token exchange (default: the issuer)")
       .option("client-id", "", "this server's own OIDC client, for the token exchange (default: the server's name)")
       .option("client-secret", "", "its secret", "MCPH_CLIENT_SECRET")
-      .option("vault-audience", "vault", "the audience Vault's JWT role is bound to");
+      .option("vault-audience", "vault", "the audience Vault's JWT role is bound to")
+      .toggle("debug-credentials",
+              "serve GET /debug/credentials, the original demo's authentication trace (who the token says you are, "
+              "your Vault entity, your secret's path, masked), behind the same checks as /mcp; off by default: "
+              "each call logs in to Vault and may lease a credential");
 }
 
 Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name) {
@@ -85,6 +89,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   };
   http_ = std::make_unique<http::Server>(http_options);
   public_url_ = flags.get("public-url");
+  debug_credentials_ = flags.on("debug-credentials");
 
   broker::AuthConfig auth;
   auth.issuer = flags.get("issuer");
@@ -170,21 +175,20 @@ void Runtime::add_endpoints() {
                     {"resource_name", name_}});
   });
   // The original demo's authentication trace, for compatibility: who the token says you are,
-  // which entity Vault says you are, and which secret that gives (masked).
+  // which entity Vault says you are, and which secret that gives (masked). Behind /mcp's
+  // checks (Host and Origin, the token, the rate limit), as it logs in to Vault for its caller.
+  if (!debug_credentials_) return;
   http_->route("GET", "/debug/credentials", [this](const http::Request& req, http::Response& res) {
-    const broker::AuthResult auth = authenticator_->authenticate(req);
-    if (!auth.principal) {
-      res.set_header("WWW-Authenticate", auth.www_authenticate);
-      http::set_json(res, auth.status, {{"error", auth.description}});
-      return;
-    }
-    Json body = {{"user_id", auth.principal->subject}, {"preferred_username", auth.principal->username}};
+    const auto admitted = mcp_->admit(req, res);
+    if (!admitted) return;
+    const broker::Principal& who = *admitted->context_as<broker::Principal>();
+    Json body = {{"user_id", who.subject}, {"preferred_username", who.username}};
     try {
-      const broker::VaultSession session = broker_->session(*auth.principal);
+      const broker::VaultSession session = broker_->session(who);
       body["entity_id"] = session.entity_id;
       body["entity_name"] = session.entity_name;
       if (trace_) {
-        const CredentialTrace trace = trace_(*auth.principal);
+        const CredentialTrace trace = trace_(who);
         body["vault_path"] = trace.vault_path;
         body["secret_exists"] = trace.secret_exists;
         body["credential"] = trace.masked_credential;

@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include "mcph/mcp/json.h"
-#include "mcph/secrets/mask.h"
 #include "mcph/servers/runtime.h"
 #include "mcph/postgres_mcp/role_database.h"
 
@@ -20,13 +19,18 @@ int main(int argc, char** argv) {
   servers::Runtime::declare_flags(flags);
   flags.option("db-host", "127.0.0.1", "PostgreSQL host", "PGHOST")
       .required("db-port", "PostgreSQL port", "PGPORT")
-      .option("db-name", "mcp_demo", "database name", "PGDATABASE");
+      .option("db-name", "mcp_demo", "database name", "PGDATABASE")
+      .toggle("no-rollback", "UNSAFE, for the harness's sabotage tests: run each query in its pipeline's implicit "
+                             "transaction, not in a read-only block rolled back after it (a COMMIT inside a DO "
+                             "block then ends the read-only transaction)");
   flags.parse(argc, argv);
 
   servers::Runtime runtime("postgres-mcp", flags);
   const int timeout_s = std::max(1, flags.get_int("vault-timeout-ms") / 1000);
   postgres_mcp::RoleDatabase database({flags.get("db-host"), flags.get("db-port"), flags.get("db-name"), timeout_s},
-                                      postgres_mcp::PoolLimits{}, timeout_s * 1000);
+                                      postgres_mcp::PoolLimits{}, timeout_s * 1000,
+                                      flags.on("no-rollback") ? postgres_mcp::RoleDatabase::Isolation::implicit_transaction
+                                                              : postgres_mcp::RoleDatabase::Isolation::rolled_back_block);
   auto& broker = runtime.broker();
   // Runs a tool body with the caller's database credentials. When the database refuses a cached
   // role (its lease was revoked), the lease is dropped and the body runs once more with a new one.
@@ -84,7 +88,7 @@ int main(int argc, char** argv) {
     trace.vault_path = broker.config().database_mount + "/creds/" + broker.session(who).entity_name;
     const auto credentials = broker.database_credentials(who);
     trace.secret_exists = true;
-    trace.masked_credential = credentials.username + " / " + secrets::mask(credentials.password);
+    trace.masked_credential = credentials.username + " (password not shown)";
     return trace;
   });
   return runtime.run();

@@ -62,6 +62,25 @@ const std::string kSessionCheckSql =
     "CAST($1 AS pg_catalog.interval) THEN '" +
     kSessionChanged + "' ELSE 'true' END AS pg_catalog.bool)";
 
+// What a rollback does not end: session-level advisory locks (released after every call) and
+// statements prepared in SQL (a session that has one is not reused: its name could be taken
+// by the next call's statements, and it is the user's state carried over).
+constexpr const char* kUnlockSql = "SELECT pg_catalog.pg_advisory_unlock_all()";
+constexpr const char* kLeftoverCheckSql =
+    "SELECT NOT EXISTS (SELECT FROM pg_catalog.pg_prepared_statements WHERE from_sql) "
+    "AND NOT EXISTS (SELECT FROM pg_catalog.pg_cursors WHERE is_holdable) "
+    "AND NOT EXISTS (SELECT FROM pg_catalog.pg_listening_channels()) AS clean";
+
+// The rollback, the unlock and the leftover check all came through, and the session is as
+// clean as a new one.
+bool left_clean(const std::vector<StatementResult>& afterwards) {
+  for (const auto& statement : afterwards) {
+    if (statement.status() != StatementResult::Status::rows) return false;
+  }
+  const char* clean = afterwards.back().value(0, 0);
+  return clean && std::string_view(clean) == "t";
+}
+
 // What the check's failure says: the session changed (an earlier query of the same role set the
 // read-only default or the statement timeout otherwise), else the role is gone, locked or
 // expired (the check's own verdict, or PostgreSQL's "invalid role OID" once the role is dropped).
@@ -105,24 +124,35 @@ DatabaseAddress answering_within(DatabaseAddress address, int statement_timeout_
 
 }  // namespace
 
-RoleDatabase::RoleDatabase(DatabaseAddress address, PoolLimits limits, int statement_timeout_ms)
+RoleDatabase::RoleDatabase(DatabaseAddress address, PoolLimits limits, int statement_timeout_ms, Isolation isolation)
     : statement_timeout_(std::to_string(statement_timeout_ms) + "ms"),
+      isolation_(isolation),
       pool_(answering_within(std::move(address), statement_timeout_ms), limits,
             "-c default_transaction_read_only=on -c statement_timeout=" + statement_timeout_) {}
 
 Json RoleDatabase::run(RoleSession& session, const std::string& sql, const std::optional<std::string>& parameter) {
   // The extended protocol, with or without a parameter: one statement, never a list of them.
-  // Check and query are one implicit transaction, read-only by the session's default: nothing
-  // to roll back, so a failed query leaves the session as clean as a good one. Both are kept
-  // prepared: a user's calls repeat their queries (a client's tools, a dashboard's polls).
-  std::vector<RoleSession::Statement> pipeline(2);
-  pipeline[0] = {kSessionCheckSql.c_str(), {statement_timeout_.c_str()}, true};
-  pipeline[1] = {sql.c_str(), {}, true};
-  if (parameter) pipeline[1].parameters.push_back(parameter->c_str());
-  const auto results = session.run(pipeline);
-  if (results[0].status() == StatementResult::Status::failed) check_failed(results[0]);
-  if (results[1].status() == StatementResult::Status::failed) throw QueryFailed{results[1].message()};
-  return rows_of(results[1]);
+  // Check and query run in an explicit read-only transaction block, and the block is rolled
+  // back after a sync, whatever became of them: nothing a query writes survives it, and a
+  // COMMIT inside a DO block or a procedure fails, as PostgreSQL refuses transaction control
+  // inside a block. The check and the leftover check are kept prepared, as are the queries: a
+  // user's calls repeat them (a client's tools, a dashboard's polls).
+  const bool block = isolation_ == Isolation::rolled_back_block;
+  std::vector<RoleSession::Statement> pipeline;
+  if (block) pipeline.push_back({"BEGIN READ ONLY", {}, false});
+  pipeline.push_back({kSessionCheckSql.c_str(), {statement_timeout_.c_str()}, true});
+  pipeline.push_back({sql.c_str(), {}, true});
+  if (parameter) pipeline.back().parameters.push_back(parameter->c_str());
+  std::vector<RoleSession::Statement> afterwards;
+  if (block) afterwards = {{"ROLLBACK", {}, false}, {kUnlockSql, {}, true}, {kLeftoverCheckSql, {}, true}};
+  const auto results = session.run(pipeline, afterwards);
+  const auto& check = results.statements[pipeline.size() - 2];
+  const auto& query = results.statements.back();
+  if (check.status() == StatementResult::Status::failed) check_failed(check);
+  // The call's answer stands; its session is closed instead of pooled.
+  if (block && !left_clean(results.afterwards)) session.retire();
+  if (query.status() == StatementResult::Status::failed) throw QueryFailed{query.message()};
+  return rows_of(query);
 }
 
 // A login that fails for a passing reason (a backend slow to start on a loaded machine, a

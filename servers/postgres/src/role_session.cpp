@@ -189,15 +189,28 @@ StatementResult RoleSession::collect(const Statement& statement, const Sending& 
   return executed;
 }
 
-std::vector<StatementResult> RoleSession::run(const std::vector<Statement>& statements) {
+void RoleSession::sync(Deadline deadline) {
+  PGresult* sync = next_result(deadline);
+  const bool synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  PQclear(sync);
+  if (!synced) broken("PostgreSQL did not end the pipeline: " + error_of(connection_));
+}
+
+RoleSession::Results RoleSession::run(const std::vector<Statement>& statements, const std::vector<Statement>& afterwards) {
   if (!is_open()) broken("the connection to PostgreSQL is closed");
-  const Plan plan = this->plan(statements);
+  std::vector<Statement> all = statements;
+  all.insert(all.end(), afterwards.begin(), afterwards.end());
+  const Plan plan = this->plan(all);
   for (const auto& name : plan.deallocating) {
     const std::string deallocate = "DEALLOCATE " + name;
     send(Statement{deallocate.c_str(), {}, false}, Sending{});
   }
-  for (std::size_t i = 0; i < statements.size(); ++i) send(statements[i], plan.sending[i]);
-  if (!PQpipelineSync(connection_)) broken(error_of(connection_));
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    send(all[i], plan.sending[i]);
+    // A sync ends the first part: PostgreSQL runs what follows it even when the first part failed.
+    if (i + 1 == statements.size() && !PQpipelineSync(connection_)) broken(error_of(connection_));
+  }
+  if (!afterwards.empty() && !PQpipelineSync(connection_)) broken(error_of(connection_));
   const Deadline deadline = std::chrono::steady_clock::now() + answer_timeout_;
 
   for (std::size_t i = 0; i < plan.deallocating.size(); ++i) {
@@ -205,13 +218,16 @@ std::vector<StatementResult> RoleSession::run(const std::vector<Statement>& stat
       changed("an earlier query deallocated a statement kept on this session: " + given_up.message());
     }
   }
-  std::vector<StatementResult> results(statements.size());
-  for (std::size_t i = 0; i < statements.size() && usable_; ++i) results[i] = collect(statements[i], plan.sending[i], deadline);
+  Results results{std::vector<StatementResult>(statements.size()), std::vector<StatementResult>(afterwards.size())};
+  for (std::size_t i = 0; i < statements.size() && usable_; ++i) {
+    results.statements[i] = collect(statements[i], plan.sending[i], deadline);
+  }
   if (!usable_) return results;  // a COPY: what follows is never read
-  PGresult* sync = next_result(deadline);
-  const bool synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
-  PQclear(sync);
-  if (!synced) broken("PostgreSQL did not end the pipeline: " + error_of(connection_));
+  sync(deadline);
+  for (std::size_t i = 0; i < afterwards.size() && usable_; ++i) {
+    results.afterwards[i] = collect(afterwards[i], plan.sending[statements.size() + i], deadline);
+  }
+  if (!afterwards.empty() && usable_) sync(deadline);
   return results;
 }
 

@@ -275,6 +275,67 @@ TEST_F(RoleDatabaseTest, AQueryIsOneStatement) {
   expect_query_failed(database, mia, "CREATE TEMP TABLE scratch (x int)", "read-only transaction");
 }
 
+// No write survives a call, whatever the role may write and whatever form the statement takes:
+// a DO block or a procedure that commits in the middle, a data-modifying WITH, a SELECT INTO.
+TEST_F(RoleDatabaseTest, NoWriteSurvivesACallWhateverTheRoleMayWrite) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto wes = create_role("wes-sub", "v-wes-writes");
+  admin("CREATE TABLE write_probe (x int); INSERT INTO write_probe VALUES (1); "
+        "GRANT INSERT, UPDATE, DELETE, TRUNCATE ON write_probe TO \"v-wes-writes\"; "
+        "CREATE PROCEDURE write_probe_commits() LANGUAGE plpgsql AS "
+        "$$ BEGIN COMMIT; INSERT INTO public.write_probe VALUES (2); COMMIT; END $$");
+  const std::map<std::string, std::string> attempts = {
+      {"INSERT INTO write_probe VALUES (2)", "read-only transaction"},
+      {"UPDATE write_probe SET x = 2", "read-only transaction"},
+      {"DELETE FROM write_probe", "read-only transaction"},
+      {"TRUNCATE write_probe", "read-only transaction"},
+      {"MERGE INTO write_probe USING (SELECT 2 AS x) s ON false WHEN NOT MATCHED THEN INSERT VALUES (s.x)",
+       "read-only transaction"},
+      {"WITH written AS (INSERT INTO write_probe VALUES (2) RETURNING x) SELECT x FROM written",
+       "read-only transaction"},
+      {"SELECT 2 AS x INTO write_probe_copy", "read-only transaction"},
+      {"DO $$ BEGIN PERFORM set_config('default_transaction_read_only', 'off', false); COMMIT; "
+       "INSERT INTO public.write_probe VALUES (2); CREATE TEMP TABLE scratch (x int); COMMIT; END $$",
+       "invalid transaction termination"},
+      {"DO $$ BEGIN COMMIT; SET LOCAL transaction_read_only = off; CREATE TEMP TABLE scratch (x int); END $$",
+       "invalid transaction termination"},
+      {"CALL write_probe_commits()", "invalid transaction termination"},
+  };
+  for (const auto& [attempt, words] : attempts) {
+    SCOPED_TRACE(attempt);
+    expect_query_failed(database, wes, attempt, words);
+    pqxx::connection connection(server_->conninfo());
+    pqxx::nontransaction tx(connection);
+    EXPECT_EQ(tx.exec("SELECT string_agg(x::text, ',') FROM write_probe")[0][0].as<std::string>(), "1");
+    EXPECT_EQ(tx.exec("SELECT count(*) FROM pg_class WHERE relowner = 'v-wes-writes'::regrole")[0][0].as<int>(), 0);
+  }
+  // Nor what one call set for the session: the next call runs read-only as ever.
+  database.query(wes, "SELECT set_config('default_transaction_read_only', 'off', false)");
+  expect_query_failed(database, wes, "INSERT INTO write_probe VALUES (2)", "read-only transaction");
+  admin("DROP PROCEDURE write_probe_commits; DROP TABLE write_probe");
+}
+
+// Session state a query may leave behind that no rollback ends (an advisory lock, a statement
+// prepared in SQL) ends with the call too; what a rollback ends (a cursor WITH HOLD, LISTEN)
+// never outlives it.
+TEST_F(RoleDatabaseTest, NoSessionStateOutlivesACall) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto zoe = create_role("zoe-sub", "v-zoe-state");
+  database.query(zoe, "SELECT pg_advisory_lock(4242)");
+  {
+    pqxx::connection connection(server_->conninfo());
+    pqxx::nontransaction tx(connection);
+    EXPECT_EQ(tx.exec("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242")[0][0].as<int>(), 0);
+  }
+  database.query(zoe, "DECLARE held CURSOR WITH HOLD FOR SELECT 1");
+  expect_query_failed(database, zoe, "FETCH held", "does not exist");
+  database.query(zoe, "LISTEN mcph_probe");
+  EXPECT_EQ(database.query(zoe, "SELECT count(*)::text AS n FROM pg_listening_channels()")[0]["n"], "0");
+  database.query(zoe, "PREPARE left_behind AS SELECT 1");
+  expect_query_failed(database, zoe, "EXECUTE left_behind", "does not exist");
+  EXPECT_EQ(database.query(zoe, "SELECT current_user AS who")[0]["who"], "v-zoe-state");
+}
+
 // A query may change its own session (a setting, its prepared statements), but the next call
 // does not run in what it left: the server's limits hold for every call.
 TEST_F(RoleDatabaseTest, WhatAQueryChangesInItsSessionDoesNotReachTheNextCall) {
@@ -341,7 +402,9 @@ TEST_F(RoleDatabaseTest, ARepeatedQueryRunsOnThePlanItsSessionKept) {
   const auto kept = kept_statements(database, rosa);
   ASSERT_EQ(kept.count("SELECT key FROM projects"), 1u);
   EXPECT_EQ(kept.at("SELECT key FROM projects").second, 3);
-  EXPECT_EQ(kept.size(), 3u);  // the check, the query, and the look at pg_prepared_statements
+  // The check before, the unlock and the leftover check after, the query, and the look at
+  // pg_prepared_statements.
+  EXPECT_EQ(kept.size(), 5u);
 }
 
 // A session keeps its last 32 statements and deallocates the older ones; a long text (over

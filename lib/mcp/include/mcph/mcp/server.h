@@ -11,6 +11,7 @@
 // JSON-RPC on `POST /sse` (no session), and the protected resource metadata document.
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,11 @@ class Server {
   // Adds the routes to `http`. This Server must outlive `http`'s serving. Throws
   // std::invalid_argument when protected_resource_metadata is not a JSON object.
   void mount(http::Server& http);
+
+  // The checks every request of the MCP endpoint passes, for another endpoint that must pass
+  // them too: Host and Origin, then the authentication hook. The principal, or nullopt with
+  // `res` filled with the refusal.
+  std::optional<Principal> admit(const http::Request& req, http::Response& res) const;
 
   std::size_t session_count() const;
   const ServerOptions& options() const;

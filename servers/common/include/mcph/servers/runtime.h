@@ -1,7 +1,7 @@
 #pragma once
 // What jira-mcp, github-mcp and postgres-mcp share: the flags, the JWT authenticator, the
 // credential broker, the per-subject rate limit, the MCP endpoint and the extra endpoints
-// (/.well-known/oauth-protected-resource, /health, /debug/credentials).
+// (/.well-known/oauth-protected-resource, /health, and /debug/credentials when turned on).
 #include <functional>
 #include <memory>
 #include <string>
@@ -20,7 +20,7 @@ namespace mcph::servers {
 struct CredentialTrace {
   std::string vault_path;
   bool secret_exists = false;
-  std::string masked_credential;  // never more than the last 4 characters
+  std::string masked_credential;  // never more than a token's last 4 characters, nothing of a password
 };
 
 class Runtime {
@@ -45,6 +45,7 @@ class Runtime {
 
   std::string name_;
   std::string public_url_;
+  bool debug_credentials_ = false;
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<mcp::Server> mcp_;
   std::unique_ptr<broker::Authenticator> authenticator_;

@@ -2,10 +2,13 @@
 // Read-only queries as the caller's own dynamic role, on the role's pooled connections.
 //
 // Each session starts read-only and with the statement timeout (libpq's `options`, sent with the
-// login), so a query needs no transaction opened or ended around it. A query is one statement
-// (the extended protocol): a list of them could end the read-only transaction and write in the
-// next. BEGIN and START TRANSACTION are refused: the transaction would outlive
-// the call.
+// login). Each query runs in a transaction block opened READ ONLY before it and rolled back
+// after it in the same round trip, whatever became of it: a COMMIT inside a DO block or a
+// procedure fails (PostgreSQL allows no transaction control inside a block), and nothing the
+// query changed survives it, not even a setting. What a rollback does not end is ended too:
+// advisory locks are released after every call, and a session left with a statement prepared
+// in SQL is closed instead of pooled. A query is one statement (the extended protocol), and
+// BEGIN and START TRANSACTION are refused with a message that says why.
 //
 // A pooled connection can outlive its credential: PostgreSQL keeps the session of a role that
 // was dropped or locked after it logged in (reads then fail one by one, or quietly return
@@ -47,7 +50,13 @@ struct RoleCredentials {
 
 class RoleDatabase {
  public:
-  RoleDatabase(DatabaseAddress address, PoolLimits limits, int statement_timeout_ms);
+  // How a query runs: in a read-only block rolled back after it (the default), or, for the
+  // harness's sabotage tests only, as the server once ran them: in the implicit transaction of
+  // its pipeline, where a COMMIT inside a DO block ends the read-only transaction.
+  enum class Isolation { rolled_back_block, implicit_transaction };
+
+  RoleDatabase(DatabaseAddress address, PoolLimits limits, int statement_timeout_ms,
+               Isolation isolation = Isolation::rolled_back_block);
 
   // The rows as JSON objects (column name → text or null). Throws StaleCredential, or
   // mcp::ToolError "database_unavailable: …" / "query_failed: <PostgreSQL's message>".
@@ -63,6 +72,7 @@ class RoleDatabase {
   nlohmann::json run(RoleSession& session, const std::string& sql, const std::optional<std::string>& parameter);
 
   std::string statement_timeout_;  // as the sessions start with it, e.g. "3000ms" (set before pool_)
+  Isolation isolation_;
   RoleConnectionPool pool_;
 };
 

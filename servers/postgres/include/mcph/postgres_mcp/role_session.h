@@ -1,8 +1,9 @@
 #pragma once
 // One libpq connection logged in as a dynamic role, in pipeline mode: the statements of a call
-// go to PostgreSQL together and come back in one round trip. PostgreSQL runs them in order, in
-// one implicit transaction, and skips every statement after the first that fails, so a check
-// sent first keeps the statements behind it from running when it fails.
+// go to PostgreSQL together and come back in one round trip. PostgreSQL runs them in order and
+// skips every statement after the first that fails, up to the next sync, so a check sent first
+// keeps the statements behind it from running when it fails, and what follows a sync (a
+// rollback) runs whatever happened before it.
 //
 // libpq directly, not libpqxx: libpqxx 6 has no pipeline mode, and a check and a query sent one
 // after the other cost postgres-mcp a third of its calls/s (docs/benchmarks.md).
@@ -85,6 +86,8 @@ class RoleSession {
   // Logged in, and nothing has left the connection unusable (a break, an answer the pipeline
   // could not carry on from). A session that is not open is closed, never pooled.
   bool is_open() const;
+  // Marks the session not to be reused (a call left state in it): it is then not open.
+  void retire() { usable_ = false; }
 
   // A statement of a pipeline: one SQL statement with its text parameters, borrowed for the
   // call (nothing is copied). A statement to `keep` is prepared with its first use and then
@@ -94,12 +97,18 @@ class RoleSession {
     std::vector<const char*> parameters;
     bool keep = false;
   };
-  // Sends the statements in one pipeline and returns what each came to, in order. A statement
-  // that starts a COPY fails (a pipeline cannot carry one) and leaves the session unusable.
-  // Throws SessionBroken when the connection breaks, NoAnswer when the answer does not come in
-  // time, SessionChanged when what it kept prepared is gone or outdated; the session is then
-  // unusable too.
-  std::vector<StatementResult> run(const std::vector<Statement>& statements);
+  // What each statement of a pipeline came to, in order.
+  struct Results {
+    std::vector<StatementResult> statements;
+    std::vector<StatementResult> afterwards;
+  };
+  // Sends the statements in one pipeline and returns what each came to. The `afterwards` follow
+  // a sync in the same pipeline: PostgreSQL runs them whatever became of `statements` (a
+  // rollback, say). A statement that starts a COPY fails (a pipeline cannot carry one) and
+  // leaves the session unusable; nothing after it is read. Throws SessionBroken when the
+  // connection breaks, NoAnswer when the answer does not come in time, SessionChanged when what
+  // it kept prepared is gone or outdated; the session is then unusable too.
+  Results run(const std::vector<Statement>& statements, const std::vector<Statement>& afterwards = {});
 
  private:
   // How one statement of a pipeline goes out: unnamed (parsed and planned for this use), or by
@@ -118,6 +127,7 @@ class RoleSession {
   pg_result* next_result(Deadline deadline);  // PQgetResult, waiting no later than `deadline`
   StatementResult collect(Deadline deadline);
   StatementResult collect(const Statement& statement, const Sending& sending, Deadline deadline);
+  void sync(Deadline deadline);  // reads the end of a pipeline's part
   [[noreturn]] void broken(const std::string& what);
   [[noreturn]] void changed(const std::string& what);
 
