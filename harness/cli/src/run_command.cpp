@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "configuration_check.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/reports/html.h"
 #include "mcph/reports/junit.h"
@@ -103,6 +104,15 @@ int run_command(int argc, char** argv) {
     // From here on a Ctrl-C still yields a report; before, it ends the start (and the stack with it).
     stop_after_this_scenario_on_ctrl_c();
     ScenarioRunner runner(target.stack, options);
+    if (!target.owned) {
+      // A stack this command did not start may have changed since it was provisioned.
+      std::printf("== the stack's configuration against the fixtures\n");
+      std::fflush(stdout);
+      report.suites.push_back(check_configuration(target.stack, flags.get("fixtures")));
+      const auto& checked = report.suites.back().scenarios.front();
+      options.progress("[stack_configuration] " + checked.name + ": " + reports::to_string(checked.status) +
+                       (checked.message.empty() ? "" : " — " + checked.message));
+    }
     for (std::size_t i = 0; i < selection.files.size(); ++i) {
       const ScenarioFile& file = selection.files[i];
       std::printf("== %s (%s): %zu scenarios\n", file.path.c_str(), file.family.c_str(), selection.only[i].size());

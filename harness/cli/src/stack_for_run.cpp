@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "mcph/harness/stack/profile_provisioning.h"
+#include "mcph/harness/provision/provision.h"
+#include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/stack/target_profile.h"
 #include "stack_location.h"
 #include "stack_progress.h"
 
@@ -15,6 +17,10 @@ namespace fs = std::filesystem;
 void add_run_stack_flags(mcph::cli::Flags& flags) {
   add_stack_flags(flags);
   flags.toggle("verbose", "show every item provisioned when this command starts a stack of its own");
+  flags.toggle("provision",
+               "provision a stack this command did not start as `up` does (the fixture users, Vault's configuration for "
+               "the target profiles of its stack file) before running; without it nothing is written to such a stack, and "
+               "`run` reports every difference from the fixtures as a failure");
   // An own stack gets the scenario suites' profile (the generated users and the rate limit they need).
   declare_stack_flags(flags, scenario_suite_params());
 }
@@ -37,12 +43,18 @@ StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& prog
     out.stack_file = file.string();
     std::printf("stack: %s (%s mode)\n", file.c_str(), to_string(out.stack.mode));
     std::fflush(stdout);
-    // A stack file a user pointed at their own servers: Vault's role as their profiles need it.
-    // A stack that does not answer is the scenarios' to report, each with its step.
-    try {
-      fit_vault_to_target_profiles(out.stack, stack_params_from(flags).fixtures_dir, stack_progress(flags.on("verbose")));
-    } catch (const std::runtime_error& e) {
-      std::printf("stack: Vault's role user not fitted to the stack file's target profiles: %s\n", e.what());
+    // A stack the command did not start is written to only when asked: provisioned as `up`
+    // provisions, for the target profiles its stack file names.
+    if (flags.on("provision")) {
+      std::printf("stack: provisioning it as `up` does (--provision)\n");
+      std::fflush(stdout);
+      ProvisionOptions options;
+      options.fixtures_dir = stack_params_from(flags).fixtures_dir;
+      options.generated_users = out.stack.generated_users.value_or(0);
+      options.caller_token_servers = caller_token_servers(out.stack);
+      options.progress = stack_progress(flags.on("verbose"));
+      const int changes = provision(provision_target(out.stack), options).changes;
+      std::printf("stack: %d object(s) created or changed\n", changes);
       std::fflush(stdout);
     }
     return out;

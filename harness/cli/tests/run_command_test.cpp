@@ -23,6 +23,7 @@
 #include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/proc/child_process.h"
 #include "mcph/proc/temp_dir.h"
+#include "mcph/vault/client.h"
 
 namespace mcph::harness {
 namespace {
@@ -256,9 +257,11 @@ TEST(RunCommandTest, AFailedExpectationExits1AndIsNamedInSummaryAndJUnit) {
   const std::string expectation = "ok: true (" + file.string() + ":9)";
   EXPECT_THAT(run.output, HasSubstr("[wrong_expectation] bob is expected to read Jira without a credential: failed"));
   EXPECT_THAT(run.output, HasSubstr("[wrong_expectation] bob reaches GitHub: passed"));
-  EXPECT_THAT(run.output, HasSubstr("2 scenarios: 1 passed, 1 failed, 0 broken"));
+  // The stack's configuration check passed (a stack `up` started and nothing changed) and counts.
+  EXPECT_THAT(run.output, HasSubstr("[stack_configuration] the stack is configured as its fixtures describe: passed"));
+  EXPECT_THAT(run.output, HasSubstr("3 scenarios: 2 passed, 1 failed, 0 broken"));
   // The summary: the scenario, the step, what was expected (with file:line) and what happened.
-  const std::string summary = run.output.substr(run.output.find("2 scenarios:"));
+  const std::string summary = run.output.substr(run.output.find("3 scenarios:"));
   EXPECT_THAT(summary, HasSubstr("failed: wrong_expectation — bob is expected to read Jira without a credential"));
   EXPECT_THAT(summary, HasSubstr("step 1: bob calls jira.list_issues"));
   EXPECT_THAT(summary, HasSubstr("expected " + expectation));
@@ -541,6 +544,55 @@ TEST(RunCommandTest, AStackWithoutWhatAFileNeedsNamesTheNeedAndTheCommand) {
   EXPECT_THAT(run.output, HasSubstr("limits nothing (start a stack with `mcp-harness up --rate-limit 20 "
                                     "--rate-window-ms 1000`, up's default)"));
   EXPECT_THAT(run.output, Not(HasSubstr("token endpoint answered")));
+}
+
+// A stack changed between `up` and `run` is reported as it is, never repaired: an extra policy
+// on Vault's role, a policy's text, another user's subject on alice's entity. `--provision`
+// writes the fixtures' configuration when asked, and the next run finds nothing.
+TEST(RunCommandTest, RunNamesTheDriftOfAStackAndRepairsNothing) {
+  UpStack stack({"--users", "2"});
+  ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
+  const StackFile file = StackFile::load(stack.stack_file);
+  vault::Client vault(file.service("vault").url);
+  const std::string token = file.service("vault").vault.token;
+  const auto write = [&](const std::string& path, const Json& body) {
+    const auto response = vault.request("POST", path, token, body.dump());
+    ASSERT_LT(response.status, 300) << path << ": " << response.body;
+  };
+  const auto read = [&](const std::string& path) { return Json::parse(vault.request("GET", path, token).body)["data"]; };
+  Json role = read("auth/jwt/role/user");
+  role["token_policies"] = Json::array({"user-secrets", "read-everything"});
+  write("auth/jwt/role/user", role);
+  write("sys/policies/acl/user-secrets", {{"policy", "path \"secret/*\" { capabilities = [\"read\"] }"}});
+  const Json alice = read("identity/entity/name/alice");
+  const Json bob = read("identity/entity/name/bob");
+  const Json alias = bob["aliases"][0];
+  // Vault takes one alias per mount on an entity: alice's own goes first.
+  ASSERT_LT(vault.request("DELETE", "identity/entity-alias/id/" + alice["aliases"][0]["id"].get<std::string>(), token).status, 300);
+  write("identity/entity-alias/id/" + alias["id"].get<std::string>(),
+        {{"name", alias["name"]}, {"mount_accessor", alias["mount_accessor"]}, {"canonical_id", alice["id"]}});
+
+  const auto run = harness({"run", "--family", "isolation", "--stack", stack.stack_file.string()}, stack.dir.path());
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("failed: stack_configuration — the stack is configured as its fixtures describe"));
+  EXPECT_THAT(run.output, HasSubstr(R"(token_policies: ["user-secrets"] expected, ["user-secrets","read-everything"] found)"));
+  EXPECT_THAT(run.output, HasSubstr("Vault policy user-secrets"));
+  EXPECT_THAT(run.output, HasSubstr("an alias on jwt/ for another subject (" + alias["name"].get<std::string>()));
+  EXPECT_THAT(run.output, HasSubstr("Vault entity bob"));
+  EXPECT_THAT(run.output, HasSubstr("no alias on jwt/ for the user's subject"));
+  EXPECT_EQ(read("auth/jwt/role/user")["token_policies"], (Json{"user-secrets", "read-everything"})) << "run repaired the role";
+
+  // The operator moves bob's alias back; --provision writes the rest (alice's alias, the role,
+  // the policy), and the check then finds nothing. (The scenarios may still fail: alice's login
+  // while she had no alias made Vault an entity of its own for her, which the servers cache.)
+  write("identity/entity-alias/id/" + alias["id"].get<std::string>(),
+        {{"name", alias["name"]}, {"mount_accessor", alias["mount_accessor"]}, {"canonical_id", bob["id"]}});
+  const auto provisioned = harness({"run", "--family", "isolation", "--stack", stack.stack_file.string(), "--provision"},
+                                   stack.dir.path());
+  EXPECT_THAT(provisioned.output, HasSubstr("stack: provisioning it as `up` does (--provision)"));
+  EXPECT_THAT(provisioned.output,
+              HasSubstr("[stack_configuration] the stack is configured as its fixtures describe: passed"));
+  EXPECT_EQ(read("auth/jwt/role/user")["token_policies"], (Json{"user-secrets"}));
 }
 
 // up's defaults are what the scenario files need: every one of them runs on such a stack.

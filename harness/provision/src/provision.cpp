@@ -1,5 +1,6 @@
 #include "mcph/harness/provision/provision.h"
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <mutex>
@@ -60,10 +61,35 @@ const Json& data_of(const Json& body) {
   return it != body.end() && it->is_object() ? *it : empty;
 }
 
+// Arrays compared as sets (Vault keeps a role's policies in the order written).
+Json comparable(Json value) {
+  if (value.is_array()) std::sort(value.begin(), value.end());
+  return value;
+}
+
+// "field: X expected, Y found" for each of `fields` in which `current` differs from `desired`
+// (a field absent from `desired` is expected empty: null, [], {} or "").
+std::vector<std::string> differences(const Json& current, const Json& desired, std::initializer_list<const char*> fields) {
+  std::vector<std::string> out;
+  const auto empty = [](const Json& v) {
+    return v.is_null() || v == false || (v.is_structured() && v.empty()) || v == "";
+  };
+  for (const char* field : fields) {
+    const Json want = desired.contains(field) ? desired[field] : Json(nullptr);
+    const Json have = current.contains(field) ? current[field] : Json(nullptr);
+    if (comparable(want) == comparable(have) || (empty(want) && empty(have))) continue;
+    out.push_back(std::string(field) + ": " + (empty(want) ? "none" : want.dump()) + " expected, " +
+                  (empty(have) ? "none" : have.dump()) + " found");
+  }
+  return out;
+}
+
+enum class Mode { provision, check };
+
 class Provisioner {
  public:
-  Provisioner(const ProvisionTarget& target, const ProvisionOptions& options)
-      : target_(target), options_(options), vault_(target.vault_url) {
+  Provisioner(const ProvisionTarget& target, const ProvisionOptions& options, Mode mode = Mode::provision)
+      : target_(target), options_(options), mode_(mode), vault_(target.vault_url) {
     if (options_.fixtures_dir.empty()) options_.fixtures_dir = default_fixtures_dir();
     for (std::size_t w = 0; w < kWorkers; ++w) vaults_.push_back(std::make_unique<vault::Client>(target.vault_url));
   }
@@ -77,11 +103,20 @@ class Provisioner {
     vault();
     return std::move(result_);
   }
+  std::vector<Drift> drifts() { return std::move(drifts_); }
 
  private:
   void say(const std::string& line) const {
     std::lock_guard lock(progress_mutex_);
     if (options_.progress) options_.progress(line);
+  }
+  bool checking() const { return mode_ == Mode::check; }
+  void drifted(const std::string& object, const std::string& difference) {
+    std::lock_guard lock(progress_mutex_);
+    drifts_.push_back({object, difference});
+  }
+  void drifted(const std::string& object, const std::vector<std::string>& found) {
+    for (const auto& difference : found) drifted(object, difference);
   }
   void changed(const std::string& what) {
     {
@@ -98,12 +133,17 @@ class Provisioner {
     Json realm = read_json(files.realm);
     realm["realm"] = target_.realm;
     if (!admin.realm_exists(target_.realm)) {
+      if (checking()) return drifted("Keycloak realm " + target_.realm, "missing");
       admin.create_realm(realm);
       changed("realm " + target_.realm);
     }
     for (const auto& client : realm.value("clients", Json::array())) {
       const std::string client_id = client.value("clientId", "");
       if (!admin.find_client(target_.realm, client_id)) {
+        if (checking()) {
+          drifted("Keycloak client " + client_id, "missing");
+          continue;
+        }
         admin.create_client(target_.realm, client);
         changed("client " + client_id);
       }
@@ -122,6 +162,7 @@ class Provisioner {
         user.id = existing->value("id", "");
         return;
       }
+      if (checking()) return drifted("Keycloak user " + f.username, "missing");
       Json rep = {{"username", f.username},   {"email", f.email}, {"firstName", f.first_name},
                   {"lastName", f.last_name},  {"enabled", true},  {"emailVerified", true},
                   {"credentials", Json::array({{{"type", "password"}, {"value", f.password}, {"temporary", false}}})}};
@@ -146,6 +187,16 @@ class Provisioner {
   void vault_write(const std::string& path, const Json& body, const std::string& what) {
     vault_write(vault_, path, body, what);
   }
+  // Writes `body` to `path`, or, when checking, records why it would have (`difference`).
+  void converge(const std::string& path, const Json& body, const std::string& object,
+                const std::vector<std::string>& difference) {
+    converge(vault_, path, body, object, difference);
+  }
+  void converge(vault::Client& client, const std::string& path, const Json& body, const std::string& object,
+                const std::vector<std::string>& difference) {
+    if (checking()) return drifted(object, difference);
+    vault_write(client, path, body, object);
+  }
   void vault_write(vault::Client& client, const std::string& path, const Json& body, const std::string& what) {
     try {
       client.call("POST", path, target_.vault_token, body.dump());
@@ -158,8 +209,9 @@ class Provisioner {
   std::string jwt_accessor() {
     Json auth = data_of(vault_get("sys/auth"));
     if (!auth.contains("jwt/")) {
-      vault_write("sys/auth/jwt", {{"type", "jwt"}, {"description", "Keycloak users of the MCP servers"}},
-                  "auth method jwt/");
+      converge("sys/auth/jwt", {{"type", "jwt"}, {"description", "Keycloak users of the MCP servers"}},
+               "Vault auth method jwt/", {"missing"});
+      if (checking()) return {};
       auth = data_of(vault_get("sys/auth"));
     }
     const std::string accessor = auth["jwt/"].value("accessor", "");
@@ -170,9 +222,12 @@ class Provisioner {
   void mounts() {
     const Json mounts = data_of(vault_get("sys/mounts"));
     if (!mounts.contains("secret/")) {
-      vault_write("sys/mounts/secret", {{"type", "kv"}, {"options", {{"version", "2"}}}}, "kv-v2 mount secret/");
+      converge("sys/mounts/secret", {{"type", "kv"}, {"options", {{"version", "2"}}}}, "Vault kv-v2 mount secret/",
+               {"missing"});
     }
-    if (!mounts.contains("database/")) vault_write("sys/mounts/database", {{"type", "database"}}, "mount database/");
+    if (!mounts.contains("database/")) {
+      converge("sys/mounts/database", {{"type", "database"}}, "Vault mount database/", {"missing"});
+    }
   }
 
   void jwt_config() {
@@ -184,8 +239,8 @@ class Provisioner {
                           {"bound_issuer", issuer},
                           {"jwt_supported_algs", Json::array({"RS256"})}};
     const Json current = data_of(vault_get("auth/jwt/config"));
-    if (current.value("jwks_url", "") != desired["jwks_url"] || current.value("bound_issuer", "") != issuer) {
-      vault_write("auth/jwt/config", desired, "jwt config (JWKS of realm " + target_.realm + ")");
+    if (const auto found = differences(current, desired, {"jwks_url", "bound_issuer"}); !found.empty()) {
+      converge("auth/jwt/config", desired, "Vault jwt config (JWKS of realm " + target_.realm + ")", found);
     }
   }
 
@@ -193,7 +248,8 @@ class Provisioner {
     const std::string hcl = read_file(options_.fixtures_dir / "vault" / "user-secrets.hcl");
     const Json policy = data_of(vault_get("sys/policies/acl/user-secrets"));
     if (policy.value("policy", "") != hcl) {
-      vault_write("sys/policies/acl/user-secrets", {{"policy", hcl}}, "policy user-secrets");
+      converge("sys/policies/acl/user-secrets", {{"policy", hcl}}, "Vault policy user-secrets",
+               {policy.empty() ? "missing" : "its text differs from the fixture's vault/user-secrets.hcl"});
     }
   }
 
@@ -227,11 +283,16 @@ class Provisioner {
                           {"token_ttl", 3600},
                           {"token_max_ttl", 7200}};
     const Json role = data_of(vault_get("auth/jwt/role/user"));
-    const bool same = role.value("role_type", "") == "jwt" && role.value("user_claim", "") == "sub" &&
-                      role.value("bound_audiences", Json::array()) == desired["bound_audiences"] &&
-                      role.value("token_policies", Json::array()) == desired["token_policies"] &&
-                      role.value("claim_mappings", Json::object()) == desired["claim_mappings"];
-    if (!same) vault_write("auth/jwt/role/user", desired, "jwt role user (bound audiences " + audiences.dump() + ")");
+    // Every setting that decides who logs in as whom, with which policies: a bound claim or a
+    // groups claim the fixtures do not give is drift too.
+    const auto found = role.empty() ? std::vector<std::string>{"missing"}
+                                    : differences(role, desired,
+                                                  {"role_type", "user_claim", "bound_audiences", "claim_mappings",
+                                                   "token_policies", "bound_claims", "bound_subject", "groups_claim"});
+    if (!found.empty()) {
+      converge("auth/jwt/role/user", desired, "Vault JWT role user", found);
+      if (!checking()) say("  (bound audiences " + audiences.dump() + ")");
+    }
   }
   int changes() const { return result_.changes; }
 
@@ -239,6 +300,7 @@ class Provisioner {
   void entity(vault::Client& client, ProvisionedUser& user, const std::string& accessor) {
     const std::string name = user.fixture.username;
     Json entity = data_of(vault_get(client, "identity/entity/name/" + name));
+    if (checking()) return check_entity(entity, user, accessor);
     if (entity.empty()) {
       vault_write(client, "identity/entity", {{"name", name}, {"metadata", {{"username", name}}}}, "entity " + name);
       entity = data_of(vault_get(client, "identity/entity/name/" + name));
@@ -258,11 +320,33 @@ class Provisioner {
     }
   }
 
+  // The entity exists with the user's own alias on the JWT mount and no other there (another
+  // user's sub on it logs that user in as this one), and no policies of its own.
+  void check_entity(const Json& entity, const ProvisionedUser& user, const std::string& accessor) {
+    const std::string object = "Vault entity " + user.fixture.username;
+    if (entity.empty()) return drifted(object, "missing");
+    bool has_alias = false;
+    for (const auto& alias : entity.value("aliases", Json::array())) {
+      if (!alias.is_object() || alias.value("mount_accessor", "") != accessor) continue;
+      if (alias.value("name", "") == user.id) {
+        has_alias = true;
+      } else {
+        drifted(object, "an alias on jwt/ for another subject (" + alias.value("name", "") + ") than the user's " +
+                            (user.id.empty() ? std::string("(not in Keycloak)") : user.id));
+      }
+    }
+    if (!has_alias && !user.id.empty()) drifted(object, "no alias on jwt/ for the user's subject " + user.id);
+    if (const auto found = differences(entity, Json::object(), {"policies", "disabled"}); !found.empty()) {
+      drifted(object, found);
+    }
+  }
+
   void kv_secret(vault::Client& client, const std::string& user, const std::string& kind, const Json& data) {
     const std::string path = "secret/data/users/" + user + "/" + kind;
     const Json current = data_of(vault_get(client, path));
     if (current.contains("data") && current["data"] == data) return;
-    vault_write(client, path, {{"data", data}}, "secret users/" + user + "/" + kind);
+    converge(client, path, {{"data", data}}, "Vault secret users/" + user + "/" + kind,
+             {current.empty() ? "missing" : "its data differs from the fixture's (values not shown)"});
   }
 
   void secrets(vault::Client& client, const ProvisionedUser& user) {
@@ -278,11 +362,10 @@ class Provisioner {
   void database_role(vault::Client& client, const ProvisionedUser& user, const Json& role) {
     const std::string& name = user.fixture.username;
     const Json current = data_of(vault_get(client, "database/roles/" + name));
-    if (current.value("creation_statements", Json::array()) == role["creation_statements"] &&
-        current.value("db_name", "") == role["db_name"]) {
-      return;
-    }
-    vault_write(client, "database/roles/" + name, role, "database role " + name);
+    const auto found = current.empty() ? std::vector<std::string>{"missing"}
+                                       : differences(current, role, {"db_name", "creation_statements", "revocation_statements"});
+    if (found.empty()) return;
+    converge(client, "database/roles/" + name, role, "Vault database role " + name, found);
   }
 
   // The database engine's connection, allowed every user's role; returns the role template, or
@@ -299,15 +382,20 @@ class Provisioner {
     const Json config = data_of(vault_get("database/config/mcp-demo"));
     const Json details = config.value("connection_details", Json::object());
     Json current_roles = config.value("allowed_roles", Json::array());
-    if (details.value("connection_url", "") != connection_url || current_roles != Json(roles)) {
-      vault_write("database/config/mcp-demo",
+    const auto found = config.empty() ? std::vector<std::string>{"missing"}
+                                      : differences({{"connection_url", details.value("connection_url", "")},
+                                                     {"allowed_roles", current_roles}},
+                                                    {{"connection_url", connection_url}, {"allowed_roles", roles}},
+                                                    {"connection_url", "allowed_roles"});
+    if (!found.empty()) {
+      converge("database/config/mcp-demo",
                   {{"plugin_name", "postgresql-database-plugin"},
                    {"connection_url", connection_url},
                    {"username", pg.user},
                    {"password", pg.password},
                    {"allowed_roles", roles},
                    {"verify_connection", true}},
-                  "database connection mcp-demo");
+               "Vault database connection mcp-demo", found);
     }
     Json role = read_json(options_.fixtures_dir / "vault" / "database-role.json");
     role.erase("comment");
@@ -322,6 +410,7 @@ class Provisioner {
     const Json current = data_of(vault_get("sys/config/auditing/request-headers"));
     const Json wanted = {{"hmac", false}};
     if (current.value("headers", Json::object()).value("traceparent", Json()) == wanted) return;
+    if (checking()) return drifted("Vault audited request header traceparent", "not audited in the clear (hmac false)");
     try {
       vault_.call("PUT", "sys/config/auditing/request-headers/traceparent", target_.vault_token, wanted.dump());
     } catch (const vault::VaultError& e) {
@@ -336,6 +425,7 @@ class Provisioner {
     say("vault: audited headers, auth, policy, entities, secrets, database roles");
     audited_headers();
     const std::string accessor = jwt_accessor();
+    if (accessor.empty()) return;  // checking, and no JWT mount: nothing below can be checked
     mounts();
     jwt_config();
     policy();
@@ -353,6 +443,8 @@ class Provisioner {
 
   ProvisionTarget target_;
   ProvisionOptions options_;
+  Mode mode_;
+  std::vector<Drift> drifts_;
   vault::Client vault_;
   std::vector<std::unique_ptr<vault::Client>> vaults_;  // one per worker
   ProvisionResult result_;
@@ -366,6 +458,16 @@ ProvisionResult provision(const ProvisionTarget& target, const ProvisionOptions&
     return Provisioner(target, options).run();
   } catch (const http::TransportError& e) {
     throw std::runtime_error(std::string("provisioning stopped: a service did not answer: ") + e.what());
+  }
+}
+
+std::vector<Drift> check_provisioning(const ProvisionTarget& target, const ProvisionOptions& options) {
+  try {
+    Provisioner checker(target, options, Mode::check);
+    checker.run();
+    return checker.drifts();
+  } catch (const http::TransportError& e) {
+    throw std::runtime_error(std::string("checking the stack's configuration: a service did not answer: ") + e.what());
   }
 }
 

@@ -26,4 +26,17 @@ void fit_vault_to_target_profiles(const StackFile& stack, const std::filesystem:
   (void)provision_vault_login_role(target, options);
 }
 
+ConfigurationCheck check_stack_configuration(const StackFile& stack, const std::filesystem::path& fixtures_dir) {
+  if (!stack.services.count("keycloak") || !stack.services.count("vault")) {
+    return {{}, "the stack file names no keycloak and vault"};
+  }
+  const ProvisionTarget target = provision_target(stack);
+  if (target.vault_token.empty()) return {{}, "the stack file names no Vault token to read Vault's configuration with"};
+  ProvisionOptions options;
+  options.fixtures_dir = fixtures_dir;
+  options.generated_users = stack.generated_users.value_or(0);
+  options.caller_token_servers = caller_token_servers(stack);
+  return {check_provisioning(target, options), {}};
+}
+
 }  // namespace mcph::harness

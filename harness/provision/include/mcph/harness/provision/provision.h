@@ -51,6 +51,17 @@ struct ProvisionResult {
 // Throws std::runtime_error naming the step and the service's answer (never a secret).
 ProvisionResult provision(const ProvisionTarget& target, const ProvisionOptions& options);
 
+// How a stack differs from what provision() makes of it, found by reading alone: each object
+// provision() would create or change, and how. A verification tool reports such drift (made
+// between `up` and `run`, or in a stack it did not provision); it never heals it.
+struct Drift {
+  std::string object;      // e.g. "Vault JWT role user", "Vault entity alice", "Keycloak user user0007"
+  std::string difference;  // e.g. "token_policies: [\"user-secrets\"] expected, [\"admin\",\"user-secrets\"] found"
+};
+// Never a secret's value in a difference (a KV secret or a password "differs", no more).
+// Throws std::runtime_error when a service refuses the reads or does not answer.
+std::vector<Drift> check_provisioning(const ProvisionTarget& target, const ProvisionOptions& options);
+
 // Only Vault's JWT role user, as provision() writes it for `options.caller_token_servers`: for a
 // stack provisioned already whose stack file names other MCP servers than it was provisioned for
 // (a user's own, with their target profiles). Idempotent; `changes` is 1 when the role changed.

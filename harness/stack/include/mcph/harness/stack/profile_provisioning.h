@@ -1,5 +1,6 @@
 #pragma once
-// A provisioned stack's Vault made to fit the target profiles its stack file names: a stack
+// A provisioned stack's Vault made to fit the target profiles its stack file names (`run
+// --provision`), and a stack's configuration checked against its fixtures (every `run`): a stack
 // brought up for the reference servers, then pointed at a user's own servers
 // (docs/target-profiles.md). Vault's role user binds the users' clients' audience exactly while some MCP server
 // of the stack file logs in with its caller's own token (vault_login caller_token), and Vault's
@@ -9,6 +10,7 @@
 #include <functional>
 #include <string>
 
+#include "mcph/harness/provision/provision.h"
 #include "mcph/harness/stack/stack_file.h"
 
 namespace mcph::harness {
@@ -18,5 +20,15 @@ namespace mcph::harness {
 // needs it. Throws std::runtime_error when Vault refuses or does not answer.
 void fit_vault_to_target_profiles(const StackFile& stack, const std::filesystem::path& fixtures_dir,
                                   const std::function<void(const std::string&)>& progress);
+
+// The stack's configuration read and compared with what `up` provisions for its fixtures, its
+// generated users and the target profiles its stack file names (check_provisioning): the
+// drifts, or, in `not_checked`, why it could not be read (no Keycloak or Vault in the file, no
+// Vault token). Writes nothing. Throws std::runtime_error when a service refuses or is down.
+struct ConfigurationCheck {
+  std::vector<Drift> drifts;
+  std::string not_checked;
+};
+ConfigurationCheck check_stack_configuration(const StackFile& stack, const std::filesystem::path& fixtures_dir);
 
 }  // namespace mcph::harness

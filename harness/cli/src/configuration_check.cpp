@@ -1,0 +1,48 @@
+#include "configuration_check.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "mcph/harness/stack/profile_provisioning.h"
+#include "mcph/sync/elapsed.h"
+
+namespace mcph::harness::cli {
+
+reports::SuiteResult check_configuration(const StackFile& stack, const std::filesystem::path& fixtures_dir) {
+  using Status = reports::ScenarioResult::Status;
+  reports::SuiteResult suite;
+  suite.name = "stack_configuration";
+  suite.family = "stack configuration";
+  reports::ScenarioResult result;
+  result.name = "the stack is configured as its fixtures describe";
+  result.description = "Vault's role, policy, entities, aliases, secrets and database roles, Keycloak's realm, clients "
+                       "and users, read and compared with what `mcp-harness up` provisions; nothing is written.";
+  const auto started = sync::SteadyClock::now();
+  try {
+    const ConfigurationCheck check = check_stack_configuration(stack, fixtures_dir);
+    if (!check.not_checked.empty()) {
+      result.status = Status::skipped;
+      result.message = "not checked: " + check.not_checked;
+    }
+    for (const auto& drift : check.drifts) {
+      result.status = Status::failed;
+      result.failures.push_back({drift.object, "as the fixtures describe it", drift.difference});
+      const std::string server = drift.object.starts_with("Keycloak") ? "keycloak" : "vault";
+      result.findings.push_back({server, "the stack drifted from its fixtures", drift.object,
+                                 drift.object + ": " + drift.difference});
+    }
+    if (!check.drifts.empty()) {
+      result.message = std::to_string(check.drifts.size()) +
+                       " difference(s) from the fixtures; `run` repairs nothing: fix the stack, bring it up again, or "
+                       "run with --provision to let the harness write its configuration";
+    }
+  } catch (const std::runtime_error& e) {
+    result.status = Status::error;
+    result.message = e.what();
+  }
+  result.seconds = sync::ms_since(started) / 1000.0;
+  suite.scenarios.push_back(std::move(result));
+  return suite;
+}
+
+}  // namespace mcph::harness::cli
