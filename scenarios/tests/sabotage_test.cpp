@@ -255,6 +255,22 @@ TEST_F(Sabotage, AQueryOutsideARolledBackBlockIsCaughtByDynamicDatabase) {
             Status::passed);
 }
 
+// (j) a jira-mcp whose workers take requests at their first bytes: slow clients hold them all,
+// and alice waits.
+TEST_F(Sabotage, AServerWhoseWorkersWaitForSlowClientsIsCaughtByProtocol) {
+  const auto own = own_jira_mcp({"--audience", stack().service("jira-mcp").url, "--no-request-gathering"});
+  ScenarioRunner runner(own.stack);
+  const auto results = std::vector<reports::SuiteResult>{
+      runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/protocol.yaml"),
+                 {"256 slow clients take no worker from alice at jira-mcp"})};
+  // alice's request waits for a worker longer than the harness's client waits for an answer
+  // (10 s): the step is reported broken, naming it.
+  const auto& result = scenario(results, "protocol", "256 slow clients take no worker from alice at jira-mcp");
+  EXPECT_NE(result.status, Status::passed);
+  EXPECT_THAT(failures(result), HasSubstr("alice's initialize is answered at once"));
+  EXPECT_THAT(failures(result), HasSubstr("no answer could be read"));
+}
+
 // Family 10 (isolation under load) in a size for this stack's eight users: six interleaved on
 // every server, two probing the rate limit.
 ScenarioFile small_load() {

@@ -30,7 +30,9 @@ class Socket {
   int fd_;
 };
 
-int connect_to(const std::string& host, int port) {
+}  // namespace
+
+int connect_raw(const std::string& host, int port) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -54,6 +56,8 @@ int connect_to(const std::string& host, int port) {
   return fd;
 }
 
+namespace {
+
 using sync::ms_since;
 
 // Reads what is there, waiting up to `timeout` for the first byte. Returns false once the
@@ -73,7 +77,7 @@ bool read_some(int fd, std::chrono::milliseconds timeout, std::string& received)
 }  // namespace
 
 RawReply exchange_raw(const RawSend& send) {
-  const Socket connection(connect_to(send.host, send.port));
+  const Socket connection(connect_raw(send.host, send.port));
   const auto started = Clock::now();
   RawReply reply;
   bool open = true;

@@ -29,4 +29,8 @@ struct RawReply {
 // Throws std::runtime_error when no connection can be made at all.
 RawReply exchange_raw(const RawSend& send);
 
+// A connected TCP socket (its connect and every send bounded by 10 s), for the caller to close.
+// Throws std::runtime_error when the host cannot be resolved or reached.
+int connect_raw(const std::string& host, int port);
+
 }  // namespace mcph::harness

@@ -15,6 +15,7 @@
 #include "mcph/mcp/client.h"
 #include "mcph/reports/model.h"
 #include "observers.h"
+#include "slow_clients.h"
 #include "step_outcome.h"
 #include "substitution.h"
 #include "user_directory.h"
@@ -38,6 +39,8 @@ struct ScenarioState {
   std::map<std::string, std::unique_ptr<mcp::Client>> sessions;  // "<service>|<token name>"
   std::vector<reports::UserFlow> flows;
   FaultsAdded faults;  // undone when the scenario ends (StepExecutor::undo_faults)
+  // Clients that run beside the steps (slow_clients), stopped when the scenario ends.
+  std::vector<std::unique_ptr<SlowClients>> slow_clients;
 };
 
 // The OIDC client the harness logs users in with, unless a step names another.

@@ -43,7 +43,7 @@ ConnectionStream::ConnectionStream(int fd, std::chrono::milliseconds read_timeou
 
 ConnectionStream::HeadRead ConnectionStream::read_head() {
   using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + head_timeout_;
+  const auto deadline = deadline_.value_or(Clock::now() + head_timeout_);
   HeadRead read;
   for (;;) {
     const std::string_view waiting = pending();
@@ -66,7 +66,7 @@ ConnectionStream::HeadRead ConnectionStream::read_head() {
       // head begun is answered 408 (RFC 9110 §15.5.9). Else the read timeout passed.
       if (left <= read_timeout_ && has_buffered_bytes()) {
         read.outcome = HeadRead::Outcome::refused;
-        read.problem = {408, "the request head did not arrive within " + std::to_string(head_timeout_.count()) + " ms"};
+        read.problem = {408, "the request did not arrive within " + std::to_string(head_timeout_.count()) + " ms"};
       }
       return read;
     }
@@ -87,7 +87,34 @@ bool ConnectionStream::wait(short events, std::chrono::milliseconds timeout) con
   }
 }
 
-ssize_t ConnectionStream::fill() { return fill(read_timeout_); }
+ssize_t ConnectionStream::fill() { return fill(read_wait()); }
+
+std::chrono::milliseconds ConnectionStream::read_wait() const {
+  if (!deadline_) return read_timeout_;
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - std::chrono::steady_clock::now());
+  return std::clamp(left, std::chrono::milliseconds(0), read_timeout_);
+}
+
+bool ConnectionStream::receive_available() {
+  // What one call takes at most: a request's gathering is bounded by its limits (the head's,
+  // the body's) before this, and the rest is read at the next turn.
+  constexpr std::size_t kMaxTake = 16 * 1024 * 1024;
+  for (std::size_t taken = 0; taken < kMaxTake; taken += kChunk) {
+    if (position_ == buffer_.size()) {
+      buffer_.clear();
+      position_ = 0;
+    }
+    const std::size_t old_size = buffer_.size();
+    buffer_.resize(old_size + kChunk);
+    const ssize_t got = ::recv(fd_, buffer_.data() + old_size, kChunk, MSG_DONTWAIT);
+    buffer_.resize(old_size + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
+    if (got > 0) continue;
+    if (got == 0) return false;  // the client closed its side
+    if (errno == EINTR) continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK;
+  }
+  return true;
+}
 
 ssize_t ConnectionStream::fill(std::chrono::milliseconds timeout) {
   if (position_ == buffer_.size()) {

@@ -1,12 +1,15 @@
 #pragma once
 // One accepted, non-blocking connection, kept for the connection's whole life, with the bytes it
-// has received and not used yet (a pipelined request stays there for the next turn). Reads and
-// writes wait with poll() up to their timeouts, never longer, and a wait gives up the worker's
-// run slot (mcph/http/run_slot.h) so that another request runs meanwhile.
+// has received and not used yet (a pipelined request stays there for the next turn). The
+// reactor gathers a request's bytes without waiting (receive_available); reads that do wait
+// (a worker's, for what a whole request still lacks) wait with poll() up to their timeouts and
+// the request's deadline, never longer, and a wait gives up the worker's run slot
+// (mcph/http/run_slot.h) so that another request runs meanwhile.
 #include <sys/types.h>
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,9 +38,16 @@ class ConnectionStream {
   std::string_view pending() const { return std::string_view(buffer_).substr(position_); }
   void consume(std::size_t bytes) { position_ += bytes; }
   bool has_buffered_bytes() const { return position_ < buffer_.size(); }
-  // Appends what the socket has to pending(), waiting up to the read timeout: > 0 bytes read,
-  // 0 at EOF, -1 on timeout or error.
+  // Appends what the socket has to pending(), waiting up to the read timeout and no later than
+  // the request's deadline: > 0 bytes read, 0 at EOF, -1 on timeout or error.
   ssize_t fill();
+  // Appends what the socket has now to pending(), without waiting. False when the client
+  // closed its side or the connection failed (what arrived before stays pending).
+  bool receive_available();
+
+  // The time by which the request being received must have arrived whole (head and body):
+  // no read of it waits past this. Unset: the head timeout from when its head is read.
+  void set_deadline(std::optional<std::chrono::steady_clock::time_point> deadline) { deadline_ = deadline; }
 
   // Sends all of `bytes` (false when the connection failed or the client stopped reading for
   // longer than the write timeout).
@@ -54,9 +64,11 @@ class ConnectionStream {
  private:
   bool wait(short events, std::chrono::milliseconds timeout) const;
   ssize_t fill(std::chrono::milliseconds timeout);
+  std::chrono::milliseconds read_wait() const;  // the read timeout, cut short by the deadline
 
   int fd_;
   std::chrono::milliseconds read_timeout_, write_timeout_, head_timeout_;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
   std::string buffer_;
   std::size_t position_ = 0;
   std::string remote_ip_;

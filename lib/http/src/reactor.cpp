@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -41,11 +42,16 @@ struct Reactor::Connection {
   Clock::time_point last_active{};
   bool busy = false;  // a worker is serving it
   std::size_t requests = 0;
+  // Of the request being gathered: the time it must be whole by, and whether its client was
+  // sent the 100 Continue it waits for.
+  std::optional<Clock::time_point> deadline;
+  bool continued = false;
 };
 
-Reactor::Reactor(int listen_fd, ReactorOptions options, ServeRequest serve)
+Reactor::Reactor(int listen_fd, ReactorOptions options, GatherRequest gather, ServeRequest serve)
     : listen_fd_(listen_fd),
       options_(options),
+      gather_(std::move(gather)),
       serve_(std::move(serve)),
       run_slots_(std::max<std::size_t>(options.runners, 1)) {
   if (options_.workers == 0) options_.workers = 1;
@@ -82,6 +88,13 @@ void Reactor::arm(int fd, std::uint64_t id, int op) {
   event.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
   event.data.u64 = id;
   ::epoll_ctl(epoll_fd_, op, fd, &event);
+}
+
+void Reactor::arm_at_once(int fd, std::uint64_t id) {
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLONESHOT;  // writable: ready at once
+  event.data.u64 = id;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event);
 }
 
 void Reactor::start() {
@@ -188,21 +201,54 @@ void Reactor::serve(std::uint64_t id) {
     connection = it->second;
     connection->busy = true;
   }
-  // Readable, or closed by the client: reading tells which. Requests the client sent ahead
-  // (pipelining) are served in turn before the connection goes back to the set.
-  do {
+  // Requests the client sent ahead (pipelining) are served in turn before the connection goes
+  // back to the set.
+  while (gathered(id, *connection)) {
+    ConnectionStream& stream = *connection->stream;
+    stream.set_deadline(connection->deadline);
     bool client_closes = false;
     const bool last = stopping_ || ++connection->requests >= options_.max_requests_per_connection;
-    const bool keep = serve_(*connection->stream, last, client_closes);
+    const bool keep = serve_(stream, last, client_closes);
+    connection->deadline.reset();
+    connection->continued = false;
     if (!keep || client_closes || last || stopping_) {
       close_connection(id);
       return;
     }
-  } while (connection->stream->has_buffered_bytes());
+  }
+}
+
+bool Reactor::gathered(std::uint64_t id, Connection& connection) {
+  ConnectionStream& stream = *connection.stream;
+  const bool open = stream.receive_available();
+  if (!stream.has_buffered_bytes()) {
+    if (open) {
+      give_back(id, connection);
+    } else {
+      close_connection(id);  // the client closed between requests
+    }
+    return false;
+  }
+  const auto now = Clock::now();
+  if (!connection.deadline) connection.deadline = now + options_.head_timeout;
+  const Gathering state = gather_(stream.pending());
+  if (state == Gathering::whole || now >= *connection.deadline) return true;  // a late one is answered 408
+  if (!open) {
+    close_connection(id);  // the client left mid-request: nothing to answer
+    return false;
+  }
+  if (state == Gathering::need_more_after_continue && !connection.continued) {
+    connection.continued = stream.send("HTTP/1.1 100 Continue\r\n\r\n");
+  }
+  give_back(id, connection);
+  return false;
+}
+
+void Reactor::give_back(std::uint64_t id, Connection& connection) {
   std::lock_guard lock(mutex_);
-  connection->busy = false;
-  connection->last_active = Clock::now();
-  arm(connection->fd, id, EPOLL_CTL_MOD);
+  connection.busy = false;
+  connection.last_active = Clock::now();
+  arm(connection.fd, id, EPOLL_CTL_MOD);
 }
 
 void Reactor::close_connection(std::uint64_t id) {
@@ -222,7 +268,10 @@ void Reactor::sweep() {
   std::lock_guard lock(mutex_);
   for (auto it = connections_.begin(); it != connections_.end();) {
     const auto& connection = it->second;
-    if (!connection->busy && now - connection->last_active > options_.idle_timeout) {
+    if (!connection->busy && connection->deadline && now >= *connection->deadline) {
+      arm_at_once(connection->fd, it->first);  // a request that came too late: answered 408 now
+      ++it;
+    } else if (!connection->busy && !connection->deadline && now - connection->last_active > options_.idle_timeout) {
       ::close(connection->fd);
       it = connections_.erase(it);
     } else {

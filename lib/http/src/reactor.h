@@ -1,11 +1,15 @@
 #pragma once
 // How the server's connections are served: a fixed pool of worker threads share one epoll set.
-// Each worker waits in epoll_wait for one ready connection, reads its request, handles it,
-// answers, and gives the connection back to the set (EPOLLONESHOT: one worker per connection at
-// a time). A kept-alive connection therefore holds a worker only while one of its requests is
-// being read, handled and answered, never while it waits for the next one: a few workers serve
-// any number of open connections, an idle connection costs no thread and no wake-ups, and the
-// worker that learns of a request is the one that serves it (no hand-off between threads).
+// Each worker waits in epoll_wait for one ready connection, takes in what it received without
+// waiting, and gives it straight back to the set (EPOLLONESHOT: one worker per connection at a
+// time) until a whole request has arrived (request_gathering.h); then it handles the request,
+// answers, and gives the connection back. A connection therefore holds a worker only while one
+// of its requests is handled and answered, never while the request trickles in or while it
+// waits for the next one: a few workers serve any number of open connections, slow or idle, and
+// the worker that learns of a whole request is the one that serves it (no hand-off).
+//
+// Each request must arrive whole within `head_timeout` of its first bytes (its deadline); the
+// sweep hands a late one to a worker, which answers it 408 at once.
 //
 // Bounded: at most `max_connections` open connections (beyond, new ones wait in the listen
 // queue until one closes); idle connections closed after `idle_timeout`. stop() closes the
@@ -17,12 +21,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string_view>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "mcph/sync/turns.h"
+#include "request_gathering.h"
 
 namespace mcph::http::detail {
 
@@ -37,7 +43,7 @@ struct ReactorOptions {
   std::chrono::milliseconds idle_timeout{60000};
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds write_timeout{10000};
-  // A request's whole head (request line and header fields) must arrive within this.
+  // A request's whole head and body must arrive within this of its first bytes.
   std::chrono::milliseconds head_timeout{10000};
   // A connection is closed after this many requests (the last answer says Connection: close).
   std::size_t max_requests_per_connection = 10000;
@@ -47,12 +53,14 @@ struct ReactorOptions {
 // Returns false when the connection cannot go on; sets connection_closed when the client asked
 // to close it. close_connection asks the answer to close the connection.
 using ServeRequest = std::function<bool(ConnectionStream&, bool close_connection, bool& connection_closed)>;
+// How far the bytes a connection received are from a whole request.
+using GatherRequest = std::function<Gathering(std::string_view pending)>;
 
 class Reactor {
  public:
   // listen_fd: a bound, listening socket; the Reactor owns it from now on.
   // Throws std::runtime_error when the kernel refuses an epoll set, eventfd or timerfd.
-  Reactor(int listen_fd, ReactorOptions options, ServeRequest serve);
+  Reactor(int listen_fd, ReactorOptions options, GatherRequest gather, ServeRequest serve);
   ~Reactor();
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
@@ -68,15 +76,21 @@ class Reactor {
   void work();
   void accept_ready();
   void serve(std::uint64_t id);
+  // Takes in what the connection received; true when a worker should serve it now (a whole
+  // request, or one past its deadline), false when it went back to the set or was closed.
+  bool gathered(std::uint64_t id, Connection& connection);
+  void give_back(std::uint64_t id, Connection& connection);
   void close_connection(std::uint64_t id);
   void sweep();
   void arm(int fd, std::uint64_t id, int op);
+  void arm_at_once(int fd, std::uint64_t id);  // hands the connection to a worker now
 
   int listen_fd_;
   int epoll_fd_ = -1;
   int stop_fd_ = -1;   // eventfd, written once by stop() and never read: wakes every worker
   int timer_fd_ = -1;  // timerfd: the idle sweep (and a paused listener's retry)
   ReactorOptions options_;
+  GatherRequest gather_;
   ServeRequest serve_;
   sync::Turns run_slots_;
 

@@ -23,6 +23,7 @@
 #include "mcph/sync/elapsed.h"
 #include "reactor.h"
 #include "request_body.h"
+#include "request_gathering.h"
 #include "request_head.h"
 #include "response_wire.h"
 
@@ -220,7 +221,10 @@ struct Server::Impl {
       framing.close = close_connection || connection_closed;
     }
     const bool sent = stream.send(detail::wire_response(response, framing));
-    if (problem && sent) stream.linger();
+    // A client whose request was refused may still be sending it: what it sent is drained a
+    // moment, so that it reads the answer instead of a reset. Not a late one's: what it sent so
+    // far was taken in as it came, and a worker waits for no slow client.
+    if (problem && sent && problem->status != 408) stream.linger();
     // A refused request is logged with its raw path when its request line was readable.
     log_access(head.method, problem ? head.target.substr(0, head.target.find('?')) : request.path, response, start);
     return sent && !problem;
@@ -299,7 +303,11 @@ int Server::start() {
   reactor.max_requests_per_connection = kMaxRequestsPerConnection;
   const Impl* impl = impl_.get();
   impl_->reactor = std::make_unique<detail::Reactor>(
-      std::exchange(impl_->listening, -1), reactor, [impl](detail::ConnectionStream& stream, bool close_connection, bool& connection_closed) {
+      std::exchange(impl_->listening, -1), reactor,
+      [max_body = options.max_body_bytes, gather = options.gather_requests](std::string_view pending) {
+        return gather ? detail::gathering_state(pending, max_body) : detail::Gathering::whole;
+      },
+      [impl](detail::ConnectionStream& stream, bool close_connection, bool& connection_closed) {
         return impl->serve_request(stream, close_connection, connection_closed);
       });
   impl_->reactor->start();

@@ -18,6 +18,7 @@
 
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
+#include "raw_connection.h"
 #include "mcph/text/count.h"
 
 namespace mcph::http {
@@ -248,6 +249,84 @@ TEST_F(RequestHeads, ATricklingClientGetsA408WithinTheHeadTimeout) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
   EXPECT_THAT(received, HasSubstr("HTTP/1.1 408"));
   EXPECT_EQ(Client(server_->url()).get("/who").status, 200) << "still serving";
+}
+
+// A body that trickles in is cut off by the same deadline: the request's, from its first bytes.
+TEST_F(RequestHeads, ATricklingBodyGetsA408WithinTheRequestDeadline) {
+  RawConnection slow(server_->port());
+  ASSERT_TRUE(slow.connected());
+  const auto start = std::chrono::steady_clock::now();
+  slow.send_text("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nab");
+  bool closed = false;
+  std::string received;
+  while (!closed && std::chrono::steady_clock::now() - start < 5s) {
+    ::send(slow.fd(), "x", 1, MSG_NOSIGNAL);
+    received += slow.receive_until([](const std::string& got) { return !got.empty(); }, 50ms, &closed);
+  }
+  EXPECT_TRUE(closed) << "still open after 5 s of trickling";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_THAT(received, HasSubstr("HTTP/1.1 408"));
+}
+
+// Slow clients hold no worker: with 2 workers, 32 connections whose heads or bodies trickle in
+// leave both free, and a whole request is answered at once; each slow one gets its 408 at its
+// deadline.
+TEST(SlowClients, HoldNoWorkerWhileTheirRequestsTrickleIn) {
+  ServerOptions options;
+  options.access_log = false;
+  options.threads = 2;
+  options.header_timeout = 1500ms;
+  Server server(options);
+  server.route("GET", "/who", [](const Request&, Response& res) { res.body = "ok"; });
+  server.route("POST", "/echo", [](const Request& req, Response& res) { res.body = "echo [" + req.body + "]"; });
+  server.start();
+  std::vector<std::unique_ptr<RawConnection>> slow;
+  for (int i = 0; i < 32; ++i) {
+    slow.push_back(std::make_unique<RawConnection>(server.port()));
+    ASSERT_TRUE(slow.back()->connected());
+    slow.back()->send_text(i % 2 ? "GET /who HTTP/1.1\r\nHost: x\r\nX-Slow: 1"
+                                 : "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab");
+  }
+  for (int round = 0; round < 5; ++round) {
+    for (auto& connection : slow) ::send(connection->fd(), "y", 1, MSG_NOSIGNAL);
+    const auto start = std::chrono::steady_clock::now();
+    const auto answer = Client(server.url()).post("/echo", "whole", "text/plain");
+    EXPECT_EQ(answer.body, "echo [whole]");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 250ms) << "round " << round;
+    std::this_thread::sleep_for(100ms);
+  }
+  for (auto& connection : slow) {
+    bool closed = false;
+    const std::string received = connection->receive_until([](const std::string&) { return false; }, 3s, &closed);
+    EXPECT_TRUE(closed);
+    EXPECT_THAT(received, HasSubstr("HTTP/1.1 408"));
+  }
+}
+
+// A request whose client closes its sending side after it (half-close) is still answered; one
+// whose client leaves before it is whole is dropped without a worker's wait.
+TEST(SlowClients, AHalfClosedWholeRequestIsAnsweredAndAnUnfinishedOneDropped) {
+  ServerOptions options;
+  options.access_log = false;
+  Server server(options);
+  server.route("GET", "/who", [](const Request&, Response& res) { res.body = "ok"; });
+  server.start();
+  {
+    RawConnection whole(server.port());
+    whole.send_text("GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    ::shutdown(whole.fd(), SHUT_WR);
+    EXPECT_THAT(whole.receive_until([](const std::string&) { return false; }, 2s), HasSubstr("\r\n\r\nok"));
+  }
+  {
+    RawConnection unfinished(server.port());
+    unfinished.send_text("GET /who HTTP/1.1\r\nHost: x\r\n");
+    ::shutdown(unfinished.fd(), SHUT_WR);
+    bool closed = false;
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(unfinished.receive_until([](const std::string&) { return false; }, 2s, &closed), "");
+    EXPECT_TRUE(closed);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+  }
 }
 
 TEST_F(RequestHeads, ABareCrInAValueIsRefusedNotSplit) {

@@ -31,6 +31,7 @@ class RawConnection {
   RawConnection& operator=(const RawConnection&) = delete;
 
   bool connected() const { return connected_; }
+  int fd() const { return fd_; }
   // Segments with data this connection has received (TCP_INFO).
   unsigned data_segments_received() const {
     tcp_info info{};

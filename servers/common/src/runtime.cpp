@@ -54,6 +54,8 @@ void Runtime::declare_flags(cli::Flags& flags) {
       .repeated("allowed-client", "an OIDC client (azp) whose tokens are accepted; repeatable [default: mcp-client]")
       .toggle("legacy-sse", "also serve plain JSON-RPC on POST /sse, as the original demo servers did")
       .toggle("no-token-type-check", "UNSAFE, for the harness's sabotage tests: accept ID and refresh tokens as access tokens")
+      .toggle("no-request-gathering", "UNSAFE, for the harness's sabotage tests: a worker takes each request at its first "
+                                      "bytes and waits for the rest, so that slow clients can hold every worker")
       .option("vault-login", "exchange",
               "exchange: trade the caller's token at the identity provider for a Vault-audience token (OAuth 2.0 "
               "token exchange) and log in to Vault with that; passthrough: log in with the caller's own token "
@@ -80,6 +82,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   // the JWKS cache's, PostgreSQL's) release no slot; the stand-ins, whose requests compute
   // without waiting, keep the default.
   http_options.run_slots = http_options.threads;
+  http_options.gather_requests = !flags.on("no-request-gathering");
   // A request the HTTP layer cannot read (an Authorization line over its 8 KiB limit) is refused
   // with a bearer challenge too, not a bare 400 (RFC 6750 §3.1 invalid_request).
   http_options.malformed_request_headers = [this] {

@@ -107,5 +107,6 @@ StepKindInfo tcp_step_kind();
 StepKindInfo fault_step_kind();
 StepKindInfo idp_step_kind();
 StepKindInfo load_step_kind();
+StepKindInfo slow_clients_step_kind();
 
 }  // namespace mcph::harness

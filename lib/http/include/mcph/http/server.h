@@ -42,9 +42,14 @@ struct ServerOptions {
   // stop() closes idle connections at once.
   std::chrono::seconds keep_alive_timeout{60};
   std::chrono::seconds read_timeout{10};  // for each read and write of a request in progress
-  // A request's whole head must arrive within this, however it trickles in (else 408 and the
-  // connection is closed): a slow client holds a worker thread no longer. Vault's default.
+  // A request's head and body must arrive whole within this of its first bytes, however they
+  // trickle in (else 408 and the connection is closed). Until then the request holds no worker
+  // thread: they serve whole requests only, so slow clients cannot take them all.
   std::chrono::milliseconds header_timeout{10000};
+  // UNSAFE when false, for the harness's sabotage tests: a worker takes a request at its first
+  // bytes and waits for the rest, as servers without a reactor do, so that slow clients can
+  // hold every worker.
+  bool gather_requests = true;
   bool access_log = true;             // to stderr
   ErrorFormatter error_formatter;     // empty = default JSON shape
   // Headers added to the 400 the server answers by itself to a request it cannot read (a header

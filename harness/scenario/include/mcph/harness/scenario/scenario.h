@@ -31,7 +31,7 @@ struct Expectation {
 
 // The kinds of step, in the order of the alternatives of StepSpec below (steps/step_kinds.cpp
 // holds each kind's name, reader, runner and documentation).
-enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load };
+enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients };
 
 using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
@@ -186,9 +186,22 @@ struct LoadSpec {
   int rate_window_ms = 0;
 };
 
+// slow_clients: {server: jira-mcp, connections: 128, send: "POST /mcp HTTP/1.1\r\n…", trickle: "x",
+// every_ms: 1000, for_ms: 6000} — connections that start a request and never finish it, held
+// beside the scenario's next steps until for_ms has passed or the scenario ends.
+struct SlowClientsStep {
+  static constexpr StepKind kind = StepKind::slow_clients;
+  std::string server;
+  int connections = 1;
+  std::string start;
+  std::string trickle;
+  int every_ms = 1000;
+  int for_ms = 5000;
+};
+
 // What a step does, one alternative per StepKind, in the enum's order.
 using StepSpec = std::variant<CallStep, HttpStep, VaultStep, TokenStep, SqlStep, WaitStep, TcpStep, FaultSpec, IdpStep,
-                              LoadSpec>;
+                              LoadSpec, SlowClientsStep>;
 
 // The name of a kind as written in a scenario file ("call").
 const char* to_string(StepKind kind);
