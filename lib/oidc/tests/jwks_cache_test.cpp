@@ -205,6 +205,27 @@ TEST_F(JwksCacheTest, ATokenOfAReplacedKeyIsRefusedOnceTheSetIsRefetched) {
   EXPECT_EQ(refusal(cache, alice, options()), jose::ErrorKind::unknown_kid);
 }
 
+// The bound a removed key is trusted for (docs/reference-servers.md): until the set is older than
+// max_age, and for as long as the provider does not answer after that; refused at the first
+// fetch that succeeds.
+TEST_F(JwksCacheTest, ARemovedKeyIsTrustedUntilTheSetIsRefetchedAndWhileTheProviderIsDown) {
+  provider_.publish({public_jwk(*key_a_, "a"), public_jwk(*key_b_, "b")});
+  JwksCacheOptions cache_options;
+  cache_options.max_age = 1s;
+  cache_options.min_refetch_interval = 0ms;
+  JwksCache cache(provider_.url(), cache_options);
+  const std::string signed_by_a = token(*key_a_, "a");
+  EXPECT_EQ(cache.verify(signed_by_a, options()).sub, "u1");
+  provider_.publish({public_jwk(*key_b_, "b")});  // key a removed at the provider
+  EXPECT_EQ(cache.verify(signed_by_a, options()).sub, "u1") << "trusted until the set is max_age old";
+  provider_.set_down(true);
+  std::this_thread::sleep_for(1200ms);
+  EXPECT_EQ(cache.verify(signed_by_a, options()).sub, "u1") << "the last set is kept while the provider is down";
+  provider_.set_down(false);
+  EXPECT_EQ(refusal(cache, signed_by_a, options()), jose::ErrorKind::unknown_kid);
+  EXPECT_EQ(cache.verify(token(*key_b_, "b"), options()).sub, "u1");
+}
+
 TEST_F(JwksCacheTest, ProviderDownBeforeFirstFetchIsJwksUnavailable) {
   provider_.set_down(true);
   JwksCache cache(provider_.url());
