@@ -475,6 +475,14 @@ const std::vector<ExpectationKind>& expectation_kinds() {
          return judged(*o.closed_after_ms <= want.get<double>(),
                        "closed after " + std::to_string(static_cast<long>(*o.closed_after_ms)) + " ms");
        }},
+      // As many answers as requests: a request hidden in another's body is never answered as
+      // one of its own, and none of several pipelined ones goes unanswered.
+      {"responses",
+       "this many whole HTTP answers came back on the connection",
+       integer, {tcp},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         return judged(o.responses == want.get<int>(), std::to_string(o.responses) + " answers");
+       }},
       {"jsonrpc_error",
        "the JSON-RPC error code",
        integer, {call, http},

@@ -67,6 +67,7 @@ struct StepOutcome {
 
   // tcp: when the server closed the connection, in ms from connecting (none: it stayed open).
   std::optional<double> closed_after_ms;
+  int responses = 0;  // tcp: the whole HTTP answers that came back on the connection
 
   std::optional<LoadOutcome> load;  // a load step's
 

@@ -29,12 +29,17 @@ void run_tcp(const TcpStep& step, StepRun& run) {
   send.read_for = std::chrono::milliseconds(step.read_ms);
   const auto started = sync::SteadyClock::now();
   const RawReply reply = exchange_raw(send);
-  // The answer, when a whole one came (a server may also just hang up: status 0).
+  // The first answer, when a whole one came (a server may also just hang up: status 0), and how
+  // many came in all.
   load::ResponseParser parser;
-  auto parsed = parser.feed(reply.received);
-  if (parsed == load::ResponseParser::State::incomplete) parsed = parser.finish();
-  const load::ParsedResponse response =
-      parsed == load::ResponseParser::State::complete ? parser.take() : load::ParsedResponse{};
+  std::vector<load::ParsedResponse> answers;
+  for (auto parsed = parser.feed(reply.received);; parsed = parser.feed({})) {
+    if (parsed == load::ResponseParser::State::incomplete) parsed = parser.finish();
+    if (parsed != load::ResponseParser::State::complete) break;
+    answers.push_back(parser.take());
+  }
+  const load::ParsedResponse response = answers.empty() ? load::ParsedResponse{} : answers.front();
+  out.responses = static_cast<int>(answers.size());
   out.http_status = response.status;
   out.headers = response.headers;
   out.body = response.body;
