@@ -1,6 +1,7 @@
 // KeycloakAdmin::rotate_signing_key: the realm's signing key rotated as an operator does it in
 // Keycloak (admin REST `components` API, providerType org.keycloak.keys.KeyProvider): add an
-// rsa-generated provider of a higher priority, then remove the old providers.
+// rsa-generated provider of a higher priority, then remove the old providers. And
+// add_verification_key: an imported `rsa` provider, passive.
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
@@ -75,4 +76,39 @@ KeycloakAdmin::KeyRotation KeycloakAdmin::rotate_signing_key(const std::string& 
   return rotation;
 }
 
+KeycloakAdmin::VerificationKey KeycloakAdmin::add_verification_key(const std::string& realm,
+                                                                   const std::string& private_pem,
+                                                                   const std::string& public_key_b64) {
+  const std::string base = "/admin/realms/" + http::percent_encode(realm);
+  const auto kid_of_ours = [&]() -> std::string {
+    const auto response = call("GET", base + "/keys");
+    const Json keys = Json::parse(response.body, nullptr, false);
+    if (response.status != 200 || keys.is_discarded()) fail("GET the keys of " + realm, response);
+    for (const auto& key : keys.value("keys", Json::array())) {
+      if (key.value("publicKey", "") == public_key_b64 && key.value("status", "") != "DISABLED") {
+        return key.value("kid", "");
+      }
+    }
+    return {};
+  };
+  if (std::string kid = kid_of_ours(); !kid.empty()) return {kid, false};
+  const Json realm_rep = Json::parse(call("GET", base).body, nullptr, false);
+  const Json component = {{"name", "mcp-harness-verification-key"},
+                          {"providerId", "rsa"},
+                          {"providerType", "org.keycloak.keys.KeyProvider"},
+                          {"parentId", realm_rep.is_object() ? realm_rep.value("id", realm) : realm},
+                          {"config",
+                           {{"priority", {"0"}},
+                            {"enabled", {"true"}},
+                            {"active", {"false"}},
+                            {"algorithm", {"RS256"}},
+                            {"privateKey", {private_pem}}}}};
+  const auto created = call("POST", base + "/components", component.dump());
+  if (created.status != 201) fail("adding a verification key", created);
+  std::string kid = kid_of_ours();
+  if (kid.empty()) throw std::runtime_error("Keycloak: the added verification key is not among the realm's keys");
+  return {kid, true};
+}
+
 }  // namespace mcph::harness
+

@@ -46,6 +46,15 @@ const jose::Key& attacker_key() {
   return key;
 }
 
+}  // namespace
+
+const jose::Key& harness_realm_key() {
+  static const jose::Key key = jose::Key::generate_rsa(2048);
+  return key;
+}
+
+namespace {
+
 jose::Key realm_public_pem_as_hmac(const std::string& realm_jwks) {
   const jose::JwkSet set = jose::JwkSet::from_json(realm_jwks);
   for (const auto& jwk : set.keys()) {
@@ -64,6 +73,7 @@ std::string forge_token(const std::string& token, const ForgeSpec& spec, const s
   Json claims = decoded_json(std::string_view(token).substr(first + 1, second - first - 1), "payload");
   const std::string original_signature = token.substr(second + 1);
 
+  if (spec.sign == "realm_key") header["kid"] = spec.realm_key_kid;
   apply(header, spec.header);
   apply(claims, spec.claims);
   if (spec.pad_bytes > 0) claims["pad"] = std::string(static_cast<std::size_t>(spec.pad_bytes), 'x');
@@ -84,6 +94,8 @@ std::string forge_token(const std::string& token, const ForgeSpec& spec, const s
   } else if (spec.sign == "hs256_realm_public") {
     signature = encode(jose::sign_bytes(realm_public_pem_as_hmac(realm_jwks), jose::Alg::HS256, signing_input),
                        spec.encoding);
+  } else if (spec.sign == "realm_key") {
+    signature = encode(jose::sign_bytes(harness_realm_key(), jose::Alg::RS256, signing_input), spec.encoding);
   } else if (spec.sign == "es256_zero") {
     signature = encode(std::string(64, '\0'), spec.encoding);
   }  // strip: none

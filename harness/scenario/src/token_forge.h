@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcph/jose/key.h"
+
 namespace mcph::harness {
 
 struct ForgeSpec {
@@ -15,11 +17,18 @@ struct ForgeSpec {
   // cut: its first half; attacker: RS256 with a key of the attacker's (any kid the header
   // keeps); attacker_embedded_jwk: the same, its public key in the header's jwk;
   // hs256_realm_public: HS256 keyed with the realm's public key in PEM (key confusion);
-  // es256_zero: an ES256 signature whose r and s are 0.
+  // es256_zero: an ES256 signature whose r and s are 0; realm_key: RS256 with the harness's key
+  // that the realm publishes (realm_key_kid, set in the header unless it names another kid),
+  // so that each claim check is tried on its own, behind a signature the servers accept.
   std::string sign = "keep";
+  std::string realm_key_kid;
   int pad_bytes = 0;         // a "pad" claim this long
   std::string encoding;      // "", padded (base64url with '='), standard (base64 with + / =)
 };
+
+// The harness's key for sign: realm_key, made once per process; the realm is given its public
+// half (KeycloakAdmin::add_verification_key) before a token is signed with it.
+const jose::Key& harness_realm_key();
 
 // Throws std::runtime_error when `token` is not a JWT or the realm's key cannot be had.
 // realm_jwks: the realm's JWKS document (for hs256_realm_public).

@@ -114,6 +114,16 @@ std::string Key::public_pem() const {
   return bio_contents(bio.get());
 }
 
+std::string Key::public_der() const {
+  require_asymmetric(*this, "public_der");
+  unsigned char* der = nullptr;
+  const int length = i2d_PUBKEY(pkey_.get(), &der);
+  if (length <= 0) detail::throw_openssl_failure("cannot encode the public key");
+  std::string bytes(reinterpret_cast<char*>(der), static_cast<std::size_t>(length));
+  OPENSSL_free(der);
+  return bytes;
+}
+
 Key Key::public_only() const {
   require_asymmetric(*this, "public_only");
   if (!has_private_) {

@@ -15,15 +15,6 @@
 namespace mcph::mock_keycloak {
 namespace {
 
-std::string public_key_der(EVP_PKEY* pkey) {
-  unsigned char* der = nullptr;
-  const int length = i2d_PUBKEY(pkey, &der);
-  if (length <= 0) throw std::runtime_error("cannot encode the public key");
-  std::string bytes(reinterpret_cast<char*>(der), static_cast<std::size_t>(length));
-  OPENSSL_free(der);
-  return bytes;
-}
-
 // Keycloak's rsa-generated provider makes a self-signed v1 certificate with CN=<realm>.
 std::string self_signed_certificate(EVP_PKEY* pkey, const std::string& common_name,
                                     std::int64_t& valid_to_ms) {
@@ -79,7 +70,7 @@ RealmKey make_rsa_key(const std::string& realm_name, KeySpec spec) {
     }
     return jose::Key::generate_rsa(spec.key_size);
   }();
-  const std::string spki = public_key_der(rsa.evp());
+  const std::string spki = rsa.public_der();
   key.kid = codec::base64url_encode(sha256(spki));
   key.public_key_b64 = codec::base64_encode(spki);
   const std::string cert = self_signed_certificate(rsa.evp(), realm_name, key.valid_to_ms);

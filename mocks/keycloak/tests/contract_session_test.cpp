@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "contract_fixture.h"
+#include "mcph/codec/base64.h"
 
 namespace mcph::keycloak_test {
 namespace {
@@ -190,6 +191,42 @@ TEST_F(ContractTest, KeyRotationSignsWithTheNewKeyAndKeepsTheOldOneVerifiable) {
       listed_passive_or_active = key.at("status") == "ACTIVE" || key.at("status") == "PASSIVE";
   }
   EXPECT_TRUE(listed_passive_or_active);
+}
+
+// A key imported as a passive `rsa` provider (what the harness signs its forged tokens with, to
+// try one claim check at a time): published in the JWKS, listed PASSIVE, never used to sign.
+TEST_F(ContractTest, AnImportedPassiveKeyIsPublishedAndNeverSigns) {
+  const jose::Key imported = jose::Key::generate_rsa(2048);
+  const auto realm_rep = json_of(api().admin("GET", "/" + realm()));
+  const auto created = api().admin("POST", "/" + realm() + "/components",
+                                   nlohmann::json{{"name", "imported-passive"},
+                                                  {"providerId", "rsa"},
+                                                  {"providerType", "org.keycloak.keys.KeyProvider"},
+                                                  {"parentId", realm_rep.at("id")},
+                                                  {"config",
+                                                   {{"priority", {"0"}},
+                                                    {"enabled", {"true"}},
+                                                    {"active", {"false"}},
+                                                    {"algorithm", {"RS256"}},
+                                                    {"privateKey", {imported.private_pem()}}}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string kid;
+  const auto metadata = json_of(api().admin("GET", "/" + realm() + "/keys"));
+  for (const auto& key : metadata.at("keys")) {
+    if (key.value("publicKey", "") == codec::base64_encode(imported.public_der())) {
+      kid = key.at("kid");
+      EXPECT_EQ(key.at("status"), "PASSIVE");
+    }
+  }
+  ASSERT_FALSE(kid.empty()) << "the imported key is not among the realm's keys: " << metadata.dump();
+  EXPECT_NE(api().jwks(realm()).find(kid), nullptr);
+  EXPECT_NE(header_of(login().at("access_token")).at("kid"), kid);
+  const std::string signed_here = jose::sign_jwt(imported, jose::Alg::RS256, R"({"sub":"x"})", kid);
+  EXPECT_NO_THROW(jose::verify_jwt(signed_here, api().jwks(realm()), [] {
+    jose::VerifyOptions options;
+    options.require_exp = false;
+    return options;
+  }()));
 }
 
 }  // namespace

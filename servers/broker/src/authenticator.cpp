@@ -21,11 +21,12 @@ std::string auth_param(std::string_view text) {
 
 // Why a verified JWT is not an access token, or nullopt when it is one: RFC 9068's header type,
 // else Keycloak's `typ` claim ("Bearer" for access tokens; "ID", "Refresh", "Logout" for others).
+// A token whose claim names another kind is refused whatever its header says: the two disagree.
 std::optional<std::string> not_an_access_token(const jose::VerifiedJwt& jwt) {
+  if (!jwt.typ_claim.empty() && jwt.typ_claim != "Bearer") return "a " + jwt.typ_claim + " token is not an access token";
   if (http::iequals(jwt.typ, "at+jwt") || http::iequals(jwt.typ, "application/at+jwt")) return std::nullopt;
   if (jwt.typ_claim == "Bearer") return std::nullopt;
-  if (jwt.typ_claim.empty()) return "the token does not say it is an access token (no at+jwt type, no typ claim)";
-  return "a " + jwt.typ_claim + " token is not an access token";
+  return "the token does not say it is an access token (no at+jwt type, no typ claim)";
 }
 
 bool has_form_token(const http::Request& request) {

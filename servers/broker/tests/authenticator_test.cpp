@@ -163,10 +163,17 @@ TEST_F(AuthenticatorTest, OnlyAccessTokensAreAccepted) {
     EXPECT_THAT(result.www_authenticate, HasSubstr(R"(error="invalid_token")")) << c.name;
     EXPECT_THAT(result.description, HasSubstr(c.reason)) << c.name;
   }
-  // RFC 9068: the header's at+jwt makes an access token, whatever the claims say of their type.
+  // RFC 9068: the header's at+jwt makes an access token when the claims name no other type…
   const std::string rfc9068 = jose::sign_compact(*key_, jose::Alg::RS256, R"({"alg":"RS256","kid":"k1","typ":"at+jwt"})",
                                                  claims(now() + 300, kResource, "", "mcp-client", ""));
   EXPECT_TRUE(auth_->authenticate("Bearer " + rfc9068).principal.has_value());
+  // … and a token whose header and claim disagree is refused: the claim says ID token.
+  const std::string contradicting = jose::sign_compact(*key_, jose::Alg::RS256,
+                                                       R"({"alg":"RS256","kid":"k1","typ":"at+jwt"})",
+                                                       claims(now() + 300, kResource, "", "mcp-client", "ID"));
+  const AuthResult refused = auth_->authenticate("Bearer " + contradicting);
+  EXPECT_FALSE(refused.principal.has_value());
+  EXPECT_THAT(refused.description, HasSubstr("a ID token is not an access token"));
   // A header typ that is not a string says nothing: the claim decides (it used to escape as a
   // JSON type error, out of authenticate()).
   const std::string odd_header = jose::sign_compact(*key_, jose::Alg::RS256, R"({"alg":"RS256","kid":"k1","typ":5})",

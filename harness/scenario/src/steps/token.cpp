@@ -10,6 +10,7 @@
 #include "../step_executor.h"
 #include "../token_claims.h"
 #include "../token_forge.h"
+#include "mcph/harness/provision/keycloak_admin.h"
 #include "mcph/http/client.h"
 #include "mcph/codec/base64.h"
 #include "mcph/oidc/token_client.h"
@@ -20,6 +21,24 @@ namespace {
 
 using Json = nlohmann::json;
 
+// The kid the realm publishes the harness's own key under (sign: realm_key), added to the
+// realm's keys when it is not among them (a key rotation removes it). A key just added is
+// waited for: a server that fetched the JWKS less than a second ago learns it at its next
+// fetch, which it makes at most once a second.
+std::string realm_key_kid(StepRun& run) {
+  const StackFile& stack = run.executor.stack();
+  const ServiceEntry& keycloak = stack.service("keycloak");
+  KeycloakAdmin admin(keycloak.url, keycloak.idp.user(), keycloak.idp.password());
+  const jose::Key& key = harness_realm_key();
+  const auto added = admin.add_verification_key(stack.realm, key.private_pem(), codec::base64_encode(key.public_der()));
+  if (added.added) {
+    constexpr double kRefetchInterval = 1.2;
+    run.executor.announce_wait(kRefetchInterval, "until the servers may fetch the realm's keys again");
+    std::this_thread::sleep_for(std::chrono::duration<double>(kRefetchInterval));
+  }
+  return added.kid;
+}
+
 // The fields each token action takes besides name (and the step's own keys).
 const std::map<std::string, std::set<std::string>>& token_action_fields() {
   static const std::map<std::string, std::set<std::string>> fields = {
@@ -27,7 +46,7 @@ const std::map<std::string, std::set<std::string>>& token_action_fields() {
       {"refresh", {}},
       {"expire", {}},
       {"tamper", {"from", "claims"}},
-      {"forge", {"from", "claims", "header", "payload_text", "sign", "pad_bytes", "encoding"}},
+      {"forge", {"from", "claims", "header", "payload_text", "sign", "pad_bytes", "encoding", "exp_in"}},
       {"raw", {"value"}},
       {"id_token", {"client", "client_secret", "scope"}},
       {"refresh_token", {"client", "client_secret"}},
@@ -130,6 +149,7 @@ void make_token(const TokenStep& step, StepRun& run) {
       spec.payload_text = substitute(step.payload_text, run.resolve);
       spec.sign = step.sign.empty() ? "keep" : step.sign;
       spec.pad_bytes = step.pad_bytes;
+      if (step.exp_in) spec.claims["exp"] = static_cast<std::int64_t>(std::time(nullptr)) + *step.exp_in;
       spec.encoding = step.encoding;
       const StackFile& stack = executor.stack();
       const std::string jwks = spec.sign == "hs256_realm_public"
@@ -137,6 +157,7 @@ void make_token(const TokenStep& step, StepRun& run) {
                                          .get("/realms/" + stack.realm + "/protocol/openid-connect/certs")
                                          .body
                                    : std::string();
+      if (spec.sign == "realm_key") spec.realm_key_kid = realm_key_kid(run);
       made = from;
       made.value = forge_token(from.value, spec, jwks);
       made.refresh.clear();
@@ -217,14 +238,17 @@ TokenStep read_token(const StepSource& source) {
   step.sign = text("sign");
   if (node["claims"].IsDefined()) step.claims = read_object(reader, node["claims"], Reader::join(field, "claims")).dump();
   if (node["header"].IsDefined()) step.header = read_object(reader, node["header"], Reader::join(field, "header")).dump();
+  if (node["exp_in"].IsDefined()) {
+    step.exp_in = bounded_integer(reader, node["exp_in"], Reader::join(field, "exp_in"), -86'400, 86'400);
+  }
   if (node["pad_bytes"].IsDefined()) {
     step.pad_bytes = static_cast<int>(bounded_integer(reader, node["pad_bytes"], Reader::join(field, "pad_bytes"), 1, 1'000'000));
   }
   static const std::set<std::string> signs = {"", "keep", "strip", "cut", "attacker", "attacker_embedded_jwk",
-                                              "hs256_realm_public", "es256_zero"};
+                                              "hs256_realm_public", "es256_zero", "realm_key"};
   if (!signs.count(step.sign)) {
     reader.fail(node["sign"], Reader::join(field, "sign"),
-                "expected keep, strip, cut, attacker, attacker_embedded_jwk, hs256_realm_public or es256_zero");
+                "expected keep, strip, cut, attacker, attacker_embedded_jwk, hs256_realm_public, es256_zero or realm_key");
   }
   if (step.encoding != "" && step.encoding != "padded" && step.encoding != "standard") {
     reader.fail(node["encoding"], Reader::join(field, "encoding"), "expected padded or standard");
@@ -261,8 +285,10 @@ StepKindInfo token_step_kind() {
                  {"claims", "tamper, forge: claims to set (forge: `null` removes one)"},
                  {"header", "forge: header fields to set (`null` removes one)"},
                  {"payload_text", "forge: the payload's JSON text as written (duplicate names, …)"},
-                 {"sign", "forge: `keep`, `strip`, `cut`, `attacker`, `attacker_embedded_jwk`, `hs256_realm_public`, `es256_zero`"},
+                 {"sign", "forge: `keep`, `strip`, `cut`, `attacker`, `attacker_embedded_jwk`, `hs256_realm_public`, `es256_zero`, "
+                          "`realm_key` (a key of the harness's that the realm publishes: each claim check on its own)"},
                  {"pad_bytes", "forge: a `pad` claim of this many bytes"},
+                 {"exp_in", "forge: `exp` set to now plus this many seconds (0 or negative: expired; at most a day)"},
                  {"encoding", "forge: `padded` (base64url with `=`) or `standard` (base64 with `+/=`)"},
                  {"value", "raw: the token's text (`${token.NAME}` …)"},
                  {"audience", "exchange: the audience asked for"}},

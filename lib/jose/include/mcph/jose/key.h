@@ -29,6 +29,7 @@ class Key {
   // These three throw std::logic_error when asked of a key that has no such part.
   std::string private_pem() const;  // PKCS#8; throws for public-only and HMAC keys
   std::string public_pem() const;   // SubjectPublicKeyInfo; throws for HMAC keys
+  std::string public_der() const;   // the same, DER (what Keycloak lists base64 as a key's publicKey)
   Key public_only() const;          // the same key without its private half; throws for HMAC
   const std::string& secret() const { return secret_; }  // HMAC keys only
   evp_pkey_st* evp() const { return pkey_.get(); }       // RSA and EC keys only

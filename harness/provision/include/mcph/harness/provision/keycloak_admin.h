@@ -35,6 +35,17 @@ class KeycloakAdmin {
     std::vector<std::string> removed_kids;  // the keys taken out of the realm
   };
   KeyRotation rotate_signing_key(const std::string& realm, bool keep_old);
+  // An RSA key of the caller's (PKCS#8 PEM) added to the realm's keys as a passive one (an
+  // imported `rsa` key provider): published in the JWKS, so the realm's clients verify what it
+  // signs, and never used by the realm to sign. Idempotent: the kid of the realm's key with the
+  // same public key (`public_key_b64`, base64 DER) when it has one. Throws std::runtime_error
+  // quoting Keycloak's answer.
+  struct VerificationKey {
+    std::string kid;
+    bool added = false;  // false: the realm had it already
+  };
+  VerificationKey add_verification_key(const std::string& realm, const std::string& private_pem,
+                                       const std::string& public_key_b64);
 
  private:
   http::ClientResponse call(const std::string& method, const std::string& path, const std::string& body = {});

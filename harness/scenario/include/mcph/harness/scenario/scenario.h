@@ -97,6 +97,7 @@ struct TokenStep {
   std::string payload_text;  // forge: the payload's JSON text as written (duplicate names, …)
   std::string sign;        // forge: keep | strip | cut | attacker | attacker_embedded_jwk | hs256_realm_public | es256_zero
   int pad_bytes = 0;       // forge: a "pad" claim of this many bytes
+  std::optional<long> exp_in;  // forge: exp set to now plus this many seconds (0, or negative: expired)
   std::string encoding;    // forge: "" (base64url) | padded (with '=') | standard (base64 with +/ and =)
   std::string value;       // raw: the token's text (substituted: ${token.NAME} …)
   std::string scope;       // fresh, id_token, client_credentials: the scope asked for (default: every MCP server's)
