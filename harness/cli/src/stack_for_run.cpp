@@ -4,9 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "mcph/harness/provision/provision.h"
 #include "mcph/harness/stack/local_stack.h"
-#include "mcph/harness/stack/target_profile.h"
+#include "mcph/harness/stack/profile_provisioning.h"
 #include "stack_location.h"
 #include "stack_progress.h"
 
@@ -48,10 +47,7 @@ StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& prog
     if (flags.on("provision")) {
       std::printf("stack: provisioning it as `up` does (--provision)\n");
       std::fflush(stdout);
-      ProvisionOptions options;
-      options.fixtures_dir = stack_params_from(flags).fixtures_dir;
-      options.generated_users = out.stack.generated_users.value_or(0);
-      options.caller_token_servers = caller_token_servers(out.stack);
+      ProvisionOptions options = provision_options_for(out.stack, stack_params_from(flags).fixtures_dir);
       options.progress = stack_progress(flags.on("verbose"));
       const int changes = provision(provision_target(out.stack), options).changes;
       std::printf("stack: %d object(s) created or changed\n", changes);

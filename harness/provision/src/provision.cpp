@@ -84,6 +84,15 @@ std::vector<std::string> differences(const Json& current, const Json& desired, s
   return out;
 }
 
+// The names (users' subjects) of an entity's aliases on the JWT mount.
+std::vector<std::string> alias_names_on(const Json& entity, const std::string& accessor) {
+  std::vector<std::string> names;
+  for (const auto& alias : entity.value("aliases", Json::array())) {
+    if (alias.is_object() && alias.value("mount_accessor", "") == accessor) names.push_back(alias.value("name", ""));
+  }
+  return names;
+}
+
 enum class Mode { provision, check };
 
 class Provisioner {
@@ -307,13 +316,8 @@ class Provisioner {
     }
     user.entity_id = entity.value("id", "");
     if (user.entity_id.empty()) throw std::runtime_error("Vault: entity " + name + " has no id");
-    bool has_alias = false;
-    for (const auto& alias : entity.value("aliases", Json::array())) {
-      if (alias.is_object() && alias.value("mount_accessor", "") == accessor && alias.value("name", "") == user.id) {
-        has_alias = true;
-      }
-    }
-    if (!has_alias) {
+    const auto names = alias_names_on(entity, accessor);
+    if (std::find(names.begin(), names.end(), user.id) == names.end()) {
       vault_write(client, "identity/entity-alias",
                   {{"name", user.id}, {"canonical_id", user.entity_id}, {"mount_accessor", accessor}},
                   "alias " + name + " <- sub " + user.id);
@@ -326,12 +330,11 @@ class Provisioner {
     const std::string object = "Vault entity " + user.fixture.username;
     if (entity.empty()) return drifted(object, "missing");
     bool has_alias = false;
-    for (const auto& alias : entity.value("aliases", Json::array())) {
-      if (!alias.is_object() || alias.value("mount_accessor", "") != accessor) continue;
-      if (alias.value("name", "") == user.id) {
+    for (const auto& name : alias_names_on(entity, accessor)) {
+      if (name == user.id) {
         has_alias = true;
       } else {
-        drifted(object, "an alias on jwt/ for another subject (" + alias.value("name", "") + ") than the user's " +
+        drifted(object, "an alias on jwt/ for another subject (" + name + ") than the user's " +
                             (user.id.empty() ? std::string("(not in Keycloak)") : user.id));
       }
     }

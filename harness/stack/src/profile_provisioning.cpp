@@ -7,13 +7,19 @@
 
 namespace mcph::harness {
 
+ProvisionOptions provision_options_for(const StackFile& stack, const std::filesystem::path& fixtures_dir) {
+  ProvisionOptions options;
+  options.fixtures_dir = fixtures_dir;
+  options.generated_users = stack.generated_users.value_or(0);
+  options.caller_token_servers = caller_token_servers(stack);
+  return options;
+}
+
 void fit_vault_to_target_profiles(const StackFile& stack, const std::filesystem::path& fixtures_dir,
                                   const std::function<void(const std::string&)>& progress) {
   if (!stack.services.count("keycloak") || !stack.services.count("vault")) return;
-  ProvisionOptions options;
-  options.fixtures_dir = fixtures_dir;
+  ProvisionOptions options = provision_options_for(stack, fixtures_dir);
   options.progress = progress;
-  options.caller_token_servers = caller_token_servers(stack);
   const ProvisionTarget target = provision_target(stack);
   if (target.vault_token.empty()) {
     if (!options.caller_token_servers.empty() && progress) {
@@ -32,11 +38,7 @@ ConfigurationCheck check_stack_configuration(const StackFile& stack, const std::
   }
   const ProvisionTarget target = provision_target(stack);
   if (target.vault_token.empty()) return {{}, "the stack file names no Vault token to read Vault's configuration with"};
-  ProvisionOptions options;
-  options.fixtures_dir = fixtures_dir;
-  options.generated_users = stack.generated_users.value_or(0);
-  options.caller_token_servers = caller_token_servers(stack);
-  return {check_provisioning(target, options), {}};
+  return {check_provisioning(target, provision_options_for(stack, fixtures_dir)), {}};
 }
 
 }  // namespace mcph::harness

@@ -100,14 +100,7 @@ bool ConnectionStream::receive_available() {
   // the body's) before this, and the rest is read at the next turn.
   constexpr std::size_t kMaxTake = 16 * 1024 * 1024;
   for (std::size_t taken = 0; taken < kMaxTake; taken += kChunk) {
-    if (position_ == buffer_.size()) {
-      buffer_.clear();
-      position_ = 0;
-    }
-    const std::size_t old_size = buffer_.size();
-    buffer_.resize(old_size + kChunk);
-    const ssize_t got = ::recv(fd_, buffer_.data() + old_size, kChunk, MSG_DONTWAIT);
-    buffer_.resize(old_size + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
+    const ssize_t got = receive_once();
     if (got > 0) continue;
     if (got == 0) return false;  // the client closed its side
     if (errno == EINTR) continue;
@@ -116,7 +109,7 @@ bool ConnectionStream::receive_available() {
   return true;
 }
 
-ssize_t ConnectionStream::fill(std::chrono::milliseconds timeout) {
+ssize_t ConnectionStream::receive_once() {
   if (position_ == buffer_.size()) {
     buffer_.clear();
     position_ = 0;
@@ -126,16 +119,21 @@ ssize_t ConnectionStream::fill(std::chrono::milliseconds timeout) {
   }
   const std::size_t old_size = buffer_.size();
   buffer_.resize(old_size + kChunk);
-  ssize_t got = -1;
-  for (;;) {
-    got = ::recv(fd_, buffer_.data() + old_size, kChunk, 0);
-    if (got >= 0) break;
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) break;
-    if (!wait(POLLIN, timeout)) break;  // timed out
-  }
+  const ssize_t got = ::recv(fd_, buffer_.data() + old_size, kChunk, 0);  // the socket does not block
+  const int error = errno;
   buffer_.resize(old_size + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
+  errno = error;
   return got;
+}
+
+ssize_t ConnectionStream::fill(std::chrono::milliseconds timeout) {
+  for (;;) {
+    const ssize_t got = receive_once();
+    if (got >= 0) return got;
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return got;
+    if (!wait(POLLIN, timeout)) return -1;  // timed out
+  }
 }
 
 void ConnectionStream::linger() {

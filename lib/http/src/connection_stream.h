@@ -64,6 +64,8 @@ class ConnectionStream {
  private:
   bool wait(short events, std::chrono::milliseconds timeout) const;
   ssize_t fill(std::chrono::milliseconds timeout);
+  // One recv into pending(), without waiting: as recv answers (errno kept for a -1).
+  ssize_t receive_once();
   std::chrono::milliseconds read_wait() const;  // the read timeout, cut short by the deadline
 
   int fd_;

@@ -15,6 +15,10 @@
 
 namespace mcph::harness {
 
+// What `up` provisions for a stack file: the fixtures, its generated users, and Vault's role as
+// the target profiles it names need it.
+ProvisionOptions provision_options_for(const StackFile& stack, const std::filesystem::path& fixtures_dir);
+
 // Does nothing for a stack file without keycloak and vault; says (through `progress`) that the
 // role must be changed by hand when the file has no Vault root token ("token") and some server
 // needs it. Throws std::runtime_error when Vault refuses or does not answer.
