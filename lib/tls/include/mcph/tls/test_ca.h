@@ -1,0 +1,72 @@
+#pragma once
+// A certificate authority for tests, made with OpenSSL's API in process: a CA, server
+// certificates for loopback, and client certificates whose subject, SANs, validity and issuer
+// the test chooses. Every file it writes (certificates and keys) is its owner's alone (0600)
+// from the moment it exists. Keys are EC P-256 unless a certificate asks for RSA.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mcph::tls {
+
+// One attribute of a distinguished name, e.g. {"CN", "agent-1"}, {"OU", "agents"}, {"O", "mcph"}.
+// Entries go into the name in the order given; OpenSSL's RFC 2253 form lists them reversed
+// ("CN=agent-1,OU=agents,O=mcph" for O, OU, CN) and escapes what needs it ("CN=Doe\, John").
+struct NameEntry {
+  std::string field;
+  std::string value;
+};
+
+enum class KeyKind { ec_p256, rsa_2048 };
+enum class Purpose { server, client };  // the extended key usage: serverAuth or clientAuth
+
+struct CertificateSpec {
+  std::vector<NameEntry> subject;
+  Purpose purpose = Purpose::client;
+  // Subject alternative names.
+  std::vector<std::string> dns_names;     // "localhost"
+  std::vector<std::string> ip_addresses;  // "127.0.0.1"
+  std::vector<std::string> uris;          // "spiffe://mcph.test/agent/1"
+  // Validity, relative to now: the default is valid from an hour ago for a day. An expired one:
+  // {-48h, -24h}; one not valid yet: {+24h, +48h}.
+  std::chrono::seconds not_before{-std::chrono::hours(1)};
+  std::chrono::seconds not_after{std::chrono::hours(24)};
+  KeyKind key = KeyKind::ec_p256;
+};
+
+// Where an issued certificate went: its PEM certificate and its PEM (PKCS#8) private key.
+struct CertificateFiles {
+  std::filesystem::path certificate;
+  std::filesystem::path private_key;
+};
+
+class TestCa {
+ public:
+  // A new self-signed CA named `common_name`, its certificate and key written to
+  // <directory>/<stem>.crt and <stem>.key (stem: the name's letters and digits). The directory
+  // must exist. Throws std::runtime_error naming what failed (never key material).
+  TestCa(std::filesystem::path directory, std::string common_name = "mcph test CA");
+  ~TestCa();
+  TestCa(TestCa&&) noexcept;
+  TestCa& operator=(TestCa&&) noexcept;
+
+  // The CA's certificate: what a client trusts (ClientOptions::ca_file) or a server accepts
+  // client certificates from (TlsOptions::client_ca_file).
+  const std::filesystem::path& certificate_file() const;
+  const std::string& common_name() const;
+
+  // A certificate this CA signs, written to <directory>/<stem>.crt and <stem>.key.
+  CertificateFiles issue(const std::string& stem, const CertificateSpec& spec) const;
+  // A server certificate for 127.0.0.1 and localhost (SAN IP and DNS), CN=localhost.
+  CertificateFiles issue_server(const std::string& stem) const;
+  // A client certificate with this subject and no SANs, valid now.
+  CertificateFiles issue_client(const std::string& stem, std::vector<NameEntry> subject) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mcph::tls
