@@ -1,6 +1,9 @@
 #include "mcph/http/client.h"
 
 #include <httplib.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <chrono>
 #include <csignal>
@@ -23,6 +26,30 @@ std::string failure_cause(httplib::Error error) {
   }
 }
 
+// OpenSSL's reasons for the failure (its thread's error queue, drained), or "".
+std::string openssl_reasons() {
+  std::string reasons;
+  while (const unsigned long code = ERR_get_error()) {
+    const char* reason = ERR_reason_error_string(code);
+    const std::string text = reason != nullptr ? reason : "error " + std::to_string(ERR_GET_REASON(code));
+    if (reasons.find(text) == std::string::npos) reasons += (reasons.empty() ? "" : "; ") + text;
+  }
+  return reasons;
+}
+
+// An alert the server sent about the client's certificate (TLS 1.3 sends it after the client's
+// side of the handshake is done, so it surfaces on the first read).
+bool refused_client_certificate(const std::string& reasons) {
+  for (const char* alert : {"alert certificate required", "alert unknown ca", "alert bad certificate",
+                            "alert certificate expired", "alert certificate unknown", "alert certificate revoked",
+                            "alert unsupported certificate", "alert access denied"}) {
+    if (reasons.find(alert) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string in_parentheses(const std::string& reasons) { return reasons.empty() ? "" : " (" + reasons + ")"; }
+
 }  // namespace
 
 struct Client::Impl {
@@ -32,7 +59,36 @@ struct Client::Impl {
   httplib::Client client;
   std::optional<TraceContext> trace;
 
-  Impl(Url parsed, std::string base) : url(std::move(parsed)), base_url(std::move(base)), client(url.origin()) {}
+  bool tls = false;
+
+  Impl(Url parsed, std::string base, const ClientOptions& options)
+      : url(std::move(parsed)),
+        base_url(std::move(base)),
+        client(url.origin(), url.scheme == "https" ? options.client_certificate_file : std::string(),
+               url.scheme == "https" ? options.client_key_file : std::string()),
+        tls(url.scheme == "https") {}
+
+  // What failed, in words that say which side to fix.
+  std::string failure(httplib::Error error) {
+    std::string reasons = openssl_reasons();
+    if (!tls) return failure_cause(error);
+    switch (error) {
+      case httplib::Error::SSLServerVerification: {
+        const long verify = client.get_openssl_verify_result();
+        if (verify != X509_V_OK) {
+          return "the server's certificate is not trusted (" + std::string(X509_verify_cert_error_string(verify)) + ")";
+        }
+        return "the server's certificate does not name " + url.host;
+      }
+      case httplib::Error::SSLLoadingCerts: return "cannot load the trusted CA file" + in_parentheses(reasons);
+      case httplib::Error::SSLConnection:
+        if (refused_client_certificate(reasons)) return "the server refused the client certificate (" + reasons + ")";
+        return "the TLS handshake failed" + in_parentheses(reasons);
+      default:
+        if (refused_client_certificate(reasons)) return "the server refused the client certificate (" + reasons + ")";
+        return failure_cause(error) + in_parentheses(reasons);
+    }
+  }
 };
 
 Client::Client(std::string_view base_url, ClientOptions options) {
@@ -45,9 +101,30 @@ Client::Client(std::string_view base_url, ClientOptions options) {
   std::string prefix = url.path;
   if (auto q = prefix.find('?'); q != std::string::npos) prefix.erase(q);
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-  impl_ = std::make_unique<Impl>(std::move(url), std::string(base_url));
+  if (url.scheme == "https") {
+    if (options.ca_file.empty()) {
+      throw std::invalid_argument("https client for " + url.origin() + ": ClientOptions::ca_file names no CA to trust");
+    }
+    if (options.client_certificate_file.empty() != options.client_key_file.empty()) {
+      throw std::invalid_argument("https client for " + url.origin() +
+                                  ": a client certificate needs both its certificate file and its key file");
+    }
+  }
+  ERR_clear_error();
+  impl_ = std::make_unique<Impl>(std::move(url), std::string(base_url), options);
   impl_->prefix = std::move(prefix);
   auto& client = impl_->client;
+  if (!client.is_valid()) {
+    // cpp-httplib drops its TLS context when the client certificate or key does not load.
+    throw std::invalid_argument("https client for " + impl_->url.origin() + ": cannot load the client certificate " +
+                                options.client_certificate_file + " with its key" +
+                                in_parentheses(openssl_reasons()));
+  }
+  if (impl_->tls) {
+    client.set_ca_cert_path(options.ca_file);
+    client.enable_server_certificate_verification(true);
+    SSL_CTX_set_min_proto_version(client.ssl_context(), TLS1_2_VERSION);
+  }
   client.set_connection_timeout(options.connect_timeout);
   client.set_read_timeout(options.read_timeout);
   client.set_write_timeout(options.read_timeout);
@@ -81,11 +158,12 @@ ClientResponse Client::request(std::string_view method, std::string_view path, c
   // as a short time; a kept-alive connection held may have been closed as the request went.
   const bool kept_alive = impl_->client.is_socket_open() != 0;
   const auto start = std::chrono::steady_clock::now();
+  if (impl_->tls) ERR_clear_error();  // so that a failure's reasons are this request's
   auto result = impl_->client.send(request);
   if (!result) {
     const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     std::string where = request.path.substr(0, request.path.find('?'));
-    throw TransportError(std::string(method) + " " + impl_->url.origin() + where + ": " + failure_cause(result.error()) +
+    throw TransportError(std::string(method) + " " + impl_->url.origin() + where + ": " + impl_->failure(result.error()) +
                          " (after " + std::to_string(waited.count()) + " ms; " +
                          (kept_alive ? "the client held a kept-alive connection" : "on a new connection") + ")");
   }

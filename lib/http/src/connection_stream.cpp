@@ -41,6 +41,8 @@ ConnectionStream::ConnectionStream(int fd, std::chrono::milliseconds read_timeou
   }
 }
 
+ConnectionStream::~ConnectionStream() = default;
+
 ConnectionStream::HeadRead ConnectionStream::read_head() {
   using Clock = std::chrono::steady_clock;
   const auto deadline = deadline_.value_or(Clock::now() + head_timeout_);
@@ -119,7 +121,8 @@ ssize_t ConnectionStream::receive_once() {
   }
   const std::size_t old_size = buffer_.size();
   buffer_.resize(old_size + kChunk);
-  const ssize_t got = ::recv(fd_, buffer_.data() + old_size, kChunk, 0);  // the socket does not block
+  const ssize_t got = tls_ ? tls_->read(buffer_.data() + old_size, kChunk)
+                           : ::recv(fd_, buffer_.data() + old_size, kChunk, 0);  // the socket does not block
   const int error = errno;
   buffer_.resize(old_size + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
   errno = error;
@@ -132,13 +135,29 @@ ssize_t ConnectionStream::fill(std::chrono::milliseconds timeout) {
     if (got >= 0) return got;
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK) return got;
-    if (!wait(POLLIN, timeout)) return -1;  // timed out
+    if (!wait(awaited(POLLIN), timeout)) return -1;  // timed out
+  }
+}
+
+void ConnectionStream::drop_unread() {
+  constexpr std::size_t kMaxDroppedBytes = 256 * 1024;
+  char sink[kChunk];
+  for (std::size_t dropped = 0; dropped < kMaxDroppedBytes;) {
+    const ssize_t got = ::recv(fd_, sink, sizeof sink, MSG_DONTWAIT);
+    if (got > 0) {
+      dropped += static_cast<std::size_t>(got);
+    } else if (got < 0 && errno == EINTR) {
+      continue;
+    } else {
+      return;
+    }
   }
 }
 
 void ConnectionStream::linger() {
   constexpr std::size_t kMaxDrainBytes = 64 * 1024 * 1024;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  if (tls_) tls_->close_notify();
   ::shutdown(fd_, SHUT_WR);
   buffer_.clear();
   position_ = 0;
@@ -155,13 +174,14 @@ void ConnectionStream::linger() {
 bool ConnectionStream::send(std::string_view bytes) {
   std::size_t written = 0;
   while (written < bytes.size()) {
-    const ssize_t n = ::send(fd_, bytes.data() + written, bytes.size() - written, MSG_NOSIGNAL);
+    const ssize_t n = tls_ ? tls_->write(bytes.data() + written, bytes.size() - written)
+                           : ::send(fd_, bytes.data() + written, bytes.size() - written, MSG_NOSIGNAL);
     if (n > 0) {
       written += static_cast<std::size_t>(n);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && wait(POLLOUT, write_timeout_)) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && wait(awaited(POLLOUT), write_timeout_)) continue;
     return false;  // reset, or the client stopped reading for longer than the write timeout
   }
   return true;

@@ -5,15 +5,20 @@
 // (a worker's, for what a whole request still lacks) wait with poll() up to their timeouts and
 // the request's deadline, never longer, and a wait gives up the worker's run slot
 // (mcph/http/run_slot.h) so that another request runs meanwhile.
+//
+// Over TLS (start_tls), the same reads and writes go through the connection's TlsSession; the
+// plain path pays one test of a null pointer for it.
 #include <sys/types.h>
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "request_head.h"
+#include "tls_session.h"
 
 namespace mcph::http::detail {
 
@@ -21,6 +26,14 @@ class ConnectionStream {
  public:
   ConnectionStream(int fd, std::chrono::milliseconds read_timeout, std::chrono::milliseconds write_timeout,
                    std::chrono::milliseconds head_timeout);
+  ~ConnectionStream();
+  ConnectionStream(const ConnectionStream&) = delete;
+  ConnectionStream& operator=(const ConnectionStream&) = delete;
+
+  // From now on the connection speaks TLS through `session`, its handshake still to be done.
+  void start_tls(std::unique_ptr<TlsSession> session) { tls_ = std::move(session); }
+  TlsSession* tls() const { return tls_.get(); }
+  bool handshaking() const { return tls_ && !tls_->established(); }
 
   struct HeadRead {
     enum class Outcome {
@@ -53,6 +66,12 @@ class ConnectionStream {
   // longer than the write timeout).
   bool send(std::string_view bytes);
 
+  // Before closing a connection whose TLS handshake failed: reads and drops, without waiting,
+  // what the client sent past the point where the handshake stopped (the rest of its flight,
+  // maybe a request). A close with those unread would reset the connection, and the client
+  // would lose the alert that says why.
+  void drop_unread();
+
   // Before a close while the client may still be sending (an answer to a request refused before
   // its body was read): sends FIN, then reads and drops what still comes, up to 1 s and 64 MiB,
   // so that the client reads the answer instead of a reset (RFC 9112 §9.6).
@@ -67,6 +86,8 @@ class ConnectionStream {
   // One recv into pending(), without waiting: as recv answers (errno kept for a -1).
   ssize_t receive_once();
   std::chrono::milliseconds read_wait() const;  // the read timeout, cut short by the deadline
+  // What a read or write that would block waits for: TLS may need the other direction.
+  short awaited(short plain) const { return tls_ ? tls_->wanted_events() : plain; }
 
   int fd_;
   std::chrono::milliseconds read_timeout_, write_timeout_, head_timeout_;
@@ -75,6 +96,7 @@ class ConnectionStream {
   std::size_t position_ = 0;
   std::string remote_ip_;
   int remote_port_ = 0;
+  std::unique_ptr<TlsSession> tls_;
 };
 
 }  // namespace mcph::http::detail

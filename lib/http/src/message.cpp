@@ -47,4 +47,9 @@ void Response::set_json(int status_code, std::string json_body) {
   content_type = "application/json";
 }
 
+std::string ClientCertificate::verify_status() const {
+  if (!presented) return "NONE";
+  return verified ? "SUCCESS" : "FAILED:" + verify_error;
+}
+
 }  // namespace mcph::http

@@ -19,6 +19,7 @@
 #include "connection_stream.h"
 #include "mcph/http/run_slot.h"
 #include "run_slot_take.h"
+#include "tls_context.h"
 
 namespace mcph::http::detail {
 namespace {
@@ -83,9 +84,9 @@ Reactor::~Reactor() {
 }
 
 // One worker at a time per descriptor: it is handed out once, then re-armed by whoever had it.
-void Reactor::arm(int fd, std::uint64_t id, int op) {
+void Reactor::arm(int fd, std::uint64_t id, int op, std::uint32_t events) {
   epoll_event event{};
-  event.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+  event.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT | events;
   event.data.u64 = id;
   ::epoll_ctl(epoll_fd_, op, fd, &event);
 }
@@ -184,6 +185,15 @@ void Reactor::accept_ready() {
     connection->stream = std::make_unique<ConnectionStream>(fd, options_.read_timeout, options_.write_timeout,
                                                             options_.head_timeout);
     connection->last_active = Clock::now();
+    if (options_.tls != nullptr) {
+      auto session = options_.tls->session(fd);
+      if (!session) {
+        ::close(fd);
+        continue;
+      }
+      connection->stream->start_tls(std::move(session));
+      connection->deadline = connection->last_active + options_.head_timeout;  // for the handshake
+    }
     std::lock_guard lock(mutex_);
     const std::uint64_t id = next_id_++;
     connections_.emplace(id, connection);
@@ -212,6 +222,7 @@ void Reactor::serve(std::uint64_t id) {
     connection->deadline.reset();
     connection->continued = false;
     if (!keep || client_closes || last || stopping_) {
+      if (keep && stream.tls() != nullptr) stream.tls()->close_notify();  // the answer went out whole
       close_connection(id);
       return;
     }
@@ -220,6 +231,7 @@ void Reactor::serve(std::uint64_t id) {
 
 bool Reactor::gathered(std::uint64_t id, Connection& connection) {
   ConnectionStream& stream = *connection.stream;
+  if (stream.handshaking() && !handshaken(id, connection)) return false;
   const bool open = stream.receive_available();
   if (!stream.has_buffered_bytes()) {
     if (open) {
@@ -244,11 +256,34 @@ bool Reactor::gathered(std::uint64_t id, Connection& connection) {
   return false;
 }
 
-void Reactor::give_back(std::uint64_t id, Connection& connection) {
+bool Reactor::handshaken(std::uint64_t id, Connection& connection) {
+  ConnectionStream& stream = *connection.stream;
+  const TlsSession::Handshake step = stream.tls()->handshake();
+  if (step == TlsSession::Handshake::done) {
+    connection.deadline.reset();  // the first request's own deadline starts with its first bytes
+    return true;
+  }
+  const bool late = connection.deadline && Clock::now() >= *connection.deadline;
+  if (step == TlsSession::Handshake::failed || late) {
+    if (options_.on_handshake_failed) {
+      options_.on_handshake_failed(stream, step == TlsSession::Handshake::failed
+                                               ? stream.tls()->failure()
+                                               : "not done within " + std::to_string(options_.head_timeout.count()) +
+                                                     " ms of the connection");
+    }
+    stream.drop_unread();
+    close_connection(id);
+    return false;
+  }
+  give_back(id, connection, step == TlsSession::Handshake::want_write ? std::uint32_t{EPOLLOUT} : 0);
+  return false;
+}
+
+void Reactor::give_back(std::uint64_t id, Connection& connection, std::uint32_t events) {
   std::lock_guard lock(mutex_);
   connection.busy = false;
   connection.last_active = Clock::now();
-  arm(connection.fd, id, EPOLL_CTL_MOD);
+  arm(connection.fd, id, EPOLL_CTL_MOD, events);
 }
 
 void Reactor::close_connection(std::uint64_t id) {

@@ -11,6 +11,10 @@
 // Each request must arrive whole within `head_timeout` of its first bytes (its deadline); the
 // sweep hands a late one to a worker, which answers it 408 at once.
 //
+// Over TLS (ReactorOptions::tls), a connection's handshake is advanced the same way, by whichever
+// worker its bytes wake, without waiting: it must be done within `head_timeout` of the
+// connection, and a client that stalls it holds no worker meanwhile.
+//
 // Bounded: at most `max_connections` open connections (beyond, new ones wait in the listen
 // queue until one closes); idle connections closed after `idle_timeout`. stop() closes the
 // listening socket and the idle connections, lets requests in progress finish and closes their
@@ -21,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <mutex>
 #include <thread>
@@ -33,6 +38,7 @@
 namespace mcph::http::detail {
 
 class ConnectionStream;
+class TlsServerContext;
 
 struct ReactorOptions {
   std::size_t workers = 64;
@@ -47,6 +53,10 @@ struct ReactorOptions {
   std::chrono::milliseconds head_timeout{10000};
   // A connection is closed after this many requests (the last answer says Connection: close).
   std::size_t max_requests_per_connection = 10000;
+  // Every connection speaks TLS with this context (the server keeps it alive); null: plain.
+  const TlsServerContext* tls = nullptr;
+  // Told of each TLS connection closed because its handshake failed or came too late.
+  std::function<void(const ConnectionStream&, const std::string& why)> on_handshake_failed;
 };
 
 // Reads one request from the stream and answers it.
@@ -79,10 +89,14 @@ class Reactor {
   // Takes in what the connection received; true when a worker should serve it now (a whole
   // request, or one past its deadline), false when it went back to the set or was closed.
   bool gathered(std::uint64_t id, Connection& connection);
-  void give_back(std::uint64_t id, Connection& connection);
+  // Advances a TLS connection's handshake without waiting: true once it is done, false when the
+  // connection went back to the set (to wait for the client) or was closed.
+  bool handshaken(std::uint64_t id, Connection& connection);
+  // Back to the set, to be handed out again when the connection is readable (or `events`).
+  void give_back(std::uint64_t id, Connection& connection, std::uint32_t events = 0);
   void close_connection(std::uint64_t id);
   void sweep();
-  void arm(int fd, std::uint64_t id, int op);
+  void arm(int fd, std::uint64_t id, int op, std::uint32_t events = 0);
   void arm_at_once(int fd, std::uint64_t id);  // hands the connection to a worker now
 
   int listen_fd_;

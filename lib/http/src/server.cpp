@@ -26,6 +26,7 @@
 #include "request_gathering.h"
 #include "request_head.h"
 #include "response_wire.h"
+#include "tls_context.h"
 
 namespace mcph::http {
 namespace {
@@ -91,6 +92,7 @@ struct Server::Impl {
 
   ServerOptions options;
   std::vector<Route> routes;
+  std::unique_ptr<detail::TlsServerContext> tls;  // outlives the reactor, which uses it
   std::unique_ptr<detail::Reactor> reactor;
   int port = 0;
   int listening = -1;  // bound by bind(), handed to the reactor by start()
@@ -187,6 +189,10 @@ struct Server::Impl {
     request.body = std::move(body.body);
     request.remote_addr = stream.remote_ip();
     request.remote_port = stream.remote_port();
+    if (const detail::TlsSession* tls = stream.tls()) {
+      request.tls = true;
+      request.client_certificate = tls->client_certificate();
+    }
     request.headers = std::move(head.fields);
     // From the raw target, each pair split at its first '=', as Go's url.ParseQuery and Jira do.
     if (question != std::string_view::npos) request.query = parse_query(target.substr(question + 1));
@@ -228,6 +234,15 @@ struct Server::Impl {
     // A refused request is logged with its raw path when its request line was readable.
     log_access(head.method, problem ? head.target.substr(0, head.target.find('?')) : request.path, response, start);
     return sent && !problem;
+  }
+
+  // A TLS connection closed before any request: one line, saying why (OpenSSL's reason or the
+  // deadline), with the client's address, as the access log shows no request for it.
+  void log_handshake_failure(const detail::ConnectionStream& stream, const std::string& why) const {
+    if (!options.access_log) return;
+    const std::string line = "[" + options.name + "] TLS handshake with " + stream.remote_ip() + ":" +
+                              std::to_string(stream.remote_port()) + " failed: " + why + "\n";
+    write_all(STDERR_FILENO, line.data(), line.size());
   }
 
   void log_access(const std::string& method, const std::string& path, const Response& response,
@@ -277,6 +292,14 @@ int Server::bind() {
   // A client that hangs up mid-response must not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
   const auto& options = impl_->options;
+  // Before the socket: a server whose certificate cannot be loaded never listens.
+  if (options.tls && !impl_->tls) {
+    try {
+      impl_->tls = std::make_unique<detail::TlsServerContext>(*options.tls);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(options.name + ": " + e.what());
+    }
+  }
   try {
     const detail::ListeningSocket bound = detail::listen_on(options.host, options.port, options.listen_backlog);
     impl_->port = bound.port;
@@ -302,6 +325,10 @@ int Server::start() {
   reactor.head_timeout = options.header_timeout;
   reactor.max_requests_per_connection = kMaxRequestsPerConnection;
   const Impl* impl = impl_.get();
+  reactor.tls = impl_->tls.get();
+  reactor.on_handshake_failed = [impl](const detail::ConnectionStream& stream, const std::string& why) {
+    impl->log_handshake_failure(stream, why);
+  };
   impl_->reactor = std::make_unique<detail::Reactor>(
       std::exchange(impl_->listening, -1), reactor,
       [max_body = options.max_body_bytes, gather = options.gather_requests](std::string_view pending) {
@@ -325,7 +352,7 @@ Response Server::dispatch(Request request) const { return impl_->handle(request)
 int Server::port() const { return impl_->port; }
 
 std::string Server::url() const {
-  return "http://" + impl_->options.host + ":" + std::to_string(impl_->port);
+  return (impl_->options.tls ? "https://" : "http://") + impl_->options.host + ":" + std::to_string(impl_->port);
 }
 
 int serve_until_signal(Server& server, const std::function<void()>& on_started) {

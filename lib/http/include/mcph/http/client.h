@@ -1,6 +1,8 @@
 #pragma once
 // An HTTP client with connect/read timeouts, keep-alive and TCP_NODELAY. One Client holds one
-// connection: use one per thread.
+// connection: use one per thread. https:// URLs speak TLS (1.2 or later), trusting only the CA
+// file given (never the system's store) and checking that the server's certificate names the
+// URL's host; a client certificate is presented when given.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -17,6 +19,12 @@ struct ClientOptions {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds read_timeout{10000};
   bool keep_alive = true;
+  // TLS, for https:// URLs (ignored for http://). ca_file: the PEM certificates trusted to sign
+  // the server's certificate; required for https. client_certificate_file (a PEM chain, leaf
+  // first) and client_key_file (PEM): both or neither.
+  std::string ca_file;
+  std::string client_certificate_file;
+  std::string client_key_file;
 };
 
 struct ClientResponse {
@@ -26,8 +34,11 @@ struct ClientResponse {
   std::string header(std::string_view name) const { return find_field(headers, name).value_or(""); }
 };
 
-// A transport failure (refused, timed out, reset): no HTTP response at all. The message names
-// the method and URL without its query string, and the cause.
+// A transport failure (refused, timed out, reset, a TLS failure): no HTTP response at all. The
+// message names the method and URL without its query string, and the cause; for TLS, what
+// failed: "the server's certificate is not trusted (…)", "the server's certificate does not
+// name <host>", "the TLS handshake failed (…)", "the server refused the client certificate
+// (…)", with OpenSSL's reason and never a key.
 class TransportError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -36,6 +47,8 @@ class TransportError : public std::runtime_error {
 class Client {
  public:
   // base_url: scheme://host:port[/prefix]; request paths are appended to the prefix.
+  // Throws std::invalid_argument for an https URL without options.ca_file, for only one of the
+  // client certificate and key, or for a client certificate or key that cannot be loaded.
   explicit Client(std::string_view base_url, ClientOptions options = {});
   ~Client();
   Client(Client&&) noexcept;

@@ -18,6 +18,19 @@ bool iequals(std::string_view a, std::string_view b);
 // Without the optional whitespace (SP, HTAB) around a field value or a list element (RFC 9110 §5.6.3).
 std::string_view trim_ows(std::string_view text);
 
+// The client certificate of a request that came over TLS, as a TLS-terminating proxy forwards it
+// (nginx's $ssl_client_s_dn and $ssl_client_verify).
+struct ClientCertificate {
+  bool presented = false;
+  bool verified = false;     // presented, and it chains to the server's client CA, valid now
+  std::string subject_dn;    // RFC 2253 (OpenSSL's XN_FLAG_RFC2253): "CN=agent-1,OU=agents,O=mcph"
+  std::string issuer_dn;     // the same form
+  std::string verify_error;  // why a presented certificate is not verified (OpenSSL's words)
+
+  // As nginx's $ssl_client_verify says it: "SUCCESS", "FAILED:<verify_error>" or "NONE".
+  std::string verify_status() const;
+};
+
 struct Request {
   std::string method;
   std::string path;         // without the query string
@@ -27,6 +40,8 @@ struct Request {
   Fields headers;
   Fields query;             // decoded query parameters, in order
   std::vector<std::string> captures;  // the route pattern's regex groups
+  bool tls = false;                   // it came over TLS (ServerOptions::tls)
+  ClientCertificate client_certificate;  // over TLS: the certificate its connection presented
 
   std::string header(std::string_view name) const { return find_field(headers, name).value_or(""); }
   bool has_header(std::string_view name) const { return find_field(headers, name).has_value(); }

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,19 @@ using Handler = std::function<void(const Request&, Response&)>;
 // Renders an error (status, message) into the response; each service chooses its own shape
 // (Keycloak {"error":…}, Vault {"errors":[…]}). The default writes {"error":"<message>"}.
 using ErrorFormatter = std::function<void(int status, std::string_view message, Response&)>;
+
+// Whether a TLS server asks for client certificates and what it does with them. optional: a
+// connection without one, or with one that does not verify, is served, and the handler reads
+// why on Request::client_certificate; required: the handshake fails without a verified one.
+enum class ClientVerification { none, optional, required };
+
+struct TlsOptions {
+  std::string certificate_chain_file;  // PEM: the server's certificate, then its intermediates
+  std::string private_key_file;        // PEM
+  // PEM: the CAs a client certificate must chain to; needed unless client_verification is none.
+  std::string client_ca_file;
+  ClientVerification client_verification = ClientVerification::none;
+};
 
 struct ServerOptions {
   std::string name = "http";          // service name used in log lines
@@ -59,6 +73,11 @@ struct ServerOptions {
   // method outside RFC 9110 is refused with 400 before routing; with some given, these reach
   // their routes and any other unknown method gets the 405 of a method no route takes.
   std::vector<std::string> extension_methods;
+  // HTTPS (TLS 1.2 or later) instead of HTTP. Each connection's handshake is done in the reactor
+  // without waiting, as requests are gathered: a client that stalls it holds no worker, and it
+  // must be done within header_timeout of the connection. A failed handshake is one log line
+  // saying why; a plain HTTP request on the port is closed unanswered.
+  std::optional<TlsOptions> tls;
 };
 
 class Server {
@@ -77,7 +96,7 @@ class Server {
 
   // Binds host:port and listens, serving nothing yet: clients wait in the listen queue. Returns
   // the bound port (port() and url() are valid from here). Idempotent.
-  // Throws std::runtime_error when the address cannot be bound.
+  // Throws std::runtime_error when the address cannot be bound or TLS's files cannot be loaded.
   int bind();
   // Binds (unless bind() did) and serves on background threads. Returns the bound port.
   int start();
@@ -89,7 +108,7 @@ class Server {
   Response dispatch(Request request) const;
 
   int port() const;
-  std::string url() const;  // http://host:port
+  std::string url() const;  // http://host:port, or https://host:port with TLS
 
  private:
   struct Impl;
