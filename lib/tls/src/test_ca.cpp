@@ -12,8 +12,8 @@
 #include <memory>
 #include <stdexcept>
 
-#include "mcph/harness/fixtures/text_file.h"
 #include "mcph/jose/key.h"
+#include "mcph/proc/private_file.h"
 
 namespace mcph::tls {
 namespace {
@@ -140,8 +140,8 @@ TestCa::TestCa(std::filesystem::path directory, std::string common_name) : impl_
                                         std::chrono::hours(24 * 365), nullptr);
   const std::string stem = file_stem(impl_->common_name);
   impl_->certificate_file = impl_->directory / (stem + ".crt");
-  harness::write_private_file(impl_->certificate_file, pem_of(impl_->certificate.get()));
-  harness::write_private_file(impl_->directory / (stem + ".key"), impl_->key.private_pem());
+  proc::write_private_file(impl_->certificate_file, pem_of(impl_->certificate.get()));
+  proc::write_private_file(impl_->directory / (stem + ".key"), impl_->key.private_pem());
 }
 
 TestCa::~TestCa() = default;
@@ -156,8 +156,8 @@ CertificateFiles TestCa::issue(const std::string& stem, const CertificateSpec& s
   const X509Ptr certificate = make_certificate(spec.subject, key, impl_->certificate.get(), impl_->key,
                                                spec.not_before, spec.not_after, &spec);
   CertificateFiles files{impl_->directory / (stem + ".crt"), impl_->directory / (stem + ".key")};
-  harness::write_private_file(files.certificate, pem_of(certificate.get()));
-  harness::write_private_file(files.private_key, key.private_pem());
+  proc::write_private_file(files.certificate, pem_of(certificate.get()));
+  proc::write_private_file(files.private_key, key.private_pem());
   return files;
 }
 
