@@ -70,8 +70,8 @@ struct Client::Impl {
 
   // What failed, in words that say which side to fix.
   std::string failure(httplib::Error error) {
-    std::string reasons = openssl_reasons();
     if (!tls) return failure_cause(error);
+    const std::string reasons = openssl_reasons();
     switch (error) {
       case httplib::Error::SSLServerVerification: {
         const long verify = client.get_openssl_verify_result();

@@ -62,6 +62,8 @@ std::string TlsSession::describe_failure(int error) const {
   const int saved_errno = errno;
   const unsigned long first = ERR_peek_error();
   std::string reasons = openssl_reasons();
+  // Closed unanswered, not answered 400 in plain text as nginx does: an answer would teach the
+  // client that the port speaks HTTP.
   if (ERR_GET_LIB(first) == ERR_LIB_SSL &&
       (ERR_GET_REASON(first) == SSL_R_HTTP_REQUEST || ERR_GET_REASON(first) == SSL_R_HTTPS_PROXY_REQUEST)) {
     return "a plain HTTP request on the TLS port";
