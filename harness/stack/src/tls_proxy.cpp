@@ -62,7 +62,8 @@ std::string find_nginx() {
     std::istringstream directories(path);
     std::string directory;
     while (std::getline(directories, directory, ':')) {
-      if (!directory.empty() && executable(fs::path(directory) / "nginx")) return (fs::path(directory) / "nginx").string();
+      const fs::path candidate = fs::path(directory) / "nginx";
+      if (!directory.empty() && executable(candidate)) return candidate.string();
     }
   }
   if (executable("/usr/sbin/nginx")) return "/usr/sbin/nginx";
