@@ -11,6 +11,7 @@
 
 #include "mcph/http/run_slot.h"
 #include "mcph/http/url.h"
+#include "mcph/openssl/reasons.h"
 
 namespace mcph::http {
 namespace {
@@ -24,17 +25,6 @@ std::string failure_cause(httplib::Error error) {
     case httplib::Error::Read: return "no answer could be read";
     default: return httplib::to_string(error);
   }
-}
-
-// OpenSSL's reasons for the failure (its thread's error queue, drained), or "".
-std::string openssl_reasons() {
-  std::string reasons;
-  while (const unsigned long code = ERR_get_error()) {
-    const char* reason = ERR_reason_error_string(code);
-    const std::string text = reason != nullptr ? reason : "error " + std::to_string(ERR_GET_REASON(code));
-    if (reasons.find(text) == std::string::npos) reasons += (reasons.empty() ? "" : "; ") + text;
-  }
-  return reasons;
 }
 
 // An alert the server sent about the client's certificate (TLS 1.3 sends it after the client's
@@ -71,7 +61,7 @@ struct Client::Impl {
   // What failed, in words that say which side to fix.
   std::string failure(httplib::Error error) {
     if (!tls) return failure_cause(error);
-    const std::string reasons = openssl_reasons();
+    const std::string reasons = openssl::take_reasons();
     switch (error) {
       case httplib::Error::SSLServerVerification: {
         const long verify = client.get_openssl_verify_result();
@@ -118,7 +108,7 @@ Client::Client(std::string_view base_url, ClientOptions options) {
     // cpp-httplib drops its TLS context when the client certificate or key does not load.
     throw std::invalid_argument("https client for " + impl_->url.origin() + ": cannot load the client certificate " +
                                 options.client_certificate_file + " with its key" +
-                                in_parentheses(openssl_reasons()));
+                                in_parentheses(openssl::take_reasons()));
   }
   if (impl_->tls) {
     client.set_ca_cert_path(options.ca_file);

@@ -6,22 +6,14 @@
 #include <stdexcept>
 #include <string>
 
+#include "mcph/openssl/reasons.h"
+
 namespace mcph::http::detail {
 namespace {
 
-std::string openssl_reasons() {
-  std::string reasons;
-  while (const unsigned long code = ERR_get_error()) {
-    const char* reason = ERR_reason_error_string(code);
-    if (reason != nullptr && reasons.find(reason) == std::string::npos) {
-      reasons += (reasons.empty() ? "" : "; ") + std::string(reason);
-    }
-  }
-  return reasons.empty() ? "no reason from OpenSSL" : reasons;
-}
-
 [[noreturn]] void fail(const std::string& what) {
-  throw std::runtime_error("TLS: " + what + " (" + openssl_reasons() + ")");
+  const std::string reasons = openssl::take_reasons();
+  throw std::runtime_error("TLS: " + what + " (" + (reasons.empty() ? "no reason from OpenSSL" : reasons) + ")");
 }
 
 // optional: a certificate that does not verify is let through; the handler reads why.

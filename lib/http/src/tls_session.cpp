@@ -10,6 +10,8 @@
 #include <climits>
 #include <cstring>
 
+#include "mcph/openssl/reasons.h"
+
 namespace mcph::http::detail {
 namespace {
 
@@ -24,17 +26,6 @@ std::string rfc2253(const X509_NAME* name) {
   std::string text(data, static_cast<std::size_t>(length > 0 ? length : 0));
   BIO_free(bio);
   return text;
-}
-
-// OpenSSL's reasons, the first first, drained from the thread's error queue.
-std::string openssl_reasons() {
-  std::string reasons;
-  while (const unsigned long code = ERR_get_error()) {
-    const char* reason = ERR_reason_error_string(code);
-    const std::string text = reason != nullptr ? reason : "error " + std::to_string(ERR_GET_REASON(code));
-    if (reasons.find(text) == std::string::npos) reasons += (reasons.empty() ? "" : "; ") + text;
-  }
-  return reasons;
 }
 
 }  // namespace
@@ -61,7 +52,7 @@ TlsSession::Handshake TlsSession::handshake() {
 std::string TlsSession::describe_failure(int error) const {
   const int saved_errno = errno;
   const unsigned long first = ERR_peek_error();
-  std::string reasons = openssl_reasons();
+  std::string reasons = openssl::take_reasons();
   // Closed unanswered, not answered 400 in plain text as nginx does: an answer would teach the
   // client that the port speaks HTTP.
   if (ERR_GET_LIB(first) == ERR_LIB_SSL &&

@@ -1,21 +1,13 @@
 #include "openssl_util.h"
 
-#include <openssl/err.h>
-
 #include <stdexcept>
+
+#include "mcph/openssl/reasons.h"
 
 namespace mcph::jose::detail {
 
 std::string take_openssl_errors() {
-  std::string text;
-  while (unsigned long code = ERR_get_error()) {
-    char reason[256];
-    ERR_error_string_n(code, reason, sizeof reason);
-    if (!text.empty()) {
-      text += "; ";
-    }
-    text += reason;
-  }
+  std::string text = openssl::take_reasons();
   return text.empty() ? "no detail from OpenSSL" : text;
 }
 

@@ -11,26 +11,19 @@
 #include <string_view>
 
 #include "mcph/jose/error.h"
+#include "mcph/openssl/owned.h"
 
 namespace mcph::jose::detail {
 
-template <auto free_function>
-struct OpensslDeleter {
-  template <typename T>
-  void operator()(T* object) const {
-    free_function(object);
-  }
-};
-
-using PkeyPtr = std::unique_ptr<EVP_PKEY, OpensslDeleter<EVP_PKEY_free>>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, OpensslDeleter<EVP_PKEY_CTX_free>>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, OpensslDeleter<EVP_MD_CTX_free>>;
-using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, OpensslDeleter<EVP_MAC_CTX_free>>;
-using BioPtr = std::unique_ptr<BIO, OpensslDeleter<BIO_free_all>>;
-using BignumPtr = std::unique_ptr<BIGNUM, OpensslDeleter<BN_clear_free>>;
-using ParamBuildPtr = std::unique_ptr<OSSL_PARAM_BLD, OpensslDeleter<OSSL_PARAM_BLD_free>>;
-using ParamsPtr = std::unique_ptr<OSSL_PARAM, OpensslDeleter<OSSL_PARAM_free>>;
-using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, OpensslDeleter<ECDSA_SIG_free>>;
+using PkeyPtr = std::unique_ptr<EVP_PKEY, openssl::Free<EVP_PKEY_free>>;
+using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, openssl::Free<EVP_PKEY_CTX_free>>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, openssl::Free<EVP_MD_CTX_free>>;
+using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, openssl::Free<EVP_MAC_CTX_free>>;
+using BioPtr = std::unique_ptr<BIO, openssl::Free<BIO_free_all>>;
+using BignumPtr = std::unique_ptr<BIGNUM, openssl::Free<BN_clear_free>>;
+using ParamBuildPtr = std::unique_ptr<OSSL_PARAM_BLD, openssl::Free<OSSL_PARAM_BLD_free>>;
+using ParamsPtr = std::unique_ptr<OSSL_PARAM, openssl::Free<OSSL_PARAM_free>>;
+using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, openssl::Free<ECDSA_SIG_free>>;
 
 // Drains OpenSSL's (thread-local) error queue and answers its reasons, "; "-separated, or
 // "no detail from OpenSSL". Draining matters: a stale entry would be blamed on the next caller.

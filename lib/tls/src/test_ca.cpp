@@ -13,18 +13,14 @@
 #include <stdexcept>
 
 #include "mcph/jose/key.h"
+#include "mcph/openssl/owned.h"
+#include "mcph/openssl/reasons.h"
 #include "mcph/proc/private_file.h"
 
 namespace mcph::tls {
 namespace {
 
-template <auto free_function>
-struct Free {
-  template <typename T>
-  void operator()(T* object) const {
-    free_function(object);
-  }
-};
+using openssl::Free;
 using X509Ptr = std::unique_ptr<X509, Free<X509_free>>;
 using BioPtr = std::unique_ptr<BIO, Free<BIO_free_all>>;
 using BignumPtr = std::unique_ptr<BIGNUM, Free<BN_free>>;
@@ -33,12 +29,7 @@ using ExtensionPtr = std::unique_ptr<X509_EXTENSION, Free<X509_EXTENSION_free>>;
 // OpenSSL's reasons for the last failure (its error queue, drained): names of what went wrong,
 // never key material.
 [[noreturn]] void fail(const std::string& what) {
-  std::string reasons;
-  while (const unsigned long code = ERR_get_error()) {
-    char reason[256];
-    ERR_error_string_n(code, reason, sizeof reason);
-    reasons += reasons.empty() ? reason : std::string("; ") + reason;
-  }
+  const std::string reasons = openssl::take_reasons();
   throw std::runtime_error("test CA: " + what + (reasons.empty() ? "" : " (" + reasons + ")"));
 }
 
