@@ -1,0 +1,87 @@
+// CreateUserPool and CreateUserPoolClient.
+#include <set>
+
+#include "actions.h"
+#include "errors.h"
+#include "request_fields.h"
+
+namespace mcph::mock_cognito {
+namespace {
+
+constexpr const char* kAccountId = "123456789012";
+
+const std::set<std::string, std::less<>> kAuthFlows{
+    "ADMIN_NO_SRP_AUTH",        "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_USER_SRP_AUTH",      "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH"};
+
+nlohmann::ordered_json create_user_pool(MockCognito::State& state, const nlohmann::json& request) {
+  const std::string name = required_string(request, "PoolName");
+  auto pool = std::make_unique<Pool>(state.options.region + "_" + random_alnum(9), jose::Key::generate_rsa(2048));
+  pool->name = name;
+  pool->arn = "arn:aws:cognito-idp:" + state.options.region + ":" + kAccountId + ":userpool/" + pool->id;
+  pool->created = now_seconds();
+  const nlohmann::ordered_json out{
+      {"UserPool",
+       {{"Id", pool->id},
+        {"Name", pool->name},
+        {"Policies",
+         {{"PasswordPolicy",
+           {{"MinimumLength", 8},
+            {"RequireUppercase", true},
+            {"RequireLowercase", true},
+            {"RequireNumbers", true},
+            {"RequireSymbols", true},
+            {"TemporaryPasswordValidityDays", 7}}}}},
+        {"LastModifiedDate", pool->created},
+        {"CreationDate", pool->created},
+        {"MfaConfiguration", "OFF"},
+        {"EstimatedNumberOfUsers", 0},
+        {"Arn", pool->arn}}}};
+  const std::string id = pool->id;
+  state.pools.emplace(id, std::move(pool));
+  return out;
+}
+
+nlohmann::ordered_json create_user_pool_client(MockCognito::State& state, const nlohmann::json& request) {
+  Pool& pool = state.pool(required_string(request, "UserPoolId"));
+  AppClient client;
+  client.name = required_string(request, "ClientName");
+  client.id = random_lower_alnum(26);
+  if (optional_bool(request, "GenerateSecret", false)) client.secret = random_lower_alnum(51);
+  client.explicit_auth_flows = string_list(request, "ExplicitAuthFlows");
+  for (const auto& flow : client.explicit_auth_flows) {
+    if (!kAuthFlows.count(flow)) {
+      throw invalid_parameter("1 validation error detected: Value '[" + flow +
+                              "]' at 'explicitAuthFlows' failed to satisfy constraint: Member must satisfy "
+                              "constraint: [Member must satisfy enum value set]");
+    }
+  }
+  if (client.explicit_auth_flows.empty()) {
+    client.explicit_auth_flows = {"ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_SRP_AUTH"};
+  }
+  client.created = now_seconds();
+
+  nlohmann::ordered_json rep{{"UserPoolId", pool.id}, {"ClientName", client.name}, {"ClientId", client.id}};
+  if (!client.secret.empty()) rep["ClientSecret"] = client.secret;
+  rep["LastModifiedDate"] = client.created;
+  rep["CreationDate"] = client.created;
+  rep["RefreshTokenValidity"] = 30;
+  rep["TokenValidityUnits"] = {};
+  rep["ExplicitAuthFlows"] = client.explicit_auth_flows;
+  rep["AllowedOAuthFlowsUserPoolClient"] = false;
+  rep["EnableTokenRevocation"] = true;
+  rep["EnablePropagateAdditionalUserContextData"] = false;
+  rep["AuthSessionValidity"] = 3;
+  pool.clients.emplace(client.id, std::move(client));
+  return {{"UserPoolClient", rep}};
+}
+
+}  // namespace
+
+void add_pool_actions(ActionTable& table) {
+  table.emplace("CreateUserPool", create_user_pool);
+  table.emplace("CreateUserPoolClient", create_user_pool_client);
+}
+
+}  // namespace mcph::mock_cognito
