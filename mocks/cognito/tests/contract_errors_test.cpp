@@ -1,0 +1,46 @@
+// Contract tests for the protocol's errors: unknown actions, bodies that are not JSON, unknown
+// pools, taken usernames and passwords the policy refuses.
+#include "contract_fixture.h"
+
+namespace mcph::cognito_test {
+namespace {
+
+TEST_F(ContractTest, UnknownActionIsUnknownOperation) {
+  const auto response = api().call("NoSuchAction", nlohmann::json::object());
+  EXPECT_EQ(response.status, 400);
+  EXPECT_THAT(json_of(response).value("__type", ""), ::testing::EndsWith("UnknownOperationException"));
+}
+
+TEST_F(ContractTest, MalformedJsonIsASerializationException) {
+  const auto response = api().call_raw("AWSCognitoIdentityProviderService.AdminGetUser", "{not json");
+  EXPECT_EQ(response.status, 400);
+  EXPECT_THAT(json_of(response).value("__type", ""), ::testing::EndsWith("SerializationException"));
+}
+
+TEST_F(ContractTest, UnknownPoolIsResourceNotFound) {
+  const auto response = api().call("AdminGetUser", {{"UserPoolId", "us-east-1_Nope12345"}, {"Username", "alice"}});
+  expect_cognito_error(response, "ResourceNotFoundException");
+}
+
+TEST_F(ContractTest, UnknownUserInAdminGetUserIsUserNotFound) {
+  expect_cognito_error(api().call("AdminGetUser", {{"UserPoolId", pool_id_}, {"Username", "nobody"}}),
+                       "UserNotFoundException", "User does not exist.");
+}
+
+TEST_F(ContractTest, TakenUsernameIsUsernameExists) {
+  expect_cognito_error(api().call("AdminCreateUser", {{"UserPoolId", pool_id_}, {"Username", "alice"}}),
+                       "UsernameExistsException", "User account already exists");
+}
+
+TEST_F(ContractTest, ShortPasswordIsInvalidPassword) {
+  expect_cognito_error(api().call("AdminSetUserPassword",
+                                  {{"UserPoolId", pool_id_}, {"Username", "alice"}, {"Password", "Ab1!"}, {"Permanent", true}}),
+                       "InvalidPasswordException");
+}
+
+TEST_F(ContractTest, GarbageAccessTokenIsNotAuthorized) {
+  expect_cognito_error(api().call("GetUser", {{"AccessToken", "not-a-token"}}), "NotAuthorizedException");
+}
+
+}  // namespace
+}  // namespace mcph::cognito_test
