@@ -6,12 +6,14 @@ namespace mcph::cognito_test {
 namespace {
 
 TEST_F(ContractTest, UnknownActionIsUnknownOperation) {
+  SKIP_ON_MOTO("answers an unknown action with HTTP 500 and an HTML page");
   const auto response = api().call("NoSuchAction", nlohmann::json::object());
   EXPECT_EQ(response.status, 400);
   EXPECT_THAT(json_of(response).value("__type", ""), ::testing::EndsWith("UnknownOperationException"));
 }
 
 TEST_F(ContractTest, MalformedJsonIsASerializationException) {
+  SKIP_ON_MOTO("answers a body that is not JSON with ResourceNotFoundException");
   const auto response = api().call_raw("AWSCognitoIdentityProviderService.AdminGetUser", "{not json");
   EXPECT_EQ(response.status, 400);
   EXPECT_THAT(json_of(response).value("__type", ""), ::testing::EndsWith("SerializationException"));
@@ -29,7 +31,9 @@ TEST_F(ContractTest, UnknownUserInAdminGetUserIsUserNotFound) {
 
 TEST_F(ContractTest, TakenUsernameIsUsernameExists) {
   expect_cognito_error(api().call("AdminCreateUser", {{"UserPoolId", pool_id_}, {"Username", "alice"}}),
-                       "UsernameExistsException", "User account already exists");
+                       "UsernameExistsException",
+                       CognitoUnderTest::is_moto() ? std::nullopt  // moto's message is the username
+                                                   : std::optional<std::string>("User account already exists"));
 }
 
 TEST_F(ContractTest, ShortPasswordIsInvalidPassword) {

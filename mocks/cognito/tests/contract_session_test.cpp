@@ -6,6 +6,12 @@
 namespace mcph::cognito_test {
 namespace {
 
+// moto answers a revoked access token with "Invalid token".
+std::optional<std::string> revoked_text() {
+  if (CognitoUnderTest::is_moto()) return std::nullopt;
+  return "Access Token has been revoked";
+}
+
 std::string attribute(const nlohmann::json& attributes, const std::string& name) {
   for (const auto& item : attributes) {
     if (item.at("Name") == name) return item.at("Value");
@@ -37,7 +43,7 @@ TEST_F(ContractTest, GlobalSignOutRevokesTheAccessAndRefreshTokens) {
   const auto tokens = sign_in();
   api().ok("GlobalSignOut", {{"AccessToken", tokens.at("AccessToken")}});
   expect_cognito_error(api().call("GetUser", {{"AccessToken", tokens.at("AccessToken")}}), "NotAuthorizedException",
-                       "Access Token has been revoked");
+                       revoked_text());
   const auto refreshed = refresh(tokens.at("RefreshToken"));
   expect_cognito_error(refreshed, "NotAuthorizedException");
   // A new sign-in is not affected.
@@ -48,11 +54,12 @@ TEST_F(ContractTest, AdminUserGlobalSignOutRevokesTheUsersTokens) {
   const auto tokens = sign_in();
   api().ok("AdminUserGlobalSignOut", {{"UserPoolId", pool_id_}, {"Username", "alice"}});
   expect_cognito_error(api().call("GetUser", {{"AccessToken", tokens.at("AccessToken")}}), "NotAuthorizedException",
-                       "Access Token has been revoked");
+                       revoked_text());
   expect_cognito_error(refresh(tokens.at("RefreshToken")), "NotAuthorizedException");
 }
 
 TEST_F(ContractTest, RevokeTokenRefusesTheRefreshTokenFromThenOn) {
+  SKIP_ON_MOTO("answers RevokeToken with a client secret with HTTP 500");
   const auto tokens = sign_in();
   api().ok("RevokeToken", {{"Token", tokens.at("RefreshToken")}, {"ClientId", client_id_}, {"ClientSecret", secret_}});
   expect_cognito_error(refresh(tokens.at("RefreshToken")), "NotAuthorizedException");

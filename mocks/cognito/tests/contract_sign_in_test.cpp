@@ -23,6 +23,7 @@ TEST_F(ContractTest, SignInAnswersBearerTokensAndARefreshToken) {
 }
 
 TEST_F(ContractTest, AccessTokenHasCognitosClaims) {
+  SKIP_ON_MOTO("its access token has no event_id");
   const auto claims = claims_of(sign_in().at("AccessToken"));
   EXPECT_EQ(keys_of(claims), (std::set<std::string>{"sub", "iss", "client_id", "origin_jti", "event_id", "token_use",
                                                     "scope", "auth_time", "exp", "iat", "jti", "username"}));
@@ -35,6 +36,7 @@ TEST_F(ContractTest, AccessTokenHasCognitosClaims) {
 }
 
 TEST_F(ContractTest, IdTokenHasCognitosClaims) {
+  SKIP_ON_MOTO("its ID token has no event_id and none of the user's attributes (email, email_verified)");
   const auto result = sign_in();
   const auto claims = claims_of(result.at("IdToken"));
   EXPECT_EQ(keys_of(claims), (std::set<std::string>{"sub", "aud", "iss", "token_use", "cognito:username", "email",
@@ -82,6 +84,7 @@ TEST_F(ContractTest, TemporaryPasswordGetsNewPasswordRequired) {
 }
 
 TEST_F(ContractTest, PasswordFlowNeedsItsExplicitAuthFlow) {
+  SKIP_ON_MOTO("does not honour ExplicitAuthFlows");
   const auto client = create_client(false, {"ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"});
   const auto response = api().call("InitiateAuth", {{"AuthFlow", "USER_PASSWORD_AUTH"},
                                                     {"ClientId", client.at("ClientId")},
