@@ -1,0 +1,53 @@
+#pragma once
+// Who an agent is: from an API key (X-API-Key), a JWT (Authorization: Bearer) or a client
+// certificate named by a TLS-terminating proxy (X-SSL-Client-S-DN / X-SSL-Client-Verify).
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mcph/agent_bridge/agents_file.h"
+#include "mcph/http/message.h"
+#include "mcph/jose/jwk.h"
+#include "mcph/oidc/jwks_cache.h"
+
+namespace mcph::agent_bridge {
+
+struct Agent {
+  std::string id;
+  std::vector<std::string> scopes;
+  std::string via;  // "api-key", "jwt" or "client-certificate"
+};
+
+struct JwtSettings {
+  jose::JwkSet shared_secret;                // HS256 when not empty
+  std::shared_ptr<oidc::JwksCache> jwks;     // RS256/ES256 otherwise
+  jose::Alg alg = jose::Alg::HS256;          // the one algorithm accepted
+  std::string issuer, audience;
+  bool unsafe_no_aud_check = false;
+};
+
+struct IdentitySettings {
+  const AgentsFile* agents = nullptr;
+  bool api_keys = false;
+  std::optional<JwtSettings> jwt;
+  std::string proxy_address;  // identity headers: empty = off
+  bool unsafe_trust_identity_headers = false;
+  bool unsafe_first_credential_wins = false;
+};
+
+struct Identification {
+  std::optional<Agent> agent;
+  int status = 401;          // when no agent: 401 (missing/invalid), 400 (credentials of two agents), 503
+  std::string error;         // OAuth error code for the challenge: invalid_token, invalid_request
+  std::string description;   // names no secret
+  bool presented = false;    // some credential was presented
+};
+
+Identification identify(const http::Request& request, const IdentitySettings& settings);
+
+// The value of the single CN attribute of an RFC 4514 distinguished name; nullopt when it has
+// none, several, or the DN is malformed.
+std::optional<std::string> single_common_name(const std::string& dn);
+
+}  // namespace mcph::agent_bridge

@@ -1,0 +1,145 @@
+#include "mcph/agent_bridge/agent_identity.h"
+
+#include <nlohmann/json.hpp>
+
+#include "mcph/agent_bridge/scopes.h"
+
+namespace mcph::agent_bridge {
+namespace {
+
+Identification invalid(std::string description) {
+  Identification result;
+  result.status = 401;
+  result.error = "invalid_token";
+  result.description = std::move(description);
+  result.presented = true;
+  return result;
+}
+
+Identification found(Agent agent) {
+  Identification result;
+  result.agent = std::move(agent);
+  result.status = 200;
+  result.presented = true;
+  return result;
+}
+
+std::optional<Identification> by_api_key(const http::Request& request, const IdentitySettings& settings) {
+  if (!settings.api_keys || !request.has_header("X-API-Key")) return std::nullopt;
+  const auto entry = settings.agents->by_api_key(request.header("X-API-Key"));
+  if (!entry) return invalid("the API key is not known");
+  return found(Agent{entry->id, entry->scopes, "api-key"});
+}
+
+std::optional<Identification> by_jwt(const http::Request& request, const IdentitySettings& settings) {
+  const std::string authorization = request.header("Authorization");
+  if (!settings.jwt || authorization.empty()) return std::nullopt;
+  if (authorization.rfind("Bearer ", 0) != 0) return invalid("the Authorization header is not a Bearer token");
+  const std::string token = authorization.substr(7);
+  const JwtSettings& jwt = *settings.jwt;
+  jose::VerifyOptions options;
+  options.allowed_algs = {jwt.alg};
+  options.issuer = jwt.issuer;
+  if (!jwt.unsafe_no_aud_check) options.audience = jwt.audience;
+  try {
+    const jose::VerifiedJwt verified =
+        jwt.jwks ? jwt.jwks->verify(token, options) : jose::verify_jwt(token, jwt.shared_secret, options);
+    if (verified.iss.empty()) return invalid("the token has no iss");
+    if (!jwt.unsafe_no_aud_check && verified.aud.empty()) return invalid("the token has no aud");
+    if (!valid_agent_id(verified.sub)) return invalid("the token's sub is not a valid agent id");
+    const auto claims = nlohmann::json::parse(verified.payload_json);
+    std::vector<std::string> scopes;
+    if (claims.contains("scope") && claims["scope"].is_string()) scopes = split_scopes(claims["scope"].get<std::string>());
+    return found(Agent{verified.sub, scopes, "jwt"});
+  } catch (const jose::JoseError& e) {
+    return invalid(std::string("the token was refused: ") + std::string(jose::to_string(e.kind())));
+  } catch (const oidc::JwksUnavailable&) {
+    Identification result = invalid("the key set cannot be fetched");
+    result.status = 503;
+    return result;
+  } catch (const nlohmann::json::exception&) {
+    return invalid("the token's claims are not JSON");
+  }
+}
+
+std::optional<Identification> by_proxy_headers(const http::Request& request, const IdentitySettings& settings) {
+  if (settings.proxy_address.empty() || !request.has_header("X-SSL-Client-S-DN")) return std::nullopt;
+  if (!settings.unsafe_trust_identity_headers) {
+    if (request.remote_addr != settings.proxy_address) return invalid("identity headers from an address that is not the proxy");
+    if (request.header("X-SSL-Client-Verify") != "SUCCESS") return invalid("the proxy did not verify the client certificate");
+  }
+  const auto cn = single_common_name(request.header("X-SSL-Client-S-DN"));
+  if (!cn) return invalid("the certificate's subject must have exactly one CN");
+  const auto entry = settings.agents ? settings.agents->by_id(*cn) : std::nullopt;
+  if (!entry) return invalid("the certificate names no known agent");
+  return found(Agent{entry->id, entry->scopes, "client-certificate"});
+}
+
+}  // namespace
+
+std::optional<std::string> single_common_name(const std::string& dn) {
+  std::vector<std::pair<std::string, std::string>> attributes;
+  std::string type, value;
+  bool in_value = false;
+  for (std::size_t i = 0; i < dn.size(); ++i) {
+    const char c = dn[i];
+    if (c == '\\') {
+      if (i + 1 >= dn.size() || !in_value) return std::nullopt;
+      value += dn[++i];
+    } else if (!in_value && c == '=') {
+      in_value = true;
+    } else if (c == ',' || c == '+') {
+      if (!in_value) return std::nullopt;
+      attributes.emplace_back(type, value);
+      type.clear();
+      value.clear();
+      in_value = false;
+    } else if (in_value) {
+      value += c;
+    } else if (c != ' ') {
+      type += c;
+    }
+  }
+  if (!in_value) return std::nullopt;
+  attributes.emplace_back(type, value);
+  std::optional<std::string> cn;
+  for (const auto& [name, text] : attributes) {
+    if (name == "CN" || name == "cn" || name == "2.5.4.3") {
+      if (cn) return std::nullopt;
+      cn = text;
+    }
+  }
+  if (cn && cn->empty()) return std::nullopt;
+  return cn;
+}
+
+Identification identify(const http::Request& request, const IdentitySettings& settings) {
+  std::vector<Identification> presented;
+  for (auto* method : {by_api_key, by_jwt, by_proxy_headers}) {
+    if (auto result = method(request, settings)) {
+      if (settings.unsafe_first_credential_wins) return *result;
+      presented.push_back(std::move(*result));
+    }
+  }
+  if (presented.empty()) {
+    Identification none;
+    none.description = "no credential: send X-API-Key, a Bearer token or a client certificate";
+    return none;
+  }
+  for (const auto& result : presented) {
+    if (!result.agent) return result;
+  }
+  for (const auto& result : presented) {
+    if (result.agent->id != presented.front().agent->id) {
+      Identification conflict;
+      conflict.status = 400;
+      conflict.error = "invalid_request";
+      conflict.description = "the request carries credentials of two different agents";
+      conflict.presented = true;
+      return conflict;
+    }
+  }
+  return presented.front();
+}
+
+}  // namespace mcph::agent_bridge

@@ -1,0 +1,150 @@
+#include "kv_tools.h"
+
+#include "mcph/agent_bridge/agent_policy.h"
+#include "mcph/agent_bridge/kv_path.h"
+#include "mcph/agent_bridge/scopes.h"
+#include "mcph/vault/client.h"
+
+namespace mcph::agent_bridge {
+namespace {
+
+using Json = nlohmann::json;
+
+KvOutcome rpc_error(int code, std::string message) {
+  KvOutcome outcome;
+  outcome.rpc_code = code;
+  outcome.message = std::move(message);
+  return outcome;
+}
+
+KvOutcome refusal(int status, std::string message) {
+  KvOutcome outcome = rpc_error(-32000, std::move(message));
+  outcome.status = status;
+  return outcome;
+}
+
+struct Operation {
+  const char* scope;
+  const char* method;
+  const char* area;  // "data" or "metadata"
+  bool path_optional;
+};
+
+const Operation* operation_of(const std::string& tool) {
+  static const Operation read{"read", "GET", "data", false}, write{"write", "POST", "data", false},
+      list{"list", "LIST", "metadata", true}, remove{"delete", "DELETE", "data", false};
+  if (tool == "kv.read") return &read;
+  if (tool == "kv.write") return &write;
+  if (tool == "kv.list") return &list;
+  if (tool == "kv.delete") return &remove;
+  return nullptr;
+}
+
+// The token the KV call uses: a child of the parent token, bound to the agent's policy.
+std::string child_token(vault::Client& vault, const KvSettings& settings, const Agent& agent) {
+  if (settings.unsafe_no_child_token) return settings.parent_token;
+  const Json request = {{"policies", Json::array({agent_policy_name(agent.id)})},
+                        {"ttl", std::to_string(settings.child_ttl_seconds) + "s"},
+                        {"num_uses", settings.child_num_uses},
+                        {"no_parent", false},
+                        {"no_default_policy", true},
+                        {"display_name", "mcp-agent-" + agent.id}};
+  const Json answer = Json::parse(vault.call("POST", "auth/token/create", settings.parent_token, request.dump()));
+  return answer.at("auth").at("client_token").get<std::string>();
+}
+
+KvOutcome run(const KvSettings& settings, const Agent& agent, const Operation& op, const std::string& raw_path,
+              const Json& data) {
+  if (!has_scope(agent.scopes, op.scope, settings.unsafe_scope_substring)) {
+    KvOutcome outcome = refusal(403, std::string("insufficient_scope: this call needs scope ") + op.scope);
+    outcome.missing_scope = op.scope;
+    return outcome;
+  }
+  std::string path;
+  if (!(op.path_optional && raw_path.empty())) {
+    const ConfinedPath confined = settings.unsafe_single_pass_dotdot ? single_pass_dotdot(raw_path) : confine_path(raw_path);
+    if (!confined.path) return rpc_error(-32602, "path refused: " + confined.refusal);
+    path = "/" + *confined.path;
+  }
+  const std::string vault_path = settings.mount + "/" + op.area + "/mcp/" + agent.id + path;
+  http::ClientOptions options;
+  options.connect_timeout = settings.timeout;
+  options.read_timeout = settings.timeout;
+  vault::Client vault(settings.vault_url, options);
+  try {
+    const std::string token = child_token(vault, settings, agent);
+    const std::string method = op.method == std::string("LIST") ? "GET" : op.method;
+    const std::string target = op.method == std::string("LIST") ? vault_path + "?list=true" : vault_path;
+    const vault::RawResponse answer =
+        vault.request(method, target, token, op.method == std::string("POST") ? Json{{"data", data}}.dump() : "");
+    KvOutcome outcome;
+    if (answer.status == 404) {
+      outcome.result = {{"found", false}};
+      if (op.scope == std::string("list")) outcome.result["keys"] = Json::array();
+      return outcome;
+    }
+    if (answer.status == 403) return rpc_error(-32001, "vault_access_denied: Vault's policy refused the call");
+    if (answer.status >= 400) return rpc_error(-32002, "vault_error: Vault answered " + std::to_string(answer.status));
+    const Json body = answer.body.empty() ? Json::object() : Json::parse(answer.body, nullptr, false);
+    outcome.result = {{"found", true}};
+    if (op.scope == std::string("read")) outcome.result["data"] = body["data"]["data"];
+    if (op.scope == std::string("list")) outcome.result["keys"] = body["data"]["keys"];
+    if (op.scope == std::string("write")) outcome.result["version"] = body["data"]["version"];
+    return outcome;
+  } catch (const vault::VaultError& e) {
+    if (e.status() >= 500) return refusal(503, "vault_unavailable: Vault could not create the call's token");
+    return rpc_error(-32001, "vault_access_denied: Vault refused to create the call's token (" + std::to_string(e.status()) + ")");
+  } catch (const std::exception&) {
+    return refusal(503, "vault_unavailable: Vault did not answer");
+  }
+}
+
+}  // namespace
+
+Json tool_list() {
+  const Json path = {{"type", "string"}, {"description", "path below the agent's own prefix, e.g. app/config"}};
+  return Json::array({
+      {{"name", "kv.read"}, {"description", "Read a secret of the calling agent (scope read)."},
+       {"inputSchema", {{"type", "object"}, {"properties", {{"path", path}}}, {"required", {"path"}}}}},
+      {{"name", "kv.write"}, {"description", "Write a secret of the calling agent (scope write)."},
+       {"inputSchema", {{"type", "object"}, {"properties", {{"path", path}, {"data", {{"type", "object"}}}}},
+                        {"required", {"path", "data"}}}}},
+      {{"name", "kv.list"}, {"description", "List the calling agent's keys under a path (scope list)."},
+       {"inputSchema", {{"type", "object"}, {"properties", {{"path", path}}}}}},
+      {{"name", "kv.delete"}, {"description", "Delete a secret of the calling agent (scope delete)."},
+       {"inputSchema", {{"type", "object"}, {"properties", {{"path", path}}}, {"required", {"path"}}}}},
+  });
+}
+
+KvOutcome call_tool(const KvSettings& settings, const Agent& agent, const std::string& name, const Json& args) {
+  const Operation* op = operation_of(name);
+  if (!op) return rpc_error(-32602, "unknown tool: " + name);
+  if (!args.is_object()) return rpc_error(-32602, "arguments must be an object");
+  std::string path;
+  if (args.contains("path")) {
+    if (!args["path"].is_string()) return rpc_error(-32602, "path must be a string");
+    path = args["path"].get<std::string>();
+  } else if (!op->path_optional) {
+    return rpc_error(-32602, "path is required");
+  }
+  Json data = Json::object();
+  if (op->method == std::string("POST")) {
+    if (!args.contains("data") || !args["data"].is_object()) return rpc_error(-32602, "data must be an object");
+    data = args["data"];
+  }
+  return run(settings, agent, *op, path, data);
+}
+
+KvOutcome read_resource(const KvSettings& settings, const Agent& agent, const std::string& uri) {
+  const std::string own = "kv://" + agent.id + "/";
+  if (uri.rfind(own, 0) != 0) return rpc_error(-32002, "resource not found: only kv://" + agent.id + "/… is yours");
+  KvOutcome outcome = run(settings, agent, *operation_of("kv.read"), uri.substr(own.size()), {});
+  if (outcome.rpc_code == 0 && outcome.status == 200) {
+    const Json data = outcome.result.value("data", Json());
+    outcome.result = {{"contents", Json::array({{{"uri", uri}, {"mimeType", "application/json"},
+                                                 {"text", outcome.result["found"].get<bool>() ? data.dump() : "null"}}})}};
+  }
+  return outcome;
+}
+
+}  // namespace mcph::agent_bridge

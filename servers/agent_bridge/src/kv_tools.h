@@ -1,0 +1,40 @@
+#pragma once
+// The four KV tools and kv:// resources of agent-bridge-mcp, each call made with a child token
+// created for it from the server's parent token.
+#include <chrono>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "mcph/agent_bridge/agent_identity.h"
+
+namespace mcph::agent_bridge {
+
+struct KvSettings {
+  std::string vault_url;
+  std::string parent_token;
+  std::string mount = "secret";
+  int child_ttl_seconds = 60;
+  int child_num_uses = 2;
+  std::chrono::milliseconds timeout{3000};
+  bool unsafe_scope_substring = false;
+  bool unsafe_single_pass_dotdot = false;
+  bool unsafe_no_child_token = false;
+};
+
+// What a call gives: HTTP status 200 with a JSON-RPC result, or a refusal. A refusal with
+// status 200 is a JSON-RPC error (bad arguments, a refused path); 403 lacks a scope
+// (`missing_scope` names it), 503 Vault did not answer.
+struct KvOutcome {
+  int status = 200;
+  nlohmann::json result;
+  int rpc_code = 0;  // non-zero: a JSON-RPC error
+  std::string message;
+  std::string missing_scope;
+};
+
+nlohmann::json tool_list();
+KvOutcome call_tool(const KvSettings& settings, const Agent& agent, const std::string& name, const nlohmann::json& args);
+KvOutcome read_resource(const KvSettings& settings, const Agent& agent, const std::string& uri);
+
+}  // namespace mcph::agent_bridge
