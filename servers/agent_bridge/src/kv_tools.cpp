@@ -84,7 +84,7 @@ KvOutcome run(const KvSettings& settings, const Agent& agent, const Operation& o
       return outcome;
     }
     if (answer.status == 403) return rpc_error(-32001, "vault_access_denied: Vault's policy refused the call");
-    if (answer.status >= 400) return rpc_error(-32002, "vault_error: Vault answered " + std::to_string(answer.status));
+    if (answer.status >= 300) return rpc_error(-32002, "vault_error: Vault answered " + std::to_string(answer.status));
     const Json body = answer.body.empty() ? Json::object() : Json::parse(answer.body, nullptr, false);
     outcome.result = {{"found", true}};
     if (op.scope == std::string("read")) outcome.result["data"] = body["data"]["data"];
@@ -116,9 +116,10 @@ Json tool_list() {
   });
 }
 
-KvOutcome call_tool(const KvSettings& settings, const Agent& agent, const std::string& name, const Json& args) {
+KvOutcome call_tool(const KvSettings& settings, const Agent& agent, const std::string& name, const Json& given) {
   const Operation* op = operation_of(name);
   if (!op) return rpc_error(-32602, "unknown tool: " + name);
+  const Json args = given.is_null() ? Json::object() : given;
   if (!args.is_object()) return rpc_error(-32602, "arguments must be an object");
   std::string path;
   if (args.contains("path")) {

@@ -1,0 +1,403 @@
+// agent-bridge-mcp end to end: a mock-vault of its own with the agents' policies, and bridges
+// started per test with the flags under test. Each --unsafe-* switch has a test showing its
+// defect.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mcph/agent_bridge/agent_policy.h"
+#include "mcph/agent_bridge/agents_file.h"
+#include "mcph/http/client.h"
+#include "mcph/http/server.h"
+#include "mcph/jose/jwk.h"
+#include "mcph/jose/jws.h"
+#include "mcph/jose/key.h"
+#include "mcph/mcp/client.h"
+#include "mcph/proc/private_file.h"
+#include "mcph/proc/service.h"
+#include "mcph/proc/temp_dir.h"
+
+namespace mcph::agent_bridge {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using Json = nlohmann::json;
+
+constexpr const char* kRootToken = "bridge-root";
+constexpr const char* kIssuer = "https://issuer.test";
+constexpr const char* kAudience = "agent-bridge";
+const std::string kHmacSecret = "a-shared-secret-of-at-least-32-bytes!!";
+
+struct Reply {
+  int status = 0;
+  Json body;
+  std::string www_authenticate, retry_after;
+};
+
+class AgentBridge : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new proc::TempDir("agent-bridge");
+    audit_log_ = (dir_->path() / "audit.log").string();
+    proc::SpawnOptions vault;
+    vault.name = "mock-vault";
+    vault.argv = {MOCK_VAULT_PATH, "--port", "0", "--dev-root-token-id", kRootToken, "--audit-log", audit_log_, "--quiet"};
+    vault_ = new proc::StartedService(proc::start_service(vault));
+    // agent-r holds "read-all", which must not grant "read".
+    const std::vector<std::pair<std::string, std::vector<std::string>>> agents = {
+        {"agent-a", {"read", "write", "list", "delete"}},
+        {"agent-b", {"read", "write", "list", "delete"}},
+        {"agent-r", {"read-all", "list"}},
+        {"agent-w", {"write"}}};
+    std::string file;
+    for (const auto& [id, scopes] : agents) {
+      file += id + " " + sha256_hex("key-of-" + id);
+      for (const auto& scope : scopes) file += " " + scope;
+      file += "\n";
+      // The policy grants everything: the server's scope check is what these tests watch.
+      vault_put("sys/policies/acl/" + agent_policy_name(id),
+                {{"policy", agent_policy_hcl("secret", id, {"read", "write", "list", "delete"})}});
+    }
+    proc::write_private_file(dir_->path() / "agents", file);
+    proc::write_private_file(dir_->path() / "jwt-secret", kHmacSecret);
+    proc::write_private_file(dir_->path() / "vault-token", kRootToken);
+    vault_put("secret/data/mcp/agent-b/x", {{"data", {{"owner", "b"}}}});
+  }
+  static void TearDownTestSuite() {
+    delete vault_;
+    delete dir_;
+  }
+
+  static void vault_put(const std::string& path, const Json& body) {
+    http::Client client(vault_->url);
+    const auto reply = client.request("POST", "/v1/" + path, {{"X-Vault-Token", kRootToken}}, body.dump(), "application/json");
+    ASSERT_LT(reply.status, 300) << path << ": " << reply.body;
+  }
+
+  static proc::StartedService start_bridge(const std::vector<std::string>& extra = {}, bool with_defaults = true) {
+    proc::SpawnOptions spawn;
+    spawn.name = "agent-bridge-mcp";
+    spawn.argv = {AGENT_BRIDGE_PATH, "--port", "0", "--vault-url", vault_->url,
+                  "--vault-token-file", (dir_->path() / "vault-token").string(),
+                  "--agents-file", (dir_->path() / "agents").string()};
+    if (with_defaults) {
+      for (const std::string& flag : std::vector<std::string>{"--api-keys", "--jwt-secret-file", (dir_->path() / "jwt-secret").string(),
+                                     "--jwt-issuer", std::string(kIssuer), "--jwt-audience", std::string(kAudience),
+                                     "--trusted-proxy", std::string("127.0.0.2")}) {
+        spawn.argv.push_back(flag);
+      }
+    }
+    spawn.argv.insert(spawn.argv.end(), extra.begin(), extra.end());
+    return proc::start_service(spawn);
+  }
+
+  static std::string api_key(const std::string& agent) { return "key-of-" + agent; }
+  static std::string hs256(const Json& claims) {
+    return jose::sign_jwt(jose::Key::hmac(kHmacSecret), jose::Alg::HS256, claims.dump());
+  }
+  static Json claims_of(const std::string& agent, const std::string& scope = "read write list delete") {
+    return {{"iss", kIssuer}, {"aud", kAudience}, {"sub", agent}, {"scope", scope},
+            {"exp", std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() + 300}};
+  }
+
+  static Reply rpc(const std::string& url, const http::Fields& headers, const std::string& method, const Json& params) {
+    http::Client client(url);
+    const Json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
+    const auto answer = client.request("POST", "/mcp/rpc", headers, request.dump(), "application/json");
+    Reply reply;
+    reply.status = answer.status;
+    reply.body = Json::parse(answer.body, nullptr, false);
+    for (const auto& [name, value] : answer.headers) {
+      if (name == "WWW-Authenticate" || name == "www-authenticate") reply.www_authenticate = value;
+      if (name == "Retry-After" || name == "retry-after") reply.retry_after = value;
+    }
+    return reply;
+  }
+  static Reply call(const std::string& url, const http::Fields& headers, const std::string& tool, const Json& args) {
+    return rpc(url, headers, "tools/call", {{"name", tool}, {"arguments", args}});
+  }
+  static http::Fields key_of(const std::string& agent) { return {{"X-API-Key", api_key(agent)}}; }
+  static http::Fields bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
+  // The request paths of the audit log's request entries from line `from` on.
+  static std::vector<std::string> audited_paths(std::size_t from = 0) {
+    std::ifstream in(audit_log_);
+    std::vector<std::string> paths;
+    std::string line;
+    for (std::size_t number = 0; std::getline(in, line); ++number) {
+      if (number < from) continue;
+      const Json entry = Json::parse(line, nullptr, false);
+      if (entry.is_object() && entry.value("type", "") == "request") paths.push_back(entry["request"].value("path", ""));
+    }
+    return paths;
+  }
+  static std::size_t audit_lines() {
+    std::ifstream in(audit_log_);
+    std::size_t count = 0;
+    for (std::string line; std::getline(in, line);) ++count;
+    return count;
+  }
+
+  static proc::TempDir* dir_;
+  static proc::StartedService* vault_;
+  static std::string audit_log_;
+};
+proc::TempDir* AgentBridge::dir_ = nullptr;
+proc::StartedService* AgentBridge::vault_ = nullptr;
+std::string AgentBridge::audit_log_;
+
+bool is_result(const Reply& reply) { return reply.status == 200 && reply.body.contains("result"); }
+
+TEST_F(AgentBridge, AnApiKeyAgentWritesReadsListsAndDeletesItsOwnSecret) {
+  auto bridge = start_bridge();
+  ASSERT_TRUE(is_result(call(bridge.url, key_of("agent-a"), "kv.write", {{"path", "app/cfg"}, {"data", {{"k", "v"}}}})));
+  const Reply read = call(bridge.url, key_of("agent-a"), "kv.read", {{"path", "app/cfg"}});
+  ASSERT_TRUE(is_result(read)) << read.body.dump();
+  EXPECT_EQ(read.body["result"]["structuredContent"]["data"]["k"], "v");
+  const Reply list = call(bridge.url, key_of("agent-a"), "kv.list", {{"path", "app"}});
+  ASSERT_TRUE(is_result(list)) << list.body.dump();
+  EXPECT_EQ(list.body["result"]["structuredContent"]["keys"], Json::array({"cfg"}));
+  ASSERT_TRUE(is_result(call(bridge.url, key_of("agent-a"), "kv.delete", {{"path", "app/cfg"}})));
+  const Reply resource = rpc(bridge.url, key_of("agent-a"), "resources/read", {{"uri", "kv://agent-a/app/cfg"}});
+  EXPECT_TRUE(is_result(resource)) << resource.body.dump();
+}
+
+TEST_F(AgentBridge, AJwtAgentReadsItsOwnSecretAndTheAuditLogShowsOnlyItsPrefix) {
+  auto bridge = start_bridge();
+  const std::size_t from = audit_lines();
+  const auto token = hs256(claims_of("agent-b"));
+  const Reply read = call(bridge.url, bearer(token), "kv.read", {{"path", "x"}});
+  ASSERT_TRUE(is_result(read)) << read.body.dump();
+  EXPECT_EQ(read.body["result"]["structuredContent"]["data"]["owner"], "b");
+  const auto paths = audited_paths(from);
+  EXPECT_THAT(paths, ::testing::Contains("auth/token/create"));
+  EXPECT_THAT(paths, ::testing::Contains("secret/data/mcp/agent-b/x"));
+  for (const auto& path : paths) {
+    EXPECT_TRUE(path == "auth/token/create" || path.rfind("secret/data/mcp/agent-b/", 0) == 0) << path;
+  }
+}
+
+TEST_F(AgentBridge, StreamableHttpServesTheSameToolsToAnIdentifiedAgent) {
+  auto bridge = start_bridge();
+  mcp::Client client(bridge.url + "/mcp");
+  client.set_header("X-API-Key", api_key("agent-b"));
+  ASSERT_TRUE(client.connect().ok());
+  const auto read = client.call_tool("kv.read", R"({"path":"x"})");
+  ASSERT_TRUE(read.ok()) << read.rpc.body;
+  EXPECT_THAT(read.structured_content, HasSubstr("\"owner\":\"b\""));
+  client.set_header("X-API-Key", api_key("agent-w"));
+  mcp::Client writer(bridge.url + "/mcp");
+  writer.set_header("X-API-Key", api_key("agent-w"));
+  ASSERT_TRUE(writer.connect().ok());
+  const auto refused = writer.call_tool("kv.read", R"({"path":"x"})");
+  EXPECT_TRUE(refused.is_error);
+  EXPECT_THAT(refused.text(), HasSubstr("insufficient_scope"));
+}
+
+TEST_F(AgentBridge, AgentACannotReachAgentBsSecrets) {
+  auto bridge = start_bridge();
+  const std::size_t from = audit_lines();
+  for (const auto& [tool, args] : std::vector<std::pair<std::string, Json>>{
+           {"kv.read", {{"path", "../agent-b/x"}}},
+           {"kv.write", {{"path", "../agent-b/x"}, {"data", {{"owner", "a"}}}}},
+           {"kv.list", {{"path", "../agent-b"}}},
+           {"kv.delete", {{"path", "../agent-b/x"}}}}) {
+    const Reply reply = call(bridge.url, key_of("agent-a"), tool, args);
+    EXPECT_FALSE(is_result(reply)) << tool << ": " << reply.body.dump();
+  }
+  const Reply resource = rpc(bridge.url, key_of("agent-a"), "resources/read", {{"uri", "kv://agent-b/x"}});
+  EXPECT_FALSE(is_result(resource)) << resource.body.dump();
+  // A's own read of "x" is A's x, not B's.
+  const Reply own = call(bridge.url, key_of("agent-a"), "kv.read", {{"path", "x"}});
+  ASSERT_TRUE(is_result(own)) << own.body.dump();
+  EXPECT_EQ(own.body["result"]["structuredContent"]["found"], false);
+  const auto paths = audited_paths(from);
+  EXPECT_THAT(paths, ::testing::Contains("secret/data/mcp/agent-a/x"));
+  for (const auto& path : paths) {
+    EXPECT_TRUE(path == "auth/token/create" || path.rfind("secret/data/mcp/agent-a/", 0) == 0) << path;
+  }
+}
+
+TEST_F(AgentBridge, EveryPathTrickIsRefused) {
+  auto bridge = start_bridge();
+  for (const std::string& trick : std::vector<std::string>{"../b/x", "..%2Fb", "%2e%2e/", "a/../../b", "./", "//", "a\\b", std::string("a\0b", 3)}) {
+    const Reply reply = call(bridge.url, key_of("agent-a"), "kv.read", {{"path", trick}});
+    ASSERT_EQ(reply.status, 200);
+    EXPECT_EQ(reply.body["error"]["code"], -32602) << trick << ": " << reply.body.dump();
+  }
+}
+
+TEST_F(AgentBridge, AMissingScopeIs403InsufficientScopeAndSubstringsGrantNothing) {
+  auto bridge = start_bridge();
+  const Reply write = call(bridge.url, key_of("agent-r"), "kv.write", {{"path", "p"}, {"data", Json::object()}});
+  EXPECT_EQ(write.status, 403);
+  EXPECT_EQ(write.www_authenticate, "Bearer error=\"insufficient_scope\", scope=\"write\"");
+  const Reply read = call(bridge.url, key_of("agent-r"), "kv.read", {{"path", "p"}});
+  EXPECT_EQ(read.status, 403) << "read-all granted read";
+  EXPECT_EQ(call(bridge.url, key_of("agent-w"), "kv.list", Json::object()).status, 403);
+  EXPECT_EQ(call(bridge.url, key_of("agent-w"), "kv.delete", {{"path", "p"}}).status, 403);
+  EXPECT_EQ(call(bridge.url, bearer(hs256(claims_of("agent-a", "read-all"))), "kv.read", {{"path", "p"}}).status, 403);
+}
+
+TEST_F(AgentBridge, BadJwtsAre401) {
+  auto bridge = start_bridge();
+  Json no_aud = claims_of("agent-a");
+  no_aud.erase("aud");
+  Json wrong_aud = claims_of("agent-a");
+  wrong_aud["aud"] = "another-server";
+  Json wrong_iss = claims_of("agent-a");
+  wrong_iss["iss"] = "https://evil.test";
+  Json expired = claims_of("agent-a");
+  expired["exp"] = 1000;
+  const std::string none = jose::sign_compact(jose::Key::hmac(kHmacSecret), jose::Alg::HS256, R"({"alg":"none"})",
+                                              claims_of("agent-a").dump());
+  const std::string unsigned_none = none.substr(0, none.rfind('.') + 1);
+  for (const std::string& token : {hs256(no_aud), hs256(wrong_aud), hs256(wrong_iss), hs256(expired), unsigned_none,
+                                   jose::sign_jwt(jose::Key::hmac("another-secret-of-at-least-32-bytes!"), jose::Alg::HS256,
+                                                  claims_of("agent-a").dump())}) {
+    const Reply reply = call(bridge.url, bearer(token), "kv.read", {{"path", "p"}});
+    EXPECT_EQ(reply.status, 401) << reply.body.dump();
+    EXPECT_THAT(reply.www_authenticate, HasSubstr("invalid_token"));
+  }
+  const Reply missing = call(bridge.url, {}, "kv.read", {{"path", "p"}});
+  EXPECT_EQ(missing.status, 401);
+  EXPECT_THAT(missing.www_authenticate, HasSubstr("Bearer"));
+}
+
+TEST_F(AgentBridge, AnHs256TokenSignedWithTheRsaPublicKeyIsRefusedByAnRs256Bridge) {
+  const jose::Key rsa = jose::Key::generate_rsa();
+  http::ServerOptions options;
+  options.port = 0;
+  http::Server jwks(options);
+  const std::string set = "{\"keys\":[" + jose::Jwk{rsa, "k1", jose::Alg::RS256, "sig"}.to_public_json() + "]}";
+  jwks.route("GET", "/jwks", [&set](const http::Request&, http::Response& res) { res.set_json(200, set); });
+  jwks.start();
+  auto bridge = start_bridge({"--jwks-url", jwks.url() + "/jwks", "--jwt-issuer", kIssuer, "--jwt-audience", kAudience},
+                             /*with_defaults=*/false);
+  const Reply good = call(bridge.url, bearer(jose::sign_jwt(rsa, jose::Alg::RS256, claims_of("agent-b").dump(), "k1")),
+                          "kv.read", {{"path", "x"}});
+  EXPECT_TRUE(is_result(good)) << good.body.dump();
+  const std::string confused =
+      jose::sign_jwt(jose::Key::hmac(rsa.public_pem()), jose::Alg::HS256, claims_of("agent-b").dump(), "k1");
+  EXPECT_EQ(call(bridge.url, bearer(confused), "kv.read", {{"path", "x"}}).status, 401);
+  jwks.stop();
+}
+
+TEST_F(AgentBridge, IdentityHeadersCountOnlyFromTheProxyWithSuccess) {
+  auto elsewhere = start_bridge();  // the proxy is 127.0.0.2; these requests come from 127.0.0.1
+  const http::Fields good = {{"X-SSL-Client-S-DN", "CN=agent-b,O=Agents"}, {"X-SSL-Client-Verify", "SUCCESS"}};
+  EXPECT_EQ(call(elsewhere.url, good, "kv.read", {{"path", "x"}}).status, 401);
+
+  auto proxied = start_bridge({"--trusted-proxy", "127.0.0.1"}, /*with_defaults=*/false);
+  const Reply read = call(proxied.url, good, "kv.read", {{"path", "x"}});
+  EXPECT_TRUE(is_result(read)) << read.body.dump();
+  for (const http::Fields& bad : std::vector<http::Fields>{
+           {{"X-SSL-Client-S-DN", "CN=agent-b"}, {"X-SSL-Client-Verify", "FAILED:certificate has expired"}},
+           {{"X-SSL-Client-S-DN", "CN=agent-b"}, {"X-SSL-Client-Verify", "NONE"}},
+           {{"X-SSL-Client-S-DN", "CN=agent-b"}},
+           {{"X-SSL-Client-S-DN", "CN=agent-b\\,CN=agent-a"}, {"X-SSL-Client-Verify", "SUCCESS"}},
+           {{"X-SSL-Client-S-DN", "CN=agent-a,CN=agent-b"}, {"X-SSL-Client-Verify", "SUCCESS"}},
+           {{"X-SSL-Client-S-DN", "O=Agents"}, {"X-SSL-Client-Verify", "SUCCESS"}}}) {
+    EXPECT_EQ(call(proxied.url, bad, "kv.read", {{"path", "x"}}).status, 401) << bad.front().second;
+  }
+}
+
+TEST_F(AgentBridge, CredentialsOfTwoAgentsAre400) {
+  auto bridge = start_bridge();
+  http::Fields both = key_of("agent-a");
+  both.emplace_back("Authorization", "Bearer " + hs256(claims_of("agent-b")));
+  const Reply reply = call(bridge.url, both, "kv.read", {{"path", "x"}});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_THAT(reply.body.dump(), HasSubstr("two different agents"));
+}
+
+TEST_F(AgentBridge, TheRateLimitIsPerAgentAndRefusedRequestsDoNotSpendIt) {
+  auto bridge = start_bridge({"--rate-limit", "3", "--rate-window-ms", "60000", "--unauthenticated-rate-limit", "2"});
+  const std::string forged = hs256(claims_of("agent-a")) + "x";
+  for (int i = 0; i < 10; ++i) call(bridge.url, bearer(forged), "kv.read", {{"path", "p"}});
+  const Reply anonymous = call(bridge.url, bearer(forged), "kv.read", {{"path", "p"}});
+  EXPECT_EQ(anonymous.status, 429);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(is_result(call(bridge.url, key_of("agent-a"), "kv.read", {{"path", "p"}}))) << i;
+  }
+  const Reply limited = call(bridge.url, key_of("agent-a"), "kv.read", {{"path", "p"}});
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_FALSE(limited.retry_after.empty());
+  EXPECT_TRUE(is_result(call(bridge.url, key_of("agent-b"), "kv.read", {{"path", "x"}})));
+}
+
+TEST_F(AgentBridge, AnUnreachableVaultIs503) {
+  proc::SpawnOptions spawn;
+  spawn.argv = {AGENT_BRIDGE_PATH, "--port", "0", "--vault-url", "http://127.0.0.1:9", "--vault-token-file",
+                (dir_->path() / "vault-token").string(), "--agents-file", (dir_->path() / "agents").string(), "--api-keys",
+                "--vault-timeout-ms", "500"};
+  auto bridge = proc::start_service(spawn);
+  const Reply reply = call(bridge.url, key_of("agent-a"), "kv.read", {{"path", "p"}});
+  EXPECT_EQ(reply.status, 503) << reply.body.dump();
+  EXPECT_THAT(reply.body.dump(), Not(HasSubstr(kRootToken)));
+}
+
+// The sabotage switches: each makes its defect appear.
+
+TEST_F(AgentBridge, UnsafeNoAudCheckAcceptsATokenForAnotherServer) {
+  auto bridge = start_bridge({"--unsafe-no-aud-check"});
+  Json wrong_aud = claims_of("agent-a");
+  wrong_aud["aud"] = "another-server";
+  EXPECT_TRUE(is_result(call(bridge.url, bearer(hs256(wrong_aud)), "kv.read", {{"path", "p"}})));
+}
+
+TEST_F(AgentBridge, UnsafeScopeSubstringLetsReadAllGrantRead) {
+  auto bridge = start_bridge({"--unsafe-scope-substring"});
+  EXPECT_TRUE(is_result(call(bridge.url, key_of("agent-r"), "kv.read", {{"path", "p"}})));
+}
+
+TEST_F(AgentBridge, UnsafeTrustIdentityHeadersBelievesAnyAddressAndAnyVerdict) {
+  auto bridge = start_bridge({"--unsafe-trust-identity-headers"});
+  const http::Fields forged = {{"X-SSL-Client-S-DN", "CN=agent-b"}, {"X-SSL-Client-Verify", "NONE"}};
+  EXPECT_TRUE(is_result(call(bridge.url, forged, "kv.read", {{"path", "x"}})));
+}
+
+TEST_F(AgentBridge, UnsafeSinglePassDotdotSendsATraversalToVault) {
+  auto bridge = start_bridge({"--unsafe-single-pass-dotdot"});
+  // Not refused as a path: the "../" reaches Vault, which (as Go's ServeMux does) answers with a
+  // redirect to the cleaned path, the other agent's secret; only the child token's policy stands
+  // between a client that follows it and agent-b's secret.
+  const Reply reply = call(bridge.url, key_of("agent-a"), "kv.read", {{"path", "%2e%2e/agent-b/x"}});
+  EXPECT_NE(reply.body["error"].value("code", 0), -32602) << reply.body.dump();
+  EXPECT_THAT(reply.body.dump(), HasSubstr("Vault answered 3"));
+}
+
+TEST_F(AgentBridge, UnsafeNoChildTokenUsesTheParentTokenItself) {
+  auto bridge = start_bridge({"--unsafe-no-child-token"});
+  const std::size_t from = audit_lines();
+  EXPECT_TRUE(is_result(call(bridge.url, key_of("agent-a"), "kv.read", {{"path", "p"}})));
+  const auto paths = audited_paths(from);
+  EXPECT_THAT(paths, ::testing::Contains("secret/data/mcp/agent-a/p"));
+  for (const auto& path : paths) EXPECT_NE(path, "auth/token/create");
+}
+
+TEST_F(AgentBridge, UnsafeRateLimitUnauthenticatedSpendsTheAgentsBudget) {
+  auto bridge = start_bridge({"--rate-limit", "3", "--rate-window-ms", "60000", "--unauthenticated-rate-limit", "100",
+                              "--unsafe-rate-limit-unauthenticated"});
+  const std::string forged = hs256(claims_of("agent-a")) + "x";
+  for (int i = 0; i < 3; ++i) call(bridge.url, bearer(forged), "kv.read", {{"path", "p"}});
+  EXPECT_EQ(call(bridge.url, key_of("agent-a"), "kv.read", {{"path", "p"}}).status, 429);
+}
+
+TEST_F(AgentBridge, UnsafeFirstCredentialWinsIgnoresTheSecondAgent) {
+  auto bridge = start_bridge({"--unsafe-first-credential-wins"});
+  http::Fields both = key_of("agent-a");
+  both.emplace_back("Authorization", "Bearer " + hs256(claims_of("agent-b")));
+  EXPECT_TRUE(is_result(call(bridge.url, both, "kv.read", {{"path", "p"}})));
+}
+
+}  // namespace
+}  // namespace mcph::agent_bridge
