@@ -30,7 +30,7 @@ std::shared_ptr<const jose::JwkSet> JwksCache::current(bool force_refresh) {
     // new set (unknown kid, or nothing cached yet: the first requests of a cold server) waits
     // for that fetch and takes its outcome.
     if (fetching_) {
-      if (keys_ && !force_refresh) return keys_;
+      if (keys_ && !force_refresh && usable(Clock::now())) return keys_;
       fetched_.wait(lock, [this] { return !fetching_; });
       force_refresh = false;  // that fetch was the refresh this token asked for
       continue;
@@ -40,8 +40,8 @@ std::shared_ptr<const jose::JwkSet> JwksCache::current(bool force_refresh) {
     const bool may_attempt = !attempted_at_ || now - *attempted_at_ >= options_.min_refetch_interval;
     if (!(stale || force_refresh) || !may_attempt) {
       // Nothing to fetch, or the last attempt was too recent: what we have (kept while the
-      // provider is unreachable), else the reason the last attempt failed.
-      if (keys_) return keys_;
+      // provider is unreachable, up to max_stale), else the reason the last attempt failed.
+      if (keys_ && usable(now)) return keys_;
       throw JwksUnavailable(last_error_.empty() ? "JWKS unavailable" : last_error_);
     }
     fetching_ = true;
@@ -60,9 +60,13 @@ std::shared_ptr<const jose::JwkSet> JwksCache::current(bool force_refresh) {
       last_error_ = std::move(error);
     }
     fetched_.notify_all();
-    if (keys_) return keys_;
+    if (keys_ && usable(now)) return keys_;
     throw JwksUnavailable(last_error_);
   }
+}
+
+bool JwksCache::usable(Clock::time_point now) const {
+  return !options_.max_stale || now - fetched_at_ <= options_.max_age + *options_.max_stale;
 }
 
 jose::VerifiedJwt JwksCache::verify_with(const std::shared_ptr<const jose::JwkSet>& keys, std::string_view token,

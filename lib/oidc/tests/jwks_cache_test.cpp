@@ -226,6 +226,23 @@ TEST_F(JwksCacheTest, ARemovedKeyIsTrustedUntilTheSetIsRefetchedAndWhileTheProvi
   EXPECT_EQ(cache.verify(token(*key_b_, "b"), options()).sub, "u1");
 }
 
+TEST_F(JwksCacheTest, WithMaxStaleARemovedKeyIsRefusedOnceTheSetIsThatMuchOlderThanMaxAge) {
+  provider_.publish({public_jwk(*key_a_, "a")});
+  JwksCacheOptions cache_options;
+  cache_options.max_age = 0s;
+  cache_options.max_stale = 1s;
+  cache_options.min_refetch_interval = 0ms;
+  JwksCache cache(provider_.url(), cache_options);
+  const std::string signed_by_a = token(*key_a_, "a");
+  EXPECT_EQ(cache.verify(signed_by_a, options()).sub, "u1");
+  provider_.set_down(true);
+  EXPECT_EQ(cache.verify(signed_by_a, options()).sub, "u1") << "kept within max_stale";
+  std::this_thread::sleep_for(1200ms);
+  EXPECT_THROW(cache.verify(signed_by_a, options()), JwksUnavailable) << "kept beyond max_age + max_stale";
+  provider_.set_down(false);
+  EXPECT_EQ(cache.verify(signed_by_a, options()).sub, "u1") << "usable again once refetched";
+}
+
 TEST_F(JwksCacheTest, ProviderDownBeforeFirstFetchIsJwksUnavailable) {
   provider_.set_down(true);
   JwksCache cache(provider_.url());

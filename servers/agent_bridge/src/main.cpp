@@ -60,6 +60,7 @@ void declare_flags(cli::Flags& flags) {
       .option("jwt-audience", "", "the aud every JWT must carry (required with JWTs)")
       .option("jwks-refetch-ms", "1000", "least interval between two JWKS fetches")
       .option("jwks-max-age", "300", "seconds a fetched JWKS is used before it is fetched again")
+      .option("jwks-max-stale", "60", "seconds beyond --jwks-max-age a JWKS is still used while its refetch fails")
       .option("trusted-proxy", "", "address of the TLS-terminating proxy whose X-SSL-Client-* headers are believed")
       .option("rate-limit", "0", "calls per agent per window (0 = unlimited)")
       .option("unauthenticated-rate-limit", "20", "refused requests per source address per window (0 = unlimited)")
@@ -101,6 +102,7 @@ IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& ag
       oidc::JwksCacheOptions options;
       options.min_refetch_interval = std::chrono::milliseconds(flags.get_int("jwks-refetch-ms"));
       options.max_age = std::chrono::seconds(flags.get_int("jwks-max-age"));
+      options.max_stale = std::chrono::seconds(flags.get_int("jwks-max-stale"));
       jwt.jwks = std::make_shared<oidc::JwksCache>(flags.get("jwks-url"), options);
     }
     settings.jwt = std::move(jwt);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -289,6 +290,26 @@ TEST_F(AgentBridge, AnHs256TokenSignedWithTheRsaPublicKeyIsRefusedByAnRs256Bridg
       jose::sign_jwt(jose::Key::hmac(rsa.public_pem()), jose::Alg::HS256, claims_of("agent-b").dump(), "k1");
   EXPECT_EQ(call(bridge.url, bearer(confused), "kv.read", {{"path", "x"}}).status, 401);
   jwks.stop();
+}
+
+TEST_F(AgentBridge, AJwksThatCannotBeRefetchedIsUsedNoLongerThanItsStatedBound) {
+  const jose::Key rsa = jose::Key::generate_rsa();
+  http::ServerOptions options;
+  options.port = 0;
+  http::Server jwks(options);
+  const std::string set = "{\"keys\":[" + jose::Jwk{rsa, "k1", jose::Alg::RS256, "sig"}.to_public_json() + "]}";
+  jwks.route("GET", "/jwks", [&set](const http::Request&, http::Response& res) { res.set_json(200, set); });
+  jwks.start();
+  auto bridge = start_bridge({"--jwks-url", jwks.url() + "/jwks", "--jwt-issuer", kIssuer, "--jwt-audience", kAudience,
+                              "--jwks-max-age", "0", "--jwks-max-stale", "1", "--jwks-refetch-ms", "0",
+                              "--vault-timeout-ms", "500"},
+                             /*with_defaults=*/false);
+  const std::string token = jose::sign_jwt(rsa, jose::Alg::RS256, claims_of("agent-b").dump(), "k1");
+  EXPECT_TRUE(is_result(call(bridge.url, bearer(token), "kv.read", {{"path", "x"}})));
+  jwks.stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+  const Reply stale = call(bridge.url, bearer(token), "kv.read", {{"path", "x"}});
+  EXPECT_EQ(stale.status, 503) << stale.body.dump();
 }
 
 TEST_F(AgentBridge, IdentityHeadersCountOnlyFromTheProxyWithSuccess) {

@@ -22,6 +22,10 @@ namespace mcph::oidc {
 struct JwksCacheOptions {
   std::chrono::seconds max_age{300};              // refetch a set older than this
   std::chrono::milliseconds min_refetch_interval{1000};  // between two fetch attempts
+  // When set: a set older than max_age + max_stale is no longer used while its refetch fails
+  // (JwksUnavailable instead), so a key removed at the provider is trusted for at most that
+  // long. nullopt: the last set is kept for as long as the provider does not answer.
+  std::optional<std::chrono::seconds> max_stale;
   std::size_t remembered_tokens = 4096;           // tokens whose verification is kept
   http::ClientOptions http;
 };
@@ -45,6 +49,8 @@ class JwksCache {
  private:
   using Clock = std::chrono::steady_clock;
   std::shared_ptr<const jose::JwkSet> current(bool force_refresh);
+  // The cached set may still be used at `now` (max_stale); under the lock.
+  bool usable(Clock::time_point now) const;
   // One GET of the set; the keys, or nullptr with `error` set.
   std::shared_ptr<const jose::JwkSet> fetch(std::string& error) const;
   // verify_jwt with these keys, remembered for the next use of the same token.
