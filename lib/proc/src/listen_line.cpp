@@ -13,7 +13,8 @@ std::optional<std::string> parse_listen_line(std::string_view line) {
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   if (line.substr(0, kListenPrefix.size()) != kListenPrefix) return std::nullopt;
   const auto url = line.substr(kListenPrefix.size());
-  if (url.substr(0, 7) != "http://" || url.size() <= 7) return std::nullopt;
+  const std::size_t scheme = url.substr(0, 7) == "http://" ? 7 : url.substr(0, 8) == "https://" ? 8 : 0;
+  if (scheme == 0 || url.size() <= scheme) return std::nullopt;
   return std::string(url);
 }
 

@@ -10,6 +10,11 @@ TEST(ListenLine, RoundTripsAUrl) {
   EXPECT_EQ(parse_listen_line(listen_line("http://127.0.0.1:41001")), "http://127.0.0.1:41001");
 }
 
+TEST(ListenLine, TakesAnHttpsUrlOfAServerThatTerminatesTls) {
+  EXPECT_EQ(parse_listen_line("listening https://127.0.0.1:41001"), "https://127.0.0.1:41001");
+  EXPECT_FALSE(parse_listen_line("listening https://").has_value());
+}
+
 TEST(ListenLine, AcceptsTrailingLineEndsOnly) {
   EXPECT_EQ(parse_listen_line("listening http://127.0.0.1:41001\r\n"), "http://127.0.0.1:41001");
 }

@@ -75,6 +75,16 @@ std::optional<Identification> by_proxy_headers(const http::Request& request, con
   return found(Agent{entry->id, entry->scopes, "client-certificate"});
 }
 
+std::optional<Identification> by_own_tls(const http::Request& request, const IdentitySettings& settings) {
+  if (!settings.own_tls_client_certificates || !request.tls || !request.client_certificate.presented) return std::nullopt;
+  if (!request.client_certificate.verified) return invalid("the client certificate is not verified");
+  const auto cn = single_common_name(request.client_certificate.subject_dn);
+  if (!cn) return invalid("the certificate's subject must have exactly one CN");
+  const auto entry = settings.agents ? settings.agents->by_id(*cn) : std::nullopt;
+  if (!entry) return invalid("the certificate names no known agent");
+  return found(Agent{entry->id, entry->scopes, "client-certificate"});
+}
+
 }  // namespace
 
 std::optional<std::string> single_common_name(const std::string& dn) {
@@ -115,7 +125,7 @@ std::optional<std::string> single_common_name(const std::string& dn) {
 
 Identification identify(const http::Request& request, const IdentitySettings& settings) {
   std::vector<Identification> presented;
-  for (auto* method : {by_api_key, by_jwt, by_proxy_headers}) {
+  for (auto* method : {by_api_key, by_jwt, by_proxy_headers, by_own_tls}) {
     if (auto result = method(request, settings)) {
       if (settings.unsafe_first_credential_wins) return *result;
       presented.push_back(std::move(*result));

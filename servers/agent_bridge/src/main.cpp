@@ -62,6 +62,10 @@ void declare_flags(cli::Flags& flags) {
       .option("jwks-max-age", "300", "seconds a fetched JWKS is used before it is fetched again")
       .option("jwks-max-stale", "60", "seconds beyond --jwks-max-age a JWKS is still used while its refetch fails")
       .option("trusted-proxy", "", "address of the TLS-terminating proxy whose X-SSL-Client-* headers are believed")
+      .option("tls-cert", "", "serve HTTPS with this PEM certificate chain (with --tls-key and --tls-client-ca)")
+      .option("tls-key", "", "the PEM private key of --tls-cert")
+      .option("tls-client-ca", "", "PEM CAs every client certificate must chain to: agents are identified by "
+                                   "their certificate's single CN, which the agents file must list")
       .option("rate-limit", "0", "calls per agent per window (0 = unlimited)")
       .option("unauthenticated-rate-limit", "20", "refused requests per source address per window (0 = unlimited)")
       .option("rate-window-ms", "1000", "rate-limit window in milliseconds")
@@ -107,8 +111,10 @@ IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& ag
     }
     settings.jwt = std::move(jwt);
   }
-  if (!settings.api_keys && !settings.jwt && settings.proxy_address.empty()) {
-    usage_error("no way to identify agents: give --api-keys, --jwt-secret-file, --jwks-url or --trusted-proxy");
+  settings.own_tls_client_certificates = !flags.get("tls-client-ca").empty();
+  if (!settings.api_keys && !settings.jwt && settings.proxy_address.empty() && !settings.own_tls_client_certificates) {
+    usage_error("no way to identify agents: give --api-keys, --jwt-secret-file, --jwks-url, --trusted-proxy or "
+                "--tls-client-ca");
   }
   return settings;
 }
@@ -273,6 +279,17 @@ int main(int argc, char** argv) {
   http_options.port = flags.get_int("port");
   http_options.host = flags.get("host");
   http_options.run_slots = http_options.threads;
+  if (!flags.get("tls-cert").empty() || !flags.get("tls-client-ca").empty()) {
+    if (flags.get("tls-cert").empty() || flags.get("tls-key").empty() || flags.get("tls-client-ca").empty()) {
+      usage_error("--tls-cert, --tls-key and --tls-client-ca go together");
+    }
+    http::TlsOptions tls;
+    tls.certificate_chain_file = flags.get("tls-cert");
+    tls.private_key_file = flags.get("tls-key");
+    tls.client_ca_file = flags.get("tls-client-ca");
+    tls.client_verification = http::ClientVerification::required;
+    http_options.tls = tls;
+  }
   http::Server http(http_options);
 
   mcp::ServerOptions mcp_options;

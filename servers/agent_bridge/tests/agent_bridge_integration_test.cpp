@@ -24,6 +24,7 @@
 #include "mcph/proc/private_file.h"
 #include "mcph/proc/service.h"
 #include "mcph/proc/temp_dir.h"
+#include "mcph/tls/test_ca.h"
 
 namespace mcph::agent_bridge {
 namespace {
@@ -329,6 +330,32 @@ TEST_F(AgentBridge, IdentityHeadersCountOnlyFromTheProxyWithSuccess) {
            {{"X-SSL-Client-S-DN", "O=Agents"}, {"X-SSL-Client-Verify", "SUCCESS"}}}) {
     EXPECT_EQ(call(proxied.url, bad, "kv.read", {{"path", "x"}}).status, 401) << bad.front().second;
   }
+}
+
+TEST_F(AgentBridge, TheServersOwnTlsIdentifiesAnAgentByItsClientCertificate) {
+  const tls::TestCa ca(dir_->path(), "agent bridge test CA");
+  const auto server = ca.issue_server("bridge-server");
+  const auto agent_b = ca.issue_client("agent-b", {{"O", "Agents"}, {"CN", "agent-b"}});
+  const auto two_cns = ca.issue_client("two-cns", {{"CN", "agent-a"}, {"CN", "agent-b"}});
+  auto bridge = start_bridge({"--tls-cert", server.certificate.string(), "--tls-key", server.private_key.string(),
+                              "--tls-client-ca", ca.certificate_file().string()},
+                             /*with_defaults=*/false);
+  ASSERT_EQ(bridge.url.rfind("https://", 0), 0u) << bridge.url;
+  auto read_as = [&](const tls::CertificateFiles& files) {
+    http::ClientOptions options;
+    options.ca_file = ca.certificate_file().string();
+    options.client_certificate_file = files.certificate.string();
+    options.client_key_file = files.private_key.string();
+    http::Client client(bridge.url, options);
+    const Json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"},
+                          {"params", {{"name", "kv.read"}, {"arguments", {{"path", "x"}}}}}};
+    const auto answer = client.request("POST", "/mcp/rpc", {}, request.dump(), "application/json");
+    return std::make_pair(answer.status, Json::parse(answer.body, nullptr, false));
+  };
+  const auto [status, body] = read_as(agent_b);
+  EXPECT_EQ(status, 200) << body.dump();
+  EXPECT_EQ(body["result"]["structuredContent"]["data"]["owner"], "b") << body.dump();
+  EXPECT_EQ(read_as(two_cns).first, 401);
 }
 
 TEST_F(AgentBridge, CredentialsOfTwoAgentsAre400) {

@@ -32,6 +32,7 @@ struct IdentitySettings {
   bool api_keys = false;
   std::optional<JwtSettings> jwt;
   std::string proxy_address;  // identity headers: empty = off
+  bool own_tls_client_certificates = false;  // the server terminates TLS and requires a certificate
   bool unsafe_trust_identity_headers = false;
   bool unsafe_first_credential_wins = false;
 };
