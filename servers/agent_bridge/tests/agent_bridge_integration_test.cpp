@@ -141,6 +141,25 @@ class AgentBridge : public ::testing::Test {
     }
     return paths;
   }
+  // The audited request entries (path, hashed client token) from line `from` on.
+  static std::vector<std::pair<std::string, std::string>> audited_requests(std::size_t from) {
+    std::ifstream in(audit_log_);
+    std::vector<std::pair<std::string, std::string>> requests;
+    std::string line;
+    for (std::size_t number = 0; std::getline(in, line); ++number) {
+      const Json entry = Json::parse(line, nullptr, false);
+      if (number < from || !entry.is_object() || entry.value("type", "") != "request") continue;
+      requests.emplace_back(entry["request"].value("path", ""), entry["request"].value("client_token", ""));
+    }
+    return requests;
+  }
+  // A token as the audit log records it (sys/audit-hash of the file device).
+  static std::string audit_hash(const std::string& token) {
+    http::Client client(vault_->url);
+    const auto reply = client.request("POST", "/v1/sys/audit-hash/file", {{"X-Vault-Token", kRootToken}},
+                                      Json{{"input", token}}.dump(), "application/json");
+    return Json::parse(reply.body, nullptr, false)["data"].value("hash", "");
+  }
   static std::size_t audit_lines() {
     std::ifstream in(audit_log_);
     std::size_t count = 0;
@@ -225,6 +244,18 @@ TEST_F(AgentBridge, AgentACannotReachAgentBsSecrets) {
   EXPECT_THAT(paths, ::testing::Contains("secret/data/mcp/agent-a/x"));
   for (const auto& path : paths) {
     EXPECT_TRUE(path == "auth/token/create" || path.rfind("secret/data/mcp/agent-a/", 0) == 0) << path;
+  }
+  // Only the parent creates tokens; every KV request is made with a child token, not the parent.
+  const std::string parent = audit_hash(kRootToken);
+  ASSERT_FALSE(parent.empty());
+  for (const auto& [path, token] : audited_requests(from)) {
+    if (path.rfind("sys/", 0) == 0) continue;  // the test's own audit-hash
+    if (path == "auth/token/create") {
+      EXPECT_EQ(token, parent);
+    } else {
+      EXPECT_NE(token, parent) << path << " was read with the parent token";
+      EXPECT_FALSE(token.empty()) << path;
+    }
   }
 }
 
@@ -430,6 +461,9 @@ TEST_F(AgentBridge, UnsafeNoChildTokenUsesTheParentTokenItself) {
   const auto paths = audited_paths(from);
   EXPECT_THAT(paths, ::testing::Contains("secret/data/mcp/agent-a/p"));
   for (const auto& path : paths) EXPECT_NE(path, "auth/token/create");
+  const std::string parent = audit_hash(kRootToken);
+  ASSERT_FALSE(parent.empty());
+  for (const auto& [path, token] : audited_requests(from)) EXPECT_EQ(token, parent) << path;
 }
 
 TEST_F(AgentBridge, UnsafeRateLimitUnauthenticatedSpendsTheAgentsBudget) {
