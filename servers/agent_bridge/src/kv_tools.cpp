@@ -1,8 +1,11 @@
 #include "kv_tools.h"
 
+#include <algorithm>
+
 #include "mcph/agent_bridge/agent_policy.h"
 #include "mcph/agent_bridge/kv_path.h"
 #include "mcph/agent_bridge/scopes.h"
+#include "mcph/http/url.h"
 #include "mcph/vault/client.h"
 
 namespace mcph::agent_bridge {
@@ -64,7 +67,12 @@ KvOutcome run(const KvSettings& settings, const Agent& agent, const Operation& o
   if (!(op.path_optional && raw_path.empty())) {
     const ConfinedPath confined = settings.unsafe_single_pass_dotdot ? single_pass_dotdot(raw_path) : confine_path(raw_path);
     if (!confined.path) return rpc_error(-32602, "path refused: " + confined.refusal);
-    path = "/" + *confined.path;
+    // Each segment encoded: a '?' or '#' in a name stays part of the name, never a query.
+    for (std::size_t start = 0; start <= confined.path->size();) {
+      const std::size_t end = std::min(confined.path->find('/', start), confined.path->size());
+      path += "/" + http::percent_encode(confined.path->substr(start, end - start));
+      start = end + 1;
+    }
   }
   const std::string vault_path = settings.mount + "/" + op.area + "/mcp/" + agent.id + path;
   http::ClientOptions options;

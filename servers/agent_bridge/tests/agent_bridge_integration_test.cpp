@@ -268,6 +268,16 @@ TEST_F(AgentBridge, EveryPathTrickIsRefused) {
   }
 }
 
+TEST_F(AgentBridge, AQuestionMarkInAPathIsPartOfTheNameNotAQuery) {
+  auto bridge = start_bridge();
+  ASSERT_TRUE(is_result(call(bridge.url, key_of("agent-a"), "kv.write", {{"path", "q?list=true"}, {"data", {{"k", "q"}}}})));
+  const Reply read = call(bridge.url, key_of("agent-a"), "kv.read", {{"path", "q?list=true"}});
+  ASSERT_TRUE(is_result(read)) << read.body.dump();
+  EXPECT_EQ(read.body["result"]["structuredContent"]["data"]["k"], "q") << read.body.dump();
+  const Reply other = call(bridge.url, key_of("agent-a"), "kv.read", {{"path", "q"}});
+  EXPECT_EQ(other.body["result"]["structuredContent"]["found"], false) << other.body.dump();
+}
+
 TEST_F(AgentBridge, AMissingScopeIs403InsufficientScopeAndSubstringsGrantNothing) {
   auto bridge = start_bridge();
   const Reply write = call(bridge.url, key_of("agent-r"), "kv.write", {{"path", "p"}, {"data", Json::object()}});
