@@ -152,7 +152,7 @@ class Gate {
     admission.message = who.description;
     if (who.status == 401) {
       admission.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"agent-bridge-mcp\"" +
-                                         (who.presented ? ", error=\"invalid_token\"" : std::string()));
+                                         (who.error.empty() ? std::string() : ", error=\"" + who.error + "\""));
     }
     return admission;
   }
