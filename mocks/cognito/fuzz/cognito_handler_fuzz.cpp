@@ -20,6 +20,7 @@
 #include "mcph/fuzz/input_parts.h"
 #include "mcph/http/server.h"
 #include "mcph/mock_cognito/mock_cognito.h"
+#include "mcph/text/replace.h"
 #include "tokens.h"
 
 using namespace mcph;
@@ -70,12 +71,6 @@ struct Fixture {
   }
 };
 
-void replace_all(std::string& text, std::string_view from, const std::string& to) {
-  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-}
-
 void check_answer(const http::Response& response) {
   fuzz::check(response.status >= 200 && response.status <= 599, "an invalid status");
   fuzz::check(response.status < 500, "a 5xx answer (an unexpected exception)");
@@ -91,9 +86,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (input.find("$ACCESS_TOKEN") != std::string_view::npos) values["$ACCESS_TOKEN"] = fixture.access_token();
   for (auto& request : fuzz::parse_requests(input, 8)) {
     for (const auto& [placeholder, value] : values) {
-      for (auto& [_, header] : request.headers) replace_all(header, placeholder, value);
-      replace_all(request.body, placeholder, value);
-      replace_all(request.path, placeholder, value);
+      for (auto& [_, header] : request.headers) header = text::replace_all(std::move(header), placeholder, value);
+      request.body = text::replace_all(std::move(request.body), placeholder, value);
+      request.path = text::replace_all(std::move(request.path), placeholder, value);
     }
     const auto response = fixture.cognito.server().dispatch(request);
     fuzz::trace_exchange(request, response);

@@ -50,7 +50,7 @@ nlohmann::ordered_json password_auth(MockCognito::State& state, Pool& pool, cons
   const auto it = pool.users.find(username);
   if (it == pool.users.end()) throw user_not_found();
   const User& user = it->second;
-  if (!password_matches(user.password, password)) throw not_authorized("Incorrect username or password.");
+  if (!check_password(user.password, password)) throw not_authorized("Incorrect username or password.");
   if (!user.enabled) throw not_authorized("User is disabled.");
   if (user.status == UserStatus::force_change_password) return new_password_challenge(user);
 

@@ -32,7 +32,7 @@ struct User {
   std::string username;
   std::string sub;
   std::vector<std::pair<std::string, std::string>> attributes;  // without sub
-  PasswordDigest password;
+  PasswordHash password;
   UserStatus status = UserStatus::force_change_password;
   bool enabled = true;
   double created = 0;

@@ -30,7 +30,7 @@ nlohmann::ordered_json admin_create_user(MockCognito::State& state, const nlohma
     if (name == "sub") throw invalid_parameter("Cannot modify the non-mutable attribute sub");
     user.attributes.emplace_back(std::move(name), std::move(value));
   }
-  user.password = digest_password(temporary ? *temporary : random_token(18) + "aA1!");
+  user.password = hash_password(temporary ? *temporary : random_token(18) + "aA1!");
   user.created = user.modified = now_seconds();
   const auto out = nlohmann::ordered_json{{"User", user_record(user, "Attributes")}};
   pool.users.emplace(username, std::move(user));
@@ -42,7 +42,7 @@ nlohmann::ordered_json admin_set_user_password(MockCognito::State& state, const 
   User& user = find_user(pool, required_string(request, "Username"));
   const std::string password = required_string(request, "Password");
   check_password_policy(password);
-  user.password = digest_password(password);
+  user.password = hash_password(password);
   user.status = optional_bool(request, "Permanent", false) ? UserStatus::confirmed : UserStatus::force_change_password;
   user.modified = now_seconds();
   return nlohmann::ordered_json::object();

@@ -24,6 +24,7 @@
 #include "mcph/fuzz/http_requests.h"
 #include "mcph/fuzz/input_parts.h"
 #include "mcph/http/server.h"
+#include "mcph/text/replace.h"
 #include "realm_import.h"
 #include "state.h"
 
@@ -81,12 +82,6 @@ struct Fixture {
   }
 };
 
-void replace_all(std::string& text, std::string_view from, const std::string& to) {
-  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-}
-
 void check_answer(const http::Response& response) {
   fuzz::check(response.status >= 200 && response.status <= 599, "an invalid status");
   fuzz::check(response.status < 500, "a 5xx answer (an unexpected exception)");
@@ -111,8 +106,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   for (auto& request : fuzz::parse_requests(input, 8)) {
     for (const auto& [placeholder, token] : tokens) {
-      for (auto& [_, value] : request.headers) replace_all(value, placeholder, token);
-      replace_all(request.body, placeholder, token);
+      for (auto& [_, value] : request.headers) value = text::replace_all(std::move(value), placeholder, token);
+      request.body = text::replace_all(std::move(request.body), placeholder, token);
     }
     const auto response = fixture.server.dispatch(request);
     fuzz::trace_exchange(request, response);

@@ -1,82 +1,9 @@
 #include "crypto_util.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
-#include <openssl/sha.h>
-
-#include <stdexcept>
-
 #include "mcph/codec/base64.h"
 
 namespace mcph::mock_keycloak {
 
-std::string random_bytes(std::size_t count) {
-  std::string bytes(count, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(count)) != 1) {
-    throw std::runtime_error("RAND_bytes failed");
-  }
-  return bytes;
-}
-
-std::string random_uuid() {
-  std::string bytes = random_bytes(16);
-  bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);
-  bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string text;
-  text.reserve(36);
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) text += '-';
-    const auto byte = static_cast<unsigned char>(bytes[i]);
-    text += kHex[byte >> 4];
-    text += kHex[byte & 0x0f];
-  }
-  return text;
-}
-
 std::string random_secret() { return codec::base64url_encode(random_bytes(24)); }
-
-std::string sha1(std::string_view bytes) {
-  std::string digest(SHA_DIGEST_LENGTH, '\0');
-  SHA1(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-       reinterpret_cast<unsigned char*>(digest.data()));
-  return digest;
-}
-
-std::string sha256(std::string_view bytes) {
-  std::string digest(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-         reinterpret_cast<unsigned char*>(digest.data()));
-  return digest;
-}
-
-std::string hmac_sha512(std::string_view key, std::string_view data) {
-  std::string mac(EVP_MAX_MD_SIZE, '\0');
-  unsigned int length = 0;
-  if (HMAC(EVP_sha512(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-           reinterpret_cast<unsigned char*>(mac.data()), &length) == nullptr) {
-    throw std::runtime_error("HMAC-SHA512 failed");
-  }
-  mac.resize(length);
-  return mac;
-}
-
-bool constant_time_equals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-PasswordHash hash_password(std::string_view password) {
-  PasswordHash hash;
-  hash.salt = random_bytes(16);
-  hash.digest = sha256(hash.salt + std::string(password));
-  return hash;
-}
-
-bool check_password(const PasswordHash& hash, std::string_view password) {
-  return !hash.digest.empty() && constant_time_equals(hash.digest, sha256(hash.salt + std::string(password)));
-}
 
 }  // namespace mcph::mock_keycloak

@@ -1,26 +1,21 @@
 #pragma once
-// Small cryptographic helpers on OpenSSL: identifiers, digests, password hashes.
-#include <cstddef>
+// The cryptographic helpers mock-keycloak uses: lib/openssl's, and its client secrets.
 #include <string>
-#include <string_view>
+
+#include "mcph/openssl/crypto.h"
 
 namespace mcph::mock_keycloak {
 
-std::string random_bytes(std::size_t count);
-std::string random_uuid();                          // RFC 4122 version 4, lower-case
-std::string random_secret();                        // 32 URL-safe characters, like Keycloak's client secrets
-std::string sha1(std::string_view bytes);
-std::string sha256(std::string_view bytes);
-std::string hmac_sha512(std::string_view key, std::string_view data);
-bool constant_time_equals(std::string_view a, std::string_view b);
+using openssl::check_password;
+using openssl::constant_time_equals;
+using openssl::hash_password;
+using openssl::hmac_sha512;
+using openssl::PasswordHash;
+using openssl::random_bytes;
+using openssl::random_uuid;
+using openssl::sha1;
+using openssl::sha256;
 
-// A salted password hash. Keycloak uses PBKDF2 (slow by design); the mock keeps passwords only
-// in memory and must answer fast, so one salted SHA-256 is enough to keep them out of dumps.
-struct PasswordHash {
-  std::string salt;
-  std::string digest;
-};
-PasswordHash hash_password(std::string_view password);
-bool check_password(const PasswordHash& hash, std::string_view password);
+std::string random_secret();  // 32 URL-safe characters, like Keycloak's client secrets
 
 }  // namespace mcph::mock_keycloak

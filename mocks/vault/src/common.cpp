@@ -1,7 +1,5 @@
 #include "common.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -43,29 +41,8 @@ std::string format_utc(TimePoint t, bool with_fraction) {
 std::string rfc3339_nano(TimePoint t) { return format_utc(t, true); }
 std::string rfc3339(TimePoint t) { return format_utc(t, false); }
 
-std::string random_bytes(std::size_t count) {
-  std::string bytes(count, '\0');
-  if (count > 0 &&
-      RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(count)) != 1) {
-    throw std::runtime_error("RAND_bytes failed");
-  }
-  return bytes;
-}
-
 std::string random_base62(std::size_t length) {
-  static constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  std::string out;
-  out.reserve(length);
-  while (out.size() < length) {
-    for (unsigned char byte : random_bytes(length * 2)) {
-      // Rejection sampling keeps the distribution uniform (248 = 4 * 62).
-      if (byte >= 248) continue;
-      out.push_back(kAlphabet[byte % 62]);
-      if (out.size() == length) break;
-    }
-  }
-  return out;
+  return openssl::random_text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
 }
 
 std::string hex_encode(std::string_view bytes) {
@@ -84,15 +61,6 @@ std::string random_hex(std::size_t length) {
   std::string out = hex_encode(random_bytes((length + 1) / 2));
   out.resize(length);
   return out;
-}
-
-std::string uuid_v4() {
-  std::string bytes = random_bytes(16);
-  bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);
-  bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
-  const std::string hex = hex_encode(bytes);
-  return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' + hex.substr(16, 4) + '-' +
-         hex.substr(20);
 }
 
 std::string to_lower(std::string_view text) {

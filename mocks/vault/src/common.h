@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "mcph/openssl/crypto.h"
+
 namespace mcph::mock_vault {
 
 using Json = nlohmann::json;
@@ -21,11 +23,11 @@ std::string rfc3339_nano(TimePoint t);
 // RFC 3339 with whole seconds ("2006-01-02T15:04:05Z").
 std::string rfc3339(TimePoint t);
 
-// Cryptographically random strings (OpenSSL RAND_bytes).
-std::string random_bytes(std::size_t count);
+// Cryptographically random strings (lib/openssl's generator).
+using openssl::random_bytes;
+using openssl::random_uuid;  // Vault's ids: RFC 4122 version 4, lower-case
 std::string random_base62(std::size_t length);
 std::string random_hex(std::size_t length);
-std::string uuid_v4();
 // Lowercase hex, two digits per byte.
 std::string hex_encode(std::string_view bytes);
 

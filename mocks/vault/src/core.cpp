@@ -91,7 +91,7 @@ void Core::mount_builtins() {
     entry.type = type;
     entry.description = description;
     entry.accessor = make_accessor(type, is_auth);
-    entry.uuid = uuid_v4();
+    entry.uuid = random_uuid();
     entry.options = std::move(options);
     entry.is_auth = is_auth;
     entry.builtin = builtin;

@@ -10,6 +10,7 @@
 #include "backends.h"
 #include "core.h"
 #include "field_data.h"
+#include "mcph/text/replace.h"
 #include "pg_connection.h"
 #include "scram_verifier.h"
 #include "vault_error.h"
@@ -64,13 +65,6 @@ struct DbState {
   }
 };
 
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
-}
-
 // dbutil.QueryHelper plus strutil.ParseArbitraryStringSlice(stmt, ";").
 std::vector<std::string> render_statements(const std::vector<std::string>& statements,
                                            const std::map<std::string, std::string>& values) {
@@ -83,7 +77,7 @@ std::vector<std::string> render_statements(const std::vector<std::string>& state
       const auto first = query.find_first_not_of(" \t\r\n");
       if (first != std::string::npos) {
         query = query.substr(first, query.find_last_not_of(" \t\r\n") - first + 1);
-        for (const auto& [key, value] : values) query = replace_all(query, "{{" + key + "}}", value);
+        for (const auto& [key, value] : values) query = text::replace_all(query, "{{" + key + "}}", value);
         out.push_back(query);
       }
       if (semicolon == std::string::npos) break;
@@ -310,7 +304,7 @@ class DatabaseBackend final : public Backend {
     if (config.connection_url.empty()) {
       throw VaultError::bad_request("error creating database object: connection_url cannot be empty");
     }
-    const std::string conninfo = replace_all(replace_all(config.connection_url, "{{username}}",
+    const std::string conninfo = text::replace_all(text::replace_all(config.connection_url, "{{username}}",
                                                          percent_encode_userinfo(config.username)),
                                              "{{password}}", percent_encode_userinfo(config.password));
     // One admin connection: Vault's PostgreSQL plugin creates and drops users one at a time per

@@ -215,7 +215,7 @@ std::optional<Json> IdentityStore::upsert_entity(const Json& request, const std:
   Entity updated = is_new ? Entity{} : *entity;
   const TimePoint now = Clock::now();
   if (is_new) {
-    updated.id = uuid_v4();
+    updated.id = random_uuid();
     updated.creation_time = now;
   }
   if (name && !name->empty()) {
@@ -345,14 +345,14 @@ std::optional<Json> IdentityStore::upsert_entity_alias(const Json& request, cons
     }
     if (entity_id.empty()) {
       Entity entity;
-      entity.id = uuid_v4();
+      entity.id = random_uuid();
       entity.name = fresh_entity_name_locked();
       entity.creation_time = entity.last_update_time = now;
       entities_[entity.id] = entity;
       entity_id = entity.id;
     }
     EntityAlias created;
-    created.id = uuid_v4();
+    created.id = random_uuid();
     created.canonical_id = entity_id;
     created.mount_accessor = accessor;
     created.name = name;
@@ -451,7 +451,7 @@ std::optional<Json> IdentityStore::upsert_group(const Json& request, const std::
   Group updated = is_new ? Group{} : *group;
   const TimePoint now = Clock::now();
   if (is_new) {
-    updated.id = uuid_v4();
+    updated.id = random_uuid();
     updated.creation_time = now;
     updated.name = name && !name->empty() ? *name : "group_" + random_hex(8);
   } else if (name && !name->empty()) {
@@ -554,7 +554,7 @@ Json IdentityStore::upsert_group_alias(const Json& request, const std::optional<
   } else {
     if (!name || name->empty()) throw VaultError::bad_request("missing alias name");
     if (!accessor || accessor->empty()) throw VaultError::bad_request("missing mount_accessor");
-    alias.id = uuid_v4();
+    alias.id = random_uuid();
     alias.creation_time = Clock::now();
   }
   if (name && !name->empty()) alias.name = *name;
@@ -567,7 +567,7 @@ Json IdentityStore::upsert_group_alias(const Json& request, const std::optional<
   }
   if (alias.canonical_id.empty()) {
     Group group;
-    group.id = uuid_v4();
+    group.id = random_uuid();
     group.name = "group_" + random_hex(8);
     group.type = "external";
     group.creation_time = group.last_update_time = Clock::now();
@@ -668,12 +668,12 @@ std::string IdentityStore::login(const std::string& mount_accessor, const std::s
     entity_id = alias->canonical_id;
   } else {
     Entity entity;
-    entity.id = uuid_v4();
+    entity.id = random_uuid();
     entity.name = fresh_entity_name_locked();
     entity.creation_time = entity.last_update_time = now;
     entities_[entity.id] = entity;
     EntityAlias created;
-    created.id = alias != nullptr ? alias->id : uuid_v4();
+    created.id = alias != nullptr ? alias->id : random_uuid();
     created.canonical_id = entity.id;
     created.mount_accessor = mount_accessor;
     created.name = alias_name;

@@ -212,7 +212,7 @@ class SystemBackend final : public Backend {
     entry.type = type == "kv-v2" ? "kv" : type;
     entry.description = fields::string_or(request.data, "description");
     entry.accessor = make_accessor(entry.type, auth);
-    entry.uuid = uuid_v4();
+    entry.uuid = random_uuid();
     entry.options = options;
     entry.local = fields::get_bool(request.data, "local").value_or(false);
     entry.seal_wrap = fields::get_bool(request.data, "seal_wrap").value_or(false);
@@ -397,7 +397,7 @@ VaultResponse health_response(const Json& query) {
   response.raw = true;
   response.status = 200;
   if (auto code = fields::get_int(query, "activecode")) response.status = static_cast<int>(*code);
-  static const std::string cluster_id = uuid_v4();
+  static const std::string cluster_id = random_uuid();
   static const std::string cluster_name = "vault-cluster-" + random_hex(8);
   response.data = Json{{"initialized", true},
                        {"sealed", false},

@@ -149,7 +149,7 @@ void format_http_error(int status, std::string_view message, http::Response& res
 void install_routes(http::Server& server, Core& core) {
   auto serve = [&core](const http::Request& in, http::Response& out) {
     VaultRequest request;
-    request.id = uuid_v4();
+    request.id = random_uuid();
     request.path = in.captures.at(0);
     request.remote_address = in.remote_addr;
     request.headers = in.headers;

@@ -1,26 +1,19 @@
 #include "mcph/agent_bridge/agents_file.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "mcph/openssl/crypto.h"
 
 namespace mcph::agent_bridge {
 
 std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("SHA-256 failed");
-  }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
+  for (const char byte : openssl::sha256(text)) {
+    hex += kHex[static_cast<unsigned char>(byte) >> 4];
+    hex += kHex[static_cast<unsigned char>(byte) & 0xf];
   }
   return hex;
 }
@@ -71,8 +64,7 @@ std::optional<AgentEntry> AgentsFile::by_api_key(const std::string& key) const {
   const std::string digest = sha256_hex(key);
   std::optional<AgentEntry> found;
   for (const auto& agent : agents_) {
-    if (agent.key_sha256.size() != digest.size()) continue;
-    if (CRYPTO_memcmp(agent.key_sha256.data(), digest.data(), digest.size()) == 0 && !found) found = agent;
+    if (openssl::constant_time_equals(agent.key_sha256, digest) && !found) found = agent;
   }
   return found;
 }
