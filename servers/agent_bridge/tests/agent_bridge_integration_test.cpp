@@ -44,6 +44,19 @@ struct Reply {
   std::string www_authenticate, retry_after;
 };
 
+// An RSA key published as a one-key JWKS (kid k1, RS256) at url(), served in process.
+struct RsaJwks {
+  jose::Key key = jose::Key::generate_rsa();
+  std::string set = "{\"keys\":[" + jose::Jwk{key, "k1", jose::Alg::RS256, "sig"}.to_public_json() + "]}";
+  http::Server server{http::ServerOptions{}};
+
+  RsaJwks() {
+    server.route("GET", "/jwks", [this](const http::Request&, http::Response& res) { res.set_json(200, set); });
+    server.start();
+  }
+  std::string url() const { return server.url() + "/jwks"; }
+};
+
 class AgentBridge : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -316,14 +329,9 @@ TEST_F(AgentBridge, BadJwtsAre401) {
 }
 
 TEST_F(AgentBridge, AnHs256TokenSignedWithTheRsaPublicKeyIsRefusedByAnRs256Bridge) {
-  const jose::Key rsa = jose::Key::generate_rsa();
-  http::ServerOptions options;
-  options.port = 0;
-  http::Server jwks(options);
-  const std::string set = "{\"keys\":[" + jose::Jwk{rsa, "k1", jose::Alg::RS256, "sig"}.to_public_json() + "]}";
-  jwks.route("GET", "/jwks", [&set](const http::Request&, http::Response& res) { res.set_json(200, set); });
-  jwks.start();
-  auto bridge = start_bridge({"--jwks-url", jwks.url() + "/jwks", "--jwt-issuer", kIssuer, "--jwt-audience", kAudience},
+  RsaJwks jwks;
+  const jose::Key& rsa = jwks.key;
+  auto bridge = start_bridge({"--jwks-url", jwks.url(), "--jwt-issuer", kIssuer, "--jwt-audience", kAudience},
                              /*with_defaults=*/false);
   const Reply good = call(bridge.url, bearer(jose::sign_jwt(rsa, jose::Alg::RS256, claims_of("agent-b").dump(), "k1")),
                           "kv.read", {{"path", "x"}});
@@ -331,24 +339,19 @@ TEST_F(AgentBridge, AnHs256TokenSignedWithTheRsaPublicKeyIsRefusedByAnRs256Bridg
   const std::string confused =
       jose::sign_jwt(jose::Key::hmac(rsa.public_pem()), jose::Alg::HS256, claims_of("agent-b").dump(), "k1");
   EXPECT_EQ(call(bridge.url, bearer(confused), "kv.read", {{"path", "x"}}).status, 401);
-  jwks.stop();
+  jwks.server.stop();
 }
 
 TEST_F(AgentBridge, AJwksThatCannotBeRefetchedIsUsedNoLongerThanItsStatedBound) {
-  const jose::Key rsa = jose::Key::generate_rsa();
-  http::ServerOptions options;
-  options.port = 0;
-  http::Server jwks(options);
-  const std::string set = "{\"keys\":[" + jose::Jwk{rsa, "k1", jose::Alg::RS256, "sig"}.to_public_json() + "]}";
-  jwks.route("GET", "/jwks", [&set](const http::Request&, http::Response& res) { res.set_json(200, set); });
-  jwks.start();
-  auto bridge = start_bridge({"--jwks-url", jwks.url() + "/jwks", "--jwt-issuer", kIssuer, "--jwt-audience", kAudience,
+  RsaJwks jwks;
+  const jose::Key& rsa = jwks.key;
+  auto bridge = start_bridge({"--jwks-url", jwks.url(), "--jwt-issuer", kIssuer, "--jwt-audience", kAudience,
                               "--jwks-max-age", "0", "--jwks-max-stale", "1", "--jwks-refetch-ms", "0",
                               "--vault-timeout-ms", "500"},
                              /*with_defaults=*/false);
   const std::string token = jose::sign_jwt(rsa, jose::Alg::RS256, claims_of("agent-b").dump(), "k1");
   EXPECT_TRUE(is_result(call(bridge.url, bearer(token), "kv.read", {{"path", "x"}})));
-  jwks.stop();
+  jwks.server.stop();
   std::this_thread::sleep_for(std::chrono::milliseconds(1300));
   const Reply stale = call(bridge.url, bearer(token), "kv.read", {{"path", "x"}});
   EXPECT_EQ(stale.status, 503) << stale.body.dump();
