@@ -106,7 +106,7 @@ class AgentProvisioner {
       path += "/" + http::percent_encode(key.substr(start, end - start));
       start = end + 1;
     }
-    if (data_of(data_of(get(path))).value("data", Json()) == fields) return;
+    if (data_of(data_of(get(path))) == fields) return;
     write(path, {{"data", fields}}, "secret mcp/" + agent + "/" + key);
     changed("secret mcp/" + agent + "/" + key);
   }
