@@ -162,7 +162,8 @@ TEST_P(AgentStack, AnApiKeyReadsItsOwnSecretsAndNoOtherAgents) {
   const std::string token = Json::parse(child.body)["auth"]["client_token"];
   EXPECT_EQ(vault("GET", "secret/data/mcp/agent-b/jira", token).status, 200);
   EXPECT_EQ(vault("GET", "secret/data/mcp/agent-a/jira", token).status, 403);
-  EXPECT_EQ(vault("POST", "auth/token/create/" + std::string(kAgentTokenRole), parent, {{"policies", {"root"}}}).status, 400)
+  EXPECT_EQ(vault("POST", "auth/token/create/" + std::string(kAgentTokenRole), parent, {{"policies", {"user-secrets"}}}).status,
+            400)
       << "the role allows mcp-agent-* only";
 }
 
