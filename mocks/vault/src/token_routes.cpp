@@ -299,6 +299,10 @@ class TokenBackend final : public Backend {
         }
       }
     }
+    // Whatever a role allows: a root token has a root parent (no escalation through a role).
+    if (!parent_is_root && std::find(policies.begin(), policies.end(), "root") != policies.end()) {
+      throw VaultError::bad_request("root tokens may not be created without parent token being root");
+    }
     token.policies = policies;
     token.meta = fields::get_string_map(data, "meta").value_or(std::map<std::string, std::string>{});
     token.display_name = "token";

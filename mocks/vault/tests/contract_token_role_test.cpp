@@ -104,6 +104,20 @@ TEST_F(TokenRoles, APolicyOutsideTheGlobIsRefused) {
   EXPECT_THAT(refused.error(), HasSubstr("glob policies ([\"agent-" + suffix_ + "-*\"])"));
 }
 
+TEST_F(TokenRoles, NoRoleLetsAParentThatIsNotRootMintRoot) {
+  const std::string open_role = "open-" + suffix_;
+  ASSERT_EQ(vault_.post("/v1/auth/token/roles/" + open_role, Json{{"allowed_policies_glob", {"*"}}}).status, 204);
+  const std::string policy = "path \"auth/token/create/" + open_role + "\" { capabilities = [\"update\"] }\n";
+  ASSERT_EQ(vault_.post("/v1/sys/policies/acl/open-maker-" + suffix_, Json{{"policy", policy}}).status, 204);
+  const std::string parent =
+      vault_.post("/v1/auth/token/create", Json{{"policies", {"open-maker-" + suffix_}}}).body["auth"].value("client_token", "");
+  Reply refused = vault_.post("/v1/auth/token/create/" + open_role, Json{{"policies", {"root"}}}, parent);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.error(), "root tokens may not be created without parent token being root");
+  vault_.del("/v1/auth/token/roles/" + open_role);
+  vault_.del("/v1/sys/policies/acl/open-maker-" + suffix_);
+}
+
 TEST_F(TokenRoles, TheSameParentCannotCreateTokensOutsideTheRole) {
   const std::string parent = maker();
   EXPECT_EQ(vault_.post("/v1/auth/token/create", Json{{"policies", {agent_policy("a")}}}, parent).status, 403);
