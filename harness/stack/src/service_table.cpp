@@ -18,27 +18,17 @@ std::vector<Implementation> preference(StackMode mode) {
   return {};
 }
 
-// Modifiers of a row (the table stays one literal).
-ServiceRow behind_fault_proxy(ServiceRow row) {
-  row.behind_fault_proxy = true;
+// Modifiers of a row (the table stays one literal): each sets one of its flags.
+template <bool ServiceRow::*Flag>
+ServiceRow flagged(ServiceRow row) {
+  row.*Flag = true;
   return row;
 }
-ServiceRow optional(ServiceRow row) {
-  row.optional = true;
-  return row;
-}
-ServiceRow mock_backend(ServiceRow row) {
-  row.mock_backend = true;
-  return row;
-}
-ServiceRow agents_only(ServiceRow row) {
-  row.agents_only = true;
-  return row;
-}
-ServiceRow fronts_mcp_server(ServiceRow row) {
-  row.fronts_mcp_server = true;
-  return row;
-}
+constexpr auto behind_fault_proxy = flagged<&ServiceRow::behind_fault_proxy>;
+constexpr auto optional = flagged<&ServiceRow::optional>;
+constexpr auto mock_backend = flagged<&ServiceRow::mock_backend>;
+constexpr auto agents_only = flagged<&ServiceRow::agents_only>;
+constexpr auto fronts_mcp_server = flagged<&ServiceRow::fronts_mcp_server>;
 
 }  // namespace
 

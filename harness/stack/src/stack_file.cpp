@@ -105,14 +105,15 @@ template <class Part>
 Part parse_part(const Json& json, const std::vector<PartKey<Part>>& keys, const std::string& field) {
   if (!json.is_object()) throw std::runtime_error(field + " must be an object");
   Part part;
-  for (const auto& [key, value] : json.items()) {
+  for (auto item = json.begin(); item != json.end(); ++item) {
+    const std::string key = item.key();
     const auto known = std::find_if(keys.begin(), keys.end(), [&](const PartKey<Part>& k) { return key == k.name; });
     if (known == keys.end()) {
-      part.unknown[key] = value.dump();
-    } else if (!value.is_string()) {
+      part.unknown[key] = item->dump();
+    } else if (!item->is_string()) {
       throw std::runtime_error(field + "." + key + " must be a string");
     } else {
-      part.*(known->member) = value.template get<std::string>();
+      part.*(known->member) = item->template get<std::string>();
     }
   }
   return part;
