@@ -119,7 +119,13 @@ TEST_P(AgentStack, BothRowsComeUpAndTheStackFileSaysHowAgentsAuthenticate) {
   EXPECT_THAT(agents_file, ::testing::Not(HasSubstr(api_key("agent-a"))));
   EXPECT_THAT(testing::read_file(stack_->stack_file()), ::testing::Not(HasSubstr(api_key("agent-a"))));
 
-  if (!proxy()) GTEST_SKIP() << "nginx is not installed: the stack runs without its TLS proxy (scripts/bootstrap installs it)";
+  if (!proxy()) {
+    ASSERT_TRUE(file().supervisor.has_value());
+    EXPECT_THAT(testing::read_file(file().supervisor->log), HasSubstr("tls-proxy: skipped: nginx is not installed"))
+        << "the stack says why it runs without its TLS proxy";
+    EXPECT_FALSE(auth().mtls.has_value()) << "no proxy, no client certificates";
+    GTEST_SKIP() << "nginx is not installed: the stack runs without its TLS proxy (scripts/bootstrap installs it)";
+  }
   EXPECT_EQ(proxy()->proxy.upstream, "agent-bridge-mcp");
   EXPECT_EQ(proxy()->proxy.ca_file, (run_dir / "tls/ca.pem").string());
   EXPECT_EQ(proxy()->implementation, "native");
