@@ -59,6 +59,10 @@ ProxyCertificates make_certificates(const fs::path& run_dir) {
 }  // namespace
 
 RunningService start_agent_bridge(StackContext& context) {
+  // A fixtures folder of a user's own may have no agents: the stack runs without the bridge.
+  if (!fs::exists(context.fixtures_dir / "agents" / "agents.json")) {
+    throw ServiceSkipped("the fixtures (" + context.fixtures_dir.string() + ") have no agents/agents.json");
+  }
   context.say("provisioning: the agents of agent-bridge-mcp (fixtures/agents), their policies, secrets and keys");
   AgentProvisionOptions options;
   options.fixtures_dir = context.fixtures_dir;
