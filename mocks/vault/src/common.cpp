@@ -45,18 +45,6 @@ std::string random_base62(std::size_t length) {
   return openssl::random_text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
 }
 
-std::string hex_encode(std::string_view bytes) {
-  static constexpr std::string_view kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * bytes.size());
-  for (const char c : bytes) {
-    const auto byte = static_cast<unsigned char>(c);
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 0x0f]);
-  }
-  return out;
-}
-
 std::string random_hex(std::size_t length) {
   std::string out = hex_encode(random_bytes((length + 1) / 2));
   out.resize(length);
