@@ -525,7 +525,7 @@ TEST(RunCommandTest, RunAgainstAnUpStackLeavesItRunning) {
   EXPECT_EQ(StackFile::load(stack.stack_file).to_json(), before.to_json());  // untouched
   const auto status = harness({"status", "--run-dir", stack.run_dir.string()}, stack.dir.path());
   EXPECT_EQ(status.exit_code, 0) << status.output;
-  EXPECT_THAT(status.output, HasSubstr("all 9 services up"));
+  EXPECT_THAT(status.output, HasSubstr("all " + std::to_string(before.services.size()) + " services up"));
 
   // --run-dir finds the same stack.
   const auto again = harness({"run", "--family", "isolation", "--run-dir", stack.run_dir.string()}, stack.dir.path());

@@ -65,7 +65,7 @@ TEST(TargetProfileTest, TheEntrysOwnKeysOverrideTheProfile) {
 }
 
 TEST(TargetProfileTest, BadValuesAreErrorsNamingTheKey) {
-  EXPECT_THAT(error_of(entry({{"profile", "java"}})), HasSubstr("services.jira-mcp.profile: no profile \"java\" (built in: reference, demo-python)"));
+  EXPECT_THAT(error_of(entry({{"profile", "java"}})), HasSubstr("services.jira-mcp.profile: no profile \"java\" (built in: reference, demo-python, agent-bridge)"));
   EXPECT_THAT(error_of(entry({{"transport", "websocket"}})), HasSubstr("services.jira-mcp.transport"));
   EXPECT_THAT(error_of(entry({{"correlation", "guess"}})), HasSubstr("services.jira-mcp.correlation"));
   EXPECT_THAT(error_of(entry({{"result_rows", "rows"}})), HasSubstr("services.jira-mcp.result_rows"));

@@ -33,6 +33,8 @@ using codec::hex_encode;  // lower-case, two digits per byte
 
 std::string to_lower(std::string_view text);
 bool starts_with(std::string_view text, std::string_view prefix);
+// ryanuber/go-glob, as Vault's strutil.StrListContainsGlob uses it: '*' matches any run of characters.
+bool glob_match(const std::string& pattern, const std::string& text);
 bool ends_with(std::string_view text, std::string_view suffix);
 
 // True when JSON text nests arrays/objects deeper than `limit` (strings skipped). Checked before
