@@ -22,8 +22,9 @@ namespace fs = std::filesystem;
 // What the bridge checks in the agents' HS256 JWTs (and the harness puts in those it signs).
 constexpr const char* kJwtIssuer = "mcp-harness";
 constexpr const char* kJwtAudience = "agent-bridge-mcp";
-// The proxy connects to the bridge from loopback: the one address whose identity headers count.
-constexpr const char* kProxyAddress = "127.0.0.1";
+// nginx reaches the bridge from an address of its own, the only one whose identity headers the
+// bridge believes: a local client going around the proxy comes from 127.0.0.1.
+constexpr const char* kProxyAddress = "127.0.0.2";
 
 AgentAuthFields agent_auth(const ProvisionedAgents& agents) {
   AgentAuthFields auth;
@@ -109,6 +110,7 @@ RunningService start_tls_proxy(StackContext& context) {
   TlsProxyOptions options;
   options.run_dir = context.run_dir;
   options.upstream_url = http::parse_url(bridge->url).origin();
+  options.upstream_source_address = kProxyAddress;
   options.certificate_chain_file = files.server_certificate.string();
   options.private_key_file = files.server_key.string();
   options.client_ca_file = files.agents_ca.string();

@@ -197,6 +197,12 @@ TEST_P(AgentStack, AClientCertificateFromTheAgentsCaIdentifiesTheAgentThroughThe
                 {{"X-SSL-Client-S-DN", "CN=agent-a"}, {"X-SSL-Client-Verify", "SUCCESS"}}, anonymous)
                 .status,
             401);
+  // Nor around it: identity headers sent straight to the bridge come from 127.0.0.1, not from the
+  // proxy's own address, and are not believed.
+  EXPECT_EQ(rpc(bridge().url, "kv.read", {{"path", "jira"}},
+                {{"X-SSL-Client-S-DN", "CN=agent-a"}, {"X-SSL-Client-Verify", "SUCCESS"}})
+                .status,
+            401);
   // A certificate from another CA is refused by nginx itself.
   const tls::TestCa stranger(dir.path(), "stranger CA");
   const tls::CertificateFiles forged = stranger.issue_client("forged", {{"CN", "agent-a"}});
