@@ -233,7 +233,7 @@ VerifiedDpopProof verify_dpop_proof(std::string_view proof, const DpopVerifyOpti
     fail(DpopCheck::bad_signature, "the signature does not verify with the header's jwk");
   }
   // Step 7: no private key.
-  if (has_private_members(header["jwk"])) fail(DpopCheck::private_key_in_jwk, "header 'jwk' holds a private key");
+  if (options.refuse_private_jwk && has_private_members(header["jwk"])) fail(DpopCheck::private_key_in_jwk, "header 'jwk' holds a private key");
   // Steps 8-9: the request it was made for.
   if (result.htm != options.htm) {
     fail(DpopCheck::method_mismatch, "htm " + detail::quote_untrusted(result.htm) + " is not " + options.htm);

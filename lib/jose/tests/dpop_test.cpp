@@ -205,6 +205,9 @@ TEST(DpopTest, RefusesAJwkWithItsPrivateKey) {
   header["jwk"] = json::parse(Jwk{ec_key(), {}, std::nullopt, {}}.to_private_json());
   ASSERT_TRUE(header["jwk"].contains("d"));
   EXPECT_EQ(rejection(forge(ec_key(), Alg::ES256, header, good_claims()), token_options()), DpopCheck::private_key_in_jwk);
+  DpopVerifyOptions as_keycloak = token_options();
+  as_keycloak.refuse_private_jwk = false;
+  EXPECT_NO_THROW(verify_dpop_proof(forge(ec_key(), Alg::ES256, header, good_claims()), as_keycloak, nullptr));
 }
 
 TEST(DpopTest, RefusesAProofForAnotherMethodOrUri) {
