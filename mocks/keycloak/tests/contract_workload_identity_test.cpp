@@ -205,6 +205,11 @@ TEST_F(WorkloadIdentityContract, TheSameSvidMayBeUsedAgain) {
   EXPECT_EQ(token_request(assertion).status, 200);
 }
 
+TEST_F(WorkloadIdentityContract, AnSvidMayLiveLongerThanFiveMinutes) {
+  // Only an iat more than 300 s past is refused: a 600 s SVID is taken while it is fresh.
+  EXPECT_EQ(token_request(svid(spiffe_, kAgent1, nullptr, 600)).status, 200);
+}
+
 TEST_F(WorkloadIdentityContract, RefusesAnotherAgentsSpiffeId) {
   expect_oauth_error(token_request(svid(kAgent2)), 401, "invalid_client", kNotIdentified);
 }
