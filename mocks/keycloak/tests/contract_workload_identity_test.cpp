@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <iostream>
 #include <thread>
 
 #include "contract_fixture.h"
@@ -367,7 +368,18 @@ TEST_F(WorkloadIdentityContract, TheBundleIsCachedARemovedKeyStillVerifiesANewOn
   ASSERT_EQ(admin.post("/_keys/activate", "{}", "application/json").status, 200);
   ASSERT_EQ(admin.request("DELETE", "/_keys/" + old_kid).status, 204);
   EXPECT_EQ(token_request(before_rotation).status, 200) << "the removed key verifies from the cache";
-  expect_oauth_error(token_request(svid()), 401, "invalid_client", kNotIdentified);  // a kid not yet fetched
+  // A kid not yet fetched is refused while the 10 s since the fetch last; on a machine so loaded
+  // that they have nearly passed already, the server may fetch again, and nothing is learned.
+  const std::string unknown_kid = svid();
+  const auto asked_at = std::chrono::steady_clock::now();
+  const http::ClientResponse refused = token_request(unknown_kid);
+  if (std::chrono::steady_clock::now() - fetched_at < std::chrono::seconds(9)) {
+    expect_oauth_error(refused, 401, "invalid_client", kNotIdentified);
+  } else {
+    std::cout << "[ note ] the new kid was asked for "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(asked_at - fetched_at).count()
+              << " ms after the fetch: too late to see it refused\n";
+  }
   std::this_thread::sleep_until(fetched_at + std::chrono::milliseconds(10500));
   EXPECT_EQ(token_request(svid()).status, 200) << "the new key is fetched 10 s after the last fetch";
   expect_oauth_error(token_request(before_rotation), 401, "invalid_client", kNotIdentified);
