@@ -19,6 +19,7 @@ namespace mcph::harness {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Status = reports::ScenarioResult::Status;
 
 std::string why(const reports::ScenarioResult& scenario) {
@@ -69,32 +70,35 @@ TEST(ExternalStack, SuitesPassOverTheLegacySsePostTransport) {
   }
 }
 
-// jira-mcp reached over the HTTP+SSE transport of protocol 2024-11-05 (GET /sse, POST
-// /messages/?session_id=), as a stack file names a server that speaks only that: the isolation
-// family passes unchanged.
-TEST(ExternalStack, IsolationPassesOverTheSseTransport) {
+// The MCP servers reached over the HTTP+SSE transport of protocol 2024-11-05 (GET /sse, POST
+// /messages/?session_id=), as a stack file names servers that speak only that: the families
+// pass unchanged.
+TEST(ExternalStack, SuitesPassOverTheSseTransport) {
   SupervisedStackOptions options;
   options.stack = scenario_suite_params();
   const auto local = SupervisedStack::start(options);
 
   const StackFile parsed = hand_written(local->stack(), [](const std::string& name, ServiceEntry& service) {
-    if (name == "jira-mcp") reach_at(service, "/sse", "sse");
+    if (name.ends_with("-mcp")) reach_at(service, "/sse", "sse");
   });
   ASSERT_EQ(parsed.service("jira-mcp").mcp.transport, "sse");
 
   ScenarioRunner runner(parsed);
-  const auto result = runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/isolation.yaml"));
-  std::size_t jira = 0;
-  for (const auto& scenario : result.scenarios) {
-    EXPECT_EQ(scenario.status, Status::passed) << "isolation / " << scenario.name << why(scenario);
-    jira += scenario.name.find("Jira") != std::string::npos;
+  for (const std::string suite : {"isolation", "missing_credentials", "cross_subject"}) {
+    const auto result = runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml"));
+    EXPECT_FALSE(result.scenarios.empty()) << suite;
+    for (const auto& scenario : result.scenarios) {
+      EXPECT_EQ(scenario.status, Status::passed) << suite << " / " << scenario.name << why(scenario);
+    }
   }
-  EXPECT_GE(jira, 1u) << "no scenario of the family reached jira-mcp";
-  // Its calls went over the stream and the messages endpoint, not over Streamable HTTP.
-  std::ifstream log(local->stack().service("jira-mcp").log);
-  const std::string lines((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-  EXPECT_THAT(lines, HasSubstr("GET /sse 200"));
-  EXPECT_THAT(lines, HasSubstr("POST /messages/ 202"));
+  // The calls went over the stream and the messages endpoint, not over Streamable HTTP.
+  for (const std::string server : {"jira-mcp", "github-mcp", "postgres-mcp"}) {
+    std::ifstream log(local->stack().service(server).log);
+    const std::string lines((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    EXPECT_THAT(lines, HasSubstr("GET /sse 200")) << server;
+    EXPECT_THAT(lines, HasSubstr("POST /messages/ 202")) << server;
+    EXPECT_THAT(lines, Not(HasSubstr("POST /mcp "))) << server;
+  }
 }
 
 // The three reference servers started by the test itself, as a user starts their own, and the
