@@ -177,11 +177,7 @@ struct Client::Impl {
   }
 
   // The messages endpoint with the session id this client holds ("" = none).
-  std::string messages_target() const {
-    std::string target = sse->endpoint_path();
-    if (!session_id.empty()) target += "?session_id=" + http::percent_encode(session_id);
-    return target;
-  }
+  std::string messages_target() const { return sse->endpoint_target(session_id); }
 
   // POSTs one message to the messages endpoint; a request's answer is then the messages that
   // came on the stream up to its response, as an SSE body after the POST's status and headers.

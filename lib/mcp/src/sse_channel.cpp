@@ -43,6 +43,8 @@ std::optional<http::ClientResponse> SseChannel::open(const http::Fields& headers
     refused_.reset();
     buffer_.clear();
     endpoint_path_.clear();
+    endpoint_query_.clear();
+    session_parameter_ = "session_id";
     session_id_.clear();
     messages_.clear();
   }
@@ -135,8 +137,12 @@ void SseChannel::take(std::string_view bytes) {
         const auto question = target.find('?');
         endpoint_path_ = target.substr(0, question);
         if (question != std::string::npos) {
-          for (const auto& [name, value] : http::parse_query(std::string_view(target).substr(question + 1))) {
-            if (name == "session_id") session_id_ = value;
+          endpoint_query_ = http::parse_query(std::string_view(target).substr(question + 1));
+          for (const auto& [name, value] : endpoint_query_) {
+            if (name == "session_id" || name == "sessionId") {
+              session_parameter_ = name;
+              session_id_ = value;
+            }
           }
         }
       }
@@ -145,6 +151,16 @@ void SseChannel::take(std::string_view bytes) {
     }
   }
   changed_.notify_all();
+}
+
+std::string SseChannel::endpoint_target(const std::string& session_id) const {
+  std::lock_guard lock(mutex_);
+  http::Fields query;
+  for (const auto& field : endpoint_query_) {
+    if (field.first != session_parameter_) query.push_back(field);
+  }
+  if (!session_id.empty()) query.emplace_back(session_parameter_, session_id);
+  return query.empty() ? endpoint_path_ : endpoint_path_ + "?" + http::form_encode(query);
 }
 
 std::vector<std::string> SseChannel::receive_until(const std::function<bool(const std::string&)>& done,

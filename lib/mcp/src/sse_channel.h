@@ -33,10 +33,13 @@ class SseChannel {
   bool is_open() const;
   void close();  // ends the stream; is_open() is false afterwards
 
-  // The messages endpoint as the server named it: its path (on the stream's origin) and the
-  // session_id of its query.
-  const std::string& endpoint_path() const { return endpoint_path_; }
+  // The session id of the messages endpoint's query (its session_id, or sessionId as the
+  // TypeScript SDK names it).
   const std::string& session_id() const { return session_id_; }
+  // The messages endpoint's path and query on the stream's origin, as the server named it, but
+  // with `session_id` in place of the server's (none when empty): tests of foreign or missing
+  // session ids.
+  std::string endpoint_target(const std::string& session_id) const;
 
   // The messages received, in order, up to and including the first that `done` accepts,
   // waiting up to `timeout` for it. Throws http::TransportError when the stream ends or the
@@ -59,7 +62,9 @@ class SseChannel {
   std::string failure_;
   std::optional<http::ClientResponse> refused_;
   std::string buffer_;  // bytes of an event not yet complete
-  std::string endpoint_path_;
+  std::string endpoint_path_;  // empty until the endpoint event
+  http::Fields endpoint_query_;
+  std::string session_parameter_ = "session_id";
   std::string session_id_;
   std::deque<std::string> messages_;
 };

@@ -136,10 +136,12 @@ TEST(SseClient, EndSessionClosesTheStream) {
   EXPECT_TRUE(proc::poll_until([&] { return server.mcp().sse_stream_count() == 0; }, 5s));
 }
 
-// A server that opens the stream, records every request's headers, and answers no message.
+// A server that opens the stream with `endpoint` as its endpoint event, records every request,
+// and answers no message.
 struct SilentServer {
   std::mutex mutex;
-  std::vector<http::Fields> seen;  // headers of each request, in order
+  std::vector<http::Fields> seen;   // headers of each request, in order
+  std::vector<std::string> posted;  // the path and query of each POST
   std::vector<std::shared_ptr<http::ResponseStream>> streams;
   http::Server http{[] {
     http::ServerOptions options;
@@ -147,20 +149,24 @@ struct SilentServer {
     return options;
   }()};
 
-  SilentServer() {
-    http.route("GET", "/sse", [this](const http::Request& req, http::Response& res) {
+  explicit SilentServer(std::string endpoint = "/messages/?session_id=s1") {
+    http.route("GET", "/sse", [this, endpoint](const http::Request& req, http::Response& res) {
       record(req);
       res.content_type = "text/event-stream";
       http::StreamStart start;
-      start.opened = [this](std::shared_ptr<http::ResponseStream> stream) {
-        stream->write(format_sse_event("/messages/?session_id=s1", "endpoint"));
+      start.opened = [this, endpoint](std::shared_ptr<http::ResponseStream> stream) {
+        stream->write(format_sse_event(endpoint, "endpoint"));
         std::lock_guard lock(mutex);
         streams.push_back(std::move(stream));
       };
       res.stream = std::move(start);
     });
-    http.route("POST", "/messages/", [this](const http::Request& req, http::Response& res) {
+    http.route("POST", "/messages/?", [this](const http::Request& req, http::Response& res) {
       record(req);
+      std::string target = req.path;
+      for (const auto& [name, value] : req.query) target += (target == req.path ? "?" : "&") + name + "=" + value;
+      std::lock_guard lock(mutex);
+      posted.push_back(target);
       res.status = 202;
     });
     http.start();
@@ -170,6 +176,33 @@ struct SilentServer {
     seen.push_back(req.headers);
   }
 };
+
+TEST(SseClient, PostsWhereTheEndpointEventSaysWithItsQuery) {
+  // The TypeScript SDK's shape: no trailing slash, the id as sessionId, beside other parameters.
+  SilentServer server("/messages?tenant=a&sessionId=ts-1");
+  ClientOptions options = over_sse();
+  options.http.read_timeout = 200ms;
+  Client client(server.http.url() + "/sse", options);
+  EXPECT_THROW(client.connect(), http::TransportError);
+  EXPECT_EQ(client.session_id(), "ts-1");
+  client.set_session_id("");
+  EXPECT_THROW(client.ping(), http::TransportError);
+  std::lock_guard lock(server.mutex);
+  EXPECT_THAT(server.posted, ::testing::ElementsAre("/messages?tenant=a&sessionId=ts-1", "/messages?tenant=a"));
+}
+
+TEST(SseClient, AnEndpointOnAnotherOriginIsRefused) {
+  SilentServer server("http://127.0.0.2:9/messages/?session_id=s1");
+  Client client(server.http.url() + "/sse", over_sse());
+  try {
+    client.connect();
+    ADD_FAILURE() << "connect went on with an endpoint on another origin";
+  } catch (const http::TransportError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("the endpoint event names another origin (http://127.0.0.2:9)"));
+  }
+  std::lock_guard lock(server.mutex);
+  EXPECT_TRUE(server.posted.empty());
+}
 
 TEST(SseClient, SendsItsHeadersOnTheStreamAndOnEveryPost) {
   SilentServer server;

@@ -11,7 +11,9 @@
 //                    up to the response as its SSE body; a refused POST is its own answer, as
 //                    is a refused GET. The stream opens at connect/initialize (or the first
 //                    call), with that call's headers and the persistent ones; the session id
-//                    is the endpoint's session_id, and end_session closes the stream.
+//                    is the endpoint's session_id (sessionId for TypeScript SDK servers; the
+//                    endpoint's other query parameters are kept), and end_session closes the
+//                    stream. An endpoint on another origin is refused.
 //   legacy_sse_post  the original Python demo: one plain JSON-RPC request per POST to /sse,
 //                    no initialize, no session; errors come as JSON-RPC bodies with 4xx/5xx.
 // Every call returns the raw HTTP exchange as well, so tests can assert on error paths.
