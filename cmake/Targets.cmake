@@ -42,9 +42,11 @@ endfunction()
 # stand-in or a reference MCP server). It is registered in the global property
 # MCPH_SERVICE_BINARIES, from which harness/stack learns where each binary is and builds them
 # all; a new service binary is declared here once, not listed again elsewhere. Services are linked
-# with jemalloc where MCPH_JEMALLOC found it (cmake/Dependencies.cmake).
+# with jemalloc where MCPH_JEMALLOC found it (cmake/Dependencies.cmake), and installed where an
+# installed mcp-harness looks for them (libexec/mcp-harness; harness/fixtures' data_layout.h).
 function(mcph_service name)
   mcph_executable(${name} ${ARGN})
+  install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/mcp-harness)
   if(TARGET PkgConfig::JEMALLOC)
     target_link_libraries(${name} PRIVATE PkgConfig::JEMALLOC)
   endif()

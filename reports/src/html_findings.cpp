@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "html_parts.h"
+#include "mcph/reports/taxonomy.h"
 #include "text.h"
 
 namespace mcph::reports::detail {
@@ -23,6 +24,14 @@ std::string step_anchor(const ScenarioResult& scenario, const std::string& scena
   return "";
 }
 
+// The finding's rule and its taxonomy tags: "MCPH303 · OWASP MCP07:2025 · CWE-345".
+std::string taxonomy_text(const Finding& finding) {
+  const Rule rule = rule_for(finding.property);
+  std::string text = rule.id;
+  for (const std::string& tag : taxonomy_tags(rule)) text += " · " + tag;
+  return text;
+}
+
 std::string row(const Located& item) {
   const Finding& finding = *item.finding;
   const std::string step = step_anchor(*item.scenario, item.anchor, finding.step);
@@ -31,7 +40,9 @@ std::string row(const Located& item) {
          "</a></td><td class=\"finding-step\" data-label=\"Step\">" +
          (step.empty() ? markup_text(finding.step)
                        : "<a href=\"#" + step + "\">" + markup_text(finding.step) + "</a>") +
-         "</td><td data-label=\"Evidence\"><pre class=\"evidence\">" + markup_text(finding.evidence) + "</pre></td></tr>";
+         "</td><td data-label=\"Evidence\"><pre class=\"evidence\">" + markup_text(finding.evidence) +
+         "</pre></td><td class=\"finding-taxonomy\" data-label=\"Taxonomy\">" + markup_text(taxonomy_text(finding)) +
+         "</td></tr>";
 }
 
 }  // namespace
@@ -59,7 +70,8 @@ std::string findings_section(const RunReport& report) {
             std::to_string(items.size()) + (items.size() == 1 ? " finding" : " findings") +
             "</span></h3><table class=\"findings-table\" data-server=\"" + markup_attribute(server) +
             "\"><thead><tr><th class=\"col-property\">Property broken</th><th class=\"col-scenario\">Scenario</th>"
-            "<th class=\"col-step\">Step</th><th>Evidence</th></tr></thead><tbody>";
+            "<th class=\"col-step\">Step</th><th>Evidence</th><th class=\"col-taxonomy\">Taxonomy</th></tr></thead>"
+            "<tbody>";
     for (const Located& item : items) html += row(item);
     html += "</tbody></table></div>";
   }
@@ -73,6 +85,7 @@ std::string scenario_findings(const ScenarioResult& scenario) {
     html += "<li><span class=\"finding-label\">Finding</span><span class=\"server-name\">" + markup_text(finding.server) +
             "</span> <strong>" + markup_text(finding.property) + "</strong>";
     if (!finding.step.empty()) html += " <span class=\"finding-where\">shown by step " + markup_text(finding.step) + "</span>";
+    html += " <span class=\"finding-taxonomy\">" + markup_text(taxonomy_text(finding)) + "</span>";
     html += "</li>";
   }
   return html + "</ul>";

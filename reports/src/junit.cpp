@@ -3,6 +3,7 @@
 #include <ostream>
 #include <utility>
 
+#include "mcph/reports/taxonomy.h"
 #include "output_file.h"
 #include "text.h"
 
@@ -144,10 +145,15 @@ std::string finding_properties(const ScenarioResult& scenario) {
   int number = 0;
   for (const Finding& finding : scenario.findings) {
     const std::string prefix = "finding." + std::to_string(++number) + ".";
+    const Rule rule = rule_for(finding.property);
     for (const auto& [name, value] : {std::pair<std::string, const std::string*>{"server", &finding.server},
                                       {"property", &finding.property},
+                                      {"rule", &rule.id},
+                                      {"owasp_mcp", &rule.owasp_mcp},
+                                      {"cwe", &rule.cwe},
                                       {"step", &finding.step},
                                       {"evidence", &finding.evidence}}) {
+      if (value->empty() && (name == "owasp_mcp" || name == "cwe")) continue;  // no category fits
       xml += "        <property name=\"" + prefix + name + "\" value=\"" + short_attribute(*value) + "\"/>\n";
     }
   }

@@ -233,6 +233,9 @@ TEST(Html, FindingsTablePerServer) {
                                   "class=\"finding-step\" data-label=\"Step\"><a href=\"#sc-2-4-s2\">2: alice calls "
                                   "demo-jira.get_issue</a></td><td data-label=\"Evidence\"><pre class=\"evidence\">"
                                   "http_status: 401; got HTTP 200"));
+  // Each row ends with the finding's rule and its taxonomy tags.
+  EXPECT_THAT(findings, HasSubstr("<td class=\"finding-taxonomy\" data-label=\"Taxonomy\">MCPH303 · OWASP "
+                                  "MCP07:2025 · CWE-345</td></tr>"));
   EXPECT_THAT(findings, HasSubstr(">500 where 401 is due</td>"));
   EXPECT_THAT(findings, HasSubstr(">reuses another user&#39;s cached credential</td>"));
   EXPECT_EQ(occurrences(findings, "<tr><td class=\"finding-property\""), 3u);

@@ -221,6 +221,9 @@ TEST(Junit, FindingsAreTestcasePropertiesAndInTheFailure) {
   EXPECT_THAT(claim, HasSubstr("time=\"0.088\" file=\"scenarios/jwt-attacks.yaml\">\n      <properties>\n"
                                "        <property name=\"finding.1.server\" value=\"demo-jira-mcp\"/>\n"
                                "        <property name=\"finding.1.property\" value=\"trusts an unverified claim\"/>\n"
+                               "        <property name=\"finding.1.rule\" value=\"MCPH303\"/>\n"
+                               "        <property name=\"finding.1.owasp_mcp\" value=\"MCP07:2025\"/>\n"
+                               "        <property name=\"finding.1.cwe\" value=\"CWE-345\"/>\n"
                                "        <property name=\"finding.1.step\" value=\"2: alice calls demo-jira.get_issue\"/>\n"
                                "        <property name=\"finding.1.evidence\" value=\"http_status: 401; got HTTP 200"));
   EXPECT_THAT(claim, HasSubstr("<property name=\"finding.2.property\" value=\"500 where 401 is due\"/>"));

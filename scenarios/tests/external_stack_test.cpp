@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -78,8 +79,9 @@ TEST(ExternalStack, SuitesPassOverTheSseTransport) {
   options.stack = scenario_suite_params();
   const auto local = SupervisedStack::start(options);
 
-  const StackFile parsed = hand_written(local->stack(), [](const std::string& name, ServiceEntry& service) {
-    if (name.ends_with("-mcp")) reach_at(service, "/sse", "sse");
+  const std::vector<std::string> servers = {"jira-mcp", "github-mcp", "postgres-mcp"};
+  const StackFile parsed = hand_written(local->stack(), [&servers](const std::string& name, ServiceEntry& service) {
+    if (std::find(servers.begin(), servers.end(), name) != servers.end()) reach_at(service, "/sse", "sse");
   });
   ASSERT_EQ(parsed.service("jira-mcp").mcp.transport, "sse");
 
@@ -92,7 +94,7 @@ TEST(ExternalStack, SuitesPassOverTheSseTransport) {
     }
   }
   // The calls went over the stream and the messages endpoint, not over Streamable HTTP.
-  for (const std::string server : {"jira-mcp", "github-mcp", "postgres-mcp"}) {
+  for (const auto& server : servers) {
     std::ifstream log(local->stack().service(server).log);
     const std::string lines((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
     EXPECT_THAT(lines, HasSubstr("GET /sse 200")) << server;

@@ -9,6 +9,7 @@
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/reports/html.h"
 #include "mcph/reports/junit.h"
+#include "mcph/reports/sarif.h"
 #include "scenario_selection.h"
 #include "stack_for_run.h"
 #include "terminal.h"
@@ -62,6 +63,7 @@ int run_command(int argc, char** argv) {
       .toggle("list", "list the selected files and scenarios and exit (no stack is started)")
       .option("junit", "", "write a JUnit XML report to this file")
       .option("html", "", "write a self-contained HTML report to this file")
+      .option("sarif", "", "write the findings as SARIF 2.1.0 to this file (code-scanning views)")
       .option("traces", "", "write one trace per scenario file into this directory (for `mcp-harness replay`)");
   flags.parse(argc, argv);
   if (const auto error = run_stack_flags_error(flags)) {
@@ -138,6 +140,10 @@ int run_command(int argc, char** argv) {
     if (!flags.get("html").empty()) {
       reports::write_html_file(report, flags.get("html"));
       std::printf("HTML report: %s\n", flags.get("html").c_str());
+    }
+    if (!flags.get("sarif").empty()) {
+      reports::write_sarif_file(report, flags.get("sarif"));
+      std::printf("SARIF report: %s\n", flags.get("sarif").c_str());
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: writing the reports: %s\n", program.c_str(), e.what());

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <set>
 
+#include "mcph/harness/fixtures/data_layout.h"
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/text/join.h"
 
@@ -16,10 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scenarios_dir() {
-  if (const char* dir = std::getenv("MCPH_SCENARIOS_DIR"); dir && *dir) return dir;
-  return MCPH_SOURCE_SCENARIOS_DIR;
-}
+fs::path scenarios_dir() { return data_dir(DataDir::scenarios); }
 
 std::string lowered(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

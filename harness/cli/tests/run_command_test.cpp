@@ -231,7 +231,7 @@ TEST(RunCommandTest, RunsAFamilyOnItsOwnStackAndWritesReportsWithoutSecrets) {
   EXPECT_EQ(xmllint({"--xpath", "count(//failure) + count(//error)", junit.string()}), "0");
 }
 
-TEST(RunCommandTest, AFailedExpectationExits1AndIsNamedInSummaryAndJUnit) {
+TEST(RunCommandTest, AFailedExpectationExits1AndIsNamedInSummaryJUnitAndSarif) {
   UpStack stack;
   ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
   const fs::path file = stack.dir.path() / "wrong_expectation.yaml";
@@ -250,8 +250,9 @@ TEST(RunCommandTest, AFailedExpectationExits1AndIsNamedInSummaryAndJUnit) {
                          "      - as: bob\n"
                          "        call: github.list_repos\n"
                          "        expect: {ok: true, backend_credential_of: bob}\n";
-  const fs::path junit = stack.dir.path() / "junit.xml";
-  const auto run = harness({"run", file.string(), "--stack", stack.stack_file.string(), "--junit", junit.string()},
+  const fs::path junit = stack.dir.path() / "junit.xml", sarif = stack.dir.path() / "findings.sarif";
+  const auto run = harness({"run", file.string(), "--stack", stack.stack_file.string(), "--junit", junit.string(),
+                            "--sarif", sarif.string()},
                            stack.dir.path());
   EXPECT_EQ(run.exit_code, 1) << run.output;
   const std::string expectation = "ok: true (" + file.string() + ":9)";
@@ -270,6 +271,17 @@ TEST(RunCommandTest, AFailedExpectationExits1AndIsNamedInSummaryAndJUnit) {
   EXPECT_THAT(summary, HasSubstr("finding on jira-mcp: reads Jira without a credential (ok: true — HTTP 200, tool error: "
                                  "no_credentials: no Jira credentials stored for bob)"));
   EXPECT_THAT(summary, Not(HasSubstr("bob reaches GitHub")));
+
+  // SARIF: the one finding, an error about jira-mcp at the line of the expectation that failed.
+  const std::string findings = read_file(sarif);
+  std::size_t results = 0;
+  for (auto at = findings.find("\"ruleId\""); at != std::string::npos; at = findings.find("\"ruleId\"", at + 1)) ++results;
+  EXPECT_EQ(results, 1u) << findings;
+  EXPECT_THAT(findings, HasSubstr("\"level\": \"error\""));
+  EXPECT_THAT(findings, HasSubstr("\"uri\": \"file://" + file.string() + "\""));
+  EXPECT_THAT(findings, HasSubstr("\"startLine\": 9"));
+  EXPECT_THAT(findings, HasSubstr("\"name\": \"jira-mcp\""));
+  EXPECT_THAT(findings, HasSubstr("\"text\": \"reads Jira without a credential\""));
 
   const std::string xml = read_file(junit);
   EXPECT_THAT(xml, HasSubstr("<failure "));
@@ -513,7 +525,7 @@ TEST(RunCommandTest, RunAgainstAnUpStackLeavesItRunning) {
   EXPECT_EQ(StackFile::load(stack.stack_file).to_json(), before.to_json());  // untouched
   const auto status = harness({"status", "--run-dir", stack.run_dir.string()}, stack.dir.path());
   EXPECT_EQ(status.exit_code, 0) << status.output;
-  EXPECT_THAT(status.output, HasSubstr("all 9 services up"));
+  EXPECT_THAT(status.output, HasSubstr("all " + std::to_string(before.services.size()) + " services up"));
 
   // --run-dir finds the same stack.
   const auto again = harness({"run", "--family", "isolation", "--run-dir", stack.run_dir.string()}, stack.dir.path());

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <cstdlib>
 
+#include "mcph/harness/fixtures/data_layout.h"
 #include "mcph/proc/child_process.h"
 #include "mcph/vault/client.h"
 #include "service_starters.h"
@@ -15,10 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-fs::path compose_file() {
-  if (const char* dir = std::getenv("MCPH_DOCKER_DIR"); dir && *dir) return fs::path(dir) / "compose.yaml";
-  return fs::path(MCPH_SOURCE_DOCKER_DIR) / "compose.yaml";
-}
+fs::path compose_file() { return data_dir(DataDir::docker) / "compose.yaml"; }
 
 // `docker compose -f FILE -p PROJECT ARGS…`; throws with docker's own words when it fails.
 // MCPH_RUN_DIR tells compose.yaml where this stack's files are (secrets.json with the generated

@@ -87,7 +87,10 @@ void LocalStack::start_all(StackContext& context) {
   bool provisioned = false;
   for (const ServiceRow& row : service_table()) {
     const ServiceImplementation* implementation = row.implementation_in(params_.mode);
-    if (!implementation && row.optional) continue;
+    if (!implementation && row.optional) {
+      if (row.name != kFaultProxyService) say(row.name + ": not started: it has no implementation in " + to_string(params_.mode) + " mode");
+      continue;
+    }
     if (row.name == kFaultProxyService && !params_.fault_proxy) {
       say(row.name + ": not started (--no-fault-proxy): the MCP servers reach each service directly");
       continue;
@@ -107,7 +110,14 @@ void LocalStack::start_all(StackContext& context) {
       provisioned = true;
     }
     say(row.name + ": starting " + implementation->what + " (" + to_string(implementation->kind) + ")");
-    auto running = std::make_unique<RunningService>(implementation->start(context));
+    std::unique_ptr<RunningService> running;
+    try {
+      running = std::make_unique<RunningService>(implementation->start(context));
+    } catch (const ServiceSkipped& skipped) {
+      if (!row.optional) throw std::runtime_error(row.name + ": " + skipped.what());
+      say(row.name + ": skipped: " + skipped.what());
+      continue;
+    }
     running->name = row.name;
     ServiceEntry& entry = stack_.services[row.name];
     entry = running->entry;
@@ -133,7 +143,7 @@ void LocalStack::start_all(StackContext& context) {
 void LocalStack::provision_mcp_servers() {
   std::vector<McpResource> resources;
   for (const ServiceRow& row : service_table()) {
-    if (!row.mcp_server()) continue;
+    if (!row.users_mcp_server()) continue;
     ServiceEntry& entry = stack_.services[row.name];
     entry.mcp.scope = row.name;
     entry.mcp.client_id = row.name;

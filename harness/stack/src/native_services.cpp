@@ -131,7 +131,10 @@ RunningService start_native_keycloak(StackContext& context) {
                    "--hostname=" + loopback_url(http_port),
                    "--http-management-port=" + std::to_string(management_port),
                    "--health-enabled=true",
-                   "--db=dev-mem"};
+                   "--db=dev-mem",
+                   // Preview features of the workload-identity design: SPIFFE identity providers
+                   // and clients authenticated by their JWT-SVIDs (DPoP is on by default).
+                   "--features=client-auth-federated,spiffe"};
   keycloak.env = {{"KC_BOOTSTRAP_ADMIN_USERNAME", kAdminUser},
                   {"KC_BOOTSTRAP_ADMIN_PASSWORD", kAdminPassword},
                   {"JAVA_OPTS_APPEND", "-Djava.io.tmpdir=" + home.string() +

@@ -14,6 +14,12 @@ RunningService start_jira_mcp(StackContext& context);
 RunningService start_github_mcp(StackContext& context);
 RunningService start_postgres_mcp(StackContext& context);
 
+// The agents' bridge, after provisioning its agents (provision_agents), and nginx in front of it
+// with the stack's CA, its server certificate and the agents' CA in <run_dir>/tls/
+// (agent_services.cpp). start_tls_proxy throws ServiceSkipped without nginx or without the bridge.
+RunningService start_agent_bridge(StackContext& context);
+RunningService start_tls_proxy(StackContext& context);
+
 // Spawns `argv` (a binary of the project with --port 0), waits for its listening line and
 // records it under `name` (standin_services.cpp).
 RunningService start_project_binary(StackContext& context, const std::string& name, std::vector<std::string> argv,

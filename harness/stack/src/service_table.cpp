@@ -18,19 +18,17 @@ std::vector<Implementation> preference(StackMode mode) {
   return {};
 }
 
-// Modifiers of a row (the table stays one literal).
-ServiceRow behind_fault_proxy(ServiceRow row) {
-  row.behind_fault_proxy = true;
+// Modifiers of a row (the table stays one literal): each sets one of its flags.
+template <bool ServiceRow::*Flag>
+ServiceRow flagged(ServiceRow row) {
+  row.*Flag = true;
   return row;
 }
-ServiceRow optional(ServiceRow row) {
-  row.optional = true;
-  return row;
-}
-ServiceRow mock_backend(ServiceRow row) {
-  row.mock_backend = true;
-  return row;
-}
+constexpr auto behind_fault_proxy = flagged<&ServiceRow::behind_fault_proxy>;
+constexpr auto optional = flagged<&ServiceRow::optional>;
+constexpr auto mock_backend = flagged<&ServiceRow::mock_backend>;
+constexpr auto agents_only = flagged<&ServiceRow::agents_only>;
+constexpr auto fronts_mcp_server = flagged<&ServiceRow::fronts_mcp_server>;
 
 }  // namespace
 
@@ -97,6 +95,12 @@ const std::vector<ServiceRow>& service_table() {
        {{standin, "postgres-mcp", start_postgres_mcp},
         {container, "postgres-mcp",
          start_container("postgres-mcp", "http://127.0.0.1:3003/mcp", "http://postgres-mcp:3003/mcp")}}},
+      // Optional: compose mode has no image of it (nor of its proxy); a stack without nginx runs
+      // without the proxy, saying why.
+      optional(agents_only({std::string(kAgentBridgeService), after_provisioning, {Kind::http_get, "/health", true},
+                            {{standin, "agent-bridge-mcp", start_agent_bridge}}})),
+      optional(fronts_mcp_server({std::string(kTlsProxyService), after_provisioning, {Kind::tcp, "", false},
+                                  {{native, "nginx (TLS-terminating proxy)", start_tls_proxy}}})),
   };
   return table;
 }
@@ -126,7 +130,10 @@ std::vector<std::string> mock_backend_services() {
 
 std::vector<std::string> stack_run_dir_entries() {
   std::vector<std::string> entries = {"stack.json", "stack.json.tmp", "secrets.json", "vault-audit.log",
-                                      "postgres", "postgres.pwfile", "keycloak-home"};
+                                      "postgres", "postgres.pwfile", "keycloak-home",
+                                      // the agents' keys, secret and the bridge's token; the CAs and
+                                      // certificates; nginx's own files
+                                      "agents", "tls", "tls-proxy"};
   for (const auto& row : service_table()) entries.push_back(row.name + ".log");
   return entries;
 }

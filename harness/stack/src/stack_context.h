@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "mcph/harness/stack/real_tier.h"
@@ -41,6 +42,13 @@ struct StackContext {
   }
   const RealTier& real();  // throws RealTierMissing
   std::string compose_project() const;  // compose mode: the project of this stack's containers
+};
+
+// An optional row that cannot run on this machine (nginx not installed): the stack runs
+// without it and says why.
+class ServiceSkipped : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 struct RunningService {

@@ -88,8 +88,107 @@ const std::vector<TextKey>& text_keys() {
       {"scope", [](ServiceEntry& e) -> std::string& { return e.mcp.scope; }},
       {"client_id", [](ServiceEntry& e) -> std::string& { return e.mcp.client_id; }},
       {"backend", [](ServiceEntry& e) -> std::string& { return e.mcp.backend; }},
+      {"upstream", [](ServiceEntry& e) -> std::string& { return e.proxy.upstream; }},
+      {"ca_file", [](ServiceEntry& e) -> std::string& { return e.proxy.ca_file; }},
   };
   return keys;
+}
+
+// The text keys of each object of an "auth" entry, and the struct member each fills.
+template <class Part>
+struct PartKey {
+  const char* name;
+  std::string Part::*member;
+};
+
+template <class Part>
+Part parse_part(const Json& json, const std::vector<PartKey<Part>>& keys, const std::string& field) {
+  if (!json.is_object()) throw std::runtime_error(field + " must be an object");
+  Part part;
+  for (auto item = json.begin(); item != json.end(); ++item) {
+    const std::string key = item.key();
+    const auto known = std::find_if(keys.begin(), keys.end(), [&](const PartKey<Part>& k) { return key == k.name; });
+    if (known == keys.end()) {
+      part.unknown[key] = item->dump();
+    } else if (!item->is_string()) {
+      throw std::runtime_error(field + "." + key + " must be a string");
+    } else {
+      part.*(known->member) = item->template get<std::string>();
+    }
+  }
+  return part;
+}
+
+template <class Part>
+Json part_json(const Part& part, const std::vector<PartKey<Part>>& keys) {
+  Json json = Json::object();
+  for (const auto& key : keys) {
+    if (const std::string& value = part.*(key.member); !value.empty()) json[key.name] = value;
+  }
+  for (const auto& [key, value] : part.unknown) json[key] = Json::parse(value, nullptr, false);
+  return json;
+}
+
+const std::vector<PartKey<ApiKeyAuth>> kApiKeyKeys = {{"header", &ApiKeyAuth::header}, {"keys_file", &ApiKeyAuth::keys_file}};
+const std::vector<PartKey<StaticJwtAuth>> kStaticJwtKeys = {{"alg", &StaticJwtAuth::alg},
+                                                            {"key_file", &StaticJwtAuth::key_file},
+                                                            {"iss", &StaticJwtAuth::iss},
+                                                            {"aud", &StaticJwtAuth::aud}};
+const std::vector<PartKey<MtlsAuth>> kMtlsKeys = {{"proxy_url", &MtlsAuth::proxy_url},
+                                                  {"direct_url", &MtlsAuth::direct_url},
+                                                  {"server_ca_file", &MtlsAuth::server_ca_file},
+                                                  {"client_ca_cert", &MtlsAuth::client_ca_cert},
+                                                  {"client_ca_key", &MtlsAuth::client_ca_key}};
+const std::vector<PartKey<ProxyHeadersAuth>> kProxyHeadersKeys = {{"dn_header", &ProxyHeadersAuth::dn_header},
+                                                                  {"verify_header", &ProxyHeadersAuth::verify_header}};
+const std::vector<PartKey<ClientCredentialsAuth>> kClientCredentialsKeys = {
+    {"token_url", &ClientCredentialsAuth::token_url},
+    {"clients_file", &ClientCredentialsAuth::clients_file},
+    {"method", &ClientCredentialsAuth::method},
+    {"scope", &ClientCredentialsAuth::scope}};
+
+AgentAuthFields parse_auth(const Json& json, const std::string& field) {
+  if (!json.is_object()) throw std::runtime_error(field + " must be an object");
+  AgentAuthFields auth;
+  for (const auto& [key, value] : json.items()) {
+    const std::string where = field + "." + key;
+    if (key == "default") {
+      if (!value.is_string()) throw std::runtime_error(where + " must be a string");
+      auth.default_kind = value.get<std::string>();
+    } else if (key == "agents") {
+      if (!value.is_array()) throw std::runtime_error(where + " must be a list of agent names");
+      for (const auto& agent : value) {
+        if (!agent.is_string() || agent.get<std::string>().empty()) throw std::runtime_error(where + " must be a list of agent names");
+        auth.agents.push_back(agent.get<std::string>());
+      }
+    } else if (key == "api_key") {
+      auth.api_key = parse_part(value, kApiKeyKeys, where);
+    } else if (key == "static_jwt") {
+      auth.static_jwt = parse_part(value, kStaticJwtKeys, where);
+    } else if (key == "mtls") {
+      auth.mtls = parse_part(value, kMtlsKeys, where);
+    } else if (key == "proxy_headers") {
+      auth.proxy_headers = parse_part(value, kProxyHeadersKeys, where);
+    } else if (key == "client_credentials") {
+      auth.client_credentials = parse_part(value, kClientCredentialsKeys, where);
+    } else {
+      auth.unknown[key] = value.dump();
+    }
+  }
+  return auth;
+}
+
+Json auth_json(const AgentAuthFields& auth) {
+  Json json = Json::object();
+  if (!auth.default_kind.empty()) json["default"] = auth.default_kind;
+  if (!auth.agents.empty()) json["agents"] = auth.agents;
+  if (auth.api_key) json["api_key"] = part_json(*auth.api_key, kApiKeyKeys);
+  if (auth.static_jwt) json["static_jwt"] = part_json(*auth.static_jwt, kStaticJwtKeys);
+  if (auth.mtls) json["mtls"] = part_json(*auth.mtls, kMtlsKeys);
+  if (auth.proxy_headers) json["proxy_headers"] = part_json(*auth.proxy_headers, kProxyHeadersKeys);
+  if (auth.client_credentials) json["client_credentials"] = part_json(*auth.client_credentials, kClientCredentialsKeys);
+  for (const auto& [key, value] : auth.unknown) json[key] = Json::parse(value, nullptr, false);
+  return json;
 }
 
 const TextKey* find_text_key(const std::string& name) {
@@ -109,6 +208,7 @@ Json entry_json(const ServiceEntry& service) {
   if (!service.mcp.failures.empty()) entry["failures"] = Json::parse(service.mcp.failures, nullptr, false);
   if (service.mcp.rate_limit) entry["rate_limit"] = service.mcp.rate_limit->to_string();
   if (!service.mcp.behind_fault_proxy.empty()) entry["behind_fault_proxy"] = service.mcp.behind_fault_proxy;
+  if (service.mcp.auth) entry["auth"] = auth_json(*service.mcp.auth);
   for (const auto& [key, value] : service.unknown) entry[key] = Json::parse(value, nullptr, false);
   return entry;
 }
@@ -136,6 +236,8 @@ ServiceEntry parse_entry(const Json& entry, const std::string& field) {
       }
     } else if (key == "behind_fault_proxy") {
       service.mcp.behind_fault_proxy = parse_behind_fault_proxy(value, field + ".behind_fault_proxy");
+    } else if (key == "auth") {
+      service.mcp.auth = parse_auth(value, field + ".auth");
     } else {
       service.unknown[key] = value.dump();
     }
@@ -211,7 +313,14 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
 StackFile StackFile::load(const std::filesystem::path& path) {
   const auto text = read_text_file(path);
   if (!text) throw std::runtime_error("cannot read stack file " + path.string() + " (did `mcp-harness up` run?)");
-  return parse(*text, path.string());
+  StackFile stack = parse(*text, path.string());
+  stack.directory = std::filesystem::absolute(path).parent_path();
+  return stack;
+}
+
+std::string StackFile::resolve(const std::string& path) const {
+  if (path.empty() || directory.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (directory / path).lexically_normal().string();
 }
 
 void StackFile::save(const std::filesystem::path& path) const {

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/fixtures/data_layout.h"
 #include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/postgres/server.h"
 #include "mcph/proc/service.h"
@@ -88,8 +89,11 @@ RunningService start_project_binary(StackContext& context, const std::string& na
 }
 
 std::string service_binary(const std::string& name) {
-  if (const char* dir = std::getenv("MCPH_BIN_DIR"); dir && *dir) return (fs::path(dir) / name).string();
-  return built_service_binary(name);
+  const fs::path installed = service_binary_dir();
+  if (installed.empty()) return built_service_binary(name);
+  // An installed supervisor is the mcp-harness of the install, in its bin directory.
+  if (name == "mcp-harness" && running_installed()) return fs::read_symlink("/proc/self/exe").string();
+  return (installed / name).string();
 }
 
 RunningService start_mock_keycloak(StackContext& context) {

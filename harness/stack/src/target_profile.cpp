@@ -40,6 +40,16 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"vault_unavailable", {}},
         {"database_unavailable", {}},
         {"identity_provider_unavailable", {}}}},
+      // agent-bridge-mcp (servers/agent_bridge): streamable HTTP on /mcp (and plain JSON-RPC on
+      // /mcp/rpc), no traceparent sent on to Vault, each call's result in structured content;
+      // Vault calls made with a child token of its own parent token, never a user's login.
+      {"agent-bridge", "streamable-http", "window", "auto", "initialize", "exchanged", 3000,
+       {{"missing_credential", {}},
+        {"backend_error", {"vault_error: "}},
+        {"backend_unavailable", {"vault_unavailable: "}},
+        {"vault_unavailable", {"vault_unavailable: "}},
+        {"database_unavailable", {}},
+        {"identity_provider_unavailable", {}}}},
   };
   return profiles;
 }
@@ -119,7 +129,7 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
 std::vector<std::string> caller_token_servers(const StackFile& stack) {
   std::vector<std::string> servers;
   for (const ServiceRow& row : service_table()) {
-    if (!row.mcp_server()) continue;
+    if (!row.users_mcp_server()) continue;
     const auto it = stack.services.find(row.name);
     if (it != stack.services.end() && target_profile(it->second, row.name).vault_login == "caller_token") {
       servers.push_back(row.name);

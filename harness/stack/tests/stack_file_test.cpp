@@ -178,6 +178,69 @@ TEST(StackFileTest, UnknownTransportIsRejected) {
 // The stack file holds Vault's root token and the IdP admin's password: only its owner may read
 // it, from the moment it exists, whatever the umask; so may only the owner enter a run directory
 // the harness creates.
+// The agents' entries as the contract with the scenario runner writes them (docs/design.md).
+constexpr const char* kAgentStack = R"({"mode": "external", "services": {
+  "agent-bridge-mcp": {"url": "http://127.0.0.1:41010/mcp", "transport": "streamable-http", "profile": "agent-bridge",
+    "rate_limit": "20/1000ms",
+    "auth": {"default": "api_key", "agents": ["agent-a", "agent-b"], "future_kind": {"x": 1},
+             "api_key": {"header": "X-API-Key", "keys_file": "agents/api-keys.json", "rotation": "daily"},
+             "static_jwt": {"alg": "HS256", "key_file": "/abs/jwt.key", "iss": "mcp-harness", "aud": "agent-bridge-mcp"},
+             "mtls": {"proxy_url": "https://127.0.0.1:41011/mcp", "direct_url": "http://127.0.0.1:41010/mcp",
+                      "server_ca_file": "tls/ca.pem", "client_ca_cert": "tls/agents-ca.pem", "client_ca_key": "tls/agents-ca.key"},
+             "proxy_headers": {"dn_header": "X-SSL-Client-S-DN", "verify_header": "X-SSL-Client-Verify"},
+             "client_credentials": {"token_url": "http://idp/token", "clients_file": "clients.json",
+                                    "method": "client_secret_basic", "scope": "kv"}}},
+  "tls-proxy": {"url": "https://127.0.0.1:41011", "upstream": "agent-bridge-mcp", "ca_file": "tls/ca.pem"}}})";
+
+TEST(StackFileTest, AgentAuthIsReadIntoTypedFieldsAndUnknownKeysSurvive) {
+  const StackFile stack = StackFile::parse(kAgentStack);
+  const ServiceEntry& bridge = stack.service("agent-bridge-mcp");
+  ASSERT_TRUE(bridge.mcp.auth.has_value());
+  const AgentAuthFields& auth = *bridge.mcp.auth;
+  EXPECT_EQ(auth.default_kind, "api_key");
+  EXPECT_EQ(auth.agents, (std::vector<std::string>{"agent-a", "agent-b"}));
+  ASSERT_TRUE(auth.api_key && auth.static_jwt && auth.mtls && auth.proxy_headers && auth.client_credentials);
+  EXPECT_EQ(auth.api_key->keys_file, "agents/api-keys.json");
+  EXPECT_EQ(auth.static_jwt->aud, "agent-bridge-mcp");
+  EXPECT_EQ(auth.mtls->client_ca_key, "tls/agents-ca.key");
+  EXPECT_EQ(auth.proxy_headers->verify_header, "X-SSL-Client-Verify");
+  EXPECT_EQ(auth.client_credentials->method, "client_secret_basic");
+  EXPECT_EQ(stack.service("tls-proxy").proxy.upstream, "agent-bridge-mcp");
+  EXPECT_EQ(stack.service("tls-proxy").proxy.ca_file, "tls/ca.pem");
+
+  // Written back with every key, the ones the harness does not know too.
+  const StackFile again = StackFile::parse(stack.to_json());
+  EXPECT_EQ(again.to_json(), stack.to_json());
+  EXPECT_NE(stack.to_json().find("\"future_kind\""), std::string::npos);
+  EXPECT_NE(stack.to_json().find("\"rotation\": \"daily\""), std::string::npos);
+  EXPECT_EQ(again.service("agent-bridge-mcp").mcp.auth->mtls->proxy_url, "https://127.0.0.1:41011/mcp");
+}
+
+TEST(StackFileTest, AuthPathsAreRelativeToTheStackFilesDirectory) {
+  proc::TempDir dir("mcph-stack-file");
+  write_private_file(dir.path() / "stack.json", kAgentStack);
+  const StackFile stack = StackFile::load(dir.path() / "stack.json");
+  const AgentAuthFields& auth = *stack.service("agent-bridge-mcp").mcp.auth;
+  EXPECT_EQ(stack.resolve(auth.api_key->keys_file), (dir.path() / "agents/api-keys.json").string());
+  EXPECT_EQ(stack.resolve(auth.static_jwt->key_file), "/abs/jwt.key");
+  EXPECT_EQ(StackFile::parse(kAgentStack).resolve("tls/ca.pem"), "tls/ca.pem") << "parsed from text: no directory";
+}
+
+TEST(StackFileTest, BadAuthValuesAreNamed) {
+  const auto error_of = [](const std::string& auth) {
+    try {
+      StackFile::parse(R"({"services": {"bridge": {"url": "http://127.0.0.1:1/mcp", "auth": )" + auth + "}}}", "s.json");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error_of(R"("api_key")"), "s.json: services.bridge.auth must be an object");
+  EXPECT_EQ(error_of(R"({"api_key": {"header": 1}})"), "s.json: services.bridge.auth.api_key.header must be a string");
+  EXPECT_EQ(error_of(R"({"agents": "agent-a"})"), "s.json: services.bridge.auth.agents must be a list of agent names");
+  EXPECT_EQ(error_of(R"({"mtls": []})"), "s.json: services.bridge.auth.mtls must be an object");
+}
+
 TEST(StackFileTest, IsWrittenForItsOwnerAloneWhateverTheUmask) {
   proc::TempDir dir("mcph-stack-file-test");
   const mode_t old_umask = ::umask(0);

@@ -70,7 +70,7 @@ TEST(TargetProfileTest, SseIsATransport) {
 }
 
 TEST(TargetProfileTest, BadValuesAreErrorsNamingTheKey) {
-  EXPECT_THAT(error_of(entry({{"profile", "java"}})), HasSubstr("services.jira-mcp.profile: no profile \"java\" (built in: reference, demo-python)"));
+  EXPECT_THAT(error_of(entry({{"profile", "java"}})), HasSubstr("services.jira-mcp.profile: no profile \"java\" (built in: reference, demo-python, agent-bridge)"));
   EXPECT_THAT(error_of(entry({{"transport", "websocket"}})),
               HasSubstr("services.jira-mcp.transport must be one of streamable-http, sse, legacy-sse-post"));
   EXPECT_THAT(error_of(entry({{"correlation", "guess"}})), HasSubstr("services.jira-mcp.correlation"));

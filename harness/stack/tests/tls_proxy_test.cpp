@@ -41,6 +41,7 @@ class EchoUpstream {
     server_->route("GET", ".*", [this](const http::Request& request, http::Response& response) {
       std::lock_guard lock(mutex_);
       last_ = request.headers;
+      last_remote_ = request.remote_addr;
       ++requests_;
       response.body = "upstream saw " + request.path;
     });
@@ -51,6 +52,11 @@ class EchoUpstream {
     std::lock_guard lock(mutex_);
     return requests_;
   }
+  // The address the last request came from (the proxy's side of its connection).
+  std::string remote() const {
+    std::lock_guard lock(mutex_);
+    return last_remote_;
+  }
   std::optional<std::string> header(std::string_view name) const {
     std::lock_guard lock(mutex_);
     return http::find_field(last_, name);
@@ -59,6 +65,7 @@ class EchoUpstream {
  private:
   mutable std::mutex mutex_;
   http::Fields last_;
+  std::string last_remote_;
   int requests_ = 0;
   std::unique_ptr<http::Server> server_;
 };
@@ -139,6 +146,30 @@ TEST_F(TlsProxyTest, AVerifiedCertificateReachesTheUpstreamAsSuccessWithItsDn) {
   EXPECT_EQ(upstream_.header("X-Forwarded-For"), "127.0.0.1");
   EXPECT_EQ(upstream_.header("X-Real-IP"), "127.0.0.1");
   EXPECT_EQ(upstream_.header("X-Forwarded-Proto"), "https");
+}
+
+TEST_F(TlsProxyTest, TheUpstreamSeesTheProxyComeFromItsOwnAddress) {
+  {
+    TlsProxy proxy = TlsProxy::start(options());
+    ASSERT_EQ(http::Client(proxy.url(), client(&agent_)).get("/").status, 200);
+    EXPECT_EQ(upstream_.remote(), "127.0.0.1");
+  }
+  // An upstream that believes identity headers from 127.0.0.2 only believes the proxy, never a
+  // local client that goes around it.
+  TlsProxyOptions own_address = options();
+  own_address.upstream_source_address = "127.0.0.2";
+  TlsProxy proxy = TlsProxy::start(own_address);
+  ASSERT_EQ(http::Client(proxy.url(), client(&agent_)).get("/").status, 200);
+  EXPECT_EQ(upstream_.remote(), "127.0.0.2");
+  EXPECT_EQ(upstream_.header("X-Forwarded-For"), "127.0.0.1") << "the client's own address, as before";
+}
+
+TEST_F(TlsProxyTest, ASourceAddressOffLoopbackOrMalformedIsRefused) {
+  for (const char* bad : {"10.0.0.2", "127.0.0", "127.0.0.256", "127.0.0.2; evil", "localhost", "::1"}) {
+    TlsProxyOptions options_with = options();
+    options_with.upstream_source_address = bad;
+    EXPECT_THROW(TlsProxy::start(options_with), std::invalid_argument) << bad;
+  }
 }
 
 TEST_F(TlsProxyTest, NoCertificateReachesTheUpstreamAsNoneWithNoDn) {

@@ -62,8 +62,10 @@ std::string default_message(int status) {
   }
 }
 
+// A message may quote request bytes that are not UTF-8 (a path a handler names): replaced, so
+// that rendering the error never throws.
 void default_error_formatter(int status, std::string_view message, Response& response) {
-  response.set_json(status, nlohmann::json{{"error", message}}.dump());
+  response.set_json(status, nlohmann::json{{"error", message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 // RFC 9110 §9's methods, which every server parses; others only with extension_methods.

@@ -140,6 +140,19 @@ TEST_F(ServerTest, HttpErrorFromHandlerKeepsItsStatus) {
   EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "short and stout");
 }
 
+TEST(ServerErrors, AnErrorQuotingBytesThatAreNotUtf8IsStillJson) {
+  Server server;
+  server.route("DELETE", "/items/(.+)", [](const Request& req, Response&) {
+    throw HttpError(404, "no item " + req.captures.at(0));
+  });
+  Request request;
+  request.method = "DELETE";
+  request.path = "/items/caf\xe9";
+  const Response res = server.dispatch(request);
+  EXPECT_EQ(res.status, 404);
+  EXPECT_EQ(nlohmann::json::parse(res.body)["error"], "no item caf\xef\xbf\xbd");  // U+FFFD
+}
+
 TEST(ServerErrors, AnErrorAHandlerLeavesWithoutABodyStaysWithout) {
   // A bare bearer challenge (RFC 6750 §3): the status and WWW-Authenticate, no body.
   Server server;

@@ -8,6 +8,7 @@
 
 #include <stdexcept>
 
+#include "mcph/codec/hex.h"
 
 namespace mcph::openssl {
 
@@ -41,15 +42,8 @@ std::string random_uuid() {
   std::string bytes = random_bytes(16);
   bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);
   bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string text;
-  text.reserve(36);
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) text += '-';
-    const auto byte = static_cast<unsigned char>(bytes[i]);
-    text += kHex[byte >> 4];
-    text += kHex[byte & 0x0f];
-  }
+  std::string text = codec::hex_encode(bytes);
+  for (const std::size_t dash : {8, 13, 18, 23}) text.insert(dash, 1, '-');
   return text;
 }
 

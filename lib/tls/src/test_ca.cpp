@@ -9,6 +9,8 @@
 #include <openssl/x509v3.h>
 
 #include <cctype>
+#include <fstream>
+#include <sstream>
 #include <memory>
 #include <stdexcept>
 
@@ -133,6 +135,41 @@ TestCa::TestCa(std::filesystem::path directory, std::string common_name) : impl_
   impl_->certificate_file = impl_->directory / (stem + ".crt");
   proc::write_private_file(impl_->certificate_file, pem_of(impl_->certificate.get()));
   proc::write_private_file(impl_->directory / (stem + ".key"), impl_->key.private_pem());
+}
+
+TestCa::TestCa(std::filesystem::path directory, std::string common_name, const CertificateFiles& files)
+    : TestCa(std::move(directory), std::move(common_name)) {
+  const std::string stem = file_stem(impl_->common_name);
+  std::filesystem::rename(impl_->certificate_file, files.certificate);
+  std::filesystem::rename(impl_->directory / (stem + ".key"), files.private_key);
+  impl_->certificate_file = files.certificate;
+}
+
+TestCa TestCa::load(std::filesystem::path directory, const CertificateFiles& files) {
+  const auto read = [](const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("test CA: cannot read " + path.string());
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  const std::string certificate_pem = read(files.certificate);
+  BioPtr bio(BIO_new_mem_buf(certificate_pem.data(), static_cast<int>(certificate_pem.size())));
+  X509Ptr certificate(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!certificate) fail(files.certificate.string() + " is not a PEM certificate");
+  jose::Key key = [&] {
+    try {
+      return jose::Key::from_pem(read(files.private_key));
+    } catch (const std::exception&) {
+      throw std::runtime_error("test CA: " + files.private_key.string() + " is not a PEM private key");
+    }
+  }();
+  if (!key.has_private()) throw std::runtime_error("test CA: " + files.private_key.string() + " holds no private key");
+  char name[256] = {};
+  X509_NAME_get_text_by_NID(X509_get_subject_name(certificate.get()), NID_commonName, name, sizeof name);
+  TestCa ca;
+  ca.impl_ = std::make_unique<Impl>(Impl{std::move(directory), name, std::move(key), std::move(certificate), files.certificate});
+  return ca;
 }
 
 TestCa::~TestCa() = default;

@@ -130,6 +130,23 @@ TEST(TestCa, UriSanValidityAndIssuerAreTheCallers) {
   EXPECT_EQ(verify(foreign.certificate_file(), other.get()), X509_V_OK);
 }
 
+TEST(TestCa, ACaWrittenToChosenFilesIsLoadedAgainToIssueMore) {
+  proc::TempDir directory("mcph-test-ca");
+  const CertificateFiles files{directory.path() / "agents-ca.pem", directory.path() / "agents-ca.key"};
+  { const TestCa made(directory.path(), "agents CA", files); }
+  EXPECT_TRUE(std::filesystem::exists(files.certificate));
+  EXPECT_FALSE(std::filesystem::exists(directory.path() / "agents_CA.crt"));
+  const TestCa loaded = TestCa::load(directory.path(), files);
+  EXPECT_EQ(loaded.common_name(), "agents CA");
+  const auto certificate = load(loaded.issue_client("agent-b", {{"CN", "agent-b"}}).certificate);
+  EXPECT_EQ(verify(files.certificate, certificate.get()), X509_V_OK) << "signed by the CA the files hold";
+
+  const TestCa stranger(directory.path(), "stranger");
+  EXPECT_THROW(TestCa::load(directory.path(), {files.certificate, directory.path() / "missing.key"}), std::runtime_error);
+  EXPECT_THROW(TestCa::load(directory.path(), {files.private_key, files.private_key}), std::runtime_error)
+      << "a key is not a certificate";
+}
+
 TEST(TestCa, RsaKeysOnRequest) {
   proc::TempDir directory("mcph-test-ca");
   TestCa ca(directory.path());

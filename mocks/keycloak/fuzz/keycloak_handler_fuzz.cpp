@@ -63,6 +63,7 @@ struct Fixture {
     add_admin_client_routes(server, state);
     add_admin_key_routes(server, state);
     add_admin_group_role_routes(server, state);
+    add_admin_identity_provider_routes(server, state);
   }
 
   void reset() {

@@ -63,6 +63,8 @@ nlohmann::ordered_json openid_configuration(const std::string& issuer) {
   doc["require_request_uri_registration"] = true;
   doc["code_challenge_methods_supported"] = {"plain", "S256"};
   doc["tls_client_certificate_bound_access_tokens"] = true;
+  // The proof algorithms the stand-in verifies (Keycloak lists every asymmetric one it has).
+  doc["dpop_signing_alg_values_supported"] = {"ES256", "RS256"};
   doc["revocation_endpoint"] = oidc + "/revoke";
   doc["revocation_endpoint_auth_methods_supported"] = auth_methods;
   doc["backchannel_logout_supported"] = true;

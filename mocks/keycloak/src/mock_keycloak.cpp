@@ -77,6 +77,7 @@ MockKeycloak::MockKeycloak(Options options) : state_(std::make_unique<State>()) 
   add_admin_client_role_routes(*server_, *state_);
   add_admin_key_routes(*server_, *state_);
   add_admin_group_role_routes(*server_, *state_);
+  add_admin_identity_provider_routes(*server_, *state_);
 }
 
 MockKeycloak::~MockKeycloak() { stop(); }

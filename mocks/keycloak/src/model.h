@@ -120,6 +120,30 @@ struct Group {
   Attributes attributes;
 };
 
+// An identity provider (/admin/realms/{realm}/identity-provider/instances). The stand-in knows
+// Keycloak's "spiffe" type (preview feature spiffe): a trust domain whose JWT-SVIDs authenticate
+// clients with clientAuthenticatorType federated-jwt. config: "issuer" is the trust domain as
+// spiffe://<name>, "bundleEndpoint" the URL of its SPIFFE bundle.
+struct IdentityProvider {
+  std::string alias;
+  std::string internal_id;
+  std::string provider_id;
+  std::string display_name;
+  bool enabled = true;
+  bool trust_email = false;
+  bool store_token = false;
+  bool add_read_token_role_on_create = false;
+  bool authenticate_by_default = false;
+  bool link_only = false;
+  bool hide_on_login = true;
+  std::map<std::string, std::string> config;
+
+  std::string config_value(const std::string& name) const {
+    auto it = config.find(name);
+    return it == config.end() ? std::string() : it->second;
+  }
+};
+
 struct UserSession {
   std::string id;
   std::string user_id;
@@ -156,6 +180,7 @@ struct Realm {
   std::map<std::string, Group> groups;          // by id
   std::map<std::string, UserSession> sessions;  // by id
   std::map<std::string, ClientScope> client_scopes;  // by id
+  std::map<std::string, IdentityProvider> identity_providers;  // by alias
   std::vector<RealmKey> keys;
   // Keys made on first use: the RSA-OAEP key only ever appears in listings, and an RSA key
   // generation costs ~0.1 s of CPU, so a realm creates it when something first lists keys.

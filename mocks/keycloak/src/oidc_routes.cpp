@@ -2,6 +2,7 @@
 // introspection. The token endpoint lives in token_endpoint.cpp.
 #include "client_auth.h"
 #include "discovery.h"
+#include "dpop_checks.h"
 #include "errors.h"
 #include "hs512.h"
 #include "request_util.h"
@@ -39,14 +40,42 @@ KeycloakError userinfo_unauthorized(const Realm& realm, const std::string& error
   return userinfo_challenge(realm, 401, error, description);
 }
 
+// cnf.jkt of a DPoP-bound token; "" when it has none.
+std::string confirmation_key(const nlohmann::json& claims) {
+  const auto cnf = claims.find("cnf");
+  if (cnf == claims.end() || !cnf->is_object()) return {};
+  const auto jkt = cnf->find("jkt");
+  return jkt != cnf->end() && jkt->is_string() ? jkt->get<std::string>() : std::string();
+}
+
+// "Authorization: DPoP <token>" (RFC 9449 §7): a DPoP-bound token and a proof for this request
+// by its key; any failure is the DPoP challenge with Keycloak's "Token verification failed".
+std::optional<AccessTokenInfo> verify_dpop_request(State& state, Realm& realm, const http::Request& request,
+                                                   const std::string& token) {
+  auto info = verify_access_token(realm, state.issuer(realm), token, "DPoP");
+  const std::string url = state.issuer(realm) + "/protocol/openid-connect/userinfo";
+  const std::string jkt = info ? confirmation_key(info->claims) : std::string();
+  if (!info || !resource_request_proof_fits(request, url, token, jkt, state.dpop_proofs)) {
+    throw KeycloakError(401, nullptr,
+                        {{"WWW-Authenticate", dpop_challenge(realm, "invalid_token", "Token verification failed")}});
+  }
+  return info;
+}
+
 void handle_userinfo(State& state, const http::Request& request, http::Response& response) {
   std::lock_guard lock(state.mutex);
   Realm& realm = realm_or_404(state, request);
-  auto token = bearer_token(request);
-  if (!token && request.method == "POST" && is_form(request))
-    token = form_value(read_form(request), "access_token");
-  if (!token) throw userinfo_unauthorized(realm, "", "");
-  const auto info = verify_access_token(realm, state.issuer(realm), *token);
+  std::optional<AccessTokenInfo> info;
+  if (const auto dpop = dpop_token(request)) {
+    info = verify_dpop_request(state, realm, request, *dpop);
+  } else {
+    auto token = bearer_token(request);
+    if (!token && request.method == "POST" && is_form(request))
+      token = form_value(read_form(request), "access_token");
+    if (!token) throw userinfo_unauthorized(realm, "", "");
+    // A DPoP-bound token (typ "DPoP") presented as a bearer token fails here.
+    info = verify_access_token(realm, state.issuer(realm), *token);
+  }
   if (!info) throw userinfo_unauthorized(realm, "invalid_token", "Token verification failed");
   if (!scope_claim_has(info->claims, "openid")) {
     throw userinfo_challenge(realm, 403, "insufficient_scope", "Missing openid scope");

@@ -66,6 +66,8 @@ std::optional<std::string> bearer_token(const http::Request& request) {
   return auth_value(request, "bearer");
 }
 
+std::optional<std::string> dpop_token(const http::Request& request) { return auth_value(request, "dpop"); }
+
 std::optional<std::pair<std::string, std::string>> basic_credentials(const http::Request& request) {
   const auto encoded = auth_value(request, "basic");
   if (!encoded) return std::nullopt;

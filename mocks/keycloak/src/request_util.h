@@ -17,6 +17,8 @@ std::optional<std::string> form_value(const http::Fields& form, std::string_view
 bool has_duplicate_names(const http::Fields& form);
 // The token of "Authorization: Bearer <token>" (scheme case-insensitive).
 std::optional<std::string> bearer_token(const http::Request& request);
+// The token of "Authorization: DPoP <token>" (RFC 9449 §7.1; scheme case-insensitive).
+std::optional<std::string> dpop_token(const http::Request& request);
 // client_secret_basic: both halves form-url-decoded, as Keycloak's BasicAuthHelper does.
 std::optional<std::pair<std::string, std::string>> basic_credentials(const http::Request& request);
 // A query parameter as an int, or fallback when absent or not a number.

@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "bundle_keys.h"
 #include "mcph/http/server.h"
+#include "mcph/jose/dpop.h"
 #include "mcph/mock_keycloak/mock_keycloak.h"
 #include "model.h"
 
@@ -18,6 +20,9 @@ struct MockKeycloak::State {
   std::function<std::string()> base_url;  // --hostname-url, else the server's own URL
   std::mutex mutex;
   std::map<std::string, std::unique_ptr<Realm>> realms;
+  // Each has a lock of its own: the bundles are fetched without `mutex`.
+  BundleKeyCache bundle_keys;            // SPIFFE identity providers' keys
+  jose::DpopReplayCache dpop_proofs;     // DPoP proofs seen (jti), until they expire
 
   Realm* find_realm(std::string_view name) {  // call with mutex held
     auto it = realms.find(std::string(name));
@@ -38,5 +43,6 @@ void add_admin_mapper_routes(http::Server& server, State& state);
 void add_admin_client_role_routes(http::Server& server, State& state);
 void add_admin_key_routes(http::Server& server, State& state);
 void add_admin_group_role_routes(http::Server& server, State& state);
+void add_admin_identity_provider_routes(http::Server& server, State& state);
 
 }  // namespace mcph::mock_keycloak

@@ -1,10 +1,14 @@
 // POST /realms/{realm}/protocol/openid-connect/token: the password, client_credentials and
-// refresh_token grants, with Keycloak 26.4's checks in Keycloak's order.
+// refresh_token grants, with Keycloak 26.4's checks in Keycloak's order; clients authenticate
+// with a secret or a SPIFFE JWT-SVID (federated_client_auth.h), and a DPoP proof binds the
+// token to its key (dpop_checks.h).
 #include <algorithm>
 
 #include "client_auth.h"
-#include "protocol_mappers.h"
+#include "dpop_checks.h"
 #include "errors.h"
+#include "federated_client_auth.h"
+#include "protocol_mappers.h"
 #include "request_util.h"
 #include "scopes.h"
 #include "state.h"
@@ -237,7 +241,25 @@ TokenGrant refresh_token_grant(const State& state, Realm& realm, const Client& c
   return mint(state, realm, client, *user, &session, scope, request, "onrtrt:", now);
 }
 
+// The bundle a SPIFFE client assertion of this request is verified with: named under the lock,
+// fetched (or taken from the cache) without it. Null when the request needs none.
+std::shared_ptr<const jose::JwkSet> assertion_bundle(State& state, const http::Request& request) {
+  std::optional<BundleRequest> wanted;
+  {
+    std::lock_guard lock(state.mutex);
+    const Realm* realm = state.find_realm(request.captures.at(0));
+    if (realm == nullptr || !is_form(request)) return nullptr;
+    try {
+      wanted = bundle_request(*realm, read_form(request));
+    } catch (const std::exception&) {
+      return nullptr;  // a malformed form: the request is refused below, as any other
+    }
+  }
+  return wanted ? state.bundle_keys.keys(wanted->cache_key, wanted->endpoint, wanted->kid) : nullptr;
+}
+
 void handle_token(State& state, const http::Request& request, http::Response& response) {
+  const std::shared_ptr<const jose::JwkSet> bundle = assertion_bundle(state, request);
   TokenGrant grant;
   {
     std::lock_guard lock(state.mutex);
@@ -252,9 +274,14 @@ void handle_token(State& state, const http::Request& request, http::Response& re
         *grant_type != kTokenExchange) {
       throw oauth_error(400, "unsupported_grant_type", "Unsupported grant_type");
     }
-    const Client& client = authenticate_client(*realm, request, form);
+    const Client& client = has_client_assertion(form)
+                               ? authenticate_federated_client(*realm, form, state.issuer(*realm), bundle.get(), now_seconds())
+                               : authenticate_client(*realm, request, form);
     if (client.bearer_only) throw oauth_error(400, "invalid_client", "Bearer-only not allowed");
     if (has_duplicate_names(form)) throw oauth_error(400, "invalid_request", "duplicated parameter");
+    // Keycloak checks the DPoP proof once the client is known.
+    const std::optional<std::string> dpop_key = token_request_dpop_key(
+        request, state.issuer(*realm) + "/protocol/openid-connect/token", state.dpop_proofs);
     if (*grant_type == "password") {
       grant = password_grant(state, *realm, client, form, request);
     } else if (*grant_type == "client_credentials") {
@@ -264,6 +291,7 @@ void handle_token(State& state, const http::Request& request, http::Response& re
     } else {
       grant = refresh_token_grant(state, *realm, client, form, request);
     }
+    grant.dpop_jkt = dpop_key.value_or("");
   }
   // RSA signing (~0.25 ms) happens outside the lock, so concurrent logins do not queue on it.
   const auto body = sign_grant(grant);

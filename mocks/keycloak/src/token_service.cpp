@@ -38,7 +38,24 @@ SigningKeys signing_keys(Realm& realm) {
   return SigningKeys{rsa->rsa, rsa->kid, hmac->secret, hmac->kid};
 }
 
+namespace {
+
+// Keycloak's DPoP-bound access token: typ "DPoP", and cnf.jkt where Keycloak writes it (after
+// resource_access, before scope).
+void bind_to_dpop_key(nlohmann::ordered_json& access, const std::string& jkt) {
+  nlohmann::ordered_json bound;
+  for (auto& [name, value] : access.items()) {
+    if (name == "scope") bound["cnf"] = {{"jkt", jkt}};
+    bound[name] = name == "typ" ? nlohmann::ordered_json("DPoP") : value;
+  }
+  if (!bound.contains("cnf")) bound["cnf"] = {{"jkt", jkt}};
+  access = std::move(bound);
+}
+
+}  // namespace
+
 nlohmann::ordered_json sign_grant(TokenGrant& grant) {
+  if (!grant.dpop_jkt.empty() && !grant.issued_id_token) bind_to_dpop_key(grant.access, grant.dpop_jkt);
   const std::string access = jose::sign_jwt(*grant.keys.rsa, jose::Alg::RS256,
                                             grant.issued_id_token ? grant.id->dump() : grant.access.dump(),
                                             grant.keys.rsa_kid);
@@ -50,7 +67,7 @@ nlohmann::ordered_json sign_grant(TokenGrant& grant) {
     response["refresh_token"] =
         sign_hs512(grant.keys.hmac_secret, grant.keys.hmac_kid, grant.refresh->dump());
   }
-  response["token_type"] = grant.issued_id_token ? "N_A" : "Bearer";
+  response["token_type"] = grant.issued_id_token ? "N_A" : grant.dpop_jkt.empty() ? "Bearer" : "DPoP";
   if (grant.id && !grant.issued_id_token) {
     // at_hash: the left half of SHA-256 over the access token (OIDC Core §3.1.3.6).
     (*grant.id)["at_hash"] = codec::base64url_encode(sha256(access).substr(0, 16));
@@ -65,7 +82,7 @@ nlohmann::ordered_json sign_grant(TokenGrant& grant) {
 }
 
 std::optional<AccessTokenInfo> verify_access_token(const Realm& realm, const std::string& issuer,
-                                                   std::string_view token) {
+                                                   std::string_view token, std::string_view typ) {
   if (!realm.verification_keys) return std::nullopt;
   jose::VerifyOptions options;
   options.issuer = issuer;
@@ -73,7 +90,7 @@ std::optional<AccessTokenInfo> verify_access_token(const Realm& realm, const std
     const auto verified = jose::verify_jwt(token, *realm.verification_keys, options);
     AccessTokenInfo info;
     info.claims = nlohmann::json::parse(verified.payload_json);
-    if (claim_or<std::string>(info.claims, "typ", "") != "Bearer") return std::nullopt;
+    if (claim_or<std::string>(info.claims, "typ", "") != typ) return std::nullopt;
     info.sub = verified.sub;
     if (info.sub.empty()) return std::nullopt;
     info.sid = claim_or<std::string>(info.claims, "sid", "");

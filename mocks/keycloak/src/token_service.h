@@ -38,13 +38,16 @@ struct TokenGrant {
   // for an ID token, token_type "N_A" with the ID token in access_token).
   std::string issued_token_type;
   bool issued_id_token = false;
+  // DPoP (RFC 9449): the thumbprint of the proof's key. The access token then has typ "DPoP"
+  // and cnf.jkt, and the answer token_type "DPoP".
+  std::string dpop_jkt;
 };
 // Signs the tokens and renders Keycloak's AccessTokenResponse.
 nlohmann::ordered_json sign_grant(TokenGrant& grant);
 
-// An RS256 access token of this realm with a good signature, iss, typ "Bearer" and an exp in
-// the future (Keycloak's TokenVerifier default checks). Session and user checks are the
-// caller's.
+// An RS256 access token of this realm with a good signature, iss, the typ claim `typ` ("Bearer",
+// or "DPoP" for a DPoP-bound token presented with the DPoP scheme) and an exp in the future
+// (Keycloak's TokenVerifier default checks). Session and user checks are the caller's.
 struct AccessTokenInfo {
   nlohmann::json claims;
   std::string sub;
@@ -53,7 +56,7 @@ struct AccessTokenInfo {
   std::int64_t iat = 0;
 };
 std::optional<AccessTokenInfo> verify_access_token(const Realm& realm, const std::string& issuer,
-                                                   std::string_view token);
+                                                   std::string_view token, std::string_view typ = "Bearer");
 
 // A refresh token of this realm with a good HS512 signature and typ "Refresh"; the caller
 // checks exp, client, session and user.

@@ -45,18 +45,6 @@ std::string random_base62(std::size_t length) {
   return openssl::random_text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
 }
 
-std::string hex_encode(std::string_view bytes) {
-  static constexpr std::string_view kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * bytes.size());
-  for (const char c : bytes) {
-    const auto byte = static_cast<unsigned char>(c);
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 0x0f]);
-  }
-  return out;
-}
-
 std::string random_hex(std::size_t length) {
   std::string out = hex_encode(random_bytes((length + 1) / 2));
   out.resize(length);
@@ -102,6 +90,30 @@ bool json_too_deep(std::string_view text, std::size_t limit) {
     }
   }
   return false;
+}
+
+// ryanuber/go-glob: '*' matches any run of characters.
+bool glob_match(const std::string& pattern, const std::string& text) {
+  if (pattern == "*") return true;
+  const auto first_star = pattern.find('*');
+  if (first_star == std::string::npos) return pattern == text;
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const auto star = pattern.find('*', start);
+    parts.push_back(pattern.substr(start, star == std::string::npos ? std::string::npos : star - start));
+    if (star == std::string::npos) break;
+    start = star + 1;
+  }
+  if (!starts_with(text, parts.front())) return false;
+  std::size_t position = parts.front().size();
+  for (std::size_t i = 1; i + 1 < parts.size(); ++i) {
+    const auto found = text.find(parts[i], position);
+    if (found == std::string::npos) return false;
+    position = found + parts[i].size();
+  }
+  const std::string& last = parts.back();
+  return text.size() >= position + last.size() && ends_with(text, last);
 }
 
 }  // namespace mcph::mock_vault

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "mcph/codec/hex.h"
 #include "mcph/openssl/crypto.h"
 
 namespace mcph::mock_vault {
@@ -28,11 +29,12 @@ using openssl::random_bytes;
 using openssl::random_uuid;  // Vault's ids: RFC 4122 version 4, lower-case
 std::string random_base62(std::size_t length);
 std::string random_hex(std::size_t length);
-// Lowercase hex, two digits per byte.
-std::string hex_encode(std::string_view bytes);
+using codec::hex_encode;  // lower-case, two digits per byte
 
 std::string to_lower(std::string_view text);
 bool starts_with(std::string_view text, std::string_view prefix);
+// ryanuber/go-glob, as Vault's strutil.StrListContainsGlob uses it: '*' matches any run of characters.
+bool glob_match(const std::string& pattern, const std::string& text);
 bool ends_with(std::string_view text, std::string_view suffix);
 
 // True when JSON text nests arrays/objects deeper than `limit` (strings skipped). Checked before

@@ -118,30 +118,6 @@ std::optional<std::vector<Json>> normalize_list(const Json& value) {
   return std::nullopt;
 }
 
-// ryanuber/go-glob: '*' matches any run of characters.
-bool glob_match(const std::string& pattern, const std::string& text) {
-  if (pattern == "*") return true;
-  const auto first_star = pattern.find('*');
-  if (first_star == std::string::npos) return pattern == text;
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const auto star = pattern.find('*', start);
-    parts.push_back(pattern.substr(start, star == std::string::npos ? std::string::npos : star - start));
-    if (star == std::string::npos) break;
-    start = star + 1;
-  }
-  if (!starts_with(text, parts.front())) return false;
-  std::size_t position = parts.front().size();
-  for (std::size_t i = 1; i + 1 < parts.size(); ++i) {
-    const auto found = text.find(parts[i], position);
-    if (found == std::string::npos) return false;
-    position = found + parts[i].size();
-  }
-  const std::string& last = parts.back();
-  return text.size() >= position + last.size() && ends_with(text, last);
-}
-
 bool same_claim_value(const Json& expected, const Json& actual) {
   if (expected.is_string() && actual.is_string()) return expected == actual;
   if (expected.is_boolean() && actual.is_boolean()) return expected == actual;

@@ -52,7 +52,8 @@ std::string child_token(vault::Client& vault, const KvSettings& settings, const 
                         {"no_parent", false},
                         {"no_default_policy", true},
                         {"display_name", "mcp-agent-" + agent.id}};
-  const Json answer = Json::parse(vault.call("POST", "auth/token/create", settings.parent_token, request.dump()));
+  const std::string path = settings.token_role.empty() ? "auth/token/create" : "auth/token/create/" + settings.token_role;
+  const Json answer = Json::parse(vault.call("POST", path, settings.parent_token, request.dump()));
   return answer.at("auth").at("client_token").get<std::string>();
 }
 

@@ -16,6 +16,9 @@ struct KvSettings {
   std::string mount = "secret";
   int child_ttl_seconds = 60;
   int child_num_uses = 2;
+  // The token role the child tokens are created against (auth/token/create/<role>), so that a
+  // parent token that is not root may give them policies it does not hold; empty: auth/token/create.
+  std::string token_role;
   std::chrono::milliseconds timeout{3000};
   bool unsafe_scope_substring = false;
   bool unsafe_single_pass_dotdot = false;

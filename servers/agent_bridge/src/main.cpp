@@ -50,6 +50,8 @@ void declare_flags(cli::Flags& flags) {
       .option("kv-mount", "secret", "the KV v2 mount")
       .option("child-ttl", "60", "TTL of each call's child token, in seconds")
       .option("child-uses", "2", "num_uses of each call's child token")
+      .option("token-role", "", "create the child tokens against this token role (auth/token/create/ROLE), so that a "
+                                "parent token that is not root may give them the agents' policies")
       .option("vault-timeout-ms", "3000", "timeout of every Vault call")
       .option("agents-file", "", "agents: lines 'agent-id key-sha256-hex scope…' ('-' for no API key)")
       .toggle("api-keys", "identify agents by X-API-Key (the agents file's digests)")
@@ -269,6 +271,10 @@ int main(int argc, char** argv) {
   kv.mount = flags.get("kv-mount");
   kv.child_ttl_seconds = flags.get_int("child-ttl");
   kv.child_num_uses = flags.get_int("child-uses");
+  kv.token_role = flags.get("token-role");
+  if (!kv.token_role.empty() && kv.token_role.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != std::string::npos) {
+    usage_error("--token-role must be a role name (letters, digits, '-' and '_')");
+  }
   kv.timeout = std::chrono::milliseconds(flags.get_int("vault-timeout-ms"));
   kv.unsafe_scope_substring = flags.on("unsafe-scope-substring");
   kv.unsafe_single_pass_dotdot = flags.on("unsafe-single-pass-dotdot");

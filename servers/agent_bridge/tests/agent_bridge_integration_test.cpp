@@ -426,6 +426,32 @@ TEST_F(AgentBridge, TheRateLimitIsPerAgentAndRefusedRequestsDoNotSpendIt) {
   EXPECT_TRUE(is_result(call(bridge.url, key_of("agent-b"), "kv.read", {{"path", "x"}})));
 }
 
+// A parent token that is not root may give its children only its own policies, unless it creates
+// them through a token role whose globs allow theirs: --token-role.
+TEST_F(AgentBridge, AParentThatIsNotRootCreatesTheChildTokensThroughTheTokenRole) {
+  vault_put("auth/token/roles/bridge-agents", {{"allowed_policies_glob", {"mcp-agent-*"}}, {"renewable", false}});
+  vault_put("sys/policies/acl/bridge-parent", {{"policy", "path \"auth/token/create/bridge-agents\" { capabilities = [\"update\"] }"}});
+  http::Client client(vault_->url);
+  const auto created = client.request("POST", "/v1/auth/token/create", {{"X-Vault-Token", kRootToken}},
+                                      Json{{"policies", {"bridge-parent"}}}.dump(), "application/json");
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::filesystem::path parent_file = dir_->path() / "parent-token";
+  proc::write_private_file(parent_file, Json::parse(created.body)["auth"]["client_token"].get<std::string>());
+
+  const auto through_role = start_bridge({"--vault-token-file", parent_file.string(), "--token-role", "bridge-agents"});
+  const std::size_t from = audit_lines();
+  const Reply read = call(through_role.url, key_of("agent-b"), "kv.read", {{"path", "x"}});
+  ASSERT_TRUE(is_result(read)) << read.body.dump();
+  EXPECT_EQ(read.body["result"]["structuredContent"]["data"], (Json{{"owner", "b"}}));
+  EXPECT_THAT(audited_paths(from), ::testing::Contains("auth/token/create/bridge-agents"));
+
+  // Without the role the same parent cannot give a child the agent's policy.
+  const auto without_role = start_bridge({"--vault-token-file", parent_file.string()});
+  const Reply refused = call(without_role.url, key_of("agent-b"), "kv.read", {{"path", "x"}});
+  EXPECT_FALSE(is_result(refused));
+  EXPECT_THAT(refused.body.dump(), ::testing::HasSubstr("vault_access_denied"));
+}
+
 TEST_F(AgentBridge, AnUnreachableVaultIs503) {
   proc::SpawnOptions spawn;
   spawn.argv = {AGENT_BRIDGE_PATH, "--port", "0", "--vault-url", "http://127.0.0.1:9", "--vault-token-file",

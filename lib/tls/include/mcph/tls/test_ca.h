@@ -48,6 +48,13 @@ class TestCa {
   // <directory>/<stem>.crt and <stem>.key (stem: the name's letters and digits). The directory
   // must exist. Throws std::runtime_error naming what failed (never key material).
   TestCa(std::filesystem::path directory, std::string common_name = "mcph test CA");
+  // The same, its certificate and key written to `files` instead.
+  TestCa(std::filesystem::path directory, std::string common_name, const CertificateFiles& files);
+  // A CA made before (its PEM certificate and PEM private key, as this class writes them), to
+  // issue more certificates into `directory`: a stack's agents' CA, minting a client certificate
+  // when a step needs one. Throws std::runtime_error naming the file that is missing or not
+  // such a PEM (never its content).
+  static TestCa load(std::filesystem::path directory, const CertificateFiles& files);
   ~TestCa();
   TestCa(TestCa&&) noexcept;
   TestCa& operator=(TestCa&&) noexcept;
@@ -65,6 +72,7 @@ class TestCa {
   CertificateFiles issue_client(const std::string& stem, std::vector<NameEntry> subject) const;
 
  private:
+  TestCa() = default;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -55,9 +55,17 @@ struct ServiceRow {
   // at /_fault (a 5xx answer on demand), the targets of a scenario's `http_error` faults.
   bool mock_backend = false;
 
+  // Started after provisioning without being an MCP server: the TLS proxy in front of one.
+  bool fronts_mcp_server = false;
+  // An MCP server whose callers are agents with credentials of their own (agent-bridge-mcp), not
+  // the identity provider's users: it gets no client scope there and no say in Vault's login role.
+  bool agents_only = false;
+
   // The MCP servers are the rows started after provisioning (they need a provisioned realm and
   // Vault); their stack-file entries carry a target profile (target_profile.h).
-  bool mcp_server() const { return stage == Stage::after_provisioning; }
+  bool mcp_server() const { return stage == Stage::after_provisioning && !fronts_mcp_server; }
+  // The MCP servers the identity provider's users call.
+  bool users_mcp_server() const { return mcp_server() && !agents_only; }
 
   // This row's implementation in `mode`; nullptr when it has none there.
   const ServiceImplementation* implementation_in(StackMode mode) const;
@@ -73,6 +81,9 @@ std::vector<std::string> fault_proxy_targets();
 std::vector<std::string> mock_backend_services();
 // The fault proxy's own row, its key in the stack file (its url is the proxy's HTTP API).
 inline constexpr std::string_view kFaultProxyService = "fault-proxy";
+// The agents' bridge and the TLS-terminating proxy in front of it.
+inline constexpr std::string_view kAgentBridgeService = "agent-bridge-mcp";
+inline constexpr std::string_view kTlsProxyService = "tls-proxy";
 
 // The files a stack writes into its run directory besides each service's <name>.log: what a
 // new supervisor clears from a run directory an old stack left behind.

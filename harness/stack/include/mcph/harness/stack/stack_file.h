@@ -30,6 +30,62 @@ struct VaultFields {
   std::string binary;
 };
 
+// Of an MCP server whose callers are agents (agent-bridge-mcp, or a user's own in external mode),
+// key "auth": how the harness obtains and presents each agent's credential. Every part is
+// optional; `unknown` keeps the keys of each object the harness does not know, as JSON text, to
+// be written back unchanged. Secret values live in the files named (`*_file`, `client_ca_key`),
+// never in the stack file. Paths may be relative to the stack file's directory
+// (StackFile::resolve).
+struct ApiKeyAuth {
+  std::string header;     // "X-API-Key"
+  std::string keys_file;  // {"agent-a": "<key>", …}
+  std::map<std::string, std::string> unknown;
+};
+struct StaticJwtAuth {
+  std::string alg;       // "HS256"
+  std::string key_file;  // the shared secret, one line
+  std::string iss;
+  std::string aud;
+  std::map<std::string, std::string> unknown;
+};
+struct MtlsAuth {
+  std::string proxy_url;       // through the TLS-terminating proxy (https)
+  std::string direct_url;      // the server itself, bypassing the proxy
+  std::string server_ca_file;  // the proxy's CA
+  std::string client_ca_cert;  // the agents' CA: the harness mints their client certificates
+  std::string client_ca_key;
+  std::map<std::string, std::string> unknown;
+};
+struct ProxyHeadersAuth {
+  std::string dn_header;      // "X-SSL-Client-S-DN"
+  std::string verify_header;  // "X-SSL-Client-Verify"
+  std::map<std::string, std::string> unknown;
+};
+struct ClientCredentialsAuth {
+  std::string token_url;
+  std::string clients_file;  // {"agent-a": {"client_id": …, "client_secret": …}}
+  std::string method;        // "client_secret_post" | "client_secret_basic"
+  std::string scope;
+  std::map<std::string, std::string> unknown;
+};
+struct AgentAuthFields {
+  std::string default_kind;  // key "default": the part a step uses unless it names another
+  std::vector<std::string> agents;
+  std::optional<ApiKeyAuth> api_key;
+  std::optional<StaticJwtAuth> static_jwt;
+  std::optional<MtlsAuth> mtls;
+  std::optional<ProxyHeadersAuth> proxy_headers;
+  std::optional<ClientCredentialsAuth> client_credentials;
+  std::map<std::string, std::string> unknown;
+};
+
+// Of a TLS-terminating proxy (the service "tls-proxy"): the service it fronts and the CA its
+// certificate chains to.
+struct TlsProxyFields {
+  std::string upstream;
+  std::string ca_file;
+};
+
 // Of an MCP server: how to reach and judge it (its target profile's name and the fields it
 // overrides, read by target_profile()), the limit it puts on each user's calls, the OAuth scope
 // and client a token for it names, and the backend whose ledger shows its calls.
@@ -51,6 +107,7 @@ struct McpServerFields {
   // writes it for the servers it starts; a user declares it for their own. Key
   // "behind_fault_proxy": a list of those names, or true (all of them); absent or false: none.
   std::vector<std::string> behind_fault_proxy;
+  std::optional<AgentAuthFields> auth;  // key "auth"; none: its callers are the identity provider's users
 };
 
 // One service of the stack file. The file is flat JSON (every key of a service beside its url);
@@ -69,6 +126,7 @@ struct ServiceEntry {
   IdentityProviderFields idp;
   VaultFields vault;
   McpServerFields mcp;
+  TlsProxyFields proxy;
   // Keys the harness does not know, each with its value's JSON text.
   std::map<std::string, std::string> unknown;
 };
@@ -97,6 +155,11 @@ struct StackFile {
   // file. Key "generated_users".
   std::optional<int> generated_users;
   std::optional<SupervisorEntry> supervisor;  // local mode under a supervisor
+  // The directory of the file it was loaded from (not written); empty when parsed from text.
+  std::filesystem::path directory;
+
+  // A path the file names (an auth part's file): relative ones are relative to `directory`.
+  std::string resolve(const std::string& path) const;
 
   // Throws std::runtime_error naming the missing service.
   const ServiceEntry& service(const std::string& name) const;

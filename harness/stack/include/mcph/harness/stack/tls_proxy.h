@@ -30,6 +30,10 @@ const char* nginx_verify_client(ProxyClientVerification verification);
 struct TlsProxyOptions {
   std::filesystem::path run_dir;  // must exist; the proxy's files go to <run_dir>/tls-proxy/
   std::string upstream_url;       // http://127.0.0.1:PORT[/prefix] (plain HTTP on loopback)
+  // The loopback address nginx connects to the upstream from (proxy_bind), e.g. 127.0.0.2: an
+  // upstream that believes identity headers only from that address then never believes a local
+  // client that goes around the proxy from 127.0.0.1. Empty: the kernel's choice.
+  std::string upstream_source_address;
   std::string certificate_chain_file;  // PEM: the proxy's certificate, then its intermediates
   std::string private_key_file;        // PEM
   std::string client_ca_file;          // PEM: the CAs a client certificate must chain to

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The installed harness, outside the source tree: `cmake --install` into a temporary prefix, a
+# local stack brought up from there (every service a binary of the install), the isolation
+# family run against it, and the .deb CPack builds from the same install.
+#   install_test.sh BUILD_DIR
+set -euo pipefail
+build_dir=$(realpath "$1")
+work=$(mktemp -d)
+chmod o+x "$work"  # PostgreSQL, run as its own user when the tests run as root, passes through to the run directory
+prefix=$work/prefix
+harness=$prefix/bin/mcp-harness
+cleanup() {
+  [[ -x $harness && -f $work/run/stack.json ]] && "$harness" down --run-dir "$work/run" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "install_test: $*" >&2; exit 1; }
+# Nothing may point it at the source tree.
+unset MCPH_SCENARIOS_DIR MCPH_FIXTURES_DIR MCPH_BIN_DIR MCPH_DOCKER_DIR
+
+cmake --install "$build_dir" --prefix "$prefix" >"$work/install.log" || { cat "$work/install.log"; fail "cmake --install failed"; }
+for path in bin/mcp-harness libexec/mcp-harness/mock-keycloak libexec/mcp-harness/jira-mcp \
+            share/mcp-harness/scenarios/isolation.yaml share/mcp-harness/fixtures/secrets.json \
+            share/mcp-harness/docker/compose.yaml; do
+  [[ -e $prefix/$path ]] || fail "the install has no $path"
+done
+[[ ! -e $prefix/share/mcp-harness/scenarios/tests ]] || fail "the scenarios' C++ tests were installed"
+
+mkdir "$work/elsewhere"
+cd "$work/elsewhere"
+listed=$("$harness" run --list --family isolation)
+grep -qF "$prefix/share/mcp-harness/scenarios/isolation.yaml" <<<"$listed" ||
+  fail "run --list does not take the installed scenarios: $listed"
+
+"$harness" up --run-dir "$work/run" >"$work/up.log" 2>&1 || { cat "$work/up.log"; fail "up from the install failed"; }
+# Every service process of the stack runs a binary of the install, or a system server the
+# package depends on (PostgreSQL, nginx).
+for pid in $(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(" ".join(str(e["pid"]) for e in s["services"].values() if "pid" in e))' "$work/run/stack.json"); do
+  exe=$(readlink "/proc/$pid/exe")
+  case $exe in
+    "$prefix"/*|/usr/lib/postgresql/*|/usr/sbin/nginx) ;;
+    *) fail "service pid $pid runs $exe, not a binary of the install" ;;
+  esac
+done
+"$harness" run --run-dir "$work/run" --family isolation --junit "$work/junit.xml" >"$work/run.log" 2>&1 ||
+  { cat "$work/run.log"; fail "the isolation family failed from the install"; }
+grep -q 'failures="0"' "$work/junit.xml" || fail "junit.xml reports failures"
+"$harness" down --run-dir "$work/run" >/dev/null
+
+# The .deb: the same files under /usr, and Debian's packages as dependencies.
+(cd "$work" && cpack -G DEB --config "$build_dir/CPackConfig.cmake" -B "$work/deb" >"$work/cpack.log" 2>&1) ||
+  { tail -20 "$work/cpack.log"; fail "cpack failed"; }
+deb=$(ls "$work"/deb/mcp-harness_*.deb)
+depends=$(dpkg-deb -f "$deb" Depends)
+for wanted in libssl3 libpq5 postgresql nginx; do
+  grep -q "$wanted" <<<"$depends" || fail "the .deb does not depend on $wanted: $depends"
+done
+contents=$(dpkg-deb -c "$deb")
+for path in ./usr/bin/mcp-harness ./usr/libexec/mcp-harness/mock-vault ./usr/share/mcp-harness/scenarios/jwt_attacks.yaml; do
+  grep -qF " $path" <<<"$contents" || fail "the .deb has no $path"
+done
+echo "install_test: installed, ran the isolation family from $prefix, and built $(basename "$deb")"

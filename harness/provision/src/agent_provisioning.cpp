@@ -1,0 +1,198 @@
+#include "mcph/harness/provision/agent_provisioning.h"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "mcph/agent_bridge/agent_policy.h"
+#include "mcph/agent_bridge/agents_file.h"
+#include "mcph/harness/fixtures/agent_fixtures.h"
+#include "mcph/harness/fixtures/text_file.h"
+#include "mcph/http/url.h"
+#include "mcph/openssl/crypto.h"
+#include "mcph/vault/client.h"
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr std::string_view kKeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+constexpr std::size_t kApiKeyLength = 40;
+constexpr std::size_t kJwtSecretLength = 48;
+// The token role's settings: what provision writes and what a re-run compares.
+const Json& token_role_settings() {
+  static const Json settings = {{"allowed_policies_glob", Json::array({"mcp-agent-*"})},
+                                {"orphan", false},
+                                {"renewable", false},
+                                {"token_explicit_max_ttl", 300}};
+  return settings;
+}
+
+class AgentProvisioner {
+ public:
+  AgentProvisioner(const ProvisionTarget& target, const AgentProvisionOptions& options)
+      : target_(target), options_(options), vault_(target.vault_url) {
+    if (options_.fixtures_dir.empty()) options_.fixtures_dir = default_fixtures_dir();
+    if (options_.run_dir.empty()) throw std::invalid_argument("provision_agents: no run directory");
+  }
+
+  ProvisionedAgents run() {
+    const auto agents = load_agent_fixtures(options_.fixtures_dir);
+    const fs::path dir = options_.run_dir / "agents";
+    create_private_directory(dir);
+    result_.api_keys_file = dir / "api-keys.json";
+    result_.jwt_key_file = dir / "jwt-hs256.key";
+    result_.agents_file = dir / "agents.txt";
+    result_.vault_token_file = dir / "vault-token";
+    say("vault: agents' policies and secrets, token role " + std::string(kAgentTokenRole) + ", the bridge's parent token");
+    const Json mounts = data_of(get("sys/mounts"));
+    if (!mounts.contains(options_.kv_mount + "/")) {
+      throw std::runtime_error("Vault: no KV mount " + options_.kv_mount + "/ for the agents' secrets");
+    }
+    for (const auto& agent : agents) {
+      result_.agents.push_back(agent.name);
+      policy(agent_bridge::agent_policy_name(agent.name), agent_bridge::agent_policy_hcl(options_.kv_mount, agent.name, agent.scopes));
+      for (const auto& [key, fields] : agent.secrets) secret(agent.name, key, Json(fields));
+    }
+    policy(kBridgeParentPolicy, "path \"auth/token/create/" + std::string(kAgentTokenRole) + "\" { capabilities = [\"update\"] }\n");
+    token_role();
+    parent_token();
+    local_files(agents);
+    return std::move(result_);
+  }
+
+ private:
+  void say(const std::string& line) const {
+    if (options_.progress) options_.progress(line);
+  }
+  void changed(const std::string& what) {
+    ++result_.changes;
+    say("  + " + what);
+  }
+  static const Json& data_of(const Json& body) {
+    static const Json empty = Json::object();
+    const auto it = body.find("data");
+    return it != body.end() && it->is_object() ? *it : empty;
+  }
+  Json get(const std::string& path) {
+    const vault::RawResponse response = vault_.request("GET", path, target_.vault_token);
+    if (response.status == 404) return Json::object();
+    if (response.status >= 400) {
+      throw std::runtime_error("Vault: GET " + path + " answered " + std::to_string(response.status) + " " +
+                               response.body.substr(0, 300));
+    }
+    const Json body = Json::parse(response.body, nullptr, false);
+    return body.is_object() ? body : Json::object();
+  }
+  std::string write(const std::string& path, const Json& body, const std::string& what) {
+    try {
+      return vault_.call("POST", path, target_.vault_token, body.dump());
+    } catch (const vault::VaultError& e) {
+      throw std::runtime_error("Vault: " + what + ": " + e.what());
+    }
+  }
+
+  void policy(const std::string& name, const std::string& hcl) {
+    if (data_of(get("sys/policies/acl/" + name)).value("policy", "") == hcl) return;
+    write("sys/policies/acl/" + name, {{"policy", hcl}}, "policy " + name);
+    changed("policy " + name);
+  }
+
+  void secret(const std::string& agent, const std::string& key, const Json& fields) {
+    std::string path = options_.kv_mount + "/data/mcp/" + agent;
+    for (std::size_t start = 0; start <= key.size();) {  // each segment encoded, as the bridge does
+      const std::size_t end = std::min(key.find('/', start), key.size());
+      path += "/" + http::percent_encode(key.substr(start, end - start));
+      start = end + 1;
+    }
+    if (data_of(data_of(get(path))) == fields) return;
+    write(path, {{"data", fields}}, "secret mcp/" + agent + "/" + key);
+    changed("secret mcp/" + agent + "/" + key);
+  }
+
+  void token_role() {
+    const std::string path = "auth/token/roles/" + std::string(kAgentTokenRole);
+    const Json current = data_of(get(path));
+    bool same = !current.empty();
+    for (const auto& [field, value] : token_role_settings().items()) same = same && current.value(field, Json()) == value;
+    if (same) return;
+    write(path, token_role_settings(), "token role " + std::string(kAgentTokenRole));
+    changed("token role " + std::string(kAgentTokenRole));
+  }
+
+  // The parent token of an earlier run is kept while Vault knows it with the same policy.
+  void parent_token() {
+    if (const auto kept = read_text_file(result_.vault_token_file)) {
+      std::string token = *kept;
+      while (!token.empty() && (token.back() == '\n' || token.back() == ' ')) token.pop_back();
+      const vault::RawResponse looked =
+          vault_.request("POST", "auth/token/lookup", target_.vault_token, Json{{"token", token}}.dump());
+      const Json body = Json::parse(looked.body, nullptr, false);
+      if (looked.status == 200 && body.is_object()) {
+        const Json policies = data_of(body).value("policies", Json::array());
+        if (std::find(policies.begin(), policies.end(), kBridgeParentPolicy) != policies.end()) return;
+      }
+    }
+    const Json request = {{"policies", Json::array({kBridgeParentPolicy})},
+                          {"display_name", "agent-bridge-mcp"},
+                          {"ttl", "768h"},
+                          {"renewable", true}};
+    const Json answer = Json::parse(write("auth/token/create", request, "the bridge's parent token"), nullptr, false);
+    const std::string token = answer.is_object() ? answer["auth"].value("client_token", "") : "";
+    if (token.empty()) throw std::runtime_error("Vault: the bridge's parent token: no client_token in the answer");
+    write_private_file(result_.vault_token_file, token + "\n");
+    changed("the bridge's parent token (policy " + std::string(kBridgeParentPolicy) + ")");
+  }
+
+  // The agents' API keys and the HS256 secret are kept from an earlier run; the agents file
+  // follows them.
+  void local_files(const std::vector<AgentFixture>& agents) {
+    Json keys = Json::object();
+    if (const auto kept = read_text_file(result_.api_keys_file)) keys = Json::parse(*kept, nullptr, false);
+    if (!keys.is_object()) keys = Json::object();
+    bool new_keys = false;
+    for (const auto& agent : agents) {
+      if (!keys.contains(agent.name) || !keys[agent.name].is_string() || keys[agent.name].get<std::string>().empty()) {
+        keys[agent.name] = openssl::random_text(kKeyAlphabet, kApiKeyLength);
+        new_keys = true;
+      }
+    }
+    if (new_keys) {
+      write_private_file(result_.api_keys_file, keys.dump(2) + "\n");
+      changed("agents/api-keys.json");
+    }
+    const auto secret = read_text_file(result_.jwt_key_file);
+    if (!secret || secret->size() < kJwtSecretLength) {
+      write_private_file(result_.jwt_key_file, openssl::random_text(kKeyAlphabet, kJwtSecretLength) + "\n");
+      changed("agents/jwt-hs256.key");
+    }
+    std::string lines = "# agent-id key-sha256 scope… (written by the provisioner)\n";
+    for (const auto& agent : agents) {
+      lines += agent.name + " " + agent_bridge::sha256_hex(keys[agent.name].get<std::string>());
+      for (const auto& scope : agent.scopes) lines += " " + scope;
+      lines += "\n";
+    }
+    if (read_text_file(result_.agents_file) != lines) {
+      write_private_file(result_.agents_file, lines);
+      changed("agents/agents.txt");
+    }
+  }
+
+  ProvisionTarget target_;
+  AgentProvisionOptions options_;
+  vault::Client vault_;
+  ProvisionedAgents result_;
+};
+
+}  // namespace
+
+ProvisionedAgents provision_agents(const ProvisionTarget& target, const AgentProvisionOptions& options) {
+  try {
+    return AgentProvisioner(target, options).run();
+  } catch (const http::TransportError& e) {
+    throw std::runtime_error(std::string("provisioning the agents stopped: Vault did not answer: ") + e.what());
+  }
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,136 @@
+// The agents' rows of the service table: agent-bridge-mcp (servers/agent_bridge) with the agents
+// the provisioner gives it, and Debian's nginx (TlsProxy) in front of it checking the agents'
+// client certificates. The stack file tells the scenario runner how each agent authenticates
+// (an entry's "auth": API key, HS256 JWT, client certificate through the proxy, the proxy's
+// headers), naming files in the run directory, never a secret.
+#include <chrono>
+#include <memory>
+
+#include "mcph/harness/fixtures/text_file.h"
+#include "mcph/harness/provision/agent_provisioning.h"
+#include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/stack/tls_proxy.h"
+#include "mcph/http/url.h"
+#include "mcph/tls/test_ca.h"
+#include "service_starters.h"
+
+namespace mcph::harness {
+namespace {
+
+namespace fs = std::filesystem;
+
+// What the bridge checks in the agents' HS256 JWTs (and the harness puts in those it signs).
+constexpr const char* kJwtIssuer = "mcp-harness";
+constexpr const char* kJwtAudience = "agent-bridge-mcp";
+// nginx reaches the bridge from an address of its own, the only one whose identity headers the
+// bridge believes: a local client going around the proxy comes from 127.0.0.1.
+constexpr const char* kProxyAddress = "127.0.0.2";
+
+AgentAuthFields agent_auth(const ProvisionedAgents& agents) {
+  AgentAuthFields auth;
+  auth.default_kind = "api_key";
+  auth.agents = agents.agents;
+  auth.api_key = ApiKeyAuth{"X-API-Key", agents.api_keys_file.string(), {}};
+  auth.static_jwt = StaticJwtAuth{"HS256", agents.jwt_key_file.string(), kJwtIssuer, kJwtAudience, {}};
+  auth.proxy_headers = ProxyHeadersAuth{"X-SSL-Client-S-DN", "X-SSL-Client-Verify", {}};
+  return auth;
+}
+
+// The stack's CA and the proxy's server certificate, and the agents' CA (whose key the harness
+// keeps to mint client certificates), in <run_dir>/tls/. The stack CA's key is not kept: nothing
+// else is ever signed with it.
+struct ProxyCertificates {
+  fs::path ca, server_certificate, server_key, agents_ca, agents_ca_key;
+};
+
+ProxyCertificates make_certificates(const fs::path& run_dir) {
+  const fs::path dir = run_dir / "tls";
+  create_private_directory(dir);
+  ProxyCertificates files{dir / "ca.pem", dir / "server.pem", dir / "server.key", dir / "agents-ca.pem", dir / "agents-ca.key"};
+  {
+    const tls::TestCa stack_ca(dir, "mcp-harness stack CA", tls::CertificateFiles{files.ca, dir / "ca.key"});
+    const tls::CertificateFiles server = stack_ca.issue_server("server");
+    fs::rename(server.certificate, files.server_certificate);
+  }
+  fs::remove(dir / "ca.key");
+  const tls::TestCa agents_ca(dir, "mcp-harness agents CA", tls::CertificateFiles{files.agents_ca, files.agents_ca_key});
+  return files;
+}
+
+}  // namespace
+
+RunningService start_agent_bridge(StackContext& context) {
+  // A fixtures folder of a user's own may have no agents: the stack runs without the bridge.
+  if (!fs::exists(context.fixtures_dir / "agents" / "agents.json")) {
+    throw ServiceSkipped("the fixtures (" + context.fixtures_dir.string() + ") have no agents/agents.json");
+  }
+  context.say("provisioning: the agents of agent-bridge-mcp (fixtures/agents), their policies, secrets and keys");
+  AgentProvisionOptions options;
+  options.fixtures_dir = context.fixtures_dir;
+  options.run_dir = context.run_dir;
+  options.progress = context.say;
+  const ProvisionedAgents agents = provision_agents(provision_target(context.stack), options);
+
+  const RateLimit& limit = context.params.rate_limit;
+  std::vector<std::string> argv = {service_binary("agent-bridge-mcp"),
+                                   "--port", "0",
+                                   "--vault-url", url_for_servers(context, "vault"),
+                                   "--vault-token-file", agents.vault_token_file.string(),
+                                   "--token-role", agents.token_role,
+                                   "--kv-mount", "secret",
+                                   "--agents-file", agents.agents_file.string(),
+                                   "--api-keys",
+                                   "--jwt-secret-file", agents.jwt_key_file.string(),
+                                   "--jwt-issuer", kJwtIssuer,
+                                   "--jwt-audience", kJwtAudience,
+                                   "--trusted-proxy", kProxyAddress,
+                                   "--rate-limit", std::to_string(limit.requests),
+                                   "--rate-window-ms", std::to_string(limit.window.count())};
+  RunningService running = start_project_binary(context, std::string(kAgentBridgeService), std::move(argv));
+  running.entry.url += "/mcp";
+  running.entry.mcp.transport = "streamable-http";
+  running.entry.mcp.profile = "agent-bridge";
+  running.entry.mcp.rate_limit = limit;
+  if (context.fault_proxied.count("vault")) running.entry.mcp.behind_fault_proxy.push_back("vault");
+  running.entry.mcp.auth = agent_auth(agents);
+  return running;
+}
+
+RunningService start_tls_proxy(StackContext& context) {
+  const std::string bridge_name(kAgentBridgeService);
+  ServiceEntry* bridge = context.stack.services.count(bridge_name) ? &context.stack.services[bridge_name] : nullptr;
+  if (!bridge || !bridge->mcp.auth) throw ServiceSkipped("no agent-bridge-mcp in this stack to put it in front of");
+  std::string nginx;
+  try {
+    nginx = find_nginx();
+  } catch (const NginxMissing& e) {
+    throw ServiceSkipped(std::string(e.what()) + "; the agents reach the bridge without a TLS proxy");
+  }
+  const ProxyCertificates files = make_certificates(context.run_dir);
+  TlsProxyOptions options;
+  options.run_dir = context.run_dir;
+  options.upstream_url = http::parse_url(bridge->url).origin();
+  options.upstream_source_address = kProxyAddress;
+  options.certificate_chain_file = files.server_certificate.string();
+  options.private_key_file = files.server_key.string();
+  options.client_ca_file = files.agents_ca.string();
+  options.server_ca_file = files.ca.string();
+  options.nginx_binary = nginx;
+  options.ready_timeout = context.ready_timeout(std::chrono::seconds(15));
+  const auto started = std::chrono::steady_clock::now();
+  auto proxy = std::make_shared<TlsProxy>(TlsProxy::start(std::move(options)));
+
+  RunningService running;
+  running.entry.url = proxy->url();
+  running.entry.pid = proxy->pid();
+  running.entry.log = proxy->log_path();
+  running.entry.proxy.upstream = bridge_name;
+  running.entry.proxy.ca_file = files.ca.string();
+  running.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  running.stop = [proxy] { proxy->stop(); };
+  bridge->mcp.auth->mtls = MtlsAuth{proxy->url() + "/mcp", bridge->url, files.ca.string(), files.agents_ca.string(),
+                                    files.agents_ca_key.string(), {}};
+  return running;
+}
+
+}  // namespace mcph::harness

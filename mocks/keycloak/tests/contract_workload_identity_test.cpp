@@ -1,0 +1,377 @@
+// Contract tests for Keycloak 26.4's workload identity (preview features spiffe and
+// client-auth-federated; DPoP on by default): an identity provider of type spiffe, clients that
+// authenticate with a JWT-SVID of it (clientAuthenticatorType federated-jwt), DPoP-bound tokens
+// (RFC 9449), and every refusal with Keycloak's status and text. The trust domain is mock-spiffe,
+// run in process on loopback, which Keycloak reaches as the provider's bundle endpoint. Against a
+// Keycloak started without the preview features every test is skipped, saying so.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "contract_fixture.h"
+#include "mcph/codec/base64.h"
+#include "mcph/jose/dpop.h"
+#include "mcph/jose/jws.h"
+#include "mcph/mock_spiffe/mock_spiffe.h"
+
+namespace mcph::keycloak_test {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr const char* kTrustDomain = "mcp-identity.local";
+constexpr const char* kAgent1 = "spiffe://mcp-identity.local/agent/agent-1";
+constexpr const char* kAgent2 = "spiffe://mcp-identity.local/agent/agent-2";
+constexpr const char* kJwtSpiffe = "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe";
+constexpr const char* kJwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+constexpr const char* kNotIdentified = "Invalid client or Invalid client credentials";
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+mock_spiffe::Options trust_domain(const std::string& name) {
+  mock_spiffe::Options options;
+  options.trust_domain = name;
+  options.workloads = {"agent-1", "agent-2", "agent-3"};
+  options.access_log = false;
+  return options;
+}
+
+// A realm with the SPIFFE provider "spiffe" for mcp-identity.local and the federated client
+// "agent-1" (its SPIFFE ID kAgent1, service accounts on); agent-2 is registered in the trust
+// domain but has no client.
+class WorkloadIdentityContract : public ContractTest {
+ protected:
+  void SetUp() override {
+    ContractTest::SetUp();
+    if (HasFatalFailure() || IsSkipped()) return;
+    spiffe_.start();
+    const auto created = create_provider("spiffe", "spiffe://" + std::string(kTrustDomain), spiffe_.url() + "/");
+    if (created.status == 400 && created.body.find("Invalid identity provider id") != std::string::npos) {
+      GTEST_SKIP() << "the Keycloak under test runs without the preview features spiffe and "
+                      "client-auth-federated (kc.sh start --features=client-auth-federated,spiffe)";
+    }
+    ASSERT_EQ(created.status, 201) << created.body;
+    agent_uuid_ = api().create_client(realm(), federated_client("agent-1", kAgent1, "spiffe"));
+  }
+
+  http::ClientResponse create_provider(const std::string& alias, const std::string& issuer, const std::string& bundle) {
+    json config = {{"issuer", issuer}};
+    if (!bundle.empty()) config["bundleEndpoint"] = bundle;
+    return api().admin("POST", "/" + realm() + "/identity-provider/instances",
+                       json{{"alias", alias}, {"providerId", "spiffe"}, {"config", config}});
+  }
+
+  static json federated_client(const std::string& client_id, const std::string& spiffe_id, const std::string& provider) {
+    return {{"clientId", client_id},
+            {"clientAuthenticatorType", "federated-jwt"},
+            {"serviceAccountsEnabled", true},
+            {"standardFlowEnabled", false},
+            {"attributes", {{"jwt.credential.issuer", provider}, {"jwt.credential.sub", spiffe_id}}}};
+  }
+
+  std::string token_url() const { return api_->issuer(realm()) + "/protocol/openid-connect/token"; }
+  std::string userinfo_url() const { return api_->issuer(realm()) + "/protocol/openid-connect/userinfo"; }
+
+  // A JWT-SVID from the trust domain, for Keycloak's realm issuer unless told otherwise.
+  std::string svid(mock_spiffe::MockSpiffe& domain, const std::string& spiffe_id, const json& audience = nullptr,
+                   int ttl = 60) {
+    http::Client client(domain.url());
+    const auto response = client.post(
+        "/_svid",
+        json{{"spiffe_id", spiffe_id}, {"audience", audience.is_null() ? json(api().issuer(realm())) : audience}, {"ttl", ttl}}
+            .dump(),
+        "application/json");
+    EXPECT_EQ(response.status, 200) << response.body;
+    return json_of(response)["svids"][0]["svid"];
+  }
+  std::string svid(const std::string& spiffe_id = kAgent1) { return svid(spiffe_, spiffe_id); }
+
+  std::string proof(const std::string& method, const std::string& url, const std::optional<std::string>& token = {},
+                    const jose::Key* key = nullptr) {
+    jose::DpopProofRequest request;
+    request.htm = method;
+    request.htu = url;
+    request.access_token = token;
+    return jose::create_dpop_proof(key != nullptr ? *key : dpop_key_, request);
+  }
+
+  http::ClientResponse token_request(const std::string& assertion, std::optional<std::string> dpop = std::string(),
+                                     const http::Fields& extra = {}, const std::string& type = kJwtSpiffe) {
+    http::Fields form = {{"grant_type", "client_credentials"}, {"client_assertion_type", type}, {"client_assertion", assertion}};
+    form.insert(form.end(), extra.begin(), extra.end());
+    http::Fields headers;
+    if (dpop && dpop->empty()) dpop = proof("POST", token_url());
+    if (dpop) headers.emplace_back("DPoP", *dpop);
+    return api().oidc_post(realm(), "token", form, headers);
+  }
+
+  // A DPoP-bound access token of agent-1 with the openid scope (for userinfo).
+  std::string bound_token() {
+    const auto response = token_request(svid(), std::string(), {{"scope", "openid"}});
+    EXPECT_EQ(response.status, 200) << response.body;
+    return json_of(response).at("access_token");
+  }
+
+  http::ClientResponse userinfo(const http::Fields& headers) { return api().http().get(userinfo_path(), headers); }
+  std::string userinfo_path() const { return "/realms/" + realm_ + "/protocol/openid-connect/userinfo"; }
+
+  mock_spiffe::MockSpiffe spiffe_{trust_domain(kTrustDomain)};
+  jose::Key dpop_key_ = jose::Key::generate_ec_p256();
+  std::string agent_uuid_;
+};
+
+void expect_dpop_refused(const http::ClientResponse& response, const std::string& description) {
+  expect_oauth_error(response, 400, "invalid_request", description);
+}
+
+TEST_F(WorkloadIdentityContract, TheSpiffeProviderIsShownAsKeycloakShowsIt) {
+  const auto response = api().admin("GET", "/" + realm() + "/identity-provider/instances/spiffe");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const json provider = json_of(response);
+  EXPECT_EQ(provider.at("alias"), "spiffe");
+  EXPECT_EQ(provider.at("providerId"), "spiffe");
+  EXPECT_EQ(provider.at("enabled"), true);
+  EXPECT_EQ(provider.at("hideOnLogin"), true);
+  EXPECT_FALSE(provider.at("internalId").get<std::string>().empty());
+  EXPECT_EQ(provider.at("config").at("issuer"), "spiffe://mcp-identity.local");
+  EXPECT_EQ(provider.at("config").at("bundleEndpoint"), spiffe_.url() + "/");
+  EXPECT_EQ(provider.at("config").at("syncMode"), "LEGACY");
+  EXPECT_EQ(provider.at("config").at("showInAccountConsole"), "NEVER");
+  const json listing = json_of(api().admin("GET", "/" + realm() + "/identity-provider/instances"));
+  ASSERT_EQ(listing.size(), 1u);
+  EXPECT_EQ(listing[0].at("alias"), "spiffe");
+  const json client = json_of(api().admin("GET", "/" + realm() + "/clients/" + agent_uuid_));
+  EXPECT_EQ(client.at("clientAuthenticatorType"), "federated-jwt");
+  EXPECT_EQ(client.at("attributes").at("jwt.credential.sub"), kAgent1);
+}
+
+TEST_F(WorkloadIdentityContract, ProvidersAreRefusedWithKeycloaksTexts) {
+  const auto again = create_provider("spiffe", "spiffe://mcp-identity.local", spiffe_.url() + "/");
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(json_of(again).at("errorMessage"), "Identity Provider spiffe already exists");
+  for (const std::string issuer : {"mcp-identity.local", "spiffe://Upper.local", "https://mcp-identity.local"}) {
+    const auto bad = create_provider("bad", issuer, spiffe_.url() + "/");
+    EXPECT_EQ(bad.status, 400) << issuer;
+    EXPECT_EQ(json_of(bad).at("errorMessage"), "Invalid trust domain name") << issuer;
+  }
+  const auto remote = create_provider("remote", "spiffe://x", "http://bundle.example.com/");
+  EXPECT_EQ(remote.status, 400);
+  EXPECT_EQ(json_of(remote).at("errorMessage"), "The url [bundleEndpoint] requires secure connections");
+  const auto unknown = api().admin("POST", "/" + realm() + "/identity-provider/instances",
+                                   json{{"alias", "x"}, {"providerId", "no-such-type"}, {"config", json::object()}});
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(json_of(unknown).at("errorMessage"), "Invalid identity provider id [no-such-type]");
+  const auto missing = api().admin("GET", "/" + realm() + "/identity-provider/instances/nope");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(json_of(missing).at("error"), "HTTP 404 Not Found");
+}
+
+TEST_F(WorkloadIdentityContract, AWorkloadTradesItsSvidForADpopBoundToken) {
+  const auto response = token_request(svid());
+  ASSERT_EQ(response.status, 200) << response.body;
+  const json body = json_of(response);
+  EXPECT_EQ(body.at("token_type"), "DPoP");
+  EXPECT_EQ(body.at("refresh_expires_in"), 0);
+  EXPECT_FALSE(body.contains("refresh_token"));
+  const std::string token = body.at("access_token");
+  api().verify(realm(), token);  // the realm's signature and issuer
+  const json claims = claims_of(token);
+  EXPECT_EQ(claims.at("typ"), "DPoP");
+  EXPECT_EQ(claims.at("cnf").at("jkt"), dpop_key_.thumbprint());
+  EXPECT_EQ(claims.at("azp"), "agent-1");
+  EXPECT_EQ(claims.at("client_id"), "agent-1");
+  EXPECT_EQ(claims.at("preferred_username"), "service-account-agent-1");
+}
+
+TEST_F(WorkloadIdentityContract, WithoutAProofTheTokenIsABearerToken) {
+  const auto response = token_request(svid(), std::nullopt);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(json_of(response).at("token_type"), "Bearer");
+  const json claims = claims_of(json_of(response).at("access_token"));
+  EXPECT_EQ(claims.at("typ"), "Bearer");
+  EXPECT_FALSE(claims.contains("cnf"));
+}
+
+TEST_F(WorkloadIdentityContract, TheSameSvidMayBeUsedAgain) {
+  // JWT-SVIDs have no jti and are cached by their workloads: Keycloak permits reuse.
+  const std::string assertion = svid();
+  EXPECT_EQ(token_request(assertion).status, 200);
+  EXPECT_EQ(token_request(assertion).status, 200);
+}
+
+TEST_F(WorkloadIdentityContract, AnSvidMayLiveLongerThanFiveMinutes) {
+  // Only an iat more than 300 s past is refused: a 600 s SVID is taken while it is fresh.
+  EXPECT_EQ(token_request(svid(spiffe_, kAgent1, nullptr, 600)).status, 200);
+}
+
+TEST_F(WorkloadIdentityContract, RefusesAnotherAgentsSpiffeId) {
+  expect_oauth_error(token_request(svid(kAgent2)), 401, "invalid_client", kNotIdentified);
+}
+
+TEST_F(WorkloadIdentityContract, RefusesASpiffeIdOutsideTheProvidersTrustDomain) {
+  // An attacker's trust domain registers a workload; a client names its SPIFFE ID but the
+  // mcp-identity.local provider: the SVID's sub is not of that provider's trust domain.
+  mock_spiffe::MockSpiffe foreign(trust_domain("attacker.example"));
+  foreign.start();
+  api().create_client(realm(), federated_client("foreign", "spiffe://attacker.example/agent/agent-1", "spiffe"));
+  expect_oauth_error(token_request(svid(foreign, "spiffe://attacker.example/agent/agent-1")), 401, "invalid_client",
+                     kNotIdentified);
+}
+
+TEST_F(WorkloadIdentityContract, RefusesAnAttackersKeyUnderTheBundlesKid) {
+  const std::string kid = jose::JwkSet::from_json(http::Client(spiffe_.url()).get("/").body).keys().at(0).kid;
+  const jose::Key attacker = jose::Key::generate_ec_p256();
+  const std::int64_t now = now_seconds();
+  const json claims = {{"sub", kAgent1}, {"aud", {api().issuer(realm())}}, {"exp", now + 60}, {"iat", now}};
+  expect_oauth_error(token_request(jose::sign_jwt(attacker, jose::Alg::ES256, claims.dump(), kid)), 401,
+                     "invalid_client", kNotIdentified);
+  expect_oauth_error(token_request(jose::sign_jwt(attacker, jose::Alg::ES256, claims.dump(), "unknown-kid")), 401,
+                     "invalid_client", kNotIdentified);
+  const std::string unsigned_svid = codec::base64url_encode(R"({"alg":"none"})") + "." +
+                                    codec::base64url_encode(claims.dump()) + ".";
+  expect_oauth_error(token_request(unsigned_svid), 401, "invalid_client", kNotIdentified);
+}
+
+TEST_F(WorkloadIdentityContract, RefusesAnSvidForAnotherAudienceOrForSeveral) {
+  expect_oauth_error(token_request(svid(spiffe_, kAgent1, "http://elsewhere.example/realms/x")), 400, "invalid_client",
+                     "Invalid token audience");
+  expect_oauth_error(token_request(svid(spiffe_, kAgent1, json::array({api().issuer(realm()), "other"}))), 400,
+                     "invalid_client", "Multiple audiences not allowed");
+}
+
+TEST_F(WorkloadIdentityContract, RefusesAnExpiredSvid) {
+  const std::string assertion = svid(spiffe_, kAgent1, nullptr, 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+  expect_oauth_error(token_request(assertion), 400, "invalid_client", "Token is not active");
+}
+
+TEST_F(WorkloadIdentityContract, RefusesOtherAssertionTypesAndAMissingAssertion) {
+  expect_oauth_error(token_request(svid(), std::string(), {}, kJwtBearer), 401, "invalid_client", kNotIdentified);
+  expect_oauth_error(token_request("not-a-jwt"), 401, "invalid_client", kNotIdentified);
+  expect_oauth_error(api().oidc_post(realm(), "token", {{"grant_type", "client_credentials"}, {"client_assertion_type", kJwtSpiffe}}),
+                     401, "invalid_client", kNotIdentified);
+}
+
+TEST_F(WorkloadIdentityContract, AClientIdMustBeTheSpiffeId) {
+  expect_oauth_error(token_request(svid(), std::string(), {{"client_id", "agent-1"}}), 400, "invalid_client",
+                     "client_id parameter does not match sub claim");
+  EXPECT_EQ(token_request(svid(), std::string(), {{"client_id", kAgent1}}).status, 200);
+}
+
+TEST_F(WorkloadIdentityContract, RefusesADisabledClientAndOneWithoutFederatedAuthentication) {
+  ASSERT_EQ(api().admin("PUT", "/" + realm() + "/clients/" + agent_uuid_, json{{"enabled", false}}).status, 204);
+  expect_oauth_error(token_request(svid()), 401, "invalid_client", kNotIdentified);
+  json secret_client = federated_client("agent-3", "spiffe://mcp-identity.local/agent/agent-3", "spiffe");
+  secret_client.erase("clientAuthenticatorType");
+  api().create_client(realm(), secret_client);
+  expect_oauth_error(token_request(svid("spiffe://mcp-identity.local/agent/agent-3")), 401, "invalid_client",
+                     kNotIdentified);
+}
+
+TEST_F(WorkloadIdentityContract, RefusesOnceTheProviderIsDeleted) {
+  ASSERT_EQ(api().admin("DELETE", "/" + realm() + "/identity-provider/instances/spiffe").status, 204);
+  expect_oauth_error(token_request(svid()), 401, "invalid_client", kNotIdentified);
+}
+
+TEST_F(WorkloadIdentityContract, RefusesBadDpopProofsAtTheTokenEndpointWithKeycloaksTexts) {
+  expect_dpop_refused(token_request(svid(), proof("GET", token_url())), "DPoP HTTP method mismatch");
+  expect_dpop_refused(token_request(svid(), proof("POST", token_url() + "/other")), "DPoP HTTP URL mismatch");
+  jose::DpopProofRequest old_proof{"POST", token_url(), {}, now_seconds() - 60, {}, {}};
+  expect_dpop_refused(token_request(svid(), jose::create_dpop_proof(dpop_key_, old_proof)), "DPoP proof is not active");
+  jose::DpopProofRequest future_proof{"POST", token_url(), {}, now_seconds() + 60, {}, {}};
+  expect_dpop_refused(token_request(svid(), jose::create_dpop_proof(dpop_key_, future_proof)), "DPoP proof is not active");
+  const std::string once = proof("POST", token_url());
+  EXPECT_EQ(token_request(svid(), once).status, 200);
+  expect_dpop_refused(token_request(svid(), once), "DPoP proof has already been used");
+  expect_dpop_refused(token_request(svid(), "garbage"), "DPoP header verification failure");
+}
+
+TEST_F(WorkloadIdentityContract, RefusesDpopProofsWithABadHeaderOrSignature) {
+  const json jwk = json::parse(jose::Jwk{dpop_key_.public_only(), {}, std::nullopt, {}}.to_public_json());
+  const json claims = {{"jti", random_suffix()}, {"htm", "POST"}, {"htu", token_url()}, {"iat", now_seconds()}};
+  auto forged = [&](const json& header, const jose::Key& key) {
+    return jose::sign_compact(key, jose::Alg::ES256, header.dump(), claims.dump());
+  };
+  expect_dpop_refused(token_request(svid(), forged({{"typ", "JWT"}, {"alg", "ES256"}, {"jwk", jwk}}, dpop_key_)),
+                      "Invalid or missing type in DPoP header: JWT");
+  expect_dpop_refused(token_request(svid(), forged({{"alg", "ES256"}, {"jwk", jwk}}, dpop_key_)),
+                      "Invalid or missing type in DPoP header: null");
+  expect_dpop_refused(token_request(svid(), forged({{"typ", "dpop+jwt"}, {"alg", "ES256"}}, dpop_key_)),
+                      "No JWK in DPoP header");
+  expect_dpop_refused(
+      token_request(svid(), forged({{"typ", "dpop+jwt"}, {"alg", "ES256"}, {"jwk", jwk}}, jose::Key::generate_ec_p256())),
+      "DPoP verification failure: org.keycloak.exceptions.TokenSignatureInvalidException: Invalid token signature");
+  const std::string none = codec::base64url_encode(json{{"typ", "dpop+jwt"}, {"alg", "none"}, {"jwk", jwk}}.dump()) +
+                           "." + codec::base64url_encode(claims.dump()) + ".";
+  expect_dpop_refused(token_request(svid(), none), "Unsupported DPoP algorithm: none");
+  json no_jti = claims;
+  no_jti.erase("jti");
+  expect_dpop_refused(token_request(svid(), jose::sign_compact(dpop_key_, jose::Alg::ES256,
+                                                               json{{"typ", "dpop+jwt"}, {"alg", "ES256"}, {"jwk", jwk}}.dump(),
+                                                               no_jti.dump())),
+                      "DPoP mandatory claims are missing");
+}
+
+TEST_F(WorkloadIdentityContract, TheClientIsAuthenticatedBeforeTheProofIsChecked) {
+  expect_oauth_error(token_request("not-a-jwt", proof("GET", token_url())), 401, "invalid_client", kNotIdentified);
+}
+
+TEST_F(WorkloadIdentityContract, UserinfoTakesTheBoundTokenOnlyWithAProofByItsKey) {
+  const std::string token = bound_token();
+  const auto ok = userinfo({{"Authorization", "DPoP " + token}, {"DPoP", proof("GET", userinfo_url(), token)}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(json_of(ok).at("preferred_username"), "service-account-agent-1");
+
+  const auto as_bearer = userinfo({{"Authorization", "Bearer " + token}});
+  EXPECT_EQ(as_bearer.status, 401);
+  EXPECT_EQ(as_bearer.header("WWW-Authenticate"),
+            "Bearer realm=\"" + realm() + "\", error=\"invalid_token\", error_description=\"Token verification failed\"");
+  const jose::Key thief = jose::Key::generate_ec_p256();
+  const std::string replayed = proof("GET", userinfo_url(), token);
+  EXPECT_EQ(userinfo({{"Authorization", "DPoP " + token}, {"DPoP", replayed}}).status, 200);
+  for (const auto& [what, headers] : std::vector<std::pair<std::string, http::Fields>>{
+           {"no proof", {{"Authorization", "DPoP " + token}}},
+           {"no ath", {{"Authorization", "DPoP " + token}, {"DPoP", proof("GET", userinfo_url())}}},
+           {"another key", {{"Authorization", "DPoP " + token}, {"DPoP", proof("GET", userinfo_url(), token, &thief)}}},
+           {"another method", {{"Authorization", "DPoP " + token}, {"DPoP", proof("POST", userinfo_url(), token)}}},
+           {"another URL", {{"Authorization", "DPoP " + token}, {"DPoP", proof("GET", token_url(), token)}}},
+           {"a replayed proof", {{"Authorization", "DPoP " + token}, {"DPoP", replayed}}}}) {
+    const auto refused = userinfo(headers);
+    EXPECT_EQ(refused.status, 401) << what;
+    EXPECT_THAT(refused.header("WWW-Authenticate"), StartsWith("DPoP algs=\"")) << what;
+    EXPECT_THAT(refused.header("WWW-Authenticate"), HasSubstr("error=\"invalid_token\"")) << what;
+    EXPECT_THAT(refused.header("WWW-Authenticate"), HasSubstr("realm=\"" + realm() + "\"")) << what;
+  }
+}
+
+TEST_F(WorkloadIdentityContract, DiscoveryListsTheProofAlgorithms) {
+  const json doc = json_of(api().http().get("/realms/" + realm() + "/.well-known/openid-configuration"));
+  EXPECT_THAT(doc.at("dpop_signing_alg_values_supported"), ::testing::IsSupersetOf({"ES256", "RS256"}));
+}
+
+// Keycloak keeps a provider's keys until a token names a kid it lacks, and fetches the bundle
+// again for that at most every 10 s: a key the trust domain removed keeps verifying meanwhile,
+// and a new key is unknown until the next allowed fetch.
+TEST_F(WorkloadIdentityContract, TheBundleIsCachedARemovedKeyStillVerifiesANewOneWaitsForTheNextFetch) {
+  http::Client admin(spiffe_.url());
+  const std::string before_rotation = svid();
+  ASSERT_EQ(token_request(svid()).status, 200);  // Keycloak has fetched the bundle now
+  const auto fetched_at = std::chrono::steady_clock::now();
+  const std::string old_kid = json_of(admin.get("/_keys"))["keys"][0]["kid"];
+  ASSERT_EQ(admin.post("/_keys/activate", "{}", "application/json").status, 200);
+  ASSERT_EQ(admin.request("DELETE", "/_keys/" + old_kid).status, 204);
+  EXPECT_EQ(token_request(before_rotation).status, 200) << "the removed key verifies from the cache";
+  expect_oauth_error(token_request(svid()), 401, "invalid_client", kNotIdentified);  // a kid not yet fetched
+  std::this_thread::sleep_until(fetched_at + std::chrono::milliseconds(10500));
+  EXPECT_EQ(token_request(svid()).status, 200) << "the new key is fetched 10 s after the last fetch";
+  expect_oauth_error(token_request(before_rotation), 401, "invalid_client", kNotIdentified);
+}
+
+}  // namespace
+}  // namespace mcph::keycloak_test

@@ -1,0 +1,211 @@
+#include "mcph/reports/taxonomy.h"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "mcph/codec/hex.h"
+#include "mcph/openssl/crypto.h"
+
+namespace mcph::reports {
+namespace {
+
+constexpr std::string_view kFamilies = "docs/families.md";
+
+struct Family {
+  std::string title;
+  std::string page;
+};
+
+// Family 0: what the runner finds in a step of any family (reports.md, "Findings").
+Family family(int number) {
+  if (number == 0) return {"any family", "docs/reports.md#findings"};
+  static const std::pair<const char*, const char*> families[] = {
+      {"isolation", "family-1-isolation"},
+      {"missing credentials", "family-2-missing-credentials"},
+      {"cross-subject denial", "family-3-cross-subject-denial"},
+      {"token expiry", "family-4-token-expiry"},
+      {"rate limit", "family-5-rate-limit"},
+      {"dynamic database credentials", "family-6-dynamic-database-credentials"},
+      {"faults", "family-7-faults"},
+      {"JWT attacks", "family-8-jwt-attacks"},
+      {"MCP protocol robustness", "family-9-mcp-protocol-robustness"},
+  };
+  const auto& [title, anchor] = families[number - 1];
+  return {"Family " + std::to_string(number) + ": " + title, std::string(kFamilies) + "#" + anchor};
+}
+
+// "accepts a token it must refuse" → "AcceptsATokenItMustRefuse".
+std::string pascal_case(std::string_view property) {
+  std::string name;
+  bool word_start = true;
+  for (const char c : property) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (!std::isalnum(byte)) {
+      word_start = word_start || c != '\'';  // "user's" is one word
+      continue;
+    }
+    name += word_start ? static_cast<char>(std::toupper(byte)) : c;
+    word_start = false;
+  }
+  return name;
+}
+
+Rule rule(std::string id, int family_number, std::string property, std::string description, std::string owasp,
+          std::string cwe, bool security = true) {
+  const Family f = family(family_number);
+  std::string name = pascal_case(property);
+  return Rule{std::move(id), std::move(name), std::move(property), std::move(description), f.title, f.page,
+              std::move(owasp), std::move(cwe), security};
+}
+
+}  // namespace
+
+const std::vector<Rule>& rules() {
+  // Ids are the family's number and a serial: a rule keeps its id when its words change, and a
+  // retired id is never given to another property.
+  static const std::vector<Rule> table = {
+      rule(std::string(kInconclusiveRuleId), 0, "the harness could not decide",
+           "A check could not be attributed to the step (another caller's requests fell into its window, a "
+           "dependency the check reads did not answer): never a pass, never a verdict on the server.",
+           "", "", false),
+      rule("MCPH002", 0, "answers with the wrong error status",
+           "A request the server had to refuse was refused, but with another error status than the one due.",
+           "", "CWE-393", false),
+      rule("MCPH003", 0, "rate-limits a call outside any burst",
+           "A single call, paced within the stated limit, was answered 429: it never reached what its step tests.",
+           "", "", false),
+      rule("MCPH101", 1, "acts with another user's credentials",
+           "A call made for one user reached a backend, Vault or the database with another user's credential.",
+           "MCP07:2025", "CWE-863"),
+      rule("MCPH102", 1, "Vault's identity is not the user's",
+           "Vault's entity for the caller's login is not the user's own: every policy templated on it "
+           "resolves to someone else's paths.",
+           "MCP07:2025", "CWE-863"),
+      rule("MCPH201", 2, "a missing credential falls back or fails unclearly",
+           "A user without a credential got another credential (a shared or default one), or an error "
+           "that does not say the credential is missing.",
+           "MCP07:2025", "CWE-636"),
+      rule("MCPH301", 3, "Vault's policy lets a user read another's paths",
+           "Vault's policy grants a user's token paths of other users.", "MCP02:2025", "CWE-863"),
+      rule("MCPH302", 3, "tool arguments switch identity",
+           "A tool argument naming another user made the server act as that user.", "MCP07:2025", "CWE-639"),
+      rule("MCPH303", 3, "trusts an unverified claim",
+           "The server took an identity from a claim or a field it did not verify.", "MCP07:2025", "CWE-345"),
+      rule("MCPH401", 4, "accepts an expired token", "A token past its exp was accepted.", "MCP01:2025",
+           "CWE-613"),
+      rule("MCPH402", 4, "refuses a refreshed token",
+           "A token the identity provider refreshed for the same user was refused.", "", "", false),
+      rule("MCPH403", 4, "uses a Vault session past its JWT's expiry",
+           "The server kept using a Vault token it got for a JWT that has since expired.", "MCP01:2025", "CWE-613"),
+      rule("MCPH501", 5, "no per-subject rate limit",
+           "A burst beyond the stated limit was served, or one user's burst took another's budget.", "",
+           "CWE-770"),
+      rule("MCPH601", 6, "a query writes through the read-only session",
+           "A statement sent through the query tool changed the database despite the read-only session.",
+           "MCP02:2025", "CWE-269"),
+      rule("MCPH602", 6, "a revoked lease keeps its role",
+           "A database role whose Vault lease was revoked could still log in.", "MCP01:2025", "CWE-613"),
+      rule("MCPH603", 6, "a pooled session carries one call's state into the next",
+           "State one call left on a pooled database session (settings, locks, cursors, temporary objects) "
+           "reached a later call.",
+           "MCP10:2025", "CWE-488"),
+      rule("MCPH701", 7, "no clear, prompt error when a dependency fails",
+           "A failing dependency was answered late, or with an error that does not say what failed.", "",
+           "CWE-755", false),
+      rule("MCPH702", 7, "does not recover once the dependency is back",
+           "The server kept failing after the dependency it lost came back.", "", "", false),
+      rule("MCPH703", 7, "backend error text reaches the user",
+           "A backend's own error text (which may carry internals or secrets) was passed on to the caller.",
+           "MCP10:2025", "CWE-209"),
+      rule("MCPH801", 8, "accepts a token it must refuse",
+           "A forged, altered, expired or foreign token was accepted.", "MCP07:2025", "CWE-287"),
+      rule("MCPH802", 8, "refuses a token it must accept", "A valid token for this server was refused.", "", "",
+           false),
+      rule("MCPH803", 8, "a missing token is not refused with 401",
+           "A request without a token was served, or refused without 401 and its challenge.", "MCP07:2025",
+           "CWE-306"),
+      rule("MCPH804", 8, "accepts a token issued for another audience",
+           "A token whose audience is another server was accepted.", "MCP01:2025", "CWE-287"),
+      rule("MCPH805", 8, "accepts a token outside the Authorization header",
+           "A token sent in the query string or the body was accepted: it ends up in logs and histories.",
+           "MCP01:2025", "CWE-598"),
+      rule("MCPH806", 8, "accepts an ambiguous Authorization",
+           "A request with two credentials, or an Authorization header servers read differently, was served.",
+           "MCP07:2025", "CWE-436"),
+      rule("MCPH807", 8, "passes its caller's token through to Vault",
+           "The server logged in to Vault with its caller's own token instead of one issued to it.",
+           "MCP01:2025", "CWE-441"),
+      rule("MCPH808", 8, "serves another user's session",
+           "A session one user opened answered a request carrying another user's token.", "MCP07:2025", "CWE-488"),
+      rule("MCPH809", 8, "wrong protected-resource metadata",
+           "The protected-resource metadata or the 401 challenge does not describe the server as it is.",
+           "MCP07:2025", ""),
+      rule("MCPH901", 9, "reads a request a proxy could read differently",
+           "An ambiguous request (framing, header syntax, path) was served instead of refused.", "", "CWE-444"),
+      rule("MCPH902", 9, "slow clients take every worker",
+           "Clients sending slowly held the server's workers until honest callers went unanswered.", "",
+           "CWE-400"),
+  };
+  return table;
+}
+
+Rule rule_for(std::string_view property) {
+  const auto& table = rules();
+  const auto known =
+      std::find_if(table.begin(), table.end(), [&](const Rule& rule) { return rule.property == property; });
+  if (known != table.end()) return *known;
+  Rule made;
+  made.id = "MCPH-X-" + codec::hex_encode(openssl::sha256(property)).substr(0, 8);
+  made.name = pascal_case(property);
+  made.property = std::string(property);
+  made.description = "A property a scenario names that is not one of the families' own.";
+  return made;
+}
+
+std::string_view owasp_mcp_title(std::string_view category) {
+  static const std::pair<std::string_view, std::string_view> titles[] = {
+      {"MCP01:2025", "Token Mismanagement & Secret Exposure"},
+      {"MCP02:2025", "Privilege Escalation via Scope Creep"},
+      {"MCP03:2025", "Tool Poisoning"},
+      {"MCP04:2025", "Software Supply Chain Attacks & Dependency Tampering"},
+      {"MCP05:2025", "Command Injection & Execution"},
+      {"MCP06:2025", "Prompt Injection via Contextual Payloads"},
+      {"MCP07:2025", "Insufficient Authentication & Authorization"},
+      {"MCP08:2025", "Lack of Audit and Telemetry"},
+      {"MCP09:2025", "Shadow MCP Servers"},
+      {"MCP10:2025", "Context Injection & Over-Sharing"},
+  };
+  for (const auto& [id, title] : titles) {
+    if (id == category) return title;
+  }
+  return {};
+}
+
+std::vector<std::string> taxonomy_tags(const Rule& rule) {
+  std::vector<std::string> tags;
+  if (!rule.owasp_mcp.empty()) tags.push_back("OWASP " + rule.owasp_mcp);
+  if (!rule.cwe.empty()) tags.push_back(rule.cwe);
+  return tags;
+}
+
+std::string_view level(const Rule& rule) {
+  if (rule.id == kInconclusiveRuleId) return "note";
+  return rule.security ? "error" : "warning";
+}
+
+std::string taxonomy_markdown() {
+  std::string table =
+      "| property | rule | level | family | OWASP MCP Top 10 | CWE |\n"
+      "|---|---|---|---|---|---|\n";
+  for (const Rule& rule : rules()) {
+    const std::string owasp =
+        rule.owasp_mcp.empty() ? "—" : rule.owasp_mcp + " " + std::string(owasp_mcp_title(rule.owasp_mcp));
+    const std::string page = rule.family_page.substr(std::string_view("docs/").size());  // from docs/
+    table += "| " + rule.property + " | `" + rule.id + "` | " + std::string(level(rule)) + " | [" + rule.family +
+             "](" + page + ") | " + owasp + " | " + (rule.cwe.empty() ? "—" : rule.cwe) + " |\n";
+  }
+  return table;
+}
+
+}  // namespace mcph::reports

@@ -1,0 +1,196 @@
+#include "mcph/reports/sarif.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "mcph/reports/taxonomy.h"
+#include "sample_report.h"
+
+namespace mcph::reports {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+json sample_sarif() { return json::parse(sarif_json(testing::sample_report())); }
+
+const json& rule_at(const json& run, const json& result) {
+  return run["tool"]["driver"]["rules"].at(result["ruleIndex"].get<std::size_t>());
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(Sarif, OneRunOfTheHarnessWithEveryRuleOfTheFamilies) {
+  const json sarif = sample_sarif();
+  EXPECT_EQ(sarif["version"], "2.1.0");
+  ASSERT_EQ(sarif["runs"].size(), 1u);
+  const json& driver = sarif["runs"][0]["tool"]["driver"];
+  EXPECT_EQ(driver["name"], "mcp-harness");
+  std::set<std::string> ids;
+  for (const json& rule : driver["rules"]) ids.insert(rule["id"].get<std::string>());
+  for (const Rule& rule : rules()) EXPECT_TRUE(ids.count(rule.id)) << rule.id;
+  EXPECT_EQ(ids.size(), driver["rules"].size()) << "rule ids are unique";
+}
+
+TEST(Sarif, AFindingIsAnErrorAboutItsServerAtTheLineThatProvedIt) {
+  const json sarif = sample_sarif();
+  const json& run = sarif["runs"][0];
+  const json* claim = nullptr;
+  for (const json& result : run["results"]) {
+    if (result["ruleId"] == "MCPH303") claim = &result;
+  }
+  ASSERT_NE(claim, nullptr) << "the sample's 'trusts an unverified claim' finding";
+  EXPECT_EQ((*claim)["level"], "error");
+  EXPECT_EQ(rule_at(run, *claim)["id"], "MCPH303");
+  EXPECT_EQ(rule_at(run, *claim)["shortDescription"]["text"], "trusts an unverified claim");
+  const json& location = (*claim)["locations"][0];
+  EXPECT_EQ(location["physicalLocation"]["artifactLocation"]["uri"], "scenarios/jwt-attacks.yaml");
+  EXPECT_EQ(location["physicalLocation"]["region"]["startLine"], 40) << "the first failed check's line";
+  EXPECT_EQ(location["logicalLocations"][0]["name"], "demo-jira-mcp");
+  EXPECT_THAT((*claim)["message"]["text"].get<std::string>(), HasSubstr("demo-jira-mcp: trusts an unverified claim"));
+  const json& checks = (*claim)["properties"]["checks"];
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0]["expected"], "http_status: 401");
+  EXPECT_THAT(checks[0]["actual"].get<std::string>(), HasSubstr("HTTP 200"));
+  EXPECT_EQ((*claim)["properties"]["trace"], "traces/jwt-attacks/unverified-claim.json");
+}
+
+TEST(Sarif, RulesCarryTheirOwaspMcpCategoryAndCweAsTagsAndTaxa) {
+  const json sarif = sample_sarif();
+  const json& run = sarif["runs"][0];
+  const json* rule = nullptr;
+  for (const json& candidate : run["tool"]["driver"]["rules"]) {
+    if (candidate["id"] == "MCPH303") rule = &candidate;
+  }
+  ASSERT_NE(rule, nullptr);
+  const auto tags = (*rule)["properties"]["tags"].get<std::vector<std::string>>();
+  EXPECT_THAT(tags, ::testing::IsSupersetOf({"security", "OWASP MCP07:2025", "CWE-345", "external/cwe/cwe-345"}));
+  std::set<std::string> targets;
+  for (const json& relationship : (*rule)["relationships"]) {
+    targets.insert(relationship["target"]["toolComponent"]["name"].get<std::string>() + " " +
+                   relationship["target"]["id"].get<std::string>());
+  }
+  EXPECT_EQ(targets, (std::set<std::string>{"OWASP MCP Top 10 MCP07:2025", "CWE 345"}));
+  // Every taxon a rule points at is in its taxonomy.
+  std::set<std::string> taxa;
+  for (const json& taxonomy : run["taxonomies"]) {
+    for (const json& taxon : taxonomy["taxa"]) taxa.insert(taxonomy["name"].get<std::string>() + " " + taxon["id"].get<std::string>());
+  }
+  for (const json& each : run["tool"]["driver"]["rules"]) {
+    for (const json& relationship : each.value("relationships", json::array())) {
+      EXPECT_TRUE(taxa.count(relationship["target"]["toolComponent"]["name"].get<std::string>() + " " +
+                             relationship["target"]["id"].get<std::string>()))
+          << each["id"];
+    }
+  }
+}
+
+TEST(Sarif, AnInconclusiveScenarioIsANoteSayingWhy) {
+  const json sarif = sample_sarif();
+  int notes = 0;
+  for (const json& result : sarif["runs"][0]["results"]) {
+    if (result["ruleId"] != kInconclusiveRuleId) continue;
+    ++notes;
+    EXPECT_EQ(result["level"], "note");
+    EXPECT_THAT(result["message"]["text"].get<std::string>(), HasSubstr("inconclusive:"));
+  }
+  EXPECT_EQ(notes, 1);
+}
+
+TEST(Sarif, APropertyOfNoFamilyGetsAStableRuleOfItsOwn) {
+  const Rule first = rule_for("reuses another user's cached credential");
+  EXPECT_EQ(first.id, rule_for("reuses another user's cached credential").id);
+  EXPECT_THAT(first.id, ::testing::MatchesRegex("MCPH-X-[0-9a-f]{8}"));
+  EXPECT_NE(first.id, rule_for("another property").id);
+  const json sarif = sample_sarif();
+  bool found = false;
+  for (const json& result : sarif["runs"][0]["results"]) {
+    if (result["ruleId"] == first.id) {
+      found = true;
+      EXPECT_EQ(rule_at(sarif["runs"][0], result)["id"], first.id);
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(Sarif, TheSameReportGivesTheSameFile) {
+  EXPECT_EQ(sarif_json(testing::sample_report()), sarif_json(testing::sample_report()));
+  RunReport later = testing::sample_report();
+  later.seconds += 10;
+  const json a = sample_sarif(), b = json::parse(sarif_json(later));
+  EXPECT_EQ(a["runs"][0]["results"], b["runs"][0]["results"]) << "fingerprints depend on what was found, not when";
+}
+
+TEST(Sarif, SecretsInTheEvidenceAreMasked) {
+  RunReport report = testing::sample_report();
+  const std::string jwt =
+      "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6MTcwMDAwMDAwMH0.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl";
+  report.suites[0].scenarios[0].findings.push_back(
+      {"jira-mcp", "accepts a token it must refuse", "1: x", "accepted Authorization: Bearer " + jwt});
+  EXPECT_THAT(sarif_json(report), Not(HasSubstr(jwt)));
+}
+
+TEST(Taxonomy, RuleIdsAreUniqueAndEveryTagIsReal) {
+  std::set<std::string> ids, properties;
+  for (const Rule& rule : rules()) {
+    EXPECT_TRUE(ids.insert(rule.id).second) << rule.id;
+    EXPECT_TRUE(properties.insert(rule.property).second) << rule.property;
+    EXPECT_THAT(rule.id, ::testing::MatchesRegex("MCPH[0-9]{3}"));
+    if (!rule.owasp_mcp.empty()) {
+      EXPECT_FALSE(owasp_mcp_title(rule.owasp_mcp).empty()) << rule.owasp_mcp;
+    }
+    if (!rule.cwe.empty()) {
+      EXPECT_THAT(rule.cwe, ::testing::MatchesRegex("CWE-[0-9]+"));
+    }
+    EXPECT_FALSE(rule.description.empty()) << rule.id;
+  }
+}
+
+// Every property a scenario file names is one of the families' rules: a new property needs its
+// rule, with its tags, before it can be reported under a stable id.
+TEST(Taxonomy, EveryPropertyOfTheScenarioFilesHasARule) {
+  const std::regex property_line(R"(^\s*(?:-\s+)?property:\s*(?:&\w+\s+)?(.+?)\s*$)");
+  int seen = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(MCPH_SCENARIOS_DIR)) {
+    if (entry.path().extension() != ".yaml") continue;
+    std::istringstream lines(read_file(entry.path()));
+    std::string line;
+    while (std::getline(lines, line)) {
+      std::smatch match;
+      if (!std::regex_match(line, match, property_line)) continue;
+      std::string property = match[1];
+      if (property.starts_with('*')) continue;  // an alias of a property named above
+      if (property.size() >= 2 && (property.front() == '"' || property.front() == '\'')) {
+        property = property.substr(1, property.size() - 2);
+      }
+      ++seen;
+      EXPECT_THAT(rule_for(property).id, ::testing::MatchesRegex("MCPH[0-9]{3}"))
+          << entry.path().filename() << ": \"" << property << "\" has no rule in reports/src/taxonomy.cpp";
+    }
+  }
+  EXPECT_GT(seen, 30);
+}
+
+TEST(Taxonomy, TheDocsTableIsTheRulesTable) {
+  const std::string docs = read_file(std::filesystem::path(MCPH_DOCS_DIR) / "reports.md");
+  EXPECT_THAT(docs, HasSubstr(taxonomy_markdown()))
+      << "docs/reports.md's taxonomy table is stale; the table as it should be:\n"
+      << taxonomy_markdown();
+}
+
+}  // namespace
+}  // namespace mcph::reports
