@@ -230,6 +230,39 @@ TEST_F(ServersIntegration, MissingTokenGetsTheBareChallenge) {
   EXPECT_THAT(init.header("WWW-Authenticate"), ::testing::Not(HasSubstr("error=")));
 }
 
+// MCP's HTTP+SSE transport (GET /sse, POST /messages/?session_id=) beside /mcp: the calls are
+// the caller's own, every POST needs its own valid token, and a session serves only its user.
+TEST_F(ServersIntegration, SseTransportChecksEveryPostAndKeepsSessionsToTheirUser) {
+  const std::string mcp_url = stack().service("jira-mcp").url;
+  mcp::ClientOptions options;
+  options.transport = mcp::Transport::sse;
+  mcp::Client alice(mcp_url.substr(0, mcp_url.size() - 4) + "/sse", options);
+  alice.set_header("Authorization", "Bearer " + token_for("alice"));
+  const auto init = alice.connect();
+  ASSERT_TRUE(init.ok()) << init.http_status << " " << init.body;
+  clear_ledger("jira-api");
+  const auto call = alice.call_tool("get_issue", R"({"issue_key":"DEMO-1"})");
+  ASSERT_TRUE(call.ok()) << call.rpc.body;
+  EXPECT_THAT(call.text(), HasSubstr("DEMO-1"));
+  EXPECT_EQ(ledger("jira-api")[0]["credential_of"], "alice");
+
+  // Alice's session id with no token: the bare challenge, as for /mcp.
+  const auto anonymous = alice.call_tool("get_issue", R"({"issue_key":"DEMO-1"})", {{"Authorization", ""}});
+  EXPECT_EQ(anonymous.rpc.http_status, 401);
+  EXPECT_THAT(anonymous.rpc.header("WWW-Authenticate"), StartsWith("Bearer resource_metadata="));
+  // With a forged token: invalid_token.
+  const auto forged = alice.call_tool("get_issue", R"({"issue_key":"DEMO-1"})", {{"Authorization", "Bearer x.y.z"}});
+  EXPECT_EQ(forged.rpc.http_status, 401);
+  EXPECT_THAT(forged.rpc.header("WWW-Authenticate"), HasSubstr(R"(error="invalid_token")"));
+  // With bob's valid token: not found, and nothing ran for him.
+  clear_ledger("jira-api");
+  const auto bobs = alice.call_tool("get_issue", R"({"issue_key":"DEMO-1"})",
+                                    {{"Authorization", "Bearer " + token_for("bob")}});
+  EXPECT_EQ(bobs.rpc.http_status, 404);
+  EXPECT_TRUE(ledger("jira-api").empty());
+  EXPECT_TRUE(alice.ping().ok());  // alice's session goes on
+}
+
 TEST_F(ServersIntegration, ProtectedResourceMetadataNamesTheRealm) {
   const std::string mcp_url = stack().service("jira-mcp").url;
   http::Client client(mcp_url.substr(0, mcp_url.size() - 4));

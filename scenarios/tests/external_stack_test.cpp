@@ -5,6 +5,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <iterator>
+
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/stack/service_table.h"
@@ -15,6 +20,7 @@ namespace mcph::harness {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Status = reports::ScenarioResult::Status;
 
 std::string why(const reports::ScenarioResult& scenario) {
@@ -23,27 +29,37 @@ std::string why(const reports::ScenarioResult& scenario) {
   return text;
 }
 
+// What a user would write for their own deployment of `local`'s services: URLs (and what
+// `adjust` changes, a server's transport), none of what only the stack that started them knows.
+StackFile hand_written(const StackFile& local, const std::function<void(const std::string&, ServiceEntry&)>& adjust) {
+  StackFile external;
+  external.mode = StackMode::external;
+  external.realm = local.realm;
+  for (const auto& [name, entry] : local.services) {
+    ServiceEntry service = entry;
+    service.pid = 0;
+    service.log.clear();
+    service.mcp.behind_fault_proxy.clear();
+    adjust(name, service);
+    external.services[name] = service;
+  }
+  return StackFile::parse(external.to_json(), "hand-written stack file");
+}
+
+// An MCP server's entry at another path of its origin (its …/mcp URL's), over `transport`.
+void reach_at(ServiceEntry& service, const std::string& path, const std::string& transport) {
+  service.url = service.url.substr(0, service.url.size() - 4) + path;
+  service.mcp.transport = transport;
+}
+
 TEST(ExternalStack, SuitesPassOverTheLegacySsePostTransport) {
   SupervisedStackOptions options;
   options.stack = scenario_suite_params();
   const auto local = SupervisedStack::start(options);
 
-  // What a user would write for their own deployment: URLs (and the transport) only.
-  StackFile external;
-  external.mode = StackMode::external;
-  external.realm = local->stack().realm;
-  for (const auto& [name, entry] : local->stack().services) {
-    ServiceEntry service = entry;  // all but what only the stack that started it knows
-    service.pid = 0;
-    service.log.clear();
-    service.mcp.behind_fault_proxy.clear();
-    if (name.ends_with("-mcp")) {
-      service.url = entry.url.substr(0, entry.url.size() - 4) + "/sse";
-      service.mcp.transport = "legacy-sse-post";
-    }
-    external.services[name] = service;
-  }
-  const StackFile parsed = StackFile::parse(external.to_json(), "hand-written stack file");
+  const StackFile parsed = hand_written(local->stack(), [](const std::string& name, ServiceEntry& service) {
+    if (name.ends_with("-mcp")) reach_at(service, "/sse", "legacy-sse-post");
+  });
   ASSERT_EQ(parsed.service("jira-mcp").mcp.transport, "legacy-sse-post");
 
   ScenarioRunner runner(parsed);
@@ -52,6 +68,38 @@ TEST(ExternalStack, SuitesPassOverTheLegacySsePostTransport) {
     for (const auto& scenario : result.scenarios) {
       EXPECT_EQ(scenario.status, Status::passed) << suite << " / " << scenario.name << why(scenario);
     }
+  }
+}
+
+// The MCP servers reached over the HTTP+SSE transport of protocol 2024-11-05 (GET /sse, POST
+// /messages/?session_id=), as a stack file names servers that speak only that: the families
+// pass unchanged.
+TEST(ExternalStack, SuitesPassOverTheSseTransport) {
+  SupervisedStackOptions options;
+  options.stack = scenario_suite_params();
+  const auto local = SupervisedStack::start(options);
+
+  const std::vector<std::string> servers = {"jira-mcp", "github-mcp", "postgres-mcp"};
+  const StackFile parsed = hand_written(local->stack(), [&servers](const std::string& name, ServiceEntry& service) {
+    if (std::find(servers.begin(), servers.end(), name) != servers.end()) reach_at(service, "/sse", "sse");
+  });
+  ASSERT_EQ(parsed.service("jira-mcp").mcp.transport, "sse");
+
+  ScenarioRunner runner(parsed);
+  for (const std::string suite : {"isolation", "missing_credentials", "cross_subject"}) {
+    const auto result = runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml"));
+    EXPECT_FALSE(result.scenarios.empty()) << suite;
+    for (const auto& scenario : result.scenarios) {
+      EXPECT_EQ(scenario.status, Status::passed) << suite << " / " << scenario.name << why(scenario);
+    }
+  }
+  // The calls went over the stream and the messages endpoint, not over Streamable HTTP.
+  for (const auto& server : servers) {
+    std::ifstream log(local->stack().service(server).log);
+    const std::string lines((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    EXPECT_THAT(lines, HasSubstr("GET /sse 200")) << server;
+    EXPECT_THAT(lines, HasSubstr("POST /messages/ 202")) << server;
+    EXPECT_THAT(lines, Not(HasSubstr("POST /mcp "))) << server;
   }
 }
 

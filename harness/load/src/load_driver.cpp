@@ -76,6 +76,12 @@ class Driver {
   explicit Driver(const LoadOptions& options) : options_(options) {
     if (options_.authorizations.empty()) throw std::invalid_argument("load: no connections (authorizations is empty)");
     if (!options_.next_call) throw std::invalid_argument("load: next_call is not set");
+    // One socket a connection, each answer on the socket its request went on: the HTTP+SSE
+    // transport answers on a second, long-lived stream, which this driver does not keep.
+    if (options_.transport == mcp::Transport::sse) {
+      throw std::invalid_argument("load: the sse transport is not supported by the load driver (streamable-http "
+                                  "and legacy-sse-post are)");
+    }
     const http::Url url = http::parse_url(options_.endpoint_url);
     if (url.scheme != "http") throw std::invalid_argument("load: only http:// endpoints, not " + options_.endpoint_url);
     path_ = url.path;

@@ -295,6 +295,15 @@ TEST(LoadDriver, UnusableOptionsAreRefused) {
   EXPECT_THROW(run_load(options), std::invalid_argument);
   options.endpoint_url = "http://example.com/mcp";
   EXPECT_THROW(run_load(options), std::invalid_argument);
+  // The HTTP+SSE transport is said to be unsupported, not driven as another transport.
+  options.endpoint_url = "http://127.0.0.1:1/sse";
+  options.transport = mcp::Transport::sse;
+  try {
+    run_load(options);
+    ADD_FAILURE() << "the sse transport was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("sse transport is not supported by the load driver"));
+  }
 }
 
 TEST(Percentile, NearestRankOfSortedValues) {

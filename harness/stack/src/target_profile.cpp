@@ -72,7 +72,9 @@ std::map<std::string, std::vector<std::string>> parse_failures(const std::string
 
 }  // namespace
 
-bool is_transport(std::string_view name) { return name == "streamable-http" || name == "legacy-sse-post"; }
+bool is_transport(std::string_view name) {
+  return name == "streamable-http" || name == "sse" || name == "legacy-sse-post";
+}
 
 const TargetProfile* builtin_profile(std::string_view name) {
   for (const auto& profile : builtin_profiles()) {

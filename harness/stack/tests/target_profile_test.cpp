@@ -64,9 +64,15 @@ TEST(TargetProfileTest, TheEntrysOwnKeysOverrideTheProfile) {
   EXPECT_EQ(profile.failures.at("missing_credential"), std::vector<std::string>{"no secret for ${user}"});
 }
 
+TEST(TargetProfileTest, SseIsATransport) {
+  EXPECT_TRUE(is_transport("sse"));
+  EXPECT_EQ(target_profile(entry({{"transport", "sse"}}), "jira-mcp").transport, "sse");
+}
+
 TEST(TargetProfileTest, BadValuesAreErrorsNamingTheKey) {
   EXPECT_THAT(error_of(entry({{"profile", "java"}})), HasSubstr("services.jira-mcp.profile: no profile \"java\" (built in: reference, demo-python, agent-bridge)"));
-  EXPECT_THAT(error_of(entry({{"transport", "websocket"}})), HasSubstr("services.jira-mcp.transport"));
+  EXPECT_THAT(error_of(entry({{"transport", "websocket"}})),
+              HasSubstr("services.jira-mcp.transport must be one of streamable-http, sse, legacy-sse-post"));
   EXPECT_THAT(error_of(entry({{"correlation", "guess"}})), HasSubstr("services.jira-mcp.correlation"));
   EXPECT_THAT(error_of(entry({{"result_rows", "rows"}})), HasSubstr("services.jira-mcp.result_rows"));
   EXPECT_THAT(error_of(entry({{"probe", "ping"}})), HasSubstr("services.jira-mcp.probe must be \"initialize\" or \"tools/list\""));

@@ -50,6 +50,7 @@ struct Client::Impl {
   std::optional<TraceContext> trace;
 
   bool tls = false;
+  std::atomic<bool> stopped{false};  // stop() was called: a stream that ends is no failure
 
   Impl(Url parsed, std::string base, const ClientOptions& options)
       : url(std::move(parsed)),
@@ -129,6 +130,47 @@ Client& Client::operator=(Client&&) noexcept = default;
 const std::string& Client::base_url() const { return impl_->base_url; }
 
 void Client::continue_trace(std::optional<TraceContext> trace) { impl_->trace = std::move(trace); }
+
+void Client::stop() {
+  impl_->stopped = true;
+  impl_->client.stop();
+}
+
+ClientResponse Client::stream(std::string_view path, const Fields& headers,
+                              const std::function<bool(std::string_view)>& on_bytes) {
+  httplib::Headers fields;
+  for (const auto& [name, value] : headers) fields.emplace(name, value);
+  if (impl_->trace && !find_field(headers, "traceparent")) {
+    for (auto& [name, value] : outgoing_trace_headers(*impl_->trace)) fields.emplace(name, value);
+  }
+  std::string full_path = impl_->prefix + std::string(path);
+  if (full_path.empty()) full_path = "/";
+  ClientResponse response;
+  bool ended_here = false;  // on_bytes asked to stop
+  release_run_slot();
+  if (impl_->tls) ERR_clear_error();
+  auto result = impl_->client.Get(
+      full_path, fields,
+      [&](const httplib::Response& head) {
+        response.status = head.status;
+        response.headers.assign(head.headers.begin(), head.headers.end());
+        return !impl_->stopped;
+      },
+      [&](const char* data, std::size_t size) {
+        if (response.status < 200 || response.status >= 300) {
+          response.body.append(data, size);
+          return true;
+        }
+        ended_here = !on_bytes(std::string_view(data, size)) || impl_->stopped;
+        return !ended_here;
+      });
+  if (!result && !ended_here && !impl_->stopped) {
+    throw TransportError("GET " + impl_->url.origin() + full_path.substr(0, full_path.find('?')) + ": " +
+                         impl_->failure(result.error()));
+  }
+  if (result) response.status = result->status;
+  return response;
+}
 
 ClientResponse Client::request(std::string_view method, std::string_view path, const Fields& headers,
                                std::string_view body, std::string_view content_type) {

@@ -171,6 +171,22 @@ void ConnectionStream::linger() {
   }
 }
 
+ssize_t ConnectionStream::send_available(std::string_view bytes) {
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = tls_ ? tls_->write(bytes.data() + written, bytes.size() - written)
+                           : ::send(fd_, bytes.data() + written, bytes.size() - written, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      written += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    return -1;
+  }
+  return static_cast<ssize_t>(written);
+}
+
 bool ConnectionStream::send(std::string_view bytes) {
   std::size_t written = 0;
   while (written < bytes.size()) {

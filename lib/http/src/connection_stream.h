@@ -65,6 +65,9 @@ class ConnectionStream {
   // Sends all of `bytes` (false when the connection failed or the client stopped reading for
   // longer than the write timeout).
   bool send(std::string_view bytes);
+  // Sends what the socket takes of `bytes` now, without waiting: how many bytes went (0 when it
+  // takes none now), or -1 when the connection failed.
+  ssize_t send_available(std::string_view bytes);
 
   // Before closing a connection whose TLS handshake failed: reads and drops, without waiting,
   // what the client sent past the point where the handshake stopped (the rest of its flight,

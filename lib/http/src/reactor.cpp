@@ -19,6 +19,7 @@
 #include "connection_stream.h"
 #include "mcph/http/run_slot.h"
 #include "run_slot_take.h"
+#include "streaming_connection.h"
 #include "tls_context.h"
 
 namespace mcph::http::detail {
@@ -47,6 +48,8 @@ struct Reactor::Connection {
   // sent the 100 Continue it waits for.
   std::optional<Clock::time_point> deadline;
   bool continued = false;
+  // Set once the connection carries a streamed answer.
+  std::shared_ptr<StreamingConnection> streaming;
 };
 
 Reactor::Reactor(int listen_fd, ReactorOptions options, GatherRequest gather, ServeRequest serve)
@@ -117,9 +120,17 @@ void Reactor::stop() {
     for (auto& worker : workers_) worker.join();
     workers_.clear();
     ::close(listen_fd_);
-    std::lock_guard lock(mutex_);
-    for (auto& [id, connection] : connections_) ::close(connection->fd);
-    connections_.clear();
+    std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> closing;
+    {
+      std::lock_guard lock(mutex_);
+      closing.swap(connections_);
+    }
+    // Streams end before their descriptors close (end() runs the application's callbacks,
+    // outside the reactor's lock).
+    for (auto& [id, connection] : closing) {
+      if (connection->streaming) connection->streaming->end();
+      ::close(connection->fd);
+    }
   });
 }
 
@@ -211,22 +222,66 @@ void Reactor::serve(std::uint64_t id) {
     connection = it->second;
     connection->busy = true;
   }
+  if (connection->streaming) {
+    serve_stream(id, *connection);
+    return;
+  }
   // Requests the client sent ahead (pipelining) are served in turn before the connection goes
   // back to the set.
   while (gathered(id, *connection)) {
     ConnectionStream& stream = *connection->stream;
     stream.set_deadline(connection->deadline);
-    bool client_closes = false;
     const bool last = stopping_ || ++connection->requests >= options_.max_requests_per_connection;
-    const bool keep = serve_(stream, last, client_closes);
+    Served served = serve_(stream, last);
     connection->deadline.reset();
     connection->continued = false;
-    if (!keep || client_closes || last || stopping_) {
+    if (served.stream) {
+      start_stream(id, connection, *served.stream, served.keep);
+      return;
+    }
+    const bool keep = served.keep;
+    if (!keep || served.client_closes || last || stopping_) {
       if (keep && stream.tls() != nullptr) stream.tls()->close_notify();  // the answer went out whole
       close_connection(id);
       return;
     }
   }
+}
+
+void Reactor::start_stream(std::uint64_t id, const std::shared_ptr<Connection>& connection,
+                           const StreamStart& start, bool sent) {
+  const int fd = connection->fd;
+  auto streaming = std::make_shared<StreamingConnection>(
+      fd, sent ? connection->stream.get() : nullptr,
+      [this, fd, id](bool writable_too) { arm(fd, id, EPOLL_CTL_MOD, writable_too ? std::uint32_t{EPOLLOUT} : 0); },
+      start);
+  {
+    std::lock_guard lock(mutex_);
+    connection->streaming = streaming;
+  }
+  if (start.opened) start.opened(streaming);
+  if (!sent) {
+    close_connection(id);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    connection->busy = false;
+    connection->last_active = Clock::now();
+  }
+  streaming->rearm();  // a stream closed meanwhile reports its hang-up at once
+}
+
+void Reactor::serve_stream(std::uint64_t id, Connection& connection) {
+  if (connection.streaming->ready()) {
+    {
+      std::lock_guard lock(mutex_);
+      connection.busy = false;
+    }
+    connection.streaming->rearm();
+    return;
+  }
+  close_connection(id);
 }
 
 bool Reactor::gathered(std::uint64_t id, Connection& connection) {
@@ -287,6 +342,14 @@ void Reactor::give_back(std::uint64_t id, Connection& connection, std::uint32_t 
 }
 
 void Reactor::close_connection(std::uint64_t id) {
+  std::shared_ptr<StreamingConnection> streaming;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = connections_.find(id);
+    if (it == connections_.end()) return;
+    streaming = it->second->streaming;
+  }
+  if (streaming) streaming->end();  // closed to writes before the descriptor can be reused
   std::lock_guard lock(mutex_);
   const auto it = connections_.find(id);
   if (it == connections_.end()) return;
@@ -303,7 +366,10 @@ void Reactor::sweep() {
   std::lock_guard lock(mutex_);
   for (auto it = connections_.begin(); it != connections_.end();) {
     const auto& connection = it->second;
-    if (!connection->busy && connection->deadline && now >= *connection->deadline) {
+    if (connection->streaming) {
+      connection->streaming->keep_alive(now);  // never idle-closed: the application ends it
+      ++it;
+    } else if (!connection->busy && connection->deadline && now >= *connection->deadline) {
       arm_at_once(connection->fd, it->first);  // a request that came too late: answered 408 now
       ++it;
     } else if (!connection->busy && !connection->deadline && now - connection->last_active > options_.idle_timeout) {

@@ -15,6 +15,12 @@
 // worker its bytes wake, without waiting: it must be done within `head_timeout` of the
 // connection, and a client that stalls it holds no worker meanwhile.
 //
+// A request answered with a stream (Response::stream) turns its connection into a
+// StreamingConnection: from then on a worker takes it only when the client sent something or left,
+// or when bytes that waited can go; it is never read for requests again, and holds no worker
+// while the application writes to it from its own threads. The idle sweep writes its keep-alive
+// bytes and never closes it; stop() ends it (its last chunk when the socket takes it).
+//
 // Bounded: at most `max_connections` open connections (beyond, new ones wait in the listen
 // queue until one closes); idle connections closed after `idle_timeout`. stop() closes the
 // listening socket and the idle connections, lets requests in progress finish and closes their
@@ -28,10 +34,12 @@
 #include <string>
 #include <string_view>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "mcph/http/message.h"
 #include "mcph/sync/turns.h"
 #include "request_gathering.h"
 
@@ -59,10 +67,17 @@ struct ReactorOptions {
   std::function<void(const ConnectionStream&, const std::string& why)> on_handshake_failed;
 };
 
-// Reads one request from the stream and answers it.
-// Returns false when the connection cannot go on; sets connection_closed when the client asked
-// to close it. close_connection asks the answer to close the connection.
-using ServeRequest = std::function<bool(ConnectionStream&, bool close_connection, bool& connection_closed)>;
+// What serving one request left of the connection.
+struct Served {
+  bool keep = false;           // it can go on (false: it cannot, or a stream could not start)
+  bool client_closes = false;  // the client asked to close it
+  // The answer is a stream whose head has been sent (when keep): the connection carries it
+  // from now on.
+  std::optional<StreamStart> stream;
+};
+// Reads one request from the stream and answers it. close_connection asks the answer to close
+// the connection.
+using ServeRequest = std::function<Served(ConnectionStream&, bool close_connection)>;
 // How far the bytes a connection received are from a whole request.
 using GatherRequest = std::function<Gathering(std::string_view pending)>;
 
@@ -86,6 +101,11 @@ class Reactor {
   void work();
   void accept_ready();
   void serve(std::uint64_t id);
+  // The request just served was answered with a stream (its head sent when `sent`).
+  void start_stream(std::uint64_t id, const std::shared_ptr<Connection>& connection, const StreamStart& start,
+                    bool sent);
+  // A worker woke for a streaming connection.
+  void serve_stream(std::uint64_t id, Connection& connection);
   // Takes in what the connection received; true when a worker should serve it now (a whole
   // request, or one past its deadline), false when it went back to the set or was closed.
   bool gathered(std::uint64_t id, Connection& connection);

@@ -52,12 +52,8 @@ bool framing_field(std::string_view name) {
          iequals(name, "Keep-Alive");
 }
 
-}  // namespace
-
-std::string wire_response(const Response& response, const AnswerFraming& framing) {
-  const bool no_content = response.status < 200 || response.status == 204 || response.status == 304;
-  std::string out;
-  out.reserve(160 + response.body.size());
+// The status line and the response's own header fields.
+void append_head(const Response& response, std::string& out) {
   out += "HTTP/1.1 ";
   out += std::to_string(response.status);
   out += ' ';
@@ -70,6 +66,34 @@ std::string wire_response(const Response& response, const AnswerFraming& framing
     out += value;
     out += "\r\n";
   }
+}
+
+}  // namespace
+
+std::string wire_stream_head(const Response& response) {
+  std::string out;
+  append_head(response, out);
+  out += "Content-Type: ";
+  out += response.content_type;
+  out += "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+  return out;
+}
+
+std::string wire_chunk(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string size;
+  for (std::size_t n = bytes.size(); n > 0 || size.empty(); n /= 16) size.insert(size.begin(), kHex[n % 16]);
+  std::string out;
+  out.reserve(size.size() + bytes.size() + 4);
+  out.append(size).append("\r\n").append(bytes).append("\r\n");
+  return out;
+}
+
+std::string wire_response(const Response& response, const AnswerFraming& framing) {
+  const bool no_content = response.status < 200 || response.status == 204 || response.status == 304;
+  std::string out;
+  out.reserve(160 + response.body.size());
+  append_head(response, out);
   if (!response.body.empty() && !no_content) {
     out += "Content-Type: ";
     out += response.content_type;

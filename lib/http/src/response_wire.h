@@ -24,4 +24,10 @@ std::string_view reason_phrase(int status);
 // status has no content (1xx, 204, 304: RFC 9110 §8.6); response.headers as they are.
 std::string wire_response(const Response& response, const AnswerFraming& framing);
 
+// The head of a streamed answer (Response::stream): response.headers, Content-Type,
+// Transfer-Encoding: chunked and Connection: close; the body follows as chunks.
+std::string wire_stream_head(const Response& response);
+// One chunk of a chunked body (RFC 9112 §7.1); the last chunk is "0\r\n\r\n".
+std::string wire_chunk(std::string_view bytes);
+
 }  // namespace mcph::http::detail

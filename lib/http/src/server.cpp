@@ -201,10 +201,11 @@ struct Server::Impl {
     return std::nullopt;
   }
 
-  // One request of the connection. Returns false when the connection cannot go on.
-  bool serve_request(detail::ConnectionStream& stream, bool close_connection, bool& connection_closed) const {
+  // One request of the connection.
+  detail::Served serve_request(detail::ConnectionStream& stream, bool close_connection) const {
+    detail::Served served;
     const detail::ConnectionStream::HeadRead read = stream.read_head();
-    if (read.outcome == detail::ConnectionStream::HeadRead::Outcome::nothing) return false;
+    if (read.outcome == detail::ConnectionStream::HeadRead::Outcome::nothing) return served;
     const auto start = Clock::now();
     detail::RequestHead head;
     std::optional<detail::HeadProblem> problem =
@@ -214,7 +215,7 @@ struct Server::Impl {
     Request request;
     bool client_left = false;
     if (!problem) problem = admit(head, stream, request, client_left);
-    if (client_left) return false;
+    if (client_left) return served;
     detail::AnswerFraming framing;
     framing.keep_alive_timeout = options.keep_alive_timeout;
     framing.keep_alive_max = kMaxRequestsPerConnection;
@@ -225,8 +226,18 @@ struct Server::Impl {
       framing.close = true;  // what follows on the connection is not known to be a request
     } else {
       response = handle(request);
-      connection_closed = !client_keeps;
-      framing.close = close_connection || connection_closed;
+      served.client_closes = !client_keeps;
+      framing.close = close_connection || served.client_closes;
+    }
+    if (response.stream) {
+      // The head alone; the body is the stream's chunks (none for HEAD), and the connection
+      // carries nothing else.
+      const bool sent = stream.send(detail::wire_stream_head(response));
+      served.keep = sent && framing.with_body;
+      served.stream = std::move(response.stream);
+      response.body.clear();
+      log_access(head.method, request.path, response, start);
+      return served;
     }
     const bool sent = stream.send(detail::wire_response(response, framing));
     // A client whose request was refused may still be sending it: what it sent is drained a
@@ -235,7 +246,8 @@ struct Server::Impl {
     if (problem && sent && problem->status != 408) stream.linger();
     // A refused request is logged with its raw path when its request line was readable.
     log_access(head.method, problem ? head.target.substr(0, head.target.find('?')) : request.path, response, start);
-    return sent && !problem;
+    served.keep = sent && !problem;
+    return served;
   }
 
   // A TLS connection closed before any request: one line, saying why (OpenSSL's reason or the
@@ -336,8 +348,8 @@ int Server::start() {
       [max_body = options.max_body_bytes, gather = options.gather_requests](std::string_view pending) {
         return gather ? detail::gathering_state(pending, max_body) : detail::Gathering::whole;
       },
-      [impl](detail::ConnectionStream& stream, bool close_connection, bool& connection_closed) {
-        return impl->serve_request(stream, close_connection, connection_closed);
+      [impl](detail::ConnectionStream& stream, bool close_connection) {
+        return impl->serve_request(stream, close_connection);
       });
   impl_->reactor->start();
   return impl_->port;

@@ -6,7 +6,9 @@
 
 #include "mcph/mcp/json.h"
 #include "mcph/mcp/sse.h"
+#include "mcph/http/url.h"
 #include "media_type.h"
+#include "sse_channel.h"
 
 namespace mcph::mcp {
 
@@ -14,13 +16,19 @@ using nlohmann::json;
 
 Transport parse_transport(std::string_view name) {
   if (name == "streamable-http") return Transport::streamable_http;
+  if (name == "sse") return Transport::sse;
   if (name == "legacy-sse-post") return Transport::legacy_sse_post;
   throw std::invalid_argument("unknown MCP transport '" + std::string(name) +
-                              "' (expected streamable-http or legacy-sse-post)");
+                              "' (expected streamable-http, sse or legacy-sse-post)");
 }
 
 std::string_view to_string(Transport transport) {
-  return transport == Transport::streamable_http ? "streamable-http" : "legacy-sse-post";
+  switch (transport) {
+    case Transport::streamable_http: return "streamable-http";
+    case Transport::sse: return "sse";
+    case Transport::legacy_sse_post: return "legacy-sse-post";
+  }
+  return "streamable-http";
 }
 
 std::vector<std::string> RpcOutcome::notifications_named(std::string_view method) const {
@@ -122,7 +130,12 @@ struct Client::Impl {
       : endpoint(std::move(url)), options(std::move(opts)), http(endpoint, options.http),
         protocol_version(options.protocol_version) {}
 
+  // The HTTP+SSE transport: the stream, and a client for the messages endpoint's origin.
+  std::unique_ptr<detail::SseChannel> sse;
+  std::unique_ptr<http::Client> messages;
+
   bool streamable() const { return options.transport == Transport::streamable_http; }
+  bool over_sse() const { return options.transport == Transport::sse; }
 
   // Persistent headers, then the transport's, then the call's; a call header with an empty
   // value removes that header (tests use it to leave out the session id).
@@ -143,7 +156,43 @@ struct Client::Impl {
 
   RpcOutcome post(const json& message, const http::Fields& extra, bool include_session = true) {
     const json id = message.contains("id") ? message["id"] : json();
+    if (over_sse()) return post_over_sse(message.dump(), "application/json", id, extra);
     auto response = http.post("", message.dump(), "application/json", compose(extra, include_session));
+    return parse_outcome(std::move(response), id);
+  }
+
+  // ---- HTTP+SSE ------------------------------------------------------------------------
+
+  // Opens the stream unless it is open; the server's refusal of the GET when it refused.
+  std::optional<RpcOutcome> ensure_stream(const http::Fields& extra) {
+    if (sse && sse->is_open()) return std::nullopt;
+    if (!sse) sse = std::make_unique<detail::SseChannel>(endpoint, options.http, options.sse_idle_timeout);
+    http::Fields headers = compose(extra, false);
+    std::erase_if(headers, [](const auto& field) { return http::iequals(field.first, "Accept"); });
+    const auto wait = options.http.connect_timeout + options.http.read_timeout;
+    if (auto refused = sse->open(headers, wait)) return parse_outcome(std::move(*refused), json());
+    session_id = sse->session_id();
+    if (!messages) messages = std::make_unique<http::Client>(http::parse_url(endpoint).origin(), options.http);
+    return std::nullopt;
+  }
+
+  // The messages endpoint with the session id this client holds ("" = none).
+  std::string messages_target() const { return sse->endpoint_target(session_id); }
+
+  // POSTs one message to the messages endpoint; a request's answer is then the messages that
+  // came on the stream up to its response, as an SSE body after the POST's status and headers.
+  RpcOutcome post_over_sse(std::string_view body, std::string_view content_type, const json& id,
+                           const http::Fields& extra) {
+    if (auto refused = ensure_stream(extra)) return std::move(*refused);
+    http::ClientResponse response = messages->post(messages_target(), body, content_type, compose(extra, false));
+    if (response.status < 200 || response.status >= 300 || id.is_null()) return parse_outcome(std::move(response), id);
+    const auto received = sse->receive_until(
+        [&id](const std::string& text) { return is_response_to(json::parse(text, nullptr, false), id); },
+        options.http.read_timeout);
+    response.body.clear();
+    for (const auto& text : received) response.body += format_sse_event(text);
+    std::erase_if(response.headers, [](const auto& field) { return http::iequals(field.first, "Content-Type"); });
+    response.headers.emplace_back("Content-Type", "text/event-stream");
     return parse_outcome(std::move(response), id);
   }
 
@@ -167,7 +216,7 @@ void Client::set_header(std::string name, std::string value) {
 }
 
 RpcOutcome Client::connect(const http::Fields& headers) {
-  if (!impl_->streamable()) return RpcOutcome{};
+  if (impl_->options.transport == Transport::legacy_sse_post) return RpcOutcome{};
   RpcOutcome outcome = initialize(headers);
   if (outcome.ok()) notify("notifications/initialized", "", headers);
   return outcome;
@@ -179,7 +228,7 @@ RpcOutcome Client::initialize(const http::Fields& headers) {
               {"clientInfo", {{"name", impl_->options.client_name}, {"version", impl_->options.client_version}}}};
   RpcOutcome outcome = impl_->post(impl_->request_message("initialize", std::move(params)), headers, false);
   if (outcome.ok()) {
-    impl_->session_id = outcome.header(kSessionIdHeader);
+    if (impl_->streamable()) impl_->session_id = outcome.header(kSessionIdHeader);
     const json result = json::parse(*outcome.result, nullptr, false);
     if (result.is_object() && result.contains("protocolVersion") && result["protocolVersion"].is_string()) {
       impl_->protocol_version = result["protocolVersion"].get<std::string>();
@@ -261,11 +310,27 @@ RpcOutcome Client::notify(std::string_view method, std::string_view params_json,
 
 RpcOutcome Client::post_raw(std::string_view body, const http::Fields& headers, bool include_session,
                             std::string_view content_type) {
+  if (impl_->over_sse()) {
+    // A request's response is awaited on the stream; anything else is answered by the POST.
+    const json message = json::parse(body, nullptr, false);
+    const bool request = message.is_object() && message.contains("method") && message.contains("id");
+    return impl_->post_over_sse(body, content_type, request ? message["id"] : json(), headers);
+  }
   auto response = impl_->http.post("", body, content_type, impl_->compose(headers, include_session));
   return parse_outcome(std::move(response), json());
 }
 
 RpcOutcome Client::end_session(const http::Fields& headers) {
+  if (impl_->over_sse()) {
+    // The session lives as long as its stream: closing the stream ends it (no HTTP exchange).
+    if (impl_->sse) impl_->sse->close();
+    impl_->session_id.clear();
+    impl_->initialized = false;
+    impl_->protocol_version = impl_->options.protocol_version;
+    RpcOutcome outcome;
+    outcome.http_status = 200;
+    return outcome;
+  }
   auto response = impl_->http.request("DELETE", "", impl_->compose(headers, true));
   RpcOutcome outcome = parse_outcome(std::move(response), json());
   if (outcome.http_status >= 200 && outcome.http_status < 300) {
@@ -278,6 +343,13 @@ RpcOutcome Client::end_session(const http::Fields& headers) {
 
 http::ClientResponse Client::raw(std::string_view method, const http::Fields& headers, std::string_view body,
                                  std::string_view content_type) {
+  if (impl_->over_sse()) {
+    if (auto refused = impl_->ensure_stream(headers)) {
+      return http::ClientResponse{refused->http_status, refused->body, refused->headers};
+    }
+    return impl_->messages->request(method, impl_->messages_target(), impl_->compose(headers, false), body,
+                                    content_type);
+  }
   return impl_->http.request(method, "", impl_->compose(headers, true), body, content_type);
 }
 

@@ -10,6 +10,7 @@
 #include "mcph/mcp/sse.h"
 #include "origin_policy.h"
 #include "session_store.h"
+#include "sse_streams.h"
 #include "tool_registry.h"
 #include "mcph/text/join.h"
 
@@ -47,13 +48,15 @@ struct Server::Impl {
   detail::OriginPolicy origin_policy;
   detail::SessionStore sessions;
   detail::ToolRegistry tools;
+  detail::SseStreams sse_streams;
   bool mounted = false;
 
   explicit Impl(ServerOptions opts)
       : options(std::move(opts)),
         origin_policy(options.allowed_hosts),
         sessions(options.max_sessions),
-        tools(options.name) {}
+        tools(options.name),
+        sse_streams(options.max_sse_streams, options.max_sse_streams_per_subject) {}
 
   // ---- admission -------------------------------------------------------------------------
 
@@ -341,6 +344,102 @@ struct Server::Impl {
     }
     res.set_json(status, detail::serialize(response));
   }
+
+  // ---- the HTTP+SSE transport (2024-11-05) ---------------------------------------------
+
+  void handle_sse_stream(const http::Request& req, http::Response& res) {
+    auto principal = admit(req, res);
+    if (!principal) return;
+    auto reservation = sse_streams.reserve(principal->subject);
+    if (reservation.refusal == detail::SseStreams::Refusal::subject_full) {
+      refuse(res, 429, jsonrpc::kServerError,
+             "Too Many Requests: at most " + std::to_string(sse_streams.max_streams_per_subject()) +
+                 " open SSE streams per user");
+      res.set_header("Retry-After", "1");
+      return;
+    }
+    if (reservation.refusal == detail::SseStreams::Refusal::server_full) {
+      refuse(res, 503, jsonrpc::kServerError,
+             "Service Unavailable: at most " + std::to_string(sse_streams.max_streams()) + " open SSE streams");
+      res.set_header("Retry-After", "1");
+      return;
+    }
+    const auto session = reservation.session;
+    session->protocol_version = kSseProtocolVersion;
+    res.status = 200;
+    res.content_type = "text/event-stream";
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Accel-Buffering", "no");
+    http::StreamStart start;
+    start.keep_alive = ": ping\n\n";
+    start.keep_alive_interval = options.sse_keep_alive;
+    const std::string endpoint = options.sse_messages_path + "?session_id=" + session->id;
+    start.opened = [this, id = session->id, endpoint](std::shared_ptr<http::ResponseStream> stream) {
+      sse_streams.attach(id, stream);
+      stream->write(format_sse_event(endpoint, "endpoint"));
+    };
+    res.stream = std::move(start);
+  }
+
+  // The messages of an SSE session: the answer is 202 at once (or the refusal); what the
+  // message asks for goes on the session's stream.
+  void handle_sse_message(const http::Request& req, http::Response& res) {
+    auto principal = admit(req, res);
+    if (!principal) return;
+    const auto id = req.query_param("session_id");
+    if (!id || id->empty()) {
+      refuse(res, 400, jsonrpc::kServerError, "Bad Request: session_id is required");
+      return;
+    }
+    const auto open = sse_streams.find(*id);
+    if (!open || open->session->subject != principal->subject) {
+      refuse(res, 404, jsonrpc::kServerError, "Could not find session");
+      return;
+    }
+    const json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded()) {
+      refuse(res, 400, jsonrpc::kParseError, "Parse error: could not parse message");
+      return;
+    }
+    if (body.is_array()) {
+      refuse(res, 400, jsonrpc::kInvalidRequest, "Invalid Request: batches are not supported on this transport");
+      return;
+    }
+    const Message message = detail::classify(body);
+    if (message.kind == MessageKind::invalid) {
+      refuse(res, 400, jsonrpc::kInvalidRequest, "Invalid Request: " + message.problem, message.id);
+      return;
+    }
+    res.status = 202;
+    res.body = "Accepted";
+    if (message.kind != MessageKind::request) return;
+    std::vector<json> notifications;
+    json response;
+    if (message.method == "initialize") {
+      try {
+        std::string negotiated;
+        json result = initialize_result(message.params, negotiated);
+        // This transport's own version stays when asked for; any other is negotiated as usual.
+        const auto asked = message.params.find("protocolVersion");
+        if (*asked == kSseProtocolVersion) {
+          negotiated = kSseProtocolVersion;
+          result["protocolVersion"] = negotiated;
+        }
+        open->session->protocol_version = negotiated;
+        response = detail::result_response(message.id, std::move(result));
+      } catch (const RpcFailure& failure) {
+        response = detail::error_response(message.id, failure.code(), failure.what());
+      }
+    } else {
+      response = dispatch(message, *principal, open->session.get(), req, notifications);
+    }
+    std::string events;
+    for (const auto& note : notifications) events += format_sse_event(detail::serialize(note));
+    events += format_sse_event(detail::serialize(response));
+    if (!open->stream->write(events)) refuse(res, 404, jsonrpc::kServerError, "Could not find session");
+  }
+
+  static constexpr const char* kSseProtocolVersion = "2024-11-05";
 };
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -366,6 +465,12 @@ void Server::mount(http::Server& http) {
     http.route("GET", "/\\.well-known/oauth-protected-resource", serve);
     http.route("GET", "/\\.well-known/oauth-protected-resource" + path, serve);
   }
+  if (!impl->options.sse_path.empty()) {
+    http.route("GET", regex_escape(impl->options.sse_path),
+               [impl](const http::Request& req, http::Response& res) { impl->handle_sse_stream(req, res); });
+    http.route("POST", regex_escape(impl->options.sse_messages_path),
+               [impl](const http::Request& req, http::Response& res) { impl->handle_sse_message(req, res); });
+  }
   if (!impl->options.legacy_path.empty()) {
     http.route("POST", regex_escape(impl->options.legacy_path),
                [impl](const http::Request& req, http::Response& res) { impl->handle_legacy(req, res); });
@@ -376,6 +481,7 @@ std::optional<Principal> Server::admit(const http::Request& req, http::Response&
   return impl_->admit(req, res);
 }
 std::size_t Server::session_count() const { return impl_->sessions.size(); }
+std::size_t Server::sse_stream_count() const { return impl_->sse_streams.size(); }
 const ServerOptions& Server::options() const { return impl_->options; }
 
 }  // namespace mcph::mcp

@@ -170,6 +170,8 @@ TEST(LegacyMethods, OnlyTheNamedMethodsAreAnsweredTheRestIsAnUnknownMethod) {
 TEST_F(ClientTest, TransportNamesMatchTheStackFile) {
   EXPECT_EQ(parse_transport("streamable-http"), Transport::streamable_http);
   EXPECT_EQ(parse_transport("legacy-sse-post"), Transport::legacy_sse_post);
+  EXPECT_EQ(parse_transport("sse"), Transport::sse);
+  EXPECT_EQ(to_string(Transport::sse), "sse");
   EXPECT_EQ(to_string(Transport::legacy_sse_post), "legacy-sse-post");
   EXPECT_THROW(parse_transport("stdio"), std::invalid_argument);
 }

@@ -24,6 +24,9 @@ ServerOptions test_server_options(const TestServerOptions& test) {
   options.legacy_path = test.legacy_path;
   options.legacy_methods = test.legacy_methods;
   options.max_sessions = test.max_sessions;
+  options.sse_path = test.sse_path;
+  options.max_sse_streams = test.max_sse_streams;
+  options.max_sse_streams_per_subject = test.max_sse_streams_per_subject;
   options.protected_resource_metadata =
       R"({"resource":"http://127.0.0.1/mcp","authorization_servers":["http://127.0.0.1/realms/mcp-demo"]})";
   if (test.authentication) {

@@ -17,6 +17,9 @@ struct TestServerOptions {
   std::string legacy_path = "/sse";
   std::vector<std::string> legacy_methods;  // ServerOptions::legacy_methods
   std::size_t max_sessions = 100;
+  std::string sse_path = "/sse";  // the HTTP+SSE transport's GET, beside the legacy POST
+  std::size_t max_sse_streams = 1000;
+  std::size_t max_sse_streams_per_subject = 16;
 };
 
 // What TestServer is made of, for a server that is not started (the fuzz target routes
@@ -31,7 +34,9 @@ class TestServer {
 
   std::string base_url() const { return http_.url(); }
   std::string endpoint() const { return http_.url() + "/mcp"; }
+  std::string sse_url() const { return http_.url() + "/sse"; }
   Server& mcp() { return mcp_; }
+  void stop() { http_.stop(); }
 
  private:
   Server mcp_;

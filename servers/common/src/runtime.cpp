@@ -53,6 +53,8 @@ void Runtime::declare_flags(cli::Flags& flags) {
       .repeated("allowed-host", "another host name accepted in Host/Origin (DNS-rebinding protection)")
       .repeated("allowed-client", "an OIDC client (azp) whose tokens are accepted; repeatable [default: mcp-client]")
       .toggle("legacy-sse", "also serve plain JSON-RPC on POST /sse, as the original demo servers did")
+      .option("max-sse-streams", "1000", "open streams of the HTTP+SSE transport (GET /sse) at most")
+      .option("max-sse-streams-per-user", "16", "of those, open streams of one user (token subject) at most")
       .toggle("no-token-type-check", "UNSAFE, for the harness's sabotage tests: accept ID and refresh tokens as access tokens")
       .toggle("no-request-gathering", "UNSAFE, for the harness's sabotage tests: a worker takes each request at its first "
                                       "bytes and waits for the rest, so that slow clients can hold every worker")
@@ -130,6 +132,12 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   mcp_options.name = name;
   for (const auto& host : flags.all("allowed-host")) mcp_options.allowed_hosts.push_back(host);
   if (flags.on("legacy-sse")) mcp_options.legacy_path = "/sse";
+  // The HTTP+SSE transport of protocol 2024-11-05 beside Streamable HTTP: GET /sse and
+  // POST /messages/?session_id=…, behind the same authentication on every request.
+  mcp_options.sse_path = "/sse";
+  mcp_options.max_sse_streams = static_cast<std::size_t>(std::max(1, flags.get_int("max-sse-streams")));
+  mcp_options.max_sse_streams_per_subject =
+      static_cast<std::size_t>(std::max(1, flags.get_int("max-sse-streams-per-user")));
   mcp_options.authenticate = [this](const http::Request& request) { return authenticate(request); };
   mcp_ = std::make_unique<mcp::Server>(mcp_options);
 }

@@ -136,8 +136,10 @@ void run_call(const CallStep& step, StepRun& run) {
   if (!session) session = new_session();
   session->set_header("Authorization", "Bearer " + token.value);
   if (!connected) {
-    // initialize and notifications/initialized; the legacy transport has no session to open
-    const int opening = session->transport() == mcp::Transport::streamable_http ? 2 : 0;
+    // initialize and notifications/initialized (after the GET of its stream over SSE); the
+    // legacy transport has no session to open
+    const mcp::Transport transport = session->transport();
+    const int opening = transport == mcp::Transport::streamable_http ? 2 : transport == mcp::Transport::sse ? 3 : 0;
     executor.pace(service, subject, limit, opening, out);
     const auto started = SteadyClock::now();
     const mcp::RpcOutcome init = session->connect(headers);

@@ -3,7 +3,9 @@
 // connection: use one per thread. https:// URLs speak TLS (1.2 or later), trusting only the CA
 // file given (never the system's store) and checking that the server's certificate names the
 // URL's host; a client certificate is presented when given.
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -64,6 +66,16 @@ class Client {
                       const Fields& headers = {}) {
     return request("POST", path, headers, body, content_type);
   }
+
+  // GET `path` with an answer read as it arrives (a text/event-stream): a 2xx answer's body
+  // goes to on_bytes piece by piece until the server ends it, on_bytes returns false or stop()
+  // is called; any other answer's body is read whole into the response. Returns the status and
+  // headers (and that body). The read timeout bounds each wait for the next bytes. Throws
+  // TransportError as request() does, except when on_bytes or stop() ended the stream.
+  ClientResponse stream(std::string_view path, const Fields& headers,
+                        const std::function<bool(std::string_view)>& on_bytes);
+  // From another thread: ends a stream() in progress (its connection is shut down).
+  void stop();
 
   const std::string& base_url() const;
   // Every request from now on continues `trace` (W3C Trace Context): a traceparent of its

@@ -1,6 +1,9 @@
 #pragma once
 // Small request/response types shared by the server and client wrappers, so that code which
 // serves or calls HTTP never needs cpp-httplib's header.
+#include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -48,11 +51,45 @@ struct Request {
   std::optional<std::string> query_param(std::string_view name) const;
 };
 
+// The body of a streamed response (Response::stream), written after the handler has returned,
+// from any thread. Each write is sent at once as one chunk when the socket takes it; what it
+// does not take waits in a bounded buffer that the server's workers send as the client reads,
+// so that no thread waits for a slow client. A client that lets more than the bound pile up is
+// cut off.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Queues `bytes` as one chunk (nothing for empty bytes). False once the stream is closed.
+  virtual bool write(std::string_view bytes) = 0;
+  // Ends the body (the last chunk) and closes the connection. Idempotent.
+  virtual void close() = 0;
+  virtual bool closed() const = 0;
+  // Runs once when the stream closes, whoever closed it (this side, the client leaving or
+  // falling too far behind, the server stopping); at once when it is closed already. It runs
+  // without any of the stream's locks held, and may call write (which returns false) and close.
+  virtual void on_closed(std::function<void()> callback) = 0;
+};
+
+// How a handler asks for a streamed answer: the head goes out with Transfer-Encoding: chunked
+// and Connection: close (and no body), then `opened` gets the stream. It is called exactly
+// once for a response that set it: with a stream already closed when the head could not be
+// sent, for HEAD, or when the server stops, so that what the handler reserved is released on
+// one path.
+struct StreamStart {
+  std::function<void(std::shared_ptr<ResponseStream>)> opened;
+  // Written when nothing else was for keep_alive_interval (e.g. an SSE comment), so that
+  // proxies and clients with read timeouts see the stream alive. Empty: none.
+  std::string keep_alive;
+  std::chrono::milliseconds keep_alive_interval{15000};
+};
+
 struct Response {
   int status = 200;
   std::string body;
   std::string content_type = "text/plain";
   Fields headers;
+  // Set: a streamed answer, whose body is what the stream is given (`body` is not sent).
+  std::optional<StreamStart> stream;
 
   void set_header(std::string name, std::string value);
   // Sets status, body and Content-Type: application/json.

@@ -3,13 +3,26 @@
 //   streamable_http  POST to the MCP endpoint with Accept: application/json, text/event-stream;
 //                    initialize keeps Mcp-Session-Id and the negotiated protocol version and
 //                    sends both on every later request; responses may be JSON or SSE.
+//   sse              HTTP+SSE of protocol 2024-11-05: the endpoint is the …/sse URL; a GET
+//                    of it stays open on a reader thread, its `endpoint` event names where
+//                    to POST messages (…/messages/?session_id=…, on the same origin), and each
+//                    request's response comes back on the stream. A request's RpcOutcome is
+//                    the POST's status (202) and headers, with the messages the stream carried
+//                    up to the response as its SSE body; a refused POST is its own answer, as
+//                    is a refused GET. The stream opens at connect/initialize (or the first
+//                    call), with that call's headers and the persistent ones; the session id
+//                    is the endpoint's session_id (sessionId for TypeScript SDK servers; the
+//                    endpoint's other query parameters are kept), and end_session closes the
+//                    stream. An endpoint on another origin is refused.
 //   legacy_sse_post  the original Python demo: one plain JSON-RPC request per POST to /sse,
 //                    no initialize, no session; errors come as JSON-RPC bodies with 4xx/5xx.
 // Every call returns the raw HTTP exchange as well, so tests can assert on error paths.
 // Results and params are JSON text; parse them with nlohmann/json where needed.
 // One Client holds one connection: use one per thread. Transport failures throw
 // http::TransportError.
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,8 +34,9 @@
 
 namespace mcph::mcp {
 
-enum class Transport { streamable_http, legacy_sse_post };
-// "streamable-http" / "legacy-sse-post", as in the stack file. Throws std::invalid_argument.
+enum class Transport { streamable_http, sse, legacy_sse_post };
+// "streamable-http" / "sse" / "legacy-sse-post", as in the stack file. Throws
+// std::invalid_argument.
 Transport parse_transport(std::string_view name);
 std::string_view to_string(Transport transport);
 
@@ -33,6 +47,8 @@ struct ClientOptions {
   std::string client_version = "0.1.0";
   std::string accept = "application/json, text/event-stream";
   http::ClientOptions http;
+  // sse: how long the stream may stay silent (servers send keep-alive comments meanwhile).
+  std::chrono::milliseconds sse_idle_timeout{300000};
 };
 
 struct RpcError {
@@ -85,7 +101,8 @@ class Client {
   // value of the same name. An empty value removes it.
   void set_header(std::string name, std::string value);
 
-  // Streamable HTTP: initialize, then notifications/initialized. Legacy: nothing to do.
+  // Streamable HTTP and SSE: initialize, then notifications/initialized (SSE opens its stream
+  // first). Legacy: nothing to do.
   // Returns the initialize exchange (legacy: a default RpcOutcome with http_status 0).
   RpcOutcome connect(const http::Fields& headers = {});
   // The initialize request alone; on success keeps the session id and protocol version.

@@ -8,7 +8,21 @@
 // Sessions start at initialize and are required afterwards (400 without one, 404 for an
 // unknown one), Host and Origin are checked against an allow-list (403), and every request
 // passes the authentication hook first. Optionally also serves the original demo's plain
-// JSON-RPC on `POST /sse` (no session), and the protected resource metadata document.
+// JSON-RPC on `POST /sse` (no session), the protected resource metadata document, and the
+// HTTP+SSE transport of protocol 2024-11-05:
+//   GET  <sse_path>             a text/event-stream whose first event is `endpoint`, its data
+//                               <sse_messages_path>?session_id=<id>; responses and
+//                               notifications follow as `message` events
+//   POST <sse_messages_path>    one JSON-RPC message for session_id's stream: 202 Accepted,
+//                               its response goes on the stream
+// Both pass admission (Host/Origin, the authentication hook) on every request: a POST with a
+// valid session id but no valid token is refused as any request is (401 and its challenge). A
+// session belongs to the subject that opened its stream: a POST naming another's session is
+// 404, as an unknown one is (told apart, the answer would confirm that a guessed or leaked id
+// is live; nothing reaches the other's stream either way). A POST without session_id is 400.
+// Open streams are bounded per subject (429) and overall (503); an open stream holds no worker
+// thread, gets an SSE comment when idle for sse_keep_alive, and ends when the server stops.
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -44,6 +58,13 @@ struct ServerOptions {
   // Non-empty: the only methods the legacy path answers; any other request is HTTP 400 with
   // -32601 "Unknown method: <method>", as the demo's servers answer even `initialize`.
   std::vector<std::string> legacy_methods;
+  // Non-empty: also serve the HTTP+SSE transport (see above) with its stream at this path
+  // (e.g. "/sse", beside a legacy_path POST /sse) and its messages at sse_messages_path.
+  std::string sse_path;
+  std::string sse_messages_path = "/messages/";
+  std::size_t max_sse_streams = 1000;
+  std::size_t max_sse_streams_per_subject = 16;
+  std::chrono::milliseconds sse_keep_alive{15000};
 };
 
 class Server {
@@ -67,6 +88,7 @@ class Server {
   std::optional<Principal> admit(const http::Request& req, http::Response& res) const;
 
   std::size_t session_count() const;
+  std::size_t sse_stream_count() const;  // HTTP+SSE streams reserved or open
   const ServerOptions& options() const;
 
  private:

@@ -17,7 +17,7 @@ namespace mcph::harness {
 
 struct TargetProfile {
   std::string name;                         // "reference", "demo-python"
-  std::string transport;                    // "streamable-http" | "legacy-sse-post"
+  std::string transport;                    // "streamable-http" | "sse" | "legacy-sse-post"
   std::string correlation;                  // "traceparent" | "window" (audit entries matched by time)
   // Where a tool result's rows are: "auto" (a `{rows: [...]}` object, or a bare JSON array taken as
   // the rows), or a JSON pointer into the result ("/data/items"). Either way the rows are then at
@@ -42,8 +42,9 @@ struct TargetProfile {
   std::map<std::string, std::vector<std::string>> failures;
 };
 
-// The MCP transports a profile may name ("streamable-http, legacy-sse-post"), and whether `name` is one.
-constexpr std::string_view kTransports = "streamable-http, legacy-sse-post";
+// The MCP transports a profile may name ("streamable-http, sse, legacy-sse-post"), and whether
+// `name` is one. sse: HTTP+SSE of protocol 2024-11-05 (GET /sse, POST /messages/?session_id=).
+constexpr std::string_view kTransports = "streamable-http, sse, legacy-sse-post";
 bool is_transport(std::string_view name);
 
 // The built-in profile of that name; nullptr when there is none.
