@@ -17,22 +17,26 @@ struct Family {
   std::string page;
 };
 
-// Family 0: what the runner finds in a step of any family (reports.md, "Findings").
+// A family by the number its rules' ids start with. 0: what the runner finds in a step of any
+// family (reports.md, "Findings"); 11 and 12: the agent design's families, which have names only.
 Family family(int number) {
   if (number == 0) return {"any family", "docs/reports.md#findings"};
   static const std::pair<const char*, const char*> families[] = {
-      {"isolation", "family-1-isolation"},
-      {"missing credentials", "family-2-missing-credentials"},
-      {"cross-subject denial", "family-3-cross-subject-denial"},
-      {"token expiry", "family-4-token-expiry"},
-      {"rate limit", "family-5-rate-limit"},
-      {"dynamic database credentials", "family-6-dynamic-database-credentials"},
-      {"faults", "family-7-faults"},
-      {"JWT attacks", "family-8-jwt-attacks"},
-      {"MCP protocol robustness", "family-9-mcp-protocol-robustness"},
+      {"Family 1: isolation", "family-1-isolation"},
+      {"Family 2: missing credentials", "family-2-missing-credentials"},
+      {"Family 3: cross-subject denial", "family-3-cross-subject-denial"},
+      {"Family 4: token expiry", "family-4-token-expiry"},
+      {"Family 5: rate limit", "family-5-rate-limit"},
+      {"Family 6: dynamic database credentials", "family-6-dynamic-database-credentials"},
+      {"Family 7: faults", "family-7-faults"},
+      {"Family 8: JWT attacks", "family-8-jwt-attacks"},
+      {"Family 9: MCP protocol robustness", "family-9-mcp-protocol-robustness"},
+      {"Family 10: isolation under load", "family-10-isolation-under-load"},
+      {"Agent identity", "agent-identity"},
+      {"Transport identity", "transport-identity"},
   };
   const auto& [title, anchor] = families[number - 1];
-  return {"Family " + std::to_string(number) + ": " + title, std::string(kFamilies) + "#" + anchor};
+  return {title, std::string(kFamilies) + "#" + anchor};
 }
 
 // "accepts a token it must refuse" → "AcceptsATokenItMustRefuse".
@@ -141,6 +145,39 @@ const std::vector<Rule>& rules() {
       rule("MCPH809", 8, "wrong protected-resource metadata",
            "The protected-resource metadata or the 401 challenge does not describe the server as it is.",
            "MCP07:2025", ""),
+      rule("MCPH1101", 11, "reads another agent's secrets",
+           "An agent read, wrote, listed or deleted secrets under another agent's prefix.", "MCP07:2025", "CWE-863"),
+      rule("MCPH1102", 11, "lets a path escape the agent's prefix",
+           "A path with dot segments, encodings or separators reached Vault outside the agent's prefix.",
+           "MCP02:2025", "CWE-22"),
+      rule("MCPH1103", 11, "grants a scope the agent does not have",
+           "A tool ran for an agent whose scopes do not include the one it needs (403 insufficient_scope is due).",
+           "MCP02:2025", "CWE-863"),
+      rule("MCPH1104", 11, "calls Vault with more than the agent's own policy",
+           "A call reached Vault with a token whose policies or lifetime exceed the agent's own.", "MCP02:2025",
+           "CWE-272"),
+      rule("MCPH1105", 11, "accepts a JWT it must refuse",
+           "An agent's JWT that is forged, unsigned, expired or meant for another audience was accepted.",
+           "MCP07:2025", "CWE-287"),
+      rule("MCPH1106", 11, "lets one of several credentials decide",
+           "A request carrying two agents' credentials was served as one of them instead of refused.", "MCP07:2025",
+           "CWE-436"),
+      rule("MCPH1107", 11, "no per-agent rate limit", "An agent's burst beyond the stated limit was served.", "",
+           "CWE-770"),
+      rule("MCPH1108", 11, "spends an agent's rate limit on requests that are not its",
+           "Requests that failed to authenticate used up an agent's budget, so that others can starve it.", "",
+           "CWE-770"),
+      rule("MCPH1201", 12, "accepts a client certificate it must refuse",
+           "A certificate from a foreign CA, an expired one or none identified an agent.", "MCP07:2025", "CWE-295"),
+      rule("MCPH1202", 12, "believes identity headers that did not come from its proxy",
+           "Client-certificate headers sent straight to the server, or forged through the proxy, were believed.",
+           "MCP07:2025", "CWE-290"),
+      rule("MCPH1203", 12, "takes an agent's identity from an ambiguous name",
+           "A subject with several CNs, an escaped comma or no CN was read as some agent's name.", "MCP07:2025",
+           "CWE-436"),
+      rule("MCPH1204", 12, "takes an agent's identity from something other than its verified certificate",
+           "The agent's identity came from a header, an unverified certificate or a claim, not a verified subject.",
+           "MCP07:2025", "CWE-290"),
       rule("MCPH901", 9, "reads a request a proxy could read differently",
            "An ambiguous request (framing, header syntax, path) was served instead of refused.", "", "CWE-444"),
       rule("MCPH902", 9, "slow clients take every worker",

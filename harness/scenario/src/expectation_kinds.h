@@ -27,7 +27,7 @@ enum class ValueShape {
   texts,        // a text or a list of texts
   header_map,   // {Header-Name: text it contains}
   json_checks,  // {/json/pointer: value | {equals|not_equals|contains|starts_with: value}}
-  audit_check,  // own_paths_only | reads_own_secret | logs_in
+  audit_check,  // own_paths_only | reads_own_secret | logs_in | child_token
 };
 
 // What a check returns: its verdict and what it saw (check_expectations adds the expectation).

@@ -68,8 +68,9 @@ std::optional<std::string> shape_problem(ValueShape shape, const Json& value) {
       }
       break;
     case audit_check:
-      if (!value.is_string() || (value != "own_paths_only" && value != "reads_own_secret" && value != "logs_in")) {
-        return expected("own_paths_only, reads_own_secret or logs_in");
+      if (!value.is_string() || (value != "own_paths_only" && value != "reads_own_secret" && value != "logs_in" &&
+                                 value != "child_token")) {
+        return expected("own_paths_only, reads_own_secret, logs_in or child_token");
       }
       break;
   }
@@ -85,7 +86,7 @@ std::string_view shape_description(ValueShape shape) {
     case texts: return "a text or a list of texts";
     case header_map: return "{Header-Name: text it contains}";
     case json_checks: return "{/json/pointer: value or {equals|not_equals|contains|starts_with: value}}";
-    case audit_check: return "own_paths_only, reads_own_secret or logs_in";
+    case audit_check: return "own_paths_only, reads_own_secret, logs_in or child_token";
   }
   return "";
 }

@@ -91,6 +91,79 @@ reports::Check check_own_paths(const StepOutcome& outcome, const CheckContext& c
   return held(outcome.caller + "'s entity touched only " + outcome.caller + "'s paths: " + join(own_paths));
 }
 
+// A KV v2 path with its dot segments resolved as a server might ("secret/data/mcp/a/../b/x" is
+// b's), and the agent whose prefix it is under ("" outside every agent's: the mount's other
+// paths). `kv` is false for a path that is no KV data or metadata path at all.
+struct AgentPath {
+  bool kv = false;
+  std::string owner;
+  std::string path;
+};
+AgentPath agent_path(const std::string& audited) {
+  std::vector<std::string> segments;
+  for (std::size_t start = 0; start <= audited.size();) {
+    const std::size_t end = std::min(audited.find('/', start), audited.size());
+    const std::string segment = audited.substr(start, end - start);
+    const std::string lowered = lower(segment);
+    if (segment == ".." || lowered == "%2e%2e") {
+      if (!segments.empty()) segments.pop_back();
+    } else if (!segment.empty() && segment != "." && lowered != "%2e") {
+      segments.push_back(segment);
+    }
+    start = end + 1;
+  }
+  AgentPath out;
+  out.path = join(segments, "/");
+  out.kv = segments.size() >= 2 && (segments[1] == "data" || segments[1] == "metadata");
+  if (out.kv && segments.size() >= 4 && segments[2] == "mcp") out.owner = segments[3];
+  return out;
+}
+
+// Of an agent's call: every KV path its requests reached lies under its own prefix
+// (<mount>/data|metadata/mcp/<agent>/), once dot segments are resolved.
+reports::Check check_agent_paths(const StepOutcome& outcome) {
+  std::set<std::string> problems, own;
+  for (const auto& entry : outcome.audit) {
+    if (entry.value("type", "") != "request") continue;
+    const std::string audited = entry.value("/request/path"_json_pointer, "");
+    const AgentPath path = agent_path(audited);
+    if (!path.kv) continue;
+    if (path.owner == outcome.caller) {
+      own.insert(audited);
+    } else {
+      problems.insert(audited + (path.owner.empty() ? " (outside every agent's prefix)" : " (" + path.owner + "'s prefix)") +
+                      " was requested during " + outcome.caller + "'s call");
+    }
+  }
+  if (!problems.empty()) return failed(join(problems, "; "));
+  if (own.empty()) return held("no KV path in Vault's audit log during this step");
+  return held(outcome.caller + "'s call touched only mcp/" + outcome.caller + "/: " + join(own));
+}
+
+// Of an agent's call: each KV request was made with a child token of the agent's policy alone
+// (mcp-agent-<agent>) and a TTL of at most kChildTokenMaxTtl, never the server's own token.
+constexpr long kChildTokenMaxTtl = 300;
+reports::Check check_child_token(const StepOutcome& outcome) {
+  const std::string policy = "mcp-agent-" + outcome.caller;
+  std::set<std::string> problems, seen;
+  for (const auto& entry : outcome.audit) {
+    if (entry.value("type", "") != "request" || !agent_path(entry.value("/request/path"_json_pointer, "")).kv) continue;
+    const Json policies = entry.value("/auth/token_policies"_json_pointer, Json::array());
+    const long ttl = entry.value("/auth/token_ttl"_json_pointer, 0L);
+    const std::string shown = "policies " + (policies.empty() ? std::string("(none)") : join(policies.get<std::vector<std::string>>(), ", ")) +
+                              ", TTL " + (ttl > 0 ? std::to_string(ttl) + " s" : "none");
+    seen.insert(shown);
+    if (policies != Json::array({policy})) problems.insert("a KV request made with a token of " + shown + ", not " + policy + " alone");
+    if (ttl <= 0 || ttl > kChildTokenMaxTtl) {
+      problems.insert("a KV request made with a token of " + shown + ": not a child token of at most " +
+                      std::to_string(kChildTokenMaxTtl) + " s");
+    }
+  }
+  if (!problems.empty()) return failed(join(problems, "; "));
+  if (seen.empty()) return failed("no KV request in Vault's audit log during this step");
+  return held("each KV request made with a token of " + join(seen, "; "));
+}
+
 reports::Check check_reads_own_secret(const StepOutcome& outcome, const CheckContext& context) {
   const std::string own_entity = context.entity_of(outcome.caller);
   std::set<std::string> seen;
@@ -271,7 +344,8 @@ reports::Check check_no_ledger_entry(const Json& want, const StepOutcome& outcom
 
 reports::Check check_vault_audit(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
   return judged_on_audit(outcome, [&] {
-    if (want == "own_paths_only") return check_own_paths(outcome, context);
+    if (want == "own_paths_only") return outcome.agent ? check_agent_paths(outcome) : check_own_paths(outcome, context);
+    if (want == "child_token") return check_child_token(outcome);
     if (want == "logs_in") return check_logs_in(outcome, context);
     return check_reads_own_secret(outcome, context);
   });
@@ -496,14 +570,23 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        "the call left no entry in the backend's ledger (`true`)",
        boolean, {call}, check_no_ledger_entry},
       {"vault_audit",
-       "Vault's audit log for the call: `own_paths_only`, `reads_own_secret` or `logs_in`",
-       audit_check, {call}, check_vault_audit},
+       "Vault's audit log for the call: `own_paths_only` (an agent's: only KV paths under its own `mcp/<agent>/`), "
+       "`reads_own_secret`, `logs_in`, or `child_token` (an agent's KV requests each with a token of its policy "
+       "`mcp-agent-<agent>` alone and a TTL of at most 300 s)",
+       audit_check, {call, http}, check_vault_audit},
       {"vault_login_client",
        "the server's Vault logins on the caller's entity were all with a token issued to this client (`azp`)",
        text, {call}, check_vault_login_client},
       {"some_http_status",
-       "at least one call of the burst got this status",
-       http_status, {call}, check_some_http_status},
+       "at least one call of the burst, or request of a repeated http step, got this status",
+       http_status, {call, http}, check_some_http_status},
+      {"no_http_status",
+       "no call of the burst, nor request of a repeated http step, got this status",
+       http_status, {call, http},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         const bool found = std::find(o.statuses.begin(), o.statuses.end(), want.get<int>()) != o.statuses.end();
+         return judged(!found, reports::burst_summary(o.statuses));
+       }},
       {"retry_after",
        "a rejection came with a `Retry-After` header (`true`)",
        boolean, {call}, check_retry_after},

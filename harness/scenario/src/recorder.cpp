@@ -12,21 +12,46 @@ namespace {
 
 using Json = nlohmann::json;
 
-// Headers worth keeping in a trace, with credentials masked.
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// A header that carries a credential: Authorization and Proxy-Authorization, X-API-Key,
+// X-Vault-Token, Cookie, and any other whose name says key, token, secret, password or
+// credential. Its value is masked in a trace, whatever the scheme.
+bool carries_credential(std::string_view name) {
+  const std::string lowered = lower(name);
+  if (lowered == "cookie" || lowered == "set-cookie" || lowered.ends_with("authorization")) return true;
+  for (const char* word : {"key", "token", "secret", "password", "credential"}) {
+    if (lowered.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The identity headers a TLS-terminating proxy passes on (X-SSL-Client-S-DN, …): what a step
+// about them shows, and no secret.
+bool identity_header(std::string_view name) { return lower(name).rfind("x-ssl-client-", 0) == 0; }
+
+}  // namespace
+
 Json trace_headers(const http::Fields& headers) {
   Json out = Json::object();
   for (const auto& [name, value] : headers) {
-    if (http::iequals(name, "Authorization")) {
+    if (carries_credential(name)) {
       const auto space = value.find(' ');
       out[name] = space == std::string::npos ? secrets::mask(value) : value.substr(0, space + 1) + secrets::mask(value.substr(space + 1));
     } else if (http::iequals(name, "Content-Type") || http::iequals(name, "WWW-Authenticate") ||
                http::iequals(name, "Retry-After") || http::iequals(name, "traceparent") ||
-               http::iequals(name, "Mcp-Session-Id") || http::iequals(name, "MCP-Protocol-Version")) {
+               http::iequals(name, "Mcp-Session-Id") || http::iequals(name, "MCP-Protocol-Version") || identity_header(name)) {
       out[name] = value;  // the whole trace is scrubbed when it is written
     }
   }
   return out;
 }
+
+namespace {
 
 std::string trace_body(const std::string& body) {
   constexpr std::size_t limit = 4096;

@@ -36,6 +36,10 @@ class Recorder {
   std::vector<reports::UserFlow>& flows_;
 };
 
+// The request or response headers a trace keeps, the value of every header that carries a
+// credential (Authorization, X-API-Key, X-Vault-Token, Cookie, …) masked.
+nlohmann::json trace_headers(const http::Fields& headers);
+
 // Every string of `json`, keys included, through secrets::scrub: a trace as it is written.
 void scrub_strings(nlohmann::json& json);
 

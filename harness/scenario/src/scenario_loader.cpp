@@ -88,7 +88,7 @@ std::string read_transport(const Reader& reader, const YAML::Node& map, const st
 
 // needs: {generated_users: 6, rate_limit: {requests: 20, window_ms: 1000}}
 StackNeeds read_needs(const Reader& reader, const YAML::Node& node) {
-  reader.only_keys(node, "needs", {"generated_users", "rate_limit"});
+  reader.only_keys(node, "needs", {"generated_users", "rate_limit", "services"});
   StackNeeds needs;
   needs.where = reader.where(node);
   if (const YAML::Node users = node["generated_users"]; users.IsDefined()) {
@@ -107,6 +107,12 @@ StackNeeds read_needs(const Reader& reader, const YAML::Node& node) {
     if (window <= 0) reader.fail(limit["window_ms"], "needs.rate_limit.window_ms", "expected a positive number");
     needs.rate_limit = static_cast<int>(requests);
     needs.rate_window_ms = static_cast<int>(window);
+  }
+  if (const YAML::Node services = node["services"]; services.IsDefined()) {
+    if (!services.IsSequence()) reader.fail(services, "needs.services", "expected a list of the stack's service names");
+    for (std::size_t i = 0; i < services.size(); ++i) {
+      needs.services.push_back(reader.text(services[i], "needs.services[" + std::to_string(i) + "]"));
+    }
   }
   return needs;
 }
@@ -181,6 +187,10 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   }
   const Reader reader(origin);
   if (!root.IsMap()) reader.fail(root, "(top)", "expected a mapping with suite, family, description, scenarios");
+  if (text.find("<<") != std::string::npos) {
+    long budget = 200000;
+    resolve_merge_keys(root, reader, budget);
+  }
   reader.only_keys(root, "", {"suite", "family", "description", "needs", "transport", "scenarios"});
 
   ScenarioFile file;

@@ -141,7 +141,9 @@ struct ScenarioRunner::Impl {
         record.server = outcome.server;
         record.ms = outcome.ms;
         record.http_status = outcome.http_status;
-        if (const auto* call = step.get_if<CallStep>(); call && call->repeat > 1) record.statuses = outcome.statuses;
+        const auto* call = step.get_if<CallStep>();
+        const auto* http = step.get_if<HttpStep>();
+        if ((call && call->repeat > 1) || (http && http->repeat > 1)) record.statuses = outcome.statuses;
         record.retry_after = outcome.retry_after;
         record.checks = check_expectations(expectations, outcome, context);
         const auto failures = reports::failures_of(record);
@@ -248,7 +250,8 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
     // skipped, saying why (and where to point them).
     const ServersCalled servers_called = [this](const Step& step) { return impl_->executor.servers_called(step); };
     std::optional<std::string> not_applicable;
-    if (!unmet && !interrupted) not_applicable = transport_mismatch(scenario, impl_->stack, servers_called);
+    if (!unmet && !interrupted) not_applicable = services_missing(file.needs, impl_->stack);
+    if (!unmet && !interrupted && !not_applicable) not_applicable = transport_mismatch(scenario, impl_->stack, servers_called);
     if (!unmet && !interrupted && !not_applicable) not_applicable = faults_out_of_reach(scenario, impl_->stack, servers_called);
     if (unmet || interrupted || not_applicable) {
       result.name = scenario.name;

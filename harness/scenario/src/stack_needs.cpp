@@ -52,4 +52,14 @@ std::optional<std::string> unmet_needs(const StackNeeds& needs, const StackFile&
   return "the stack cannot run this file (" + needs.where.to_string() + "): " + missing;
 }
 
+std::optional<std::string> services_missing(const StackNeeds& needs, const StackFile& stack) {
+  std::string missing;
+  for (const auto& name : needs.services) {
+    if (!stack.find_service(name)) missing += (missing.empty() ? "" : ", ") + name;
+  }
+  if (missing.empty()) return std::nullopt;
+  return "not run: the stack has no " + missing + " (" + needs.where.to_string() +
+         "; point an entry of an external stack file at such a server, docs/target-profiles.md)";
+}
+
 }  // namespace mcph::harness

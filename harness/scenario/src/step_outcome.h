@@ -16,6 +16,7 @@ namespace mcph::harness {
 struct StepOutcome {
   std::string title;    // "3: alice calls jira.get_issue"
   std::string caller;   // the acting user, "" when none
+  bool agent = false;   // the caller is an agent of the target's `auth`, not a Keycloak user
   std::string server;   // the stack's service the step addressed ("jira-mcp", "vault"), "" when none
 
   // The answer (the first call's, in a burst).

@@ -19,15 +19,7 @@ Json decoded_json(std::string_view part, const char* what) {
   return value;
 }
 
-void apply(Json& target, const Json& changes) {
-  for (const auto& [name, value] : changes.items()) {
-    if (value.is_null()) {
-      target.erase(name);
-    } else {
-      target[name] = value;
-    }
-  }
-}
+
 
 // base64url as RFC 7515 wants it, or a non-canonical variant of it.
 std::string encode(std::string_view bytes, const std::string& encoding) {
@@ -65,6 +57,16 @@ jose::Key realm_public_pem_as_hmac(const std::string& realm_jwks) {
 
 }  // namespace
 
+void set_fields(Json& target, const Json& changes) {
+  for (const auto& [name, value] : changes.items()) {
+    if (value.is_null()) {
+      target.erase(name);
+    } else {
+      target[name] = value;
+    }
+  }
+}
+
 std::string forge_token(const std::string& token, const ForgeSpec& spec, const std::string& realm_jwks) {
   const auto first = token.find('.');
   const auto second = first == std::string::npos ? std::string::npos : token.find('.', first + 1);
@@ -74,8 +76,8 @@ std::string forge_token(const std::string& token, const ForgeSpec& spec, const s
   const std::string original_signature = token.substr(second + 1);
 
   if (spec.sign == "realm_key") header["kid"] = spec.realm_key_kid;
-  apply(header, spec.header);
-  apply(claims, spec.claims);
+  set_fields(header, spec.header);
+  set_fields(claims, spec.claims);
   if (spec.pad_bytes > 0) claims["pad"] = std::string(static_cast<std::size_t>(spec.pad_bytes), 'x');
   if (spec.sign == "attacker_embedded_jwk") {
     header["jwk"] = Json::parse(jose::Jwk{attacker_key().public_only(), header.value("kid", ""), jose::Alg::RS256, "sig"}

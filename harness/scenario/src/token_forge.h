@@ -30,6 +30,9 @@ struct ForgeSpec {
 // half (KeycloakAdmin::add_verification_key) before a token is signed with it.
 const jose::Key& harness_realm_key();
 
+// The fields of `changes` set on `target` (a JWT's header or claims): null removes one.
+void set_fields(nlohmann::json& target, const nlohmann::json& changes);
+
 // Throws std::runtime_error when `token` is not a JWT or the realm's key cannot be had.
 // realm_jwks: the realm's JWKS document (for hs256_realm_public).
 std::string forge_token(const std::string& token, const ForgeSpec& spec, const std::string& realm_jwks);

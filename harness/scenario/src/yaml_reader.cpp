@@ -104,4 +104,37 @@ YAML::Node node_at(const YAML::Node& value, const std::string& key) {
   return at;
 }
 
+// YAML 1.1's merge key, which yaml-cpp leaves as a plain "<<" key: each mapping with
+// `<<: *anchor` (or a list of them) gets the merged mappings' keys it does not set itself, in
+// place, so that every line number stays its own. Aliases are followed, so the walk is bounded
+// as the loader bounds the values it reads: by depth and by the nodes visited.
+void resolve_merge_keys(YAML::Node node, const Reader& reader, long& budget, int depth) {
+  if (depth > 64) reader.fail(node, "(merge keys)", "nested deeper than 64 levels (an alias inside its own anchor?)");
+  if (--budget < 0) reader.fail(node, "(merge keys)", "the file makes more than 200000 values once its aliases are expanded");
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) resolve_merge_keys(node[i], reader, budget, depth + 1);
+    return;
+  }
+  if (!node.IsMap()) return;
+  const YAML::Node& view = node;  // const: looking a key up must not add it
+  if (const YAML::Node merged = view["<<"]; merged.IsDefined()) {
+    std::vector<YAML::Node> sources;
+    if (merged.IsSequence()) {
+      for (const auto& source : merged) sources.push_back(source);
+    } else {
+      sources.push_back(merged);
+    }
+    node.remove("<<");
+    for (const YAML::Node& source : sources) {
+      if (!source.IsMap()) reader.fail(source, "<<", "a merge key takes a mapping (*anchor) or a list of them");
+      resolve_merge_keys(source, reader, budget, depth + 1);
+      for (const auto& item : source) {
+        const std::string key = reader.key(item.first, "<<");
+        if (!view[key].IsDefined()) node[key] = item.second;
+      }
+    }
+  }
+  for (auto item : node) resolve_merge_keys(item.second, reader, budget, depth + 1);
+}
+
 }  // namespace mcph::harness

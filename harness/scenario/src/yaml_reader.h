@@ -125,6 +125,9 @@ long bounded_integer(const Reader& reader, const YAML::Node& node, const std::st
 Json read_object(const Reader& reader, const YAML::Node& node, const std::string& field);
 // The node a StepSpecError's dotted key names below `value` (the deepest one that exists).
 YAML::Node node_at(const YAML::Node& value, const std::string& key);
+// Merge keys (`<<: *anchor`) resolved in place throughout the document; `budget`: the nodes it
+// may visit, aliases followed.
+void resolve_merge_keys(YAML::Node node, const Reader& reader, long& budget, int depth = 0);
 
 // A step read from its mapping as JSON (fault, load): a StepSpecError becomes the loader's
 // file:line: field: message.

@@ -24,7 +24,8 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"backend_unavailable", {"backend_unavailable: "}},
         {"vault_unavailable", {"vault_unavailable: "}},
         {"database_unavailable", {"database_unavailable: "}},
-        {"identity_provider_unavailable", {"identity_provider_unavailable: "}}}},
+        {"identity_provider_unavailable", {"identity_provider_unavailable: "}}},
+       std::nullopt},
       // The original demo's Python servers: plain JSON-RPC on POST /sse, no traceparent, bare JSON
       // arrays in text content, a missing secret reported as the KV path it read, and a backend's
       // error status in httpx's words (raise_for_status: "Server error '503 Service Unavailable' …");
@@ -39,7 +40,8 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"backend_unavailable", {}},
         {"vault_unavailable", {}},
         {"database_unavailable", {}},
-        {"identity_provider_unavailable", {}}}},
+        {"identity_provider_unavailable", {}}},
+       std::nullopt},
       // agent-bridge-mcp (servers/agent_bridge): streamable HTTP on /mcp (and plain JSON-RPC on
       // /mcp/rpc), no traceparent sent on to Vault, each call's result in structured content;
       // Vault calls made with a child token of its own parent token, never a user's login.
@@ -49,7 +51,8 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"backend_unavailable", {"vault_unavailable: "}},
         {"vault_unavailable", {"vault_unavailable: "}},
         {"database_unavailable", {}},
-        {"identity_provider_unavailable", {}}}},
+        {"identity_provider_unavailable", {}}},
+       std::nullopt},
   };
   return profiles;
 }
@@ -123,6 +126,7 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
     // Overridden kind by kind: a kind the entry does not name keeps the profile's texts.
     for (auto& [kind, texts] : parse_failures(entry.mcp.failures, field + "failures")) profile.failures[kind] = std::move(texts);
   }
+  if (entry.mcp.auth) profile.auth = auth_profile(*entry.mcp.auth, field + "auth");
   return profile;
 }
 

@@ -14,8 +14,8 @@ using ::testing::HasSubstr;
 ServiceEntry entry(const std::map<std::string, std::string>& keys) {
   std::string json = R"({"url": "http://127.0.0.1:3001/sse")";
   for (const auto& [key, value] : keys) {
-    // "failures" is written as the JSON object it is; the rest as text.
-    json += ", \"" + key + "\": " + (key == "failures" ? value : "\"" + value + "\"");
+    // "failures" and "auth" are written as the JSON objects they are; the rest as text.
+    json += ", \"" + key + "\": " + (key == "failures" || key == "auth" ? value : "\"" + value + "\"");
   }
   return parse_service_entry(json + "}", "services.jira-mcp");
 }
@@ -117,6 +117,70 @@ TEST(TargetProfileTest, CallerTokenServersAreTheMcpServersWhoseProfileSaysSo) {
       "postgres-mcp": {"url": "http://h:4/mcp", "vault_login": "caller_token"}}})");
   EXPECT_EQ(caller_token_servers(stack), (std::vector<std::string>{"jira-mcp", "postgres-mcp"}));
   EXPECT_TRUE(caller_token_servers(StackFile::parse(R"({"services": {"jira-mcp": {"url": "http://h:2/mcp"}}})")).empty());
+}
+
+
+// The bridge's entry as the stack writes it (paths relative to the stack file's directory).
+const std::string kBridgeAuth = R"({
+  "default": "api_key", "agents": ["agent-a", "agent-b"],
+  "api_key": {"header": "X-API-Key", "keys_file": "agents/api-keys.json"},
+  "static_jwt": {"alg": "HS256", "key_file": "agents/jwt-hs256.key", "iss": "mcp-harness", "aud": "agent-bridge-mcp"},
+  "mtls": {"proxy_url": "https://127.0.0.1:2/mcp", "direct_url": "http://127.0.0.1:1/mcp", "server_ca_file": "tls/ca.pem",
+           "client_ca_cert": "tls/agents-ca.pem", "client_ca_key": "/abs/agents-ca.key"},
+  "proxy_headers": {}})";
+
+TEST(AuthProfileTest, AnEntryWithoutAuthIsCalledByKeycloakUsers) {
+  EXPECT_FALSE(target_profile(entry({}), "jira-mcp").auth.has_value());
+}
+
+TEST(AuthProfileTest, TheBridgesAuthIsReadIntoItsModes) {
+  const TargetProfile profile = target_profile(entry({{"profile", "agent-bridge"}, {"auth", kBridgeAuth}}), "agent-bridge-mcp");
+  EXPECT_EQ(profile.correlation, "window");  // the bridge does not send traceparent on to Vault
+  ASSERT_TRUE(profile.auth.has_value());
+  const AuthProfile& auth = *profile.auth;
+  EXPECT_EQ(auth.default_mode, "api_key");
+  EXPECT_EQ(auth.modes(), (std::vector<std::string>{"api_key", "static_jwt", "mtls", "proxy_headers"}));
+  EXPECT_TRUE(auth.has_agent("agent-b"));
+  EXPECT_FALSE(auth.has_agent("agent-z"));
+  EXPECT_EQ(auth.proxy_headers->dn_header, "X-SSL-Client-S-DN");  // the defaults
+  EXPECT_EQ(auth.proxy_headers->verify_header, "X-SSL-Client-Verify");
+  const AuthProfile resolved = auth.resolved("/run/stack");
+  EXPECT_EQ(resolved.api_key->keys_file, "/run/stack/agents/api-keys.json");
+  EXPECT_EQ(resolved.mtls->client_ca_key, "/abs/agents-ca.key");  // absolute: as written
+  // Written back as it was read.
+  const StackFile stack = StackFile::parse(R"({"services": {"agent-bridge-mcp": {"url": "http://127.0.0.1:1/mcp",
+      "profile": "agent-bridge", "auth": )" + kBridgeAuth + "}}}");
+  EXPECT_EQ(StackFile::parse(stack.to_json()).to_json(), stack.to_json());
+}
+
+TEST(AuthProfileTest, BadValuesAreErrorsNamingTheKey) {
+  const auto auth_error = [](const std::string& auth) {
+    try {
+      return error_of(entry({{"auth", auth}}));
+    } catch (const std::runtime_error& e) {  // a shape the stack file itself cannot read
+      return std::string(e.what());
+    }
+  };
+  EXPECT_THAT(auth_error(R"([])"), HasSubstr("services.jira-mcp.auth must be an object"));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"]})"), HasSubstr("services.jira-mcp.auth names no mode"));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"], "api_key": {}})"), HasSubstr("services.jira-mcp.auth.api_key.keys_file is missing"));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"], "api_key": {"keys_file": 5}})"),
+              HasSubstr("services.jira-mcp.auth.api_key.keys_file must be a string"));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"], "static_jwt": {"alg": "none", "key_file": "k", "iss": "i", "aud": "a"}})"),
+              HasSubstr("services.jira-mcp.auth.static_jwt.alg must be one of HS256, RS256, ES256, not \"none\""));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"], "mtls": {"proxy_url": "http://p", "server_ca_file": "c", "client_ca_cert": "c",
+                                                      "client_ca_key": "k"}})"),
+              HasSubstr("services.jira-mcp.auth.mtls.proxy_url must be an https:// URL"));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"], "client_credentials": {"token_url": "http://t", "clients_file": "c",
+                                                                    "method": "private_key_jwt"}})"),
+              HasSubstr("services.jira-mcp.auth.client_credentials.method must be one of client_secret_post, client_secret_basic"));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"], "default": "mtls", "proxy_headers": {}})"),
+              HasSubstr("services.jira-mcp.auth.default: \"mtls\" is not configured here (proxy_headers)"));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"], "default": "magic", "proxy_headers": {}})"),
+              HasSubstr("services.jira-mcp.auth.default must be one of api_key"));
+  EXPECT_THAT(auth_error(R"({"proxy_headers": {}})"), HasSubstr("services.jira-mcp.auth.agents: list the agents"));
+  EXPECT_THAT(auth_error(R"({"agents": [1], "proxy_headers": {}})"), HasSubstr("services.jira-mcp.auth.agents must be a list"));
+  EXPECT_THROW(StackFile::parse(R"({"services": {"x": {"url": "http://h/mcp", "auth": {"default": "api_key"}}}})"), std::runtime_error);
 }
 
 }  // namespace

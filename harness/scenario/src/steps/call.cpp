@@ -16,6 +16,7 @@
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/http/trace_context.h"
 #include "mcph/sync/elapsed.h"
+#include "agent_fields.h"
 #include "rpc_outcome.h"
 #include "step_kind.h"
 
@@ -100,11 +101,26 @@ void run_call(const CallStep& step, StepRun& run) {
   const std::string service = executor.mcp_service(step.server);
   const ServiceEntry& entry = stack.service(service);
   const TargetProfile profile = target_profile(entry, service);
-  HeldToken& token = executor.token_for(run.step, run.state, out, run.record);
-  if (out.caller.empty()) out.caller = token.user;
-  out.sent_token = token.value;
-  const std::string key = service + "|" + (run.step.token_name.empty() ? out.caller : run.step.token_name);
+  // An agent of a target whose profile has `auth` presents its own credential; a user, their token.
+  const std::optional<AgentCredential> agent = step_agent_credential(executor, service, run.step, step.agent);
+  http::Fields credential_headers;
+  std::string session_key;
+  if (agent) {
+    act_as_agent(*agent, run.step, out, run.record);
+    credential_headers = agent->headers;
+    // A bent credential is never an earlier session's: each such step opens its own.
+    session_key = agent->mode + "|" + out.caller + "|" + step.agent.shape;
+  } else {
+    HeldToken& token = executor.token_for(run.step, run.state, out, run.record);
+    if (out.caller.empty()) out.caller = token.user;
+    out.sent_token = token.value;
+    credential_headers = {{"Authorization", "Bearer " + token.value}};
+    session_key = run.step.token_name.empty() ? out.caller : run.step.token_name;
+  }
+  const std::string key = service + "|" + session_key;
   auto& session = run.state.sessions[key];
+  if (agent && step.agent.shape != "{}") session.reset();
+  const std::string url = agent ? agent->url : entry.url;
 
   // A server that does not forward traceparent to its backend either: the ledger's entries
   // written from here on are the window's.
@@ -119,22 +135,27 @@ void run_call(const CallStep& step, StepRun& run) {
   for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, run.resolve));
   const std::string args = substitute_json(nlohmann::json::parse(step.args), run.resolve).dump();
   http::Fields shown = headers;
-  shown.emplace_back("Authorization", "Bearer " + token.value);
+  shown.insert(shown.end(), credential_headers.begin(), credential_headers.end());
 
   const auto new_session = [&] {
     mcp::ClientOptions options;
     options.transport = mcp::parse_transport(profile.transport);
     options.http.read_timeout = executor.options().http_timeout;
-    auto client = std::make_unique<mcp::Client>(entry.url, options);
-    client->set_header("Authorization", "Bearer " + token.value);
+    if (agent) {
+      options.http.ca_file = agent->ca_file;
+      options.http.client_certificate_file = agent->certificate_file;
+      options.http.client_key_file = agent->key_file;
+    }
+    auto client = std::make_unique<mcp::Client>(url, options);
+    for (const auto& [name, value] : credential_headers) client->set_header(name, value);
     return client;
   };
   const RateLimit limit = stated_rate_limit(entry);
-  const std::string subject = pacing_subject(token.value);
+  const std::string subject = agent ? "agent " + out.caller : pacing_subject(out.sent_token);
   UserPacer& pacer = executor.pacer();
   const bool connected = session != nullptr;
   if (!session) session = new_session();
-  session->set_header("Authorization", "Bearer " + token.value);
+  for (const auto& [name, value] : credential_headers) session->set_header(name, value);
   if (!connected) {
     // initialize and notifications/initialized (after the GET of its stream over SSE); the
     // legacy transport has no session to open
@@ -145,14 +166,14 @@ void run_call(const CallStep& step, StepRun& run) {
     const mcp::RpcOutcome init = session->connect(headers);
     pacer.answered(service, subject, limit, init.http_status, opening);
     if (init.http_status != 0) {
-      run.record.exchange("POST", entry.url, shown, "initialize", init.http_status, init.headers, init.body,
+      run.record.exchange("POST", url, shown, "initialize", init.http_status, init.headers, init.body,
                           sync::ms_since(started));
     }
     if (init.http_status != 0 && !init.ok()) {
       fill_from_rpc(init, out);
       out.statuses.push_back(init.http_status);
       session.reset();  // not initialized: the next step starts over
-      run.record.flow(out.caller, "MCP request", "POST " + entry.url + " initialize → " + out.describe());
+      run.record.flow(out.caller, "MCP request", "POST " + url + " initialize → " + out.describe());
     }
   }
 
@@ -194,7 +215,7 @@ void run_call(const CallStep& step, StepRun& run) {
     if (i == 0 || first_rejection || last) {
       const nlohmann::json request = {{"method", "tools/call"},
                                       {"params", {{"name", step.tool}, {"arguments", nlohmann::json::parse(args)}}}};
-      nlohmann::json& recorded = run.record.exchange("POST", entry.url, shown, request.dump(), result.rpc.http_status,
+      nlohmann::json& recorded = run.record.exchange("POST", url, shown, request.dump(), result.rpc.http_status,
                                                      result.rpc.headers, result.rpc.body, sync::ms_between(started, answered));
       if (step.repeat > 1) recorded["call"] = i + 1;
     }
@@ -226,7 +247,7 @@ void run_call(const CallStep& step, StepRun& run) {
                        {"answered_within_ms", sync::ms_between(first->sent, answered->answered)}}}});
   }
   if (session) {
-    run.record.flow(out.caller, "MCP request", "POST " + entry.url + " tools/call " + step.tool + " → " + out.describe());
+    run.record.flow(out.caller, "MCP request", "POST " + url + " tools/call " + step.tool + " → " + out.describe());
   }
 
   // The backend ledger: entries carrying this call's trace id, or by window (above).
@@ -245,7 +266,7 @@ void run_call(const CallStep& step, StepRun& run) {
     }
   }
   executor.observe_audit(out);
-  trace_server_side(service, executor.users(), out, run.record);
+  if (!agent) trace_server_side(service, executor.users(), out, run.record);
 }
 
 CallStep read_call(const StepSource& source) {
@@ -277,6 +298,7 @@ CallStep read_call(const StepSource& source) {
     step.rate_window_ms = source.needs.rate_window_ms;
   }
   if (node["headers"].IsDefined()) step.headers = reader.header_fields(node["headers"], Reader::join(field, "headers"));
+  step.agent = read_agent_fields(source);
   return step;
 }
 
@@ -303,7 +325,9 @@ StepKindInfo call_step_kind() {
                  {"repeat", "a burst of this many calls (1 to 1000), on up to 16 connections of the caller's session at once"},
                  {"until", "`rate_limited`: the burst stops at its first 429, or once a limiter of the file's stated rate "
                            "would have had to refuse a call (needs `needs: rate_limit`)"},
-                 {"headers", "extra request headers: a mapping, or a list of `{Name: value}` when a name repeats"}},
+                 {"headers", "extra request headers: a mapping, or a list of `{Name: value}` when a name repeats"},
+                 kViaField,
+                 kCredentialField},
       .read = [](const StepSource& source) -> StepSpec { return read_call(source); },
       .run = runner<CallStep>(run_call),
       .title = titler<CallStep>(call_title),

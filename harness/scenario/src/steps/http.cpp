@@ -1,6 +1,7 @@
 // The `http` step: a raw HTTP request to a service of the stack, with the headers, body and
 // token the scenario chooses (family 9, protocol robustness; families 2, 3 and 8).
 #include "../recorder.h"
+#include "agent_fields.h"
 #include "../step_executor.h"
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/harness/stack/target_profile.h"
@@ -49,12 +50,18 @@ void run_http(const HttpStep& step, StepRun& run) {
     if (!row || !row->mcp_server()) throw std::runtime_error("probe: " + service + " is not an MCP server, which has no probe");
     step_body = probe_request(target_profile(entry, service).probe);
   }
-  const http::Url url = http::parse_url(entry.url);
+  // An agent of a target whose profile has `auth`: its credential, and where it is sent.
+  const std::optional<AgentCredential> agent =
+      step.authorization == "token" ? step_agent_credential(executor, service, run.step, step.agent) : std::nullopt;
+  const http::Url url = http::parse_url(agent ? agent->url : entry.url);
   const std::string origin = url.origin();
   std::string target = substitute(step.path, run.resolve);
   if (target.empty()) target = url.path;  // the MCP endpoint itself
   http::Fields headers;
-  if (step.authorization == "token") {
+  if (agent) {
+    act_as_agent(*agent, run.step, out, run.record);
+    headers = agent->headers;
+  } else if (step.authorization == "token") {
     out.sent_token = executor.token_for(run.step, run.state, out, run.record).value;
     headers.emplace_back("Authorization", "Bearer " + out.sent_token);
   }
@@ -81,20 +88,35 @@ void run_http(const HttpStep& step, StepRun& run) {
   // A bearer token to a server that limits its users: paced as a call is.
   const RateLimit limit = stated_rate_limit(entry);
   const auto authorization = http::find_field(headers, "Authorization");
-  const std::string subject =
-      authorization && authorization->rfind("Bearer ", 0) == 0 ? pacing_subject(authorization->substr(7)) : "";
+  const std::string subject = agent ? "agent " + out.caller
+                              : authorization && authorization->rfind("Bearer ", 0) == 0 ? pacing_subject(authorization->substr(7))
+                                                                                           : "";
   if (!subject.empty()) executor.pace(service, subject, limit, 1, out);
 
   http::ClientOptions options;
   options.read_timeout = executor.options().http_timeout;
+  if (agent) {
+    options.ca_file = agent->ca_file;
+    options.client_certificate_file = agent->certificate_file;
+    options.client_key_file = agent->key_file;
+  }
   http::Client client(origin, options);
   const auto started = sync::SteadyClock::now();
   // A body is JSON unless the step says otherwise in its headers.
   const bool typed = http::find_field(headers, "Content-Type").has_value();
   const bool has_body = step_body || step.body_bytes > 0;
-  const http::ClientResponse response =
-      client.request(step.method, target, headers, body, has_body && !typed ? "application/json" : "");
-  if (!subject.empty()) executor.pacer().answered(service, subject, limit, response.status);
+  http::ClientResponse response;
+  // `repeat`: the same request again and again, one after the other (a burst of refused
+  // credentials); the last answer is the step's, every status is kept.
+  for (int i = 0; i < step.repeat; ++i) {
+    response = client.request(step.method, target, headers, body, has_body && !typed ? "application/json" : "");
+    out.statuses.push_back(response.status);
+  }
+  if (step.repeat > 1) run.record.note({{"repeat", {{"requests", step.repeat}, {"statuses", out.statuses}}}});
+  // An agent's 403 is a scope refused after the server's limiter counted the request: not given back.
+  if (!subject.empty()) executor.pacer().answered(service, subject, limit, agent && response.status == 403 ? 200 : response.status);
+  // A repeated request is a burst, never paced: it may have emptied the subject's bucket.
+  if (!subject.empty() && step.repeat > 1) executor.pacer().used_up(service, subject, limit);
   const std::string shown_body =
       step.body_bytes > 0 ? "(a generated body of " + std::to_string(step.body_bytes) + " bytes)" : body;
   run.record.exchange(step.method, origin + target, headers, shown_body, response.status, response.headers, response.body,
@@ -116,7 +138,7 @@ HttpStep read_http(const StepSource& source) {
   const Reader& reader = source.reader;
   const YAML::Node& value = source.value;
   const std::string& here = source.here;
-  reader.only_keys(value, here, {"server", "method", "path", "body", "json", "body_bytes", "probe", "headers", "auth"});
+  reader.only_keys(value, here, {"server", "method", "path", "body", "json", "body_bytes", "probe", "headers", "auth", "repeat"});
   HttpStep step;
   step.server = reader.required_text(value, "server", here);
   step.method = reader.text_or(value, "method", here, "POST");
@@ -137,6 +159,10 @@ HttpStep read_http(const StepSource& source) {
   }
   if (value["headers"].IsDefined()) step.headers = reader.header_fields(value["headers"], Reader::join(here, "headers"));
   step.authorization = reader.text_or(value, "auth", here, "token");
+  step.agent = read_agent_fields(source);
+  if (value["repeat"].IsDefined()) {
+    step.repeat = static_cast<int>(bounded_integer(reader, value["repeat"], Reader::join(here, "repeat"), 1, 1000));
+  }
   if (step.authorization != "token" && step.authorization != "none") {
     reader.fail(value["auth"], Reader::join(here, "auth"), "expected token or none");
   }
@@ -163,7 +189,11 @@ StepKindInfo http_step_kind() {
                  {"http.body_bytes", "a generated body of exactly this many bytes (10 to 64 MiB)"},
                  {"http.probe", "`true`: the body is the request the target's profile says it answers an authorised caller"},
                  {"http.headers", "a mapping, or a list of `{Name: value}` when a name repeats"},
-                 {"http.auth", "`token` (default: the caller's bearer token) or `none`"}},
+                 {"http.auth", "`token` (default: the caller's bearer token, or an agent's credential) or `none`"},
+                 {"http.repeat", "send the request this many times, one after the other (1 to 1000); the last answer is "
+                                 "the step's, every status is kept (`some_http_status`)"},
+                 kViaField,
+                 kCredentialField},
       .read = [](const StepSource& source) -> StepSpec { return read_http(source); },
       .run = runner<HttpStep>(run_http),
       .title = titler<HttpStep>(http_title),

@@ -10,7 +10,7 @@
 namespace mcph::reports {
 
 struct Rule {
-  std::string id;           // stable: "MCPH801"; never reused for another property
+  std::string id;           // stable: "MCPH801", "MCPH1101"; never reused for another property
   std::string name;         // PascalCase: "AcceptsATokenItMustRefuse"
   std::string property;     // as scenario files and findings say it
   std::string description;  // what a failure of it means, for the reader of a finding

@@ -35,6 +35,14 @@ enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load
 
 using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
+// How a call or http step against a target whose profile has `auth` presents its agent (`as:`):
+// the mode (`via:`, default the target's) and how the credential is bent for an attack
+// (`credential:`, a mapping as JSON text; agent_credential.h lists its keys).
+struct AgentCredentialSpec {
+  std::string via;
+  std::string shape = "{}";
+};
+
 // call: jira.get_issue, args: {...} — an MCP tool call.
 struct CallStep {
   static constexpr StepKind kind = StepKind::call;
@@ -50,6 +58,7 @@ struct CallStep {
   int rate_limit = 0;      // the file's needs.rate_limit, for until_rate_limited
   int rate_window_ms = 0;
   HeaderFields headers;    // sent with every request of the call
+  AgentCredentialSpec agent;
 };
 
 // http: {server: jira-mcp, method: POST, body: ...} — a raw HTTP request.
@@ -70,6 +79,8 @@ struct HttpStep {
   // the server answers with 200 when the caller is authorised, whatever its transport, for steps
   // about who is let in, not about a method.
   bool probe = false;
+  int repeat = 1;  // the same request this many times, one after the other
+  AgentCredentialSpec agent;
 };
 
 // vault: {path: secret/data/users/bob/jira} or whoami — a direct Vault request.
@@ -253,6 +264,9 @@ struct StackNeeds {
   int generated_users = 0;  // user0001 … user<N> provisioned
   int rate_limit = 0;       // the MCP servers limit each subject to this many calls …
   int rate_window_ms = 0;   // … per window (0 = the file does not care)
+  // The stack's services the file is about (agent-bridge-mcp): without them its scenarios are
+  // skipped, saying so.
+  std::vector<std::string> services;
   SourceLocation where;
 };
 

@@ -3,14 +3,17 @@
 // how to reach it, where its results' rows are, how its stable failures read, whether its Vault
 // requests carry the call's traceparent. The scenario files stay the same for every server; the
 // profile maps each server's conventions onto them, so a server fails a scenario only for a
-// defect, never for a convention. Built in: "reference" (this repo's servers) and "demo-python"
-// (the original demo's Python servers). A stack file's MCP service names one with "profile" and
+// defect, never for a convention. Built in: "reference" (this repo's servers), "demo-python"
+// (the original demo's Python servers) and "agent-bridge" (agent-bridge-mcp, whose callers are
+// agents, not users). A stack file's MCP service names one with "profile" and
 // may override any field with a key of the same name (docs/target-profiles.md).
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "mcph/harness/stack/auth_profile.h"
 #include "mcph/harness/stack/stack_file.h"
 
 namespace mcph::harness {
@@ -40,6 +43,10 @@ struct TargetProfile {
   // one; "${user}" stands for the acting user's name. A kind with no texts is one the server has
   // no stable words for: any failure that says something (a non-blank message) is taken as it.
   std::map<std::string, std::vector<std::string>> failures;
+  // How the server identifies its callers; none: by the users' Keycloak JWTs (Authorization:
+  // Bearer). A profile's own is only its modes' shape: the stack entry's `auth` says where the
+  // keys are, and replaces it whole.
+  std::optional<AuthProfile> auth;
 };
 
 // The MCP transports a profile may name ("streamable-http, sse, legacy-sse-post"), and whether
@@ -54,8 +61,8 @@ std::string builtin_profile_names();
 
 // The profile of the stack's service `name`: the built-in one its "profile" names (default
 // "reference"), with the entry's own "transport", "correlation", "result_rows" and "failures"
-// (a JSON object of kind → [texts]), "probe", "vault_login" and "dependency_timeout_ms" in its place. Throws std::runtime_error naming the key on an
-// unknown profile or a bad value.
+// (a JSON object of kind → [texts]), "probe", "vault_login", "dependency_timeout_ms" and "auth"
+// in its place. Throws std::runtime_error naming the key on an unknown profile or a bad value.
 TargetProfile target_profile(const ServiceEntry& entry, const std::string& name);
 
 // The stack's MCP servers (the service table's rows started after provisioning) whose profile

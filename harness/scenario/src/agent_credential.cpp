@@ -1,0 +1,269 @@
+#include "agent_credential.h"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <stdexcept>
+
+#include "mcph/codec/base64.h"
+#include "mcph/harness/fixtures/text_file.h"
+#include "mcph/harness/fixtures/user_fixtures.h"
+#include "mcph/http/basic_auth.h"
+#include "mcph/http/client.h"
+#include "mcph/http/url.h"
+#include "mcph/jose/jws.h"
+#include "mcph/jose/key.h"
+#include "mcph/proc/temp_dir.h"
+#include "mcph/tls/test_ca.h"
+#include "token_forge.h"
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string read_file(const std::string& path, const std::string& what) {
+  const auto text = read_text_file(path);
+  if (!text) throw std::runtime_error("cannot read " + what + " " + path);
+  return *text;
+}
+
+// One agent's entry of a JSON file of agent → value (the API keys, the OAuth clients).
+Json agent_entry(const std::string& path, const std::string& what, const std::string& agent) {
+  const Json all = Json::parse(read_file(path, what), nullptr, false);
+  if (!all.is_object()) throw std::runtime_error(what + " " + path + " is not a JSON object of agent → value");
+  if (!all.contains(agent)) throw std::runtime_error(what + " " + path + " has nothing for agent \"" + agent + "\"");
+  return all[agent];
+}
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+long long now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+
+// A JWT signed as the profile says, or bent: claims and header changed, `sign` none (alg none,
+// no signature), attacker (ES256 with a key of the harness's own) or wrong_secret (HS256 with
+// another secret).
+std::string static_jwt(const StaticJwtAuth& jwt, const std::string& agent, const Json& shape) {
+  Json claims = {{"iss", jwt.iss}, {"aud", jwt.aud}, {"sub", agent}, {"scope", agent_scopes(agent)},
+                 {"iat", now_seconds()}, {"exp", now_seconds() + 300}};
+  if (const auto changes = shape.find("claims"); changes != shape.end()) {
+    Json given = *changes;
+    if (given.contains("exp_in")) {
+      given["exp"] = now_seconds() + given["exp_in"].get<long long>();
+      given.erase("exp_in");
+    }
+    set_fields(claims, given);
+  }
+  const std::string sign = shape.value("sign", "");
+  std::string alg = sign == "none" ? "none" : sign == "attacker" ? "ES256" : sign == "wrong_secret" ? "HS256" : jwt.alg;
+  Json header = {{"alg", alg}, {"typ", "JWT"}};
+  if (const auto changes = shape.find("header"); changes != shape.end()) set_fields(header, *changes);
+  const std::string input = codec::base64url_encode(header.dump()) + "." + codec::base64url_encode(claims.dump());
+  if (sign == "none") return input + ".";
+  std::string signature;
+  if (sign == "attacker") {
+    signature = jose::sign_bytes(jose::Key::generate_ec_p256(), jose::Alg::ES256, input);
+  } else if (sign == "wrong_secret") {
+    signature = jose::sign_bytes(jose::Key::hmac("not-the-shared-secret-but-as-long-as-one!"), jose::Alg::HS256, input);
+  } else {
+    const std::string key_text = read_file(jwt.key_file, "the JWT key file");
+    const auto parsed_alg = jose::alg_from_string(jwt.alg);
+    if (!parsed_alg) throw std::runtime_error("static_jwt.alg " + jwt.alg + " is not one the harness signs with");
+    const jose::Key key = *parsed_alg == jose::Alg::HS256 ? jose::Key::hmac(trimmed(key_text)) : jose::Key::from_pem(key_text);
+    signature = jose::sign_bytes(key, *parsed_alg, input);
+  }
+  return input + "." + codec::base64url_encode(signature);
+}
+
+// An access token for the agent's OAuth client (the client credentials grant).
+std::string client_credentials_token(const ClientCredentialsAuth& grant, const std::string& agent) {
+  const Json client = agent_entry(grant.clients_file, "the clients file", agent);
+  const std::string id = client.value("client_id", ""), secret = client.value("client_secret", "");
+  if (id.empty() || secret.empty()) throw std::runtime_error("the clients file " + grant.clients_file + " has no client_id and client_secret for " + agent);
+  std::string form = "grant_type=client_credentials";
+  if (!grant.scope.empty()) form += "&scope=" + http::percent_encode(grant.scope);
+  http::Fields headers;
+  if (grant.method == "client_secret_basic") {
+    headers.emplace_back("Authorization", http::basic_authorization(id, secret));
+  } else {
+    form += "&client_id=" + http::percent_encode(id) + "&client_secret=" + http::percent_encode(secret);
+  }
+  const http::Url url = http::parse_url(grant.token_url);
+  http::Client client_http(url.origin());
+  const auto reply = client_http.request("POST", url.path, headers, form, "application/x-www-form-urlencoded");
+  const Json body = Json::parse(reply.body, nullptr, false);
+  if (reply.status != 200 || !body.is_object() || !body.contains("access_token")) {
+    throw std::runtime_error("the token endpoint " + grant.token_url + " gave " + agent + " no access token (HTTP " +
+                             std::to_string(reply.status) + ")");
+  }
+  return body["access_token"].get<std::string>();
+}
+
+// A client certificate for the step: the agent's CN, or the subject the step writes, from the
+// profile's client CA or a foreign one, valid now or expired.
+void mint_certificate(const MtlsAuth& mtls, const std::string& agent, const Json& shape, AgentCredential& out) {
+  out.files = std::make_shared<proc::TempDir>("mcph-agent-cert");
+  const bool foreign = shape.value("ca", "") == "foreign";
+  const tls::TestCa ca = foreign ? tls::TestCa(out.files->path(), "a CA nobody trusts")
+                                 : tls::TestCa::load(out.files->path(), {mtls.client_ca_cert, mtls.client_ca_key});
+  tls::CertificateSpec spec;
+  spec.subject = {{"CN", agent}};
+  if (const auto subject = shape.find("subject"); subject != shape.end()) {
+    spec.subject.clear();
+    for (const auto& entry : *subject) {
+      for (const auto& [field, value] : entry.items()) spec.subject.push_back({field, value.get<std::string>()});
+    }
+  }
+  for (const auto& uri : shape.value("uris", Json::array())) spec.uris.push_back(uri.get<std::string>());
+  if (shape.value("expired", false)) {
+    spec.not_before = -std::chrono::hours(48);
+    spec.not_after = -std::chrono::hours(24);
+  }
+  const tls::CertificateFiles files = ca.issue("agent", spec);
+  out.certificate_file = files.certificate.string();
+  out.key_file = files.private_key.string();
+  std::string subject;
+  for (const auto& entry : spec.subject) subject += (subject.empty() ? "" : ",") + entry.field + "=" + entry.value;
+  out.described = "a certificate " + (subject.empty() ? std::string("with an empty subject") : subject) +
+                  (foreign ? " from a foreign CA" : " from the agents' CA") + (shape.value("expired", false) ? ", expired" : "");
+}
+
+void present(const AuthProfile& auth, const std::string& target_url, const std::string& agent, const std::string& mode,
+             const Json& shape, AgentCredential& out) {
+  if (!auth.accepts(mode)) {
+    throw std::runtime_error("via: the target does not take " + mode + " (it takes " + [&] {
+      std::string modes;
+      for (const auto& m : auth.modes()) modes += (modes.empty() ? "" : ", ") + m;
+      return modes;
+    }() + ")");
+  }
+  const bool direct = shape.value("to", "") == "direct";
+  if (mode == "api_key") {
+    const std::string key = shape.contains("key") ? shape["key"].get<std::string>()
+                                                  : agent_entry(auth.api_key->keys_file, "the API keys file", agent).get<std::string>();
+    out.headers.emplace_back(auth.api_key->header, key);
+    out.secret = key;
+    out.described = shape.contains("key") ? "an API key of the step's" : agent + "'s API key";
+  } else if (mode == "static_jwt") {
+    out.secret = static_jwt(*auth.static_jwt, agent, shape);
+    out.headers.emplace_back("Authorization", "Bearer " + out.secret);
+    out.described = "a " + auth.static_jwt->alg + " JWT for " + agent + (shape.empty() ? "" : ", bent: " + shape.dump());
+  } else if (mode == "client_credentials") {
+    out.secret = client_credentials_token(*auth.client_credentials, agent);
+    out.headers.emplace_back("Authorization", "Bearer " + out.secret);
+    out.described = agent + "'s client credentials token";
+  } else if (mode == "mtls") {
+    const MtlsAuth& mtls = *auth.mtls;
+    if (direct && mtls.direct_url.empty()) throw std::runtime_error("to: direct, but the target's mtls has no direct_url");
+    out.url = direct ? mtls.direct_url : mtls.proxy_url;
+    if (!direct) out.ca_file = mtls.server_ca_file;
+    if (shape.value("certificate", "") == "none" || direct) {
+      out.described = direct ? "the server behind the proxy, no TLS" : "no client certificate";
+    } else {
+      mint_certificate(mtls, agent, shape, out);
+    }
+  } else if (mode == "proxy_headers") {
+    const ProxyHeadersAuth& names = *auth.proxy_headers;
+    const bool through_proxy = shape.value("to", "") == "proxy";
+    if (through_proxy && !auth.mtls) throw std::runtime_error("to: proxy, but the target's auth has no mtls proxy_url");
+    if (through_proxy) {
+      out.url = auth.mtls->proxy_url;
+      out.ca_file = auth.mtls->server_ca_file;
+    } else if (auth.mtls && !auth.mtls->direct_url.empty()) {
+      out.url = auth.mtls->direct_url;  // straight to the server, as the proxy would
+    }
+    const std::string dn = shape.value("dn", "CN=" + agent);
+    out.headers.emplace_back(names.dn_header, dn);
+    out.headers.emplace_back(names.verify_header, shape.value("verify", "SUCCESS"));
+    out.described = "identity headers " + dn + (through_proxy ? " through the proxy" : " straight to the server");
+  } else {
+    throw std::runtime_error("via: " + mode + " is a user's, not an agent's");
+  }
+  if (out.url.empty()) out.url = target_url;
+}
+
+const std::set<std::string>& shape_keys() {
+  static const std::set<std::string> keys = {"also", "key", "claims", "header", "sign", "subject", "uris", "ca",
+                                             "expired", "certificate", "to", "dn", "verify"};
+  return keys;
+}
+
+}  // namespace
+
+std::optional<std::string> credential_shape_problem(const Json& shape) {
+  if (!shape.is_object()) return "expected a mapping";
+  for (const auto& [key, value] : shape.items()) {
+    if (!shape_keys().contains(key)) {
+      std::string keys;
+      for (const auto& known : shape_keys()) keys += (keys.empty() ? "" : ", ") + known;
+      return key + ": no such key (" + keys + ")";
+    }
+    const bool text = value.is_string();
+    if ((key == "key" || key == "dn" || key == "verify") && !text) return key + ": expected text";
+    if ((key == "claims" || key == "header") && !value.is_object()) return key + ": expected a mapping";
+    if (key == "claims" && value.contains("exp_in") && !value["exp_in"].is_number_integer()) return "claims.exp_in: expected whole seconds";
+    if (key == "sign" && value != "none" && value != "attacker" && value != "wrong_secret") return "sign: none, attacker or wrong_secret";
+    if (key == "ca" && value != "foreign") return "ca: the only other CA is foreign";
+    if (key == "certificate" && value != "none") return "certificate: the only choice is none";
+    if (key == "to" && value != "proxy" && value != "direct") return "to: proxy or direct";
+    if (key == "expired" && !value.is_boolean()) return "expired: true or false";
+    if (key == "uris" && (!value.is_array() || std::any_of(value.begin(), value.end(), [](const Json& u) { return !u.is_string(); }))) {
+      return "uris: a list of URIs";
+    }
+    if (key == "subject") {
+      if (!value.is_array()) return "subject: a list of {FIELD: value}, e.g. [{CN: agent-a}, {OU: agents}]";
+      for (const auto& entry : value) {
+        if (!entry.is_object() || entry.size() != 1 || !entry.begin()->is_string()) {
+          return "subject: a list of {FIELD: value}, e.g. [{CN: agent-a}, {OU: agents}]";
+        }
+      }
+    }
+    if (key == "also" && (!value.is_object() || !value.contains("agent") || !value["agent"].is_string() ||
+                          (value.contains("via") && !value["via"].is_string()))) {
+      return "also: {agent: NAME, via: MODE}: another agent's credential in the same request";
+    }
+  }
+  return std::nullopt;
+}
+
+AgentCredential agent_credential(const AuthProfile& auth, const std::string& target_url, const std::string& agent,
+                                 const std::string& via, const Json& shape) {
+  if (!auth.has_agent(agent)) throw std::runtime_error("as: " + agent + " is not one of the target's agents (auth.agents)");
+  AgentCredential out;
+  out.mode = via.empty() ? auth.default_mode : via;
+  Json own = shape;
+  own.erase("also");
+  present(auth, target_url, agent, out.mode, own, out);
+  if (const auto also = shape.find("also"); also != shape.end()) {
+    // A second agent's credential in the same request: its headers beside the first's.
+    AgentCredential other;
+    const std::string other_agent = (*also)["agent"].get<std::string>();
+    if (!auth.has_agent(other_agent)) throw std::runtime_error("credential.also: " + other_agent + " is not one of the target's agents");
+    present(auth, target_url, other_agent, also->value("via", auth.default_mode), Json::object(), other);
+    out.headers.insert(out.headers.end(), other.headers.begin(), other.headers.end());
+    out.described += ", and " + other.described;
+  }
+  return out;
+}
+
+std::string agent_scopes(const std::string& agent) {
+  const auto text = read_text_file(default_fixtures_dir() / "agents" / "agents.json");
+  const Json fixture = text ? Json::parse(*text, nullptr, false) : Json();
+  if (fixture.is_object() && fixture["agents"].is_array()) {
+    for (const auto& entry : fixture["agents"]) {
+      if (entry.value("name", "") != agent || !entry["scopes"].is_array()) continue;
+      std::string scopes;
+      for (const auto& scope : entry["scopes"]) scopes += (scopes.empty() ? "" : " ") + scope.get<std::string>();
+      return scopes;
+    }
+  }
+  return "read write list delete";
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,126 @@
+#include "mcph/harness/stack/auth_profile.h"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+#include "mcph/text/join.h"
+
+namespace mcph::harness {
+namespace {
+
+// A mode's text value: required, or its default when absent.
+std::string value_of(const std::string& value, const std::string& where, bool required, const std::string& fallback = {}) {
+  if (value.empty() && required) throw std::runtime_error(where + " is missing");
+  return value.empty() ? fallback : value;
+}
+std::string one_of(const std::string& value, const std::string& where, const std::vector<std::string>& allowed) {
+  if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+    throw std::runtime_error(where + " must be one of " + text::join(allowed) + ", not \"" + value + "\"");
+  }
+  return value;
+}
+std::string url_of(const std::string& value, const std::string& where, const std::vector<std::string>& schemes, bool required) {
+  if (value_of(value, where, required).empty()) return value;
+  for (const auto& scheme : schemes) {
+    if (value.rfind(scheme + "://", 0) == 0) return value;
+  }
+  throw std::runtime_error(where + " must be an " + text::join(schemes, ":// or ") + ":// URL, not \"" + value + "\"");
+}
+
+void resolve_path(std::string& path, const std::filesystem::path& base) {
+  if (!path.empty() && std::filesystem::path(path).is_relative()) path = (base / path).lexically_normal().string();
+}
+
+}  // namespace
+
+bool is_auth_mode(std::string_view mode) {
+  for (const std::string_view known : {"api_key", "static_jwt", "mtls", "proxy_headers", "client_credentials", "keycloak_user"}) {
+    if (mode == known) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> AuthProfile::modes() const {
+  std::vector<std::string> out;
+  if (api_key) out.push_back("api_key");
+  if (static_jwt) out.push_back("static_jwt");
+  if (mtls) out.push_back("mtls");
+  if (proxy_headers) out.push_back("proxy_headers");
+  if (client_credentials) out.push_back("client_credentials");
+  if (keycloak_user) out.push_back("keycloak_user");
+  return out;
+}
+
+bool AuthProfile::accepts(std::string_view mode) const {
+  const auto all = modes();
+  return std::find(all.begin(), all.end(), mode) != all.end();
+}
+
+bool AuthProfile::has_agent(std::string_view name) const { return std::find(agents.begin(), agents.end(), name) != agents.end(); }
+
+AuthProfile AuthProfile::resolved(const std::filesystem::path& base) const {
+  AuthProfile out = *this;
+  if (out.api_key) resolve_path(out.api_key->keys_file, base);
+  if (out.static_jwt) resolve_path(out.static_jwt->key_file, base);
+  if (out.mtls) {
+    for (std::string* path : {&out.mtls->server_ca_file, &out.mtls->client_ca_cert, &out.mtls->client_ca_key}) resolve_path(*path, base);
+  }
+  if (out.client_credentials) resolve_path(out.client_credentials->clients_file, base);
+  return out;
+}
+
+AuthProfile auth_profile(const AgentAuthFields& fields, const std::string& field) {
+  AuthProfile auth;
+  static_cast<AgentAuthFields&>(auth) = fields;
+  if (auth.api_key) {
+    auth.api_key->header = value_of(auth.api_key->header, "", false, "X-API-Key");
+    value_of(auth.api_key->keys_file, field + ".api_key.keys_file", true);
+  }
+  if (const auto& part = auth.static_jwt) {
+    const std::string where = field + ".static_jwt.";
+    one_of(value_of(part->alg, where + "alg", true), where + "alg", {"HS256", "RS256", "ES256"});
+    for (const auto& [key, value] : {std::pair{"key_file", &part->key_file}, {"iss", &part->iss}, {"aud", &part->aud}}) {
+      value_of(*value, where + key, true);
+    }
+  }
+  if (const auto& part = auth.mtls) {
+    const std::string where = field + ".mtls.";
+    url_of(part->proxy_url, where + "proxy_url", {"https"}, true);
+    url_of(part->direct_url, where + "direct_url", {"http", "https"}, false);
+    for (const auto& [key, value] : {std::pair{"server_ca_file", &part->server_ca_file},
+                                     {"client_ca_cert", &part->client_ca_cert}, {"client_ca_key", &part->client_ca_key}}) {
+      value_of(*value, where + key, true);
+    }
+  }
+  if (auto& part = auth.proxy_headers) {
+    part->dn_header = value_of(part->dn_header, "", false, "X-SSL-Client-S-DN");
+    part->verify_header = value_of(part->verify_header, "", false, "X-SSL-Client-Verify");
+  }
+  if (auto& part = auth.client_credentials) {
+    const std::string where = field + ".client_credentials.";
+    url_of(part->token_url, where + "token_url", {"http", "https"}, true);
+    value_of(part->clients_file, where + "clients_file", true);
+    part->method = one_of(value_of(part->method, "", false, "client_secret_post"), where + "method",
+                          {"client_secret_post", "client_secret_basic"});
+  }
+  if (const auto user = fields.unknown.find("keycloak_user"); user != fields.unknown.end()) {
+    if (user->second != "true" && user->second != "false") throw std::runtime_error(field + ".keycloak_user must be true or false");
+    auth.keycloak_user = user->second == "true";
+  }
+  const auto modes = auth.modes();
+  if (modes.empty()) throw std::runtime_error(field + " names no mode (" + std::string(kAuthModes) + ")");
+  auth.default_mode = value_of(fields.default_kind, "", false, modes.front());
+  if (!is_auth_mode(auth.default_mode)) {
+    throw std::runtime_error(field + ".default must be one of " + std::string(kAuthModes) + ", not \"" + auth.default_mode + "\"");
+  }
+  if (!auth.accepts(auth.default_mode)) {
+    throw std::runtime_error(field + ".default: \"" + auth.default_mode + "\" is not configured here (" + text::join(modes) + ")");
+  }
+  if (auth.agents.empty() && auth.default_mode != "keycloak_user") {
+    throw std::runtime_error(field + ".agents: list the agents a scenario may act as");
+  }
+  return auth;
+}
+
+}  // namespace mcph::harness
