@@ -53,7 +53,7 @@ std::optional<int> line_of(const std::string& where) {
 
 Json rule_json(const Rule& rule) {
   Json tags = Json::array();
-  if (rule.security) tags.push_back("security");
+  tags.push_back(rule.security ? "security" : "correctness");
   for (const std::string& tag : taxonomy_tags(rule)) tags.push_back(tag);
   if (!rule.cwe.empty()) tags.push_back("external/cwe/cwe-" + cwe_number(rule.cwe));
   Json relationships = Json::array();

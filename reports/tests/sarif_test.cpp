@@ -99,6 +99,17 @@ TEST(Sarif, RulesCarryTheirOwaspMcpCategoryAndCweAsTagsAndTaxa) {
   }
 }
 
+TEST(Sarif, EveryRuleHasATagSecurityOrCorrectness) {
+  const json sarif = sample_sarif();
+  for (const json& rule : sarif["runs"][0]["tool"]["driver"]["rules"]) {
+    const auto tags = rule["properties"]["tags"].get<std::vector<std::string>>();
+    ASSERT_FALSE(tags.empty()) << rule["id"];
+    EXPECT_TRUE(tags[0] == "security" || tags[0] == "correctness") << rule["id"] << ": " << tags[0];
+    const bool security = rule["defaultConfiguration"]["level"] == "error";
+    EXPECT_EQ(tags[0] == "security", security) << rule["id"];
+  }
+}
+
 TEST(Sarif, AnInconclusiveScenarioIsANoteSayingWhy) {
   const json sarif = sample_sarif();
   int notes = 0;
