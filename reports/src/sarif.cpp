@@ -154,6 +154,11 @@ PendingResult finding_result(const SuiteResult& suite, const ScenarioResult& sce
   }
   Json properties = {{"scenario", clean(scenario.name)}, {"step", clean(finding.step)},
                      {"evidence", clean(finding.evidence)}, {"checks", checks}};
+  if (step != nullptr && !step->trace_ids.empty()) {
+    Json ids = Json::array();
+    for (const std::string& id : step->trace_ids) ids.push_back(clean(id));
+    properties["traceIds"] = ids;
+  }
   if (!scenario.trace_file.empty()) properties["trace"] = clean(scenario.trace_file);
   Json result = {
       {"ruleId", rule.id},

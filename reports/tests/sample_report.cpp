@@ -174,6 +174,7 @@ RunReport sample_report() {
         step("3: alice calls demo-jira.get_issue", "demo-jira-mcp", 12.2, 500,
              {failed("http_status: 401", "HTTP 500: Internal Server Error", "jwt_attacks.yaml:47")}),
     };
+    claim.steps[1].trace_ids = {"4bf92f3577b34da6a3ce929d0e0e4736"};
     claim.failures = failures_of_steps(claim.steps);
     claim.findings = {
         {"demo-jira-mcp", "trusts an unverified claim", "2: alice calls demo-jira.get_issue",

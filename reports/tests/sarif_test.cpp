@@ -67,6 +67,8 @@ TEST(Sarif, AFindingIsAnErrorAboutItsServerAtTheLineThatProvedIt) {
   EXPECT_EQ(checks[0]["expected"], "http_status: 401");
   EXPECT_THAT(checks[0]["actual"].get<std::string>(), HasSubstr("HTTP 200"));
   EXPECT_EQ((*claim)["properties"]["trace"], "traces/jwt-attacks/unverified-claim.json");
+  EXPECT_EQ((*claim)["properties"]["traceIds"], json::array({"4bf92f3577b34da6a3ce929d0e0e4736"}))
+      << "the step's trace-ids: where its requests are in the servers' and Vault's logs";
 }
 
 TEST(Sarif, RulesCarryTheirOwaspMcpCategoryAndCweAsTagsAndTaxa) {

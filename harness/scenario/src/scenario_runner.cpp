@@ -145,6 +145,7 @@ struct ScenarioRunner::Impl {
         const auto* http = step.get_if<HttpStep>();
         if ((call && call->repeat > 1) || (http && http->repeat > 1)) record.statuses = outcome.statuses;
         record.retry_after = outcome.retry_after;
+        record.trace_ids = outcome.trace_ids;
         record.checks = check_expectations(expectations, outcome, context);
         const auto failures = reports::failures_of(record);
         for (const auto& [name, pointer] : step.save) {

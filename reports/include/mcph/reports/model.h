@@ -65,6 +65,9 @@ struct StepRecord {
   int http_status = 0;      // of the (first) answer; 0 when none
   std::vector<int> statuses;  // a burst's statuses, in order (empty unless repeated)
   std::string retry_after;  // the first rejection's Retry-After, when there was one
+  // The W3C trace-ids of the requests the step sent (the MCP call's, the runner's own Vault
+  // requests'): where its entries are in the servers', Vault's and the backends' logs.
+  std::vector<std::string> trace_ids;
   std::vector<Check> checks;
   std::string error;        // why the step could not be carried out at all; empty when it ran
   std::vector<LoadLevel> load;  // a load step's latencies per concurrency level; empty otherwise
