@@ -139,14 +139,16 @@ TEST(ScenarioLoader, ABurstUntilRateLimitedCarriesTheFilesLimit) {
 TEST(ScenarioLoader, ReadsTheTransportOfTheFileAndOfEachScenario) {
   const ScenarioFile file = parse_scenario_file(
       "transport: streamable-http\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n"
-      "  - name: b\n    transport: legacy-sse-post\n    steps:\n      - wait: 1s\n",
+      "  - name: b\n    transport: legacy-sse-post\n    steps:\n      - wait: 1s\n"
+      "  - name: c\n    transport: sse\n    steps:\n      - wait: 1s\n",
       "x.yaml");
   EXPECT_EQ(file.scenarios[0].transport, "streamable-http");
   EXPECT_EQ(file.scenarios[1].transport, "legacy-sse-post");
+  EXPECT_EQ(file.scenarios[2].transport, "sse");
   EXPECT_EQ(parse_scenario_file(good, "x.yaml").scenarios[0].transport, "");
   EXPECT_THAT(load_error("transport: websocket\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n").what(),
-              HasSubstr("x.yaml:1: transport: must be one of streamable-http, legacy-sse-post, not \"websocket\""));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    transport: sse\n    steps:\n      - wait: 1s\n").what(),
+              HasSubstr("x.yaml:1: transport: must be one of streamable-http, sse, legacy-sse-post, not \"websocket\""));
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    transport: stdio\n    steps:\n      - wait: 1s\n").what(),
               HasSubstr("x.yaml:3: scenarios[0].transport: must be one of"));
 }
 
