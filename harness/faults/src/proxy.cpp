@@ -12,14 +12,12 @@
 #include <charconv>
 #include <cstring>
 
+#include "mcph/http/url.h"
+
 namespace mcph::harness::faults::detail {
 namespace {
 
-bool is_loopback(const std::string& host) {
-  if (host == "localhost") return true;
-  in_addr address{};
-  return ::inet_pton(AF_INET, host.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
-}
+bool is_loopback(const std::string& host) { return host == "localhost" || http::is_loopback_ipv4(host); }
 
 std::string name_of(Stream stream) { return stream == Stream::upstream ? "upstream" : "downstream"; }
 

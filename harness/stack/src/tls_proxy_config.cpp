@@ -1,6 +1,5 @@
 #include "tls_proxy_config.h"
 
-#include <algorithm>
 #include <stdexcept>
 
 #include "mcph/http/url.h"
@@ -68,27 +67,6 @@ const std::vector<std::string_view>& dropped_certificate_headers() {
   return names;
 }
 
-namespace {
-
-// 127.x.y.z, each part a decimal of at most 3 digits up to 255.
-bool is_loopback_ipv4(const std::string& address) {
-  int parts = 0;
-  std::size_t at = 0;
-  while (at <= address.size()) {
-    const std::size_t dot = std::min(address.find('.', at), address.size());
-    const std::string part = address.substr(at, dot - at);
-    if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoi(part) > 255 || (parts == 0 && part != "127")) {
-      return false;
-    }
-    ++parts;
-    at = dot + 1;
-  }
-  return parts == 4;
-}
-
-}  // namespace
-
 std::string tls_proxy_config(const TlsProxyOptions& options, const fs::path& directory, int port) {
   const Upstream upstream = loopback_upstream(options.upstream_url);
   if (options.verify_depth < 1 || options.verify_depth > 10) {
@@ -97,7 +75,7 @@ std::string tls_proxy_config(const TlsProxyOptions& options, const fs::path& dir
   const auto in_dir = [&](const char* name) { return literal_path(directory / name, "run directory"); };
   std::string bind;
   if (!options.upstream_source_address.empty()) {
-    if (!is_loopback_ipv4(options.upstream_source_address)) {
+    if (!http::is_loopback_ipv4(options.upstream_source_address)) {
       throw std::invalid_argument("tls proxy: upstream_source_address must be a loopback IPv4 address (127.x.y.z), not " +
                                   options.upstream_source_address);
     }

@@ -1,5 +1,7 @@
 #include "mcph/http/url.h"
 
+#include <arpa/inet.h>
+
 #include <cctype>
 #include <charconv>
 #include <stdexcept>
@@ -131,6 +133,11 @@ Fields parse_pairs(std::string_view text, bool drop_malformed) {
 }
 
 }  // namespace
+
+bool is_loopback_ipv4(const std::string& address) {
+  in_addr parsed{};
+  return ::inet_pton(AF_INET, address.c_str(), &parsed) == 1 && (ntohl(parsed.s_addr) >> 24) == 127;
+}
 
 Fields parse_form(std::string_view body) { return parse_pairs(body, false); }
 

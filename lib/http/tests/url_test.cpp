@@ -62,6 +62,13 @@ TEST(FormEncoding, MalformedEscapeIsA400) {
   }
 }
 
+TEST(LoopbackAddress, OnlyDottedIpv4In127Slash8) {
+  for (const char* yes : {"127.0.0.1", "127.0.0.2", "127.255.255.254"}) EXPECT_TRUE(is_loopback_ipv4(yes)) << yes;
+  for (const char* no : {"10.0.0.2", "128.0.0.1", "127.0.0", "127.0.0.256", "127.0.0.2; evil", "localhost", "::1", ""}) {
+    EXPECT_FALSE(is_loopback_ipv4(no)) << no;
+  }
+}
+
 TEST(Fields, LookupIgnoresCase) {
   const Fields headers = {{"Content-Type", "application/json"}, {"X-Vault-Token", "t"}};
   EXPECT_EQ(find_field(headers, "content-type"), "application/json");

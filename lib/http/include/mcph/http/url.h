@@ -20,6 +20,9 @@ struct Url {
 // Throws std::invalid_argument with the reason for anything that is not an http(s) URL.
 Url parse_url(std::string_view url);
 
+// An IPv4 address in dotted-decimal form (inet_pton's) within 127.0.0.0/8; no name, no IPv6.
+bool is_loopback_ipv4(const std::string& address);
+
 std::string percent_encode(std::string_view text);           // RFC 3986 unreserved kept
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 std::string form_encode(const Fields& fields);               // a=1&b=x%20y
