@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "mcph/harness/fixtures/data_layout.h"
+
 namespace mcph::harness::cli {
 
 void add_stack_flags(mcph::cli::Flags& flags) {
@@ -11,11 +13,7 @@ void add_stack_flags(mcph::cli::Flags& flags) {
                                   kDefaultRunDir + "]");
 }
 
-std::string this_binary() {
-  std::error_code error;
-  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
-  return error ? std::string() : self.string();
-}
+std::string this_binary() { return running_executable().string(); }
 
 std::filesystem::path stack_file_from(const mcph::cli::Flags& flags, const std::string& program) {
   const std::string& stack = flags.get("stack");

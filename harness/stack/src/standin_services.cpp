@@ -90,10 +90,7 @@ RunningService start_project_binary(StackContext& context, const std::string& na
 
 std::string service_binary(const std::string& name) {
   const fs::path installed = service_binary_dir();
-  if (installed.empty()) return built_service_binary(name);
-  // An installed supervisor is the mcp-harness of the install, in its bin directory.
-  if (name == "mcp-harness" && running_installed()) return fs::read_symlink("/proc/self/exe").string();
-  return (installed / name).string();
+  return installed.empty() ? built_service_binary(name) : (installed / name).string();
 }
 
 RunningService start_mock_keycloak(StackContext& context) {
