@@ -271,6 +271,17 @@ TEST_F(Sabotage, AServerWhoseWorkersWaitForSlowClientsIsCaughtByProtocol) {
   EXPECT_THAT(failures(result), HasSubstr("no answer could be read"));
 }
 
+// (k) a jira-mcp whose tools that write need no scope beyond its own: a token without
+// jira-mcp.write creates an issue.
+TEST_F(Sabotage, AServerThatIgnoresToolScopesIsCaughtByJwtAttacks) {
+  const auto own = own_jira_mcp({"--audience", stack().service("jira-mcp").url, "--unsafe-ignore-tool-scopes"});
+  ScenarioRunner runner(own.stack);
+  const char* name = "a tool that writes needs its write scope, and a token without it gets 403 insufficient_scope";
+  const auto results = std::vector<reports::SuiteResult>{
+      runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/jwt_attacks.yaml"), {name})};
+  expect_caught(results, "jwt_attacks", name, {"jira.create_issue", "http_status: 403", "HTTP 200"});
+}
+
 // Family 10 (isolation under load) in a size for this stack's eight users: six interleaved on
 // every server, two probing the rate limit.
 ScenarioFile small_load() {

@@ -514,6 +514,21 @@ Json audience_mapper(const std::string& name, const char* key, const std::string
           {"config", {{key, audience}, {"access.token.claim", "true"}, {"id.token.claim", "false"}}}};
 }
 
+// The id of a server's write scope, created when missing: a scope a token names and nothing
+// more (no mapper; its audience comes from the server's own scope).
+std::string write_scope_id(KeycloakAdmin& admin, const std::string& realm, const McpResource& resource,
+                           const std::function<void(const std::string&)>& say) {
+  if (const auto found = admin.find_client_scope(realm, resource.write_scope)) return found->value("id", "");
+  admin.create_client_scope(realm, {{"name", resource.write_scope},
+                                     {"description", "calls of " + resource.scope + "'s tools that write"},
+                                     {"protocol", "openid-connect"},
+                                     {"attributes", {{"include.in.token.scope", "true"}}}});
+  say("  + client scope " + resource.write_scope);
+  const auto created = admin.find_client_scope(realm, resource.write_scope);
+  if (!created) throw std::runtime_error("Keycloak: the new client scope " + resource.write_scope + " is not listed");
+  return created->value("id", "");
+}
+
 }  // namespace
 
 void provision_mcp_resources(const ProvisionTarget& target, const std::vector<McpResource>& resources,
@@ -549,10 +564,12 @@ void provision_mcp_resources(const ProvisionTarget& target, const std::vector<Mc
         scope = admin.find_client_scope(target.realm, resource.scope);
         if (!scope) throw std::runtime_error("Keycloak: the new client scope " + resource.scope + " is not listed");
       }
+      std::vector<std::string> scope_ids = {scope->value("id", "")};
+      if (!resource.write_scope.empty()) scope_ids.push_back(write_scope_id(admin, target.realm, resource, say));
       for (const auto& client_id : user_clients) {
         const auto client = admin.find_client(target.realm, client_id);
         if (!client) throw std::runtime_error("Keycloak: realm " + target.realm + " has no client " + client_id);
-        admin.add_optional_client_scope(target.realm, client->value("id", ""), scope->value("id", ""));
+        for (const auto& id : scope_ids) admin.add_optional_client_scope(target.realm, client->value("id", ""), id);
       }
     }
   } catch (const http::TransportError& e) {

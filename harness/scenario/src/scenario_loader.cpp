@@ -209,7 +209,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     const YAML::Node node = scenarios[i];
     const std::string field = "scenarios[" + std::to_string(i) + "]";
-    reader.only_keys(node, field, {"name", "description", "property", "transport", "steps"});
+    reader.only_keys(node, field, {"name", "description", "property", "transport", "needs_write_scope", "steps"});
     Scenario scenario;
     scenario.where = reader.where(node);
     scenario.name = reader.required_text(node, "name", field);
@@ -217,6 +217,11 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
     scenario.description = reader.text_or(node, "description", field);
     scenario.property = reader.text_or(node, "property", field);
     scenario.transport = node["transport"].IsDefined() ? read_transport(reader, node, field) : file_transport;
+    if (const YAML::Node write_scope = node["needs_write_scope"]; write_scope.IsDefined()) {
+      const Json value = reader.json(write_scope, field + ".needs_write_scope");
+      if (!value.is_boolean()) reader.fail(write_scope, field + ".needs_write_scope", "expected true or false");
+      scenario.needs_write_scope = value.get<bool>();
+    }
     const YAML::Node steps = node["steps"];
     if (!steps.IsDefined()) reader.fail(node, field + ".steps", "missing");
     if (!steps.IsSequence() || steps.size() == 0) reader.fail(steps, field + ".steps", "expected a non-empty list");

@@ -17,6 +17,7 @@
 #include "step_executor.h"
 #include "steps/step_kind.h"
 #include "trace_signature.h"
+#include "tool_scope_fit.h"
 #include "transport_fit.h"
 #include "mcph/sync/elapsed.h"
 
@@ -254,6 +255,7 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
     if (!unmet && !interrupted) not_applicable = services_missing(file.needs, impl_->stack);
     if (!unmet && !interrupted && !not_applicable) not_applicable = transport_mismatch(scenario, impl_->stack, servers_called);
     if (!unmet && !interrupted && !not_applicable) not_applicable = faults_out_of_reach(scenario, impl_->stack, servers_called);
+    if (!unmet && !interrupted && !not_applicable) not_applicable = write_scope_missing(scenario, impl_->stack, servers_called);
     if (unmet || interrupted || not_applicable) {
       result.name = scenario.name;
       result.description = scenario.description;

@@ -139,7 +139,8 @@ void LocalStack::start_all(StackContext& context) {
 
 // Once the MCP servers run, the identity provider learns their resource URLs: a client scope per
 // server (named like it) whose tokens carry that URL as audience, and its client's id (the
-// exchange to a Vault token). The stack file names each server's scope and client.
+// exchange to a Vault token), and a scope its tools that write need besides. The stack file
+// names each server's scopes and client.
 void LocalStack::provision_mcp_servers() {
   std::vector<McpResource> resources;
   for (const ServiceRow& row : service_table()) {
@@ -147,7 +148,8 @@ void LocalStack::provision_mcp_servers() {
     ServiceEntry& entry = stack_.services[row.name];
     entry.mcp.scope = row.name;
     entry.mcp.client_id = row.name;
-    resources.push_back({row.name, entry.url, row.name});
+    entry.mcp.write_scope = row.name + ".write";  // the servers' --write-scope default
+    resources.push_back({row.name, entry.url, row.name, entry.mcp.write_scope});
   }
   say("provisioning: a client scope per MCP server (its resource URL as audience)");
   ProvisionOptions options;

@@ -87,6 +87,7 @@ const std::vector<TextKey>& text_keys() {
       {"dependency_timeout_ms", [](ServiceEntry& e) -> std::string& { return e.mcp.dependency_timeout_ms; }},
       {"scope", [](ServiceEntry& e) -> std::string& { return e.mcp.scope; }},
       {"client_id", [](ServiceEntry& e) -> std::string& { return e.mcp.client_id; }},
+      {"write_scope", [](ServiceEntry& e) -> std::string& { return e.mcp.write_scope; }},
       {"backend", [](ServiceEntry& e) -> std::string& { return e.mcp.backend; }},
       {"upstream", [](ServiceEntry& e) -> std::string& { return e.proxy.upstream; }},
       {"ca_file", [](ServiceEntry& e) -> std::string& { return e.proxy.ca_file; }},

@@ -22,8 +22,9 @@ std::string mcp_scopes(const StackFile& stack) {
   for (const ServiceRow& row : service_table()) {
     const auto it = stack.services.find(row.name);
     if (it == stack.services.end()) continue;
-    const std::string scope = it->second.mcp.scope;
-    if (!scope.empty()) scopes += (scopes.empty() ? "" : " ") + scope;
+    for (const std::string& scope : {it->second.mcp.scope, it->second.mcp.write_scope}) {
+      if (!scope.empty()) scopes += (scopes.empty() ? "" : " ") + scope;
+    }
   }
   return scopes;
 }

@@ -4,6 +4,7 @@
 #include "mcph/jose/jwt.h"
 
 #include <algorithm>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "claims.h"
@@ -173,6 +174,8 @@ VerifiedJwt verify_jwt(std::string_view token, const JwkSet& keys, const VerifyO
   result.typ = header.typ;
   result.azp = string_or_empty(payload, "azp");
   result.preferred_username = string_or_empty(payload, "preferred_username");
+  std::istringstream scope(string_or_empty(payload, "scope"));
+  for (std::string word; scope >> word;) result.scopes.push_back(std::move(word));
   result.typ_claim = string_or_empty(payload, "typ");
   result.header_json = std::move(parts.header_json);
   result.payload_json = std::move(parts.payload_json);

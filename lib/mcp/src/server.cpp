@@ -241,9 +241,24 @@ struct Server::Impl {
       res.status = 202;
       return;
     }
+    // A tool the caller's token has no scope for is refused at the HTTP level, where the client
+    // learns which scope to ask for (MCP authorization: 403 insufficient_scope).
+    if (message.method == "tools/call") {
+      if (const std::string missing = tools.missing_scopes(message.params, *principal); !missing.empty()) {
+        refuse_insufficient_scope(res, missing, message.id);
+        return;
+      }
+    }
     std::vector<json> notifications;
     const json response = dispatch(message, *principal, session.get(), req, notifications);
     respond(res, accepted, notifications, response);
+  }
+
+  void refuse_insufficient_scope(http::Response& res, const std::string& missing, const json& id) const {
+    refuse(res, 403, jsonrpc::kServerError, "insufficient_scope: this tool needs scope " + missing, id);
+    res.set_header("WWW-Authenticate", options.insufficient_scope_challenge
+                                           ? options.insufficient_scope_challenge(missing)
+                                           : "Bearer error=\"insufficient_scope\", scope=\"" + missing + "\"");
   }
 
   void handle_initialize(http::Response& res, const Principal& principal, const detail::AcceptedTypes& accepted,

@@ -1,5 +1,6 @@
 #include "tool_registry.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <regex>
 
@@ -99,6 +100,19 @@ nlohmann::json ToolRegistry::list_result() const {
   return {{"tools", std::move(tools)}};
 }
 
+std::string ToolRegistry::missing_scopes(const nlohmann::json& params, const Principal& principal) const {
+  const auto name = params.is_object() ? params.find("name") : params.end();
+  if (!params.is_object() || name == params.end() || !name->is_string()) return {};
+  const auto found = index_.find(name->get<std::string>());
+  if (found == index_.end()) return {};
+  std::string missing;
+  for (const auto& needed : tools_[found->second].definition.required_scopes) {
+    if (std::find(principal.scopes.begin(), principal.scopes.end(), needed) != principal.scopes.end()) continue;
+    missing += (missing.empty() ? "" : " ") + needed;
+  }
+  return missing;
+}
+
 nlohmann::json ToolRegistry::call(const nlohmann::json& params, const CallScope& scope,
                                   std::vector<nlohmann::json>& notifications) const {
   if (!params.is_object()) throw RpcFailure(jsonrpc::kInvalidParams, "Invalid params: expected an object");
@@ -109,6 +123,9 @@ nlohmann::json ToolRegistry::call(const nlohmann::json& params, const CallScope&
   const auto found = index_.find(name->get<std::string>());
   if (found == index_.end()) throw RpcFailure(jsonrpc::kInvalidParams, "Unknown tool: " + name->get<std::string>());
   const Tool& tool = tools_[found->second];
+  if (const std::string missing = missing_scopes(params, scope.principal); !missing.empty()) {
+    throw RpcFailure(jsonrpc::kServerError, "insufficient_scope: tool " + tool.definition.name + " needs scope " + missing);
+  }
 
   nlohmann::json arguments = nlohmann::json::object();
   if (const auto it = params.find("arguments"); it != params.end() && !it->is_null()) {

@@ -31,6 +31,9 @@ class ToolRegistry {
   // Throws RpcFailure(-32602) for malformed params and unknown tools.
   nlohmann::json call(const nlohmann::json& params, const CallScope& scope,
                       std::vector<nlohmann::json>& notifications) const;
+  // The scopes (space-separated) the tool named in tools/call `params` needs and `principal`
+  // lacks; empty when it lacks none, or when the tool is unknown (call() then says so).
+  std::string missing_scopes(const nlohmann::json& params, const Principal& principal) const;
 
  private:
   struct Tool {

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 
 #include "mcph/http/url.h"
@@ -254,6 +255,58 @@ TEST_F(AuthenticatedServerTest, ASessionCannotBeUsedByAnotherPrincipal) {
   }
   http::Fields own = post_headers({{"Mcp-Session-Id", session}, {"Authorization", "Bearer alice-token"}});
   EXPECT_EQ(client_.post("/mcp", kPing, "application/json", own).status, 200);
+}
+
+
+// A tool with required scopes: a single call without them is 403 with the challenge the server
+// makes, before the tool runs; in a batch it is a JSON-RPC error of its own; with them it runs.
+TEST(ToolScopes, ACallWithoutTheToolsScopeIs403InsufficientScopeAndTheToolDoesNotRun) {
+  ServerOptions options;
+  options.authenticate = [](const http::Request& request) {
+    Principal principal;
+    principal.subject = "alice";
+    if (request.header("Authorization") == "Bearer writer") principal.scopes = {"notes", "notes.write"};
+    if (request.header("Authorization") == "Bearer reader") principal.scopes = {"notes"};
+    return AuthResult::allow(principal);
+  };
+  options.insufficient_scope_challenge = [](const std::string& needed) {
+    return "Bearer error=\"insufficient_scope\", scope=\"notes " + needed + "\"";
+  };
+  Server mcp(options);
+  std::atomic<int> runs{0};
+  ToolDefinition write;
+  write.name = "write_note";
+  write.required_scopes = {"notes.write"};
+  mcp.add_tool(write, [&runs](const Arguments&, ToolContext&) {
+    ++runs;
+    return ToolResult::text("written");
+  });
+  http::Server http;
+  mcp.mount(http);
+  http.start();
+  http::Client client(http.url());
+  const std::string call = R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"write_note"}})";
+
+  const http::Fields reader{{"Authorization", "Bearer reader"}};
+  const std::string reader_session = open_session(client, "2025-03-26", reader);  // batches allowed
+  auto refused = client.post("/mcp", call, "application/json",
+                             post_headers({reader[0], {"Mcp-Session-Id", reader_session}, {"MCP-Protocol-Version", "2025-03-26"}}));
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.header("WWW-Authenticate"), R"(Bearer error="insufficient_scope", scope="notes notes.write")");
+  EXPECT_EQ(json::parse(refused.body)["id"], 7);
+  EXPECT_THAT(json::parse(refused.body)["error"]["message"].get<std::string>(), HasSubstr("notes.write"));
+  auto batch = client.post("/mcp", "[" + call + "]", "application/json",
+                           post_headers({reader[0], {"Mcp-Session-Id", reader_session}, {"MCP-Protocol-Version", "2025-03-26"}}));
+  EXPECT_THAT(batch.body, HasSubstr("insufficient_scope"));
+  EXPECT_EQ(runs.load(), 0);
+
+  const http::Fields writer{{"Authorization", "Bearer writer"}};
+  const std::string writer_session = open_session(client, "2025-06-18", writer);
+  auto written = client.post("/mcp", call, "application/json", post_headers({writer[0], {"Mcp-Session-Id", writer_session}}));
+  EXPECT_EQ(written.status, 200);
+  EXPECT_THAT(written.body, HasSubstr("written"));
+  EXPECT_EQ(runs.load(), 1);
+  http.stop();
 }
 
 }  // namespace

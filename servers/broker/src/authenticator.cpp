@@ -48,6 +48,13 @@ Authenticator::Authenticator(AuthConfig config) : config_(std::move(config)) {
 
 Authenticator::~Authenticator() = default;
 
+std::string Authenticator::insufficient_scope_challenge(std::string_view needed) const {
+  std::string value = "Bearer error=\"insufficient_scope\", scope=" +
+                      auth_param(config_.scope.empty() ? std::string(needed) : config_.scope + " " + std::string(needed));
+  if (!config_.resource_metadata_url.empty()) value += ", resource_metadata=" + auth_param(config_.resource_metadata_url);
+  return value + ", error_description=" + auth_param("this call needs scope " + std::string(needed));
+}
+
 std::string Authenticator::challenge(std::string_view error, std::string_view description) const {
   std::string value = "Bearer";
   std::string separator = " ";
@@ -142,6 +149,7 @@ AuthResult Authenticator::authenticate(std::string_view authorization) const {
     principal.token = std::string(token);
     principal.expires_at = jwt.exp.value_or(0);
     principal.username = jwt.preferred_username;
+    principal.scopes = jwt.scopes;
     result.principal = std::move(principal);
     result.status = 200;
   } catch (const jose::JoseError& e) {

@@ -55,6 +55,11 @@ void Runtime::declare_flags(cli::Flags& flags) {
       .toggle("legacy-sse", "also serve plain JSON-RPC on POST /sse, as the original demo servers did")
       .option("max-sse-streams", "1000", "open streams of the HTTP+SSE transport (GET /sse) at most")
       .option("max-sse-streams-per-user", "16", "of those, open streams of one user (token subject) at most")
+      .option("write-scope", "",
+              "the OAuth scope a token must also carry to call a tool that writes (create_issue); without it the "
+              "call is 403 insufficient_scope (default: <scope>.write)")
+      .toggle("unsafe-ignore-tool-scopes", "UNSAFE, for the harness's sabotage tests: a tool that writes needs no "
+                                           "scope beyond this server's")
       .toggle("no-token-type-check", "UNSAFE, for the harness's sabotage tests: accept ID and refresh tokens as access tokens")
       .toggle("no-request-gathering", "UNSAFE, for the harness's sabotage tests: a worker takes each request at its first "
                                       "bytes and waits for the rest, so that slow clients can hold every worker")
@@ -101,6 +106,9 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   auth.jwks_url = flags.get("jwks-url");
   auth.audience = flags.get("audience");  // empty: the resource URL, once bound (run())
   auth.scope = flags.get("scope").empty() ? name : flags.get("scope");
+  if (!flags.on("unsafe-ignore-tool-scopes")) {
+    write_scope_ = flags.get("write-scope").empty() ? auth.scope + ".write" : flags.get("write-scope");
+  }
   auth.access_tokens_only = !flags.on("no-token-type-check");
   auth.allowed_clients = flags.all("allowed-client");
   if (auth.allowed_clients.empty()) auth.allowed_clients = {"mcp-client"};
@@ -139,12 +147,20 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   mcp_options.max_sse_streams_per_subject =
       static_cast<std::size_t>(std::max(1, flags.get_int("max-sse-streams-per-user")));
   mcp_options.authenticate = [this](const http::Request& request) { return authenticate(request); };
+  mcp_options.insufficient_scope_challenge = [this](const std::string& needed) {
+    return authenticator_->insufficient_scope_challenge(needed);
+  };
   mcp_ = std::make_unique<mcp::Server>(mcp_options);
 }
 
 // The HTTP server stops first: a handler still running uses the members declared after it.
 Runtime::~Runtime() {
   if (http_) http_->stop();
+}
+
+mcp::ToolDefinition Runtime::writing(mcp::ToolDefinition definition) const {
+  if (!write_scope_.empty()) definition.required_scopes.push_back(write_scope_);
+  return definition;
 }
 
 void Runtime::set_credential_trace(std::function<CredentialTrace(const broker::Principal&)> trace) {
@@ -168,6 +184,7 @@ mcp::AuthResult Runtime::authenticate(const http::Request& request) {
   }
   mcp::Principal principal;
   principal.subject = result.principal->subject;
+  principal.scopes = result.principal->scopes;
   principal.context = *result.principal;
   return mcp::AuthResult::allow(std::move(principal));
 }
@@ -182,7 +199,8 @@ void Runtime::add_endpoints() {
                    {{"resource", public_url_ + "/mcp"},
                     {"authorization_servers", Json::array({authenticator_->config().issuer})},
                     {"bearer_methods_supported", Json::array({"header"})},
-                    {"scopes_supported", Json::array({authenticator_->config().scope})},
+                    {"scopes_supported", write_scope_.empty() ? Json::array({authenticator_->config().scope})
+                                                              : Json::array({authenticator_->config().scope, write_scope_})},
                     {"resource_name", name_}});
   });
   // The original demo's authentication trace, for compatibility: who the token says you are,

@@ -67,8 +67,8 @@ int main(int argc, char** argv) {
           return mcp::structured_result(Json{{"issues", Json::parse(github.call("GET", path, caller, "repository"))}});
         });
       });
-  runtime.mcp().add_tool(servers::tool("create_issue", "Create an issue in a GitHub repository.",
-       R"({"type":"object","properties":{"owner":{"type":"string"},"repo":{"type":"string"},"title":{"type":"string"},"body":{"type":"string"}},"required":["owner","repo","title"]})"),
+  runtime.mcp().add_tool(runtime.writing(servers::tool("create_issue", "Create an issue in a GitHub repository.",
+       R"({"type":"object","properties":{"owner":{"type":"string"},"repo":{"type":"string"},"title":{"type":"string"},"body":{"type":"string"}},"required":["owner","repo","title"]})")),
       [&](const mcp::Arguments& args, mcp::ToolContext& context) {
         return with_github(context, [&](const servers::BackendCaller& caller) {
           Json issue = {{"title", *args.get_string("title")}};

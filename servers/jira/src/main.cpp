@@ -65,8 +65,8 @@ int main(int argc, char** argv) {
               Json::parse(jira.call("GET", "/rest/api/3/issue/" + http::percent_encode(key), caller, "issue " + key)));
         });
       });
-  runtime.mcp().add_tool(servers::tool("create_issue", "Create a Jira issue.",
-       R"({"type":"object","properties":{"summary":{"type":"string"},"project":{"type":"string","description":"project key"},"description":{"type":"string"}},"required":["summary","project"]})"),
+  runtime.mcp().add_tool(runtime.writing(servers::tool("create_issue", "Create a Jira issue.",
+       R"({"type":"object","properties":{"summary":{"type":"string"},"project":{"type":"string","description":"project key"},"description":{"type":"string"}},"required":["summary","project"]})")),
       [&](const mcp::Arguments& args, mcp::ToolContext& context) {
         return with_jira(context, [&](const servers::BackendCaller& caller) {
           Json fields = {{"project", {{"key", *args.get_string("project")}}},

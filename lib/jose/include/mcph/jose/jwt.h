@@ -39,6 +39,7 @@ struct VerifiedJwt {
   // when absent or not strings): azp (OIDC Core: the client the token was issued to),
   // preferred_username, and Keycloak's typ claim (Bearer for an access token; ID, Refresh).
   std::string azp, preferred_username, typ_claim;
+  std::vector<std::string> scopes;  // the scope claim's space-separated words (RFC 8693 §4.2)
 };
 
 // Picks the key by header kid (unknown kid → unknown_kid; no kid → every key whose type fits

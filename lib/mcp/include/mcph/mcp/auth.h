@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "mcph/http/message.h"
 
@@ -20,6 +21,9 @@ struct Principal {
   // Whatever the authenticator wants tool handlers to have (verified claims, a token, a
   // handle to a credential cache). Read it back with context_as<T>().
   std::any context;
+  // The OAuth scopes the caller was granted (a token's `scope` claim): what a tool's
+  // required_scopes are held against.
+  std::vector<std::string> scopes;
 
   template <class T>
   const T* context_as() const { return std::any_cast<T>(&context); }

@@ -24,6 +24,7 @@
 // thread, gets an SSE comment when idle for sse_keep_alive, and ends when the server stops.
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,10 @@ struct ServerOptions {
   std::size_t max_sse_streams = 1000;
   std::size_t max_sse_streams_per_subject = 16;
   std::chrono::milliseconds sse_keep_alive{15000};
+  // The WWW-Authenticate value of a tools/call refused for a scope the caller lacks (HTTP 403,
+  // MCP authorization: insufficient_scope), given the scopes the tool needs; empty: a bare
+  // `Bearer error="insufficient_scope", scope="…"`.
+  std::function<std::string(const std::string& needed_scopes)> insufficient_scope_challenge;
 };
 
 class Server {

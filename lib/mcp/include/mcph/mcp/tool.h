@@ -27,6 +27,9 @@ struct ToolDefinition {
   std::string title;            // optional
   std::string output_schema;    // optional JSON Schema of structuredContent
   std::string annotations;      // optional JSON object (readOnlyHint, destructiveHint, …)
+  // OAuth scopes a caller's token must carry to call the tool (Principal::scopes); a call
+  // without one is refused before the tool runs (HTTP 403, insufficient_scope).
+  std::vector<std::string> required_scopes;
 };
 
 // One item of a tool result's `content`.

@@ -43,6 +43,7 @@ struct Principal {
   std::string username;              // "preferred_username": for display only, never trusted
   std::string token;                 // the JWT itself, to log in to Vault with
   std::int64_t expires_at = 0;       // the JWT's exp (seconds since the epoch)
+  std::vector<std::string> scopes;   // the JWT's scope claim, word by word
   // The request's W3C trace context, when it came with a valid traceparent: every request made
   // for it (the token exchange, Vault) continues that trace, so Vault's audit log says which
   // request caused which entry.
@@ -77,6 +78,9 @@ class Authenticator {
   }
   // The WWW-Authenticate value of a refusal (RFC 6750 §3); no error for a bare challenge.
   std::string challenge(std::string_view error, std::string_view description) const;
+  // The challenge of a call refused for want of `needed` (space-separated scopes): 403
+  // insufficient_scope, with every scope the call needs (this server's and `needed`).
+  std::string insufficient_scope_challenge(std::string_view needed) const;
 
  private:
   AuthConfig config_;

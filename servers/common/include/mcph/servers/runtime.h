@@ -33,6 +33,8 @@ class Runtime {
 
   mcp::Server& mcp() { return *mcp_; }
   broker::CredentialBroker& broker() { return *broker_; }
+  // A tool that writes: callable only with this server's write scope (--write-scope) too.
+  mcp::ToolDefinition writing(mcp::ToolDefinition definition) const;
   // The trace /debug/credentials shows for the caller; each server says which secret it uses.
   void set_credential_trace(std::function<CredentialTrace(const broker::Principal&)> trace);
 
@@ -46,6 +48,7 @@ class Runtime {
   std::string name_;
   std::string public_url_;
   bool debug_credentials_ = false;
+  std::string write_scope_;  // empty: --unsafe-ignore-tool-scopes
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<mcp::Server> mcp_;
   std::unique_ptr<broker::Authenticator> authenticator_;

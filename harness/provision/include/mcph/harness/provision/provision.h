@@ -80,6 +80,7 @@ struct McpResource {
   std::string scope;     // "jira-mcp"
   std::string url;       // its resource URL, http://127.0.0.1:PORT/mcp
   std::string client_id; // its own client, "jira-mcp"
+  std::string write_scope;  // what its tools that write need besides ("jira-mcp.write"); "": none
 };
 
 // Creates (or, when the URL changed, replaces) each resource's client scope and makes it an

@@ -254,6 +254,9 @@ struct Scenario {
   // version header); a scenario that calls a server of another transport is not run, and says
   // why. Empty: any transport. A file's `transport:` is its scenarios' default.
   std::string transport;
+  // Its cases are about tools that need a scope of their own (`needs_write_scope: true`): a
+  // server whose stack entry names no write_scope declares none, and is skipped, saying so.
+  bool needs_write_scope = false;
   SourceLocation where;
   std::vector<Step> steps;
 };

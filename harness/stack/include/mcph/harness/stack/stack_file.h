@@ -101,6 +101,8 @@ struct McpServerFields {
   std::optional<RateLimit> rate_limit;  // none: the file does not say (a hand-written stack)
   std::string scope;
   std::string client_id;
+  // The scope its tools that write also need (key "write_scope"); none: no tool needs more.
+  std::string write_scope;
   std::string backend;
   // The services it reaches through the stack's fault proxy (its named proxies: vault, keycloak,
   // postgres, jira-api, github-api), so that a scenario's faults on them reach it. The stack
