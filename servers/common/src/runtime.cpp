@@ -55,7 +55,11 @@ void Runtime::declare_flags(cli::Flags& flags) {
       .toggle("legacy-sse", "also serve plain JSON-RPC on POST /sse, as the original demo servers did")
       .option("max-sse-streams", "1000", "open streams of the HTTP+SSE transport (GET /sse) at most")
       .option("max-sse-streams-per-user", "16", "of those, open streams of one user (token subject) at most")
+      .option("token-profile", "oidc",
+              "oidc: access tokens as Keycloak issues them (aud, typ, azp); cognito: as an Amazon Cognito user pool "
+              "does (no aud; token_use access, client_id on the --allowed-client list)")
       .toggle("no-token-type-check", "UNSAFE, for the harness's sabotage tests: accept ID and refresh tokens as access tokens")
+      .toggle("no-client-check", "UNSAFE, for the harness's sabotage tests: accept tokens issued to any client")
       .toggle("no-request-gathering", "UNSAFE, for the harness's sabotage tests: a worker takes each request at its first "
                                       "bytes and waits for the rest, so that slow clients can hold every worker")
       .option("vault-login", "exchange",
@@ -97,6 +101,11 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   debug_credentials_ = flags.on("debug-credentials");
 
   broker::AuthConfig auth;
+  const std::string profile = flags.get("token-profile");
+  if (profile != "oidc" && profile != "cognito") {
+    usage_error(name, "--token-profile must be oidc or cognito, not '" + profile + "'");
+  }
+  auth.profile = profile == "cognito" ? broker::TokenProfile::cognito : broker::TokenProfile::oidc;
   auth.issuer = flags.get("issuer");
   auth.jwks_url = flags.get("jwks-url");
   auth.audience = flags.get("audience");  // empty: the resource URL, once bound (run())
@@ -104,6 +113,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   auth.access_tokens_only = !flags.on("no-token-type-check");
   auth.allowed_clients = flags.all("allowed-client");
   if (auth.allowed_clients.empty()) auth.allowed_clients = {"mcp-client"};
+  if (flags.on("no-client-check")) auth.allowed_clients.clear();
   authenticator_ = std::make_unique<broker::Authenticator>(auth);
 
   broker::BrokerConfig broker_config;
