@@ -5,7 +5,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
 #include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/stack/stack_tokens.h"
+#include "mcph/http/client.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/stack/supervised_stack.h"
 #include "own_servers.h"
@@ -92,6 +100,35 @@ TEST_F(CognitoSabotage, ServerWithoutTheTokenUseAndClientChecksTakesIdTokens) {
   expect_only(run_family(target),
               {"an ID token of the pool is refused as an access token", "another app client's access token is refused"},
               "accepts a token it must refuse");
+}
+
+// Cognito unreachable for a server that holds none of the pool's keys yet (a cold start, which the
+// shared stack's warm servers cannot show): it cannot verify, and says so with 503, not 401; once
+// Cognito is back, the same token works.
+TEST_F(CognitoSabotage, AColdServerAnswers503WhileCognitoIsUnreachable) {
+  http::Client proxy(stack().service("fault-proxy").url);
+  const auto set_enabled = [&](bool enabled) {
+    const auto answer = proxy.request("POST", "/proxies/cognito", {}, nlohmann::json{{"enabled", enabled}}.dump(),
+                                      "application/json");
+    ASSERT_EQ(answer.status, 200) << answer.body;
+  };
+  const std::string token = user_access_token(stack(), {}, "alice", "alice123");
+  set_enabled(false);
+  struct Reenable {
+    std::function<void(bool)> set;
+    ~Reenable() { set(true); }
+  } reenable{set_enabled};
+  auto [own, target] = own_jira_mcp({});
+  http::Client server(own.url);
+  const std::string initialize =
+      R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})";
+  const http::Fields headers = {{"Authorization", "Bearer " + token}, {"Accept", "application/json, text/event-stream"}};
+  const auto refused = server.post("/mcp", initialize, "application/json", headers);
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(refused.body.find(token), std::string::npos);
+  set_enabled(true);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // past the least interval between two fetches
+  EXPECT_EQ(server.post("/mcp", initialize, "application/json", headers).status, 200);
 }
 
 }  // namespace
