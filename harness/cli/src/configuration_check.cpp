@@ -33,8 +33,8 @@ reports::SuiteResult check_configuration(const StackFile& stack, const std::file
     }
     if (!check.drifts.empty()) {
       result.message = std::to_string(check.drifts.size()) +
-                       " difference(s) from the fixtures; `run` repairs nothing: fix the stack, bring it up again, or "
-                       "run with --provision to let the harness write its configuration";
+                       " difference(s) from the fixtures; `run` repairs nothing (--provision only creates what is "
+                       "missing): fix the stack, or bring it up again";
     }
   } catch (const std::runtime_error& e) {
     result.status = Status::error;

@@ -108,7 +108,10 @@ int run_command(int argc, char** argv) {
     stop_after_this_scenario_on_ctrl_c();
     ScenarioRunner runner(target.stack, options);
     if (!target.owned) {
-      // A stack this command did not start may have changed since it was provisioned.
+      // --provision creates what is absent and changes nothing, so the check still sees every
+      // difference of what exists. A stack this command did not start may have changed since
+      // it was provisioned.
+      provision_what_is_missing(target, flags);
       std::printf("== the stack's configuration against the fixtures\n");
       std::fflush(stdout);
       report.suites.push_back(check_configuration(target.stack, flags.get("fixtures")));

@@ -17,9 +17,9 @@ void add_run_stack_flags(mcph::cli::Flags& flags) {
   add_stack_flags(flags);
   flags.toggle("verbose", "show every item provisioned when this command starts a stack of its own");
   flags.toggle("provision",
-               "provision a stack this command did not start as `up` does (the fixture users, Vault's configuration for "
-               "the target profiles of its stack file) before running; without it nothing is written to such a stack, and "
-               "`run` reports every difference from the fixtures as a failure");
+               "create what a stack this command did not start lacks of what `up` provisions (the fixture users, Vault's "
+               "configuration for the target profiles of its stack file), changing nothing that exists; without it nothing "
+               "is written to such a stack. Either way `run` reports every difference from the fixtures as a failure");
   // An own stack gets the scenario suites' profile (the generated users and the rate limit they need).
   declare_stack_flags(flags, scenario_suite_params());
 }
@@ -42,17 +42,6 @@ StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& prog
     out.stack_file = file.string();
     std::printf("stack: %s (%s mode)\n", file.c_str(), to_string(out.stack.mode));
     std::fflush(stdout);
-    // A stack the command did not start is written to only when asked: provisioned as `up`
-    // provisions, for the target profiles its stack file names.
-    if (flags.on("provision")) {
-      std::printf("stack: provisioning it as `up` does (--provision)\n");
-      std::fflush(stdout);
-      ProvisionOptions options = provision_options_for(out.stack, stack_params_from(flags).fixtures_dir);
-      options.progress = stack_progress(flags.on("verbose"));
-      const int changes = provision(provision_target(out.stack), options).changes;
-      std::printf("stack: %d object(s) created or changed\n", changes);
-      std::fflush(stdout);
-    }
     return out;
   }
   SupervisedStackOptions options;
@@ -67,6 +56,20 @@ StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& prog
   out.stack = out.owned->stack();
   out.stack_file = out.owned->stack_file().string();
   return out;
+}
+
+void provision_what_is_missing(const StackForRun& target, const mcph::cli::Flags& flags) {
+  // A stack the command did not start is written to only when asked, and then only where
+  // something is absent: a role or policy that differs stays as it is, and is reported.
+  if (target.owned || !flags.on("provision")) return;
+  std::printf("stack: creating what it lacks of the fixtures' configuration, changing nothing (--provision)\n");
+  std::fflush(stdout);
+  ProvisionOptions options = provision_options_for(target.stack, stack_params_from(flags).fixtures_dir);
+  options.progress = stack_progress(flags.on("verbose"));
+  options.only_missing = true;
+  const int created = provision(provision_target(target.stack), options).changes;
+  std::printf("stack: %d object(s) created\n", created);
+  std::fflush(stdout);
 }
 
 }  // namespace mcph::harness::cli

@@ -29,4 +29,9 @@ std::optional<std::string> run_stack_flags_error(const mcph::cli::Flags& flags);
 // `generated_users` generated users (what the files to run need), --users if more.
 StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& program, int generated_users = 0);
 
+// With --provision, on a stack this command did not start: creates what the fixtures describe
+// and the stack lacks, and changes nothing that exists, so that no difference is hidden from
+// the configuration check. Does nothing without --provision or on an own stack.
+void provision_what_is_missing(const StackForRun& target, const mcph::cli::Flags& flags);
+
 }  // namespace mcph::harness::cli

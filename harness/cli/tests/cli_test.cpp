@@ -126,7 +126,9 @@ TEST(CliTest, UpStatusDownLeaveNothingRunning) {
     EXPECT_EQ(fs::status(run_dir / file).permissions(), owner_only) << file;
   }
   for (const auto& [name, service] : stack.services) {
-    if (!service.log.empty()) EXPECT_EQ(fs::status(service.log).permissions(), owner_only) << service.log;
+    if (!service.log.empty()) {
+      EXPECT_EQ(fs::status(service.log).permissions(), owner_only) << service.log;
+    }
   }
   EXPECT_EQ(stack.supervisor->log, (run_dir / "supervisor.log").string());
   EXPECT_EQ(::getsid(stack.supervisor->pid), stack.supervisor->pid);  // detached: a session of its own

@@ -594,17 +594,24 @@ TEST(RunCommandTest, RunNamesTheDriftOfAStackAndRepairsNothing) {
   EXPECT_THAT(run.output, HasSubstr("no alias on jwt/ for the user's subject"));
   EXPECT_EQ(read("auth/jwt/role/user")["token_policies"], (Json{"user-secrets", "read-everything"})) << "run repaired the role";
 
-  // The operator moves bob's alias back; --provision writes the rest (alice's alias, the role,
-  // the policy), and the check then finds nothing. (The scenarios may still fail: alice's login
-  // while she had no alias made Vault an entity of its own for her, which the servers cache.)
+  // The operator moves bob's alias back and deletes the policy. --provision creates what is
+  // missing (alice's alias, the policy) and leaves what differs (the role) as it is, so the check
+  // still names it: provisioning hides nothing.
   write("identity/entity-alias/id/" + alias["id"].get<std::string>(),
         {{"name", alias["name"]}, {"mount_accessor", alias["mount_accessor"]}, {"canonical_id", bob["id"]}});
+  ASSERT_LT(vault.request("DELETE", "sys/policies/acl/user-secrets", token).status, 300);
   const auto provisioned = harness({"run", "--family", "isolation", "--stack", stack.stack_file.string(), "--provision"},
                                    stack.dir.path());
-  EXPECT_THAT(provisioned.output, HasSubstr("stack: provisioning it as `up` does (--provision)"));
-  EXPECT_THAT(provisioned.output,
-              HasSubstr("[stack_configuration] the stack is configured as its fixtures describe: passed"));
-  EXPECT_EQ(read("auth/jwt/role/user")["token_policies"], (Json{"user-secrets"}));
+  EXPECT_EQ(provisioned.exit_code, 1) << provisioned.output;
+  EXPECT_THAT(provisioned.output, HasSubstr("changing nothing (--provision)"));
+  EXPECT_THAT(provisioned.output, HasSubstr("stack: 2 object(s) created"));
+  EXPECT_THAT(provisioned.output, HasSubstr("failed: stack_configuration"));
+  EXPECT_THAT(provisioned.output, HasSubstr(R"(token_policies: ["user-secrets"] expected, ["user-secrets","read-everything"] found)"));
+  EXPECT_THAT(provisioned.output, Not(HasSubstr("Vault policy user-secrets")));
+  EXPECT_THAT(provisioned.output, Not(HasSubstr("Vault entity alice")));
+  EXPECT_EQ(read("auth/jwt/role/user")["token_policies"], (Json{"user-secrets", "read-everything"}))
+      << "--provision changed the role";
+  EXPECT_THAT(read("sys/policies/acl/user-secrets")["policy"].get<std::string>(), HasSubstr("users/{{identity.entity.name}}"));
 }
 
 // up's defaults are what every scenario file needs (its generated users, the rate limit). A

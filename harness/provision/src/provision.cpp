@@ -96,6 +96,9 @@ std::vector<std::string> alias_names_on(const Json& entity, const std::string& a
 
 enum class Mode { provision, check };
 
+// The difference of an object that does not exist (or, "missing …", of what it lacks).
+constexpr const char* kMissing = "missing";
+
 class Provisioner {
  public:
   Provisioner(const ProvisionTarget& target, const ProvisionOptions& options, Mode mode = Mode::provision)
@@ -126,6 +129,10 @@ class Provisioner {
     if (options_.progress) options_.progress(line);
   }
   bool checking() const { return mode_ == Mode::check; }
+  // Provisioning only what is missing writes where the difference is an absence, and no other.
+  bool may_write(const std::vector<std::string>& difference) const {
+    return !options_.only_missing || (difference.size() == 1 && difference.front().starts_with(kMissing));
+  }
   void drifted(const std::string& object, const std::string& difference) {
     std::lock_guard lock(progress_mutex_);
     drifts_.push_back({object, difference});
@@ -147,7 +154,7 @@ class Provisioner {
     say("cognito: user pool, app client, users");
     if (checking()) {
       // The pool's users are not read back (the check covers Vault's side of a Cognito stack).
-      if (target_.cognito.pool_id.empty()) drifted("Cognito user pool", "the stack file names none");
+      if (target_.cognito.pool_id.empty()) drifted("Cognito user pool", std::string(kMissing) + " (the stack file names none)");
       return;
     }
     const CognitoProvisioning made = provision_cognito_users(target_, result_.users, [this](const std::string& line) { say(line); });
@@ -162,7 +169,7 @@ class Provisioner {
     Json realm = read_json(files.realm);
     realm["realm"] = target_.realm;
     if (!admin.realm_exists(target_.realm)) {
-      if (checking()) return drifted("Keycloak realm " + target_.realm, "missing");
+      if (checking()) return drifted("Keycloak realm " + target_.realm, kMissing);
       admin.create_realm(realm);
       changed("realm " + target_.realm);
     }
@@ -170,7 +177,7 @@ class Provisioner {
       const std::string client_id = client.value("clientId", "");
       if (!admin.find_client(target_.realm, client_id)) {
         if (checking()) {
-          drifted("Keycloak client " + client_id, "missing");
+          drifted("Keycloak client " + client_id, kMissing);
           continue;
         }
         admin.create_client(target_.realm, client);
@@ -191,7 +198,7 @@ class Provisioner {
         user.id = existing->value("id", "");
         return;
       }
-      if (checking()) return drifted("Keycloak user " + f.username, "missing");
+      if (checking()) return drifted("Keycloak user " + f.username, kMissing);
       Json rep = {{"username", f.username},   {"email", f.email}, {"firstName", f.first_name},
                   {"lastName", f.last_name},  {"enabled", true},  {"emailVerified", true},
                   {"credentials", Json::array({{{"type", "password"}, {"value", f.password}, {"temporary", false}}})}};
@@ -224,6 +231,7 @@ class Provisioner {
   void converge(vault::Client& client, const std::string& path, const Json& body, const std::string& object,
                 const std::vector<std::string>& difference) {
     if (checking()) return drifted(object, difference);
+    if (!may_write(difference)) return say("  = " + object + " left as it is (it exists and differs)");
     vault_write(client, path, body, object);
   }
   void vault_write(vault::Client& client, const std::string& path, const Json& body, const std::string& what) {
@@ -239,7 +247,7 @@ class Provisioner {
     Json auth = data_of(vault_get("sys/auth"));
     if (!auth.contains("jwt/")) {
       converge("sys/auth/jwt", {{"type", "jwt"}, {"description", "Keycloak users of the MCP servers"}},
-               "Vault auth method jwt/", {"missing"});
+               "Vault auth method jwt/", {kMissing});
       if (checking()) return {};
       auth = data_of(vault_get("sys/auth"));
     }
@@ -252,10 +260,10 @@ class Provisioner {
     const Json mounts = data_of(vault_get("sys/mounts"));
     if (!mounts.contains("secret/")) {
       converge("sys/mounts/secret", {{"type", "kv"}, {"options", {{"version", "2"}}}}, "Vault kv-v2 mount secret/",
-               {"missing"});
+               {kMissing});
     }
     if (!mounts.contains("database/")) {
-      converge("sys/mounts/database", {{"type", "database"}}, "Vault mount database/", {"missing"});
+      converge("sys/mounts/database", {{"type", "database"}}, "Vault mount database/", {kMissing});
     }
   }
 
@@ -269,7 +277,9 @@ class Provisioner {
                           {"bound_issuer", issuer},
                           {"jwt_supported_algs", Json::array({"RS256"})}};
     const Json current = data_of(vault_get("auth/jwt/config"));
-    if (const auto found = differences(current, desired, {"jwks_url", "bound_issuer"}); !found.empty()) {
+    const auto found = current.value("jwks_url", "").empty() ? std::vector<std::string>{kMissing}
+                                                             : differences(current, desired, {"jwks_url", "bound_issuer"});
+    if (!found.empty()) {
       converge("auth/jwt/config", desired, "Vault jwt config (JWKS of realm " + target_.realm + ")", found);
     }
   }
@@ -282,7 +292,9 @@ class Provisioner {
                           {"bound_issuer", result_.cognito.issuer},
                           {"jwt_supported_algs", Json::array({"RS256"})}};
     const Json current = data_of(vault_get("auth/jwt/config"));
-    if (const auto found = differences(current, desired, {"jwks_url", "bound_issuer"}); !found.empty()) {
+    const auto found = current.value("jwks_url", "").empty() ? std::vector<std::string>{kMissing}
+                                                             : differences(current, desired, {"jwks_url", "bound_issuer"});
+    if (!found.empty()) {
       converge("auth/jwt/config", desired, "Vault jwt config (JWKS of Cognito pool " + result_.cognito.pool_id + ")",
                found);
     }
@@ -293,7 +305,7 @@ class Provisioner {
     const Json policy = data_of(vault_get("sys/policies/acl/user-secrets"));
     if (policy.value("policy", "") != hcl) {
       converge("sys/policies/acl/user-secrets", {{"policy", hcl}}, "Vault policy user-secrets",
-               {policy.empty() ? "missing" : "its text differs from the fixture's vault/user-secrets.hcl"});
+               {policy.empty() ? kMissing : "its text differs from the fixture's vault/user-secrets.hcl"});
     }
   }
 
@@ -348,7 +360,7 @@ class Provisioner {
                     {"token_max_ttl", 7200}};
     desired.update(binding);
     const Json role = data_of(vault_get("auth/jwt/role/user"));
-    const auto found = role.empty() ? std::vector<std::string>{"missing"}
+    const auto found = role.empty() ? std::vector<std::string>{kMissing}
                                     : differences(role, desired,
                                                   {"role_type", "user_claim", "bound_audiences", "claim_mappings",
                                                    "token_policies", "bound_claims", "bound_subject", "groups_claim"});
@@ -380,7 +392,7 @@ class Provisioner {
   // user's sub on it logs that user in as this one), and no policies of its own.
   void check_entity(const Json& entity, const ProvisionedUser& user, const std::string& accessor) {
     const std::string object = "Vault entity " + user.fixture.username;
-    if (entity.empty()) return drifted(object, "missing");
+    if (entity.empty()) return drifted(object, kMissing);
     bool has_alias = false;
     for (const auto& name : alias_names_on(entity, accessor)) {
       if (name == user.id) {
@@ -401,7 +413,7 @@ class Provisioner {
     const Json current = data_of(vault_get(client, path));
     if (current.contains("data") && current["data"] == data) return;
     converge(client, path, {{"data", data}}, "Vault secret users/" + user + "/" + kind,
-             {current.empty() ? "missing" : "its data differs from the fixture's (values not shown)"});
+             {current.empty() ? kMissing : "its data differs from the fixture's (values not shown)"});
   }
 
   void secrets(vault::Client& client, const ProvisionedUser& user) {
@@ -417,7 +429,7 @@ class Provisioner {
   void database_role(vault::Client& client, const ProvisionedUser& user, const Json& role) {
     const std::string& name = user.fixture.username;
     const Json current = data_of(vault_get(client, "database/roles/" + name));
-    const auto found = current.empty() ? std::vector<std::string>{"missing"}
+    const auto found = current.empty() ? std::vector<std::string>{kMissing}
                                        : differences(current, role, {"db_name", "creation_statements", "revocation_statements"});
     if (found.empty()) return;
     converge(client, "database/roles/" + name, role, "Vault database role " + name, found);
@@ -437,11 +449,18 @@ class Provisioner {
     const Json config = data_of(vault_get("database/config/mcp-demo"));
     const Json details = config.value("connection_details", Json::object());
     Json current_roles = config.value("allowed_roles", Json::array());
-    const auto found = config.empty() ? std::vector<std::string>{"missing"}
-                                      : differences({{"connection_url", details.value("connection_url", "")},
-                                                     {"allowed_roles", current_roles}},
-                                                    {{"connection_url", connection_url}, {"allowed_roles", roles}},
-                                                    {"connection_url", "allowed_roles"});
+    auto found = config.empty() ? std::vector<std::string>{kMissing}
+                                : differences({{"connection_url", details.value("connection_url", "")},
+                                               {"allowed_roles", current_roles}},
+                                              {{"connection_url", connection_url}, {"allowed_roles", roles}},
+                                              {"connection_url", "allowed_roles"});
+    // Roles the connection does not allow yet, and nothing else: what is missing is new users'.
+    const bool only_roles_added =
+        !config.empty() && details.value("connection_url", "") == connection_url &&
+        std::all_of(current_roles.begin(), current_roles.end(), [&](const Json& role) {
+          return role.is_string() && std::find(roles.begin(), roles.end(), role.get<std::string>()) != roles.end();
+        });
+    if (!found.empty() && only_roles_added) found = {std::string(kMissing) + " allowed roles"};
     if (!found.empty()) {
       converge("database/config/mcp-demo",
                   {{"plugin_name", "postgresql-database-plugin"},
@@ -464,8 +483,10 @@ class Provisioner {
   void audited_headers() {
     const Json current = data_of(vault_get("sys/config/auditing/request-headers"));
     const Json wanted = {{"hmac", false}};
-    if (current.value("headers", Json::object()).value("traceparent", Json()) == wanted) return;
+    const Json audited = current.value("headers", Json::object()).value("traceparent", Json());
+    if (audited == wanted) return;
     if (checking()) return drifted("Vault audited request header traceparent", "not audited in the clear (hmac false)");
+    if (!audited.is_null() && !may_write({})) return say("  = audited request header traceparent left as it is");
     try {
       vault_.call("PUT", "sys/config/auditing/request-headers/traceparent", target_.vault_token, wanted.dump());
     } catch (const vault::VaultError& e) {

@@ -1,11 +1,14 @@
 // The container rows of the service table (compose mode): each service is its service of
 // docker/compose.yaml — the same name as its row — started with `docker compose up --wait`, which
 // returns once the container's health check passes, and reached on the demo's fixed ports.
+#include <unistd.h>
+
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <cstdlib>
 
 #include "mcph/harness/fixtures/data_layout.h"
+#include "mcph/harness/fixtures/text_file.h"
 #include "mcph/proc/child_process.h"
 #include "mcph/vault/client.h"
 #include "service_starters.h"
@@ -20,12 +23,15 @@ fs::path compose_file() { return data_dir(DataDir::docker) / "compose.yaml"; }
 
 // `docker compose -f FILE -p PROJECT ARGS…`; throws with docker's own words when it fails.
 // MCPH_RUN_DIR tells compose.yaml where this stack's files are (secrets.json with the generated
-// users' backend credentials, the Vault audit log).
+// users' backend credentials, the Vault audit log), MCPH_UID and MCPH_GID whom the containers that
+// use them run as: this process's user, so that those files stay its own alone.
 void compose(const std::string& project, const fs::path& run_dir, const std::vector<std::string>& args,
              std::chrono::milliseconds timeout) {
   proc::SpawnOptions command;
   command.name = "docker compose";
-  command.env = {{"MCPH_RUN_DIR", run_dir.string()}};
+  command.env = {{"MCPH_RUN_DIR", run_dir.string()},
+                 {"MCPH_UID", std::to_string(::getuid())},
+                 {"MCPH_GID", std::to_string(::getgid())}};
   command.argv = {"docker", "compose", "-f", compose_file().string(), "-p", project};
   command.argv.insert(command.argv.end(), args.begin(), args.end());
   const proc::CommandResult result = proc::run_command(command, timeout);
@@ -87,12 +93,9 @@ StartFunction start_container(std::string service, std::string url, std::string 
 }
 
 void prepare_vault_container(StackContext& context, RunningService&) {
-  // Vault's image runs as its own user: the audit folder it writes into must let it, and the run
-  // directory (its owner's alone otherwise) must let it through.
-  fs::permissions(context.run_dir, fs::perms::others_exec | fs::perms::group_exec, fs::perm_options::add);
-  const fs::path audit = context.run_dir / "vault-audit";
-  fs::create_directories(audit);
-  fs::permissions(audit, fs::perms::all);
+  // Vault's container runs as the run directory's owner (compose.yaml), so its audit folder is
+  // the owner's alone like the rest.
+  create_private_directory(context.run_dir / "vault-audit");
 }
 
 void finish_vault_container(StackContext& context, RunningService& vault) {
@@ -107,12 +110,6 @@ void finish_vault_container(StackContext& context, RunningService& vault) {
 void finish_keycloak_container(StackContext&, RunningService& keycloak) {
   keycloak.entry.idp.admin_user = "admin";
   keycloak.entry.idp.admin_password = "admin";
-}
-
-void prepare_backend_container(StackContext& context, RunningService&) {
-  // The services image runs as nobody: it reads the users' backend credentials too.
-  fs::permissions(context.run_dir, fs::perms::others_exec | fs::perms::group_exec, fs::perm_options::add);
-  fs::permissions(context.secrets_file, fs::perms::others_read, fs::perm_options::add);
 }
 
 }  // namespace mcph::harness

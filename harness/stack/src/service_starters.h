@@ -55,6 +55,5 @@ StartFunction start_container(std::string service, std::string url, std::string 
 void prepare_vault_container(StackContext& context, RunningService& vault);
 void finish_vault_container(StackContext& context, RunningService& vault);
 void finish_keycloak_container(StackContext& context, RunningService& keycloak);
-void prepare_backend_container(StackContext& context, RunningService& backend);
 
 }  // namespace mcph::harness

@@ -86,13 +86,11 @@ const std::vector<ServiceRow>& service_table() {
       mock_backend(behind_fault_proxy(
           {"jira-api", before_provisioning, {Kind::tcp, "", false},
            {{standin, "mock-jira", start_mock_jira},
-            {container, "mock-jira", start_container("jira-api", "http://127.0.0.1:8001", "http://jira-api:8001",
-                                                      prepare_backend_container)}}})),
+            {container, "mock-jira", start_container("jira-api", "http://127.0.0.1:8001", "http://jira-api:8001")}}})),
       mock_backend(behind_fault_proxy(
           {"github-api", before_provisioning, {Kind::tcp, "", false},
            {{standin, "mock-github", start_mock_github},
-            {container, "mock-github", start_container("github-api", "http://127.0.0.1:8002", "http://github-api:8002",
-                                                        prepare_backend_container)}}})),
+            {container, "mock-github", start_container("github-api", "http://127.0.0.1:8002", "http://github-api:8002")}}})),
       // After the rows above (its proxies' upstreams), before the MCP servers (which it fronts).
       optional({std::string(kFaultProxyService), before_provisioning, {Kind::http_get, "/version", false},
                 {{standin, "mcp-fault-proxy", start_fault_proxy}}}),

@@ -53,6 +53,31 @@ TEST(ComposeFile, RunsTheRealTiersKeycloakAndVault) {
             "../fixtures/postgres/schema.sql:/docker-entrypoint-initdb.d/10-schema.sql:ro");
 }
 
+// A service's key, itself or from the anchor it merges (`<<:`; yaml-cpp does not merge).
+YAML::Node key_of(const YAML::Node& service, const std::string& key) {
+  if (service[key]) return service[key];
+  return service["<<"] ? service["<<"][key] : YAML::Node();
+}
+
+TEST(ComposeFile, EveryServiceThatMountsTheRunDirectoryRunsAsItsOwner) {
+  // The run directory holds secrets (0600) and Vault's audit log (0700): a container that reads or
+  // writes them runs as the user mcp-harness names, never as an image's own user for whom the
+  // files would have to be opened.
+  int mounting = 0;
+  for (const auto& service : compose_file()["services"]) {
+    const YAML::Node volumes = key_of(service.second, "volumes");
+    bool mounts_run_dir = false;
+    for (const auto& volume : volumes) mounts_run_dir |= volume.as<std::string>().find("${MCPH_RUN_DIR") == 0;
+    if (!mounts_run_dir) continue;
+    ++mounting;
+    const YAML::Node user = key_of(service.second, "user");
+    ASSERT_TRUE(user) << service.first.as<std::string>() << " has no user";
+    EXPECT_THAT(user.as<std::string>(), HasSubstr("${MCPH_UID:?")) << service.first.as<std::string>();
+    EXPECT_THAT(user.as<std::string>(), HasSubstr(":${MCPH_GID:?")) << service.first.as<std::string>();
+  }
+  EXPECT_EQ(mounting, 3);  // vault (its audit log), jira-api and github-api (the users' secrets)
+}
+
 TEST(ComposeFile, PublishesTheDemosPortsOnLoopbackWithAHealthCheckEach) {
   const std::map<std::string, std::string> ports = {
       {"postgres", "5432"}, {"keycloak", "8080"}, {"vault", "8200"},     {"jira-api", "8001"},

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -68,6 +70,27 @@ TEST_F(ComposeMode, StartsEachServiceOfTheComposeFileInOrderAndRemovesThemInReve
   EXPECT_THAT(calls, ElementsAre("up --detach --wait --no-deps postgres", "up --detach --wait --no-deps keycloak",
                                  "up --detach --wait --no-deps vault", "rm --stop --force --volumes vault",
                                  "rm --stop --force --volumes keycloak", "rm --stop --force --volumes postgres"));
+}
+
+TEST_F(ComposeMode, ContainersRunAsTheRunDirectorysOwnerWithNothingOpenedToOthers) {
+  // Each call logs whom compose.yaml runs the containers as, and the modes of the run directory
+  // and of Vault's audit folder at that moment.
+  std::ofstream(bin_.path() / "docker")
+      << "#!/bin/sh\necho \"$MCPH_UID:$MCPH_GID $(stat -c %a \"$MCPH_RUN_DIR\") "
+         "$(stat -c %a \"$MCPH_RUN_DIR/vault-audit\" 2>/dev/null || echo none) $*\" >> "
+      << log_.string() << "\n";
+  StackParams params;
+  params.mode = StackMode::compose;
+  params.run_dir = run_.path() / "stack";
+  EXPECT_THROW(LocalStack::up(params), std::exception);  // no Vault answers on 8200 here
+  const std::string owner = std::to_string(::getuid()) + ":" + std::to_string(::getgid());
+  std::vector<std::string> vault_up;
+  for (const auto& line : lines_of(log_)) {
+    EXPECT_EQ(line.rfind(owner + " 700 ", 0), 0u) << line;
+    if (line.find("up --detach --wait --no-deps vault") != std::string::npos) vault_up.push_back(line);
+  }
+  ASSERT_EQ(vault_up.size(), 1u);
+  EXPECT_THAT(vault_up[0], HasSubstr(owner + " 700 700 "));  // Vault's audit folder: the owner's alone
 }
 
 TEST_F(ComposeMode, AFailingComposeCommandIsQuotedWithWhatToDoInstead) {

@@ -51,6 +51,11 @@ struct ProvisionOptions {
   // vault_login caller_token, as the original demo's servers do): Vault's role user then binds
   // the audiences of the clients users log in with too, without which none of their calls works.
   std::vector<std::string> caller_token_servers;
+  // Create only what is absent (a realm, user, mount, policy, role, entity, alias, secret, a
+  // database role the connection does not allow yet), never change what exists: for a stack the
+  // harness did not provision, whose differences from the fixtures check_provisioning reports
+  // and provisioning must not hide.
+  bool only_missing = false;
 };
 
 struct ProvisionedUser {
