@@ -83,6 +83,7 @@ std::string meta(const RunReport& report) {
   }
   item("Duration", human_duration(report.seconds));
   if (!report.stack_mode.empty()) item("Stack mode", markup_text(report.stack_mode));
+  if (!report.stack_idp.empty()) item("Identity provider", markup_text(report.stack_idp));
   if (!report.stack_file.empty()) item("Stack file", "<code>" + markup_text(report.stack_file) + "</code>");
   return html + "</dl>";
 }

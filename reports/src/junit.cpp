@@ -244,6 +244,7 @@ std::string junit_xml(const RunReport& report) {
     write_property(properties, "family", suite.family);
     write_property(properties, "file", suite.file);
     write_property(properties, "stack_mode", report.stack_mode);
+    if (!report.stack_idp.empty()) write_property(properties, "stack_idp", report.stack_idp);
     write_property(properties, "stack_file", report.stack_file);
     if (!properties.empty()) xml += "    <properties>\n" + properties + "    </properties>\n";
     for (const ScenarioResult& scenario : suite.scenarios) write_testcase(xml, suite, scenario);

@@ -79,6 +79,13 @@ TEST(Html, SummarisesTheRun) {
   EXPECT_THAT(html, HasSubstr("<code>/tmp/mcph-run-41x9/stack.json</code>"));
 }
 
+TEST(Html, SaysWhichIdentityProviderTheStackUsed) {
+  RunReport report = testing::sample_report();
+  EXPECT_THAT(html_report(report), Not(HasSubstr("Identity provider")));  // a report that does not know
+  report.stack_idp = "cognito";
+  EXPECT_THAT(html_report(report), HasSubstr("<dt>Identity provider</dt><dd>cognito</dd>"));
+}
+
 TEST(Html, ShowsEveryScenarioAndWhatFailed) {
   const RunReport report = testing::sample_report();
   const std::string html = html_report(report);

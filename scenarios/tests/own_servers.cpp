@@ -30,15 +30,23 @@ std::pair<std::string, std::string> database_host_port(const std::string& url) {
 
 proc::StartedService start_own_server(const StackFile& stack, const std::string& name, ServerRoute route,
                                       std::vector<std::string> flags) {
-  const std::string realm = address(stack, "keycloak", route) + "/realms/" + stack.realm;
   proc::SpawnOptions spawn;
   spawn.name = name + "-own";
-  spawn.argv = {service_binary(name), "--port", "0",
-                "--issuer", stack.service("keycloak").url + "/realms/" + stack.realm,  // the tokens' own
-                "--jwks-url", realm + "/protocol/openid-connect/certs",
-                "--realm-url", realm,
-                "--vault-url", address(stack, "vault", route),
-                "--allowed-client", "mcp-client", "--allowed-client", "mcp-client-short-lived"};
+  spawn.argv = {service_binary(name), "--port", "0", "--vault-url", address(stack, "vault", route)};
+  if (stack.idp == IdentityProvider::cognito) {
+    // The pool's tokens, its keys, its app client; the caller's token passed through to Vault.
+    const IdentityProviderFields& pool = stack.service("cognito").idp;
+    spawn.argv.insert(spawn.argv.end(), {"--token-profile", "cognito", "--issuer", pool.issuer,
+                                         "--jwks-url", address(stack, "cognito", route) + "/" + pool.pool_id + "/.well-known/jwks.json",
+                                         "--allowed-client", pool.app_client_id, "--vault-login", "passthrough"});
+  } else {
+    const std::string realm = address(stack, "keycloak", route) + "/realms/" + stack.realm;
+    spawn.argv.insert(spawn.argv.end(), {"--issuer", stack.service("keycloak").url + "/realms/" + stack.realm,  // the tokens' own
+                                         "--jwks-url", realm + "/protocol/openid-connect/certs",
+                                         "--realm-url", realm,
+                                         "--allowed-client", "mcp-client", "--allowed-client", "mcp-client-short-lived"});
+    spawn.env = {{"MCPH_CLIENT_SECRET", realm_client_secret(FixtureFiles::in(default_fixtures_dir()), name)}};
+  }
   if (name == "jira-mcp") {
     spawn.argv.insert(spawn.argv.end(), {"--jira-url", address(stack, "jira-api", route)});
   } else if (name == "github-mcp") {
@@ -50,7 +58,6 @@ proc::StartedService start_own_server(const StackFile& stack, const std::string&
     throw std::invalid_argument("no reference MCP server " + name);
   }
   spawn.argv.insert(spawn.argv.end(), flags.begin(), flags.end());
-  spawn.env = {{"MCPH_CLIENT_SECRET", realm_client_secret(FixtureFiles::in(default_fixtures_dir()), name)}};
   return proc::start_service(spawn);
 }
 

@@ -27,9 +27,9 @@ std::shared_ptr<BenchStack> BenchStack::from_file(std::string label, const std::
   return stack;
 }
 
-std::shared_ptr<BenchStack> BenchStack::local(harness::StackParams options) {
+std::shared_ptr<BenchStack> BenchStack::local(harness::StackParams options, std::string label) {
   std::shared_ptr<BenchStack> stack(new BenchStack());
-  stack->label_ = "local";
+  stack->label_ = std::move(label);
   stack->origin_ = "local";
   stack->local_options_ = std::move(options);
   return stack;
@@ -53,8 +53,10 @@ std::string BenchStack::realm_url() {
 }
 
 std::string BenchStack::access_token(const Identities& who, const std::string& username, const std::string& password) {
-  oidc::TokenClient client(realm_url(), {who.client_id, who.client_secret});
   try {
+    // A Cognito pool's: InitiateAuth through the stack's own app client.
+    if (stack().idp == harness::IdentityProvider::cognito) return harness::user_sign_in(stack(), {}, username, password).access_token;
+    oidc::TokenClient client(realm_url(), {who.client_id, who.client_secret});
     // For every MCP server of the stack (each takes only its own audience).
     return client.password_grant(username, password, harness::mcp_scopes(stack())).access_token;
   } catch (const oidc::OidcError& e) {

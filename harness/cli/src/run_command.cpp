@@ -93,6 +93,7 @@ int run_command(int argc, char** argv) {
     for (const auto& file : selection.files) users_needed = std::max(users_needed, file.needs.generated_users);
     StackForRun target = stack_for_run(flags, program, users_needed);
     report.stack_mode = to_string(target.stack.mode);
+    report.stack_idp = to_string(target.stack.idp);
     report.stack_file = target.stack_file;
     RunnerOptions options;
     options.fixtures_dir = flags.get("fixtures");

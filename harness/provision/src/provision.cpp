@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "cognito_users.h"
 #include "mcph/harness/provision/keycloak_admin.h"
 #include "mcph/sync/parallel_for.h"
 #include "mcph/harness/fixtures/text_file.h"
@@ -104,6 +105,7 @@ class Provisioner {
       : target_(target), options_(options), mode_(mode), vault_(target.vault_url) {
     if (options_.fixtures_dir.empty()) options_.fixtures_dir = default_fixtures_dir();
     for (std::size_t w = 0; w < kWorkers; ++w) vaults_.push_back(std::make_unique<vault::Client>(target.vault_url));
+    result_.cognito = target.cognito;
   }
 
   ProvisionResult run() {
@@ -111,7 +113,11 @@ class Provisioner {
     for (auto& fixture : load_users(files, options_.generated_users)) {
       result_.users.push_back(ProvisionedUser{std::move(fixture), {}, {}});
     }
-    keycloak(files);
+    if (cognito_stack()) {
+      cognito();
+    } else {
+      keycloak(files);
+    }
     vault();
     return std::move(result_);
   }
@@ -140,6 +146,20 @@ class Provisioner {
       ++result_.changes;
     }
     say("  + " + what);
+  }
+
+  // ---- Cognito ----
+  bool cognito_stack() const { return !target_.cognito_url.empty(); }
+  void cognito() {
+    say("cognito: user pool, app client, users");
+    if (checking()) {
+      // The pool's users are not read back (the check covers Vault's side of a Cognito stack).
+      if (target_.cognito.pool_id.empty()) drifted("Cognito user pool", std::string(kMissing) + " (the stack file names none)");
+      return;
+    }
+    const CognitoProvisioning made = provision_cognito_users(target_, result_.users, [this](const std::string& line) { say(line); });
+    result_.cognito = made.pool;
+    result_.changes += made.changes;
   }
 
   // ---- Keycloak ----
@@ -248,6 +268,7 @@ class Provisioner {
   }
 
   void jwt_config() {
+    if (cognito_stack()) return cognito_jwt_config();
     const std::string keycloak = target_.keycloak_url_seen_by_vault.empty() ? target_.keycloak_url
                                                                              : target_.keycloak_url_seen_by_vault;
     const std::string issuer =
@@ -260,6 +281,22 @@ class Provisioner {
                                                              : differences(current, desired, {"jwks_url", "bound_issuer"});
     if (!found.empty()) {
       converge("auth/jwt/config", desired, "Vault jwt config (JWKS of realm " + target_.realm + ")", found);
+    }
+  }
+
+  // Vault trusts the pool's keys and issuer (what a Cognito deployment configures).
+  void cognito_jwt_config() {
+    const std::string cognito = target_.cognito_url_seen_by_vault.empty() ? target_.cognito_url
+                                                                          : target_.cognito_url_seen_by_vault;
+    const Json desired = {{"jwks_url", cognito + "/" + result_.cognito.pool_id + "/.well-known/jwks.json"},
+                          {"bound_issuer", result_.cognito.issuer},
+                          {"jwt_supported_algs", Json::array({"RS256"})}};
+    const Json current = data_of(vault_get("auth/jwt/config"));
+    const auto found = current.value("jwks_url", "").empty() ? std::vector<std::string>{kMissing}
+                                                             : differences(current, desired, {"jwks_url", "bound_issuer"});
+    if (!found.empty()) {
+      converge("auth/jwt/config", desired, "Vault jwt config (JWKS of Cognito pool " + result_.cognito.pool_id + ")",
+               found);
     }
   }
 
@@ -284,6 +321,7 @@ class Provisioner {
   // passthrough is still found as such (jwt_attacks, by the logins' azp); Vault taking the users'
   // tokens as they are is then no finding against Vault, only inconclusive, saying why.
   void login_role() {
+    if (cognito_stack()) return cognito_login_role();
     Json audiences = Json::array({kVaultAudience});
     if (!options_.caller_token_servers.empty()) {
       std::set<std::string> callers;
@@ -294,24 +332,40 @@ class Provisioner {
       say("vault: role user also binds the users' clients' audience (" + text::join(callers) + "): " +
           text::join(options_.caller_token_servers) + " log in to Vault with the caller's own token (vault_login caller_token)");
     }
-    const Json desired = {{"role_type", "jwt"},
-                          {"user_claim", "sub"},
-                          {"bound_audiences", audiences},
-                          {"claim_mappings", {{"azp", "azp"}}},
-                          {"token_policies", Json::array({"user-secrets"})},
-                          {"token_ttl", 3600},
-                          {"token_max_ttl", 7200}};
+    if (converge_login_role({{"bound_audiences", audiences}, {"claim_mappings", {{"azp", "azp"}}}}, "Vault JWT role user") &&
+        !checking()) {
+      say("  (bound audiences " + audiences.dump() + ")");
+    }
+  }
+  // A Cognito stack's role `user`. Cognito has no token exchange and its access tokens no `aud`,
+  // so the role takes the users' own access tokens, bound to the claims that say what such a
+  // token is: token_use access (not an ID token) and the stack's app client (not another
+  // client's, nor another pool's: bound_issuer). Which MCP server passed a token on is in no
+  // claim: the servers pass their callers' tokens through (docs/modes.md#cognito-and-vault).
+  void cognito_login_role() {
+    converge_login_role({{"bound_audiences", Json::array()},
+                         {"bound_claims", {{"token_use", "access"}, {"client_id", result_.cognito.app_client_id}}},
+                         {"claim_mappings", {{"client_id", "azp"}}}},
+                        "Vault JWT role user (Cognito access tokens)");
+  }
+  // Writes the role `user` with `binding` (who may log in, and what the login's metadata keeps)
+  // over what every stack's role has, when it differs. Every setting that decides who logs in as
+  // whom, with which policies, is compared: a bound claim or a groups claim not asked for is drift.
+  // True when it differed.
+  bool converge_login_role(const Json& binding, const std::string& object) {
+    Json desired = {{"role_type", "jwt"},
+                    {"user_claim", "sub"},
+                    {"token_policies", Json::array({"user-secrets"})},
+                    {"token_ttl", 3600},
+                    {"token_max_ttl", 7200}};
+    desired.update(binding);
     const Json role = data_of(vault_get("auth/jwt/role/user"));
-    // Every setting that decides who logs in as whom, with which policies: a bound claim or a
-    // groups claim the fixtures do not give is drift too.
     const auto found = role.empty() ? std::vector<std::string>{kMissing}
                                     : differences(role, desired,
                                                   {"role_type", "user_claim", "bound_audiences", "claim_mappings",
                                                    "token_policies", "bound_claims", "bound_subject", "groups_claim"});
-    if (!found.empty()) {
-      converge("auth/jwt/role/user", desired, "Vault JWT role user", found);
-      if (!checking()) say("  (bound audiences " + audiences.dump() + ")");
-    }
+    if (!found.empty()) converge("auth/jwt/role/user", desired, object, found);
+    return !found.empty();
   }
   int changes() const { return result_.changes; }
 

@@ -88,7 +88,7 @@ std::string read_transport(const Reader& reader, const YAML::Node& map, const st
 
 // needs: {generated_users: 6, rate_limit: {requests: 20, window_ms: 1000}}
 StackNeeds read_needs(const Reader& reader, const YAML::Node& node) {
-  reader.only_keys(node, "needs", {"generated_users", "rate_limit", "services"});
+  reader.only_keys(node, "needs", {"generated_users", "rate_limit", "services", "idp"});
   StackNeeds needs;
   needs.where = reader.where(node);
   if (const YAML::Node users = node["generated_users"]; users.IsDefined()) {
@@ -107,6 +107,10 @@ StackNeeds read_needs(const Reader& reader, const YAML::Node& node) {
     if (window <= 0) reader.fail(limit["window_ms"], "needs.rate_limit.window_ms", "expected a positive number");
     needs.rate_limit = static_cast<int>(requests);
     needs.rate_window_ms = static_cast<int>(window);
+  }
+  if (const YAML::Node idp = node["idp"]; idp.IsDefined()) {
+    needs.idp = reader.text(idp, "needs.idp");
+    if (needs.idp != "keycloak" && needs.idp != "cognito") reader.fail(idp, "needs.idp", "expected keycloak or cognito");
   }
   if (const YAML::Node services = node["services"]; services.IsDefined()) {
     if (!services.IsSequence()) reader.fail(services, "needs.services", "expected a list of the stack's service names");

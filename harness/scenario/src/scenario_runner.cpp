@@ -89,6 +89,15 @@ struct ScenarioRunner::Impl {
       const http::Url url = http::parse_url(user == "server_host" && !for_servers.empty() ? for_servers : entry->url);
       return user == "path" ? url.path : url.host + ":" + std::to_string(url.port);
     }
+    // ${cognito.pool_id}, ${cognito.app_client_id}, ${cognito.issuer}: a Cognito stack's pool.
+    if (user == "cognito") {
+      const ServiceEntry* entry = stack.find_service("cognito");
+      if (!entry) return std::nullopt;
+      if (field == "pool_id") return entry->idp.pool_id;
+      if (field == "app_client_id") return entry->idp.app_client_id;
+      if (field == "issuer") return entry->idp.issuer;
+      return std::nullopt;
+    }
     // ${token.NAME}: a held token's text, for raw headers and tokens built from it.
     if (user == "token") {
       if (auto it = state.tokens.find(field); it != state.tokens.end()) return it->second.value;

@@ -53,6 +53,11 @@ std::optional<std::string> unmet_needs(const StackNeeds& needs, const StackFile&
 }
 
 std::optional<std::string> services_missing(const StackNeeds& needs, const StackFile& stack) {
+  if (!needs.idp.empty() && needs.idp != to_string(stack.idp)) {
+    return "not run: the file is about a stack whose identity provider is " + needs.idp + " (" +
+           needs.where.to_string() + "), and this stack's is " + to_string(stack.idp) + " (mcp-harness up --idp " +
+           needs.idp + ")";
+  }
   std::string missing;
   for (const auto& name : needs.services) {
     if (!stack.find_service(name)) missing += (missing.empty() ? "" : ", ") + name;

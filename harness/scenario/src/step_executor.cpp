@@ -100,11 +100,30 @@ void StepExecutor::observe_audit(StepOutcome& out) {
 HeldToken StepExecutor::login(const std::string& user, const std::string& client, const std::string& secret,
                               Recorder& record, const std::string& asked_scope) {
   const UserFixture& fixture = users_.fixture(user);
-  oidc::TokenClient tokens(realm_url(), {client, secret}, {});
   const auto started = sync::SteadyClock::now();
   // By default a token for every MCP server of the stack: each accepts only its own audience.
   const std::string scope = asked_scope.empty() ? mcp_scopes(stack_) : asked_scope;
-  const oidc::TokenResponse response = tokens.password_grant(user, fixture.password, scope);
+  oidc::TokenResponse response;
+  if (stack_.idp == IdentityProvider::cognito) {
+    // The pool's app client, whatever the step named: user_sign_in refuses another.
+    response = user_sign_in(stack_, users_.fixtures_dir(), user, fixture.password, client);
+    record.exchange("POST", cognito_url(stack_) + "/", {},
+                    "X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth (USER_PASSWORD_AUTH, SECRET_HASH)", 200,
+                    {}, "access token " + Recorder::masked(response.access_token), sync::ms_since(started));
+    record.flow(user, "login", "InitiateAuth USER_PASSWORD_AUTH at " + cognito_url(stack_) + " as " + user +
+                                   " → access token " + Recorder::masked(response.access_token) + " (expires in " +
+                                   std::to_string(response.expires_in) + " s)");
+    const nlohmann::json claims = unverified_claims(response.access_token);
+    if (claims.is_object()) {
+      record.flow(user, "JWT claims", "sub " + claims.value("sub", "") + " · username " + claims.value("username", "") +
+                                          " · token_use " + claims.value("token_use", "") + " · client_id " +
+                                          claims.value("client_id", "") + " · exp " +
+                                          reports::utc_timestamp(claims.value("exp", 0L)));
+    }
+    return {user, response.access_token, response.refresh_token, client};
+  }
+  oidc::TokenClient tokens(realm_url(), {client, secret}, {});
+  response = tokens.password_grant(user, fixture.password, scope);
   const nlohmann::json claims = unverified_claims(response.access_token);
   const std::string shown = Recorder::masked(response.access_token);
   record.exchange("POST", realm_url() + "/protocol/openid-connect/token", {},

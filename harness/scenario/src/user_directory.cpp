@@ -6,6 +6,8 @@
 #include <stdexcept>
 
 #include "mcph/harness/provision/keycloak_admin.h"
+#include "mcph/harness/stack/service_table.h"
+#include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/http/url.h"
 #include "mcph/vault/client.h"
 
@@ -44,9 +46,28 @@ KeycloakAdmin& UserDirectory::admin() {
 const std::string& UserDirectory::keycloak_id(const std::string& username) {
   auto it = keycloak_ids_.find(username);
   if (it != keycloak_ids_.end()) return it->second;
+  if (stack_.idp == IdentityProvider::cognito) return keycloak_ids_[username] = cognito_sub(username);
   const auto user = admin().find_user(stack_.realm, username);
   if (!user) throw std::runtime_error("Keycloak realm " + stack_.realm + " has no user " + username + " (was the stack provisioned?)");
   return keycloak_ids_[username] = user->value("id", "");
+}
+
+// A Cognito user's id is the pool's `sub` attribute (AdminGetUser).
+std::string UserDirectory::cognito_sub(const std::string& username) {
+  const std::string pool = stack_.service(std::string(kCognitoService)).idp.pool_id;
+  oidc::CognitoClient api(cognito_url(stack_));
+  try {
+    const Json user = api.call("AdminGetUser", {{"UserPoolId", pool}, {"Username", username}});
+    for (const auto& attribute : user.value("UserAttributes", Json::array())) {
+      if (attribute.value("Name", "") == "sub") return attribute.value("Value", "");
+    }
+  } catch (const oidc::CognitoError& e) {
+    if (e.error() == "UserNotFoundException") {
+      throw std::runtime_error("Cognito pool " + pool + " has no user " + username + " (was the stack provisioned?)");
+    }
+    throw std::runtime_error("Cognito: AdminGetUser " + username + ": " + e.error() + ": " + e.description());
+  }
+  throw std::runtime_error("Cognito: user " + username + " has no sub");
 }
 
 const std::string& UserDirectory::entity_id(const std::string& username) {

@@ -23,6 +23,7 @@ class UserDirectory {
 
   // Throws std::runtime_error for a user neither in the fixtures nor generated (user0001…).
   const UserFixture& fixture(const std::string& username);
+  // The user's id at the identity provider (the JWT's sub): Keycloak's user id, Cognito's sub.
   const std::string& keycloak_id(const std::string& username);
   // The entity named after the user; empty when Vault has none.
   const std::string& entity_id(const std::string& username);
@@ -34,6 +35,7 @@ class UserDirectory {
 
  private:
   KeycloakAdmin& admin();
+  std::string cognito_sub(const std::string& username);
 
   const StackFile& stack_;
   std::filesystem::path fixtures_dir_;

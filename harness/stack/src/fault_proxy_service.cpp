@@ -52,6 +52,7 @@ RunningService start_fault_proxy(StackContext& context) {
   // A proxy per row behind it, created through the API as any Toxiproxy client would.
   Json proxies = Json::array();
   for (const std::string& name : fault_proxy_targets()) {
+    if (!context.stack.find_service(name)) continue;  // the identity provider the stack does not use
     proxies.push_back({{"name", name}, {"listen", "127.0.0.1:0"}, {"upstream", listening_address(context, name).authority()}});
   }
   http::ClientOptions options;

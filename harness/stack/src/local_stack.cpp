@@ -43,6 +43,7 @@ std::unique_ptr<LocalStack> LocalStack::up(StackParams params, Progress progress
     create_private_directory(stack->run_dir_);
   }
   stack->stack_.mode = p.mode;
+  stack->stack_.idp = p.idp;
   stack->stack_.generated_users = p.generated_users;
 
   StackContext context{p, stack->run_dir_, p.fixtures_dir, stack->stack_,
@@ -58,16 +59,23 @@ std::unique_ptr<LocalStack> LocalStack::up(StackParams params, Progress progress
 
 ProvisionTarget provision_target(const StackFile& stack) {
   ProvisionTarget target;
-  const ServiceEntry& keycloak = stack.service("keycloak");
-  target.keycloak_url = keycloak.url;
-  target.keycloak_admin_user = keycloak.idp.user();
-  target.keycloak_admin_password = keycloak.idp.password();
   target.realm = stack.realm;
+  if (stack.idp == IdentityProvider::cognito) {
+    const ServiceEntry& cognito = stack.service(std::string(kCognitoService));
+    target.cognito_url = cognito.url;
+    target.cognito_url_seen_by_vault = cognito.url_inside;
+    target.cognito = {cognito.idp.pool_id, cognito.idp.app_client_id, cognito.idp.app_client_secret, cognito.idp.issuer};
+  } else {
+    const ServiceEntry& keycloak = stack.service("keycloak");
+    target.keycloak_url = keycloak.url;
+    target.keycloak_admin_user = keycloak.idp.user();
+    target.keycloak_admin_password = keycloak.idp.password();
+    // Vault fetches Keycloak's keys and reaches PostgreSQL itself: in compose mode by the names
+    // the containers know each other by (url_inside), else at the same URLs as we do.
+    target.keycloak_url_seen_by_vault = keycloak.url_inside;
+  }
   target.vault_url = stack.service("vault").url;
   target.vault_token = stack.service("vault").vault.token;
-  // Vault fetches Keycloak's keys and reaches PostgreSQL itself: in compose mode by the names
-  // the containers know each other by (url_inside), else at the same URLs as we do.
-  target.keycloak_url_seen_by_vault = keycloak.url_inside;
   if (stack.services.count("postgres")) {
     const ServiceEntry& postgres = stack.service("postgres");
     target.postgres_url = postgres.url_inside.empty() ? postgres.url : postgres.url_inside;
@@ -86,6 +94,7 @@ void LocalStack::start_all(StackContext& context) {
   say(std::string("stack: ") + to_string(params_.mode) + " mode, run dir " + run_dir_.string());
   bool provisioned = false;
   for (const ServiceRow& row : service_table()) {
+    if (row.identity_provider && *row.identity_provider != params_.idp) continue;  // the other IdP
     const ServiceImplementation* implementation = row.implementation_in(params_.mode);
     if (!implementation && row.optional) {
       if (row.name != kFaultProxyService) say(row.name + ": not started: it has no implementation in " + to_string(params_.mode) + " mode");
@@ -100,7 +109,10 @@ void LocalStack::start_all(StackContext& context) {
                                " mode");
     }
     if (row.stage == Stage::after_provisioning && !provisioned) {
-      say("provisioning: Keycloak realm and users, Vault auth, policy, entities, secrets, database roles");
+      say(std::string("provisioning: ") +
+          (params_.idp == IdentityProvider::cognito ? "Cognito user pool, app client and users"
+                                                    : "Keycloak realm and users") +
+          ", Vault auth, policy, entities, secrets, database roles");
       const ProvisionTarget target = provision_target();
       ProvisionOptions options;
       options.fixtures_dir = params_.fixtures_dir;
@@ -108,6 +120,14 @@ void LocalStack::start_all(StackContext& context) {
       options.progress = progress_;
       provisioned_ = provision(target, options);
       provisioned = true;
+      if (params_.idp == IdentityProvider::cognito) {
+        // The pool the MCP servers trust and the harness signs users in to.
+        IdentityProviderFields& pool = stack_.services.at(std::string(kCognitoService)).idp;
+        pool.pool_id = provisioned_.cognito.pool_id;
+        pool.app_client_id = provisioned_.cognito.app_client_id;
+        pool.app_client_secret = provisioned_.cognito.app_client_secret;
+        pool.issuer = provisioned_.cognito.issuer;
+      }
     }
     say(row.name + ": starting " + implementation->what + " (" + to_string(implementation->kind) + ")");
     std::unique_ptr<RunningService> running;
@@ -142,6 +162,9 @@ void LocalStack::start_all(StackContext& context) {
 // exchange to a Vault token), and a scope its tools that write need besides. The stack file
 // names each server's scopes and client.
 void LocalStack::provision_mcp_servers() {
+  // A Cognito pool has no per-resource scopes nor clients of the servers: its access tokens name
+  // no audience, and the servers check the app client instead (docs/modes.md).
+  if (params_.idp == IdentityProvider::cognito) return;
   std::vector<McpResource> resources;
   for (const ServiceRow& row : service_table()) {
     if (!row.users_mcp_server()) continue;

@@ -7,6 +7,7 @@ namespace mcph::harness {
 
 // standin: the project's binaries (standin_services.cpp)
 RunningService start_mock_keycloak(StackContext& context);
+RunningService start_mock_cognito(StackContext& context);
 RunningService start_mock_vault(StackContext& context);
 RunningService start_mock_jira(StackContext& context);
 RunningService start_mock_github(StackContext& context);

@@ -29,6 +29,13 @@ constexpr auto optional = flagged<&ServiceRow::optional>;
 constexpr auto mock_backend = flagged<&ServiceRow::mock_backend>;
 constexpr auto agents_only = flagged<&ServiceRow::agents_only>;
 constexpr auto fronts_mcp_server = flagged<&ServiceRow::fronts_mcp_server>;
+template <IdentityProvider Idp>
+ServiceRow identity_provider(ServiceRow row) {
+  row.identity_provider = Idp;
+  return row;
+}
+constexpr auto keycloak_idp = identity_provider<IdentityProvider::keycloak>;
+constexpr auto cognito_idp = identity_provider<IdentityProvider::cognito>;
 
 }  // namespace
 
@@ -60,12 +67,16 @@ const std::vector<ServiceRow>& service_table() {
            {{native, "PostgreSQL (initdb + postgres)", start_native_postgres},
             {container, "postgres:17", start_container("postgres", "postgresql://postgres:postgres@127.0.0.1:5432/mcp_demo",
                                                        "postgresql://postgres:postgres@postgres:5432/mcp_demo")}}}),
-      behind_fault_proxy(
+      keycloak_idp(behind_fault_proxy(
           {"keycloak", before_provisioning, {Kind::http_get, "/realms/{realm}/.well-known/openid-configuration", false},
            {{standin, "mock-keycloak", start_mock_keycloak},
             {native, "Keycloak (kc.sh start-dev)", start_native_keycloak},
             {container, "quay.io/keycloak/keycloak", start_container("keycloak", "http://127.0.0.1:8080", "http://keycloak:8080", {},
-                                                                      finish_keycloak_container)}}}),
+                                                                      finish_keycloak_container)}}})),
+      // The other identity provider (--idp cognito): a Cognito user pool's API, its keys and its
+      // discovery document; every mode has only the stand-in.
+      cognito_idp(behind_fault_proxy({std::string(kCognitoService), before_provisioning, {Kind::http_get, "/health", false},
+                                      {{standin, "mock-cognito", start_mock_cognito}}})),
       behind_fault_proxy(
           {"vault", before_provisioning, {Kind::http_get, "/v1/sys/health", false},
            {{standin, "mock-vault", start_mock_vault},
@@ -101,6 +112,10 @@ const std::vector<ServiceRow>& service_table() {
                                   {{native, "nginx (TLS-terminating proxy)", start_tls_proxy}}})),
   };
   return table;
+}
+
+std::string identity_provider_service(IdentityProvider idp) {
+  return std::string(idp == IdentityProvider::cognito ? kCognitoService : kKeycloakService);
 }
 
 const ServiceRow* find_service_row(std::string_view name) {

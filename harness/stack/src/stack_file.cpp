@@ -75,6 +75,10 @@ const std::vector<TextKey>& text_keys() {
       {"url_for_servers", [](ServiceEntry& e) -> std::string& { return e.url_for_servers; }},
       {"admin_user", [](ServiceEntry& e) -> std::string& { return e.idp.admin_user; }},
       {"admin_password", [](ServiceEntry& e) -> std::string& { return e.idp.admin_password; }},
+      {"pool_id", [](ServiceEntry& e) -> std::string& { return e.idp.pool_id; }},
+      {"app_client_id", [](ServiceEntry& e) -> std::string& { return e.idp.app_client_id; }},
+      {"app_client_secret", [](ServiceEntry& e) -> std::string& { return e.idp.app_client_secret; }},
+      {"issuer", [](ServiceEntry& e) -> std::string& { return e.idp.issuer; }},
       {"token", [](ServiceEntry& e) -> std::string& { return e.vault.token; }},
       {"audit_log", [](ServiceEntry& e) -> std::string& { return e.vault.audit_log; }},
       {"binary", [](ServiceEntry& e) -> std::string& { return e.vault.binary; }},
@@ -266,7 +270,7 @@ const ServiceEntry* StackFile::find_service(const std::string& name) const {
 }
 
 std::string StackFile::to_json() const {
-  Json out = {{"mode", to_string(mode)}, {"realm", realm}, {"services", Json::object()}};
+  Json out = {{"mode", to_string(mode)}, {"idp", to_string(idp)}, {"realm", realm}, {"services", Json::object()}};
   if (generated_users) out["generated_users"] = *generated_users;
   for (const auto& [name, service] : services) out["services"][name] = entry_json(service);
   if (supervisor) {
@@ -296,6 +300,13 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
   }
   const auto services = json.find("services");
   if (services == json.end() || !services->is_object()) throw std::runtime_error(origin + ": no 'services' object");
+  if (const auto idp = json.find("idp"); idp != json.end()) {
+    const auto parsed = idp->is_string() ? parse_identity_provider(idp->get<std::string>()) : std::nullopt;
+    if (!parsed) throw std::runtime_error(origin + ": idp must be keycloak or cognito, not " + idp->dump());
+    stack.idp = *parsed;
+  } else if (services->contains("cognito") && !services->contains("keycloak")) {
+    stack.idp = IdentityProvider::cognito;
+  }
   for (const auto& [name, entry] : services->items()) {
     ServiceEntry service = parse_entry(entry, origin + ": services." + name);
     try {

@@ -25,6 +25,21 @@ std::optional<StackMode> parse_stack_mode(std::string_view text) {
   return std::nullopt;
 }
 
+const char* to_string(IdentityProvider idp) {
+  switch (idp) {
+    case IdentityProvider::keycloak: return "keycloak";
+    case IdentityProvider::cognito: return "cognito";
+  }
+  return "?";
+}
+
+std::optional<IdentityProvider> parse_identity_provider(std::string_view text) {
+  for (IdentityProvider idp : {IdentityProvider::keycloak, IdentityProvider::cognito}) {
+    if (text == to_string(idp)) return idp;
+  }
+  return std::nullopt;
+}
+
 std::string RateLimit::to_string() const {
   if (requests <= 0) return "none";
   return std::to_string(requests) + "/" + std::to_string(window.count()) + "ms";
@@ -48,6 +63,7 @@ std::optional<RateLimit> RateLimit::parse(std::string_view text) {
 
 std::vector<std::string> StackParams::to_flags() const {
   std::vector<std::string> flags = {"--mode",           harness::to_string(mode),
+                                    "--idp",            harness::to_string(idp),
                                     "--users",          std::to_string(generated_users),
                                     "--rate-limit",     std::to_string(rate_limit.requests),
                                     "--rate-window-ms", std::to_string(rate_limit.window.count()),
@@ -71,6 +87,9 @@ void declare_stack_flags(cli::Flags& flags, const StackParams& defaults) {
   flags.option("mode", to_string(defaults.mode),
                "local (stand-ins for Keycloak and Vault), real (the real Keycloak and Vault, installed by "
                "scripts/bootstrap --real) or compose (docker/compose.yaml; needs a Docker engine)")
+      .option("idp", to_string(defaults.idp),
+              "the identity provider: keycloak (a realm; the servers exchange the user's token for Vault) or "
+              "cognito (an Amazon Cognito user pool, mock-cognito; no token exchange: docs/modes.md)")
       .option("users", std::to_string(defaults.generated_users),
               "generated users (user0001, ...) to provision besides alice, bob and carol")
       .option("rate-limit", std::to_string(defaults.rate_limit.requests),
@@ -95,6 +114,9 @@ StackParams stack_params_from(const cli::Flags& flags) {
     throw std::invalid_argument("--mode external starts nothing: write a stack file and pass it with --stack");
   }
   params.mode = *mode;
+  const auto idp = parse_identity_provider(flags.get("idp"));
+  if (!idp) throw std::invalid_argument("--idp must be keycloak or cognito, not '" + flags.get("idp") + "'");
+  params.idp = *idp;
   params.generated_users = flags.get_int("users");
   params.rate_limit.requests = flags.get_int("rate-limit");
   params.rate_limit.window = std::chrono::milliseconds(flags.get_int("rate-window-ms"));

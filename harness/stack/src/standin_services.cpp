@@ -31,36 +31,53 @@ RunningService start_backend(StackContext& context, const std::string& name, con
 // reach (jira-api, github-api, postgres), given to it in `own`.
 RunningService start_mcp_server(StackContext& context, const std::string& name, const std::string& backend,
                                 std::vector<std::string> own) {
-  const std::string issuer = url_of(context, "keycloak") + "/realms/" + context.stack.realm;
-  // The realm as the server reaches it (its keys, the token exchange): through the fault proxy
-  // when there is one; the tokens' issuer stays the realm's own URL.
-  const std::string realm_url = url_for_servers(context, "keycloak") + "/realms/" + context.stack.realm;
+  const bool cognito = context.params.idp == IdentityProvider::cognito;
+  const std::string idp = identity_provider_service(context.params.idp);
   std::vector<std::string> argv = {service_binary(name),
                                    "--port", "0",
-                                   "--issuer", issuer,
-                                   "--jwks-url", realm_url + "/protocol/openid-connect/certs",
-                                   "--realm-url", realm_url,
                                    "--vault-url", url_for_servers(context, "vault"),
                                    "--rate-limit", std::to_string(context.params.rate_limit.requests),
                                    "--rate-window-ms", std::to_string(context.params.rate_limit.window.count()),
-                                   // The realm's user-facing clients (fixtures/keycloak): tokens any
-                                   // other client got are refused.
-                                   "--allowed-client", "mcp-client",
-                                   "--allowed-client", "mcp-client-short-lived",
-                                   "--allowed-client", "mcp-client-email-login",
                                    // POST /sse as well: the original demo's transport, so an external
                                    // stack file can point at either endpoint.
                                    "--legacy-sse"};
+  std::vector<std::pair<std::string, std::string>> env;
+  if (cognito) {
+    // The pool's access tokens: its issuer and keys (through the fault proxy when there is one),
+    // token_use access, the stack's app client. No token exchange: the server logs in to Vault
+    // with its caller's own access token (docs/modes.md#cognito-and-vault).
+    const IdentityProviderFields& pool = context.stack.service(idp).idp;
+    argv.insert(argv.end(), {"--token-profile", "cognito",
+                             "--issuer", pool.issuer,
+                             "--jwks-url", url_for_servers(context, idp) + "/" + pool.pool_id + "/.well-known/jwks.json",
+                             "--allowed-client", pool.app_client_id,
+                             "--vault-login", "passthrough",
+                             // The pool grants no per-server scopes: no tool asks for one.
+                             "--write-scope", "none"});
+  } else {
+    const std::string issuer = url_of(context, idp) + "/realms/" + context.stack.realm;
+    // The realm as the server reaches it (its keys, the token exchange): through the fault proxy
+    // when there is one; the tokens' issuer stays the realm's own URL.
+    const std::string realm_url = url_for_servers(context, idp) + "/realms/" + context.stack.realm;
+    argv.insert(argv.end(), {"--issuer", issuer,
+                             "--jwks-url", realm_url + "/protocol/openid-connect/certs",
+                             "--realm-url", realm_url,
+                             // The realm's user-facing clients (fixtures/keycloak): tokens any
+                             // other client got are refused.
+                             "--allowed-client", "mcp-client",
+                             "--allowed-client", "mcp-client-short-lived",
+                             "--allowed-client", "mcp-client-email-login"});
+    // The server's own client (the realm fixture's client of its name), for the token exchange
+    // that gets its Vault identity; in the environment, not on a command line `ps` shows.
+    env.emplace_back("MCPH_CLIENT_SECRET", realm_client_secret(FixtureFiles::in(context.fixtures_dir), name));
+  }
   argv.insert(argv.end(), own.begin(), own.end());
-  // The server's own client (the realm fixture's client of its name), for the token exchange
-  // that gets its Vault identity; in the environment, not on a command line `ps` shows.
-  const std::string client_secret = realm_client_secret(FixtureFiles::in(context.fixtures_dir), name);
-  RunningService running = start_project_binary(context, name, std::move(argv), {{"MCPH_CLIENT_SECRET", client_secret}});
+  RunningService running = start_project_binary(context, name, std::move(argv), std::move(env));
   running.entry.url += "/mcp";
   running.entry.mcp.transport = "streamable-http";
   running.entry.mcp.rate_limit = context.params.rate_limit;
   // What it was given the fault proxy's address of (above and in `own`): where faults reach it.
-  for (const std::string& service : {std::string("keycloak"), std::string("vault"), backend}) {
+  for (const std::string& service : {idp, std::string("vault"), backend}) {
     if (context.fault_proxied.count(service)) running.entry.mcp.behind_fault_proxy.push_back(service);
   }
   return running;
@@ -98,6 +115,10 @@ RunningService start_mock_keycloak(StackContext& context) {
   running.entry.idp.admin_user = "admin";
   running.entry.idp.admin_password = "admin";
   return running;
+}
+
+RunningService start_mock_cognito(StackContext& context) {
+  return start_project_binary(context, std::string(kCognitoService), {service_binary("mock-cognito"), "--port", "0"});
 }
 
 RunningService start_mock_vault(StackContext& context) {

@@ -21,7 +21,8 @@ StackFile local_stack_with_supervisor() {
   keycloak.url = "http://127.0.0.1:41001";
   keycloak.pid = 1234;
   keycloak.log = "/run/keycloak.log";
-  keycloak.idp = {"admin", "admin"};
+  keycloak.idp.admin_user = "admin";
+  keycloak.idp.admin_password = "admin";
   ServiceEntry& jira = stack.services["jira-mcp"];
   jira.url = "http://127.0.0.1:41006/mcp";
   jira.pid = 1240;
@@ -55,6 +56,35 @@ TEST(StackFileTest, SupervisorKeySurvivesARoundTrip) {
   EXPECT_EQ(parsed.service("jira-mcp").mcp.transport, "streamable-http");
   EXPECT_EQ(parsed.service("jira-mcp").mcp.behind_fault_proxy, (std::vector<std::string>{"vault", "jira-api"}));
   EXPECT_EQ(parsed.to_json(), original.to_json());
+}
+
+TEST(StackFileTest, TheIdentityProviderAndACognitoPoolSurviveARoundTrip) {
+  StackFile stack;
+  stack.idp = IdentityProvider::cognito;
+  ServiceEntry& cognito = stack.services["cognito"];
+  cognito.url = "http://127.0.0.1:41001";
+  cognito.idp.pool_id = "us-east-1_AbCdEfGhI";
+  cognito.idp.app_client_id = "client26";
+  cognito.idp.app_client_secret = "secret51";
+  cognito.idp.issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI";
+  const StackFile parsed = StackFile::parse(stack.to_json());
+  EXPECT_EQ(parsed.idp, IdentityProvider::cognito);
+  EXPECT_EQ(parsed.service("cognito").idp.pool_id, "us-east-1_AbCdEfGhI");
+  EXPECT_EQ(parsed.service("cognito").idp.app_client_id, "client26");
+  EXPECT_EQ(parsed.service("cognito").idp.app_client_secret, "secret51");
+  EXPECT_EQ(parsed.service("cognito").idp.issuer, cognito.idp.issuer);
+  EXPECT_EQ(parsed.to_json(), stack.to_json());
+}
+
+TEST(StackFileTest, AFileWithoutIdpNamesItByItsServices) {
+  EXPECT_EQ(StackFile::parse(R"({"services": {"keycloak": {"url": "http://k"}}})").idp, IdentityProvider::keycloak);
+  EXPECT_EQ(StackFile::parse(R"({"services": {"cognito": {"url": "http://c"}}})").idp, IdentityProvider::cognito);
+  try {
+    StackFile::parse(R"({"idp": "okta", "services": {}})", "stack.json");
+    FAIL() << "an unknown idp was taken";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "stack.json: idp must be keycloak or cognito, not \"okta\"");
+  }
 }
 
 TEST(StackFileTest, NoSupervisorKeyWithoutASupervisor) {
@@ -127,7 +157,7 @@ TEST(StackFileTest, BehindFaultProxyIsAListOfTheProxiesOrTrue) {
   EXPECT_EQ(stack.service("vault").url_for_servers, "http://127.0.0.1:41990");
   EXPECT_EQ(stack.service("jira-mcp").mcp.behind_fault_proxy, (std::vector<std::string>{"vault", "jira-api"}));
   EXPECT_EQ(stack.service("github-mcp").mcp.behind_fault_proxy,
-            (std::vector<std::string>{"postgres", "keycloak", "vault", "jira-api", "github-api"}));
+            (std::vector<std::string>{"postgres", "keycloak", "cognito", "vault", "jira-api", "github-api"}));
   EXPECT_TRUE(stack.service("postgres-mcp").mcp.behind_fault_proxy.empty());
   EXPECT_TRUE(stack.service("other-mcp").mcp.behind_fault_proxy.empty());
   EXPECT_FALSE(stack.service("jira-mcp").unknown.count("behind_fault_proxy"));
@@ -150,12 +180,12 @@ TEST(StackFileTest, BehindFaultProxyIsAListOfTheProxiesOrTrue) {
     return std::string("(parsed)");
   };
   EXPECT_EQ(error_of(R"(["vault", "jira"])"),
-            "s.json: services.my-mcp.behind_fault_proxy: the fault proxy has no proxy \"jira\" (postgres, keycloak, vault, "
+            "s.json: services.my-mcp.behind_fault_proxy: the fault proxy has no proxy \"jira\" (postgres, keycloak, cognito, vault, "
             "jira-api, github-api)");
   EXPECT_EQ(error_of(R"("vault")"), "s.json: services.my-mcp.behind_fault_proxy must be true, false or a list of postgres, "
-                                    "keycloak, vault, jira-api, github-api");
+                                    "keycloak, cognito, vault, jira-api, github-api");
   EXPECT_EQ(error_of("[3]"), "s.json: services.my-mcp.behind_fault_proxy: the fault proxy has no proxy \"3\" (postgres, "
-                             "keycloak, vault, jira-api, github-api)");
+                             "keycloak, cognito, vault, jira-api, github-api)");
 }
 
 // A server's "rate_limit" as the stack records it is read back for the runner's pacing.

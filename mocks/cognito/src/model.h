@@ -11,6 +11,7 @@
 
 #include "mcph/jose/key.h"
 #include "mcph/mock_cognito/mock_cognito.h"
+#include "password_policy.h"
 #include "random_ids.h"
 
 namespace mcph::mock_cognito {
@@ -58,6 +59,7 @@ struct Pool {
   double created = 0;
   jose::Key key;
   std::string kid;
+  PasswordPolicy password_policy;
   std::map<std::string, AppClient> clients;
   std::map<std::string, User> users;                    // by username
   std::map<std::string, Session> sessions;              // by origin_jti

@@ -3,6 +3,7 @@
 
 #include "actions.h"
 #include "errors.h"
+#include "password_policy.h"
 #include "request_fields.h"
 
 namespace mcph::mock_cognito {
@@ -19,20 +20,14 @@ nlohmann::ordered_json create_user_pool(MockCognito::State& state, const nlohman
   const std::string name = required_string(request, "PoolName");
   auto pool = std::make_unique<Pool>(state.options.region + "_" + random_alnum(9), jose::Key::generate_rsa(2048));
   pool->name = name;
+  pool->password_policy = PasswordPolicy::from_request(request);
   pool->arn = "arn:aws:cognito-idp:" + state.options.region + ":" + kAccountId + ":userpool/" + pool->id;
   pool->created = now_seconds();
   const nlohmann::ordered_json out{
       {"UserPool",
        {{"Id", pool->id},
         {"Name", pool->name},
-        {"Policies",
-         {{"PasswordPolicy",
-           {{"MinimumLength", 8},
-            {"RequireUppercase", true},
-            {"RequireLowercase", true},
-            {"RequireNumbers", true},
-            {"RequireSymbols", true},
-            {"TemporaryPasswordValidityDays", 7}}}}},
+        {"Policies", {{"PasswordPolicy", pool->password_policy.to_json()}}},
         {"LastModifiedDate", pool->created},
         {"CreationDate", pool->created},
         {"MfaConfiguration", "OFF"},

@@ -21,7 +21,7 @@ nlohmann::ordered_json admin_create_user(MockCognito::State& state, const nlohma
   const std::string username = required_string(request, "Username");
   if (pool.users.count(username)) throw CognitoError("UsernameExistsException", "User account already exists");
   const auto temporary = optional_string(request, "TemporaryPassword");
-  if (temporary) check_password_policy(*temporary);
+  if (temporary) check_password_policy(pool.password_policy, *temporary);
 
   User user;
   user.username = username;
@@ -41,7 +41,7 @@ nlohmann::ordered_json admin_set_user_password(MockCognito::State& state, const 
   Pool& pool = state.pool(required_string(request, "UserPoolId"));
   User& user = find_user(pool, required_string(request, "Username"));
   const std::string password = required_string(request, "Password");
-  check_password_policy(password);
+  check_password_policy(pool.password_policy, password);
   user.password = hash_password(password);
   user.status = optional_bool(request, "Permanent", false) ? UserStatus::confirmed : UserStatus::force_change_password;
   user.modified = now_seconds();

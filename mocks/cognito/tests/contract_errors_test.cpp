@@ -42,6 +42,32 @@ TEST_F(ContractTest, ShortPasswordIsInvalidPassword) {
                        "InvalidPasswordException");
 }
 
+// A pool's own password policy (Policies.PasswordPolicy) is the one its users' passwords meet.
+TEST_F(ContractTest, APoolsPasswordPolicyDecidesWhichPasswordsItTakes) {
+  const nlohmann::json lenient = {{"PasswordPolicy",
+                                   {{"MinimumLength", 6},
+                                    {"RequireUppercase", false},
+                                    {"RequireLowercase", false},
+                                    {"RequireNumbers", false},
+                                    {"RequireSymbols", false}}}};
+  const nlohmann::json created = api().ok("CreateUserPool", {{"PoolName", "lenient-" + random_suffix()}, {"Policies", lenient}});
+  const std::string pool = created["UserPool"]["Id"];
+  EXPECT_EQ(created["UserPool"]["Policies"]["PasswordPolicy"]["MinimumLength"], 6);
+  EXPECT_EQ(created["UserPool"]["Policies"]["PasswordPolicy"]["RequireSymbols"], false);
+  api().ok("AdminCreateUser", {{"UserPoolId", pool}, {"Username", "bob"}, {"MessageAction", "SUPPRESS"}});
+  EXPECT_EQ(api().call("AdminSetUserPassword",
+                       {{"UserPoolId", pool}, {"Username", "bob"}, {"Password", "bob123"}, {"Permanent", true}})
+                .status,
+            200);
+  expect_cognito_error(api().call("AdminSetUserPassword",
+                                  {{"UserPoolId", pool}, {"Username", "bob"}, {"Password", "bob12"}, {"Permanent", true}}),
+                       "InvalidPasswordException");
+  // The default pool of the fixture asks for every kind of character.
+  expect_cognito_error(api().call("AdminSetUserPassword",
+                                  {{"UserPoolId", pool_id_}, {"Username", "alice"}, {"Password", "alice123"}, {"Permanent", true}}),
+                       "InvalidPasswordException");
+}
+
 TEST_F(ContractTest, GarbageAccessTokenIsNotAuthorized) {
   expect_cognito_error(api().call("GetUser", {{"AccessToken", "not-a-token"}}), "NotAuthorizedException");
 }

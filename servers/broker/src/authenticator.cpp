@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include "mcph/http/message.h"
 #include "mcph/oidc/jwks_cache.h"
 
@@ -27,6 +29,21 @@ std::optional<std::string> not_an_access_token(const jose::VerifiedJwt& jwt) {
   if (http::iequals(jwt.typ, "at+jwt") || http::iequals(jwt.typ, "application/at+jwt")) return std::nullopt;
   if (jwt.typ_claim == "Bearer") return std::nullopt;
   return "the token does not say it is an access token (no at+jwt type, no typ claim)";
+}
+
+// Cognito's kind of token: its `token_use` claim ("access", "id"); refresh tokens are opaque.
+std::optional<std::string> not_a_cognito_access_token(const nlohmann::json& claims) {
+  const auto use = claims.find("token_use");
+  if (use == claims.end() || !use->is_string()) return "the token has no token_use claim";
+  if (*use != "access") return "a token_use " + use->get<std::string>() + " token is not an access token";
+  return std::nullopt;
+}
+
+// The client a token was issued to: `azp` (OIDC), Cognito's `client_id`.
+std::string client_of(const jose::VerifiedJwt& jwt, const nlohmann::json& claims, TokenProfile profile) {
+  if (profile == TokenProfile::oidc) return jwt.azp;
+  const auto client = claims.find("client_id");
+  return client != claims.end() && client->is_string() ? client->get<std::string>() : std::string();
 }
 
 bool has_form_token(const http::Request& request) {
@@ -107,7 +124,7 @@ AuthResult Authenticator::authenticate(std::string_view authorization) const {
   std::string_view token = authorization.substr(kScheme.size());
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
 
-  if (config_.audience.empty()) {
+  if (config_.audience.empty() && config_.profile == TokenProfile::oidc) {
     // Fails closed: a server learns its resource URL (its audience) once bound; until then no
     // token is one issued for it.
     result.description = "token rejected: this server does not know its audience yet";
@@ -117,7 +134,8 @@ AuthResult Authenticator::authenticate(std::string_view authorization) const {
   jose::VerifyOptions options;
   options.allowed_algs = config_.algorithms;
   options.issuer = config_.issuer;
-  options.audience = config_.audience;
+  // Cognito's access tokens name no audience: the client they were issued to stands for it.
+  if (config_.profile == TokenProfile::oidc) options.audience = config_.audience;
   options.leeway = config_.leeway;
   try {
     const jose::VerifiedJwt jwt = jwks_->verify(token, options);
@@ -126,18 +144,23 @@ AuthResult Authenticator::authenticate(std::string_view authorization) const {
       result.www_authenticate = challenge("invalid_token", result.description);
       return result;
     }
+    const nlohmann::json claims = config_.profile == TokenProfile::cognito
+                                      ? nlohmann::json::parse(jwt.payload_json, nullptr, false)
+                                      : nlohmann::json::object();
     if (config_.access_tokens_only) {
-      if (const auto why = not_an_access_token(jwt)) {
+      const auto why = config_.profile == TokenProfile::cognito ? not_a_cognito_access_token(claims)
+                                                                : not_an_access_token(jwt);
+      if (why) {
         result.description = "token rejected: " + *why;
         result.www_authenticate = challenge("invalid_token", result.description);
         return result;
       }
     }
     if (!config_.allowed_clients.empty()) {
-      const std::string& client = jwt.azp;
+      const std::string client = client_of(jwt, claims, config_.profile);
       if (std::find(config_.allowed_clients.begin(), config_.allowed_clients.end(), client) ==
           config_.allowed_clients.end()) {
-        result.description = "token rejected: issued to " + (client.empty() ? std::string("no client (no azp)")
+        result.description = "token rejected: issued to " + (client.empty() ? std::string(config_.profile == TokenProfile::cognito ? "no client (no client_id)" : "no client (no azp)")
                                                                             : "client " + client) +
                              ", which may not call this server";
         result.www_authenticate = challenge("invalid_token", result.description);
@@ -148,7 +171,8 @@ AuthResult Authenticator::authenticate(std::string_view authorization) const {
     principal.subject = jwt.sub;
     principal.token = std::string(token);
     principal.expires_at = jwt.exp.value_or(0);
-    principal.username = jwt.preferred_username;
+    principal.username = jwt.preferred_username.empty() && claims.is_object() ? claims.value("username", "")
+                                                                             : jwt.preferred_username;
     principal.scopes = jwt.scopes;
     result.principal = std::move(principal);
     result.status = 200;

@@ -251,5 +251,66 @@ TEST_F(AuthenticatorTest, UnreachableIdentityProviderIs503) {
   EXPECT_THAT(result.description, HasSubstr("keys are unavailable"));
 }
 
+// The cognito profile: the pool's access tokens (no aud; token_use, client_id, username), served by
+// the same key set under a pool's path.
+class CognitoProfileTest : public AuthenticatorTest {
+ protected:
+  Authenticator cognito(std::vector<std::string> clients = {"app-client"}) const {
+    AuthConfig config;
+    config.profile = TokenProfile::cognito;
+    config.issuer = pool_issuer();
+    config.jwks_url = idp_->url() + "/realms/demo/protocol/openid-connect/certs";
+    config.allowed_clients = std::move(clients);
+    return Authenticator(config);
+  }
+  std::string pool_issuer() const { return "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI"; }
+  // An access token as a pool issues it; `extra` replaces or adds claims (later keys win).
+  std::string cognito_claims(const std::string& extra = "", const std::string& iss = "") const {
+    return R"({"sub":"sub-alice","iss":")" + (iss.empty() ? pool_issuer() : iss) +
+           R"(","client_id":"app-client","origin_jti":"o1","event_id":"e1","token_use":"access",)"
+           R"("scope":"aws.cognito.signin.user.admin","auth_time":1,"exp":)" +
+           std::to_string(now() + 300) + R"(,"iat":)" + std::to_string(now()) + R"(,"jti":"j1","username":"alice")" +
+           extra + "}";
+  }
+};
+
+TEST_F(CognitoProfileTest, APoolsAccessTokenWithoutAudIsAccepted) {
+  const AuthResult result = cognito().authenticate("Bearer " + token(cognito_claims()));
+  ASSERT_TRUE(result.principal.has_value()) << result.description;
+  EXPECT_EQ(result.principal->subject, "sub-alice");
+  EXPECT_EQ(result.principal->username, "alice");
+  // The oidc profile refuses the same token: it names no audience, no type.
+  EXPECT_FALSE(auth_->authenticate("Bearer " + token(cognito_claims())).principal.has_value());
+}
+
+TEST_F(CognitoProfileTest, AnIdTokenIsRefusedByItsTokenUse) {
+  const std::string id_token = token(cognito_claims(R"(,"token_use":"id","aud":"app-client")"));
+  const AuthResult result = cognito().authenticate("Bearer " + id_token);
+  EXPECT_FALSE(result.principal.has_value());
+  EXPECT_EQ(result.status, 401);
+  EXPECT_THAT(result.description, HasSubstr("a token_use id token is not an access token"));
+  EXPECT_THAT(cognito().authenticate("Bearer " + token(cognito_claims(R"(,"token_use":null)"))).description,
+              HasSubstr("no token_use claim"));
+}
+
+TEST_F(CognitoProfileTest, OnlyTheAllowedAppClientsAreAccepted) {
+  const AuthResult other = cognito().authenticate("Bearer " + token(cognito_claims(R"(,"client_id":"other-app")")));
+  EXPECT_FALSE(other.principal.has_value());
+  EXPECT_THAT(other.description, HasSubstr("issued to client other-app, which may not call this server"));
+  const AuthResult none = cognito().authenticate("Bearer " + token(cognito_claims(R"(,"client_id":null)")));
+  EXPECT_THAT(none.description, HasSubstr("issued to no client (no client_id)"));
+  // azp is not Cognito's: a token naming the client there only is still refused.
+  EXPECT_FALSE(cognito().authenticate("Bearer " + token(cognito_claims(R"(,"client_id":null,"azp":"app-client")")))
+                   .principal.has_value());
+  EXPECT_TRUE(cognito({"other-app", "app-client"}).authenticate("Bearer " + token(cognito_claims())).principal.has_value());
+}
+
+TEST_F(CognitoProfileTest, AnotherPoolsIssuerIsRefused) {
+  const AuthResult result = cognito().authenticate(
+      "Bearer " + token(cognito_claims("", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other0000")));
+  EXPECT_FALSE(result.principal.has_value());
+  EXPECT_THAT(result.description, HasSubstr("iss"));
+}
+
 }  // namespace
 }  // namespace mcph::broker

@@ -57,10 +57,14 @@ void Runtime::declare_flags(cli::Flags& flags) {
       .option("max-sse-streams-per-user", "16", "of those, open streams of one user (token subject) at most")
       .option("write-scope", "",
               "the OAuth scope a token must also carry to call a tool that writes (create_issue); without it the "
-              "call is 403 insufficient_scope (default: <scope>.write)")
+              "call is 403 insufficient_scope (default: <scope>.write; none: no tool needs more than this server's scope)")
       .toggle("unsafe-ignore-tool-scopes", "UNSAFE, for the harness's sabotage tests: a tool that writes needs no "
                                            "scope beyond this server's")
+      .option("token-profile", "oidc",
+              "oidc: access tokens as Keycloak issues them (aud, typ, azp); cognito: as an Amazon Cognito user pool "
+              "does (no aud; token_use access, client_id on the --allowed-client list)")
       .toggle("no-token-type-check", "UNSAFE, for the harness's sabotage tests: accept ID and refresh tokens as access tokens")
+      .toggle("no-client-check", "UNSAFE, for the harness's sabotage tests: accept tokens issued to any client")
       .toggle("no-request-gathering", "UNSAFE, for the harness's sabotage tests: a worker takes each request at its first "
                                       "bytes and waits for the rest, so that slow clients can hold every worker")
       .option("vault-login", "exchange",
@@ -102,16 +106,23 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   debug_credentials_ = flags.on("debug-credentials");
 
   broker::AuthConfig auth;
+  const std::string profile = flags.get("token-profile");
+  if (profile != "oidc" && profile != "cognito") {
+    usage_error(name, "--token-profile must be oidc or cognito, not '" + profile + "'");
+  }
+  auth.profile = profile == "cognito" ? broker::TokenProfile::cognito : broker::TokenProfile::oidc;
   auth.issuer = flags.get("issuer");
   auth.jwks_url = flags.get("jwks-url");
   auth.audience = flags.get("audience");  // empty: the resource URL, once bound (run())
   auth.scope = flags.get("scope").empty() ? name : flags.get("scope");
   if (!flags.on("unsafe-ignore-tool-scopes")) {
-    write_scope_ = flags.get("write-scope").empty() ? auth.scope + ".write" : flags.get("write-scope");
+    const std::string write_scope = flags.get("write-scope");
+    write_scope_ = write_scope.empty() ? auth.scope + ".write" : write_scope == "none" ? "" : write_scope;
   }
   auth.access_tokens_only = !flags.on("no-token-type-check");
   auth.allowed_clients = flags.all("allowed-client");
   if (auth.allowed_clients.empty()) auth.allowed_clients = {"mcp-client"};
+  if (flags.on("no-client-check")) auth.allowed_clients.clear();
   authenticator_ = std::make_unique<broker::Authenticator>(auth);
 
   broker::BrokerConfig broker_config;

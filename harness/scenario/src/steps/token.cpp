@@ -11,9 +11,11 @@
 #include "../token_claims.h"
 #include "../token_forge.h"
 #include "mcph/harness/provision/keycloak_admin.h"
+#include "mcph/harness/stack/service_table.h"
 #include "mcph/http/client.h"
 #include "mcph/codec/base64.h"
 #include "mcph/oidc/token_client.h"
+#include "cognito_tokens.h"
 #include "step_kind.h"
 
 namespace mcph::harness {
@@ -53,6 +55,12 @@ const std::map<std::string, std::set<std::string>>& token_action_fields() {
       {"client_credentials", {"client", "client_secret", "scope"}},
       {"exchange", {"from", "client", "client_secret", "audience"}},
       {"other_realm", {}},
+      // A Cognito stack's (cognito_tokens.h).
+      {"other_pool", {}},
+      {"other_client", {}},
+      {"sign_out", {"from"}},
+      {"wrong_password", {}},
+      {"wrong_secret_hash", {}},
   };
   return fields;
 }
@@ -82,6 +90,7 @@ void get_fresh(const TokenStep& step, const std::string& name, StepRun& run) {
 
 void refresh(const std::string& name, HeldToken& held, StepRun& run) {
   if (held.refresh.empty()) throw std::runtime_error("token \"" + name + "\" has no refresh token");
+  if (run.executor.stack().idp == IdentityProvider::cognito) return cognito_refresh(held, run);
   oidc::TokenClient tokens(run.executor.realm_url(), {held.client, run.executor.users().client_secret(held.client)});
   try {
     const auto response = tokens.refresh(held.refresh);
@@ -163,6 +172,8 @@ void make_token(const TokenStep& step, StepRun& run) {
       made.refresh.clear();
     } else if (step.action == "raw") {
       made.value = substitute(step.value, run.resolve);
+    } else if (step.action == "id_token" && executor.stack().idp == IdentityProvider::cognito) {
+      made.value = cognito_id_token(run);
     } else if (step.action == "id_token" || step.action == "refresh_token") {
       oidc::TokenClient tokens(executor.realm_url(), {client, secret_of(step, executor)});
       const auto response = tokens.password_grant(out.caller, executor.users().fixture(out.caller).password,
@@ -200,6 +211,7 @@ void run_token(const TokenStep& step, StepRun& run) {
   StepOutcome& out = run.out;
   const std::string name = run.step.token_name.empty() ? out.caller : run.step.token_name;
   if (step.action == "fresh") return get_fresh(step, name, run);
+  if (cognito_token_actions().count(step.action)) return run_cognito_token(step, run);
   if (step.action != "refresh" && step.action != "expire" && step.action != "tamper") return make_token(step, run);
   // tamper makes a new token (named by `name`) from `from`, by default the caller's own.
   const std::string source = step.action != "tamper" ? name : !step.from.empty() ? step.from : out.caller;
@@ -276,7 +288,8 @@ StepKindInfo token_step_kind() {
                  "held under `name` (default: the caller's) for the steps after it.",
       .example = "as: alice\ntoken: tamper\nclaims: {sub: \"${bob.id}\"}\nname: forged",
       .fields = {{"token", "the action: `fresh`, `refresh`, `expire`, `tamper`, `forge`, `raw`, `id_token`, `refresh_token`, "
-                           "`client_credentials`, `exchange`, `other_realm`"},
+                           "`client_credentials`, `exchange`, `other_realm`; on a Cognito stack also `other_pool`, `other_client`, "
+                           "`sign_out`, `wrong_password`, `wrong_secret_hash`"},
                  {"name", "the name the token is held under"},
                  {"client", "fresh, id_token, refresh_token, client_credentials, exchange: the OIDC client (default mcp-client)"},
                  {"client_secret", "its secret (default: the realm fixture's)"},
@@ -295,7 +308,7 @@ StepKindInfo token_step_kind() {
       .read = [](const StepSource& source) -> StepSpec { return read_token(source); },
       .run = runner<TokenStep>(run_token),
       .title = titler<TokenStep>(token_title),
-      .addressed = [](const StepExecutor&, const Step&) { return std::string("keycloak"); },
+      .addressed = [](const StepExecutor& executor, const Step&) { return identity_provider_service(executor.stack().idp); },
       .needs_caller = always,
   };
 }

@@ -153,6 +153,7 @@ struct RunReport {
   std::string started_at;  // ISO 8601 UTC, e.g. "2025-05-01T12:00:00Z"
   double seconds = 0;      // wall time of the whole run
   std::string stack_mode;  // "local", "compose" or "external"
+  std::string stack_idp;   // the stack's identity provider: "keycloak" or "cognito"; "" when unknown
   std::string stack_file;  // path of the stack.json the run used
   std::vector<SuiteResult> suites;
 

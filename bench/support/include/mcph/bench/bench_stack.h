@@ -32,7 +32,7 @@ class BenchStack {
   // A stack file. Throws std::runtime_error naming the file when it cannot be read or parsed.
   static std::shared_ptr<BenchStack> from_file(std::string label, const std::string& path);
   // A local stack, brought up on the first call of stack() and stopped by down() or at exit.
-  static std::shared_ptr<BenchStack> local(harness::StackParams options);
+  static std::shared_ptr<BenchStack> local(harness::StackParams options, std::string label = "local");
   ~BenchStack();
 
   const std::string& label() const { return label_; }
@@ -40,7 +40,8 @@ class BenchStack {
   const harness::StackFile& stack();
   std::string realm_url();  // <keycloak>/realms/<realm>
   // An access token of `username` from the stack's IdP (password grant with the benchmark's
-  // client). Throws std::runtime_error naming the user when the IdP refuses.
+  // client; on a Cognito stack InitiateAuth with its app client). Throws std::runtime_error
+  // naming the user when the IdP refuses.
   std::string access_token(const Identities& who, const std::string& username, const std::string& password);
   void down();
 

@@ -19,7 +19,16 @@ class JwksCache;
 
 namespace mcph::broker {
 
+// What the identity provider's access tokens look like, and so what is checked of them besides
+// the signature, iss, exp, nbf and iat:
+// - oidc (Keycloak, RFC 9068): aud names this server, the token type (`typ: at+jwt` or
+//   Keycloak's typ claim Bearer), the client in `azp`;
+// - cognito (Amazon Cognito user pools): access tokens carry no aud; `token_use` must be
+//   "access" (an ID token says "id"), the client is in `client_id`.
+enum class TokenProfile { oidc, cognito };
+
 struct AuthConfig {
+  TokenProfile profile = TokenProfile::oidc;
   std::string issuer;                // e.g. http://127.0.0.1:41001/realms/mcp-demo
   std::string jwks_url;              // empty: <issuer>/protocol/openid-connect/certs
   // Tokens must carry it in aud. Empty: set_resource sets the server's resource URL (RFC 8707);
@@ -28,7 +37,8 @@ struct AuthConfig {
   // The clients (`azp`) whose tokens are accepted; empty: any client of the realm.
   std::vector<std::string> allowed_clients{"mcp-client"};
   // Only access tokens: RFC 9068's `typ: at+jwt` header, or Keycloak's `typ: "Bearer"` claim. An
-  // ID token (`typ: "ID"`), a refresh or logout token, or a JWT with neither is refused.
+  // ID token (`typ: "ID"`), a refresh or logout token, or a JWT with neither is refused. Cognito:
+  // `token_use: "access"`.
   bool access_tokens_only = true;
   std::vector<jose::Alg> algorithms{jose::Alg::RS256};
   std::chrono::seconds leeway{0};

@@ -11,6 +11,15 @@
 
 namespace mcph::harness {
 
+// A Cognito user pool as the stack uses it: the pool, the app client users sign in with (a
+// confidential one: SECRET_HASH) and the issuer the pool's tokens carry.
+struct CognitoPool {
+  std::string pool_id;
+  std::string app_client_id;
+  std::string app_client_secret;
+  std::string issuer;
+};
+
 struct ProvisionTarget {
   std::string keycloak_url;             // base URL, e.g. http://127.0.0.1:41001
   std::string keycloak_admin_user = "admin";
@@ -22,6 +31,13 @@ struct ProvisionTarget {
   // keycloak_url (local mode; compose mode differs because Vault sees Keycloak by service name).
   std::string keycloak_url_seen_by_vault;
   std::string issuer;
+  // A stack whose identity provider is a Cognito user pool (--idp cognito): its cognito-idp
+  // endpoint. Set, the users are made in the pool instead of a Keycloak realm, and Vault trusts
+  // the pool's keys. `cognito.pool_id` empty: the pool and its app client are created (named
+  // after the realm); set: they are used as they are.
+  std::string cognito_url;
+  std::string cognito_url_seen_by_vault;  // empty: cognito_url
+  CognitoPool cognito;
   // PostgreSQL as Vault's database engine reaches it, with superuser credentials:
   // postgresql://user:password@host:port/db
   std::string postgres_url;
@@ -44,13 +60,14 @@ struct ProvisionOptions {
 
 struct ProvisionedUser {
   UserFixture fixture;
-  std::string id;         // Keycloak user id: the JWT's sub
+  std::string id;         // Keycloak user id, or the Cognito user's sub: the JWT's sub
   std::string entity_id;  // Vault entity named after the username
 };
 
 struct ProvisionResult {
   std::vector<ProvisionedUser> users;
   int changes = 0;  // objects created or modified; 0 on a re-run
+  CognitoPool cognito;  // a Cognito stack's pool, as created or given
 };
 
 // Throws std::runtime_error naming the step and the service's answer (never a secret).

@@ -270,6 +270,9 @@ struct StackNeeds {
   // The stack's services the file is about (agent-bridge-mcp): without them its scenarios are
   // skipped, saying so.
   std::vector<std::string> services;
+  // The identity provider the file is about ("keycloak", "cognito"; "" for either): on a stack
+  // of the other its scenarios are skipped, saying so.
+  std::string idp;
   SourceLocation where;
 };
 

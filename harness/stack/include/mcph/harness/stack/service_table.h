@@ -7,6 +7,7 @@
 // and health checks all read this table: a new service or implementation is one row here.
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,10 @@ struct ServiceRow {
   // the identity provider's users: it gets no client scope there and no say in Vault's login role.
   bool agents_only = false;
 
+  // An identity provider's row: started only in a stack whose --idp names it (keycloak or
+  // cognito); nullopt for every other row.
+  std::optional<IdentityProvider> identity_provider = std::nullopt;
+
   // The MCP servers are the rows started after provisioning (they need a provisioned realm and
   // Vault); their stack-file entries carry a target profile (target_profile.h).
   bool mcp_server() const { return stage == Stage::after_provisioning && !fronts_mcp_server; }
@@ -79,6 +84,11 @@ const ServiceRow* find_service_row(std::string_view name);
 std::vector<std::string> fault_proxy_targets();
 // The rows that are mock backends: the targets of a scenario's http_error faults.
 std::vector<std::string> mock_backend_services();
+// The identity provider rows' names (their keys in the stack file).
+inline constexpr std::string_view kKeycloakService = "keycloak";
+inline constexpr std::string_view kCognitoService = "cognito";
+// The stack file's key of the identity provider a stack uses.
+std::string identity_provider_service(IdentityProvider idp);
 // The fault proxy's own row, its key in the stack file (its url is the proxy's HTTP API).
 inline constexpr std::string_view kFaultProxyService = "fault-proxy";
 // The agents' bridge and the TLS-terminating proxy in front of it.

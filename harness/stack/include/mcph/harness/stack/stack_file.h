@@ -13,11 +13,16 @@
 
 namespace mcph::harness {
 
-// What the stack file says of an identity provider (the service "keycloak"): its admin API's
-// user, "admin" when the file does not say.
+// What the stack file says of an identity provider: Keycloak's admin API's user ("admin" when the
+// file does not say); of a Cognito user pool (the service "cognito"), the pool, the app client
+// users sign in with (its secret: the file is its owner's alone) and the issuer its tokens carry.
 struct IdentityProviderFields {
   std::string admin_user;
   std::string admin_password;
+  std::string pool_id;            // key "pool_id": us-east-1_AbCdEfGhI
+  std::string app_client_id;      // key "app_client_id"
+  std::string app_client_secret;  // key "app_client_secret"
+  std::string issuer;             // key "issuer": https://cognito-idp.<region>.amazonaws.com/<pool>
   std::string user() const { return admin_user.empty() ? "admin" : admin_user; }
   std::string password() const { return admin_password.empty() ? "admin" : admin_password; }
 };
@@ -151,6 +156,8 @@ struct SupervisorEntry {
 
 struct StackFile {
   StackMode mode = StackMode::local;
+  // Key "idp"; a file without it: cognito when it names a service "cognito" and no "keycloak".
+  IdentityProvider idp = IdentityProvider::keycloak;
   std::string realm = "mcp-demo";
   std::map<std::string, ServiceEntry> services;
   // The generated users (user0001…) the stack was provisioned with; unknown for a hand-written

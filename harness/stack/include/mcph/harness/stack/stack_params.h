@@ -25,6 +25,12 @@ enum class StackMode {
 const char* to_string(StackMode mode);
 std::optional<StackMode> parse_stack_mode(std::string_view text);
 
+// The stack's identity provider (docs/modes.md#the-identity-provider): Keycloak (its realm, token
+// exchange to Vault) or Amazon Cognito (a user pool; no token exchange).
+enum class IdentityProvider { keycloak, cognito };
+const char* to_string(IdentityProvider idp);
+std::optional<IdentityProvider> parse_identity_provider(std::string_view text);
+
 // The MCP servers' per-subject limit: `requests` calls per `window` (0 requests = no limit).
 struct RateLimit {
   int requests = 0;
@@ -37,6 +43,7 @@ struct RateLimit {
 
 struct StackParams {
   StackMode mode = StackMode::local;
+  IdentityProvider idp = IdentityProvider::keycloak;
   std::filesystem::path run_dir;       // empty: a temporary directory, removed when the stack stops
   std::filesystem::path fixtures_dir;  // empty: default_fixtures_dir()
   int generated_users = 0;             // user0001… besides the fixture users
@@ -58,7 +65,7 @@ struct StackParams {
 // benchmarks use it, so "130 users, 20 calls per 1000 ms" is written once.
 StackParams scenario_suite_params();
 
-// Declares --mode, --users, --rate-limit, --rate-window-ms, --ready-timeout-ms, --no-fault-proxy
+// Declares --mode, --idp, --users, --rate-limit, --rate-window-ms, --ready-timeout-ms, --no-fault-proxy
 // and --fixtures with `defaults` as their defaults.
 void declare_stack_flags(mcph::cli::Flags& flags, const StackParams& defaults);
 // Reads them back; throws std::invalid_argument with a message for the user on a bad value.

@@ -9,12 +9,29 @@
 #include <string>
 
 #include "mcph/harness/stack/stack_file.h"
+#include "mcph/oidc/cognito_client.h"
+#include "mcph/oidc/token_client.h"
 
 namespace mcph::harness {
 
 // The space-separated scopes of the stack's MCP servers ("" when its stack file names none, as
 // an external stack's may not).
 std::string mcp_scopes(const StackFile& stack);
+
+// A Cognito stack's pool: its API's URL and the app client users sign in with. Throws
+// std::runtime_error when the stack file names no pool.
+std::string cognito_url(const StackFile& stack);
+oidc::CognitoApp cognito_app(const StackFile& stack);
+
+// `username`'s tokens from the stack's identity provider, as a user's client gets them: Keycloak's
+// password grant through `client_id` (a client of the realm fixture) asking for `scope`; a
+// Cognito pool's InitiateAuth USER_PASSWORD_AUTH through the stack's app client (which has a
+// secret: SECRET_HASH), where `client_id` must be the default and `scope` is not asked for
+// (Cognito has no per-server scopes). Throws oidc::OidcError (oidc::CognitoError for Cognito)
+// with the provider's error, std::runtime_error for a client the stack does not have.
+oidc::TokenResponse user_sign_in(const StackFile& stack, const std::filesystem::path& fixtures_dir,
+                                 const std::string& username, const std::string& password,
+                                 const std::string& client_id = "mcp-client", const std::string& scope = {});
 
 // `username`'s access token from the stack's identity provider through `client_id` (a client of
 // the realm fixture; its secret is read from there), for every MCP server of the stack.
