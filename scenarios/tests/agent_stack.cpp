@@ -72,6 +72,9 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches) : impl_(
   vault.argv = {MCPH_MOCK_VAULT, "--port", "0", "--dev-root-token-id", s.root_token, "--audit-log", audit_log, "--quiet"};
   s.vault = std::make_unique<proc::StartedService>(proc::start_service(vault));
 
+  // Vault audits each request's traceparent in the clear, as the stack's provisioner has it: the
+  // bridge sends its calls' on, and a step keeps the entries of its own trace.
+  s.vault_write("sys/config/auditing/request-headers/traceparent", {{"hmac", false}});
   // The agents, as the stack provisions them: policy, secrets, API key (the bridge holds its digest).
   Json keys = Json::object();
   std::string agents_file;

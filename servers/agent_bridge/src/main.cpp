@@ -216,7 +216,7 @@ void serve_rpc(Gate& gate, const KvSettings& kv, const http::Request& req, http:
   if (method == "tools/list") {
     http::set_json(res, 200, {{"jsonrpc", "2.0"}, {"id", id}, {"result", {{"tools", tool_list()}}}});
   } else if (method == "tools/call" && params.is_object() && params.contains("name") && params["name"].is_string()) {
-    KvOutcome outcome = call_tool(kv, *admission.agent, params["name"].get<std::string>(),
+    KvOutcome outcome = call_tool(kv, {*admission.agent, http::trace_context_of(req)}, params["name"].get<std::string>(),
                                   params.value("arguments", Json::object()));
     if (outcome.rpc_code == 0) {
       outcome.result = {{"content", Json::array({{{"type", "text"}, {"text", outcome.result.dump()}}})},
@@ -224,7 +224,7 @@ void serve_rpc(Gate& gate, const KvSettings& kv, const http::Request& req, http:
     }
     answer_outcome(res, id, outcome);
   } else if (method == "resources/read" && params.is_object() && params.contains("uri") && params["uri"].is_string()) {
-    answer_outcome(res, id, read_resource(kv, *admission.agent, params["uri"].get<std::string>()));
+    answer_outcome(res, id, read_resource(kv, {*admission.agent, http::trace_context_of(req)}, params["uri"].get<std::string>()));
   } else {
     http::set_json(res, 200, rpc_error_body(id, -32601, "Unknown method: " + method));
   }
@@ -242,7 +242,7 @@ void add_mcp_tools(mcp::Server& server, const KvSettings& kv) {
     server.add_tool(definition, [&kv, name](const mcp::Arguments& args, mcp::ToolContext& context) {
       const Agent* agent = context.principal().context_as<Agent>();
       if (!agent) throw mcp::ToolError("no authenticated agent");
-      const KvOutcome outcome = call_tool(kv, *agent, name, args.json());
+      const KvOutcome outcome = call_tool(kv, {*agent, http::trace_context_of(context.http_request())}, name, args.json());
       if (outcome.rpc_code != 0) return mcp::ToolResult::error(outcome.message);
       return mcp::structured_result(outcome.result);
     });

@@ -219,6 +219,50 @@ TEST_F(AgentBridge, AJwtAgentReadsItsOwnSecretAndTheAuditLogShowsOnlyItsPrefix) 
   }
 }
 
+// The traceparent values Vault audited for each request entry from line `from` on (Vault records
+// the header once sys/config/auditing/request-headers names it).
+std::vector<std::vector<std::string>> audited_traceparents(const std::string& audit_log, std::size_t from) {
+  std::ifstream in(audit_log);
+  std::vector<std::vector<std::string>> values;
+  std::string line;
+  for (std::size_t number = 0; std::getline(in, line); ++number) {
+    const Json entry = Json::parse(line, nullptr, false);
+    if (number < from || !entry.is_object() || entry.value("type", "") != "request") continue;
+    values.push_back(entry.value("/request/headers/traceparent"_json_pointer, std::vector<std::string>{}));
+  }
+  return values;
+}
+
+TEST_F(AgentBridge, EveryVaultRequestOfACallCarriesTheCallsTraceInASpanOfItsOwn) {
+  vault_put("sys/config/auditing/request-headers/traceparent", {{"hmac", false}});
+  auto bridge = start_bridge();
+  const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736", caller_span = "00f067aa0ba902b7";
+  const http::Fields traced = {{"X-API-Key", api_key("agent-b")}, {"traceparent", "00-" + trace_id + "-" + caller_span + "-01"}};
+  const auto expect_traced = [&](std::size_t from, const std::string& how) {
+    const auto entries = audited_traceparents(audit_log_, from);
+    ASSERT_EQ(entries.size(), 2u) << how << ": the child token's creation and the KV read";
+    for (const auto& values : entries) {
+      ASSERT_EQ(values.size(), 1u) << how;
+      EXPECT_THAT(values[0], ::testing::StartsWith("00-" + trace_id + "-")) << how;
+      EXPECT_THAT(values[0], Not(HasSubstr(caller_span))) << how << ": a span of the bridge's own";
+    }
+  };
+  std::size_t from = audit_lines();
+  ASSERT_TRUE(is_result(call(bridge.url, traced, "kv.read", {{"path", "x"}})));
+  expect_traced(from, "POST /mcp/rpc");
+
+  from = audit_lines();
+  mcp::Client client(bridge.url + "/mcp");
+  client.set_header("X-API-Key", api_key("agent-b"));
+  ASSERT_TRUE(client.connect().ok());
+  ASSERT_TRUE(client.call_tool("kv.read", R"({"path":"x"})", {traced[1]}).ok());
+  expect_traced(from, "the MCP endpoint");
+
+  from = audit_lines();
+  ASSERT_TRUE(is_result(call(bridge.url, key_of("agent-b"), "kv.read", {{"path", "x"}})));
+  for (const auto& values : audited_traceparents(audit_log_, from)) EXPECT_TRUE(values.empty()) << "no trace: none sent on";
+}
+
 TEST_F(AgentBridge, StreamableHttpServesTheSameToolsToAnIdentifiedAgent) {
   auto bridge = start_bridge();
   mcp::Client client(bridge.url + "/mcp");
