@@ -12,6 +12,7 @@
 
 #include "kv_tools.h"
 #include "mcph/agent_bridge/agent_identity.h"
+#include "mcph/broker/authenticator.h"
 #include "mcph/broker/rate_limiter.h"
 #include "mcph/cli/flags.h"
 #include "mcph/http/json.h"
@@ -19,6 +20,7 @@
 #include "mcph/jose/key.h"
 #include "mcph/mcp/json.h"
 #include "mcph/mcp/server.h"
+#include "mcph/servers/resource_metadata.h"
 
 namespace {
 
@@ -45,6 +47,8 @@ std::string read_secret_file(const std::string& path, const char* what) {
 void declare_flags(cli::Flags& flags) {
   flags.option("port", "0", "TCP port (0 = any free port)")
       .option("host", "127.0.0.1", "address to listen on")
+      .option("public-url", "", "URL clients reach this server at (its TLS proxy's), named in the protected resource "
+                                "metadata (default: its bound URL)")
       .required("vault-url", "Vault address, e.g. http://127.0.0.1:8200", "VAULT_ADDR")
       .option("vault-token-file", "", "file holding the parent Vault token (else $MCPH_BRIDGE_VAULT_TOKEN)")
       .option("kv-mount", "secret", "the KV v2 mount")
@@ -138,6 +142,9 @@ class Gate {
     http::Fields headers;
   };
 
+  // Where a 401's challenge sends clients (RFC 9728); set once bound, before serving.
+  void set_resource_metadata_url(std::string url) { resource_metadata_url_ = std::move(url); }
+
   Admission admit(const http::Request& request) {
     const Identification who = identify(request, identity_);
     Admission admission;
@@ -153,8 +160,8 @@ class Gate {
     admission.status = who.status;
     admission.message = who.description;
     if (who.status == 401) {
-      admission.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"agent-bridge-mcp\"" +
-                                         (who.error.empty() ? std::string() : ", error=\"" + who.error + "\""));
+      admission.headers.emplace_back("WWW-Authenticate",
+                                     broker::bearer_challenge(resource_metadata_url_, "", who.error, who.description));
     }
     return admission;
   }
@@ -179,6 +186,7 @@ class Gate {
   }
 
   IdentitySettings identity_;
+  std::string resource_metadata_url_;
   broker::RateLimiter agents_, anonymous_;
   bool unsafe_shared_budget_;
 };
@@ -322,7 +330,15 @@ int main(int argc, char** argv) {
   });
   http.route("POST", "/mcp/rpc", [&](const http::Request& req, http::Response& res) { serve_rpc(gate, kv, req, res); });
   mcp.mount(http);
-  const int status = http::serve_until_signal(http);
+  // The JWT issuer is an authorization server only when it is one's identifier (a URL).
+  const std::string issuer = flags.get("jwt-issuer");
+  servers::ProtectedResource resource{"agent-bridge-mcp", flags.get("public-url"), {}, {"read", "write", "list", "delete"}};
+  if (issuer.rfind("https://", 0) == 0 || issuer.rfind("http://", 0) == 0) resource.authorization_servers = {issuer};
+  servers::serve_protected_resource_metadata(http, resource);
+  const int status = http::serve_until_signal(http, [&] {
+    if (resource.public_url.empty()) resource.public_url = http.url();
+    gate.set_resource_metadata_url(servers::resource_metadata_url(resource.public_url));
+  });
   http.stop();
   return status;
 }

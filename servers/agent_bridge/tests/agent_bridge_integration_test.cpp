@@ -372,6 +372,40 @@ TEST_F(AgentBridge, BadJwtsAre401) {
   EXPECT_THAT(missing.www_authenticate, HasSubstr("Bearer"));
 }
 
+TEST_F(AgentBridge, A401NamesTheProtectedResourceMetadataWhichSaysWhereTheResourceIs) {
+  auto bridge = start_bridge();
+  const std::string metadata_url = bridge.url + "/.well-known/oauth-protected-resource";
+  const Reply missing = call(bridge.url, {}, "kv.read", {{"path", "p"}});
+  EXPECT_EQ(missing.status, 401);
+  EXPECT_EQ(missing.www_authenticate, "Bearer resource_metadata=\"" + metadata_url + "\"");  // bare: no error code
+  const Reply bad = call(bridge.url, key_of("nobody"), "kv.read", {{"path", "p"}});
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_THAT(bad.www_authenticate, HasSubstr("resource_metadata=\"" + metadata_url + "\""));
+  EXPECT_THAT(bad.www_authenticate, HasSubstr("error=\"invalid_token\""));
+  mcp::Client session(bridge.url + "/mcp");
+  const auto refused = session.connect();
+  EXPECT_EQ(refused.http_status, 401);
+  EXPECT_THAT(refused.header("WWW-Authenticate"), HasSubstr("resource_metadata=\"" + metadata_url + "\""));
+
+  http::Client client(bridge.url);
+  for (const char* path : {"/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"}) {
+    const auto document = client.get(path);
+    ASSERT_EQ(document.status, 200) << path;
+    const Json metadata = Json::parse(document.body);
+    EXPECT_EQ(metadata["resource"], bridge.url + "/mcp") << path;
+    EXPECT_EQ(metadata["scopes_supported"], Json::array({"read", "write", "list", "delete"}));
+    EXPECT_EQ(metadata["authorization_servers"], Json::array({kIssuer}));  // the JWT issuer, a URL
+  }
+}
+
+TEST_F(AgentBridge, BehindAProxyTheMetadataNamesThePublicUrl) {
+  auto bridge = start_bridge({"--public-url", "https://agents.example:8443"});
+  const Reply missing = call(bridge.url, {}, "kv.read", {{"path", "p"}});
+  EXPECT_EQ(missing.www_authenticate, "Bearer resource_metadata=\"https://agents.example:8443/.well-known/oauth-protected-resource\"");
+  const Json metadata = Json::parse(http::Client(bridge.url).get("/.well-known/oauth-protected-resource").body);
+  EXPECT_EQ(metadata["resource"], "https://agents.example:8443/mcp");
+}
+
 TEST_F(AgentBridge, AnHs256TokenSignedWithTheRsaPublicKeyIsRefusedByAnRs256Bridge) {
   RsaJwks jwks;
   const jose::Key& rsa = jwks.key;

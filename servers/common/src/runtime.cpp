@@ -177,14 +177,8 @@ void Runtime::add_endpoints() {
     http::set_json(res, 200, {{"status", "ok"}, {"server", name_}});
   });
   // RFC 9728 protected resource metadata: where clients get tokens for this server.
-  http_->route("GET", "/.well-known/oauth-protected-resource(/mcp)?", [this](const http::Request&, http::Response& res) {
-    http::set_json(res, 200,
-                   {{"resource", public_url_ + "/mcp"},
-                    {"authorization_servers", Json::array({authenticator_->config().issuer})},
-                    {"bearer_methods_supported", Json::array({"header"})},
-                    {"scopes_supported", Json::array({authenticator_->config().scope})},
-                    {"resource_name", name_}});
-  });
+  resource_ = {name_, public_url_, {authenticator_->config().issuer}, {authenticator_->config().scope}};
+  serve_protected_resource_metadata(*http_, resource_);
   // The original demo's authentication trace, for compatibility: who the token says you are,
   // which entity Vault says you are, and which secret that gives (masked). Behind /mcp's
   // checks (Host and Origin, the token, the rate limit), as it logs in to Vault for its caller.
@@ -217,7 +211,8 @@ int Runtime::run() {
   mcp_->mount(*http_);
   return http::serve_until_signal(*http_, [this] {
     if (public_url_.empty()) public_url_ = http_->url();
-    authenticator_->set_resource(public_url_ + "/mcp", public_url_ + "/.well-known/oauth-protected-resource");
+    resource_.public_url = public_url_;
+    authenticator_->set_resource(public_url_ + "/mcp", resource_metadata_url(public_url_));
   });
 }
 

@@ -13,6 +13,7 @@
 #include "mcph/http/server.h"
 #include "mcph/mcp/server.h"
 #include "mcph/servers/backend.h"
+#include "mcph/servers/resource_metadata.h"
 
 namespace mcph::servers {
 
@@ -45,6 +46,7 @@ class Runtime {
 
   std::string name_;
   std::string public_url_;
+  ProtectedResource resource_;
   bool debug_credentials_ = false;
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<mcp::Server> mcp_;
