@@ -1,9 +1,11 @@
-// The agent families (agent_identity, transport_identity) against agent-bridge-mcp started with
+// The agent families (agent_identity, transport_identity) and family 8's HS256 file
+// (jwt_attacks_hs256) against agent-bridge-mcp started with
 // each of its --unsafe-* switches, behind a TLS proxy, on a stack this test writes itself
 // (agent_stack.h): the families fail in exactly the scenarios that show the switch's defect, with
 // its finding, and nowhere else. (The well-behaved bridge is the shared stack's: scenarios/CMakeLists.txt.)
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -17,7 +19,7 @@ namespace {
 
 using Status = reports::ScenarioResult::Status;
 
-const std::vector<std::string> kFamilies = {"agent_identity", "transport_identity"};
+const std::vector<std::string> kFamilies = {"agent_identity", "transport_identity", "jwt_attacks_hs256"};
 
 ScenarioFile family_file(const std::string& suite) {
   return load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml");
@@ -37,10 +39,9 @@ struct Outcome {
   }
 };
 
-// Both families, every scenario, against a bridge with `switches`.
-std::vector<Outcome> run_families(const std::vector<std::string>& switches) {
-  const AgentStack stack(switches);
-  ScenarioRunner runner(StackFile::load(stack.stack_file()));
+// The three files, every scenario, through the stack file `stack_file`.
+std::vector<Outcome> run_families_on(const std::filesystem::path& stack_file) {
+  ScenarioRunner runner(StackFile::load(stack_file));
   std::vector<Outcome> outcomes;
   for (const auto& suite : kFamilies) {
     for (const auto& result : runner.run(family_file(suite)).scenarios) {
@@ -48,6 +49,12 @@ std::vector<Outcome> run_families(const std::vector<std::string>& switches) {
     }
   }
   return outcomes;
+}
+
+// The three files against a bridge with `switches`.
+std::vector<Outcome> run_families(const std::vector<std::string>& switches) {
+  const AgentStack stack(switches);
+  return run_families_on(stack.stack_file());
 }
 
 // With the switch on, each scenario of `red` (family / name → property) fails naming its
@@ -85,6 +92,19 @@ void expect_only(const std::string& flag, const std::string& scenario, const std
 TEST(AgentBridgeSabotage, AJwtForAnotherAudienceIsFound) {
   expect_only("--unsafe-no-aud-check", "agent_identity / a JWT for another audience, or for none, is refused",
               "accepts a JWT it must refuse");
+}
+
+// An unsigned token in any spelling of none is taken: both files' alg none cases go red.
+TEST(AgentBridgeSabotage, AcceptingAlgNoneIsFound) {
+  expect_red("--unsafe-accept-alg-none",
+             {{"agent_identity / a JWT of another issuer, unsigned, signed by another key or expired is refused",
+               "accepts a JWT it must refuse"},
+              {"jwt_attacks_hs256 / alg none, in any spelling", "accepts a token it must refuse"}});
+}
+
+TEST(AgentBridgeSabotage, AcceptingAPublishedDefaultSecretIsFound) {
+  expect_only("--unsafe-published-jwt-secrets", "jwt_attacks_hs256 / HS256 signed with a published default secret",
+              "accepts a token it must refuse");
 }
 
 TEST(AgentBridgeSabotage, AScopeBySubstringIsFound) {

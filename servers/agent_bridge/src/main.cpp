@@ -76,6 +76,9 @@ void declare_flags(cli::Flags& flags) {
       .option("unauthenticated-rate-limit", "20", "refused requests per source address per window (0 = unlimited)")
       .option("rate-window-ms", "1000", "rate-limit window in milliseconds")
       .toggle("unsafe-no-aud-check", "UNSAFE, sabotage only: accept JWTs without or with any aud")
+      .toggle("unsafe-accept-alg-none", "UNSAFE, sabotage only: take an unsigned JWT (alg none, any case) at its word")
+      .toggle("unsafe-published-jwt-secrets",
+              "UNSAFE, sabotage only: also accept HS256 JWTs signed with a published default secret (jwt.io's …)")
       .toggle("unsafe-scope-substring", "UNSAFE, sabotage only: a scope containing the needed one grants it")
       .toggle("unsafe-trust-identity-headers", "UNSAFE, sabotage only: believe X-SSL-Client-* from any address, verified or not")
       .toggle("unsafe-single-pass-dotdot", "UNSAFE, sabotage only: 'confine' paths by one pass of replace(\"..\", \"\")")
@@ -101,6 +104,8 @@ IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& ag
     jwt.issuer = flags.get("jwt-issuer");
     jwt.audience = flags.get("jwt-audience");
     jwt.unsafe_no_aud_check = flags.on("unsafe-no-aud-check");
+    jwt.unsafe_accept_alg_none = flags.on("unsafe-accept-alg-none");
+    jwt.unsafe_published_secrets = flags.on("unsafe-published-jwt-secrets");
     if (jwt.issuer.empty() || jwt.audience.empty()) usage_error("--jwt-issuer and --jwt-audience are required with JWTs");
     if (hs256) {
       jwt.alg = jose::Alg::HS256;

@@ -15,12 +15,14 @@
 
 #include "mcph/agent_bridge/agent_policy.h"
 #include "mcph/agent_bridge/agents_file.h"
+#include "mcph/codec/base64.h"
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
 #include "mcph/jose/jwk.h"
 #include "mcph/jose/jws.h"
 #include "mcph/jose/key.h"
 #include "mcph/mcp/client.h"
+#include "mcph/openssl/crypto.h"
 #include "mcph/proc/private_file.h"
 #include "mcph/proc/service.h"
 #include "mcph/proc/temp_dir.h"
@@ -548,6 +550,31 @@ TEST_F(AgentBridge, UnsafeNoAudCheckAcceptsATokenForAnotherServer) {
   Json wrong_aud = claims_of("agent-a");
   wrong_aud["aud"] = "another-server";
   EXPECT_TRUE(is_result(call(bridge.url, bearer(hs256(wrong_aud)), "kv.read", {{"path", "p"}})));
+}
+
+// A token signed with HMAC-SHA256 under `secret` of any length (jose's keys must have 32 bytes).
+std::string hs256_under(const std::string& secret, const Json& claims, const std::string& alg = "HS256") {
+  const std::string input = codec::base64url_encode(Json{{"alg", alg}, {"typ", "JWT"}}.dump()) + "." +
+                            codec::base64url_encode(claims.dump());
+  return input + "." + codec::base64url_encode(openssl::hmac_sha256(secret, input));
+}
+
+TEST_F(AgentBridge, APublishedSecretOrAnUnsignedTokenIsRefusedUnlessASwitchAcceptsIt) {
+  const std::string published = hs256_under("your-256-bit-secret", claims_of("agent-a"));
+  const std::string unsigned_none =
+      codec::base64url_encode(R"({"alg":"nOnE"})") + "." + codec::base64url_encode(claims_of("agent-a").dump()) + ".";
+  auto bridge = start_bridge();
+  EXPECT_EQ(call(bridge.url, bearer(published), "kv.read", {{"path", "p"}}).status, 401);
+  EXPECT_EQ(call(bridge.url, bearer(unsigned_none), "kv.read", {{"path", "p"}}).status, 401);
+  EXPECT_EQ(call(bridge.url, bearer(hs256_under(kHmacSecret, claims_of("agent-a"), "HS512")), "kv.read", {{"path", "p"}}).status, 401)
+      << "the header's alg switched over the right secret's HS256";
+
+  auto published_ok = start_bridge({"--unsafe-published-jwt-secrets"});
+  EXPECT_TRUE(is_result(call(published_ok.url, bearer(published), "kv.read", {{"path", "p"}})));
+  EXPECT_EQ(call(published_ok.url, bearer(unsigned_none), "kv.read", {{"path", "p"}}).status, 401);
+  auto none_ok = start_bridge({"--unsafe-accept-alg-none"});
+  EXPECT_TRUE(is_result(call(none_ok.url, bearer(unsigned_none), "kv.read", {{"path", "p"}})));
+  EXPECT_EQ(call(none_ok.url, bearer(published), "kv.read", {{"path", "p"}}).status, 401);
 }
 
 TEST_F(AgentBridge, UnsafeScopeSubstringLetsReadAllGrantRead) {
