@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "agent_stack.h"
@@ -146,6 +149,30 @@ TEST(AgentBridgeSabotage, TheFirstOfTwoCredentialsDecidingIsFound) {
   expect_only("--unsafe-first-credential-wins",
               "agent_identity / an API key and a JWT of two agents in one request are refused with 400, in either order",
               "lets one of several credentials decide");
+}
+
+// The documented example of a hand-written stack file for a server the harness did not write
+// (docs/target-profiles.md): filled with a bridge's addresses, as its reader fills it with their
+// server's, it runs every scenario of the three files, and each passes against a well-behaved
+// server. Were the example to drift from what the harness reads, this fails.
+TEST(HandWrittenProfile, TheDocumentedExampleRunsTheAgentFamilies) {
+  std::unique_ptr<AgentStack> stack;
+  try {
+    stack = std::make_unique<AgentStack>();
+  } catch (const NginxMissing& e) {
+    GTEST_SKIP() << e.what();
+  }
+  std::ifstream in(std::string(MCPH_DOCS_DIR) + "/examples/agent-server.stack.json");
+  ASSERT_TRUE(in) << "docs/examples/agent-server.stack.json";
+  const std::string example((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto outcomes = run_families_on(stack->write_stack_file("hand-written.stack.json", example));
+  std::set<std::string> files;
+  for (const auto& outcome : outcomes) {
+    EXPECT_EQ(outcome.status, Status::passed) << outcome.why();
+    files.insert(outcome.scenario.substr(0, outcome.scenario.find(" / ")));
+  }
+  EXPECT_EQ(files.size(), kFamilies.size());
+  EXPECT_GE(outcomes.size(), 30u);
 }
 
 }  // namespace

@@ -53,6 +53,7 @@ struct AgentStack::Impl {
   std::unique_ptr<proc::StartedService> vault, bridge;
   std::unique_ptr<TlsProxy> proxy;
   fs::path stack_file;
+  std::vector<std::pair<std::string, std::string>> placeholders;
 
   void vault_write(const std::string& path, const Json& body) const {
     http::Client client(vault->url);
@@ -93,9 +94,9 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches) : impl_(
   proc::write_private_file(dir / "agents" / "jwt-hs256.key", random_secret() + random_secret());
   proc::write_private_file(dir / "vault-token", s.root_token);
 
-  const tls::TestCa server_ca(dir / "tls", "server CA");
+  const tls::TestCa server_ca(dir / "tls", "server CA", {dir / "tls" / "server-ca.pem", dir / "tls" / "server-ca.key"});
   const tls::CertificateFiles proxy_certificate = server_ca.issue_server("proxy");
-  const tls::TestCa agents_ca(dir / "tls", "agents CA");
+  const tls::TestCa agents_ca(dir / "tls", "agents CA", {dir / "tls" / "agents-ca.pem", dir / "tls" / "agents-ca.key"});
 
   proc::SpawnOptions bridge;
   bridge.name = "agent-bridge-mcp";
@@ -131,7 +132,7 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches) : impl_(
       {"mtls", {{"proxy_url", s.proxy->url() + "/mcp"}, {"direct_url", s.bridge->url + "/mcp"},
                 {"server_ca_file", fs::relative(server_ca.certificate_file(), dir).string()},
                 {"client_ca_cert", fs::relative(agents_ca.certificate_file(), dir).string()},
-                {"client_ca_key", "tls/agents_CA.key"}}},
+                {"client_ca_key", "tls/agents-ca.key"}}},
       {"proxy_headers", {{"dn_header", "X-SSL-Client-S-DN"}, {"verify_header", "X-SSL-Client-Verify"}}}};
   const Json stack = {
       {"mode", "external"},
@@ -143,6 +144,23 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches) : impl_(
                        {"ca_file", server_ca.certificate_file().string()}}}}}};
   s.stack_file = dir / "stack.json";
   proc::write_private_file(s.stack_file, stack.dump(2) + "\n");
+  s.placeholders = {{"@VAULT_URL@", s.vault->url}, {"@VAULT_TOKEN@", s.root_token}, {"@VAULT_AUDIT_LOG@", audit_log},
+                    {"@SERVER_URL@", s.bridge->url}, {"@PROXY_URL@", s.proxy->url()},
+                    {"@JWT_ISSUER@", kIssuer}, {"@JWT_AUDIENCE@", kAudience}};
+}
+
+fs::path AgentStack::write_stack_file(const std::string& name, std::string text) const {
+  for (const auto& [placeholder, value] : impl_->placeholders) {
+    for (std::size_t at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + value.size())) {
+      text.replace(at, placeholder.size(), value);
+    }
+  }
+  if (const auto left = text.find('@'); left != std::string::npos && text.find('@', left + 1) != std::string::npos) {
+    throw std::runtime_error(name + ": a placeholder this stack does not fill: " + text.substr(left, 40));
+  }
+  const fs::path path = impl_->dir.path() / name;
+  proc::write_private_file(path, text);
+  return path;
 }
 
 AgentStack::~AgentStack() = default;

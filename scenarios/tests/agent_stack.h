@@ -21,6 +21,12 @@ class AgentStack {
   AgentStack& operator=(const AgentStack&) = delete;
 
   const std::filesystem::path& stack_file() const;
+  // Another stack file beside it, written from `text` (a hand-written one, as
+  // docs/examples/agent-server.stack.json) with its placeholders filled: @VAULT_URL@,
+  // @VAULT_TOKEN@, @VAULT_AUDIT_LOG@, @SERVER_URL@, @PROXY_URL@, @JWT_ISSUER@, @JWT_AUDIENCE@. Its
+  // relative paths name this stack's files: agents/api-keys.json, agents/jwt-hs256.key,
+  // tls/server-ca.pem, tls/agents-ca.pem, tls/agents-ca.key.
+  std::filesystem::path write_stack_file(const std::string& name, std::string text) const;
 
  private:
   struct Impl;
