@@ -175,6 +175,52 @@ TEST(HandWrittenProfile, TheDocumentedExampleRunsTheAgentFamilies) {
   EXPECT_GE(outcomes.size(), 30u);
 }
 
+// An RS256 or ES256 static_jwt profile against a bridge that verifies the agents' JWTs by a
+// JWKS (--jwks-url): the agent families pass with the tokens the harness signs with the private
+// key, and the key's public half used as an HS256 secret (key confusion) is refused.
+class AsymmetricAgentJwts : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(AsymmetricAgentJwts, TheAgentFamiliesPassAndThePublicKeyAsAnHmacSecretIsRefused) {
+  std::unique_ptr<AgentStack> stack;
+  try {
+    stack = std::make_unique<AgentStack>(std::vector<std::string>{}, GetParam());
+  } catch (const NginxMissing& e) {
+    GTEST_SKIP() << e.what();
+  }
+  const std::string confusion = R"(suite: key_confusion
+family: jwt-attacks
+description: the public key as an HMAC secret
+needs: {services: [agent-bridge-mcp]}
+scenarios:
+  - name: the agent's JWT is accepted, and HS256 keyed with the public key is refused
+    property: accepts a token it must refuse
+    steps:
+      - as: agent-a
+        via: static_jwt
+        http: {server: agent-bridge-mcp, probe: true}
+        expect: {http_status: 200}
+      - as: agent-a
+        via: static_jwt
+        credential: {sign: public_key_as_secret}
+        http: {server: agent-bridge-mcp, probe: true}
+        expect: {http_status: 401, bearer_challenge: invalid_token, token_not_echoed: true}
+)";
+  const std::filesystem::path confusion_file = stack->write_stack_file("key_confusion.yaml", confusion);
+  ScenarioRunner runner(StackFile::load(stack->stack_file()));
+  std::size_t passed = 0;
+  for (const ScenarioFile& file : {family_file("agent_identity"), family_file("transport_identity"),
+                                   load_scenario_file(confusion_file.string())}) {
+    for (const auto& result : runner.run(file).scenarios) {
+      EXPECT_EQ(result.status, Status::passed) << GetParam() << ": " << file.suite << " / " << result.name << " ("
+                                               << result.message << ")";
+      passed += result.status == Status::passed;
+    }
+  }
+  EXPECT_GE(passed, 30u);
+}
+
+INSTANTIATE_TEST_SUITE_P(StaticJwt, AsymmetricAgentJwts, ::testing::Values("RS256", "ES256"));
+
 }  // namespace
 }  // namespace mcph::harness
 

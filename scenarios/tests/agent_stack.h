@@ -14,8 +14,11 @@ namespace mcph::harness {
 
 class AgentStack {
  public:
-  // Throws when a part does not start (tls proxy: NginxMissing without nginx).
-  explicit AgentStack(const std::vector<std::string>& bridge_switches = {});
+  // Throws when a part does not start (tls proxy: NginxMissing without nginx). `jwt_alg`: the
+  // agents' JWTs, HS256 with a shared secret, or RS256 or ES256 with a key the stack makes and
+  // publishes as a one-key JWKS (the bridge's --jwks-url), the stack file's static_jwt signing
+  // with its private key.
+  explicit AgentStack(const std::vector<std::string>& bridge_switches = {}, const std::string& jwt_alg = "HS256");
   ~AgentStack();
   AgentStack(const AgentStack&) = delete;
   AgentStack& operator=(const AgentStack&) = delete;

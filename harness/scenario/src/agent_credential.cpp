@@ -67,6 +67,7 @@ std::string static_jwt(const StaticJwtAuth& jwt, const std::string& agent, const
   const bool hmac = sign == "wrong_secret" || sign == "public_key_as_secret" || sign == "hmac_secret";
   std::string alg = sign == "none" ? "none" : sign == "attacker" ? "ES256" : hmac ? "HS256" : jwt.alg;
   Json header = {{"alg", alg}, {"typ", "JWT"}};
+  if (!jwt.kid.empty()) header["kid"] = jwt.kid;
   if (const auto changes = shape.find("header"); changes != shape.end()) set_fields(header, *changes);
   const std::string input = codec::base64url_encode(header.dump()) + "." + codec::base64url_encode(claims.dump());
   if (sign == "none") return input + ".";

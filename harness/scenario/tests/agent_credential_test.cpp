@@ -96,6 +96,11 @@ TEST_F(AgentCredentialTest, AJwtIsSignedWithAPublishedSecretOrWithThePublicKeyAs
   const AgentCredential confused = credential("agent-b", "static_jwt", {{"sign", "public_key_as_secret"}});
   EXPECT_EQ(header_of(confused.secret)["alg"], "HS256");
   EXPECT_TRUE(hs256_signed_with(confused.secret, rsa.public_pem()));
+  EXPECT_FALSE(header_of(confused.secret).contains("kid"));
+
+  auth_.static_jwt->kid = "agents-1";  // the profile's kid names the key in every header
+  EXPECT_EQ(header_of(credential("agent-b", "static_jwt").secret)["kid"], "agents-1");
+  EXPECT_EQ(header_of(credential("agent-b", "static_jwt").secret)["alg"], "RS256");
 }
 
 TEST_F(AgentCredentialTest, ACertificateIsMintedPerStepWithTheSubjectItAsksFor) {
