@@ -1,10 +1,15 @@
-// The agent families (agent_identity, transport_identity) against agent-bridge-mcp started with
+// The agent families (agent_identity, transport_identity) and family 8's HS256 file
+// (jwt_attacks_hs256) against agent-bridge-mcp started with
 // each of its --unsafe-* switches, behind a TLS proxy, on a stack this test writes itself
 // (agent_stack.h): the families fail in exactly the scenarios that show the switch's defect, with
 // its finding, and nowhere else. (The well-behaved bridge is the shared stack's: scenarios/CMakeLists.txt.)
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "agent_stack.h"
@@ -17,7 +22,7 @@ namespace {
 
 using Status = reports::ScenarioResult::Status;
 
-const std::vector<std::string> kFamilies = {"agent_identity", "transport_identity"};
+const std::vector<std::string> kFamilies = {"agent_identity", "transport_identity", "jwt_attacks_hs256"};
 
 ScenarioFile family_file(const std::string& suite) {
   return load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml");
@@ -37,10 +42,9 @@ struct Outcome {
   }
 };
 
-// Both families, every scenario, against a bridge with `switches`.
-std::vector<Outcome> run_families(const std::vector<std::string>& switches) {
-  const AgentStack stack(switches);
-  ScenarioRunner runner(StackFile::load(stack.stack_file()));
+// The three files, every scenario, through the stack file `stack_file`.
+std::vector<Outcome> run_families_on(const std::filesystem::path& stack_file) {
+  ScenarioRunner runner(StackFile::load(stack_file));
   std::vector<Outcome> outcomes;
   for (const auto& suite : kFamilies) {
     for (const auto& result : runner.run(family_file(suite)).scenarios) {
@@ -48,6 +52,12 @@ std::vector<Outcome> run_families(const std::vector<std::string>& switches) {
     }
   }
   return outcomes;
+}
+
+// The three files against a bridge with `switches`.
+std::vector<Outcome> run_families(const std::vector<std::string>& switches) {
+  const AgentStack stack(switches);
+  return run_families_on(stack.stack_file());
 }
 
 // With the switch on, each scenario of `red` (family / name → property) fails naming its
@@ -85,6 +95,19 @@ void expect_only(const std::string& flag, const std::string& scenario, const std
 TEST(AgentBridgeSabotage, AJwtForAnotherAudienceIsFound) {
   expect_only("--unsafe-no-aud-check", "agent_identity / a JWT for another audience, or for none, is refused",
               "accepts a JWT it must refuse");
+}
+
+// An unsigned token in any spelling of none is taken: both files' alg none cases go red.
+TEST(AgentBridgeSabotage, AcceptingAlgNoneIsFound) {
+  expect_red("--unsafe-accept-alg-none",
+             {{"agent_identity / a JWT of another issuer, unsigned, signed by another key or expired is refused",
+               "accepts a JWT it must refuse"},
+              {"jwt_attacks_hs256 / alg none, in any spelling", "accepts a token it must refuse"}});
+}
+
+TEST(AgentBridgeSabotage, AcceptingAPublishedDefaultSecretIsFound) {
+  expect_only("--unsafe-published-jwt-secrets", "jwt_attacks_hs256 / HS256 signed with a published default secret",
+              "accepts a token it must refuse");
 }
 
 TEST(AgentBridgeSabotage, AScopeBySubstringIsFound) {
@@ -127,6 +150,76 @@ TEST(AgentBridgeSabotage, TheFirstOfTwoCredentialsDecidingIsFound) {
               "agent_identity / an API key and a JWT of two agents in one request are refused with 400, in either order",
               "lets one of several credentials decide");
 }
+
+// The documented example of a hand-written stack file for a server the harness did not write
+// (docs/target-profiles.md): filled with a bridge's addresses, as its reader fills it with their
+// server's, it runs every scenario of the three files, and each passes against a well-behaved
+// server. Were the example to drift from what the harness reads, this fails.
+TEST(HandWrittenProfile, TheDocumentedExampleRunsTheAgentFamilies) {
+  std::unique_ptr<AgentStack> stack;
+  try {
+    stack = std::make_unique<AgentStack>();
+  } catch (const NginxMissing& e) {
+    GTEST_SKIP() << e.what();
+  }
+  std::ifstream in(std::string(MCPH_DOCS_DIR) + "/examples/agent-server.stack.json");
+  ASSERT_TRUE(in) << "docs/examples/agent-server.stack.json";
+  const std::string example((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto outcomes = run_families_on(stack->write_stack_file("hand-written.stack.json", example));
+  std::set<std::string> files;
+  for (const auto& outcome : outcomes) {
+    EXPECT_EQ(outcome.status, Status::passed) << outcome.why();
+    files.insert(outcome.scenario.substr(0, outcome.scenario.find(" / ")));
+  }
+  EXPECT_EQ(files.size(), kFamilies.size());
+  EXPECT_GE(outcomes.size(), 30u);
+}
+
+// An RS256 or ES256 static_jwt profile against a bridge that verifies the agents' JWTs by a
+// JWKS (--jwks-url): the agent families pass with the tokens the harness signs with the private
+// key, and the key's public half used as an HS256 secret (key confusion) is refused.
+class AsymmetricAgentJwts : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(AsymmetricAgentJwts, TheAgentFamiliesPassAndThePublicKeyAsAnHmacSecretIsRefused) {
+  std::unique_ptr<AgentStack> stack;
+  try {
+    stack = std::make_unique<AgentStack>(std::vector<std::string>{}, GetParam());
+  } catch (const NginxMissing& e) {
+    GTEST_SKIP() << e.what();
+  }
+  const std::string confusion = R"(suite: key_confusion
+family: jwt-attacks
+description: the public key as an HMAC secret
+needs: {services: [agent-bridge-mcp]}
+scenarios:
+  - name: the agent's JWT is accepted, and HS256 keyed with the public key is refused
+    property: accepts a token it must refuse
+    steps:
+      - as: agent-a
+        via: static_jwt
+        http: {server: agent-bridge-mcp, probe: true}
+        expect: {http_status: 200}
+      - as: agent-a
+        via: static_jwt
+        credential: {sign: public_key_as_secret}
+        http: {server: agent-bridge-mcp, probe: true}
+        expect: {http_status: 401, bearer_challenge: invalid_token, token_not_echoed: true}
+)";
+  const std::filesystem::path confusion_file = stack->write_stack_file("key_confusion.yaml", confusion);
+  ScenarioRunner runner(StackFile::load(stack->stack_file()));
+  std::size_t passed = 0;
+  for (const ScenarioFile& file : {family_file("agent_identity"), family_file("transport_identity"),
+                                   load_scenario_file(confusion_file.string())}) {
+    for (const auto& result : runner.run(file).scenarios) {
+      EXPECT_EQ(result.status, Status::passed) << GetParam() << ": " << file.suite << " / " << result.name << " ("
+                                               << result.message << ")";
+      passed += result.status == Status::passed;
+    }
+  }
+  EXPECT_GE(passed, 30u);
+}
+
+INSTANTIATE_TEST_SUITE_P(StaticJwt, AsymmetricAgentJwts, ::testing::Values("RS256", "ES256"));
 
 }  // namespace
 }  // namespace mcph::harness

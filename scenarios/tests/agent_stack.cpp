@@ -7,6 +7,9 @@
 #include "mcph/agent_bridge/agents_file.h"
 #include "mcph/harness/stack/tls_proxy.h"
 #include "mcph/http/client.h"
+#include "mcph/http/server.h"
+#include "mcph/jose/jwk.h"
+#include "mcph/jose/key.h"
 #include "mcph/openssl/crypto.h"
 #include "mcph/proc/private_file.h"
 #include "mcph/proc/service.h"
@@ -24,6 +27,7 @@ constexpr const char* kAudience = "agent-bridge-mcp";
 // The proxy connects to the bridge from this address, the only one whose identity headers the
 // bridge believes; the harness's own requests come from 127.0.0.1.
 constexpr const char* kProxyAddress = "127.0.0.2";
+constexpr const char* kJwtKid = "agents-1";
 
 // The contract's agents: their scopes and secrets (fixtures/agents/agents.json's shape).
 struct AgentFixture {
@@ -52,7 +56,9 @@ struct AgentStack::Impl {
   std::string root_token = random_secret();
   std::unique_ptr<proc::StartedService> vault, bridge;
   std::unique_ptr<TlsProxy> proxy;
+  std::unique_ptr<http::Server> jwks;  // RS256/ES256 only
   fs::path stack_file;
+  std::vector<std::pair<std::string, std::string>> placeholders;
 
   void vault_write(const std::string& path, const Json& body) const {
     http::Client client(vault->url);
@@ -61,7 +67,8 @@ struct AgentStack::Impl {
   }
 };
 
-AgentStack::AgentStack(const std::vector<std::string>& bridge_switches) : impl_(std::make_unique<Impl>()) {
+AgentStack::AgentStack(const std::vector<std::string>& bridge_switches, const std::string& jwt_alg)
+    : impl_(std::make_unique<Impl>()) {
   Impl& s = *impl_;
   const fs::path dir = s.dir.path();
   fs::create_directories(dir / "agents");
@@ -72,6 +79,9 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches) : impl_(
   vault.argv = {MCPH_MOCK_VAULT, "--port", "0", "--dev-root-token-id", s.root_token, "--audit-log", audit_log, "--quiet"};
   s.vault = std::make_unique<proc::StartedService>(proc::start_service(vault));
 
+  // Vault audits each request's traceparent in the clear, as the stack's provisioner has it: the
+  // bridge sends its calls' on, and a step keeps the entries of its own trace.
+  s.vault_write("sys/config/auditing/request-headers/traceparent", {{"hmac", false}});
   // The agents, as the stack provisions them: policy, secrets, API key (the bridge holds its digest).
   Json keys = Json::object();
   std::string agents_file;
@@ -87,23 +97,40 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches) : impl_(
   }
   proc::write_private_file(dir / "agents" / "api-keys.json", keys.dump());
   proc::write_private_file(dir / "agents" / "bridge-agents", agents_file);
-  proc::write_private_file(dir / "agents" / "jwt-hs256.key", random_secret() + random_secret());
+  // The agents' JWT key: a shared secret, or a key pair whose public half the bridge fetches.
+  std::string jwt_key_file = "agents/jwt-hs256.key";
+  std::vector<std::string> jwt_flags;
+  if (jwt_alg == "HS256") {
+    proc::write_private_file(dir / jwt_key_file, random_secret() + random_secret());
+    jwt_flags = {"--jwt-secret-file", (dir / jwt_key_file).string()};
+  } else {
+    const auto alg = jose::alg_from_string(jwt_alg);
+    if (!alg) throw std::invalid_argument("AgentStack: no JWT algorithm " + jwt_alg);
+    const jose::Key key = *alg == jose::Alg::ES256 ? jose::Key::generate_ec_p256() : jose::Key::generate_rsa();
+    jwt_key_file = "agents/jwt-" + jwt_alg + ".pem";
+    proc::write_private_file(dir / jwt_key_file, key.private_pem());
+    s.jwks = std::make_unique<http::Server>(http::ServerOptions{});
+    s.jwks->route("GET", "/jwks", [set = "{\"keys\":[" + jose::Jwk{key, kJwtKid, *alg, "sig"}.to_public_json() + "]}"](
+                                      const http::Request&, http::Response& res) { res.set_json(200, set); });
+    s.jwks->start();
+    jwt_flags = {"--jwks-url", s.jwks->url() + "/jwks", "--jwt-alg", jwt_alg};
+  }
   proc::write_private_file(dir / "vault-token", s.root_token);
 
-  const tls::TestCa server_ca(dir / "tls", "server CA");
+  const tls::TestCa server_ca(dir / "tls", "server CA", {dir / "tls" / "server-ca.pem", dir / "tls" / "server-ca.key"});
   const tls::CertificateFiles proxy_certificate = server_ca.issue_server("proxy");
-  const tls::TestCa agents_ca(dir / "tls", "agents CA");
+  const tls::TestCa agents_ca(dir / "tls", "agents CA", {dir / "tls" / "agents-ca.pem", dir / "tls" / "agents-ca.key"});
 
   proc::SpawnOptions bridge;
   bridge.name = "agent-bridge-mcp";
   bridge.argv = {MCPH_AGENT_BRIDGE, "--port", "0", "--vault-url", s.vault->url,
                  "--vault-token-file", (dir / "vault-token").string(),
                  "--agents-file", (dir / "agents" / "bridge-agents").string(), "--api-keys",
-                 "--jwt-secret-file", (dir / "agents" / "jwt-hs256.key").string(),
                  "--jwt-issuer", kIssuer, "--jwt-audience", kAudience, "--trusted-proxy", kProxyAddress,
                  "--rate-limit", "20", "--rate-window-ms", "1000",
                  // Refusals are the families' daily bread: their per-address budget is not what they test.
                  "--unauthenticated-rate-limit", "200"};
+  bridge.argv.insert(bridge.argv.end(), jwt_flags.begin(), jwt_flags.end());
   bridge.argv.insert(bridge.argv.end(), bridge_switches.begin(), bridge_switches.end());
   s.bridge = std::make_unique<proc::StartedService>(proc::start_service(bridge));
 
@@ -120,16 +147,17 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches) : impl_(
   s.proxy = std::make_unique<TlsProxy>(TlsProxy::start(proxy));
 
   // Paths relative to the stack file's directory, as a person writing one would.
-  const Json auth = {
+  Json auth = {
       {"default", "api_key"},
       {"agents", {"agent-a", "agent-b", "agent-c"}},
       {"api_key", {{"header", "X-API-Key"}, {"keys_file", "agents/api-keys.json"}}},
-      {"static_jwt", {{"alg", "HS256"}, {"key_file", "agents/jwt-hs256.key"}, {"iss", kIssuer}, {"aud", kAudience}}},
+      {"static_jwt", {{"alg", jwt_alg}, {"key_file", jwt_key_file}, {"iss", kIssuer}, {"aud", kAudience}}},
       {"mtls", {{"proxy_url", s.proxy->url() + "/mcp"}, {"direct_url", s.bridge->url + "/mcp"},
                 {"server_ca_file", fs::relative(server_ca.certificate_file(), dir).string()},
                 {"client_ca_cert", fs::relative(agents_ca.certificate_file(), dir).string()},
-                {"client_ca_key", "tls/agents_CA.key"}}},
+                {"client_ca_key", "tls/agents-ca.key"}}},
       {"proxy_headers", {{"dn_header", "X-SSL-Client-S-DN"}, {"verify_header", "X-SSL-Client-Verify"}}}};
+  if (jwt_alg != "HS256") auth["static_jwt"]["kid"] = kJwtKid;  // the JWKS key's
   const Json stack = {
       {"mode", "external"},
       {"services",
@@ -140,6 +168,23 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches) : impl_(
                        {"ca_file", server_ca.certificate_file().string()}}}}}};
   s.stack_file = dir / "stack.json";
   proc::write_private_file(s.stack_file, stack.dump(2) + "\n");
+  s.placeholders = {{"@VAULT_URL@", s.vault->url}, {"@VAULT_TOKEN@", s.root_token}, {"@VAULT_AUDIT_LOG@", audit_log},
+                    {"@SERVER_URL@", s.bridge->url}, {"@PROXY_URL@", s.proxy->url()},
+                    {"@JWT_ISSUER@", kIssuer}, {"@JWT_AUDIENCE@", kAudience}};
+}
+
+fs::path AgentStack::write_stack_file(const std::string& name, std::string text) const {
+  for (const auto& [placeholder, value] : impl_->placeholders) {
+    for (std::size_t at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + value.size())) {
+      text.replace(at, placeholder.size(), value);
+    }
+  }
+  if (const auto left = text.find('@'); left != std::string::npos && text.find('@', left + 1) != std::string::npos) {
+    throw std::runtime_error(name + ": a placeholder this stack does not fill: " + text.substr(left, 40));
+  }
+  const fs::path path = impl_->dir.path() / name;
+  proc::write_private_file(path, text);
+  return path;
 }
 
 AgentStack::~AgentStack() = default;

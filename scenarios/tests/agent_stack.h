@@ -14,13 +14,22 @@ namespace mcph::harness {
 
 class AgentStack {
  public:
-  // Throws when a part does not start (tls proxy: NginxMissing without nginx).
-  explicit AgentStack(const std::vector<std::string>& bridge_switches = {});
+  // Throws when a part does not start (tls proxy: NginxMissing without nginx). `jwt_alg`: the
+  // agents' JWTs, HS256 with a shared secret, or RS256 or ES256 with a key the stack makes and
+  // publishes as a one-key JWKS (the bridge's --jwks-url), the stack file's static_jwt signing
+  // with its private key.
+  explicit AgentStack(const std::vector<std::string>& bridge_switches = {}, const std::string& jwt_alg = "HS256");
   ~AgentStack();
   AgentStack(const AgentStack&) = delete;
   AgentStack& operator=(const AgentStack&) = delete;
 
   const std::filesystem::path& stack_file() const;
+  // Another stack file beside it, written from `text` (a hand-written one, as
+  // docs/examples/agent-server.stack.json) with its placeholders filled: @VAULT_URL@,
+  // @VAULT_TOKEN@, @VAULT_AUDIT_LOG@, @SERVER_URL@, @PROXY_URL@, @JWT_ISSUER@, @JWT_AUDIENCE@. Its
+  // relative paths name this stack's files: agents/api-keys.json, agents/jwt-hs256.key,
+  // tls/server-ca.pem, tls/agents-ca.pem, tls/agents-ca.key.
+  std::filesystem::path write_stack_file(const std::string& name, std::string text) const;
 
  private:
   struct Impl;

@@ -13,6 +13,7 @@
 #include "mcph/http/url.h"
 #include "mcph/jose/jws.h"
 #include "mcph/jose/key.h"
+#include "mcph/openssl/crypto.h"
 #include "mcph/proc/temp_dir.h"
 #include "mcph/tls/test_ca.h"
 #include "token_forge.h"
@@ -47,8 +48,10 @@ long long now_seconds() {
 
 
 // A JWT signed as the profile says, or bent: claims and header changed, `sign` none (alg none,
-// no signature), attacker (ES256 with a key of the harness's own) or wrong_secret (HS256 with
-// another secret).
+// no signature), attacker (ES256 with a key of the harness's own), wrong_secret (HS256 with
+// another secret) or public_key_as_secret (HS256 keyed with the PEM public key of an RS256 or
+// ES256 profile's key: key confusion); `hmac_secret` HS256 with the secret given (a published
+// default).
 std::string static_jwt(const StaticJwtAuth& jwt, const std::string& agent, const Json& shape) {
   Json claims = {{"iss", jwt.iss}, {"aud", jwt.aud}, {"sub", agent}, {"scope", agent_scopes(agent)},
                  {"iat", now_seconds()}, {"exp", now_seconds() + 300}};
@@ -60,9 +63,11 @@ std::string static_jwt(const StaticJwtAuth& jwt, const std::string& agent, const
     }
     set_fields(claims, given);
   }
-  const std::string sign = shape.value("sign", "");
-  std::string alg = sign == "none" ? "none" : sign == "attacker" ? "ES256" : sign == "wrong_secret" ? "HS256" : jwt.alg;
+  const std::string sign = shape.contains("hmac_secret") ? "hmac_secret" : shape.value("sign", "");
+  const bool hmac = sign == "wrong_secret" || sign == "public_key_as_secret" || sign == "hmac_secret";
+  std::string alg = sign == "none" ? "none" : sign == "attacker" ? "ES256" : hmac ? "HS256" : jwt.alg;
   Json header = {{"alg", alg}, {"typ", "JWT"}};
+  if (!jwt.kid.empty()) header["kid"] = jwt.kid;
   if (const auto changes = shape.find("header"); changes != shape.end()) set_fields(header, *changes);
   const std::string input = codec::base64url_encode(header.dump()) + "." + codec::base64url_encode(claims.dump());
   if (sign == "none") return input + ".";
@@ -71,6 +76,13 @@ std::string static_jwt(const StaticJwtAuth& jwt, const std::string& agent, const
     signature = jose::sign_bytes(jose::Key::generate_ec_p256(), jose::Alg::ES256, input);
   } else if (sign == "wrong_secret") {
     signature = jose::sign_bytes(jose::Key::hmac("not-the-shared-secret-but-as-long-as-one!"), jose::Alg::HS256, input);
+  } else if (sign == "hmac_secret") {
+    // Published secrets are short: signed as a careless server would check, below jose's minimum.
+    signature = openssl::hmac_sha256(shape["hmac_secret"].get<std::string>(), input);
+  } else if (sign == "public_key_as_secret") {
+    if (jwt.alg == "HS256") throw std::runtime_error("sign: public_key_as_secret needs an RS256 or ES256 static_jwt, not HS256");
+    const std::string public_pem = jose::Key::from_pem(read_file(jwt.key_file, "the JWT key file")).public_pem();
+    signature = jose::sign_bytes(jose::Key::hmac(public_pem), jose::Alg::HS256, input);
   } else {
     const std::string key_text = read_file(jwt.key_file, "the JWT key file");
     const auto parsed_alg = jose::alg_from_string(jwt.alg);
@@ -189,8 +201,8 @@ void present(const AuthProfile& auth, const std::string& target_url, const std::
 }
 
 const std::set<std::string>& shape_keys() {
-  static const std::set<std::string> keys = {"also", "key", "claims", "header", "sign", "subject", "uris", "ca",
-                                             "expired", "certificate", "to", "dn", "verify"};
+  static const std::set<std::string> keys = {"also", "key", "claims", "header", "sign", "hmac_secret", "subject", "uris",
+                                             "ca", "expired", "certificate", "to", "dn", "verify"};
   return keys;
 }
 
@@ -206,9 +218,13 @@ std::optional<std::string> credential_shape_problem(const Json& shape) {
     }
     const bool text = value.is_string();
     if ((key == "key" || key == "dn" || key == "verify") && !text) return key + ": expected text";
+    if (key == "hmac_secret" && (!text || value.get<std::string>().empty())) return "hmac_secret: expected the secret's text";
+    if (key == "hmac_secret" && shape.contains("sign")) return "hmac_secret: it is the signing, give no sign";
     if ((key == "claims" || key == "header") && !value.is_object()) return key + ": expected a mapping";
     if (key == "claims" && value.contains("exp_in") && !value["exp_in"].is_number_integer()) return "claims.exp_in: expected whole seconds";
-    if (key == "sign" && value != "none" && value != "attacker" && value != "wrong_secret") return "sign: none, attacker or wrong_secret";
+    if (key == "sign" && value != "none" && value != "attacker" && value != "wrong_secret" && value != "public_key_as_secret") {
+      return "sign: none, attacker, wrong_secret or public_key_as_secret";
+    }
     if (key == "ca" && value != "foreign") return "ca: the only other CA is foreign";
     if (key == "certificate" && value != "none") return "certificate: the only choice is none";
     if (key == "to" && value != "proxy" && value != "direct") return "to: proxy or direct";

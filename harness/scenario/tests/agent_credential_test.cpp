@@ -7,6 +7,8 @@
 #include <filesystem>
 
 #include "mcph/codec/base64.h"
+#include "mcph/jose/key.h"
+#include "mcph/openssl/crypto.h"
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/proc/private_file.h"
@@ -74,6 +76,33 @@ TEST_F(AgentCredentialTest, AStaticJwtIsSignedForTheAgentAndBentAsTheStepSays) {
   EXPECT_EQ(unsigned_jwt.secret.back(), '.');
 }
 
+// Whether a JWT's signature is the HMAC-SHA256 of its signing input under `secret` (of any
+// length: published secrets are shorter than jose lets a key be).
+bool hs256_signed_with(const std::string& jwt, const std::string& secret) {
+  const std::size_t dot = jwt.rfind('.');
+  return codec::base64url_encode(openssl::hmac_sha256(secret, jwt.substr(0, dot))) == jwt.substr(dot + 1);
+}
+
+TEST_F(AgentCredentialTest, AJwtIsSignedWithAPublishedSecretOrWithThePublicKeyAsTheSecret) {
+  const AgentCredential published = credential("agent-b", "static_jwt", {{"hmac_secret", "your-256-bit-secret"}});
+  EXPECT_EQ(header_of(published.secret)["alg"], "HS256");
+  EXPECT_TRUE(hs256_signed_with(published.secret, "your-256-bit-secret"));
+  EXPECT_FALSE(hs256_signed_with(published.secret, "a-shared-secret-of-at-least-32-bytes!!"));
+
+  const jose::Key rsa = jose::Key::generate_rsa();
+  proc::write_private_file(dir_.path() / "rs256.pem", rsa.private_pem());
+  auth_.static_jwt->alg = "RS256";
+  auth_.static_jwt->key_file = (dir_.path() / "rs256.pem").string();
+  const AgentCredential confused = credential("agent-b", "static_jwt", {{"sign", "public_key_as_secret"}});
+  EXPECT_EQ(header_of(confused.secret)["alg"], "HS256");
+  EXPECT_TRUE(hs256_signed_with(confused.secret, rsa.public_pem()));
+  EXPECT_FALSE(header_of(confused.secret).contains("kid"));
+
+  auth_.static_jwt->kid = "agents-1";  // the profile's kid names the key in every header
+  EXPECT_EQ(header_of(credential("agent-b", "static_jwt").secret)["kid"], "agents-1");
+  EXPECT_EQ(header_of(credential("agent-b", "static_jwt").secret)["alg"], "RS256");
+}
+
 TEST_F(AgentCredentialTest, ACertificateIsMintedPerStepWithTheSubjectItAsksFor) {
   const AgentCredential own = credential("agent-a", "mtls");
   EXPECT_EQ(own.url, "https://127.0.0.1:2/mcp");
@@ -119,9 +148,12 @@ TEST_F(AgentCredentialTest, MistakesAreNamedWithoutTheSecrets) {
     EXPECT_THAT(e.what(), Not(HasSubstr("key-of")));
   }
   EXPECT_THROW((void)credential("agent-a", "client_credentials"), std::runtime_error);  // not configured
-  EXPECT_EQ(credential_shape_problem({{"sing", "none"}}).value_or(""), "sing: no such key (also, ca, certificate, claims, dn, expired, header, key, sign, subject, to, uris, verify)");
-  EXPECT_THAT(credential_shape_problem({{"sign", "maybe"}}).value_or(""), HasSubstr("sign: none, attacker or wrong_secret"));
+  EXPECT_EQ(credential_shape_problem({{"sing", "none"}}).value_or(""), "sing: no such key (also, ca, certificate, claims, dn, expired, header, hmac_secret, key, sign, subject, to, uris, verify)");
+  EXPECT_THAT(credential_shape_problem({{"sign", "maybe"}}).value_or(""), HasSubstr("sign: none, attacker, wrong_secret or public_key_as_secret"));
   EXPECT_THAT(credential_shape_problem({{"subject", {{"CN", "a"}}}}).value_or(""), HasSubstr("subject: a list of {FIELD: value}"));
+  EXPECT_THAT(credential_shape_problem({{"hmac_secret", ""}}).value_or(""), HasSubstr("hmac_secret: expected the secret's text"));
+  EXPECT_THAT(credential_shape_problem({{"hmac_secret", "s"}, {"sign", "none"}}).value_or(""), HasSubstr("give no sign"));
+  EXPECT_THROW((void)credential("agent-a", "static_jwt", {{"sign", "public_key_as_secret"}}), std::runtime_error);  // HS256: no public key
   EXPECT_FALSE(credential_shape_problem({{"subject", Json::array()}, {"expired", true}}).has_value());
 }
 

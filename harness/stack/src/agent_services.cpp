@@ -31,7 +31,7 @@ AgentAuthFields agent_auth(const ProvisionedAgents& agents) {
   auth.default_kind = "api_key";
   auth.agents = agents.agents;
   auth.api_key = ApiKeyAuth{"X-API-Key", agents.api_keys_file.string(), {}};
-  auth.static_jwt = StaticJwtAuth{"HS256", agents.jwt_key_file.string(), kJwtIssuer, kJwtAudience, {}};
+  auth.static_jwt = StaticJwtAuth{"HS256", agents.jwt_key_file.string(), kJwtIssuer, kJwtAudience, {}, {}};
   auth.proxy_headers = ProxyHeadersAuth{"X-SSL-Client-S-DN", "X-SSL-Client-Verify", {}};
   return auth;
 }

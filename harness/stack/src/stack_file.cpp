@@ -138,7 +138,8 @@ const std::vector<PartKey<ApiKeyAuth>> kApiKeyKeys = {{"header", &ApiKeyAuth::he
 const std::vector<PartKey<StaticJwtAuth>> kStaticJwtKeys = {{"alg", &StaticJwtAuth::alg},
                                                             {"key_file", &StaticJwtAuth::key_file},
                                                             {"iss", &StaticJwtAuth::iss},
-                                                            {"aud", &StaticJwtAuth::aud}};
+                                                            {"aud", &StaticJwtAuth::aud},
+                                                            {"kid", &StaticJwtAuth::kid}};
 const std::vector<PartKey<MtlsAuth>> kMtlsKeys = {{"proxy_url", &MtlsAuth::proxy_url},
                                                   {"direct_url", &MtlsAuth::direct_url},
                                                   {"server_ca_file", &MtlsAuth::server_ca_file},

@@ -43,9 +43,9 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"identity_provider_unavailable", {}}},
        std::nullopt},
       // agent-bridge-mcp (servers/agent_bridge): streamable HTTP on /mcp (and plain JSON-RPC on
-      // /mcp/rpc), no traceparent sent on to Vault, each call's result in structured content;
+      // /mcp/rpc), traceparent sent on to Vault, each call's result in structured content;
       // Vault calls made with a child token of its own parent token, never a user's login.
-      {"agent-bridge", "streamable-http", "window", "auto", "initialize", "exchanged", 3000,
+      {"agent-bridge", "streamable-http", "traceparent", "auto", "initialize", "exchanged", 3000,
        {{"missing_credential", {}},
         {"backend_error", {"vault_error: "}},
         {"backend_unavailable", {"vault_unavailable: "}},

@@ -214,7 +214,8 @@ constexpr const char* kAgentStack = R"({"mode": "external", "services": {
     "rate_limit": "20/1000ms",
     "auth": {"default": "api_key", "agents": ["agent-a", "agent-b"], "future_kind": {"x": 1},
              "api_key": {"header": "X-API-Key", "keys_file": "agents/api-keys.json", "rotation": "daily"},
-             "static_jwt": {"alg": "HS256", "key_file": "/abs/jwt.key", "iss": "mcp-harness", "aud": "agent-bridge-mcp"},
+             "static_jwt": {"alg": "HS256", "key_file": "/abs/jwt.key", "iss": "mcp-harness", "aud": "agent-bridge-mcp",
+                            "kid": "k1"},
              "mtls": {"proxy_url": "https://127.0.0.1:41011/mcp", "direct_url": "http://127.0.0.1:41010/mcp",
                       "server_ca_file": "tls/ca.pem", "client_ca_cert": "tls/agents-ca.pem", "client_ca_key": "tls/agents-ca.key"},
              "proxy_headers": {"dn_header": "X-SSL-Client-S-DN", "verify_header": "X-SSL-Client-Verify"},
@@ -232,6 +233,8 @@ TEST(StackFileTest, AgentAuthIsReadIntoTypedFieldsAndUnknownKeysSurvive) {
   ASSERT_TRUE(auth.api_key && auth.static_jwt && auth.mtls && auth.proxy_headers && auth.client_credentials);
   EXPECT_EQ(auth.api_key->keys_file, "agents/api-keys.json");
   EXPECT_EQ(auth.static_jwt->aud, "agent-bridge-mcp");
+  EXPECT_EQ(auth.static_jwt->kid, "k1");
+  EXPECT_TRUE(auth.static_jwt->unknown.empty());
   EXPECT_EQ(auth.mtls->client_ca_key, "tls/agents-ca.key");
   EXPECT_EQ(auth.proxy_headers->verify_header, "X-SSL-Client-Verify");
   EXPECT_EQ(auth.client_credentials->method, "client_secret_basic");

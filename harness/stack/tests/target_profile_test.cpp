@@ -135,7 +135,7 @@ TEST(AuthProfileTest, AnEntryWithoutAuthIsCalledByKeycloakUsers) {
 
 TEST(AuthProfileTest, TheBridgesAuthIsReadIntoItsModes) {
   const TargetProfile profile = target_profile(entry({{"profile", "agent-bridge"}, {"auth", kBridgeAuth}}), "agent-bridge-mcp");
-  EXPECT_EQ(profile.correlation, "window");  // the bridge does not send traceparent on to Vault
+  EXPECT_EQ(profile.correlation, "traceparent");  // the bridge sends the call's traceparent on to Vault
   ASSERT_TRUE(profile.auth.has_value());
   const AuthProfile& auth = *profile.auth;
   EXPECT_EQ(auth.default_mode, "api_key");

@@ -1,8 +1,13 @@
 #include "mcph/agent_bridge/agent_identity.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 #include "mcph/agent_bridge/scopes.h"
+#include "mcph/codec/base64.h"
+#include "mcph/openssl/crypto.h"
 
 namespace mcph::agent_bridge {
 namespace {
@@ -31,6 +36,46 @@ std::optional<Identification> by_api_key(const http::Request& request, const Ide
   return found(Agent{entry->id, entry->scopes, "api-key"});
 }
 
+Identification from_claims(const std::string& sub, const nlohmann::json& claims) {
+  std::vector<std::string> scopes;
+  if (claims.contains("scope") && claims["scope"].is_string()) scopes = split_scopes(claims["scope"].get<std::string>());
+  return found(Agent{sub, scopes, "jwt"});
+}
+
+// The unverified header's alg, lower-cased ("" when there is none).
+std::string header_alg(const std::string& token) {
+  const auto text = codec::base64url_decode(token.substr(0, token.find('.')));
+  const auto header = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+  if (!header.is_object() || !header.contains("alg") || !header["alg"].is_string()) return "";
+  std::string alg = header["alg"].get<std::string>();
+  std::transform(alg.begin(), alg.end(), alg.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return alg;
+}
+
+bool signed_with_published_secret(const std::string& token) {
+  const std::size_t dot = token.rfind('.');
+  const auto signature = dot == std::string::npos ? std::nullopt : codec::base64url_decode(token.substr(dot + 1));
+  if (!signature || header_alg(token) != "hs256") return false;
+  const std::string input = token.substr(0, dot);
+  return std::any_of(published_hs256_secrets().begin(), published_hs256_secrets().end(), [&](const std::string& secret) {
+    return openssl::constant_time_equals(openssl::hmac_sha256(secret, input), *signature);
+  });
+}
+
+// What the sabotage switches let through: alg none in any case (unsafe_accept_alg_none), an
+// HS256 signature of a published secret (unsafe_published_secrets). Such a token is taken at its
+// word but for its issuer and sub.
+std::optional<Identification> taken_unverified(const std::string& token, const JwtSettings& jwt) {
+  const bool let_through = (jwt.unsafe_accept_alg_none && header_alg(token) == "none") ||
+                           (jwt.unsafe_published_secrets && signed_with_published_secret(token));
+  const auto payload = let_through ? jose::unverified_payload(token) : std::nullopt;
+  const auto claims = payload ? nlohmann::json::parse(*payload, nullptr, false) : nlohmann::json();
+  if (!claims.is_object() || claims.value("iss", nlohmann::json()) != jwt.issuer) return std::nullopt;
+  const auto sub = claims.value("sub", nlohmann::json());
+  if (!sub.is_string() || !valid_agent_id(sub.get<std::string>())) return std::nullopt;
+  return from_claims(sub.get<std::string>(), claims);
+}
+
 std::optional<Identification> by_jwt(const http::Request& request, const IdentitySettings& settings) {
   const std::string authorization = request.header("Authorization");
   if (!settings.jwt || authorization.empty()) return std::nullopt;
@@ -41,16 +86,14 @@ std::optional<Identification> by_jwt(const http::Request& request, const Identit
   options.allowed_algs = {jwt.alg};
   options.issuer = jwt.issuer;
   if (!jwt.unsafe_no_aud_check) options.audience = jwt.audience;
+  if (auto taken = taken_unverified(token, jwt)) return taken;
   try {
     const jose::VerifiedJwt verified =
         jwt.jwks ? jwt.jwks->verify(token, options) : jose::verify_jwt(token, jwt.shared_secret, options);
     if (verified.iss.empty()) return invalid("the token has no iss");
     if (!jwt.unsafe_no_aud_check && verified.aud.empty()) return invalid("the token has no aud");
     if (!valid_agent_id(verified.sub)) return invalid("the token's sub is not a valid agent id");
-    const auto claims = nlohmann::json::parse(verified.payload_json);
-    std::vector<std::string> scopes;
-    if (claims.contains("scope") && claims["scope"].is_string()) scopes = split_scopes(claims["scope"].get<std::string>());
-    return found(Agent{verified.sub, scopes, "jwt"});
+    return from_claims(verified.sub, nlohmann::json::parse(verified.payload_json));
   } catch (const jose::JoseError& e) {
     return invalid(std::string("the token was refused: ") + std::string(jose::to_string(e.kind())));
   } catch (const oidc::JwksUnavailable&) {
@@ -86,6 +129,12 @@ std::optional<Identification> by_own_tls(const http::Request& request, const Ide
 }
 
 }  // namespace
+
+const std::vector<std::string>& published_hs256_secrets() {
+  static const std::vector<std::string> secrets = {"your-256-bit-secret", "secret", "changeme", "your_jwt_secret",
+                                                   "jwt-secret", "supersecret", "secretkey", "default"};
+  return secrets;
+}
 
 std::optional<std::string> single_common_name(const std::string& dn) {
   std::vector<std::pair<std::string, std::string>> attributes;

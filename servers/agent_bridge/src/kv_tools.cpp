@@ -57,8 +57,9 @@ std::string child_token(vault::Client& vault, const KvSettings& settings, const 
   return answer.at("auth").at("client_token").get<std::string>();
 }
 
-KvOutcome run(const KvSettings& settings, const Agent& agent, const Operation& op, const std::string& raw_path,
+KvOutcome run(const KvSettings& settings, const KvCaller& caller, const Operation& op, const std::string& raw_path,
               const Json& data) {
+  const Agent& agent = caller.agent;
   if (!has_scope(agent.scopes, op.scope, settings.unsafe_scope_substring)) {
     KvOutcome outcome = refusal(403, std::string("insufficient_scope: this call needs scope ") + op.scope);
     outcome.missing_scope = op.scope;
@@ -80,6 +81,7 @@ KvOutcome run(const KvSettings& settings, const Agent& agent, const Operation& o
   options.connect_timeout = settings.timeout;
   options.read_timeout = settings.timeout;
   vault::Client vault(settings.vault_url, options);
+  vault.continue_trace(caller.trace);
   try {
     const std::string token = child_token(vault, settings, agent);
     const std::string method = op.method == std::string("LIST") ? "GET" : op.method;
@@ -125,7 +127,7 @@ Json tool_list() {
   });
 }
 
-KvOutcome call_tool(const KvSettings& settings, const Agent& agent, const std::string& name, const Json& given) {
+KvOutcome call_tool(const KvSettings& settings, const KvCaller& caller, const std::string& name, const Json& given) {
   const Operation* op = operation_of(name);
   if (!op) return rpc_error(-32602, "unknown tool: " + name);
   const Json args = given.is_null() ? Json::object() : given;
@@ -142,13 +144,13 @@ KvOutcome call_tool(const KvSettings& settings, const Agent& agent, const std::s
     if (!args.contains("data") || !args["data"].is_object()) return rpc_error(-32602, "data must be an object");
     data = args["data"];
   }
-  return run(settings, agent, *op, path, data);
+  return run(settings, caller, *op, path, data);
 }
 
-KvOutcome read_resource(const KvSettings& settings, const Agent& agent, const std::string& uri) {
-  const std::string own = "kv://" + agent.id + "/";
-  if (uri.rfind(own, 0) != 0) return rpc_error(-32002, "resource not found: only kv://" + agent.id + "/… is yours");
-  KvOutcome outcome = run(settings, agent, *operation_of("kv.read"), uri.substr(own.size()), {});
+KvOutcome read_resource(const KvSettings& settings, const KvCaller& caller, const std::string& uri) {
+  const std::string own = "kv://" + caller.agent.id + "/";
+  if (uri.rfind(own, 0) != 0) return rpc_error(-32002, "resource not found: only kv://" + caller.agent.id + "/… is yours");
+  KvOutcome outcome = run(settings, caller, *operation_of("kv.read"), uri.substr(own.size()), {});
   if (outcome.rpc_code == 0 && outcome.status == 200) {
     const Json data = outcome.result.value("data", Json());
     outcome.result = {{"contents", Json::array({{{"uri", uri}, {"mimeType", "application/json"},

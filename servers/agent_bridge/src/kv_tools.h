@@ -2,11 +2,13 @@
 // The four KV tools and kv:// resources of agent-bridge-mcp, each call made with a child token
 // created for it from the server's parent token.
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "mcph/agent_bridge/agent_identity.h"
+#include "mcph/http/trace_context.h"
 
 namespace mcph::agent_bridge {
 
@@ -36,8 +38,15 @@ struct KvOutcome {
   std::string missing_scope;
 };
 
+// Who calls, and the trace context of the MCP request: every Vault request of the call carries
+// its traceparent (a span of its own), so that Vault's audit log ties its entries to the call.
+struct KvCaller {
+  const Agent& agent;
+  std::optional<http::TraceContext> trace;
+};
+
 nlohmann::json tool_list();
-KvOutcome call_tool(const KvSettings& settings, const Agent& agent, const std::string& name, const nlohmann::json& args);
-KvOutcome read_resource(const KvSettings& settings, const Agent& agent, const std::string& uri);
+KvOutcome call_tool(const KvSettings& settings, const KvCaller& caller, const std::string& name, const nlohmann::json& args);
+KvOutcome read_resource(const KvSettings& settings, const KvCaller& caller, const std::string& uri);
 
 }  // namespace mcph::agent_bridge

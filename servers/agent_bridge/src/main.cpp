@@ -12,6 +12,7 @@
 
 #include "kv_tools.h"
 #include "mcph/agent_bridge/agent_identity.h"
+#include "mcph/broker/authenticator.h"
 #include "mcph/broker/rate_limiter.h"
 #include "mcph/cli/flags.h"
 #include "mcph/http/json.h"
@@ -19,6 +20,7 @@
 #include "mcph/jose/key.h"
 #include "mcph/mcp/json.h"
 #include "mcph/mcp/server.h"
+#include "mcph/servers/resource_metadata.h"
 
 namespace {
 
@@ -45,6 +47,8 @@ std::string read_secret_file(const std::string& path, const char* what) {
 void declare_flags(cli::Flags& flags) {
   flags.option("port", "0", "TCP port (0 = any free port)")
       .option("host", "127.0.0.1", "address to listen on")
+      .option("public-url", "", "URL clients reach this server at (its TLS proxy's), named in the protected resource "
+                                "metadata (default: its bound URL)")
       .required("vault-url", "Vault address, e.g. http://127.0.0.1:8200", "VAULT_ADDR")
       .option("vault-token-file", "", "file holding the parent Vault token (else $MCPH_BRIDGE_VAULT_TOKEN)")
       .option("kv-mount", "secret", "the KV v2 mount")
@@ -72,6 +76,9 @@ void declare_flags(cli::Flags& flags) {
       .option("unauthenticated-rate-limit", "20", "refused requests per source address per window (0 = unlimited)")
       .option("rate-window-ms", "1000", "rate-limit window in milliseconds")
       .toggle("unsafe-no-aud-check", "UNSAFE, sabotage only: accept JWTs without or with any aud")
+      .toggle("unsafe-accept-alg-none", "UNSAFE, sabotage only: take an unsigned JWT (alg none, any case) at its word")
+      .toggle("unsafe-published-jwt-secrets",
+              "UNSAFE, sabotage only: also accept HS256 JWTs signed with a published default secret (jwt.io's …)")
       .toggle("unsafe-scope-substring", "UNSAFE, sabotage only: a scope containing the needed one grants it")
       .toggle("unsafe-trust-identity-headers", "UNSAFE, sabotage only: believe X-SSL-Client-* from any address, verified or not")
       .toggle("unsafe-single-pass-dotdot", "UNSAFE, sabotage only: 'confine' paths by one pass of replace(\"..\", \"\")")
@@ -97,6 +104,8 @@ IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& ag
     jwt.issuer = flags.get("jwt-issuer");
     jwt.audience = flags.get("jwt-audience");
     jwt.unsafe_no_aud_check = flags.on("unsafe-no-aud-check");
+    jwt.unsafe_accept_alg_none = flags.on("unsafe-accept-alg-none");
+    jwt.unsafe_published_secrets = flags.on("unsafe-published-jwt-secrets");
     if (jwt.issuer.empty() || jwt.audience.empty()) usage_error("--jwt-issuer and --jwt-audience are required with JWTs");
     if (hs256) {
       jwt.alg = jose::Alg::HS256;
@@ -138,6 +147,9 @@ class Gate {
     http::Fields headers;
   };
 
+  // Where a 401's challenge sends clients (RFC 9728); set once bound, before serving.
+  void set_resource_metadata_url(std::string url) { resource_metadata_url_ = std::move(url); }
+
   Admission admit(const http::Request& request) {
     const Identification who = identify(request, identity_);
     Admission admission;
@@ -153,8 +165,8 @@ class Gate {
     admission.status = who.status;
     admission.message = who.description;
     if (who.status == 401) {
-      admission.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"agent-bridge-mcp\"" +
-                                         (who.error.empty() ? std::string() : ", error=\"" + who.error + "\""));
+      admission.headers.emplace_back("WWW-Authenticate",
+                                     broker::bearer_challenge(resource_metadata_url_, "", who.error, who.description));
     }
     return admission;
   }
@@ -179,6 +191,7 @@ class Gate {
   }
 
   IdentitySettings identity_;
+  std::string resource_metadata_url_;
   broker::RateLimiter agents_, anonymous_;
   bool unsafe_shared_budget_;
 };
@@ -216,7 +229,7 @@ void serve_rpc(Gate& gate, const KvSettings& kv, const http::Request& req, http:
   if (method == "tools/list") {
     http::set_json(res, 200, {{"jsonrpc", "2.0"}, {"id", id}, {"result", {{"tools", tool_list()}}}});
   } else if (method == "tools/call" && params.is_object() && params.contains("name") && params["name"].is_string()) {
-    KvOutcome outcome = call_tool(kv, *admission.agent, params["name"].get<std::string>(),
+    KvOutcome outcome = call_tool(kv, {*admission.agent, http::trace_context_of(req)}, params["name"].get<std::string>(),
                                   params.value("arguments", Json::object()));
     if (outcome.rpc_code == 0) {
       outcome.result = {{"content", Json::array({{{"type", "text"}, {"text", outcome.result.dump()}}})},
@@ -224,7 +237,7 @@ void serve_rpc(Gate& gate, const KvSettings& kv, const http::Request& req, http:
     }
     answer_outcome(res, id, outcome);
   } else if (method == "resources/read" && params.is_object() && params.contains("uri") && params["uri"].is_string()) {
-    answer_outcome(res, id, read_resource(kv, *admission.agent, params["uri"].get<std::string>()));
+    answer_outcome(res, id, read_resource(kv, {*admission.agent, http::trace_context_of(req)}, params["uri"].get<std::string>()));
   } else {
     http::set_json(res, 200, rpc_error_body(id, -32601, "Unknown method: " + method));
   }
@@ -242,7 +255,7 @@ void add_mcp_tools(mcp::Server& server, const KvSettings& kv) {
     server.add_tool(definition, [&kv, name](const mcp::Arguments& args, mcp::ToolContext& context) {
       const Agent* agent = context.principal().context_as<Agent>();
       if (!agent) throw mcp::ToolError("no authenticated agent");
-      const KvOutcome outcome = call_tool(kv, *agent, name, args.json());
+      const KvOutcome outcome = call_tool(kv, {*agent, http::trace_context_of(context.http_request())}, name, args.json());
       if (outcome.rpc_code != 0) return mcp::ToolResult::error(outcome.message);
       return mcp::structured_result(outcome.result);
     });
@@ -322,7 +335,15 @@ int main(int argc, char** argv) {
   });
   http.route("POST", "/mcp/rpc", [&](const http::Request& req, http::Response& res) { serve_rpc(gate, kv, req, res); });
   mcp.mount(http);
-  const int status = http::serve_until_signal(http);
+  // The JWT issuer is an authorization server only when it is one's identifier (a URL).
+  const std::string issuer = flags.get("jwt-issuer");
+  servers::ProtectedResource resource{"agent-bridge-mcp", flags.get("public-url"), {}, {"read", "write", "list", "delete"}};
+  if (issuer.rfind("https://", 0) == 0 || issuer.rfind("http://", 0) == 0) resource.authorization_servers = {issuer};
+  servers::serve_protected_resource_metadata(http, resource);
+  const int status = http::serve_until_signal(http, [&] {
+    if (resource.public_url.empty()) resource.public_url = http.url();
+    gate.set_resource_metadata_url(servers::resource_metadata_url(resource.public_url));
+  });
   http.stop();
   return status;
 }

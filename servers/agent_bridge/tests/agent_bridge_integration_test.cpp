@@ -15,12 +15,14 @@
 
 #include "mcph/agent_bridge/agent_policy.h"
 #include "mcph/agent_bridge/agents_file.h"
+#include "mcph/codec/base64.h"
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
 #include "mcph/jose/jwk.h"
 #include "mcph/jose/jws.h"
 #include "mcph/jose/key.h"
 #include "mcph/mcp/client.h"
+#include "mcph/openssl/crypto.h"
 #include "mcph/proc/private_file.h"
 #include "mcph/proc/service.h"
 #include "mcph/proc/temp_dir.h"
@@ -219,6 +221,50 @@ TEST_F(AgentBridge, AJwtAgentReadsItsOwnSecretAndTheAuditLogShowsOnlyItsPrefix) 
   }
 }
 
+// The traceparent values Vault audited for each request entry from line `from` on (Vault records
+// the header once sys/config/auditing/request-headers names it).
+std::vector<std::vector<std::string>> audited_traceparents(const std::string& audit_log, std::size_t from) {
+  std::ifstream in(audit_log);
+  std::vector<std::vector<std::string>> values;
+  std::string line;
+  for (std::size_t number = 0; std::getline(in, line); ++number) {
+    const Json entry = Json::parse(line, nullptr, false);
+    if (number < from || !entry.is_object() || entry.value("type", "") != "request") continue;
+    values.push_back(entry.value("/request/headers/traceparent"_json_pointer, std::vector<std::string>{}));
+  }
+  return values;
+}
+
+TEST_F(AgentBridge, EveryVaultRequestOfACallCarriesTheCallsTraceInASpanOfItsOwn) {
+  vault_put("sys/config/auditing/request-headers/traceparent", {{"hmac", false}});
+  auto bridge = start_bridge();
+  const std::string trace_id = "4bf92f3577b34da6a3ce929d0e0e4736", caller_span = "00f067aa0ba902b7";
+  const http::Fields traced = {{"X-API-Key", api_key("agent-b")}, {"traceparent", "00-" + trace_id + "-" + caller_span + "-01"}};
+  const auto expect_traced = [&](std::size_t from, const std::string& how) {
+    const auto entries = audited_traceparents(audit_log_, from);
+    ASSERT_EQ(entries.size(), 2u) << how << ": the child token's creation and the KV read";
+    for (const auto& values : entries) {
+      ASSERT_EQ(values.size(), 1u) << how;
+      EXPECT_THAT(values[0], ::testing::StartsWith("00-" + trace_id + "-")) << how;
+      EXPECT_THAT(values[0], Not(HasSubstr(caller_span))) << how << ": a span of the bridge's own";
+    }
+  };
+  std::size_t from = audit_lines();
+  ASSERT_TRUE(is_result(call(bridge.url, traced, "kv.read", {{"path", "x"}})));
+  expect_traced(from, "POST /mcp/rpc");
+
+  from = audit_lines();
+  mcp::Client client(bridge.url + "/mcp");
+  client.set_header("X-API-Key", api_key("agent-b"));
+  ASSERT_TRUE(client.connect().ok());
+  ASSERT_TRUE(client.call_tool("kv.read", R"({"path":"x"})", {traced[1]}).ok());
+  expect_traced(from, "the MCP endpoint");
+
+  from = audit_lines();
+  ASSERT_TRUE(is_result(call(bridge.url, key_of("agent-b"), "kv.read", {{"path", "x"}})));
+  for (const auto& values : audited_traceparents(audit_log_, from)) EXPECT_TRUE(values.empty()) << "no trace: none sent on";
+}
+
 TEST_F(AgentBridge, StreamableHttpServesTheSameToolsToAnIdentifiedAgent) {
   auto bridge = start_bridge();
   mcp::Client client(bridge.url + "/mcp");
@@ -326,6 +372,40 @@ TEST_F(AgentBridge, BadJwtsAre401) {
   const Reply missing = call(bridge.url, {}, "kv.read", {{"path", "p"}});
   EXPECT_EQ(missing.status, 401);
   EXPECT_THAT(missing.www_authenticate, HasSubstr("Bearer"));
+}
+
+TEST_F(AgentBridge, A401NamesTheProtectedResourceMetadataWhichSaysWhereTheResourceIs) {
+  auto bridge = start_bridge();
+  const std::string metadata_url = bridge.url + "/.well-known/oauth-protected-resource";
+  const Reply missing = call(bridge.url, {}, "kv.read", {{"path", "p"}});
+  EXPECT_EQ(missing.status, 401);
+  EXPECT_EQ(missing.www_authenticate, "Bearer resource_metadata=\"" + metadata_url + "\"");  // bare: no error code
+  const Reply bad = call(bridge.url, key_of("nobody"), "kv.read", {{"path", "p"}});
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_THAT(bad.www_authenticate, HasSubstr("resource_metadata=\"" + metadata_url + "\""));
+  EXPECT_THAT(bad.www_authenticate, HasSubstr("error=\"invalid_token\""));
+  mcp::Client session(bridge.url + "/mcp");
+  const auto refused = session.connect();
+  EXPECT_EQ(refused.http_status, 401);
+  EXPECT_THAT(refused.header("WWW-Authenticate"), HasSubstr("resource_metadata=\"" + metadata_url + "\""));
+
+  http::Client client(bridge.url);
+  for (const char* path : {"/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"}) {
+    const auto document = client.get(path);
+    ASSERT_EQ(document.status, 200) << path;
+    const Json metadata = Json::parse(document.body);
+    EXPECT_EQ(metadata["resource"], bridge.url + "/mcp") << path;
+    EXPECT_EQ(metadata["scopes_supported"], Json::array({"read", "write", "list", "delete"}));
+    EXPECT_EQ(metadata["authorization_servers"], Json::array({kIssuer}));  // the JWT issuer, a URL
+  }
+}
+
+TEST_F(AgentBridge, BehindAProxyTheMetadataNamesThePublicUrl) {
+  auto bridge = start_bridge({"--public-url", "https://agents.example:8443"});
+  const Reply missing = call(bridge.url, {}, "kv.read", {{"path", "p"}});
+  EXPECT_EQ(missing.www_authenticate, "Bearer resource_metadata=\"https://agents.example:8443/.well-known/oauth-protected-resource\"");
+  const Json metadata = Json::parse(http::Client(bridge.url).get("/.well-known/oauth-protected-resource").body);
+  EXPECT_EQ(metadata["resource"], "https://agents.example:8443/mcp");
 }
 
 TEST_F(AgentBridge, AnHs256TokenSignedWithTheRsaPublicKeyIsRefusedByAnRs256Bridge) {
@@ -470,6 +550,31 @@ TEST_F(AgentBridge, UnsafeNoAudCheckAcceptsATokenForAnotherServer) {
   Json wrong_aud = claims_of("agent-a");
   wrong_aud["aud"] = "another-server";
   EXPECT_TRUE(is_result(call(bridge.url, bearer(hs256(wrong_aud)), "kv.read", {{"path", "p"}})));
+}
+
+// A token signed with HMAC-SHA256 under `secret` of any length (jose's keys must have 32 bytes).
+std::string hs256_under(const std::string& secret, const Json& claims, const std::string& alg = "HS256") {
+  const std::string input = codec::base64url_encode(Json{{"alg", alg}, {"typ", "JWT"}}.dump()) + "." +
+                            codec::base64url_encode(claims.dump());
+  return input + "." + codec::base64url_encode(openssl::hmac_sha256(secret, input));
+}
+
+TEST_F(AgentBridge, APublishedSecretOrAnUnsignedTokenIsRefusedUnlessASwitchAcceptsIt) {
+  const std::string published = hs256_under("your-256-bit-secret", claims_of("agent-a"));
+  const std::string unsigned_none =
+      codec::base64url_encode(R"({"alg":"nOnE"})") + "." + codec::base64url_encode(claims_of("agent-a").dump()) + ".";
+  auto bridge = start_bridge();
+  EXPECT_EQ(call(bridge.url, bearer(published), "kv.read", {{"path", "p"}}).status, 401);
+  EXPECT_EQ(call(bridge.url, bearer(unsigned_none), "kv.read", {{"path", "p"}}).status, 401);
+  EXPECT_EQ(call(bridge.url, bearer(hs256_under(kHmacSecret, claims_of("agent-a"), "HS512")), "kv.read", {{"path", "p"}}).status, 401)
+      << "the header's alg switched over the right secret's HS256";
+
+  auto published_ok = start_bridge({"--unsafe-published-jwt-secrets"});
+  EXPECT_TRUE(is_result(call(published_ok.url, bearer(published), "kv.read", {{"path", "p"}})));
+  EXPECT_EQ(call(published_ok.url, bearer(unsigned_none), "kv.read", {{"path", "p"}}).status, 401);
+  auto none_ok = start_bridge({"--unsafe-accept-alg-none"});
+  EXPECT_TRUE(is_result(call(none_ok.url, bearer(unsigned_none), "kv.read", {{"path", "p"}})));
+  EXPECT_EQ(call(none_ok.url, bearer(published), "kv.read", {{"path", "p"}}).status, 401);
 }
 
 TEST_F(AgentBridge, UnsafeScopeSubstringLetsReadAllGrantRead) {

@@ -72,21 +72,26 @@ std::string Authenticator::insufficient_scope_challenge(std::string_view needed)
   return value + ", error_description=" + auth_param("this call needs scope " + std::string(needed));
 }
 
-std::string Authenticator::challenge(std::string_view error, std::string_view description) const {
+std::string bearer_challenge(std::string_view resource_metadata_url, std::string_view scope, std::string_view error,
+                             std::string_view description) {
   std::string value = "Bearer";
   std::string separator = " ";
-  if (!config_.resource_metadata_url.empty()) {
-    value += separator + "resource_metadata=" + auth_param(config_.resource_metadata_url);
+  if (!resource_metadata_url.empty()) {
+    value += separator + "resource_metadata=" + auth_param(resource_metadata_url);
     separator = ", ";
   }
-  if (!config_.scope.empty()) {
-    value += separator + "scope=" + auth_param(config_.scope);
+  if (!scope.empty()) {
+    value += separator + "scope=" + auth_param(scope);
     separator = ", ";
   }
   if (!error.empty()) {
     value += separator + "error=" + auth_param(error) + ", error_description=" + auth_param(description);
   }
   return value;
+}
+
+std::string Authenticator::challenge(std::string_view error, std::string_view description) const {
+  return bearer_challenge(config_.resource_metadata_url, config_.scope, error, description);
 }
 
 AuthResult Authenticator::authenticate(const http::Request& request) const {

@@ -205,15 +205,10 @@ void Runtime::add_endpoints() {
     http::set_json(res, 200, {{"status", "ok"}, {"server", name_}});
   });
   // RFC 9728 protected resource metadata: where clients get tokens for this server.
-  http_->route("GET", "/.well-known/oauth-protected-resource(/mcp)?", [this](const http::Request&, http::Response& res) {
-    http::set_json(res, 200,
-                   {{"resource", public_url_ + "/mcp"},
-                    {"authorization_servers", Json::array({authenticator_->config().issuer})},
-                    {"bearer_methods_supported", Json::array({"header"})},
-                    {"scopes_supported", write_scope_.empty() ? Json::array({authenticator_->config().scope})
-                                                              : Json::array({authenticator_->config().scope, write_scope_})},
-                    {"resource_name", name_}});
-  });
+  std::vector<std::string> scopes = {authenticator_->config().scope};
+  if (!write_scope_.empty()) scopes.push_back(write_scope_);
+  resource_ = {name_, public_url_, {authenticator_->config().issuer}, std::move(scopes)};
+  serve_protected_resource_metadata(*http_, resource_);
   // The original demo's authentication trace, for compatibility: who the token says you are,
   // which entity Vault says you are, and which secret that gives (masked). Behind /mcp's
   // checks (Host and Origin, the token, the rate limit), as it logs in to Vault for its caller.
@@ -246,7 +241,8 @@ int Runtime::run() {
   mcp_->mount(*http_);
   return http::serve_until_signal(*http_, [this] {
     if (public_url_.empty()) public_url_ = http_->url();
-    authenticator_->set_resource(public_url_ + "/mcp", public_url_ + "/.well-known/oauth-protected-resource");
+    resource_.public_url = public_url_;
+    authenticator_->set_resource(public_url_ + "/mcp", resource_metadata_url(public_url_));
   });
 }
 

@@ -19,7 +19,7 @@ inline const StepField kViaField{"via", "against a target whose profile has `aut
 inline const StepField kCredentialField{
     "credential",
     "how the agent's credential is bent for an attack: `key` (another API key), `claims`/`header` (JWT fields; "
-    "null removes one, `exp_in` seconds), `sign` (`none`, `attacker`, `wrong_secret`), `subject` (a certificate's "
+    "null removes one, `exp_in` seconds), `sign` (`none`, `attacker`, `wrong_secret`, `public_key_as_secret`), `hmac_secret` (HS256 with that secret), `subject` (a certificate's "
     "`[{CN: …}, {OU: …}]`, `[]` for none), `uris`, `ca: foreign`, `expired: true`, `certificate: none`, `to` "
     "(`direct`: the server behind the TLS proxy; `proxy`: through it), `dn`/`verify` (identity headers), `also: "
     "{agent, via}` (a second agent's credential in the same request)"};

@@ -6,6 +6,7 @@
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/http/client.h"
+#include "mcph/http/trace_context.h"
 #include "mcph/http/url.h"
 #include "mcph/sync/elapsed.h"
 #include "rpc_outcome.h"
@@ -74,6 +75,15 @@ void run_http(const HttpStep& step, StepRun& run) {
     }
   }
   if (!http::find_field(headers, "Accept")) headers.emplace_back("Accept", "application/json, text/event-stream");
+  // At an MCP server that sends traceparent on to Vault, the step starts a trace of its own (unless
+  // it sends one itself) and keeps exactly that trace's audit entries, as a call step does.
+  const ServiceRow* row = find_service_row(service);
+  if (row && row->mcp_server() && !http::find_field(headers, "traceparent") &&
+      target_profile(entry, service).correlation == "traceparent") {
+    const http::TraceParent trace = http::new_trace();
+    out.trace_ids.push_back(trace.trace_id);
+    headers.emplace_back("traceparent", http::format_traceparent(trace));
+  }
   const std::string body = step.body_bytes > 0 ? generated_body(step.body_bytes)
                            : step_body        ? substitute(*step_body, run.resolve)
                                               : "";

@@ -25,7 +25,15 @@ struct JwtSettings {
   jose::Alg alg = jose::Alg::HS256;          // the one algorithm accepted
   std::string issuer, audience;
   bool unsafe_no_aud_check = false;
+  // Sabotage only: an unsigned token (alg none, in any case) is taken at its word.
+  bool unsafe_accept_alg_none = false;
+  // Sabotage only: HS256 signatures made with a published default secret verify too.
+  bool unsafe_published_secrets = false;
 };
+
+// HS256 secrets that are published as defaults or examples (jwt.io's, frameworks' samples): a
+// server that accepts one accepts anybody's token. The harness's JWT attacks sign with them.
+const std::vector<std::string>& published_hs256_secrets();
 
 struct IdentitySettings {
   const AgentsFile* agents = nullptr;

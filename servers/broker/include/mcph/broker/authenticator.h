@@ -68,6 +68,12 @@ struct AuthResult {
   std::string description;             // why, safe to show (never the token)
 };
 
+// A Bearer challenge (RFC 6750 §3): resource_metadata (RFC 9728, the MCP authorization spec)
+// and scope when given, then error and error_description when `error` is not empty (a request
+// without credentials gets the bare challenge). Every value is quoted and kept printable.
+std::string bearer_challenge(std::string_view resource_metadata_url, std::string_view scope, std::string_view error,
+                             std::string_view description);
+
 class Authenticator {
  public:
   explicit Authenticator(AuthConfig config);

@@ -13,6 +13,7 @@
 #include "mcph/http/server.h"
 #include "mcph/mcp/server.h"
 #include "mcph/servers/backend.h"
+#include "mcph/servers/resource_metadata.h"
 
 namespace mcph::servers {
 
@@ -47,6 +48,7 @@ class Runtime {
 
   std::string name_;
   std::string public_url_;
+  ProtectedResource resource_;
   bool debug_credentials_ = false;
   std::string write_scope_;  // empty: --unsafe-ignore-tool-scopes
   std::unique_ptr<http::Server> http_;

@@ -47,10 +47,11 @@ struct ApiKeyAuth {
   std::map<std::string, std::string> unknown;
 };
 struct StaticJwtAuth {
-  std::string alg;       // "HS256"
-  std::string key_file;  // the shared secret, one line
+  std::string alg;       // "HS256", "RS256", "ES256"
+  std::string key_file;  // HS256: the shared secret, one line; else a PEM private key
   std::string iss;
   std::string aud;
+  std::string kid;       // the header's kid; empty: none
   std::map<std::string, std::string> unknown;
 };
 struct MtlsAuth {
