@@ -31,7 +31,7 @@ struct Expectation {
 
 // The kinds of step, in the order of the alternatives of StepSpec below (steps/step_kinds.cpp
 // holds each kind's name, reader, runner and documentation).
-enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients };
+enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients, workload };
 
 using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
@@ -211,9 +211,32 @@ struct SlowClientsStep {
   int for_ms = 5000;
 };
 
+// workload: {agent: trusted-agent, tool: shell, operation: execute} — a tool call of the
+// workload-identity design (workload-mcp's plain JSON-RPC endpoint) as an agent workload makes
+// it: a JWT-SVID from the stack's trust domain (spiffe), traded at Keycloak for a DPoP-bound
+// token, and a DPoP proof for the request; each part bendable for an attack (steps/workload.cpp).
+struct WorkloadStep {
+  static constexpr StepKind kind = StepKind::workload;
+  std::string agent;                // a name of the trust domain (trusted-agent) or a SPIFFE ID
+  std::string server = "workload-mcp";
+  std::string path = "/mcp/rpc";
+  std::string tool = "filesystem";
+  std::string operation = "read";
+  std::string token_of;             // whose bound token is presented ("": the agent's own)
+  std::string scheme = "DPoP";      // DPoP | Bearer | none (no Authorization header)
+  std::string proof = "fresh";      // fresh | none | replayed (the same proof sent twice)
+  bool proof_by_stranger = false;   // the proof is signed by a key no token is bound to
+  std::string htm, htu;             // "" = the request's
+  int iat_offset = 0;               // seconds added to now
+  std::string ath;                  // "" = the token's hash | omit | wrong
+  std::optional<std::string> typ, alg;
+  bool private_jwk = false;
+  HeaderFields headers;
+};
+
 // What a step does, one alternative per StepKind, in the enum's order.
 using StepSpec = std::variant<CallStep, HttpStep, VaultStep, TokenStep, SqlStep, WaitStep, TcpStep, FaultSpec, IdpStep,
-                              LoadSpec, SlowClientsStep>;
+                              LoadSpec, SlowClientsStep, WorkloadStep>;
 
 // The name of a kind as written in a scenario file ("call").
 const char* to_string(StepKind kind);
