@@ -1,4 +1,4 @@
-// The workload-identity families (dpop) against workload-mcp started with each of its --unsafe-*
+// The workload-identity families (dpop, trust_tiers) against workload-mcp started with each of its --unsafe-*
 // switches beside the shared stack's (the same Keycloak realm, trust domain and OPA; the runner
 // is given the shared stack file with workload-mcp's URL swapped for the switched server's): the
 // family fails in exactly the scenarios that show the switch's defect, with its finding, and
@@ -11,7 +11,11 @@
 
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
+#include "mcph/harness/stack/real_tier.h"
+#include "mcph/harness/stack/service_health.h"
+#include "mcph/proc/free_port.h"
 #include "mcph/proc/service.h"
+#include "mcph/proc/temp_dir.h"
 
 namespace mcph::harness {
 namespace {
@@ -43,8 +47,9 @@ class WorkloadSabotage : public ::testing::Test {
     }
   }
 
-  // workload-mcp with `flag`, configured as the stack's own.
-  proc::StartedService start_server(const std::string& flag) const {
+  // workload-mcp with `flag`, configured as the stack's own (its OPA through the fault proxy),
+  // or asking the OPA at `opa_url`.
+  proc::StartedService start_server(const std::string& flag, const std::string& opa_url = {}) const {
     const ServiceEntry& keycloak = stack_.service("keycloak");
     const ServiceEntry& opa = stack_.service("opa");
     const std::string realm = keycloak.url + "/realms/" + stack_.realm;
@@ -52,20 +57,34 @@ class WorkloadSabotage : public ::testing::Test {
     spawn.name = "workload-mcp";
     spawn.argv = {MCPH_WORKLOAD_MCP, "--port", "0", "--issuer", realm, "--agents-file",
                   std::string(MCPH_POLICIES_DIR) + "/trust_tiers/agents.json",
-                  "--opa-url", opa.url_for_servers.empty() ? opa.url : opa.url_for_servers, flag};
+                  "--opa-url", !opa_url.empty() ? opa_url : opa.url_for_servers.empty() ? opa.url : opa.url_for_servers};
+    if (!flag.empty()) spawn.argv.push_back(flag);
     return proc::start_service(spawn);
   }
 
-  // The family's scenarios against a server with `flag`: each of `red` (name → property) fails
-  // naming its property on workload-mcp, every other passes.
-  void expect_red(const std::string& suite, const std::string& flag, const std::map<std::string, std::string>& red) {
-    const proc::StartedService server = start_server(flag);
+  static ScenarioFile family(const std::string& suite) {
+    return load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml");
+  }
+
+  // The family's scenarios against the stack with workload-mcp at `server_url` (and its OPA at
+  // `opa_url`, when given).
+  std::vector<reports::ScenarioResult> run_family(const std::string& suite, const std::string& server_url,
+                                                  const std::string& opa_url = {}) const {
     StackFile stack = stack_;
-    stack.services["workload-mcp"].url = server.url + "/mcp";
+    stack.services["workload-mcp"].url = server_url + "/mcp";
+    if (!opa_url.empty()) stack.services["opa"].url = opa_url;
     ScenarioRunner runner(stack);
-    const auto results = runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml"));
+    return runner.run(family(suite)).scenarios;
+  }
+
+  // The family's scenarios against a server with `flag`: each of `red` (name → property) fails
+  // naming its property on workload-mcp (or one of `also`), every other passes.
+  void expect_red(const std::string& suite, const std::string& flag, const std::map<std::string, std::string>& red,
+                  const std::set<std::string>& also = {}) {
+    const proc::StartedService server = start_server(flag);
+    const auto results = run_family(suite, server.url);
     std::set<std::string> seen;
-    for (const auto& result : results.scenarios) {
+    for (const auto& result : results) {
       const Outcome outcome{result.name, result.status, result.message, result.findings, result.failures};
       const auto due = red.find(result.name);
       if (due == red.end()) {
@@ -76,7 +95,9 @@ class WorkloadSabotage : public ::testing::Test {
       EXPECT_EQ(outcome.status, Status::failed) << flag << " went unnoticed: " << outcome.why();
       EXPECT_FALSE(outcome.findings.empty()) << outcome.why();
       for (const auto& finding : outcome.findings) {
-        EXPECT_EQ(finding.property, due->second) << outcome.why();
+        if (!also.contains(finding.property)) {
+          EXPECT_EQ(finding.property, due->second) << outcome.why();
+        }
         EXPECT_EQ(finding.server, "workload-mcp") << outcome.why();
       }
     }
@@ -106,6 +127,67 @@ TEST_F(WorkloadSabotage, AReplayedProofIsFound) {
 TEST_F(WorkloadSabotage, AToolRunWithoutAuthenticationIsFound) {
   expect_red("dpop", "--unsafe-no-auth",
              {{"a call with no credential at all is refused with a DPoP challenge", "runs a tool without authentication"}});
+}
+
+TEST_F(WorkloadSabotage, ATierClaimedInAHeaderIsFound) {
+  expect_red("trust_tiers", "--unsafe-spiffe-id-from-header",
+             {{"an untrusted agent claiming a trusted agent's SPIFFE ID in a header stays untrusted",
+               "takes an agent's tier from what the caller claims"}});
+}
+
+TEST_F(WorkloadSabotage, AToolRunWithoutADecisionIsFound) {
+  const std::string property = "runs a tool without a policy decision";
+  expect_red("trust_tiers", "--unsafe-fail-open",
+             {{"with the policy engine down every call is denied at once, and allowed again once it is back", property},
+              {"with the policy engine slower than the server's deadline the call is denied promptly", property},
+              {"with the connection to the policy engine reset the call is denied", property}});
+}
+
+// Asked without the SPIFFE ID, the reference policy grants nothing: every scenario with a call
+// it should allow goes red, and only the decision table (asked of OPA directly) stays green.
+TEST_F(WorkloadSabotage, APolicyInputWithoutTheSpiffeIdIsFound) {
+  std::map<std::string, std::string> red;
+  for (const auto& scenario : family("trust_tiers").scenarios) {
+    if (scenario.name != "the policy decides every cell of the decision table as the table says") {
+      red[scenario.name] = "refuses what the policy grants";
+    }
+  }
+  // After OPA's outage, the call it should allow is still refused: its recovery step says so too.
+  expect_red("trust_tiers", "--unsafe-input-without-spiffe-id", red, {"does not recover once the policy engine is back"});
+}
+
+// An OPA whose policy did not load (its data only) decides nothing: the table names its cells as
+// undefined, and no scenario passes, a deny included, because each first shows a grant.
+TEST_F(WorkloadSabotage, APolicyThatDidNotLoadPassesNothing) {
+  std::filesystem::path opa;
+  try {
+    opa = find_opa();
+  } catch (const RealTierMissing& e) {
+    GTEST_SKIP() << e.what();
+  }
+  const proc::TempDir dir("policyless-opa");
+  std::filesystem::copy_file(std::string(MCPH_POLICIES_DIR) + "/trust_tiers/agents.json", dir.path() / "agents.json");
+  const int port = proc::free_loopback_port();
+  proc::SpawnOptions spawn;
+  spawn.name = "opa";
+  spawn.argv = {opa.string(), "run", "--server", "--addr", "127.0.0.1:" + std::to_string(port), "--disable-telemetry",
+                dir.path().string()};
+  proc::ReadyWhen ready;
+  ready.announces = false;
+  ready.url = "http://127.0.0.1:" + std::to_string(port);
+  ready.health = proc::HealthProbe{"GET /health", [](const std::string& base) {
+                                     return http_get_failure(base + "/health", std::chrono::seconds(2));
+                                   }};
+  const proc::StartedService policyless = proc::start_service(spawn, ready);
+  const proc::StartedService server = start_server("", policyless.url);
+  for (const auto& result : run_family("trust_tiers", server.url, policyless.url)) {
+    EXPECT_NE(result.status, Status::passed) << result.name << " passed against a policy that did not load";
+    if (result.name == "the policy decides every cell of the decision table as the table says") {
+      ASSERT_FALSE(result.failures.empty()) << result.message;
+      EXPECT_NE(result.failures.front().actual.find("trusted read filesystem: the table says allow, the policy decides undefined"),
+                std::string::npos) << result.failures.front().actual;
+    }
+  }
 }
 
 }  // namespace

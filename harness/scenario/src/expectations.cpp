@@ -510,7 +510,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        }},
       {"result_json",
        "values at JSON pointers of the result (on a `fresh` token step: its claims): a value (equals), or `{equals|not_equals|contains|starts_with: value}`",
-       json_checks, {call, http, token, workload}, check_result_json},
+       json_checks, {call, http, token, workload, policy_table}, check_result_json},
       {"http_status",
        "the answer's HTTP status",
        http_status, {call, http, vault, tcp, workload},
@@ -582,7 +582,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        http_status, {call, http}, check_some_http_status},
       {"no_http_status",
        "no call of the burst, nor request of a repeated http step, got this status",
-       http_status, {call, http},
+       http_status, {call, http, workload},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          const bool found = std::find(o.statuses.begin(), o.statuses.end(), want.get<int>()) != o.statuses.end();
          return judged(!found, reports::burst_summary(o.statuses));
@@ -649,7 +649,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       // The step finished within a deadline (a fault's clear error, never a hang).
       {"within_ms",
        "the step finished within this many ms (a fault's clear error, never a hang)",
-       integer, {call, http, vault, token, load},
+       integer, {call, http, vault, token, load, workload},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          const std::string took = "took " + std::to_string(static_cast<long>(o.ms)) + " ms";
          return o.ms <= want.get<double>() ? held(took) : failed(took + " (" + o.describe() + ")");

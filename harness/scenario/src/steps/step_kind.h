@@ -109,5 +109,6 @@ StepKindInfo idp_step_kind();
 StepKindInfo load_step_kind();
 StepKindInfo slow_clients_step_kind();
 StepKindInfo workload_step_kind();
+StepKindInfo policy_table_step_kind();
 
 }  // namespace mcph::harness

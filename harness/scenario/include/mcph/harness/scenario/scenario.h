@@ -31,7 +31,7 @@ struct Expectation {
 
 // The kinds of step, in the order of the alternatives of StepSpec below (steps/step_kinds.cpp
 // holds each kind's name, reader, runner and documentation).
-enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients, workload };
+enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients, workload, policy_table };
 
 using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
@@ -234,9 +234,25 @@ struct WorkloadStep {
   HeaderFields headers;
 };
 
+// policy_table: {agents: {trusted: trusted-agent, …}, table: "| tier | operation | filesystem | … |"}
+// — a policy engine's decisions held to a decision table, cell by cell (steps/policy_table.cpp):
+// each cell is asked of the stack's OPA (or the service named) with the input a server builds,
+// {"spiffe_id", "operation", "tool"}, and every cell that differs is reported.
+struct PolicyCell {
+  std::string tier, operation, tool;
+  bool allow = false;
+};
+struct PolicyTableStep {
+  static constexpr StepKind kind = StepKind::policy_table;
+  std::string service = "opa";
+  std::string decision_path = "mcp/authz/decision";
+  std::map<std::string, std::string> agents;  // tier → the agent (name or SPIFFE ID) whose input stands for it
+  std::vector<PolicyCell> cells;
+};
+
 // What a step does, one alternative per StepKind, in the enum's order.
 using StepSpec = std::variant<CallStep, HttpStep, VaultStep, TokenStep, SqlStep, WaitStep, TcpStep, FaultSpec, IdpStep,
-                              LoadSpec, SlowClientsStep, WorkloadStep>;
+                              LoadSpec, SlowClientsStep, WorkloadStep, PolicyTableStep>;
 
 // The name of a kind as written in a scenario file ("call").
 const char* to_string(StepKind kind);
