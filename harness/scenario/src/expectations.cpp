@@ -510,10 +510,10 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        }},
       {"result_json",
        "values at JSON pointers of the result (on a `fresh` token step: its claims): a value (equals), or `{equals|not_equals|contains|starts_with: value}`",
-       json_checks, {call, http, token, workload, policy_table}, check_result_json},
+       json_checks, {call, http, token, workload, policy_table, svid_token}, check_result_json},
       {"http_status",
        "the answer's HTTP status",
-       http_status, {call, http, vault, tcp, workload},
+       http_status, {call, http, vault, tcp, workload, svid_token},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.http_status == want.get<int>(), o.describe());
        }},
@@ -630,7 +630,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        text, {vault}, check_errors_contain},
       {"oauth_error",
        "the identity provider's OAuth `error` code",
-       text, {token},
+       text, {token, svid_token},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.oauth_error == as_text(want), o.oauth_error.empty() ? std::string("no error") : o.oauth_error);
        }},

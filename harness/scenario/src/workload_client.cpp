@@ -35,9 +35,19 @@ std::string WorkloadClient::spiffe_id(const std::string& agent) const {
   throw std::runtime_error("the trust domain registers no agent " + agent + " (" + body["workloads"].dump() + ")");
 }
 
-std::string WorkloadClient::svid(const std::string& spiffe_id) const {
+std::string WorkloadClient::bundle_kid() const {
   http::Client client(spiffe_url_);
-  const auto response = client.post("/_svid", Json{{"spiffe_id", spiffe_id}, {"audience", issuer()}}.dump(), "application/json");
+  const Json bundle = Json::parse(client.get("/").body, nullptr, false);
+  if (!bundle.is_object() || !bundle.contains("keys") || !bundle["keys"].is_array() || bundle["keys"].empty()) {
+    throw std::runtime_error("the trust domain's bundle has no key");
+  }
+  return bundle["keys"][0].value("kid", "");
+}
+
+std::string WorkloadClient::svid(const std::string& spiffe_id, const Json& audience, int ttl) const {
+  http::Client client(spiffe_url_);
+  const auto response = client.post(
+      "/_svid", Json{{"spiffe_id", spiffe_id}, {"audience", audience}, {"ttl", ttl}}.dump(), "application/json");
   const Json body = Json::parse(response.body, nullptr, false);
   if (response.status != 200 || !body.is_object() || !body.contains("svids") || !body["svids"].is_array() ||
       body["svids"].empty()) {

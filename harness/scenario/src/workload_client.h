@@ -8,6 +8,8 @@
 #include "mcph/harness/stack/stack_file.h"
 #include "mcph/jose/key.h"
 
+#include <nlohmann/json.hpp>
+
 namespace mcph::harness {
 
 struct BoundToken {
@@ -26,7 +28,10 @@ class WorkloadClient {
   std::string spiffe_id(const std::string& agent) const;
   // A JWT-SVID for `spiffe_id` whose audience is the realm's issuer. Throws std::runtime_error
   // quoting the trust domain's answer.
-  std::string svid(const std::string& spiffe_id) const;
+  std::string svid(const std::string& spiffe_id) const { return svid(spiffe_id, issuer(), 60); }
+  std::string svid(const std::string& spiffe_id, const nlohmann::json& audience, int ttl) const;
+  // The kid the trust domain signs with now (its bundle's first key).
+  std::string bundle_kid() const;
   // The agent's DPoP-bound access token, with a key made for it. Throws std::runtime_error
   // quoting Keycloak's error (never the assertion or a token).
   BoundToken bound_token(const std::string& agent) const;

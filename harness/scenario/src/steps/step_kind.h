@@ -110,5 +110,6 @@ StepKindInfo load_step_kind();
 StepKindInfo slow_clients_step_kind();
 StepKindInfo workload_step_kind();
 StepKindInfo policy_table_step_kind();
+StepKindInfo svid_token_step_kind();
 
 }  // namespace mcph::harness

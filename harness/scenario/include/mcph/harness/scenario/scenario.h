@@ -31,7 +31,7 @@ struct Expectation {
 
 // The kinds of step, in the order of the alternatives of StepSpec below (steps/step_kinds.cpp
 // holds each kind's name, reader, runner and documentation).
-enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients, workload, policy_table };
+enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients, workload, policy_table, svid_token };
 
 using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
@@ -250,9 +250,26 @@ struct PolicyTableStep {
   std::vector<PolicyCell> cells;
 };
 
+// svid_token: {agent: trusted-agent, audience: other} — an agent workload's client authentication
+// at Keycloak's token endpoint with a JWT-SVID (RFC 7523, SPIFFE's assertion type), the SVID
+// bendable (steps/svid_token.cpp): another agent's, another audience, forged, expired.
+struct SvidTokenStep {
+  static constexpr StepKind kind = StepKind::svid_token;
+  std::string agent;              // the client (its SPIFFE ID) the request is for
+  std::string svid_of;            // "": the agent's own SVID
+  std::string audience = "issuer";  // issuer | other | several
+  std::string sign = "trust_domain";  // trust_domain | attacker_same_kid | attacker_new_kid | none
+  std::string sub;                // forged SVIDs: their sub ("": the agent's SPIFFE ID)
+  int ttl = 60;
+  int wait_ms = 0;                // waited after minting (an SVID that expires meanwhile)
+  std::string assertion_type = "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe";
+  std::string client_id;          // a client_id parameter, when given
+  bool dpop = true;               // a DPoP proof with the request
+};
+
 // What a step does, one alternative per StepKind, in the enum's order.
 using StepSpec = std::variant<CallStep, HttpStep, VaultStep, TokenStep, SqlStep, WaitStep, TcpStep, FaultSpec, IdpStep,
-                              LoadSpec, SlowClientsStep, WorkloadStep, PolicyTableStep>;
+                              LoadSpec, SlowClientsStep, WorkloadStep, PolicyTableStep, SvidTokenStep>;
 
 // The name of a kind as written in a scenario file ("call").
 const char* to_string(StepKind kind);
