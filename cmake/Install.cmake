@@ -2,12 +2,14 @@
 # builds from the same install:
 #   bin/mcp-harness
 #   libexec/mcp-harness/   the stand-ins and the reference servers (mcph_service, cmake/Targets.cmake)
-#   share/mcp-harness/     scenarios/, fixtures/, docker/compose.yaml
+#   share/mcp-harness/     scenarios/, fixtures/, policies/ (OPA's), docker/compose.yaml
 # An installed mcp-harness finds them beside itself (harness/fixtures' data_layout.h).
 set(mcph_data_dir ${CMAKE_INSTALL_DATADIR}/mcp-harness)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/scenarios/ DESTINATION ${mcph_data_dir}/scenarios
         FILES_MATCHING PATTERN "*.yaml" PATTERN "tests" EXCLUDE)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/fixtures/ DESTINATION ${mcph_data_dir}/fixtures)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/policies/ DESTINATION ${mcph_data_dir}/policies
+        FILES_MATCHING PATTERN "*.rego" PATTERN "*.json")
 install(FILES ${PROJECT_SOURCE_DIR}/docker/compose.yaml DESTINATION ${mcph_data_dir}/docker)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 

@@ -107,6 +107,21 @@ void KeycloakAdmin::create_client(const std::string& realm, const Json& represen
   if (response.status != 201) fail("create client " + representation.value("clientId", ""), response);
 }
 
+bool KeycloakAdmin::put_identity_provider(const std::string& realm, const Json& representation) {
+  const std::string base = "/admin/realms/" + http::percent_encode(realm) + "/identity-provider/instances";
+  const std::string alias = representation.value("alias", "");
+  const auto found = call("GET", base + "/" + http::percent_encode(alias));
+  if (found.status == 404) {
+    const auto created = call("POST", base, representation.dump());
+    if (created.status != 201) fail("create identity provider " + alias, created);
+    return true;
+  }
+  if (found.status != 200) fail("find identity provider " + alias, found);
+  const auto updated = call("PUT", base + "/" + http::percent_encode(alias), representation.dump());
+  if (updated.status != 204) fail("update identity provider " + alias, updated);
+  return false;
+}
+
 std::optional<Json> KeycloakAdmin::find_client_scope(const std::string& realm, const std::string& name) {
   const auto response = call("GET", "/admin/realms/" + http::percent_encode(realm) + "/client-scopes");
   if (response.status != 200) fail("list client scopes", response);

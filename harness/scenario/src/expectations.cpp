@@ -510,22 +510,22 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        }},
       {"result_json",
        "values at JSON pointers of the result (on a `fresh` token step: its claims): a value (equals), or `{equals|not_equals|contains|starts_with: value}`",
-       json_checks, {call, http, token}, check_result_json},
+       json_checks, {call, http, token, workload, policy_table, svid_token}, check_result_json},
       {"http_status",
        "the answer's HTTP status",
-       http_status, {call, http, vault, tcp},
+       http_status, {call, http, vault, tcp, workload, svid_token},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.http_status == want.get<int>(), o.describe());
        }},
       {"header_contains",
        "each named response header contains its text (case-insensitive)",
-       header_map, {call, http, tcp}, check_header_contains},
+       header_map, {call, http, tcp, workload}, check_header_contains},
       {"bearer_challenge",
        "a `WWW-Authenticate: Bearer` challenge with `resource_metadata` and this `error` (`none`: no error code)",
        text, {call, http}, check_bearer_challenge},
       {"token_not_echoed",
        "the answer contains neither the bearer token the step sent nor any part of it long enough to be a credential",
-       boolean, {call, http, vault}, check_token_not_echoed},
+       boolean, {call, http, vault, workload}, check_token_not_echoed},
       {"body_contains",
        "the response body contains this",
        text, {http, tcp},
@@ -582,7 +582,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        http_status, {call, http}, check_some_http_status},
       {"no_http_status",
        "no call of the burst, nor request of a repeated http step, got this status",
-       http_status, {call, http},
+       http_status, {call, http, workload},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          const bool found = std::find(o.statuses.begin(), o.statuses.end(), want.get<int>()) != o.statuses.end();
          return judged(!found, reports::burst_summary(o.statuses));
@@ -630,7 +630,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        text, {vault}, check_errors_contain},
       {"oauth_error",
        "the identity provider's OAuth `error` code",
-       text, {token},
+       text, {token, svid_token},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.oauth_error == as_text(want), o.oauth_error.empty() ? std::string("no error") : o.oauth_error);
        }},
@@ -649,7 +649,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       // The step finished within a deadline (a fault's clear error, never a hang).
       {"within_ms",
        "the step finished within this many ms (a fault's clear error, never a hang)",
-       integer, {call, http, vault, token, load},
+       integer, {call, http, vault, token, load, workload},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          const std::string took = "took " + std::to_string(static_cast<long>(o.ms)) + " ms";
          return o.ms <= want.get<double>() ? held(took) : failed(took + " (" + o.describe() + ")");

@@ -19,11 +19,11 @@ std::string lower(std::string_view text) {
 }
 
 // A header that carries a credential: Authorization and Proxy-Authorization, X-API-Key,
-// X-Vault-Token, Cookie, and any other whose name says key, token, secret, password or
-// credential. Its value is masked in a trace, whatever the scheme.
+// X-Vault-Token, Cookie, a DPoP proof (replayable while it is fresh), and any other whose name
+// says key, token, secret, password or credential. Its value is masked in a trace, whatever the scheme.
 bool carries_credential(std::string_view name) {
   const std::string lowered = lower(name);
-  if (lowered == "cookie" || lowered == "set-cookie" || lowered.ends_with("authorization")) return true;
+  if (lowered == "cookie" || lowered == "set-cookie" || lowered == "dpop" || lowered.ends_with("authorization")) return true;
   for (const char* word : {"key", "token", "secret", "password", "credential"}) {
     if (lowered.find(word) != std::string::npos) return true;
   }

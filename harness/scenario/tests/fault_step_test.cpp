@@ -88,13 +88,13 @@ TEST(FaultStep, AnHttpErrorIsAMockBackendsStatusAndCount) {
 }
 
 TEST(FaultStep, TheTargetsAreTheRowsBehindTheFaultProxy) {
-  EXPECT_THAT(fault_proxy_targets(), ElementsAre("postgres", "keycloak", "cognito", "vault", "jira-api", "github-api"));
+  EXPECT_THAT(fault_proxy_targets(), ElementsAre("postgres", "keycloak", "cognito", "vault", "jira-api", "github-api", "opa"));
 }
 
 TEST(FaultStep, MistakesNameFileLineAndField) {
   EXPECT_THAT(load_error("      - fault: {target: vault2, toxic: down}\n"),
               HasSubstr("scenarios/f.yaml:5: scenarios[0].steps[0].fault.target: unknown target \"vault2\" (postgres, "
-                        "keycloak, cognito, vault, jira-api, github-api)"));
+                        "keycloak, cognito, vault, jira-api, github-api, opa)"));
   EXPECT_THAT(load_error("      - fault: {target: vault, toxic: explode}\n"),
               HasSubstr("scenarios/f.yaml:5: scenarios[0].steps[0].fault.toxic: unknown toxic \"explode\""));
   EXPECT_THAT(load_error("      - fault: {target: vault, toxic: latency, timeout_ms: 5}\n"),

@@ -1,5 +1,5 @@
 // The fault proxy's row of the service table: mcp-fault-proxy (Toxiproxy's model and HTTP API)
-// with one named proxy per row behind it (vault, keycloak, postgres, jira-api, github-api), each
+// with one named proxy per row behind it that the stack runs (vault, keycloak, postgres, jira-api, github-api, opa), each
 // on a free loopback port and forwarding to the service's own address. The MCP servers are
 // given those addresses instead of the services' (url_for_servers, also written into each
 // proxied service's stack-file entry, and each server's entry lists behind_fault_proxy what it
@@ -52,7 +52,7 @@ RunningService start_fault_proxy(StackContext& context) {
   // A proxy per row behind it, created through the API as any Toxiproxy client would.
   Json proxies = Json::array();
   for (const std::string& name : fault_proxy_targets()) {
-    if (!context.stack.find_service(name)) continue;  // the identity provider the stack does not use
+    if (!context.stack.find_service(name)) continue;  // an identity provider or optional row the stack runs without
     proxies.push_back({{"name", name}, {"listen", "127.0.0.1:0"}, {"upstream", listening_address(context, name).authority()}});
   }
   http::ClientOptions options;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "mcph/harness/fixtures/data_layout.h"
 #include "mcph/harness/stack/service_health.h"
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/postgres/server.h"
@@ -182,6 +183,31 @@ RunningService start_native_vault(StackContext& context) {
   running.entry.vault.audit_log = audit_log;
   running.entry.version = tier.vault_version;
   running.entry.vault.binary = tier.vault_binary.string();  // for the contract suite's fresh Vaults
+  return running;
+}
+
+// OPA, the policy engine of the workload-identity design, serving the trust-tier policy
+// (policies/trust_tiers: the Rego and its agents.json). Skipped, saying why, where the real tier's
+// OPA is not built: the stack runs without it and without workload-mcp.
+RunningService start_native_opa(StackContext& context) {
+  fs::path opa;
+  try {
+    opa = find_opa();
+  } catch (const RealTierMissing& e) {
+    throw ServiceSkipped(e.what());
+  }
+  const int port = proc::free_loopback_port();
+  NativeLaunch launch_opa;
+  launch_opa.name = "opa";
+  launch_opa.argv = {opa.string(), "run", "--server", "--addr", "127.0.0.1:" + std::to_string(port),
+                     "--log-level", "error", "--disable-telemetry", (data_dir(DataDir::policies) / "trust_tiers").string()};
+  launch_opa.url = loopback_url(port);
+  launch_opa.probe_base = launch_opa.url;
+  launch_opa.probe = http_probe("/health");
+  launch_opa.timeout = context.ready_timeout(15s);
+  launch_opa.grace = 5s;
+  RunningService running = launch(context, std::move(launch_opa));
+  running.entry.version = kOpaVersion;
   return running;
 }
 

@@ -65,4 +65,17 @@ RealTier find_real_tier() {
   return tier;
 }
 
+fs::path find_opa() {
+  if (const auto path = env("MCPH_OPA"); !path.empty()) {
+    if (!fs::exists(path)) throw RealTierMissing("OPA is not at $MCPH_OPA (" + path + ")");
+    return path;
+  }
+  const fs::path binary = real_tier_cache_dir() / (std::string("opa-") + kOpaVersion) / "opa";
+  if (!fs::exists(binary)) {
+    throw RealTierMissing(std::string("OPA ") + kOpaVersion + " is not installed (" + binary.string() +
+                          "): scripts/bootstrap --real builds it");
+  }
+  return binary;
+}
+
 }  // namespace mcph::harness

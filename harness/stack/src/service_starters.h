@@ -38,6 +38,13 @@ std::string url_for_servers(const StackContext& context, const std::string& serv
 RunningService start_native_postgres(StackContext& context);
 RunningService start_native_keycloak(StackContext& context);
 RunningService start_native_vault(StackContext& context);
+// OPA with the trust-tier policy; ServiceSkipped where it is not built.
+RunningService start_native_opa(StackContext& context);
+
+// The workload-identity design (workload_services.cpp): mock-spiffe with the agents of the
+// trust-tier policy, and workload-mcp once Keycloak knows the trust domain and the agents' clients.
+RunningService start_mock_spiffe(StackContext& context);
+RunningService start_workload_mcp(StackContext& context);
 
 // A dev-mode Vault (real or mock-vault) keeps its leases in memory and loses them when it stops,
 // leaving the dynamic PostgreSQL roles it created: its stop revokes them first.

@@ -157,7 +157,7 @@ TEST(StackFileTest, BehindFaultProxyIsAListOfTheProxiesOrTrue) {
   EXPECT_EQ(stack.service("vault").url_for_servers, "http://127.0.0.1:41990");
   EXPECT_EQ(stack.service("jira-mcp").mcp.behind_fault_proxy, (std::vector<std::string>{"vault", "jira-api"}));
   EXPECT_EQ(stack.service("github-mcp").mcp.behind_fault_proxy,
-            (std::vector<std::string>{"postgres", "keycloak", "cognito", "vault", "jira-api", "github-api"}));
+            (std::vector<std::string>{"postgres", "keycloak", "cognito", "vault", "jira-api", "github-api", "opa"}));
   EXPECT_TRUE(stack.service("postgres-mcp").mcp.behind_fault_proxy.empty());
   EXPECT_TRUE(stack.service("other-mcp").mcp.behind_fault_proxy.empty());
   EXPECT_FALSE(stack.service("jira-mcp").unknown.count("behind_fault_proxy"));
@@ -181,11 +181,11 @@ TEST(StackFileTest, BehindFaultProxyIsAListOfTheProxiesOrTrue) {
   };
   EXPECT_EQ(error_of(R"(["vault", "jira"])"),
             "s.json: services.my-mcp.behind_fault_proxy: the fault proxy has no proxy \"jira\" (postgres, keycloak, cognito, vault, "
-            "jira-api, github-api)");
+            "jira-api, github-api, opa)");
   EXPECT_EQ(error_of(R"("vault")"), "s.json: services.my-mcp.behind_fault_proxy must be true, false or a list of postgres, "
-                                    "keycloak, cognito, vault, jira-api, github-api");
+                                    "keycloak, cognito, vault, jira-api, github-api, opa");
   EXPECT_EQ(error_of("[3]"), "s.json: services.my-mcp.behind_fault_proxy: the fault proxy has no proxy \"3\" (postgres, "
-                             "keycloak, cognito, vault, jira-api, github-api)");
+                             "keycloak, cognito, vault, jira-api, github-api, opa)");
 }
 
 // A server's "rate_limit" as the stack records it is read back for the runner's pacing.

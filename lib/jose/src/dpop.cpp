@@ -150,13 +150,19 @@ std::string dpop_normalized_uri(std::string_view uri) {
 }
 
 std::string create_dpop_proof(const Key& key, const DpopProofRequest& request) {
+  return create_dpop_proof(key, request, DpopProofTampering{});
+}
+
+std::string create_dpop_proof(const Key& key, const DpopProofRequest& request, const DpopProofTampering& tampering) {
   if (request.htm.empty() || request.htu.empty()) throw std::invalid_argument("a DPoP proof needs htm and htu");
   if (!key.has_private()) throw std::invalid_argument("a DPoP proof is signed with a private key");
   const Alg alg = key.type() == KeyType::rsa ? Alg::RS256 : Alg::ES256;
   if (key.type() == KeyType::oct) throw JoseError(ErrorKind::unsupported_algorithm, "a DPoP proof needs an asymmetric key");
-  Jwk jwk{key.public_only(), {}, std::nullopt, {}};
-  nlohmann::ordered_json header = {
-      {"typ", kProofType}, {"alg", to_string(alg)}, {"jwk", nlohmann::ordered_json::parse(jwk.to_public_json())}};
+  Jwk jwk{tampering.private_jwk ? key : key.public_only(), {}, std::nullopt, {}};
+  nlohmann::ordered_json header;
+  if (!tampering.typ || !tampering.typ->empty()) header["typ"] = tampering.typ.value_or(std::string(kProofType));
+  header["alg"] = tampering.alg.value_or(std::string(to_string(alg)));
+  header["jwk"] = nlohmann::ordered_json::parse(tampering.private_jwk ? jwk.to_private_json() : jwk.to_public_json());
   nlohmann::ordered_json claims;
   claims["jti"] = request.jti.empty() ? openssl::random_uuid() : request.jti;
   claims["htm"] = request.htm;
@@ -165,9 +171,21 @@ std::string create_dpop_proof(const Key& key, const DpopProofRequest& request) {
   claims["iat"] = request.iat.value_or(std::chrono::duration_cast<std::chrono::seconds>(
                                            std::chrono::system_clock::now().time_since_epoch())
                                            .count());
-  if (request.access_token) claims["ath"] = dpop_access_token_hash(*request.access_token);
+  if (tampering.ath) {
+    claims["ath"] = *tampering.ath;
+  } else if (request.access_token) {
+    claims["ath"] = dpop_access_token_hash(*request.access_token);
+  }
   if (request.nonce) claims["nonce"] = *request.nonce;
-  return sign_compact(key, alg, header.dump(), claims.dump());
+  const std::string header_json = header.dump(), claims_json = claims.dump();
+  if (tampering.alg == "none") {
+    return codec::base64url_encode(header_json) + "." + codec::base64url_encode(claims_json) + ".";
+  }
+  if (tampering.alg == "HS256") {
+    // Keyed with the public key's own JSON, as an attacker would hope a confused verifier does.
+    return sign_compact(Key::hmac(jwk.to_public_json()), Alg::HS256, header_json, claims_json);
+  }
+  return sign_compact(key, alg, header_json, claims_json);
 }
 
 bool DpopReplayCache::remember(const std::string& jkt, const std::string& jti, std::int64_t expires_at,

@@ -316,6 +316,28 @@ TEST(DpopTest, RefusesAProofByAKeyOtherThanTheTokensCnfJkt) {
   EXPECT_EQ(rejection(create_dpop_proof(Key::generate_ec_p256(), token_request()), bound), DpopCheck::key_mismatch);
 }
 
+// What a client under test may change in a proof: each change is refused by the check it is for.
+TEST(DpopTest, TamperedProofsAreRefusedByTheCheckEachProbes) {
+  DpopProofRequest request = token_request();
+  request.access_token = kAccessToken;
+  DpopVerifyOptions options = token_options();
+  options.access_token = kAccessToken;
+  const auto tampered = [&](auto edit) {
+    DpopProofTampering tampering;
+    edit(tampering);
+    return create_dpop_proof(ec_key(), request, tampering);
+  };
+  EXPECT_NO_THROW(verify_dpop_proof(tampered([](auto&) {}), options, nullptr));
+  EXPECT_EQ(rejection(tampered([](auto& t) { t.typ = "JWT"; }), options), DpopCheck::wrong_type);
+  EXPECT_EQ(rejection(tampered([](auto& t) { t.typ = ""; }), options), DpopCheck::missing_member);
+  EXPECT_EQ(rejection(tampered([](auto& t) { t.alg = "none"; }), options), DpopCheck::unsupported_algorithm);
+  EXPECT_EQ(rejection(tampered([](auto& t) { t.alg = "HS256"; }), options), DpopCheck::unsupported_algorithm);
+  EXPECT_EQ(rejection(tampered([](auto& t) { t.private_jwk = true; }), options), DpopCheck::private_key_in_jwk);
+  EXPECT_EQ(rejection(tampered([](auto& t) { t.ath = dpop_access_token_hash("another"); }), options), DpopCheck::ath_mismatch);
+  const auto header = json::parse(split_compact(tampered([](auto& t) { t.private_jwk = true; })).header_json);
+  EXPECT_TRUE(header.at("jwk").contains("d"));
+}
+
 TEST(DpopTest, TheThumbprintIsRfc7638s) {
   // RFC 7638 §3.1's example RSA key and its thumbprint.
   const Jwk jwk = Jwk::from_json(R"({"kty":"RSA","e":"AQAB","alg":"RS256","kid":"2011-04-29","n":)"

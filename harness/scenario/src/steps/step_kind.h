@@ -108,5 +108,8 @@ StepKindInfo fault_step_kind();
 StepKindInfo idp_step_kind();
 StepKindInfo load_step_kind();
 StepKindInfo slow_clients_step_kind();
+StepKindInfo workload_step_kind();
+StepKindInfo policy_table_step_kind();
+StepKindInfo svid_token_step_kind();
 
 }  // namespace mcph::harness

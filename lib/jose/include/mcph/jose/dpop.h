@@ -64,6 +64,18 @@ struct DpopProofRequest {
 // std::invalid_argument for a public-only key or an empty htm or htu.
 std::string create_dpop_proof(const Key& key, const DpopProofRequest& request);
 
+// What a client under test may change in a proof, to probe a server's checks. Every field unset
+// is the honest proof's.
+struct DpopProofTampering {
+  std::optional<std::string> typ;  // the header's typ; "" leaves it out
+  // The header's alg as written: "none" leaves the signature empty, "HS256" signs with an HMAC
+  // keyed with the public jwk's JSON; anything else is written and the proof signed as usual.
+  std::optional<std::string> alg;
+  bool private_jwk = false;        // the jwk carries the private members too
+  std::optional<std::string> ath;  // this ath instead of the access token's ("" stays "")
+};
+std::string create_dpop_proof(const Key& key, const DpopProofRequest& request, const DpopProofTampering& tampering);
+
 // ath: base64url(SHA-256(access token)) (RFC 9449 §4.2).
 std::string dpop_access_token_hash(std::string_view access_token);
 

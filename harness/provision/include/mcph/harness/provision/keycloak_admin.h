@@ -23,6 +23,9 @@ class KeycloakAdmin {
   std::optional<nlohmann::json> find_client_scope(const std::string& realm, const std::string& name);
   void create_client_scope(const std::string& realm, const nlohmann::json& representation);
   void delete_client_scope(const std::string& realm, const std::string& id);
+  // Creates the identity provider of representation's alias, or replaces its configuration
+  // when the realm has one (its bundle endpoint moves with every stack). True when it was new.
+  bool put_identity_provider(const std::string& realm, const nlohmann::json& representation);
   // Makes the scope an optional scope of the client (both by id); idempotent.
   void add_optional_client_scope(const std::string& realm, const std::string& client_uuid, const std::string& scope_id);
 

@@ -31,7 +31,7 @@ struct Expectation {
 
 // The kinds of step, in the order of the alternatives of StepSpec below (steps/step_kinds.cpp
 // holds each kind's name, reader, runner and documentation).
-enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients };
+enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients, workload, policy_table, svid_token };
 
 using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
@@ -211,9 +211,65 @@ struct SlowClientsStep {
   int for_ms = 5000;
 };
 
+// workload: {agent: trusted-agent, tool: shell, operation: execute} — a tool call of the
+// workload-identity design (workload-mcp's plain JSON-RPC endpoint) as an agent workload makes
+// it: a JWT-SVID from the stack's trust domain (spiffe), traded at Keycloak for a DPoP-bound
+// token, and a DPoP proof for the request; each part bendable for an attack (steps/workload.cpp).
+struct WorkloadStep {
+  static constexpr StepKind kind = StepKind::workload;
+  std::string agent;                // a name of the trust domain (trusted-agent) or a SPIFFE ID
+  std::string server = "workload-mcp";
+  std::string path = "/mcp/rpc";
+  std::string tool = "filesystem";
+  std::string operation = "read";
+  std::string token_of;             // whose bound token is presented ("": the agent's own)
+  std::string scheme = "DPoP";      // DPoP | Bearer | none (no Authorization header)
+  std::string proof = "fresh";      // fresh | none | replayed (the same proof sent twice)
+  bool proof_by_stranger = false;   // the proof is signed by a key no token is bound to
+  std::string htm, htu;             // "" = the request's
+  int iat_offset = 0;               // seconds added to now
+  std::string ath;                  // "" = the token's hash | omit | wrong
+  std::optional<std::string> typ, alg;
+  bool private_jwk = false;
+  HeaderFields headers;
+};
+
+// policy_table: {agents: {trusted: trusted-agent, …}, table: "| tier | operation | filesystem | … |"}
+// — a policy engine's decisions held to a decision table, cell by cell (steps/policy_table.cpp):
+// each cell is asked of the stack's OPA (or the service named) with the input a server builds,
+// {"spiffe_id", "operation", "tool"}, and every cell that differs is reported.
+struct PolicyCell {
+  std::string tier, operation, tool;
+  bool allow = false;
+};
+struct PolicyTableStep {
+  static constexpr StepKind kind = StepKind::policy_table;
+  std::string service = "opa";
+  std::string decision_path = "mcp/authz/decision";
+  std::map<std::string, std::string> agents;  // tier → the agent (name or SPIFFE ID) whose input stands for it
+  std::vector<PolicyCell> cells;
+};
+
+// svid_token: {agent: trusted-agent, audience: other} — an agent workload's client authentication
+// at Keycloak's token endpoint with a JWT-SVID (RFC 7523, SPIFFE's assertion type), the SVID
+// bendable (steps/svid_token.cpp): another agent's, another audience, forged, expired.
+struct SvidTokenStep {
+  static constexpr StepKind kind = StepKind::svid_token;
+  std::string agent;              // the client (its SPIFFE ID) the request is for
+  std::string svid_of;            // "": the agent's own SVID
+  std::string audience = "issuer";  // issuer | other | several
+  std::string sign = "trust_domain";  // trust_domain | attacker_same_kid | attacker_new_kid | none
+  std::string sub;                // forged SVIDs: their sub ("": the agent's SPIFFE ID)
+  int ttl = 60;
+  int wait_ms = 0;                // waited after minting (an SVID that expires meanwhile)
+  std::string assertion_type = "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe";
+  std::string client_id;          // a client_id parameter, when given
+  bool dpop = true;               // a DPoP proof with the request
+};
+
 // What a step does, one alternative per StepKind, in the enum's order.
 using StepSpec = std::variant<CallStep, HttpStep, VaultStep, TokenStep, SqlStep, WaitStep, TcpStep, FaultSpec, IdpStep,
-                              LoadSpec, SlowClientsStep>;
+                              LoadSpec, SlowClientsStep, WorkloadStep, PolicyTableStep, SvidTokenStep>;
 
 // The name of a kind as written in a scenario file ("call").
 const char* to_string(StepKind kind);

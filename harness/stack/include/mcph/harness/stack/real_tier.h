@@ -24,6 +24,10 @@ RealTier real_tier_paths();
 // The installed real tier. Throws RealTierMissing, saying what is missing and how to install it.
 RealTier find_real_tier();
 
+// The real tier's OPA (the policy engine of the workload-identity design): $MCPH_OPA, else
+// <cache>/opa-<version>/opa. Throws RealTierMissing, saying how to build it, when it is not there.
+std::filesystem::path find_opa();
+
 class RealTierMissing : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

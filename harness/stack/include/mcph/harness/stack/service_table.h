@@ -94,6 +94,8 @@ inline constexpr std::string_view kFaultProxyService = "fault-proxy";
 // The agents' bridge and the TLS-terminating proxy in front of it.
 inline constexpr std::string_view kAgentBridgeService = "agent-bridge-mcp";
 inline constexpr std::string_view kTlsProxyService = "tls-proxy";
+// The workload-identity design's server (DPoP, SPIFFE, OPA).
+inline constexpr std::string_view kWorkloadService = "workload-mcp";
 
 // The files a stack writes into its run directory besides each service's <name>.log: what a
 // new supervisor clears from a run directory an old stack left behind.

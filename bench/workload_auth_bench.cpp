@@ -1,0 +1,156 @@
+// What the workload-identity design adds to a warm tool call (workload-mcp), next to a plain
+// bearer call:
+//
+//   BM_BearerTokenCheck   the warm bearer baseline: a known RS256 access token checked against the
+//                         cached JWKS (only its time claims again, oidc::VerifiedTokens).
+//   BM_DpopTokenAndProof  workload-mcp's whole admission: the same warm token check, cnf.jkt and
+//                         azp, then the request's DPoP proof (ES256 signature, htm, htu, iat, ath,
+//                         the key against cnf.jkt, jti against the replay cache). Each request
+//                         carries a new proof, made outside the timing.
+//   BM_PolicyDecision     one decision of the real OPA with the trust-tier policy over loopback
+//                         (workload_mcp's PolicyClient: a new connection per decision, a deadline
+//                         of 500 ms). Skipped, saying why, without the real tier's OPA.
+//
+// The realm is a JWKS endpoint on loopback served by this program.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mcph/harness/stack/real_tier.h"
+#include "mcph/harness/stack/service_health.h"
+#include "mcph/http/server.h"
+#include "mcph/jose/dpop.h"
+#include "mcph/jose/jwk.h"
+#include "mcph/jose/jws.h"
+#include "mcph/oidc/jwks_cache.h"
+#include "mcph/proc/free_port.h"
+#include "mcph/proc/service.h"
+#include "mcph/workload/dpop_auth.h"
+#include "mcph/workload/policy_client.h"
+
+namespace {
+
+using namespace mcph;
+
+constexpr const char* kAgent = "spiffe://mcp-identity.local/agent/trusted-agent";
+constexpr const char* kUrl = "http://127.0.0.1:3004/mcp/rpc";
+
+std::int64_t now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+struct Realm {
+  jose::Key key = jose::Key::generate_rsa();
+  jose::Key agent_key = jose::Key::generate_ec_p256();
+  http::Server idp{[] {
+    http::ServerOptions options;
+    options.access_log = false;
+    return options;
+  }()};
+  std::string issuer, token;
+
+  Realm() {
+    idp.route("GET", "/realms/demo/protocol/openid-connect/certs", [this](const http::Request&, http::Response& res) {
+      res.set_json(200, jose::JwkSet({jose::Jwk{key.public_only(), "k1", jose::Alg::RS256, "sig"}}).to_json());
+    });
+    idp.start();
+    issuer = idp.url() + "/realms/demo";
+    token = jose::sign_jwt(key, jose::Alg::RS256,
+                           R"({"iss":")" + issuer + R"(","sub":"sa","aud":["workload-mcp"],"exp":)" +
+                               std::to_string(now() + 3600) + R"(,"azp":")" + kAgent + R"(","typ":"DPoP","cnf":{"jkt":")" +
+                               agent_key.thumbprint() + R"("}})",
+                           "k1");
+  }
+};
+
+Realm& realm() {
+  static Realm instance;
+  return instance;
+}
+
+void BM_BearerTokenCheck(benchmark::State& state) {
+  Realm& r = realm();
+  oidc::JwksCache jwks(r.issuer + "/protocol/openid-connect/certs");
+  jose::VerifyOptions options;
+  options.issuer = r.issuer;
+  options.audience = "workload-mcp";
+  jwks.verify(r.token, options);
+  for (auto _ : state) benchmark::DoNotOptimize(jwks.verify(r.token, options));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BearerTokenCheck);
+
+void BM_DpopTokenAndProof(benchmark::State& state) {
+  Realm& r = realm();
+  workload::DpopAuthSettings settings;
+  settings.issuer = r.issuer;
+  settings.audience = "workload-mcp";
+  settings.trust_domain = "mcp-identity.local";
+  const workload::DpopAuthenticator auth(settings);
+  http::Request request;
+  request.method = "POST";
+  request.path = "/mcp/rpc";
+  request.headers = {{"Authorization", "DPoP " + r.token}, {"DPoP", ""}};
+  jose::DpopProofRequest proof;
+  proof.htm = "POST";
+  proof.htu = kUrl;
+  proof.access_token = r.token;
+  std::vector<std::string> proofs;
+  std::size_t next = 0;
+  for (auto _ : state) {
+    if (next == proofs.size()) {  // a batch of fresh proofs, made outside the timing
+      state.PauseTiming();
+      proofs.clear();
+      for (int i = 0; i < 512; ++i) proofs.push_back(jose::create_dpop_proof(r.agent_key, proof));
+      next = 0;
+      state.ResumeTiming();
+    }
+    request.headers[1].second = proofs[next++];
+    const auto result = auth.authenticate(request, kUrl);
+    if (!result.caller) {
+      state.SkipWithError(("refused: " + result.description).c_str());
+      return;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_DpopTokenAndProof);
+
+void BM_PolicyDecision(benchmark::State& state) {
+  std::filesystem::path opa;
+  try {
+    opa = harness::find_opa();
+  } catch (const harness::RealTierMissing& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  const int port = proc::free_loopback_port();
+  proc::SpawnOptions spawn;
+  spawn.name = "opa";
+  spawn.argv = {opa.string(), "run", "--server", "--addr", "127.0.0.1:" + std::to_string(port), "--log-level", "error",
+                "--disable-telemetry", MCPH_POLICIES_DIR "/trust_tiers"};
+  proc::ReadyWhen ready;
+  ready.announces = false;
+  ready.url = "http://127.0.0.1:" + std::to_string(port);
+  ready.health = proc::HealthProbe{"GET /health", [](const std::string& base) {
+                                     return harness::http_get_failure(base + "/health", std::chrono::seconds(2));
+                                   }};
+  const proc::StartedService started = proc::start_service(spawn, ready);
+  workload::PolicySettings settings;
+  settings.opa_url = started.url;
+  const workload::PolicyClient policy(settings);
+  const nlohmann::json input = {{"spiffe_id", kAgent}, {"operation", "read"}, {"tool", "filesystem"}};
+  if (!policy.decide(input).allow) {
+    state.SkipWithError("the trust-tier policy does not allow the trusted agent to read files");
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(policy.decide(input));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PolicyDecision)->UseRealTime();
+
+}  // namespace

@@ -1,0 +1,31 @@
+#pragma once
+// The workload-identity design in Keycloak (docs/workload-identity.md): an identity provider of
+// type spiffe for the trust domain, whose bundle endpoint is the stack's mock-spiffe, and a
+// federated client per agent, named by its SPIFFE ID (so that a token's azp is the identity
+// Keycloak checked against the SVID's sub), authenticating with its JWT-SVIDs
+// (clientAuthenticatorType federated-jwt) and getting tokens whose audience is the server's.
+#include <string>
+#include <vector>
+
+#include "mcph/harness/provision/provision.h"
+
+namespace mcph::harness {
+
+struct WorkloadIdentityOptions {
+  std::string provider_alias = "spiffe";
+  std::string trust_domain = "mcp-identity.local";
+  std::string bundle_endpoint;          // e.g. http://127.0.0.1:41012/
+  std::vector<std::string> spiffe_ids;  // the agents, each a client of that name
+  std::string audience = "workload-mcp";
+};
+
+// Idempotent: a client that exists is kept. Throws std::runtime_error quoting Keycloak's answer
+// (a Keycloak started without the preview features spiffe and client-auth-federated refuses
+// the provider: "Invalid identity provider id [spiffe]").
+void provision_workload_identity(const ProvisionTarget& target, const WorkloadIdentityOptions& options);
+
+// The SPIFFE IDs of an agents file of the trust-tier policy's shape ({"mcp": {"agents": {…}}}).
+// Throws std::runtime_error naming the file.
+std::vector<std::string> spiffe_ids_of_agents_file(const std::string& path);
+
+}  // namespace mcph::harness

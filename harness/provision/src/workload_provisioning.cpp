@@ -1,0 +1,55 @@
+#include "mcph/harness/provision/workload_provisioning.h"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "mcph/harness/provision/keycloak_admin.h"
+
+namespace mcph::harness {
+
+using Json = nlohmann::json;
+
+void provision_workload_identity(const ProvisionTarget& target, const WorkloadIdentityOptions& options) {
+  KeycloakAdmin admin(target.keycloak_url, target.keycloak_admin_user, target.keycloak_admin_password);
+  admin.put_identity_provider(target.realm, {{"alias", options.provider_alias},
+                                             {"providerId", "spiffe"},
+                                             {"config", {{"issuer", "spiffe://" + options.trust_domain},
+                                                         {"bundleEndpoint", options.bundle_endpoint}}}});
+  for (const std::string& spiffe_id : options.spiffe_ids) {
+    if (admin.find_client(target.realm, spiffe_id)) continue;
+    admin.create_client(
+        target.realm,
+        {{"clientId", spiffe_id},
+         {"clientAuthenticatorType", "federated-jwt"},
+         {"serviceAccountsEnabled", true},
+         {"standardFlowEnabled", false},
+         {"directAccessGrantsEnabled", false},
+         {"attributes", {{"jwt.credential.issuer", options.provider_alias}, {"jwt.credential.sub", spiffe_id}}},
+         {"protocolMappers",
+          Json::array({{{"name", options.audience + " audience"},
+                        {"protocol", "openid-connect"},
+                        {"protocolMapper", "oidc-audience-mapper"},
+                        {"config", {{"included.custom.audience", options.audience}, {"access.token.claim", "true"},
+                                    {"id.token.claim", "false"}}}}})}});
+  }
+}
+
+std::vector<std::string> spiffe_ids_of_agents_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read the agents file " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  const Json doc = Json::parse(text.str(), nullptr, false);
+  if (!doc.is_object() || !doc.contains("mcp") || !doc["mcp"].is_object() || !doc["mcp"].contains("agents") ||
+      !doc["mcp"]["agents"].is_object()) {
+    throw std::runtime_error(path + ": expected {\"mcp\": {\"agents\": {\"<spiffe id>\": \"<tier>\"}}}");
+  }
+  std::vector<std::string> ids;
+  for (const auto& [id, tier] : doc["mcp"]["agents"].items()) ids.push_back(id);
+  return ids;
+}
+
+}  // namespace mcph::harness

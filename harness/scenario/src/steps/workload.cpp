@@ -1,0 +1,180 @@
+// The `workload` step: a tool call of the workload-identity design as an agent workload makes
+// it (workload_client.h: its JWT-SVID traded at Keycloak for a DPoP-bound token), each part
+// bendable: whose token, which scheme, the proof's fields, its key, a replay.
+#include <chrono>
+
+#include "../recorder.h"
+#include "../step_executor.h"
+#include "../workload_client.h"
+#include "mcph/http/client.h"
+#include "mcph/http/url.h"
+#include "mcph/jose/dpop.h"
+#include "mcph/sync/elapsed.h"
+#include "step_kind.h"
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string proof_for(const WorkloadStep& step, const jose::Key& key, const std::string& method, const std::string& url,
+                      const std::string& token) {
+  jose::DpopProofRequest request;
+  request.htm = step.htm.empty() ? method : step.htm;
+  request.htu = step.htu.empty() ? url : step.htu;
+  request.iat = now_seconds() + step.iat_offset;
+  if (step.ath != "omit") request.access_token = token;
+  jose::DpopProofTampering tampering;
+  tampering.typ = step.typ;
+  tampering.alg = step.alg;
+  tampering.private_jwk = step.private_jwk;
+  if (step.ath == "wrong") tampering.ath = jose::dpop_access_token_hash(token + "-another");
+  return jose::create_dpop_proof(key, request, tampering);
+}
+
+void run_workload(const WorkloadStep& step, StepRun& run) {
+  StepExecutor& executor = run.executor;
+  StepOutcome& out = run.out;
+  const WorkloadClient workloads(executor.stack());
+  const BoundToken caller = workloads.bound_token(step.agent);
+  const BoundToken presented = step.token_of.empty() ? caller : workloads.bound_token(step.token_of);
+  out.caller = caller.spiffe_id;
+  out.agent = true;
+  run.record.flow(caller.spiffe_id, "DPoP-bound token", "JWT-SVID traded at Keycloak, bound to the agent's key");
+
+  const ServiceEntry& entry = executor.target_service(step.server);
+  const std::string origin = http::parse_url(entry.url).origin();
+  const std::string url = origin + step.path;
+  http::Fields headers;
+  if (step.scheme != "none") headers.emplace_back("Authorization", step.scheme + " " + presented.access_token);
+  out.sent_token = presented.access_token;
+  const jose::Key stranger = jose::Key::generate_ec_p256();
+  const std::string proof =
+      step.proof == "none" ? "" : proof_for(step, step.proof_by_stranger ? stranger : caller.key, "POST", url, presented.access_token);
+  if (!proof.empty()) headers.emplace_back("DPoP", proof);
+  for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, run.resolve));
+
+  const std::string body = Json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"},
+                                {"params", {{"name", step.tool}, {"arguments", {{"operation", step.operation}}}}}}
+                               .dump();
+  http::ClientOptions options;
+  options.read_timeout = executor.options().http_timeout;
+  http::Client client(origin, options);
+  // replayed: the proof's first use must be accepted, so that its second answer is about the replay.
+  const int sends = step.proof == "replayed" ? 2 : 1;
+  http::ClientResponse response;
+  for (int i = 0; i < sends; ++i) {
+    const auto started = sync::SteadyClock::now();
+    response = client.request("POST", step.path, headers, body, "application/json");
+    out.statuses.push_back(response.status);
+    run.record.exchange("POST", url, headers, body, response.status, response.headers, response.body, sync::ms_since(started));
+    if (response.status == 200) continue;
+    if (i == 0 && sends == 2) {
+      throw std::runtime_error("the proof's first use was refused (HTTP " + std::to_string(response.status) +
+                               "): there is no replay to test");
+    }
+    break;
+  }
+  out.http_status = response.status;
+  out.headers = response.headers;
+  out.body = response.body;
+  const Json parsed = Json::parse(response.body, nullptr, false);
+  if (!parsed.is_discarded()) {
+    out.rpc_result = parsed.is_object() && parsed.contains("result");
+    if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
+      out.rpc_error = parsed["error"].value("code", 0);
+    }
+    out.result = parsed;
+  }
+}
+
+WorkloadStep read_workload(const StepSource& source) {
+  const Reader& reader = source.reader;
+  const YAML::Node& value = source.value;
+  const std::string& here = source.here;
+  reader.only_keys(value, here, {"agent", "server", "path", "tool", "operation", "token_of", "scheme", "proof", "proof_key",
+                                 "htm", "htu", "iat_offset", "ath", "typ", "alg", "private_jwk", "headers"});
+  WorkloadStep step;
+  step.agent = reader.required_text(value, "agent", here);
+  step.server = reader.text_or(value, "server", here, step.server);
+  step.path = reader.text_or(value, "path", here, step.path);
+  step.tool = reader.text_or(value, "tool", here, step.tool);
+  step.operation = reader.text_or(value, "operation", here, step.operation);
+  step.token_of = reader.text_or(value, "token_of", here);
+  step.scheme = reader.text_or(value, "scheme", here, step.scheme);
+  if (step.scheme != "DPoP" && step.scheme != "Bearer" && step.scheme != "none") {
+    reader.fail(value["scheme"], Reader::join(here, "scheme"), "expected DPoP, Bearer or none");
+  }
+  step.proof = reader.text_or(value, "proof", here, step.proof);
+  if (step.proof != "fresh" && step.proof != "none" && step.proof != "replayed") {
+    reader.fail(value["proof"], Reader::join(here, "proof"), "expected fresh, none or replayed");
+  }
+  const std::string key = reader.text_or(value, "proof_key", here, "agent");
+  if (key != "agent" && key != "stranger") reader.fail(value["proof_key"], Reader::join(here, "proof_key"), "expected agent or stranger");
+  step.proof_by_stranger = key == "stranger";
+  step.htm = reader.text_or(value, "htm", here);
+  step.htu = reader.text_or(value, "htu", here);
+  if (value["iat_offset"].IsDefined()) {
+    step.iat_offset = static_cast<int>(bounded_integer(reader, value["iat_offset"], Reader::join(here, "iat_offset"), -86400, 86400));
+  }
+  step.ath = reader.text_or(value, "ath", here);
+  if (!step.ath.empty() && step.ath != "omit" && step.ath != "wrong") {
+    reader.fail(value["ath"], Reader::join(here, "ath"), "expected omit or wrong");
+  }
+  if (value["typ"].IsDefined()) step.typ = reader.text(value["typ"], Reader::join(here, "typ"));
+  if (value["alg"].IsDefined()) step.alg = reader.text(value["alg"], Reader::join(here, "alg"));
+  if (value["private_jwk"].IsDefined()) {
+    const Json flag = reader.json(value["private_jwk"], Reader::join(here, "private_jwk"));
+    if (!flag.is_boolean()) reader.fail(value["private_jwk"], Reader::join(here, "private_jwk"), "expected true or false");
+    step.private_jwk = flag.get<bool>();
+  }
+  if (value["headers"].IsDefined()) step.headers = reader.header_fields(value["headers"], Reader::join(here, "headers"));
+  return step;
+}
+
+std::string workload_title(const WorkloadStep& step, const std::string&) {
+  return step.agent + " calls " + step.server + " " + step.tool + " (" + step.operation + ")";
+}
+
+}  // namespace
+
+StepKindInfo workload_step_kind() {
+  return {
+      .kind = StepKind::workload,
+      .name = "workload",
+      .summary = "A tool call of the workload-identity design as an agent workload makes it: a JWT-SVID from the stack's "
+                 "trust domain traded at Keycloak for a DPoP-bound token, and a DPoP proof for the request.",
+      .example = "workload: {agent: trusted-agent, tool: shell, operation: execute, iat_offset: -120}",
+      .fields = {{"workload.agent", "the calling agent: a name of the trust domain (`trusted-agent`) or a SPIFFE ID"},
+                 {"workload.server", "default workload-mcp"},
+                 {"workload.path", "the plain JSON-RPC endpoint, default /mcp/rpc"},
+                 {"workload.tool", "default filesystem"},
+                 {"workload.operation", "default read"},
+                 {"workload.token_of", "present this agent's bound token instead of the caller's own (the proof stays the caller's)"},
+                 {"workload.scheme", "`DPoP` (default), `Bearer`, or `none` (no Authorization header)"},
+                 {"workload.proof", "`fresh` (default), `none`, or `replayed` (the same proof sent twice; the first must be accepted)"},
+                 {"workload.proof_key", "`agent` (default: the key the caller's token is bound to) or `stranger` (a new key)"},
+                 {"workload.htm", "the proof's htm instead of POST"},
+                 {"workload.htu", "the proof's htu instead of the request's URL"},
+                 {"workload.iat_offset", "seconds added to the proof's iat (-86400 to 86400)"},
+                 {"workload.ath", "`omit` or `wrong` instead of the presented token's hash"},
+                 {"workload.typ", "the proof header's typ (\"\" leaves it out)"},
+                 {"workload.alg", "the proof header's alg as written (`none`: unsigned; `HS256`: an HMAC keyed with the public jwk)"},
+                 {"workload.private_jwk", "`true`: the proof's jwk carries the private key"},
+                 {"workload.headers", "extra request headers (a mapping)"}},
+      .read = [](const StepSource& source) -> StepSpec { return read_workload(source); },
+      .run = runner<WorkloadStep>(run_workload),
+      .title = titler<WorkloadStep>(workload_title),
+      .addressed = [](const StepExecutor& executor, const Step& step) {
+        return executor.target_service_name(step.get<WorkloadStep>().server);
+      },
+      .needs_caller = never,
+      .calls_servers = true,
+  };
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,83 @@
+#include "workload_client.h"
+
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "mcph/http/client.h"
+#include "mcph/http/url.h"
+#include "mcph/jose/dpop.h"
+
+namespace mcph::harness {
+
+using Json = nlohmann::json;
+
+WorkloadClient::WorkloadClient(const StackFile& stack) : stack_(stack) {
+  if (!stack.services.count("spiffe")) throw std::runtime_error("the stack has no trust domain (services.spiffe)");
+  spiffe_url_ = stack.service("spiffe").url;
+}
+
+std::string WorkloadClient::issuer() const { return stack_.service("keycloak").url + "/realms/" + stack_.realm; }
+
+std::string WorkloadClient::spiffe_id(const std::string& agent) const {
+  if (agent.rfind("spiffe://", 0) == 0) return agent;
+  http::Client client(spiffe_url_);
+  const auto response = client.get("/_workloads");
+  const Json body = Json::parse(response.body, nullptr, false);
+  if (response.status != 200 || !body.is_object() || !body.contains("workloads") || !body["workloads"].is_array()) {
+    throw std::runtime_error("the trust domain's workloads could not be listed (HTTP " + std::to_string(response.status) + ")");
+  }
+  const std::string suffix = "/agent/" + agent;
+  for (const auto& id : body["workloads"]) {
+    const std::string text = id.is_string() ? id.get<std::string>() : "";
+    if (text.size() > suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0) return text;
+  }
+  throw std::runtime_error("the trust domain registers no agent " + agent + " (" + body["workloads"].dump() + ")");
+}
+
+std::string WorkloadClient::bundle_kid() const {
+  http::Client client(spiffe_url_);
+  const Json bundle = Json::parse(client.get("/").body, nullptr, false);
+  if (!bundle.is_object() || !bundle.contains("keys") || !bundle["keys"].is_array() || bundle["keys"].empty()) {
+    throw std::runtime_error("the trust domain's bundle has no key");
+  }
+  return bundle["keys"][0].value("kid", "");
+}
+
+std::string WorkloadClient::svid(const std::string& spiffe_id, const Json& audience, int ttl) const {
+  http::Client client(spiffe_url_);
+  const auto response = client.post(
+      "/_svid", Json{{"spiffe_id", spiffe_id}, {"audience", audience}, {"ttl", ttl}}.dump(), "application/json");
+  const Json body = Json::parse(response.body, nullptr, false);
+  if (response.status != 200 || !body.is_object() || !body.contains("svids") || !body["svids"].is_array() ||
+      body["svids"].empty()) {
+    throw std::runtime_error("the trust domain minted no SVID for " + spiffe_id + ": HTTP " + std::to_string(response.status) +
+                             " " + response.body.substr(0, 200));
+  }
+  return body["svids"][0].value("svid", "");
+}
+
+BoundToken WorkloadClient::bound_token(const std::string& agent) const {
+  BoundToken bound{spiffe_id(agent), "", jose::Key::generate_ec_p256()};
+  const std::string token_url = issuer() + "/protocol/openid-connect/token";
+  jose::DpopProofRequest proof;
+  proof.htm = "POST";
+  proof.htu = token_url;
+  http::Client keycloak(stack_.service("keycloak").url);
+  const auto response = keycloak.post(
+      "/realms/" + stack_.realm + "/protocol/openid-connect/token",
+      http::form_encode({{"grant_type", "client_credentials"},
+                         {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe"},
+                         {"client_assertion", svid(bound.spiffe_id)}}),
+      "application/x-www-form-urlencoded", {{"DPoP", jose::create_dpop_proof(bound.key, proof)}});
+  const Json body = Json::parse(response.body, nullptr, false);
+  if (response.status != 200 || !body.is_object() || !body.contains("access_token") || !body["access_token"].is_string()) {
+    const std::string error = body.is_object() ? body.value("error", "") + " " + body.value("error_description", "") : "";
+    throw std::runtime_error("Keycloak gave " + bound.spiffe_id + " no DPoP-bound token: HTTP " +
+                             std::to_string(response.status) + " " + error);
+  }
+  bound.access_token = body["access_token"].get<std::string>();
+  return bound;
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,46 @@
+#pragma once
+// An agent workload of the workload-identity design, as the scenario runner plays it: it gets a
+// JWT-SVID from the stack's trust domain (the `spiffe` row, mock-spiffe's POST /_svid) and
+// trades it at Keycloak's token endpoint (client_credentials, a jwt-spiffe client assertion,
+// a DPoP proof by a key of its own) for an access token bound to that key.
+#include <string>
+
+#include "mcph/harness/stack/stack_file.h"
+#include "mcph/jose/key.h"
+
+#include <nlohmann/json.hpp>
+
+namespace mcph::harness {
+
+struct BoundToken {
+  std::string spiffe_id;
+  std::string access_token;
+  jose::Key key;  // the key the token is bound to (cnf.jkt)
+};
+
+class WorkloadClient {
+ public:
+  // Throws std::runtime_error when the stack has no `spiffe` row.
+  explicit WorkloadClient(const StackFile& stack);
+
+  // An agent's SPIFFE ID: a SPIFFE ID as it is, or the registered workload whose path ends in
+  // /agent/<name>. Throws std::runtime_error naming the trust domain's workloads otherwise.
+  std::string spiffe_id(const std::string& agent) const;
+  // A JWT-SVID for `spiffe_id` whose audience is the realm's issuer. Throws std::runtime_error
+  // quoting the trust domain's answer.
+  std::string svid(const std::string& spiffe_id) const { return svid(spiffe_id, issuer(), 60); }
+  std::string svid(const std::string& spiffe_id, const nlohmann::json& audience, int ttl) const;
+  // The kid the trust domain signs with now (its bundle's first key).
+  std::string bundle_kid() const;
+  // The agent's DPoP-bound access token, with a key made for it. Throws std::runtime_error
+  // quoting Keycloak's error (never the assertion or a token).
+  BoundToken bound_token(const std::string& agent) const;
+
+  std::string issuer() const;
+
+ private:
+  const StackFile& stack_;
+  std::string spiffe_url_;
+};
+
+}  // namespace mcph::harness

@@ -1,0 +1,70 @@
+// The workload-identity design's rows of the service table (docs/workload-identity.md):
+// mock-spiffe, the trust domain mcp-identity.local with the agents of the trust-tier policy
+// (policies/trust_tiers/agents.json) and one agent it gives no tier; and workload-mcp, once
+// Keycloak knows the trust domain (an identity provider of type spiffe whose bundle endpoint is
+// mock-spiffe) and a federated client per agent. OPA is a row of its own (native_services.cpp),
+// reached by workload-mcp through the fault proxy, so that scenarios can break it.
+#include "mcph/harness/fixtures/data_layout.h"
+#include "mcph/harness/provision/workload_provisioning.h"
+#include "mcph/harness/stack/local_stack.h"
+#include "service_starters.h"
+
+namespace mcph::harness {
+namespace {
+
+constexpr const char* kTrustDomain = "mcp-identity.local";
+constexpr const char* kAudience = "workload-mcp";
+// Registered in the trust domain and a client in Keycloak, but given no tier by the policy's
+// mapping: a workload the server must refuse whoever vouches for it.
+constexpr const char* kUnlistedAgent = "spiffe://mcp-identity.local/agent/unlisted-agent";
+
+std::string agents_file() { return (data_dir(DataDir::policies) / "trust_tiers" / "agents.json").string(); }
+
+std::vector<std::string> stack_agents() {
+  std::vector<std::string> agents = spiffe_ids_of_agents_file(agents_file());
+  agents.emplace_back(kUnlistedAgent);
+  return agents;
+}
+
+}  // namespace
+
+RunningService start_mock_spiffe(StackContext& context) {
+  std::vector<std::string> argv = {service_binary("mock-spiffe"), "--port", "0", "--trust-domain", kTrustDomain};
+  for (const std::string& agent : stack_agents()) {
+    argv.push_back("--workload");
+    argv.push_back(agent);
+  }
+  return start_project_binary(context, "spiffe", std::move(argv));
+}
+
+RunningService start_workload_mcp(StackContext& context) {
+  for (const char* needed : {"spiffe", "opa"}) {
+    if (!context.stack.services.count(needed)) throw ServiceSkipped(std::string("this stack has no ") + needed);
+  }
+  context.say("provisioning: the SPIFFE identity provider and the agents' federated clients in Keycloak");
+  WorkloadIdentityOptions options;
+  options.trust_domain = kTrustDomain;
+  options.bundle_endpoint = context.stack.service("spiffe").url + "/";
+  options.spiffe_ids = stack_agents();
+  options.audience = kAudience;
+  provision_workload_identity(provision_target(context.stack), options);
+
+  const std::string realm_path = "/realms/" + context.stack.realm;
+  std::vector<std::string> argv = {service_binary("workload-mcp"),
+                                   "--port", "0",
+                                   "--issuer", context.stack.service("keycloak").url + realm_path,
+                                   "--jwks-url", url_for_servers(context, "keycloak") + realm_path + "/protocol/openid-connect/certs",
+                                   "--audience", kAudience,
+                                   "--trust-domain", kTrustDomain,
+                                   "--agents-file", agents_file(),
+                                   "--opa-url", url_for_servers(context, "opa")};
+  RunningService running = start_project_binary(context, "workload-mcp", std::move(argv));
+  running.entry.url += "/mcp";
+  running.entry.mcp.transport = "streamable-http";
+  for (const std::string service : {"keycloak", "opa"}) {
+    if (context.fault_proxied.count(service)) running.entry.mcp.behind_fault_proxy.push_back(service);
+  }
+  return running;
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,194 @@
+// The workload-identity families (dpop, trust_tiers) against workload-mcp started with each of its --unsafe-*
+// switches beside the shared stack's (the same Keycloak realm, trust domain and OPA; the runner
+// is given the shared stack file with workload-mcp's URL swapped for the switched server's): the
+// family fails in exactly the scenarios that show the switch's defect, with its finding, and
+// nowhere else. The well-behaved server is the shared stack's (scenarios/CMakeLists.txt).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_runner.h"
+#include "mcph/harness/stack/real_tier.h"
+#include "mcph/harness/stack/service_health.h"
+#include "mcph/proc/free_port.h"
+#include "mcph/proc/service.h"
+#include "mcph/proc/temp_dir.h"
+
+namespace mcph::harness {
+namespace {
+
+using Status = reports::ScenarioResult::Status;
+
+struct Outcome {
+  std::string scenario;
+  Status status;
+  std::string message;
+  std::vector<reports::Finding> findings;
+  std::vector<reports::Failure> failures;
+  std::string why() const {
+    std::string text = scenario + " (" + message + ")";
+    for (const auto& f : failures) text += "\n  step " + f.step + ": expected " + f.expectation + ", actual " + f.actual;
+    for (const auto& f : findings) text += "\n  finding on " + f.server + ": " + f.property;
+    return text;
+  }
+};
+
+class WorkloadSabotage : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* stack_file = std::getenv("MCPH_STACK_FILE");
+    if (!stack_file) GTEST_SKIP() << "MCPH_STACK_FILE is not set: these tests run beside the shared stack";
+    stack_ = StackFile::load(stack_file);
+    if (!stack_.services.count("workload-mcp")) {
+      GTEST_SKIP() << "the shared stack has no workload-mcp (OPA is not built: scripts/bootstrap --real)";
+    }
+  }
+
+  // workload-mcp with `flag`, configured as the stack's own (its OPA through the fault proxy),
+  // or asking the OPA at `opa_url`.
+  proc::StartedService start_server(const std::string& flag, const std::string& opa_url = {}) const {
+    const ServiceEntry& keycloak = stack_.service("keycloak");
+    const ServiceEntry& opa = stack_.service("opa");
+    const std::string realm = keycloak.url + "/realms/" + stack_.realm;
+    proc::SpawnOptions spawn;
+    spawn.name = "workload-mcp";
+    spawn.argv = {MCPH_WORKLOAD_MCP, "--port", "0", "--issuer", realm, "--agents-file",
+                  std::string(MCPH_POLICIES_DIR) + "/trust_tiers/agents.json",
+                  "--opa-url", !opa_url.empty() ? opa_url : opa.url_for_servers.empty() ? opa.url : opa.url_for_servers};
+    if (!flag.empty()) spawn.argv.push_back(flag);
+    return proc::start_service(spawn);
+  }
+
+  static ScenarioFile family(const std::string& suite) {
+    return load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml");
+  }
+
+  // The family's scenarios against the stack with workload-mcp at `server_url` (and its OPA at
+  // `opa_url`, when given).
+  std::vector<reports::ScenarioResult> run_family(const std::string& suite, const std::string& server_url,
+                                                  const std::string& opa_url = {}) const {
+    StackFile stack = stack_;
+    stack.services["workload-mcp"].url = server_url + "/mcp";
+    if (!opa_url.empty()) stack.services["opa"].url = opa_url;
+    ScenarioRunner runner(stack);
+    return runner.run(family(suite)).scenarios;
+  }
+
+  // The family's scenarios against a server with `flag`: each of `red` (name → property) fails
+  // naming its property on workload-mcp (or one of `also`), every other passes.
+  void expect_red(const std::string& suite, const std::string& flag, const std::map<std::string, std::string>& red,
+                  const std::set<std::string>& also = {}) {
+    const proc::StartedService server = start_server(flag);
+    const auto results = run_family(suite, server.url);
+    std::set<std::string> seen;
+    for (const auto& result : results) {
+      const Outcome outcome{result.name, result.status, result.message, result.findings, result.failures};
+      const auto due = red.find(result.name);
+      if (due == red.end()) {
+        EXPECT_EQ(outcome.status, Status::passed) << "with " << flag << ": " << outcome.why();
+        continue;
+      }
+      seen.insert(result.name);
+      EXPECT_EQ(outcome.status, Status::failed) << flag << " went unnoticed: " << outcome.why();
+      EXPECT_FALSE(outcome.findings.empty()) << outcome.why();
+      for (const auto& finding : outcome.findings) {
+        if (!also.contains(finding.property)) {
+          EXPECT_EQ(finding.property, due->second) << outcome.why();
+        }
+        EXPECT_EQ(finding.server, "workload-mcp") << outcome.why();
+      }
+    }
+    for (const auto& [scenario, property] : red) EXPECT_TRUE(seen.contains(scenario)) << "no scenario " << scenario;
+  }
+
+  StackFile stack_;
+};
+
+TEST_F(WorkloadSabotage, ABoundTokenTakenAsBearerIsFound) {
+  expect_red("dpop", "--unsafe-dpop-as-bearer",
+             {{"a bound token presented as a bearer token is refused", "accepts a DPoP-bound token as a bearer token"}});
+}
+
+TEST_F(WorkloadSabotage, AProofByAnyKeyIsFound) {
+  const std::string property = "accepts a DPoP proof by a key the token is not bound to";
+  expect_red("dpop", "--unsafe-no-jkt-check",
+             {{"a proof by a key the token is not bound to is refused", property},
+              {"another agent's bound token, with a proof of the caller's own key, is refused", property}});
+}
+
+TEST_F(WorkloadSabotage, AReplayedProofIsFound) {
+  expect_red("dpop", "--unsafe-no-replay-check",
+             {{"a proof used once is refused the second time", "accepts a replayed DPoP proof"}});
+}
+
+TEST_F(WorkloadSabotage, AToolRunWithoutAuthenticationIsFound) {
+  expect_red("dpop", "--unsafe-no-auth",
+             {{"a call with no credential at all is refused with a DPoP challenge", "runs a tool without authentication"}});
+}
+
+TEST_F(WorkloadSabotage, ATierClaimedInAHeaderIsFound) {
+  expect_red("trust_tiers", "--unsafe-spiffe-id-from-header",
+             {{"an untrusted agent claiming a trusted agent's SPIFFE ID in a header stays untrusted",
+               "takes an agent's tier from what the caller claims"}});
+}
+
+TEST_F(WorkloadSabotage, AToolRunWithoutADecisionIsFound) {
+  const std::string property = "runs a tool without a policy decision";
+  expect_red("trust_tiers", "--unsafe-fail-open",
+             {{"with the policy engine down every call is denied at once, and allowed again once it is back", property},
+              {"with the policy engine slower than the server's deadline the call is denied promptly", property},
+              {"with the connection to the policy engine reset the call is denied", property}});
+}
+
+// Asked without the SPIFFE ID, the reference policy grants nothing: every scenario with a call
+// it should allow goes red, and only the decision table (asked of OPA directly) stays green.
+TEST_F(WorkloadSabotage, APolicyInputWithoutTheSpiffeIdIsFound) {
+  std::map<std::string, std::string> red;
+  for (const auto& scenario : family("trust_tiers").scenarios) {
+    if (scenario.name != "the policy decides every cell of the decision table as the table says") {
+      red[scenario.name] = "refuses what the policy grants";
+    }
+  }
+  // After OPA's outage, the call it should allow is still refused: its recovery step says so too.
+  expect_red("trust_tiers", "--unsafe-input-without-spiffe-id", red, {"does not recover once the policy engine is back"});
+}
+
+// An OPA whose policy did not load (its data only) decides nothing: the table names its cells as
+// undefined, and no scenario passes, a deny included, because each first shows a grant.
+TEST_F(WorkloadSabotage, APolicyThatDidNotLoadPassesNothing) {
+  std::filesystem::path opa;
+  try {
+    opa = find_opa();
+  } catch (const RealTierMissing& e) {
+    GTEST_SKIP() << e.what();
+  }
+  const proc::TempDir dir("policyless-opa");
+  std::filesystem::copy_file(std::string(MCPH_POLICIES_DIR) + "/trust_tiers/agents.json", dir.path() / "agents.json");
+  const int port = proc::free_loopback_port();
+  proc::SpawnOptions spawn;
+  spawn.name = "opa";
+  spawn.argv = {opa.string(), "run", "--server", "--addr", "127.0.0.1:" + std::to_string(port), "--disable-telemetry",
+                dir.path().string()};
+  proc::ReadyWhen ready;
+  ready.announces = false;
+  ready.url = "http://127.0.0.1:" + std::to_string(port);
+  ready.health = proc::HealthProbe{"GET /health", [](const std::string& base) {
+                                     return http_get_failure(base + "/health", std::chrono::seconds(2));
+                                   }};
+  const proc::StartedService policyless = proc::start_service(spawn, ready);
+  const proc::StartedService server = start_server("", policyless.url);
+  for (const auto& result : run_family("trust_tiers", server.url, policyless.url)) {
+    EXPECT_NE(result.status, Status::passed) << result.name << " passed against a policy that did not load";
+    if (result.name == "the policy decides every cell of the decision table as the table says") {
+      ASSERT_FALSE(result.failures.empty()) << result.message;
+      EXPECT_NE(result.failures.front().actual.find("trusted read filesystem: the table says allow, the policy decides undefined"),
+                std::string::npos) << result.failures.front().actual;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mcph::harness

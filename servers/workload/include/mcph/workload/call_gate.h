@@ -1,0 +1,58 @@
+#pragma once
+// What every workload-mcp tool call passes before its tool runs: the caller is identified
+// (DpopAuthenticator), mapped to its tier by the server's own mapping (AgentTiers), and the
+// policy engine is asked with an input built from verified facts only: the SPIFFE ID from the
+// token, the operation and the tool. Each UNSAFE switch below is one defect, for the sabotage
+// tests only.
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "mcph/workload/agent_tiers.h"
+#include "mcph/workload/dpop_auth.h"
+#include "mcph/workload/policy_client.h"
+#include "mcph/workload/tools.h"
+
+namespace mcph::workload {
+
+struct GateSwitches {
+  bool unsafe_no_auth = false;                  // a request without Authorization runs its tool unasked
+  bool unsafe_spiffe_id_from_header = false;    // X-Spiffe-Id, when sent, names the caller (and so its tier)
+  bool unsafe_input_without_spiffe_id = false;  // the policy is asked with the tier alone, no SPIFFE ID
+};
+
+struct Admission {
+  std::optional<WorkloadCaller> caller;  // set when admitted
+  std::string tier;                      // the caller's tier ("" for the anonymous caller)
+  bool anonymous = false;                // admitted without credentials (unsafe_no_auth only)
+  int status = 401;
+  std::string www_authenticate;
+  std::string message;                   // e.g. "unknown_agent: …"; never a token
+};
+
+struct CallVerdict {
+  bool allow = false;
+  int status = 403;      // 403 denied by the policy, 503 no decision could be had
+  std::string message;   // "denied: <the policy's reason>" or "policy_unavailable: <why>"
+};
+
+class CallGate {
+ public:
+  CallGate(const DpopAuthenticator& auth, const AgentTiers& tiers, const PolicyClient& policy, GateSwitches switches)
+      : auth_(auth), tiers_(tiers), policy_(policy), switches_(switches) {}
+
+  // htu: the URL the caller sent the request to.
+  Admission admit(const http::Request& request, const std::string& htu) const;
+  CallVerdict authorize(const Admission& admission, const ToolCall& call) const;
+  // The input the policy is asked with (the sabotage switch aside: exactly these three).
+  nlohmann::json policy_input(const Admission& admission, const ToolCall& call) const;
+
+ private:
+  const DpopAuthenticator& auth_;
+  const AgentTiers& tiers_;
+  const PolicyClient& policy_;
+  GateSwitches switches_;
+};
+
+}  // namespace mcph::workload

@@ -1,0 +1,73 @@
+#pragma once
+// Who a workload-mcp caller is: a Keycloak access token bound to a key (DPoP, RFC 9449),
+// presented as `Authorization: DPoP <token>` with a `DPoP` proof for this very request, and the
+// workload it was issued to. The token is verified against the realm's JWKS (iss, aud, exp,
+// RS256), must carry cnf.jkt, and its client (azp) must be a SPIFFE ID of the trust domain: the
+// federated client is named by the SPIFFE ID its JWT-SVIDs carry, so Keycloak has checked that
+// name. The proof is checked by lib/jose (RFC 9449 §4.3: typ, an allowed asymmetric alg, a
+// public jwk, the signature, htm, htu, iat, ath, the key against cnf.jkt, jti replay).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mcph/http/message.h"
+#include "mcph/jose/dpop.h"
+#include "mcph/jose/jws.h"
+
+namespace mcph::oidc {
+class JwksCache;
+}
+
+namespace mcph::workload {
+
+struct DpopAuthSettings {
+  std::string issuer;        // the realm's issuer URL
+  std::string jwks_url;      // empty: <issuer>/protocol/openid-connect/certs
+  std::string audience;      // the aud every token must carry
+  std::string trust_domain;  // azp must be spiffe://<trust_domain>/…
+  std::vector<jose::Alg> proof_algs{jose::Alg::ES256, jose::Alg::RS256};
+  std::chrono::seconds proof_lifetime{10};
+  std::chrono::seconds clock_skew{15};
+  std::size_t replay_capacity = 100000;
+  // UNSAFE switches, each one defect, for the sabotage tests only.
+  bool unsafe_dpop_as_bearer = false;  // a bound token presented as Bearer, without a proof, is accepted
+  bool unsafe_no_jkt_check = false;    // the proof's key is not compared with cnf.jkt
+  bool unsafe_no_replay_check = false; // a proof's jti may be used again
+};
+
+struct WorkloadCaller {
+  std::string spiffe_id;       // from the verified token's azp
+  std::string jkt;             // the token's cnf.jkt
+  std::int64_t expires_at = 0; // the token's exp
+};
+
+struct DpopAuthResult {
+  std::optional<WorkloadCaller> caller;
+  int status = 401;          // 400 for a malformed request, 503 when the realm's keys cannot be had
+  std::string www_authenticate;
+  std::string description;   // why, safe to show: never the token or the proof
+};
+
+class DpopAuthenticator {
+ public:
+  explicit DpopAuthenticator(DpopAuthSettings settings);
+  ~DpopAuthenticator();
+
+  // htu: the URL the request was sent to, as the caller sees it (the server's public URL and
+  // the request's path).
+  DpopAuthResult authenticate(const http::Request& request, const std::string& htu) const;
+  // `DPoP algs="ES256 RS256"`, with error and error_description when given.
+  std::string challenge(const std::string& error = {}, const std::string& description = {}) const;
+  const DpopAuthSettings& settings() const { return settings_; }
+
+ private:
+  DpopAuthResult refuse(int status, const std::string& error, const std::string& description) const;
+  DpopAuthSettings settings_;
+  std::unique_ptr<oidc::JwksCache> jwks_;
+  std::unique_ptr<jose::DpopReplayCache> replays_;
+};
+
+}  // namespace mcph::workload

@@ -1,0 +1,38 @@
+#pragma once
+// Asks OPA for a tool call's decision (POST <opa-url>/v1/data/<path> with {"input": …}) within a
+// deadline, failing closed: OPA down, slower than the deadline, a decision that is undefined,
+// not JSON or not of the shape {"allow": bool, …} is a deny, told apart from the policy's own
+// deny by `decided`.
+#include <chrono>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace mcph::workload {
+
+struct PolicySettings {
+  std::string opa_url;                          // http://127.0.0.1:8181
+  std::string decision_path = "mcp/authz/decision";
+  std::chrono::milliseconds deadline{500};      // connecting and answering, each
+  // UNSAFE when true: a decision that could not be had allows the call (fail open).
+  bool unsafe_fail_open = false;
+};
+
+struct PolicyDecision {
+  bool allow = false;
+  bool decided = false;  // false: no decision could be had (and allow says what fail-open made of it)
+  std::string reason;    // the policy's reason, or why there was no decision; never the input
+};
+
+class PolicyClient {
+ public:
+  explicit PolicyClient(PolicySettings settings);
+  PolicyDecision decide(const nlohmann::json& input) const;
+  const PolicySettings& settings() const { return settings_; }
+
+ private:
+  PolicyDecision undecided(std::string why) const;
+  PolicySettings settings_;
+};
+
+}  // namespace mcph::workload

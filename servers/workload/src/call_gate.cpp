@@ -1,0 +1,66 @@
+#include "mcph/workload/call_gate.h"
+
+namespace mcph::workload {
+
+Admission CallGate::admit(const http::Request& request, const std::string& htu) const {
+  Admission admission;
+  if (switches_.unsafe_no_auth && !request.has_header("Authorization")) {
+    admission.caller = WorkloadCaller{};
+    admission.anonymous = true;
+    admission.status = 200;
+    return admission;
+  }
+  DpopAuthResult who = auth_.authenticate(request, htu);
+  if (!who.caller) {
+    admission.status = who.status;
+    admission.www_authenticate = who.www_authenticate;
+    admission.message = who.description;
+    return admission;
+  }
+  if (switches_.unsafe_spiffe_id_from_header && request.has_header("X-Spiffe-Id")) {
+    who.caller->spiffe_id = request.header("X-Spiffe-Id");
+  }
+  const auto tier = tiers_.tier_of(who.caller->spiffe_id);
+  if (!tier) {
+    admission.status = 403;
+    admission.message = "unknown_agent: " + who.caller->spiffe_id + " has no trust tier here";
+    return admission;
+  }
+  admission.caller = std::move(who.caller);
+  admission.tier = *tier;
+  admission.status = 200;
+  return admission;
+}
+
+nlohmann::json CallGate::policy_input(const Admission& admission, const ToolCall& call) const {
+  nlohmann::json input = {{"operation", call.operation}, {"tool", call.tool}};
+  if (switches_.unsafe_input_without_spiffe_id) {
+    input["tier"] = admission.tier;
+  } else {
+    input["spiffe_id"] = admission.caller->spiffe_id;
+  }
+  return input;
+}
+
+CallVerdict CallGate::authorize(const Admission& admission, const ToolCall& call) const {
+  CallVerdict verdict;
+  if (admission.anonymous) {  // only with unsafe_no_auth
+    verdict.allow = true;
+    verdict.status = 200;
+    return verdict;
+  }
+  const PolicyDecision decision = policy_.decide(policy_input(admission, call));
+  verdict.allow = decision.allow;
+  if (decision.allow) {
+    verdict.status = 200;
+  } else if (decision.decided) {
+    verdict.status = 403;
+    verdict.message = "denied: " + decision.reason;
+  } else {
+    verdict.status = 503;
+    verdict.message = "policy_unavailable: " + decision.reason;
+  }
+  return verdict;
+}
+
+}  // namespace mcph::workload

@@ -1,0 +1,139 @@
+#include "mcph/workload/dpop_auth.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+#include "mcph/jose/jwt.h"
+#include "mcph/oidc/jwks_cache.h"
+
+namespace mcph::workload {
+namespace {
+
+std::size_t count_fields(const http::Fields& fields, std::string_view name) {
+  std::size_t count = 0;
+  for (const auto& [field, value] : fields) {
+    if (field.size() == name.size() &&
+        std::equal(field.begin(), field.end(), name.begin(), [](char a, char b) {
+                     return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                   })) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+// The scheme word (lower-cased) and the credential after it.
+bool split_authorization(const std::string& value, std::string& scheme, std::string& credential) {
+  const auto space = value.find(' ');
+  if (space == std::string::npos) return false;
+  scheme = value.substr(0, space);
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto start = value.find_first_not_of(' ', space);
+  if (start == std::string::npos) return false;
+  credential = value.substr(start);
+  return true;
+}
+
+std::string token_jkt(const jose::VerifiedJwt& jwt) {
+  const nlohmann::json claims = nlohmann::json::parse(jwt.payload_json, nullptr, false);
+  if (!claims.is_object()) return {};
+  const auto cnf = claims.find("cnf");
+  if (cnf == claims.end() || !cnf->is_object()) return {};
+  const auto jkt = cnf->find("jkt");
+  return jkt != cnf->end() && jkt->is_string() ? jkt->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+DpopAuthenticator::DpopAuthenticator(DpopAuthSettings settings)
+    : settings_(std::move(settings)), replays_(std::make_unique<jose::DpopReplayCache>(settings_.replay_capacity)) {
+  if (settings_.jwks_url.empty()) settings_.jwks_url = settings_.issuer + "/protocol/openid-connect/certs";
+  jwks_ = std::make_unique<oidc::JwksCache>(settings_.jwks_url);
+}
+
+DpopAuthenticator::~DpopAuthenticator() = default;
+
+std::string DpopAuthenticator::challenge(const std::string& error, const std::string& description) const {
+  std::string algs;
+  for (const auto alg : settings_.proof_algs) algs += (algs.empty() ? "" : " ") + std::string(jose::to_string(alg));
+  std::string value = "DPoP algs=\"" + algs + "\"";
+  if (!error.empty()) value += ", error=\"" + error + "\"";
+  if (!error.empty() && !description.empty()) value += ", error_description=\"" + description + "\"";
+  return value;
+}
+
+DpopAuthResult DpopAuthenticator::refuse(int status, const std::string& error, const std::string& description) const {
+  DpopAuthResult result;
+  result.status = status;
+  result.description = description;
+  if (status == 401) result.www_authenticate = challenge(error, description);
+  return result;
+}
+
+DpopAuthResult DpopAuthenticator::authenticate(const http::Request& request, const std::string& htu) const {
+  const std::size_t authorizations = count_fields(request.headers, "Authorization");
+  if (authorizations == 0) return refuse(401, "", "no access token");
+  if (authorizations > 1) return refuse(400, "invalid_request", "more than one Authorization header");
+  std::string scheme, token;
+  if (!split_authorization(request.header("Authorization"), scheme, token)) {
+    return refuse(401, "invalid_token", "the Authorization header is not '<scheme> <token>'");
+  }
+  const bool bearer = scheme == "bearer";
+  if (scheme != "dpop" && !bearer) return refuse(401, "invalid_token", "the DPoP scheme is required");
+
+  jose::VerifiedJwt jwt;
+  try {
+    jose::VerifyOptions options;
+    options.allowed_algs = {jose::Alg::RS256};
+    options.issuer = settings_.issuer;
+    options.audience = settings_.audience;
+    jwt = jwks_->verify(token, options);
+  } catch (const jose::JoseError& e) {
+    return refuse(401, "invalid_token", "the access token is not valid (" + std::string(jose::to_string(e.kind())) + ")");
+  } catch (const oidc::JwksUnavailable&) {
+    return refuse(503, "", "the identity provider's keys cannot be had");
+  }
+  const std::string jkt = token_jkt(jwt);
+  if (jkt.empty()) return refuse(401, "invalid_token", "the access token is not DPoP-bound (no cnf.jkt)");
+  const std::string prefix = "spiffe://" + settings_.trust_domain + "/";
+  if (jwt.azp.size() <= prefix.size() || jwt.azp.compare(0, prefix.size(), prefix) != 0) {
+    return refuse(401, "invalid_token", "the access token was not issued to a workload of " + settings_.trust_domain);
+  }
+  WorkloadCaller caller{jwt.azp, jkt, jwt.exp.value_or(0)};
+
+  if (bearer) {
+    if (!settings_.unsafe_dpop_as_bearer) {
+      return refuse(401, "invalid_token", "a DPoP-bound token must be presented with the DPoP scheme");
+    }
+    DpopAuthResult accepted;
+    accepted.status = 200;
+    accepted.caller = std::move(caller);
+    return accepted;
+  }
+  const std::size_t proofs = count_fields(request.headers, "DPoP");
+  if (proofs == 0) return refuse(401, "invalid_dpop_proof", "no DPoP proof");
+  if (proofs > 1) return refuse(400, "invalid_dpop_proof", "more than one DPoP header");
+  jose::DpopVerifyOptions options;
+  options.htm = request.method;
+  options.htu = htu;
+  options.allowed_algs = settings_.proof_algs;
+  options.access_token = token;
+  if (!settings_.unsafe_no_jkt_check) options.expected_jkt = jkt;
+  options.lifetime = settings_.proof_lifetime;
+  options.clock_skew = settings_.clock_skew;
+  try {
+    jose::verify_dpop_proof(request.header("DPoP"), options,
+                            settings_.unsafe_no_replay_check ? nullptr : replays_.get());
+  } catch (const jose::DpopError& e) {
+    if (e.check() == jose::DpopCheck::replay_cache_full) return refuse(503, "", "too many DPoP proofs at once");
+    return refuse(401, "invalid_dpop_proof", "the DPoP proof is refused (" + std::string(jose::to_string(e.check())) + ")");
+  }
+  DpopAuthResult accepted;
+  accepted.status = 200;
+  accepted.caller = std::move(caller);
+  return accepted;
+}
+
+}  // namespace mcph::workload

@@ -1,0 +1,423 @@
+// workload-mcp end to end: mock-keycloak and mock-spiffe in process (the realm mcp-identity with
+// the SPIFFE provider and one federated client per agent, named by its SPIFFE ID), a policy
+// engine in process that records what it is asked and can fail every way, and servers started
+// per test with the flags under test. Every DPoP refusal and every --unsafe-* switch has a test;
+// the real OPA with the trust-tier policy has its own, skipped, saying why, without it.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "mcph/http/client.h"
+#include "mcph/http/server.h"
+#include "mcph/http/url.h"
+#include "mcph/jose/dpop.h"
+#include "mcph/jose/key.h"
+#include "mcph/mock_keycloak/mock_keycloak.h"
+#include "mcph/mock_spiffe/mock_spiffe.h"
+#include "mcph/proc/free_port.h"
+#include "mcph/proc/service.h"
+
+namespace mcph::workload {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr const char* kRealm = "mcp-identity";
+const std::string kTrusted = "spiffe://mcp-identity.local/agent/trusted-agent";
+const std::string kUntrusted = "spiffe://mcp-identity.local/agent/untrusted-agent";
+const std::string kStranger = "spiffe://mcp-identity.local/agent/stranger";  // a client, but no tier
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// A policy engine in process: it allows a call only for the trusted agent, records every input,
+// and fails as told.
+class FakeOpa {
+ public:
+  enum class Mode { decide, slow, undefined, not_json, error };
+  FakeOpa() {
+    server_.route("POST", "/v1/data/mcp/authz/decision", [this](const http::Request& req, http::Response& res) {
+      {
+        std::lock_guard lock(mutex_);
+        inputs_.push_back(Json::parse(req.body, nullptr, false).value("input", Json()));
+      }
+      switch (mode_.load()) {
+        case Mode::slow:
+          std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+          res.set_json(200, R"({"result":{"allow":true,"reason":"allowed"}})");
+          return;
+        case Mode::undefined: res.set_json(200, "{}"); return;
+        case Mode::not_json: res.set_json(200, "<html>allow</html>"); return;
+        case Mode::error: res.set_json(500, R"({"code":"internal_error"})"); return;
+        case Mode::decide: break;
+      }
+      const Json input = inputs_.back();
+      const bool allow = input.value("spiffe_id", "") == kTrusted;
+      res.set_json(200, Json{{"result", {{"allow", allow}, {"reason", allow ? "allowed" : "not the trusted agent"}}}}.dump());
+    });
+    server_.start();
+  }
+  std::string url() const { return server_.url(); }
+  void set(Mode mode) { mode_ = mode; }
+  Json last_input() const {
+    std::lock_guard lock(mutex_);
+    return inputs_.empty() ? Json() : inputs_.back();
+  }
+  std::size_t asked() const {
+    std::lock_guard lock(mutex_);
+    return inputs_.size();
+  }
+
+ private:
+  static http::ServerOptions options() {
+    http::ServerOptions options;
+    options.name = "fake-opa";
+    options.access_log = false;
+    return options;
+  }
+  http::Server server_{options()};
+  std::atomic<Mode> mode_{Mode::decide};
+  mutable std::mutex mutex_;
+  std::vector<Json> inputs_;
+};
+
+// A proof request or a tampering with the fields `edit` sets, the others left as they are.
+template <class Edit>
+jose::DpopProofRequest proof_request(Edit edit) {
+  jose::DpopProofRequest request;
+  edit(request);
+  return request;
+}
+template <class Edit>
+jose::DpopProofTampering tampered(Edit edit) {
+  jose::DpopProofTampering tampering;
+  edit(tampering);
+  return tampering;
+}
+jose::DpopProofRequest honest(const std::string& htm, const std::string& htu, std::optional<std::string> token = {}) {
+  return proof_request([&](auto& r) {
+    r.htm = htm;
+    r.htu = htu;
+    r.access_token = std::move(token);
+  });
+}
+
+struct Reply {
+  int status = 0;
+  Json body;
+  std::string www_authenticate;
+};
+
+// An agent: its DPoP key and its bound access token.
+struct Agent {
+  std::string spiffe_id;
+  jose::Key key = jose::Key::generate_ec_p256();
+  std::string token;
+};
+
+class WorkloadMcp : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    mock_keycloak::Options kc;
+    kc.access_log = false;
+    keycloak_ = new mock_keycloak::MockKeycloak(kc);
+    keycloak_->start();
+    mock_spiffe::Options td;
+    td.workloads = {"trusted-agent", "untrusted-agent", "stranger"};
+    td.access_log = false;
+    spiffe_ = new mock_spiffe::MockSpiffe(td);
+    spiffe_->start();
+    opa_ = new FakeOpa();
+    provision();
+    dir_ = new fs::path(fs::temp_directory_path() / ("workload-mcp-test-" + std::to_string(::getpid())));
+    fs::create_directories(*dir_);
+    std::ofstream(*dir_ / "agents.json") << Json{{"mcp", {{"agents", {{kTrusted, "trusted"}, {kUntrusted, "untrusted"}}}}}}.dump();
+  }
+  static void TearDownTestSuite() {
+    server_.reset();
+    fs::remove_all(*dir_);
+    delete dir_;
+    delete opa_;
+    delete spiffe_;
+    delete keycloak_;
+  }
+
+  static std::string issuer() { return keycloak_->url() + "/realms/" + kRealm; }
+
+  static std::string admin_token() {
+    http::Client client(keycloak_->url());
+    const auto reply = client.post("/realms/master/protocol/openid-connect/token",
+                                   http::form_encode({{"grant_type", "password"}, {"client_id", "admin-cli"},
+                                                      {"username", "admin"}, {"password", "admin"}}),
+                                   "application/x-www-form-urlencoded");
+    return Json::parse(reply.body).at("access_token");
+  }
+
+  static void admin_post(const std::string& path, const Json& body) {
+    http::Client client(keycloak_->url());
+    const auto reply = client.post("/admin/realms" + path, body.dump(), "application/json",
+                                   {{"Authorization", "Bearer " + admin_token()}});
+    ASSERT_EQ(reply.status, 201) << path << ": " << reply.body;
+  }
+
+  // The realm, the SPIFFE provider and a federated client per agent, named by its SPIFFE ID,
+  // whose tokens carry the audience workload-mcp.
+  static void provision() {
+    admin_post("", {{"realm", kRealm}, {"enabled", true}});
+    admin_post(std::string("/") + kRealm + "/identity-provider/instances",
+               {{"alias", "spiffe"}, {"providerId", "spiffe"},
+                {"config", {{"issuer", "spiffe://mcp-identity.local"}, {"bundleEndpoint", spiffe_->url() + "/"}}}});
+    for (const auto& id : {kTrusted, kUntrusted, kStranger}) {
+      admin_post(std::string("/") + kRealm + "/clients",
+                 {{"clientId", id},
+                  {"clientAuthenticatorType", "federated-jwt"},
+                  {"serviceAccountsEnabled", true},
+                  {"standardFlowEnabled", false},
+                  {"attributes", {{"jwt.credential.issuer", "spiffe"}, {"jwt.credential.sub", id}}},
+                  {"protocolMappers",
+                   {{{"name", "workload-mcp audience"},
+                     {"protocol", "openid-connect"},
+                     {"protocolMapper", "oidc-audience-mapper"},
+                     {"config", {{"included.custom.audience", "workload-mcp"}, {"access.token.claim", "true"}}}}}}});
+    }
+  }
+
+  // The agent's SVID traded at the token endpoint, with a proof by its key.
+  static Agent agent(const std::string& spiffe_id) {
+    Agent agent;
+    agent.spiffe_id = spiffe_id;
+    http::Client td(spiffe_->url());
+    const auto svid = td.post("/_svid", Json{{"spiffe_id", spiffe_id}, {"audience", issuer()}}.dump(), "application/json");
+    EXPECT_EQ(svid.status, 200) << svid.body;
+    const std::string token_url = issuer() + "/protocol/openid-connect/token";
+    http::Client kc(keycloak_->url());
+    const auto reply = kc.post("/realms/" + std::string(kRealm) + "/protocol/openid-connect/token",
+                               http::form_encode({{"grant_type", "client_credentials"},
+                                                  {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe"},
+                                                  {"client_assertion", Json::parse(svid.body)["svids"][0]["svid"]}}),
+                               "application/x-www-form-urlencoded",
+                               {{"DPoP", jose::create_dpop_proof(agent.key, honest("POST", token_url))}});
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    agent.token = Json::parse(reply.body).value("access_token", "");
+    return agent;
+  }
+
+  static proc::StartedService start_server(const std::vector<std::string>& extra = {}, std::string opa_url = {}) {
+    proc::SpawnOptions spawn;
+    spawn.name = "workload-mcp";
+    spawn.argv = {WORKLOAD_MCP_PATH, "--port", "0", "--issuer", issuer(), "--agents-file", (*dir_ / "agents.json").string(),
+                  "--opa-url", opa_url.empty() ? opa_->url() : opa_url, "--opa-deadline-ms", "300"};
+    spawn.argv.insert(spawn.argv.end(), extra.begin(), extra.end());
+    return proc::start_service(spawn);
+  }
+
+  void SetUp() override {
+    opa_->set(FakeOpa::Mode::decide);
+    if (!server_) server_ = std::make_unique<proc::StartedService>(start_server());
+  }
+
+  static std::string call_body(const std::string& tool, const std::string& operation) {
+    return Json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"},
+                {"params", {{"name", tool}, {"arguments", {{"operation", operation}, {"target", "notes"}}}}}}
+        .dump();
+  }
+
+  static Reply post(const std::string& url, const http::Fields& headers, const std::string& body) {
+    http::Client client(url);
+    const auto reply = client.post("/mcp/rpc", body, "application/json", headers);
+    return {reply.status, Json::parse(reply.body, nullptr, false), reply.header("WWW-Authenticate")};
+  }
+
+  // A call with the DPoP scheme and a proof of `request` (htm, htu and ath filled in unless given).
+  static Reply call(const proc::StartedService& server, const Agent& agent, jose::DpopProofRequest request = {},
+                    const jose::DpopProofTampering& tampering = {}, const jose::Key* proof_key = nullptr,
+                    const std::string& tool = "filesystem", const std::string& operation = "read") {
+    if (request.htm.empty()) request.htm = "POST";
+    if (request.htu.empty()) request.htu = server.url + "/mcp/rpc";
+    if (!request.access_token) request.access_token = agent.token;
+    const std::string proof = jose::create_dpop_proof(proof_key ? *proof_key : agent.key, request, tampering);
+    return post(server.url, {{"Authorization", "DPoP " + agent.token}, {"DPoP", proof}}, call_body(tool, operation));
+  }
+  static Reply call(const Agent& agent, jose::DpopProofRequest request = {}, const jose::DpopProofTampering& tampering = {},
+                    const jose::Key* proof_key = nullptr) {
+    return call(*server_, agent, std::move(request), tampering, proof_key);
+  }
+
+  static void expect_proof_refused(const Reply& reply, const std::string& check) {
+    EXPECT_EQ(reply.status, 401) << reply.body.dump();
+    EXPECT_THAT(reply.www_authenticate, StartsWith("DPoP algs=\"ES256 RS256\", error=\"invalid_dpop_proof\""));
+    EXPECT_THAT(reply.www_authenticate, HasSubstr("(" + check + ")"));
+  }
+
+  static inline mock_keycloak::MockKeycloak* keycloak_ = nullptr;
+  static inline mock_spiffe::MockSpiffe* spiffe_ = nullptr;
+  static inline FakeOpa* opa_ = nullptr;
+  static inline fs::path* dir_ = nullptr;
+  static inline std::unique_ptr<proc::StartedService> server_;
+};
+
+TEST_F(WorkloadMcp, AProvenCallRunsItsToolAndThePolicyIsAskedWithVerifiedFactsOnly) {
+  const Agent trusted = agent(kTrusted);
+  const Reply reply = call(trusted);
+  ASSERT_EQ(reply.status, 200) << reply.body.dump();
+  const Json result = reply.body["result"]["structuredContent"];
+  EXPECT_EQ(result["agent"], kTrusted);
+  EXPECT_EQ(result["tier"], "trusted");
+  EXPECT_EQ(result["tool"], "filesystem");
+  EXPECT_EQ(opa_->last_input(), (Json{{"spiffe_id", kTrusted}, {"operation", "read"}, {"tool", "filesystem"}}));
+}
+
+TEST_F(WorkloadMcp, ThePolicysDenyIsA403WithItsReason) {
+  const Reply reply = call(agent(kUntrusted));
+  EXPECT_EQ(reply.status, 403);
+  EXPECT_EQ(reply.body["error"]["message"], "denied: not the trusted agent");
+  EXPECT_EQ(opa_->last_input()["spiffe_id"], kUntrusted);
+}
+
+TEST_F(WorkloadMcp, AnAgentWithoutATierIsRefusedBeforeThePolicyIsAsked) {
+  const Agent stranger = agent(kStranger);
+  const std::size_t asked = opa_->asked();
+  const Reply reply = call(stranger);
+  EXPECT_EQ(reply.status, 403);
+  EXPECT_THAT(reply.body["error"]["message"].get<std::string>(), StartsWith("unknown_agent: " + kStranger));
+  EXPECT_EQ(opa_->asked(), asked);
+}
+
+TEST_F(WorkloadMcp, EveryPolicyFailureIsAPromptDeny) {
+  const Agent trusted = agent(kTrusted);
+  for (const auto mode : {FakeOpa::Mode::slow, FakeOpa::Mode::undefined, FakeOpa::Mode::not_json, FakeOpa::Mode::error}) {
+    opa_->set(mode);
+    const auto started = std::chrono::steady_clock::now();
+    const Reply reply = call(trusted);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1500)) << static_cast<int>(mode);
+    EXPECT_EQ(reply.status, 503) << static_cast<int>(mode);
+    EXPECT_THAT(reply.body["error"]["message"].get<std::string>(), StartsWith("policy_unavailable: "));
+    EXPECT_FALSE(reply.body.contains("result"));
+  }
+  const auto down = start_server({}, "http://127.0.0.1:" + std::to_string(proc::free_loopback_port()));
+  const Reply reply = call(down, trusted);
+  EXPECT_EQ(reply.status, 503);
+  EXPECT_THAT(reply.body["error"]["message"].get<std::string>(), StartsWith("policy_unavailable: "));
+}
+
+TEST_F(WorkloadMcp, NoTokenIsChallengedWithTheDpopScheme) {
+  const Reply reply = post(server_->url, {}, call_body("filesystem", "read"));
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_EQ(reply.www_authenticate, "DPoP algs=\"ES256 RS256\"");
+}
+
+TEST_F(WorkloadMcp, ABoundTokenAsBearerIsRefused) {
+  const Agent trusted = agent(kTrusted);
+  const Reply reply = post(server_->url, {{"Authorization", "Bearer " + trusted.token}}, call_body("filesystem", "read"));
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_THAT(reply.www_authenticate, HasSubstr("error=\"invalid_token\""));
+}
+
+TEST_F(WorkloadMcp, EveryProofCheckRefuses) {
+  const Agent trusted = agent(kTrusted);
+  const Agent other = agent(kUntrusted);
+  const std::int64_t now = now_seconds();
+  EXPECT_EQ(post(server_->url, {{"Authorization", "DPoP " + trusted.token}}, call_body("filesystem", "read")).status, 401);
+  expect_proof_refused(call(trusted, proof_request([](auto& r) { r.htm = "GET"; })), "method_mismatch");
+  expect_proof_refused(call(trusted, honest("POST", server_->url + "/mcp")), "uri_mismatch");
+  expect_proof_refused(call(trusted, proof_request([&](auto& r) { r.iat = now - 120; })), "not_active");
+  expect_proof_refused(call(trusted, proof_request([&](auto& r) { r.iat = now + 120; })), "not_active");
+  expect_proof_refused(call(trusted, {}, tampered([](auto& t) { t.ath = jose::dpop_access_token_hash("another token"); })), "ath_mismatch");
+  expect_proof_refused(call(trusted, {}, tampered([](auto& t) { t.typ = "JWT"; })), "wrong_type");
+  expect_proof_refused(call(trusted, {}, tampered([](auto& t) { t.alg = "none"; })), "unsupported_algorithm");
+  expect_proof_refused(call(trusted, {}, tampered([](auto& t) { t.alg = "HS256"; })), "unsupported_algorithm");
+  expect_proof_refused(call(trusted, {}, tampered([](auto& t) { t.private_jwk = true; })), "private_key_in_jwk");
+  const jose::Key stranger_key = jose::Key::generate_ec_p256();
+  expect_proof_refused(call(trusted, {}, {}, &stranger_key), "key_mismatch");
+  // Another agent's token with the caller's own key, and its own proof from a copy of it.
+  expect_proof_refused(call(Agent{kUntrusted, trusted.key, other.token}, {}), "key_mismatch");
+  // Missing ath: a proof for no token at all.
+  const std::string no_ath = jose::create_dpop_proof(trusted.key, honest("POST", server_->url + "/mcp/rpc"));
+  expect_proof_refused(post(server_->url, {{"Authorization", "DPoP " + trusted.token}, {"DPoP", no_ath}}, call_body("filesystem", "read")),
+                       "missing_ath");
+}
+
+TEST_F(WorkloadMcp, AReplayedProofIsRefused) {
+  const Agent trusted = agent(kTrusted);
+  const std::string proof =
+      jose::create_dpop_proof(trusted.key, honest("POST", server_->url + "/mcp/rpc", trusted.token));
+  const http::Fields headers = {{"Authorization", "DPoP " + trusted.token}, {"DPoP", proof}};
+  EXPECT_EQ(post(server_->url, headers, call_body("filesystem", "read")).status, 200);
+  expect_proof_refused(post(server_->url, headers, call_body("filesystem", "read")), "replayed");
+}
+
+TEST_F(WorkloadMcp, TwoProofsOrTwoAuthorizationsAreABadRequest) {
+  const Agent trusted = agent(kTrusted);
+  const auto proof = [&] {
+    return jose::create_dpop_proof(trusted.key, honest("POST", server_->url + "/mcp/rpc", trusted.token));
+  };
+  EXPECT_EQ(post(server_->url, {{"Authorization", "DPoP " + trusted.token}, {"DPoP", proof()}, {"DPoP", proof()}},
+                 call_body("filesystem", "read")).status, 400);
+  EXPECT_EQ(post(server_->url, {{"Authorization", "DPoP " + trusted.token}, {"Authorization", "DPoP " + trusted.token}, {"DPoP", proof()}},
+                 call_body("filesystem", "read")).status, 400);
+}
+
+// Each switch, one defect.
+TEST_F(WorkloadMcp, UnsafeSpiffeIdFromHeaderLetsACallerClaimATier) {
+  const auto server = start_server({"--unsafe-spiffe-id-from-header"});
+  const Agent untrusted = agent(kUntrusted);
+  const std::string proof = jose::create_dpop_proof(untrusted.key, honest("POST", server.url + "/mcp/rpc", untrusted.token));
+  const Reply reply = post(server.url, {{"Authorization", "DPoP " + untrusted.token}, {"DPoP", proof}, {"X-Spiffe-Id", kTrusted}},
+                           call_body("filesystem", "read"));
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body["result"]["structuredContent"]["tier"], "trusted");
+}
+
+TEST_F(WorkloadMcp, UnsafeInputWithoutSpiffeIdAsksWithTheTierAlone) {
+  const auto server = start_server({"--unsafe-input-without-spiffe-id"});
+  EXPECT_EQ(call(server, agent(kTrusted)).status, 403);
+  EXPECT_EQ(opa_->last_input(), (Json{{"tier", "trusted"}, {"operation", "read"}, {"tool", "filesystem"}}));
+}
+
+TEST_F(WorkloadMcp, UnsafeNoAuthRunsAToolForAnyone) {
+  const auto server = start_server({"--unsafe-no-auth"});
+  EXPECT_EQ(post(server.url, {}, call_body("shell", "execute")).status, 200);
+  EXPECT_EQ(post(server_->url, {}, call_body("shell", "execute")).status, 401);
+}
+
+TEST_F(WorkloadMcp, UnsafeFailOpenRunsAToolWhenThePolicyIsDown) {
+  const auto server = start_server({"--unsafe-fail-open"}, "http://127.0.0.1:" + std::to_string(proc::free_loopback_port()));
+  EXPECT_EQ(call(server, agent(kUntrusted)).status, 200);
+}
+
+TEST_F(WorkloadMcp, UnsafeDpopAsBearerTakesABoundTokenWithoutAProof) {
+  const auto server = start_server({"--unsafe-dpop-as-bearer"});
+  const Agent trusted = agent(kTrusted);
+  EXPECT_EQ(post(server.url, {{"Authorization", "Bearer " + trusted.token}}, call_body("filesystem", "read")).status, 200);
+}
+
+TEST_F(WorkloadMcp, UnsafeNoJktCheckTakesAProofByAnyKey) {
+  const auto server = start_server({"--unsafe-no-jkt-check"});
+  const jose::Key thief = jose::Key::generate_ec_p256();
+  EXPECT_EQ(call(server, agent(kTrusted), {}, {}, &thief).status, 200);
+}
+
+TEST_F(WorkloadMcp, UnsafeNoReplayCheckTakesAProofTwice) {
+  const auto server = start_server({"--unsafe-no-replay-check"});
+  const Agent trusted = agent(kTrusted);
+  const std::string proof =
+      jose::create_dpop_proof(trusted.key, honest("POST", server.url + "/mcp/rpc", trusted.token));
+  const http::Fields headers = {{"Authorization", "DPoP " + trusted.token}, {"DPoP", proof}};
+  EXPECT_EQ(post(server.url, headers, call_body("filesystem", "read")).status, 200);
+  EXPECT_EQ(post(server.url, headers, call_body("filesystem", "read")).status, 200);
+}
+
+}  // namespace
+}  // namespace mcph::workload
