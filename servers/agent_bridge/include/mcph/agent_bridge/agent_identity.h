@@ -25,12 +25,15 @@ struct JwtSettings {
   jose::Alg alg = jose::Alg::HS256;          // the one algorithm accepted
   std::string issuer, audience;
   bool unsafe_no_aud_check = false;
+  std::vector<jose::Alg> unsafe_extra_algs;  // sabotage only: algorithms accepted besides alg
 };
 
 struct IdentitySettings {
   const AgentsFile* agents = nullptr;
   bool api_keys = false;
   std::optional<JwtSettings> jwt;
+  // The tokens of the bridge's own authorization server, told from the others by their iss.
+  std::optional<JwtSettings> issued;
   std::string proxy_address;  // identity headers: empty = off
   bool own_tls_client_certificates = false;  // the server terminates TLS and requires a certificate
   bool unsafe_trust_identity_headers = false;
