@@ -61,17 +61,25 @@ std::string sha256(std::string_view bytes) {
   return digest;
 }
 
-std::string hmac_sha512(std::string_view key, std::string_view data) {
+namespace {
+
+std::string hmac(const EVP_MD* digest, const char* name, std::string_view key, std::string_view data) {
   std::string mac(EVP_MAX_MD_SIZE, '\0');
   unsigned int length = 0;
-  if (HMAC(EVP_sha512(), key.data(), static_cast<int>(key.size()),
+  if (HMAC(digest, key.data(), static_cast<int>(key.size()),
            reinterpret_cast<const unsigned char*>(data.data()), data.size(),
            reinterpret_cast<unsigned char*>(mac.data()), &length) == nullptr) {
-    throw std::runtime_error("HMAC-SHA512 failed");
+    throw std::runtime_error(std::string(name) + " failed");
   }
   mac.resize(length);
   return mac;
 }
+
+}  // namespace
+
+std::string hmac_sha256(std::string_view key, std::string_view data) { return hmac(EVP_sha256(), "HMAC-SHA256", key, data); }
+
+std::string hmac_sha512(std::string_view key, std::string_view data) { return hmac(EVP_sha512(), "HMAC-SHA512", key, data); }
 
 bool constant_time_equals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

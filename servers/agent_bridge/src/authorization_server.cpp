@@ -1,4 +1,4 @@
-#include "authorization_server.h"
+#include "mcph/agent_bridge/authorization_server.h"
 
 #include <fstream>
 #include <set>

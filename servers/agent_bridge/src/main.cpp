@@ -10,9 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "authorization_server.h"
 #include "kv_tools.h"
 #include "mcph/agent_bridge/agent_identity.h"
+#include "mcph/agent_bridge/authorization_server.h"
 #include "mcph/broker/rate_limiter.h"
 #include "mcph/cli/flags.h"
 #include "mcph/http/json.h"

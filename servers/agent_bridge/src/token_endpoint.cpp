@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "authorization_server.h"
+#include "mcph/agent_bridge/authorization_server.h"
 #include "mcph/agent_bridge/scopes.h"
 #include "mcph/http/basic_auth.h"
 #include "mcph/http/json.h"
