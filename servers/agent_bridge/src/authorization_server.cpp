@@ -15,9 +15,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-// What --unsafe-default-jwt-secret accepts: the sample secret of jwt.io, copied into many a
-// tutorial's configuration and so "published" in every sense.
-constexpr const char* kWellKnownDefaultSecret = "your-256-bit-secret";
+// What --unsafe-default-jwt-secret accepts: jwt.io's sample HS256 secret, copied into many a
+// tutorial's configuration and so published in every sense.
+constexpr const char* kWellKnownDefaultSecret = "a-string-secret-at-least-256-bits-long";
 
 std::string read_file(const std::string& path, const char* what) {
   std::ifstream in(path);

@@ -132,7 +132,17 @@ TEST_F(AuthorizationServerTest, TheBridgeAcceptsItsTokensAndNoForgery) {
 TEST_F(AuthorizationServerTest, SwitchesPutInTheirDefects) {
   AuthorizationServerDefects unsafe;
   unsafe.jwks_private_parts = unsafe.invalid_client_400 = unsafe.scope_by_substring = unsafe.issuer_mismatch = true;
+  unsafe.default_secret = true;
   start(unsafe);
+  IdentitySettings identity;
+  identity.agents = &agents_;
+  identity.issued = server_->verifier();
+  const std::string issued = body(token("grant_type=client_credentials&client_id=agent-c&client_secret=secret-c"))["access_token"];
+  http::Request call;
+  call.headers = {{"Authorization", "Bearer " + jose::sign_jwt(jose::Key::hmac("a-string-secret-at-least-256-bits-long"),
+                                                               jose::Alg::HS256, claims(issued).dump())}};
+  const Identification forged = identify(call, identity);
+  EXPECT_TRUE(forged.agent) << forged.description;
   EXPECT_TRUE(body(get("/oauth2/jwks"))["keys"][0].contains("d"));
   const auto wrong = token("grant_type=client_credentials", {{"Authorization", http::basic_authorization("agent-a", "nope")}});
   EXPECT_EQ(wrong.status, 400);
