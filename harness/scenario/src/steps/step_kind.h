@@ -108,5 +108,6 @@ StepKindInfo fault_step_kind();
 StepKindInfo idp_step_kind();
 StepKindInfo load_step_kind();
 StepKindInfo slow_clients_step_kind();
+StepKindInfo oauth_step_kind();
 
 }  // namespace mcph::harness
