@@ -1,7 +1,8 @@
-// The agent families (agent_identity, transport_identity) against agent-bridge-mcp started with
-// each of its --unsafe-* switches, behind a TLS proxy, on a stack this test writes itself
-// (agent_stack.h): the families fail in exactly the scenarios that show the switch's defect, with
-// its finding, and nowhere else. (The well-behaved bridge is the shared stack's: scenarios/CMakeLists.txt.)
+// The agent families (agent_identity, transport_identity, authorization_server) against
+// agent-bridge-mcp started with each of its --unsafe-* switches, behind a TLS proxy, on a stack
+// this test writes itself (agent_stack.h): the families fail in exactly the scenarios that show
+// the switch's defect, with its finding, and nowhere else. (The well-behaved bridge is the shared
+// stack's: scenarios/CMakeLists.txt.)
 #include <gtest/gtest.h>
 
 #include <map>
@@ -17,7 +18,7 @@ namespace {
 
 using Status = reports::ScenarioResult::Status;
 
-const std::vector<std::string> kFamilies = {"agent_identity", "transport_identity"};
+const std::vector<std::string> kFamilies = {"agent_identity", "transport_identity", "authorization_server"};
 
 ScenarioFile family_file(const std::string& suite) {
   return load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml");
@@ -126,6 +127,43 @@ TEST(AgentBridgeSabotage, TheFirstOfTwoCredentialsDecidingIsFound) {
   expect_only("--unsafe-first-credential-wins",
               "agent_identity / an API key and a JWT of two agents in one request are refused with 400, in either order",
               "lets one of several credentials decide");
+}
+
+// The switches of the bridge's authorization server (AuthorizationServerSabotage, label
+// authorization-server). A private key in the JWKS is also a key anyone can sign with.
+TEST(AuthorizationServerSabotage, PrivateMembersInTheJwksAreFound) {
+  expect_red("--unsafe-jwks-private-parts",
+             {{"authorization_server / the JWKS publishes public keys only", "publishes private key material in its JWKS"},
+              {"authorization_server / a token forged with any key the server published, or a well-known secret, is refused",
+               "accepts a token forged with what it published"}});
+}
+
+TEST(AuthorizationServerSabotage, AnAdvertisedMethodRefusedIsFound) {
+  expect_only("--unsafe-basic-auth-refused",
+              "authorization_server / every client authentication method the metadata advertises gives a token",
+              "advertises a client authentication method it refuses");
+}
+
+TEST(AuthorizationServerSabotage, AScopeBySubstringIsFound) {
+  expect_only("--unsafe-scope-by-substring", "authorization_server / a scope that merely contains one of the client's is not granted",
+              "grants a scope beyond the client's");
+}
+
+TEST(AuthorizationServerSabotage, InvalidClientWithoutAChallengeIsFound) {
+  expect_only("--unsafe-invalid-client-400",
+              "authorization_server / a client that fails Basic authentication gets 401 invalid_client with a Basic challenge",
+              "answers a failed client authentication against RFC 6749 §5.2");
+}
+
+TEST(AuthorizationServerSabotage, TokensOfAnotherIssuerAreFound) {
+  expect_only("--unsafe-issuer-mismatch", "authorization_server / the tokens' iss is the issuer the metadata names",
+              "issues tokens whose iss is not its issuer");
+}
+
+TEST(AuthorizationServerSabotage, AWellKnownDefaultSecretIsFound) {
+  expect_only("--unsafe-default-jwt-secret",
+              "authorization_server / a token forged with any key the server published, or a well-known secret, is refused",
+              "accepts a token forged with what it published");
 }
 
 }  // namespace

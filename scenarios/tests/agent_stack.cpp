@@ -72,12 +72,16 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches) : impl_(
   vault.argv = {MCPH_MOCK_VAULT, "--port", "0", "--dev-root-token-id", s.root_token, "--audit-log", audit_log, "--quiet"};
   s.vault = std::make_unique<proc::StartedService>(proc::start_service(vault));
 
-  // The agents, as the stack provisions them: policy, secrets, API key (the bridge holds its digest).
-  Json keys = Json::object();
-  std::string agents_file;
+  // The agents, as the stack provisions them: policy, secrets, API key and OAuth client secret
+  // (the bridge holds their digests).
+  Json keys = Json::object(), clients = Json::object();
+  std::string agents_file, oauth_clients_file;
   for (const AgentFixture& agent : agents()) {
     const std::string key = random_secret();
     keys[agent.name] = key;
+    const std::string client_secret = random_secret();
+    clients[agent.name] = {{"client_id", agent.name}, {"client_secret", client_secret}};
+    oauth_clients_file += agent.name + " " + agent_bridge::sha256_hex(client_secret) + "\n";
     agents_file += agent.name + " " + agent_bridge::sha256_hex(key);
     for (const auto& scope : agent.scopes) agents_file += " " + scope;
     agents_file += "\n";
@@ -87,6 +91,8 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches) : impl_(
   }
   proc::write_private_file(dir / "agents" / "api-keys.json", keys.dump());
   proc::write_private_file(dir / "agents" / "bridge-agents", agents_file);
+  proc::write_private_file(dir / "agents" / "clients.json", clients.dump());
+  proc::write_private_file(dir / "agents" / "oauth-clients", oauth_clients_file);
   proc::write_private_file(dir / "agents" / "jwt-hs256.key", random_secret() + random_secret());
   proc::write_private_file(dir / "vault-token", s.root_token);
 
@@ -101,6 +107,7 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches) : impl_(
                  "--agents-file", (dir / "agents" / "bridge-agents").string(), "--api-keys",
                  "--jwt-secret-file", (dir / "agents" / "jwt-hs256.key").string(),
                  "--jwt-issuer", kIssuer, "--jwt-audience", kAudience, "--trusted-proxy", kProxyAddress,
+                 "--oauth-clients-file", (dir / "agents" / "oauth-clients").string(),
                  "--rate-limit", "20", "--rate-window-ms", "1000",
                  // Refusals are the families' daily bread: their per-address budget is not what they test.
                  "--unauthenticated-rate-limit", "200"};
@@ -129,7 +136,10 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches) : impl_(
                 {"server_ca_file", fs::relative(server_ca.certificate_file(), dir).string()},
                 {"client_ca_cert", fs::relative(agents_ca.certificate_file(), dir).string()},
                 {"client_ca_key", "tls/agents_CA.key"}}},
-      {"proxy_headers", {{"dn_header", "X-SSL-Client-S-DN"}, {"verify_header", "X-SSL-Client-Verify"}}}};
+      {"proxy_headers", {{"dn_header", "X-SSL-Client-S-DN"}, {"verify_header", "X-SSL-Client-Verify"}}},
+      // The bridge's own authorization server, at its own URL.
+      {"client_credentials", {{"token_url", s.bridge->url + "/oauth2/token"}, {"clients_file", "agents/clients.json"},
+                              {"issuer", s.bridge->url}, {"audience", kAudience}}}};
   const Json stack = {
       {"mode", "external"},
       {"services",
