@@ -29,13 +29,6 @@ std::string lower(std::string text) {
   return text;
 }
 
-std::vector<std::string> words(const std::string& text) {
-  std::istringstream in(text);
-  std::vector<std::string> out;
-  for (std::string word; in >> word;) out.push_back(word);
-  return out;
-}
-
 reports::Check verdict(const std::vector<std::string>& problems, const std::string& fine, const Json& want) {
   const bool holds = problems.empty();
   return judged(holds == (want.is_boolean() ? want.get<bool>() : true), holds ? fine : text::join(problems, "; "));
@@ -46,10 +39,10 @@ const OAuthObservation* observation(const StepOutcome& outcome) { return outcome
 // The scope words of a token answer: its `scope`, else the token's claim.
 std::optional<std::vector<std::string>> granted_scope(const StepOutcome& outcome) {
   if (outcome.result.is_object() && outcome.result.contains("scope") && outcome.result["scope"].is_string()) {
-    return words(outcome.result["scope"].get<std::string>());
+    return scope_words(outcome.result["scope"].get<std::string>());
   }
   const Json& claims = outcome.oauth->claims;
-  if (claims.is_object() && claims.contains("scope") && claims["scope"].is_string()) return words(claims["scope"].get<std::string>());
+  if (claims.is_object() && claims.contains("scope") && claims["scope"].is_string()) return scope_words(claims["scope"].get<std::string>());
   return std::nullopt;
 }
 
@@ -64,6 +57,13 @@ std::vector<std::string> beyond(const std::vector<std::string>& granted, const s
 bool is_number(const Json& claims, const char* name) { return claims.contains(name) && claims[name].is_number(); }
 
 }  // namespace
+
+std::vector<std::string> scope_words(const std::string& scope) {
+  std::istringstream in(scope);
+  std::vector<std::string> out;
+  for (std::string word; in >> word;) out.push_back(word);
+  return out;
+}
 
 reports::Check check_token_error(const Json& want, const StepOutcome& outcome) {
   const OAuthObservation* seen = observation(outcome);

@@ -2,11 +2,16 @@
 // The expectations of an `oauth` step (the authorization-server family), on what it saw
 // (oauth_outcome.h). Each says what it found wrong, never a secret.
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "expectation_kinds.h"
 #include "step_outcome.h"
 
 namespace mcph::harness {
+
+// The words of a space-separated scope ("read list" → read, list).
+std::vector<std::string> scope_words(const std::string& scope);
 
 // token_error: CODE — RFC 6749 §5.2: a JSON body with this `error`, `Cache-Control: no-store`,
 // 400; for invalid_client 401 with a `WWW-Authenticate` challenge when the client used Basic

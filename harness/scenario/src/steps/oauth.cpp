@@ -5,9 +5,9 @@
 // sent to the target. What it saw goes to the outcome's `oauth` (oauth_outcome.h).
 #include <chrono>
 #include <set>
-#include <sstream>
 
 #include "../agent_credential.h"
+#include "../oauth_checks.h"
 #include "../recorder.h"
 #include "../step_executor.h"
 #include "../token_claims.h"
@@ -26,13 +26,6 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr const char* kFormType = "application/x-www-form-urlencoded";
-
-std::vector<std::string> split_words(const std::string& text) {
-  std::istringstream words(text);
-  std::vector<std::string> out;
-  for (std::string word; words >> word;) out.push_back(word);
-  return out;
-}
 
 long long now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -163,7 +156,7 @@ void run_oauth(const OAuthStep& step, StepRun& run) {
     out.caller = run.step.as;
     out.agent = true;
     seen.client_id = oauth_client(target.grant, run.step.as).id;
-    seen.client_scopes = split_words(agent_scopes(run.step.as));
+    seen.client_scopes = scope_words(agent_scopes(run.step.as));
   }
   fetch_metadata(run, target, seen);
   if (step.request == "metadata" || step.request == "jwks" || step.request == "forge") fetch_jwks(run, seen);
