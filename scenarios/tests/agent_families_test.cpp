@@ -1,8 +1,8 @@
-// The agent families (agent_identity, transport_identity) and family 8's HS256 file
-// (jwt_attacks_hs256) against agent-bridge-mcp started with
-// each of its --unsafe-* switches, behind a TLS proxy, on a stack this test writes itself
-// (agent_stack.h): the families fail in exactly the scenarios that show the switch's defect, with
-// its finding, and nowhere else. (The well-behaved bridge is the shared stack's: scenarios/CMakeLists.txt.)
+// The agent families (agent_identity, transport_identity, authorization_server) and family 8's
+// HS256 file (jwt_attacks_hs256) against agent-bridge-mcp started with each of its --unsafe-*
+// switches, behind a TLS proxy, on a stack this test writes itself (agent_stack.h): the families
+// fail in exactly the scenarios that show the switch's defect, with its finding, and nowhere
+// else. (The well-behaved bridge is the shared stack's: scenarios/CMakeLists.txt.)
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -22,7 +22,8 @@ namespace {
 
 using Status = reports::ScenarioResult::Status;
 
-const std::vector<std::string> kFamilies = {"agent_identity", "transport_identity", "jwt_attacks_hs256"};
+const std::vector<std::string> kFamilies = {"agent_identity", "transport_identity", "jwt_attacks_hs256",
+                                             "authorization_server"};
 
 ScenarioFile family_file(const std::string& suite) {
   return load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml");
@@ -42,11 +43,12 @@ struct Outcome {
   }
 };
 
-// The three files, every scenario, through the stack file `stack_file`.
-std::vector<Outcome> run_families_on(const std::filesystem::path& stack_file) {
+// The files `families` (default: all four), every scenario, through the stack file `stack_file`.
+std::vector<Outcome> run_families_on(const std::filesystem::path& stack_file,
+                                     const std::vector<std::string>& families = kFamilies) {
   ScenarioRunner runner(StackFile::load(stack_file));
   std::vector<Outcome> outcomes;
-  for (const auto& suite : kFamilies) {
+  for (const auto& suite : families) {
     for (const auto& result : runner.run(family_file(suite)).scenarios) {
       outcomes.push_back({suite + " / " + result.name, result.status, result.message, result.findings, result.failures});
     }
@@ -165,13 +167,15 @@ TEST(HandWrittenProfile, TheDocumentedExampleRunsTheAgentFamilies) {
   std::ifstream in(std::string(MCPH_DOCS_DIR) + "/examples/agent-server.stack.json");
   ASSERT_TRUE(in) << "docs/examples/agent-server.stack.json";
   const std::string example((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto outcomes = run_families_on(stack->write_stack_file("hand-written.stack.json", example));
+  // The example's agents authenticate by API key, HS256 JWT and certificate: no authorization server.
+  const std::vector<std::string> families = {"agent_identity", "transport_identity", "jwt_attacks_hs256"};
+  const auto outcomes = run_families_on(stack->write_stack_file("hand-written.stack.json", example), families);
   std::set<std::string> files;
   for (const auto& outcome : outcomes) {
     EXPECT_EQ(outcome.status, Status::passed) << outcome.why();
     files.insert(outcome.scenario.substr(0, outcome.scenario.find(" / ")));
   }
-  EXPECT_EQ(files.size(), kFamilies.size());
+  EXPECT_EQ(files.size(), families.size());
   EXPECT_GE(outcomes.size(), 30u);
 }
 
@@ -220,6 +224,43 @@ scenarios:
 }
 
 INSTANTIATE_TEST_SUITE_P(StaticJwt, AsymmetricAgentJwts, ::testing::Values("RS256", "ES256"));
+
+// The switches of the bridge's authorization server (AuthorizationServerSabotage, label
+// authorization-server). A private key in the JWKS is also a key anyone can sign with.
+TEST(AuthorizationServerSabotage, PrivateMembersInTheJwksAreFound) {
+  expect_red("--unsafe-jwks-private-parts",
+             {{"authorization_server / the JWKS publishes public keys only", "publishes private key material in its JWKS"},
+              {"authorization_server / a token forged with any key the server published, or a well-known secret, is refused",
+               "accepts a token forged with what it published"}});
+}
+
+TEST(AuthorizationServerSabotage, AnAdvertisedMethodRefusedIsFound) {
+  expect_only("--unsafe-basic-auth-refused",
+              "authorization_server / every client authentication method the metadata advertises gives a token",
+              "advertises a client authentication method it refuses");
+}
+
+TEST(AuthorizationServerSabotage, AScopeBySubstringIsFound) {
+  expect_only("--unsafe-scope-by-substring", "authorization_server / a scope that merely contains one of the client's is not granted",
+              "grants a scope beyond the client's");
+}
+
+TEST(AuthorizationServerSabotage, InvalidClientWithoutAChallengeIsFound) {
+  expect_only("--unsafe-invalid-client-400",
+              "authorization_server / a client that fails Basic authentication gets 401 invalid_client with a Basic challenge",
+              "answers a failed client authentication against RFC 6749 §5.2");
+}
+
+TEST(AuthorizationServerSabotage, TokensOfAnotherIssuerAreFound) {
+  expect_only("--unsafe-issuer-mismatch", "authorization_server / the tokens' iss is the issuer the metadata names",
+              "issues tokens whose iss is not its issuer");
+}
+
+TEST(AuthorizationServerSabotage, AWellKnownDefaultSecretIsFound) {
+  expect_only("--unsafe-default-jwt-secret",
+              "authorization_server / a token forged with any key the server published, or a well-known secret, is refused",
+              "accepts a token forged with what it published");
+}
 
 }  // namespace
 }  // namespace mcph::harness

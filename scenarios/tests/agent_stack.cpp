@@ -82,12 +82,16 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches, const st
   // Vault audits each request's traceparent in the clear, as the stack's provisioner has it: the
   // bridge sends its calls' on, and a step keeps the entries of its own trace.
   s.vault_write("sys/config/auditing/request-headers/traceparent", {{"hmac", false}});
-  // The agents, as the stack provisions them: policy, secrets, API key (the bridge holds its digest).
-  Json keys = Json::object();
-  std::string agents_file;
+  // The agents, as the stack provisions them: policy, secrets, API key and OAuth client secret
+  // (the bridge holds their digests).
+  Json keys = Json::object(), clients = Json::object();
+  std::string agents_file, oauth_clients_file;
   for (const AgentFixture& agent : agents()) {
     const std::string key = random_secret();
     keys[agent.name] = key;
+    const std::string client_secret = random_secret();
+    clients[agent.name] = {{"client_id", agent.name}, {"client_secret", client_secret}};
+    oauth_clients_file += agent.name + " " + agent_bridge::sha256_hex(client_secret) + "\n";
     agents_file += agent.name + " " + agent_bridge::sha256_hex(key);
     for (const auto& scope : agent.scopes) agents_file += " " + scope;
     agents_file += "\n";
@@ -97,6 +101,8 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches, const st
   }
   proc::write_private_file(dir / "agents" / "api-keys.json", keys.dump());
   proc::write_private_file(dir / "agents" / "bridge-agents", agents_file);
+  proc::write_private_file(dir / "agents" / "clients.json", clients.dump());
+  proc::write_private_file(dir / "agents" / "oauth-clients", oauth_clients_file);
   // The agents' JWT key: a shared secret, or a key pair whose public half the bridge fetches.
   std::string jwt_key_file = "agents/jwt-hs256.key";
   std::vector<std::string> jwt_flags;
@@ -127,6 +133,7 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches, const st
                  "--vault-token-file", (dir / "vault-token").string(),
                  "--agents-file", (dir / "agents" / "bridge-agents").string(), "--api-keys",
                  "--jwt-issuer", kIssuer, "--jwt-audience", kAudience, "--trusted-proxy", kProxyAddress,
+                 "--oauth-clients-file", (dir / "agents" / "oauth-clients").string(),
                  "--rate-limit", "20", "--rate-window-ms", "1000",
                  // Refusals are the families' daily bread: their per-address budget is not what they test.
                  "--unauthenticated-rate-limit", "200"};
@@ -156,7 +163,10 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches, const st
                 {"server_ca_file", fs::relative(server_ca.certificate_file(), dir).string()},
                 {"client_ca_cert", fs::relative(agents_ca.certificate_file(), dir).string()},
                 {"client_ca_key", "tls/agents-ca.key"}}},
-      {"proxy_headers", {{"dn_header", "X-SSL-Client-S-DN"}, {"verify_header", "X-SSL-Client-Verify"}}}};
+      {"proxy_headers", {{"dn_header", "X-SSL-Client-S-DN"}, {"verify_header", "X-SSL-Client-Verify"}}},
+      // The bridge's own authorization server, at its own URL.
+      {"client_credentials", {{"token_url", s.bridge->url + "/oauth2/token"}, {"clients_file", "agents/clients.json"},
+                              {"issuer", s.bridge->url}, {"audience", kAudience}}}};
   if (jwt_alg != "HS256") auth["static_jwt"]["kid"] = kJwtKid;  // the JWKS key's
   const Json stack = {
       {"mode", "external"},

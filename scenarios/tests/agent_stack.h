@@ -2,7 +2,8 @@
 // A stack for the sabotage tests of the agent families, which need a bridge with a switch on,
 // written by the test itself: a mock-vault with its audit log, the agents provisioned as the
 // stack would (each agent's policy mcp-agent-<agent>, its KV secrets, its API key, the HS256
-// secret and the agents' client CA, every secret in a 0600 file), agent-bridge-mcp started with
+// secret, the OAuth clients of the bridge's authorization server and the agents' client CA,
+// every secret in a 0600 file), agent-bridge-mcp started with
 // the given switches, a TLS proxy (nginx) in front of it, and an external stack file naming
 // them, with the bridge's `auth`.
 #include <filesystem>

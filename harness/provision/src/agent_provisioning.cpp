@@ -44,6 +44,8 @@ class AgentProvisioner {
     result_.api_keys_file = dir / "api-keys.json";
     result_.jwt_key_file = dir / "jwt-hs256.key";
     result_.agents_file = dir / "agents.txt";
+    result_.clients_file = dir / "clients.json";
+    result_.oauth_clients_file = dir / "oauth-clients.txt";
     result_.vault_token_file = dir / "vault-token";
     say("vault: agents' policies and secrets, token role " + std::string(kAgentTokenRole) + ", the bridge's parent token");
     const Json mounts = data_of(get("sys/mounts"));
@@ -167,6 +169,7 @@ class AgentProvisioner {
       write_private_file(result_.jwt_key_file, openssl::random_text(kKeyAlphabet, kJwtSecretLength) + "\n");
       changed("agents/jwt-hs256.key");
     }
+    oauth_clients(agents);
     std::string lines = "# agent-id key-sha256 scope… (written by the provisioner)\n";
     for (const auto& agent : agents) {
       lines += agent.name + " " + agent_bridge::sha256_hex(keys[agent.name].get<std::string>());
@@ -176,6 +179,33 @@ class AgentProvisioner {
     if (read_text_file(result_.agents_file) != lines) {
       write_private_file(result_.agents_file, lines);
       changed("agents/agents.txt");
+    }
+  }
+
+  // Each agent's OAuth client (its id is the agent's), its secret kept from an earlier run; the
+  // bridge's clients file follows the secrets.
+  void oauth_clients(const std::vector<AgentFixture>& agents) {
+    Json clients = Json::object();
+    if (const auto kept = read_text_file(result_.clients_file)) clients = Json::parse(*kept, nullptr, false);
+    if (!clients.is_object()) clients = Json::object();
+    bool new_secrets = false;
+    for (const auto& agent : agents) {
+      const Json& client = clients.contains(agent.name) ? clients[agent.name] : Json();
+      if (client.is_object() && client.value("client_id", "") == agent.name && client.value("client_secret", "").size() == kApiKeyLength) continue;
+      clients[agent.name] = {{"client_id", agent.name}, {"client_secret", openssl::random_text(kKeyAlphabet, kApiKeyLength)}};
+      new_secrets = true;
+    }
+    if (new_secrets) {
+      write_private_file(result_.clients_file, clients.dump(2) + "\n");
+      changed("agents/clients.json");
+    }
+    std::string lines = "# client-id secret-sha256 (written by the provisioner)\n";
+    for (const auto& agent : agents) {
+      lines += agent.name + " " + agent_bridge::sha256_hex(clients[agent.name]["client_secret"].get<std::string>()) + "\n";
+    }
+    if (read_text_file(result_.oauth_clients_file) != lines) {
+      write_private_file(result_.oauth_clients_file, lines);
+      changed("agents/oauth-clients.txt");
     }
   }
 

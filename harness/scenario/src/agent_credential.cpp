@@ -95,14 +95,13 @@ std::string static_jwt(const StaticJwtAuth& jwt, const std::string& agent, const
 
 // An access token for the agent's OAuth client (the client credentials grant).
 std::string client_credentials_token(const ClientCredentialsAuth& grant, const std::string& agent) {
-  const Json client = agent_entry(grant.clients_file, "the clients file", agent);
-  const std::string id = client.value("client_id", ""), secret = client.value("client_secret", "");
-  if (id.empty() || secret.empty()) throw std::runtime_error("the clients file " + grant.clients_file + " has no client_id and client_secret for " + agent);
+  const OAuthClient client = oauth_client(grant, agent);
+  const std::string &id = client.id, &secret = client.secret;
   std::string form = "grant_type=client_credentials";
   if (!grant.scope.empty()) form += "&scope=" + http::percent_encode(grant.scope);
   http::Fields headers;
   if (grant.method == "client_secret_basic") {
-    headers.emplace_back("Authorization", http::basic_authorization(id, secret));
+    headers.emplace_back("Authorization", client_secret_basic(id, secret));
   } else {
     form += "&client_id=" + http::percent_encode(id) + "&client_secret=" + http::percent_encode(secret);
   }
@@ -266,6 +265,19 @@ AgentCredential agent_credential(const AuthProfile& auth, const std::string& tar
     out.described += ", and " + other.described;
   }
   return out;
+}
+
+OAuthClient oauth_client(const ClientCredentialsAuth& grant, const std::string& agent) {
+  const Json client = agent_entry(grant.clients_file, "the clients file", agent);
+  OAuthClient out{client.value("client_id", ""), client.value("client_secret", "")};
+  if (out.id.empty() || out.secret.empty()) {
+    throw std::runtime_error("the clients file " + grant.clients_file + " has no client_id and client_secret for " + agent);
+  }
+  return out;
+}
+
+std::string client_secret_basic(const std::string& id, const std::string& secret) {
+  return http::basic_authorization(http::percent_encode(id), http::percent_encode(secret));
 }
 
 std::string agent_scopes(const std::string& agent) {

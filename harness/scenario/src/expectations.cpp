@@ -6,6 +6,7 @@
 
 #include "expectation_kinds.h"
 #include "load_checks.h"
+#include "oauth_checks.h"
 #include "mcph/secrets/scrub.h"
 #include "mcph/text/join.h"
 #include "observers.h"
@@ -510,25 +511,25 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        }},
       {"result_json",
        "values at JSON pointers of the result (on a `fresh` token step: its claims): a value (equals), or `{equals|not_equals|contains|starts_with: value}`",
-       json_checks, {call, http, token, workload, policy_table, svid_token}, check_result_json},
+       json_checks, {call, http, token, workload, policy_table, svid_token, oauth}, check_result_json},
       {"http_status",
        "the answer's HTTP status",
-       http_status, {call, http, vault, tcp, workload, svid_token},
+       http_status, {call, http, vault, tcp, workload, svid_token, oauth},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.http_status == want.get<int>(), o.describe());
        }},
       {"header_contains",
        "each named response header contains its text (case-insensitive)",
-       header_map, {call, http, tcp, workload}, check_header_contains},
+       header_map, {call, http, tcp, workload, oauth}, check_header_contains},
       {"bearer_challenge",
        "a `WWW-Authenticate: Bearer` challenge with `resource_metadata` and this `error` (`none`: no error code)",
        text, {call, http}, check_bearer_challenge},
       {"token_not_echoed",
-       "the answer contains neither the bearer token the step sent nor any part of it long enough to be a credential",
-       boolean, {call, http, vault, workload}, check_token_not_echoed},
+       "the answer contains neither the bearer token (an `oauth` token request: the client secret) the step sent nor any part of it long enough to be a credential",
+       boolean, {call, http, vault, workload, oauth}, check_token_not_echoed},
       {"body_contains",
        "the response body contains this",
-       text, {http, tcp},
+       text, {http, tcp, oauth},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(contains(o.body, as_text(want)), o.describe());
        }},
@@ -634,6 +635,39 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.oauth_error == as_text(want), o.oauth_error.empty() ? std::string("no error") : o.oauth_error);
        }},
+      // The authorization-server family's (oauth_checks.h).
+      {"token_error",
+       "RFC 6749 §5.2: a JSON body with this `error`, `Cache-Control: no-store`, 400; `invalid_client` 401 with a "
+       "`WWW-Authenticate: Basic` challenge when the client used Basic (else 400, or 401 with a challenge)",
+       text, {oauth},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_token_error(want, o); }},
+      {"token_claims",
+       "the issued access token's claims: `iss` (the metadata's issuer), `client` (sub, and client_id, azp or sub "
+       "naming the client), `aud` (holds the profile's audience), `exp` (in the future), `iat`, `jti`, `lifetime` "
+       "(an hour at most, matching expires_in), `scope` (within the client's)",
+       texts, {oauth},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_token_claims(want, o); }},
+      {"scope_within_client",
+       "`invalid_scope`, or a token whose scope is within the client's scopes (`true`)",
+       boolean, {oauth},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_scope_within_client(want, o); }},
+      {"jwks_public_only",
+       "the JWKS has keys, none with private or symmetric members (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`, `k`) (`true`)",
+       boolean, {oauth},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_jwks_public_only(want, o); }},
+      {"metadata_consistent",
+       "the metadata's issuer is the one it was fetched under, its token_endpoint the profile's, its jwks_uri "
+       "resolves, it lists client_credentials, and the OpenID configuration agrees (`true`)",
+       boolean, {oauth},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_metadata_consistent(want, o); }},
+      {"auth_methods_work",
+       "every advertised client authentication method the harness presents gave a token (`true`)",
+       boolean, {oauth},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_auth_methods_work(want, o); }},
+      {"forged_tokens_refused",
+       "the target refused (401 or 403) every token forged with what the authorization server published (`true`)",
+       boolean, {oauth},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_forged_tokens_refused(want, o); }},
       {"value",
        "the first row's first value",
        text, {sql},

@@ -9,6 +9,7 @@
 
 #include "limited_request.h"
 #include "load_outcome.h"
+#include "oauth_outcome.h"
 #include "mcph/http/message.h"
 
 namespace mcph::harness {
@@ -71,6 +72,7 @@ struct StepOutcome {
   int responses = 0;  // tcp: the whole HTTP answers that came back on the connection
 
   std::optional<LoadOutcome> load;  // a load step's
+  std::optional<OAuthObservation> oauth;  // an oauth step's
 
   std::optional<std::string> sql_value;
   int sql_rows = 0;

@@ -2,7 +2,8 @@
 // the provisioner gives it, and Debian's nginx (TlsProxy) in front of it checking the agents'
 // client certificates. The stack file tells the scenario runner how each agent authenticates
 // (an entry's "auth": API key, HS256 JWT, client certificate through the proxy, the proxy's
-// headers), naming files in the run directory, never a secret.
+// headers, the client credentials grant of the bridge's own authorization server), naming files
+// in the run directory, never a secret.
 #include <chrono>
 #include <memory>
 
@@ -26,13 +27,21 @@ constexpr const char* kJwtAudience = "agent-bridge-mcp";
 // bridge believes: a local client going around the proxy comes from 127.0.0.1.
 constexpr const char* kProxyAddress = "127.0.0.2";
 
-AgentAuthFields agent_auth(const ProvisionedAgents& agents) {
+// `origin`: the bridge's own, where its authorization server is.
+AgentAuthFields agent_auth(const ProvisionedAgents& agents, const std::string& origin) {
   AgentAuthFields auth;
   auth.default_kind = "api_key";
   auth.agents = agents.agents;
   auth.api_key = ApiKeyAuth{"X-API-Key", agents.api_keys_file.string(), {}};
   auth.static_jwt = StaticJwtAuth{"HS256", agents.jwt_key_file.string(), kJwtIssuer, kJwtAudience, {}, {}};
   auth.proxy_headers = ProxyHeadersAuth{"X-SSL-Client-S-DN", "X-SSL-Client-Verify", {}};
+  ClientCredentialsAuth grant;
+  grant.token_url = origin + "/oauth2/token";
+  grant.clients_file = agents.clients_file.string();
+  grant.method = "client_secret_post";
+  grant.issuer = origin;
+  grant.audience = kJwtAudience;
+  auth.client_credentials = grant;
   return auth;
 }
 
@@ -83,6 +92,7 @@ RunningService start_agent_bridge(StackContext& context) {
                                    "--jwt-secret-file", agents.jwt_key_file.string(),
                                    "--jwt-issuer", kJwtIssuer,
                                    "--jwt-audience", kJwtAudience,
+                                   "--oauth-clients-file", agents.oauth_clients_file.string(),
                                    "--trusted-proxy", kProxyAddress,
                                    "--rate-limit", std::to_string(limit.requests),
                                    "--rate-window-ms", std::to_string(limit.window.count())};
@@ -92,7 +102,7 @@ RunningService start_agent_bridge(StackContext& context) {
   running.entry.mcp.profile = "agent-bridge";
   running.entry.mcp.rate_limit = limit;
   if (context.fault_proxied.count("vault")) running.entry.mcp.behind_fault_proxy.push_back("vault");
-  running.entry.mcp.auth = agent_auth(agents);
+  running.entry.mcp.auth = agent_auth(agents, http::parse_url(running.entry.url).origin());
   return running;
 }
 

@@ -100,6 +100,7 @@ AuthProfile auth_profile(const AgentAuthFields& fields, const std::string& field
   if (auto& part = auth.client_credentials) {
     const std::string where = field + ".client_credentials.";
     url_of(part->token_url, where + "token_url", {"http", "https"}, true);
+    url_of(part->issuer, where + "issuer", {"http", "https"}, false);
     value_of(part->clients_file, where + "clients_file", true);
     part->method = one_of(value_of(part->method, "", false, "client_secret_post"), where + "method",
                           {"client_secret_post", "client_secret_basic"});

@@ -151,7 +151,9 @@ const std::vector<PartKey<ClientCredentialsAuth>> kClientCredentialsKeys = {
     {"token_url", &ClientCredentialsAuth::token_url},
     {"clients_file", &ClientCredentialsAuth::clients_file},
     {"method", &ClientCredentialsAuth::method},
-    {"scope", &ClientCredentialsAuth::scope}};
+    {"scope", &ClientCredentialsAuth::scope},
+    {"issuer", &ClientCredentialsAuth::issuer},
+    {"audience", &ClientCredentialsAuth::audience}};
 
 AgentAuthFields parse_auth(const Json& json, const std::string& field) {
   if (!json.is_object()) throw std::runtime_error(field + " must be an object");

@@ -109,7 +109,11 @@ TEST_P(AgentStack, BothRowsComeUpAndTheStackFileSaysHowAgentsAuthenticate) {
   EXPECT_EQ(auth().proxy_headers->verify_header, "X-SSL-Client-Verify");
   // Every secret the stack made is its owner's alone.
   const fs::path run_dir = stack_->run_dir();
-  for (const char* secret : {"agents/api-keys.json", "agents/jwt-hs256.key", "agents/agents.txt", "agents/vault-token"}) {
+  ASSERT_TRUE(auth().client_credentials);
+  EXPECT_EQ(auth().client_credentials->token_url, auth().client_credentials->issuer + "/oauth2/token");
+  EXPECT_EQ(auth().client_credentials->audience, "agent-bridge-mcp");
+  for (const char* secret : {"agents/api-keys.json", "agents/jwt-hs256.key", "agents/agents.txt", "agents/vault-token",
+                             "agents/clients.json", "agents/oauth-clients.txt"}) {
     struct stat info{};
     ASSERT_EQ(::stat((run_dir / secret).c_str(), &info), 0) << secret;
     EXPECT_EQ(info.st_mode & 0777, 0600u) << secret;
@@ -117,6 +121,10 @@ TEST_P(AgentStack, BothRowsComeUpAndTheStackFileSaysHowAgentsAuthenticate) {
   // The agents file holds digests, never a key.
   const std::string agents_file = testing::read_file(run_dir / "agents/agents.txt");
   EXPECT_THAT(agents_file, ::testing::Not(HasSubstr(api_key("agent-a"))));
+  const Json clients = Json::parse(testing::read_file(run_dir / "agents/clients.json"));
+  const std::string client_secret = clients["agent-a"]["client_secret"];
+  EXPECT_THAT(testing::read_file(run_dir / "agents/oauth-clients.txt"), ::testing::Not(HasSubstr(client_secret)));
+  EXPECT_THAT(testing::read_file(stack_->stack_file()), ::testing::Not(HasSubstr(client_secret)));
   EXPECT_THAT(testing::read_file(stack_->stack_file()), ::testing::Not(HasSubstr(api_key("agent-a"))));
 
   if (!proxy()) {
@@ -218,6 +226,7 @@ TEST_P(AgentStack, ProvisioningTwiceGivesTheSameState) {
   const std::string secret = testing::read_file(run_dir / "agents/jwt-hs256.key");
   const std::string token = testing::read_file(run_dir / "agents/vault-token");
   const std::string agents_file = testing::read_file(run_dir / "agents/agents.txt");
+  const std::string clients = testing::read_file(run_dir / "agents/clients.json");
   const std::string root = file().service("vault").vault.token;
   const std::string policy_before = vault("GET", "sys/policies/acl/mcp-agent-agent-a", root).body;
   const std::string role_before = vault("GET", "auth/token/roles/mcp-agent", root).body;
@@ -230,6 +239,7 @@ TEST_P(AgentStack, ProvisioningTwiceGivesTheSameState) {
   EXPECT_EQ(testing::read_file(run_dir / "agents/jwt-hs256.key"), secret);
   EXPECT_EQ(testing::read_file(run_dir / "agents/vault-token"), token);
   EXPECT_EQ(testing::read_file(run_dir / "agents/agents.txt"), agents_file);
+  EXPECT_EQ(testing::read_file(run_dir / "agents/clients.json"), clients);
   EXPECT_EQ(Json::parse(vault("GET", "sys/policies/acl/mcp-agent-agent-a", root).body)["data"],
             Json::parse(policy_before)["data"]);
   EXPECT_EQ(Json::parse(vault("GET", "auth/token/roles/mcp-agent", root).body)["data"], Json::parse(role_before)["data"]);

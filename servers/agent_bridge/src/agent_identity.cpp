@@ -76,14 +76,23 @@ std::optional<Identification> taken_unverified(const std::string& token, const J
   return from_claims(sub.get<std::string>(), claims);
 }
 
+// The iss a token claims, unverified: which of the verifiers is to check it.
+std::string unverified_issuer(const std::string& token) {
+  const auto payload = jose::unverified_payload(token);
+  const auto claims = payload ? nlohmann::json::parse(*payload, nullptr, false) : nlohmann::json();
+  return claims.is_object() && claims.contains("iss") && claims["iss"].is_string() ? claims["iss"].get<std::string>() : "";
+}
+
 std::optional<Identification> by_jwt(const http::Request& request, const IdentitySettings& settings) {
   const std::string authorization = request.header("Authorization");
-  if (!settings.jwt || authorization.empty()) return std::nullopt;
+  if ((!settings.jwt && !settings.issued) || authorization.empty()) return std::nullopt;
   if (authorization.rfind("Bearer ", 0) != 0) return invalid("the Authorization header is not a Bearer token");
   const std::string token = authorization.substr(7);
-  const JwtSettings& jwt = *settings.jwt;
+  const bool own = settings.issued && (!settings.jwt || unverified_issuer(token) == settings.issued->issuer);
+  const JwtSettings& jwt = own ? *settings.issued : *settings.jwt;
   jose::VerifyOptions options;
   options.allowed_algs = {jwt.alg};
+  options.allowed_algs.insert(options.allowed_algs.end(), jwt.unsafe_extra_algs.begin(), jwt.unsafe_extra_algs.end());
   options.issuer = jwt.issuer;
   if (!jwt.unsafe_no_aud_check) options.audience = jwt.audience;
   if (auto taken = taken_unverified(token, jwt)) return taken;

@@ -13,6 +13,7 @@
 #include "kv_tools.h"
 #include "mcph/agent_bridge/agent_identity.h"
 #include "mcph/broker/authenticator.h"
+#include "mcph/agent_bridge/authorization_server.h"
 #include "mcph/broker/rate_limiter.h"
 #include "mcph/cli/flags.h"
 #include "mcph/http/json.h"
@@ -88,8 +89,18 @@ void declare_flags(cli::Flags& flags) {
       .toggle("unsafe-first-credential-wins", "UNSAFE, sabotage only: of several credentials, the first one decides");
 }
 
-IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& agents) {
+IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& agents,
+                                   std::unique_ptr<AuthorizationServer>& authorization, http::Server& http) {
   IdentitySettings settings;
+  try {
+    if (auto as = authorization_server_settings(flags, agents)) {
+      authorization = std::make_unique<AuthorizationServer>(std::move(*as));
+      authorization->mount(http);
+      settings.issued = authorization->verifier();
+    }
+  } catch (const std::exception& e) {
+    usage_error(e.what());
+  }
   settings.agents = &agents;
   settings.api_keys = flags.on("api-keys");
   settings.proxy_address = flags.get("trusted-proxy");
@@ -123,7 +134,7 @@ IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& ag
     settings.jwt = std::move(jwt);
   }
   settings.own_tls_client_certificates = !flags.get("tls-client-ca").empty();
-  if (!settings.api_keys && !settings.jwt && settings.proxy_address.empty() && !settings.own_tls_client_certificates) {
+  if (!settings.api_keys && !settings.jwt && !settings.issued && settings.proxy_address.empty() && !settings.own_tls_client_certificates) {
     usage_error("no way to identify agents: give --api-keys, --jwt-secret-file, --jwks-url, --trusted-proxy or "
                 "--tls-client-ca");
   }
@@ -267,11 +278,10 @@ void add_mcp_tools(mcp::Server& server, const KvSettings& kv) {
 int main(int argc, char** argv) {
   cli::Flags flags("agent-bridge-mcp", "MCP bridge to Vault for agents: each agent reads and writes its own KV prefix.");
   declare_flags(flags);
+  declare_authorization_server_flags(flags);
   flags.parse(argc, argv);
 
   const AgentsFile agents = flags.get("agents-file").empty() ? AgentsFile() : AgentsFile::load(flags.get("agents-file"));
-  Gate gate(flags, identity_settings(flags, agents));
-
   KvSettings kv;
   kv.vault_url = flags.get("vault-url");
   if (!flags.get("vault-token-file").empty()) {
@@ -310,6 +320,9 @@ int main(int argc, char** argv) {
     http_options.tls = tls;
   }
   http::Server http(http_options);
+  std::unique_ptr<AuthorizationServer> authorization;
+  IdentitySettings identity = identity_settings(flags, agents, authorization, http);
+  Gate gate(flags, std::move(identity));
 
   mcp::ServerOptions mcp_options;
   mcp_options.name = "agent-bridge-mcp";

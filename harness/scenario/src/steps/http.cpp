@@ -28,18 +28,6 @@ std::string generated_body(std::size_t bytes) {
   return open + std::string(bytes - open.size() - close.size(), 'x') + close;
 }
 
-// The JSON-RPC request a target profile's `probe` names, as an MCP client would send it.
-std::string probe_request(const std::string& method) {
-  Json request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}};
-  if (method == "initialize") {
-    const mcp::ClientOptions client;
-    request["params"] = {{"protocolVersion", client.protocol_version},
-                         {"capabilities", Json::object()},
-                         {"clientInfo", {{"name", client.client_name}, {"version", client.client_version}}}};
-  }
-  return request.dump();
-}
-
 void run_http(const HttpStep& step, StepRun& run) {
   StepExecutor& executor = run.executor;
   StepOutcome& out = run.out;

@@ -4,6 +4,17 @@
 
 namespace mcph::harness {
 
+std::string probe_request(const std::string& method) {
+  nlohmann::json request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}};
+  if (method == "initialize") {
+    const mcp::ClientOptions client;
+    request["params"] = {{"protocolVersion", client.protocol_version},
+                         {"capabilities", nlohmann::json::object()},
+                         {"clientInfo", {{"name", client.client_name}, {"version", client.client_version}}}};
+  }
+  return request.dump();
+}
+
 void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out) {
   out.http_status = rpc.http_status;
   out.headers = rpc.headers;

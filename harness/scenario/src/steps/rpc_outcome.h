@@ -10,6 +10,9 @@
 
 namespace mcph::harness {
 
+// The JSON-RPC request a target profile's `probe` names, as an MCP client would send it.
+std::string probe_request(const std::string& method);
+
 void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out);
 // The token's subject, read unverified (a forged token is refused before the limiter, and
 // UserPacer::answered gives its request back), or, for a token that is not a JWT, the token

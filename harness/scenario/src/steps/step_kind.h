@@ -111,5 +111,6 @@ StepKindInfo slow_clients_step_kind();
 StepKindInfo workload_step_kind();
 StepKindInfo policy_table_step_kind();
 StepKindInfo svid_token_step_kind();
+StepKindInfo oauth_step_kind();
 
 }  // namespace mcph::harness

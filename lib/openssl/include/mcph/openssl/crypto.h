@@ -14,6 +14,7 @@ std::string random_text(std::string_view alphabet, std::size_t count);
 std::string random_uuid();  // RFC 4122 version 4, lower-case
 std::string sha1(std::string_view bytes);
 std::string sha256(std::string_view bytes);
+// Any key, however short (jose's HS256 refuses keys under 32 bytes; a forger does not).
 std::string hmac_sha256(std::string_view key, std::string_view data);
 std::string hmac_sha512(std::string_view key, std::string_view data);
 bool constant_time_equals(std::string_view a, std::string_view b);

@@ -29,6 +29,7 @@ struct JwtSettings {
   bool unsafe_accept_alg_none = false;
   // Sabotage only: HS256 signatures made with a published default secret verify too.
   bool unsafe_published_secrets = false;
+  std::vector<jose::Alg> unsafe_extra_algs;  // sabotage only: algorithms accepted besides alg
 };
 
 // HS256 secrets that are published as defaults or examples (jwt.io's, frameworks' samples): a
@@ -39,6 +40,8 @@ struct IdentitySettings {
   const AgentsFile* agents = nullptr;
   bool api_keys = false;
   std::optional<JwtSettings> jwt;
+  // The tokens of the bridge's own authorization server, told from the others by their iss.
+  std::optional<JwtSettings> issued;
   std::string proxy_address;  // identity headers: empty = off
   bool own_tls_client_certificates = false;  // the server terminates TLS and requires a certificate
   bool unsafe_trust_identity_headers = false;

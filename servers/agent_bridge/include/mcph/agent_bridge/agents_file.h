@@ -23,6 +23,7 @@ class AgentsFile {
   // The agent whose key hashes to the stored digest; every entry is compared, in constant time.
   std::optional<AgentEntry> by_api_key(const std::string& key) const;
   std::optional<AgentEntry> by_id(const std::string& id) const;
+  const std::vector<AgentEntry>& entries() const { return agents_; }
 
  private:
   std::vector<AgentEntry> agents_;

@@ -10,10 +10,13 @@
 //   mcp-bridge-parent, a name outside the role's glob);
 // - in <run_dir>/agents/ (0700, every file 0600): api-keys.json ({"agent-a": "<key>", …}),
 //   jwt-hs256.key (the HS256 secret, one line), agents.txt (the bridge's --agents-file: each
-//   key's SHA-256 and the scopes) and vault-token (the parent token).
+//   key's SHA-256 and the scopes), clients.json (each agent's OAuth client of the bridge's
+//   authorization server: {"agent-a": {"client_id": "agent-a", "client_secret": "<secret>"}, …}),
+//   oauth-clients.txt (the bridge's --oauth-clients-file: each secret's SHA-256) and vault-token
+//   (the parent token).
 //
 // Idempotent: a second run against the same Vault and run directory keeps the keys, the secret
-// and the parent token (while Vault still knows it) and changes nothing.
+// the client secrets and the parent token (while Vault still knows it) and changes nothing.
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -38,6 +41,8 @@ struct ProvisionedAgents {
   std::filesystem::path api_keys_file;
   std::filesystem::path jwt_key_file;
   std::filesystem::path agents_file;
+  std::filesystem::path clients_file;        // the harness's: the client secrets
+  std::filesystem::path oauth_clients_file;  // the bridge's: their digests
   std::filesystem::path vault_token_file;
   std::string token_role = kAgentTokenRole;
   int changes = 0;  // Vault objects and files created or changed; 0 on a re-run

@@ -31,7 +31,7 @@ struct Expectation {
 
 // The kinds of step, in the order of the alternatives of StepSpec below (steps/step_kinds.cpp
 // holds each kind's name, reader, runner and documentation).
-enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients, workload, policy_table, svid_token };
+enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients, workload, policy_table, svid_token, oauth };
 
 using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
@@ -267,9 +267,27 @@ struct SvidTokenStep {
   bool dpop = true;               // a DPoP proof with the request
 };
 
+// oauth: {server: agent-bridge-mcp, request: token, …} — the authorization server of a target
+// whose profile has `auth.client_credentials` with its `issuer`: its metadata, its JWKS, a token
+// request for the agent (`as:`) bent as the step says, a token by every client authentication
+// method its metadata advertises, or tokens forged with what it published, sent to the target.
+struct OAuthStep {
+  static constexpr StepKind kind = StepKind::oauth;
+  std::string server;
+  std::string request;      // metadata | jwks | token | auth_methods | forge
+  // token: client_secret_basic, client_secret_post, none or both; "" = the profile's method.
+  std::string client_auth;
+  std::string client_id;    // token: this client id with the agent's secret; "" = the agent's
+  bool wrong_secret = false;  // token: a secret that is not the client's
+  std::optional<std::string> grant_type;  // default client_credentials; "" sends none
+  std::optional<std::string> scope;       // default: none requested
+  std::string content_type;               // default application/x-www-form-urlencoded
+};
+
 // What a step does, one alternative per StepKind, in the enum's order.
 using StepSpec = std::variant<CallStep, HttpStep, VaultStep, TokenStep, SqlStep, WaitStep, TcpStep, FaultSpec, IdpStep,
-                              LoadSpec, SlowClientsStep, WorkloadStep, PolicyTableStep, SvidTokenStep>;
+                              LoadSpec, SlowClientsStep, WorkloadStep, PolicyTableStep, SvidTokenStep,
+                              OAuthStep>;
 
 // The name of a kind as written in a scenario file ("call").
 const char* to_string(StepKind kind);

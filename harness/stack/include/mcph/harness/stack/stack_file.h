@@ -72,6 +72,10 @@ struct ClientCredentialsAuth {
   std::string clients_file;  // {"agent-a": {"client_id": …, "client_secret": …}}
   std::string method;        // "client_secret_post" | "client_secret_basic"
   std::string scope;
+  // The authorization server's issuer (its metadata at <issuer>/.well-known/oauth-authorization-server)
+  // and the aud its tokens carry for this server: what the authorization-server family checks.
+  std::string issuer;
+  std::string audience;
   std::map<std::string, std::string> unknown;
 };
 struct AgentAuthFields {
