@@ -3,6 +3,7 @@
 #include "mcph/codec/base64.h"
 #include "mcph/jose/error.h"
 #include "mcph/jose/jwk.h"
+#include "mcph/jose/well_known_secrets.h"
 #include "mcph/openssl/crypto.h"
 
 namespace mcph::harness {
@@ -29,12 +30,6 @@ std::string named(const Json& member) {
 }
 
 }  // namespace
-
-const std::vector<std::string>& well_known_jwt_secrets() {
-  static const std::vector<std::string> secrets = {"a-string-secret-at-least-256-bits-long", "your-256-bit-secret",
-                                                   "secret", "changeme"};
-  return secrets;
-}
 
 std::vector<ForgedToken> forge_with_published_keys(const Json& jwks, const Json& claims) {
   std::vector<ForgedToken> forged;
@@ -63,7 +58,7 @@ std::vector<ForgedToken> forge_with_published_keys(const Json& jwks, const Json&
     }
     forged.push_back({"HS256 keyed with the public key (PEM) of " + named(member), hs256(jwk->key.public_pem(), claims, kid)});
   }
-  for (const auto& secret : well_known_jwt_secrets()) {
+  for (const auto& secret : jose::well_known_hs256_secrets()) {
     forged.push_back({"HS256 with the well-known default secret \"" + secret + "\"", hs256(secret, claims)});
   }
   return forged;

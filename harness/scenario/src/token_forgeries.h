@@ -18,7 +18,4 @@ struct ForgedToken {
 // `jwks`: the JWKS as the server published it (members the harness cannot read are skipped).
 std::vector<ForgedToken> forge_with_published_keys(const nlohmann::json& jwks, const nlohmann::json& claims);
 
-// The default HS256 secrets tried (jwt.io's samples among them).
-const std::vector<std::string>& well_known_jwt_secrets();
-
 }  // namespace mcph::harness

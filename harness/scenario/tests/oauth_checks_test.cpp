@@ -3,6 +3,7 @@
 
 #include "mcph/jose/jwk.h"
 #include "mcph/jose/jwt.h"
+#include "mcph/jose/well_known_secrets.h"
 #include "oauth_checks.h"
 #include "token_forgeries.h"
 
@@ -75,7 +76,7 @@ TEST(TokenForgeries, SignWithWhatWasPublished) {
   const jose::Jwk jwk{key, "k1", jose::Alg::ES256, "sig"};
   const Json claims = {{"iss", "https://as.test"}, {"sub", "agent-a"}};
   const auto public_only = forge_with_published_keys({{"keys", Json::array({Json::parse(jwk.to_public_json())})}}, claims);
-  EXPECT_EQ(public_only.size(), 1 + well_known_jwt_secrets().size());  // the public key as an HS256 secret, the defaults
+  EXPECT_EQ(public_only.size(), 1 + jose::well_known_hs256_secrets().size());  // the public key as an HS256 secret, the defaults
 
   const auto leaked = forge_with_published_keys({{"keys", Json::array({Json::parse(jwk.to_private_json())})}}, claims);
   ASSERT_EQ(leaked.size(), public_only.size() + 1);

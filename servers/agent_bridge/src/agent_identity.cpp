@@ -7,6 +7,7 @@
 
 #include "mcph/agent_bridge/scopes.h"
 #include "mcph/codec/base64.h"
+#include "mcph/jose/well_known_secrets.h"
 #include "mcph/openssl/crypto.h"
 
 namespace mcph::agent_bridge {
@@ -57,7 +58,7 @@ bool signed_with_published_secret(const std::string& token) {
   const auto signature = dot == std::string::npos ? std::nullopt : codec::base64url_decode(token.substr(dot + 1));
   if (!signature || header_alg(token) != "hs256") return false;
   const std::string input = token.substr(0, dot);
-  return std::any_of(published_hs256_secrets().begin(), published_hs256_secrets().end(), [&](const std::string& secret) {
+  return std::any_of(jose::well_known_hs256_secrets().begin(), jose::well_known_hs256_secrets().end(), [&](const std::string& secret) {
     return openssl::constant_time_equals(openssl::hmac_sha256(secret, input), *signature);
   });
 }
@@ -138,12 +139,6 @@ std::optional<Identification> by_own_tls(const http::Request& request, const Ide
 }
 
 }  // namespace
-
-const std::vector<std::string>& published_hs256_secrets() {
-  static const std::vector<std::string> secrets = {"your-256-bit-secret", "secret", "changeme", "your_jwt_secret",
-                                                   "jwt-secret", "supersecret", "secretkey", "default"};
-  return secrets;
-}
 
 std::optional<std::string> single_common_name(const std::string& dn) {
   std::vector<std::pair<std::string, std::string>> attributes;

@@ -32,10 +32,6 @@ struct JwtSettings {
   std::vector<jose::Alg> unsafe_extra_algs;  // sabotage only: algorithms accepted besides alg
 };
 
-// HS256 secrets that are published as defaults or examples (jwt.io's, frameworks' samples): a
-// server that accepts one accepts anybody's token. The harness's JWT attacks sign with them.
-const std::vector<std::string>& published_hs256_secrets();
-
 struct IdentitySettings {
   const AgentsFile* agents = nullptr;
   bool api_keys = false;
