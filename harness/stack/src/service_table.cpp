@@ -93,10 +93,13 @@ const std::vector<ServiceRow>& service_table() {
             {container, "mock-github", start_container("github-api", "http://127.0.0.1:8002", "http://github-api:8002")}}})),
       // The workload-identity design's trust domain and policy engine (optional: OPA is the real
       // tier's; without it the stack runs without them and without workload-mcp, saying why).
-      optional({"spiffe", before_provisioning, {Kind::http_get, "/ready", false},
-                {{standin, "mock-spiffe", start_mock_spiffe}}}),
-      optional(behind_fault_proxy({"opa", before_provisioning, {Kind::http_get, "/health", false},
-                                   {{native, "OPA (opa run --server) with the trust-tier policy", start_native_opa}}})),
+      // The design's agents authenticate at Keycloak (federated client authentication): a stack
+      // of another identity provider has none of its rows.
+      keycloak_idp(optional({"spiffe", before_provisioning, {Kind::http_get, "/ready", false},
+                             {{standin, "mock-spiffe", start_mock_spiffe}}})),
+      keycloak_idp(optional(behind_fault_proxy({"opa", before_provisioning, {Kind::http_get, "/health", false},
+                                                {{native, "OPA (opa run --server) with the trust-tier policy",
+                                                  start_native_opa}}}))),
       // After the rows above (its proxies' upstreams), before the MCP servers (which it fronts).
       optional({std::string(kFaultProxyService), before_provisioning, {Kind::http_get, "/version", false},
                 {{standin, "mcp-fault-proxy", start_fault_proxy}}}),
@@ -116,8 +119,8 @@ const std::vector<ServiceRow>& service_table() {
                             {{standin, "agent-bridge-mcp", start_agent_bridge}}})),
       optional(fronts_mcp_server({std::string(kTlsProxyService), after_provisioning, {Kind::tcp, "", false},
                                   {{native, "nginx (TLS-terminating proxy)", start_tls_proxy}}})),
-      optional(agents_only({std::string(kWorkloadService), after_provisioning, {Kind::http_get, "/health", true},
-                            {{standin, "workload-mcp", start_workload_mcp}}})),
+      keycloak_idp(optional(agents_only({std::string(kWorkloadService), after_provisioning, {Kind::http_get, "/health", true},
+                                         {{standin, "workload-mcp", start_workload_mcp}}}))),
   };
   return table;
 }
