@@ -64,8 +64,10 @@ std::vector<Outcome> run_families(const std::vector<std::string>& switches) {
 
 // With the switch on, each scenario of `red` (family / name → property) fails naming its
 // property on agent-bridge-mcp, and every other scenario passes: the defect is found as what it
-// is, and only there.
-void expect_red(const std::string& flag, const std::map<std::string, std::string>& red) {
+// is, and only there. A scenario of `undecided` (→ the words its message must contain) may
+// instead end inconclusive, when the same defect keeps its own check from deciding.
+void expect_red(const std::string& flag, const std::map<std::string, std::string>& red,
+                const std::map<std::string, std::string>& undecided = {}) {
   std::vector<Outcome> outcomes;
   try {
     outcomes = run_families({flag});
@@ -75,6 +77,11 @@ void expect_red(const std::string& flag, const std::map<std::string, std::string
   std::set<std::string> seen;
   for (const auto& outcome : outcomes) {
     const auto due = red.find(outcome.scenario);
+    if (const auto why = undecided.find(outcome.scenario); why != undecided.end() && outcome.status != Status::passed) {
+      EXPECT_EQ(outcome.status, Status::error) << "with " << flag << ": " << outcome.why();
+      EXPECT_NE(outcome.message.find(why->second), std::string::npos) << "with " << flag << ": " << outcome.why();
+      continue;
+    }
     if (due == red.end()) {
       EXPECT_EQ(outcome.status, Status::passed) << "with " << flag << ": " << outcome.why();
       continue;
@@ -142,9 +149,14 @@ TEST(AgentBridgeSabotage, TheParentTokenForKvCallsIsFound) {
               "calls Vault with more than the agent's own policy");
 }
 
+// The authorization server's forged tokens are refusals too: with the switch they spend
+// agent-a's budget, and some meet 429 before the verifier, which leaves that check undecided.
 TEST(AgentBridgeSabotage, RefusalsSpendingAnAgentsBudgetAreFound) {
-  expect_only("--unsafe-rate-limit-unauthenticated", "agent_identity / refused credentials spend no agent's rate limit",
-              "spends an agent's rate limit on requests that are not its");
+  expect_red("--unsafe-rate-limit-unauthenticated",
+             {{"agent_identity / refused credentials spend no agent's rate limit",
+               "spends an agent's rate limit on requests that are not its"}},
+             {{"authorization_server / a token forged with any key the server published, or a well-known secret, is refused",
+               "met the rate limit (429)"}});
 }
 
 TEST(AgentBridgeSabotage, TheFirstOfTwoCredentialsDecidingIsFound) {

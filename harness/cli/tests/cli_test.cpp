@@ -244,8 +244,8 @@ TEST(CliTest, UpNamesTheFailingServiceAndLeavesNothingRunning) {
   // The real binaries, except a jira-mcp that fails the way a broken one would (after the
   // mocks are up and the stack is provisioned).
   proc::TempDir bin("mcph-bin");
-  for (const char* name : {"mock-keycloak", "mock-vault", "mock-jira", "mock-github", "mcp-fault-proxy", "github-mcp",
-                           "postgres-mcp"}) {
+  for (const char* name : {"mock-keycloak", "mock-vault", "mock-jira", "mock-github", "mock-spiffe", "mcp-fault-proxy",
+                           "github-mcp", "postgres-mcp"}) {
     fs::create_symlink(service_binary(name), bin.path() / name);
   }
   {

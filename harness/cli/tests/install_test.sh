@@ -33,12 +33,13 @@ grep -qF "$prefix/share/mcp-harness/scenarios/isolation.yaml" <<<"$listed" ||
   fail "run --list does not take the installed scenarios: $listed"
 
 "$harness" up --run-dir "$work/run" >"$work/up.log" 2>&1 || { cat "$work/up.log"; fail "up from the install failed"; }
-# Every service process of the stack runs a binary of the install, or a system server the
-# package depends on (PostgreSQL, nginx).
+# Every service process of the stack runs a binary of the install, a system server the package
+# depends on (PostgreSQL, nginx), or the real tier's OPA (the workload design's optional row, run
+# when `scripts/bootstrap --real` installed it).
 for pid in $(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(" ".join(str(e["pid"]) for e in s["services"].values() if "pid" in e))' "$work/run/stack.json"); do
   exe=$(readlink "/proc/$pid/exe")
   case $exe in
-    "$prefix"/*|/usr/lib/postgresql/*|/usr/sbin/nginx) ;;
+    "$prefix"/*|/usr/lib/postgresql/*|/usr/sbin/nginx|*/opa-[0-9]*/opa) ;;
     *) fail "service pid $pid runs $exe, not a binary of the install" ;;
   esac
 done
