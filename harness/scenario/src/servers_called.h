@@ -1,12 +1,13 @@
 #pragma once
-// How the runner's pre-checks (fault_reach.h, transport_fit.h) learn which MCP servers a step
-// calls, without knowing how steps address them: StepExecutor::servers_called.
+// How the runner's pre-checks (fault_reach.h, transport_fit.h, tool_scope_fit.h) learn which MCP
+// servers a step calls, without knowing how steps address them: StepExecutor::servers_called.
 #include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "mcph/harness/scenario/scenario.h"
+#include "mcph/harness/stack/stack_file.h"
 
 namespace mcph::harness {
 
@@ -22,5 +23,10 @@ inline std::vector<std::string> servers_named(const ServersCalled& servers_calle
     return {};
   }
 }
+
+// The MCP servers of `stack` (its entries whose service-table row is an MCP server) that the
+// steps of `scenario` call, each once, in the order they are first called.
+std::vector<std::string> mcp_servers_called(const Scenario& scenario, const StackFile& stack,
+                                            const ServersCalled& servers_called);
 
 }  // namespace mcph::harness

@@ -65,13 +65,6 @@ Authenticator::Authenticator(AuthConfig config) : config_(std::move(config)) {
 
 Authenticator::~Authenticator() = default;
 
-std::string Authenticator::insufficient_scope_challenge(std::string_view needed) const {
-  std::string value = "Bearer error=\"insufficient_scope\", scope=" +
-                      auth_param(config_.scope.empty() ? std::string(needed) : config_.scope + " " + std::string(needed));
-  if (!config_.resource_metadata_url.empty()) value += ", resource_metadata=" + auth_param(config_.resource_metadata_url);
-  return value + ", error_description=" + auth_param("this call needs scope " + std::string(needed));
-}
-
 std::string bearer_challenge(std::string_view resource_metadata_url, std::string_view scope, std::string_view error,
                              std::string_view description) {
   std::string value = "Bearer";
@@ -92,6 +85,12 @@ std::string bearer_challenge(std::string_view resource_metadata_url, std::string
 
 std::string Authenticator::challenge(std::string_view error, std::string_view description) const {
   return bearer_challenge(config_.resource_metadata_url, config_.scope, error, description);
+}
+
+std::string Authenticator::insufficient_scope_challenge(std::string_view needed) const {
+  const std::string scope = config_.scope.empty() ? std::string(needed) : config_.scope + " " + std::string(needed);
+  return bearer_challenge(config_.resource_metadata_url, scope, "insufficient_scope",
+                          "this call needs scope " + std::string(needed));
 }
 
 AuthResult Authenticator::authenticate(const http::Request& request) const {
