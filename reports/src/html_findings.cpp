@@ -32,11 +32,18 @@ std::string taxonomy_text(const Finding& finding) {
   return text;
 }
 
+// A bounded finding's bound, under its property: "within its bound: until the token's exp, …".
+std::string bound_html(const Finding& finding) {
+  if (!finding.bounded()) return "";
+  return "<span class=\"finding-bound\">within its bound: " + markup_text(finding.bound) + "</span>";
+}
+
 std::string row(const Located& item) {
   const Finding& finding = *item.finding;
   const std::string step = step_anchor(*item.scenario, item.anchor, finding.step);
-  return "<tr><td class=\"finding-property\" data-label=\"Property broken\">" + markup_text(finding.property) +
-         "</td><td data-label=\"Scenario\"><a href=\"#" + item.anchor + "\">" + markup_text(item.scenario->name) +
+  return "<tr" + std::string(finding.bounded() ? " class=\"finding-bounded\"" : "") +
+         "><td class=\"finding-property\" data-label=\"Property broken\">" + markup_text(finding.property) +
+         bound_html(finding) + "</td><td data-label=\"Scenario\"><a href=\"#" + item.anchor + "\">" + markup_text(item.scenario->name) +
          "</a></td><td class=\"finding-step\" data-label=\"Step\">" +
          (step.empty() ? markup_text(finding.step)
                        : "<a href=\"#" + step + "\">" + markup_text(finding.step) + "</a>") +
@@ -82,11 +89,13 @@ std::string scenario_findings(const ScenarioResult& scenario) {
   if (scenario.findings.empty()) return "";
   std::string html = "<ul class=\"scenario-findings\">";
   for (const Finding& finding : scenario.findings) {
-    html += "<li><span class=\"finding-label\">Finding</span><span class=\"server-name\">" + markup_text(finding.server) +
-            "</span> <strong>" + markup_text(finding.property) + "</strong>";
+    html += std::string(finding.bounded() ? "<li class=\"finding-bounded\"><span class=\"finding-label\">Bounded finding"
+                                          : "<li><span class=\"finding-label\">Finding") +
+            "</span><span class=\"server-name\">" + markup_text(finding.server) + "</span> <strong>" +
+            markup_text(finding.property) + "</strong>";
     if (!finding.step.empty()) html += " <span class=\"finding-where\">shown by step " + markup_text(finding.step) + "</span>";
     html += " <span class=\"finding-taxonomy\">" + markup_text(taxonomy_text(finding)) + "</span>";
-    html += "</li>";
+    html += bound_html(finding) + "</li>";
   }
   return html + "</ul>";
 }

@@ -15,6 +15,7 @@ const char* mark_of(Verdict verdict) {
     case Verdict::held: return "\u2713";    // ✓
     case Verdict::failed: return "\u2717";  // ✗
     case Verdict::inconclusive: return "?";
+    case Verdict::bounded: return "\u2264";  // ≤
   }
   return "?";
 }
@@ -30,6 +31,7 @@ std::string check_html(const Check& check) {
   if (!check.actual.empty()) {
     const char* lead = check.verdict == Verdict::failed         ? "got "
                        : check.verdict == Verdict::inconclusive ? "cannot tell: "
+                       : check.verdict == Verdict::bounded      ? "within its bound: "
                                                                 : "";
     html += "<span class=\"seen\">" + std::string(lead) + markup_text(check.actual) + "</span>";
   }
@@ -142,6 +144,7 @@ std::string step_outcome(const StepRecord& step) {
   };
   if (any(Verdict::failed)) return "failed";
   if (any(Verdict::inconclusive)) return "inconclusive";
+  if (any(Verdict::bounded)) return "bounded";
   return step.checks.empty() ? "none" : "held";
 }
 

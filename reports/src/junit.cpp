@@ -98,6 +98,7 @@ std::string failure_details(const ScenarioResult& scenario) {
     body += "finding: " + clean(finding.server) + " " + clean(finding.property) + "\n";
     body += "shown by step: " + clean(finding.step) + "\n";
     body += "evidence: " + clean(finding.evidence) + "\n";
+    if (finding.bounded()) body += "bounded: " + clean(finding.bound) + "\n";
   }
   for (const Failure& failure : scenario.failures) {
     if (!body.empty()) body += "\n";
@@ -152,8 +153,9 @@ std::string finding_properties(const ScenarioResult& scenario) {
                                       {"owasp_mcp", &rule.owasp_mcp},
                                       {"cwe", &rule.cwe},
                                       {"step", &finding.step},
-                                      {"evidence", &finding.evidence}}) {
-      if (value->empty() && (name == "owasp_mcp" || name == "cwe")) continue;  // no category fits
+                                      {"evidence", &finding.evidence},
+                                      {"bound", &finding.bound}}) {
+      if (value->empty() && (name == "owasp_mcp" || name == "cwe" || name == "bound")) continue;  // none fits
       xml += "        <property name=\"" + prefix + name + "\" value=\"" + short_attribute(*value) + "\"/>\n";
     }
   }

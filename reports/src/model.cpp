@@ -33,6 +33,7 @@ const char* to_string(Check::Verdict verdict) {
     case Check::Verdict::held: return "held";
     case Check::Verdict::failed: return "failed";
     case Check::Verdict::inconclusive: return "inconclusive";
+    case Check::Verdict::bounded: return "bounded";
   }
   return "inconclusive";  // a value outside the enum: never a pass
 }

@@ -145,7 +145,8 @@ PendingResult finding_result(const SuiteResult& suite, const ScenarioResult& sce
   std::optional<int> line;
   if (step != nullptr) {
     for (const Check& check : step->checks) {
-      if (check.verdict != Check::Verdict::failed) continue;
+      // A bounded finding's evidence is its bounded check; another's, its failed ones.
+      if (check.verdict != (finding.bounded() ? Check::Verdict::bounded : Check::Verdict::failed)) continue;
       if (!line) line = line_of(check.where);
       Json entry = {{"expected", clean(check.expectation)}, {"actual", clean(check.actual)}};
       if (!check.where.empty()) entry["where"] = clean(check.where);
@@ -160,10 +161,13 @@ PendingResult finding_result(const SuiteResult& suite, const ScenarioResult& sce
     properties["traceIds"] = ids;
   }
   if (!scenario.trace_file.empty()) properties["trace"] = clean(scenario.trace_file);
+  if (finding.bounded()) properties["bound"] = clean(finding.bound);
+  // A bounded finding is a note: the scenario states the window as what it accepts.
   Json result = {
       {"ruleId", rule.id},
-      {"level", level(rule)},
-      {"message", {{"text", clean(finding.server) + ": " + rule.property + " — " + clean(finding.evidence)}}},
+      {"level", finding.bounded() ? std::string_view("note") : level(rule)},
+      {"message", {{"text", clean(finding.server) + ": " + rule.property + " — " + clean(finding.evidence) +
+                                (finding.bounded() ? " (within its bound: " + clean(finding.bound) + ")" : "")}}},
       {"locations", Json::array({location(suite, line, finding.server)})},
       {"partialFingerprints",
        {{"mcphFinding/v1", fingerprint({rule.id, finding.server, suite.file, scenario.name, finding.step})}}},

@@ -250,6 +250,17 @@ TEST(Html, FindingsTablePerServer) {
   EXPECT_THAT(html, HasSubstr("id=\"sc-2-4-s2\""));
 }
 
+TEST(Html, ABoundedFindingShowsItsBoundAndNoFailure) {
+  const std::string html = html_report(testing::sample_report_with_a_bounded_finding());
+  const std::string findings = slice(html, "<section class=\"findings\"", "</section>");
+  EXPECT_THAT(findings, HasSubstr("<tr class=\"finding-bounded\"><td class=\"finding-property\" data-label=\"Property "
+                                  "broken\">accepts a token it must refuse<span class=\"finding-bound\">within its bound: "
+                                  "until the token&#39;s exp: at most 300 s"));
+  EXPECT_THAT(html, HasSubstr("<li class=\"finding-bounded\"><span class=\"finding-label\">Bounded finding</span>"));
+  EXPECT_THAT(html, HasSubstr("class=\"check check-bounded\""));
+  expect_well_formed(html);
+}
+
 TEST(Html, NoFindingsNoFindingsSection) {
   RunReport report = testing::sample_report();
   for (SuiteResult& suite : report.suites) {

@@ -240,6 +240,17 @@ TEST(Junit, FindingsAreTestcasePropertiesAndInTheFailure) {
   expect_valid(xml);
 }
 
+TEST(Junit, ABoundedFindingIsAPropertyOfAPassingTestcase) {
+  const std::string xml = junit_xml(testing::sample_report_with_a_bounded_finding());
+  const std::string bounded = testcase(xml, "a signed-out session&#39;s token is accepted until its exp");
+  ASSERT_FALSE(bounded.empty()) << xml;
+  EXPECT_THAT(bounded, Not(HasSubstr("<failure")));
+  EXPECT_THAT(bounded, HasSubstr("<property name=\"finding.1.property\" value=\"accepts a token it must refuse\"/>"));
+  EXPECT_THAT(bounded, HasSubstr("<property name=\"finding.1.bound\" value=\"until the token&#39;s exp: at most 300 s"));
+  EXPECT_THAT(bounded, HasSubstr("    bounded: accepted_at_most_s: 300 — until the token"));
+  expect_valid(xml);
+}
+
 TEST(Junit, InconclusiveIsAnErrorOfItsOwnType) {
   const std::string xml = junit_xml(testing::sample_report());
   const std::string undecided = testcase(xml, "alice&#39;s Jira call reads only alice&#39;s secret in Vault");

@@ -9,6 +9,10 @@ namespace mcph::reports::testing {
 // values: what the tests check and what reports_sample renders.
 RunReport sample_report();
 
+// The sample with one more passing scenario in its jwt-attacks suite: a signed-out session's
+// token accepted within the bound the scenario states, a bounded finding against jira-mcp.
+RunReport sample_report_with_a_bounded_finding();
+
 // A user's flow through the stack, as the runner records it, ending at the credential whose
 // last 4 characters are credential_tail.
 UserFlow sample_flow(const std::string& user, const std::string& uuid, const std::string& credential_tail);

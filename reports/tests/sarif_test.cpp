@@ -124,6 +124,21 @@ TEST(Sarif, AnInconclusiveScenarioIsANoteSayingWhy) {
   EXPECT_EQ(notes, 1);
 }
 
+TEST(Sarif, ABoundedFindingIsANoteCarryingItsBound) {
+  const json sarif = json::parse(sarif_json(testing::sample_report_with_a_bounded_finding()));
+  const json* bounded = nullptr;
+  for (const json& result : sarif["runs"][0]["results"]) {
+    if (result["properties"].contains("bound")) bounded = &result;
+  }
+  ASSERT_NE(bounded, nullptr);
+  EXPECT_EQ((*bounded)["level"], "note") << "the scenario accepts the window it states";
+  EXPECT_EQ((*bounded)["ruleId"], rule_for("accepts a token it must refuse").id);
+  EXPECT_THAT((*bounded)["properties"]["bound"].get<std::string>(), HasSubstr("at most 300 s"));
+  EXPECT_THAT((*bounded)["message"]["text"].get<std::string>(), HasSubstr("(within its bound: until the token's exp"));
+  ASSERT_EQ((*bounded)["properties"]["checks"].size(), 1u) << "its evidence is the bounded check";
+  EXPECT_EQ((*bounded)["locations"][0]["physicalLocation"]["region"]["startLine"], 77);
+}
+
 TEST(Sarif, APropertyOfNoFamilyGetsAStableRuleOfItsOwn) {
   const Rule first = rule_for("reuses another user's cached credential");
   EXPECT_EQ(first.id, rule_for("reuses another user's cached credential").id);
@@ -153,7 +168,7 @@ TEST(Sarif, SecretsInTheEvidenceAreMasked) {
   const std::string jwt =
       "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6MTcwMDAwMDAwMH0.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl";
   report.suites[0].scenarios[0].findings.push_back(
-      {"jira-mcp", "accepts a token it must refuse", "1: x", "accepted Authorization: Bearer " + jwt});
+      {"jira-mcp", "accepts a token it must refuse", "1: x", "accepted Authorization: Bearer " + jwt, {}});
   EXPECT_THAT(sarif_json(report), Not(HasSubstr(jwt)));
 }
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "mcph/harness/provision/keycloak_admin.h"
 #include "mcph/harness/stack/local_stack.h"
 #include "mcph/harness/stack/profile_provisioning.h"
 #include "mcph/harness/scenario/scenario_loader.h"
@@ -124,6 +125,15 @@ TEST_F(Sabotage, UntouchedStackPassesTheSuitesTheSabotagesBreak) {
       EXPECT_EQ(result.status, Status::passed) << suite.name << " / " << result.name << "\n" << failures(result);
     }
   }
+  // The reference servers keep a user's Vault session until the token's exp: a disabled user's
+  // or a signed-out session's token goes on working there, a finding within its bound.
+  for (const char* name : {"a disabled user's token is accepted by a server holding a session for the user, until its exp",
+                           "a signed-out session's token is accepted by a server holding a session for the user, until its exp"}) {
+    const auto& findings = scenario(results, "jwt_attacks", name).findings;
+    ASSERT_EQ(findings.size(), 1u) << name;
+    EXPECT_TRUE(findings.front().bounded()) << name;
+    EXPECT_THAT(findings.front().bound, HasSubstr("at most 300 s")) << name;
+  }
 }
 
 // (a) user-secrets without templating: every user may read every user's secrets. The servers
@@ -236,6 +246,12 @@ TEST_F(Sabotage, TokenPassthroughIsCaughtByJwtAttacksAndNothingElse) {
   expect_caught(results, "jwt_attacks",
                 "the servers log in to Vault with tokens exchanged for their own client, never the user's",
                 {"vault_login_client: jira-mcp", "passed its caller's token through to Vault"});
+  // With no exchange, nothing asks Keycloak about the user behind a token: Vault verifies it
+  // locally, so a disabled user's or a signed-out session's token is taken at once.
+  for (const char* name : {"a disabled user's token is refused where no server holds a session for the user",
+                           "a signed-out session's token is refused where no server holds a session for the user"}) {
+    expect_caught(results, "jwt_attacks", name, {"jira.list_issues", "ok: false"});
+  }
 
   // A stack file of servers that exchange their tokens puts the role back.
   fit_vault_to_target_profiles(stack(), {}, {});
@@ -271,6 +287,20 @@ TEST_F(Sabotage, AServerWhoseWorkersWaitForSlowClientsIsCaughtByProtocol) {
   EXPECT_THAT(failures(result), HasSubstr("no answer could be read"));
 }
 
+// (m) a jira-mcp that decodes %2F before routing: "/.well-known%2Foauth-protected-resource"
+// is served as the metadata a proxy never saw asked for.
+TEST_F(Sabotage, AServerThatRoutesAnEncodedSlashIsCaughtByProtocol) {
+  const auto own = own_jira_mcp({"--audience", stack().service("jira-mcp").url, "--unsafe-decode-encoded-slash"});
+  ScenarioRunner runner(own.stack);
+  const char* name = "an encoded slash in a path is never routed as a separator";
+  const auto results = std::vector<reports::SuiteResult>{
+      runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/protocol.yaml"), {name})};
+  expect_caught(results, "protocol", name, {"jira-mcp", "http_status: 400", "HTTP 200"});
+  const auto& findings = scenario(results, "protocol", name).findings;
+  ASSERT_EQ(findings.size(), 1u) << "github-mcp and postgres-mcp still refuse it";
+  EXPECT_EQ(findings.front().property, "reads a request a proxy could read differently");
+}
+
 // (k) a jira-mcp whose tools that write need no scope beyond its own: a token without
 // jira-mcp.write creates an issue.
 TEST_F(Sabotage, AServerThatIgnoresToolScopesIsCaughtByJwtAttacks) {
@@ -280,6 +310,25 @@ TEST_F(Sabotage, AServerThatIgnoresToolScopesIsCaughtByJwtAttacks) {
   const auto results = std::vector<reports::SuiteResult>{
       runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/jwt_attacks.yaml"), {name})};
   expect_caught(results, "jwt_attacks", name, {"jira.create_issue", "http_status: 403", "HTTP 200"});
+}
+
+// (l) a realm whose access tokens live an hour: a server that checks tokens locally acts for a
+// disabled user or a signed-out session for up to that hour, past the 300 s the scenarios accept.
+TEST_F(Sabotage, HourLongTokensAreCaughtByTheBoundOnSignedOutTokens) {
+  const ServiceEntry& keycloak = stack().service("keycloak");
+  KeycloakAdmin(keycloak.url, keycloak.idp.user(), keycloak.idp.password()).update_realm(stack().realm, {{"accessTokenLifespan", 3600}});
+  const std::vector<std::string> bounded = {
+      "a disabled user's token is accepted by a server holding a session for the user, until its exp",
+      "a signed-out session's token is accepted by a server holding a session for the user, until its exp"};
+  ScenarioRunner runner(stack());
+  const auto results = std::vector<reports::SuiteResult>{
+      runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/jwt_attacks.yaml"), bounded)};
+  for (const std::string& name : bounded) {
+    expect_caught(results, "jwt_attacks", name, {"accepted_at_most_s: 300", "beyond 300 s"});
+    const auto& findings = scenario(results, "jwt_attacks", name).findings;
+    ASSERT_EQ(findings.size(), 1u) << name;
+    EXPECT_FALSE(findings.front().bounded()) << name;
+  }
 }
 
 // Family 10 (isolation under load) in a size for this stack's eight users: six interleaved on

@@ -29,7 +29,7 @@ reports::SuiteResult check_configuration(const StackFile& stack, const std::file
       result.failures.push_back({drift.object, "as the fixtures describe it", drift.difference});
       const std::string server = drift.object.starts_with("Keycloak") ? "keycloak" : "vault";
       result.findings.push_back({server, "the stack drifted from its fixtures", drift.object,
-                                 drift.object + ": " + drift.difference});
+                                 drift.object + ": " + drift.difference, {}});
     }
     if (!check.drifts.empty()) {
       result.message = std::to_string(check.drifts.size()) +

@@ -158,6 +158,12 @@ int run_command(int argc, char** argv) {
               counts.failures, counts.errors, counts.skipped, report.seconds);
   for (const auto& suite : report.suites) {
     for (const auto& scenario : suite.scenarios) {
+      if (scenario.status == reports::ScenarioResult::Status::passed) {
+        for (const auto& finding : scenario.findings) {  // bounded ones: what a pass still shows
+          std::printf("  bounded finding: %s — %s\n      on %s: %s, %s\n", suite.name.c_str(), scenario.name.c_str(),
+                      finding.server.c_str(), finding.property.c_str(), finding.bound.c_str());
+        }
+      }
       if (scenario.status != reports::ScenarioResult::Status::failed &&
           scenario.status != reports::ScenarioResult::Status::error) {
         continue;

@@ -75,6 +75,11 @@ void KeycloakAdmin::create_realm(const Json& representation) {
   if (response.status != 201) fail("create realm", response);
 }
 
+void KeycloakAdmin::update_realm(const std::string& realm, const Json& settings) {
+  const auto response = call("PUT", "/admin/realms/" + http::percent_encode(realm), settings.dump());
+  if (response.status != 204) fail("update realm " + realm, response);
+}
+
 std::optional<Json> KeycloakAdmin::find_user(const std::string& realm, const std::string& username) {
   const auto response = call("GET", "/admin/realms/" + http::percent_encode(realm) +
                                         "/users?exact=true&username=" + http::percent_encode(username));
@@ -91,6 +96,18 @@ std::string KeycloakAdmin::create_user(const std::string& realm, const Json& rep
   const auto response = call("POST", "/admin/realms/" + http::percent_encode(realm) + "/users", representation.dump());
   if (response.status != 201) fail("create user " + representation.value("username", ""), response);
   return created_id(response, "create user");
+}
+
+void KeycloakAdmin::set_user_enabled(const std::string& realm, const std::string& user_id, bool enabled) {
+  const auto response = call("PUT", "/admin/realms/" + http::percent_encode(realm) + "/users/" + http::percent_encode(user_id),
+                             Json{{"enabled", enabled}}.dump());
+  if (response.status != 204) fail(std::string(enabled ? "enable" : "disable") + " user " + user_id, response);
+}
+
+void KeycloakAdmin::logout_user(const std::string& realm, const std::string& user_id) {
+  const auto response = call("POST", "/admin/realms/" + http::percent_encode(realm) + "/users/" +
+                                         http::percent_encode(user_id) + "/logout");
+  if (response.status != 204) fail("sign out user " + user_id, response);
 }
 
 std::optional<Json> KeycloakAdmin::find_client(const std::string& realm, const std::string& client_id) {

@@ -35,6 +35,9 @@ reports::Check held(std::string seen = {});
 reports::Check failed(std::string actual);
 // The harness cannot tell (e.g. it cannot attribute what it saw to this step): never a pass.
 reports::Check inconclusive(std::string why);
+// The target did what the expectation forbids, within the bound the scenario accepts (`bound`
+// says which): a finding with its bound, not a failure.
+reports::Check bounded(std::string bound);
 // held(seen) when `holds`, else failed(seen): for checks whose evidence reads the same either way.
 reports::Check judged(bool holds, std::string seen);
 

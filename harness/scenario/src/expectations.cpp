@@ -1,6 +1,7 @@
 #include "expectations.h"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 #include <stdexcept>
 
@@ -10,6 +11,7 @@
 #include "mcph/secrets/scrub.h"
 #include "mcph/text/join.h"
 #include "observers.h"
+#include "token_claims.h"
 
 namespace mcph::harness {
 namespace {
@@ -220,6 +222,7 @@ std::string StepOutcome::describe() const {
 reports::Check held(std::string seen) { return {{}, reports::Check::Verdict::held, std::move(seen), {}}; }
 reports::Check failed(std::string actual) { return {{}, reports::Check::Verdict::failed, std::move(actual), {}}; }
 reports::Check inconclusive(std::string why) { return {{}, reports::Check::Verdict::inconclusive, std::move(why), {}}; }
+reports::Check bounded(std::string bound) { return {{}, reports::Check::Verdict::bounded, std::move(bound), {}}; }
 reports::Check judged(bool holds, std::string seen) { return holds ? held(std::move(seen)) : failed(std::move(seen)); }
 
 std::vector<reports::Check> check_expectations(const std::vector<Expectation>& expectations,
@@ -252,6 +255,24 @@ using enum ValueShape;
 reports::Check check_ok(const Json& want, const StepOutcome& outcome, const CheckContext&) {
   const bool is_ok = outcome.token_ok || outcome.call_ok();
   return judged(is_ok == want.get<bool>(), outcome.token_ok ? "a token came back" : outcome.describe());
+}
+
+// A token that should no longer work (its user disabled, its session signed out) and a server
+// that checks tokens locally: it is accepted until its exp. Refused: held. Accepted for at most
+// `want` seconds more: a finding with that bound. Longer, or with no exp at all: failed.
+reports::Check check_accepted_at_most_s(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const bool accepted = outcome.http_status >= 200 && outcome.http_status < 300 && !outcome.rpc_error && !outcome.tool_error;
+  if (!accepted) return held("refused: " + outcome.describe());
+  const Json claims = unverified_claims(outcome.sent_token);
+  if (!claims.is_object() || !claims.contains("exp") || !claims["exp"].is_number()) {
+    return failed("accepted, and the token has no exp: nothing bounds how long it stays accepted");
+  }
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  const long remaining = claims["exp"].get<long>() - static_cast<long>(now.count());
+  const long limit = want.get<long>();
+  const std::string left = "accepted, the token's exp " + std::to_string(std::max(remaining, 0L)) + " s away";
+  if (remaining > limit) return failed(left + ", beyond " + std::to_string(limit) + " s");
+  return bounded("until the token's exp: at most " + std::to_string(limit) + " s (" + left + ")");
 }
 
 constexpr int kTooManyRequests = 429;
@@ -567,6 +588,10 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"backend_credential_of",
        "the backend's ledger entry for this very call carries this user's credential",
        text, {call}, check_backend_credential_of},
+      {"accepted_at_most_s",
+       "a token that should no longer work (its user disabled, its session signed out) is refused, or accepted "
+       "only until its exp, at most this many seconds away: a bounded finding that does not fail the scenario",
+       integer, {call, http}, check_accepted_at_most_s},
       {"no_ledger_entry",
        "the call left no entry in the backend's ledger (`true`)",
        boolean, {call}, check_no_ledger_entry},

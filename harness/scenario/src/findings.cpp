@@ -45,6 +45,16 @@ bool refused_with_another_status(const std::vector<const reports::Check*>& faile
   return wrong_status;
 }
 
+// A step with no failed check but a bounded one: the finding with its bound.
+std::optional<reports::Finding> bounded_finding_of(const reports::StepRecord& step, const std::string& property) {
+  for (const auto& check : step.checks) {
+    if (check.verdict != reports::Check::Verdict::bounded) continue;
+    return reports::Finding{step.server, property, step.title, secrets::scrub(check.expectation + " — accepted"),
+                            secrets::scrub(check.actual)};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<reports::Finding> finding_of(const reports::StepRecord& step, const std::string& property) {
@@ -56,12 +66,12 @@ std::optional<reports::Finding> finding_of(const reports::StepRecord& step, cons
     failed.push_back(&check);
     evidence += (evidence.empty() ? "" : "; ") + evidence_of(check, step.http_status);
   }
-  if (evidence.empty()) return std::nullopt;
+  if (evidence.empty()) return bounded_finding_of(step, property);
   const bool burst = !step.statuses.empty();
   const std::string shown = step.http_status == 429 && !burst                      ? std::string(kRateLimitedOutsideABurst)
                             : refused_with_another_status(failed, step.http_status) ? std::string(kWrongErrorStatus)
                                                                                     : property;
-  return reports::Finding{step.server, shown, step.title, secrets::scrub(evidence)};
+  return reports::Finding{step.server, shown, step.title, secrets::scrub(evidence), {}};
 }
 
 }  // namespace mcph::harness

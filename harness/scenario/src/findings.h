@@ -21,7 +21,9 @@ inline constexpr std::string_view kRateLimitedOutsideABurst = "rate-limits a cal
 // step that was refused, only not with the status due (an error status other than the one
 // expected, and nothing failed but the status and its challenge), shows kWrongErrorStatus instead:
 // a server that answers a forged token with 500 did not accept it, and saying it did would be false.
-// A single call answered 429 shows kRateLimitedOutsideABurst.
+// A single call answered 429 shows kRateLimitedOutsideABurst. A step whose only finding is
+// within a bound the scenario accepts (a bounded check) gives a bounded finding: the scenario
+// still passes, and the reports show the property with its bound.
 std::optional<reports::Finding> finding_of(const reports::StepRecord& step, const std::string& property);
 
 }  // namespace mcph::harness

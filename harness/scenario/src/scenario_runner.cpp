@@ -115,17 +115,17 @@ struct ScenarioRunner::Impl {
     result.description = scenario.description;
     result.family = file.family;
     ScenarioState state;
-    // Should anything but a std::exception leave this function, the faults are undone still.
-    struct UndoFaults {
+    // Should anything but a std::exception leave this function, its changes are undone still.
+    struct UndoChanges {
       StepExecutor& executor;
       ScenarioState& state;
-      ~UndoFaults() {
+      ~UndoChanges() {
         try {
-          executor.undo_faults(state);
+          executor.undo_changes(state);
         } catch (...) {  // reported by the explicit undo below when it is reached
         }
       }
-    } undo_faults_on_exit{executor, state};
+    } undo_changes_on_exit{executor, state};
     const Resolver resolve = [&](const std::string& name) { return this->resolve(name, state); };
     CheckContext context;
     context.entity_of = [&](const std::string& user) { return user.empty() || user == "root" ? std::string() : users.entity_id(user); };
@@ -200,9 +200,9 @@ struct ScenarioRunner::Impl {
         break;
       }
     }
-    // A fault never outlives its scenario, however the scenario ended.
+    // A fault or a disabled user never outlives its scenario, however the scenario ended.
     try {
-      executor.undo_faults(state);
+      executor.undo_changes(state);
     } catch (const std::exception& e) {
       result.status = reports::ScenarioResult::Status::error;
       result.message += std::string(result.message.empty() ? "" : "; ") + secrets::scrub(e.what());

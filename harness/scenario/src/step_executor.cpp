@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <stdexcept>
 #include <thread>
 
+#include "keycloak_operator.h"
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/oidc/token_client.h"
@@ -22,6 +24,21 @@ StepExecutor::StepExecutor(const StackFile& stack, UserDirectory& users, const R
                                          : std::filesystem::path()),
       faults_(stack),
       pacer_(options.pacing_dir) {}
+
+void StepExecutor::undo_changes(ScenarioState& state) const {
+  std::string failed;
+  try {
+    faults_.undo(state.faults);
+  } catch (const std::exception& e) {
+    failed = e.what();
+  }
+  try {
+    enable_users_again(stack_, state.disabled_users);
+  } catch (const std::exception& e) {
+    failed += (failed.empty() ? "" : "; ") + std::string(e.what());
+  }
+  if (!failed.empty()) throw std::runtime_error(failed);
+}
 
 std::string StepExecutor::realm_url() const { return stack_.service("keycloak").url + "/realms/" + stack_.realm; }
 

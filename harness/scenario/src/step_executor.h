@@ -5,6 +5,7 @@
 // after each step for the entries the step caused.
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,9 @@ struct ScenarioState {
   std::map<std::string, std::string> saved;
   std::map<std::string, std::unique_ptr<mcp::Client>> sessions;  // "<service>|<token name>"
   std::vector<reports::UserFlow> flows;
-  FaultsAdded faults;  // undone when the scenario ends (StepExecutor::undo_faults)
+  FaultsAdded faults;  // undone when the scenario ends (StepExecutor::undo_changes)
+  // The Keycloak ids of the users an idp step disabled: enabled again when the scenario ends.
+  std::set<std::string> disabled_users;
   // Clients that run beside the steps (slow_clients), stopped when the scenario ends.
   std::vector<std::unique_ptr<SlowClients>> slow_clients;
 };
@@ -53,9 +56,9 @@ class StepExecutor {
   // Throws std::runtime_error (or a transport error) when the step cannot be carried out at all
   // (unknown service, the stack does not answer); answers of any status are outcomes.
   StepOutcome run(const Step& step, ScenarioState& state, const Resolver& resolve);
-  // Removes the toxics the scenario added and brings back what it took down. Throws
-  // std::runtime_error naming what could not be undone.
-  void undo_faults(ScenarioState& state) const { faults_.undo(state.faults); }
+  // Removes the toxics the scenario added, brings back what it took down and enables the users
+  // it disabled. Throws std::runtime_error naming what could not be undone.
+  void undo_changes(ScenarioState& state) const;
   // The stack's names of the MCP servers a step calls (a call's, an http or tcp step's unless it
   // addresses a service the fault proxy fronts or the proxy itself, every server of a load);
   // throws std::runtime_error for a server the stack does not have.

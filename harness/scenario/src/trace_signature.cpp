@@ -24,17 +24,19 @@ Json trace_signature(const StepOutcome& outcome, const std::vector<reports::Chec
   std::set<std::string> credentials;
   for (const auto& entry : outcome.ledger) credentials.insert(entry.value("credential_of", "?"));
   // The kinds of the expectations that failed, and of those that could not be decided.
-  std::set<std::string> failed, inconclusive;
+  std::set<std::string> failed, inconclusive, bounded;
   for (const auto& check : checks) {
     const std::string kind = check.expectation.substr(0, check.expectation.find(':'));
     if (check.verdict == reports::Check::Verdict::failed) failed.insert(kind);
     if (check.verdict == reports::Check::Verdict::inconclusive) inconclusive.insert(kind);
+    if (check.verdict == reports::Check::Verdict::bounded) bounded.insert(kind);
   }
   Json signature = {{"http_status", outcome.http_status},
                     {"outcome", result},
                     {"backend_credentials", credentials},
                     {"failed", failed}};
   if (!inconclusive.empty()) signature["inconclusive"] = inconclusive;
+  if (!bounded.empty()) signature["bounded"] = bounded;
   if (!outcome.entity_name.empty()) signature["entity"] = outcome.entity_name;
   if (outcome.load) {  // what a load step proves, not its timings
     signature["load"] = {{"cross_user_calls", outcome.load->cross_user},

@@ -5,6 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+
+#include "mcph/codec/base64.h"
 #include "scenario_status.h"
 
 namespace mcph::harness {
@@ -302,6 +305,50 @@ TEST(CheckExpectations, NoRateLimitViolationsIsInconclusiveWhereTheLimitWasNever
 
   load.load->rate_limit_violations = 2;
   EXPECT_EQ(check_expectations({expect("rate_limit_violations", 0, 40)}, load, context())[0].verdict, Verdict::failed);
+}
+
+// A token whose exp is `seconds` away (unsigned: the check reads claims, never trusts them).
+std::string token_expiring_in(long seconds) {
+  const long now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return codec::base64url_encode(R"({"alg":"RS256"})") + "." +
+         codec::base64url_encode(Json{{"sub", "u"}, {"exp", now + seconds}}.dump()) + ".c2ln";
+}
+
+TEST(CheckExpectations, AcceptedAtMostIsHeldWhenRefusedBoundedWithinItsBoundFailedBeyondOrWithoutExp) {
+  StepOutcome refused;
+  refused.http_status = 200;
+  refused.rpc_result = true;
+  refused.tool_error = true;
+  refused.tool_text = "token_exchange_refused: Invalid token";
+  refused.sent_token = token_expiring_in(200);
+  EXPECT_EQ(check_expectations({expect("accepted_at_most_s", 300, 1)}, refused, context())[0].verdict, Verdict::held);
+
+  StepOutcome accepted = alice_call();
+  accepted.sent_token = token_expiring_in(200);
+  const auto within = check_expectations({expect("accepted_at_most_s", 300, 1)}, accepted, context());
+  EXPECT_EQ(within[0].verdict, Verdict::bounded);
+  EXPECT_THAT(within[0].actual, HasSubstr("at most 300 s"));
+
+  accepted.sent_token = token_expiring_in(3600);
+  const auto beyond = check_expectations({expect("accepted_at_most_s", 300, 1)}, accepted, context());
+  EXPECT_EQ(beyond[0].verdict, Verdict::failed);
+  EXPECT_THAT(beyond[0].actual, HasSubstr("beyond 300 s"));
+
+  accepted.sent_token = codec::base64url_encode(R"({"alg":"RS256"})") + "." + codec::base64url_encode(R"({"sub":"u"})") + ".c2ln";
+  const auto no_exp = check_expectations({expect("accepted_at_most_s", 300, 1)}, accepted, context());
+  EXPECT_EQ(no_exp[0].verdict, Verdict::failed);
+  EXPECT_THAT(no_exp[0].actual, HasSubstr("no exp"));
+}
+
+// A bounded check is a finding the scenario accepts: it passes, unlike a failed or an
+// undecided check.
+TEST(ScenarioStatus, ABoundedCheckLeavesTheScenarioPassed) {
+  reports::ScenarioResult result;
+  reports::StepRecord step;
+  step.checks = {{"accepted_at_most_s: 300", Verdict::bounded, "until the token's exp: at most 300 s", ""}};
+  result.steps.push_back(step);
+  settle_status(result);
+  EXPECT_EQ(result.status, Status::passed);
 }
 
 }  // namespace

@@ -90,6 +90,22 @@ TEST(FindingsTest, OtherFailuresGiveTheExpectationAndWhatHappened) {
   EXPECT_EQ(finding->evidence, "backend_credential_of: bob — GET /x with alice's credential; no HTTP answer where 200 is due");
 }
 
+// A token that should no longer work, accepted within the bound the scenario states: a finding
+// that carries the bound, and that a failed check elsewhere in the step would override.
+TEST(FindingsTest, ABoundedCheckGivesABoundedFindingAFailedOneAnOrdinaryOne) {
+  const reports::Check within{"accepted_at_most_s: 300", Verdict::bounded, "until the token's exp: at most 300 s", ""};
+  const auto finding = finding_of(step_with({within}, 200), "accepts a token it must refuse");
+  ASSERT_TRUE(finding);
+  EXPECT_TRUE(finding->bounded());
+  EXPECT_EQ(finding->bound, "until the token's exp: at most 300 s");
+  EXPECT_EQ(finding->property, "accepts a token it must refuse");
+
+  const auto failed = finding_of(step_with({within, {"ok: false", Verdict::failed, "HTTP 200", ""}}, 200), "accepts a token it must refuse");
+  ASSERT_TRUE(failed);
+  EXPECT_FALSE(failed->bounded());
+  EXPECT_EQ(finding_of(step_with({within}, 200), ""), std::nullopt);  // no property, no finding
+}
+
 TEST(FindingsTest, NoFindingWithoutAFailureOrWithoutAProperty) {
   EXPECT_FALSE(finding_of(step_with({{"ok: true", Verdict::held, "ok", ""}}, 200), "no per-subject rate limit"));
   EXPECT_FALSE(finding_of(step_with({{"ok: true", Verdict::inconclusive, "others in the window", ""}}, 200), "x"));

@@ -76,6 +76,15 @@ bool standard_method(std::string_view method) {
   return false;
 }
 
+// "%2F" or "%2f" in a raw request path.
+bool has_encoded_slash(std::string_view raw_path) {
+  for (std::size_t at = raw_path.find('%'); at != std::string_view::npos && at + 2 < raw_path.size();
+       at = raw_path.find('%', at + 1)) {
+    if (raw_path[at + 1] == '2' && (raw_path[at + 2] == 'F' || raw_path[at + 2] == 'f')) return true;
+  }
+  return false;
+}
+
 // The methods a route may take besides the extension methods (HEAD goes to the GET routes).
 bool routable_method(const std::string& method) {
   return method != "HEAD" && method != "CONNECT" && method != "TRACE" && standard_method(method);
@@ -171,6 +180,9 @@ struct Server::Impl {
     auto path = percent_decode(target.substr(0, question), false);
     if (!path || path->find('\0') != std::string::npos) {
       return detail::HeadProblem{400, "a malformed percent escape in the request path (RFC 3986 §2.1)"};
+    }
+    if (options.refuse_encoded_slash && has_encoded_slash(target.substr(0, question))) {
+      return detail::HeadProblem{400, "an encoded slash (%2F) in the request path, which this server never routes as a separator"};
     }
     // RFC 9110 §10.1.1: 100-continue, answered before the body is read; no other expectation.
     if (const auto expect = find_field(head.fields, "Expect")) {

@@ -454,6 +454,30 @@ TEST_F(Framing, ThePathIsPercentDecodedForRoutingAndAMalformedEscapeRefused) {
   EXPECT_EQ(client.get("/files/a%00b").status, 400) << "no NUL reaches a handler";
 }
 
+// A server behind a proxy that checks paths by prefix: "/files%2Fa" is one segment to the proxy,
+// so it must never reach the route of "/files/(.*)".
+TEST(EncodedSlash, RefusedWhenTheServerSaysSoOtherwiseDecoded) {
+  for (const bool refuse : {true, false}) {
+    ServerOptions options;
+    options.access_log = false;
+    options.refuse_encoded_slash = refuse;
+    Server server(options);
+    server.route("GET", "/files/(.*)", [](const Request& req, Response& res) { res.body = "file [" + req.captures.at(0) + "]"; });
+    server.start();
+    Client client(server.url());
+    for (const char* path : {"/files%2Fa", "/files/a%2fb"}) {
+      const auto response = client.get(path);
+      if (refuse) {
+        EXPECT_EQ(response.status, 400) << path;
+        EXPECT_THAT(response.body, HasSubstr("encoded slash")) << path;
+      } else {
+        EXPECT_EQ(response.status, 200) << path;
+      }
+    }
+    EXPECT_EQ(client.get("/files/a%20b").body, "file [a b]") << "other escapes are decoded either way";
+  }
+}
+
 TEST_F(Framing, ANoContentAnswerHasNoLengthOrBody) {
   const std::string reply =
       exchange_until_close(server_->port(), "DELETE /gone HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");

@@ -110,6 +110,28 @@ TEST_F(TokenExchangeContract, OnlyAnActiveAccessTokenOfTheRequestersAudienceIsEx
                      400, "invalid_request", "Invalid token");
 }
 
+// An operator's changes after the token was issued: the token still verifies against the
+// realm's keys, but Keycloak checks the user and the session behind a subject token, so a server
+// that exchanges its callers' tokens learns of both at its next exchange.
+TEST_F(TokenExchangeContract, ADisabledUsersOrASignedOutUsersTokenIsNotExchanged) {
+  const auto alice_id = [&] {
+    const auto users = nlohmann::json::parse(api().admin("GET", "/" + realm() + "/users?username=alice&exact=true").body);
+    return users.at(0).at("id").get<std::string>();
+  }();
+  const auto token = login("alice", "alice-pw", "openid").at("access_token").get<std::string>();
+  ASSERT_EQ(exchange({{"subject_token", token}, {"subject_token_type", kAccessToken}, {"audience", "vault"}}).status, 200);
+  ASSERT_EQ(api().admin("PUT", "/" + realm() + "/users/" + alice_id, nlohmann::json{{"enabled", false}}).status, 204);
+  expect_oauth_error(exchange({{"subject_token", token}, {"subject_token_type", kAccessToken}, {"audience", "vault"}}),
+                     400, "invalid_request", "Invalid token");
+  // Enabled again, the same token's session is still there: the exchange works again.
+  ASSERT_EQ(api().admin("PUT", "/" + realm() + "/users/" + alice_id, nlohmann::json{{"enabled", true}}).status, 204);
+  ASSERT_EQ(exchange({{"subject_token", token}, {"subject_token_type", kAccessToken}, {"audience", "vault"}}).status, 200);
+  // The admin console's sign-out ends every session of the user.
+  ASSERT_EQ(api().admin("POST", "/" + realm() + "/users/" + alice_id + "/logout").status, 204);
+  expect_oauth_error(exchange({{"subject_token", token}, {"subject_token_type", kAccessToken}, {"audience", "vault"}}),
+                     400, "invalid_request", "Invalid token");
+}
+
 TEST_F(TokenExchangeContract, TheRequesterMustBeAllowedAndTheAudienceAvailableToIt) {
   const std::string subject = login().at("access_token");
   const http::Fields ok = {{"subject_token", subject}, {"subject_token_type", kAccessToken}, {"audience", "vault"}};

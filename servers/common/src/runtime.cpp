@@ -67,6 +67,8 @@ void Runtime::declare_flags(cli::Flags& flags) {
       .toggle("no-client-check", "UNSAFE, for the harness's sabotage tests: accept tokens issued to any client")
       .toggle("no-request-gathering", "UNSAFE, for the harness's sabotage tests: a worker takes each request at its first "
                                       "bytes and waits for the rest, so that slow clients can hold every worker")
+      .toggle("unsafe-decode-encoded-slash", "UNSAFE, for the harness's sabotage tests: route a path's %2F as a \"/\", "
+                                             "as a server behind a path-checking proxy must not")
       .option("vault-login", "exchange",
               "exchange: trade the caller's token at the identity provider for a Vault-audience token (OAuth 2.0 "
               "token exchange) and log in to Vault with that; passthrough: log in with the caller's own token "
@@ -94,6 +96,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   // without waiting, keep the default.
   http_options.run_slots = http_options.threads;
   http_options.gather_requests = !flags.on("no-request-gathering");
+  http_options.refuse_encoded_slash = !flags.on("unsafe-decode-encoded-slash");
   // A request the HTTP layer cannot read (an Authorization line over its 8 KiB limit) is refused
   // with a bearer challenge too, not a bare 400 (RFC 6750 §3.1 invalid_request).
   http_options.malformed_request_headers = [this] {

@@ -35,6 +35,9 @@ struct Check {
     failed,        // it does not: a defect of the target (or of the scenario)
     inconclusive,  // the harness could not decide (e.g. a time-window correlation that saw
                    // another caller's requests too): never a pass, never a verdict on the target
+    bounded,       // the target does what the expectation forbids, but only within a bound the
+                   // scenario states (a signed-out session's token, accepted until its exp): a
+                   // finding with its bound, which does not fail the scenario
   };
   std::string expectation;  // as the scenario file wrote it, e.g. "backend_credential_of: alice"
   Verdict verdict = Verdict::held;
@@ -42,7 +45,7 @@ struct Check {
   std::string where;        // where the scenario file states it, e.g. "isolation.yaml:12"; may be empty
 };
 
-const char* to_string(Check::Verdict verdict);  // "held", "failed", "inconclusive"
+const char* to_string(Check::Verdict verdict);  // "held", "failed", "inconclusive", "bounded"
 
 // A load step's latencies at one concurrency level (on one server, or all of them together).
 struct LoadLevel {
@@ -93,6 +96,10 @@ struct Finding {
   std::string property;  // the property broken
   std::string step;      // the step that shows it, e.g. "2: alice calls jira.get_issue"
   std::string evidence;  // the expectation and what happened instead, masked
+  // For a bounded finding (Check::Verdict::bounded): how long the property stays broken, e.g.
+  // "until the token's exp, at most 300 s". Empty for a finding that fails its scenario.
+  std::string bound;
+  bool bounded() const { return !bound.empty(); }
 };
 
 struct ScenarioResult {
@@ -109,7 +116,7 @@ struct ScenarioResult {
   std::vector<Failure> failures;
   std::vector<UserFlow> flows;
   std::vector<StepRecord> steps;    // every step that ran, in order
-  std::vector<Finding> findings;    // empty when it passed
+  std::vector<Finding> findings;    // when it passed, only bounded ones
   std::string trace_file;  // the recorded trace `mcp-harness replay` can run again; may be empty
 };
 

@@ -64,6 +64,11 @@ struct ServerOptions {
   // bytes and waits for the rest, as servers without a reactor do, so that slow clients can
   // hold every worker.
   bool gather_requests = true;
+  // Whether a percent-encoded slash (%2F) in a request path is refused with 400 rather than
+  // decoded into a "/" before routing: a server behind a proxy that allows or denies by path
+  // prefix must not route "/a%2Fb" as "/a/b", which the proxy saw as one segment. Go's and
+  // Vault's servers decode it (the stand-ins keep that); the MCP servers refuse it.
+  bool refuse_encoded_slash = false;
   bool access_log = true;             // to stderr
   ErrorFormatter error_formatter;     // empty = default JSON shape
   // Headers added to the 400 the server answers by itself to a request it cannot read (a header

@@ -15,9 +15,15 @@ class KeycloakAdmin {
 
   bool realm_exists(const std::string& realm);
   void create_realm(const nlohmann::json& representation);
+  // A partial update of the realm's settings (e.g. {"accessTokenLifespan": 3600}).
+  void update_realm(const std::string& realm, const nlohmann::json& settings);
   std::optional<nlohmann::json> find_user(const std::string& realm, const std::string& username);
   // Returns the new user's id.
   std::string create_user(const std::string& realm, const nlohmann::json& representation);
+  // An operator's changes to a user (by id): enabled or disabled (a partial update: the rest of
+  // the user stays), and every session of the user ended (the admin console's "Sign out").
+  void set_user_enabled(const std::string& realm, const std::string& user_id, bool enabled);
+  void logout_user(const std::string& realm, const std::string& user_id);
   std::optional<nlohmann::json> find_client(const std::string& realm, const std::string& client_id);
   void create_client(const std::string& realm, const nlohmann::json& representation);
   std::optional<nlohmann::json> find_client_scope(const std::string& realm, const std::string& name);

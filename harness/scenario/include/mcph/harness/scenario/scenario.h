@@ -160,8 +160,9 @@ struct FaultSpec {
 // priority; the old ones removed unless keep_old_key.
 struct IdpStep {
   static constexpr StepKind kind = StepKind::idp;
-  std::string action;
+  std::string action;  // rotate_signing_key, disable_user, logout_user
   bool keep_old_key = false;
+  std::string user;    // disable_user, logout_user: the user's name (${…} substituted)
 };
 
 // One MCP server's call in a load step: `jira: {tool: get_issue, args: {issue_key: DEMO-1}}`.
