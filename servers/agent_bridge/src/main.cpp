@@ -158,8 +158,9 @@ class Gate {
     http::Fields headers;
   };
 
-  // Where a 401's challenge sends clients (RFC 9728); set once bound, before serving.
+  // Where a 401's or 403's challenge sends clients (RFC 9728); set once bound, before serving.
   void set_resource_metadata_url(std::string url) { resource_metadata_url_ = std::move(url); }
+  const std::string& resource_metadata_url() const { return resource_metadata_url_; }
 
   Admission admit(const http::Request& request) {
     const Identification who = identify(request, identity_);
@@ -211,9 +212,11 @@ Json rpc_error_body(const Json& id, int code, const std::string& message) {
   return {{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}};
 }
 
-void answer_outcome(http::Response& res, const Json& id, const KvOutcome& outcome) {
+// A missing scope's 403 names the scope and, as a 401 does, the resource's metadata (RFC 9728 §5.1).
+void answer_outcome(http::Response& res, const Json& id, const KvOutcome& outcome, const std::string& resource_metadata_url) {
   if (outcome.status == 403) {
-    res.set_header("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + outcome.missing_scope + "\"");
+    res.set_header("WWW-Authenticate", broker::bearer_challenge(resource_metadata_url, outcome.missing_scope, "insufficient_scope",
+                                                                "this call needs scope " + outcome.missing_scope));
   }
   if (outcome.rpc_code != 0) {
     http::set_json(res, outcome.status, rpc_error_body(id, outcome.rpc_code, outcome.message));
@@ -246,9 +249,10 @@ void serve_rpc(Gate& gate, const KvSettings& kv, const http::Request& req, http:
       outcome.result = {{"content", Json::array({{{"type", "text"}, {"text", outcome.result.dump()}}})},
                         {"structuredContent", outcome.result}, {"isError", false}};
     }
-    answer_outcome(res, id, outcome);
+    answer_outcome(res, id, outcome, gate.resource_metadata_url());
   } else if (method == "resources/read" && params.is_object() && params.contains("uri") && params["uri"].is_string()) {
-    answer_outcome(res, id, read_resource(kv, {*admission.agent, http::trace_context_of(req)}, params["uri"].get<std::string>()));
+    answer_outcome(res, id, read_resource(kv, {*admission.agent, http::trace_context_of(req)}, params["uri"].get<std::string>()),
+                   gate.resource_metadata_url());
   } else {
     http::set_json(res, 200, rpc_error_body(id, -32601, "Unknown method: " + method));
   }

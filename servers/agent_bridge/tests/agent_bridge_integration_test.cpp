@@ -341,7 +341,9 @@ TEST_F(AgentBridge, AMissingScopeIs403InsufficientScopeAndSubstringsGrantNothing
   auto bridge = start_bridge();
   const Reply write = call(bridge.url, key_of("agent-r"), "kv.write", {{"path", "p"}, {"data", Json::object()}});
   EXPECT_EQ(write.status, 403);
-  EXPECT_EQ(write.www_authenticate, "Bearer error=\"insufficient_scope\", scope=\"write\"");
+  // The scope it needs and, as in a 401, where the resource's metadata is (RFC 9728 §5.1).
+  EXPECT_EQ(write.www_authenticate, "Bearer resource_metadata=\"" + bridge.url + "/.well-known/oauth-protected-resource\", "
+                                    "scope=\"write\", error=\"insufficient_scope\", error_description=\"this call needs scope write\"");
   const Reply read = call(bridge.url, key_of("agent-r"), "kv.read", {{"path", "p"}});
   EXPECT_EQ(read.status, 403) << "read-all granted read";
   EXPECT_EQ(call(bridge.url, key_of("agent-w"), "kv.list", Json::object()).status, 403);
