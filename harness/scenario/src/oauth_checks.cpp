@@ -8,6 +8,7 @@
 
 #include "mcph/http/message.h"
 #include "mcph/text/join.h"
+#include "oauth_metadata_urls.h"
 
 namespace mcph::harness {
 namespace {
@@ -217,8 +218,8 @@ reports::Check check_metadata_consistent(const Json& want, const StepOutcome& ou
   const OAuthObservation* seen = observation(outcome);
   if (!seen) return failed("no oauth step");
   if (!seen->metadata.is_object()) {
-    return failed("no metadata at " + seen->issuer + "/.well-known/oauth-authorization-server nor openid-configuration (HTTP " +
-                  std::to_string(seen->metadata_status) + ")");
+    return failed("no metadata at " + oauth_metadata_url(seen->issuer) + " nor " + openid_configuration_url(seen->issuer) +
+                  " (HTTP " + std::to_string(seen->metadata_status) + ")");
   }
   const Json& metadata = seen->metadata;
   std::vector<std::string> problems;
