@@ -167,8 +167,9 @@ TEST(AgentBridgeSabotage, TheFirstOfTwoCredentialsDecidingIsFound) {
 
 // The documented example of a hand-written stack file for a server the harness did not write
 // (docs/target-profiles.md): filled with a bridge's addresses, as its reader fills it with their
-// server's, it runs every scenario of the three files, and each passes against a well-behaved
-// server. Were the example to drift from what the harness reads, this fails.
+// server's, it runs every scenario of the four files, the authorization server's through the
+// example's client_credentials, and each passes against a well-behaved server. Were the example
+// to drift from what the harness reads, this fails.
 TEST(HandWrittenProfile, TheDocumentedExampleRunsTheAgentFamilies) {
   std::unique_ptr<AgentStack> stack;
   try {
@@ -179,8 +180,9 @@ TEST(HandWrittenProfile, TheDocumentedExampleRunsTheAgentFamilies) {
   std::ifstream in(std::string(MCPH_DOCS_DIR) + "/examples/agent-server.stack.json");
   ASSERT_TRUE(in) << "docs/examples/agent-server.stack.json";
   const std::string example((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  // The example's agents authenticate by API key, HS256 JWT and certificate: no authorization server.
-  const std::vector<std::string> families = {"agent_identity", "transport_identity", "jwt_attacks_hs256"};
+  // The example's agents authenticate by API key, HS256 JWT, certificate and the client
+  // credentials grant of the server's own authorization server.
+  const std::vector<std::string> families = {"agent_identity", "transport_identity", "jwt_attacks_hs256", "authorization_server"};
   const auto outcomes = run_families_on(stack->write_stack_file("hand-written.stack.json", example), families);
   std::set<std::string> files;
   for (const auto& outcome : outcomes) {
@@ -188,7 +190,7 @@ TEST(HandWrittenProfile, TheDocumentedExampleRunsTheAgentFamilies) {
     files.insert(outcome.scenario.substr(0, outcome.scenario.find(" / ")));
   }
   EXPECT_EQ(files.size(), families.size());
-  EXPECT_GE(outcomes.size(), 30u);
+  EXPECT_GE(outcomes.size(), 44u);
 }
 
 // An RS256 or ES256 static_jwt profile against a bridge that verifies the agents' JWTs by a

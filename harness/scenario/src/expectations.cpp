@@ -662,9 +662,10 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        }},
       // The authorization-server family's (oauth_checks.h).
       {"token_error",
-       "RFC 6749 §5.2: a JSON body with this `error`, `Cache-Control: no-store`, 400; `invalid_client` 401 with a "
-       "`WWW-Authenticate: Basic` challenge when the client used Basic (else 400, or 401 with a challenge)",
-       text, {oauth},
+       "RFC 6749 §5.2: a JSON body with this `error` (or one of a list), `Cache-Control: no-store`, 400; "
+       "`invalid_client` 401 with a `WWW-Authenticate: Basic` challenge when the client used Basic (else 400, or 401 "
+       "with a challenge)",
+       texts, {oauth},
        [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_token_error(want, o); }},
       {"token_claims",
        "the issued access token's claims: `iss` (the metadata's issuer), `client` (sub, and client_id, azp or sub "

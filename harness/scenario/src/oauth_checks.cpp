@@ -8,6 +8,7 @@
 
 #include "mcph/http/message.h"
 #include "mcph/text/join.h"
+#include "oauth_metadata_urls.h"
 
 namespace mcph::harness {
 namespace {
@@ -67,10 +68,15 @@ std::vector<std::string> scope_words(const std::string& scope) {
 
 reports::Check check_token_error(const Json& want, const StepOutcome& outcome) {
   const OAuthObservation* seen = observation(outcome);
-  const std::string code = want.is_string() ? want.get<std::string>() : want.dump();
+  std::vector<std::string> codes;
+  for (const auto& item : want.is_array() ? want : Json::array({want})) codes.push_back(item.is_string() ? item.get<std::string>() : item.dump());
   std::vector<std::string> problems;
   const std::string error = outcome.result.is_object() ? outcome.result.value("error", "") : "";
-  if (error != code) problems.push_back("error " + (error.empty() ? std::string("none") : "\"" + error + "\"") + ", not " + code);
+  const bool named = std::find(codes.begin(), codes.end(), error) != codes.end();
+  const std::string code = named ? error : codes.front();  // the one whose status rules apply
+  if (!named) {
+    problems.push_back("error " + (error.empty() ? std::string("none") : "\"" + error + "\"") + ", not " + text::join(codes, " or "));
+  }
   if (lower(header_of(outcome, "Cache-Control")).find("no-store") == std::string::npos) {
     problems.push_back("no Cache-Control: no-store");
   }
@@ -217,8 +223,8 @@ reports::Check check_metadata_consistent(const Json& want, const StepOutcome& ou
   const OAuthObservation* seen = observation(outcome);
   if (!seen) return failed("no oauth step");
   if (!seen->metadata.is_object()) {
-    return failed("no metadata at " + seen->issuer + "/.well-known/oauth-authorization-server nor openid-configuration (HTTP " +
-                  std::to_string(seen->metadata_status) + ")");
+    return failed("no metadata at " + oauth_metadata_url(seen->issuer) + " nor " + openid_configuration_url(seen->issuer) +
+                  " (HTTP " + std::to_string(seen->metadata_status) + ")");
   }
   const Json& metadata = seen->metadata;
   std::vector<std::string> problems;

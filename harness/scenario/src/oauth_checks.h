@@ -13,9 +13,9 @@ namespace mcph::harness {
 // The words of a space-separated scope ("read list" → read, list).
 std::vector<std::string> scope_words(const std::string& scope);
 
-// token_error: CODE — RFC 6749 §5.2: a JSON body with this `error`, `Cache-Control: no-store`,
-// 400; for invalid_client 401 with a `WWW-Authenticate` challenge when the client used Basic
-// (400 or 401 otherwise, a 401 always with a challenge).
+// token_error: CODE or [CODE, …] — RFC 6749 §5.2: a JSON body with this `error` (one of them),
+// `Cache-Control: no-store`, 400; for invalid_client 401 with a `WWW-Authenticate` challenge when
+// the client used Basic (400 or 401 otherwise, a 401 always with a challenge).
 reports::Check check_token_error(const nlohmann::json& want, const StepOutcome& outcome);
 // token_claims: [iss, client, aud, exp, iat, jti, lifetime, scope] — the issued token's.
 reports::Check check_token_claims(const nlohmann::json& want, const StepOutcome& outcome);

@@ -19,8 +19,8 @@ struct OAuthObservation {
   std::string client_id;  // the agent's client
   std::vector<std::string> client_scopes;  // the agent's scopes (fixtures/agents)
 
-  // The metadata (RFC 8414) at <issuer>/.well-known/oauth-authorization-server, else the OpenID
-  // configuration; and the OpenID configuration itself when served. Null when not fetched or
+  // The metadata (RFC 8414, at oauth_metadata_url(issuer)), else the OpenID configuration; and
+  // the OpenID configuration itself when served. Null when not fetched or
   // not JSON; the status 0 when not fetched.
   int metadata_status = 0;
   nlohmann::json metadata;

@@ -49,6 +49,19 @@ TEST(TokenError, OtherErrorsAre400WithNoStore) {
   EXPECT_EQ(check_token_error("invalid_scope", other).verdict, Verdict::failed);
 }
 
+// A list names the codes that are each right: a grant the server serves, but not to this client.
+TEST(TokenError, AListTakesAnyOfItsCodesAndNamesThemAllWhenNoneCame) {
+  const Json codes = Json::array({"unsupported_grant_type", "unauthorized_client"});
+  const http::Fields no_store = {{"Cache-Control", "no-store"}};
+  EXPECT_EQ(check_token_error(codes, token_answer(400, {{"error", "unauthorized_client"}}, no_store, "client_secret_post")).verdict,
+            Verdict::held);
+  EXPECT_EQ(check_token_error(codes, token_answer(400, {{"error", "unsupported_grant_type"}}, no_store, "client_secret_post")).verdict,
+            Verdict::held);
+  const auto check = check_token_error(codes, token_answer(400, {{"error", "invalid_grant"}}, no_store, "client_secret_post"));
+  EXPECT_EQ(check.verdict, Verdict::failed);
+  EXPECT_NE(check.actual.find("not unsupported_grant_type or unauthorized_client"), std::string::npos) << check.actual;
+}
+
 TEST(ScopeWithinClient, TakesARefusalOrANarrowerGrantOnly) {
   EXPECT_EQ(check_scope_within_client(true, token_answer(400, {{"error", "invalid_scope"}}, {}, "")).verdict, Verdict::held);
   EXPECT_EQ(check_scope_within_client(true, token_answer(200, {{"access_token", "x"}, {"scope", "read"}}, {}, "")).verdict,

@@ -3,12 +3,14 @@
 // client certificates. The stack file tells the scenario runner how each agent authenticates
 // (an entry's "auth": API key, HS256 JWT, client certificate through the proxy, the proxy's
 // headers, the client credentials grant of the bridge's own authorization server), naming files
-// in the run directory, never a secret.
+// in the run directory, never a secret. On a Keycloak stack the agents are also the realm's
+// service-account clients, and the bridge takes the realm's tokens for them too.
 #include <chrono>
 #include <memory>
 
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/harness/provision/agent_provisioning.h"
+#include "mcph/harness/provision/keycloak_service_accounts.h"
 #include "mcph/harness/stack/local_stack.h"
 #include "mcph/harness/stack/tls_proxy.h"
 #include "mcph/http/url.h"
@@ -96,6 +98,22 @@ RunningService start_agent_bridge(StackContext& context) {
                                    "--trusted-proxy", kProxyAddress,
                                    "--rate-limit", std::to_string(limit.requests),
                                    "--rate-window-ms", std::to_string(limit.window.count())};
+  // On a Keycloak stack the realm is an authorization server for the agents too: their
+  // service-account clients, whose tokens the bridge takes by their azp (the realm as an
+  // authorization server under test: docs/target-profiles.md).
+  if (context.params.idp == IdentityProvider::keycloak) {
+    ServiceAccountOptions accounts;
+    accounts.fixtures_dir = context.fixtures_dir;
+    accounts.run_dir = context.run_dir;
+    accounts.audience = kJwtAudience;
+    accounts.progress = context.say;
+    provision_service_accounts(provision_target(context.stack), accounts);
+    // Keycloak's own address, not its fault proxy's: the faults family's IdP faults are the
+    // users' servers', and the bridge is not among them.
+    const std::string realm = context.stack.service("keycloak").url + "/realms/" + context.stack.realm;
+    argv.insert(argv.end(), {"--trusted-issuer", realm, "--trusted-issuer-jwks-url", realm + "/protocol/openid-connect/certs",
+                             "--trusted-issuer-audience", kJwtAudience});
+  }
   RunningService running = start_project_binary(context, std::string(kAgentBridgeService), std::move(argv));
   running.entry.url += "/mcp";
   running.entry.mcp.transport = "streamable-http";

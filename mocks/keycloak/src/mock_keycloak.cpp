@@ -69,6 +69,7 @@ MockKeycloak::MockKeycloak(Options options) : state_(std::make_unique<State>()) 
   }
 
   add_oidc_routes(*server_, *state_);
+  add_authorization_server_metadata_routes(*server_, *state_);
   add_admin_routes(*server_, *state_);
   add_admin_user_routes(*server_, *state_);
   add_admin_client_routes(*server_, *state_);

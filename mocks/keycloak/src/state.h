@@ -34,6 +34,7 @@ struct MockKeycloak::State {
 using State = MockKeycloak::State;
 
 void add_oidc_routes(http::Server& server, State& state);
+void add_authorization_server_metadata_routes(http::Server& server, State& state);
 void add_token_route(http::Server& server, State& state);
 void add_admin_routes(http::Server& server, State& state);
 void add_admin_user_routes(http::Server& server, State& state);

@@ -84,13 +84,22 @@ std::string unverified_issuer(const std::string& token) {
   return claims.is_object() && claims.contains("iss") && claims["iss"].is_string() ? claims["iss"].get<std::string>() : "";
 }
 
+// The verifier of a token: the bridge's own authorization server's or the trusted issuer's when
+// the token names that issuer, else the JWT settings (or the only verifier there is).
+const JwtSettings& verifier_of(const std::string& token, const IdentitySettings& settings) {
+  const std::string iss = unverified_issuer(token);
+  if (settings.issued && settings.issued->issuer == iss) return *settings.issued;
+  if (settings.trusted_issuer && settings.trusted_issuer->issuer == iss) return *settings.trusted_issuer;
+  if (settings.jwt) return *settings.jwt;
+  return settings.issued ? *settings.issued : *settings.trusted_issuer;
+}
+
 std::optional<Identification> by_jwt(const http::Request& request, const IdentitySettings& settings) {
   const std::string authorization = request.header("Authorization");
-  if ((!settings.jwt && !settings.issued) || authorization.empty()) return std::nullopt;
+  if ((!settings.jwt && !settings.issued && !settings.trusted_issuer) || authorization.empty()) return std::nullopt;
   if (authorization.rfind("Bearer ", 0) != 0) return invalid("the Authorization header is not a Bearer token");
   const std::string token = authorization.substr(7);
-  const bool own = settings.issued && (!settings.jwt || unverified_issuer(token) == settings.issued->issuer);
-  const JwtSettings& jwt = own ? *settings.issued : *settings.jwt;
+  const JwtSettings& jwt = verifier_of(token, settings);
   jose::VerifyOptions options;
   options.allowed_algs = {jwt.alg};
   options.allowed_algs.insert(options.allowed_algs.end(), jwt.unsafe_extra_algs.begin(), jwt.unsafe_extra_algs.end());
@@ -102,8 +111,17 @@ std::optional<Identification> by_jwt(const http::Request& request, const Identit
         jwt.jwks ? jwt.jwks->verify(token, options) : jose::verify_jwt(token, jwt.shared_secret, options);
     if (verified.iss.empty()) return invalid("the token has no iss");
     if (!jwt.unsafe_no_aud_check && verified.aud.empty()) return invalid("the token has no aud");
-    if (!valid_agent_id(verified.sub)) return invalid("the token's sub is not a valid agent id");
-    return from_claims(verified.sub, nlohmann::json::parse(verified.payload_json));
+    const nlohmann::json claims = nlohmann::json::parse(verified.payload_json);
+    if (jwt.agent_claim == "sub") {
+      if (!valid_agent_id(verified.sub)) return invalid("the token's sub is not a valid agent id");
+      return from_claims(verified.sub, claims);
+    }
+    const nlohmann::json named = claims.value(jwt.agent_claim, nlohmann::json());
+    const std::string agent = named.is_string() ? named.get<std::string>() : "";
+    if (!valid_agent_id(agent) || !settings.agents || !settings.agents->by_id(agent)) {
+      return invalid("the token's " + jwt.agent_claim + " names no known agent");
+    }
+    return from_claims(agent, claims);
   } catch (const jose::JoseError& e) {
     return invalid(std::string("the token was refused: ") + std::string(jose::to_string(e.kind())));
   } catch (const oidc::JwksUnavailable&) {

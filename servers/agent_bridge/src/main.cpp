@@ -68,6 +68,11 @@ void declare_flags(cli::Flags& flags) {
       .option("jwks-refetch-ms", "1000", "least interval between two JWKS fetches")
       .option("jwks-max-age", "300", "seconds a fetched JWKS is used before it is fetched again")
       .option("jwks-max-stale", "60", "seconds beyond --jwks-max-age a JWKS is still used while its refetch fails")
+      .option("trusted-issuer", "", "also identify agents by the RS256 access tokens of this outside authorization server "
+                                    "(e.g. a Keycloak realm whose agents are service-account clients): the client (azp) is "
+                                    "the agent, which the agents file must list; the scopes are the token's")
+      .option("trusted-issuer-jwks-url", "", "the JWKS of --trusted-issuer")
+      .option("trusted-issuer-audience", "", "the aud every token of --trusted-issuer must carry")
       .option("trusted-proxy", "", "address of the TLS-terminating proxy whose X-SSL-Client-* headers are believed")
       .option("tls-cert", "", "serve HTTPS with this PEM certificate chain (with --tls-key and --tls-client-ca)")
       .option("tls-key", "", "the PEM private key of --tls-cert")
@@ -87,6 +92,14 @@ void declare_flags(cli::Flags& flags) {
       .toggle("unsafe-rate-limit-unauthenticated",
               "UNSAFE, sabotage only: a refused request spends the budget of the agent its token names")
       .toggle("unsafe-first-credential-wins", "UNSAFE, sabotage only: of several credentials, the first one decides");
+}
+
+std::shared_ptr<oidc::JwksCache> jwks_cache(const cli::Flags& flags, const std::string& url) {
+  oidc::JwksCacheOptions options;
+  options.min_refetch_interval = std::chrono::milliseconds(flags.get_int("jwks-refetch-ms"));
+  options.max_age = std::chrono::seconds(flags.get_int("jwks-max-age"));
+  options.max_stale = std::chrono::seconds(flags.get_int("jwks-max-stale"));
+  return std::make_shared<oidc::JwksCache>(url, options);
 }
 
 IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& agents,
@@ -125,18 +138,28 @@ IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& ag
       const auto alg = jose::alg_from_string(flags.get("jwt-alg"));
       if (!alg || *alg == jose::Alg::HS256) usage_error("--jwt-alg must be RS256 or ES256");
       jwt.alg = *alg;
-      oidc::JwksCacheOptions options;
-      options.min_refetch_interval = std::chrono::milliseconds(flags.get_int("jwks-refetch-ms"));
-      options.max_age = std::chrono::seconds(flags.get_int("jwks-max-age"));
-      options.max_stale = std::chrono::seconds(flags.get_int("jwks-max-stale"));
-      jwt.jwks = std::make_shared<oidc::JwksCache>(flags.get("jwks-url"), options);
+      jwt.jwks = jwks_cache(flags, flags.get("jwks-url"));
     }
     settings.jwt = std::move(jwt);
   }
+  if (!flags.get("trusted-issuer").empty()) {
+    if (flags.get("trusted-issuer-jwks-url").empty() || flags.get("trusted-issuer-audience").empty()) {
+      usage_error("--trusted-issuer needs --trusted-issuer-jwks-url and --trusted-issuer-audience");
+    }
+    if (flags.get("agents-file").empty()) usage_error("--trusted-issuer needs --agents-file, which lists its agents");
+    JwtSettings outside;
+    outside.alg = jose::Alg::RS256;
+    outside.issuer = flags.get("trusted-issuer");
+    outside.audience = flags.get("trusted-issuer-audience");
+    outside.agent_claim = "azp";
+    outside.jwks = jwks_cache(flags, flags.get("trusted-issuer-jwks-url"));
+    settings.trusted_issuer = std::move(outside);
+  }
   settings.own_tls_client_certificates = !flags.get("tls-client-ca").empty();
-  if (!settings.api_keys && !settings.jwt && !settings.issued && settings.proxy_address.empty() && !settings.own_tls_client_certificates) {
-    usage_error("no way to identify agents: give --api-keys, --jwt-secret-file, --jwks-url, --trusted-proxy or "
-                "--tls-client-ca");
+  if (!settings.api_keys && !settings.jwt && !settings.issued && !settings.trusted_issuer && settings.proxy_address.empty() &&
+      !settings.own_tls_client_certificates) {
+    usage_error("no way to identify agents: give --api-keys, --jwt-secret-file, --jwks-url, --trusted-issuer, --trusted-proxy "
+                "or --tls-client-ca");
   }
   return settings;
 }
@@ -158,8 +181,9 @@ class Gate {
     http::Fields headers;
   };
 
-  // Where a 401's challenge sends clients (RFC 9728); set once bound, before serving.
+  // Where a 401's or 403's challenge sends clients (RFC 9728); set once bound, before serving.
   void set_resource_metadata_url(std::string url) { resource_metadata_url_ = std::move(url); }
+  const std::string& resource_metadata_url() const { return resource_metadata_url_; }
 
   Admission admit(const http::Request& request) {
     const Identification who = identify(request, identity_);
@@ -211,9 +235,11 @@ Json rpc_error_body(const Json& id, int code, const std::string& message) {
   return {{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}};
 }
 
-void answer_outcome(http::Response& res, const Json& id, const KvOutcome& outcome) {
+// A missing scope's 403 names the scope and, as a 401 does, the resource's metadata (RFC 9728 §5.1).
+void answer_outcome(http::Response& res, const Json& id, const KvOutcome& outcome, const std::string& resource_metadata_url) {
   if (outcome.status == 403) {
-    res.set_header("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + outcome.missing_scope + "\"");
+    res.set_header("WWW-Authenticate", broker::bearer_challenge(resource_metadata_url, outcome.missing_scope, "insufficient_scope",
+                                                                "this call needs scope " + outcome.missing_scope));
   }
   if (outcome.rpc_code != 0) {
     http::set_json(res, outcome.status, rpc_error_body(id, outcome.rpc_code, outcome.message));
@@ -246,9 +272,10 @@ void serve_rpc(Gate& gate, const KvSettings& kv, const http::Request& req, http:
       outcome.result = {{"content", Json::array({{{"type", "text"}, {"text", outcome.result.dump()}}})},
                         {"structuredContent", outcome.result}, {"isError", false}};
     }
-    answer_outcome(res, id, outcome);
+    answer_outcome(res, id, outcome, gate.resource_metadata_url());
   } else if (method == "resources/read" && params.is_object() && params.contains("uri") && params["uri"].is_string()) {
-    answer_outcome(res, id, read_resource(kv, {*admission.agent, http::trace_context_of(req)}, params["uri"].get<std::string>()));
+    answer_outcome(res, id, read_resource(kv, {*admission.agent, http::trace_context_of(req)}, params["uri"].get<std::string>()),
+                   gate.resource_metadata_url());
   } else {
     http::set_json(res, 200, rpc_error_body(id, -32601, "Unknown method: " + method));
   }

@@ -341,7 +341,9 @@ TEST_F(AgentBridge, AMissingScopeIs403InsufficientScopeAndSubstringsGrantNothing
   auto bridge = start_bridge();
   const Reply write = call(bridge.url, key_of("agent-r"), "kv.write", {{"path", "p"}, {"data", Json::object()}});
   EXPECT_EQ(write.status, 403);
-  EXPECT_EQ(write.www_authenticate, "Bearer error=\"insufficient_scope\", scope=\"write\"");
+  // The scope it needs and, as in a 401, where the resource's metadata is (RFC 9728 §5.1).
+  EXPECT_EQ(write.www_authenticate, "Bearer resource_metadata=\"" + bridge.url + "/.well-known/oauth-protected-resource\", "
+                                    "scope=\"write\", error=\"insufficient_scope\", error_description=\"this call needs scope write\"");
   const Reply read = call(bridge.url, key_of("agent-r"), "kv.read", {{"path", "p"}});
   EXPECT_EQ(read.status, 403) << "read-all granted read";
   EXPECT_EQ(call(bridge.url, key_of("agent-w"), "kv.list", Json::object()).status, 403);
@@ -435,6 +437,33 @@ TEST_F(AgentBridge, AJwksThatCannotBeRefetchedIsUsedNoLongerThanItsStatedBound) 
   std::this_thread::sleep_for(std::chrono::milliseconds(1300));
   const Reply stale = call(bridge.url, bearer(token), "kv.read", {{"path", "x"}});
   EXPECT_EQ(stale.status, 503) << stale.body.dump();
+}
+
+// An outside authorization server's client credentials token (Keycloak's service accounts: sub
+// is the service account, azp the client) names its agent by azp, beside the bridge's own
+// HS256 JWTs; a client the agents file does not list, another audience or another key is refused.
+TEST_F(AgentBridge, ATrustedIssuersTokenNamesItsAgentByTheClientItWasIssuedTo) {
+  RsaJwks jwks;
+  const std::string realm = "http://127.0.0.1:1/realms/agents";
+  auto bridge = start_bridge({"--trusted-issuer", realm, "--trusted-issuer-jwks-url", jwks.url(),
+                              "--trusted-issuer-audience", "agent-bridge-mcp"});
+  const auto service_account = [&](const std::string& client, const std::string& aud, const jose::Key& key) {
+    const long long now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const Json claims = {{"iss", realm}, {"aud", aud}, {"sub", "5b4c0e1e-0000-4000-8000-000000000001"}, {"azp", client},
+                         {"scope", "read"}, {"exp", now + 300}, {"iat", now}};
+    return bearer(jose::sign_jwt(key, jose::Alg::RS256, claims.dump(), "k1"));
+  };
+  const Reply good = call(bridge.url, service_account("agent-b", "agent-bridge-mcp", jwks.key), "kv.read", {{"path", "x"}});
+  ASSERT_TRUE(is_result(good)) << good.body.dump();
+  EXPECT_EQ(good.body["result"]["structuredContent"]["data"]["owner"], "b");
+  EXPECT_EQ(call(bridge.url, service_account("agent-b", "agent-bridge-mcp", jwks.key), "kv.write",
+                 {{"path", "x"}, {"data", Json::object()}}).status, 403);  // the token's scope, not the agents file's
+  EXPECT_EQ(call(bridge.url, service_account("jira-mcp", "agent-bridge-mcp", jwks.key), "kv.read", {{"path", "x"}}).status, 401);
+  EXPECT_EQ(call(bridge.url, service_account("agent-b", "account", jwks.key), "kv.read", {{"path", "x"}}).status, 401);
+  EXPECT_EQ(call(bridge.url, service_account("agent-b", "agent-bridge-mcp", jose::Key::generate_rsa()), "kv.read",
+                 {{"path", "x"}}).status, 401);
+  EXPECT_TRUE(is_result(call(bridge.url, bearer(hs256(claims_of("agent-b"))), "kv.read", {{"path", "x"}})));  // HS256 still
+  jwks.server.stop();
 }
 
 TEST_F(AgentBridge, IdentityHeadersCountOnlyFromTheProxyWithSuccess) {

@@ -8,6 +8,7 @@
 
 #include "../agent_credential.h"
 #include "../oauth_checks.h"
+#include "../oauth_metadata_urls.h"
 #include "../recorder.h"
 #include "../step_executor.h"
 #include "../token_claims.h"
@@ -76,9 +77,11 @@ Answer get_json(StepRun& run, const std::string& url) {
   return send(run, "GET", url, {{"Accept", "application/json"}}, "", "", "");
 }
 
+// The RFC 8414 metadata where §3.1 puts it (for an issuer with a path, between the host and the
+// path), and the OpenID configuration appended to the issuer (OpenID Connect Discovery §4).
 void fetch_metadata(StepRun& run, const Target& target, OAuthObservation& seen) {
-  const Answer oauth = get_json(run, target.grant.issuer + "/.well-known/oauth-authorization-server");
-  const Answer openid = get_json(run, target.grant.issuer + "/.well-known/openid-configuration");
+  const Answer oauth = get_json(run, oauth_metadata_url(target.grant.issuer));
+  const Answer openid = get_json(run, openid_configuration_url(target.grant.issuer));
   seen.openid_status = openid.status;
   if (openid.status == 200) seen.openid_configuration = openid.json;
   const Answer& used = oauth.status == 200 ? oauth : openid;
@@ -259,7 +262,8 @@ StepKindInfo oauth_step_kind() {
                  "authentication method, or tokens forged with what it published, sent to the target.",
       .example = "as: agent-c\noauth: {server: agent-bridge-mcp, request: token, client_auth: client_secret_basic, scope: write}",
       .fields = {{"oauth.server", "the MCP server whose profile names the authorization server"},
-                 {"oauth.request", "`metadata` (RFC 8414, and the OpenID configuration), `jwks` (the metadata's `jwks_uri`), "
+                 {"oauth.request", "`metadata` (RFC 8414 §3.1, the suffix inserted before the issuer's path, and the OpenID "
+                                   "configuration appended to the issuer), `jwks` (the metadata's `jwks_uri`), "
                                    "`token` (the client credentials grant for the agent `as:`), `auth_methods` (a token by each "
                                    "advertised client authentication method the harness can present), `forge` (tokens signed "
                                    "with every key the server published, as an HS256 secret too, and with well-known default "

@@ -30,6 +30,10 @@ struct JwtSettings {
   // Sabotage only: HS256 signatures made with a published default secret verify too.
   bool unsafe_published_secrets = false;
   std::vector<jose::Alg> unsafe_extra_algs;  // sabotage only: algorithms accepted besides alg
+  // The claim that names the agent. "sub" for the harness's and the bridge's own tokens; "azp"
+  // for an outside authorization server's client credentials tokens, whose sub is a service
+  // account (Keycloak's), and then the agents file must list the agent.
+  std::string agent_claim = "sub";
 };
 
 struct IdentitySettings {
@@ -38,6 +42,8 @@ struct IdentitySettings {
   std::optional<JwtSettings> jwt;
   // The tokens of the bridge's own authorization server, told from the others by their iss.
   std::optional<JwtSettings> issued;
+  // The access tokens of an outside authorization server (Keycloak's service accounts), by iss.
+  std::optional<JwtSettings> trusted_issuer;
   std::string proxy_address;  // identity headers: empty = off
   bool own_tls_client_certificates = false;  // the server terminates TLS and requires a certificate
   bool unsafe_trust_identity_headers = false;
