@@ -244,6 +244,9 @@ const std::vector<Rule>& rules() {
       rule("MCPH1505", 15, "authenticates a client with the wrong assertion type",
            "A client assertion of another type than SPIFFE's was accepted for a SPIFFE client.", "MCP07:2025",
            "CWE-287"),
+      rule("MCPH1506", 15, "accepts an SVID of a key its trust domain removed",
+           "An SVID signed by a key the trust domain's bundle no longer published was accepted after the bundle "
+           "was fetched again.", "MCP07:2025", "CWE-324"),
       rule("MCPH1601", 16, "decides otherwise than its decision table",
            "A cell of the tier × operation × tool table was decided otherwise than the table says.", "MCP02:2025",
            "CWE-863"),

@@ -1,8 +1,8 @@
-// The workload-identity families (dpop, trust_tiers) against workload-mcp started with each of its --unsafe-*
-// switches beside the shared stack's (the same Keycloak realm, trust domain and OPA; the runner
-// is given the shared stack file with workload-mcp's URL swapped for the switched server's): the
-// family fails in exactly the scenarios that show the switch's defect, with its finding, and
-// nowhere else. The well-behaved server is the shared stack's (scenarios/CMakeLists.txt).
+// The workload-identity families (dpop, trust_tiers, workload_rate_limit) against workload-mcp
+// started with each of its --unsafe-* switches (or without a rate limit) beside the shared
+// stack's (the same Keycloak realm, trust domain and OPA; the runner is given the shared stack
+// file with workload-mcp's URL swapped for the switched server's): the family fails in exactly
+// the scenarios that show the switch's defect, with its finding, and nowhere else. The well-behaved server is the shared stack's (scenarios/CMakeLists.txt).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -140,7 +140,17 @@ TEST_F(WorkloadSabotage, AToolRunWithoutADecisionIsFound) {
   expect_red("trust_tiers", "--unsafe-fail-open",
              {{"with the policy engine down every call is denied at once, and allowed again once it is back", property},
               {"with the policy engine slower than the server's deadline the call is denied promptly", property},
-              {"with the connection to the policy engine reset the call is denied", property}});
+              {"with the connection to the policy engine reset the call is denied", property},
+              {"with the policy engine's decision undefined the call is denied, saying so", property},
+              {"with the policy engine answering something that is not JSON the call is denied, saying so", property}});
+}
+
+// The servers these tests start have no rate limit unless told: one where the stack states a
+// limit (the shared stack's own server passes the family) lets the whole burst through.
+TEST_F(WorkloadSabotage, AnAgentsBurstWithoutALimitIsFound) {
+  expect_red("workload_rate_limit", "--rate-limit=0",
+             {{"an agent's burst beyond the limit gets 429 with Retry-After, another agent is unaffected, the agent recovers",
+               "no per-agent rate limit"}});
 }
 
 // Asked without the SPIFFE ID, the reference policy grants nothing: every scenario with a call

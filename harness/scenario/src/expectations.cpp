@@ -605,7 +605,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        text, {call}, check_vault_login_client},
       {"some_http_status",
        "at least one call of the burst, or request of a repeated http step, got this status",
-       http_status, {call, http}, check_some_http_status},
+       http_status, {call, http, workload}, check_some_http_status},
       {"no_http_status",
        "no call of the burst, nor request of a repeated http step, got this status",
        http_status, {call, http, workload},
@@ -615,10 +615,10 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        }},
       {"retry_after",
        "a rejection came with a `Retry-After` header (`true`)",
-       boolean, {call}, check_retry_after},
+       boolean, {call, workload}, check_retry_after},
       {"accepted_at_least",
        "at least this many calls succeeded",
-       integer, {call, load},
+       integer, {call, load, workload},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.accepted >= want.get<int>(), std::to_string(o.accepted) + " of " +
                                                           std::to_string(o.statuses.size()) + " calls succeeded");

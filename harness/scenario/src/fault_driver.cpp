@@ -10,6 +10,7 @@
 #include "fault_spec.h"
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/http/client.h"
+#include "mcph/http/server.h"
 #include "mcph/sync/elapsed.h"
 #include "recorder.h"
 
@@ -41,6 +42,23 @@ http::ClientResponse call(const std::string& api, const std::string& method, con
   }
   throw std::runtime_error(method + " " + api + path + " was refused: HTTP " + std::to_string(response.status) +
                            " " + response.body.substr(0, 300));
+}
+
+// A server answering every request with `status` and `body`, as JSON's media type says (what a
+// broken service behind a proxy would claim).
+std::shared_ptr<http::Server> start_answerer(int status, const std::string& body) {
+  http::ServerOptions options;
+  options.name = "http_answer";
+  options.access_log = false;
+  auto server = std::make_shared<http::Server>(options);
+  const auto answer = [status, body](const http::Request&, http::Response& response) {
+    response.status = status;
+    response.body = body;
+    response.content_type = "application/json";
+  };
+  for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) server->route(method, "/.*", answer);
+  server->start();
+  return server;
 }
 
 }  // namespace
@@ -94,6 +112,11 @@ void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome&
     out.http_status = 200;
     return;
   }
+  if (fault.toxic == std::string_view(kHttpAnswerToxic)) {
+    answer_for(fault, added, record);
+    out.http_status = 200;
+    return;
+  }
   const std::string api = api_url();
   if (fault.toxic == "down") {
     added.disabled.insert(fault.target);  // before the request: undone even if it half worked
@@ -112,6 +135,32 @@ void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome&
     call(api, "POST", "/proxies/" + fault.target + "/toxics", toxic, &record, {200});
   }
   out.http_status = 200;
+}
+
+// The target's proxy pointed at a server of the harness's that answers in the service's place;
+// a second such step replaces the first's server.
+void FaultDriver::answer_for(const FaultSpec& fault, FaultsAdded& added, Recorder& record) const {
+  const std::string api = api_url();
+  std::string original;
+  if (const auto replaced = added.answered.find(fault.target); replaced != added.answered.end()) {
+    original = replaced->second.original;
+  } else {
+    const Json proxy = Json::parse(call(api, "GET", "/proxies/" + fault.target, nullptr, &record, {200}).body, nullptr, false);
+    original = proxy.is_object() ? proxy.value("upstream", "") : "";
+    if (original.empty()) throw std::runtime_error("the fault proxy names no upstream for " + fault.target);
+  }
+  auto answerer = start_answerer(static_cast<int>(fault.attributes.at("status")), fault.body);
+  const std::string upstream = "127.0.0.1:" + std::to_string(answerer->port());
+  added.answered[fault.target] = ReplacedUpstream{original, answerer};  // before the request: undone even if it half worked
+  call(api, "POST", "/proxies/" + fault.target, Json{{"upstream", upstream}}, &record, {200});
+}
+
+void FaultDriver::give_back_upstream(const std::string& proxy, FaultsAdded& added, Recorder* record) const {
+  const auto replaced = added.answered.find(proxy);
+  if (replaced == added.answered.end()) return;
+  const std::string original = replaced->second.original;
+  added.answered.erase(replaced);  // the answering server stops here
+  call(api_url(), "POST", "/proxies/" + proxy, Json{{"upstream", original}}, record, {200});
 }
 
 // A target's faults: its backend's HTTP error, and its proxy's toxics and state.
@@ -138,6 +187,7 @@ void FaultDriver::clear_proxy(const std::string& proxy, FaultsAdded& added) cons
   call(api, "POST", "/proxies/" + proxy, Json{{"enabled", true}}, nullptr, {200});
   std::erase_if(added.toxics, [&](const auto& entry) { return entry.first == proxy; });
   added.disabled.erase(proxy);
+  give_back_upstream(proxy, added, nullptr);
 }
 
 void FaultDriver::undo(FaultsAdded& added) const {
@@ -159,6 +209,10 @@ void FaultDriver::undo(FaultsAdded& added) const {
   }
   for (const auto& proxy : added.disabled) {
     attempt([&] { call(api_url(), "POST", "/proxies/" + proxy, Json{{"enabled", true}}, nullptr, {200}); });
+  }
+  while (!added.answered.empty()) {
+    const std::string proxy = added.answered.begin()->first;
+    attempt([&] { give_back_upstream(proxy, added, nullptr); });
   }
   added = {};
   if (!failed.empty()) throw std::runtime_error("could not undo the scenario's faults: " + failed);

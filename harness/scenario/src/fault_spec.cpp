@@ -44,6 +44,9 @@ const std::vector<ToxicKind>& toxic_kinds() {
       // Not a toxic: a mock backend's fault hook answers its next `count` requests (all until
       // cleared) with `status`, in its own error shape.
       {kHttpErrorToxic, {{"status", "status", true, 599, 500}, {"count", "count", false, 1'000'000, 1}}},
+      // Not a toxic either: the proxy's upstream is a server of the harness answering every
+      // request with `status` and `body` (an answer the service would never give).
+      {kHttpAnswerToxic, {{"status", "status", true, 599, 200}}},
   };
   return kinds;
 }
@@ -94,8 +97,15 @@ FaultSpec read_fault_spec(const Json& step) {
                                          fault.target + "\"");
     }
   }
+  const bool http_answer = fault.toxic == std::string_view(kHttpAnswerToxic);
   std::set<std::string> allowed = {"target", "toxic"};
-  if (fault.toxic != "down" && !http_error) allowed.insert("stream");
+  if (fault.toxic != "down" && !http_error && !http_answer) allowed.insert("stream");
+  if (http_answer) {
+    allowed.insert("body");
+    const auto body = step.find("body");
+    if (body == step.end() || !body->is_string()) throw StepSpecError("body", "expected the answer's body as text, e.g. \"{}\"");
+    fault.body = body->get<std::string>();
+  }
   for (const auto& attribute : kind->attributes) allowed.insert(attribute.key);
   for (const auto& [key, value] : step.items()) {
     if (!allowed.count(key)) throw StepSpecError(key, "unknown attribute of " + fault.toxic + " (allowed: " + text::join(allowed) + ")");

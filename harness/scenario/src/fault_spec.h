@@ -10,14 +10,17 @@
 
 namespace mcph::harness {
 
-// The fault that is not a toxic: a mock backend answering with an HTTP error status.
+// The faults that are not toxics: a mock backend answering with an HTTP error status, and a
+// service behind the proxy whose answers the harness makes (the proxy's upstream changed to a
+// server of its own that answers every request with the step's status and body).
 inline constexpr const char* kHttpErrorToxic = "http_error";
+inline constexpr const char* kHttpAnswerToxic = "http_answer";
 
 // The step's mapping (as JSON) to a FaultSpec; throws StepSpecError.
 FaultSpec read_fault_spec(const nlohmann::json& step);
 
 // The toxic in Toxiproxy's API shape: {"name","type","stream","toxicity","attributes"}; not for
-// `down`, which disables the proxy instead, nor for http_error.
+// `down`, which disables the proxy instead, nor for http_error or http_answer.
 nlohmann::json toxiproxy_toxic(const FaultSpec& fault);
 
 }  // namespace mcph::harness

@@ -57,8 +57,11 @@ RunningService start_workload_mcp(StackContext& context) {
                                    "--audience", kAudience,
                                    "--trust-domain", kTrustDomain,
                                    "--agents-file", agents_file(),
-                                   "--opa-url", url_for_servers(context, "opa")};
+                                   "--opa-url", url_for_servers(context, "opa"),
+                                   "--rate-limit", std::to_string(context.params.rate_limit.requests),
+                                   "--rate-window-ms", std::to_string(context.params.rate_limit.window.count())};
   RunningService running = start_project_binary(context, "workload-mcp", std::move(argv));
+  running.entry.mcp.rate_limit = context.params.rate_limit;
   running.entry.url += "/mcp";
   running.entry.mcp.transport = "streamable-http";
   for (const std::string service : {"keycloak", "opa"}) {

@@ -64,6 +64,13 @@ std::shared_ptr<const jose::JwkSet> BundleKeyCache::keys(const std::string& cach
   if (entry.endpoint != bundle_endpoint) entry = Entry{};
   entry.endpoint = bundle_endpoint;
   entry.fetched = now;
+  if (fetched && keep_removed_keys_ && entry.keys) {
+    jose::JwkSet merged = *fetched;
+    for (const jose::Jwk& jwk : entry.keys->keys()) {
+      if (!has_kid(merged, jwk.kid)) merged.add(jwk);
+    }
+    fetched = std::make_shared<const jose::JwkSet>(std::move(merged));
+  }
   if (fetched) entry.keys = std::move(fetched);
   if (!entry.keys) entry.keys = std::make_shared<const jose::JwkSet>();
   return entry.keys;

@@ -23,6 +23,9 @@ class BundleKeyCache {
   std::shared_ptr<const jose::JwkSet> keys(const std::string& cache_key, const std::string& bundle_endpoint,
                                            const std::string& kid);
   void forget(const std::string& cache_key);  // the provider was deleted or changed
+  // UNSAFE, sabotage only: a fetch adds the bundle's keys to those cached, so that a key the
+  // trust domain removed is never forgotten.
+  void keep_removed_keys(bool keep) { keep_removed_keys_ = keep; }
 
  private:
   struct Entry {
@@ -32,6 +35,7 @@ class BundleKeyCache {
   };
   std::mutex mutex_;
   std::map<std::string, Entry> entries_;
+  bool keep_removed_keys_ = false;
 };
 
 // GET bundle_endpoint and its keys for JWT-SVIDs: those with use "jwt-svid", or, when none

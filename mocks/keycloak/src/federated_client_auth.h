@@ -14,6 +14,7 @@
 
 #include "mcph/http/message.h"
 #include "mcph/jose/jwk.h"
+#include "mcph/mock_keycloak/mock_keycloak.h"
 #include "model.h"
 
 namespace mcph::mock_keycloak {
@@ -41,8 +42,10 @@ std::optional<BundleRequest> bundle_request(const Realm& realm, const http::Fiel
 // an unknown kid); 400 invalid_client with the validator's text for an SVID that verified but
 // is not acceptable ("Invalid token audience", "Multiple audiences not allowed", "Token is not
 // active", "client_id parameter does not match sub claim", …). bundle: the provider's keys
-// (null when there are none). now: seconds since the epoch.
+// (null when there are none). now: seconds since the epoch. unsafe: the checks a sabotage
+// switch removes.
 Client& authenticate_federated_client(Realm& realm, const http::Fields& form, const std::string& realm_issuer,
-                                      const jose::JwkSet* bundle, std::int64_t now);
+                                      const jose::JwkSet* bundle, std::int64_t now,
+                                      const UnsafeFederatedAuth& unsafe = {});
 
 }  // namespace mcph::mock_keycloak

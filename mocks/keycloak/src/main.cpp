@@ -35,7 +35,14 @@ mcph::mock_keycloak::Options parse_args(int argc, char** argv) {
       .repeated("import-realm",
                 "import a realm from a Keycloak realm export file; a realm that already exists is skipped, "
                 "as Keycloak does")
-      .toggle("no-access-log", "do not log one line per request on stderr");
+      .toggle("no-access-log", "do not log one line per request on stderr")
+      .toggle("unsafe-client-from-client-id",
+              "UNSAFE, sabotage only: a JWT-SVID authenticates the client its client_id parameter names, whatever its sub")
+      .toggle("unsafe-svid-kid-only", "UNSAFE, sabotage only: a JWT-SVID whose kid is in the bundle is taken unverified")
+      .toggle("unsafe-no-svid-expiry", "UNSAFE, sabotage only: a JWT-SVID past its exp is taken")
+      .toggle("unsafe-no-svid-audience", "UNSAFE, sabotage only: a JWT-SVID for another audience is taken")
+      .toggle("unsafe-keep-removed-bundle-keys",
+              "UNSAFE, sabotage only: a key a SPIFFE bundle no longer publishes keeps verifying JWT-SVIDs");
   flags.parse(argc, argv);
 
   mcph::mock_keycloak::Options options;
@@ -55,6 +62,11 @@ mcph::mock_keycloak::Options parse_args(int argc, char** argv) {
   }
   options.import_realm_files = flags.all("import-realm");
   options.access_log = !flags.on("no-access-log");
+  options.unsafe_federated.client_from_client_id = flags.on("unsafe-client-from-client-id");
+  options.unsafe_federated.kid_only = flags.on("unsafe-svid-kid-only");
+  options.unsafe_federated.no_expiry_check = flags.on("unsafe-no-svid-expiry");
+  options.unsafe_federated.no_audience_check = flags.on("unsafe-no-svid-audience");
+  options.unsafe_federated.keep_removed_bundle_keys = flags.on("unsafe-keep-removed-bundle-keys");
   return options;
 }
 

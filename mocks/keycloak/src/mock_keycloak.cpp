@@ -43,6 +43,7 @@ std::unique_ptr<Realm> load_realm_file(const std::string& path) {
 MockKeycloak::MockKeycloak(Options options) : state_(std::make_unique<State>()) {
   while (!options.hostname_url.empty() && options.hostname_url.back() == '/') options.hostname_url.pop_back();
   state_->options = options;
+  state_->bundle_keys.keep_removed_keys(options.unsafe_federated.keep_removed_bundle_keys);
   http::ServerOptions server_options;
   server_options.name = "keycloak";
   server_options.port = options.port;

@@ -275,7 +275,8 @@ void handle_token(State& state, const http::Request& request, http::Response& re
       throw oauth_error(400, "unsupported_grant_type", "Unsupported grant_type");
     }
     const Client& client = has_client_assertion(form)
-                               ? authenticate_federated_client(*realm, form, state.issuer(*realm), bundle.get(), now_seconds())
+                               ? authenticate_federated_client(*realm, form, state.issuer(*realm), bundle.get(), now_seconds(),
+                                                               state.options.unsafe_federated)
                                : authenticate_client(*realm, request, form);
     if (client.bearer_only) throw oauth_error(400, "invalid_client", "Bearer-only not allowed");
     if (has_duplicate_names(form)) throw oauth_error(400, "invalid_request", "duplicated parameter");

@@ -17,6 +17,14 @@ Admission CallGate::admit(const http::Request& request, const std::string& htu) 
     admission.message = who.description;
     return admission;
   }
+  if (limiter_ != nullptr) {
+    if (const auto wait = limiter_->acquire(who.caller->spiffe_id)) {
+      admission.status = 429;
+      admission.retry_after = static_cast<int>(wait->count());
+      admission.message = "rate_limited: more than " + std::to_string(limiter_->limit()) + " calls per window for this agent";
+      return admission;
+    }
+  }
   if (switches_.unsafe_spiffe_id_from_header && request.has_header("X-Spiffe-Id")) {
     who.caller->spiffe_id = request.header("X-Spiffe-Id");
   }

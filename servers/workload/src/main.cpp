@@ -38,6 +38,8 @@ void declare_flags(cli::Flags& flags) {
       .option("decision-path", "mcp/authz/decision", "asked as POST /v1/data/<path>")
       .option("opa-deadline-ms", "500", "how long a decision may take before the call is denied")
       .option("dpop-algs", "ES256,RS256", "the algorithms a DPoP proof may use")
+      .option("rate-limit", "0", "calls per agent (verified SPIFFE ID) per window (0 = unlimited)", "MCPH_RATE_LIMIT")
+      .option("rate-window-ms", "1000", "rate-limit window in milliseconds", "MCPH_RATE_WINDOW_MS")
       .toggle("unsafe-spiffe-id-from-header", "UNSAFE, sabotage only: X-Spiffe-Id names the caller, and so its tier")
       .toggle("unsafe-input-without-spiffe-id", "UNSAFE, sabotage only: ask the policy with the tier, not the SPIFFE ID")
       .toggle("unsafe-no-auth", "UNSAFE, sabotage only: a request without Authorization runs its tool unasked")
@@ -72,6 +74,7 @@ void serve_rpc(const CallGate& gate, const std::string& htu, const http::Request
   const Admission admission = gate.admit(req, htu);
   if (!admission.caller) {
     if (!admission.www_authenticate.empty()) res.set_header("WWW-Authenticate", admission.www_authenticate);
+    if (admission.retry_after > 0) res.set_header("Retry-After", std::to_string(admission.retry_after));
     http::set_json(res, admission.status, rpc_error(nullptr, -32001, admission.message));
     return;
   }
@@ -179,7 +182,11 @@ int main(int argc, char** argv) {
   switches.unsafe_no_auth = flags.on("unsafe-no-auth");
   switches.unsafe_spiffe_id_from_header = flags.on("unsafe-spiffe-id-from-header");
   switches.unsafe_input_without_spiffe_id = flags.on("unsafe-input-without-spiffe-id");
-  const CallGate gate(auth, tiers, *policy, switches);
+  if (flags.get_int("rate-limit") < 0 || flags.get_int("rate-window-ms") <= 0) {
+    usage_error("--rate-limit must be 0 or more and --rate-window-ms positive");
+  }
+  broker::RateLimiter limiter(flags.get_int("rate-limit"), std::chrono::milliseconds(flags.get_int("rate-window-ms")));
+  const CallGate gate(auth, tiers, *policy, switches, &limiter);
 
   http::ServerOptions http_options;
   http_options.name = "workload-mcp";
@@ -199,6 +206,7 @@ int main(int argc, char** argv) {
       principal.context = admission;
       return mcp::AuthResult::allow(std::move(principal));
     }
+    if (admission.status == 429) return mcp::AuthResult::too_many_requests(admission.retry_after, admission.message);
     mcp::AuthRejection rejection;
     rejection.status = admission.status;
     rejection.message = admission.message;

@@ -312,6 +312,30 @@ TEST_F(WorkloadMcp, EveryPolicyFailureIsAPromptDeny) {
   EXPECT_THAT(reply.body["error"]["message"].get<std::string>(), StartsWith("policy_unavailable: "));
 }
 
+// The limit is the verified agent's: beyond it a call is refused with Retry-After before any
+// decision, and another agent's call is still decided.
+TEST_F(WorkloadMcp, AnAgentBeyondItsRateLimitGets429AndAnotherAgentIsServed) {
+  const auto limited = start_server({"--rate-limit", "3", "--rate-window-ms", "60000"});
+  const Agent trusted = agent(kTrusted);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(call(limited, trusted).status, 200) << i;
+  const std::size_t asked = opa_->asked();
+  http::Client client(limited.url);
+  jose::DpopProofRequest request;
+  request.htm = "POST";
+  request.htu = limited.url + "/mcp/rpc";
+  request.access_token = trusted.token;
+  const auto refused = client.post("/mcp/rpc", call_body("filesystem", "read"), "application/json",
+                                   {{"Authorization", "DPoP " + trusted.token},
+                                    {"DPoP", jose::create_dpop_proof(trusted.key, request)}});
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_GE(std::stoi(refused.header("Retry-After").empty() ? "0" : refused.header("Retry-After")), 1);
+  EXPECT_THAT(refused.body, HasSubstr("rate_limited: "));
+  EXPECT_EQ(opa_->asked(), asked);
+  const Reply other = call(limited, agent(kUntrusted));  // decided by the policy (its deny), not limited
+  EXPECT_EQ(other.status, 403) << other.body.dump();
+  EXPECT_EQ(opa_->asked(), asked + 1);
+}
+
 TEST_F(WorkloadMcp, NoTokenIsChallengedWithTheDpopScheme) {
   const Reply reply = post(server_->url, {}, call_body("filesystem", "read"));
   EXPECT_EQ(reply.status, 401);

@@ -20,12 +20,13 @@ StepKindInfo fault_step_kind() {
   return {
       .kind = StepKind::fault,
       .name = "fault",
-      .summary = "A toxic on one of the fault proxy's targets, an HTTP error from a mock backend, or faults cleared; "
-                 "what a scenario adds is undone when it ends.",
+      .summary = "A toxic on one of the fault proxy's targets, an HTTP error from a mock backend, answers made in a "
+                 "target's place, or faults cleared; what a scenario adds is undone when it ends.",
       .example = "fault: {target: vault, toxic: latency, latency_ms: 5000}",
-      .fields = {{"fault.target", "`vault`, `keycloak`, `postgres`, `jira-api`, `github-api`"},
+      .fields = {{"fault.target", "`vault`, `keycloak`, `postgres`, `jira-api`, `github-api`, `opa`"},
                  {"fault.toxic", "`latency`, `timeout`, `reset_peer`, `bandwidth`, `slicer`, `slow_close`, `limit_data`, "
-                                 "`down`, `http_error`; each with its own attributes (`latency_ms`, `status`, …)"},
+                                 "`down`, `http_error`, `http_answer`; each with its own attributes (`latency_ms`, `status`, …)"},
+                 {"fault.body", "`http_answer`: the body every request to the target gets, with its `status`"},
                  {"fault.stream", "`downstream` (default) or `upstream`"},
                  {"fault.clear", "a target, or `all`: remove faults instead of adding one"}},
       .read = [](const StepSource& source) -> StepSpec {

@@ -24,6 +24,9 @@ namespace {
 
 using Json = nlohmann::json;
 
+// Where a kept SVID is held among the scenario's saved values: a name no substitution uses.
+const std::string kKeptSvid = "svid kept as ";
+
 std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -53,7 +56,15 @@ void run_svid_token(const SvidTokenStep& step, StepRun& run) {
   const WorkloadClient workloads(stack);
   const std::string client = workloads.spiffe_id(step.agent);
   const std::string subject = !step.sub.empty() ? step.sub : workloads.spiffe_id(step.svid_of.empty() ? step.agent : step.svid_of);
-  const std::string svid = assertion(step, workloads, subject);
+  std::string svid;
+  if (!step.svid.empty()) {
+    const auto kept = run.state.saved.find(kKeptSvid + step.svid);
+    if (kept == run.state.saved.end()) throw std::runtime_error("no SVID was kept as " + step.svid + " (keep_svid:)");
+    svid = kept->second;
+  } else {
+    svid = assertion(step, workloads, subject);
+  }
+  if (!step.keep_svid.empty()) run.state.saved[kKeptSvid + step.keep_svid] = svid;
   if (step.wait_ms > 0) {
     run.executor.announce_wait(step.wait_ms / 1000.0, "until the SVID has expired");
     std::this_thread::sleep_for(std::chrono::milliseconds(step.wait_ms));
@@ -100,7 +111,7 @@ SvidTokenStep read_svid_token(const StepSource& source) {
   const YAML::Node& value = source.value;
   const std::string& here = source.here;
   reader.only_keys(value, here, {"agent", "svid_of", "audience", "sign", "sub", "ttl", "wait_ms", "assertion_type",
-                                 "client_id", "dpop"});
+                                 "client_id", "dpop", "keep_svid", "svid"});
   SvidTokenStep step;
   step.agent = reader.required_text(value, "agent", here);
   step.svid_of = reader.text_or(value, "svid_of", here);
@@ -119,6 +130,15 @@ SvidTokenStep read_svid_token(const StepSource& source) {
   }
   step.assertion_type = reader.text_or(value, "assertion_type", here, step.assertion_type);
   step.client_id = reader.text_or(value, "client_id", here);
+  step.keep_svid = reader.text_or(value, "keep_svid", here);
+  step.svid = reader.text_or(value, "svid", here);
+  if (!step.svid.empty()) {
+    for (const char* minting : {"svid_of", "audience", "sign", "sub", "ttl"}) {
+      if (value[minting].IsDefined()) {
+        reader.fail(value[minting], Reader::join(here, minting), "a kept SVID (svid:) is sent as it was minted");
+      }
+    }
+  }
   if (value["dpop"].IsDefined()) {
     const Json flag = reader.json(value["dpop"], Reader::join(here, "dpop"));
     if (!flag.is_boolean()) reader.fail(value["dpop"], Reader::join(here, "dpop"), "expected true or false");
@@ -128,6 +148,7 @@ SvidTokenStep read_svid_token(const StepSource& source) {
 }
 
 std::string svid_token_title(const SvidTokenStep& step, const std::string&) {
+  if (!step.svid.empty()) return step.agent + " authenticates at Keycloak with the JWT-SVID kept as " + step.svid;
   return step.agent + " authenticates at Keycloak with " + (step.svid_of.empty() ? "its" : step.svid_of + "'s") + " JWT-SVID";
 }
 
@@ -151,7 +172,9 @@ StepKindInfo svid_token_step_kind() {
                  {"svid_token.wait_ms", "wait this long after minting (an SVID that has expired)"},
                  {"svid_token.assertion_type", "default urn:ietf:params:oauth:client-assertion-type:jwt-spiffe"},
                  {"svid_token.client_id", "a client_id parameter naming this agent"},
-                 {"svid_token.dpop", "`false`: no DPoP proof (a bearer token comes back)"}},
+                 {"svid_token.dpop", "`false`: no DPoP proof (a bearer token comes back)"},
+                 {"svid_token.keep_svid", "keep the SVID sent under this name, for a later step's `svid:`"},
+                 {"svid_token.svid", "send the SVID an earlier step kept under this name instead of a new one"}},
       .read = [](const StepSource& source) -> StepSpec { return read_svid_token(source); },
       .run = runner<SvidTokenStep>(run_svid_token),
       .title = titler<SvidTokenStep>(svid_token_title),

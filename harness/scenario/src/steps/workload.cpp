@@ -1,6 +1,7 @@
 // The `workload` step: a tool call of the workload-identity design as an agent workload makes
 // it (workload_client.h: its JWT-SVID traded at Keycloak for a DPoP-bound token), each part
 // bendable: whose token, which scheme, the proof's fields, its key, a replay.
+#include <algorithm>
 #include <chrono>
 
 #include "../recorder.h"
@@ -65,12 +66,29 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
   options.read_timeout = executor.options().http_timeout;
   http::Client client(origin, options);
   // replayed: the proof's first use must be accepted, so that its second answer is about the replay.
-  const int sends = step.proof == "replayed" ? 2 : 1;
+  // A burst (repeat) sends each call with a fresh proof of its own and stops at the first 429.
+  const int sends = step.proof == "replayed" ? 2 : step.repeat;
   http::ClientResponse response;
   for (int i = 0; i < sends; ++i) {
+    if (i > 0 && step.repeat > 1 && !proof.empty()) {
+      const auto dpop = std::find_if(headers.begin(), headers.end(), [](const auto& field) { return field.first == "DPoP"; });
+      dpop->second = proof_for(step, step.proof_by_stranger ? stranger : caller.key, "POST", url, presented.access_token);
+    }
     const auto started = sync::SteadyClock::now();
     response = client.request("POST", step.path, headers, body, "application/json");
     out.statuses.push_back(response.status);
+    const std::string retry_after = http::find_field(response.headers, "Retry-After").value_or("");
+    out.calls.push_back({started, sync::SteadyClock::now(), response.status, retry_after});
+    if (step.repeat > 1) {
+      if (response.status == 200) ++out.accepted;
+      if (response.status == 429) out.retry_after = retry_after;
+      // The burst's first call and its end, not every one of its calls.
+      if (i == 0 || response.status == 429 || i == sends - 1) {
+        run.record.exchange("POST", url, headers, body, response.status, response.headers, response.body, sync::ms_since(started));
+      }
+      if (response.status == 429) break;
+      continue;
+    }
     run.record.exchange("POST", url, headers, body, response.status, response.headers, response.body, sync::ms_since(started));
     if (response.status == 200) continue;
     if (i == 0 && sends == 2) {
@@ -97,7 +115,7 @@ WorkloadStep read_workload(const StepSource& source) {
   const YAML::Node& value = source.value;
   const std::string& here = source.here;
   reader.only_keys(value, here, {"agent", "server", "path", "tool", "operation", "token_of", "scheme", "proof", "proof_key",
-                                 "htm", "htu", "iat_offset", "ath", "typ", "alg", "private_jwk", "headers"});
+                                 "htm", "htu", "iat_offset", "ath", "typ", "alg", "private_jwk", "headers", "repeat"});
   WorkloadStep step;
   step.agent = reader.required_text(value, "agent", here);
   step.server = reader.text_or(value, "server", here, step.server);
@@ -133,6 +151,12 @@ WorkloadStep read_workload(const StepSource& source) {
     step.private_jwk = flag.get<bool>();
   }
   if (value["headers"].IsDefined()) step.headers = reader.header_fields(value["headers"], Reader::join(here, "headers"));
+  if (value["repeat"].IsDefined()) {
+    step.repeat = static_cast<int>(bounded_integer(reader, value["repeat"], Reader::join(here, "repeat"), 1, 1000));
+    if (step.repeat > 1 && step.proof == "replayed") {
+      reader.fail(value["repeat"], Reader::join(here, "repeat"), "a burst sends a fresh proof with each call, never a replay");
+    }
+  }
   return step;
 }
 
@@ -165,7 +189,8 @@ StepKindInfo workload_step_kind() {
                  {"workload.typ", "the proof header's typ (\"\" leaves it out)"},
                  {"workload.alg", "the proof header's alg as written (`none`: unsigned; `HS256`: an HMAC keyed with the public jwk)"},
                  {"workload.private_jwk", "`true`: the proof's jwk carries the private key"},
-                 {"workload.headers", "extra request headers (a mapping)"}},
+                 {"workload.headers", "extra request headers (a mapping)"},
+                 {"workload.repeat", "a burst of this many calls (1 to 1000), each with a fresh proof, until the first 429"}},
       .read = [](const StepSource& source) -> StepSpec { return read_workload(source); },
       .run = runner<WorkloadStep>(run_workload),
       .title = titler<WorkloadStep>(workload_title),

@@ -10,6 +10,16 @@
 
 namespace mcph::mock_keycloak {
 
+// Checks of federated client authentication with JWT-SVIDs that the --unsafe-* switches remove,
+// each a defect the workload-identity family must find. All false: Keycloak 26.4.7's behaviour.
+struct UnsafeFederatedAuth {
+  bool client_from_client_id = false;  // the client_id parameter names the client, whatever SPIFFE ID the SVID has
+  bool kid_only = false;               // a kid of the bundle suffices: the signature is not verified
+  bool no_expiry_check = false;        // an SVID past its exp is taken
+  bool no_audience_check = false;      // an SVID for another audience is taken
+  bool keep_removed_bundle_keys = false;  // a key the trust domain's bundle dropped keeps verifying
+};
+
 struct Options {
   int port = 0;                      // 0 = any free loopback port
   std::string admin_user = "admin";  // the master realm's administrator
@@ -20,6 +30,7 @@ struct Options {
   // Keycloak realm export files (as `kc.sh import` / `--import-realm` read them).
   std::vector<std::string> import_realm_files;
   bool access_log = true;
+  UnsafeFederatedAuth unsafe_federated;  // sabotage only
 };
 
 class MockKeycloak {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcph/broker/rate_limiter.h"
 #include "mcph/workload/agent_tiers.h"
 #include "mcph/workload/dpop_auth.h"
 #include "mcph/workload/policy_client.h"
@@ -28,6 +29,7 @@ struct Admission {
   bool anonymous = false;                // admitted without credentials (unsafe_no_auth only)
   int status = 401;
   std::string www_authenticate;
+  int retry_after = 0;                   // seconds, with a 429 (the agent's rate limit)
   std::string message;                   // e.g. "unknown_agent: …"; never a token
 };
 
@@ -39,10 +41,12 @@ struct CallVerdict {
 
 class CallGate {
  public:
-  CallGate(const DpopAuthenticator& auth, const AgentTiers& tiers, const PolicyClient& policy, GateSwitches switches)
-      : auth_(auth), tiers_(tiers), policy_(policy), switches_(switches) {}
+  // limiter: calls per agent (its verified SPIFFE ID); null or a limit of 0: none.
+  CallGate(const DpopAuthenticator& auth, const AgentTiers& tiers, const PolicyClient& policy, GateSwitches switches,
+           broker::RateLimiter* limiter = nullptr)
+      : auth_(auth), tiers_(tiers), policy_(policy), switches_(switches), limiter_(limiter) {}
 
-  // htu: the URL the caller sent the request to.
+  // htu: the URL the caller sent the request to. An agent beyond its rate limit gets 429.
   Admission admit(const http::Request& request, const std::string& htu) const;
   CallVerdict authorize(const Admission& admission, const ToolCall& call) const;
   // The input the policy is asked with (the sabotage switch aside: exactly these three).
@@ -53,6 +57,7 @@ class CallGate {
   const AgentTiers& tiers_;
   const PolicyClient& policy_;
   GateSwitches switches_;
+  broker::RateLimiter* limiter_;
 };
 
 }  // namespace mcph::workload

@@ -31,7 +31,7 @@ struct Expectation {
 
 // The kinds of step, in the order of the alternatives of StepSpec below (steps/step_kinds.cpp
 // holds each kind's name, reader, runner and documentation).
-enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients, workload, policy_table, svid_token, oauth };
+enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients, workload, policy_table, svid_token, oauth, spiffe };
 
 using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
@@ -150,9 +150,10 @@ struct TcpStep {
 struct FaultSpec {
   static constexpr StepKind kind = StepKind::fault;
   std::string target;  // vault | keycloak | postgres | jira-api | github-api
-  std::string toxic;   // latency | timeout | reset_peer | bandwidth | slicer | slow_close | limit_data | down | http_error
+  std::string toxic;   // latency | timeout | reset_peer | bandwidth | slicer | slow_close | limit_data | down | http_error | http_answer
   std::string stream = "downstream";   // upstream | downstream
   std::map<std::string, long> attributes;
+  std::string body;    // http_answer: the answer's body
   std::string clear;   // a target, or "all": remove the faults instead of adding one
 };
 
@@ -233,6 +234,7 @@ struct WorkloadStep {
   std::optional<std::string> typ, alg;
   bool private_jwk = false;
   HeaderFields headers;
+  int repeat = 1;                   // a burst: calls until the first 429, each with a fresh proof
 };
 
 // policy_table: {agents: {trusted: trusted-agent, …}, table: "| tier | operation | filesystem | … |"}
@@ -266,6 +268,17 @@ struct SvidTokenStep {
   std::string assertion_type = "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe";
   std::string client_id;          // a client_id parameter, when given
   bool dpop = true;               // a DPoP proof with the request
+  std::string keep_svid;          // keep the SVID sent under this name
+  std::string svid;               // send the SVID kept under this name instead of a new one
+};
+
+// spiffe: rotate_bundle_key — the trust domain changed as its operator would (mock-spiffe's
+// /_keys): a new signing key activated, the old one removed from the bundle at once or left
+// published until its SVIDs have expired.
+struct SpiffeStep {
+  static constexpr StepKind kind = StepKind::spiffe;
+  std::string action;
+  bool remove_old_key = false;
 };
 
 // oauth: {server: agent-bridge-mcp, request: token, …} — the authorization server of a target
@@ -288,7 +301,7 @@ struct OAuthStep {
 // What a step does, one alternative per StepKind, in the enum's order.
 using StepSpec = std::variant<CallStep, HttpStep, VaultStep, TokenStep, SqlStep, WaitStep, TcpStep, FaultSpec, IdpStep,
                               LoadSpec, SlowClientsStep, WorkloadStep, PolicyTableStep, SvidTokenStep,
-                              OAuthStep>;
+                              OAuthStep, SpiffeStep>;
 
 // The name of a kind as written in a scenario file ("call").
 const char* to_string(StepKind kind);

@@ -1,0 +1,91 @@
+// The `spiffe` step: the trust domain changed as its operator would, through the stack's
+// mock-spiffe (its /_keys API: SPIRE rotates on its own schedule, the stand-in when asked).
+#include <stdexcept>
+
+#include "../recorder.h"
+#include "../step_executor.h"
+#include "mcph/http/client.h"
+#include "step_kind.h"
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+
+Json answer_of(const http::ClientResponse& response, const std::string& what) {
+  if (response.status >= 300) {
+    throw std::runtime_error("the trust domain refused " + what + ": HTTP " + std::to_string(response.status) + " " +
+                             response.body.substr(0, 200));
+  }
+  return response.body.empty() ? Json::object() : Json::parse(response.body, nullptr, false);
+}
+
+std::string active_kid(const Json& listing) {
+  if (listing.is_object() && listing.contains("keys") && listing["keys"].is_array()) {
+    for (const Json& key : listing["keys"]) {
+      if (key.is_object() && key.value("state", "") == "active") return key.value("kid", "");
+    }
+  }
+  throw std::runtime_error("the trust domain lists no active key (GET /_keys: " + listing.dump().substr(0, 200) + ")");
+}
+
+void run_spiffe(const SpiffeStep& step, StepRun& run) {
+  const StackFile& stack = run.executor.stack();
+  if (!stack.services.count("spiffe")) throw std::runtime_error("the stack has no trust domain (services.spiffe)");
+  http::Client trust_domain(stack.service("spiffe").url);
+  const std::string old_kid = active_kid(answer_of(trust_domain.get("/_keys"), "listing its keys"));
+  const Json activated = answer_of(trust_domain.post("/_keys/activate", "", "application/json"), "a new key");
+  Json result = {{"kid", activated.value("kid", "")}, {"retired_kids", Json::array()}, {"removed_kids", Json::array()}};
+  if (step.remove_old_key) {
+    answer_of(trust_domain.request("DELETE", "/_keys/" + old_kid, {}, "", ""), "removing the old key");
+    result["removed_kids"].push_back(old_kid);
+  } else {
+    result["retired_kids"].push_back(old_kid);
+  }
+  run.out.http_status = 200;
+  run.out.result = result;
+  Json note = result;
+  note["spiffe"] = step.action;
+  run.record.note(note);
+}
+
+SpiffeStep read_spiffe(const StepSource& source) {
+  const Reader& reader = source.reader;
+  SpiffeStep step;
+  step.action = reader.text(source.value, source.here);
+  if (step.action != "rotate_bundle_key") reader.fail(source.value, source.here, "unknown action (rotate_bundle_key)");
+  source.allowed.insert("remove_old_key");
+  if (const YAML::Node remove = source.step["remove_old_key"]; remove.IsDefined()) {
+    const std::string field = Reader::join(source.field, "remove_old_key");
+    const Json value = reader.json(remove, field);
+    if (!value.is_boolean()) reader.fail(remove, field, "expected true or false");
+    step.remove_old_key = value.get<bool>();
+  }
+  return step;
+}
+
+std::string spiffe_title(const SpiffeStep& step, const std::string&) {
+  return std::string("trust domain: ") + step.action + (step.remove_old_key ? ", the old key removed" : "");
+}
+
+}  // namespace
+
+StepKindInfo spiffe_step_kind() {
+  return {
+      .kind = StepKind::spiffe,
+      .name = "spiffe",
+      .summary = "The trust domain changed as its operator would, through the stack's mock-spiffe: a new JWT signing key "
+                 "activated; the result names it (`/kid`) and the old one (`/retired_kids` or `/removed_kids`).",
+      .example = "spiffe: rotate_bundle_key\nremove_old_key: true",
+      .fields = {{"spiffe", "`rotate_bundle_key`: a new key signs from now on; the old one retires, published until its "
+                            "SVIDs have expired"},
+                 {"remove_old_key", "take the old key out of the bundle at once (default: retired)"}},
+      .read = [](const StepSource& source) -> StepSpec { return read_spiffe(source); },
+      .run = runner<SpiffeStep>(run_spiffe),
+      .title = titler<SpiffeStep>(spiffe_title),
+      .addressed = [](const StepExecutor&, const Step&) { return std::string("spiffe"); },
+      .needs_caller = never,
+  };
+}
+
+}  // namespace mcph::harness
