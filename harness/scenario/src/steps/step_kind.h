@@ -112,5 +112,6 @@ StepKindInfo workload_step_kind();
 StepKindInfo policy_table_step_kind();
 StepKindInfo svid_token_step_kind();
 StepKindInfo oauth_step_kind();
+StepKindInfo sse_step_kind();
 
 }  // namespace mcph::harness
