@@ -232,8 +232,7 @@ StepKindInfo sse_step_kind() {
       .name = "sse",
       .summary = "MCP's HTTP+SSE transport (2024-11-05) taken apart: open a stream as the acting user and keep it under "
                  "a name, or POST a tools/call to a kept stream's messages endpoint as anyone and watch that stream.",
-      .example = "as: bob\nsse: {server: jira-mcp, open: bobs}\n---\nas: alice\n"
-                 "sse: {server: jira-mcp, post: bobs, tool: get_issue, args: {issue_key: DEMO-2}}",
+      .example = "as: alice\nsse: {server: github-mcp, post: bobs, tool: list_repos}",
       .fields = {{"sse.server", "an MCP server (`jira` means jira-mcp); its stream is its URL when its transport is `sse`, "
                                 "else `/sse` beside it"},
                  {"sse.open", "open a stream (GET, initialize at 2024-11-05, initialized) and keep it under this name "
