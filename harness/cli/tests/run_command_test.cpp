@@ -616,11 +616,16 @@ TEST(RunCommandTest, RunNamesTheDriftOfAStackAndRepairsNothing) {
 }
 
 // The same on a Cognito stack: what the servers and Vault depend on there is the pool, its app
-// client, its users and Vault's JWT auth trusting that pool. A password reset to a temporary one
-// (no sign-in works until it is changed) and Vault's JWT config bound to another issuer are named.
+// client, its users and Vault's JWT auth trusting that pool. Untouched, it has no drift; a
+// password reset to a temporary one (no sign-in works until it is changed) and Vault's JWT config
+// bound to another issuer are named.
 TEST(RunCommandTest, RunNamesTheDriftOfACognitoStack) {
   UpStack stack({"--idp", "cognito", "--users", "2"});
   ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
+  const auto untouched = harness({"run", "--family", "isolation", "--stack", stack.stack_file.string()}, stack.dir.path());
+  EXPECT_EQ(untouched.exit_code, 0) << untouched.output;
+  EXPECT_THAT(untouched.output,
+              HasSubstr("[stack_configuration] the stack is configured as its fixtures describe: passed"));
   const StackFile file = StackFile::load(stack.stack_file);
   const IdentityProviderFields& pool = file.service("cognito").idp;
   vault::Client vault(file.service("vault").url);
