@@ -173,7 +173,8 @@ class AccountJwks {
         const nlohmann::json page = api.call("ListUserPools", request);
         for (const auto& pool : page.at("UserPools")) {
           const auto answer = pools_keys.get("/" + pool.at("Id").get<std::string>() + "/.well-known/jwks.json");
-          for (const auto& key : nlohmann::json::parse(answer.body).at("keys")) keys.push_back(key);
+          const nlohmann::json pool_keys = nlohmann::json::parse(answer.body);
+          for (const auto& key : pool_keys.at("keys")) keys.push_back(key);
         }
         next = page.value("NextToken", "");
       } while (!next.empty());
@@ -245,9 +246,9 @@ TEST_F(CognitoSabotage, ServerCheckingTheTokenOnlyOnTheSseStreamFailsBothSession
   const auto& tokenless = named(suite, kTokenOnEveryPost);
   EXPECT_EQ(tokenless.status, Status::failed);
   EXPECT_THAT(failures(tokenless), HasSubstr("finding on github-mcp: checks the token only when the SSE stream opens"));
-  EXPECT_THAT(failures(tokenless), HasSubstr("no_ledger_entry: true | the ledger entry "));
-  EXPECT_THAT(failures(tokenless), HasSubstr("carries bob's credential"));
-  EXPECT_THAT(failures(tokenless), HasSubstr("stream_messages: 0 | 1 message(s) on the stream"));
+  EXPECT_THAT(failures(tokenless), HasSubstr("no_ledger_entry: true"));
+  EXPECT_THAT(failures(tokenless), HasSubstr("the ledger entry GET /user/repos → 200 carries bob's credential"));
+  EXPECT_THAT(failures(tokenless), HasSubstr("1 message(s) on the stream"));
   const auto& foreign = named(suite, kForeignSession);
   EXPECT_EQ(foreign.status, Status::failed);
   EXPECT_THAT(failures(foreign), HasSubstr("finding on github-mcp: serves another user's session"));
@@ -263,9 +264,9 @@ TEST_F(CognitoSabotage, ServerLettingAnyUserPostToASessionFailsTheForeignSession
   const auto& foreign = named(suite, kForeignSession);
   EXPECT_EQ(foreign.status, Status::failed);
   EXPECT_THAT(failures(foreign), HasSubstr("finding on github-mcp: serves another user's session"));
-  EXPECT_THAT(failures(foreign), HasSubstr("http_status: 404 | HTTP 202"));
+  EXPECT_THAT(failures(foreign), HasSubstr("| HTTP 202"));
   EXPECT_THAT(failures(foreign), HasSubstr("carries alice's credential"));
-  EXPECT_THAT(failures(foreign), HasSubstr("stream_messages: 0 | 1 message(s) on the stream"));
+  EXPECT_THAT(failures(foreign), HasSubstr("1 message(s) on the stream"));
 }
 
 }  // namespace
