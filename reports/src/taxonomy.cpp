@@ -100,6 +100,9 @@ const std::vector<Rule>& rules() {
            "A tool argument naming another user made the server act as that user.", "MCP07:2025", "CWE-639"),
       rule("MCPH303", 3, "trusts an unverified claim",
            "The server took an identity from a claim or a field it did not verify.", "MCP07:2025", "CWE-345"),
+      rule("MCPH304", 3, "checks the token only when the SSE stream opens",
+           "A POST to an HTTP+SSE session's messages endpoint without a valid token of its own was run as the "
+           "user who opened the stream.", "MCP07:2025", "CWE-306"),
       rule("MCPH401", 4, "accepts an expired token", "A token past its exp was accepted.", "MCP01:2025",
            "CWE-613"),
       rule("MCPH402", 4, "refuses a refreshed token",

@@ -16,7 +16,8 @@ reports::SuiteResult check_configuration(const StackFile& stack, const std::file
   reports::ScenarioResult result;
   result.name = "the stack is configured as its fixtures describe";
   result.description = "Vault's role, policy, entities, aliases, secrets and database roles, Keycloak's realm, clients "
-                       "and users, read and compared with what `mcp-harness up` provisions; nothing is written.";
+                       "and users (on a Cognito stack: the user pool, its app client and users), read and compared "
+                       "with what `mcp-harness up` provisions; nothing is written.";
   const auto started = sync::SteadyClock::now();
   try {
     const ConfigurationCheck check = check_stack_configuration(stack, fixtures_dir);
@@ -27,7 +28,9 @@ reports::SuiteResult check_configuration(const StackFile& stack, const std::file
     for (const auto& drift : check.drifts) {
       result.status = Status::failed;
       result.failures.push_back({drift.object, "as the fixtures describe it", drift.difference});
-      const std::string server = drift.object.starts_with("Keycloak") ? "keycloak" : "vault";
+      const std::string server = drift.object.starts_with("Keycloak")  ? "keycloak"
+                                 : drift.object.starts_with("Cognito") ? "cognito"
+                                                                       : "vault";
       result.findings.push_back({server, "the stack drifted from its fixtures", drift.object,
                                  drift.object + ": " + drift.difference, {}});
     }

@@ -23,6 +23,7 @@
 #include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/proc/child_process.h"
 #include "mcph/proc/temp_dir.h"
+#include "mcph/http/client.h"
 #include "mcph/vault/client.h"
 
 namespace mcph::harness {
@@ -612,6 +613,45 @@ TEST(RunCommandTest, RunNamesTheDriftOfAStackAndRepairsNothing) {
   EXPECT_EQ(read("auth/jwt/role/user")["token_policies"], (Json{"user-secrets", "read-everything"}))
       << "--provision changed the role";
   EXPECT_THAT(read("sys/policies/acl/user-secrets")["policy"].get<std::string>(), HasSubstr("users/{{identity.entity.name}}"));
+}
+
+// The same on a Cognito stack: what the servers and Vault depend on there is the pool, its app
+// client, its users and Vault's JWT auth trusting that pool. Untouched, it has no drift; a
+// password reset to a temporary one (no sign-in works until it is changed) and Vault's JWT config
+// bound to another issuer are named.
+TEST(RunCommandTest, RunNamesTheDriftOfACognitoStack) {
+  UpStack stack({"--idp", "cognito", "--users", "2"});
+  ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
+  const auto untouched = harness({"run", "--family", "isolation", "--stack", stack.stack_file.string()}, stack.dir.path());
+  EXPECT_EQ(untouched.exit_code, 0) << untouched.output;
+  EXPECT_THAT(untouched.output,
+              HasSubstr("[stack_configuration] the stack is configured as its fixtures describe: passed"));
+  const StackFile file = StackFile::load(stack.stack_file);
+  const IdentityProviderFields& pool = file.service("cognito").idp;
+  vault::Client vault(file.service("vault").url);
+  const std::string token = file.service("vault").vault.token;
+  const Json config = Json::parse(vault.request("GET", "auth/jwt/config", token).body)["data"];
+  const Json other_issuer = {{"jwks_url", config["jwks_url"]},
+                             {"bound_issuer", pool.issuer + "-other"},
+                             {"jwt_supported_algs", Json::array({"RS256"})}};
+  ASSERT_LT(vault.request("POST", "auth/jwt/config", token, other_issuer.dump()).status, 300);
+  http::Client cognito(file.service("cognito").url);
+  const auto reset = cognito.post("/", Json{{"UserPoolId", pool.pool_id}, {"Username", "bob"}, {"Password", "Temp-pw-12345"},
+                                            {"Permanent", false}}.dump(),
+                                  "application/x-amz-json-1.1",
+                                  {{"X-Amz-Target", "AWSCognitoIdentityProviderService.AdminSetUserPassword"}});
+  ASSERT_EQ(reset.status, 200) << reset.body;
+
+  const auto run = harness({"run", "--family", "isolation", "--stack", stack.stack_file.string()}, stack.dir.path());
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("failed: stack_configuration — the stack is configured as its fixtures describe"));
+  EXPECT_THAT(run.output, HasSubstr("Cognito user bob"));
+  EXPECT_THAT(run.output, HasSubstr("UserStatus FORCE_CHANGE_PASSWORD (CONFIRMED expected"));
+  EXPECT_THAT(run.output, HasSubstr("Vault jwt config (JWKS of Cognito pool " + pool.pool_id + ")"));
+  EXPECT_THAT(run.output, HasSubstr("bound_issuer"));
+  EXPECT_THAT(run.output, Not(HasSubstr("Cognito user alice")));
+  EXPECT_THAT(run.output, Not(HasSubstr("Cognito app client")));
+  EXPECT_THAT(run.output, Not(HasSubstr("Vault entity")));  // each user's sub read back: their aliases are theirs
 }
 
 // up's defaults are what every scenario file needs (its generated users, the rate limit). A

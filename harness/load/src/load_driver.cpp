@@ -24,6 +24,7 @@
 #include "mcph/harness/load/response_parser.h"
 #include "mcph/sync/elapsed.h"
 #include "call_failure.h"
+#include "sse_load.h"
 
 namespace mcph::harness::load {
 namespace {
@@ -77,11 +78,7 @@ class Driver {
     if (options_.authorizations.empty()) throw std::invalid_argument("load: no connections (authorizations is empty)");
     if (!options_.next_call) throw std::invalid_argument("load: next_call is not set");
     // One socket a connection, each answer on the socket its request went on: the HTTP+SSE
-    // transport answers on a second, long-lived stream, which this driver does not keep.
-    if (options_.transport == mcp::Transport::sse) {
-      throw std::invalid_argument("load: the sse transport is not supported by the load driver (streamable-http "
-                                  "and legacy-sse-post are)");
-    }
+    // transport, which answers on a second, long-lived stream, is sse_load's.
     const http::Url url = http::parse_url(options_.endpoint_url);
     if (url.scheme != "http") throw std::invalid_argument("load: only http:// endpoints, not " + options_.endpoint_url);
     path_ = url.path;
@@ -618,6 +615,11 @@ double percentile_of_sorted(const std::vector<double>& sorted, double q) {
 double LoadReport::percentile_ms(double q) const { return percentile_of_sorted(latencies_ms, q); }
 
 LoadReport run_load(const LoadOptions& options) {
+  if (options.transport == mcp::Transport::sse) {
+    if (options.authorizations.empty()) throw std::invalid_argument("load: no connections (authorizations is empty)");
+    if (!options.next_call) throw std::invalid_argument("load: next_call is not set");
+    return run_sse_load(options);
+  }
   Driver driver(options);
   return driver.run();
 }

@@ -14,6 +14,7 @@
 #include "mcph/http/server.h"
 #include "mcph/mcp/json.h"
 #include "mcph/mcp/server.h"
+#include "mcph/mcp/sse.h"
 
 namespace mcph::harness::load {
 namespace {
@@ -32,6 +33,7 @@ class EchoServer {
     http_ = std::make_unique<http::Server>(http_options);
     mcp::ServerOptions options;
     options.legacy_path = "/sse";
+    options.sse_path = "/sse";  // GET: the HTTP+SSE transport's stream, beside the legacy POST
     options.authenticate = [](const http::Request& request) {
       const std::string value = request.header("Authorization");
       if (value.rfind("Bearer ", 0) != 0) return mcp::AuthResult::unauthorized("Bearer", "no token");
@@ -295,15 +297,86 @@ TEST(LoadDriver, UnusableOptionsAreRefused) {
   EXPECT_THROW(run_load(options), std::invalid_argument);
   options.endpoint_url = "http://example.com/mcp";
   EXPECT_THROW(run_load(options), std::invalid_argument);
-  // The HTTP+SSE transport is said to be unsupported, not driven as another transport.
+  // Over HTTP+SSE each connection is a thread: bounded.
   options.endpoint_url = "http://127.0.0.1:1/sse";
   options.transport = mcp::Transport::sse;
+  options.authorizations.assign(257, "Bearer a");
   try {
     run_load(options);
-    ADD_FAILURE() << "the sse transport was accepted";
+    ADD_FAILURE() << "257 connections over sse were accepted";
   } catch (const std::invalid_argument& e) {
-    EXPECT_THAT(e.what(), ::testing::HasSubstr("sse transport is not supported by the load driver"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("at most 256 connections over the sse transport"));
   }
+}
+
+// The response of an HTTP+SSE call: the last event of what its stream carried up to it.
+Json sse_answer(const std::string& body) {
+  const auto events = mcp::parse_sse(body);
+  return events.empty() ? Json() : Json::parse(events.back().data, nullptr, false);
+}
+
+// Isolation under load over HTTP+SSE: calls of six users interleave on eight connections at
+// once, each user's on that user's own stream, and every answer is its own call's, as its user.
+TEST(LoadDriver, OverSseEveryAnswerIsItsOwnCallsOnItsUsersStream) {
+  EchoServer server;
+  LoadOptions options = load_of(server.sse_url(), users(8), 25, ToolCall{}, mcp::Transport::sse);
+  const auto user_of = [](std::size_t connection, std::size_t index) { return "u" + std::to_string((connection + index) % 6); };
+  options.next_call = [&](std::size_t connection, std::size_t index) {
+    ToolCall call{"whoami", "{}"};
+    call.authorization = "Bearer " + user_of(connection, index);
+    call.headers = {{"X-Call", std::to_string(connection) + "/" + std::to_string(index)}};
+    call.tag = connection * 100 + index;
+    return call;
+  };
+  std::vector<CallRecord> records;
+  std::vector<SessionRecord> sessions;
+  options.on_call = [&](const CallRecord& record) { records.push_back(record); };
+  options.on_session = [&](const SessionRecord& record) { sessions.push_back(record); };
+  const LoadReport report = run_load(options);
+  EXPECT_EQ(report.calls, 200u);
+  EXPECT_EQ(report.ok, 200u) << (report.sample_errors.empty() ? "" : report.sample_errors.front());
+  EXPECT_EQ(report.failed, 0u);
+  EXPECT_EQ(server.calls.load(), 200);
+  ASSERT_EQ(records.size(), 200u);
+  for (const auto& record : records) {
+    EXPECT_EQ(record.http_status, 202);
+    const Json answer = sse_answer(record.body)["result"]["structuredContent"];
+    EXPECT_EQ(answer["subject"], user_of(record.connection, record.index));
+    EXPECT_EQ(answer["call"], std::to_string(record.connection) + "/" + std::to_string(record.index));
+    EXPECT_EQ(record.tag, record.connection * 100 + record.index);
+    EXPECT_LE(record.sent, record.answered);
+  }
+  // Each connection: its own user's stream, then one per other user it served; three requests each.
+  std::map<std::size_t, std::set<std::string>> opened;
+  for (const auto& session : sessions) {
+    EXPECT_TRUE(session.ok);
+    EXPECT_EQ(session.requests, 3);
+    EXPECT_TRUE(opened[session.connection].insert(session.authorization).second) << "a second stream for one user";
+  }
+  EXPECT_EQ(sessions.size(), 8u * 7u);  // "user<c % 3>" and u0…u5
+  EXPECT_EQ(report.setup_latencies_ms.size(), sessions.size());
+}
+
+TEST(LoadDriver, OverSseARefusedStreamFailsItsCallAndTheConnectionGoesOn) {
+  EchoServer server;
+  LoadOptions options = load_of(server.sse_url(), {"Bearer a"}, 3, ToolCall{}, mcp::Transport::sse);
+  options.next_call = [](std::size_t, std::size_t index) {
+    ToolCall call{"whoami", "{}"};
+    if (index == 1) call.authorization = "Basic nope";
+    return call;
+  };
+  std::vector<SessionRecord> sessions;
+  options.on_session = [&](const SessionRecord& record) { sessions.push_back(record); };
+  const LoadReport report = run_load(options);
+  EXPECT_EQ(report.calls, 3u);
+  EXPECT_EQ(report.ok, 2u);
+  EXPECT_EQ(report.failed, 1u);
+  EXPECT_THAT(report.sample_errors, ::testing::Contains("no session: the stream's GET answered HTTP 401"));
+  ASSERT_EQ(sessions.size(), 2u);
+  EXPECT_TRUE(sessions[0].ok);
+  EXPECT_FALSE(sessions[1].ok);
+  EXPECT_EQ(sessions[1].requests, 1);
+  EXPECT_EQ(sessions[1].last_status, 401);
 }
 
 TEST(Percentile, NearestRankOfSortedValues) {

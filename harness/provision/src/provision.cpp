@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "cognito_check.h"
 #include "cognito_users.h"
 #include "mcph/harness/provision/keycloak_admin.h"
 #include "mcph/sync/parallel_for.h"
@@ -153,8 +154,7 @@ class Provisioner {
   void cognito() {
     say("cognito: user pool, app client, users");
     if (checking()) {
-      // The pool's users are not read back (the check covers Vault's side of a Cognito stack).
-      if (target_.cognito.pool_id.empty()) drifted("Cognito user pool", std::string(kMissing) + " (the stack file names none)");
+      for (const auto& drift : check_cognito_pool(target_, result_.users)) drifted(drift.object, drift.difference);
       return;
     }
     const CognitoProvisioning made = provision_cognito_users(target_, result_.users, [this](const std::string& line) { say(line); });

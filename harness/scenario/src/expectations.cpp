@@ -504,7 +504,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
   static const std::vector<ExpectationKind> table = {
       {"ok",
        "the call succeeded (HTTP 2xx, a JSON-RPC result, no tool error), or the token step got its token",
-       boolean, {call, token}, check_ok},
+       boolean, {call, token, sse}, check_ok},
       {"tool_error_contains",
        "the tool's error text contains this",
        text, {call},
@@ -525,7 +525,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        texts, {call}, check_error_hides},
       {"result_contains",
        "the tool's result text contains this",
-       text, {call},
+       text, {call, sse},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          const std::string text = o.tool_text.empty() ? o.result.dump() : o.tool_text;
          return judged(!o.tool_error && contains(text, as_text(want)), o.describe());
@@ -535,7 +535,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        json_checks, {call, http, token, workload, policy_table, svid_token, oauth}, check_result_json},
       {"http_status",
        "the answer's HTTP status",
-       http_status, {call, http, vault, tcp, workload, svid_token, oauth},
+       http_status, {call, http, vault, tcp, workload, svid_token, oauth, sse},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.http_status == want.get<int>(), o.describe());
        }},
@@ -544,10 +544,10 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        header_map, {call, http, tcp, workload, oauth}, check_header_contains},
       {"bearer_challenge",
        "a `WWW-Authenticate: Bearer` challenge with `resource_metadata` and this `error` (`none`: no error code)",
-       text, {call, http}, check_bearer_challenge},
+       text, {call, http, sse}, check_bearer_challenge},
       {"token_not_echoed",
        "the answer contains neither the bearer token (an `oauth` token request: the client secret) the step sent nor any part of it long enough to be a credential",
-       boolean, {call, http, vault, workload, oauth}, check_token_not_echoed},
+       boolean, {call, http, vault, workload, oauth, sse}, check_token_not_echoed},
       {"body_contains",
        "the response body contains this",
        text, {http, tcp, oauth},
@@ -581,20 +581,29 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        }},
       {"jsonrpc_error",
        "the JSON-RPC error code",
-       integer, {call, http},
+       integer, {call, http, sse},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
          return judged(o.rpc_error == want.get<int>(), o.describe());
        }},
+      // What a POST to a stream's messages endpoint made arrive on that stream (sse post).
+      {"stream_messages",
+       "the watched stream carried this many messages after the POST (an `sse` post: 0 when nothing reached it)",
+       integer, {sse},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         if (!o.stream_messages) return failed("no stream was watched");
+         return judged(*o.stream_messages == want.get<int>(),
+                       std::to_string(*o.stream_messages) + " message(s) on the stream; " + o.describe());
+       }},
       {"backend_credential_of",
        "the backend's ledger entry for this very call carries this user's credential",
-       text, {call}, check_backend_credential_of},
+       text, {call, sse}, check_backend_credential_of},
       {"accepted_at_most_s",
        "a token that should no longer work (its user disabled, its session signed out) is refused, or accepted "
        "only until its exp, at most this many seconds away: a bounded finding that does not fail the scenario",
        integer, {call, http}, check_accepted_at_most_s},
       {"no_ledger_entry",
        "the call left no entry in the backend's ledger (`true`)",
-       boolean, {call}, check_no_ledger_entry},
+       boolean, {call, sse}, check_no_ledger_entry},
       {"vault_audit",
        "Vault's audit log for the call: `own_paths_only` (an agent's: only KV paths under its own `mcp/<agent>/`), "
        "`reads_own_secret`, `logs_in`, or `child_token` (an agent's KV requests each with a token of its policy "

@@ -33,11 +33,19 @@ struct HeldToken {
   std::string client;
 };
 
+// An HTTP+SSE stream an `sse` step opened, kept open for the scenario's later steps.
+struct HeldStream {
+  std::string service;
+  std::string owner;  // the user whose token opened it, "" for none
+  std::unique_ptr<mcp::Client> client;
+};
+
 // What lives for one scenario: its tokens, saved values, MCP sessions and users' flows.
 struct ScenarioState {
   std::map<std::string, HeldToken> tokens;
   std::map<std::string, std::string> saved;
   std::map<std::string, std::unique_ptr<mcp::Client>> sessions;  // "<service>|<token name>"
+  std::map<std::string, HeldStream> sse_streams;                 // by the name an sse step gave it
   std::vector<reports::UserFlow> flows;
   FaultsAdded faults;  // undone when the scenario ends (StepExecutor::undo_changes)
   // The Keycloak ids of the users an idp step disabled: enabled again when the scenario ends.

@@ -71,6 +71,9 @@ struct StepOutcome {
   std::optional<double> closed_after_ms;
   int responses = 0;  // tcp: the whole HTTP answers that came back on the connection
 
+  // sse post: the messages the watched stream carried after the POST (its answer among them).
+  std::optional<int> stream_messages;
+
   std::optional<LoadOutcome> load;  // a load step's
   std::optional<OAuthObservation> oauth;  // an oauth step's
 

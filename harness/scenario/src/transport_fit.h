@@ -3,7 +3,8 @@
 // family's cases (sessions, Accept, 406/415, the protocol-version header, batches) are Streamable
 // HTTP's; a server that speaks the legacy `POST /sse` (the original demo's) has none of it, and
 // failing it there would report the transport, not a defect. The server's transport is its
-// target profile's (services.NAME.transport or the profile's default).
+// target profile's (services.NAME.transport or the profile's default). The HTTP+SSE cases
+// (`transport: sse`) also fit the reference servers, which serve it at /sse beside their own.
 #include <optional>
 #include <string>
 

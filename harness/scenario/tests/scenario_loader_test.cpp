@@ -152,6 +152,33 @@ TEST(ScenarioLoader, ReadsTheTransportOfTheFileAndOfEachScenario) {
               HasSubstr("x.yaml:3: scenarios[0].transport: must be one of"));
 }
 
+// The sse step: a stream opened and kept under a name, or a POST to a kept stream's session.
+TEST(ScenarioLoader, ReadsTheSseStepsOpenAndPost) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n";
+  const ScenarioFile file = parse_scenario_file(
+      head + "      - sse: {server: github-mcp, open: bobs}\n        as: bob\n        expect: {ok: true}\n"
+             "      - sse: {server: github, post: bobs, tool: list_repos, args: {n: 1}, session_id: unknown, auth: none, "
+             "watch_ms: 500}\n        expect: {http_status: 404, stream_messages: 0, no_ledger_entry: true}\n",
+      "x.yaml");
+  const auto& steps = file.scenarios[0].steps;
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0].kind(), StepKind::sse);
+  EXPECT_EQ(steps[0].get<SseStep>().open, "bobs");
+  const SseStep& post = steps[1].get<SseStep>();
+  EXPECT_EQ(post.post, "bobs");
+  EXPECT_EQ(post.tool, "list_repos");
+  EXPECT_EQ(post.args, R"({"n":1})");
+  EXPECT_EQ(post.session_id, "unknown");
+  EXPECT_EQ(post.authorization, "none");
+  EXPECT_EQ(post.watch_ms, 500);
+  EXPECT_THAT(load_error(head + "      - sse: {server: jira-mcp, open: a, post: b}\n        as: bob\n").what(),
+              HasSubstr("give one of open (a stream's name) and post (a kept stream's)"));
+  EXPECT_THAT(load_error(head + "      - sse: {server: jira-mcp, post: b}\n        as: bob\n").what(), HasSubstr("tool"));
+  EXPECT_THAT(load_error(head + "      - sse: {server: jira-mcp, open: a, tool: x}\n        as: bob\n").what(),
+              HasSubstr("is a post's, not an open's"));
+  EXPECT_THAT(load_error(head + "      - sse: {server: jira-mcp, open: a}\n").what(), HasSubstr("as"));
+}
+
 // YAML allows a mapping or a list as a key; a scenario file never does, and says so with the
 // line instead of letting yaml-cpp's conversion error escape (found by scenario_loader_fuzz).
 TEST(ScenarioLoader, AKeyThatIsNotANameIsAMistakeWithItsLine) {

@@ -1,6 +1,7 @@
 #include "mcph/harness/stack/profile_provisioning.h"
 
 #include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/stack/stack_params.h"
 #include "mcph/harness/provision/provision.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/text/join.h"
@@ -33,8 +34,9 @@ void fit_vault_to_target_profiles(const StackFile& stack, const std::filesystem:
 }
 
 ConfigurationCheck check_stack_configuration(const StackFile& stack, const std::filesystem::path& fixtures_dir) {
-  if (!stack.services.count("keycloak") || !stack.services.count("vault")) {
-    return {{}, "the stack file names no keycloak and vault"};
+  const bool has_idp = stack.services.count(stack.idp == IdentityProvider::cognito ? "cognito" : "keycloak") > 0;
+  if (!has_idp || !stack.services.count("vault")) {
+    return {{}, "the stack file names no " + std::string(to_string(stack.idp)) + " and vault"};
   }
   const ProvisionTarget target = provision_target(stack);
   if (target.vault_token.empty()) return {{}, "the stack file names no Vault token to read Vault's configuration with"};

@@ -353,6 +353,16 @@ http::ClientResponse Client::raw(std::string_view method, const http::Fields& he
   return impl_->http.request(method, "", impl_->compose(headers, true), body, content_type);
 }
 
+std::vector<std::string> Client::unclaimed_messages(std::chrono::milliseconds wait) {
+  if (!impl_->sse) return {};
+  return impl_->sse->take_messages(wait);
+}
+
+std::string Client::messages_target(std::string_view session_id) const {
+  if (!impl_->sse) throw std::logic_error("messages_target: no SSE stream has been opened");
+  return impl_->sse->endpoint_target(std::string(session_id));
+}
+
 const std::string& Client::session_id() const { return impl_->session_id; }
 const std::string& Client::protocol_version() const { return impl_->protocol_version; }
 void Client::set_session_id(std::string id) { impl_->session_id = std::move(id); }

@@ -62,11 +62,7 @@ struct Server::Impl {
 
   // Host/Origin, then the authentication hook. Fills `res` and returns nullopt when refused.
   std::optional<Principal> admit(const http::Request& req, http::Response& res) const {
-    if (auto reason = origin_policy.refusal(http::find_field(req.headers, "Host"),
-                                            http::find_field(req.headers, "Origin"))) {
-      refuse(res, 403, jsonrpc::kServerError, "Forbidden: " + *reason);
-      return std::nullopt;
-    }
+    if (!admit_origin(req, res)) return std::nullopt;
     if (!options.authenticate) return Principal{};
     AuthResult result = options.authenticate(req);
     if (result.allowed()) return result.principal();
@@ -80,6 +76,15 @@ struct Server::Impl {
     }
     for (const auto& [name, value] : rejection.headers) res.set_header(name, value);
     return std::nullopt;
+  }
+
+  bool admit_origin(const http::Request& req, http::Response& res) const {
+    if (auto reason = origin_policy.refusal(http::find_field(req.headers, "Host"),
+                                            http::find_field(req.headers, "Origin"))) {
+      refuse(res, 403, jsonrpc::kServerError, "Forbidden: " + *reason);
+      return false;
+    }
+    return true;
   }
 
   // The session named by the request, or nullptr with `res` filled: 400 without the header,
@@ -365,7 +370,7 @@ struct Server::Impl {
   void handle_sse_stream(const http::Request& req, http::Response& res) {
     auto principal = admit(req, res);
     if (!principal) return;
-    auto reservation = sse_streams.reserve(principal->subject);
+    auto reservation = sse_streams.reserve(*principal);
     if (reservation.refusal == detail::SseStreams::Refusal::subject_full) {
       refuse(res, 429, jsonrpc::kServerError,
              "Too Many Requests: at most " + std::to_string(sse_streams.max_streams_per_subject()) +
@@ -399,18 +404,25 @@ struct Server::Impl {
   // The messages of an SSE session: the answer is 202 at once (or the refusal); what the
   // message asks for goes on the session's stream.
   void handle_sse_message(const http::Request& req, http::Response& res) {
-    auto principal = admit(req, res);
-    if (!principal) return;
+    std::optional<Principal> principal;
+    if (options.unsafe_sse_token_on_stream_only) {
+      if (!admit_origin(req, res)) return;
+    } else {
+      principal = admit(req, res);
+      if (!principal) return;
+    }
     const auto id = req.query_param("session_id");
     if (!id || id->empty()) {
       refuse(res, 400, jsonrpc::kServerError, "Bad Request: session_id is required");
       return;
     }
     const auto open = sse_streams.find(*id);
-    if (!open || open->session->subject != principal->subject) {
+    const bool owned = open && (!principal || open->session->subject == principal->subject);
+    if (!open || (!owned && !options.unsafe_sse_session_any_user)) {
       refuse(res, 404, jsonrpc::kServerError, "Could not find session");
       return;
     }
+    if (!principal) principal = open->opener;
     const json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
     if (body.is_discarded()) {
       refuse(res, 400, jsonrpc::kParseError, "Parse error: could not parse message");

@@ -1,6 +1,7 @@
 #include "sse_channel.h"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "mcph/http/url.h"
@@ -180,6 +181,14 @@ std::vector<std::string> SseChannel::receive_until(const std::function<bool(cons
                                  std::to_string(timeout.count()) + " ms");
     }
   }
+}
+
+std::vector<std::string> SseChannel::take_messages(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, timeout, [&] { return ended_ || !messages_.empty(); });
+  std::vector<std::string> taken(std::make_move_iterator(messages_.begin()), std::make_move_iterator(messages_.end()));
+  messages_.clear();
+  return taken;
 }
 
 }  // namespace mcph::mcp::detail

@@ -46,6 +46,9 @@ class SseChannel {
   // time passes first (the messages taken so far are lost with it).
   std::vector<std::string> receive_until(const std::function<bool(const std::string&)>& done,
                                          std::chrono::milliseconds timeout);
+  // Every message received and not yet taken, waiting up to `timeout` for the first; empty
+  // when none came (or the stream ended without one).
+  std::vector<std::string> take_messages(std::chrono::milliseconds timeout);
 
  private:
   void read_stream(http::Fields headers);

@@ -7,7 +7,8 @@ namespace mcph::mcp::detail {
 SseStreams::SseStreams(std::size_t max_streams, std::size_t max_streams_per_subject)
     : max_streams_(max_streams), max_per_subject_(max_streams_per_subject) {}
 
-SseStreams::Reservation SseStreams::reserve(const std::string& subject) {
+SseStreams::Reservation SseStreams::reserve(const Principal& opener) {
+  const std::string& subject = opener.subject;
   Reservation reservation;
   std::lock_guard lock(mutex_);
   std::size_t& mine = per_subject_[subject];
@@ -24,7 +25,7 @@ SseStreams::Reservation SseStreams::reserve(const std::string& subject) {
   session->id = new_session_id();
   session->subject = subject;
   ++mine;
-  streams_.emplace(session->id, SseStream{session, nullptr});
+  streams_.emplace(session->id, SseStream{session, nullptr, opener});
   reservation.session = std::move(session);
   return reservation;
 }

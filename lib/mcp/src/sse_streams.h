@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "mcph/http/message.h"
+#include "mcph/mcp/auth.h"
 #include "session_store.h"
 
 namespace mcph::mcp::detail {
@@ -22,6 +23,7 @@ namespace mcph::mcp::detail {
 struct SseStream {
   std::shared_ptr<Session> session;              // id, subject, protocol version, log level
   std::shared_ptr<http::ResponseStream> stream;  // null until the head has gone out
+  Principal opener;                              // who opened the stream, as its GET was admitted
 };
 
 class SseStreams {
@@ -33,7 +35,7 @@ class SseStreams {
     Refusal refusal = Refusal::none;
     std::shared_ptr<Session> session;  // when none
   };
-  Reservation reserve(const std::string& subject);
+  Reservation reserve(const Principal& opener);
   // The stream of a reserved session; releases it when the stream closes (at once when it is
   // closed already).
   void attach(const std::string& id, std::shared_ptr<http::ResponseStream> stream);

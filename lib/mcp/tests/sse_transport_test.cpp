@@ -46,6 +46,9 @@ Client alice_client(const testing::TestServer& server, ClientOptions options = o
 
 const std::string kWhoami = R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"whoami"}})";
 
+http::ClientResponse post_message(const testing::TestServer& server, const std::string& query,
+                                  const http::Fields& headers, const std::string& body = kWhoami);
+
 // ---- the client ---------------------------------------------------------------------------
 
 TEST(SseClient, ConnectOpensTheStreamAndInitializes) {
@@ -126,6 +129,30 @@ TEST(SseClient, ARefusedPostIsItsOwnOutcome) {
   EXPECT_EQ(forged.http_status, 401);
   client.set_session_id("0123456789abcdef0123456789abcdef");
   EXPECT_EQ(client.request("tools/list").http_status, 404);
+}
+
+// What another client's POST naming this session put on the stream is the stream's owner's to
+// see: the harness watches a user's stream for answers to requests that were not theirs.
+TEST(SseClient, HandsOverTheMessagesNoRequestOfItsOwnAwaited) {
+  testing::TestServerOptions options = authenticated();
+  options.unsafe_sse_session_any_user = true;
+  testing::TestServer server(options);
+  Client client = alice_client(server);
+  ASSERT_TRUE(client.connect().ok());
+  EXPECT_TRUE(client.unclaimed_messages(50ms).empty());
+  EXPECT_EQ(client.messages_target(client.session_id()), "/messages/?session_id=" + client.session_id());
+  EXPECT_EQ(client.messages_target(""), "/messages/");
+  EXPECT_EQ(post_message(server, "?session_id=" + client.session_id(), kBob).status, 202);
+  const auto taken = client.unclaimed_messages(5s);
+  ASSERT_EQ(taken.size(), 1u);
+  EXPECT_THAT(taken[0], HasSubstr(R"(\"subject\":\"bob\")"));
+  EXPECT_TRUE(client.ping().ok());  // its own requests still get their answers
+}
+
+TEST(SseClient, MessagesTargetNeedsAStream) {
+  Client client("http://127.0.0.1:9/sse", over_sse());
+  EXPECT_THROW(client.messages_target("x"), std::logic_error);
+  EXPECT_TRUE(client.unclaimed_messages(1ms).empty());
 }
 
 TEST(SseClient, EndSessionClosesTheStream) {
@@ -258,7 +285,7 @@ TEST(SseClient, AStreamTheServerEndsFailsTheWaitingRequest) {
 // ---- the server's rules -------------------------------------------------------------------
 
 http::ClientResponse post_message(const testing::TestServer& server, const std::string& query,
-                                  const http::Fields& headers, const std::string& body = kWhoami) {
+                                  const http::Fields& headers, const std::string& body) {
   http::Client client(server.base_url());
   return client.post("/messages/" + query, body, "application/json", headers);
 }
@@ -314,6 +341,34 @@ TEST(SseServer, AnotherUsersTokenCannotUseTheSession) {
   ASSERT_TRUE(alice.wait_for("alice-1"));
   EXPECT_EQ(alice.text(), "event: endpoint\ndata: /messages/?session_id=" + session +
                               "\n\nevent: message\ndata: {\"id\":\"alice-1\",\"jsonrpc\":\"2.0\",\"result\":{}}\n\n");
+}
+
+// The UNSAFE switches the harness's sabotage tests start the reference servers with: each
+// removes exactly one of the two rules above.
+TEST(SseServer, UnsafeTokenOnStreamOnlyRunsATokenlessPostAsTheStreamsOwner) {
+  testing::TestServerOptions options = authenticated();
+  options.unsafe_sse_token_on_stream_only = true;
+  testing::TestServer server(options);
+  SseStreamReader alice(server.sse_url(), kAlice);
+  const std::string session = alice.session_id();
+  ASSERT_FALSE(session.empty());
+  EXPECT_EQ(post_message(server, "?session_id=" + session, {{"Authorization", "Bearer forged"}}).status, 202);
+  ASSERT_TRUE(alice.wait_for("\"id\":7"));
+  EXPECT_THAT(alice.text(), HasSubstr(R"(\"subject\":\"alice\")"));
+  EXPECT_EQ(post_message(server, "", {}).status, 400);  // the session id is still needed
+}
+
+TEST(SseServer, UnsafeSessionAnyUserLetsAnotherUserPostToTheStream) {
+  testing::TestServerOptions options = authenticated();
+  options.unsafe_sse_session_any_user = true;
+  testing::TestServer server(options);
+  SseStreamReader alice(server.sse_url(), kAlice);
+  const std::string session = alice.session_id();
+  ASSERT_FALSE(session.empty());
+  EXPECT_EQ(post_message(server, "?session_id=" + session, {{"Authorization", "Bearer forged"}}).status, 401);
+  EXPECT_EQ(post_message(server, "?session_id=" + session, kBob).status, 202);
+  ASSERT_TRUE(alice.wait_for("\"id\":7"));
+  EXPECT_THAT(alice.text(), HasSubstr(R"(\"subject\":\"bob\")"));  // bob's call, on alice's stream
 }
 
 TEST(SseServer, AnUnknownSessionIs404AndAMissingOne400) {

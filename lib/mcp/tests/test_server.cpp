@@ -27,6 +27,8 @@ ServerOptions test_server_options(const TestServerOptions& test) {
   options.sse_path = test.sse_path;
   options.max_sse_streams = test.max_sse_streams;
   options.max_sse_streams_per_subject = test.max_sse_streams_per_subject;
+  options.unsafe_sse_token_on_stream_only = test.unsafe_sse_token_on_stream_only;
+  options.unsafe_sse_session_any_user = test.unsafe_sse_session_any_user;
   options.protected_resource_metadata =
       R"({"resource":"http://127.0.0.1/mcp","authorization_servers":["http://127.0.0.1/realms/mcp-demo"]})";
   if (test.authentication) {

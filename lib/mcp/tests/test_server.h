@@ -20,6 +20,8 @@ struct TestServerOptions {
   std::string sse_path = "/sse";  // the HTTP+SSE transport's GET, beside the legacy POST
   std::size_t max_sse_streams = 1000;
   std::size_t max_sse_streams_per_subject = 16;
+  bool unsafe_sse_token_on_stream_only = false;  // ServerOptions' UNSAFE switches
+  bool unsafe_sse_session_any_user = false;
 };
 
 // What TestServer is made of, for a server that is not started (the fuzz target routes

@@ -14,7 +14,8 @@ namespace mcph::mock_cognito {
 using Action = std::function<nlohmann::ordered_json(MockCognito::State& state, const nlohmann::json& request)>;
 using ActionTable = std::map<std::string, Action, std::less<>>;
 
-void add_pool_actions(ActionTable& table);     // CreateUserPool, CreateUserPoolClient
+// CreateUserPool, CreateUserPoolClient, ListUserPools, DescribeUserPool, DescribeUserPoolClient
+void add_pool_actions(ActionTable& table);
 void add_user_actions(ActionTable& table);     // AdminCreateUser, AdminSetUserPassword, AdminGetUser
 void add_auth_actions(ActionTable& table);     // InitiateAuth
 void add_session_actions(ActionTable& table);  // GetUser, GlobalSignOut, AdminUserGlobalSignOut, RevokeToken

@@ -137,7 +137,7 @@ AuthResult Authenticator::authenticate(std::string_view authorization) const {
   }
   jose::VerifyOptions options;
   options.allowed_algs = config_.algorithms;
-  options.issuer = config_.issuer;
+  if (config_.check_issuer) options.issuer = config_.issuer;
   // Cognito's access tokens name no audience: the client they were issued to stands for it.
   if (config_.profile == TokenProfile::oidc) options.audience = config_.audience;
   options.leeway = config_.leeway;

@@ -312,5 +312,19 @@ TEST_F(CognitoProfileTest, AnotherPoolsIssuerIsRefused) {
   EXPECT_THAT(result.description, HasSubstr("iss"));
 }
 
+// The sabotage switch (--no-issuer-check): the same token, behind keys the server trusts, passes.
+TEST_F(CognitoProfileTest, WithoutTheIssuerCheckAnotherPoolsTokenPasses) {
+  AuthConfig config;
+  config.profile = TokenProfile::cognito;
+  config.issuer = pool_issuer();
+  config.jwks_url = idp_->url() + "/realms/demo/protocol/openid-connect/certs";
+  config.allowed_clients = {"app-client"};
+  config.check_issuer = false;
+  const AuthResult result = Authenticator(config).authenticate(
+      "Bearer " + token(cognito_claims("", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other0000")));
+  ASSERT_TRUE(result.principal.has_value()) << result.description;
+  EXPECT_EQ(result.principal->subject, "sub-alice");
+}
+
 }  // namespace
 }  // namespace mcph::broker

@@ -65,6 +65,14 @@ void Runtime::declare_flags(cli::Flags& flags) {
               "does (no aud; token_use access, client_id on the --allowed-client list)")
       .toggle("no-token-type-check", "UNSAFE, for the harness's sabotage tests: accept ID and refresh tokens as access tokens")
       .toggle("no-client-check", "UNSAFE, for the harness's sabotage tests: accept tokens issued to any client")
+      .toggle("no-issuer-check", "UNSAFE, for the harness's sabotage tests: accept tokens of any issuer whose keys the "
+                                 "JWKS holds (iss not compared with --issuer)")
+      .toggle("unsafe-sse-token-on-stream-only",
+              "UNSAFE, for the harness's sabotage tests: POST /messages/ (HTTP+SSE) checks no token and acts as "
+              "whoever opened the session's stream")
+      .toggle("unsafe-sse-session-any-user",
+              "UNSAFE, for the harness's sabotage tests: POST /messages/ may name another user's session (its answer "
+              "goes on that user's stream)")
       .toggle("no-request-gathering", "UNSAFE, for the harness's sabotage tests: a worker takes each request at its first "
                                       "bytes and waits for the rest, so that slow clients can hold every worker")
       .toggle("unsafe-decode-encoded-slash", "UNSAFE, for the harness's sabotage tests: route a path's %2F as a \"/\", "
@@ -126,6 +134,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   auth.allowed_clients = flags.all("allowed-client");
   if (auth.allowed_clients.empty()) auth.allowed_clients = {"mcp-client"};
   if (flags.on("no-client-check")) auth.allowed_clients.clear();
+  auth.check_issuer = !flags.on("no-issuer-check");
   authenticator_ = std::make_unique<broker::Authenticator>(auth);
 
   broker::BrokerConfig broker_config;
@@ -160,6 +169,8 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   mcp_options.max_sse_streams = static_cast<std::size_t>(std::max(1, flags.get_int("max-sse-streams")));
   mcp_options.max_sse_streams_per_subject =
       static_cast<std::size_t>(std::max(1, flags.get_int("max-sse-streams-per-user")));
+  mcp_options.unsafe_sse_token_on_stream_only = flags.on("unsafe-sse-token-on-stream-only");
+  mcp_options.unsafe_sse_session_any_user = flags.on("unsafe-sse-session-any-user");
   mcp_options.authenticate = [this](const http::Request& request) { return authenticate(request); };
   mcp_options.insufficient_scope_challenge = [this](const std::string& needed) {
     return authenticator_->insufficient_scope_challenge(needed);

@@ -113,5 +113,6 @@ StepKindInfo policy_table_step_kind();
 StepKindInfo svid_token_step_kind();
 StepKindInfo oauth_step_kind();
 StepKindInfo spiffe_step_kind();
+StepKindInfo sse_step_kind();
 
 }  // namespace mcph::harness

@@ -135,6 +135,15 @@ class Client {
   http::ClientResponse raw(std::string_view method, const http::Fields& headers = {},
                            std::string_view body = {}, std::string_view content_type = {});
 
+  // sse: the messages its stream carried that no request of this client awaited (the answer to
+  // another client's POST naming this session, a message sent unasked), waiting up to `wait`
+  // for the first; empty when none came or no stream is open.
+  std::vector<std::string> unclaimed_messages(std::chrono::milliseconds wait);
+  // sse: the messages endpoint's path and query as the open stream's endpoint event named it,
+  // with `session_id` in place of the session's ("" = without one). Throws std::logic_error
+  // when no stream has been opened.
+  std::string messages_target(std::string_view session_id) const;
+
   const std::string& session_id() const;
   const std::string& protocol_version() const;  // negotiated; the asked one before initialize
   void set_session_id(std::string id);          // for tests of foreign/expired sessions

@@ -66,6 +66,13 @@ struct ServerOptions {
   std::size_t max_sse_streams = 1000;
   std::size_t max_sse_streams_per_subject = 16;
   std::chrono::milliseconds sse_keep_alive{15000};
+  // UNSAFE, only for the harness's sabotage tests, the defects of HTTP+SSE servers it must find:
+  // a POST to sse_messages_path passes Host/Origin but not the authentication hook, and acts as
+  // whoever opened the stream (the token checked only when the stream opens) …
+  bool unsafe_sse_token_on_stream_only = false;
+  // … or names any subject's session: it acts as its own caller, and its answer goes on the
+  // other subject's stream.
+  bool unsafe_sse_session_any_user = false;
   // The WWW-Authenticate value of a tools/call refused for a scope the caller lacks (HTTP 403,
   // MCP authorization: insufficient_scope), given the scopes the tool needs; empty: a bare
   // `Bearer error="insufficient_scope", scope="…"`.

@@ -40,6 +40,10 @@ struct AuthConfig {
   // ID token (`typ: "ID"`), a refresh or logout token, or a JWT with neither is refused. Cognito:
   // `token_use: "access"`.
   bool access_tokens_only = true;
+  // iss must be `issuer`. Off only for the harness's sabotage tests: a server that trusts the keys
+  // of several issuers (the pools of one account, as moto's share one key) and never asks which
+  // issuer signed.
+  bool check_issuer = true;
   std::vector<jose::Alg> algorithms{jose::Alg::RS256};
   std::chrono::seconds leeway{0};
   std::string resource_metadata_url; // <server>/.well-known/oauth-protected-resource

@@ -13,6 +13,10 @@
 //
 // Bounded everywhere: the number of calls, a time limit after which no call is started, a
 // deadline for each call, bounded response sizes. It stops by itself and closes everything.
+//
+// Over the HTTP+SSE transport (2024-11-05) each connection is a thread instead, with a stream
+// per user it acts for (src/sse_load.h); the callbacks are then called one at a time, from
+// those threads.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -73,7 +77,7 @@ struct SessionRecord {
 };
 
 struct LoadOptions {
-  std::string endpoint_url;       // http://127.0.0.1:PORT/mcp, or …/sse for the legacy transport
+  std::string endpoint_url;       // http://127.0.0.1:PORT/mcp, or …/sse for the legacy and sse transports
   mcp::Transport transport = mcp::Transport::streamable_http;
   // One value per connection (its Authorization header, e.g. "Bearer <jwt>"); the number of
   // connections is the size of this list.
@@ -92,7 +96,7 @@ struct LoadOptions {
   // Optional: asked before each call starts (on the driver thread); once it says true, no more
   // calls start and those not made are not counted unfinished: the load has shown what it was for.
   std::function<bool()> enough;
-  // Optional: every session setup, as it finishes (Streamable HTTP only; same thread).
+  // Optional: every session setup, as it finishes (Streamable HTTP and HTTP+SSE; same thread).
   std::function<void(const SessionRecord&)> on_session;
 };
 

@@ -31,7 +31,7 @@ struct Expectation {
 
 // The kinds of step, in the order of the alternatives of StepSpec below (steps/step_kinds.cpp
 // holds each kind's name, reader, runner and documentation).
-enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients, workload, policy_table, svid_token, oauth, spiffe };
+enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients, workload, policy_table, svid_token, oauth, spiffe, sse };
 
 using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
@@ -298,10 +298,27 @@ struct OAuthStep {
   std::string content_type;               // default application/x-www-form-urlencoded
 };
 
+// sse: {server: jira-mcp, open: bobs} or {server: jira-mcp, post: bobs, tool: get_issue} — MCP's
+// HTTP+SSE transport (2024-11-05) taken apart: a stream opened as the acting user and kept under
+// a name, or one tools/call POSTed to a kept stream's messages endpoint (as another user, with
+// no token, another session id or none), and that stream watched for what the POST sent it.
+struct SseStep {
+  static constexpr StepKind kind = StepKind::sse;
+  std::string server;
+  std::string open;        // the name the stream this step opens is kept under
+  std::string post;        // the kept stream this step POSTs to
+  // post: "" the stream's own session id, "none" none, "unknown" one no server gave out, else this
+  std::string session_id;
+  std::string tool;        // post: tools/call of this tool …
+  std::string args = "{}"; // … with these arguments (JSON text)
+  std::string authorization = "token";  // token | none
+  int watch_ms = 2000;     // post: how long the stream is watched for the call's answer
+};
+
 // What a step does, one alternative per StepKind, in the enum's order.
 using StepSpec = std::variant<CallStep, HttpStep, VaultStep, TokenStep, SqlStep, WaitStep, TcpStep, FaultSpec, IdpStep,
                               LoadSpec, SlowClientsStep, WorkloadStep, PolicyTableStep, SvidTokenStep,
-                              OAuthStep, SpiffeStep>;
+                              OAuthStep, SpiffeStep, SseStep>;
 
 // The name of a kind as written in a scenario file ("call").
 const char* to_string(StepKind kind);
