@@ -6,9 +6,7 @@
 #include "commands.h"
 #include "mcph/cli/flags.h"
 #include "mcph/harness/scenario/shard.h"
-#include "mcph/reports/html.h"
-#include "mcph/reports/junit.h"
-#include "mcph/reports/sarif.h"
+#include "report_files.h"
 
 namespace mcph::harness::cli {
 
@@ -51,18 +49,7 @@ int merge_command(int argc, char** argv) {
   }
   const reports::RunReport& report = merged.report;
   try {
-    if (!flags.get("junit").empty()) {
-      reports::write_junit_file(report, flags.get("junit"));
-      std::printf("JUnit report: %s\n", flags.get("junit").c_str());
-    }
-    if (!flags.get("html").empty()) {
-      reports::write_html_file(report, flags.get("html"));
-      std::printf("HTML report: %s\n", flags.get("html").c_str());
-    }
-    if (!flags.get("sarif").empty()) {
-      reports::write_sarif_file(report, flags.get("sarif"));
-      std::printf("SARIF report: %s\n", flags.get("sarif").c_str());
-    }
+    write_report_files(report, flags);
     if (!flags.get("benchmark-json").empty()) {
       std::ofstream out(flags.get("benchmark-json"));
       out << merged.benchmarks.dump(2) << "\n";
@@ -85,16 +72,12 @@ int merge_command(int argc, char** argv) {
                       level.max_ms);
         }
       }
-      for (const auto& failure : scenario.failures) {
-        std::printf("      step %s\n        expected %s\n        actual   %s\n", failure.step.c_str(),
-                    failure.expectation.c_str(), failure.actual.c_str());
-      }
-      if (!scenario.message.empty()) std::printf("      %s\n", scenario.message.c_str());
     }
   }
   const auto counts = report.counts();
   std::printf("%d shards merged: %d scenarios: %d passed, %d failed, %d broken, %d skipped\n", merged.shards, counts.tests,
               counts.passed, counts.failures, counts.errors, counts.skipped);
+  print_failed_scenarios(report);
   return report.ok() ? 0 : 1;
 }
 

@@ -8,9 +8,7 @@
 #include "configuration_check.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/scenario/shard.h"
-#include "mcph/reports/html.h"
-#include "mcph/reports/junit.h"
-#include "mcph/reports/sarif.h"
+#include "report_files.h"
 #include "scenario_selection.h"
 #include "stack_for_run.h"
 #include "terminal.h"
@@ -175,18 +173,7 @@ int run_command(int argc, char** argv) {
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   try {
-    if (!flags.get("junit").empty()) {
-      reports::write_junit_file(report, flags.get("junit"));
-      std::printf("JUnit report: %s\n", flags.get("junit").c_str());
-    }
-    if (!flags.get("html").empty()) {
-      reports::write_html_file(report, flags.get("html"));
-      std::printf("HTML report: %s\n", flags.get("html").c_str());
-    }
-    if (!flags.get("sarif").empty()) {
-      reports::write_sarif_file(report, flags.get("sarif"));
-      std::printf("SARIF report: %s\n", flags.get("sarif").c_str());
-    }
+    write_report_files(report, flags);
     if (!flags.get("shard-out").empty()) {
       write_shard_result(flags.get("shard-out"), shard, report, selection.files, load_records);
       std::printf("shard %d/%d: what this worker saw is in %s (for mcp-harness merge)\n", shard.index, shard.count,
@@ -199,23 +186,7 @@ int run_command(int argc, char** argv) {
   const auto counts = report.counts();
   std::printf("%d scenarios: %d passed, %d failed, %d broken, %d skipped (%.1f s)\n", counts.tests, counts.passed,
               counts.failures, counts.errors, counts.skipped, report.seconds);
-  for (const auto& suite : report.suites) {
-    for (const auto& scenario : suite.scenarios) {
-      if (scenario.status != reports::ScenarioResult::Status::failed &&
-          scenario.status != reports::ScenarioResult::Status::error) {
-        continue;
-      }
-      std::printf("  %s: %s — %s\n", reports::to_string(scenario.status), suite.name.c_str(), scenario.name.c_str());
-      for (const auto& failure : scenario.failures) {
-        std::printf("      step %s\n        expected %s\n        actual   %s\n", failure.step.c_str(),
-                    failure.expectation.c_str(), failure.actual.c_str());
-      }
-      for (const auto& finding : scenario.findings) {
-        std::printf("      finding on %s: %s (%s)\n", finding.server.c_str(), finding.property.c_str(), finding.evidence.c_str());
-      }
-      if (!scenario.message.empty()) std::printf("      %s\n", scenario.message.c_str());
-    }
-  }
+  print_failed_scenarios(report);
   if (g_interrupted) {
     std::printf("interrupted: the scenarios not run are reported skipped\n");
     return 130;
