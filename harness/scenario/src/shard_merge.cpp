@@ -254,7 +254,9 @@ MergedRun merge_shard_results(const std::vector<std::filesystem::path>& dirs) {
       std::vector<const reports::ScenarioResult*> all;
       for (const auto& worker : workers) all.push_back(&worker.report.suites[s].scenarios[c]);
       bool has_load = false;
-      for (const auto& [key, list] : records) has_load = has_load || (std::get<0>(key) == suite.name && std::get<1>(key) == scenario.name);
+      for (const auto& entry : records) {
+        has_load = has_load || (std::get<0>(entry.first) == suite.name && std::get<1>(entry.first) == scenario.name);
+      }
       if (!has_load) {
         // Nothing of it was sharded (no load step, or none reached): the worst of the workers'
         // results speaks for all — a failure or a break anywhere is one.

@@ -29,9 +29,10 @@ TEST(LatencyHistogram, PercentilesOfMergedHistogramsAreThoseOfAllCallsWithinOneP
   std::vector<double> all;
   LatencyHistogram first, second, whole;
   for (int i = 0; i < 20000; ++i) {
-    const double ms = latency(random) * (i % 2 ? 3 : 1);  // the two halves differ
+    const bool slow = i % 4 == 0;  // a quarter of the calls, on one worker, ten times slower
+    const double ms = latency(random) * (slow ? 10 : 1);
     all.push_back(ms);
-    (i % 2 ? second : first).add(ms);
+    (slow ? second : first).add(ms);
     whole.add(ms);
   }
   std::sort(all.begin(), all.end());
@@ -41,9 +42,12 @@ TEST(LatencyHistogram, PercentilesOfMergedHistogramsAreThoseOfAllCallsWithinOneP
   for (double q : {0.5, 0.9, 0.99}) {
     const double exact = load::percentile_of_sorted(all, q);
     EXPECT_NEAR(merged.percentile_ms(q), exact, exact * 0.0101) << q;
-    // Averaged percentiles would be wrong by far more: that is why they are never used.
+  }
+  // Averaged percentiles would be wrong by far more: that is why they are never used.
+  for (double q : {0.5, 0.9}) {
     const double averaged = (first.percentile_ms(q) + second.percentile_ms(q)) / 2;
-    EXPECT_GT(std::abs(averaged - exact), exact * 0.05) << q;
+    const double merged_ms = merged.percentile_ms(q);
+    EXPECT_GT(std::abs(averaged - merged_ms), merged_ms * 0.2) << q;
   }
   EXPECT_DOUBLE_EQ(merged.max_ms(), all.back());
   EXPECT_EQ(LatencyHistogram::from_json(merged.to_json()).to_json(), merged.to_json());

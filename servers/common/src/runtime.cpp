@@ -66,8 +66,9 @@ void Runtime::declare_flags(cli::Flags& flags) {
               "oidc: access tokens as Keycloak issues them (aud, typ, azp); cognito: as an Amazon Cognito user pool "
               "does (no aud; token_use access, client_id on the --allowed-client list)")
       .option("unsafe-credential-cache-key-chars", "0",
-              "UNSAFE, for the harness's sabotage tests (jira-mcp, github-mcp): cache each caller's backend credential under the first N "
-              "characters of its user name, so that users whose names share them share one credential (0: no cache)")
+              "UNSAFE, for the harness's sabotage tests (jira-mcp, github-mcp): cache each caller's backend credential "
+              "under the first N characters of its user name, so that users whose names share them share one "
+              "credential (0: no cache)")
       .toggle("no-token-type-check", "UNSAFE, for the harness's sabotage tests: accept ID and refresh tokens as access tokens")
       .toggle("no-client-check", "UNSAFE, for the harness's sabotage tests: accept tokens issued to any client")
       .toggle("no-request-gathering", "UNSAFE, for the harness's sabotage tests: a worker takes each request at its first "
