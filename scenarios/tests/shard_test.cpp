@@ -21,7 +21,6 @@ namespace mcph::harness {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::Not;
 using Json = nlohmann::json;
 
 const char* kEveryServer = R"(suite: sharded_load
@@ -119,9 +118,10 @@ class ShardedLoad : public ::testing::Test {
   static std::set<std::string> users_of(const std::vector<std::string>& dirs) {
     std::set<std::string> users;
     for (const auto& dir : dirs) {
-      for (const auto& step : read_json(std::filesystem::path(dir) / "shard.json")["load_steps"]) {
-        for (const auto& user : step["record"]["users"]) users.insert(user.get<std::string>());
-        for (const auto& user : step["record"]["probe_users"]) users.insert(user.get<std::string>());
+      const Json result = read_json(std::filesystem::path(dir) / "shard.json");
+      for (const auto& step : result.at("load_steps")) {
+        for (const auto& user : step.at("record").at("users")) users.insert(user.get<std::string>());
+        for (const auto& user : step.at("record").at("probe_users")) users.insert(user.get<std::string>());
       }
     }
     return users;
@@ -138,7 +138,9 @@ TEST_F(ShardedLoad, ThreeWorkersGiveTheVerdictOfOneProcessOverTheSameUsers) {
   const auto single = run_workers("one", 1, scenario, stack_file_, one);
   ASSERT_EQ(one[0].code, 0) << one[0].output;
   const auto workers = run_workers("three", 3, scenario, stack_file_, three);
-  for (const auto& worker : three) EXPECT_EQ(worker.code, 0) << worker.output;
+  // A worker judges the step's whole-step counts (accepted_at_least: 720) against its own share:
+  // its exit code is its slice's, the verdict the merge's.
+  for (const auto& worker : three) EXPECT_LE(worker.code, 1) << worker.output;
 
   std::vector<std::string> merge_one = {"merge", "--benchmark-json", (dir_.path() / "one.json").string()};
   merge_one.insert(merge_one.end(), single.begin(), single.end());
@@ -150,7 +152,8 @@ TEST_F(ShardedLoad, ThreeWorkersGiveTheVerdictOfOneProcessOverTheSameUsers) {
   const Ran merged_three = harness(merge_three);
   EXPECT_EQ(merged_one.code, 0) << merged_one.output;
   EXPECT_EQ(merged_three.code, 0) << merged_three.output;
-  EXPECT_THAT(merged_three.output, HasSubstr("3 shards merged: 1 scenarios: 1 passed"));
+  EXPECT_THAT(merged_three.output, HasSubstr("3 shards merged: 2 scenarios: 2 passed, 0 failed, 0 broken"))
+      << "the stack's configuration check and the load";
 
   EXPECT_EQ(users_of(single), users_of(workers));
   EXPECT_EQ(users_of(workers).size(), 26u) << "24 users and 2 probe users, each in one worker's slice";
@@ -215,7 +218,7 @@ TEST_F(ShardedLoad, ACredentialSharedAcrossTwoWorkersIsFoundByTheMerge) {
   const Ran merged = harness(merge);
   EXPECT_EQ(merged.code, 1) << merged.output;
   EXPECT_THAT(merged.output, HasSubstr("reached the backend for 2 users: user0010 (shard 0/2), user0011 (shard 1/2)"));
-  EXPECT_THAT(merged.output, Not(HasSubstr("2 shards merged: 1 scenarios: 1 passed")));
+  EXPECT_THAT(merged.output, HasSubstr("1 failed"));
 }
 
 TEST_F(ShardedLoad, ShardsThatDoNotMakeOneRunAreRefused) {
