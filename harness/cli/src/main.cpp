@@ -22,6 +22,8 @@ const std::vector<Command>& commands() {
       {"up", "start the local stack in the background and write its stack file", mcph::harness::cli::up_command},
       {"status", "show each service of a stack: url, pid, alive, healthy", mcph::harness::cli::status_command},
       {"run", "run scenario files against a stack and write JUnit and HTML reports", mcph::harness::cli::run_command},
+      {"merge", "merge the result directories of a sharded run's workers into one verdict and reports",
+       mcph::harness::cli::merge_command},
       {"replay", "run a recorded trace again and show what differs", mcph::harness::cli::replay_command},
       {"down", "stop the stack that `up` started and remove its stack file", mcph::harness::cli::down_command},
       {"reference", "print the scenario-format reference (step and expectation kinds) as Markdown",

@@ -7,9 +7,8 @@
 #include "commands.h"
 #include "configuration_check.h"
 #include "mcph/harness/scenario/scenario_runner.h"
-#include "mcph/reports/html.h"
-#include "mcph/reports/junit.h"
-#include "mcph/reports/sarif.h"
+#include "mcph/harness/scenario/shard.h"
+#include "report_files.h"
 #include "scenario_selection.h"
 #include "stack_for_run.h"
 #include "terminal.h"
@@ -52,8 +51,11 @@ int run_command(int argc, char** argv) {
       "else a local stack of its own, started for this run and stopped at its end.\n"
       "Ctrl-C stops after the running scenario and still writes the reports (the rest skipped);\n"
       "a second Ctrl-C stops at once.\n"
+      "As worker i of N (--shard i/N, or an Indexed Job's JOB_COMPLETION_INDEX with MCPH_SHARD_COUNT), each\n"
+      "load step acts for its own slice of the step's users, calls and connections, and --shard-out DIR\n"
+      "gets what the worker saw, for `mcp-harness merge` (docs/sharding.md); other steps run in every worker.\n"
       "Exit code: 0 when every scenario passed (or was skipped), 1 when one failed or broke, 2 for\n"
-      "usage errors, 130 when interrupted.");
+      "usage errors, 130 when interrupted. A worker's exit code is its own slice's verdict; the run's is merge's.");
   flags.positionals("FILES", "scenario files [default: every scenarios/*.yaml]");
   add_run_stack_flags(flags);
   flags.repeated("family", "run only the files of this family (isolation, missing-credentials, ...)")
@@ -64,10 +66,32 @@ int run_command(int argc, char** argv) {
       .option("junit", "", "write a JUnit XML report to this file")
       .option("html", "", "write a self-contained HTML report to this file")
       .option("sarif", "", "write the findings as SARIF 2.1.0 to this file (code-scanning views)")
-      .option("traces", "", "write one trace per scenario file into this directory (for `mcp-harness replay`)");
+      .option("traces", "", "write one trace per scenario file into this directory (for `mcp-harness replay`)")
+      .option("shard", "",
+              "INDEX/COUNT: run as worker INDEX of COUNT (from 0) on a stack every worker shares [default: "
+              "JOB_COMPLETION_INDEX/MCPH_SHARD_COUNT when set, else 0/1]")
+      .option("shard-out", "", "write what this worker saw (calls, credential fingerprints, latency histograms, "
+                               "its report) into this directory, for `mcp-harness merge`; needed with more than one shard");
   flags.parse(argc, argv);
   if (const auto error = run_stack_flags_error(flags)) {
     std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), error->c_str(), program.c_str());
+    return 2;
+  }
+
+  Shard shard;
+  try {
+    if (!flags.get("shard").empty()) {
+      shard = parse_shard(flags.get("shard"));
+    } else if (const auto from_job = shard_from_environment()) {
+      shard = *from_job;
+    }
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), e.what(), program.c_str());
+    return 2;
+  }
+  if (shard.count > 1 && flags.get("shard-out").empty()) {
+    std::fprintf(stderr, "%s: shard %d/%d needs --shard-out DIR: merge reads what each worker saw from there\n",
+                 program.c_str(), shard.index, shard.count);
     return 2;
   }
 
@@ -85,6 +109,7 @@ int run_command(int argc, char** argv) {
   const bool colour = colour_enabled(stdout);
 
   reports::RunReport report;
+  nlohmann::json load_records = nlohmann::json::array();
   report.started_at = reports::utc_now();
   const auto started = std::chrono::steady_clock::now();
   try {
@@ -92,6 +117,12 @@ int run_command(int argc, char** argv) {
     int users_needed = 0;
     for (const auto& file : selection.files) users_needed = std::max(users_needed, file.needs.generated_users);
     StackForRun target = stack_for_run(flags, program, users_needed);
+    if (shard.count > 1 && target.owned) {
+      target.owned->stop();
+      std::fprintf(stderr, "%s: the workers of a sharded run need one stack they all share: --stack FILE or --run-dir DIR\n",
+                   program.c_str());
+      return 2;
+    }
     report.stack_mode = to_string(target.stack.mode);
     report.stack_idp = to_string(target.stack.idp);
     report.stack_file = target.stack_file;
@@ -104,6 +135,11 @@ int run_command(int argc, char** argv) {
     };
     options.stop_requested = [] { return g_interrupted != 0; };
     options.pacing_dir = pacing_dir_for(target.stack, target.stack_file);
+    options.shard = shard;
+    options.on_load_record = [&load_records](const std::string& suite, const std::string& scenario, std::size_t step,
+                                             const nlohmann::json& record) {
+      load_records.push_back({{"suite", suite}, {"scenario", scenario}, {"step", step}, {"record", record}});
+    };
     // From here on a Ctrl-C still yields a report; before, it ends the start (and the stack with it).
     stop_after_this_scenario_on_ctrl_c();
     ScenarioRunner runner(target.stack, options);
@@ -137,17 +173,11 @@ int run_command(int argc, char** argv) {
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   try {
-    if (!flags.get("junit").empty()) {
-      reports::write_junit_file(report, flags.get("junit"));
-      std::printf("JUnit report: %s\n", flags.get("junit").c_str());
-    }
-    if (!flags.get("html").empty()) {
-      reports::write_html_file(report, flags.get("html"));
-      std::printf("HTML report: %s\n", flags.get("html").c_str());
-    }
-    if (!flags.get("sarif").empty()) {
-      reports::write_sarif_file(report, flags.get("sarif"));
-      std::printf("SARIF report: %s\n", flags.get("sarif").c_str());
+    write_report_files(report, flags);
+    if (!flags.get("shard-out").empty()) {
+      write_shard_result(flags.get("shard-out"), shard, report, selection.files, load_records);
+      std::printf("shard %d/%d: what this worker saw is in %s (for mcp-harness merge)\n", shard.index, shard.count,
+                  flags.get("shard-out").c_str());
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: writing the reports: %s\n", program.c_str(), e.what());
@@ -156,29 +186,7 @@ int run_command(int argc, char** argv) {
   const auto counts = report.counts();
   std::printf("%d scenarios: %d passed, %d failed, %d broken, %d skipped (%.1f s)\n", counts.tests, counts.passed,
               counts.failures, counts.errors, counts.skipped, report.seconds);
-  for (const auto& suite : report.suites) {
-    for (const auto& scenario : suite.scenarios) {
-      if (scenario.status == reports::ScenarioResult::Status::passed) {
-        for (const auto& finding : scenario.findings) {  // bounded ones: what a pass still shows
-          std::printf("  bounded finding: %s — %s\n      on %s: %s, %s\n", suite.name.c_str(), scenario.name.c_str(),
-                      finding.server.c_str(), finding.property.c_str(), finding.bound.c_str());
-        }
-      }
-      if (scenario.status != reports::ScenarioResult::Status::failed &&
-          scenario.status != reports::ScenarioResult::Status::error) {
-        continue;
-      }
-      std::printf("  %s: %s — %s\n", reports::to_string(scenario.status), suite.name.c_str(), scenario.name.c_str());
-      for (const auto& failure : scenario.failures) {
-        std::printf("      step %s\n        expected %s\n        actual   %s\n", failure.step.c_str(),
-                    failure.expectation.c_str(), failure.actual.c_str());
-      }
-      for (const auto& finding : scenario.findings) {
-        std::printf("      finding on %s: %s (%s)\n", finding.server.c_str(), finding.property.c_str(), finding.evidence.c_str());
-      }
-      if (!scenario.message.empty()) std::printf("      %s\n", scenario.message.c_str());
-    }
-  }
+  print_failed_scenarios(report);
   if (g_interrupted) {
     std::printf("interrupted: the scenarios not run are reported skipped\n");
     return 130;

@@ -17,6 +17,10 @@ struct LoadOutcome {
   long without_entry = 0;   // ok calls that left no ledger entry (or named no role)
   long rejected_with_entry = 0;  // refused before the tool, yet traced at the backend
   long by_ledger = 0, by_role = 0, unchecked = 0;
+  // Credentials (by fingerprint) that reached a backend for more than one user; their calls not
+  // already foreign by the ledger or role count in cross_user too.
+  long shared_credentials = 0;
+  int shards = 1;           // the processes whose records made this outcome
   long rate_limit_violations = 0;
   long probe_users = 0;     // (server, probe user) pairs …
   long probe_users_limited = 0;  // … whose probe made a rejection due, and got one

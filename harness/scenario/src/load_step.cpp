@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "load_checks.h"
+#include "load_record.h"
 #include "recorder.h"
 #include "mcph/harness/load/load_driver.h"
 #include "mcph/sync/parallel_for.h"
@@ -172,10 +173,10 @@ std::vector<LimitedRequest> session_requests(const load::SessionRecord& session)
 // answered 429s, and one without a limit has accepted more than it may), or its calls run out:
 // on a slow machine, where each call takes longer than the bucket's refill, a fixed number of
 // calls could end before the limit was ever tested.
-void probe_until_the_limit_shows(Run& run, const LoadSpec& spec) {
+void probe_until_the_limit_shows(Run& run, const LoadSpec& spec, int probe_users) {
   Run* self = &run;
   const auto record_call = std::move(run.options.on_call);
-  const auto users = static_cast<std::size_t>(spec.probe_users);
+  const auto users = static_cast<std::size_t>(probe_users);
   // Asked every kProbeCheckEvery requests: the question costs O(n²) for n requests so far.
   const auto add = [self, &spec](int user, const std::vector<LimitedRequest>& seen) {
     if (self->shown.count(user)) return;
@@ -270,6 +271,10 @@ reports::LoadLevel all_servers(int concurrency, const std::vector<const load::Lo
   return level_of("", concurrency, merged);
 }
 
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 Json level_json(const reports::LoadLevel& level) {
   return {{"server", level.server.empty() ? "all" : level.server}, {"connections", level.concurrency},
           {"calls", level.calls},         {"failed", level.failed},
@@ -295,16 +300,38 @@ class LoadStepRun {
 
   void run() {
     const auto started = Clock::now();
-    for (int i = 0; i < spec_.users + spec_.probe_users; ++i) {
-      users_.push_back({generated_user(spec_.first_user + i).username, "", 0});
+    const int shard = context_.shard, shards = context_.shards;
+    // This process's slice: a contiguous share of the users, every shards-th probe user.
+    const int first = spec_.users * shard / shards, last = spec_.users * (shard + 1) / shards;
+    if (last <= first) {
+      throw std::runtime_error("load: shard " + std::to_string(shard) + "/" + std::to_string(shards) + " has none of the step's " +
+                               std::to_string(spec_.users) + " users: run at most " + std::to_string(spec_.users) + " shards");
     }
-    say("load: " + std::to_string(spec_.users) + " users" +
-        (spec_.probe_users > 0 ? " and " + std::to_string(spec_.probe_users) + " probe users" : std::string()) + ", " +
-        std::to_string(targets_.size()) + " servers, " + std::to_string(spec_.calls) + " calls");
+    for (int i = first; i < last; ++i) users_.push_back({generated_user(spec_.first_user + i).username, "", 0});
+    main_users_ = last - first;
+    for (int p = shard; p < spec_.probe_users; p += shards) {
+      users_.push_back({generated_user(spec_.first_user + spec_.users + p).username, "", 0});
+    }
+    shard_record_.shard = shard;
+    shard_record_.shards = shards;
+    for (std::size_t i = 0; i < users_.size(); ++i) {
+      (static_cast<int>(i) < main_users_ ? shard_record_.users : shard_record_.probe_users).push_back(users_[i].name);
+    }
+    const auto share = [&](long whole) { return whole * (shard + 1) / shards - whole * shard / shards; };
+    const long runs = static_cast<long>(spec_.connections.size() * targets_.size());
+    const long calls = std::max(share(spec_.calls), runs);
+    say("load: " + std::to_string(main_users_) + " users" +
+        (users_.size() > static_cast<std::size_t>(main_users_)
+             ? " and " + std::to_string(users_.size() - static_cast<std::size_t>(main_users_)) + " probe users"
+             : std::string()) +
+        ", " + std::to_string(targets_.size()) + " servers, " + std::to_string(calls) + " calls" +
+        (shards > 1 ? " (shard " + std::to_string(shard) + "/" + std::to_string(shards) + " of the step's " +
+                          std::to_string(spec_.users) + " users and " + std::to_string(spec_.calls) + " calls)"
+                    : std::string()));
 
-    long left = spec_.calls;
+    long left = calls;
     for (std::size_t l = 0; l < spec_.connections.size(); ++l) {
-      const int connections = spec_.connections[l];
+      const int connections = std::max(1, static_cast<int>(share(spec_.connections[l])));
       // Tokens that outlive the level (a level longer than a token's life sees 401s: failed
       // calls, never a silent pass). With new tokens, a warm-up first: each user's first call on
       // each server (a token exchange, a Vault login, a database role), apart from the level's
@@ -313,8 +340,8 @@ class LoadStepRun {
       if (log_in(users_, context_, level_ends + kTokenMarginS)) {
         auth_to_user_.clear();
         for (std::size_t i = 0; i < users_.size(); ++i) auth_to_user_[users_[i].authorization] = static_cast<int>(i);
-        const int warm = std::min(connections, spec_.users);
-        level(warm, static_cast<std::size_t>((spec_.users + warm - 1) / warm), true);
+        const int warm = std::min(connections, main_users_);
+        level(warm, static_cast<std::size_t>((main_users_ + warm - 1) / warm), true);
       }
       const long per_run = (left + static_cast<long>(spec_.connections.size() - l) * static_cast<long>(targets_.size()) - 1) /
                            (static_cast<long>(spec_.connections.size() - l) * static_cast<long>(targets_.size()));
@@ -333,18 +360,20 @@ class LoadStepRun {
   void level(int connections, std::size_t calls_per_connection, bool warm_up) {
     std::vector<std::unique_ptr<Run>> runs;
     for (std::size_t t = 0; t < targets_.size(); ++t) {
-      runs.push_back(make_run(targets_[t], t, users_per_connection(spec_.users, connections), calls_per_connection,
-                              warm_up ? std::chrono::microseconds(0) : pacing(spec_, spec_.users, connections), users_, spec_));
-      if (warm_up || spec_.probe_users == 0) continue;
+      runs.push_back(make_run(targets_[t], t, users_per_connection(main_users_, connections), calls_per_connection,
+                              warm_up ? std::chrono::microseconds(0) : pacing(spec_, main_users_, connections), users_, spec_));
+      const int probe_users = static_cast<int>(users_.size()) - main_users_;
+      if (warm_up || probe_users == 0) continue;
       std::vector<std::vector<int>> probes;
-      for (int p = 0; p < spec_.probe_users; ++p) {
-        for (std::size_t c = 0; c < kProbeConnections; ++c) probes.push_back({spec_.users + p});
+      for (int p = 0; p < probe_users; ++p) {
+        for (std::size_t c = 0; c < kProbeConnections; ++c) probes.push_back({main_users_ + p});
       }
       const std::size_t per_connection = (static_cast<std::size_t>(spec_.probe_calls) + kProbeConnections - 1) / kProbeConnections;
       runs.push_back(make_run(targets_[t], t, std::move(probes), per_connection,
                               std::chrono::microseconds(0), users_, spec_));
-      probe_until_the_limit_shows(*runs.back(), spec_);
+      probe_until_the_limit_shows(*runs.back(), spec_, probe_users);
     }
+    const double started_s = wall_seconds();
     run_together(runs);
 
     std::map<std::size_t, LedgerIndex> ledgers;  // by target: read once per level
@@ -354,16 +383,15 @@ class LoadStepRun {
     Json recorded = Json::array();
     std::vector<const load::LoadReport*> main_reports;
     for (const auto& run : runs) {
-      tally(*run, ledgers);
+      tally(*run, ledgers, warm_up);
       if (run->probe) continue;
+      record_level(*run, connections, warm_up, started_s);
       main_reports.push_back(&run->report);
       const reports::LoadLevel stats = level_of(targets_[run->target].service, connections, run->report);
       recorded.push_back(level_json(stats));
-      if (!warm_up) outcome_.levels.push_back(stats);
     }
     const reports::LoadLevel together = all_servers(connections, main_reports);
     recorded.push_back(level_json(together));
-    if (!warm_up) outcome_.levels.push_back(together);
     (warm_up ? trace_warm_up_ : trace_levels_).push_back(recorded);
     say("load: " + std::string(warm_up ? "warm-up, " : "") + std::to_string(connections) + " connections per server: " +
         level_line(together));
@@ -372,40 +400,51 @@ class LoadStepRun {
     }
   }
 
-  void tally(const Run& run, const std::map<std::size_t, LedgerIndex>& ledgers) {
+  void tally(const Run& run, const std::map<std::size_t, LedgerIndex>& ledgers, bool warm_up) {
     const LoadTarget& target = targets_[run.target];
     const auto ledger = ledgers.find(run.target);
     for (const auto& record : run.records) {
       const CallMeta& meta = run.metas.at(record.tag);
-      CallSeen seen;
-      seen.user = users_[static_cast<std::size_t>(meta.user)].name;
-      seen.trace_id = meta.trace_id;
-      seen.ok = record.ok;
-      seen.http_status = record.http_status;
+      LoadCallRecord call;
+      call.server = target.service;
+      call.user = users_[static_cast<std::size_t>(meta.user)].name;
+      call.trace_id = meta.trace_id;
+      call.phase = run.probe ? LoadPhase::probe : warm_up ? LoadPhase::warm_up : LoadPhase::level;
+      call.ok = record.ok;
+      call.http_status = record.http_status;
+      if (!record.ok) call.error = secrets::scrub(record.error);
       if (ledger != ledgers.end()) {
-        seen.ledger = true;
-        if (const auto entries = ledger->second.find(meta.trace_id); entries != ledger->second.end()) seen.entries = entries->second;
+        call.ledger = true;
+        if (const auto entries = ledger->second.find(meta.trace_id); entries != ledger->second.end()) call.entries = entries->second;
+        call.credential = credential_fingerprint(target.service, call.entries);
       } else if (!target.call.role_at.empty()) {
-        seen.role_checked = true;
-        if (record.ok) seen.role = role_in(record.body, target.call.role_at);
+        call.role_checked = true;
+        if (record.ok) call.role = role_in(record.body, target.call.role_at);
+        call.credential = role_fingerprint(target.service, call.role);
       }
-      isolation_.add(seen);
-      ++outcome_.calls;
-      if (record.ok) ++outcome_.ok;
-      if (record.http_status == 429) ++outcome_.rate_limited;
-      if (!record.ok && !(run.probe && record.http_status == 429)) {
-        ++outcome_.failed;
-        if (failures_.size() < 5) failures_.push_back(target.service + " " + seen.user + ": " + record.error);
-      }
+      shard_record_.calls.push_back(std::move(call));
       requests_[{run.target, meta.user}].push_back({record.sent, record.answered, record.http_status, record.retry_after});
     }
-    if (!run.probe) outcome_.failed += static_cast<long>(run.report.unfinished);
+    if (!run.probe) shard_record_.unfinished += static_cast<long>(run.report.unfinished);
     // A session's initialize and notifications/initialized count against the limit too.
     for (const auto& session : run.sessions) {
       const auto user = auth_to_user_.find(session.authorization);
       if (user == auth_to_user_.end()) continue;
       for (const auto& request : session_requests(session)) requests_[{run.target, user->second}].push_back(request);
     }
+  }
+
+  void record_level(const Run& run, int connections, bool warm_up, double started_s) {
+    LoadLevelRecord level;
+    level.server = targets_[run.target].service;
+    level.connections = connections;
+    level.warm_up = warm_up;
+    level.calls = static_cast<long>(run.report.calls);
+    level.failed = static_cast<long>(run.report.failed + run.report.unfinished);
+    level.started_s = started_s;
+    level.ended_s = started_s + run.report.elapsed_s;
+    for (double ms : run.report.latencies_ms) level.latencies.add(ms);
+    shard_record_.levels.push_back(std::move(level));
   }
 
   void check_rate_limits() {
@@ -415,62 +454,55 @@ class LoadStepRun {
       const auto& [target, user] = key;
       const std::string who = targets_[target].service + " " + users_[static_cast<std::size_t>(user)].name;
       const RateLimitVerdict verdict = check_rate_limit(std::move(requests), spec_.rate_limit, window);
-      outcome_.rate_limit_violations += verdict.violations;
-      for (const auto& problem : verdict.problems) rate_problems_.push_back(who + ": " + problem);
-      if (user < spec_.users) continue;
-      ++outcome_.probe_users;
+      shard_record_.rate_limit_violations += verdict.violations;
+      for (const auto& problem : verdict.problems) shard_record_.rate_problems.push_back(secrets::scrub(who + ": " + problem));
+      if (user < main_users_) continue;
+      ++shard_record_.probe_users_checked;
       if (verdict.due && verdict.rejected > 0) {
-        ++outcome_.probe_users_limited;
+        ++shard_record_.probe_users_limited;
       } else if (!verdict.due) {
         // Not the server's fault: on a slow machine (a sanitizer, 2 busy cores) the probe's
         // calls ran out before it offered more than the bucket refills. It proves nothing
         // either way: rate_limit_violations is then inconclusive, never a pass.
-        outcome_.limits_untested.push_back(who + " (" + std::to_string(verdict.requests) + " requests)");
+        shard_record_.limits_untested.push_back(who + " (" + std::to_string(verdict.requests) + " requests)");
       }
     }
   }
 
   void finish(Clock::time_point started) {
-    outcome_.users = spec_.users;
-    outcome_.cross_user = isolation_.cross_user;
-    outcome_.without_entry = isolation_.without_entry;
-    outcome_.rejected_with_entry = isolation_.rejected_with_entry;
-    outcome_.by_ledger = isolation_.by_ledger;
-    outcome_.by_role = isolation_.by_role;
-    outcome_.unchecked = isolation_.unchecked;
-    outcome_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    for (const auto& example : isolation_.examples) outcome_.problems.push_back(example);
-    for (std::size_t i = 0; i < rate_problems_.size() && i < 8; ++i) outcome_.problems.push_back(rate_problems_[i]);
-    for (const auto& failure : failures_) outcome_.problems.push_back("failed: " + failure);
-    for (auto& problem : outcome_.problems) problem = secrets::scrub(problem);
-
-    out_.accepted = static_cast<int>(std::min<long>(outcome_.ok, std::numeric_limits<int>::max()));
+    shard_record_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    // One code path for one process and many: this process's outcome is its record merged alone.
+    LoadOutcome outcome = merge_load_records({shard_record_});
+    out_.accepted = static_cast<int>(std::min<long>(outcome.ok, std::numeric_limits<int>::max()));
     record_.note(
         {{"load",
-          {{"users", spec_.users},
-           {"probe_users", spec_.probe_users},
+          {{"users", outcome.users},
+           {"probe_users", shard_record_.probe_users.size()},
+           {"shard", std::to_string(shard_record_.shard) + "/" + std::to_string(shard_record_.shards)},
            {"warm_up", trace_warm_up_},
            {"levels", trace_levels_},
-           {"calls", outcome_.calls},
-           {"ok", outcome_.ok},
-           {"failed", outcome_.failed},
-           {"rate_limited", outcome_.rate_limited},
-           {"cross_user_calls", outcome_.cross_user},
-           {"calls_without_entry", outcome_.without_entry},
-           {"rejected_with_entry", outcome_.rejected_with_entry},
-           {"checked_by_ledger", outcome_.by_ledger},
-           {"checked_by_role", outcome_.by_role},
-           {"unchecked", outcome_.unchecked},
-           {"rate_limit_violations", outcome_.rate_limit_violations},
-           {"probe_users_limited", std::to_string(outcome_.probe_users_limited) + " of " + std::to_string(outcome_.probe_users)},
-           {"limits_untested", outcome_.limits_untested},
-           {"problems", outcome_.problems},
-           {"seconds", outcome_.seconds}}}});
-    say("load: " + std::to_string(outcome_.calls) + " calls, " + std::to_string(outcome_.ok) + " ok, " +
-        std::to_string(outcome_.failed) + " failed, " + std::to_string(outcome_.cross_user) + " cross-user, " +
-        std::to_string(outcome_.without_entry) + " without an entry, " + std::to_string(outcome_.rate_limit_violations) +
+           {"calls", outcome.calls},
+           {"ok", outcome.ok},
+           {"failed", outcome.failed},
+           {"rate_limited", outcome.rate_limited},
+           {"cross_user_calls", outcome.cross_user},
+           {"shared_credentials", outcome.shared_credentials},
+           {"calls_without_entry", outcome.without_entry},
+           {"rejected_with_entry", outcome.rejected_with_entry},
+           {"checked_by_ledger", outcome.by_ledger},
+           {"checked_by_role", outcome.by_role},
+           {"unchecked", outcome.unchecked},
+           {"rate_limit_violations", outcome.rate_limit_violations},
+           {"probe_users_limited", std::to_string(outcome.probe_users_limited) + " of " + std::to_string(outcome.probe_users)},
+           {"limits_untested", outcome.limits_untested},
+           {"problems", outcome.problems},
+           {"seconds", outcome.seconds}}}});
+    say("load: " + std::to_string(outcome.calls) + " calls, " + std::to_string(outcome.ok) + " ok, " +
+        std::to_string(outcome.failed) + " failed, " + std::to_string(outcome.cross_user) + " cross-user, " +
+        std::to_string(outcome.without_entry) + " without an entry, " + std::to_string(outcome.rate_limit_violations) +
         " rate-limit violations");
-    out_.load = std::move(outcome_);
+    out_.load = std::move(outcome);
+    out_.load_record = to_json(shard_record_);
   }
 
   const LoadSpec& spec_;
@@ -478,13 +510,11 @@ class LoadStepRun {
   const LoadContext& context_;
   StepOutcome& out_;
   Recorder& record_;
-  std::vector<User> users_;
+  std::vector<User> users_;  // this process's slice: its users, then its probe users
+  int main_users_ = 0;
   std::unordered_map<std::string, int> auth_to_user_;
   std::map<std::pair<std::size_t, int>, std::vector<LimitedRequest>> requests_;
-  IsolationTally isolation_;
-  LoadOutcome outcome_;
-  std::vector<std::string> rate_problems_;
-  std::vector<std::string> failures_;
+  LoadRecord shard_record_;
   Json trace_warm_up_ = Json::array();
   Json trace_levels_ = Json::array();
 };

@@ -32,9 +32,13 @@ struct LoadContext {
   const StackFile& stack;
   std::filesystem::path fixtures_dir;  // the realm fixture's client secret
   std::function<void(const std::string&)> progress;  // a line per level; may be empty
+  // This process is shard `shard` of `shards`: it acts for its own slice of the users (and of
+  // the calls and connections) and records what it saw for a merge (load_record.h).
+  int shard = 0;
+  int shards = 1;
 };
 
-// Fills out.load and out.accepted, and gives the step's summary to `record` for the trace. Throws
+// Fills out.load, out.load_record and out.accepted, and gives the step's summary to `record` for the trace. Throws
 // std::runtime_error when the step cannot run at all (a user cannot log in, a ledger does not
 // answer); what the servers answer is counted, never thrown.
 void run_load_step(const LoadSpec& spec, const std::vector<LoadTarget>& targets, const LoadContext& context,

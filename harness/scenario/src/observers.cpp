@@ -43,7 +43,7 @@ LedgerIndex ledger_by_trace(const std::string& backend_url) {
     if (!entry.is_object()) continue;
     const std::string trace = entry.value("trace_id", "");
     if (trace.empty()) continue;
-    index[trace].push_back({entry.value("credential_of", ""), entry.value("status", 0)});
+    index[trace].push_back({entry.value("credential_of", ""), entry.value("status", 0), entry.value("credential", "")});
   }
   return index;
 }

@@ -30,6 +30,7 @@ nlohmann::json ledger_entries_after(const std::string& backend_url, std::uint64_
 struct LedgerSighting {
   std::string credential_of;  // "alice", "none" or "unknown"
   int status = 0;
+  std::string credential;     // the backend's masked hint of it ("****abcd"), never the secret
 };
 using LedgerIndex = std::unordered_map<std::string, std::vector<LedgerSighting>>;
 // Throws std::runtime_error when the backend does not answer.

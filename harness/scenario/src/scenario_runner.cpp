@@ -187,6 +187,9 @@ struct ScenarioRunner::Impl {
           result.findings.push_back(std::move(*finding));
         }
         if (outcome.load) record.load = outcome.load->levels;
+        if (!outcome.load_record.is_null() && options.on_load_record) {
+          options.on_load_record(file.suite, scenario.name, i + 1, outcome.load_record);
+        }
         result.steps.push_back(std::move(record));
       } catch (const std::exception& e) {
         // The step could not be carried out at all: the scenario is broken, not failed.

@@ -43,6 +43,9 @@ struct StepOutcome {
   // Every tool call of the step, when it was sent and answered: whether a burst came fast
   // enough to test a rate limit at all (load_checks.h, limit_not_reached).
   std::vector<LimitedRequest> calls;
+  // A load step's record of what this process saw (load_record.h), for merging shards; null
+  // for other steps.
+  nlohmann::json load_record;
 
   bool ledger_observed = false;     // the server has a backend with a ledger
   std::string backend;              // its name in the stack file

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <mutex>
 
 #include <nlohmann/json.hpp>
 
@@ -63,6 +65,10 @@ void Runtime::declare_flags(cli::Flags& flags) {
       .option("token-profile", "oidc",
               "oidc: access tokens as Keycloak issues them (aud, typ, azp); cognito: as an Amazon Cognito user pool "
               "does (no aud; token_use access, client_id on the --allowed-client list)")
+      .option("unsafe-credential-cache-key-chars", "0",
+              "UNSAFE, for the harness's sabotage tests (jira-mcp, github-mcp): cache each caller's backend credential "
+              "under the first N characters of its user name, so that users whose names share them share one "
+              "credential (0: no cache)")
       .toggle("no-token-type-check", "UNSAFE, for the harness's sabotage tests: accept ID and refresh tokens as access tokens")
       .toggle("no-client-check", "UNSAFE, for the harness's sabotage tests: accept tokens issued to any client")
       .toggle("no-issuer-check", "UNSAFE, for the harness's sabotage tests: accept tokens of any issuer whose keys the "
@@ -115,6 +121,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   http_ = std::make_unique<http::Server>(http_options);
   public_url_ = flags.get("public-url");
   debug_credentials_ = flags.on("debug-credentials");
+  credential_key_chars_ = std::max(0, flags.get_int("unsafe-credential-cache-key-chars"));
 
   broker::AuthConfig auth;
   const std::string profile = flags.get("token-profile");
@@ -186,6 +193,26 @@ Runtime::~Runtime() {
 mcp::ToolDefinition Runtime::writing(mcp::ToolDefinition definition) const {
   if (!write_scope_.empty()) definition.required_scopes.push_back(write_scope_);
   return definition;
+}
+
+Authorizer Runtime::authorizer(Authorizer authorize) const {
+  if (credential_key_chars_ == 0) return authorize;
+  struct Cache {
+    std::mutex mutex;
+    std::map<std::string, std::string> by_key;
+  };
+  auto cache = std::make_shared<Cache>();
+  const auto chars = static_cast<std::size_t>(credential_key_chars_);
+  return [authorize = std::move(authorize), cache, chars](broker::CredentialBroker& broker, const broker::Principal& who) {
+    const std::string key = who.username.substr(0, chars);
+    {
+      std::lock_guard lock(cache->mutex);
+      if (const auto it = cache->by_key.find(key); it != cache->by_key.end()) return it->second;
+    }
+    std::string authorization = authorize(broker, who);
+    std::lock_guard lock(cache->mutex);
+    return cache->by_key.emplace(key, std::move(authorization)).first->second;
+  };
 }
 
 void Runtime::set_credential_trace(std::function<CredentialTrace(const broker::Principal&)> trace) {

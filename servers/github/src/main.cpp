@@ -41,8 +41,9 @@ int main(int argc, char** argv) {
   const servers::Backend github("GitHub", flags.get("github-url"),
                                 std::chrono::milliseconds(flags.get_int("vault-timeout-ms")));
   auto& broker = runtime.broker();
+  const servers::Authorizer authorize = runtime.authorizer(github_authorization);
   auto with_github = [&](mcp::ToolContext& context, const servers::BackendToolBody& body) {
-    return servers::with_credential(broker, context, github_authorization, body);
+    return servers::with_credential(broker, context, authorize, body);
   };
 
   runtime.mcp().add_tool(servers::tool("list_repos", "List the caller's GitHub repositories.", R"({"type":"object","properties":{}})"),

@@ -41,10 +41,11 @@ int main(int argc, char** argv) {
   servers::Runtime runtime("jira-mcp", flags);
   const servers::Backend jira("Jira", flags.get("jira-url"), std::chrono::milliseconds(flags.get_int("vault-timeout-ms")));
   auto& broker = runtime.broker();
+  const servers::Authorizer authorize = runtime.authorizer(jira_authorization);
 
   // Runs a tool body with the caller's Jira credential and the request's trace context.
   auto with_jira = [&](mcp::ToolContext& context, const servers::BackendToolBody& body) {
-    return servers::with_credential(broker, context, jira_authorization, body);
+    return servers::with_credential(broker, context, authorize, body);
   };
 
   runtime.mcp().add_tool(servers::tool("list_issues", "List Jira issues matching a JQL query (default: every issue of project DEMO).",

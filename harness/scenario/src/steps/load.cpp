@@ -24,8 +24,10 @@ void run_load(const LoadSpec& load, StepRun& run) {
     targets.push_back({service, entry.url, mcp::parse_transport(target_profile(entry, service).transport),
                        backend.empty() ? "" : stack.service(backend).url, call});
   }
-  run_load_step(load, targets, LoadContext{stack, executor.users().fixtures_dir(), executor.options().progress}, run.out,
-                run.record);
+  const RunnerOptions& options = executor.options();
+  run_load_step(load, targets,
+                LoadContext{stack, executor.users().fixtures_dir(), options.progress, options.shard.index, options.shard.count},
+                run.out, run.record);
 }
 
 std::string load_title(const LoadSpec& load, const std::string&) {

@@ -17,6 +17,10 @@
 
 namespace mcph::servers {
 
+// The Authorization header value a backend takes for the verified caller, made from the
+// caller's own secret in Vault; throws mcp::ToolError ("no_credentials: …") when there is none.
+using Authorizer = std::function<std::string(broker::CredentialBroker&, const broker::Principal&)>;
+
 // A line of the /debug/credentials trace (the original demo's authentication trace).
 struct CredentialTrace {
   std::string vault_path;
@@ -36,6 +40,11 @@ class Runtime {
   broker::CredentialBroker& broker() { return *broker_; }
   // A tool that writes: callable only with this server's write scope (--write-scope) too.
   mcp::ToolDefinition writing(mcp::ToolDefinition definition) const;
+  // What the tools use to reach the backend as the caller: `authorize` itself, or with
+  // --unsafe-credential-cache-key-chars N, a cache of each caller's backend credential keyed by
+  // the first N characters of the user name (a key cut short): callers whose names share them
+  // get whichever credential was cached first.
+  Authorizer authorizer(Authorizer authorize) const;
   // The trace /debug/credentials shows for the caller; each server says which secret it uses.
   void set_credential_trace(std::function<CredentialTrace(const broker::Principal&)> trace);
 
@@ -51,6 +60,7 @@ class Runtime {
   ProtectedResource resource_;
   bool debug_credentials_ = false;
   std::string write_scope_;  // empty: --unsafe-ignore-tool-scopes
+  int credential_key_chars_ = 0;  // --unsafe-credential-cache-key-chars; 0: no cache
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<mcp::Server> mcp_;
   std::unique_ptr<broker::Authenticator> authenticator_;
@@ -71,10 +81,6 @@ mcp::ToolResult broker_failure(const broker::BrokerError& error);
 // Runs a tool body; a broker failure becomes its tool error (ToolError passes through to the
 // MCP layer, which reports it as `isError: true` with its message).
 mcp::ToolResult with_broker(const std::function<mcp::ToolResult()>& body);
-
-// The Authorization header value a backend takes for the verified caller, made from the
-// caller's own secret in Vault; throws mcp::ToolError ("no_credentials: …") when there is none.
-using Authorizer = std::function<std::string(broker::CredentialBroker&, const broker::Principal&)>;
 
 // Runs a tool body that calls a backend on behalf of the caller (see with_broker): with the
 // credential `authorize` makes and the trace context of the MCP request.

@@ -9,7 +9,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "mcph/harness/scenario/scenario.h"
+#include "mcph/harness/scenario/shard.h"
 #include "mcph/harness/stack/stack_file.h"
 #include "mcph/reports/model.h"
 
@@ -27,6 +30,13 @@ struct RunnerOptions {
   // Where runners in several processes on one stack pace their calls together (user_pacer.h);
   // empty: this runner paces alone. pacing_dir_for gives the usual one.
   std::filesystem::path pacing_dir;
+  // This runner is one of several processes that share its load steps (shard.h): each acts for
+  // its own slice of a load step's users.
+  Shard shard;
+  // Every load step's record of what this process saw (load_record.h), as it finishes: its
+  // suite, scenario, step number (from 1) and the record as JSON. May be empty.
+  std::function<void(const std::string& suite, const std::string& scenario, std::size_t step, const nlohmann::json& record)>
+      on_load_record;
 };
 
 // The pacing directory of a stack read from `stack_file`: "pacing" in the run directory of a
