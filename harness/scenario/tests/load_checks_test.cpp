@@ -40,12 +40,12 @@ CallSeen ledger_call(const std::string& user, bool ok, std::vector<LedgerSightin
 
 TEST(IsolationTally, CountsOnlyTheCallersOwnCredentialAsOwn) {
   IsolationTally tally;
-  tally.add(ledger_call("user0001", true, {{"user0001", 200}}));
-  tally.add(ledger_call("user0002", true, {{"user0002", 200}, {"user0002", 200}}));
+  tally.add(ledger_call("user0001", true, {{"user0001", 200, {}}}));
+  tally.add(ledger_call("user0002", true, {{"user0002", 200, {}}, {"user0002", 200, {}}}));
   EXPECT_EQ(tally.cross_user, 0);
   EXPECT_EQ(tally.by_ledger, 2);
-  tally.add(ledger_call("user0003", true, {{"user0003", 200}, {"user0004", 200}}));  // one of its requests was not its own
-  tally.add(ledger_call("user0005", false, {{"unknown", 401}}));                     // nobody's credential
+  tally.add(ledger_call("user0003", true, {{"user0003", 200, {}}, {"user0004", 200, {}}}));  // one of its requests was not its own
+  tally.add(ledger_call("user0005", false, {{"unknown", 401, {}}}));                     // nobody's credential
   EXPECT_EQ(tally.cross_user, 2);
   EXPECT_THAT(tally.examples.at(0), HasSubstr("user0003 (trace t-user0003): a backend request with the credential of user0004"));
 }
@@ -57,7 +57,7 @@ TEST(IsolationTally, AnOkCallWithoutAnEntryAndARefusedCallWithOneAreCounted) {
   tally.add(ledger_call("user0003", false, {}, 200));  // a tool error before the backend
   EXPECT_EQ(tally.without_entry, 1);
   EXPECT_EQ(tally.rejected_with_entry, 0);
-  tally.add(ledger_call("user0004", false, {{"user0004", 200}}, 429));
+  tally.add(ledger_call("user0004", false, {{"user0004", 200, {}}}, 429));
   EXPECT_EQ(tally.rejected_with_entry, 1);
   EXPECT_EQ(tally.cross_user, 0);
 }
