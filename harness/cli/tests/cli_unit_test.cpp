@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,11 +53,14 @@ TEST(ScenarioSelection, EveryFileByDefaultNarrowedByFamilyAndPattern) {
   for (const auto& file : all.files) total += file.scenarios.size();
   EXPECT_EQ(all.scenario_count(), total);
 
-  // "rate-limit", "rate_limit" and "Rate limit" name one family.
+  // "rate-limit", "rate_limit" and "Rate limit" name one family: the users' and the agent
+  // workloads' files.
   for (const std::string family : {"rate-limit", "rate_limit", "Rate limit"}) {
     const Selection rate = select_scenarios({}, {family}, {});
-    ASSERT_EQ(rate.files.size(), 1u) << family;
-    EXPECT_EQ(rate.files[0].suite, "rate_limit");
+    ASSERT_EQ(rate.files.size(), 2u) << family;
+    std::set<std::string> suites;
+    for (const auto& file : rate.files) suites.insert(file.suite);
+    EXPECT_EQ(suites, (std::set<std::string>{"rate_limit", "workload_rate_limit"})) << family;
   }
 
   const Selection some = select_scenarios({scenarios("isolation")}, {}, {"*GITHUB*"});
