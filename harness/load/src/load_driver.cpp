@@ -181,7 +181,7 @@ class Driver {
 
   void setup_failed(Connection& connection, const std::string& why) {
     ++report_.setups_failed;
-    note_error("setup: " + why);
+    report_.note_error("setup: " + why);
     retire(connection);
   }
 
@@ -492,15 +492,7 @@ class Driver {
   }
 
   void finish_call(Connection& connection, CallRecord& record, Clock::time_point now) {
-    ++report_.calls;
-    if (record.http_status != 0) report_.latencies_ms.push_back(record.latency_ms);
-    if (record.latency_ms > static_cast<double>(options_.slow_threshold.count())) ++report_.slow;
-    if (record.ok) {
-      ++report_.ok;
-    } else {
-      ++report_.failed;
-      note_error(record.error);
-    }
+    report_.count(record, record.http_status != 0, options_.slow_threshold);
     last_answer_ = now;
     if (options_.on_call) options_.on_call(record);
     ++connection.calls_done;
@@ -575,13 +567,6 @@ class Driver {
     }
   }
 
-  void note_error(const std::string& why) {
-    if (report_.sample_errors.size() >= kMaxSampleErrors) return;
-    if (std::find(report_.sample_errors.begin(), report_.sample_errors.end(), why) == report_.sample_errors.end()) {
-      report_.sample_errors.push_back(why);
-    }
-  }
-
   struct Timer {
     Clock::time_point due;
     std::size_t connection;
@@ -613,6 +598,23 @@ double percentile_of_sorted(const std::vector<double>& sorted, double q) {
 }
 
 double LoadReport::percentile_ms(double q) const { return percentile_of_sorted(latencies_ms, q); }
+
+void LoadReport::count(const CallRecord& record, bool answered, std::chrono::milliseconds slow_threshold) {
+  ++calls;
+  if (answered) latencies_ms.push_back(record.latency_ms);
+  if (record.latency_ms > static_cast<double>(slow_threshold.count())) ++slow;
+  if (record.ok) {
+    ++ok;
+  } else {
+    ++failed;
+    note_error(record.error);
+  }
+}
+
+void LoadReport::note_error(const std::string& why) {
+  if (sample_errors.size() >= kMaxSampleErrors) return;
+  if (std::find(sample_errors.begin(), sample_errors.end(), why) == sample_errors.end()) sample_errors.push_back(why);
+}
 
 LoadReport run_load(const LoadOptions& options) {
   if (options.transport == mcp::Transport::sse) {

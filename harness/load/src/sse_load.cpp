@@ -15,7 +15,6 @@ namespace {
 
 using sync::ms_between;
 
-constexpr std::size_t kMaxSampleErrors = 5;
 // The GET of the stream, initialize and notifications/initialized: what a user's limiter counts.
 constexpr int kSessionRequests = 3;
 
@@ -110,7 +109,7 @@ class SseLoad {
     if (options_.on_session) options_.on_session(session);
     if (!session.ok) {
       ++report_.setups_failed;
-      note_error("setup: " + refusal);
+      report_.note_error("setup: " + refusal);
       return refusal;
     }
     sessions[authorization] = std::move(client);
@@ -150,15 +149,7 @@ class SseLoad {
 
   void finish(CallRecord& record, bool answered) {
     const std::lock_guard hold(lock_);
-    ++report_.calls;
-    if (answered) report_.latencies_ms.push_back(record.latency_ms);
-    if (record.latency_ms > static_cast<double>(options_.slow_threshold.count())) ++report_.slow;
-    if (record.ok) {
-      ++report_.ok;
-    } else {
-      ++report_.failed;
-      note_error(record.error);
-    }
+    report_.count(record, answered, options_.slow_threshold);
     last_answer_ = std::max(last_answer_, record.answered);
     if (options_.on_call) options_.on_call(record);
   }
@@ -172,13 +163,6 @@ class SseLoad {
     const std::lock_guard hold(lock_);
     report_.setup_latencies_ms.push_back(ms);
     if (ms > static_cast<double>(options_.slow_threshold.count())) ++report_.slow_setups;
-  }
-
-  void note_error(const std::string& why) {  // under lock_
-    if (report_.sample_errors.size() >= kMaxSampleErrors) return;
-    if (std::find(report_.sample_errors.begin(), report_.sample_errors.end(), why) == report_.sample_errors.end()) {
-      report_.sample_errors.push_back(why);
-    }
   }
 
   const LoadOptions& options_;

@@ -118,6 +118,11 @@ struct LoadReport {
   // Nearest-rank percentile of the call latencies (q in [0,1]); 0 when there are none.
   double percentile_ms(double q) const;
   double max_ms() const { return latencies_ms.empty() ? 0 : latencies_ms.back(); }
+
+  // A finished call counted, whichever transport made it: `answered` keeps its latency.
+  void count(const CallRecord& record, bool answered, std::chrono::milliseconds slow_threshold);
+  // A failure reason kept when it is new and fewer than a few are kept.
+  void note_error(const std::string& why);
 };
 
 // Throws std::invalid_argument for unusable options (no connections, not an http:// URL, …).
