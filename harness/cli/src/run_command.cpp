@@ -142,12 +142,11 @@ int run_command(int argc, char** argv) {
     };
     // From here on a Ctrl-C still yields a report; before, it ends the start (and the stack with it).
     stop_after_this_scenario_on_ctrl_c();
-    ScenarioRunner runner(target.stack, options);
     if (!target.owned) {
       // --provision creates what is absent and changes nothing, so the check still sees every
       // difference of what exists. A stack this command did not start may have changed since
       // it was provisioned.
-      provision_what_is_missing(target, flags);
+      provision_what_is_missing(target, flags, users_needed);
       std::printf("== the stack's configuration against the fixtures\n");
       std::fflush(stdout);
       report.suites.push_back(check_configuration(target.stack, flags.get("fixtures")));
@@ -155,6 +154,7 @@ int run_command(int argc, char** argv) {
       options.progress("[stack_configuration] " + checked.name + ": " + reports::to_string(checked.status) +
                        (checked.message.empty() ? "" : " — " + checked.message));
     }
+    ScenarioRunner runner(target.stack, options);  // the stack as provisioned: its generated users
     for (std::size_t i = 0; i < selection.files.size(); ++i) {
       const ScenarioFile& file = selection.files[i];
       std::printf("== %s (%s): %zu scenarios\n", file.path.c_str(), file.family.c_str(), selection.only[i].size());

@@ -4,8 +4,10 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/harness/stack/local_stack.h"
 #include "mcph/harness/stack/profile_provisioning.h"
+#include "mcph/proc/private_file.h"
 #include "stack_location.h"
 #include "stack_progress.h"
 
@@ -58,16 +60,55 @@ StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& prog
   return out;
 }
 
-void provision_what_is_missing(const StackForRun& target, const mcph::cli::Flags& flags) {
+namespace {
+
+// The number of generated users a stack may be given: what it has, or what the files to run
+// need when the mock backends can learn the new users' credentials — a stack `up` started,
+// whose secrets file is beside its stack file. Elsewhere the backends are not the harness's to
+// change, and the files that need more users are reported not run, with the remedy.
+int generated_users_to_provision(const StackForRun& target, int users_needed) {
+  const int has = target.stack.generated_users.value_or(0);
+  if (users_needed <= has) return has;
+  if (!target.stack.generated_users || target.stack_file.empty() ||
+      !fs::exists(fs::path(target.stack_file).parent_path() / "secrets.json")) {
+    std::printf("stack: not adding generated users: the stack file is not one `mcp-harness up` wrote, so its backends' "
+                "credentials are not the harness's to extend\n");
+    return has;
+  }
+  std::printf("stack: adding generated users user%04d–user%04d (the files to run need %d, the stack has %d)\n", has + 1,
+              users_needed, users_needed, has);
+  return users_needed;
+}
+
+// The mock backends accept a user's credentials once the secrets file lists them: it is
+// replaced, never written in place, and they read it again when it changes.
+void record_generated_users(StackForRun& target, const fs::path& fixtures_dir, int users) {
+  const fs::path stack_file = target.stack_file;
+  const auto fixtures = FixtureFiles::in(fixtures_dir.empty() ? default_fixtures_dir() : fixtures_dir);
+  proc::write_private_file(stack_file.parent_path() / "secrets.json", secrets_json(load_users(fixtures, users)));
+  StackFile saved = StackFile::load(stack_file);
+  saved.generated_users = users;
+  saved.save(stack_file);
+  target.stack.generated_users = users;
+}
+
+}  // namespace
+
+void provision_what_is_missing(StackForRun& target, const mcph::cli::Flags& flags, int users_needed) {
   // A stack the command did not start is written to only when asked, and then only where
   // something is absent: a role or policy that differs stays as it is, and is reported.
   if (target.owned || !flags.on("provision")) return;
   std::printf("stack: creating what it lacks of the fixtures' configuration, changing nothing (--provision)\n");
   std::fflush(stdout);
-  ProvisionOptions options = provision_options_for(target.stack, stack_params_from(flags).fixtures_dir);
+  const fs::path fixtures_dir = stack_params_from(flags).fixtures_dir;
+  ProvisionOptions options = provision_options_for(target.stack, fixtures_dir);
+  options.generated_users = generated_users_to_provision(target, users_needed);
   options.progress = stack_progress(flags.on("verbose"));
   options.only_missing = true;
   const int created = provision(provision_target(target.stack), options).changes;
+  if (options.generated_users > target.stack.generated_users.value_or(0)) {
+    record_generated_users(target, fixtures_dir, options.generated_users);
+  }
   std::printf("stack: %d object(s) created\n", created);
   std::fflush(stdout);
 }

@@ -32,6 +32,10 @@ StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& prog
 // With --provision, on a stack this command did not start: creates what the fixtures describe
 // and the stack lacks, and changes nothing that exists, so that no difference is hidden from
 // the configuration check. Does nothing without --provision or on an own stack.
-void provision_what_is_missing(const StackForRun& target, const mcph::cli::Flags& flags);
+// When the files to run need more generated users than a stack `up` started has
+// (`users_needed`), they are added: to the IdP and Vault, to the secrets file beside the stack
+// file (which the mock backends read again when it changes) and to the stack file's count, which
+// `target` then shows too.
+void provision_what_is_missing(StackForRun& target, const mcph::cli::Flags& flags, int users_needed = 0);
 
 }  // namespace mcph::harness::cli

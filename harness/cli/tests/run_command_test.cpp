@@ -552,12 +552,45 @@ TEST(RunCommandTest, AStackWithoutWhatAFileNeedsNamesTheNeedAndTheCommand) {
                            stack.dir.path());
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_THAT(run.output, HasSubstr("it needs generated users user0001–user0006, and this stack was provisioned "
-                                    "with 5 (start a stack with `mcp-harness up --users 6` or more; up's default "
-                                    "provisions 130)"));
+                                    "with 5 (start a stack with `mcp-harness up --users 6` or more, up's default "
+                                    "provisions 130; or add them to a stack `up` started with `mcp-harness run "
+                                    "--provision`)"));
   EXPECT_THAT(run.output, HasSubstr("it needs MCP servers that limit each user to 20 calls per 1000 ms, and"));
   EXPECT_THAT(run.output, HasSubstr("limits nothing (start a stack with `mcp-harness up --rate-limit 20 "
                                     "--rate-window-ms 1000`, up's default)"));
   EXPECT_THAT(run.output, Not(HasSubstr("token endpoint answered")));
+}
+
+// `run --provision` gives a stack `up` started the generated users a file needs beyond its own:
+// in Keycloak and Vault, and in the backends, which read the replaced secrets file again — the
+// scenario's Jira call is made with the new user's own credential. The stack file then counts
+// them, so the next run needs no --provision.
+TEST(RunCommandTest, RunProvisionAddsTheGeneratedUsersAFileNeeds) {
+  UpStack stack({"--users", "5", "--rate-limit", "0"});
+  ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
+  const std::vector<std::string> disabled_user_case = {
+      "run", (fs::path(MCPH_SCENARIOS_DIR) / "jwt_attacks.yaml").string(), "--scenario",
+      "a disabled user's token is accepted by a server holding a session for the user, until its exp", "--stack",
+      stack.stack_file.string()};
+  const auto without = harness(disabled_user_case, stack.dir.path());
+  EXPECT_EQ(without.exit_code, 1) << without.output;
+  EXPECT_THAT(without.output, HasSubstr("it needs generated users user0001–user0012, and this stack was provisioned with 5"));
+  EXPECT_EQ(StackFile::load(stack.stack_file).generated_users, 5);
+
+  auto with_provision = disabled_user_case;
+  with_provision.push_back("--provision");
+  const auto provisioned = harness(with_provision, stack.dir.path());
+  EXPECT_EQ(provisioned.exit_code, 0) << provisioned.output << server_failures(stack.run_dir);
+  EXPECT_THAT(provisioned.output, HasSubstr("adding generated users user0006–user0012 (the files to run need 12, the stack has 5)"));
+  EXPECT_THAT(provisioned.output, HasSubstr("[stack_configuration] the stack is configured as its fixtures describe: passed"));
+  EXPECT_THAT(provisioned.output, HasSubstr("2 scenarios: 2 passed"));
+  EXPECT_EQ(StackFile::load(stack.stack_file).generated_users, 12);
+  EXPECT_TRUE(Json::parse(read_file(stack.run_dir / "secrets.json")).contains("user0012"));
+  EXPECT_EQ(fs::status(stack.run_dir / "secrets.json").permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+
+  const auto again = harness(disabled_user_case, stack.dir.path());
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_THAT(again.output, Not(HasSubstr("adding generated users")));
 }
 
 // A stack changed between `up` and `run` is reported as it is, never repaired: an extra policy
@@ -687,7 +720,9 @@ TEST(RunCommandTest, UpWithItsDefaultsRunsEveryScenarioFile) {
   } catch (const RealTierMissing&) {
     opa_installed = false;
   }
-  if (opa_installed) EXPECT_EQ(workload_skips, 0u) << run.output;
+  if (opa_installed) {
+    EXPECT_EQ(workload_skips, 0u) << run.output;
+  }
   EXPECT_THAT(run.output, HasSubstr(" 0 failed, 0 broken, " + std::to_string(1 + workload_skips) + " skipped"));
   EXPECT_THAT(run.output, HasSubstr("this stack's is keycloak (mcp-harness up --idp cognito)"));
   for (const auto& suite : suites) EXPECT_FALSE(lines_starting_with(run.output, "[" + suite + "] ").empty()) << suite;

@@ -10,8 +10,9 @@ std::string generated_users_missing(const StackNeeds& needs, const StackFile& st
   const std::string last = generated_user(needs.generated_users).username;
   const std::string wanted = "generated users user0001–" + last;
   const std::string remedy = " (start a stack with `mcp-harness up --users " + std::to_string(needs.generated_users) +
-                             "` or more; up's default provisions " +
-                             std::to_string(scenario_suite_params().generated_users) + ")";
+                             "` or more, up's default provisions " +
+                             std::to_string(scenario_suite_params().generated_users) +
+                             "; or add them to a stack `up` started with `mcp-harness run --provision`)";
   if (stack.generated_users) {
     if (*stack.generated_users >= needs.generated_users) return "";
     return "it needs " + wanted + ", and this stack was provisioned with " + std::to_string(*stack.generated_users) +

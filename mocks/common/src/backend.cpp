@@ -6,8 +6,8 @@
 
 namespace mcph::mock_backend {
 
-Backend::Backend(http::Server& server, CredentialSet credentials, Unauthorized unauthorized)
-    : server_(server), credentials_(std::move(credentials)), unauthorized_(std::move(unauthorized)) {
+Backend::Backend(http::Server& server, CredentialFile& credentials, Unauthorized unauthorized)
+    : server_(server), credentials_(credentials), unauthorized_(std::move(unauthorized)) {
   server_.route("GET", "/_ledger", [this](const http::Request& req, http::Response& res) {
     const std::optional<std::string> trace_id = req.query_param("trace_id");
     if (trace_id && !trace_id->empty() && !http::is_valid_trace_id(*trace_id)) {
@@ -45,7 +45,7 @@ void Backend::route(std::string method, std::string pattern, std::string route_n
   server_.route(method, std::move(pattern),
                 [this, method, route_name = std::move(route_name), handler = std::move(handler)](
                     const http::Request& req, http::Response& res) {
-    const Identification who = credentials_.identify(parse_authorization(req.header("Authorization")));
+    const Identification who = credentials_.current()->identify(parse_authorization(req.header("Authorization")));
     LedgerEntry entry;
     entry.method = method;
     entry.route = route_name;

@@ -1,6 +1,6 @@
 #pragma once
 // What mock-jira and mock-github share: every API route checks the request's credential
-// against the CredentialSet (401 in the service's own shape when it is missing or unknown),
+// against the secrets file's credentials (401 in the service's own shape when it is missing or unknown),
 // tells the handler whose credential it is, and writes a ledger entry with the final status.
 // Also serves GET /_ledger and DELETE /_ledger, and the fault hook (fault_hook.h):
 // POST /_fault {"status": 503, "count": N} (count optional: until cleared), GET and DELETE
@@ -11,7 +11,7 @@
 #include <string>
 
 #include "mcph/http/server.h"
-#include "mcph/mock_backend/credentials.h"
+#include "mcph/mock_backend/credential_file.h"
 #include "mcph/mock_backend/fault_hook.h"
 #include "mcph/mock_backend/ledger.h"
 
@@ -28,7 +28,7 @@ using Unauthorized = std::function<void(const Identification& who, http::Respons
 
 class Backend {
  public:
-  Backend(http::Server& server, CredentialSet credentials, Unauthorized unauthorized);
+  Backend(http::Server& server, CredentialFile& credentials, Unauthorized unauthorized);
   Backend(const Backend&) = delete;
   Backend& operator=(const Backend&) = delete;
 
@@ -40,7 +40,7 @@ class Backend {
 
  private:
   http::Server& server_;
-  CredentialSet credentials_;
+  CredentialFile& credentials_;
   Unauthorized unauthorized_;
   Ledger ledger_;
   FaultHook fault_hook_;

@@ -44,7 +44,8 @@ int run(int argc, char** argv, const MockProgram& program) {
   try {
     http::Server server(server_options(program, options));
     Api api(read_file(options.data_path));
-    Backend backend(server, CredentialSet::load(options.secrets_path, program.service), program.unauthorized);
+    CredentialFile credentials(options.secrets_path, program.service);
+    Backend backend(server, credentials, program.unauthorized);
     api.mount(backend);
     return http::serve_until_signal(server);
   } catch (const std::exception& e) {
