@@ -16,6 +16,8 @@
 #include <sstream>
 #include <thread>
 
+#include "mcph/harness/provision/keycloak_admin.h"
+#include "mcph/harness/stack/local_stack.h"
 #include "mcph/harness/stack/real_tier.h"
 #include "mcph/harness/stack/process_state.h"
 #include "mcph/harness/scenario/scenario_loader.h"
@@ -618,6 +620,11 @@ TEST(RunCommandTest, RunNamesTheDriftOfAStackAndRepairsNothing) {
   ASSERT_LT(vault.request("DELETE", "identity/entity-alias/id/" + alice["aliases"][0]["id"].get<std::string>(), token).status, 300);
   write("identity/entity-alias/id/" + alias["id"].get<std::string>(),
         {{"name", alias["name"]}, {"mount_accessor", alias["mount_accessor"]}, {"canonical_id", alice["id"]}});
+  // In Keycloak: tokens that live an hour, and a user left disabled.
+  const ProvisionTarget target = provision_target(file);
+  KeycloakAdmin keycloak(target.keycloak_url, target.keycloak_admin_user, target.keycloak_admin_password);
+  keycloak.update_realm(target.realm, {{"accessTokenLifespan", 3600}});
+  keycloak.set_user_enabled(target.realm, keycloak.find_user(target.realm, "carol")->value("id", ""), false);
 
   const auto run = harness({"run", "--family", "isolation", "--stack", stack.stack_file.string()}, stack.dir.path());
   EXPECT_EQ(run.exit_code, 1) << run.output;
@@ -627,6 +634,10 @@ TEST(RunCommandTest, RunNamesTheDriftOfAStackAndRepairsNothing) {
   EXPECT_THAT(run.output, HasSubstr("an alias on jwt/ for another subject (" + alias["name"].get<std::string>()));
   EXPECT_THAT(run.output, HasSubstr("Vault entity bob"));
   EXPECT_THAT(run.output, HasSubstr("no alias on jwt/ for the user's subject"));
+  EXPECT_THAT(run.output, HasSubstr("Keycloak realm " + target.realm));
+  EXPECT_THAT(run.output, HasSubstr("accessTokenLifespan: 300 expected, 3600 found"));
+  EXPECT_THAT(run.output, HasSubstr("Keycloak user carol"));
+  EXPECT_THAT(run.output, HasSubstr("enabled: true expected, false found"));
   EXPECT_EQ(read("auth/jwt/role/user")["token_policies"], (Json{"user-secrets", "read-everything"})) << "run repaired the role";
 
   // The operator moves bob's alias back and deletes the policy. --provision creates what is

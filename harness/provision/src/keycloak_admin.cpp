@@ -63,11 +63,13 @@ std::string KeycloakAdmin::created_id(const http::ClientResponse& response, cons
   return location.substr(slash + 1);
 }
 
-bool KeycloakAdmin::realm_exists(const std::string& realm) {
+std::optional<Json> KeycloakAdmin::find_realm(const std::string& realm) {
   const auto response = call("GET", "/admin/realms/" + http::percent_encode(realm));
-  if (response.status == 404) return false;
+  if (response.status == 404) return std::nullopt;
   if (response.status != 200) fail("GET realm " + realm, response);
-  return true;
+  Json representation = Json::parse(response.body, nullptr, false);
+  if (!representation.is_object()) fail("GET realm " + realm, response);
+  return representation;
 }
 
 void KeycloakAdmin::create_realm(const Json& representation) {

@@ -168,7 +168,11 @@ class Provisioner {
     KeycloakAdmin admin(target_.keycloak_url, target_.keycloak_admin_user, target_.keycloak_admin_password);
     Json realm = read_json(files.realm);
     realm["realm"] = target_.realm;
-    if (!admin.realm_exists(target_.realm)) {
+    if (const auto current = admin.find_realm(target_.realm)) {
+      // The token lifespan bounds how long a signed-out user's token stays accepted (family 8)
+      // and when the expiry family's tokens expire.
+      if (checking()) drifted("Keycloak realm " + target_.realm, differences(*current, realm, {"accessTokenLifespan"}));
+    } else {
       if (checking()) return drifted("Keycloak realm " + target_.realm, kMissing);
       admin.create_realm(realm);
       changed("realm " + target_.realm);
@@ -196,6 +200,10 @@ class Provisioner {
       const auto& f = user.fixture;
       if (auto existing = mine.find_user(target_.realm, f.username)) {
         user.id = existing->value("id", "");
+        // A user left disabled (a scenario's idp step whose run was killed) can sign in nowhere.
+        if (checking() && !existing->value("enabled", true)) {
+          drifted("Keycloak user " + f.username, "enabled: true expected, false found (the user can sign in nowhere)");
+        }
         return;
       }
       if (checking()) return drifted("Keycloak user " + f.username, kMissing);

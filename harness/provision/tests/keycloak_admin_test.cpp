@@ -43,17 +43,17 @@ class ExpiringAdminTokens : public ::testing::Test {
 
 TEST_F(ExpiringAdminTokens, AnExpiredTokenIsReplacedOnceAndTheCallRepeated) {
   KeycloakAdmin admin(server_->url(), "admin", "admin");
-  EXPECT_TRUE(admin.realm_exists("mcp-demo"));
+  EXPECT_TRUE(admin.find_realm("mcp-demo"));
   EXPECT_EQ(logins_, 1);
   ++logins_;  // the token the admin holds expires
-  EXPECT_TRUE(admin.realm_exists("mcp-demo"));
+  EXPECT_TRUE(admin.find_realm("mcp-demo"));
   EXPECT_EQ(logins_, 3) << "one new login";
   EXPECT_EQ(calls_, 3) << "the refused call, then the same call again";
 }
 
 TEST_F(ExpiringAdminTokens, A401WithAFreshTokenIsAnErrorNotALoop) {
   KeycloakAdmin admin(server_->url(), "admin", "admin");
-  EXPECT_THROW(admin.realm_exists("other"), std::runtime_error);
+  EXPECT_THROW(admin.find_realm("other"), std::runtime_error);
   EXPECT_EQ(logins_, 2) << "one retry with a new login, no more";
 }
 

@@ -13,7 +13,7 @@ class KeycloakAdmin {
  public:
   KeycloakAdmin(const std::string& base_url, const std::string& admin_user, const std::string& admin_password);
 
-  bool realm_exists(const std::string& realm);
+  std::optional<nlohmann::json> find_realm(const std::string& realm);  // its representation; nullopt: no such realm
   void create_realm(const nlohmann::json& representation);
   // A partial update of the realm's settings (e.g. {"accessTokenLifespan": 3600}).
   void update_realm(const std::string& realm, const nlohmann::json& settings);
