@@ -51,7 +51,7 @@ class SseLoad {
     note_setup(setup_start);
     for (std::size_t index = 0; index < options_.calls_per_connection; ++index) {
       if (!may_start(index)) return;
-      ToolCall call = options_.next_call(c, index);
+      ToolCall call = next_call(c, index);
       const std::string user = call.authorization.empty() ? own : call.authorization;
       CallRecord record;
       record.connection = c;
@@ -152,6 +152,13 @@ class SseLoad {
     report_.count(record, answered, options_.slow_threshold);
     last_answer_ = std::max(last_answer_, record.answered);
     if (options_.on_call) options_.on_call(record);
+  }
+
+  // The callbacks are written for one driver thread (the HTTP driver's reactor): here each
+  // connection has a thread of its own, so they are called one at a time.
+  ToolCall next_call(std::size_t connection, std::size_t index) {
+    const std::lock_guard hold(lock_);
+    return options_.next_call(connection, index);
   }
 
   void wait_interval() const {

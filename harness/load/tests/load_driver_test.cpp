@@ -357,6 +357,33 @@ TEST(LoadDriver, OverSseEveryAnswerIsItsOwnCallsOnItsUsersStream) {
   EXPECT_EQ(report.setup_latencies_ms.size(), sessions.size());
 }
 
+// The callbacks are written for one thread, as the HTTP driver's reactor calls them; the SSE
+// driver, a thread per connection, must never run two at once (a step's next_call appends to
+// the list of its calls).
+TEST(LoadDriver, OverSseNoTwoCallbacksRunAtOnce) {
+  EchoServer server;
+  LoadOptions options = load_of(server.sse_url(), users(8), 10, ToolCall{"whoami", "{}"}, mcp::Transport::sse);
+  std::atomic<int> inside{0}, most{0}, entered{0};
+  const auto enter = [&] {
+    const int now = ++inside;
+    for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {
+    }
+    ++entered;
+    std::this_thread::sleep_for(std::chrono::microseconds(300));  // long enough for another thread to come in
+    --inside;
+  };
+  options.next_call = [&](std::size_t, std::size_t) {
+    enter();
+    return ToolCall{"whoami", "{}"};
+  };
+  options.on_call = [&](const CallRecord&) { enter(); };
+  options.on_session = [&](const SessionRecord&) { enter(); };
+  const LoadReport report = run_load(options);
+  EXPECT_EQ(report.ok, 80u);
+  EXPECT_EQ(entered.load(), 80 + 80 + 8);  // each call's next_call and on_call, each stream's on_session
+  EXPECT_EQ(most.load(), 1) << "callbacks ran on several threads at once";
+}
+
 TEST(LoadDriver, OverSseARefusedStreamFailsItsCallAndTheConnectionGoesOn) {
   EchoServer server;
   LoadOptions options = load_of(server.sse_url(), {"Bearer a"}, 3, ToolCall{}, mcp::Transport::sse);

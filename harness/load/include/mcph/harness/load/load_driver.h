@@ -82,6 +82,8 @@ struct LoadOptions {
   // One value per connection (its Authorization header, e.g. "Bearer <jwt>"); the number of
   // connections is the size of this list.
   std::vector<std::string> authorizations;
+  // Each call's tool, arguments and caller. Like the other callbacks it is never called by two
+  // threads at once, whichever transport's driver runs.
   std::function<ToolCall(std::size_t connection, std::size_t index)> next_call;
   std::size_t calls_per_connection = 100;
   // Pause between the end of one call and the start of the next on a connection; 0 = back to
