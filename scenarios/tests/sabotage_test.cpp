@@ -301,6 +301,46 @@ TEST_F(Sabotage, AServerThatRoutesAnEncodedSlashIsCaughtByProtocol) {
   EXPECT_EQ(findings.front().property, "reads a request a proxy could read differently");
 }
 
+// (o) HTTP+SSE: a github-mcp that checks the token only when the stream opens runs a POST
+// without a valid token, and alice's POST on bob's session, as bob; one that lets any user post
+// to a session puts alice's answer on bob's stream. cross_subject's SSE cases find each.
+TEST_F(Sabotage, SseServersTrustingTheStreamAreCaughtByCrossSubject) {
+  constexpr const char* kForeignSession =
+      "POST /messages/ with another user's token, an unknown session_id or none reaches nobody's SSE stream";
+  constexpr const char* kTokenOnEveryPost =
+      "POST /messages/ is refused without a valid token of its own, though the SSE stream's was valid";
+  const auto run_sse_cases = [](const StackFile& target) {
+    ScenarioFile file = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/cross_subject.yaml");
+    std::erase_if(file.scenarios, [](const Scenario& scenario) { return scenario.transport != "sse"; });
+    EXPECT_EQ(file.scenarios.size(), 2u);
+    return std::vector<reports::SuiteResult>{ScenarioRunner(target).run(file)};
+  };
+  const auto found_on_github = [](const reports::ScenarioResult& result, const std::string& property) {
+    return std::any_of(result.findings.begin(), result.findings.end(), [&](const reports::Finding& finding) {
+      return finding.server == "github-mcp" && finding.property == property;
+    });
+  };
+  const std::string audience = stack().service("github-mcp").url;
+  {
+    const auto own = own_server("github-mcp", {"--audience", audience, "--unsafe-sse-token-on-stream-only"});
+    const auto results = run_sse_cases(own.stack);
+    expect_caught(results, "cross_subject", kTokenOnEveryPost, {"no_ledger_entry: true", "carries bob's credential"});
+    EXPECT_TRUE(found_on_github(scenario(results, "cross_subject", kTokenOnEveryPost),
+                                "checks the token only when the SSE stream opens"));
+    expect_caught(results, "cross_subject", kForeignSession, {"http_status: 404", "carries bob's credential"});
+    EXPECT_TRUE(found_on_github(scenario(results, "cross_subject", kForeignSession), "serves another user's session"));
+  }
+  {
+    const auto own = own_server("github-mcp", {"--audience", audience, "--unsafe-sse-session-any-user"});
+    const auto results = run_sse_cases(own.stack);
+    EXPECT_EQ(scenario(results, "cross_subject", kTokenOnEveryPost).status, Status::passed)
+        << failures(scenario(results, "cross_subject", kTokenOnEveryPost));
+    expect_caught(results, "cross_subject", kForeignSession,
+                  {"1 message(s) on the stream", "carries alice's credential"});
+    EXPECT_TRUE(found_on_github(scenario(results, "cross_subject", kForeignSession), "serves another user's session"));
+  }
+}
+
 // (k) a jira-mcp whose tools that write need no scope beyond its own: a token without
 // jira-mcp.write creates an issue.
 TEST_F(Sabotage, AServerThatIgnoresToolScopesIsCaughtByJwtAttacks) {
