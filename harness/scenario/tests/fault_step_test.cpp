@@ -198,12 +198,13 @@ class HttpErrorUndo : public FaultUndo {
     http::ServerOptions options;
     options.access_log = false;
     backend_server_ = std::make_unique<http::Server>(options);
-    backend_ = std::make_unique<mock_backend::Backend>(*backend_server_, mock_backend::CredentialSet::parse("{}", mock_backend::Service::jira),
+    backend_ = std::make_unique<mock_backend::Backend>(*backend_server_, credentials_,
                                                        [](const mock_backend::Identification&, http::Response&) {});
     backend_server_->start();
     stack_.services["jira-api"].url = backend_server_->url();
     proxies_.create("jira-api", "127.0.0.1:0", "127.0.0.1:9");  // as the stack's fault proxy has it
   }
+  mock_backend::CredentialFile credentials_{mock_backend::CredentialSet::parse("{}", mock_backend::Service::jira)};
   std::unique_ptr<http::Server> backend_server_;
   std::unique_ptr<mock_backend::Backend> backend_;
 };

@@ -13,7 +13,11 @@ CredentialFile::CredentialFile(std::string path, Service service)
       credentials_(std::make_shared<const CredentialSet>(CredentialSet::load(path_, service))),
       loaded_(version_now()) {}
 
+CredentialFile::CredentialFile(CredentialSet fixed)
+    : service_(Service::jira), credentials_(std::make_shared<const CredentialSet>(std::move(fixed))) {}
+
 std::optional<CredentialFile::Version> CredentialFile::version_now() const {
+  if (path_.empty()) return std::nullopt;
   struct stat info {};
   if (::stat(path_.c_str(), &info) != 0) return std::nullopt;
   return Version{static_cast<std::uint64_t>(info.st_ino),

@@ -17,6 +17,8 @@ class CredentialFile {
  public:
   // Throws std::runtime_error, as CredentialSet::load, when the file cannot be used at all.
   CredentialFile(std::string path, Service service);
+  // Credentials no file backs (an in-process backend in a test): never read again.
+  explicit CredentialFile(CredentialSet fixed);
 
   // The credentials of the file's latest readable version.
   std::shared_ptr<const CredentialSet> current();
