@@ -7,7 +7,6 @@
 #include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/harness/stack/local_stack.h"
 #include "mcph/harness/stack/profile_provisioning.h"
-#include "mcph/proc/private_file.h"
 #include "stack_location.h"
 #include "stack_progress.h"
 
@@ -70,7 +69,7 @@ int generated_users_to_provision(const StackForRun& target, int users_needed) {
   const int has = target.stack.generated_users.value_or(0);
   if (users_needed <= has) return has;
   if (!target.stack.generated_users || target.stack_file.empty() ||
-      !fs::exists(fs::path(target.stack_file).parent_path() / "secrets.json")) {
+      !fs::exists(backend_secrets_file(fs::path(target.stack_file).parent_path()))) {
     std::printf("stack: not adding generated users: the stack file is not one `mcp-harness up` wrote, so its backends' "
                 "credentials are not the harness's to extend\n");
     return has;
@@ -84,8 +83,7 @@ int generated_users_to_provision(const StackForRun& target, int users_needed) {
 // replaced, never written in place, and they read it again when it changes.
 void record_generated_users(StackForRun& target, const fs::path& fixtures_dir, int users) {
   const fs::path stack_file = target.stack_file;
-  const auto fixtures = FixtureFiles::in(fixtures_dir.empty() ? default_fixtures_dir() : fixtures_dir);
-  proc::write_private_file(stack_file.parent_path() / "secrets.json", secrets_json(load_users(fixtures, users)));
+  write_backend_secrets(stack_file.parent_path(), fixtures_dir, users);
   StackFile saved = StackFile::load(stack_file);
   saved.generated_users = users;
   saved.save(stack_file);

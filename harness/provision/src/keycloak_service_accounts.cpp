@@ -51,7 +51,7 @@ ProvisionedServiceAccounts provision_service_accounts(const ProvisionTarget& tar
   const auto say = [&](const std::string& line) {
     if (options.progress) options.progress(line);
   };
-  const auto agents = load_agent_fixtures(options.fixtures_dir.empty() ? default_fixtures_dir() : options.fixtures_dir);
+  const auto agents = load_agent_fixtures(fixtures_or_default(options.fixtures_dir));
   KeycloakAdmin admin(target.keycloak_url, target.keycloak_admin_user, target.keycloak_admin_password);
   ProvisionedServiceAccounts result;
   say("keycloak: the agents as service-account clients of realm " + target.realm + ", their scopes as client scopes");

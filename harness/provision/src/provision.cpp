@@ -600,7 +600,7 @@ void provision_mcp_resources(const ProvisionTarget& target, const std::vector<Mc
   };
   try {
     KeycloakAdmin admin(target.keycloak_url, target.keycloak_admin_user, target.keycloak_admin_password);
-    const fs::path fixtures = options.fixtures_dir.empty() ? default_fixtures_dir() : options.fixtures_dir;
+    const fs::path fixtures = fixtures_or_default(options.fixtures_dir);
     std::vector<std::string> user_clients;
     for (const auto& client : load_realm_clients(FixtureFiles::in(fixtures))) {
       if (client.direct_access_grants) user_clients.push_back(client.client_id);

@@ -60,7 +60,7 @@ struct ScenarioRunner::Impl {
   Impl(StackFile s, RunnerOptions o)
       : stack(std::move(s)),
         options(std::move(o)),
-        users(stack, options.fixtures_dir.empty() ? default_fixtures_dir() : options.fixtures_dir),
+        users(stack, fixtures_or_default(options.fixtures_dir)),
         executor(stack, users, options) {}
 
   void say(const std::string& line) const {

@@ -87,9 +87,7 @@ ProvisionTarget LocalStack::provision_target() const { return harness::provision
 
 void LocalStack::start_all(StackContext& context) {
   // The mock backends accept the fixture users' credentials and the generated users'.
-  const auto users = load_users(FixtureFiles::in(params_.fixtures_dir), params_.generated_users);
-  context.secrets_file = run_dir_ / "secrets.json";
-  write_private_file(context.secrets_file, secrets_json(users));
+  context.secrets_file = write_backend_secrets(run_dir_, params_.fixtures_dir, params_.generated_users);
 
   say(std::string("stack: ") + to_string(params_.mode) + " mode, run dir " + run_dir_.string());
   bool provisioned = false;

@@ -11,10 +11,6 @@ namespace {
 
 std::string realm_url(const StackFile& stack) { return stack.service("keycloak").url + "/realms/" + stack.realm; }
 
-std::filesystem::path fixtures_or_default(const std::filesystem::path& fixtures_dir) {
-  return fixtures_dir.empty() ? default_fixtures_dir() : fixtures_dir;
-}
-
 }  // namespace
 
 std::string mcp_scopes(const StackFile& stack) {
