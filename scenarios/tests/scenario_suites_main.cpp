@@ -31,7 +31,7 @@ mcph::harness::ScenarioRunner& runner() {
     mcph::harness::RunnerOptions options;
     if (const char* traces = std::getenv("MCPH_TRACE_DIR"); traces && *traces) options.trace_dir = traces;
     auto stack = mcph::harness::StackFile::load(stack_file);
-    // ctest runs each scenario in a process of its own, two at a time: they pace together.
+    // ctest runs each scenario in a process of its own, several at a time: they pace together.
     options.pacing_dir = mcph::harness::pacing_dir_for(stack, stack_file);
     return std::make_unique<mcph::harness::ScenarioRunner>(std::move(stack), options);
   }();

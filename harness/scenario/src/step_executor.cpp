@@ -172,9 +172,52 @@ HeldToken& StepExecutor::token_for(const Step& step, ScenarioState& state, StepO
   throw std::runtime_error("no token named \"" + step.token_name + "\" yet (make one with a token step)");
 }
 
+namespace {
+
+// The pacer's subject for a server's budget of refused requests from this runner's address.
+constexpr const char* kRefusedHere = "requests refused from this address";
+
+// Refused before the server knew the caller (no credential, a bad one, two at once): counted
+// against the address. A 429 may be either budget's: the address's is taken as empty.
+bool counted_against_the_address(int http_status) { return http_status == 400 || http_status == 401; }
+
+}  // namespace
+
+RateLimit StepExecutor::refused_limit(const std::string& server) const {
+  const auto it = stack_.services.find(server);
+  if (it == stack_.services.end()) return {};
+  return it->second.mcp.refused_rate_limit.value_or(RateLimit{});
+}
+
 void StepExecutor::pace(const std::string& server, const std::string& subject, const RateLimit& limit, int requests,
-                        StepOutcome& out) {
-  out.paced_ms += sync::in_ms(pacer_.take(server, subject, limit, requests));
+                        StepOutcome& out, int burst) {
+  if (!subject.empty()) out.paced_ms += sync::in_ms(pacer_.take(server, subject, limit, requests));
+  const RateLimit refused = refused_limit(server);
+  out.paced_ms += sync::in_ms(pacer_.take(server, kRefusedHere, refused, std::max(requests, burst)));
+}
+
+void StepExecutor::answered(const std::string& server, const std::string& subject, const RateLimit& limit,
+                            int http_status, int requests) {
+  if (!subject.empty()) pacer_.answered(server, subject, limit, http_status, requests);
+  const RateLimit refused = refused_limit(server);
+  if (http_status == 429) {
+    pacer_.used_up(server, kRefusedHere, refused);
+  } else if (!counted_against_the_address(http_status)) {
+    pacer_.give_back(server, kRefusedHere, refused, requests);
+  }
+}
+
+void StepExecutor::burst_answered(const std::string& server, const std::string& subject, const RateLimit& limit,
+                                  const std::vector<int>& statuses, int burst) {
+  if (!subject.empty()) pacer_.used_up(server, subject, limit);  // a burst is how a scenario meets the limit
+  const RateLimit refused = refused_limit(server);
+  const bool spent = std::any_of(statuses.begin(), statuses.end(),
+                                 [](int status) { return status == 429 || counted_against_the_address(status); });
+  if (spent) {
+    pacer_.used_up(server, kRefusedHere, refused);
+  } else {
+    pacer_.give_back(server, kRefusedHere, refused, burst);
+  }
 }
 
 }  // namespace mcph::harness

@@ -92,10 +92,20 @@ class StepExecutor {
   // The held token `name`, or, when it is the caller's own and there is none yet, a fresh login.
   HeldToken* held_or_login(const std::string& name, const std::string& caller, ScenarioState& state, Recorder& record);
 
-  // Waits until `subject` may send `requests` more to `server` (user_pacer.h); the wait is the
-  // step's paced_ms.
-  void pace(const std::string& server, const std::string& subject, const RateLimit& limit, int requests, StepOutcome& out);
-  UserPacer& pacer() { return pacer_; }
+  // Waits until `subject` may send `requests` more to `server` (user_pacer.h; an empty subject:
+  // none of its own) and, at a server that limits the requests it refuses per source address,
+  // until this address may too. A burst of `burst` requests waits for the address's whole
+  // allowance, so that no other runner's request still on its way meets the bucket it empties.
+  // The wait is the step's paced_ms.
+  void pace(const std::string& server, const std::string& subject, const RateLimit& limit, int requests, StepOutcome& out,
+            int burst = 1);
+  // What one answer (to `requests` requests) says of the buckets pace() drew on.
+  void answered(const std::string& server, const std::string& subject, const RateLimit& limit, int http_status,
+                int requests = 1);
+  // After a burst of `burst` requests with these answers: the subject's bucket may be empty,
+  // and the address's is if any was refused.
+  void burst_answered(const std::string& server, const std::string& subject, const RateLimit& limit,
+                      const std::vector<int>& statuses, int burst);
   // A progress line before a deliberate wait of a second or more, so a person sees why nothing
   // happens.
   void announce_wait(double seconds, const std::string& why) const;
@@ -108,6 +118,9 @@ class StepExecutor {
   const RunnerOptions& options_;
   AuditTail audit_;
   FaultDriver faults_;
+  // The server's limit on the requests it refuses per source address; none: no limit stated.
+  RateLimit refused_limit(const std::string& server) const;
+
   UserPacer pacer_;  // across scenarios and files: a server's limit does not start over with them
 };
 

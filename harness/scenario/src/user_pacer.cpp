@@ -55,31 +55,52 @@ UserPacer::Clock::duration UserPacer::take(const std::string& server, const std:
                                            const RateLimit& limit, int requests) {
   if (limit.requests <= 0 || requests <= 0) return Clock::duration::zero();
   const double wanted = std::min<double>(requests, capacity_of(limit));
-  double owed = 0;
-  change_bucket(server, subject, limit, [&](Bucket& bucket) {
-    bucket.tokens -= wanted;
-    owed = std::max(0.0, -bucket.tokens);
-  });
-  if (owed <= 0) return Clock::duration::zero();
-  const auto wait = std::chrono::ceil<Clock::duration>(std::chrono::duration<double>(owed / refill_per_second(limit)));
-  sleep_(wait);
-  return wait;
+  // A burst that another runner sent while this one waited emptied the server's bucket, and the
+  // allowance this one reserved with it: it reserves again, behind the burst. Bounded, as a
+  // runner that bursts again and again must not hold the others for ever.
+  constexpr int kRounds = 4;
+  Clock::duration waited{};
+  for (int round = 0; round < kRounds; ++round) {
+    double owed = 0;
+    std::int64_t reserved_ns = 0;
+    change_bucket(server, subject, limit, [&](Bucket& bucket) {
+      bucket.tokens -= wanted;
+      owed = std::max(0.0, -bucket.tokens);
+      reserved_ns = bucket.updated_ns;
+    });
+    if (owed <= 0) return waited;
+    const auto wait = std::chrono::ceil<Clock::duration>(std::chrono::duration<double>(owed / refill_per_second(limit)));
+    sleep_(wait);
+    waited += wait;
+    bool emptied_meanwhile = false;
+    change_bucket(server, subject, limit, [&](Bucket& bucket) { emptied_meanwhile = bucket.emptied_ns > reserved_ns; });
+    if (!emptied_meanwhile) return waited;
+  }
+  return waited;
 }
 
 void UserPacer::answered(const std::string& server, const std::string& subject, const RateLimit& limit,
                          int http_status, int requests) {
   if (limit.requests <= 0) return;
   if (http_status == 401 || http_status == 403) {
-    change_bucket(server, subject, limit,
-                  [&](Bucket& bucket) { bucket.tokens = std::min(capacity_of(limit), bucket.tokens + requests); });
+    give_back(server, subject, limit, requests);
   } else if (http_status == 429) {
     used_up(server, subject, limit);
   }
 }
 
+void UserPacer::give_back(const std::string& server, const std::string& subject, const RateLimit& limit, int requests) {
+  if (limit.requests <= 0) return;
+  change_bucket(server, subject, limit,
+                [&](Bucket& bucket) { bucket.tokens = std::min(capacity_of(limit), bucket.tokens + requests); });
+}
+
 void UserPacer::used_up(const std::string& server, const std::string& subject, const RateLimit& limit) {
   if (limit.requests <= 0) return;
-  change_bucket(server, subject, limit, [](Bucket& bucket) { bucket.tokens = std::min(bucket.tokens, 0.0); });
+  change_bucket(server, subject, limit, [](Bucket& bucket) {
+    bucket.tokens = std::min(bucket.tokens, 0.0);
+    bucket.emptied_ns = bucket.updated_ns;
+  });
 }
 
 void UserPacer::change_bucket(const std::string& server, const std::string& subject, const RateLimit& limit,
@@ -93,7 +114,7 @@ void UserPacer::change_bucket(const std::string& server, const std::string& subj
   constexpr std::int64_t kClockSkew = 60'000'000'000;
   const auto refill_then_change = [&](Bucket& bucket) {
     if (bucket.updated_ns == 0 || bucket.updated_ns - now > kClockSkew) {
-      bucket = Bucket{capacity, now};
+      bucket = Bucket{capacity, now, 0};
     } else if (now > bucket.updated_ns) {
       bucket.tokens = std::min(capacity, bucket.tokens + static_cast<double>(now - bucket.updated_ns) * per_ns);
       bucket.updated_ns = now;
@@ -111,16 +132,20 @@ bool UserPacer::change_shared_bucket(const std::string& key, const std::function
     shared_dir_.clear();  // not usable: this runner's own buckets from now on
     return false;
   }
-  char text[64] = {};
+  char text[96] = {};
   Bucket bucket;
   long long updated = 0;
-  if (::pread(file.fd, text, sizeof text - 1, 0) > 0 && std::sscanf(text, "%lf %lld", &bucket.tokens, &updated) == 2) {
+  long long emptied = 0;
+  if (::pread(file.fd, text, sizeof text - 1, 0) > 0 &&
+      std::sscanf(text, "%lf %lld %lld", &bucket.tokens, &updated, &emptied) == 3) {
     bucket.updated_ns = updated;
+    bucket.emptied_ns = emptied;
   } else {
     bucket = Bucket{};  // new, or not ours to read: a bucket never seen
   }
   change(bucket);
-  const int length = std::snprintf(text, sizeof text, "%.6f %lld\n", bucket.tokens, static_cast<long long>(bucket.updated_ns));
+  const int length = std::snprintf(text, sizeof text, "%.6f %lld %lld\n", bucket.tokens,
+                                   static_cast<long long>(bucket.updated_ns), static_cast<long long>(bucket.emptied_ns));
   if (::pwrite(file.fd, text, static_cast<std::size_t>(length), 0) != length || ::ftruncate(file.fd, length) != 0) {
     shared_dir_.clear();
   }

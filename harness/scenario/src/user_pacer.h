@@ -8,12 +8,16 @@
 // It mirrors the servers' token bucket, one per server and subject, a little stricter than the
 // server's (one request less of burst, 90 % of the refill) for the time between sending a
 // request and its reaching the server's limiter. A request reserves its allowance and then
-// waits for it, so runners that share the buckets take turns. It paces; it never retries, so a
-// server that refuses a paced request still fails the step.
+// waits for it, so runners that share the buckets take turns; when another runner's burst
+// empties the bucket meanwhile, it reserves again behind the burst. It paces; it never retries,
+// so a server that refuses a paced request still fails the step.
+//
+// A subject is a user, an agent, or a budget several callers share (a server's limit on the
+// requests it refuses from one address: the step executor's pace()).
 //
 // With a shared directory, the buckets are files there, each read and written under flock(2):
 // runners in several processes on one stack (ctest runs each scenario in a process of its own,
-// two at a time) then pace together. The files are named by a hash of server and subject (a
+// several at a time) then pace together. The files are named by a hash of server and subject (a
 // subject may be an opaque token). Without one, or when the directory cannot be used, the
 // buckets are this object's alone.
 #include <chrono>
@@ -45,6 +49,8 @@ class UserPacer {
   // not count there, so the requests are given back; a 429 means the bucket is empty now.
   void answered(const std::string& server, const std::string& subject, const RateLimit& limit, int http_status,
                 int requests = 1);
+  // Requests taken that the server did not count: their allowance is back.
+  void give_back(const std::string& server, const std::string& subject, const RateLimit& limit, int requests);
   // A burst may have emptied the server's bucket: the next request waits for a refill.
   void used_up(const std::string& server, const std::string& subject, const RateLimit& limit);
 
@@ -52,6 +58,7 @@ class UserPacer {
   struct Bucket {
     double tokens = 0;  // below zero: allowance reserved ahead, which the takers wait for
     std::int64_t updated_ns = 0;
+    std::int64_t emptied_ns = 0;  // when a burst last emptied it (used_up)
   };
   // Refills the subject's bucket at the server up to now and applies `change` to it, under the
   // shared file's lock when there is one.

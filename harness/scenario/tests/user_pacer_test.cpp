@@ -102,6 +102,32 @@ TEST(UserPacer, RefusalsBeforeTheLimiterAreGivenBackAndA429EmptiesTheBucket) {
   EXPECT_GT(pacer.take("jira-mcp", "bob", k20PerSecond), Clock::duration::zero());
 }
 
+// A runner waiting for its turn while another runner's burst empties the server's bucket: the
+// allowance it reserved went with the burst, so it reserves again and waits behind it.
+TEST(UserPacer, AWaiterReservesAgainWhenABurstEmptiedTheBucketMeanwhile) {
+  const auto dir = std::filesystem::temp_directory_path() / ("mcph-pacer-burst-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  Clock::time_point now{std::chrono::hours(1)};
+  UserPacer burster(dir, [&] { return now; }, [&](Clock::duration wait) { now += wait; });
+  bool burst_sent = false;
+  UserPacer waiter(dir, [&] { return now; }, [&](Clock::duration wait) {
+    now += wait / 2;  // halfway through the wait, the other runner's burst goes out
+    if (!burst_sent) burster.used_up("agent-bridge-mcp", "address", k20PerSecond);
+    burst_sent = true;
+    now += wait - wait / 2;
+  });
+  for (int i = 0; i < 19; ++i) waiter.take("agent-bridge-mcp", "address", k20PerSecond);
+  const auto waited = waiter.take("agent-bridge-mcp", "address", k20PerSecond);
+  // One request's refill, then one more after the burst: more than the first alone.
+  EXPECT_GT(sync::in_ms(waited), 1000.0 / 18 + 1);
+  EXPECT_TRUE(burst_sent);
+
+  // With nothing emptying the bucket meanwhile, one request's refill is the whole wait.
+  for (int i = 0; i < 19; ++i) burster.take("agent-bridge-mcp", "other", k20PerSecond);
+  EXPECT_NEAR(sync::in_ms(burster.take("agent-bridge-mcp", "other", k20PerSecond)), 1000.0 / 18, 0.01);
+  std::filesystem::remove_all(dir);
+}
+
 // Runners in two processes on one stack (ctest's scenario tests) pace together through files.
 TEST(UserPacer, PacersSharingADirectoryShareTheBuckets) {
   const auto dir = std::filesystem::temp_directory_path() / ("mcph-pacer-test-" + std::to_string(::getpid()));
@@ -265,6 +291,68 @@ TEST(UserPacerInTheRunner, RunnersSharingAPacingDirectoryStayWithinTheLimitToget
 
   LimitedServer alone;
   EXPECT_THAT(two_runners_at_once(alone, {}), ::testing::Contains(429));
+}
+
+// POST /mcp that refuses every request (401), at most 10 a second from one address, as the
+// agent bridge limits the requests it refuses: beyond that, 429.
+class RefusingServer {
+ public:
+  RefusingServer() : limiter_(10, 1000ms) {
+    http::ServerOptions options;
+    options.access_log = false;
+    server_ = std::make_unique<http::Server>(options);
+    server_->route("POST", "/mcp", [this](const http::Request& req, http::Response& res) {
+      const bool limited = limiter_.acquire("addr:" + req.remote_addr).has_value();
+      res.set_json(limited ? 429 : 401, R"({"error":"invalid_token"})");
+    });
+    server_->start();
+  }
+  std::string url() const { return server_->url() + "/mcp"; }
+
+ private:
+  broker::RateLimiter limiter_;
+  std::unique_ptr<http::Server> server_;
+};
+
+// Two runners at once on one address: one sends a burst of 30 refused requests, as a scenario
+// that spends the address's budget on purpose does; the other sends 12 refused requests one by
+// one and expects each to be answered 401. Returns the second one's result.
+reports::ScenarioResult refusals_beside_a_burst(const RefusingServer& server, const std::string& stated_limit,
+                                                const std::filesystem::path& pacing_dir) {
+  const std::string request = "http: {server: jira-mcp, auth: none, json: {jsonrpc: \"2.0\", id: 1, method: ping}}";
+  const ScenarioFile burst = parse_scenario_file(
+      "suite: burst\nscenarios:\n  - name: burst\n    steps:\n      - " + request.substr(0, request.size() - 1) +
+          ", repeat: 30}\n        expect: {some_http_status: 401}\n",
+      "burst.yaml");
+  std::string one_by_one = "suite: refused\nscenarios:\n  - name: one by one\n    steps:\n";
+  for (int i = 0; i < 12; ++i) one_by_one += "      - " + request + "\n        expect: {http_status: 401}\n";
+  const ScenarioFile refused = parse_scenario_file(one_by_one, "refused.yaml");
+  StackFile stack;
+  stack.mode = StackMode::external;
+  stack.services["jira-mcp"].url = server.url();
+  if (!stated_limit.empty()) stack.services["jira-mcp"].mcp.refused_rate_limit = RateLimit::parse(stated_limit);
+  RunnerOptions options;
+  options.pacing_dir = pacing_dir;
+  reports::ScenarioResult result;
+  std::thread bursting([&] { (void)ScenarioRunner(stack, options).run(burst); });
+  std::thread refusing([&] { result = ScenarioRunner(stack, options).run(refused).scenarios.at(0); });
+  bursting.join();
+  refusing.join();
+  return result;
+}
+
+TEST(UserPacerInTheRunner, RefusedRequestsOfRunnersOnOneAddressStayWithinTheServersLimitForThem) {
+  const auto dir = std::filesystem::temp_directory_path() / ("mcph-pacer-refused-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  RefusingServer stated;
+  const auto paced = refusals_beside_a_burst(stated, "10/1000ms", dir);
+  EXPECT_EQ(paced.status, Status::passed) << (paced.failures.empty() ? paced.message : paced.failures[0].actual);
+  std::filesystem::remove_all(dir);
+
+  // The same runs against a stack that does not state the limit: the 429s the pacing avoids.
+  RefusingServer unstated;
+  EXPECT_EQ(refusals_beside_a_burst(unstated, "", dir).status, Status::failed);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -97,6 +97,7 @@ RunningService start_agent_bridge(StackContext& context) {
                                    "--oauth-clients-file", agents.oauth_clients_file.string(),
                                    "--trusted-proxy", kProxyAddress,
                                    "--rate-limit", std::to_string(limit.requests),
+                                   "--unauthenticated-rate-limit", std::to_string(limit.requests),
                                    "--rate-window-ms", std::to_string(limit.window.count())};
   // On a Keycloak stack the realm is an authorization server for the agents too: their
   // service-account clients, whose tokens the bridge takes by their azp (the realm as an
@@ -119,6 +120,7 @@ RunningService start_agent_bridge(StackContext& context) {
   running.entry.mcp.transport = "streamable-http";
   running.entry.mcp.profile = "agent-bridge";
   running.entry.mcp.rate_limit = limit;
+  running.entry.mcp.refused_rate_limit = limit;  // the requests it refuses, per source address
   if (context.fault_proxied.count("vault")) running.entry.mcp.behind_fault_proxy.push_back("vault");
   running.entry.mcp.auth = agent_auth(agents, http::parse_url(running.entry.url).origin());
   return running;

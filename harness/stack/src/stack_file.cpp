@@ -215,10 +215,18 @@ Json entry_json(const ServiceEntry& service) {
   }
   if (!service.mcp.failures.empty()) entry["failures"] = Json::parse(service.mcp.failures, nullptr, false);
   if (service.mcp.rate_limit) entry["rate_limit"] = service.mcp.rate_limit->to_string();
+  if (service.mcp.refused_rate_limit) entry["refused_rate_limit"] = service.mcp.refused_rate_limit->to_string();
   if (!service.mcp.behind_fault_proxy.empty()) entry["behind_fault_proxy"] = service.mcp.behind_fault_proxy;
   if (service.mcp.auth) entry["auth"] = auth_json(*service.mcp.auth);
   for (const auto& [key, value] : service.unknown) entry[key] = Json::parse(value, nullptr, false);
   return entry;
+}
+
+RateLimit parse_rate_limit(const Json& value, const std::string& field) {
+  const std::string written = value.is_string() ? value.get<std::string>() : value.dump();
+  const std::optional<RateLimit> limit = RateLimit::parse(written);
+  if (!limit) throw std::runtime_error(field + " must be REQUESTS/WINDOWms (20/1000ms) or none, not " + value.dump());
+  return *limit;
 }
 
 ServiceEntry parse_entry(const Json& entry, const std::string& field) {
@@ -237,11 +245,9 @@ ServiceEntry parse_entry(const Json& entry, const std::string& field) {
     } else if (key == "failures") {
       service.mcp.failures = value.is_string() ? value.get<std::string>() : value.dump();
     } else if (key == "rate_limit") {
-      const std::string written = value.is_string() ? value.get<std::string>() : value.dump();
-      service.mcp.rate_limit = RateLimit::parse(written);
-      if (!service.mcp.rate_limit) {
-        throw std::runtime_error(field + ".rate_limit must be REQUESTS/WINDOWms (20/1000ms) or none, not " + value.dump());
-      }
+      service.mcp.rate_limit = parse_rate_limit(value, field + ".rate_limit");
+    } else if (key == "refused_rate_limit") {
+      service.mcp.refused_rate_limit = parse_rate_limit(value, field + ".refused_rate_limit");
     } else if (key == "behind_fault_proxy") {
       service.mcp.behind_fault_proxy = parse_behind_fault_proxy(value, field + ".behind_fault_proxy");
     } else if (key == "auth") {

@@ -211,7 +211,7 @@ TEST(StackFileTest, UnknownTransportIsRejected) {
 // The agents' entries as the contract with the scenario runner writes them (docs/design.md).
 constexpr const char* kAgentStack = R"({"mode": "external", "services": {
   "agent-bridge-mcp": {"url": "http://127.0.0.1:41010/mcp", "transport": "streamable-http", "profile": "agent-bridge",
-    "rate_limit": "20/1000ms",
+    "rate_limit": "20/1000ms", "refused_rate_limit": "15/500ms",
     "auth": {"default": "api_key", "agents": ["agent-a", "agent-b"], "future_kind": {"x": 1},
              "api_key": {"header": "X-API-Key", "keys_file": "agents/api-keys.json", "rotation": "daily"},
              "static_jwt": {"alg": "HS256", "key_file": "/abs/jwt.key", "iss": "mcp-harness", "aud": "agent-bridge-mcp",
@@ -240,6 +240,9 @@ TEST(StackFileTest, AgentAuthIsReadIntoTypedFieldsAndUnknownKeysSurvive) {
   EXPECT_EQ(auth.client_credentials->method, "client_secret_basic");
   EXPECT_EQ(stack.service("tls-proxy").proxy.upstream, "agent-bridge-mcp");
   EXPECT_EQ(stack.service("tls-proxy").proxy.ca_file, "tls/ca.pem");
+  EXPECT_EQ(bridge.mcp.refused_rate_limit, (RateLimit{15, std::chrono::milliseconds(500)}));
+  EXPECT_THROW(StackFile::parse(R"({"services": {"x": {"url": "http://h/mcp", "refused_rate_limit": "20"}}})"),
+               std::runtime_error);
 
   // Written back with every key, the ones the harness does not know too.
   const StackFile again = StackFile::parse(stack.to_json());

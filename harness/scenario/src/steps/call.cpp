@@ -152,7 +152,6 @@ void run_call(const CallStep& step, StepRun& run) {
   };
   const RateLimit limit = stated_rate_limit(entry);
   const std::string subject = agent ? "agent " + out.caller : pacing_subject(out.sent_token);
-  UserPacer& pacer = executor.pacer();
   const bool connected = session != nullptr;
   if (!session) session = new_session();
   for (const auto& [name, value] : credential_headers) session->set_header(name, value);
@@ -164,7 +163,7 @@ void run_call(const CallStep& step, StepRun& run) {
     executor.pace(service, subject, limit, opening, out);
     const auto started = SteadyClock::now();
     const mcp::RpcOutcome init = session->connect(headers);
-    pacer.answered(service, subject, limit, init.http_status, opening);
+    executor.answered(service, subject, limit, init.http_status, opening);
     if (init.http_status != 0) {
       run.record.exchange("POST", url, shown, "initialize", init.http_status, init.headers, init.body,
                           sync::ms_since(started));
@@ -221,9 +220,9 @@ void run_call(const CallStep& step, StepRun& run) {
     }
     return !enough;
   };
-  if (session) executor.pace(service, subject, limit, 1, out);
+  if (session) executor.pace(service, subject, limit, 1, out, step.repeat);
   const bool go_on = session && one_call(*session, 0);
-  if (session) pacer.answered(service, subject, limit, out.statuses.back());
+  if (session) executor.answered(service, subject, limit, out.statuses.back());
   if (go_on && step.repeat > 1) {
     const auto join_session = [&] {
       auto client = new_session();
@@ -232,7 +231,7 @@ void run_call(const CallStep& step, StepRun& run) {
       return client;
     };
     run_burst(*session, join_session, step.repeat - 1, [&](mcp::Client& client, int i) { return one_call(client, i + 1); });
-    pacer.used_up(service, subject, limit);  // a burst is not paced: it is how a scenario meets the limit
+    executor.burst_answered(service, subject, limit, out.statuses, step.repeat);  // a burst is not paced
   }
   if (session && step.repeat > 1) {
     // How fast the burst came (whether it could test a rate limit: limit_not_reached).

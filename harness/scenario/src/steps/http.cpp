@@ -89,7 +89,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   const std::string subject = agent ? "agent " + out.caller
                               : authorization && authorization->rfind("Bearer ", 0) == 0 ? pacing_subject(authorization->substr(7))
                                                                                            : "";
-  if (!subject.empty()) executor.pace(service, subject, limit, 1, out);
+  executor.pace(service, subject, limit, 1, out, step.repeat);
 
   http::ClientOptions options;
   options.read_timeout = executor.options().http_timeout;
@@ -111,10 +111,13 @@ void run_http(const HttpStep& step, StepRun& run) {
     out.statuses.push_back(response.status);
   }
   if (step.repeat > 1) run.record.note({{"repeat", {{"requests", step.repeat}, {"statuses", out.statuses}}}});
-  // An agent's 403 is a scope refused after the server's limiter counted the request: not given back.
-  if (!subject.empty()) executor.pacer().answered(service, subject, limit, agent && response.status == 403 ? 200 : response.status);
-  // A repeated request is a burst, never paced: it may have emptied the subject's bucket.
-  if (!subject.empty() && step.repeat > 1) executor.pacer().used_up(service, subject, limit);
+  // A repeated request is a burst, never paced: it may have emptied the buckets. An agent's 403
+  // is a scope refused after the server's limiter counted the request: not given back.
+  if (step.repeat > 1) {
+    executor.burst_answered(service, subject, limit, out.statuses, step.repeat);
+  } else {
+    executor.answered(service, subject, limit, agent && response.status == 403 ? 200 : response.status);
+  }
   const std::string shown_body =
       step.body_bytes > 0 ? "(a generated body of " + std::to_string(step.body_bytes) + " bytes)" : body;
   run.record.exchange(step.method, origin + target, headers, shown_body, response.status, response.headers, response.body,

@@ -61,7 +61,7 @@ void run_open(const SseStep& step, StepRun& run) {
   if (!subject.empty()) executor.pace(service, subject, limit, kOpening, out);
   const auto started = SteadyClock::now();
   const mcp::RpcOutcome init = client->connect();
-  if (!subject.empty()) executor.pacer().answered(service, subject, limit, init.http_status, kOpening);
+  if (!subject.empty()) executor.answered(service, subject, limit, init.http_status, kOpening);
   run.record.exchange("GET", url, headers, "(the stream) and initialize", init.http_status, init.headers, init.body,
                       sync::ms_since(started));
   fill_from_rpc(init, out);
@@ -135,7 +135,7 @@ void run_post(const SseStep& step, StepRun& run) {
   http::Client client(origin, options);
   const auto started = SteadyClock::now();
   const http::ClientResponse response = client.post(target, message.dump(), "application/json", headers);
-  if (!subject.empty()) executor.pacer().answered(service, subject, limit, response.status);
+  if (!subject.empty()) executor.answered(service, subject, limit, response.status);
   run.record.exchange("POST", origin + target, headers, message.dump(), response.status, response.headers, response.body,
                       sync::ms_since(started));
   out.http_status = response.status;

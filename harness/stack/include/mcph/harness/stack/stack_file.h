@@ -109,6 +109,9 @@ struct McpServerFields {
   std::string dependency_timeout_ms;
   std::string failures;  // a JSON object of failure kind → [texts], as JSON text
   std::optional<RateLimit> rate_limit;  // none: the file does not say (a hand-written stack)
+  // The limit it puts on the requests it refuses, per source address (key "refused_rate_limit"):
+  // a budget every caller on one address shares. None: it has no such limit, or does not say.
+  std::optional<RateLimit> refused_rate_limit;
   std::string scope;
   std::string client_id;
   // The scope its tools that write also need (key "write_scope"); none: no tool needs more.
