@@ -131,14 +131,16 @@ function(mcph_real_tier_tests target)
       SKIP_REGULAR_EXPRESSION "the real tier is not installed")
 endfunction()
 
-# mcph_client_tests(NAME SERVICE keycloak|vault RUNNER node|python MOCK target [POSTGRES] [LABELS ...])
+# mcph_client_tests(NAME SERVICE keycloak|vault|cognito|spiffe RUNNER node|python|go MOCK target
+#                   [POSTGRES] [STANDIN_ONLY] [LABELS ...])
 # A stand-in's third-party client tests (tests/clients of the current folder, run by
 # mocks/common/clients/run), registered twice: against the stand-in (labels contract, clients and
 # LABELS) and, prefixed "real.", against the real server of the real_stack fixture (label real).
 # POSTGRES: the tests get a fresh PostgreSQL (lib/postgres's postgres_server) in POSTGRES_URL.
+# STANDIN_ONLY: no real server to run them against (the stand-in is held to a specification).
 # Skipped, saying why, when the registry is unreachable or the real tier is not installed.
 function(mcph_client_tests name)
-  cmake_parse_arguments(ARG "POSTGRES" "SERVICE;RUNNER;MOCK" "LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "POSTGRES;STANDIN_ONLY" "SERVICE;RUNNER;MOCK" "LABELS" ${ARGN})
   set(command ${PROJECT_SOURCE_DIR}/mocks/common/clients/run --service ${ARG_SERVICE} --runner ${ARG_RUNNER}
       --tests ${CMAKE_CURRENT_SOURCE_DIR}/tests/clients --mock $<TARGET_FILE:${ARG_MOCK}>)
   if(ARG_POSTGRES)
@@ -147,6 +149,9 @@ function(mcph_client_tests name)
   add_test(NAME ${name} COMMAND ${command} --work ${CMAKE_CURRENT_BINARY_DIR}/clients-${ARG_RUNNER})
   set_tests_properties(${name} PROPERTIES LABELS "contract;clients;${ARG_LABELS}" SKIP_RETURN_CODE 77
     TIMEOUT 600 RESOURCE_LOCK clients-${ARG_SERVICE}-${ARG_RUNNER})
+  if(ARG_STANDIN_ONLY)
+    return()
+  endif()
   add_test(NAME real.${name} COMMAND ${command} --work ${CMAKE_CURRENT_BINARY_DIR}/clients-${ARG_RUNNER})
   set_tests_properties(real.${name} PROPERTIES LABELS "real;contract;clients;${ARG_LABELS}" SKIP_RETURN_CODE 77
     TIMEOUT 600 RESOURCE_LOCK clients-${ARG_SERVICE}-${ARG_RUNNER} FIXTURES_REQUIRED real_stack

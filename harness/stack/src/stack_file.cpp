@@ -73,6 +73,7 @@ const std::vector<TextKey>& text_keys() {
       {"health_url", [](ServiceEntry& e) -> std::string& { return e.health_url; }},
       {"url_inside", [](ServiceEntry& e) -> std::string& { return e.url_inside; }},
       {"url_for_servers", [](ServiceEntry& e) -> std::string& { return e.url_for_servers; }},
+      {"workload_api", [](ServiceEntry& e) -> std::string& { return e.workload_api; }},
       {"admin_user", [](ServiceEntry& e) -> std::string& { return e.idp.admin_user; }},
       {"admin_password", [](ServiceEntry& e) -> std::string& { return e.idp.admin_password; }},
       {"pool_id", [](ServiceEntry& e) -> std::string& { return e.idp.pool_id; }},

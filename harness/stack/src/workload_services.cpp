@@ -3,7 +3,12 @@
 // (policies/trust_tiers/agents.json) and one agent it gives no tier; and workload-mcp, once
 // Keycloak knows the trust domain (an identity provider of type spiffe whose bundle endpoint is
 // mock-spiffe) and a federated client per agent. OPA is a row of its own (native_services.cpp),
-// reached by workload-mcp through the fault proxy, so that scenarios can break it.
+// reached by workload-mcp through the fault proxy, so that scenarios can break it. mock-spiffe
+// serves the SPIFFE Workload API on a socket in the run directory, for agents' SPIFFE libraries.
+#include <sys/un.h>
+
+#include <filesystem>
+
 #include "mcph/harness/fixtures/data_layout.h"
 #include "mcph/harness/provision/workload_provisioning.h"
 #include "mcph/harness/stack/local_stack.h"
@@ -34,7 +39,19 @@ RunningService start_mock_spiffe(StackContext& context) {
     argv.push_back("--workload");
     argv.push_back(agent);
   }
-  return start_project_binary(context, "spiffe", std::move(argv));
+  // In the run directory, which only the stack's owner may enter: every caller of the socket is
+  // entitled to every agent's SVIDs.
+  const std::string socket = std::filesystem::absolute(context.run_dir / "spiffe-workload-api.sock").string();
+  const bool fits = socket.size() < sizeof(sockaddr_un::sun_path);
+  if (fits) {
+    argv.insert(argv.end(), {"--workload-api-socket", socket});
+  } else {
+    context.say("spiffe: no Workload API: " + socket + " is longer than a Unix socket's path may be (" +
+                std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes); use a shorter run directory");
+  }
+  RunningService running = start_project_binary(context, "spiffe", std::move(argv));
+  if (fits) running.entry.workload_api = "unix://" + socket;
+  return running;
 }
 
 RunningService start_workload_mcp(StackContext& context) {

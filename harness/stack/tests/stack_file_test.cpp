@@ -221,7 +221,8 @@ constexpr const char* kAgentStack = R"({"mode": "external", "services": {
              "proxy_headers": {"dn_header": "X-SSL-Client-S-DN", "verify_header": "X-SSL-Client-Verify"},
              "client_credentials": {"token_url": "http://idp/token", "clients_file": "clients.json",
                                     "method": "client_secret_basic", "scope": "kv"}}},
-  "tls-proxy": {"url": "https://127.0.0.1:41011", "upstream": "agent-bridge-mcp", "ca_file": "tls/ca.pem"}}})";
+  "tls-proxy": {"url": "https://127.0.0.1:41011", "upstream": "agent-bridge-mcp", "ca_file": "tls/ca.pem"},
+  "spiffe": {"url": "http://127.0.0.1:41012", "workload_api": "unix:///run/x/spiffe-workload-api.sock"}}})";
 
 TEST(StackFileTest, AgentAuthIsReadIntoTypedFieldsAndUnknownKeysSurvive) {
   const StackFile stack = StackFile::parse(kAgentStack);
@@ -241,6 +242,7 @@ TEST(StackFileTest, AgentAuthIsReadIntoTypedFieldsAndUnknownKeysSurvive) {
   EXPECT_EQ(stack.service("tls-proxy").proxy.upstream, "agent-bridge-mcp");
   EXPECT_EQ(stack.service("tls-proxy").proxy.ca_file, "tls/ca.pem");
   EXPECT_EQ(bridge.mcp.refused_rate_limit, (RateLimit{15, std::chrono::milliseconds(500)}));
+  EXPECT_EQ(stack.service("spiffe").workload_api, "unix:///run/x/spiffe-workload-api.sock");
   EXPECT_THROW(StackFile::parse(R"({"services": {"x": {"url": "http://h/mcp", "refused_rate_limit": "20"}}})"),
                std::runtime_error);
 

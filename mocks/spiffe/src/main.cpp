@@ -4,21 +4,24 @@
 #include <cstdlib>
 #include <exception>
 #include <fstream>
+#include <memory>
 #include <string>
 
 #include "mcph/cli/flags.h"
 #include "mcph/http/server.h"
 #include "mcph/mock_spiffe/mock_spiffe.h"
+#include "mcph/mock_spiffe/workload_api.h"
 
 namespace {
 
 constexpr const char* kProgram = "mock-spiffe";
 constexpr const char* kSummary = R"(
 A stand-in for a SPIFFE trust domain's JWT authority, in memory: registered workloads
-(spiffe://<trust domain>/agent/<name>), JWT-SVIDs minted for them on POST /_svid (in place of
-SPIRE's Workload API), the trust domain's JWT bundle on GET / (a SPIFFE bundle endpoint), and key
-rotation on /_keys. Prints "listening http://127.0.0.1:PORT" once it serves, and stops cleanly
-on SIGTERM or SIGINT.)";
+(spiffe://<trust domain>/agent/<name>), JWT-SVIDs minted for them by the SPIFFE Workload API
+(gRPC on the Unix socket --workload-api-socket names: FetchJWTSVID, FetchJWTBundles,
+ValidateJWTSVID) and on POST /_svid, the trust domain's JWT bundle on GET / (a SPIFFE bundle
+endpoint), and key rotation on /_keys. Prints "listening http://127.0.0.1:PORT" once it serves,
+and stops cleanly on SIGTERM or SIGINT.)";
 
 [[noreturn]] void usage_error(const std::string& reason) {
   std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", kProgram, reason.c_str(), kProgram);
@@ -37,7 +40,12 @@ void read_workloads(const std::string& path, std::vector<std::string>& workloads
   }
 }
 
-mcph::mock_spiffe::Options parse_args(int argc, char** argv) {
+struct Arguments {
+  mcph::mock_spiffe::Options options;
+  std::string workload_api_socket;
+};
+
+Arguments parse_args(int argc, char** argv) {
   mcph::cli::Flags flags(kProgram, kSummary);
   flags.option("port", "0", "port to listen on (127.0.0.1 only); 0 = any free port")
       .option("trust-domain", "mcp-identity.local", "the trust domain's name")
@@ -46,6 +54,8 @@ mcph::mock_spiffe::Options parse_args(int argc, char** argv) {
       .option("svid-ttl", "300", "seconds a JWT-SVID lives unless the request asks for another ttl")
       .option("refresh-hint", "300", "the bundle's spiffe_refresh_hint, in seconds")
       .option("alg", "ES256", "the JWT-SVIDs' signature algorithm: ES256 or RS256")
+      .option("workload-api-socket", "",
+              "serve the SPIFFE Workload API on this Unix socket (owner-only: every caller gets every workload's SVIDs)")
       .toggle("no-access-log", "do not log one line per request on stderr");
   flags.parse(argc, argv);
 
@@ -59,15 +69,19 @@ mcph::mock_spiffe::Options parse_args(int argc, char** argv) {
   options.refresh_hint = flags.get_int("refresh-hint");
   options.algorithm = flags.get("alg");
   options.access_log = !flags.on("no-access-log");
-  return options;
+  return {options, flags.get("workload-api-socket")};
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const mcph::mock_spiffe::Options options = parse_args(argc, argv);
+  const Arguments arguments = parse_args(argc, argv);
   try {
-    mcph::mock_spiffe::MockSpiffe spiffe(options);
+    mcph::mock_spiffe::MockSpiffe spiffe(arguments.options);
+    std::unique_ptr<mcph::mock_spiffe::WorkloadApi> workload_api;
+    if (!arguments.workload_api_socket.empty()) {
+      workload_api = std::make_unique<mcph::mock_spiffe::WorkloadApi>(spiffe, arguments.workload_api_socket);
+    }
     return mcph::http::serve_until_signal(spiffe.server());
   } catch (const std::invalid_argument& error) {
     usage_error(error.what());

@@ -3,7 +3,8 @@
 // workload-identity design uses): registered workloads, JWT-SVIDs minted for them, and the
 // trust domain's JWT bundle on a SPIFFE bundle endpoint. SPIRE hands SVIDs to workloads through
 // its agents' Workload API (gRPC on a Unix socket, the caller attested by the kernel); the
-// stand-in mints them on an HTTP endpoint instead, for whoever names a registered SPIFFE ID.
+// stand-in serves that API too (workload_api.h), and mints them on an HTTP endpoint as well, for
+// whoever names a registered SPIFFE ID.
 // The executable wraps this class; tests and fuzz targets may run it in-process.
 #include <cstdint>
 #include <memory>
@@ -40,6 +41,7 @@ class MockSpiffe {
   http::Server& server();   // for http::serve_until_signal and Server::dispatch
 
   struct State;
+  State& state() { return *state_; }  // for the Workload API (workload_api.h)
 
  private:
   std::unique_ptr<State> state_;

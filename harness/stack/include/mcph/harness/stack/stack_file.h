@@ -138,6 +138,9 @@ struct ServiceEntry {
   std::string url_inside;      // container: how the other containers reach it
   // A service behind the stack's fault proxy: the address the MCP servers must use to be behind it.
   std::string url_for_servers;
+  // A SPIFFE trust domain's (the spiffe service): its Workload API, unix://<socket> (key
+  // "workload_api"), for the agents' own SPIFFE libraries (SPIFFE_ENDPOINT_SOCKET).
+  std::string workload_api;
   IdentityProviderFields idp;
   VaultFields vault;
   McpServerFields mcp;
