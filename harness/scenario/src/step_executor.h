@@ -113,14 +113,14 @@ class StepExecutor {
   void observe_audit(StepOutcome& out);
 
  private:
+  // The server's limit on the requests it refuses per source address; none: no limit stated.
+  RateLimit refused_limit(const std::string& server) const;
+
   const StackFile& stack_;
   UserDirectory& users_;
   const RunnerOptions& options_;
   AuditTail audit_;
   FaultDriver faults_;
-  // The server's limit on the requests it refuses per source address; none: no limit stated.
-  RateLimit refused_limit(const std::string& server) const;
-
   UserPacer pacer_;  // across scenarios and files: a server's limit does not start over with them
 };
 

@@ -85,11 +85,7 @@ class WorkloadApi::Service final : public SpiffeWorkloadAPI::Service {
     if (!has_security_header(*context)) return missing_security_header();
     std::string sent;
     while (!context->IsCancelled() && !stopping_) {
-      std::string bundle;
-      {
-        std::lock_guard lock(state_.mutex);
-        bundle = state_.authority.bundle(now_seconds()).dump();
-      }
+      std::string bundle = bundle_json();
       if (bundle != sent) {
         JWTBundlesResponse response;
         (*response.mutable_bundles())[trust_domain_id(state_)] = bundle;
@@ -106,17 +102,12 @@ class WorkloadApi::Service final : public SpiffeWorkloadAPI::Service {
     if (!has_security_header(*context)) return missing_security_header();
     if (request->audience().empty()) return {StatusCode::INVALID_ARGUMENT, "audience must be specified"};
     if (request->svid().empty()) return {StatusCode::INVALID_ARGUMENT, "svid must be specified"};
-    std::string bundle;
-    {
-      std::lock_guard lock(state_.mutex);
-      bundle = state_.authority.bundle(now_seconds()).dump();
-    }
     jose::VerifyOptions options;
     options.allowed_algs = {jose::Alg::ES256, jose::Alg::RS256};
     options.audience = request->audience();
     std::optional<jose::VerifiedJwt> verified;
     try {
-      verified = jose::verify_jwt(request->svid(), jose::JwkSet::from_json(bundle), options);
+      verified = jose::verify_jwt(request->svid(), jose::JwkSet::from_json(bundle_json()), options);
     } catch (const jose::JoseError& error) {
       return {StatusCode::INVALID_ARGUMENT, std::string("the JWT-SVID does not verify: ") + error.what()};
     }
@@ -131,18 +122,19 @@ class WorkloadApi::Service final : public SpiffeWorkloadAPI::Service {
   }
 
  private:
+  // The trust domain's JWT bundle now, as its bundle endpoint serves it.
+  std::string bundle_json() {
+    std::lock_guard lock(state_.mutex);
+    return state_.authority.bundle(now_seconds()).dump();
+  }
+
   State& state_;
   std::atomic<bool> stopping_{false};
 };
 
-struct WorkloadApi::Running {
-  std::unique_ptr<grpc::Server> server;
-};
-
 WorkloadApi::WorkloadApi(MockSpiffe& spiffe, const std::string& socket_path)
     : socket_path_(std::filesystem::absolute(socket_path).string()),
-      service_(std::make_unique<Service>(spiffe.state())),
-      running_(std::make_unique<Running>()) {
+      service_(std::make_unique<Service>(spiffe.state())) {
   std::error_code ignored;
   std::filesystem::remove(socket_path_, ignored);  // a socket left by a process that was killed
   // Created owner-only from the start: every caller that can connect gets every identity.
@@ -150,15 +142,15 @@ WorkloadApi::WorkloadApi(MockSpiffe& spiffe, const std::string& socket_path)
   grpc::ServerBuilder builder;
   builder.AddListeningPort("unix:" + socket_path_, grpc::InsecureServerCredentials());
   builder.RegisterService(service_.get());
-  running_->server = builder.BuildAndStart();
+  server_ = builder.BuildAndStart();
   ::umask(before);
-  if (!running_->server) throw std::runtime_error("cannot serve the Workload API on " + socket_path_);
+  if (!server_) throw std::runtime_error("cannot serve the Workload API on " + socket_path_);
 }
 
 WorkloadApi::~WorkloadApi() {
   service_->stop();
-  running_->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  running_->server->Wait();
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  server_->Wait();
   std::error_code ignored;
   std::filesystem::remove(socket_path_, ignored);
 }

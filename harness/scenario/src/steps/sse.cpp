@@ -58,10 +58,10 @@ void run_open(const SseStep& step, StepRun& run) {
   for (const auto& [name, value] : headers) client->set_header(name, value);
   const RateLimit limit = stated_rate_limit(entry);
   constexpr int kOpening = 3;  // the GET, initialize, notifications/initialized
-  if (!subject.empty()) executor.pace(service, subject, limit, kOpening, out);
+  executor.pace(service, subject, limit, kOpening, out);
   const auto started = SteadyClock::now();
   const mcp::RpcOutcome init = client->connect();
-  if (!subject.empty()) executor.answered(service, subject, limit, init.http_status, kOpening);
+  executor.answered(service, subject, limit, init.http_status, kOpening);
   run.record.exchange("GET", url, headers, "(the stream) and initialize", init.http_status, init.headers, init.body,
                       sync::ms_since(started));
   fill_from_rpc(init, out);
@@ -129,13 +129,13 @@ void run_post(const SseStep& step, StepRun& run) {
 
   stream.client->unclaimed_messages(std::chrono::milliseconds(0));  // what came before is not this POST's
   const RateLimit limit = stated_rate_limit(entry);
-  if (!subject.empty()) executor.pace(service, subject, limit, 1, out);
+  executor.pace(service, subject, limit, 1, out);
   http::ClientOptions options;
   options.read_timeout = executor.options().http_timeout;
   http::Client client(origin, options);
   const auto started = SteadyClock::now();
   const http::ClientResponse response = client.post(target, message.dump(), "application/json", headers);
-  if (!subject.empty()) executor.answered(service, subject, limit, response.status);
+  executor.answered(service, subject, limit, response.status);
   run.record.exchange("POST", origin + target, headers, message.dump(), response.status, response.headers, response.body,
                       sync::ms_since(started));
   out.http_status = response.status;

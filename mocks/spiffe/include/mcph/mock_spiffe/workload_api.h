@@ -13,6 +13,10 @@
 
 #include "mcph/mock_spiffe/mock_spiffe.h"
 
+namespace grpc {
+class Server;
+}
+
 namespace mcph::mock_spiffe {
 
 class WorkloadApi {
@@ -31,8 +35,7 @@ class WorkloadApi {
  private:
   std::string socket_path_;
   std::unique_ptr<Service> service_;
-  struct Running;
-  std::unique_ptr<Running> running_;
+  std::unique_ptr<grpc::Server> server_;
 };
 
 }  // namespace mcph::mock_spiffe
