@@ -703,10 +703,15 @@ TEST(RunCommandTest, RunNamesTheDriftOfACognitoStack) {
 // file's needs are checked before any of its scenarios runs, so the first scenario of each file,
 // run on a stack `up` started with its defaults, shows it; the scenario suites run every
 // scenario on such a stack (scenario_stack_up), so running them all here again proves nothing more.
+// The run acts as worker 0 of 4: its load step takes a quarter of the load file's users, calls
+// and connections (and one of its probe users), enough to show the file runs on these defaults.
+// The whole load is the load family's, which runs alone; run here beside ctest's other jobs, its
+// 48 concurrent calls once kept the stand-in Vault from answering within the servers' 3 s.
 TEST(RunCommandTest, UpWithItsDefaultsRunsEveryScenarioFile) {
   UpStack stack;
   ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
-  std::vector<std::string> args = {"run", "--stack", stack.stack_file.string()};
+  std::vector<std::string> args = {"run", "--stack", stack.stack_file.string(), "--shard", "0/4", "--shard-out",
+                                   (stack.dir.path() / "shard").string()};
   std::vector<std::string> suites;
   for (const auto& entry : fs::directory_iterator(MCPH_SCENARIOS_DIR)) {
     if (entry.path().extension() != ".yaml") continue;
@@ -736,6 +741,7 @@ TEST(RunCommandTest, UpWithItsDefaultsRunsEveryScenarioFile) {
   }
   EXPECT_THAT(run.output, HasSubstr(" 0 failed, 0 broken, " + std::to_string(1 + workload_skips) + " skipped"));
   EXPECT_THAT(run.output, HasSubstr("this stack's is keycloak (mcp-harness up --idp cognito)"));
+  EXPECT_THAT(run.output, HasSubstr("load: 30 users and 1 probe users"));
   for (const auto& suite : suites) EXPECT_FALSE(lines_starting_with(run.output, "[" + suite + "] ").empty()) << suite;
 }
 

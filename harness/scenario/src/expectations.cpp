@@ -498,6 +498,23 @@ reports::Check check_rate_limit_violations(const Json& want, const StepOutcome& 
                       ": the probe never offered more than the limit allows");
 }
 
+// A burst's or a load's accepted calls. A worker of a sharded load made its slice's share of the
+// step's calls (load_step.cpp), so it is held to that share of the count; the merge, to the whole.
+reports::Check check_accepted_at_least(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  long wanted = want.get<long>();
+  std::string text = std::to_string(outcome.accepted) + " of ";
+  if (!outcome.load) return judged(outcome.accepted >= wanted, text + std::to_string(outcome.statuses.size()) + " calls succeeded");
+  const LoadOutcome& load = *outcome.load;
+  text += std::to_string(load.calls) + " calls succeeded";
+  if (load.slices > 1) {
+    const long whole = wanted;
+    wanted = slice_share(whole, load.slice, load.slices);
+    text += " (shard " + std::to_string(load.slice) + "/" + std::to_string(load.slices) + ": its share of " +
+            std::to_string(whole) + " is " + std::to_string(wanted) + ")";
+  }
+  return judged(outcome.accepted >= wanted, text);
+}
+
 }  // namespace
 
 const std::vector<ExpectationKind>& expectation_kinds() {
@@ -626,12 +643,8 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        "a rejection came with a `Retry-After` header (`true`)",
        boolean, {call, workload}, check_retry_after},
       {"accepted_at_least",
-       "at least this many calls succeeded",
-       integer, {call, load, workload},
-       [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return judged(o.accepted >= want.get<int>(), std::to_string(o.accepted) + " of " +
-                                                          std::to_string(o.statuses.size()) + " calls succeeded");
-       }},
+       "at least this many calls succeeded (a load step's worker: its share of them)",
+       integer, {call, load, workload}, check_accepted_at_least},
       // A load step (family 10): calls whose backend request (ledger) or database role was not
       // the caller's; ok calls that left no trace to check; calls that failed (a probe's 429s
       // excepted); requests the rate limit let through or refused wrongly (load_checks.h).

@@ -21,6 +21,9 @@ struct LoadOutcome {
   // already foreign by the ledger or role count in cross_user too.
   long shared_credentials = 0;
   int shards = 1;           // the processes whose records made this outcome
+  // A worker's own outcome is of its slice of the step (slice i of slices): it is held to its
+  // share of a count meant for the whole step (accepted_at_least). A merged one is the whole.
+  int slice = 0, slices = 1;
   long rate_limit_violations = 0;
   long probe_users = 0;     // (server, probe user) pairs …
   long probe_users_limited = 0;  // … whose probe made a rejection due, and got one
@@ -32,5 +35,11 @@ struct LoadOutcome {
   std::vector<std::string> problems;     // examples, masked, for people
   std::vector<reports::LoadLevel> levels;  // per level: each server, then all of them ("")
 };
+
+// Slice i of slices' share of a whole-step count (calls, connections, accepted_at_least): the
+// shares of all slices add up to the whole.
+inline long slice_share(long whole, int slice, int slices) {
+  return whole * (slice + 1) / slices - whole * slice / slices;
+}
 
 }  // namespace mcph::harness

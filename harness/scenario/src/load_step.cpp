@@ -317,7 +317,7 @@ class LoadStepRun {
     for (std::size_t i = 0; i < users_.size(); ++i) {
       (static_cast<int>(i) < main_users_ ? shard_record_.users : shard_record_.probe_users).push_back(users_[i].name);
     }
-    const auto share = [&](long whole) { return whole * (shard + 1) / shards - whole * shard / shards; };
+    const auto share = [&](long whole) { return slice_share(whole, shard, shards); };
     const long runs = static_cast<long>(spec_.connections.size() * targets_.size());
     const long calls = std::max(share(spec_.calls), runs);
     say("load: " + std::to_string(main_users_) + " users" +
@@ -473,6 +473,8 @@ class LoadStepRun {
     shard_record_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     // One code path for one process and many: this process's outcome is its record merged alone.
     LoadOutcome outcome = merge_load_records({shard_record_});
+    outcome.slice = shard_record_.shard;
+    outcome.slices = shard_record_.shards;
     out_.accepted = static_cast<int>(std::min<long>(outcome.ok, std::numeric_limits<int>::max()));
     record_.note(
         {{"load",

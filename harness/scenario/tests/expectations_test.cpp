@@ -307,6 +307,25 @@ TEST(CheckExpectations, NoRateLimitViolationsIsInconclusiveWhereTheLimitWasNever
   EXPECT_EQ(check_expectations({expect("rate_limit_violations", 0, 40)}, load, context())[0].verdict, Verdict::failed);
 }
 
+TEST(CheckExpectations, AShardedLoadWorkerIsHeldToItsShareOfTheAcceptedCalls) {
+  StepOutcome load;
+  load.load = LoadOutcome{};
+  load.load->calls = 800;
+  load.accepted = 760;
+  const auto whole = check_expectations({expect("accepted_at_least", 3000, 39)}, load, context());
+  EXPECT_EQ(whole[0].verdict, Verdict::failed);
+  EXPECT_EQ(whole[0].actual, "760 of 800 calls succeeded");
+
+  load.load->slice = 3;
+  load.load->slices = 4;
+  const auto share = check_expectations({expect("accepted_at_least", 3000, 39)}, load, context());
+  EXPECT_EQ(share[0].verdict, Verdict::held) << share[0].actual;
+  EXPECT_EQ(share[0].actual, "760 of 800 calls succeeded (shard 3/4: its share of 3000 is 750)");
+
+  load.accepted = 749;
+  EXPECT_EQ(check_expectations({expect("accepted_at_least", 3000, 39)}, load, context())[0].verdict, Verdict::failed);
+}
+
 // A token whose exp is `seconds` away (unsigned: the check reads claims, never trusts them).
 std::string token_expiring_in(long seconds) {
   const long now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
