@@ -509,8 +509,8 @@ reports::Check check_accepted_at_least(const Json& want, const StepOutcome& outc
   if (load.slices > 1) {
     const long whole = wanted;
     wanted = slice_share(whole, load.slice, load.slices);
-    text += " (shard " + std::to_string(load.slice) + "/" + std::to_string(load.slices) + ": its share of " +
-            std::to_string(whole) + " is " + std::to_string(wanted) + ")";
+    text += " (" + shard_name(load.slice, load.slices) + ": its share of " + std::to_string(whole) + " is " +
+            std::to_string(wanted) + ")";
   }
   return judged(outcome.accepted >= wanted, text);
 }

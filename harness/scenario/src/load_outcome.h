@@ -42,4 +42,9 @@ inline long slice_share(long whole, int slice, int slices) {
   return whole * (slice + 1) / slices - whole * slice / slices;
 }
 
+// "shard 1/3": how reports and errors name a worker's slice.
+inline std::string shard_name(int slice, int slices) {
+  return "shard " + std::to_string(slice) + "/" + std::to_string(slices);
+}
+
 }  // namespace mcph::harness

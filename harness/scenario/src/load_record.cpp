@@ -57,8 +57,6 @@ CallSeen seen_of(const LoadCallRecord& call) {
   return seen;
 }
 
-std::string shard_name(int shard, int shards) { return "shard " + std::to_string(shard) + "/" + std::to_string(shards); }
-
 void merge_levels(const std::vector<LoadRecord>& records, LoadOutcome& out) {
   struct Sum {
     long calls = 0, failed = 0;

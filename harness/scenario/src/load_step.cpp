@@ -304,7 +304,7 @@ class LoadStepRun {
     // This process's slice: a contiguous share of the users, every shards-th probe user.
     const int first = spec_.users * shard / shards, last = spec_.users * (shard + 1) / shards;
     if (last <= first) {
-      throw std::runtime_error("load: shard " + std::to_string(shard) + "/" + std::to_string(shards) + " has none of the step's " +
+      throw std::runtime_error("load: " + shard_name(shard, shards) + " has none of the step's " +
                                std::to_string(spec_.users) + " users: run at most " + std::to_string(spec_.users) + " shards");
     }
     for (int i = first; i < last; ++i) users_.push_back({generated_user(spec_.first_user + i).username, "", 0});
@@ -325,7 +325,7 @@ class LoadStepRun {
              ? " and " + std::to_string(users_.size() - static_cast<std::size_t>(main_users_)) + " probe users"
              : std::string()) +
         ", " + std::to_string(targets_.size()) + " servers, " + std::to_string(calls) + " calls" +
-        (shards > 1 ? " (shard " + std::to_string(shard) + "/" + std::to_string(shards) + " of the step's " +
+        (shards > 1 ? " (" + shard_name(shard, shards) + " of the step's " +
                           std::to_string(spec_.users) + " users and " + std::to_string(spec_.calls) + " calls)"
                     : std::string()));
 

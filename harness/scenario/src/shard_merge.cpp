@@ -30,8 +30,6 @@ struct Worker {
   Json load_steps;
 };
 
-std::string name_of(int index, int count) { return std::to_string(index) + "/" + std::to_string(count); }
-
 Worker read_worker(const std::filesystem::path& dir) {
   const auto path = dir / "shard.json";
   std::ifstream in(path);
@@ -64,8 +62,8 @@ void check_consistent(std::vector<Worker>& workers) {
   const Worker& first = workers.front();
   for (const auto& worker : workers) {
     if (worker.count != first.count) {
-      throw ShardMergeError(worker.dir.string() + " is shard " + name_of(worker.index, worker.count) + " but " +
-                            first.dir.string() + " is shard " + name_of(first.index, first.count) +
+      throw ShardMergeError(worker.dir.string() + " is " + shard_name(worker.index, worker.count) + " but " +
+                            first.dir.string() + " is " + shard_name(first.index, first.count) +
                             ": results of runs with different numbers of shards");
     }
   }
@@ -73,8 +71,8 @@ void check_consistent(std::vector<Worker>& workers) {
   for (const auto& worker : workers) {
     const auto [it, fresh] = by_index.emplace(worker.index, worker.dir);
     if (!fresh) {
-      throw ShardMergeError(it->second.string() + " and " + worker.dir.string() + " both claim shard " +
-                            name_of(worker.index, worker.count));
+      throw ShardMergeError(it->second.string() + " and " + worker.dir.string() + " both claim " +
+                            shard_name(worker.index, worker.count));
     }
   }
   std::string missing;
@@ -96,8 +94,8 @@ void check_consistent(std::vector<Worker>& workers) {
       std::string theirs, ours;
       for (const auto& [path, sha] : files_of(worker)) theirs += " " + path + " (" + sha.substr(0, 12) + ")";
       for (const auto& [path, sha] : files_of(workers.front())) ours += " " + path + " (" + sha.substr(0, 12) + ")";
-      throw ShardMergeError("shard " + name_of(worker.index, worker.count) + " ran other scenario files than shard " +
-                            name_of(0, worker.count) + ":" + theirs + " against" + ours);
+      throw ShardMergeError(shard_name(worker.index, worker.count) + " ran other scenario files than " +
+                            shard_name(0, worker.count) + ":" + theirs + " against" + ours);
     }
     const auto& a = worker.report.suites;
     const auto& b = workers.front().report.suites;
@@ -107,8 +105,8 @@ void check_consistent(std::vector<Worker>& workers) {
       for (std::size_t c = 0; same && c < a[s].scenarios.size(); ++c) same = a[s].scenarios[c].name == b[s].scenarios[c].name;
     }
     if (!same) {
-      throw ShardMergeError("shard " + name_of(worker.index, worker.count) + " ran other scenarios than shard " +
-                            name_of(0, worker.count) + " (a different --family or --scenario selection)");
+      throw ShardMergeError(shard_name(worker.index, worker.count) + " ran other scenarios than " +
+                            shard_name(0, worker.count) + " (a different --family or --scenario selection)");
     }
   }
 }
@@ -226,7 +224,7 @@ MergedRun merge_shard_results(const std::vector<std::filesystem::path>& dirs) {
                           step.at("step").get<std::size_t>()};
         LoadRecord record = load_record_from_json(step.at("record"));
         if (record.shard != worker.index || record.shards != shards) {
-          throw std::invalid_argument("its load record is of shard " + name_of(record.shard, record.shards));
+          throw std::invalid_argument("its load record is of " + shard_name(record.shard, record.shards));
         }
         records[key].push_back(std::move(record));
       } catch (const std::exception& e) {
@@ -273,7 +271,7 @@ MergedRun merge_shard_results(const std::vector<std::filesystem::path>& dirs) {
         seconds = std::max(seconds, all[w]->seconds);
         steps = std::max(steps, all[w]->steps.size());
         if (all[w]->status == reports::ScenarioResult::Status::error && !reports::is_inconclusive(*all[w])) {
-          errors += std::string(errors.empty() ? "" : "; ") + "shard " + name_of(workers[w].index, shards) + ": " + all[w]->message;
+          errors += std::string(errors.empty() ? "" : "; ") + shard_name(workers[w].index, shards) + ": " + all[w]->message;
         }
       }
       reports::ScenarioResult out = scenario;
