@@ -134,6 +134,7 @@ void LocalStack::start_all(StackContext& context) {
     } catch (const ServiceSkipped& skipped) {
       if (!row.optional) throw std::runtime_error(row.name + ": " + skipped.what());
       say(row.name + ": skipped: " + skipped.what());
+      stack_.services_left_out[row.name] = skipped.what();
       continue;
     }
     running->name = row.name;

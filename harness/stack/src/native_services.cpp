@@ -187,8 +187,8 @@ RunningService start_native_vault(StackContext& context) {
 }
 
 // OPA, the policy engine of the workload-identity design, serving the trust-tier policy
-// (policies/trust_tiers: the Rego and its agents.json). Skipped, saying why, where the real tier's
-// OPA is not built: the stack runs without it and without workload-mcp.
+// (policies/trust_tiers: the Rego and its agents.json). scripts/bootstrap builds it; where it is
+// not built the stack runs without it and without workload-mcp, and says why in the stack file.
 RunningService start_native_opa(StackContext& context) {
   fs::path opa;
   try {

@@ -73,7 +73,7 @@ fs::path find_opa() {
   const fs::path binary = real_tier_cache_dir() / (std::string("opa-") + kOpaVersion) / "opa";
   if (!fs::exists(binary)) {
     throw RealTierMissing(std::string("OPA ") + kOpaVersion + " is not installed (" + binary.string() +
-                          "): scripts/bootstrap --real builds it");
+                          "): scripts/bootstrap builds it");
   }
   return binary;
 }

@@ -283,6 +283,7 @@ std::string StackFile::to_json() const {
   Json out = {{"mode", to_string(mode)}, {"idp", to_string(idp)}, {"realm", realm}, {"services", Json::object()}};
   if (generated_users) out["generated_users"] = *generated_users;
   for (const auto& [name, service] : services) out["services"][name] = entry_json(service);
+  if (!services_left_out.empty()) out["services_left_out"] = services_left_out;
   if (supervisor) {
     Json entry = {{"pid", supervisor->pid}};
     if (!supervisor->log.empty()) entry["log"] = supervisor->log;
@@ -325,6 +326,13 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
       throw std::runtime_error(origin + ": " + e.what());
     }
     stack.services[name] = std::move(service);
+  }
+  if (const auto left_out = json.find("services_left_out"); left_out != json.end()) {
+    if (!left_out->is_object()) throw std::runtime_error(origin + ": services_left_out must be an object");
+    for (const auto& [name, why] : left_out->items()) {
+      if (!why.is_string()) throw std::runtime_error(origin + ": services_left_out." + name + " must be a string");
+      stack.services_left_out[name] = why.get<std::string>();
+    }
   }
   if (const auto supervisor = json.find("supervisor"); supervisor != json.end()) {
     stack.supervisor = parse_supervisor(*supervisor, origin);

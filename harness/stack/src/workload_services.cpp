@@ -55,9 +55,13 @@ RunningService start_mock_spiffe(StackContext& context) {
 }
 
 RunningService start_workload_mcp(StackContext& context) {
-  for (const char* needed : {"spiffe", "opa"}) {
-    if (!context.stack.services.count(needed)) throw ServiceSkipped(std::string("this stack has no ") + needed);
-  }
+  const auto skipped_without = [&](const std::string& needed) {
+    const auto left_out = context.stack.services_left_out.find(needed);
+    return ServiceSkipped("this stack has no " + needed +
+                          (left_out == context.stack.services_left_out.end() ? "" : " (" + left_out->second + ")"));
+  };
+  if (!context.stack.services.count("spiffe")) throw skipped_without("spiffe");
+  // The agents' clients first: the workload_identity family's SVID logins need them, OPA or not.
   context.say("provisioning: the SPIFFE identity provider and the agents' federated clients in Keycloak");
   WorkloadIdentityOptions options;
   options.trust_domain = kTrustDomain;
@@ -65,6 +69,7 @@ RunningService start_workload_mcp(StackContext& context) {
   options.spiffe_ids = stack_agents();
   options.audience = kAudience;
   provision_workload_identity(provision_target(context.stack), options);
+  if (!context.stack.services.count("opa")) throw skipped_without("opa");
 
   const std::string realm_path = "/realms/" + context.stack.realm;
   std::vector<std::string> argv = {service_binary("workload-mcp"),

@@ -162,8 +162,6 @@ TEST(SupervisedStackTest, StackWithoutFaultProxyWiresTheServersToTheServicesDire
   EXPECT_EQ(file.find_service("cognito"), nullptr);  // the identity provider this stack does not use
   for (const std::string& name : fault_proxy_targets()) {
     if (name == "cognito") continue;
-    // OPA is a row of the stack only where the real tier's OPA is installed.
-    if (name == "opa" && file.find_service("opa") == nullptr) continue;
     EXPECT_EQ(file.service(name).url_for_servers, "") << name << " is given to the servers through a proxy";
   }
   for (const char* name : {"jira-mcp", "github-mcp", "postgres-mcp"}) {

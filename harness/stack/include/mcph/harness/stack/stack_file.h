@@ -174,6 +174,9 @@ struct StackFile {
   // The generated users (user0001…) the stack was provisioned with; unknown for a hand-written
   // file. Key "generated_users".
   std::optional<int> generated_users;
+  // The optional services `up` left out, each with why (OPA not installed, no nginx, …): a
+  // scenario about one of them says so when it is skipped. Key "services_left_out".
+  std::map<std::string, std::string> services_left_out;
   std::optional<SupervisorEntry> supervisor;  // local mode under a supervisor
   // The directory of the file it was loaded from (not written); empty when parsed from text.
   std::filesystem::path directory;
