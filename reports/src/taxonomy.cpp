@@ -112,6 +112,10 @@ const std::vector<Rule>& rules() {
       rule("MCPH501", 5, "no per-subject rate limit",
            "A burst beyond the stated limit was served, or one user's burst took another's budget.", "",
            "CWE-770"),
+      rule("MCPH502", 5, "a batch of calls escapes the rate limit",
+           "A JSON-RPC batch of more calls than the caller's limit allows ran: the limit counted requests, not "
+           "calls.",
+           "", "CWE-770"),
       rule("MCPH601", 6, "a query writes through the read-only session",
            "A statement sent through the query tool changed the database despite the read-only session.",
            "MCP02:2025", "CWE-269"),

@@ -159,6 +159,12 @@ TEST(AgentBridgeSabotage, RefusalsSpendingAnAgentsBudgetAreFound) {
                "met the rate limit (429)"}});
 }
 
+TEST(AgentBridgeSabotage, ABatchCostingOneCallIsFound) {
+  expect_only("--unsafe-uncharged-batches",
+              "agent_identity / a batch of more calls than an agent's limit is refused whole, and a small batch is answered",
+              "a batch of calls escapes the rate limit");
+}
+
 TEST(AgentBridgeSabotage, TheFirstOfTwoCredentialsDecidingIsFound) {
   expect_only("--unsafe-first-credential-wins",
               "agent_identity / an API key and a JWT of two agents in one request are refused with 400, in either order",

@@ -301,6 +301,24 @@ TEST_F(Sabotage, AServerThatRoutesAnEncodedSlashIsCaughtByProtocol) {
   EXPECT_EQ(findings.front().property, "reads a request a proxy could read differently");
 }
 
+// (q) a jira-mcp whose rate limit counts HTTP requests: a batch of 25 calls, beyond its limit of
+// 20 a second, runs whole. rate_limit's batch case finds it there, and only there.
+TEST_F(Sabotage, AServerChargingABatchAsOneCallIsCaughtByRateLimit) {
+  const RateLimit& limit = *stack().service("jira-mcp").mcp.rate_limit;
+  const auto own = own_jira_mcp({"--audience", stack().service("jira-mcp").url, "--rate-limit",
+                                 std::to_string(limit.requests), "--rate-window-ms",
+                                 std::to_string(limit.window.count()), "--unsafe-uncharged-batches"});
+  ScenarioRunner runner(own.stack);
+  const char* name = "a batch of more calls than the limit is refused whole, and a small batch is answered";
+  const auto results = std::vector<reports::SuiteResult>{
+      runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/rate_limit.yaml"), {name})};
+  expect_caught(results, "rate_limit", name, {"a batch of 25 calls", "http_status: 429", "HTTP 200"});
+  const auto& findings = scenario(results, "rate_limit", name).findings;
+  ASSERT_EQ(findings.size(), 1u) << "github-mcp and postgres-mcp still charge every call";
+  EXPECT_EQ(findings.front().server, "jira-mcp");
+  EXPECT_EQ(findings.front().property, "a batch of calls escapes the rate limit");
+}
+
 // (o) HTTP+SSE: a github-mcp that checks the token only when the stream opens runs a POST
 // without a valid token, and alice's POST on bob's session, as bob; one that lets any user post
 // to a session puts alice's answer on bob's stream. cross_subject's SSE cases find each.

@@ -641,7 +641,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        }},
       {"retry_after",
        "a rejection came with a `Retry-After` header (`true`)",
-       boolean, {call, workload}, check_retry_after},
+       boolean, {call, http, workload}, check_retry_after},
       {"accepted_at_least",
        "at least this many calls succeeded (a load step's worker: its share of them)",
        integer, {call, load, workload}, check_accepted_at_least},

@@ -294,6 +294,19 @@ struct Server::Impl {
              "Invalid Request: JSON-RPC batches are not supported in protocol version " + session->protocol_version);
       return;
     }
+    if (options.charge_batch) {
+      std::size_t requests = 0;
+      for (const auto& item : batch) requests += detail::classify(item).kind == MessageKind::request ? 1 : 0;
+      if (requests > 1) {
+        if (const auto wait = options.charge_batch(principal, requests - 1)) {
+          refuse(res, 429, jsonrpc::kServerError,
+                 "Too Many Requests: a batch of " + std::to_string(requests) +
+                     " requests is as many calls, beyond this caller's rate limit");
+          res.set_header("Retry-After", std::to_string(wait->count()));
+          return;
+        }
+      }
+    }
     std::vector<json> notifications;
     json responses = json::array();
     for (const auto& item : batch) {

@@ -279,6 +279,53 @@ TEST_F(ServerProtocolTest, BatchesWorkIn20250326) {
   EXPECT_EQ(answers[3]["error"]["code"], jsonrpc::kMethodNotFound);
 }
 
+// A rate limit counts calls: a batch's further requests are charged before any of them runs, and
+// a batch beyond the caller's budget is refused whole, 429 with Retry-After.
+TEST(ServerBatchCharge, EveryRequestOfABatchIsACallAndABatchBeyondTheBudgetRunsNothing) {
+  std::vector<std::pair<std::string, std::size_t>> charged;
+  testing::TestServerOptions options;
+  options.authentication = true;
+  options.charge_batch = [&charged](const Principal& who, std::size_t further) -> std::optional<std::chrono::seconds> {
+    charged.emplace_back(who.subject, further);
+    if (further > 2) return std::chrono::seconds(3);
+    return std::nullopt;
+  };
+  testing::TestServer server(options);
+  http::Client client(server.base_url());
+  const http::Fields alice = {{"Authorization", "Bearer alice-token"}};
+  const std::string session = open_session(client, "2025-03-26", alice);
+  ASSERT_FALSE(session.empty());
+  const auto post = [&](const json& batch) {
+    http::Fields headers = post_headers(alice);
+    headers.emplace_back("Mcp-Session-Id", session);
+    return client.post("/mcp", batch.dump(), "application/json", headers);
+  };
+  const auto call = [](int id) {
+    return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
+                {"params", {{"name", "echo"}, {"arguments", {{"text", std::to_string(id)}}}}}};
+  };
+  const json notification = {{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}};
+
+  auto answered = post(json::array({call(1), notification, call(2), call(3)}));
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  EXPECT_EQ(json::parse(answered.body).size(), 3u);
+  ASSERT_EQ(charged.size(), 1u);
+  EXPECT_EQ(charged[0], (std::pair<std::string, std::size_t>{"alice", 2}));  // the first was the request's own
+
+  auto refused = post(json::array({call(1), call(2), call(3), call(4)}));
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.header("Retry-After"), "3");
+  EXPECT_THAT(refused.body, HasSubstr("a batch of 4 requests is as many calls"));
+  EXPECT_THAT(refused.body, Not(HasSubstr("\"result\"")));
+  ASSERT_EQ(charged.size(), 2u);
+  EXPECT_EQ(charged[1].second, 3u);
+
+  // A single request is the authentication hook's to charge, not this hook's.
+  auto single = post(call(9));
+  EXPECT_EQ(single.status, 200);
+  EXPECT_EQ(charged.size(), 2u);
+}
+
 TEST_F(ServerProtocolTest, BatchOfNotificationsIs202) {
   const std::string session = open_session(client_, "2025-03-26");
   auto response = post(R"([{"jsonrpc":"2.0","method":"notifications/initialized"},{"jsonrpc":"2.0","id":1,"result":{}}])",

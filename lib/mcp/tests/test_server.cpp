@@ -29,6 +29,7 @@ ServerOptions test_server_options(const TestServerOptions& test) {
   options.max_sse_streams_per_subject = test.max_sse_streams_per_subject;
   options.unsafe_sse_token_on_stream_only = test.unsafe_sse_token_on_stream_only;
   options.unsafe_sse_session_any_user = test.unsafe_sse_session_any_user;
+  options.charge_batch = test.charge_batch;
   options.protected_resource_metadata =
       R"({"resource":"http://127.0.0.1/mcp","authorization_servers":["http://127.0.0.1/realms/mcp-demo"]})";
   if (test.authentication) {

@@ -22,6 +22,7 @@ struct TestServerOptions {
   std::size_t max_sse_streams_per_subject = 16;
   bool unsafe_sse_token_on_stream_only = false;  // ServerOptions' UNSAFE switches
   bool unsafe_sse_session_any_user = false;
+  decltype(ServerOptions::charge_batch) charge_batch;  // none: batches are not charged
 };
 
 // What TestServer is made of, for a server that is not started (the fuzz target routes

@@ -91,7 +91,9 @@ void declare_flags(cli::Flags& flags) {
       .toggle("unsafe-no-child-token", "UNSAFE, sabotage only: call KV with the parent token itself")
       .toggle("unsafe-rate-limit-unauthenticated",
               "UNSAFE, sabotage only: a refused request spends the budget of the agent its token names")
-      .toggle("unsafe-first-credential-wins", "UNSAFE, sabotage only: of several credentials, the first one decides");
+      .toggle("unsafe-first-credential-wins", "UNSAFE, sabotage only: of several credentials, the first one decides")
+      .toggle("unsafe-uncharged-batches",
+              "UNSAFE, sabotage only: a JSON-RPC batch (protocol 2025-03-26) costs one call of the agent's rate limit");
 }
 
 std::shared_ptr<oidc::JwksCache> jwks_cache(const cli::Flags& flags, const std::string& url) {
@@ -180,6 +182,12 @@ class Gate {
     std::string message;
     http::Fields headers;
   };
+
+  // The further requests of an identified agent's JSON-RPC batch, on its own budget: nullopt, or
+  // the Retry-After of a batch beyond it (mcp::ServerOptions::charge_batch).
+  std::optional<std::chrono::seconds> charge_batch(const std::string& agent, std::size_t further_calls) {
+    return agents_.acquire("agent:" + agent, further_calls);
+  }
 
   // Where a 401's or 403's challenge sends clients (RFC 9728); set once bound, before serving.
   void set_resource_metadata_url(std::string url) { resource_metadata_url_ = std::move(url); }
@@ -367,6 +375,11 @@ int main(int argc, char** argv) {
     rejection.headers = admission.headers;
     return mcp::AuthResult::reject(rejection);
   };
+  if (!flags.on("unsafe-uncharged-batches")) {
+    mcp_options.charge_batch = [&gate](const mcp::Principal& who, std::size_t further) {
+      return gate.charge_batch(who.subject, further);
+    };
+  }
   mcp::Server mcp(mcp_options);
   add_mcp_tools(mcp, kv);
 

@@ -16,6 +16,20 @@ TEST(RateLimiter, AllowsTheLimitThenAsksToRetry) {
   EXPECT_EQ(*wait, 1s);
 }
 
+// A JSON-RPC batch's calls are charged together: all of them or none, and never more than the
+// limit at once, however full the bucket.
+TEST(RateLimiter, SeveralCallsAtOnceAreAllOrNothing) {
+  RateLimiter limiter(5, 1000ms);
+  const auto t0 = RateLimiter::Clock::time_point{} + 1h;
+  EXPECT_FALSE(limiter.acquire("alice", 3, t0));
+  EXPECT_EQ(limiter.acquire("alice", 3, t0), 1s);   // 2 left: none of the 3 is taken …
+  EXPECT_FALSE(limiter.acquire("alice", 2, t0));   // … so the 2 are still there
+  EXPECT_TRUE(limiter.acquire("alice", t0));
+  EXPECT_EQ(limiter.acquire("bob", 6, t0), 1s);    // beyond the limit: a whole window, and …
+  EXPECT_FALSE(limiter.acquire("bob", 5, t0));     // … nothing taken
+  EXPECT_FALSE(limiter.acquire("carol", 0, t0));
+}
+
 TEST(RateLimiter, SubjectsHaveTheirOwnBuckets) {
   RateLimiter limiter(1, 1000ms);
   const auto t0 = RateLimiter::Clock::time_point{} + 1h;

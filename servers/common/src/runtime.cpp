@@ -81,6 +81,8 @@ void Runtime::declare_flags(cli::Flags& flags) {
               "goes on that user's stream)")
       .toggle("no-request-gathering", "UNSAFE, for the harness's sabotage tests: a worker takes each request at its first "
                                       "bytes and waits for the rest, so that slow clients can hold every worker")
+      .toggle("unsafe-uncharged-batches", "UNSAFE, for the harness's sabotage tests: a JSON-RPC batch (protocol "
+                                          "2025-03-26) costs one call of the rate limit, whatever it holds")
       .toggle("unsafe-decode-encoded-slash", "UNSAFE, for the harness's sabotage tests: route a path's %2F as a \"/\", "
                                              "as a server behind a path-checking proxy must not")
       .option("vault-login", "exchange",
@@ -179,6 +181,11 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   mcp_options.unsafe_sse_token_on_stream_only = flags.on("unsafe-sse-token-on-stream-only");
   mcp_options.unsafe_sse_session_any_user = flags.on("unsafe-sse-session-any-user");
   mcp_options.authenticate = [this](const http::Request& request) { return authenticate(request); };
+  if (!flags.on("unsafe-uncharged-batches")) {
+    mcp_options.charge_batch = [this](const mcp::Principal& who, std::size_t further) {
+      return rate_limiter_->acquire(who.subject, further);
+    };
+  }
   mcp_options.insufficient_scope_challenge = [this](const std::string& needed) {
     return authenticator_->insufficient_scope_challenge(needed);
   };

@@ -40,6 +40,11 @@ Admission CallGate::admit(const http::Request& request, const std::string& htu) 
   return admission;
 }
 
+std::optional<std::chrono::seconds> CallGate::charge_batch(const std::string& spiffe_id, std::size_t further_calls) const {
+  if (limiter_ == nullptr) return std::nullopt;
+  return limiter_->acquire(spiffe_id, further_calls);
+}
+
 nlohmann::json CallGate::policy_input(const Admission& admission, const ToolCall& call) const {
   nlohmann::json input = {{"operation", call.operation}, {"tool", call.tool}};
   if (switches_.unsafe_input_without_spiffe_id) {

@@ -46,7 +46,9 @@ void declare_flags(cli::Flags& flags) {
       .toggle("unsafe-fail-open", "UNSAFE, sabotage only: a call is allowed when the policy engine gives no decision")
       .toggle("unsafe-dpop-as-bearer", "UNSAFE, sabotage only: accept a DPoP-bound token as Bearer, without a proof")
       .toggle("unsafe-no-jkt-check", "UNSAFE, sabotage only: do not compare the proof's key with the token's cnf.jkt")
-      .toggle("unsafe-no-replay-check", "UNSAFE, sabotage only: accept a DPoP proof's jti again");
+      .toggle("unsafe-no-replay-check", "UNSAFE, sabotage only: accept a DPoP proof's jti again")
+      .toggle("unsafe-uncharged-batches",
+              "UNSAFE, sabotage only: a JSON-RPC batch (protocol 2025-03-26) costs one call of the agent's rate limit");
 }
 
 std::vector<jose::Alg> proof_algs(const std::string& list) {
@@ -213,6 +215,12 @@ int main(int argc, char** argv) {
     if (!admission.www_authenticate.empty()) rejection.headers.emplace_back("WWW-Authenticate", admission.www_authenticate);
     return mcp::AuthResult::reject(rejection);
   };
+  if (!flags.on("unsafe-uncharged-batches")) {
+    mcp_options.charge_batch = [&gate](const mcp::Principal& who, std::size_t further) {
+      // The anonymous caller of unsafe-no-auth has no budget.
+      return who.subject.empty() ? std::nullopt : gate.charge_batch(who.subject, further);
+    };
+  }
   mcp::Server mcp(mcp_options);
   add_mcp_tools(mcp, gate);
 

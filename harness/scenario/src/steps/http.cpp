@@ -125,6 +125,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   out.http_status = response.status;
   out.headers = response.headers;
   out.body = response.body;
+  if (response.status == 429) out.retry_after = http::find_field(response.headers, "Retry-After").value_or("");
   const Json parsed = Json::parse(response.body, nullptr, false);
   if (!parsed.is_discarded()) {
     out.result = parsed;

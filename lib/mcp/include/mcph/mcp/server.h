@@ -46,6 +46,12 @@ struct ServerOptions {
   std::vector<std::string> allowed_hosts = {"localhost", "127.0.0.1", "[::1]"};
   // Empty = every request is anonymous (Principal with an empty subject).
   Authenticator authenticate;
+  // A rate limit counts calls, not HTTP requests: the authentication hook charges one call per
+  // request, and a JSON-RPC batch (protocol 2025-03-26) of N requests is charged its N - 1
+  // others here, before any of them runs. nullopt: they go ahead; else the whole batch is
+  // refused, 429 with this Retry-After (seconds), and none of it runs (a client can split it).
+  // Empty: batches cost one call.
+  std::function<std::optional<std::chrono::seconds>(const Principal&, std::size_t further_calls)> charge_batch;
   // When full, the least recently used session is ended to make room.
   std::size_t max_sessions = 10000;
   // Non-empty: an OAuth 2.0 Protected Resource Metadata document (RFC 9728, a JSON object with

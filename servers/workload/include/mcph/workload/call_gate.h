@@ -48,6 +48,9 @@ class CallGate {
 
   // htu: the URL the caller sent the request to. An agent beyond its rate limit gets 429.
   Admission admit(const http::Request& request, const std::string& htu) const;
+  // The further requests of an admitted agent's JSON-RPC batch, on its own budget: nullopt, or
+  // the Retry-After of a batch beyond it (mcp::ServerOptions::charge_batch).
+  std::optional<std::chrono::seconds> charge_batch(const std::string& spiffe_id, std::size_t further_calls) const;
   CallVerdict authorize(const Admission& admission, const ToolCall& call) const;
   // The input the policy is asked with (the sabotage switch aside: exactly these three).
   nlohmann::json policy_input(const Admission& admission, const ToolCall& call) const;
