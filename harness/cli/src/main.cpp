@@ -26,7 +26,7 @@ const std::vector<Command>& commands() {
        mcph::harness::cli::merge_command},
       {"replay", "run a recorded trace again and show what differs", mcph::harness::cli::replay_command},
       {"down", "stop the stack that `up` started and remove its stack file", mcph::harness::cli::down_command},
-      {"reference", "print the scenario-format reference (step and expectation kinds) as Markdown",
+      {"reference", "print the scenario-format reference (step and expectation kinds), or the families table, as Markdown",
        mcph::harness::cli::reference_command},
       {"supervise", "run a local stack in the foreground until SIGTERM/SIGINT/SIGHUP (internal)",
        mcph::harness::cli::supervise_command, true},

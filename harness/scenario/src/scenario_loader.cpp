@@ -74,8 +74,6 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   return step;
 }
 
-}  // namespace
-
 // transport: streamable-http (the scenario's, or at the top the file's), "" when absent.
 std::string read_transport(const Reader& reader, const YAML::Node& map, const std::string& field) {
   const std::string transport = reader.text_or(map, "transport", field);
@@ -86,11 +84,26 @@ std::string read_transport(const Reader& reader, const YAML::Node& map, const st
   return transport;
 }
 
-// needs: {generated_users: 6, rate_limit: {requests: 20, window_ms: 1000}}
+// The services and identity provider of a `needs:` (at FIELD: "needs", "scenarios[3].needs").
+void read_service_needs(const Reader& reader, const YAML::Node& node, const std::string& field, ServiceNeeds& needs) {
+  needs.where = reader.where(node);
+  if (const YAML::Node idp = node["idp"]; idp.IsDefined()) {
+    needs.idp = reader.text(idp, field + ".idp");
+    if (needs.idp != "keycloak" && needs.idp != "cognito") reader.fail(idp, field + ".idp", "expected keycloak or cognito");
+  }
+  if (const YAML::Node services = node["services"]; services.IsDefined()) {
+    if (!services.IsSequence()) reader.fail(services, field + ".services", "expected a list of the stack's service names");
+    for (std::size_t i = 0; i < services.size(); ++i) {
+      needs.services.push_back(reader.text(services[i], field + ".services[" + std::to_string(i) + "]"));
+    }
+  }
+}
+
+// needs: {generated_users: 6, rate_limit: {requests: 20, window_ms: 1000}, services: [...], idp: ...}
 StackNeeds read_needs(const Reader& reader, const YAML::Node& node) {
   reader.only_keys(node, "needs", {"generated_users", "rate_limit", "services", "idp"});
   StackNeeds needs;
-  needs.where = reader.where(node);
+  read_service_needs(reader, node, "needs", needs);
   if (const YAML::Node users = node["generated_users"]; users.IsDefined()) {
     const long count = reader.integer(users, "needs.generated_users");
     if (count < 0 || count > 10000) reader.fail(users, "needs.generated_users", "expected 0 to 10000");
@@ -108,20 +121,62 @@ StackNeeds read_needs(const Reader& reader, const YAML::Node& node) {
     needs.rate_limit = static_cast<int>(requests);
     needs.rate_window_ms = static_cast<int>(window);
   }
-  if (const YAML::Node idp = node["idp"]; idp.IsDefined()) {
-    needs.idp = reader.text(idp, "needs.idp");
-    if (needs.idp != "keycloak" && needs.idp != "cognito") reader.fail(idp, "needs.idp", "expected keycloak or cognito");
-  }
-  if (const YAML::Node services = node["services"]; services.IsDefined()) {
-    if (!services.IsSequence()) reader.fail(services, "needs.services", "expected a list of the stack's service names");
-    for (std::size_t i = 0; i < services.size(); ++i) {
-      needs.services.push_back(reader.text(services[i], "needs.services[" + std::to_string(i) + "]"));
-    }
-  }
   return needs;
 }
 
-namespace {
+// ctest: {label: isolation, stacks: [shared, real, cognito], alone: true, lock: NAME, labels: [x]}
+// CMake reads the line itself (scenarios/ScenarioFamily.cmake), so it must stay on one line.
+CtestRuns read_ctest(const Reader& reader, const YAML::Node& node, const std::string& source) {
+  reader.only_keys(node, "ctest", {"label", "labels", "stacks", "alone", "lock"});
+  if (node.Style() != YAML::EmitterStyle::Flow) {
+    reader.fail(node, "ctest", "must be a one-line flow mapping, {label: …, stacks: […]} (CMake reads it)");
+  }
+  const auto line = reader.where(node).line;
+  std::size_t start = 0;
+  for (int l = 1; l < line && start != std::string::npos; ++l) start = source.find('\n', start) + 1;
+  if (source.compare(start, 6, "ctest:") != 0 || source.find('}', start) > source.find('\n', start)) {
+    reader.fail(node, "ctest", "must be one line starting `ctest: {` at the top of the file (CMake reads it)");
+  }
+  const auto list = [&](const char* key) {
+    std::vector<std::string> values;
+    const YAML::Node items = node[key];
+    if (!items.IsDefined()) return values;
+    if (!items.IsSequence()) reader.fail(items, std::string("ctest.") + key, "expected a list");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      values.push_back(reader.text(items[i], std::string("ctest.") + key + "[" + std::to_string(i) + "]"));
+    }
+    return values;
+  };
+  CtestRuns runs;
+  runs.label = reader.required_text(node, "label", "ctest");
+  runs.labels = list("labels");
+  runs.stacks = list("stacks");
+  if (runs.stacks.empty()) reader.fail(node, "ctest.stacks", "missing: the stacks it runs on (shared, real, cognito, load)");
+  for (std::size_t i = 0; i < runs.stacks.size(); ++i) {
+    const std::string& stack = runs.stacks[i];
+    if (stack != "shared" && stack != "real" && stack != "cognito" && stack != "load") {
+      reader.fail(node["stacks"][i], "ctest.stacks[" + std::to_string(i) + "]",
+                  "expected shared, real, cognito or load, not \"" + stack + "\"");
+    }
+  }
+  if (const YAML::Node alone = node["alone"]; alone.IsDefined()) {
+    const Json value = reader.json(alone, "ctest.alone");
+    if (!value.is_boolean()) reader.fail(alone, "ctest.alone", "expected true or false");
+    runs.alone = value.get<bool>();
+  }
+  runs.lock = reader.text_or(node, "lock", "ctest");
+  if (runs.alone && !runs.lock.empty()) reader.fail(node["lock"], "ctest.lock", "a file that runs alone needs no lock");
+  return runs;
+}
+
+// A scenario's own needs: the services and identity provider only (the users and the rate limit
+// are the whole file's, checked before any scenario runs).
+ServiceNeeds read_scenario_needs(const Reader& reader, const YAML::Node& node, const std::string& field) {
+  reader.only_keys(node, field, {"services", "idp"});
+  ServiceNeeds needs;
+  read_service_needs(reader, node, field, needs);
+  return needs;
+}
 
 // YAML 1.2 (§5.1) streams are UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
 // U+10FFFF) of printable characters: tab, line feed, carriage return, U+0020–U+007E, U+0085,
@@ -195,7 +250,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
     long budget = 200000;
     resolve_merge_keys(root, reader, budget);
   }
-  reader.only_keys(root, "", {"suite", "family", "description", "needs", "transport", "scenarios"});
+  reader.only_keys(root, "", {"suite", "family", "description", "ctest", "needs", "transport", "scenarios"});
 
   ScenarioFile file;
   file.path = origin;
@@ -203,6 +258,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   file.suite = reader.text_or(root, "suite", "", std::filesystem::path(origin).stem().string());
   file.family = reader.text_or(root, "family", "", file.suite);
   file.description = reader.text_or(root, "description", "");
+  if (const YAML::Node ctest = root["ctest"]; ctest.IsDefined()) file.ctest = read_ctest(reader, ctest, text);
   if (const YAML::Node needs = root["needs"]; needs.IsDefined()) file.needs = read_needs(reader, needs);
   const std::string file_transport = read_transport(reader, root, "");
 
@@ -213,7 +269,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     const YAML::Node node = scenarios[i];
     const std::string field = "scenarios[" + std::to_string(i) + "]";
-    reader.only_keys(node, field, {"name", "description", "property", "transport", "needs_write_scope", "steps"});
+    reader.only_keys(node, field, {"name", "description", "property", "transport", "needs", "needs_write_scope", "steps"});
     Scenario scenario;
     scenario.where = reader.where(node);
     scenario.name = reader.required_text(node, "name", field);
@@ -221,6 +277,9 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
     scenario.description = reader.text_or(node, "description", field);
     scenario.property = reader.text_or(node, "property", field);
     scenario.transport = node["transport"].IsDefined() ? read_transport(reader, node, field) : file_transport;
+    if (const YAML::Node needs = node["needs"]; needs.IsDefined()) {
+      scenario.needs = read_scenario_needs(reader, needs, field + ".needs");
+    }
     if (const YAML::Node write_scope = node["needs_write_scope"]; write_scope.IsDefined()) {
       const Json value = reader.json(write_scope, field + ".needs_write_scope");
       if (!value.is_boolean()) reader.fail(write_scope, field + ".needs_write_scope", "expected true or false");

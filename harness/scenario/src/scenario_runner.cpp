@@ -264,7 +264,7 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
     // skipped, saying why (and where to point them).
     const ServersCalled servers_called = [this](const Step& step) { return impl_->executor.servers_called(step); };
     std::optional<std::string> not_applicable;
-    if (!unmet && !interrupted) not_applicable = services_missing(file.needs, impl_->stack);
+    if (!unmet && !interrupted) not_applicable = services_missing(file, scenario, impl_->stack);
     if (!unmet && !interrupted && !not_applicable) not_applicable = transport_mismatch(scenario, impl_->stack, servers_called);
     if (!unmet && !interrupted && !not_applicable) not_applicable = faults_out_of_reach(scenario, impl_->stack, servers_called);
     if (!unmet && !interrupted && !not_applicable) not_applicable = write_scope_missing(scenario, impl_->stack, servers_called);

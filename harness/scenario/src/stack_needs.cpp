@@ -53,19 +53,29 @@ std::optional<std::string> unmet_needs(const StackNeeds& needs, const StackFile&
   return "the stack cannot run this file (" + needs.where.to_string() + "): " + missing;
 }
 
-std::optional<std::string> services_missing(const StackNeeds& needs, const StackFile& stack) {
+std::optional<std::string> services_missing(const ServiceNeeds& needs, const StackFile& stack) {
   if (!needs.idp.empty() && needs.idp != to_string(stack.idp)) {
-    return "not run: the file is about a stack whose identity provider is " + needs.idp + " (" +
-           needs.where.to_string() + "), and this stack's is " + to_string(stack.idp) + " (mcp-harness up --idp " +
-           needs.idp + ")";
+    return "not run: it is about a stack whose identity provider is " + needs.idp + " (" + needs.where.to_string() +
+           "), and this stack's is " + to_string(stack.idp) + " (mcp-harness up --idp " + needs.idp + ")";
   }
   std::string missing;
   for (const auto& name : needs.services) {
     if (!stack.find_service(name)) missing += (missing.empty() ? "" : ", ") + name;
   }
   if (missing.empty()) return std::nullopt;
-  return "not run: the stack has no " + missing + " (" + needs.where.to_string() +
-         "; point an entry of an external stack file at such a server, docs/target-profiles.md)";
+  std::string why = "not run: the stack has no " + missing + " (" + needs.where.to_string();
+  // Where `up` left a service out, it said why in the stack file (OPA not installed, …).
+  for (const auto& name : needs.services) {
+    if (const auto left_out = stack.services_left_out.find(name); left_out != stack.services_left_out.end()) {
+      why += "; " + name + " was left out: " + left_out->second;
+    }
+  }
+  return why + "; point an entry of an external stack file at such a server, docs/target-profiles.md)";
+}
+
+std::optional<std::string> services_missing(const ScenarioFile& file, const Scenario& scenario, const StackFile& stack) {
+  if (auto missing = services_missing(static_cast<const ServiceNeeds&>(file.needs), stack)) return missing;
+  return services_missing(scenario.needs, stack);
 }
 
 }  // namespace mcph::harness

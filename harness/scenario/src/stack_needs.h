@@ -15,10 +15,12 @@ namespace mcph::harness {
 // themselves), else what is missing and what to do.
 std::optional<std::string> unmet_needs(const StackNeeds& needs, const StackFile& stack, UserDirectory& users);
 
-// The services the file is about (`needs: {services: [agent-bridge-mcp]}`) that the stack does
-// not have, or the identity provider it is about (`needs: {idp: cognito}`) when the stack has
-// the other: nullopt when it has them all, else why its scenarios are not run (skipped, not
-// failed: a stack without an agent server has nothing for the agent families to test).
-std::optional<std::string> services_missing(const StackNeeds& needs, const StackFile& stack);
+// The services a file or scenario is about (`needs: {services: [agent-bridge-mcp]}`) that the
+// stack does not have, or the identity provider it is about (`needs: {idp: cognito}`) when the
+// stack has the other: nullopt when it has them all, else why its scenarios are not run (skipped,
+// not failed: a stack without an agent server has nothing for the agent families to test).
+std::optional<std::string> services_missing(const ServiceNeeds& needs, const StackFile& stack);
+// The file's needs, then the scenario's own.
+std::optional<std::string> services_missing(const ScenarioFile& file, const Scenario& scenario, const StackFile& stack);
 
 }  // namespace mcph::harness

@@ -349,6 +349,17 @@ struct Step {
   const Kind* get_if() const { return std::get_if<Kind>(&spec); }
 };
 
+// What a file or one of its scenarios is about (`needs: {services: [...], idp: ...}`): on a stack
+// without it the scenarios are skipped, saying so (a stack without an agent server has nothing
+// for the agent families to test). A scenario's own needs add to its file's.
+struct ServiceNeeds {
+  // The stack's services (agent-bridge-mcp, workload-mcp).
+  std::vector<std::string> services;
+  // The identity provider ("keycloak", "cognito"; "" for either).
+  std::string idp;
+  SourceLocation where;
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -362,23 +373,28 @@ struct Scenario {
   // Its cases are about tools that need a scope of their own (`needs_write_scope: true`): a
   // server whose stack entry names no write_scope declares none, and is skipped, saying so.
   bool needs_write_scope = false;
+  ServiceNeeds needs;  // its own `needs:`, beside its file's
   SourceLocation where;
   std::vector<Step> steps;
 };
 
 // What a file needs from the stack it runs on (`needs:`), checked before its scenarios run: a
-// stack without it makes them errors that say how to start a stack that has it.
-struct StackNeeds {
+// stack without the users or the rate limit makes them errors that say how to start a stack
+// that has it; the services and identity provider it is about (ServiceNeeds) skip them.
+struct StackNeeds : ServiceNeeds {
   int generated_users = 0;  // user0001 … user<N> provisioned
   int rate_limit = 0;       // the MCP servers limit each subject to this many calls …
   int rate_window_ms = 0;   // … per window (0 = the file does not care)
-  // The stack's services the file is about (agent-bridge-mcp): without them its scenarios are
-  // skipped, saying so.
-  std::vector<std::string> services;
-  // The identity provider the file is about ("keycloak", "cognito"; "" for either): on a stack
-  // of the other its scenarios are skipped, saying so.
-  std::string idp;
-  SourceLocation where;
+};
+
+// How ctest runs a file's scenarios (`ctest:`): CMake reads the same line
+// (scenarios/ScenarioFamily.cmake), and the families table of docs/families.md is made from it.
+struct CtestRuns {
+  std::string label;                // the family's ctest label
+  std::vector<std::string> labels;  // further labels
+  std::vector<std::string> stacks;  // shared, real, cognito, load
+  bool alone = false;               // nothing else beside it (RUN_SERIAL)
+  std::string lock;                 // one scenario at a time per stack (RESOURCE_LOCK)
 };
 
 struct ScenarioFile {
@@ -386,6 +402,7 @@ struct ScenarioFile {
   std::string suite;        // `suite:`, default the file's stem
   std::string family;       // `family:`, e.g. "isolation"
   std::string description;
+  std::optional<CtestRuns> ctest;  // absent for files ctest does not run (scenarios/long/)
   StackNeeds needs;
   std::string source;       // the file's text, kept for traces and replay
   std::vector<Scenario> scenarios;
