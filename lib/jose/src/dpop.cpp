@@ -203,6 +203,17 @@ bool DpopReplayCache::remember(const std::string& jkt, const std::string& jti, s
   return true;
 }
 
+bool DpopReplayCache::contains(const std::string& jkt, const std::string& jti, std::int64_t now) const {
+  std::lock_guard lock(mutex_);
+  const auto found = seen_.find(jkt + ' ' + jti);
+  return found != seen_.end() && found->second >= now;
+}
+
+std::int64_t DpopReplayCache::first_expiry() const {
+  std::lock_guard lock(mutex_);
+  return by_expiry_.empty() ? 0 : by_expiry_.begin()->first;
+}
+
 std::size_t DpopReplayCache::size() const {
   std::lock_guard lock(mutex_);
   return seen_.size();
@@ -291,11 +302,15 @@ VerifiedDpopProof verify_dpop_proof(std::string_view proof, const DpopVerifyOpti
     fail(DpopCheck::key_mismatch, "its key is not the one the access token is bound to (cnf.jkt)");
   }
   // Last: remember jti, only for a proof that passed everything else.
-  if (replay_cache != nullptr &&
-      !replay_cache->remember(result.jkt, result.jti, result.iat + options.lifetime.count() + skew, now)) {
-    fail(DpopCheck::replayed, "jti " + detail::quote_untrusted(result.jti) + " was used before");
-  }
+  result.replayable_until = result.iat + options.lifetime.count() + skew;
+  if (replay_cache != nullptr) remember_dpop_proof(result, *replay_cache, now);
   return result;
+}
+
+void remember_dpop_proof(const VerifiedDpopProof& proof, DpopReplayCache& replay_cache, std::int64_t now) {
+  if (!replay_cache.remember(proof.jkt, proof.jti, proof.replayable_until, now)) {
+    fail(DpopCheck::replayed, "jti " + detail::quote_untrusted(proof.jti) + " was used before");
+  }
 }
 
 }  // namespace mcph::jose

@@ -279,6 +279,27 @@ TEST(DpopTest, ARejectedProofLeavesNoTraceInTheReplayCache) {
   EXPECT_NO_THROW(verify_dpop_proof(proof, token_options(), &cache));
 }
 
+// Verified without a cache, a proof is charged later (by a server that first learns who sent it):
+// until then it is in no cache, and once charged a second use is the same replay as ever.
+TEST(DpopTest, AProofVerifiedWithoutACacheIsChargedLaterUntilItCouldNoLongerBeAccepted) {
+  DpopReplayCache cache;
+  DpopProofRequest request = token_request();
+  request.iat = kNow - 3;
+  const VerifiedDpopProof verified = verify_dpop_proof(create_dpop_proof(ec_key(), request), token_options(), nullptr);
+  EXPECT_EQ(verified.replayable_until, kNow - 3 + 10 + 15);
+  EXPECT_FALSE(cache.contains(verified.jkt, verified.jti, kNow));
+  remember_dpop_proof(verified, cache, kNow);
+  EXPECT_TRUE(cache.contains(verified.jkt, verified.jti, kNow));
+  EXPECT_EQ(cache.first_expiry(), verified.replayable_until);
+  try {
+    remember_dpop_proof(verified, cache, kNow);
+    ADD_FAILURE() << "a second charge of the same proof was taken";
+  } catch (const DpopError& error) {
+    EXPECT_EQ(error.check(), DpopCheck::replayed);
+  }
+  EXPECT_FALSE(cache.contains(verified.jkt, verified.jti, verified.replayable_until + 1));
+}
+
 TEST(DpopTest, AFullReplayCacheRefusesNewProofsInsteadOfForgettingLiveOnes) {
   DpopReplayCache cache(2);
   EXPECT_TRUE(cache.remember("k", "1", kNow + 10, kNow));

@@ -38,6 +38,8 @@ void declare_flags(cli::Flags& flags) {
       .option("decision-path", "mcp/authz/decision", "asked as POST /v1/data/<path>")
       .option("opa-deadline-ms", "500", "how long a decision may take before the call is denied")
       .option("dpop-algs", "ES256,RS256", "the algorithms a DPoP proof may use")
+      .option("dpop-replay-capacity", "10000",
+              "live DPoP proofs remembered per agent against replay; beyond them the agent's calls get 429")
       .option("rate-limit", "0", "calls per agent (verified SPIFFE ID) per window (0 = unlimited)", "MCPH_RATE_LIMIT")
       .option("rate-window-ms", "1000", "rate-limit window in milliseconds", "MCPH_RATE_WINDOW_MS")
       .toggle("unsafe-spiffe-id-from-header", "UNSAFE, sabotage only: X-Spiffe-Id names the caller, and so its tier")
@@ -45,6 +47,8 @@ void declare_flags(cli::Flags& flags) {
       .toggle("unsafe-no-auth", "UNSAFE, sabotage only: a request without Authorization runs its tool unasked")
       .toggle("unsafe-fail-open", "UNSAFE, sabotage only: a call is allowed when the policy engine gives no decision")
       .toggle("unsafe-dpop-as-bearer", "UNSAFE, sabotage only: accept a DPoP-bound token as Bearer, without a proof")
+      .toggle("unsafe-shared-replay-cache",
+              "UNSAFE, sabotage only: one replay cache for every agent, filled before the rate limit and the tier")
       .toggle("unsafe-no-jkt-check", "UNSAFE, sabotage only: do not compare the proof's key with the token's cnf.jkt")
       .toggle("unsafe-no-replay-check", "UNSAFE, sabotage only: accept a DPoP proof's jti again");
 }
@@ -160,6 +164,9 @@ int main(int argc, char** argv) {
   auth_settings.unsafe_dpop_as_bearer = flags.on("unsafe-dpop-as-bearer");
   auth_settings.unsafe_no_jkt_check = flags.on("unsafe-no-jkt-check");
   auth_settings.unsafe_no_replay_check = flags.on("unsafe-no-replay-check");
+  auth_settings.unsafe_shared_replay_cache = flags.on("unsafe-shared-replay-cache");
+  if (flags.get_int("dpop-replay-capacity") <= 0) usage_error("--dpop-replay-capacity must be positive");
+  auth_settings.replay_capacity = static_cast<std::size_t>(flags.get_int("dpop-replay-capacity"));
   if (auth_settings.audience.empty() || auth_settings.trust_domain.empty()) {
     usage_error("--audience and --trust-domain must not be empty");
   }

@@ -235,6 +235,7 @@ struct WorkloadStep {
   bool private_jwk = false;
   HeaderFields headers;
   int repeat = 1;                   // a burst: calls until the first 429, each with a fresh proof
+  bool past_refusals = false;       // the burst sends all its calls, whatever they are answered
 };
 
 // policy_table: {agents: {trusted: trusted-agent, …}, table: "| tier | operation | filesystem | … |"}
