@@ -318,6 +318,53 @@ TEST(DpopTest, AFullReplayCacheRefusesNewProofsInsteadOfForgettingLiveOnes) {
   EXPECT_TRUE(cache.remember("k", "3", kNow + 20, kNow + 11));  // room again once they expired
 }
 
+// Each UNSAFE switch takes the one proof its check refuses; every other check still refuses.
+TEST(DpopTest, EachUnsafeSwitchSkipsItsOwnCheckAlone) {
+  struct Case {
+    bool DpopVerifyOptions::*check;
+    DpopCheck refused;
+    DpopProofRequest request = token_request();
+    DpopProofTampering tampering;
+  };
+  std::vector<Case> cases(7);
+  const auto refusing = [&](std::size_t i, bool DpopVerifyOptions::*check, DpopCheck refused) -> Case& {
+    cases[i].check = check;
+    cases[i].refused = refused;
+    return cases[i];
+  };
+  refusing(0, &DpopVerifyOptions::check_typ, DpopCheck::wrong_type).tampering.typ = "JWT";
+  refusing(1, &DpopVerifyOptions::refuse_unsigned, DpopCheck::unsupported_algorithm).tampering.alg = "none";
+  refusing(2, &DpopVerifyOptions::check_htm, DpopCheck::method_mismatch).request.htm = "GET";
+  refusing(3, &DpopVerifyOptions::check_htu, DpopCheck::uri_mismatch).request.htu = "https://elsewhere.example/token";
+  refusing(4, &DpopVerifyOptions::check_iat, DpopCheck::not_active).request.iat = kNow - 300;
+  refusing(5, &DpopVerifyOptions::check_ath, DpopCheck::ath_mismatch).tampering.ath = "another";
+  refusing(6, &DpopVerifyOptions::refuse_private_jwk, DpopCheck::private_key_in_jwk).tampering.private_jwk = true;
+  DpopVerifyOptions options = token_options();
+  options.access_token = kAccessToken;
+  for (Case& c : cases) {
+    const std::string name(to_string(c.refused));
+    c.request.access_token = kAccessToken;
+    const std::string bent = create_dpop_proof(ec_key(), c.request, c.tampering);
+    EXPECT_EQ(rejection(bent, options), c.refused) << name;
+    DpopVerifyOptions unsafe = options;
+    unsafe.*c.check = false;
+    EXPECT_NO_THROW(verify_dpop_proof(bent, unsafe, nullptr)) << name;
+    // The same proof bent once more, for another key than the token's: still refused.
+    unsafe.expected_jkt = rsa_key().thumbprint();
+    EXPECT_EQ(rejection(bent, unsafe), DpopCheck::key_mismatch) << name;
+  }
+  // Under the unsigned switch a proof that claims a real alg still needs its signature.
+  DpopVerifyOptions unsigned_taken = options;
+  unsigned_taken.refuse_unsigned = false;
+  DpopProofRequest request = token_request();
+  request.access_token = kAccessToken;
+  std::string proof = create_dpop_proof(ec_key(), request);
+  // A character inside the signature (the last one also holds padding bits a decoder may refuse).
+  char& inside = proof[proof.size() - 10];
+  inside = inside == 'A' ? 'B' : 'A';
+  EXPECT_EQ(rejection(proof, unsigned_taken), DpopCheck::bad_signature);
+}
+
 TEST(DpopTest, WithAnAccessTokenRequiresTheMatchingAth) {
   DpopVerifyOptions resource = token_options();
   resource.access_token = kAccessToken;

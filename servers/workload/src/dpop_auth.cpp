@@ -131,6 +131,14 @@ DpopAuthResult DpopAuthenticator::authenticate(const http::Request& request, con
   options.allowed_algs = settings_.proof_algs;
   options.access_token = token;
   if (!settings_.unsafe_no_jkt_check) options.expected_jkt = jkt;
+  const UnsafeProofChecks& unsafe = settings_.unsafe_proof;
+  options.check_htm = !unsafe.no_htm;
+  options.check_htu = !unsafe.no_htu;
+  options.check_iat = !unsafe.no_iat;
+  options.check_ath = !unsafe.no_ath;
+  options.check_typ = !unsafe.no_typ;
+  options.refuse_unsigned = !unsafe.unsigned_alg;
+  options.refuse_private_jwk = !unsafe.private_jwk;
   options.lifetime = settings_.proof_lifetime;
   options.clock_skew = settings_.clock_skew;
   DpopAuthResult accepted;

@@ -513,6 +513,23 @@ TEST_F(WorkloadMcp, UnsafeNoReplayCheckTakesAProofTwice) {
   EXPECT_EQ(post(server.url, headers, call_body("filesystem", "read")).status, 200);
 }
 
+// Each switch of the proof's own checks takes the proof EveryProofCheckRefuses shows refused.
+TEST_F(WorkloadMcp, UnsafeProofSwitchesEachTakeTheirBentProof) {
+  const Agent trusted = agent(kTrusted);
+  const std::int64_t now = now_seconds();
+  const auto with = [&](const std::string& flag, const jose::DpopProofRequest& request, const jose::DpopProofTampering& tampering) {
+    const auto server = start_server({flag});
+    EXPECT_EQ(call(server, trusted, request, tampering).status, 200) << flag;
+  };
+  with("--unsafe-dpop-no-htm-check", proof_request([](auto& r) { r.htm = "GET"; }), {});
+  with("--unsafe-dpop-no-htu-check", proof_request([](auto& r) { r.htu = "https://elsewhere.example/mcp/rpc"; }), {});
+  with("--unsafe-dpop-no-iat-check", proof_request([&](auto& r) { r.iat = now - 300; }), {});
+  with("--unsafe-dpop-no-ath-check", {}, tampered([](auto& t) { t.ath = jose::dpop_access_token_hash("another token"); }));
+  with("--unsafe-dpop-no-typ-check", {}, tampered([](auto& t) { t.typ = "JWT"; }));
+  with("--unsafe-dpop-unsigned", {}, tampered([](auto& t) { t.alg = "none"; }));
+  with("--unsafe-dpop-private-jwk", {}, tampered([](auto& t) { t.private_jwk = true; }));
+}
+
 TEST_F(WorkloadMcp, UnsafeSharedReplayCacheLetsAnAgentWithoutATierCrowdOutTheOthers) {
   const auto server = start_server({"--unsafe-shared-replay-cache", "--dpop-replay-capacity", "3"});
   const Agent stranger = agent(kStranger);

@@ -124,6 +124,13 @@ struct DpopVerifyOptions {
   // UNSAFE when false: step 7 skipped, a jwk with private members accepted. Only for a stand-in
   // that must answer as Keycloak 26.4.7 does, which does not make that check.
   bool refuse_private_jwk = true;
+  // UNSAFE when false, each one check skipped: for a server's sabotage switches only.
+  bool check_typ = true;        // typ is not read: any, or none, is taken
+  bool refuse_unsigned = true;  // alg none is taken for the jwk's own algorithm, its signature unchecked
+  bool check_htm = true;
+  bool check_htu = true;
+  bool check_iat = true;
+  bool check_ath = true;        // neither its presence nor its value
 };
 
 struct VerifiedDpopProof {

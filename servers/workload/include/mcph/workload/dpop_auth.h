@@ -25,6 +25,18 @@ class JwksCache;
 
 namespace mcph::workload {
 
+// UNSAFE: checks of the proof itself that lib/jose skips (DpopVerifyOptions), each one defect, for
+// the sabotage tests only.
+struct UnsafeProofChecks {
+  bool no_htm = false;       // a proof made for another method
+  bool no_htu = false;       // a proof made for another URL
+  bool no_iat = false;       // a proof of any age
+  bool no_ath = false;       // a proof for no token, or another
+  bool no_typ = false;       // a proof whatever its typ
+  bool unsigned_alg = false; // a proof with alg none, unsigned
+  bool private_jwk = false;  // a proof whose jwk holds the private key
+};
+
 struct DpopAuthSettings {
   std::string issuer;        // the realm's issuer URL
   std::string jwks_url;      // empty: <issuer>/protocol/openid-connect/certs
@@ -41,6 +53,7 @@ struct DpopAuthSettings {
   // One replay cache of replay_capacity for every caller, filled while authenticating (before
   // the rate limit and the tier): one agent's proofs crowd out everyone's (503 when full).
   bool unsafe_shared_replay_cache = false;
+  UnsafeProofChecks unsafe_proof;
 };
 
 struct WorkloadCaller {
