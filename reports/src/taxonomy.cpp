@@ -239,6 +239,9 @@ const std::vector<Rule>& rules() {
       rule("MCPH1411", 14, "echoes a credential", "An answer carried the token or proof the request sent.",
            "MCP01:2025", "CWE-532"),
       rule("MCPH1412", 14, "refuses what it must accept", "An honest agent's call was refused.", "", "", false),
+      rule("MCPH1413", 14, "lets one agent's proofs crowd out another's",
+           "Proofs of an agent the server refused anyway (no tier, beyond its rate limit) took room another agent's "
+           "honest call needed: that call was refused.", "MCP07:2025", "CWE-770"),
       rule("MCPH1501", 15, "authenticates a client with another agent's SVID",
            "A client authenticated with an SVID whose SPIFFE ID is another agent's.", "MCP07:2025", "CWE-287"),
       rule("MCPH1502", 15, "accepts an SVID its trust domain did not issue",

@@ -53,9 +53,9 @@ class WorkloadSabotage : public ::testing::Test {
     }
   }
 
-  // workload-mcp with `flag`, configured as the stack's own (its OPA through the fault proxy),
+  // workload-mcp with `flags`, configured as the stack's own (its OPA through the fault proxy),
   // or asking the OPA at `opa_url`.
-  proc::StartedService start_server(const std::string& flag, const std::string& opa_url = {}) const {
+  proc::StartedService start_server(const std::vector<std::string>& flags, const std::string& opa_url = {}) const {
     const ServiceEntry& keycloak = stack_.service("keycloak");
     const ServiceEntry& opa = stack_.service("opa");
     const std::string realm = keycloak.url + "/realms/" + stack_.realm;
@@ -64,7 +64,7 @@ class WorkloadSabotage : public ::testing::Test {
     spawn.argv = {MCPH_WORKLOAD_MCP, "--port", "0", "--issuer", realm, "--agents-file",
                   std::string(MCPH_POLICIES_DIR) + "/trust_tiers/agents.json",
                   "--opa-url", !opa_url.empty() ? opa_url : opa.url_for_servers.empty() ? opa.url : opa.url_for_servers};
-    if (!flag.empty()) spawn.argv.push_back(flag);
+    spawn.argv.insert(spawn.argv.end(), flags.begin(), flags.end());
     return proc::start_service(spawn);
   }
 
@@ -83,11 +83,13 @@ class WorkloadSabotage : public ::testing::Test {
     return runner.run(family(suite)).scenarios;
   }
 
-  // The family's scenarios against a server with `flag`: each of `red` (name → property) fails
+  // The family's scenarios against a server with `flags`: each of `red` (name → property) fails
   // naming its property on workload-mcp (or one of `also`), every other passes.
-  void expect_red(const std::string& suite, const std::string& flag, const std::map<std::string, std::string>& red,
-                  const std::set<std::string>& also = {}) {
-    const proc::StartedService server = start_server(flag);
+  void expect_red(const std::string& suite, const std::vector<std::string>& flags,
+                  const std::map<std::string, std::string>& red, const std::set<std::string>& also = {}) {
+    std::string flag;
+    for (const auto& each : flags) flag += (flag.empty() ? "" : " ") + each;
+    const proc::StartedService server = start_server(flags);
     const auto results = run_family(suite, server.url);
     std::set<std::string> seen;
     for (const auto& result : results) {
@@ -114,36 +116,75 @@ class WorkloadSabotage : public ::testing::Test {
 };
 
 TEST_F(WorkloadSabotage, ABoundTokenTakenAsBearerIsFound) {
-  expect_red("dpop", "--unsafe-dpop-as-bearer",
+  expect_red("dpop", {"--unsafe-dpop-as-bearer"},
              {{"a bound token presented as a bearer token is refused", "accepts a DPoP-bound token as a bearer token"}});
 }
 
 TEST_F(WorkloadSabotage, AProofByAnyKeyIsFound) {
   const std::string property = "accepts a DPoP proof by a key the token is not bound to";
-  expect_red("dpop", "--unsafe-no-jkt-check",
+  expect_red("dpop", {"--unsafe-no-jkt-check"},
              {{"a proof by a key the token is not bound to is refused", property},
               {"another agent's bound token, with a proof of the caller's own key, is refused", property}});
 }
 
 TEST_F(WorkloadSabotage, AReplayedProofIsFound) {
-  expect_red("dpop", "--unsafe-no-replay-check",
+  expect_red("dpop", {"--unsafe-no-replay-check"},
              {{"a proof used once is refused the second time", "accepts a replayed DPoP proof"}});
 }
 
+// One replay cache for every agent, filled before the rate limit and the tier, as workload-mcp's
+// once was, of the stack's size per agent: an agent without a tier fills it with its flood, and
+// trusted-agent's honest call is refused.
+TEST_F(WorkloadSabotage, ProofsThatCrowdOutAnotherAgentsAreFound) {
+  expect_red("dpop", {"--unsafe-shared-replay-cache", "--dpop-replay-capacity=200"},
+             {{"an agent without a tier flooding the server with proofs leaves another agent's call served",
+               "lets one agent's proofs crowd out another's"}});
+}
+
+// The switches of the proof's own checks (lib/jose's, through workload-mcp): each turns red the
+// one scenario that bends what its check looks at.
+struct ProofCheckSwitch {
+  std::string name, flag, scenario, property;
+};
+
+class WorkloadSabotageOfProofChecks : public WorkloadSabotage, public ::testing::WithParamInterface<ProofCheckSwitch> {};
+
+TEST_P(WorkloadSabotageOfProofChecks, ItsScenarioAloneIsFound) {
+  expect_red("dpop", {GetParam().flag}, {{GetParam().scenario, GetParam().property}});
+}
+
+const std::string kAnotherRequest = "a proof for another method or another URL is refused";
+INSTANTIATE_TEST_SUITE_P(
+    EachSwitch, WorkloadSabotageOfProofChecks,
+    ::testing::Values(
+        ProofCheckSwitch{"htm", "--unsafe-dpop-no-htm-check", kAnotherRequest, "accepts a DPoP proof made for another request"},
+        ProofCheckSwitch{"htu", "--unsafe-dpop-no-htu-check", kAnotherRequest, "accepts a DPoP proof made for another request"},
+        ProofCheckSwitch{"iat", "--unsafe-dpop-no-iat-check", "a stale proof and one from the future are refused",
+                         "accepts a DPoP proof outside its time window"},
+        ProofCheckSwitch{"ath", "--unsafe-dpop-no-ath-check", "a proof without the token's hash, or with another token's, is refused",
+                         "accepts a DPoP proof not made for the presented token"},
+        ProofCheckSwitch{"typ", "--unsafe-dpop-no-typ-check", "a proof whose typ is not dpop+jwt is refused",
+                         "accepts a malformed DPoP proof"},
+        ProofCheckSwitch{"unsigned", "--unsafe-dpop-unsigned", "an unsigned proof and one signed with a shared secret are refused",
+                         "accepts a DPoP proof without an asymmetric signature"},
+        ProofCheckSwitch{"private_jwk", "--unsafe-dpop-private-jwk", "a proof whose jwk carries the private key is refused",
+                         "accepts a malformed DPoP proof"}),
+    [](const ::testing::TestParamInfo<ProofCheckSwitch>& info) { return info.param.name; });
+
 TEST_F(WorkloadSabotage, AToolRunWithoutAuthenticationIsFound) {
-  expect_red("dpop", "--unsafe-no-auth",
+  expect_red("dpop", {"--unsafe-no-auth"},
              {{"a call with no credential at all is refused with a DPoP challenge", "runs a tool without authentication"}});
 }
 
 TEST_F(WorkloadSabotage, ATierClaimedInAHeaderIsFound) {
-  expect_red("trust_tiers", "--unsafe-spiffe-id-from-header",
+  expect_red("trust_tiers", {"--unsafe-spiffe-id-from-header"},
              {{"an untrusted agent claiming a trusted agent's SPIFFE ID in a header stays untrusted",
                "takes an agent's tier from what the caller claims"}});
 }
 
 TEST_F(WorkloadSabotage, AToolRunWithoutADecisionIsFound) {
   const std::string property = "runs a tool without a policy decision";
-  expect_red("trust_tiers", "--unsafe-fail-open",
+  expect_red("trust_tiers", {"--unsafe-fail-open"},
              {{"with the policy engine down every call is denied at once, and allowed again once it is back", property},
               {"with the policy engine slower than the server's deadline the call is denied promptly", property},
               {"with the connection to the policy engine reset the call is denied", property},
@@ -154,7 +195,7 @@ TEST_F(WorkloadSabotage, AToolRunWithoutADecisionIsFound) {
 // The servers these tests start have no rate limit unless told: one where the stack states a
 // limit (the shared stack's own server passes the family) lets the whole burst through.
 TEST_F(WorkloadSabotage, AnAgentsBurstWithoutALimitIsFound) {
-  expect_red("workload_rate_limit", "--rate-limit=0",
+  expect_red("workload_rate_limit", {"--rate-limit=0"},
              {{"an agent's burst beyond the limit gets 429 with Retry-After, another agent is unaffected, the agent recovers",
                "no per-agent rate limit"}});
 }
@@ -169,7 +210,7 @@ TEST_F(WorkloadSabotage, APolicyInputWithoutTheSpiffeIdIsFound) {
     }
   }
   // After OPA's outage, the call it should allow is still refused: its recovery step says so too.
-  expect_red("trust_tiers", "--unsafe-input-without-spiffe-id", red, {"does not recover once the policy engine is back"});
+  expect_red("trust_tiers", {"--unsafe-input-without-spiffe-id"}, red, {"does not recover once the policy engine is back"});
 }
 
 // An OPA whose policy did not load (its data only) decides nothing: the table names its cells as
@@ -195,7 +236,7 @@ TEST_F(WorkloadSabotage, APolicyThatDidNotLoadPassesNothing) {
                                      return http_get_failure(base + "/health", std::chrono::seconds(2));
                                    }};
   const proc::StartedService policyless = proc::start_service(spawn, ready);
-  const proc::StartedService server = start_server("", policyless.url);
+  const proc::StartedService server = start_server({}, policyless.url);
   for (const auto& result : run_family("trust_tiers", server.url, policyless.url)) {
     EXPECT_NE(result.status, Status::passed) << result.name << " passed against a policy that did not load";
     if (result.name == "the policy decides every cell of the decision table as the table says") {

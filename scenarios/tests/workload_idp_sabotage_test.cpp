@@ -66,6 +66,13 @@ TEST(KeycloakSvidSabotage, AnUnverifiedSignatureIsFound) {
              {{"an attacker's key under the bundle's kid is refused", "accepts an SVID its trust domain did not issue"}});
 }
 
+// The foreign SVID is signed by the trust domain's own key: nothing but the skipped comparison
+// stood in its way.
+TEST(KeycloakSvidSabotage, AForeignTrustDomainTakenIsFound) {
+  expect_red({"--unsafe-svid-any-trust-domain"},
+             {{"a SPIFFE ID of a foreign trust domain is refused", "accepts an SVID its trust domain did not issue"}});
+}
+
 TEST(KeycloakSvidSabotage, AnExpiredSvidTakenIsFound) {
   expect_red({"--unsafe-no-svid-expiry"}, {{"an expired SVID is refused", "accepts an expired SVID"}});
 }

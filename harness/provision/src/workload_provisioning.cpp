@@ -18,7 +18,9 @@ void provision_workload_identity(const ProvisionTarget& target, const WorkloadId
                                              {"providerId", "spiffe"},
                                              {"config", {{"issuer", "spiffe://" + options.trust_domain},
                                                          {"bundleEndpoint", options.bundle_endpoint}}}});
-  for (const std::string& spiffe_id : options.spiffe_ids) {
+  std::vector<std::string> clients = options.spiffe_ids;
+  clients.insert(clients.end(), options.foreign_spiffe_ids.begin(), options.foreign_spiffe_ids.end());
+  for (const std::string& spiffe_id : clients) {
     if (admin.find_client(target.realm, spiffe_id)) continue;
     admin.create_client(
         target.realm,

@@ -44,10 +44,11 @@ std::string WorkloadClient::bundle_kid() const {
   return bundle["keys"][0].value("kid", "");
 }
 
-std::string WorkloadClient::svid(const std::string& spiffe_id, const Json& audience, int ttl) const {
+std::string WorkloadClient::svid(const std::string& spiffe_id, const Json& audience, int ttl, bool foreign) const {
   http::Client client(spiffe_url_);
-  const auto response = client.post(
-      "/_svid", Json{{"spiffe_id", spiffe_id}, {"audience", audience}, {"ttl", ttl}}.dump(), "application/json");
+  Json request = {{"spiffe_id", spiffe_id}, {"audience", audience}, {"ttl", ttl}};
+  if (foreign) request["foreign"] = true;
+  const auto response = client.post("/_svid", request.dump(), "application/json");
   const Json body = Json::parse(response.body, nullptr, false);
   if (response.status != 200 || !body.is_object() || !body.contains("svids") || !body["svids"].is_array() ||
       body["svids"].empty()) {

@@ -27,9 +27,10 @@ class WorkloadClient {
   // /agent/<name>. Throws std::runtime_error naming the trust domain's workloads otherwise.
   std::string spiffe_id(const std::string& agent) const;
   // A JWT-SVID for `spiffe_id` whose audience is the realm's issuer. Throws std::runtime_error
-  // quoting the trust domain's answer.
+  // quoting the trust domain's answer. foreign: `spiffe_id` is another trust domain's, which the
+  // stack's signs anyway (mock-spiffe's "foreign", what SPIRE never mints).
   std::string svid(const std::string& spiffe_id) const { return svid(spiffe_id, issuer(), 60); }
-  std::string svid(const std::string& spiffe_id, const nlohmann::json& audience, int ttl) const;
+  std::string svid(const std::string& spiffe_id, const nlohmann::json& audience, int ttl, bool foreign = false) const;
   // The kid the trust domain signs with now (its bundle's first key).
   std::string bundle_kid() const;
   // The agent's DPoP-bound access token, with a key made for it. Throws std::runtime_error

@@ -135,6 +135,18 @@ TEST(ScenarioLoader, ABurstUntilRateLimitedCarriesTheFilesLimit) {
   EXPECT_THAT(load_error(head + burst + "        repeat: 9\n        until: tired\n").what(), HasSubstr("the only stop is rate_limited"));
 }
 
+// A flood: a workload burst that goes on past its refusals, which only a burst can.
+TEST(ScenarioLoader, AWorkloadBurstMayGoOnPastItsRefusals) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - workload: {agent: unlisted-agent, ";
+  const auto step = [&](const std::string& fields) {
+    return parse_scenario_file(head + fields + "}\n", "x.yaml").scenarios[0].steps[0].get<WorkloadStep>();
+  };
+  EXPECT_TRUE(step("repeat: 50, past_refusals: true").past_refusals);
+  EXPECT_FALSE(step("repeat: 50").past_refusals);
+  EXPECT_THAT(load_error(head + "past_refusals: true}\n").what(), HasSubstr("past_refusals: goes on with a burst: give repeat"));
+  EXPECT_THAT(load_error(head + "repeat: 50, past_refusals: 3}\n").what(), HasSubstr("past_refusals: expected true or false"));
+}
+
 // The transport a scenario's cases are about: the file's default, a scenario's own, or none.
 TEST(ScenarioLoader, ReadsTheTransportOfTheFileAndOfEachScenario) {
   const ScenarioFile file = parse_scenario_file(

@@ -22,6 +22,10 @@ constexpr const char* kAudience = "workload-mcp";
 // Registered in the trust domain and a client in Keycloak, but given no tier by the policy's
 // mapping: a workload the server must refuse whoever vouches for it.
 constexpr const char* kUnlistedAgent = "spiffe://mcp-identity.local/agent/unlisted-agent";
+// Live DPoP proofs workload-mcp remembers per agent: below the flood of 250 proofs in
+// scenarios/dpop.yaml, so that a cache every agent shares would be filled by it, and far above what
+// one agent's calls in the families hold live at once.
+constexpr const char* kReplayCapacityPerAgent = "200";
 
 std::string agents_file() { return (data_dir(DataDir::policies) / "trust_tiers" / "agents.json").string(); }
 
@@ -80,6 +84,7 @@ RunningService start_workload_mcp(StackContext& context) {
                                    "--trust-domain", kTrustDomain,
                                    "--agents-file", agents_file(),
                                    "--opa-url", url_for_servers(context, "opa"),
+                                   "--dpop-replay-capacity", kReplayCapacityPerAgent,
                                    "--rate-limit", std::to_string(context.params.rate_limit.requests),
                                    "--rate-window-ms", std::to_string(context.params.rate_limit.window.count())};
   RunningService running = start_project_binary(context, "workload-mcp", std::move(argv));

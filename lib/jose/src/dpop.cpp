@@ -42,8 +42,21 @@ std::int64_t current_time(const DpopVerifyOptions& options) {
       .count();
 }
 
+// alg none under refuse_unsigned = false (sabotage): the algorithm the jwk's key type signs with.
+std::optional<Alg> unsigned_alg(const Json& header) {
+  const auto jwk = header.find("jwk");
+  if (jwk == header.end() || !jwk->is_object()) return std::nullopt;
+  const std::string kty = jwk->value("kty", "");
+  if (kty == "EC") return Alg::ES256;
+  if (kty == "RSA") return Alg::RS256;
+  return std::nullopt;
+}
+
 Alg read_alg(const Json& header, const DpopVerifyOptions& options) {
   const std::string name = required_string(header, "alg", "header");
+  if (name == "none" && !options.refuse_unsigned) {
+    if (const auto alg = unsigned_alg(header)) return *alg;
+  }
   const std::optional<Alg> alg = alg_from_string(name);
   if (!alg) fail(DpopCheck::unsupported_algorithm, "alg " + detail::quote_untrusted(name) + " is not supported");
   // A proof shows possession of a private key: a shared secret proves nothing (§4.3 step 5).
@@ -203,6 +216,17 @@ bool DpopReplayCache::remember(const std::string& jkt, const std::string& jti, s
   return true;
 }
 
+bool DpopReplayCache::contains(const std::string& jkt, const std::string& jti, std::int64_t now) const {
+  std::lock_guard lock(mutex_);
+  const auto found = seen_.find(jkt + ' ' + jti);
+  return found != seen_.end() && found->second >= now;
+}
+
+std::int64_t DpopReplayCache::first_expiry() const {
+  std::lock_guard lock(mutex_);
+  return by_expiry_.empty() ? 0 : by_expiry_.begin()->first;
+}
+
 std::size_t DpopReplayCache::size() const {
   std::lock_guard lock(mutex_);
   return seen_.size();
@@ -232,8 +256,10 @@ VerifiedDpopProof verify_dpop_proof(std::string_view proof, const DpopVerifyOpti
   const Json header = parse_object(parts.header_json, "header");
   const Json payload = parse_object(parts.payload_json, "payload");
   // Steps 3-4: the typ header.
-  const std::string typ = required_string(header, "typ", "header");
-  if (typ != kProofType) fail(DpopCheck::wrong_type, "typ is " + detail::quote_untrusted(typ) + ", not dpop+jwt");
+  if (options.check_typ) {
+    const std::string typ = required_string(header, "typ", "header");
+    if (typ != kProofType) fail(DpopCheck::wrong_type, "typ is " + detail::quote_untrusted(typ) + ", not dpop+jwt");
+  }
   // Step 5: an asymmetric, allowed alg that fits the key.
   const Alg alg = read_alg(header, options);
   if (header.contains("crit")) fail(DpopCheck::malformed, "header has 'crit' extensions, none are supported");
@@ -247,16 +273,17 @@ VerifiedDpopProof verify_dpop_proof(std::string_view proof, const DpopVerifyOpti
   result.htu = required_string(payload, "htu", "payload");
   result.iat = read_iat(payload);
   // Step 6: the signature, by the embedded key.
-  if (!verify_bytes(key, alg, parts.signing_input, parts.signature)) {
+  const bool unsigned_taken = !options.refuse_unsigned && header.value("alg", "") == "none";
+  if (!unsigned_taken && !verify_bytes(key, alg, parts.signing_input, parts.signature)) {
     fail(DpopCheck::bad_signature, "the signature does not verify with the header's jwk");
   }
   // Step 7: no private key.
   if (options.refuse_private_jwk && has_private_members(header["jwk"])) fail(DpopCheck::private_key_in_jwk, "header 'jwk' holds a private key");
   // Steps 8-9: the request it was made for.
-  if (result.htm != options.htm) {
+  if (options.check_htm && result.htm != options.htm) {
     fail(DpopCheck::method_mismatch, "htm " + detail::quote_untrusted(result.htm) + " is not " + options.htm);
   }
-  if (dpop_normalized_uri(result.htu) != dpop_normalized_uri(options.htu)) {
+  if (options.check_htu && dpop_normalized_uri(result.htu) != dpop_normalized_uri(options.htu)) {
     fail(DpopCheck::uri_mismatch, "htu " + detail::quote_untrusted(result.htu, 200) + " is not " +
                                       detail::quote_untrusted(dpop_normalized_uri(options.htu), 200));
   }
@@ -272,14 +299,14 @@ VerifiedDpopProof verify_dpop_proof(std::string_view proof, const DpopVerifyOpti
   // Step 11: iat within the window.
   const std::int64_t now = current_time(options);
   const std::int64_t skew = options.clock_skew.count();
-  if (result.iat > now + skew || result.iat < now - options.lifetime.count() - skew) {
+  if (options.check_iat && (result.iat > now + skew || result.iat < now - options.lifetime.count() - skew)) {
     fail(DpopCheck::not_active, "iat is " + std::to_string(result.iat - now) + " s from now, outside [-" +
                                     std::to_string(options.lifetime.count() + skew) + ", " + std::to_string(skew) +
                                     "] s");
   }
   // Step 12: bound to the access token presented with it.
   result.jkt = key.thumbprint();
-  if (options.access_token) {
+  if (options.access_token && options.check_ath) {
     const auto ath = payload.find("ath");
     if (ath == payload.end()) fail(DpopCheck::missing_ath, "no 'ath' for the access token presented with it");
     if (!ath->is_string()) fail(DpopCheck::malformed, "payload 'ath' must be a string");
@@ -291,11 +318,15 @@ VerifiedDpopProof verify_dpop_proof(std::string_view proof, const DpopVerifyOpti
     fail(DpopCheck::key_mismatch, "its key is not the one the access token is bound to (cnf.jkt)");
   }
   // Last: remember jti, only for a proof that passed everything else.
-  if (replay_cache != nullptr &&
-      !replay_cache->remember(result.jkt, result.jti, result.iat + options.lifetime.count() + skew, now)) {
-    fail(DpopCheck::replayed, "jti " + detail::quote_untrusted(result.jti) + " was used before");
-  }
+  result.replayable_until = result.iat + options.lifetime.count() + skew;
+  if (replay_cache != nullptr) remember_dpop_proof(result, *replay_cache, now);
   return result;
+}
+
+void remember_dpop_proof(const VerifiedDpopProof& proof, DpopReplayCache& replay_cache, std::int64_t now) {
+  if (!replay_cache.remember(proof.jkt, proof.jti, proof.replayable_until, now)) {
+    fail(DpopCheck::replayed, "jti " + detail::quote_untrusted(proof.jti) + " was used before");
+  }
 }
 
 }  // namespace mcph::jose

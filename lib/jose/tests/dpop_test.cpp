@@ -279,6 +279,27 @@ TEST(DpopTest, ARejectedProofLeavesNoTraceInTheReplayCache) {
   EXPECT_NO_THROW(verify_dpop_proof(proof, token_options(), &cache));
 }
 
+// Verified without a cache, a proof is charged later (by a server that first learns who sent it):
+// until then it is in no cache, and once charged a second use is the same replay as ever.
+TEST(DpopTest, AProofVerifiedWithoutACacheIsChargedLaterUntilItCouldNoLongerBeAccepted) {
+  DpopReplayCache cache;
+  DpopProofRequest request = token_request();
+  request.iat = kNow - 3;
+  const VerifiedDpopProof verified = verify_dpop_proof(create_dpop_proof(ec_key(), request), token_options(), nullptr);
+  EXPECT_EQ(verified.replayable_until, kNow - 3 + 10 + 15);
+  EXPECT_FALSE(cache.contains(verified.jkt, verified.jti, kNow));
+  remember_dpop_proof(verified, cache, kNow);
+  EXPECT_TRUE(cache.contains(verified.jkt, verified.jti, kNow));
+  EXPECT_EQ(cache.first_expiry(), verified.replayable_until);
+  try {
+    remember_dpop_proof(verified, cache, kNow);
+    ADD_FAILURE() << "a second charge of the same proof was taken";
+  } catch (const DpopError& error) {
+    EXPECT_EQ(error.check(), DpopCheck::replayed);
+  }
+  EXPECT_FALSE(cache.contains(verified.jkt, verified.jti, verified.replayable_until + 1));
+}
+
 TEST(DpopTest, AFullReplayCacheRefusesNewProofsInsteadOfForgettingLiveOnes) {
   DpopReplayCache cache(2);
   EXPECT_TRUE(cache.remember("k", "1", kNow + 10, kNow));
@@ -295,6 +316,53 @@ TEST(DpopTest, AFullReplayCacheRefusesNewProofsInsteadOfForgettingLiveOnes) {
       DpopError);
   EXPECT_FALSE(cache.remember("k", "1", kNow + 10, kNow));  // still remembered
   EXPECT_TRUE(cache.remember("k", "3", kNow + 20, kNow + 11));  // room again once they expired
+}
+
+// Each UNSAFE switch takes the one proof its check refuses; every other check still refuses.
+TEST(DpopTest, EachUnsafeSwitchSkipsItsOwnCheckAlone) {
+  struct Case {
+    bool DpopVerifyOptions::*check;
+    DpopCheck refused;
+    DpopProofRequest request = token_request();
+    DpopProofTampering tampering;
+  };
+  std::vector<Case> cases(7);
+  const auto refusing = [&](std::size_t i, bool DpopVerifyOptions::*check, DpopCheck refused) -> Case& {
+    cases[i].check = check;
+    cases[i].refused = refused;
+    return cases[i];
+  };
+  refusing(0, &DpopVerifyOptions::check_typ, DpopCheck::wrong_type).tampering.typ = "JWT";
+  refusing(1, &DpopVerifyOptions::refuse_unsigned, DpopCheck::unsupported_algorithm).tampering.alg = "none";
+  refusing(2, &DpopVerifyOptions::check_htm, DpopCheck::method_mismatch).request.htm = "GET";
+  refusing(3, &DpopVerifyOptions::check_htu, DpopCheck::uri_mismatch).request.htu = "https://elsewhere.example/token";
+  refusing(4, &DpopVerifyOptions::check_iat, DpopCheck::not_active).request.iat = kNow - 300;
+  refusing(5, &DpopVerifyOptions::check_ath, DpopCheck::ath_mismatch).tampering.ath = "another";
+  refusing(6, &DpopVerifyOptions::refuse_private_jwk, DpopCheck::private_key_in_jwk).tampering.private_jwk = true;
+  DpopVerifyOptions options = token_options();
+  options.access_token = kAccessToken;
+  for (Case& c : cases) {
+    const std::string name(to_string(c.refused));
+    c.request.access_token = kAccessToken;
+    const std::string bent = create_dpop_proof(ec_key(), c.request, c.tampering);
+    EXPECT_EQ(rejection(bent, options), c.refused) << name;
+    DpopVerifyOptions unsafe = options;
+    unsafe.*c.check = false;
+    EXPECT_NO_THROW(verify_dpop_proof(bent, unsafe, nullptr)) << name;
+    // The same proof bent once more, for another key than the token's: still refused.
+    unsafe.expected_jkt = rsa_key().thumbprint();
+    EXPECT_EQ(rejection(bent, unsafe), DpopCheck::key_mismatch) << name;
+  }
+  // Under the unsigned switch a proof that claims a real alg still needs its signature.
+  DpopVerifyOptions unsigned_taken = options;
+  unsigned_taken.refuse_unsigned = false;
+  DpopProofRequest request = token_request();
+  request.access_token = kAccessToken;
+  std::string proof = create_dpop_proof(ec_key(), request);
+  // A character inside the signature (the last one also holds padding bits a decoder may refuse).
+  char& inside = proof[proof.size() - 10];
+  inside = inside == 'A' ? 'B' : 'A';
+  EXPECT_EQ(rejection(proof, unsigned_taken), DpopCheck::bad_signature);
 }
 
 TEST(DpopTest, WithAnAccessTokenRequiresTheMatchingAth) {

@@ -39,6 +39,8 @@ mcph::mock_keycloak::Options parse_args(int argc, char** argv) {
       .toggle("unsafe-client-from-client-id",
               "UNSAFE, sabotage only: a JWT-SVID authenticates the client its client_id parameter names, whatever its sub")
       .toggle("unsafe-svid-kid-only", "UNSAFE, sabotage only: a JWT-SVID whose kid is in the bundle is taken unverified")
+      .toggle("unsafe-svid-any-trust-domain",
+              "UNSAFE, sabotage only: a JWT-SVID's SPIFFE ID is not compared with its provider's trust domain")
       .toggle("unsafe-no-svid-expiry", "UNSAFE, sabotage only: a JWT-SVID past its exp is taken")
       .toggle("unsafe-no-svid-audience", "UNSAFE, sabotage only: a JWT-SVID for another audience is taken")
       .toggle("unsafe-keep-removed-bundle-keys",
@@ -64,6 +66,7 @@ mcph::mock_keycloak::Options parse_args(int argc, char** argv) {
   options.access_log = !flags.on("no-access-log");
   options.unsafe_federated.client_from_client_id = flags.on("unsafe-client-from-client-id");
   options.unsafe_federated.kid_only = flags.on("unsafe-svid-kid-only");
+  options.unsafe_federated.any_trust_domain = flags.on("unsafe-svid-any-trust-domain");
   options.unsafe_federated.no_expiry_check = flags.on("unsafe-no-svid-expiry");
   options.unsafe_federated.no_audience_check = flags.on("unsafe-no-svid-audience");
   options.unsafe_federated.keep_removed_bundle_keys = flags.on("unsafe-keep-removed-bundle-keys");

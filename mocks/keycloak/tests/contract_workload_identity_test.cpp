@@ -225,6 +225,19 @@ TEST_F(WorkloadIdentityContract, RefusesASpiffeIdOutsideTheProvidersTrustDomain)
                      kNotIdentified);
 }
 
+// The same SPIFFE ID, signed by the key the provider trusts (mock-spiffe's "foreign" SVID, what
+// SPIRE never mints): the key lookup and the signature pass, and the trust-domain comparison, which
+// Keycloak makes before them, refuses it alone.
+TEST_F(WorkloadIdentityContract, RefusesASpiffeIdOutsideTheProvidersTrustDomainSignedByItsOwnKey) {
+  const std::string foreign = "spiffe://attacker.example/agent/agent-1";
+  api().create_client(realm(), federated_client("foreign", foreign, "spiffe"));
+  const auto minted = http::Client(spiffe_.url())
+                          .post("/_svid", json{{"spiffe_id", foreign}, {"audience", api().issuer(realm())}, {"foreign", true}}.dump(),
+                                "application/json");
+  ASSERT_EQ(minted.status, 200) << minted.body;
+  expect_oauth_error(token_request(json_of(minted)["svids"][0]["svid"]), 401, "invalid_client", kNotIdentified);
+}
+
 TEST_F(WorkloadIdentityContract, RefusesAnAttackersKeyUnderTheBundlesKid) {
   const std::string kid = jose::JwkSet::from_json(http::Client(spiffe_.url()).get("/").body).keys().at(0).kid;
   const jose::Key attacker = jose::Key::generate_ec_p256();

@@ -1,7 +1,8 @@
 // mock-spiffe's HTTP API:
 //   GET  /                         the SPIFFE bundle endpoint: the trust domain's JWT bundle
 //   GET  /live, /ready             health, as SPIRE's health-check listener names them
-//   POST /_svid                    mint a JWT-SVID (the stand-in's Workload API FetchJWTSVID)
+//   POST /_svid                    mint a JWT-SVID (the stand-in's Workload API FetchJWTSVID); with
+//                                  "foreign": true, one for another trust domain's SPIFFE ID
 //   GET|POST /_workloads           list or register workloads; DELETE /_workloads/<path>
 //   GET  /_keys                    the JWT keys and their states
 //   POST /_keys/prepare|activate   rotation; DELETE /_keys/<kid> removes a key at once
@@ -56,16 +57,31 @@ std::string string_member(const Json& body, const char* name) {
   return found->get<std::string>();
 }
 
+// "foreign": true asks for what SPIRE never mints: an SVID for a SPIFFE ID of another trust
+// domain, registered nowhere, signed by this trust domain's key, which only a relying party's
+// comparison of the SPIFFE ID's trust domain with its provider's refuses.
+bool foreign_of(const Json& body) {
+  const auto found = body.find("foreign");
+  if (found == body.end()) return false;
+  if (!found->is_boolean()) throw http::HttpError(400, "foreign must be true or false");
+  return found->get<bool>();
+}
+
 void mint_svid(State& state, const http::Request& request, http::Response& response) {
   const Json body = json_object(request);
   const std::vector<std::string> audience = audience_of(body);
   const std::string spiffe_id = string_member(body, "spiffe_id");
   if (spiffe_id.empty()) throw http::HttpError(400, "spiffe_id must be specified");
-  if (auto why = why_not_member_id(spiffe_id, state.options.trust_domain)) throw http::HttpError(400, *why);
+  const bool foreign = foreign_of(body);
+  const std::string domain = foreign ? trust_domain_of(spiffe_id) : state.options.trust_domain;
+  if (auto why = why_not_member_id(spiffe_id, domain)) throw http::HttpError(400, *why);
+  if (foreign && domain == state.options.trust_domain) {
+    throw http::HttpError(400, "foreign: the SPIFFE ID is of this trust domain");
+  }
   const std::int64_t ttl = ttl_of(body, state.options.default_svid_ttl);
   std::lock_guard lock(state.mutex);
   // What the Workload API answers a caller no registration entry matches.
-  if (state.workloads.count(spiffe_id) == 0) throw http::HttpError(403, "no identity issued");
+  if (!foreign && state.workloads.count(spiffe_id) == 0) throw http::HttpError(403, "no identity issued");
   try {
     const MintedSvid svid = state.authority.mint(spiffe_id, audience, ttl, now_seconds());
     // The Workload API's JWTSVIDResponse, and when the SVID expires.

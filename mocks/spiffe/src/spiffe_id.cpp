@@ -26,6 +26,12 @@ std::optional<std::string> why_not_trust_domain(std::string_view name) {
   return std::nullopt;
 }
 
+std::string trust_domain_of(std::string_view id) {
+  if (id.substr(0, kScheme.size()) != kScheme) return {};
+  const std::string_view rest = id.substr(kScheme.size());
+  return std::string(rest.substr(0, rest.find('/')));
+}
+
 std::optional<std::string> why_not_member_id(std::string_view id, std::string_view trust_domain) {
   if (id.size() > kMaxIdBytes) return "the SPIFFE ID is longer than 2048 bytes";
   if (id.substr(0, kScheme.size()) != kScheme) return "a SPIFFE ID starts with spiffe://";

@@ -12,6 +12,9 @@ namespace mcph::mock_spiffe {
 std::optional<std::string> why_not_trust_domain(std::string_view name);
 // Why `id` is not a workload SPIFFE ID of `trust_domain`, or nullopt when it is one.
 std::optional<std::string> why_not_member_id(std::string_view id, std::string_view trust_domain);
+// The trust domain a spiffe://<trust domain>/… ID names ("" when it has no spiffe:// scheme);
+// the caller checks the ID with why_not_member_id of that domain.
+std::string trust_domain_of(std::string_view id);
 // spiffe://<trust_domain>/agent/<name>; the caller checks it with why_not_member_id.
 std::string agent_id(std::string_view trust_domain, std::string_view name);
 

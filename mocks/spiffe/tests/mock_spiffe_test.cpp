@@ -81,6 +81,22 @@ TEST_F(MockSpiffeTest, RefusesToMintForWhatIsNotARegisteredWorkload) {
   EXPECT_EQ(client_->post("/_svid", "not json", "application/json").status, 400);
 }
 
+// What SPIRE never mints, on request: another trust domain's SPIFFE ID under this one's key.
+TEST_F(MockSpiffeTest, MintsAForeignSpiffeIdWithItsOwnKeyOnlyWhenAskedTo) {
+  const std::string foreign = "spiffe://attacker.example/agent/agent-1";
+  const auto res = post("/_svid", {{"spiffe_id", foreign}, {"audience", kAudience}, {"foreign", true}});
+  ASSERT_EQ(res.status, 200) << res.body;
+  jose::VerifyOptions verify;
+  verify.allowed_algs = {jose::Alg::ES256};
+  verify.audience = kAudience;
+  EXPECT_EQ(jose::verify_jwt(json::parse(res.body)["svids"][0]["svid"].get<std::string>(), bundle(), verify).sub, foreign);
+  EXPECT_EQ(mint(foreign).status, 400);
+  EXPECT_THAT(post("/_svid", {{"spiffe_id", kAgent1}, {"audience", kAudience}, {"foreign", true}}).body,
+              HasSubstr("foreign: the SPIFFE ID is of this trust domain"));
+  EXPECT_EQ(post("/_svid", {{"spiffe_id", "spiffe://attacker.example/"}, {"audience", kAudience}, {"foreign", true}}).status, 400);
+  EXPECT_EQ(post("/_svid", {{"spiffe_id", foreign}, {"audience", kAudience}, {"foreign", "yes"}}).status, 400);
+}
+
 TEST_F(MockSpiffeTest, WorkloadsAreRegisteredAndRemovedThroughTheAdminApi) {
   EXPECT_EQ(post("/_workloads", {{"name", "agent-2"}}).status, 201);
   EXPECT_EQ(post("/_workloads", {{"name", "agent-2"}}).status, 200);

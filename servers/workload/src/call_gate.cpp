@@ -1,6 +1,18 @@
 #include "mcph/workload/call_gate.h"
 
 namespace mcph::workload {
+namespace {
+
+Admission refused(const DpopAuthResult& why) {
+  Admission admission;
+  admission.status = why.status;
+  admission.www_authenticate = why.www_authenticate;
+  admission.retry_after = why.retry_after;
+  admission.message = why.description;
+  return admission;
+}
+
+}  // namespace
 
 Admission CallGate::admit(const http::Request& request, const std::string& htu) const {
   Admission admission;
@@ -11,11 +23,10 @@ Admission CallGate::admit(const http::Request& request, const std::string& htu) 
     return admission;
   }
   DpopAuthResult who = auth_.authenticate(request, htu);
-  if (!who.caller) {
-    admission.status = who.status;
-    admission.www_authenticate = who.www_authenticate;
-    admission.message = who.description;
-    return admission;
+  if (!who.caller) return refused(who);
+  const std::string verified_id = who.caller->spiffe_id;
+  if (who.proof) {
+    if (const auto replay = auth_.refuse_replay(verified_id, *who.proof)) return refused(*replay);
   }
   if (limiter_ != nullptr) {
     if (const auto wait = limiter_->acquire(who.caller->spiffe_id)) {
@@ -33,6 +44,10 @@ Admission CallGate::admit(const http::Request& request, const std::string& htu) 
     admission.status = 403;
     admission.message = "unknown_agent: " + who.caller->spiffe_id + " has no trust tier here";
     return admission;
+  }
+  // Only now, with a tier and within its limit, does the agent's proof take room, in its own cache.
+  if (who.proof) {
+    if (const auto refusal = auth_.charge_replay(verified_id, *who.proof)) return refused(*refusal);
   }
   admission.caller = std::move(who.caller);
   admission.tier = *tier;

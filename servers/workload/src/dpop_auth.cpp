@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 #include <nlohmann/json.hpp>
 
@@ -45,10 +46,19 @@ std::string token_jkt(const jose::VerifiedJwt& jwt) {
   return jkt != cnf->end() && jkt->is_string() ? jkt->get<std::string>() : std::string();
 }
 
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string proof_refused(jose::DpopCheck check) {
+  return "the DPoP proof is refused (" + std::string(jose::to_string(check)) + ")";
+}
+
 }  // namespace
 
 DpopAuthenticator::DpopAuthenticator(DpopAuthSettings settings)
-    : settings_(std::move(settings)), replays_(std::make_unique<jose::DpopReplayCache>(settings_.replay_capacity)) {
+    : settings_(std::move(settings)), replays_(std::make_unique<AgentReplayCaches>(settings_.replay_capacity)) {
+  if (settings_.unsafe_shared_replay_cache) shared_replays_ = std::make_unique<jose::DpopReplayCache>(settings_.replay_capacity);
   if (settings_.jwks_url.empty()) settings_.jwks_url = settings_.issuer + "/protocol/openid-connect/certs";
   jwks_ = std::make_unique<oidc::JwksCache>(settings_.jwks_url);
 }
@@ -121,19 +131,51 @@ DpopAuthResult DpopAuthenticator::authenticate(const http::Request& request, con
   options.allowed_algs = settings_.proof_algs;
   options.access_token = token;
   if (!settings_.unsafe_no_jkt_check) options.expected_jkt = jkt;
+  const UnsafeProofChecks& unsafe = settings_.unsafe_proof;
+  options.check_htm = !unsafe.no_htm;
+  options.check_htu = !unsafe.no_htu;
+  options.check_iat = !unsafe.no_iat;
+  options.check_ath = !unsafe.no_ath;
+  options.check_typ = !unsafe.no_typ;
+  options.refuse_unsigned = !unsafe.unsigned_alg;
+  options.refuse_private_jwk = !unsafe.private_jwk;
   options.lifetime = settings_.proof_lifetime;
   options.clock_skew = settings_.clock_skew;
+  DpopAuthResult accepted;
   try {
-    jose::verify_dpop_proof(request.header("DPoP"), options,
-                            settings_.unsafe_no_replay_check ? nullptr : replays_.get());
+    // No cache here (but the shared one of the sabotage switch): the proof is charged to its
+    // agent's cache once the agent is admitted.
+    const jose::VerifiedDpopProof proof = jose::verify_dpop_proof(
+        request.header("DPoP"), options, settings_.unsafe_no_replay_check ? nullptr : shared_replays_.get());
+    if (!settings_.unsafe_no_replay_check && !shared_replays_) accepted.proof = proof;
   } catch (const jose::DpopError& e) {
     if (e.check() == jose::DpopCheck::replay_cache_full) return refuse(503, "", "too many DPoP proofs at once");
-    return refuse(401, "invalid_dpop_proof", "the DPoP proof is refused (" + std::string(jose::to_string(e.check())) + ")");
+    return refuse(401, "invalid_dpop_proof", proof_refused(e.check()));
   }
-  DpopAuthResult accepted;
   accepted.status = 200;
   accepted.caller = std::move(caller);
   return accepted;
+}
+
+std::optional<DpopAuthResult> DpopAuthenticator::refuse_replay(const std::string& spiffe_id,
+                                                               const jose::VerifiedDpopProof& proof) const {
+  if (!replays_->seen(spiffe_id, proof, now_seconds())) return std::nullopt;
+  return refuse(401, "invalid_dpop_proof", proof_refused(jose::DpopCheck::replayed));
+}
+
+std::optional<DpopAuthResult> DpopAuthenticator::charge_replay(const std::string& spiffe_id,
+                                                               const jose::VerifiedDpopProof& proof) const {
+  const std::int64_t now = now_seconds();
+  try {
+    replays_->remember(spiffe_id, proof, now);
+    return std::nullopt;
+  } catch (const jose::DpopError& e) {
+    if (e.check() != jose::DpopCheck::replay_cache_full) return refuse(401, "invalid_dpop_proof", proof_refused(e.check()));
+  }
+  DpopAuthResult full = refuse(429, "", "too_many_proofs: this agent holds " + std::to_string(settings_.replay_capacity) +
+                                            " live DPoP proofs");
+  full.retry_after = static_cast<int>(replays_->seconds_until_room(spiffe_id, now));
+  return full;
 }
 
 }  // namespace mcph::workload

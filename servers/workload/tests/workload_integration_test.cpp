@@ -409,6 +409,49 @@ TEST_F(WorkloadMcp, AReplayedProofIsRefused) {
   expect_proof_refused(post(server_->url, headers, call_body("filesystem", "read")), "replayed");
 }
 
+// Each agent's proofs go to a cache of its own, charged only once the agent is admitted: an agent
+// without a tier fills nothing, a full cache refuses only its own agent (429), never another.
+TEST_F(WorkloadMcp, EachAgentsProofsTakeRoomInItsOwnReplayCacheOnlyOnceAdmitted) {
+  const auto server = start_server({"--dpop-replay-capacity", "3"});
+  const Agent stranger = agent(kStranger);
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(call(server, stranger).status, 403) << i;
+  const Agent trusted = agent(kTrusted);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(call(server, trusted).status, 200) << i;
+  const Reply full = call(server, trusted);
+  EXPECT_EQ(full.status, 429) << full.body.dump();
+  EXPECT_THAT(full.body["error"]["message"].get<std::string>(), StartsWith("too_many_proofs: "));
+  const Reply other = call(server, agent(kUntrusted));  // admitted: the policy's deny, not a full cache
+  EXPECT_EQ(other.status, 403) << other.body.dump();
+  EXPECT_THAT(other.body["error"]["message"].get<std::string>(), StartsWith("denied: "));
+}
+
+TEST_F(WorkloadMcp, AFullAgentsReplayCacheSaysWhenItHasRoomAgain) {
+  const auto server = start_server({"--dpop-replay-capacity", "1"});
+  const Agent trusted = agent(kTrusted);
+  ASSERT_EQ(call(server, trusted).status, 200);
+  http::Client client(server.url);
+  const auto refused = client.post("/mcp/rpc", call_body("filesystem", "read"), "application/json",
+                                   {{"Authorization", "DPoP " + trusted.token},
+                                    {"DPoP", jose::create_dpop_proof(trusted.key, honest("POST", server.url + "/mcp/rpc", trusted.token))}});
+  EXPECT_EQ(refused.status, 429);
+  // The first proof is remembered until iat + 10 s of life + 15 s of skew.
+  const int retry_after = std::stoi(refused.header("Retry-After").empty() ? "0" : refused.header("Retry-After"));
+  EXPECT_GE(retry_after, 1);
+  EXPECT_LE(retry_after, 26);
+}
+
+// A replay is refused before the rate limit is asked: a captured proof replayed spends none of
+// its agent's calls.
+TEST_F(WorkloadMcp, AReplayedProofSpendsNoneOfTheAgentsRateLimit) {
+  const auto limited = start_server({"--rate-limit", "2", "--rate-window-ms", "60000"});
+  const Agent trusted = agent(kTrusted);
+  const http::Fields replayed = {{"Authorization", "DPoP " + trusted.token},
+                                 {"DPoP", jose::create_dpop_proof(trusted.key, honest("POST", limited.url + "/mcp/rpc", trusted.token))}};
+  ASSERT_EQ(post(limited.url, replayed, call_body("filesystem", "read")).status, 200);
+  for (int i = 0; i < 3; ++i) expect_proof_refused(post(limited.url, replayed, call_body("filesystem", "read")), "replayed");
+  EXPECT_EQ(call(limited, trusted).status, 200);
+}
+
 TEST_F(WorkloadMcp, TwoProofsOrTwoAuthorizationsAreABadRequest) {
   const Agent trusted = agent(kTrusted);
   const auto proof = [&] {
@@ -468,6 +511,30 @@ TEST_F(WorkloadMcp, UnsafeNoReplayCheckTakesAProofTwice) {
   const http::Fields headers = {{"Authorization", "DPoP " + trusted.token}, {"DPoP", proof}};
   EXPECT_EQ(post(server.url, headers, call_body("filesystem", "read")).status, 200);
   EXPECT_EQ(post(server.url, headers, call_body("filesystem", "read")).status, 200);
+}
+
+// Each switch of the proof's own checks takes the proof EveryProofCheckRefuses shows refused.
+TEST_F(WorkloadMcp, UnsafeProofSwitchesEachTakeTheirBentProof) {
+  const Agent trusted = agent(kTrusted);
+  const std::int64_t now = now_seconds();
+  const auto with = [&](const std::string& flag, const jose::DpopProofRequest& request, const jose::DpopProofTampering& tampering) {
+    const auto server = start_server({flag});
+    EXPECT_EQ(call(server, trusted, request, tampering).status, 200) << flag;
+  };
+  with("--unsafe-dpop-no-htm-check", proof_request([](auto& r) { r.htm = "GET"; }), {});
+  with("--unsafe-dpop-no-htu-check", proof_request([](auto& r) { r.htu = "https://elsewhere.example/mcp/rpc"; }), {});
+  with("--unsafe-dpop-no-iat-check", proof_request([&](auto& r) { r.iat = now - 300; }), {});
+  with("--unsafe-dpop-no-ath-check", {}, tampered([](auto& t) { t.ath = jose::dpop_access_token_hash("another token"); }));
+  with("--unsafe-dpop-no-typ-check", {}, tampered([](auto& t) { t.typ = "JWT"; }));
+  with("--unsafe-dpop-unsigned", {}, tampered([](auto& t) { t.alg = "none"; }));
+  with("--unsafe-dpop-private-jwk", {}, tampered([](auto& t) { t.private_jwk = true; }));
+}
+
+TEST_F(WorkloadMcp, UnsafeSharedReplayCacheLetsAnAgentWithoutATierCrowdOutTheOthers) {
+  const auto server = start_server({"--unsafe-shared-replay-cache", "--dpop-replay-capacity", "3"});
+  const Agent stranger = agent(kStranger);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(call(server, stranger).status, 403) << i;
+  EXPECT_EQ(call(server, agent(kTrusted)).status, 503);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The `svid_token` step: an agent workload's client authentication at Keycloak's token endpoint
 // with a JWT-SVID (client_credentials, SPIFFE's jwt-spiffe assertion type, a DPoP proof), the SVID
 // bent as the step says: another agent's, for another audience or several, signed by an attacker's
-// key under the bundle's kid or an unknown one, unsigned, with a foreign trust domain's sub, or
+// key under the bundle's kid or an unknown one, unsigned, with a foreign trust domain's sub (signed
+// by the trust domain's own key or an attacker's), or
 // expired by the time it is sent. The answer's tokens are never kept: the result holds the
 // answer's other members and the access token's claims.
 #include <chrono>
@@ -40,7 +41,7 @@ Json audience_of(const SvidTokenStep& step, const std::string& issuer) {
 // An SVID as the step wants it: minted by the trust domain, or forged.
 std::string assertion(const SvidTokenStep& step, const WorkloadClient& workloads, const std::string& subject) {
   const Json audience = audience_of(step, workloads.issuer());
-  if (step.sign == "trust_domain") return workloads.svid(subject, audience, step.ttl);
+  if (step.sign == "trust_domain") return workloads.svid(subject, audience, step.ttl, !step.sub.empty());
   const std::int64_t now = now_seconds();
   const Json claims = {{"sub", subject}, {"aud", audience.is_array() ? audience : Json::array({audience})},
                        {"exp", now + step.ttl}, {"iat", now}};
@@ -167,7 +168,9 @@ StepKindInfo svid_token_step_kind() {
                  {"svid_token.audience", "`issuer` (default: the realm's), `other`, or `several`"},
                  {"svid_token.sign", "`trust_domain` (default), `attacker_same_kid` (an attacker's key under the bundle's kid), "
                                      "`attacker_new_kid`, or `none`"},
-                 {"svid_token.sub", "a forged SVID's sub (a foreign trust domain's SPIFFE ID)"},
+                 {"svid_token.sub", "the SVID's sub: a foreign trust domain's SPIFFE ID; with `sign: trust_domain` the stack's "
+                                    "trust domain signs it anyway, so that only the identity provider's trust-domain "
+                                    "check can refuse it"},
                  {"svid_token.ttl", "the SVID's lifetime in seconds (1 to 86400, default 60)"},
                  {"svid_token.wait_ms", "wait this long after minting (an SVID that has expired)"},
                  {"svid_token.assertion_type", "default urn:ietf:params:oauth:client-assertion-type:jwt-spiffe"},

@@ -66,7 +66,8 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
   options.read_timeout = executor.options().http_timeout;
   http::Client client(origin, options);
   // replayed: the proof's first use must be accepted, so that its second answer is about the replay.
-  // A burst (repeat) sends each call with a fresh proof of its own and stops at the first 429.
+  // A burst (repeat) sends each call with a fresh proof of its own and stops at the first 429,
+  // unless it goes on past refusals.
   const int sends = step.proof == "replayed" ? 2 : step.repeat;
   http::ClientResponse response;
   for (int i = 0; i < sends; ++i) {
@@ -83,10 +84,11 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
       if (response.status == 200) ++out.accepted;
       if (response.status == 429) out.retry_after = retry_after;
       // The burst's first call and its end, not every one of its calls.
-      if (i == 0 || response.status == 429 || i == sends - 1) {
+      const bool stops = response.status == 429 && !step.past_refusals;
+      if (i == 0 || stops || i == sends - 1) {
         run.record.exchange("POST", url, headers, body, response.status, response.headers, response.body, sync::ms_since(started));
       }
-      if (response.status == 429) break;
+      if (stops) break;
       continue;
     }
     run.record.exchange("POST", url, headers, body, response.status, response.headers, response.body, sync::ms_since(started));
@@ -110,12 +112,21 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
   }
 }
 
+// An optional true/false field, false when absent.
+bool read_flag(const Reader& reader, const YAML::Node& value, const char* name, const std::string& here) {
+  if (!value[name].IsDefined()) return false;
+  const Json flag = reader.json(value[name], Reader::join(here, name));
+  if (!flag.is_boolean()) reader.fail(value[name], Reader::join(here, name), "expected true or false");
+  return flag.get<bool>();
+}
+
 WorkloadStep read_workload(const StepSource& source) {
   const Reader& reader = source.reader;
   const YAML::Node& value = source.value;
   const std::string& here = source.here;
   reader.only_keys(value, here, {"agent", "server", "path", "tool", "operation", "token_of", "scheme", "proof", "proof_key",
-                                 "htm", "htu", "iat_offset", "ath", "typ", "alg", "private_jwk", "headers", "repeat"});
+                                 "htm", "htu", "iat_offset", "ath", "typ", "alg", "private_jwk", "headers", "repeat",
+                                 "past_refusals"});
   WorkloadStep step;
   step.agent = reader.required_text(value, "agent", here);
   step.server = reader.text_or(value, "server", here, step.server);
@@ -145,17 +156,17 @@ WorkloadStep read_workload(const StepSource& source) {
   }
   if (value["typ"].IsDefined()) step.typ = reader.text(value["typ"], Reader::join(here, "typ"));
   if (value["alg"].IsDefined()) step.alg = reader.text(value["alg"], Reader::join(here, "alg"));
-  if (value["private_jwk"].IsDefined()) {
-    const Json flag = reader.json(value["private_jwk"], Reader::join(here, "private_jwk"));
-    if (!flag.is_boolean()) reader.fail(value["private_jwk"], Reader::join(here, "private_jwk"), "expected true or false");
-    step.private_jwk = flag.get<bool>();
-  }
+  step.private_jwk = read_flag(reader, value, "private_jwk", here);
   if (value["headers"].IsDefined()) step.headers = reader.header_fields(value["headers"], Reader::join(here, "headers"));
   if (value["repeat"].IsDefined()) {
     step.repeat = static_cast<int>(bounded_integer(reader, value["repeat"], Reader::join(here, "repeat"), 1, 1000));
     if (step.repeat > 1 && step.proof == "replayed") {
       reader.fail(value["repeat"], Reader::join(here, "repeat"), "a burst sends a fresh proof with each call, never a replay");
     }
+  }
+  step.past_refusals = read_flag(reader, value, "past_refusals", here);
+  if (step.past_refusals && step.repeat < 2) {
+    reader.fail(value["past_refusals"], Reader::join(here, "past_refusals"), "goes on with a burst: give repeat");
   }
   return step;
 }
@@ -190,7 +201,8 @@ StepKindInfo workload_step_kind() {
                  {"workload.alg", "the proof header's alg as written (`none`: unsigned; `HS256`: an HMAC keyed with the public jwk)"},
                  {"workload.private_jwk", "`true`: the proof's jwk carries the private key"},
                  {"workload.headers", "extra request headers (a mapping)"},
-                 {"workload.repeat", "a burst of this many calls (1 to 1000), each with a fresh proof, until the first 429"}},
+                 {"workload.repeat", "a burst of this many calls (1 to 1000), each with a fresh proof, until the first 429"},
+                 {"workload.past_refusals", "`true`: the burst sends all its calls, past 429s and every other refusal (a flood)"}},
       .read = [](const StepSource& source) -> StepSpec { return read_workload(source); },
       .run = runner<WorkloadStep>(run_workload),
       .title = titler<WorkloadStep>(workload_title),

@@ -93,6 +93,10 @@ class DpopReplayCache {
   // True when (jkt, jti) was not seen and is now remembered until expires_at; false when seen.
   // Throws DpopError(replay_cache_full).
   bool remember(const std::string& jkt, const std::string& jti, std::int64_t expires_at, std::int64_t now);
+  // True when (jkt, jti) is remembered and unexpired at now; remembers nothing.
+  bool contains(const std::string& jkt, const std::string& jti, std::int64_t now) const;
+  // When the first live entry expires (0 when there is none): a full cache has room after it.
+  std::int64_t first_expiry() const;
   std::size_t size() const;
 
  private:
@@ -120,6 +124,13 @@ struct DpopVerifyOptions {
   // UNSAFE when false: step 7 skipped, a jwk with private members accepted. Only for a stand-in
   // that must answer as Keycloak 26.4.7 does, which does not make that check.
   bool refuse_private_jwk = true;
+  // UNSAFE when false, each one check skipped: for a server's sabotage switches only.
+  bool check_typ = true;        // typ is not read: any, or none, is taken
+  bool refuse_unsigned = true;  // alg none is taken for the jwk's own algorithm, its signature unchecked
+  bool check_htm = true;
+  bool check_htu = true;
+  bool check_iat = true;
+  bool check_ath = true;        // neither its presence nor its value
 };
 
 struct VerifiedDpopProof {
@@ -129,6 +140,7 @@ struct VerifiedDpopProof {
   std::string htm;
   std::string htu;
   std::int64_t iat = 0;
+  std::int64_t replayable_until = 0;  // iat + lifetime + clock skew: its jti must be remembered until then
 };
 
 // The checks of RFC 9449 §4.3 in its order, then jti against replay_cache (when given; it is
@@ -136,5 +148,11 @@ struct VerifiedDpopProof {
 // its message never holds the proof, the token or the key.
 VerifiedDpopProof verify_dpop_proof(std::string_view proof, const DpopVerifyOptions& options,
                                     DpopReplayCache* replay_cache);
+
+// The replay check alone, for a server that verifies a proof without a cache and charges it later
+// to a cache of its choosing (one per caller, once the caller is admitted): remembers the proof's
+// (jkt, jti) until replayable_until. Throws DpopError(replayed) for a jti seen before, or
+// DpopError(replay_cache_full).
+void remember_dpop_proof(const VerifiedDpopProof& proof, DpopReplayCache& replay_cache, std::int64_t now);
 
 }  // namespace mcph::jose

@@ -15,6 +15,7 @@ namespace mcph::mock_keycloak {
 struct UnsafeFederatedAuth {
   bool client_from_client_id = false;  // the client_id parameter names the client, whatever SPIFFE ID the SVID has
   bool kid_only = false;               // a kid of the bundle suffices: the signature is not verified
+  bool any_trust_domain = false;       // the SVID's SPIFFE ID is not compared with the provider's trust domain
   bool no_expiry_check = false;        // an SVID past its exp is taken
   bool no_audience_check = false;      // an SVID for another audience is taken
   bool keep_removed_bundle_keys = false;  // a key the trust domain's bundle dropped keeps verifying

@@ -5,7 +5,8 @@
 // RS256), must carry cnf.jkt, and its client (azp) must be a SPIFFE ID of the trust domain: the
 // federated client is named by the SPIFFE ID its JWT-SVIDs carry, so Keycloak has checked that
 // name. The proof is checked by lib/jose (RFC 9449 §4.3: typ, an allowed asymmetric alg, a
-// public jwk, the signature, htm, htu, iat, ath, the key against cnf.jkt, jti replay).
+// public jwk, the signature, htm, htu, iat, ath, the key against cnf.jkt); its jti is charged to
+// the agent's own replay cache only once the agent is admitted (charge_replay).
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -16,12 +17,25 @@
 #include "mcph/http/message.h"
 #include "mcph/jose/dpop.h"
 #include "mcph/jose/jws.h"
+#include "mcph/workload/agent_replay_caches.h"
 
 namespace mcph::oidc {
 class JwksCache;
 }
 
 namespace mcph::workload {
+
+// UNSAFE: checks of the proof itself that lib/jose skips (DpopVerifyOptions), each one defect, for
+// the sabotage tests only.
+struct UnsafeProofChecks {
+  bool no_htm = false;       // a proof made for another method
+  bool no_htu = false;       // a proof made for another URL
+  bool no_iat = false;       // a proof of any age
+  bool no_ath = false;       // a proof for no token, or another
+  bool no_typ = false;       // a proof whatever its typ
+  bool unsigned_alg = false; // a proof with alg none, unsigned
+  bool private_jwk = false;  // a proof whose jwk holds the private key
+};
 
 struct DpopAuthSettings {
   std::string issuer;        // the realm's issuer URL
@@ -31,11 +45,15 @@ struct DpopAuthSettings {
   std::vector<jose::Alg> proof_algs{jose::Alg::ES256, jose::Alg::RS256};
   std::chrono::seconds proof_lifetime{10};
   std::chrono::seconds clock_skew{15};
-  std::size_t replay_capacity = 100000;
+  std::size_t replay_capacity = 10000;  // live proofs remembered per agent
   // UNSAFE switches, each one defect, for the sabotage tests only.
   bool unsafe_dpop_as_bearer = false;  // a bound token presented as Bearer, without a proof, is accepted
   bool unsafe_no_jkt_check = false;    // the proof's key is not compared with cnf.jkt
   bool unsafe_no_replay_check = false; // a proof's jti may be used again
+  // One replay cache of replay_capacity for every caller, filled while authenticating (before
+  // the rate limit and the tier): one agent's proofs crowd out everyone's (503 when full).
+  bool unsafe_shared_replay_cache = false;
+  UnsafeProofChecks unsafe_proof;
 };
 
 struct WorkloadCaller {
@@ -49,6 +67,10 @@ struct DpopAuthResult {
   int status = 401;          // 400 for a malformed request, 503 when the realm's keys cannot be had
   std::string www_authenticate;
   std::string description;   // why, safe to show: never the token or the proof
+  int retry_after = 0;       // seconds, with a 429
+  // The verified proof, still to be charged to the agent's replay cache (none when a switch
+  // disables that).
+  std::optional<jose::VerifiedDpopProof> proof;
 };
 
 class DpopAuthenticator {
@@ -59,6 +81,12 @@ class DpopAuthenticator {
   // htu: the URL the request was sent to, as the caller sees it (the server's public URL and
   // the request's path).
   DpopAuthResult authenticate(const http::Request& request, const std::string& htu) const;
+  // A refusal (401 invalid_dpop_proof) when the agent's replay cache already holds the proof;
+  // charges nothing, so a replay is refused before it can spend the agent's rate limit.
+  std::optional<DpopAuthResult> refuse_replay(const std::string& spiffe_id, const jose::VerifiedDpopProof& proof) const;
+  // Charges the proof to the agent's replay cache; a refusal when it was used before (401) or the
+  // agent already holds replay_capacity live proofs (429, Retry-After when it has room again).
+  std::optional<DpopAuthResult> charge_replay(const std::string& spiffe_id, const jose::VerifiedDpopProof& proof) const;
   // `DPoP algs="ES256 RS256"`, with error and error_description when given.
   std::string challenge(const std::string& error = {}, const std::string& description = {}) const;
   const DpopAuthSettings& settings() const { return settings_; }
@@ -67,7 +95,8 @@ class DpopAuthenticator {
   DpopAuthResult refuse(int status, const std::string& error, const std::string& description) const;
   DpopAuthSettings settings_;
   std::unique_ptr<oidc::JwksCache> jwks_;
-  std::unique_ptr<jose::DpopReplayCache> replays_;
+  std::unique_ptr<AgentReplayCaches> replays_;
+  std::unique_ptr<jose::DpopReplayCache> shared_replays_;  // unsafe_shared_replay_cache only
 };
 
 }  // namespace mcph::workload

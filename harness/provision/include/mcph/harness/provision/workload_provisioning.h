@@ -16,6 +16,10 @@ struct WorkloadIdentityOptions {
   std::string trust_domain = "mcp-identity.local";
   std::string bundle_endpoint;          // e.g. http://127.0.0.1:41012/
   std::vector<std::string> spiffe_ids;  // the agents, each a client of that name
+  // Clients named by another trust domain's SPIFFE ID under this provider, as an administrator
+  // may register one by mistake: the provider's trust-domain check alone refuses their SVIDs
+  // (the workload-identity family's foreign-trust-domain case).
+  std::vector<std::string> foreign_spiffe_ids = {"spiffe://attacker.example/agent/trusted-agent"};
   std::string audience = "workload-mcp";
 };
 

@@ -235,6 +235,7 @@ struct WorkloadStep {
   bool private_jwk = false;
   HeaderFields headers;
   int repeat = 1;                   // a burst: calls until the first 429, each with a fresh proof
+  bool past_refusals = false;       // the burst sends all its calls, whatever they are answered
 };
 
 // policy_table: {agents: {trusted: trusted-agent, …}, table: "| tier | operation | filesystem | … |"}
@@ -262,7 +263,7 @@ struct SvidTokenStep {
   std::string svid_of;            // "": the agent's own SVID
   std::string audience = "issuer";  // issuer | other | several
   std::string sign = "trust_domain";  // trust_domain | attacker_same_kid | attacker_new_kid | none
-  std::string sub;                // forged SVIDs: their sub ("": the agent's SPIFFE ID)
+  std::string sub;                // the SVID's sub, another trust domain's ("": the agent's SPIFFE ID)
   int ttl = 60;
   int wait_ms = 0;                // waited after minting (an SVID that expires meanwhile)
   std::string assertion_type = "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe";
