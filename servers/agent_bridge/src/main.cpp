@@ -91,7 +91,8 @@ void declare_flags(cli::Flags& flags) {
       .toggle("unsafe-no-child-token", "UNSAFE, sabotage only: call KV with the parent token itself")
       .toggle("unsafe-rate-limit-unauthenticated",
               "UNSAFE, sabotage only: a refused request spends the budget of the agent its token names")
-      .toggle("unsafe-first-credential-wins", "UNSAFE, sabotage only: of several credentials, the first one decides");
+      .toggle("unsafe-first-credential-wins", "UNSAFE, sabotage only: of several credentials, the first one decides")
+      .toggle("unsafe-dpop-as-bearer", "UNSAFE, sabotage only: accept a DPoP-bound token as Bearer, without a proof");
 }
 
 std::shared_ptr<oidc::JwksCache> jwks_cache(const cli::Flags& flags, const std::string& url) {
@@ -118,6 +119,7 @@ IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& ag
   settings.api_keys = flags.on("api-keys");
   settings.proxy_address = flags.get("trusted-proxy");
   settings.unsafe_trust_identity_headers = flags.on("unsafe-trust-identity-headers");
+  settings.unsafe_dpop_as_bearer = flags.on("unsafe-dpop-as-bearer");
   settings.unsafe_first_credential_wins = flags.on("unsafe-first-credential-wins");
   if (settings.unsafe_trust_identity_headers && settings.proxy_address.empty()) settings.proxy_address = "*";
   const bool hs256 = !flags.get("jwt-secret-file").empty();
