@@ -3,9 +3,12 @@
 // stack's (the same Keycloak realm, trust domain and OPA; the runner is given the shared stack
 // file with workload-mcp's URL swapped for the switched server's): the family fails in exactly
 // the scenarios that show the switch's defect, with its finding, and nowhere else. The well-behaved server is the shared stack's (scenarios/CMakeLists.txt).
+// So does agent-bridge-mcp's --unsafe-dpop-as-bearer, in the DPoP family's case of the realm's
+// bound tokens at every server that takes them.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -72,25 +75,31 @@ class WorkloadSabotage : public ::testing::Test {
     return load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml");
   }
 
-  // The family's scenarios against the stack with workload-mcp at `server_url` (and its OPA at
-  // `opa_url`, when given).
-  std::vector<reports::ScenarioResult> run_family(const std::string& suite, const std::string& server_url,
-                                                  const std::string& opa_url = {}) const {
+  // The family's scenarios against the stack with `service` (an MCP server) at `server_url`, and
+  // its OPA at `opa_url`, when given.
+  std::vector<reports::ScenarioResult> run_family(const std::string& suite, const std::string& service,
+                                                  const std::string& server_url, const std::string& opa_url = {}) const {
     StackFile stack = stack_;
-    stack.services["workload-mcp"].url = server_url + "/mcp";
+    stack.services[service].url = server_url + "/mcp";
     if (!opa_url.empty()) stack.services["opa"].url = opa_url;
     ScenarioRunner runner(stack);
     return runner.run(family(suite)).scenarios;
   }
 
-  // The family's scenarios against a server with `flags`: each of `red` (name → property) fails
-  // naming its property on workload-mcp (or one of `also`), every other passes.
+  // The family's scenarios against a workload-mcp with `flags`: see expect_red_at.
   void expect_red(const std::string& suite, const std::vector<std::string>& flags,
                   const std::map<std::string, std::string>& red, const std::set<std::string>& also = {}) {
     std::string flag;
     for (const auto& each : flags) flag += (flag.empty() ? "" : " ") + each;
     const proc::StartedService server = start_server(flags);
-    const auto results = run_family(suite, server.url);
+    expect_red_at("workload-mcp", run_family(suite, "workload-mcp", server.url), flag, red, also);
+  }
+
+  // Each of `red` (name → property) fails naming its property (or one of `also`) on `service`,
+  // the server with `flag`; every other scenario passes.
+  static void expect_red_at(const std::string& service, const std::vector<reports::ScenarioResult>& results,
+                            const std::string& flag, const std::map<std::string, std::string>& red,
+                            const std::set<std::string>& also = {}) {
     std::set<std::string> seen;
     for (const auto& result : results) {
       const Outcome outcome{result.name, result.status, result.message, result.findings, result.failures};
@@ -106,7 +115,7 @@ class WorkloadSabotage : public ::testing::Test {
         if (!also.contains(finding.property)) {
           EXPECT_EQ(finding.property, due->second) << outcome.why();
         }
-        EXPECT_EQ(finding.server, "workload-mcp") << outcome.why();
+        EXPECT_EQ(finding.server, service) << outcome.why();
       }
     }
     for (const auto& [scenario, property] : red) EXPECT_TRUE(seen.contains(scenario)) << "no scenario " << scenario;
@@ -118,6 +127,30 @@ class WorkloadSabotage : public ::testing::Test {
 TEST_F(WorkloadSabotage, ABoundTokenTakenAsBearerIsFound) {
   expect_red("dpop", {"--unsafe-dpop-as-bearer"},
              {{"a bound token presented as a bearer token is refused", "accepts a DPoP-bound token as a bearer token"}});
+}
+
+// agent-bridge-mcp, taking the realm's tokens for the agents' service accounts as the shared
+// stack's does (agent_services.cpp), with its switch: a DPoP-bound token of the realm sent as a
+// bearer token is found on the bridge, and on no server of the realm's users.
+TEST_F(WorkloadSabotage, TheBridgeTakingABoundTokenAsBearerIsFound) {
+  if (!stack_.services.count("agent-bridge-mcp")) GTEST_SKIP() << "the shared stack has no agent-bridge-mcp";
+  const std::filesystem::path agents = stack_.directory / "agents";  // what `up` provisioned the stack's bridge with
+  const std::string realm = stack_.service("keycloak").url + "/realms/" + stack_.realm;
+  const ServiceEntry& vault = stack_.service("vault");
+  proc::SpawnOptions spawn;
+  spawn.name = "agent-bridge-mcp";
+  spawn.argv = {MCPH_AGENT_BRIDGE, "--port", "0",
+                "--vault-url", vault.url_for_servers.empty() ? vault.url : vault.url_for_servers,
+                "--vault-token-file", (agents / "vault-token").string(),
+                "--agents-file", (agents / "agents.txt").string(),
+                "--trusted-issuer", realm, "--trusted-issuer-jwks-url", realm + "/protocol/openid-connect/certs",
+                "--trusted-issuer-audience", "agent-bridge-mcp",
+                "--unsafe-dpop-as-bearer"};
+  const proc::StartedService bridge = proc::start_service(spawn);
+  expect_red_at("agent-bridge-mcp", run_family("dpop", "agent-bridge-mcp", bridge.url), "--unsafe-dpop-as-bearer",
+                {{"a DPoP-bound token of the realm presented as a bearer token is refused by every server that takes the "
+                  "realm's tokens",
+                  "accepts a DPoP-bound token as a bearer token"}});
 }
 
 TEST_F(WorkloadSabotage, AProofByAnyKeyIsFound) {
@@ -237,7 +270,7 @@ TEST_F(WorkloadSabotage, APolicyThatDidNotLoadPassesNothing) {
                                    }};
   const proc::StartedService policyless = proc::start_service(spawn, ready);
   const proc::StartedService server = start_server({}, policyless.url);
-  for (const auto& result : run_family("trust_tiers", server.url, policyless.url)) {
+  for (const auto& result : run_family("trust_tiers", "workload-mcp", server.url, policyless.url)) {
     EXPECT_NE(result.status, Status::passed) << result.name << " passed against a policy that did not load";
     if (result.name == "the policy decides every cell of the decision table as the table says") {
       ASSERT_FALSE(result.failures.empty()) << result.message;

@@ -8,6 +8,7 @@
 #include "keycloak_operator.h"
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/harness/stack/stack_tokens.h"
+#include "mcph/jose/key.h"
 #include "mcph/oidc/token_client.h"
 #include "mcph/sync/elapsed.h"
 #include "recorder.h"
@@ -115,13 +116,14 @@ void StepExecutor::observe_audit(StepOutcome& out) {
 }
 
 HeldToken StepExecutor::login(const std::string& user, const std::string& client, const std::string& secret,
-                              Recorder& record, const std::string& asked_scope) {
+                              Recorder& record, const std::string& asked_scope, bool dpop_bound) {
   const UserFixture& fixture = users_.fixture(user);
   const auto started = sync::SteadyClock::now();
   // By default a token for every MCP server of the stack: each accepts only its own audience.
   const std::string scope = asked_scope.empty() ? mcp_scopes(stack_) : asked_scope;
   oidc::TokenResponse response;
   if (stack_.idp == IdentityProvider::cognito) {
+    if (dpop_bound) throw std::runtime_error("dpop: a Cognito user pool issues no DPoP-bound tokens");
     // The pool's app client, whatever the step named: user_sign_in refuses another.
     response = user_sign_in(stack_, users_.fixtures_dir(), user, fixture.password, client);
     record.exchange("POST", cognito_url(stack_) + "/", {},
@@ -140,6 +142,7 @@ HeldToken StepExecutor::login(const std::string& user, const std::string& client
     return {user, response.access_token, response.refresh_token, client};
   }
   oidc::TokenClient tokens(realm_url(), {client, secret}, {});
+  if (dpop_bound) tokens.bind_to(jose::Key::generate_ec_p256());
   response = tokens.password_grant(user, fixture.password, scope);
   const nlohmann::json claims = unverified_claims(response.access_token);
   const std::string shown = Recorder::masked(response.access_token);
@@ -147,7 +150,8 @@ HeldToken StepExecutor::login(const std::string& user, const std::string& client
                   "grant_type=password&client_id=" + client + (scope.empty() ? "" : "&scope=" + scope), 200, {},
                   "access token " + shown, sync::ms_since(started));
   record.flow(user, "login", "password grant at " + realm_url() + " as " + user + ", client " + client + " → access token " +
-                                 shown + " (expires in " + std::to_string(response.expires_in) + " s)");
+                                 shown + " (expires in " + std::to_string(response.expires_in) + " s" +
+                                 (dpop_bound ? ", bound to a key of its own (DPoP)" : "") + ")");
   if (claims.is_object()) {
     const std::string aud = claims.contains("aud") ? (claims["aud"].is_string() ? claims["aud"].get<std::string>() : claims["aud"].dump()) : "";
     record.flow(user, "JWT claims", "sub " + claims.value("sub", "") + " · preferred_username " +

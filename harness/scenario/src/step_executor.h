@@ -86,9 +86,10 @@ class StepExecutor {
 
   // The step's token: the named one, or the acting user's, logging in when there is none yet.
   HeldToken& token_for(const Step& step, ScenarioState& state, StepOutcome& out, Recorder& record);
-  // A password grant; `scope` empty: the scopes of every MCP server of the stack.
+  // A password grant; `scope` empty: the scopes of every MCP server of the stack. `dpop_bound`:
+  // the token is bound to a key made for the request and then forgotten (Keycloak only).
   HeldToken login(const std::string& user, const std::string& client, const std::string& secret, Recorder& record,
-                  const std::string& scope = {});
+                  const std::string& scope = {}, bool dpop_bound = false);
   // The held token `name`, or, when it is the caller's own and there is none yet, a fresh login.
   HeldToken* held_or_login(const std::string& name, const std::string& caller, ScenarioState& state, Recorder& record);
 

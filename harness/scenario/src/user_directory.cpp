@@ -107,7 +107,14 @@ std::string UserDirectory::client_secret(const std::string& client_id) {
     clients_loaded_ = true;
   }
   if (auto it = client_secrets_.find(client_id); it != client_secrets_.end()) return it->second;
-  throw std::runtime_error("the realm fixture has no client " + client_id + " (give client_secret in the step)");
+  // A client the stack made (an agent's service account) has a secret only Keycloak knows.
+  const auto client = stack_.idp == IdentityProvider::keycloak ? admin().find_client(stack_.realm, client_id) : std::nullopt;
+  const std::string secret = client ? client->value("secret", "") : "";
+  if (secret.empty()) {
+    throw std::runtime_error("neither the realm fixture nor Keycloak has a secret of client " + client_id +
+                             " (give client_secret in the step)");
+  }
+  return client_secrets_[client_id] = secret;
 }
 
 }  // namespace mcph::harness

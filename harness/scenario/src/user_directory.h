@@ -29,7 +29,8 @@ class UserDirectory {
   const std::string& entity_id(const std::string& username);
   // The name of an entity id ("" when unknown), for messages and flows.
   std::string entity_name(const std::string& entity_id);
-  // The OIDC client's secret from the realm fixture; throws when the realm has no such client.
+  // The OIDC client's secret: the realm fixture's, else the one Keycloak holds (a client the stack
+  // made, such as an agent's service account); throws when neither has one.
   std::string client_secret(const std::string& client_id);
   const std::filesystem::path& fixtures_dir() const { return fixtures_dir_; }
 
@@ -42,7 +43,7 @@ class UserDirectory {
   std::vector<UserFixture> fixtures_;
   std::map<std::string, UserFixture> generated_;
   std::map<std::string, std::string> keycloak_ids_, entity_ids_, entity_names_;
-  std::map<std::string, std::string> client_secrets_;  // the realm fixture's clients, read once
+  std::map<std::string, std::string> client_secrets_;  // the realm fixture's, read once, and Keycloak's
   bool clients_loaded_ = false;
   std::unique_ptr<KeycloakAdmin> admin_;
 };

@@ -177,6 +177,10 @@ VerifiedJwt verify_jwt(std::string_view token, const JwkSet& keys, const VerifyO
   std::istringstream scope(string_or_empty(payload, "scope"));
   for (std::string word; scope >> word;) result.scopes.push_back(std::move(word));
   result.typ_claim = string_or_empty(payload, "typ");
+  if (const auto cnf = payload.find("cnf"); cnf != payload.end()) {
+    result.has_cnf = true;
+    if (cnf->is_object()) result.cnf_jkt = string_or_empty(*cnf, "jkt");
+  }
   result.header_json = std::move(parts.header_json);
   result.payload_json = std::move(parts.payload_json);
   result.iss = claims.iss.value_or("");
@@ -187,6 +191,8 @@ VerifiedJwt verify_jwt(std::string_view token, const JwkSet& keys, const VerifyO
   result.iat = claims.iat;
   return result;
 }
+
+bool is_key_bound(const VerifiedJwt& jwt) { return jwt.has_cnf || jwt.typ_claim == "DPoP"; }
 
 void check_time_claims(const VerifiedJwt& jwt, const VerifyOptions& options) {
   detail::RegisteredClaims claims;

@@ -92,6 +92,34 @@ TEST(VerifyJwt, ReadsTypAzpAndPreferredUsernameAsEmptyWhenAbsentOrNotStrings) {
   EXPECT_EQ(jwt.sub, "8c1e6c2a-4c77-4f43-9d2e-2d5f8a0b7e11");
 }
 
+// cnf (RFC 7800) is read for the caller: a token bound to a key is one a server that verifies no
+// proof of possession must refuse; Keycloak's typ claim DPoP says the same without a cnf.
+TEST(VerifyJwt, ReadsTheConfirmationClaimAndTellsAKeyBoundToken) {
+  const auto verified = [](const Json& claims) { return verify_jwt(rsa_token(claims), rsa_key_set(), keycloak_options()); };
+  const VerifiedJwt bearer = verified(keycloak_claims());
+  EXPECT_FALSE(bearer.has_cnf);
+  EXPECT_EQ(bearer.cnf_jkt, "");
+  EXPECT_FALSE(is_key_bound(bearer));
+
+  Json dpop = keycloak_claims();
+  dpop["typ"] = "DPoP";
+  dpop["cnf"] = {{"jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}};
+  const VerifiedJwt bound = verified(dpop);
+  EXPECT_TRUE(bound.has_cnf);
+  EXPECT_EQ(bound.cnf_jkt, "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I");
+  EXPECT_TRUE(is_key_bound(bound));
+
+  Json certificate = keycloak_claims();
+  certificate["cnf"] = {{"x5t#S256", "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"}};
+  const VerifiedJwt certificate_bound = verified(certificate);
+  EXPECT_EQ(certificate_bound.cnf_jkt, "");
+  EXPECT_TRUE(is_key_bound(certificate_bound));
+
+  Json typed = keycloak_claims();
+  typed["typ"] = "DPoP";
+  EXPECT_TRUE(is_key_bound(verified(typed)));
+}
+
 TEST(VerifyJwt, AcceptsAStringAudience) {
   const VerifiedJwt jwt =
       verify_jwt(rsa_token(claims_with("aud", "mcp-client")), rsa_key_set(), keycloak_options());

@@ -3,8 +3,14 @@
 #include <nlohmann/json.hpp>
 
 #include "mcph/http/url.h"
+#include "mcph/jose/dpop.h"
 
 namespace mcph::oidc {
+namespace {
+
+constexpr std::string_view kTokenPath = "/protocol/openid-connect/token";
+
+}  // namespace
 
 OidcError::OidcError(int status, std::string error, std::string description)
     : std::runtime_error("token endpoint answered " + std::to_string(status) + " " + error +
@@ -43,8 +49,14 @@ TokenResponse TokenClient::exchange(const std::string& subject_token, const std:
 TokenResponse TokenClient::post_token(http::Fields form) {
   form.emplace_back("client_id", client_.client_id);
   if (!client_.client_secret.empty()) form.emplace_back("client_secret", client_.client_secret);
-  const auto response = http_.post("/protocol/openid-connect/token", http::form_encode(form),
-                                   "application/x-www-form-urlencoded");
+  http::Fields headers;
+  if (dpop_key_) {
+    jose::DpopProofRequest proof;
+    proof.htm = "POST";
+    proof.htu = realm_url_ + std::string(kTokenPath);
+    headers.emplace_back("DPoP", jose::create_dpop_proof(*dpop_key_, proof));
+  }
+  const auto response = http_.post(kTokenPath, http::form_encode(form), "application/x-www-form-urlencoded", headers);
   const auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (response.status != 200) {
     if (body.is_object() && body.contains("error")) {

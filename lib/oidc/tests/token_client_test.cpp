@@ -5,6 +5,7 @@
 
 #include "mcph/http/server.h"
 #include "mcph/http/url.h"
+#include "mcph/jose/dpop.h"
 
 namespace mcph::oidc {
 namespace {
@@ -20,6 +21,7 @@ class FakeTokenEndpoint {
                    [this](const http::Request& req, http::Response& res) {
                      last_form = http::parse_form(req.body);
                      last_content_type = req.header("Content-Type");
+                     last_dpop = req.header("DPoP");
                      res.set_json(status, body);
                    });
     server_->start();
@@ -29,6 +31,7 @@ class FakeTokenEndpoint {
   std::string body;
   http::Fields last_form;
   std::string last_content_type;
+  std::string last_dpop;
 
  private:
   std::unique_ptr<http::Server> server_;
@@ -85,6 +88,27 @@ TEST(TokenClient, PublicClientSendsNoSecret) {
   TokenClient client(idp.realm_url(), {"admin-cli", ""});
   client.password_grant("admin", "admin");
   EXPECT_FALSE(http::find_field(idp.last_form, "client_secret").has_value());
+}
+
+// A client bound to a key asks for a DPoP-bound token: each request carries a fresh proof of the
+// key for POST at the token endpoint; an unbound client sends none.
+TEST(TokenClient, ABoundClientSendsAFreshProofOfItsKeyWithEachGrant) {
+  FakeTokenEndpoint idp;
+  idp.body = R"({"access_token":"at","expires_in":60,"token_type":"DPoP"})";
+  TokenClient client(idp.realm_url(), {"mcp-client", "s"});
+  client.client_credentials_grant();
+  EXPECT_EQ(idp.last_dpop, "");
+
+  const jose::Key key = jose::Key::generate_ec_p256();
+  client.bind_to(key);
+  jose::DpopVerifyOptions options;
+  options.htm = "POST";
+  options.htu = idp.realm_url() + "/protocol/openid-connect/token";
+  jose::DpopReplayCache replays(16);
+  client.password_grant("alice", "alice123");
+  EXPECT_EQ(jose::verify_dpop_proof(idp.last_dpop, options, &replays).jkt, key.thumbprint());
+  client.client_credentials_grant();
+  EXPECT_EQ(jose::verify_dpop_proof(idp.last_dpop, options, &replays).jkt, key.thumbprint()) << "a proof of its own";
 }
 
 TEST(TokenClient, OAuthErrorsKeepStatusCodeAndDescription) {

@@ -7,6 +7,7 @@
 
 #include "mcph/agent_bridge/scopes.h"
 #include "mcph/codec/base64.h"
+#include "mcph/jose/jwt.h"
 #include "mcph/jose/well_known_secrets.h"
 #include "mcph/openssl/crypto.h"
 
@@ -111,6 +112,10 @@ std::optional<Identification> by_jwt(const http::Request& request, const Identit
         jwt.jwks ? jwt.jwks->verify(token, options) : jose::verify_jwt(token, jwt.shared_secret, options);
     if (verified.iss.empty()) return invalid("the token has no iss");
     if (!jwt.unsafe_no_aud_check && verified.aud.empty()) return invalid("the token has no aud");
+    // No JWT path here verifies a proof of possession: a bound token is its key's, not its bearer's.
+    if (jose::is_key_bound(verified) && !settings.unsafe_dpop_as_bearer) {
+      return invalid("a DPoP-bound token counts only with a proof of its key, which this server does not take");
+    }
     const nlohmann::json claims = nlohmann::json::parse(verified.payload_json);
     if (jwt.agent_claim == "sub") {
       if (!valid_agent_id(verified.sub)) return invalid("the token's sub is not a valid agent id");

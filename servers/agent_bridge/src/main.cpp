@@ -93,7 +93,8 @@ void declare_flags(cli::Flags& flags) {
               "UNSAFE, sabotage only: a refused request spends the budget of the agent its token names")
       .toggle("unsafe-first-credential-wins", "UNSAFE, sabotage only: of several credentials, the first one decides")
       .toggle("unsafe-uncharged-batches",
-              "UNSAFE, sabotage only: a JSON-RPC batch (protocol 2025-03-26) costs one call of the agent's rate limit");
+              "UNSAFE, sabotage only: a JSON-RPC batch (protocol 2025-03-26) costs one call of the agent's rate limit")
+      .toggle("unsafe-dpop-as-bearer", "UNSAFE, sabotage only: accept a DPoP-bound token as Bearer, without a proof");
 }
 
 std::shared_ptr<oidc::JwksCache> jwks_cache(const cli::Flags& flags, const std::string& url) {
@@ -120,6 +121,7 @@ IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& ag
   settings.api_keys = flags.on("api-keys");
   settings.proxy_address = flags.get("trusted-proxy");
   settings.unsafe_trust_identity_headers = flags.on("unsafe-trust-identity-headers");
+  settings.unsafe_dpop_as_bearer = flags.on("unsafe-dpop-as-bearer");
   settings.unsafe_first_credential_wins = flags.on("unsafe-first-credential-wins");
   if (settings.unsafe_trust_identity_headers && settings.proxy_address.empty()) settings.proxy_address = "*";
   const bool hs256 = !flags.get("jwt-secret-file").empty();

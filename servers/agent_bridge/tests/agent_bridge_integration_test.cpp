@@ -466,6 +466,40 @@ TEST_F(AgentBridge, ATrustedIssuersTokenNamesItsAgentByTheClientItWasIssuedTo) {
   jwks.server.stop();
 }
 
+// A trusted issuer's token bound to a key (Keycloak's DPoP-bound token: typ DPoP, cnf.jkt; or a
+// cnf of another method) counts only with a proof of that key, which the bridge does not take:
+// as a bearer token it is refused, or a token leaked without its key would work all the same.
+TEST_F(AgentBridge, AKeyBoundTokenIsRefusedAsABearerTokenUnlessTheSwitchTakesIt) {
+  RsaJwks jwks;
+  const std::string realm = "http://127.0.0.1:1/realms/agents";
+  const std::vector<std::string> trusted = {"--trusted-issuer", realm, "--trusted-issuer-jwks-url", jwks.url(),
+                                            "--trusted-issuer-audience", "agent-bridge-mcp"};
+  const auto token = [&](const Json& binding) {
+    const long long now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    Json claims = {{"iss", realm}, {"aud", "agent-bridge-mcp"}, {"sub", "5b4c0e1e-0000-4000-8000-000000000001"},
+                   {"azp", "agent-b"}, {"scope", "read"}, {"exp", now + 300}, {"iat", now}};
+    claims.update(binding);
+    return bearer(jose::sign_jwt(jwks.key, jose::Alg::RS256, claims.dump(), "k1"));
+  };
+  const Json dpop_bound = {{"typ", "DPoP"}, {"cnf", {{"jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}}}};
+  const Json certificate_bound = {{"typ", "Bearer"}, {"cnf", {{"x5t#S256", "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"}}}};
+  const Json dpop_typed = {{"typ", "DPoP"}};
+  auto bridge = start_bridge(trusted);
+  ASSERT_TRUE(is_result(call(bridge.url, token({{"typ", "Bearer"}}), "kv.read", {{"path", "x"}})));
+  for (const Json& binding : {dpop_bound, certificate_bound, dpop_typed}) {
+    const Reply reply = call(bridge.url, token(binding), "kv.read", {{"path", "x"}});
+    EXPECT_EQ(reply.status, 401) << binding.dump() << ": " << reply.body.dump();
+    EXPECT_THAT(reply.www_authenticate, HasSubstr("error=\"invalid_token\"")) << binding.dump();
+    EXPECT_THAT(reply.www_authenticate, HasSubstr("DPoP-bound")) << binding.dump();
+  }
+
+  std::vector<std::string> sabotaged = trusted;
+  sabotaged.push_back("--unsafe-dpop-as-bearer");
+  auto taken = start_bridge(sabotaged);
+  EXPECT_TRUE(is_result(call(taken.url, token(dpop_bound), "kv.read", {{"path", "x"}})));
+  jwks.server.stop();
+}
+
 TEST_F(AgentBridge, IdentityHeadersCountOnlyFromTheProxyWithSuccess) {
   auto elsewhere = start_bridge();  // the proxy is 127.0.0.2; these requests come from 127.0.0.1
   const http::Fields good = {{"X-SSL-Client-S-DN", "CN=agent-b,O=Agents"}, {"X-SSL-Client-Verify", "SUCCESS"}};

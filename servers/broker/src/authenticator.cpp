@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mcph/http/message.h"
+#include "mcph/jose/jwt.h"
 #include "mcph/oidc/jwks_cache.h"
 
 namespace mcph::broker {
@@ -145,6 +146,12 @@ AuthResult Authenticator::authenticate(std::string_view authorization) const {
     const jose::VerifiedJwt jwt = jwks_->verify(token, options);
     if (jwt.sub.empty()) {
       result.description = "token has no subject";
+      result.www_authenticate = challenge("invalid_token", result.description);
+      return result;
+    }
+    if (jose::is_key_bound(jwt)) {
+      // These servers take bearer tokens only and verify no proof of possession.
+      result.description = "token rejected: a DPoP-bound token counts only with a proof of its key";
       result.www_authenticate = challenge("invalid_token", result.description);
       return result;
     }

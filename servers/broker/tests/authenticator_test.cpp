@@ -181,6 +181,27 @@ TEST_F(AuthenticatorTest, OnlyAccessTokensAreAccepted) {
   EXPECT_TRUE(auth_->authenticate("Bearer " + odd_header).principal.has_value());
 }
 
+// A token bound to a key counts only with a proof of it, which these servers do not take: as a
+// bearer token it is refused, whether the type check is on or not.
+TEST_F(AuthenticatorTest, AKeyBoundTokenIsRefusedAsABearerToken) {
+  std::string dpop_bound = claims(now() + 300, kResource, "", "mcp-client", "DPoP");
+  dpop_bound.insert(dpop_bound.size() - 1, R"(,"cnf":{"jkt":"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"})");
+  std::string certificate_bound = claims(now() + 300);
+  certificate_bound.insert(certificate_bound.size() - 1, R"(,"cnf":{"x5t#S256":"bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2"})");
+  AuthConfig unchecked_types = auth_->config();
+  unchecked_types.access_tokens_only = false;
+  const Authenticator lenient(unchecked_types);
+  for (const Authenticator* authenticator : {static_cast<const Authenticator*>(auth_.get()), &lenient}) {
+    for (const std::string& payload : {dpop_bound, certificate_bound}) {
+      const AuthResult result = authenticator->authenticate("Bearer " + token(payload));
+      EXPECT_FALSE(result.principal.has_value()) << payload;
+      EXPECT_EQ(result.status, 401) << payload;
+      EXPECT_THAT(result.www_authenticate, HasSubstr(R"(error="invalid_token")")) << payload;
+      EXPECT_THAT(result.description, HasSubstr("DPoP-bound")) << payload;
+    }
+  }
+}
+
 TEST_F(AuthenticatorTest, OnlyTokensOfAllowedClientsAreAccepted) {
   const AuthResult other = auth_->authenticate("Bearer " + token(claims(now() + 300, kResource, "", "other-app")));
   EXPECT_FALSE(other.principal.has_value());

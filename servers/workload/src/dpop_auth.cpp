@@ -4,8 +4,6 @@
 #include <cctype>
 #include <chrono>
 
-#include <nlohmann/json.hpp>
-
 #include "mcph/jose/jwt.h"
 #include "mcph/oidc/jwks_cache.h"
 
@@ -35,15 +33,6 @@ bool split_authorization(const std::string& value, std::string& scheme, std::str
   if (start == std::string::npos) return false;
   credential = value.substr(start);
   return true;
-}
-
-std::string token_jkt(const jose::VerifiedJwt& jwt) {
-  const nlohmann::json claims = nlohmann::json::parse(jwt.payload_json, nullptr, false);
-  if (!claims.is_object()) return {};
-  const auto cnf = claims.find("cnf");
-  if (cnf == claims.end() || !cnf->is_object()) return {};
-  const auto jkt = cnf->find("jkt");
-  return jkt != cnf->end() && jkt->is_string() ? jkt->get<std::string>() : std::string();
 }
 
 std::int64_t now_seconds() {
@@ -105,7 +94,7 @@ DpopAuthResult DpopAuthenticator::authenticate(const http::Request& request, con
   } catch (const oidc::JwksUnavailable&) {
     return refuse(503, "", "the identity provider's keys cannot be had");
   }
-  const std::string jkt = token_jkt(jwt);
+  const std::string& jkt = jwt.cnf_jkt;
   if (jkt.empty()) return refuse(401, "invalid_token", "the access token is not DPoP-bound (no cnf.jkt)");
   const std::string prefix = "spiffe://" + settings_.trust_domain + "/";
   if (jwt.azp.size() <= prefix.size() || jwt.azp.compare(0, prefix.size(), prefix) != 0) {

@@ -14,6 +14,7 @@
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/http/client.h"
 #include "mcph/codec/base64.h"
+#include "mcph/jose/key.h"
 #include "mcph/oidc/token_client.h"
 #include "cognito_tokens.h"
 #include "step_kind.h"
@@ -44,7 +45,7 @@ std::string realm_key_kid(StepRun& run) {
 // The fields each token action takes besides name (and the step's own keys).
 const std::map<std::string, std::set<std::string>>& token_action_fields() {
   static const std::map<std::string, std::set<std::string>> fields = {
-      {"fresh", {"client", "client_secret", "scope"}},
+      {"fresh", {"client", "client_secret", "scope", "dpop"}},
       {"refresh", {}},
       {"expire", {}},
       {"tamper", {"from", "claims"}},
@@ -52,7 +53,7 @@ const std::map<std::string, std::set<std::string>>& token_action_fields() {
       {"raw", {"value"}},
       {"id_token", {"client", "client_secret", "scope"}},
       {"refresh_token", {"client", "client_secret"}},
-      {"client_credentials", {"client", "client_secret", "scope"}},
+      {"client_credentials", {"client", "client_secret", "scope", "dpop"}},
       {"exchange", {"from", "client", "client_secret", "audience"}},
       {"other_realm", {}},
       // A Cognito stack's (cognito_tokens.h).
@@ -76,7 +77,7 @@ void get_fresh(const TokenStep& step, const std::string& name, StepRun& run) {
   StepOutcome& out = run.out;
   try {
     HeldToken& held = run.state.tokens[name] =
-        run.executor.login(out.caller, client_of(step), secret_of(step, run.executor), run.record, step.scope);
+        run.executor.login(out.caller, client_of(step), secret_of(step, run.executor), run.record, step.scope, step.dpop);
     out.token_ok = true;
     out.http_status = 200;
     // Its claims, unverified, for result_json: what a scenario takes as given about the token
@@ -182,6 +183,7 @@ void make_token(const TokenStep& step, StepRun& run) {
       if (made.value.empty()) throw std::runtime_error("the identity provider gave no " + step.action);
     } else if (step.action == "client_credentials") {
       oidc::TokenClient tokens(executor.realm_url(), {client, secret_of(step, executor)});
+      if (step.dpop) tokens.bind_to(jose::Key::generate_ec_p256());
       made.value = tokens.client_credentials_grant(step.scope).access_token;
       made.user = "service-account-" + client;
     } else if (step.action == "exchange") {
@@ -270,6 +272,11 @@ TokenStep read_token(const StepSource& source) {
   if (step.action == "exchange" && step.client.empty()) {
     reader.fail(node, Reader::join(field, "client"), "exchange needs the client that exchanges (e.g. jira-mcp)");
   }
+  if (node["dpop"].IsDefined()) {
+    const Json flag = reader.json(node["dpop"], Reader::join(field, "dpop"));
+    if (!flag.is_boolean()) reader.fail(node["dpop"], Reader::join(field, "dpop"), "expected true or false");
+    step.dpop = flag.get<bool>();
+  }
   if (node["name"].IsDefined()) source.token_name = reader.text(node["name"], Reader::join(field, "name"));
   return step;
 }
@@ -292,7 +299,7 @@ StepKindInfo token_step_kind() {
                            "`sign_out`, `wrong_password`, `wrong_secret_hash`"},
                  {"name", "the name the token is held under"},
                  {"client", "fresh, id_token, refresh_token, client_credentials, exchange: the OIDC client (default mcp-client)"},
-                 {"client_secret", "its secret (default: the realm fixture's)"},
+                 {"client_secret", "its secret (default: the realm fixture's, else the one Keycloak holds)"},
                  {"scope", "fresh, id_token, client_credentials: the scope asked for (default: every MCP server's)"},
                  {"from", "tamper, forge, exchange: the token it starts from (default: the caller's)"},
                  {"claims", "tamper, forge: claims to set (forge: `null` removes one)"},
@@ -304,7 +311,9 @@ StepKindInfo token_step_kind() {
                  {"exp_in", "forge: `exp` set to now plus this many seconds (0 or negative: expired; at most a day)"},
                  {"encoding", "forge: `padded` (base64url with `=`) or `standard` (base64 with `+/=`)"},
                  {"value", "raw: the token's text (`${token.NAME}` …)"},
-                 {"audience", "exchange: the audience asked for"}},
+                 {"audience", "exchange: the audience asked for"},
+                 {"dpop", "fresh, client_credentials: `true` asks with a DPoP proof of a key made for it and then "
+                          "forgotten: a token bound to a key nobody holds, as a thief has it"}},
       .read = [](const StepSource& source) -> StepSpec { return read_token(source); },
       .run = runner<TokenStep>(run_token),
       .title = titler<TokenStep>(token_title),

@@ -40,7 +40,16 @@ struct VerifiedJwt {
   // preferred_username, and Keycloak's typ claim (Bearer for an access token; ID, Refresh).
   std::string azp, preferred_username, typ_claim;
   std::vector<std::string> scopes;  // the scope claim's space-separated words (RFC 8693 §4.2)
+  // The confirmation claim (RFC 7800 cnf): whether there is one, of any method, and its jkt, the
+  // thumbprint of the key a DPoP-bound token is bound to (RFC 9449; empty when none).
+  bool has_cnf = false;
+  std::string cnf_jkt;
 };
+
+// Whether the token counts only with a proof of the key it is bound to: it has a cnf claim, or
+// Keycloak's typ claim says DPoP. A server that verifies no such proof must refuse it as a
+// bearer token, or a token leaked without its key works all the same (RFC 9449 §7.2).
+bool is_key_bound(const VerifiedJwt& jwt);
 
 // Picks the key by header kid (unknown kid → unknown_kid; no kid → every key whose type fits
 // the algorithm is tried). alg "none" and algorithms outside allowed_algs or not fitting the

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "mcph/http/client.h"
+#include "mcph/jose/key.h"
 
 namespace mcph::oidc {
 
@@ -52,6 +53,9 @@ class TokenClient {
   // of the same user for `audience` (Keycloak's standard token exchange).
   TokenResponse exchange(const std::string& subject_token, const std::string& audience);
   const std::string& realm_url() const { return realm_url_; }
+  // Every grant from now on asks for a token bound to `key` (DPoP, RFC 9449): each request
+  // carries a fresh proof of it.
+  void bind_to(jose::Key key) { dpop_key_ = std::move(key); }
   // Every request from now on carries a traceparent of `trace` (nullopt: none).
   void continue_trace(std::optional<http::TraceContext> trace) { http_.continue_trace(std::move(trace)); }
 
@@ -59,6 +63,7 @@ class TokenClient {
   TokenResponse post_token(http::Fields form);
   std::string realm_url_;
   ClientCredentials client_;
+  std::optional<jose::Key> dpop_key_;
   http::Client http_;
 };
 

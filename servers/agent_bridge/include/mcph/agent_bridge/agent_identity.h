@@ -48,6 +48,8 @@ struct IdentitySettings {
   bool own_tls_client_certificates = false;  // the server terminates TLS and requires a certificate
   bool unsafe_trust_identity_headers = false;
   bool unsafe_first_credential_wins = false;
+  // Sabotage only: a token bound to a key (cnf, DPoP) is taken as a bearer token, without a proof.
+  bool unsafe_dpop_as_bearer = false;
 };
 
 struct Identification {

@@ -113,6 +113,7 @@ struct TokenStep {
   std::string value;       // raw: the token's text (substituted: ${token.NAME} …)
   std::string scope;       // fresh, id_token, client_credentials: the scope asked for (default: every MCP server's)
   std::string audience;    // exchange: the audience asked for
+  bool dpop = false;       // fresh, client_credentials: bound to a key of its own (DPoP), which is then forgotten
 };
 
 // sql: SELECT … — a query on the stack's PostgreSQL as its superuser.
