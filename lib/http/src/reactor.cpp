@@ -39,6 +39,7 @@ constexpr long kSweepIntervalNs = 250'000'000;
 }  // namespace
 
 struct Reactor::Connection {
+  explicit Connection(std::size_t max_body) : gathering(max_body) {}
   int fd = -1;
   std::unique_ptr<ConnectionStream> stream;
   Clock::time_point last_active{};
@@ -48,14 +49,14 @@ struct Reactor::Connection {
   // sent the 100 Continue it waits for.
   std::optional<Clock::time_point> deadline;
   bool continued = false;
+  RequestGathering gathering;
   // Set once the connection carries a streamed answer.
   std::shared_ptr<StreamingConnection> streaming;
 };
 
-Reactor::Reactor(int listen_fd, ReactorOptions options, GatherRequest gather, ServeRequest serve)
+Reactor::Reactor(int listen_fd, ReactorOptions options, ServeRequest serve)
     : listen_fd_(listen_fd),
       options_(options),
-      gather_(std::move(gather)),
       serve_(std::move(serve)),
       run_slots_(std::max<std::size_t>(options.runners, 1)) {
   if (options_.workers == 0) options_.workers = 1;
@@ -191,7 +192,7 @@ void Reactor::accept_ready() {
     }
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    auto connection = std::make_shared<Connection>();
+    auto connection = std::make_shared<Connection>(options_.max_body_bytes);
     connection->fd = fd;
     connection->stream = std::make_unique<ConnectionStream>(fd, options_.read_timeout, options_.write_timeout,
                                                             options_.head_timeout);
@@ -235,6 +236,7 @@ void Reactor::serve(std::uint64_t id) {
     Served served = serve_(stream, last);
     connection->deadline.reset();
     connection->continued = false;
+    connection->gathering.restart();
     if (served.stream) {
       start_stream(id, connection, *served.stream, served.keep);
       return;
@@ -298,7 +300,7 @@ bool Reactor::gathered(std::uint64_t id, Connection& connection) {
   }
   const auto now = Clock::now();
   if (!connection.deadline) connection.deadline = now + options_.head_timeout;
-  const Gathering state = gather_(stream.pending());
+  const Gathering state = options_.gather_requests ? connection.gathering.advance(stream.pending()) : Gathering::whole;
   if (state == Gathering::whole || now >= *connection.deadline) return true;  // a late one is answered 408
   if (!open) {
     close_connection(id);  // the client left mid-request: nothing to answer

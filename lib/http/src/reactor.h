@@ -61,6 +61,10 @@ struct ReactorOptions {
   std::chrono::milliseconds head_timeout{10000};
   // A connection is closed after this many requests (the last answer says Connection: close).
   std::size_t max_requests_per_connection = 10000;
+  // A request's body at most: a larger one is whole as soon as its head is (it is refused).
+  std::size_t max_body_bytes = 1024 * 1024;
+  // UNSAFE when false (sabotage): a request is served at its first bytes, not once it is whole.
+  bool gather_requests = true;
   // Every connection speaks TLS with this context (the server keeps it alive); null: plain.
   const TlsServerContext* tls = nullptr;
   // Told of each TLS connection closed because its handshake failed or came too late.
@@ -78,14 +82,12 @@ struct Served {
 // Reads one request from the stream and answers it. close_connection asks the answer to close
 // the connection.
 using ServeRequest = std::function<Served(ConnectionStream&, bool close_connection)>;
-// How far the bytes a connection received are from a whole request.
-using GatherRequest = std::function<Gathering(std::string_view pending)>;
 
 class Reactor {
  public:
   // listen_fd: a bound, listening socket; the Reactor owns it from now on.
   // Throws std::runtime_error when the kernel refuses an epoll set, eventfd or timerfd.
-  Reactor(int listen_fd, ReactorOptions options, GatherRequest gather, ServeRequest serve);
+  Reactor(int listen_fd, ReactorOptions options, ServeRequest serve);
   ~Reactor();
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
@@ -124,7 +126,6 @@ class Reactor {
   int stop_fd_ = -1;   // eventfd, written once by stop() and never read: wakes every worker
   int timer_fd_ = -1;  // timerfd: the idle sweep (and a paused listener's retry)
   ReactorOptions options_;
-  GatherRequest gather_;
   ServeRequest serve_;
   sync::Turns run_slots_;
 
