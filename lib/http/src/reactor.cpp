@@ -196,6 +196,7 @@ void Reactor::accept_ready() {
     connection->fd = fd;
     connection->stream = std::make_unique<ConnectionStream>(fd, options_.read_timeout, options_.write_timeout,
                                                             options_.head_timeout);
+    connection->stream->count_peak_into(most_buffered_);
     connection->last_active = Clock::now();
     if (options_.tls != nullptr) {
       auto session = options_.tls->session(fd);
@@ -289,7 +290,8 @@ void Reactor::serve_stream(std::uint64_t id, Connection& connection) {
 bool Reactor::gathered(std::uint64_t id, Connection& connection) {
   ConnectionStream& stream = *connection.stream;
   if (stream.handshaking() && !handshaken(id, connection)) return false;
-  const bool open = stream.receive_available();
+  bool open = true;
+  const Gathering state = take_in(connection, open);
   if (!stream.has_buffered_bytes()) {
     if (open) {
       give_back(id, connection);
@@ -300,7 +302,6 @@ bool Reactor::gathered(std::uint64_t id, Connection& connection) {
   }
   const auto now = Clock::now();
   if (!connection.deadline) connection.deadline = now + options_.head_timeout;
-  const Gathering state = options_.gather_requests ? connection.gathering.advance(stream.pending()) : Gathering::whole;
   if (state == Gathering::whole || now >= *connection.deadline) return true;  // a late one is answered 408
   if (!open) {
     close_connection(id);  // the client left mid-request: nothing to answer
@@ -311,6 +312,29 @@ bool Reactor::gathered(std::uint64_t id, Connection& connection) {
   }
   give_back(id, connection);
   return false;
+}
+
+// Reading stops at the gathering's limit, which lets the connection hold the request and
+// kMaxReadAheadBytes beyond it; it goes on while the request is not whole and more keeps coming.
+// When it returns a request that is not whole, the socket had no more (the connection can wait
+// for readability); a whole one is served, and the connection reads on after it.
+Gathering Reactor::take_in(Connection& connection, bool& open) {
+  ConnectionStream& stream = *connection.stream;
+  Gathering state = Gathering::need_more;
+  bool drained = false;
+  for (;;) {
+    const std::size_t held = stream.pending().size();
+    std::size_t limit = std::max(held, kMaxReadAheadBytes);  // without gathering: its read-ahead
+    if (options_.gather_requests) {
+      if (held > 0) state = connection.gathering.advance(stream.pending());
+      limit = connection.gathering.read_limit(held);
+    } else if (held > 0) {
+      state = Gathering::whole;
+    }
+    if (drained || held >= limit || !open) return state;
+    open = stream.receive_available(limit - held);
+    drained = stream.pending().size() < limit;  // it stopped before the limit: the socket had no more
+  }
 }
 
 bool Reactor::handshaken(std::uint64_t id, Connection& connection) {

@@ -4,8 +4,9 @@
 
 namespace mcph::http::detail {
 
-Gathering RequestGathering::settle() {
+Gathering RequestGathering::settle(std::optional<std::size_t> request_bytes) {
   settled_ = true;
+  request_bytes_ = request_bytes;
   return Gathering::whole;
 }
 
@@ -26,30 +27,35 @@ Gathering RequestGathering::advance(std::string_view bytes) {
     const std::size_t end = head_end(bytes.substr(from));
     if (end == std::string_view::npos) {
       searched_ = bytes.size();
-      if (bytes.size() > kMaxHeadBytes) return settle();
+      if (bytes.size() > kMaxHeadBytes) return settle(std::nullopt);
       return Gathering::need_more;
     }
     head_bytes_ = from + end;
-    if (parse_request_head(bytes.substr(0, head_bytes_), head_)) return settle();  // refused as it is
+    if (parse_request_head(bytes.substr(0, head_bytes_), head_)) return settle(std::nullopt);  // refused as it is
     if (head_.chunked) {
       chunked_.emplace(max_body_, false);
     } else {
       const std::size_t length = head_.content_length.value_or(0);
-      if (length > max_body_) return settle();  // refused unread
+      if (length > max_body_) return settle(std::nullopt);  // refused unread
       request_bytes_ = head_bytes_ + length;
     }
   }
   const std::string_view body = bytes.substr(head_bytes_);
   if (chunked_) {
     const ChunkedBody::State state = chunked_->feed(body);
-    if (state == ChunkedBody::State::complete) return settle();
-    if (state != ChunkedBody::State::incomplete) return settle();  // refused
+    if (state == ChunkedBody::State::complete) return settle(head_bytes_ + chunked_->consumed());
+    if (state != ChunkedBody::State::incomplete) return settle(std::nullopt);  // refused
     const Gathering waiting = pending_body(body.size());
-    return waiting == Gathering::whole ? settle() : waiting;
+    return waiting == Gathering::whole ? settle(std::nullopt) : waiting;
   }
-  if (bytes.size() >= *request_bytes_) return settle();
+  if (bytes.size() >= *request_bytes_) return settle(request_bytes_);
   const Gathering waiting = pending_body(body.size());
-  return waiting == Gathering::whole ? settle() : waiting;
+  return waiting == Gathering::whole ? settle(std::nullopt) : waiting;
+}
+
+std::size_t RequestGathering::read_limit(std::size_t held) const {
+  if (request_bytes_) return *request_bytes_ + kMaxReadAheadBytes;
+  return settled_ ? held : held + kMaxReadAheadBytes;
 }
 
 Gathering gathering_state(std::string_view bytes, std::size_t max_body) {

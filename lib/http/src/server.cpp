@@ -373,6 +373,12 @@ void Server::stop() {
 
 Response Server::dispatch(Request request) const { return impl_->handle(request); }
 
+ServerStats Server::stats() const {
+  ServerStats stats;
+  if (impl_->reactor) stats.most_buffered_bytes = impl_->reactor->most_buffered_bytes();
+  return stats;
+}
+
 int Server::port() const { return impl_->port; }
 
 std::string Server::url() const {
