@@ -6,7 +6,8 @@
 // Properties: nothing throws; an accepted head has a token for its method and each field name,
 // a target without spaces or controls, field values without CR, LF or NUL, one framing at most,
 // and one Host at most (exactly one in HTTP/1.1); a chunked body decoded whole is within the limit and took no more than it was given,
-// and a cut of it anywhere before its end is waited for, never refused.
+// and a cut of it anywhere before its end is waited for, never refused; fed in two parts, the
+// decoder resumes to the answer of one call.
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -40,7 +41,12 @@ void check_head(const RequestHead& head) {
 
 void check_chunked(std::string_view bytes) {
   const ChunkedBody whole = parse_chunked(bytes, kMaxBody);
+  ChunkedDecoder resumed(kMaxBody);
+  resumed.feed(bytes.substr(0, bytes.size() / 2));
+  check(resumed.feed(bytes) == whole.state && resumed.consumed() == whole.consumed,
+        "a chunked body that arrives in two parts reads as one that arrives whole");
   if (whole.state != ChunkedBody::State::complete) return;
+  check(resumed.take_body() == whole.body, "a chunked body that arrives in two parts decodes as one that arrives whole");
   check(whole.body.size() <= kMaxBody, "a decoded body is within the limit");
   check(whole.consumed <= bytes.size() && whole.consumed > 0, "a decoded body took what it was given, no more");
   for (const std::size_t cut : {whole.consumed - 1, whole.consumed / 2, std::size_t{0}}) {

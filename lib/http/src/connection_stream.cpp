@@ -29,6 +29,12 @@ void address_of(const sockaddr_storage& address, std::string& ip, int& port) {
   ip = text;
 }
 
+void raise_to(std::atomic<std::size_t>& peak, std::size_t value) {
+  std::size_t seen = peak.load(std::memory_order_relaxed);
+  while (value > seen && !peak.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
+  }
+}
+
 }  // namespace
 
 ConnectionStream::ConnectionStream(int fd, std::chrono::milliseconds read_timeout,
@@ -97,13 +103,13 @@ std::chrono::milliseconds ConnectionStream::read_wait() const {
   return std::clamp(left, std::chrono::milliseconds(0), read_timeout_);
 }
 
-bool ConnectionStream::receive_available() {
-  // What one call takes at most: a request's gathering is bounded by its limits (the head's,
-  // the body's) before this, and the rest is read at the next turn.
-  constexpr std::size_t kMaxTake = 16 * 1024 * 1024;
-  for (std::size_t taken = 0; taken < kMaxTake; taken += kChunk) {
-    const ssize_t got = receive_once();
-    if (got > 0) continue;
+bool ConnectionStream::receive_available(std::size_t up_to) {
+  for (std::size_t taken = 0; taken < up_to;) {
+    const ssize_t got = receive_once(std::min(kChunk, up_to - taken));
+    if (got > 0) {
+      taken += static_cast<std::size_t>(got);
+      continue;
+    }
     if (got == 0) return false;  // the client closed its side
     if (errno == EINTR) continue;
     return errno == EAGAIN || errno == EWOULDBLOCK;
@@ -111,7 +117,7 @@ bool ConnectionStream::receive_available() {
   return true;
 }
 
-ssize_t ConnectionStream::receive_once() {
+ssize_t ConnectionStream::receive_once(std::size_t most) {
   if (position_ == buffer_.size()) {
     buffer_.clear();
     position_ = 0;
@@ -120,18 +126,19 @@ ssize_t ConnectionStream::receive_once() {
     position_ = 0;
   }
   const std::size_t old_size = buffer_.size();
-  buffer_.resize(old_size + kChunk);
-  const ssize_t got = tls_ ? tls_->read(buffer_.data() + old_size, kChunk)
-                           : ::recv(fd_, buffer_.data() + old_size, kChunk, 0);  // the socket does not block
+  buffer_.resize(old_size + most);
+  const ssize_t got = tls_ ? tls_->read(buffer_.data() + old_size, most)
+                           : ::recv(fd_, buffer_.data() + old_size, most, 0);  // the socket does not block
   const int error = errno;
   buffer_.resize(old_size + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
+  if (peak_ != nullptr && got > 0) raise_to(*peak_, buffer_.size() - position_);
   errno = error;
   return got;
 }
 
 ssize_t ConnectionStream::fill(std::chrono::milliseconds timeout) {
   for (;;) {
-    const ssize_t got = receive_once();
+    const ssize_t got = receive_once(kChunk);
     if (got >= 0) return got;
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK) return got;

@@ -10,6 +10,7 @@
 // plain path pays one test of a null pointer for it.
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -54,9 +55,13 @@ class ConnectionStream {
   // Appends what the socket has to pending(), waiting up to the read timeout and no later than
   // the request's deadline: > 0 bytes read, 0 at EOF, -1 on timeout or error.
   ssize_t fill();
-  // Appends what the socket has now to pending(), without waiting. False when the client
-  // closed its side or the connection failed (what arrived before stays pending).
-  bool receive_available();
+  // Appends what the socket has now to pending(), at most `up_to` bytes, without waiting. False
+  // when the client closed its side or the connection failed (what arrived before stays
+  // pending). Bytes left unread wait in the kernel's socket buffer for the next call.
+  bool receive_available(std::size_t up_to);
+
+  // From now on each read raises `peak` to pending()'s size when it holds more.
+  void count_peak_into(std::atomic<std::size_t>& peak) { peak_ = &peak; }
 
   // The time by which the request being received must have arrived whole (head and body):
   // no read of it waits past this. Unset: the head timeout from when its head is read.
@@ -86,8 +91,9 @@ class ConnectionStream {
  private:
   bool wait(short events, std::chrono::milliseconds timeout) const;
   ssize_t fill(std::chrono::milliseconds timeout);
-  // One recv into pending(), without waiting: as recv answers (errno kept for a -1).
-  ssize_t receive_once();
+  // One recv of at most `most` bytes into pending(), without waiting: as recv answers (errno
+  // kept for a -1).
+  ssize_t receive_once(std::size_t most);
   std::chrono::milliseconds read_wait() const;  // the read timeout, cut short by the deadline
   // What a read or write that would block waits for: TLS may need the other direction.
   short awaited(short plain) const { return tls_ ? tls_->wanted_events() : plain; }
@@ -100,6 +106,7 @@ class ConnectionStream {
   std::string remote_ip_;
   int remote_port_ = 0;
   std::unique_ptr<TlsSession> tls_;
+  std::atomic<std::size_t>* peak_ = nullptr;
 };
 
 }  // namespace mcph::http::detail

@@ -39,6 +39,7 @@ constexpr long kSweepIntervalNs = 250'000'000;
 }  // namespace
 
 struct Reactor::Connection {
+  explicit Connection(std::size_t max_body) : gathering(max_body) {}
   int fd = -1;
   std::unique_ptr<ConnectionStream> stream;
   Clock::time_point last_active{};
@@ -48,14 +49,14 @@ struct Reactor::Connection {
   // sent the 100 Continue it waits for.
   std::optional<Clock::time_point> deadline;
   bool continued = false;
+  RequestGathering gathering;
   // Set once the connection carries a streamed answer.
   std::shared_ptr<StreamingConnection> streaming;
 };
 
-Reactor::Reactor(int listen_fd, ReactorOptions options, GatherRequest gather, ServeRequest serve)
+Reactor::Reactor(int listen_fd, ReactorOptions options, ServeRequest serve)
     : listen_fd_(listen_fd),
       options_(options),
-      gather_(std::move(gather)),
       serve_(std::move(serve)),
       run_slots_(std::max<std::size_t>(options.runners, 1)) {
   if (options_.workers == 0) options_.workers = 1;
@@ -191,10 +192,11 @@ void Reactor::accept_ready() {
     }
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    auto connection = std::make_shared<Connection>();
+    auto connection = std::make_shared<Connection>(options_.max_body_bytes);
     connection->fd = fd;
     connection->stream = std::make_unique<ConnectionStream>(fd, options_.read_timeout, options_.write_timeout,
                                                             options_.head_timeout);
+    connection->stream->count_peak_into(most_buffered_);
     connection->last_active = Clock::now();
     if (options_.tls != nullptr) {
       auto session = options_.tls->session(fd);
@@ -235,6 +237,7 @@ void Reactor::serve(std::uint64_t id) {
     Served served = serve_(stream, last);
     connection->deadline.reset();
     connection->continued = false;
+    connection->gathering.restart();
     if (served.stream) {
       start_stream(id, connection, *served.stream, served.keep);
       return;
@@ -287,7 +290,8 @@ void Reactor::serve_stream(std::uint64_t id, Connection& connection) {
 bool Reactor::gathered(std::uint64_t id, Connection& connection) {
   ConnectionStream& stream = *connection.stream;
   if (stream.handshaking() && !handshaken(id, connection)) return false;
-  const bool open = stream.receive_available();
+  bool open = true;
+  const Gathering state = take_in(connection, open);
   if (!stream.has_buffered_bytes()) {
     if (open) {
       give_back(id, connection);
@@ -298,7 +302,6 @@ bool Reactor::gathered(std::uint64_t id, Connection& connection) {
   }
   const auto now = Clock::now();
   if (!connection.deadline) connection.deadline = now + options_.head_timeout;
-  const Gathering state = gather_(stream.pending());
   if (state == Gathering::whole || now >= *connection.deadline) return true;  // a late one is answered 408
   if (!open) {
     close_connection(id);  // the client left mid-request: nothing to answer
@@ -309,6 +312,29 @@ bool Reactor::gathered(std::uint64_t id, Connection& connection) {
   }
   give_back(id, connection);
   return false;
+}
+
+// Reading stops at the gathering's limit, which lets the connection hold the request and
+// kMaxReadAheadBytes beyond it; it goes on while the request is not whole and more keeps coming.
+// When it returns a request that is not whole, the socket had no more (the connection can wait
+// for readability); a whole one is served, and the connection reads on after it.
+Gathering Reactor::take_in(Connection& connection, bool& open) {
+  ConnectionStream& stream = *connection.stream;
+  Gathering state = Gathering::need_more;
+  bool drained = false;
+  for (;;) {
+    const std::size_t held = stream.pending().size();
+    std::size_t limit = std::max(held, kMaxReadAheadBytes);  // without gathering: its read-ahead
+    if (options_.gather_requests) {
+      if (held > 0) state = connection.gathering.advance(stream.pending());
+      limit = connection.gathering.read_limit(held);
+    } else if (held > 0) {
+      state = Gathering::whole;
+    }
+    if (drained || held >= limit || !open) return state;
+    open = stream.receive_available(limit - held);
+    drained = stream.pending().size() < limit;  // it stopped before the limit: the socket had no more
+  }
 }
 
 bool Reactor::handshaken(std::uint64_t id, Connection& connection) {

@@ -11,6 +11,11 @@
 // Each request must arrive whole within `head_timeout` of its first bytes (its deadline); the
 // sweep hands a late one to a worker, which answers it 408 at once.
 //
+// A connection holds at most the request it is gathering or serving and kMaxReadAheadBytes
+// beyond it (request_gathering.h): a client that pipelines more than that, faster than its
+// requests are served, has the rest wait in the kernel's socket buffer, and its sends wait in
+// turn, until a request is served and the connection reads on.
+//
 // Over TLS (ReactorOptions::tls), a connection's handshake is advanced the same way, by whichever
 // worker its bytes wake, without waiting: it must be done within `head_timeout` of the
 // connection, and a client that stalls it holds no worker meanwhile.
@@ -61,6 +66,10 @@ struct ReactorOptions {
   std::chrono::milliseconds head_timeout{10000};
   // A connection is closed after this many requests (the last answer says Connection: close).
   std::size_t max_requests_per_connection = 10000;
+  // A request's body at most: a larger one is whole as soon as its head is (it is refused).
+  std::size_t max_body_bytes = 1024 * 1024;
+  // UNSAFE when false (sabotage): a request is served at its first bytes, not once it is whole.
+  bool gather_requests = true;
   // Every connection speaks TLS with this context (the server keeps it alive); null: plain.
   const TlsServerContext* tls = nullptr;
   // Told of each TLS connection closed because its handshake failed or came too late.
@@ -78,14 +87,12 @@ struct Served {
 // Reads one request from the stream and answers it. close_connection asks the answer to close
 // the connection.
 using ServeRequest = std::function<Served(ConnectionStream&, bool close_connection)>;
-// How far the bytes a connection received are from a whole request.
-using GatherRequest = std::function<Gathering(std::string_view pending)>;
 
 class Reactor {
  public:
   // listen_fd: a bound, listening socket; the Reactor owns it from now on.
   // Throws std::runtime_error when the kernel refuses an epoll set, eventfd or timerfd.
-  Reactor(int listen_fd, ReactorOptions options, GatherRequest gather, ServeRequest serve);
+  Reactor(int listen_fd, ReactorOptions options, ServeRequest serve);
   ~Reactor();
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
@@ -95,6 +102,8 @@ class Reactor {
   void stop();
 
   std::size_t open_connections() const;
+  // The most bytes one connection has held received and not yet used, at any moment.
+  std::size_t most_buffered_bytes() const { return most_buffered_.load(std::memory_order_relaxed); }
 
  private:
   struct Connection;
@@ -109,6 +118,9 @@ class Reactor {
   // Takes in what the connection received; true when a worker should serve it now (a whole
   // request, or one past its deadline), false when it went back to the set or was closed.
   bool gathered(std::uint64_t id, Connection& connection);
+  // Reads what the connection received, up to its gathering's read limit, and says how far its
+  // bytes are from a whole request. `open` false once the client closed its side.
+  Gathering take_in(Connection& connection, bool& open);
   // Advances a TLS connection's handshake without waiting: true once it is done, false when the
   // connection went back to the set (to wait for the client) or was closed.
   bool handshaken(std::uint64_t id, Connection& connection);
@@ -124,7 +136,6 @@ class Reactor {
   int stop_fd_ = -1;   // eventfd, written once by stop() and never read: wakes every worker
   int timer_fd_ = -1;  // timerfd: the idle sweep (and a paused listener's retry)
   ReactorOptions options_;
-  GatherRequest gather_;
   ServeRequest serve_;
   sync::Turns run_slots_;
 
@@ -136,6 +147,7 @@ class Reactor {
   // on a listener that stays readable).
   std::chrono::steady_clock::time_point accept_paused_until_{};
   std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> most_buffered_{0};
   std::once_flag stopped_;
 
   std::vector<std::thread> workers_;

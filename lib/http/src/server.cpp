@@ -23,7 +23,6 @@
 #include "mcph/sync/elapsed.h"
 #include "reactor.h"
 #include "request_body.h"
-#include "request_gathering.h"
 #include "request_head.h"
 #include "response_wire.h"
 #include "tls_context.h"
@@ -350,6 +349,8 @@ int Server::start() {
   reactor.write_timeout = options.read_timeout;
   reactor.head_timeout = options.header_timeout;
   reactor.max_requests_per_connection = kMaxRequestsPerConnection;
+  reactor.max_body_bytes = options.max_body_bytes;
+  reactor.gather_requests = options.gather_requests;
   const Impl* impl = impl_.get();
   reactor.tls = impl_->tls.get();
   reactor.on_handshake_failed = [impl](const detail::ConnectionStream& stream, const std::string& why) {
@@ -357,9 +358,6 @@ int Server::start() {
   };
   impl_->reactor = std::make_unique<detail::Reactor>(
       std::exchange(impl_->listening, -1), reactor,
-      [max_body = options.max_body_bytes, gather = options.gather_requests](std::string_view pending) {
-        return gather ? detail::gathering_state(pending, max_body) : detail::Gathering::whole;
-      },
       [impl](detail::ConnectionStream& stream, bool close_connection) {
         return impl->serve_request(stream, close_connection);
       });
@@ -374,6 +372,12 @@ void Server::stop() {
 }
 
 Response Server::dispatch(Request request) const { return impl_->handle(request); }
+
+ServerStats Server::stats() const {
+  ServerStats stats;
+  if (impl_->reactor) stats.most_buffered_bytes = impl_->reactor->most_buffered_bytes();
+  return stats;
+}
 
 int Server::port() const { return impl_->port; }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "connection_stream.h"
+#include "request_gathering.h"
 #include "response_wire.h"
 
 namespace mcph::http::detail {
@@ -68,7 +69,7 @@ bool StreamingConnection::ready() {
   {
     std::lock_guard lock(mutex_);
     if (closed_) return false;
-    const bool open = stream_->receive_available();
+    const bool open = stream_->receive_available(kMaxReadAheadBytes);
     stream_->consume(stream_->pending().size());  // a client sends nothing on a stream it reads
     if (open && send_locked({})) return true;
     callbacks = shut_locked(false);

@@ -15,6 +15,8 @@
 #include <chrono>
 #include <stdexcept>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
@@ -392,6 +394,35 @@ TEST_F(Framing, AChunkedBodyThatIsMalformedOrTooLargeIsRefusedAndEndsTheConnecti
       server_->port(), "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n41\r\n");
   EXPECT_THAT(large, HasSubstr("HTTP/1.1 413 Content Too Large"));
   EXPECT_THAT(large, HasSubstr("limit 64 bytes"));
+}
+
+// A chunked body that arrives one byte at a time (one segment each: TCP_NODELAY) is answered
+// exactly as the same bytes sent at once: decoded with its extensions and trailers, the next
+// request read after it; a bad size, a missing CRLF after a chunk and a size over the limit
+// refused with the same answer.
+TEST_F(Framing, AChunkedBodyTrickledByteByByteIsAnsweredAsTheSameBytesSentAtOnce) {
+  const std::string head = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string next = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nConnection: close\r\n\r\nf";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {head + "3;ext=1\r\nabc\r\n2;a=\"b\"\r\nde\r\n0\r\nX-T: 1\r\n\r\n" + next, "echo [abcde]"},
+      {head + "zz\r\nabc\r\n0\r\n\r\n" + next, "malformed chunked body"},
+      {head + "3\r\nabcX\r\n0\r\n\r\n" + next, "malformed chunked body"},
+      {head + "20\r\n" + std::string(32, 'a') + "\r\n21\r\n", "limit 64 bytes"}};
+  for (const auto& [request, answer] : cases) {
+    const std::string at_once = exchange_until_close(server_->port(), request);
+    EXPECT_THAT(at_once, HasSubstr(answer));
+    RawConnection trickling(server_->port());
+    ASSERT_TRUE(trickling.connected());
+    const int one = 1;
+    ::setsockopt(trickling.fd(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    for (std::size_t at = 0; at < request.size(); ++at) {
+      if (::send(trickling.fd(), request.data() + at, 1, MSG_NOSIGNAL) != 1) break;  // refused and closed early
+    }
+    bool closed = false;
+    const std::string received = trickling.receive_until([](const std::string&) { return false; }, 5s, &closed);
+    EXPECT_TRUE(closed);
+    EXPECT_EQ(received, at_once) << request.substr(0, 80);
+  }
 }
 
 // Refused before its body is read, a request is answered and its body drained before the close,

@@ -40,6 +40,10 @@ struct ServerOptions {
   std::string name = "http";          // service name used in log lines
   std::string host = "127.0.0.1";
   int port = 0;                       // 0 = any free port
+  // A request's body at most (413 beyond). A connection holds at most the request it is
+  // reading or serving (its head, its body, a chunked body's framing) and 64 KiB beyond it, the
+  // start of the requests a client pipelines after it; the rest waits in the kernel's socket
+  // buffer until a request has been served (back-pressure).
   std::size_t max_body_bytes = 1024 * 1024;
   // Worker threads: how many requests can be in progress at once. An open connection holds
   // none while it waits for its next request (the workers share one epoll set).
@@ -85,6 +89,13 @@ struct ServerOptions {
   std::optional<TlsOptions> tls;
 };
 
+// What a server has done, for tests and diagnostics.
+struct ServerStats {
+  // The most bytes one connection has held received and not yet used, at any moment since
+  // start(): at most a request (see ServerOptions::max_body_bytes) and 64 KiB beyond it.
+  std::size_t most_buffered_bytes = 0;
+};
+
 class Server {
  public:
   explicit Server(ServerOptions options = {});
@@ -114,6 +125,7 @@ class Server {
 
   int port() const;
   std::string url() const;  // http://host:port, or https://host:port with TLS
+  ServerStats stats() const;
 
  private:
   struct Impl;
