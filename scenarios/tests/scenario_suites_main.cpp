@@ -5,9 +5,7 @@
 // expectation that did not hold, as the reports show them.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -17,7 +15,6 @@
 
 namespace {
 
-namespace fs = std::filesystem;
 using mcph::harness::ScenarioFile;
 
 mcph::harness::ScenarioRunner& runner() {
@@ -69,22 +66,18 @@ int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   // Under the `real` fixture without the real tier installed: every scenario skipped, saying why.
   mcph::contract::skip_all_when_the_stack_file_is_missing();
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(MCPH_SCENARIOS_DIR)) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+  std::vector<ScenarioFile> loaded;
+  try {
+    loaded = mcph::harness::load_scenario_dir(MCPH_SCENARIOS_DIR);
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
   }
-  std::sort(files.begin(), files.end());
-  for (const auto& path : files) {
-    std::shared_ptr<const ScenarioFile> file;
-    try {
-      file = std::make_shared<const ScenarioFile>(mcph::harness::load_scenario_file(path));
-    } catch (const std::exception& e) {
-      std::cerr << e.what() << "\n";
-      return 2;
-    }
+  for (auto& each : loaded) {
+    const auto file = std::make_shared<const ScenarioFile>(std::move(each));
     for (const auto& scenario : file->scenarios) {
       ::testing::RegisterTest(mcph::harness::identifier(file->suite).c_str(), mcph::harness::identifier(scenario.name).c_str(), nullptr, nullptr,
-                              path.c_str(), scenario.where.line,
+                              file->path.c_str(), scenario.where.line,
                               [file, name = scenario.name]() -> ::testing::Test* { return new ScenarioTest(file, name); });
     }
   }

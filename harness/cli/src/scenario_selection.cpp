@@ -33,13 +33,11 @@ std::string normalized(std::string name) {
 
 std::vector<std::string> default_files() {
   std::vector<std::string> files;
-  const fs::path dir = scenarios_dir();
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator(dir, error)) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+  try {
+    for (const auto& path : scenario_files_in(scenarios_dir())) files.push_back(path.string());
+  } catch (const ScenarioError& e) {
+    throw SelectionError(e.what());
   }
-  if (error) throw SelectionError("cannot list the scenario files in " + dir.string() + ": " + error.message());
-  std::sort(files.begin(), files.end());
   return files;
 }
 

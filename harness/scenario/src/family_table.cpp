@@ -1,9 +1,8 @@
 #include "mcph/harness/scenario/family_table.h"
 
-#include <algorithm>
+#include <filesystem>
 #include <stdexcept>
 
-#include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness {
@@ -18,17 +17,6 @@ std::string how_it_runs(const CtestRuns& runs) {
 }
 
 }  // namespace
-
-std::vector<ScenarioFile> load_scenario_dir(const std::filesystem::path& dir) {
-  std::vector<std::filesystem::path> paths;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".yaml") paths.push_back(entry.path());
-  }
-  std::sort(paths.begin(), paths.end());
-  std::vector<ScenarioFile> files;
-  for (const auto& path : paths) files.push_back(load_scenario_file(path));
-  return files;
-}
 
 std::string family_table(const std::vector<ScenarioFile>& files) {
   std::string out =

@@ -296,6 +296,23 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   return file;
 }
 
+std::vector<std::filesystem::path> scenario_files_in(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> paths;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    if (entry.path().extension() == ".yaml") paths.push_back(entry.path());
+  }
+  if (error) throw ScenarioError("cannot list the scenario files in " + dir.string() + ": " + error.message());
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+std::vector<ScenarioFile> load_scenario_dir(const std::filesystem::path& dir) {
+  std::vector<ScenarioFile> files;
+  for (const auto& path : scenario_files_in(dir)) files.push_back(load_scenario_file(path));
+  return files;
+}
+
 ScenarioFile load_scenario_file(const std::filesystem::path& path) {
   const auto text = read_text_file(path);
   if (!text) throw ScenarioError(path.string() + ": cannot read the scenario file");

@@ -294,9 +294,12 @@ struct Server::Impl {
              "Invalid Request: JSON-RPC batches are not supported in protocol version " + session->protocol_version);
       return;
     }
+    std::vector<Message> messages;
+    messages.reserve(batch.size());
+    for (const auto& item : batch) messages.push_back(detail::classify(item));
     if (options.charge_batch) {
-      std::size_t requests = 0;
-      for (const auto& item : batch) requests += detail::classify(item).kind == MessageKind::request ? 1 : 0;
+      const auto requests = static_cast<std::size_t>(std::count_if(
+          messages.begin(), messages.end(), [](const Message& message) { return message.kind == MessageKind::request; }));
       if (requests > 1) {
         if (const auto wait = options.charge_batch(principal, requests - 1)) {
           refuse(res, 429, jsonrpc::kServerError,
@@ -309,8 +312,7 @@ struct Server::Impl {
     }
     std::vector<json> notifications;
     json responses = json::array();
-    for (const auto& item : batch) {
-      const Message message = detail::classify(item);
+    for (const Message& message : messages) {
       switch (message.kind) {
         case MessageKind::invalid:
           responses.push_back(detail::error_response(message.id, jsonrpc::kInvalidRequest,

@@ -2,16 +2,12 @@
 // The table of scenario files in docs/families.md, made from the files' own headers (`family:`,
 // `ctest:`, their scenarios), so that what the page says of them cannot drift from what ctest
 // runs. `mcp-harness reference --families` prints it, or writes it into the page.
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "mcph/harness/scenario/scenario.h"
 
 namespace mcph::harness {
-
-// Every *.yaml directly in `dir`, loaded, in file-name order (throws ScenarioError).
-std::vector<ScenarioFile> load_scenario_dir(const std::filesystem::path& dir);
 
 // The Markdown table, one row per file, its paths relative to the project (`scenarios/<file>`).
 std::string family_table(const std::vector<ScenarioFile>& files);

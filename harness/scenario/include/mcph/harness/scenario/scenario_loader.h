@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "mcph/harness/scenario/scenario.h"
 
@@ -19,5 +20,11 @@ class ScenarioError : public std::runtime_error {
 ScenarioFile load_scenario_file(const std::filesystem::path& path);
 // The same from text already read (`origin` names it in errors).
 ScenarioFile parse_scenario_file(const std::string& text, const std::string& origin);
+
+// The scenario files (*.yaml) directly in `dir`, in name order; ScenarioError when it cannot be
+// listed.
+std::vector<std::filesystem::path> scenario_files_in(const std::filesystem::path& dir);
+// Each of them loaded, in that order.
+std::vector<ScenarioFile> load_scenario_dir(const std::filesystem::path& dir);
 
 }  // namespace mcph::harness
