@@ -59,11 +59,20 @@ std::string keycloak_text(const jose::DpopError& error) {
   }
 }
 
+// Keycloak reads the attribute with Boolean.parseBoolean: "true" in any case.
+bool requires_dpop(const Client& client) {
+  return to_lower(client.attribute("dpop.bound.access.tokens")) == "true";
+}
+
 }  // namespace
 
-std::optional<std::string> token_request_dpop_key(const http::Request& request, const std::string& token_endpoint_url,
+std::optional<std::string> token_request_dpop_key(const http::Request& request, const Client& client,
+                                                  const std::string& token_endpoint_url,
                                                   jose::DpopReplayCache& replay_cache) {
-  if (!request.has_header("DPoP")) return std::nullopt;
+  if (!request.has_header("DPoP")) {
+    if (requires_dpop(client)) throw refused("DPoP proof is missing");
+    return std::nullopt;
+  }
   const std::string proof = request.header("DPoP");
   check_header(proof);
   try {

@@ -10,11 +10,12 @@
 
 namespace mcph::mock_keycloak {
 
-// The token endpoint: without a DPoP header, nullopt (a bearer token is issued); with one, the
-// thumbprint of the proof's key, the proof made for POST to token_endpoint_url. A bad proof is
-// KeycloakError 400 invalid_request with Keycloak's text ("DPoP proof is not active", "DPoP HTTP
-// method mismatch", "DPoP proof has already been used", …).
-std::optional<std::string> token_request_dpop_key(const http::Request& request, const std::string& token_endpoint_url,
+// The token endpoint: without a DPoP header, nullopt (a bearer token is issued) unless the client
+// requires DPoP (its attribute dpop.bound.access.tokens); with one, the thumbprint of the proof's
+// key, the proof made for POST to token_endpoint_url. A missing or bad proof is KeycloakError 400
+// invalid_request with Keycloak's text ("DPoP proof is missing", "DPoP HTTP method mismatch", …).
+std::optional<std::string> token_request_dpop_key(const http::Request& request, const Client& client,
+                                                  const std::string& token_endpoint_url,
                                                   jose::DpopReplayCache& replay_cache);
 
 // A resource request with "Authorization: DPoP <token>": true when its DPoP header is a proof

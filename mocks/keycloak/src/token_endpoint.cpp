@@ -282,7 +282,7 @@ void handle_token(State& state, const http::Request& request, http::Response& re
     if (has_duplicate_names(form)) throw oauth_error(400, "invalid_request", "duplicated parameter");
     // Keycloak checks the DPoP proof once the client is known.
     const std::optional<std::string> dpop_key = token_request_dpop_key(
-        request, state.issuer(*realm) + "/protocol/openid-connect/token", state.dpop_proofs);
+        request, client, state.issuer(*realm) + "/protocol/openid-connect/token", state.dpop_proofs);
     if (*grant_type == "password") {
       grant = password_grant(state, *realm, client, form, request);
     } else if (*grant_type == "client_credentials") {
