@@ -206,11 +206,12 @@ TEST_F(JwksCacheTest, ATokenOfAReplacedKeyIsRefusedOnceTheSetIsRefetched) {
 }
 
 // The bound a removed key is trusted for (docs/reference-servers.md): until the set is older than
-// max_age, and for as long as the provider does not answer after that; refused at the first
-// fetch that succeeds.
+// max_age, and while the provider does not answer after that, for max_stale more (60 s unless
+// told otherwise); refused at the first fetch that succeeds.
 TEST_F(JwksCacheTest, ARemovedKeyIsTrustedUntilTheSetIsRefetchedAndWhileTheProviderIsDown) {
   provider_.publish({public_jwk(*key_a_, "a"), public_jwk(*key_b_, "b")});
   JwksCacheOptions cache_options;
+  EXPECT_EQ(cache_options.max_stale, 60s) << "every server that verifies with the cache bounds a stale set by default";
   cache_options.max_age = 1s;
   cache_options.min_refetch_interval = 0ms;
   JwksCache cache(provider_.url(), cache_options);

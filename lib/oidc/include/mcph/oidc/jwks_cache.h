@@ -22,10 +22,11 @@ namespace mcph::oidc {
 struct JwksCacheOptions {
   std::chrono::seconds max_age{300};              // refetch a set older than this
   std::chrono::milliseconds min_refetch_interval{1000};  // between two fetch attempts
-  // When set: a set older than max_age + max_stale is no longer used while its refetch fails
-  // (JwksUnavailable instead), so a key removed at the provider is trusted for at most that
-  // long. nullopt: the last set is kept for as long as the provider does not answer.
-  std::optional<std::chrono::seconds> max_stale;
+  // A set older than max_age + max_stale is no longer used while its refetch fails
+  // (JwksUnavailable instead), so a key removed at the provider is trusted for at most that long
+  // even while the provider is kept from answering. nullopt: the last set is kept for as long as
+  // the provider does not answer.
+  std::optional<std::chrono::seconds> max_stale = std::chrono::seconds(60);
   std::size_t remembered_tokens = 4096;           // tokens whose verification is kept
   http::ClientOptions http;
 };
