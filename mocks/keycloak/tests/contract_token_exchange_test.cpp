@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "contract_fixture.h"
+#include "mcph/jose/dpop.h"
 
 namespace mcph::keycloak_test {
 namespace {
@@ -149,6 +150,45 @@ TEST_F(TokenExchangeContract, TheRequesterMustBeAllowedAndTheAudienceAvailableTo
                                 {"attributes", {{"standard.token.exchange.enabled", "true"}}}});
   expect_oauth_error(exchange(ok, "public-one", ""), 400, "invalid_client",
                      "Public client is not allowed to exchange token");
+}
+
+// Keycloak does not check a DPoP-bound subject token's binding: it exchanges it without a proof
+// of its key, for a bearer token, and with a proof of any key, for a token bound to that key. A
+// server that exchanges its caller's token must check the caller's proof itself first.
+TEST_F(TokenExchangeContract, ABoundSubjectTokenIsExchangedWithoutAProofOfItsKey) {
+  const std::string token_url = api_->issuer(realm()) + "/protocol/openid-connect/token";
+  const auto proof_of = [&token_url](const jose::Key& key) {
+    jose::DpopProofRequest request;
+    request.htm = "POST";
+    request.htu = token_url;
+    return jose::create_dpop_proof(key, request);
+  };
+  const jose::Key users_key = jose::Key::generate_ec_p256();
+  const auto issued = api().oidc_post(realm(), "token",
+                                      {{"grant_type", "password"}, {"client_id", "app"}, {"client_secret", "app-secret"},
+                                       {"username", "alice"}, {"password", "alice-pw"}},
+                                      {{"DPoP", proof_of(users_key)}});
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  const std::string subject = json_of(issued).at("access_token");
+  ASSERT_EQ(claims_of(subject).at("cnf").at("jkt"), users_key.thumbprint());
+
+  const http::Fields form = {{"subject_token", subject}, {"subject_token_type", kAccessToken}, {"audience", "vault"}};
+  const auto unproved = exchange(form);
+  ASSERT_EQ(unproved.status, 200) << unproved.body;
+  EXPECT_EQ(json_of(unproved).at("token_type"), "Bearer");
+  const auto bearer = claims_of(json_of(unproved).at("access_token"));
+  EXPECT_EQ(bearer.at("typ"), "Bearer");
+  EXPECT_FALSE(bearer.contains("cnf"));
+  EXPECT_EQ(bearer.at("aud"), "vault");
+
+  const jose::Key servers_key = jose::Key::generate_ec_p256();
+  http::Fields request = {{"grant_type", kExchange}, {"client_id", "server"}, {"client_secret", "server-secret"}};
+  request.insert(request.end(), form.begin(), form.end());
+  const auto proved = api().oidc_post(realm(), "token", request, {{"DPoP", proof_of(servers_key)}});
+  ASSERT_EQ(proved.status, 200) << proved.body;
+  const auto bound = claims_of(json_of(proved).at("access_token"));
+  EXPECT_EQ(bound.at("typ"), "DPoP");
+  EXPECT_EQ(bound.at("cnf").at("jkt"), servers_key.thumbprint()) << "bound to the proof's key, not the subject's";
 }
 
 }  // namespace
