@@ -22,6 +22,7 @@
 #include "mcph/http/trace_context.h"
 #include "mcph/proc/service.h"
 #include "mcph/codec/base64.h"
+#include "mcph/jose/dpop.h"
 #include "mcph/jose/jwt.h"
 #include "mcph/mcp/client.h"
 #include "mcph/oidc/token_client.h"
@@ -116,6 +117,44 @@ TEST_F(ServersIntegration, AlicesJiraCallReachesJiraWithAlicesCredential) {
   // Jira Cloud's scheme: Basic with the e-mail address and the API token.
   EXPECT_EQ(entries[0]["scheme"], "basic");
   EXPECT_EQ(entries[0]["credential_field"], "api_token");
+}
+
+// A user whose client binds its tokens (DPoP, RFC 9449) uses the servers with a fresh proof of
+// the key per request: the bound token is hers at every step, to Vault and the backend; a proof
+// is good for one request only.
+TEST_F(ServersIntegration, AlicesDpopBoundTokenWithAProofPerRequestReachesJiraWithAlicesCredential) {
+  const jose::Key key = jose::Key::generate_ec_p256();
+  oidc::TokenClient idp(realm_url(),
+                        {"mcp-client", realm_client_secret(FixtureFiles::in(fixtures_or_default({})), "mcp-client")});
+  idp.bind_to(key);
+  const oidc::TokenResponse bound = idp.password_grant("alice", password_of("alice"), mcp_scopes(stack()));
+  ASSERT_EQ(bound.token_type, "DPoP");
+  const std::string endpoint = stack().service("jira-mcp").url;
+  const auto proof = [&] {
+    jose::DpopProofRequest request;
+    request.htm = "POST";
+    request.htu = endpoint;
+    request.access_token = bound.access_token;
+    return http::Fields{{"DPoP", jose::create_dpop_proof(key, request)}};
+  };
+  clear_ledger("jira-api");
+  mcp::Client alice(endpoint);
+  alice.set_header("Authorization", "DPoP " + bound.access_token);
+  ASSERT_TRUE(alice.initialize(proof()).ok());
+  ASSERT_TRUE(alice.notify("notifications/initialized", "", proof()).http_status < 300);
+  const http::Fields once = proof();
+  const auto call = alice.call_tool("get_issue", R"({"issue_key":"DEMO-1"})", once);
+  ASSERT_TRUE(call.ok()) << call.rpc.http_status << " " << call.rpc.body;
+  const Json entries = ledger("jira-api");
+  ASSERT_EQ(entries.size(), 1u) << entries.dump();
+  EXPECT_EQ(entries[0]["credential_of"], "alice") << entries.dump();
+
+  const auto replayed = alice.call_tool("get_issue", R"({"issue_key":"DEMO-1"})", once);
+  EXPECT_EQ(replayed.rpc.http_status, 401);
+  EXPECT_THAT(replayed.rpc.header("WWW-Authenticate"), StartsWith("DPoP "));
+  const auto without = alice.call_tool("get_issue", R"({"issue_key":"DEMO-1"})");
+  EXPECT_EQ(without.rpc.http_status, 401);
+  EXPECT_EQ(ledger("jira-api").size(), 1u) << "neither refused call reached Jira";
 }
 
 // The provisioner writes every field of the fixture to the user's Vault secret, at the path and

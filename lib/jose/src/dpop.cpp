@@ -146,6 +146,18 @@ std::string dpop_access_token_hash(std::string_view access_token) {
   return codec::base64url_encode(openssl::sha256(access_token));
 }
 
+std::optional<std::vector<Alg>> dpop_algs_from_list(std::string_view list) {
+  std::vector<Alg> algs;
+  while (true) {
+    const auto comma = list.find(',');
+    const std::optional<Alg> alg = alg_from_string(list.substr(0, comma));
+    if (!alg || *alg == Alg::HS256) return std::nullopt;
+    algs.push_back(*alg);
+    if (comma == std::string_view::npos) return algs;
+    list.remove_prefix(comma + 1);
+  }
+}
+
 std::string dpop_normalized_uri(std::string_view uri) {
   uri = uri.substr(0, std::min(uri.find('?'), uri.find('#')));
   const std::size_t scheme_end = uri.find("://");

@@ -424,5 +424,14 @@ TEST(DpopTest, CreatingAProofNeedsAPrivateAsymmetricKeyAndTheRequest) {
   EXPECT_THROW(create_dpop_proof(ec_key(), no_uri), std::invalid_argument);
 }
 
+TEST(DpopAlgList, AsymmetricAlgorithmsAreReadInOrderAndAnythingElseIsRefused) {
+  EXPECT_EQ(dpop_algs_from_list("ES256,RS256"), (std::vector<Alg>{Alg::ES256, Alg::RS256}));
+  EXPECT_EQ(dpop_algs_from_list("RS256"), (std::vector<Alg>{Alg::RS256}));
+  EXPECT_EQ(dpop_algs_from_list("ES256,HS256"), std::nullopt) << "a shared secret proves possession of nothing";
+  EXPECT_EQ(dpop_algs_from_list("none"), std::nullopt);
+  EXPECT_EQ(dpop_algs_from_list("ES256,"), std::nullopt);
+  EXPECT_EQ(dpop_algs_from_list(""), std::nullopt);
+}
+
 }  // namespace
 }  // namespace mcph::jose

@@ -392,7 +392,7 @@ int main(int argc, char** argv) {
   mcp.mount(http);
   // The JWT issuer is an authorization server only when it is one's identifier (a URL).
   const std::string issuer = flags.get("jwt-issuer");
-  servers::ProtectedResource resource{"agent-bridge-mcp", flags.get("public-url"), {}, {"read", "write", "list", "delete"}};
+  servers::ProtectedResource resource{"agent-bridge-mcp", flags.get("public-url"), {}, {"read", "write", "list", "delete"}, {}};
   if (issuer.rfind("https://", 0) == 0 || issuer.rfind("http://", 0) == 0) resource.authorization_servers = {issuer};
   servers::serve_protected_resource_metadata(http, resource);
   const int status = http::serve_until_signal(http, [&] {

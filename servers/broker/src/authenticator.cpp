@@ -7,10 +7,11 @@
 
 #include "mcph/http/message.h"
 #include "mcph/jose/jwt.h"
+#include "mcph/jose/subject_replay_caches.h"
 #include "mcph/oidc/jwks_cache.h"
+#include "auth_param.h"
 
 namespace mcph::broker {
-namespace {
 
 // RFC 6750 §3: auth-param values are quoted strings; keep them printable and unquoted inside.
 std::string auth_param(std::string_view text) {
@@ -22,13 +23,17 @@ std::string auth_param(std::string_view text) {
   return out + "\"";
 }
 
+namespace {
+
 // Why a verified JWT is not an access token, or nullopt when it is one: RFC 9068's header type,
 // else Keycloak's `typ` claim ("Bearer" for access tokens; "ID", "Refresh", "Logout" for others).
 // A token whose claim names another kind is refused whatever its header says: the two disagree.
+// Keycloak's bound access tokens say "DPoP" instead of "Bearer".
 std::optional<std::string> not_an_access_token(const jose::VerifiedJwt& jwt) {
-  if (!jwt.typ_claim.empty() && jwt.typ_claim != "Bearer") return "a " + jwt.typ_claim + " token is not an access token";
+  const bool access_claim = jwt.typ_claim == "Bearer" || (jwt.typ_claim == "DPoP" && jose::is_key_bound(jwt));
+  if (!jwt.typ_claim.empty() && !access_claim) return "a " + jwt.typ_claim + " token is not an access token";
   if (http::iequals(jwt.typ, "at+jwt") || http::iequals(jwt.typ, "application/at+jwt")) return std::nullopt;
-  if (jwt.typ_claim == "Bearer") return std::nullopt;
+  if (access_claim) return std::nullopt;
   return "the token does not say it is an access token (no at+jwt type, no typ claim)";
 }
 
@@ -56,12 +61,20 @@ bool has_form_token(const http::Request& request) {
 
 }  // namespace
 
-Authenticator::Authenticator(AuthConfig config) : config_(std::move(config)) {
+Authenticator::Authenticator(AuthConfig config)
+    : config_(std::move(config)), replays_(std::make_unique<jose::SubjectReplayCaches>(config_.dpop_replay_capacity)) {
   if (config_.jwks_url.empty()) config_.jwks_url = config_.issuer + "/protocol/openid-connect/certs";
   oidc::JwksCacheOptions options;
   options.http.connect_timeout = std::chrono::milliseconds(2000);
   options.http.read_timeout = std::chrono::milliseconds(3000);
   jwks_ = std::make_unique<oidc::JwksCache>(config_.jwks_url, options);
+}
+
+void Authenticator::set_resource(const std::string& resource, std::string metadata_url) {
+  if (config_.audience.empty()) config_.audience = resource;
+  config_.resource_metadata_url = std::move(metadata_url);
+  const auto authority = resource.find("://");
+  origin_ = resource.substr(0, authority == std::string::npos ? 0 : resource.find('/', authority + 3));
 }
 
 Authenticator::~Authenticator() = default;
@@ -112,21 +125,26 @@ AuthResult Authenticator::authenticate(const http::Request& request) const {
     return invalid_request(std::string("access tokens are accepted in the Authorization header only, not in the ") +
                            (token_in_uri ? "query string" : "request body"));
   }
-  AuthResult result = authenticate(headers.empty() ? std::string_view() : headers.front());
+  AuthResult result = authenticate(headers.empty() ? std::string_view() : headers.front(), &request);
   if (result.principal) result.principal->trace = http::trace_context_of(request);
   return result;
 }
 
-AuthResult Authenticator::authenticate(std::string_view authorization) const {
+AuthResult Authenticator::authenticate(std::string_view authorization) const { return authenticate(authorization, nullptr); }
+
+AuthResult Authenticator::authenticate(std::string_view authorization, const http::Request* request) const {
   AuthResult result;
-  constexpr std::string_view kScheme = "bearer ";
-  if (authorization.size() <= kScheme.size() || !http::iequals(authorization.substr(0, kScheme.size()), kScheme)) {
-    // No credentials of our scheme: the bare challenge (RFC 6750 §3.1, no error code).
+  const auto has_scheme = [authorization](std::string_view scheme) {
+    return authorization.size() > scheme.size() && http::iequals(authorization.substr(0, scheme.size()), scheme);
+  };
+  const bool dpop_scheme = !config_.dpop_algs.empty() && has_scheme("dpop ");
+  if (!dpop_scheme && !has_scheme("bearer ")) {
+    // No credentials of our schemes: the bare challenge (RFC 6750 §3.1, no error code).
     result.description = "missing bearer token";
     result.www_authenticate = challenge({}, {});
     return result;
   }
-  std::string_view token = authorization.substr(kScheme.size());
+  std::string_view token = authorization.substr(authorization.find(' ') + 1);
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
 
   if (config_.audience.empty() && config_.profile == TokenProfile::oidc) {
@@ -149,8 +167,8 @@ AuthResult Authenticator::authenticate(std::string_view authorization) const {
       result.www_authenticate = challenge("invalid_token", result.description);
       return result;
     }
-    if (jose::is_key_bound(jwt)) {
-      // These servers take bearer tokens only and verify no proof of possession.
+    if (jose::is_key_bound(jwt) != dpop_scheme) {
+      if (dpop_scheme) return refused_proof("the DPoP scheme needs a DPoP-bound token (cnf.jkt)");
       result.description = "token rejected: a DPoP-bound token counts only with a proof of its key";
       result.www_authenticate = challenge("invalid_token", result.description);
       return result;
@@ -185,6 +203,9 @@ AuthResult Authenticator::authenticate(std::string_view authorization) const {
     principal.username = jwt.preferred_username.empty() && claims.is_object() ? claims.value("username", "")
                                                                              : jwt.preferred_username;
     principal.scopes = jwt.scopes;
+    if (dpop_scheme) {
+      if (auto refusal = check_proof(request, token, jwt.cnf_jkt, principal)) return *refusal;
+    }
     result.principal = std::move(principal);
     result.status = 200;
   } catch (const jose::JoseError& e) {

@@ -8,6 +8,7 @@
 #include "mcph/http/message.h"
 #include "mcph/http/server.h"
 #include "mcph/codec/base64.h"
+#include "mcph/jose/dpop.h"
 #include "mcph/jose/jwk.h"
 #include "mcph/jose/jws.h"
 #include "mcph/jose/jwt.h"
@@ -345,6 +346,119 @@ TEST_F(CognitoProfileTest, WithoutTheIssuerCheckAnotherPoolsTokenPasses) {
       "Bearer " + token(cognito_claims("", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other0000")));
   ASSERT_TRUE(result.principal.has_value()) << result.description;
   EXPECT_EQ(result.principal->subject, "sub-alice");
+}
+
+// DPoP (RFC 9449 §7): a bound token with a proof of its key made for this very request.
+class DpopAuthenticatorTest : public AuthenticatorTest {
+ protected:
+  std::string bound_token(const jose::Key& key) const {
+    std::string payload = claims(now() + 300, kResource, "", "mcp-client", "DPoP");
+    payload.insert(payload.size() - 1, R"(,"cnf":{"jkt":")" + key.thumbprint() + R"("})");
+    return token(payload);
+  }
+  static std::string proof(const jose::Key& key, const std::string& access_token, const std::string& method = "POST",
+                           const std::string& url = "http://127.0.0.1:1/mcp") {
+    jose::DpopProofRequest request;
+    request.htm = method;
+    request.htu = url;
+    request.access_token = access_token;
+    return jose::create_dpop_proof(key, request);
+  }
+  static http::Request call(const std::string& authorization, const std::optional<std::string>& proof) {
+    http::Request request;
+    request.method = "POST";
+    request.path = "/mcp";
+    request.headers = {{"Authorization", authorization}};
+    if (proof) request.headers.emplace_back("DPoP", *proof);
+    return request;
+  }
+  static void expect_proof_refused(const AuthResult& result, const std::string& why) {
+    EXPECT_FALSE(result.principal.has_value()) << why;
+    EXPECT_EQ(result.status, 401) << why;
+    EXPECT_THAT(result.www_authenticate, StartsWith(R"(DPoP algs="ES256 RS256", error="invalid_dpop_proof")")) << why;
+    EXPECT_THAT(result.description, HasSubstr(why));
+  }
+
+  const jose::Key key_ = jose::Key::generate_ec_p256();
+};
+
+TEST_F(DpopAuthenticatorTest, ABoundTokenWithAProofOfItsKeyForThisRequestIsTheUsers) {
+  const std::string jwt = bound_token(key_);
+  const AuthResult result = auth_->authenticate(call("DPoP " + jwt, proof(key_, jwt)));
+  ASSERT_TRUE(result.principal.has_value()) << result.description;
+  EXPECT_EQ(result.principal->subject, "uuid-alice");
+  EXPECT_EQ(result.principal->token, jwt);
+  ASSERT_TRUE(result.principal->dpop_proof.has_value());
+  EXPECT_EQ(result.principal->dpop_proof->jkt, key_.thumbprint());
+  EXPECT_FALSE(auth_->charge_proof(*result.principal).has_value());
+}
+
+TEST_F(DpopAuthenticatorTest, EveryProofThatDoesNotFitTheRequestOrTheTokenIsRefused) {
+  const std::string jwt = bound_token(key_);
+  expect_proof_refused(auth_->authenticate(call("DPoP " + jwt, std::nullopt)), "no DPoP proof");
+  expect_proof_refused(auth_->authenticate(call("DPoP " + jwt, proof(key_, jwt, "GET"))), "method_mismatch");
+  expect_proof_refused(auth_->authenticate(call("DPoP " + jwt, proof(key_, jwt, "POST", "http://127.0.0.1:2/mcp"))),
+                       "uri_mismatch");
+  expect_proof_refused(auth_->authenticate(call("DPoP " + jwt, proof(key_, bound_token(key_) + "x"))), "ath_mismatch");
+  const jose::Key other = jose::Key::generate_ec_p256();
+  expect_proof_refused(auth_->authenticate(call("DPoP " + jwt, proof(other, jwt))), "key_mismatch");
+  expect_proof_refused(auth_->authenticate(call("DPoP " + jwt, "not-a-proof")), "malformed");
+  expect_proof_refused(auth_->authenticate("DPoP " + jwt), "no DPoP proof");
+  expect_proof_refused(auth_->authenticate(call("DPoP " + token(claims(now() + 300)), proof(key_, jwt))),
+                       "needs a DPoP-bound token");
+  http::Request two = call("DPoP " + jwt, proof(key_, jwt));
+  two.headers.emplace_back("dpop", proof(key_, jwt));
+  EXPECT_EQ(auth_->authenticate(two).status, 400);
+}
+
+TEST_F(DpopAuthenticatorTest, AProofCountsOnceAndOnlyOnceTheCallIsAdmitted) {
+  const std::string jwt = bound_token(key_);
+  const http::Request request = call("DPoP " + jwt, proof(key_, jwt));
+  const AuthResult first = auth_->authenticate(request);
+  ASSERT_TRUE(first.principal.has_value()) << first.description;
+  const AuthResult not_yet_charged = auth_->authenticate(request);
+  ASSERT_TRUE(not_yet_charged.principal.has_value()) << "a refused call (say, over its rate limit) spends no proof";
+  EXPECT_FALSE(auth_->charge_proof(*first.principal).has_value());
+  expect_proof_refused(auth_->authenticate(request), "replayed");
+  const auto again = auth_->charge_proof(*not_yet_charged.principal);
+  ASSERT_TRUE(again.has_value()) << "two calls admitted at once with one proof: the second is refused";
+  EXPECT_EQ(again->status, 401);
+}
+
+TEST_F(DpopAuthenticatorTest, EachUserHasAReplayCacheOfItsOwnAndAFullOneIs429) {
+  AuthConfig small = auth_->config();
+  small.dpop_replay_capacity = 1;
+  Authenticator limited(small);
+  limited.set_resource(kResource, kMetadata);
+  const std::string jwt = bound_token(key_);
+  const AuthResult first = limited.authenticate(call("DPoP " + jwt, proof(key_, jwt)));
+  ASSERT_TRUE(first.principal.has_value()) << first.description;
+  EXPECT_FALSE(limited.charge_proof(*first.principal).has_value());
+  const AuthResult second = limited.authenticate(call("DPoP " + jwt, proof(key_, jwt)));
+  ASSERT_TRUE(second.principal.has_value()) << second.description;
+  const auto full = limited.charge_proof(*second.principal);
+  ASSERT_TRUE(full.has_value());
+  EXPECT_EQ(full->status, 429);
+  EXPECT_GE(full->retry_after, 1);
+
+  std::string bob = claims(now() + 300, kResource, "", "mcp-client", "DPoP");
+  bob.replace(bob.find("uuid-alice"), 10, "uuid-bob");
+  bob.insert(bob.size() - 1, R"(,"cnf":{"jkt":")" + key_.thumbprint() + R"("})");
+  const std::string bob_jwt = token(bob);
+  const AuthResult bobs = limited.authenticate(call("DPoP " + bob_jwt, proof(key_, bob_jwt)));
+  ASSERT_TRUE(bobs.principal.has_value()) << bobs.description;
+  EXPECT_FALSE(limited.charge_proof(*bobs.principal).has_value()) << "alice's full cache takes no room of bob's";
+}
+
+TEST_F(DpopAuthenticatorTest, WithoutDpopAlgorithmsTheSchemeIsNotTaken) {
+  AuthConfig bearer_only = auth_->config();
+  bearer_only.dpop_algs.clear();
+  const Authenticator server(bearer_only);
+  const std::string jwt = bound_token(key_);
+  const AuthResult result = server.authenticate(call("DPoP " + jwt, proof(key_, jwt)));
+  EXPECT_FALSE(result.principal.has_value());
+  EXPECT_THAT(result.www_authenticate, StartsWith("Bearer"));
+  EXPECT_EQ(result.description, "missing bearer token");
 }
 
 }  // namespace

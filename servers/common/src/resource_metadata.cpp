@@ -17,6 +17,10 @@ void serve_protected_resource_metadata(http::Server& http, const ProtectedResour
                                {"scopes_supported", resource.scopes},
                                {"resource_name", resource.name}};
     if (!resource.authorization_servers.empty()) document["authorization_servers"] = resource.authorization_servers;
+    if (!resource.dpop_signing_algs.empty()) {
+      document["dpop_signing_alg_values_supported"] = resource.dpop_signing_algs;
+      document["dpop_bound_access_tokens_required"] = false;  // bearer tokens are taken too
+    }
     http::set_json(res, 200, document);
   });
 }

@@ -9,6 +9,7 @@
 
 #include "mcph/http/json.h"
 #include "mcph/http/trace_context.h"
+#include "mcph/jose/dpop.h"
 #include "mcph/mcp/tool.h"
 
 namespace mcph::servers {
@@ -52,6 +53,9 @@ void Runtime::declare_flags(cli::Flags& flags) {
       .option("rate-limit", "0", "calls per subject per window (0 = unlimited)", "MCPH_RATE_LIMIT")
       .option("rate-window-ms", "1000", "rate-limit window in milliseconds", "MCPH_RATE_WINDOW_MS")
       .option("public-url", "", "URL clients use to reach this server (default: its bound URL)")
+      .option("dpop-algs", "", "the algorithms a DPoP proof of a bound token may use, or none for bearer tokens only "
+                               "(default: ES256,RS256; none with --token-profile cognito)")
+      .option("dpop-replay-capacity", "1000", "live DPoP proofs remembered per user (then 429 until one expires)")
       .repeated("allowed-host", "another host name accepted in Host/Origin (DNS-rebinding protection)")
       .repeated("allowed-client", "an OIDC client (azp) whose tokens are accepted; repeatable [default: mcp-client]")
       .toggle("legacy-sse", "also serve plain JSON-RPC on POST /sse, as the original demo servers did")
@@ -144,6 +148,17 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   if (auth.allowed_clients.empty()) auth.allowed_clients = {"mcp-client"};
   if (flags.on("no-client-check")) auth.allowed_clients.clear();
   auth.check_issuer = !flags.on("no-issuer-check");
+  // Cognito issues no DPoP-bound tokens.
+  const std::string dpop_algs = flags.get("dpop-algs").empty() && auth.profile == broker::TokenProfile::oidc
+                                    ? "ES256,RS256" : flags.get("dpop-algs");
+  if (dpop_algs.empty() || dpop_algs == "none") {
+    auth.dpop_algs.clear();
+  } else if (auto algs = jose::dpop_algs_from_list(dpop_algs)) {
+    auth.dpop_algs = *algs;
+  } else {
+    usage_error(name, "--dpop-algs takes asymmetric algorithms (ES256, RS256) or none, not '" + dpop_algs + "'");
+  }
+  auth.dpop_replay_capacity = static_cast<std::size_t>(std::max(1, flags.get_int("dpop-replay-capacity")));
   authenticator_ = std::make_unique<broker::Authenticator>(auth);
 
   broker::BrokerConfig broker_config;
@@ -241,6 +256,10 @@ mcp::AuthResult Runtime::authenticate(const http::Request& request) {
                                               "rate limit of " + std::to_string(rate_limiter_->limit()) +
                                                   " calls per window exceeded for this user");
   }
+  if (auto refused = authenticator_->charge_proof(*result.principal)) {
+    if (refused->status == 429) return mcp::AuthResult::too_many_requests(refused->retry_after, refused->description);
+    return mcp::AuthResult::unauthorized(refused->www_authenticate, refused->description);
+  }
   mcp::Principal principal;
   principal.subject = result.principal->subject;
   principal.scopes = result.principal->scopes;
@@ -255,7 +274,9 @@ void Runtime::add_endpoints() {
   // RFC 9728 protected resource metadata: where clients get tokens for this server.
   std::vector<std::string> scopes = {authenticator_->config().scope};
   if (!write_scope_.empty()) scopes.push_back(write_scope_);
-  resource_ = {name_, public_url_, {authenticator_->config().issuer}, std::move(scopes)};
+  std::vector<std::string> dpop_algs;
+  for (const auto alg : authenticator_->config().dpop_algs) dpop_algs.emplace_back(jose::to_string(alg));
+  resource_ = {name_, public_url_, {authenticator_->config().issuer}, std::move(scopes), std::move(dpop_algs)};
   serve_protected_resource_metadata(*http_, resource_);
   // The original demo's authentication trace, for compatibility: who the token says you are,
   // which entity Vault says you are, and which secret that gives (masked). Behind /mcp's

@@ -46,7 +46,7 @@ std::string proof_refused(jose::DpopCheck check) {
 }  // namespace
 
 DpopAuthenticator::DpopAuthenticator(DpopAuthSettings settings)
-    : settings_(std::move(settings)), replays_(std::make_unique<AgentReplayCaches>(settings_.replay_capacity)) {
+    : settings_(std::move(settings)), replays_(std::make_unique<jose::SubjectReplayCaches>(settings_.replay_capacity)) {
   if (settings_.unsafe_shared_replay_cache) shared_replays_ = std::make_unique<jose::DpopReplayCache>(settings_.replay_capacity);
   if (settings_.jwks_url.empty()) settings_.jwks_url = settings_.issuer + "/protocol/openid-connect/certs";
   jwks_ = std::make_unique<oidc::JwksCache>(settings_.jwks_url);

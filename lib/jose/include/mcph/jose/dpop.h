@@ -83,6 +83,10 @@ std::string dpop_access_token_hash(std::string_view access_token);
 // (80 for http, 443 for https) dropped: what htu is compared as (RFC 9449 §4.3 step 9).
 std::string dpop_normalized_uri(std::string_view uri);
 
+// The algorithms of a comma-separated list a server's proofs may use ("ES256,RS256"); nullopt
+// when a name is not an algorithm or is a symmetric one, which proves possession of nothing.
+std::optional<std::vector<Alg>> dpop_algs_from_list(std::string_view list);
+
 // Remembers the proofs seen (by key thumbprint and jti) until they could no longer be accepted.
 // At most `capacity` live entries: when it is full of unexpired ones a new proof is refused
 // (replay_cache_full) rather than an entry being dropped early, which would reopen a replay.

@@ -1,8 +1,9 @@
 #pragma once
-// workload-mcp's DPoP replay caches: one per agent (its verified SPIFFE ID), each holding at most
-// `per_agent` live proofs. The server charges a proof to its agent's cache only once the agent is
-// admitted (it has a tier and is within its rate limit), so one agent's proofs never take the
-// room another's need, and the caches are as many as the agents with a tier. Thread-safe.
+// DPoP replay caches partitioned by caller: one per verified subject (an agent's SPIFFE ID, a
+// user's sub), each holding at most `per_subject` live proofs, so one caller's proofs never take
+// the room another's need. A server charges a proof only to a subject it has verified (and, where
+// it has a rate limit or a tier, once the caller is admitted), so the caches are as many as its
+// real callers. Thread-safe.
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -12,26 +13,26 @@
 
 #include "mcph/jose/dpop.h"
 
-namespace mcph::workload {
+namespace mcph::jose {
 
-class AgentReplayCaches {
+class SubjectReplayCaches {
  public:
-  explicit AgentReplayCaches(std::size_t per_agent) : per_agent_(per_agent) {}
+  explicit SubjectReplayCaches(std::size_t per_subject) : per_subject_(per_subject) {}
 
-  // True when the agent's cache holds this proof, live at now; charges nothing.
-  bool seen(const std::string& spiffe_id, const jose::VerifiedDpopProof& proof, std::int64_t now) const;
-  // Remembers the proof in the agent's cache. Throws jose::DpopError: replayed, or
-  // replay_cache_full (the agent holds per_agent live proofs).
-  void remember(const std::string& spiffe_id, const jose::VerifiedDpopProof& proof, std::int64_t now);
-  // Seconds from now until the agent's cache drops its first entry (at least 1).
-  std::int64_t seconds_until_room(const std::string& spiffe_id, std::int64_t now) const;
+  // True when the subject's cache holds this proof, live at now; charges nothing.
+  bool seen(const std::string& subject, const VerifiedDpopProof& proof, std::int64_t now) const;
+  // Remembers the proof in the subject's cache. Throws DpopError: replayed, or
+  // replay_cache_full (the subject holds per_subject live proofs).
+  void remember(const std::string& subject, const VerifiedDpopProof& proof, std::int64_t now);
+  // Seconds from now until the subject's cache drops its first entry (at least 1).
+  std::int64_t seconds_until_room(const std::string& subject, std::int64_t now) const;
 
  private:
-  jose::DpopReplayCache* find(const std::string& spiffe_id) const;
+  DpopReplayCache* find(const std::string& subject) const;
 
-  std::size_t per_agent_;
+  std::size_t per_subject_;
   mutable std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<jose::DpopReplayCache>> caches_;
+  std::map<std::string, std::unique_ptr<DpopReplayCache>> caches_;
 };
 
-}  // namespace mcph::workload
+}  // namespace mcph::jose

@@ -14,6 +14,7 @@ struct ProtectedResource {
   std::string public_url;                          // the URL clients reach the server at; the resource is <public_url>/mcp
   std::vector<std::string> authorization_servers;  // issuer identifiers; may be empty (RFC 9728 §2: optional)
   std::vector<std::string> scopes;                 // scopes_supported
+  std::vector<std::string> dpop_signing_algs;      // dpop_signing_alg_values_supported; empty: none
 };
 
 // <public_url>/.well-known/oauth-protected-resource

@@ -17,7 +17,7 @@
 #include "mcph/http/message.h"
 #include "mcph/jose/dpop.h"
 #include "mcph/jose/jws.h"
-#include "mcph/workload/agent_replay_caches.h"
+#include "mcph/jose/subject_replay_caches.h"
 
 namespace mcph::oidc {
 class JwksCache;
@@ -95,7 +95,7 @@ class DpopAuthenticator {
   DpopAuthResult refuse(int status, const std::string& error, const std::string& description) const;
   DpopAuthSettings settings_;
   std::unique_ptr<oidc::JwksCache> jwks_;
-  std::unique_ptr<AgentReplayCaches> replays_;
+  std::unique_ptr<jose::SubjectReplayCaches> replays_;
   std::unique_ptr<jose::DpopReplayCache> shared_replays_;  // unsafe_shared_replay_cache only
 };
 
