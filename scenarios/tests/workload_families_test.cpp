@@ -192,12 +192,24 @@ TEST_F(WorkloadSabotage, AToolRunWithoutADecisionIsFound) {
               {"with the policy engine answering something that is not JSON the call is denied, saying so", property}});
 }
 
+const std::string kBatchScenario =
+    "a batch of more calls than an agent's limit is refused whole, and a small batch is answered";
+
 // The servers these tests start have no rate limit unless told: one where the stack states a
-// limit (the shared stack's own server passes the family) lets the whole burst through.
+// limit (the shared stack's own server passes the family) lets the whole burst through, and the
+// batch beyond the limit too.
 TEST_F(WorkloadSabotage, AnAgentsBurstWithoutALimitIsFound) {
   expect_red("workload_rate_limit", {"--rate-limit=0"},
              {{"an agent's burst beyond the limit gets 429 with Retry-After, another agent is unaffected, the agent recovers",
-               "no per-agent rate limit"}});
+               "no per-agent rate limit"},
+              {kBatchScenario, "a batch of calls escapes the rate limit"}});
+}
+
+// With the stack's limit, but a batch charged as one call: the burst is stopped, the batch of 25
+// is answered.
+TEST_F(WorkloadSabotage, ABatchChargedAsOneCallIsFound) {
+  expect_red("workload_rate_limit", {"--rate-limit=20", "--rate-window-ms=1000", "--unsafe-uncharged-batches"},
+             {{kBatchScenario, "a batch of calls escapes the rate limit"}});
 }
 
 // Asked without the SPIFFE ID, the reference policy grants nothing: every scenario with a call
