@@ -13,6 +13,7 @@
 #include <set>
 
 #include "agent_stack.h"
+#include "sabotage_verdicts.h"
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/stack/tls_proxy.h"
@@ -25,35 +26,11 @@ using Status = reports::ScenarioResult::Status;
 const std::vector<std::string> kFamilies = {"agent_identity", "transport_identity", "jwt_attacks_hs256",
                                              "authorization_server"};
 
-ScenarioFile family_file(const std::string& suite) {
-  return load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml");
-}
-
-struct Outcome {
-  std::string scenario;
-  Status status;
-  std::string message;
-  std::vector<reports::Finding> findings;
-  std::vector<reports::Failure> failures;
-  std::string why() const {
-    std::string text = scenario + " (" + message + ")";
-    for (const auto& f : failures) text += "\n  step " + f.step + ": expected " + f.expectation + ", actual " + f.actual;
-    for (const auto& f : findings) text += "\n  finding on " + f.server + ": " + f.property;
-    return text;
-  }
-};
-
 // The files `families` (default: all four), every scenario, through the stack file `stack_file`.
 std::vector<Outcome> run_families_on(const std::filesystem::path& stack_file,
                                      const std::vector<std::string>& families = kFamilies) {
   ScenarioRunner runner(StackFile::load(stack_file));
-  std::vector<Outcome> outcomes;
-  for (const auto& suite : families) {
-    for (const auto& result : runner.run(family_file(suite)).scenarios) {
-      outcomes.push_back({suite + " / " + result.name, result.status, result.message, result.findings, result.failures});
-    }
-  }
-  return outcomes;
+  return run_suites(runner, families);
 }
 
 // The three files against a bridge with `switches`.
@@ -74,27 +51,7 @@ void expect_red(const std::string& flag, const std::map<std::string, std::string
   } catch (const NginxMissing& e) {
     GTEST_SKIP() << e.what();
   }
-  std::set<std::string> seen;
-  for (const auto& outcome : outcomes) {
-    const auto due = red.find(outcome.scenario);
-    if (const auto why = undecided.find(outcome.scenario); why != undecided.end() && outcome.status != Status::passed) {
-      EXPECT_EQ(outcome.status, Status::error) << "with " << flag << ": " << outcome.why();
-      EXPECT_NE(outcome.message.find(why->second), std::string::npos) << "with " << flag << ": " << outcome.why();
-      continue;
-    }
-    if (due == red.end()) {
-      EXPECT_EQ(outcome.status, Status::passed) << "with " << flag << ": " << outcome.why();
-      continue;
-    }
-    seen.insert(outcome.scenario);
-    EXPECT_EQ(outcome.status, Status::failed) << flag << " went unnoticed: " << outcome.why();
-    EXPECT_FALSE(outcome.findings.empty()) << outcome.why();
-    for (const auto& finding : outcome.findings) {
-      EXPECT_EQ(finding.property, due->second) << outcome.why();
-      EXPECT_EQ(finding.server, "agent-bridge-mcp") << outcome.why();
-    }
-  }
-  for (const auto& [scenario, property] : red) EXPECT_TRUE(seen.contains(scenario)) << "no scenario " << scenario;
+  expect_red_exactly(outcomes, {.flag = flag, .server = "agent-bridge-mcp", .red = red, .undecided = undecided});
 }
 
 void expect_only(const std::string& flag, const std::string& scenario, const std::string& property) {
@@ -193,7 +150,7 @@ TEST(HandWrittenProfile, TheDocumentedExampleRunsTheAgentFamilies) {
   std::set<std::string> files;
   for (const auto& outcome : outcomes) {
     EXPECT_EQ(outcome.status, Status::passed) << outcome.why();
-    files.insert(outcome.scenario.substr(0, outcome.scenario.find(" / ")));
+    files.insert(outcome.suite);
   }
   EXPECT_EQ(files.size(), families.size());
   EXPECT_GE(outcomes.size(), 44u);
@@ -232,7 +189,7 @@ scenarios:
   const std::filesystem::path confusion_file = stack->write_stack_file("key_confusion.yaml", confusion);
   ScenarioRunner runner(StackFile::load(stack->stack_file()));
   std::size_t passed = 0;
-  for (const ScenarioFile& file : {family_file("agent_identity"), family_file("transport_identity"),
+  for (const ScenarioFile& file : {scenario_family("agent_identity"), scenario_family("transport_identity"),
                                    load_scenario_file(confusion_file.string())}) {
     for (const auto& result : runner.run(file).scenarios) {
       EXPECT_EQ(result.status, Status::passed) << GetParam() << ": " << file.suite << " / " << result.name << " ("

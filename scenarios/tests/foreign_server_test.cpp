@@ -13,6 +13,7 @@
 
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
+#include "sabotage_verdicts.h"
 #include "mcph/harness/stack/supervised_stack.h"
 #include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/proc/service.h"
@@ -29,27 +30,6 @@ using Status = reports::ScenarioResult::Status;
 const std::vector<std::string> kSuites = {"isolation", "missing_credentials", "cross_subject", "rate_limit", "jwt_attacks",
                                           "faults", "protocol"};
 const std::string kBackendErrorText = "backend error text reaches the user";
-
-struct Outcome {
-  std::string suite, scenario;
-  Status status;
-  std::string message;
-  std::vector<reports::Finding> findings;
-  // The findings that fail a scenario: a bounded one (a signed-out user's token accepted until its
-  // exp by a server holding a session, as foreign-mcp does) is reported beside a pass.
-  std::vector<reports::Finding> unbounded_findings() const {
-    std::vector<reports::Finding> unbounded;
-    for (const auto& f : findings) {
-      if (!f.bounded()) unbounded.push_back(f);
-    }
-    return unbounded;
-  }
-  std::string why() const {
-    std::string text = suite + " / " + scenario + " (" + message + ")";
-    for (const auto& f : findings) text += "\n  finding on " + f.server + ": " + f.property + " — " + f.step + ": " + f.evidence;
-    return text;
-  }
-};
 
 // A skipped scenario is one that does not apply to foreign-mcp, for the reason the harness must
 // give: Streamable HTTP's cases (protocol, the session case) and HTTP+SSE's (family 3's SSE
@@ -146,14 +126,7 @@ class ForeignServer : public ::testing::Test {
       external.services[name] = service;
     }
     ScenarioRunner runner(StackFile::parse(external.to_json(), "hand-written stack file"));
-    std::vector<Outcome> outcomes;
-    for (const auto& suite : kSuites) {
-      const ScenarioFile file = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml");
-      for (const auto& result : runner.run(file).scenarios) {
-        outcomes.push_back({suite, result.name, result.status, result.message, result.findings});
-      }
-    }
-    return outcomes;
+    return run_suites(runner, kSuites);
   }
 
   // The suites fail against the server with `defects`, each failure names `property` and
@@ -165,7 +138,7 @@ class ForeignServer : public ::testing::Test {
     std::set<std::string> failed;
     for (const auto& outcome : outcomes) {
       if (outcome.status == Status::passed || outcome.status == Status::skipped) continue;
-      failed.insert(outcome.suite + " / " + outcome.scenario);
+      failed.insert(outcome.name());
       EXPECT_EQ(outcome.status, Status::failed) << outcome.why();
       EXPECT_FALSE(outcome.unbounded_findings().empty()) << "a failure without a finding: " << outcome.why();
       for (const auto& finding : outcome.unbounded_findings()) {
@@ -198,11 +171,11 @@ TEST_F(ForeignServer, WellBehavedPassesEveryScenarioThatApplies) {
   std::set<std::string> ran, bounded;
   for (const auto& outcome : outcomes) {
     if (outcome.status == Status::skipped) continue;
-    ran.insert(outcome.suite + " / " + outcome.scenario);
+    ran.insert(outcome.name());
     EXPECT_EQ(outcome.status, Status::passed) << outcome.why();
     EXPECT_TRUE(outcome.unbounded_findings().empty()) << outcome.why();
     for (const auto& finding : outcome.findings) {
-      if (finding.bounded()) bounded.insert(outcome.suite + " / " + outcome.scenario);
+      if (finding.bounded()) bounded.insert(outcome.name());
     }
   }
   // foreign-mcp keeps the Vault session it made for a user and checks tokens locally: a disabled

@@ -14,6 +14,7 @@
 
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
+#include "sabotage_verdicts.h"
 #include "mcph/harness/stack/real_tier.h"
 #include "mcph/harness/stack/service_health.h"
 #include "mcph/proc/free_port.h"
@@ -24,20 +25,6 @@ namespace mcph::harness {
 namespace {
 
 using Status = reports::ScenarioResult::Status;
-
-struct Outcome {
-  std::string scenario;
-  Status status;
-  std::string message;
-  std::vector<reports::Finding> findings;
-  std::vector<reports::Failure> failures;
-  std::string why() const {
-    std::string text = scenario + " (" + message + ")";
-    for (const auto& f : failures) text += "\n  step " + f.step + ": expected " + f.expectation + ", actual " + f.actual;
-    for (const auto& f : findings) text += "\n  finding on " + f.server + ": " + f.property;
-    return text;
-  }
-};
 
 class WorkloadSabotage : public ::testing::Test {
  protected:
@@ -71,19 +58,15 @@ class WorkloadSabotage : public ::testing::Test {
     return proc::start_service(spawn);
   }
 
-  static ScenarioFile family(const std::string& suite) {
-    return load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml");
-  }
-
   // The family's scenarios against the stack with `service` (an MCP server) at `server_url`, and
   // its OPA at `opa_url`, when given.
-  std::vector<reports::ScenarioResult> run_family(const std::string& suite, const std::string& service,
-                                                  const std::string& server_url, const std::string& opa_url = {}) const {
+  std::vector<Outcome> run_family(const std::string& suite, const std::string& service, const std::string& server_url,
+                                  const std::string& opa_url = {}) const {
     StackFile stack = stack_;
     stack.services[service].url = server_url + "/mcp";
     if (!opa_url.empty()) stack.services["opa"].url = opa_url;
     ScenarioRunner runner(stack);
-    return runner.run(family(suite)).scenarios;
+    return run_suites(runner, {suite});
   }
 
   // The family's scenarios against a workload-mcp with `flags`: see expect_red_at.
@@ -92,33 +75,17 @@ class WorkloadSabotage : public ::testing::Test {
     std::string flag;
     for (const auto& each : flags) flag += (flag.empty() ? "" : " ") + each;
     const proc::StartedService server = start_server(flags);
-    expect_red_at("workload-mcp", run_family(suite, "workload-mcp", server.url), flag, red, also);
+    expect_red_at("workload-mcp", suite, run_family(suite, "workload-mcp", server.url), flag, red, also);
   }
 
-  // Each of `red` (name → property) fails naming its property (or one of `also`) on `service`,
-  // the server with `flag`; every other scenario passes.
-  static void expect_red_at(const std::string& service, const std::vector<reports::ScenarioResult>& results,
+  // Each of `red` (a scenario of `suite` → property) fails naming its property (or one of
+  // `also`) on `service`, the server with `flag`; every other scenario passes.
+  static void expect_red_at(const std::string& service, const std::string& suite, const std::vector<Outcome>& outcomes,
                             const std::string& flag, const std::map<std::string, std::string>& red,
                             const std::set<std::string>& also = {}) {
-    std::set<std::string> seen;
-    for (const auto& result : results) {
-      const Outcome outcome{result.name, result.status, result.message, result.findings, result.failures};
-      const auto due = red.find(result.name);
-      if (due == red.end()) {
-        EXPECT_EQ(outcome.status, Status::passed) << "with " << flag << ": " << outcome.why();
-        continue;
-      }
-      seen.insert(result.name);
-      EXPECT_EQ(outcome.status, Status::failed) << flag << " went unnoticed: " << outcome.why();
-      EXPECT_FALSE(outcome.findings.empty()) << outcome.why();
-      for (const auto& finding : outcome.findings) {
-        if (!also.contains(finding.property)) {
-          EXPECT_EQ(finding.property, due->second) << outcome.why();
-        }
-        EXPECT_EQ(finding.server, service) << outcome.why();
-      }
-    }
-    for (const auto& [scenario, property] : red) EXPECT_TRUE(seen.contains(scenario)) << "no scenario " << scenario;
+    RedVerdicts expected{.flag = flag, .server = service, .also = also};
+    for (const auto& [scenario, property] : red) expected.red[suite + " / " + scenario] = property;
+    expect_red_exactly(outcomes, expected);
   }
 
   StackFile stack_;
@@ -147,7 +114,7 @@ TEST_F(WorkloadSabotage, TheBridgeTakingABoundTokenAsBearerIsFound) {
                 "--trusted-issuer-audience", "agent-bridge-mcp",
                 "--unsafe-dpop-as-bearer"};
   const proc::StartedService bridge = proc::start_service(spawn);
-  expect_red_at("agent-bridge-mcp", run_family("dpop", "agent-bridge-mcp", bridge.url), "--unsafe-dpop-as-bearer",
+  expect_red_at("agent-bridge-mcp", "dpop", run_family("dpop", "agent-bridge-mcp", bridge.url), "--unsafe-dpop-as-bearer",
                 {{"a DPoP-bound token of the realm presented as a bearer token is refused by every server that takes the "
                   "realm's tokens",
                   "accepts a DPoP-bound token as a bearer token"}});
@@ -225,19 +192,31 @@ TEST_F(WorkloadSabotage, AToolRunWithoutADecisionIsFound) {
               {"with the policy engine answering something that is not JSON the call is denied, saying so", property}});
 }
 
+const std::string kBatchScenario =
+    "a batch of more calls than an agent's limit is refused whole, and a small batch is answered";
+
 // The servers these tests start have no rate limit unless told: one where the stack states a
-// limit (the shared stack's own server passes the family) lets the whole burst through.
+// limit (the shared stack's own server passes the family) lets the whole burst through, and the
+// batch beyond the limit too.
 TEST_F(WorkloadSabotage, AnAgentsBurstWithoutALimitIsFound) {
   expect_red("workload_rate_limit", {"--rate-limit=0"},
              {{"an agent's burst beyond the limit gets 429 with Retry-After, another agent is unaffected, the agent recovers",
-               "no per-agent rate limit"}});
+               "no per-agent rate limit"},
+              {kBatchScenario, "a batch of calls escapes the rate limit"}});
+}
+
+// With the stack's limit, but a batch charged as one call: the burst is stopped, the batch of 25
+// is answered.
+TEST_F(WorkloadSabotage, ABatchChargedAsOneCallIsFound) {
+  expect_red("workload_rate_limit", {"--rate-limit=20", "--rate-window-ms=1000", "--unsafe-uncharged-batches"},
+             {{kBatchScenario, "a batch of calls escapes the rate limit"}});
 }
 
 // Asked without the SPIFFE ID, the reference policy grants nothing: every scenario with a call
 // it should allow goes red, and only the decision table (asked of OPA directly) stays green.
 TEST_F(WorkloadSabotage, APolicyInputWithoutTheSpiffeIdIsFound) {
   std::map<std::string, std::string> red;
-  for (const auto& scenario : family("trust_tiers").scenarios) {
+  for (const auto& scenario : scenario_family("trust_tiers").scenarios) {
     if (scenario.name != "the policy decides every cell of the decision table as the table says") {
       red[scenario.name] = "refuses what the policy grants";
     }
@@ -271,8 +250,8 @@ TEST_F(WorkloadSabotage, APolicyThatDidNotLoadPassesNothing) {
   const proc::StartedService policyless = proc::start_service(spawn, ready);
   const proc::StartedService server = start_server({}, policyless.url);
   for (const auto& result : run_family("trust_tiers", "workload-mcp", server.url, policyless.url)) {
-    EXPECT_NE(result.status, Status::passed) << result.name << " passed against a policy that did not load";
-    if (result.name == "the policy decides every cell of the decision table as the table says") {
+    EXPECT_NE(result.status, Status::passed) << result.scenario << " passed against a policy that did not load";
+    if (result.scenario == "the policy decides every cell of the decision table as the table says") {
       ASSERT_FALSE(result.failures.empty()) << result.message;
       EXPECT_NE(result.failures.front().actual.find("trusted read filesystem: the table says allow, the policy decides undefined"),
                 std::string::npos) << result.failures.front().actual;

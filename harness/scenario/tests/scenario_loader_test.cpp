@@ -147,6 +147,19 @@ TEST(ScenarioLoader, AWorkloadBurstMayGoOnPastItsRefusals) {
   EXPECT_THAT(load_error(head + "repeat: 50, past_refusals: 3}\n").what(), HasSubstr("past_refusals: expected true or false"));
 }
 
+// A workload batch: sent once, in a session opened at the endpoint the step names.
+TEST(ScenarioLoader, AWorkloadBatchNamesItsEndpointAndIsSentOnce) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - workload: {agent: trusted-agent, ";
+  const auto step = [&](const std::string& fields) {
+    return parse_scenario_file(head + fields + "}\n", "x.yaml").scenarios[0].steps[0].get<WorkloadStep>();
+  };
+  EXPECT_EQ(step("path: /mcp, batch: 25").batch, 25);
+  EXPECT_EQ(step("path: /mcp").batch, 0);
+  EXPECT_THAT(load_error(head + "batch: 3}\n").what(), HasSubstr("batch: a batch is sent once, in a session: give path"));
+  EXPECT_THAT(load_error(head + "path: /mcp, batch: 3, repeat: 5}\n").what(), HasSubstr("give path"));
+  EXPECT_THAT(load_error(head + "path: /mcp, batch: 0}\n").what(), HasSubstr("batch"));
+}
+
 // The transport a scenario's cases are about: the file's default, a scenario's own, or none.
 TEST(ScenarioLoader, ReadsTheTransportOfTheFileAndOfEachScenario) {
   const ScenarioFile file = parse_scenario_file(

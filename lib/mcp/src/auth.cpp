@@ -3,8 +3,12 @@
 namespace mcph::mcp {
 
 AuthResult AuthResult::unauthorized(std::string www_authenticate, std::string message) {
+  return refused(401, std::move(message), std::move(www_authenticate));
+}
+
+AuthResult AuthResult::refused(int status, std::string message, std::string www_authenticate) {
   AuthRejection rejection;
-  rejection.status = 401;
+  rejection.status = status;
   rejection.message = std::move(message);
   if (!www_authenticate.empty()) rejection.headers.emplace_back("WWW-Authenticate", std::move(www_authenticate));
   return reject(std::move(rejection));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unordered_map>
 
 #include "jsonrpc.h"
 #include "media_type.h"
@@ -49,6 +50,7 @@ struct Server::Impl {
   detail::SessionStore sessions;
   detail::ToolRegistry tools;
   detail::SseStreams sse_streams;
+  std::unordered_map<std::string, LegacyMethod> legacy_handlers;
   bool mounted = false;
 
   explicit Impl(ServerOptions opts)
@@ -139,9 +141,11 @@ struct Server::Impl {
     return result;
   }
 
-  // Answers one request. `session` is null on the legacy transport.
+  // Answers one request. `session` is null on the legacy transport, where a CallRefused is
+  // the answer: its error, and its status and headers in `refused`.
   json dispatch(const Message& message, const Principal& principal, Session* session,
-                const http::Request& req, std::vector<json>& notifications) const {
+                const http::Request& req, std::vector<json>& notifications,
+                std::optional<CallRefused>* refused = nullptr) const {
     static const std::string kNoSession;
     try {
       if (!message.params.is_null() && !message.params.is_object()) {
@@ -169,10 +173,19 @@ struct Server::Impl {
       if (message.method == "tools/call") {
         const std::string& version = session != nullptr ? session->protocol_version : latest_protocol_version();
         detail::CallScope scope{principal, session != nullptr ? session->id : kNoSession, version, req,
-                                session != nullptr ? session->log_level.load() : LogLevel::debug};
+                                session != nullptr ? session->log_level.load() : LogLevel::debug,
+                                /*refusal_answers_request=*/session == nullptr};
         return detail::result_response(message.id, tools.call(params, scope, notifications));
       }
+      if (const auto legacy = legacy_handlers.find(message.method); session == nullptr && legacy != legacy_handlers.end()) {
+        return detail::result_response(message.id, legacy->second(params, principal, req));
+      }
       throw RpcFailure(jsonrpc::kMethodNotFound, "Method not found: " + message.method);
+    } catch (const CallRefused& refusal) {
+      if (refused != nullptr) refused->emplace(refusal);
+      return detail::error_response(message.id, refusal.code(), refusal.what());
+    } catch (const ToolError& error) {  // a legacy method's
+      return detail::error_response(message.id, jsonrpc::kInvalidParams, error.what());
     } catch (const RpcFailure& failure) {
       return detail::error_response(message.id, failure.code(), failure.what());
     } catch (const std::exception& e) {
@@ -348,7 +361,8 @@ struct Server::Impl {
   }
 
   // The original demo's transport: one plain JSON-RPC message per POST, no session, JSON only.
-  // Errors come with 400 (500 for internal errors), as the demo servers answer them.
+  // Errors come with 400 (500 for internal errors), as the demo servers answer them, or with 200
+  // when legacy_errors_as_http_errors is off; a tool's CallRefused with its own status.
   void handle_legacy(const http::Request& req, http::Response& res) const {
     auto principal = admit(req, res);
     if (!principal) return;
@@ -367,15 +381,20 @@ struct Server::Impl {
       return;
     }
     const auto& answered = options.legacy_methods;
+    const int error_status = options.legacy_errors_as_http_errors ? 400 : 200;
     if (!answered.empty() && std::find(answered.begin(), answered.end(), message.method) == answered.end()) {
-      refuse(res, 400, jsonrpc::kMethodNotFound, "Unknown method: " + message.method, message.id);
+      refuse(res, error_status, jsonrpc::kMethodNotFound, "Unknown method: " + message.method, message.id);
       return;
     }
     std::vector<json> notifications;  // no stream to carry them
-    const json response = dispatch(message, *principal, nullptr, req, notifications);
+    std::optional<CallRefused> refused;
+    const json response = dispatch(message, *principal, nullptr, req, notifications, &refused);
     int status = 200;
-    if (is_error_response(response)) {
-      status = response["error"]["code"] == jsonrpc::kInternalError ? 500 : 400;
+    if (refused) {
+      status = refused->status();
+      for (const auto& [name, value] : refused->headers()) res.set_header(name, value);
+    } else if (is_error_response(response)) {
+      status = response["error"]["code"] == jsonrpc::kInternalError ? 500 : error_status;
     }
     res.set_json(status, detail::serialize(response));
   }
@@ -490,6 +509,14 @@ Server::~Server() = default;
 void Server::add_tool(ToolDefinition definition, ToolHandler handler) {
   if (impl_->mounted) throw std::logic_error("add_tool after mount: tools are fixed once serving");
   impl_->tools.add(std::move(definition), std::move(handler));
+}
+
+void Server::add_legacy_method(std::string method, LegacyMethod handler) {
+  if (impl_->mounted) throw std::logic_error("add_legacy_method after mount: methods are fixed once serving");
+  if (!handler) throw std::invalid_argument("legacy method " + method + " has no handler");
+  if (!impl_->legacy_handlers.emplace(std::move(method), std::move(handler)).second) {
+    throw std::invalid_argument("duplicate legacy method");
+  }
 }
 
 void Server::mount(http::Server& http) {

@@ -106,6 +106,14 @@ Arguments make_arguments(nlohmann::json object) {
   return Arguments(std::make_shared<const nlohmann::json>(std::move(object)));
 }
 
+ToolDefinition tool_definition(const nlohmann::json& listing) {
+  ToolDefinition definition;
+  definition.name = listing.at("name").get<std::string>();
+  definition.description = listing.value("description", "");
+  definition.input_schema = listing.at("inputSchema").dump();
+  return definition;
+}
+
 ToolResult structured_result(nlohmann::json structured) {
   ToolResult r = ToolResult::text(structured.dump());
   r.structured_content = std::make_shared<nlohmann::json>(std::move(structured));

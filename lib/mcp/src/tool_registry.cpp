@@ -150,6 +150,9 @@ nlohmann::json ToolRegistry::call(const nlohmann::json& params, const CallScope&
   ToolResult result;
   try {
     result = tool.handler(make_arguments(std::move(arguments)), context);
+  } catch (const CallRefused& e) {
+    if (scope.refusal_answers_request) throw;
+    result = ToolResult::error(e.what());
   } catch (const ToolError& e) {
     result = ToolResult::error(e.what());
   } catch (const std::exception& e) {

@@ -18,6 +18,9 @@ struct CallScope {
   const std::string& protocol_version;
   const http::Request& http_request;
   LogLevel log_threshold = LogLevel::debug;
+  // The legacy path's: a handler's CallRefused leaves call() to become the request's answer,
+  // instead of a tool execution error.
+  bool refusal_answers_request = false;
 };
 
 class ToolRegistry {
@@ -28,7 +31,8 @@ class ToolRegistry {
   void add(ToolDefinition definition, ToolHandler handler);
   nlohmann::json list_result() const;
   // `params` of tools/call; returns the CallToolResult, appends the call's notifications.
-  // Throws RpcFailure(-32602) for malformed params and unknown tools.
+  // Throws RpcFailure(-32602) for malformed params and unknown tools, and passes on a handler's
+  // CallRefused when the scope says so.
   nlohmann::json call(const nlohmann::json& params, const CallScope& scope,
                       std::vector<nlohmann::json>& notifications) const;
   // The scopes (space-separated) the tool named in tools/call `params` needs and `principal`

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "mcph/http/url.h"
@@ -307,6 +308,85 @@ TEST(ToolScopes, ACallWithoutTheToolsScopeIs403InsufficientScopeAndTheToolDoesNo
   EXPECT_THAT(written.body, HasSubstr("written"));
   EXPECT_EQ(runs.load(), 1);
   http.stop();
+}
+
+// A legacy path whose errors are 200 (legacy_errors_as_http_errors off), a tool's refusal and a
+// legacy method beside MCP's: a CallRefused is the legacy request's answer, with its status and
+// headers, and a tool execution error in a session, whose HTTP status stays the transport's.
+class RefusingServerTest : public ::testing::Test {
+ protected:
+  RefusingServerTest() {
+    ServerOptions options;
+    options.legacy_path = "/rpc";
+    options.legacy_methods = {"tools/call", "notes/read"};
+    options.legacy_errors_as_http_errors = false;
+    mcp_ = std::make_unique<Server>(options);
+    ToolDefinition guarded;
+    guarded.name = "guarded";
+    mcp_->add_tool(guarded, [](const Arguments&, ToolContext&) -> ToolResult {
+      throw CallRefused(403, -32003, "denied: not for this tier", {{"WWW-Authenticate", "Bearer error=\"insufficient_scope\""}});
+    });
+    mcp_->add_legacy_method("notes/read", [](const json& params, const Principal&, const http::Request&) {
+      if (!params.contains("uri")) throw ToolError("uri is required");
+      if (params["uri"] == "secret") throw CallRefused(503, -32000, "unavailable");
+      return json{{"text", "note " + params["uri"].get<std::string>()}};
+    });
+    mcp_->mount(http_);
+    http_.start();
+    client_ = http::Client(http_.url());
+  }
+  ~RefusingServerTest() override { http_.stop(); }
+
+  http::ClientResponse legacy(const std::string& method, const json& params) {
+    return client_.post("/rpc", json{{"jsonrpc", "2.0"}, {"id", 3}, {"method", method}, {"params", params}}.dump(),
+                        "application/json");
+  }
+
+  std::unique_ptr<Server> mcp_;
+  http::Server http_;
+  http::Client client_{"http://127.0.0.1:1"};
+};
+
+TEST_F(RefusingServerTest, ARefusalIsTheLegacyAnswerWithItsStatusAndHeaders) {
+  const auto refused = legacy("tools/call", {{"name", "guarded"}});
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.header("WWW-Authenticate"), R"(Bearer error="insufficient_scope")");
+  EXPECT_EQ(json::parse(refused.body)["error"]["code"], -32003);
+  EXPECT_EQ(json::parse(refused.body)["error"]["message"], "denied: not for this tier");
+  EXPECT_EQ(json::parse(refused.body)["id"], 3);
+}
+
+TEST_F(RefusingServerTest, ARefusalInASessionIsAToolErrorOfStatus200) {
+  const std::string session = open_session(client_);
+  const auto answer = client_.post("/mcp", R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"guarded"}})",
+                                   "application/json", post_headers({{"Mcp-Session-Id", session}}));
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.header("WWW-Authenticate"), "");
+  const json body = json::parse(answer.body);
+  EXPECT_EQ(body["result"]["isError"], true);
+  EXPECT_EQ(body["result"]["content"][0]["text"], "denied: not for this tier");
+}
+
+TEST_F(RefusingServerTest, LegacyMethodsAnswerOnTheLegacyPathOnlyAndErrorsAre200) {
+  const auto read = legacy("notes/read", {{"uri", "a"}});
+  EXPECT_EQ(read.status, 200);
+  EXPECT_EQ(json::parse(read.body)["result"]["text"], "note a");
+  const auto missing = legacy("notes/read", json::object());
+  EXPECT_EQ(missing.status, 200);
+  EXPECT_EQ(json::parse(missing.body)["error"]["code"], -32602);
+  EXPECT_EQ(json::parse(missing.body)["error"]["message"], "uri is required");
+  EXPECT_EQ(legacy("notes/read", {{"uri", "secret"}}).status, 503);
+  const auto unknown_tool = legacy("tools/call", {{"name", "nope"}});
+  EXPECT_EQ(unknown_tool.status, 200);
+  EXPECT_EQ(json::parse(unknown_tool.body)["error"]["code"], -32602);
+  const auto unlisted = legacy("tools/list", json::object());
+  EXPECT_EQ(unlisted.status, 200);
+  EXPECT_EQ(json::parse(unlisted.body)["error"]["message"], "Unknown method: tools/list");
+
+  const std::string session = open_session(client_);
+  const auto in_session = client_.post("/mcp", R"({"jsonrpc":"2.0","id":5,"method":"notes/read","params":{"uri":"a"}})",
+                                       "application/json", post_headers({{"Mcp-Session-Id", session}}));
+  EXPECT_EQ(json::parse(in_session.body)["error"]["code"], -32601);
 }
 
 }  // namespace

@@ -243,14 +243,7 @@ void Runtime::set_credential_trace(std::function<CredentialTrace(const broker::P
 
 mcp::AuthResult Runtime::authenticate(const http::Request& request) {
   broker::AuthResult result = authenticator_->authenticate(request);
-  if (!result.principal) {
-    if (result.status == 401) return mcp::AuthResult::unauthorized(result.www_authenticate, result.description);
-    mcp::AuthRejection rejection;
-    rejection.status = result.status;
-    rejection.message = result.description;
-    if (!result.www_authenticate.empty()) rejection.headers.emplace_back("WWW-Authenticate", result.www_authenticate);
-    return mcp::AuthResult::reject(rejection);
-  }
+  if (!result.principal) return mcp::AuthResult::refused(result.status, result.description, result.www_authenticate);
   if (auto wait = rate_limiter_->acquire(result.principal->subject)) {
     return mcp::AuthResult::too_many_requests(static_cast<int>(wait->count()),
                                               "rate limit of " + std::to_string(rate_limiter_->limit()) +

@@ -37,6 +37,40 @@ std::string proof_for(const WorkloadStep& step, const jose::Key& key, const std:
   return jose::create_dpop_proof(key, request, tampering);
 }
 
+Json tool_call(const WorkloadStep& step, int id) {
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
+          {"params", {{"name", step.tool}, {"arguments", {{"operation", step.operation}}}}}};
+}
+
+// The DPoP header among `headers`, or end().
+http::Fields::iterator dpop_header(http::Fields& headers) {
+  return std::find_if(headers.begin(), headers.end(), [](const auto& field) { return field.first == "DPoP"; });
+}
+
+// A batch's session: initialize at step.path in protocol 2025-03-26 (the one with batches), with
+// `headers` and a proof of its own (`fresh_proof`). Adds the session's headers to `headers`;
+// throws when it is refused.
+template <class FreshProof>
+void open_batch_session(const WorkloadStep& step, http::Client& client, http::Fields& headers, StepRun& run,
+                        const std::string& url, const FreshProof& fresh_proof) {
+  headers.emplace_back("Accept", "application/json, text/event-stream");
+  http::Fields initialize = headers;
+  if (const auto dpop = dpop_header(initialize); dpop != initialize.end()) dpop->second = fresh_proof();
+  const std::string body = Json{{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"},
+                                {"params", {{"protocolVersion", "2025-03-26"}, {"capabilities", Json::object()},
+                                            {"clientInfo", {{"name", "mcph-workload-step"}, {"version", "1"}}}}}}
+                               .dump();
+  const auto started = sync::SteadyClock::now();
+  const auto response = client.request("POST", step.path, initialize, body, "application/json");
+  run.record.exchange("POST", url, initialize, body, response.status, response.headers, response.body, sync::ms_since(started));
+  const auto session = http::find_field(response.headers, "Mcp-Session-Id");
+  if (response.status != 200 || !session) {
+    throw std::runtime_error("the batch's session was not opened (HTTP " + std::to_string(response.status) + "): there is no batch to test");
+  }
+  headers.emplace_back("Mcp-Session-Id", *session);
+  headers.emplace_back("MCP-Protocol-Version", "2025-03-26");
+}
+
 void run_workload(const WorkloadStep& step, StepRun& run) {
   StepExecutor& executor = run.executor;
   StepOutcome& out = run.out;
@@ -54,17 +88,23 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
   if (step.scheme != "none") headers.emplace_back("Authorization", step.scheme + " " + presented.access_token);
   out.sent_token = presented.access_token;
   const jose::Key stranger = jose::Key::generate_ec_p256();
-  const std::string proof =
-      step.proof == "none" ? "" : proof_for(step, step.proof_by_stranger ? stranger : caller.key, "POST", url, presented.access_token);
+  const auto fresh_proof = [&] {
+    return proof_for(step, step.proof_by_stranger ? stranger : caller.key, "POST", url, presented.access_token);
+  };
+  const std::string proof = step.proof == "none" ? "" : fresh_proof();
   if (!proof.empty()) headers.emplace_back("DPoP", proof);
   for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, run.resolve));
-
-  const std::string body = Json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"},
-                                {"params", {{"name", step.tool}, {"arguments", {{"operation", step.operation}}}}}}
-                               .dump();
   http::ClientOptions options;
   options.read_timeout = executor.options().http_timeout;
   http::Client client(origin, options);
+  std::string body = tool_call(step, 1).dump();
+  if (step.batch > 0) {
+    open_batch_session(step, client, headers, run, url, fresh_proof);
+    Json calls = Json::array();
+    for (int id = 1; id <= step.batch; ++id) calls.push_back(tool_call(step, id));
+    body = calls.dump();
+  }
+
   // replayed: the proof's first use must be accepted, so that its second answer is about the replay.
   // A burst (repeat) sends each call with a fresh proof of its own and stops at the first 429,
   // unless it goes on past refusals.
@@ -72,8 +112,7 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
   http::ClientResponse response;
   for (int i = 0; i < sends; ++i) {
     if (i > 0 && step.repeat > 1 && !proof.empty()) {
-      const auto dpop = std::find_if(headers.begin(), headers.end(), [](const auto& field) { return field.first == "DPoP"; });
-      dpop->second = proof_for(step, step.proof_by_stranger ? stranger : caller.key, "POST", url, presented.access_token);
+      dpop_header(headers)->second = fresh_proof();
     }
     const auto started = sync::SteadyClock::now();
     response = client.request("POST", step.path, headers, body, "application/json");
@@ -92,6 +131,7 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
       continue;
     }
     run.record.exchange("POST", url, headers, body, response.status, response.headers, response.body, sync::ms_since(started));
+    if (step.batch > 0 && response.status == 429) out.retry_after = retry_after;
     if (response.status == 200) continue;
     if (i == 0 && sends == 2) {
       throw std::runtime_error("the proof's first use was refused (HTTP " + std::to_string(response.status) +
@@ -126,7 +166,7 @@ WorkloadStep read_workload(const StepSource& source) {
   const std::string& here = source.here;
   reader.only_keys(value, here, {"agent", "server", "path", "tool", "operation", "token_of", "scheme", "proof", "proof_key",
                                  "htm", "htu", "iat_offset", "ath", "typ", "alg", "private_jwk", "headers", "repeat",
-                                 "past_refusals"});
+                                 "past_refusals", "batch"});
   WorkloadStep step;
   step.agent = reader.required_text(value, "agent", here);
   step.server = reader.text_or(value, "server", here, step.server);
@@ -165,6 +205,13 @@ WorkloadStep read_workload(const StepSource& source) {
     }
   }
   step.past_refusals = read_flag(reader, value, "past_refusals", here);
+  if (value["batch"].IsDefined()) {
+    step.batch = static_cast<int>(bounded_integer(reader, value["batch"], Reader::join(here, "batch"), 1, 1000));
+    if (!value["path"].IsDefined() || step.repeat > 1 || step.proof == "replayed") {
+      reader.fail(value["batch"], Reader::join(here, "batch"),
+                  "a batch is sent once, in a session: give path, the Streamable HTTP endpoint, and no repeat or replay");
+    }
+  }
   if (step.past_refusals && step.repeat < 2) {
     reader.fail(value["past_refusals"], Reader::join(here, "past_refusals"), "goes on with a burst: give repeat");
   }
@@ -202,7 +249,9 @@ StepKindInfo workload_step_kind() {
                  {"workload.private_jwk", "`true`: the proof's jwk carries the private key"},
                  {"workload.headers", "extra request headers (a mapping)"},
                  {"workload.repeat", "a burst of this many calls (1 to 1000), each with a fresh proof, until the first 429"},
-                 {"workload.past_refusals", "`true`: the burst sends all its calls, past 429s and every other refusal (a flood)"}},
+                 {"workload.past_refusals", "`true`: the burst sends all its calls, past 429s and every other refusal (a flood)"},
+                 {"workload.batch", "this many calls (1 to 1000) in one JSON-RPC batch, in a 2025-03-26 session the step opens at `path` "
+                                    "(its initialize with a proof of its own)"}},
       .read = [](const StepSource& source) -> StepSpec { return read_workload(source); },
       .run = runner<WorkloadStep>(run_workload),
       .title = titler<WorkloadStep>(workload_title),

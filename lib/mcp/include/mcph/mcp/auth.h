@@ -44,6 +44,8 @@ class AuthResult {
   static AuthResult reject(AuthRejection rejection) { return AuthResult(std::move(rejection)); }
   // 401 with the given WWW-Authenticate challenge, e.g. `Bearer error="invalid_token"`.
   static AuthResult unauthorized(std::string www_authenticate, std::string message);
+  // `status` (400, 403, 503, …), with the WWW-Authenticate challenge when one is given.
+  static AuthResult refused(int status, std::string message, std::string www_authenticate = {});
   // 429 with Retry-After (seconds).
   static AuthResult too_many_requests(int retry_after_seconds, std::string message);
 

@@ -9,6 +9,8 @@
 namespace mcph::mcp {
 
 Arguments make_arguments(nlohmann::json object);
+// The definition of a tool written as its tools/list entry (name, description, inputSchema).
+ToolDefinition tool_definition(const nlohmann::json& listing);
 // A result whose structuredContent is `structured` and whose text content is its JSON text
 // (the spec asks servers returning structured content to serialize it into a text block too).
 ToolResult structured_result(nlohmann::json structured);

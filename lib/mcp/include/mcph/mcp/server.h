@@ -7,8 +7,8 @@
 //   GET    <path>  405: this server opens no standalone SSE stream
 // Sessions start at initialize and are required afterwards (400 without one, 404 for an
 // unknown one), Host and Origin are checked against an allow-list (403), and every request
-// passes the authentication hook first. Optionally also serves the original demo's plain
-// JSON-RPC on `POST /sse` (no session), the protected resource metadata document, and the
+// passes the authentication hook first. Optionally also serves plain JSON-RPC on a legacy path
+// (no session; the original demo's `POST /sse`), the protected resource metadata document, and the
 // HTTP+SSE transport of protocol 2024-11-05:
 //   GET  <sse_path>             a text/event-stream whose first event is `endpoint`, its data
 //                               <sse_messages_path>?session_id=<id>; responses and
@@ -29,6 +29,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "mcph/http/server.h"
 #include "mcph/mcp/auth.h"
@@ -62,9 +64,13 @@ struct ServerOptions {
   // Non-empty: also serve plain JSON-RPC (no session, no SSE) on POST at this path, as the
   // original Python demo servers do on /sse.
   std::string legacy_path;
-  // Non-empty: the only methods the legacy path answers; any other request is HTTP 400 with
-  // -32601 "Unknown method: <method>", as the demo's servers answer even `initialize`.
+  // Non-empty: the only methods the legacy path answers; any other request is -32601
+  // "Unknown method: <method>", as the demo's servers answer even `initialize`.
   std::vector<std::string> legacy_methods;
+  // The HTTP status of the legacy path's JSON-RPC errors: true, 400, as the demo's servers
+  // answer them; false, 200 with the error in the body alone. An internal error is 500, and a
+  // tool's CallRefused is sent with its own status, either way.
+  bool legacy_errors_as_http_errors = true;
   // Non-empty: also serve the HTTP+SSE transport (see above) with its stream at this path
   // (e.g. "/sse", beside a legacy_path POST /sse) and its messages at sse_messages_path.
   std::string sse_path;
@@ -95,6 +101,14 @@ class Server {
   // Throws std::invalid_argument for a bad name, a duplicate, or a schema that is not a JSON
   // object. Register every tool before mount().
   void add_tool(ToolDefinition definition, ToolHandler handler);
+
+  // A method beyond MCP's own, answered on the legacy path only (list it in legacy_methods
+  // when that is set): the handler gets the request's params (an object) and its caller, and
+  // returns the result, or throws CallRefused (its answer), or ToolError (-32602 with its
+  // text). Register before mount().
+  using LegacyMethod =
+      std::function<nlohmann::json(const nlohmann::json& params, const Principal& caller, const http::Request& request)>;
+  void add_legacy_method(std::string method, LegacyMethod handler);
 
   // Adds the routes to `http`. This Server must outlive `http`'s serving. Throws
   // std::invalid_argument when protected_resource_metadata is not a JSON object.

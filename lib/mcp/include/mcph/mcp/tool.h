@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mcph/http/message.h"
@@ -66,6 +67,27 @@ struct ToolResult {
 class ToolError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// Thrown by a tool handler (or a legacy method's, Server::add_legacy_method) to refuse a call for
+// a reason of its own: the caller's tier or scope, a policy's denial, an argument it will not
+// take. In a session it ends a tool call as ToolError does (`isError` with what()): a session's
+// HTTP status is the transport's. On the legacy path, one call per request, it is the answer: a
+// JSON-RPC error with `code` and what(), sent with HTTP `status` and `headers` (a 403 and its
+// WWW-Authenticate challenge, a 503 of a policy engine that gave no decision, a 200 for an
+// argument refused).
+class CallRefused : public ToolError {
+ public:
+  CallRefused(int status, int code, const std::string& message, http::Fields headers = {})
+      : ToolError(message), status_(status), code_(code), headers_(std::move(headers)) {}
+  int status() const { return status_; }
+  int code() const { return code_; }
+  const http::Fields& headers() const { return headers_; }
+
+ private:
+  int status_;
+  int code_;
+  http::Fields headers_;
 };
 
 // The `arguments` object of a tools/call, already validated against the tool's input schema.

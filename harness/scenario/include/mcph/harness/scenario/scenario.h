@@ -237,6 +237,7 @@ struct WorkloadStep {
   HeaderFields headers;
   int repeat = 1;                   // a burst: calls until the first 429, each with a fresh proof
   bool past_refusals = false;       // the burst sends all its calls, whatever they are answered
+  int batch = 0;                    // > 0: this many calls in one JSON-RPC batch, in a 2025-03-26 session opened at path
 };
 
 // policy_table: {agents: {trusted: trusted-agent, …}, table: "| tier | operation | filesystem | … |"}

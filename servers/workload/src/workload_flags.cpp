@@ -1,0 +1,127 @@
+#include "workload_flags.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+namespace mcph::workload {
+namespace {
+
+// The sabotage switches of the proof's own checks: flag, what it lets through, its setting.
+struct ProofSwitch {
+  const char* flag;
+  const char* lets_through;
+  bool UnsafeProofChecks::*setting;
+};
+constexpr ProofSwitch kProofSwitches[] = {
+    {"unsafe-dpop-no-htm-check", "a DPoP proof made for another method", &UnsafeProofChecks::no_htm},
+    {"unsafe-dpop-no-htu-check", "a DPoP proof made for another URL", &UnsafeProofChecks::no_htu},
+    {"unsafe-dpop-no-iat-check", "a DPoP proof of any age", &UnsafeProofChecks::no_iat},
+    {"unsafe-dpop-no-ath-check", "a DPoP proof without the presented token's hash, or with another's", &UnsafeProofChecks::no_ath},
+    {"unsafe-dpop-no-typ-check", "a DPoP proof whatever its typ", &UnsafeProofChecks::no_typ},
+    {"unsafe-dpop-unsigned", "an unsigned DPoP proof (alg none)", &UnsafeProofChecks::unsigned_alg},
+    {"unsafe-dpop-private-jwk", "a DPoP proof whose jwk holds the private key", &UnsafeProofChecks::private_jwk},
+};
+
+void declare_common_flags(cli::Flags& flags) {
+  flags.option("port", "0", "TCP port (0 = any free port)")
+      .option("host", "127.0.0.1", "address to listen on")
+      .option("public-url", "", "the URL callers reach this server at, what DPoP proofs' htu name (default: its own)")
+      .required("issuer", "the Keycloak realm's issuer URL, e.g. http://127.0.0.1:8080/realms/mcp-identity")
+      .option("jwks-url", "", "the realm's JWKS (default: <issuer>/protocol/openid-connect/certs)")
+      .option("audience", "workload-mcp", "the aud every access token must carry")
+      .option("trust-domain", "mcp-identity.local", "the SPIFFE trust domain the tokens' clients (azp) must belong to")
+      .required("agents-file", "the agents' trust tiers: {\"mcp\": {\"agents\": {\"<spiffe id>\": \"<tier>\"}}}")
+      .required("opa-url", "the policy engine, e.g. http://127.0.0.1:8181")
+      .option("decision-path", "mcp/authz/decision", "asked as POST /v1/data/<path>")
+      .option("opa-deadline-ms", "500", "how long a decision may take before the call is denied")
+      .option("dpop-algs", "ES256,RS256", "the algorithms a DPoP proof may use")
+      .option("dpop-replay-capacity", "10000",
+              "live DPoP proofs remembered per agent against replay; beyond them the agent's calls get 429")
+      .option("rate-limit", "0", "calls per agent (verified SPIFFE ID) per window (0 = unlimited)", "MCPH_RATE_LIMIT")
+      .option("rate-window-ms", "1000", "rate-limit window in milliseconds", "MCPH_RATE_WINDOW_MS")
+      .toggle("unsafe-spiffe-id-from-header", "UNSAFE, sabotage only: X-Spiffe-Id names the caller, and so its tier")
+      .toggle("unsafe-input-without-spiffe-id", "UNSAFE, sabotage only: ask the policy with the tier, not the SPIFFE ID")
+      .toggle("unsafe-no-auth", "UNSAFE, sabotage only: a request without Authorization runs its tool unasked")
+      .toggle("unsafe-fail-open", "UNSAFE, sabotage only: a call is allowed when the policy engine gives no decision")
+      .toggle("unsafe-dpop-as-bearer", "UNSAFE, sabotage only: accept a DPoP-bound token as Bearer, without a proof")
+      .toggle("unsafe-shared-replay-cache",
+              "UNSAFE, sabotage only: one replay cache for every agent, filled before the rate limit and the tier")
+      .toggle("unsafe-no-jkt-check", "UNSAFE, sabotage only: do not compare the proof's key with the token's cnf.jkt")
+      .toggle("unsafe-no-replay-check", "UNSAFE, sabotage only: accept a DPoP proof's jti again")
+      .toggle("unsafe-uncharged-batches",
+              "UNSAFE, sabotage only: a JSON-RPC batch (protocol 2025-03-26) costs one call of the agent's rate limit");
+}
+
+void declare_proof_switches(cli::Flags& flags) {
+  for (const ProofSwitch& each : kProofSwitches) {
+    flags.toggle(each.flag, std::string("UNSAFE, sabotage only: accept ") + each.lets_through);
+  }
+}
+
+std::vector<jose::Alg> proof_algs(const std::string& list) {
+  std::vector<jose::Alg> algs;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const auto comma = list.find(',', start);
+    const std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto alg = jose::alg_from_string(name);
+    if (!alg || *alg == jose::Alg::HS256) usage_error("--dpop-algs takes asymmetric algorithms (ES256, RS256), not " + name);
+    algs.push_back(*alg);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return algs;
+}
+
+}  // namespace
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::fprintf(stderr, "workload-mcp: %s\nTry 'workload-mcp --help'.\n", message.c_str());
+  std::exit(2);
+}
+
+void declare_flags(cli::Flags& flags) {
+  declare_common_flags(flags);
+  declare_proof_switches(flags);
+}
+
+DpopAuthSettings dpop_auth_settings(const cli::Flags& flags) {
+  DpopAuthSettings auth_settings;
+  auth_settings.issuer = flags.get("issuer");
+  auth_settings.jwks_url = flags.get("jwks-url");
+  auth_settings.audience = flags.get("audience");
+  auth_settings.trust_domain = flags.get("trust-domain");
+  auth_settings.proof_algs = proof_algs(flags.get("dpop-algs"));
+  auth_settings.unsafe_dpop_as_bearer = flags.on("unsafe-dpop-as-bearer");
+  auth_settings.unsafe_no_jkt_check = flags.on("unsafe-no-jkt-check");
+  auth_settings.unsafe_no_replay_check = flags.on("unsafe-no-replay-check");
+  auth_settings.unsafe_shared_replay_cache = flags.on("unsafe-shared-replay-cache");
+  for (const ProofSwitch& each : kProofSwitches) auth_settings.unsafe_proof.*each.setting = flags.on(each.flag);
+  if (flags.get_int("dpop-replay-capacity") <= 0) usage_error("--dpop-replay-capacity must be positive");
+  auth_settings.replay_capacity = static_cast<std::size_t>(flags.get_int("dpop-replay-capacity"));
+  if (auth_settings.audience.empty() || auth_settings.trust_domain.empty()) {
+    usage_error("--audience and --trust-domain must not be empty");
+  }
+  return auth_settings;
+}
+
+PolicySettings policy_settings(const cli::Flags& flags) {
+  PolicySettings settings;
+  settings.opa_url = flags.get("opa-url");
+  settings.decision_path = flags.get("decision-path");
+  settings.deadline = std::chrono::milliseconds(flags.get_int("opa-deadline-ms"));
+  settings.unsafe_fail_open = flags.on("unsafe-fail-open");
+  if (settings.deadline.count() <= 0) usage_error("--opa-deadline-ms must be positive");
+  return settings;
+}
+
+GateSwitches gate_switches(const cli::Flags& flags) {
+  GateSwitches switches;
+  switches.unsafe_no_auth = flags.on("unsafe-no-auth");
+  switches.unsafe_spiffe_id_from_header = flags.on("unsafe-spiffe-id-from-header");
+  switches.unsafe_input_without_spiffe_id = flags.on("unsafe-input-without-spiffe-id");
+  return switches;
+}
+
+}  // namespace mcph::workload
