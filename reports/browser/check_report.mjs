@@ -188,7 +188,7 @@ async function checkSample(page) {
   const rows = tables.flatMap((t) => t.rows.map((r) => [t.server, ...r]));
   check(tables.every((t) => t.visible), 'a findings table is hidden');
   check(rows.length === 3, `${rows.length} findings rows, expected 3`);
-  for (const [server, property] of [['demo-jira-mcp', 'trusts an unverified claim'], ['demo-jira-mcp', '500 where 401 is due'],
+  for (const [server, property] of [['demo-jira-mcp', 'trusts an unverified claim'], ['demo-jira-mcp', 'answers with the wrong error status'],
     ['github-mcp', 'reuses another user\'s cached credential']]) {
     check(rows.some((r) => r[0] === server && r[1] === property && r[2] && r[3] && r[4]),
       `no findings row "${property}" for ${server} with its scenario, step and evidence`);

@@ -51,7 +51,7 @@ std::string plural(int count, std::string_view one, std::string_view many) {
 
 // The status as a small label; an error of a check that could not decide says "inconclusive".
 std::string pill(const ScenarioResult& scenario) {
-  const std::string name = is_inconclusive(scenario) ? "inconclusive" : to_string(scenario.status);
+  const std::string name = status_text(scenario);
   return "<span class=\"pill pill-" + name + "\">" + name + "</span>";
 }
 

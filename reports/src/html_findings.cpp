@@ -1,6 +1,7 @@
 // Findings: the properties of the servers under test that scenarios showed broken, one table
 // per server, each row naming the scenario and the step that shows it.
 #include <map>
+#include <set>
 #include <vector>
 
 #include "html_parts.h"
@@ -26,7 +27,7 @@ std::string step_anchor(const ScenarioResult& scenario, const std::string& scena
 
 // The finding's rule and its taxonomy tags: "MCPH303 · OWASP MCP07:2025 · CWE-345".
 std::string taxonomy_text(const Finding& finding) {
-  const Rule rule = rule_for(finding.property);
+  const Rule rule = rule_for(finding.property_id);
   std::string text = rule.id;
   for (const std::string& tag : taxonomy_tags(rule)) text += " · " + tag;
   return text;
@@ -56,24 +57,23 @@ std::string row(const Located& item) {
 
 std::string findings_section(const RunReport& report) {
   std::map<std::string, std::vector<Located>> by_server;
-  std::size_t total = 0;
   for (std::size_t s = 0; s < report.suites.size(); ++s) {
     const SuiteResult& suite = report.suites[s];
     for (std::size_t c = 0; c < suite.scenarios.size(); ++c) {
       for (const Finding& finding : suite.scenarios[c].findings) {
         by_server[finding.server].push_back({&finding, &suite.scenarios[c], scenario_anchor(s, c)});
-        ++total;
       }
     }
   }
-  if (total == 0) return "";
+  if (by_server.empty()) return "";
   std::string html = "<section class=\"findings\" id=\"findings\"><h2>Findings <span class=\"h3-note\">" +
-                     std::to_string(total) + (total == 1 ? " property" : " properties") + " broken on " +
-                     std::to_string(by_server.size()) + (by_server.size() == 1 ? " server" : " servers") +
-                     "</span></h2>";
+                     markup_text(to_string(report.finding_counts())) + "</span></h2>";
   for (const auto& [server, items] : by_server) {
+    std::set<std::string> properties;
+    for (const Located& item : items) properties.insert(item.finding->property_key());
     html += "<div class=\"findings-server\"><h3><span class=\"server-name\">" +
             markup_text(server.empty() ? std::string("(server not named)") : server) + "</span> <span class=\"h3-note\">" +
+            std::to_string(properties.size()) + (properties.size() == 1 ? " property, " : " properties, ") +
             std::to_string(items.size()) + (items.size() == 1 ? " finding" : " findings") +
             "</span></h3><table class=\"findings-table\" data-server=\"" + markup_attribute(server) +
             "\"><thead><tr><th class=\"col-property\">Property broken</th><th class=\"col-scenario\">Scenario</th>"

@@ -146,7 +146,7 @@ std::string finding_properties(const ScenarioResult& scenario) {
   int number = 0;
   for (const Finding& finding : scenario.findings) {
     const std::string prefix = "finding." + std::to_string(++number) + ".";
-    const Rule rule = rule_for(finding.property);
+    const Rule rule = rule_for(finding.property_id);
     for (const auto& [name, value] : {std::pair<std::string, const std::string*>{"server", &finding.server},
                                       {"property", &finding.property},
                                       {"rule", &rule.id},

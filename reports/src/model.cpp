@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <set>
 
 namespace mcph::reports {
 
@@ -42,6 +43,43 @@ bool is_inconclusive(const ScenarioResult& scenario) {
   return scenario.status == ScenarioResult::Status::error && scenario.message.starts_with(kInconclusivePrefix);
 }
 
+std::string status_text(const ScenarioResult& scenario) {
+  return is_inconclusive(scenario) ? "inconclusive" : to_string(scenario.status);
+}
+
+std::vector<std::string> undecided_checks(const ScenarioResult& scenario) {
+  std::vector<std::string> undecided;
+  for (const StepRecord& step : scenario.steps) {
+    for (const Check& check : step.checks) {
+      if (check.verdict == Check::Verdict::inconclusive) {
+        undecided.push_back(step.title + ": " + check.expectation + " — " + check.actual);
+      }
+    }
+  }
+  return undecided;
+}
+
+namespace {
+
+std::string counted(int count, std::string_view one, std::string_view many) {
+  return std::to_string(count) + " " + std::string(count == 1 ? one : many);
+}
+
+}  // namespace
+
+std::string to_string(const FindingCounts& counts) {
+  return counted(counts.properties, "property", "properties") + " broken (" +
+         counted(counts.findings, "finding", "findings") + " in " + counted(counts.scenarios, "scenario", "scenarios") +
+         ") on " + counted(counts.servers, "server", "servers");
+}
+
+std::string to_string(const Counts& counts) {
+  return counted(counts.tests, "scenario", "scenarios") + ": " + std::to_string(counts.passed) + " passed, " +
+         std::to_string(counts.failures) + " failed, " + std::to_string(counts.errors - counts.inconclusive) +
+         " broken, " + (counts.inconclusive > 0 ? std::to_string(counts.inconclusive) + " inconclusive, " : "") +
+         std::to_string(counts.skipped) + " skipped";
+}
+
 std::vector<StatusCount> status_counts(const std::vector<int>& statuses) {
   std::vector<StatusCount> counts;
   for (const int status : statuses) {
@@ -78,21 +116,22 @@ std::vector<Failure> failures_of(const StepRecord& step) {
 
 namespace {
 
-void add(Counts& counts, ScenarioResult::Status status) {
+void add(Counts& counts, const ScenarioResult& scenario) {
   ++counts.tests;
-  switch (status) {
+  switch (scenario.status) {
     case ScenarioResult::Status::passed: ++counts.passed; break;
     case ScenarioResult::Status::failed: ++counts.failures; break;
     case ScenarioResult::Status::skipped: ++counts.skipped; break;
     default: ++counts.errors; break;
   }
+  if (is_inconclusive(scenario)) ++counts.inconclusive;
 }
 
 }  // namespace
 
 Counts SuiteResult::counts() const {
   Counts counts;
-  for (const ScenarioResult& scenario : scenarios) add(counts, scenario.status);
+  for (const ScenarioResult& scenario : scenarios) add(counts, scenario);
   return counts;
 }
 
@@ -104,10 +143,28 @@ double SuiteResult::seconds() const {
   return total;
 }
 
+FindingCounts RunReport::finding_counts() const {
+  std::set<std::string> properties, servers;
+  FindingCounts counts;
+  for (const SuiteResult& suite : suites) {
+    for (const ScenarioResult& scenario : suite.scenarios) {
+      for (const Finding& finding : scenario.findings) {
+        properties.insert(finding.property_key());
+        servers.insert(finding.server);
+      }
+      counts.findings += static_cast<int>(scenario.findings.size());
+      if (!scenario.findings.empty()) ++counts.scenarios;
+    }
+  }
+  counts.properties = static_cast<int>(properties.size());
+  counts.servers = static_cast<int>(servers.size());
+  return counts;
+}
+
 Counts RunReport::counts() const {
   Counts counts;
   for (const SuiteResult& suite : suites) {
-    for (const ScenarioResult& scenario : suite.scenarios) add(counts, scenario.status);
+    for (const ScenarioResult& scenario : suite.scenarios) add(counts, scenario);
   }
   return counts;
 }

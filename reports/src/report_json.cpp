@@ -21,7 +21,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LoadLevel, concurrency, calls, f
                                                 p99_ms, max_ms, server)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StepRecord, title, server, ms, http_status, statuses, retry_after,
                                                 trace_ids, checks, error, load)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Finding, server, property, step, evidence, bound)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Finding, server, property_id, property, step, evidence, bound)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ScenarioResult, name, description, family, status, seconds, message,
                                                 failures, flows, steps, findings, trace_file)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SuiteResult, file, name, family, started_at, scenarios)

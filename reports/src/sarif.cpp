@@ -139,7 +139,7 @@ std::string fingerprint(const std::vector<std::string>& parts) {
 }
 
 PendingResult finding_result(const SuiteResult& suite, const ScenarioResult& scenario, const Finding& finding) {
-  const Rule rule = rule_for(finding.property);
+  const Rule rule = rule_for(finding.property_id);
   const StepRecord* step = step_titled(scenario, finding.step);
   Json checks = Json::array();
   std::optional<int> line;
@@ -176,7 +176,7 @@ PendingResult finding_result(const SuiteResult& suite, const ScenarioResult& sce
 }
 
 PendingResult inconclusive_result(const SuiteResult& suite, const ScenarioResult& scenario) {
-  const Rule rule = rule_for("the harness could not decide");
+  const Rule rule = rule_for(kInconclusivePropertyId);
   std::string server;
   std::optional<int> line;
   for (const StepRecord& step : scenario.steps) {

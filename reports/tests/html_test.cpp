@@ -243,11 +243,24 @@ TEST(Html, FindingsTablePerServer) {
   // Each row ends with the finding's rule and its taxonomy tags.
   EXPECT_THAT(findings, HasSubstr("<td class=\"finding-taxonomy\" data-label=\"Taxonomy\">MCPH303 · OWASP "
                                   "MCP07:2025 · CWE-345</td></tr>"));
-  EXPECT_THAT(findings, HasSubstr(">500 where 401 is due</td>"));
+  EXPECT_THAT(findings, HasSubstr(">answers with the wrong error status</td>"));
   EXPECT_THAT(findings, HasSubstr(">reuses another user&#39;s cached credential</td>"));
   EXPECT_EQ(occurrences(findings, "<tr><td class=\"finding-property\""), 3u);
   // The step the finding names exists in the page.
   EXPECT_THAT(html, HasSubstr("id=\"sc-2-4-s2\""));
+}
+
+// A property broken in many scenarios is one property: the count says how many distinct ones, and
+// how many findings and scenarios show them.
+TEST(Html, TheFindingsCountDistinctPropertiesBesideFindingsAndScenarios) {
+  RunReport report = testing::sample_report();
+  ScenarioResult again = report.suites.at(1).scenarios.at(3);
+  again.name = "the same claim, through another tool";
+  report.suites.at(1).scenarios.push_back(again);
+  const std::string findings = slice(html_report(report), "<section class=\"findings\"", "</section>");
+  EXPECT_THAT(findings, HasSubstr("<h2>Findings <span class=\"h3-note\">3 properties broken (5 findings in 3 scenarios) "
+                                  "on 2 servers</span></h2>"));
+  EXPECT_THAT(findings, HasSubstr("demo-jira-mcp</span> <span class=\"h3-note\">2 properties, 4 findings</span>"));
 }
 
 TEST(Html, ABoundedFindingShowsItsBoundAndNoFailure) {

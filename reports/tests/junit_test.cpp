@@ -226,12 +226,12 @@ TEST(Junit, FindingsAreTestcasePropertiesAndInTheFailure) {
                                "        <property name=\"finding.1.cwe\" value=\"CWE-345\"/>\n"
                                "        <property name=\"finding.1.step\" value=\"2: alice calls demo-jira.get_issue\"/>\n"
                                "        <property name=\"finding.1.evidence\" value=\"http_status: 401; got HTTP 200"));
-  EXPECT_THAT(claim, HasSubstr("<property name=\"finding.2.property\" value=\"500 where 401 is due\"/>"));
-  // The second finding's property is none of the families': a rule of its own, and no OWASP
-  // category or CWE to name (7 properties for the first, 5 for the second).
-  EXPECT_THAT(claim, ::testing::ContainsRegex("<property name=\"finding.2.rule\" value=\"MCPH-X-[0-9a-f]{8}\"/>"));
-  EXPECT_EQ(occurrences(claim, "finding.2.owasp_mcp") + occurrences(claim, "finding.2.cwe"), 0u);
-  EXPECT_EQ(occurrences(claim, "<property "), 12u);
+  EXPECT_THAT(claim, HasSubstr("<property name=\"finding.2.property\" value=\"answers with the wrong error status\"/>"));
+  // The second finding's rule has a CWE but no OWASP category: none is named (7 properties for
+  // the first, 6 for the second).
+  EXPECT_THAT(claim, HasSubstr("<property name=\"finding.2.rule\" value=\"MCPH002\"/>"));
+  EXPECT_EQ(occurrences(claim, "finding.2.owasp_mcp"), 0u);
+  EXPECT_EQ(occurrences(claim, "<property "), 13u);
   // GitLab reads no testcase properties: the failure's text names the findings too.
   EXPECT_THAT(claim, HasSubstr("finding: demo-jira-mcp trusts an unverified claim\nshown by step: 2: alice calls "
                                "demo-jira.get_issue\n"));

@@ -174,7 +174,7 @@ description: the public key as an HMAC secret
 needs: {services: [agent-bridge-mcp]}
 scenarios:
   - name: the agent's JWT is accepted, and HS256 keyed with the public key is refused
-    property: accepts a token it must refuse
+    property: accepts-token-it-must-refuse
     steps:
       - as: agent-a
         via: static_jwt

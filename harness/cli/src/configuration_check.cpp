@@ -31,7 +31,7 @@ reports::SuiteResult check_configuration(const StackFile& stack, const std::file
       const std::string server = drift.object.starts_with("Keycloak")  ? "keycloak"
                                  : drift.object.starts_with("Cognito") ? "cognito"
                                                                        : "vault";
-      result.findings.push_back({server, "the stack drifted from its fixtures", drift.object,
+      result.findings.push_back({server, "stack-drifted-from-fixtures", "the stack drifted from its fixtures", drift.object,
                                  drift.object + ": " + drift.difference, {}});
     }
     if (!check.drifts.empty()) {

@@ -7,6 +7,7 @@
 #include "mcph/cli/flags.h"
 #include "mcph/harness/scenario/shard.h"
 #include "report_files.h"
+#include "run_summary.h"
 
 namespace mcph::harness::cli {
 
@@ -63,7 +64,7 @@ int merge_command(int argc, char** argv) {
 
   for (const auto& suite : report.suites) {
     for (const auto& scenario : suite.scenarios) {
-      std::printf("[%s] %s: %s\n", suite.name.c_str(), scenario.name.c_str(), reports::to_string(scenario.status));
+      std::printf("[%s] %s: %s\n", suite.name.c_str(), scenario.name.c_str(), reports::status_text(scenario).c_str());
       for (const auto& step : scenario.steps) {
         for (const auto& level : step.load) {
           if (!level.server.empty()) continue;
@@ -74,10 +75,7 @@ int merge_command(int argc, char** argv) {
       }
     }
   }
-  const auto counts = report.counts();
-  std::printf("%d shards merged: %d scenarios: %d passed, %d failed, %d broken, %d skipped\n", merged.shards, counts.tests,
-              counts.passed, counts.failures, counts.errors, counts.skipped);
-  print_failed_scenarios(report);
+  std::printf("%d shards merged: %s\n%s", merged.shards, reports::to_string(report.counts()).c_str(), run_summary(report).c_str());
   return report.ok() ? 0 : 1;
 }
 

@@ -23,30 +23,4 @@ void write_report_files(const reports::RunReport& report, const mcph::cli::Flags
   }
 }
 
-void print_failed_scenarios(const reports::RunReport& report) {
-  for (const auto& suite : report.suites) {
-    for (const auto& scenario : suite.scenarios) {
-      if (scenario.status == reports::ScenarioResult::Status::passed) {
-        for (const auto& finding : scenario.findings) {  // bounded ones: what a pass still shows
-          std::printf("  bounded finding: %s — %s\n      on %s: %s, %s\n", suite.name.c_str(), scenario.name.c_str(),
-                      finding.server.c_str(), finding.property.c_str(), finding.bound.c_str());
-        }
-      }
-      if (scenario.status != reports::ScenarioResult::Status::failed &&
-          scenario.status != reports::ScenarioResult::Status::error) {
-        continue;
-      }
-      std::printf("  %s: %s — %s\n", reports::to_string(scenario.status), suite.name.c_str(), scenario.name.c_str());
-      for (const auto& failure : scenario.failures) {
-        std::printf("      step %s\n        expected %s\n        actual   %s\n", failure.step.c_str(),
-                    failure.expectation.c_str(), failure.actual.c_str());
-      }
-      for (const auto& finding : scenario.findings) {
-        std::printf("      finding on %s: %s (%s)\n", finding.server.c_str(), finding.property.c_str(), finding.evidence.c_str());
-      }
-      if (!scenario.message.empty()) std::printf("      %s\n", scenario.message.c_str());
-    }
-  }
-}
-
 }  // namespace mcph::harness::cli

@@ -9,6 +9,8 @@
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/scenario/shard.h"
 #include "report_files.h"
+#include "run_summary.h"
+#include "stack_identity.h"
 #include "scenario_selection.h"
 #include "stack_for_run.h"
 #include "terminal.h"
@@ -124,7 +126,7 @@ int run_command(int argc, char** argv) {
       return 2;
     }
     report.stack_mode = to_string(target.stack.mode);
-    report.stack_idp = to_string(target.stack.idp);
+    report.stack_idp = identity_provider_of(target.stack);
     report.stack_file = target.stack_file;
     RunnerOptions options;
     options.fixtures_dir = flags.get("fixtures");
@@ -183,10 +185,7 @@ int run_command(int argc, char** argv) {
     std::fprintf(stderr, "%s: writing the reports: %s\n", program.c_str(), e.what());
     return 1;
   }
-  const auto counts = report.counts();
-  std::printf("%d scenarios: %d passed, %d failed, %d broken, %d skipped (%.1f s)\n", counts.tests, counts.passed,
-              counts.failures, counts.errors, counts.skipped, report.seconds);
-  print_failed_scenarios(report);
+  std::printf("%s (%.1f s)\n%s", reports::to_string(report.counts()).c_str(), report.seconds, run_summary(report).c_str());
   if (g_interrupted) {
     std::printf("interrupted: the scenarios not run are reported skipped\n");
     return 130;

@@ -16,10 +16,10 @@ bool colour_enabled(std::FILE* stream) {
 std::string coloured_status(const std::string& line) {
   struct Style {
     const char* word;
-    const char* colour;  // SGR: green, red, bold red, yellow
+    const char* colour;  // SGR: green, red, bold red, magenta, yellow
   };
   static constexpr Style styles[] = {
-      {": passed", "32"}, {": failed", "31"}, {": error", "1;31"}, {": skipped", "33"}};
+      {": passed", "32"}, {": failed", "31"}, {": error", "1;31"}, {": inconclusive", "35"}, {": skipped", "33"}};
   // The earliest status word is the line's own; a later one belongs to a failure message.
   const Style* found = nullptr;
   std::size_t at = std::string::npos;

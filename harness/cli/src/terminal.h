@@ -8,7 +8,7 @@ namespace mcph::harness::cli {
 
 bool colour_enabled(std::FILE* stream);
 
-// `line` with its scenario status (": passed", ": failed", ": error", ": skipped", as the
+// `line` with its scenario status (": passed", ": failed", ": error", ": inconclusive", ": skipped", as the
 // runner's progress lines have it) in colour; unchanged when there is none.
 std::string coloured_status(const std::string& line);
 

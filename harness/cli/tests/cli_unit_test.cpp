@@ -13,7 +13,9 @@
 
 #include "mcph/harness/stack/supervised_stack.h"
 #include "mcph/proc/temp_dir.h"
+#include "run_summary.h"
 #include "scenario_selection.h"
+#include "stack_identity.h"
 #include "stack_progress.h"
 #include "terminal.h"
 
@@ -93,6 +95,61 @@ TEST(Terminal, ColoursTheStatusOnlyWhereAPersonLooks) {
   ASSERT_NE(file, nullptr);
   EXPECT_FALSE(colour_enabled(file));  // a file is no terminal
   std::fclose(file);
+}
+
+TEST(Terminal, ColoursAnInconclusiveStatusApartFromAnError) {
+  EXPECT_EQ(coloured_status("[s] c: inconclusive (3 ms) — inconclusive: 1: x"),
+            "[s] c: \033[35minconclusive\033[0m (3 ms) — inconclusive: 1: x");
+}
+
+reports::RunReport report_of(std::vector<reports::ScenarioResult> scenarios) {
+  reports::SuiteResult suite;
+  suite.name = "isolation";
+  suite.scenarios = std::move(scenarios);
+  reports::RunReport report;
+  report.suites = {suite};
+  return report;
+}
+
+// The terminal says what the HTML says: every check the harness could not decide, with its step,
+// under the scenario it left inconclusive, and beside the failures of a scenario that failed.
+TEST(RunSummary, ShowsEveryInconclusiveCheckWithItsReason) {
+  reports::ScenarioResult undecided;
+  undecided.name = "alice reads only her secret";
+  undecided.status = reports::ScenarioResult::Status::error;
+  undecided.message = "inconclusive: 1: alice calls jira.get_issue: vault_audit: own_paths_only — 3 entries (+1 more)";
+  reports::StepRecord step;
+  step.title = "1: alice calls jira.get_issue";
+  step.checks = {{"vault_audit: own_paths_only", reports::Check::Verdict::inconclusive, "3 entries", ""},
+                 {"backend_credential_of: alice", reports::Check::Verdict::inconclusive, "no trace id", ""}};
+  undecided.steps = {step};
+  const std::string summary = run_summary(report_of({undecided}));
+  EXPECT_THAT(summary, HasSubstr("  inconclusive: isolation — alice reads only her secret\n"
+                                 "      cannot tell: 1: alice calls jira.get_issue: vault_audit: own_paths_only — 3 entries\n"
+                                 "      cannot tell: 1: alice calls jira.get_issue: backend_credential_of: alice — no trace id\n"));
+  EXPECT_THAT(summary, Not(HasSubstr("(+1 more)")));
+}
+
+// 36 findings of 11 properties are 11 properties broken, and the count says so.
+TEST(RunSummary, CountsDistinctPropertiesAndTheScenariosShowingThem) {
+  std::vector<reports::ScenarioResult> scenarios;
+  for (const char* name : {"a", "b", "c"}) {
+    reports::ScenarioResult failed;
+    failed.name = name;
+    failed.status = reports::ScenarioResult::Status::failed;
+    failed.findings = {{"jira-mcp", "accepts-token-it-must-refuse", "accepts a token it must refuse", "1: x", "200 where 401 is due", {}}};
+    scenarios.push_back(failed);
+  }
+  const std::string summary = run_summary(report_of(scenarios));
+  EXPECT_THAT(summary, HasSubstr("  findings: 1 property broken (3 findings in 3 scenarios) on 1 server\n"));
+  EXPECT_THAT(summary, HasSubstr("  failed: isolation — c\n      finding on jira-mcp: accepts a token it must refuse (200 where 401 is due)\n"));
+}
+
+TEST(StackIdentity, NamedOnlyWhenTheStackHasOne) {
+  StackFile stack = StackFile::parse(R"({"mode": "external", "services": {"foreign-mcp": {"url": "http://127.0.0.1:9/mcp"}}})");
+  EXPECT_EQ(identity_provider_of(stack), "") << "a stack without an identity provider names none";
+  stack.services["keycloak"].url = "http://127.0.0.1:8080";
+  EXPECT_EQ(identity_provider_of(stack), "keycloak");
 }
 
 // What stack_progress prints, captured from stdout.

@@ -247,7 +247,7 @@ TEST(RunCommandTest, AFailedExpectationExits1AndIsNamedInSummaryJUnitAndSarif) {
                          "        call: jira.list_issues\n"
                          "        expect:\n"
                          "          ok: true\n"  // line 9: cannot hold, bob has no Jira credential
-                         "        property: reads Jira without a credential\n"
+                         "        property: missing-credential-falls-back\n"
                          "  - name: bob reaches GitHub\n"
                          "    steps:\n"
                          "      - as: bob\n"
@@ -268,10 +268,11 @@ TEST(RunCommandTest, AFailedExpectationExits1AndIsNamedInSummaryJUnitAndSarif) {
   const std::string summary = run.output.substr(run.output.find("3 scenarios:"));
   EXPECT_THAT(summary, HasSubstr("failed: wrong_expectation — bob is expected to read Jira without a credential"));
   EXPECT_THAT(summary, HasSubstr("step 1: bob calls jira.list_issues"));
+  EXPECT_THAT(summary, HasSubstr("findings: 1 property broken (1 finding in 1 scenario) on 1 server"));
   EXPECT_THAT(summary, HasSubstr("expected " + expectation));
   EXPECT_THAT(summary, HasSubstr("actual   HTTP 200, tool error: no_credentials: no Jira credentials stored for bob"));
   // The finding: the server the step addressed, the step's property, and the evidence.
-  EXPECT_THAT(summary, HasSubstr("finding on jira-mcp: reads Jira without a credential (ok: true — HTTP 200, tool error: "
+  EXPECT_THAT(summary, HasSubstr("finding on jira-mcp: a missing credential falls back or fails unclearly (ok: true — HTTP 200, tool error: "
                                  "no_credentials: no Jira credentials stored for bob)"));
   EXPECT_THAT(summary, Not(HasSubstr("bob reaches GitHub")));
 
@@ -284,7 +285,7 @@ TEST(RunCommandTest, AFailedExpectationExits1AndIsNamedInSummaryJUnitAndSarif) {
   EXPECT_THAT(findings, HasSubstr("\"uri\": \"file://" + file.string() + "\""));
   EXPECT_THAT(findings, HasSubstr("\"startLine\": 9"));
   EXPECT_THAT(findings, HasSubstr("\"name\": \"jira-mcp\""));
-  EXPECT_THAT(findings, HasSubstr("\"text\": \"reads Jira without a credential\""));
+  EXPECT_THAT(findings, HasSubstr("\"text\": \"jira-mcp: a missing credential falls back or fails unclearly — ok: true"));
 
   const std::string xml = read_file(junit);
   EXPECT_THAT(xml, HasSubstr("<failure "));

@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "mcph/reports/taxonomy.h"
 #include "mcph/secrets/scrub.h"
 
 namespace mcph::harness {
@@ -45,20 +46,25 @@ bool refused_with_another_status(const std::vector<const reports::Check*>& faile
   return wrong_status;
 }
 
+reports::Finding finding(const reports::StepRecord& step, std::string_view property_id, std::string evidence,
+                         std::string bound) {
+  return reports::Finding{step.server, std::string(property_id), reports::rule_for(property_id).property, step.title,
+                          secrets::scrub(evidence), secrets::scrub(bound)};
+}
+
 // A step with no failed check but a bounded one: the finding with its bound.
-std::optional<reports::Finding> bounded_finding_of(const reports::StepRecord& step, const std::string& property) {
+std::optional<reports::Finding> bounded_finding_of(const reports::StepRecord& step, const std::string& property_id) {
   for (const auto& check : step.checks) {
     if (check.verdict != reports::Check::Verdict::bounded) continue;
-    return reports::Finding{step.server, property, step.title, secrets::scrub(check.expectation + " — accepted"),
-                            secrets::scrub(check.actual)};
+    return finding(step, property_id, check.expectation + " — accepted", check.actual);
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-std::optional<reports::Finding> finding_of(const reports::StepRecord& step, const std::string& property) {
-  if (property.empty()) return std::nullopt;
+std::optional<reports::Finding> finding_of(const reports::StepRecord& step, const std::string& property_id) {
+  if (property_id.empty()) return std::nullopt;
   std::vector<const reports::Check*> failed;
   std::string evidence;
   for (const auto& check : step.checks) {
@@ -66,12 +72,12 @@ std::optional<reports::Finding> finding_of(const reports::StepRecord& step, cons
     failed.push_back(&check);
     evidence += (evidence.empty() ? "" : "; ") + evidence_of(check, step.http_status);
   }
-  if (evidence.empty()) return bounded_finding_of(step, property);
+  if (evidence.empty()) return bounded_finding_of(step, property_id);
   const bool burst = !step.statuses.empty();
-  const std::string shown = step.http_status == 429 && !burst                      ? std::string(kRateLimitedOutsideABurst)
-                            : refused_with_another_status(failed, step.http_status) ? std::string(kWrongErrorStatus)
-                                                                                    : property;
-  return reports::Finding{step.server, shown, step.title, secrets::scrub(evidence), {}};
+  const std::string_view shown = step.http_status == 429 && !burst                      ? kRateLimitedOutsideABurst
+                                 : refused_with_another_status(failed, step.http_status) ? kWrongErrorStatus
+                                                                                         : std::string_view(property_id);
+  return finding(step, shown, evidence, "");
 }
 
 }  // namespace mcph::harness

@@ -13,10 +13,28 @@
 #include "steps/step_kind.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/harness/fixtures/text_file.h"
+#include "mcph/reports/taxonomy.h"
+#include "mcph/text/closest.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness {
 namespace {
+
+// `property:` names a property by its stable id (reports/taxonomy.h); "" when absent. A file
+// still written with a property's text is told the id to write instead.
+std::string read_property(const Reader& reader, const YAML::Node& map, const std::string& field) {
+  const std::string property = reader.text_or(map, "property", field);
+  if (property.empty() || reports::find_rule(property)) return property;
+  const std::string here = Reader::join(field, "property");
+  if (const reports::Rule* rule = reports::find_rule_by_text(property)) {
+    reader.fail(map["property"], here, "name the property by its id: " + rule->property_id + " (\"" + property + "\")");
+  }
+  std::vector<std::string> ids;
+  for (const reports::Rule& rule : reports::rules()) ids.push_back(rule.property_id);
+  reader.fail(map["property"], here,
+              "unknown property \"" + property + "\" (the closest known: " + text::join(text::closest(property, ids)) +
+                  "; docs/scenario-reference.md lists them all)");
+}
 
 Step read_step(const Reader& reader, const YAML::Node& node, const std::string& field, const StackNeeds& needs) {
   const auto& kinds = step_kind_table();
@@ -43,7 +61,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   step.as = reader.text_or(node, "as", field);
   if (node["with_token"].IsDefined()) step.token_name = reader.text(node["with_token"], Reader::join(field, "with_token"));
   step.describe = reader.text_or(node, "describe", field);
-  step.property = reader.text_or(node, "property", field);
+  step.property = read_property(reader, node, field);
   if (kind->needs_caller(step) && step.as.empty() && step.token_name.empty()) {
     reader.fail(node, Reader::join(field, "as"), "missing: who acts in this step");
   }
@@ -275,7 +293,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
     scenario.name = reader.required_text(node, "name", field);
     if (!names.insert(scenario.name).second) reader.fail(node["name"], field + ".name", "\"" + scenario.name + "\" is used twice");
     scenario.description = reader.text_or(node, "description", field);
-    scenario.property = reader.text_or(node, "property", field);
+    scenario.property = read_property(reader, node, field);
     scenario.transport = node["transport"].IsDefined() ? read_transport(reader, node, field) : file_transport;
     if (const YAML::Node needs = node["needs"]; needs.IsDefined()) {
       scenario.needs = read_scenario_needs(reader, needs, field + ".needs");

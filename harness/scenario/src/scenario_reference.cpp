@@ -1,6 +1,7 @@
 #include "mcph/harness/scenario/scenario_reference.h"
 
 #include "expectation_kinds.h"
+#include "mcph/reports/taxonomy.h"
 #include "mcph/text/join.h"
 #include "steps/step_kind.h"
 
@@ -62,7 +63,8 @@ std::string scenario_reference() {
                     paragraph("Every step is a mapping with exactly one kind key. Besides its kind's fields a step may "
                               "have `as` (the acting user; `root` for Vault's root token; a " + text::join(acting) +
                               " step needs it, or `with_token`), `with_token` (a held token's name), `describe` (the "
-                              "report's title for it), `property` (the property its failure shows broken), `save` "
+                              "report's title for it), `property` (the id of the property its failure shows broken, "
+                              "[below](#properties)), `save` "
                               "(`{name: /json/pointer}` or `header:Name`, kept as `${name}`) and `expect` (below).") +
                     "## Step kinds\n\n| kind | what it does | may check |\n|---|---|---|\n";
   for (const auto& kind : step_kind_table()) {
@@ -85,6 +87,14 @@ std::string scenario_reference() {
   for (const auto& kind : expectation_kinds()) {
     out += "| " + code(kind.name) + " | " + cell(shape_description(kind.shape)) + " | " +
            text::join(kind.steps, ", ", [](StepKind step) { return code(to_string(step)); }) + " | " + cell(kind.summary) +
+           " |\n";
+  }
+  out += "\n## Properties\n\n" +
+         paragraph("What a scenario's or a step's `property:` may name, by id; the reports show the property's text "
+                   "and its rule ([reports.md](reports.md#the-rules-and-their-taxonomy) has their taxonomy).") +
+         "| id | property | rule | family |\n|---|---|---|---|\n";
+  for (const reports::Rule& rule : reports::rules()) {
+    out += "| " + code(rule.property_id) + " | " + cell(rule.property) + " | " + code(rule.id) + " | " + cell(rule.family) +
            " |\n";
   }
   return out;

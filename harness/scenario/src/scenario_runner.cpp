@@ -278,7 +278,7 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
       result = impl_->run_scenario(file, scenario, steps);
     }
     result.trace_file = trace_path;
-    impl_->say("[" + file.suite + "] " + scenario.name + ": " + reports::to_string(result.status) + " (" +
+    impl_->say("[" + file.suite + "] " + scenario.name + ": " + reports::status_text(result) + " (" +
                reports::human_duration(result.seconds) + ")" +
                (result.failures.empty() ? "" : " — " + result.failures.front().expectation + ": " + result.failures.front().actual) +
                (result.message.empty() ? "" : " — " + result.message));

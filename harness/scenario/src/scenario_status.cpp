@@ -12,14 +12,7 @@ void settle_status(reports::ScenarioResult& result) {
     result.status = Status::failed;
     return;
   }
-  std::vector<std::string> undecided;
-  for (const auto& step : result.steps) {
-    for (const auto& check : step.checks) {
-      if (check.verdict == reports::Check::Verdict::inconclusive) {
-        undecided.push_back(step.title + ": " + check.expectation + " — " + check.actual);
-      }
-    }
-  }
+  const std::vector<std::string> undecided = reports::undecided_checks(result);
   if (undecided.empty()) return;
   result.status = Status::error;
   result.message = std::string(reports::kInconclusivePrefix) + " " + undecided.front() +

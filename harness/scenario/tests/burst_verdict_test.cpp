@@ -20,7 +20,7 @@ using Status = reports::ScenarioResult::Status;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-const std::string kProperty = "no per-subject rate limit";
+const std::string kProperty = "no-per-subject-rate-limit";
 
 CheckContext limit_of_20_per_second() {
   CheckContext context;
@@ -109,7 +109,7 @@ TEST(BurstVerdict, AFastBurstWithoutA429IsTheFindingNamingTheProperty) {
   EXPECT_EQ(judged.step.checks[1].verdict, Verdict::failed) << judged.step.checks[1].actual;
   EXPECT_EQ(judged.scenario.status, Status::failed);
   ASSERT_TRUE(judged.finding.has_value());
-  EXPECT_EQ(judged.finding->property, kProperty);
+  EXPECT_EQ(judged.finding->property_id, kProperty);
   EXPECT_EQ(judged.finding->server, "jira-mcp");
   EXPECT_THAT(judged.finding->evidence, HasSubstr("some_http_status: 429 — 40 calls: 40 \u00d7 200"));
 }

@@ -119,6 +119,29 @@ TEST(CheckExpectations, AnErrorThatShowsTheBackendsOwnTextOrAddressFailsErrorHid
             Verdict::failed);
 }
 
+// Vault's audit log holds paths as Vault used them, decoded once: a key literally named "%2e%2e"
+// stays inside the agent's prefix, and the evidence shows it as Vault wrote it; a real ".." is
+// the escape it is.
+TEST(CheckExpectations, ALiteralPercentEncodedKeyIsNoPathEscapeAndIsShownAsVaultWroteIt) {
+  StepOutcome outcome;
+  outcome.title = "1: agent-b calls agent-bridge-mcp";
+  outcome.caller = "agent-b";
+  outcome.agent = true;
+  outcome.http_status = 200;
+  outcome.audit_observed = true;
+  outcome.audit = Json::array({{{"type", "request"}, {"request", {{"path", "secret/data/mcp/agent-b/%2e%2e/agent-a/jira"}}}}});
+  const auto literal = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
+  ASSERT_EQ(literal.size(), 1u);
+  EXPECT_EQ(literal[0].verdict, Verdict::held) << literal[0].actual;
+  EXPECT_THAT(literal[0].actual, HasSubstr("secret/data/mcp/agent-b/%2e%2e/agent-a/jira"));
+
+  outcome.audit[0]["request"]["path"] = "secret/data/mcp/agent-b/../agent-a/jira";
+  const auto escaped = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
+  ASSERT_EQ(escaped.size(), 1u);
+  EXPECT_EQ(escaped[0].verdict, Verdict::failed);
+  EXPECT_THAT(escaped[0].actual, HasSubstr("secret/data/mcp/agent-b/../agent-a/jira (agent-a's prefix)"));
+}
+
 // A server that does not forward traceparent is matched by time window. While nothing of
 // another trace fell into the window, the window's verdict stands (a defect is still a defect);
 // when others' requests ran meanwhile, it is ambiguous: inconclusive, with what the window

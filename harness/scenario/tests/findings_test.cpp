@@ -20,10 +20,11 @@ TEST(FindingsTest, AFailedStatusExpectationReadsAsWhatCameWhereWhatIsDue) {
   const auto finding = finding_of(step_with({{"http_status: 401", Verdict::failed, "HTTP 200", "a.yaml:3"},
                                              {"token_not_echoed: true", Verdict::held, "", ""}},
                                             200),
-                                  "accepts a token it must refuse");
+                                  "accepts-token-it-must-refuse");
   ASSERT_TRUE(finding);
   EXPECT_EQ(finding->server, "jira-mcp");
-  EXPECT_EQ(finding->property, "accepts a token it must refuse");
+  EXPECT_EQ(finding->property_id, "accepts-token-it-must-refuse");
+  EXPECT_EQ(finding->property, "accepts a token it must refuse") << "the text people read, from the taxonomy";
   EXPECT_EQ(finding->step, "1: anonymous posts to jira-mcp");
   EXPECT_EQ(finding->evidence, "200 where 401 is due");  // the held check is no evidence
 }
@@ -35,16 +36,17 @@ TEST(FindingsTest, ARefusalUnderAnotherErrorStatusIsTheWrongStatusNotTheStepsPro
                                              {"bearer_challenge: invalid_token", Verdict::failed, "no WWW-Authenticate", ""},
                                              {"no_ledger_entry: true", Verdict::held, "", ""}},
                                             500),
-                                  "trusts an unverified claim");
+                                  "trusts-unverified-claim");
   ASSERT_TRUE(finding);
-  EXPECT_EQ(finding->property, kWrongErrorStatus);
+  EXPECT_EQ(finding->property_id, kWrongErrorStatus);
+  EXPECT_EQ(finding->property, "answers with the wrong error status");
   EXPECT_EQ(finding->evidence, "500 where 401 is due; bearer_challenge: invalid_token — no WWW-Authenticate");
   const auto header = finding_of(step_with({{"http_status: 401", Verdict::failed, "HTTP 400", ""},
                                             {R"(header_contains: {"WWW-Authenticate":"error=\"invalid_token\""})", Verdict::failed, "", ""}},
                                            400),
-                                 "trusts an unverified claim");
+                                 "trusts-unverified-claim");
   ASSERT_TRUE(header);
-  EXPECT_EQ(header->property, kWrongErrorStatus);
+  EXPECT_EQ(header->property_id, kWrongErrorStatus);
 }
 
 // Anything besides the status failing — a backend request made, a success answered — keeps the
@@ -53,15 +55,15 @@ TEST(FindingsTest, AnErrorStatusWithMoreThanTheStatusWrongKeepsTheProperty) {
   const auto backend_called = finding_of(step_with({{"http_status: 401", Verdict::failed, "HTTP 500", ""},
                                                     {"no_ledger_entry: true", Verdict::failed, "GET /issue with bob's credential", ""}},
                                                    500),
-                                         "trusts an unverified claim");
+                                         "trusts-unverified-claim");
   ASSERT_TRUE(backend_called);
-  EXPECT_EQ(backend_called->property, "trusts an unverified claim");
-  const auto error_due = finding_of(step_with({{"http_status: 200", Verdict::failed, "HTTP 500", ""}}, 500), "refuses a token it must accept");
+  EXPECT_EQ(backend_called->property_id, "trusts-unverified-claim");
+  const auto error_due = finding_of(step_with({{"http_status: 200", Verdict::failed, "HTTP 500", ""}}, 500), "refuses-token-it-must-accept");
   ASSERT_TRUE(error_due);
-  EXPECT_EQ(error_due->property, "refuses a token it must accept");
-  const auto no_answer = finding_of(step_with({{"http_status: 401", Verdict::failed, "no HTTP answer", ""}}, 0), "accepts a token it must refuse");
+  EXPECT_EQ(error_due->property_id, "refuses-token-it-must-accept");
+  const auto no_answer = finding_of(step_with({{"http_status: 401", Verdict::failed, "no HTTP answer", ""}}, 0), "accepts-token-it-must-refuse");
   ASSERT_TRUE(no_answer);
-  EXPECT_EQ(no_answer->property, "accepts a token it must refuse");
+  EXPECT_EQ(no_answer->property_id, "accepts-token-it-must-refuse");
 }
 
 // A single call answered 429 never reached what its step tests; a burst's 429s are its point.
@@ -69,23 +71,23 @@ TEST(FindingsTest, A429ToASingleCallIsARateLimitFindingNotTheStepsProperty) {
   const auto single = finding_of(step_with({{"ok: true", Verdict::failed, "HTTP 429, JSON-RPC error -32000", ""},
                                             {"backend_credential_of: alice", Verdict::failed, "no ledger entry", ""}},
                                            429),
-                                 "acts with another user's credentials");
+                                 "acts-with-another-users-credentials");
   ASSERT_TRUE(single);
-  EXPECT_EQ(single->property, kRateLimitedOutsideABurst);
+  EXPECT_EQ(single->property_id, kRateLimitedOutsideABurst);
   EXPECT_EQ(single->evidence, "ok: true — HTTP 429, JSON-RPC error -32000; backend_credential_of: alice — no ledger entry");
 
   reports::StepRecord burst = step_with({{"accepted_at_least: 1", Verdict::failed, "0 accepted", ""}}, 429);
   burst.statuses = {429, 429};
-  const auto of_burst = finding_of(burst, "no per-subject rate limit");
+  const auto of_burst = finding_of(burst, "no-per-subject-rate-limit");
   ASSERT_TRUE(of_burst);
-  EXPECT_EQ(of_burst->property, "no per-subject rate limit");
+  EXPECT_EQ(of_burst->property_id, "no-per-subject-rate-limit");
 }
 
 TEST(FindingsTest, OtherFailuresGiveTheExpectationAndWhatHappened) {
   const auto finding = finding_of(step_with({{"backend_credential_of: bob", Verdict::failed, "GET /x with alice's credential", ""},
                                              {"http_status: 200", Verdict::failed, "no HTTP answer", ""}},
                                             0),
-                                  "trusts an unverified claim");
+                                  "trusts-unverified-claim");
   ASSERT_TRUE(finding);
   EXPECT_EQ(finding->evidence, "backend_credential_of: bob — GET /x with alice's credential; no HTTP answer where 200 is due");
 }
@@ -94,20 +96,20 @@ TEST(FindingsTest, OtherFailuresGiveTheExpectationAndWhatHappened) {
 // that carries the bound, and that a failed check elsewhere in the step would override.
 TEST(FindingsTest, ABoundedCheckGivesABoundedFindingAFailedOneAnOrdinaryOne) {
   const reports::Check within{"accepted_at_most_s: 300", Verdict::bounded, "until the token's exp: at most 300 s", ""};
-  const auto finding = finding_of(step_with({within}, 200), "accepts a token it must refuse");
+  const auto finding = finding_of(step_with({within}, 200), "accepts-token-it-must-refuse");
   ASSERT_TRUE(finding);
   EXPECT_TRUE(finding->bounded());
   EXPECT_EQ(finding->bound, "until the token's exp: at most 300 s");
-  EXPECT_EQ(finding->property, "accepts a token it must refuse");
+  EXPECT_EQ(finding->property_id, "accepts-token-it-must-refuse");
 
-  const auto failed = finding_of(step_with({within, {"ok: false", Verdict::failed, "HTTP 200", ""}}, 200), "accepts a token it must refuse");
+  const auto failed = finding_of(step_with({within, {"ok: false", Verdict::failed, "HTTP 200", ""}}, 200), "accepts-token-it-must-refuse");
   ASSERT_TRUE(failed);
   EXPECT_FALSE(failed->bounded());
   EXPECT_EQ(finding_of(step_with({within}, 200), ""), std::nullopt);  // no property, no finding
 }
 
 TEST(FindingsTest, NoFindingWithoutAFailureOrWithoutAProperty) {
-  EXPECT_FALSE(finding_of(step_with({{"ok: true", Verdict::held, "ok", ""}}, 200), "no per-subject rate limit"));
+  EXPECT_FALSE(finding_of(step_with({{"ok: true", Verdict::held, "ok", ""}}, 200), "no-per-subject-rate-limit"));
   EXPECT_FALSE(finding_of(step_with({{"ok: true", Verdict::inconclusive, "others in the window", ""}}, 200), "x"));
   EXPECT_FALSE(finding_of(step_with({{"ok: true", Verdict::failed, "HTTP 500", ""}}, 500), ""));
 }

@@ -241,6 +241,25 @@ TEST(ScenarioLoader, AliasesRepeatValuesButNeverExpandWithoutEnd) {
               HasSubstr("the file makes more than 200000 values once its aliases are expanded"));
 }
 
+// A step that merges another (`<<: *anchor`) takes its fields, but not its title: "control: no
+// certificate at all" would name a step that sends an expired one.
+TEST(ScenarioLoader, AMergedStepTakesTheFieldsOfItsAnchorButNotItsDescribe) {
+  const ScenarioFile file = parse_scenario_file(
+      "scenarios:\n  - name: a\n    steps:\n"
+      "      - &refused\n        as: alice\n        call: jira.list_issues\n        describe: \"control: no token\"\n"
+      "      - <<: *refused\n        args: {limit: 1}\n"
+      "      - <<: *refused\n        describe: a step of its own\n"
+      "      - *refused\n",
+      "x.yaml");
+  const auto& steps = file.scenarios.at(0).steps;
+  EXPECT_EQ(steps.at(0).describe, "control: no token");
+  EXPECT_EQ(steps.at(1).describe, "") << "its title is made from its own fields";
+  EXPECT_EQ(steps.at(1).get<CallStep>().tool, "list_issues");
+  EXPECT_EQ(steps.at(1).as, "alice");
+  EXPECT_EQ(steps.at(2).describe, "a step of its own");
+  EXPECT_EQ(steps.at(3).describe, "control: no token") << "an alias is the same step again";
+}
+
 // A YAML stream is printable UTF-8 (YAML 1.2 §5.1). yaml-cpp reads a NUL inside a key as the
 // byte 0xA0, which no JSON can hold: such text is refused with its line before yaml-cpp sees it.
 TEST(ScenarioLoader, TextThatYamlCannotHoldIsAMistakeWithItsLine) {
@@ -297,6 +316,25 @@ TEST(ScenarioLoader, StructuralMistakes) {
               HasSubstr("\"rows\" is not a JSON pointer"));
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - sql: SELECT 1\n        expect: {ok: true}\n").what(),
               HasSubstr("expect.ok: unknown key (allowed here: rows, value)"));
+}
+
+// A property is named by its stable id; its text is what the reports show, and what a file
+// written before ids still says, so the loader names the id to write instead.
+TEST(ScenarioLoader, APropertyIsAKnownIdAndItsTextNamesTheIdToUse) {
+  const ScenarioFile file = parse_scenario_file(
+      "scenarios:\n  - name: a\n    property: accepts-token-it-must-refuse\n    steps:\n      - wait: 1s\n"
+      "        property: batch-escapes-rate-limit\n",
+      "x.yaml");
+  EXPECT_EQ(file.scenarios.at(0).property, "accepts-token-it-must-refuse");
+  EXPECT_EQ(file.scenarios.at(0).steps.at(0).property, "batch-escapes-rate-limit");
+
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    property: a batch of calls escapes the rate limit\n    steps:\n"
+                         "      - wait: 1s\n").what(),
+              HasSubstr("scenarios/x.yaml:3: scenarios[0].property: name the property by its id: batch-escapes-rate-limit"));
+  const std::string unknown =
+      load_error("scenarios:\n  - name: a\n    steps:\n      - wait: 1s\n        property: batch-escape-rate-limits\n").what();
+  EXPECT_THAT(unknown, HasSubstr("scenarios/x.yaml:5: scenarios[0].steps[0].property: unknown property "
+                                 "\"batch-escape-rate-limits\" (the closest known: batch-escapes-rate-limit, "));
 }
 
 TEST(ScenarioLoader, ReadsRawTcpStepsAndGeneratedBodies) {

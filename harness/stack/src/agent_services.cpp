@@ -34,9 +34,9 @@ AgentAuthFields agent_auth(const ProvisionedAgents& agents, const std::string& o
   AgentAuthFields auth;
   auth.default_kind = "api_key";
   auth.agents = agents.agents;
-  auth.api_key = ApiKeyAuth{"X-API-Key", agents.api_keys_file.string(), {}};
-  auth.static_jwt = StaticJwtAuth{"HS256", agents.jwt_key_file.string(), kJwtIssuer, kJwtAudience, {}, {}};
-  auth.proxy_headers = ProxyHeadersAuth{"X-SSL-Client-S-DN", "X-SSL-Client-Verify", {}};
+  auth.api_key = ApiKeyAuth{"X-API-Key", agents.api_keys_file.string()};
+  auth.static_jwt = StaticJwtAuth{"HS256", agents.jwt_key_file.string(), kJwtIssuer, kJwtAudience, {}};
+  auth.proxy_headers = ProxyHeadersAuth{"X-SSL-Client-S-DN", "X-SSL-Client-Verify"};
   ClientCredentialsAuth grant;
   grant.token_url = origin + "/oauth2/token";
   grant.clients_file = agents.clients_file.string();
@@ -159,7 +159,7 @@ RunningService start_tls_proxy(StackContext& context) {
   running.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   running.stop = [proxy] { proxy->stop(); };
   bridge->mcp.auth->mtls = MtlsAuth{proxy->url() + "/mcp", bridge->url, files.ca.string(), files.agents_ca.string(),
-                                    files.agents_ca_key.string(), {}};
+                                    files.agents_ca_key.string()};
   return running;
 }
 

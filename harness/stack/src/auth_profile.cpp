@@ -105,10 +105,7 @@ AuthProfile auth_profile(const AgentAuthFields& fields, const std::string& field
     part->method = one_of(value_of(part->method, "", false, "client_secret_post"), where + "method",
                           {"client_secret_post", "client_secret_basic"});
   }
-  if (const auto user = fields.unknown.find("keycloak_user"); user != fields.unknown.end()) {
-    if (user->second != "true" && user->second != "false") throw std::runtime_error(field + ".keycloak_user must be true or false");
-    auth.keycloak_user = user->second == "true";
-  }
+  auth.keycloak_user = fields.keycloak_user_jwts.value_or(false);
   const auto modes = auth.modes();
   if (modes.empty()) throw std::runtime_error(field + " names no mode (" + std::string(kAuthModes) + ")");
   auth.default_mode = value_of(fields.default_kind, "", false, modes.front());

@@ -8,6 +8,7 @@
 #include "mcph/harness/stack/stack_params.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/harness/fixtures/text_file.h"
+#include "mcph/text/closest.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness {
@@ -58,6 +59,13 @@ std::vector<std::string> parse_behind_fault_proxy(const Json& json, const std::s
     if (std::find(behind.begin(), behind.end(), name) == behind.end()) behind.push_back(name);
   }
   return behind;
+}
+
+// A key the harness does not know is a mistake, never ignored: a typo in a key would otherwise
+// fall back to its default without a word.
+[[noreturn]] void refuse_unknown_key(const std::string& where, const std::string& key, const std::vector<std::string>& known) {
+  throw std::runtime_error(where + ": unknown key \"" + key + "\" (the closest known: " + text::join(text::closest(key, known)) +
+                           ")");
 }
 
 // The keys of a service whose value is text, and where each lives in the entry.
@@ -115,7 +123,9 @@ Part parse_part(const Json& json, const std::vector<PartKey<Part>>& keys, const 
     const std::string key = item.key();
     const auto known = std::find_if(keys.begin(), keys.end(), [&](const PartKey<Part>& k) { return key == k.name; });
     if (known == keys.end()) {
-      part.unknown[key] = item->dump();
+      std::vector<std::string> names;
+      for (const auto& k : keys) names.emplace_back(k.name);
+      refuse_unknown_key(field, key, names);
     } else if (!item->is_string()) {
       throw std::runtime_error(field + "." + key + " must be a string");
     } else {
@@ -131,7 +141,6 @@ Json part_json(const Part& part, const std::vector<PartKey<Part>>& keys) {
   for (const auto& key : keys) {
     if (const std::string& value = part.*(key.member); !value.empty()) json[key.name] = value;
   }
-  for (const auto& [key, value] : part.unknown) json[key] = Json::parse(value, nullptr, false);
   return json;
 }
 
@@ -180,8 +189,12 @@ AgentAuthFields parse_auth(const Json& json, const std::string& field) {
       auth.proxy_headers = parse_part(value, kProxyHeadersKeys, where);
     } else if (key == "client_credentials") {
       auth.client_credentials = parse_part(value, kClientCredentialsKeys, where);
+    } else if (key == "keycloak_user") {
+      if (!value.is_boolean()) throw std::runtime_error(where + " must be true or false");
+      auth.keycloak_user_jwts = value.get<bool>();
     } else {
-      auth.unknown[key] = value.dump();
+      refuse_unknown_key(field, key, {"default", "agents", "api_key", "static_jwt", "mtls", "proxy_headers",
+                                      "client_credentials", "keycloak_user"});
     }
   }
   return auth;
@@ -196,7 +209,7 @@ Json auth_json(const AgentAuthFields& auth) {
   if (auth.mtls) json["mtls"] = part_json(*auth.mtls, kMtlsKeys);
   if (auth.proxy_headers) json["proxy_headers"] = part_json(*auth.proxy_headers, kProxyHeadersKeys);
   if (auth.client_credentials) json["client_credentials"] = part_json(*auth.client_credentials, kClientCredentialsKeys);
-  for (const auto& [key, value] : auth.unknown) json[key] = Json::parse(value, nullptr, false);
+  if (auth.keycloak_user_jwts) json["keycloak_user"] = *auth.keycloak_user_jwts;
   return json;
 }
 
@@ -219,7 +232,6 @@ Json entry_json(const ServiceEntry& service) {
   if (service.mcp.refused_rate_limit) entry["refused_rate_limit"] = service.mcp.refused_rate_limit->to_string();
   if (!service.mcp.behind_fault_proxy.empty()) entry["behind_fault_proxy"] = service.mcp.behind_fault_proxy;
   if (service.mcp.auth) entry["auth"] = auth_json(*service.mcp.auth);
-  for (const auto& [key, value] : service.unknown) entry[key] = Json::parse(value, nullptr, false);
   return entry;
 }
 
@@ -239,7 +251,8 @@ ServiceEntry parse_entry(const Json& entry, const std::string& field) {
     const TextKey* text = find_text_key(key);
     if (key == "url") {
       service.url = value.get<std::string>();
-    } else if (key == "pid" && value.is_number_integer()) {
+    } else if (key == "pid") {
+      if (!value.is_number_integer()) throw std::runtime_error(field + ".pid must be an integer");
       service.pid = value.get<int>();
     } else if (text) {
       text->field(service) = value.is_string() ? value.get<std::string>() : value.dump();
@@ -254,7 +267,9 @@ ServiceEntry parse_entry(const Json& entry, const std::string& field) {
     } else if (key == "auth") {
       service.mcp.auth = parse_auth(value, field + ".auth");
     } else {
-      service.unknown[key] = value.dump();
+      std::vector<std::string> known = {"url", "pid", "failures", "rate_limit", "refused_rate_limit", "behind_fault_proxy", "auth"};
+      for (const TextKey& text_key : text_keys()) known.emplace_back(text_key.name);
+      refuse_unknown_key(field, key, known);
     }
   }
   return service;
@@ -297,6 +312,12 @@ std::string StackFile::to_json() const {
 StackFile StackFile::parse(const std::string& text, const std::string& origin) {
   const Json json = Json::parse(text, nullptr, false);
   if (!json.is_object()) throw std::runtime_error(origin + ": not a JSON object");
+  for (const auto& [key, value] : json.items()) {
+    if (key != "mode" && key != "idp" && key != "realm" && key != "services" && key != "generated_users" &&
+        key != "services_left_out" && key != "supervisor") {
+      refuse_unknown_key(origin, key, {"mode", "idp", "realm", "services", "generated_users", "services_left_out", "supervisor"});
+    }
+  }
   StackFile stack;
   const std::string mode = json.value("mode", "external");
   const auto parsed_mode = parse_stack_mode(mode);

@@ -57,12 +57,19 @@ const std::vector<TargetProfile>& builtin_profiles() {
   return profiles;
 }
 
-std::map<std::string, std::vector<std::string>> parse_failures(const std::string& text, const std::string& where) {
+// A profile's `failures` overrides, kind by kind; a kind no profile has is a typo, refused.
+std::map<std::string, std::vector<std::string>> parse_failures(const std::string& text, const std::string& where,
+                                                               const TargetProfile& profile) {
   const Json json = Json::parse(text, nullptr, false);
   const std::string shape = where + " must be an object of failure kind → list of texts";
   if (!json.is_object()) throw std::runtime_error(shape);
   std::map<std::string, std::vector<std::string>> failures;
   for (const auto& [kind, texts] : json.items()) {
+    if (!profile.failures.count(kind)) {
+      throw std::runtime_error(where + ": unknown failure kind \"" + kind + "\" (known: " +
+                               text::join(profile.failures, ", ", [](const auto& known) -> const auto& { return known.first; }) +
+                               ")");
+    }
     if (!texts.is_array()) throw std::runtime_error(shape + " (" + kind + ")");
     failures[kind];  // [] : no stable words, any failure that says something
     for (const auto& entry : texts) {
@@ -124,7 +131,7 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
   }
   if (!entry.mcp.failures.empty()) {
     // Overridden kind by kind: a kind the entry does not name keeps the profile's texts.
-    for (auto& [kind, texts] : parse_failures(entry.mcp.failures, field + "failures")) profile.failures[kind] = std::move(texts);
+    for (auto& [kind, texts] : parse_failures(entry.mcp.failures, field + "failures", profile)) profile.failures[kind] = std::move(texts);
   }
   if (entry.mcp.auth) profile.auth = auth_profile(*entry.mcp.auth, field + "auth");
   return profile;

@@ -1,6 +1,7 @@
 #include "mcph/harness/stack/stack_file.h"
 #include "mcph/harness/stack/stack_params.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -116,9 +117,28 @@ TEST(StackFileTest, HandWrittenExternalStackWithLegacySsePostParses) {
   EXPECT_EQ(stack.service("postgres").url, "postgresql://postgres:postgres@127.0.0.1:5432/mcp_demo");
 }
 
-TEST(StackFileTest, UnknownTopLevelKeysAreIgnored) {
-  const StackFile stack = StackFile::parse(R"({"mode": "external", "services": {}, "note": "added later"})");
-  EXPECT_TRUE(stack.services.empty());
+// A key the harness does not know is a typo until shown otherwise: silently ignored, it would let
+// the harness fall back to a default the file meant to change. Each is named with where it is.
+TEST(StackFileTest, UnknownKeysAreRefusedWithWhereTheyAre) {
+  const auto error_of = [](const std::string& json) {
+    try {
+      StackFile::parse(json, "s.json");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(parsed)");
+  };
+  EXPECT_THAT(error_of(R"({"mode": "external", "services": {}, "generated_user": 3})"),
+            ::testing::StartsWith("s.json: unknown key \"generated_user\" (the closest known: generated_users, "));
+  EXPECT_THAT(error_of(R"({"services": {"foreign-mcp": {"url": "http://127.0.0.1:9/mcp", "corelation": "window"}}})"),
+              ::testing::HasSubstr("s.json: services.foreign-mcp: unknown key \"corelation\" (the closest known: correlation"));
+  const std::string auth = R"({"services": {"foreign-mcp": {"url": "http://127.0.0.1:9/mcp", "auth": )";
+  EXPECT_THAT(error_of(auth + R"({"agents": ["a"], "api_key": {"keys_file": "k.json"}, "defualt": "api_key"}}}})"),
+              ::testing::HasSubstr("s.json: services.foreign-mcp.auth: unknown key \"defualt\" (the closest known: default"));
+  EXPECT_THAT(error_of(auth + R"({"agents": ["a"], "api_key": {"keys_file": "k.json", "headr": "X-Key"}}}}})"),
+              ::testing::HasSubstr("s.json: services.foreign-mcp.auth.api_key: unknown key \"headr\" (the closest known: header"));
+  EXPECT_THAT(error_of(auth + R"({"keycloak_user": "yes"}}}})"), ::testing::HasSubstr("auth.keycloak_user must be true or false"));
+  EXPECT_EQ(error_of(auth + R"({"keycloak_user": true}}}})"), "(parsed)");
 }
 
 TEST(StackFileTest, BadSupervisorEntriesAreNamed) {
@@ -160,7 +180,6 @@ TEST(StackFileTest, BehindFaultProxyIsAListOfTheProxiesOrTrue) {
             (std::vector<std::string>{"postgres", "keycloak", "cognito", "vault", "jira-api", "github-api", "opa"}));
   EXPECT_TRUE(stack.service("postgres-mcp").mcp.behind_fault_proxy.empty());
   EXPECT_TRUE(stack.service("other-mcp").mcp.behind_fault_proxy.empty());
-  EXPECT_FALSE(stack.service("jira-mcp").unknown.count("behind_fault_proxy"));
 
   // Written as the list, read back the same.
   const std::string written = stack.to_json();
@@ -212,8 +231,8 @@ TEST(StackFileTest, UnknownTransportIsRejected) {
 constexpr const char* kAgentStack = R"({"mode": "external", "services": {
   "agent-bridge-mcp": {"url": "http://127.0.0.1:41010/mcp", "transport": "streamable-http", "profile": "agent-bridge",
     "rate_limit": "20/1000ms", "refused_rate_limit": "15/500ms",
-    "auth": {"default": "api_key", "agents": ["agent-a", "agent-b"], "future_kind": {"x": 1},
-             "api_key": {"header": "X-API-Key", "keys_file": "agents/api-keys.json", "rotation": "daily"},
+    "auth": {"default": "api_key", "agents": ["agent-a", "agent-b"], "keycloak_user": false,
+             "api_key": {"header": "X-API-Key", "keys_file": "agents/api-keys.json"},
              "static_jwt": {"alg": "HS256", "key_file": "/abs/jwt.key", "iss": "mcp-harness", "aud": "agent-bridge-mcp",
                             "kid": "k1"},
              "mtls": {"proxy_url": "https://127.0.0.1:41011/mcp", "direct_url": "http://127.0.0.1:41010/mcp",
@@ -224,7 +243,7 @@ constexpr const char* kAgentStack = R"({"mode": "external", "services": {
   "tls-proxy": {"url": "https://127.0.0.1:41011", "upstream": "agent-bridge-mcp", "ca_file": "tls/ca.pem"},
   "spiffe": {"url": "http://127.0.0.1:41012", "workload_api": "unix:///run/x/spiffe-workload-api.sock"}}})";
 
-TEST(StackFileTest, AgentAuthIsReadIntoTypedFieldsAndUnknownKeysSurvive) {
+TEST(StackFileTest, AgentAuthIsReadIntoTypedFieldsAndWrittenBackAsItWas) {
   const StackFile stack = StackFile::parse(kAgentStack);
   const ServiceEntry& bridge = stack.service("agent-bridge-mcp");
   ASSERT_TRUE(bridge.mcp.auth.has_value());
@@ -235,7 +254,7 @@ TEST(StackFileTest, AgentAuthIsReadIntoTypedFieldsAndUnknownKeysSurvive) {
   EXPECT_EQ(auth.api_key->keys_file, "agents/api-keys.json");
   EXPECT_EQ(auth.static_jwt->aud, "agent-bridge-mcp");
   EXPECT_EQ(auth.static_jwt->kid, "k1");
-  EXPECT_TRUE(auth.static_jwt->unknown.empty());
+  EXPECT_EQ(auth.keycloak_user_jwts, false);
   EXPECT_EQ(auth.mtls->client_ca_key, "tls/agents-ca.key");
   EXPECT_EQ(auth.proxy_headers->verify_header, "X-SSL-Client-Verify");
   EXPECT_EQ(auth.client_credentials->method, "client_secret_basic");
@@ -246,11 +265,10 @@ TEST(StackFileTest, AgentAuthIsReadIntoTypedFieldsAndUnknownKeysSurvive) {
   EXPECT_THROW(StackFile::parse(R"({"services": {"x": {"url": "http://h/mcp", "refused_rate_limit": "20"}}})"),
                std::runtime_error);
 
-  // Written back with every key, the ones the harness does not know too.
+  // Written back with every key.
   const StackFile again = StackFile::parse(stack.to_json());
   EXPECT_EQ(again.to_json(), stack.to_json());
-  EXPECT_NE(stack.to_json().find("\"future_kind\""), std::string::npos);
-  EXPECT_NE(stack.to_json().find("\"rotation\": \"daily\""), std::string::npos);
+  EXPECT_NE(stack.to_json().find("\"keycloak_user\": false"), std::string::npos);
   EXPECT_EQ(again.service("agent-bridge-mcp").mcp.auth->mtls->proxy_url, "https://127.0.0.1:41011/mcp");
 }
 

@@ -80,6 +80,9 @@ TEST(TargetProfileTest, BadValuesAreErrorsNamingTheKey) {
               HasSubstr("services.jira-mcp.vault_login must be \"exchanged\" or \"caller_token\""));
   EXPECT_THAT(error_of(entry({{"failures", R"(["no secret"])"}})), HasSubstr("services.jira-mcp.failures"));
   EXPECT_THAT(error_of(entry({{"failures", R"({"missing_credential": [""]})"}})), HasSubstr("services.jira-mcp.failures"));
+  // A misspelt kind would leave the profile's own texts in force without a word.
+  EXPECT_THAT(error_of(entry({{"failures", R"({"backend_eror": ["boom"]})"}})),
+              HasSubstr("services.jira-mcp.failures: unknown failure kind \"backend_eror\" (known: backend_error, "));
   EXPECT_THAT(error_of(entry({{"dependency_timeout_ms", "soon"}})), HasSubstr("services.jira-mcp.dependency_timeout_ms"));
   EXPECT_THAT(error_of(entry({{"dependency_timeout_ms", "0"}})), HasSubstr("services.jira-mcp.dependency_timeout_ms"));
   EXPECT_THAT(error_of(entry({{"dependency_timeout_ms", "-5"}})), HasSubstr("services.jira-mcp.dependency_timeout_ms"));

@@ -201,14 +201,19 @@ std::optional<Secret> key_value_at(std::string_view s, std::size_t i) {
   if (kind == KeyKind::none) return std::nullopt;
 
   std::size_t p = key_end;
-  bool quoted_key = i > 0 && (s[i - 1] == '"' || s[i - 1] == '\'');
+  const bool opened = i > 0 && (s[i - 1] == '"' || s[i - 1] == '\'');
+  bool closed = false;
   if (at(s, p) == '\\' && at(s, p + 1) == '"') {  // JSON inside a JSON string: \"password\"
     p += 2;
-    quoted_key = true;
+    closed = true;
   } else if (at(s, p) == '"' || at(s, p) == '\'') {
     ++p;
-    quoted_key = true;
+    closed = true;
   }
+  // A quote after the word but none before it: the end of longer quoted text, such as a path
+  // ("kv/data/app/secret": HTTP 405), which is evidence, not a key.
+  if (closed && !opened) return std::nullopt;
+  const bool quoted_key = opened && closed;
   p = run_end(s, p, is_blank);
   const char separator = at(s, p);
   if (separator == '=' || separator == ':') {

@@ -102,6 +102,13 @@ TEST(Scrub, MasksSecretAndTokenKeysOnlyInKeyValueForms) {
   EXPECT_EQ(scrub("api_key: sk-live-0123456789"), "api_key: ****6789");
   // Prose with a colon stays readable.
   EXPECT_EQ(scrub("bad token: signature flipped"), "bad token: signature flipped");
+  // A quoted path that ends in a secret-named segment is evidence, not a key: what follows it stays.
+  EXPECT_EQ(scrub("GET \"secret/data/mcp/agent-a/secret\": HTTP 405"), "GET \"secret/data/mcp/agent-a/secret\": HTTP 405");
+  EXPECT_EQ(scrub("vault: \"kv/app/password\": HTTP 403, \"kv/app/api_token\"= 1"),
+            "vault: \"kv/app/password\": HTTP 403, \"kv/app/api_token\"= 1");
+  // … while a quoted key keeps its value masked beside such evidence.
+  EXPECT_EQ(scrub("\"kv/app/secret\": HTTP 405, {\"secret\": \"s3cr3t-value-123\"}"),
+            "\"kv/app/secret\": HTTP 405, {\"secret\": \"****-123\"}");
   EXPECT_EQ(scrub("the secret: it is per user"), "the secret: it is per user");
 }
 

@@ -92,14 +92,17 @@ std::vector<Failure> failures_of(const StepRecord& step);
 // A property of a server under test that a scenario showed broken, named for a person
 // ("trusts an unverified claim", "500 where 401 is due"), with the step that shows it.
 struct Finding {
-  std::string server;    // the stack's service name, e.g. "jira-mcp"
-  std::string property;  // the property broken
+  std::string server;       // the stack's service name, e.g. "jira-mcp"
+  std::string property_id;  // the property broken, by its stable id (taxonomy.h): "accepts-token-it-must-refuse"
+  std::string property;     // the same as people read it: "accepts a token it must refuse"
   std::string step;      // the step that shows it, e.g. "2: alice calls jira.get_issue"
   std::string evidence;  // the expectation and what happened instead, masked
   // For a bounded finding (Check::Verdict::bounded): how long the property stays broken, e.g.
   // "until the token's exp, at most 300 s". Empty for a finding that fails its scenario.
   std::string bound;
   bool bounded() const { return !bound.empty(); }
+  // What tells properties apart: the id, or the text of a finding made without one.
+  const std::string& property_key() const { return property_id.empty() ? property : property_id; }
 };
 
 struct ScenarioResult {
@@ -126,6 +129,21 @@ const char* to_string(ScenarioResult::Status status);  // "passed", "failed", "s
 // whose message starts with this: never a pass, never a verdict on the target.
 inline constexpr std::string_view kInconclusivePrefix = "inconclusive:";
 bool is_inconclusive(const ScenarioResult& scenario);
+// The status as people read it: "inconclusive" for an inconclusive scenario, else to_string.
+std::string status_text(const ScenarioResult& scenario);
+// Every inconclusive check of the scenario, as "step: expectation — what was seen", in order.
+std::vector<std::string> undecided_checks(const ScenarioResult& scenario);
+
+// How many distinct properties the findings show broken (a property broken in many scenarios, or
+// on many servers, counts once), and by how many findings, scenarios and servers.
+struct FindingCounts {
+  int properties = 0;
+  int findings = 0;
+  int scenarios = 0;
+  int servers = 0;
+};
+// "11 properties broken (36 findings in 20 scenarios) on 3 servers".
+std::string to_string(const FindingCounts& counts);
 
 // A time as the model writes times: ISO 8601 UTC to the second, e.g. "2025-05-01T12:00:00Z".
 std::string utc_timestamp(long long seconds_since_epoch);
@@ -140,8 +158,12 @@ struct Counts {
   int passed = 0;
   int failures = 0;  // scenarios whose status is failed
   int errors = 0;
+  int inconclusive = 0;  // of the errors, the scenarios the harness could not decide
   int skipped = 0;
 };
+// "3 scenarios: 1 passed, 1 failed, 0 broken, 1 inconclusive, 0 skipped": broken ones are the
+// errors the harness could decide nothing about; inconclusive ones are named when there are any.
+std::string to_string(const Counts& counts);
 
 // One scenario YAML file.
 struct SuiteResult {
@@ -165,6 +187,7 @@ struct RunReport {
   std::vector<SuiteResult> suites;
 
   Counts counts() const;
+  FindingCounts finding_counts() const;
   // True when no scenario failed or broke (skipped ones do not count against a run).
   bool ok() const;
 };

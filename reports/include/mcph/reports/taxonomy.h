@@ -11,8 +11,9 @@ namespace mcph::reports {
 
 struct Rule {
   std::string id;           // stable: "MCPH801", "MCPH1101"; never reused for another property
+  std::string property_id;  // stable, as scenario files name it: "accepts-token-it-must-refuse"
   std::string name;         // PascalCase: "AcceptsATokenItMustRefuse"
-  std::string property;     // as scenario files and findings say it
+  std::string property;     // as people read it: "accepts a token it must refuse"
   std::string description;  // what a failure of it means, for the reader of a finding
   std::string family;       // the family that checks it first, e.g. "Family 8: JWT attacks"
   std::string family_page;  // its page in docs/, e.g. "docs/families.md#family-8-jwt-attacks"
@@ -25,13 +26,19 @@ struct Rule {
 
 // The rule of an inconclusive scenario (a note in SARIF, not a finding).
 inline constexpr std::string_view kInconclusiveRuleId = "MCPH001";
+inline constexpr std::string_view kInconclusivePropertyId = "inconclusive";
 
 // Every rule of the families, in id order.
 const std::vector<Rule>& rules();
-// The rule of a property: the families' own, else one made for it (id "MCPH-X-" and the first
-// 8 hex digits of the property's SHA-256, no tags) so that a scenario a user wrote still gets a
-// stable rule of its own.
-Rule rule_for(std::string_view property);
+// The rule of a property id ("batch-escapes-rate-limit"); nullptr for an id no rule has.
+const Rule* find_rule(std::string_view property_id);
+// The rule whose text is `property` ("a batch of calls escapes the rate limit"): what a scenario
+// file written before properties had ids names; nullptr for other text.
+const Rule* find_rule_by_text(std::string_view property);
+// The rule of a property id: the families' own, else one made for it (id "MCPH-X-" and the first
+// 8 hex digits of the id's SHA-256, the id as its text, no tags), so that a finding made by hand
+// still gets a stable rule (the scenario loader refuses an unknown id).
+Rule rule_for(std::string_view property_id);
 // The title of an OWASP MCP Top 10 category ("Insufficient Authentication & Authorization"); empty
 // for an unknown one.
 std::string_view owasp_mcp_title(std::string_view category);
@@ -42,7 +49,7 @@ std::vector<std::string> taxonomy_tags(const Rule& rule);
 // behaviour, "note" for an inconclusive scenario.
 std::string_view level(const Rule& rule);
 
-// The table of docs/reports.md: property, rule, family, OWASP MCP category, CWE.
+// The table of docs/reports.md: property, its id, rule, level, family, OWASP MCP category, CWE.
 std::string taxonomy_markdown();
 
 }  // namespace mcph::reports

@@ -334,8 +334,8 @@ struct Step {
   std::string as;          // the acting user ("alice"); "root" for Vault's root token
   std::string token_name;  // which of the user's tokens (default: the user's name)
   std::string describe;    // optional text shown in reports instead of the generated one
-  // The property a failure of this step shows broken ("trusts an unverified claim"); empty: the
-  // scenario's.
+  // The property a failure of this step shows broken, by its id (reports/taxonomy.h:
+  // "trusts-unverified-claim"); empty: the scenario's.
   std::string property;
   StepSpec spec;
   // save: {name: /json/pointer} into the result (structured content, or the response body)
@@ -366,8 +366,9 @@ struct ServiceNeeds {
 struct Scenario {
   std::string name;
   std::string description;
-  // The property of the server under test a failure shows broken, for the findings (a step may
-  // name its own); empty: a failure is reported, but names no property.
+  // The property of the server under test a failure shows broken, for the findings, by its id
+  // (reports/taxonomy.h; a step may name its own); empty: a failure is reported, but names no
+  // property.
   std::string property;
   // The MCP transport its cases are about ("streamable-http": sessions, Accept, the protocol
   // version header); a scenario that calls a server of another transport is not run, and says

@@ -37,14 +37,13 @@ struct VaultFields {
 
 // Of an MCP server whose callers are agents (agent-bridge-mcp, or a user's own in external mode),
 // key "auth": how the harness obtains and presents each agent's credential. Every part is
-// optional; `unknown` keeps the keys of each object the harness does not know, as JSON text, to
-// be written back unchanged. Secret values live in the files named (`*_file`, `client_ca_key`),
+// optional; a key the harness does not know is an error (a typo must not fall back to a
+// default). Secret values live in the files named (`*_file`, `client_ca_key`),
 // never in the stack file. Paths may be relative to the stack file's directory
 // (StackFile::resolve).
 struct ApiKeyAuth {
   std::string header;     // "X-API-Key"
   std::string keys_file;  // {"agent-a": "<key>", …}
-  std::map<std::string, std::string> unknown;
 };
 struct StaticJwtAuth {
   std::string alg;       // "HS256", "RS256", "ES256"
@@ -52,7 +51,6 @@ struct StaticJwtAuth {
   std::string iss;
   std::string aud;
   std::string kid;       // the header's kid; empty: none
-  std::map<std::string, std::string> unknown;
 };
 struct MtlsAuth {
   std::string proxy_url;       // through the TLS-terminating proxy (https)
@@ -60,12 +58,10 @@ struct MtlsAuth {
   std::string server_ca_file;  // the proxy's CA
   std::string client_ca_cert;  // the agents' CA: the harness mints their client certificates
   std::string client_ca_key;
-  std::map<std::string, std::string> unknown;
 };
 struct ProxyHeadersAuth {
   std::string dn_header;      // "X-SSL-Client-S-DN"
   std::string verify_header;  // "X-SSL-Client-Verify"
-  std::map<std::string, std::string> unknown;
 };
 struct ClientCredentialsAuth {
   std::string token_url;
@@ -76,7 +72,6 @@ struct ClientCredentialsAuth {
   // and the aud its tokens carry for this server: what the authorization-server family checks.
   std::string issuer;
   std::string audience;
-  std::map<std::string, std::string> unknown;
 };
 struct AgentAuthFields {
   std::string default_kind;  // key "default": the part a step uses unless it names another
@@ -86,7 +81,7 @@ struct AgentAuthFields {
   std::optional<MtlsAuth> mtls;
   std::optional<ProxyHeadersAuth> proxy_headers;
   std::optional<ClientCredentialsAuth> client_credentials;
-  std::map<std::string, std::string> unknown;
+  std::optional<bool> keycloak_user_jwts;  // key "keycloak_user"
 };
 
 // Of a TLS-terminating proxy (the service "tls-proxy"): the service it fronts and the CA its
@@ -145,8 +140,6 @@ struct ServiceEntry {
   VaultFields vault;
   McpServerFields mcp;
   TlsProxyFields proxy;
-  // Keys the harness does not know, each with its value's JSON text.
-  std::map<std::string, std::string> unknown;
 };
 
 // One service's entry from its JSON text (`field` names it in errors: "services.jira-mcp"), as
