@@ -27,6 +27,18 @@ std::string claimed_agent(const http::Request& request) {
   return "agent:" + claims["sub"].get<std::string>();
 }
 
+// Whom a refused request's budget belongs to: its peer, or, from the trusted proxy, the client
+// the proxy names in X-Real-IP (which the proxy sets itself, replacing any the client sent).
+// Behind a proxy every request comes from its address; one budget for all of them would let
+// one client's bad requests turn every other client's 401 into a 429.
+std::string refusal_budget(const http::Request& request, const IdentitySettings& identity) {
+  if (!identity.proxy_address.empty() && request.remote_addr == identity.proxy_address) {
+    const std::string client = request.header("X-Real-IP");
+    if (!client.empty()) return "client:" + client;
+  }
+  return "addr:" + request.remote_addr;
+}
+
 }  // namespace
 
 Gate::Gate(const cli::Flags& flags, IdentitySettings identity)
@@ -48,7 +60,7 @@ Gate::Admission Gate::admit(const http::Request& request) {
     return admission;
   }
   const std::string budget = unsafe_shared_budget_ ? claimed_agent(request) : std::string();
-  if (auto wait = budget.empty() ? anonymous_.acquire("addr:" + request.remote_addr) : agents_.acquire(budget)) {
+  if (auto wait = budget.empty() ? anonymous_.acquire(refusal_budget(request, identity_)) : agents_.acquire(budget)) {
     return too_many(*wait, "the rate limit of refused requests from this address");
   }
   admission.status = who.status;

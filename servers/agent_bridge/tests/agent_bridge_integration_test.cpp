@@ -569,6 +569,35 @@ TEST_F(AgentBridge, TheRateLimitIsPerAgentAndRefusedRequestsDoNotSpendIt) {
   EXPECT_TRUE(is_result(call(bridge.url, key_of("agent-b"), "kv.read", {{"path", "x"}})));
 }
 
+// Behind the proxy every request comes from its address: refused requests are counted per client
+// the proxy names (X-Real-IP), so one client's bad requests do not turn another's 401 into a 429;
+// a client cannot choose its budget by sending the header itself.
+TEST_F(AgentBridge, BehindTheProxyRefusedRequestsAreCountedPerClient) {
+  auto bridge = start_bridge({"--api-keys", "--jwt-secret-file", (dir_->path() / "jwt-secret").string(), "--jwt-issuer",
+                              kIssuer, "--jwt-audience", kAudience, "--trusted-proxy", "127.0.0.1",
+                              "--rate-window-ms", "60000", "--unauthenticated-rate-limit", "2"},
+                             /*with_defaults=*/false);
+  const std::string forged = hs256(claims_of("agent-a")) + "x";
+  const auto from = [&](const std::string& client) {
+    http::Fields headers = bearer(forged);
+    headers.emplace_back("X-Real-IP", client);
+    return call(bridge.url, headers, "kv.read", {{"path", "p"}}).status;
+  };
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(from("192.0.2.1"), 401) << i;
+  EXPECT_EQ(from("192.0.2.1"), 429) << "the flooding client is held to its budget";
+  EXPECT_EQ(from("192.0.2.2"), 401) << "another client behind the same proxy keeps its own";
+
+  auto direct = start_bridge({"--rate-window-ms", "60000", "--unauthenticated-rate-limit", "2"});
+  const auto direct_from = [&](const std::string& claimed) {
+    http::Fields headers = bearer(forged);
+    headers.emplace_back("X-Real-IP", claimed);
+    return call(direct.url, headers, "kv.read", {{"path", "p"}}).status;
+  };
+  EXPECT_EQ(direct_from("192.0.2.1"), 401);
+  EXPECT_EQ(direct_from("192.0.2.2"), 401);
+  EXPECT_EQ(direct_from("192.0.2.3"), 429) << "not from the proxy: the header names no one";
+}
+
 // A parent token that is not root may give its children only its own policies, unless it creates
 // them through a token role whose globs allow theirs: --token-role.
 TEST_F(AgentBridge, AParentThatIsNotRootCreatesTheChildTokensThroughTheTokenRole) {

@@ -60,18 +60,9 @@ void declare_proof_switches(cli::Flags& flags) {
 }
 
 std::vector<jose::Alg> proof_algs(const std::string& list) {
-  std::vector<jose::Alg> algs;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    const auto comma = list.find(',', start);
-    const std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    const auto alg = jose::alg_from_string(name);
-    if (!alg || *alg == jose::Alg::HS256) usage_error("--dpop-algs takes asymmetric algorithms (ES256, RS256), not " + name);
-    algs.push_back(*alg);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return algs;
+  const auto algs = jose::dpop_algs_from_list(list);
+  if (!algs) usage_error("--dpop-algs takes asymmetric algorithms (ES256, RS256), not " + list);
+  return *algs;
 }
 
 }  // namespace
