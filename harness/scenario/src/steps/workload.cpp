@@ -203,6 +203,7 @@ StepKindInfo workload_step_kind() {
                  {"workload.headers", "extra request headers (a mapping)"},
                  {"workload.repeat", "a burst of this many calls (1 to 1000), each with a fresh proof, until the first 429"},
                  {"workload.past_refusals", "`true`: the burst sends all its calls, past 429s and every other refusal (a flood)"}},
+      .yields = {ResultPart::http_answer, ResultPart::json_result, ResultPart::sent_token, ResultPart::burst, ResultPart::duration},
       .read = [](const StepSource& source) -> StepSpec { return read_workload(source); },
       .run = runner<WorkloadStep>(run_workload),
       .title = titler<WorkloadStep>(workload_title),
