@@ -84,7 +84,7 @@ double deliberate_wait_seconds(const harness::ScenarioFile& file, const std::str
       if (index == 0 || index > scenario->steps.size()) continue;
       const harness::Step& written = scenario->steps[index - 1];
       const auto* token = written.get_if<harness::TokenStep>();
-      const bool waits = written.kind() == harness::StepKind::wait || (token && token->action == "expire");
+      const bool waits = written.kind() == harness::StepKind::wait || (token && token->action == harness::TokenAction::expire);
       if (waits) ms += step.value("ms", 0.0);
     }
   }

@@ -1,9 +1,10 @@
 #pragma once
 // Every kind of expectation a scenario step can state, listed once: its name as written in a
-// scenario file, the shape its value must have (checked when the file loads), the kinds of step
-// that can check it, and the check itself. The loader refuses a kind that is not here or not
-// checkable by its step; the runner checks through this table and nothing else, so no kind can
-// pass without being checked.
+// scenario file, the shape its value must have (checked when the file loads), the parts of a
+// step's result it reads (result_part.h), and the check itself. A step may state it when its kind
+// yields one of those parts. The loader refuses a kind that is not here or not checkable by its
+// step; the runner checks through this table and nothing else, so no kind can pass without being
+// checked.
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -13,6 +14,7 @@
 
 #include "mcph/harness/scenario/scenario.h"
 #include "mcph/reports/model.h"
+#include "result_part.h"
 #include "step_outcome.h"
 
 namespace mcph::harness {
@@ -25,8 +27,10 @@ enum class ValueShape {
   integer,
   text,         // text or a number, compared as text
   texts,        // a text or a list of texts
-  header_map,   // {Header-Name: text it contains}
-  json_checks,  // {/json/pointer: value | {equals|not_equals|contains|starts_with: value}}
+  text_match,   // a text it contains, or a matcher (value_matcher.h)
+  value_match,  // a value it equals, or a matcher
+  header_map,   // {Header-Name: a text it contains, or a matcher}
+  json_checks,  // {/json/pointer: a value it equals, or a matcher}
   audit_check,  // own_paths_only | reads_own_secret | logs_in | child_token
 };
 
@@ -45,13 +49,14 @@ struct ExpectationKind {
   std::string_view name;
   std::string_view summary;  // what it checks, for the scenario-format reference
   ValueShape shape;
-  std::vector<StepKind> steps;
+  std::vector<ResultPart> reads;  // it may be stated on a step that yields any of these
   std::function<reports::Check(const nlohmann::json& want, const StepOutcome& outcome, const CheckContext& context)> check;
 };
 
 const std::vector<ExpectationKind>& expectation_kinds();
 const ExpectationKind* find_expectation_kind(std::string_view name);
-// The names `step` can check, for the loader's messages.
+// The names a step whose kind yields `parts` can check; of a kind, those of the parts it yields.
+std::vector<std::string> expectation_names_for(const std::vector<ResultPart>& parts);
 std::vector<std::string> expectation_names_for(StepKind step);
 // What is wrong with `value` for `shape` ("expected an integer, got \"x\""), or nullopt.
 std::optional<std::string> shape_problem(ValueShape shape, const nlohmann::json& value);

@@ -1,9 +1,10 @@
 // The expectation table's lookups, and the values each kind of expectation takes (checked when a
 // scenario file loads, described in the generated reference).
 #include <algorithm>
-#include <set>
 
 #include "expectation_kinds.h"
+#include "steps/step_kind.h"
+#include "value_matcher.h"
 
 namespace mcph::harness {
 
@@ -17,13 +18,18 @@ const ExpectationKind* find_expectation_kind(std::string_view name) {
   return nullptr;
 }
 
-std::vector<std::string> expectation_names_for(StepKind step) {
+std::vector<std::string> expectation_names_for(const std::vector<ResultPart>& parts) {
   std::vector<std::string> names;
   for (const auto& kind : expectation_kinds()) {
-    if (std::find(kind.steps.begin(), kind.steps.end(), step) != kind.steps.end()) names.emplace_back(kind.name);
+    const bool yielded = std::any_of(kind.reads.begin(), kind.reads.end(), [&](ResultPart part) {
+      return std::find(parts.begin(), parts.end(), part) != parts.end();
+    });
+    if (yielded) names.emplace_back(kind.name);
   }
   return names;
 }
+
+std::vector<std::string> expectation_names_for(StepKind step) { return expectation_names_for(step_kind_info(step).yields); }
 
 std::optional<std::string> shape_problem(ValueShape shape, const Json& value) {
   const auto expected = [&](const std::string& what) { return "expected " + what + ", got " + value.dump(); };
@@ -49,22 +55,24 @@ std::optional<std::string> shape_problem(ValueShape shape, const Json& value) {
         if (!entry.is_string() || entry.get<std::string>().empty()) return expected("a list of texts");
       }
       break;
+    case text_match:
+      if (!value.is_string() && !value.is_number() && !value.is_object()) return expected("a text or a matcher");
+      return matcher_problem(value);
+    case value_match:
+      if (value.is_array()) return expected("a value or a matcher");
+      return matcher_problem(value);
     case header_map:
-      if (!value.is_object() || value.empty()) return expected("a mapping of header names to text");
-      for (const auto& [name, text] : value.items()) {
-        if (!text.is_string()) return expected("text for header " + name);
+      if (!value.is_object() || value.empty()) return expected("a mapping of header names to texts or matchers");
+      for (const auto& [name, matcher] : value.items()) {
+        if (!matcher.is_string() && !matcher.is_object()) return expected("a text or a matcher for header " + name);
+        if (auto problem = matcher_problem(matcher)) return name + ": " + *problem;
       }
       break;
     case json_checks:
-      if (!value.is_object() || value.empty()) return expected("a mapping of JSON pointers to checks");
-      for (const auto& [pointer, check] : value.items()) {
+      if (!value.is_object() || value.empty()) return expected("a mapping of JSON pointers to values or matchers");
+      for (const auto& [pointer, matcher] : value.items()) {
         if (pointer.empty() || pointer[0] != '/') return "\"" + pointer + "\" is not a JSON pointer (/a/0/b)";
-        if (!check.is_object()) continue;  // a plain value: equals
-        for (const auto& [op, operand] : check.items()) {
-          static const std::set<std::string> ops = {"equals", "not_equals", "contains", "starts_with"};
-          if (!ops.count(op)) return pointer + ": unknown check \"" + op + "\" (equals, not_equals, contains, starts_with)";
-          (void)operand;
-        }
+        if (auto problem = matcher_problem(matcher)) return pointer + ": " + *problem;
       }
       break;
     case audit_check:
@@ -84,8 +92,10 @@ std::string_view shape_description(ValueShape shape) {
     case integer: return "an integer";
     case text: return "a text";
     case texts: return "a text or a list of texts";
-    case header_map: return "{Header-Name: text it contains}";
-    case json_checks: return "{/json/pointer: value or {equals|not_equals|contains|starts_with: value}}";
+    case text_match: return "a text it contains, or a matcher";
+    case value_match: return "a value it equals, or a matcher";
+    case header_map: return "{Header-Name: a text it contains, or a matcher}";
+    case json_checks: return "{/json/pointer: a value it equals, or a matcher}";
     case audit_check: return "own_paths_only, reads_own_secret, logs_in or child_token";
   }
   return "";

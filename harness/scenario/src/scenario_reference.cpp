@@ -1,9 +1,12 @@
 #include "mcph/harness/scenario/scenario_reference.h"
 
+#include <algorithm>
+
 #include "expectation_kinds.h"
 #include "mcph/reports/taxonomy.h"
 #include "mcph/text/join.h"
 #include "steps/step_kind.h"
+#include "value_matcher.h"
 
 namespace mcph::harness {
 namespace {
@@ -80,14 +83,30 @@ std::string scenario_reference() {
     out += "\n```\n\n| field | meaning |\n|---|---|\n";
     for (const auto& field : kind.fields) out += "| " + code(field.name) + " | " + cell(field.meaning) + " |\n";
   }
-  out += "\n## Expectation kinds\n\n" +
+  out += "\n## Result parts\n\n" +
+         paragraph("A step's result is made of parts, each yielded by the step kinds that produce that evidence; an "
+                   "expectation reads one part (or either of two), and a step may state it when its kind yields "
+                   "that part.") +
+         "| part | what it holds | yielded by |\n|---|---|---|\n";
+  for (const auto& part : result_parts()) {
+    std::vector<std::string> kinds;
+    for (const auto& kind : step_kind_table()) {
+      if (std::find(kind.yields.begin(), kind.yields.end(), part.part) != kind.yields.end()) kinds.push_back(code(kind.name));
+    }
+    out += "| " + code(part.name) + " | " + cell(part.meaning) + " | " + text::join(kinds) + " |\n";
+  }
+  out += "\n## Matchers\n\n" +
+         paragraph("Wherever an expectation checks a value (a JSON pointer's, a header's, an answer's text) it takes " +
+                   std::string(matcher_syntax()) + ". Several checks in one mapping must all hold. A plain value "
+                   "means equals for a JSON pointer's value and contains for a header or a text.");
+  out += "## Expectation kinds\n\n" +
          paragraph("Each is checked by the runner through the same table the loader reads; a check the harness "
                    "cannot decide is inconclusive, and an inconclusive check never passes.") +
-         "| expectation | value | steps | holds when |\n|---|---|---|---|\n";
+         "| expectation | value | reads | holds when |\n|---|---|---|---|\n";
   for (const auto& kind : expectation_kinds()) {
     out += "| " + code(kind.name) + " | " + cell(shape_description(kind.shape)) + " | " +
-           text::join(kind.steps, ", ", [](StepKind step) { return code(to_string(step)); }) + " | " + cell(kind.summary) +
-           " |\n";
+           text::join(kind.reads, " or ", [](ResultPart part) { return code(to_string(part)); }) + " | " +
+           cell(kind.summary) + " |\n";
   }
   out += "\n## Properties\n\n" +
          paragraph("What a scenario's or a step's `property:` may name, by id; the reports show the property's text "

@@ -3,10 +3,12 @@
 // cursor (Reader) that knows the file's name, and the small readers the step kinds share.
 #include <yaml-cpp/yaml.h>
 
+#include <array>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -116,6 +118,18 @@ class Reader {
   std::string origin_;
   mutable std::size_t json_values_left_ = kMaxJsonValues;
 };
+
+// A sub-kind written as one of `names`, its enum's values in order: the value, else an error
+// naming the allowed ones ("unknown token action \"x\" (fresh, refresh, …)").
+template <typename Enum, std::size_t N>
+Enum read_choice(const Reader& reader, const YAML::Node& node, const std::string& field,
+                 const std::array<std::string_view, N>& names, const std::string& what) {
+  const std::string written = reader.text(node, field);
+  for (std::size_t i = 0; i < N; ++i) {
+    if (names[i] == written) return static_cast<Enum>(i);
+  }
+  reader.fail(node, field, "unknown " + what + " \"" + written + "\" (" + text::join(names) + ")");
+}
 
 // "1.5s", "500ms", "2" (seconds), "1m"; at most 10 minutes.
 double parse_duration(const Reader& reader, const YAML::Node& node, const std::string& field);

@@ -57,7 +57,7 @@ TEST(FaultStep, LoadsToxicsWithToxiproxysAttributeNames) {
   EXPECT_EQ(steps[3].get<FaultSpec>().clear, "vault");
   EXPECT_EQ(steps[4].get<FaultSpec>().clear, "all");
   EXPECT_EQ(steps[5].kind(), StepKind::idp);
-  EXPECT_EQ(steps[5].get<IdpStep>().action, "rotate_signing_key");
+  EXPECT_EQ(steps[5].get<IdpStep>().action, IdpAction::rotate_signing_key);
   EXPECT_TRUE(steps[5].get<IdpStep>().keep_old_key);
 
   const Json toxic = toxiproxy_toxic(steps[0].get<FaultSpec>());
@@ -115,7 +115,7 @@ TEST(FaultStep, MistakesNameFileLineAndField) {
   EXPECT_THAT(load_error("      - fault: vault\n"), HasSubstr("scenarios[0].steps[0].fault: expected a mapping"));
   EXPECT_THAT(load_error("      - fault: {target: vault, toxic: down}\n        expect: {ok: true}\n"),
               HasSubstr("scenarios/f.yaml:6: scenarios[0].steps[0].expect.ok: unknown key"));
-  EXPECT_THAT(load_error("      - idp: rotate_everything\n"), HasSubstr("steps[0].idp: unknown action (rotate_signing_key, disable_user, logout_user)"));
+  EXPECT_THAT(load_error("      - idp: rotate_everything\n"), HasSubstr("steps[0].idp: unknown action \"rotate_everything\" (rotate_signing_key, disable_user, logout_user)"));
 }
 
 TEST(FaultStep, WithinMsIsAnExpectationOfCalls) {

@@ -81,7 +81,7 @@ TEST(ScenarioLoader, ReadsEveryKindOfStepWithItsLine) {
 
   EXPECT_EQ(steps[1].kind(), StepKind::wait);
   EXPECT_DOUBLE_EQ(steps[1].get<WaitStep>().seconds, 0.25);
-  EXPECT_EQ(steps[2].get<TokenStep>().action, "tamper");
+  EXPECT_EQ(steps[2].get<TokenStep>().action, TokenAction::tamper);
   EXPECT_EQ(steps[2].token_name, "forged");
   EXPECT_EQ(Json::parse(steps[2].get<TokenStep>().claims)["sub"], "${bob.id}");
   EXPECT_EQ(steps[3].kind(), StepKind::http);
@@ -192,7 +192,7 @@ TEST(ScenarioLoader, ReadsTheSseStepsOpenAndPost) {
   const SseStep& post = steps[1].get<SseStep>();
   EXPECT_EQ(post.post, "bobs");
   EXPECT_EQ(post.tool, "list_repos");
-  EXPECT_EQ(post.args, R"({"n":1})");
+  EXPECT_EQ(post.args, nlohmann::json({{"n", 1}}));
   EXPECT_EQ(post.session_id, "unknown");
   EXPECT_EQ(post.authorization, "none");
   EXPECT_EQ(post.watch_ms, 500);

@@ -327,6 +327,7 @@ StepKindInfo call_step_kind() {
                  {"headers", "extra request headers: a mapping, or a list of `{Name: value}` when a name repeats"},
                  kViaField,
                  kCredentialField},
+      .yields = {ResultPart::http_answer, ResultPart::rpc_answer, ResultPart::tool_answer, ResultPart::json_result, ResultPart::sent_token, ResultPart::burst, ResultPart::ledger, ResultPart::audit, ResultPart::duration},
       .read = [](const StepSource& source) -> StepSpec { return read_call(source); },
       .run = runner<CallStep>(run_call),
       .title = titler<CallStep>(call_title),

@@ -14,7 +14,7 @@ using Json = nlohmann::json;
 const StackFile& cognito_stack(StepRun& run) {
   const StackFile& stack = run.executor.stack();
   if (stack.idp != IdentityProvider::cognito) {
-    throw std::runtime_error("token " + run.step.get<TokenStep>().action +
+    throw std::runtime_error("token " + to_string(run.step.get<TokenStep>().action) +
                              " needs a Cognito stack (mcp-harness up --idp cognito); this stack's identity provider is " +
                              to_string(stack.idp));
   }
@@ -45,11 +45,7 @@ oidc::TokenResponse other_pool_tokens(oidc::CognitoClient& api, const std::strin
 
 }  // namespace
 
-const std::set<std::string>& cognito_token_actions() {
-  static const std::set<std::string> actions = {"other_pool", "other_client", "sign_out", "wrong_password",
-                                                "wrong_secret_hash"};
-  return actions;
-}
+bool is_cognito_token_action(TokenAction action) { return action >= TokenAction::other_pool; }
 
 void run_cognito_token(const TokenStep& step, StepRun& run) {
   const StackFile& stack = cognito_stack(run);
@@ -57,9 +53,9 @@ void run_cognito_token(const TokenStep& step, StepRun& run) {
   oidc::CognitoClient api(cognito_url(stack));
   const oidc::CognitoApp app = cognito_app(stack);
   const std::string password = run.executor.users().fixture(out.caller).password;
-  const std::string name = run.step.token_name.empty() ? out.caller + "-" + step.action : run.step.token_name;
+  const std::string name = run.step.token_name.empty() ? out.caller + "-" + to_string(step.action) : run.step.token_name;
   try {
-    if (step.action == "sign_out") {
+    if (step.action == TokenAction::sign_out) {
       HeldToken* held = run.executor.held_or_login(step.from.empty() ? out.caller : step.from, out.caller, run.state,
                                                    run.record);
       if (!held) throw std::runtime_error("no token \"" + step.from + "\" to sign out with yet");
@@ -67,17 +63,17 @@ void run_cognito_token(const TokenStep& step, StepRun& run) {
       run.record.flow(out.caller, "GlobalSignOut", "with " + Recorder::masked(held->value) +
                                                        ": the sign-in's refresh token is revoked; its access token "
                                                        "still verifies against the pool's keys until it expires");
-    } else if (step.action == "wrong_password") {
+    } else if (step.action == TokenAction::wrong_password) {
       api.sign_in(app, out.caller, password + "-wrong");
-    } else if (step.action == "wrong_secret_hash") {
+    } else if (step.action == TokenAction::wrong_secret_hash) {
       api.sign_in(app, out.caller, password, oidc::cognito_secret_hash(app.client_secret + "-wrong", out.caller, app.client_id));
     } else {
       const std::string pool_id = stack.service(std::string(kCognitoService)).idp.pool_id;
-      const oidc::TokenResponse tokens = step.action == "other_pool"
+      const oidc::TokenResponse tokens = step.action == TokenAction::other_pool
                                              ? other_pool_tokens(api, out.caller, password)
                                              : api.sign_in(new_client(api, pool_id, "other-app", false), out.caller, password);
-      run.state.tokens[name] = HeldToken{out.caller, tokens.access_token, tokens.refresh_token, step.action};
-      run.record.flow(out.caller, "token " + step.action, name + " → " + Recorder::masked(tokens.access_token));
+      run.state.tokens[name] = HeldToken{out.caller, tokens.access_token, tokens.refresh_token, to_string(step.action)};
+      run.record.flow(out.caller, "token " + to_string(step.action), name + " → " + Recorder::masked(tokens.access_token));
     }
   } catch (const oidc::CognitoError& e) {
     out.oauth_error = e.error();

@@ -2,7 +2,6 @@
 // The token actions of a Cognito stack (docs/modes.md#the-identity-provider), through the user
 // pool API as a client or an attacker with an AWS account would: the caller's tokens from
 // another pool or another app client, a sign-out, and sign-ins that must be refused.
-#include <set>
 #include <string>
 
 #include "../step_executor.h"
@@ -10,8 +9,8 @@
 
 namespace mcph::harness {
 
-// The actions below, and whether `action` is one.
-const std::set<std::string>& cognito_token_actions();
+// Whether `action` is one of the actions below.
+bool is_cognito_token_action(TokenAction action);
 
 // `other_pool` (the caller signed in to a new pool of the same Cognito, its own keys and issuer),
 // `other_client` (signed in through a new app client of the stack's pool: its client_id is on no

@@ -196,6 +196,7 @@ StepKindInfo http_step_kind() {
                                  "the step's, every status is kept (`some_http_status`)"},
                  kViaField,
                  kCredentialField},
+      .yields = {ResultPart::http_answer, ResultPart::rpc_answer, ResultPart::json_result, ResultPart::sent_token, ResultPart::burst, ResultPart::audit, ResultPart::duration},
       .read = [](const StepSource& source) -> StepSpec { return read_http(source); },
       .run = runner<HttpStep>(run_http),
       .title = titler<HttpStep>(http_title),

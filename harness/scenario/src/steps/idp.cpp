@@ -12,20 +12,20 @@ namespace {
 void run_idp(const IdpStep& step, StepRun& run) {
   const StackFile& stack = run.executor.stack();
   KeycloakAdmin admin = keycloak_operator(stack);
-  if (step.action == "rotate_signing_key") {
+  if (step.action == IdpAction::rotate_signing_key) {
     const auto rotation = admin.rotate_signing_key(stack.realm, step.keep_old_key);
     run.out.result = {{"kid", rotation.kid}, {"removed_kids", rotation.removed_kids}};
-    run.record.note({{"idp", step.action}, {"kid", rotation.kid}, {"removed_kids", rotation.removed_kids}});
+    run.record.note({{"idp", to_string(step.action)}, {"kid", rotation.kid}, {"removed_kids", rotation.removed_kids}});
   } else {
     const std::string& id = run.executor.users().keycloak_id(step.user);
-    if (step.action == "disable_user") {
+    if (step.action == IdpAction::disable_user) {
       run.state.disabled_users.insert(id);  // before the change: a failed answer may still have applied it
       admin.set_user_enabled(stack.realm, id, false);
     } else {
       admin.logout_user(stack.realm, id);
     }
     run.out.result = {{"user", step.user}};
-    run.record.note({{"idp", step.action}, {"user", step.user}});
+    run.record.note({{"idp", to_string(step.action)}, {"user", step.user}});
   }
   run.out.http_status = 200;
 }
@@ -33,12 +33,12 @@ void run_idp(const IdpStep& step, StepRun& run) {
 IdpStep read_idp(const StepSource& source) {
   const Reader& reader = source.reader;
   IdpStep step;
-  step.action = reader.text(source.value, source.here);
+  step.action = read_choice<IdpAction>(reader, source.value, source.here, kIdpActions, "action");
   source.allowed.insert("keep_old_key");
   source.allowed.insert("user");
   const YAML::Node keep = source.step["keep_old_key"];
   const YAML::Node user = source.step["user"];
-  if (step.action == "rotate_signing_key") {
+  if (step.action == IdpAction::rotate_signing_key) {
     if (user.IsDefined()) reader.fail(user, Reader::join(source.field, "user"), "rotate_signing_key names no user");
     if (keep.IsDefined()) {
       const std::string field = Reader::join(source.field, "keep_old_key");
@@ -46,19 +46,20 @@ IdpStep read_idp(const StepSource& source) {
       if (!value.is_boolean()) reader.fail(keep, field, "expected true or false");
       step.keep_old_key = value.get<bool>();
     }
-  } else if (step.action == "disable_user" || step.action == "logout_user") {
+  } else {
     if (keep.IsDefined()) reader.fail(keep, Reader::join(source.field, "keep_old_key"), "only rotate_signing_key keeps keys");
     step.user = reader.required_text(source.step, "user", source.field);
-  } else {
-    reader.fail(source.value, source.here, "unknown action (rotate_signing_key, disable_user, logout_user)");
   }
   return step;
 }
 
 std::string idp_title(const IdpStep& step, const std::string&) {
-  if (step.action == "disable_user") return "identity provider: " + step.user + " disabled";
-  if (step.action == "logout_user") return "identity provider: " + step.user + "'s sessions ended";
-  return "identity provider: " + step.action;
+  switch (step.action) {
+    case IdpAction::disable_user: return "identity provider: " + step.user + " disabled";
+    case IdpAction::logout_user: return "identity provider: " + step.user + "'s sessions ended";
+    case IdpAction::rotate_signing_key: break;
+  }
+  return "identity provider: " + to_string(step.action);
 }
 
 }  // namespace

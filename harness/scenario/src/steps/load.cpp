@@ -54,6 +54,7 @@ StepKindInfo load_step_kind() {
                  {"load.time_limit_ms", "per level: no call starts after it (default 120000)"},
                  {"load.call_timeout_ms", "per call (default 10000)"},
                  {"load.rate_limit_probe", "`{users, calls}`: users offered far more than their rate limit at once"}},
+      .yields = {ResultPart::load, ResultPart::duration},
       .read = [](const StepSource& source) -> StepSpec {
         return read_json_step(source.reader, source.value, source.here,
                               [&](const Json& json) { return read_load_spec(json, source.needs); });

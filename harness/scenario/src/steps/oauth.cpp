@@ -151,7 +151,7 @@ void run_oauth(const OAuthStep& step, StepRun& run) {
   const Target target = target_of(run, step);
   StepOutcome& out = run.out;
   OAuthObservation seen;
-  seen.request = step.request;
+  seen.request = to_string(step.request);
   seen.issuer = target.grant.issuer;
   seen.token_url = target.grant.token_url;
   seen.audience = target.grant.audience;
@@ -162,21 +162,25 @@ void run_oauth(const OAuthStep& step, StepRun& run) {
     seen.client_scopes = scope_words(agent_scopes(run.step.as));
   }
   fetch_metadata(run, target, seen);
-  if (step.request == "metadata" || step.request == "jwks" || step.request == "forge") fetch_jwks(run, seen);
+  if (step.request != OAuthRequest::token && step.request != OAuthRequest::auth_methods) fetch_jwks(run, seen);
 
-  if (step.request == "metadata") {
-    out.http_status = seen.metadata_status;
-    out.result = seen.metadata;
-  } else if (step.request == "jwks") {
-    out.http_status = seen.jwks_status;
-    out.result = seen.jwks;
-  } else if (step.request == "token") {
+  // A document fetched is the answer: its status, and its JSON as result and body.
+  const auto document = [&](int status, const Json& json) {
+    out.http_status = status;
+    out.result = json;
+    if (!json.is_null()) out.body = json.dump();
+  };
+  if (step.request == OAuthRequest::metadata) {
+    document(seen.metadata_status, seen.metadata);
+  } else if (step.request == OAuthRequest::jwks) {
+    document(seen.jwks_status, seen.jwks);
+  } else if (step.request == OAuthRequest::token) {
     seen.client_auth = step.client_auth.empty() ? target.grant.method : step.client_auth;
     seen.requested_at = now_seconds();
     const Answer answer = token_request(run, target, step, seen.client_auth);
     take_answer(answer, out);
     if (out.token_ok && answer.json["access_token"].is_string()) seen.claims = unverified_claims(answer.json["access_token"]);
-  } else if (step.request == "auth_methods") {
+  } else if (step.request == OAuthRequest::auth_methods) {
     Json advertised = seen.metadata.is_object() ? seen.metadata.value("token_endpoint_auth_methods_supported", Json()) : Json();
     if (!advertised.is_array()) advertised = Json::array({"client_secret_basic"});  // RFC 8414 §2's default
     for (const auto& entry : advertised) {
@@ -193,7 +197,7 @@ void run_oauth(const OAuthStep& step, StepRun& run) {
       seen.methods.push_back(result);
     }
     out.http_status = seen.metadata_status;
-  } else if (step.request == "forge") {
+  } else if (step.request == OAuthRequest::forge) {
     const std::string body = probe_request(target.probe);
     for (const auto& forged : forge_with_published_keys(seen.jwks, forged_claims(target, seen, run.step.as))) {
       const http::Fields headers{{"Authorization", "Bearer " + forged.token}, {"Accept", "application/json, text/event-stream"}};
@@ -214,11 +218,8 @@ OAuthStep read_oauth(const StepSource& source) {
                                  "content_type"});
   OAuthStep step;
   step.server = reader.required_text(value, "server", here);
-  step.request = reader.required_text(value, "request", here);
-  const std::set<std::string> requests = {"metadata", "jwks", "token", "auth_methods", "forge"};
-  if (!requests.contains(step.request)) {
-    reader.fail(value["request"], Reader::join(here, "request"), "expected metadata, jwks, token, auth_methods or forge");
-  }
+  if (!value["request"].IsDefined()) reader.fail(value, Reader::join(here, "request"), "missing");
+  step.request = read_choice<OAuthRequest>(reader, value["request"], Reader::join(here, "request"), kOAuthRequests, "request");
   step.client_auth = reader.text_or(value, "client_auth", here);
   if (!step.client_auth.empty() && step.client_auth != "client_secret_basic" && step.client_auth != "client_secret_post" &&
       step.client_auth != "none" && step.client_auth != "both") {
@@ -237,17 +238,17 @@ OAuthStep read_oauth(const StepSource& source) {
   step.content_type = reader.text_or(value, "content_type", here);
   const bool token_fields = !step.client_auth.empty() || !step.client_id.empty() || step.wrong_secret || step.grant_type ||
                             step.scope || !step.content_type.empty();
-  if (token_fields && step.request != "token" && step.request != "auth_methods") {
+  if (token_fields && step.request != OAuthRequest::token && step.request != OAuthRequest::auth_methods) {
     reader.fail(value, here, "client_auth, client_id, client_secret, grant_type, scope and content_type shape a token request");
   }
   return step;
 }
 
 std::string oauth_title(const OAuthStep& step, const std::string& who) {
-  const std::string what = step.request == "token"          ? "asks " + step.server + "'s authorization server for a token"
-                           : step.request == "auth_methods" ? "asks for a token by each advertised client authentication method"
-                           : step.request == "forge"        ? "sends " + step.server + " tokens forged with what its authorization server published"
-                                                            : "reads " + step.server + "'s authorization server " + step.request;
+  const std::string what = step.request == OAuthRequest::token          ? "asks " + step.server + "'s authorization server for a token"
+                           : step.request == OAuthRequest::auth_methods ? "asks for a token by each advertised client authentication method"
+                           : step.request == OAuthRequest::forge        ? "sends " + step.server + " tokens forged with what its authorization server published"
+                                                            : "reads " + step.server + "'s authorization server " + to_string(step.request);
   return (who.empty() ? std::string("the harness") : who) + " " + what;
 }
 
@@ -275,6 +276,7 @@ StepKindInfo oauth_step_kind() {
                  {"oauth.grant_type", "token: default `client_credentials`; `\"\"` sends none"},
                  {"oauth.scope", "token: the scope requested (default: none)"},
                  {"oauth.content_type", "token: the request's Content-Type (default `application/x-www-form-urlencoded`)"}},
+      .yields = {ResultPart::http_answer, ResultPart::json_result, ResultPart::sent_token, ResultPart::authorization_server},
       .read = [](const StepSource& source) -> StepSpec { return read_oauth(source); },
       .run = runner<OAuthStep>(run_oauth),
       .title = titler<OAuthStep>(oauth_title),
@@ -282,8 +284,8 @@ StepKindInfo oauth_step_kind() {
         return executor.target_service_name(step.get<OAuthStep>().server);
       },
       .needs_caller = [](const Step& step) {
-        const std::string& request = step.get<OAuthStep>().request;
-        return request == "token" || request == "auth_methods" || request == "forge";
+        const OAuthRequest request = step.get<OAuthStep>().request;
+        return request != OAuthRequest::metadata && request != OAuthRequest::jwks;
       },
   };
 }

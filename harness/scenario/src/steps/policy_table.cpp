@@ -125,11 +125,12 @@ StepKindInfo policy_table_step_kind() {
       .summary = "A policy engine's decisions (OPA's data API) held to a decision table, cell by cell; every differing "
                  "cell, an undefined decision included, is listed at the result's /differing.",
       .example = "policy_table:\n  agents: {trusted: trusted-agent}\n  table: |\n    | tier | operation | shell |\n"
-                 "    | trusted | execute | allow |\nexpect: {result_json: {/differing: {equals: \"[]\"}}}",
+                 "    | trusted | execute | allow |\nexpect: {result_json: {/differing: {equals: []}}}",
       .fields = {{"policy_table.agents", "tier → the agent whose SPIFFE ID stands for it (a name of the trust domain or a SPIFFE ID)"},
                  {"policy_table.table", "| tier | operation | <tool> | … | rows of allow or deny (docs/trust-tiers.md's shape)"},
                  {"policy_table.service", "the stack's policy engine, default opa"},
                  {"policy_table.decision_path", "asked as POST /v1/data/<path>, default mcp/authz/decision"}},
+      .yields = {ResultPart::json_result},
       .read = [](const StepSource& source) -> StepSpec { return read_policy_table(source); },
       .run = runner<PolicyTableStep>(run_policy_table),
       .title = titler<PolicyTableStep>(policy_table_title),

@@ -45,15 +45,14 @@ void run_spiffe(const SpiffeStep& step, StepRun& run) {
   run.out.http_status = 200;
   run.out.result = result;
   Json note = result;
-  note["spiffe"] = step.action;
+  note["spiffe"] = to_string(step.action);
   run.record.note(note);
 }
 
 SpiffeStep read_spiffe(const StepSource& source) {
   const Reader& reader = source.reader;
   SpiffeStep step;
-  step.action = reader.text(source.value, source.here);
-  if (step.action != "rotate_bundle_key") reader.fail(source.value, source.here, "unknown action (rotate_bundle_key)");
+  step.action = read_choice<SpiffeAction>(reader, source.value, source.here, kSpiffeActions, "action");
   source.allowed.insert("remove_old_key");
   if (const YAML::Node remove = source.step["remove_old_key"]; remove.IsDefined()) {
     const std::string field = Reader::join(source.field, "remove_old_key");
@@ -65,7 +64,7 @@ SpiffeStep read_spiffe(const StepSource& source) {
 }
 
 std::string spiffe_title(const SpiffeStep& step, const std::string&) {
-  return std::string("trust domain: ") + step.action + (step.remove_old_key ? ", the old key removed" : "");
+  return "trust domain: " + to_string(step.action) + (step.remove_old_key ? ", the old key removed" : "");
 }
 
 }  // namespace

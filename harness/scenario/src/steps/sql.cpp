@@ -37,6 +37,7 @@ StepKindInfo sql_step_kind() {
                  "rows are kept.",
       .example = "sql: SELECT count(*) FROM pg_roles WHERE rolname LIKE 'v-%'",
       .fields = {{"sql", "the query (`${…}` substituted)"}},
+      .yields = {ResultPart::sql},
       .read = [](const StepSource& source) -> StepSpec { return SqlStep{source.reader.text(source.value, source.here)}; },
       .run = runner<SqlStep>(run_sql),
       .title = titler<SqlStep>(sql_title),

@@ -122,7 +122,7 @@ void run_post(const SseStep& step, StepRun& run) {
   const Json message = {{"jsonrpc", "2.0"},
                         {"id", id},
                         {"method", "tools/call"},
-                        {"params", {{"name", step.tool}, {"arguments", substitute_json(Json::parse(step.args), run.resolve)}}}};
+                        {"params", {{"name", step.tool}, {"arguments", substitute_json(step.args, run.resolve)}}}};
   const std::string target = stream.client->messages_target(session_id_to_send(step, *stream.client, run.resolve));
   const std::string origin = http::parse_url(stream.client->endpoint_url()).origin();
   const std::string backend = backend_of(executor.stack(), service);
@@ -207,7 +207,7 @@ SseStep read_sse(const StepSource& source) {
   }
   step.session_id = reader.text_or(value, "session_id", here);
   step.tool = reader.required_text(value, "tool", here);
-  if (value["args"].IsDefined()) step.args = read_object(reader, value["args"], Reader::join(here, "args")).dump();
+  if (value["args"].IsDefined()) step.args = read_object(reader, value["args"], Reader::join(here, "args"));
   if (value["watch_ms"].IsDefined()) {
     step.watch_ms = static_cast<int>(bounded_integer(reader, value["watch_ms"], Reader::join(here, "watch_ms"), 100, 30000));
   }
@@ -247,6 +247,7 @@ StepKindInfo sse_step_kind() {
                  {"sse.auth", "`token` (default: the caller's bearer token) or `none`"},
                  {"sse.watch_ms", "post: how long the stream is watched for the call's answer (100 to 30000, default "
                                   "2000); `stream_messages` counts what came meanwhile"}},
+      .yields = {ResultPart::http_answer, ResultPart::rpc_answer, ResultPart::tool_answer, ResultPart::json_result, ResultPart::sent_token, ResultPart::ledger, ResultPart::stream},
       .read = [](const StepSource& source) -> StepSpec { return read_sse(source); },
       .run = runner<SseStep>(run_sse),
       .title = titler<SseStep>(sse_title),

@@ -3,7 +3,8 @@
 // fields, how the runner carries it out, how a report names it, and the documentation that the
 // scenario-format reference is generated from (`mcp-harness reference`). Each kind lives in a
 // file of its own beside this one; adding a kind is that file, its struct in scenario.h and its
-// row in step_kinds.cpp. Which expectations a kind may check is said by expectation_kinds.h.
+// row in step_kinds.cpp. A kind may check the expectations that read a part of the result it
+// yields (result_part.h, expectation_kinds.h).
 #include <functional>
 #include <set>
 #include <string>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "mcph/harness/scenario/scenario.h"
+#include "../result_part.h"
 #include "../substitution.h"
 #include "../yaml_reader.h"
 
@@ -66,6 +68,7 @@ struct StepKindInfo {
   std::string_view summary;          // one line, for the reference
   std::string_view example;          // a step of the kind as a scenario file writes it
   std::vector<StepField> fields;     // besides the kind key itself and the common keys
+  std::vector<ResultPart> yields;    // the parts of the result its runner fills (none: it checks nothing)
   std::function<StepSpec(const StepSource&)> read;
   std::function<void(StepRun&)> run;
   // The report's title for a step without `describe` ("alice calls jira.get_issue"); `who` is

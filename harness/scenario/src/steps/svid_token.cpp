@@ -99,11 +99,14 @@ void run_svid_token(const SvidTokenStep& step, StepRun& run) {
   for (const auto& [name, value] : body.items()) {
     if (name.find("token") == std::string::npos || name == "token_type") result[name] = value;
   }
+  // The answer as body_contains and body_empty read it: without its tokens, as the result.
+  if (!response.body.empty()) run.out.body = result.dump();
   if (body.contains("access_token") && body["access_token"].is_string()) {
     const auto claims = jose::unverified_payload(body["access_token"].get<std::string>());
     if (claims) result["claims"] = Json::parse(*claims, nullptr, false);
     if (step.dpop) result["bound_to_proof_key"] = result["claims"].value("/cnf/jkt"_json_pointer, "") == key.thumbprint();
   }
+  run.out.token_ok = response.status == 200 && body.contains("access_token");
   run.out.result = result;
 }
 
@@ -178,6 +181,7 @@ StepKindInfo svid_token_step_kind() {
                  {"svid_token.dpop", "`false`: no DPoP proof (a bearer token comes back)"},
                  {"svid_token.keep_svid", "keep the SVID sent under this name, for a later step's `svid:`"},
                  {"svid_token.svid", "send the SVID an earlier step kept under this name instead of a new one"}},
+      .yields = {ResultPart::http_answer, ResultPart::json_result, ResultPart::token_grant},
       .read = [](const StepSource& source) -> StepSpec { return read_svid_token(source); },
       .run = runner<SvidTokenStep>(run_svid_token),
       .title = titler<SvidTokenStep>(svid_token_title),

@@ -110,6 +110,7 @@ StepKindInfo tcp_step_kind() {
                  {"tcp.delay_ms", "between chunks"},
                  {"tcp.trickle", "`{text, every_ms, times}`: then this text again and again, until the server answers or closes"},
                  {"tcp.read_ms", "how long to wait for the answer after the last byte (default 5000)"}},
+      .yields = {ResultPart::http_answer, ResultPart::connection},
       .read = [](const StepSource& source) -> StepSpec { return read_tcp(source); },
       .run = runner<TcpStep>(run_tcp),
       .title = titler<TcpStep>(tcp_title),

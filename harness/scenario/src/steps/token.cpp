@@ -43,27 +43,22 @@ std::string realm_key_kid(StepRun& run) {
 }
 
 // The fields each token action takes besides name (and the step's own keys).
-const std::map<std::string, std::set<std::string>>& token_action_fields() {
-  static const std::map<std::string, std::set<std::string>> fields = {
-      {"fresh", {"client", "client_secret", "scope", "dpop"}},
-      {"refresh", {}},
-      {"expire", {}},
-      {"tamper", {"from", "claims"}},
-      {"forge", {"from", "claims", "header", "payload_text", "sign", "pad_bytes", "encoding", "exp_in"}},
-      {"raw", {"value"}},
-      {"id_token", {"client", "client_secret", "scope"}},
-      {"refresh_token", {"client", "client_secret"}},
-      {"client_credentials", {"client", "client_secret", "scope", "dpop"}},
-      {"exchange", {"from", "client", "client_secret", "audience"}},
-      {"other_realm", {}},
-      // A Cognito stack's (cognito_tokens.h).
-      {"other_pool", {}},
-      {"other_client", {}},
-      {"sign_out", {"from"}},
-      {"wrong_password", {}},
-      {"wrong_secret_hash", {}},
+const std::set<std::string>& token_action_fields(TokenAction action) {
+  using enum TokenAction;
+  static const std::map<TokenAction, std::set<std::string>> fields = {
+      {fresh, {"client", "client_secret", "scope", "dpop"}},
+      {tamper, {"from", "claims"}},
+      {forge, {"from", "claims", "header", "payload_text", "sign", "pad_bytes", "encoding", "exp_in"}},
+      {raw, {"value"}},
+      {id_token, {"client", "client_secret", "scope"}},
+      {refresh_token, {"client", "client_secret"}},
+      {client_credentials, {"client", "client_secret", "scope", "dpop"}},
+      {exchange, {"from", "client", "client_secret", "audience"}},
+      {sign_out, {"from"}},
   };
-  return fields;
+  static const std::set<std::string> none;
+  const auto found = fields.find(action);
+  return found == fields.end() ? none : found->second;
 }
 
 // The client a step names, else the harness's own; its secret as written, else the realm's.
@@ -140,18 +135,18 @@ void tamper(const TokenStep& step, const std::string& name, const HeldToken& hel
 void make_token(const TokenStep& step, StepRun& run) {
   StepExecutor& executor = run.executor;
   StepOutcome& out = run.out;
-  const std::string name = run.step.token_name.empty() ? out.caller + "-" + step.action : run.step.token_name;
+  const std::string name = run.step.token_name.empty() ? out.caller + "-" + to_string(step.action) : run.step.token_name;
   const std::string client = client_of(step);
   // The token a forge or an exchange starts from: the named one, else the caller's own.
   const auto source = [&]() -> HeldToken& {
     const std::string from = step.from.empty() ? out.caller : step.from;
     HeldToken* held = executor.held_or_login(from, out.caller, run.state, run.record);
-    if (!held) throw std::runtime_error("no token \"" + from + "\" to " + step.action + " from yet");
+    if (!held) throw std::runtime_error("no token \"" + from + "\" to " + to_string(step.action) + " from yet");
     return *held;
   };
   HeldToken made{out.caller, "", "", client};
   try {
-    if (step.action == "forge") {
+    if (step.action == TokenAction::forge) {
       const HeldToken& from = source();
       ForgeSpec spec;
       if (!step.header.empty()) spec.header = substitute_json(Json::parse(step.header), run.resolve);
@@ -171,27 +166,27 @@ void make_token(const TokenStep& step, StepRun& run) {
       made = from;
       made.value = forge_token(from.value, spec, jwks);
       made.refresh.clear();
-    } else if (step.action == "raw") {
+    } else if (step.action == TokenAction::raw) {
       made.value = substitute(step.value, run.resolve);
-    } else if (step.action == "id_token" && executor.stack().idp == IdentityProvider::cognito) {
+    } else if (step.action == TokenAction::id_token && executor.stack().idp == IdentityProvider::cognito) {
       made.value = cognito_id_token(run);
-    } else if (step.action == "id_token" || step.action == "refresh_token") {
+    } else if (step.action == TokenAction::id_token || step.action == TokenAction::refresh_token) {
       oidc::TokenClient tokens(executor.realm_url(), {client, secret_of(step, executor)});
       const auto response = tokens.password_grant(out.caller, executor.users().fixture(out.caller).password,
                                                   step.scope.empty() ? "openid" : step.scope);
-      made.value = step.action == "id_token" ? response.id_token : response.refresh_token;
-      if (made.value.empty()) throw std::runtime_error("the identity provider gave no " + step.action);
-    } else if (step.action == "client_credentials") {
+      made.value = step.action == TokenAction::id_token ? response.id_token : response.refresh_token;
+      if (made.value.empty()) throw std::runtime_error("the identity provider gave no " + to_string(step.action));
+    } else if (step.action == TokenAction::client_credentials) {
       oidc::TokenClient tokens(executor.realm_url(), {client, secret_of(step, executor)});
       if (step.dpop) tokens.bind_to(jose::Key::generate_ec_p256());
       made.value = tokens.client_credentials_grant(step.scope).access_token;
       made.user = "service-account-" + client;
-    } else if (step.action == "exchange") {
+    } else if (step.action == TokenAction::exchange) {
       const HeldToken& from = source();
       oidc::TokenClient tokens(executor.realm_url(), {client, secret_of(step, executor)});
       made.value = tokens.exchange(from.value, step.audience).access_token;
       made.user = from.user;
-    } else if (step.action == "other_realm") {
+    } else if (step.action == TokenAction::other_realm) {
       // The admin of the master realm: a token the same Keycloak signed, for another realm.
       const ServiceEntry& keycloak = executor.stack().service("keycloak");
       oidc::TokenClient tokens(keycloak.url + "/realms/master", {"admin-cli", ""});
@@ -206,22 +201,22 @@ void make_token(const TokenStep& step, StepRun& run) {
   run.state.tokens[name] = made;
   out.token_ok = true;
   out.http_status = 200;
-  run.record.flow(out.caller, "token " + step.action, name + " → " + Recorder::masked(made.value));
+  run.record.flow(out.caller, "token " + to_string(step.action), name + " → " + Recorder::masked(made.value));
 }
 
 void run_token(const TokenStep& step, StepRun& run) {
   StepOutcome& out = run.out;
   const std::string name = run.step.token_name.empty() ? out.caller : run.step.token_name;
-  if (step.action == "fresh") return get_fresh(step, name, run);
-  if (cognito_token_actions().count(step.action)) return run_cognito_token(step, run);
-  if (step.action != "refresh" && step.action != "expire" && step.action != "tamper") return make_token(step, run);
+  if (step.action == TokenAction::fresh) return get_fresh(step, name, run);
+  if (is_cognito_token_action(step.action)) return run_cognito_token(step, run);
+  if (step.action != TokenAction::refresh && step.action != TokenAction::expire && step.action != TokenAction::tamper) return make_token(step, run);
   // tamper makes a new token (named by `name`) from `from`, by default the caller's own.
-  const std::string source = step.action != "tamper" ? name : !step.from.empty() ? step.from : out.caller;
+  const std::string source = step.action != TokenAction::tamper ? name : !step.from.empty() ? step.from : out.caller;
   HeldToken* held = run.executor.held_or_login(source, out.caller, run.state, run.record);
-  if (!held) throw std::runtime_error("no token \"" + source + "\" to " + step.action + " yet");
+  if (!held) throw std::runtime_error("no token \"" + source + "\" to " + to_string(step.action) + " yet");
   if (out.caller.empty()) out.caller = held->user;
-  if (step.action == "refresh") return refresh(name, *held, run);
-  if (step.action == "expire") return expire(name, *held, run);
+  if (step.action == TokenAction::refresh) return refresh(name, *held, run);
+  if (step.action == TokenAction::expire) return expire(name, *held, run);
   tamper(step, name, *held, run);
 }
 
@@ -230,16 +225,10 @@ TokenStep read_token(const StepSource& source) {
   const YAML::Node& node = source.step;
   const std::string& field = source.field;
   TokenStep step;
-  step.action = reader.text(source.value, source.here);
-  const auto& actions = token_action_fields();
-  const auto action = actions.find(step.action);
-  if (action == actions.end()) {
-    reader.fail(source.value, source.here,
-                "unknown token action \"" + step.action + "\" (" +
-                    text::join(actions, ", ", [](const auto& entry) -> const std::string& { return entry.first; }) + ")");
-  }
+  step.action = read_choice<TokenAction>(reader, source.value, source.here, kTokenActions, "token action");
+  const std::set<std::string>& fields = token_action_fields(step.action);
   source.allowed.insert("name");
-  source.allowed.insert(action->second.begin(), action->second.end());
+  source.allowed.insert(fields.begin(), fields.end());
   const auto text = [&](const char* key) { return reader.text_or(node, key, field); };
   step.client = text("client");
   step.client_secret = text("client_secret");
@@ -267,9 +256,9 @@ TokenStep read_token(const StepSource& source) {
   if (step.encoding != "" && step.encoding != "padded" && step.encoding != "standard") {
     reader.fail(node["encoding"], Reader::join(field, "encoding"), "expected padded or standard");
   }
-  if (step.action == "tamper" && step.claims.empty()) reader.fail(node, Reader::join(field, "claims"), "tamper needs claims to change");
-  if (step.action == "raw" && step.value.empty()) reader.fail(node, Reader::join(field, "value"), "raw needs the token's text");
-  if (step.action == "exchange" && step.client.empty()) {
+  if (step.action == TokenAction::tamper && step.claims.empty()) reader.fail(node, Reader::join(field, "claims"), "tamper needs claims to change");
+  if (step.action == TokenAction::raw && step.value.empty()) reader.fail(node, Reader::join(field, "value"), "raw needs the token's text");
+  if (step.action == TokenAction::exchange && step.client.empty()) {
     reader.fail(node, Reader::join(field, "client"), "exchange needs the client that exchanges (e.g. jira-mcp)");
   }
   if (node["dpop"].IsDefined()) {
@@ -282,7 +271,7 @@ TokenStep read_token(const StepSource& source) {
 }
 
 std::string token_title(const TokenStep& step, const std::string& who) {
-  return "token " + step.action + (who.empty() ? "" : " for " + who);
+  return "token " + to_string(step.action) + (who.empty() ? "" : " for " + who);
 }
 
 }  // namespace
@@ -314,6 +303,7 @@ StepKindInfo token_step_kind() {
                  {"audience", "exchange: the audience asked for"},
                  {"dpop", "fresh, client_credentials: `true` asks with a DPoP proof of a key made for it and then "
                           "forgotten: a token bound to a key nobody holds, as a thief has it"}},
+      .yields = {ResultPart::token_grant, ResultPart::json_result, ResultPart::duration},
       .read = [](const StepSource& source) -> StepSpec { return read_token(source); },
       .run = runner<TokenStep>(run_token),
       .title = titler<TokenStep>(token_title),

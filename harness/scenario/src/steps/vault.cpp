@@ -151,6 +151,7 @@ StepKindInfo vault_step_kind() {
                  {"vault.whoami", "`true`: log in and ask Vault who that is"},
                  {"vault.login", "`exchanged` (default: the user's token exchanged for a Vault-audience one, as the servers "
                                  "do) or `raw` (the held token itself)"}},
+      .yields = {ResultPart::http_answer, ResultPart::sent_token, ResultPart::vault_answer, ResultPart::duration},
       .read = [](const StepSource& source) -> StepSpec { return read_vault(source); },
       .run = runner<VaultStep>(run_vault),
       .title = titler<VaultStep>(vault_title),

@@ -252,6 +252,7 @@ StepKindInfo workload_step_kind() {
                  {"workload.past_refusals", "`true`: the burst sends all its calls, past 429s and every other refusal (a flood)"},
                  {"workload.batch", "this many calls (1 to 1000) in one JSON-RPC batch, in a 2025-03-26 session the step opens at `path` "
                                     "(its initialize with a proof of its own)"}},
+      .yields = {ResultPart::http_answer, ResultPart::json_result, ResultPart::sent_token, ResultPart::burst, ResultPart::duration},
       .read = [](const StepSource& source) -> StepSpec { return read_workload(source); },
       .run = runner<WorkloadStep>(run_workload),
       .title = titler<WorkloadStep>(workload_title),

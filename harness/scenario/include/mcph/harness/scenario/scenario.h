@@ -2,11 +2,15 @@
 // A scenario file (scenarios/*.yaml) as plain data: what a developer wrote, with the line of
 // every step and expectation kept so that failures and load errors can point back at the file.
 // Values that may hold ${substitutions} stay text here; the runner substitutes them when the
-// step runs. JSON values (tool arguments, bodies) are kept as JSON text.
+// step runs. JSON values are kept as JSON text where the runner sends them as written (tool
+// arguments, bodies), else as JSON.
+#include <array>
 #include <cstddef>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -96,10 +100,19 @@ struct VaultStep {
 };
 
 // token: fresh | refresh | expire | tamper | forge | … — a token got, changed or made (steps/token.cpp
-// lists the actions and the fields each takes).
+// lists the fields each action takes). A Cognito stack's actions last (cognito_tokens.h).
+enum class TokenAction {
+  fresh, refresh, expire, tamper, forge, raw, id_token, refresh_token, client_credentials, exchange, other_realm,
+  other_pool, other_client, sign_out, wrong_password, wrong_secret_hash,
+};
+inline constexpr std::array<std::string_view, 16> kTokenActions = {
+    "fresh", "refresh", "expire", "tamper", "forge", "raw", "id_token", "refresh_token", "client_credentials", "exchange",
+    "other_realm", "other_pool", "other_client", "sign_out", "wrong_password", "wrong_secret_hash"};
+inline std::string to_string(TokenAction action) { return std::string(kTokenActions.at(static_cast<std::size_t>(action))); }
+
 struct TokenStep {
   static constexpr StepKind kind = StepKind::token;
-  std::string action;
+  TokenAction action = TokenAction::fresh;
   std::string client;      // fresh, id_token, refresh_token, client_credentials, exchange: the OIDC client
   std::string client_secret;
   std::string from;        // tamper, forge, exchange: the token it starts from (default: the caller's)
@@ -160,9 +173,13 @@ struct FaultSpec {
 
 // idp: rotate_signing_key — the identity provider's admin API: a new RS256 key of higher
 // priority; the old ones removed unless keep_old_key.
+enum class IdpAction { rotate_signing_key, disable_user, logout_user };
+inline constexpr std::array<std::string_view, 3> kIdpActions = {"rotate_signing_key", "disable_user", "logout_user"};
+inline std::string to_string(IdpAction action) { return std::string(kIdpActions.at(static_cast<std::size_t>(action))); }
+
 struct IdpStep {
   static constexpr StepKind kind = StepKind::idp;
-  std::string action;  // rotate_signing_key, disable_user, logout_user
+  IdpAction action = IdpAction::rotate_signing_key;
   bool keep_old_key = false;
   std::string user;    // disable_user, logout_user: the user's name (${…} substituted)
 };
@@ -278,9 +295,13 @@ struct SvidTokenStep {
 // spiffe: rotate_bundle_key — the trust domain changed as its operator would (mock-spiffe's
 // /_keys): a new signing key activated, the old one removed from the bundle at once or left
 // published until its SVIDs have expired.
+enum class SpiffeAction { rotate_bundle_key };
+inline constexpr std::array<std::string_view, 1> kSpiffeActions = {"rotate_bundle_key"};
+inline std::string to_string(SpiffeAction action) { return std::string(kSpiffeActions.at(static_cast<std::size_t>(action))); }
+
 struct SpiffeStep {
   static constexpr StepKind kind = StepKind::spiffe;
-  std::string action;
+  SpiffeAction action = SpiffeAction::rotate_bundle_key;
   bool remove_old_key = false;
 };
 
@@ -288,10 +309,14 @@ struct SpiffeStep {
 // whose profile has `auth.client_credentials` with its `issuer`: its metadata, its JWKS, a token
 // request for the agent (`as:`) bent as the step says, a token by every client authentication
 // method its metadata advertises, or tokens forged with what it published, sent to the target.
+enum class OAuthRequest { metadata, jwks, token, auth_methods, forge };
+inline constexpr std::array<std::string_view, 5> kOAuthRequests = {"metadata", "jwks", "token", "auth_methods", "forge"};
+inline std::string to_string(OAuthRequest request) { return std::string(kOAuthRequests.at(static_cast<std::size_t>(request))); }
+
 struct OAuthStep {
   static constexpr StepKind kind = StepKind::oauth;
   std::string server;
-  std::string request;      // metadata | jwks | token | auth_methods | forge
+  OAuthRequest request = OAuthRequest::metadata;
   // token: client_secret_basic, client_secret_post, none or both; "" = the profile's method.
   std::string client_auth;
   std::string client_id;    // token: this client id with the agent's secret; "" = the agent's
@@ -313,7 +338,7 @@ struct SseStep {
   // post: "" the stream's own session id, "none" none, "unknown" one no server gave out, else this
   std::string session_id;
   std::string tool;        // post: tools/call of this tool …
-  std::string args = "{}"; // … with these arguments (JSON text)
+  nlohmann::json args = nlohmann::json::object();  // … with these arguments (${…} substituted when sent)
   std::string authorization = "token";  // token | none
   int watch_ms = 2000;     // post: how long the stream is watched for the call's answer
 };

@@ -1,0 +1,147 @@
+// The expectations on a step's answer: its status and headers, its result, the token it sent,
+// what a failed call shows.
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "expectation_checks.h"
+#include "mcph/text/join.h"
+#include "token_claims.h"
+#include "value_matcher.h"
+
+namespace mcph::harness {
+
+using Json = nlohmann::json;
+using text::join;
+
+reports::Check check_ok(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const bool is_ok = outcome.token_ok || outcome.call_ok();
+  return judged(is_ok == want.get<bool>(), outcome.token_ok ? "a token came back" : outcome.describe());
+}
+
+// A token that should no longer work (its user disabled, its session signed out) and a server
+// that checks tokens locally: it is accepted until its exp. Refused: held. Accepted for at most
+// `want` seconds more: a finding with that bound. Longer, or with no exp at all: failed.
+reports::Check check_accepted_at_most_s(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const bool accepted = outcome.http_status >= 200 && outcome.http_status < 300 && !outcome.rpc_error && !outcome.tool_error;
+  if (!accepted) return held("refused: " + outcome.describe());
+  const Json claims = unverified_claims(outcome.sent_token);
+  if (!claims.is_object() || !claims.contains("exp") || !claims["exp"].is_number()) {
+    return failed("accepted, and the token has no exp: nothing bounds how long it stays accepted");
+  }
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  const long remaining = claims["exp"].get<long>() - static_cast<long>(now.count());
+  const long limit = want.get<long>();
+  const std::string left = "accepted, the token's exp " + std::to_string(std::max(remaining, 0L)) + " s away";
+  if (remaining > limit) return failed(left + ", beyond " + std::to_string(limit) + " s");
+  return bounded("until the token's exp: at most " + std::to_string(limit) + " s (" + left + ")");
+}
+
+namespace {
+
+// Each `{key: matcher}` of `want` against the value `find(key)` gives (null: absent): held with
+// every value seen, else failed with those that do not match.
+template <typename Find>
+reports::Check check_each(const Json& want, Find&& find, MatchRules rules) {
+  std::string wrong, seen;
+  for (const auto& [key, matcher] : want.items()) {
+    const Json value = find(key);
+    const std::string shown = key + (rules.plain == PlainValue::contains ? ": " : " is ") +
+                              (value.is_null() ? "(absent)" : excerpt(as_text(value)));
+    seen += (seen.empty() ? "" : "; ") + shown;
+    if (!value_matches(value, matcher, rules)) wrong += (wrong.empty() ? "" : "; ") + shown;
+  }
+  return wrong.empty() ? held(seen) : failed(wrong);
+}
+
+}  // namespace
+
+reports::Check check_header_contains(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const auto header = [&](const std::string& name) {
+    const auto value = http::find_field(outcome.headers, name);
+    return value ? Json(*value) : Json();
+  };
+  return check_each(want, header, {PlainValue::contains, true});
+}
+
+reports::Check check_result_json(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const auto at = [&](const std::string& pointer) {
+    try {
+      const Json::json_pointer at(pointer);
+      if (outcome.result.contains(at)) return outcome.result.at(at);
+    } catch (const Json::exception&) {
+    }
+    return Json();
+  };
+  reports::Check check = check_each(want, at, {PlainValue::equals});
+  if (check.verdict == reports::Check::Verdict::failed && outcome.result.is_null()) return failed(outcome.describe());
+  return check;
+}
+
+reports::Check check_text(const Json& want, const std::string& text, const StepOutcome& outcome, bool holds_too) {
+  return judged(holds_too && value_matches(text, want, {PlainValue::contains}), outcome.describe());
+}
+
+reports::Check check_entity_name(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  return judged(!outcome.entity_name.empty() && value_matches(outcome.entity_name, want),
+                outcome.entity_name.empty() ? outcome.describe() : "entity " + outcome.entity_name);
+}
+
+reports::Check check_errors_contain(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const auto found = std::find_if(outcome.vault_errors.begin(), outcome.vault_errors.end(), [&](const std::string& error) {
+    return value_matches(error, want, {PlainValue::contains});
+  });
+  return found != outcome.vault_errors.end() ? held("Vault's error: " + excerpt(*found)) : failed(outcome.describe());
+}
+
+// The WWW-Authenticate of a refusal: a Bearer challenge naming the server's protected-resource
+// metadata (MCP authorization), with the wanted error code ("none": the bare challenge of a
+// request without credentials, which has none).
+reports::Check check_bearer_challenge(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const auto value = http::find_field(outcome.headers, "WWW-Authenticate");
+  if (!value) return failed(outcome.describe() + ", no WWW-Authenticate");
+  const std::string challenge = *value;
+  const std::string error = as_text(want);
+  std::string wrong;
+  if (lower(challenge).rfind("bearer ", 0) != 0) wrong = "not a Bearer challenge";
+  if (!contains(challenge, "resource_metadata=\"")) wrong += (wrong.empty() ? "" : "; ") + std::string("no resource_metadata");
+  const bool has_error = contains(challenge, "error=\"");
+  if (error == "none" ? has_error : !contains(challenge, "error=\"" + error + "\"")) {
+    wrong += (wrong.empty() ? "" : "; ") + std::string(error == "none" ? "an error code" : "not error=\"" + error + "\"");
+  }
+  return wrong.empty() ? held("WWW-Authenticate: " + excerpt(challenge)) : failed(wrong + ": " + excerpt(challenge));
+}
+
+// The token the step sent appears nowhere in the answer: not whole, not any segment of it long
+// enough to be a credential (the answer may be logged or shown).
+reports::Check check_token_not_echoed(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  if (outcome.sent_token.empty()) return failed("this step sent no bearer token");
+  std::string answer = outcome.body;
+  for (const auto& [name, value] : outcome.headers) answer += "\n" + value;
+  std::string echoed;
+  std::size_t start = 0;
+  while (start < outcome.sent_token.size()) {
+    const std::size_t dot = std::min(outcome.sent_token.find('.', start), outcome.sent_token.size());
+    const std::string segment = outcome.sent_token.substr(start, dot - start);
+    if (segment.size() >= 24 && answer.find(segment) != std::string::npos) echoed = "segment " + std::to_string(start);
+    start = dot + 1;
+  }
+  const bool clean = echoed.empty();
+  return judged(clean == want.get<bool>(),
+                clean ? "the answer shows no part of the token" : "the answer echoes the token (" + echoed + ")");
+}
+
+// The call failed, and its answer shows none of `want`'s texts (a backend's own error text, its
+// address): a server says which backend failed, never what the backend said.
+reports::Check check_error_hides(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  if (!outcome.tool_error && !outcome.rpc_error) return failed("the call did not fail: " + outcome.describe());
+  const std::string answer = outcome.tool_text + "\n" + outcome.body;
+  std::set<std::string> shown;
+  for (const Json& text : want.is_array() ? want : Json::array({want})) {
+    if (contains(answer, text.get<std::string>())) shown.insert("\"" + text.get<std::string>() + "\"");
+  }
+  if (shown.empty()) return held(outcome.describe());
+  return failed("the answer shows " + join(shown) + ": " + outcome.describe());
+}
+
+}  // namespace mcph::harness
