@@ -55,7 +55,7 @@ void register_benchmarks(const bench::BenchProgram::Stacks& given, const bench::
     params.fault_proxy = false;  // latency: the servers reach each service directly
     static const bench::BenchProgram::Stacks pair = [&] {
       harness::StackParams cognito = params;
-      cognito.idp = harness::IdentityProvider::cognito;
+      cognito.idp = harness::IdentityProviderKind::cognito;
       return bench::BenchProgram::Stacks{BenchStack::local(params, "keycloak"), BenchStack::local(cognito, "cognito")};
     }();
     stacks = pair;

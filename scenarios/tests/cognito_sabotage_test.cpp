@@ -35,7 +35,7 @@ class CognitoSabotage : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     SupervisedStackOptions options;
-    options.stack.idp = IdentityProvider::cognito;
+    options.stack.idp = IdentityProviderKind::cognito;
     options.stack.generated_users = 2;  // the family's user0001 and user0002
     stack_ = SupervisedStack::start(options).release();
   }
@@ -105,7 +105,7 @@ class CognitoSabotage : public ::testing::Test {
 SupervisedStack* CognitoSabotage::stack_ = nullptr;
 
 TEST_F(CognitoSabotage, UntouchedCognitoStackPassesTheFamily) {
-  EXPECT_EQ(stack().idp, IdentityProvider::cognito);
+  EXPECT_EQ(stack().idp, IdentityProviderKind::cognito);
   const auto suite = run_family(stack());
   ASSERT_GE(suite.scenarios.size(), 12u);
   for (const auto& result : suite.scenarios) EXPECT_EQ(result.status, Status::passed) << result.name << "\n" << failures(result);

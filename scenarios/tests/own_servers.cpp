@@ -33,20 +33,13 @@ proc::StartedService start_own_server(const StackFile& stack, const std::string&
   proc::SpawnOptions spawn;
   spawn.name = name + "-own";
   spawn.argv = {service_binary(name), "--port", "0", "--vault-url", address(stack, "vault", route)};
-  if (stack.idp == IdentityProvider::cognito) {
-    // The pool's tokens, its keys, its app client; the caller's token passed through to Vault.
-    const IdentityProviderFields& pool = stack.service("cognito").idp;
-    spawn.argv.insert(spawn.argv.end(), {"--token-profile", "cognito", "--issuer", pool.issuer,
-                                         "--jwks-url", address(stack, "cognito", route) + "/" + pool.pool_id + "/.well-known/jwks.json",
-                                         "--allowed-client", pool.app_client_id, "--vault-login", "passthrough"});
-  } else {
-    const std::string realm = address(stack, "keycloak", route) + "/realms/" + stack.realm;
-    spawn.argv.insert(spawn.argv.end(), {"--issuer", stack.service("keycloak").url + "/realms/" + stack.realm,  // the tokens' own
-                                         "--jwks-url", realm + "/protocol/openid-connect/certs",
-                                         "--realm-url", realm,
-                                         "--allowed-client", "mcp-client", "--allowed-client", "mcp-client-short-lived"});
-    spawn.env = {{"MCPH_CLIENT_SECRET", realm_client_secret(FixtureFiles::in(default_fixtures_dir()), name)}};
-  }
+  // The provider's tokens and keys as the stack's own servers check them (through `route`).
+  const IdentityProvider& provider = stack.identity_provider();
+  IdentityProviderSite site = stack.identity_provider_site(default_fixtures_dir());
+  site.url_for_servers = address(stack, provider.service(), route);
+  McpServerTrust trust = provider.mcp_server_trust(site, name);
+  spawn.argv.insert(spawn.argv.end(), trust.flags.begin(), trust.flags.end());
+  spawn.env = std::move(trust.env);
   if (name == "jira-mcp") {
     spawn.argv.insert(spawn.argv.end(), {"--jira-url", address(stack, "jira-api", route)});
   } else if (name == "github-mcp") {

@@ -54,11 +54,9 @@ std::string BenchStack::realm_url() {
 
 std::string BenchStack::access_token(const Identities& who, const std::string& username, const std::string& password) {
   try {
-    // A Cognito pool's: InitiateAuth through the stack's own app client.
-    if (stack().idp == harness::IdentityProvider::cognito) return harness::user_sign_in(stack(), {}, username, password).access_token;
-    oidc::TokenClient client(realm_url(), {who.client_id, who.client_secret});
     // For every MCP server of the stack (each takes only its own audience).
-    return client.password_grant(username, password, harness::mcp_scopes(stack())).access_token;
+    const harness::UserSignIn user{username, password, who.client_id, who.client_secret, harness::mcp_scopes(stack())};
+    return stack().identity_provider().sign_in(stack().identity_provider_site(), user).tokens.access_token;
   } catch (const oidc::OidcError& e) {
     throw std::runtime_error("stack " + label_ + ": the IdP refused a token for " + username + " (" + e.error() + ")");
   }

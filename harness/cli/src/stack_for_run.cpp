@@ -103,7 +103,7 @@ void provision_what_is_missing(StackForRun& target, const mcph::cli::Flags& flag
   options.generated_users = generated_users_to_provision(target, users_needed);
   options.progress = stack_progress(flags.on("verbose"));
   options.only_missing = true;
-  const int created = provision(provision_target(target.stack), options).changes;
+  const int created = provision_stack(target.stack, options).changes;
   if (options.generated_users > target.stack.generated_users.value_or(0)) {
     record_generated_users(target, fixtures_dir, options.generated_users);
   }

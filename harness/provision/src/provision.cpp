@@ -6,18 +6,13 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <set>
 #include <sstream>
 #include <stdexcept>
 
-#include "cognito_check.h"
-#include "cognito_users.h"
-#include "mcph/harness/provision/keycloak_admin.h"
 #include "mcph/sync/parallel_for.h"
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/http/url.h"
 #include "mcph/vault/client.h"
-#include "mcph/text/join.h"
 
 namespace mcph::harness {
 namespace {
@@ -25,8 +20,7 @@ namespace {
 using Json = nlohmann::json;
 namespace fs = std::filesystem;
 
-constexpr const char* kVaultAudience = "vault";
-// Users are provisioned this many at a time: each takes a dozen round trips to Keycloak and Vault
+// Users are provisioned this many at a time: each takes a dozen round trips to Vault
 // that wait on the servers (a thousand users one by one take seconds in local mode, and far
 // longer against the real Keycloak, which hashes every password).
 constexpr std::size_t kWorkers = 8;
@@ -69,9 +63,9 @@ Json comparable(Json value) {
   return value;
 }
 
-// "field: X expected, Y found" for each of `fields` in which `current` differs from `desired`
-// (a field absent from `desired` is expected empty: null, [], {} or "").
-std::vector<std::string> differences(const Json& current, const Json& desired, std::initializer_list<const char*> fields) {
+}  // namespace
+
+std::vector<std::string> json_differences(const Json& current, const Json& desired, std::initializer_list<const char*> fields) {
   std::vector<std::string> out;
   const auto empty = [](const Json& v) {
     return v.is_null() || v == false || (v.is_structured() && v.empty()) || v == "";
@@ -86,6 +80,8 @@ std::vector<std::string> differences(const Json& current, const Json& desired, s
   return out;
 }
 
+namespace {
+
 // The names (users' subjects) of an entity's aliases on the JWT mount.
 std::vector<std::string> alias_names_on(const Json& entity, const std::string& accessor) {
   std::vector<std::string> names;
@@ -97,28 +93,17 @@ std::vector<std::string> alias_names_on(const Json& entity, const std::string& a
 
 enum class Mode { provision, check };
 
-// The difference of an object that does not exist (or, "missing …", of what it lacks).
-constexpr const char* kMissing = "missing";
-
 class Provisioner {
  public:
-  Provisioner(const ProvisionTarget& target, const ProvisionOptions& options, Mode mode = Mode::provision)
-      : target_(target), options_(options), mode_(mode), vault_(target.vault_url) {
+  Provisioner(const ProvisionTarget& target, const ProvisionOptions& options, const VaultJwtBinding& binding,
+              Mode mode = Mode::provision)
+      : target_(target), options_(options), binding_(binding), mode_(mode), vault_(target.vault_url) {
     if (options_.fixtures_dir.empty()) options_.fixtures_dir = default_fixtures_dir();
     for (std::size_t w = 0; w < kWorkers; ++w) vaults_.push_back(std::make_unique<vault::Client>(target.vault_url));
-    result_.cognito = target.cognito;
   }
 
-  ProvisionResult run() {
-    const FixtureFiles files = FixtureFiles::in(options_.fixtures_dir);
-    for (auto& fixture : load_users(files, options_.generated_users)) {
-      result_.users.push_back(ProvisionedUser{std::move(fixture), {}, {}});
-    }
-    if (cognito_stack()) {
-      cognito();
-    } else {
-      keycloak(files);
-    }
+  ProvisionResult run(std::vector<ProvisionedUser> users) {
+    result_.users = std::move(users);
     vault();
     return std::move(result_);
   }
@@ -147,73 +132,6 @@ class Provisioner {
       ++result_.changes;
     }
     say("  + " + what);
-  }
-
-  // ---- Cognito ----
-  bool cognito_stack() const { return !target_.cognito_url.empty(); }
-  void cognito() {
-    say("cognito: user pool, app client, users");
-    if (checking()) {
-      for (const auto& drift : check_cognito_pool(target_, result_.users)) drifted(drift.object, drift.difference);
-      return;
-    }
-    const CognitoProvisioning made = provision_cognito_users(target_, result_.users, [this](const std::string& line) { say(line); });
-    result_.cognito = made.pool;
-    result_.changes += made.changes;
-  }
-
-  // ---- Keycloak ----
-  void keycloak(const FixtureFiles& files) {
-    say("keycloak: realm " + target_.realm);
-    KeycloakAdmin admin(target_.keycloak_url, target_.keycloak_admin_user, target_.keycloak_admin_password);
-    Json realm = read_json(files.realm);
-    realm["realm"] = target_.realm;
-    if (const auto current = admin.find_realm(target_.realm)) {
-      // The token lifespan bounds how long a signed-out user's token stays accepted (family 8)
-      // and when the expiry family's tokens expire.
-      if (checking()) drifted("Keycloak realm " + target_.realm, differences(*current, realm, {"accessTokenLifespan"}));
-    } else {
-      if (checking()) return drifted("Keycloak realm " + target_.realm, kMissing);
-      admin.create_realm(realm);
-      changed("realm " + target_.realm);
-    }
-    for (const auto& client : realm.value("clients", Json::array())) {
-      const std::string client_id = client.value("clientId", "");
-      if (!admin.find_client(target_.realm, client_id)) {
-        if (checking()) {
-          drifted("Keycloak client " + client_id, kMissing);
-          continue;
-        }
-        admin.create_client(target_.realm, client);
-        changed("client " + client_id);
-      }
-    }
-    // One admin session per worker (a KeycloakAdmin is one connection).
-    std::vector<std::unique_ptr<KeycloakAdmin>> admins(kWorkers);
-    sync::parallel_for(result_.users.size(), kWorkers, [&](std::size_t i, std::size_t worker) {
-      if (!admins[worker]) {
-        admins[worker] = std::make_unique<KeycloakAdmin>(target_.keycloak_url, target_.keycloak_admin_user,
-                                                         target_.keycloak_admin_password);
-      }
-      KeycloakAdmin& mine = *admins[worker];
-      ProvisionedUser& user = result_.users[i];
-      const auto& f = user.fixture;
-      if (auto existing = mine.find_user(target_.realm, f.username)) {
-        user.id = existing->value("id", "");
-        // A user left disabled (a scenario's idp step whose run was killed) can sign in nowhere.
-        if (checking() && !existing->value("enabled", true)) {
-          drifted("Keycloak user " + f.username, "enabled: true expected, false found (the user can sign in nowhere)");
-        }
-        return;
-      }
-      if (checking()) return drifted("Keycloak user " + f.username, kMissing);
-      Json rep = {{"username", f.username},   {"email", f.email}, {"firstName", f.first_name},
-                  {"lastName", f.last_name},  {"enabled", true},  {"emailVerified", true},
-                  {"credentials", Json::array({{{"type", "password"}, {"value", f.password}, {"temporary", false}}})}};
-      user.id = mine.create_user(target_.realm, rep);
-      changed("user " + f.username);
-    });
-    say("keycloak: " + std::to_string(result_.users.size()) + " users");
   }
 
   // ---- Vault ----
@@ -276,36 +194,11 @@ class Provisioner {
   }
 
   void jwt_config() {
-    if (cognito_stack()) return cognito_jwt_config();
-    const std::string keycloak = target_.keycloak_url_seen_by_vault.empty() ? target_.keycloak_url
-                                                                             : target_.keycloak_url_seen_by_vault;
-    const std::string issuer =
-        target_.issuer.empty() ? target_.keycloak_url + "/realms/" + target_.realm : target_.issuer;
-    const Json desired = {{"jwks_url", keycloak + "/realms/" + target_.realm + "/protocol/openid-connect/certs"},
-                          {"bound_issuer", issuer},
-                          {"jwt_supported_algs", Json::array({"RS256"})}};
     const Json current = data_of(vault_get("auth/jwt/config"));
-    const auto found = current.value("jwks_url", "").empty() ? std::vector<std::string>{kMissing}
-                                                             : differences(current, desired, {"jwks_url", "bound_issuer"});
-    if (!found.empty()) {
-      converge("auth/jwt/config", desired, "Vault jwt config (JWKS of realm " + target_.realm + ")", found);
-    }
-  }
-
-  // Vault trusts the pool's keys and issuer (what a Cognito deployment configures).
-  void cognito_jwt_config() {
-    const std::string cognito = target_.cognito_url_seen_by_vault.empty() ? target_.cognito_url
-                                                                          : target_.cognito_url_seen_by_vault;
-    const Json desired = {{"jwks_url", cognito + "/" + result_.cognito.pool_id + "/.well-known/jwks.json"},
-                          {"bound_issuer", result_.cognito.issuer},
-                          {"jwt_supported_algs", Json::array({"RS256"})}};
-    const Json current = data_of(vault_get("auth/jwt/config"));
-    const auto found = current.value("jwks_url", "").empty() ? std::vector<std::string>{kMissing}
-                                                             : differences(current, desired, {"jwks_url", "bound_issuer"});
-    if (!found.empty()) {
-      converge("auth/jwt/config", desired, "Vault jwt config (JWKS of Cognito pool " + result_.cognito.pool_id + ")",
-               found);
-    }
+    const auto found = current.value("jwks_url", "").empty()
+                           ? std::vector<std::string>{kMissing}
+                           : json_differences(current, binding_.config, {"jwks_url", "bound_issuer"});
+    if (!found.empty()) converge("auth/jwt/config", binding_.config, binding_.config_object, found);
   }
 
   void policy() {
@@ -318,43 +211,13 @@ class Provisioner {
   }
 
  public:
-  // Vault's JWT role `user`. Bound to Vault's own audience: only tokens issued for Vault (by
-  // token exchange) log in, not a user's token issued to an MCP server, nor an ID token.
-  // azp becomes login metadata, which Vault's audit log shows: who a login's token was issued
-  // to (an MCP server's own client after an exchange; the user's client when a server passes
-  // the user's token through).
-  // A server that logs in with its caller's own token (options_.caller_token_servers) gets none
-  // of its calls through such a role, and would fail every scenario for it; so then the role
-  // binds the audiences of the clients users log in with too, as the original demo's did. Its
-  // passthrough is still found as such (jwt_attacks, by the logins' azp); Vault taking the users'
-  // tokens as they are is then no finding against Vault, only inconclusive, saying why.
+  // Vault's JWT role `user`, bound as the identity provider says (binding_.role). Every
+  // stack's role takes its users' subjects (user_claim sub) and gives them user-secrets alone.
   void login_role() {
-    if (cognito_stack()) return cognito_login_role();
-    Json audiences = Json::array({kVaultAudience});
-    if (!options_.caller_token_servers.empty()) {
-      std::set<std::string> callers;
-      for (const auto& client : load_realm_clients(FixtureFiles::in(options_.fixtures_dir))) {
-        if (client.direct_access_grants) callers.insert(client.audiences.begin(), client.audiences.end());
-      }
-      for (const auto& audience : callers) audiences.push_back(audience);
-      say("vault: role user also binds the users' clients' audience (" + text::join(callers) + "): " +
-          text::join(options_.caller_token_servers) + " log in to Vault with the caller's own token (vault_login caller_token)");
+    for (const auto& note : binding_.notes) say(note);
+    if (converge_login_role(binding_.role, binding_.role_object) && !checking() && !binding_.role_changed.empty()) {
+      say(binding_.role_changed);
     }
-    if (converge_login_role({{"bound_audiences", audiences}, {"claim_mappings", {{"azp", "azp"}}}}, "Vault JWT role user") &&
-        !checking()) {
-      say("  (bound audiences " + audiences.dump() + ")");
-    }
-  }
-  // A Cognito stack's role `user`. Cognito has no token exchange and its access tokens no `aud`,
-  // so the role takes the users' own access tokens, bound to the claims that say what such a
-  // token is: token_use access (not an ID token) and the stack's app client (not another
-  // client's, nor another pool's: bound_issuer). Which MCP server passed a token on is in no
-  // claim: the servers pass their callers' tokens through (docs/modes.md#cognito-and-vault).
-  void cognito_login_role() {
-    converge_login_role({{"bound_audiences", Json::array()},
-                         {"bound_claims", {{"token_use", "access"}, {"client_id", result_.cognito.app_client_id}}},
-                         {"claim_mappings", {{"client_id", "azp"}}}},
-                        "Vault JWT role user (Cognito access tokens)");
   }
   // Writes the role `user` with `binding` (who may log in, and what the login's metadata keeps)
   // over what every stack's role has, when it differs. Every setting that decides who logs in as
@@ -369,9 +232,9 @@ class Provisioner {
     desired.update(binding);
     const Json role = data_of(vault_get("auth/jwt/role/user"));
     const auto found = role.empty() ? std::vector<std::string>{kMissing}
-                                    : differences(role, desired,
-                                                  {"role_type", "user_claim", "bound_audiences", "claim_mappings",
-                                                   "token_policies", "bound_claims", "bound_subject", "groups_claim"});
+                                    : json_differences(role, desired,
+                                                       {"role_type", "user_claim", "bound_audiences", "claim_mappings",
+                                                        "token_policies", "bound_claims", "bound_subject", "groups_claim"});
     if (!found.empty()) converge("auth/jwt/role/user", desired, object, found);
     return !found.empty();
   }
@@ -407,11 +270,11 @@ class Provisioner {
         has_alias = true;
       } else {
         drifted(object, "an alias on jwt/ for another subject (" + name + ") than the user's " +
-                            (user.id.empty() ? std::string("(not in Keycloak)") : user.id));
+                            (user.id.empty() ? std::string("(not at the identity provider)") : user.id));
       }
     }
     if (!has_alias && !user.id.empty()) drifted(object, "no alias on jwt/ for the user's subject " + user.id);
-    if (const auto found = differences(entity, Json::object(), {"policies", "disabled"}); !found.empty()) {
+    if (const auto found = json_differences(entity, Json::object(), {"policies", "disabled"}); !found.empty()) {
       drifted(object, found);
     }
   }
@@ -437,8 +300,9 @@ class Provisioner {
   void database_role(vault::Client& client, const ProvisionedUser& user, const Json& role) {
     const std::string& name = user.fixture.username;
     const Json current = data_of(vault_get(client, "database/roles/" + name));
-    const auto found = current.empty() ? std::vector<std::string>{kMissing}
-                                       : differences(current, role, {"db_name", "creation_statements", "revocation_statements"});
+    const auto found = current.empty()
+                           ? std::vector<std::string>{kMissing}
+                           : json_differences(current, role, {"db_name", "creation_statements", "revocation_statements"});
     if (found.empty()) return;
     converge(client, "database/roles/" + name, role, "Vault database role " + name, found);
   }
@@ -458,10 +322,10 @@ class Provisioner {
     const Json details = config.value("connection_details", Json::object());
     Json current_roles = config.value("allowed_roles", Json::array());
     auto found = config.empty() ? std::vector<std::string>{kMissing}
-                                : differences({{"connection_url", details.value("connection_url", "")},
-                                               {"allowed_roles", current_roles}},
-                                              {{"connection_url", connection_url}, {"allowed_roles", roles}},
-                                              {"connection_url", "allowed_roles"});
+                                : json_differences({{"connection_url", details.value("connection_url", "")},
+                                                    {"allowed_roles", current_roles}},
+                                                   {{"connection_url", connection_url}, {"allowed_roles", roles}},
+                                                   {"connection_url", "allowed_roles"});
     // Roles the connection does not allow yet, and nothing else: what is missing is new users'.
     const bool only_roles_added =
         !config.empty() && details.value("connection_url", "") == connection_url &&
@@ -527,6 +391,7 @@ class Provisioner {
 
   ProvisionTarget target_;
   ProvisionOptions options_;
+  VaultJwtBinding binding_;
   Mode mode_;
   std::vector<Drift> drifts_;
   vault::Client vault_;
@@ -537,105 +402,44 @@ class Provisioner {
 
 }  // namespace
 
-ProvisionResult provision(const ProvisionTarget& target, const ProvisionOptions& options) {
+std::vector<ProvisionedUser> fixture_users(const ProvisionOptions& options) {
+  std::vector<ProvisionedUser> users;
+  for (auto& fixture : load_users(FixtureFiles::in(fixtures_or_default(options.fixtures_dir)), options.generated_users)) {
+    users.push_back(ProvisionedUser{std::move(fixture), {}, {}});
+  }
+  return users;
+}
+
+ProvisionResult provision_vault(const ProvisionTarget& target, const ProvisionOptions& options,
+                                std::vector<ProvisionedUser> users, const VaultJwtBinding& binding) {
   try {
-    return Provisioner(target, options).run();
+    return Provisioner(target, options, binding).run(std::move(users));
   } catch (const http::TransportError& e) {
     throw std::runtime_error(std::string("provisioning stopped: a service did not answer: ") + e.what());
   }
 }
 
-std::vector<Drift> check_provisioning(const ProvisionTarget& target, const ProvisionOptions& options) {
+std::vector<Drift> check_vault(const ProvisionTarget& target, const ProvisionOptions& options,
+                               std::vector<ProvisionedUser> users, const VaultJwtBinding& binding) {
   try {
-    Provisioner checker(target, options, Mode::check);
-    checker.run();
+    Provisioner checker(target, options, binding, Mode::check);
+    checker.run(std::move(users));
     return checker.drifts();
   } catch (const http::TransportError& e) {
     throw std::runtime_error(std::string("checking the stack's configuration: a service did not answer: ") + e.what());
   }
 }
 
-ProvisionResult provision_vault_login_role(const ProvisionTarget& target, const ProvisionOptions& options) {
+ProvisionResult provision_vault_login_role(const ProvisionTarget& target, const ProvisionOptions& options,
+                                           const VaultJwtBinding& binding) {
   try {
-    Provisioner provisioner(target, options);
+    Provisioner provisioner(target, options, binding);
     provisioner.login_role();
     ProvisionResult result;
     result.changes = provisioner.changes();
     return result;
   } catch (const http::TransportError& e) {
     throw std::runtime_error(std::string("provisioning Vault's role user: Vault did not answer: ") + e.what());
-  }
-}
-
-namespace {
-
-Json audience_mapper(const std::string& name, const char* key, const std::string& audience) {
-  return {{"name", name},
-          {"protocol", "openid-connect"},
-          {"protocolMapper", "oidc-audience-mapper"},
-          {"config", {{key, audience}, {"access.token.claim", "true"}, {"id.token.claim", "false"}}}};
-}
-
-// The id of a server's write scope, created when missing: a scope a token names and nothing
-// more (no mapper; its audience comes from the server's own scope).
-std::string write_scope_id(KeycloakAdmin& admin, const std::string& realm, const McpResource& resource,
-                           const std::function<void(const std::string&)>& say) {
-  if (const auto found = admin.find_client_scope(realm, resource.write_scope)) return found->value("id", "");
-  admin.create_client_scope(realm, {{"name", resource.write_scope},
-                                     {"description", "calls of " + resource.scope + "'s tools that write"},
-                                     {"protocol", "openid-connect"},
-                                     {"attributes", {{"include.in.token.scope", "true"}}}});
-  say("  + client scope " + resource.write_scope);
-  const auto created = admin.find_client_scope(realm, resource.write_scope);
-  if (!created) throw std::runtime_error("Keycloak: the new client scope " + resource.write_scope + " is not listed");
-  return created->value("id", "");
-}
-
-}  // namespace
-
-void provision_mcp_resources(const ProvisionTarget& target, const std::vector<McpResource>& resources,
-                             const ProvisionOptions& options) {
-  const auto say = [&](const std::string& line) {
-    if (options.progress) options.progress(line);
-  };
-  try {
-    KeycloakAdmin admin(target.keycloak_url, target.keycloak_admin_user, target.keycloak_admin_password);
-    const fs::path fixtures = fixtures_or_default(options.fixtures_dir);
-    std::vector<std::string> user_clients;
-    for (const auto& client : load_realm_clients(FixtureFiles::in(fixtures))) {
-      if (client.direct_access_grants) user_clients.push_back(client.client_id);
-    }
-    for (const auto& resource : resources) {
-      auto scope = admin.find_client_scope(target.realm, resource.scope);
-      const std::string current = scope ? scope->dump() : std::string();
-      if (scope && current.find("\"" + resource.url + "\"") == std::string::npos) {
-        admin.delete_client_scope(target.realm, scope->value("id", ""));  // the server moved
-        scope.reset();
-      }
-      if (!scope) {
-        admin.create_client_scope(
-            target.realm,
-            {{"name", resource.scope},
-             {"description", "a token for " + resource.scope + " (" + resource.url + ")"},
-             {"protocol", "openid-connect"},
-             {"attributes", {{"include.in.token.scope", "true"}}},
-             {"protocolMappers", Json::array({audience_mapper("resource", "included.custom.audience", resource.url),
-                                              audience_mapper("client", "included.client.audience",
-                                                              resource.client_id)})}});
-        say("  + client scope " + resource.scope + " (audience " + resource.url + ")");
-        scope = admin.find_client_scope(target.realm, resource.scope);
-        if (!scope) throw std::runtime_error("Keycloak: the new client scope " + resource.scope + " is not listed");
-      }
-      std::vector<std::string> scope_ids = {scope->value("id", "")};
-      if (!resource.write_scope.empty()) scope_ids.push_back(write_scope_id(admin, target.realm, resource, say));
-      for (const auto& client_id : user_clients) {
-        const auto client = admin.find_client(target.realm, client_id);
-        if (!client) throw std::runtime_error("Keycloak: realm " + target.realm + " has no client " + client_id);
-        for (const auto& id : scope_ids) admin.add_optional_client_scope(target.realm, client->value("id", ""), id);
-      }
-    }
-  } catch (const http::TransportError& e) {
-    throw std::runtime_error(std::string("provisioning the MCP servers' scopes: Keycloak did not answer: ") + e.what());
   }
 }
 

@@ -121,42 +121,17 @@ HeldToken StepExecutor::login(const std::string& user, const std::string& client
   const auto started = sync::SteadyClock::now();
   // By default a token for every MCP server of the stack: each accepts only its own audience.
   const std::string scope = asked_scope.empty() ? mcp_scopes(stack_) : asked_scope;
-  oidc::TokenResponse response;
-  if (stack_.idp == IdentityProvider::cognito) {
-    if (dpop_bound) throw std::runtime_error("dpop: a Cognito user pool issues no DPoP-bound tokens");
-    // The pool's app client, whatever the step named: user_sign_in refuses another.
-    response = user_sign_in(stack_, users_.fixtures_dir(), user, fixture.password, client);
-    record.exchange("POST", cognito_url(stack_) + "/", {},
-                    "X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth (USER_PASSWORD_AUTH, SECRET_HASH)", 200,
-                    {}, "access token " + Recorder::masked(response.access_token), sync::ms_since(started));
-    record.flow(user, "login", "InitiateAuth USER_PASSWORD_AUTH at " + cognito_url(stack_) + " as " + user +
-                                   " → access token " + Recorder::masked(response.access_token) + " (expires in " +
-                                   std::to_string(response.expires_in) + " s)");
-    const nlohmann::json claims = unverified_claims(response.access_token);
-    if (claims.is_object()) {
-      record.flow(user, "JWT claims", "sub " + claims.value("sub", "") + " · username " + claims.value("username", "") +
-                                          " · token_use " + claims.value("token_use", "") + " · client_id " +
-                                          claims.value("client_id", "") + " · exp " +
-                                          reports::utc_timestamp(claims.value("exp", 0L)));
-    }
-    return {user, response.access_token, response.refresh_token, client};
-  }
-  oidc::TokenClient tokens(realm_url(), {client, secret}, {});
-  if (dpop_bound) tokens.bind_to(jose::Key::generate_ec_p256());
-  response = tokens.password_grant(user, fixture.password, scope);
-  const nlohmann::json claims = unverified_claims(response.access_token);
+  const SignIn signed_in = stack_.identity_provider().sign_in(stack_.identity_provider_site(users_.fixtures_dir()),
+                                                               {user, fixture.password, client, secret, scope, dpop_bound});
+  const oidc::TokenResponse& response = signed_in.tokens;
   const std::string shown = Recorder::masked(response.access_token);
-  record.exchange("POST", realm_url() + "/protocol/openid-connect/token", {},
-                  "grant_type=password&client_id=" + client + (scope.empty() ? "" : "&scope=" + scope), 200, {},
-                  "access token " + shown, sync::ms_since(started));
-  record.flow(user, "login", "password grant at " + realm_url() + " as " + user + ", client " + client + " → access token " +
-                                 shown + " (expires in " + std::to_string(response.expires_in) + " s" +
+  record.exchange("POST", signed_in.endpoint, {}, signed_in.request, 200, {}, "access token " + shown, sync::ms_since(started));
+  record.flow(user, "login", signed_in.flow + " → access token " + shown + " (expires in " +
+                                 std::to_string(response.expires_in) + " s" +
                                  (dpop_bound ? ", bound to a key of its own (DPoP)" : "") + ")");
-  if (claims.is_object()) {
-    const std::string aud = claims.contains("aud") ? (claims["aud"].is_string() ? claims["aud"].get<std::string>() : claims["aud"].dump()) : "";
-    record.flow(user, "JWT claims", "sub " + claims.value("sub", "") + " · preferred_username " +
-                                        claims.value("preferred_username", "") + " · aud " + aud + " · azp " +
-                                        claims.value("azp", "") + " · exp " + reports::utc_timestamp(claims.value("exp", 0L)));
+  if (const nlohmann::json claims = unverified_claims(response.access_token); claims.is_object()) {
+    record.flow(user, "JWT claims", stack_.identity_provider().claims_summary(claims) + " · exp " +
+                                        reports::utc_timestamp(claims.value("exp", 0L)));
   }
   return {user, response.access_token, response.refresh_token, client};
 }

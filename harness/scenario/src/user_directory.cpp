@@ -5,9 +5,6 @@
 #include <regex>
 #include <stdexcept>
 
-#include "mcph/harness/provision/keycloak_admin.h"
-#include "mcph/harness/stack/service_table.h"
-#include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/http/url.h"
 #include "mcph/vault/client.h"
 
@@ -34,40 +31,10 @@ const UserFixture& UserDirectory::fixture(const std::string& username) {
   throw std::runtime_error("unknown user \"" + username + "\": not in the fixtures and not a generated user (user0001…)");
 }
 
-KeycloakAdmin& UserDirectory::admin() {
-  if (!admin_) {
-    const ServiceEntry& keycloak = stack_.service("keycloak");
-    admin_ = std::make_unique<KeycloakAdmin>(keycloak.url, keycloak.idp.user(),
-                                             keycloak.idp.password());
-  }
-  return *admin_;
-}
-
 const std::string& UserDirectory::keycloak_id(const std::string& username) {
   auto it = keycloak_ids_.find(username);
   if (it != keycloak_ids_.end()) return it->second;
-  if (stack_.idp == IdentityProvider::cognito) return keycloak_ids_[username] = cognito_sub(username);
-  const auto user = admin().find_user(stack_.realm, username);
-  if (!user) throw std::runtime_error("Keycloak realm " + stack_.realm + " has no user " + username + " (was the stack provisioned?)");
-  return keycloak_ids_[username] = user->value("id", "");
-}
-
-// A Cognito user's id is the pool's `sub` attribute (AdminGetUser).
-std::string UserDirectory::cognito_sub(const std::string& username) {
-  const std::string pool = stack_.service(std::string(kCognitoService)).idp.pool_id;
-  oidc::CognitoClient api(cognito_url(stack_));
-  try {
-    const Json user = api.call("AdminGetUser", {{"UserPoolId", pool}, {"Username", username}});
-    for (const auto& attribute : user.value("UserAttributes", Json::array())) {
-      if (attribute.value("Name", "") == "sub") return attribute.value("Value", "");
-    }
-  } catch (const oidc::CognitoError& e) {
-    if (e.error() == "UserNotFoundException") {
-      throw std::runtime_error("Cognito pool " + pool + " has no user " + username + " (was the stack provisioned?)");
-    }
-    throw std::runtime_error("Cognito: AdminGetUser " + username + ": " + e.error() + ": " + e.description());
-  }
-  throw std::runtime_error("Cognito: user " + username + " has no sub");
+  return keycloak_ids_[username] = stack_.identity_provider().subject(stack_.identity_provider_site(fixtures_dir_), username);
 }
 
 const std::string& UserDirectory::entity_id(const std::string& username) {
@@ -108,13 +75,12 @@ std::string UserDirectory::client_secret(const std::string& client_id) {
   }
   if (auto it = client_secrets_.find(client_id); it != client_secrets_.end()) return it->second;
   // A client the stack made (an agent's service account) has a secret only Keycloak knows.
-  const auto client = stack_.idp == IdentityProvider::keycloak ? admin().find_client(stack_.realm, client_id) : std::nullopt;
-  const std::string secret = client ? client->value("secret", "") : "";
-  if (secret.empty()) {
+  const auto secret = stack_.identity_provider().client_secret(stack_.identity_provider_site(fixtures_dir_), client_id);
+  if (!secret) {
     throw std::runtime_error("neither the realm fixture nor Keycloak has a secret of client " + client_id +
                              " (give client_secret in the step)");
   }
-  return client_secrets_[client_id] = secret;
+  return client_secrets_[client_id] = *secret;
 }
 
 }  // namespace mcph::harness

@@ -4,7 +4,6 @@
 // learned through the public APIs, so the runner works on any stack the fixtures provisioned.
 #include <filesystem>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,8 +12,6 @@
 #include "mcph/harness/fixtures/user_fixtures.h"
 
 namespace mcph::harness {
-
-class KeycloakAdmin;
 
 class UserDirectory {
  public:
@@ -29,15 +26,12 @@ class UserDirectory {
   const std::string& entity_id(const std::string& username);
   // The name of an entity id ("" when unknown), for messages and flows.
   std::string entity_name(const std::string& entity_id);
-  // The OIDC client's secret: the realm fixture's, else the one Keycloak holds (a client the stack
-  // made, such as an agent's service account); throws when neither has one.
+  // The OIDC client's secret: the realm fixture's, else the one the identity provider holds (a
+  // client the stack made in Keycloak, such as an agent's service account); throws when neither has one.
   std::string client_secret(const std::string& client_id);
   const std::filesystem::path& fixtures_dir() const { return fixtures_dir_; }
 
  private:
-  KeycloakAdmin& admin();
-  std::string cognito_sub(const std::string& username);
-
   const StackFile& stack_;
   std::filesystem::path fixtures_dir_;
   std::vector<UserFixture> fixtures_;
@@ -45,7 +39,6 @@ class UserDirectory {
   std::map<std::string, std::string> keycloak_ids_, entity_ids_, entity_names_;
   std::map<std::string, std::string> client_secrets_;  // the realm fixture's, read once, and Keycloak's
   bool clients_loaded_ = false;
-  std::unique_ptr<KeycloakAdmin> admin_;
 };
 
 }  // namespace mcph::harness

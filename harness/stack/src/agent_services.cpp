@@ -102,7 +102,7 @@ RunningService start_agent_bridge(StackContext& context) {
   // On a Keycloak stack the realm is an authorization server for the agents too: their
   // service-account clients, whose tokens the bridge takes by their azp (the realm as an
   // authorization server under test: docs/target-profiles.md).
-  if (context.params.idp == IdentityProvider::keycloak) {
+  if (context.stack.identity_provider().authorizes_agents()) {
     ServiceAccountOptions accounts;
     accounts.fixtures_dir = context.fixtures_dir;
     accounts.run_dir = context.run_dir;
@@ -111,7 +111,8 @@ RunningService start_agent_bridge(StackContext& context) {
     provision_service_accounts(provision_target(context.stack), accounts);
     // Keycloak's own address, not its fault proxy's: the faults family's IdP faults are the
     // users' servers', and the bridge is not among them.
-    const std::string realm = context.stack.service("keycloak").url + "/realms/" + context.stack.realm;
+    const IdentityProviderSite site = context.stack.identity_provider_site();
+    const std::string realm = site.url + "/realms/" + site.realm;
     argv.insert(argv.end(), {"--trusted-issuer", realm, "--trusted-issuer-jwks-url", realm + "/protocol/openid-connect/certs",
                              "--trusted-issuer-audience", kJwtAudience});
   }

@@ -60,19 +60,12 @@ std::unique_ptr<LocalStack> LocalStack::up(StackParams params, Progress progress
 ProvisionTarget provision_target(const StackFile& stack) {
   ProvisionTarget target;
   target.realm = stack.realm;
-  if (stack.idp == IdentityProvider::cognito) {
-    const ServiceEntry& cognito = stack.service(std::string(kCognitoService));
-    target.cognito_url = cognito.url;
-    target.cognito_url_seen_by_vault = cognito.url_inside;
-    target.cognito = {cognito.idp.pool_id, cognito.idp.app_client_id, cognito.idp.app_client_secret, cognito.idp.issuer};
-  } else {
-    const ServiceEntry& keycloak = stack.service("keycloak");
-    target.keycloak_url = keycloak.url;
-    target.keycloak_admin_user = keycloak.idp.user();
-    target.keycloak_admin_password = keycloak.idp.password();
-    // Vault fetches Keycloak's keys and reaches PostgreSQL itself: in compose mode by the names
-    // the containers know each other by (url_inside), else at the same URLs as we do.
-    target.keycloak_url_seen_by_vault = keycloak.url_inside;
+  // Keycloak's admin API, for what only a Keycloak stack has (the agents' service accounts, the
+  // workload-identity design).
+  if (const ServiceEntry* keycloak = stack.find_service("keycloak")) {
+    target.keycloak_url = keycloak->url;
+    target.keycloak_admin_user = keycloak->idp.user();
+    target.keycloak_admin_password = keycloak->idp.password();
   }
   target.vault_url = stack.service("vault").url;
   target.vault_token = stack.service("vault").vault.token;
@@ -90,9 +83,10 @@ void LocalStack::start_all(StackContext& context) {
   context.secrets_file = write_backend_secrets(run_dir_, params_.fixtures_dir, params_.generated_users);
 
   say(std::string("stack: ") + to_string(params_.mode) + " mode, run dir " + run_dir_.string());
+  const IdentityProvider& provider = stack_.identity_provider();
   bool provisioned = false;
   for (const ServiceRow& row : service_table()) {
-    if (row.identity_provider && *row.identity_provider != params_.idp) continue;  // the other IdP
+    if (row.identity_provider_row && !provider.brings_up(row.name)) continue;  // another provider's
     const ServiceImplementation* implementation = row.implementation_in(params_.mode);
     if (!implementation && row.optional) {
       if (row.name != kFaultProxyService) say(row.name + ": not started: it has no implementation in " + to_string(params_.mode) + " mode");
@@ -107,25 +101,16 @@ void LocalStack::start_all(StackContext& context) {
                                " mode");
     }
     if (row.stage == Stage::after_provisioning && !provisioned) {
-      say(std::string("provisioning: ") +
-          (params_.idp == IdentityProvider::cognito ? "Cognito user pool, app client and users"
-                                                    : "Keycloak realm and users") +
-          ", Vault auth, policy, entities, secrets, database roles");
-      const ProvisionTarget target = provision_target();
+      say("provisioning: " + provider.provisions() + ", Vault auth, policy, entities, secrets, database roles");
       ProvisionOptions options;
       options.fixtures_dir = params_.fixtures_dir;
       options.generated_users = params_.generated_users;
       options.progress = progress_;
-      provisioned_ = provision(target, options);
+      IdentityProviderSite site = stack_.identity_provider_site(params_.fixtures_dir);
+      provisioned_ = provider.provision(site, provision_target(), options);
       provisioned = true;
-      if (params_.idp == IdentityProvider::cognito) {
-        // The pool the MCP servers trust and the harness signs users in to.
-        IdentityProviderFields& pool = stack_.services.at(std::string(kCognitoService)).idp;
-        pool.pool_id = provisioned_.cognito.pool_id;
-        pool.app_client_id = provisioned_.cognito.app_client_id;
-        pool.app_client_secret = provisioned_.cognito.app_client_secret;
-        pool.issuer = provisioned_.cognito.issuer;
-      }
+      // What provisioning made (a Cognito pool): what the MCP servers trust and users sign in to.
+      stack_.services.at(provider.service()).idp = site.fields;
     }
     say(row.name + ": starting " + implementation->what + " (" + to_string(implementation->kind) + ")");
     std::unique_ptr<RunningService> running;
@@ -163,7 +148,8 @@ void LocalStack::start_all(StackContext& context) {
 void LocalStack::provision_mcp_servers() {
   // A Cognito pool has no per-resource scopes nor clients of the servers: its access tokens name
   // no audience, and the servers check the app client instead (docs/modes.md).
-  if (params_.idp == IdentityProvider::cognito) return;
+  const IdentityProvider& provider = stack_.identity_provider();
+  if (!provider.scopes_per_mcp_server()) return;
   std::vector<McpResource> resources;
   for (const ServiceRow& row : service_table()) {
     if (!row.users_mcp_server()) continue;
@@ -177,7 +163,7 @@ void LocalStack::provision_mcp_servers() {
   ProvisionOptions options;
   options.fixtures_dir = params_.fixtures_dir;
   options.progress = progress_;
-  provision_mcp_resources(provision_target(), resources, options);
+  provider.provision_mcp_resources(stack_.identity_provider_site(params_.fixtures_dir), resources, options);
 }
 
 std::string LocalStack::postgres_conninfo() const { return postgres_conninfo_; }

@@ -16,9 +16,16 @@ ProvisionOptions provision_options_for(const StackFile& stack, const std::filesy
   return options;
 }
 
+ProvisionResult provision_stack(const StackFile& stack, const ProvisionOptions& options) {
+  IdentityProviderSite site = stack.identity_provider_site(options.fixtures_dir);
+  return stack.identity_provider().provision(site, provision_target(stack), options);
+}
+
 void fit_vault_to_target_profiles(const StackFile& stack, const std::filesystem::path& fixtures_dir,
                                   const std::function<void(const std::string&)>& progress) {
-  if (!stack.services.count("keycloak") || !stack.services.count("vault")) return;
+  // Only a provider whose tokens name their audiences has a role that depends on the servers.
+  const IdentityProvider& provider = stack.identity_provider();
+  if (!provider.scopes_per_mcp_server() || !stack.services.count(provider.service()) || !stack.services.count("vault")) return;
   ProvisionOptions options = provision_options_for(stack, fixtures_dir);
   options.progress = progress;
   const ProvisionTarget target = provision_target(stack);
@@ -30,17 +37,17 @@ void fit_vault_to_target_profiles(const StackFile& stack, const std::filesystem:
     }
     return;
   }
-  (void)provision_vault_login_role(target, options);
+  (void)provision_vault_login_role(target, options, provider.vault_binding(stack.identity_provider_site(fixtures_dir), options));
 }
 
 ConfigurationCheck check_stack_configuration(const StackFile& stack, const std::filesystem::path& fixtures_dir) {
-  const bool has_idp = stack.services.count(stack.idp == IdentityProvider::cognito ? "cognito" : "keycloak") > 0;
-  if (!has_idp || !stack.services.count("vault")) {
+  const IdentityProvider& provider = stack.identity_provider();
+  if (!stack.services.count(provider.service()) || !stack.services.count("vault")) {
     return {{}, "the stack file names no " + std::string(to_string(stack.idp)) + " and vault"};
   }
   const ProvisionTarget target = provision_target(stack);
   if (target.vault_token.empty()) return {{}, "the stack file names no Vault token to read Vault's configuration with"};
-  return {check_provisioning(target, provision_options_for(stack, fixtures_dir)), {}};
+  return {provider.check(stack.identity_provider_site(fixtures_dir), target, provision_options_for(stack, fixtures_dir)), {}};
 }
 
 }  // namespace mcph::harness

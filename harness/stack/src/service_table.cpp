@@ -29,13 +29,7 @@ constexpr auto optional = flagged<&ServiceRow::optional>;
 constexpr auto mock_backend = flagged<&ServiceRow::mock_backend>;
 constexpr auto agents_only = flagged<&ServiceRow::agents_only>;
 constexpr auto fronts_mcp_server = flagged<&ServiceRow::fronts_mcp_server>;
-template <IdentityProvider Idp>
-ServiceRow identity_provider(ServiceRow row) {
-  row.identity_provider = Idp;
-  return row;
-}
-constexpr auto keycloak_idp = identity_provider<IdentityProvider::keycloak>;
-constexpr auto cognito_idp = identity_provider<IdentityProvider::cognito>;
+constexpr auto identity_provider_row = flagged<&ServiceRow::identity_provider_row>;
 
 }  // namespace
 
@@ -67,15 +61,15 @@ const std::vector<ServiceRow>& service_table() {
            {{native, "PostgreSQL (initdb + postgres)", start_native_postgres},
             {container, "postgres:17", start_container("postgres", "postgresql://postgres:postgres@127.0.0.1:5432/mcp_demo",
                                                        "postgresql://postgres:postgres@postgres:5432/mcp_demo")}}}),
-      keycloak_idp(behind_fault_proxy(
+      identity_provider_row(behind_fault_proxy(
           {"keycloak", before_provisioning, {Kind::http_get, "/realms/{realm}/.well-known/openid-configuration", false},
            {{standin, "mock-keycloak", start_mock_keycloak},
             {native, "Keycloak (kc.sh start-dev)", start_native_keycloak},
             {container, "quay.io/keycloak/keycloak", start_container("keycloak", "http://127.0.0.1:8080", "http://keycloak:8080", {},
                                                                       finish_keycloak_container)}}})),
-      // The other identity provider (--idp cognito): a Cognito user pool's API, its keys and its
-      // discovery document; every mode has only the stand-in.
-      cognito_idp(behind_fault_proxy({std::string(kCognitoService), before_provisioning, {Kind::http_get, "/health", false},
+      // A Cognito user pool's API, its keys and its discovery document (--idp cognito); every
+      // mode has only the stand-in.
+      identity_provider_row(behind_fault_proxy({std::string(kCognitoService), before_provisioning, {Kind::http_get, "/health", false},
                                       {{standin, "mock-cognito", start_mock_cognito}}})),
       behind_fault_proxy(
           {"vault", before_provisioning, {Kind::http_get, "/v1/sys/health", false},
@@ -93,11 +87,11 @@ const std::vector<ServiceRow>& service_table() {
             {container, "mock-github", start_container("github-api", "http://127.0.0.1:8002", "http://github-api:8002")}}})),
       // The workload-identity design's trust domain and policy engine (optional: OPA is the real
       // tier's; without it the stack runs without them and without workload-mcp, saying why).
-      // The design's agents authenticate at Keycloak (federated client authentication): a stack
-      // of another identity provider has none of its rows.
-      keycloak_idp(optional({"spiffe", before_provisioning, {Kind::http_get, "/ready", false},
+      // The design's agents authenticate at Keycloak (federated client authentication): only its
+      // provider brings these rows up.
+      identity_provider_row(optional({"spiffe", before_provisioning, {Kind::http_get, "/ready", false},
                              {{standin, "mock-spiffe", start_mock_spiffe}}})),
-      keycloak_idp(optional(behind_fault_proxy({"opa", before_provisioning, {Kind::http_get, "/health", false},
+      identity_provider_row(optional(behind_fault_proxy({"opa", before_provisioning, {Kind::http_get, "/health", false},
                                                 {{native, "OPA (opa run --server) with the trust-tier policy",
                                                   start_native_opa}}}))),
       // After the rows above (its proxies' upstreams), before the MCP servers (which it fronts).
@@ -119,14 +113,10 @@ const std::vector<ServiceRow>& service_table() {
                             {{standin, "agent-bridge-mcp", start_agent_bridge}}})),
       optional(fronts_mcp_server({std::string(kTlsProxyService), after_provisioning, {Kind::tcp, "", false},
                                   {{native, "nginx (TLS-terminating proxy)", start_tls_proxy}}})),
-      keycloak_idp(optional(agents_only({std::string(kWorkloadService), after_provisioning, {Kind::http_get, "/health", true},
+      identity_provider_row(optional(agents_only({std::string(kWorkloadService), after_provisioning, {Kind::http_get, "/health", true},
                                          {{standin, "workload-mcp", start_workload_mcp}}}))),
   };
   return table;
-}
-
-std::string identity_provider_service(IdentityProvider idp) {
-  return std::string(idp == IdentityProvider::cognito ? kCognitoService : kKeycloakService);
 }
 
 const ServiceRow* find_service_row(std::string_view name) {

@@ -289,6 +289,13 @@ const ServiceEntry& StackFile::service(const std::string& name) const {
   return it->second;
 }
 
+const IdentityProvider& StackFile::identity_provider() const { return harness::identity_provider(idp); }
+
+IdentityProviderSite StackFile::identity_provider_site(const std::filesystem::path& fixtures_dir) const {
+  const ServiceEntry& entry = service(identity_provider().service());
+  return {realm, entry.url, entry.url_inside, entry.url_for_servers, entry.idp, fixtures_dir};
+}
+
 const ServiceEntry* StackFile::find_service(const std::string& name) const {
   auto it = services.find(name);
   return it == services.end() ? nullptr : &it->second;
@@ -334,10 +341,10 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
   if (services == json.end() || !services->is_object()) throw std::runtime_error(origin + ": no 'services' object");
   if (const auto idp = json.find("idp"); idp != json.end()) {
     const auto parsed = idp->is_string() ? parse_identity_provider(idp->get<std::string>()) : std::nullopt;
-    if (!parsed) throw std::runtime_error(origin + ": idp must be keycloak or cognito, not " + idp->dump());
+    if (!parsed) throw std::runtime_error(origin + ": idp must be " + identity_provider_names() + ", not " + idp->dump());
     stack.idp = *parsed;
   } else if (services->contains("cognito") && !services->contains("keycloak")) {
-    stack.idp = IdentityProvider::cognito;
+    stack.idp = IdentityProviderKind::cognito;
   }
   for (const auto& [name, entry] : services->items()) {
     ServiceEntry service = parse_entry(entry, origin + ": services." + name);

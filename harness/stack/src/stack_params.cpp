@@ -25,21 +25,6 @@ std::optional<StackMode> parse_stack_mode(std::string_view text) {
   return std::nullopt;
 }
 
-const char* to_string(IdentityProvider idp) {
-  switch (idp) {
-    case IdentityProvider::keycloak: return "keycloak";
-    case IdentityProvider::cognito: return "cognito";
-  }
-  return "?";
-}
-
-std::optional<IdentityProvider> parse_identity_provider(std::string_view text) {
-  for (IdentityProvider idp : {IdentityProvider::keycloak, IdentityProvider::cognito}) {
-    if (text == to_string(idp)) return idp;
-  }
-  return std::nullopt;
-}
-
 std::string RateLimit::to_string() const {
   if (requests <= 0) return "none";
   return std::to_string(requests) + "/" + std::to_string(window.count()) + "ms";
@@ -115,7 +100,7 @@ StackParams stack_params_from(const cli::Flags& flags) {
   }
   params.mode = *mode;
   const auto idp = parse_identity_provider(flags.get("idp"));
-  if (!idp) throw std::invalid_argument("--idp must be keycloak or cognito, not '" + flags.get("idp") + "'");
+  if (!idp) throw std::invalid_argument("--idp must be " + identity_provider_names() + ", not '" + flags.get("idp") + "'");
   params.idp = *idp;
   params.generated_users = flags.get_int("users");
   params.rate_limit.requests = flags.get_int("rate-limit");

@@ -3,15 +3,8 @@
 #include <stdexcept>
 
 #include "mcph/harness/stack/service_table.h"
-#include "mcph/harness/fixtures/user_fixtures.h"
-#include "mcph/oidc/token_client.h"
 
 namespace mcph::harness {
-namespace {
-
-std::string realm_url(const StackFile& stack) { return stack.service("keycloak").url + "/realms/" + stack.realm; }
-
-}  // namespace
 
 std::string mcp_scopes(const StackFile& stack) {
   std::string scopes;
@@ -38,17 +31,8 @@ oidc::CognitoApp cognito_app(const StackFile& stack) {
 oidc::TokenResponse user_sign_in(const StackFile& stack, const std::filesystem::path& fixtures_dir,
                                  const std::string& username, const std::string& password,
                                  const std::string& client_id, const std::string& scope) {
-  if (stack.idp == IdentityProvider::cognito) {
-    if (client_id != "mcp-client") {
-      throw std::runtime_error("a Cognito stack has one app client users sign in with, not " + client_id +
-                               " (the realm's other clients are Keycloak's)");
-    }
-    oidc::CognitoClient client(cognito_url(stack));
-    return client.sign_in(cognito_app(stack), username, password);
-  }
-  const std::string secret = realm_client_secret(FixtureFiles::in(fixtures_or_default(fixtures_dir)), client_id);
-  oidc::TokenClient client(realm_url(stack), {client_id, secret});
-  return client.password_grant(username, password, scope);
+  UserSignIn user{username, password, client_id, {}, scope};
+  return stack.identity_provider().sign_in(stack.identity_provider_site(fixtures_dir), user).tokens;
 }
 
 std::string user_access_token(const StackFile& stack, const std::filesystem::path& fixtures_dir,
@@ -64,17 +48,12 @@ std::string user_access_token(const StackFile& stack, const std::filesystem::pat
 
 std::string vault_login_token(const StackFile& stack, const std::filesystem::path& fixtures_dir,
                               const std::string& access_token) {
-  // Cognito has no token exchange: Vault's role takes the user's access token itself.
-  if (stack.idp == IdentityProvider::cognito) return access_token;
+  std::vector<std::string> server_clients;
   for (const ServiceRow& row : service_table()) {
     const auto it = stack.services.find(row.name);
-    if (it == stack.services.end() || it->second.mcp.client_id.empty()) continue;
-    const std::string client_id = it->second.mcp.client_id;
-    const std::string secret = realm_client_secret(FixtureFiles::in(fixtures_or_default(fixtures_dir)), client_id);
-    oidc::TokenClient client(realm_url(stack), {client_id, secret});
-    return client.exchange(access_token, "vault").access_token;
+    if (it != stack.services.end() && !it->second.mcp.client_id.empty()) server_clients.push_back(it->second.mcp.client_id);
   }
-  return access_token;
+  return stack.identity_provider().vault_login_token(stack.identity_provider_site(fixtures_dir), access_token, server_clients);
 }
 
 }  // namespace mcph::harness

@@ -1,5 +1,5 @@
 // The standin rows of the service table: the project's own binaries (the mocks of Keycloak,
-// Vault, Jira and GitHub, and the reference MCP servers), each on a free loopback port.
+// Cognito, Vault, Jira and GitHub, and the reference MCP servers), each on a free loopback port.
 #include <memory>
 
 #include "mcph/harness/stack/local_stack.h"
@@ -16,10 +16,6 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-const std::string& url_of(const StackContext& context, const std::string& service) {
-  return context.stack.service(service).url;
-}
-
 RunningService start_backend(StackContext& context, const std::string& name, const std::string& binary,
                              const std::string& data_file) {
   return start_project_binary(context, name,
@@ -31,8 +27,8 @@ RunningService start_backend(StackContext& context, const std::string& name, con
 // reach (jira-api, github-api, postgres), given to it in `own`.
 RunningService start_mcp_server(StackContext& context, const std::string& name, const std::string& backend,
                                 std::vector<std::string> own) {
-  const bool cognito = context.params.idp == IdentityProvider::cognito;
-  const std::string idp = identity_provider_service(context.params.idp);
+  const IdentityProvider& provider = context.stack.identity_provider();
+  const std::string idp = provider.service();
   std::vector<std::string> argv = {service_binary(name),
                                    "--port", "0",
                                    "--vault-url", url_for_servers(context, "vault"),
@@ -41,38 +37,14 @@ RunningService start_mcp_server(StackContext& context, const std::string& name, 
                                    // POST /sse as well: the original demo's transport, so an external
                                    // stack file can point at either endpoint.
                                    "--legacy-sse"};
-  std::vector<std::pair<std::string, std::string>> env;
-  if (cognito) {
-    // The pool's access tokens: its issuer and keys (through the fault proxy when there is one),
-    // token_use access, the stack's app client. No token exchange: the server logs in to Vault
-    // with its caller's own access token (docs/modes.md#cognito-and-vault).
-    const IdentityProviderFields& pool = context.stack.service(idp).idp;
-    argv.insert(argv.end(), {"--token-profile", "cognito",
-                             "--issuer", pool.issuer,
-                             "--jwks-url", url_for_servers(context, idp) + "/" + pool.pool_id + "/.well-known/jwks.json",
-                             "--allowed-client", pool.app_client_id,
-                             "--vault-login", "passthrough",
-                             // The pool grants no per-server scopes: no tool asks for one.
-                             "--write-scope", "none"});
-  } else {
-    const std::string issuer = url_of(context, idp) + "/realms/" + context.stack.realm;
-    // The realm as the server reaches it (its keys, the token exchange): through the fault proxy
-    // when there is one; the tokens' issuer stays the realm's own URL.
-    const std::string realm_url = url_for_servers(context, idp) + "/realms/" + context.stack.realm;
-    argv.insert(argv.end(), {"--issuer", issuer,
-                             "--jwks-url", realm_url + "/protocol/openid-connect/certs",
-                             "--realm-url", realm_url,
-                             // The realm's user-facing clients (fixtures/keycloak): tokens any
-                             // other client got are refused.
-                             "--allowed-client", "mcp-client",
-                             "--allowed-client", "mcp-client-short-lived",
-                             "--allowed-client", "mcp-client-email-login"});
-    // The server's own client (the realm fixture's client of its name), for the token exchange
-    // that gets its Vault identity; in the environment, not on a command line `ps` shows.
-    env.emplace_back("MCPH_CLIENT_SECRET", realm_client_secret(FixtureFiles::in(context.fixtures_dir), name));
-  }
+  // How it checks its callers' tokens, and reaches the provider's keys (through the fault proxy
+  // when there is one).
+  IdentityProviderSite site = context.stack.identity_provider_site(context.fixtures_dir);
+  site.url_for_servers = url_for_servers(context, idp);
+  McpServerTrust trust = provider.mcp_server_trust(site, name);
+  argv.insert(argv.end(), trust.flags.begin(), trust.flags.end());
   argv.insert(argv.end(), own.begin(), own.end());
-  RunningService running = start_project_binary(context, name, std::move(argv), std::move(env));
+  RunningService running = start_project_binary(context, name, std::move(argv), std::move(trust.env));
   running.entry.url += "/mcp";
   running.entry.mcp.transport = "streamable-http";
   running.entry.mcp.rate_limit = context.params.rate_limit;

@@ -61,7 +61,7 @@ TEST(StackFileTest, SupervisorKeySurvivesARoundTrip) {
 
 TEST(StackFileTest, TheIdentityProviderAndACognitoPoolSurviveARoundTrip) {
   StackFile stack;
-  stack.idp = IdentityProvider::cognito;
+  stack.idp = IdentityProviderKind::cognito;
   ServiceEntry& cognito = stack.services["cognito"];
   cognito.url = "http://127.0.0.1:41001";
   cognito.idp.pool_id = "us-east-1_AbCdEfGhI";
@@ -69,7 +69,7 @@ TEST(StackFileTest, TheIdentityProviderAndACognitoPoolSurviveARoundTrip) {
   cognito.idp.app_client_secret = "secret51";
   cognito.idp.issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI";
   const StackFile parsed = StackFile::parse(stack.to_json());
-  EXPECT_EQ(parsed.idp, IdentityProvider::cognito);
+  EXPECT_EQ(parsed.idp, IdentityProviderKind::cognito);
   EXPECT_EQ(parsed.service("cognito").idp.pool_id, "us-east-1_AbCdEfGhI");
   EXPECT_EQ(parsed.service("cognito").idp.app_client_id, "client26");
   EXPECT_EQ(parsed.service("cognito").idp.app_client_secret, "secret51");
@@ -78,8 +78,8 @@ TEST(StackFileTest, TheIdentityProviderAndACognitoPoolSurviveARoundTrip) {
 }
 
 TEST(StackFileTest, AFileWithoutIdpNamesItByItsServices) {
-  EXPECT_EQ(StackFile::parse(R"({"services": {"keycloak": {"url": "http://k"}}})").idp, IdentityProvider::keycloak);
-  EXPECT_EQ(StackFile::parse(R"({"services": {"cognito": {"url": "http://c"}}})").idp, IdentityProvider::cognito);
+  EXPECT_EQ(StackFile::parse(R"({"services": {"keycloak": {"url": "http://k"}}})").idp, IdentityProviderKind::keycloak);
+  EXPECT_EQ(StackFile::parse(R"({"services": {"cognito": {"url": "http://c"}}})").idp, IdentityProviderKind::cognito);
   try {
     StackFile::parse(R"({"idp": "okta", "services": {}})", "stack.json");
     FAIL() << "an unknown idp was taken";

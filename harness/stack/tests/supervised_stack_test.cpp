@@ -21,6 +21,7 @@
 #include "mcph/harness/stack/local_stack.h"
 #include "mcph/harness/stack/process_state.h"
 #include "mcph/harness/provision/provision.h"
+#include "mcph/harness/stack/profile_provisioning.h"
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/http/client.h"
@@ -111,17 +112,12 @@ TEST(SupervisedStackTest, AttachedStackIsReadyProvisionedIdempotentlyAndStopsCle
 
   // Provisioning the running stack again through the public APIs changes nothing, and the users
   // are the ones the stack knows: the ids are the `sub` of each user's token and Vault's entity.
-  ProvisionTarget target;
-  target.keycloak_url = file.service("keycloak").url;
-  target.vault_url = file.service("vault").url;
-  target.vault_token = file.service("vault").vault.token;
-  target.postgres_url = file.service("postgres").url;
-  const ProvisionResult again = provision(target, {});
+  const ProvisionResult again = provision_stack(file, {});
   EXPECT_EQ(again.changes, 0);
   std::vector<std::string> names;
   for (const auto& user : again.users) {
     names.push_back(user.fixture.username);
-    oidc::TokenClient tokens(target.keycloak_url + "/realms/" + file.realm, {"mcp-client", "mcp-client-secret"});
+    oidc::TokenClient tokens(file.service("keycloak").url + "/realms/" + file.realm, {"mcp-client", "mcp-client-secret"});
     EXPECT_EQ(jwt_subject(tokens.password_grant(user.fixture.username, user.fixture.password).access_token), user.id)
         << user.fixture.username;
     EXPECT_EQ(vault_get(file, "/v1/identity/entity/name/" + user.fixture.username)["data"]["id"], user.entity_id)
@@ -131,7 +127,7 @@ TEST(SupervisedStackTest, AttachedStackIsReadyProvisionedIdempotentlyAndStopsCle
   // Vault audits traceparent in the clear: what the scenario runner correlates a step's entries by.
   EXPECT_EQ(vault_get(file, "/v1/sys/config/auditing/request-headers/traceparent")["data"]["traceparent"],
             (Json{{"hmac", false}}));
-  const ProvisionResult third = provision(target, {});
+  const ProvisionResult third = provision_stack(file, {});
   EXPECT_EQ(third.changes, 0);
   ASSERT_EQ(third.users.size(), again.users.size());
   for (std::size_t i = 0; i < third.users.size(); ++i) {

@@ -13,7 +13,8 @@ using Json = nlohmann::json;
 
 const StackFile& cognito_stack(StepRun& run) {
   const StackFile& stack = run.executor.stack();
-  if (stack.idp != IdentityProvider::cognito) {
+  // These actions act on the stack's own user pool: a stack of another provider has none.
+  if (!stack.find_service(std::string(kCognitoService))) {
     throw std::runtime_error("token " + to_string(run.step.get<TokenStep>().action) +
                              " needs a Cognito stack (mcp-harness up --idp cognito); this stack's identity provider is " +
                              to_string(stack.idp));
@@ -82,26 +83,6 @@ void run_cognito_token(const TokenStep& step, StepRun& run) {
   }
   out.token_ok = true;
   out.http_status = 200;
-}
-
-void cognito_refresh(HeldToken& held, StepRun& run) {
-  const StackFile& stack = cognito_stack(run);
-  oidc::CognitoClient api(cognito_url(stack));
-  try {
-    const oidc::TokenResponse response = api.refresh(cognito_app(stack), held.user, held.refresh);
-    held.value = response.access_token;
-    run.out.token_ok = true;
-    run.out.http_status = 200;
-  } catch (const oidc::CognitoError& e) {
-    run.out.oauth_error = e.error();
-    run.out.http_status = e.status();
-  }
-}
-
-std::string cognito_id_token(StepRun& run) {
-  const StackFile& stack = cognito_stack(run);
-  oidc::CognitoClient api(cognito_url(stack));
-  return api.sign_in(cognito_app(stack), run.out.caller, run.executor.users().fixture(run.out.caller).password).id_token;
 }
 
 }  // namespace mcph::harness

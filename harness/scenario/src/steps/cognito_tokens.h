@@ -20,8 +20,4 @@ bool is_cognito_token_action(TokenAction action);
 // std::runtime_error on a stack whose identity provider is not Cognito.
 void run_cognito_token(const TokenStep& step, StepRun& run);
 
-// refresh and id_token on a Cognito stack (REFRESH_TOKEN_AUTH; the ID token of a sign-in).
-void cognito_refresh(HeldToken& held, StepRun& run);
-std::string cognito_id_token(StepRun& run);
-
 }  // namespace mcph::harness

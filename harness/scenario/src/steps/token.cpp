@@ -86,10 +86,11 @@ void get_fresh(const TokenStep& step, const std::string& name, StepRun& run) {
 
 void refresh(const std::string& name, HeldToken& held, StepRun& run) {
   if (held.refresh.empty()) throw std::runtime_error("token \"" + name + "\" has no refresh token");
-  if (run.executor.stack().idp == IdentityProvider::cognito) return cognito_refresh(held, run);
-  oidc::TokenClient tokens(run.executor.realm_url(), {held.client, run.executor.users().client_secret(held.client)});
+  const StackFile& stack = run.executor.stack();
   try {
-    const auto response = tokens.refresh(held.refresh);
+    const auto response = stack.identity_provider().refresh(
+        stack.identity_provider_site(run.executor.users().fixtures_dir()),
+        {held.user, {}, held.client, run.executor.users().client_secret(held.client)}, held.refresh);
     held.value = response.access_token;
     if (!response.refresh_token.empty()) held.refresh = response.refresh_token;
     run.out.token_ok = true;
@@ -168,12 +169,14 @@ void make_token(const TokenStep& step, StepRun& run) {
       made.refresh.clear();
     } else if (step.action == TokenAction::raw) {
       made.value = substitute(step.value, run.resolve);
-    } else if (step.action == TokenAction::id_token && executor.stack().idp == IdentityProvider::cognito) {
-      made.value = cognito_id_token(run);
     } else if (step.action == TokenAction::id_token || step.action == TokenAction::refresh_token) {
-      oidc::TokenClient tokens(executor.realm_url(), {client, secret_of(step, executor)});
-      const auto response = tokens.password_grant(out.caller, executor.users().fixture(out.caller).password,
-                                                  step.scope.empty() ? "openid" : step.scope);
+      const auto response =
+          executor.stack()
+              .identity_provider()
+              .sign_in(executor.stack().identity_provider_site(executor.users().fixtures_dir()),
+                       {out.caller, executor.users().fixture(out.caller).password, client, secret_of(step, executor),
+                        step.scope.empty() ? "openid" : step.scope})
+              .tokens;
       made.value = step.action == TokenAction::id_token ? response.id_token : response.refresh_token;
       if (made.value.empty()) throw std::runtime_error("the identity provider gave no " + to_string(step.action));
     } else if (step.action == TokenAction::client_credentials) {
@@ -307,7 +310,7 @@ StepKindInfo token_step_kind() {
       .read = [](const StepSource& source) -> StepSpec { return read_token(source); },
       .run = runner<TokenStep>(run_token),
       .title = titler<TokenStep>(token_title),
-      .addressed = [](const StepExecutor& executor, const Step&) { return identity_provider_service(executor.stack().idp); },
+      .addressed = [](const StepExecutor& executor, const Step&) { return executor.stack().identity_provider().service(); },
       .needs_caller = always,
   };
 }

@@ -56,9 +56,9 @@ class LocalStack {
   ProvisionResult provisioned_;
 };
 
-// What the provisioner needs of a stack, from its stack file: Keycloak (with its admin), Vault
-// (with its root token, "token"; empty when the file has none), PostgreSQL as Vault reaches it.
-// Throws std::runtime_error when the file has no keycloak or vault.
+// What the provisioner needs of a stack, from its stack file: Vault (with its root token,
+// "token"; empty when the file has none), PostgreSQL as Vault reaches it, and Keycloak's admin
+// when the stack has a Keycloak. Throws std::runtime_error when the file has no vault.
 ProvisionTarget provision_target(const StackFile& stack);
 
 // Where the project's binaries are: $MCPH_BIN_DIR/<name> when set, else the build tree.

@@ -19,15 +19,20 @@ namespace mcph::harness {
 // the target profiles it names need it.
 ProvisionOptions provision_options_for(const StackFile& stack, const std::filesystem::path& fixtures_dir);
 
-// Does nothing for a stack file without keycloak and vault; says (through `progress`) that the
+// What `up` provisions, done on a stack file's services: its identity provider's users, then
+// Vault (IdentityProvider::provision). Throws std::runtime_error naming the step.
+ProvisionResult provision_stack(const StackFile& stack, const ProvisionOptions& options);
+
+// Does nothing for a stack file without vault, or whose identity provider's tokens name no
+// audience (a Cognito pool's), or that names no entry of it; says (through `progress`) that the
 // role must be changed by hand when the file has no Vault root token ("token") and some server
 // needs it. Throws std::runtime_error when Vault refuses or does not answer.
 void fit_vault_to_target_profiles(const StackFile& stack, const std::filesystem::path& fixtures_dir,
                                   const std::function<void(const std::string&)>& progress);
 
 // The stack's configuration read and compared with what `up` provisions for its fixtures, its
-// generated users and the target profiles its stack file names (check_provisioning): the
-// drifts, or, in `not_checked`, why it could not be read (no Keycloak or Vault in the file, no
+// generated users and the target profiles its stack file names (IdentityProvider::check): the
+// drifts, or, in `not_checked`, why it could not be read (no identity provider or Vault in the file, no
 // Vault token). Writes nothing. Throws std::runtime_error when a service refuses or is down.
 struct ConfigurationCheck {
   std::vector<Drift> drifts;

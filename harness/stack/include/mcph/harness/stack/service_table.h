@@ -62,9 +62,9 @@ struct ServiceRow {
   // the identity provider's users: it gets no client scope there and no say in Vault's login role.
   bool agents_only = false;
 
-  // An identity provider's row: started only in a stack whose --idp names it (keycloak or
-  // cognito); nullopt for every other row.
-  std::optional<IdentityProvider> identity_provider = std::nullopt;
+  // An identity provider's row: started only in a stack whose provider brings it up
+  // (IdentityProvider::brings_up); every other row is every stack's.
+  bool identity_provider_row = false;
 
   // The MCP servers are the rows started after provisioning (they need a provisioned realm and
   // Vault); their stack-file entries carry a target profile (target_profile.h).
@@ -87,8 +87,6 @@ std::vector<std::string> mock_backend_services();
 // The identity provider rows' names (their keys in the stack file).
 inline constexpr std::string_view kKeycloakService = "keycloak";
 inline constexpr std::string_view kCognitoService = "cognito";
-// The stack file's key of the identity provider a stack uses.
-std::string identity_provider_service(IdentityProvider idp);
 // The fault proxy's own row, its key in the stack file (its url is the proxy's HTTP API).
 inline constexpr std::string_view kFaultProxyService = "fault-proxy";
 // The agents' bridge and the TLS-terminating proxy in front of it.

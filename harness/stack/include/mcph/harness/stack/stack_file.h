@@ -9,23 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "mcph/harness/idp/identity_provider.h"
 #include "mcph/harness/stack/stack_params.h"
 
 namespace mcph::harness {
-
-// What the stack file says of an identity provider: Keycloak's admin API's user ("admin" when the
-// file does not say); of a Cognito user pool (the service "cognito"), the pool, the app client
-// users sign in with (its secret: the file is its owner's alone) and the issuer its tokens carry.
-struct IdentityProviderFields {
-  std::string admin_user;
-  std::string admin_password;
-  std::string pool_id;            // key "pool_id": us-east-1_AbCdEfGhI
-  std::string app_client_id;      // key "app_client_id"
-  std::string app_client_secret;  // key "app_client_secret"
-  std::string issuer;             // key "issuer": https://cognito-idp.<region>.amazonaws.com/<pool>
-  std::string user() const { return admin_user.empty() ? "admin" : admin_user; }
-  std::string password() const { return admin_password.empty() ? "admin" : admin_password; }
-};
 
 // Of Vault: the root token the harness provisions and reads with, the audit log it tails, and
 // (native) the binary, for the contract suite's fresh Vaults.
@@ -136,7 +123,7 @@ struct ServiceEntry {
   // A SPIFFE trust domain's (the spiffe service): its Workload API, unix://<socket> (key
   // "workload_api"), for the agents' own SPIFFE libraries (SPIFFE_ENDPOINT_SOCKET).
   std::string workload_api;
-  IdentityProviderFields idp;
+  IdentityProviderFields idp;  // identity_provider.h
   VaultFields vault;
   McpServerFields mcp;
   TlsProxyFields proxy;
@@ -161,7 +148,7 @@ struct SupervisorEntry {
 struct StackFile {
   StackMode mode = StackMode::local;
   // Key "idp"; a file without it: cognito when it names a service "cognito" and no "keycloak".
-  IdentityProvider idp = IdentityProvider::keycloak;
+  IdentityProviderKind idp = IdentityProviderKind::keycloak;
   std::string realm = "mcp-demo";
   std::map<std::string, ServiceEntry> services;
   // The generated users (user0001…) the stack was provisioned with; unknown for a hand-written
@@ -173,6 +160,11 @@ struct StackFile {
   std::optional<SupervisorEntry> supervisor;  // local mode under a supervisor
   // The directory of the file it was loaded from (not written); empty when parsed from text.
   std::filesystem::path directory;
+
+  // The identity provider `idp` names (the factory's choice), and where it is: its entry.
+  const IdentityProvider& identity_provider() const;
+  // Throws std::runtime_error when the file names no entry of the provider.
+  IdentityProviderSite identity_provider_site(const std::filesystem::path& fixtures_dir = {}) const;
 
   // A path the file names (an auth part's file): relative ones are relative to `directory`.
   std::string resolve(const std::string& path) const;

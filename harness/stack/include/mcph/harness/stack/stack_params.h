@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mcph/harness/idp/identity_provider_kind.h"
+
 namespace mcph::cli {
 class Flags;
 }
@@ -25,12 +27,6 @@ enum class StackMode {
 const char* to_string(StackMode mode);
 std::optional<StackMode> parse_stack_mode(std::string_view text);
 
-// The stack's identity provider (docs/modes.md#the-identity-provider): Keycloak (its realm, token
-// exchange to Vault) or Amazon Cognito (a user pool; no token exchange).
-enum class IdentityProvider { keycloak, cognito };
-const char* to_string(IdentityProvider idp);
-std::optional<IdentityProvider> parse_identity_provider(std::string_view text);
-
 // The MCP servers' per-subject limit: `requests` calls per `window` (0 requests = no limit).
 struct RateLimit {
   int requests = 0;
@@ -43,7 +39,9 @@ struct RateLimit {
 
 struct StackParams {
   StackMode mode = StackMode::local;
-  IdentityProvider idp = IdentityProvider::keycloak;
+  // The stack's identity provider (docs/modes.md#the-identity-provider): Keycloak (its realm,
+  // token exchange to Vault) or Amazon Cognito (a user pool; no token exchange).
+  IdentityProviderKind idp = IdentityProviderKind::keycloak;
   std::filesystem::path run_dir;       // empty: a temporary directory, removed when the stack stops
   std::filesystem::path fixtures_dir;  // empty: default_fixtures_dir()
   int generated_users = 0;             // user0001… besides the fixture users

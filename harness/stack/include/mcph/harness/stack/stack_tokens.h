@@ -23,11 +23,11 @@ std::string mcp_scopes(const StackFile& stack);
 std::string cognito_url(const StackFile& stack);
 oidc::CognitoApp cognito_app(const StackFile& stack);
 
-// `username`'s tokens from the stack's identity provider, as a user's client gets them: Keycloak's
-// password grant through `client_id` (a client of the realm fixture) asking for `scope`; a
-// Cognito pool's InitiateAuth USER_PASSWORD_AUTH through the stack's app client (which has a
-// secret: SECRET_HASH), where `client_id` must be the default and `scope` is not asked for
-// (Cognito has no per-server scopes). Throws oidc::OidcError (oidc::CognitoError for Cognito)
+// `username`'s tokens from the stack's identity provider (IdentityProvider::sign_in), as a user's
+// client gets them: Keycloak's password grant through `client_id` (a client of the realm fixture)
+// asking for `scope`; a Cognito pool's InitiateAuth USER_PASSWORD_AUTH through the stack's app
+// client (which has a secret: SECRET_HASH), where `client_id` must be the default and `scope` is
+// not asked for (Cognito has no per-server scopes). Throws oidc::OidcError (oidc::CognitoError for Cognito)
 // with the provider's error, std::runtime_error for a client the stack does not have.
 oidc::TokenResponse user_sign_in(const StackFile& stack, const std::filesystem::path& fixtures_dir,
                                  const std::string& username, const std::string& password,

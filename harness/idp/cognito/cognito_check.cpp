@@ -23,7 +23,7 @@ Json read_or_null(oidc::CognitoClient& api, const std::string& action, const Jso
   }
 }
 
-void check_app_client(oidc::CognitoClient& api, const CognitoPool& pool, std::vector<Drift>& drifts) {
+void check_app_client(oidc::CognitoClient& api, const IdentityProviderFields& pool, std::vector<Drift>& drifts) {
   const std::string object = "Cognito app client " + pool.app_client_id;
   const Json answer = read_or_null(api, "DescribeUserPoolClient",
                                    {{"UserPoolId", pool.pool_id}, {"ClientId", pool.app_client_id}},
@@ -48,7 +48,7 @@ std::string attribute(const Json& attributes, const std::string& name) {
   return "";
 }
 
-void check_user(oidc::CognitoClient& api, const CognitoPool& pool, ProvisionedUser& user, std::vector<Drift>& drifts) {
+void check_user(oidc::CognitoClient& api, const IdentityProviderFields& pool, ProvisionedUser& user, std::vector<Drift>& drifts) {
   const std::string object = "Cognito user " + user.fixture.username;
   const Json found = read_or_null(api, "AdminGetUser", {{"UserPoolId", pool.pool_id}, {"Username", user.fixture.username}},
                                   "UserNotFoundException");
@@ -63,11 +63,11 @@ void check_user(oidc::CognitoClient& api, const CognitoPool& pool, ProvisionedUs
 
 }  // namespace
 
-std::vector<Drift> check_cognito_pool(const ProvisionTarget& target, std::vector<ProvisionedUser>& users) {
+std::vector<Drift> check_cognito_pool(const IdentityProviderSite& site, std::vector<ProvisionedUser>& users) {
   std::vector<Drift> drifts;
-  const CognitoPool& pool = target.cognito;
+  const IdentityProviderFields& pool = site.fields;
   if (pool.pool_id.empty()) return {{"Cognito user pool", "missing (the stack file names none)"}};
-  oidc::CognitoClient api(target.cognito_url);
+  oidc::CognitoClient api(site.url);
   const Json described = read_or_null(api, "DescribeUserPool", {{"UserPoolId", pool.pool_id}}, "ResourceNotFoundException");
   if (described.is_null()) return {{"Cognito user pool " + pool.pool_id, "missing"}};
   check_app_client(api, pool, drifts);

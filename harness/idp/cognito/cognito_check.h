@@ -5,12 +5,12 @@
 // enabled, with a permanent password).
 #include <vector>
 
-#include "mcph/harness/provision/provision.h"
+#include "mcph/harness/idp/identity_provider.h"
 
 namespace mcph::harness {
 
 // Fills the id of each user found with its sub, for the check of Vault's aliases. Never a
 // secret's value in a difference. Throws std::runtime_error when Cognito refuses the reads.
-std::vector<Drift> check_cognito_pool(const ProvisionTarget& target, std::vector<ProvisionedUser>& users);
+std::vector<Drift> check_cognito_pool(const IdentityProviderSite& site, std::vector<ProvisionedUser>& users);
 
 }  // namespace mcph::harness

@@ -6,18 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "mcph/harness/provision/provision.h"
+#include "mcph/harness/idp/identity_provider.h"
 
 namespace mcph::harness {
 
-struct CognitoProvisioning {
-  CognitoPool pool;
-  int changes = 0;
-};
-
-// Fills each user's id with its sub. `say` gets one line per object made (never a secret).
+// Fills each user's id with its sub, and `site.fields` with the pool, its app client and issuer;
+// returns the number of objects made. `say` gets one line per object made (never a secret).
 // Throws std::runtime_error naming the step and Cognito's error.
-CognitoProvisioning provision_cognito_users(const ProvisionTarget& target, std::vector<ProvisionedUser>& users,
-                                            const std::function<void(const std::string&)>& say);
+int provision_cognito_users(IdentityProviderSite& site, std::vector<ProvisionedUser>& users,
+                            const std::function<void(const std::string&)>& say);
 
 }  // namespace mcph::harness

@@ -24,8 +24,8 @@ std::string attribute(const Json& attributes, const std::string& name) {
   return "";
 }
 
-CognitoPool create_pool(oidc::CognitoClient& api, const std::string& name) {
-  CognitoPool pool;
+IdentityProviderFields create_pool(oidc::CognitoClient& api, const std::string& name) {
+  IdentityProviderFields pool;
   const Json created = api.call("CreateUserPool", {{"PoolName", name}, {"Policies", oidc::cognito_length_only_policies()}});
   pool.pool_id = created["UserPool"].value("Id", "");
   const Json client = api.call("CreateUserPoolClient",
@@ -79,35 +79,38 @@ std::string user_sub(oidc::CognitoClient& api, const std::string& pool_id, const
 
 }  // namespace
 
-CognitoProvisioning provision_cognito_users(const ProvisionTarget& target, std::vector<ProvisionedUser>& users,
-                                            const std::function<void(const std::string&)>& say) {
-  CognitoProvisioning out;
-  out.pool = target.cognito;
+int provision_cognito_users(IdentityProviderSite& site, std::vector<ProvisionedUser>& users,
+                            const std::function<void(const std::string&)>& say) {
+  IdentityProviderFields& pool = site.fields;
+  int changes = 0;
   try {
-    oidc::CognitoClient api(target.cognito_url);
-    if (out.pool.pool_id.empty()) {
-      out.pool = create_pool(api, target.realm);
-      ++out.changes;
-      say("  + Cognito user pool " + out.pool.pool_id + " with app client " + kAppClientName + " (" +
-          out.pool.app_client_id + ")");
+    oidc::CognitoClient api(site.url);
+    if (pool.pool_id.empty()) {
+      const IdentityProviderFields made = create_pool(api, site.realm);
+      pool.pool_id = made.pool_id;
+      pool.app_client_id = made.app_client_id;
+      pool.app_client_secret = made.app_client_secret;
+      ++changes;
+      say("  + Cognito user pool " + pool.pool_id + " with app client " + kAppClientName + " (" +
+          pool.app_client_id + ")");
     }
-    if (out.pool.issuer.empty()) out.pool.issuer = issuer_of(target.cognito_url, out.pool.pool_id);
+    if (pool.issuer.empty()) pool.issuer = issuer_of(site.url, pool.pool_id);
     std::vector<std::unique_ptr<oidc::CognitoClient>> apis(kWorkers);
     std::atomic<int> made{0};
     sync::parallel_for(users.size(), kWorkers, [&](std::size_t i, std::size_t worker) {
-      if (!apis[worker]) apis[worker] = std::make_unique<oidc::CognitoClient>(target.cognito_url);
+      if (!apis[worker]) apis[worker] = std::make_unique<oidc::CognitoClient>(site.url);
       bool created = false;
-      users[i].id = user_sub(*apis[worker], out.pool.pool_id, users[i].fixture, created);
+      users[i].id = user_sub(*apis[worker], pool.pool_id, users[i].fixture, created);
       if (users[i].id.empty()) throw std::runtime_error("Cognito: user " + users[i].fixture.username + " has no sub");
       if (created) ++made;
     });
-    out.changes += made;
-    say("cognito: " + std::to_string(users.size()) + " users in pool " + out.pool.pool_id + " (" +
+    changes += made;
+    say("cognito: " + std::to_string(users.size()) + " users in pool " + pool.pool_id + " (" +
         std::to_string(made.load()) + " new)");
   } catch (const oidc::CognitoError& e) {
     throw std::runtime_error(std::string("Cognito: ") + e.error() + ": " + e.description());
   }
-  return out;
+  return changes;
 }
 
 }  // namespace mcph::harness

@@ -1,0 +1,34 @@
+// The factory: each name a stack file or --idp takes becomes its provider, with its own rows.
+#include "mcph/harness/idp/identity_provider.h"
+
+#include <gtest/gtest.h>
+
+namespace mcph::harness {
+namespace {
+
+TEST(IdentityProviderTest, EachKindNamesTheProviderOfThatKind) {
+  for (const char* name : {"keycloak", "cognito"}) {
+    const auto kind = parse_identity_provider(name);
+    ASSERT_TRUE(kind) << name;
+    EXPECT_STREQ(to_string(*kind), name);
+    const IdentityProvider& provider = identity_provider(*kind);
+    EXPECT_EQ(provider.service(), name);
+    EXPECT_TRUE(provider.brings_up(name));
+  }
+  EXPECT_FALSE(parse_identity_provider("okta"));
+  EXPECT_EQ(identity_provider_names(), "keycloak or cognito");
+}
+
+TEST(IdentityProviderTest, OnlyKeycloakBringsUpTheWorkloadIdentityRows) {
+  const IdentityProvider& keycloak = identity_provider(IdentityProviderKind::keycloak);
+  const IdentityProvider& cognito = identity_provider(IdentityProviderKind::cognito);
+  for (const char* row : {"spiffe", "opa", "workload-mcp"}) {
+    EXPECT_TRUE(keycloak.brings_up(row)) << row;
+    EXPECT_FALSE(cognito.brings_up(row)) << row;
+  }
+  EXPECT_FALSE(keycloak.brings_up("cognito"));
+  EXPECT_FALSE(cognito.brings_up("keycloak"));
+}
+
+}  // namespace
+}  // namespace mcph::harness
