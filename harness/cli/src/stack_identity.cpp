@@ -1,11 +1,9 @@
 #include "stack_identity.h"
 
-#include "mcph/harness/stack/service_table.h"
-
 namespace mcph::harness::cli {
 
 std::string identity_provider_of(const StackFile& stack) {
-  return stack.find_service(identity_provider_service(stack.idp)) ? to_string(stack.idp) : "";
+  return stack.find_service(stack.identity_provider().service()) ? to_string(stack.idp) : "";
 }
 
 }  // namespace mcph::harness::cli

@@ -58,7 +58,9 @@ reports::Check check_own_paths(const StepOutcome& outcome, const CheckContext& c
 
 // A KV v2 path with its dot segments resolved as a server might ("secret/data/mcp/a/../b/x" is
 // b's), and the agent whose prefix it is under ("" outside every agent's: the mount's other
-// paths). `kv` is false for a path that is no KV data or metadata path at all.
+// paths). `kv` is false for a path that is no KV data or metadata path at all. The audit log
+// holds the path as Vault used it, already decoded: a "%2e%2e" in it is a key of that literal
+// name, inside the prefix, never a dot segment.
 struct AgentPath {
   bool kv = false;
   std::string owner;
@@ -69,10 +71,9 @@ AgentPath agent_path(const std::string& audited) {
   for (std::size_t start = 0; start <= audited.size();) {
     const std::size_t end = std::min(audited.find('/', start), audited.size());
     const std::string segment = audited.substr(start, end - start);
-    const std::string lowered = lower(segment);
-    if (segment == ".." || lowered == "%2e%2e") {
+    if (segment == "..") {
       if (!segments.empty()) segments.pop_back();
-    } else if (!segment.empty() && segment != "." && lowered != "%2e") {
+    } else if (!segment.empty() && segment != ".") {
       segments.push_back(segment);
     }
     start = end + 1;
