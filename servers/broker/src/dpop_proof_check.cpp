@@ -25,12 +25,17 @@ std::size_t count_proofs(const http::Request& request) {
 
 }  // namespace
 
+std::string dpop_challenge(const std::vector<jose::Alg>& algs, std::string_view error, std::string_view description) {
+  std::string names;
+  for (const auto alg : algs) names += (names.empty() ? "" : " ") + std::string(jose::to_string(alg));
+  std::string value = "DPoP algs=" + auth_param(names);
+  if (!error.empty()) value += ", error=" + auth_param(error);
+  if (!error.empty() && !description.empty()) value += ", error_description=" + auth_param(description);
+  return value;
+}
+
 std::string Authenticator::dpop_challenge(std::string_view error, std::string_view description) const {
-  std::string algs;
-  for (const auto alg : config_.dpop_algs) algs += (algs.empty() ? "" : " ") + std::string(jose::to_string(alg));
-  std::string value = "DPoP algs=\"" + algs + "\"";
-  if (error.empty()) return value;
-  return value + ", error=" + auth_param(error) + ", error_description=" + auth_param(description);
+  return broker::dpop_challenge(config_.dpop_algs, error, description);
 }
 
 AuthResult Authenticator::refused_proof(std::string description) const {
@@ -43,8 +48,9 @@ AuthResult Authenticator::refused_proof(std::string description) const {
 std::optional<AuthResult> Authenticator::check_proof(const http::Request* request, std::string_view token,
                                                      const std::string& jkt, Principal& principal) const {
   if (jkt.empty()) return refused_proof("the DPoP scheme needs a token bound to a key (cnf.jkt)");
-  if (request == nullptr || count_proofs(*request) == 0) return refused_proof("no DPoP proof");
-  if (count_proofs(*request) > 1) {
+  const std::size_t proofs = request == nullptr ? 0 : count_proofs(*request);
+  if (proofs == 0) return refused_proof("no DPoP proof");
+  if (proofs > 1) {
     AuthResult result = refused_proof("more than one DPoP header");
     result.status = 400;
     return result;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 
+#include "mcph/broker/authenticator.h"
 #include "mcph/jose/jwt.h"
 #include "mcph/oidc/jwks_cache.h"
 
@@ -55,12 +56,7 @@ DpopAuthenticator::DpopAuthenticator(DpopAuthSettings settings)
 DpopAuthenticator::~DpopAuthenticator() = default;
 
 std::string DpopAuthenticator::challenge(const std::string& error, const std::string& description) const {
-  std::string algs;
-  for (const auto alg : settings_.proof_algs) algs += (algs.empty() ? "" : " ") + std::string(jose::to_string(alg));
-  std::string value = "DPoP algs=\"" + algs + "\"";
-  if (!error.empty()) value += ", error=\"" + error + "\"";
-  if (!error.empty() && !description.empty()) value += ", error_description=\"" + description + "\"";
-  return value;
+  return broker::dpop_challenge(settings_.proof_algs, error, description);
 }
 
 DpopAuthResult DpopAuthenticator::refuse(int status, const std::string& error, const std::string& description) const {

@@ -93,6 +93,9 @@ struct AuthResult {
 // without credentials gets the bare challenge). Every value is quoted and kept printable.
 std::string bearer_challenge(std::string_view resource_metadata_url, std::string_view scope, std::string_view error,
                              std::string_view description);
+// A DPoP challenge (RFC 9449 §7.1): `DPoP algs="ES256 RS256"`, then error when not empty and
+// error_description when not empty, quoted as the Bearer challenge's values are.
+std::string dpop_challenge(const std::vector<jose::Alg>& algs, std::string_view error, std::string_view description);
 
 class Authenticator {
  public:
