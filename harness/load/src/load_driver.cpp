@@ -24,53 +24,14 @@
 #include "mcph/harness/load/response_parser.h"
 #include "mcph/sync/elapsed.h"
 #include "call_failure.h"
+#include "load_connection.h"
 #include "sse_load.h"
 
 namespace mcph::harness::load {
 namespace {
 
 using Json = nlohmann::json;
-
-constexpr std::size_t kMaxSampleErrors = 5;
-constexpr std::size_t kMaxResponseBytes = 4 * 1024 * 1024;
-
 using sync::ms_between;
-
-enum class Phase { connecting, initializing, notifying, ready, in_call, done };
-
-// A user's MCP session on a connection (Streamable HTTP).
-struct Session {
-  std::string id;
-  std::string protocol_version;
-};
-
-struct Connection {
-  std::size_t index = 0;
-  int fd = -1;
-  Phase phase = Phase::connecting;
-  std::string authorization;     // the connection's own user
-  bool set_up = false;           // its first session is ready: later sessions are a call's
-  std::map<std::string, Session> sessions;  // by Authorization value
-  std::string active;            // the Authorization of the request in flight
-  http::Fields call_headers;     // the call in flight's own headers
-  std::uint64_t call_tag = 0;
-  ToolCall pending;              // the call waiting for its user's session
-  bool has_pending = false;
-  Clock::time_point session_start{};
-  int session_answers = 0;
-  int session_status = 0;           // of the session's last answer
-  std::string session_retry_after;  // of the session's last answer
-  std::string out;               // bytes still to write
-  std::size_t out_offset = 0;
-  bool watching_write = false;
-  ResponseParser parser{kMaxResponseBytes};
-  Clock::time_point setup_start{};
-  Clock::time_point request_start{};
-  Clock::time_point deadline = Clock::time_point::max();
-  Clock::time_point next_due{};  // when the next call may start (paced loads)
-  std::size_t calls_done = 0;
-  std::uint64_t rpc_id = 0;
-};
 
 class Driver {
  public:
@@ -590,31 +551,6 @@ class Driver {
 };
 
 }  // namespace
-
-double percentile_of_sorted(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  q = std::clamp(q, 0.0, 1.0);
-  return sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))];
-}
-
-double LoadReport::percentile_ms(double q) const { return percentile_of_sorted(latencies_ms, q); }
-
-void LoadReport::count(const CallRecord& record, bool answered, std::chrono::milliseconds slow_threshold) {
-  ++calls;
-  if (answered) latencies_ms.push_back(record.latency_ms);
-  if (record.latency_ms > static_cast<double>(slow_threshold.count())) ++slow;
-  if (record.ok) {
-    ++ok;
-  } else {
-    ++failed;
-    note_error(record.error);
-  }
-}
-
-void LoadReport::note_error(const std::string& why) {
-  if (sample_errors.size() >= kMaxSampleErrors) return;
-  if (std::find(sample_errors.begin(), sample_errors.end(), why) == sample_errors.end()) sample_errors.push_back(why);
-}
 
 LoadReport run_load(const LoadOptions& options) {
   if (options.transport == mcp::Transport::sse) {
