@@ -80,7 +80,6 @@ RpcOutcome parse_outcome(http::ClientResponse response, const json& id) {
   outcome.content_type = response.header("Content-Type");
   outcome.body = std::move(response.body);
   outcome.headers = std::move(response.headers);
-  std::string storage;
   auto consider = [&](const json& message) {
     if (is_response_to(message, id)) {
       if (!outcome.result && !outcome.error) take_response(message, outcome);
@@ -88,7 +87,7 @@ RpcOutcome parse_outcome(http::ClientResponse response, const json& id) {
       outcome.notifications.push_back(message.dump());
     }
   };
-  if (detail::media_type_of(outcome.content_type, storage) == "text/event-stream") {
+  if (is_event_stream(outcome.content_type)) {
     for (const auto& event : parse_sse(outcome.body)) {
       const json message = json::parse(event.data, nullptr, false);
       if (!message.is_discarded()) consider(message);
@@ -366,6 +365,7 @@ std::string Client::messages_target(std::string_view session_id) const {
 const std::string& Client::session_id() const { return impl_->session_id; }
 const std::string& Client::protocol_version() const { return impl_->protocol_version; }
 void Client::set_session_id(std::string id) { impl_->session_id = std::move(id); }
+void Client::set_next_request_id(std::int64_t id) { impl_->next_id = id; }
 void Client::set_protocol_version(std::string version) {
   impl_->protocol_version = std::move(version);
   impl_->initialized = true;

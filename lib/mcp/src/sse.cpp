@@ -1,5 +1,7 @@
 #include "mcph/mcp/sse.h"
 
+#include "media_type.h"
+
 namespace mcph::mcp {
 
 std::string format_sse_event(std::string_view data, std::string_view event) {
@@ -56,6 +58,11 @@ std::vector<SseEvent> parse_sse(std::string_view body) {
   }
   // A stream cut before its final blank line: the standard drops the incomplete event.
   return events;
+}
+
+bool is_event_stream(std::string_view content_type) {
+  std::string storage;
+  return detail::media_type_of(content_type, storage) == "text/event-stream";
 }
 
 }  // namespace mcph::mcp

@@ -34,6 +34,9 @@ using sync::SteadyClock;
 // before the burst. Whether the burst did reach the limit is judged afterwards from each call's
 // times (limit_not_reached), never assumed.
 constexpr int kBurstConnections = 16;
+// Each connection that joins the session numbers its requests from its own multiple of this:
+// no JSON-RPC id is used twice in the session (a burst is at most 1,000 calls).
+constexpr std::int64_t kIdsPerJoinedClient = 1'000'000;
 // `call` returns false to end the burst early (until: rate_limited): the calls in flight finish,
 // no other starts.
 void run_burst(mcp::Client& session, const std::function<std::unique_ptr<mcp::Client>()>& join_session, int calls,
@@ -224,10 +227,12 @@ void run_call(const CallStep& step, StepRun& run) {
   const bool go_on = session && one_call(*session, 0);
   if (session) executor.answered(service, subject, limit, out.statuses.back());
   if (go_on && step.repeat > 1) {
+    std::int64_t joined = 0;
     const auto join_session = [&] {
       auto client = new_session();
       client->set_session_id(session->session_id());
       client->set_protocol_version(session->protocol_version());
+      client->set_next_request_id(++joined * kIdsPerJoinedClient + 1);
       return client;
     };
     run_burst(*session, join_session, step.repeat - 1, [&](mcp::Client& client, int i) { return one_call(client, i + 1); });

@@ -2,12 +2,14 @@
 // token the scenario chooses (family 9, protocol robustness; families 2, 3 and 8).
 #include "../recorder.h"
 #include "agent_fields.h"
+#include "../oauth_metadata_urls.h"
 #include "../step_executor.h"
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/http/client.h"
 #include "mcph/http/trace_context.h"
 #include "mcph/http/url.h"
+#include "mcph/mcp/sse.h"
 #include "mcph/sync/elapsed.h"
 #include "rpc_outcome.h"
 #include "step_kind.h"
@@ -28,7 +30,73 @@ std::string generated_body(std::size_t bytes) {
   return open + std::string(bytes - open.size() - close.size(), 'x') + close;
 }
 
+// The JSON an answer carries: its body; or, when the server answered as an event stream (a
+// Streamable HTTP server may answer any POST so), the JSON-RPC responses its events carry —
+// one as itself, several as an array — else every JSON message of the stream. Discarded when
+// there is none.
+Json json_of_answer(const http::ClientResponse& response) {
+  if (!mcp::is_event_stream(response.header("Content-Type"))) return Json::parse(response.body, nullptr, false);
+  Json responses = Json::array(), messages = Json::array();
+  for (const auto& event : mcp::parse_sse(response.body)) {
+    Json message = Json::parse(event.data, nullptr, false);
+    if (message.is_discarded()) continue;
+    const bool is_response = message.is_object() && message.contains("id") && (message.contains("result") || message.contains("error"));
+    if (is_response || message.is_array()) responses.push_back(message);
+    messages.push_back(std::move(message));
+  }
+  const Json& chosen = responses.empty() ? messages : responses;
+  if (chosen.empty()) return Json(Json::value_t::discarded);
+  return chosen.size() == 1 ? chosen.front() : chosen;
+}
+
+// The step's answer from an HTTP response.
+void take_answer(const http::ClientResponse& response, StepOutcome& out) {
+  out.http_status = response.status;
+  out.headers = response.headers;
+  out.body = response.body;
+  if (response.status == 429) out.retry_after = http::find_field(response.headers, "Retry-After").value_or("");
+  const Json parsed = json_of_answer(response);
+  if (!parsed.is_discarded()) {
+    out.result = parsed;
+    if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
+      out.rpc_error = parsed["error"].value("code", 0);
+    }
+    out.rpc_result = parsed.is_object() && parsed.contains("result");
+  }
+}
+
+// `metadata: protected_resource`: the server's probe without a credential (its challenge may
+// name where its metadata is), then each place an MCP client looks, until one answers 200. The
+// step's answer is that one, else the last place's.
+void run_metadata_discovery(const HttpStep& step, StepRun& run) {
+  StepExecutor& executor = run.executor;
+  const ServiceEntry& entry = executor.target_service(step.server);
+  const std::string service = executor.target_service_name(step.server);
+  const ServiceRow* row = find_service_row(service);
+  if (!row || !row->mcp_server()) throw std::runtime_error("metadata: " + service + " is not an MCP server, which has no protected-resource metadata");
+  http::ClientOptions options;
+  options.read_timeout = executor.options().http_timeout;
+  const http::Url endpoint = http::parse_url(entry.url);
+  const http::Fields probe_headers = {{"Accept", "application/json, text/event-stream"}};
+  const std::string probe = probe_request(target_profile(entry, service).probe);
+  auto started = sync::SteadyClock::now();
+  const http::ClientResponse challenged =
+      http::Client(endpoint.origin(), options).request("POST", endpoint.path, probe_headers, probe, "application/json");
+  run.record.exchange("POST", entry.url, probe_headers, probe, challenged.status, challenged.headers, challenged.body,
+                      sync::ms_since(started));
+  http::ClientResponse answer;
+  for (const std::string& url : protected_resource_metadata_urls(entry.url, challenged.header("WWW-Authenticate"))) {
+    const http::Url where = http::parse_url(url);
+    started = sync::SteadyClock::now();
+    answer = http::Client(where.origin(), options).request("GET", where.path, {}, "", "");
+    run.record.exchange("GET", url, {}, "", answer.status, answer.headers, answer.body, sync::ms_since(started));
+    if (answer.status == 200) break;
+  }
+  take_answer(answer, run.out);
+}
+
 void run_http(const HttpStep& step, StepRun& run) {
+  if (step.protected_resource_metadata) return run_metadata_discovery(step, run);
   StepExecutor& executor = run.executor;
   StepOutcome& out = run.out;
   const ServiceEntry& entry = executor.target_service(step.server);
@@ -122,27 +190,30 @@ void run_http(const HttpStep& step, StepRun& run) {
       step.body_bytes > 0 ? "(a generated body of " + std::to_string(step.body_bytes) + " bytes)" : body;
   run.record.exchange(step.method, origin + target, headers, shown_body, response.status, response.headers, response.body,
                       sync::ms_since(started));
-  out.http_status = response.status;
-  out.headers = response.headers;
-  out.body = response.body;
-  if (response.status == 429) out.retry_after = http::find_field(response.headers, "Retry-After").value_or("");
-  const Json parsed = Json::parse(response.body, nullptr, false);
-  if (!parsed.is_discarded()) {
-    out.result = parsed;
-    if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
-      out.rpc_error = parsed["error"].value("code", 0);
-    }
-    out.rpc_result = parsed.is_object() && parsed.contains("result");
-  }
+  take_answer(response, out);
 }
 
 HttpStep read_http(const StepSource& source) {
   const Reader& reader = source.reader;
   const YAML::Node& value = source.value;
   const std::string& here = source.here;
-  reader.only_keys(value, here, {"server", "method", "path", "body", "json", "body_bytes", "probe", "headers", "auth", "repeat"});
+  reader.only_keys(value, here,
+                   {"server", "method", "path", "body", "json", "body_bytes", "probe", "metadata", "headers", "auth", "repeat"});
   HttpStep step;
   step.server = reader.required_text(value, "server", here);
+  if (value["metadata"].IsDefined()) {
+    const std::string where = Reader::join(here, "metadata");
+    if (reader.text(value["metadata"], where) != "protected_resource") {
+      reader.fail(value["metadata"], where, "expected protected_resource (the server's RFC 9728 metadata, found as an MCP client finds it)");
+    }
+    for (const char* key : {"method", "path", "body", "json", "body_bytes", "probe", "headers", "auth", "repeat"}) {
+      if (value[key].IsDefined()) reader.fail(value[key], Reader::join(here, key), "metadata finds its own requests: leave out " + std::string(key));
+    }
+    step.protected_resource_metadata = true;
+    step.method = "GET";
+    step.authorization = "none";
+    return step;
+  }
   step.method = reader.text_or(value, "method", here, "POST");
   step.path = reader.text_or(value, "path", here);
   const int bodies = value["body"].IsDefined() + value["json"].IsDefined() + value["body_bytes"].IsDefined() +
@@ -172,6 +243,7 @@ HttpStep read_http(const StepSource& source) {
 }
 
 std::string http_title(const HttpStep& step, const std::string& who) {
+  if (step.protected_resource_metadata) return "the protected-resource metadata of " + step.server;
   return who + (who.empty() ? "" : " sends ") + step.method + " " + step.server + step.path;
 }
 
@@ -190,6 +262,9 @@ StepKindInfo http_step_kind() {
                  {"http.json", "the body as JSON"},
                  {"http.body_bytes", "a generated body of exactly this many bytes (10 to 64 MiB)"},
                  {"http.probe", "`true`: the body is the request the target's profile says it answers an authorised caller"},
+                 {"http.metadata", "`protected_resource`: the server's RFC 9728 metadata, asked without a credential where an MCP "
+                                   "client looks: the 401 challenge's `resource_metadata`, then `/.well-known/oauth-protected-resource` "
+                                   "before the endpoint's path, then at the root; the first 200 is the answer"},
                  {"http.headers", "a mapping, or a list of `{Name: value}` when a name repeats"},
                  {"http.auth", "`token` (default: the caller's bearer token, or an agent's credential) or `none`"},
                  {"http.repeat", "send the request this many times, one after the other (1 to 1000); the last answer is "

@@ -147,6 +147,10 @@ class Client {
   const std::string& session_id() const;
   const std::string& protocol_version() const;  // negotiated; the asked one before initialize
   void set_session_id(std::string id);          // for tests of foreign/expired sessions
+  // The id of this client's next request (the ids then count up from it). A client that joins
+  // another's session takes a range of its own: MCP forbids an id used twice in one session,
+  // and a server that matches answers to requests by id leaves the second one unanswered.
+  void set_next_request_id(std::int64_t id);
   void set_protocol_version(std::string version);
   Transport transport() const;
   const std::string& endpoint_url() const;

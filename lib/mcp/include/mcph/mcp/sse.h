@@ -18,5 +18,7 @@ std::string format_sse_event(std::string_view data, std::string_view event = "me
 // Parses a complete stream body: LF, CRLF or CR line ends, comments, multi-line data. Events
 // with no data lines are skipped, as the SSE standard says.
 std::vector<SseEvent> parse_sse(std::string_view body);
+// Whether a Content-Type value names text/event-stream, whatever its case and parameters.
+bool is_event_stream(std::string_view content_type);
 
 }  // namespace mcph::mcp

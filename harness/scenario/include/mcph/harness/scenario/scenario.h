@@ -83,6 +83,10 @@ struct HttpStep {
   // the server answers with 200 when the caller is authorised, whatever its transport, for steps
   // about who is let in, not about a method.
   bool probe = false;
+  // `metadata: protected_resource`: the server's protected-resource metadata, found as an MCP
+  // client finds it (the challenge's resource_metadata, then the path form, then the root form
+  // of RFC 9728's well-known URL), asked without a credential.
+  bool protected_resource_metadata = false;
   int repeat = 1;  // the same request this many times, one after the other
   AgentCredentialSpec agent;
 };
