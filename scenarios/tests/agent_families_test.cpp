@@ -196,7 +196,7 @@ TEST_P(AsymmetricAgentJwts, TheAgentFamiliesPassAndThePublicKeyAsAnHmacSecretIsR
   const std::string confusion = R"(suite: key_confusion
 family: jwt-attacks
 description: the public key as an HMAC secret
-needs: {services: [agent-bridge-mcp]}
+needs: {services: [agent-bridge-mcp], auth: [static_jwt]}
 scenarios:
   - name: the agent's JWT is accepted, and HS256 keyed with the public key is refused
     property: accepts-token-it-must-refuse
