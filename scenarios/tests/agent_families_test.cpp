@@ -156,6 +156,31 @@ TEST(HandWrittenProfile, TheDocumentedExampleRunsTheAgentFamilies) {
   EXPECT_GE(outcomes.size(), 44u);
 }
 
+// A team's server under its own name: the documented example with the bridge's entry named
+// vault-gateway, which plays agent-bridge-mcp. Every scenario written for agent-bridge-mcp
+// reaches it, and with a switch on, the finding names vault-gateway, the server the team knows.
+TEST(ServerUnderItsOwnName, TheFamiliesReachItAndTheFindingNamesIt) {
+  const std::string flag = "--unsafe-no-child-token";
+  std::unique_ptr<AgentStack> stack;
+  try {
+    stack = std::make_unique<AgentStack>(std::vector<std::string>{flag});
+  } catch (const NginxMissing& e) {
+    GTEST_SKIP() << e.what();
+  }
+  std::ifstream in(std::string(MCPH_DOCS_DIR) + "/examples/agent-server.stack.json");
+  std::string example((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string entry = "\"agent-bridge-mcp\": {";
+  const auto at = example.find(entry);
+  ASSERT_NE(at, std::string::npos) << "docs/examples/agent-server.stack.json";
+  example.replace(at, entry.size(), "\"vault-gateway\": {\"plays\": \"agent-bridge-mcp\",");
+  const auto outcomes = run_families_on(stack->write_stack_file("renamed.stack.json", example));
+  expect_red_exactly(outcomes, {.flag = flag,
+                                .server = "vault-gateway",
+                                .red = {{"agent_identity / every KV call is made with a child token of the agent's policy "
+                                         "alone and a short TTL",
+                                         "calls Vault with more than the agent's own policy"}}});
+}
+
 // An RS256 or ES256 static_jwt profile against a bridge that verifies the agents' JWTs by a
 // JWKS (--jwks-url): the agent families pass with the tokens the harness signs with the private
 // key, and the key's public half used as an HS256 secret (key confusion) is refused.
@@ -171,7 +196,7 @@ TEST_P(AsymmetricAgentJwts, TheAgentFamiliesPassAndThePublicKeyAsAnHmacSecretIsR
   const std::string confusion = R"(suite: key_confusion
 family: jwt-attacks
 description: the public key as an HMAC secret
-needs: {services: [agent-bridge-mcp]}
+needs: {services: [agent-bridge-mcp], auth: [static_jwt]}
 scenarios:
   - name: the agent's JWT is accepted, and HS256 keyed with the public key is refused
     property: accepts-token-it-must-refuse

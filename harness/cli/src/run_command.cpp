@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "configuration_check.h"
+#include "family_applicability.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/scenario/shard.h"
 #include "report_files.h"
@@ -56,8 +57,9 @@ int run_command(int argc, char** argv) {
       "As worker i of N (--shard i/N, or an Indexed Job's JOB_COMPLETION_INDEX with MCPH_SHARD_COUNT), each\n"
       "load step acts for its own slice of the step's users, calls and connections, and --shard-out DIR\n"
       "gets what the worker saw, for `mcp-harness merge` (docs/sharding.md); other steps run in every worker.\n"
-      "Exit code: 0 when every scenario passed (or was skipped), 1 when one failed or broke, 2 for\n"
-      "usage errors, 130 when interrupted. A worker's exit code is its own slice's verdict; the run's is merge's.");
+      "Exit code: 0 when every scenario passed or was skipped (what does not apply to the stack is skipped,\n"
+      "saying why), 1 when one failed or broke, 2 for usage errors, 130 when interrupted. A worker's exit\n"
+      "code is its own slice's verdict; the run's is merge's.");
   flags.positionals("FILES", "scenario files [default: every scenarios/*.yaml]");
   add_run_stack_flags(flags);
   flags.repeated("family", "run only the files of this family (isolation, missing-credentials, ...)")
@@ -185,7 +187,8 @@ int run_command(int argc, char** argv) {
     std::fprintf(stderr, "%s: writing the reports: %s\n", program.c_str(), e.what());
     return 1;
   }
-  std::printf("%s (%.1f s)\n%s", reports::to_string(report.counts()).c_str(), report.seconds, run_summary(report).c_str());
+  std::printf("%s (%.1f s)\n%s%s", reports::to_string(report.counts()).c_str(), report.seconds, run_summary(report).c_str(),
+              families_not_applicable(report, selection, flags.all("family")).c_str());
   if (g_interrupted) {
     std::printf("interrupted: the scenarios not run are reported skipped\n");
     return 130;

@@ -61,6 +61,10 @@ std::size_t Selection::scenario_count() const {
   return count;
 }
 
+bool of_family(const ScenarioFile& file, const std::string& family) {
+  return normalized(file.family) == normalized(family) || normalized(file.suite) == normalized(family);
+}
+
 bool scenario_matches(const std::string& pattern, const std::string& name) {
   if (pattern.find_first_of("*?[") != std::string::npos) {
     return ::fnmatch(pattern.c_str(), name.c_str(), FNM_CASEFOLD) == 0;

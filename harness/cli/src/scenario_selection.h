@@ -26,6 +26,10 @@ struct SelectionError : std::runtime_error {
 Selection select_scenarios(const std::vector<std::string>& files, const std::vector<std::string>& families,
                            const std::vector<std::string>& patterns);
 
+// True when `file` is of `family` as --family names it: its family or its suite, in any case,
+// with '-', '_' and ' ' alike.
+bool of_family(const ScenarioFile& file, const std::string& family);
+
 // True when `name` is selected by `pattern` (the rule above).
 bool scenario_matches(const std::string& pattern, const std::string& name);
 

@@ -731,5 +731,41 @@ TEST(RunCommandTest, UpWithItsDefaultsRunsEveryScenarioFile) {
   for (const auto& suite : suites) EXPECT_FALSE(lines_starting_with(run.output, "[" + suite + "] ").empty()) << suite;
 }
 
+// An agent server of a design nobody on the project wrote, under its own name, without an
+// authorization server and without Keycloak in its stack: what does not apply to it is skipped,
+// each scenario saying which need and what the stack has, and the run exits 0. Nothing is
+// contacted: applicability is decided from the stack file alone.
+TEST(RunCommandTest, WhatDoesNotApplyToTheStackIsSkippedWithItsReasonAndExits0) {
+  const proc::TempDir dir("mcph-cli-applicability");
+  const fs::path stack_file = dir.path() / "stack.json";
+  std::ofstream(stack_file) << R"({"mode": "external", "services": {
+      "vault": {"url": "http://127.0.0.1:9"},
+      "vault-gateway": {"url": "http://127.0.0.1:9/mcp", "plays": "agent-bridge-mcp", "profile": "agent-bridge",
+        "auth": {"default": "api_key", "agents": ["agent-a", "agent-b", "agent-c"],
+                 "api_key": {"header": "X-API-Key", "keys_file": "api-keys.json"}}}}})";
+  const auto authorization_server = harness(
+      {"run", (fs::path(MCPH_SCENARIOS_DIR) / "authorization_server.yaml").string(), "--stack", stack_file.string()}, dir.path());
+  EXPECT_EQ(authorization_server.exit_code, 0) << authorization_server.output;
+  // The 14 scenarios, and the configuration check, which has no Keycloak to compare.
+  EXPECT_THAT(authorization_server.output, HasSubstr("15 scenarios: 0 passed, 0 failed, 0 broken, 15 skipped"));
+  const std::string reason = "skipped (0 ms) — not applicable: it is about vault-gateway's authorization server (" +
+                             (fs::path(MCPH_SCENARIOS_DIR) / "authorization_server.yaml").string() + ":";
+  std::size_t skipped = 0;
+  for (auto at = authorization_server.output.find(reason); at != std::string::npos;
+       at = authorization_server.output.find(reason, at + 1)) {
+    ++skipped;
+  }
+  EXPECT_EQ(skipped, 14u) << authorization_server.output;
+  EXPECT_THAT(authorization_server.output, HasSubstr("services.vault-gateway.auth has no client_credentials"));
+
+  const auto jwt_attacks = harness({"run", "--family", "jwt-attacks", "--stack", stack_file.string()}, dir.path());
+  EXPECT_EQ(jwt_attacks.exit_code, 0) << jwt_attacks.output;
+  EXPECT_THAT(jwt_attacks.output, HasSubstr("nothing of family jwt-attacks applies to this stack: not applicable: it needs keycloak"));
+  EXPECT_THAT(jwt_attacks.output, HasSubstr("and the stack file has no keycloak entry"));
+  EXPECT_THAT(jwt_attacks.output, HasSubstr("it acts through static_jwt"));
+  EXPECT_THAT(jwt_attacks.output, HasSubstr(" passed, 0 failed, 0 broken, "));
+  EXPECT_THAT(jwt_attacks.output, HasSubstr("scenarios: 0 passed"));
+}
+
 }  // namespace
 }  // namespace mcph::harness

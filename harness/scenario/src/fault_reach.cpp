@@ -56,7 +56,7 @@ std::optional<std::string> faults_out_of_reach(const Scenario& scenario, const S
     }
   }
   if (reasons.empty()) return std::nullopt;
-  return "not run: its faults would not reach the server under test: " + reasons;
+  return "not applicable: its faults would not reach the server under test: " + reasons;
 }
 
 }  // namespace mcph::harness

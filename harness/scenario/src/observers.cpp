@@ -30,8 +30,9 @@ Json read_ledger(const std::string& backend_url, const std::string& query) {
 
 std::string backend_of(const StackFile& stack, const std::string& mcp_service) {
   const ServiceEntry* entry = stack.find_service(mcp_service);
-  const std::string fallback = mcp_service.size() > 4 && mcp_service.ends_with("-mcp")
-                                   ? mcp_service.substr(0, mcp_service.size() - 4) + "-api"
+  const std::string role = stack.role_of(mcp_service);
+  const std::string fallback = role.size() > 4 && role.ends_with("-mcp")
+                                   ? role.substr(0, role.size() - 4) + "-api"
                                    : std::string();
   const std::string backend = entry && !entry->mcp.backend.empty() ? entry->mcp.backend : fallback;
   return !backend.empty() && stack.find_service(backend) ? backend : "";

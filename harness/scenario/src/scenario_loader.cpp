@@ -102,24 +102,47 @@ std::string read_transport(const Reader& reader, const YAML::Node& map, const st
   return transport;
 }
 
-// The services and identity provider of a `needs:` (at FIELD: "needs", "scenarios[3].needs").
+// Whether `name` is one of `known`, a list written "a, b, c".
+bool listed(std::string_view known, std::string_view name) {
+  while (!known.empty()) {
+    const auto comma = known.find(", ");
+    if (known.substr(0, comma) == name) return true;
+    known = comma == std::string_view::npos ? std::string_view() : known.substr(comma + 2);
+  }
+  return false;
+}
+
+// A list of names at FIELD (absent: none); `known` ("a, b, c"), when not empty, the names it may hold.
+std::vector<std::string> read_names(const Reader& reader, const YAML::Node& list, const std::string& field,
+                                    std::string_view known, const std::string& what) {
+  std::vector<std::string> names;
+  if (!list.IsDefined()) return names;
+  if (!list.IsSequence()) reader.fail(list, field, "expected a list of " + what);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = field + "[" + std::to_string(i) + "]";
+    names.push_back(reader.text(list[i], at));
+    if (!known.empty() && !listed(known, names.back())) reader.fail(list[i], at, "expected one of " + std::string(known));
+  }
+  return names;
+}
+
+// The services, identity provider, auth modes and capabilities of a `needs:` (at FIELD: "needs", "scenarios[3].needs").
 void read_service_needs(const Reader& reader, const YAML::Node& node, const std::string& field, ServiceNeeds& needs) {
   needs.where = reader.where(node);
   if (const YAML::Node idp = node["idp"]; idp.IsDefined()) {
     needs.idp = reader.text(idp, field + ".idp");
-    if (needs.idp != "keycloak" && needs.idp != "cognito") reader.fail(idp, field + ".idp", "expected keycloak or cognito");
-  }
-  if (const YAML::Node services = node["services"]; services.IsDefined()) {
-    if (!services.IsSequence()) reader.fail(services, field + ".services", "expected a list of the stack's service names");
-    for (std::size_t i = 0; i < services.size(); ++i) {
-      needs.services.push_back(reader.text(services[i], field + ".services[" + std::to_string(i) + "]"));
+    if (needs.idp != "keycloak" && needs.idp != "cognito" && needs.idp != "any") {
+      reader.fail(idp, field + ".idp", "expected keycloak, cognito or any");
     }
   }
+  needs.services = read_names(reader, node["services"], field + ".services", "", "the stack's service names");
+  needs.auth = read_names(reader, node["auth"], field + ".auth", kAuthModes, "auth modes");
+  needs.capabilities = read_names(reader, node["capabilities"], field + ".capabilities", kCapabilities, "capabilities");
 }
 
 // needs: {generated_users: 6, rate_limit: {requests: 20, window_ms: 1000}, services: [...], idp: ...}
 StackNeeds read_needs(const Reader& reader, const YAML::Node& node) {
-  reader.only_keys(node, "needs", {"generated_users", "rate_limit", "services", "idp"});
+  reader.only_keys(node, "needs", {"generated_users", "rate_limit", "services", "idp", "auth", "capabilities"});
   StackNeeds needs;
   read_service_needs(reader, node, "needs", needs);
   if (const YAML::Node users = node["generated_users"]; users.IsDefined()) {
@@ -187,13 +210,36 @@ CtestRuns read_ctest(const Reader& reader, const YAML::Node& node, const std::st
   return runs;
 }
 
-// A scenario's own needs: the services and identity provider only (the users and the rate limit
+// A scenario's own needs: the services, identity provider, auth modes and capabilities only (the users and the rate limit
 // are the whole file's, checked before any scenario runs).
 ServiceNeeds read_scenario_needs(const Reader& reader, const YAML::Node& node, const std::string& field) {
-  reader.only_keys(node, field, {"services", "idp"});
+  reader.only_keys(node, field, {"services", "idp", "auth", "capabilities"});
   ServiceNeeds needs;
   read_service_needs(reader, node, field, needs);
   return needs;
+}
+
+// A step that acts through an auth mode (`via:`), or asks a target's authorization server, is
+// declared in its file's or scenario's `needs:`: what decides, before anything runs, whether a
+// stack is its subject (a target without the mode skips it, rather than break it).
+void check_needs_declared(const Reader& reader, const YAML::Node& node, const std::string& field, const Step& step,
+                          const ServiceNeeds& file_needs, const ServiceNeeds& own) {
+  const auto declared = [&](std::vector<std::string> ServiceNeeds::*list, const std::string& name) {
+    const auto has = [&](const ServiceNeeds& needs) {
+      return std::find((needs.*list).begin(), (needs.*list).end(), name) != (needs.*list).end();
+    };
+    return has(file_needs) || has(own);
+  };
+  std::string via;
+  if (const auto* call = step.get_if<CallStep>()) via = call->agent.via;
+  if (const auto* http = step.get_if<HttpStep>()) via = http->agent.via;
+  if (!via.empty() && !declared(&ServiceNeeds::auth, via)) {
+    reader.fail(node["via"], field + ".via", "acts through " + via + ", which no needs.auth of its file or scenario names");
+  }
+  if (step.get_if<OAuthStep>() && !declared(&ServiceNeeds::capabilities, "authorization_server")) {
+    reader.fail(node, field + ".oauth",
+                "asks a target's authorization server, which no needs.capabilities of its file or scenario names");
+  }
 }
 
 // YAML 1.2 (§5.1) streams are UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
@@ -307,7 +353,9 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
     if (!steps.IsDefined()) reader.fail(node, field + ".steps", "missing");
     if (!steps.IsSequence() || steps.size() == 0) reader.fail(steps, field + ".steps", "expected a non-empty list");
     for (std::size_t s = 0; s < steps.size(); ++s) {
-      scenario.steps.push_back(read_step(reader, steps[s], field + ".steps[" + std::to_string(s) + "]", file.needs));
+      const std::string step_field = field + ".steps[" + std::to_string(s) + "]";
+      scenario.steps.push_back(read_step(reader, steps[s], step_field, file.needs));
+      check_needs_declared(reader, steps[s], step_field, scenario.steps.back(), file.needs, scenario.needs);
     }
     file.scenarios.push_back(std::move(scenario));
   }

@@ -5,7 +5,6 @@
 #include <fstream>
 
 #include "expectations.h"
-#include "fault_reach.h"
 #include "findings.h"
 #include "scenario_status.h"
 #include "mcph/harness/fixtures/user_fixtures.h"
@@ -17,8 +16,6 @@
 #include "step_executor.h"
 #include "steps/step_kind.h"
 #include "trace_signature.h"
-#include "tool_scope_fit.h"
-#include "transport_fit.h"
 #include "mcph/sync/elapsed.h"
 
 namespace mcph::harness {
@@ -254,26 +251,26 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
     const std::string stem = only.size() == 1 ? file.suite + "." + identifier(only.front()) : file.suite;
     trace_path = (impl_->options.trace_dir / (stem + ".trace.json")).string();
   }
-  const auto unmet = unmet_needs(file.needs, impl_->stack, impl_->users);
+  // What the file needs of a stack it applies to (its users, its rate limit), asked once, when
+  // the first of its scenarios applies: a stack it does not apply to is not asked.
+  std::optional<std::optional<std::string>> unmet;
   for (const auto& scenario : file.scenarios) {
     if (!only.empty() && std::find(only.begin(), only.end(), scenario.name) == only.end()) continue;
     Json steps = Json::array();
     reports::ScenarioResult result;
     const bool interrupted = impl_->options.stop_requested && impl_->options.stop_requested();
-    // Cases of a transport the servers it calls do not speak, or faults they would never see:
-    // skipped, saying why (and where to point them).
+    // A scenario whose needs this stack lacks, of a transport its servers do not speak, or whose
+    // faults they would never see: skipped, saying why (and where to point them).
     const ServersCalled servers_called = [this](const Step& step) { return impl_->executor.servers_called(step); };
-    std::optional<std::string> not_applicable;
-    if (!unmet && !interrupted) not_applicable = services_missing(file, scenario, impl_->stack);
-    if (!unmet && !interrupted && !not_applicable) not_applicable = transport_mismatch(scenario, impl_->stack, servers_called);
-    if (!unmet && !interrupted && !not_applicable) not_applicable = faults_out_of_reach(scenario, impl_->stack, servers_called);
-    if (!unmet && !interrupted && !not_applicable) not_applicable = write_scope_missing(scenario, impl_->stack, servers_called);
-    if (unmet || interrupted || not_applicable) {
+    const auto skipped_because = interrupted ? std::optional<std::string>("not run: the run was interrupted")
+                                             : not_applicable(file, scenario, impl_->stack, servers_called);
+    if (!skipped_because && !unmet) unmet = unmet_needs(file.needs, impl_->stack, impl_->users);
+    if (skipped_because || *unmet) {
       result.name = scenario.name;
       result.description = scenario.description;
       result.family = file.family;
-      result.status = unmet && !interrupted ? reports::ScenarioResult::Status::error : reports::ScenarioResult::Status::skipped;
-      result.message = interrupted ? "not run: the run was interrupted" : unmet ? *unmet : *not_applicable;
+      result.status = skipped_because ? reports::ScenarioResult::Status::skipped : reports::ScenarioResult::Status::error;
+      result.message = skipped_because ? *skipped_because : **unmet;
     } else {
       result = impl_->run_scenario(file, scenario, steps);
     }

@@ -11,7 +11,7 @@ std::vector<std::string> mcp_servers_called(const Scenario& scenario, const Stac
   std::vector<std::string> called;
   for (const Step& step : scenario.steps) {
     for (const std::string& server : servers_named(servers_called, step)) {
-      const ServiceRow* row = find_service_row(server);
+      const ServiceRow* row = find_service_row(stack.role_of(server));
       if (!stack.services.contains(server) || !row || !row->mcp_server()) continue;
       if (std::find(called.begin(), called.end(), server) == called.end()) called.push_back(server);
     }

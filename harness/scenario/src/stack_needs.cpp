@@ -1,7 +1,12 @@
 #include "stack_needs.h"
 
-#include "mcph/harness/stack/stack_params.h"
+#include "fault_reach.h"
 #include "mcph/harness/fixtures/user_fixtures.h"
+#include "mcph/harness/stack/stack_params.h"
+#include "mcph/harness/stack/target_profile.h"
+#include "mcph/text/join.h"
+#include "tool_scope_fit.h"
+#include "transport_fit.h"
 
 namespace mcph::harness {
 namespace {
@@ -43,6 +48,85 @@ std::string rate_limit_differs(const StackNeeds& needs, const StackFile& stack) 
   return "";
 }
 
+// The identity provider `needs` is about, when the stack has another, or names no entry of its own.
+std::optional<std::string> identity_provider_missing(const ServiceNeeds& needs, const StackFile& stack) {
+  if (needs.idp.empty()) return std::nullopt;
+  const std::string where = " (" + needs.where.to_string() + ")";
+  const std::string has = to_string(stack.idp);
+  if (needs.idp != "any" && needs.idp != has) {
+    return "not applicable: it is about a stack whose identity provider is " + needs.idp + where +
+           ", and this stack's is " + has + " (mcp-harness up --idp " + needs.idp + ")";
+  }
+  const std::string entry = stack.identity_provider().service();
+  if (stack.find_service(entry)) return std::nullopt;
+  return "not applicable: it needs " +
+         (needs.idp == "any" ? std::string("an identity provider the harness gets users' tokens from") : needs.idp) + where +
+         ", and the stack file has no " + entry + " entry (its users' tokens come from nowhere the harness can ask)";
+}
+
+// Whether `profile` takes credentials of `mode`: keycloak_user, the identity provider's users'
+// tokens, is what a target without `auth` takes.
+bool takes(const TargetProfile& profile, const std::string& mode) {
+  if (mode == "keycloak_user" && !profile.auth) return true;
+  return profile.auth && profile.auth->accepts(mode);
+}
+
+std::string modes_taken(const TargetProfile& profile) {
+  if (!profile.auth) return "takes the identity provider's users' tokens only (it has no auth)";
+  return "takes " + text::join(profile.auth->modes(), ", ");
+}
+
+// Why `name` has no authorization server the family can test; empty when it has one.
+std::string authorization_server_missing(const std::string& name, const ServiceEntry& entry, const TargetProfile& profile) {
+  if (entry.mcp.authorization_server == "none") {
+    return "its stack entry says it has none (services." + name + ".authorization_server)";
+  }
+  if (!profile.auth || !profile.auth->client_credentials) {
+    return "services." + name + ".auth has no client_credentials: its agents get no token from one";
+  }
+  if (profile.auth->client_credentials->issuer.empty()) {
+    return "services." + name + ".auth.client_credentials names no issuer, where its metadata is found";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::optional<std::string> target_lacks(const ServiceNeeds& needs, const std::vector<std::string>& targets,
+                                        const StackFile& stack) {
+  const std::string where = " (" + needs.where.to_string() + ")";
+  for (const std::string& name : targets) {
+    const ServiceEntry* entry = stack.find_service(name);
+    if (!entry) continue;  // services_missing says so
+    const TargetProfile profile = target_profile(*entry, name);
+    for (const std::string& mode : needs.auth) {
+      if (!takes(profile, mode)) {
+        return "not applicable: it acts through " + mode + where + ", and " + name + " " + modes_taken(profile);
+      }
+    }
+    for (const std::string& capability : needs.capabilities) {
+      if (capability != "authorization_server") continue;  // the loader allows no other (kCapabilities)
+      if (const std::string why = authorization_server_missing(name, *entry, profile); !why.empty()) {
+        return "not applicable: it is about " + name + "'s authorization server" + where + ", and " + why;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// The targets whose modes and capabilities `needs` is about: the services it names (the entries
+// that play them), else those its file's needs name, else the MCP servers the scenario calls.
+std::vector<std::string> targets_of(const ServiceNeeds& needs, const ScenarioFile& file, const Scenario& scenario,
+                                    const StackFile& stack, const ServersCalled& servers_called) {
+  const std::vector<std::string>& services = needs.services.empty() ? file.needs.services : needs.services;
+  if (services.empty()) return mcp_servers_called(scenario, stack, servers_called);
+  std::vector<std::string> targets;
+  for (const std::string& role : services) targets.push_back(stack.serving(role));
+  return targets;
+}
+
 }  // namespace
 
 std::optional<std::string> unmet_needs(const StackNeeds& needs, const StackFile& stack, UserDirectory& users) {
@@ -54,16 +138,13 @@ std::optional<std::string> unmet_needs(const StackNeeds& needs, const StackFile&
 }
 
 std::optional<std::string> services_missing(const ServiceNeeds& needs, const StackFile& stack) {
-  if (!needs.idp.empty() && needs.idp != to_string(stack.idp)) {
-    return "not run: it is about a stack whose identity provider is " + needs.idp + " (" + needs.where.to_string() +
-           "), and this stack's is " + to_string(stack.idp) + " (mcp-harness up --idp " + needs.idp + ")";
-  }
+  if (auto missing = identity_provider_missing(needs, stack)) return missing;
   std::string missing;
   for (const auto& name : needs.services) {
     if (!stack.find_service(name)) missing += (missing.empty() ? "" : ", ") + name;
   }
   if (missing.empty()) return std::nullopt;
-  std::string why = "not run: the stack has no " + missing + " (" + needs.where.to_string();
+  std::string why = "not applicable: the stack has no " + missing + " (" + needs.where.to_string();
   // Where `up` left a service out, it said why in the stack file (OPA not installed, …).
   for (const auto& name : needs.services) {
     if (const auto left_out = stack.services_left_out.find(name); left_out != stack.services_left_out.end()) {
@@ -76,6 +157,19 @@ std::optional<std::string> services_missing(const ServiceNeeds& needs, const Sta
 std::optional<std::string> services_missing(const ScenarioFile& file, const Scenario& scenario, const StackFile& stack) {
   if (auto missing = services_missing(static_cast<const ServiceNeeds&>(file.needs), stack)) return missing;
   return services_missing(scenario.needs, stack);
+}
+
+
+std::optional<std::string> not_applicable(const ScenarioFile& file, const Scenario& scenario, const StackFile& stack,
+                                          const ServersCalled& servers_called) {
+  if (auto missing = services_missing(file, scenario, stack)) return missing;
+  for (const ServiceNeeds* needs : {static_cast<const ServiceNeeds*>(&file.needs), &scenario.needs}) {
+    if (needs->auth.empty() && needs->capabilities.empty()) continue;
+    if (auto lacking = target_lacks(*needs, targets_of(*needs, file, scenario, stack, servers_called), stack)) return lacking;
+  }
+  if (auto mismatch = transport_mismatch(scenario, stack, servers_called)) return mismatch;
+  if (auto out_of_reach = faults_out_of_reach(scenario, stack, servers_called)) return out_of_reach;
+  return write_scope_missing(scenario, stack, servers_called);
 }
 
 }  // namespace mcph::harness

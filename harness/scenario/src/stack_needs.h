@@ -7,6 +7,7 @@
 
 #include "mcph/harness/scenario/scenario.h"
 #include "mcph/harness/stack/stack_file.h"
+#include "servers_called.h"
 #include "user_directory.h"
 
 namespace mcph::harness {
@@ -17,10 +18,23 @@ std::optional<std::string> unmet_needs(const StackNeeds& needs, const StackFile&
 
 // The services a file or scenario is about (`needs: {services: [agent-bridge-mcp]}`) that the
 // stack does not have, or the identity provider it is about (`needs: {idp: cognito}`) when the
-// stack has the other: nullopt when it has them all, else why its scenarios are not run (skipped,
-// not failed: a stack without an agent server has nothing for the agent families to test).
+// stack has another or none: nullopt when it has them all, else why its scenarios are not run
+// (skipped, not failed: a stack without an agent server has nothing for the agent families to test).
 std::optional<std::string> services_missing(const ServiceNeeds& needs, const StackFile& stack);
 // The file's needs, then the scenario's own.
 std::optional<std::string> services_missing(const ScenarioFile& file, const Scenario& scenario, const StackFile& stack);
+
+// The auth modes and capabilities `needs` asks of each of `targets` (stack entry names) that one
+// lacks: "not applicable: <the need>, <what the target has>"; nullopt when each has them.
+std::optional<std::string> target_lacks(const ServiceNeeds& needs, const std::vector<std::string>& targets,
+                                        const StackFile& stack);
+
+// Why `scenario` does not apply to `stack`, so that it is skipped, saying so: a service, identity
+// provider, auth mode or capability its file's or its own `needs:` names and the stack lacks (the
+// modes and capabilities of the services its needs, or else its file's, name; else of the MCP
+// servers it calls), a transport its servers do not speak, faults that would not reach them, a
+// write scope none declares. nullopt: it applies.
+std::optional<std::string> not_applicable(const ScenarioFile& file, const Scenario& scenario, const StackFile& stack,
+                                          const ServersCalled& servers_called);
 
 }  // namespace mcph::harness

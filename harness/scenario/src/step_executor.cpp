@@ -45,8 +45,8 @@ std::string StepExecutor::realm_url() const { return stack_.service("keycloak").
 
 std::string StepExecutor::mcp_service(const std::string& written) const {
   // "postgres" names both the database and, as a server, postgres-mcp: a server wins.
-  if (stack_.services.count(written + "-mcp")) return written + "-mcp";
-  if (stack_.services.count(written)) return written;
+  if (std::string name = stack_.serving(written + "-mcp"); !name.empty()) return name;
+  if (std::string name = stack_.serving(written); !name.empty()) return name;
   throw std::runtime_error("the stack has no MCP server \"" + written + "\" (nor \"" + written + "-mcp\")");
 }
 
@@ -55,7 +55,8 @@ const ServiceEntry& StepExecutor::target_service(const std::string& written) con
 }
 
 std::string StepExecutor::target_service_name(const std::string& written) const {
-  return stack_.services.count(written) ? written : mcp_service(written);
+  const std::string name = stack_.serving(written);
+  return name.empty() ? mcp_service(written) : name;
 }
 
 StepOutcome StepExecutor::run(const Step& step, ScenarioState& state, const Resolver& resolve) {

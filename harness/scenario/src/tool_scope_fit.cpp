@@ -14,7 +14,7 @@ std::optional<std::string> write_scope_missing(const Scenario& scenario, const S
   if (without.empty()) return std::nullopt;
   std::string names;
   for (const auto& server : without) names += (names.empty() ? "" : ", ") + server;
-  return "not run: its cases are about a scope of a tool's own, and the stack file names none for " + names +
+  return "not applicable: its cases are about a scope of a tool's own, and the stack file names none for " + names +
          " (services.<name>.write_scope)";
 }
 

@@ -17,7 +17,7 @@ std::optional<std::string> transport_mismatch(const Scenario& scenario, const St
                ".transport, profile " + profile.name + ")";
   }
   if (reasons.empty()) return std::nullopt;
-  return "not run: its cases are " + scenario.transport + "'s: " + reasons;
+  return "not applicable: its cases are " + scenario.transport + "'s: " + reasons;
 }
 
 }  // namespace mcph::harness

@@ -102,7 +102,7 @@ TEST(FamilyTable, AScenarioSaysWhatItIsAboutBesideItsFile) {
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    needs: {generated_users: 3}\n    steps:\n      - wait: 1s\n"),
               HasSubstr("x.yaml:3: scenarios[0].needs.generated_users: unknown key"));
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    needs: {idp: okta}\n    steps:\n      - wait: 1s\n"),
-              HasSubstr("scenarios[0].needs.idp: expected keycloak or cognito"));
+              HasSubstr("scenarios[0].needs.idp: expected keycloak, cognito or any"));
 }
 
 TEST(FamilyTable, AScenarioAboutAServiceTheStackLeftOutIsSkippedSayingWhy) {
@@ -115,7 +115,7 @@ TEST(FamilyTable, AScenarioAboutAServiceTheStackLeftOutIsSkippedSayingWhy) {
   EXPECT_EQ(services_missing(file, file.scenarios[0], stack), std::nullopt);
   const auto why = services_missing(file, file.scenarios[1], stack);
   ASSERT_TRUE(why);
-  EXPECT_THAT(*why, HasSubstr("not run: the stack has no workload-mcp (x.yaml:7"));
+  EXPECT_THAT(*why, HasSubstr("not applicable: the stack has no workload-mcp (x.yaml:7"));
   EXPECT_THAT(*why, HasSubstr("workload-mcp was left out: this stack has no opa (OPA is not installed)"));
   // The file's own needs come first.
   const StackFile bare = StackFile::parse(R"({"mode": "local", "services": {}})");
@@ -126,6 +126,107 @@ TEST(FamilyTable, AScenarioAboutAServiceTheStackLeftOutIsSkippedSayingWhy) {
   const StackFile cognito = StackFile::parse(R"({"mode": "local", "idp": "cognito", "services": {}})");
   EXPECT_THAT(services_missing(keycloak_only, keycloak_only.scenarios[0], cognito).value_or(""),
               HasSubstr("identity provider is keycloak (x.yaml:3), and this stack's is cognito"));
+}
+
+// What a scenario needs of its target beyond a service (`needs: {auth: [...], capabilities:
+// [...], idp: ...}`): declared where its steps act through a mode or ask an authorization server,
+// and, on a stack whose target lacks it, the reason it is skipped: which need, and what the
+// stack has. A server under its own name (`plays`) meets the needs of the role it plays.
+
+// The servers a step calls do not matter here: the needs name their targets.
+const ServersCalled kNoServers = [](const Step&) { return std::vector<std::string>{}; };
+
+std::optional<std::string> why_skipped(const ScenarioFile& file, const StackFile& stack, std::size_t scenario = 0) {
+  return not_applicable(file, file.scenarios.at(scenario), stack, kNoServers);
+}
+
+// An agent server as the stack file describes it, with `auth` (JSON) and further keys.
+StackFile agent_stack(const std::string& auth, const std::string& more = "") {
+  return StackFile::parse(R"({"services": {"vault": {"url": "http://127.0.0.1:1"},
+      "vault-gateway": {"url": "http://127.0.0.1:2/mcp", "plays": "agent-bridge-mcp", "profile": "agent-bridge",
+                        "auth": )" + auth + more + "}}}");
+}
+
+const std::string kApiKeyOnly = R"({"default": "api_key", "agents": ["agent-a"], "api_key": {"keys_file": "keys.json"}})";
+const std::string kWithIssuer = R"({"default": "api_key", "agents": ["agent-a"], "api_key": {"keys_file": "keys.json"},
+    "client_credentials": {"token_url": "http://127.0.0.1:2/oauth2/token", "clients_file": "c.json",
+                           "issuer": "http://127.0.0.1:2"}})";
+
+TEST(Applicability, AStepsModeAndAnAuthorizationServerAreDeclaredOrTheFileDoesNotLoad) {
+  const std::string via = "needs: {services: [agent-bridge-mcp]}\nscenarios:\n  - name: a\n    steps:\n"
+                          "      - as: agent-a\n        via: static_jwt\n        http: {server: agent-bridge-mcp, probe: true}\n";
+  EXPECT_THAT(load_error(via), HasSubstr("x.yaml:6: scenarios[0].steps[0].via: acts through static_jwt, which no needs.auth"));
+  const std::string declared = "needs: {services: [agent-bridge-mcp]}\nscenarios:\n  - name: a\n    needs: {auth: [static_jwt]}\n"
+                               "    steps:\n      - as: agent-a\n        via: static_jwt\n"
+                               "        http: {server: agent-bridge-mcp, probe: true}\n";
+  EXPECT_EQ(load_error(declared), "(loaded)");
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - oauth: {server: agent-bridge-mcp, request: jwks}\n"),
+              HasSubstr("asks a target's authorization server, which no needs.capabilities"));
+  EXPECT_THAT(load_error("needs: {auth: [bearer]}\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n"),
+              HasSubstr("needs.auth[0]: expected one of api_key, static_jwt, mtls, proxy_headers, client_credentials, keycloak_user"));
+  EXPECT_THAT(load_error("needs: {capabilities: [dpop]}\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n"),
+              HasSubstr("needs.capabilities[0]: expected one of authorization_server"));
+}
+
+// The repository's authorization_server.yaml against an agent server without an authorization
+// server: each of its scenarios is skipped, saying which need and what the stack has; with
+// one, none is.
+TEST(Applicability, TheAuthorizationServerFamilyDoesNotApplyToAServerWithoutOne) {
+  const ScenarioFile file = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/authorization_server.yaml");
+  ASSERT_EQ(file.scenarios.size(), 14u);
+  const StackFile without = agent_stack(kApiKeyOnly);
+  for (std::size_t i = 0; i < file.scenarios.size(); ++i) {
+    const auto why = why_skipped(file, without, i);
+    ASSERT_TRUE(why) << file.scenarios[i].name;
+    EXPECT_THAT(*why, HasSubstr("not applicable: it is about vault-gateway's authorization server (" + std::string(MCPH_SCENARIOS_DIR) +
+                                "/authorization_server.yaml:"));
+    EXPECT_THAT(*why, HasSubstr("and services.vault-gateway.auth has no client_credentials"));
+  }
+  // A team says so plainly, whatever else its auth has.
+  const StackFile says_none = agent_stack(kWithIssuer, R"(, "authorization_server": "none")");
+  EXPECT_THAT(why_skipped(file, says_none).value_or(""), HasSubstr("its stack entry says it has none (services.vault-gateway.authorization_server)"));
+  const StackFile with = agent_stack(kWithIssuer);
+  for (std::size_t i = 0; i < file.scenarios.size(); ++i) EXPECT_EQ(why_skipped(file, with, i), std::nullopt) << file.scenarios[i].name;
+}
+
+TEST(Applicability, AModeTheTargetDoesNotTakeSkipsWithTheModesItTakes) {
+  const ScenarioFile file = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/jwt_attacks_hs256.yaml");
+  const auto why = why_skipped(file, agent_stack(kApiKeyOnly));
+  ASSERT_TRUE(why);
+  EXPECT_THAT(*why, HasSubstr("not applicable: it acts through static_jwt (" + std::string(MCPH_SCENARIOS_DIR) + "/jwt_attacks_hs256.yaml:"));
+  EXPECT_THAT(*why, HasSubstr("and vault-gateway takes api_key"));
+  // A server without `auth` takes the identity provider's users' tokens: keycloak_user.
+  const ScenarioFile users = parse_scenario_file(
+      "needs: {services: [jira-mcp], auth: [keycloak_user]}\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n", "x.yaml");
+  EXPECT_EQ(why_skipped(users, StackFile::parse(R"({"services": {"jira-mcp": {"url": "http://h:1/mcp"}}})")), std::nullopt);
+  const StackFile agents_only = StackFile::parse(R"({"services": {"jira-mcp": {"url": "http://h:1/mcp", "auth": )" + kApiKeyOnly + "}}}");
+  EXPECT_THAT(why_skipped(users, agents_only).value_or(""), HasSubstr("it acts through keycloak_user (x.yaml:1), and jira-mcp takes api_key"));
+}
+
+TEST(Applicability, AFileOfTheRealmsUsersDoesNotApplyToAStackWithoutItsIdentityProvider) {
+  const ScenarioFile jwt = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/jwt_attacks.yaml");
+  const StackFile no_idp = agent_stack(kApiKeyOnly);
+  for (std::size_t i = 0; i < jwt.scenarios.size(); ++i) {
+    EXPECT_THAT(why_skipped(jwt, no_idp, i).value_or(""),
+                HasSubstr("not applicable: it needs keycloak (" + std::string(MCPH_SCENARIOS_DIR) +
+                          "/jwt_attacks.yaml:16), and the stack file has no keycloak entry"));
+  }
+  const ScenarioFile isolation = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/isolation.yaml");
+  EXPECT_THAT(why_skipped(isolation, no_idp).value_or(""),
+              HasSubstr("it needs an identity provider the harness gets users' tokens from (" + std::string(MCPH_SCENARIOS_DIR) +
+                        "/isolation.yaml:"));
+  // `any` is whichever the stack has.
+  const StackFile cognito = StackFile::parse(R"({"idp": "cognito", "services": {"cognito": {"url": "http://h:1"}}})");
+  EXPECT_EQ(services_missing(isolation, isolation.scenarios[0], cognito), std::nullopt);
+  EXPECT_THAT(services_missing(jwt, jwt.scenarios[0], cognito).value_or(""), HasSubstr("and this stack's is cognito"));
+}
+
+TEST(Applicability, AServerThatPlaysARoleMeetsTheNeedsOfThatRole) {
+  const ScenarioFile file = parse_scenario_file(
+      "needs: {services: [agent-bridge-mcp], auth: [api_key]}\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n", "x.yaml");
+  EXPECT_EQ(why_skipped(file, agent_stack(kApiKeyOnly)), std::nullopt);
+  EXPECT_THAT(why_skipped(file, StackFile::parse(R"({"services": {"vault-gateway": {"url": "http://h:1/mcp"}}})")).value_or(""),
+              HasSubstr("not applicable: the stack has no agent-bridge-mcp (x.yaml:1"));
 }
 
 }  // namespace

@@ -38,12 +38,15 @@ TEST(ScenarioReference, DocumentsEveryStepKindAndEveryExpectation) {
   }
 }
 
-// Each kind's example is a step the loader takes as that kind.
+// Each kind's example is a step the loader takes as that kind (in a file that declares every mode
+// and capability an example may act through).
 TEST(ScenarioReference, EveryExampleLoads) {
   for (const auto& kind : step_kind_table()) {
     std::string step = "      - ";
     for (char c : kind.example) step += c == '\n' ? std::string("\n        ") : std::string(1, c);
-    const std::string file = "suite: x\nneeds: {generated_users: 200, rate_limit: {requests: 20, window_ms: 1000}}\n"
+    const std::string file = "suite: x\nneeds: {generated_users: 200, rate_limit: {requests: 20, window_ms: 1000}, "
+                             "auth: [api_key, static_jwt, mtls, proxy_headers, client_credentials], "
+                             "capabilities: [authorization_server]}\n"
                              "scenarios:\n  - name: example\n    steps:\n" + step + "\n";
     try {
       const ScenarioFile parsed = parse_scenario_file(file, "example.yaml");

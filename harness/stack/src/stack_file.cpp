@@ -82,6 +82,7 @@ const std::vector<TextKey>& text_keys() {
       {"url_inside", [](ServiceEntry& e) -> std::string& { return e.url_inside; }},
       {"url_for_servers", [](ServiceEntry& e) -> std::string& { return e.url_for_servers; }},
       {"workload_api", [](ServiceEntry& e) -> std::string& { return e.workload_api; }},
+      {"plays", [](ServiceEntry& e) -> std::string& { return e.plays; }},
       {"admin_user", [](ServiceEntry& e) -> std::string& { return e.idp.admin_user; }},
       {"admin_password", [](ServiceEntry& e) -> std::string& { return e.idp.admin_password; }},
       {"pool_id", [](ServiceEntry& e) -> std::string& { return e.idp.pool_id; }},
@@ -102,6 +103,7 @@ const std::vector<TextKey>& text_keys() {
       {"client_id", [](ServiceEntry& e) -> std::string& { return e.mcp.client_id; }},
       {"write_scope", [](ServiceEntry& e) -> std::string& { return e.mcp.write_scope; }},
       {"backend", [](ServiceEntry& e) -> std::string& { return e.mcp.backend; }},
+      {"authorization_server", [](ServiceEntry& e) -> std::string& { return e.mcp.authorization_server; }},
       {"upstream", [](ServiceEntry& e) -> std::string& { return e.proxy.upstream; }},
       {"ca_file", [](ServiceEntry& e) -> std::string& { return e.proxy.ca_file; }},
   };
@@ -275,6 +277,36 @@ ServiceEntry parse_entry(const Json& entry, const std::string& field) {
   return service;
 }
 
+// The roles an entry may play: the MCP servers of the service table, which the scenario files
+// address by name.
+std::vector<std::string> playable_roles() {
+  std::vector<std::string> roles;
+  for (const ServiceRow& row : service_table()) {
+    if (row.mcp_server()) roles.push_back(row.name);
+  }
+  return roles;
+}
+
+// Each role played by one entry at most, and only roles there are: a scenario addressing a role
+// must reach exactly one server.
+void check_roles_played(const std::map<std::string, ServiceEntry>& services, const std::string& origin) {
+  const std::vector<std::string> roles = playable_roles();
+  std::map<std::string, std::string> player;  // role → the entry that plays it
+  for (const auto& [name, entry] : services) {
+    if (entry.plays.empty()) continue;
+    const std::string field = origin + ": services." + name + ".plays";
+    if (std::find(roles.begin(), roles.end(), entry.plays) == roles.end()) {
+      throw std::runtime_error(field + ": no role \"" + entry.plays + "\" (the roles: " + text::join(roles, ", ") + ")");
+    }
+    if (services.contains(entry.plays)) {
+      throw std::runtime_error(field + ": the stack has an entry " + entry.plays + " of its own, which plays it already");
+    }
+    if (const auto [it, first] = player.emplace(entry.plays, name); !first) {
+      throw std::runtime_error(field + ": " + it->second + " plays " + entry.plays + " already (one entry per role)");
+    }
+  }
+}
+
 }  // namespace
 
 ServiceEntry parse_service_entry(const std::string& json, const std::string& field) {
@@ -283,8 +315,21 @@ ServiceEntry parse_service_entry(const std::string& json, const std::string& fie
   return parse_entry(entry, field);
 }
 
+std::string StackFile::serving(const std::string& role) const {
+  if (services.contains(role)) return role;
+  for (const auto& [name, entry] : services) {
+    if (entry.plays == role) return name;
+  }
+  return "";
+}
+
+std::string StackFile::role_of(const std::string& name) const {
+  const auto it = services.find(name);
+  return it == services.end() || it->second.plays.empty() ? name : it->second.plays;
+}
+
 const ServiceEntry& StackFile::service(const std::string& name) const {
-  auto it = services.find(name);
+  auto it = services.find(serving(name));
   if (it == services.end()) throw std::runtime_error("the stack file has no service '" + name + "'");
   return it->second;
 }
@@ -297,7 +342,7 @@ IdentityProviderSite StackFile::identity_provider_site(const std::filesystem::pa
 }
 
 const ServiceEntry* StackFile::find_service(const std::string& name) const {
-  auto it = services.find(name);
+  auto it = services.find(serving(name));
   return it == services.end() ? nullptr : &it->second;
 }
 
@@ -355,6 +400,7 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
     }
     stack.services[name] = std::move(service);
   }
+  check_roles_played(stack.services, origin);
   if (const auto left_out = json.find("services_left_out"); left_out != json.end()) {
     if (!left_out->is_object()) throw std::runtime_error(origin + ": services_left_out must be an object");
     for (const auto& [name, why] : left_out->items()) {

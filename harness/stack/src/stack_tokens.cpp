@@ -9,9 +9,9 @@ namespace mcph::harness {
 std::string mcp_scopes(const StackFile& stack) {
   std::string scopes;
   for (const ServiceRow& row : service_table()) {
-    const auto it = stack.services.find(row.name);
-    if (it == stack.services.end()) continue;
-    for (const std::string& scope : {it->second.mcp.scope, it->second.mcp.write_scope}) {
+    const ServiceEntry* entry = stack.find_service(row.name);
+    if (!entry) continue;
+    for (const std::string& scope : {entry->mcp.scope, entry->mcp.write_scope}) {
       if (!scope.empty()) scopes += (scopes.empty() ? "" : " ") + scope;
     }
   }
@@ -50,8 +50,8 @@ std::string vault_login_token(const StackFile& stack, const std::filesystem::pat
                               const std::string& access_token) {
   std::vector<std::string> server_clients;
   for (const ServiceRow& row : service_table()) {
-    const auto it = stack.services.find(row.name);
-    if (it != stack.services.end() && !it->second.mcp.client_id.empty()) server_clients.push_back(it->second.mcp.client_id);
+    const ServiceEntry* entry = stack.find_service(row.name);
+    if (entry && !entry->mcp.client_id.empty()) server_clients.push_back(entry->mcp.client_id);
   }
   return stack.identity_provider().vault_login_token(stack.identity_provider_site(fixtures_dir), access_token, server_clients);
 }

@@ -123,6 +123,10 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
   if (profile.vault_login != "exchanged" && profile.vault_login != "caller_token") {
     throw std::runtime_error(field + "vault_login must be \"exchanged\" or \"caller_token\", not \"" + profile.vault_login + "\"");
   }
+  if (!entry.mcp.authorization_server.empty() && entry.mcp.authorization_server != "none") {
+    throw std::runtime_error(field + "authorization_server must be \"none\" (the server has no authorization server), not \"" +
+                             entry.mcp.authorization_server + "\"; one it has is named by auth.client_credentials.issuer");
+  }
   const std::string timeout =
       entry.mcp.dependency_timeout_ms.empty() ? std::to_string(profile.dependency_timeout_ms) : entry.mcp.dependency_timeout_ms;
   profile.dependency_timeout_ms = std::atoi(timeout.c_str());
@@ -141,8 +145,8 @@ std::vector<std::string> caller_token_servers(const StackFile& stack) {
   std::vector<std::string> servers;
   for (const ServiceRow& row : service_table()) {
     if (!row.users_mcp_server()) continue;
-    const auto it = stack.services.find(row.name);
-    if (it != stack.services.end() && target_profile(it->second, row.name).vault_login == "caller_token") {
+    const ServiceEntry* entry = stack.find_service(row.name);
+    if (entry && target_profile(*entry, row.name).vault_login == "caller_token") {
       servers.push_back(row.name);
     }
   }

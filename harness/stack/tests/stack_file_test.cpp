@@ -15,6 +15,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// What StackFile::parse says of `json` (as file s.json); "(parsed)" when it takes it.
+std::string parse_error(const std::string& json) {
+  try {
+    StackFile::parse(json, "s.json");
+  } catch (const std::runtime_error& e) {
+    return std::string(e.what());
+  }
+  return std::string("(parsed)");
+}
+
 StackFile local_stack_with_supervisor() {
   StackFile stack;
   stack.mode = StackMode::local;
@@ -120,25 +130,17 @@ TEST(StackFileTest, HandWrittenExternalStackWithLegacySsePostParses) {
 // A key the harness does not know is a typo until shown otherwise: silently ignored, it would let
 // the harness fall back to a default the file meant to change. Each is named with where it is.
 TEST(StackFileTest, UnknownKeysAreRefusedWithWhereTheyAre) {
-  const auto error_of = [](const std::string& json) {
-    try {
-      StackFile::parse(json, "s.json");
-    } catch (const std::runtime_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("(parsed)");
-  };
-  EXPECT_THAT(error_of(R"({"mode": "external", "services": {}, "generated_user": 3})"),
+  EXPECT_THAT(parse_error(R"({"mode": "external", "services": {}, "generated_user": 3})"),
             ::testing::StartsWith("s.json: unknown key \"generated_user\" (the closest known: generated_users, "));
-  EXPECT_THAT(error_of(R"({"services": {"foreign-mcp": {"url": "http://127.0.0.1:9/mcp", "corelation": "window"}}})"),
+  EXPECT_THAT(parse_error(R"({"services": {"foreign-mcp": {"url": "http://127.0.0.1:9/mcp", "corelation": "window"}}})"),
               ::testing::HasSubstr("s.json: services.foreign-mcp: unknown key \"corelation\" (the closest known: correlation"));
   const std::string auth = R"({"services": {"foreign-mcp": {"url": "http://127.0.0.1:9/mcp", "auth": )";
-  EXPECT_THAT(error_of(auth + R"({"agents": ["a"], "api_key": {"keys_file": "k.json"}, "defualt": "api_key"}}}})"),
+  EXPECT_THAT(parse_error(auth + R"({"agents": ["a"], "api_key": {"keys_file": "k.json"}, "defualt": "api_key"}}}})"),
               ::testing::HasSubstr("s.json: services.foreign-mcp.auth: unknown key \"defualt\" (the closest known: default"));
-  EXPECT_THAT(error_of(auth + R"({"agents": ["a"], "api_key": {"keys_file": "k.json", "headr": "X-Key"}}}}})"),
+  EXPECT_THAT(parse_error(auth + R"({"agents": ["a"], "api_key": {"keys_file": "k.json", "headr": "X-Key"}}}}})"),
               ::testing::HasSubstr("s.json: services.foreign-mcp.auth.api_key: unknown key \"headr\" (the closest known: header"));
-  EXPECT_THAT(error_of(auth + R"({"keycloak_user": "yes"}}}})"), ::testing::HasSubstr("auth.keycloak_user must be true or false"));
-  EXPECT_EQ(error_of(auth + R"({"keycloak_user": true}}}})"), "(parsed)");
+  EXPECT_THAT(parse_error(auth + R"({"keycloak_user": "yes"}}}})"), ::testing::HasSubstr("auth.keycloak_user must be true or false"));
+  EXPECT_EQ(parse_error(auth + R"({"keycloak_user": true}}}})"), "(parsed)");
 }
 
 TEST(StackFileTest, BadSupervisorEntriesAreNamed) {
@@ -316,6 +318,40 @@ TEST(StackFileTest, IsWrittenForItsOwnerAloneWhateverTheUmask) {
   fs::permissions(run_dir / "stack.json", fs::perms::all);
   local_stack_with_supervisor().save(run_dir / "stack.json");
   EXPECT_EQ(mode(run_dir / "stack.json"), fs::perms::owner_read | fs::perms::owner_write);
+}
+
+// A team's server under its own name plays a role of a design: the scenarios' name for the role
+// reaches its entry, and everything else keeps the name the stack file gives it.
+TEST(StackFileTest, AnEntryThatPlaysARoleIsFoundByTheRoleAndKeepsItsName) {
+  const StackFile stack = StackFile::parse(R"({"services": {
+      "vault-gateway": {"url": "http://127.0.0.1:1/mcp", "plays": "agent-bridge-mcp"},
+      "jira-mcp": {"url": "http://127.0.0.1:2/mcp"}}})");
+  EXPECT_EQ(stack.serving("agent-bridge-mcp"), "vault-gateway");
+  EXPECT_EQ(stack.serving("vault-gateway"), "vault-gateway");
+  EXPECT_EQ(stack.serving("jira-mcp"), "jira-mcp");  // the reference servers need no plays
+  EXPECT_EQ(stack.serving("github-mcp"), "");
+  ASSERT_NE(stack.find_service("agent-bridge-mcp"), nullptr);
+  EXPECT_EQ(stack.find_service("agent-bridge-mcp")->url, "http://127.0.0.1:1/mcp");
+  EXPECT_EQ(stack.service("agent-bridge-mcp").url, "http://127.0.0.1:1/mcp");
+  EXPECT_EQ(stack.role_of("vault-gateway"), "agent-bridge-mcp");
+  EXPECT_EQ(stack.role_of("jira-mcp"), "jira-mcp");
+  // Written back as it was.
+  EXPECT_EQ(StackFile::parse(stack.to_json()).services.at("vault-gateway").plays, "agent-bridge-mcp");
+}
+
+TEST(StackFileTest, ARoleIsPlayedByOneEntryAndOnlyRolesThereAreArePlayed) {
+  EXPECT_THAT(parse_error(R"({"services": {"a": {"url": "http://h:1", "plays": "agent-bridge-mcp"},
+                                        "b": {"url": "http://h:2", "plays": "agent-bridge-mcp"}}})"),
+              ::testing::HasSubstr("s.json: services.b.plays: a plays agent-bridge-mcp already (one entry per role)"));
+  EXPECT_THAT(parse_error(R"({"services": {"a": {"url": "http://h:1", "plays": "agent-bridge-mcp"},
+                                        "agent-bridge-mcp": {"url": "http://h:2"}}})"),
+              ::testing::HasSubstr("services.a.plays: the stack has an entry agent-bridge-mcp of its own"));
+  const std::string unknown = parse_error(R"({"services": {"a": {"url": "http://h:1", "plays": "agent-brige-mcp"}}})");
+  EXPECT_THAT(unknown, ::testing::HasSubstr("services.a.plays: no role \"agent-brige-mcp\" (the roles: "));
+  EXPECT_THAT(unknown, ::testing::HasSubstr("agent-bridge-mcp"));
+  EXPECT_THAT(unknown, ::testing::HasSubstr("jira-mcp"));
+  EXPECT_THAT(parse_error(R"({"services": {"a": {"url": "http://h:1", "authorization_server": "no"}}})"),
+              ::testing::HasSubstr("services.a.authorization_server must be \"none\""));
 }
 
 }  // namespace

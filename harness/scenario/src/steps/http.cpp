@@ -103,7 +103,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   const std::string service = executor.target_service_name(step.server);
   std::optional<std::string> step_body = step.body;
   if (step.probe) {
-    const ServiceRow* row = find_service_row(service);
+    const ServiceRow* row = find_service_row(executor.stack().role_of(service));
     if (!row || !row->mcp_server()) throw std::runtime_error("probe: " + service + " is not an MCP server, which has no probe");
     step_body = probe_request(target_profile(entry, service).probe);
   }
@@ -133,7 +133,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   if (!http::find_field(headers, "Accept")) headers.emplace_back("Accept", "application/json, text/event-stream");
   // At an MCP server that sends traceparent on to Vault, the step starts a trace of its own (unless
   // it sends one itself) and keeps exactly that trace's audit entries, as a call step does.
-  const ServiceRow* row = find_service_row(service);
+  const ServiceRow* row = find_service_row(executor.stack().role_of(service));
   if (row && row->mcp_server() && !http::find_field(headers, "traceparent") &&
       target_profile(entry, service).correlation == "traceparent") {
     const http::TraceParent trace = http::new_trace();

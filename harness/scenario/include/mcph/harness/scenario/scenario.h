@@ -384,13 +384,27 @@ struct Step {
 // What a file or one of its scenarios is about (`needs: {services: [...], idp: ...}`): on a stack
 // without it the scenarios are skipped, saying so (a stack without an agent server has nothing
 // for the agent families to test). A scenario's own needs add to its file's.
+// What a file or scenario is about (`needs:`); a stack without it is not its subject, and its
+// scenarios are skipped, each saying which need and what the stack has (stack_needs.h).
 struct ServiceNeeds {
-  // The stack's services (agent-bridge-mcp, workload-mcp).
+  // The stack's services (agent-bridge-mcp, workload-mcp), or the entries that play them.
   std::vector<std::string> services;
-  // The identity provider ("keycloak", "cognito"; "" for either).
+  // The identity provider ("keycloak", "cognito"; "any": whichever the stack has, as long as it
+  // has one the harness gets users' tokens from; "": the file needs none of its own).
   std::string idp;
+  // The modes of a target's `auth` its steps act through (`auth: [api_key, static_jwt]`; the
+  // target profile's modes, kAuthModes): each target must accept every one.
+  std::vector<std::string> auth;
+  // What each target must have beyond a mode (`capabilities: [authorization_server]`,
+  // kCapabilities).
+  std::vector<std::string> capabilities;
   SourceLocation where;
 };
+
+// The capabilities a `needs:` may name. authorization_server: the target's agents get their
+// tokens from an OAuth authorization server of its own (`auth.client_credentials` with its
+// `issuer`), and its stack entry does not say `"authorization_server": "none"`.
+constexpr std::string_view kCapabilities = "authorization_server";
 
 struct Scenario {
   std::string name;

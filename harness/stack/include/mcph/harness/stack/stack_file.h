@@ -98,6 +98,10 @@ struct McpServerFields {
   std::string client_id;
   // The scope its tools that write also need (key "write_scope"); none: no tool needs more.
   std::string write_scope;
+  // "none" (key "authorization_server"): the server's agents get their tokens from no OAuth
+  // authorization server of its own, and the families about one do not apply to it. Absent: it
+  // has one when its `auth.client_credentials` names an issuer.
+  std::string authorization_server;
   std::string backend;
   // The services it reaches through the stack's fault proxy (its named proxies: vault, keycloak,
   // postgres, jira-api, github-api), so that a scenario's faults on them reach it. The stack
@@ -123,6 +127,10 @@ struct ServiceEntry {
   // A SPIFFE trust domain's (the spiffe service): its Workload API, unix://<socket> (key
   // "workload_api"), for the agents' own SPIFFE libraries (SPIFFE_ENDPOINT_SOCKET).
   std::string workload_api;
+  // The role of a design this entry plays (key "plays": "agent-bridge-mcp"): a team's own
+  // server, under its own name, addressed by the scenarios written for that role; every finding
+  // names the entry. Empty: it plays the role of its own name.
+  std::string plays;
   IdentityProviderFields idp;  // identity_provider.h
   VaultFields vault;
   McpServerFields mcp;
@@ -169,9 +177,15 @@ struct StackFile {
   // A path the file names (an auth part's file): relative ones are relative to `directory`.
   std::string resolve(const std::string& path) const;
 
-  // Throws std::runtime_error naming the missing service.
+  // The one resolution of a name a scenario writes (`server: agent-bridge-mcp`, `needs:`,
+  // `${url.…}`) to an entry: the entry of that name, else the one that plays it ("plays"). Empty
+  // when the stack has neither.
+  std::string serving(const std::string& role) const;
+  // The role the entry `name` plays: its "plays", else its own name (the service table's row).
+  std::string role_of(const std::string& name) const;
+  // The entry serving(name) names. Throws std::runtime_error naming the missing service.
   const ServiceEntry& service(const std::string& name) const;
-  // nullptr when the stack has no such service.
+  // nullptr when the stack has no such service, nor an entry that plays it.
   const ServiceEntry* find_service(const std::string& name) const;
   std::string to_json() const;
   // Throws std::runtime_error naming the file, the key and what is wrong.

@@ -1,0 +1,35 @@
+#include "family_applicability.h"
+
+#include <algorithm>
+
+#include "mcph/text/join.h"
+
+namespace mcph::harness::cli {
+
+std::string families_not_applicable(const reports::RunReport& report, const Selection& selection,
+                                    const std::vector<std::string>& families) {
+  std::string out;
+  for (const std::string& family : families) {
+    std::vector<std::string> reasons;
+    bool any = false, all_skipped = true;
+    for (const ScenarioFile& file : selection.files) {
+      if (!of_family(file, family)) continue;
+      for (const auto& suite : report.suites) {
+        if (suite.name != file.suite) continue;
+        for (const auto& scenario : suite.scenarios) {
+          any = true;
+          // An interrupted run's skips say nothing about the stack.
+          if (scenario.status != reports::ScenarioResult::Status::skipped || !scenario.message.starts_with("not applicable")) {
+            all_skipped = false;
+          } else if (std::find(reasons.begin(), reasons.end(), scenario.message) == reasons.end()) {
+            reasons.push_back(scenario.message);
+          }
+        }
+      }
+    }
+    if (any && all_skipped) out += "nothing of family " + family + " applies to this stack: " + text::join(reasons, "; ") + "\n";
+  }
+  return out;
+}
+
+}  // namespace mcph::harness::cli

@@ -1,0 +1,19 @@
+#pragma once
+// What `run --family X` says when nothing of X applies to the stack: every scenario of the
+// family was skipped, each with its reason, the run exits 0, and the terminal says so in one line
+// rather than leave a reader to find that nothing ran.
+#include <string>
+#include <vector>
+
+#include "mcph/reports/model.h"
+#include "scenario_selection.h"
+
+namespace mcph::harness::cli {
+
+// "nothing of family X applies to this stack: <the reasons, each once>\n" for each of `families`
+// whose selected scenarios were all skipped as not applicable; "" for a family of which something
+// ran (or was interrupted).
+std::string families_not_applicable(const reports::RunReport& report, const Selection& selection,
+                                    const std::vector<std::string>& families);
+
+}  // namespace mcph::harness::cli
