@@ -91,6 +91,11 @@ class WorkloadSabotage : public ::testing::Test {
   StackFile stack_;
 };
 
+TEST_F(WorkloadSabotage, ABoundTokenWithoutAProofIsFound) {
+  expect_red("dpop", {"--unsafe-dpop-no-proof"},
+             {{"a bound token without a proof is refused", "accepts a DPoP-bound token without a proof"}});
+}
+
 TEST_F(WorkloadSabotage, ABoundTokenTakenAsBearerIsFound) {
   expect_red("dpop", {"--unsafe-dpop-as-bearer"},
              {{"a bound token presented as a bearer token is refused", "accepts a DPoP-bound token as a bearer token"}});

@@ -110,7 +110,7 @@ McpServerTrust KeycloakProvider::mcp_server_trust(const IdentityProviderSite& si
 
 SignIn KeycloakProvider::sign_in(const IdentityProviderSite& site, const UserSignIn& user) const {
   oidc::TokenClient tokens(realm_url(site), {user.client_id, secret_of(site, user)}, {});
-  if (user.dpop_bound) tokens.bind_to(jose::Key::generate_ec_p256());
+  if (user.dpop_bound) tokens.bind_to(user.dpop_key ? *user.dpop_key : jose::Key::generate_ec_p256());
   SignIn signed_in;
   signed_in.tokens = tokens.password_grant(user.username, user.password, user.scope);
   signed_in.endpoint = realm_url(site) + "/protocol/openid-connect/token";

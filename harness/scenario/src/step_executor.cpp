@@ -122,8 +122,9 @@ HeldToken StepExecutor::login(const std::string& user, const std::string& client
   const auto started = sync::SteadyClock::now();
   // By default a token for every MCP server of the stack: each accepts only its own audience.
   const std::string scope = asked_scope.empty() ? mcp_scopes(stack_) : asked_scope;
-  const SignIn signed_in = stack_.identity_provider().sign_in(stack_.identity_provider_site(users_.fixtures_dir()),
-                                                               {user, fixture.password, client, secret, scope, dpop_bound});
+  UserSignIn sign_in{user, fixture.password, client, secret, scope, dpop_bound};
+  if (dpop_bound) sign_in.dpop_key = jose::Key::generate_ec_p256();
+  const SignIn signed_in = stack_.identity_provider().sign_in(stack_.identity_provider_site(users_.fixtures_dir()), sign_in);
   const oidc::TokenResponse& response = signed_in.tokens;
   const std::string shown = Recorder::masked(response.access_token);
   record.exchange("POST", signed_in.endpoint, {}, signed_in.request, 200, {}, "access token " + shown, sync::ms_since(started));
@@ -134,7 +135,7 @@ HeldToken StepExecutor::login(const std::string& user, const std::string& client
     record.flow(user, "JWT claims", stack_.identity_provider().claims_summary(claims) + " · exp " +
                                         reports::utc_timestamp(claims.value("exp", 0L)));
   }
-  return {user, response.access_token, response.refresh_token, client};
+  return {user, response.access_token, response.refresh_token, client, sign_in.dpop_key};
 }
 
 HeldToken* StepExecutor::held_or_login(const std::string& name, const std::string& caller, ScenarioState& state,

@@ -5,6 +5,7 @@
 // after each step for the entries the step caused.
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "mcph/harness/scenario/scenario.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/stack/stack_file.h"
+#include "mcph/jose/key.h"
 #include "mcph/mcp/client.h"
 #include "mcph/reports/model.h"
 #include "observers.h"
@@ -31,6 +33,9 @@ struct HeldToken {
   std::string value;    // the JWT; never written anywhere unmasked
   std::string refresh;  // refresh token, when the grant gave one
   std::string client;
+  // The key a DPoP-bound token is bound to (`token: … dpop: true`), for the proofs of the steps
+  // that present it; never written anywhere.
+  std::optional<jose::Key> dpop_key;
 };
 
 // An HTTP+SSE stream an `sse` step opened, kept open for the scenario's later steps.
@@ -87,7 +92,7 @@ class StepExecutor {
   // The step's token: the named one, or the acting user's, logging in when there is none yet.
   HeldToken& token_for(const Step& step, ScenarioState& state, StepOutcome& out, Recorder& record);
   // A password grant; `scope` empty: the scopes of every MCP server of the stack. `dpop_bound`:
-  // the token is bound to a key made for the request and then forgotten (Keycloak only).
+  // the token is bound to a key made for it, held with it (Keycloak only).
   HeldToken login(const std::string& user, const std::string& client, const std::string& secret, Recorder& record,
                   const std::string& scope = {}, bool dpop_bound = false);
   // The held token `name`, or, when it is the caller's own and there is none yet, a fresh login.

@@ -120,6 +120,7 @@ struct Client::Impl {
   ClientOptions options;
   http::Client http;
   http::Fields headers;  // sent with every request
+  RequestHeaders request_headers;  // made afresh for each request
   std::string session_id;
   std::string protocol_version;
   bool initialized = false;  // after a successful initialize: send MCP-Protocol-Version
@@ -138,7 +139,10 @@ struct Client::Impl {
 
   // Persistent headers, then the transport's, then the call's; a call header with an empty
   // value removes that header (tests use it to leave out the session id).
-  http::Fields compose(const http::Fields& extra, bool include_session) const {
+  // `method` and `target` name the request (target "": the endpoint, else one at the messages
+  // endpoint's origin), for the headers made afresh for it.
+  http::Fields compose(const http::Fields& extra, bool include_session, std::string_view method = "POST",
+                       std::string_view target = "") const {
     http::Fields out = headers;
     auto put = [&out](const std::string& name, const std::string& value) {
       std::erase_if(out, [&](const auto& field) { return http::iequals(field.first, name); });
@@ -148,6 +152,10 @@ struct Client::Impl {
     if (streamable() && include_session) {
       put(std::string(kSessionIdHeader), session_id);
       if (initialized) put(std::string(kProtocolVersionHeader), protocol_version);
+    }
+    if (request_headers) {
+      const std::string url = target.empty() ? endpoint : http::parse_url(endpoint).origin() + std::string(target);
+      for (const auto& [name, value] : request_headers(method, url)) put(name, value);
     }
     for (const auto& [name, value] : extra) put(name, value);
     return out;
@@ -166,7 +174,7 @@ struct Client::Impl {
   std::optional<RpcOutcome> ensure_stream(const http::Fields& extra) {
     if (sse && sse->is_open()) return std::nullopt;
     if (!sse) sse = std::make_unique<detail::SseChannel>(endpoint, options.http, options.sse_idle_timeout);
-    http::Fields headers = compose(extra, false);
+    http::Fields headers = compose(extra, false, "GET");
     std::erase_if(headers, [](const auto& field) { return http::iequals(field.first, "Accept"); });
     const auto wait = options.http.connect_timeout + options.http.read_timeout;
     if (auto refused = sse->open(headers, wait)) return parse_outcome(std::move(*refused), json());
@@ -183,7 +191,7 @@ struct Client::Impl {
   RpcOutcome post_over_sse(std::string_view body, std::string_view content_type, const json& id,
                            const http::Fields& extra) {
     if (auto refused = ensure_stream(extra)) return std::move(*refused);
-    http::ClientResponse response = messages->post(messages_target(), body, content_type, compose(extra, false));
+    http::ClientResponse response = messages->post(messages_target(), body, content_type, compose(extra, false, "POST", messages_target()));
     if (response.status < 200 || response.status >= 300 || id.is_null()) return parse_outcome(std::move(response), id);
     const auto received = sse->receive_until(
         [&id](const std::string& text) { return is_response_to(json::parse(text, nullptr, false), id); },
@@ -213,6 +221,8 @@ void Client::set_header(std::string name, std::string value) {
   std::erase_if(headers, [&](const auto& field) { return http::iequals(field.first, name); });
   if (!value.empty()) headers.emplace_back(std::move(name), std::move(value));
 }
+
+void Client::set_request_headers(RequestHeaders make) { impl_->request_headers = std::move(make); }
 
 RpcOutcome Client::connect(const http::Fields& headers) {
   if (impl_->options.transport == Transport::legacy_sse_post) return RpcOutcome{};
@@ -330,7 +340,7 @@ RpcOutcome Client::end_session(const http::Fields& headers) {
     outcome.http_status = 200;
     return outcome;
   }
-  auto response = impl_->http.request("DELETE", "", impl_->compose(headers, true));
+  auto response = impl_->http.request("DELETE", "", impl_->compose(headers, true, "DELETE"));
   RpcOutcome outcome = parse_outcome(std::move(response), json());
   if (outcome.http_status >= 200 && outcome.http_status < 300) {
     impl_->session_id.clear();
@@ -346,10 +356,11 @@ http::ClientResponse Client::raw(std::string_view method, const http::Fields& he
     if (auto refused = impl_->ensure_stream(headers)) {
       return http::ClientResponse{refused->http_status, refused->body, refused->headers};
     }
-    return impl_->messages->request(method, impl_->messages_target(), impl_->compose(headers, false), body,
+    return impl_->messages->request(method, impl_->messages_target(),
+                                    impl_->compose(headers, false, method, impl_->messages_target()), body,
                                     content_type);
   }
-  return impl_->http.request(method, "", impl_->compose(headers, true), body, content_type);
+  return impl_->http.request(method, "", impl_->compose(headers, true, method), body, content_type);
 }
 
 std::vector<std::string> Client::unclaimed_messages(std::chrono::milliseconds wait) {

@@ -167,7 +167,8 @@ AuthResult Authenticator::authenticate(std::string_view authorization, const htt
       result.www_authenticate = challenge("invalid_token", result.description);
       return result;
     }
-    if (jose::is_key_bound(jwt) != dpop_scheme) {
+    const bool bound_as_bearer = !dpop_scheme && config_.unsafe_dpop.as_bearer;
+    if (jose::is_key_bound(jwt) != dpop_scheme && !bound_as_bearer) {
       if (dpop_scheme) return refused_proof("the DPoP scheme needs a DPoP-bound token (cnf.jkt)");
       result.description = "token rejected: a DPoP-bound token counts only with a proof of its key";
       result.www_authenticate = challenge("invalid_token", result.description);

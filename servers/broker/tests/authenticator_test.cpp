@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 
 #include "mcph/http/message.h"
 #include "mcph/http/server.h"
@@ -448,6 +449,42 @@ TEST_F(DpopAuthenticatorTest, EachUserHasAReplayCacheOfItsOwnAndAFullOneIs429) {
   const AuthResult bobs = limited.authenticate(call("DPoP " + bob_jwt, proof(key_, bob_jwt)));
   ASSERT_TRUE(bobs.principal.has_value()) << bobs.description;
   EXPECT_FALSE(limited.charge_proof(*bobs.principal).has_value()) << "alice's full cache takes no room of bob's";
+}
+
+// The sabotage switches the scenario tests turn on (jose::DpopSabotage): each lets through its
+// own bend and no other.
+TEST_F(DpopAuthenticatorTest, EachSabotageSwitchLetsThroughItsOwnBendAlone) {
+  const std::string jwt = bound_token(key_);
+  const auto with = [&](bool jose::DpopSabotage::*setting) {
+    AuthConfig sabotaged = auth_->config();
+    sabotaged.unsafe_dpop.*setting = true;
+    auto server = std::make_unique<Authenticator>(sabotaged);
+    server->set_resource(kResource, kMetadata);
+    return server;
+  };
+  const auto no_proof = with(&jose::DpopSabotage::no_proof);
+  EXPECT_TRUE(no_proof->authenticate(call("DPoP " + jwt, std::nullopt)).principal.has_value());
+  expect_proof_refused(no_proof->authenticate(call("DPoP " + jwt, proof(key_, jwt, "GET"))), "method_mismatch");
+  EXPECT_FALSE(no_proof->authenticate(call("Bearer " + jwt, std::nullopt)).principal.has_value());
+
+  const auto as_bearer = with(&jose::DpopSabotage::as_bearer);
+  EXPECT_TRUE(as_bearer->authenticate(call("Bearer " + jwt, std::nullopt)).principal.has_value());
+  expect_proof_refused(as_bearer->authenticate(call("DPoP " + jwt, std::nullopt)), "no DPoP proof");
+
+  const auto no_htm = with(&jose::DpopSabotage::no_htm);
+  EXPECT_TRUE(no_htm->authenticate(call("DPoP " + jwt, proof(key_, jwt, "GET"))).principal.has_value());
+  expect_proof_refused(no_htm->authenticate(call("DPoP " + jwt, proof(jose::Key::generate_ec_p256(), jwt))), "key_mismatch");
+
+  const auto no_jkt = with(&jose::DpopSabotage::no_jkt);
+  EXPECT_TRUE(no_jkt->authenticate(call("DPoP " + jwt, proof(jose::Key::generate_ec_p256(), jwt))).principal.has_value());
+
+  const auto no_replay = with(&jose::DpopSabotage::no_replay);
+  const http::Request request = call("DPoP " + jwt, proof(key_, jwt));
+  for (int i = 0; i < 2; ++i) {
+    const AuthResult again = no_replay->authenticate(request);
+    ASSERT_TRUE(again.principal.has_value()) << again.description;
+    EXPECT_FALSE(no_replay->charge_proof(*again.principal).has_value());
+  }
 }
 
 TEST_F(DpopAuthenticatorTest, WithoutDpopAlgorithmsTheSchemeIsNotTaken) {

@@ -10,6 +10,7 @@
 #include "mcph/http/json.h"
 #include "mcph/http/trace_context.h"
 #include "mcph/jose/dpop.h"
+#include "mcph/jose/dpop_sabotage.h"
 #include "mcph/mcp/tool.h"
 
 namespace mcph::servers {
@@ -101,6 +102,9 @@ void Runtime::declare_flags(cli::Flags& flags) {
               "serve GET /debug/credentials, the original demo's authentication trace (who the token says you are, "
               "your Vault entity, your secret's path, masked), behind the same checks as /mcp; off by default: "
               "each call logs in to Vault and may lease a credential");
+  for (const jose::DpopSabotageSwitch& each : jose::dpop_sabotage_switches()) {
+    flags.toggle(each.flag, std::string("UNSAFE, for the harness's sabotage tests: accept ") + each.lets_through);
+  }
 }
 
 Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name) {
@@ -159,6 +163,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
     usage_error(name, "--dpop-algs takes asymmetric algorithms (ES256, RS256) or none, not '" + dpop_algs + "'");
   }
   auth.dpop_replay_capacity = static_cast<std::size_t>(std::max(1, flags.get_int("dpop-replay-capacity")));
+  for (const jose::DpopSabotageSwitch& each : jose::dpop_sabotage_switches()) auth.unsafe_dpop.*each.setting = flags.on(each.flag);
   authenticator_ = std::make_unique<broker::Authenticator>(auth);
 
   broker::BrokerConfig broker_config;

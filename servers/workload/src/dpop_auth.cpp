@@ -99,7 +99,7 @@ DpopAuthResult DpopAuthenticator::authenticate(const http::Request& request, con
   WorkloadCaller caller{jwt.azp, jkt, jwt.exp.value_or(0)};
 
   if (bearer) {
-    if (!settings_.unsafe_dpop_as_bearer) {
+    if (!settings_.unsafe_dpop.as_bearer) {
       return refuse(401, "invalid_token", "a DPoP-bound token must be presented with the DPoP scheme");
     }
     DpopAuthResult accepted;
@@ -108,6 +108,12 @@ DpopAuthResult DpopAuthenticator::authenticate(const http::Request& request, con
     return accepted;
   }
   const std::size_t proofs = count_fields(request.headers, "DPoP");
+  if (proofs == 0 && settings_.unsafe_dpop.no_proof) {
+    DpopAuthResult accepted;
+    accepted.status = 200;
+    accepted.caller = std::move(caller);
+    return accepted;
+  }
   if (proofs == 0) return refuse(401, "invalid_dpop_proof", "no DPoP proof");
   if (proofs > 1) return refuse(400, "invalid_dpop_proof", "more than one DPoP header");
   jose::DpopVerifyOptions options;
@@ -115,15 +121,8 @@ DpopAuthResult DpopAuthenticator::authenticate(const http::Request& request, con
   options.htu = htu;
   options.allowed_algs = settings_.proof_algs;
   options.access_token = token;
-  if (!settings_.unsafe_no_jkt_check) options.expected_jkt = jkt;
-  const UnsafeProofChecks& unsafe = settings_.unsafe_proof;
-  options.check_htm = !unsafe.no_htm;
-  options.check_htu = !unsafe.no_htu;
-  options.check_iat = !unsafe.no_iat;
-  options.check_ath = !unsafe.no_ath;
-  options.check_typ = !unsafe.no_typ;
-  options.refuse_unsigned = !unsafe.unsigned_alg;
-  options.refuse_private_jwk = !unsafe.private_jwk;
+  options.expected_jkt = jkt;
+  settings_.unsafe_dpop.apply(options);
   options.lifetime = settings_.proof_lifetime;
   options.clock_skew = settings_.clock_skew;
   DpopAuthResult accepted;
@@ -131,8 +130,8 @@ DpopAuthResult DpopAuthenticator::authenticate(const http::Request& request, con
     // No cache here (but the shared one of the sabotage switch): the proof is charged to its
     // agent's cache once the agent is admitted.
     const jose::VerifiedDpopProof proof = jose::verify_dpop_proof(
-        request.header("DPoP"), options, settings_.unsafe_no_replay_check ? nullptr : shared_replays_.get());
-    if (!settings_.unsafe_no_replay_check && !shared_replays_) accepted.proof = proof;
+        request.header("DPoP"), options, settings_.unsafe_dpop.no_replay ? nullptr : shared_replays_.get());
+    if (!settings_.unsafe_dpop.no_replay && !shared_replays_) accepted.proof = proof;
   } catch (const jose::DpopError& e) {
     if (e.check() == jose::DpopCheck::replay_cache_full) return refuse(503, "", "too many DPoP proofs at once");
     return refuse(401, "invalid_dpop_proof", proof_refused(e.check()));

@@ -4,24 +4,10 @@
 #include <cstdlib>
 #include <vector>
 
+#include "mcph/jose/dpop_sabotage.h"
+
 namespace mcph::workload {
 namespace {
-
-// The sabotage switches of the proof's own checks: flag, what it lets through, its setting.
-struct ProofSwitch {
-  const char* flag;
-  const char* lets_through;
-  bool UnsafeProofChecks::*setting;
-};
-constexpr ProofSwitch kProofSwitches[] = {
-    {"unsafe-dpop-no-htm-check", "a DPoP proof made for another method", &UnsafeProofChecks::no_htm},
-    {"unsafe-dpop-no-htu-check", "a DPoP proof made for another URL", &UnsafeProofChecks::no_htu},
-    {"unsafe-dpop-no-iat-check", "a DPoP proof of any age", &UnsafeProofChecks::no_iat},
-    {"unsafe-dpop-no-ath-check", "a DPoP proof without the presented token's hash, or with another's", &UnsafeProofChecks::no_ath},
-    {"unsafe-dpop-no-typ-check", "a DPoP proof whatever its typ", &UnsafeProofChecks::no_typ},
-    {"unsafe-dpop-unsigned", "an unsigned DPoP proof (alg none)", &UnsafeProofChecks::unsigned_alg},
-    {"unsafe-dpop-private-jwk", "a DPoP proof whose jwk holds the private key", &UnsafeProofChecks::private_jwk},
-};
 
 void declare_common_flags(cli::Flags& flags) {
   flags.option("port", "0", "TCP port (0 = any free port)")
@@ -44,17 +30,14 @@ void declare_common_flags(cli::Flags& flags) {
       .toggle("unsafe-input-without-spiffe-id", "UNSAFE, sabotage only: ask the policy with the tier, not the SPIFFE ID")
       .toggle("unsafe-no-auth", "UNSAFE, sabotage only: a request without Authorization runs its tool unasked")
       .toggle("unsafe-fail-open", "UNSAFE, sabotage only: a call is allowed when the policy engine gives no decision")
-      .toggle("unsafe-dpop-as-bearer", "UNSAFE, sabotage only: accept a DPoP-bound token as Bearer, without a proof")
       .toggle("unsafe-shared-replay-cache",
               "UNSAFE, sabotage only: one replay cache for every agent, filled before the rate limit and the tier")
-      .toggle("unsafe-no-jkt-check", "UNSAFE, sabotage only: do not compare the proof's key with the token's cnf.jkt")
-      .toggle("unsafe-no-replay-check", "UNSAFE, sabotage only: accept a DPoP proof's jti again")
       .toggle("unsafe-uncharged-batches",
               "UNSAFE, sabotage only: a JSON-RPC batch (protocol 2025-03-26) costs one call of the agent's rate limit");
 }
 
 void declare_proof_switches(cli::Flags& flags) {
-  for (const ProofSwitch& each : kProofSwitches) {
+  for (const jose::DpopSabotageSwitch& each : jose::dpop_sabotage_switches()) {
     flags.toggle(each.flag, std::string("UNSAFE, sabotage only: accept ") + each.lets_through);
   }
 }
@@ -84,11 +67,10 @@ DpopAuthSettings dpop_auth_settings(const cli::Flags& flags) {
   auth_settings.audience = flags.get("audience");
   auth_settings.trust_domain = flags.get("trust-domain");
   auth_settings.proof_algs = proof_algs(flags.get("dpop-algs"));
-  auth_settings.unsafe_dpop_as_bearer = flags.on("unsafe-dpop-as-bearer");
-  auth_settings.unsafe_no_jkt_check = flags.on("unsafe-no-jkt-check");
-  auth_settings.unsafe_no_replay_check = flags.on("unsafe-no-replay-check");
   auth_settings.unsafe_shared_replay_cache = flags.on("unsafe-shared-replay-cache");
-  for (const ProofSwitch& each : kProofSwitches) auth_settings.unsafe_proof.*each.setting = flags.on(each.flag);
+  for (const jose::DpopSabotageSwitch& each : jose::dpop_sabotage_switches()) {
+    auth_settings.unsafe_dpop.*each.setting = flags.on(each.flag);
+  }
   if (flags.get_int("dpop-replay-capacity") <= 0) usage_error("--dpop-replay-capacity must be positive");
   auth_settings.replay_capacity = static_cast<std::size_t>(flags.get_int("dpop-replay-capacity"));
   if (auth_settings.audience.empty() || auth_settings.trust_domain.empty()) {

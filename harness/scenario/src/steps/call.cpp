@@ -5,6 +5,7 @@
 #include <atomic>
 #include <exception>
 #include <latch>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include "mcph/http/trace_context.h"
 #include "mcph/sync/elapsed.h"
 #include "agent_fields.h"
+#include "dpop_presentation.h"
 #include "rpc_outcome.h"
 #include "step_kind.h"
 
@@ -108,6 +110,7 @@ void run_call(const CallStep& step, StepRun& run) {
   const std::optional<AgentCredential> agent = step_agent_credential(executor, service, run.step, step.agent);
   http::Fields credential_headers;
   std::string session_key;
+  std::shared_ptr<const DpopPresenter> dpop;  // a held bound token, a proof made for each request
   if (agent) {
     act_as_agent(*agent, run.step, out, run.record);
     credential_headers = agent->headers;
@@ -117,12 +120,18 @@ void run_call(const CallStep& step, StepRun& run) {
     HeldToken& token = executor.token_for(run.step, run.state, out, run.record);
     if (out.caller.empty()) out.caller = token.user;
     out.sent_token = token.value;
-    credential_headers = {{"Authorization", "Bearer " + token.value}};
     session_key = run.step.token_name.empty() ? out.caller : run.step.token_name;
+    if (step.dpop) {
+      if (!token.dpop_key) throw std::runtime_error("dpop: the harness holds no key of this token (get it with token: … dpop: true)");
+      dpop = std::make_shared<const DpopPresenter>(*step.dpop, *token.dpop_key, token.value);
+    } else {
+      credential_headers = {{"Authorization", "Bearer " + token.value}};
+    }
   }
   const std::string key = service + "|" + session_key;
   auto& session = run.state.sessions[key];
-  if (agent && step.agent.shape != "{}") session.reset();
+  // A DPoP presentation opens a session of its own, each of its requests proven as it bends them.
+  if ((agent && step.agent.shape != "{}") || dpop) session.reset();
   const std::string url = agent ? agent->url : entry.url;
 
   // A server that does not forward traceparent to its backend either: the ledger's entries
@@ -139,6 +148,10 @@ void run_call(const CallStep& step, StepRun& run) {
   const std::string args = substitute_json(nlohmann::json::parse(step.args), run.resolve).dump();
   http::Fields shown = headers;
   shown.insert(shown.end(), credential_headers.begin(), credential_headers.end());
+  if (dpop) {
+    const http::Fields presented = dpop->headers("POST", url);  // what initialize was sent with, a proof like its own
+    shown.insert(shown.end(), presented.begin(), presented.end());
+  }
 
   const auto new_session = [&] {
     mcp::ClientOptions options;
@@ -151,6 +164,9 @@ void run_call(const CallStep& step, StepRun& run) {
     }
     auto client = std::make_unique<mcp::Client>(url, options);
     for (const auto& [name, value] : credential_headers) client->set_header(name, value);
+    if (dpop) {
+      client->set_request_headers([dpop](std::string_view method, const std::string& at) { return dpop->headers(std::string(method), at); });
+    }
     return client;
   };
   const RateLimit limit = stated_rate_limit(entry);
@@ -277,7 +293,7 @@ CallStep read_call(const StepSource& source) {
   const Reader& reader = source.reader;
   const YAML::Node& node = source.step;
   const std::string& field = source.field;
-  source.allowed.insert({"args", "repeat", "until", "headers"});
+  source.allowed.insert({"args", "repeat", "until", "headers", "dpop"});
   CallStep step;
   const std::string target = reader.text(source.value, source.here);
   const auto dot = target.find('.');
@@ -303,6 +319,10 @@ CallStep read_call(const StepSource& source) {
   }
   if (node["headers"].IsDefined()) step.headers = reader.header_fields(node["headers"], Reader::join(field, "headers"));
   step.agent = read_agent_fields(source);
+  step.dpop = read_dpop_field(reader, node, field);
+  if (step.dpop && step.dpop->proof == "replayed") {
+    reader.fail(node["dpop"], Reader::join(field, "dpop"), "a call sends several requests; replay a proof with an http step");
+  }
   return step;
 }
 
@@ -330,6 +350,7 @@ StepKindInfo call_step_kind() {
                  {"until", "`rate_limited`: the burst stops at its first 429, or once a limiter of the file's stated rate "
                            "would have had to refuse a call (needs `needs: rate_limit`)"},
                  {"headers", "extra request headers: a mapping, or a list of `{Name: value}` when a name repeats"},
+                 {"dpop", kDpopFieldMeaning},
                  kViaField,
                  kCredentialField},
       .yields = {ResultPart::http_answer, ResultPart::rpc_answer, ResultPart::tool_answer, ResultPart::json_result, ResultPart::sent_token, ResultPart::burst, ResultPart::ledger, ResultPart::audit, ResultPart::duration},

@@ -73,7 +73,7 @@ void run_cognito_token(const TokenStep& step, StepRun& run) {
       const oidc::TokenResponse tokens = step.action == TokenAction::other_pool
                                              ? other_pool_tokens(api, out.caller, password)
                                              : api.sign_in(new_client(api, pool_id, "other-app", false), out.caller, password);
-      run.state.tokens[name] = HeldToken{out.caller, tokens.access_token, tokens.refresh_token, to_string(step.action)};
+      run.state.tokens[name] = HeldToken{out.caller, tokens.access_token, tokens.refresh_token, to_string(step.action), std::nullopt};
       run.record.flow(out.caller, "token " + to_string(step.action), name + " → " + Recorder::masked(tokens.access_token));
     }
   } catch (const oidc::CognitoError& e) {

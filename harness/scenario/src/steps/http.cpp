@@ -1,8 +1,12 @@
 // The `http` step: a raw HTTP request to a service of the stack, with the headers, body and
-// token the scenario chooses (family 9, protocol robustness; families 2, 3 and 8).
+// token the scenario chooses (family 9, protocol robustness; families 2, 3 and 8), a held
+// DPoP-bound token with a proof of its key (`dpop:`).
+#include <algorithm>
+
 #include "../recorder.h"
 #include "agent_fields.h"
 #include "../oauth_metadata_urls.h"
+#include "dpop_presentation.h"
 #include "../step_executor.h"
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/harness/stack/target_profile.h"
@@ -72,7 +76,7 @@ void run_metadata_discovery(const HttpStep& step, StepRun& run) {
   StepExecutor& executor = run.executor;
   const ServiceEntry& entry = executor.target_service(step.server);
   const std::string service = executor.target_service_name(step.server);
-  const ServiceRow* row = find_service_row(service);
+  const ServiceRow* row = find_service_row(executor.stack().role_of(service));
   if (!row || !row->mcp_server()) throw std::runtime_error("metadata: " + service + " is not an MCP server, which has no protected-resource metadata");
   http::ClientOptions options;
   options.read_timeout = executor.options().http_timeout;
@@ -115,12 +119,21 @@ void run_http(const HttpStep& step, StepRun& run) {
   std::string target = substitute(step.path, run.resolve);
   if (target.empty()) target = url.path;  // the MCP endpoint itself
   http::Fields headers;
+  std::optional<DpopPresenter> dpop;
   if (agent) {
     act_as_agent(*agent, run.step, out, run.record);
     headers = agent->headers;
   } else if (step.authorization == "token") {
-    out.sent_token = executor.token_for(run.step, run.state, out, run.record).value;
-    headers.emplace_back("Authorization", "Bearer " + out.sent_token);
+    const HeldToken& held = executor.token_for(run.step, run.state, out, run.record);
+    out.sent_token = held.value;
+    if (step.dpop) {
+      if (!held.dpop_key) throw std::runtime_error("dpop: the harness holds no key of this token (get it with token: … dpop: true)");
+      dpop.emplace(*step.dpop, *held.dpop_key, held.value);
+      const http::Fields presented = dpop->headers(step.method, origin + target);
+      headers.insert(headers.end(), presented.begin(), presented.end());
+    } else {
+      headers.emplace_back("Authorization", "Bearer " + out.sent_token);
+    }
   }
   for (const auto& [name, value] : step.headers) {
     headers.emplace_back(name, substitute(value, run.resolve));
@@ -156,8 +169,11 @@ void run_http(const HttpStep& step, StepRun& run) {
   const auto authorization = http::find_field(headers, "Authorization");
   const std::string subject = agent ? "agent " + out.caller
                               : authorization && authorization->rfind("Bearer ", 0) == 0 ? pacing_subject(authorization->substr(7))
-                                                                                           : "";
-  executor.pace(service, subject, limit, 1, out, step.repeat);
+                              : authorization && authorization->rfind("DPoP ", 0) == 0   ? pacing_subject(authorization->substr(5))
+                                                                                         : "";
+  // A replay is two requests, the first of which must be served.
+  const bool replays = dpop && dpop->replays();
+  executor.pace(service, subject, limit, replays ? 2 : 1, out, step.repeat);
 
   http::ClientOptions options;
   options.read_timeout = executor.options().http_timeout;
@@ -174,9 +190,18 @@ void run_http(const HttpStep& step, StepRun& run) {
   http::ClientResponse response;
   // `repeat`: the same request again and again, one after the other (a burst of refused
   // credentials); the last answer is the step's, every status is kept.
-  for (int i = 0; i < step.repeat; ++i) {
+  // A DPoP presentation makes a fresh proof for each request, but for a replay: the same proof
+  // twice, the first of which must be accepted, so that the second answer is about the replay.
+  const auto proof_header = std::find_if(headers.begin(), headers.end(), [](const auto& field) { return field.first == "DPoP"; });
+  const int sends = replays ? 2 : step.repeat;
+  for (int i = 0; i < sends; ++i) {
+    if (i > 0 && dpop && !replays && proof_header != headers.end()) proof_header->second = dpop->proof(step.method, origin + target);
     response = client.request(step.method, target, headers, body, has_body && !typed ? "application/json" : "");
     out.statuses.push_back(response.status);
+    if (replays && i == 0 && response.status != 200) {
+      throw std::runtime_error("the proof's first use was refused (HTTP " + std::to_string(response.status) +
+                               "): there is no replay to test");
+    }
   }
   if (step.repeat > 1) run.record.note({{"repeat", {{"requests", step.repeat}, {"statuses", out.statuses}}}});
   // A repeated request is a burst, never paced: it may have emptied the buckets. An agent's 403
@@ -184,7 +209,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   if (step.repeat > 1) {
     executor.burst_answered(service, subject, limit, out.statuses, step.repeat);
   } else {
-    executor.answered(service, subject, limit, agent && response.status == 403 ? 200 : response.status);
+    executor.answered(service, subject, limit, agent && response.status == 403 ? 200 : response.status, replays ? 2 : 1);
   }
   const std::string shown_body =
       step.body_bytes > 0 ? "(a generated body of " + std::to_string(step.body_bytes) + " bytes)" : body;
@@ -198,7 +223,7 @@ HttpStep read_http(const StepSource& source) {
   const YAML::Node& value = source.value;
   const std::string& here = source.here;
   reader.only_keys(value, here,
-                   {"server", "method", "path", "body", "json", "body_bytes", "probe", "metadata", "headers", "auth", "repeat"});
+                   {"server", "method", "path", "body", "json", "body_bytes", "probe", "metadata", "headers", "auth", "repeat", "dpop"});
   HttpStep step;
   step.server = reader.required_text(value, "server", here);
   if (value["metadata"].IsDefined()) {
@@ -206,7 +231,7 @@ HttpStep read_http(const StepSource& source) {
     if (reader.text(value["metadata"], where) != "protected_resource") {
       reader.fail(value["metadata"], where, "expected protected_resource (the server's RFC 9728 metadata, found as an MCP client finds it)");
     }
-    for (const char* key : {"method", "path", "body", "json", "body_bytes", "probe", "headers", "auth", "repeat"}) {
+    for (const char* key : {"method", "path", "body", "json", "body_bytes", "probe", "headers", "auth", "repeat", "dpop"}) {
       if (value[key].IsDefined()) reader.fail(value[key], Reader::join(here, key), "metadata finds its own requests: leave out " + std::string(key));
     }
     step.protected_resource_metadata = true;
@@ -239,6 +264,11 @@ HttpStep read_http(const StepSource& source) {
   if (step.authorization != "token" && step.authorization != "none") {
     reader.fail(value["auth"], Reader::join(here, "auth"), "expected token or none");
   }
+  step.dpop = read_dpop_field(reader, value, here);
+  if (step.dpop && step.authorization != "token") reader.fail(value["dpop"], Reader::join(here, "dpop"), "presents the held token: drop auth: none");
+  if (step.dpop && step.dpop->proof == "replayed" && step.repeat > 1) {
+    reader.fail(value["repeat"], Reader::join(here, "repeat"), "a replay sends its proof twice: give no repeat");
+  }
   return step;
 }
 
@@ -269,6 +299,7 @@ StepKindInfo http_step_kind() {
                  {"http.auth", "`token` (default: the caller's bearer token, or an agent's credential) or `none`"},
                  {"http.repeat", "send the request this many times, one after the other (1 to 1000); the last answer is "
                                  "the step's, every status is kept (`some_http_status`)"},
+                 {"http.dpop", kDpopFieldMeaning},
                  kViaField,
                  kCredentialField},
       .yields = {ResultPart::http_answer, ResultPart::rpc_answer, ResultPart::json_result, ResultPart::sent_token, ResultPart::burst, ResultPart::audit, ResultPart::duration},

@@ -145,7 +145,7 @@ void make_token(const TokenStep& step, StepRun& run) {
     if (!held) throw std::runtime_error("no token \"" + from + "\" to " + to_string(step.action) + " from yet");
     return *held;
   };
-  HeldToken made{out.caller, "", "", client};
+  HeldToken made{out.caller, "", "", client, std::nullopt};
   try {
     if (step.action == TokenAction::forge) {
       const HeldToken& from = source();
@@ -181,7 +181,10 @@ void make_token(const TokenStep& step, StepRun& run) {
       if (made.value.empty()) throw std::runtime_error("the identity provider gave no " + to_string(step.action));
     } else if (step.action == TokenAction::client_credentials) {
       oidc::TokenClient tokens(executor.realm_url(), {client, secret_of(step, executor)});
-      if (step.dpop) tokens.bind_to(jose::Key::generate_ec_p256());
+      if (step.dpop) {
+        made.dpop_key = jose::Key::generate_ec_p256();
+        tokens.bind_to(*made.dpop_key);
+      }
       made.value = tokens.client_credentials_grant(step.scope).access_token;
       made.user = "service-account-" + client;
     } else if (step.action == TokenAction::exchange) {
@@ -304,8 +307,9 @@ StepKindInfo token_step_kind() {
                  {"encoding", "forge: `padded` (base64url with `=`) or `standard` (base64 with `+/=`)"},
                  {"value", "raw: the token's text (`${token.NAME}` …)"},
                  {"audience", "exchange: the audience asked for"},
-                 {"dpop", "fresh, client_credentials: `true` asks with a DPoP proof of a key made for it and then "
-                          "forgotten: a token bound to a key nobody holds, as a thief has it"}},
+                 {"dpop", "fresh, client_credentials: `true` asks with a DPoP proof of a key made for it, held with the "
+                          "token: an http or call step's `dpop:` proves with it, any other step presents the token as a "
+                          "thief holds it, without its key"}},
       .yields = {ResultPart::token_grant, ResultPart::json_result, ResultPart::duration},
       .read = [](const StepSource& source) -> StepSpec { return read_token(source); },
       .run = runner<TokenStep>(run_token),

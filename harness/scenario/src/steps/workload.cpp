@@ -7,9 +7,9 @@
 #include "../recorder.h"
 #include "../step_executor.h"
 #include "../workload_client.h"
+#include "dpop_presentation.h"
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
-#include "mcph/jose/dpop.h"
 #include "mcph/sync/elapsed.h"
 #include "step_kind.h"
 
@@ -17,25 +17,6 @@ namespace mcph::harness {
 namespace {
 
 using Json = nlohmann::json;
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string proof_for(const WorkloadStep& step, const jose::Key& key, const std::string& method, const std::string& url,
-                      const std::string& token) {
-  jose::DpopProofRequest request;
-  request.htm = step.htm.empty() ? method : step.htm;
-  request.htu = step.htu.empty() ? url : step.htu;
-  request.iat = now_seconds() + step.iat_offset;
-  if (step.ath != "omit") request.access_token = token;
-  jose::DpopProofTampering tampering;
-  tampering.typ = step.typ;
-  tampering.alg = step.alg;
-  tampering.private_jwk = step.private_jwk;
-  if (step.ath == "wrong") tampering.ath = jose::dpop_access_token_hash(token + "-another");
-  return jose::create_dpop_proof(key, request, tampering);
-}
 
 Json tool_call(const WorkloadStep& step, int id) {
   return {{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
@@ -84,15 +65,11 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
   const ServiceEntry& entry = executor.target_service(step.server);
   const std::string origin = http::parse_url(entry.url).origin();
   const std::string url = origin + step.path;
-  http::Fields headers;
-  if (step.scheme != "none") headers.emplace_back("Authorization", step.scheme + " " + presented.access_token);
+  const DpopPresenter presenter(step.dpop, caller.key, presented.access_token);
+  http::Fields headers = presenter.headers("POST", url);
   out.sent_token = presented.access_token;
-  const jose::Key stranger = jose::Key::generate_ec_p256();
-  const auto fresh_proof = [&] {
-    return proof_for(step, step.proof_by_stranger ? stranger : caller.key, "POST", url, presented.access_token);
-  };
-  const std::string proof = step.proof == "none" ? "" : fresh_proof();
-  if (!proof.empty()) headers.emplace_back("DPoP", proof);
+  const auto fresh_proof = [&] { return presenter.proof("POST", url); };
+  const bool proves = step.dpop.proof != "none";
   for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, run.resolve));
   http::ClientOptions options;
   options.read_timeout = executor.options().http_timeout;
@@ -108,10 +85,10 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
   // replayed: the proof's first use must be accepted, so that its second answer is about the replay.
   // A burst (repeat) sends each call with a fresh proof of its own and stops at the first 429,
   // unless it goes on past refusals.
-  const int sends = step.proof == "replayed" ? 2 : step.repeat;
+  const int sends = presenter.replays() ? 2 : step.repeat;
   http::ClientResponse response;
   for (int i = 0; i < sends; ++i) {
-    if (i > 0 && step.repeat > 1 && !proof.empty()) {
+    if (i > 0 && step.repeat > 1 && proves) {
       dpop_header(headers)->second = fresh_proof();
     }
     const auto started = sync::SteadyClock::now();
@@ -164,9 +141,10 @@ WorkloadStep read_workload(const StepSource& source) {
   const Reader& reader = source.reader;
   const YAML::Node& value = source.value;
   const std::string& here = source.here;
-  reader.only_keys(value, here, {"agent", "server", "path", "tool", "operation", "token_of", "scheme", "proof", "proof_key",
-                                 "htm", "htu", "iat_offset", "ath", "typ", "alg", "private_jwk", "headers", "repeat",
-                                 "past_refusals", "batch"});
+  std::set<std::string> keys = {"agent", "server", "path", "tool", "operation", "token_of", "headers", "repeat",
+                                "past_refusals", "batch"};
+  keys.insert(dpop_presentation_keys().begin(), dpop_presentation_keys().end());
+  reader.only_keys(value, here, keys);
   WorkloadStep step;
   step.agent = reader.required_text(value, "agent", here);
   step.server = reader.text_or(value, "server", here, step.server);
@@ -174,40 +152,18 @@ WorkloadStep read_workload(const StepSource& source) {
   step.tool = reader.text_or(value, "tool", here, step.tool);
   step.operation = reader.text_or(value, "operation", here, step.operation);
   step.token_of = reader.text_or(value, "token_of", here);
-  step.scheme = reader.text_or(value, "scheme", here, step.scheme);
-  if (step.scheme != "DPoP" && step.scheme != "Bearer" && step.scheme != "none") {
-    reader.fail(value["scheme"], Reader::join(here, "scheme"), "expected DPoP, Bearer or none");
-  }
-  step.proof = reader.text_or(value, "proof", here, step.proof);
-  if (step.proof != "fresh" && step.proof != "none" && step.proof != "replayed") {
-    reader.fail(value["proof"], Reader::join(here, "proof"), "expected fresh, none or replayed");
-  }
-  const std::string key = reader.text_or(value, "proof_key", here, "agent");
-  if (key != "agent" && key != "stranger") reader.fail(value["proof_key"], Reader::join(here, "proof_key"), "expected agent or stranger");
-  step.proof_by_stranger = key == "stranger";
-  step.htm = reader.text_or(value, "htm", here);
-  step.htu = reader.text_or(value, "htu", here);
-  if (value["iat_offset"].IsDefined()) {
-    step.iat_offset = static_cast<int>(bounded_integer(reader, value["iat_offset"], Reader::join(here, "iat_offset"), -86400, 86400));
-  }
-  step.ath = reader.text_or(value, "ath", here);
-  if (!step.ath.empty() && step.ath != "omit" && step.ath != "wrong") {
-    reader.fail(value["ath"], Reader::join(here, "ath"), "expected omit or wrong");
-  }
-  if (value["typ"].IsDefined()) step.typ = reader.text(value["typ"], Reader::join(here, "typ"));
-  if (value["alg"].IsDefined()) step.alg = reader.text(value["alg"], Reader::join(here, "alg"));
-  step.private_jwk = read_flag(reader, value, "private_jwk", here);
+  step.dpop = read_dpop_presentation(reader, value, here);
   if (value["headers"].IsDefined()) step.headers = reader.header_fields(value["headers"], Reader::join(here, "headers"));
   if (value["repeat"].IsDefined()) {
     step.repeat = static_cast<int>(bounded_integer(reader, value["repeat"], Reader::join(here, "repeat"), 1, 1000));
-    if (step.repeat > 1 && step.proof == "replayed") {
+    if (step.repeat > 1 && step.dpop.proof == "replayed") {
       reader.fail(value["repeat"], Reader::join(here, "repeat"), "a burst sends a fresh proof with each call, never a replay");
     }
   }
   step.past_refusals = read_flag(reader, value, "past_refusals", here);
   if (value["batch"].IsDefined()) {
     step.batch = static_cast<int>(bounded_integer(reader, value["batch"], Reader::join(here, "batch"), 1, 1000));
-    if (!value["path"].IsDefined() || step.repeat > 1 || step.proof == "replayed") {
+    if (!value["path"].IsDefined() || step.repeat > 1 || step.dpop.proof == "replayed") {
       reader.fail(value["batch"], Reader::join(here, "batch"),
                   "a batch is sent once, in a session: give path, the Streamable HTTP endpoint, and no repeat or replay");
     }
@@ -239,7 +195,7 @@ StepKindInfo workload_step_kind() {
                  {"workload.token_of", "present this agent's bound token instead of the caller's own (the proof stays the caller's)"},
                  {"workload.scheme", "`DPoP` (default), `Bearer`, or `none` (no Authorization header)"},
                  {"workload.proof", "`fresh` (default), `none`, or `replayed` (the same proof sent twice; the first must be accepted)"},
-                 {"workload.proof_key", "`agent` (default: the key the caller's token is bound to) or `stranger` (a new key)"},
+                 {"workload.proof_key", "`own` (or `agent`; default: the key the caller's token is bound to) or `stranger` (a new key)"},
                  {"workload.htm", "the proof's htm instead of POST"},
                  {"workload.htu", "the proof's htu instead of the request's URL"},
                  {"workload.iat_offset", "seconds added to the proof's iat (-86400 to 86400)"},

@@ -21,6 +21,7 @@
 // One Client holds one connection: use one per thread. Transport failures throw
 // http::TransportError.
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -100,6 +101,11 @@ class Client {
   // A header sent with every request from now on (e.g. Authorization); replaces a previous
   // value of the same name. An empty value removes it.
   void set_header(std::string name, std::string value);
+  // Headers made afresh for each request from now on (a DPoP proof made for that very request):
+  // called with its method and URL; they replace the persistent headers of the same names, and
+  // a call's own headers replace them.
+  using RequestHeaders = std::function<http::Fields(std::string_view method, const std::string& url)>;
+  void set_request_headers(RequestHeaders make);
 
   // Streamable HTTP and SSE: initialize, then notifications/initialized (SSE opens its stream
   // first). Legacy: nothing to do.

@@ -14,6 +14,7 @@
 #include "mcph/http/message.h"
 #include "mcph/http/trace_context.h"
 #include "mcph/jose/dpop.h"
+#include "mcph/jose/dpop_sabotage.h"
 #include "mcph/jose/jws.h"
 
 namespace mcph::oidc {
@@ -60,6 +61,8 @@ struct AuthConfig {
   // has a replay cache of dpop_replay_capacity live proofs. A bound token as Bearer is refused.
   std::vector<jose::Alg> dpop_algs{jose::Alg::ES256, jose::Alg::RS256};
   std::size_t dpop_replay_capacity = 1000;
+  // UNSAFE switches of the DPoP checks, each one defect, for the harness's sabotage tests only.
+  jose::DpopSabotage unsafe_dpop;
 };
 
 // Who is calling, as far as the verified token says, and the request they call with. Only

@@ -16,6 +16,7 @@
 
 #include "mcph/http/message.h"
 #include "mcph/jose/dpop.h"
+#include "mcph/jose/dpop_sabotage.h"
 #include "mcph/jose/jws.h"
 #include "mcph/jose/subject_replay_caches.h"
 
@@ -24,18 +25,6 @@ class JwksCache;
 }
 
 namespace mcph::workload {
-
-// UNSAFE: checks of the proof itself that lib/jose skips (DpopVerifyOptions), each one defect, for
-// the sabotage tests only.
-struct UnsafeProofChecks {
-  bool no_htm = false;       // a proof made for another method
-  bool no_htu = false;       // a proof made for another URL
-  bool no_iat = false;       // a proof of any age
-  bool no_ath = false;       // a proof for no token, or another
-  bool no_typ = false;       // a proof whatever its typ
-  bool unsigned_alg = false; // a proof with alg none, unsigned
-  bool private_jwk = false;  // a proof whose jwk holds the private key
-};
 
 struct DpopAuthSettings {
   std::string issuer;        // the realm's issuer URL
@@ -47,13 +36,10 @@ struct DpopAuthSettings {
   std::chrono::seconds clock_skew{15};
   std::size_t replay_capacity = 10000;  // live proofs remembered per agent
   // UNSAFE switches, each one defect, for the sabotage tests only.
-  bool unsafe_dpop_as_bearer = false;  // a bound token presented as Bearer, without a proof, is accepted
-  bool unsafe_no_jkt_check = false;    // the proof's key is not compared with cnf.jkt
-  bool unsafe_no_replay_check = false; // a proof's jti may be used again
+  jose::DpopSabotage unsafe_dpop;
   // One replay cache of replay_capacity for every caller, filled while authenticating (before
   // the rate limit and the tier): one agent's proofs crowd out everyone's (503 when full).
   bool unsafe_shared_replay_cache = false;
-  UnsafeProofChecks unsafe_proof;
 };
 
 struct WorkloadCaller {

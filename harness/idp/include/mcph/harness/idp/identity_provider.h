@@ -14,6 +14,7 @@
 
 #include "mcph/harness/idp/identity_provider_kind.h"
 #include "mcph/harness/provision/provision.h"
+#include "mcph/jose/key.h"
 #include "mcph/oidc/token_client.h"
 
 namespace mcph::harness {
@@ -53,7 +54,8 @@ struct UserSignIn {
   std::string client_id = "mcp-client";
   std::string client_secret;  // empty: the realm fixture's
   std::string scope;
-  bool dpop_bound = false;    // bound to a key made for it and then forgotten
+  bool dpop_bound = false;    // bound to dpop_key, else to a key made for it and then forgotten
+  std::optional<jose::Key> dpop_key;
 };
 
 // A sign-in's tokens and how it was asked, for a scenario's record (never a secret).

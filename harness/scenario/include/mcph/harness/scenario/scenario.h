@@ -47,6 +47,20 @@ struct AgentCredentialSpec {
   std::string shape = "{}";
 };
 
+// How a step presents a DPoP-bound token (RFC 9449) whose key the harness holds: `Authorization:
+// DPoP <token>` and a proof of that key made for this very request (htm, htu, iat now, a fresh
+// jti, ath of the token), each part bendable for an attack (steps/dpop_presentation.h).
+struct DpopPresentation {
+  std::string scheme = "DPoP";      // DPoP | Bearer | none (no Authorization header)
+  std::string proof = "fresh";      // fresh | none | replayed (the same proof sent twice)
+  bool proof_by_stranger = false;   // the proof is signed by a key no token is bound to
+  std::string htm, htu;             // "" = the request's
+  int iat_offset = 0;               // seconds added to now
+  std::string ath;                  // "" = the token's hash | omit | wrong
+  std::optional<std::string> typ, alg;
+  bool private_jwk = false;
+};
+
 // call: jira.get_issue, args: {...} — an MCP tool call.
 struct CallStep {
   static constexpr StepKind kind = StepKind::call;
@@ -63,6 +77,8 @@ struct CallStep {
   int rate_window_ms = 0;
   HeaderFields headers;    // sent with every request of the call
   AgentCredentialSpec agent;
+  // `dpop:`, the held token is presented as DPoP-bound, with a proof of its key for each request.
+  std::optional<DpopPresentation> dpop;
 };
 
 // http: {server: jira-mcp, method: POST, body: ...} — a raw HTTP request.
@@ -89,6 +105,9 @@ struct HttpStep {
   bool protected_resource_metadata = false;
   int repeat = 1;  // the same request this many times, one after the other
   AgentCredentialSpec agent;
+  // `dpop:`, the held token is presented as DPoP-bound, with a proof of its key (a fresh one for
+  // each of `repeat`'s requests, but for `proof: replayed`).
+  std::optional<DpopPresentation> dpop;
 };
 
 // vault: {path: secret/data/users/bob/jira} or whoami — a direct Vault request.
@@ -130,7 +149,7 @@ struct TokenStep {
   std::string value;       // raw: the token's text (substituted: ${token.NAME} …)
   std::string scope;       // fresh, id_token, client_credentials: the scope asked for (default: every MCP server's)
   std::string audience;    // exchange: the audience asked for
-  bool dpop = false;       // fresh, client_credentials: bound to a key of its own (DPoP), which is then forgotten
+  bool dpop = false;       // fresh, client_credentials: bound to a key of its own (DPoP), held with the token
 };
 
 // sql: SELECT … — a query on the stack's PostgreSQL as its superuser.
@@ -247,14 +266,7 @@ struct WorkloadStep {
   std::string tool = "filesystem";
   std::string operation = "read";
   std::string token_of;             // whose bound token is presented ("": the agent's own)
-  std::string scheme = "DPoP";      // DPoP | Bearer | none (no Authorization header)
-  std::string proof = "fresh";      // fresh | none | replayed (the same proof sent twice)
-  bool proof_by_stranger = false;   // the proof is signed by a key no token is bound to
-  std::string htm, htu;             // "" = the request's
-  int iat_offset = 0;               // seconds added to now
-  std::string ath;                  // "" = the token's hash | omit | wrong
-  std::optional<std::string> typ, alg;
-  bool private_jwk = false;
+  DpopPresentation dpop;
   HeaderFields headers;
   int repeat = 1;                   // a burst: calls until the first 429, each with a fresh proof
   bool past_refusals = false;       // the burst sends all its calls, whatever they are answered

@@ -1,0 +1,97 @@
+#include "dpop_presentation.h"
+
+#include <chrono>
+
+#include "mcph/jose/dpop.h"
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+const std::set<std::string>& dpop_presentation_keys() {
+  static const std::set<std::string> keys = {"scheme", "proof", "proof_key", "htm", "htu", "iat_offset",
+                                             "ath", "typ", "alg", "private_jwk"};
+  return keys;
+}
+
+DpopPresentation read_dpop_presentation(const Reader& reader, const YAML::Node& value, const std::string& here) {
+  DpopPresentation dpop;
+  dpop.scheme = reader.text_or(value, "scheme", here, dpop.scheme);
+  if (dpop.scheme != "DPoP" && dpop.scheme != "Bearer" && dpop.scheme != "none") {
+    reader.fail(value["scheme"], Reader::join(here, "scheme"), "expected DPoP, Bearer or none");
+  }
+  dpop.proof = reader.text_or(value, "proof", here, dpop.proof);
+  if (dpop.proof != "fresh" && dpop.proof != "none" && dpop.proof != "replayed") {
+    reader.fail(value["proof"], Reader::join(here, "proof"), "expected fresh, none or replayed");
+  }
+  const std::string key = reader.text_or(value, "proof_key", here, "own");
+  if (key != "own" && key != "agent" && key != "stranger") {
+    reader.fail(value["proof_key"], Reader::join(here, "proof_key"), "expected own (or agent) or stranger");
+  }
+  dpop.proof_by_stranger = key == "stranger";
+  dpop.htm = reader.text_or(value, "htm", here);
+  dpop.htu = reader.text_or(value, "htu", here);
+  if (value["iat_offset"].IsDefined()) {
+    dpop.iat_offset = static_cast<int>(bounded_integer(reader, value["iat_offset"], Reader::join(here, "iat_offset"), -86400, 86400));
+  }
+  dpop.ath = reader.text_or(value, "ath", here);
+  if (!dpop.ath.empty() && dpop.ath != "omit" && dpop.ath != "wrong") {
+    reader.fail(value["ath"], Reader::join(here, "ath"), "expected omit or wrong");
+  }
+  if (value["typ"].IsDefined()) dpop.typ = reader.text(value["typ"], Reader::join(here, "typ"));
+  if (value["alg"].IsDefined()) dpop.alg = reader.text(value["alg"], Reader::join(here, "alg"));
+  if (value["private_jwk"].IsDefined()) {
+    const Json flag = reader.json(value["private_jwk"], Reader::join(here, "private_jwk"));
+    if (!flag.is_boolean()) reader.fail(value["private_jwk"], Reader::join(here, "private_jwk"), "expected true or false");
+    dpop.private_jwk = flag.get<bool>();
+  }
+  return dpop;
+}
+
+std::optional<DpopPresentation> read_dpop_field(const Reader& reader, const YAML::Node& step_value, const std::string& here) {
+  const YAML::Node node = step_value["dpop"];
+  if (!node.IsDefined()) return std::nullopt;
+  const std::string field = Reader::join(here, "dpop");
+  if (node.IsMap()) {
+    reader.only_keys(node, field, dpop_presentation_keys());
+    return read_dpop_presentation(reader, node, field);
+  }
+  const Json flag = reader.json(node, field);
+  if (!flag.is_boolean() || !flag.get<bool>()) reader.fail(node, field, "expected true or a mapping of how the proof is bent");
+  return DpopPresentation{};
+}
+
+DpopPresenter::DpopPresenter(DpopPresentation presentation, jose::Key key, std::string token)
+    : presentation_(std::move(presentation)), key_(std::move(key)), stranger_(jose::Key::generate_ec_p256()),
+      token_(std::move(token)) {}
+
+std::string DpopPresenter::proof(const std::string& method, const std::string& url) const {
+  const DpopPresentation& bent = presentation_;
+  jose::DpopProofRequest request;
+  request.htm = bent.htm.empty() ? method : bent.htm;
+  request.htu = bent.htu.empty() ? url : bent.htu;
+  request.iat = now_seconds() + bent.iat_offset;
+  if (bent.ath != "omit") request.access_token = token_;
+  jose::DpopProofTampering tampering;
+  tampering.typ = bent.typ;
+  tampering.alg = bent.alg;
+  tampering.private_jwk = bent.private_jwk;
+  if (bent.ath == "wrong") tampering.ath = jose::dpop_access_token_hash(token_ + "-another");
+  return jose::create_dpop_proof(bent.proof_by_stranger ? stranger_ : key_, request, tampering);
+}
+
+http::Fields DpopPresenter::headers(const std::string& method, const std::string& url) const {
+  http::Fields headers;
+  if (presentation_.scheme != "none") headers.emplace_back("Authorization", presentation_.scheme + " " + token_);
+  if (presentation_.proof != "none") headers.emplace_back("DPoP", proof(method, url));
+  return headers;
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,89 @@
+// The dpop family's cases at the servers of the realm's users (scenarios/dpop_users.yaml) with
+// jira-mcp swapped for one of the test's own, started with each DPoP sabotage switch of the
+// reference servers (servers/broker, jose::DpopSabotage) beside the shared stack: the file fails
+// in exactly the scenarios that show the switch's defect, with its finding on jira-mcp, and
+// nowhere else; the stack's github-mcp and postgres-mcp keep every other step green. The same
+// jira-mcp without a switch passes the whole file, so that a red is the switch's.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+#include <string>
+
+#include "mcph/harness/scenario/scenario_runner.h"
+#include "own_servers.h"
+#include "sabotage_verdicts.h"
+
+namespace mcph::harness {
+namespace {
+
+class UsersDpopSabotage : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* stack_file = std::getenv("MCPH_STACK_FILE");
+    if (!stack_file) GTEST_SKIP() << "MCPH_STACK_FILE is not set: these tests run beside the shared stack";
+    stack_ = StackFile::load(stack_file);
+  }
+
+  // dpop_users.yaml against the stack with a jira-mcp of the test's own, taking the stack's
+  // jira-mcp tokens (its audience), with `flags`: each of `red` fails naming its property on
+  // jira-mcp, every other scenario passes.
+  void expect_red(const std::vector<std::string>& flags, const std::map<std::string, std::string>& red) const {
+    std::vector<std::string> argv = {"--audience", stack_.service("jira-mcp").url};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    const proc::StartedService own = start_own_server(stack_, "jira-mcp", ServerRoute::direct, argv);
+    StackFile stack = stack_;
+    stack.services["jira-mcp"].url = own.url + "/mcp";
+    ScenarioRunner runner(stack);
+    std::string flag;
+    for (const auto& each : flags) flag += (flag.empty() ? "" : " ") + each;
+    RedVerdicts expected{.flag = flag.empty() ? "(no switch)" : flag, .server = "jira-mcp"};
+    for (const auto& [scenario, property] : red) expected.red["dpop_users / " + scenario] = property;
+    expect_red_exactly(run_suites(runner, {"dpop_users"}), expected);
+  }
+
+  StackFile stack_;
+};
+
+TEST_F(UsersDpopSabotage, TheServerWithoutASwitchPassesEveryCase) { expect_red({}, {}); }
+
+struct Switch {
+  std::string name, flag, scenario, property;
+};
+
+class UsersDpopSabotageOfEachSwitch : public UsersDpopSabotage, public ::testing::WithParamInterface<Switch> {};
+
+TEST_P(UsersDpopSabotageOfEachSwitch, ItsScenarioAloneIsFound) {
+  expect_red({GetParam().flag}, {{GetParam().scenario, GetParam().property}});
+}
+
+const std::string kAnotherRequest = "a user's proof for another method or another URL is refused";
+const std::string kAnotherRequestFound = "accepts a DPoP proof made for another request";
+INSTANTIATE_TEST_SUITE_P(
+    EachSwitch, UsersDpopSabotageOfEachSwitch,
+    ::testing::Values(
+        Switch{"no_proof", "--unsafe-dpop-no-proof", "a user's bound token without a proof is refused",
+               "accepts a DPoP-bound token without a proof"},
+        Switch{"as_bearer", "--unsafe-dpop-as-bearer",
+               "a user's bound token presented as a bearer token, with or without its proof, is refused",
+               "accepts a DPoP-bound token as a bearer token"},
+        Switch{"replay", "--unsafe-no-replay-check", "a user's proof used once is refused the second time",
+               "accepts a replayed DPoP proof"},
+        Switch{"htm", "--unsafe-dpop-no-htm-check", kAnotherRequest, kAnotherRequestFound},
+        Switch{"htu", "--unsafe-dpop-no-htu-check", kAnotherRequest, kAnotherRequestFound},
+        Switch{"iat", "--unsafe-dpop-no-iat-check", "a user's stale proof and one from the future are refused",
+               "accepts a DPoP proof outside its time window"},
+        Switch{"ath", "--unsafe-dpop-no-ath-check", "a user's proof without the token's hash, or with another token's, is refused",
+               "accepts a DPoP proof not made for the presented token"},
+        Switch{"jkt", "--unsafe-no-jkt-check", "a user's bound token with a proof by another key is refused",
+               "accepts a DPoP proof by a key the token is not bound to"},
+        Switch{"typ", "--unsafe-dpop-no-typ-check", "a user's proof whose typ is not dpop+jwt is refused",
+               "accepts a malformed DPoP proof"},
+        Switch{"unsigned", "--unsafe-dpop-unsigned", "a user's unsigned proof and one signed with a shared secret are refused",
+               "accepts a DPoP proof without an asymmetric signature"},
+        Switch{"private_jwk", "--unsafe-dpop-private-jwk", "a user's proof whose jwk carries the private key is refused",
+               "accepts a malformed DPoP proof"}),
+    [](const ::testing::TestParamInfo<Switch>& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace mcph::harness
