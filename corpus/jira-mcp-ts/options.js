@@ -7,7 +7,8 @@ const FLAWS = {
   'aud-unchecked': 'accepts any audience the realm signs, not only its own',
   'user-from-claim': "reads the Vault path of the token's preferred_username claim",
   'raw-backend-errors': "passes Jira's error body on to the caller",
-  'no-rate-limit': 'no per-user rate limit'
+  'no-rate-limit': 'no per-user rate limit',
+  'sdk-bearer-only': "the SDK's requireBearerAuth alone, without the RFC 6750 guard in front of it"
 };
 
 const USAGE = `usage: node server.js --port N --realm-url URL --vault-url URL --jira-url URL

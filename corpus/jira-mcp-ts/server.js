@@ -70,7 +70,7 @@ async function main() {
     }));
     const tail = challengeTail({ scope: options.audience, resourceMetadataUrl });
     const authenticated = [
-      bearerGuard(tail),
+      ...(options.flaws.has('sdk-bearer-only') ? [] : [bearerGuard(tail)]),
       requireBearerAuth({ verifier: keycloakVerifier(options), requiredScopes: [], resourceMetadataUrl }),
       ...(options.flaws.has('no-rate-limit') ? [] : [perUserRateLimit(options.rate)])
     ];
