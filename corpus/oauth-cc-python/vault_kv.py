@@ -8,8 +8,9 @@ class SecretNotFound(Exception):
 
 
 class VaultKv:
-    def __init__(self, addr: str, token: str, mount: str = "secret"):
+    def __init__(self, addr: str, token: str, mount: str = "secret", transport: httpx.AsyncBaseTransport | None = None):
         self.addr = addr
+        self.transport = transport
         self.token = token
         self.mount = mount
 
@@ -21,7 +22,7 @@ class VaultKv:
         return reply.json()["auth"]["client_token"]
 
     async def _call(self, agent: str, method: str, area: str, name: str, body: dict | None = None) -> httpx.Response:
-        async with httpx.AsyncClient(timeout=5.0) as client:
+        async with httpx.AsyncClient(timeout=5.0, transport=self.transport) as client:
             token = await self._child_token(client, agent)
             url = f"{self.addr}/v1/{self.mount}/{area}/mcp/{agent}/{name}".rstrip("/")
             if method == "LIST":
