@@ -103,6 +103,13 @@ TEST(CorpusVerdict, TheRightPropertyAtAnotherStepIsNotTheExpectedFinding) {
   EXPECT_NE(verdict.missing[0].find("at the step \"aud names another\""), std::string::npos) << verdict.summary();
 }
 
+TEST(CorpusVerdict, ABoundedFindingBesideAPassCounts) {
+  Outcome passed = outcome("a", Status::passed, "p");
+  passed.findings[0].bound = "until the token's exp, at most 300 s";
+  EXPECT_EQ(judge({passed}, {}, {}).false_positives.size(), 1u);
+  EXPECT_TRUE(judge({passed}, {{"p", "suite / a", "a real defect", ""}}, {}).clean());
+}
+
 TEST(CorpusVerdict, AFailureWithoutAFindingIsAFalsePositive) {
   const auto verdict = judge({outcome("a", Status::failed)}, {}, {});
   EXPECT_EQ(verdict.false_positives.size(), 1u) << verdict.summary();

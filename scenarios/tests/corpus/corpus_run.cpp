@@ -3,7 +3,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <sstream>
 #include <stdexcept>
 
 #include "mcph/harness/fixtures/user_fixtures.h"
@@ -135,13 +134,6 @@ StackFile CorpusRun::stack_file() const {
   }
   // The stack file's own check of every entry and its profile, as `run --stack` reads one.
   return StackFile::parse(external.to_json(), "corpus/" + s.server.name + "'s stack file");
-}
-
-std::string CorpusRun::log() const {
-  std::ifstream in(impl_->work.path() / "server.log");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace mcph::harness::corpus

@@ -24,7 +24,6 @@ class CorpusRun {
   // The local stack's services, those the server plays replaced by its stack entries. Throws
   // std::runtime_error when the harness refuses an entry (the message is the harness's).
   StackFile stack_file() const;
-  std::string log() const;  // the server's output so far, for a failure's message
 
  private:
   struct Impl;
