@@ -1,0 +1,139 @@
+#include "corpus_run.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <stdexcept>
+
+#include "mcph/harness/fixtures/user_fixtures.h"
+#include "mcph/http/client.h"
+#include "mcph/jose/key.h"
+#include "mcph/openssl/crypto.h"
+#include "mcph/proc/free_port.h"
+#include "mcph/proc/private_file.h"
+#include "mcph/proc/service.h"
+#include "mcph/proc/temp_dir.h"
+
+namespace mcph::harness::corpus {
+namespace {
+
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string random_secret() {
+  return openssl::random_text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 40);
+}
+
+// The fixture's agents as OAuth clients, each with a fresh secret: {"agent-a": {"client_id",
+// "client_secret", "scopes"}} (the harness's clients_file, the scopes for the server's own use).
+std::string agent_clients() {
+  std::ifstream in(default_fixtures_dir() / "agents" / "agents.json");
+  const Json fixture = Json::parse(in, nullptr, false);
+  if (!fixture.is_object() || !fixture["agents"].is_array()) throw std::runtime_error("fixtures/agents/agents.json has no agents");
+  Json clients = Json::object();
+  for (const auto& agent : fixture["agents"]) {
+    const std::string name = agent.at("name").get<std::string>();
+    clients[name] = {{"client_id", name}, {"client_secret", random_secret()}, {"scopes", agent.at("scopes")}};
+  }
+  return clients.dump(2);
+}
+
+std::string file_of_kind(const std::string& kind) {
+  if (kind == "agent_clients") return agent_clients();
+  if (kind == "rsa_private_key") return jose::Key::generate_rsa().private_pem();
+  throw std::runtime_error("corpus.json files: no kind \"" + kind + "\" (agent_clients, rsa_private_key)");
+}
+
+}  // namespace
+
+struct CorpusRun::Impl {
+  const CorpusServer& server;
+  const StackFile& local;
+  proc::TempDir work{"mcph-corpus"};
+  int port = proc::free_loopback_port();
+  std::unique_ptr<proc::StartedService> process;
+
+  Impl(const CorpusServer& s, const StackFile& l) : server(s), local(l) {}
+
+  std::string value_of(const std::string& name, const std::string& argument) const {
+    if (name == "PORT") return std::to_string(port);
+    if (name == "DIR") return server.dir.string();
+    if (name == "WORK") return work.path().string();
+    if (name == "REALM") return local.realm;
+    if (name == "VAULT_TOKEN") return local.service("vault").vault.token;
+    if (name == "URL") {
+      const ServiceEntry& service = local.service(argument);
+      return service.url_for_servers.empty() ? service.url : service.url_for_servers;
+    }
+    if (name == "CLIENT_SECRET") return realm_client_secret(FixtureFiles::in(default_fixtures_dir()), argument);
+    throw std::runtime_error("corpus/" + server.name + "/corpus.json: no placeholder @" + name + "@");
+  }
+
+  // Every @NAME@ or @NAME:argument@ of `text` filled.
+  std::string fill(const std::string& text) const {
+    static const std::regex placeholder("@([A-Z_]+)(?::([^@\\s\"]+))?@");
+    std::string out;
+    std::size_t last = 0;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), placeholder); it != std::sregex_iterator(); ++it) {
+      out += text.substr(last, it->position() - last) + value_of((*it)[1].str(), (*it)[2].str());
+      last = it->position() + it->length();
+    }
+    return out + text.substr(last);
+  }
+};
+
+CorpusRun::CorpusRun(const CorpusServer& server, const std::string& variant, const StackFile& local, const fs::path& corpus_dir)
+    : impl_(std::make_unique<Impl>(server, local)) {
+  Impl& s = *impl_;
+  const Json files = server.spec.value("files", Json::object()), env = server.spec.value("env", Json::object());
+  for (const auto& [name, kind] : files.items()) {
+    proc::write_private_file(s.work.path() / name, file_of_kind(kind.get<std::string>()));
+  }
+  proc::SpawnOptions spawn;
+  spawn.name = server.name + " (" + variant + ")";
+  spawn.argv = {runtime_interpreter(server, corpus_dir).string()};
+  for (const auto& argument : server.spec.at("start")) spawn.argv.push_back(s.fill(argument.get<std::string>()));
+  const auto& extra = server.variants.at(variant);
+  spawn.argv.insert(spawn.argv.end(), extra.begin(), extra.end());
+  for (const auto& [name, value] : env.items()) spawn.env.emplace_back(name, s.fill(value.get<std::string>()));
+  if (const fs::path modules = node_modules(server); !modules.empty()) spawn.env.emplace_back("NODE_PATH", modules.string());
+  spawn.env.emplace_back("PYTHONDONTWRITEBYTECODE", "1");  // nothing written into the source tree
+  spawn.working_dir = server.dir.string();
+  spawn.log_path = (s.work.path() / "server.log").string();
+
+  proc::ReadyWhen ready;
+  ready.announces = false;
+  ready.url = "http://127.0.0.1:" + std::to_string(s.port);
+  ready.timeout = std::chrono::seconds(30);
+  // Without a health path, any answer on the port will do.
+  const bool any_answer = !server.spec.contains("health");
+  const std::string health = server.spec.value("health", "/");
+  ready.health = proc::HealthProbe{"GET " + health, [health, any_answer](const std::string& url) -> std::optional<std::string> {
+                                     try {
+                                       const auto reply = http::Client(url).request("GET", health, {});
+                                       if (reply.status == 200 || any_answer) return std::nullopt;
+                                       return "HTTP " + std::to_string(reply.status);
+                                     } catch (const std::exception& error) {
+                                       return std::string(error.what());
+                                     }
+                                   }};
+  s.process = std::make_unique<proc::StartedService>(proc::start_service(spawn, ready));
+}
+
+CorpusRun::~CorpusRun() = default;
+
+StackFile CorpusRun::stack_file() const {
+  const Impl& s = *impl_;
+  StackFile external;
+  external.mode = StackMode::external;
+  external.realm = s.local.realm;
+  external.services = s.local.services;
+  for (const auto& [name, entry] : s.server.spec.at("stack_entries").items()) {
+    if (entry.contains("plays")) external.services.erase(entry["plays"].get<std::string>());
+    external.services[name] = parse_service_entry(s.fill(entry.dump()), "corpus/" + s.server.name + " stack_entries." + name);
+  }
+  // The stack file's own check of every entry and its profile, as `run --stack` reads one.
+  return StackFile::parse(external.to_json(), "corpus/" + s.server.name + "'s stack file");
+}
+
+}  // namespace mcph::harness::corpus

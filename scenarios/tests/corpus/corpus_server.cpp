@@ -1,0 +1,104 @@
+#include "corpus_server.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "mcph/harness/stack/real_tier.h"
+
+namespace mcph::harness::corpus {
+namespace {
+
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string read_whole(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Json read_json(const fs::path& path) {
+  const Json json = Json::parse(read_whole(path), nullptr, false);
+  if (json.is_discarded()) throw std::runtime_error(path.string() + " is not JSON");
+  return json;
+}
+
+std::vector<std::string> strings(const Json& spec, const std::string& key, const fs::path& file) {
+  const Json value = spec.value(key, Json::array());
+  if (!value.is_array()) throw std::runtime_error(file.string() + ": " + key + " must be a list of strings");
+  std::vector<std::string> out;
+  for (const auto& entry : value) {
+    if (!entry.is_string()) throw std::runtime_error(file.string() + ": " + key + " must be a list of strings");
+    out.push_back(entry.get<std::string>());
+  }
+  return out;
+}
+
+const std::string kInstallCommand = "corpus/install-runtimes (or scripts/bootstrap)";
+
+}  // namespace
+
+std::vector<ExpectedFinding> CorpusServer::expected(const std::string& variant) const {
+  const fs::path file = dir / ("expected-" + variant + ".json");
+  const Json all = read_json(file);
+  if (!all.is_array()) throw std::runtime_error(file.string() + " must be a list of findings");
+  std::vector<ExpectedFinding> out;
+  for (const auto& entry : all) {
+    ExpectedFinding finding{entry.value("property", ""), entry.value("scenario", ""), entry.value("why", ""),
+                            entry.value("step", "")};
+    if (finding.property.empty() || finding.scenario.empty() || finding.why.empty()) {
+      throw std::runtime_error(file.string() + ": each finding needs property, scenario and why: " + entry.dump());
+    }
+    out.push_back(finding);
+  }
+  return out;
+}
+
+std::vector<CorpusServer> find_corpus_servers(const fs::path& corpus_dir) {
+  std::vector<CorpusServer> servers;
+  for (const auto& entry : fs::directory_iterator(corpus_dir)) {
+    const fs::path file = entry.path() / "corpus.json";
+    if (!entry.is_directory() || !fs::exists(file)) continue;
+    CorpusServer server{entry.path().filename().string(), entry.path(), read_json(file), {}, {}, {}};
+    server.suites = strings(server.spec, "suites", file);
+    server.must_run = strings(server.spec, "must_run", file);
+    if (server.suites.empty()) throw std::runtime_error(file.string() + ": no suites");
+    const Json variants = server.spec.value("variants", Json::object());  // kept: items() refers to it
+    if (!variants.is_object() || variants.empty()) throw std::runtime_error(file.string() + ": no variants");
+    for (const auto& [name, argv] : variants.items()) server.variants[name] = strings(variants, name, file);
+    const std::string runtime = server.spec.value("runtime", "");
+    if (runtime != "python" && runtime != "node") throw std::runtime_error(file.string() + ": runtime must be python or node");
+    servers.push_back(std::move(server));
+  }
+  std::sort(servers.begin(), servers.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return servers;
+}
+
+std::filesystem::path runtime_interpreter(const CorpusServer& server, const fs::path& corpus_dir) {
+  const fs::path cache = real_tier_cache_dir();
+  if (server.spec.value("runtime", "") == "python") {
+    const fs::path env = cache / "corpus-python";
+    const fs::path marker = env / ".installed";
+    if (!fs::exists(marker)) throw std::runtime_error("the corpus Python environment is not installed (" + env.string() + "): run " + kInstallCommand);
+    if (read_whole(marker) != read_whole(corpus_dir / "requirements.txt")) {
+      throw std::runtime_error("the corpus Python environment (" + env.string() + ") is not corpus/requirements.txt's: run " + kInstallCommand);
+    }
+    return env / "bin" / "python";
+  }
+  const fs::path marker = node_modules(server).parent_path() / ".installed";
+  if (!fs::exists(marker) || read_whole(marker) != read_whole(server.dir / "package-lock.json")) {
+    throw std::runtime_error("the node packages of corpus/" + server.name + " are not installed or out of date: run " + kInstallCommand);
+  }
+  return "node";
+}
+
+std::filesystem::path node_modules(const CorpusServer& server) {
+  if (server.spec.value("runtime", "") != "node") return {};
+  return real_tier_cache_dir() / "corpus-node" / server.name / "node_modules";
+}
+
+}  // namespace mcph::harness::corpus

@@ -1,0 +1,45 @@
+#pragma once
+// A server of the corpus (corpus/<server>/, corpus/README.md): one the project did not design,
+// built on another language's SDK. Its corpus.json says how to run it and which suites run
+// against it; its expected-<variant>.json lists every finding the harness must report on that
+// variant, and nothing else.
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace mcph::harness::corpus {
+
+struct ExpectedFinding {
+  std::string property;  // the taxonomy id
+  std::string scenario;  // "<suite> / <scenario name>"
+  std::string why;
+  // Optional: words of the step that must show it ("aud names another service"), so that the
+  // same property found at another step (a control that failed) does not pass for it.
+  std::string step;
+};
+
+struct CorpusServer {
+  std::string name;  // its directory's name
+  std::filesystem::path dir;
+  nlohmann::json spec;  // corpus.json
+  std::vector<std::string> suites;
+  std::vector<std::string> must_run;  // "<suite> / <scenario name>": skipped or broken fails the test
+  std::map<std::string, std::vector<std::string>> variants;  // name → its extra argv
+
+  // expected-<variant>.json. Throws std::runtime_error when it is missing or malformed.
+  std::vector<ExpectedFinding> expected(const std::string& variant) const;
+};
+
+// Every corpus/*/corpus.json, by name. Throws std::runtime_error naming a malformed one.
+std::vector<CorpusServer> find_corpus_servers(const std::filesystem::path& corpus_dir);
+
+// The interpreter of the server's runtime as corpus/install-runtimes installs it. Throws
+// std::runtime_error naming the command to run when it is not installed or out of date.
+std::filesystem::path runtime_interpreter(const CorpusServer& server, const std::filesystem::path& corpus_dir);
+
+// Where a Node server's packages are (its NODE_PATH); empty for other runtimes.
+std::filesystem::path node_modules(const CorpusServer& server);
+
+}  // namespace mcph::harness::corpus

@@ -1,0 +1,70 @@
+#include "corpus_verdict.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace mcph::harness::corpus {
+namespace {
+
+using Status = reports::ScenarioResult::Status;
+
+std::string block(const std::string& title, const std::vector<std::string>& lines) {
+  std::string text = title + " (" + std::to_string(lines.size()) + ")\n";
+  for (const auto& line : lines) text += "  - " + line + "\n";
+  return text;
+}
+
+}  // namespace
+
+std::string CorpusVerdict::summary() const {
+  return block("false positives", false_positives) + block("expected findings missing", missing) +
+         block("must-run scenarios not run", not_run) + block("skipped or inconclusive", undecided) +
+         block("expected findings reported", found);
+}
+
+CorpusVerdict judge(const std::vector<Outcome>& outcomes, const std::vector<ExpectedFinding>& expected,
+                    const std::vector<std::string>& must_run) {
+  CorpusVerdict verdict;
+  std::map<const ExpectedFinding*, std::string> reported;  // → the step and evidence that showed it
+  std::set<std::string> ran;
+  for (const auto& outcome : outcomes) {
+    const std::string name = outcome.name();
+    if (outcome.status == Status::skipped || outcome.status == Status::error) {
+      verdict.undecided.push_back(name + ": " + (outcome.status == Status::skipped ? "skipped: " : "no verdict: ") + outcome.message);
+      continue;
+    }
+    ran.insert(name);
+    if (outcome.status == Status::failed && outcome.findings.empty()) {
+      verdict.false_positives.push_back("a failure without a finding: " + outcome.why());
+    }
+    for (const auto& finding : outcome.findings) {
+      const std::string property = finding.property_key();
+      const auto listed = std::find_if(expected.begin(), expected.end(), [&](const ExpectedFinding& e) {
+        return e.scenario == name && e.property == property && finding.step.find(e.step) != std::string::npos;
+      });
+      if (listed != expected.end()) {
+        reported.emplace(&*listed, finding.step + ": " + finding.evidence);
+      } else {
+        verdict.false_positives.push_back(name + ": " + property + " on " + finding.server + " — " + finding.step + ": " +
+                                          finding.evidence);
+      }
+    }
+  }
+  for (const auto& e : expected) {
+    const std::string at = e.step.empty() ? "" : " at the step \"" + e.step + "\"";
+    if (const auto seen = reported.find(&e); seen != reported.end()) {
+      verdict.found.push_back(e.scenario + ": " + e.property + at + " — " + seen->second);
+    } else {
+      verdict.missing.push_back(e.scenario + ": " + e.property + at + " (" + e.why + ")");
+    }
+  }
+  for (const auto& name : must_run) {
+    if (ran.contains(name)) continue;
+    const auto it = std::find_if(outcomes.begin(), outcomes.end(), [&](const Outcome& o) { return o.name() == name; });
+    verdict.not_run.push_back(name + ": " + (it == outcomes.end() ? "no such scenario in the suites" : it->message));
+  }
+  return verdict;
+}
+
+}  // namespace mcph::harness::corpus
