@@ -48,8 +48,10 @@ bool refused_with_another_status(const std::vector<const reports::Check*>& faile
 
 reports::Finding finding(const reports::StepRecord& step, std::string_view property_id, std::string evidence,
                          std::string bound) {
-  return reports::Finding{step.server, std::string(property_id), reports::rule_for(property_id).property, step.title,
-                          secrets::scrub(evidence), secrets::scrub(bound)};
+  const reports::Rule rule = reports::rule_for(property_id);
+  return reports::Finding{step.server,       std::string(property_id),  rule.property,
+                          step.title,        secrets::scrub(evidence),  secrets::scrub(bound),
+                          std::string(reports::level(rule))};
 }
 
 // A step with no failed check but a bounded one: the finding with its bound.
