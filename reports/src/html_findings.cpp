@@ -25,11 +25,13 @@ std::string step_anchor(const ScenarioResult& scenario, const std::string& scena
   return "";
 }
 
-// The finding's rule and its taxonomy tags: "MCPH303 · OWASP MCP07:2025 · CWE-345".
+// The finding's rule and its taxonomy tags: "MCPH303 · OWASP MCP07:2025 · CWE-345", and its level
+// when it is not an error: "MCPH004 · CWE-573 · warning".
 std::string taxonomy_text(const Finding& finding) {
   const Rule rule = rule_for(finding.property_id);
   std::string text = rule.id;
   for (const std::string& tag : taxonomy_tags(rule)) text += " · " + tag;
+  if (const std::string_view shown = level(finding); shown != "error" && !finding.bounded()) text += " · " + std::string(shown);
   return text;
 }
 

@@ -20,8 +20,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Check, expectation, verdict, act
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LoadLevel, concurrency, calls, failed, calls_per_second, p50_ms, p90_ms,
                                                 p99_ms, max_ms, server)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StepRecord, title, server, ms, http_status, statuses, retry_after,
-                                                trace_ids, checks, error, load)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Finding, server, property_id, property, step, evidence, bound)
+                                                trace_ids, checks, error, answer, request, challenge, control, load)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Finding, server, property_id, property, step, evidence, bound, level)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ScenarioResult, name, description, family, status, seconds, message,
                                                 failures, flows, steps, findings, trace_file)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SuiteResult, file, name, family, started_at, scenarios)

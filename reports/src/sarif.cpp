@@ -165,7 +165,7 @@ PendingResult finding_result(const SuiteResult& suite, const ScenarioResult& sce
   // A bounded finding is a note: the scenario states the window as what it accepts.
   Json result = {
       {"ruleId", rule.id},
-      {"level", finding.bounded() ? std::string_view("note") : level(rule)},
+      {"level", level(finding)},
       {"message", {{"text", clean(finding.server) + ": " + rule.property + " — " + clean(finding.evidence) +
                                 (finding.bounded() ? " (within its bound: " + clean(finding.bound) + ")" : "")}}},
       {"locations", Json::array({location(suite, line, finding.server)})},
@@ -184,6 +184,15 @@ PendingResult inconclusive_result(const SuiteResult& suite, const ScenarioResult
       if (check.verdict != Check::Verdict::inconclusive || !server.empty()) continue;
       server = step.server;
       line = line_of(check.where);
+    }
+  }
+  // Without an undecided check, the step that left it undecided (not reached, a control that
+  // failed) is its last, whose failed check is where.
+  if (server.empty() && !line && !scenario.steps.empty()) {
+    const StepRecord& last = scenario.steps.back();
+    server = last.server;
+    for (const Check& check : last.checks) {
+      if (check.verdict == Check::Verdict::failed && !line) line = line_of(check.where);
     }
   }
   Json result = {{"ruleId", rule.id},

@@ -83,6 +83,11 @@ const std::vector<Rule>& rules() {
       rule("MCPH003", "rate-limited-outside-burst", 0, "rate-limits a call outside any burst",
            "A single call, paced within the stated limit, was answered 429: it never reached what its step tests.",
            "", "", false),
+      rule("MCPH004", "refusal-without-challenge", 0, "refuses without the challenge the specifications require",
+           "A request was refused with 401 but without a well-formed WWW-Authenticate challenge, which RFC 6750 and "
+           "the MCP authorization specification require: the refusal stands, but a client cannot learn how to "
+           "authenticate.",
+           "", "CWE-684", false),
       rule("MCPH101", "acts-with-another-users-credentials", 1, "acts with another user's credentials",
            "A call made for one user reached a backend, Vault or the database with another user's credential.",
            "MCP07:2025", "CWE-863"),
@@ -335,6 +340,12 @@ std::vector<std::string> taxonomy_tags(const Rule& rule) {
 std::string_view level(const Rule& rule) {
   if (rule.id == kInconclusiveRuleId) return "note";
   return rule.security ? "error" : "warning";
+}
+
+std::string_view level(const Finding& finding) {
+  if (finding.bounded()) return "note";
+  if (!finding.level.empty()) return finding.level;
+  return level(rule_for(finding.property_id));
 }
 
 std::string taxonomy_markdown() {

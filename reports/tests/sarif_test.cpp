@@ -166,7 +166,7 @@ TEST(Sarif, SecretsInTheEvidenceAreMasked) {
   const std::string jwt =
       "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6MTcwMDAwMDAwMH0.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl";
   report.suites[0].scenarios[0].findings.push_back(
-      {"jira-mcp", "accepts-token-it-must-refuse", "accepts a token it must refuse", "1: x", "accepted Authorization: Bearer " + jwt, {}});
+      {"jira-mcp", "accepts-token-it-must-refuse", "accepts a token it must refuse", "1: x", "accepted Authorization: Bearer " + jwt, {}, {}});
   EXPECT_THAT(sarif_json(report), Not(HasSubstr(jwt)));
 }
 
@@ -195,6 +195,61 @@ TEST(Taxonomy, TheDocsTableIsTheRulesTable) {
   EXPECT_THAT(docs, HasSubstr(taxonomy_markdown()))
       << "docs/reports.md's taxonomy table is stale; the table as it should be:\n"
       << taxonomy_markdown();
+}
+
+// A report of one scenario: a refusal without its challenge filed at warning, and another
+// scenario left inconclusive by a step that was not reached (no undecided check of its own).
+RunReport report_with_verdicts() {
+  SuiteResult suite;
+  suite.file = "scenarios/jwt-attacks.yaml";
+  ScenarioResult challenge;
+  challenge.name = "a forged token is refused";
+  challenge.status = ScenarioResult::Status::failed;
+  StepRecord refused;
+  refused.title = "2: alice calls jira.get_issue";
+  refused.server = "jira-mcp";
+  refused.http_status = 401;
+  refused.answer = "refused-without-challenge";
+  refused.checks = {{"bearer_challenge: invalid_token", Check::Verdict::failed, "no WWW-Authenticate", "jwt-attacks.yaml:12"}};
+  challenge.steps = {refused};
+  challenge.findings = {{"jira-mcp", "refusal-without-challenge", "refuses without the challenge the specifications require",
+                         refused.title, "401 without WWW-Authenticate", "", "warning"}};
+  ScenarioResult unreached;
+  unreached.name = "an expired token is refused";
+  unreached.status = ScenarioResult::Status::error;
+  unreached.message = "inconclusive: step 1 was not reached: 404 from POST /mcp/rpc — the profile's url or the step's path "
+                      "does not describe this server";
+  StepRecord missed = refused;
+  missed.title = "1: alice calls jira.get_issue";
+  missed.http_status = 404;
+  missed.answer = "not-reached";
+  missed.checks = {{"http_status: 401", Check::Verdict::failed, "HTTP 404", "jwt-attacks.yaml:30"}};
+  unreached.steps = {missed};
+  suite.scenarios = {challenge, unreached};
+  RunReport report;
+  report.suites = {suite};
+  return report;
+}
+
+TEST(Sarif, AFindingCarriesTheLevelItWasFiledAt) {
+  const json sarif = json::parse(sarif_json(report_with_verdicts()));
+  const json& results = sarif["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0]["ruleId"], "MCPH004");
+  EXPECT_EQ(results[0]["level"], "warning");
+  RunReport raised = report_with_verdicts();
+  raised.suites[0].scenarios[0].findings[0].level = "error";
+  EXPECT_EQ(json::parse(sarif_json(raised))["runs"][0]["results"][0]["level"], "error") << "the finding's level, not the rule's";
+}
+
+TEST(Sarif, AStepNotReachedIsANoteAtThatStepSayingWhy) {
+  const json sarif = json::parse(sarif_json(report_with_verdicts()));
+  const json& note = sarif["runs"][0]["results"][1];
+  EXPECT_EQ(note["ruleId"], kInconclusiveRuleId);
+  EXPECT_EQ(note["level"], "note");
+  EXPECT_THAT(note["message"]["text"].get<std::string>(), HasSubstr("was not reached: 404 from POST /mcp/rpc"));
+  EXPECT_EQ(note["locations"][0]["physicalLocation"]["region"]["startLine"], 30);
+  EXPECT_EQ(note["locations"][0]["logicalLocations"][0]["name"], "jira-mcp");
 }
 
 }  // namespace

@@ -106,8 +106,9 @@ class ForeignServer : public ::testing::Test {
   }
 
   // Every scenario of kSuites against a jira-mcp and a github-mcp of foreign-mcp's
-  // with `defects`, reached through an external stack file as a user would write it.
-  static std::vector<Outcome> run_against(const std::vector<std::string>& defects) {
+  // with `defects`, reached through an external stack file as a user would write it, at `path`
+  // (the one foreign-mcp serves, unless a test shows a stack file that describes it wrongly).
+  static std::vector<Outcome> run_against(const std::vector<std::string>& defects, const std::string& path = "/sse") {
     const auto jira = start("jira", defects);
     const auto github = start("github", defects);
     StackFile external;
@@ -118,7 +119,7 @@ class ForeignServer : public ::testing::Test {
     external.services = local().services;
     for (const auto& [name, url] : {std::pair{"jira-mcp", jira.url}, std::pair{"github-mcp", github.url}}) {
       ServiceEntry service;  // what a user writes for a server of theirs: URL, profile, its limit
-      service.url = url + "/sse";
+      service.url = url + path;
       service.mcp.profile = "demo-python";
       service.mcp.scope = local().service(name).mcp.scope;  // the scope a token for it asks for
       service.mcp.rate_limit = local().service(name).mcp.rate_limit;
@@ -220,6 +221,43 @@ TEST_F(ForeignServer, RawBackendErrorsAreFoundAsThat) {
 TEST_F(ForeignServer, NoRateLimitIsFoundAsThat) {
   expect_only_finding({"--no-rate-limit"}, "no per-subject rate limit",
                       {"rate_limit / a burst beyond the limit gets 429 with Retry-After, others are unaffected, the user recovers"});
+}
+
+// A correct server of other conventions: its refusals carry no WWW-Authenticate. Each stands,
+// so no scenario says it accepted a token; the missing challenge is the finding, at warning, with
+// the server's own evidence.
+TEST_F(ForeignServer, ARefusalWithoutTheChallengeIsOnlyThatWarning) {
+  const auto outcomes = expect_only_finding({"--no-challenge"}, "refuses without the challenge the specifications require",
+                                            {"jwt_attacks / no Authorization header gets the bare challenge"});
+  std::size_t findings = 0;
+  for (const auto& outcome : outcomes) {
+    for (const auto& finding : outcome.unbounded_findings()) {
+      ++findings;
+      EXPECT_EQ(finding.level, "warning") << outcome.why();
+      // 401, or the 400 invalid_request of a token outside the Authorization header: refused both.
+      EXPECT_THAT(finding.evidence, ::testing::MatchesRegex("40[01] without WWW-Authenticate")) << outcome.why();
+    }
+  }
+  EXPECT_GE(findings, 3u) << "the jwt_attacks family's refusals each want the challenge";
+}
+
+// A stack file whose URL names a path foreign-mcp does not serve: nothing reaches what the
+// scenarios test, so none gives a finding, and each that calls the server ends inconclusive,
+// naming the step, the answer and the profile key to look at.
+TEST_F(ForeignServer, AWrongPathMakesEveryScenarioThatCallsItInconclusive) {
+  const auto outcomes = run_against({}, "/mcp/rpc");
+  std::size_t inconclusive = 0;
+  for (const auto& outcome : outcomes) {
+    EXPECT_TRUE(outcome.unbounded_findings().empty()) << outcome.why();
+    EXPECT_NE(outcome.status, Status::failed) << outcome.why();
+    if (outcome.status != Status::error) continue;
+    EXPECT_THAT(outcome.message, ::testing::StartsWith("inconclusive: ")) << outcome.why();
+    EXPECT_THAT(outcome.message, ::testing::HasSubstr("404 from POST /mcp/rpc — the profile's url or the step's path "
+                                                      "does not describe this server"))
+        << outcome.why();
+    ++inconclusive;
+  }
+  EXPECT_GE(inconclusive, 30u) << "the scenarios that call jira-mcp or github-mcp";
 }
 
 }  // namespace

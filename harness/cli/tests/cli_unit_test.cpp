@@ -137,12 +137,33 @@ TEST(RunSummary, CountsDistinctPropertiesAndTheScenariosShowingThem) {
     reports::ScenarioResult failed;
     failed.name = name;
     failed.status = reports::ScenarioResult::Status::failed;
-    failed.findings = {{"jira-mcp", "accepts-token-it-must-refuse", "accepts a token it must refuse", "1: x", "200 where 401 is due", {}}};
+    failed.findings = {{"jira-mcp", "accepts-token-it-must-refuse", "accepts a token it must refuse", "1: x", "200 where 401 is due", {}, {}}};
     scenarios.push_back(failed);
   }
   const std::string summary = run_summary(report_of(scenarios));
   EXPECT_THAT(summary, HasSubstr("  findings: 1 property broken (3 findings in 3 scenarios) on 1 server\n"));
   EXPECT_THAT(summary, HasSubstr("  failed: isolation — c\n      finding on jira-mcp: accepts a token it must refuse (200 where 401 is due)\n"));
+}
+
+// The findings by level, each that is not an error marked so, and the reason of a scenario left
+// inconclusive by a step that was not reached (it has no undecided check to show instead).
+TEST(RunSummary, CountsFindingsByLevelAndSaysWhyAScenarioIsInconclusive) {
+  reports::ScenarioResult refused;
+  refused.name = "a";
+  refused.status = reports::ScenarioResult::Status::failed;
+  refused.findings = {{"jira-mcp", "accepts-token-it-must-refuse", "accepts a token it must refuse", "1: x", "200 where 401 is due", {}, {}},
+                      {"jira-mcp", "refusal-without-challenge", "refuses without the challenge the specifications require", "2: x",
+                       "401 without WWW-Authenticate", {}, "warning"}};
+  reports::ScenarioResult unreached;
+  unreached.name = "b";
+  unreached.status = reports::ScenarioResult::Status::error;
+  unreached.message = "inconclusive: step 1 was not reached: 404 from POST /mcp/rpc — the profile's url or the step's path "
+                      "does not describe this server";
+  const std::string summary = run_summary(report_of({refused, unreached}));
+  EXPECT_THAT(summary, HasSubstr("  findings by level: 1 error, 1 warning\n"));
+  EXPECT_THAT(summary, HasSubstr("      warning finding on jira-mcp: refuses without the challenge the specifications require "
+                                 "(401 without WWW-Authenticate)\n"));
+  EXPECT_THAT(summary, HasSubstr("  inconclusive: isolation — b\n      inconclusive: step 1 was not reached: 404 from POST /mcp/rpc"));
 }
 
 TEST(StackIdentity, NamedOnlyWhenTheStackHasOne) {

@@ -28,28 +28,59 @@ std::string evidence_of(const reports::Check& check, int http_status) {
   return check.expectation + " — " + check.actual;
 }
 
+// A check of the challenge that goes with a refusal: bearer_challenge, a WWW-Authenticate header.
+bool challenge_check(const reports::Check& check) {
+  const std::string& expectation = check.expectation;
+  return expectation.rfind("bearer_challenge:", 0) == 0 ||
+         (expectation.rfind("header_contains:", 0) == 0 && expectation.find("WWW-Authenticate") != std::string::npos);
+}
+
+// An error status that is an answer of the endpoint the step tests (404, 405 and 501 are not).
+bool refusal_status(int http_status) {
+  return http_status >= 400 && http_status != 404 && http_status != 405 && http_status != 501;
+}
+
+// Whether the failed checks show a refusal without the challenge due: an error status, and
+// nothing failed but the challenge's checks.
+bool refused_without_challenge(const std::vector<const reports::Check*>& failed, int http_status) {
+  if (!refusal_status(http_status)) return false;
+  for (const reports::Check* check : failed) {
+    if (!challenge_check(*check)) return false;
+  }
+  return true;
+}
+
 // Whether the failed checks show a refusal under another error status: an http_status expecting
 // an error failed with an error status, and nothing else failed but the challenge that goes with
-// the status due (bearer_challenge, a WWW-Authenticate header).
+// the status due.
 bool refused_with_another_status(const std::vector<const reports::Check*>& failed, int http_status) {
   bool wrong_status = false;
   for (const reports::Check* check : failed) {
-    const std::string& expectation = check->expectation;
     if (const auto due = due_status(*check)) {
-      if (std::atoi(due->c_str()) < 400 || http_status < 400) return false;
+      if (std::atoi(due->c_str()) < 400 || !refusal_status(http_status)) return false;
       wrong_status = true;
-    } else if (expectation.rfind("bearer_challenge:", 0) != 0 &&
-               !(expectation.rfind("header_contains:", 0) == 0 && expectation.find("WWW-Authenticate") != std::string::npos)) {
+    } else if (!challenge_check(*check)) {
       return false;
     }
   }
   return wrong_status;
 }
 
+// The evidence of a refusal without its challenge, as the server sent it: "401 without
+// WWW-Authenticate", else the challenge that came and what the step wanted of it.
+std::string challenge_evidence(const reports::StepRecord& step, const std::string& checks) {
+  const std::string status = std::to_string(step.http_status);
+  if (step.challenge.empty()) return status + " without WWW-Authenticate";
+  const std::string shape = step.answer == "refused-without-challenge" ? "a malformed" : "another";
+  return status + " with " + shape + " WWW-Authenticate (" + step.challenge + "): " + checks;
+}
+
 reports::Finding finding(const reports::StepRecord& step, std::string_view property_id, std::string evidence,
                          std::string bound) {
-  return reports::Finding{step.server, std::string(property_id), reports::rule_for(property_id).property, step.title,
-                          secrets::scrub(evidence), secrets::scrub(bound)};
+  const reports::Rule rule = reports::rule_for(property_id);
+  return reports::Finding{step.server,       std::string(property_id),  rule.property,
+                          step.title,        secrets::scrub(evidence),  secrets::scrub(bound),
+                          std::string(reports::level(rule))};
 }
 
 // A step with no failed check but a bounded one: the finding with its bound.
@@ -63,21 +94,32 @@ std::optional<reports::Finding> bounded_finding_of(const reports::StepRecord& st
 
 }  // namespace
 
-std::optional<reports::Finding> finding_of(const reports::StepRecord& step, const std::string& property_id) {
-  if (property_id.empty()) return std::nullopt;
-  std::vector<const reports::Check*> failed;
+std::string failed_evidence(const reports::StepRecord& step) {
   std::string evidence;
   for (const auto& check : step.checks) {
-    if (check.verdict != reports::Check::Verdict::failed) continue;
-    failed.push_back(&check);
-    evidence += (evidence.empty() ? "" : "; ") + evidence_of(check, step.http_status);
+    if (check.verdict == reports::Check::Verdict::failed) {
+      evidence += (evidence.empty() ? "" : "; ") + evidence_of(check, step.http_status);
+    }
   }
+  return evidence;
+}
+
+std::optional<reports::Finding> finding_of(const reports::StepRecord& step, const std::string& property_id) {
+  if (property_id.empty() || step.control) return std::nullopt;
+  std::vector<const reports::Check*> failed;
+  for (const auto& check : step.checks) {
+    if (check.verdict == reports::Check::Verdict::failed) failed.push_back(&check);
+  }
+  const std::string evidence = failed_evidence(step);
   if (evidence.empty()) return bounded_finding_of(step, property_id);
+  if (step.answer == "not-reached") return std::nullopt;
   const bool burst = !step.statuses.empty();
-  const std::string_view shown = step.http_status == 429 && !burst                      ? kRateLimitedOutsideABurst
-                                 : refused_with_another_status(failed, step.http_status) ? kWrongErrorStatus
-                                                                                         : std::string_view(property_id);
-  return finding(step, shown, evidence, "");
+  if (step.http_status == 429 && !burst) return finding(step, kRateLimitedOutsideABurst, evidence, "");
+  if (refused_without_challenge(failed, step.http_status)) {
+    return finding(step, kRefusalWithoutChallenge, challenge_evidence(step, evidence), "");
+  }
+  if (refused_with_another_status(failed, step.http_status)) return finding(step, kWrongErrorStatus, evidence, "");
+  return finding(step, property_id, evidence, "");
 }
 
 }  // namespace mcph::harness

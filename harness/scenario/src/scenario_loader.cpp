@@ -53,7 +53,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   if (!kind) reader.fail(node, field, "no action: expected one of " + kind_names);
 
   const std::string name(kind->name);
-  std::set<std::string> allowed = {name, "as", "with_token", "describe", "property", "expect", "save"};
+  std::set<std::string> allowed = {name, "as", "with_token", "describe", "property", "control", "expect", "save"};
   const std::string here = Reader::join(field, name);
   step.spec = kind->read(StepSource{reader, node, node[name], field, here, needs, allowed, step.token_name});
   reader.only_keys(node, field, allowed);
@@ -62,6 +62,17 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   if (node["with_token"].IsDefined()) step.token_name = reader.text(node["with_token"], Reader::join(field, "with_token"));
   step.describe = reader.text_or(node, "describe", field);
   step.property = read_property(reader, node, field);
+  if (const YAML::Node control = node["control"]; control.IsDefined()) {
+    const Json value = reader.json(control, Reader::join(field, "control"));
+    if (!value.is_boolean()) reader.fail(control, Reader::join(field, "control"), "expected true or false");
+    step.control = value.get<bool>();
+    if (step.control && !node["expect"].IsDefined()) {
+      reader.fail(control, Reader::join(field, "control"), "a control step needs an expect: what the honest request is due");
+    }
+    if (step.control && !step.property.empty()) {
+      reader.fail(control, Reader::join(field, "control"), "a control step gives no finding: it names no property");
+    }
+  }
   if (kind->needs_caller(step) && step.as.empty() && step.token_name.empty()) {
     reader.fail(node, Reader::join(field, "as"), "missing: who acts in this step");
   }

@@ -67,7 +67,9 @@ std::string scenario_reference() {
                               "have `as` (the acting user; `root` for Vault's root token; a " + text::join(acting) +
                               " step needs it, or `with_token`), `with_token` (a held token's name), `describe` (the "
                               "report's title for it), `property` (the id of the property its failure shows broken, "
-                              "[below](#properties)), `save` "
+                              "[below](#properties)), `control` (`true`: an honest request that shows the scenario "
+                              "can test anything at all; it never gives a finding, and when it fails the scenario is "
+                              "inconclusive and stops there), `save` "
                               "(`{name: /json/pointer}` or `header:Name`, kept as `${name}`) and `expect` (below).") +
                     "## Step kinds\n\n| kind | what it does | may check |\n|---|---|---|\n";
   for (const auto& kind : step_kind_table()) {

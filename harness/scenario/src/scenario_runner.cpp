@@ -12,6 +12,7 @@
 #include "mcph/http/url.h"
 #include "mcph/secrets/scrub.h"
 #include "stack_needs.h"
+#include "step_reach.h"
 #include "recorder.h"
 #include "step_executor.h"
 #include "steps/step_kind.h"
@@ -154,6 +155,7 @@ struct ScenarioRunner::Impl {
         record.retry_after = outcome.retry_after;
         record.trace_ids = outcome.trace_ids;
         record.checks = check_expectations(expectations, outcome, context);
+        record_answer(step, outcome, record);
         const auto failures = reports::failures_of(record);
         for (const auto& [name, pointer] : step.save) {
           if (pointer.rfind("header:", 0) == 0) {  // a response header (Mcp-Session-Id, …)
@@ -187,7 +189,12 @@ struct ScenarioRunner::Impl {
         if (!outcome.load_record.is_null() && options.on_load_record) {
           options.on_load_record(file.suite, scenario.name, i + 1, outcome.load_record);
         }
+        const auto unreached = unreached_reason(record, i + 1);
         result.steps.push_back(std::move(record));
+        if (unreached) {
+          make_inconclusive(result, *unreached);
+          break;
+        }
       } catch (const std::exception& e) {
         // The step could not be carried out at all: the scenario is broken, not failed.
         result.status = reports::ScenarioResult::Status::error;

@@ -15,6 +15,7 @@
 #include "mcph/harness/scenario/shard.h"
 #include "mcph/reports/report_json.h"
 #include "scenario_status.h"
+#include "step_reach.h"
 
 namespace mcph::harness {
 namespace {
@@ -328,7 +329,12 @@ MergedRun merge_shard_results(const std::vector<std::filesystem::path>& dirs) {
         out.failures.insert(out.failures.end(), failures.begin(), failures.end());
         const std::string property = step && !step->property.empty() ? step->property : spec ? spec->property : "";
         if (auto finding = finding_of(record, property)) out.findings.push_back(std::move(*finding));
+        const auto unreached = unreached_reason(record, i + 1);
         out.steps.push_back(std::move(record));
+        if (unreached && errors.empty()) {  // as the runner: nothing after it is a verdict
+          make_inconclusive(out, *unreached);
+          break;
+        }
       }
       if (!errors.empty()) {
         out.status = reports::ScenarioResult::Status::error;

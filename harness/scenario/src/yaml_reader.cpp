@@ -106,8 +106,9 @@ YAML::Node node_at(const YAML::Node& value, const std::string& key) {
 
 // YAML 1.1's merge key, which yaml-cpp leaves as a plain "<<" key: each mapping with
 // `<<: *anchor` (or a list of them) gets the merged mappings' keys it does not set itself, in
-// place, so that every line number stays its own, except a step's `describe`: a title names the
-// step it is written on, never one that merely reuses it. Aliases are followed, so the walk is
+// place, so that every line number stays its own, except a step's `describe` and `control`: a
+// title names the step it is written on, and an attack that reuses a control's request is no
+// control itself. Aliases are followed, so the walk is
 // bounded as the loader bounds the values it reads: by depth and by the nodes visited.
 void resolve_merge_keys(YAML::Node node, const Reader& reader, long& budget, int depth) {
   if (depth > 64) reader.fail(node, "(merge keys)", "nested deeper than 64 levels (an alias inside its own anchor?)");
@@ -131,7 +132,7 @@ void resolve_merge_keys(YAML::Node node, const Reader& reader, long& budget, int
       resolve_merge_keys(source, reader, budget, depth + 1);
       for (const auto& item : source) {
         const std::string key = reader.key(item.first, "<<");
-        if (key != "describe" && !view[key].IsDefined()) node[key] = item.second;
+        if (key != "describe" && key != "control" && !view[key].IsDefined()) node[key] = item.second;
       }
     }
   }

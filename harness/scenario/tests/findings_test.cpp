@@ -114,5 +114,64 @@ TEST(FindingsTest, NoFindingWithoutAFailureOrWithoutAProperty) {
   EXPECT_FALSE(finding_of(step_with({{"ok: true", Verdict::failed, "HTTP 500", ""}}, 500), ""));
 }
 
+// A correct 401 whose only failing check is the challenge refused the token: the finding is the
+// missing challenge, at warning, never the scenario's property.
+TEST(FindingsTest, ARefusalWithoutTheChallengeIsItsOwnWarningNeverAnAcceptance) {
+  reports::StepRecord step = step_with({{"http_status: 401", Verdict::held, "HTTP 401", ""},
+                                        {"bearer_challenge: invalid_token", Verdict::failed, "HTTP 401, no WWW-Authenticate", ""},
+                                        {"no_ledger_entry: true", Verdict::held, "", ""}},
+                                       401);
+  step.answer = "refused-without-challenge";
+  const auto finding = finding_of(step, "accepts-token-it-must-refuse");
+  ASSERT_TRUE(finding);
+  EXPECT_EQ(finding->property_id, kRefusalWithoutChallenge);
+  EXPECT_EQ(finding->level, "warning");
+  EXPECT_EQ(finding->evidence, "401 without WWW-Authenticate");
+
+  step.challenge = R"(Bearer error="unclosed)";
+  EXPECT_EQ(finding_of(step, "accepts-token-it-must-refuse")->evidence,
+            "401 with a malformed WWW-Authenticate (Bearer error=\"unclosed): bearer_challenge: invalid_token — HTTP 401, no WWW-Authenticate");
+
+  // A header check of the challenge counts the same; anything else failing keeps the property.
+  reports::StepRecord header = step_with({{R"(header_contains: {"WWW-Authenticate":"Bearer"})", Verdict::failed, "", ""}}, 401);
+  EXPECT_EQ(finding_of(header, "trusts-unverified-claim")->property_id, kRefusalWithoutChallenge);
+  reports::StepRecord echoed = step_with({{"bearer_challenge: invalid_token", Verdict::failed, "", ""},
+                                          {"token_not_echoed: true", Verdict::failed, "echoed", ""}},
+                                         401);
+  EXPECT_EQ(finding_of(echoed, "accepts-token-it-must-refuse")->property_id, "accepts-token-it-must-refuse");
+  reports::StepRecord accepted = step_with({{"bearer_challenge: invalid_token", Verdict::failed, "HTTP 200", ""}}, 200);
+  EXPECT_EQ(finding_of(accepted, "accepts-token-it-must-refuse")->property_id, "accepts-token-it-must-refuse")
+      << "no challenge on an acceptance is the acceptance";
+}
+
+// A forgery answered 404 or 405, or not at all, never reached the check: no verdict, neither the
+// property nor a wrong status (the runner makes the scenario inconclusive).
+TEST(FindingsTest, AnAnswerThatNeverReachedTheCheckGivesNoFinding) {
+  for (const int status : {404, 405, 501, 0}) {
+    reports::StepRecord step = step_with({{"http_status: 401", Verdict::failed, "HTTP " + std::to_string(status), ""}}, status);
+    step.answer = "not-reached";
+    EXPECT_FALSE(finding_of(step, "accepts-token-it-must-refuse")) << status;
+  }
+  // Without a classification (a report of an older run) a 404 is still not a wrong status.
+  const auto unclassified = finding_of(step_with({{"http_status: 401", Verdict::failed, "HTTP 404", ""}}, 404), "accepts-token-it-must-refuse");
+  ASSERT_TRUE(unclassified);
+  EXPECT_NE(unclassified->property_id, kWrongErrorStatus);
+}
+
+TEST(FindingsTest, AControlStepNeverGivesAFinding) {
+  reports::StepRecord step = step_with({{"http_status: 200", Verdict::failed, "HTTP 500", ""}}, 500);
+  step.control = true;
+  EXPECT_FALSE(finding_of(step, "acts-with-another-users-credentials"));
+  step.control = false;
+  EXPECT_TRUE(finding_of(step, "acts-with-another-users-credentials"));
+}
+
+TEST(FindingsTest, AFindingCarriesItsRulesLevel) {
+  EXPECT_EQ(finding_of(step_with({{"http_status: 401", Verdict::failed, "HTTP 200", ""}}, 200), "accepts-token-it-must-refuse")->level,
+            "error");
+  EXPECT_EQ(finding_of(step_with({{"http_status: 401", Verdict::failed, "HTTP 500", ""}}, 500), "accepts-token-it-must-refuse")->level,
+            "warning");
+}
+
 }  // namespace
 }  // namespace mcph::harness

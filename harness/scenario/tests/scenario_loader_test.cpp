@@ -260,6 +260,24 @@ TEST(ScenarioLoader, AMergedStepTakesTheFieldsOfItsAnchorButNotItsDescribe) {
   EXPECT_EQ(steps.at(3).describe, "control: no token") << "an alias is the same step again";
 }
 
+// control: true marks an honest baseline; an attack that merges its request is no control, and a
+// control says what it is due and names no property (it never gives a finding).
+TEST(ScenarioLoader, AControlStepIsMarkedOnItsOwnStepOnly) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n";
+  const ScenarioFile file = parse_scenario_file(
+      head + "      - &honest\n        as: alice\n        call: jira.list_issues\n        control: true\n        expect: {ok: true}\n"
+             "      - <<: *honest\n        args: {limit: 1}\n        expect: {ok: false}\n",
+      "x.yaml");
+  EXPECT_TRUE(file.scenarios.at(0).steps.at(0).control);
+  EXPECT_FALSE(file.scenarios.at(0).steps.at(1).control) << "a step that reuses a control's request is no control";
+  const std::string step = "      - as: alice\n        call: jira.list_issues\n";
+  EXPECT_THAT(load_error(head + step + "        control: yes please\n        expect: {ok: true}\n").what(),
+              HasSubstr("control: expected true or false"));
+  EXPECT_THAT(load_error(head + step + "        control: true\n").what(), HasSubstr("a control step needs an expect"));
+  EXPECT_THAT(load_error(head + step + "        control: true\n        property: trusts-unverified-claim\n        expect: {ok: true}\n").what(),
+              HasSubstr("a control step gives no finding"));
+}
+
 // A YAML stream is printable UTF-8 (YAML 1.2 §5.1). yaml-cpp reads a NUL inside a key as the
 // byte 0xA0, which no JSON can hold: such text is refused with its line before yaml-cpp sees it.
 TEST(ScenarioLoader, TextThatYamlCannotHoldIsAMistakeWithItsLine) {

@@ -12,6 +12,10 @@
 //   --500-on-missing-token  500 where 401 is due (no bearer token, or not a bearer one)
 //   --no-rate-limit         no per-subject rate limit
 //   --raw-backend-errors    the backend's URL reaches the user, as in httpx's message
+// Another switch keeps it correct but unlike the demo, so a test can show the harness does not
+// mistake a convention for the property a scenario tests:
+//   --no-challenge          401 without WWW-Authenticate (the refusal stands; only the challenge
+//                           RFC 6750 requires is missing)
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -38,6 +42,7 @@ struct Misbehaviour {
   bool status_500_on_missing_token = false;
   bool no_rate_limit = false;
   bool raw_backend_errors = false;
+  bool no_challenge = false;
 };
 
 // The caller's secret `kind` ("jira", "github") and the KV path it was read from, as the demo
@@ -141,7 +146,8 @@ int main(int argc, char** argv) {
       .toggle("trust-claim", "DEFECT: pick the Vault path from the token's preferred_username claim")
       .toggle("500-on-missing-token", "DEFECT: answer 500 where 401 is due")
       .toggle("no-rate-limit", "DEFECT: no per-subject rate limit")
-      .toggle("raw-backend-errors", "DEFECT: the backend's own error text reaches the user");
+      .toggle("raw-backend-errors", "DEFECT: the backend's own error text reaches the user")
+      .toggle("no-challenge", "answer 401 without WWW-Authenticate");
   flags.parse(argc, argv);
   const std::string kind = flags.get("backend");
   if (kind != "jira" && kind != "github") {
@@ -149,7 +155,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const Misbehaviour defects{flags.on("trust-claim"), flags.on("500-on-missing-token"), flags.on("no-rate-limit"),
-                             flags.on("raw-backend-errors")};
+                             flags.on("raw-backend-errors"), flags.on("no-challenge")};
 
   broker::AuthConfig auth;
   auth.issuer = flags.get("issuer");
@@ -184,7 +190,7 @@ int main(int argc, char** argv) {
       mcp::AuthRejection rejection;
       rejection.status = result.status;
       rejection.message = result.description;
-      if (!result.www_authenticate.empty()) rejection.headers.emplace_back("WWW-Authenticate", result.www_authenticate);
+      if (!result.www_authenticate.empty() && !defects.no_challenge) rejection.headers.emplace_back("WWW-Authenticate", result.www_authenticate);
       return mcp::AuthResult::reject(rejection);
     }
     if (!defects.no_rate_limit) {
@@ -228,6 +234,7 @@ int main(int argc, char** argv) {
   http_options.port = flags.get_int("port");
   // A request whose headers cannot be read (an Authorization line over 8 KiB) still gets a challenge.
   http_options.malformed_request_headers = [&] {
+    if (defects.no_challenge) return http::Fields{};
     return http::Fields{{"WWW-Authenticate", authenticator.challenge("invalid_request", "the request could not be read")}};
   };
   http::Server server(http_options);

@@ -73,6 +73,15 @@ struct StepRecord {
   std::vector<std::string> trace_ids;
   std::vector<Check> checks;
   std::string error;        // why the step could not be carried out at all; empty when it ran
+  // What the answer was before any check gave it a meaning ("accepted", "refused-without-challenge",
+  // "not-reached", …; the harness's answer_class.h), and the request it came to ("POST /mcp");
+  // empty for a step whose answer is not classified.
+  std::string answer;
+  std::string request;
+  std::string challenge;  // the answer's WWW-Authenticate, as it came; empty when none
+  // A control step: an honest request that shows the scenario can test anything at all. It never
+  // gives a finding; when it fails, the scenario is inconclusive.
+  bool control = false;
   std::vector<LoadLevel> load;  // a load step's latencies per concurrency level; empty otherwise
 };
 
@@ -100,6 +109,9 @@ struct Finding {
   // For a bounded finding (Check::Verdict::bounded): how long the property stays broken, e.g.
   // "until the token's exp, at most 300 s". Empty for a finding that fails its scenario.
   std::string bound;
+  // SARIF's level: "error" (a security property), "warning" (another behaviour, or a refusal
+  // without its challenge), "note"; empty: the rule's own (taxonomy.h, level).
+  std::string level;
   bool bounded() const { return !bound.empty(); }
   // What tells properties apart: the id, or the text of a finding made without one.
   const std::string& property_key() const { return property_id.empty() ? property : property_id; }

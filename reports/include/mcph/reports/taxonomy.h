@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mcph/reports/model.h"
+
 namespace mcph::reports {
 
 struct Rule {
@@ -48,6 +50,9 @@ std::vector<std::string> taxonomy_tags(const Rule& rule);
 // SARIF's level of a finding of the rule: "error" for a security property, "warning" for another
 // behaviour, "note" for an inconclusive scenario.
 std::string_view level(const Rule& rule);
+// SARIF's level of a finding: "note" for a bounded one, else the level it was filed at, else its
+// rule's.
+std::string_view level(const Finding& finding);
 
 // The table of docs/reports.md: property, its id, rule, level, family, OWASP MCP category, CWE.
 std::string taxonomy_markdown();

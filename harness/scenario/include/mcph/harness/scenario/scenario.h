@@ -378,6 +378,10 @@ struct Step {
   // The property a failure of this step shows broken, by its id (reports/taxonomy.h:
   // "trusts-unverified-claim"); empty: the scenario's.
   std::string property;
+  // An honest request that shows the scenario can test anything at all (the caller can do what is
+  // allowed before an attack shows it cannot do what is not): it never gives a finding, and when
+  // it fails the scenario is inconclusive (`control: true`).
+  bool control = false;
   StepSpec spec;
   // save: {name: /json/pointer} into the result (structured content, or the response body)
   std::map<std::string, std::string> save;

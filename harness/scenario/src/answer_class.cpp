@@ -1,0 +1,163 @@
+#include "answer_class.h"
+
+#include <array>
+#include <cctype>
+#include <stdexcept>
+#include <utility>
+
+#include "mcph/http/url.h"
+
+namespace mcph::harness {
+namespace {
+
+constexpr std::array<std::pair<AnswerClass, std::string_view>, 6> kNames = {{
+    {AnswerClass::accepted, "accepted"},
+    {AnswerClass::refused_with_challenge, "refused-with-challenge"},
+    {AnswerClass::refused_without_challenge, "refused-without-challenge"},
+    {AnswerClass::refused_other_status, "refused-other-status"},
+    {AnswerClass::not_reached, "not-reached"},
+    {AnswerClass::rate_limited, "rate-limited"},
+}};
+
+// RFC 9110 tchar.
+bool token_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+void skip_spaces(std::string_view text, std::size_t& at) {
+  while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
+}
+
+std::size_t token_end(std::string_view text, std::size_t at) {
+  while (at < text.size() && token_char(text[at])) ++at;
+  return at;
+}
+
+// A quoted-string from its opening quote; the position after the closing one, npos when unclosed.
+std::size_t quoted_end(std::string_view text, std::size_t at) {
+  for (++at; at < text.size(); ++at) {
+    if (text[at] == '\\') {
+      ++at;
+    } else if (text[at] == '"') {
+      return at + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// token68: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=", and nothing after it.
+bool token68(std::string_view rest) {
+  std::size_t at = 0;
+  while (at < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[at])) ||
+                              std::string_view("-._~+/").find(rest[at]) != std::string_view::npos)) {
+    ++at;
+  }
+  if (at == 0) return false;
+  while (at < rest.size() && rest[at] == '=') ++at;
+  skip_spaces(rest, at);
+  return at == rest.size();
+}
+
+// auth-param *( "," auth-param ), each name BWS "=" BWS ( token / quoted-string ).
+bool auth_params(std::string_view rest) {
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t name_end = token_end(rest, at);
+    if (name_end == at) return false;
+    at = name_end;
+    skip_spaces(rest, at);
+    if (at >= rest.size() || rest[at] != '=') return false;
+    ++at;
+    skip_spaces(rest, at);
+    if (at < rest.size() && rest[at] == '"') {
+      at = quoted_end(rest, at);
+      if (at == std::string_view::npos) return false;
+    } else {
+      const std::size_t value_end = token_end(rest, at);
+      if (value_end == at) return false;
+      at = value_end;
+    }
+    skip_spaces(rest, at);
+    if (at == rest.size()) return true;
+    if (rest[at] != ',') return false;
+    ++at;
+    skip_spaces(rest, at);
+  }
+}
+
+}  // namespace
+
+std::string_view name_of(AnswerClass answer) {
+  for (const auto& [value, name] : kNames) {
+    if (value == answer) return name;
+  }
+  return "";
+}
+
+AnswerClass answer_class_named(std::string_view name) {
+  for (const auto& [value, known] : kNames) {
+    if (known == name) return value;
+  }
+  return AnswerClass::unclassified;
+}
+
+bool answers_classified(StepKind kind) {
+  switch (kind) {
+    case StepKind::call:
+    case StepKind::http:
+    case StepKind::sse:
+    case StepKind::workload:
+    case StepKind::oauth:
+      return true;
+    default:  // Vault, the IdP, raw TCP (a step about the connection), the harness's own tools
+      return false;
+  }
+}
+
+bool well_formed_challenge(std::string_view value) {
+  std::size_t at = 0;
+  skip_spaces(value, at);
+  const std::size_t scheme_end = token_end(value, at);
+  if (scheme_end == at) return false;
+  at = scheme_end;
+  if (at == value.size()) return true;  // a scheme alone ("Bearer")
+  if (value[at] != ' ') return false;
+  skip_spaces(value, at);
+  const std::string_view rest = value.substr(at);
+  return rest.empty() || token68(rest) || auth_params(rest);
+}
+
+AnswerClass classify(const StepOutcome& outcome) {
+  const int status = outcome.http_status;
+  if (status == 0 || status == 404 || status == 405 || status == 501 || (status >= 300 && status < 400)) {
+    return AnswerClass::not_reached;
+  }
+  if (status == 429) return AnswerClass::rate_limited;
+  if (status == 401) {
+    const auto challenge = http::find_field(outcome.headers, "WWW-Authenticate");
+    return challenge && well_formed_challenge(*challenge) ? AnswerClass::refused_with_challenge
+                                                          : AnswerClass::refused_without_challenge;
+  }
+  if (status >= 200 && status < 300 && !outcome.rpc_error) return AnswerClass::accepted;
+  return AnswerClass::refused_other_status;
+}
+
+std::string answered_request(const StepOutcome& outcome) {
+  for (auto it = outcome.exchanges.rbegin(); it != outcome.exchanges.rend(); ++it) {
+    if (!it->is_object() || !it->contains("request") || !it->contains("response")) continue;
+    const nlohmann::json& response = (*it)["response"];
+    if (response.value("status", -1) != outcome.http_status) continue;
+    const nlohmann::json& request = (*it)["request"];
+    const std::string url = request.value("url", "");
+    std::string path = url;
+    try {
+      if (url.find("://") != std::string::npos) path = http::parse_url(url).path;
+    } catch (const std::invalid_argument&) {
+    }
+    path = path.substr(0, path.find('?'));  // a query may carry a token
+    return request.value("method", "") + " " + (path.empty() ? "/" : path);
+  }
+  return "";
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,71 @@
+#include "step_reach.h"
+
+#include "answer_class.h"
+#include "findings.h"
+#include "mcph/secrets/scrub.h"
+#include "mcph/http/message.h"
+
+namespace mcph::harness {
+namespace {
+
+// The target profile's key that probably describes the server wrongly, from what was answered.
+std::string profile_hint(const reports::StepRecord& record) {
+  const int status = record.http_status;
+  if (status == 0) return "the profile's url does not reach this server";
+  if (status == 404 || (status >= 300 && status < 400)) {
+    return "the profile's url or the step's path does not describe this server";
+  }
+  if (status == 405 || status == 501) return "the profile's transport does not describe this server";
+  if (status == 401 || status == 403) return "the profile's auth does not describe how this server identifies its callers";
+  if (status >= 200 && status < 300) return "the profile's probe or transport does not describe this server";
+  return "the server failed a request it is due to serve, so nothing after it can be judged";
+}
+
+// What was answered: "404 from POST /mcp/rpc", "no HTTP answer from POST /mcp".
+std::string answered(const reports::StepRecord& record) {
+  const std::string status = record.http_status == 0 ? "no HTTP answer" : std::to_string(record.http_status);
+  return record.request.empty() ? status : status + " from " + record.request;
+}
+
+// Whether the step expected the status it got (an http_status check held): a 404 it asks for is
+// an answer. Any other check of a step that was not reached holds or fails for nothing: `ok: false`
+// holds on a 404 as on a refusal, so a step not reached is inconclusive whether its checks failed
+// or not.
+bool expected_status(const reports::StepRecord& record) {
+  for (const reports::Check& check : record.checks) {
+    if (check.verdict == reports::Check::Verdict::held && check.expectation.rfind("http_status: ", 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRecord& record) {
+  record.control = step.control;
+  if (!answers_classified(step.kind())) return;
+  record.answer = std::string(name_of(classify(outcome)));
+  record.request = answered_request(outcome);
+  record.challenge = http::find_field(outcome.headers, "WWW-Authenticate").value_or("");
+}
+
+std::optional<std::string> unreached_reason(const reports::StepRecord& record, std::size_t index) {
+  // The title without its number: "1: agent-a reads its own secret" → "agent-a reads its own secret".
+  const std::size_t colon = record.title.find(": ");
+  const std::string describe = colon == std::string::npos ? record.title : record.title.substr(colon + 2);
+  const std::string prefix(reports::kInconclusivePrefix);
+  if (record.control && !failed_evidence(record).empty()) {
+    return prefix + " control step " + std::to_string(index) + (describe.empty() ? "" : " (" + describe + ")") +
+           " failed: " + secrets::scrub(failed_evidence(record)) + " (" + answered(record) + ") — " + profile_hint(record);
+  }
+  if (record.answer != "not-reached" || expected_status(record)) return std::nullopt;
+  return prefix + " step " + std::to_string(index) + " was not reached: " + answered(record) + " — " +
+         profile_hint(record);
+}
+
+void make_inconclusive(reports::ScenarioResult& result, std::string reason) {
+  result.findings.clear();
+  result.status = reports::ScenarioResult::Status::error;
+  result.message = std::move(reason);
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,29 @@
+#pragma once
+// Whether a step's failure says anything about the server: a step whose answer never reached
+// what it tests (not-reached, answer_class.h), or a control step that failed, makes its scenario
+// inconclusive, saying which step, what was answered and which key of the target profile
+// probably describes the server wrongly. The scenario stops there: every later step would stand
+// on the same wrong footing, so nothing it showed would be a verdict either.
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "mcph/harness/scenario/scenario.h"
+#include "mcph/reports/model.h"
+#include "step_outcome.h"
+
+namespace mcph::harness {
+
+// Fills the record's answer, request, challenge and control from the step and its outcome.
+void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRecord& record);
+
+// Why the scenario is inconclusive after this step (the `index`-th, 1-based), starting
+// "inconclusive:": a control step with a failed check, or a step not reached that did not ask
+// for the status it got (its other checks hold or fail for nothing: `ok: false` holds on a 404);
+// none when the step's checks are a verdict on the server.
+std::optional<std::string> unreached_reason(const reports::StepRecord& record, std::size_t index);
+
+// The scenario says nothing about the server: no finding, an error whose message is `reason`.
+void make_inconclusive(reports::ScenarioResult& result, std::string reason);
+
+}  // namespace mcph::harness

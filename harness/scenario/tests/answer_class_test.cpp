@@ -1,0 +1,125 @@
+#include "../src/answer_class.h"
+
+#include <gtest/gtest.h>
+
+#include "../src/step_reach.h"
+
+namespace mcph::harness {
+namespace {
+
+StepOutcome answer(int status, http::Fields headers = {}) {
+  StepOutcome outcome;
+  outcome.http_status = status;
+  outcome.headers = std::move(headers);
+  return outcome;
+}
+
+TEST(AnswerClassTest, AnAnswerIsClassifiedByItsStatusAndChallenge) {
+  StepOutcome result = answer(200);
+  result.rpc_result = true;
+  EXPECT_EQ(classify(result), AnswerClass::accepted);
+  StepOutcome rpc_error = answer(200);
+  rpc_error.rpc_error = -32600;
+  EXPECT_EQ(classify(rpc_error), AnswerClass::refused_other_status) << "a JSON-RPC error refuses, whatever the status";
+  EXPECT_EQ(classify(answer(401, {{"WWW-Authenticate", R"(Bearer error="invalid_token", resource_metadata="x")"}})),
+            AnswerClass::refused_with_challenge);
+  EXPECT_EQ(classify(answer(401)), AnswerClass::refused_without_challenge);
+  EXPECT_EQ(classify(answer(401, {{"WWW-Authenticate", "Bearer error=invalid token"}})), AnswerClass::refused_without_challenge)
+      << "a malformed challenge is none";
+  EXPECT_EQ(classify(answer(403)), AnswerClass::refused_other_status);
+  EXPECT_EQ(classify(answer(500)), AnswerClass::refused_other_status);
+  EXPECT_EQ(classify(answer(429)), AnswerClass::rate_limited);
+  for (const int status : {0, 404, 405, 501, 307}) {
+    EXPECT_EQ(classify(answer(status)), AnswerClass::not_reached) << status;
+  }
+}
+
+TEST(AnswerClassTest, AChallengeIsWellFormedAsRfc9110ShapesIt) {
+  for (const char* good : {"Bearer", R"(Bearer realm="mcp")", R"(Bearer error="invalid_token", error_description="a, b")",
+                           "Basic realm=x", "Negotiate abc123==", R"(DPoP algs="ES256 RS256")"}) {
+    EXPECT_TRUE(well_formed_challenge(good)) << good;
+  }
+  EXPECT_TRUE(well_formed_challenge("Bearer error=")) << "a token68, as the grammar reads it";
+  for (const char* bad : {"", " ", R"(Bearer error=="x")", R"(Bearer error="unclosed)", "Bearer ,", "Bearer a b", "Bearer=x",
+                          R"(Bearer error="x" realm="y")"}) {
+    EXPECT_FALSE(well_formed_challenge(bad)) << bad;
+  }
+}
+
+TEST(AnswerClassTest, NamesRoundTripAndOnlyServersUnderTestAreClassified) {
+  for (const AnswerClass value : {AnswerClass::accepted, AnswerClass::refused_with_challenge, AnswerClass::refused_without_challenge,
+                                  AnswerClass::refused_other_status, AnswerClass::not_reached, AnswerClass::rate_limited}) {
+    EXPECT_EQ(answer_class_named(name_of(value)), value);
+  }
+  EXPECT_EQ(name_of(AnswerClass::unclassified), "");
+  EXPECT_TRUE(answers_classified(StepKind::call));
+  EXPECT_TRUE(answers_classified(StepKind::http));
+  EXPECT_TRUE(answers_classified(StepKind::workload));
+  EXPECT_TRUE(answers_classified(StepKind::oauth));
+  EXPECT_FALSE(answers_classified(StepKind::vault)) << "Vault's 404 is an answer about a path, the harness's instrument";
+  EXPECT_FALSE(answers_classified(StepKind::tcp));
+}
+
+// The request named is the one the answer came to, its query (which may carry a token) left out.
+TEST(AnswerClassTest, TheRequestAnsweredIsTheLastExchangeWithThatStatus) {
+  StepOutcome outcome = answer(404);
+  outcome.exchanges = nlohmann::json::array(
+      {{{"request", {{"method", "POST"}, {"url", "http://127.0.0.1:8080/mcp"}}}, {"response", {{"status", 200}}}},
+       {{"request", {{"method", "POST"}, {"url", "http://127.0.0.1:8080/mcp/rpc?access_token=abc"}}}, {"response", {{"status", 404}}}},
+       {{"sql", "select 1"}}});
+  EXPECT_EQ(answered_request(outcome), "POST /mcp/rpc");
+  EXPECT_EQ(answered_request(answer(404)), "");
+}
+
+reports::StepRecord failed_step(std::string title, int status, std::string answer_class, std::string request) {
+  reports::StepRecord step;
+  step.title = std::move(title);
+  step.http_status = status;
+  step.answer = std::move(answer_class);
+  step.request = std::move(request);
+  step.checks = {{"http_status: 401", reports::Check::Verdict::failed, "HTTP " + std::to_string(status), ""}};
+  return step;
+}
+
+// A forgery answered 404 never reached the verifier: the scenario cannot tell, and says what was
+// answered and which key of the profile to look at.
+TEST(StepReachTest, AStepNotReachedMakesTheScenarioInconclusiveSayingWhy) {
+  const auto reason = unreached_reason(failed_step("2: alice calls jira.get_issue", 404, "not-reached", "POST /mcp/rpc"), 2);
+  ASSERT_TRUE(reason);
+  EXPECT_EQ(*reason,
+            "inconclusive: step 2 was not reached: 404 from POST /mcp/rpc — the profile's url or the step's path does not "
+            "describe this server");
+  const auto refused = unreached_reason(failed_step("2: x", 0, "not-reached", ""), 2);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(*refused, "inconclusive: step 2 was not reached: no HTTP answer — the profile's url does not reach this server");
+  EXPECT_FALSE(unreached_reason(failed_step("2: x", 200, "accepted", "POST /mcp"), 2)) << "an acceptance is a verdict";
+  reports::StepRecord asked = failed_step("2: x", 404, "not-reached", "POST /mcp");
+  asked.checks = {{"http_status: 404", reports::Check::Verdict::held, "HTTP 404", ""}};
+  EXPECT_FALSE(unreached_reason(asked, 2)) << "a 404 the step asks for is an answer";
+  reports::StepRecord vacuous = failed_step("2: x", 404, "not-reached", "POST /mcp");
+  vacuous.checks = {{"ok: false", reports::Check::Verdict::held, "HTTP 404", ""}};
+  EXPECT_TRUE(unreached_reason(vacuous, 2)) << "ok: false holds on a 404 for nothing";
+}
+
+TEST(StepReachTest, AFailedControlStepMakesTheScenarioInconclusive) {
+  reports::StepRecord control = failed_step("1: agent-a reads its own secret", 404, "not-reached", "POST /mcp");
+  control.checks.front().expectation = "http_status: 200";
+  control.control = true;
+  const auto reason = unreached_reason(control, 1);
+  ASSERT_TRUE(reason);
+  EXPECT_EQ(*reason,
+            "inconclusive: control step 1 (agent-a reads its own secret) failed: 404 where 200 is due (404 from POST /mcp) — "
+            "the profile's url or the step's path does not describe this server");
+  control.http_status = 401;
+  control.answer = "refused-with-challenge";
+  EXPECT_NE(unreached_reason(control, 1)->find("the profile's auth"), std::string::npos);
+
+  reports::ScenarioResult scenario;
+  scenario.findings = {{"jira-mcp", "accepts-token-it-must-refuse", "x", "1: x", "e", {}, {}}};
+  make_inconclusive(scenario, *reason);
+  EXPECT_TRUE(reports::is_inconclusive(scenario));
+  EXPECT_TRUE(scenario.findings.empty()) << "an inconclusive scenario files no finding";
+}
+
+}  // namespace
+}  // namespace mcph::harness
