@@ -52,11 +52,12 @@ TEST_P(Corpus, ReportsExactlyTheExpectedFindings) {
   CorpusRun run(server, GetParam().variant, local->stack(), MCPH_CORPUS_DIR);
   ScenarioRunner runner(run.stack_file());
   const auto outcomes = run_suites(runner, server.suites);
-  const CorpusVerdict verdict = judge(outcomes, expected, server.must_run);
+  const CorpusVerdict verdict = judge(outcomes, expected, server.must_run, server.not_addressable);
   std::cout << "corpus/" << server.name << " " << GetParam().variant << ":\n" << verdict.summary();
   EXPECT_EQ(verdict.false_positives.size(), 0u) << "false positives: the summary above lists them with their evidence";
   EXPECT_EQ(verdict.missing.size(), 0u) << "expected findings not reported: the summary above lists them";
   EXPECT_EQ(verdict.not_run.size(), 0u) << "must-run scenarios skipped or undecided: the summary above lists them";
+  EXPECT_EQ(verdict.addressable_now.size(), 0u) << "not_addressable scenarios that now reach a verdict: move them to must_run";
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, Corpus, ::testing::ValuesIn(corpus_cases()), [](const auto& info) {
@@ -70,7 +71,7 @@ INSTANTIATE_TEST_SUITE_P(Servers, Corpus, ::testing::ValuesIn(corpus_cases()), [
 // The judgement itself, without a stack: each way a variant can go wrong is seen.
 Outcome outcome(const std::string& scenario, Status status, const std::string& property = "") {
   Outcome out{"suite", scenario, status, status == Status::skipped ? "does not apply" : "", {}, {}};
-  if (!property.empty()) out.findings.push_back({"server", property, property, "1: a step", "evidence", ""});
+  if (!property.empty()) out.findings.push_back({"server", property, property, "1: a step", "evidence", "", {}});
   return out;
 }
 
@@ -130,6 +131,22 @@ TEST(CorpusVerdict, AMustRunScenarioSkippedOrInconclusiveIsNotRun) {
   EXPECT_NE(verdict.not_run[1].find("the control failed"), std::string::npos);
   EXPECT_NE(verdict.not_run[2].find("no such scenario"), std::string::npos);
   EXPECT_FALSE(verdict.clean());
+}
+
+TEST(CorpusVerdict, AScenarioNotAddressableYetBlocksItsFindingsUntilItReachesAVerdict) {
+  Outcome inconclusive = outcome("a", Status::error);
+  inconclusive.message = "inconclusive: step 1 was not reached: 404 from POST /mcp/rpc";
+  const std::map<std::string, std::string> not_addressable = {{"suite / a", "its tools have other names"}};
+  const std::vector<ExpectedFinding> expected = {{"p", "suite / a", "a real defect", ""}};
+  const auto blocked = judge({inconclusive}, expected, {}, not_addressable);
+  EXPECT_TRUE(blocked.clean()) << blocked.summary();
+  ASSERT_EQ(blocked.blocked.size(), 1u) << blocked.summary();
+  EXPECT_NE(blocked.blocked[0].find("its tools have other names"), std::string::npos);
+
+  const auto reached = judge({outcome("a", Status::failed, "p")}, expected, {}, not_addressable);
+  EXPECT_FALSE(reached.clean()) << reached.summary();
+  EXPECT_EQ(reached.addressable_now.size(), 1u) << reached.summary();
+  EXPECT_EQ(reached.found.size(), 1u) << reached.summary();
 }
 
 }  // namespace

@@ -71,7 +71,7 @@ std::optional<std::string> shape_problem(ValueShape shape, const Json& value) {
     case json_checks:
       if (!value.is_object() || value.empty()) return expected("a mapping of JSON pointers to values or matchers");
       for (const auto& [pointer, matcher] : value.items()) {
-        if (pointer.empty() || pointer[0] != '/') return "\"" + pointer + "\" is not a JSON pointer (/a/0/b)";
+        if (!pointer.empty() && pointer[0] != '/') return "\"" + pointer + "\" is not a JSON pointer (/a/0/b, or \"\" for the whole result)";
         if (auto problem = matcher_problem(matcher)) return pointer + ": " + *problem;
       }
       break;

@@ -43,6 +43,9 @@ bool expected_status(const reports::StepRecord& record) {
 void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRecord& record) {
   record.control = step.control;
   if (!answers_classified(step.kind())) return;
+  // A lookup of the resource's metadata everywhere an MCP client looks: a 404 at the last place
+  // is the server publishing none, a verdict, not a request the profile aimed wrong.
+  if (const auto* http = step.get_if<HttpStep>(); http && http->protected_resource_metadata) return;
   record.answer = std::string(name_of(classify(outcome)));
   record.request = answered_request(outcome);
   record.challenge = http::find_field(outcome.headers, "WWW-Authenticate").value_or("");

@@ -63,9 +63,20 @@ std::vector<CorpusServer> find_corpus_servers(const fs::path& corpus_dir) {
   for (const auto& entry : fs::directory_iterator(corpus_dir)) {
     const fs::path file = entry.path() / "corpus.json";
     if (!entry.is_directory() || !fs::exists(file)) continue;
-    CorpusServer server{entry.path().filename().string(), entry.path(), read_json(file), {}, {}, {}};
+    CorpusServer server{entry.path().filename().string(), entry.path(), read_json(file), {}, {}, {}, {}};
     server.suites = strings(server.spec, "suites", file);
     server.must_run = strings(server.spec, "must_run", file);
+    const Json not_addressable = server.spec.value("not_addressable", Json::object());
+    if (!not_addressable.is_object()) throw std::runtime_error(file.string() + ": not_addressable must map scenarios to reasons");
+    for (const auto& [scenario, why] : not_addressable.items()) {
+      if (!why.is_string() || why.get<std::string>().empty()) {
+        throw std::runtime_error(file.string() + ": not_addressable." + scenario + " must say why");
+      }
+      if (std::find(server.must_run.begin(), server.must_run.end(), scenario) != server.must_run.end()) {
+        throw std::runtime_error(file.string() + ": " + scenario + " is both must_run and not_addressable");
+      }
+      server.not_addressable[scenario] = why.get<std::string>();
+    }
     if (server.suites.empty()) throw std::runtime_error(file.string() + ": no suites");
     const Json variants = server.spec.value("variants", Json::object());  // kept: items() refers to it
     if (!variants.is_object() || variants.empty()) throw std::runtime_error(file.string() + ": no variants");

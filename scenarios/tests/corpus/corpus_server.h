@@ -26,6 +26,11 @@ struct CorpusServer {
   nlohmann::json spec;  // corpus.json
   std::vector<std::string> suites;
   std::vector<std::string> must_run;  // "<suite> / <scenario name>": skipped or broken fails the test
+  // "<suite> / <scenario name>" → why the harness cannot address this server there yet (a
+  // convention no profile key describes): such a scenario must end without a verdict, and an
+  // expected finding in it is blocked, not missing; one that reaches a verdict fails the test
+  // until it moves to must_run.
+  std::map<std::string, std::string> not_addressable;
   std::map<std::string, std::vector<std::string>> variants;  // name → its extra argv
 
   // expected-<variant>.json. Throws std::runtime_error when it is missing or malformed.

@@ -20,11 +20,12 @@ std::string block(const std::string& title, const std::vector<std::string>& line
 std::string CorpusVerdict::summary() const {
   return block("false positives", false_positives) + block("expected findings missing", missing) +
          block("must-run scenarios not run", not_run) + block("skipped or inconclusive", undecided) +
-         block("expected findings reported", found);
+         block("expected findings reported", found) + block("expected findings blocked: the harness cannot address them yet", blocked) +
+         block("not_addressable scenarios that reached a verdict (move them to must_run)", addressable_now);
 }
 
 CorpusVerdict judge(const std::vector<Outcome>& outcomes, const std::vector<ExpectedFinding>& expected,
-                    const std::vector<std::string>& must_run) {
+                    const std::vector<std::string>& must_run, const std::map<std::string, std::string>& not_addressable) {
   CorpusVerdict verdict;
   std::map<const ExpectedFinding*, std::string> reported;  // → the step and evidence that showed it
   std::set<std::string> ran;
@@ -35,6 +36,9 @@ CorpusVerdict judge(const std::vector<Outcome>& outcomes, const std::vector<Expe
       continue;
     }
     ran.insert(name);
+    if (not_addressable.contains(name)) {
+      verdict.addressable_now.push_back(name + ": " + reports::to_string(outcome.status) + " — the harness addresses it now");
+    }
     if (outcome.status == Status::failed && outcome.findings.empty()) {
       verdict.false_positives.push_back("a failure without a finding: " + outcome.why());
     }
@@ -55,6 +59,8 @@ CorpusVerdict judge(const std::vector<Outcome>& outcomes, const std::vector<Expe
     const std::string at = e.step.empty() ? "" : " at the step \"" + e.step + "\"";
     if (const auto seen = reported.find(&e); seen != reported.end()) {
       verdict.found.push_back(e.scenario + ": " + e.property + at + " — " + seen->second);
+    } else if (const auto blocked = not_addressable.find(e.scenario); blocked != not_addressable.end() && !ran.contains(e.scenario)) {
+      verdict.blocked.push_back(e.scenario + ": " + e.property + at + " — " + blocked->second);
     } else {
       verdict.missing.push_back(e.scenario + ": " + e.property + at + " (" + e.why + ")");
     }

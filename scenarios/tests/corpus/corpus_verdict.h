@@ -2,7 +2,10 @@
 // The corpus test's verdict on one variant: the findings the harness reported against what its
 // expected file lists. A finding not listed is a false positive; a listed one not reported is
 // missing; a scenario corpus.json says must run that was skipped or ended without a verdict is
-// not run. Scenarios that ended inconclusive or skipped are listed with their reasons.
+// not run. Scenarios that ended inconclusive or skipped are listed with their reasons. A scenario
+// the harness cannot address on this server yet (not_addressable) must end without a verdict:
+// its expected findings are blocked, not missing; one that reached a verdict is addressable now.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,12 +20,14 @@ struct CorpusVerdict {
   std::vector<std::string> not_run;          // a must-run scenario, with the harness's reason
   std::vector<std::string> undecided;        // skipped or inconclusive, with the reason
   std::vector<std::string> found;            // the expected findings reported
+  std::vector<std::string> blocked;          // expected in a scenario not addressable yet, with why
+  std::vector<std::string> addressable_now;  // a not_addressable scenario that reached a verdict
 
-  bool clean() const { return false_positives.empty() && missing.empty() && not_run.empty(); }
+  bool clean() const { return false_positives.empty() && missing.empty() && not_run.empty() && addressable_now.empty(); }
   std::string summary() const;  // every list, for the test's output
 };
 
 CorpusVerdict judge(const std::vector<Outcome>& outcomes, const std::vector<ExpectedFinding>& expected,
-                    const std::vector<std::string>& must_run);
+                    const std::vector<std::string>& must_run, const std::map<std::string, std::string>& not_addressable = {});
 
 }  // namespace mcph::harness::corpus
