@@ -127,11 +127,13 @@ bool well_formed_challenge(std::string_view value) {
   return rest.empty() || token68(rest) || auth_params(rest);
 }
 
+bool not_reached_status(int status) {
+  return status == 0 || status == 404 || status == 405 || status == 501 || (status >= 300 && status < 400);
+}
+
 AnswerClass classify(const StepOutcome& outcome) {
   const int status = outcome.http_status;
-  if (status == 0 || status == 404 || status == 405 || status == 501 || (status >= 300 && status < 400)) {
-    return AnswerClass::not_reached;
-  }
+  if (not_reached_status(status)) return AnswerClass::not_reached;
   if (status == 429) return AnswerClass::rate_limited;
   if (status == 401) {
     const auto challenge = http::find_field(outcome.headers, "WWW-Authenticate");

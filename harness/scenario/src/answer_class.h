@@ -32,6 +32,10 @@ AnswerClass answer_class_named(std::string_view name);
 // server the run tests (Vault's answers are the harness's own instruments, not a verdict).
 bool answers_classified(StepKind kind);
 
+// Whether an HTTP status says the request never reached what it was aimed at: 404, 405, 501, a
+// redirect, or 0 (no HTTP answer).
+bool not_reached_status(int status);
+
 // The class of an answer: its HTTP status, its WWW-Authenticate, whether a JSON-RPC error came.
 AnswerClass classify(const StepOutcome& outcome);
 

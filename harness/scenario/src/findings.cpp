@@ -1,5 +1,7 @@
 #include "findings.h"
 
+#include "answer_class.h"
+
 #include <cstdlib>
 #include <optional>
 #include <vector>
@@ -35,10 +37,8 @@ bool challenge_check(const reports::Check& check) {
          (expectation.rfind("header_contains:", 0) == 0 && expectation.find("WWW-Authenticate") != std::string::npos);
 }
 
-// An error status that is an answer of the endpoint the step tests (404, 405 and 501 are not).
-bool refusal_status(int http_status) {
-  return http_status >= 400 && http_status != 404 && http_status != 405 && http_status != 501;
-}
+// An error status that is an answer of the endpoint the step tests (not_reached_status's are not).
+bool refusal_status(int http_status) { return http_status >= 400 && !not_reached_status(http_status); }
 
 // Whether the failed checks show a refusal without the challenge due: an error status, and
 // nothing failed but the challenge's checks.

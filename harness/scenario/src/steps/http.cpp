@@ -53,6 +53,14 @@ Json json_of_answer(const http::ClientResponse& response) {
   return chosen.size() == 1 ? chosen.front() : chosen;
 }
 
+// The request the target's profile says an MCP server answers an authorised caller with; `what`
+// names the step field that asked for it when the service is no MCP server.
+std::string mcp_probe(const StepExecutor& executor, const ServiceEntry& entry, const std::string& service, const std::string& what) {
+  const ServiceRow* row = find_service_row(executor.stack().role_of(service));
+  if (!row || !row->mcp_server()) throw std::runtime_error(what + ": " + service + " is not an MCP server, which has no probe");
+  return probe_request(target_profile(entry, service).probe);
+}
+
 // The step's answer from an HTTP response.
 void take_answer(const http::ClientResponse& response, StepOutcome& out) {
   out.http_status = response.status;
@@ -76,13 +84,11 @@ void run_metadata_discovery(const HttpStep& step, StepRun& run) {
   StepExecutor& executor = run.executor;
   const ServiceEntry& entry = executor.target_service(step.server);
   const std::string service = executor.target_service_name(step.server);
-  const ServiceRow* row = find_service_row(executor.stack().role_of(service));
-  if (!row || !row->mcp_server()) throw std::runtime_error("metadata: " + service + " is not an MCP server, which has no protected-resource metadata");
+  const std::string probe = mcp_probe(executor, entry, service, "metadata");
   http::ClientOptions options;
   options.read_timeout = executor.options().http_timeout;
   const http::Url endpoint = http::parse_url(entry.url);
   const http::Fields probe_headers = {{"Accept", "application/json, text/event-stream"}};
-  const std::string probe = probe_request(target_profile(entry, service).probe);
   auto started = sync::SteadyClock::now();
   const http::ClientResponse challenged =
       http::Client(endpoint.origin(), options).request("POST", endpoint.path, probe_headers, probe, "application/json");
@@ -106,11 +112,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   const ServiceEntry& entry = executor.target_service(step.server);
   const std::string service = executor.target_service_name(step.server);
   std::optional<std::string> step_body = step.body;
-  if (step.probe) {
-    const ServiceRow* row = find_service_row(executor.stack().role_of(service));
-    if (!row || !row->mcp_server()) throw std::runtime_error("probe: " + service + " is not an MCP server, which has no probe");
-    step_body = probe_request(target_profile(entry, service).probe);
-  }
+  if (step.probe) step_body = mcp_probe(executor, entry, service, "probe");
   // An agent of a target whose profile has `auth`: its credential, and where it is sent.
   const std::optional<AgentCredential> agent =
       step.authorization == "token" ? step_agent_credential(executor, service, run.step, step.agent) : std::nullopt;
