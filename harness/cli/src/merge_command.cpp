@@ -25,8 +25,8 @@ int merge_command(int argc, char** argv) {
       "Refused, exit code 3: a missing shard, two directories claiming one shard, shards of runs with\n"
       "different shard counts, scenario files or scenario selections, slices that do not cover a load\n"
       "step's users, or a call claimed twice.\n"
-      "Exit code: 0 when every merged scenario passed (or was skipped), 1 when one failed or broke, 2 for\n"
-      "usage errors, 3 for result directories that do not make one run.");
+      "Exit code: 0 when every merged scenario passed (or was skipped), 1 when one failed or broke, 4 when\n"
+      "none did but one was inconclusive, 2 for usage errors, 3 for result directories that do not make one run.");
   flags.positionals("DIRS", "the workers' result directories (each with its shard.json), every shard's once");
   flags.option("junit", "", "write a JUnit XML report to this file")
       .option("html", "", "write a self-contained HTML report to this file")
@@ -76,7 +76,7 @@ int merge_command(int argc, char** argv) {
     }
   }
   std::printf("%d shards merged: %s\n%s", merged.shards, reports::to_string(report.counts()).c_str(), run_summary(report).c_str());
-  return report.ok() ? 0 : 1;
+  return run_exit_code(report);
 }
 
 }  // namespace mcph::harness::cli

@@ -58,8 +58,9 @@ int run_command(int argc, char** argv) {
       "load step acts for its own slice of the step's users, calls and connections, and --shard-out DIR\n"
       "gets what the worker saw, for `mcp-harness merge` (docs/sharding.md); other steps run in every worker.\n"
       "Exit code: 0 when every scenario passed or was skipped (what does not apply to the stack is skipped,\n"
-      "saying why), 1 when one failed or broke, 2 for usage errors, 130 when interrupted. A worker's exit\n"
-      "code is its own slice's verdict; the run's is merge's.");
+      "saying why), 1 when one failed (a finding) or broke, 4 when none did but one was inconclusive (the\n"
+      "harness could not decide it: a control failed, a step was not reached), 2 for usage errors, 130 when\n"
+      "interrupted. A worker's exit code is its own slice's verdict; the run's is merge's.");
   flags.positionals("FILES", "scenario files [default: every scenarios/*.yaml]");
   add_run_stack_flags(flags);
   flags.repeated("family", "run only the files of this family (isolation, missing-credentials, ...)")
@@ -193,7 +194,7 @@ int run_command(int argc, char** argv) {
     std::printf("interrupted: the scenarios not run are reported skipped\n");
     return 130;
   }
-  return report.ok() ? 0 : 1;
+  return run_exit_code(report);
 }
 
 }  // namespace mcph::harness::cli

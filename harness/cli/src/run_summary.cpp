@@ -63,4 +63,10 @@ std::string run_summary(const reports::RunReport& report) {
   return out;
 }
 
+int run_exit_code(const reports::RunReport& report) {
+  const reports::Counts counts = report.counts();
+  if (counts.failures > 0 || counts.errors > counts.inconclusive) return 1;
+  return counts.inconclusive > 0 ? 4 : 0;
+}
+
 }  // namespace mcph::harness::cli

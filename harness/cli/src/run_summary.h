@@ -10,4 +10,10 @@ namespace mcph::harness::cli {
 
 std::string run_summary(const reports::RunReport& report);
 
+// The exit code of `run` and `merge` for a finished report: 0 when every scenario passed or was
+// skipped, 1 when one failed (a finding) or broke, 4 when none did but the harness could not decide
+// one (inconclusive: a control failed, a step was not reached) — a verdict of the harness's reach,
+// not of the server, which a CI job may want to treat apart from a finding.
+int run_exit_code(const reports::RunReport& report);
+
 }  // namespace mcph::harness::cli

@@ -111,6 +111,24 @@ reports::RunReport report_of(std::vector<reports::ScenarioResult> scenarios) {
   return report;
 }
 
+// A finding fails the run (1) whatever else happened; a run whose only undecided scenarios are
+// inconclusive exits 4, apart from a finding; broken ones count as failures; skips never count.
+TEST(RunExitCode, SeparatesFindingsFromWhatTheHarnessCouldNotDecide) {
+  using Status = reports::ScenarioResult::Status;
+  const auto scenario = [](Status status, std::string message = {}) {
+    reports::ScenarioResult result;
+    result.name = "s";
+    result.status = status;
+    result.message = std::move(message);
+    return result;
+  };
+  const auto inconclusive = [&] { return scenario(Status::error, "inconclusive: step 1 was not reached: 404"); };
+  EXPECT_EQ(run_exit_code(report_of({scenario(Status::passed), scenario(Status::skipped)})), 0);
+  EXPECT_EQ(run_exit_code(report_of({scenario(Status::passed), inconclusive()})), 4);
+  EXPECT_EQ(run_exit_code(report_of({inconclusive(), scenario(Status::failed)})), 1);
+  EXPECT_EQ(run_exit_code(report_of({inconclusive(), scenario(Status::error, "the stack did not answer")})), 1);
+}
+
 // The terminal says what the HTML says: every check the harness could not decide, with its step,
 // under the scenario it left inconclusive, and beside the failures of a scenario that failed.
 TEST(RunSummary, ShowsEveryInconclusiveCheckWithItsReason) {
