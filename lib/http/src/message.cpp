@@ -24,6 +24,12 @@ std::optional<std::string> find_field(const Fields& fields, std::string_view nam
   return std::nullopt;
 }
 
+std::size_t count_fields(const Fields& fields, std::string_view name) {
+  std::size_t count = 0;
+  for (const auto& [key, value] : fields) count += iequals(key, name) ? 1 : 0;
+  return count;
+}
+
 std::optional<std::string> Request::query_param(std::string_view name) const {
   for (const auto& [key, value] : query) {
     if (key == name) return value;

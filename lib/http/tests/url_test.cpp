@@ -76,5 +76,14 @@ TEST(Fields, LookupIgnoresCase) {
   EXPECT_FALSE(find_field(headers, "Authorization").has_value());
 }
 
+// A field sent twice under two spellings is two fields: a proof or credential header that must come
+// once is refused when it does not.
+TEST(Fields, CountsEverySpellingOfAName) {
+  const Fields headers = {{"DPoP", "a"}, {"Authorization", "DPoP t"}, {"dpop", "b"}};
+  EXPECT_EQ(count_fields(headers, "DPoP"), 2u);
+  EXPECT_EQ(count_fields(headers, "authorization"), 1u);
+  EXPECT_EQ(count_fields(headers, "Cookie"), 0u);
+}
+
 }  // namespace
 }  // namespace mcph::http

@@ -17,12 +17,6 @@ std::string proof_refused(jose::DpopCheck check) {
   return "the DPoP proof is refused (" + std::string(jose::to_string(check)) + ")";
 }
 
-std::size_t count_proofs(const http::Request& request) {
-  std::size_t count = 0;
-  for (const auto& [name, value] : request.headers) count += http::iequals(name, "DPoP") ? 1 : 0;
-  return count;
-}
-
 }  // namespace
 
 std::string dpop_challenge(const std::vector<jose::Alg>& algs, std::string_view error, std::string_view description) {
@@ -48,7 +42,7 @@ AuthResult Authenticator::refused_proof(std::string description) const {
 std::optional<AuthResult> Authenticator::check_proof(const http::Request* request, std::string_view token,
                                                      const std::string& jkt, Principal& principal) const {
   if (jkt.empty()) return refused_proof("the DPoP scheme needs a token bound to a key (cnf.jkt)");
-  const std::size_t proofs = request == nullptr ? 0 : count_proofs(*request);
+  const std::size_t proofs = request == nullptr ? 0 : http::count_fields(request->headers, "DPoP");
   if (proofs == 0 && config_.unsafe_dpop.no_proof) return std::nullopt;
   if (proofs == 0) return refused_proof("no DPoP proof");
   if (proofs > 1) {

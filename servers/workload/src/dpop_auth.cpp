@@ -11,19 +11,6 @@
 namespace mcph::workload {
 namespace {
 
-std::size_t count_fields(const http::Fields& fields, std::string_view name) {
-  std::size_t count = 0;
-  for (const auto& [field, value] : fields) {
-    if (field.size() == name.size() &&
-        std::equal(field.begin(), field.end(), name.begin(), [](char a, char b) {
-                     return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-                   })) {
-      ++count;
-    }
-  }
-  return count;
-}
-
 // The scheme word (lower-cased) and the credential after it.
 bool split_authorization(const std::string& value, std::string& scheme, std::string& credential) {
   const auto space = value.find(' ');
@@ -68,7 +55,7 @@ DpopAuthResult DpopAuthenticator::refuse(int status, const std::string& error, c
 }
 
 DpopAuthResult DpopAuthenticator::authenticate(const http::Request& request, const std::string& htu) const {
-  const std::size_t authorizations = count_fields(request.headers, "Authorization");
+  const std::size_t authorizations = http::count_fields(request.headers, "Authorization");
   if (authorizations == 0) return refuse(401, "", "no access token");
   if (authorizations > 1) return refuse(400, "invalid_request", "more than one Authorization header");
   std::string scheme, token;
@@ -107,7 +94,7 @@ DpopAuthResult DpopAuthenticator::authenticate(const http::Request& request, con
     accepted.caller = std::move(caller);
     return accepted;
   }
-  const std::size_t proofs = count_fields(request.headers, "DPoP");
+  const std::size_t proofs = http::count_fields(request.headers, "DPoP");
   if (proofs == 0 && settings_.unsafe_dpop.no_proof) {
     DpopAuthResult accepted;
     accepted.status = 200;

@@ -17,6 +17,8 @@ using Fields = std::vector<std::pair<std::string, std::string>>;
 
 // Case-insensitive header lookup (RFC 9110 §5.1); the first match wins.
 std::optional<std::string> find_field(const Fields& fields, std::string_view name);
+// How many fields of that name there are (case-insensitive): a field a request must carry once.
+std::size_t count_fields(const Fields& fields, std::string_view name);
 bool iequals(std::string_view a, std::string_view b);
 // Without the optional whitespace (SP, HTAB) around a field value or a list element (RFC 9110 §5.6.3).
 std::string_view trim_ows(std::string_view text);
