@@ -107,6 +107,11 @@ TEST(AgentBridgeSabotage, ARefusedCredentialFallingBackToIdentityHeadersIsFound)
               "believes identity headers that did not come from its proxy");
 }
 
+TEST(AgentBridgeSabotage, AnotherProxysDnHeaderNameIsFound) {
+  expect_only("--unsafe-other-dn-headers", "transport_identity / identity headers under other proxies' names are not believed",
+              "believes identity headers that did not come from its proxy");
+}
+
 // One pass of replace("..", "") in place of the confinement: every path trick goes through.
 TEST(AgentBridgeSabotage, ASinglePassDotDotFilterIsFound) {
   const std::string property = "lets a path escape the agent's prefix";

@@ -152,9 +152,25 @@ std::optional<std::string> last_cn_by_splitting(const std::string& dn) {
   return cn;
 }
 
+// The sabotage's other header names of the DN (unsafe_other_dn_headers): the first one present.
+std::optional<std::string> other_dn_header(const http::Request& request) {
+  for (const char* name : {"X-SSL-Client-DN", "X-Client-DN", "SSL-Client-S-DN"}) {
+    if (request.has_header(name)) return request.header(name);
+  }
+  return std::nullopt;
+}
+
 // `checked`: false only on the sabotage's fallback after a refused credential.
 std::optional<Identification> by_proxy_headers(const http::Request& request, const IdentitySettings& settings,
                                                bool checked = true) {
+  if (settings.unsafe_other_dn_headers && !request.has_header("X-SSL-Client-S-DN")) {
+    if (const auto dn = other_dn_header(request)) {
+      const auto cn = single_common_name(*dn);
+      const auto entry = cn && settings.agents ? settings.agents->by_id(*cn) : std::nullopt;
+      if (!entry) return invalid("the certificate names no known agent");
+      return found(Agent{entry->id, entry->scopes, "client-certificate"});
+    }
+  }
   if (settings.proxy_address.empty() || !request.has_header("X-SSL-Client-S-DN")) return std::nullopt;
   if (checked && !settings.unsafe_trust_identity_headers) {
     if (request.remote_addr != settings.proxy_address) return invalid("identity headers from an address that is not the proxy");

@@ -73,6 +73,17 @@ TEST(UnsafeRefusedCredentialToHeaders, AWrongKeyBesideForgedHeadersIsTheirAgent)
                         settings).agent);
 }
 
+TEST(UnsafeOtherDnHeaders, AnotherProxysHeaderNameIsBelievedFromAnyone) {
+  const IdentityFixture fixture;
+  IdentitySettings settings = fixture.settings();
+  const http::Request request = with_headers("127.0.0.1", {{"X-Client-DN", "CN=agent-b"}});
+  EXPECT_FALSE(identify(request, settings).agent);
+  settings.unsafe_other_dn_headers = true;
+  const auto sabotaged = identify(request, settings).agent;
+  ASSERT_TRUE(sabotaged);
+  EXPECT_EQ(sabotaged->id, "agent-b");
+}
+
 TEST(AgentsFile, FindsAnAgentByItsKeyOnly) {
   const AgentsFile agents = AgentsFile::parse("# agents\nagent-a " + sha256_hex("key-a") + " read list\nagent-c - read\n");
   const auto a = agents.by_api_key("key-a");

@@ -54,6 +54,9 @@ struct IdentitySettings {
   // Sabotage only: a refused API key or JWT falls back to the identity headers, read unchecked
   // (from any address, with any verdict).
   bool unsafe_refused_credential_to_headers = false;
+  // Sabotage only: the DN is also read under other proxies' header names (X-SSL-Client-DN,
+  // X-Client-DN, SSL-Client-S-DN), and under those believed from any address, with any verdict.
+  bool unsafe_other_dn_headers = false;
   // Sabotage only: a token bound to a key (cnf, DPoP) is taken as a bearer token, without a proof.
   bool unsafe_dpop_as_bearer = false;
 };
