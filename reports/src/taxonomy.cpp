@@ -186,7 +186,8 @@ const std::vector<Rule>& rules() {
       rule("MCPH1201", "accepts-client-certificate-it-must-refuse", 12, "accepts a client certificate it must refuse",
            "A certificate from a foreign CA, an expired one or none identified an agent.", "MCP07:2025", "CWE-295"),
       rule("MCPH1202", "believes-unproxied-identity-headers", 12, "believes identity headers that did not come from its proxy",
-           "Client-certificate headers sent straight to the server, or forged through the proxy, were believed.",
+           "Client-certificate headers sent straight to the server (alone or beside a refused key or token), or "
+           "forged through the proxy, were believed.",
            "MCP07:2025", "CWE-290"),
       rule("MCPH1203", "agent-from-ambiguous-name", 12, "takes an agent's identity from an ambiguous name",
            "A subject with several CNs, an escaped comma or no CN was read as some agent's name.", "MCP07:2025",

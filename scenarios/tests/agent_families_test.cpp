@@ -91,6 +91,27 @@ TEST(AgentBridgeSabotage, IdentityHeadersFromAnyoneAreFound) {
               {"transport_identity / a certificate from a foreign CA is refused", "accepts a client certificate it must refuse"}});
 }
 
+// The DN split on ',' and '+' with escapes ignored, the last CN taken: two CNs (in two RDNs or
+// one), an escaped comma in a CN, and one in an OU before the real CN, each name agent-a.
+TEST(AgentBridgeSabotage, ADnSplitOnCommasIsFound) {
+  const std::string property = "takes an agent's identity from an ambiguous name";
+  expect_red("--unsafe-naive-dn-split",
+             {{"transport_identity / a certificate with two CNs names no agent", property},
+              {"transport_identity / an escaped comma in a CN is part of the name, never a second attribute", property},
+              {"transport_identity / an escaped comma in an OU is part of its value, never a CN", property}});
+}
+
+TEST(AgentBridgeSabotage, ARefusedCredentialFallingBackToIdentityHeadersIsFound) {
+  expect_only("--unsafe-refused-credential-to-headers",
+              "transport_identity / a refused API key or JWT does not fall back to identity headers",
+              "believes identity headers that did not come from its proxy");
+}
+
+TEST(AgentBridgeSabotage, AnotherProxysDnHeaderNameIsFound) {
+  expect_only("--unsafe-other-dn-headers", "transport_identity / identity headers under other proxies' names are not believed",
+              "believes identity headers that did not come from its proxy");
+}
+
 // One pass of replace("..", "") in place of the confinement: every path trick goes through.
 TEST(AgentBridgeSabotage, ASinglePassDotDotFilterIsFound) {
   const std::string property = "lets a path escape the agent's prefix";

@@ -128,7 +128,11 @@ void mint_certificate(const MtlsAuth& mtls, const std::string& agent, const Json
   if (const auto subject = shape.find("subject"); subject != shape.end()) {
     spec.subject.clear();
     for (const auto& entry : *subject) {
-      for (const auto& [field, value] : entry.items()) spec.subject.push_back({field, value.get<std::string>()});
+      for (const auto& [field, value] : entry.items()) {
+        // "+CN": another attribute of the previous entry's RDN (a multi-valued RDN).
+        const bool joins = field.starts_with("+");
+        spec.subject.push_back({joins ? field.substr(1) : field, value.get<std::string>(), joins});
+      }
     }
   }
   for (const auto& uri : shape.value("uris", Json::array())) spec.uris.push_back(uri.get<std::string>());
@@ -140,7 +144,9 @@ void mint_certificate(const MtlsAuth& mtls, const std::string& agent, const Json
   out.certificate_file = files.certificate.string();
   out.key_file = files.private_key.string();
   std::string subject;
-  for (const auto& entry : spec.subject) subject += (subject.empty() ? "" : ",") + entry.field + "=" + entry.value;
+  for (const auto& entry : spec.subject) {
+    subject += (subject.empty() ? "" : entry.joins_previous ? "+" : ",") + entry.field + "=" + entry.value;
+  }
   out.described = "a certificate " + (subject.empty() ? std::string("with an empty subject") : subject) +
                   (foreign ? " from a foreign CA" : " from the agents' CA") + (shape.value("expired", false) ? ", expired" : "");
 }
@@ -191,7 +197,8 @@ void present(const AuthProfile& auth, const std::string& target_url, const std::
     }
     const std::string dn = shape.value("dn", "CN=" + agent);
     out.headers.emplace_back(names.dn_header, dn);
-    out.headers.emplace_back(names.verify_header, shape.value("verify", "SUCCESS"));
+    // verify: "" sends the DN without the verify header.
+    if (const std::string verify = shape.value("verify", "SUCCESS"); !verify.empty()) out.headers.emplace_back(names.verify_header, verify);
     out.described = "identity headers " + dn + (through_proxy ? " through the proxy" : " straight to the server");
   } else {
     throw std::runtime_error("via: " + mode + " is a user's, not an agent's");
@@ -232,11 +239,13 @@ std::optional<std::string> credential_shape_problem(const Json& shape) {
       return "uris: a list of URIs";
     }
     if (key == "subject") {
-      if (!value.is_array()) return "subject: a list of {FIELD: value}, e.g. [{CN: agent-a}, {OU: agents}]";
-      for (const auto& entry : value) {
-        if (!entry.is_object() || entry.size() != 1 || !entry.begin()->is_string()) {
-          return "subject: a list of {FIELD: value}, e.g. [{CN: agent-a}, {OU: agents}]";
-        }
+      const std::string form = "subject: a list of {FIELD: value}, e.g. [{CN: agent-a}, {OU: agents}], "
+                               "{+FIELD: value} joining the previous RDN";
+      if (!value.is_array()) return form;
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        const Json& entry = value[i];
+        if (!entry.is_object() || entry.size() != 1 || !entry.begin()->is_string()) return form;
+        if (entry.begin().key().starts_with("+") && i == 0) return "subject: the first entry has no RDN to join";
       }
     }
     if (key == "also" && (!value.is_object() || !value.contains("agent") || !value["agent"].is_string() ||

@@ -1,5 +1,6 @@
 #include "answer_class.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <stdexcept>
@@ -131,9 +132,23 @@ bool not_reached_status(int status) {
   return status == 0 || status == 404 || status == 405 || status == 501 || (status >= 300 && status < 400);
 }
 
+bool names_no_such_method_or_tool(int code, std::string_view message) {
+  if (code == -32601) return true;  // JSON-RPC's method not found
+  if (code != -32602) return false;
+  // Invalid params: the MCP rules give an unknown tool this code too, told apart by its words
+  // ("Unknown tool: x", "unknown tool \"x\"", "Tool x not found"); a bad argument is a refusal.
+  std::string text(message);
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text.find("unknown tool") != std::string::npos ||
+         (text.find("tool") != std::string::npos && text.find("not found") != std::string::npos);
+}
+
 AnswerClass classify(const StepOutcome& outcome) {
   const int status = outcome.http_status;
   if (not_reached_status(status)) return AnswerClass::not_reached;
+  if (outcome.rpc_error && names_no_such_method_or_tool(*outcome.rpc_error, outcome.rpc_error_message)) {
+    return AnswerClass::not_reached;
+  }
   if (status == 429) return AnswerClass::rate_limited;
   if (status == 401) {
     const auto challenge = http::find_field(outcome.headers, "WWW-Authenticate");

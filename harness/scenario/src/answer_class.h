@@ -19,7 +19,7 @@ enum class AnswerClass {
   refused_with_challenge,     // 401 with a well-formed WWW-Authenticate
   refused_without_challenge,  // 401 without WWW-Authenticate, or with a malformed one
   refused_other_status,       // another refusal: 403, 400, 500, …, or a JSON-RPC error
-  not_reached,                // 404, 405, 501, a redirect, or no HTTP answer
+  not_reached,                // 404, 405, 501, a redirect, no HTTP answer, no such method or tool
   rate_limited,               // 429
 };
 
@@ -36,7 +36,12 @@ bool answers_classified(StepKind kind);
 // redirect, or 0 (no HTTP answer).
 bool not_reached_status(int status);
 
-// The class of an answer: its HTTP status, its WWW-Authenticate, whether a JSON-RPC error came.
+// Whether a JSON-RPC error says the server has no such method (-32601) or tool (-32602 with an
+// unknown tool's words): the request never reached what the step tests.
+bool names_no_such_method_or_tool(int code, std::string_view message);
+
+// The class of an answer: its HTTP status, its WWW-Authenticate, whether a JSON-RPC error came
+// (one naming no such method or tool is not reached).
 AnswerClass classify(const StepOutcome& outcome);
 
 // Whether a WWW-Authenticate value is a challenge as RFC 9110 §11.6.1 shapes it: an auth-scheme,

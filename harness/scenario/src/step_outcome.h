@@ -26,6 +26,7 @@ struct StepOutcome {
   std::string body;
   bool rpc_result = false;          // a JSON-RPC result came back
   std::optional<int> rpc_error;     // a JSON-RPC error code
+  std::string rpc_error_message;    // and its message, when the step kept it
   bool tool_error = false;          // result.isError
   std::string tool_text;
   // Structured content, else text content that is JSON, else the JSON body, else null; rows at

@@ -11,6 +11,10 @@ namespace {
 // The target profile's key that probably describes the server wrongly, from what was answered.
 std::string profile_hint(const reports::StepRecord& record) {
   const int status = record.http_status;
+  // Not reached by its answer's JSON-RPC error (answer_class.h), whatever the HTTP status.
+  if (record.answer == "not-reached" && !not_reached_status(status)) {
+    return "the server has no method or tool of the name the step calls: its tools are named otherwise";
+  }
   if (status == 0) return "the profile's url does not reach this server";
   if (status == 404 || (status >= 300 && status < 400)) {
     return "the profile's url or the step's path does not describe this server";
@@ -27,13 +31,14 @@ std::string answered(const reports::StepRecord& record) {
   return record.request.empty() ? status : status + " from " + record.request;
 }
 
-// Whether the step expected the status it got (an http_status check held): a 404 it asks for is
-// an answer. Any other check of a step that was not reached holds or fails for nothing: `ok: false`
+// Whether the step expected the status it got (an http_status or jsonrpc_error check held): a
+// 404 or a -32601 it asks for is an answer. Any other check of a step that was not reached holds or fails for nothing: `ok: false`
 // holds on a 404 as on a refusal, so a step not reached is inconclusive whether its checks failed
 // or not.
 bool expected_status(const reports::StepRecord& record) {
   for (const reports::Check& check : record.checks) {
-    if (check.verdict == reports::Check::Verdict::held && check.expectation.rfind("http_status: ", 0) == 0) return true;
+    if (check.verdict != reports::Check::Verdict::held) continue;
+    if (check.expectation.rfind("http_status: ", 0) == 0 || check.expectation.rfind("jsonrpc_error: ", 0) == 0) return true;
   }
   return false;
 }

@@ -34,6 +34,21 @@ TEST(AnswerClassTest, AnAnswerIsClassifiedByItsStatusAndChallenge) {
   }
 }
 
+// A server that has no tool of the step's name never reached what the step tests, in the words
+// of the Python, TypeScript and Go SDKs; a bad argument to a tool it has is a refusal.
+TEST(AnswerClassTest, NoSuchMethodOrToolIsNotReached) {
+  StepOutcome unknown = answer(200);
+  unknown.rpc_error = -32601;
+  EXPECT_EQ(classify(unknown), AnswerClass::not_reached);
+  unknown.rpc_error = -32602;
+  for (const char* message : {"Unknown tool: kv.read", "unknown tool \"kv.read\"", "Tool kv.read not found"}) {
+    unknown.rpc_error_message = message;
+    EXPECT_EQ(classify(unknown), AnswerClass::not_reached) << message;
+  }
+  unknown.rpc_error_message = "Invalid arguments: path must be a string";
+  EXPECT_EQ(classify(unknown), AnswerClass::refused_other_status);
+}
+
 TEST(AnswerClassTest, AChallengeIsWellFormedAsRfc9110ShapesIt) {
   for (const char* good : {"Bearer", R"(Bearer realm="mcp")", R"(Bearer error="invalid_token", error_description="a, b")",
                            "Basic realm=x", "Negotiate abc123==", R"(DPoP algs="ES256 RS256")"}) {
@@ -99,6 +114,15 @@ TEST(StepReachTest, AStepNotReachedMakesTheScenarioInconclusiveSayingWhy) {
   reports::StepRecord vacuous = failed_step("2: x", 404, "not-reached", "POST /mcp");
   vacuous.checks = {{"ok: false", reports::Check::Verdict::held, "HTTP 404", ""}};
   EXPECT_TRUE(unreached_reason(vacuous, 2)) << "ok: false holds on a 404 for nothing";
+
+  const auto no_tool = unreached_reason(failed_step("1: agent-b calls kv.read", 200, "not-reached", "POST /mcp"), 1);
+  ASSERT_TRUE(no_tool);
+  EXPECT_EQ(*no_tool,
+            "inconclusive: step 1 was not reached: 200 from POST /mcp — the server has no method or tool of the name the "
+            "step calls: its tools are named otherwise");
+  reports::StepRecord asked_error = failed_step("2: x", 200, "not-reached", "POST /mcp");
+  asked_error.checks = {{"jsonrpc_error: -32601", reports::Check::Verdict::held, "JSON-RPC error -32601", ""}};
+  EXPECT_FALSE(unreached_reason(asked_error, 2)) << "a method-not-found the step asks for is an answer";
 }
 
 TEST(StepReachTest, AFailedControlStepMakesTheScenarioInconclusive) {

@@ -12,9 +12,9 @@
 #include "mcph/harness/provision/agent_provisioning.h"
 #include "mcph/harness/provision/keycloak_service_accounts.h"
 #include "mcph/harness/stack/local_stack.h"
+#include "mcph/harness/stack/proxy_certificates.h"
 #include "mcph/harness/stack/tls_proxy.h"
 #include "mcph/http/url.h"
-#include "mcph/tls/test_ca.h"
 #include "service_starters.h"
 
 namespace mcph::harness {
@@ -45,27 +45,6 @@ AgentAuthFields agent_auth(const ProvisionedAgents& agents, const std::string& o
   grant.audience = kJwtAudience;
   auth.client_credentials = grant;
   return auth;
-}
-
-// The stack's CA and the proxy's server certificate, and the agents' CA (whose key the harness
-// keeps to mint client certificates), in <run_dir>/tls/. The stack CA's key is not kept: nothing
-// else is ever signed with it.
-struct ProxyCertificates {
-  fs::path ca, server_certificate, server_key, agents_ca, agents_ca_key;
-};
-
-ProxyCertificates make_certificates(const fs::path& run_dir) {
-  const fs::path dir = run_dir / "tls";
-  create_private_directory(dir);
-  ProxyCertificates files{dir / "ca.pem", dir / "server.pem", dir / "server.key", dir / "agents-ca.pem", dir / "agents-ca.key"};
-  {
-    const tls::TestCa stack_ca(dir, "mcp-harness stack CA", tls::CertificateFiles{files.ca, dir / "ca.key"});
-    const tls::CertificateFiles server = stack_ca.issue_server("server");
-    fs::rename(server.certificate, files.server_certificate);
-  }
-  fs::remove(dir / "ca.key");
-  const tls::TestCa agents_ca(dir, "mcp-harness agents CA", tls::CertificateFiles{files.agents_ca, files.agents_ca_key});
-  return files;
 }
 
 }  // namespace
@@ -137,7 +116,7 @@ RunningService start_tls_proxy(StackContext& context) {
   } catch (const NginxMissing& e) {
     throw ServiceSkipped(std::string(e.what()) + "; the agents reach the bridge without a TLS proxy");
   }
-  const ProxyCertificates files = make_certificates(context.run_dir);
+  const ProxyCertificates files = make_proxy_certificates(context.run_dir);
   TlsProxyOptions options;
   options.run_dir = context.run_dir;
   options.upstream_url = http::parse_url(bridge->url).origin();

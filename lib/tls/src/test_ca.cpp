@@ -83,7 +83,8 @@ X509Ptr make_certificate(const std::vector<NameEntry>& subject, const jose::Key&
   X509_NAME* name = X509_get_subject_name(certificate.get());
   for (const auto& entry : subject) {
     const auto* value = reinterpret_cast<const unsigned char*>(entry.value.c_str());
-    if (X509_NAME_add_entry_by_txt(name, entry.field.c_str(), MBSTRING_UTF8, value, -1, -1, 0) != 1) {
+    if (X509_NAME_add_entry_by_txt(name, entry.field.c_str(), MBSTRING_UTF8, value, -1, -1,
+                                   entry.joins_previous ? -1 : 0) != 1) {
       fail("cannot add " + entry.field + " to a subject");
     }
   }

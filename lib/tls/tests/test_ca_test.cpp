@@ -85,6 +85,16 @@ TEST(TestCa, ClientSubjectInRfc2253FormWithAnEscapedComma) {
   EXPECT_NE(X509_check_purpose(certificate.get(), X509_PURPOSE_SSL_SERVER, 0), 1);
 }
 
+TEST(TestCa, AnEntryJoiningThePreviousMakesAMultiValuedRdn) {
+  proc::TempDir directory("mcph-test-ca");
+  TestCa ca(directory.path());
+  const auto files = ca.issue_client("agent", {{"OU", "y,CN=agent-a"}, {"CN", "agent-b"}, {"CN", "agent-a", true}});
+  const X509Ptr certificate = load(files.certificate);
+  ASSERT_TRUE(certificate);
+  EXPECT_EQ(X509_NAME_entry_count(X509_get_subject_name(certificate.get())), 3);
+  EXPECT_EQ(subject_dn(certificate.get()), "CN=agent-b+CN=agent-a,OU=y\\,CN=agent-a");
+}
+
 TEST(TestCa, ServerCertificateNamesLoopbackByAddressAndName) {
   proc::TempDir directory("mcph-test-ca");
   TestCa ca(directory.path());

@@ -2,10 +2,13 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <stdexcept>
 
 #include "mcph/harness/fixtures/user_fixtures.h"
+#include "mcph/harness/stack/proxy_certificates.h"
+#include "mcph/harness/stack/tls_proxy.h"
 #include "mcph/http/client.h"
 #include "mcph/jose/key.h"
 #include "mcph/openssl/crypto.h"
@@ -38,11 +41,33 @@ std::string agent_clients() {
   return clients.dump(2);
 }
 
+// The fixture's agents' names.
+std::vector<std::string> fixture_agents() {
+  std::ifstream in(default_fixtures_dir() / "agents" / "agents.json");
+  const Json fixture = Json::parse(in, nullptr, false);
+  if (!fixture.is_object() || !fixture["agents"].is_array()) throw std::runtime_error("fixtures/agents/agents.json has no agents");
+  std::vector<std::string> names;
+  for (const auto& agent : fixture["agents"]) names.push_back(agent.at("name").get<std::string>());
+  return names;
+}
+
+// The fixture's agents with fresh API keys: {"agent-a": "<key>"}, the harness's keys_file.
+std::string agent_api_keys() {
+  Json keys = Json::object();
+  for (const auto& name : fixture_agents()) keys[name] = random_secret();
+  return keys.dump(2);
+}
+
 std::string file_of_kind(const std::string& kind) {
   if (kind == "agent_clients") return agent_clients();
+  if (kind == "agent_api_keys") return agent_api_keys();
+  if (kind == "hmac_secret") return random_secret();
   if (kind == "rsa_private_key") return jose::Key::generate_rsa().private_pem();
-  throw std::runtime_error("corpus.json files: no kind \"" + kind + "\" (agent_clients, rsa_private_key)");
+  throw std::runtime_error("corpus.json files: no kind \"" + kind + "\" (agent_clients, agent_api_keys, hmac_secret, rsa_private_key)");
 }
+
+// The address nginx connects to the server from: the one whose identity headers it may believe.
+constexpr const char* kProxyAddress = "127.0.0.2";
 
 }  // namespace
 
@@ -52,6 +77,7 @@ struct CorpusRun::Impl {
   proc::TempDir work{"mcph-corpus"};
   int port = proc::free_loopback_port();
   std::unique_ptr<proc::StartedService> process;
+  std::optional<TlsProxy> proxy;  // with "tls_proxy": nginx in front of the server
 
   Impl(const CorpusServer& s, const StackFile& l) : server(s), local(l) {}
 
@@ -66,6 +92,11 @@ struct CorpusRun::Impl {
       return service.url_for_servers.empty() ? service.url : service.url_for_servers;
     }
     if (name == "CLIENT_SECRET") return realm_client_secret(FixtureFiles::in(default_fixtures_dir()), argument);
+    if (name == "PROXY_ADDRESS") return kProxyAddress;
+    if (name == "PROXY_URL") {
+      if (!proxy) throw std::runtime_error("corpus/" + server.name + "/corpus.json: @PROXY_URL@ without \"tls_proxy\": true");
+      return proxy->url();
+    }
     throw std::runtime_error("corpus/" + server.name + "/corpus.json: no placeholder @" + name + "@");
   }
 
@@ -89,9 +120,23 @@ CorpusRun::CorpusRun(const CorpusServer& server, const std::string& variant, con
   for (const auto& [name, kind] : files.items()) {
     proc::write_private_file(s.work.path() / name, file_of_kind(kind.get<std::string>()));
   }
+  if (server.spec.value("tls_proxy", false)) {
+    // nginx in front of the server as the stack puts it in front of agent-bridge-mcp, its
+    // certificates in @WORK@/tls/ (ca.pem, agents-ca.pem, agents-ca.key).
+    const ProxyCertificates certificates = make_proxy_certificates(s.work.path());
+    TlsProxyOptions options;
+    options.run_dir = s.work.path();
+    options.upstream_url = "http://127.0.0.1:" + std::to_string(s.port);
+    options.upstream_source_address = kProxyAddress;
+    options.certificate_chain_file = certificates.server_certificate.string();
+    options.private_key_file = certificates.server_key.string();
+    options.client_ca_file = certificates.agents_ca.string();
+    options.server_ca_file = certificates.ca.string();
+    s.proxy.emplace(TlsProxy::start(std::move(options)));
+  }
   proc::SpawnOptions spawn;
   spawn.name = server.name + " (" + variant + ")";
-  spawn.argv = {runtime_interpreter(server, corpus_dir).string()};
+  spawn.argv = {runtime_interpreter(server, corpus_dir).string()};  // a Go server's own binary
   for (const auto& argument : server.spec.at("start")) spawn.argv.push_back(s.fill(argument.get<std::string>()));
   const auto& extra = server.variants.at(variant);
   spawn.argv.insert(spawn.argv.end(), extra.begin(), extra.end());

@@ -5,7 +5,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "mcph/codec/hex.h"
 #include "mcph/harness/stack/real_tier.h"
+#include "mcph/openssl/crypto.h"
 
 namespace mcph::harness::corpus {
 namespace {
@@ -39,6 +41,20 @@ std::vector<std::string> strings(const Json& spec, const std::string& key, const
 }
 
 const std::string kInstallCommand = "corpus/install-runtimes (or scripts/bootstrap)";
+
+// What corpus/install-runtimes writes as a Go server's marker: `sha256sum go.mod go.sum *.go`,
+// the .go files in byte order.
+std::string go_sources_digest(const fs::path& dir) {
+  std::vector<std::string> go_files;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() == ".go") go_files.push_back(entry.path().filename().string());
+  }
+  std::sort(go_files.begin(), go_files.end());
+  go_files.insert(go_files.begin(), {"go.mod", "go.sum"});
+  std::string digest;
+  for (const auto& name : go_files) digest += codec::hex_encode(openssl::sha256(read_whole(dir / name))) + "  " + name + "\n";
+  return digest;
+}
 
 }  // namespace
 
@@ -82,7 +98,9 @@ std::vector<CorpusServer> find_corpus_servers(const fs::path& corpus_dir) {
     if (!variants.is_object() || variants.empty()) throw std::runtime_error(file.string() + ": no variants");
     for (const auto& [name, argv] : variants.items()) server.variants[name] = strings(variants, name, file);
     const std::string runtime = server.spec.value("runtime", "");
-    if (runtime != "python" && runtime != "node") throw std::runtime_error(file.string() + ": runtime must be python or node");
+    if (runtime != "python" && runtime != "node" && runtime != "go") {
+      throw std::runtime_error(file.string() + ": runtime must be python, node or go");
+    }
     servers.push_back(std::move(server));
   }
   std::sort(servers.begin(), servers.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
@@ -99,6 +117,13 @@ std::filesystem::path runtime_interpreter(const CorpusServer& server, const fs::
       throw std::runtime_error("the corpus Python environment (" + env.string() + ") is not corpus/requirements.txt's: run " + kInstallCommand);
     }
     return env / "bin" / "python";
+  }
+  if (server.spec.value("runtime", "") == "go") {
+    const fs::path built = cache / "corpus-go" / server.name;
+    if (!fs::exists(built / ".installed") || read_whole(built / ".installed") != go_sources_digest(server.dir)) {
+      throw std::runtime_error("the Go build of corpus/" + server.name + " is missing or older than its sources: run " + kInstallCommand);
+    }
+    return built / "server";
   }
   const fs::path marker = node_modules(server).parent_path() / ".installed";
   if (!fs::exists(marker) || read_whole(marker) != read_whole(server.dir / "package-lock.json")) {

@@ -40,7 +40,8 @@ struct CorpusServer {
 // Every corpus/*/corpus.json, by name. Throws std::runtime_error naming a malformed one.
 std::vector<CorpusServer> find_corpus_servers(const std::filesystem::path& corpus_dir);
 
-// The interpreter of the server's runtime as corpus/install-runtimes installs it. Throws
+// The interpreter of the server's runtime as corpus/install-runtimes installs it (for a Go server,
+// its own binary, built from its current sources). Throws
 // std::runtime_error naming the command to run when it is not installed or out of date.
 std::filesystem::path runtime_interpreter(const CorpusServer& server, const std::filesystem::path& corpus_dir);
 

@@ -138,13 +138,46 @@ std::optional<Identification> by_jwt(const http::Request& request, const Identit
   }
 }
 
-std::optional<Identification> by_proxy_headers(const http::Request& request, const IdentitySettings& settings) {
+// The sabotage's reading of a DN (unsafe_naive_dn_split): split on ',' and '+', escapes ignored,
+// the last part that starts with CN= taken.
+std::optional<std::string> last_cn_by_splitting(const std::string& dn) {
+  std::optional<std::string> cn;
+  std::size_t start = 0;
+  while (start <= dn.size()) {
+    const std::size_t end = std::min(dn.find_first_of(",+", start), dn.size());
+    const std::string part = dn.substr(start, end - start);
+    if (part.rfind("CN=", 0) == 0 && part.size() > 3) cn = part.substr(3);
+    start = end + 1;
+  }
+  return cn;
+}
+
+// The sabotage's other header names of the DN (unsafe_other_dn_headers): the first one present.
+std::optional<std::string> other_dn_header(const http::Request& request) {
+  for (const char* name : {"X-SSL-Client-DN", "X-Client-DN", "SSL-Client-S-DN"}) {
+    if (request.has_header(name)) return request.header(name);
+  }
+  return std::nullopt;
+}
+
+// `checked`: false only on the sabotage's fallback after a refused credential.
+std::optional<Identification> by_proxy_headers(const http::Request& request, const IdentitySettings& settings,
+                                               bool checked = true) {
+  if (settings.unsafe_other_dn_headers && !request.has_header("X-SSL-Client-S-DN")) {
+    if (const auto dn = other_dn_header(request)) {
+      const auto cn = single_common_name(*dn);
+      const auto entry = cn && settings.agents ? settings.agents->by_id(*cn) : std::nullopt;
+      if (!entry) return invalid("the certificate names no known agent");
+      return found(Agent{entry->id, entry->scopes, "client-certificate"});
+    }
+  }
   if (settings.proxy_address.empty() || !request.has_header("X-SSL-Client-S-DN")) return std::nullopt;
-  if (!settings.unsafe_trust_identity_headers) {
+  if (checked && !settings.unsafe_trust_identity_headers) {
     if (request.remote_addr != settings.proxy_address) return invalid("identity headers from an address that is not the proxy");
     if (request.header("X-SSL-Client-Verify") != "SUCCESS") return invalid("the proxy did not verify the client certificate");
   }
-  const auto cn = single_common_name(request.header("X-SSL-Client-S-DN"));
+  const std::string dn = request.header("X-SSL-Client-S-DN");
+  const auto cn = settings.unsafe_naive_dn_split ? last_cn_by_splitting(dn) : single_common_name(dn);
   if (!cn) return invalid("the certificate's subject must have exactly one CN");
   const auto entry = settings.agents ? settings.agents->by_id(*cn) : std::nullopt;
   if (!entry) return invalid("the certificate names no known agent");
@@ -201,11 +234,16 @@ std::optional<std::string> single_common_name(const std::string& dn) {
 
 Identification identify(const http::Request& request, const IdentitySettings& settings) {
   std::vector<Identification> presented;
-  for (auto* method : {by_api_key, by_jwt, by_proxy_headers, by_own_tls}) {
+  const auto proxy_headers = [](const http::Request& r, const IdentitySettings& s) { return by_proxy_headers(r, s); };
+  for (auto* method : {by_api_key, by_jwt, +proxy_headers, by_own_tls}) {
     if (auto result = method(request, settings)) {
       if (settings.unsafe_first_credential_wins) return *result;
       presented.push_back(std::move(*result));
     }
+  }
+  const bool key_or_token = request.has_header("X-API-Key") || request.has_header("Authorization");
+  if (settings.unsafe_refused_credential_to_headers && key_or_token && !presented.empty() && !presented.front().agent) {
+    if (auto fallback = by_proxy_headers(request, settings, false); fallback && fallback->agent) return *fallback;
   }
   if (presented.empty()) {
     Identification none;

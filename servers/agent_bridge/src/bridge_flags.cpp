@@ -84,6 +84,12 @@ void declare_flags(cli::Flags& flags) {
       .toggle("unsafe-rate-limit-unauthenticated",
               "UNSAFE, sabotage only: a refused request spends the budget of the agent its token names")
       .toggle("unsafe-first-credential-wins", "UNSAFE, sabotage only: of several credentials, the first one decides")
+      .toggle("unsafe-naive-dn-split",
+              "UNSAFE, sabotage only: split the certificate's DN on ',' and '+', escapes ignored, the last CN taken")
+      .toggle("unsafe-refused-credential-to-headers",
+              "UNSAFE, sabotage only: a refused API key or JWT falls back to the identity headers, unchecked")
+      .toggle("unsafe-other-dn-headers",
+              "UNSAFE, sabotage only: read the DN under other proxies' header names too, from anyone")
       .toggle("unsafe-uncharged-batches",
               "UNSAFE, sabotage only: a JSON-RPC batch (protocol 2025-03-26) costs one call of the agent's rate limit")
       .toggle("unsafe-dpop-as-bearer", "UNSAFE, sabotage only: accept a DPoP-bound token as Bearer, without a proof");
@@ -107,6 +113,9 @@ IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& ag
   settings.unsafe_trust_identity_headers = flags.on("unsafe-trust-identity-headers");
   settings.unsafe_dpop_as_bearer = flags.on("unsafe-dpop-as-bearer");
   settings.unsafe_first_credential_wins = flags.on("unsafe-first-credential-wins");
+  settings.unsafe_naive_dn_split = flags.on("unsafe-naive-dn-split");
+  settings.unsafe_refused_credential_to_headers = flags.on("unsafe-refused-credential-to-headers");
+  settings.unsafe_other_dn_headers = flags.on("unsafe-other-dn-headers");
   if (settings.unsafe_trust_identity_headers && settings.proxy_address.empty()) settings.proxy_address = "*";
   const bool hs256 = !flags.get("jwt-secret-file").empty();
   const bool jwks = !flags.get("jwks-url").empty();

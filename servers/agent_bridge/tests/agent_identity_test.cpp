@@ -24,6 +24,66 @@ TEST(SingleCommonName, RefusesNoneSeveralAndMalformed) {
   EXPECT_FALSE(single_common_name("CN=a\\"));
 }
 
+// A request nginx passed on from 127.0.0.2 with the certificate's DN, or one straight from a client.
+http::Request with_headers(const std::string& from, http::Fields headers) {
+  http::Request request;
+  request.remote_addr = from;
+  request.headers = std::move(headers);
+  return request;
+}
+
+struct IdentityFixture {
+  AgentsFile agents = AgentsFile::parse("agent-a " + sha256_hex("key-a") + " read\nagent-b - read\n");
+  IdentitySettings settings() const {
+    IdentitySettings out;
+    out.agents = &agents;
+    out.api_keys = true;
+    out.proxy_address = "127.0.0.2";
+    return out;
+  }
+};
+
+TEST(UnsafeNaiveDnSplit, TakesTheLastCnOfAnySplitPart) {
+  const IdentityFixture fixture;
+  IdentitySettings settings = fixture.settings();
+  // A certificate whose CN is x and whose OU is "y,CN=agent-a", as nginx prints it; and two CNs.
+  for (const std::string dn : {"CN=x,OU=y\\,CN=agent-a", "CN=agent-b+CN=agent-a", "CN=agent-b,CN=agent-a"}) {
+    const http::Request request = with_headers("127.0.0.2", {{"X-SSL-Client-S-DN", dn}, {"X-SSL-Client-Verify", "SUCCESS"}});
+    EXPECT_FALSE(identify(request, settings).agent) << dn;
+    settings.unsafe_naive_dn_split = true;
+    const auto sabotaged = identify(request, settings).agent;
+    ASSERT_TRUE(sabotaged) << dn;
+    EXPECT_EQ(sabotaged->id, "agent-a") << dn;
+    settings.unsafe_naive_dn_split = false;
+  }
+}
+
+TEST(UnsafeRefusedCredentialToHeaders, AWrongKeyBesideForgedHeadersIsTheirAgent) {
+  const IdentityFixture fixture;
+  IdentitySettings settings = fixture.settings();
+  const http::Request request = with_headers(
+      "127.0.0.1", {{"X-API-Key", "not-a-key"}, {"X-SSL-Client-S-DN", "CN=agent-b"}, {"X-SSL-Client-Verify", "SUCCESS"}});
+  EXPECT_FALSE(identify(request, settings).agent);
+  settings.unsafe_refused_credential_to_headers = true;
+  const auto sabotaged = identify(request, settings).agent;
+  ASSERT_TRUE(sabotaged);
+  EXPECT_EQ(sabotaged->id, "agent-b");
+  // The headers alone, straight to the server, are still refused: the fallback is the defect.
+  EXPECT_FALSE(identify(with_headers("127.0.0.1", {{"X-SSL-Client-S-DN", "CN=agent-b"}, {"X-SSL-Client-Verify", "SUCCESS"}}),
+                        settings).agent);
+}
+
+TEST(UnsafeOtherDnHeaders, AnotherProxysHeaderNameIsBelievedFromAnyone) {
+  const IdentityFixture fixture;
+  IdentitySettings settings = fixture.settings();
+  const http::Request request = with_headers("127.0.0.1", {{"X-Client-DN", "CN=agent-b"}});
+  EXPECT_FALSE(identify(request, settings).agent);
+  settings.unsafe_other_dn_headers = true;
+  const auto sabotaged = identify(request, settings).agent;
+  ASSERT_TRUE(sabotaged);
+  EXPECT_EQ(sabotaged->id, "agent-b");
+}
+
 TEST(AgentsFile, FindsAnAgentByItsKeyOnly) {
   const AgentsFile agents = AgentsFile::parse("# agents\nagent-a " + sha256_hex("key-a") + " read list\nagent-c - read\n");
   const auto a = agents.by_api_key("key-a");

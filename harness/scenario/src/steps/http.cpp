@@ -72,6 +72,7 @@ void take_answer(const http::ClientResponse& response, StepOutcome& out) {
     out.result = parsed;
     if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
       out.rpc_error = parsed["error"].value("code", 0);
+      out.rpc_error_message = parsed["error"].value("message", "");
     }
     out.rpc_result = parsed.is_object() && parsed.contains("result");
   }

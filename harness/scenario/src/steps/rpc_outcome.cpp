@@ -21,6 +21,7 @@ void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out) {
   out.body = rpc.body;
   out.rpc_result = rpc.result.has_value();
   out.rpc_error = rpc.error ? std::optional<int>(rpc.error->code) : std::nullopt;
+  out.rpc_error_message = rpc.error ? rpc.error->message : "";
   if (rpc.result) out.result = nlohmann::json::parse(*rpc.result, nullptr, false);
 }
 

@@ -14,9 +14,12 @@ namespace mcph::tls {
 // One attribute of a distinguished name, e.g. {"CN", "agent-1"}, {"OU", "agents"}, {"O", "mcph"}.
 // Entries go into the name in the order given; OpenSSL's RFC 2253 form lists them reversed
 // ("CN=agent-1,OU=agents,O=mcph" for O, OU, CN) and escapes what needs it ("CN=Doe\, John").
+// An entry with `joins_previous` is another attribute of the previous entry's RDN, a
+// multi-valued RDN ("CN=agent-b+CN=agent-a" in RFC 2253).
 struct NameEntry {
   std::string field;
   std::string value;
+  bool joins_previous = false;
 };
 
 enum class KeyKind { ec_p256, rsa_2048 };

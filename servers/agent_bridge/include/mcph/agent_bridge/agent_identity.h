@@ -48,6 +48,15 @@ struct IdentitySettings {
   bool own_tls_client_certificates = false;  // the server terminates TLS and requires a certificate
   bool unsafe_trust_identity_headers = false;
   bool unsafe_first_credential_wins = false;
+  // Sabotage only: the certificate's DN split on ',' and '+' with escapes ignored, the last CN
+  // taken: an escaped comma in a value, a second CN or a multi-valued RDN names the agent.
+  bool unsafe_naive_dn_split = false;
+  // Sabotage only: a refused API key or JWT falls back to the identity headers, read unchecked
+  // (from any address, with any verdict).
+  bool unsafe_refused_credential_to_headers = false;
+  // Sabotage only: the DN is also read under other proxies' header names (X-SSL-Client-DN,
+  // X-Client-DN, SSL-Client-S-DN), and under those believed from any address, with any verdict.
+  bool unsafe_other_dn_headers = false;
   // Sabotage only: a token bound to a key (cnf, DPoP) is taken as a bearer token, without a proof.
   bool unsafe_dpop_as_bearer = false;
 };
