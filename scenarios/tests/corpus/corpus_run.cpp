@@ -69,6 +69,25 @@ std::string file_of_kind(const std::string& kind) {
 // The address nginx connects to the server from: the one whose identity headers it may believe.
 constexpr const char* kProxyAddress = "127.0.0.2";
 
+// The server's own policies (corpus.json "opa_policies": Rego files of its directory) put into
+// the stand-in stack's OPA through its policy API, beside the reference policy, before it starts.
+void load_policies(const CorpusServer& server, const StackFile& local) {
+  const Json files = server.spec.value("opa_policies", Json::array());
+  if (files.empty()) return;
+  if (!local.services.count("opa")) throw std::runtime_error("corpus/" + server.name + " needs OPA, and the stand-in stack has none");
+  http::Client opa(local.service("opa").url);
+  for (const auto& file : files) {
+    const std::string name = file.get<std::string>();
+    std::ifstream in(server.dir / name);
+    if (!in) throw std::runtime_error("corpus/" + server.name + ": no policy file " + name);
+    const std::string rego((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto reply = opa.request("PUT", "/v1/policies/corpus/" + server.name + "/" + name, {}, rego, "text/plain");
+    if (reply.status != 200) {
+      throw std::runtime_error("OPA refused corpus/" + server.name + "/" + name + " (HTTP " + std::to_string(reply.status) + "): " + reply.body);
+    }
+  }
+}
+
 }  // namespace
 
 struct CorpusRun::Impl {
@@ -91,6 +110,8 @@ struct CorpusRun::Impl {
       const ServiceEntry& service = local.service(argument);
       return service.url_for_servers.empty() ? service.url : service.url_for_servers;
     }
+    // The service's own address, not its fault proxy's: what it names itself (a realm's issuer).
+    if (name == "OWN_URL") return local.service(argument).url;
     if (name == "CLIENT_SECRET") return realm_client_secret(FixtureFiles::in(default_fixtures_dir()), argument);
     if (name == "PROXY_ADDRESS") return kProxyAddress;
     if (name == "PROXY_URL") {
@@ -116,6 +137,7 @@ struct CorpusRun::Impl {
 CorpusRun::CorpusRun(const CorpusServer& server, const std::string& variant, const StackFile& local, const fs::path& corpus_dir)
     : impl_(std::make_unique<Impl>(server, local)) {
   Impl& s = *impl_;
+  load_policies(server, local);
   const Json files = server.spec.value("files", Json::object()), env = server.spec.value("env", Json::object());
   for (const auto& [name, kind] : files.items()) {
     proc::write_private_file(s.work.path() / name, file_of_kind(kind.get<std::string>()));

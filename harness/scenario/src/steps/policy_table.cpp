@@ -1,5 +1,5 @@
 // The `policy_table` step: a policy engine's decisions held to the decision table a scenario file
-// writes (docs/trust-tiers.md's shape), cell by cell. Each cell is asked of OPA's data API with the
+// writes (docs/trust-tiers.md's shape), or to the server's own (its stack entry's `policy`), cell by cell. Each cell is asked of OPA's data API with the
 // input a server of the workload-identity design builds from verified facts, and every cell whose
 // decision differs is reported — an undefined decision too, whatever the table says, so that a
 // policy that did not load fails the table instead of passing its denies.
@@ -15,105 +15,100 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::vector<std::string> table_cells(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string text = line;
-  const auto first = text.find('|'), last = text.rfind('|');
-  if (first == std::string::npos || last == first) return cells;
-  text = text.substr(first + 1, last - first - 1);
-  std::size_t start = 0;
-  while (true) {
-    const auto bar = text.find('|', start);
-    std::string cell = text.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
-    cell.erase(0, cell.find_first_not_of(' '));
-    cell.erase(cell.find_last_not_of(' ') + 1);
-    cells.push_back(cell);
-    if (bar == std::string::npos) break;
-    start = bar + 1;
-  }
-  return cells;
+// The server's own policy (its stack entry's `policy`), or none: the step's.
+const PolicyProfile* servers_policy(const StackFile& stack, const PolicyTableStep& step) {
+  const std::string server = stack.serving(step.server);
+  if (server.empty() || !stack.services.count(server)) return nullptr;
+  const auto& policy = stack.service(server).mcp.policy;
+  return policy ? &*policy : nullptr;
+}
+
+// The reference design's input: {"spiffe_id", "operation", "tool"}.
+PolicyProfile reference_policy(const PolicyTableStep& step) {
+  PolicyProfile policy;
+  policy.engine = step.service;
+  policy.decision_path = step.decision_path;
+  policy.input = {{"/spiffe_id", "spiffe_id"}, {"/operation", "operation"}, {"/tool", "tool"}};
+  policy.agents = step.agents;
+  policy.cells = step.cells;
+  return policy;
 }
 
 void run_policy_table(const PolicyTableStep& step, StepRun& run) {
   const StackFile& stack = run.executor.stack();
-  if (!stack.services.count(step.service)) throw std::runtime_error("the stack has no policy engine " + step.service);
-  const std::string url = stack.service(step.service).url;
-  const WorkloadClient workloads(stack);
+  const PolicyProfile* own = servers_policy(stack, step);
+  const PolicyProfile policy = own ? *own : reference_policy(step);
+  if (!stack.services.count(policy.engine)) throw std::runtime_error("the stack has no policy engine " + policy.engine);
+  const std::string url = stack.service(policy.engine).url;
   std::map<std::string, std::string> spiffe_ids;
-  for (const auto& [tier, agent] : step.agents) spiffe_ids[tier] = workloads.spiffe_id(agent);
+  if (!policy.agents.empty()) {
+    const WorkloadClient workloads(stack);
+    for (const auto& [tier, agent] : policy.agents) spiffe_ids[tier] = workloads.spiffe_id(agent);
+  }
 
   http::Client client(url);
   Json differing = Json::array();
+  std::size_t undecided = 0;
   const auto started = sync::SteadyClock::now();
-  for (const PolicyCell& cell : step.cells) {
-    const Json input = {{"spiffe_id", spiffe_ids.at(cell.tier)}, {"operation", cell.operation}, {"tool", cell.tool}};
-    const auto response = client.post("/v1/data/" + step.decision_path, Json{{"input", input}}.dump(), "application/json");
+  const Json::json_pointer allow(policy.allow);
+  for (const PolicyCell& cell : policy.cells) {
+    const auto id = spiffe_ids.find(cell.tier);
+    const Json input = policy.input_for(cell, id == spiffe_ids.end() ? "" : id->second);
+    const auto response = client.post("/v1/data/" + policy.decision_path, Json{{"input", input}}.dump(), "application/json");
     const Json body = Json::parse(response.body, nullptr, false);
     std::string decided;
     if (response.status != 200 || !body.is_object()) {
       decided = "no decision (HTTP " + std::to_string(response.status) + ")";
+      ++undecided;
     } else if (!body.contains("result")) {
       decided = "undefined";
-    } else if (!body["result"].is_object() || !body["result"].contains("allow") || !body["result"]["allow"].is_boolean()) {
-      decided = "not {\"allow\": bool}";
+      ++undecided;
+    } else if (!body["result"].contains(allow) || !body["result"][allow].is_boolean()) {
+      decided = "no boolean at " + policy.allow;
     } else {
-      decided = body["result"]["allow"].get<bool>() ? "allow" : "deny";
+      decided = body["result"][allow].get<bool>() ? "allow" : "deny";
     }
     if (decided != (cell.allow ? "allow" : "deny")) {
       differing.push_back(cell.tier + " " + cell.operation + " " + cell.tool + ": the table says " +
                           (cell.allow ? "allow" : "deny") + ", the policy decides " + decided);
     }
   }
+  // Not one decision at the path: the harness asked where no policy is (not loaded, the path
+  // or the engine wrong), which says nothing of the policy the server asks.
+  if (undecided == policy.cells.size()) {
+    run.out.caveat = "the policy engine gave no decision at /v1/data/" + policy.decision_path +
+                     " for any cell: no policy is loaded there, or the decision path is not the server's";
+  }
   run.out.http_status = 200;
-  run.out.result = {{"cells", step.cells.size()}, {"differing", differing}};
-  run.record.note({{"policy_table", {{"url", url}, {"cells", step.cells.size()}, {"differing", differing},
-                                     {"ms", sync::ms_since(started)}}}});
+  run.out.result = {{"cells", policy.cells.size()}, {"differing", differing}};
+  run.record.note({{"policy_table", {{"url", url}, {"decision_path", policy.decision_path}, {"servers_own", own != nullptr},
+                                     {"cells", policy.cells.size()}, {"differing", differing}, {"ms", sync::ms_since(started)}}}});
 }
 
 PolicyTableStep read_policy_table(const StepSource& source) {
   const Reader& reader = source.reader;
   const YAML::Node& value = source.value;
   const std::string& here = source.here;
-  reader.only_keys(value, here, {"service", "decision_path", "agents", "table"});
+  reader.only_keys(value, here, {"service", "decision_path", "server", "agents", "table"});
   PolicyTableStep step;
   step.service = reader.text_or(value, "service", here, step.service);
   step.decision_path = reader.text_or(value, "decision_path", here, step.decision_path);
+  step.server = reader.text_or(value, "server", here, step.server);
   if (!value["agents"].IsDefined()) reader.fail(value, Reader::join(here, "agents"), "missing");
   step.agents = reader.text_map(value["agents"], Reader::join(here, "agents"));
-  const std::string table = reader.required_text(value, "table", here);
-  const std::string table_field = Reader::join(here, "table");
-  std::vector<std::string> tools;
-  std::size_t start = 0;
-  while (start < table.size()) {
-    const auto end = table.find('\n', start);
-    const std::string line = table.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    start = end == std::string::npos ? table.size() : end + 1;
-    const std::vector<std::string> cells = table_cells(line);
-    if (cells.empty() || cells[0].find_first_not_of("-: ") == std::string::npos) continue;  // blank or |---|
-    if (tools.empty()) {
-      if (cells.size() < 3 || cells[0] != "tier" || cells[1] != "operation") {
-        reader.fail(value["table"], table_field, "the first row must be | tier | operation | <tool> | …");
-      }
-      tools.assign(cells.begin() + 2, cells.end());
-      continue;
-    }
-    if (cells.size() != tools.size() + 2) {
-      reader.fail(value["table"], table_field, "the row \"" + line + "\" has " + std::to_string(cells.size()) + " cells, not " +
-                                                    std::to_string(tools.size() + 2));
-    }
-    if (!step.agents.count(cells[0])) reader.fail(value["table"], table_field, "no agent stands for the tier " + cells[0]);
-    for (std::size_t i = 0; i < tools.size(); ++i) {
-      const std::string& word = cells[i + 2];
-      if (word != "allow" && word != "deny") reader.fail(value["table"], table_field, "a cell is allow or deny, not \"" + word + "\"");
-      step.cells.push_back({cells[0], cells[1], tools[i], word == "allow"});
-    }
+  std::vector<std::string> tiers;
+  for (const auto& [tier, agent] : step.agents) tiers.push_back(tier);
+  try {
+    step.cells = parse_decision_table(reader.required_text(value, "table", here), tiers);
+  } catch (const std::runtime_error& e) {
+    reader.fail(value["table"], Reader::join(here, "table"), e.what());
   }
-  if (step.cells.empty()) reader.fail(value["table"], table_field, "the table has no cells");
   return step;
 }
 
 std::string policy_table_title(const PolicyTableStep& step, const std::string&) {
-  return step.service + " decides the " + std::to_string(step.cells.size()) + " cells of the decision table";
+  // The server's own policy and table may stand in for these when the step runs.
+  return "the policy decides each cell of " + step.server + "'s decision table";
 }
 
 }  // namespace
@@ -129,12 +124,18 @@ StepKindInfo policy_table_step_kind() {
       .fields = {{"policy_table.agents", "tier → the agent whose SPIFFE ID stands for it (a name of the trust domain or a SPIFFE ID)"},
                  {"policy_table.table", "| tier | operation | <tool> | … | rows of allow or deny (docs/trust-tiers.md's shape)"},
                  {"policy_table.service", "the stack's policy engine, default opa"},
-                 {"policy_table.decision_path", "asked as POST /v1/data/<path>, default mcp/authz/decision"}},
+                 {"policy_table.decision_path", "asked as POST /v1/data/<path>, default mcp/authz/decision"},
+                 {"policy_table.server", "the MCP server whose policy this is, default workload-mcp: when its stack entry has a "
+                                         "`policy`, that policy's decision path, input, agents and table are asked instead"}},
       .yields = {ResultPart::json_result},
       .read = [](const StepSource& source) -> StepSpec { return read_policy_table(source); },
       .run = runner<PolicyTableStep>(run_policy_table),
       .title = titler<PolicyTableStep>(policy_table_title),
-      .addressed = [](const StepExecutor&, const Step& step) { return step.get<PolicyTableStep>().service; },
+      // The server whose own policy it asks, else the engine.
+      .addressed = [](const StepExecutor& executor, const Step& step) {
+        const auto& table = step.get<PolicyTableStep>();
+        return servers_policy(executor.stack(), table) ? executor.stack().serving(table.server) : table.service;
+      },
       .needs_caller = never,
   };
 }

@@ -16,6 +16,8 @@
 #include <variant>
 #include <vector>
 
+#include "mcph/harness/stack/policy_profile.h"
+
 namespace mcph::harness {
 
 // Where something was written: "scenarios/isolation.yaml:14".
@@ -277,14 +279,14 @@ struct WorkloadStep {
 // — a policy engine's decisions held to a decision table, cell by cell (steps/policy_table.cpp):
 // each cell is asked of the stack's OPA (or the service named) with the input a server builds,
 // {"spiffe_id", "operation", "tool"}, and every cell that differs is reported.
-struct PolicyCell {
-  std::string tier, operation, tool;
-  bool allow = false;
-};
+using PolicyCell = DecisionCell;  // policy_profile.h
 struct PolicyTableStep {
   static constexpr StepKind kind = StepKind::policy_table;
   std::string service = "opa";
   std::string decision_path = "mcp/authz/decision";
+  // The MCP server whose policy this is: when its stack entry has a `policy` (policy_profile.h),
+  // that policy's decision path, input, agents and table are asked instead of the step's own.
+  std::string server = "workload-mcp";
   std::map<std::string, std::string> agents;  // tier → the agent (name or SPIFFE ID) whose input stands for it
   std::vector<PolicyCell> cells;
 };

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mcph/harness/idp/identity_provider.h"
+#include "mcph/harness/stack/policy_profile.h"
 #include "mcph/harness/stack/stack_params.h"
 
 namespace mcph::harness {
@@ -109,6 +110,8 @@ struct McpServerFields {
   // "behind_fault_proxy": a list of those names, or true (all of them); absent or false: none.
   std::vector<std::string> behind_fault_proxy;
   std::optional<AgentAuthFields> auth;  // key "auth"; none: its callers are the identity provider's users
+  // The authorization policy it asks (key "policy", policy_profile.h); none: the reference policy's.
+  std::optional<PolicyProfile> policy;
 };
 
 // One service of the stack file. The file is flat JSON (every key of a service beside its url);

@@ -1,0 +1,153 @@
+#include "mcph/harness/stack/policy_profile.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "mcph/text/closest.h"
+#include "mcph/text/join.h"
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+
+// The cells between a row's first and last bar, trimmed; none when it has no two bars.
+std::vector<std::string> row_cells(const std::string& line) {
+  std::vector<std::string> cells;
+  const auto first = line.find('|'), last = line.rfind('|');
+  if (first == std::string::npos || last == first) return cells;
+  const std::string text = line.substr(first + 1, last - first - 1);
+  std::size_t start = 0;
+  while (true) {
+    const auto bar = text.find('|', start);
+    std::string cell = text.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+    cell.erase(0, cell.find_first_not_of(' '));
+    cell.erase(cell.find_last_not_of(' ') + 1);
+    cells.push_back(cell);
+    if (bar == std::string::npos) break;
+    start = bar + 1;
+  }
+  return cells;
+}
+
+std::string text_of(const Json& value, const std::string& field) {
+  if (!value.is_string() || value.get<std::string>().empty()) throw std::runtime_error(field + " must be a non-empty string");
+  return value.get<std::string>();
+}
+
+std::map<std::string, std::string> text_map(const Json& value, const std::string& field) {
+  if (!value.is_object() || value.empty()) throw std::runtime_error(field + " must be a non-empty object of strings");
+  std::map<std::string, std::string> map;
+  for (const auto& [key, item] : value.items()) map[key] = text_of(item, field + "." + key);
+  return map;
+}
+
+std::string pointer_of(const Json& value, const std::string& field) {
+  std::string pointer = text_of(value, field);
+  if (pointer.front() != '/') throw std::runtime_error(field + " must be a JSON pointer (/a/b), not \"" + pointer + "\"");
+  return pointer;
+}
+
+}  // namespace
+
+std::vector<DecisionCell> parse_decision_table(const std::string& table, const std::vector<std::string>& tiers) {
+  std::vector<DecisionCell> cells;
+  std::vector<std::string> tools;
+  std::size_t start = 0;
+  while (start < table.size()) {
+    const auto end = table.find('\n', start);
+    const std::string line = table.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    start = end == std::string::npos ? table.size() : end + 1;
+    const std::vector<std::string> row = row_cells(line);
+    if (row.empty() || row[0].find_first_not_of("-: ") == std::string::npos) continue;  // blank or |---|
+    if (tools.empty()) {
+      if (row.size() < 3 || row[0] != "tier" || row[1] != "operation") {
+        throw std::runtime_error("the first row must be | tier | operation | <tool> | …");
+      }
+      tools.assign(row.begin() + 2, row.end());
+      continue;
+    }
+    if (row.size() != tools.size() + 2) {
+      throw std::runtime_error("the row \"" + line + "\" has " + std::to_string(row.size()) + " cells, not " +
+                               std::to_string(tools.size() + 2));
+    }
+    if (!tiers.empty() && std::find(tiers.begin(), tiers.end(), row[0]) == tiers.end()) {
+      throw std::runtime_error("no agent stands for the tier " + row[0]);
+    }
+    for (std::size_t i = 0; i < tools.size(); ++i) {
+      const std::string& word = row[i + 2];
+      if (word != "allow" && word != "deny") throw std::runtime_error("a cell is allow or deny, not \"" + word + "\"");
+      cells.push_back({row[0], row[1], tools[i], word == "allow"});
+    }
+  }
+  if (cells.empty()) throw std::runtime_error("the table has no cells");
+  return cells;
+}
+
+Json PolicyProfile::input_for(const DecisionCell& cell, const std::string& spiffe_id) const {
+  Json document = Json::object();
+  for (const auto& [pointer, fact] : input) {
+    const std::string value = fact == "spiffe_id" ? spiffe_id : fact == "tier" ? cell.tier : fact == "tool" ? cell.tool : cell.operation;
+    document[Json::json_pointer(pointer)] = value;
+  }
+  return document;
+}
+
+PolicyProfile parse_policy_profile(const Json& json, const std::string& field) {
+  if (!json.is_object()) throw std::runtime_error(field + " must be an object");
+  const std::vector<std::string> keys = {"engine", "decision_path", "input", "allow", "agents", "table"};
+  PolicyProfile policy;
+  for (const auto& [key, value] : json.items()) {
+    const std::string here = field + "." + key;
+    if (key == "engine") {
+      policy.engine = text_of(value, here);
+    } else if (key == "decision_path") {
+      policy.decision_path = text_of(value, here);
+      if (policy.decision_path.front() == '/') throw std::runtime_error(here + " is the path under /v1/data/, without a leading /");
+    } else if (key == "input") {
+      if (!value.is_object() || value.empty()) throw std::runtime_error(here + " must map JSON pointers to facts");
+      for (const auto& [pointer, fact] : value.items()) {
+        pointer_of(pointer, here);
+        const std::string name = text_of(fact, here + "." + pointer);
+        const std::vector<std::string> facts(std::begin(kPolicyFacts), std::end(kPolicyFacts));
+        if (std::find(facts.begin(), facts.end(), name) == facts.end()) {
+          throw std::runtime_error(here + "." + pointer + ": no fact \"" + name + "\" (" + text::join(facts, ", ") + ")");
+        }
+        policy.input[pointer] = name;
+      }
+    } else if (key == "allow") {
+      policy.allow = pointer_of(value, here);
+    } else if (key == "agents") {
+      policy.agents = text_map(value, here);
+    } else if (key == "table") {
+      policy.table = text_of(value, here);
+    } else {
+      throw std::runtime_error(field + ": unknown key \"" + key + "\" (the closest known: " + text::join(text::closest(key, keys)) + ")");
+    }
+  }
+  for (const char* required : {"decision_path", "input", "table"}) {
+    if (!json.contains(required)) throw std::runtime_error(field + ": missing \"" + required + "\"");
+  }
+  const bool needs_agents =
+      std::any_of(policy.input.begin(), policy.input.end(), [](const auto& each) { return each.second == "spiffe_id"; });
+  if (needs_agents && policy.agents.empty()) {
+    throw std::runtime_error(field + ": the input carries the SPIFFE ID, so \"agents\" must name the agent standing for each tier");
+  }
+  std::vector<std::string> tiers;
+  for (const auto& [tier, agent] : policy.agents) tiers.push_back(tier);
+  try {
+    policy.cells = parse_decision_table(policy.table, tiers);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(field + ".table: " + e.what());
+  }
+  return policy;
+}
+
+Json policy_profile_json(const PolicyProfile& policy) {
+  Json json = {{"engine", policy.engine}, {"decision_path", policy.decision_path}, {"input", policy.input},
+               {"allow", policy.allow}, {"table", policy.table}};
+  if (!policy.agents.empty()) json["agents"] = policy.agents;
+  return json;
+}
+
+}  // namespace mcph::harness
