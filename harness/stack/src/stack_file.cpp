@@ -234,6 +234,7 @@ Json entry_json(const ServiceEntry& service) {
   if (service.mcp.refused_rate_limit) entry["refused_rate_limit"] = service.mcp.refused_rate_limit->to_string();
   if (!service.mcp.behind_fault_proxy.empty()) entry["behind_fault_proxy"] = service.mcp.behind_fault_proxy;
   if (service.mcp.auth) entry["auth"] = auth_json(*service.mcp.auth);
+  if (!service.mcp.tools.empty()) entry["tools"] = Json::parse(service.mcp.tools, nullptr, false);
   return entry;
 }
 
@@ -268,8 +269,11 @@ ServiceEntry parse_entry(const Json& entry, const std::string& field) {
       service.mcp.behind_fault_proxy = parse_behind_fault_proxy(value, field + ".behind_fault_proxy");
     } else if (key == "auth") {
       service.mcp.auth = parse_auth(value, field + ".auth");
+    } else if (key == "tools") {
+      service.mcp.tools = value.dump();  // read by target_profile (tool_map.h)
     } else {
-      std::vector<std::string> known = {"url", "pid", "failures", "rate_limit", "refused_rate_limit", "behind_fault_proxy", "auth"};
+      std::vector<std::string> known = {"url", "pid", "failures", "rate_limit", "refused_rate_limit", "behind_fault_proxy", "auth",
+                                        "tools"};
       for (const TextKey& text_key : text_keys()) known.emplace_back(text_key.name);
       refuse_unknown_key(field, key, known);
     }

@@ -109,6 +109,7 @@ struct McpServerFields {
   // "behind_fault_proxy": a list of those names, or true (all of them); absent or false: none.
   std::vector<std::string> behind_fault_proxy;
   std::optional<AgentAuthFields> auth;  // key "auth"; none: its callers are the identity provider's users
+  std::string tools;  // key "tools": its tool map over its profile's (tool_map.h), as JSON text
 };
 
 // One service of the stack file. The file is flat JSON (every key of a service beside its url);
