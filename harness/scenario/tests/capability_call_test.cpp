@@ -70,16 +70,13 @@ TEST(CapabilityCallTest, TheFieldsAreReadWhereTheMapSays) {
   EXPECT_EQ(capability_fields_of(list, capability_source(list, "", "Error executing tool")), Json::object());
 }
 
-TEST(CapabilityCallTest, AgentBridgeRefusalsAreAStatusAndChallengeAJsonRpcErrorAndFoundFalse) {
+TEST(CapabilityCallTest, AgentBridgeRefusalsAreToolErrorsInItsWordsAndFoundFalse) {
   const ToolMap& map = *agent_bridge().tools;
-  StepOutcome scope = answer(403);
-  scope.headers = {{"WWW-Authenticate", R"(Bearer error="insufficient_scope", scope="write")"}};
-  EXPECT_THAT(refusal_kinds(map, scope, nullptr), ElementsAre("insufficient_scope"));
-  StepOutcome no_challenge = answer(403);  // a 403 without the challenge is not the refusal this server gives
-  EXPECT_THAT(refusal_kinds(map, no_challenge, nullptr), IsEmpty());
-  StepOutcome path = answer(200);
-  path.rpc_error = -32602;
-  EXPECT_THAT(refusal_kinds(map, path, nullptr), ElementsAre("invalid_argument"));
+  EXPECT_THAT(refusal_kinds(map, answer(200, true, "insufficient_scope: this call needs scope write"), nullptr),
+              ElementsAre("insufficient_scope"));
+  EXPECT_THAT(refusal_kinds(map, answer(200, true, "path refused: the path has a '..' segment"), nullptr),
+              ElementsAre("invalid_argument"));
+  EXPECT_THAT(refusal_kinds(map, answer(403), nullptr), IsEmpty());  // not the refusal its session gives
   EXPECT_THAT(refusal_kinds(map, answer(200), Json{{"found", false}}), ElementsAre("not_found"));
   EXPECT_THAT(refusal_kinds(map, answer(200), Json{{"found", true}, {"data", {{"token", "agent-a-jira"}}}}), IsEmpty());
 }
@@ -96,6 +93,22 @@ TEST(CapabilityCallTest, FastMcpRefusalsAreToolErrorsInItsWords) {
   EXPECT_THAT(refusal_kinds(map, answer(200, true, "Error executing tool get_secret: vault unreachable"), nullptr), IsEmpty());
 }
 
+// A shape of status, challenge and JSON-RPC code: all must hold (a server's /mcp/rpc form).
+TEST(CapabilityCallTest, EveryConditionOfAShapeMustHold) {
+  ToolMap map;
+  map.refusals["insufficient_scope"].http_status = 403;
+  map.refusals["insufficient_scope"].header_contains = {{"WWW-Authenticate", "insufficient_scope"}};
+  map.refusals["invalid_argument"].jsonrpc_error = -32602;
+  StepOutcome scope = answer(403);
+  scope.headers = {{"WWW-Authenticate", R"(Bearer error="insufficient_scope", scope="write")"}};
+  EXPECT_THAT(refusal_kinds(map, scope, nullptr), ElementsAre("insufficient_scope"));
+  EXPECT_THAT(refusal_kinds(map, answer(403), nullptr), IsEmpty());  // without the challenge
+  StepOutcome path = answer(200);
+  path.rpc_error = -32602;
+  EXPECT_THAT(refusal_kinds(map, path, nullptr), ElementsAre("invalid_argument"));
+  EXPECT_EQ(describe_refusal(map.refusals["insufficient_scope"]), R"(HTTP 403, WWW-Authenticate containing "insufficient_scope")");
+}
+
 TEST(CapabilityCallTest, RefusedHoldsOnlyForTheKindShownAndSaysHowTheServerRefuses) {
   const ExpectationKind& refused = *find_expectation_kind("refused");
   StepOutcome out = answer(200);
@@ -103,7 +116,7 @@ TEST(CapabilityCallTest, RefusedHoldsOnlyForTheKindShownAndSaysHowTheServerRefus
   const CheckContext none{};
   const reports::Check accepted = refused.check("insufficient_scope", out, none);
   EXPECT_EQ(accepted.verdict, reports::Check::Verdict::failed);
-  EXPECT_THAT(accepted.actual, HasSubstr(R"(this server refuses insufficient_scope with HTTP 403, WWW-Authenticate containing "insufficient_scope")"));
+  EXPECT_THAT(accepted.actual, HasSubstr(R"(this server refuses insufficient_scope with a tool error saying "insufficient_scope: ")"));
   out.refusals = {"insufficient_scope"};
   EXPECT_EQ(refused.check("insufficient_scope", out, none).verdict, reports::Check::Verdict::held);
   // A step whose target describes no such refusal (a tool called by name) cannot tell.

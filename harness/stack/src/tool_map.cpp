@@ -138,9 +138,10 @@ ToolMap agent_bridge_tool_map() {
   map.capabilities["write"] = kv("kv.write", {{"secret", "path"}, {"data", "data"}}, {});
   map.capabilities["list"] = kv("kv.list", {{"prefix", "path"}}, {{"keys", "/keys"}});
   map.capabilities["delete"] = kv("kv.delete", {{"secret", "path"}}, {});
-  map.refusals["insufficient_scope"].http_status = 403;
-  map.refusals["insufficient_scope"].header_contains = {{"WWW-Authenticate", "insufficient_scope"}};
-  map.refusals["invalid_argument"].jsonrpc_error = -32602;
+  // As its MCP session answers them (Streamable HTTP at /mcp): tool errors with its words. Its
+  // plain JSON-RPC path (/mcp/rpc) answers 403 with a challenge and -32602 instead.
+  map.refusals["insufficient_scope"].tool_error = std::vector<std::string>{"insufficient_scope: "};
+  map.refusals["invalid_argument"].tool_error = std::vector<std::string>{"path refused: "};
   map.refusals["not_found"].result = {{"/found", "false"}};
   return map;
 }

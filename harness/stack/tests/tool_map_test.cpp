@@ -45,9 +45,8 @@ TEST(ToolMapTest, TheAgentBridgeProfileStatesItsKvToolsAndRefusals) {
   EXPECT_EQ(map.capabilities.at("list").args.at("prefix"), "path");
   EXPECT_EQ(map.capabilities.at("list").fields.at("keys"), "/keys");
   EXPECT_EQ(map.capabilities.at("delete").tool, "kv.delete");
-  EXPECT_EQ(map.refusals.at("insufficient_scope").http_status, 403);
-  EXPECT_EQ(map.refusals.at("insufficient_scope").header_contains.at("WWW-Authenticate"), "insufficient_scope");
-  EXPECT_EQ(map.refusals.at("invalid_argument").jsonrpc_error, -32602);
+  EXPECT_EQ(map.refusals.at("insufficient_scope").tool_error, std::vector<std::string>{"insufficient_scope: "});
+  EXPECT_EQ(map.refusals.at("invalid_argument").tool_error, std::vector<std::string>{"path refused: "});
   EXPECT_EQ(map.refusals.at("not_found").result.at("/found"), "false");
 }
 
@@ -65,8 +64,8 @@ TEST(ToolMapTest, AnEntrysToolsReplaceCapabilitiesAndRefusalKindsOneByOne) {
   EXPECT_EQ(map.capabilities.at("list").fields.at("keys"), "/names");
   EXPECT_EQ(map.capabilities.at("write").tool, "kv.write");  // not given: the profile's
   EXPECT_EQ(map.refusals.at("insufficient_scope").tool_error, std::vector<std::string>{"insufficient scope"});
-  EXPECT_FALSE(map.refusals.at("insufficient_scope").http_status);  // replaced whole, not merged
-  EXPECT_EQ(map.refusals.at("invalid_argument").jsonrpc_error, -32602);
+  EXPECT_EQ(map.refusals.at("invalid_argument").tool_error, std::vector<std::string>{"path refused: "});  // the profile's
+  EXPECT_TRUE(map.refusals.at("not_found").result.empty());  // replaced whole: the profile's /found is gone
 }
 
 TEST(ToolMapTest, TheToolsKeyIsKeptAsTheJsonItWas) {

@@ -52,8 +52,8 @@ std::vector<std::string> capability_arguments(std::string_view capability);
 std::vector<std::string> capability_fields(std::string_view capability);
 
 // agent-bridge-mcp's map: kv.read, kv.write, kv.list, kv.delete with `path` (and `data`), the
-// answer in structured content, a missing scope 403 with an insufficient_scope challenge, a path
-// refused as JSON-RPC -32602, a secret not there `found: false`.
+// answer in structured content; in its MCP session a missing scope and a refused path are tool
+// errors ("insufficient_scope: …", "path refused: …"), a secret not there `found: false`.
 ToolMap agent_bridge_tool_map();
 
 // `base` with the stack entry's "tools" (JSON text) laid over it: a capability given replaces the
