@@ -144,4 +144,16 @@ reports::Check check_error_hides(const Json& want, const StepOutcome& outcome, c
   return failed("the answer shows " + join(shown) + ": " + outcome.describe());
 }
 
+// A capability call refused as its server refuses that kind (its tool map), in its own way.
+reports::Check check_refused(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const std::string kind = want.get<std::string>();
+  const auto shape = outcome.refusal_shapes.find(kind);
+  if (shape == outcome.refusal_shapes.end()) {
+    return inconclusive("refused: reads a capability call's answer (capability:), and this step's target describes no " + kind +
+                        " refusal");
+  }
+  const bool shown = std::find(outcome.refusals.begin(), outcome.refusals.end(), kind) != outcome.refusals.end();
+  return judged(shown, outcome.describe() + " (this server refuses " + kind + " with " + shape->second + ")");
+}
+
 }  // namespace mcph::harness

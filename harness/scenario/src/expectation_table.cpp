@@ -33,6 +33,12 @@ const std::vector<ExpectationKind>& expectation_kinds() {
          const bool is_kind = std::find(o.failure_kinds.begin(), o.failure_kinds.end(), as_text(want)) != o.failure_kinds.end();
          return judged((o.tool_error || o.rpc_error) && is_kind, o.describe());
        }},
+      // A capability call refused the way its server refuses that kind (the target's tool map),
+      // whether that is a 403 with a challenge, a JSON-RPC error or a tool error in its words.
+      {"refused",
+       "a capability call (`capability:`) was refused as its server refuses this kind (`insufficient_scope`, "
+       "`invalid_argument`, `not_found`), by the target's tool map",
+       refusal_kind, {tool_answer}, check_refused},
       {"error_hides",
        "a failed call's answer shows none of these texts",
        texts, {tool_answer}, check_error_hides},

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "expectation_kinds.h"
+#include "mcph/harness/stack/tool_map.h"
 #include "steps/step_kind.h"
 #include "value_matcher.h"
 
@@ -81,6 +82,9 @@ std::optional<std::string> shape_problem(ValueShape shape, const Json& value) {
         return expected("own_paths_only, reads_own_secret, logs_in or child_token");
       }
       break;
+    case refusal_kind:
+      if (!value.is_string() || !is_refusal_kind(value.get<std::string>())) return expected(std::string(kRefusalKinds));
+      break;
   }
   return std::nullopt;
 }
@@ -97,6 +101,7 @@ std::string_view shape_description(ValueShape shape) {
     case header_map: return "{Header-Name: a text it contains, or a matcher}";
     case json_checks: return "{/json/pointer: a value it equals, or a matcher}";
     case audit_check: return "own_paths_only, reads_own_secret, logs_in or child_token";
+    case refusal_kind: return kRefusalKinds;
   }
   return "";
 }

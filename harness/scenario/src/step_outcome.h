@@ -2,6 +2,7 @@
 // What one step of a scenario did and saw: the answer it got, what the backends' ledgers and
 // Vault's audit log recorded for it, and the exchanges for the trace. Expectations are checked
 // against this, and replay compares it.
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -35,6 +36,10 @@ struct StepOutcome {
   // The stable failure kinds ("missing_credential") a failed call's message shows, by the
   // server's target profile.
   std::vector<std::string> failure_kinds;
+  // A capability call's (capability_call.h): the refusal kinds its answer shows by the target's
+  // tool map, and how the server refuses each kind, for the evidence.
+  std::vector<std::string> refusals;
+  std::map<std::string, std::string> refusal_shapes;
   int dependency_timeout_ms = 0;    // the called server's (target profile), for within_timeout_ms
 
   // A burst (repeat > 1): every call's HTTP status, and the first rejection's Retry-After.

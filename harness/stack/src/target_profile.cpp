@@ -25,7 +25,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"vault_unavailable", {"vault_unavailable: "}},
         {"database_unavailable", {"database_unavailable: "}},
         {"identity_provider_unavailable", {"identity_provider_unavailable: "}}},
-       std::nullopt},
+       std::nullopt, std::nullopt},
       // The original demo's Python servers: plain JSON-RPC on POST /sse, no traceparent, bare JSON
       // arrays in text content, a missing secret reported as the KV path it read, and a backend's
       // error status in httpx's words (raise_for_status: "Server error '503 Service Unavailable' …");
@@ -41,10 +41,11 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"vault_unavailable", {}},
         {"database_unavailable", {}},
         {"identity_provider_unavailable", {}}},
-       std::nullopt},
+       std::nullopt, std::nullopt},
       // agent-bridge-mcp (servers/agent_bridge): streamable HTTP on /mcp (and plain JSON-RPC on
       // /mcp/rpc), traceparent sent on to Vault, each call's result in structured content;
-      // Vault calls made with a child token of its own parent token, never a user's login.
+      // Vault calls made with a child token of its own parent token, never a user's login; its
+      // kv.* tools (tool_map.h).
       {"agent-bridge", "streamable-http", "traceparent", "auto", "initialize", "exchanged", 3000,
        {{"missing_credential", {}},
         {"backend_error", {"vault_error: "}},
@@ -52,7 +53,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"vault_unavailable", {"vault_unavailable: "}},
         {"database_unavailable", {}},
         {"identity_provider_unavailable", {}}},
-       std::nullopt},
+       std::nullopt, agent_bridge_tool_map()},
   };
   return profiles;
 }
@@ -138,6 +139,7 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
     for (auto& [kind, texts] : parse_failures(entry.mcp.failures, field + "failures", profile)) profile.failures[kind] = std::move(texts);
   }
   if (entry.mcp.auth) profile.auth = auth_profile(*entry.mcp.auth, field + "auth");
+  if (!entry.mcp.tools.empty()) profile.tools = parse_tool_map(entry.mcp.tools, field + "tools", profile.tools.value_or(ToolMap{}));
   return profile;
 }
 

@@ -17,10 +17,14 @@ std::string agent_policy_hcl(const std::string& mount, const std::string& agent,
   std::string capabilities;
   for (const auto& c : data) capabilities += (capabilities.empty() ? "" : ", ") + c;
   std::string hcl = "path \"" + mount + "/data/mcp/" + agent + "/*\" { capabilities = [" + capabilities + "] }\n";
-  if (has_scope(scopes, "list")) {
-    hcl += "path \"" + mount + "/metadata/mcp/" + agent + "/*\" { capabilities = [\"list\"] }\n";
-    hcl += "path \"" + mount + "/metadata/mcp/" + agent + "\" { capabilities = [\"list\"] }\n";
-  }
+  // Below the metadata: list, and with delete the removal of a secret with every version (KV
+  // v2's DELETE of its metadata), as a server of the design may delete where this one
+  // soft-deletes the latest version: the same scope, the agent's own prefix.
+  std::string metadata;
+  if (has_scope(scopes, "list")) metadata = "\"list\"";
+  if (has_scope(scopes, "delete")) metadata += std::string(metadata.empty() ? "" : ", ") + "\"delete\"";
+  if (!metadata.empty()) hcl += "path \"" + mount + "/metadata/mcp/" + agent + "/*\" { capabilities = [" + metadata + "] }\n";
+  if (has_scope(scopes, "list")) hcl += "path \"" + mount + "/metadata/mcp/" + agent + "\" { capabilities = [\"list\"] }\n";
   return hcl;
 }
 

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "../capability_call.h"
 #include "../load_checks.h"
 #include "../recorder.h"
 #include "../step_executor.h"
@@ -17,6 +18,7 @@
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/http/trace_context.h"
 #include "mcph/sync/elapsed.h"
+#include "mcph/text/join.h"
 #include "agent_fields.h"
 #include "dpop_presentation.h"
 #include "rpc_outcome.h"
@@ -99,6 +101,14 @@ void trace_server_side(const std::string& server, UserDirectory& users, const St
   }
 }
 
+// A capability call's answer as the expectations read it: the capability's fields as the result,
+// and the refusal kinds it shows, by the target's tool map.
+void read_capability_answer(const ToolMap& map, const CapabilityTool& tool, const mcp::ToolCallOutcome& result, StepOutcome& out) {
+  const nlohmann::json source = capability_source(tool, result.structured_content, result.text());
+  out.result = result.ok() ? capability_fields_of(tool, source) : nlohmann::json::object();
+  out.refusals = refusal_kinds(map, out, source);
+}
+
 void run_call(const CallStep& step, StepRun& run) {
   StepExecutor& executor = run.executor;
   const StackFile& stack = executor.stack();
@@ -145,7 +155,15 @@ void run_call(const CallStep& step, StepRun& run) {
   if (profile.correlation == "traceparent") out.trace_ids.push_back(trace.trace_id);
   http::Fields headers = {{"traceparent", http::format_traceparent(trace)}};
   for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, run.resolve));
-  const std::string args = substitute_json(nlohmann::json::parse(step.args), run.resolve).dump();
+  // A capability is the tool the target's tool map names, its arguments under the tool's names.
+  const CapabilityTool* capability = step.capability.empty() ? nullptr : &capability_tool(profile, step.capability, service);
+  const std::string tool = capability ? capability->tool : step.tool;
+  if (capability) {
+    // Known before the call: a call refused before the tool ran (401 at initialize) is no refusal of these.
+    for (const auto& [kind, shape] : profile.tools->refusals) out.refusal_shapes[kind] = describe_refusal(shape);
+  }
+  const nlohmann::json step_args = substitute_json(nlohmann::json::parse(step.args), run.resolve);
+  const std::string args = (capability ? capability_arguments_json(*capability, step_args) : step_args).dump();
   http::Fields shown = headers;
   shown.insert(shown.end(), credential_headers.begin(), credential_headers.end());
   if (dpop) {
@@ -202,7 +220,7 @@ void run_call(const CallStep& step, StepRun& run) {
   int done = 0;
   const auto one_call = [&](mcp::Client& client, int i) {
     const auto started = SteadyClock::now();
-    const mcp::ToolCallOutcome result = client.call_tool(step.tool, args, headers);
+    const mcp::ToolCallOutcome result = client.call_tool(tool, args, headers);
     const auto answered = SteadyClock::now();
     const bool rejected = result.rpc.http_status >= 400;
     const std::lock_guard<std::mutex> hold(lock);
@@ -226,6 +244,7 @@ void run_call(const CallStep& step, StepRun& run) {
         out.failure_kinds = failure_kinds(profile, words, out.caller);
       }
       out.dependency_timeout_ms = profile.dependency_timeout_ms;
+      if (capability) read_capability_answer(*profile.tools, *capability, result, out);
     }
     // A burst keeps its first answer, the first rejection and the last answer in the trace.
     const bool first_rejection = rejected && ++rejections == 1;
@@ -267,7 +286,7 @@ void run_call(const CallStep& step, StepRun& run) {
                        {"answered_within_ms", sync::ms_between(first->sent, answered->answered)}}}});
   }
   if (session) {
-    run.record.flow(out.caller, "MCP request", "POST " + url + " tools/call " + step.tool + " → " + out.describe());
+    run.record.flow(out.caller, "MCP request", "POST " + url + " tools/call " + tool + " → " + out.describe());
   }
 
   // The backend ledger: entries carrying this call's trace id, or by window (above).
@@ -289,20 +308,61 @@ void run_call(const CallStep& step, StepRun& run) {
   if (!agent) trace_server_side(service, executor.users(), out, run.record);
 }
 
+// `call: <server>` with `capability:` and its arguments (`secret:`, `prefix:`, `data:`), each
+// checked against what the capability takes.
+void read_capability_call(const StepSource& source, CallStep& step) {
+  const Reader& reader = source.reader;
+  const YAML::Node& node = source.step;
+  const std::string& field = source.field;
+  const std::string at = Reader::join(field, "capability");
+  step.capability = reader.text(node["capability"], at);
+  if (!is_capability(step.capability)) {
+    reader.fail(node["capability"], at, "expected one of " + std::string(kToolCapabilities) + ", got \"" + step.capability + "\"");
+  }
+  if (step.server.find('.') != std::string::npos) {
+    reader.fail(source.value, source.here, "a capability call names the server alone (call: agent-bridge-mcp), not a tool");
+  }
+  if (node["args"].IsDefined()) reader.fail(node["args"], Reader::join(field, "args"), "a capability call takes secret, prefix or data");
+  const std::vector<std::string> takes = capability_arguments(step.capability);
+  nlohmann::json args = nlohmann::json::object();
+  for (const char* key : {"secret", "prefix", "data"}) {
+    if (!node[key].IsDefined()) continue;
+    const std::string key_field = Reader::join(field, key);
+    if (std::find(takes.begin(), takes.end(), key) == takes.end()) {
+      reader.fail(node[key], key_field, "the capability " + step.capability + " takes " + text::join(takes));
+    }
+    args[key] = std::string(key) == "data" ? read_object(reader, node[key], key_field) : nlohmann::json(reader.text(node[key], key_field));
+  }
+  for (const std::string& needed : takes) {
+    if (needed != "prefix" && !args.contains(needed)) reader.fail(node, field, "the capability " + step.capability + " needs " + needed + ":");
+  }
+  step.args = args.dump();
+}
+
 CallStep read_call(const StepSource& source) {
   const Reader& reader = source.reader;
   const YAML::Node& node = source.step;
   const std::string& field = source.field;
-  source.allowed.insert({"args", "repeat", "until", "headers", "dpop"});
+  source.allowed.insert({"args", "repeat", "until", "headers", "dpop", "capability", "secret", "prefix", "data"});
   CallStep step;
   const std::string target = reader.text(source.value, source.here);
-  const auto dot = target.find('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 == target.size()) {
-    reader.fail(source.value, source.here, "expected server.tool, e.g. jira.get_issue, got \"" + target + "\"");
+  if (node["capability"].IsDefined()) {
+    step.server = target;
+    read_capability_call(source, step);
+  } else {
+    const auto dot = target.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == target.size()) {
+      reader.fail(source.value, source.here, "expected server.tool, e.g. jira.get_issue, got \"" + target + "\"");
+    }
+    step.server = target.substr(0, dot);
+    step.tool = target.substr(dot + 1);
+    for (const char* key : {"secret", "prefix", "data"}) {
+      if (node[key].IsDefined()) reader.fail(node[key], Reader::join(field, key), "is a capability call's argument (capability:)");
+    }
   }
-  step.server = target.substr(0, dot);
-  step.tool = target.substr(dot + 1);
-  if (node["args"].IsDefined()) step.args = read_object(reader, node["args"], Reader::join(field, "args")).dump();
+  if (node["args"].IsDefined() && step.capability.empty()) {
+    step.args = read_object(reader, node["args"], Reader::join(field, "args")).dump();
+  }
   if (node["repeat"].IsDefined()) {
     step.repeat = static_cast<int>(bounded_integer(reader, node["repeat"], Reader::join(field, "repeat"), 1, 1000));
   }
@@ -328,6 +388,12 @@ CallStep read_call(const StepSource& source) {
 
 std::string call_title(const CallStep& step, const std::string& who) {
   std::string what = who + " calls " + step.server + "." + step.tool;
+  if (!step.capability.empty()) {
+    const nlohmann::json args = nlohmann::json::parse(step.args);
+    what = who + " calls " + step.server + " to " + step.capability;
+    if (args.contains("secret")) what += " " + args["secret"].get<std::string>();
+    if (args.contains("prefix")) what += " under " + args["prefix"].get<std::string>();
+  }
   if (step.repeat > 1) {
     what += step.until_rate_limited ? " until rate-limited (at most " + std::to_string(step.repeat) + " times)"
                                     : " " + std::to_string(step.repeat) + " times";
@@ -344,8 +410,14 @@ StepKindInfo call_step_kind() {
       .summary = "An MCP tool call as the acting user, or a burst of them; the backend's ledger entry and Vault's "
                  "audit entries it caused are kept for the expectations.",
       .example = "as: alice\ncall: jira.get_issue\nargs: {issue_key: DEMO-1}",
-      .fields = {{"call", "`server.tool`; `jira` means jira-mcp"},
+      .fields = {{"call", "`server.tool`; `jira` means jira-mcp; with `capability:`, the server alone"},
                  {"args", "the tool's arguments (a mapping; `${…}` substituted)"},
+                 {"capability", "instead of a tool: `read`, `write`, `list` or `delete` one of the calling agent's secrets, the "
+                                "tool the target's tool map names (target-profiles.md, `tools`); the result is then the "
+                                "capability's fields (`/data` of read, `/keys` of list) and `refused:` reads its refusals"},
+                 {"secret", "a capability call's secret, below the agent's own prefix (read, write, delete; `${…}` substituted)"},
+                 {"prefix", "a list's prefix (none: all the agent's keys)"},
+                 {"data", "a write's data (a mapping)"},
                  {"repeat", "a burst of this many calls (1 to 1000), on up to 16 connections of the caller's session at once"},
                  {"until", "`rate_limited`: the burst stops at its first 429, or once a limiter of the file's stated rate "
                            "would have had to refuse a call (needs `needs: rate_limit`)"},

@@ -69,6 +69,10 @@ struct CallStep {
   std::string server;      // as written: "jira" or "jira-mcp"
   std::string tool;
   std::string args = "{}"; // JSON text
+  // `capability: read` (write, list, delete) instead of a tool: the target's tool map says which
+  // tool that is; `args` then holds the step's own arguments (secret, prefix, data) by their
+  // capability names, renamed for the tool when it runs (capability_call.h).
+  std::string capability;
   int repeat = 1;          // a burst: the call made this many times as fast as possible (16 connections at once)
   // `until: rate_limited`: the burst stops at its first 429, or as soon as a server limiting each
   // subject to the file's needs.rate_limit would have had to refuse a call (load_checks.h,

@@ -112,6 +112,7 @@ struct McpServerFields {
   std::optional<AgentAuthFields> auth;  // key "auth"; none: its callers are the identity provider's users
   // The authorization policy it asks (key "policy", policy_profile.h); none: the reference policy's.
   std::optional<PolicyProfile> policy;
+  std::string tools;  // key "tools": its tool map over its profile's (tool_map.h), as JSON text
 };
 
 // One service of the stack file. The file is flat JSON (every key of a service beside its url);

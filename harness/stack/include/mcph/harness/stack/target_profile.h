@@ -15,6 +15,7 @@
 
 #include "mcph/harness/stack/auth_profile.h"
 #include "mcph/harness/stack/stack_file.h"
+#include "mcph/harness/stack/tool_map.h"
 
 namespace mcph::harness {
 
@@ -47,6 +48,9 @@ struct TargetProfile {
   // Bearer). A profile's own is only its modes' shape: the stack entry's `auth` says where the
   // keys are, and replaces it whole.
   std::optional<AuthProfile> auth;
+  // What the server calls the tools the agent families need, and how it refuses (tool_map.h);
+  // none: a server not of the agent design. The stack entry's "tools" is laid over it.
+  std::optional<ToolMap> tools;
 };
 
 // The MCP transports a profile may name ("streamable-http, sse, legacy-sse-post"), and whether
@@ -62,7 +66,7 @@ std::string builtin_profile_names();
 // The profile of the stack's service `name`: the built-in one its "profile" names (default
 // "reference"), with the entry's own "transport", "correlation", "result_rows" and "failures"
 // (a JSON object of kind → [texts]), "probe", "vault_login", "dependency_timeout_ms" and "auth"
-// in its place. Throws std::runtime_error naming the key on an unknown profile or a bad value.
+// in its place, and its "tools" laid over the profile's tool map. Throws std::runtime_error naming the key on an unknown profile or a bad value.
 TargetProfile target_profile(const ServiceEntry& entry, const std::string& name);
 
 // The stack's MCP servers (the service table's rows started after provisioning) whose profile

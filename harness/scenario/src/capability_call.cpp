@@ -1,0 +1,96 @@
+#include "capability_call.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "mcph/text/join.h"
+
+namespace mcph::harness {
+
+using Json = nlohmann::json;
+
+const CapabilityTool& capability_tool(const TargetProfile& profile, const std::string& capability, const std::string& service) {
+  if (!profile.tools) {
+    throw std::runtime_error("services." + service + " maps no tools to capabilities (profile " + profile.name +
+                             ", key \"tools\"): the capability " + capability + " cannot be called");
+  }
+  const auto found = profile.tools->capabilities.find(capability);
+  if (found == profile.tools->capabilities.end()) {
+    throw std::runtime_error("services." + service + ".tools maps no tool to the capability " + capability);
+  }
+  return found->second;
+}
+
+Json capability_arguments_json(const CapabilityTool& tool, const Json& step_arguments) {
+  Json arguments = Json::object();
+  for (const auto& [name, value] : step_arguments.items()) {
+    const auto renamed = tool.args.find(name);
+    arguments[renamed == tool.args.end() ? name : renamed->second] = value;
+  }
+  return arguments;
+}
+
+Json capability_source(const CapabilityTool& tool, const std::string& structured_content, const std::string& text) {
+  if (tool.result == "text") return text;
+  const std::string& written = tool.result == "text_json" ? text : structured_content;
+  if (written.empty()) return nullptr;
+  Json parsed = Json::parse(written, nullptr, false);
+  return parsed.is_discarded() ? Json(nullptr) : parsed;
+}
+
+Json capability_fields_of(const CapabilityTool& tool, const Json& source) {
+  Json fields = Json::object();
+  for (const auto& [field, pointer] : tool.fields) {
+    const Json::json_pointer at(pointer);
+    if (source.contains(at)) fields[field] = source.at(at);
+  }
+  return fields;
+}
+
+namespace {
+
+bool meets(const RefusalShape& shape, const StepOutcome& answer, const Json& source) {
+  if (shape.http_status && answer.http_status != *shape.http_status) return false;
+  for (const auto& [header, words] : shape.header_contains) {
+    const std::optional<std::string> value = http::find_field(answer.headers, header);
+    if (!value || value->find(words) == std::string::npos) return false;
+  }
+  if (shape.jsonrpc_error && answer.rpc_error != shape.jsonrpc_error) return false;
+  if (shape.tool_error) {
+    if (!answer.tool_error) return false;
+    const auto said = [&](const std::string& words) { return answer.tool_text.find(words) != std::string::npos; };
+    if (!shape.tool_error->empty() && std::none_of(shape.tool_error->begin(), shape.tool_error->end(), said)) return false;
+  }
+  for (const auto& [pointer, want] : shape.result) {
+    const Json::json_pointer at(pointer);
+    if (!source.is_structured() || !source.contains(at) || source.at(at) != Json::parse(want)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string> refusal_kinds(const ToolMap& map, const StepOutcome& answer, const Json& source) {
+  std::vector<std::string> kinds;
+  for (const auto& [kind, shape] : map.refusals) {
+    if (meets(shape, answer, source)) kinds.push_back(kind);
+  }
+  return kinds;
+}
+
+std::string describe_refusal(const RefusalShape& shape) {
+  std::vector<std::string> parts;
+  if (shape.http_status) parts.push_back("HTTP " + std::to_string(*shape.http_status));
+  for (const auto& [header, words] : shape.header_contains) parts.push_back(header + " containing \"" + words + "\"");
+  if (shape.jsonrpc_error) parts.push_back("JSON-RPC error " + std::to_string(*shape.jsonrpc_error));
+  if (shape.tool_error) {
+    parts.push_back(shape.tool_error->empty() ? "a tool error"
+                                              : "a tool error saying " + text::join(*shape.tool_error, " or ", [](const std::string& w) {
+                                                  return "\"" + w + "\"";
+                                                }));
+  }
+  for (const auto& [pointer, want] : shape.result) parts.push_back("the result's " + pointer + " " + want);
+  return text::join(parts, ", ");
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,41 @@
+#pragma once
+// A `call` step that names a capability (`capability: read`, `secret: jira`) rather than a tool:
+// the target's tool map (tool_map.h) says which tool that is, what its arguments are called,
+// where its answer's fields are and how the server refuses; the expectations then read the
+// capability's fields (`/data/token`, `/keys`) and its refusals (`refused: not_found`) the same
+// way on every server.
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "mcph/harness/stack/target_profile.h"
+#include "step_outcome.h"
+
+namespace mcph::harness {
+
+// The tool the target's profile maps `capability` to. Throws std::runtime_error saying that the
+// profile of `service` maps none (no tool map, or not this capability).
+const CapabilityTool& capability_tool(const TargetProfile& profile, const std::string& capability, const std::string& service);
+
+// The tool's arguments: each of the step's (`{"secret": "jira", "data": {…}}`) under the name
+// the tool gives it.
+nlohmann::json capability_arguments_json(const CapabilityTool& tool, const nlohmann::json& step_arguments);
+
+// The answer where the tool's `result` says its fields are: structured content, the text parsed
+// as JSON, or the text as a JSON string; null when that is absent or no JSON.
+nlohmann::json capability_source(const CapabilityTool& tool, const std::string& structured_content, const std::string& text);
+
+// The capability's fields ({"data": …}, {"keys": …}) found in `source`; a field not there is
+// left out.
+nlohmann::json capability_fields_of(const CapabilityTool& tool, const nlohmann::json& source);
+
+// The refusal kinds of `map` whose every condition the answer (`answer`'s status, headers,
+// JSON-RPC error and tool error; `source` for `result` conditions) meets.
+std::vector<std::string> refusal_kinds(const ToolMap& map, const StepOutcome& answer, const nlohmann::json& source);
+
+// How the server refuses, in words, for a failed check's evidence: "HTTP 403, WWW-Authenticate
+// containing \"insufficient_scope\"".
+std::string describe_refusal(const RefusalShape& shape);
+
+}  // namespace mcph::harness

@@ -1,0 +1,176 @@
+#include "../src/capability_call.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "../src/expectation_kinds.h"
+#include "../src/expectations.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+
+namespace mcph::harness {
+namespace {
+
+using Json = nlohmann::json;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+const TargetProfile& agent_bridge() { return *builtin_profile("agent-bridge"); }
+
+// corpus/oauth-cc-python's map: FastMCP tools answering JSON in a text block, refusing with
+// isError and its words.
+TargetProfile fastmcp() {
+  const std::string json = R"({"url": "http://127.0.0.1:8000/mcp", "profile": "agent-bridge", "tools": {
+    "read": {"tool": "get_secret", "args": {"secret": "name"}, "result": "text_json"},
+    "list": {"tool": "list_secrets", "args": {"prefix": "prefix"}, "result": "text_json", "fields": {"keys": "/names"}},
+    "refusals": {"insufficient_scope": {"tool_error": ["insufficient scope"]},
+                 "invalid_argument": {"tool_error": ["invalid secret name"]},
+                 "not_found": {"tool_error": ["secret not found"]}}}})";
+  return target_profile(parse_service_entry(json, "services.oauth-cc-python"), "oauth-cc-python");
+}
+
+StepOutcome answer(int status, bool tool_error = false, std::string text = "") {
+  StepOutcome out;
+  out.http_status = status;
+  out.rpc_result = status == 200;
+  out.tool_error = tool_error;
+  out.tool_text = std::move(text);
+  return out;
+}
+
+TEST(CapabilityCallTest, TheStepsArgumentsGoUnderTheToolsNames) {
+  const Json step = {{"secret", "shared/note"}, {"data", {{"written_by", "agent-a"}}}};
+  EXPECT_EQ(capability_arguments_json(capability_tool(agent_bridge(), "write", "agent-bridge-mcp"), step),
+            (Json{{"path", "shared/note"}, {"data", {{"written_by", "agent-a"}}}}));
+  EXPECT_EQ(capability_arguments_json(capability_tool(fastmcp(), "read", "oauth-cc-python"), {{"secret", "jira"}}),
+            (Json{{"name", "jira"}}));
+  EXPECT_EQ(capability_arguments_json(capability_tool(fastmcp(), "list", "oauth-cc-python"), Json::object()), Json::object());
+}
+
+TEST(CapabilityCallTest, AProfileWithoutTheCapabilityIsAnErrorNamingTheService) {
+  const TargetProfile& reference = *builtin_profile("reference");
+  try {
+    (void)capability_tool(reference, "read", "jira-mcp");
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("services.jira-mcp maps no tools to capabilities (profile reference, key \"tools\")"));
+  }
+}
+
+TEST(CapabilityCallTest, TheFieldsAreReadWhereTheMapSays) {
+  const CapabilityTool& bridge_read = capability_tool(agent_bridge(), "read", "agent-bridge-mcp");
+  const Json structured = capability_source(bridge_read, R"({"found": true, "data": {"token": "agent-a-jira"}})", "ignored");
+  EXPECT_EQ(capability_fields_of(bridge_read, structured), (Json{{"data", {{"token", "agent-a-jira"}}}}));
+
+  const TargetProfile server = fastmcp();
+  const CapabilityTool& list = capability_tool(server, "list", "oauth-cc-python");
+  const Json text = capability_source(list, "", R"({"prefix": "", "names": ["deploy/", "jira"]})");
+  EXPECT_EQ(capability_fields_of(list, text), (Json{{"keys", {"deploy/", "jira"}}}));
+  // Text that is no JSON has no fields; a field not there is left out, for result_json to miss.
+  EXPECT_EQ(capability_fields_of(list, capability_source(list, "", "Error executing tool")), Json::object());
+}
+
+TEST(CapabilityCallTest, AgentBridgeRefusalsAreToolErrorsInItsWordsAndFoundFalse) {
+  const ToolMap& map = *agent_bridge().tools;
+  EXPECT_THAT(refusal_kinds(map, answer(200, true, "insufficient_scope: this call needs scope write"), nullptr),
+              ElementsAre("insufficient_scope"));
+  EXPECT_THAT(refusal_kinds(map, answer(200, true, "path refused: the path has a '..' segment"), nullptr),
+              ElementsAre("invalid_argument"));
+  EXPECT_THAT(refusal_kinds(map, answer(403), nullptr), IsEmpty());  // not the refusal its session gives
+  EXPECT_THAT(refusal_kinds(map, answer(200), Json{{"found", false}}), ElementsAre("not_found"));
+  EXPECT_THAT(refusal_kinds(map, answer(200), Json{{"found", true}, {"data", {{"token", "agent-a-jira"}}}}), IsEmpty());
+}
+
+TEST(CapabilityCallTest, FastMcpRefusalsAreToolErrorsInItsWords) {
+  const TargetProfile server = fastmcp();
+  const ToolMap& map = *server.tools;
+  EXPECT_THAT(refusal_kinds(map, answer(200, true, "Error executing tool put_secret: insufficient scope: write required"), nullptr),
+              ElementsAre("insufficient_scope"));
+  EXPECT_THAT(refusal_kinds(map, answer(200, true, "Error executing tool get_secret: secret not found: deploy/key"), nullptr),
+              ElementsAre("not_found"));
+  // The words without isError (a secret that happens to say so) are no refusal.
+  EXPECT_THAT(refusal_kinds(map, answer(200, false, R"({"data": {"note": "secret not found"}})"), nullptr), IsEmpty());
+  EXPECT_THAT(refusal_kinds(map, answer(200, true, "Error executing tool get_secret: vault unreachable"), nullptr), IsEmpty());
+}
+
+// A shape of status, challenge and JSON-RPC code: all must hold (a server's /mcp/rpc form).
+TEST(CapabilityCallTest, EveryConditionOfAShapeMustHold) {
+  ToolMap map;
+  map.refusals["insufficient_scope"].http_status = 403;
+  map.refusals["insufficient_scope"].header_contains = {{"WWW-Authenticate", "insufficient_scope"}};
+  map.refusals["invalid_argument"].jsonrpc_error = -32602;
+  StepOutcome scope = answer(403);
+  scope.headers = {{"WWW-Authenticate", R"(Bearer error="insufficient_scope", scope="write")"}};
+  EXPECT_THAT(refusal_kinds(map, scope, nullptr), ElementsAre("insufficient_scope"));
+  EXPECT_THAT(refusal_kinds(map, answer(403), nullptr), IsEmpty());  // without the challenge
+  StepOutcome path = answer(200);
+  path.rpc_error = -32602;
+  EXPECT_THAT(refusal_kinds(map, path, nullptr), ElementsAre("invalid_argument"));
+  EXPECT_EQ(describe_refusal(map.refusals["insufficient_scope"]), R"(HTTP 403, WWW-Authenticate containing "insufficient_scope")");
+}
+
+TEST(CapabilityCallTest, RefusedHoldsOnlyForTheKindShownAndSaysHowTheServerRefuses) {
+  const ExpectationKind& refused = *find_expectation_kind("refused");
+  StepOutcome out = answer(200);
+  out.refusal_shapes = {{"insufficient_scope", describe_refusal(agent_bridge().tools->refusals.at("insufficient_scope"))}};
+  const CheckContext none{};
+  const reports::Check accepted = refused.check("insufficient_scope", out, none);
+  EXPECT_EQ(accepted.verdict, reports::Check::Verdict::failed);
+  EXPECT_THAT(accepted.actual, HasSubstr(R"(this server refuses insufficient_scope with a tool error saying "insufficient_scope: ")"));
+  out.refusals = {"insufficient_scope"};
+  EXPECT_EQ(refused.check("insufficient_scope", out, none).verdict, reports::Check::Verdict::held);
+  // A step whose target describes no such refusal (a tool called by name) cannot tell.
+  EXPECT_EQ(refused.check("not_found", out, none).verdict, reports::Check::Verdict::inconclusive);
+  EXPECT_TRUE(shape_problem(ValueShape::refusal_kind, "forbidden").has_value());
+  EXPECT_FALSE(shape_problem(ValueShape::refusal_kind, "not_found").has_value());
+}
+
+}  // namespace
+}  // namespace mcph::harness
+
+namespace mcph::harness {
+namespace {
+
+std::string agent_file(const std::string& step) {
+  return "suite: agent_identity\nfamily: agent-identity\ndescription: d\nscenarios:\n  - name: n\n    property: reads-another-agents-secrets\n"
+         "    steps:\n      - as: agent-a\n" + step;
+}
+
+std::string load_error_of(const std::string& step) {
+  try {
+    (void)parse_scenario_file(agent_file(step), "scenarios/x.yaml");
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(CapabilityCallStep, ReadsTheCapabilityAndItsArgumentsByTheirOwnNames) {
+  const ScenarioFile file = parse_scenario_file(
+      agent_file("        call: agent-bridge-mcp\n        capability: write\n        secret: shared/note\n"
+                 "        data: {written_by: agent-a}\n        expect: {ok: true}\n"),
+      "scenarios/x.yaml");
+  const CallStep& step = file.scenarios.at(0).steps.at(0).get<CallStep>();
+  EXPECT_EQ(step.server, "agent-bridge-mcp");
+  EXPECT_EQ(step.capability, "write");
+  EXPECT_TRUE(step.tool.empty());
+  EXPECT_EQ(Json::parse(step.args), (Json{{"secret", "shared/note"}, {"data", {{"written_by", "agent-a"}}}}));
+}
+
+TEST(CapabilityCallStep, AMistakeNamesItsField) {
+  const std::string call = "        call: agent-bridge-mcp\n";
+  EXPECT_THAT(load_error_of(call + "        capability: raed\n        secret: jira\n"),
+              HasSubstr("capability: expected one of read, write, list, delete, got \"raed\""));
+  EXPECT_THAT(load_error_of(call + "        capability: list\n        secret: jira\n"), HasSubstr("the capability list takes prefix"));
+  EXPECT_THAT(load_error_of(call + "        capability: write\n        secret: jira\n"), HasSubstr("the capability write needs data:"));
+  EXPECT_THAT(load_error_of(call + "        capability: read\n        args: {path: jira}\n"),
+              HasSubstr("a capability call takes secret, prefix or data"));
+  EXPECT_THAT(load_error_of("        call: agent-bridge-mcp.kv\n        capability: read\n        secret: jira\n"),
+              HasSubstr("names the server alone"));
+  EXPECT_THAT(load_error_of("        call: agent-bridge-mcp.kv.read\n        secret: jira\n"), HasSubstr("is a capability call's argument"));
+  EXPECT_THAT(load_error_of(call + "        capability: read\n        secret: jira\n        expect: {refused: forbidden}\n"),
+              HasSubstr("insufficient_scope, invalid_argument, not_found"));
+}
+
+}  // namespace
+}  // namespace mcph::harness
