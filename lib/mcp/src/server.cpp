@@ -268,7 +268,7 @@ struct Server::Impl {
       refuse(res, 400, jsonrpc::kInvalidRequest, "Invalid Request: " + message.problem, message.id);
       return;
     }
-    if (detail::opens_modern_request(req, message)) {
+    if (options.modern_era && detail::opens_modern_request(req, message)) {
       handle_modern(req, res, *principal, accepted, message);
       return;
     }

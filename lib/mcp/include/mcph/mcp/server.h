@@ -96,6 +96,8 @@ struct ServerOptions {
   // MCP authorization: insufficient_scope), given the scopes the tool needs; empty: a bare
   // `Bearer error="insufficient_scope", scope="…"`.
   std::function<std::string(const std::string& needed_scopes)> insufficient_scope_challenge;
+  // false: a legacy-only server (every POST is the legacy era's), as servers before 2026-07-28 are.
+  bool modern_era = true;
   // The modern era's ttlMs on list and read results.
   std::chrono::milliseconds cache_ttl{60000};
   // UNSAFE, only for the harness's sabotage tests, defects of modern-era servers it must find:
