@@ -1,5 +1,7 @@
 #include "mcph/harness/stack/target_profile.h"
 
+#include "mcph/harness/stack/protocol_era.h"
+
 #include <nlohmann/json.hpp>
 #include <cstdlib>
 #include <stdexcept>
@@ -138,6 +140,7 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
     for (auto& [kind, texts] : parse_failures(entry.mcp.failures, field + "failures", profile)) profile.failures[kind] = std::move(texts);
   }
   if (entry.mcp.auth) profile.auth = auth_profile(*entry.mcp.auth, field + "auth");
+  (void)protocol_era(entry, name);  // an unknown era is the entry's error, found when it is read
   return profile;
 }
 
