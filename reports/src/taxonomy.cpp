@@ -18,7 +18,8 @@ struct Family {
 };
 
 // A family by the number its rules' ids start with. 0: what the runner finds in a step of any
-// family (reports.md, "Findings"); 11 to 16: the agent designs' families, which have names only.
+// family (reports.md, "Findings"); 11 to 16: the agent designs' families, which have names only;
+// 17: the rules of protocol 2026-07-28.
 Family family(int number) {
   if (number == 0) return {"any family", "docs/reports.md#findings"};
   static const std::pair<const char*, const char*> families[] = {
@@ -38,6 +39,7 @@ Family family(int number) {
       {"DPoP", "dpop"},
       {"Workload identity", "workload-identity"},
       {"Trust tiers", "trust-tiers"},
+      {"MCP 2026-07-28", "mcp-2026-07-28"},
   };
   const auto& [title, anchor] = families[number - 1];
   return {title, std::string(kFamilies) + "#" + anchor};
@@ -278,6 +280,24 @@ const std::vector<Rule>& rules() {
            "MCP02:2025", "CWE-636"),
       rule("MCPH1607", "no-recovery-after-policy-engine", 16, "does not recover once the policy engine is back",
            "Calls stayed refused after the policy engine answered again.", "", "", false),
+      rule("MCPH1701", "authorization-carried-between-requests", 17, "serves a request on another request's authorization",
+           "A 2026-07-28 request without a token was served as the caller of an earlier request: the revision has "
+           "no session, so nothing may carry authorization from one request to the next.",
+           "MCP07:2025", "CWE-306"),
+      rule("MCPH1702", "serves-another-users-resource", 17, "serves one user's resource to another",
+           "A caller's token read a resource the server lists for another user only.", "MCP07:2025", "CWE-639"),
+      rule("MCPH1703", "per-user-result-publicly-cacheable", 17, "lets any cache share a per-user result",
+           "A result holding one caller's data said cacheScope public: a client, gateway or proxy may serve it to "
+           "another token.",
+           "MCP10:2025", "CWE-524"),
+      rule("MCPH1704", "executes-despite-header-mismatch", 17, "runs a request whose headers and body disagree",
+           "A request whose Mcp-Method or Mcp-Name named something other than its body was executed instead of "
+           "refused (400, -32020): whatever routes or authorizes on the headers is bypassed.",
+           "MCP07:2025", "CWE-436"),
+      rule("MCPH1705", "version-header-disagrees-with-meta", 17, "serves a request whose version header and _meta disagree",
+           "MCP-Protocol-Version and the request's _meta named different versions (or one it does not speak), and "
+           "the request was served instead of refused (400, -32020 or -32022).",
+           "", "CWE-436"),
       rule("MCPH901", "serves-ambiguous-request", 9, "reads a request a proxy could read differently",
            "An ambiguous request (framing, header syntax, path) was served instead of refused.", "", "CWE-444"),
       rule("MCPH902", "slow-clients-take-every-worker", 9, "slow clients take every worker",

@@ -93,6 +93,7 @@ const std::vector<TextKey>& text_keys() {
       {"audit_log", [](ServiceEntry& e) -> std::string& { return e.vault.audit_log; }},
       {"binary", [](ServiceEntry& e) -> std::string& { return e.vault.binary; }},
       {"transport", [](ServiceEntry& e) -> std::string& { return e.mcp.transport; }},
+      {"protocol", [](ServiceEntry& e) -> std::string& { return e.mcp.protocol; }},
       {"profile", [](ServiceEntry& e) -> std::string& { return e.mcp.profile; }},
       {"correlation", [](ServiceEntry& e) -> std::string& { return e.mcp.correlation; }},
       {"result_rows", [](ServiceEntry& e) -> std::string& { return e.mcp.result_rows; }},

@@ -1,5 +1,7 @@
 #include "mcph/harness/stack/target_profile.h"
 
+#include "mcph/harness/stack/protocol_era.h"
+
 #include <nlohmann/json.hpp>
 #include <cstdlib>
 #include <stdexcept>
@@ -140,6 +142,7 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
   }
   if (entry.mcp.auth) profile.auth = auth_profile(*entry.mcp.auth, field + "auth");
   if (!entry.mcp.tools.empty()) profile.tools = parse_tool_map(entry.mcp.tools, field + "tools", profile.tools.value_or(ToolMap{}));
+  (void)protocol_era(entry, name);  // an unknown era is the entry's error, found when it is read
   return profile;
 }
 

@@ -8,6 +8,7 @@
 #include "mcph/mcp/sse.h"
 #include "mcph/http/url.h"
 #include "media_type.h"
+#include "modern_client.h"
 #include "sse_channel.h"
 
 namespace mcph::mcp {
@@ -29,6 +30,22 @@ std::string_view to_string(Transport transport) {
     case Transport::legacy_sse_post: return "legacy-sse-post";
   }
   return "streamable-http";
+}
+
+Era parse_era(std::string_view name) {
+  if (name == "legacy") return Era::legacy;
+  if (name == "modern") return Era::modern;
+  if (name == "dual") return Era::dual;
+  throw std::invalid_argument("unknown MCP protocol era '" + std::string(name) + "' (expected modern, legacy or dual)");
+}
+
+std::string_view to_string(Era era) {
+  switch (era) {
+    case Era::legacy: return "legacy";
+    case Era::modern: return "modern";
+    case Era::dual: return "dual";
+  }
+  return "legacy";
 }
 
 std::vector<std::string> RpcOutcome::notifications_named(std::string_view method) const {
@@ -124,11 +141,29 @@ struct Client::Impl {
   std::string session_id;
   std::string protocol_version;
   bool initialized = false;  // after a successful initialize: send MCP-Protocol-Version
+  bool modern = false;       // requests in the modern era's form
   std::int64_t next_id = 1;
 
   Impl(std::string url, ClientOptions opts)
       : endpoint(std::move(url)), options(std::move(opts)), http(endpoint, options.http),
-        protocol_version(options.protocol_version) {}
+        protocol_version(options.protocol_version) {
+    if (streamable() && options.era == Era::modern) speak_modern();
+  }
+
+  void speak_modern() {
+    modern = true;
+    protocol_version = options.modern_protocol_version;
+  }
+
+  // One message in the modern era's form: _meta added, the standard headers before the call's own
+  // (which replace them: a test may send a header that disagrees with the body).
+  RpcOutcome post_modern(const json& message, const http::Fields& extra) {
+    const json sent = detail::with_modern_meta(message, options.modern_protocol_version, options);
+    http::Fields fields = detail::modern_headers(sent, options.modern_protocol_version);
+    fields.insert(fields.end(), extra.begin(), extra.end());
+    auto response = http.post("", sent.dump(), "application/json", compose(fields, false));
+    return parse_outcome(std::move(response), sent.contains("id") ? sent["id"] : json());
+  }
 
   // The HTTP+SSE transport: the stream, and a client for the messages endpoint's origin.
   std::unique_ptr<detail::SseChannel> sse;
@@ -162,6 +197,7 @@ struct Client::Impl {
   }
 
   RpcOutcome post(const json& message, const http::Fields& extra, bool include_session = true) {
+    if (modern && message.contains("method")) return post_modern(message, extra);
     const json id = message.contains("id") ? message["id"] : json();
     if (over_sse()) return post_over_sse(message.dump(), "application/json", id, extra);
     auto response = http.post("", message.dump(), "application/json", compose(extra, include_session));
@@ -226,6 +262,13 @@ void Client::set_request_headers(RequestHeaders make) { impl_->request_headers =
 
 RpcOutcome Client::connect(const http::Fields& headers) {
   if (impl_->options.transport == Transport::legacy_sse_post) return RpcOutcome{};
+  if (impl_->streamable() && impl_->options.era != Era::legacy) {
+    RpcOutcome discover = impl_->post_modern(impl_->request_message("server/discover", json::object()), headers);
+    if (impl_->modern || detail::answers_modern(discover)) {
+      impl_->speak_modern();
+      return discover;
+    }
+  }
   RpcOutcome outcome = initialize(headers);
   if (outcome.ok()) notify("notifications/initialized", "", headers);
   return outcome;
@@ -382,6 +425,7 @@ void Client::set_protocol_version(std::string version) {
   impl_->initialized = true;
 }
 Transport Client::transport() const { return impl_->options.transport; }
+bool Client::speaks_modern() const { return impl_->modern; }
 const std::string& Client::endpoint_url() const { return impl_->endpoint; }
 
 }  // namespace mcph::mcp

@@ -17,6 +17,22 @@ bool is_supported_protocol_version(std::string_view version) {
   return std::find(versions.begin(), versions.end(), version) != versions.end();
 }
 
+const std::vector<std::string>& modern_protocol_versions() {
+  static const std::vector<std::string> versions = {"2026-07-28"};
+  return versions;
+}
+
+bool is_modern_protocol_version(std::string_view version) {
+  const auto& versions = modern_protocol_versions();
+  return std::find(versions.begin(), versions.end(), version) != versions.end();
+}
+
+std::vector<std::string> all_protocol_versions() {
+  std::vector<std::string> versions = modern_protocol_versions();
+  versions.insert(versions.end(), supported_protocol_versions().begin(), supported_protocol_versions().end());
+  return versions;
+}
+
 bool protocol_allows_batches(std::string_view version) { return version == "2025-03-26"; }
 
 namespace {

@@ -9,7 +9,9 @@
 #include "jsonrpc.h"
 #include "media_type.h"
 #include "mcph/mcp/sse.h"
+#include "modern_request.h"
 #include "origin_policy.h"
+#include "resource_results.h"
 #include "session_store.h"
 #include "sse_streams.h"
 #include "tool_registry.h"
@@ -36,8 +38,9 @@ std::string regex_escape(const std::string& text) {
 
 // An HTTP-level refusal: the status, and a JSON-RPC error body with the request's id (null
 // when unknown), as the transport allows for input the server cannot accept.
-void refuse(http::Response& res, int status, int code, std::string message, const json& id = nullptr) {
-  res.set_json(status, detail::serialize(detail::error_response(id, code, std::move(message))));
+void refuse(http::Response& res, int status, int code, std::string message, const json& id = nullptr,
+            json data = nullptr) {
+  res.set_json(status, detail::serialize(detail::error_response(id, code, std::move(message), std::move(data))));
 }
 
 bool is_error_response(const json& response) { return response.contains("error"); }
@@ -51,6 +54,7 @@ struct Server::Impl {
   detail::ToolRegistry tools;
   detail::SseStreams sse_streams;
   std::unordered_map<std::string, LegacyMethod> legacy_handlers;
+  std::optional<ResourceSource> resources;
   bool mounted = false;
 
   explicit Impl(ServerOptions opts)
@@ -135,10 +139,24 @@ struct Server::Impl {
     const std::string version = requested->get<std::string>();
     negotiated = is_supported_protocol_version(version) ? version : latest_protocol_version();
     json result{{"protocolVersion", negotiated},
-                {"capabilities", {{"logging", json::object()}, {"tools", {{"listChanged", false}}}}},
+                {"capabilities", capabilities()},
                 {"serverInfo", {{"name", options.name}, {"version", options.version}}}};
     if (!options.instructions.empty()) result["instructions"] = options.instructions;
     return result;
+  }
+
+  json capabilities() const {
+    json out{{"logging", json::object()}, {"tools", {{"listChanged", false}}}};
+    if (resources) out["resources"] = json::object();
+    return out;
+  }
+
+  // resources/list and resources/read, in either era; nullopt for any other method.
+  std::optional<json> resource_result(const std::string& method, const json& params, const Principal& principal) const {
+    if (!resources) return std::nullopt;
+    if (method == "resources/list") return detail::resources_list_result(*resources, principal);
+    if (method == "resources/read") return detail::resources_read_result(*resources, params, principal);
+    return std::nullopt;
   }
 
   // Answers one request. `session` is null on the legacy transport, where a CallRefused is
@@ -170,6 +188,9 @@ struct Server::Impl {
         return detail::result_response(message.id, json::object());
       }
       if (message.method == "tools/list") return detail::result_response(message.id, tools.list_result());
+      if (auto result = resource_result(message.method, params, principal)) {
+        return detail::result_response(message.id, std::move(*result));
+      }
       if (message.method == "tools/call") {
         const std::string& version = session != nullptr ? session->protocol_version : latest_protocol_version();
         detail::CallScope scope{principal, session != nullptr ? session->id : kNoSession, version, req,
@@ -247,6 +268,10 @@ struct Server::Impl {
       refuse(res, 400, jsonrpc::kInvalidRequest, "Invalid Request: " + message.problem, message.id);
       return;
     }
+    if (options.modern_era && detail::opens_modern_request(req, message)) {
+      handle_modern(req, res, *principal, accepted, message);
+      return;
+    }
     if (message.kind == MessageKind::request && message.method == "initialize") {
       handle_initialize(res, *principal, accepted, message);
       return;
@@ -270,6 +295,83 @@ struct Server::Impl {
     std::vector<json> notifications;
     const json response = dispatch(message, *principal, session.get(), req, notifications);
     respond(res, accepted, notifications, response);
+  }
+
+  // ---- the modern era (2026-07-28) ------------------------------------------------------
+
+  void handle_modern(const http::Request& req, http::Response& res, const Principal& principal,
+                     const detail::AcceptedTypes& accepted, const Message& message) {
+    const detail::ModernLeniency leniency{options.unsafe_authorize_on_header, options.unsafe_version_from_header};
+    if (auto refusal = detail::check_modern_request(req, message, leniency)) {
+      refuse(res, refusal->status, refusal->code, refusal->message, message.id, std::move(refusal->data));
+      return;
+    }
+    if (message.kind != MessageKind::request) {
+      res.status = 202;
+      return;
+    }
+    if (!is_modern_method(message.method)) {
+      refuse(res, 404, jsonrpc::kMethodNotFound, "Method not found: " + message.method, message.id);
+      return;
+    }
+    if (message.method == "tools/call") {
+      json checked = message.params;
+      // The defect the switch stands for: authorization decided on the header, execution on the body.
+      if (options.unsafe_authorize_on_header && req.has_header(kNameHeader)) checked["name"] = req.header(kNameHeader);
+      if (const std::string missing = tools.missing_scopes(checked, principal); !missing.empty()) {
+        refuse_insufficient_scope(res, missing, message.id);
+        return;
+      }
+    }
+    std::vector<json> notifications;
+    respond(res, accepted, notifications, dispatch_modern(message, principal, req, notifications));
+  }
+
+  bool is_modern_method(const std::string& method) const {
+    if (method == "server/discover" || method == "tools/list" || method == "tools/call") return true;
+    return resources && (method == "resources/list" || method == "resources/read");
+  }
+
+  json dispatch_modern(const Message& message, const Principal& principal, const http::Request& req,
+                       std::vector<json>& notifications) const {
+    static const std::string kNoSession;
+    static const std::string kVersion(kModernProtocolVersion);
+    const json& params = message.params;
+    const json& meta = params["_meta"];
+    try {
+      json result;
+      std::string cache_scope;  // empty: not a cacheable result
+      if (message.method == "server/discover") {
+        result = {{"supportedVersions", all_protocol_versions()}, {"capabilities", capabilities()}};
+        if (!options.instructions.empty()) result["instructions"] = options.instructions;
+        cache_scope = "public";
+      } else if (message.method == "tools/list") {
+        result = tools.list_result();
+        cache_scope = "public";  // every caller is listed the same tools
+      } else if (message.method == "tools/call") {
+        const auto level = meta.find("io.modelcontextprotocol/logLevel");
+        const auto threshold = level != meta.end() && level->is_string() ? parse_log_level(level->get<std::string>())
+                                                                         : std::nullopt;
+        detail::CallScope scope{principal, kNoSession, kVersion, req, threshold.value_or(LogLevel::debug),
+                                /*refusal_answers_request=*/false, /*log_enabled=*/threshold.has_value()};
+        result = tools.call(params, scope, notifications);
+      } else {
+        result = *resource_result(message.method, params, principal);
+        cache_scope = resources->per_user && !options.unsafe_public_cache_scope ? "private" : "public";
+      }
+      result["resultType"] = "complete";
+      result["_meta"][std::string(kMetaServerInfo)] = {{"name", options.name}, {"version", options.version}};
+      if (!cache_scope.empty()) {
+        result["ttlMs"] = options.cache_ttl.count();
+        result["cacheScope"] = cache_scope;
+      }
+      return detail::result_response(message.id, std::move(result));
+    } catch (const RpcFailure& failure) {
+      return detail::error_response(message.id, failure.code(), failure.what());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "[%s] %s failed: %s\n", options.name.c_str(), message.method.c_str(), e.what());
+      return detail::error_response(message.id, jsonrpc::kInternalError, "Internal error");
+    }
   }
 
   void refuse_insufficient_scope(http::Response& res, const std::string& missing, const json& id) const {
@@ -517,6 +619,12 @@ void Server::add_legacy_method(std::string method, LegacyMethod handler) {
   if (!impl_->legacy_handlers.emplace(std::move(method), std::move(handler)).second) {
     throw std::invalid_argument("duplicate legacy method");
   }
+}
+
+void Server::add_resources(ResourceSource source) {
+  if (impl_->mounted) throw std::logic_error("add_resources after mount: resources are fixed once serving");
+  if (!source.list || !source.read) throw std::invalid_argument("a resource source needs list and read");
+  impl_->resources = std::move(source);
 }
 
 void Server::mount(http::Server& http) {

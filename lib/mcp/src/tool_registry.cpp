@@ -37,7 +37,7 @@ class ToolCallContext final : public ToolContext {
   }
 
   void log(LogLevel level, std::string message, std::string logger) override {
-    if (level < scope_.log_threshold) return;
+    if (!scope_.log_enabled || level < scope_.log_threshold) return;
     nlohmann::json params{{"level", to_string(level)}, {"data", std::move(message)}};
     if (!logger.empty()) params["logger"] = std::move(logger);
     sink_.push_back(notification("notifications/message", std::move(params)));

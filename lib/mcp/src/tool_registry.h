@@ -21,6 +21,8 @@ struct CallScope {
   // The legacy path's: a handler's CallRefused leaves call() to become the request's answer,
   // instead of a tool execution error.
   bool refusal_answers_request = false;
+  // False for a modern-era request without _meta's logLevel: it gets no notifications/message.
+  bool log_enabled = true;
 };
 
 class ToolRegistry {

@@ -30,6 +30,10 @@ ServerOptions test_server_options(const TestServerOptions& test) {
   options.unsafe_sse_token_on_stream_only = test.unsafe_sse_token_on_stream_only;
   options.unsafe_sse_session_any_user = test.unsafe_sse_session_any_user;
   options.charge_batch = test.charge_batch;
+  options.unsafe_public_cache_scope = test.unsafe_public_cache_scope;
+  options.unsafe_authorize_on_header = test.unsafe_authorize_on_header;
+  options.unsafe_version_from_header = test.unsafe_version_from_header;
+  options.modern_era = test.modern_era;
   options.protected_resource_metadata =
       R"({"resource":"http://127.0.0.1/mcp","authorization_servers":["http://127.0.0.1/realms/mcp-demo"]})";
   if (test.authentication) {
@@ -109,8 +113,21 @@ void add_test_tools(Server& server) {
   });
 }
 
+void add_test_resources(Server& server) {
+  ResourceSource source;
+  source.list = [](const Principal& caller) {
+    return std::vector<ResourceInfo>{{"test://" + caller.subject + "/profile", "profile", "the caller's profile"}};
+  };
+  source.read = [](const std::string& uri, const Principal& caller) -> std::optional<ResourceText> {
+    if (uri != "test://" + caller.subject + "/profile") return std::nullopt;
+    return ResourceText{uri, "application/json", nlohmann::json{{"subject", caller.subject}}.dump()};
+  };
+  server.add_resources(std::move(source));
+}
+
 TestServer::TestServer(TestServerOptions options) : mcp_(test_server_options(options)), http_(http_options()) {
   add_test_tools(mcp_);
+  if (options.resources) add_test_resources(mcp_);
   mcp_.mount(http_);
   http_.start();
 }

@@ -23,12 +23,19 @@ struct TestServerOptions {
   bool unsafe_sse_token_on_stream_only = false;  // ServerOptions' UNSAFE switches
   bool unsafe_sse_session_any_user = false;
   decltype(ServerOptions::charge_batch) charge_batch;  // none: batches are not charged
+  // A per-user resource source: each caller lists and reads test://<subject>/profile alone.
+  bool resources = false;
+  bool unsafe_public_cache_scope = false;  // the modern era's UNSAFE switches (ServerOptions)
+  bool unsafe_authorize_on_header = false;
+  bool unsafe_version_from_header = false;
+  bool modern_era = true;  // false: a legacy-only server
 };
 
 // What TestServer is made of, for a server that is not started (the fuzz target routes
 // requests to it in process).
 ServerOptions test_server_options(const TestServerOptions& options);
 void add_test_tools(Server& server);
+void add_test_resources(Server& server);  // TestServerOptions::resources
 
 class TestServer {
  public:

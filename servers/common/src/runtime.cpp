@@ -102,6 +102,7 @@ void Runtime::declare_flags(cli::Flags& flags) {
               "serve GET /debug/credentials, the original demo's authentication trace (who the token says you are, "
               "your Vault entity, your secret's path, masked), behind the same checks as /mcp; off by default: "
               "each call logs in to Vault and may lease a credential");
+  declare_modern_era_flags(flags);
   for (const jose::DpopSabotageSwitch& each : jose::dpop_sabotage_switches()) {
     flags.toggle(each.flag, std::string("UNSAFE, for the harness's sabotage tests: accept ") + each.lets_through);
   }
@@ -209,7 +210,11 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   mcp_options.insufficient_scope_challenge = [this](const std::string& needed) {
     return authenticator_->insufficient_scope_challenge(needed);
   };
+  apply_modern_era_flags(flags, mcp_options);
+  if (flags.on("unsafe-remember-caller-by-address")) caller_by_address_ = std::make_unique<CallerByAddress>();
   mcp_ = std::make_unique<mcp::Server>(mcp_options);
+  mcp::ResourceSource identity = identity_resource(name);
+  mcp_->add_resources(flags.on("unsafe-cache-reads-across-users") ? cached_by_uri(std::move(identity)) : std::move(identity));
 }
 
 // The HTTP server stops first: a handler still running uses the members declared after it.
@@ -247,6 +252,10 @@ void Runtime::set_credential_trace(std::function<CredentialTrace(const broker::P
 }
 
 mcp::AuthResult Runtime::authenticate(const http::Request& request) {
+  const bool modern = request.has_header(mcp::kMethodHeader);
+  if (caller_by_address_ && modern && !request.has_header("Authorization")) {
+    if (auto remembered = caller_by_address_->recall(request)) return mcp::AuthResult::allow(std::move(*remembered));
+  }
   broker::AuthResult result = authenticator_->authenticate(request);
   if (!result.principal) return mcp::AuthResult::refused(result.status, result.description, result.www_authenticate);
   if (auto wait = rate_limiter_->acquire(result.principal->subject)) {
@@ -262,6 +271,7 @@ mcp::AuthResult Runtime::authenticate(const http::Request& request) {
   principal.subject = result.principal->subject;
   principal.scopes = result.principal->scopes;
   principal.context = *result.principal;
+  if (caller_by_address_ && modern) caller_by_address_->remember(request, principal);
   return mcp::AuthResult::allow(std::move(principal));
 }
 

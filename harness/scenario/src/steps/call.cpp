@@ -14,6 +14,7 @@
 #include "../recorder.h"
 #include "../step_executor.h"
 #include "../tool_result.h"
+#include "mcph/harness/stack/protocol_era.h"
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/http/trace_context.h"
@@ -174,6 +175,7 @@ void run_call(const CallStep& step, StepRun& run) {
   const auto new_session = [&] {
     mcp::ClientOptions options;
     options.transport = mcp::parse_transport(profile.transport);
+    options.era = mcp::parse_era(protocol_era(entry, service));
     options.http.read_timeout = executor.options().http_timeout;
     if (agent) {
       options.http.ca_file = agent->ca_file;

@@ -6,6 +6,7 @@
 #include "../recorder.h"
 #include "agent_fields.h"
 #include "../oauth_metadata_urls.h"
+#include "../observers.h"
 #include "dpop_presentation.h"
 #include "../step_executor.h"
 #include "mcph/harness/stack/service_table.h"
@@ -149,10 +150,13 @@ void run_http(const HttpStep& step, StepRun& run) {
   if (!http::find_field(headers, "Accept")) headers.emplace_back("Accept", "application/json, text/event-stream");
   // At an MCP server that sends traceparent on to Vault, the step starts a trace of its own (unless
   // it sends one itself) and keeps exactly that trace's audit entries, as a call step does.
+  // The same trace names the backend's ledger entries the request caused (no_ledger_entry).
   const ServiceRow* row = find_service_row(executor.stack().role_of(service));
+  std::string trace_id;
   if (row && row->mcp_server() && !http::find_field(headers, "traceparent") &&
       target_profile(entry, service).correlation == "traceparent") {
     const http::TraceParent trace = http::new_trace();
+    trace_id = trace.trace_id;
     out.trace_ids.push_back(trace.trace_id);
     headers.emplace_back("traceparent", http::format_traceparent(trace));
   }
@@ -219,6 +223,16 @@ void run_http(const HttpStep& step, StepRun& run) {
   run.record.exchange(step.method, origin + target, headers, shown_body, response.status, response.headers, response.body,
                       sync::ms_since(started));
   take_answer(response, out);
+  // Read only when asked for: a backend a fault has stopped would make every other step an error.
+  const bool ledger_asked = std::any_of(run.step.expect.begin(), run.step.expect.end(), [](const Expectation& e) {
+    return e.kind == "no_ledger_entry" || e.kind == "backend_credential_of";
+  });
+  const std::string backend = trace_id.empty() || !ledger_asked ? "" : backend_of(executor.stack(), service);
+  if (!backend.empty()) {
+    out.ledger_observed = true;
+    out.backend = backend;
+    out.ledger = ledger_entries(executor.stack().service(backend).url, trace_id);
+  }
 }
 
 HttpStep read_http(const StepSource& source) {
@@ -305,7 +319,7 @@ StepKindInfo http_step_kind() {
                  {"http.dpop", kDpopFieldMeaning},
                  kViaField,
                  kCredentialField},
-      .yields = {ResultPart::http_answer, ResultPart::rpc_answer, ResultPart::json_result, ResultPart::sent_token, ResultPart::burst, ResultPart::audit, ResultPart::duration},
+      .yields = {ResultPart::http_answer, ResultPart::rpc_answer, ResultPart::json_result, ResultPart::sent_token, ResultPart::burst, ResultPart::ledger, ResultPart::audit, ResultPart::duration},
       .read = [](const StepSource& source) -> StepSpec { return read_http(source); },
       .run = runner<HttpStep>(run_http),
       .title = titler<HttpStep>(http_title),

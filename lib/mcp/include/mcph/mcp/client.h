@@ -16,6 +16,12 @@
 //                    stream. An endpoint on another origin is refused.
 //   legacy_sse_post  the original Python demo: one plain JSON-RPC request per POST to /sse,
 //                    no initialize, no session; errors come as JSON-RPC bodies with 4xx/5xx.
+// Over Streamable HTTP the client speaks an era of MCP (ClientOptions::era): legacy (initialize
+// and a session, 2025-11-25 and earlier), modern (2026-07-28: no initialize, no session; every
+// request carries its version, capabilities and client in params._meta and MCP-Protocol-Version,
+// Mcp-Method and Mcp-Name headers; connect sends server/discover), or dual (connect sends
+// server/discover as a modern request; a result, or a 400 with a modern error, makes the client
+// modern, anything else sends it to initialize, as the revision's dual-era client does).
 // Every call returns the raw HTTP exchange as well, so tests can assert on error paths.
 // Results and params are JSON text; parse them with nlohmann/json where needed.
 // One Client holds one connection: use one per thread. Transport failures throw
@@ -41,8 +47,15 @@ enum class Transport { streamable_http, sse, legacy_sse_post };
 Transport parse_transport(std::string_view name);
 std::string_view to_string(Transport transport);
 
+enum class Era { legacy, modern, dual };
+// "legacy" / "modern" / "dual". Throws std::invalid_argument.
+Era parse_era(std::string_view name);
+std::string_view to_string(Era era);
+
 struct ClientOptions {
   Transport transport = Transport::streamable_http;
+  Era era = Era::legacy;  // streamable_http only; the other transports are legacy
+  std::string modern_protocol_version = std::string(kModernProtocolVersion);
   std::string protocol_version = latest_protocol_version();  // asked for at initialize
   std::string client_name = "mcph-harness";
   std::string client_version = "0.1.0";
@@ -159,6 +172,9 @@ class Client {
   void set_next_request_id(std::int64_t id);
   void set_protocol_version(std::string version);
   Transport transport() const;
+  // Whether requests go out in the modern era's form: era modern, or dual once connect found a
+  // modern server.
+  bool speaks_modern() const;
   const std::string& endpoint_url() const;
 
  private:

@@ -5,7 +5,13 @@
 //                  notifications the call emitted and then the response, as Accept allows
 //   DELETE <path>  ends the session named by Mcp-Session-Id
 //   GET    <path>  405: this server opens no standalone SSE stream
-// Sessions start at initialize and are required afterwards (400 without one, 404 for an
+// The modern era (protocol 2026-07-28) is served on the same endpoint: a POST without
+// Mcp-Session-Id that is not initialize and carries Mcp-Method or _meta's protocol version is
+// one self-contained request (no session; its version, capabilities, method and name checked
+// on each, 400 with -32602/-32020/-32022 when they disagree, 404 for a method the era dropped),
+// answered with resultType and, for lists and reads, ttlMs and cacheScope. Any other POST is the
+// legacy era's.
+// Legacy sessions start at initialize and are required afterwards (400 without one, 404 for an
 // unknown one), Host and Origin are checked against an allow-list (403), and every request
 // passes the authentication hook first. Optionally also serves plain JSON-RPC on a legacy path
 // (no session; the original demo's `POST /sse`), the protected resource metadata document, and the
@@ -34,6 +40,7 @@
 
 #include "mcph/http/server.h"
 #include "mcph/mcp/auth.h"
+#include "mcph/mcp/resource.h"
 #include "mcph/mcp/tool.h"
 
 namespace mcph::mcp {
@@ -89,6 +96,18 @@ struct ServerOptions {
   // MCP authorization: insufficient_scope), given the scopes the tool needs; empty: a bare
   // `Bearer error="insufficient_scope", scope="…"`.
   std::function<std::string(const std::string& needed_scopes)> insufficient_scope_challenge;
+  // false: a legacy-only server (every POST is the legacy era's), as servers before 2026-07-28 are.
+  bool modern_era = true;
+  // The modern era's ttlMs on list and read results.
+  std::chrono::milliseconds cache_ttl{60000};
+  // UNSAFE, only for the harness's sabotage tests, defects of modern-era servers it must find:
+  // per-user results (a per-user ResourceSource's) are marked cacheScope "public" …
+  bool unsafe_public_cache_scope = false;
+  // … Mcp-Name is not compared with the body: the scope check reads the tool the header names,
+  // and the call runs the body's …
+  bool unsafe_authorize_on_header = false;
+  // … MCP-Protocol-Version is not compared with _meta's version: the header's is taken.
+  bool unsafe_version_from_header = false;
 };
 
 class Server {
@@ -109,6 +128,9 @@ class Server {
   using LegacyMethod =
       std::function<nlohmann::json(const nlohmann::json& params, const Principal& caller, const http::Request& request)>;
   void add_legacy_method(std::string method, LegacyMethod handler);
+
+  // Resources (resources/list, resources/read, in both eras). One source; register before mount().
+  void add_resources(ResourceSource source);
 
   // Adds the routes to `http`. This Server must outlive `http`'s serving. Throws
   // std::invalid_argument when protected_resource_metadata is not a JSON object.

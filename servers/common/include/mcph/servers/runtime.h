@@ -13,6 +13,7 @@
 #include "mcph/http/server.h"
 #include "mcph/mcp/server.h"
 #include "mcph/servers/backend.h"
+#include "mcph/servers/modern_era.h"
 #include "mcph/servers/resource_metadata.h"
 
 namespace mcph::servers {
@@ -67,6 +68,7 @@ class Runtime {
   std::unique_ptr<broker::CredentialBroker> broker_;
   std::unique_ptr<broker::RateLimiter> rate_limiter_;
   std::function<CredentialTrace(const broker::Principal&)> trace_;
+  std::unique_ptr<CallerByAddress> caller_by_address_;  // --unsafe-remember-caller-by-address only
 };
 
 // A tool definition from its name, description and input schema (JSON Schema text).

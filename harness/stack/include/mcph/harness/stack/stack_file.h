@@ -84,6 +84,7 @@ struct TlsProxyFields {
 // and client a token for it names, and the backend whose ledger shows its calls.
 struct McpServerFields {
   std::string transport;
+  std::string protocol;  // the era it speaks (protocol_era.h); empty: legacy
   std::string profile;
   std::string correlation;
   std::string result_rows;

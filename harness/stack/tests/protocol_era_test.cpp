@@ -1,0 +1,40 @@
+#include "mcph/harness/stack/protocol_era.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "mcph/harness/stack/target_profile.h"
+
+namespace mcph::harness {
+namespace {
+
+using ::testing::HasSubstr;
+
+ServiceEntry entry_with(const std::string& protocol) {
+  std::string json = R"({"url": "http://127.0.0.1:3001/mcp")";
+  if (!protocol.empty()) json += R"(, "protocol": ")" + protocol + "\"";
+  return parse_service_entry(json + "}", "services.jira-mcp");
+}
+
+TEST(ProtocolEraTest, AbsentIsLegacyAsTheHarnessHasAlwaysSpoken) {
+  EXPECT_EQ(protocol_era(entry_with(""), "jira-mcp"), "legacy");
+}
+
+TEST(ProtocolEraTest, EachEraIsTakenAsWritten) {
+  for (const std::string era : {"modern", "legacy", "dual"}) EXPECT_EQ(protocol_era(entry_with(era), "jira-mcp"), era);
+}
+
+TEST(ProtocolEraTest, AnUnknownEraIsAnErrorNamingTheKeyWhenTheProfileIsRead) {
+  const ServiceEntry entry = entry_with("2026-07-28");
+  try {
+    (void)target_profile(entry, "jira-mcp");
+    FAIL() << "an unknown era was taken";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("services.jira-mcp.protocol must be one of modern, legacy, dual"));
+  }
+}
+
+}  // namespace
+}  // namespace mcph::harness

@@ -1,0 +1,48 @@
+#include "modern_client.h"
+
+#include "mcph/codec/base64.h"
+#include "mcph/mcp/protocol.h"
+
+namespace mcph::mcp::detail {
+
+using nlohmann::json;
+
+json with_modern_meta(json message, const std::string& version, const ClientOptions& options) {
+  json& params = message["params"];
+  if (!params.is_object()) params = json::object();
+  json& meta = params["_meta"];
+  if (!meta.is_object()) meta = json::object();
+  if (!meta.contains(kMetaProtocolVersion)) meta[std::string(kMetaProtocolVersion)] = version;
+  if (!meta.contains(kMetaClientCapabilities)) meta[std::string(kMetaClientCapabilities)] = json::object();
+  if (!meta.contains(kMetaClientInfo)) {
+    meta[std::string(kMetaClientInfo)] = {{"name", options.client_name}, {"version", options.client_version}};
+  }
+  return message;
+}
+
+std::string header_safe(const std::string& value) {
+  bool safe = !value.empty() && value.front() != ' ' && value.back() != ' ' && !value.starts_with("=?");
+  for (const char c : value) safe = safe && c >= 0x20 && c < 0x7f;
+  return safe ? value : "=?base64?" + codec::base64_encode(value) + "?=";
+}
+
+http::Fields modern_headers(const json& message, const std::string& version) {
+  const std::string method = message.value("method", "");
+  http::Fields headers{{std::string(kProtocolVersionHeader), version}, {std::string(kMethodHeader), method}};
+  const json params = message.value("params", json::object());
+  const char* key = method == "resources/read" ? "uri" : method == "tools/call" || method == "prompts/get" ? "name" : nullptr;
+  if (key != nullptr && params.is_object() && params.contains(key) && params[key].is_string()) {
+    headers.emplace_back(std::string(kNameHeader), header_safe(params[key].get<std::string>()));
+  }
+  return headers;
+}
+
+bool answers_modern(const RpcOutcome& outcome) {
+  if (outcome.ok()) return true;
+  if (outcome.http_status != 400 || !outcome.error) return false;
+  const int code = outcome.error->code;
+  return code == jsonrpc::kHeaderMismatch || code == jsonrpc::kMissingRequiredClientCapability ||
+         code == jsonrpc::kUnsupportedProtocolVersion;
+}
+
+}  // namespace mcph::mcp::detail

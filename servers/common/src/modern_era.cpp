@@ -1,0 +1,89 @@
+#include "mcph/servers/modern_era.h"
+
+#include <nlohmann/json.hpp>
+
+#include "mcph/broker/authenticator.h"
+
+namespace mcph::servers {
+
+void declare_modern_era_flags(cli::Flags& flags) {
+  flags.toggle("unsafe-public-cache-scope", "UNSAFE, for the harness's sabotage tests: per-user results of protocol "
+                                            "2026-07-28 (resources/list, resources/read) say cacheScope public")
+      .toggle("unsafe-authorize-on-header", "UNSAFE, for the harness's sabotage tests: a 2026-07-28 tools/call's "
+                                            "Mcp-Name header is not compared with the body; the scope check reads "
+                                            "the header's tool, the call runs the body's")
+      .toggle("unsafe-version-from-header", "UNSAFE, for the harness's sabotage tests: MCP-Protocol-Version is not "
+                                            "compared with the request's _meta version; the header's is taken")
+      .toggle("unsafe-cache-reads-across-users",
+              "UNSAFE, for the harness's sabotage tests: resources/read answers are cached by URI alone, so that a "
+              "URI another caller read is served to anyone who asks for it")
+      .toggle("unsafe-remember-caller-by-address",
+              "UNSAFE, for the harness's sabotage tests: a 2026-07-28 request without a token is served as the last "
+              "caller authenticated from the same address");
+}
+
+void apply_modern_era_flags(const cli::Flags& flags, mcp::ServerOptions& options) {
+  options.unsafe_public_cache_scope = flags.on("unsafe-public-cache-scope");
+  options.unsafe_authorize_on_header = flags.on("unsafe-authorize-on-header");
+  options.unsafe_version_from_header = flags.on("unsafe-version-from-header");
+}
+
+namespace {
+std::string identity_uri(const mcp::Principal& caller) {
+  const auto* who = caller.context_as<broker::Principal>();
+  return "user://" + (who != nullptr ? who->username : caller.subject) + "/identity";
+}
+}  // namespace
+
+mcp::ResourceSource identity_resource(std::string server_name) {
+  mcp::ResourceSource source;
+  source.list = [](const mcp::Principal& caller) {
+    return std::vector<mcp::ResourceInfo>{
+        {identity_uri(caller), "identity", "who this server takes the caller to be", "application/json"}};
+  };
+  source.read = [server_name](const std::string& uri, const mcp::Principal& caller) -> std::optional<mcp::ResourceText> {
+    if (uri != identity_uri(caller)) return std::nullopt;
+    const auto* who = caller.context_as<broker::Principal>();
+    const nlohmann::json body{{"subject", caller.subject},
+                              {"preferred_username", who != nullptr ? who->username : ""},
+                              {"server", server_name}};
+    return mcp::ResourceText{uri, "application/json", body.dump()};
+  };
+  return source;
+}
+
+mcp::ResourceSource cached_by_uri(mcp::ResourceSource source) {
+  struct Cache {
+    std::mutex mutex;
+    std::map<std::string, mcp::ResourceText> by_uri;
+  };
+  auto cache = std::make_shared<Cache>();
+  source.read = [cache, read = std::move(source.read)](const std::string& uri,
+                                                       const mcp::Principal& caller) -> std::optional<mcp::ResourceText> {
+    {
+      std::lock_guard lock(cache->mutex);
+      if (const auto hit = cache->by_uri.find(uri); hit != cache->by_uri.end()) return hit->second;
+    }
+    auto text = read(uri, caller);
+    if (text) {
+      std::lock_guard lock(cache->mutex);
+      cache->by_uri.emplace(uri, *text);
+    }
+    return text;
+  };
+  return source;
+}
+
+std::optional<mcp::Principal> CallerByAddress::recall(const http::Request& request) const {
+  std::lock_guard lock(mutex_);
+  const auto it = by_address_.find(request.remote_addr);
+  if (it == by_address_.end()) return std::nullopt;
+  return it->second;
+}
+
+void CallerByAddress::remember(const http::Request& request, const mcp::Principal& principal) {
+  std::lock_guard lock(mutex_);
+  by_address_[request.remote_addr] = principal;
+}
+
+}  // namespace mcph::servers
