@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "mcph/text/closest.h"
+#include "unknown_key.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness {
@@ -122,7 +122,7 @@ PolicyProfile parse_policy_profile(const Json& json, const std::string& field) {
     } else if (key == "table") {
       policy.table = text_of(value, here);
     } else {
-      throw std::runtime_error(field + ": unknown key \"" + key + "\" (the closest known: " + text::join(text::closest(key, keys)) + ")");
+      refuse_unknown_key(field, key, keys);
     }
   }
   for (const char* required : {"decision_path", "input", "table"}) {

@@ -4,11 +4,11 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "unknown_key.h"
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/harness/stack/stack_params.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/harness/fixtures/text_file.h"
-#include "mcph/text/closest.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness {
@@ -61,12 +61,6 @@ std::vector<std::string> parse_behind_fault_proxy(const Json& json, const std::s
   return behind;
 }
 
-// A key the harness does not know is a mistake, never ignored: a typo in a key would otherwise
-// fall back to its default without a word.
-[[noreturn]] void refuse_unknown_key(const std::string& where, const std::string& key, const std::vector<std::string>& known) {
-  throw std::runtime_error(where + ": unknown key \"" + key + "\" (the closest known: " + text::join(text::closest(key, known)) +
-                           ")");
-}
 
 // The keys of a service whose value is text, and where each lives in the entry.
 struct TextKey {

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "mcph/text/closest.h"
+#include "unknown_key.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness {
@@ -16,10 +16,6 @@ using Json = nlohmann::json;
 const std::vector<std::string> kCapabilityNames = {"read", "write", "list", "delete"};
 const std::vector<std::string> kRefusalNames = {"insufficient_scope", "invalid_argument", "not_found"};
 const std::vector<std::string> kResultSources = {"structured_content", "text_json", "text"};
-
-[[noreturn]] void unknown_key(const std::string& where, const std::string& key, const std::vector<std::string>& known) {
-  throw std::runtime_error(where + ": unknown key \"" + key + "\" (the closest known: " + text::join(text::closest(key, known)) + ")");
-}
 
 bool contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -38,7 +34,7 @@ std::map<std::string, std::string> name_map(const Json& json, const std::string&
   for (const auto& [key, value] : json.items()) {
     if (!contains(allowed, key)) {
       if (allowed.empty()) throw std::runtime_error(where + ": this capability has none, not \"" + key + "\"");
-      unknown_key(where, key, allowed);
+      refuse_unknown_key(where, key, allowed);
     }
     std::string name = text_of(value, where + "." + key);
     if (pointers ? !name.empty() && name[0] != '/' : name.empty()) {
@@ -69,7 +65,7 @@ CapabilityTool parse_capability(const Json& json, const std::string& where, cons
     } else if (key == "fields") {
       for (auto& [field, pointer] : name_map(value, at, capability_fields(capability), true)) tool.fields[field] = pointer;
     } else {
-      unknown_key(where, key, {"tool", "args", "result", "fields"});
+      refuse_unknown_key(where, key, {"tool", "args", "result", "fields"});
     }
   }
   if (tool.tool.empty()) throw std::runtime_error(where + ".tool must name the server's tool");
@@ -106,7 +102,7 @@ RefusalShape parse_refusal(const Json& json, const std::string& where) {
         shape.result[pointer] = want.dump();
       }
     } else {
-      unknown_key(where, key, {"http_status", "header_contains", "jsonrpc_error", "tool_error", "result"});
+      refuse_unknown_key(where, key, {"http_status", "header_contains", "jsonrpc_error", "tool_error", "result"});
     }
   }
   return shape;
@@ -156,13 +152,13 @@ ToolMap parse_tool_map(const std::string& json_text, const std::string& where, T
     } else if (key == "refusals") {
       if (!value.is_object()) throw std::runtime_error(at + " must be an object of refusal kind → its shape");
       for (const auto& [kind, shape] : value.items()) {
-        if (!is_refusal_kind(kind)) unknown_key(at, kind, kRefusalNames);
+        if (!is_refusal_kind(kind)) refuse_unknown_key(at, kind, kRefusalNames);
         base.refusals[kind] = parse_refusal(shape, at + "." + kind);
       }
     } else {
       std::vector<std::string> known = kCapabilityNames;
       known.emplace_back("refusals");
-      unknown_key(where, key, known);
+      refuse_unknown_key(where, key, known);
     }
   }
   return base;
