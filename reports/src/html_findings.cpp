@@ -35,10 +35,13 @@ std::string taxonomy_text(const Finding& finding) {
   return text;
 }
 
-// A bounded finding's bound, under its property: "within its bound: until the token's exp, …".
-std::string bound_html(const Finding& finding) {
-  if (!finding.bounded()) return "";
-  return "<span class=\"finding-bound\">within its bound: " + markup_text(finding.bound) + "</span>";
+// Under a finding's property: a bounded one's bound ("within its bound: until the token's exp, …"),
+// an accepted one's acceptance ("accepted by security@example.com: …").
+std::string note_html(const Finding& finding) {
+  std::string html;
+  if (finding.bounded()) html += "<span class=\"finding-bound\">within its bound: " + markup_text(finding.bound) + "</span>";
+  if (!finding.accepted.empty()) html += "<span class=\"finding-bound\">accepted " + markup_text(finding.accepted) + "</span>";
+  return html;
 }
 
 std::string row(const Located& item) {
@@ -46,7 +49,7 @@ std::string row(const Located& item) {
   const std::string step = step_anchor(*item.scenario, item.anchor, finding.step);
   return "<tr" + std::string(finding.bounded() ? " class=\"finding-bounded\"" : "") +
          "><td class=\"finding-property\" data-label=\"Property broken\">" + markup_text(finding.property) +
-         bound_html(finding) + "</td><td data-label=\"Scenario\"><a href=\"#" + item.anchor + "\">" + markup_text(item.scenario->name) +
+         note_html(finding) + "</td><td data-label=\"Scenario\"><a href=\"#" + item.anchor + "\">" + markup_text(item.scenario->name) +
          "</a></td><td class=\"finding-step\" data-label=\"Step\">" +
          (step.empty() ? markup_text(finding.step)
                        : "<a href=\"#" + step + "\">" + markup_text(finding.step) + "</a>") +
@@ -97,7 +100,7 @@ std::string scenario_findings(const ScenarioResult& scenario) {
             markup_text(finding.property) + "</strong>";
     if (!finding.step.empty()) html += " <span class=\"finding-where\">shown by step " + markup_text(finding.step) + "</span>";
     html += " <span class=\"finding-taxonomy\">" + markup_text(taxonomy_text(finding)) + "</span>";
-    html += bound_html(finding) + "</li>";
+    html += note_html(finding) + "</li>";
   }
   return html + "</ul>";
 }

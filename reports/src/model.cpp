@@ -43,7 +43,14 @@ bool is_inconclusive(const ScenarioResult& scenario) {
   return scenario.status == ScenarioResult::Status::error && scenario.message.starts_with(kInconclusivePrefix);
 }
 
+bool is_accepted(const ScenarioResult& scenario) {
+  return scenario.status == ScenarioResult::Status::failed && !scenario.findings.empty() &&
+         std::all_of(scenario.findings.begin(), scenario.findings.end(),
+                     [](const Finding& finding) { return !finding.accepted.empty(); });
+}
+
 std::string status_text(const ScenarioResult& scenario) {
+  if (is_accepted(scenario)) return "accepted";
   return is_inconclusive(scenario) ? "inconclusive" : to_string(scenario.status);
 }
 
@@ -75,7 +82,8 @@ std::string to_string(const FindingCounts& counts) {
 
 std::string to_string(const Counts& counts) {
   return counted(counts.tests, "scenario", "scenarios") + ": " + std::to_string(counts.passed) + " passed, " +
-         std::to_string(counts.failures) + " failed, " + std::to_string(counts.errors - counts.inconclusive) +
+         std::to_string(counts.failures) + " failed" +
+         (counts.accepted > 0 ? " (" + std::to_string(counts.accepted) + " accepted by the baseline)" : "") + ", " + std::to_string(counts.errors - counts.inconclusive) +
          " broken, " + (counts.inconclusive > 0 ? std::to_string(counts.inconclusive) + " inconclusive, " : "") +
          std::to_string(counts.skipped) + " skipped";
 }
@@ -125,6 +133,7 @@ void add(Counts& counts, const ScenarioResult& scenario) {
     default: ++counts.errors; break;
   }
   if (is_inconclusive(scenario)) ++counts.inconclusive;
+  if (is_accepted(scenario)) ++counts.accepted;
 }
 
 }  // namespace
@@ -171,7 +180,7 @@ Counts RunReport::counts() const {
 
 bool RunReport::ok() const {
   const Counts all = counts();
-  return all.failures == 0 && all.errors == 0;
+  return all.failures == all.accepted && all.errors == 0;
 }
 
 // "412 ms", "3.21 s", "2 min 05 s"

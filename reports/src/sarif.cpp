@@ -11,6 +11,7 @@
 
 #include "mcph/codec/hex.h"
 #include "mcph/openssl/crypto.h"
+#include "mcph/reports/baseline.h"
 #include "mcph/reports/taxonomy.h"
 #include "output_file.h"
 #include "text.h"
@@ -132,13 +133,8 @@ Json location(const SuiteResult& suite, const std::optional<int>& line, const st
   return json;
 }
 
-std::string fingerprint(const std::vector<std::string>& parts) {
-  std::string joined;
-  for (const std::string& part : parts) joined += part + '\x1f';
-  return codec::hex_encode(openssl::sha256(joined));
-}
-
-PendingResult finding_result(const SuiteResult& suite, const ScenarioResult& scenario, const Finding& finding) {
+PendingResult finding_result(const RunReport& report, const SuiteResult& suite, const ScenarioResult& scenario,
+                             const Finding& finding) {
   const Rule rule = rule_for(finding.property_id);
   const StepRecord* step = step_titled(scenario, finding.step);
   Json checks = Json::array();
@@ -169,9 +165,14 @@ PendingResult finding_result(const SuiteResult& suite, const ScenarioResult& sce
       {"message", {{"text", clean(finding.server) + ": " + rule.property + " — " + clean(finding.evidence) +
                                 (finding.bounded() ? " (within its bound: " + clean(finding.bound) + ")" : "")}}},
       {"locations", Json::array({location(suite, line, finding.server)})},
-      {"partialFingerprints",
-       {{"mcphFinding/v1", fingerprint({rule.id, finding.server, suite.file, scenario.name, finding.step})}}},
+      {"partialFingerprints", {{"mcphFinding/v2", finding_fingerprint(suite, scenario, finding)}}},
       {"properties", properties}};
+  // Against a baseline (run --baseline): an accepted finding is unchanged and suppressed with the
+  // team's reason, any other one is new.
+  if (report.baseline) result["baselineState"] = finding.accepted.empty() ? "new" : "unchanged";
+  if (!finding.accepted.empty()) {
+    result["suppressions"] = Json::array({{{"kind", "external"}, {"status", "accepted"}, {"justification", clean(finding.accepted)}}});
+  }
   return {rule, result};
 }
 
@@ -199,7 +200,8 @@ PendingResult inconclusive_result(const SuiteResult& suite, const ScenarioResult
                  {"level", level(rule)},
                  {"message", {{"text", clean(scenario.name) + ": " + clean(scenario.message)}}},
                  {"locations", Json::array({location(suite, line, server)})},
-                 {"partialFingerprints", {{"mcphFinding/v1", fingerprint({rule.id, suite.file, scenario.name})}}},
+                 {"partialFingerprints",
+                  {{"mcphFinding/v2", codec::hex_encode(openssl::sha256(rule.id + '\x1f' + scenario_key(suite, scenario)))}}},
                  {"properties", {{"scenario", clean(scenario.name)}}}};
   return {rule, result};
 }
@@ -210,7 +212,7 @@ std::string sarif_json(const RunReport& report) {
   std::vector<PendingResult> pending;
   for (const SuiteResult& suite : report.suites) {
     for (const ScenarioResult& scenario : suite.scenarios) {
-      for (const Finding& finding : scenario.findings) pending.push_back(finding_result(suite, scenario, finding));
+      for (const Finding& finding : scenario.findings) pending.push_back(finding_result(report, suite, scenario, finding));
       if (is_inconclusive(scenario)) pending.push_back(inconclusive_result(suite, scenario));
     }
   }

@@ -35,8 +35,8 @@ TEST(FindingCounts, APropertyBrokenInManyScenariosCountsOnce) {
   SuiteResult suite;
   for (const char* server : {"jira-mcp", "github-mcp", "jira-mcp"}) {
     ScenarioResult scenario = scenario_with(ScenarioResult::Status::failed);
-    scenario.findings = {{server, "accepts-token-it-must-refuse", "accepts a token it must refuse", "1: x", "", {}, {}},
-                         {server, "wrong-error-status", "answers with the wrong error status", "2: x", "", {}, {}}};
+    scenario.findings = {{server, "accepts-token-it-must-refuse", "accepts a token it must refuse", "1: x", "", {}, {}, {}},
+                         {server, "wrong-error-status", "answers with the wrong error status", "2: x", "", {}, {}, {}}};
     suite.scenarios.push_back(scenario);
   }
   suite.scenarios.push_back(scenario_with(ScenarioResult::Status::passed));

@@ -103,7 +103,7 @@ RunReport sample_report() {
     };
     leak.failures = failures_of_steps(leak.steps);
     leak.findings = {{"github-mcp", "reuses-another-users-cached-credential", "reuses another user's cached credential", "3: bob calls github.list_repos",
-                      "backend_credential_of: bob; got credential ****a1b2 (alice) at mock-github GET /user/repos", {}, {}}};
+                      "backend_credential_of: bob; got credential ****a1b2 (alice) at mock-github GET /user/repos", {}, {}, {}}};
     UserFlow bob = sample_flow("bob", "9d41e2c0-7a55-4f0e-b3c2-6e8a1d4c9f20", "a1b2");
     bob.steps[4].detail = "secret/data/users/alice/github  ← not bob's path";
     leak.flows = {sample_flow("alice", "5f0c2a64-3b7e-4d8a-9a51-0c7f3f7b2e11", "a1b2"), bob};
@@ -178,9 +178,9 @@ RunReport sample_report() {
     claim.failures = failures_of_steps(claim.steps);
     claim.findings = {
         {"demo-jira-mcp", "trusts-unverified-claim", "trusts an unverified claim", "2: alice calls demo-jira.get_issue",
-         "http_status: 401; got HTTP 200 with bob's credential ****9f3e (path from preferred_username)", {}, {}},
+         "http_status: 401; got HTTP 200 with bob's credential ****9f3e (path from preferred_username)", {}, {}, {}},
         {"demo-jira-mcp", "wrong-error-status", "answers with the wrong error status", "3: alice calls demo-jira.get_issue",
-         "http_status: 401; got HTTP 500: Internal Server Error", {}, {}},
+         "http_status: 401; got HTTP 500: Internal Server Error", {}, {}, {}},
     };
     claim.trace_file = "traces/jwt-attacks/unverified-claim.json";
     attacks.scenarios.push_back(claim);
@@ -272,7 +272,7 @@ RunReport sample_report_with_a_bounded_finding() {
                   "until the token's exp: at most 300 s (accepted, the token's exp 291 s away)", "jwt-attacks.yaml:77"}};
   scenario.steps.push_back(step);
   scenario.findings.push_back({"jira-mcp", "accepts-token-it-must-refuse", "accepts a token it must refuse", step.title,
-                               "accepted_at_most_s: 300 — accepted", step.checks.front().actual, {}});
+                               "accepted_at_most_s: 300 — accepted", step.checks.front().actual, {}, {}});
   report.suites.at(1).scenarios.push_back(scenario);
   return report;
 }

@@ -166,7 +166,7 @@ TEST(Sarif, SecretsInTheEvidenceAreMasked) {
   const std::string jwt =
       "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6MTcwMDAwMDAwMH0.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl";
   report.suites[0].scenarios[0].findings.push_back(
-      {"jira-mcp", "accepts-token-it-must-refuse", "accepts a token it must refuse", "1: x", "accepted Authorization: Bearer " + jwt, {}, {}});
+      {"jira-mcp", "accepts-token-it-must-refuse", "accepts a token it must refuse", "1: x", "accepted Authorization: Bearer " + jwt, {}, {}, {}});
   EXPECT_THAT(sarif_json(report), Not(HasSubstr(jwt)));
 }
 
@@ -213,7 +213,7 @@ RunReport report_with_verdicts() {
   refused.checks = {{"bearer_challenge: invalid_token", Check::Verdict::failed, "no WWW-Authenticate", "jwt-attacks.yaml:12"}};
   challenge.steps = {refused};
   challenge.findings = {{"jira-mcp", "refusal-without-challenge", "refuses without the challenge the specifications require",
-                         refused.title, "401 without WWW-Authenticate", "", "warning"}};
+                         refused.title, "401 without WWW-Authenticate", "", "warning", {}}};
   ScenarioResult unreached;
   unreached.name = "an expired token is refused";
   unreached.status = ScenarioResult::Status::error;

@@ -32,7 +32,7 @@ reports::SuiteResult check_configuration(const StackFile& stack, const std::file
                                  : drift.object.starts_with("Cognito") ? "cognito"
                                                                        : "vault";
       result.findings.push_back({server, "stack-drifted-from-fixtures", "the stack drifted from its fixtures", drift.object,
-                                 drift.object + ": " + drift.difference, {}, {}});
+                                 drift.object + ": " + drift.difference, {}, {}, {}});
     }
     if (!check.drifts.empty()) {
       result.message = std::to_string(check.drifts.size()) +

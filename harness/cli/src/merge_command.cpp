@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "baseline_flags.h"
 #include "commands.h"
 #include "mcph/cli/flags.h"
 #include "mcph/harness/scenario/shard.h"
@@ -26,7 +27,8 @@ int merge_command(int argc, char** argv) {
       "different shard counts, scenario files or scenario selections, slices that do not cover a load\n"
       "step's users, or a call claimed twice.\n"
       "Exit code: 0 when every merged scenario passed (or was skipped), 1 when one failed or broke, 4 when\n"
-      "none did but one was inconclusive, 2 for usage errors, 3 for result directories that do not make one run.");
+      "none did but one was inconclusive, 2 for usage errors, 3 for result directories that do not make one run.\n"
+      "A finding a --baseline accepts is reported but does not count.");
   flags.positionals("DIRS", "the workers' result directories (each with its shard.json), every shard's once");
   flags.option("junit", "", "write a JUnit XML report to this file")
       .option("html", "", "write a self-contained HTML report to this file")
@@ -34,9 +36,17 @@ int merge_command(int argc, char** argv) {
       .option("benchmark-json", "",
               "write each load step's counts and merged latencies per level to this file, in Google Benchmark's "
               "JSON layout (the counters of bench/load_bench)");
+  add_baseline_flags(flags);
   flags.parse(argc, argv);
   if (flags.positional().empty()) {
     std::fprintf(stderr, "%s: no result directories given\nTry '%s --help'.\n", program.c_str(), program.c_str());
+    return 2;
+  }
+  std::optional<reports::Baseline> baseline;
+  try {
+    baseline = baseline_from_flags(flags);
+  } catch (const reports::BaselineError& e) {
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
     return 2;
   }
   std::vector<std::filesystem::path> dirs(flags.positional().begin(), flags.positional().end());
@@ -48,8 +58,9 @@ int merge_command(int argc, char** argv) {
     std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
     return 3;
   }
-  const reports::RunReport& report = merged.report;
+  reports::RunReport& report = merged.report;
   try {
+    use_baseline(report, baseline, flags);
     write_report_files(report, flags);
     if (!flags.get("benchmark-json").empty()) {
       std::ofstream out(flags.get("benchmark-json"));
@@ -76,7 +87,7 @@ int merge_command(int argc, char** argv) {
     }
   }
   std::printf("%d shards merged: %s\n%s", merged.shards, reports::to_string(report.counts()).c_str(), run_summary(report).c_str());
-  return run_exit_code(report);
+  return run_exit_code(report, flags.on("strict-baseline"));
 }
 
 }  // namespace mcph::harness::cli

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "baseline_flags.h"
 #include "commands.h"
 #include "configuration_check.h"
 #include "family_applicability.h"
@@ -60,7 +61,8 @@ int run_command(int argc, char** argv) {
       "Exit code: 0 when every scenario passed or was skipped (what does not apply to the stack is skipped,\n"
       "saying why), 1 when one failed (a finding) or broke, 4 when none did but one was inconclusive (the\n"
       "harness could not decide it: a control failed, a step was not reached), 2 for usage errors, 130 when\n"
-      "interrupted. A worker's exit code is its own slice's verdict; the run's is merge's.");
+      "interrupted. A finding a --baseline accepts is reported but does not count. A worker's exit code is its\n"
+      "own slice's verdict; the run's is merge's.");
   flags.positionals("FILES", "scenario files [default: every scenarios/*.yaml]");
   add_run_stack_flags(flags);
   flags.repeated("family", "run only the files of this family (isolation, missing-credentials, ...)")
@@ -77,9 +79,17 @@ int run_command(int argc, char** argv) {
               "JOB_COMPLETION_INDEX/MCPH_SHARD_COUNT when set, else 0/1]")
       .option("shard-out", "", "write what this worker saw (calls, credential fingerprints, latency histograms, "
                                "its report) into this directory, for `mcp-harness merge`; needed with more than one shard");
+  add_baseline_flags(flags);
   flags.parse(argc, argv);
   if (const auto error = run_stack_flags_error(flags)) {
     std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), error->c_str(), program.c_str());
+    return 2;
+  }
+  std::optional<reports::Baseline> baseline;
+  try {
+    baseline = baseline_from_flags(flags);  // before anything runs: a mistake in it costs no run
+  } catch (const reports::BaselineError& e) {
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
     return 2;
   }
 
@@ -178,6 +188,7 @@ int run_command(int argc, char** argv) {
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   try {
+    use_baseline(report, baseline, flags);
     write_report_files(report, flags);
     if (!flags.get("shard-out").empty()) {
       write_shard_result(flags.get("shard-out"), shard, report, selection.files, load_records);
@@ -194,7 +205,7 @@ int run_command(int argc, char** argv) {
     std::printf("interrupted: the scenarios not run are reported skipped\n");
     return 130;
   }
-  return run_exit_code(report);
+  return run_exit_code(report, flags.on("strict-baseline"));
 }
 
 }  // namespace mcph::harness::cli

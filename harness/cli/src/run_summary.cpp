@@ -1,5 +1,6 @@
 #include "run_summary.h"
 
+#include <filesystem>
 #include <map>
 
 #include "mcph/reports/taxonomy.h"
@@ -22,6 +23,39 @@ std::string by_level(const reports::RunReport& report) {
     if (counts[level] == 0) continue;
     out += (out.empty() ? "" : ", ") + std::to_string(counts[level]) + " " + std::string(level);
   }
+  return out;
+}
+
+// What the baseline did: how many findings it accepts, and each entry stale or expired.
+std::string baseline_summary(const reports::RunReport& report) {
+  if (!report.baseline) return "";
+  const reports::BaselineUse& use = *report.baseline;
+  std::string out = "  baseline " + use.file + ": " + std::to_string(use.accepted) + " accepted finding" +
+                    (use.accepted == 1 ? "" : "s") + "\n";
+  for (const auto& entry : use.expired) out += "    expired, the finding is new again: " + entry + "\n";
+  for (const auto& entry : use.stale) out += "    stale, no finding matches it: " + entry + "\n";
+  return out;
+}
+
+// The text as one word of a POSIX shell: in single quotes, a quote inside written '\''.
+std::string shell_word(const std::string& text) {
+  std::string word = "'";
+  for (const char c : text) word += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return word + "'";
+}
+
+// The commands that run the scenario again: on the same stack while it still runs, and its
+// recorded trace when the run kept one.
+std::string again(const reports::RunReport& report, const reports::SuiteResult& suite,
+                  const reports::ScenarioResult& scenario) {
+  if (suite.file.empty()) return "";
+  std::string out = "      again: mcp-harness run " + shell_word(suite.file) + " --scenario " + shell_word(scenario.name);
+  std::error_code error;
+  if (!report.stack_file.empty() && std::filesystem::exists(report.stack_file, error)) {
+    out += " --stack " + shell_word(report.stack_file);
+  }
+  out += "\n";
+  if (!scenario.trace_file.empty()) out += "      replay: mcp-harness replay " + shell_word(scenario.trace_file) + "\n";
   return out;
 }
 
@@ -52,20 +86,23 @@ std::string run_summary(const reports::RunReport& report) {
       for (const auto& finding : scenario.findings) {
         const std::string_view level = reports::level(finding);
         out += "      " + (level == "error" ? std::string() : std::string(level) + " ") + "finding on " + finding.server + ": " + finding.property + " (" + finding.evidence + ")\n";
+        if (!finding.accepted.empty()) out += "        accepted " + finding.accepted + "\n";
       }
       for (const auto& undecided : reports::undecided_checks(scenario)) out += "      cannot tell: " + undecided + "\n";
       // An inconclusive scenario's message only repeats its first undecided check, when it has one;
       // else (a step not reached, a control step failed) it is the reason.
       const bool repeats = reports::is_inconclusive(scenario) && !reports::undecided_checks(scenario).empty();
       if (!scenario.message.empty() && !repeats) out += "      " + scenario.message + "\n";
+      out += again(report, suite, scenario);
     }
   }
-  return out;
+  return out + baseline_summary(report);
 }
 
-int run_exit_code(const reports::RunReport& report) {
+int run_exit_code(const reports::RunReport& report, bool strict_baseline) {
   const reports::Counts counts = report.counts();
-  if (counts.failures > 0 || counts.errors > counts.inconclusive) return 1;
+  if (counts.failures > counts.accepted || counts.errors > counts.inconclusive) return 1;
+  if (strict_baseline && report.baseline && !report.baseline->stale.empty()) return 1;
   return counts.inconclusive > 0 ? 4 : 0;
 }
 

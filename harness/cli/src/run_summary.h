@@ -13,7 +13,9 @@ std::string run_summary(const reports::RunReport& report);
 // The exit code of `run` and `merge` for a finished report: 0 when every scenario passed or was
 // skipped, 1 when one failed (a finding) or broke, 4 when none did but the harness could not decide
 // one (inconclusive: a control failed, a step was not reached) — a verdict of the harness's reach,
-// not of the server, which a CI job may want to treat apart from a finding.
-int run_exit_code(const reports::RunReport& report);
+// not of the server, which a CI job may want to treat apart from a finding. A failed scenario whose
+// every finding the run's baseline accepts does not count; with `strict_baseline`, a baseline entry
+// that matched nothing is 1.
+int run_exit_code(const reports::RunReport& report, bool strict_baseline = false);
 
 }  // namespace mcph::harness::cli

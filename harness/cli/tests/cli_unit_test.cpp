@@ -129,6 +129,43 @@ TEST(RunExitCode, SeparatesFindingsFromWhatTheHarnessCouldNotDecide) {
   EXPECT_EQ(run_exit_code(report_of({inconclusive(), scenario(Status::error, "the stack did not answer")})), 1);
 }
 
+// Under each scenario that did not pass, the command that runs it again, as a shell takes it, and
+// its trace's replay when the run kept one.
+TEST(RunSummary, SaysHowToRunAFailedScenarioAgain) {
+  reports::ScenarioResult failed;
+  failed.name = "alice's token is refused";
+  failed.status = reports::ScenarioResult::Status::failed;
+  failed.trace_file = "traces/jwt attacks.json";
+  reports::RunReport report = report_of({failed});
+  report.suites[0].file = "scenarios/jwt_attacks.yaml";
+  report.stack_file = "/nonexistent/stack.json";  // stopped with its run: no --stack
+  EXPECT_THAT(run_summary(report), HasSubstr("      again: mcp-harness run 'scenarios/jwt_attacks.yaml' --scenario "
+                                             "'alice'\\''s token is refused'\n"
+                                             "      replay: mcp-harness replay 'traces/jwt attacks.json'\n"));
+  report.stack_file = MCPH_SOURCE_SCENARIOS_DIR "/isolation.yaml";  // any file that exists
+  EXPECT_THAT(run_summary(report), HasSubstr("--scenario 'alice'\\''s token is refused' --stack '" MCPH_SOURCE_SCENARIOS_DIR "/isolation.yaml'\n"));
+}
+
+// A failed scenario whose every finding a baseline accepts does not fail the run; one new finding
+// beside an accepted one does; a stale entry fails it only when the baseline is strict.
+TEST(RunExitCode, CountsOnlyFindingsNoBaselineAccepts) {
+  reports::ScenarioResult failed;
+  failed.name = "s";
+  failed.status = reports::ScenarioResult::Status::failed;
+  failed.findings = {{"jira-mcp", "accepts-token-it-must-refuse", "x", "1: x", "e", {}, {}, "by me: known"},
+                     {"github-mcp", "accepts-token-it-must-refuse", "x", "1: x", "e", {}, {}, "by me: known"}};
+  reports::RunReport report = report_of({failed});
+  report.baseline = reports::BaselineUse{"baseline.json", 2, {}, {}};
+  EXPECT_EQ(run_exit_code(report), 0);
+  EXPECT_THAT(run_summary(report), HasSubstr("  accepted: isolation — s\n"));
+  report.baseline->stale = {"baseline.json: accepted[2]: MCPH801 on jira-mcp in \"a / b\""};
+  EXPECT_EQ(run_exit_code(report), 0);
+  EXPECT_EQ(run_exit_code(report, true), 1);
+  EXPECT_THAT(run_summary(report), HasSubstr("    stale, no finding matches it: baseline.json: accepted[2]: MCPH801"));
+  report.suites[0].scenarios[0].findings[1].accepted.clear();
+  EXPECT_EQ(run_exit_code(report), 1);
+}
+
 // The terminal says what the HTML says: every check the harness could not decide, with its step,
 // under the scenario it left inconclusive, and beside the failures of a scenario that failed.
 TEST(RunSummary, ShowsEveryInconclusiveCheckWithItsReason) {
@@ -155,7 +192,7 @@ TEST(RunSummary, CountsDistinctPropertiesAndTheScenariosShowingThem) {
     reports::ScenarioResult failed;
     failed.name = name;
     failed.status = reports::ScenarioResult::Status::failed;
-    failed.findings = {{"jira-mcp", "accepts-token-it-must-refuse", "accepts a token it must refuse", "1: x", "200 where 401 is due", {}, {}}};
+    failed.findings = {{"jira-mcp", "accepts-token-it-must-refuse", "accepts a token it must refuse", "1: x", "200 where 401 is due", {}, {}, {}}};
     scenarios.push_back(failed);
   }
   const std::string summary = run_summary(report_of(scenarios));
@@ -169,9 +206,9 @@ TEST(RunSummary, CountsFindingsByLevelAndSaysWhyAScenarioIsInconclusive) {
   reports::ScenarioResult refused;
   refused.name = "a";
   refused.status = reports::ScenarioResult::Status::failed;
-  refused.findings = {{"jira-mcp", "accepts-token-it-must-refuse", "accepts a token it must refuse", "1: x", "200 where 401 is due", {}, {}},
+  refused.findings = {{"jira-mcp", "accepts-token-it-must-refuse", "accepts a token it must refuse", "1: x", "200 where 401 is due", {}, {}, {}},
                       {"jira-mcp", "refusal-without-challenge", "refuses without the challenge the specifications require", "2: x",
-                       "401 without WWW-Authenticate", {}, "warning"}};
+                       "401 without WWW-Authenticate", {}, "warning", {}}};
   reports::ScenarioResult unreached;
   unreached.name = "b";
   unreached.status = reports::ScenarioResult::Status::error;

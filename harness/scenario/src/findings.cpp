@@ -80,7 +80,7 @@ reports::Finding finding(const reports::StepRecord& step, std::string_view prope
   const reports::Rule rule = reports::rule_for(property_id);
   return reports::Finding{step.server,       std::string(property_id),  rule.property,
                           step.title,        secrets::scrub(evidence),  secrets::scrub(bound),
-                          std::string(reports::level(rule))};
+                          std::string(reports::level(rule)), {}};
 }
 
 // A step with no failed check but a bounded one: the finding with its bound.

@@ -139,7 +139,7 @@ TEST(StepReachTest, AFailedControlStepMakesTheScenarioInconclusive) {
   EXPECT_NE(unreached_reason(control, 1)->find("the profile's auth"), std::string::npos);
 
   reports::ScenarioResult scenario;
-  scenario.findings = {{"jira-mcp", "accepts-token-it-must-refuse", "x", "1: x", "e", {}, {}}};
+  scenario.findings = {{"jira-mcp", "accepts-token-it-must-refuse", "x", "1: x", "e", {}, {}, {}}};
   make_inconclusive(scenario, *reason);
   EXPECT_TRUE(reports::is_inconclusive(scenario));
   EXPECT_TRUE(scenario.findings.empty()) << "an inconclusive scenario files no finding";

@@ -2,6 +2,7 @@
 // The result of one harness run as plain data: the scenario runner fills it, the writers
 // (junit.h, html.h) turn it into files. Values in it are meant to be masked already; the
 // writers scrub every free-text field again anyway (scrub.h).
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -112,6 +113,9 @@ struct Finding {
   // SARIF's level: "error" (a security property), "warning" (another behaviour, or a refusal
   // without its challenge), "note"; empty: the rule's own (taxonomy.h, level).
   std::string level;
+  // When a baseline of accepted findings (baseline.h) accepts it: who accepted it and why, e.g.
+  // "by security@example.com: the stand-in's known difference"; empty when none does.
+  std::string accepted;
   bool bounded() const { return !bound.empty(); }
   // What tells properties apart: the id, or the text of a finding made without one.
   const std::string& property_key() const { return property_id.empty() ? property : property_id; }
@@ -137,11 +141,15 @@ struct ScenarioResult {
 
 const char* to_string(ScenarioResult::Status status);  // "passed", "failed", "skipped", "error"
 
+// A failed scenario whose every finding a baseline accepts: reported, but not a failure of the run.
+bool is_accepted(const ScenarioResult& scenario);
+
 // A scenario the harness could not decide (a check was inconclusive and none failed) is an error
 // whose message starts with this: never a pass, never a verdict on the target.
 inline constexpr std::string_view kInconclusivePrefix = "inconclusive:";
 bool is_inconclusive(const ScenarioResult& scenario);
-// The status as people read it: "inconclusive" for an inconclusive scenario, else to_string.
+// The status as people read it: "inconclusive" for an inconclusive scenario, "accepted" for a
+// failed one whose every finding a baseline accepts, else to_string.
 std::string status_text(const ScenarioResult& scenario);
 // Every inconclusive check of the scenario, as "step: expectation — what was seen", in order.
 std::vector<std::string> undecided_checks(const ScenarioResult& scenario);
@@ -172,6 +180,7 @@ struct Counts {
   int errors = 0;
   int inconclusive = 0;  // of the errors, the scenarios the harness could not decide
   int skipped = 0;
+  int accepted = 0;  // of the failures, the scenarios whose every finding a baseline accepts
 };
 // "3 scenarios: 1 passed, 1 failed, 0 broken, 1 inconclusive, 0 skipped": broken ones are the
 // errors the harness could decide nothing about; inconclusive ones are named when there are any.
@@ -189,6 +198,15 @@ struct SuiteResult {
   double seconds() const;  // sum of its scenarios' times
 };
 
+// What a baseline of accepted findings (run --baseline) did to a run: its file, and its entries
+// that matched no finding (stale: the defect is gone, or the entry is wrong) or had expired.
+struct BaselineUse {
+  std::string file;
+  int accepted = 0;                  // findings it accepts
+  std::vector<std::string> stale;    // each entry as people read it, with where it is
+  std::vector<std::string> expired;  // entries past their date that matched a finding, now new again
+};
+
 struct RunReport {
   std::string title = "mcp-harness scenario run";
   std::string started_at;  // ISO 8601 UTC, e.g. "2025-05-01T12:00:00Z"
@@ -197,10 +215,12 @@ struct RunReport {
   std::string stack_idp;   // the stack's identity provider: "keycloak" or "cognito"; "" when unknown
   std::string stack_file;  // path of the stack.json the run used
   std::vector<SuiteResult> suites;
+  std::optional<BaselineUse> baseline;  // when the run read one
 
   Counts counts() const;
   FindingCounts finding_counts() const;
-  // True when no scenario failed or broke (skipped ones do not count against a run).
+  // True when no scenario failed or broke (skipped ones do not count against a run, nor failed
+  // ones whose every finding a baseline accepts).
   bool ok() const;
 };
 
