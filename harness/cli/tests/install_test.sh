@@ -46,7 +46,6 @@ done
 "$harness" run --run-dir "$work/run" --family isolation --junit "$work/junit.xml" >"$work/run.log" 2>&1 ||
   { cat "$work/run.log"; fail "the isolation family failed from the install"; }
 grep -q 'failures="0"' "$work/junit.xml" || fail "junit.xml reports failures"
-"$harness" down --run-dir "$work/run" >/dev/null
 
 # The .deb: the same files under /usr, and Debian's packages as dependencies.
 (cd "$work" && cpack -G DEB --config "$build_dir/CPackConfig.cmake" -B "$work/deb" >"$work/cpack.log" 2>&1) ||
@@ -60,4 +59,42 @@ contents=$(dpkg-deb -c "$deb")
 for path in ./usr/bin/mcp-harness ./usr/libexec/mcp-harness/mock-vault ./usr/share/mcp-harness/scenarios/jwt_attacks.yaml; do
   grep -qF " $path" <<<"$contents" || fail "the .deb has no $path"
 done
-echo "install_test: installed, ran the isolation family from $prefix, and built $(basename "$deb")"
+
+# The GitHub Action's steps (scripts/github-action, what action.yml runs) against the same stack:
+# the harness from the .deb, the stack from a secret, the reports, and the exit code of new
+# findings only.
+action() {
+  env -u MCPH_ARGS -u MCPH_BASELINE -u MCPH_FAMILIES MCPH_DEB="$deb" MCPH_STACK="$(cat "$work/run/stack.json")" \
+    MCPH_TOOL_DIR="$work/action-tool" MCPH_REPORTS_DIR="$work/action-reports" GITHUB_OUTPUT="$work/action-output" "$@" \
+    "$source_dir/scripts/github-action" >"$work/action.log" 2>&1
+}
+source_dir=$(cd "$(dirname "$0")/../../.." && pwd)
+action MCPH_FAMILIES=isolation || { cat "$work/action.log"; fail "the action failed on the isolation family"; }
+[[ -x $work/action-tool/usr/bin/mcp-harness ]] || fail "the action did not unpack the .deb"
+for report in findings.sarif report.html junit.xml; do
+  [[ -s $work/action-reports/$report ]] || fail "the action wrote no $report"
+done
+grep -qx "exit-code=0" "$work/action-output" || fail "the action's outputs: $(cat "$work/action-output")"
+if grep -rqF "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["services"]["vault"]["token"])' "$work/run/stack.json")" \
+     "$work/action-reports" "$work/action.log"; then
+  fail "Vault's root token, from the stack secret, is in the action's reports or log"
+fi
+cat >"$work/finding.yaml" <<'YAML'
+suite: action_check
+family: missing credentials
+scenarios:
+  - name: bob is expected to read Jira without a credential
+    steps:
+      - as: bob
+        call: jira.list_issues
+        expect: {ok: true}
+        property: missing-credential-falls-back
+YAML
+if action MCPH_ARGS="$work/finding.yaml"; then fail "the action passed a run with a new finding"; fi
+"$harness" run --stack "$work/run/stack.json" "$work/finding.yaml" --write-baseline "$work/baseline.json" \
+  --accepted-by ci >/dev/null 2>&1 || true
+action MCPH_ARGS="$work/finding.yaml" MCPH_BASELINE="$work/baseline.json" ||
+  { cat "$work/action.log"; fail "the action failed on a finding its baseline accepts"; }
+grep -q '"baselineState": "unchanged"' "$work/action-reports/findings.sarif" || fail "the SARIF has no baselineState"
+"$harness" down --run-dir "$work/run" >/dev/null
+echo "install_test: installed, ran the isolation family from $prefix, built $(basename "$deb"), and ran the action's steps with it"
