@@ -11,6 +11,7 @@
 #include <string>
 
 #include "mcph/harness/scenario/scenario_runner.h"
+#include "dpop_proof_switches.h"
 #include "own_servers.h"
 #include "sabotage_verdicts.h"
 
@@ -47,43 +48,40 @@ class UsersDpopSabotage : public ::testing::Test {
 
 TEST_F(UsersDpopSabotage, TheServerWithoutASwitchPassesEveryCase) { expect_red({}, {}); }
 
-struct Switch {
+// The switches of the binding (the token's `cnf`, the proof's jti), each with its scenario.
+struct BindingSwitch {
   std::string name, flag, scenario, property;
 };
 
-class UsersDpopSabotageOfEachSwitch : public UsersDpopSabotage, public ::testing::WithParamInterface<Switch> {};
+class UsersDpopSabotageOfEachSwitch : public UsersDpopSabotage, public ::testing::WithParamInterface<BindingSwitch> {};
 
 TEST_P(UsersDpopSabotageOfEachSwitch, ItsScenarioAloneIsFound) {
   expect_red({GetParam().flag}, {{GetParam().scenario, GetParam().property}});
 }
 
-const std::string kAnotherRequest = "a user's proof for another method or another URL is refused";
-const std::string kAnotherRequestFound = "accepts a DPoP proof made for another request";
 INSTANTIATE_TEST_SUITE_P(
     EachSwitch, UsersDpopSabotageOfEachSwitch,
     ::testing::Values(
-        Switch{"no_proof", "--unsafe-dpop-no-proof", "a user's bound token without a proof is refused",
-               "accepts a DPoP-bound token without a proof"},
-        Switch{"as_bearer", "--unsafe-dpop-as-bearer",
-               "a user's bound token presented as a bearer token, with or without its proof, is refused",
-               "accepts a DPoP-bound token as a bearer token"},
-        Switch{"replay", "--unsafe-no-replay-check", "a user's proof used once is refused the second time",
-               "accepts a replayed DPoP proof"},
-        Switch{"htm", "--unsafe-dpop-no-htm-check", kAnotherRequest, kAnotherRequestFound},
-        Switch{"htu", "--unsafe-dpop-no-htu-check", kAnotherRequest, kAnotherRequestFound},
-        Switch{"iat", "--unsafe-dpop-no-iat-check", "a user's stale proof and one from the future are refused",
-               "accepts a DPoP proof outside its time window"},
-        Switch{"ath", "--unsafe-dpop-no-ath-check", "a user's proof without the token's hash, or with another token's, is refused",
-               "accepts a DPoP proof not made for the presented token"},
-        Switch{"jkt", "--unsafe-no-jkt-check", "a user's bound token with a proof by another key is refused",
-               "accepts a DPoP proof by a key the token is not bound to"},
-        Switch{"typ", "--unsafe-dpop-no-typ-check", "a user's proof whose typ is not dpop+jwt is refused",
-               "accepts a malformed DPoP proof"},
-        Switch{"unsigned", "--unsafe-dpop-unsigned", "a user's unsigned proof and one signed with a shared secret are refused",
-               "accepts a DPoP proof without an asymmetric signature"},
-        Switch{"private_jwk", "--unsafe-dpop-private-jwk", "a user's proof whose jwk carries the private key is refused",
-               "accepts a malformed DPoP proof"}),
-    [](const ::testing::TestParamInfo<Switch>& info) { return info.param.name; });
+        BindingSwitch{"no_proof", "--unsafe-dpop-no-proof", "a user's bound token without a proof is refused",
+                      "accepts a DPoP-bound token without a proof"},
+        BindingSwitch{"as_bearer", "--unsafe-dpop-as-bearer",
+                      "a user's bound token presented as a bearer token, with or without its proof, is refused",
+                      "accepts a DPoP-bound token as a bearer token"},
+        BindingSwitch{"replay", "--unsafe-no-replay-check", "a user's proof used once is refused the second time",
+                      "accepts a replayed DPoP proof"},
+        BindingSwitch{"jkt", "--unsafe-no-jkt-check", "a user's bound token with a proof by another key is refused",
+                      "accepts a DPoP proof by a key the token is not bound to"}),
+    [](const ::testing::TestParamInfo<BindingSwitch>& info) { return info.param.name; });
+
+// The switches of the proof's own checks (dpop_proof_switches.h), each with its scenario here.
+class UsersDpopSabotageOfProofChecks : public UsersDpopSabotage, public ::testing::WithParamInterface<DpopProofSwitch> {};
+
+TEST_P(UsersDpopSabotageOfProofChecks, ItsScenarioAloneIsFound) {
+  expect_red({GetParam().flag}, {{GetParam().users_scenario, GetParam().property}});
+}
+
+INSTANTIATE_TEST_SUITE_P(EachSwitch, UsersDpopSabotageOfProofChecks, ::testing::ValuesIn(dpop_proof_switches()),
+                         [](const ::testing::TestParamInfo<DpopProofSwitch>& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace mcph::harness

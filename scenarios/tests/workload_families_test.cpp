@@ -14,6 +14,7 @@
 
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
+#include "dpop_proof_switches.h"
 #include "sabotage_verdicts.h"
 #include "mcph/harness/stack/real_tier.h"
 #include "mcph/harness/stack/service_health.h"
@@ -146,35 +147,16 @@ TEST_F(WorkloadSabotage, ProofsThatCrowdOutAnotherAgentsAreFound) {
                "lets one agent's proofs crowd out another's"}});
 }
 
-// The switches of the proof's own checks (lib/jose's, through workload-mcp): each turns red the
-// one scenario that bends what its check looks at.
-struct ProofCheckSwitch {
-  std::string name, flag, scenario, property;
-};
-
-class WorkloadSabotageOfProofChecks : public WorkloadSabotage, public ::testing::WithParamInterface<ProofCheckSwitch> {};
+// The switches of the proof's own checks (dpop_proof_switches.h, through workload-mcp): each turns
+// red the one scenario that bends what its check looks at.
+class WorkloadSabotageOfProofChecks : public WorkloadSabotage, public ::testing::WithParamInterface<DpopProofSwitch> {};
 
 TEST_P(WorkloadSabotageOfProofChecks, ItsScenarioAloneIsFound) {
-  expect_red("dpop", {GetParam().flag}, {{GetParam().scenario, GetParam().property}});
+  expect_red("dpop", {GetParam().flag}, {{GetParam().workload_scenario, GetParam().property}});
 }
 
-const std::string kAnotherRequest = "a proof for another method or another URL is refused";
-INSTANTIATE_TEST_SUITE_P(
-    EachSwitch, WorkloadSabotageOfProofChecks,
-    ::testing::Values(
-        ProofCheckSwitch{"htm", "--unsafe-dpop-no-htm-check", kAnotherRequest, "accepts a DPoP proof made for another request"},
-        ProofCheckSwitch{"htu", "--unsafe-dpop-no-htu-check", kAnotherRequest, "accepts a DPoP proof made for another request"},
-        ProofCheckSwitch{"iat", "--unsafe-dpop-no-iat-check", "a stale proof and one from the future are refused",
-                         "accepts a DPoP proof outside its time window"},
-        ProofCheckSwitch{"ath", "--unsafe-dpop-no-ath-check", "a proof without the token's hash, or with another token's, is refused",
-                         "accepts a DPoP proof not made for the presented token"},
-        ProofCheckSwitch{"typ", "--unsafe-dpop-no-typ-check", "a proof whose typ is not dpop+jwt is refused",
-                         "accepts a malformed DPoP proof"},
-        ProofCheckSwitch{"unsigned", "--unsafe-dpop-unsigned", "an unsigned proof and one signed with a shared secret are refused",
-                         "accepts a DPoP proof without an asymmetric signature"},
-        ProofCheckSwitch{"private_jwk", "--unsafe-dpop-private-jwk", "a proof whose jwk carries the private key is refused",
-                         "accepts a malformed DPoP proof"}),
-    [](const ::testing::TestParamInfo<ProofCheckSwitch>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(EachSwitch, WorkloadSabotageOfProofChecks, ::testing::ValuesIn(dpop_proof_switches()),
+                         [](const ::testing::TestParamInfo<DpopProofSwitch>& info) { return info.param.name; });
 
 TEST_F(WorkloadSabotage, AToolRunWithoutAuthenticationIsFound) {
   expect_red("dpop", {"--unsafe-no-auth"},
