@@ -7,9 +7,11 @@
 //                         azp, then the request's DPoP proof (ES256 signature, htm, htu, iat, ath,
 //                         the key against cnf.jkt, jti against the replay cache). Each request
 //                         carries a new proof, made outside the timing.
+//   BM_ProofUnderAKnownJwk, BM_ProofUnderANewJwk
+//                         a proof's own check, its jwk seen before (its key kept) or new each time.
 //   BM_PolicyDecision     one decision of the real OPA with the trust-tier policy over loopback
-//                         (workload_mcp's PolicyClient: a new connection per decision, a deadline
-//                         of 500 ms). Skipped, saying why, without the real tier's OPA.
+//                         (workload_mcp's PolicyClient: kept-alive connections, a deadline of
+//                         500 ms). Skipped, saying why, without the real tier's OPA.
 //
 // The realm is a JWKS endpoint on loopback served by this program.
 #include <benchmark/benchmark.h>
@@ -119,6 +121,39 @@ void BM_DpopTokenAndProof(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_DpopTokenAndProof);
+
+// A proof's own check (RFC 9449 §4.3, no token, no replay cache) under a jwk the process has seen
+// (the key built from it is kept: jose's proof_keys.h) and under a new jwk each time (what
+// every proof cost before: the key built and its thumbprint hashed). The proofs, and their
+// keys, are made outside the timing; the signature is checked in both.
+void time_proof_checks(benchmark::State& state, bool new_key_each) {
+  jose::DpopProofRequest proof;
+  proof.htm = "POST";
+  proof.htu = kUrl;
+  jose::DpopVerifyOptions options;
+  options.htm = "POST";
+  options.htu = kUrl;
+  const jose::Key known = jose::Key::generate_ec_p256();
+  std::vector<std::string> proofs;
+  std::size_t next = 0;
+  for (auto _ : state) {
+    if (next == proofs.size()) {
+      state.PauseTiming();
+      proofs.clear();
+      for (int i = 0; i < 256; ++i) {
+        proofs.push_back(jose::create_dpop_proof(new_key_each ? jose::Key::generate_ec_p256() : known, proof));
+      }
+      next = 0;
+      state.ResumeTiming();
+    }
+    benchmark::DoNotOptimize(jose::verify_dpop_proof(proofs[next++], options, nullptr));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+void BM_ProofUnderAKnownJwk(benchmark::State& state) { time_proof_checks(state, false); }
+void BM_ProofUnderANewJwk(benchmark::State& state) { time_proof_checks(state, true); }
+BENCHMARK(BM_ProofUnderAKnownJwk);
+BENCHMARK(BM_ProofUnderANewJwk);
 
 void BM_PolicyDecision(benchmark::State& state) {
   std::filesystem::path opa;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "mcph/harness/fixtures/user_fixtures.h"
+#include "mcph/http/url.h"
 
 namespace mcph::bench {
 
@@ -24,6 +25,17 @@ Endpoint endpoint_of(BenchStack& stack, const std::string& service, bool legacy_
     endpoint.transport = mcp::Transport::legacy_sse_post;
   }
   return endpoint;
+}
+
+HealthFloor::HealthFloor(const Endpoint& endpoint) : client_(http::parse_url(endpoint.url).origin()) {}
+
+std::string HealthFloor::operator()() {
+  try {
+    const auto response = client_.get("/health");
+    return response.status == 200 ? "" : "GET /health answered HTTP " + std::to_string(response.status);
+  } catch (const http::TransportError& e) {
+    return std::string("GET /health: ") + e.what();
+  }
 }
 
 mcp::Client client_for(const Endpoint& endpoint, const std::string& access_token) {

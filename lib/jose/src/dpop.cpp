@@ -10,6 +10,7 @@
 #include "mcph/jose/jwk.h"
 #include "mcph/openssl/crypto.h"
 #include "message_text.h"
+#include "proof_keys.h"
 
 namespace mcph::jose {
 namespace {
@@ -67,24 +68,26 @@ Alg read_alg(const Json& header, const DpopVerifyOptions& options) {
   return *alg;
 }
 
-// The jwk header as a public key. Private members are looked for in the JSON itself, since the
-// key parser would take them as a private key.
-Key read_jwk(const Json& header, Alg alg) {
+// The jwk header as a public key, with its thumbprint (built once per distinct jwk:
+// proof_keys.h). Private members are looked for in the JSON itself, since the key parser would
+// take them as a private key.
+detail::ProofKey read_jwk(const Json& header, Alg alg) {
   const auto found = header.find("jwk");
   if (found == header.end()) fail(DpopCheck::missing_member, "header has no 'jwk'");
   if (!found->is_object()) fail(DpopCheck::bad_jwk, "header 'jwk' is not a JSON object");
-  const Jwk jwk = [&] {
+  const std::string jwk_json = found->dump();
+  detail::ProofKey proof_key = [&] {
     try {
-      return Jwk::from_json(found->dump());
+      return detail::proof_keys().key_of(jwk_json, [&] { return Jwk::from_json(jwk_json).key; });
     } catch (const JoseError& error) {
       fail(DpopCheck::bad_jwk, std::string("header 'jwk': ") + error.what());
     }
   }();
-  if (jwk.key.type() == KeyType::oct) fail(DpopCheck::private_key_in_jwk, "header 'jwk' is a symmetric key");
-  if (!alg_fits_key(alg, jwk.key.type())) {
+  if (proof_key.key.type() == KeyType::oct) fail(DpopCheck::private_key_in_jwk, "header 'jwk' is a symmetric key");
+  if (!alg_fits_key(alg, proof_key.key.type())) {
     fail(DpopCheck::unsupported_algorithm, "alg " + std::string(to_string(alg)) + " does not fit the jwk's key type");
   }
-  return jwk.key;
+  return proof_key;
 }
 
 bool has_private_members(const Json& jwk) {
@@ -275,7 +278,8 @@ VerifiedDpopProof verify_dpop_proof(std::string_view proof, const DpopVerifyOpti
   // Step 5: an asymmetric, allowed alg that fits the key.
   const Alg alg = read_alg(header, options);
   if (header.contains("crit")) fail(DpopCheck::malformed, "header has 'crit' extensions, none are supported");
-  const Key key = read_jwk(header, alg);
+  const detail::ProofKey proof_key = read_jwk(header, alg);
+  const Key& key = proof_key.key;
   // Step 3 (claims).
   VerifiedDpopProof result;
   result.alg = alg;
@@ -317,7 +321,7 @@ VerifiedDpopProof verify_dpop_proof(std::string_view proof, const DpopVerifyOpti
                                     "] s");
   }
   // Step 12: bound to the access token presented with it.
-  result.jkt = key.thumbprint();
+  result.jkt = proof_key.thumbprint;
   if (options.access_token && options.check_ath) {
     const auto ath = payload.find("ath");
     if (ath == payload.end()) fail(DpopCheck::missing_ath, "no 'ath' for the access token presented with it");

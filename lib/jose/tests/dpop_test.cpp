@@ -190,14 +190,25 @@ TEST(DpopTest, RefusesAJwkThatIsNoPublicKey) {
   EXPECT_EQ(rejection(forge(ec_key(), Alg::ES256, oct, good_claims()), token_options()), DpopCheck::private_key_in_jwk);
 }
 
+// The attacker's signature (by a key of its own) under the victim's jwk.
+std::string signed_by_another_key() {
+  const CompactJws parts = split_compact(create_dpop_proof(Key::generate_ec_p256(), token_request()));
+  return codec::base64url_encode(good_header().dump()) + "." + codec::base64url_encode(parts.payload_json) + "." +
+         codec::base64url_encode(parts.signature);
+}
+
 TEST(DpopTest, RefusesASignatureByAnotherKey) {
-  const std::string other = create_dpop_proof(Key::generate_ec_p256(), token_request());
-  const CompactJws parts = split_compact(other);
-  // The attacker's signature under the victim's jwk.
-  const std::string swapped = codec::base64url_encode(good_header().dump()) + "." +
-                              codec::base64url_encode(parts.payload_json) + "." +
-                              codec::base64url_encode(parts.signature);
-  EXPECT_EQ(rejection(swapped, token_options()), DpopCheck::bad_signature);
+  EXPECT_EQ(rejection(signed_by_another_key(), token_options()), DpopCheck::bad_signature);
+}
+
+// The key built from a jwk is kept for the next proofs that carry it (proof_keys.h): a proof
+// under a jwk already seen must still have its own signature checked.
+TEST(DpopTest, ChecksEachSignatureUnderAJwkAlreadySeen) {
+  const std::string honest = forge(ec_key(), Alg::ES256, good_header(), good_claims());
+  EXPECT_NO_THROW(verify_dpop_proof(honest, token_options(), nullptr));
+  EXPECT_EQ(rejection(signed_by_another_key(), token_options()), DpopCheck::bad_signature);
+  EXPECT_NO_THROW(verify_dpop_proof(honest, token_options(), nullptr));
+  EXPECT_EQ(verify_dpop_proof(honest, token_options(), nullptr).jkt, ec_key().thumbprint());
 }
 
 TEST(DpopTest, RefusesAJwkWithItsPrivateKey) {

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -86,6 +87,10 @@ void Runtime::declare_flags(cli::Flags& flags) {
               "goes on that user's stream)")
       .toggle("no-request-gathering", "UNSAFE, for the harness's sabotage tests: a worker takes each request at its first "
                                       "bytes and waits for the rest, so that slow clients can hold every worker")
+      .option("unsafe-slow-warm-path-ms", "0",
+              "UNSAFE, for the benchmark guard's sabotage test: every MCP request waits this long before its token "
+              "is checked (GET /health does not), a slowdown bench/warm_path_guard must catch",
+              "MCPH_UNSAFE_SLOW_WARM_PATH_MS")
       .toggle("unsafe-uncharged-batches", "UNSAFE, for the harness's sabotage tests: a JSON-RPC batch (protocol "
                                           "2025-03-26) costs one call of the rate limit, whatever it holds")
       .toggle("unsafe-decode-encoded-slash", "UNSAFE, for the harness's sabotage tests: route a path's %2F as a \"/\", "
@@ -132,6 +137,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   http_ = std::make_unique<http::Server>(http_options);
   public_url_ = flags.get("public-url");
   debug_credentials_ = flags.on("debug-credentials");
+  slow_warm_path_ = std::chrono::milliseconds(std::max(0, flags.get_int("unsafe-slow-warm-path-ms")));
   credential_key_chars_ = std::max(0, flags.get_int("unsafe-credential-cache-key-chars"));
 
   broker::AuthConfig auth;
@@ -252,6 +258,7 @@ void Runtime::set_credential_trace(std::function<CredentialTrace(const broker::P
 }
 
 mcp::AuthResult Runtime::authenticate(const http::Request& request) {
+  if (slow_warm_path_.count() > 0) std::this_thread::sleep_for(slow_warm_path_);
   const bool modern = request.has_header(mcp::kMethodHeader);
   if (caller_by_address_ && modern && !request.has_header("Authorization")) {
     if (auto remembered = caller_by_address_->recall(request)) return mcp::AuthResult::allow(std::move(*remembered));

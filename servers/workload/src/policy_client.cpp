@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "mcph/http/client.h"
+#include "mcph/http/client_pool.h"
 
 namespace mcph::workload {
 
@@ -11,7 +12,17 @@ PolicyClient::PolicyClient(PolicySettings settings) : settings_(std::move(settin
   if (settings_.decision_path.empty() || settings_.decision_path.front() == '/') {
     throw std::invalid_argument("the decision path must be relative to /v1/data, e.g. mcp/authz/decision");
   }
+  clients_ = std::make_unique<http::ClientPool<http::Client>>(kMaxIdleConnections, [url = settings_.opa_url,
+                                                                                     deadline = settings_.deadline] {
+    http::ClientOptions options;
+    options.connect_timeout = deadline;
+    options.read_timeout = deadline;
+    return std::make_unique<http::Client>(url, options);
+  });
 }
+
+PolicyClient::~PolicyClient() = default;
+PolicyClient::PolicyClient(PolicyClient&&) noexcept = default;
 
 PolicyDecision PolicyClient::undecided(std::string why) const {
   PolicyDecision decision;
@@ -21,15 +32,12 @@ PolicyDecision PolicyClient::undecided(std::string why) const {
 }
 
 PolicyDecision PolicyClient::decide(const nlohmann::json& input) const {
-  http::ClientOptions options;
-  options.connect_timeout = settings_.deadline;
-  options.read_timeout = settings_.deadline;
-  options.keep_alive = false;
   http::ClientResponse response;
   try {
-    http::Client client(settings_.opa_url, options);
-    response = client.post("/v1/data/" + settings_.decision_path, nlohmann::json{{"input", input}}.dump(),
-                           "application/json");
+    const std::string body = nlohmann::json{{"input", input}}.dump();
+    response = clients_->with_client([&](http::Client& client) {
+      return client.post("/v1/data/" + settings_.decision_path, body, "application/json");
+    });
   } catch (const http::TransportError&) {
     return undecided("the policy engine did not answer in time");
   }

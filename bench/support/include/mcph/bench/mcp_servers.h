@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mcph/bench/bench_stack.h"
+#include "mcph/http/client.h"
 #include "mcph/mcp/client.h"
 
 namespace mcph::bench {
@@ -27,6 +28,17 @@ struct Endpoint {
 // The server's endpoint in the stack; legacy_sse: POST <server>/sse instead of Streamable HTTP.
 // Throws std::runtime_error when the stack has no such service.
 Endpoint endpoint_of(BenchStack& stack, const std::string& service, bool legacy_sse = false);
+
+// The floor a warm call of the server is measured against: a keep-alive GET /health of the same
+// process, answered without authentication. Returns "" or why the request failed.
+class HealthFloor {
+ public:
+  explicit HealthFloor(const Endpoint& endpoint);
+  std::string operator()();
+
+ private:
+  http::Client client_;
+};
 
 // A client acting for the bearer of `access_token`, initialized (Streamable HTTP).
 // Throws std::runtime_error when initialize fails.

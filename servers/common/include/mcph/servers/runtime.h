@@ -2,6 +2,7 @@
 // What jira-mcp, github-mcp and postgres-mcp share: the flags, the JWT authenticator, the
 // credential broker, the per-subject rate limit, the MCP endpoint and the extra endpoints
 // (/.well-known/oauth-protected-resource, /health, and /debug/credentials when turned on).
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -60,6 +61,7 @@ class Runtime {
   std::string public_url_;
   ProtectedResource resource_;
   bool debug_credentials_ = false;
+  std::chrono::milliseconds slow_warm_path_{0};  // --unsafe-slow-warm-path-ms (sabotage)
   std::string write_scope_;  // empty: --unsafe-ignore-tool-scopes
   int credential_key_chars_ = 0;  // --unsafe-credential-cache-key-chars; 0: no cache
   std::unique_ptr<http::Server> http_;

@@ -2,11 +2,20 @@
 // Asks OPA for a tool call's decision (POST <opa-url>/v1/data/<path> with {"input": …}) within a
 // deadline, failing closed: OPA down, slower than the deadline, a decision that is undefined,
 // not JSON or not of the shape {"allow": bool, …} is a deny, told apart from the policy's own
-// deny by `decided`.
+// deny by `decided`. Decisions are asked on kept-alive connections (at most kMaxIdleConnections
+// idle), not a new one each: a connection that failed is dropped, and the next decision connects
+// again within the same deadline.
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+namespace mcph::http {
+class Client;
+template <typename C>
+class ClientPool;
+}  // namespace mcph::http
 
 namespace mcph::workload {
 
@@ -26,13 +35,18 @@ struct PolicyDecision {
 
 class PolicyClient {
  public:
+  static constexpr std::size_t kMaxIdleConnections = 64;
+
   explicit PolicyClient(PolicySettings settings);
+  ~PolicyClient();
+  PolicyClient(PolicyClient&&) noexcept;
   PolicyDecision decide(const nlohmann::json& input) const;
   const PolicySettings& settings() const { return settings_; }
 
  private:
   PolicyDecision undecided(std::string why) const;
   PolicySettings settings_;
+  std::unique_ptr<http::ClientPool<http::Client>> clients_;
 };
 
 }  // namespace mcph::workload

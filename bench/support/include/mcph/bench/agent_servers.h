@@ -1,0 +1,23 @@
+#pragma once
+// The MCP servers whose callers are agents, as the benchmarks call them: agent-bridge-mcp with
+// agent-a's API key (kv.read of its own jira secret: a child token and a KV read per call) and
+// workload-mcp as trusted-agent with its DPoP-bound token (filesystem read: a DPoP proof checked
+// and an OPA decision per call). Their warm calls sit beside the users' servers'
+// (mcp_servers.h) in tool_call_bench.
+#include <vector>
+
+#include "mcph/bench/bench_stack.h"
+#include "mcph/bench/mcp_servers.h"
+#include "mcph/mcp/client.h"
+
+namespace mcph::bench {
+
+const std::vector<McpServer>& agent_servers();
+
+// An initialized client acting for the server's agent: the API key read from the stack's keys
+// file, or the agent's DPoP-bound token from the stack's Keycloak with a fresh proof on every
+// request (made by the client, inside the call's time). Throws std::runtime_error when the
+// stack has no such server or the agent gets no credential (never quoting a secret).
+mcp::Client agent_client_for(BenchStack& stack, const McpServer& server);
+
+}  // namespace mcph::bench
