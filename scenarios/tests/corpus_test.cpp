@@ -4,6 +4,7 @@
 // any other finding is a false positive, printed with its evidence; an expected one not
 // reported is missing; a scenario the server's corpus.json says must run that was skipped or
 // ended without a verdict fails it too. A runtime not installed fails, naming the command.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <iostream>
@@ -47,7 +48,7 @@ TEST_P(Corpus, ReportsExactlyTheExpectedFindings) {
   const CorpusServer server = corpus_server(GetParam().server);
   const auto expected = server.expected(GetParam().variant);
   SupervisedStackOptions options;
-  options.stack = scenario_suite_params();
+  options.stack = corpus_stack_params(server);
   const auto local = SupervisedStack::start(options);
   CorpusRun run(server, GetParam().variant, local->stack(), MCPH_CORPUS_DIR);
   ScenarioRunner runner(run.stack_file());
@@ -67,6 +68,39 @@ INSTANTIATE_TEST_SUITE_P(Servers, Corpus, ::testing::ValuesIn(corpus_cases()), [
   }
   return name;
 });
+
+// The stand-in stack a server's corpus.json asks for: the suites' own unless its "stack" says
+// otherwise; a value the stack cannot take is an error naming it, never a silent default.
+CorpusServer server_with(const nlohmann::json& spec) {
+  CorpusServer server;
+  server.name = "a-server";
+  server.spec = spec;
+  return server;
+}
+
+TEST(CorpusStack, TheSuitesOwnStackUnlessTheServerNamesAnother) {
+  const StackParams suites = corpus_stack_params(server_with({{"runtime", "python"}}));
+  EXPECT_EQ(suites.idp, IdentityProviderKind::keycloak);
+  EXPECT_EQ(suites.generated_users, scenario_suite_params().generated_users);
+  const StackParams cognito = corpus_stack_params(server_with({{"stack", {{"idp", "cognito"}, {"generated_users", 2}}}}));
+  EXPECT_EQ(cognito.idp, IdentityProviderKind::cognito);
+  EXPECT_EQ(cognito.generated_users, 2);
+  EXPECT_EQ(cognito.rate_limit.requests, scenario_suite_params().rate_limit.requests);
+}
+
+TEST(CorpusStack, AValueTheStackCannotTakeIsAnErrorNamingIt) {
+  const auto error = [](const nlohmann::json& stack) {
+    try {
+      corpus_stack_params(server_with({{"stack", stack}}));
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_THAT(error({{"idp", "okta"}}), ::testing::HasSubstr("a-server/corpus.json: stack.idp must be keycloak or cognito"));
+  EXPECT_THAT(error({{"users", 2}}), ::testing::HasSubstr("no key users"));
+  EXPECT_THAT(error({{"generated_users", -1}}), ::testing::HasSubstr("no key generated_users of that type"));
+}
 
 // The judgement itself, without a stack: each way a variant can go wrong is seen.
 Outcome outcome(const std::string& scenario, Status status, const std::string& property = "") {

@@ -12,6 +12,7 @@
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/http/server.h"
+#include "mcph/mcp/server.h"
 
 namespace mcph::harness {
 namespace {
@@ -148,6 +149,68 @@ scenarios:
   EXPECT_EQ(result.status, Status::error);
   EXPECT_THAT(result.message, HasSubstr("probe: vault is not an MCP server"));
   EXPECT_TRUE(server_.received().empty());
+}
+
+// A server of the HTTP+SSE transport (2024-11-05) only: GET /sse opens the stream, POST
+// /messages/ carries the messages; nothing answers a request on /sse by itself (a POST there is
+// 404). Only the token "good" is let in.
+class SseOnlyServer {
+ public:
+  SseOnlyServer() {
+    http::ServerOptions http_options;
+    http_options.access_log = false;
+    http_ = std::make_unique<http::Server>(http_options);
+    mcp::ServerOptions options;
+    options.sse_path = "/sse";
+    options.authenticate = [](const http::Request& request) {
+      if (request.header("Authorization") != "Bearer good") return mcp::AuthResult::unauthorized("Bearer", "no good token");
+      mcp::Principal principal;
+      principal.subject = "alice";
+      return mcp::AuthResult::allow(principal);
+    };
+    mcp_ = std::make_unique<mcp::Server>(options);
+    mcp_->mount(*http_);
+    http_->start();
+  }
+  ~SseOnlyServer() { http_->stop(); }
+  std::string url() const { return http_->url() + "/sse"; }
+
+ private:
+  std::unique_ptr<http::Server> http_;
+  std::unique_ptr<mcp::Server> mcp_;
+};
+
+// Over HTTP+SSE the probe opens the stream as a client lets itself in (GET, initialize): 200 for
+// the caller the server lets in, its refusal for one it does not. Sent as a POST to the stream's
+// URL, it would never reach the check (404), and every such step would be inconclusive.
+TEST(ProbeStepOverSse, AnSseTargetIsProbedByOpeningItsStream) {
+  SseOnlyServer server;
+  const nlohmann::json entry = {{"url", server.url()}, {"transport", "sse"}};
+  ScenarioRunner runner(StackFile::parse(nlohmann::json{{"mode", "external"}, {"services", {{"jira-mcp", entry}}}}.dump()));
+  const auto result = runner.run(parse_scenario_file(R"(suite: probe
+scenarios:
+  - name: the stream opens with a good token and is refused without one or with another
+    steps:
+      - token: raw
+        as: alice
+        name: good
+        value: good
+      - token: raw
+        as: alice
+        name: bad
+        value: bad
+      - http: {server: jira-mcp, probe: true}
+        with_token: good
+        expect: {http_status: 200}
+      - http: {server: jira-mcp, probe: true}
+        with_token: bad
+        expect: {http_status: 401}
+      - http: {server: jira-mcp, probe: true, auth: none}
+        expect: {http_status: 401}
+)", "probe.yaml")).scenarios.at(0);
+  std::string failed;
+  for (const auto& failure : result.failures) failed += failure.step + " | " + failure.expectation + " | " + failure.actual + "\n";
+  EXPECT_EQ(result.status, Status::passed) << failed << result.message;
 }
 
 TEST(ProbeStepLoader, AProbeIsTrueAndTheStepsOnlyBody) {

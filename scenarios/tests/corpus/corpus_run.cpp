@@ -112,6 +112,8 @@ struct CorpusRun::Impl {
     }
     // The service's own address, not its fault proxy's: what it names itself (a realm's issuer).
     if (name == "OWN_URL") return local.service(argument).url;
+    // The identity provider's own fields, as the stack file's entry for it names them.
+    if (name == "IDP") return idp_field(argument);
     if (name == "CLIENT_SECRET") return realm_client_secret(FixtureFiles::in(default_fixtures_dir()), argument);
     if (name == "PROXY_ADDRESS") return kProxyAddress;
     if (name == "PROXY_URL") {
@@ -119,6 +121,18 @@ struct CorpusRun::Impl {
       return proxy->url();
     }
     throw std::runtime_error("corpus/" + server.name + "/corpus.json: no placeholder @" + name + "@");
+  }
+
+  std::string idp_field(const std::string& field) const {
+    const IdentityProviderFields fields = local.identity_provider_site().fields;
+    const std::map<std::string, std::string> known = {
+        {"issuer", fields.issuer}, {"pool_id", fields.pool_id}, {"app_client_id", fields.app_client_id}};
+    const auto it = known.find(field);
+    if (it == known.end() || it->second.empty()) {
+      throw std::runtime_error("corpus/" + server.name + "/corpus.json: @IDP:" + field + "@: the stack's " +
+                               to_string(local.idp) + " names no such field (issuer, pool_id, app_client_id)");
+    }
+    return it->second;
   }
 
   // Every @NAME@ or @NAME:argument@ of `text` filled.
@@ -194,6 +208,8 @@ StackFile CorpusRun::stack_file() const {
   StackFile external;
   external.mode = StackMode::external;
   external.realm = s.local.realm;
+  external.idp = s.local.idp;
+  external.generated_users = s.local.generated_users;
   external.services = s.local.services;
   for (const auto& [name, entry] : s.server.spec.at("stack_entries").items()) {
     if (entry.contains("plays")) external.services.erase(entry["plays"].get<std::string>());

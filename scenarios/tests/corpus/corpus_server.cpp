@@ -74,6 +74,24 @@ std::vector<ExpectedFinding> CorpusServer::expected(const std::string& variant) 
   return out;
 }
 
+StackParams corpus_stack_params(const CorpusServer& server) {
+  StackParams params = scenario_suite_params();
+  const Json stack = server.spec.value("stack", Json::object());
+  const std::string where = "corpus/" + server.name + "/corpus.json: stack";
+  for (const auto& [key, value] : stack.items()) {
+    if (key == "idp" && value.is_string()) {
+      const auto idp = parse_identity_provider(value.get<std::string>());
+      if (!idp) throw std::runtime_error(where + ".idp must be " + identity_provider_names() + ", not " + value.dump());
+      params.idp = *idp;
+    } else if (key == "generated_users" && value.is_number_integer() && value.get<int>() >= 0) {
+      params.generated_users = value.get<int>();
+    } else {
+      throw std::runtime_error(where + ": no key " + key + " of that type (idp: a name, generated_users: a count)");
+    }
+  }
+  return params;
+}
+
 std::vector<CorpusServer> find_corpus_servers(const fs::path& corpus_dir) {
   std::vector<CorpusServer> servers;
   for (const auto& entry : fs::directory_iterator(corpus_dir)) {

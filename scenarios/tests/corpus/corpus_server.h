@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "mcph/harness/stack/stack_params.h"
+
 namespace mcph::harness::corpus {
 
 struct ExpectedFinding {
@@ -36,6 +38,11 @@ struct CorpusServer {
   // expected-<variant>.json. Throws std::runtime_error when it is missing or malformed.
   std::vector<ExpectedFinding> expected(const std::string& variant) const;
 };
+
+// The stand-in stack the server runs beside: the suites' own (scenario_suite_params), with the
+// identity provider and generated users its corpus.json's "stack" names. Throws
+// std::runtime_error naming a bad value.
+StackParams corpus_stack_params(const CorpusServer& server);
 
 // Every corpus/*/corpus.json, by name. Throws std::runtime_error naming a malformed one.
 std::vector<CorpusServer> find_corpus_servers(const std::filesystem::path& corpus_dir);

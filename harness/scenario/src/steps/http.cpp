@@ -107,6 +107,33 @@ void run_metadata_discovery(const HttpStep& step, StepRun& run) {
   take_answer(answer, run.out);
 }
 
+// The probe of a server of the HTTP+SSE transport, which answers no request on its own: the
+// stream opened with the step's headers (GET, initialize, initialized), as a client lets itself in.
+// Its status is the GET's (200) once initialize is answered, else the refusal's, with its headers.
+void probe_over_sse(const ServiceEntry& entry, const std::string& service, const http::Fields& headers, StepRun& run) {
+  StepExecutor& executor = run.executor;
+  mcp::ClientOptions options;
+  options.transport = mcp::Transport::sse;
+  options.protocol_version = "2024-11-05";
+  options.http.read_timeout = executor.options().http_timeout;
+  mcp::Client client(entry.url, options);
+  for (const auto& [name, value] : headers) client.set_header(name, value);
+  const auto authorization = http::find_field(headers, "Authorization");
+  const std::string subject =
+      authorization && authorization->rfind("Bearer ", 0) == 0 ? pacing_subject(authorization->substr(7)) : "";
+  const RateLimit limit = stated_rate_limit(entry);
+  constexpr int kOpening = 3;  // the GET, initialize, notifications/initialized
+  executor.pace(service, subject, limit, kOpening, run.out);
+  const auto started = sync::SteadyClock::now();
+  mcp::RpcOutcome opened = client.connect();
+  if (opened.ok()) opened.http_status = 200;
+  executor.answered(service, subject, limit, opened.http_status, kOpening);
+  run.record.exchange("GET", entry.url, headers, "(the stream) and initialize", opened.http_status, opened.headers,
+                      opened.body, sync::ms_since(started));
+  fill_from_rpc(opened, run.out);
+  run.out.statuses.push_back(opened.http_status);
+}
+
 void run_http(const HttpStep& step, StepRun& run) {
   if (step.protected_resource_metadata) return run_metadata_discovery(step, run);
   StepExecutor& executor = run.executor;
@@ -160,6 +187,7 @@ void run_http(const HttpStep& step, StepRun& run) {
     out.trace_ids.push_back(trace.trace_id);
     headers.emplace_back("traceparent", http::format_traceparent(trace));
   }
+  if (step.probe && target_profile(entry, service).transport == "sse") return probe_over_sse(entry, service, headers, run);
   const std::string body = step.body_bytes > 0 ? generated_body(step.body_bytes)
                            : step_body        ? substitute(*step_body, run.resolve)
                                               : "";
