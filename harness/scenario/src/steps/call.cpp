@@ -123,7 +123,7 @@ void run_call(const CallStep& step, StepRun& run) {
   std::string session_key;
   std::shared_ptr<const DpopPresenter> dpop;  // a held bound token, a proof made for each request
   if (agent) {
-    act_as_agent(*agent, run.step, out, run.record);
+    act_as_agent(*agent, run.step, profile, out, run.record);
     credential_headers = agent->headers;
     // A bent credential is never an earlier session's: each such step opens its own.
     session_key = agent->mode + "|" + out.caller + "|" + step.agent.shape;
