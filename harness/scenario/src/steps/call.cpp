@@ -354,7 +354,9 @@ CallStep read_call(const StepSource& source) {
   } else {
     const auto dot = target.find('.');
     if (dot == std::string::npos || dot == 0 || dot + 1 == target.size()) {
-      reader.fail(source.value, source.here, "expected server.tool, e.g. jira.get_issue, got \"" + target + "\"");
+      reader.fail(source.value, source.here,
+                  "expected server.tool, e.g. jira.get_issue, or the server alone with capability: read, write, list or delete "
+                  "(the target's tool map names the tool), got \"" + target + "\"");
     }
     step.server = target.substr(0, dot);
     step.tool = target.substr(dot + 1);
