@@ -38,7 +38,8 @@ struct AgentFixture {
 const std::vector<AgentFixture>& agents() {
   static const std::vector<AgentFixture> all = {
       {"agent-a", {"read", "write", "list", "delete"},
-       {{"jira", {{"token", "agent-a-jira"}}}, {"deploy/key", {{"value", "agent-a-deploy"}}}}},
+       {{"jira", {{"token", "agent-a-jira"}}}, {"deploy/key", {{"value", "agent-a-deploy"}}},
+        {"release", {{"value", "agent-a-release"}}}}},
       {"agent-b", {"read", "list"}, {{"jira", {{"token", "agent-b-jira"}}}}},
       {"agent-c", {"read"}, {{"jira", {{"token", "agent-c-jira"}}}}},
   };

@@ -34,10 +34,10 @@ class AgentProvisioner {
   AgentProvisioner(const ProvisionTarget& target, const AgentProvisionOptions& options)
       : target_(target), options_(options), vault_(target.vault_url) {
     if (options_.fixtures_dir.empty()) options_.fixtures_dir = default_fixtures_dir();
-    if (options_.run_dir.empty()) throw std::invalid_argument("provision_agents: no run directory");
   }
 
   ProvisionedAgents run() {
+    if (options_.run_dir.empty()) throw std::invalid_argument("provision_agents: no run directory");
     const auto agents = load_agent_fixtures(options_.fixtures_dir);
     const fs::path dir = options_.run_dir / "agents";
     create_private_directory(dir);
@@ -48,21 +48,28 @@ class AgentProvisioner {
     result_.oauth_clients_file = dir / "oauth-clients.txt";
     result_.vault_token_file = dir / "vault-token";
     say("vault: agents' policies and secrets, token role " + std::string(kAgentTokenRole) + ", the bridge's parent token");
-    const Json mounts = data_of(get("sys/mounts"));
-    if (!mounts.contains(options_.kv_mount + "/")) {
-      throw std::runtime_error("Vault: no KV mount " + options_.kv_mount + "/ for the agents' secrets");
-    }
-    for (const auto& agent : agents) {
-      result_.agents.push_back(agent.name);
-      policy(agent_bridge::agent_policy_name(agent.name), agent_bridge::agent_policy_hcl(options_.kv_mount, agent.name, agent.scopes));
-      for (const auto& [key, fields] : agent.secrets) secret(agent.name, key, Json(fields));
-    }
+    secrets_and_policies(agents);
     policy(kBridgeParentPolicy, "path \"auth/token/create/" + std::string(kAgentTokenRole) + "\" { capabilities = [\"update\"] }\n");
     token_role();
     parent_token();
     local_files(agents);
     return std::move(result_);
   }
+
+  // Each agent's policy and secrets, where the layout puts them.
+  int secrets_and_policies(const std::vector<AgentFixture>& agents) {
+    const SecretLayout& layout = options_.layout;
+    if (!data_of(get("sys/mounts")).contains(layout.mount + "/")) {
+      throw std::runtime_error("Vault: no KV mount " + layout.mount + "/ for the agents' secrets");
+    }
+    for (const auto& agent : agents) {
+      result_.agents.push_back(agent.name);
+      policy(agent_bridge::agent_policy_name(agent.name), agent_layout_policy_hcl(layout, agent.name, agent.scopes));
+      for (const auto& [key, fields] : agent.secrets) secret(agent.name, key, Json(fields));
+    }
+    return result_.changes;
+  }
+  int secrets_only() { return secrets_and_policies(load_agent_fixtures(options_.fixtures_dir)); }
 
  private:
   void say(const std::string& line) const {
@@ -102,15 +109,16 @@ class AgentProvisioner {
   }
 
   void secret(const std::string& agent, const std::string& key, const Json& fields) {
-    std::string path = options_.kv_mount + "/data/mcp/" + agent;
+    const std::string folder = options_.layout.agent_prefix(agent);
+    std::string path = options_.layout.mount + "/data/" + folder;
     for (std::size_t start = 0; start <= key.size();) {  // each segment encoded, as the bridge does
       const std::size_t end = std::min(key.find('/', start), key.size());
       path += "/" + http::percent_encode(key.substr(start, end - start));
       start = end + 1;
     }
     if (data_of(data_of(get(path))) == fields) return;
-    write(path, {{"data", fields}}, "secret mcp/" + agent + "/" + key);
-    changed("secret mcp/" + agent + "/" + key);
+    write(path, {{"data", fields}}, "secret " + folder + "/" + key);
+    changed("secret " + folder + "/" + key);
   }
 
   void token_role() {
@@ -216,6 +224,17 @@ class AgentProvisioner {
 };
 
 }  // namespace
+
+int provision_agent_secrets(const ProvisionTarget& target, const std::filesystem::path& fixtures_dir, const SecretLayout& layout) {
+  AgentProvisionOptions options;
+  options.fixtures_dir = fixtures_dir;
+  options.layout = layout;
+  try {
+    return AgentProvisioner(target, options).secrets_only();
+  } catch (const http::TransportError& e) {
+    throw std::runtime_error(std::string("provisioning the agents' secrets stopped: Vault did not answer: ") + e.what());
+  }
+}
 
 ProvisionedAgents provision_agents(const ProvisionTarget& target, const AgentProvisionOptions& options) {
   try {

@@ -57,16 +57,16 @@ reports::Check check_own_paths(const StepOutcome& outcome, const CheckContext& c
 }
 
 // A KV v2 path with its dot segments resolved as a server might ("secret/data/mcp/a/../b/x" is
-// b's), and the agent whose prefix it is under ("" outside every agent's: the mount's other
-// paths). `kv` is false for a path that is no KV data or metadata path at all. The audit log
-// holds the path as Vault used it, already decoded: a "%2e%2e" in it is a key of that literal
-// name, inside the prefix, never a dot segment.
+// b's), and the agent whose folder it is in by the target's layout ("" outside every agent's:
+// the mount's other paths). `kv` is false for a path that is no KV data or metadata path of the
+// layout's mount at all. The audit log holds the path as Vault used it, already decoded: a
+// "%2e%2e" in it is a key of that literal name, inside the folder, never a dot segment.
 struct AgentPath {
   bool kv = false;
   std::string owner;
   std::string path;
 };
-AgentPath agent_path(const std::string& audited) {
+AgentPath agent_path(const std::string& audited, const SecretLayout& layout) {
   std::vector<std::string> segments;
   for (std::size_t start = 0; start <= audited.size();) {
     const std::size_t end = std::min(audited.find('/', start), audited.size());
@@ -80,19 +80,18 @@ AgentPath agent_path(const std::string& audited) {
   }
   AgentPath out;
   out.path = join(segments, "/");
-  out.kv = segments.size() >= 2 && (segments[1] == "data" || segments[1] == "metadata");
-  if (out.kv && segments.size() >= 4 && segments[2] == "mcp") out.owner = segments[3];
+  out.owner = layout.owner_of(segments, out.kv);
   return out;
 }
 
-// Of an agent's call: every KV path its requests reached lies under its own prefix
-// (<mount>/data|metadata/mcp/<agent>/), once dot segments are resolved.
+// Of an agent's call: every KV path its requests reached lies in its own folder
+// (<mount>/data|metadata/<the layout's folder of the agent>/), once dot segments are resolved.
 reports::Check check_agent_paths(const StepOutcome& outcome) {
   std::set<std::string> problems, own;
   for (const auto& entry : outcome.audit) {
     if (entry.value("type", "") != "request") continue;
     const std::string audited = entry.value("/request/path"_json_pointer, "");
-    const AgentPath path = agent_path(audited);
+    const AgentPath path = agent_path(audited, outcome.secret_layout);
     if (!path.kv) continue;
     if (path.owner == outcome.caller) {
       own.insert(audited);
@@ -103,7 +102,7 @@ reports::Check check_agent_paths(const StepOutcome& outcome) {
   }
   if (!problems.empty()) return failed(join(problems, "; "));
   if (own.empty()) return held("no KV path in Vault's audit log during this step");
-  return held(outcome.caller + "'s call touched only mcp/" + outcome.caller + "/: " + join(own));
+  return held(outcome.caller + "'s call touched only " + outcome.secret_layout.agent_prefix(outcome.caller) + "/: " + join(own));
 }
 
 // Of an agent's call: each KV request was made with a child token of the agent's policy alone
@@ -113,7 +112,7 @@ reports::Check check_child_token(const StepOutcome& outcome) {
   const std::string policy = "mcp-agent-" + outcome.caller;
   std::set<std::string> problems, seen;
   for (const auto& entry : outcome.audit) {
-    if (entry.value("type", "") != "request" || !agent_path(entry.value("/request/path"_json_pointer, "")).kv) continue;
+    if (entry.value("type", "") != "request" || !agent_path(entry.value("/request/path"_json_pointer, ""), outcome.secret_layout).kv) continue;
     const Json policies = entry.value("/auth/token_policies"_json_pointer, Json::array());
     const long ttl = entry.value("/auth/token_ttl"_json_pointer, 0L);
     const std::string shown = "policies " + (policies.empty() ? std::string("(none)") : join(policies.get<std::vector<std::string>>(), ", ")) +

@@ -253,6 +253,28 @@ void check_needs_declared(const Reader& reader, const YAML::Node& node, const st
   }
 }
 
+// What a scenario's capability steps need of a target's tool map, added to its own needs: each
+// step's capability, and each refusal kind a step expects. A target without one is not the
+// scenario's subject (it is skipped, saying which), never a failure.
+void add_tool_needs(Scenario& scenario) {
+  auto& names = scenario.needs.capabilities;
+  const auto add = [&](const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  const std::size_t before = names.size();
+  for (const Step& step : scenario.steps) {
+    const auto* call = step.get_if<CallStep>();
+    if (!call || call->capability.empty()) continue;
+    add(call->capability);
+    for (const Expectation& expectation : step.expect) {
+      if (expectation.kind != "refused") continue;
+      const Json kind = Json::parse(expectation.value, nullptr, false);
+      if (kind.is_string()) add(kind.get<std::string>());
+    }
+  }
+  if (names.size() > before && scenario.needs.where.line == 0) scenario.needs.where = scenario.where;
+}
+
 // YAML 1.2 (§5.1) streams are UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
 // U+10FFFF) of printable characters: tab, line feed, carriage return, U+0020–U+007E, U+0085,
 // U+00A0–U+D7FF, U+E000–U+FFFD and U+10000 on. yaml-cpp turns some others (a NUL) into bytes
@@ -368,6 +390,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
       scenario.steps.push_back(read_step(reader, steps[s], step_field, file.needs));
       check_needs_declared(reader, steps[s], step_field, scenario.steps.back(), file.needs, scenario.needs);
     }
+    add_tool_needs(scenario);
     file.scenarios.push_back(std::move(scenario));
   }
   return file;

@@ -4,10 +4,12 @@
 #include <ctime>
 #include <fstream>
 
+#include "answer_class.h"
 #include "expectations.h"
 #include "findings.h"
 #include "scenario_status.h"
 #include "mcph/harness/fixtures/user_fixtures.h"
+#include "mcph/http/client.h"
 #include "mcph/http/message.h"
 #include "mcph/http/url.h"
 #include "mcph/secrets/scrub.h"
@@ -196,6 +198,18 @@ struct ScenarioRunner::Impl {
           break;
         }
       } catch (const std::exception& e) {
+        record.ms = sync::ms_since(step_started);
+        // Nothing listening where the server should be: not reached, no verdict on it.
+        if (const auto unconnected = dynamic_cast<const http::TransportError*>(&e) ? unconnected_reason(step, e.what(), i + 1)
+                                                                                  : std::nullopt) {
+          record.answer = std::string(name_of(AnswerClass::not_reached));
+          record.error = secrets::scrub(e.what());
+          recorded["error"] = *unconnected;
+          trace_steps.push_back(recorded);
+          result.steps.push_back(std::move(record));
+          make_inconclusive(result, *unconnected);
+          break;
+        }
         // The step could not be carried out at all: the scenario is broken, not failed.
         result.status = reports::ScenarioResult::Status::error;
         result.message = "step " + title + " (" + step.where.to_string() + "): " + secrets::scrub(e.what());

@@ -90,6 +90,19 @@ std::string authorization_server_missing(const std::string& name, const ServiceE
   return "";
 }
 
+// Why `name`'s tool map cannot address what `capability` (a tool capability or a refusal kind)
+// asks; empty when it can.
+std::string tool_map_lacks(const std::string& name, const TargetProfile& profile, const std::string& capability) {
+  const std::string key = "services." + name + ".tools";
+  if (!profile.tools) return name + " maps no tools to capabilities (profile " + profile.name + ", no " + key + ")";
+  if (is_capability(capability)) {
+    if (profile.tools->capabilities.count(capability)) return "";
+    return name + "'s tool map has no " + capability + " (" + key + "): the server has no such tool";
+  }
+  if (profile.tools->refusals.count(capability)) return "";
+  return name + "'s tool map says of no refusal as " + capability + " (" + key + ".refusals): the server makes no such check";
+}
+
 }  // namespace
 
 std::optional<std::string> target_lacks(const ServiceNeeds& needs, const std::vector<std::string>& targets,
@@ -105,9 +118,14 @@ std::optional<std::string> target_lacks(const ServiceNeeds& needs, const std::ve
       }
     }
     for (const std::string& capability : needs.capabilities) {
-      if (capability != "authorization_server") continue;  // the loader allows no other (kCapabilities)
-      if (const std::string why = authorization_server_missing(name, *entry, profile); !why.empty()) {
-        return "not applicable: it is about " + name + "'s authorization server" + where + ", and " + why;
+      if (capability == "authorization_server") {
+        if (const std::string why = authorization_server_missing(name, *entry, profile); !why.empty()) {
+          return "not applicable: it is about " + name + "'s authorization server" + where + ", and " + why;
+        }
+      } else if (const std::string why = tool_map_lacks(name, profile, capability); !why.empty()) {
+        const bool tool = is_capability(capability);
+        return "not applicable: it " + std::string(tool ? "calls the capability " : "expects a refusal as ") + capability + where +
+               ", and " + why;
       }
     }
   }

@@ -11,6 +11,7 @@
 #include "limited_request.h"
 #include "load_outcome.h"
 #include "oauth_outcome.h"
+#include "mcph/harness/provision/secret_layout.h"
 #include "mcph/http/message.h"
 
 namespace mcph::harness {
@@ -19,6 +20,8 @@ struct StepOutcome {
   std::string title;    // "3: alice calls jira.get_issue"
   std::string caller;   // the acting user, "" when none
   bool agent = false;   // the caller is an agent of the target's `auth`, not a Keycloak user
+  // An agent's: where the target keeps each agent's secrets, whose folder an audited path is in.
+  SecretLayout secret_layout;
   std::string server;   // the stack's service the step addressed ("jira-mcp", "vault"), "" when none
 
   // The answer (the first call's, in a burst).

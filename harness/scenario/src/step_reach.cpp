@@ -70,6 +70,14 @@ std::optional<std::string> unreached_reason(const reports::StepRecord& record, s
          profile_hint(record);
 }
 
+std::optional<std::string> unconnected_reason(const Step& step, const std::string& error, std::size_t index) {
+  // http::Client's words for a refused connection (no HTTP answer at all, before any request).
+  constexpr std::string_view kRefused = ": cannot connect (";
+  if (!answers_classified(step.kind()) || error.find(kRefused) == std::string::npos) return std::nullopt;
+  return std::string(reports::kInconclusivePrefix) + " step " + std::to_string(index) + " was not reached: " +
+         secrets::scrub(error) + " — nothing listens there: the profile's url does not reach this server";
+}
+
 void make_inconclusive(reports::ScenarioResult& result, std::string reason) {
   result.findings.clear();
   result.status = reports::ScenarioResult::Status::error;

@@ -23,6 +23,13 @@ void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRe
 // none when the step's checks are a verdict on the server.
 std::optional<std::string> unreached_reason(const reports::StepRecord& record, std::size_t index);
 
+// Why the scenario is inconclusive when a step whose answers are classified (a call or http step
+// of a server under test) could not be carried out because `error`, the transport's, says the
+// connection was refused: nothing listens where the stack file points, so the server was not
+// reached, and no verdict on it can be had. None for any other failure (a timeout, a reset, a
+// TLS refusal: the server was there), which leaves the step broken.
+std::optional<std::string> unconnected_reason(const Step& step, const std::string& error, std::size_t index);
+
 // The scenario says nothing about the server: no finding, an error whose message is `reason`.
 void make_inconclusive(reports::ScenarioResult& result, std::string reason);
 

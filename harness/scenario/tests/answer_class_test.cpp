@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "../src/step_reach.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/http/client.h"
+#include "mcph/proc/free_port.h"
 
 namespace mcph::harness {
 namespace {
@@ -123,6 +126,35 @@ TEST(StepReachTest, AStepNotReachedMakesTheScenarioInconclusiveSayingWhy) {
   reports::StepRecord asked_error = failed_step("2: x", 200, "not-reached", "POST /mcp");
   asked_error.checks = {{"jsonrpc_error: -32601", reports::Check::Verdict::held, "JSON-RPC error -32601", ""}};
   EXPECT_FALSE(unreached_reason(asked_error, 2)) << "a method-not-found the step asks for is an answer";
+}
+
+// What http::Client says when nothing listens on the server's port: a refused connection.
+std::string refused_connection_error() {
+  try {
+    (void)http::Client("http://127.0.0.1:" + std::to_string(proc::free_loopback_port())).request("POST", "/mcp", {}, "{}");
+  } catch (const http::TransportError& e) {
+    return e.what();
+  }
+  return "(answered)";
+}
+
+TEST(StepReachTest, ARefusedConnectionIsNotReachedNeverBroken) {
+  const ScenarioFile file = parse_scenario_file(
+      "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.get_issue\n"
+      "      - as: alice\n        http: {server: jira-mcp, probe: true}\n      - wait: 1s\n",
+      "x.yaml");
+  const std::string error = refused_connection_error();
+  ASSERT_NE(error, "(answered)");
+  for (std::size_t i : {0u, 1u}) {
+    const auto reason = unconnected_reason(file.scenarios[0].steps[i], error, i + 1);
+    ASSERT_TRUE(reason) << error;
+    EXPECT_EQ(reason->rfind("inconclusive: step " + std::to_string(i + 1) + " was not reached: POST http://127.0.0.1:", 0), 0u) << *reason;
+    EXPECT_NE(reason->find("nothing listens there: the profile's url does not reach this server"), std::string::npos) << *reason;
+  }
+  // The server was there: a timeout or a reset leaves the step broken; a step of the harness's
+  // own (no server under test) too.
+  EXPECT_FALSE(unconnected_reason(file.scenarios[0].steps[0], "POST http://127.0.0.1:1/mcp: read timed out (after 30000 ms)", 1));
+  EXPECT_FALSE(unconnected_reason(file.scenarios[0].steps[2], error, 3));
 }
 
 TEST(StepReachTest, AFailedControlStepMakesTheScenarioInconclusive) {

@@ -15,6 +15,7 @@ namespace mcph::harness {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const std::string kScenarios = "scenarios:\n  - name: a\n    steps:\n      - wait: 1s\n";
 
@@ -165,7 +166,55 @@ TEST(Applicability, AStepsModeAndAnAuthorizationServerAreDeclaredOrTheFileDoesNo
   EXPECT_THAT(load_error("needs: {auth: [bearer]}\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n"),
               HasSubstr("needs.auth[0]: expected one of api_key, static_jwt, mtls, proxy_headers, client_credentials, keycloak_user"));
   EXPECT_THAT(load_error("needs: {capabilities: [dpop]}\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n"),
-              HasSubstr("needs.capabilities[0]: expected one of authorization_server"));
+              HasSubstr("needs.capabilities[0]: expected one of authorization_server, read, write, list, delete, "
+                        "insufficient_scope, invalid_argument, not_found"));
+}
+
+// A capability the target's tool map does not have (a bridge without a delete tool, or without
+// scopes to refuse), read from the steps themselves: the scenarios that need it are not
+// applicable, saying which capability and which key, never broken and never a finding.
+TEST(Applicability, ACapabilityOrRefusalTheToolMapLacksSkipsTheScenarioSayingWhich) {
+  const ScenarioFile file = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/agent_identity.yaml");
+  const std::string tools = R"(, "tools": {"read": {"tool": "fetch_secret", "args": {"secret": "key"}},
+      "write": {"tool": "store_secret", "args": {"secret": "key", "data": "value"}},
+      "list": {"tool": "list_secret_keys"},
+      "refusals": {"not_found": {"tool_error": ["no such secret"]}, "invalid_argument": {"tool_error": ["key must be"]}}})";
+  const StackFile bridge = StackFile::parse(R"({"services": {"vault": {"url": "http://127.0.0.1:1"},
+      "vault-bridge": {"url": "http://127.0.0.1:2/v1/mcp", "plays": "agent-bridge-mcp",
+                       "auth": {"default": "api_key", "agents": ["agent-a"], "api_key": {"keys_file": "keys.json"},
+                                "static_jwt": {"alg": "HS256", "key_file": "jwt.key", "iss": "i", "aud": "a"}})" + tools + "}}}");
+  const auto index_of = [&](const std::string& name) {
+    for (std::size_t i = 0; i < file.scenarios.size(); ++i) {
+      if (file.scenarios[i].name == name) return i;
+    }
+    ADD_FAILURE() << "no scenario " << name;
+    return std::size_t{0};
+  };
+  const auto deletes = why_skipped(file, bridge, index_of("an agent deletes only its own secret"));
+  ASSERT_TRUE(deletes);
+  EXPECT_THAT(*deletes, HasSubstr("not applicable: it calls the capability delete (" + std::string(MCPH_SCENARIOS_DIR) +
+                                  "/agent_identity.yaml:"));
+  EXPECT_THAT(*deletes, HasSubstr("and vault-bridge's tool map has no delete (services.vault-bridge.tools)"));
+  const auto scopes = why_skipped(file, bridge, index_of("each tool needs its own scope, and a missing one is refused as insufficient_scope"));
+  ASSERT_TRUE(scopes);
+  EXPECT_THAT(*scopes, HasSubstr("services.vault-bridge.tools"));
+  const auto substring = why_skipped(file, bridge, index_of("a scope that only contains the needed one grants nothing"));
+  ASSERT_TRUE(substring);
+  EXPECT_THAT(*substring, HasSubstr("it expects a refusal as insufficient_scope"));
+  EXPECT_THAT(*substring, HasSubstr("vault-bridge's tool map says of no refusal as insufficient_scope (services.vault-bridge.tools.refusals)"));
+  // What the map has is addressed.
+  EXPECT_EQ(why_skipped(file, bridge, index_of("each agent reads its own secret, and Vault sees only its own prefix")), std::nullopt);
+  EXPECT_EQ(why_skipped(file, bridge, index_of("a secret only another agent has is not found, and its path is never asked for")),
+            std::nullopt);
+  // agent-bridge-mcp's own map has every one.
+  for (std::size_t i = 0; i < file.scenarios.size(); ++i) {
+    EXPECT_THAT(why_skipped(file, agent_stack(kApiKeyOnly), i).value_or(""), Not(HasSubstr("tool"))) << file.scenarios[i].name;
+  }
+  // Without a tool map at all, the capability steps address nothing.
+  const StackFile none = StackFile::parse(R"({"services": {"vault": {"url": "http://127.0.0.1:1"},
+      "vault-bridge": {"url": "http://127.0.0.1:2/v1/mcp", "plays": "agent-bridge-mcp", "auth": )" + kApiKeyOnly + "}}}");
+  EXPECT_THAT(why_skipped(file, none, 0).value_or(""),
+              HasSubstr("vault-bridge maps no tools to capabilities (profile reference, no services.vault-bridge.tools)"));
 }
 
 // The repository's authorization_server.yaml against an agent server without an authorization

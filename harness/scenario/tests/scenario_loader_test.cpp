@@ -325,7 +325,7 @@ TEST(ScenarioLoader, StructuralMistakes) {
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - call: jira.list_issues\n").what(),
               HasSubstr("steps[0].as: missing"));
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira\n").what(),
-              HasSubstr("expected server.tool"));
+              HasSubstr("expected server.tool, e.g. jira.get_issue, or the server alone with capability: read, write, list or delete"));
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps: [{wait: 1s}]\n  - name: a\n    steps: [{wait: 1s}]\n").what(),
               HasSubstr("scenarios/x.yaml:4: scenarios[1].name: \"a\" is used twice"));
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        token: steal\n").what(),

@@ -231,6 +231,7 @@ Json entry_json(const ServiceEntry& service) {
   if (service.mcp.auth) entry["auth"] = auth_json(*service.mcp.auth);
   if (service.mcp.policy) entry["policy"] = policy_profile_json(*service.mcp.policy);
   if (!service.mcp.tools.empty()) entry["tools"] = Json::parse(service.mcp.tools, nullptr, false);
+  if (!service.mcp.secrets.empty()) entry["secrets"] = Json::parse(service.mcp.secrets, nullptr, false);
   return entry;
 }
 
@@ -269,9 +270,11 @@ ServiceEntry parse_entry(const Json& entry, const std::string& field) {
       service.mcp.policy = parse_policy_profile(value, field + ".policy");
     } else if (key == "tools") {
       service.mcp.tools = value.dump();  // read by target_profile (tool_map.h)
+    } else if (key == "secrets") {
+      service.mcp.secrets = value.dump();  // read by target_profile (secret_layout.h)
     } else {
       std::vector<std::string> known = {"url", "pid", "failures", "rate_limit", "refused_rate_limit", "behind_fault_proxy", "auth",
-                                        "policy", "tools"};
+                                        "policy", "tools", "secrets"};
       for (const TextKey& text_key : text_keys()) known.emplace_back(text_key.name);
       refuse_unknown_key(field, key, known);
     }

@@ -27,7 +27,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"vault_unavailable", {"vault_unavailable: "}},
         {"database_unavailable", {"database_unavailable: "}},
         {"identity_provider_unavailable", {"identity_provider_unavailable: "}}},
-       std::nullopt, std::nullopt},
+       std::nullopt, std::nullopt, std::nullopt},
       // The original demo's Python servers: plain JSON-RPC on POST /sse, no traceparent, bare JSON
       // arrays in text content, a missing secret reported as the KV path it read, and a backend's
       // error status in httpx's words (raise_for_status: "Server error '503 Service Unavailable' …");
@@ -43,11 +43,11 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"vault_unavailable", {}},
         {"database_unavailable", {}},
         {"identity_provider_unavailable", {}}},
-       std::nullopt, std::nullopt},
+       std::nullopt, std::nullopt, std::nullopt},
       // agent-bridge-mcp (servers/agent_bridge): streamable HTTP on /mcp (and plain JSON-RPC on
       // /mcp/rpc), traceparent sent on to Vault, each call's result in structured content;
       // Vault calls made with a child token of its own parent token, never a user's login; its
-      // kv.* tools (tool_map.h).
+      // kv.* tools (tool_map.h); each agent's secrets under secret/data/mcp/<agent>/.
       {"agent-bridge", "streamable-http", "traceparent", "auto", "initialize", "exchanged", 3000,
        {{"missing_credential", {}},
         {"backend_error", {"vault_error: "}},
@@ -55,7 +55,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"vault_unavailable", {"vault_unavailable: "}},
         {"database_unavailable", {}},
         {"identity_provider_unavailable", {}}},
-       std::nullopt, agent_bridge_tool_map()},
+       std::nullopt, agent_bridge_tool_map(), agent_bridge_secret_layout()},
   };
   return profiles;
 }
@@ -142,6 +142,9 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
   }
   if (entry.mcp.auth) profile.auth = auth_profile(*entry.mcp.auth, field + "auth");
   if (!entry.mcp.tools.empty()) profile.tools = parse_tool_map(entry.mcp.tools, field + "tools", profile.tools.value_or(ToolMap{}));
+  if (!entry.mcp.secrets.empty()) {
+    profile.secrets = parse_secret_layout(entry.mcp.secrets, field + "secrets", profile.secrets.value_or(SecretLayout{}));
+  }
   (void)protocol_era(entry, name);  // an unknown era is the entry's error, found when it is read
   return profile;
 }

@@ -7,7 +7,10 @@
 #include <stdexcept>
 
 #include "mcph/harness/fixtures/user_fixtures.h"
+#include "mcph/harness/provision/agent_provisioning.h"
+#include "mcph/harness/stack/local_stack.h"
 #include "mcph/harness/stack/proxy_certificates.h"
+#include "mcph/harness/stack/target_profile.h"
 #include "mcph/harness/stack/tls_proxy.h"
 #include "mcph/http/client.h"
 #include "mcph/jose/key.h"
@@ -88,6 +91,18 @@ void load_policies(const CorpusServer& server, const StackFile& local) {
   }
 }
 
+// The fixture's agents' secrets and policies in the stand-in Vault where each entry's `secrets`
+// layout puts them (an entry without one reads agent-bridge-mcp's, which the stand-in stack
+// already provisioned).
+void provision_secrets(const CorpusServer& server, const StackFile& local) {
+  for (const auto& [name, entry] : server.spec.at("stack_entries").items()) {
+    if (!entry.contains("secrets")) continue;
+    const std::string where = "corpus/" + server.name + " stack_entries." + name + ".secrets";
+    provision_agent_secrets(provision_target(local), default_fixtures_dir(),
+                            parse_secret_layout(entry["secrets"].dump(), where, SecretLayout{}));
+  }
+}
+
 }  // namespace
 
 struct CorpusRun::Impl {
@@ -152,6 +167,7 @@ CorpusRun::CorpusRun(const CorpusServer& server, const std::string& variant, con
     : impl_(std::make_unique<Impl>(server, local)) {
   Impl& s = *impl_;
   load_policies(server, local);
+  provision_secrets(server, local);
   const Json files = server.spec.value("files", Json::object()), env = server.spec.value("env", Json::object());
   for (const auto& [name, kind] : files.items()) {
     proc::write_private_file(s.work.path() / name, file_of_kind(kind.get<std::string>()));

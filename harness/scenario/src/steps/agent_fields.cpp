@@ -40,9 +40,11 @@ std::optional<AgentCredential> step_agent_credential(const StepExecutor& executo
                           nlohmann::json::parse(spec.shape));
 }
 
-void act_as_agent(const AgentCredential& agent, const Step& step, StepOutcome& out, Recorder& record) {
+void act_as_agent(const AgentCredential& agent, const Step& step, const TargetProfile& target, StepOutcome& out,
+                  Recorder& record) {
   out.caller = step.as;
   out.agent = true;
+  out.secret_layout = target.secrets.value_or(agent_bridge_secret_layout());
   out.sent_token = agent.secret;
   record.flow(out.caller, "credential", agent.described + " (" + agent.mode + ")");
 }

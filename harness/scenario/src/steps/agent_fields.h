@@ -5,6 +5,7 @@
 #include <string>
 
 #include "../agent_credential.h"
+#include "mcph/harness/stack/target_profile.h"
 #include "step_kind.h"
 
 namespace mcph::harness {
@@ -30,7 +31,9 @@ std::optional<AgentCredential> step_agent_credential(const StepExecutor& executo
                                                      const Step& step, const AgentCredentialSpec& spec);
 
 // The step acts as the agent its credential is of: the caller, the secret an echo check looks
-// for, and the credential's stage of the agent's flow.
-void act_as_agent(const AgentCredential& agent, const Step& step, StepOutcome& out, Recorder& record);
+// for, where the agents' secrets are in Vault (the target's `secrets`, else agent-bridge-mcp's
+// layout), and the credential's stage of the agent's flow.
+void act_as_agent(const AgentCredential& agent, const Step& step, const TargetProfile& target, StepOutcome& out,
+                  Recorder& record);
 
 }  // namespace mcph::harness

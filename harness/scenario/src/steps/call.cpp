@@ -123,7 +123,7 @@ void run_call(const CallStep& step, StepRun& run) {
   std::string session_key;
   std::shared_ptr<const DpopPresenter> dpop;  // a held bound token, a proof made for each request
   if (agent) {
-    act_as_agent(*agent, run.step, out, run.record);
+    act_as_agent(*agent, run.step, profile, out, run.record);
     credential_headers = agent->headers;
     // A bent credential is never an earlier session's: each such step opens its own.
     session_key = agent->mode + "|" + out.caller + "|" + step.agent.shape;
@@ -354,7 +354,9 @@ CallStep read_call(const StepSource& source) {
   } else {
     const auto dot = target.find('.');
     if (dot == std::string::npos || dot == 0 || dot + 1 == target.size()) {
-      reader.fail(source.value, source.here, "expected server.tool, e.g. jira.get_issue, got \"" + target + "\"");
+      reader.fail(source.value, source.here,
+                  "expected server.tool, e.g. jira.get_issue, or the server alone with capability: read, write, list or delete "
+                  "(the target's tool map names the tool), got \"" + target + "\"");
     }
     step.server = target.substr(0, dot);
     step.tool = target.substr(dot + 1);

@@ -152,7 +152,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   http::Fields headers;
   std::optional<DpopPresenter> dpop;
   if (agent) {
-    act_as_agent(*agent, run.step, out, run.record);
+    act_as_agent(*agent, run.step, target_profile(entry, service), out, run.record);
     headers = agent->headers;
   } else if (step.authorization == "token") {
     const HeldToken& held = executor.token_for(run.step, run.state, out, run.record);

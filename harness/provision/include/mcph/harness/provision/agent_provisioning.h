@@ -2,8 +2,9 @@
 // The agents of agent-bridge-mcp, as a stack provisions them through Vault's HTTP API (with the
 // root token of ProvisionTarget) and its run directory:
 //
-// - per agent of fixtures/agents/agents.json: the policy mcp-agent-<agent> (the bridge's own
-//   agent_policy_hcl) and its KV v2 secrets at <mount>/data/mcp/<agent>/<key>;
+// - per agent of fixtures/agents/agents.json: the policy mcp-agent-<agent> (its scopes' rights in
+//   its own folder, agent_layout_policy_hcl) and its KV v2 secrets where the layout puts them
+//   (agent-bridge-mcp's: <mount>/data/mcp/<agent>/<key>);
 // - the token role mcp-agent (auth/token/roles/mcp-agent): children get only mcp-agent-*
 //   policies, are not orphans, cannot be renewed and live at most 5 minutes;
 // - the bridge's parent token: not root, its one right is auth/token/create/mcp-agent (policy
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "mcph/harness/provision/provision.h"
+#include "mcph/harness/provision/secret_layout.h"
 
 namespace mcph::harness {
 
@@ -32,7 +34,7 @@ inline constexpr const char* kBridgeParentPolicy = "mcp-bridge-parent";
 struct AgentProvisionOptions {
   std::filesystem::path fixtures_dir;  // empty: default_fixtures_dir()
   std::filesystem::path run_dir;       // required
-  std::string kv_mount = "secret";
+  SecretLayout layout;  // where the agents' secrets go, and so what their policies grant
   std::function<void(const std::string&)> progress;
 };
 
@@ -50,5 +52,10 @@ struct ProvisionedAgents {
 
 // Throws std::runtime_error naming the step and Vault's answer (never a key, token or secret).
 ProvisionedAgents provision_agents(const ProvisionTarget& target, const AgentProvisionOptions& options);
+
+// Only the agents' policies and secrets, where `layout` puts them: for a server of the design
+// the harness did not start, which keeps its own keys and Vault token. Returns the number of
+// Vault objects created or changed. Throws as provision_agents does.
+int provision_agent_secrets(const ProvisionTarget& target, const std::filesystem::path& fixtures_dir, const SecretLayout& layout);
 
 }  // namespace mcph::harness

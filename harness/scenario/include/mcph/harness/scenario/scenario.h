@@ -425,8 +425,12 @@ struct ServiceNeeds {
 
 // The capabilities a `needs:` may name. authorization_server: the target's agents get their
 // tokens from an OAuth authorization server of its own (`auth.client_credentials` with its
-// `issuer`), and its stack entry does not say `"authorization_server": "none"`.
-constexpr std::string_view kCapabilities = "authorization_server";
+// `issuer`), and its stack entry does not say `"authorization_server": "none"`. read, write,
+// list, delete: its tool map has a tool for that capability; insufficient_scope,
+// invalid_argument, not_found: its tool map says how it refuses so (tool_map.h). The loader adds
+// the latter two sorts to a scenario's own needs from its steps (`capability:`, `refused:`).
+constexpr std::string_view kCapabilities =
+    "authorization_server, read, write, list, delete, insufficient_scope, invalid_argument, not_found";
 
 struct Scenario {
   std::string name;

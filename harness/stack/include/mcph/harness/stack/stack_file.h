@@ -114,6 +114,7 @@ struct McpServerFields {
   // The authorization policy it asks (key "policy", policy_profile.h); none: the reference policy's.
   std::optional<PolicyProfile> policy;
   std::string tools;  // key "tools": its tool map over its profile's (tool_map.h), as JSON text
+  std::string secrets;  // key "secrets": where its agents' secrets are in Vault (secret_layout.h), as JSON text
 };
 
 // One service of the stack file. The file is flat JSON (every key of a service beside its url);

@@ -16,6 +16,7 @@
 #include "mcph/harness/stack/auth_profile.h"
 #include "mcph/harness/stack/stack_file.h"
 #include "mcph/harness/stack/tool_map.h"
+#include "mcph/harness/provision/secret_layout.h"
 
 namespace mcph::harness {
 
@@ -51,7 +52,15 @@ struct TargetProfile {
   // What the server calls the tools the agent families need, and how it refuses (tool_map.h);
   // none: a server not of the agent design. The stack entry's "tools" is laid over it.
   std::optional<ToolMap> tools;
+  // Where its agents' secrets are in Vault (mount and path template, secret_layout.h); none: a
+  // server not of the agent design. The stack entry's "secrets" replaces it.
+  std::optional<SecretLayout> secrets;
 };
+
+// The stack entry's "secrets" (JSON text: {"mount": …, "path": "…{agent}…/{key}"}) over `base`.
+// Throws std::runtime_error naming the key (`where`: "services.x.secrets") on an unknown key or a
+// bad value.
+SecretLayout parse_secret_layout(const std::string& json_text, const std::string& where, SecretLayout base);
 
 // The MCP transports a profile may name ("streamable-http, sse, legacy-sse-post"), and whether
 // `name` is one. sse: HTTP+SSE of protocol 2024-11-05 (GET /sse, POST /messages/?session_id=).

@@ -1,0 +1,36 @@
+#pragma once
+// Where a server of the agent design keeps each agent's secrets in Vault's KV v2: a mount and a
+// path template below it with `{agent}` (one whole segment) and `{key}` (the last, the secret's
+// key, itself one or more segments): agent-bridge-mcp's is `secret`, `mcp/{agent}/{key}`;
+// another bridge's may be `bridge/agents/{agent}/{key}`. The harness writes the agents' secrets
+// and policies there, and reads Vault's audit log by it (whose prefix a KV path is under).
+// Stack file key "secrets" of an MCP service (docs/target-profiles.md).
+#include <string>
+#include <vector>
+
+namespace mcph::harness {
+
+struct SecretLayout {
+  std::string mount = "secret";
+  std::string path = "mcp/{agent}/{key}";
+
+  // "bridge/agents/agent-a": the agent's folder below the mount.
+  std::string agent_prefix(const std::string& agent) const;
+  // The agent whose folder the audited Vault path (dot segments resolved, the mount first, then
+  // data or metadata) lies in; "" when it lies in none. `kv`: whether it is a KV v2 data or
+  // metadata path at all, of any mount (another mount's is in no agent's folder).
+  std::string owner_of(const std::vector<std::string>& segments, bool& kv) const;
+};
+
+// agent-bridge-mcp's: secret, mcp/{agent}/{key}.
+SecretLayout agent_bridge_secret_layout();
+
+// Why `path` is no layout template (empty when it is one): `{agent}` once as a whole segment,
+// `/{key}` at the end and nowhere else, no empty segment.
+std::string secret_layout_problem(const std::string& path);
+
+// The Vault policy (HCL) that gives `agent` the rights of its scopes (read, write, list, delete)
+// in its own folder and nowhere else; for agent-bridge-mcp's layout the bridge's own policy.
+std::string agent_layout_policy_hcl(const SecretLayout& layout, const std::string& agent, const std::vector<std::string>& scopes);
+
+}  // namespace mcph::harness

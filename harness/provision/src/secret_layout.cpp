@@ -1,0 +1,91 @@
+#include "mcph/harness/provision/secret_layout.h"
+
+#include <algorithm>
+
+namespace mcph::harness {
+namespace {
+
+std::vector<std::string> split(const std::string& path) {
+  std::vector<std::string> segments;
+  for (std::size_t start = 0; start <= path.size();) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    segments.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return segments;
+}
+
+bool has(const std::vector<std::string>& scopes, const std::string& scope) {
+  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
+}
+
+std::string listed(const std::vector<std::string>& capabilities) {
+  std::string out;
+  for (const auto& c : capabilities) out += (out.empty() ? "\"" : ", \"") + c + "\"";
+  return out;
+}
+
+}  // namespace
+
+SecretLayout agent_bridge_secret_layout() { return SecretLayout{}; }
+
+std::string secret_layout_problem(const std::string& path) {
+  const auto segments = split(path);
+  if (segments.size() < 2 || segments.back() != "{key}") return "must end with /{key}";
+  if (std::count(segments.begin(), segments.end(), "{agent}") != 1) return "must hold {agent} once, as a whole segment";
+  for (const auto& segment : segments) {
+    if (segment.empty()) return "must have no empty segment (no leading, trailing or double /)";
+    if (segment != "{agent}" && segment != "{key}" && segment.find('{') != std::string::npos) {
+      return "knows only {agent} and {key}, each a whole segment, not \"" + segment + "\"";
+    }
+  }
+  if (std::count(segments.begin(), segments.end(), "{key}") != 1) return "must hold {key} once, at the end";
+  return "";
+}
+
+std::string SecretLayout::agent_prefix(const std::string& agent) const {
+  std::string out;
+  for (const auto& segment : split(path)) {
+    if (segment == "{key}") break;
+    out += (out.empty() ? "" : "/") + (segment == "{agent}" ? agent : segment);
+  }
+  return out;
+}
+
+std::string SecretLayout::owner_of(const std::vector<std::string>& segments, bool& kv) const {
+  kv = segments.size() >= 2 && (segments[1] == "data" || segments[1] == "metadata");
+  if (!kv || segments[0] != mount) return "";
+  const auto folder = split(path);  // ends with {key}: the agent's folder is the rest
+  if (segments.size() < folder.size() + 1) return "";
+  std::string owner;
+  for (std::size_t i = 0; i + 1 < folder.size(); ++i) {
+    const std::string& got = segments[i + 2];
+    if (folder[i] == "{agent}") {
+      owner = got;
+    } else if (folder[i] != got) {
+      return "";
+    }
+  }
+  return owner;
+}
+
+std::string agent_layout_policy_hcl(const SecretLayout& layout, const std::string& agent, const std::vector<std::string>& scopes) {
+  std::vector<std::string> data;
+  if (has(scopes, "read")) data.push_back("read");
+  if (has(scopes, "write")) {
+    data.push_back("create");
+    data.push_back("update");
+  }
+  if (has(scopes, "delete")) data.push_back("delete");
+  const std::string folder = layout.agent_prefix(agent);
+  std::string hcl = "path \"" + layout.mount + "/data/" + folder + "/*\" { capabilities = [" + listed(data) + "] }\n";
+  // Below the metadata: list, and with delete the removal of a secret with every version.
+  std::vector<std::string> metadata;
+  if (has(scopes, "list")) metadata.push_back("list");
+  if (has(scopes, "delete")) metadata.push_back("delete");
+  if (!metadata.empty()) hcl += "path \"" + layout.mount + "/metadata/" + folder + "/*\" { capabilities = [" + listed(metadata) + "] }\n";
+  if (has(scopes, "list")) hcl += "path \"" + layout.mount + "/metadata/" + folder + "\" { capabilities = [\"list\"] }\n";
+  return hcl;
+}
+
+}  // namespace mcph::harness

@@ -1,0 +1,26 @@
+// The stack entry's "secrets" key (target_profile.h, parse_secret_layout).
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "mcph/harness/stack/target_profile.h"
+#include "unknown_key.h"
+
+namespace mcph::harness {
+
+SecretLayout parse_secret_layout(const std::string& json_text, const std::string& where, SecretLayout base) {
+  const nlohmann::json json = nlohmann::json::parse(json_text, nullptr, false);
+  if (!json.is_object()) throw std::runtime_error(where + " must be an object: {\"mount\": \"secret\", \"path\": \"mcp/{agent}/{key}\"}");
+  for (const auto& [key, value] : json.items()) {
+    const std::string at = where + "." + key;
+    if (key != "mount" && key != "path") refuse_unknown_key(where, key, {"mount", "path"});
+    if (!value.is_string() || value.get<std::string>().empty()) throw std::runtime_error(at + " must be a non-empty string");
+    (key == "mount" ? base.mount : base.path) = value.get<std::string>();
+  }
+  if (base.mount.find('/') != std::string::npos) throw std::runtime_error(where + ".mount must be the KV mount's name, without /");
+  if (const std::string problem = secret_layout_problem(base.path); !problem.empty()) {
+    throw std::runtime_error(where + ".path " + problem + ", not \"" + base.path + "\"");
+  }
+  return base;
+}
+
+}  // namespace mcph::harness
