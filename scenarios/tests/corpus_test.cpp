@@ -105,7 +105,7 @@ TEST(CorpusStack, AValueTheStackCannotTakeIsAnErrorNamingIt) {
 // The judgement itself, without a stack: each way a variant can go wrong is seen.
 Outcome outcome(const std::string& scenario, Status status, const std::string& property = "") {
   Outcome out{"suite", scenario, status, status == Status::skipped ? "does not apply" : "", {}, {}};
-  if (!property.empty()) out.findings.push_back({"server", property, property, "1: a step", "evidence", "", {}});
+  if (!property.empty()) out.findings.push_back({"server", property, property, "1: a step", "evidence", "", {}, {}});
   return out;
 }
 

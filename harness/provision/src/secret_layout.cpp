@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mcph/agent_bridge/agent_policy.h"
+
 namespace mcph::harness {
 namespace {
 
@@ -13,16 +15,6 @@ std::vector<std::string> split(const std::string& path) {
     start = end + 1;
   }
   return segments;
-}
-
-bool has(const std::vector<std::string>& scopes, const std::string& scope) {
-  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
-}
-
-std::string listed(const std::vector<std::string>& capabilities) {
-  std::string out;
-  for (const auto& c : capabilities) out += (out.empty() ? "\"" : ", \"") + c + "\"";
-  return out;
 }
 
 }  // namespace
@@ -70,22 +62,7 @@ std::string SecretLayout::owner_of(const std::vector<std::string>& segments, boo
 }
 
 std::string agent_layout_policy_hcl(const SecretLayout& layout, const std::string& agent, const std::vector<std::string>& scopes) {
-  std::vector<std::string> data;
-  if (has(scopes, "read")) data.push_back("read");
-  if (has(scopes, "write")) {
-    data.push_back("create");
-    data.push_back("update");
-  }
-  if (has(scopes, "delete")) data.push_back("delete");
-  const std::string folder = layout.agent_prefix(agent);
-  std::string hcl = "path \"" + layout.mount + "/data/" + folder + "/*\" { capabilities = [" + listed(data) + "] }\n";
-  // Below the metadata: list, and with delete the removal of a secret with every version.
-  std::vector<std::string> metadata;
-  if (has(scopes, "list")) metadata.push_back("list");
-  if (has(scopes, "delete")) metadata.push_back("delete");
-  if (!metadata.empty()) hcl += "path \"" + layout.mount + "/metadata/" + folder + "/*\" { capabilities = [" + listed(metadata) + "] }\n";
-  if (has(scopes, "list")) hcl += "path \"" + layout.mount + "/metadata/" + folder + "\" { capabilities = [\"list\"] }\n";
-  return hcl;
+  return agent_bridge::folder_policy_hcl(layout.mount, layout.agent_prefix(agent), scopes);
 }
 
 }  // namespace mcph::harness

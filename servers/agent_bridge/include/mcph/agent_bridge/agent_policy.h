@@ -1,6 +1,7 @@
 #pragma once
-// The Vault policy of one agent: its KV v2 prefix <mount>/data/mcp/<agent>/* with the
-// capabilities its scopes imply, and <mount>/metadata/mcp/<agent>/* for list.
+// The Vault policy of one agent: its KV v2 folder <mount>/data/<folder>/* with the capabilities its
+// scopes imply, and <mount>/metadata/<folder>/* for list (and delete with every version). The
+// bridge's folder is mcp/<agent>; the harness gives a server of another layout its own folder.
 #include <string>
 #include <vector>
 
@@ -8,5 +9,6 @@ namespace mcph::agent_bridge {
 
 std::string agent_policy_name(const std::string& agent);
 std::string agent_policy_hcl(const std::string& mount, const std::string& agent, const std::vector<std::string>& scopes);
+std::string folder_policy_hcl(const std::string& mount, const std::string& folder, const std::vector<std::string>& scopes);
 
 }  // namespace mcph::agent_bridge
