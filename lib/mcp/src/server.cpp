@@ -38,7 +38,8 @@ Server::Impl::Impl(ServerOptions opts)
       origin_policy(options.allowed_hosts),
       sessions(options.max_sessions),
       tools(options.name),
-      sse_streams(options.max_sse_streams, options.max_sse_streams_per_subject) {}
+      sse_streams(options.max_sse_streams, options.max_sse_streams_per_subject),
+      request_state(options.request_state_key, options.request_state_ttl) {}
 
 std::optional<Principal> Server::Impl::admit(const http::Request& req, http::Response& res) const {
   if (!admit_origin(req, res)) return std::nullopt;

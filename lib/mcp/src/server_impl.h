@@ -12,8 +12,10 @@
 
 #include "jsonrpc.h"
 #include "media_type.h"
+#include "modern_request.h"
 #include "mcph/mcp/server.h"
 #include "origin_policy.h"
+#include "request_state.h"
 #include "session_store.h"
 #include "sse_streams.h"
 #include "tool_registry.h"
@@ -43,6 +45,7 @@ struct Server::Impl {
   detail::SseStreams sse_streams;
   std::unordered_map<std::string, LegacyMethod> legacy_handlers;
   std::optional<ResourceSource> resources;
+  detail::RequestStateSeal request_state;
   bool mounted = false;
 
   explicit Impl(ServerOptions opts);
@@ -108,6 +111,17 @@ struct Server::Impl {
                      const detail::AcceptedTypes& accepted, const Message& message);
 
   bool is_modern_method(const std::string& method) const;
+
+  // ---- a call awaiting its confirmation, 2026-07-28 (server_confirmation.cpp) -------------
+
+  // The refusal of a first round the client cannot be asked in: the tool needs a confirmation
+  // and the request's capabilities declare no elicitation (400, -32021); nullopt otherwise.
+  std::optional<detail::ModernRefusal> confirmation_capability_refusal(const Message& message) const;
+  // For a tools/call of a tool that needs a confirmation: the input_required result that asks for
+  // it (a first round, or a retry without the answer), the tool's error result when the user said
+  // no, or nullopt when the retry's requestState is taken and the user said yes: the tool runs.
+  // Throws RpcFailure (-32602) for a requestState refused.
+  std::optional<json> confirmation_round(const Message& message, const Principal& principal) const;
 
   json dispatch_modern(const Message& message, const Principal& principal, const http::Request& req,
                        std::vector<json>& notifications) const;

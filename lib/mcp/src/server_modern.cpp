@@ -31,6 +31,10 @@ void Server::Impl::handle_modern(const http::Request& req, http::Response& res, 
       refuse_insufficient_scope(res, missing, message.id);
       return;
     }
+    if (auto refusal = confirmation_capability_refusal(message)) {
+      refuse(res, refusal->status, refusal->code, refusal->message, message.id, std::move(refusal->data));
+      return;
+    }
   }
   std::vector<json> notifications;
   respond(res, accepted, notifications, dispatch_modern(message, principal, req, notifications));
@@ -61,8 +65,16 @@ json Server::Impl::dispatch_modern(const Message& message, const Principal& prin
       const auto level = meta.find("io.modelcontextprotocol/logLevel");
       const auto threshold = level != meta.end() && level->is_string() ? parse_log_level(level->get<std::string>())
                                                                        : std::nullopt;
+      const bool needs_confirmation = !tools.confirmation(params).empty();
+      if (needs_confirmation) {
+        if (auto answer = confirmation_round(message, principal)) {
+          (*answer)["_meta"][std::string(kMetaServerInfo)] = {{"name", options.name}, {"version", options.version}};
+          return detail::result_response(message.id, std::move(*answer));
+        }
+      }
       detail::CallScope scope{principal, kNoSession, kVersion, req, threshold.value_or(LogLevel::debug),
-                              /*refusal_answers_request=*/false, /*log_enabled=*/threshold.has_value()};
+                              /*refusal_answers_request=*/false, /*log_enabled=*/threshold.has_value(),
+                              /*confirmed=*/needs_confirmation};
       result = tools.call(params, scope, notifications);
     } else {
       result = *resource_result(message.method, params, principal);
