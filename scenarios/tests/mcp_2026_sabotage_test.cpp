@@ -77,7 +77,10 @@ INSTANTIATE_TEST_SUITE_P(
         Switch{"request_state_no_expiry", "--unsafe-request-state-no-expiry", "an expired requestState is refused",
                "takes an expired requestState"},
         Switch{"request_state_any_request", "--unsafe-request-state-any-request",
-               "a requestState confirms only the request it was issued for", "takes a requestState on another request"}),
+               "a requestState confirms only the request it was issued for", "takes a requestState on another request"},
+        Switch{"bare_scope_challenge", "--unsafe-bare-scope-challenge",
+               "a call lacking a scope is told the scope to ask for and where the metadata is",
+               "refuses without the challenge the specifications require"}),
     [](const ::testing::TestParamInfo<Switch>& info) { return info.param.name; });
 
 }  // namespace
