@@ -48,8 +48,9 @@ std::optional<json> Server::Impl::confirmation_round(const Message& message, con
     const json responses = params.value("inputResponses", json::object());
     const json answer = responses.is_object() ? responses.value(kConfirmKey, json()) : json();
     if (answer.is_object()) {
-      const bool yes = answer.value("action", "") == "accept" && answer.value("content", json::object()).is_object() &&
-                       answer["content"].value(kConfirmKey, false) == true;
+      const json content = answer.value("content", json::object());
+      const bool yes = answer.value("action", json()) == "accept" && content.is_object() &&
+                       content.value(kConfirmKey, json()) == true;
       if (yes) return std::nullopt;
       return json{{"content", {{{"type", "text"}, {"text", "The user did not confirm " + binding.tool + ": nothing was done."}}}},
                   {"isError", true},

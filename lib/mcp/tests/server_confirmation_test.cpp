@@ -105,6 +105,9 @@ TEST_F(ServerConfirmationTest, ANoOrNoAnswerRunsNothing) {
   json no = yes(state);
   no["inputResponses"]["confirm"]["action"] = "decline";
   EXPECT_EQ(retry("n1", no)["result"]["isError"], true);
+  json not_a_yes = yes(state);
+  not_a_yes["inputResponses"]["confirm"]["content"]["confirm"] = "yes";
+  EXPECT_EQ(retry("n1", not_a_yes)["result"]["isError"], true) << "only the boolean true is a yes";
   EXPECT_EQ(retry("n1", {{"requestState", state}})["result"]["resultType"], "input_required");
   EXPECT_EQ(erased_, 0);
 }
