@@ -298,6 +298,21 @@ const std::vector<Rule>& rules() {
            "MCP-Protocol-Version and the request's _meta named different versions (or one it does not speak), and "
            "the request was served instead of refused (400, -32020 or -32022).",
            "", "CWE-436"),
+      rule("MCPH1706", "request-state-replayed-by-another-user", 17, "takes a requestState from a caller it was not issued to",
+           "A call's requestState, issued to one user, confirmed the call when another user's token brought it back: "
+           "the state is not bound to the authenticated principal.",
+           "MCP07:2025", "CWE-294"),
+      rule("MCPH1707", "request-state-not-integrity-protected", 17, "takes a requestState the client altered",
+           "A requestState that no longer verified (altered on its way through the client) was taken, and what it "
+           "confirmed ran: the state is not integrity-protected.",
+           "MCP07:2025", "CWE-345"),
+      rule("MCPH1708", "request-state-expiry-ignored", 17, "takes an expired requestState",
+           "A requestState past the expiry the server set was taken, and what it confirmed ran.", "MCP07:2025",
+           "CWE-613"),
+      rule("MCPH1709", "request-state-for-another-request", 17, "takes a requestState on another request",
+           "A requestState issued for one call confirmed a different call (other arguments): the state is not bound "
+           "to the request it was issued for.",
+           "MCP07:2025", "CWE-294"),
       rule("MCPH901", "serves-ambiguous-request", 9, "reads a request a proxy could read differently",
            "An ambiguous request (framing, header syntax, path) was served instead of refused.", "", "CWE-444"),
       rule("MCPH902", "slow-clients-take-every-worker", 9, "slow clients take every worker",

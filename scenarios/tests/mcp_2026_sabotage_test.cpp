@@ -68,7 +68,19 @@ INSTANTIATE_TEST_SUITE_P(
                "headers that disagree with the body are refused and nothing runs",
                "runs a request whose headers and body disagree"},
         Switch{"version_from_header", "--unsafe-version-from-header", "the version header and _meta's version must agree",
-               "serves a request whose version header and _meta disagree"}),
+               "serves a request whose version header and _meta disagree"},
+        Switch{"request_state_any_caller", "--unsafe-request-state-any-caller",
+               "a requestState is taken only from the caller it was issued to",
+               "takes a requestState from a caller it was not issued to"},
+        Switch{"request_state_unsealed", "--unsafe-request-state-unsealed", "a requestState altered by the client is refused",
+               "takes a requestState the client altered"},
+        Switch{"request_state_no_expiry", "--unsafe-request-state-no-expiry", "an expired requestState is refused",
+               "takes an expired requestState"},
+        Switch{"request_state_any_request", "--unsafe-request-state-any-request",
+               "a requestState confirms only the request it was issued for", "takes a requestState on another request"},
+        Switch{"bare_scope_challenge", "--unsafe-bare-scope-challenge",
+               "a call lacking a scope is told the scope to ask for and where the metadata is",
+               "refuses without the challenge the specifications require"}),
     [](const ::testing::TestParamInfo<Switch>& info) { return info.param.name; });
 
 }  // namespace

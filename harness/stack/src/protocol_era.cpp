@@ -4,14 +4,13 @@
 
 namespace mcph::harness {
 
-std::string protocol_era(const ServiceEntry& entry, const std::string& name) {
-  const std::string& era = entry.mcp.protocol;
-  if (era.empty()) return "legacy";
-  if (era != "modern" && era != "legacy" && era != "dual") {
-    throw std::runtime_error("services." + name + ".protocol must be one of " + std::string(kProtocolEras) +
-                             ", not \"" + era + "\"");
+mcp::Era protocol_era(const ServiceEntry& entry, const std::string& name) {
+  if (entry.mcp.protocol.empty()) return mcp::Era::legacy;
+  try {
+    return mcp::parse_era(entry.mcp.protocol);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error("services." + name + ".protocol: " + e.what());
   }
-  return era;
 }
 
 }  // namespace mcph::harness

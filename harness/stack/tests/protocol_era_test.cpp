@@ -19,11 +19,13 @@ ServiceEntry entry_with(const std::string& protocol) {
 }
 
 TEST(ProtocolEraTest, AbsentIsLegacyAsTheHarnessHasAlwaysSpoken) {
-  EXPECT_EQ(protocol_era(entry_with(""), "jira-mcp"), "legacy");
+  EXPECT_EQ(protocol_era(entry_with(""), "jira-mcp"), mcp::Era::legacy);
 }
 
 TEST(ProtocolEraTest, EachEraIsTakenAsWritten) {
-  for (const std::string era : {"modern", "legacy", "dual"}) EXPECT_EQ(protocol_era(entry_with(era), "jira-mcp"), era);
+  EXPECT_EQ(protocol_era(entry_with("modern"), "jira-mcp"), mcp::Era::modern);
+  EXPECT_EQ(protocol_era(entry_with("legacy"), "jira-mcp"), mcp::Era::legacy);
+  EXPECT_EQ(protocol_era(entry_with("dual"), "jira-mcp"), mcp::Era::dual);
 }
 
 TEST(ProtocolEraTest, AnUnknownEraIsAnErrorNamingTheKeyWhenTheProfileIsRead) {
@@ -32,7 +34,7 @@ TEST(ProtocolEraTest, AnUnknownEraIsAnErrorNamingTheKeyWhenTheProfileIsRead) {
     (void)target_profile(entry, "jira-mcp");
     FAIL() << "an unknown era was taken";
   } catch (const std::runtime_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("services.jira-mcp.protocol must be one of modern, legacy, dual"));
+    EXPECT_THAT(e.what(), HasSubstr("services.jira-mcp.protocol: unknown MCP protocol era '2026-07-28' (expected modern, legacy or dual)"));
   }
 }
 

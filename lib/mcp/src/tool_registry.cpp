@@ -113,6 +113,13 @@ std::string ToolRegistry::missing_scopes(const nlohmann::json& params, const Pri
   return missing;
 }
 
+std::string ToolRegistry::confirmation(const nlohmann::json& params) const {
+  const auto name = params.is_object() ? params.find("name") : params.end();
+  if (!params.is_object() || name == params.end() || !name->is_string()) return {};
+  const auto found = index_.find(name->get<std::string>());
+  return found == index_.end() ? std::string() : tools_[found->second].definition.confirmation;
+}
+
 nlohmann::json ToolRegistry::call(const nlohmann::json& params, const CallScope& scope,
                                   std::vector<nlohmann::json>& notifications) const {
   if (!params.is_object()) throw RpcFailure(jsonrpc::kInvalidParams, "Invalid params: expected an object");
@@ -146,6 +153,12 @@ nlohmann::json ToolRegistry::call(const nlohmann::json& params, const CallScope&
     return result_json(ToolResult::error(std::move(message)), scope.protocol_version);
   }
 
+  if (!tool.definition.confirmation.empty() && !scope.confirmed) {
+    return result_json(ToolResult::error("Tool " + tool_name + " runs only once the user confirms it, which takes a "
+                                         "second round trip: protocol " + std::string(kModernProtocolVersion) +
+                                         " (input_required) carries it, this one does not. Nothing was done."),
+                       scope.protocol_version);
+  }
   ToolCallContext context(scope, std::move(progress_token), notifications);
   ToolResult result;
   try {

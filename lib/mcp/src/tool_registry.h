@@ -23,6 +23,8 @@ struct CallScope {
   bool refusal_answers_request = false;
   // False for a modern-era request without _meta's logLevel: it gets no notifications/message.
   bool log_enabled = true;
+  // True once the user confirmed the call (a tool with ToolDefinition::confirmation runs only then).
+  bool confirmed = false;
 };
 
 class ToolRegistry {
@@ -40,6 +42,9 @@ class ToolRegistry {
   // The scopes (space-separated) the tool named in tools/call `params` needs and `principal`
   // lacks; empty when it lacks none, or when the tool is unknown (call() then says so).
   std::string missing_scopes(const nlohmann::json& params, const Principal& principal) const;
+  // The confirmation question of the tool named in tools/call `params`; empty when it needs none,
+  // or when the tool is unknown (call() then says so).
+  std::string confirmation(const nlohmann::json& params) const;
 
  private:
   struct Tool {

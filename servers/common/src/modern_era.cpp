@@ -19,13 +19,32 @@ void declare_modern_era_flags(cli::Flags& flags) {
               "URI another caller read is served to anyone who asks for it")
       .toggle("unsafe-remember-caller-by-address",
               "UNSAFE, for the harness's sabotage tests: a 2026-07-28 request without a token is served as the last "
-              "caller authenticated from the same address");
+              "caller authenticated from the same address")
+      .option("request-state-ttl-ms", "5000",
+              "how long a 2026-07-28 call awaiting its confirmation keeps its requestState (short, so that the "
+              "harness sees an expired one refused)")
+      .toggle("unsafe-request-state-unsealed", "UNSAFE, for the harness's sabotage tests: a requestState is taken "
+                                               "without verifying its MAC (one the client altered runs)")
+      .toggle("unsafe-request-state-any-caller", "UNSAFE, for the harness's sabotage tests: a requestState is taken "
+                                                 "from a caller it was not issued to")
+      .toggle("unsafe-request-state-no-expiry", "UNSAFE, for the harness's sabotage tests: an expired requestState "
+                                                "is taken")
+      .toggle("unsafe-request-state-any-request", "UNSAFE, for the harness's sabotage tests: a requestState is taken "
+                                                  "on a request other than the one it was issued for")
+      .toggle("unsafe-bare-scope-challenge", "UNSAFE, for the harness's sabotage tests: a call lacking a scope is "
+                                             "refused 403 insufficient_scope without resource_metadata in its challenge");
 }
 
 void apply_modern_era_flags(const cli::Flags& flags, mcp::ServerOptions& options) {
   options.unsafe_public_cache_scope = flags.on("unsafe-public-cache-scope");
   options.unsafe_authorize_on_header = flags.on("unsafe-authorize-on-header");
   options.unsafe_version_from_header = flags.on("unsafe-version-from-header");
+  options.request_state_ttl = std::chrono::milliseconds(flags.get_int("request-state-ttl-ms"));
+  options.unsafe_request_state_unsealed = flags.on("unsafe-request-state-unsealed");
+  options.unsafe_request_state_any_caller = flags.on("unsafe-request-state-any-caller");
+  options.unsafe_request_state_no_expiry = flags.on("unsafe-request-state-no-expiry");
+  options.unsafe_request_state_any_request = flags.on("unsafe-request-state-any-request");
+  if (flags.on("unsafe-bare-scope-challenge")) options.insufficient_scope_challenge = nullptr;
 }
 
 namespace {

@@ -78,6 +78,18 @@ int main(int argc, char** argv) {
               Json::parse(jira.call("POST", "/rest/api/3/issue", caller, "project", Json{{"fields", fields}}.dump())));
         });
       });
+  // Destructive, so it runs only once the user confirms (in protocol 2026-07-28 a second round
+  // trip with a sealed requestState; the legacy era cannot ask, and there it does nothing).
+  mcp::ToolDefinition delete_issue = runtime.writing(servers::tool("delete_issue", "Delete a Jira issue for good.",
+       R"({"type":"object","properties":{"issue_key":{"type":"string","description":"e.g. DEMO-1"}},"required":["issue_key"]})"));
+  delete_issue.confirmation = "Delete this Jira issue for good? It cannot be undone.";
+  runtime.mcp().add_tool(delete_issue, [&](const mcp::Arguments& args, mcp::ToolContext& context) {
+    return with_jira(context, [&](const servers::BackendCaller& caller) {
+      const std::string key = *args.get_string("issue_key");
+      jira.call("DELETE", "/rest/api/3/issue/" + http::percent_encode(key), caller, "issue " + key);
+      return mcp::ToolResult::text("deleted " + key);
+    });
+  });
 
   runtime.set_credential_trace([&](const broker::Principal& who) {
     servers::CredentialTrace trace;

@@ -175,7 +175,7 @@ void run_call(const CallStep& step, StepRun& run) {
   const auto new_session = [&] {
     mcp::ClientOptions options;
     options.transport = mcp::parse_transport(profile.transport);
-    options.era = mcp::parse_era(protocol_era(entry, service));
+    options.era = protocol_era(entry, service);
     options.http.read_timeout = executor.options().http_timeout;
     if (agent) {
       options.http.ca_file = agent->ca_file;

@@ -9,8 +9,11 @@
 // Mcp-Session-Id that is not initialize and carries Mcp-Method or _meta's protocol version is
 // one self-contained request (no session; its version, capabilities, method and name checked
 // on each, 400 with -32602/-32020/-32022 when they disagree, 404 for a method the era dropped),
-// answered with resultType and, for lists and reads, ttlMs and cacheScope. Any other POST is the
-// legacy era's.
+// answered with resultType and, for lists and reads, ttlMs and cacheScope. A tool that needs the
+// user's confirmation (ToolDefinition::confirmation) answers its first tools/call input_required
+// with a sealed requestState, and runs on the retry that brings a yes and the state back (400,
+// -32021 when the client declares no elicitation; -32602 for a state refused: see
+// request_state_ttl). Any other POST is the legacy era's.
 // Legacy sessions start at initialize and are required afterwards (400 without one, 404 for an
 // unknown one), Host and Origin are checked against an allow-list (403), and every request
 // passes the authentication hook first. Optionally also serves plain JSON-RPC on a legacy path
@@ -108,6 +111,22 @@ struct ServerOptions {
   bool unsafe_authorize_on_header = false;
   // … MCP-Protocol-Version is not compared with _meta's version: the header's is taken.
   bool unsafe_version_from_header = false;
+  // How long the requestState of a call awaiting its confirmation (ToolDefinition::confirmation)
+  // is good for, and the HMAC-SHA256 key that seals it (empty: a random key of this process).
+  // A retry's state is refused (-32602, nothing runs) unless its MAC verifies under the key, it
+  // was issued to the retry's caller (the authenticated subject), it has not expired, and the
+  // retry is the request it was issued for (the same tool and arguments).
+  std::chrono::milliseconds request_state_ttl{300000};
+  std::string request_state_key;
+  // UNSAFE, only for the harness's sabotage tests, each one check of requestState skipped: its
+  // MAC (a state altered by the client is taken) …
+  bool unsafe_request_state_unsealed = false;
+  // … its caller (another user's state is taken) …
+  bool unsafe_request_state_any_caller = false;
+  // … its expiry …
+  bool unsafe_request_state_no_expiry = false;
+  // … its request (a state confirming one call runs another).
+  bool unsafe_request_state_any_request = false;
 };
 
 class Server {

@@ -31,6 +31,12 @@ struct ToolDefinition {
   // OAuth scopes a caller's token must carry to call the tool (Principal::scopes); a call
   // without one is refused before the tool runs (HTTP 403, insufficient_scope).
   std::vector<std::string> required_scopes;
+  // Non-empty: the tool runs only once the user has confirmed, this the question put to them.
+  // In protocol 2026-07-28 a call is two round trips: the first is answered with an input_required
+  // result (an elicitation of a yes, and a sealed requestState, server.h), the retry carrying the
+  // answer and the state runs the tool. The legacy era carries no second round: there such a call
+  // ends with a tool execution error, and nothing runs.
+  std::string confirmation;
 };
 
 // One item of a tool result's `content`.
