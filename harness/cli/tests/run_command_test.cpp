@@ -293,10 +293,24 @@ TEST(RunCommandTest, AScenarioNotReachedIsInconclusiveAndExits4) {
   EXPECT_THAT(run.output, HasSubstr("inconclusive: step 1 was not reached: 404 from POST /wrong-path"));
   EXPECT_THAT(run.output, Not(HasSubstr("finding on jira-mcp")));
 
+  // Nothing listening where the profile points is not reached either: the profile is wrong.
   std::ofstream(file, std::ios::app) << "  - name: a server that is not there is expected to answer\n"
                                         "    steps:\n"
                                         "      - http: {server: vault, method: GET, path: /v1/sys/health, auth: none}\n"
                                         "        expect: {http_status: 200}\n";
+  const auto refused = harness({"run", file.string(), "--stack", stack_file.string()}, dir.path(), 60s);
+  EXPECT_EQ(refused.exit_code, 4) << refused.output;
+  EXPECT_THAT(refused.output, HasSubstr("0 broken, 2 inconclusive"));
+  EXPECT_THAT(refused.output, HasSubstr("nothing listens there: the profile's url does not reach this server"));
+
+  // A server that answers, but not as the profile says (TLS spoken to a plain HTTP port), broke
+  // the scenario: that is not a verdict of reach, and it fails the run.
+  std::string https_url = server.url();
+  https_url.replace(0, 4, "https");
+  std::ofstream(stack_file) << Json{{"mode", "external"},
+                                    {"services", {{"vault", {{"url", https_url}}},
+                                                  {"jira-mcp", {{"url", server.url() + "/wrong-path"}}}}}}
+                                   .dump();
   const auto with_broken = harness({"run", file.string(), "--stack", stack_file.string()}, dir.path(), 60s);
   EXPECT_EQ(with_broken.exit_code, 1) << with_broken.output;
   EXPECT_THAT(with_broken.output, HasSubstr("1 broken, 1 inconclusive"));
