@@ -89,11 +89,25 @@ std::string_view without_number(std::string_view title) {
   return title;
 }
 
-bool matches(const BaselineEntry& entry, const SuiteResult& suite, const ScenarioResult& scenario,
-             const Finding& finding) {
-  if (!entry.fingerprint.empty() && entry.fingerprint != finding_fingerprint(suite, scenario, finding)) return false;
-  return entry.rule == rule_for(finding.property_id).id && entry.server == finding.server &&
-         entry.scenario == scenario_key(suite, scenario) && finding.step.find(entry.step) != std::string::npos;
+// What identifies a finding, worked out once: its rule, server, scenario, step title without its
+// number, and the hash of the four.
+struct FindingIdentity {
+  std::string rule, server, scenario, step, fingerprint;
+};
+
+FindingIdentity identity_of(const SuiteResult& suite, const ScenarioResult& scenario, const Finding& finding) {
+  FindingIdentity id{rule_for(finding.property_id).id, finding.server, scenario_key(suite, scenario),
+                     std::string(without_number(finding.step)), ""};
+  std::string joined;
+  for (const std::string* part : {&id.rule, &id.server, &id.scenario, &id.step}) joined += *part + '\x1f';
+  id.fingerprint = codec::hex_encode(openssl::sha256(joined));
+  return id;
+}
+
+bool matches(const BaselineEntry& entry, const FindingIdentity& id, const Finding& finding) {
+  if (!entry.fingerprint.empty() && entry.fingerprint != id.fingerprint) return false;
+  return entry.rule == id.rule && entry.server == id.server && entry.scenario == id.scenario &&
+         finding.step.find(entry.step) != std::string::npos;
 }
 
 std::string described(const BaselineEntry& entry) {
@@ -138,13 +152,7 @@ std::string scenario_key(const SuiteResult& suite, const ScenarioResult& scenari
 }
 
 std::string finding_fingerprint(const SuiteResult& suite, const ScenarioResult& scenario, const Finding& finding) {
-  const std::string rule = rule_for(finding.property_id).id, scenario_name = scenario_key(suite, scenario);
-  std::string joined;
-  for (const std::string_view part : {std::string_view(rule), std::string_view(finding.server),
-                                      std::string_view(scenario_name), without_number(finding.step)}) {
-    joined.append(part).push_back('\x1f');
-  }
-  return codec::hex_encode(openssl::sha256(joined));
+  return identity_of(suite, scenario, finding).fingerprint;
 }
 
 void apply_baseline(RunReport& report, const Baseline& baseline, std::string_view today) {
@@ -154,9 +162,10 @@ void apply_baseline(RunReport& report, const Baseline& baseline, std::string_vie
     for (ScenarioResult& scenario : suite.scenarios) {
       for (Finding& finding : scenario.findings) {
         if (finding.bounded()) continue;
+        const FindingIdentity id = identity_of(suite, scenario, finding);
         for (std::size_t i = 0; i < baseline.entries.size(); ++i) {
           const BaselineEntry& entry = baseline.entries[i];
-          if (!matches(entry, suite, scenario, finding)) continue;
+          if (!matches(entry, id, finding)) continue;
           used[i] = true;
           if (!entry.expires.empty() && entry.expires <= today) {
             use.expired.push_back(described(entry) + ", expired on " + entry.expires);
@@ -182,12 +191,13 @@ std::string baseline_json(const RunReport& report, const std::string& accepted_b
     for (const ScenarioResult& scenario : suite.scenarios) {
       for (const Finding& finding : scenario.findings) {
         if (finding.bounded()) continue;
-        accepted.push_back({{"rule", rule_for(finding.property_id).id},
+        const FindingIdentity id = identity_of(suite, scenario, finding);
+        accepted.push_back({{"rule", id.rule},
                             {"property", finding.property},
-                            {"server", finding.server},
-                            {"scenario", scenario_key(suite, scenario)},
-                            {"step", std::string(without_number(finding.step))},
-                            {"fingerprint", finding_fingerprint(suite, scenario, finding)},
+                            {"server", id.server},
+                            {"scenario", id.scenario},
+                            {"step", id.step},
+                            {"fingerprint", id.fingerprint},
                             {"accepted_by", accepted_by},
                             {"reason", reason}});
       }

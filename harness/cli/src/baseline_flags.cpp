@@ -28,7 +28,8 @@ void use_baseline(reports::RunReport& report, const std::optional<reports::Basel
   if (baseline) reports::apply_baseline(report, *baseline, reports::utc_now().substr(0, 10));
   if (const std::string path = flags.get("write-baseline"); !path.empty()) {
     std::string who = flags.get("accepted-by");
-    if (who.empty()) who = std::getenv("USER") != nullptr ? std::getenv("USER") : "";
+    const char* user = std::getenv("USER");
+    if (who.empty() && user != nullptr) who = user;
     if (who.empty()) who = "unknown";
     const std::string reason = "written from the run of " + report.started_at + ": replace with why it is accepted";
     reports::write_baseline_file(report, path, who, reason);

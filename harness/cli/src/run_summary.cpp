@@ -44,19 +44,21 @@ std::string shell_word(const std::string& text) {
   return word + "'";
 }
 
-// The commands that run the scenario again: on the same stack while it still runs, and its
-// recorded trace when the run kept one.
-std::string again(const reports::RunReport& report, const reports::SuiteResult& suite,
-                  const reports::ScenarioResult& scenario) {
+// The commands that run the scenario again, `stack_flag` naming the stack while it still runs, and
+// its recorded trace's replay when the run kept one.
+std::string again(const reports::SuiteResult& suite, const reports::ScenarioResult& scenario, const std::string& stack_flag) {
   if (suite.file.empty()) return "";
-  std::string out = "      again: mcp-harness run " + shell_word(suite.file) + " --scenario " + shell_word(scenario.name);
-  std::error_code error;
-  if (!report.stack_file.empty() && std::filesystem::exists(report.stack_file, error)) {
-    out += " --stack " + shell_word(report.stack_file);
-  }
-  out += "\n";
+  std::string out = "      again: mcp-harness run " + shell_word(suite.file) + " --scenario " + shell_word(scenario.name) +
+                    stack_flag + "\n";
   if (!scenario.trace_file.empty()) out += "      replay: mcp-harness replay " + shell_word(scenario.trace_file) + "\n";
   return out;
+}
+
+// " --stack '<file>'" while the run's stack file still exists (a stack the run started is gone).
+std::string stack_flag_of(const reports::RunReport& report) {
+  std::error_code error;
+  if (report.stack_file.empty() || !std::filesystem::exists(report.stack_file, error)) return "";
+  return " --stack " + shell_word(report.stack_file);
 }
 
 }  // namespace
@@ -64,6 +66,7 @@ std::string again(const reports::RunReport& report, const reports::SuiteResult& 
 std::string run_summary(const reports::RunReport& report) {
   using Status = reports::ScenarioResult::Status;
   std::string out;
+  const std::string stack_flag = stack_flag_of(report);
   if (const reports::FindingCounts findings = report.finding_counts(); findings.findings > 0) {
     out += "  findings: " + to_string(findings) + "\n";
     if (const std::string levels = by_level(report); !levels.empty()) out += "  findings by level: " + levels + "\n";
@@ -93,7 +96,7 @@ std::string run_summary(const reports::RunReport& report) {
       // else (a step not reached, a control step failed) it is the reason.
       const bool repeats = reports::is_inconclusive(scenario) && !reports::undecided_checks(scenario).empty();
       if (!scenario.message.empty() && !repeats) out += "      " + scenario.message + "\n";
-      out += again(report, suite, scenario);
+      out += again(suite, scenario, stack_flag);
     }
   }
   return out + baseline_summary(report);
