@@ -17,6 +17,7 @@
 #include "mcph/mcp/sse.h"
 #include "mcph/sync/elapsed.h"
 #include "rpc_outcome.h"
+#include "sse_stream.h"
 #include "step_kind.h"
 
 namespace mcph::harness {
@@ -111,25 +112,11 @@ void run_metadata_discovery(const HttpStep& step, StepRun& run) {
 // stream opened with the step's headers (GET, initialize, initialized), as a client lets itself in.
 // Its status is the GET's (200) once initialize is answered, else the refusal's, with its headers.
 void probe_over_sse(const ServiceEntry& entry, const std::string& service, const http::Fields& headers, StepRun& run) {
-  StepExecutor& executor = run.executor;
-  mcp::ClientOptions options;
-  options.transport = mcp::Transport::sse;
-  options.protocol_version = "2024-11-05";
-  options.http.read_timeout = executor.options().http_timeout;
-  mcp::Client client(entry.url, options);
-  for (const auto& [name, value] : headers) client.set_header(name, value);
   const auto authorization = http::find_field(headers, "Authorization");
   const std::string subject =
       authorization && authorization->rfind("Bearer ", 0) == 0 ? pacing_subject(authorization->substr(7)) : "";
-  const RateLimit limit = stated_rate_limit(entry);
-  constexpr int kOpening = 3;  // the GET, initialize, notifications/initialized
-  executor.pace(service, subject, limit, kOpening, run.out);
-  const auto started = sync::SteadyClock::now();
-  mcp::RpcOutcome opened = client.connect();
+  mcp::RpcOutcome opened = open_sse_stream(run, entry, service, entry.url, headers, subject).init;
   if (opened.ok()) opened.http_status = 200;
-  executor.answered(service, subject, limit, opened.http_status, kOpening);
-  run.record.exchange("GET", entry.url, headers, "(the stream) and initialize", opened.http_status, opened.headers,
-                      opened.body, sync::ms_since(started));
   fill_from_rpc(opened, run.out);
   run.out.statuses.push_back(opened.http_status);
 }

@@ -15,6 +15,7 @@
 #include "mcph/http/url.h"
 #include "mcph/sync/elapsed.h"
 #include "rpc_outcome.h"
+#include "sse_stream.h"
 #include "step_kind.h"
 
 namespace mcph::harness {
@@ -22,8 +23,6 @@ namespace {
 
 using Json = nlohmann::json;
 using sync::SteadyClock;
-
-constexpr const char* kSseProtocolVersion = "2024-11-05";
 
 // The stream's URL: the server's own when its transport is sse, else /sse beside its Streamable
 // HTTP endpoint (where the reference servers serve it).
@@ -49,21 +48,8 @@ void run_open(const SseStep& step, StepRun& run) {
   const ServiceEntry& entry = executor.stack().service(service);
   std::string subject;
   const http::Fields headers = credential(step, run, subject);
-  mcp::ClientOptions options;
-  options.transport = mcp::Transport::sse;
-  options.protocol_version = kSseProtocolVersion;
-  options.http.read_timeout = executor.options().http_timeout;
   const std::string url = stream_url(entry, service);
-  auto client = std::make_unique<mcp::Client>(url, options);
-  for (const auto& [name, value] : headers) client->set_header(name, value);
-  const RateLimit limit = stated_rate_limit(entry);
-  constexpr int kOpening = 3;  // the GET, initialize, notifications/initialized
-  executor.pace(service, subject, limit, kOpening, out);
-  const auto started = SteadyClock::now();
-  const mcp::RpcOutcome init = client->connect();
-  executor.answered(service, subject, limit, init.http_status, kOpening);
-  run.record.exchange("GET", url, headers, "(the stream) and initialize", init.http_status, init.headers, init.body,
-                      sync::ms_since(started));
+  auto [client, init] = open_sse_stream(run, entry, service, url, headers, subject);
   fill_from_rpc(init, out);
   run.state.sse_streams.erase(step.open);  // a name opened again is the new stream's
   if (init.ok()) run.state.sse_streams[step.open] = HeldStream{service, out.caller, std::move(client)};
