@@ -8,8 +8,6 @@
 #include <map>
 #include <sstream>
 
-#include "mcph/codec/hex.h"
-#include "mcph/openssl/crypto.h"
 #include "mcph/reports/taxonomy.h"
 #include "mcph/text/closest.h"
 #include "output_file.h"
@@ -80,34 +78,8 @@ BaselineEntry entry_of(const Json& item, const std::string& where) {
   return entry;
 }
 
-// "3: alice calls jira.get_issue" → "alice calls jira.get_issue": a step keeps its identity when
-// steps are added before it.
-std::string_view without_number(std::string_view title) {
-  std::size_t at = 0;
-  while (at < title.size() && std::isdigit(static_cast<unsigned char>(title[at]))) ++at;
-  if (at > 0 && title.substr(at).starts_with(": ")) title.remove_prefix(at + 2);
-  return title;
-}
-
-// What identifies a finding, worked out once: its rule, server, scenario, step title without its
-// number, and the hash of the four.
-struct FindingIdentity {
-  std::string rule, server, scenario, step, fingerprint;
-};
-
-FindingIdentity identity_of(const SuiteResult& suite, const ScenarioResult& scenario, const Finding& finding) {
-  FindingIdentity id{rule_for(finding.property_id).id, finding.server, scenario_key(suite, scenario),
-                     std::string(without_number(finding.step)), ""};
-  std::string joined;
-  for (const std::string* part : {&id.rule, &id.server, &id.scenario, &id.step}) joined += *part + '\x1f';
-  id.fingerprint = codec::hex_encode(openssl::sha256(joined));
-  return id;
-}
-
 bool matches(const BaselineEntry& entry, const FindingIdentity& id, const Finding& finding) {
-  if (!entry.fingerprint.empty() && entry.fingerprint != id.fingerprint) return false;
-  return entry.rule == id.rule && entry.server == id.server && entry.scenario == id.scenario &&
-         finding.step.find(entry.step) != std::string::npos;
+  return matches(FindingPattern{entry.scenario, "", entry.rule, entry.server, entry.step, entry.fingerprint}, id, finding);
 }
 
 std::string described(const BaselineEntry& entry) {
@@ -146,15 +118,6 @@ Baseline read_baseline(const std::filesystem::path& path) {
   return parse_baseline(text.str(), path.string());
 }
 
-std::string scenario_key(const SuiteResult& suite, const ScenarioResult& scenario) {
-  const std::string name = suite.name.empty() ? std::filesystem::path(suite.file).stem().string() : suite.name;
-  return name + " / " + scenario.name;
-}
-
-std::string finding_fingerprint(const SuiteResult& suite, const ScenarioResult& scenario, const Finding& finding) {
-  return identity_of(suite, scenario, finding).fingerprint;
-}
-
 void apply_baseline(RunReport& report, const Baseline& baseline, std::string_view today) {
   BaselineUse use{baseline.file, 0, {}, {}};
   std::vector<bool> used(baseline.entries.size(), false);
@@ -162,7 +125,7 @@ void apply_baseline(RunReport& report, const Baseline& baseline, std::string_vie
     for (ScenarioResult& scenario : suite.scenarios) {
       for (Finding& finding : scenario.findings) {
         if (finding.bounded()) continue;
-        const FindingIdentity id = identity_of(suite, scenario, finding);
+        const FindingIdentity id = finding_identity(suite, scenario, finding);
         for (std::size_t i = 0; i < baseline.entries.size(); ++i) {
           const BaselineEntry& entry = baseline.entries[i];
           if (!matches(entry, id, finding)) continue;
@@ -191,7 +154,7 @@ std::string baseline_json(const RunReport& report, const std::string& accepted_b
     for (const ScenarioResult& scenario : suite.scenarios) {
       for (const Finding& finding : scenario.findings) {
         if (finding.bounded()) continue;
-        const FindingIdentity id = identity_of(suite, scenario, finding);
+        const FindingIdentity id = finding_identity(suite, scenario, finding);
         accepted.push_back({{"rule", id.rule},
                             {"property", finding.property},
                             {"server", id.server},

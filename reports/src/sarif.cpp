@@ -10,8 +10,8 @@
 #include <set>
 
 #include "mcph/codec/hex.h"
-#include "mcph/openssl/crypto.h"
 #include "mcph/reports/baseline.h"
+#include "mcph/reports/finding_identity.h"
 #include "mcph/reports/taxonomy.h"
 #include "output_file.h"
 #include "text.h"
@@ -201,7 +201,7 @@ PendingResult inconclusive_result(const SuiteResult& suite, const ScenarioResult
                  {"message", {{"text", clean(scenario.name) + ": " + clean(scenario.message)}}},
                  {"locations", Json::array({location(suite, line, server)})},
                  {"partialFingerprints",
-                  {{"mcphFinding/v2", codec::hex_encode(openssl::sha256(rule.id + '\x1f' + scenario_key(suite, scenario)))}}},
+                  {{"mcphFinding/v2", inconclusive_fingerprint(rule.id, suite, scenario)}}},
                  {"properties", {{"scenario", clean(scenario.name)}}}};
   return {rule, result};
 }

@@ -119,6 +119,36 @@ TEST(Baseline, TheFingerprintHoldsWhereverTheFilesAreAndWhateverTheStepsNumber) 
   EXPECT_NE(fingerprint(report), first);
 }
 
+// The corpus's expected findings name a property where a baseline names a rule: one matcher
+// serves both, its empty fields matching anything but the scenario.
+TEST(Baseline, APatternMatchesByWhatItNamesAndAlwaysByScenario) {
+  const RunReport report = report_with_two_findings();
+  const Finding& jira = report.suites[0].scenarios[0].findings[0];
+  const FindingIdentity id = finding_identity(report.suites[0], report.suites[0].scenarios[0], jira);
+  const std::string scenario = "jwt_attacks / a token signed with alg none is refused";
+  EXPECT_EQ(id.property, "accepts-token-it-must-refuse");
+  EXPECT_EQ(id.step, "alice calls jira.get_issue");
+  EXPECT_TRUE(matches({.scenario = scenario, .property = "accepts-token-it-must-refuse"}, id, jira));
+  EXPECT_TRUE(matches({.scenario = scenario, .rule = kRule, .server = "jira-mcp", .step = "2: alice"}, id, jira));
+  EXPECT_FALSE(matches({.scenario = scenario, .property = "trusts-unverified-claim"}, id, jira));
+  EXPECT_FALSE(matches({.scenario = scenario, .server = "github-mcp"}, id, jira));
+  EXPECT_FALSE(matches({.scenario = scenario, .step = "github"}, id, jira));
+  EXPECT_FALSE(matches({.property = "accepts-token-it-must-refuse"}, id, jira)) << "the scenario is never a wildcard";
+}
+
+TEST(Baseline, AnInconclusiveResultIsNamedByRuleAndScenario) {
+  const RunReport report = report_with_two_findings();
+  const SuiteResult& suite = report.suites[0];
+  const std::string first = inconclusive_fingerprint(kRule, suite, suite.scenarios[0]);
+  EXPECT_EQ(first.size(), 64u);
+  EXPECT_NE(inconclusive_fingerprint("MCPH002", suite, suite.scenarios[0]), first);
+  SuiteResult moved = suite;
+  moved.file = "scenarios/jwt_attacks.yaml";
+  EXPECT_EQ(inconclusive_fingerprint(kRule, moved, moved.scenarios[0]), first);
+  moved.scenarios[0].name = "another scenario";
+  EXPECT_NE(inconclusive_fingerprint(kRule, moved, moved.scenarios[0]), first);
+}
+
 TEST(Baseline, AnExpiredEntryAcceptsNothingAndOneThatMatchesNothingIsStale) {
   RunReport report = report_with_two_findings();
   apply_baseline(report, parse_baseline(entry(R"(, "expires": "2026-11-27")"), "baseline.json"), "2026-11-27");

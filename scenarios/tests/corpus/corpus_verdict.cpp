@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "mcph/reports/finding_identity.h"
+
 namespace mcph::harness::corpus {
 namespace {
 
@@ -43,14 +45,14 @@ CorpusVerdict judge(const std::vector<Outcome>& outcomes, const std::vector<Expe
       verdict.false_positives.push_back("a failure without a finding: " + outcome.why());
     }
     for (const auto& finding : outcome.findings) {
-      const std::string property = finding.property_key();
+      const reports::FindingIdentity id = reports::finding_identity(name, finding);
       const auto listed = std::find_if(expected.begin(), expected.end(), [&](const ExpectedFinding& e) {
-        return e.scenario == name && e.property == property && finding.step.find(e.step) != std::string::npos;
+        return reports::matches(reports::FindingPattern{.scenario = e.scenario, .property = e.property, .step = e.step}, id, finding);
       });
       if (listed != expected.end()) {
         reported.emplace(&*listed, finding.step + ": " + finding.evidence);
       } else {
-        verdict.false_positives.push_back(name + ": " + property + " on " + finding.server + " — " + finding.step + ": " +
+        verdict.false_positives.push_back(name + ": " + id.property + " on " + finding.server + " — " + finding.step + ": " +
                                           finding.evidence);
       }
     }

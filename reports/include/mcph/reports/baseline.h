@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mcph/reports/finding_identity.h"
 #include "mcph/reports/model.h"
 
 namespace mcph::reports {
@@ -47,13 +48,6 @@ class BaselineError : public std::runtime_error {
 
 Baseline parse_baseline(std::string_view json, const std::string& file);  // throws BaselineError
 Baseline read_baseline(const std::filesystem::path& path);                // throws BaselineError
-
-// How a baseline and the reports name a scenario: "<suite> / <scenario name>".
-std::string scenario_key(const SuiteResult& suite, const ScenarioResult& scenario);
-
-// What identifies a finding from run to run, wherever the scenario files are installed: a hash of
-// its rule, its server, its scenario and its step's title without the step's number.
-std::string finding_fingerprint(const SuiteResult& suite, const ScenarioResult& scenario, const Finding& finding);
 
 // Marks every finding an entry accepts (Finding::accepted) and records what the baseline did in
 // report.baseline. `today` is "YYYY-MM-DD": an entry whose `expires` is that day or before accepts
