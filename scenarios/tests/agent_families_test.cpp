@@ -202,6 +202,38 @@ TEST(ServerUnderItsOwnName, TheFamiliesReachItAndTheFindingNamesIt) {
                                          "calls Vault with more than the agent's own policy"}}});
 }
 
+// A stack file whose `secrets` layout does not say where the server keeps its agents' secrets
+// (the bridge keeps them at mcp/<agent>/, the file says elsewhere/<agent>/): the harness cannot
+// tell whose folder a path is in, so no scenario may fail on it — those that look at Vault's
+// audit log end inconclusive, naming the layout, and the rest still pass.
+TEST(WrongSecretLayout, NoScenarioFailsAndThoseItDecidesAreInconclusiveNamingIt) {
+  std::unique_ptr<AgentStack> stack;
+  try {
+    stack = std::make_unique<AgentStack>();
+  } catch (const NginxMissing& e) {
+    GTEST_SKIP() << e.what();
+  }
+  std::ifstream in(std::string(MCPH_DOCS_DIR) + "/examples/agent-server.stack.json");
+  std::string example((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string profile = "\"profile\": \"agent-bridge\",";
+  const auto at = example.find(profile);
+  ASSERT_NE(at, std::string::npos) << "docs/examples/agent-server.stack.json";
+  example.insert(at + profile.size(), " \"secrets\": {\"mount\": \"secret\", \"path\": \"elsewhere/{agent}/{key}\"},");
+  const auto outcomes = run_families_on(stack->write_stack_file("wrong-layout.stack.json", example), {"agent_identity"});
+  std::size_t doubted = 0, passed = 0;
+  for (const auto& outcome : outcomes) {
+    EXPECT_NE(outcome.status, Status::failed) << outcome.why();
+    EXPECT_TRUE(outcome.findings.empty()) << outcome.why();
+    if (outcome.status == Status::error) {
+      EXPECT_NE(outcome.message.find("secret/elsewhere/{agent}/{key}"), std::string::npos) << outcome.why();
+      ++doubted;
+    }
+    passed += outcome.status == Status::passed;
+  }
+  EXPECT_GE(doubted, 5u) << "the scenarios that read Vault's audit log";
+  EXPECT_GE(passed, 3u) << "the credential cases, which do not depend on the layout";
+}
+
 // An RS256 or ES256 static_jwt profile against a bridge that verifies the agents' JWTs by a
 // JWKS (--jwks-url): the agent families pass with the tokens the harness signs with the private
 // key, and the key's public half used as an HS256 secret (key confusion) is refused.

@@ -86,8 +86,11 @@ AgentPath agent_path(const std::string& audited, const SecretLayout& layout) {
 
 // Of an agent's call: every KV path its requests reached lies in its own folder
 // (<mount>/data|metadata/<the layout's folder of the agent>/), once dot segments are resolved.
+// When none of them lies in any agent's folder, the target's layout is what is in doubt, not the
+// server: a server keeping its agents' secrets elsewhere than its `secrets` key says would
+// otherwise be reported as leaving every agent's folder on every call.
 reports::Check check_agent_paths(const StepOutcome& outcome) {
-  std::set<std::string> problems, own;
+  std::set<std::string> others, outside, own;
   for (const auto& entry : outcome.audit) {
     if (entry.value("type", "") != "request") continue;
     const std::string audited = entry.value("/request/path"_json_pointer, "");
@@ -95,12 +98,20 @@ reports::Check check_agent_paths(const StepOutcome& outcome) {
     if (!path.kv) continue;
     if (path.owner == outcome.caller) {
       own.insert(audited);
+    } else if (path.owner.empty()) {
+      outside.insert(audited + " (outside every agent's prefix) was requested during " + outcome.caller + "'s call");
     } else {
-      problems.insert(audited + (path.owner.empty() ? " (outside every agent's prefix)" : " (" + path.owner + "'s prefix)") +
-                      " was requested during " + outcome.caller + "'s call");
+      others.insert(audited + " (" + path.owner + "'s prefix) was requested during " + outcome.caller + "'s call");
     }
   }
-  if (!problems.empty()) return failed(join(problems, "; "));
+  if (others.empty() && own.empty() && !outside.empty()) {
+    const SecretLayout& layout = outcome.secret_layout;
+    return inconclusive("no KV path of " + outcome.caller + "'s call lies in any agent's folder of the secret layout " +
+                        layout.mount + "/" + layout.path + " (" + join(outside, "; ") +
+                        "): if the server keeps its agents' secrets elsewhere, its entry's `secrets` key must say where");
+  }
+  others.insert(outside.begin(), outside.end());
+  if (!others.empty()) return failed(join(others, "; "));
   if (own.empty()) return held("no KV path in Vault's audit log during this step");
   return held(outcome.caller + "'s call touched only " + outcome.secret_layout.agent_prefix(outcome.caller) + "/: " + join(own));
 }

@@ -142,6 +142,37 @@ TEST(CheckExpectations, ALiteralPercentEncodedKeyIsNoPathEscapeAndIsShownAsVault
   EXPECT_THAT(escaped[0].actual, HasSubstr("secret/data/mcp/agent-b/../agent-a/jira (agent-a's prefix)"));
 }
 
+// A target whose `secrets` layout does not say where the server keeps its agents' secrets: no
+// path of the agent's own call lies in any agent's folder, which says nothing of the server, so
+// the check is inconclusive, naming the layout; a path in another agent's folder, or one outside
+// every folder beside the agent's own, is still the defect it is.
+TEST(CheckExpectations, AnAgentCallOutsideEveryFolderOfTheLayoutDoubtsTheLayoutNotTheServer) {
+  StepOutcome outcome;
+  outcome.title = "1: agent-a calls agent-bridge-mcp";
+  outcome.caller = "agent-a";
+  outcome.agent = true;
+  outcome.http_status = 200;
+  outcome.audit_observed = true;
+  outcome.secret_layout.path = "bridge/agents/{agent}/{key}";
+  outcome.audit = Json::array({{{"type", "request"}, {"request", {{"path", "secret/data/mcp/agent-a/jira"}}}}});
+  const auto elsewhere = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
+  ASSERT_EQ(elsewhere.size(), 1u);
+  EXPECT_EQ(elsewhere[0].verdict, Verdict::inconclusive);
+  EXPECT_THAT(elsewhere[0].actual, HasSubstr("secret/bridge/agents/{agent}/{key}"));
+  EXPECT_THAT(elsewhere[0].actual, HasSubstr("secret/data/mcp/agent-a/jira"));
+
+  outcome.audit.push_back({{"type", "request"}, {"request", {{"path", "secret/data/bridge/agents/agent-a/jira"}}}});
+  const auto beside_own = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
+  EXPECT_EQ(beside_own[0].verdict, Verdict::failed);
+  EXPECT_THAT(beside_own[0].actual, HasSubstr("secret/data/mcp/agent-a/jira (outside every agent's prefix)"));
+
+  outcome.audit = Json::array({{{"type", "request"}, {"request", {{"path", "secret/data/mcp/agent-a/jira"}}}},
+                               {{"type", "request"}, {"request", {{"path", "secret/data/bridge/agents/agent-b/jira"}}}}});
+  const auto another = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
+  EXPECT_EQ(another[0].verdict, Verdict::failed);
+  EXPECT_THAT(another[0].actual, HasSubstr("(agent-b's prefix)"));
+}
+
 // A server that does not forward traceparent is matched by time window. While nothing of
 // another trace fell into the window, the window's verdict stands (a defect is still a defect);
 // when others' requests ran meanwhile, it is ambiguous: inconclusive, with what the window
