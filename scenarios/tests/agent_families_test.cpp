@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <stdexcept>
 
 #include "agent_stack.h"
 #include "sabotage_verdicts.h"
@@ -149,21 +150,40 @@ TEST(AgentBridgeSabotage, TheFirstOfTwoCredentialsDecidingIsFound) {
               "lets one of several credentials decide");
 }
 
+namespace {
+
+// The bridge's stack with `switches` and `jwt_alg`, or null, saying why in `missing`, when a part
+// of it is not installed (nginx): the test then skips.
+std::unique_ptr<AgentStack> agent_stack_or_missing(std::string& missing, const std::vector<std::string>& switches = {},
+                                                   const std::string& jwt_alg = "HS256") {
+  try {
+    return std::make_unique<AgentStack>(switches, jwt_alg);
+  } catch (const NginxMissing& e) {
+    missing = e.what();
+    return nullptr;
+  }
+}
+
+// docs/examples/agent-server.stack.json, as its reader finds it.
+std::string documented_example() {
+  const std::string path = std::string(MCPH_DOCS_DIR) + "/examples/agent-server.stack.json";
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
 // The documented example of a hand-written stack file for a server the harness did not write
 // (docs/target-profiles.md): filled with a bridge's addresses, as its reader fills it with their
 // server's, it runs every scenario of the four files, the authorization server's through the
 // example's client_credentials, and each passes against a well-behaved server. Were the example
 // to drift from what the harness reads, this fails.
 TEST(HandWrittenProfile, TheDocumentedExampleRunsTheAgentFamilies) {
-  std::unique_ptr<AgentStack> stack;
-  try {
-    stack = std::make_unique<AgentStack>();
-  } catch (const NginxMissing& e) {
-    GTEST_SKIP() << e.what();
-  }
-  std::ifstream in(std::string(MCPH_DOCS_DIR) + "/examples/agent-server.stack.json");
-  ASSERT_TRUE(in) << "docs/examples/agent-server.stack.json";
-  const std::string example((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string missing;
+  const auto stack = agent_stack_or_missing(missing);
+  if (!stack) GTEST_SKIP() << missing;
+  const std::string example = documented_example();
   // The example's agents authenticate by API key, HS256 JWT, certificate and the client
   // credentials grant of the server's own authorization server.
   const std::vector<std::string> families = {"agent_identity", "transport_identity", "jwt_attacks_hs256", "authorization_server"};
@@ -182,14 +202,10 @@ TEST(HandWrittenProfile, TheDocumentedExampleRunsTheAgentFamilies) {
 // reaches it, and with a switch on, the finding names vault-gateway, the server the team knows.
 TEST(ServerUnderItsOwnName, TheFamiliesReachItAndTheFindingNamesIt) {
   const std::string flag = "--unsafe-no-child-token";
-  std::unique_ptr<AgentStack> stack;
-  try {
-    stack = std::make_unique<AgentStack>(std::vector<std::string>{flag});
-  } catch (const NginxMissing& e) {
-    GTEST_SKIP() << e.what();
-  }
-  std::ifstream in(std::string(MCPH_DOCS_DIR) + "/examples/agent-server.stack.json");
-  std::string example((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string missing;
+  const auto stack = agent_stack_or_missing(missing, std::vector<std::string>{flag});
+  if (!stack) GTEST_SKIP() << missing;
+  std::string example = documented_example();
   const std::string entry = "\"agent-bridge-mcp\": {";
   const auto at = example.find(entry);
   ASSERT_NE(at, std::string::npos) << "docs/examples/agent-server.stack.json";
@@ -207,14 +223,10 @@ TEST(ServerUnderItsOwnName, TheFamiliesReachItAndTheFindingNamesIt) {
 // tell whose folder a path is in, so no scenario may fail on it — those that look at Vault's
 // audit log end inconclusive, naming the layout, and the rest still pass.
 TEST(WrongSecretLayout, NoScenarioFailsAndThoseItDecidesAreInconclusiveNamingIt) {
-  std::unique_ptr<AgentStack> stack;
-  try {
-    stack = std::make_unique<AgentStack>();
-  } catch (const NginxMissing& e) {
-    GTEST_SKIP() << e.what();
-  }
-  std::ifstream in(std::string(MCPH_DOCS_DIR) + "/examples/agent-server.stack.json");
-  std::string example((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string missing;
+  const auto stack = agent_stack_or_missing(missing);
+  if (!stack) GTEST_SKIP() << missing;
+  std::string example = documented_example();
   const std::string profile = "\"profile\": \"agent-bridge\",";
   const auto at = example.find(profile);
   ASSERT_NE(at, std::string::npos) << "docs/examples/agent-server.stack.json";
@@ -240,12 +252,9 @@ TEST(WrongSecretLayout, NoScenarioFailsAndThoseItDecidesAreInconclusiveNamingIt)
 class AsymmetricAgentJwts : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(AsymmetricAgentJwts, TheAgentFamiliesPassAndThePublicKeyAsAnHmacSecretIsRefused) {
-  std::unique_ptr<AgentStack> stack;
-  try {
-    stack = std::make_unique<AgentStack>(std::vector<std::string>{}, GetParam());
-  } catch (const NginxMissing& e) {
-    GTEST_SKIP() << e.what();
-  }
+  std::string missing;
+  const auto stack = agent_stack_or_missing(missing, std::vector<std::string>{}, GetParam());
+  if (!stack) GTEST_SKIP() << missing;
   const std::string confusion = R"(suite: key_confusion
 family: jwt-attacks
 description: the public key as an HMAC secret
