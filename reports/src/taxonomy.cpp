@@ -313,6 +313,10 @@ const std::vector<Rule>& rules() {
            "A requestState issued for one call confirmed a different call (other arguments): the state is not bound "
            "to the request it was issued for.",
            "MCP07:2025", "CWE-294"),
+      rule("MCPH1710", "request-state-reused", 17, "takes a requestState a second time",
+           "A requestState that had already confirmed its call was taken again, and the call ran again: one "
+           "confirmation authorised two runs.",
+           "MCP07:2025", "CWE-294"),
       rule("MCPH901", "serves-ambiguous-request", 9, "reads a request a proxy could read differently",
            "An ambiguous request (framing, header syntax, path) was served instead of refused.", "", "CWE-444"),
       rule("MCPH902", "slow-clients-take-every-worker", 9, "slow clients take every worker",

@@ -78,6 +78,8 @@ INSTANTIATE_TEST_SUITE_P(
                "takes an expired requestState"},
         Switch{"request_state_any_request", "--unsafe-request-state-any-request",
                "a requestState confirms only the request it was issued for", "takes a requestState on another request"},
+        Switch{"request_state_reusable", "--unsafe-request-state-reusable", "a requestState is taken once",
+               "takes a requestState a second time"},
         Switch{"bare_scope_challenge", "--unsafe-bare-scope-challenge",
                "a call lacking a scope is told the scope to ask for and where the metadata is",
                "refuses without the challenge the specifications require"}),

@@ -31,18 +31,20 @@ std::string request_digest(const StateBinding& binding) {
   return codec::hex_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
-std::string random_key() {
-  std::string key(32, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size())) != 1) {
-    throw std::runtime_error("no random bytes for the requestState key");
+std::string random_bytes(std::size_t count, const char* what) {
+  std::string bytes(count, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(bytes.size())) != 1) {
+    throw std::runtime_error(std::string("no random bytes for ") + what);
   }
-  return key;
+  return bytes;
 }
 
 }  // namespace
 
-RequestStateSeal::RequestStateSeal(std::string key, std::chrono::milliseconds ttl)
-    : key_(key.empty() ? random_key() : std::move(key)), ttl_(ttl) {}
+RequestStateSeal::RequestStateSeal(std::string key, std::chrono::milliseconds ttl, std::size_t max_unexpired_taken)
+    : key_(key.empty() ? random_bytes(32, "the requestState key") : std::move(key)),
+      ttl_(ttl),
+      max_unexpired_taken_(max_unexpired_taken) {}
 
 std::string RequestStateSeal::mac(const std::string& payload) const {
   unsigned char out[EVP_MAX_MD_SIZE];
@@ -53,14 +55,28 @@ std::string RequestStateSeal::mac(const std::string& payload) const {
 }
 
 std::string RequestStateSeal::mint(const std::string& subject, const StateBinding& binding) const {
-  const json payload{{"sub", subject}, {"exp", now_ms() + ttl_.count()}, {"req", request_digest(binding)}};
+  const json payload{{"sub", subject},
+                     {"exp", now_ms() + ttl_.count()},
+                     {"req", request_digest(binding)},
+                     {"jti", codec::hex_encode(random_bytes(16, "a requestState's id"))}};
   const std::string encoded = codec::base64url_encode(payload.dump());
   return encoded + "." + mac(encoded);
 }
 
-std::optional<std::string> RequestStateSeal::refusal(const std::string& state, const std::string& subject,
-                                                     const StateBinding& binding,
-                                                     const StateLeniency& leniency) const {
+std::optional<std::string> RequestStateSeal::spend(const std::string& id, std::int64_t expires_ms) const {
+  const std::lock_guard lock(taken_mutex_);
+  if (taken_.contains(id)) return "requestState has already been used";
+  if (taken_.size() >= max_unexpired_taken_) {
+    const std::int64_t now = now_ms();
+    std::erase_if(taken_, [now](const auto& entry) { return entry.second < now; });
+    if (taken_.size() >= max_unexpired_taken_) return "too many confirmations are in flight; ask again later";
+  }
+  taken_.emplace(id, expires_ms);
+  return std::nullopt;
+}
+
+std::optional<std::string> RequestStateSeal::take(const std::string& state, const std::string& subject,
+                                                  const StateBinding& binding, const StateLeniency& leniency) const {
   const auto dot = state.find('.');
   if (dot == std::string::npos) return "requestState is not one this server issued";
   const std::string encoded = state.substr(0, dot);
@@ -73,7 +89,7 @@ std::optional<std::string> RequestStateSeal::refusal(const std::string& state, c
   const auto decoded = codec::base64url_decode(encoded);
   const json payload = decoded ? json::parse(*decoded, nullptr, false) : json();
   if (!payload.is_object() || !payload.value("sub", json()).is_string() || !payload.value("exp", json()).is_number_integer() ||
-      !payload.value("req", json()).is_string()) {
+      !payload.value("req", json()).is_string() || !payload.value("jti", json()).is_string()) {
     return "requestState is not one this server issued";
   }
   if (!leniency.principal_unchecked && payload["sub"] != subject) return "requestState was issued to another caller";
@@ -81,7 +97,8 @@ std::optional<std::string> RequestStateSeal::refusal(const std::string& state, c
   if (!leniency.request_unchecked && payload["req"] != request_digest(binding)) {
     return "requestState belongs to another request";
   }
-  return std::nullopt;
+  if (leniency.reuse_unchecked) return std::nullopt;
+  return spend(payload["jti"].get<std::string>(), payload["exp"].get<std::int64_t>());
 }
 
 }  // namespace mcph::mcp::detail

@@ -41,8 +41,9 @@ std::optional<json> Server::Impl::confirmation_round(const Message& message, con
     if (!state->is_string()) throw RpcFailure(jsonrpc::kInvalidParams, "Invalid params: requestState must be a string");
     const detail::StateLeniency leniency{options.unsafe_request_state_unsealed, options.unsafe_request_state_any_caller,
                                          options.unsafe_request_state_no_expiry,
-                                         options.unsafe_request_state_any_request};
-    if (auto refusal = request_state.refusal(state->get<std::string>(), principal.subject, binding, leniency)) {
+                                         options.unsafe_request_state_any_request,
+                                         options.unsafe_request_state_reusable};
+    if (auto refusal = request_state.take(state->get<std::string>(), principal.subject, binding, leniency)) {
       throw RpcFailure(jsonrpc::kInvalidParams, "Invalid params: " + *refusal);
     }
     const json responses = params.value("inputResponses", json::object());

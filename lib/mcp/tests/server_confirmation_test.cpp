@@ -1,7 +1,7 @@
 // A tool that runs only once the user confirms it (ToolDefinition::confirmation): in the modern
 // era two round trips, the first answered input_required with a sealed requestState; the state
-// taken only from its caller, unaltered, in time and for the request it was issued for. Each
-// UNSAFE switch lets exactly its check through.
+// taken only from its caller, unaltered, in time, for the request it was issued for, and once.
+// The UNSAFE switches let their checks through.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -28,6 +28,7 @@ class ServerConfirmationTest : public ::testing::Test {
     options.unsafe_request_state_any_caller = tweaks.unsafe_request_state_any_caller;
     options.unsafe_request_state_no_expiry = tweaks.unsafe_request_state_no_expiry;
     options.unsafe_request_state_any_request = tweaks.unsafe_request_state_any_request;
+    options.unsafe_request_state_reusable = tweaks.unsafe_request_state_reusable;
     mcp_ = std::make_unique<Server>(options);
     ToolDefinition erase{.name = "erase_note", .description = "Erases a note.",
                          .input_schema = R"({"type":"object","properties":{"note":{"type":"string"}},"required":["note"]})"};
@@ -101,15 +102,31 @@ TEST_F(ServerConfirmationTest, TheCallersOwnRetryWithAYesRuns) {
 }
 
 TEST_F(ServerConfirmationTest, ANoOrNoAnswerRunsNothing) {
-  const std::string state = first_round("n1");
-  json no = yes(state);
+  json no = yes(first_round("n1"));
   no["inputResponses"]["confirm"]["action"] = "decline";
   EXPECT_EQ(retry("n1", no)["result"]["isError"], true);
-  json not_a_yes = yes(state);
+  json not_a_yes = yes(first_round("n1"));
   not_a_yes["inputResponses"]["confirm"]["content"]["confirm"] = "yes";
   EXPECT_EQ(retry("n1", not_a_yes)["result"]["isError"], true) << "only the boolean true is a yes";
-  EXPECT_EQ(retry("n1", {{"requestState", state}})["result"]["resultType"], "input_required");
+  EXPECT_EQ(retry("n1", {{"requestState", first_round("n1")}})["result"]["resultType"], "input_required");
   EXPECT_EQ(erased_, 0);
+}
+
+// A confirmation authorises one run: the same retry sent again is refused, whatever it answered
+// the first time, and a new question gets a new state.
+TEST_F(ServerConfirmationTest, AStateIsTakenOnce) {
+  const std::string state = first_round("n1");
+  EXPECT_EQ(retry("n1", yes(state))["result"]["resultType"], "complete");
+  const json again = retry("n1", yes(state));
+  EXPECT_EQ(again["error"]["code"], -32602) << again;
+  EXPECT_NE(again["error"]["message"].get<std::string>().find("already been used"), std::string::npos) << again;
+  EXPECT_EQ(erased_, 1);
+
+  const std::string asked_again = first_round("n1");
+  EXPECT_NE(asked_again, state);
+  EXPECT_EQ(retry("n1", {{"requestState", asked_again}})["result"]["resultType"], "input_required");
+  EXPECT_EQ(retry("n1", yes(asked_again))["error"]["code"], -32602) << "a state that was answered with a new question is spent";
+  EXPECT_EQ(erased_, 1);
 }
 
 TEST_F(ServerConfirmationTest, AClientWithoutElicitationIsToldWhatItLacks) {
@@ -169,6 +186,7 @@ ServerOptions sabotaged() {
   options.unsafe_request_state_any_caller = true;
   options.unsafe_request_state_no_expiry = true;
   options.unsafe_request_state_any_request = true;
+  options.unsafe_request_state_reusable = true;
   return options;
 }
 
@@ -183,7 +201,8 @@ TEST_F(ServerConfirmationSabotageTest, EachSwitchLetsItsDefectThrough) {
   EXPECT_EQ(retry("n1", yes(state), "bob")["result"]["content"][0]["text"], "erased n1 as bob");
   EXPECT_EQ(retry("n1", yes(state + "x"))["result"]["resultType"], "complete");
   EXPECT_EQ(retry("n2", yes(state))["result"]["content"][0]["text"], "erased n2 as alice");
-  EXPECT_EQ(erased_, 3);
+  EXPECT_EQ(retry("n2", yes(state))["result"]["resultType"], "complete") << "taken again";
+  EXPECT_EQ(erased_, 4);
 }
 
 }  // namespace

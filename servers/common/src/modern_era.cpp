@@ -31,6 +31,8 @@ void declare_modern_era_flags(cli::Flags& flags) {
                                                 "is taken")
       .toggle("unsafe-request-state-any-request", "UNSAFE, for the harness's sabotage tests: a requestState is taken "
                                                   "on a request other than the one it was issued for")
+      .toggle("unsafe-request-state-reusable", "UNSAFE, for the harness's sabotage tests: a requestState is taken "
+                                               "again after it was used (a confirmation sent twice runs twice)")
       .toggle("unsafe-bare-scope-challenge", "UNSAFE, for the harness's sabotage tests: a call lacking a scope is "
                                              "refused 403 insufficient_scope without resource_metadata in its challenge");
 }
@@ -44,6 +46,7 @@ void apply_modern_era_flags(const cli::Flags& flags, mcp::ServerOptions& options
   options.unsafe_request_state_any_caller = flags.on("unsafe-request-state-any-caller");
   options.unsafe_request_state_no_expiry = flags.on("unsafe-request-state-no-expiry");
   options.unsafe_request_state_any_request = flags.on("unsafe-request-state-any-request");
+  options.unsafe_request_state_reusable = flags.on("unsafe-request-state-reusable");
   if (flags.on("unsafe-bare-scope-challenge")) options.insufficient_scope_challenge = nullptr;
 }
 

@@ -115,7 +115,8 @@ struct ServerOptions {
   // is good for, and the HMAC-SHA256 key that seals it (empty: a random key of this process).
   // A retry's state is refused (-32602, nothing runs) unless its MAC verifies under the key, it
   // was issued to the retry's caller (the authenticated subject), it has not expired, and the
-  // retry is the request it was issued for (the same tool and arguments).
+  // retry is the request it was issued for (the same tool and arguments), and it is taken once:
+  // a state already taken is refused until it expires (remembered by this process only).
   std::chrono::milliseconds request_state_ttl{300000};
   std::string request_state_key;
   // UNSAFE, only for the harness's sabotage tests, each one check of requestState skipped: its
@@ -125,8 +126,10 @@ struct ServerOptions {
   bool unsafe_request_state_any_caller = false;
   // … its expiry …
   bool unsafe_request_state_no_expiry = false;
-  // … its request (a state confirming one call runs another).
+  // … its request (a state confirming one call runs another) …
   bool unsafe_request_state_any_request = false;
+  // … its single use (a confirmation sent twice runs twice).
+  bool unsafe_request_state_reusable = false;
 };
 
 class Server {
