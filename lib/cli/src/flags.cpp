@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace mcph::cli {
@@ -142,6 +144,27 @@ const std::string& Flags::get(const std::string& name) const {
   auto it = values_.find(name);
   if (it == values_.end()) throw std::logic_error("flag --" + name + " was not declared or parsed");
   return it->second;
+}
+
+std::string Flags::secret_file(const std::string& name, const std::string& what, std::size_t min_bytes) const {
+  const std::string& path = get(name);
+  if (path.empty()) return "";
+  const auto refuse = [&](const std::string& why) {
+    std::fprintf(stderr, "%s: --%s: %s\nTry '%s --help'.\n", program_.c_str(), name.c_str(), why.c_str(), program_.c_str());
+    std::exit(2);
+  };
+  std::ifstream in(path);
+  if (!in) refuse("cannot read the " + what + " file " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string secret = text.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+  if (secret.empty()) refuse("the " + what + " file " + path + " is empty");
+  if (secret.size() < min_bytes) {
+    refuse("the " + what + " file " + path + " holds " + std::to_string(secret.size()) + " bytes; at least " +
+           std::to_string(min_bytes) + " are needed");
+  }
+  return secret;
 }
 
 int Flags::get_int(const std::string& name) const {

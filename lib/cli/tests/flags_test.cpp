@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 namespace mcph::cli {
@@ -107,6 +108,35 @@ TEST(Flags, UsageAlignsEveryHelpText) {
       EXPECT_NE(line[31], ' ') << line;
     }
   }
+}
+
+}  // namespace
+}  // namespace mcph::cli
+
+namespace mcph::cli {
+namespace {
+
+// A secret read from the file a flag names: trimmed, and any problem named by the flag and the
+// file without the secret; a flag not given is no secret at all.
+TEST(FlagsDeathTest, ASecretFileIsReadTrimmedAndRefusedClearly) {
+  const std::string dir = ::testing::TempDir();
+  const std::string good = dir + "/flags_secret_good", empty = dir + "/flags_secret_empty", short_one = dir + "/flags_secret_short";
+  std::ofstream(good) << "an-hmac-key-of-more-than-thirty-two-bytes\n";
+  std::ofstream(empty) << "\n";
+  std::ofstream(short_one) << "tiny-secret\n";
+  const auto with = [](const std::string& path) {
+    Flags flags("svc", "A service.");
+    flags.option("key-file", "", "the key");
+    flags.parse_or_throw(path.empty() ? std::vector<std::string>{} : std::vector<std::string>{"--key-file", path});
+    return flags;
+  };
+  EXPECT_EQ(with(good).secret_file("key-file", "key", 32), "an-hmac-key-of-more-than-thirty-two-bytes");
+  EXPECT_EQ(with("").secret_file("key-file", "key", 32), "");
+  EXPECT_EXIT(with(dir + "/no-such-file").secret_file("key-file", "key"), ::testing::ExitedWithCode(2),
+              "svc: --key-file: cannot read the key file");
+  EXPECT_EXIT(with(empty).secret_file("key-file", "key"), ::testing::ExitedWithCode(2), "is empty");
+  EXPECT_EXIT(with(short_one).secret_file("key-file", "key", 32), ::testing::ExitedWithCode(2),
+              "holds 11 bytes; at least 32 are needed");
 }
 
 }  // namespace

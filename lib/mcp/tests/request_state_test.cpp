@@ -39,3 +39,20 @@ TEST(RequestStateSeal, TheReuseSwitchTakesAStateAgain) {
 
 }  // namespace
 }  // namespace mcph::mcp::detail
+
+namespace mcph::mcp::detail {
+namespace {
+
+// Replicas behind one address seal with one key (--request-state-key-file): a state one of them
+// issued is taken by another; under another key it does not verify.
+TEST(RequestStateSeal, ReplicasSharingAKeyTakeEachOthersStates) {
+  const std::string key = "a key of thirty-two bytes or so..";
+  const RequestStateSeal issuer(key, std::chrono::milliseconds(60000));
+  const RequestStateSeal replica(key, std::chrono::milliseconds(60000));
+  const RequestStateSeal stranger("another key of thirty-two bytes.", std::chrono::milliseconds(60000));
+  EXPECT_EQ(replica.take(issuer.mint("alice", kErase), "alice", kErase), std::nullopt);
+  EXPECT_EQ(stranger.take(issuer.mint("alice", kErase), "alice", kErase), "requestState failed verification");
+}
+
+}  // namespace
+}  // namespace mcph::mcp::detail

@@ -3,24 +3,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "mcph/jose/key.h"
 
 namespace mcph::agent_bridge {
 namespace {
-
-std::string read_secret_file(const std::string& path, const char* what) {
-  std::ifstream in(path);
-  if (!in) usage_error(std::string("cannot read the ") + what + " file " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string secret = text.str();
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
-  if (secret.empty()) usage_error(std::string("the ") + what + " file " + path + " is empty");
-  return secret;
-}
 
 std::shared_ptr<oidc::JwksCache> jwks_cache(const cli::Flags& flags, const std::string& url) {
   oidc::JwksCacheOptions options;
@@ -130,7 +117,7 @@ IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& ag
     if (jwt.issuer.empty() || jwt.audience.empty()) usage_error("--jwt-issuer and --jwt-audience are required with JWTs");
     if (hs256) {
       jwt.alg = jose::Alg::HS256;
-      jwt.shared_secret.add(jose::Jwk{jose::Key::hmac(read_secret_file(flags.get("jwt-secret-file"), "JWT secret")), "", jose::Alg::HS256, "sig"});
+      jwt.shared_secret.add(jose::Jwk{jose::Key::hmac(flags.secret_file("jwt-secret-file", "JWT secret")), "", jose::Alg::HS256, "sig"});
     } else {
       const auto alg = jose::alg_from_string(flags.get("jwt-alg"));
       if (!alg || *alg == jose::Alg::HS256) usage_error("--jwt-alg must be RS256 or ES256");
@@ -165,7 +152,7 @@ KvSettings kv_settings(const cli::Flags& flags) {
   KvSettings kv;
   kv.vault_url = flags.get("vault-url");
   if (!flags.get("vault-token-file").empty()) {
-    kv.parent_token = read_secret_file(flags.get("vault-token-file"), "Vault token");
+    kv.parent_token = flags.secret_file("vault-token-file", "Vault token");
   } else if (const char* token = std::getenv("MCPH_BRIDGE_VAULT_TOKEN"); token && *token) {
     kv.parent_token = token;
   } else {

@@ -23,6 +23,10 @@ void declare_modern_era_flags(cli::Flags& flags) {
       .option("request-state-ttl-ms", "5000",
               "how long a 2026-07-28 call awaiting its confirmation keeps its requestState (short, so that the "
               "harness sees an expired one refused)")
+      .option("request-state-key-file", "",
+              "the HMAC-SHA256 key sealing 2026-07-28 requestStates (32 bytes or more), from this file: replicas behind one "
+              "address need the same key (a state taken is remembered by the replica that took it only); "
+              "without it, a random key of this process")
       .toggle("unsafe-request-state-unsealed", "UNSAFE, for the harness's sabotage tests: a requestState is taken "
                                                "without verifying its MAC (one the client altered runs)")
       .toggle("unsafe-request-state-any-caller", "UNSAFE, for the harness's sabotage tests: a requestState is taken "
@@ -42,6 +46,7 @@ void apply_modern_era_flags(const cli::Flags& flags, mcp::ServerOptions& options
   options.unsafe_authorize_on_header = flags.on("unsafe-authorize-on-header");
   options.unsafe_version_from_header = flags.on("unsafe-version-from-header");
   options.request_state_ttl = std::chrono::milliseconds(flags.get_int("request-state-ttl-ms"));
+  options.request_state_key = flags.secret_file("request-state-key-file", "requestState key", 32);
   options.unsafe_request_state_unsealed = flags.on("unsafe-request-state-unsealed");
   options.unsafe_request_state_any_caller = flags.on("unsafe-request-state-any-caller");
   options.unsafe_request_state_no_expiry = flags.on("unsafe-request-state-no-expiry");

@@ -2,6 +2,7 @@
 // Command-line flags for the project's binaries: `--name VALUE`, `--name=VALUE`, boolean
 // `--name`, repeatable flags, defaults from environment variables, a truthful --help, and a
 // clear message with exit code 2 for anything wrong.
+#include <cstddef>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ class Flags {
 
   const std::string& get(const std::string& name) const;
   int get_int(const std::string& name) const;  // exits 2 when not an integer
+  // The secret in the file the flag `name` names, its trailing newline and blanks cut; "" when
+  // the flag is not given. Exits 2 naming the flag (never the secret) when the file cannot be
+  // read or holds fewer than `min_bytes`. `what` says what it is: "JWT secret".
+  std::string secret_file(const std::string& name, const std::string& what, std::size_t min_bytes = 1) const;
   bool on(const std::string& name) const;      // toggles
   const std::vector<std::string>& all(const std::string& name) const;  // repeated flags
   const std::vector<std::string>& positional() const { return positional_; }
