@@ -1,0 +1,220 @@
+// mcp-harness probe as a user runs it, against servers it did not configure: the reference
+// servers of a local stand-in stack (jira-mcp behind a Bearer challenge, agent-bridge-mcp with an
+// authorization server of its own, workload-mcp asking for DPoP) and a corpus server
+// (vault-bridge-go, on the Go SDK). Each test asserts the facts the probe must find and that the
+// file it writes loads as a stack file.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "corpus/corpus_run.h"
+#include "corpus/corpus_server.h"
+#include "mcph/harness/stack/stack_file.h"
+#include "mcph/harness/stack/stack_tokens.h"
+#include "mcph/harness/stack/supervised_stack.h"
+#include "mcph/proc/child_process.h"
+#include "mcph/proc/free_port.h"
+#include "mcph/proc/private_file.h"
+#include "mcph/proc/temp_dir.h"
+#include "mcph/http/client.h"
+#include "mcph/http/url.h"
+
+namespace mcph::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using Json = nlohmann::json;
+
+proc::CommandResult probe(std::vector<std::string> args) {
+  proc::SpawnOptions spawn;
+  spawn.name = "mcp-harness probe";
+  spawn.argv = {MCPH_HARNESS_BINARY, "probe"};
+  spawn.argv.insert(spawn.argv.end(), args.begin(), args.end());
+  return proc::run_command(spawn, 120s);
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// The probed entry as the stack-file parser reads the written file (comments and all).
+ServiceEntry probed_entry(const fs::path& file) {
+  const StackFile stack = StackFile::load(file);
+  EXPECT_EQ(stack.mode, StackMode::external);
+  return stack.service("probed-mcp");
+}
+
+// A token command: a script that prints `token`, in `dir` (mode 0700, the token in a 0600 file).
+std::string token_command(const fs::path& dir, const std::string& token) {
+  proc::write_private_file(dir / "token", token + "\n");
+  const fs::path script = dir / "print-token";
+  std::ofstream(script) << "#!/bin/sh\nexec cat " << (dir / "token").string() << "\n";
+  ::chmod(script.c_str(), 0700);
+  return script.string();
+}
+
+class ProbeStack : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    SupervisedStackOptions options;
+    stack_ = SupervisedStack::start(options).release();
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+  }
+  static const StackFile& stack() { return stack_->stack(); }
+  // agent-a's token from agent-bridge-mcp's own token endpoint (the client credentials grant).
+  static std::string agent_token() {
+    const ClientCredentialsAuth& credentials = *stack().service("agent-bridge-mcp").mcp.auth->client_credentials;
+    fs::path clients_file = credentials.clients_file;
+    if (clients_file.is_relative()) clients_file = stack_->stack_file().parent_path() / clients_file;
+    const Json agent = Json::parse(read_file(clients_file)).at("agent-a");
+    const http::Url token_url = http::parse_url(credentials.token_url);
+    http::Client client(token_url.origin());
+    const auto response = client.post(token_url.path,
+                                      http::form_encode({{"grant_type", "client_credentials"},
+                                                         {"client_id", agent.at("client_id").get<std::string>()},
+                                                         {"client_secret", agent.at("client_secret").get<std::string>()},
+                                                         {"scope", "read write list delete"}}),
+                                      "application/x-www-form-urlencoded");
+    return Json::parse(response.body).at("access_token").get<std::string>();
+  }
+  proc::TempDir dir_{"probe-test"};
+  static SupervisedStack* stack_;
+};
+SupervisedStack* ProbeStack::stack_ = nullptr;
+
+TEST(Probe, AnUnreachableUrlIsNotReachedAndWritesNothing) {
+  proc::TempDir dir("probe-test");
+  const std::string url = "http://127.0.0.1:" + std::to_string(proc::free_loopback_port()) + "/mcp";
+  const auto out = dir.path() / "probed.json";
+  const auto result = probe({url, "--out", out.string(), "--timeout-ms", "1000"});
+  EXPECT_EQ(result.exit_code, 4) << result.output;
+  EXPECT_THAT(result.output, HasSubstr(url + " not reached"));
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Probe, HelpSaysWhatItDoesAndABadUrlIsAUsageError) {
+  const auto help = probe({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.output, HasSubstr("--token-command"));
+  EXPECT_THAT(help.output, HasSubstr("4 when the server was not reached"));
+  EXPECT_EQ(probe({"ftp://127.0.0.1/mcp"}).exit_code, 2);
+  EXPECT_EQ(probe({}).exit_code, 2);
+}
+
+TEST_F(ProbeStack, JiraMcpWithoutATokenShowsItsBearerChallenge) {
+  const auto out = dir_.path() / "jira.json";
+  const auto result = probe({stack().service("jira-mcp").url, "--out", out.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("401 challenge: scheme Bearer"));
+  EXPECT_THAT(result.output, HasSubstr("resource_metadata"));
+  EXPECT_THAT(result.output, HasSubstr("protected-resource metadata (RFC 9728)"));
+  EXPECT_THAT(result.output, HasSubstr("unknown (fill these in):"));
+  EXPECT_THAT(result.output, HasSubstr("give a token with --token-command"));
+  EXPECT_THAT(result.output, HasSubstr("nothing of family"));
+  const ServiceEntry entry = probed_entry(out);
+  EXPECT_EQ(entry.url, stack().service("jira-mcp").url);
+  EXPECT_EQ(entry.mcp.transport, "");  // not told without a credential
+  EXPECT_THAT(read_file(out), HasSubstr("// unknown: "));
+  struct stat info {};
+  ASSERT_EQ(::stat(out.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+}
+
+TEST_F(ProbeStack, JiraMcpWithAUsersTokenSpeaksStreamableHttpInBothErasAndNeverShowsTheToken) {
+  const std::string token = user_access_token(stack(), {}, "alice", "alice123");
+  const auto out = dir_.path() / "jira.json";
+  const auto result = probe({stack().service("jira-mcp").url, "--out", out.string(), "--token-command",
+                             token_command(dir_.path(), token)});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("transport streamable-http, protocol dual"));
+  EXPECT_THAT(result.output, HasSubstr("tools/list: "));
+  EXPECT_THAT(result.output, HasSubstr("get_issue"));
+  EXPECT_THAT(result.output, Not(HasSubstr(token)));
+  EXPECT_THAT(read_file(out), Not(HasSubstr(token)));
+  const ServiceEntry entry = probed_entry(out);
+  EXPECT_EQ(entry.mcp.transport, "streamable-http");
+  EXPECT_EQ(entry.mcp.protocol, "dual");
+  EXPECT_TRUE(entry.plays.empty()) << "jira's tools are no secret store";
+}
+
+TEST_F(ProbeStack, AgentBridgeShowsItsAuthorizationServerAndItsToolsGuessed) {
+  const ServiceEntry& bridge = stack().service("agent-bridge-mcp");
+  ASSERT_TRUE(bridge.mcp.auth && bridge.mcp.auth->client_credentials);
+  const auto out = dir_.path() / "bridge.json";
+  const auto without = probe({bridge.url, "--out", out.string()});
+  ASSERT_EQ(without.exit_code, 0) << without.output;
+  EXPECT_THAT(without.output, HasSubstr("client_credentials"));
+  const ServiceEntry entry = probed_entry(out);
+  ASSERT_TRUE(entry.mcp.auth && entry.mcp.auth->client_credentials);
+  EXPECT_EQ(entry.mcp.auth->client_credentials->token_url, bridge.mcp.auth->client_credentials->token_url);
+  EXPECT_EQ(entry.mcp.auth->client_credentials->issuer, bridge.mcp.auth->client_credentials->issuer);
+  EXPECT_THAT(without.output, HasSubstr("JWKS at "));
+  EXPECT_THAT(without.output, Not(HasSubstr("WARNING")));
+
+  const std::string token = agent_token();
+  const auto with = probe({bridge.url, "--out", out.string(), "--token-command", token_command(dir_.path(), token)});
+  ASSERT_EQ(with.exit_code, 0) << with.output;
+  EXPECT_THAT(with.output, HasSubstr("tools/list: 4 tools (kv.read, kv.write, kv.list, kv.delete)"));
+  EXPECT_THAT(with.output, Not(HasSubstr(token)));
+  const std::string text = read_file(out);
+  EXPECT_THAT(text, HasSubstr("// GUESS: tools (from the tools' names and input schemas alone): delete = kv.delete"));
+  EXPECT_THAT(text, Not(HasSubstr(token)));
+  const ServiceEntry guessed = probed_entry(out);
+  EXPECT_EQ(guessed.plays, "agent-bridge-mcp");
+  EXPECT_EQ(guessed.mcp.transport, "streamable-http");
+  EXPECT_EQ(Json::parse(guessed.mcp.tools),
+            Json::parse(R"({"read": {"tool": "kv.read", "args": {"secret": "path"}},
+                            "write": {"tool": "kv.write", "args": {"secret": "path", "data": "data"}},
+                            "list": {"tool": "kv.list", "args": {"prefix": "path"}},
+                            "delete": {"tool": "kv.delete", "args": {"secret": "path"}}})"));
+}
+
+TEST_F(ProbeStack, WorkloadMcpAsksForDpopBoundTokens) {
+  const ServiceEntry* workload = stack().find_service("workload-mcp");
+  if (!workload) GTEST_SKIP() << "this stack runs without workload-mcp (it needs OPA)";
+  const auto out = dir_.path() / "workload.json";
+  const auto result = probe({workload->url, "--out", out.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("401 challenge: scheme DPoP"));
+  EXPECT_EQ(probed_entry(out).url, workload->url);
+}
+
+corpus::CorpusServer corpus_server(const std::string& name) {
+  for (auto& server : corpus::find_corpus_servers(MCPH_CORPUS_DIR)) {
+    if (server.name == name) return server;
+  }
+  throw std::runtime_error("no corpus server " + name);
+}
+
+// A server on the MCP Go SDK the harness did not write, started as the corpus test starts it.
+TEST_F(ProbeStack, VaultBridgeGoOfTheCorpusChallengesAndPointsAtItsMetadata) {
+  const corpus::CorpusServer server = corpus_server("vault-bridge-go");
+  const corpus::CorpusRun run(server, "correct", stack(), MCPH_CORPUS_DIR);
+  const std::string url = run.stack_file().service("vault-bridge-go").url;
+  const auto out = dir_.path() / "vault-bridge-go.json";
+  const auto result = probe({url, "--out", out.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("401 challenge: scheme Bearer"));
+  EXPECT_THAT(result.output, HasSubstr("protected-resource metadata (RFC 9728) at " + url.substr(0, url.find("/v1/mcp")) +
+                                       "/.well-known/oauth-protected-resource/v1/mcp"));
+  EXPECT_THAT(result.output, HasSubstr("auth: how its callers authenticate"));
+  const ServiceEntry entry = probed_entry(out);
+  EXPECT_EQ(entry.url, url);
+  EXPECT_FALSE(entry.mcp.auth) << "it publishes no authorization server";
+}
+
+}  // namespace
+}  // namespace mcph::harness
