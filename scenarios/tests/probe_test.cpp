@@ -140,6 +140,7 @@ TEST_F(ProbeStack, JiraMcpWithAUsersTokenSpeaksStreamableHttpInBothErasAndNeverS
                              token_command(dir_.path(), token)});
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_THAT(result.output, HasSubstr("transport streamable-http, protocol dual"));
+  EXPECT_THAT(result.output, Not(HasSubstr("also transport sse")));
   EXPECT_THAT(result.output, HasSubstr("tools/list: "));
   EXPECT_THAT(result.output, HasSubstr("get_issue"));
   EXPECT_THAT(result.output, Not(HasSubstr(token)));
@@ -148,6 +149,21 @@ TEST_F(ProbeStack, JiraMcpWithAUsersTokenSpeaksStreamableHttpInBothErasAndNeverS
   EXPECT_EQ(entry.mcp.transport, "streamable-http");
   EXPECT_EQ(entry.mcp.protocol, "dual");
   EXPECT_TRUE(entry.plays.empty()) << "jira's tools are no secret store";
+}
+
+// The reference servers serve HTTP+SSE beside /mcp: GET /sse opens the stream. A POST there is
+// answered as Streamable HTTP too, which a client tries first.
+TEST_F(ProbeStack, JiraMcpsSseUrlServesBothTransports) {
+  const std::string token = user_access_token(stack(), {}, "alice", "alice123");
+  const std::string mcp_url = stack().service("jira-mcp").url;
+  const std::string sse_url = mcp_url.substr(0, mcp_url.rfind("/mcp")) + "/sse";
+  const auto out = dir_.path() / "jira-sse.json";
+  const auto result = probe({sse_url, "--out", out.string(), "--token-command", token_command(dir_.path(), token)});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("transport streamable-http, protocol legacy"));
+  EXPECT_THAT(result.output, HasSubstr("also transport sse at this URL (GET opened an event stream"));
+  EXPECT_THAT(result.output, HasSubstr("get_issue"));
+  EXPECT_EQ(probed_entry(out).mcp.transport, "streamable-http");
 }
 
 TEST_F(ProbeStack, AgentBridgeShowsItsAuthorizationServerAndItsToolsGuessed) {

@@ -79,32 +79,37 @@ bool try_streamable_http(ProbeFacts& facts, const ProbeOptions& options, mcp::Rp
   return true;
 }
 
-// One transport of the older ones: whether `ask` (the first request as its clients send it)
-// gets a result; an answer that is no such transport's (no event stream, no JSON-RPC) is a no.
-bool try_transport(ProbeFacts& facts, const ProbeOptions& options, mcp::Transport transport,
-                   mcp::RpcOutcome (*ask)(mcp::Client&), const std::string& how) {
+// Whether a client of `transport` gets a result for `ask` (the first request as such clients
+// send it); an answer that is no such transport's (no event stream, no JSON-RPC) is a no.
+bool answers(ProbeFacts& facts, const ProbeOptions& options, mcp::Transport transport, mcp::RpcOutcome (*ask)(mcp::Client&)) {
   mcp::Client client = client_for(facts.url, transport, mcp::Era::legacy, options);
   try {
     const mcp::RpcOutcome answer = ask(client);
     note_refusal(facts, answer);
-    if (!answer.ok()) return false;
+    return answer.ok();
   } catch (const std::exception&) {
     return false;
   }
-  facts.transport = std::string(mcp::to_string(transport));
-  facts.found.push_back("transport " + facts.transport + " (" + how + ")");
-  return true;
 }
 
-bool try_sse(ProbeFacts& facts, const ProbeOptions& options) {
-  return try_transport(facts, options, mcp::Transport::sse, [](mcp::Client& client) { return client.connect(); },
-                       "GET opened an event stream; initialize answered on its messages endpoint");
+constexpr const char* kSseHow = "GET opened an event stream; initialize answered on its messages endpoint";
+
+bool serves_sse(ProbeFacts& facts, const ProbeOptions& options) {
+  return answers(facts, options, mcp::Transport::sse, [](mcp::Client& client) { return client.connect(); });
 }
 
-bool try_plain_post(ProbeFacts& facts, const ProbeOptions& options) {
-  return try_transport(facts, options, mcp::Transport::legacy_sse_post,
-                       [](mcp::Client& client) { return client.list_tools_raw(); },
-                       "plain JSON-RPC: tools/list answered without initialize");
+bool try_older_transport(ProbeFacts& facts, const ProbeOptions& options) {
+  if (serves_sse(facts, options)) {
+    facts.transport = "sse";
+    facts.found.push_back(std::string("transport sse (") + kSseHow + ")");
+    return true;
+  }
+  if (answers(facts, options, mcp::Transport::legacy_sse_post, [](mcp::Client& client) { return client.list_tools_raw(); })) {
+    facts.transport = "legacy-sse-post";
+    facts.found.push_back("transport legacy-sse-post (plain JSON-RPC: tools/list answered without initialize)");
+    return true;
+  }
+  return false;
 }
 
 void list_tools(ProbeFacts& facts, const ProbeOptions& options) {
@@ -178,7 +183,11 @@ ProbeFacts probe_target(const std::string& url, const ProbeOptions& options) {
   (void)http::parse_url(url);  // std::invalid_argument for what is not an http(s) URL
   mcp::RpcOutcome refused;
   try {
-    if (!try_streamable_http(facts, options, refused) && !try_sse(facts, options) && !try_plain_post(facts, options)) {
+    if (try_streamable_http(facts, options, refused)) {
+      // A client tries Streamable HTTP first, as MCP's backwards compatibility has it; an older
+      // client would find the stream too.
+      if (serves_sse(facts, options)) facts.found.push_back(std::string("also transport sse at this URL (") + kSseHow + ")");
+    } else if (!try_older_transport(facts, options)) {
       if (facts.challenge) {
         facts.unknowns.push_back("transport and protocol era: the server refused every attempt (" + described(refused) +
                                  "); give a token with --token-command to tell them");
