@@ -13,6 +13,8 @@
 
 #include "corpus/corpus_run.h"
 #include "corpus/corpus_server.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/stack/stack_file.h"
 #include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/harness/stack/supervised_stack.h"
@@ -230,6 +232,47 @@ TEST_F(ProbeStack, VaultBridgeGoOfTheCorpusChallengesAndPointsAtItsMetadata) {
   const ServiceEntry entry = probed_entry(out);
   EXPECT_EQ(entry.url, url);
   EXPECT_FALSE(entry.mcp.auth) << "it publishes no authorization server";
+}
+
+// The probed file is a start: with what it lists as unknown filled in (from the corpus server's
+// own entry, as its team would fill it) and the stack's Vault and identity provider beside it, the
+// agent-identity family runs against the probed server: what the corpus says must run passes.
+TEST_F(ProbeStack, VaultBridgeGoProbedAndFilledInPassesTheAgentIdentityFamily) {
+  const corpus::CorpusServer server = corpus_server("vault-bridge-go");
+  const corpus::CorpusRun run(server, "correct", stack(), MCPH_CORPUS_DIR);
+  const StackFile corpus_stack = run.stack_file();
+  const auto out = dir_.path() / "vault-bridge-go.json";
+  const auto result = probe({corpus_stack.service("vault-bridge-go").url, "--out", out.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  for (const char* unknown : {"unknown: auth: ", "unknown: vault: ", "unknown: the identity provider"}) {
+    EXPECT_THAT(read_file(out), HasSubstr(unknown));
+  }
+
+  Json filled = Json::parse(read_file(out), nullptr, true, true);
+  Json all = Json::parse(corpus_stack.to_json());
+  const Json known = all["services"]["vault-bridge-go"];
+  Json& entry = filled["services"]["probed-mcp"];
+  for (const char* key : {"plays", "auth", "tools", "secrets"}) entry[key] = known.at(key);  // the unknowns
+  all["services"].erase("vault-bridge-go");
+  all["services"]["probed-mcp"] = entry;
+  StackFile stack_file = StackFile::parse(all.dump(), "filled.json");
+  stack_file.directory = corpus_stack.directory;  // where the corpus run keeps the agents' files
+  ScenarioRunner runner(stack_file);
+  const auto suite = runner.run(load_scenario_file(fs::path(MCPH_SCENARIOS_DIR) / "agent_identity.yaml"));
+  // What the corpus says must run passes; the rest (no delete tool, no scopes, a stateless server
+  // without the bridge's own paths: the corpus's not_addressable) does not run, saying why, and
+  // nothing fails: the correct variant has no defect.
+  std::size_t passed = 0;
+  for (const auto& scenario : suite.scenarios) {
+    const bool must_run = std::find(server.must_run.begin(), server.must_run.end(), "agent_identity / " + scenario.name) !=
+                          server.must_run.end();
+    if (must_run) {
+      EXPECT_EQ(scenario.status, reports::ScenarioResult::Status::passed) << scenario.name << ": " << scenario.message;
+    }
+    EXPECT_NE(scenario.status, reports::ScenarioResult::Status::failed) << scenario.name << ": " << scenario.message;
+    if (scenario.status == reports::ScenarioResult::Status::passed) ++passed;
+  }
+  EXPECT_GE(passed, 11u) << "agent_identity's must-run scenarios";
 }
 
 }  // namespace
