@@ -23,6 +23,7 @@
 #include "mcph/proc/private_file.h"
 #include "mcph/proc/temp_dir.h"
 #include "mcph/http/client.h"
+#include "mcph/http/server.h"
 #include "mcph/http/url.h"
 
 namespace mcph::harness {
@@ -114,6 +115,39 @@ TEST(Probe, HelpSaysWhatItDoesAndABadUrlIsAUsageError) {
   EXPECT_THAT(help.output, HasSubstr("4 when the server was not reached"));
   EXPECT_EQ(probe({"ftp://127.0.0.1/mcp"}).exit_code, 2);
   EXPECT_EQ(probe({}).exit_code, 2);
+}
+
+// A plain REST service that publishes an OpenAPI document and a JWKS with a private key beside
+// it: reached, no MCP transport (exit 4, the file still written with what was found).
+TEST(Probe, AServiceWithoutMcpIsSaidSoWithItsOpenApiAndAnExposedKey) {
+  http::Server service;
+  service.route("GET", "/openapi.json", [](const http::Request&, http::Response& response) {
+    response.set_json(200, R"({"openapi": "3.1.0", "info": {"title": "Secrets API", "version": "2"},
+                              "paths": {"/secrets": {}, "/secrets/{name}": {}}})");
+  });
+  service.route("GET", "/.well-known/oauth-authorization-server", [](const http::Request& request, http::Response& response) {
+    const std::string origin = "http://" + request.header("Host");
+    response.set_json(200, Json{{"issuer", origin}, {"token_endpoint", origin + "/token"}, {"jwks_uri", origin + "/jwks"},
+                                {"grant_types_supported", {"client_credentials"}}}.dump());
+  });
+  service.route("GET", "/jwks", [](const http::Request&, http::Response& response) {
+    response.set_json(200, R"({"keys": [{"kty": "oct", "kid": "shared", "k": "c2VjcmV0"},
+                                         {"kty": "RSA", "kid": "signing", "alg": "RS256", "n": "AQAB", "e": "AQAB", "d": "AQAB"}]})");
+  });
+  const int port = service.start();
+  proc::TempDir dir("probe-test");
+  const auto out = dir.path() / "rest.json";
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/api";
+  const auto result = probe({url, "--out", out.string()});
+  EXPECT_EQ(result.exit_code, 4) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("transport: neither Streamable HTTP (HTTP 404"));
+  EXPECT_THAT(result.output, HasSubstr("OpenAPI document at http://127.0.0.1:" + std::to_string(port) +
+                                       "/openapi.json: Secrets API, 2 paths"));
+  EXPECT_THAT(result.output, HasSubstr("WARNING: the JWKS at http://127.0.0.1:" + std::to_string(port) +
+                                       "/jwks kid shared publishes k, kty oct"));
+  EXPECT_THAT(result.output, HasSubstr("kid signing publishes d"));
+  EXPECT_EQ(probed_entry(out).url, url);
+  service.stop();
 }
 
 TEST_F(ProbeStack, JiraMcpWithoutATokenShowsItsBearerChallenge) {
