@@ -115,6 +115,8 @@ TEST(Probe, HelpSaysWhatItDoesAndABadUrlIsAUsageError) {
   EXPECT_THAT(help.output, HasSubstr("4 when the server was not reached"));
   EXPECT_EQ(probe({"ftp://127.0.0.1/mcp"}).exit_code, 2);
   EXPECT_EQ(probe({}).exit_code, 2);
+  EXPECT_EQ(probe({"http://127.0.0.1:9/mcp", "--timeout-ms", "0"}).exit_code, 2);
+  EXPECT_EQ(probe({"http://127.0.0.1:9/mcp", "--token-command", "false"}).exit_code, 2);
 }
 
 // A plain REST service that publishes an OpenAPI document and a JWKS with a private key beside

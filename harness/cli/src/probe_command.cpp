@@ -53,6 +53,10 @@ int probe_command(int argc, char** argv) {
   const std::string url = flags.positional().front();
   ProbeOptions options;
   options.timeout = std::chrono::milliseconds(flags.get_int("timeout-ms"));
+  if (options.timeout.count() <= 0) {
+    std::fprintf(stderr, "%s: --timeout-ms must be a positive number of milliseconds\n", program.c_str());
+    return 2;
+  }
   if (!flags.get("token-command").empty()) {
     try {
       options.token = token_from_command(flags.get("token-command"));
