@@ -24,5 +24,6 @@ int run_command(int argc, char** argv);        // run_command.cpp
 int replay_command(int argc, char** argv);     // replay_command.cpp
 int reference_command(int argc, char** argv);  // reference_command.cpp
 int merge_command(int argc, char** argv);      // merge_command.cpp
+int probe_command(int argc, char** argv);      // probe_command.cpp
 
 }  // namespace mcph::harness::cli

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness::cli {
@@ -30,6 +31,27 @@ std::string families_not_applicable(const reports::RunReport& report, const Sele
     if (any && all_skipped) out += "nothing of family " + family + " applies to this stack: " + text::join(reasons, "; ") + "\n";
   }
   return out;
+}
+
+std::string families_not_applicable(const StackFile& stack, const Selection& selection) {
+  const ScenarioRunner runner(stack);
+  reports::RunReport report;
+  std::vector<std::string> families;
+  for (const ScenarioFile& file : selection.files) {
+    if (std::find(families.begin(), families.end(), file.family) == families.end()) families.push_back(file.family);
+    reports::SuiteResult suite;
+    suite.name = file.suite;
+    for (const Scenario& scenario : file.scenarios) {
+      reports::ScenarioResult result;
+      result.name = scenario.name;
+      // Skipped either way, for nothing ran: a reason that is not "not applicable: …" is one that applies.
+      result.status = reports::ScenarioResult::Status::skipped;
+      result.message = runner.not_applicable(file, scenario).value_or("applies");
+      suite.scenarios.push_back(std::move(result));
+    }
+    report.suites.push_back(std::move(suite));
+  }
+  return families_not_applicable(report, selection, families);
 }
 
 }  // namespace mcph::harness::cli

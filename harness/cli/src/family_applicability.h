@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "mcph/harness/stack/stack_file.h"
 #include "mcph/reports/model.h"
 #include "scenario_selection.h"
 
@@ -15,5 +16,9 @@ namespace mcph::harness::cli {
 // ran (or was interrupted).
 std::string families_not_applicable(const reports::RunReport& report, const Selection& selection,
                                     const std::vector<std::string>& families);
+
+// The same line for every family of `selection` of which nothing would apply to `stack`, judged
+// as run judges it before a scenario runs (ScenarioRunner::not_applicable), without running any.
+std::string families_not_applicable(const StackFile& stack, const Selection& selection);
 
 }  // namespace mcph::harness::cli

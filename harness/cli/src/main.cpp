@@ -26,6 +26,8 @@ const std::vector<Command>& commands() {
        mcph::harness::cli::merge_command},
       {"replay", "run a recorded trace again and show what differs", mcph::harness::cli::replay_command},
       {"down", "stop the stack that `up` started and remove its stack file", mcph::harness::cli::down_command},
+      {"probe", "find out what an MCP server offers and write a starting stack file for it",
+       mcph::harness::cli::probe_command},
       {"reference", "print the scenario-format reference (step and expectation kinds), or the families table, as Markdown",
        mcph::harness::cli::reference_command},
       {"supervise", "run a local stack in the foreground until SIGTERM/SIGINT/SIGHUP (internal)",

@@ -1,5 +1,7 @@
 #include "oauth_checks.h"
 
+#include "jwk_exposure.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -205,16 +207,10 @@ reports::Check check_jwks_public_only(const Json& want, const StepOutcome& outco
   }
   const Json keys = seen->jwks.is_object() ? seen->jwks.value("keys", Json()) : Json();
   if (!keys.is_array() || keys.empty()) return failed("the JWKS has no keys");
-  static const std::vector<std::string> kPrivate = {"d", "p", "q", "dp", "dq", "qi", "oth", "k"};
   std::vector<std::string> problems;
   for (const auto& key : keys) {
     const std::string kid = key.is_object() ? key.value("kid", "(no kid)") : "(not an object)";
-    std::vector<std::string> found;
-    for (const auto& member : kPrivate) {
-      if (key.is_object() && key.contains(member)) found.push_back(member);
-    }
-    if (key.is_object() && key.value("kty", "") == "oct") found.push_back("kty oct");
-    if (!found.empty()) problems.push_back("kid " + kid + " publishes " + text::join(found, ", "));
+    if (const auto found = unpublishable_members(key); !found.empty()) problems.push_back("kid " + kid + " publishes " + text::join(found, ", "));
   }
   return verdict(problems, std::to_string(keys.size()) + " public key(s)", want);
 }

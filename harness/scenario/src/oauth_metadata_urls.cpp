@@ -34,8 +34,9 @@ std::string oauth_metadata_url(const std::string& issuer) { return with_well_kno
 
 std::string openid_configuration_url(const std::string& issuer) { return trimmed(issuer) + "/.well-known/openid-configuration"; }
 
-std::string resource_metadata_param(std::string_view challenge) {
-  constexpr std::string_view name = "resource_metadata";
+std::string resource_metadata_param(std::string_view challenge) { return challenge_param(challenge, "resource_metadata"); }
+
+std::string challenge_param(std::string_view challenge, std::string_view name) {
   for (std::size_t at = 0; (at = challenge.find('=', at)) != std::string_view::npos; ++at) {
     std::size_t end = at;
     while (end > 0 && challenge[end - 1] == ' ') --end;

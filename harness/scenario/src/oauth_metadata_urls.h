@@ -18,6 +18,8 @@ std::string openid_configuration_url(const std::string& issuer);
 
 // The `resource_metadata` parameter of a WWW-Authenticate challenge ("" when it has none).
 std::string resource_metadata_param(std::string_view challenge);
+// Any auth-param of a challenge by its lower-case name (realm, scope, error), unquoted; "" when absent.
+std::string challenge_param(std::string_view challenge, std::string_view name);
 
 // Where an MCP client looks for the metadata of the resource at `resource_url`, in the order it
 // tries them: the challenge's `resource_metadata` when it names one, then the path form

@@ -247,6 +247,11 @@ ScenarioRunner::~ScenarioRunner() = default;
 
 const std::string& ScenarioRunner::last_trace() const { return impl_->last_trace; }
 
+std::optional<std::string> ScenarioRunner::not_applicable(const ScenarioFile& file, const Scenario& scenario) const {
+  const ServersCalled servers_called = [this](const Step& step) { return impl_->executor.servers_called(step); };
+  return harness::not_applicable(file, scenario, impl_->stack, servers_called);
+}
+
 reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::vector<std::string>& only) {
   reports::SuiteResult suite;
   suite.file = file.path;
@@ -282,9 +287,8 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
     const bool interrupted = impl_->options.stop_requested && impl_->options.stop_requested();
     // A scenario whose needs this stack lacks, of a transport its servers do not speak, or whose
     // faults they would never see: skipped, saying why (and where to point them).
-    const ServersCalled servers_called = [this](const Step& step) { return impl_->executor.servers_called(step); };
     const auto skipped_because = interrupted ? std::optional<std::string>("not run: the run was interrupted")
-                                             : not_applicable(file, scenario, impl_->stack, servers_called);
+                                             : not_applicable(file, scenario);
     if (!skipped_because && !unmet) unmet = unmet_needs(file.needs, impl_->stack, impl_->users);
     if (skipped_because || *unmet) {
       result.name = scenario.name;

@@ -367,7 +367,8 @@ std::string StackFile::to_json() const {
 }
 
 StackFile StackFile::parse(const std::string& text, const std::string& origin) {
-  const Json json = Json::parse(text, nullptr, false);
+  // Comments (// and /* */) are skipped: a hand-written file may say why a value is what it is.
+  const Json json = Json::parse(text, nullptr, false, true);
   if (!json.is_object()) throw std::runtime_error(origin + ": not a JSON object");
   for (const auto& [key, value] : json.items()) {
     if (key != "mode" && key != "idp" && key != "realm" && key != "services" && key != "generated_users" &&

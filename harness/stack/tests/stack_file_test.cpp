@@ -25,6 +25,16 @@ std::string parse_error(const std::string& json) {
   return std::string("(parsed)");
 }
 
+TEST(StackFile, SkipsCommentsAHandWrittenFileCarries) {
+  const StackFile stack = StackFile::parse("// written by hand: check the url\n"
+                                           "{\"mode\": \"external\", /* one server */ \"services\": {\n"
+                                           "  \"jira-mcp\": {\"url\": \"http://127.0.0.1:9/mcp\"} // its endpoint\n}}\n",
+                                           "s.json");
+  EXPECT_EQ(stack.mode, StackMode::external);
+  EXPECT_EQ(stack.service("jira-mcp").url, "http://127.0.0.1:9/mcp");
+  EXPECT_THAT(parse_error("# not a JSON comment\n{\"services\": {}}"), ::testing::HasSubstr("not a JSON object"));
+}
+
 StackFile local_stack_with_supervisor() {
   StackFile stack;
   stack.mode = StackMode::local;

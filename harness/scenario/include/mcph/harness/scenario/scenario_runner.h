@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,9 @@ class ScenarioRunner {
   // exception; the next scenario still runs.
   reports::SuiteResult run(const ScenarioFile& file, const std::vector<std::string>& only = {});
 
+  // Why run() would skip `scenario` of `file` on this stack without running it ("not applicable:
+  // …", stack_needs.h), or nullopt when it applies; asks nothing of the stack.
+  std::optional<std::string> not_applicable(const ScenarioFile& file, const Scenario& scenario) const;
   // The trace of the last run() as JSON text (also what was written to the trace file).
   const std::string& last_trace() const;
 

@@ -1,0 +1,315 @@
+// mcp-harness probe as a user runs it, against servers it did not configure: the reference
+// servers of a local stand-in stack (jira-mcp behind a Bearer challenge, agent-bridge-mcp with an
+// authorization server of its own, workload-mcp asking for DPoP) and a corpus server
+// (vault-bridge-go, on the Go SDK). Each test asserts the facts the probe must find and that the
+// file it writes loads as a stack file.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "corpus/corpus_run.h"
+#include "corpus/corpus_server.h"
+#include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/scenario/scenario_runner.h"
+#include "mcph/harness/stack/stack_file.h"
+#include "mcph/harness/stack/stack_tokens.h"
+#include "mcph/harness/stack/supervised_stack.h"
+#include "mcph/proc/child_process.h"
+#include "mcph/proc/free_port.h"
+#include "mcph/proc/private_file.h"
+#include "mcph/proc/temp_dir.h"
+#include "mcph/http/client.h"
+#include "mcph/http/server.h"
+#include "mcph/http/url.h"
+
+namespace mcph::harness {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using Json = nlohmann::json;
+
+proc::CommandResult probe(std::vector<std::string> args) {
+  proc::SpawnOptions spawn;
+  spawn.name = "mcp-harness probe";
+  spawn.argv = {MCPH_HARNESS_BINARY, "probe"};
+  spawn.argv.insert(spawn.argv.end(), args.begin(), args.end());
+  return proc::run_command(spawn, 120s);
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// The probed entry as the stack-file parser reads the written file (comments and all).
+ServiceEntry probed_entry(const fs::path& file) {
+  const StackFile stack = StackFile::load(file);
+  EXPECT_EQ(stack.mode, StackMode::external);
+  return stack.service("probed-mcp");
+}
+
+// A token command: a script that prints `token`, in `dir` (mode 0700, the token in a 0600 file).
+std::string token_command(const fs::path& dir, const std::string& token) {
+  proc::write_private_file(dir / "token", token + "\n");
+  const fs::path script = dir / "print-token";
+  std::ofstream(script) << "#!/bin/sh\nexec cat " << (dir / "token").string() << "\n";
+  ::chmod(script.c_str(), 0700);
+  return script.string();
+}
+
+class ProbeStack : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    SupervisedStackOptions options;
+    stack_ = SupervisedStack::start(options).release();
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+  }
+  static const StackFile& stack() { return stack_->stack(); }
+  // agent-a's token from agent-bridge-mcp's own token endpoint (the client credentials grant).
+  static std::string agent_token() {
+    const ClientCredentialsAuth& credentials = *stack().service("agent-bridge-mcp").mcp.auth->client_credentials;
+    fs::path clients_file = credentials.clients_file;
+    if (clients_file.is_relative()) clients_file = stack_->stack_file().parent_path() / clients_file;
+    const Json agent = Json::parse(read_file(clients_file)).at("agent-a");
+    const http::Url token_url = http::parse_url(credentials.token_url);
+    http::Client client(token_url.origin());
+    const auto response = client.post(token_url.path,
+                                      http::form_encode({{"grant_type", "client_credentials"},
+                                                         {"client_id", agent.at("client_id").get<std::string>()},
+                                                         {"client_secret", agent.at("client_secret").get<std::string>()},
+                                                         {"scope", "read write list delete"}}),
+                                      "application/x-www-form-urlencoded");
+    return Json::parse(response.body).at("access_token").get<std::string>();
+  }
+  proc::TempDir dir_{"probe-test"};
+  static SupervisedStack* stack_;
+};
+SupervisedStack* ProbeStack::stack_ = nullptr;
+
+TEST(Probe, AnUnreachableUrlIsNotReachedAndWritesNothing) {
+  proc::TempDir dir("probe-test");
+  const std::string url = "http://127.0.0.1:" + std::to_string(proc::free_loopback_port()) + "/mcp";
+  const auto out = dir.path() / "probed.json";
+  const auto result = probe({url, "--out", out.string(), "--timeout-ms", "1000"});
+  EXPECT_EQ(result.exit_code, 4) << result.output;
+  EXPECT_THAT(result.output, HasSubstr(url + " not reached"));
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Probe, HelpSaysWhatItDoesAndABadUrlIsAUsageError) {
+  const auto help = probe({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.output, HasSubstr("--token-command"));
+  EXPECT_THAT(help.output, HasSubstr("4 when the server was not reached"));
+  EXPECT_EQ(probe({"ftp://127.0.0.1/mcp"}).exit_code, 2);
+  EXPECT_EQ(probe({}).exit_code, 2);
+  EXPECT_EQ(probe({"http://127.0.0.1:9/mcp", "--timeout-ms", "0"}).exit_code, 2);
+  EXPECT_EQ(probe({"http://127.0.0.1:9/mcp", "--token-command", "false"}).exit_code, 2);
+}
+
+// A plain REST service that publishes an OpenAPI document and a JWKS with a private key beside
+// it: reached, no MCP transport (exit 4, the file still written with what was found).
+TEST(Probe, AServiceWithoutMcpIsSaidSoWithItsOpenApiAndAnExposedKey) {
+  http::Server service;
+  service.route("GET", "/openapi.json", [](const http::Request&, http::Response& response) {
+    response.set_json(200, R"({"openapi": "3.1.0", "info": {"title": "Secrets API", "version": "2"},
+                              "paths": {"/secrets": {}, "/secrets/{name}": {}}})");
+  });
+  service.route("GET", "/.well-known/oauth-authorization-server", [](const http::Request& request, http::Response& response) {
+    const std::string origin = "http://" + request.header("Host");
+    response.set_json(200, Json{{"issuer", origin}, {"token_endpoint", origin + "/token"}, {"jwks_uri", origin + "/jwks"},
+                                {"grant_types_supported", {"client_credentials"}}}.dump());
+  });
+  service.route("GET", "/jwks", [](const http::Request&, http::Response& response) {
+    response.set_json(200, R"({"keys": [{"kty": "oct", "kid": "shared", "k": "c2VjcmV0"},
+                                         {"kty": "RSA", "kid": "signing", "alg": "RS256", "n": "AQAB", "e": "AQAB", "d": "AQAB"}]})");
+  });
+  const int port = service.start();
+  proc::TempDir dir("probe-test");
+  const auto out = dir.path() / "rest.json";
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/api";
+  const auto result = probe({url, "--out", out.string()});
+  EXPECT_EQ(result.exit_code, 4) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("transport: neither Streamable HTTP (HTTP 404"));
+  EXPECT_THAT(result.output, HasSubstr("OpenAPI document at http://127.0.0.1:" + std::to_string(port) +
+                                       "/openapi.json: Secrets API, 2 paths"));
+  EXPECT_THAT(result.output, HasSubstr("WARNING: the JWKS at http://127.0.0.1:" + std::to_string(port) +
+                                       "/jwks kid shared publishes k, kty oct"));
+  EXPECT_THAT(result.output, HasSubstr("kid signing publishes d"));
+  EXPECT_EQ(probed_entry(out).url, url);
+  service.stop();
+}
+
+TEST_F(ProbeStack, JiraMcpWithoutATokenShowsItsBearerChallenge) {
+  const auto out = dir_.path() / "jira.json";
+  const auto result = probe({stack().service("jira-mcp").url, "--out", out.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("401 challenge: scheme Bearer"));
+  EXPECT_THAT(result.output, HasSubstr("resource_metadata"));
+  EXPECT_THAT(result.output, HasSubstr("protected-resource metadata (RFC 9728)"));
+  EXPECT_THAT(result.output, HasSubstr("unknown (fill these in):"));
+  EXPECT_THAT(result.output, HasSubstr("give a token with --token-command"));
+  EXPECT_THAT(result.output, HasSubstr("nothing of family"));
+  const ServiceEntry entry = probed_entry(out);
+  EXPECT_EQ(entry.url, stack().service("jira-mcp").url);
+  EXPECT_EQ(entry.mcp.transport, "");  // not told without a credential
+  EXPECT_THAT(read_file(out), HasSubstr("// unknown: "));
+  struct stat info {};
+  ASSERT_EQ(::stat(out.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+}
+
+TEST_F(ProbeStack, JiraMcpWithAUsersTokenSpeaksStreamableHttpInBothErasAndNeverShowsTheToken) {
+  const std::string token = user_access_token(stack(), {}, "alice", "alice123");
+  const auto out = dir_.path() / "jira.json";
+  const auto result = probe({stack().service("jira-mcp").url, "--out", out.string(), "--token-command",
+                             token_command(dir_.path(), token)});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("transport streamable-http, protocol dual"));
+  EXPECT_THAT(result.output, Not(HasSubstr("also transport sse")));
+  EXPECT_THAT(result.output, HasSubstr("tools/list: "));
+  EXPECT_THAT(result.output, HasSubstr("get_issue"));
+  EXPECT_THAT(result.output, Not(HasSubstr(token)));
+  EXPECT_THAT(read_file(out), Not(HasSubstr(token)));
+  const ServiceEntry entry = probed_entry(out);
+  EXPECT_EQ(entry.mcp.transport, "streamable-http");
+  EXPECT_EQ(entry.mcp.protocol, "dual");
+  EXPECT_TRUE(entry.plays.empty()) << "jira's tools are no secret store";
+}
+
+// The reference servers serve HTTP+SSE beside /mcp: GET /sse opens the stream. A POST there is
+// answered as Streamable HTTP too, which a client tries first.
+TEST_F(ProbeStack, JiraMcpsSseUrlServesBothTransports) {
+  const std::string token = user_access_token(stack(), {}, "alice", "alice123");
+  const std::string mcp_url = stack().service("jira-mcp").url;
+  const std::string sse_url = mcp_url.substr(0, mcp_url.rfind("/mcp")) + "/sse";
+  const auto out = dir_.path() / "jira-sse.json";
+  const auto result = probe({sse_url, "--out", out.string(), "--token-command", token_command(dir_.path(), token)});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("transport streamable-http, protocol legacy"));
+  EXPECT_THAT(result.output, HasSubstr("also transport sse at this URL (GET opened an event stream"));
+  EXPECT_THAT(result.output, HasSubstr("get_issue"));
+  EXPECT_EQ(probed_entry(out).mcp.transport, "streamable-http");
+}
+
+TEST_F(ProbeStack, AgentBridgeShowsItsAuthorizationServerAndItsToolsGuessed) {
+  const ServiceEntry& bridge = stack().service("agent-bridge-mcp");
+  ASSERT_TRUE(bridge.mcp.auth && bridge.mcp.auth->client_credentials);
+  const auto out = dir_.path() / "bridge.json";
+  const auto without = probe({bridge.url, "--out", out.string()});
+  ASSERT_EQ(without.exit_code, 0) << without.output;
+  EXPECT_THAT(without.output, HasSubstr("client_credentials"));
+  const ServiceEntry entry = probed_entry(out);
+  ASSERT_TRUE(entry.mcp.auth && entry.mcp.auth->client_credentials);
+  EXPECT_EQ(entry.mcp.auth->client_credentials->token_url, bridge.mcp.auth->client_credentials->token_url);
+  EXPECT_EQ(entry.mcp.auth->client_credentials->issuer, bridge.mcp.auth->client_credentials->issuer);
+  EXPECT_THAT(without.output, HasSubstr("JWKS at "));
+  EXPECT_THAT(without.output, Not(HasSubstr("WARNING")));
+
+  const std::string token = agent_token();
+  const auto with = probe({bridge.url, "--out", out.string(), "--token-command", token_command(dir_.path(), token)});
+  ASSERT_EQ(with.exit_code, 0) << with.output;
+  EXPECT_THAT(with.output, HasSubstr("tools/list: 4 tools (kv.read, kv.write, kv.list, kv.delete)"));
+  EXPECT_THAT(with.output, Not(HasSubstr(token)));
+  const std::string text = read_file(out);
+  EXPECT_THAT(text, HasSubstr("// GUESS: tools (from the tools' names and input schemas alone): delete = kv.delete"));
+  EXPECT_THAT(text, Not(HasSubstr(token)));
+  const ServiceEntry guessed = probed_entry(out);
+  EXPECT_EQ(guessed.plays, "agent-bridge-mcp");
+  EXPECT_EQ(guessed.mcp.transport, "streamable-http");
+  EXPECT_EQ(Json::parse(guessed.mcp.tools),
+            Json::parse(R"({"read": {"tool": "kv.read", "args": {"secret": "path"}},
+                            "write": {"tool": "kv.write", "args": {"secret": "path", "data": "data"}},
+                            "list": {"tool": "kv.list", "args": {"prefix": "path"}},
+                            "delete": {"tool": "kv.delete", "args": {"secret": "path"}}})"));
+}
+
+TEST_F(ProbeStack, WorkloadMcpAsksForDpopBoundTokens) {
+  const ServiceEntry* workload = stack().find_service("workload-mcp");
+  if (!workload) GTEST_SKIP() << "this stack runs without workload-mcp (it needs OPA)";
+  const auto out = dir_.path() / "workload.json";
+  const auto result = probe({workload->url, "--out", out.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("401 challenge: scheme DPoP"));
+  EXPECT_EQ(probed_entry(out).url, workload->url);
+}
+
+corpus::CorpusServer corpus_server(const std::string& name) {
+  for (auto& server : corpus::find_corpus_servers(MCPH_CORPUS_DIR)) {
+    if (server.name == name) return server;
+  }
+  throw std::runtime_error("no corpus server " + name);
+}
+
+// A server on the MCP Go SDK the harness did not write, started as the corpus test starts it.
+TEST_F(ProbeStack, VaultBridgeGoOfTheCorpusChallengesAndPointsAtItsMetadata) {
+  const corpus::CorpusServer server = corpus_server("vault-bridge-go");
+  const corpus::CorpusRun run(server, "correct", stack(), MCPH_CORPUS_DIR);
+  const std::string url = run.stack_file().service("vault-bridge-go").url;
+  const auto out = dir_.path() / "vault-bridge-go.json";
+  const auto result = probe({url, "--out", out.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("401 challenge: scheme Bearer"));
+  EXPECT_THAT(result.output, HasSubstr("protected-resource metadata (RFC 9728) at " + url.substr(0, url.find("/v1/mcp")) +
+                                       "/.well-known/oauth-protected-resource/v1/mcp"));
+  EXPECT_THAT(result.output, HasSubstr("auth: how its callers authenticate"));
+  const ServiceEntry entry = probed_entry(out);
+  EXPECT_EQ(entry.url, url);
+  EXPECT_FALSE(entry.mcp.auth) << "it publishes no authorization server";
+}
+
+// The probed file is a start: with what it lists as unknown filled in (from the corpus server's
+// own entry, as its team would fill it) and the stack's Vault and identity provider beside it, the
+// agent-identity family runs against the probed server: what the corpus says must run passes.
+TEST_F(ProbeStack, VaultBridgeGoProbedAndFilledInPassesTheAgentIdentityFamily) {
+  const corpus::CorpusServer server = corpus_server("vault-bridge-go");
+  const corpus::CorpusRun run(server, "correct", stack(), MCPH_CORPUS_DIR);
+  const StackFile corpus_stack = run.stack_file();
+  const auto out = dir_.path() / "vault-bridge-go.json";
+  const auto result = probe({corpus_stack.service("vault-bridge-go").url, "--out", out.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  for (const char* unknown : {"unknown: auth: ", "unknown: vault: ", "unknown: the identity provider"}) {
+    EXPECT_THAT(read_file(out), HasSubstr(unknown));
+  }
+
+  Json filled = Json::parse(read_file(out), nullptr, true, true);
+  Json all = Json::parse(corpus_stack.to_json());
+  const Json known = all["services"]["vault-bridge-go"];
+  Json& entry = filled["services"]["probed-mcp"];
+  for (const char* key : {"plays", "auth", "tools", "secrets"}) entry[key] = known.at(key);  // the unknowns
+  all["services"].erase("vault-bridge-go");
+  all["services"]["probed-mcp"] = entry;
+  StackFile stack_file = StackFile::parse(all.dump(), "filled.json");
+  stack_file.directory = corpus_stack.directory;  // where the corpus run keeps the agents' files
+  ScenarioRunner runner(stack_file);
+  const auto suite = runner.run(load_scenario_file(fs::path(MCPH_SCENARIOS_DIR) / "agent_identity.yaml"));
+  // What the corpus says must run passes; the rest (no delete tool, no scopes, a stateless server
+  // without the bridge's own paths: the corpus's not_addressable) does not run, saying why, and
+  // nothing fails: the correct variant has no defect.
+  std::size_t passed = 0;
+  for (const auto& scenario : suite.scenarios) {
+    const bool must_run = std::find(server.must_run.begin(), server.must_run.end(), "agent_identity / " + scenario.name) !=
+                          server.must_run.end();
+    if (must_run) {
+      EXPECT_EQ(scenario.status, reports::ScenarioResult::Status::passed) << scenario.name << ": " << scenario.message;
+    }
+    EXPECT_NE(scenario.status, reports::ScenarioResult::Status::failed) << scenario.name << ": " << scenario.message;
+    if (scenario.status == reports::ScenarioResult::Status::passed) ++passed;
+  }
+  EXPECT_GE(passed, 11u) << "agent_identity's must-run scenarios";
+}
+
+}  // namespace
+}  // namespace mcph::harness
