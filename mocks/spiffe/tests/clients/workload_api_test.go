@@ -6,6 +6,8 @@ package clients
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"os"
 	"strings"
@@ -118,6 +120,37 @@ func TestTheApiValidatesAnSvidAndRefusesOneForAnotherAudience(t *testing.T) {
 	tampered := token[:len(token)-4] + flip(token[len(token)-4:])
 	if _, err := c.ValidateJWTSVID(ctx, tampered, audience); status.Code(err) != codes.InvalidArgument {
 		t.Errorf("a tampered signature: %v, want InvalidArgument", err)
+	}
+}
+
+// SPIRE looks the key up by the header's kid before it checks the signature, and refuses a token
+// whose header names none (the stand-in once tried every key of its bundle instead). The header
+// is rewritten without its kid, so the signature no longer matches either: only the reason tells
+// the two checks apart.
+func TestTheApiRefusesAnSvidWhoseHeaderHasNoKeyId(t *testing.T) {
+	c, ctx := client(t)
+	svid, err := c.FetchJWTSVID(ctx, jwtsvid.Params{Audience: audience, Subject: agentA})
+	if err != nil {
+		t.Fatalf("FetchJWTSVID: %v", err)
+	}
+	parts := strings.Split(svid.Marshal(), ".")
+	decoded, err := base64.RawURLEncoding.DecodeString(parts[0])
+	if err != nil {
+		t.Fatalf("the SVID's header: %v", err)
+	}
+	header := map[string]any{}
+	if err := json.Unmarshal(decoded, &header); err != nil {
+		t.Fatalf("the SVID's header: %v", err)
+	}
+	if header["kid"] == nil {
+		t.Fatalf("the SVID's header names no kid: %s", decoded)
+	}
+	delete(header, "kid")
+	rewritten, _ := json.Marshal(header)
+	parts[0] = base64.RawURLEncoding.EncodeToString(rewritten)
+	_, err = c.ValidateJWTSVID(ctx, strings.Join(parts, "."), audience)
+	if status.Code(err) != codes.InvalidArgument || !strings.Contains(status.Convert(err).Message(), "token header missing key id") {
+		t.Errorf("no kid: %v, want InvalidArgument \"token header missing key id\"", err)
 	}
 }
 
