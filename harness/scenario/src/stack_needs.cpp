@@ -7,6 +7,7 @@
 #include "mcph/text/join.h"
 #include "tool_scope_fit.h"
 #include "transport_fit.h"
+#include "trust_domain_fit.h"
 
 namespace mcph::harness {
 namespace {
@@ -187,6 +188,7 @@ std::optional<std::string> not_applicable(const ScenarioFile& file, const Scenar
   }
   if (auto mismatch = transport_mismatch(scenario, stack, servers_called)) return mismatch;
   if (auto out_of_reach = faults_out_of_reach(scenario, stack, servers_called)) return out_of_reach;
+  if (auto cannot = trust_domain_cannot(scenario, stack)) return cannot;
   return write_scope_missing(scenario, stack, servers_called);
 }
 

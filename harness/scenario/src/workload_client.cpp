@@ -7,6 +7,7 @@
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
 #include "mcph/jose/dpop.h"
+#include "workload_api_client.h"
 
 namespace mcph::harness {
 
@@ -14,30 +15,44 @@ using Json = nlohmann::json;
 
 WorkloadClient::WorkloadClient(const StackFile& stack) : stack_(stack) {
   if (!stack.services.count("spiffe")) throw std::runtime_error("the stack has no trust domain (services.spiffe)");
-  spiffe_url_ = stack.service("spiffe").url;
+  const ServiceEntry& spiffe = stack.service("spiffe");
+  spiffe_url_ = spiffe.url;
+  // The real SPIRE has no minting API: its agent's Workload API attests this process.
+  if (spiffe.implementation == "native") workload_api_ = spiffe.workload_api;
 }
 
 std::string WorkloadClient::issuer() const { return stack_.service("keycloak").url + "/realms/" + stack_.realm; }
 
 std::string WorkloadClient::spiffe_id(const std::string& agent) const {
   if (agent.rfind("spiffe://", 0) == 0) return agent;
+  const Json workloads = registered_workloads();
+  const std::string suffix = "/agent/" + agent;
+  for (const auto& id : workloads) {
+    const std::string text = id.is_string() ? id.get<std::string>() : "";
+    if (text.size() > suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0) return text;
+  }
+  throw std::runtime_error("the trust domain registers no agent " + agent + " (" + workloads.dump() + ")");
+}
+
+Json WorkloadClient::registered_workloads() const {
+  if (!workload_api_.empty()) {
+    // The identities this process is entitled to: with SPIRE, every workload registered for it.
+    Json ids = Json::array();
+    for (const FetchedSvid& fetched : fetch_jwt_svids(workload_api_, "", {issuer()})) ids.push_back(fetched.spiffe_id);
+    return ids;
+  }
   http::Client client(spiffe_url_);
   const auto response = client.get("/_workloads");
   const Json body = Json::parse(response.body, nullptr, false);
   if (response.status != 200 || !body.is_object() || !body.contains("workloads") || !body["workloads"].is_array()) {
     throw std::runtime_error("the trust domain's workloads could not be listed (HTTP " + std::to_string(response.status) + ")");
   }
-  const std::string suffix = "/agent/" + agent;
-  for (const auto& id : body["workloads"]) {
-    const std::string text = id.is_string() ? id.get<std::string>() : "";
-    if (text.size() > suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0) return text;
-  }
-  throw std::runtime_error("the trust domain registers no agent " + agent + " (" + body["workloads"].dump() + ")");
+  return body["workloads"];
 }
 
 std::string WorkloadClient::bundle_kid() const {
-  http::Client client(spiffe_url_);
-  const Json bundle = Json::parse(client.get("/").body, nullptr, false);
+  const Json bundle = Json::parse(workload_api_.empty() ? http::Client(spiffe_url_).get("/").body : fetch_jwt_bundle(workload_api_),
+                                  nullptr, false);
   if (!bundle.is_object() || !bundle.contains("keys") || !bundle["keys"].is_array() || bundle["keys"].empty()) {
     throw std::runtime_error("the trust domain's bundle has no key");
   }
@@ -45,6 +60,7 @@ std::string WorkloadClient::bundle_kid() const {
 }
 
 std::string WorkloadClient::svid(const std::string& spiffe_id, const Json& audience, int ttl, bool foreign) const {
+  if (!workload_api_.empty()) return svid_from_workload_api(spiffe_id, audience, ttl, foreign);
   http::Client client(spiffe_url_);
   Json request = {{"spiffe_id", spiffe_id}, {"audience", audience}, {"ttl", ttl}};
   if (foreign) request["foreign"] = true;
@@ -79,6 +95,25 @@ BoundToken WorkloadClient::bound_token(const std::string& agent) const {
   }
   bound.access_token = body["access_token"].get<std::string>();
   return bound;
+}
+
+std::string WorkloadClient::svid_from_workload_api(const std::string& spiffe_id, const Json& audience, int ttl,
+                                                   bool foreign) const {
+  // What the Workload API cannot be asked for: the step cannot be played against SPIRE.
+  if (foreign) throw std::runtime_error("SPIRE mints no SVID for another trust domain's SPIFFE ID (" + spiffe_id + ")");
+  if (ttl != 60) {
+    throw std::runtime_error("SPIRE's Workload API takes no TTL: its SVIDs live as the registration entry says, not " +
+                             std::to_string(ttl) + " s");
+  }
+  std::vector<std::string> audiences;
+  if (audience.is_array()) {
+    for (const auto& each : audience) audiences.push_back(each.is_string() ? each.get<std::string>() : each.dump());
+  } else {
+    audiences.push_back(audience.is_string() ? audience.get<std::string>() : audience.dump());
+  }
+  const std::vector<FetchedSvid> svids = fetch_jwt_svids(workload_api_, spiffe_id, audiences);
+  if (svids.empty()) throw std::runtime_error("the Workload API issued no SVID for " + spiffe_id);
+  return svids.front().svid;
 }
 
 }  // namespace mcph::harness

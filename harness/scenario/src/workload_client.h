@@ -1,6 +1,7 @@
 #pragma once
 // An agent workload of the workload-identity design, as the scenario runner plays it: it gets a
-// JWT-SVID from the stack's trust domain (the `spiffe` row, mock-spiffe's POST /_svid) and
+// JWT-SVID from the stack's trust domain (the `spiffe` row: mock-spiffe's POST /_svid, or the real
+// SPIRE agent's Workload API) and
 // trades it at Keycloak's token endpoint (client_credentials, a jwt-spiffe client assertion,
 // a DPoP proof by a key of its own) for an access token bound to that key.
 #include <string>
@@ -40,8 +41,13 @@ class WorkloadClient {
   std::string issuer() const;
 
  private:
+  // The trust domain's SPIFFE IDs this client may name (mock-spiffe: every registered one).
+  nlohmann::json registered_workloads() const;
+  std::string svid_from_workload_api(const std::string& spiffe_id, const nlohmann::json& audience, int ttl, bool foreign) const;
+
   const StackFile& stack_;
   std::string spiffe_url_;
+  std::string workload_api_;  // the real SPIRE's (unix://…): SVIDs come through it, as a workload's do
 };
 
 }  // namespace mcph::harness

@@ -40,8 +40,10 @@ RealTier real_tier_paths() {
   RealTier tier;
   tier.keycloak_version = kKeycloakVersion;
   tier.vault_version = kVaultVersion;
+  tier.spire_version = kSpireVersion;
   tier.keycloak_home = root / ("keycloak-" + tier.keycloak_version);
   tier.vault_binary = root / ("vault-" + tier.vault_version) / "vault";
+  tier.spire_dir = root / ("spire-" + tier.spire_version);
   return tier;
 }
 
@@ -57,6 +59,9 @@ RealTier find_real_tier() {
   if (!installed(tier.vault_binary.parent_path())) {
     missing += (missing.empty() ? "" : " and ") + std::string("Vault ") + tier.vault_version + " (" +
                tier.vault_binary.parent_path().string() + ")";
+  }
+  if (!installed(tier.spire_dir)) {
+    missing += (missing.empty() ? "" : " and ") + std::string("SPIRE ") + tier.spire_version + " (" + tier.spire_dir.string() + ")";
   }
   if (!missing.empty()) {
     throw RealTierMissing("the real tier is not installed: no " + missing +

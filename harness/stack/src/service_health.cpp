@@ -95,6 +95,9 @@ std::optional<std::string> http_get_failure(const std::string& url, std::chrono:
 
 Health check_health(const std::string& name, const ServiceEntry& service, const std::string& realm,
                     std::chrono::milliseconds timeout) {
+  // Where the server itself says it is ready (a native Keycloak's management interface, SPIRE's
+  // health listener: its bundle endpoint's certificate is one only Keycloak is told to trust).
+  if (!service.health_url.empty()) return http_check(service.health_url, timeout);
   const bool http = service.url.rfind("http://", 0) == 0 || service.url.rfind("https://", 0) == 0;
   if (!http) return tcp_check(service.url, timeout);
   HealthCheck check;

@@ -45,6 +45,16 @@ RunningService start_native_opa(StackContext& context);
 // trust-tier policy, and workload-mcp once Keycloak knows the trust domain and the agents' clients.
 RunningService start_mock_spiffe(StackContext& context);
 RunningService start_workload_mcp(StackContext& context);
+inline constexpr const char* kWorkloadTrustDomain = "mcp-identity.local";
+// The trust domain's workloads: the agents of the trust-tier policy and one it gives no tier.
+std::vector<std::string> workload_agents();
+
+// The real SPIRE in the `spiffe` row (spire_services.cpp): spire-server and spire-agent, the
+// agent's Workload API where mock-spiffe's is, the server's bundle endpoint (https) as the url.
+RunningService start_native_spire(StackContext& context);
+// The CA of the SPIRE bundle endpoint's certificate (<run_dir>/spire/bundle-endpoint-tls), made
+// on first use: the real Keycloak, started before SPIRE, is told to trust it.
+std::filesystem::path spire_bundle_endpoint_ca(const std::filesystem::path& run_dir);
 
 // A dev-mode Vault (real or mock-vault) keeps its leases in memory and loses them when it stops,
 // leaving the dynamic PostgreSQL roles it created: its stop revokes them first.

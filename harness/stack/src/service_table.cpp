@@ -90,7 +90,8 @@ const std::vector<ServiceRow>& service_table() {
       // The design's agents authenticate at Keycloak (federated client authentication): only its
       // provider brings these rows up.
       identity_provider_row(optional({"spiffe", before_provisioning, {Kind::http_get, "/ready", false},
-                             {{standin, "mock-spiffe", start_mock_spiffe}}})),
+                             {{standin, "mock-spiffe", start_mock_spiffe},
+                              {native, "SPIRE (spire-server and spire-agent, join token, unix attestor)", start_native_spire}}})),
       identity_provider_row(optional(behind_fault_proxy({"opa", before_provisioning, {Kind::http_get, "/health", false},
                                                 {{native, "OPA (opa run --server) with the trust-tier policy",
                                                   start_native_opa}}}))),
@@ -147,7 +148,9 @@ std::vector<std::string> stack_run_dir_entries() {
                                       "postgres", "postgres.pwfile", "keycloak-home",
                                       // the agents' keys, secret and the bridge's token; the CAs and
                                       // certificates; nginx's own files
-                                      "agents", "tls", "tls-proxy"};
+                                      "agents", "tls", "tls-proxy",
+                                      // SPIRE's configuration, data and sockets; its agent's log
+                                      "spire", "spire-agent.log"};
   for (const auto& row : service_table()) entries.push_back(row.name + ".log");
   return entries;
 }

@@ -17,7 +17,6 @@
 namespace mcph::harness {
 namespace {
 
-constexpr const char* kTrustDomain = "mcp-identity.local";
 constexpr const char* kAudience = "workload-mcp";
 // Registered in the trust domain and a client in Keycloak, but given no tier by the policy's
 // mapping: a workload the server must refuse whoever vouches for it.
@@ -29,17 +28,17 @@ constexpr const char* kReplayCapacityPerAgent = "200";
 
 std::string agents_file() { return (data_dir(DataDir::policies) / "trust_tiers" / "agents.json").string(); }
 
-std::vector<std::string> stack_agents() {
+}  // namespace
+
+std::vector<std::string> workload_agents() {
   std::vector<std::string> agents = spiffe_ids_of_agents_file(agents_file());
   agents.emplace_back(kUnlistedAgent);
   return agents;
 }
 
-}  // namespace
-
 RunningService start_mock_spiffe(StackContext& context) {
-  std::vector<std::string> argv = {service_binary("mock-spiffe"), "--port", "0", "--trust-domain", kTrustDomain};
-  for (const std::string& agent : stack_agents()) {
+  std::vector<std::string> argv = {service_binary("mock-spiffe"), "--port", "0", "--trust-domain", kWorkloadTrustDomain};
+  for (const std::string& agent : workload_agents()) {
     argv.push_back("--workload");
     argv.push_back(agent);
   }
@@ -68,9 +67,9 @@ RunningService start_workload_mcp(StackContext& context) {
   // The agents' clients first: the workload_identity family's SVID logins need them, OPA or not.
   context.say("provisioning: the SPIFFE identity provider and the agents' federated clients in Keycloak");
   WorkloadIdentityOptions options;
-  options.trust_domain = kTrustDomain;
+  options.trust_domain = kWorkloadTrustDomain;
   options.bundle_endpoint = context.stack.service("spiffe").url + "/";
-  options.spiffe_ids = stack_agents();
+  options.spiffe_ids = workload_agents();
   options.audience = kAudience;
   provision_workload_identity(provision_target(context.stack), options);
   if (!context.stack.services.count("opa")) throw skipped_without("opa");
@@ -81,7 +80,7 @@ RunningService start_workload_mcp(StackContext& context) {
                                    "--issuer", context.stack.service("keycloak").url + realm_path,
                                    "--jwks-url", url_for_servers(context, "keycloak") + realm_path + "/protocol/openid-connect/certs",
                                    "--audience", kAudience,
-                                   "--trust-domain", kTrustDomain,
+                                   "--trust-domain", kWorkloadTrustDomain,
                                    "--agents-file", agents_file(),
                                    "--opa-url", url_for_servers(context, "opa"),
                                    "--dpop-replay-capacity", kReplayCapacityPerAgent,

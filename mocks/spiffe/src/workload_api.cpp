@@ -11,7 +11,9 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
+#include <nlohmann/json.hpp>
 
+#include "mcph/codec/base64.h"
 #include "mcph/jose/error.h"
 #include "mcph/jose/jwt.h"
 #include "spiffe_id.h"
@@ -39,6 +41,17 @@ bool has_security_header(const ServerContext& context) {
 Status missing_security_header() { return {StatusCode::INVALID_ARGUMENT, "security header missing from request"}; }
 
 std::string trust_domain_id(const State& state) { return "spiffe://" + state.options.trust_domain; }
+
+// The kid of a JWS's header: "" when it names none; nullopt when the header cannot be read (the
+// verification says why).
+std::optional<std::string> header_kid(std::string_view token) {
+  const auto header = codec::base64url_decode(token.substr(0, token.find('.')));
+  if (!header) return std::nullopt;
+  const auto fields = nlohmann::json::parse(*header, nullptr, false);
+  if (!fields.is_object()) return std::nullopt;
+  const auto kid = fields.find("kid");
+  return kid != fields.end() && kid->is_string() ? kid->get<std::string>() : "";
+}
 
 }  // namespace
 
@@ -102,6 +115,9 @@ class WorkloadApi::Service final : public SpiffeWorkloadAPI::Service {
     if (!has_security_header(*context)) return missing_security_header();
     if (request->audience().empty()) return {StatusCode::INVALID_ARGUMENT, "audience must be specified"};
     if (request->svid().empty()) return {StatusCode::INVALID_ARGUMENT, "svid must be specified"};
+    // SPIRE looks the key up by the header's kid alone, before the signature (pkg/common/jwtsvid:
+    // ValidateToken); jose's fallback to every key of the bundle is not SPIRE's.
+    if (header_kid(request->svid()) == "") return {StatusCode::INVALID_ARGUMENT, "token header missing key id"};
     jose::VerifyOptions options;
     options.allowed_algs = {jose::Alg::ES256, jose::Alg::RS256};
     options.audience = request->audience();

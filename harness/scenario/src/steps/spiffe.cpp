@@ -32,6 +32,10 @@ std::string active_kid(const Json& listing) {
 void run_spiffe(const SpiffeStep& step, StepRun& run) {
   const StackFile& stack = run.executor.stack();
   if (!stack.services.count("spiffe")) throw std::runtime_error("the stack has no trust domain (services.spiffe)");
+  if (stack.service("spiffe").implementation == "native") {
+    throw std::runtime_error("the trust domain is the real SPIRE, which rotates its JWT keys on its own schedule: the harness "
+                             "rotates them on mock-spiffe only");
+  }
   http::Client trust_domain(stack.service("spiffe").url);
   const std::string old_kid = active_kid(answer_of(trust_domain.get("/_keys"), "listing its keys"));
   const Json activated = answer_of(trust_domain.post("/_keys/activate", "", "application/json"), "a new key");

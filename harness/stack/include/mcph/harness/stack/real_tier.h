@@ -1,5 +1,5 @@
 #pragma once
-// Where `scripts/bootstrap --real` installed the real Keycloak and Vault: a cache outside the
+// Where `scripts/bootstrap --real` installed the real Keycloak, Vault and SPIRE: a cache outside the
 // clone, one directory per name and version (versions from real/versions.env), each complete
 // only once its `.installed` marker exists.
 #include <filesystem>
@@ -11,8 +11,10 @@ namespace mcph::harness {
 struct RealTier {
   std::string keycloak_version;
   std::string vault_version;
+  std::string spire_version;
   std::filesystem::path keycloak_home;  // the unpacked distribution: bin/kc.sh
   std::filesystem::path vault_binary;
+  std::filesystem::path spire_dir;  // spire-server and spire-agent
 };
 
 // $MCPH_CACHE_DIR, else $XDG_CACHE_HOME/mcp-harness, else $HOME/.cache/mcp-harness.

@@ -17,7 +17,8 @@ struct Health {
 // The service table's health check of `name` (service_table.h): GET <origin>/health for the MCP
 // servers (and any service with a transport, or named *-mcp), Keycloak's OpenID discovery
 // document of the realm, Vault's /v1/sys/health; a TCP connection for the others (postgres, the
-// mock backends) and for names the table does not know.
+// mock backends) and for names the table does not know. An entry with a health_url (a native
+// Keycloak's management interface, SPIRE's health listener) is asked there instead.
 Health check_health(const std::string& name, const ServiceEntry& service, const std::string& realm,
                     std::chrono::milliseconds timeout);
 

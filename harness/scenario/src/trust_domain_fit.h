@@ -1,0 +1,16 @@
+#pragma once
+// Whether the stack's trust domain can be asked what a scenario asks of it: the real SPIRE (the
+// `spiffe` row's native implementation) mints through its Workload API only — no lifetime of the
+// caller's choosing, no SVID of another trust domain — and rotates its keys on its own schedule.
+#include <optional>
+#include <string>
+
+#include "mcph/harness/scenario/scenario.h"
+#include "mcph/harness/stack/stack_file.h"
+
+namespace mcph::harness {
+
+// "not applicable: …" when the scenario asks SPIRE for what only mock-spiffe gives, else nullopt.
+std::optional<std::string> trust_domain_cannot(const Scenario& scenario, const StackFile& stack);
+
+}  // namespace mcph::harness

@@ -1,0 +1,61 @@
+// What a scenario may ask of the stack's trust domain: everything of mock-spiffe; of the real
+// SPIRE, SVIDs through its Workload API alone (the entries' 60 s, its own trust domain's, its
+// own keys) — the rest is not applicable there, saying why, never an error.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "trust_domain_fit.h"
+
+namespace mcph::harness {
+namespace {
+
+using ::testing::HasSubstr;
+
+StackFile stack_with_spiffe(const std::string& implementation) {
+  StackFile stack;
+  ServiceEntry spiffe;
+  spiffe.url = "https://127.0.0.1:1";
+  spiffe.implementation = implementation;
+  stack.services["spiffe"] = spiffe;
+  return stack;
+}
+
+Scenario with_step(StepSpec spec) {
+  Scenario scenario;
+  Step step;
+  step.spec = std::move(spec);
+  scenario.steps.push_back(step);
+  return scenario;
+}
+
+TEST(TrustDomainFitTest, SpireIsAskedForWhatItsWorkloadApiGives) {
+  EXPECT_EQ(trust_domain_cannot(with_step(SvidTokenStep{}), stack_with_spiffe("native")), std::nullopt);
+  SvidTokenStep attacker;
+  attacker.sign = "attacker_new_kid";
+  attacker.ttl = 1;  // signed by the harness itself: any lifetime
+  EXPECT_EQ(trust_domain_cannot(with_step(attacker), stack_with_spiffe("native")), std::nullopt);
+}
+
+TEST(TrustDomainFitTest, WhatOnlyMockSpiffeGivesIsNotApplicableWithSpire) {
+  SvidTokenStep short_lived;
+  short_lived.ttl = 1;
+  EXPECT_THAT(trust_domain_cannot(with_step(short_lived), stack_with_spiffe("native")).value_or(""),
+              HasSubstr("not applicable: it needs an SVID living 1 s"));
+  SvidTokenStep foreign;
+  foreign.sub = "spiffe://attacker.example/agent/a";
+  EXPECT_THAT(trust_domain_cannot(with_step(foreign), stack_with_spiffe("native")).value_or(""),
+              HasSubstr("another trust domain's SPIFFE ID"));
+  EXPECT_THAT(trust_domain_cannot(with_step(SpiffeStep{}), stack_with_spiffe("native")).value_or(""),
+              HasSubstr("rotates the trust domain's keys"));
+}
+
+TEST(TrustDomainFitTest, MockSpiffeIsAskedForAnything) {
+  SvidTokenStep short_lived;
+  short_lived.ttl = 1;
+  EXPECT_EQ(trust_domain_cannot(with_step(short_lived), stack_with_spiffe("standin")), std::nullopt);
+  EXPECT_EQ(trust_domain_cannot(with_step(SpiffeStep{}), stack_with_spiffe("standin")), std::nullopt);
+  EXPECT_EQ(trust_domain_cannot(with_step(SpiffeStep{}), StackFile{}), std::nullopt);
+}
+
+}  // namespace
+}  // namespace mcph::harness

@@ -1,0 +1,191 @@
+// The `spiffe` row's native implementation: the real SPIRE (real tier) in place of mock-spiffe.
+// spire-server and spire-agent on this host, in <run_dir>/spire (its owner's alone): the server
+// with an in-memory key manager, a SQLite datastore and join-token node attestation; the agent
+// attested by a join token, with the unix workload attestor, serving the Workload API where
+// mock-spiffe serves it. Every agent of the trust domain is registered for the stack owner's
+// uid: the harness fetches their SVIDs through the Workload API as that uid, as mock-spiffe's
+// socket gives any caller every identity. The server's SPIFFE bundle endpoint (https_web, a
+// certificate of the run directory's own CA, which the real Keycloak is told to trust) is the
+// row's url, the bundle endpoint Keycloak's SPIFFE identity provider reads.
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "mcph/harness/fixtures/text_file.h"
+#include "mcph/proc/child_process.h"
+#include "mcph/proc/free_port.h"
+#include "mcph/tls/test_ca.h"
+#include "native_launch.h"
+#include "service_starters.h"
+
+namespace mcph::harness {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+// The node the agent attests as; every workload entry is its child.
+std::string node_id() { return std::string("spiffe://") + kWorkloadTrustDomain + "/spire-agent"; }
+
+// One spire-server command on the server's admin socket; its output, or std::runtime_error
+// with it (never the join token: the commands that print one are not quoted on failure).
+std::string server_command(const fs::path& spire, const fs::path& socket, std::vector<std::string> arguments,
+                           bool quote_output = true) {
+  proc::SpawnOptions options;
+  options.name = "spire-server " + arguments.front();
+  options.argv = {(spire / "spire-server").string()};
+  options.argv.insert(options.argv.end(), arguments.begin(), arguments.end());
+  options.argv.insert(options.argv.end(), {"-socketPath", socket.string()});
+  const proc::CommandResult result = proc::run_command(options, 60s);
+  if (result.exit_code != 0) {
+    throw std::runtime_error(options.name + " failed (exit " + std::to_string(result.exit_code) +
+                             ")" + (quote_output ? ": " + result.output : ""));
+  }
+  return result.output;
+}
+
+std::string health_checks(int port) {
+  return "health_checks {\n  listener_enabled = true\n  bind_address = \"127.0.0.1\"\n  bind_port = \"" +
+         std::to_string(port) + "\"\n  live_path = \"/live\"\n  ready_path = \"/ready\"\n}\n";
+}
+
+std::string quoted(const fs::path& path) { return nlohmann::json(path.string()).dump(); }
+
+}  // namespace
+
+fs::path spire_bundle_endpoint_ca(const fs::path& run_dir) {
+  const fs::path dir = run_dir / "spire" / "bundle-endpoint-tls";
+  const fs::path ca = dir / "ca.pem";
+  if (fs::exists(ca)) return ca;
+  create_private_directory(run_dir / "spire");  // parents made on the way would be 0755
+  create_private_directory(dir);
+  const tls::TestCa bundle_ca(dir, "mcp-harness SPIRE bundle endpoint CA", tls::CertificateFiles{ca, dir / "ca.key"});
+  bundle_ca.issue_server("server");
+  fs::remove(dir / "ca.key");  // nothing more to issue
+  return ca;
+}
+
+RunningService start_native_spire(StackContext& context) {
+  const RealTier& tier = context.real();
+  const fs::path dir = fs::absolute(context.run_dir / "spire");
+  create_private_directory(dir);
+  create_private_directory(dir / "server");
+  create_private_directory(dir / "agent");
+  const fs::path admin_socket = dir / "server" / "api.sock";
+  const fs::path workload_socket = fs::absolute(context.run_dir / "spiffe-workload-api.sock");
+  for (const fs::path& socket : {admin_socket, workload_socket}) {
+    if (socket.string().size() >= sizeof(sockaddr_un::sun_path)) {
+      throw std::runtime_error("spiffe: " + socket.string() + " is longer than a Unix socket's path may be (" +
+                               std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes); use a shorter run directory");
+    }
+  }
+  spire_bundle_endpoint_ca(context.run_dir);
+  const fs::path tls_dir = dir / "bundle-endpoint-tls";
+
+  const int server_port = proc::free_loopback_port();
+  const int bundle_port = proc::free_loopback_port();
+  const int server_health_port = proc::free_loopback_port();
+  const int agent_health_port = proc::free_loopback_port();
+  write_private_file(dir / "server.conf",
+                     "server {\n"
+                     "  bind_address = \"127.0.0.1\"\n"
+                     "  bind_port = \"" + std::to_string(server_port) + "\"\n"
+                     "  socket_path = " + quoted(admin_socket) + "\n"
+                     "  trust_domain = \"" + kWorkloadTrustDomain + "\"\n"
+                     "  data_dir = " + quoted(dir / "server") + "\n"
+                     "  log_level = \"INFO\"\n"
+                     "  jwt_key_type = \"ec-p256\"\n"
+                     "  federation {\n"
+                     "    bundle_endpoint {\n"
+                     "      address = \"127.0.0.1\"\n"
+                     "      port = " + std::to_string(bundle_port) + "\n"
+                     "      profile \"https_web\" {\n"
+                     "        serving_cert_file {\n"
+                     "          cert_file_path = " + quoted(tls_dir / "server.crt") + "\n"
+                     "          key_file_path = " + quoted(tls_dir / "server.key") + "\n"
+                     // Required: SPIRE 1.13.3 fails to start on an empty duration.
+                     "          file_sync_interval = \"1h\"\n"
+                     "        }\n"
+                     "      }\n"
+                     "    }\n"
+                     "  }\n"
+                     "}\n"
+                     "plugins {\n"
+                     "  DataStore \"sql\" {\n    plugin_data {\n      database_type = \"sqlite3\"\n"
+                     "      connection_string = " + quoted(dir / "server" / "datastore.sqlite3") + "\n    }\n  }\n"
+                     "  KeyManager \"memory\" {\n    plugin_data {}\n  }\n"
+                     "  NodeAttestor \"join_token\" {\n    plugin_data {}\n  }\n"
+                     "}\n" + health_checks(server_health_port));
+
+  NativeLaunch server;
+  server.name = "spiffe";
+  server.argv = {(tier.spire_dir / "spire-server").string(), "run", "-config", (dir / "server.conf").string()};
+  server.url = "https://127.0.0.1:" + std::to_string(bundle_port);
+  server.probe_base = loopback_url(server_health_port);
+  server.probe = http_probe("/ready");
+  server.timeout = context.ready_timeout(60s);
+  server.grace = 10s;
+  RunningService running = launch(context, std::move(server));
+
+  try {
+    // The workloads first, so that the agent's first sync brings them all.
+    nlohmann::json entries = nlohmann::json::array();
+    for (const std::string& agent : workload_agents()) {
+      entries.push_back({{"parent_id", node_id()},
+                         {"spiffe_id", agent},
+                         // The lifetime the harness asks mock-spiffe for (the Workload API takes none).
+                         {"jwt_svid_ttl", 60},
+                         {"selectors", {{{"type", "unix"}, {"value", "uid:" + std::to_string(::getuid())}}}}});
+    }
+    write_private_file(dir / "entries.json", nlohmann::json{{"entries", entries}}.dump());
+    server_command(tier.spire_dir, admin_socket, {"entry", "create", "-data", (dir / "entries.json").string()});
+    write_private_file(dir / "agent" / "bundle.pem", server_command(tier.spire_dir, admin_socket, {"bundle", "show"}));
+    const std::string token_output =
+        server_command(tier.spire_dir, admin_socket, {"token", "generate", "-spiffeID", node_id(), "-ttl", "600"}, false);
+    const auto token_at = token_output.find("Token: ");
+    if (token_at == std::string::npos) throw std::runtime_error("spire-server token generate printed no token");
+    const std::string token = token_output.substr(token_at + 7, token_output.find('\n', token_at) - token_at - 7);
+
+    write_private_file(dir / "agent.conf",
+                       "agent {\n"
+                       "  data_dir = " + quoted(dir / "agent") + "\n"
+                       "  log_level = \"INFO\"\n"
+                       "  server_address = \"127.0.0.1\"\n"
+                       "  server_port = \"" + std::to_string(server_port) + "\"\n"
+                       "  socket_path = " + quoted(workload_socket) + "\n"
+                       "  trust_bundle_path = " + quoted(dir / "agent" / "bundle.pem") + "\n"
+                       "  trust_domain = \"" + kWorkloadTrustDomain + "\"\n"
+                       "  join_token = \"" + token + "\"\n"
+                       "}\n"
+                       "plugins {\n"
+                       "  NodeAttestor \"join_token\" {\n    plugin_data {}\n  }\n"
+                       "  KeyManager \"memory\" {\n    plugin_data {}\n  }\n"
+                       "  WorkloadAttestor \"unix\" {\n    plugin_data {}\n  }\n"
+                       "}\n" + health_checks(agent_health_port));
+    NativeLaunch agent;
+    agent.name = "spire-agent";
+    agent.argv = {(tier.spire_dir / "spire-agent").string(), "run", "-config", (dir / "agent.conf").string()};
+    agent.url = "unix://" + workload_socket.string();
+    agent.probe_base = loopback_url(agent_health_port);
+    agent.probe = http_probe("/ready");
+    agent.timeout = context.ready_timeout(60s);
+    agent.grace = 10s;
+    RunningService agent_running = launch(context, std::move(agent));
+    running.stop = [stop_server = running.stop, stop_agent = agent_running.stop] {
+      stop_agent();
+      stop_server();
+    };
+    running.took += agent_running.took;
+  } catch (...) {
+    running.stop();
+    throw;
+  }
+  running.entry.workload_api = "unix://" + workload_socket.string();
+  running.entry.health_url = loopback_url(server_health_port) + "/ready";
+  running.entry.version = tier.spire_version;
+  return running;
+}
+
+}  // namespace mcph::harness
