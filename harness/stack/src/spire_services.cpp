@@ -95,7 +95,8 @@ RunningService start_native_spire(StackContext& context) {
                      "  socket_path = " + quoted(admin_socket) + "\n"
                      "  trust_domain = \"" + kWorkloadTrustDomain + "\"\n"
                      "  data_dir = " + quoted(dir / "server") + "\n"
-                     "  log_level = \"INFO\"\n"
+                     // WARN: at INFO both log the agent's SPIFFE ID, which carries the join token.
+                     "  log_level = \"WARN\"\n"
                      "  jwt_key_type = \"ec-p256\"\n"
                      "  federation {\n"
                      "    bundle_endpoint {\n"
@@ -151,7 +152,7 @@ RunningService start_native_spire(StackContext& context) {
     write_private_file(dir / "agent.conf",
                        "agent {\n"
                        "  data_dir = " + quoted(dir / "agent") + "\n"
-                       "  log_level = \"INFO\"\n"
+                       "  log_level = \"WARN\"\n"
                        "  server_address = \"127.0.0.1\"\n"
                        "  server_port = \"" + std::to_string(server_port) + "\"\n"
                        "  socket_path = " + quoted(workload_socket) + "\n"
