@@ -97,7 +97,7 @@ TEST(CorpusStack, AValueTheStackCannotTakeIsAnErrorNamingIt) {
     }
     return std::string("(no error)");
   };
-  EXPECT_THAT(error({{"idp", "okta"}}), ::testing::HasSubstr("a-server/corpus.json: stack.idp must be keycloak or cognito"));
+  EXPECT_THAT(error({{"idp", "okta"}}), ::testing::HasSubstr("a-server/corpus.json: stack.idp must be keycloak, cognito or oidc"));
   EXPECT_THAT(error({{"users", 2}}), ::testing::HasSubstr("no key users"));
   EXPECT_THAT(error({{"generated_users", -1}}), ::testing::HasSubstr("no key generated_users of that type"));
 }

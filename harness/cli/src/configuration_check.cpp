@@ -30,6 +30,7 @@ reports::SuiteResult check_configuration(const StackFile& stack, const std::file
       result.failures.push_back({drift.object, "as the fixtures describe it", drift.difference});
       const std::string server = drift.object.starts_with("Keycloak")  ? "keycloak"
                                  : drift.object.starts_with("Cognito") ? "cognito"
+                                 : drift.object.starts_with("OIDC")    ? "oidc"
                                                                        : "vault";
       result.findings.push_back({server, "stack-drifted-from-fixtures", "the stack drifted from its fixtures", drift.object,
                                  drift.object + ": " + drift.difference, {}, {}, {}});

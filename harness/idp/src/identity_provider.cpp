@@ -5,6 +5,7 @@
 
 #include "../cognito/cognito_provider.h"
 #include "../keycloak/keycloak_provider.h"
+#include "../oidc/oidc_provider.h"
 
 namespace mcph::harness {
 namespace {
@@ -19,9 +20,11 @@ struct Registered {
 const auto& registered() {
   static const KeycloakProvider keycloak;
   static const CognitoProvider cognito;
+  static const OidcProvider oidc;
   static const std::array table = {
       Registered{IdentityProviderKind::keycloak, "keycloak", keycloak},
       Registered{IdentityProviderKind::cognito, "cognito", cognito},
+      Registered{IdentityProviderKind::oidc, "oidc", oidc},
   };
   return table;
 }

@@ -7,16 +7,17 @@ namespace mcph::harness {
 namespace {
 
 TEST(IdentityProviderTest, EachKindNamesTheProviderOfThatKind) {
-  for (const char* name : {"keycloak", "cognito"}) {
+  for (const char* name : {"keycloak", "cognito", "oidc"}) {
     const auto kind = parse_identity_provider(name);
     ASSERT_TRUE(kind) << name;
     EXPECT_STREQ(to_string(*kind), name);
     const IdentityProvider& provider = identity_provider(*kind);
     EXPECT_EQ(provider.service(), name);
-    EXPECT_TRUE(provider.brings_up(name));
+    // Its own row, except the provider the harness only signs in at, of which it starts nothing.
+    EXPECT_EQ(provider.brings_up(name), provider.administered()) << name;
   }
   EXPECT_FALSE(parse_identity_provider("okta"));
-  EXPECT_EQ(identity_provider_names(), "keycloak or cognito");
+  EXPECT_EQ(identity_provider_names(), "keycloak, cognito or oidc");
 }
 
 TEST(IdentityProviderTest, OnlyKeycloakBringsUpTheWorkloadIdentityRows) {

@@ -179,8 +179,41 @@ std::optional<std::string> services_missing(const ScenarioFile& file, const Scen
 }
 
 
+namespace {
+
+// What of the scenario only an operator of the identity provider does (users it makes, a user
+// disabled or signed out, a key rotated), when the harness only signs in there; nullopt when
+// the provider is the harness's to administer, or the scenario asks nothing of it.
+std::optional<std::string> administration_needed(const ScenarioFile& file, const Scenario& scenario, const StackFile& stack) {
+  if (stack.identity_provider().administered()) return std::nullopt;
+  std::string needed;
+  if (file.needs.generated_users > 0) {
+    needed = "it needs generated users user0001–" + generated_user(file.needs.generated_users).username +
+             " made at the identity provider (" + file.needs.where.to_string() + ")";
+  }
+  for (const auto& step : scenario.steps) {
+    if (!needed.empty()) break;
+    if (const auto* idp = step.get_if<IdpStep>()) {
+      needed = "it changes the identity provider as its operator would (idp: " + to_string(idp->action) + ")";
+    }
+    // The exchange for Vault's audience is an MCP server's client's, which only an administered
+    // provider's fixtures give the harness: the user's own token would be refused, for nothing Vault did.
+    const auto* vault = step.get_if<VaultStep>();
+    if (vault && vault->login == "exchanged" && step.as != "root") {
+      needed = "it logs in to Vault as an MCP server does, with a token exchanged at the identity provider by a "
+               "server's client (vault: " + std::string(vault->whoami ? "whoami" : vault->path) + ")";
+    }
+  }
+  if (needed.empty()) return std::nullopt;
+  return "not applicable: " + needed + ", and the identity provider is not administered by the harness (services." +
+         stack.identity_provider().service() + ")";
+}
+
+}  // namespace
+
 std::optional<std::string> not_applicable(const ScenarioFile& file, const Scenario& scenario, const StackFile& stack,
                                           const ServersCalled& servers_called) {
+  if (auto needed = administration_needed(file, scenario, stack)) return needed;
   if (auto missing = services_missing(file, scenario, stack)) return missing;
   for (const ServiceNeeds* needs : {static_cast<const ServiceNeeds*>(&file.needs), &scenario.needs}) {
     if (needs->auth.empty() && needs->capabilities.empty()) continue;

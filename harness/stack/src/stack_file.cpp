@@ -83,6 +83,7 @@ const std::vector<TextKey>& text_keys() {
       {"app_client_id", [](ServiceEntry& e) -> std::string& { return e.idp.app_client_id; }},
       {"app_client_secret", [](ServiceEntry& e) -> std::string& { return e.idp.app_client_secret; }},
       {"issuer", [](ServiceEntry& e) -> std::string& { return e.idp.issuer; }},
+      {"identities_file", [](ServiceEntry& e) -> std::string& { return e.idp.identities_file; }},
       {"token", [](ServiceEntry& e) -> std::string& { return e.vault.token; }},
       {"audit_log", [](ServiceEntry& e) -> std::string& { return e.vault.audit_log; }},
       {"binary", [](ServiceEntry& e) -> std::string& { return e.vault.binary; }},
@@ -343,7 +344,9 @@ const IdentityProvider& StackFile::identity_provider() const { return harness::i
 
 IdentityProviderSite StackFile::identity_provider_site(const std::filesystem::path& fixtures_dir) const {
   const ServiceEntry& entry = service(identity_provider().service());
-  return {realm, entry.url, entry.url_inside, entry.url_for_servers, entry.idp, fixtures_dir};
+  IdentityProviderSite site{realm, entry.url, entry.url_inside, entry.url_for_servers, entry.idp, fixtures_dir};
+  site.fields.identities_file = resolve(site.fields.identities_file);
+  return site;
 }
 
 const ServiceEntry* StackFile::find_service(const std::string& name) const {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "mcph/cli/flags.h"
+#include "mcph/harness/idp/identity_provider.h"
 
 namespace mcph::harness {
 
@@ -101,6 +102,11 @@ StackParams stack_params_from(const cli::Flags& flags) {
   params.mode = *mode;
   const auto idp = parse_identity_provider(flags.get("idp"));
   if (!idp) throw std::invalid_argument("--idp must be " + identity_provider_names() + ", not '" + flags.get("idp") + "'");
+  if (const IdentityProvider& provider = identity_provider(*idp); !provider.administered()) {
+    throw std::invalid_argument("--idp " + flags.get("idp") + " starts nothing: the harness only signs in at a provider it "
+                                "does not administer; name it in an external stack file (services." + provider.service() +
+                                ") and pass that with --stack");
+  }
   params.idp = *idp;
   params.generated_users = flags.get_int("users");
   params.rate_limit.requests = flags.get_int("rate-limit");

@@ -97,6 +97,21 @@ TEST(StackFileTest, TheIdentityProviderAndACognitoPoolSurviveARoundTrip) {
   EXPECT_EQ(parsed.to_json(), stack.to_json());
 }
 
+// An identity provider the harness does not administer: its issuer, and where its identities'
+// secrets are, beside the stack file (never the secrets themselves).
+TEST(StackFileTest, AnOidcProvidersIdentitiesFileIsFoundBesideTheStackFile) {
+  StackFile stack = StackFile::parse(
+      R"({"mode": "external", "idp": "oidc", "services": {"oidc": {"url": "https://idp.example/realms/team",
+          "issuer": "https://idp.example/realms/team", "identities_file": "secrets/identities.yaml"}}})");
+  EXPECT_EQ(stack.idp, IdentityProviderKind::oidc);
+  EXPECT_EQ(stack.identity_provider().service(), "oidc");
+  stack.directory = "/etc/team";
+  const IdentityProviderSite site = stack.identity_provider_site({});
+  EXPECT_EQ(site.fields.identities_file, "/etc/team/secrets/identities.yaml");
+  EXPECT_EQ(site.fields.issuer, "https://idp.example/realms/team");
+  EXPECT_EQ(StackFile::parse(stack.to_json()).to_json(), stack.to_json());
+}
+
 TEST(StackFileTest, AFileWithoutIdpNamesItByItsServices) {
   EXPECT_EQ(StackFile::parse(R"({"services": {"keycloak": {"url": "http://k"}}})").idp, IdentityProviderKind::keycloak);
   EXPECT_EQ(StackFile::parse(R"({"services": {"cognito": {"url": "http://c"}}})").idp, IdentityProviderKind::cognito);
@@ -104,7 +119,7 @@ TEST(StackFileTest, AFileWithoutIdpNamesItByItsServices) {
     StackFile::parse(R"({"idp": "okta", "services": {}})", "stack.json");
     FAIL() << "an unknown idp was taken";
   } catch (const std::runtime_error& e) {
-    EXPECT_STREQ(e.what(), "stack.json: idp must be keycloak or cognito, not \"okta\"");
+    EXPECT_STREQ(e.what(), "stack.json: idp must be keycloak, cognito or oidc, not \"okta\"");
   }
 }
 

@@ -20,7 +20,14 @@ OidcError::OidcError(int status, std::string error, std::string description)
       description_(std::move(description)) {}
 
 TokenClient::TokenClient(std::string realm_url, ClientCredentials client, http::ClientOptions options)
-    : realm_url_(std::move(realm_url)), client_(std::move(client)), http_(realm_url_, options) {}
+    : realm_url_(std::move(realm_url)), token_path_(kTokenPath), client_(std::move(client)), http_(realm_url_, options) {}
+
+TokenClient TokenClient::at_endpoint(const std::string& token_endpoint, ClientCredentials client,
+                                     http::ClientOptions options) {
+  TokenClient tokens(token_endpoint, std::move(client), std::move(options));
+  tokens.token_path_.clear();
+  return tokens;
+}
 
 TokenResponse TokenClient::password_grant(const std::string& username, const std::string& password,
                                           const std::string& scope) {
@@ -53,10 +60,10 @@ TokenResponse TokenClient::post_token(http::Fields form) {
   if (dpop_key_) {
     jose::DpopProofRequest proof;
     proof.htm = "POST";
-    proof.htu = realm_url_ + std::string(kTokenPath);
+    proof.htu = realm_url_ + token_path_;
     headers.emplace_back("DPoP", jose::create_dpop_proof(*dpop_key_, proof));
   }
-  const auto response = http_.post(kTokenPath, http::form_encode(form), "application/x-www-form-urlencoded", headers);
+  const auto response = http_.post(token_path_, http::form_encode(form), "application/x-www-form-urlencoded", headers);
   const auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (response.status != 200) {
     if (body.is_object() && body.contains("error")) {

@@ -44,6 +44,10 @@ class TokenClient {
  public:
   // realm_url: <base>/realms/<realm>
   TokenClient(std::string realm_url, ClientCredentials client, http::ClientOptions options = {});
+  // A client of the token endpoint at `token_endpoint` itself (any provider's, as its discovery
+  // document names it), not below a Keycloak realm.
+  static TokenClient at_endpoint(const std::string& token_endpoint, ClientCredentials client,
+                                 http::ClientOptions options = {});
 
   TokenResponse password_grant(const std::string& username, const std::string& password,
                                const std::string& scope = {});
@@ -62,6 +66,7 @@ class TokenClient {
  private:
   TokenResponse post_token(http::Fields form);
   std::string realm_url_;
+  std::string token_path_;  // below realm_url_: Keycloak's path, or "" for at_endpoint
   ClientCredentials client_;
   std::optional<jose::Key> dpop_key_;
   http::Client http_;

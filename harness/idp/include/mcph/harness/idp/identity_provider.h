@@ -3,7 +3,7 @@
 // differs between Keycloak and a Cognito user pool. The stack chooses one, once, from its stack
 // file's `idp` (identity_provider()); the stack, the provisioner, the scenario runner and the
 // benchmarks hold the interface. A new provider is a folder of its own beside keycloak/ and
-// cognito/, and one row of the factory.
+// cognito/ and oidc/, and one row of the factory.
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -21,7 +21,9 @@ namespace mcph::harness {
 
 // What the stack file says of an identity provider: Keycloak's admin API's user ("admin" when the
 // file does not say); of a Cognito user pool (the service "cognito"), the pool, the app client
-// users sign in with (its secret: the file is its owner's alone) and the issuer its tokens carry.
+// users sign in with (its secret: the file is its owner's alone) and the issuer its tokens carry;
+// of a provider the harness does not administer (the service "oidc"), its issuer and the file of
+// the identities that sign in there (their secrets are that file's or the environment's alone).
 struct IdentityProviderFields {
   std::string admin_user;
   std::string admin_password;
@@ -29,6 +31,7 @@ struct IdentityProviderFields {
   std::string app_client_id;      // key "app_client_id"
   std::string app_client_secret;  // key "app_client_secret"
   std::string issuer;             // key "issuer": https://cognito-idp.<region>.amazonaws.com/<pool>
+  std::string identities_file;    // key "identities_file": relative to the stack file's directory
   std::string user() const { return admin_user.empty() ? "admin" : admin_user; }
   std::string password() const { return admin_password.empty() ? "admin" : admin_password; }
 };
@@ -83,6 +86,9 @@ class IdentityProvider {
   virtual bool brings_up(std::string_view row) const = 0;
   // For the provisioning progress line: "Keycloak realm and users".
   virtual std::string provisions() const = 0;
+  // Whether the harness administers it (makes users, changes them, signs them out): the scenarios
+  // that need to are not applicable to a provider it only signs in at.
+  virtual bool administered() const { return true; }
 
   // Its users (made, or found), then Vault bound to it (provision.h's common part). `site.fields`
   // gets what provisioning made (a Cognito pool). Throws std::runtime_error naming the step.

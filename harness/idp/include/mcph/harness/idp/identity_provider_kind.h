@@ -8,10 +8,10 @@
 
 namespace mcph::harness {
 
-enum class IdentityProviderKind { keycloak, cognito };
+enum class IdentityProviderKind { keycloak, cognito, oidc };
 const char* to_string(IdentityProviderKind kind);
 std::optional<IdentityProviderKind> parse_identity_provider(std::string_view text);
-// "keycloak or cognito": the names a stack file and --idp take.
+// "keycloak, cognito or oidc": the names a stack file and --idp take.
 const std::string& identity_provider_names();
 
 }  // namespace mcph::harness
