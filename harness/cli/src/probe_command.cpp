@@ -1,14 +1,16 @@
 // mcp-harness probe: finds out what it can of an MCP server and writes a starting stack file.
 #include <cstdio>
+#include <sstream>
+#include <stdexcept>
 
 #include "commands.h"
 #include "family_applicability.h"
 #include "mcph/cli/flags.h"
+#include "mcph/harness/idp/token_command.h"
 #include "mcph/harness/scenario/target_probe.h"
 #include "mcph/harness/stack/stack_file.h"
 #include "mcph/proc/private_file.h"
 #include "probe_stack_file.h"
-#include "probe_token.h"
 #include "scenario_selection.h"
 
 namespace mcph::harness::cli {
@@ -16,6 +18,14 @@ namespace {
 
 // run's exit code for what the harness could not decide, a target not reached among it.
 constexpr int kNotReached = 4;
+
+// --token-command's words, split on white space: the command runs without a shell.
+std::vector<std::string> command_words(const std::string& command) {
+  std::istringstream in(command);
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
 
 void print_lines(const char* heading, const std::vector<std::string>& lines) {
   if (lines.empty()) return;
@@ -59,8 +69,9 @@ int probe_command(int argc, char** argv) {
   }
   if (!flags.get("token-command").empty()) {
     try {
-      options.token = token_from_command(flags.get("token-command"));
-    } catch (const TokenCommandError& e) {
+      // The token is only ever sent to the probed server, never printed, logged or written.
+      options.token = run_token_command("probe", command_words(flags.get("token-command")));
+    } catch (const std::runtime_error& e) {
       std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
       return 2;
     }

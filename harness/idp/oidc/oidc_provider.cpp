@@ -7,7 +7,7 @@
 #include "mcph/jose/jwt.h"
 #include "oidc_discovery.h"
 #include "oidc_identities.h"
-#include "token_command.h"
+#include "mcph/harness/idp/token_command.h"
 
 namespace mcph::harness {
 namespace {

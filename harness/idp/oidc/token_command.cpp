@@ -1,4 +1,4 @@
-#include "token_command.h"
+#include "mcph/harness/idp/token_command.h"
 
 #include <stdexcept>
 
@@ -22,6 +22,7 @@ std::string run_token_command(const std::string& identity, const std::vector<std
   proc::SpawnOptions spawn;
   spawn.name = "token-command";
   spawn.argv = command;
+  spawn.discard_stderr = true;  // the token is its standard output; what it says on stderr is not
   proc::CommandResult result;
   try {
     result = proc::run_command(spawn, timeout);

@@ -59,7 +59,7 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 // Only async-signal-safe calls between fork and exec: the parent may have other threads.
 [[noreturn]] void exec_child(int log_fd, int error_fd, const char* program, char* const* argv,
                              char* const* envp, const char* working_dir, const passwd* user,
-                             int death_signal) {
+                             int death_signal, bool discard_stderr) {
   auto fail = [error_fd](int step) {
     const int report[2] = {step, errno};
     (void)!::write(error_fd, report, sizeof report);
@@ -68,7 +68,8 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   ::setpgid(0, 0);
   int devnull = ::open("/dev/null", O_RDONLY);
   if (devnull < 0 || ::dup2(devnull, STDIN_FILENO) < 0) fail(1);
-  if (::dup2(log_fd, STDOUT_FILENO) < 0 || ::dup2(log_fd, STDERR_FILENO) < 0) fail(1);
+  const int error_sink = discard_stderr ? ::open("/dev/null", O_WRONLY) : log_fd;
+  if (error_sink < 0 || ::dup2(log_fd, STDOUT_FILENO) < 0 || ::dup2(error_sink, STDERR_FILENO) < 0) fail(1);
   if (working_dir && ::chdir(working_dir) != 0) fail(2);
   if (user) {
     if (::setgroups(0, nullptr) != 0 || ::setgid(user->pw_gid) != 0 || ::setuid(user->pw_uid) != 0) fail(3);
@@ -135,7 +136,7 @@ ChildProcess ChildProcess::spawn(SpawnOptions options) {
   if (pid == 0) {
     exec_child(log_fd, error_pipe[1], program.c_str(), argv.data(), envp.data(),
                options.working_dir.empty() ? nullptr : options.working_dir.c_str(), user,
-               options.die_with_parent ? options.stop_signal : 0);
+               options.die_with_parent ? options.stop_signal : 0, options.discard_stderr);
   }
   ::setpgid(pid, pid);  // also from here, so the group exists before anyone signals it
   ::close(log_fd);

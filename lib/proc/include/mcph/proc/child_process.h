@@ -33,6 +33,8 @@ struct SpawnOptions {
   // The child gets stop_signal when the thread that spawned it ends (a crashed test leaves no
   // orphans). Off for services that must outlive the command that started them.
   bool die_with_parent = true;
+  // Its standard error goes nowhere: the log (run_command's output) is its standard output alone.
+  bool discard_stderr = false;
 };
 
 class ChildProcess {

@@ -1,6 +1,7 @@
 #pragma once
-// A token got by running a command the identity names (a CLI of the provider, a vault read):
-// its argv run without a shell, its output the token. What it printed is never repeated in an
+// A token got by running a command the identity names (a CLI of the provider, a vault read), or
+// `probe --token-command`: its argv run without a shell, its standard output the token (what it
+// writes on standard error is discarded). What it printed is never repeated in an
 // error: it may be a secret, or hold one.
 #include <chrono>
 #include <string>
