@@ -153,17 +153,17 @@ void make_token(const TokenStep& step, StepRun& run) {
       if (!step.header.empty()) spec.header = substitute_json(Json::parse(step.header), run.resolve);
       if (!step.claims.empty()) spec.claims = substitute_json(Json::parse(step.claims), run.resolve);
       spec.payload_text = substitute(step.payload_text, run.resolve);
-      spec.sign = step.sign.empty() ? "keep" : step.sign;
+      spec.sign = *forge_signing(step.sign);  // the loader admitted only a signing's name
       spec.pad_bytes = step.pad_bytes;
       if (step.exp_in) spec.claims["exp"] = static_cast<std::int64_t>(std::time(nullptr)) + *step.exp_in;
       spec.encoding = step.encoding;
       const StackFile& stack = executor.stack();
-      const std::string jwks = spec.sign == "hs256_realm_public"
+      const std::string jwks = spec.sign == ForgeSigning::hs256_realm_public
                                    ? http::Client(stack.service("keycloak").url)
                                          .get("/realms/" + stack.realm + "/protocol/openid-connect/certs")
                                          .body
                                    : std::string();
-      if (spec.sign == "realm_key") spec.realm_key_kid = realm_key_kid(run);
+      if (spec.sign == ForgeSigning::realm_key) spec.realm_key_kid = realm_key_kid(run);
       made = from;
       made.value = forge_token(from.value, spec, jwks);
       made.refresh.clear();
@@ -253,9 +253,7 @@ TokenStep read_token(const StepSource& source) {
   if (node["pad_bytes"].IsDefined()) {
     step.pad_bytes = static_cast<int>(bounded_integer(reader, node["pad_bytes"], Reader::join(field, "pad_bytes"), 1, 1'000'000));
   }
-  static const std::set<std::string> signs = {"", "keep", "strip", "cut", "attacker", "attacker_embedded_jwk",
-                                              "hs256_realm_public", "es256_zero", "realm_key"};
-  if (!signs.count(step.sign)) {
+  if (!forge_signing(step.sign)) {
     reader.fail(node["sign"], Reader::join(field, "sign"),
                 "expected keep, strip, cut, attacker, attacker_embedded_jwk, hs256_realm_public, es256_zero or realm_key");
   }
