@@ -11,7 +11,7 @@
 #include "../oidc/oidc_discovery.h"
 #include "../oidc/oidc_identities.h"
 #include "../oidc/token_cache.h"
-#include "../oidc/token_command.h"
+#include "mcph/harness/idp/token_command.h"
 #include "mcph/proc/temp_dir.h"
 
 namespace mcph::harness {

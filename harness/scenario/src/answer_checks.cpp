@@ -15,15 +15,15 @@ using Json = nlohmann::json;
 using text::join;
 
 reports::Check check_ok(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  const bool is_ok = outcome.token_ok || outcome.call_ok();
-  return judged(is_ok == want.get<bool>(), outcome.token_ok ? "a token came back" : outcome.describe());
+  const bool is_ok = outcome.grant.ok || outcome.call_ok();
+  return judged(is_ok == want.get<bool>(), outcome.grant.ok ? "a token came back" : outcome.describe());
 }
 
 // A token that should no longer work (its user disabled, its session signed out) and a server
 // that checks tokens locally: it is accepted until its exp. Refused: held. Accepted for at most
 // `want` seconds more: a finding with that bound. Longer, or with no exp at all: failed.
 reports::Check check_accepted_at_most_s(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  const bool accepted = outcome.http_status >= 200 && outcome.http_status < 300 && !outcome.rpc_error && !outcome.tool_error;
+  const bool accepted = outcome.http.status >= 200 && outcome.http.status < 300 && !outcome.rpc.error && !outcome.tool.error;
   if (!accepted) return held("refused: " + outcome.describe());
   const Json claims = unverified_claims(outcome.sent_token);
   if (!claims.is_object() || !claims.contains("exp") || !claims["exp"].is_number()) {
@@ -58,7 +58,7 @@ reports::Check check_each(const Json& want, Find&& find, MatchRules rules) {
 
 reports::Check check_header_contains(const Json& want, const StepOutcome& outcome, const CheckContext&) {
   const auto header = [&](const std::string& name) {
-    const auto value = http::find_field(outcome.headers, name);
+    const auto value = http::find_field(outcome.http.headers, name);
     return value ? Json(*value) : Json();
   };
   return check_each(want, header, {PlainValue::contains, true});
@@ -83,22 +83,22 @@ reports::Check check_text(const Json& want, const std::string& text, const StepO
 }
 
 reports::Check check_entity_name(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  return judged(!outcome.entity_name.empty() && value_matches(outcome.entity_name, want),
-                outcome.entity_name.empty() ? outcome.describe() : "entity " + outcome.entity_name);
+  return judged(!outcome.vault.entity_name.empty() && value_matches(outcome.vault.entity_name, want),
+                outcome.vault.entity_name.empty() ? outcome.describe() : "entity " + outcome.vault.entity_name);
 }
 
 reports::Check check_errors_contain(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  const auto found = std::find_if(outcome.vault_errors.begin(), outcome.vault_errors.end(), [&](const std::string& error) {
+  const auto found = std::find_if(outcome.vault.errors.begin(), outcome.vault.errors.end(), [&](const std::string& error) {
     return value_matches(error, want, {PlainValue::contains});
   });
-  return found != outcome.vault_errors.end() ? held("Vault's error: " + excerpt(*found)) : failed(outcome.describe());
+  return found != outcome.vault.errors.end() ? held("Vault's error: " + excerpt(*found)) : failed(outcome.describe());
 }
 
 // The WWW-Authenticate of a refusal: a Bearer challenge naming the server's protected-resource
 // metadata (MCP authorization), with the wanted error code ("none": the bare challenge of a
 // request without credentials, which has none).
 reports::Check check_bearer_challenge(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  const auto value = http::find_field(outcome.headers, "WWW-Authenticate");
+  const auto value = http::find_field(outcome.http.headers, "WWW-Authenticate");
   if (!value) return failed(outcome.describe() + ", no WWW-Authenticate");
   const std::string challenge = *value;
   const std::string error = as_text(want);
@@ -116,8 +116,8 @@ reports::Check check_bearer_challenge(const Json& want, const StepOutcome& outco
 // enough to be a credential (the answer may be logged or shown).
 reports::Check check_token_not_echoed(const Json& want, const StepOutcome& outcome, const CheckContext&) {
   if (outcome.sent_token.empty()) return failed("this step sent no bearer token");
-  std::string answer = outcome.body;
-  for (const auto& [name, value] : outcome.headers) answer += "\n" + value;
+  std::string answer = outcome.http.body;
+  for (const auto& [name, value] : outcome.http.headers) answer += "\n" + value;
   std::string echoed;
   std::size_t start = 0;
   while (start < outcome.sent_token.size()) {
@@ -134,8 +134,8 @@ reports::Check check_token_not_echoed(const Json& want, const StepOutcome& outco
 // The call failed, and its answer shows none of `want`'s texts (a backend's own error text, its
 // address): a server says which backend failed, never what the backend said.
 reports::Check check_error_hides(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  if (!outcome.tool_error && !outcome.rpc_error) return failed("the call did not fail: " + outcome.describe());
-  const std::string answer = outcome.tool_text + "\n" + outcome.body;
+  if (!outcome.tool.error && !outcome.rpc.error) return failed("the call did not fail: " + outcome.describe());
+  const std::string answer = outcome.tool.text + "\n" + outcome.http.body;
   std::set<std::string> shown;
   for (const Json& text : want.is_array() ? want : Json::array({want})) {
     if (contains(answer, text.get<std::string>())) shown.insert("\"" + text.get<std::string>() + "\"");
@@ -147,12 +147,12 @@ reports::Check check_error_hides(const Json& want, const StepOutcome& outcome, c
 // A capability call refused as its server refuses that kind (its tool map), in its own way.
 reports::Check check_refused(const Json& want, const StepOutcome& outcome, const CheckContext&) {
   const std::string kind = want.get<std::string>();
-  const auto shape = outcome.refusal_shapes.find(kind);
-  if (shape == outcome.refusal_shapes.end()) {
+  const auto shape = outcome.tool.refusal_shapes.find(kind);
+  if (shape == outcome.tool.refusal_shapes.end()) {
     return inconclusive("refused: reads a capability call's answer (capability:), and this step's target describes no " + kind +
                         " refusal");
   }
-  const bool shown = std::find(outcome.refusals.begin(), outcome.refusals.end(), kind) != outcome.refusals.end();
+  const bool shown = std::find(outcome.tool.refusals.begin(), outcome.tool.refusals.end(), kind) != outcome.tool.refusals.end();
   return judged(shown, outcome.describe() + " (this server refuses " + kind + " with " + shape->second + ")");
 }
 

@@ -144,18 +144,18 @@ bool names_no_such_method_or_tool(int code, std::string_view message) {
 }
 
 AnswerClass classify(const StepOutcome& outcome) {
-  const int status = outcome.http_status;
+  const int status = outcome.http.status;
   if (not_reached_status(status)) return AnswerClass::not_reached;
-  if (outcome.rpc_error && names_no_such_method_or_tool(*outcome.rpc_error, outcome.rpc_error_message)) {
+  if (outcome.rpc.error && names_no_such_method_or_tool(*outcome.rpc.error, outcome.rpc.error_message)) {
     return AnswerClass::not_reached;
   }
   if (status == 429) return AnswerClass::rate_limited;
   if (status == 401) {
-    const auto challenge = http::find_field(outcome.headers, "WWW-Authenticate");
+    const auto challenge = http::find_field(outcome.http.headers, "WWW-Authenticate");
     return challenge && well_formed_challenge(*challenge) ? AnswerClass::refused_with_challenge
                                                           : AnswerClass::refused_without_challenge;
   }
-  if (status >= 200 && status < 300 && !outcome.rpc_error) return AnswerClass::accepted;
+  if (status >= 200 && status < 300 && !outcome.rpc.error) return AnswerClass::accepted;
   return AnswerClass::refused_other_status;
 }
 
@@ -163,7 +163,7 @@ std::string answered_request(const StepOutcome& outcome) {
   for (auto it = outcome.exchanges.rbegin(); it != outcome.exchanges.rend(); ++it) {
     if (!it->is_object() || !it->contains("request") || !it->contains("response")) continue;
     const nlohmann::json& response = (*it)["response"];
-    if (response.value("status", -1) != outcome.http_status) continue;
+    if (response.value("status", -1) != outcome.http.status) continue;
     const nlohmann::json& request = (*it)["request"];
     const std::string url = request.value("url", "");
     std::string path = url;

@@ -14,7 +14,7 @@ using Json = nlohmann::json;
 constexpr int kTooManyRequests = 429;
 
 bool rate_limited(const StepOutcome& outcome) {
-  return std::find(outcome.statuses.begin(), outcome.statuses.end(), kTooManyRequests) != outcome.statuses.end();
+  return std::find(outcome.burst.statuses.begin(), outcome.burst.statuses.end(), kTooManyRequests) != outcome.burst.statuses.end();
 }
 
 // Why the step's calls could not show a rate limit at work, or nullopt when they could: a burst
@@ -26,8 +26,8 @@ std::optional<std::string> limit_untested(const StepOutcome& outcome, const Chec
     return "the scenario file states no rate limit (needs: {rate_limit: {requests: N, window_ms: W}}), so whether "
            "the step's calls reached one cannot be told";
   }
-  if (outcome.calls.empty()) return "no tool call was made: " + outcome.describe();
-  return limit_not_reached(outcome.calls, context.rate_limit, context.rate_window);
+  if (outcome.burst.calls.empty()) return "no tool call was made: " + outcome.describe();
+  return limit_not_reached(outcome.burst.calls, context.rate_limit, context.rate_window);
 }
 
 // No 429 came: failed when the calls reached the limit, inconclusive when they could not.
@@ -39,25 +39,25 @@ reports::Check judged_without_rejection(const StepOutcome& outcome, const CheckC
 }  // namespace
 
 reports::Check check_some_http_status(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
-  const bool found = std::find(outcome.statuses.begin(), outcome.statuses.end(), want.get<int>()) != outcome.statuses.end();
-  std::string seen = reports::burst_summary(outcome.statuses);
+  const bool found = std::find(outcome.burst.statuses.begin(), outcome.burst.statuses.end(), want.get<int>()) != outcome.burst.statuses.end();
+  std::string seen = reports::burst_summary(outcome.burst.statuses);
   if (found || want.get<int>() != kTooManyRequests) return judged(found, std::move(seen));
   return judged_without_rejection(outcome, context, std::move(seen));
 }
 
 reports::Check check_retry_after(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
-  const bool present = !outcome.retry_after.empty() &&
-                       std::all_of(outcome.retry_after.begin(), outcome.retry_after.end(), ::isdigit) &&
-                       std::stol(outcome.retry_after) >= 1;
-  std::string seen = outcome.retry_after.empty() ? "no rejected call carried Retry-After" : "Retry-After: " + outcome.retry_after;
+  const bool present = !outcome.burst.retry_after.empty() &&
+                       std::all_of(outcome.burst.retry_after.begin(), outcome.burst.retry_after.end(), ::isdigit) &&
+                       std::stol(outcome.burst.retry_after) >= 1;
+  std::string seen = outcome.burst.retry_after.empty() ? "no rejected call carried Retry-After" : "Retry-After: " + outcome.burst.retry_after;
   // Wanted on a 429 that never came: as some_http_status judges its absence.
   if (want.get<bool>() && !present && !rate_limited(outcome)) return judged_without_rejection(outcome, context, std::move(seen));
   return judged(present == want.get<bool>(), std::move(seen));
 }
 
 reports::Check check_no_http_status(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  const bool found = std::find(outcome.statuses.begin(), outcome.statuses.end(), want.get<int>()) != outcome.statuses.end();
-  return judged(!found, reports::burst_summary(outcome.statuses));
+  const bool found = std::find(outcome.burst.statuses.begin(), outcome.burst.statuses.end(), want.get<int>()) != outcome.burst.statuses.end();
+  return judged(!found, reports::burst_summary(outcome.burst.statuses));
 }
 
 // A load step's count (load_outcome.h) equals the one wanted; the count, and when it does not,
@@ -86,8 +86,8 @@ reports::Check check_rate_limit_violations(const Json& want, const StepOutcome& 
 // step's calls (load_step.cpp), so it is held to that share of the count; the merge, to the whole.
 reports::Check check_accepted_at_least(const Json& want, const StepOutcome& outcome, const CheckContext&) {
   long wanted = want.get<long>();
-  std::string text = std::to_string(outcome.accepted) + " of ";
-  if (!outcome.load) return judged(outcome.accepted >= wanted, text + std::to_string(outcome.statuses.size()) + " calls succeeded");
+  std::string text = std::to_string(outcome.burst.accepted) + " of ";
+  if (!outcome.load) return judged(outcome.burst.accepted >= wanted, text + std::to_string(outcome.burst.statuses.size()) + " calls succeeded");
   const LoadOutcome& load = *outcome.load;
   text += std::to_string(load.calls) + " calls succeeded";
   if (load.slices > 1) {
@@ -96,7 +96,7 @@ reports::Check check_accepted_at_least(const Json& want, const StepOutcome& outc
     text += " (" + shard_name(load.slice, load.slices) + ": its share of " + std::to_string(whole) + " is " +
             std::to_string(wanted) + ")";
   }
-  return judged(outcome.accepted >= wanted, text);
+  return judged(outcome.burst.accepted >= wanted, text);
 }
 
 }  // namespace mcph::harness

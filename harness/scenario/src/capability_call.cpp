@@ -50,15 +50,15 @@ Json capability_fields_of(const CapabilityTool& tool, const Json& source) {
 namespace {
 
 bool meets(const RefusalShape& shape, const StepOutcome& answer, const Json& source) {
-  if (shape.http_status && answer.http_status != *shape.http_status) return false;
+  if (shape.http_status && answer.http.status != *shape.http_status) return false;
   for (const auto& [header, words] : shape.header_contains) {
-    const std::optional<std::string> value = http::find_field(answer.headers, header);
+    const std::optional<std::string> value = http::find_field(answer.http.headers, header);
     if (!value || value->find(words) == std::string::npos) return false;
   }
-  if (shape.jsonrpc_error && answer.rpc_error != shape.jsonrpc_error) return false;
+  if (shape.jsonrpc_error && answer.rpc.error != shape.jsonrpc_error) return false;
   if (shape.tool_error) {
-    if (!answer.tool_error) return false;
-    const auto said = [&](const std::string& words) { return answer.tool_text.find(words) != std::string::npos; };
+    if (!answer.tool.error) return false;
+    const auto said = [&](const std::string& words) { return answer.tool.text.find(words) != std::string::npos; };
     if (!shape.tool_error->empty() && std::none_of(shape.tool_error->begin(), shape.tool_error->end(), said)) return false;
   }
   for (const auto& [pointer, want] : shape.result) {

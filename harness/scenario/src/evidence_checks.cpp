@@ -14,9 +14,9 @@ using text::join;
 
 // "the ledger entry GET /rest/api/2/issue/DEMO-1 → 200 carries alice's credential ****abcd"
 std::string ledger_summary(const StepOutcome& outcome) {
-  const Json& ledger = outcome.ledger;
+  const Json& ledger = outcome.ledger.entries;
   if (ledger.empty()) {
-    return outcome.ledger_by_window ? "no untraced ledger entry was written while the call ran"
+    return outcome.ledger.by_window ? "no untraced ledger entry was written while the call ran"
                                     : "no ledger entry carries this step's trace id";
   }
   std::string out = ledger.size() == 1 ? "the ledger entry " : std::to_string(ledger.size()) + " ledger entries: ";
@@ -37,7 +37,7 @@ reports::Check check_own_paths(const StepOutcome& outcome, const CheckContext& c
   const std::string own_entity = context.entity_of(outcome.caller);
   std::set<std::string> problems;
   std::set<std::string> own_paths;
-  for (const auto& entry : outcome.audit) {
+  for (const auto& entry : outcome.audit.entries) {
     const std::string path = entry.value("/request/path"_json_pointer, "");
     const std::string owner = path_owner(path);
     if (owner.empty()) continue;
@@ -91,7 +91,7 @@ AgentPath agent_path(const std::string& audited, const SecretLayout& layout) {
 // otherwise be reported as leaving every agent's folder on every call.
 reports::Check check_agent_paths(const StepOutcome& outcome) {
   std::set<std::string> others, outside, own;
-  for (const auto& entry : outcome.audit) {
+  for (const auto& entry : outcome.audit.entries) {
     if (entry.value("type", "") != "request") continue;
     const std::string audited = entry.value("/request/path"_json_pointer, "");
     const AgentPath path = agent_path(audited, outcome.secret_layout);
@@ -122,7 +122,7 @@ constexpr long kChildTokenMaxTtl = 300;
 reports::Check check_child_token(const StepOutcome& outcome) {
   const std::string policy = "mcp-agent-" + outcome.caller;
   std::set<std::string> problems, seen;
-  for (const auto& entry : outcome.audit) {
+  for (const auto& entry : outcome.audit.entries) {
     if (entry.value("type", "") != "request" || !agent_path(entry.value("/request/path"_json_pointer, ""), outcome.secret_layout).kv) continue;
     const Json policies = entry.value("/auth/token_policies"_json_pointer, Json::array());
     const long ttl = entry.value("/auth/token_ttl"_json_pointer, 0L);
@@ -143,7 +143,7 @@ reports::Check check_child_token(const StepOutcome& outcome) {
 reports::Check check_reads_own_secret(const StepOutcome& outcome, const CheckContext& context) {
   const std::string own_entity = context.entity_of(outcome.caller);
   std::set<std::string> seen;
-  for (const auto& entry : outcome.audit) {
+  for (const auto& entry : outcome.audit.entries) {
     if (entry.value("type", "") != "request") continue;
     const std::string path = entry.value("/request/path"_json_pointer, "");
     const std::string owner = path_owner(path);
@@ -163,7 +163,7 @@ reports::Check check_reads_own_secret(const StepOutcome& outcome, const CheckCon
 reports::Check check_logs_in(const StepOutcome& outcome, const CheckContext& context) {
   const std::string own_entity = context.entity_of(outcome.caller);
   std::set<std::string> seen;
-  for (const auto& entry : outcome.audit) {
+  for (const auto& entry : outcome.audit.entries) {
     if (entry.value("type", "") != "response") continue;
     const std::string path = entry.value("/request/path"_json_pointer, "");
     if (path.find("/login") == std::string::npos || path.rfind("auth/", 0) != 0) continue;
@@ -194,8 +194,8 @@ reports::Check judged_by_window(reports::Check check, bool by_window, std::size_
 // judged by window as above.
 template <typename CheckEntries>
 reports::Check judged_on_audit(const StepOutcome& outcome, CheckEntries&& check_entries) {
-  if (!outcome.audit_observed) return failed("the stack file names no Vault audit log (services.vault.audit_log)");
-  return judged_by_window(check_entries(), outcome.audit_by_window, outcome.audit_other_traces, "audit entries");
+  if (!outcome.audit.observed) return failed("the stack file names no Vault audit log (services.vault.audit_log)");
+  return judged_by_window(check_entries(), outcome.audit.by_window, outcome.audit.other_traces, "audit entries");
 }
 
 // The Vault logins of this step on the caller's entity were made with tokens issued to `want`
@@ -205,7 +205,7 @@ reports::Check judged_on_audit(const StepOutcome& outcome, CheckEntries&& check_
 reports::Check check_login_client(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
   const std::string own_entity = context.entity_of(outcome.caller);
   std::set<std::string> clients;
-  for (const auto& entry : outcome.audit) {
+  for (const auto& entry : outcome.audit.entries) {
     const std::string path = entry.value("/request/path"_json_pointer, "");
     if (entry.value("type", "") != "response" || path.rfind("auth/", 0) != 0 || !path.ends_with("/login")) continue;
     if (entry.value("/response/auth/entity_id"_json_pointer, "") != own_entity) continue;
@@ -222,18 +222,18 @@ reports::Check check_login_client(const Json& want, const StepOutcome& outcome, 
 }  // namespace
 
 reports::Check check_backend_credential_of(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  if (!outcome.ledger_observed) return failed("this server has no backend ledger to look at");
+  if (!outcome.ledger.observed) return failed("this server has no backend ledger to look at");
   const std::string who = as_text(want);
-  bool holds = !outcome.ledger.empty();
-  for (const auto& entry : outcome.ledger) holds = holds && entry.value("credential_of", "") == who;
-  return judged_by_window(judged(holds, ledger_summary(outcome)), outcome.ledger_by_window, outcome.ledger_other_traces,
+  bool holds = !outcome.ledger.entries.empty();
+  for (const auto& entry : outcome.ledger.entries) holds = holds && entry.value("credential_of", "") == who;
+  return judged_by_window(judged(holds, ledger_summary(outcome)), outcome.ledger.by_window, outcome.ledger.other_traces,
                           "ledger entries");
 }
 
 reports::Check check_no_ledger_entry(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  if (!outcome.ledger_observed) return failed("this server has no backend ledger to look at");
-  return judged_by_window(judged(want.get<bool>() == outcome.ledger.empty(), ledger_summary(outcome)),
-                          outcome.ledger_by_window, outcome.ledger_other_traces, "ledger entries");
+  if (!outcome.ledger.observed) return failed("this server has no backend ledger to look at");
+  return judged_by_window(judged(want.get<bool>() == outcome.ledger.entries.empty(), ledger_summary(outcome)),
+                          outcome.ledger.by_window, outcome.ledger.other_traces, "ledger entries");
 }
 
 reports::Check check_vault_audit(const Json& want, const StepOutcome& outcome, const CheckContext& context) {

@@ -23,15 +23,15 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"tool_error_contains",
        "the tool's error text contains this (or matches this matcher)",
        text_match, {tool_answer},
-       [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_text(want, o.tool_text, o, o.tool_error); }},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_text(want, o.tool.text, o, o.tool.error); }},
       // The call failed (a tool error or a JSON-RPC error) with the stable failure kind named
       // ("missing_credential"), however its server words it (target profile, failures).
       {"failure",
        "a failed call's message shows this stable failure kind (`missing_credential`, …), by the server's target profile",
        text, {tool_answer},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         const bool is_kind = std::find(o.failure_kinds.begin(), o.failure_kinds.end(), as_text(want)) != o.failure_kinds.end();
-         return judged((o.tool_error || o.rpc_error) && is_kind, o.describe());
+         const bool is_kind = std::find(o.tool.failure_kinds.begin(), o.tool.failure_kinds.end(), as_text(want)) != o.tool.failure_kinds.end();
+         return judged((o.tool.error || o.rpc.error) && is_kind, o.describe());
        }},
       // A capability call refused the way its server refuses that kind (the target's tool map),
       // whether that is a 403 with a challenge, a JSON-RPC error or a tool error in its words.
@@ -46,7 +46,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        "the tool's result text contains this (or matches this matcher)",
        text_match, {tool_answer},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return check_text(want, o.tool_text.empty() ? o.result.dump() : o.tool_text, o, !o.tool_error);
+         return check_text(want, o.tool.text.empty() ? o.result.dump() : o.tool.text, o, !o.tool.error);
        }},
       {"result_json",
        "values at JSON pointers of the result (on a `fresh` token step: its claims), each a matcher whose plain value means equals",
@@ -55,7 +55,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        "the answer's HTTP status",
        http_status, {http_answer},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return judged(o.http_status == want.get<int>(), o.describe());
+         return judged(o.http.status == want.get<int>(), o.describe());
        }},
       {"header_contains",
        "each named response header contains its text, or matches its matcher (case-insensitive)",
@@ -69,23 +69,23 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"body_contains",
        "the response body contains this (or matches this matcher)",
        text_match, {http_answer},
-       [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_text(want, o.body, o); }},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_text(want, o.http.body, o); }},
       // An answer without content (202 to a notification: no body, RFC 9110 §15.3.3).
       {"body_empty",
        "the response has no body (`true`), or has one (`false`)",
        boolean, {http_answer},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return judged(o.body.empty() == want.get<bool>(),
-                       o.describe() + " (" + std::to_string(o.body.size()) + " bytes of body)");
+         return judged(o.http.body.empty() == want.get<bool>(),
+                       o.describe() + " (" + std::to_string(o.http.body.size()) + " bytes of body)");
        }},
       // The server hung up within this many ms of the connection being made.
       {"closed_within_ms",
        "the server closed the connection within this many ms of it being made",
        integer, {connection},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         if (!o.closed_after_ms) return failed("the connection was still open when the step ended");
-         return judged(*o.closed_after_ms <= want.get<double>(),
-                       "closed after " + std::to_string(static_cast<long>(*o.closed_after_ms)) + " ms");
+         if (!o.connection.closed_after_ms) return failed("the connection was still open when the step ended");
+         return judged(*o.connection.closed_after_ms <= want.get<double>(),
+                       "closed after " + std::to_string(static_cast<long>(*o.connection.closed_after_ms)) + " ms");
        }},
       // As many answers as requests: a request hidden in another's body is never answered as
       // one of its own, and none of several pipelined ones goes unanswered.
@@ -93,22 +93,22 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        "this many whole HTTP answers came back on the connection",
        integer, {connection},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return judged(o.responses == want.get<int>(), std::to_string(o.responses) + " answers");
+         return judged(o.connection.responses == want.get<int>(), std::to_string(o.connection.responses) + " answers");
        }},
       {"jsonrpc_error",
        "the JSON-RPC error code",
        integer, {rpc_answer},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return judged(o.rpc_error == want.get<int>(), o.describe());
+         return judged(o.rpc.error == want.get<int>(), o.describe());
        }},
       // What a POST to a stream's messages endpoint made arrive on that stream (sse post).
       {"stream_messages",
        "the watched stream carried this many messages after the POST (an `sse` post: 0 when nothing reached it)",
        integer, {stream},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         if (!o.stream_messages) return failed("no stream was watched");
-         return judged(*o.stream_messages == want.get<int>(),
-                       std::to_string(*o.stream_messages) + " message(s) on the stream; " + o.describe());
+         if (!o.stream.messages) return failed("no stream was watched");
+         return judged(*o.stream.messages == want.get<int>(),
+                       std::to_string(*o.stream.messages) + " message(s) on the stream; " + o.describe());
        }},
       {"backend_credential_of",
        "the backend's ledger entry for this very call carries this user's credential",
@@ -175,7 +175,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        "the identity provider's OAuth `error` code",
        text, {token_grant},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return judged(o.oauth_error == as_text(want), o.oauth_error.empty() ? std::string("no error") : o.oauth_error);
+         return judged(o.grant.oauth_error == as_text(want), o.grant.oauth_error.empty() ? std::string("no error") : o.grant.oauth_error);
        }},
       // The authorization-server family's (oauth_checks.h).
       {"token_error",
@@ -215,13 +215,13 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        "the first row's first value (or one matching this matcher)",
        value_match, {sql},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return judged(o.sql_value && value_matches(*o.sql_value, want), o.sql_value ? *o.sql_value : std::string("(no row)"));
+         return judged(o.sql.value && value_matches(*o.sql.value, want), o.sql.value ? *o.sql.value : std::string("(no row)"));
        }},
       {"rows",
        "the number of rows",
        integer, {sql},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         return judged(o.sql_rows == want.get<int>(), std::to_string(o.sql_rows) + " rows");
+         return judged(o.sql.rows == want.get<int>(), std::to_string(o.sql.rows) + " rows");
        }},
       // The step finished within a deadline (a fault's clear error, never a hang).
       {"within_ms",
@@ -237,9 +237,9 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        "the call ended within the server's own `dependency_timeout_ms` plus this margin",
        integer, {tool_answer},
        [](const Json& want, const StepOutcome& o, const CheckContext&) {
-         const long deadline = o.dependency_timeout_ms + want.get<long>();
+         const long deadline = o.tool.dependency_timeout_ms + want.get<long>();
          const std::string took = "took " + std::to_string(static_cast<long>(o.ms)) + " ms of " + std::to_string(deadline) +
-                                  " (the server's timeout " + std::to_string(o.dependency_timeout_ms) + " ms and " +
+                                  " (the server's timeout " + std::to_string(o.tool.dependency_timeout_ms) + " ms and " +
                                   std::to_string(want.get<long>()) + ")";
          return o.ms <= deadline ? held(took) : failed(took + ": " + o.describe());
        }},

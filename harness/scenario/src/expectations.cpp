@@ -24,14 +24,14 @@ std::string lower(std::string text) {
 }
 
 std::string StepOutcome::describe() const {
-  if (!oauth_error.empty()) return "token endpoint error " + oauth_error + " (HTTP " + std::to_string(http_status) + ")";
-  if (http_status == 0 && !sql_value && sql_rows == 0 && statuses.empty()) return "no HTTP answer";
-  std::string out = "HTTP " + std::to_string(http_status);
-  if (rpc_error) out += ", JSON-RPC error " + std::to_string(*rpc_error);
-  if (tool_error) return out + ", tool error: " + excerpt(tool_text);
-  if (call_ok()) return out + ", ok: " + excerpt(tool_text.empty() ? result.dump() : tool_text, 160);
-  if (!body.empty()) out += ": " + excerpt(body, 160);
-  if (const auto challenge = http::find_field(headers, "WWW-Authenticate")) out += " (WWW-Authenticate: " + excerpt(*challenge, 160) + ")";
+  if (!grant.oauth_error.empty()) return "token endpoint error " + grant.oauth_error + " (HTTP " + std::to_string(http.status) + ")";
+  if (http.status == 0 && !sql.value && sql.rows == 0 && burst.statuses.empty()) return "no HTTP answer";
+  std::string out = "HTTP " + std::to_string(http.status);
+  if (rpc.error) out += ", JSON-RPC error " + std::to_string(*rpc.error);
+  if (tool.error) return out + ", tool error: " + excerpt(tool.text);
+  if (call_ok()) return out + ", ok: " + excerpt(tool.text.empty() ? result.dump() : tool.text, 160);
+  if (!http.body.empty()) out += ": " + excerpt(http.body, 160);
+  if (const auto challenge = http::find_field(http.headers, "WWW-Authenticate")) out += " (WWW-Authenticate: " + excerpt(*challenge, 160) + ")";
   return out;
 }
 

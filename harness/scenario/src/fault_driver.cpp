@@ -99,7 +99,7 @@ void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome&
     } else {
       clear(fault.clear, added);
     }
-    out.http_status = 200;
+    out.http.status = 200;
     return;
   }
   if (fault.toxic == std::string_view(kHttpErrorToxic)) {
@@ -109,19 +109,19 @@ void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome&
     if (const auto count = fault.attributes.find("count"); count != fault.attributes.end()) body["count"] = count->second;
     added.http_errors.insert(fault.target);  // before the request: undone even if it half worked
     call(hook, "POST", "/_fault", body, &record, {200});
-    out.http_status = 200;
+    out.http.status = 200;
     return;
   }
   if (fault.toxic == std::string_view(kHttpAnswerToxic)) {
     answer_for(fault, added, record);
-    out.http_status = 200;
+    out.http.status = 200;
     return;
   }
   const std::string api = api_url();
   if (fault.toxic == "down") {
     added.disabled.insert(fault.target);  // before the request: undone even if it half worked
     call(api, "POST", "/proxies/" + fault.target, Json{{"enabled", false}}, &record, {200});
-    out.http_status = 200;
+    out.http.status = 200;
     return;
   }
   const Json toxic = toxiproxy_toxic(fault);
@@ -134,7 +134,7 @@ void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome&
     added.toxics.insert(key);
     call(api, "POST", "/proxies/" + fault.target + "/toxics", toxic, &record, {200});
   }
-  out.http_status = 200;
+  out.http.status = 200;
 }
 
 // The target's proxy pointed at a server of the harness's that answers in the service's place;

@@ -475,7 +475,7 @@ class LoadStepRun {
     LoadOutcome outcome = merge_load_records({shard_record_});
     outcome.slice = shard_record_.shard;
     outcome.slices = shard_record_.shards;
-    out_.accepted = static_cast<int>(std::min<long>(outcome.ok, std::numeric_limits<int>::max()));
+    out_.burst.accepted = static_cast<int>(std::min<long>(outcome.ok, std::numeric_limits<int>::max()));
     record_.note(
         {{"load",
           {{"users", outcome.users},

@@ -38,7 +38,7 @@ struct LoadContext {
   int shards = 1;
 };
 
-// Fills out.load, out.load_record and out.accepted, and gives the step's summary to `record` for the trace. Throws
+// Fills out.load, out.load_record and out.burst.accepted, and gives the step's summary to `record` for the trace. Throws
 // std::runtime_error when the step cannot run at all (a user cannot log in, a ledger does not
 // answer); what the servers answer is counted, never thrown.
 void run_load_step(const LoadSpec& spec, const std::vector<LoadTarget>& targets, const LoadContext& context,

@@ -24,7 +24,7 @@ constexpr long long kMaxLifetimeSeconds = 3600;
 constexpr long long kSkewSeconds = 60;
 
 std::string header_of(const StepOutcome& outcome, std::string_view name) {
-  return http::find_field(outcome.headers, name).value_or("");
+  return http::find_field(outcome.http.headers, name).value_or("");
 }
 
 std::string lower(std::string text) {
@@ -85,24 +85,24 @@ reports::Check check_token_error(const Json& want, const StepOutcome& outcome) {
   const std::string challenge = header_of(outcome, "WWW-Authenticate");
   const bool basic = seen && (seen->client_auth == "client_secret_basic" || seen->client_auth == "both");
   if (code == "invalid_client") {
-    if (basic && outcome.http_status != 401) {
-      problems.push_back("HTTP " + std::to_string(outcome.http_status) + " to a client that used Basic, not 401");
-    } else if (outcome.http_status != 400 && outcome.http_status != 401) {
-      problems.push_back("HTTP " + std::to_string(outcome.http_status) + ", not 400 or 401");
+    if (basic && outcome.http.status != 401) {
+      problems.push_back("HTTP " + std::to_string(outcome.http.status) + " to a client that used Basic, not 401");
+    } else if (outcome.http.status != 400 && outcome.http.status != 401) {
+      problems.push_back("HTTP " + std::to_string(outcome.http.status) + ", not 400 or 401");
     }
-    if ((basic || outcome.http_status == 401) && lower(challenge).rfind("basic", 0) != 0) {
+    if ((basic || outcome.http.status == 401) && lower(challenge).rfind("basic", 0) != 0) {
       problems.push_back(challenge.empty() ? "no WWW-Authenticate challenge" : "the challenge is not Basic: " + challenge);
     }
-  } else if (outcome.http_status != 400) {
-    problems.push_back("HTTP " + std::to_string(outcome.http_status) + ", not 400");
+  } else if (outcome.http.status != 400) {
+    problems.push_back("HTTP " + std::to_string(outcome.http.status) + ", not 400");
   }
-  return verdict(problems, "HTTP " + std::to_string(outcome.http_status) + " " + code +
+  return verdict(problems, "HTTP " + std::to_string(outcome.http.status) + " " + code +
                                (challenge.empty() ? "" : ", WWW-Authenticate: " + challenge) + ", no-store", Json(true));
 }
 
 reports::Check check_token_claims(const Json& want, const StepOutcome& outcome) {
   const OAuthObservation* seen = observation(outcome);
-  if (!seen || !outcome.token_ok) return failed("no token came back: " + outcome.describe());
+  if (!seen || !outcome.grant.ok) return failed("no token came back: " + outcome.describe());
   const Json& claims = seen->claims;
   if (!claims.is_object()) return failed("the access token is not a JWT whose claims can be read");
   std::vector<std::string> checks;
@@ -184,9 +184,9 @@ reports::Check check_scope_within_client(const Json& want, const StepOutcome& ou
   if (!seen) return failed("no oauth step");
   std::vector<std::string> problems;
   std::string fine;
-  if (outcome.http_status == 400 && outcome.oauth_error == "invalid_scope") {
+  if (outcome.http.status == 400 && outcome.grant.oauth_error == "invalid_scope") {
     fine = "refused: invalid_scope";
-  } else if (outcome.token_ok) {
+  } else if (outcome.grant.ok) {
     const auto granted = granted_scope(outcome);
     if (!granted) {
       problems.push_back("a token came back that does not say its scope");

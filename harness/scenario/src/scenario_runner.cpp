@@ -150,18 +150,18 @@ struct ScenarioRunner::Impl {
         }
         record.server = outcome.server;
         record.ms = outcome.ms;
-        record.http_status = outcome.http_status;
+        record.http_status = outcome.http.status;
         const auto* call = step.get_if<CallStep>();
         const auto* http = step.get_if<HttpStep>();
-        if ((call && call->repeat > 1) || (http && http->repeat > 1)) record.statuses = outcome.statuses;
-        record.retry_after = outcome.retry_after;
+        if ((call && call->repeat > 1) || (http && http->repeat > 1)) record.statuses = outcome.burst.statuses;
+        record.retry_after = outcome.burst.retry_after;
         record.trace_ids = outcome.trace_ids;
         record.checks = check_expectations(expectations, outcome, context);
         record_answer(step, outcome, record);
         const auto failures = reports::failures_of(record);
         for (const auto& [name, pointer] : step.save) {
           if (pointer.rfind("header:", 0) == 0) {  // a response header (Mcp-Session-Id, …)
-            const auto header = http::find_field(outcome.headers, pointer.substr(7));
+            const auto header = http::find_field(outcome.http.headers, pointer.substr(7));
             if (!header) throw std::runtime_error("save " + name + ": the answer has no " + pointer.substr(7) + " header");
             state.saved[name] = *header;
             continue;
@@ -176,8 +176,8 @@ struct ScenarioRunner::Impl {
         recorded["ms"] = outcome.ms;
         if (outcome.paced_ms > 0) recorded["paced_ms"] = outcome.paced_ms;  // waited for the stack's rate limit first
         recorded["exchanges"] = outcome.exchanges;
-        recorded["ledger"] = outcome.ledger;
-        recorded["audit"] = audit_for_trace(outcome.audit, users);
+        recorded["ledger"] = outcome.ledger.entries;
+        recorded["audit"] = audit_for_trace(outcome.audit.entries, users);
         recorded["signature"] = trace_signature(outcome, record.checks);
         Json failed = Json::array();
         for (const auto& failure : failures) failed.push_back({{"expectation", failure.expectation}, {"actual", failure.actual}});

@@ -302,7 +302,7 @@ MergedRun merge_shard_results(const std::vector<std::filesystem::path>& dirs) {
           } catch (const std::invalid_argument& e) {
             throw ShardMergeError(where + ": " + e.what());
           }
-          outcome.accepted = static_cast<int>(std::min<long>(outcome.load->ok, std::numeric_limits<int>::max()));
+          outcome.burst.accepted = static_cast<int>(std::min<long>(outcome.load->ok, std::numeric_limits<int>::max()));
           for (const auto* one : all) {
             if (i < one->steps.size()) outcome.ms = std::max(outcome.ms, one->steps[i].ms);
           }

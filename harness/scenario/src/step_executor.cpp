@@ -100,20 +100,20 @@ void StepExecutor::announce_wait(double seconds, const std::string& why) const {
 }
 
 void StepExecutor::observe_audit(StepOutcome& out) {
-  out.audit_observed = audit_.available();
-  if (!out.audit_observed) return;
+  out.audit.observed = audit_.available();
+  if (!out.audit.observed) return;
   const nlohmann::json written = audit_.read_new();
   // A step whose requests carried a traceparent owns exactly the entries carrying it: what other
   // scenarios on the same stack cause meanwhile is not its.
   if (!out.trace_ids.empty()) {
-    out.audit = entries_of_traces(written, out.trace_ids);
+    out.audit.entries = entries_of_traces(written, out.trace_ids);
     return;
   }
   // The others keep the time window: of the entries written while the step ran, those of
   // another trace are provably not its; the untraced rest may be, or may be a neighbour's.
-  out.audit_by_window = true;
-  out.audit = entries_without_trace(written);
-  out.audit_other_traces = written.size() - out.audit.size();
+  out.audit.by_window = true;
+  out.audit.entries = entries_without_trace(written);
+  out.audit.other_traces = written.size() - out.audit.entries.size();
 }
 
 HeldToken StepExecutor::login(const std::string& user, const std::string& client, const std::string& secret,

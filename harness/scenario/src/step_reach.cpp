@@ -53,7 +53,7 @@ void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRe
   if (const auto* http = step.get_if<HttpStep>(); http && http->protected_resource_metadata) return;
   record.answer = std::string(name_of(classify(outcome)));
   record.request = answered_request(outcome);
-  record.challenge = http::find_field(outcome.headers, "WWW-Authenticate").value_or("");
+  record.challenge = http::find_field(outcome.http.headers, "WWW-Authenticate").value_or("");
 }
 
 std::optional<std::string> unreached_reason(const reports::StepRecord& record, std::size_t index) {

@@ -67,6 +67,14 @@ void set_fields(Json& target, const Json& changes) {
   }
 }
 
+std::optional<ForgeSigning> forge_signing(std::string_view name) {
+  if (name.empty()) return ForgeSigning::keep;
+  for (std::size_t i = 0; i < kForgeSignings.size(); ++i) {
+    if (kForgeSignings[i] == name) return static_cast<ForgeSigning>(i);
+  }
+  return std::nullopt;
+}
+
 std::string forge_token(const std::string& token, const ForgeSpec& spec, const std::string& realm_jwks) {
   const auto first = token.find('.');
   const auto second = first == std::string::npos ? std::string::npos : token.find('.', first + 1);
@@ -75,33 +83,32 @@ std::string forge_token(const std::string& token, const ForgeSpec& spec, const s
   Json claims = decoded_json(std::string_view(token).substr(first + 1, second - first - 1), "payload");
   const std::string original_signature = token.substr(second + 1);
 
-  if (spec.sign == "realm_key") header["kid"] = spec.realm_key_kid;
+  if (spec.sign == ForgeSigning::realm_key) header["kid"] = spec.realm_key_kid;
   set_fields(header, spec.header);
   set_fields(claims, spec.claims);
   if (spec.pad_bytes > 0) claims["pad"] = std::string(static_cast<std::size_t>(spec.pad_bytes), 'x');
-  if (spec.sign == "attacker_embedded_jwk") {
+  if (spec.sign == ForgeSigning::attacker_embedded_jwk) {
     header["jwk"] = Json::parse(jose::Jwk{attacker_key().public_only(), header.value("kid", ""), jose::Alg::RS256, "sig"}
                                     .to_public_json());
   }
   const std::string payload = spec.payload_text.empty() ? claims.dump() : spec.payload_text;
   const std::string signing_input = encode(header.dump(), spec.encoding) + "." + encode(payload, spec.encoding);
 
-  std::string signature;
-  if (spec.sign.empty() || spec.sign == "keep") {
-    signature = original_signature;
-  } else if (spec.sign == "cut") {
-    signature = original_signature.substr(0, original_signature.size() / 2);
-  } else if (spec.sign == "attacker" || spec.sign == "attacker_embedded_jwk") {
-    signature = encode(jose::sign_bytes(attacker_key(), jose::Alg::RS256, signing_input), spec.encoding);
-  } else if (spec.sign == "hs256_realm_public") {
-    signature = encode(jose::sign_bytes(realm_public_pem_as_hmac(realm_jwks), jose::Alg::HS256, signing_input),
-                       spec.encoding);
-  } else if (spec.sign == "realm_key") {
-    signature = encode(jose::sign_bytes(harness_realm_key(), jose::Alg::RS256, signing_input), spec.encoding);
-  } else if (spec.sign == "es256_zero") {
-    signature = encode(std::string(64, '\0'), spec.encoding);
-  }  // strip: none
-  return signing_input + "." + signature;
+  switch (spec.sign) {
+    case ForgeSigning::keep: return signing_input + "." + original_signature;
+    case ForgeSigning::strip: return signing_input + ".";
+    case ForgeSigning::cut: return signing_input + "." + original_signature.substr(0, original_signature.size() / 2);
+    case ForgeSigning::attacker:
+    case ForgeSigning::attacker_embedded_jwk:
+      return signing_input + "." + encode(jose::sign_bytes(attacker_key(), jose::Alg::RS256, signing_input), spec.encoding);
+    case ForgeSigning::hs256_realm_public:
+      return signing_input + "." +
+             encode(jose::sign_bytes(realm_public_pem_as_hmac(realm_jwks), jose::Alg::HS256, signing_input), spec.encoding);
+    case ForgeSigning::realm_key:
+      return signing_input + "." + encode(jose::sign_bytes(harness_realm_key(), jose::Alg::RS256, signing_input), spec.encoding);
+    case ForgeSigning::es256_zero: return signing_input + "." + encode(std::string(64, '\0'), spec.encoding);
+  }
+  throw std::logic_error("unknown forge signing");
 }
 
 }  // namespace mcph::harness

@@ -12,17 +12,17 @@ namespace {
 
 StepOutcome answer(int status, http::Fields headers = {}) {
   StepOutcome outcome;
-  outcome.http_status = status;
-  outcome.headers = std::move(headers);
+  outcome.http.status = status;
+  outcome.http.headers = std::move(headers);
   return outcome;
 }
 
 TEST(AnswerClassTest, AnAnswerIsClassifiedByItsStatusAndChallenge) {
   StepOutcome result = answer(200);
-  result.rpc_result = true;
+  result.rpc.result = true;
   EXPECT_EQ(classify(result), AnswerClass::accepted);
   StepOutcome rpc_error = answer(200);
-  rpc_error.rpc_error = -32600;
+  rpc_error.rpc.error = -32600;
   EXPECT_EQ(classify(rpc_error), AnswerClass::refused_other_status) << "a JSON-RPC error refuses, whatever the status";
   EXPECT_EQ(classify(answer(401, {{"WWW-Authenticate", R"(Bearer error="invalid_token", resource_metadata="x")"}})),
             AnswerClass::refused_with_challenge);
@@ -41,14 +41,14 @@ TEST(AnswerClassTest, AnAnswerIsClassifiedByItsStatusAndChallenge) {
 // of the Python, TypeScript and Go SDKs; a bad argument to a tool it has is a refusal.
 TEST(AnswerClassTest, NoSuchMethodOrToolIsNotReached) {
   StepOutcome unknown = answer(200);
-  unknown.rpc_error = -32601;
+  unknown.rpc.error = -32601;
   EXPECT_EQ(classify(unknown), AnswerClass::not_reached);
-  unknown.rpc_error = -32602;
+  unknown.rpc.error = -32602;
   for (const char* message : {"Unknown tool: kv.read", "unknown tool \"kv.read\"", "Tool kv.read not found"}) {
-    unknown.rpc_error_message = message;
+    unknown.rpc.error_message = message;
     EXPECT_EQ(classify(unknown), AnswerClass::not_reached) << message;
   }
-  unknown.rpc_error_message = "Invalid arguments: path must be a string";
+  unknown.rpc.error_message = "Invalid arguments: path must be a string";
   EXPECT_EQ(classify(unknown), AnswerClass::refused_other_status);
 }
 

@@ -43,13 +43,13 @@ StepOutcome burst(int calls, milliseconds gap, int first_rejected = -1) {
     const bool rejected = first_rejected >= 0 && i >= first_rejected;
     const int status = rejected ? 429 : 200;
     const Clock::time_point sent = start + i * gap;
-    outcome.calls.push_back({sent, sent + milliseconds(5), status, rejected ? "1" : ""});
-    outcome.statuses.push_back(status);
-    if (!rejected) ++outcome.accepted;
-    if (rejected && outcome.retry_after.empty()) outcome.retry_after = "1";
+    outcome.burst.calls.push_back({sent, sent + milliseconds(5), status, rejected ? "1" : ""});
+    outcome.burst.statuses.push_back(status);
+    if (!rejected) ++outcome.burst.accepted;
+    if (rejected && outcome.burst.retry_after.empty()) outcome.burst.retry_after = "1";
   }
-  outcome.http_status = 200;
-  outcome.rpc_result = true;
+  outcome.http.status = 200;
+  outcome.rpc.result = true;
   return outcome;
 }
 
@@ -130,7 +130,7 @@ TEST(BurstVerdict, ASlowBurstThatGot429StillPasses) {
 // A 429 without Retry-After is the server's defect, fast burst or slow.
 TEST(BurstVerdict, A429WithoutRetryAfterFailsWhateverTheBurstsSpeed) {
   StepOutcome outcome = burst(40, milliseconds(70), 30);
-  outcome.retry_after.clear();
+  outcome.burst.retry_after.clear();
   const Judged judged = judge(outcome);
   EXPECT_EQ(judged.step.checks[1].verdict, Verdict::failed);
   ASSERT_TRUE(judged.finding.has_value());

@@ -31,10 +31,10 @@ TargetProfile fastmcp() {
 
 StepOutcome answer(int status, bool tool_error = false, std::string text = "") {
   StepOutcome out;
-  out.http_status = status;
-  out.rpc_result = status == 200;
-  out.tool_error = tool_error;
-  out.tool_text = std::move(text);
+  out.http.status = status;
+  out.rpc.result = status == 200;
+  out.tool.error = tool_error;
+  out.tool.text = std::move(text);
   return out;
 }
 
@@ -100,11 +100,11 @@ TEST(CapabilityCallTest, EveryConditionOfAShapeMustHold) {
   map.refusals["insufficient_scope"].header_contains = {{"WWW-Authenticate", "insufficient_scope"}};
   map.refusals["invalid_argument"].jsonrpc_error = -32602;
   StepOutcome scope = answer(403);
-  scope.headers = {{"WWW-Authenticate", R"(Bearer error="insufficient_scope", scope="write")"}};
+  scope.http.headers = {{"WWW-Authenticate", R"(Bearer error="insufficient_scope", scope="write")"}};
   EXPECT_THAT(refusal_kinds(map, scope, nullptr), ElementsAre("insufficient_scope"));
   EXPECT_THAT(refusal_kinds(map, answer(403), nullptr), IsEmpty());  // without the challenge
   StepOutcome path = answer(200);
-  path.rpc_error = -32602;
+  path.rpc.error = -32602;
   EXPECT_THAT(refusal_kinds(map, path, nullptr), ElementsAre("invalid_argument"));
   EXPECT_EQ(describe_refusal(map.refusals["insufficient_scope"]), R"(HTTP 403, WWW-Authenticate containing "insufficient_scope")");
 }
@@ -112,12 +112,12 @@ TEST(CapabilityCallTest, EveryConditionOfAShapeMustHold) {
 TEST(CapabilityCallTest, RefusedHoldsOnlyForTheKindShownAndSaysHowTheServerRefuses) {
   const ExpectationKind& refused = *find_expectation_kind("refused");
   StepOutcome out = answer(200);
-  out.refusal_shapes = {{"insufficient_scope", describe_refusal(agent_bridge().tools->refusals.at("insufficient_scope"))}};
+  out.tool.refusal_shapes = {{"insufficient_scope", describe_refusal(agent_bridge().tools->refusals.at("insufficient_scope"))}};
   const CheckContext none{};
   const reports::Check accepted = refused.check("insufficient_scope", out, none);
   EXPECT_EQ(accepted.verdict, reports::Check::Verdict::failed);
   EXPECT_THAT(accepted.actual, HasSubstr(R"(this server refuses insufficient_scope with a tool error saying "insufficient_scope: ")"));
-  out.refusals = {"insufficient_scope"};
+  out.tool.refusals = {"insufficient_scope"};
   EXPECT_EQ(refused.check("insufficient_scope", out, none).verdict, reports::Check::Verdict::held);
   // A step whose target describes no such refusal (a tool called by name) cannot tell.
   EXPECT_EQ(refused.check("not_found", out, none).verdict, reports::Check::Verdict::inconclusive);

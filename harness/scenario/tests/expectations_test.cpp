@@ -35,17 +35,17 @@ StepOutcome alice_call() {
   StepOutcome outcome;
   outcome.title = "1: alice calls jira.get_issue";
   outcome.caller = "alice";
-  outcome.http_status = 200;
-  outcome.rpc_result = true;
-  outcome.tool_text = R"({"key":"DEMO-1"})";
-  outcome.ledger_observed = true;
-  outcome.ledger = Json::array({{{"method", "GET"},
+  outcome.http.status = 200;
+  outcome.rpc.result = true;
+  outcome.tool.text = R"({"key":"DEMO-1"})";
+  outcome.ledger.observed = true;
+  outcome.ledger.entries = Json::array({{{"method", "GET"},
                                  {"path", "/rest/api/2/issue/DEMO-1"},
                                  {"status", 200},
                                  {"credential_of", "alice"},
                                  {"credential", "****abcd"}}});
-  outcome.audit_observed = true;
-  outcome.audit = Json::array({{{"type", "request"},
+  outcome.audit.observed = true;
+  outcome.audit.entries = Json::array({{{"type", "request"},
                                 {"request", {{"path", "secret/data/users/alice/jira"}}},
                                 {"auth", {{"entity_id", "entity-alice"}}}}});
   return outcome;
@@ -76,8 +76,8 @@ TEST(CheckExpectations, EveryExpectationIsACheckInOrderHeldOnesWithWhatWasSeen) 
 
 TEST(CheckExpectations, AFailedCheckSaysWhatHappenedInstead) {
   StepOutcome outcome = alice_call();
-  outcome.ledger[0]["credential_of"] = "bob";
-  outcome.audit.push_back({{"type", "request"},
+  outcome.ledger.entries[0]["credential_of"] = "bob";
+  outcome.audit.entries.push_back({{"type", "request"},
                            {"request", {{"path", "secret/data/users/bob/jira"}}},
                            {"auth", {{"entity_id", "entity-alice"}}}});
   const auto checks = check_expectations(
@@ -104,11 +104,11 @@ TEST(CheckExpectations, AFailedCheckSaysWhatHappenedInstead) {
 TEST(CheckExpectations, AnErrorThatShowsTheBackendsOwnTextOrAddressFailsErrorHides) {
   const Json hidden = Json::array({"a fault injected by the test harness", "127.0.0.1:8001"});
   StepOutcome outcome = alice_call();
-  outcome.tool_error = true;
-  outcome.tool_text = "Server error '503' from Jira";
+  outcome.tool.error = true;
+  outcome.tool.text = "Server error '503' from Jira";
   EXPECT_EQ(check_expectations({expect("error_hides", hidden, 20)}, outcome, context())[0].verdict, Verdict::held);
 
-  outcome.tool_text = "Server error '503' for url 'http://127.0.0.1:8001/rest/api/3/issue/DEMO-1': "
+  outcome.tool.text = "Server error '503' for url 'http://127.0.0.1:8001/rest/api/3/issue/DEMO-1': "
                       "{\"errorMessages\":[\"the service is unavailable (a fault injected by the test harness)\"]}";
   const auto shown = check_expectations({expect("error_hides", hidden, 20)}, outcome, context());
   EXPECT_EQ(shown[0].verdict, Verdict::failed);
@@ -127,15 +127,15 @@ TEST(CheckExpectations, ALiteralPercentEncodedKeyIsNoPathEscapeAndIsShownAsVault
   outcome.title = "1: agent-b calls agent-bridge-mcp";
   outcome.caller = "agent-b";
   outcome.agent = true;
-  outcome.http_status = 200;
-  outcome.audit_observed = true;
-  outcome.audit = Json::array({{{"type", "request"}, {"request", {{"path", "secret/data/mcp/agent-b/%2e%2e/agent-a/jira"}}}}});
+  outcome.http.status = 200;
+  outcome.audit.observed = true;
+  outcome.audit.entries = Json::array({{{"type", "request"}, {"request", {{"path", "secret/data/mcp/agent-b/%2e%2e/agent-a/jira"}}}}});
   const auto literal = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
   ASSERT_EQ(literal.size(), 1u);
   EXPECT_EQ(literal[0].verdict, Verdict::held) << literal[0].actual;
   EXPECT_THAT(literal[0].actual, HasSubstr("secret/data/mcp/agent-b/%2e%2e/agent-a/jira"));
 
-  outcome.audit[0]["request"]["path"] = "secret/data/mcp/agent-b/../agent-a/jira";
+  outcome.audit.entries[0]["request"]["path"] = "secret/data/mcp/agent-b/../agent-a/jira";
   const auto escaped = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
   ASSERT_EQ(escaped.size(), 1u);
   EXPECT_EQ(escaped[0].verdict, Verdict::failed);
@@ -151,22 +151,22 @@ TEST(CheckExpectations, AnAgentCallOutsideEveryFolderOfTheLayoutDoubtsTheLayoutN
   outcome.title = "1: agent-a calls agent-bridge-mcp";
   outcome.caller = "agent-a";
   outcome.agent = true;
-  outcome.http_status = 200;
-  outcome.audit_observed = true;
+  outcome.http.status = 200;
+  outcome.audit.observed = true;
   outcome.secret_layout.path = "bridge/agents/{agent}/{key}";
-  outcome.audit = Json::array({{{"type", "request"}, {"request", {{"path", "secret/data/mcp/agent-a/jira"}}}}});
+  outcome.audit.entries = Json::array({{{"type", "request"}, {"request", {{"path", "secret/data/mcp/agent-a/jira"}}}}});
   const auto elsewhere = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
   ASSERT_EQ(elsewhere.size(), 1u);
   EXPECT_EQ(elsewhere[0].verdict, Verdict::inconclusive);
   EXPECT_THAT(elsewhere[0].actual, HasSubstr("secret/bridge/agents/{agent}/{key}"));
   EXPECT_THAT(elsewhere[0].actual, HasSubstr("secret/data/mcp/agent-a/jira"));
 
-  outcome.audit.push_back({{"type", "request"}, {"request", {{"path", "secret/data/bridge/agents/agent-a/jira"}}}});
+  outcome.audit.entries.push_back({{"type", "request"}, {"request", {{"path", "secret/data/bridge/agents/agent-a/jira"}}}});
   const auto beside_own = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
   EXPECT_EQ(beside_own[0].verdict, Verdict::failed);
   EXPECT_THAT(beside_own[0].actual, HasSubstr("secret/data/mcp/agent-a/jira (outside every agent's prefix)"));
 
-  outcome.audit = Json::array({{{"type", "request"}, {"request", {{"path", "secret/data/mcp/agent-a/jira"}}}},
+  outcome.audit.entries = Json::array({{{"type", "request"}, {"request", {{"path", "secret/data/mcp/agent-a/jira"}}}},
                                {{"type", "request"}, {"request", {{"path", "secret/data/bridge/agents/agent-b/jira"}}}}});
   const auto another = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
   EXPECT_EQ(another[0].verdict, Verdict::failed);
@@ -179,8 +179,8 @@ TEST(CheckExpectations, AnAgentCallOutsideEveryFolderOfTheLayoutDoubtsTheLayoutN
 // alone would say, never a guess either way.
 TEST(CheckExpectations, AWindowVerdictStandsAloneAndIsInconclusiveBesideOtherTraces) {
   StepOutcome outcome = alice_call();
-  outcome.audit_by_window = true;
-  outcome.audit.push_back({{"type", "request"},
+  outcome.audit.by_window = true;
+  outcome.audit.entries.push_back({{"type", "request"},
                            {"request", {{"path", "secret/data/users/alice/github"}}},
                            {"auth", {{"entity_id", "entity-bob"}}}});
   const auto alone = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
@@ -188,7 +188,7 @@ TEST(CheckExpectations, AWindowVerdictStandsAloneAndIsInconclusiveBesideOtherTra
   EXPECT_EQ(alone[0].verdict, Verdict::failed);
   EXPECT_EQ(alone[0].actual, "secret/data/users/alice/github was requested by entity bob");
 
-  outcome.audit_other_traces = 3;
+  outcome.audit.other_traces = 3;
   const auto beside = check_expectations({expect("vault_audit", "own_paths_only", 12),
                                           expect("vault_audit", "reads_own_secret", 13)},
                                          outcome, context());
@@ -201,7 +201,7 @@ TEST(CheckExpectations, AWindowVerdictStandsAloneAndIsInconclusiveBesideOtherTra
   EXPECT_THAT(beside[1].actual, HasSubstr("by the window alone: held: secret/data/users/alice/jira read by alice"));
 
   // Traced steps are never judged by window, whatever else ran.
-  outcome.audit_by_window = false;
+  outcome.audit.by_window = false;
   const auto traced = check_expectations({expect("vault_audit", "reads_own_secret", 13)}, outcome, context());
   EXPECT_EQ(traced[0].verdict, Verdict::held);
 }
@@ -210,21 +210,21 @@ TEST(CheckExpectations, AWindowVerdictStandsAloneAndIsInconclusiveBesideOtherTra
 // untraced ones written while it ran, and the verdict on them is ambiguous beside other traces.
 TEST(CheckExpectations, ALedgerMatchedByWindowIsJudgedAloneAndInconclusiveBesideOtherTraces) {
   StepOutcome outcome = alice_call();
-  outcome.ledger_observed = true;
-  outcome.ledger_by_window = true;
-  outcome.ledger = nlohmann::json::array(
+  outcome.ledger.observed = true;
+  outcome.ledger.by_window = true;
+  outcome.ledger.entries = nlohmann::json::array(
       {{{"method", "GET"}, {"path", "/rest/api/3/issue/PROJ-1"}, {"status", 200}, {"credential_of", "alice"}}});
   const auto alone = check_expectations({expect("backend_credential_of", "alice", 8)}, outcome, context());
   ASSERT_EQ(alone.size(), 1u);
   EXPECT_EQ(alone[0].verdict, Verdict::held) << alone[0].actual;
 
-  outcome.ledger_other_traces = 2;
+  outcome.ledger.other_traces = 2;
   const auto beside = check_expectations({expect("backend_credential_of", "alice", 8)}, outcome, context());
   EXPECT_EQ(beside[0].verdict, Verdict::inconclusive);
   EXPECT_THAT(beside[0].actual, HasSubstr("2 ledger entries of other traces fell into the window"));
 
-  outcome.ledger = nlohmann::json::array();
-  outcome.ledger_other_traces = 0;
+  outcome.ledger.entries = nlohmann::json::array();
+  outcome.ledger.other_traces = 0;
   const auto none = check_expectations({expect("backend_credential_of", "alice", 8)}, outcome, context());
   EXPECT_EQ(none[0].verdict, Verdict::failed);
   EXPECT_EQ(none[0].actual, "no untraced ledger entry was written while the call ran");
@@ -232,10 +232,10 @@ TEST(CheckExpectations, ALedgerMatchedByWindowIsJudgedAloneAndInconclusiveBeside
 
 TEST(CheckExpectations, ABurstShowsItsStatusesCountedAndItsRetryAfter) {
   StepOutcome outcome = alice_call();
-  outcome.statuses.assign(20, 200);
-  outcome.statuses.insert(outcome.statuses.end(), 20, 429);
-  outcome.accepted = 20;
-  outcome.retry_after = "1";
+  outcome.burst.statuses.assign(20, 200);
+  outcome.burst.statuses.insert(outcome.burst.statuses.end(), 20, 429);
+  outcome.burst.accepted = 20;
+  outcome.burst.retry_after = "1";
   const auto checks = check_expectations({expect("some_http_status", 429, 5), expect("retry_after", true, 6),
                                           expect("accepted_at_least", 1, 7)},
                                          outcome, context());
@@ -301,17 +301,17 @@ TEST(ScenarioStatus, AStepThatCouldNotRunKeepsItsError) {
 TEST(CheckExpectations, AFailureKindHoldsOnlyForAFailedCallOfThatKind) {
   StepOutcome bob = alice_call();
   bob.caller = "bob";
-  bob.tool_error = true;
-  bob.tool_text = "Secret not found at path: secret/data/users/bob/jira";
-  bob.failure_kinds = {"missing_credential"};
+  bob.tool.error = true;
+  bob.tool.text = "Secret not found at path: secret/data/users/bob/jira";
+  bob.tool.failure_kinds = {"missing_credential"};
   EXPECT_EQ(check_expectations({expect("failure", "missing_credential", 3)}, bob, context())[0].verdict, Verdict::held);
   EXPECT_EQ(check_expectations({expect("failure", "rate_limited", 3)}, bob, context())[0].verdict, Verdict::failed);
   StepOutcome other_error = bob;
-  other_error.failure_kinds.clear();
+  other_error.tool.failure_kinds.clear();
   EXPECT_EQ(check_expectations({expect("failure", "missing_credential", 3)}, other_error, context())[0].verdict,
             Verdict::failed);
   StepOutcome succeeded = bob;
-  succeeded.tool_error = false;
+  succeeded.tool.error = false;
   EXPECT_EQ(check_expectations({expect("failure", "missing_credential", 3)}, succeeded, context())[0].verdict,
             Verdict::failed);
 }
@@ -320,12 +320,12 @@ TEST(CheckExpectations, AFailureKindHoldsOnlyForAFailedCallOfThatKind) {
 // profile's) and the margin the scenario states: 5 s and 1.5 s for the demo's httpx.
 TEST(CheckExpectations, WithinTimeoutIsTheServersOwnTimeoutAndTheMargin) {
   StepOutcome slow = alice_call();
-  slow.dependency_timeout_ms = 5000;
+  slow.tool.dependency_timeout_ms = 5000;
   slow.ms = 5037;
   const auto held = check_expectations({expect("within_timeout_ms", 1500, 7)}, slow, context());
   EXPECT_EQ(held[0].verdict, Verdict::held);
   EXPECT_THAT(held[0].actual, HasSubstr("took 5037 ms of 6500 (the server's timeout 5000 ms and 1500)"));
-  slow.dependency_timeout_ms = 3000;
+  slow.tool.dependency_timeout_ms = 3000;
   EXPECT_EQ(check_expectations({expect("within_timeout_ms", 1500, 7)}, slow, context())[0].verdict, Verdict::failed);
 }
 
@@ -333,7 +333,7 @@ TEST(CheckExpectations, WithinTimeoutIsTheServersOwnTimeoutAndTheMargin) {
 // pass them through): a failed check there is no verdict on anyone, and says why.
 TEST(CheckExpectations, ACaveatMakesAFailedCheckInconclusiveAndLeavesHeldOnesAlone) {
   StepOutcome vault = alice_call();
-  vault.http_status = 200;
+  vault.http.status = 200;
   vault.caveat = "on this stack Vault's role user takes the users' own tokens";
   const auto checks = check_expectations({expect("http_status", 400, 5), expect("ok", true, 6)}, vault, context());
   EXPECT_EQ(checks[0].verdict, Verdict::inconclusive);
@@ -365,7 +365,7 @@ TEST(CheckExpectations, AShardedLoadWorkerIsHeldToItsShareOfTheAcceptedCalls) {
   StepOutcome load;
   load.load = LoadOutcome{};
   load.load->calls = 800;
-  load.accepted = 760;
+  load.burst.accepted = 760;
   const auto whole = check_expectations({expect("accepted_at_least", 3000, 39)}, load, context());
   EXPECT_EQ(whole[0].verdict, Verdict::failed);
   EXPECT_EQ(whole[0].actual, "760 of 800 calls succeeded");
@@ -376,7 +376,7 @@ TEST(CheckExpectations, AShardedLoadWorkerIsHeldToItsShareOfTheAcceptedCalls) {
   EXPECT_EQ(share[0].verdict, Verdict::held) << share[0].actual;
   EXPECT_EQ(share[0].actual, "760 of 800 calls succeeded (shard 3/4: its share of 3000 is 750)");
 
-  load.accepted = 749;
+  load.burst.accepted = 749;
   EXPECT_EQ(check_expectations({expect("accepted_at_least", 3000, 39)}, load, context())[0].verdict, Verdict::failed);
 }
 
@@ -389,10 +389,10 @@ std::string token_expiring_in(long seconds) {
 
 TEST(CheckExpectations, AcceptedAtMostIsHeldWhenRefusedBoundedWithinItsBoundFailedBeyondOrWithoutExp) {
   StepOutcome refused;
-  refused.http_status = 200;
-  refused.rpc_result = true;
-  refused.tool_error = true;
-  refused.tool_text = "token_exchange_refused: Invalid token";
+  refused.http.status = 200;
+  refused.rpc.result = true;
+  refused.tool.error = true;
+  refused.tool.text = "token_exchange_refused: Invalid token";
   refused.sent_token = token_expiring_in(200);
   EXPECT_EQ(check_expectations({expect("accepted_at_most_s", 300, 1)}, refused, context())[0].verdict, Verdict::held);
 

@@ -15,11 +15,11 @@ using Verdict = reports::Check::Verdict;
 
 StepOutcome token_answer(int status, const Json& body, http::Fields headers, const std::string& client_auth) {
   StepOutcome outcome;
-  outcome.http_status = status;
+  outcome.http.status = status;
   outcome.result = body;
-  outcome.headers = std::move(headers);
-  outcome.oauth_error = body.value("error", "");
-  outcome.token_ok = status == 200 && body.contains("access_token");
+  outcome.http.headers = std::move(headers);
+  outcome.grant.oauth_error = body.value("error", "");
+  outcome.grant.ok = status == 200 && body.contains("access_token");
   outcome.oauth = OAuthObservation{};
   outcome.oauth->request = "token";
   outcome.oauth->client_auth = client_auth;

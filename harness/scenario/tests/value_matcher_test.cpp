@@ -59,9 +59,9 @@ TEST(ValueMatcher, NotNegatesAMatcherButAnAbsentValueNeverPasses) {
 
 TEST(ValueMatcher, TheSameVocabularyChecksHeadersAndTexts) {
   StepOutcome outcome;
-  outcome.http_status = 401;
-  outcome.headers = {{"Cache-Control", "No-Store"}};
-  outcome.body = R"({"error":"invalid_token"})";
+  outcome.http.status = 401;
+  outcome.http.headers = {{"Cache-Control", "No-Store"}};
+  outcome.http.body = R"({"error":"invalid_token"})";
   const auto check = [&](const std::string& kind, const Json& value) {
     return check_expectations({{kind, value.dump(), {"x.yaml", 1}}}, outcome, {}).at(0).verdict;
   };

@@ -76,7 +76,7 @@ void run_burst(mcp::Client& session, const std::function<std::unique_ptr<mcp::Cl
 void trace_server_side(const std::string& server, UserDirectory& users, const StepOutcome& out, Recorder& record) {
   const std::string entity = out.caller.empty() ? "" : users.entity_id(out.caller);
   bool logged_in = false;
-  for (const auto& entry : out.audit) {
+  for (const auto& entry : out.audit.entries) {
     const std::string path = entry.value("/request/path"_json_pointer, "");
     if (entry.value("type", "") == "response" && path.rfind("auth/", 0) == 0 && path.ends_with("/login")) {
       const std::string id = entry.value("/response/auth/entity_id"_json_pointer, "");
@@ -93,10 +93,10 @@ void trace_server_side(const std::string& server, UserDirectory& users, const St
       record.flow(out.caller, "Vault path", server + " → " + entry.value("/request/operation"_json_pointer, "read") + " " + path);
     }
   }
-  for (const auto& item : out.ledger) {
+  for (const auto& item : out.ledger.entries) {
     record.flow(out.caller, "masked credential", item.value("scheme", "") + " " + item.value("credential", ""));
     record.flow(out.caller, "backend ledger entry",
-                out.backend + ": " + item.value("method", "") + " " + item.value("path", "") + " → " +
+                out.ledger.backend + ": " + item.value("method", "") + " " + item.value("path", "") + " → " +
                     std::to_string(item.value("status", 0)) + ", credential of " + item.value("credential_of", "?"));
     break;  // one is enough for the flow; the trace has them all
   }
@@ -107,7 +107,7 @@ void trace_server_side(const std::string& server, UserDirectory& users, const St
 void read_capability_answer(const ToolMap& map, const CapabilityTool& tool, const mcp::ToolCallOutcome& result, StepOutcome& out) {
   const nlohmann::json source = capability_source(tool, result.structured_content, result.text());
   out.result = result.ok() ? capability_fields_of(tool, source) : nlohmann::json::object();
-  out.refusals = refusal_kinds(map, out, source);
+  out.tool.refusals = refusal_kinds(map, out, source);
 }
 
 void run_call(const CallStep& step, StepRun& run) {
@@ -161,7 +161,7 @@ void run_call(const CallStep& step, StepRun& run) {
   const std::string tool = capability ? capability->tool : step.tool;
   if (capability) {
     // Known before the call: a call refused before the tool ran (401 at initialize) is no refusal of these.
-    for (const auto& [kind, shape] : profile.tools->refusals) out.refusal_shapes[kind] = describe_refusal(shape);
+    for (const auto& [kind, shape] : profile.tools->refusals) out.tool.refusal_shapes[kind] = describe_refusal(shape);
   }
   const nlohmann::json step_args = substitute_json(nlohmann::json::parse(step.args), run.resolve);
   const std::string args = (capability ? capability_arguments_json(*capability, step_args) : step_args).dump();
@@ -209,7 +209,7 @@ void run_call(const CallStep& step, StepRun& run) {
     }
     if (init.http_status != 0 && !init.ok()) {
       fill_from_rpc(init, out);
-      out.statuses.push_back(init.http_status);
+      out.burst.statuses.push_back(init.http_status);
       session.reset();  // not initialized: the next step starts over
       run.record.flow(out.caller, "MCP request", "POST " + url + " initialize → " + out.describe());
     }
@@ -226,26 +226,26 @@ void run_call(const CallStep& step, StepRun& run) {
     const auto answered = SteadyClock::now();
     const bool rejected = result.rpc.http_status >= 400;
     const std::lock_guard<std::mutex> hold(lock);
-    out.statuses.push_back(result.rpc.http_status);
-    out.calls.push_back({started, answered, result.rpc.http_status, result.rpc.header("Retry-After")});
-    if (result.ok()) ++out.accepted;
-    if (rejected && out.retry_after.empty()) out.retry_after = result.rpc.header("Retry-After");
+    out.burst.statuses.push_back(result.rpc.http_status);
+    out.burst.calls.push_back({started, answered, result.rpc.http_status, result.rpc.header("Retry-After")});
+    if (result.ok()) ++out.burst.accepted;
+    if (rejected && out.burst.retry_after.empty()) out.burst.retry_after = result.rpc.header("Retry-After");
     // until: rate_limited — refused, or a limiter of the file's rate would have had to refuse by now.
     // Only the verdict is needed here; limit_not_reached words it for the report afterwards.
     const bool enough = step.until_rate_limited &&
                         (result.rpc.http_status == 429 ||
-                         rejection_due(out.calls, step.rate_limit, std::chrono::milliseconds(step.rate_window_ms)));
+                         rejection_due(out.burst.calls, step.rate_limit, std::chrono::milliseconds(step.rate_window_ms)));
     if (i == 0) {
       fill_from_rpc(result.rpc, out);
-      out.tool_error = result.is_error;
-      out.tool_text = result.text();
+      out.tool.error = result.is_error;
+      out.tool.text = result.text();
       out.result = tool_result_json(profile, result.structured_content, result.text(), std::move(out.result));
       if (!result.ok()) {
         // Its own words: the tool error's text, the JSON-RPC error's message, else the HTTP body.
-        const std::string& words = result.is_error ? out.tool_text : result.rpc.error ? result.rpc.error->message : out.body;
-        out.failure_kinds = failure_kinds(profile, words, out.caller);
+        const std::string& words = result.is_error ? out.tool.text : result.rpc.error ? result.rpc.error->message : out.http.body;
+        out.tool.failure_kinds = failure_kinds(profile, words, out.caller);
       }
-      out.dependency_timeout_ms = profile.dependency_timeout_ms;
+      out.tool.dependency_timeout_ms = profile.dependency_timeout_ms;
       if (capability) read_capability_answer(*profile.tools, *capability, result, out);
     }
     // A burst keeps its first answer, the first rejection and the last answer in the trace.
@@ -262,7 +262,7 @@ void run_call(const CallStep& step, StepRun& run) {
   };
   if (session) executor.pace(service, subject, limit, 1, out, step.repeat);
   const bool go_on = session && one_call(*session, 0);
-  if (session) executor.answered(service, subject, limit, out.statuses.back());
+  if (session) executor.answered(service, subject, limit, out.burst.statuses.back());
   if (go_on && step.repeat > 1) {
     std::int64_t joined = 0;
     const auto join_session = [&] {
@@ -273,17 +273,17 @@ void run_call(const CallStep& step, StepRun& run) {
       return client;
     };
     run_burst(*session, join_session, step.repeat - 1, [&](mcp::Client& client, int i) { return one_call(client, i + 1); });
-    executor.burst_answered(service, subject, limit, out.statuses, step.repeat);  // a burst is not paced
+    executor.burst_answered(service, subject, limit, out.burst.statuses, step.repeat);  // a burst is not paced
   }
   if (session && step.repeat > 1) {
     // How fast the burst came (whether it could test a rate limit: limit_not_reached).
     const auto by_sending = [](const auto& a, const auto& b) { return a.sent < b.sent; };
-    const auto [first, last] = std::minmax_element(out.calls.begin(), out.calls.end(), by_sending);
-    const auto answered = std::max_element(out.calls.begin(), out.calls.end(),
+    const auto [first, last] = std::minmax_element(out.burst.calls.begin(), out.burst.calls.end(), by_sending);
+    const auto answered = std::max_element(out.burst.calls.begin(), out.burst.calls.end(),
                                            [](const auto& a, const auto& b) { return a.answered < b.answered; });
     run.record.note({{"burst",
-                      {{"calls", out.calls.size()},
-                       {"statuses", out.statuses},
+                      {{"calls", out.burst.calls.size()},
+                       {"statuses", out.burst.statuses},
                        {"sent_over_ms", sync::ms_between(first->sent, last->sent)},
                        {"answered_within_ms", sync::ms_between(first->sent, answered->answered)}}}});
   }
@@ -293,17 +293,17 @@ void run_call(const CallStep& step, StepRun& run) {
 
   // The backend ledger: entries carrying this call's trace id, or by window (above).
   if (!backend.empty()) {
-    out.ledger_observed = true;
-    out.backend = backend;
+    out.ledger.observed = true;
+    out.ledger.backend = backend;
     if (ledger_by_window) {
       const nlohmann::json written = ledger_entries_after(stack.service(backend).url, ledger_before);
-      out.ledger_by_window = true;
+      out.ledger.by_window = true;
       for (const auto& item : written) {
-        if (item.value("trace_id", "").empty()) out.ledger.push_back(item);
+        if (item.value("trace_id", "").empty()) out.ledger.entries.push_back(item);
       }
-      out.ledger_other_traces = written.size() - out.ledger.size();
+      out.ledger.other_traces = written.size() - out.ledger.entries.size();
     } else {
-      out.ledger = ledger_entries(stack.service(backend).url, trace.trace_id);
+      out.ledger.entries = ledger_entries(stack.service(backend).url, trace.trace_id);
     }
   }
   executor.observe_audit(out);

@@ -77,12 +77,12 @@ void run_cognito_token(const TokenStep& step, StepRun& run) {
       run.record.flow(out.caller, "token " + to_string(step.action), name + " → " + Recorder::masked(tokens.access_token));
     }
   } catch (const oidc::CognitoError& e) {
-    out.oauth_error = e.error();
-    out.http_status = e.status();
+    out.grant.oauth_error = e.error();
+    out.http.status = e.status();
     return;
   }
-  out.token_ok = true;
-  out.http_status = 200;
+  out.grant.ok = true;
+  out.http.status = 200;
 }
 
 }  // namespace mcph::harness

@@ -65,18 +65,18 @@ std::string mcp_probe(const StepExecutor& executor, const ServiceEntry& entry, c
 
 // The step's answer from an HTTP response.
 void take_answer(const http::ClientResponse& response, StepOutcome& out) {
-  out.http_status = response.status;
-  out.headers = response.headers;
-  out.body = response.body;
-  if (response.status == 429) out.retry_after = http::find_field(response.headers, "Retry-After").value_or("");
+  out.http.status = response.status;
+  out.http.headers = response.headers;
+  out.http.body = response.body;
+  if (response.status == 429) out.burst.retry_after = http::find_field(response.headers, "Retry-After").value_or("");
   const Json parsed = json_of_answer(response);
   if (!parsed.is_discarded()) {
     out.result = parsed;
     if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
-      out.rpc_error = parsed["error"].value("code", 0);
-      out.rpc_error_message = parsed["error"].value("message", "");
+      out.rpc.error = parsed["error"].value("code", 0);
+      out.rpc.error_message = parsed["error"].value("message", "");
     }
-    out.rpc_result = parsed.is_object() && parsed.contains("result");
+    out.rpc.result = parsed.is_object() && parsed.contains("result");
   }
 }
 
@@ -118,7 +118,7 @@ void probe_over_sse(const ServiceEntry& entry, const std::string& service, const
   mcp::RpcOutcome opened = open_sse_stream(run, entry, service, entry.url, headers, subject).init;
   if (opened.ok()) opened.http_status = 200;
   fill_from_rpc(opened, run.out);
-  run.out.statuses.push_back(opened.http_status);
+  run.out.burst.statuses.push_back(opened.http_status);
 }
 
 void run_http(const HttpStep& step, StepRun& run) {
@@ -219,17 +219,17 @@ void run_http(const HttpStep& step, StepRun& run) {
   for (int i = 0; i < sends; ++i) {
     if (i > 0 && dpop && !replays && proof_header != headers.end()) proof_header->second = dpop->proof(step.method, origin + target);
     response = client.request(step.method, target, headers, body, has_body && !typed ? "application/json" : "");
-    out.statuses.push_back(response.status);
+    out.burst.statuses.push_back(response.status);
     if (replays && i == 0 && response.status != 200) {
       throw std::runtime_error("the proof's first use was refused (HTTP " + std::to_string(response.status) +
                                "): there is no replay to test");
     }
   }
-  if (step.repeat > 1) run.record.note({{"repeat", {{"requests", step.repeat}, {"statuses", out.statuses}}}});
+  if (step.repeat > 1) run.record.note({{"repeat", {{"requests", step.repeat}, {"statuses", out.burst.statuses}}}});
   // A repeated request is a burst, never paced: it may have emptied the buckets. An agent's 403
   // is a scope refused after the server's limiter counted the request: not given back.
   if (step.repeat > 1) {
-    executor.burst_answered(service, subject, limit, out.statuses, step.repeat);
+    executor.burst_answered(service, subject, limit, out.burst.statuses, step.repeat);
   } else {
     executor.answered(service, subject, limit, agent && response.status == 403 ? 200 : response.status, replays ? 2 : 1);
   }
@@ -244,9 +244,9 @@ void run_http(const HttpStep& step, StepRun& run) {
   });
   const std::string backend = trace_id.empty() || !ledger_asked ? "" : backend_of(executor.stack(), service);
   if (!backend.empty()) {
-    out.ledger_observed = true;
-    out.backend = backend;
-    out.ledger = ledger_entries(executor.stack().service(backend).url, trace_id);
+    out.ledger.observed = true;
+    out.ledger.backend = backend;
+    out.ledger.entries = ledger_entries(executor.stack().service(backend).url, trace_id);
   }
 }
 

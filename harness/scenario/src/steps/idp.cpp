@@ -27,7 +27,7 @@ void run_idp(const IdpStep& step, StepRun& run) {
     run.out.result = {{"user", step.user}};
     run.record.note({{"idp", to_string(step.action)}, {"user", step.user}});
   }
-  run.out.http_status = 200;
+  run.out.http.status = 200;
 }
 
 IdpStep read_idp(const StepSource& source) {

@@ -126,13 +126,13 @@ Answer token_request(StepRun& run, const Target& target, const OAuthStep& step, 
 }
 
 void take_answer(const Answer& answer, StepOutcome& out) {
-  out.http_status = answer.status;
-  out.headers = answer.headers;
-  out.body = answer.body;
+  out.http.status = answer.status;
+  out.http.headers = answer.headers;
+  out.http.body = answer.body;
   out.result = answer.json.is_discarded() ? Json() : answer.json;
   if (answer.json.is_object()) {
-    out.oauth_error = answer.json.value("error", "");
-    out.token_ok = answer.status == 200 && answer.json.contains("access_token");
+    out.grant.oauth_error = answer.json.value("error", "");
+    out.grant.ok = answer.status == 200 && answer.json.contains("access_token");
   }
 }
 
@@ -166,9 +166,9 @@ void run_oauth(const OAuthStep& step, StepRun& run) {
 
   // A document fetched is the answer: its status, and its JSON as result and body.
   const auto document = [&](int status, const Json& json) {
-    out.http_status = status;
+    out.http.status = status;
     out.result = json;
-    if (!json.is_null()) out.body = json.dump();
+    if (!json.is_null()) out.http.body = json.dump();
   };
   if (step.request == OAuthRequest::metadata) {
     document(seen.metadata_status, seen.metadata);
@@ -179,7 +179,7 @@ void run_oauth(const OAuthStep& step, StepRun& run) {
     seen.requested_at = now_seconds();
     const Answer answer = token_request(run, target, step, seen.client_auth);
     take_answer(answer, out);
-    if (out.token_ok && answer.json["access_token"].is_string()) seen.claims = unverified_claims(answer.json["access_token"]);
+    if (out.grant.ok && answer.json["access_token"].is_string()) seen.claims = unverified_claims(answer.json["access_token"]);
   } else if (step.request == OAuthRequest::auth_methods) {
     Json advertised = seen.metadata.is_object() ? seen.metadata.value("token_endpoint_auth_methods_supported", Json()) : Json();
     if (!advertised.is_array()) advertised = Json::array({"client_secret_basic"});  // RFC 8414 §2's default
@@ -192,20 +192,20 @@ void run_oauth(const OAuthStep& step, StepRun& run) {
         result.status = answer.status;
         result.error = answer.json.is_object() ? answer.json.value("error", "") : "";
         result.token = answer.status == 200 && answer.json.is_object() && answer.json.contains("access_token");
-        out.statuses.push_back(answer.status);
+        out.burst.statuses.push_back(answer.status);
       }
       seen.methods.push_back(result);
     }
-    out.http_status = seen.metadata_status;
+    out.http.status = seen.metadata_status;
   } else if (step.request == OAuthRequest::forge) {
     const std::string body = probe_request(target.probe);
     for (const auto& forged : forge_with_published_keys(seen.jwks, forged_claims(target, seen, run.step.as))) {
       const http::Fields headers{{"Authorization", "Bearer " + forged.token}, {"Accept", "application/json, text/event-stream"}};
       const Answer answer = send(run, "POST", target.mcp_url, headers, body, "application/json", body);
       seen.forgeries.push_back({forged.made, answer.status});
-      out.statuses.push_back(answer.status);
+      out.burst.statuses.push_back(answer.status);
     }
-    out.http_status = seen.jwks_status;
+    out.http.status = seen.jwks_status;
   }
   out.oauth = std::move(seen);
 }

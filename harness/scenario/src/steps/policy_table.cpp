@@ -79,7 +79,7 @@ void run_policy_table(const PolicyTableStep& step, StepRun& run) {
     run.out.caveat = "the policy engine gave no decision at /v1/data/" + policy.decision_path +
                      " for any cell: no policy is loaded there, or the decision path is not the server's";
   }
-  run.out.http_status = 200;
+  run.out.http.status = 200;
   run.out.result = {{"cells", policy.cells.size()}, {"differing", differing}};
   run.record.note({{"policy_table", {{"url", url}, {"decision_path", policy.decision_path}, {"servers_own", own != nullptr},
                                      {"cells", policy.cells.size()}, {"differing", differing}, {"ms", sync::ms_since(started)}}}});

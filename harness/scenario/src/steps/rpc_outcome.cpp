@@ -16,12 +16,12 @@ std::string probe_request(const std::string& method) {
 }
 
 void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out) {
-  out.http_status = rpc.http_status;
-  out.headers = rpc.headers;
-  out.body = rpc.body;
-  out.rpc_result = rpc.result.has_value();
-  out.rpc_error = rpc.error ? std::optional<int>(rpc.error->code) : std::nullopt;
-  out.rpc_error_message = rpc.error ? rpc.error->message : "";
+  out.http.status = rpc.http_status;
+  out.http.headers = rpc.headers;
+  out.http.body = rpc.body;
+  out.rpc.result = rpc.result.has_value();
+  out.rpc.error = rpc.error ? std::optional<int>(rpc.error->code) : std::nullopt;
+  out.rpc.error_message = rpc.error ? rpc.error->message : "";
   if (rpc.result) out.result = nlohmann::json::parse(*rpc.result, nullptr, false);
 }
 

@@ -46,7 +46,7 @@ void run_spiffe(const SpiffeStep& step, StepRun& run) {
   } else {
     result["retired_kids"].push_back(old_kid);
   }
-  run.out.http_status = 200;
+  run.out.http.status = 200;
   run.out.result = result;
   Json note = result;
   note["spiffe"] = to_string(step.action);

@@ -17,11 +17,11 @@ void run_sql(const SqlStep& step, StepRun& run) {
   pqxx::connection connection(run.executor.stack().service("postgres").url);
   pqxx::nontransaction tx(connection);
   const pqxx::result rows = tx.exec(query);
-  out.sql_rows = static_cast<int>(rows.size());
-  if (!rows.empty() && rows.columns() > 0) out.sql_value = rows[0][0].is_null() ? "null" : rows[0][0].c_str();
+  out.sql.rows = static_cast<int>(rows.size());
+  if (!rows.empty() && rows.columns() > 0) out.sql.value = rows[0][0].is_null() ? "null" : rows[0][0].c_str();
   run.record.note({{"sql", query},
-                   {"rows", out.sql_rows},
-                   {"value", out.sql_value ? nlohmann::json(*out.sql_value) : nlohmann::json(nullptr)},
+                   {"rows", out.sql.rows},
+                   {"value", out.sql.value ? nlohmann::json(*out.sql.value) : nlohmann::json(nullptr)},
                    {"ms", sync::ms_since(started)}});
 }
 

@@ -68,20 +68,20 @@ std::string session_id_to_send(const SseStep& step, const mcp::Client& stream, c
 void take_answer(const std::string& message, const TargetProfile& profile, StepOutcome& out) {
   const Json response = Json::parse(message, nullptr, false);
   if (const auto error = response.find("error"); error != response.end() && error->is_object()) {
-    out.rpc_error = error->value("code", 0);
+    out.rpc.error = error->value("code", 0);
     return;
   }
   const Json result = response.value("result", Json());
-  out.rpc_result = !result.is_null();
+  out.rpc.result = !result.is_null();
   if (!result.is_object()) return;
-  out.tool_error = result.value("isError", false);
+  out.tool.error = result.value("isError", false);
   for (const auto& item : result.value("content", Json::array())) {
     if (item.is_object() && item.value("type", "") == "text") {
-      out.tool_text += (out.tool_text.empty() ? "" : "\n") + item.value("text", "");
+      out.tool.text += (out.tool.text.empty() ? "" : "\n") + item.value("text", "");
     }
   }
   const std::string structured = result.contains("structuredContent") ? result["structuredContent"].dump() : "";
-  out.result = tool_result_json(profile, structured, out.tool_text, result);
+  out.result = tool_result_json(profile, structured, out.tool.text, result);
 }
 
 void run_post(const SseStep& step, StepRun& run) {
@@ -124,12 +124,12 @@ void run_post(const SseStep& step, StepRun& run) {
   executor.answered(service, subject, limit, response.status);
   run.record.exchange("POST", origin + target, headers, message.dump(), response.status, response.headers, response.body,
                       sync::ms_since(started));
-  out.http_status = response.status;
-  out.statuses.push_back(response.status);
-  out.headers = response.headers;
-  out.body = response.body;
+  out.http.status = response.status;
+  out.burst.statuses.push_back(response.status);
+  out.http.headers = response.headers;
+  out.http.body = response.body;
   const Json parsed = Json::parse(response.body, nullptr, false);
-  if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) out.rpc_error = parsed["error"].value("code", 0);
+  if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) out.rpc.error = parsed["error"].value("code", 0);
 
   // The stream, until the call's answer comes on it or the watch ends.
   std::vector<std::string> arrived;
@@ -146,7 +146,7 @@ void run_post(const SseStep& step, StepRun& run) {
       arrived.push_back(std::move(text));
     }
   }
-  out.stream_messages = static_cast<int>(arrived.size());
+  out.stream.messages = static_cast<int>(arrived.size());
   run.record.note({{"stream",
                     {{"of", stream.owner.empty() ? "(no user)" : stream.owner},
                      {"watched_ms", sync::ms_since(started)},
@@ -157,9 +157,9 @@ void run_post(const SseStep& step, StepRun& run) {
                       ", " + std::to_string(arrived.size()) + " message(s) on " +
                       (stream.owner.empty() ? "the" : stream.owner + "'s") + " stream");
   if (!backend.empty() && profile.correlation == "traceparent") {
-    out.ledger_observed = true;
-    out.backend = backend;
-    out.ledger = ledger_entries(executor.stack().service(backend).url, trace.trace_id);
+    out.ledger.observed = true;
+    out.ledger.backend = backend;
+    out.ledger.entries = ledger_entries(executor.stack().service(backend).url, trace.trace_id);
   }
 }
 

@@ -90,23 +90,23 @@ void run_svid_token(const SvidTokenStep& step, StepRun& run) {
   const auto response = keycloak.post(url.path, http::form_encode(form), "application/x-www-form-urlencoded", headers);
   run.record.exchange("POST", token_url, headers, "(a client_credentials request with a JWT-SVID as client assertion)",
                       response.status, response.headers, response.body, sync::ms_since(started));
-  run.out.http_status = response.status;
-  run.out.headers = response.headers;
+  run.out.http.status = response.status;
+  run.out.http.headers = response.headers;
   Json body = Json::parse(response.body, nullptr, false);
   if (!body.is_object()) body = Json::object();
-  run.out.oauth_error = body.value("error", "");
+  run.out.grant.oauth_error = body.value("error", "");
   Json result = Json::object();
   for (const auto& [name, value] : body.items()) {
     if (name.find("token") == std::string::npos || name == "token_type") result[name] = value;
   }
   // The answer as body_contains and body_empty read it: without its tokens, as the result.
-  if (!response.body.empty()) run.out.body = result.dump();
+  if (!response.body.empty()) run.out.http.body = result.dump();
   if (body.contains("access_token") && body["access_token"].is_string()) {
     const auto claims = jose::unverified_payload(body["access_token"].get<std::string>());
     if (claims) result["claims"] = Json::parse(*claims, nullptr, false);
     if (step.dpop) result["bound_to_proof_key"] = result["claims"].value("/cnf/jkt"_json_pointer, "") == key.thumbprint();
   }
-  run.out.token_ok = response.status == 200 && body.contains("access_token");
+  run.out.grant.ok = response.status == 200 && body.contains("access_token");
   run.out.result = result;
 }
 

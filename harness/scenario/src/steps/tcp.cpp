@@ -39,11 +39,11 @@ void run_tcp(const TcpStep& step, StepRun& run) {
     answers.push_back(parser.take());
   }
   const load::ParsedResponse response = answers.empty() ? load::ParsedResponse{} : answers.front();
-  out.responses = static_cast<int>(answers.size());
-  out.http_status = response.status;
-  out.headers = response.headers;
-  out.body = response.body;
-  out.closed_after_ms = reply.closed_after_ms;
+  out.connection.responses = static_cast<int>(answers.size());
+  out.http.status = response.status;
+  out.http.headers = response.headers;
+  out.http.body = response.body;
+  out.connection.closed_after_ms = reply.closed_after_ms;
   std::string sent;
   for (const auto& chunk : send.chunks) sent += chunk;
   if (send.trickle_times > 0) sent += "… then \"" + send.trickle + "\" every " + std::to_string(step.trickle_every_ms) + " ms";

@@ -73,14 +73,14 @@ void get_fresh(const TokenStep& step, const std::string& name, StepRun& run) {
   try {
     HeldToken& held = run.state.tokens[name] =
         run.executor.login(out.caller, client_of(step), secret_of(step, run.executor), run.record, step.scope, step.dpop);
-    out.token_ok = true;
-    out.http_status = 200;
+    out.grant.ok = true;
+    out.http.status = 200;
     // Its claims, unverified, for result_json: what a scenario takes as given about the token
     // (an e-mail as preferred_username) is checked, not assumed.
     out.result = unverified_claims(held.value);
   } catch (const oidc::OidcError& e) {
-    out.oauth_error = e.error();
-    out.http_status = e.status();
+    out.grant.oauth_error = e.error();
+    out.http.status = e.status();
   }
 }
 
@@ -93,11 +93,11 @@ void refresh(const std::string& name, HeldToken& held, StepRun& run) {
         {held.user, {}, held.client, run.executor.users().client_secret(held.client)}, held.refresh);
     held.value = response.access_token;
     if (!response.refresh_token.empty()) held.refresh = response.refresh_token;
-    run.out.token_ok = true;
-    run.out.http_status = 200;
+    run.out.grant.ok = true;
+    run.out.http.status = 200;
   } catch (const oidc::OidcError& e) {
-    run.out.oauth_error = e.error();
-    run.out.http_status = e.status();
+    run.out.grant.oauth_error = e.error();
+    run.out.http.status = e.status();
   }
 }
 
@@ -113,7 +113,7 @@ void expire(const std::string& name, const HeldToken& held, StepRun& run) {
   const std::int64_t wait = std::max<std::int64_t>(0, exp + 1 - now);
   run.executor.announce_wait(static_cast<double>(wait), "until token \"" + name + "\" has expired");
   std::this_thread::sleep_until(std::chrono::system_clock::from_time_t(static_cast<std::time_t>(exp + 1)));
-  run.out.token_ok = true;
+  run.out.grant.ok = true;
   run.record.flow(held.user, "token expired", "waited " + std::to_string(wait) + " s until exp " + reports::utc_timestamp(exp) + " passed");
 }
 
@@ -129,7 +129,7 @@ void tamper(const TokenStep& step, const std::string& name, const HeldToken& hel
   HeldToken forged = held;
   forged.value = value.substr(0, first + 1) + codec::base64url_encode(claims.dump()) + value.substr(second);
   run.state.tokens[run.step.token_name.empty() ? name + "-tampered" : run.step.token_name] = forged;
-  run.out.token_ok = true;
+  run.out.grant.ok = true;
 }
 
 // The actions that make a new token from the identity provider or from another token.
@@ -153,17 +153,17 @@ void make_token(const TokenStep& step, StepRun& run) {
       if (!step.header.empty()) spec.header = substitute_json(Json::parse(step.header), run.resolve);
       if (!step.claims.empty()) spec.claims = substitute_json(Json::parse(step.claims), run.resolve);
       spec.payload_text = substitute(step.payload_text, run.resolve);
-      spec.sign = step.sign.empty() ? "keep" : step.sign;
+      spec.sign = *forge_signing(step.sign);  // the loader admitted only a signing's name
       spec.pad_bytes = step.pad_bytes;
       if (step.exp_in) spec.claims["exp"] = static_cast<std::int64_t>(std::time(nullptr)) + *step.exp_in;
       spec.encoding = step.encoding;
       const StackFile& stack = executor.stack();
-      const std::string jwks = spec.sign == "hs256_realm_public"
+      const std::string jwks = spec.sign == ForgeSigning::hs256_realm_public
                                    ? http::Client(stack.service("keycloak").url)
                                          .get("/realms/" + stack.realm + "/protocol/openid-connect/certs")
                                          .body
                                    : std::string();
-      if (spec.sign == "realm_key") spec.realm_key_kid = realm_key_kid(run);
+      if (spec.sign == ForgeSigning::realm_key) spec.realm_key_kid = realm_key_kid(run);
       made = from;
       made.value = forge_token(from.value, spec, jwks);
       made.refresh.clear();
@@ -200,13 +200,13 @@ void make_token(const TokenStep& step, StepRun& run) {
       made.user = "master-realm-admin";
     }
   } catch (const oidc::OidcError& e) {
-    out.oauth_error = e.error();
-    out.http_status = e.status();
+    out.grant.oauth_error = e.error();
+    out.http.status = e.status();
     return;
   }
   run.state.tokens[name] = made;
-  out.token_ok = true;
-  out.http_status = 200;
+  out.grant.ok = true;
+  out.http.status = 200;
   run.record.flow(out.caller, "token " + to_string(step.action), name + " → " + Recorder::masked(made.value));
 }
 
@@ -253,9 +253,7 @@ TokenStep read_token(const StepSource& source) {
   if (node["pad_bytes"].IsDefined()) {
     step.pad_bytes = static_cast<int>(bounded_integer(reader, node["pad_bytes"], Reader::join(field, "pad_bytes"), 1, 1'000'000));
   }
-  static const std::set<std::string> signs = {"", "keep", "strip", "cut", "attacker", "attacker_embedded_jwk",
-                                              "hs256_realm_public", "es256_zero", "realm_key"};
-  if (!signs.count(step.sign)) {
+  if (!forge_signing(step.sign)) {
     reader.fail(node["sign"], Reader::join(field, "sign"),
                 "expected keep, strip, cut, attacker, attacker_embedded_jwk, hs256_realm_public, es256_zero or realm_key");
   }

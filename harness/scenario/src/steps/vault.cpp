@@ -39,8 +39,8 @@ void run_vault(const VaultStep& step, StepRun& run) {
       try {
         jwt = vault_login_token(stack, executor.users().fixtures_dir(), held.value);
       } catch (const oidc::OidcError& e) {
-        out.http_status = e.status();
-        out.body = Json{{"error", e.error()}, {"error_description", e.description()}}.dump();
+        out.http.status = e.status();
+        out.http.body = Json{{"error", e.error()}, {"error_description", e.description()}}.dump();
         record.flow(out.caller, "token exchange", "refused by the identity provider: " + e.error() + " (" + e.description() + ")");
         return;
       }
@@ -63,33 +63,33 @@ void run_vault(const VaultStep& step, StepRun& run) {
     }
     const Json body = Json::parse(login.body, nullptr, false);
     if (login.status != 200 || !body.is_object()) {
-      out.http_status = login.status;
-      out.body = login.body;
+      out.http.status = login.status;
+      out.http.body = login.body;
       if (body.is_object()) {
-        for (const auto& error : body.value("errors", Json::array())) out.vault_errors.push_back(error.get<std::string>());
+        for (const auto& error : body.value("errors", Json::array())) out.vault.errors.push_back(error.get<std::string>());
       }
       return;
     }
     vault_token = body.value("/auth/client_token"_json_pointer, "");
     const std::string entity_id = body.value("/auth/entity_id"_json_pointer, "");
-    out.entity_name = executor.users().entity_name(entity_id);
+    out.vault.entity_name = executor.users().entity_name(entity_id);
     record.flow(out.caller, "Vault login and entity",
                 "auth/jwt/login role user → token " + Recorder::masked(vault_token) + ", entity " +
-                    (out.entity_name.empty() ? entity_id : out.entity_name));
+                    (out.vault.entity_name.empty() ? entity_id : out.vault.entity_name));
     if (step.whoami) {
       // Ask Vault itself, with the user's own token, as a server would.
       const auto started_lookup = sync::SteadyClock::now();
       const auto self = client.request("GET", "auth/token/lookup-self", vault_token);
       record.exchange("GET", entry.url + "/v1/auth/token/lookup-self", {}, "", self.status, {}, self.body,
                       sync::ms_since(started_lookup));
-      out.http_status = self.status;
+      out.http.status = self.status;
       const Json info = Json::parse(self.body, nullptr, false);
       if (self.status == 200 && info.is_object()) {
         const std::string id = info.value("/data/entity_id"_json_pointer, "");
         try {
-          out.entity_name = client.entity_name(id, vault_token);
+          out.vault.entity_name = client.entity_name(id, vault_token);
         } catch (const vault::VaultError&) {
-          out.entity_name = executor.users().entity_name(id);  // the user's token may not read its entity
+          out.vault.entity_name = executor.users().entity_name(id);  // the user's token may not read its entity
         }
       }
       return;
@@ -100,12 +100,12 @@ void run_vault(const VaultStep& step, StepRun& run) {
   const auto started = sync::SteadyClock::now();
   const auto response = client.request(step.method, path, vault_token, body);
   record.exchange(step.method, entry.url + "/v1/" + path, {}, body, response.status, {}, response.body, sync::ms_since(started));
-  out.http_status = response.status;
-  out.body = response.body;
+  out.http.status = response.status;
+  out.http.body = response.body;
   const Json parsed = Json::parse(response.body, nullptr, false);
   if (parsed.is_object()) {
     out.result = parsed;
-    for (const auto& error : parsed.value("errors", Json::array())) out.vault_errors.push_back(error.get<std::string>());
+    for (const auto& error : parsed.value("errors", Json::array())) out.vault.errors.push_back(error.get<std::string>());
   }
   if (out.caller != "root") record.flow(out.caller, "Vault path", step.method + " " + path + " → " + std::to_string(response.status));
 }

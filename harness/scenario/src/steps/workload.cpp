@@ -93,12 +93,12 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
     }
     const auto started = sync::SteadyClock::now();
     response = client.request("POST", step.path, headers, body, "application/json");
-    out.statuses.push_back(response.status);
+    out.burst.statuses.push_back(response.status);
     const std::string retry_after = http::find_field(response.headers, "Retry-After").value_or("");
-    out.calls.push_back({started, sync::SteadyClock::now(), response.status, retry_after});
+    out.burst.calls.push_back({started, sync::SteadyClock::now(), response.status, retry_after});
     if (step.repeat > 1) {
-      if (response.status == 200) ++out.accepted;
-      if (response.status == 429) out.retry_after = retry_after;
+      if (response.status == 200) ++out.burst.accepted;
+      if (response.status == 429) out.burst.retry_after = retry_after;
       // The burst's first call and its end, not every one of its calls.
       const bool stops = response.status == 429 && !step.past_refusals;
       if (i == 0 || stops || i == sends - 1) {
@@ -108,7 +108,7 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
       continue;
     }
     run.record.exchange("POST", url, headers, body, response.status, response.headers, response.body, sync::ms_since(started));
-    if (step.batch > 0 && response.status == 429) out.retry_after = retry_after;
+    if (step.batch > 0 && response.status == 429) out.burst.retry_after = retry_after;
     if (response.status == 200) continue;
     if (i == 0 && sends == 2) {
       throw std::runtime_error("the proof's first use was refused (HTTP " + std::to_string(response.status) +
@@ -116,14 +116,14 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
     }
     break;
   }
-  out.http_status = response.status;
-  out.headers = response.headers;
-  out.body = response.body;
+  out.http.status = response.status;
+  out.http.headers = response.headers;
+  out.http.body = response.body;
   const Json parsed = Json::parse(response.body, nullptr, false);
   if (!parsed.is_discarded()) {
-    out.rpc_result = parsed.is_object() && parsed.contains("result");
+    out.rpc.result = parsed.is_object() && parsed.contains("result");
     if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
-      out.rpc_error = parsed["error"].value("code", 0);
+      out.rpc.error = parsed["error"].value("code", 0);
     }
     out.result = parsed;
   }
