@@ -1,6 +1,5 @@
 // mcp-harness probe: finds out what it can of an MCP server and writes a starting stack file.
 #include <cstdio>
-#include <sstream>
 #include <stdexcept>
 
 #include "commands.h"
@@ -10,22 +9,13 @@
 #include "mcph/harness/scenario/target_probe.h"
 #include "mcph/harness/stack/stack_file.h"
 #include "mcph/proc/private_file.h"
+#include "mcph/text/words.h"
 #include "probe_stack_file.h"
+#include "run_summary.h"
 #include "scenario_selection.h"
 
 namespace mcph::harness::cli {
 namespace {
-
-// run's exit code for what the harness could not decide, a target not reached among it.
-constexpr int kNotReached = 4;
-
-// --token-command's words, split on white space: the command runs without a shell.
-std::vector<std::string> command_words(const std::string& command) {
-  std::istringstream in(command);
-  std::vector<std::string> words;
-  for (std::string word; in >> word;) words.push_back(word);
-  return words;
-}
 
 void print_lines(const char* heading, const std::vector<std::string>& lines) {
   if (lines.empty()) return;
@@ -70,7 +60,7 @@ int probe_command(int argc, char** argv) {
   if (!flags.get("token-command").empty()) {
     try {
       // The token is only ever sent to the probed server, never printed, logged or written.
-      options.token = run_token_command("probe", command_words(flags.get("token-command")));
+      options.token = run_token_command("probe", text::words(flags.get("token-command")));
     } catch (const std::runtime_error& e) {
       std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
       return 2;
@@ -86,7 +76,7 @@ int probe_command(int argc, char** argv) {
   if (!facts.not_reached.empty()) {
     std::fprintf(stderr, "%s: %s not reached: %s\nNothing written: is the server running, and is that its URL?\n",
                  program.c_str(), url.c_str(), facts.not_reached.c_str());
-    return kNotReached;
+    return kExitInconclusive;
   }
 
   const ProbedStack written = probed_stack_file(facts, flags.get("name"));
@@ -105,7 +95,7 @@ int probe_command(int argc, char** argv) {
   if (!not_applicable.empty()) std::printf("until then:\n%s", not_applicable.c_str());
   std::printf("wrote %s (a starting point: check every value)\n", flags.get("out").c_str());
   std::fflush(stdout);
-  return facts.transport.empty() && !facts.challenge ? kNotReached : 0;
+  return facts.transport.empty() && !facts.challenge ? kExitInconclusive : 0;
 }
 
 }  // namespace mcph::harness::cli

@@ -106,7 +106,7 @@ int run_exit_code(const reports::RunReport& report, bool strict_baseline) {
   const reports::Counts counts = report.counts();
   if (counts.failures > counts.accepted || counts.errors > counts.inconclusive) return 1;
   if (strict_baseline && report.baseline && !report.baseline->stale.empty()) return 1;
-  return counts.inconclusive > 0 ? 4 : 0;
+  return counts.inconclusive > 0 ? kExitInconclusive : 0;
 }
 
 }  // namespace mcph::harness::cli

@@ -17,5 +17,7 @@ std::string run_summary(const reports::RunReport& report);
 // every finding the run's baseline accepts does not count; with `strict_baseline`, a baseline entry
 // that matched nothing is 1.
 int run_exit_code(const reports::RunReport& report, bool strict_baseline = false);
+// That 4: what the harness could not decide, a target not reached among it (probe's too).
+inline constexpr int kExitInconclusive = 4;
 
 }  // namespace mcph::harness::cli

@@ -6,10 +6,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <set>
-#include <sstream>
 
 #include "mcph/http/message.h"
 #include "mcph/text/join.h"
+#include "mcph/text/words.h"
 #include "oauth_metadata_urls.h"
 
 namespace mcph::harness {
@@ -61,12 +61,7 @@ bool is_number(const Json& claims, const char* name) { return claims.contains(na
 
 }  // namespace
 
-std::vector<std::string> scope_words(const std::string& scope) {
-  std::istringstream in(scope);
-  std::vector<std::string> out;
-  for (std::string word; in >> word;) out.push_back(word);
-  return out;
-}
+std::vector<std::string> scope_words(const std::string& scope) { return text::words(scope); }
 
 reports::Check check_token_error(const Json& want, const StepOutcome& outcome) {
   const OAuthObservation* seen = observation(outcome);
