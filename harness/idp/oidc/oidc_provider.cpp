@@ -127,10 +127,21 @@ std::vector<ProvisionedUser> signed_in_users(TokenCache& cache, const OidcDiscov
 
 }  // namespace
 
+OidcDiscovery OidcProvider::discovery(const std::string& issuer, bool fresh) const {
+  {
+    const std::lock_guard lock(discoveries_mutex_);
+    if (const auto kept = discoveries_.find(issuer); !fresh && kept != discoveries_.end()) return kept->second;
+  }
+  OidcDiscovery found = discover(issuer);
+  const std::lock_guard lock(discoveries_mutex_);
+  discoveries_[issuer] = found;
+  return found;
+}
+
 ProvisionResult OidcProvider::provision(IdentityProviderSite& site, const ProvisionTarget& vault,
                                         const ProvisionOptions& options) const {
   say(options, "oidc: discovery of " + issuer_of(site) + ", each identity signed in (no admin call)");
-  const OidcDiscovery provider = discover(issuer_of(site));
+  const OidcDiscovery provider = discovery(issuer_of(site), true);
   std::vector<ProvisionedUser> users = signed_in_users(tokens_, provider, identities_of(site), options, nullptr);
   return provision_vault(vault, options, std::move(users), vault_binding(site, options));
 }
@@ -140,7 +151,7 @@ std::vector<Drift> OidcProvider::check(const IdentityProviderSite& site, const P
   say(options, "oidc: discovery of " + issuer_of(site) + ", each identity signed in");
   OidcDiscovery provider;
   try {
-    provider = discover(issuer_of(site));
+    provider = discovery(issuer_of(site), true);
   } catch (const std::runtime_error& e) {
     return {{"OIDC provider " + issuer_of(site), e.what()}};
   }
@@ -153,7 +164,7 @@ std::vector<Drift> OidcProvider::check(const IdentityProviderSite& site, const P
 // Vault trusts the provider's keys and issuer as its discovery document gives them, and its role
 // `user` takes tokens issued for Vault's audience, as on the stacks the harness administers.
 VaultJwtBinding OidcProvider::vault_binding(const IdentityProviderSite& site, const ProvisionOptions&) const {
-  const OidcDiscovery provider = discover(issuer_of(site));
+  const OidcDiscovery provider = discovery(issuer_of(site));
   VaultJwtBinding binding;
   binding.config = {{"jwks_url", provider.jwks_uri},
                     {"bound_issuer", provider.issuer},
@@ -165,7 +176,7 @@ VaultJwtBinding OidcProvider::vault_binding(const IdentityProviderSite& site, co
 }
 
 McpServerTrust OidcProvider::mcp_server_trust(const IdentityProviderSite& site, const std::string&) const {
-  const OidcDiscovery provider = discover(issuer_of(site));
+  const OidcDiscovery provider = discovery(issuer_of(site));
   return {{"--issuer", provider.issuer, "--jwks-url", provider.jwks_uri}, {}};
 }
 
@@ -177,7 +188,7 @@ SignIn OidcProvider::sign_in(const IdentityProviderSite& site, const UserSignIn&
     throw std::runtime_error("identity " + identity.name + " signs in through its own client only, not " + user.client_id +
                              " (the identity provider is not administered by the harness)");
   }
-  const OidcDiscovery provider = discover(issuer_of(site));
+  const OidcDiscovery provider = discovery(issuer_of(site));
   const std::string scope = identity.scope.empty() ? user.scope : identity.scope;
   SignIn signed_in;
   signed_in.tokens = tokens_of(tokens_, provider, identity, scope);
@@ -194,7 +205,7 @@ oidc::TokenResponse OidcProvider::refresh(const IdentityProviderSite& site, cons
                                           const std::string& refresh_token) const {
   const std::vector<OidcIdentity> identities = identities_of(site);
   const OidcIdentity& identity = identity_named(identities, site, user.username);
-  const OidcDiscovery provider = discover(issuer_of(site));
+  const OidcDiscovery provider = discovery(issuer_of(site));
   return oidc::TokenClient::at_endpoint(provider.token_endpoint, {identity.client_id, identity.client_secret})
       .refresh(refresh_token);
 }
@@ -202,7 +213,7 @@ oidc::TokenResponse OidcProvider::refresh(const IdentityProviderSite& site, cons
 std::string OidcProvider::subject(const IdentityProviderSite& site, const std::string& username) const {
   const std::vector<OidcIdentity> identities = identities_of(site);
   const OidcIdentity& identity = identity_named(identities, site, username);
-  const OidcDiscovery provider = discover(issuer_of(site));
+  const OidcDiscovery provider = discovery(issuer_of(site));
   const std::string sub = claims_of(tokens_of(tokens_, provider, identity, identity.scope).access_token).value("sub", "");
   if (sub.empty()) throw std::runtime_error("identity " + username + ": its access token has no sub");
   return sub;

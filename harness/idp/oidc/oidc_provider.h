@@ -5,7 +5,11 @@
 // (oidc_identities.h: a private file or the environment), holds their tokens renewed before
 // they expire, and binds Vault's JWT auth to the provider's keys and issuer. The scenarios that
 // need an administered provider are not applicable to it (administered()).
+#include <map>
+#include <mutex>
+
 #include "mcph/harness/idp/identity_provider.h"
+#include "oidc_discovery.h"
 #include "token_cache.h"
 
 namespace mcph::harness {
@@ -45,7 +49,13 @@ class OidcProvider final : public IdentityProvider {
   std::string claims_summary(const nlohmann::json& claims) const override;
 
  private:
+  // The issuer's discovery document, fetched once and kept for every sign-in after it; `fresh`
+  // (provision, check) fetches it again and keeps that one.
+  OidcDiscovery discovery(const std::string& issuer, bool fresh = false) const;
+
   mutable TokenCache tokens_;
+  mutable std::mutex discoveries_mutex_;
+  mutable std::map<std::string, OidcDiscovery> discoveries_;
 };
 
 }  // namespace mcph::harness
