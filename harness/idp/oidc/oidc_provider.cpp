@@ -14,8 +14,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-// The audience of the tokens Vault's role takes: what the MCP servers log in to Vault with.
-constexpr const char* kVaultAudience = "vault";
+// The audience of the tokens Vault's role takes when the stack file names none: what the MCP
+// servers log in to Vault with on the stacks the harness administers.
+constexpr const char* kDefaultVaultAudience = "vault";
 // The realm fixture's client scenarios sign in through by default: an identity's own stands for it.
 constexpr const char* kDefaultClient = "mcp-client";
 
@@ -162,7 +163,8 @@ std::vector<Drift> OidcProvider::check(const IdentityProviderSite& site, const P
 }
 
 // Vault trusts the provider's keys and issuer as its discovery document gives them, and its role
-// `user` takes tokens issued for Vault's audience, as on the stacks the harness administers.
+// `user` takes the tokens the servers log in with: those issued for the stack file's
+// `vault_audience` (a tenant's own), else for `vault`, as on the stacks the harness administers.
 VaultJwtBinding OidcProvider::vault_binding(const IdentityProviderSite& site, const ProvisionOptions&) const {
   const OidcDiscovery provider = discovery(issuer_of(site));
   VaultJwtBinding binding;
@@ -170,7 +172,8 @@ VaultJwtBinding OidcProvider::vault_binding(const IdentityProviderSite& site, co
                     {"bound_issuer", provider.issuer},
                     {"jwt_supported_algs", Json::array({"RS256"})}};
   binding.config_object = "Vault jwt config (JWKS of " + provider.issuer + ")";
-  binding.role = {{"bound_audiences", Json::array({kVaultAudience})}, {"claim_mappings", {{"azp", "azp"}}}};
+  binding.role = {{"bound_audiences", Json::array({site.fields.vault_audience.empty() ? kDefaultVaultAudience
+                                                                                    : site.fields.vault_audience})}, {"claim_mappings", {{"azp", "azp"}}}};
   binding.role_object = "Vault JWT role user";
   return binding;
 }

@@ -45,6 +45,10 @@ class OidcProviderTest : public ::testing::Test {
     }
     identities.push_back({{"name", "carol"}, {"kind", "user"}, {"grant", "token_command"},
                           {"command", {"/bin/echo", carol_token_}}});
+    write(identities);
+  }
+
+  void write(const nlohmann::json& identities) {
     site_.fields.identities_file = (dir_.path() / "identities.json").string();
     std::ofstream(site_.fields.identities_file) << nlohmann::json{{"identities", identities}}.dump();
     ::chmod(site_.fields.identities_file.c_str(), 0600);
@@ -110,6 +114,54 @@ TEST_F(OidcProviderTest, CheckNamesAnIdentityThatCannotSignInAndAnotherIssuer) {
   const auto wrong_issuer = provider_.check(other, standin_vault_.target, {});
   ASSERT_EQ(wrong_issuer.size(), 1u);
   EXPECT_THAT(wrong_issuer.front().difference, HasSubstr("names the issuer " + site_.url + ", not the stack file's"));
+}
+
+// The grants other than the password's, each at the provider's token endpoint: a refresh token
+// its owner got once, and an agent's client credentials.
+TEST_F(OidcProviderTest, SignsInWithARefreshTokenAndWithClientCredentials) {
+  IdentityProviderSite admin_site;
+  admin_site.url = keycloak_->url();
+  const FixtureFiles fixtures = FixtureFiles::in(default_fixtures_dir());
+  const std::string bob_refresh = keycloak_provider_.sign_in(admin_site, {"bob", "bob123"}).tokens.refresh_token;
+  ASSERT_FALSE(bob_refresh.empty());
+  write(nlohmann::json::array(
+      {{{"name", "bob"}, {"kind", "user"}, {"client_id", "mcp-client"},
+        {"client_secret", realm_client_secret(fixtures, "mcp-client")}, {"grant", "refresh_token"},
+        {"refresh_token", bob_refresh}},
+       {{"name", "ci-bot"}, {"kind", "agent"}, {"client_id", "other-app"},
+        {"client_secret", realm_client_secret(fixtures, "other-app")}, {"grant", "client_credentials"}}}));
+
+  EXPECT_EQ(provider_.subject(site_, "bob"), keycloak_provider_.subject(admin_site, "bob"));
+  const SignIn bot = provider_.sign_in(site_, {"ci-bot", "", "other-app"});
+  const auto claims = claims_of(bot.tokens.access_token);
+  EXPECT_EQ(claims.value("azp", ""), "other-app");
+  EXPECT_FALSE(claims.value("sub", "").empty());
+  EXPECT_THAT(bot.flow, HasSubstr("client_credentials at " + site_.url + " as ci-bot, client other-app"));
+  EXPECT_TRUE(provider_.check(site_, standin_vault_.target, {}).empty());
+}
+
+// A token nearer its end than the renewal margin (a client whose tokens live 10 s) is renewed at
+// the provider with its refresh token: the same session (sid), a new token.
+TEST_F(OidcProviderTest, RenewsAShortLivedTokenWithItsRefreshToken) {
+  write(nlohmann::json::array(
+      {{{"name", "alice"}, {"kind", "user"}, {"client_id", "mcp-client-short-lived"},
+        {"client_secret", realm_client_secret(FixtureFiles::in(default_fixtures_dir()), "mcp-client-short-lived")},
+        {"grant", "password"}, {"password", "alice123"}}}));
+  const UserSignIn alice{"alice", "", "mcp-client-short-lived"};
+  const auto first = provider_.sign_in(site_, alice).tokens;
+  const auto second = provider_.sign_in(site_, alice).tokens;
+  EXPECT_NE(second.access_token, first.access_token);
+  const std::string sid = claims_of(first.access_token).value("sid", "");
+  ASSERT_FALSE(sid.empty());
+  EXPECT_EQ(claims_of(second.access_token).value("sid", ""), sid) << "signed in anew instead of refreshing";
+}
+
+// Vault's role binds the audience the provider's tokens carry for the stack's servers, when the
+// stack file names one; `vault` when it does not.
+TEST_F(OidcProviderTest, BindsVaultsRoleToTheStackFilesAudience) {
+  EXPECT_EQ(provider_.vault_binding(site_, {}).role["bound_audiences"], nlohmann::json::array({"vault"}));
+  site_.fields.vault_audience = "api://mcp-servers";
+  EXPECT_EQ(provider_.vault_binding(site_, {}).role["bound_audiences"], nlohmann::json::array({"api://mcp-servers"}));
 }
 
 }  // namespace

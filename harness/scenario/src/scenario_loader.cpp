@@ -11,6 +11,7 @@
 
 #include "expectation_kinds.h"
 #include "steps/step_kind.h"
+#include "mcph/harness/idp/identity_provider_kind.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/reports/taxonomy.h"
@@ -142,8 +143,8 @@ void read_service_needs(const Reader& reader, const YAML::Node& node, const std:
   needs.where = reader.where(node);
   if (const YAML::Node idp = node["idp"]; idp.IsDefined()) {
     needs.idp = reader.text(idp, field + ".idp");
-    if (needs.idp != "keycloak" && needs.idp != "cognito" && needs.idp != "any") {
-      reader.fail(idp, field + ".idp", "expected keycloak, cognito or any");
+    if (needs.idp != "any" && !parse_identity_provider(needs.idp)) {
+      reader.fail(idp, field + ".idp", "expected keycloak, cognito, oidc or any");
     }
   }
   needs.services = read_names(reader, node["services"], field + ".services", "", "the stack's service names");

@@ -55,8 +55,11 @@ std::optional<std::string> identity_provider_missing(const ServiceNeeds& needs, 
   const std::string where = " (" + needs.where.to_string() + ")";
   const std::string has = to_string(stack.idp);
   if (needs.idp != "any" && needs.idp != has) {
+    // `up` starts the providers it administers; one it does not is named by an external stack file.
+    const std::string how = needs.idp == "oidc" ? "an external stack file with \"idp\": \"oidc\""
+                                                : "mcp-harness up --idp " + needs.idp;
     return "not applicable: it is about a stack whose identity provider is " + needs.idp + where +
-           ", and this stack's is " + has + " (mcp-harness up --idp " + needs.idp + ")";
+           ", and this stack's is " + has + " (" + how + ")";
   }
   const std::string entry = stack.identity_provider().service();
   if (stack.find_service(entry)) return std::nullopt;

@@ -103,7 +103,7 @@ TEST(FamilyTable, AScenarioSaysWhatItIsAboutBesideItsFile) {
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    needs: {generated_users: 3}\n    steps:\n      - wait: 1s\n"),
               HasSubstr("x.yaml:3: scenarios[0].needs.generated_users: unknown key"));
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    needs: {idp: okta}\n    steps:\n      - wait: 1s\n"),
-              HasSubstr("scenarios[0].needs.idp: expected keycloak, cognito or any"));
+              HasSubstr("scenarios[0].needs.idp: expected keycloak, cognito, oidc or any"));
 }
 
 TEST(FamilyTable, AScenarioAboutAServiceTheStackLeftOutIsSkippedSayingWhy) {
@@ -127,6 +127,14 @@ TEST(FamilyTable, AScenarioAboutAServiceTheStackLeftOutIsSkippedSayingWhy) {
   const StackFile cognito = StackFile::parse(R"({"mode": "local", "idp": "cognito", "services": {}})");
   EXPECT_THAT(services_missing(keycloak_only, keycloak_only.scenarios[0], cognito).value_or(""),
               HasSubstr("identity provider is keycloak (x.yaml:3), and this stack's is cognito"));
+  // A provider the harness does not administer is named by a stack file, not brought up.
+  const auto oidc_only = parse_scenario_file(
+      "scenarios:\n  - name: a\n    needs: {idp: oidc}\n    steps:\n      - wait: 1s\n", "x.yaml");
+  EXPECT_THAT(services_missing(oidc_only, oidc_only.scenarios[0], cognito).value_or(""),
+              HasSubstr("this stack's is cognito (an external stack file with \"idp\": \"oidc\")"));
+  const StackFile oidc = StackFile::parse(
+      R"({"mode": "external", "idp": "oidc", "services": {"oidc": {"url": "https://idp.example"}}})");
+  EXPECT_EQ(services_missing(oidc_only, oidc_only.scenarios[0], oidc), std::nullopt);
 }
 
 // What a scenario needs of its target beyond a service (`needs: {auth: [...], capabilities:

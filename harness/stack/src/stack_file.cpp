@@ -84,6 +84,7 @@ const std::vector<TextKey>& text_keys() {
       {"app_client_secret", [](ServiceEntry& e) -> std::string& { return e.idp.app_client_secret; }},
       {"issuer", [](ServiceEntry& e) -> std::string& { return e.idp.issuer; }},
       {"identities_file", [](ServiceEntry& e) -> std::string& { return e.idp.identities_file; }},
+      {"vault_audience", [](ServiceEntry& e) -> std::string& { return e.idp.vault_audience; }},
       {"token", [](ServiceEntry& e) -> std::string& { return e.vault.token; }},
       {"audit_log", [](ServiceEntry& e) -> std::string& { return e.vault.audit_log; }},
       {"binary", [](ServiceEntry& e) -> std::string& { return e.vault.binary; }},

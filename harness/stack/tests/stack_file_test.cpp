@@ -102,13 +102,15 @@ TEST(StackFileTest, TheIdentityProviderAndACognitoPoolSurviveARoundTrip) {
 TEST(StackFileTest, AnOidcProvidersIdentitiesFileIsFoundBesideTheStackFile) {
   StackFile stack = StackFile::parse(
       R"({"mode": "external", "idp": "oidc", "services": {"oidc": {"url": "https://idp.example/realms/team",
-          "issuer": "https://idp.example/realms/team", "identities_file": "secrets/identities.yaml"}}})");
+          "issuer": "https://idp.example/realms/team", "identities_file": "secrets/identities.yaml",
+          "vault_audience": "api://mcp-servers"}}})");
   EXPECT_EQ(stack.idp, IdentityProviderKind::oidc);
   EXPECT_EQ(stack.identity_provider().service(), "oidc");
   stack.directory = "/etc/team";
   const IdentityProviderSite site = stack.identity_provider_site({});
   EXPECT_EQ(site.fields.identities_file, "/etc/team/secrets/identities.yaml");
   EXPECT_EQ(site.fields.issuer, "https://idp.example/realms/team");
+  EXPECT_EQ(site.fields.vault_audience, "api://mcp-servers");
   EXPECT_EQ(StackFile::parse(stack.to_json()).to_json(), stack.to_json());
 }
 

@@ -32,6 +32,7 @@ struct IdentityProviderFields {
   std::string app_client_secret;  // key "app_client_secret"
   std::string issuer;             // key "issuer": https://cognito-idp.<region>.amazonaws.com/<pool>
   std::string identities_file;    // key "identities_file": relative to the stack file's directory
+  std::string vault_audience;     // key "vault_audience": the `aud` Vault's role takes; empty: "vault"
   std::string user() const { return admin_user.empty() ? "admin" : admin_user; }
   std::string password() const { return admin_password.empty() ? "admin" : admin_password; }
 };
