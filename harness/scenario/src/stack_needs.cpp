@@ -202,7 +202,7 @@ std::optional<std::string> administration_needed(const ScenarioFile& file, const
     // The exchange for Vault's audience is an MCP server's client's, which only an administered
     // provider's fixtures give the harness: the user's own token would be refused, for nothing Vault did.
     const auto* vault = step.get_if<VaultStep>();
-    if (vault && vault->login == "exchanged" && step.as != "root") {
+    if (vault && vault->login == VaultLogin::exchanged && step.as != "root") {
       needed = "it logs in to Vault as an MCP server does, with a token exchanged at the identity provider by a "
                "server's client (vault: " + std::string(vault->whoami ? "whoami" : vault->path) + ")";
     }

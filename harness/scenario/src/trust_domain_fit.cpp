@@ -11,7 +11,7 @@ std::optional<std::string> trust_domain_cannot(const Scenario& scenario, const S
              "schedule (the harness rotates them on mock-spiffe only)";
     }
     const auto* svid = step.get_if<SvidTokenStep>();
-    if (!svid || svid->sign != "trust_domain" || !svid->svid.empty()) continue;
+    if (!svid || svid->sign != SvidSigner::trust_domain || !svid->svid.empty()) continue;
     if (!svid->sub.empty()) {
       return "not applicable: it needs the trust domain to sign an SVID for another trust domain's SPIFFE ID, which "
              "the real SPIRE of this stack never mints (mock-spiffe's \"foreign\")";

@@ -31,7 +31,7 @@ Scenario with_step(StepSpec spec) {
 TEST(TrustDomainFitTest, SpireIsAskedForWhatItsWorkloadApiGives) {
   EXPECT_EQ(trust_domain_cannot(with_step(SvidTokenStep{}), stack_with_spiffe("native")), std::nullopt);
   SvidTokenStep attacker;
-  attacker.sign = "attacker_new_kid";
+  attacker.sign = SvidSigner::attacker_new_kid;
   attacker.ttl = 1;  // signed by the harness itself: any lifetime
   EXPECT_EQ(trust_domain_cannot(with_step(attacker), stack_with_spiffe("native")), std::nullopt);
 }

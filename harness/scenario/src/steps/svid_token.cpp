@@ -33,22 +33,22 @@ std::int64_t now_seconds() {
 }
 
 Json audience_of(const SvidTokenStep& step, const std::string& issuer) {
-  if (step.audience == "other") return "https://elsewhere.example/realms/other";
-  if (step.audience == "several") return Json::array({issuer, "https://elsewhere.example"});
+  if (step.audience == SvidAudience::other) return "https://elsewhere.example/realms/other";
+  if (step.audience == SvidAudience::several) return Json::array({issuer, "https://elsewhere.example"});
   return issuer;
 }
 
 // An SVID as the step wants it: minted by the trust domain, or forged.
 std::string assertion(const SvidTokenStep& step, const WorkloadClient& workloads, const std::string& subject) {
   const Json audience = audience_of(step, workloads.issuer());
-  if (step.sign == "trust_domain") return workloads.svid(subject, audience, step.ttl, !step.sub.empty());
+  if (step.sign == SvidSigner::trust_domain) return workloads.svid(subject, audience, step.ttl, !step.sub.empty());
   const std::int64_t now = now_seconds();
   const Json claims = {{"sub", subject}, {"aud", audience.is_array() ? audience : Json::array({audience})},
                        {"exp", now + step.ttl}, {"iat", now}};
-  if (step.sign == "none") {
+  if (step.sign == SvidSigner::none) {
     return codec::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." + codec::base64url_encode(claims.dump()) + ".";
   }
-  const std::string kid = step.sign == "attacker_same_kid" ? workloads.bundle_kid() : "attacker-kid";
+  const std::string kid = step.sign == SvidSigner::attacker_same_kid ? workloads.bundle_kid() : "attacker-kid";
   return jose::sign_jwt(jose::Key::generate_ec_p256(), jose::Alg::ES256, claims.dump(), kid);
 }
 
@@ -119,13 +119,12 @@ SvidTokenStep read_svid_token(const StepSource& source) {
   SvidTokenStep step;
   step.agent = reader.required_text(value, "agent", here);
   step.svid_of = reader.text_or(value, "svid_of", here);
-  step.audience = reader.text_or(value, "audience", here, step.audience);
-  if (step.audience != "issuer" && step.audience != "other" && step.audience != "several") {
-    reader.fail(value["audience"], Reader::join(here, "audience"), "expected issuer, other or several");
+  if (value["audience"].IsDefined()) {
+    step.audience = read_choice<SvidAudience>(reader, value["audience"], Reader::join(here, "audience"), kSvidAudiences,
+                                              "SVID audience");
   }
-  step.sign = reader.text_or(value, "sign", here, step.sign);
-  if (step.sign != "trust_domain" && step.sign != "attacker_same_kid" && step.sign != "attacker_new_kid" && step.sign != "none") {
-    reader.fail(value["sign"], Reader::join(here, "sign"), "expected trust_domain, attacker_same_kid, attacker_new_kid or none");
+  if (value["sign"].IsDefined()) {
+    step.sign = read_choice<SvidSigner>(reader, value["sign"], Reader::join(here, "sign"), kSvidSigners, "SVID signer");
   }
   step.sub = reader.text_or(value, "sub", here);
   if (value["ttl"].IsDefined()) step.ttl = static_cast<int>(bounded_integer(reader, value["ttl"], Reader::join(here, "ttl"), 1, 86400));

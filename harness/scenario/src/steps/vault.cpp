@@ -34,7 +34,7 @@ void run_vault(const VaultStep& step, StepRun& run) {
   } else {
     const HeldToken& held = executor.token_for(run.step, run.state, out, record);
     std::string jwt = held.value;
-    if (step.login == "exchanged") {
+    if (step.login == VaultLogin::exchanged) {
       // As an MCP server does: Vault's role takes only tokens issued for Vault.
       try {
         jwt = vault_login_token(stack, executor.users().fixtures_dir(), held.value);
@@ -55,7 +55,7 @@ void run_vault(const VaultStep& step, StepRun& run) {
                     login.body, sync::ms_since(started));
     // The stack opened Vault's role to the users' own tokens (fit_vault_to_target_profiles):
     // Vault taking one says nothing of Vault, and the defect is the servers', found as theirs.
-    const auto passing = login.status == 200 && step.login == "raw" ? caller_token_servers(stack) : std::vector<std::string>{};
+    const auto passing = login.status == 200 && step.login == VaultLogin::raw ? caller_token_servers(stack) : std::vector<std::string>{};
     if (!passing.empty()) {
       out.caveat = "on this stack Vault's role user takes the users' own tokens, because " + text::join(passing) +
                    " log in to Vault with their caller's token (vault_login caller_token), which is found against them as"
@@ -121,8 +121,9 @@ VaultStep read_vault(const StepSource& source) {
     return step;
   }
   reader.only_keys(value, here, {"path", "method", "body", "whoami", "login"});
-  step.login = reader.text_or(value, "login", here, "exchanged");
-  if (step.login != "exchanged" && step.login != "raw") reader.fail(value["login"], Reader::join(here, "login"), "expected exchanged or raw");
+  if (value["login"].IsDefined()) {
+    step.login = read_choice<VaultLogin>(reader, value["login"], Reader::join(here, "login"), kVaultLogins, "vault login");
+  }
   step.whoami = value["whoami"].IsDefined() && reader.text(value["whoami"], Reader::join(here, "whoami")) == "true";
   if (step.whoami && value["path"].IsDefined()) reader.fail(value, here, "whoami and path: give one");
   if (!step.whoami) step.path = reader.required_text(value, "path", here);

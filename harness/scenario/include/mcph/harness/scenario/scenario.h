@@ -116,13 +116,16 @@ struct HttpStep {
   std::optional<DpopPresentation> dpop;
 };
 
+// How the user's token reaches Vault's JWT login: `exchanged` for a Vault-audience token as the
+// MCP servers do (the default), or `raw`, the held token itself (attacks on Vault).
+enum class VaultLogin { exchanged, raw };
+inline constexpr std::array<std::string_view, 2> kVaultLogins = {"exchanged", "raw"};
+
 // vault: {path: secret/data/users/bob/jira} or whoami — a direct Vault request.
 struct VaultStep {
   static constexpr StepKind kind = StepKind::vault;
   bool whoami = false;     // log in as `as` and ask Vault who that is
-  // How the user's token reaches Vault's JWT login: "exchanged" for a Vault-audience token as
-  // the MCP servers do (the default), or "raw", the held token itself (attacks on Vault).
-  std::string login = "exchanged";
+  VaultLogin login = VaultLogin::exchanged;
   std::string method = "GET";
   std::string path;        // after /v1/
   std::optional<std::string> body;  // JSON text
@@ -295,6 +298,15 @@ struct PolicyTableStep {
   std::vector<PolicyCell> cells;
 };
 
+// Who signs a svid_token step's SVID: the trust domain (its Workload API), an attacker's key under
+// the bundle's kid or under a kid of its own, or nobody (alg none).
+enum class SvidSigner { trust_domain, attacker_same_kid, attacker_new_kid, none };
+inline constexpr std::array<std::string_view, 4> kSvidSigners = {"trust_domain", "attacker_same_kid", "attacker_new_kid",
+                                                                "none"};
+// The audience a svid_token step's SVID names: the token endpoint's issuer, another's, or both.
+enum class SvidAudience { issuer, other, several };
+inline constexpr std::array<std::string_view, 3> kSvidAudiences = {"issuer", "other", "several"};
+
 // svid_token: {agent: trusted-agent, audience: other} — an agent workload's client authentication
 // at Keycloak's token endpoint with a JWT-SVID (RFC 7523, SPIFFE's assertion type), the SVID
 // bendable (steps/svid_token.cpp): another agent's, another audience, forged, expired.
@@ -302,8 +314,8 @@ struct SvidTokenStep {
   static constexpr StepKind kind = StepKind::svid_token;
   std::string agent;              // the client (its SPIFFE ID) the request is for
   std::string svid_of;            // "": the agent's own SVID
-  std::string audience = "issuer";  // issuer | other | several
-  std::string sign = "trust_domain";  // trust_domain | attacker_same_kid | attacker_new_kid | none
+  SvidAudience audience = SvidAudience::issuer;
+  SvidSigner sign = SvidSigner::trust_domain;
   std::string sub;                // the SVID's sub, another trust domain's ("": the agent's SPIFFE ID)
   int ttl = 60;
   int wait_ms = 0;                // waited after minting (an SVID that expires meanwhile)
