@@ -171,6 +171,7 @@ KvSettings kv_settings(const cli::Flags& flags) {
   kv.unsafe_scope_substring = flags.on("unsafe-scope-substring");
   kv.unsafe_single_pass_dotdot = flags.on("unsafe-single-pass-dotdot");
   kv.unsafe_no_child_token = flags.on("unsafe-no-child-token");
+  kv.vault_clients = vault_clients_for(kv);
   return kv;
 }
 
