@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "mcph/jose/key.h"
+#include "mcph/servers/slow_warm_path.h"
 
 namespace mcph::agent_bridge {
 namespace {
@@ -80,6 +81,7 @@ void declare_flags(cli::Flags& flags) {
       .toggle("unsafe-uncharged-batches",
               "UNSAFE, sabotage only: a JSON-RPC batch (protocol 2025-03-26) costs one call of the agent's rate limit")
       .toggle("unsafe-dpop-as-bearer", "UNSAFE, sabotage only: accept a DPoP-bound token as Bearer, without a proof");
+  servers::declare_slow_warm_path_flag(flags);
 }
 
 IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& agents,
@@ -169,6 +171,7 @@ KvSettings kv_settings(const cli::Flags& flags) {
   kv.unsafe_scope_substring = flags.on("unsafe-scope-substring");
   kv.unsafe_single_pass_dotdot = flags.on("unsafe-single-pass-dotdot");
   kv.unsafe_no_child_token = flags.on("unsafe-no-child-token");
+  kv.vault_clients = vault_clients_for(kv);
   return kv;
 }
 

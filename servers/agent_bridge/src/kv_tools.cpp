@@ -6,7 +6,6 @@
 #include "mcph/agent_bridge/kv_path.h"
 #include "mcph/agent_bridge/scopes.h"
 #include "mcph/http/url.h"
-#include "mcph/vault/client.h"
 
 namespace mcph::agent_bridge {
 namespace {
@@ -77,31 +76,29 @@ KvOutcome run(const KvSettings& settings, const KvCaller& caller, const Operatio
     }
   }
   const std::string vault_path = settings.mount + "/" + op.area + "/mcp/" + agent.id + path;
-  http::ClientOptions options;
-  options.connect_timeout = settings.timeout;
-  options.read_timeout = settings.timeout;
-  vault::Client vault(settings.vault_url, options);
-  vault.continue_trace(caller.trace);
   try {
-    const std::string token = child_token(vault, settings, agent);
-    const std::string method = op.method == std::string("LIST") ? "GET" : op.method;
-    const std::string target = op.method == std::string("LIST") ? vault_path + "?list=true" : vault_path;
-    const vault::RawResponse answer =
-        vault.request(method, target, token, op.method == std::string("POST") ? Json{{"data", data}}.dump() : "");
-    KvOutcome outcome;
-    if (answer.status == 404) {
-      outcome.result = {{"found", false}};
-      if (op.scope == std::string("list")) outcome.result["keys"] = Json::array();
+    return settings.vault_clients->with_client([&](vault::Client& vault) {
+      vault.continue_trace(caller.trace);  // a kept client's last trace was another call's
+      const std::string token = child_token(vault, settings, agent);
+      const std::string method = op.method == std::string("LIST") ? "GET" : op.method;
+      const std::string target = op.method == std::string("LIST") ? vault_path + "?list=true" : vault_path;
+      const vault::RawResponse answer =
+          vault.request(method, target, token, op.method == std::string("POST") ? Json{{"data", data}}.dump() : "");
+      KvOutcome outcome;
+      if (answer.status == 404) {
+        outcome.result = {{"found", false}};
+        if (op.scope == std::string("list")) outcome.result["keys"] = Json::array();
+        return outcome;
+      }
+      if (answer.status == 403) return rpc_error(-32001, "vault_access_denied: Vault's policy refused the call");
+      if (answer.status >= 300) return rpc_error(-32002, "vault_error: Vault answered " + std::to_string(answer.status));
+      const Json body = answer.body.empty() ? Json::object() : Json::parse(answer.body, nullptr, false);
+      outcome.result = {{"found", true}};
+      if (op.scope == std::string("read")) outcome.result["data"] = body["data"]["data"];
+      if (op.scope == std::string("list")) outcome.result["keys"] = body["data"]["keys"];
+      if (op.scope == std::string("write")) outcome.result["version"] = body["data"]["version"];
       return outcome;
-    }
-    if (answer.status == 403) return rpc_error(-32001, "vault_access_denied: Vault's policy refused the call");
-    if (answer.status >= 300) return rpc_error(-32002, "vault_error: Vault answered " + std::to_string(answer.status));
-    const Json body = answer.body.empty() ? Json::object() : Json::parse(answer.body, nullptr, false);
-    outcome.result = {{"found", true}};
-    if (op.scope == std::string("read")) outcome.result["data"] = body["data"]["data"];
-    if (op.scope == std::string("list")) outcome.result["keys"] = body["data"]["keys"];
-    if (op.scope == std::string("write")) outcome.result["version"] = body["data"]["version"];
-    return outcome;
+    });
   } catch (const vault::VaultError& e) {
     if (e.status() >= 500) return refusal(503, "vault_unavailable: Vault could not create the call's token");
     return rpc_error(-32001, "vault_access_denied: Vault refused to create the call's token (" + std::to_string(e.status()) + ")");
@@ -111,6 +108,16 @@ KvOutcome run(const KvSettings& settings, const KvCaller& caller, const Operatio
 }
 
 }  // namespace
+
+std::shared_ptr<http::ClientPool<vault::Client>> vault_clients_for(const KvSettings& settings) {
+  constexpr std::size_t kMaxIdle = 64;
+  return std::make_shared<http::ClientPool<vault::Client>>(kMaxIdle, [url = settings.vault_url, timeout = settings.timeout] {
+    http::ClientOptions options;
+    options.connect_timeout = timeout;
+    options.read_timeout = timeout;
+    return std::make_unique<vault::Client>(url, options);
+  });
+}
 
 Json tool_list() {
   const Json path = {{"type", "string"}, {"description", "path below the agent's own prefix, e.g. app/config"}};

@@ -2,13 +2,16 @@
 // The four KV tools and kv:// resources of agent-bridge-mcp, each call made with a child token
 // created for it from the server's parent token.
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "mcph/agent_bridge/agent_identity.h"
+#include "mcph/http/client_pool.h"
 #include "mcph/http/trace_context.h"
+#include "mcph/vault/client.h"
 
 namespace mcph::agent_bridge {
 
@@ -22,6 +25,9 @@ struct KvSettings {
   // parent token that is not root may give them policies it does not hold; empty: auth/token/create.
   std::string token_role;
   std::chrono::milliseconds timeout{3000};
+  // Vault connections kept alive between calls (vault_clients_for): a call takes one, so that it
+  // does not connect each time; a new one still connects within `timeout`.
+  std::shared_ptr<http::ClientPool<vault::Client>> vault_clients;
   bool unsafe_scope_substring = false;
   bool unsafe_single_pass_dotdot = false;
   bool unsafe_no_child_token = false;
@@ -44,6 +50,9 @@ struct KvCaller {
   const Agent& agent;
   std::optional<http::TraceContext> trace;
 };
+
+// The pool of KvSettings::vault_clients for its vault_url and timeout.
+std::shared_ptr<http::ClientPool<vault::Client>> vault_clients_for(const KvSettings& settings);
 
 nlohmann::json tool_list();
 KvOutcome call_tool(const KvSettings& settings, const KvCaller& caller, const std::string& name, const nlohmann::json& args);

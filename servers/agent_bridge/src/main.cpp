@@ -3,12 +3,14 @@
 // with a child token of the server's parent token bound to the agent's policy, so that Vault
 // itself enforces the prefix.
 #include <memory>
+#include <utility>
 
 #include "bridge_flags.h"
 #include "gate.h"
 #include "mcp_endpoint.h"
 #include "mcph/http/json.h"
 #include "mcph/servers/resource_metadata.h"
+#include "mcph/servers/slow_warm_path.h"
 
 int main(int argc, char** argv) {
   using namespace mcph;
@@ -41,7 +43,9 @@ int main(int argc, char** argv) {
   std::unique_ptr<AuthorizationServer> authorization;
   Gate gate(flags, identity_settings(flags, agents, authorization, http));
 
-  mcp::Server mcp(mcp_options(gate, flags.on("unsafe-uncharged-batches")));
+  mcp::ServerOptions options = mcp_options(gate, flags.on("unsafe-uncharged-batches"));
+  servers::apply_slow_warm_path_flag(flags, options);
+  mcp::Server mcp(std::move(options));
   add_kv_methods(mcp, kv, gate);
 
   http.route("GET", "/health", [](const http::Request&, http::Response& res) {

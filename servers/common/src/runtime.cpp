@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +12,7 @@
 #include "mcph/jose/dpop.h"
 #include "mcph/jose/dpop_sabotage.h"
 #include "mcph/mcp/tool.h"
+#include "mcph/servers/slow_warm_path.h"
 
 namespace mcph::servers {
 namespace {
@@ -87,10 +87,6 @@ void Runtime::declare_flags(cli::Flags& flags) {
               "goes on that user's stream)")
       .toggle("no-request-gathering", "UNSAFE, for the harness's sabotage tests: a worker takes each request at its first "
                                       "bytes and waits for the rest, so that slow clients can hold every worker")
-      .option("unsafe-slow-warm-path-ms", "0",
-              "UNSAFE, for the benchmark guard's sabotage test: every MCP request waits this long before its token "
-              "is checked (GET /health does not), a slowdown bench/warm_path_guard must catch",
-              "MCPH_UNSAFE_SLOW_WARM_PATH_MS")
       .toggle("unsafe-uncharged-batches", "UNSAFE, for the harness's sabotage tests: a JSON-RPC batch (protocol "
                                           "2025-03-26) costs one call of the rate limit, whatever it holds")
       .toggle("unsafe-decode-encoded-slash", "UNSAFE, for the harness's sabotage tests: route a path's %2F as a \"/\", "
@@ -108,6 +104,7 @@ void Runtime::declare_flags(cli::Flags& flags) {
               "your Vault entity, your secret's path, masked), behind the same checks as /mcp; off by default: "
               "each call logs in to Vault and may lease a credential");
   declare_modern_era_flags(flags);
+  declare_slow_warm_path_flag(flags);
   for (const jose::DpopSabotageSwitch& each : jose::dpop_sabotage_switches()) {
     flags.toggle(each.flag, std::string("UNSAFE, for the harness's sabotage tests: accept ") + each.lets_through);
   }
@@ -137,7 +134,6 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   http_ = std::make_unique<http::Server>(http_options);
   public_url_ = flags.get("public-url");
   debug_credentials_ = flags.on("debug-credentials");
-  slow_warm_path_ = std::chrono::milliseconds(std::max(0, flags.get_int("unsafe-slow-warm-path-ms")));
   credential_key_chars_ = std::max(0, flags.get_int("unsafe-credential-cache-key-chars"));
 
   broker::AuthConfig auth;
@@ -217,6 +213,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
     return authenticator_->insufficient_scope_challenge(needed);
   };
   apply_modern_era_flags(flags, mcp_options);
+  apply_slow_warm_path_flag(flags, mcp_options);
   if (flags.on("unsafe-remember-caller-by-address")) caller_by_address_ = std::make_unique<CallerByAddress>();
   mcp_ = std::make_unique<mcp::Server>(mcp_options);
   mcp::ResourceSource identity = identity_resource(name);
@@ -258,7 +255,6 @@ void Runtime::set_credential_trace(std::function<CredentialTrace(const broker::P
 }
 
 mcp::AuthResult Runtime::authenticate(const http::Request& request) {
-  if (slow_warm_path_.count() > 0) std::this_thread::sleep_for(slow_warm_path_);
   const bool modern = request.has_header(mcp::kMethodHeader);
   if (caller_by_address_ && modern && !request.has_header("Authorization")) {
     if (auto remembered = caller_by_address_->recall(request)) return mcp::AuthResult::allow(std::move(*remembered));

@@ -3,10 +3,12 @@
 // server takes the agent's SPIFFE ID from the verified token alone, maps it to a trust tier, and
 // asks OPA for every tool call, denying whenever no decision can be had.
 #include <optional>
+#include <utility>
 
 #include "mcp_endpoint.h"
 #include "mcph/http/json.h"
 #include "mcph/http/server.h"
+#include "mcph/servers/slow_warm_path.h"
 #include "workload_flags.h"
 
 int main(int argc, char** argv) {
@@ -45,7 +47,9 @@ int main(int argc, char** argv) {
   std::string public_url = flags.get("public-url");
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
 
-  mcp::Server mcp(mcp_options(gate, public_url, flags.on("unsafe-uncharged-batches")));
+  mcp::ServerOptions options = mcp_options(gate, public_url, flags.on("unsafe-uncharged-batches"));
+  servers::apply_slow_warm_path_flag(flags, options);
+  mcp::Server mcp(std::move(options));
   add_workload_tools(mcp, gate);
   http.route("GET", "/health", [](const http::Request&, http::Response& res) {
     http::set_json(res, 200, {{"status", "ok"}, {"server", "workload-mcp"}});

@@ -61,7 +61,6 @@ class Runtime {
   std::string public_url_;
   ProtectedResource resource_;
   bool debug_credentials_ = false;
-  std::chrono::milliseconds slow_warm_path_{0};  // --unsafe-slow-warm-path-ms (sabotage)
   std::string write_scope_;  // empty: --unsafe-ignore-tool-scopes
   int credential_key_chars_ = 0;  // --unsafe-credential-cache-key-chars; 0: no cache
   std::unique_ptr<http::Server> http_;
