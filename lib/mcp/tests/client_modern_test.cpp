@@ -86,6 +86,21 @@ TEST(ClientModern, ADualClientFallsBackToInitializeAtALegacyOnlyServer) {
   EXPECT_EQ(json::parse(call.structured_content)["subject"], "alice");
 }
 
+TEST(ClientModern, ADualClientStaysModernAtAModernOnlyServerAndALegacyOneIsRefused) {
+  testing::TestServer server(server_options(Era::modern));
+  Client dual = client_of(server, Era::dual);
+  ASSERT_TRUE(dual.connect().ok());
+  EXPECT_TRUE(dual.speaks_modern());
+  EXPECT_TRUE(dual.session_id().empty());
+  EXPECT_TRUE(dual.call_tool("whoami", "{}").ok());
+  Client legacy = client_of(server, Era::legacy);
+  const RpcOutcome opened = legacy.connect();
+  EXPECT_EQ(opened.http_status, 400) << opened.body;
+  ASSERT_TRUE(opened.error);
+  EXPECT_EQ(opened.error->code, jsonrpc::kUnsupportedProtocolVersion);
+  EXPECT_TRUE(legacy.session_id().empty());
+}
+
 TEST(ClientModern, AModernClientAtALegacyOnlyServerIsRefused) {
   testing::TestServer server(server_options(Era::legacy));
   Client client = client_of(server, Era::modern);
