@@ -1,4 +1,4 @@
-// The core families over MCP 2026-07-28 alone: jira-mcp, github-mcp and postgres-mcp of the
+// The families of the users' design over MCP 2026-07-28 alone: jira-mcp, github-mcp and postgres-mcp of the
 // test's own, started with --protocol modern beside the shared stack (its identity provider,
 // Vault and backends) and named `protocol: modern` in the stack file, so that every call is a
 // self-contained request of that revision (server/discover, _meta, the Mcp-* headers) and every
@@ -25,8 +25,9 @@ namespace {
 
 using Status = reports::ScenarioResult::Status;
 
-const std::vector<std::string> kCoreFamilies = {"isolation",   "missing_credentials", "cross_subject",
-                                                "token_expiry", "rate_limit",          "jwt_attacks"};
+const std::vector<std::string> kFamilies = {"isolation",    "missing_credentials", "cross_subject", "token_expiry",
+                                                "rate_limit",   "jwt_attacks",         "jwt_claims",    "dynamic_database",
+                                                "dpop_users"};
 
 // The cases that have nothing to ask of a server without the legacy era, and the words their
 // reason must hold.
@@ -85,7 +86,7 @@ std::string era_table(const std::vector<Outcome>& outcomes) {
     if (outcome.status == Status::skipped) ++row[2];
   }
   std::string table;
-  for (const std::string& suite : kCoreFamilies) {
+  for (const std::string& suite : kFamilies) {
     const auto& row = counts[suite];
     table += "| `" + suite + "` | " + std::to_string(row[0]) + " | " + std::to_string(row[1]) + " | " +
              std::to_string(row[2]) + " |\n";
@@ -93,9 +94,9 @@ std::string era_table(const std::vector<Outcome>& outcomes) {
   return table;
 }
 
-TEST_F(ModernEra, TheCoreFamiliesPassSaveTheirLegacyEraCases) {
+TEST_F(ModernEra, TheFamiliesPassSaveTheirLegacyEraCases) {
   ScenarioRunner runner(modern_only_stack());
-  const std::vector<Outcome> outcomes = run_suites(runner, kCoreFamilies);
+  const std::vector<Outcome> outcomes = run_suites(runner, kFamilies);
   std::set<std::string> seen;
   int passed = 0;
   for (const auto& outcome : outcomes) {
