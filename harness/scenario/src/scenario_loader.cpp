@@ -114,6 +114,16 @@ std::string read_transport(const Reader& reader, const YAML::Node& map, const st
   return transport;
 }
 
+// protocol: legacy (the scenario's, or at the top the file's), "" when absent.
+std::string read_protocol(const Reader& reader, const YAML::Node& map, const std::string& field) {
+  const std::string protocol = reader.text_or(map, "protocol", field);
+  if (!protocol.empty() && protocol != "legacy") {
+    reader.fail(map["protocol"], field.empty() ? "protocol" : field + ".protocol",
+                "must be legacy (cases written in the era of initialize and sessions), not \"" + protocol + "\"");
+  }
+  return protocol;
+}
+
 // Whether `name` is one of `known`, a list written "a, b, c".
 bool listed(std::string_view known, std::string_view name) {
   while (!known.empty()) {
@@ -348,7 +358,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
     long budget = 200000;
     resolve_merge_keys(root, reader, budget);
   }
-  reader.only_keys(root, "", {"suite", "family", "description", "ctest", "needs", "transport", "scenarios"});
+  reader.only_keys(root, "", {"suite", "family", "description", "ctest", "needs", "transport", "protocol", "scenarios"});
 
   ScenarioFile file;
   file.path = origin;
@@ -359,6 +369,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   if (const YAML::Node ctest = root["ctest"]; ctest.IsDefined()) file.ctest = read_ctest(reader, ctest, text);
   if (const YAML::Node needs = root["needs"]; needs.IsDefined()) file.needs = read_needs(reader, needs);
   const std::string file_transport = read_transport(reader, root, "");
+  const std::string file_protocol = read_protocol(reader, root, "");
 
   const YAML::Node scenarios = root["scenarios"];
   if (!scenarios.IsDefined()) reader.fail(root, "scenarios", "missing");
@@ -367,7 +378,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     const YAML::Node node = scenarios[i];
     const std::string field = "scenarios[" + std::to_string(i) + "]";
-    reader.only_keys(node, field, {"name", "description", "property", "transport", "needs", "needs_write_scope", "steps"});
+    reader.only_keys(node, field, {"name", "description", "property", "transport", "protocol", "needs", "needs_write_scope", "steps"});
     Scenario scenario;
     scenario.where = reader.where(node);
     scenario.name = reader.required_text(node, "name", field);
@@ -375,6 +386,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
     scenario.description = reader.text_or(node, "description", field);
     scenario.property = read_property(reader, node, field);
     scenario.transport = node["transport"].IsDefined() ? read_transport(reader, node, field) : file_transport;
+    scenario.protocol = node["protocol"].IsDefined() ? read_protocol(reader, node, field) : file_protocol;
     if (const YAML::Node needs = node["needs"]; needs.IsDefined()) {
       scenario.needs = read_scenario_needs(reader, needs, field + ".needs");
     }

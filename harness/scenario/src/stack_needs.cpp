@@ -223,6 +223,7 @@ std::optional<std::string> not_applicable(const ScenarioFile& file, const Scenar
     if (auto lacking = target_lacks(*needs, targets_of(*needs, file, scenario, stack, servers_called), stack)) return lacking;
   }
   if (auto mismatch = transport_mismatch(scenario, stack, servers_called)) return mismatch;
+  if (auto mismatch = era_mismatch(scenario, stack, servers_called)) return mismatch;
   if (auto out_of_reach = faults_out_of_reach(scenario, stack, servers_called)) return out_of_reach;
   if (auto cannot = trust_domain_cannot(scenario, stack)) return cannot;
   return write_scope_missing(scenario, stack, servers_called);

@@ -177,6 +177,21 @@ TEST(ScenarioLoader, ReadsTheTransportOfTheFileAndOfEachScenario) {
               HasSubstr("x.yaml:3: scenarios[0].transport: must be one of"));
 }
 
+// The era a scenario's cases are written in: legacy (the file's, or a scenario's own), or none.
+TEST(ScenarioLoader, ReadsTheEraOfTheFileAndOfEachScenario) {
+  const ScenarioFile file = parse_scenario_file(
+      "protocol: legacy\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n", "x.yaml");
+  EXPECT_EQ(file.scenarios[0].protocol, "legacy");
+  const ScenarioFile own = parse_scenario_file(
+      "scenarios:\n  - name: a\n    protocol: legacy\n    steps:\n      - wait: 1s\n"
+      "  - name: b\n    steps:\n      - wait: 1s\n",
+      "x.yaml");
+  EXPECT_EQ(own.scenarios[0].protocol, "legacy");
+  EXPECT_EQ(own.scenarios[1].protocol, "");
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    protocol: modern\n    steps:\n      - wait: 1s\n").what(),
+              HasSubstr("x.yaml:3: scenarios[0].protocol: must be legacy"));
+}
+
 // The sse step: a stream opened and kept under a name, or a POST to a kept stream's session.
 TEST(ScenarioLoader, ReadsTheSseStepsOpenAndPost) {
   const std::string head = "scenarios:\n  - name: a\n    steps:\n";

@@ -158,8 +158,8 @@ struct Client::Impl {
   // One message in the modern era's form: _meta added, the standard headers before the call's own
   // (which replace them: a test may send a header that disagrees with the body).
   RpcOutcome post_modern(const json& message, const http::Fields& extra) {
-    const json sent = detail::with_modern_meta(message, options.modern_protocol_version, options);
-    http::Fields fields = detail::modern_headers(sent, options.modern_protocol_version);
+    const json sent = with_modern_meta(message, options.modern_protocol_version, options);
+    http::Fields fields = modern_headers(sent, options.modern_protocol_version);
     fields.insert(fields.end(), extra.begin(), extra.end());
     auto response = http.post("", sent.dump(), "application/json", compose(fields, false));
     return parse_outcome(std::move(response), sent.contains("id") ? sent["id"] : json());

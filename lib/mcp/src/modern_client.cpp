@@ -3,7 +3,7 @@
 #include "mcph/codec/base64.h"
 #include "mcph/mcp/protocol.h"
 
-namespace mcph::mcp::detail {
+namespace mcph::mcp {
 
 using nlohmann::json;
 
@@ -20,21 +20,12 @@ json with_modern_meta(json message, const std::string& version, const ClientOpti
   return message;
 }
 
+namespace detail {
+
 std::string header_safe(const std::string& value) {
   bool safe = !value.empty() && value.front() != ' ' && value.back() != ' ' && !value.starts_with("=?");
   for (const char c : value) safe = safe && c >= 0x20 && c < 0x7f;
   return safe ? value : "=?base64?" + codec::base64_encode(value) + "?=";
-}
-
-http::Fields modern_headers(const json& message, const std::string& version) {
-  const std::string method = message.value("method", "");
-  http::Fields headers{{std::string(kProtocolVersionHeader), version}, {std::string(kMethodHeader), method}};
-  const json params = message.value("params", json::object());
-  const char* key = method == "resources/read" ? "uri" : method == "tools/call" || method == "prompts/get" ? "name" : nullptr;
-  if (key != nullptr && params.is_object() && params.contains(key) && params[key].is_string()) {
-    headers.emplace_back(std::string(kNameHeader), header_safe(params[key].get<std::string>()));
-  }
-  return headers;
 }
 
 bool answers_modern(const RpcOutcome& outcome) {
@@ -45,4 +36,17 @@ bool answers_modern(const RpcOutcome& outcome) {
          code == jsonrpc::kUnsupportedProtocolVersion;
 }
 
-}  // namespace mcph::mcp::detail
+}  // namespace detail
+
+http::Fields modern_headers(const json& message, const std::string& version) {
+  const std::string method = message.value("method", "");
+  http::Fields headers{{std::string(kProtocolVersionHeader), version}, {std::string(kMethodHeader), method}};
+  const json params = message.value("params", json::object());
+  const char* key = method == "resources/read" ? "uri" : method == "tools/call" || method == "prompts/get" ? "name" : nullptr;
+  if (key != nullptr && params.is_object() && params.contains(key) && params[key].is_string()) {
+    headers.emplace_back(std::string(kNameHeader), detail::header_safe(params[key].get<std::string>()));
+  }
+  return headers;
+}
+
+}  // namespace mcph::mcp

@@ -1,7 +1,7 @@
 #pragma once
-// The client's side of the modern era (protocol 2026-07-28): what a request carries (its _meta,
-// MCP-Protocol-Version, Mcp-Method, Mcp-Name) and what a dual-era client reads from a server's
-// answer to its first modern request, as the revision's streamable-http transport describes:
+// The client's side of the modern era (protocol 2026-07-28) beyond what a request carries
+// (mcph/mcp/modern_message.h): how a name goes into a header, and what a dual-era client reads
+// from a server's answer to its first modern request, as the revision's streamable-http transport describes:
 // a result, or a 400 with a modern JSON-RPC error (-32020, -32021, -32022), is a modern server;
 // anything else sends the client back to initialize.
 #include <string>
@@ -10,16 +10,9 @@
 
 #include "mcph/http/message.h"
 #include "mcph/mcp/client.h"
+#include "mcph/mcp/modern_message.h"
 
 namespace mcph::mcp::detail {
-
-// `message` (a request or notification) with params._meta's protocolVersion, clientCapabilities
-// ({}) and clientInfo added; what the message already has in _meta stays.
-nlohmann::json with_modern_meta(nlohmann::json message, const std::string& version, const ClientOptions& options);
-
-// The standard headers of `message`: MCP-Protocol-Version, Mcp-Method, and Mcp-Name for
-// tools/call, resources/read and prompts/get (base64-wrapped when not a safe header value).
-http::Fields modern_headers(const nlohmann::json& message, const std::string& version);
 
 // A header value as the revision's clients send it: as is when it is visible ASCII without
 // leading or trailing spaces, else "=?base64?<base64 of its UTF-8>?=".

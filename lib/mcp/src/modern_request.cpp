@@ -51,7 +51,14 @@ std::optional<std::string> decode_header_value(std::string_view value) {
   return codec::base64_decode(value.substr(kOpen.size(), value.size() - kOpen.size() - kClose.size()));
 }
 
+std::vector<std::string> protocol_versions_of(Era era) {
+  if (era == Era::modern) return modern_protocol_versions();
+  if (era == Era::legacy) return supported_protocol_versions();
+  return all_protocol_versions();
+}
+
 std::optional<ModernRefusal> check_modern_request(const http::Request& req, const Message& message,
+                                                  const std::vector<std::string>& supported,
                                                   const ModernLeniency& leniency) {
   const json* meta = request_meta(message);
   const auto version = meta != nullptr ? meta->find(kMetaProtocolVersion) : json::const_iterator();
@@ -74,7 +81,7 @@ std::optional<ModernRefusal> check_modern_request(const http::Request& req, cons
   }
   if (!is_modern_protocol_version(requested)) {
     return ModernRefusal{400, jsonrpc::kUnsupportedProtocolVersion, "Unsupported protocol version: " + requested,
-                         json{{"supported", all_protocol_versions()}, {"requested", requested}}};
+                         json{{"supported", supported}, {"requested", requested}}};
   }
   const auto method = http::find_field(req.headers, kMethodHeader);
   if (!method) return header_mismatch("Mcp-Method is required");

@@ -12,11 +12,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "jsonrpc.h"
 #include "mcph/http/message.h"
+#include "mcph/mcp/client.h"
 
 namespace mcph::mcp::detail {
 
@@ -37,7 +39,12 @@ struct ModernLeniency {
 // header or _meta's protocol version. Anything else is the legacy era's (or malformed in it).
 bool opens_modern_request(const http::Request& req, const Message& message);
 
+// The versions a server of `era` speaks, modern first.
+std::vector<std::string> protocol_versions_of(Era era);
+
+// `supported`: the versions the server serves, which an unsupported-version refusal lists.
 std::optional<ModernRefusal> check_modern_request(const http::Request& req, const Message& message,
+                                                  const std::vector<std::string>& supported,
                                                   const ModernLeniency& leniency = {});
 
 // What Mcp-Name must carry for this request (params.name, or params.uri for resources/read);

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "mcph/mcp/sse.h"
+#include "mcph/text/join.h"
 #include "modern_request.h"
 #include "resource_results.h"
 
@@ -118,6 +119,10 @@ void Server::Impl::handle_post(const http::Request& req, http::Response& res) {
     refuse(res, 400, jsonrpc::kParseError, "Parse error");
     return;
   }
+  if (body.is_array() && options.era == Era::modern) {
+    refuse(res, 400, jsonrpc::kInvalidRequest, "Invalid Request: a POST carries one message; MCP 2026-07-28 has no batches");
+    return;
+  }
   if (body.is_array()) {
     handle_batch(req, res, *principal, accepted, body);
     return;
@@ -127,7 +132,11 @@ void Server::Impl::handle_post(const http::Request& req, http::Response& res) {
     refuse(res, 400, jsonrpc::kInvalidRequest, "Invalid Request: " + message.problem, message.id);
     return;
   }
-  if (options.modern_era && detail::opens_modern_request(req, message)) {
+  if (options.era == Era::modern && message.method == "initialize" && !req.has_header(kMethodHeader)) {
+    refuse_legacy_opening(res, message);
+    return;
+  }
+  if (options.era == Era::modern || (options.era == Era::dual && detail::opens_modern_request(req, message))) {
     handle_modern(req, res, *principal, accepted, message);
     return;
   }
@@ -154,6 +163,18 @@ void Server::Impl::handle_post(const http::Request& req, http::Response& res) {
   std::vector<json> notifications;
   const json response = dispatch(message, *principal, session.get(), req, notifications);
   respond(res, accepted, notifications, response);
+}
+
+void Server::Impl::refuse_legacy_opening(http::Response& res, const Message& message) const {
+  // A modern-only server names the versions it serves in its answer to initialize (2026-07-28,
+  // basic/versioning), so that a client of both eras knows to speak the modern one.
+  const auto asked = message.params.is_object() ? message.params.find("protocolVersion") : message.params.end();
+  json data{{"supported", detail::protocol_versions_of(options.era)}};
+  if (message.params.is_object() && asked != message.params.end()) data["requested"] = *asked;
+  refuse(res, 400, jsonrpc::kUnsupportedProtocolVersion,
+         "Unsupported protocol version: this server speaks MCP " + text::join(detail::protocol_versions_of(options.era)) +
+             " alone, without initialize",
+         message.id, std::move(data));
 }
 
 void Server::Impl::refuse_insufficient_scope(http::Response& res, const std::string& missing, const json& id) const {
@@ -200,7 +221,7 @@ void Server::mount(http::Server& http) {
     http.route("GET", "/\\.well-known/oauth-protected-resource", serve);
     http.route("GET", "/\\.well-known/oauth-protected-resource" + path, serve);
   }
-  if (!impl->options.sse_path.empty()) {
+  if (!impl->options.sse_path.empty() && impl->options.era != Era::modern) {
     http.route("GET", regex_escape(impl->options.sse_path),
                [impl](const http::Request& req, http::Response& res) { impl->handle_sse_stream(req, res); });
     http.route("POST", regex_escape(impl->options.sse_messages_path),

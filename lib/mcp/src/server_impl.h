@@ -70,6 +70,8 @@ struct Server::Impl {
   void handle_post(const http::Request& req, http::Response& res);
 
   void refuse_insufficient_scope(http::Response& res, const std::string& missing, const json& id) const;
+  // A legacy initialize at a modern-only server: 400, -32022, naming the versions it serves.
+  void refuse_legacy_opening(http::Response& res, const Message& message) const;
 
   // ---- the legacy era: sessions and initialize (server_legacy.cpp) -----------------------
 

@@ -182,6 +182,11 @@ void Server::Impl::handle_batch(const http::Request& req, http::Response& res, c
 void Server::Impl::handle_delete(const http::Request& req, http::Response& res) {
   auto principal = admit(req, res);
   if (!principal) return;
+  if (options.era == Era::modern) {  // no session to end (2026-07-28, streamable-http)
+    refuse(res, 405, jsonrpc::kServerError, "Method Not Allowed: MCP 2026-07-28 has no sessions to end");
+    res.set_header("Allow", "POST");
+    return;
+  }
   auto session = require_session(req, res, *principal);
   if (!session) return;
   sessions.erase(session->id);
@@ -191,7 +196,7 @@ void Server::Impl::handle_delete(const http::Request& req, http::Response& res) 
 void Server::Impl::handle_get(const http::Request& req, http::Response& res) const {
   if (!admit(req, res)) return;
   refuse(res, 405, jsonrpc::kServerError, "Method Not Allowed: this server offers no standalone SSE stream");
-  res.set_header("Allow", "POST, DELETE");
+  res.set_header("Allow", options.era == Era::modern ? "POST" : "POST, DELETE");
 }
 
 void Server::Impl::handle_legacy(const http::Request& req, http::Response& res) const {

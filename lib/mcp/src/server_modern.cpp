@@ -11,7 +11,7 @@ namespace mcph::mcp {
 void Server::Impl::handle_modern(const http::Request& req, http::Response& res, const Principal& principal,
                                  const detail::AcceptedTypes& accepted, const Message& message) {
   const detail::ModernLeniency leniency{options.unsafe_authorize_on_header, options.unsafe_version_from_header};
-  if (auto refusal = detail::check_modern_request(req, message, leniency)) {
+  if (auto refusal = detail::check_modern_request(req, message, detail::protocol_versions_of(options.era), leniency)) {
     refuse(res, refusal->status, refusal->code, refusal->message, message.id, std::move(refusal->data));
     return;
   }
@@ -55,7 +55,7 @@ json Server::Impl::dispatch_modern(const Message& message, const Principal& prin
     json result;
     std::string cache_scope;  // empty: not a cacheable result
     if (message.method == "server/discover") {
-      result = {{"supportedVersions", all_protocol_versions()}, {"capabilities", capabilities()}};
+      result = {{"supportedVersions", detail::protocol_versions_of(options.era)}, {"capabilities", capabilities()}};
       if (!options.instructions.empty()) result["instructions"] = options.instructions;
       cache_scope = "public";
     } else if (message.method == "tools/list") {

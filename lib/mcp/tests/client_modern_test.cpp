@@ -12,11 +12,11 @@ namespace {
 
 using nlohmann::json;
 
-testing::TestServerOptions server_options(bool modern_era) {
+testing::TestServerOptions server_options(Era era) {
   testing::TestServerOptions options;
   options.authentication = true;
   options.resources = true;
-  options.modern_era = modern_era;
+  options.era = era;
   return options;
 }
 
@@ -29,7 +29,7 @@ Client client_of(const testing::TestServer& server, Era era) {
 }
 
 TEST(ClientModern, AModernClientOpensNoSessionAndEachCallCarriesItsEra) {
-  testing::TestServer server(server_options(true));
+  testing::TestServer server(server_options(Era::dual));
   Client client = client_of(server, Era::modern);
   const RpcOutcome discover = client.connect();
   ASSERT_TRUE(discover.ok()) << discover.body;
@@ -47,7 +47,7 @@ TEST(ClientModern, AModernClientOpensNoSessionAndEachCallCarriesItsEra) {
 }
 
 TEST(ClientModern, ACallsOwnHeadersReplaceTheStandardOnes) {
-  testing::TestServer server(server_options(true));
+  testing::TestServer server(server_options(Era::dual));
   Client client = client_of(server, Era::modern);
   const ToolCallOutcome call = client.call_tool("whoami", "{}", {{"Mcp-Name", "echo"}});
   EXPECT_EQ(call.rpc.http_status, 400);
@@ -56,7 +56,7 @@ TEST(ClientModern, ACallsOwnHeadersReplaceTheStandardOnes) {
 }
 
 TEST(ClientModern, AToolNameThatIsNoSafeHeaderValueGoesBase64) {
-  testing::TestServer server(server_options(true));
+  testing::TestServer server(server_options(Era::dual));
   Client client = client_of(server, Era::modern);
   // Unknown either way; what matters is that the server decoded the header and found it agreeing.
   const ToolCallOutcome call = client.call_tool(" spaced name ", "{}");
@@ -65,7 +65,7 @@ TEST(ClientModern, AToolNameThatIsNoSafeHeaderValueGoesBase64) {
 }
 
 TEST(ClientModern, ADualClientSpeaksModernToADualServer) {
-  testing::TestServer server(server_options(true));
+  testing::TestServer server(server_options(Era::dual));
   Client client = client_of(server, Era::dual);
   ASSERT_TRUE(client.connect().ok());
   EXPECT_TRUE(client.speaks_modern());
@@ -74,7 +74,7 @@ TEST(ClientModern, ADualClientSpeaksModernToADualServer) {
 }
 
 TEST(ClientModern, ADualClientFallsBackToInitializeAtALegacyOnlyServer) {
-  testing::TestServer server(server_options(false));
+  testing::TestServer server(server_options(Era::legacy));
   Client client = client_of(server, Era::dual);
   const RpcOutcome opened = client.connect();
   ASSERT_TRUE(opened.ok()) << opened.body;
@@ -86,8 +86,23 @@ TEST(ClientModern, ADualClientFallsBackToInitializeAtALegacyOnlyServer) {
   EXPECT_EQ(json::parse(call.structured_content)["subject"], "alice");
 }
 
+TEST(ClientModern, ADualClientStaysModernAtAModernOnlyServerAndALegacyOneIsRefused) {
+  testing::TestServer server(server_options(Era::modern));
+  Client dual = client_of(server, Era::dual);
+  ASSERT_TRUE(dual.connect().ok());
+  EXPECT_TRUE(dual.speaks_modern());
+  EXPECT_TRUE(dual.session_id().empty());
+  EXPECT_TRUE(dual.call_tool("whoami", "{}").ok());
+  Client legacy = client_of(server, Era::legacy);
+  const RpcOutcome opened = legacy.connect();
+  EXPECT_EQ(opened.http_status, 400) << opened.body;
+  ASSERT_TRUE(opened.error);
+  EXPECT_EQ(opened.error->code, jsonrpc::kUnsupportedProtocolVersion);
+  EXPECT_TRUE(legacy.session_id().empty());
+}
+
 TEST(ClientModern, AModernClientAtALegacyOnlyServerIsRefused) {
-  testing::TestServer server(server_options(false));
+  testing::TestServer server(server_options(Era::legacy));
   Client client = client_of(server, Era::modern);
   const RpcOutcome discover = client.connect();
   EXPECT_EQ(discover.http_status, 400);

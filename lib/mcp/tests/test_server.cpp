@@ -33,7 +33,7 @@ ServerOptions test_server_options(const TestServerOptions& test) {
   options.unsafe_public_cache_scope = test.unsafe_public_cache_scope;
   options.unsafe_authorize_on_header = test.unsafe_authorize_on_header;
   options.unsafe_version_from_header = test.unsafe_version_from_header;
-  options.modern_era = test.modern_era;
+  options.era = test.era;
   options.protected_resource_metadata =
       R"({"resource":"http://127.0.0.1/mcp","authorization_servers":["http://127.0.0.1/realms/mcp-demo"]})";
   if (test.authentication) {

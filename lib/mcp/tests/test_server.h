@@ -28,7 +28,7 @@ struct TestServerOptions {
   bool unsafe_public_cache_scope = false;  // the modern era's UNSAFE switches (ServerOptions)
   bool unsafe_authorize_on_header = false;
   bool unsafe_version_from_header = false;
-  bool modern_era = true;  // false: a legacy-only server
+  Era era = Era::dual;
 };
 
 // What TestServer is made of, for a server that is not started (the fuzz target routes

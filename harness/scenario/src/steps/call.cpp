@@ -195,23 +195,27 @@ void run_call(const CallStep& step, StepRun& run) {
   if (!session) session = new_session();
   for (const auto& [name, value] : credential_headers) session->set_header(name, value);
   if (!connected) {
-    // initialize and notifications/initialized (after the GET of its stream over SSE); the
-    // legacy transport has no session to open
+    // initialize and notifications/initialized (after the GET of its stream over SSE), or the
+    // modern era's server/discover alone; the legacy transport has no session to open
     const mcp::Transport transport = session->transport();
-    const int opening = transport == mcp::Transport::streamable_http ? 2 : transport == mcp::Transport::sse ? 3 : 0;
+    const bool modern = protocol_era(entry, service) == mcp::Era::modern;
+    const int opening = transport == mcp::Transport::streamable_http ? (modern ? 1 : 2)
+                        : transport == mcp::Transport::sse            ? 3
+                                                                      : 0;
     executor.pace(service, subject, limit, opening, out);
     const auto started = SteadyClock::now();
     const mcp::RpcOutcome init = session->connect(headers);
     executor.answered(service, subject, limit, init.http_status, opening);
     if (init.http_status != 0) {
-      run.record.exchange("POST", url, shown, "initialize", init.http_status, init.headers, init.body,
+      run.record.exchange("POST", url, shown, modern ? "server/discover" : "initialize", init.http_status, init.headers, init.body,
                           sync::ms_since(started));
     }
     if (init.http_status != 0 && !init.ok()) {
       fill_from_rpc(init, out);
       out.burst.statuses.push_back(init.http_status);
       session.reset();  // not initialized: the next step starts over
-      run.record.flow(out.caller, "MCP request", "POST " + url + " initialize → " + out.describe());
+      run.record.flow(out.caller, "MCP request",
+                      "POST " + url + (modern ? " server/discover → " : " initialize → ") + out.describe());
     }
   }
 

@@ -57,10 +57,11 @@ Json json_of_answer(const http::ClientResponse& response) {
 
 // The request the target's profile says an MCP server answers an authorised caller with; `what`
 // names the step field that asked for it when the service is no MCP server.
-std::string mcp_probe(const StepExecutor& executor, const ServiceEntry& entry, const std::string& service, const std::string& what) {
+ProbeRequest mcp_probe(const StepExecutor& executor, const ServiceEntry& entry, const std::string& service,
+                       const std::string& what) {
   const ServiceRow* row = find_service_row(executor.stack().role_of(service));
   if (!row || !row->mcp_server()) throw std::runtime_error(what + ": " + service + " is not an MCP server, which has no probe");
-  return probe_request(target_profile(entry, service).probe);
+  return probe_request(entry, service);
 }
 
 // The step's answer from an HTTP response.
@@ -87,11 +88,13 @@ void run_metadata_discovery(const HttpStep& step, StepRun& run) {
   StepExecutor& executor = run.executor;
   const ServiceEntry& entry = executor.target_service(step.server);
   const std::string service = executor.target_service_name(step.server);
-  const std::string probe = mcp_probe(executor, entry, service, "metadata");
+  const ProbeRequest probe_message = mcp_probe(executor, entry, service, "metadata");
+  const std::string& probe = probe_message.body;
   http::ClientOptions options;
   options.read_timeout = executor.options().http_timeout;
   const http::Url endpoint = http::parse_url(entry.url);
-  const http::Fields probe_headers = {{"Accept", "application/json, text/event-stream"}};
+  http::Fields probe_headers = {{"Accept", "application/json, text/event-stream"}};
+  probe_headers.insert(probe_headers.end(), probe_message.headers.begin(), probe_message.headers.end());
   auto started = sync::SteadyClock::now();
   const http::ClientResponse challenged =
       http::Client(endpoint.origin(), options).request("POST", endpoint.path, probe_headers, probe, "application/json");
@@ -128,7 +131,11 @@ void run_http(const HttpStep& step, StepRun& run) {
   const ServiceEntry& entry = executor.target_service(step.server);
   const std::string service = executor.target_service_name(step.server);
   std::optional<std::string> step_body = step.body;
-  if (step.probe) step_body = mcp_probe(executor, entry, service, "probe");
+  std::optional<ProbeRequest> probe;
+  if (step.probe) {
+    probe = mcp_probe(executor, entry, service, "probe");
+    step_body = probe->body;
+  }
   // An agent of a target whose profile has `auth`: its credential, and where it is sent.
   const std::optional<AgentCredential> agent =
       step.authorization == "token" ? step_agent_credential(executor, service, run.step, step.agent) : std::nullopt;
@@ -153,6 +160,7 @@ void run_http(const HttpStep& step, StepRun& run) {
       headers.emplace_back("Authorization", "Bearer " + out.sent_token);
     }
   }
+  if (probe) headers.insert(headers.end(), probe->headers.begin(), probe->headers.end());
   for (const auto& [name, value] : step.headers) {
     headers.emplace_back(name, substitute(value, run.resolve));
     // A token written into a raw header is what an echo check looks for.

@@ -1,6 +1,9 @@
 #include "rpc_outcome.h"
 
 #include "../token_claims.h"
+#include "mcph/harness/stack/protocol_era.h"
+#include "mcph/harness/stack/target_profile.h"
+#include "mcph/mcp/modern_message.h"
 
 namespace mcph::harness {
 
@@ -13,6 +16,14 @@ std::string probe_request(const std::string& method) {
                          {"clientInfo", {{"name", client.client_name}, {"version", client.client_version}}}};
   }
   return request.dump();
+}
+
+ProbeRequest probe_request(const ServiceEntry& entry, const std::string& service) {
+  if (protocol_era(entry, service) != mcp::Era::modern) return {probe_request(target_profile(entry, service).probe), {}};
+  const mcp::ClientOptions client;
+  const nlohmann::json discover = mcp::with_modern_meta({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "server/discover"}},
+                                                        client.modern_protocol_version, client);
+  return {discover.dump(), mcp::modern_headers(discover, client.modern_protocol_version)};
 }
 
 void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out) {

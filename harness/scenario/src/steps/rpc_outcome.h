@@ -13,6 +13,15 @@ namespace mcph::harness {
 // The JSON-RPC request a target profile's `probe` names, as an MCP client would send it.
 std::string probe_request(const std::string& method);
 
+// What an `http` step's `probe: true` sends a server: its profile's probe; at a server of the
+// modern era alone (protocol `modern`), which has no initialize, server/discover as a client of
+// 2026-07-28 sends it, its _meta in the body and its standard headers beside.
+struct ProbeRequest {
+  std::string body;
+  http::Fields headers;
+};
+ProbeRequest probe_request(const ServiceEntry& entry, const std::string& service);
+
 void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out);
 // The token's subject, read unverified (a forged token is refused before the limiter, and
 // UserPacer::answered gives its request back), or, for a token that is not a JWT, the token

@@ -43,6 +43,7 @@
 
 #include "mcph/http/server.h"
 #include "mcph/mcp/auth.h"
+#include "mcph/mcp/client.h"  // mcp::Era, the eras a server serves as a client speaks them
 #include "mcph/mcp/resource.h"
 #include "mcph/mcp/tool.h"
 
@@ -99,8 +100,13 @@ struct ServerOptions {
   // MCP authorization: insufficient_scope), given the scopes the tool needs; empty: a bare
   // `Bearer error="insufficient_scope", scope="…"`.
   std::function<std::string(const std::string& needed_scopes)> insufficient_scope_challenge;
-  // false: a legacy-only server (every POST is the legacy era's), as servers before 2026-07-28 are.
-  bool modern_era = true;
+  // The eras served on the endpoint. dual: a POST in the modern era's form is served as one,
+  // anything else as the legacy era's. legacy: every POST is the legacy era's, as servers before
+  // 2026-07-28 are. modern: 2026-07-28 alone, as its servers without the older era are: every
+  // POST is a modern request (an Mcp-Session-Id is ignored, none is minted), `initialize` is
+  // refused naming the versions served (400, -32022), GET and DELETE are 405, and the HTTP+SSE
+  // transport (sse_path) is not served.
+  Era era = Era::dual;
   // The modern era's ttlMs on list and read results.
   std::chrono::milliseconds cache_ttl{60000};
   // UNSAFE, only for the harness's sabotage tests, defects of modern-era servers it must find:

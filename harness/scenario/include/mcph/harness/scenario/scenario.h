@@ -455,6 +455,11 @@ struct Scenario {
   // version header); a scenario that calls a server of another transport is not run, and says
   // why. Empty: any transport. A file's `transport:` is its scenarios' default.
   std::string transport;
+  // The era of MCP its cases are written in: "legacy" (initialize, a session, batches: what
+  // protocol 2026-07-28 removed); a scenario that calls a server of the modern era alone
+  // (services.NAME.protocol modern) is not run, and says why. Empty: any era. A file's
+  // `protocol:` is its scenarios' default.
+  std::string protocol;
   // Its cases are about tools that need a scope of their own (`needs_write_scope: true`): a
   // server whose stack entry names no write_scope declares none, and is skipped, saying so.
   bool needs_write_scope = false;
