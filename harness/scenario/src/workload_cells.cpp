@@ -63,9 +63,13 @@ PickedCell pick_cell(const PolicyProfile& policy, const WorkloadToolMap& map, co
 
 std::string policy_decision(const WorkloadToolMap& map, const StepOutcome& answer, bool tool_ran, const nlohmann::json& source) {
   if (tool_ran) return "granted";
-  const ToolMap shapes{{}, map.refusals};
-  const std::vector<std::string> kinds = refusal_kinds(shapes, answer, source);
-  const auto shows = [&](const char* kind) { return std::find(kinds.begin(), kinds.end(), kind) != kinds.end(); };
+  const auto shows = [&](const char* kind) {
+    const auto shapes = map.refusals.find(kind);
+    if (shapes == map.refusals.end()) return false;
+    return std::any_of(shapes->second.begin(), shapes->second.end(), [&](const RefusalShape& shape) {
+      return !refusal_kinds(ToolMap{{}, {{kind, shape}}}, answer, source).empty();
+    });
+  };
   if (shows("policy_unavailable")) return "unavailable";
   if (shows("policy_denied")) return "denied";
   return "";

@@ -94,8 +94,11 @@ TEST(WorkloadCellsTest, AnAnswerIsReadAsTheDecisionByTheMapsRefusalShapes) {
   EXPECT_EQ(policy_decision(agentgate_map, answer(401), false, nullptr), "");                       // before the policy
   EXPECT_EQ(policy_decision(agentgate_map, answer(200, true, "internal error"), false, nullptr), "");  // not the map's
   const WorkloadToolMap reference = workload_mcp_tool_map();
-  EXPECT_EQ(policy_decision(reference, answer(403), false, nullptr), "denied");
-  EXPECT_EQ(policy_decision(reference, answer(503), false, nullptr), "unavailable");
+  EXPECT_EQ(policy_decision(reference, answer(200, true, "denied: trusted may not admin filesystem"), false, nullptr), "denied");
+  EXPECT_EQ(policy_decision(reference, answer(403), false, nullptr), "denied");  // an agent without a tier, at the door
+  EXPECT_EQ(policy_decision(reference, answer(200, true, "policy_unavailable: the policy engine did not answer"), false, nullptr),
+            "unavailable");
+  EXPECT_EQ(policy_decision(reference, answer(503), false, nullptr), "");  // a full replay cache: no policy was asked
   EXPECT_EQ(policy_decision(reference, answer(404), false, nullptr), "");
 }
 

@@ -60,8 +60,12 @@ WorkloadToolMap workload_mcp_tool_map() {
       map.cells[tool_class][operation] = {tool_class, {{"operation", operation}}, "structured_content", "/agent"};
     }
   }
-  map.refusals["policy_denied"].http_status = 403;
-  map.refusals["policy_unavailable"].http_status = 503;
+  RefusalShape denied, at_the_door, unavailable;
+  denied.tool_error = std::vector<std::string>{"denied: "};
+  at_the_door.http_status = 403;
+  unavailable.tool_error = std::vector<std::string>{"policy_unavailable: "};
+  map.refusals["policy_denied"] = {denied, at_the_door};
+  map.refusals["policy_unavailable"] = {unavailable};
   return map;
 }
 
@@ -74,7 +78,14 @@ WorkloadToolMap parse_workload_tool_map(const Json& json, const std::string& whe
       if (!value.is_object()) throw std::runtime_error(at + " must be an object of refusal kind → its shape");
       for (const auto& [kind, shape] : value.items()) {
         if (kind != kRefusals[0] && kind != kRefusals[1]) refuse_unknown_key(at, kind, kRefusals);
-        map.refusals[kind] = parse_refusal_shape(shape, at + "." + kind);
+        if (shape.is_array()) {
+          if (shape.empty()) throw std::runtime_error(at + "." + kind + " must be a shape or a list of shapes");
+          for (std::size_t i = 0; i < shape.size(); ++i) {
+            map.refusals[kind].push_back(parse_refusal_shape(shape[i], at + "." + kind + "[" + std::to_string(i) + "]"));
+          }
+        } else {
+          map.refusals[kind] = {parse_refusal_shape(shape, at + "." + kind)};
+        }
       }
       continue;
     }

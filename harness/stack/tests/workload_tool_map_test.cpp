@@ -63,7 +63,8 @@ TEST(WorkloadToolMapTest, AgentgatesMapIsReadWithItsArgumentsCallersAndRefusals)
   EXPECT_EQ(run->caller, "/run_by");
   EXPECT_EQ(run->result, "structured_content");
   EXPECT_EQ(map.find("process", "read"), nullptr);  // no tool reads a process
-  EXPECT_EQ(map.refusals.at("policy_unavailable").tool_error, std::vector<std::string>{"denied: policy unavailable: "});
+  ASSERT_EQ(map.refusals.at("policy_unavailable").size(), 1u);
+  EXPECT_EQ(map.refusals.at("policy_unavailable")[0].tool_error, std::vector<std::string>{"denied: policy unavailable: "});
   // Written back as it was read.
   EXPECT_EQ(Json::parse(entry.mcp.workload_tools), agentgate_tools());
 }
@@ -74,8 +75,10 @@ TEST(WorkloadToolMapTest, WithoutTheKeyAnEntryHasWorkloadMcpsMapOverTheReference
   ASSERT_NE(map.find("shell", "execute"), nullptr);
   EXPECT_EQ(map.find("shell", "execute")->arguments, Json::parse(R"({"operation": "execute"})"));
   EXPECT_EQ(map.find("shell", "execute")->caller, "/agent");
-  EXPECT_EQ(map.refusals.at("policy_denied").http_status, 403);
-  EXPECT_EQ(map.refusals.at("policy_unavailable").http_status, 503);
+  ASSERT_EQ(map.refusals.at("policy_denied").size(), 2u);  // a tool error, or 403 at the door
+  EXPECT_EQ(map.refusals.at("policy_denied")[0].tool_error, std::vector<std::string>{"denied: "});
+  EXPECT_EQ(map.refusals.at("policy_denied")[1].http_status, 403);
+  EXPECT_EQ(map.refusals.at("policy_unavailable")[0].tool_error, std::vector<std::string>{"policy_unavailable: "});
   EXPECT_EQ(&workload_policy_of(entry), &reference_workload_policy());
   EXPECT_NO_THROW(check_workload_tools(map, reference_workload_policy(), "w"));
   EXPECT_EQ(reference_workload_policy().cells.size(), 75u);  // three tiers, five operations, five classes
@@ -110,6 +113,11 @@ TEST(WorkloadToolMapTest, BadValuesAndAMissingRefusalKindAreErrors) {
   Json tools = agentgate_tools();
   tools["refusals"].erase("policy_unavailable");
   EXPECT_THAT(error_of(tools), HasSubstr("workload_tools.refusals.policy_unavailable is missing"));
+  tools = agentgate_tools();
+  tools["refusals"]["policy_denied"] = Json::array();
+  EXPECT_THAT(error_of(tools), HasSubstr("policy_denied must be a shape or a list of shapes"));
+  tools["refusals"]["policy_denied"] = Json::array({{{"tool_error", Json::array({"denied: "})}}, {{"http_statu", 403}}});
+  EXPECT_THAT(error_of(tools), HasSubstr("policy_denied[1]: unknown key \"http_statu\""));
   tools = agentgate_tools();
   tools["http"]["read"]["caller"] = "fetched_by";
   EXPECT_THAT(error_of(tools), HasSubstr("http.read.caller must be a JSON pointer"));

@@ -164,7 +164,11 @@ void read_decision(const WorkloadCall& call, const mcp::RpcOutcome& rpc, const m
   }
   if (decision.empty() && says_policy(call.step)) {
     std::vector<std::string> shapes;
-    for (const auto& [kind, shape] : call.map.refusals) shapes.push_back(kind + ": " + describe_refusal(shape));
+    for (const auto& [kind, alternatives] : call.map.refusals) {
+      std::vector<std::string> each;
+      for (const RefusalShape& shape : alternatives) each.push_back(describe_refusal(shape));
+      shapes.push_back(kind + ": " + text::join(each, " or "));
+    }
     out.caveat = "the answer (HTTP " + std::to_string(rpc.http_status) + ") is neither the tool's result nor a refusal by the policy as services." +
                  call.service + ".workload_tools describe them (" + text::join(shapes, "; ") + "): what the policy decided is not known";
   }
@@ -193,11 +197,24 @@ void run_in_session(const WorkloadCall& call) {
   const auto exchange = [&](const std::string& what, const mcp::RpcOutcome& rpc, sync::SteadyClock::time_point started) {
     run.record.exchange("POST", call.url, shown, what, rpc.http_status, rpc.headers, rpc.body, sync::ms_since(started));
   };
+  // A single call waits for the agent's room under the server's stated limit, as other steps'
+  // callers do (scenarios share the agents); a burst or a flood is meant to exceed it.
+  const bool paced = step.repeat == 1;
+  const RateLimit limit = stated_rate_limit(call.entry);
+  const std::string subject = "agent " + out.caller;
+  const auto pace = [&](int requests) {
+    if (paced) run.executor.pace(call.service, subject, limit, requests, out);
+  };
+  const auto answered = [&](int status, int requests) {
+    if (paced) run.executor.answered(call.service, subject, limit, status, requests);
+  };
   bool open = false;
-  // Opens the session; its refusal is then the answer.
+  // Opens the session (initialize and its notification); its refusal is then the answer.
   const auto connect = [&]() -> std::optional<mcp::RpcOutcome> {
+    pace(2);
     const auto started = sync::SteadyClock::now();
     mcp::RpcOutcome init = session.connect();
+    answered(init.http_status, 2);
     open = init.ok();
     if (open) return std::nullopt;
     exchange("initialize", init, started);
@@ -209,6 +226,7 @@ void run_in_session(const WorkloadCall& call) {
       throw std::runtime_error("the session was refused (HTTP " + std::to_string(refused->http_status) + "): there is no replay to test");
     }
     const http::Fields proof = {{"DPoP", presenter.proof("POST", call.url)}};
+    pace(2);
     auto started = sync::SteadyClock::now();
     const mcp::ToolCallOutcome first = session.call_tool(call.cell.tool.tool, arguments, proof);
     exchange(body, first.rpc, started);
@@ -227,7 +245,11 @@ void run_in_session(const WorkloadCall& call) {
     const auto started = sync::SteadyClock::now();
     std::optional<mcp::RpcOutcome> refused = open ? std::nullopt : connect();
     std::optional<mcp::ToolCallOutcome> result;
-    if (!refused) result = session.call_tool(call.cell.tool.tool, arguments);
+    if (!refused) {
+      pace(1);
+      result = session.call_tool(call.cell.tool.tool, arguments);
+      answered(result->rpc.http_status, 1);
+    }
     const mcp::RpcOutcome& rpc = refused ? *refused : result->rpc;
     const std::string retry_after = rpc.header("Retry-After");
     out.burst.statuses.push_back(rpc.http_status);

@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -28,8 +29,9 @@ struct WorkloadTool {
 struct WorkloadToolMap {
   // tool class → operation → its tool
   std::map<std::string, std::map<std::string, WorkloadTool>> cells;
-  // policy_denied, policy_unavailable: how the server refuses (tool_map.h's shape).
-  std::map<std::string, RefusalShape> refusals;
+  // policy_denied, policy_unavailable: how the server refuses (tool_map.h's shape), each kind
+  // one shape or several, any of which is that refusal.
+  std::map<std::string, std::vector<RefusalShape>> refusals;
 
   const WorkloadTool* find(const std::string& tool_class, const std::string& operation) const;
 };
@@ -37,7 +39,9 @@ struct WorkloadToolMap {
 constexpr std::string_view kWorkloadRefusalKinds = "policy_denied, policy_unavailable";
 
 // workload-mcp's map: each tool class of its table is a tool of that name with {"operation": …},
-// the caller at /agent of the structured content; a denial is HTTP 403, no decision HTTP 503.
+// the caller at /agent of the structured content. In its MCP session a denial is a tool error
+// "denied: …" (or, for an agent without a tier, HTTP 403 at the door), no decision a tool error
+// "policy_unavailable: …".
 WorkloadToolMap workload_mcp_tool_map();
 
 struct ServiceEntry;
