@@ -160,6 +160,24 @@ TEST(ScenarioLoader, AWorkloadBatchNamesItsEndpointAndIsSentOnce) {
   EXPECT_THAT(load_error(head + "path: /mcp, batch: 0}\n").what(), HasSubstr("batch"));
 }
 
+// A workload step says what the policy decides for the cell it calls, not which tool.
+TEST(ScenarioLoader, AWorkloadStepSaysWhatThePolicyDecides) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - workload: {agent: untrusted-agent, ";
+  const auto step = [&](const std::string& fields) {
+    return parse_scenario_file(head + fields + "}\n", "x.yaml").scenarios[0].steps[0].get<WorkloadStep>();
+  };
+  const WorkloadStep denied = step("policy: denies, granted_to: trusted-agent, denied_to: [semi-trusted-agent, untrusted-agent]");
+  EXPECT_EQ(denied.policy, "denies");
+  EXPECT_EQ(denied.granted_to, std::vector<std::string>{"trusted-agent"});
+  EXPECT_EQ(denied.denied_to, (std::vector<std::string>{"semi-trusted-agent", "untrusted-agent"}));
+  EXPECT_EQ(denied.tool, "");
+  EXPECT_EQ(denied.path, "");
+  EXPECT_EQ(step("denied_to: all").denied_to, std::vector<std::string>{"all"});
+  EXPECT_THAT(load_error(head + "policy: allows}\n").what(), HasSubstr("policy: expected grants or denies"));
+  EXPECT_THAT(load_error(head + "denied_to: [all, trusted-agent]}\n").what(), HasSubstr("expected an agent, a list of agents, or all"));
+  EXPECT_THAT(load_error(head + "granted: trusted-agent}\n").what(), HasSubstr("granted"));
+}
+
 // The transport a scenario's cases are about: the file's default, a scenario's own, or none.
 TEST(ScenarioLoader, ReadsTheTransportOfTheFileAndOfEachScenario) {
   const ScenarioFile file = parse_scenario_file(

@@ -143,6 +143,35 @@ PolicyProfile parse_policy_profile(const Json& json, const std::string& field) {
   return policy;
 }
 
+const PolicyProfile& reference_workload_policy() {
+  static const PolicyProfile policy = [] {
+    PolicyProfile reference;
+    reference.decision_path = "mcp/authz/decision";
+    reference.input = {{"/spiffe_id", "spiffe_id"}, {"/operation", "operation"}, {"/tool", "tool"}};
+    reference.agents = {{"trusted", "trusted-agent"}, {"semi-trusted", "semi-trusted-agent"}, {"untrusted", "untrusted-agent"}};
+    reference.table =
+        "| tier | operation | filesystem | database | api | shell | network |\n"
+        "| trusted | read | allow | allow | allow | allow | allow |\n"
+        "| trusted | list | allow | allow | allow | allow | allow |\n"
+        "| trusted | write | allow | allow | allow | deny | deny |\n"
+        "| trusted | execute | deny | deny | deny | allow | allow |\n"
+        "| trusted | admin | deny | deny | deny | deny | deny |\n"
+        "| semi-trusted | read | allow | allow | allow | deny | deny |\n"
+        "| semi-trusted | list | allow | allow | allow | deny | deny |\n"
+        "| semi-trusted | write | deny | deny | allow | deny | deny |\n"
+        "| semi-trusted | execute | deny | deny | deny | deny | deny |\n"
+        "| semi-trusted | admin | deny | deny | deny | deny | deny |\n"
+        "| untrusted | read | deny | deny | allow | deny | deny |\n"
+        "| untrusted | list | deny | deny | allow | deny | deny |\n"
+        "| untrusted | write | deny | deny | deny | deny | deny |\n"
+        "| untrusted | execute | deny | deny | deny | deny | deny |\n"
+        "| untrusted | admin | deny | deny | deny | deny | deny |\n";
+    reference.cells = parse_decision_table(reference.table, {"trusted", "semi-trusted", "untrusted"});
+    return reference;
+  }();
+  return policy;
+}
+
 Json policy_profile_json(const PolicyProfile& policy) {
   Json json = {{"engine", policy.engine}, {"decision_path", policy.decision_path}, {"input", policy.input},
                {"allow", policy.allow}, {"table", policy.table}};

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "mcph/harness/stack/workload_tool_map.h"
 #include "unknown_key.h"
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/harness/stack/stack_params.h"
@@ -232,6 +233,7 @@ Json entry_json(const ServiceEntry& service) {
   if (!service.mcp.behind_fault_proxy.empty()) entry["behind_fault_proxy"] = service.mcp.behind_fault_proxy;
   if (service.mcp.auth) entry["auth"] = auth_json(*service.mcp.auth);
   if (service.mcp.policy) entry["policy"] = policy_profile_json(*service.mcp.policy);
+  if (!service.mcp.workload_tools.empty()) entry["workload_tools"] = Json::parse(service.mcp.workload_tools, nullptr, false);
   if (!service.mcp.tools.empty()) entry["tools"] = Json::parse(service.mcp.tools, nullptr, false);
   if (!service.mcp.secrets.empty()) entry["secrets"] = Json::parse(service.mcp.secrets, nullptr, false);
   return entry;
@@ -270,16 +272,22 @@ ServiceEntry parse_entry(const Json& entry, const std::string& field) {
       service.mcp.auth = parse_auth(value, field + ".auth");
     } else if (key == "policy") {
       service.mcp.policy = parse_policy_profile(value, field + ".policy");
+    } else if (key == "workload_tools") {
+      service.mcp.workload_tools = value.dump();
     } else if (key == "tools") {
       service.mcp.tools = value.dump();  // read by target_profile (tool_map.h)
     } else if (key == "secrets") {
       service.mcp.secrets = value.dump();  // read by target_profile (secret_layout.h)
     } else {
       std::vector<std::string> known = {"url", "pid", "failures", "rate_limit", "refused_rate_limit", "behind_fault_proxy", "auth",
-                                        "policy", "tools", "secrets"};
+                                        "policy", "workload_tools", "tools", "secrets"};
       for (const TextKey& text_key : text_keys()) known.emplace_back(text_key.name);
       refuse_unknown_key(field, key, known);
     }
+  }
+  if (!service.mcp.workload_tools.empty()) {
+    check_workload_tools(parse_workload_tool_map(Json::parse(service.mcp.workload_tools), field + ".workload_tools"),
+                         workload_policy_of(service), field + ".workload_tools");
   }
   return service;
 }

@@ -72,7 +72,9 @@ CapabilityTool parse_capability(const Json& json, const std::string& where, cons
   return tool;
 }
 
-RefusalShape parse_refusal(const Json& json, const std::string& where) {
+}  // namespace
+
+RefusalShape parse_refusal_shape(const Json& json, const std::string& where) {
   if (!json.is_object() || json.empty()) throw std::runtime_error(where + " must be an object of at least one condition");
   RefusalShape shape;
   for (const auto& [key, value] : json.items()) {
@@ -108,10 +110,9 @@ RefusalShape parse_refusal(const Json& json, const std::string& where) {
   return shape;
 }
 
-}  // namespace
-
 bool is_capability(std::string_view name) { return contains(kCapabilityNames, name); }
 bool is_refusal_kind(std::string_view name) { return contains(kRefusalNames, name); }
+bool is_result_source(std::string_view name) { return contains(kResultSources, name); }
 
 std::vector<std::string> capability_arguments(std::string_view capability) {
   if (capability == "write") return {"secret", "data"};
@@ -153,7 +154,7 @@ ToolMap parse_tool_map(const std::string& json_text, const std::string& where, T
       if (!value.is_object()) throw std::runtime_error(at + " must be an object of refusal kind → its shape");
       for (const auto& [kind, shape] : value.items()) {
         if (!is_refusal_kind(kind)) refuse_unknown_key(at, kind, kRefusalNames);
-        base.refusals[kind] = parse_refusal(shape, at + "." + kind);
+        base.refusals[kind] = parse_refusal_shape(shape, at + "." + kind);
       }
     } else {
       std::vector<std::string> known = kCapabilityNames;

@@ -23,21 +23,23 @@ const PolicyProfile* servers_policy(const StackFile& stack, const PolicyTableSte
   return policy ? &*policy : nullptr;
 }
 
-// The reference design's input: {"spiffe_id", "operation", "tool"}.
-PolicyProfile reference_policy(const PolicyTableStep& step) {
-  PolicyProfile policy;
+// The step's own table, with the reference design's input ({"spiffe_id", "operation", "tool"});
+// without one, the reference policy (policy_profile.h) at the step's engine.
+PolicyProfile step_policy(const PolicyTableStep& step) {
+  PolicyProfile policy = reference_workload_policy();
   policy.engine = step.service;
   policy.decision_path = step.decision_path;
-  policy.input = {{"/spiffe_id", "spiffe_id"}, {"/operation", "operation"}, {"/tool", "tool"}};
-  policy.agents = step.agents;
-  policy.cells = step.cells;
+  if (!step.cells.empty()) {
+    policy.agents = step.agents;
+    policy.cells = step.cells;
+  }
   return policy;
 }
 
 void run_policy_table(const PolicyTableStep& step, StepRun& run) {
   const StackFile& stack = run.executor.stack();
   const PolicyProfile* own = servers_policy(stack, step);
-  const PolicyProfile policy = own ? *own : reference_policy(step);
+  const PolicyProfile policy = own ? *own : step_policy(step);
   if (!stack.services.count(policy.engine)) throw std::runtime_error("the stack has no policy engine " + policy.engine);
   const std::string url = stack.service(policy.engine).url;
   std::map<std::string, std::string> spiffe_ids;
@@ -94,7 +96,10 @@ PolicyTableStep read_policy_table(const StepSource& source) {
   step.service = reader.text_or(value, "service", here, step.service);
   step.decision_path = reader.text_or(value, "decision_path", here, step.decision_path);
   step.server = reader.text_or(value, "server", here, step.server);
-  if (!value["agents"].IsDefined()) reader.fail(value, Reader::join(here, "agents"), "missing");
+  if (value["agents"].IsDefined() != value["table"].IsDefined()) {
+    reader.fail(value, here, "give agents and table together, or neither (the reference policy's)");
+  }
+  if (!value["table"].IsDefined()) return step;
   step.agents = reader.text_map(value["agents"], Reader::join(here, "agents"));
   std::vector<std::string> tiers;
   for (const auto& [tier, agent] : step.agents) tiers.push_back(tier);
@@ -121,8 +126,10 @@ StepKindInfo policy_table_step_kind() {
                  "cell, an undefined decision included, is listed at the result's /differing.",
       .example = "policy_table:\n  agents: {trusted: trusted-agent}\n  table: |\n    | tier | operation | shell |\n"
                  "    | trusted | execute | allow |\nexpect: {result_json: {/differing: {equals: []}}}",
-      .fields = {{"policy_table.agents", "tier → the agent whose SPIFFE ID stands for it (a name of the trust domain or a SPIFFE ID)"},
-                 {"policy_table.table", "| tier | operation | <tool> | … | rows of allow or deny (docs/trust-tiers.md's shape)"},
+      .fields = {{"policy_table.agents", "tier → the agent whose SPIFFE ID stands for it (a name of the trust domain or a SPIFFE ID); "
+                                         "with table"},
+                 {"policy_table.table", "| tier | operation | <tool> | … | rows of allow or deny (docs/trust-tiers.md's shape); "
+                                        "default the reference policy's (workload-mcp's)"},
                  {"policy_table.service", "the stack's policy engine, default opa"},
                  {"policy_table.decision_path", "asked as POST /v1/data/<path>, default mcp/authz/decision"},
                  {"policy_table.server", "the MCP server whose policy this is, default workload-mcp: when its stack entry has a "

@@ -271,9 +271,14 @@ struct WorkloadStep {
   static constexpr StepKind kind = StepKind::workload;
   std::string agent;                // a name of the trust domain (trusted-agent) or a SPIFFE ID
   std::string server = "workload-mcp";
-  std::string path = "/mcp/rpc";
-  std::string tool = "filesystem";
-  std::string operation = "read";
+  std::string path;                 // "": the entry's MCP endpoint, in a session; a batch's raw endpoint
+  // The cell of the target's decision table called (workload_cells.h): a tool class and an
+  // operation, each "" for any, and what the table decides for the caller's tier ("grants",
+  // "denies", "": either) and for other agents' tiers ("all": every tier).
+  std::string tool;
+  std::string operation;
+  std::string policy;
+  std::vector<std::string> granted_to, denied_to;
   std::string token_of;             // whose bound token is presented ("": the agent's own)
   DpopPresentation dpop;
   HeaderFields headers;

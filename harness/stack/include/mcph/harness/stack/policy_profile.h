@@ -43,6 +43,11 @@ struct PolicyProfile {
   nlohmann::json input_for(const DecisionCell& cell, const std::string& spiffe_id) const;
 };
 
+// The reference design's policy (workload-mcp's, policies/trust_tiers): OPA's
+// mcp/authz/decision, asked {"spiffe_id", "operation", "tool"}, and its decision table of three
+// tiers (trusted, semi-trusted, untrusted) over filesystem, database, api, shell and network.
+const PolicyProfile& reference_workload_policy();
+
 // The "policy" object of a stack entry; `field` names it in errors. A key of none of these, a
 // fact of none of kPolicyFacts, or a table that does not parse, is an error. Throws std::runtime_error.
 PolicyProfile parse_policy_profile(const nlohmann::json& json, const std::string& field);

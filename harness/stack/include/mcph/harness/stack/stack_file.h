@@ -113,6 +113,9 @@ struct McpServerFields {
   std::optional<AgentAuthFields> auth;  // key "auth"; none: its callers are the identity provider's users
   // The authorization policy it asks (key "policy", policy_profile.h); none: the reference policy's.
   std::optional<PolicyProfile> policy;
+  // key "workload_tools": what its tools are for each cell of its policy's table
+  // (workload_tool_map.h), as JSON text, checked when read
+  std::string workload_tools;
   std::string tools;  // key "tools": its tool map over its profile's (tool_map.h), as JSON text
   std::string secrets;  // key "secrets": where its agents' secrets are in Vault (secret_layout.h), as JSON text
 };

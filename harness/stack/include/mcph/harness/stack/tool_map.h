@@ -6,6 +6,7 @@
 // are, and what a refusal looks like. Stack file key "tools" of an MCP service
 // (docs/target-profiles.md#tools-what-a-server-of-the-agent-design-calls-its-tools).
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,12 @@ constexpr std::string_view kToolCapabilities = "read, write, list, delete";
 constexpr std::string_view kRefusalKinds = "insufficient_scope, invalid_argument, not_found";
 bool is_capability(std::string_view name);
 bool is_refusal_kind(std::string_view name);
+// Where a tool's answer may be: "structured_content", "text_json" or "text".
+bool is_result_source(std::string_view name);
+
+// One refusal's shape: an object of the conditions above. Throws std::runtime_error naming the
+// key (`where`) on an unknown condition or a bad value.
+RefusalShape parse_refusal_shape(const nlohmann::json& json, const std::string& where);
 std::vector<std::string> capability_arguments(std::string_view capability);
 std::vector<std::string> capability_fields(std::string_view capability);
 

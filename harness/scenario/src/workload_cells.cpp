@@ -1,0 +1,78 @@
+#include "workload_cells.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "capability_call.h"
+#include "mcph/text/join.h"
+
+namespace mcph::harness {
+
+std::optional<std::string> tier_of(const PolicyProfile& policy, const std::string& agent) {
+  for (const auto& [tier, name] : policy.agents) {
+    if (name == agent) return tier;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> tiers_of(const PolicyProfile& policy) {
+  std::vector<std::string> tiers;
+  for (const DecisionCell& cell : policy.cells) {
+    if (std::find(tiers.begin(), tiers.end(), cell.tier) == tiers.end()) tiers.push_back(cell.tier);
+  }
+  return tiers;
+}
+
+namespace {
+
+// The table's decision for `tier` on the cell; nullopt when the table has no such row.
+std::optional<bool> decides(const PolicyProfile& policy, const std::string& tier, const std::string& operation,
+                            const std::string& tool_class) {
+  for (const DecisionCell& cell : policy.cells) {
+    if (cell.tier == tier && cell.operation == operation && cell.tool == tool_class) return cell.allow;
+  }
+  return std::nullopt;
+}
+
+std::string describe(const CellWish& wish) {
+  std::vector<std::string> parts;
+  if (!wish.tool_class.empty()) parts.push_back("of the tool class " + wish.tool_class);
+  if (!wish.operation.empty()) parts.push_back("for the operation " + wish.operation);
+  if (!wish.granted_to.empty()) parts.push_back("granted to " + text::join(wish.granted_to, " and "));
+  if (!wish.denied_to.empty()) parts.push_back("denied to " + text::join(wish.denied_to, " and "));
+  return parts.empty() ? "any" : text::join(parts, ", ");
+}
+
+}  // namespace
+
+PickedCell pick_cell(const PolicyProfile& policy, const WorkloadToolMap& map, const CellWish& wish) {
+  for (const DecisionCell& cell : policy.cells) {
+    if (!wish.tool_class.empty() && cell.tool != wish.tool_class) continue;
+    if (!wish.operation.empty() && cell.operation != wish.operation) continue;
+    const WorkloadTool* tool = map.find(cell.tool, cell.operation);
+    if (!tool) continue;
+    const auto holds = [&](const std::vector<std::string>& tiers, bool allow) {
+      return std::all_of(tiers.begin(), tiers.end(), [&](const std::string& tier) {
+        return decides(policy, tier, cell.operation, cell.tool) == allow;
+      });
+    };
+    if (holds(wish.granted_to, true) && holds(wish.denied_to, false)) return {cell.tool, cell.operation, *tool};
+  }
+  throw std::runtime_error("no cell of the target's decision table that its workload tools reach is " + describe(wish));
+}
+
+std::string policy_decision(const WorkloadToolMap& map, const StepOutcome& answer, bool tool_ran, const nlohmann::json& source) {
+  if (tool_ran) return "granted";
+  const auto shows = [&](const char* kind) {
+    const auto shapes = map.refusals.find(kind);
+    if (shapes == map.refusals.end()) return false;
+    return std::any_of(shapes->second.begin(), shapes->second.end(), [&](const RefusalShape& shape) {
+      return !refusal_kinds(ToolMap{{}, {{kind, shape}}}, answer, source).empty();
+    });
+  };
+  if (shows("policy_unavailable")) return "unavailable";
+  if (shows("policy_denied")) return "denied";
+  return "";
+}
+
+}  // namespace mcph::harness
