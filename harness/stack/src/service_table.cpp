@@ -59,13 +59,13 @@ const std::vector<ServiceRow>& service_table() {
       behind_fault_proxy(
           {"postgres", before_provisioning, {Kind::tcp, "", false},
            {{native, "PostgreSQL (initdb + postgres)", start_native_postgres},
-            {container, "postgres:17", start_container("postgres", "postgresql://postgres:postgres@127.0.0.1:5432/mcp_demo",
+            {container, "mcp-harness-postgres", start_container("postgres", "postgresql://postgres:postgres@127.0.0.1:5432/mcp_demo",
                                                        "postgresql://postgres:postgres@postgres:5432/mcp_demo")}}}),
       identity_provider_row(behind_fault_proxy(
           {"keycloak", before_provisioning, {Kind::http_get, "/realms/{realm}/.well-known/openid-configuration", false},
            {{standin, "mock-keycloak", start_mock_keycloak},
             {native, "Keycloak (kc.sh start-dev)", start_native_keycloak},
-            {container, "quay.io/keycloak/keycloak", start_container("keycloak", "http://127.0.0.1:8080", "http://keycloak:8080", {},
+            {container, "mcp-harness-keycloak", start_container("keycloak", "http://127.0.0.1:8080", "http://keycloak:8080", {},
                                                                       finish_keycloak_container)}}})),
       // A Cognito user pool's API, its keys and its discovery document (--idp cognito); every
       // mode has only the stand-in.
@@ -75,7 +75,7 @@ const std::vector<ServiceRow>& service_table() {
           {"vault", before_provisioning, {Kind::http_get, "/v1/sys/health", false},
            {{standin, "mock-vault", start_mock_vault},
             {native, "Vault (vault server -dev)", start_native_vault},
-            {container, "hashicorp/vault", start_container("vault", "http://127.0.0.1:8200", "http://vault:8200",
+            {container, "mcp-harness-vault", start_container("vault", "http://127.0.0.1:8200", "http://vault:8200",
                                                         prepare_vault_container, finish_vault_container)}}}),
       mock_backend(behind_fault_proxy(
           {"jira-api", before_provisioning, {Kind::tcp, "", false},

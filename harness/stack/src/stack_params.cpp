@@ -55,6 +55,10 @@ std::vector<std::string> StackParams::to_flags() const {
                                     "--rate-window-ms", std::to_string(rate_limit.window.count()),
                                     "--ready-timeout-ms", std::to_string(ready_timeout.count())};
   if (!fault_proxy) flags.push_back("--no-fault-proxy");
+  if (!engine_socket.empty()) {
+    flags.push_back("--engine-socket");
+    flags.push_back(std::filesystem::absolute(engine_socket).string());
+  }
   if (!fixtures_dir.empty()) {
     flags.push_back("--fixtures");
     flags.push_back(std::filesystem::absolute(fixtures_dir).string());
@@ -88,6 +92,10 @@ void declare_stack_flags(cli::Flags& flags, const StackParams& defaults) {
       .toggle("no-fault-proxy",
               "start no fault proxy: the MCP servers reach Keycloak, Vault, PostgreSQL and the backends "
               "directly (latency work; the faults family then has nothing to inject faults with)")
+      .option("engine-socket", defaults.engine_socket.string(),
+              "compose mode: the container engine's API socket [default: $DOCKER_HOST, else Docker's "
+              "/var/run/docker.sock, else podman's /run/podman/podman.sock or "
+              "$XDG_RUNTIME_DIR/podman/podman.sock]")
       .option("fixtures", defaults.fixtures_dir.string(),
               "fixtures directory [default: the source tree's fixtures/, or $MCPH_FIXTURES_DIR]");
 }
@@ -114,6 +122,7 @@ StackParams stack_params_from(const cli::Flags& flags) {
   params.ready_timeout = std::chrono::milliseconds(flags.get_int("ready-timeout-ms"));
   params.fixtures_dir = flags.get("fixtures");
   params.fault_proxy = !flags.on("no-fault-proxy");
+  params.engine_socket = flags.get("engine-socket");
   if (params.generated_users < 0 || params.generated_users > 10000) {
     throw std::invalid_argument("--users must be between 0 and 10000");
   }

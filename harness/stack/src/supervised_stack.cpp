@@ -212,7 +212,9 @@ std::unique_ptr<SupervisedStack> SupervisedStack::start(SupervisedStackOptions o
 
 void SupervisedStack::follow_start(LineTail& tail, const SupervisedStackOptions& options) {
   auto start_timeout = options.start_timeout;
-  if (start_timeout.count() <= 0) start_timeout = options.stack.mode == StackMode::real ? 10min : 3min;
+  if (start_timeout.count() <= 0) {
+    start_timeout = options.stack.mode == StackMode::real || options.stack.mode == StackMode::compose ? 10min : 3min;
+  }
   const auto deadline = Clock::now() + start_timeout;
   std::deque<std::string> recent;  // the last lines, for an error without the supervisor's own
   std::optional<std::string> failure;

@@ -157,11 +157,14 @@ std::string signal_name(int signo) {
   }
 }
 
-// Under root, PostgreSQL runs as the `postgres` user (it refuses root), and postgres::Server
-// opens only the run directory itself to it. Every directory above must let others pass, or
-// initdb fails with a bare "Permission denied"; say what to do instead.
-void check_postgres_can_reach(const fs::path& run_dir) {
+// Under root, a PostgreSQL process of the stack's (the native row) runs as the `postgres` user
+// (it refuses root), and postgres::Server opens only the run directory itself to it. Every
+// directory above must let others pass, or initdb fails with a bare "Permission denied"; say what
+// to do instead. A container's PostgreSQL never enters the run directory.
+void check_postgres_can_reach(const fs::path& run_dir, StackMode mode) {
   if (::geteuid() != 0) return;
+  const ServiceImplementation* postgres = find_service_row("postgres")->implementation_in(mode);
+  if (!postgres || postgres->kind != Implementation::native) return;
   for (fs::path dir = run_dir.parent_path(); !dir.empty(); dir = dir.parent_path()) {
     struct stat info {};
     if (::stat(dir.c_str(), &info) == 0 && (info.st_mode & S_IXOTH) == 0) {
@@ -218,7 +221,7 @@ int run_supervisor(const SupervisorOptions& options) {
     fs::create_directories(run_dir);
     lock.emplace(run_dir);
     clear_previous_stack(run_dir);  // we hold the lock: whatever is here is a stopped stack's
-    check_postgres_can_reach(run_dir);
+    check_postgres_can_reach(run_dir, options.stack.mode);
     say("supervisor: pid " + std::to_string(::getpid()) + ", run dir " + run_dir.string());
     StackParams params = options.stack;
     params.run_dir = run_dir;

@@ -5,13 +5,13 @@
 
 #include <cstdlib>
 #include <optional>
-#include <sstream>
 
 #include "mcph/http/client.h"
 #include "mcph/proc/child_process.h"
 #include "mcph/proc/free_port.h"
 #include "mcph/proc/service.h"
 #include "mcph/proc/private_file.h"
+#include "program_on_path.h"
 #include "tls_proxy_config.h"
 
 namespace mcph::harness {
@@ -22,8 +22,6 @@ using namespace std::chrono_literals;
 
 constexpr const char* kName = "tls-proxy";
 constexpr const char* kReadyPath = "/.mcph-tls-proxy-ready";
-
-bool executable(const fs::path& path) { return ::access(path.c_str(), X_OK) == 0 && fs::is_regular_file(path); }
 
 // Ready once nginx completes a handshake and answers anything: in required mode it answers the
 // probe, which has no certificate, 400.
@@ -58,15 +56,8 @@ void check_config(const std::string& nginx, const fs::path& directory, const fs:
 }  // namespace
 
 std::string find_nginx() {
-  if (const char* path = std::getenv("PATH")) {
-    std::istringstream directories(path);
-    std::string directory;
-    while (std::getline(directories, directory, ':')) {
-      const fs::path candidate = fs::path(directory) / "nginx";
-      if (!directory.empty() && executable(candidate)) return candidate.string();
-    }
-  }
-  if (executable("/usr/sbin/nginx")) return "/usr/sbin/nginx";
+  if (const auto nginx = program_on_path("nginx")) return nginx->string();
+  if (executable_file("/usr/sbin/nginx")) return "/usr/sbin/nginx";
   throw NginxMissing("nginx is not installed (no nginx in PATH or /usr/sbin): run scripts/bootstrap");
 }
 
@@ -78,7 +69,7 @@ struct TlsProxy::Impl {
 
 TlsProxy TlsProxy::start(TlsProxyOptions options) {
   const std::string nginx = options.nginx_binary.empty() ? find_nginx() : options.nginx_binary;
-  if (!executable(nginx)) throw NginxMissing("tls proxy: no nginx at " + nginx + ": run scripts/bootstrap");
+  if (!executable_file(nginx)) throw NginxMissing("tls proxy: no nginx at " + nginx + ": run scripts/bootstrap");
   if (options.server_ca_file.empty()) options.server_ca_file = options.client_ca_file;
   TlsProxy proxy;
   proxy.impl_ = std::make_unique<Impl>();

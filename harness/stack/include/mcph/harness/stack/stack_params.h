@@ -52,6 +52,9 @@ struct StackParams {
   // How long each service may take to be ready; 0: its own default (seconds for the project's
   // binaries, minutes for a JVM).
   std::chrono::milliseconds ready_timeout{0};
+  // Compose mode: the container engine's API socket (Docker's or `podman system service`'s);
+  // empty: found (compose_engine.cpp).
+  std::filesystem::path engine_socket;
 
   // The flags that reproduce these parameters (for `mcp-harness supervise`); run_dir excluded.
   std::vector<std::string> to_flags() const;

@@ -39,7 +39,7 @@ class LineTail;
 struct SupervisedStackOptions {
   StackParams stack;  // what to bring up; an empty run_dir: a temporary one the supervisor removes
   std::chrono::milliseconds start_timeout{0};  // the whole start, provisioning included (0: 3 min,
-                                               // 10 min in real mode: two JVM-era servers)
+                                               // 10 min in real and compose mode: Keycloak's JVM)
   std::chrono::seconds ttl{0};          // > 0: the supervisor stops the stack by itself after it
   StackLifetime lifetime = StackLifetime::attached;
   std::string harness_binary;           // empty: service_binary("mcp-harness")
