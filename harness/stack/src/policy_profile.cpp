@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "json_text.h"
 #include "unknown_key.h"
 #include "mcph/text/join.h"
 
@@ -30,20 +31,15 @@ std::vector<std::string> row_cells(const std::string& line) {
   return cells;
 }
 
-std::string text_of(const Json& value, const std::string& field) {
-  if (!value.is_string() || value.get<std::string>().empty()) throw std::runtime_error(field + " must be a non-empty string");
-  return value.get<std::string>();
-}
-
 std::map<std::string, std::string> text_map(const Json& value, const std::string& field) {
   if (!value.is_object() || value.empty()) throw std::runtime_error(field + " must be a non-empty object of strings");
   std::map<std::string, std::string> map;
-  for (const auto& [key, item] : value.items()) map[key] = text_of(item, field + "." + key);
+  for (const auto& [key, item] : value.items()) map[key] = non_empty_text(item, field + "." + key);
   return map;
 }
 
 std::string pointer_of(const Json& value, const std::string& field) {
-  std::string pointer = text_of(value, field);
+  std::string pointer = non_empty_text(value, field);
   if (pointer.front() != '/') throw std::runtime_error(field + " must be a JSON pointer (/a/b), not \"" + pointer + "\"");
   return pointer;
 }
@@ -100,15 +96,15 @@ PolicyProfile parse_policy_profile(const Json& json, const std::string& field) {
   for (const auto& [key, value] : json.items()) {
     const std::string here = field + "." + key;
     if (key == "engine") {
-      policy.engine = text_of(value, here);
+      policy.engine = non_empty_text(value, here);
     } else if (key == "decision_path") {
-      policy.decision_path = text_of(value, here);
+      policy.decision_path = non_empty_text(value, here);
       if (policy.decision_path.front() == '/') throw std::runtime_error(here + " is the path under /v1/data/, without a leading /");
     } else if (key == "input") {
       if (!value.is_object() || value.empty()) throw std::runtime_error(here + " must map JSON pointers to facts");
       for (const auto& [pointer, fact] : value.items()) {
         pointer_of(pointer, here);
-        const std::string name = text_of(fact, here + "." + pointer);
+        const std::string name = non_empty_text(fact, here + "." + pointer);
         const std::vector<std::string> facts(std::begin(kPolicyFacts), std::end(kPolicyFacts));
         if (std::find(facts.begin(), facts.end(), name) == facts.end()) {
           throw std::runtime_error(here + "." + pointer + ": no fact \"" + name + "\" (" + text::join(facts, ", ") + ")");
@@ -120,7 +116,7 @@ PolicyProfile parse_policy_profile(const Json& json, const std::string& field) {
     } else if (key == "agents") {
       policy.agents = text_map(value, here);
     } else if (key == "table") {
-      policy.table = text_of(value, here);
+      policy.table = non_empty_text(value, here);
     } else {
       refuse_unknown_key(field, key, keys);
     }

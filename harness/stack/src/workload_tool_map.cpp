@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "mcph/harness/stack/stack_file.h"
+#include "json_text.h"
 #include "unknown_key.h"
 
 namespace mcph::harness {
@@ -13,28 +14,23 @@ using Json = nlohmann::json;
 
 const std::vector<std::string> kRefusals = {"policy_denied", "policy_unavailable"};
 
-std::string text_of(const Json& value, const std::string& where) {
-  if (!value.is_string() || value.get<std::string>().empty()) throw std::runtime_error(where + " must be a non-empty string");
-  return value.get<std::string>();
-}
-
 WorkloadTool parse_tool(const Json& json, const std::string& where) {
   if (!json.is_object()) throw std::runtime_error(where + " must be an object with \"tool\"");
   WorkloadTool tool;
   for (const auto& [key, value] : json.items()) {
     const std::string at = where + "." + key;
     if (key == "tool") {
-      tool.tool = text_of(value, at);
+      tool.tool = non_empty_text(value, at);
     } else if (key == "arguments") {
       if (!value.is_object()) throw std::runtime_error(at + " must be the tool's argument object");
       tool.arguments = value;
     } else if (key == "result") {
-      tool.result = text_of(value, at);
+      tool.result = non_empty_text(value, at);
       if (!is_result_source(tool.result)) {
         throw std::runtime_error(at + " must be one of structured_content, text_json, text, not \"" + tool.result + "\"");
       }
     } else if (key == "caller") {
-      tool.caller = text_of(value, at);
+      tool.caller = non_empty_text(value, at);
       if (tool.caller.front() != '/') throw std::runtime_error(at + " must be a JSON pointer (\"/read_by\")");
     } else {
       refuse_unknown_key(where, key, {"tool", "arguments", "result", "caller"});
