@@ -117,7 +117,7 @@ http::ClientResponse KeycloakApi::admin(const std::string& method, const std::st
 void KeycloakApi::create_realm(const nlohmann::json& rep) {
   const auto response = admin("POST", "", rep);
   if (response.status != 201)
-    throw std::runtime_error("create realm: " + std::to_string(response.status) + " " + response.body);
+    throw AdminCallFailed("create realm", response);
 }
 
 void KeycloakApi::delete_realm(const std::string& realm) { admin("DELETE", "/" + realm); }
@@ -125,14 +125,14 @@ void KeycloakApi::delete_realm(const std::string& realm) { admin("DELETE", "/" +
 std::string KeycloakApi::create_user(const std::string& realm, const nlohmann::json& rep) {
   const auto response = admin("POST", "/" + realm + "/users", rep);
   if (response.status != 201)
-    throw std::runtime_error("create user: " + std::to_string(response.status) + " " + response.body);
+    throw AdminCallFailed("create user", response);
   return id_from_location(response);
 }
 
 std::string KeycloakApi::create_client(const std::string& realm, const nlohmann::json& rep) {
   const auto response = admin("POST", "/" + realm + "/clients", rep);
   if (response.status != 201)
-    throw std::runtime_error("create client: " + std::to_string(response.status) + " " + response.body);
+    throw AdminCallFailed("create client", response);
   return id_from_location(response);
 }
 

@@ -9,6 +9,7 @@
 #include <gmock/gmock.h>
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,15 @@ std::string random_suffix();                                         // 8 hex di
 std::string id_from_location(const http::ClientResponse& response);  // last path segment
 
 // Admin and OIDC calls against one Keycloak. Not thread-safe (one connection).
+// An admin call answered with another status than the one it needs.
+class AdminCallFailed : public std::runtime_error {
+ public:
+  AdminCallFailed(const std::string& call, const http::ClientResponse& response)
+      : std::runtime_error(call + ": " + std::to_string(response.status) + " " + response.body),
+        status(response.status) {}
+  int status;
+};
+
 class KeycloakApi {
  public:
   KeycloakApi(std::string url, std::string admin_user, std::string admin_password);
@@ -63,7 +73,7 @@ class KeycloakApi {
   const std::string& admin_token();
   http::ClientResponse admin(const std::string& method, const std::string& path,
                              const std::optional<nlohmann::json>& body = std::nullopt);
-  // Each asserts the expected status and returns the new object's id.
+  // Each throws AdminCallFailed unless the answer is 201, and returns the new object's id.
   void create_realm(const nlohmann::json& rep);
   void delete_realm(const std::string& realm);
   std::string create_user(const std::string& realm, const nlohmann::json& rep);
