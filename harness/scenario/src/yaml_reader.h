@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/text/choice.h"
 #include "mcph/text/join.h"
 #include "step_spec_error.h"
 
@@ -125,9 +126,7 @@ template <typename Enum, std::size_t N>
 Enum read_choice(const Reader& reader, const YAML::Node& node, const std::string& field,
                  const std::array<std::string_view, N>& names, const std::string& what) {
   const std::string written = reader.text(node, field);
-  for (std::size_t i = 0; i < N; ++i) {
-    if (names[i] == written) return static_cast<Enum>(i);
-  }
+  if (const auto value = text::choice_of<Enum>(written, names)) return *value;
   reader.fail(node, field, "unknown " + what + " \"" + written + "\" (" + text::join(names) + ")");
 }
 

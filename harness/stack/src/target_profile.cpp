@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "mcph/harness/stack/service_table.h"
+#include "mcph/text/choice.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness {
@@ -20,7 +21,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
       // This repo's servers (servers/): streamable HTTP, traceparent sent on to Vault,
       // `{rows: [...]}` in structured content, "no_credentials: no Jira credentials stored for bob";
       // an initialize answered once authorised; Vault logins with exchanged tokens.
-      {"reference", "streamable-http", "traceparent", "auto", "initialize", "exchanged", 3000,
+      {"reference", "streamable-http", Correlation::traceparent, "auto", ProbeMethod::initialize, ServerVaultLogin::exchanged, 3000,
        {{"missing_credential", {"credentials stored for ${user}"}},
         {"backend_error", {"backend_error: "}},
         {"backend_unavailable", {"backend_unavailable: "}},
@@ -36,7 +37,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
       // 5-second timeout. An unreachable or silent Vault or backend is only the exception's text
       // ("All connection attempts failed", psycopg2's "connection to server at …", or nothing for
       // a read timeout): no words of its own, so any failure that says something counts.
-      {"demo-python", "legacy-sse-post", "window", "auto", "tools/list", "caller_token", 5000,
+      {"demo-python", "legacy-sse-post", Correlation::window, "auto", ProbeMethod::tools_list, ServerVaultLogin::caller_token, 5000,
        {{"missing_credential", {"Secret not found at path: secret/data/users/${user}/"}},
         {"backend_error", {"Server error '", "Client error '"}},
         {"backend_unavailable", {}},
@@ -48,7 +49,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
       // /mcp/rpc), traceparent sent on to Vault, each call's result in structured content;
       // Vault calls made with a child token of its own parent token, never a user's login; its
       // kv.* tools (tool_map.h); each agent's secrets under secret/data/mcp/<agent>/.
-      {"agent-bridge", "streamable-http", "traceparent", "auto", "initialize", "exchanged", 3000,
+      {"agent-bridge", "streamable-http", Correlation::traceparent, "auto", ProbeMethod::initialize, ServerVaultLogin::exchanged, 3000,
        {{"missing_credential", {}},
         {"backend_error", {"vault_error: "}},
         {"backend_unavailable", {"vault_unavailable: "}},
@@ -83,6 +84,13 @@ std::map<std::string, std::vector<std::string>> parse_failures(const std::string
   return failures;
 }
 
+// The value a stack entry's key names, else an error naming the key and the choices.
+template <typename Enum, std::size_t N>
+Enum choice(const std::string& written, const std::array<std::string_view, N>& names, const std::string& key) {
+  if (const auto value = text::choice_of<Enum>(written, names)) return *value;
+  throw std::runtime_error(key + " must be " + text::choices(names) + ", not \"" + written + "\"");
+}
+
 }  // namespace
 
 bool is_transport(std::string_view name) {
@@ -110,22 +118,13 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
   if (!is_transport(profile.transport)) {
     throw std::runtime_error(field + "transport must be one of " + std::string(kTransports) + ", not \"" + profile.transport + "\"");
   }
-  if (!entry.mcp.correlation.empty()) profile.correlation = entry.mcp.correlation;
-  if (profile.correlation != "traceparent" && profile.correlation != "window") {
-    throw std::runtime_error(field + "correlation must be \"traceparent\" or \"window\", not \"" + profile.correlation + "\"");
-  }
+  if (!entry.mcp.correlation.empty()) profile.correlation = choice<Correlation>(entry.mcp.correlation, kCorrelations, field + "correlation");
   if (!entry.mcp.result_rows.empty()) profile.result_rows = entry.mcp.result_rows;
   if (profile.result_rows != "auto" && (profile.result_rows.empty() || profile.result_rows[0] != '/')) {
     throw std::runtime_error(field + "result_rows must be \"auto\" or a JSON pointer such as /data/items");
   }
-  if (!entry.mcp.probe.empty()) profile.probe = entry.mcp.probe;
-  if (profile.probe != "initialize" && profile.probe != "tools/list") {
-    throw std::runtime_error(field + "probe must be \"initialize\" or \"tools/list\", not \"" + profile.probe + "\"");
-  }
-  if (!entry.mcp.vault_login.empty()) profile.vault_login = entry.mcp.vault_login;
-  if (profile.vault_login != "exchanged" && profile.vault_login != "caller_token") {
-    throw std::runtime_error(field + "vault_login must be \"exchanged\" or \"caller_token\", not \"" + profile.vault_login + "\"");
-  }
+  if (!entry.mcp.probe.empty()) profile.probe = choice<ProbeMethod>(entry.mcp.probe, kProbeMethods, field + "probe");
+  if (!entry.mcp.vault_login.empty()) profile.vault_login = choice<ServerVaultLogin>(entry.mcp.vault_login, kServerVaultLogins, field + "vault_login");
   if (!entry.mcp.authorization_server.empty() && entry.mcp.authorization_server != "none") {
     throw std::runtime_error(field + "authorization_server must be \"none\" (the server has no authorization server), not \"" +
                              entry.mcp.authorization_server + "\"; one it has is named by auth.client_credentials.issuer");
@@ -154,7 +153,7 @@ std::vector<std::string> caller_token_servers(const StackFile& stack) {
   for (const ServiceRow& row : service_table()) {
     if (!row.users_mcp_server()) continue;
     const ServiceEntry* entry = stack.find_service(row.name);
-    if (entry && target_profile(*entry, row.name).vault_login == "caller_token") {
+    if (entry && target_profile(*entry, row.name).vault_login == ServerVaultLogin::caller_token) {
       servers.push_back(row.name);
     }
   }

@@ -33,19 +33,19 @@ TEST(TargetProfileTest, AnEntryWithoutAProfileIsAReferenceServer) {
   const TargetProfile profile = target_profile(entry({}), "jira-mcp");
   EXPECT_EQ(profile.name, "reference");
   EXPECT_EQ(profile.transport, "streamable-http");
-  EXPECT_EQ(profile.correlation, "traceparent");
+  EXPECT_EQ(profile.correlation, Correlation::traceparent);
   EXPECT_EQ(profile.result_rows, "auto");
-  EXPECT_EQ(profile.probe, "initialize");
-  EXPECT_EQ(profile.vault_login, "exchanged");
+  EXPECT_EQ(profile.probe, ProbeMethod::initialize);
+  EXPECT_EQ(profile.vault_login, ServerVaultLogin::exchanged);
   ASSERT_TRUE(profile.failures.count("missing_credential"));
 }
 
 TEST(TargetProfileTest, TheDemoProfileSpeaksLegacySseAndIsMatchedByTime) {
   const TargetProfile profile = target_profile(entry({{"profile", "demo-python"}}), "jira-mcp");
   EXPECT_EQ(profile.transport, "legacy-sse-post");
-  EXPECT_EQ(profile.correlation, "window");
-  EXPECT_EQ(profile.probe, "tools/list");  // its POST /sse answers initialize with "Unknown method"
-  EXPECT_EQ(profile.vault_login, "caller_token");
+  EXPECT_EQ(profile.correlation, Correlation::window);
+  EXPECT_EQ(profile.probe, ProbeMethod::tools_list);  // its POST /sse answers initialize with "Unknown method"
+  EXPECT_EQ(profile.vault_login, ServerVaultLogin::caller_token);
   EXPECT_THAT(profile.failures.at("missing_credential").front(), HasSubstr("Secret not found"));
 }
 
@@ -57,10 +57,10 @@ TEST(TargetProfileTest, TheEntrysOwnKeysOverrideTheProfile) {
                      "jira-mcp");
   EXPECT_EQ(profile.name, "demo-python");
   EXPECT_EQ(profile.transport, "streamable-http");
-  EXPECT_EQ(profile.correlation, "traceparent");
+  EXPECT_EQ(profile.correlation, Correlation::traceparent);
   EXPECT_EQ(profile.result_rows, "/data/items");
-  EXPECT_EQ(profile.probe, "initialize");
-  EXPECT_EQ(profile.vault_login, "exchanged");
+  EXPECT_EQ(profile.probe, ProbeMethod::initialize);
+  EXPECT_EQ(profile.vault_login, ServerVaultLogin::exchanged);
   EXPECT_EQ(profile.failures.at("missing_credential"), std::vector<std::string>{"no secret for ${user}"});
 }
 
@@ -108,7 +108,7 @@ TEST(TargetProfileTest, TheStackFileRejectsAnUnknownProfileWhenLoaded) {
                std::runtime_error);
   const StackFile stack = StackFile::parse(
       R"({"services": {"jira-mcp": {"url": "http://h/sse", "profile": "demo-python", "correlation": "traceparent"}}})");
-  EXPECT_EQ(target_profile(stack.service("jira-mcp"), "jira-mcp").correlation, "traceparent");
+  EXPECT_EQ(target_profile(stack.service("jira-mcp"), "jira-mcp").correlation, Correlation::traceparent);
 }
 
 // The provisioner binds the callers' audience in Vault's role for these (provision.h).
@@ -138,7 +138,7 @@ TEST(AuthProfileTest, AnEntryWithoutAuthIsCalledByKeycloakUsers) {
 
 TEST(AuthProfileTest, TheBridgesAuthIsReadIntoItsModes) {
   const TargetProfile profile = target_profile(entry({{"profile", "agent-bridge"}, {"auth", kBridgeAuth}}), "agent-bridge-mcp");
-  EXPECT_EQ(profile.correlation, "traceparent");  // the bridge sends the call's traceparent on to Vault
+  EXPECT_EQ(profile.correlation, Correlation::traceparent);  // the bridge sends the call's traceparent on to Vault
   ASSERT_TRUE(profile.auth.has_value());
   const AuthProfile& auth = *profile.auth;
   EXPECT_EQ(auth.default_mode, "api_key");

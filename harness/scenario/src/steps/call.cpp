@@ -148,12 +148,12 @@ void run_call(const CallStep& step, StepRun& run) {
   // A server that does not forward traceparent to its backend either: the ledger's entries
   // written from here on are the window's.
   const std::string backend = backend_of(stack, service);
-  const bool ledger_by_window = !backend.empty() && profile.correlation == "window";
+  const bool ledger_by_window = !backend.empty() && profile.correlation == Correlation::window;
   const std::uint64_t ledger_before = ledger_by_window ? ledger_last_seq(stack.service(backend).url) : 0;
   const http::TraceParent trace = http::new_trace();
   // A server that sends the call's traceparent on to Vault lets the step keep exactly its own
   // audit entries; one that cannot (correlation "window") is matched by time.
-  if (profile.correlation == "traceparent") out.trace_ids.push_back(trace.trace_id);
+  if (profile.correlation == Correlation::traceparent) out.trace_ids.push_back(trace.trace_id);
   http::Fields headers = {{"traceparent", http::format_traceparent(trace)}};
   for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, run.resolve));
   // A capability is the tool the target's tool map names, its arguments under the tool's names.

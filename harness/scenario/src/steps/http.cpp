@@ -176,7 +176,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   const ServiceRow* row = find_service_row(executor.stack().role_of(service));
   std::string trace_id;
   if (row && row->mcp_server() && !http::find_field(headers, "traceparent") &&
-      target_profile(entry, service).correlation == "traceparent") {
+      target_profile(entry, service).correlation == Correlation::traceparent) {
     const http::TraceParent trace = http::new_trace();
     trace_id = trace.trace_id;
     out.trace_ids.push_back(trace.trace_id);

@@ -36,7 +36,7 @@ long long now_seconds() {
 struct Target {
   ClientCredentialsAuth grant;
   std::string mcp_url;
-  std::string probe;
+  ProbeMethod probe;
 };
 
 Target target_of(StepRun& run, const OAuthStep& step) {

@@ -4,12 +4,13 @@
 #include "mcph/harness/stack/protocol_era.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/mcp/modern_message.h"
+#include "mcph/text/choice.h"
 
 namespace mcph::harness {
 
-std::string probe_request(const std::string& method) {
-  nlohmann::json request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}};
-  if (method == "initialize") {
+std::string probe_request(ProbeMethod method) {
+  nlohmann::json request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", text::name_of(method, kProbeMethods)}};
+  if (method == ProbeMethod::initialize) {
     const mcp::ClientOptions client;
     request["params"] = {{"protocolVersion", client.protocol_version},
                          {"capabilities", nlohmann::json::object()},

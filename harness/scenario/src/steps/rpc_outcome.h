@@ -5,13 +5,14 @@
 
 #include "../step_outcome.h"
 #include "mcph/harness/stack/stack_file.h"
+#include "mcph/harness/stack/target_profile.h"
 #include "mcph/mcp/client.h"
 #include "../user_pacer.h"
 
 namespace mcph::harness {
 
 // The JSON-RPC request a target profile's `probe` names, as an MCP client would send it.
-std::string probe_request(const std::string& method);
+std::string probe_request(ProbeMethod method);
 
 // What an `http` step's `probe: true` sends a server: its profile's probe; at a server of the
 // modern era alone (protocol `modern`), which has no initialize, server/discover as a client of

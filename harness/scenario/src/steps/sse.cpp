@@ -102,7 +102,7 @@ void run_post(const SseStep& step, StepRun& run) {
   std::string subject;
   http::Fields headers = credential(step, run, subject);
   const http::TraceParent trace = http::new_trace();
-  if (profile.correlation == "traceparent") out.trace_ids.push_back(trace.trace_id);
+  if (profile.correlation == Correlation::traceparent) out.trace_ids.push_back(trace.trace_id);
   headers.emplace_back("traceparent", http::format_traceparent(trace));
   const std::string id = "sse-" + trace.trace_id;
   const Json message = {{"jsonrpc", "2.0"},
@@ -156,7 +156,7 @@ void run_post(const SseStep& step, StepRun& run) {
                   "POST " + origin + target + " tools/call " + step.tool + " → HTTP " + std::to_string(response.status) +
                       ", " + std::to_string(arrived.size()) + " message(s) on " +
                       (stream.owner.empty() ? "the" : stream.owner + "'s") + " stream");
-  if (!backend.empty() && profile.correlation == "traceparent") {
+  if (!backend.empty() && profile.correlation == Correlation::traceparent) {
     out.ledger.observed = true;
     out.ledger.backend = backend;
     out.ledger.entries = ledger_entries(executor.stack().service(backend).url, trace.trace_id);

@@ -7,6 +7,7 @@
 // (the original demo's Python servers) and "agent-bridge" (agent-bridge-mcp, whose callers are
 // agents, not users). A stack file's MCP service names one with "profile" and
 // may override any field with a key of the same name (docs/target-profiles.md).
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,23 +21,34 @@
 
 namespace mcph::harness {
 
+// Whether a server's Vault requests carry the call's traceparent, so that the audit entries of a
+// call are found by it, or must be matched by time (the call's window).
+enum class Correlation { traceparent, window };
+inline constexpr std::array<std::string_view, 2> kCorrelations = {"traceparent", "window"};
+
+// The JSON-RPC request a server answers with 200 once its caller is authorised.
+enum class ProbeMethod { initialize, tools_list };
+inline constexpr std::array<std::string_view, 2> kProbeMethods = {"initialize", "tools/list"};
+
+// The token a server logs in to Vault's JWT role with: one exchanged for Vault's audience as its
+// own client, or its caller's own (the demo's design, a defect the jwt_attacks suite reports).
+enum class ServerVaultLogin { exchanged, caller_token };
+inline constexpr std::array<std::string_view, 2> kServerVaultLogins = {"exchanged", "caller_token"};
+
 struct TargetProfile {
   std::string name;                         // "reference", "demo-python"
   std::string transport;                    // "streamable-http" | "sse" | "legacy-sse-post"
-  std::string correlation;                  // "traceparent" | "window" (audit entries matched by time)
+  Correlation correlation = Correlation::traceparent;
   // Where a tool result's rows are: "auto" (a `{rows: [...]}` object, or a bare JSON array taken as
   // the rows), or a JSON pointer into the result ("/data/items"). Either way the rows are then at
   // /rows of the result the expectations see, in structured content or in text content as JSON.
   std::string result_rows;
-  // The JSON-RPC method an `http` step's `probe: true` sends: the request this server answers
-  // with 200 when the caller is authorised, whatever its transport. "initialize" (Streamable
-  // HTTP) | "tools/list" (the demo's POST /sse answers initialize with "Unknown method").
-  std::string probe;
-  // How the server logs in to Vault's JWT role: "exchanged" (a token exchanged for Vault's
-  // audience, as its own client) | "caller_token" (its caller's own token, the demo's design: a
-  // defect the jwt_attacks suite reports, which needs Vault's role to take the caller's audience
-  // for any call to work; the provisioner binds it then, see caller_token_servers).
-  std::string vault_login;
+  // The JSON-RPC method an `http` step's `probe: true` sends, whatever its transport: initialize
+  // (Streamable HTTP), tools/list (the demo's POST /sse answers initialize with "Unknown method").
+  ProbeMethod probe = ProbeMethod::initialize;
+  // caller_token needs Vault's role to take the caller's audience for any call to work; the
+  // provisioner binds it then (caller_token_servers).
+  ServerVaultLogin vault_login = ServerVaultLogin::exchanged;
   // How long the server waits for Vault or a backend before it gives up (ms): the faults family's
   // deadline for a dependency slower than that is this and a margin (`within_timeout_ms`).
   // reference: its --vault-timeout-ms default; demo-python: httpx's default timeout.
