@@ -133,6 +133,22 @@ TEST_F(WorkloadSabotage, AProofByAnyKeyIsFound) {
               {"another agent's bound token, with a proof of the caller's own key, is refused", property}});
 }
 
+// The token's claims taken as written: a token the realm never signed, and one of the realm's
+// keys for another audience or issuer, each with an honest proof, are served.
+TEST_F(WorkloadSabotage, AnAccessTokenTakenUnverifiedIsFound) {
+  const std::string property = "accepts a JWT it must refuse";
+  expect_red("dpop", {"--unsafe-unverified-token"},
+             {{"an access token the realm did not sign is refused, however right its claims and its proof", property},
+              {"an access token of the realm for another audience or issuer is refused", property}});
+}
+
+// The audience alone unchecked: only the realm's token for another service is served; the token
+// the realm did not sign, and the one of another issuer, are still refused.
+TEST_F(WorkloadSabotage, AnAccessTokenForAnotherAudienceIsFound) {
+  expect_red("dpop", {"--unsafe-no-aud-check"},
+             {{"an access token of the realm for another audience or issuer is refused", "accepts a JWT it must refuse"}});
+}
+
 TEST_F(WorkloadSabotage, AReplayedProofIsFound) {
   expect_red("dpop", {"--unsafe-no-replay-check"},
              {{"a proof used once is refused the second time", "accepts a replayed DPoP proof"}});

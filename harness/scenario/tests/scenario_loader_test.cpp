@@ -160,6 +160,24 @@ TEST(ScenarioLoader, AWorkloadBatchNamesItsEndpointAndIsSentOnce) {
   EXPECT_THAT(load_error(head + "path: /mcp, batch: 0}\n").what(), HasSubstr("batch"));
 }
 
+// A workload step's forge: the presented token re-made by a token step's signing, its header and
+// claims changed; a signing of another name is refused when the file is read.
+TEST(ScenarioLoader, AWorkloadStepForgesItsTokenBySigningsOfTheTokenStep) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - workload: {agent: trusted-agent, ";
+  const auto step = [&](const std::string& fields) {
+    return parse_scenario_file(head + fields + "}\n", "x.yaml").scenarios[0].steps[0].get<WorkloadStep>();
+  };
+  const WorkloadStep unsigned_token = step("forge: {sign: strip, header: {alg: none}}");
+  ASSERT_TRUE(unsigned_token.forge);
+  EXPECT_EQ(unsigned_token.forge->sign, "strip");
+  EXPECT_EQ(nlohmann::json::parse(unsigned_token.forge->header), nlohmann::json({{"alg", "none"}}));
+  EXPECT_EQ(step("forge: {sign: realm_key, claims: {aud: elsewhere}}").forge->claims, R"({"aud":"elsewhere"})");
+  EXPECT_FALSE(step("proof: none").forge);
+  EXPECT_THAT(load_error(head + "forge: {sign: mine}}\n").what(), HasSubstr("sign: expected keep, strip, cut,"));
+  EXPECT_THAT(load_error(head + "forge: {sign: mine}}\n").what(), HasSubstr("es256_zero or realm_key"));
+  EXPECT_THAT(load_error(head + "forge: {kid: x}}\n").what(), HasSubstr("unknown key"));
+}
+
 // A workload step says what the policy decides for the cell it calls, not which tool.
 TEST(ScenarioLoader, AWorkloadStepSaysWhatThePolicyDecides) {
   const std::string head = "scenarios:\n  - name: a\n    steps:\n      - workload: {agent: untrusted-agent, ";

@@ -33,6 +33,9 @@ void declare_common_flags(cli::Flags& flags) {
       .toggle("unsafe-fail-open", "UNSAFE, sabotage only: a call is allowed when the policy engine gives no decision")
       .toggle("unsafe-shared-replay-cache",
               "UNSAFE, sabotage only: one replay cache for every agent, filled before the rate limit and the tier")
+      .toggle("unsafe-unverified-token",
+              "UNSAFE, sabotage only: take the access token's claims as written, its signature, issuer and audience unchecked")
+      .toggle("unsafe-no-aud-check", "UNSAFE, sabotage only: accept an access token of the realm whatever its audience")
       .toggle("unsafe-uncharged-batches",
               "UNSAFE, sabotage only: a JSON-RPC batch (protocol 2025-03-26) costs one call of the agent's rate limit");
 }
@@ -70,6 +73,8 @@ DpopAuthSettings dpop_auth_settings(const cli::Flags& flags) {
   auth_settings.trust_domain = flags.get("trust-domain");
   auth_settings.proof_algs = proof_algs(flags.get("dpop-algs"));
   auth_settings.unsafe_shared_replay_cache = flags.on("unsafe-shared-replay-cache");
+  auth_settings.unsafe_unverified_token = flags.on("unsafe-unverified-token");
+  auth_settings.unsafe_no_aud_check = flags.on("unsafe-no-aud-check");
   for (const jose::DpopSabotageSwitch& each : jose::dpop_sabotage_switches()) {
     auth_settings.unsafe_dpop.*each.setting = flags.on(each.flag);
   }

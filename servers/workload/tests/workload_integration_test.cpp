@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcph/codec/base64.h"
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
 #include "mcph/http/url.h"
@@ -400,6 +401,29 @@ TEST_F(WorkloadMcp, EveryProofCheckRefuses) {
                        "missing_ath");
 }
 
+// The agent's token with its claims kept, its header {"alg":"none"} and no signature: what anyone
+// can write.
+std::string unsigned_copy(const std::string& token) {
+  const auto first = token.find('.');
+  const auto second = token.find('.', first + 1);
+  return codec::base64url_encode(R"({"alg":"none","typ":"JWT"})") + token.substr(first, second - first) + ".";
+}
+
+TEST_F(WorkloadMcp, AnAccessTokenTheRealmDidNotSignIsRefused) {
+  const Agent trusted = agent(kTrusted);
+  const Reply reply = call(Agent{kTrusted, trusted.key, unsigned_copy(trusted.token)});
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_THAT(reply.www_authenticate, HasSubstr("error=\"invalid_token\""));
+}
+
+// A server whose audience is another service's: the realm's token for workload-mcp is not its.
+TEST_F(WorkloadMcp, ATokenOfTheRealmForAnotherAudienceIsRefused) {
+  const auto server = start_server({"--audience", "another-service"});
+  const Reply reply = call(server, agent(kTrusted));
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_THAT(reply.www_authenticate, HasSubstr("error=\"invalid_token\""));
+}
+
 TEST_F(WorkloadMcp, AReplayedProofIsRefused) {
   const Agent trusted = agent(kTrusted);
   const std::string proof =
@@ -501,6 +525,19 @@ TEST_F(WorkloadMcp, UnsafeNoJktCheckTakesAProofByAnyKey) {
   const auto server = start_server({"--unsafe-no-jkt-check"});
   const jose::Key thief = jose::Key::generate_ec_p256();
   EXPECT_EQ(call(server, agent(kTrusted), {}, {}, &thief).status, 200);
+}
+
+TEST_F(WorkloadMcp, UnsafeUnverifiedTokenTakesAnUnsignedToken) {
+  const auto server = start_server({"--unsafe-unverified-token"});
+  const Agent trusted = agent(kTrusted);
+  const Reply reply = call(server, Agent{kTrusted, trusted.key, unsigned_copy(trusted.token)});
+  EXPECT_EQ(reply.status, 200) << reply.body.dump();
+}
+
+TEST_F(WorkloadMcp, UnsafeNoAudCheckTakesATokenForAnotherAudience) {
+  const auto server = start_server({"--audience", "another-service", "--unsafe-no-aud-check"});
+  const Reply reply = call(server, agent(kTrusted));
+  EXPECT_EQ(reply.status, 200) << reply.body.dump();
 }
 
 TEST_F(WorkloadMcp, UnsafeNoReplayCheckTakesAProofTwice) {

@@ -10,37 +10,18 @@
 #include "../step_executor.h"
 #include "../token_claims.h"
 #include "../token_forge.h"
-#include "mcph/harness/provision/keycloak_admin.h"
 #include "mcph/harness/stack/service_table.h"
-#include "mcph/http/client.h"
 #include "mcph/codec/base64.h"
 #include "mcph/jose/key.h"
 #include "mcph/oidc/token_client.h"
 #include "cognito_tokens.h"
+#include "forged_token.h"
 #include "step_kind.h"
 
 namespace mcph::harness {
 namespace {
 
 using Json = nlohmann::json;
-
-// The kid the realm publishes the harness's own key under (sign: realm_key), added to the
-// realm's keys when it is not among them (a key rotation removes it). A key just added is
-// waited for: a server that fetched the JWKS less than a second ago learns it at its next
-// fetch, which it makes at most once a second.
-std::string realm_key_kid(StepRun& run) {
-  const StackFile& stack = run.executor.stack();
-  const ServiceEntry& keycloak = stack.service("keycloak");
-  KeycloakAdmin admin(keycloak.url, keycloak.idp.user(), keycloak.idp.password());
-  const jose::Key& key = harness_realm_key();
-  const auto added = admin.add_verification_key(stack.realm, key.private_pem(), codec::base64_encode(key.public_der()));
-  if (added.added) {
-    constexpr double kRefetchInterval = 1.2;
-    run.executor.announce_wait(kRefetchInterval, "until the servers may fetch the realm's keys again");
-    std::this_thread::sleep_for(std::chrono::duration<double>(kRefetchInterval));
-  }
-  return added.kid;
-}
 
 // The fields each token action takes besides name (and the step's own keys).
 const std::set<std::string>& token_action_fields(TokenAction action) {
@@ -157,15 +138,8 @@ void make_token(const TokenStep& step, StepRun& run) {
       spec.pad_bytes = step.pad_bytes;
       if (step.exp_in) spec.claims["exp"] = static_cast<std::int64_t>(std::time(nullptr)) + *step.exp_in;
       spec.encoding = step.encoding;
-      const StackFile& stack = executor.stack();
-      const std::string jwks = spec.sign == ForgeSigning::hs256_realm_public
-                                   ? http::Client(stack.service("keycloak").url)
-                                         .get("/realms/" + stack.realm + "/protocol/openid-connect/certs")
-                                         .body
-                                   : std::string();
-      if (spec.sign == ForgeSigning::realm_key) spec.realm_key_kid = realm_key_kid(run);
       made = from;
-      made.value = forge_token(from.value, spec, jwks);
+      made.value = forge_as_step_says(from.value, spec, run);
       made.refresh.clear();
     } else if (step.action == TokenAction::raw) {
       made.value = substitute(step.value, run.resolve);
@@ -254,8 +228,7 @@ TokenStep read_token(const StepSource& source) {
     step.pad_bytes = static_cast<int>(bounded_integer(reader, node["pad_bytes"], Reader::join(field, "pad_bytes"), 1, 1'000'000));
   }
   if (!forge_signing(step.sign)) {
-    reader.fail(node["sign"], Reader::join(field, "sign"),
-                "expected keep, strip, cut, attacker, attacker_embedded_jwk, hs256_realm_public, es256_zero or realm_key");
+    reader.fail(node["sign"], Reader::join(field, "sign"), "expected " + forge_signing_choices());
   }
   if (step.encoding != "" && step.encoding != "padded" && step.encoding != "standard") {
     reader.fail(node["encoding"], Reader::join(field, "encoding"), "expected padded or standard");

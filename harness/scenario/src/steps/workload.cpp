@@ -13,6 +13,7 @@
 #include "../workload_cells.h"
 #include "../workload_client.h"
 #include "dpop_presentation.h"
+#include "forged_token.h"
 #include "mcph/harness/stack/protocol_era.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/harness/stack/workload_tool_map.h"
@@ -294,8 +295,17 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
   const PolicyProfile& policy = workload_policy_of(entry);
   const WorkloadToolMap map = workload_tools_of(entry, service);
   const std::string url = step.path.empty() ? entry.url : http::parse_url(entry.url).origin() + step.path;
-  const DpopPresenter presenter(step.dpop, caller.key, presented.access_token);
-  out.sent_token = presented.access_token;
+  std::string token = presented.access_token;
+  if (step.forge) {
+    ForgeSpec spec;
+    if (!step.forge->header.empty()) spec.header = Json::parse(step.forge->header);
+    if (!step.forge->claims.empty()) spec.claims = Json::parse(step.forge->claims);
+    spec.sign = *forge_signing(step.forge->sign);  // the loader admitted only a signing's name
+    token = forge_as_step_says(token, spec, run);
+    run.record.flow(caller.spiffe_id, "forged token", "the bound token re-made, sign: " + step.forge->sign);
+  }
+  const DpopPresenter presenter(step.dpop, caller.key, token);
+  out.sent_token = token;
   const WorkloadCall call{step, run, entry, service, url, step_cell(step, policy, map), map, presenter, step_headers(step, run, policy)};
   // A session's client sends one header of a name: a second DPoP or Authorization goes raw.
   const bool doubled = std::any_of(call.extra.begin(), call.extra.end(), [&](const auto& field) {
@@ -332,12 +342,26 @@ std::vector<std::string> agent_list(const Reader& reader, const YAML::Node& valu
   return agents;
 }
 
+// `forge:` — {sign, header, claims}: the presented token re-made as a token step's forge would.
+std::optional<TokenForging> read_forging(const Reader& reader, const YAML::Node& value, const std::string& here) {
+  if (!value["forge"].IsDefined()) return std::nullopt;
+  const YAML::Node node = value["forge"];
+  const std::string at = Reader::join(here, "forge");
+  reader.only_keys(node, at, {"sign", "header", "claims"});
+  TokenForging forging;
+  forging.sign = reader.text_or(node, "sign", at);
+  if (!forge_signing(forging.sign)) reader.fail(node["sign"], Reader::join(at, "sign"), "expected " + forge_signing_choices());
+  if (node["header"].IsDefined()) forging.header = read_object(reader, node["header"], Reader::join(at, "header")).dump();
+  if (node["claims"].IsDefined()) forging.claims = read_object(reader, node["claims"], Reader::join(at, "claims")).dump();
+  return forging;
+}
+
 WorkloadStep read_workload(const StepSource& source) {
   const Reader& reader = source.reader;
   const YAML::Node& value = source.value;
   const std::string& here = source.here;
   std::set<std::string> keys = {"agent", "server", "path", "tool", "operation", "policy", "granted_to", "denied_to",
-                                "token_of", "headers", "repeat", "past_refusals", "batch"};
+                                "token_of", "forge", "headers", "repeat", "past_refusals", "batch"};
   keys.insert(dpop_presentation_keys().begin(), dpop_presentation_keys().end());
   reader.only_keys(value, here, keys);
   WorkloadStep step;
@@ -353,6 +377,7 @@ WorkloadStep read_workload(const StepSource& source) {
   step.granted_to = agent_list(reader, value, "granted_to", here);
   step.denied_to = agent_list(reader, value, "denied_to", here);
   step.token_of = reader.text_or(value, "token_of", here);
+  step.forge = read_forging(reader, value, here);
   step.dpop = read_dpop_presentation(reader, value, here);
   if (value["headers"].IsDefined()) step.headers = reader.header_fields(value["headers"], Reader::join(here, "headers"));
   if (value["repeat"].IsDefined()) {
@@ -382,6 +407,7 @@ std::string workload_title(const WorkloadStep& step, const std::string&) {
   if (!step.policy.empty()) cell.push_back(step.policy == "grants" ? "granted to it" : "denied to it");
   if (!step.granted_to.empty()) cell.push_back("granted to " + text::join(step.granted_to, ", "));
   if (!step.denied_to.empty()) cell.push_back("denied to " + text::join(step.denied_to, ", "));
+  if (step.forge) cell.push_back("a forged token, sign: " + (step.forge->sign.empty() ? std::string("keep") : step.forge->sign));
   return step.agent + " calls " + step.server + (cell.empty() ? "" : " (" + text::join(cell, ", ") + ")");
 }
 
@@ -408,6 +434,9 @@ StepKindInfo workload_step_kind() {
                  {"workload.granted_to", "an agent, a list of agents or `all`: tiers the table grants the cell"},
                  {"workload.denied_to", "an agent, a list of agents or `all`: tiers the table denies the cell"},
                  {"workload.token_of", "present this agent's bound token instead of the caller's own (the proof stays the caller's)"},
+                 {"workload.forge", "the presented token re-made by an attacker, its proof made for the result: `sign` (as a token "
+                                    "step's forge: `attacker` keeps the realm's kid, `strip`, `realm_key`, …), `header` and "
+                                    "`claims` to set (`null` removes one); its other claims, cnf.jkt among them, kept"},
                  {"workload.scheme", "`DPoP` (default), `Bearer`, or `none` (no Authorization header)"},
                  {"workload.proof", "`fresh` (default), `none`, or `replayed` (one proof on two calls of a session; the first must be accepted)"},
                  {"workload.proof_key", "`own` (or `agent`; default: the key the caller's token is bound to) or `stranger` (a new key)"},

@@ -37,6 +37,10 @@ struct DpopAuthSettings {
   std::size_t replay_capacity = 10000;  // live proofs remembered per agent
   // UNSAFE switches, each one defect, for the sabotage tests only.
   jose::DpopSabotage unsafe_dpop;
+  // The access token's claims taken as they are written: no signature, issuer or audience check.
+  bool unsafe_unverified_token = false;
+  // The access token verified but for its audience: a token of the realm for any service.
+  bool unsafe_no_aud_check = false;
   // One replay cache of replay_capacity for every caller, filled while authenticating (before
   // the rate limit and the tier): one agent's proofs crowd out everyone's (503 when full).
   bool unsafe_shared_replay_cache = false;

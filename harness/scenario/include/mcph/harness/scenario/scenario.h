@@ -267,6 +267,15 @@ struct SlowClientsStep {
 // workload-identity design (workload-mcp's plain JSON-RPC endpoint) as an agent workload makes
 // it: a JWT-SVID from the stack's trust domain (spiffe), traded at Keycloak for a DPoP-bound
 // token, and a DPoP proof for the request; each part bendable for an attack (steps/workload.cpp).
+// A workload step's `forge:`: the token presented, re-made by an attacker before the proof is
+// made for it (steps/forged_token.h) — its signing by name (token_forge.h), and header fields and
+// claims to set (JSON objects' text; null removes one).
+struct TokenForging {
+  std::string sign;
+  std::string header;
+  std::string claims;
+};
+
 struct WorkloadStep {
   static constexpr StepKind kind = StepKind::workload;
   std::string agent;                // a name of the trust domain (trusted-agent) or a SPIFFE ID
@@ -280,6 +289,7 @@ struct WorkloadStep {
   std::string policy;
   std::vector<std::string> granted_to, denied_to;
   std::string token_of;             // whose bound token is presented ("": the agent's own)
+  std::optional<TokenForging> forge;  // that token forged, its claims (cnf.jkt with them) kept unless changed
   DpopPresentation dpop;
   HeaderFields headers;
   int repeat = 1;                   // a burst: calls until the first 429, each with a fresh proof

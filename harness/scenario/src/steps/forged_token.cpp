@@ -1,0 +1,49 @@
+#include "forged_token.h"
+
+#include <chrono>
+#include <thread>
+
+#include "../step_executor.h"
+#include "mcph/codec/base64.h"
+#include "mcph/harness/provision/keycloak_admin.h"
+#include "mcph/harness/stack/service_table.h"
+#include "mcph/http/client.h"
+
+namespace mcph::harness {
+
+// A key just added is waited for: a server that fetched the JWKS less than a second ago learns
+// it at its next fetch, which it makes at most once a second.
+std::string realm_key_kid(StepRun& run) {
+  const StackFile& stack = run.executor.stack();
+  const ServiceEntry& keycloak = stack.service("keycloak");
+  KeycloakAdmin admin(keycloak.url, keycloak.idp.user(), keycloak.idp.password());
+  const jose::Key& key = harness_realm_key();
+  const auto added = admin.add_verification_key(stack.realm, key.private_pem(), codec::base64_encode(key.public_der()));
+  if (added.added) {
+    constexpr double kRefetchInterval = 1.2;
+    run.executor.announce_wait(kRefetchInterval, "until the servers may fetch the realm's keys again");
+    std::this_thread::sleep_for(std::chrono::duration<double>(kRefetchInterval));
+  }
+  return added.kid;
+}
+
+std::string forge_signing_choices() {
+  std::string choices;
+  for (std::size_t i = 0; i < kForgeSignings.size(); ++i) {
+    choices += std::string(i == 0 ? "" : i + 1 == kForgeSignings.size() ? " or " : ", ") + std::string(kForgeSignings[i]);
+  }
+  return choices;
+}
+
+std::string forge_as_step_says(const std::string& token, ForgeSpec spec, StepRun& run) {
+  const StackFile& stack = run.executor.stack();
+  const std::string jwks = spec.sign == ForgeSigning::hs256_realm_public
+                               ? http::Client(stack.service("keycloak").url)
+                                     .get("/realms/" + stack.realm + "/protocol/openid-connect/certs")
+                                     .body
+                               : std::string();
+  if (spec.sign == ForgeSigning::realm_key) spec.realm_key_kid = realm_key_kid(run);
+  return forge_token(token, spec, jwks);
+}
+
+}  // namespace mcph::harness
