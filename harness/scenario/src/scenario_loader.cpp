@@ -54,7 +54,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   if (!kind) reader.fail(node, field, "no action: expected one of " + kind_names);
 
   const std::string name(kind->name);
-  std::set<std::string> allowed = {name, "as", "with_token", "describe", "property", "control", "expect", "save"};
+  std::set<std::string> allowed = {name, "as", "with_token", "describe", "property", "control", "settle_for", "expect", "save"};
   const std::string here = Reader::join(field, name);
   step.spec = kind->read(StepSource{reader, node, node[name], field, here, needs, allowed, step.token_name});
   reader.only_keys(node, field, allowed);
@@ -73,6 +73,12 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
     if (step.control && !step.property.empty()) {
       reader.fail(control, Reader::join(field, "control"), "a control step gives no finding: it names no property");
     }
+  }
+  if (const YAML::Node settle = node["settle_for"]; settle.IsDefined()) {
+    const std::string settle_field = Reader::join(field, "settle_for");
+    if (!step.control) reader.fail(settle, settle_field, "only a control step is asked again (control: true): an attack asked until it is refused would hide the defect");
+    step.settle_for_s = parse_duration(reader, settle, settle_field);
+    if (step.settle_for_s > 120) reader.fail(settle, settle_field, "at most 2 minutes");
   }
   if (kind->needs_caller(step) && step.as.empty() && step.token_name.empty()) {
     reader.fail(node, Reader::join(field, "as"), "missing: who acts in this step");

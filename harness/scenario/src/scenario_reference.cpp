@@ -69,7 +69,8 @@ std::string scenario_reference() {
                               "report's title for it), `property` (the id of the property its failure shows broken, "
                               "[below](#properties)), `control` (`true`: an honest request that shows the scenario "
                               "can test anything at all; it never gives a finding, and when it fails the scenario is "
-                              "inconclusive and stops there), `save` "
+                              "inconclusive and stops there), `settle_for` (a control step's `35s`: asked again once a "
+                              "second while its checks fail, for at most that long, as a server's key cache settles), `save` "
                               "(`{name: /json/pointer}` or `header:Name`, kept as `${name}`) and `expect` (below).") +
                     "## Step kinds\n\n| kind | what it does | may check |\n|---|---|---|\n";
   for (const auto& kind : step_kind_table()) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <thread>
 
 #include "answer_class.h"
 #include "expectations.h"
@@ -27,6 +28,15 @@ namespace {
 using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
+// How often a control step with `settle_for` is asked again.
+constexpr auto kSettleInterval = std::chrono::seconds(1);
+
+bool all_held(const std::vector<reports::Check>& checks) {
+  for (const auto& check : checks) {
+    if (check.verdict != reports::Check::Verdict::held) return false;
+  }
+  return true;
+}
 
 // "3: alice calls jira.get_issue"
 std::string step_title(std::size_t index, const Step& step) {
@@ -142,12 +152,23 @@ struct ScenarioRunner::Impl {
       record.title = title;
       const auto step_started = Clock::now();
       try {
-        StepOutcome outcome = executor.run(step, state, resolve);
-        outcome.title = title;
         std::vector<Expectation> expectations = step.expect;
         for (auto& expectation : expectations) {
           expectation.value = substitute_json(Json::parse(expectation.value), resolve).dump();
         }
+        StepOutcome outcome = executor.run(step, state, resolve);
+        std::vector<reports::Check> checks = check_expectations(expectations, outcome, context);
+        const auto settled_by = step_started + std::chrono::duration_cast<Clock::duration>(
+                                                   std::chrono::duration<double>(step.settle_for_s));
+        int tries = 1;
+        while (step.control && !all_held(checks) && Clock::now() + kSettleInterval <= settled_by) {
+          std::this_thread::sleep_for(kSettleInterval);
+          outcome = executor.run(step, state, resolve);
+          checks = check_expectations(expectations, outcome, context);
+          ++tries;
+        }
+        if (tries > 1) recorded["tries"] = tries;
+        outcome.title = title;
         record.server = outcome.server;
         record.ms = outcome.ms;
         record.http_status = outcome.http.status;
@@ -156,7 +177,7 @@ struct ScenarioRunner::Impl {
         if ((call && call->repeat > 1) || (http && http->repeat > 1)) record.statuses = outcome.burst.statuses;
         record.retry_after = outcome.burst.retry_after;
         record.trace_ids = outcome.trace_ids;
-        record.checks = check_expectations(expectations, outcome, context);
+        record.checks = std::move(checks);
         record_answer(step, outcome, record);
         const auto failures = reports::failures_of(record);
         for (const auto& [name, pointer] : step.save) {

@@ -132,7 +132,7 @@ void resolve_merge_keys(YAML::Node node, const Reader& reader, long& budget, int
       resolve_merge_keys(source, reader, budget, depth + 1);
       for (const auto& item : source) {
         const std::string key = reader.key(item.first, "<<");
-        if (key != "describe" && key != "control" && !view[key].IsDefined()) node[key] = item.second;
+        if (key != "describe" && key != "control" && key != "settle_for" && !view[key].IsDefined()) node[key] = item.second;
       }
     }
   }

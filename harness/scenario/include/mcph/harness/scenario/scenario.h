@@ -415,6 +415,11 @@ struct Step {
   // allowed before an attack shows it cannot do what is not): it never gives a finding, and when
   // it fails the scenario is inconclusive (`control: true`).
   bool control = false;
+  // A control step asked again, once a second, while its checks fail, for at most this long
+  // (`settle_for: 35s`): a server that fetches the realm's keys again only so often takes a key
+  // the realm has just published only after a while. 0: asked once. Never on other steps: an
+  // attack asked until it is refused would hide the defect.
+  double settle_for_s = 0;
   StepSpec spec;
   // save: {name: /json/pointer} into the result (structured content, or the response body)
   std::map<std::string, std::string> save;
