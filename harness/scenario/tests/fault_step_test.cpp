@@ -179,7 +179,7 @@ TEST_F(FaultUndo, RepeatedToxicsAndADownAreAllUndoneAndClearRemovesAnyonesToxics
   EXPECT_TRUE(proxies_.get("vault").enabled);
 
   // A toxic someone else added is removed by an explicit clear, and left alone otherwise.
-  proxies_.add_toxic("vault", {"theirs", faults::Latency{10, 0}, faults::Stream::upstream, 1.0});
+  proxies_.add_toxic("vault", {"theirs", faults::Latency{10, 0}, faults::Stream::upstream, 1.0, std::nullopt});
   ScenarioRunner runner(stack_);
   ASSERT_EQ(runner.run(parse_scenario_file(file_with_steps("      - fault: {target: postgres, toxic: down}\n"), "f.yaml"))
                 .scenarios.at(0).status,
