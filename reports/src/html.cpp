@@ -85,6 +85,9 @@ std::string meta(const RunReport& report) {
   if (!report.stack_mode.empty()) item("Stack mode", markup_text(report.stack_mode));
   if (!report.stack_idp.empty()) item("Identity provider", markup_text(report.stack_idp));
   if (!report.stack_file.empty()) item("Stack file", "<code>" + markup_text(report.stack_file) + "</code>");
+  if (!report.seed.empty()) {
+    item("Seed", "<code>" + markup_text(report.seed) + "</code>" + (report.shuffled ? " (scenarios shuffled)" : ""));
+  }
   return html + "</dl>";
 }
 

@@ -248,6 +248,8 @@ std::string junit_xml(const RunReport& report) {
     write_property(properties, "stack_mode", report.stack_mode);
     if (!report.stack_idp.empty()) write_property(properties, "stack_idp", report.stack_idp);
     write_property(properties, "stack_file", report.stack_file);
+    write_property(properties, "seed", report.seed);
+    if (report.shuffled) write_property(properties, "shuffled", "true");
     if (!properties.empty()) xml += "    <properties>\n" + properties + "    </properties>\n";
     for (const ScenarioResult& scenario : suite.scenarios) write_testcase(xml, suite, scenario);
     xml += "  </testsuite>\n";

@@ -26,7 +26,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ScenarioResult, name, descriptio
                                                 failures, flows, steps, findings, trace_file)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SuiteResult, file, name, family, started_at, scenarios)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunReport, title, started_at, seconds, stack_mode, stack_idp, stack_file,
-                                                suites)
+                                                seed, shuffled, suites)
 
 std::string to_json_text(const RunReport& report) { return nlohmann::json(report).dump(1); }
 

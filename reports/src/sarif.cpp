@@ -240,6 +240,10 @@ std::string sarif_json(const RunReport& report) {
   }
   Json invocation = {{"executionSuccessful", every_scenario_ran}};
   if (!report.started_at.empty()) invocation["startTimeUtc"] = report.started_at;
+  // What `run --seed` repeats the run with (its order, its faults' draws).
+  Json run_properties = Json::object();
+  if (!report.seed.empty()) run_properties["seed"] = report.seed;
+  if (report.shuffled) run_properties["shuffled"] = true;
   const Json sarif = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
@@ -255,6 +259,7 @@ std::string sarif_json(const RunReport& report) {
                      {"taxonomies", taxonomies_json(all)},
                      {"invocations", Json::array({invocation})},
                      {"columnKind", "unicodeCodePoints"},
+                     {"properties", run_properties},
                      {"results", results}}})}};
   return sarif.dump(2) + "\n";
 }

@@ -86,6 +86,15 @@ TEST(Html, SaysWhichIdentityProviderTheStackUsed) {
   EXPECT_THAT(html_report(report), HasSubstr("<dt>Identity provider</dt><dd>cognito</dd>"));
 }
 
+TEST(Html, SaysTheRunsSeedAndWhetherItShuffled) {
+  RunReport report = testing::sample_report();
+  EXPECT_THAT(html_report(report), Not(HasSubstr("<dt>Seed</dt>")));
+  report.seed = "42";
+  EXPECT_THAT(html_report(report), HasSubstr("<dt>Seed</dt><dd><code>42</code></dd>"));
+  report.shuffled = true;
+  EXPECT_THAT(html_report(report), HasSubstr("<dt>Seed</dt><dd><code>42</code> (scenarios shuffled)</dd>"));
+}
+
 TEST(Html, ShowsEveryScenarioAndWhatFailed) {
   const RunReport report = testing::sample_report();
   const std::string html = html_report(report);

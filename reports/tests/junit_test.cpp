@@ -132,6 +132,17 @@ TEST(Junit, RecordsTheStackAsSuiteProperties) {
                              "    </properties>"));
 }
 
+// The run's seed (and that it shuffled) beside the stack: what `run --seed` repeats the run with.
+TEST(Junit, RecordsTheRunsSeedAsASuiteProperty) {
+  RunReport report = mixed_report();
+  EXPECT_THAT(junit_xml(report), Not(HasSubstr("name=\"seed\"")));  // a report that does not know
+  report.seed = "18446744073709551615";
+  report.shuffled = true;
+  EXPECT_THAT(junit_xml(report), HasSubstr("      <property name=\"stack_file\" value=\"/tmp/run/stack.json\"/>\n"
+                                           "      <property name=\"seed\" value=\"18446744073709551615\"/>\n"
+                                           "      <property name=\"shuffled\" value=\"true\"/>\n"));
+}
+
 TEST(Junit, EscapesEverythingAndReplacesForbiddenCharacters) {
   RunReport report;
   report.title = "run & \"co\"";

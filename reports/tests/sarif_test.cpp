@@ -44,6 +44,17 @@ TEST(Sarif, OneRunOfTheHarnessWithEveryRuleOfTheFamilies) {
   EXPECT_EQ(ids.size(), driver["rules"].size()) << "rule ids are unique";
 }
 
+// The run's seed in the run's property bag, as text (a JSON number would lose digits past 2^53).
+TEST(Sarif, TheRunsPropertiesCarryItsSeed) {
+  RunReport report = testing::sample_report();
+  EXPECT_FALSE(json::parse(sarif_json(report))["runs"][0]["properties"].contains("seed"));
+  report.seed = "18446744073709551615";
+  report.shuffled = true;
+  const json properties = json::parse(sarif_json(report))["runs"][0]["properties"];
+  EXPECT_EQ(properties["seed"], "18446744073709551615");
+  EXPECT_EQ(properties["shuffled"], true);
+}
+
 TEST(Sarif, AFindingIsAnErrorAboutItsServerAtTheLineThatProvedIt) {
   const json sarif = sample_sarif();
   const json& run = sarif["runs"][0];

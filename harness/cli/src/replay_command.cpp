@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "mcph/reports/model.h"
 #include "mcph/harness/scenario/scenario_runner.h"
+#include "mcph/seed/seeded_random.h"
 #include "stack_for_run.h"
 
 namespace mcph::harness::cli {
@@ -16,10 +17,13 @@ int replay_command(int argc, char** argv) {
       "Runs the scenarios of a recorded trace (`mcp-harness run --traces DIR` writes them) again and\n"
       "compares each step's outcome with the recording: HTTP status, tool or JSON-RPC outcome, whose\n"
       "credential reached the backend, Vault's entity, the expectations that failed.\n"
+      "It runs with the recording's seed (`run` prints it and the trace keeps it): the same order when the run\n"
+      "was shuffled, the same draws for the faults' jitter and toxicity; --seed N runs with another.\n"
       "Exit code: 0 when nothing differs and every scenario passed, 1 otherwise, 2 for usage errors.");
   flags.positionals("TRACE", "the trace file to replay (exactly one)");
   add_run_stack_flags(flags);
-  flags.option("trace-out", "", "write the new trace to this file");
+  flags.option("trace-out", "", "write the new trace to this file")
+      .option("seed", "", "N: run with this seed instead of the recording's [default: the trace's seed]");
   flags.parse(argc, argv);
   const std::vector<std::string>& traces = flags.positional();
   if (const auto error = run_stack_flags_error(flags)) {
@@ -34,6 +38,15 @@ int replay_command(int argc, char** argv) {
     std::fprintf(stderr, "%s: cannot read the trace %s\n", program.c_str(), traces.front().c_str());
     return 2;
   }
+  std::optional<std::uint64_t> seed;
+  if (!flags.get("seed").empty()) {
+    seed = seed::parse_seed(flags.get("seed"));
+    if (!seed) {
+      std::fprintf(stderr, "%s: --seed %s: give a whole number from 0 to 18446744073709551615\nTry '%s --help'.\n",
+                   program.c_str(), flags.get("seed").c_str(), program.c_str());
+      return 2;
+    }
+  }
   try {
     StackForRun target = stack_for_run(flags, program);
     RunnerOptions options;
@@ -43,9 +56,16 @@ int replay_command(int argc, char** argv) {
       std::printf("%s\n", line.c_str());
       std::fflush(stdout);
     };
-    const ReplayResult result = replay_trace(traces.front(), target.stack, options);
+    const ReplayResult result = replay_trace(traces.front(), target.stack, options, seed);
     if (!flags.get("trace-out").empty()) std::ofstream(flags.get("trace-out")) << result.trace << "\n";
     if (target.owned) target.owned->stop();
+    if (!result.recorded_seed && !seed) {
+      std::printf("replay: the recording has no seed: its faults' draws may differ from the recording's\n");
+    } else {
+      std::printf("replay: seed %llu%s%s\n", static_cast<unsigned long long>(result.seed),
+                  result.recorded_seed && result.seed == *result.recorded_seed ? ", the recording's" : " (given; not the recording's)",
+                  result.shuffled ? ", scenarios in the order it draws" : "");
+    }
     std::printf("replay: recorded %s, its scenarios took %s then and %s now\n",
                 reports::readable_time(result.recorded_at).c_str(), reports::human_duration(result.recorded_seconds).c_str(),
                 reports::human_duration(result.suite.seconds()).c_str());

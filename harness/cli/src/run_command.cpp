@@ -8,8 +8,10 @@
 #include "commands.h"
 #include "configuration_check.h"
 #include "family_applicability.h"
+#include "mcph/harness/scenario/run_order.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/scenario/shard.h"
+#include "mcph/seed/seeded_random.h"
 #include "report_files.h"
 #include "run_summary.h"
 #include "stack_identity.h"
@@ -62,7 +64,10 @@ int run_command(int argc, char** argv) {
       "saying why), 1 when one failed (a finding) or broke, 4 when none did but one was inconclusive (the\n"
       "harness could not decide it: a control failed, a step was not reached), 2 for usage errors, 130 when\n"
       "interrupted. A finding a --baseline accepts is reported but does not count. A worker's exit code is its\n"
-      "own slice's verdict; the run's is merge's.");
+      "own slice's verdict; the run's is merge's.\n"
+      "Every run prints its seed first (\"seed: N\") and records it in each report and trace: a fault's jitter and\n"
+      "toxicity (on mcp-fault-proxy) and, with --shuffle, the order of the files and of each file's scenarios are\n"
+      "drawn from it, so --seed N repeats them. A failed scenario's `again:` command carries --seed (and --shuffle).");
   flags.positionals("FILES", "scenario files [default: every scenarios/*.yaml]");
   add_run_stack_flags(flags);
   flags.repeated("family", "run only the files of this family (isolation, missing-credentials, ...)")
@@ -70,6 +75,8 @@ int run_command(int argc, char** argv) {
                 "run only the scenarios whose name contains this text, or matches it as a glob (* ? [...]);"
                 " case-insensitive")
       .toggle("list", "list the selected files and scenarios and exit (no stack is started)")
+      .option("seed", "", "N (0 to 2^64-1): the seed the run draws from [default: one drawn at start, and printed]")
+      .toggle("shuffle", "run the files, and each file's scenarios, in an order drawn from the seed [default: file order]")
       .option("junit", "", "write a JUnit XML report to this file")
       .option("html", "", "write a self-contained HTML report to this file")
       .option("sarif", "", "write the findings as SARIF 2.1.0 to this file (code-scanning views)")
@@ -110,6 +117,23 @@ int run_command(int argc, char** argv) {
     return 2;
   }
 
+  std::uint64_t seed = 0;
+  if (flags.get("seed").empty()) {
+    seed = seed::fresh_seed();
+  } else if (const auto given = seed::parse_seed(flags.get("seed"))) {
+    seed = *given;
+  } else {
+    std::fprintf(stderr, "%s: --seed %s: give a whole number from 0 to 18446744073709551615\nTry '%s --help'.\n",
+                 program.c_str(), flags.get("seed").c_str(), program.c_str());
+    return 2;
+  }
+
+  if (flags.on("shuffle") && shard.count > 1 && flags.get("seed").empty()) {
+    std::fprintf(stderr, "%s: the workers of a sharded run shuffle alike only with one --seed N they all share\n",
+                 program.c_str());
+    return 2;
+  }
+
   Selection selection;
   try {
     selection = select_scenarios(flags.positional(), flags.all("family"), flags.all("scenario"));
@@ -122,10 +146,15 @@ int run_command(int argc, char** argv) {
     return 0;
   }
   const bool colour = colour_enabled(stdout);
+  const bool shuffle = flags.on("shuffle");
+  std::printf("seed: %llu%s\n", static_cast<unsigned long long>(seed), shuffle ? " (scenarios shuffled)" : "");
+  std::fflush(stdout);
 
   reports::RunReport report;
   nlohmann::json load_records = nlohmann::json::array();
   report.started_at = reports::utc_now();
+  report.seed = std::to_string(seed);
+  report.shuffled = shuffle;
   const auto started = std::chrono::steady_clock::now();
   try {
     // A stack this command starts has the generated users the selected files need (load.yaml's 130).
@@ -151,6 +180,8 @@ int run_command(int argc, char** argv) {
     options.stop_requested = [] { return g_interrupted != 0; };
     options.pacing_dir = pacing_dir_for(target.stack, target.stack_file);
     options.shard = shard;
+    options.seed = seed;
+    options.shuffle = shuffle;
     options.on_load_record = [&load_records](const std::string& suite, const std::string& scenario, std::size_t step,
                                              const nlohmann::json& record) {
       load_records.push_back({{"suite", suite}, {"scenario", scenario}, {"step", step}, {"record", record}});
@@ -170,7 +201,7 @@ int run_command(int argc, char** argv) {
                        (checked.message.empty() ? "" : " — " + checked.message));
     }
     ScenarioRunner runner(target.stack, options);  // the stack as provisioned: its generated users
-    for (std::size_t i = 0; i < selection.files.size(); ++i) {
+    for (const std::size_t i : file_order(selection.files.size(), seed, shuffle)) {
       const ScenarioFile& file = selection.files[i];
       std::printf("== %s (%s): %zu scenarios\n", file.path.c_str(), file.family.c_str(), selection.only[i].size());
       std::fflush(stdout);

@@ -44,12 +44,21 @@ std::string shell_word(const std::string& text) {
   return word + "'";
 }
 
-// The commands that run the scenario again, `stack_flag` naming the stack while it still runs, and
-// its recorded trace's replay when the run kept one.
-std::string again(const reports::SuiteResult& suite, const reports::ScenarioResult& scenario, const std::string& stack_flag) {
+// " --seed N" (and " --shuffle"): what repeats the run's order and its faults' draws.
+std::string seed_flags_of(const reports::RunReport& report) {
+  if (report.seed.empty()) return "";
+  return " --seed " + report.seed + (report.shuffled ? " --shuffle" : "");
+}
+
+// The commands that run the scenario again, `stack_flag` naming the stack while it still runs and
+// `seed_flags` the run's seed, and its recorded trace's replay when the run kept one. In a shuffled
+// run the scenarios before it may be why it failed: the command runs its whole file, in the order
+// the seed gives it (run_order.h), rather than the scenario alone.
+std::string again(const reports::SuiteResult& suite, const reports::ScenarioResult& scenario, const std::string& stack_flag,
+                  const std::string& seed_flags, bool shuffled) {
   if (suite.file.empty()) return "";
-  std::string out = "      again: mcp-harness run " + shell_word(suite.file) + " --scenario " + shell_word(scenario.name) +
-                    stack_flag + "\n";
+  std::string out = "      again: mcp-harness run " + shell_word(suite.file) +
+                    (shuffled ? std::string() : " --scenario " + shell_word(scenario.name)) + stack_flag + seed_flags + "\n";
   if (!scenario.trace_file.empty()) out += "      replay: mcp-harness replay " + shell_word(scenario.trace_file) + "\n";
   return out;
 }
@@ -67,6 +76,7 @@ std::string run_summary(const reports::RunReport& report) {
   using Status = reports::ScenarioResult::Status;
   std::string out;
   const std::string stack_flag = stack_flag_of(report);
+  const std::string seed_flags = seed_flags_of(report);
   if (const reports::FindingCounts findings = report.finding_counts(); findings.findings > 0) {
     out += "  findings: " + to_string(findings) + "\n";
     if (const std::string levels = by_level(report); !levels.empty()) out += "  findings by level: " + levels + "\n";
@@ -96,7 +106,7 @@ std::string run_summary(const reports::RunReport& report) {
       // else (a step not reached, a control step failed) it is the reason.
       const bool repeats = reports::is_inconclusive(scenario) && !reports::undecided_checks(scenario).empty();
       if (!scenario.message.empty() && !repeats) out += "      " + scenario.message + "\n";
-      out += again(suite, scenario, stack_flag);
+      out += again(suite, scenario, stack_flag, seed_flags, report.shuffled);
     }
   }
   return out + baseline_summary(report);

@@ -146,6 +146,22 @@ TEST(RunSummary, SaysHowToRunAFailedScenarioAgain) {
   EXPECT_THAT(run_summary(report), HasSubstr("--scenario 'alice'\\''s token is refused' --stack '" MCPH_SOURCE_SCENARIOS_DIR "/isolation.yaml'\n"));
 }
 
+// The again command carries the run's seed, which repeats its faults' draws; in a shuffled run
+// it runs the whole file with --shuffle, so the scenarios before the failed one run before it again.
+TEST(RunSummary, TheAgainCommandCarriesTheSeedAndTheShuffle) {
+  reports::ScenarioResult failed;
+  failed.name = "second";
+  failed.status = reports::ScenarioResult::Status::failed;
+  reports::RunReport report = report_of({failed});
+  report.suites[0].file = "scenarios/order.yaml";
+  report.seed = "18446744073709551615";
+  EXPECT_THAT(run_summary(report),
+              HasSubstr("      again: mcp-harness run 'scenarios/order.yaml' --scenario 'second' --seed 18446744073709551615\n"));
+  report.shuffled = true;
+  EXPECT_THAT(run_summary(report),
+              HasSubstr("      again: mcp-harness run 'scenarios/order.yaml' --seed 18446744073709551615 --shuffle\n"));
+}
+
 // A failed scenario whose every finding a baseline accepts does not fail the run; one new finding
 // beside an accepted one does; a stale entry fails it only when the baseline is strict.
 TEST(RunExitCode, CountsOnlyFindingsNoBaselineAccepts) {

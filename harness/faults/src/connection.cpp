@@ -1,5 +1,7 @@
 #include "connection.h"
 
+#include "mcph/harness/faults/toxic_draws.h"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -36,10 +38,13 @@ void Link::set_chain(std::shared_ptr<const Chain> chain, Clock::time_point now) 
   std::map<std::uint64_t, ToxicState> kept;
   for (const auto& entry : chain_->entries) {
     ToxicState state = states_.count(entry.id) ? states_[entry.id] : ToxicState{};
-    if (state.drawn_for < 0) state.since = now;
+    if (state.drawn_for < 0) {
+      state.since = now;
+      state.draws = toxic_draws(entry.toxic.seed.value_or(0), (*entry.links_met)++);
+    }
     if (state.drawn_for != entry.toxic.toxicity) {
       // Toxiproxy draws whether a toxic applies each time it (re)starts on a connection.
-      state.active = std::uniform_real_distribution<double>(0, 1)(random_) < entry.toxic.toxicity;
+      state.active = toxic_applies(entry.toxic.toxicity, state.draws);
       state.drawn_for = entry.toxic.toxicity;
     }
     kept.emplace(entry.id, state);
@@ -200,9 +205,7 @@ bool Link::step(Clock::time_point now) {
         using T = std::decay_t<decltype(toxic)>;
         if constexpr (std::is_same_v<T, Latency>) {
           if (!piece.end) {
-            std::int64_t delay = toxic.latency;
-            if (toxic.jitter > 0) delay += std::uniform_int_distribution<std::int64_t>(-toxic.jitter, toxic.jitter - 1)(random_);
-            piece.timestamp += std::chrono::milliseconds(std::max<std::int64_t>(delay, 0));
+            piece.timestamp += std::chrono::milliseconds(latency_delay(toxic, state.draws));
             piece.ready_at = piece.timestamp;
           }
           ++piece.stage;
@@ -226,13 +229,7 @@ bool Link::step(Clock::time_point now) {
             return true;
           }
           cut(
-              [&](std::size_t) {
-                std::int64_t size = toxic.average_size;
-                if (toxic.size_variation > 0) {
-                  size += std::uniform_int_distribution<std::int64_t>(-toxic.size_variation, toxic.size_variation - 1)(random_);
-                }
-                return static_cast<std::size_t>(std::max<std::int64_t>(size, 1));
-              },
+              [&](std::size_t) { return static_cast<std::size_t>(slice_size(toxic, state.draws)); },
               [&](std::size_t i, std::size_t) {
                 return now + std::chrono::microseconds(toxic.delay * static_cast<std::int64_t>(i));
               });

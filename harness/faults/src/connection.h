@@ -15,9 +15,9 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 
+#include "mcph/seed/seeded_random.h"
 #include "proxy.h"
 
 namespace mcph::harness::faults::detail {
@@ -53,6 +53,7 @@ class Link {
   };
   // What one toxic keeps for this connection.
   struct ToxicState {
+    seed::Draws draws{0};  // this connection's direction's draws: from the toxic's seed
     bool active = false;  // drawn from the toxicity
     double drawn_for = -1;  // the toxicity it was drawn for (an update draws again)
     Clock::time_point since{};  // the toxic met this connection
@@ -86,7 +87,6 @@ class Link {
   bool source_ready_ = false;  // may have bytes (edge-triggered: until recv says EAGAIN)
   bool dest_ready_ = true;     // may take bytes (until send says EAGAIN)
   bool more_ = false;          // pump() stopped reading with more to read
-  std::mt19937_64 random_{std::random_device{}()};
 };
 
 class Connection {

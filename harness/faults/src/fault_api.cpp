@@ -38,6 +38,14 @@ std::optional<double> toxicity_field(const Json& body) {
   return it->get<double>();
 }
 
+// mcp-fault-proxy's own field (Toxiproxy ignores it): the seed the toxic's draws come from.
+std::optional<std::uint64_t> seed_field(const Json& body) {
+  const auto it = body.find("seed");
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_unsigned()) bad_body("seed must be a whole number from 0 to 2^64-1");
+  return it->get<std::uint64_t>();
+}
+
 // ---- toxics as JSON ---------------------------------------------------------------------------
 
 Json attributes_json(const ToxicAttributes& attributes) {
@@ -129,6 +137,7 @@ Toxic toxic_from(const Json& body) {
   toxic.attributes = merge_attributes(*type, body.contains("attributes") ? body["attributes"] : Json());
   toxic.name = string_field(body, "name").value_or("");
   toxic.toxicity = toxicity_field(body).value_or(1.0);
+  toxic.seed = seed_field(body);
   return toxic;
 }
 

@@ -1,5 +1,7 @@
 #include "proxy.h"
 
+#include "mcph/seed/seeded_random.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -183,6 +185,7 @@ void Proxy::publish_locked(Stream stream, std::vector<ChainEntry> entries) {
 
 Toxic Proxy::add_toxic(Toxic toxic) {
   if (toxic.name.empty()) toxic.name = type_of(toxic.attributes) + "_" + name_of(toxic.stream);
+  if (!toxic.seed) toxic.seed = seed::fresh_seed();
   {
     std::lock_guard lock(mutex_);
     std::size_t count = 0;

@@ -28,6 +28,9 @@ struct Address {
 struct ChainEntry {
   Toxic toxic;
   std::uint64_t id = 0;  // stays across updates; per-connection state is keyed by it
+  // How many connections' directions the toxic has met: the next one's draws are the toxic's
+  // seed's "link <count>". Shared by every version of the entry.
+  std::shared_ptr<std::atomic<std::uint64_t>> links_met = std::make_shared<std::atomic<std::uint64_t>>(0);
 };
 
 struct Chain {

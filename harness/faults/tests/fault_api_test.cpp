@@ -80,6 +80,24 @@ TEST_F(FaultApiTest, ErrorsHaveToxiproxysShapeAndStatus) {
   EXPECT_EQ(wrong_type.status, 400);
 }
 
+// "seed", mcp-fault-proxy's own field, reaches the toxic (its draws come from it); a seed that
+// is not a whole number is refused rather than silently replaced by a random one.
+TEST_F(FaultApiTest, AToxicsSeedIsTakenFromItsBody) {
+  call("POST", "/proxies", {{"name", "vault"}, {"upstream", echo_.address()}});
+  const auto seeded = call("POST", "/proxies/vault/toxics",
+                           {{"type", "latency"}, {"attributes", {{"latency", 10}, {"jitter", 5}}}, {"seed", 18446744073709551615ULL}});
+  ASSERT_EQ(seeded.status, 200) << seeded.body;
+  EXPECT_EQ(proxies_.get_toxic("vault", "latency_downstream").seed, 18446744073709551615ULL);
+  EXPECT_FALSE(json_of(seeded).contains("seed"));  // the answer keeps Toxiproxy's shape
+  for (const Json& bad : {Json(-1), Json(1.5), Json("7")}) {
+    const auto refused = call("POST", "/proxies/vault/toxics", {{"name", "other"}, {"type", "latency"}, {"seed", bad}});
+    EXPECT_EQ(refused.status, 400) << bad;
+    EXPECT_THAT(refused.body, HasSubstr("seed must be a whole number"));
+  }
+  call("POST", "/proxies/vault/toxics", {{"name", "unseeded"}, {"type", "latency"}});
+  EXPECT_TRUE(proxies_.get_toxic("vault", "unseeded").seed.has_value());  // one drawn for it
+}
+
 TEST_F(FaultApiTest, ToxicsAreAddedWithToxiproxysDefaultsChangedAndRemoved) {
   call("POST", "/proxies", {{"name", "vault"}, {"upstream", echo_.address()}});
   const auto added = call("POST", "/proxies/vault/toxics", {{"type", "latency"}, {"attributes", {{"latency", 2000}}}});

@@ -59,15 +59,15 @@ TEST(FaultProxy, ToxicsAreNamedLikeToxiproxysAndValidated) {
   Upstream echo(Mode::echo);
   FaultProxy proxies;
   proxies.create("p", "", echo.address());
-  const Toxic latency = proxies.add_toxic("p", Toxic{"", Latency{100, 10}, Stream::downstream, 1.0});
+  const Toxic latency = proxies.add_toxic("p", Toxic{"", Latency{100, 10}, Stream::downstream, 1.0, std::nullopt});
   EXPECT_EQ(latency.name, "latency_downstream");
-  EXPECT_EQ(proxies.add_toxic("p", Toxic{"", Bandwidth{5}, Stream::upstream, 0.5}).name, "bandwidth_upstream");
-  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"", Latency{1, 0}, Stream::downstream, 1.0}); }), 409);
-  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"x", Latency{-1, 0}, Stream::downstream, 1.0}); }), 400);
-  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"x", Slicer{0, 0, 0}, Stream::downstream, 1.0}); }), 400);
-  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"x", Slicer{10, 10, 0}, Stream::downstream, 1.0}); }), 400);
-  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"x", Timeout{1}, Stream::downstream, 1.5}); }), 400);
-  EXPECT_EQ(status_of([&] { proxies.add_toxic("nope", Toxic{"x", Timeout{1}, Stream::downstream, 1.0}); }), 404);
+  EXPECT_EQ(proxies.add_toxic("p", Toxic{"", Bandwidth{5}, Stream::upstream, 0.5, std::nullopt}).name, "bandwidth_upstream");
+  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"", Latency{1, 0}, Stream::downstream, 1.0, std::nullopt}); }), 409);
+  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"x", Latency{-1, 0}, Stream::downstream, 1.0, std::nullopt}); }), 400);
+  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"x", Slicer{0, 0, 0}, Stream::downstream, 1.0, std::nullopt}); }), 400);
+  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"x", Slicer{10, 10, 0}, Stream::downstream, 1.0, std::nullopt}); }), 400);
+  EXPECT_EQ(status_of([&] { proxies.add_toxic("p", Toxic{"x", Timeout{1}, Stream::downstream, 1.5, std::nullopt}); }), 400);
+  EXPECT_EQ(status_of([&] { proxies.add_toxic("nope", Toxic{"x", Timeout{1}, Stream::downstream, 1.0, std::nullopt}); }), 404);
   const Toxic changed = proxies.update_toxic("p", "latency_downstream", Latency{500, 0}, 0.25);
   EXPECT_EQ(std::get<Latency>(changed.attributes).latency, 500);
   EXPECT_EQ(changed.toxicity, 0.25);
@@ -84,7 +84,7 @@ TEST(FaultProxy, ResetRemovesEveryToxicAndEnablesEveryProxy) {
   Upstream echo(Mode::echo);
   FaultProxy proxies;
   const std::string address = proxies.create("p", "", echo.address()).listen;
-  proxies.add_toxic("p", Toxic{"", Timeout{0}, Stream::downstream, 1.0});
+  proxies.add_toxic("p", Toxic{"", Timeout{0}, Stream::downstream, 1.0, std::nullopt});
   proxies.update("p", std::nullopt, std::nullopt, false);
   proxies.reset();
   const ProxyInfo after = proxies.get("p");
@@ -210,7 +210,7 @@ TEST(FaultProxy, DestroyingItClosesEveryConnectionAndJoinsEveryThread) {
   {
     FaultProxy proxies;
     const std::string address = proxies.create("p", "", echo.address()).listen;
-    proxies.add_toxic("p", Toxic{"", Latency{10000, 0}, Stream::downstream, 1.0});  // data held
+    proxies.add_toxic("p", Toxic{"", Latency{10000, 0}, Stream::downstream, 1.0, std::nullopt});  // data held
     for (int i = 0; i < 5; ++i) {
       clients.push_back(std::make_unique<Client>(address));
       clients.back()->send_text("held");

@@ -17,7 +17,7 @@ class ToxicsTest : public ::testing::Test {
   // A proxy named "p" to `upstream`, returning its listen address.
   std::string proxy_to(const Upstream& upstream) { return proxies_.create("p", "127.0.0.1:0", upstream.address()).listen; }
   void add(ToxicAttributes attributes, Stream stream = Stream::downstream, double toxicity = 1.0) {
-    proxies_.add_toxic("p", Toxic{"", attributes, stream, toxicity});
+    proxies_.add_toxic("p", Toxic{"", attributes, stream, toxicity, std::nullopt});
   }
   FaultProxy proxies_;
 };
@@ -202,7 +202,7 @@ TEST_F(ToxicsTest, ToxicsChainInTheOrderAdded) {
   Upstream blob(Mode::blob_then_close, std::string(1000, 'c'));
   const std::string address = proxy_to(blob);
   add(LimitData{300});
-  proxies_.add_toxic("p", Toxic{"late", Latency{200, 0}, Stream::downstream, 1.0});
+  proxies_.add_toxic("p", Toxic{"late", Latency{200, 0}, Stream::downstream, 1.0, std::nullopt});
   Client client(address);
   const auto start = Clock::now();
   std::string received;

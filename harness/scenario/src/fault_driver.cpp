@@ -11,6 +11,7 @@
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
+#include "mcph/seed/seeded_random.h"
 #include "mcph/sync/elapsed.h"
 #include "recorder.h"
 
@@ -82,7 +83,8 @@ std::string FaultDriver::api_url() const {
   return it->second.url;
 }
 
-void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome& out, Recorder& record) const {
+void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, std::uint64_t scenario_seed, StepOutcome& out,
+                        Recorder& record) const {
   if (!fault.clear.empty()) {
     if (fault.clear == "all") {  // every proxy the fault proxy has, and every backend's hook
       if (has_fault_proxy()) {
@@ -124,8 +126,9 @@ void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome&
     out.http.status = 200;
     return;
   }
-  const Json toxic = toxiproxy_toxic(fault);
+  Json toxic = toxiproxy_toxic(fault);
   const std::string name = toxic["name"];
+  toxic["seed"] = seed::derive(scenario_seed, fault.target + "/" + name);
   const std::pair<std::string, std::string> key{fault.target, name};
   if (added.toxics.count(key)) {  // the scenario's own toxic of this kind: changed
     call(api, "POST", "/proxies/" + fault.target + "/toxics/" + name,

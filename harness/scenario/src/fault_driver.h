@@ -3,6 +3,7 @@
 // the runner has only the stack file, whose services."fault-proxy".url names it), and on the
 // mock backends' fault hooks (POST /_fault: an HTTP error status), and keeps what the scenario
 // changed so that it can be undone when the scenario ends, however it ends.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <set>
@@ -39,8 +40,10 @@ class FaultDriver {
 
   // Adds the step's toxic (or takes its target down, sets its HTTP error, or clears faults).
   // Throws std::runtime_error when the stack has no fault proxy (or no such backend) or it refuses.
-  // Its API requests go to the step's trace through `record`.
-  void apply(const FaultSpec& fault, FaultsAdded& added, StepOutcome& out, Recorder& record) const;
+  // Its API requests go to the step's trace through `record`. A toxic's draws (jitter, toxicity)
+  // come from `scenario_seed` and its target and name, where the proxy is mcp-fault-proxy
+  // (Toxiproxy ignores the seed and draws at random).
+  void apply(const FaultSpec& fault, FaultsAdded& added, std::uint64_t scenario_seed, StepOutcome& out, Recorder& record) const;
   // Removes every toxic in `added`, enables every proxy it took down, clears every HTTP error it
   // set and gives every answered proxy its upstream back; `added` is empty after.
   // Throws std::runtime_error naming what could not be undone.

@@ -31,14 +31,22 @@ std::string text(const Json& value) { return value.is_string() ? value.get<std::
 
 }  // namespace
 
-ReplayResult replay_trace(const std::filesystem::path& trace_file, const StackFile& stack, RunnerOptions options) {
+ReplayResult replay_trace(const std::filesystem::path& trace_file, const StackFile& stack, RunnerOptions options,
+                          std::optional<std::uint64_t> seed) {
   const Json recorded = read_trace(trace_file);
+  ReplayResult result;
+  if (const auto it = recorded.find("seed"); it != recorded.end() && it->is_number_unsigned()) {
+    result.recorded_seed = it->get<std::uint64_t>();
+  }
+  result.seed = seed.value_or(result.recorded_seed.value_or(0));
+  result.shuffled = recorded.value("shuffle", false);
+  options.seed = result.seed;
+  options.shuffle = result.shuffled;
   const ScenarioFile file = parse_scenario_file(recorded["source"].get<std::string>(), recorded.value("file", trace_file.string()));
   std::vector<std::string> names;
   for (const auto& scenario : recorded["scenarios"]) names.push_back(scenario.value("name", ""));
 
   ScenarioRunner runner(stack, std::move(options));
-  ReplayResult result;
   result.recorded_at = recorded.value("started_at", "");
   for (const auto& scenario : recorded["scenarios"]) result.recorded_seconds += scenario.value("seconds", 0.0);
   result.suite = runner.run(file, names);

@@ -1,5 +1,7 @@
 #include "mcph/harness/scenario/scenario_runner.h"
 
+#include "mcph/harness/scenario/run_order.h"
+
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -125,6 +127,7 @@ struct ScenarioRunner::Impl {
     result.description = scenario.description;
     result.family = file.family;
     ScenarioState state;
+    state.seed = scenario_seed(options.seed, file, scenario);
     // Should anything but a std::exception leave this function, its changes are undone still.
     struct UndoChanges {
       StepExecutor& executor;
@@ -287,6 +290,8 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
                 {"family", file.family},
                 {"file", file.path},
                 {"started_at", suite.started_at},
+                {"seed", impl_->options.seed},
+                {"shuffle", impl_->options.shuffle},
                 {"stack", {{"mode", to_string(impl_->stack.mode)}, {"realm", impl_->stack.realm}, {"services", services}}},
                 {"source", file.source},
                 {"scenarios", Json::array()}};
@@ -301,7 +306,8 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
   // What the file needs of a stack it applies to (its users, its rate limit), asked once, when
   // the first of its scenarios applies: a stack it does not apply to is not asked.
   std::optional<std::optional<std::string>> unmet;
-  for (const auto& scenario : file.scenarios) {
+  for (const std::size_t index : scenario_order(file, impl_->options.seed, impl_->options.shuffle)) {
+    const Scenario& scenario = file.scenarios[index];
     if (!only.empty() && std::find(only.begin(), only.end(), scenario.name) == only.end()) continue;
     Json steps = Json::array();
     reports::ScenarioResult result;

@@ -240,6 +240,8 @@ MergedRun merge_shard_results(const std::vector<std::filesystem::path>& dirs) {
   for (const auto& worker : workers) {
     merged.report.seconds = std::max(merged.report.seconds, worker.report.seconds);
     merged.report.started_at = std::min(merged.report.started_at, worker.report.started_at);
+    // Workers that drew seeds of their own: no one seed repeats the merged run.
+    if (worker.report.seed != merged.report.seed) merged.report.seed.clear();
   }
   merged.report.title = "mcp-harness scenario run, " + std::to_string(shards) + " shards merged";
   std::vector<MergedLoad> loads;

@@ -57,6 +57,9 @@ struct ScenarioState {
   std::set<std::string> disabled_users;
   // Clients that run beside the steps (slow_clients), stopped when the scenario ends.
   std::vector<std::unique_ptr<SlowClients>> slow_clients;
+  // What the scenario's draws come from (its toxics' jitter and toxicity): derived from the run's
+  // seed and the scenario's file and name, so a scenario run alone with that seed draws the same.
+  std::uint64_t seed = 0;
 };
 
 // The OIDC client the harness logs users in with, unless a step names another.

@@ -3,16 +3,19 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "fault_spec.h"
 #include "mcph/harness/faults/fault_api.h"
 #include "mcph/harness/faults/fault_proxy.h"
+#include "mcph/harness/scenario/run_order.h"
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/http/server.h"
 #include "mcph/mock_backend/backend.h"
+#include "mcph/seed/seeded_random.h"
 
 namespace mcph::harness {
 namespace {
@@ -179,7 +182,7 @@ TEST_F(FaultUndo, RepeatedToxicsAndADownAreAllUndoneAndClearRemovesAnyonesToxics
   EXPECT_TRUE(proxies_.get("vault").enabled);
 
   // A toxic someone else added is removed by an explicit clear, and left alone otherwise.
-  proxies_.add_toxic("vault", {"theirs", faults::Latency{10, 0}, faults::Stream::upstream, 1.0});
+  proxies_.add_toxic("vault", {"theirs", faults::Latency{10, 0}, faults::Stream::upstream, 1.0, std::nullopt});
   ScenarioRunner runner(stack_);
   ASSERT_EQ(runner.run(parse_scenario_file(file_with_steps("      - fault: {target: postgres, toxic: down}\n"), "f.yaml"))
                 .scenarios.at(0).status,
@@ -188,6 +191,40 @@ TEST_F(FaultUndo, RepeatedToxicsAndADownAreAllUndoneAndClearRemovesAnyonesToxics
   ASSERT_EQ(runner.run(parse_scenario_file(file_with_steps("      - fault: {clear: all}\n"), "f.yaml")).scenarios.at(0).status,
             reports::ScenarioResult::Status::passed);
   EXPECT_TRUE(proxies_.get("vault").toxics.empty());
+}
+
+// The seed the scenario's toxic was added with, as its trace recorded the request to the proxy.
+std::uint64_t toxic_seed_sent(const Json& trace) {
+  std::uint64_t seed = 0;
+  const std::function<void(const Json&)> look = [&](const Json& value) {
+    if (value.is_object() && value.contains("request") && value["request"].is_object()) {
+      const Json body = Json::parse(value["request"].value("body", ""), nullptr, false);
+      if (body.is_object() && body.contains("seed")) seed = body["seed"].get<std::uint64_t>();
+    }
+    if (value.is_structured()) {
+      for (const auto& item : value) look(item);
+    }
+  };
+  look(trace);
+  return seed;
+}
+
+// A toxic's draws come from the run's seed through the scenario's own (run_order.h): the same run
+// seed sends the same toxic seed, another run seed another; mcp-fault-proxy draws from it.
+TEST_F(FaultUndo, AToxicIsAddedWithASeedDerivedFromTheRunsSeed) {
+  const ScenarioFile file = parse_scenario_file(
+      file_with_steps("      - fault: {target: vault, toxic: latency, latency_ms: 100, jitter_ms: 50}\n"), "f.yaml");
+  const auto sent = [&](std::uint64_t run_seed) {
+    RunnerOptions options;
+    options.seed = run_seed;
+    ScenarioRunner runner(stack_, options);
+    EXPECT_EQ(runner.run(file).scenarios.at(0).status, reports::ScenarioResult::Status::passed);
+    return toxic_seed_sent(Json::parse(runner.last_trace()));
+  };
+  const std::uint64_t expected = seed::derive(scenario_seed(5, file, file.scenarios[0]), "vault/scenario_latency_downstream");
+  EXPECT_EQ(sent(5), expected);
+  EXPECT_EQ(sent(5), expected);
+  EXPECT_NE(sent(6), expected);
 }
 
 // A mock backend's fault hook in process (its API has no routes: the hook answers /_fault).

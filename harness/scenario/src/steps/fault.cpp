@@ -8,7 +8,7 @@
 namespace mcph::harness {
 namespace {
 
-void run_fault(const FaultSpec& fault, StepRun& run) { run.executor.faults().apply(fault, run.state.faults, run.out, run.record); }
+void run_fault(const FaultSpec& fault, StepRun& run) { run.executor.faults().apply(fault, run.state.faults, run.state.seed, run.out, run.record); }
 
 std::string fault_title(const FaultSpec& fault, const std::string&) {
   return fault.clear.empty() ? "fault: " + fault.toxic + " on " + fault.target : "fault: clear " + fault.clear;

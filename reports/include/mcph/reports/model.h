@@ -214,6 +214,10 @@ struct RunReport {
   std::string stack_mode;  // "local", "compose" or "external"
   std::string stack_idp;   // the stack's identity provider: "keycloak" or "cognito"; "" when unknown
   std::string stack_file;  // path of the stack.json the run used
+  // The seed the run drew everything from (its order under shuffle, its faults' jitter), in
+  // decimal; `run --seed` with it repeats them. Empty when unknown.
+  std::string seed;
+  bool shuffled = false;  // the scenarios ran in an order drawn from the seed (run --shuffle)
   std::vector<SuiteResult> suites;
   std::optional<BaselineUse> baseline;  // when the run read one
 

@@ -9,6 +9,8 @@
 //   GET|POST|PATCH|DELETE /proxies/{p}/toxics/{t}   show, change {attributes?, toxicity?}, delete (204)
 //   POST /reset                         every proxy enabled, every toxic removed → 204
 //   GET  /version
+// A toxic may carry "seed" (a whole number, mcp-fault-proxy's own field, which Toxiproxy ignores):
+// its draws — toxicity, jitter, size_variation — then repeat with the seed (fault_proxy.h).
 // Errors are Toxiproxy's: {"error": "proxy not found", "status": 404}.
 #include <string>
 #include <string_view>

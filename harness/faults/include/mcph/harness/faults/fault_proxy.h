@@ -3,7 +3,7 @@
 // a loopback port and forwarding every connection to its upstream, with toxics added, changed
 // and removed at run time. A toxic acts on one direction of every connection through its proxy
 // — upstream (client → server) or downstream (server → client, the default) — and applies to a
-// connection with probability `toxicity` (drawn per connection). Toxics chain in the order
+// connection with probability `toxicity` (drawn per connection, from the toxic's seed). Toxics chain in the order
 // they were added. The types and their attributes are Toxiproxy's:
 //   latency     each piece of data is held `latency` ms ± `jitter` ms (from when it was read)
 //   bandwidth   at most `rate` KB/s
@@ -70,6 +70,9 @@ struct Toxic {
   ToxicAttributes attributes;
   Stream stream = Stream::downstream;
   double toxicity = 1.0;  // 0..1
+  // What its draws (toxicity, jitter, size_variation) come from: the n-th connection it meets
+  // draws from derive(seed, "link n"), so a seed repeats them. None when adding: one drawn.
+  std::optional<std::uint64_t> seed;
 };
 
 struct ProxyInfo {

@@ -3,6 +3,7 @@
 // file and speaks only public APIs), checks each step's expectations, and records a trace of
 // every request, response, timing, ledger entry and audit entry — secrets masked — as JSON.
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -38,6 +39,10 @@ struct RunnerOptions {
   // suite, scenario, step number (from 1) and the record as JSON. May be empty.
   std::function<void(const std::string& suite, const std::string& scenario, std::size_t step, const nlohmann::json& record)>
       on_load_record;
+  // The run's seed: a scenario's draws (its toxics' jitter and toxicity) come from it, and with
+  // `shuffle` the order of a file's scenarios (run_order.h). The trace records both.
+  std::uint64_t seed = 0;
+  bool shuffle = false;
 };
 
 // The pacing directory of a stack read from `stack_file`: "pacing" in the run directory of a
@@ -52,7 +57,8 @@ class ScenarioRunner {
   ScenarioRunner(const ScenarioRunner&) = delete;
   ScenarioRunner& operator=(const ScenarioRunner&) = delete;
 
-  // Runs the file's scenarios in order (only those named in `only`, when given) and writes the
+  // Runs the file's scenarios in order — file order, or the seed's under `shuffle` — (only those
+  // named in `only`, when given) and writes the
   // suite's trace when a trace dir is set. A broken step makes its scenario `error`, never an
   // exception; the next scenario still runs.
   reports::SuiteResult run(const ScenarioFile& file, const std::vector<std::string>& only = {});
@@ -84,11 +90,15 @@ struct ReplayResult {
   std::vector<ReplayDifference> differences;  // empty: the stack behaves as recorded
   std::string trace;                          // the new trace (JSON text)
   std::string recorded_at;                    // when the recording started (ISO 8601 UTC)
+  std::optional<std::uint64_t> recorded_seed; // the recording's seed; none in a trace older than seeds
+  std::uint64_t seed = 0;                     // the seed the replay ran with
+  bool shuffled = false;                      // the recording's order was drawn from the seed
   double recorded_seconds = 0;                // how long its scenarios took then
 };
 
+// Runs with the recording's seed and order (shuffled or not), or `seed` when given instead.
 // Throws std::runtime_error when the file is not a trace this version can read.
 ReplayResult replay_trace(const std::filesystem::path& trace_file, const StackFile& stack,
-                          RunnerOptions options = {});
+                          RunnerOptions options = {}, std::optional<std::uint64_t> seed = std::nullopt);
 
 }  // namespace mcph::harness
