@@ -1,7 +1,8 @@
 #pragma once
 // Whether the stack's trust domain can be asked what a scenario asks of it: the real SPIRE (the
-// `spiffe` row's native implementation) mints through its Workload API only — no lifetime of the
-// caller's choosing, no SVID of another trust domain — and rotates its keys on its own schedule.
+// `spiffe` row's native implementation) mints through its Workload API only: no lifetime longer
+// than its entries' (a shorter one is an entry updated around the step), no SVID of another trust
+// domain. Its keys the harness rotates as its operator would.
 #include <optional>
 #include <string>
 

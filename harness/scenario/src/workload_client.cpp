@@ -7,6 +7,8 @@
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
 #include "mcph/jose/dpop.h"
+#include "mcph/harness/stack/spire_server_cli.h"
+#include "spire_entry_lifetime.h"
 #include "workload_api_client.h"
 
 namespace mcph::harness {
@@ -101,9 +103,16 @@ std::string WorkloadClient::svid_from_workload_api(const std::string& spiffe_id,
                                                    bool foreign) const {
   // What the Workload API cannot be asked for: the step cannot be played against SPIRE.
   if (foreign) throw std::runtime_error("SPIRE mints no SVID for another trust domain's SPIFFE ID (" + spiffe_id + ")");
-  if (ttl != 60) {
+  if (ttl > 60) {
     throw std::runtime_error("SPIRE's Workload API takes no TTL: its SVIDs live as the registration entry says, not " +
                              std::to_string(ttl) + " s");
+  }
+  if (ttl < 60) {
+    if (!audience.is_string()) throw std::runtime_error("a short-lived SVID from SPIRE is for one audience");
+    // The agent may serve a cached SVID until half its 60 s, then syncs the entry within 5 s.
+    // A shorter lifetime is the entry's, updated by the server's operator.
+    const std::optional<SpireServerCli> spire = spire_server_of(stack_.service("spiffe"));
+    return svid_living(spire.value(), workload_api_, spiffe_id, audience.get<std::string>(), ttl, std::chrono::seconds(45));
   }
   std::vector<std::string> audiences;
   if (audience.is_array()) {

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mcph/harness/fixtures/text_file.h"
+#include "mcph/harness/stack/spire_server_cli.h"
 #include "mcph/proc/child_process.h"
 #include "mcph/proc/free_port.h"
 #include "mcph/tls/test_ca.h"
@@ -28,23 +29,6 @@ namespace fs = std::filesystem;
 
 // The node the agent attests as; every workload entry is its child.
 std::string node_id() { return std::string("spiffe://") + kWorkloadTrustDomain + "/spire-agent"; }
-
-// One spire-server command on the server's admin socket; its output, or std::runtime_error
-// with it (never the join token: the commands that print one are not quoted on failure).
-std::string server_command(const fs::path& spire, const fs::path& socket, std::vector<std::string> arguments,
-                           bool quote_output = true) {
-  proc::SpawnOptions options;
-  options.name = "spire-server " + arguments.front();
-  options.argv = {(spire / "spire-server").string()};
-  options.argv.insert(options.argv.end(), arguments.begin(), arguments.end());
-  options.argv.insert(options.argv.end(), {"-socketPath", socket.string()});
-  const proc::CommandResult result = proc::run_command(options, 60s);
-  if (result.exit_code != 0) {
-    throw std::runtime_error(options.name + " failed (exit " + std::to_string(result.exit_code) +
-                             ")" + (quote_output ? ": " + result.output : ""));
-  }
-  return result.output;
-}
 
 std::string health_checks(int port) {
   return "health_checks {\n  listener_enabled = true\n  bind_address = \"127.0.0.1\"\n  bind_port = \"" +
@@ -129,6 +113,7 @@ RunningService start_native_spire(StackContext& context) {
   server.timeout = context.ready_timeout(60s);
   server.grace = 10s;
   RunningService running = launch(context, std::move(server));
+  const SpireServerCli cli{tier.spire_dir / "spire-server", admin_socket};
 
   try {
     // The workloads first, so that the agent's first sync brings them all.
@@ -141,10 +126,10 @@ RunningService start_native_spire(StackContext& context) {
                          {"selectors", {{{"type", "unix"}, {"value", "uid:" + std::to_string(::getuid())}}}}});
     }
     write_private_file(dir / "entries.json", nlohmann::json{{"entries", entries}}.dump());
-    server_command(tier.spire_dir, admin_socket, {"entry", "create", "-data", (dir / "entries.json").string()});
-    write_private_file(dir / "agent" / "bundle.pem", server_command(tier.spire_dir, admin_socket, {"bundle", "show"}));
+    cli.run({"entry", "create", "-data", (dir / "entries.json").string()});
+    write_private_file(dir / "agent" / "bundle.pem", cli.run({"bundle", "show"}));
     const std::string token_output =
-        server_command(tier.spire_dir, admin_socket, {"token", "generate", "-spiffeID", node_id(), "-ttl", "600"}, false);
+        cli.run({"token", "generate", "-spiffeID", node_id(), "-ttl", "600"}, false);
     const auto token_at = token_output.find("Token: ");
     if (token_at == std::string::npos) throw std::runtime_error("spire-server token generate printed no token");
     const std::string token = token_output.substr(token_at + 7, token_output.find('\n', token_at) - token_at - 7);
@@ -184,6 +169,8 @@ RunningService start_native_spire(StackContext& context) {
     throw;
   }
   running.entry.workload_api = "unix://" + workload_socket.string();
+  running.entry.spire_server = cli.binary.string();
+  running.entry.spire_admin_socket = cli.socket.string();
   running.entry.health_url = loopback_url(server_health_port) + "/ready";
   running.entry.version = tier.spire_version;
   return running;

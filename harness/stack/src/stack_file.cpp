@@ -77,6 +77,8 @@ const std::vector<TextKey>& text_keys() {
       {"url_inside", [](ServiceEntry& e) -> std::string& { return e.url_inside; }},
       {"url_for_servers", [](ServiceEntry& e) -> std::string& { return e.url_for_servers; }},
       {"workload_api", [](ServiceEntry& e) -> std::string& { return e.workload_api; }},
+      {"spire_server", [](ServiceEntry& e) -> std::string& { return e.spire_server; }},
+      {"spire_admin_socket", [](ServiceEntry& e) -> std::string& { return e.spire_admin_socket; }},
       {"plays", [](ServiceEntry& e) -> std::string& { return e.plays; }},
       {"admin_user", [](ServiceEntry& e) -> std::string& { return e.idp.admin_user; }},
       {"admin_password", [](ServiceEntry& e) -> std::string& { return e.idp.admin_password; }},

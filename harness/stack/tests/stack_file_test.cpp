@@ -1,4 +1,5 @@
 #include "mcph/harness/stack/stack_file.h"
+#include "mcph/harness/stack/spire_server_cli.h"
 #include "mcph/harness/stack/stack_params.h"
 
 #include <gmock/gmock.h>
@@ -299,6 +300,26 @@ TEST(StackFileTest, AgentAuthIsReadIntoTypedFieldsAndWrittenBackAsItWas) {
   EXPECT_EQ(again.to_json(), stack.to_json());
   EXPECT_NE(stack.to_json().find("\"keycloak_user\": false"), std::string::npos);
   EXPECT_EQ(again.service("agent-bridge-mcp").mcp.auth->mtls->proxy_url, "https://127.0.0.1:41011/mcp");
+}
+
+TEST(StackFileTest, TheRealSpiresServerAndAdminSocketAreReadAndWrittenBack) {
+  const StackFile stack = StackFile::parse(R"({"services": {"spiffe": {"url": "https://127.0.0.1:41012",
+    "implementation": "native", "workload_api": "unix:///run/x/spiffe-workload-api.sock",
+    "spire_server": "/opt/spire/spire-server", "spire_admin_socket": "/run/x/spire/server/api.sock"}}})");
+  const std::optional<SpireServerCli> cli = spire_server_of(stack.service("spiffe"));
+  ASSERT_TRUE(cli.has_value());
+  EXPECT_EQ(cli->argv({"localauthority", "jwt", "show"}),
+            (std::vector<std::string>{"/opt/spire/spire-server", "localauthority", "jwt", "show", "-socketPath",
+                                      "/run/x/spire/server/api.sock"}));
+  EXPECT_EQ(StackFile::parse(stack.to_json()).service("spiffe").spire_admin_socket, "/run/x/spire/server/api.sock");
+
+  // mock-spiffe has no spire-server; a native entry without one cannot be rotated, and says so.
+  ServiceEntry standin;
+  standin.implementation = "standin";
+  EXPECT_FALSE(spire_server_of(standin).has_value());
+  ServiceEntry bare;
+  bare.implementation = "native";
+  EXPECT_THROW(spire_server_of(bare), std::runtime_error);
 }
 
 TEST(StackFileTest, AuthPathsAreRelativeToTheStackFilesDirectory) {

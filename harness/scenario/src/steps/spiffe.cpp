@@ -1,9 +1,11 @@
-// The `spiffe` step: the trust domain changed as its operator would, through the stack's
-// mock-spiffe (its /_keys API: SPIRE rotates on its own schedule, the stand-in when asked).
+// The `spiffe` step: the trust domain changed as its operator would: the real SPIRE through
+// spire-server's localauthority commands (spire_rotation.h), mock-spiffe through its /_keys API.
 #include <stdexcept>
 
 #include "../recorder.h"
+#include "../spire_rotation.h"
 #include "../step_executor.h"
+#include "../workload_client.h"
 #include "mcph/http/client.h"
 #include "step_kind.h"
 
@@ -29,14 +31,21 @@ std::string active_kid(const Json& listing) {
   throw std::runtime_error("the trust domain lists no active key (GET /_keys: " + listing.dump().substr(0, 200) + ")");
 }
 
-void run_spiffe(const SpiffeStep& step, StepRun& run) {
-  const StackFile& stack = run.executor.stack();
-  if (!stack.services.count("spiffe")) throw std::runtime_error("the stack has no trust domain (services.spiffe)");
-  if (stack.service("spiffe").implementation == "native") {
-    throw std::runtime_error("the trust domain is the real SPIRE, which rotates its JWT keys on its own schedule: the harness "
-                             "rotates them on mock-spiffe only");
-  }
-  http::Client trust_domain(stack.service("spiffe").url);
+// How long spire-agent may take to hand out SVIDs of the new key: a sync (5 s) after a taint; up
+// to half the entries' 60 s lifetime while SVIDs of a key merely retired are still cached.
+constexpr std::chrono::seconds kAgentCatchUp{45};
+
+Json rotate_on_spire(const SpireServerCli& cli, const SpiffeStep& step, const StackFile& stack) {
+  const JwtAuthorityRotation rotation = rotate_jwt_authority(cli, step.remove_old_key);
+  await_svids_signed_by(stack.service("spiffe").workload_api, WorkloadClient(stack).issuer(), rotation.activated,
+                        kAgentCatchUp);
+  Json result = {{"kid", rotation.activated}, {"retired_kids", Json::array()}, {"removed_kids", Json::array()}};
+  result[step.remove_old_key ? "removed_kids" : "retired_kids"].push_back(rotation.old);
+  return result;
+}
+
+Json rotate_on_mock_spiffe(const ServiceEntry& spiffe, const SpiffeStep& step) {
+  http::Client trust_domain(spiffe.url);
   const std::string old_kid = active_kid(answer_of(trust_domain.get("/_keys"), "listing its keys"));
   const Json activated = answer_of(trust_domain.post("/_keys/activate", "", "application/json"), "a new key");
   Json result = {{"kid", activated.value("kid", "")}, {"retired_kids", Json::array()}, {"removed_kids", Json::array()}};
@@ -46,6 +55,15 @@ void run_spiffe(const SpiffeStep& step, StepRun& run) {
   } else {
     result["retired_kids"].push_back(old_kid);
   }
+  return result;
+}
+
+void run_spiffe(const SpiffeStep& step, StepRun& run) {
+  const StackFile& stack = run.executor.stack();
+  if (!stack.services.count("spiffe")) throw std::runtime_error("the stack has no trust domain (services.spiffe)");
+  const ServiceEntry& spiffe = stack.service("spiffe");
+  const std::optional<SpireServerCli> spire = spire_server_of(spiffe);
+  const Json result = spire ? rotate_on_spire(*spire, step, stack) : rotate_on_mock_spiffe(spiffe, step);
   run.out.http.status = 200;
   run.out.result = result;
   Json note = result;
@@ -77,8 +95,10 @@ StepKindInfo spiffe_step_kind() {
   return {
       .kind = StepKind::spiffe,
       .name = "spiffe",
-      .summary = "The trust domain changed as its operator would, through the stack's mock-spiffe: a new JWT signing key "
-                 "activated; the result names it (`/kid`) and the old one (`/retired_kids` or `/removed_kids`).",
+      .summary = "The trust domain changed as its operator would (the real SPIRE: spire-server localauthority jwt prepare, "
+                 "activate, then taint and revoke; mock-spiffe: its /_keys API): a new JWT signing key activated; the "
+                 "result names it (`/kid`) and the old one (`/retired_kids` or `/removed_kids`). With SPIRE the step ends "
+                 "when its agent hands out SVIDs of the new key.",
       .example = "spiffe: rotate_bundle_key\nremove_old_key: true",
       .fields = {{"spiffe", "`rotate_bundle_key`: a new key signs from now on; the old one retires, published until its "
                             "SVIDs have expired"},

@@ -136,6 +136,11 @@ struct ServiceEntry {
   // A SPIFFE trust domain's (the spiffe service): its Workload API, unix://<socket> (key
   // "workload_api"), for the agents' own SPIFFE libraries (SPIFFE_ENDPOINT_SOCKET).
   std::string workload_api;
+  // The real SPIRE's (a native spiffe entry): its spire-server and the server's admin socket
+  // (keys "spire_server", "spire_admin_socket"; spire_server_cli.h), for a scenario that changes
+  // the trust domain as its operator would.
+  std::string spire_server;
+  std::string spire_admin_socket;
   // The role of a design this entry plays (key "plays": "agent-bridge-mcp"): a team's own
   // server, under its own name, addressed by the scenarios written for that role; every finding
   // names the entry. Empty: it plays the role of its own name.
