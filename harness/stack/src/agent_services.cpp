@@ -95,9 +95,7 @@ RunningService start_agent_bridge(StackContext& context) {
     argv.insert(argv.end(), {"--trusted-issuer", realm, "--trusted-issuer-jwks-url", realm + "/protocol/openid-connect/certs",
                              "--trusted-issuer-audience", kJwtAudience});
   }
-  RunningService running = start_project_binary(context, std::string(kAgentBridgeService), std::move(argv));
-  running.entry.url += "/mcp";
-  running.entry.mcp.transport = "streamable-http";
+  RunningService running = start_mcp_binary(context, std::string(kAgentBridgeService), std::move(argv));
   running.entry.mcp.profile = "agent-bridge";
   running.entry.mcp.rate_limit = limit;
   running.entry.mcp.refused_rate_limit = limit;  // the requests it refuses, per source address

@@ -26,6 +26,12 @@ RunningService start_tls_proxy(StackContext& context);
 RunningService start_project_binary(StackContext& context, const std::string& name, std::vector<std::string> argv,
                                     std::vector<std::pair<std::string, std::string>> env = {});
 
+// An MCP server of the project, started as start_project_binary starts a binary, serving /mcp
+// over Streamable HTTP in the parameters' era when they name one: given --protocol, its entry
+// saying `protocol`, so that `run` speaks it (standin_services.cpp).
+RunningService start_mcp_binary(StackContext& context, const std::string& name, std::vector<std::string> argv,
+                                std::vector<std::pair<std::string, std::string>> env = {});
+
 // The fault proxy (fault_proxy_service.cpp): mcp-fault-proxy with a named proxy per row behind
 // it (service_table.h), listening on free loopback ports; fills context.fault_proxied.
 RunningService start_fault_proxy(StackContext& context);

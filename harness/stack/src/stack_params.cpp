@@ -6,6 +6,7 @@
 
 #include "mcph/cli/flags.h"
 #include "mcph/harness/idp/identity_provider.h"
+#include "mcph/mcp/client.h"
 
 namespace mcph::harness {
 
@@ -59,6 +60,10 @@ std::vector<std::string> StackParams::to_flags() const {
     flags.push_back("--engine-socket");
     flags.push_back(std::filesystem::absolute(engine_socket).string());
   }
+  if (!protocol.empty()) {
+    flags.push_back("--protocol");
+    flags.push_back(protocol);
+  }
   if (!fixtures_dir.empty()) {
     flags.push_back("--fixtures");
     flags.push_back(std::filesystem::absolute(fixtures_dir).string());
@@ -96,6 +101,10 @@ void declare_stack_flags(cli::Flags& flags, const StackParams& defaults) {
               "compose mode: the container engine's API socket [default: $DOCKER_HOST, else Docker's "
               "/var/run/docker.sock, else podman's /run/podman/podman.sock or "
               "$XDG_RUNTIME_DIR/podman/podman.sock]")
+      .option("protocol", defaults.protocol,
+              "the era of MCP every MCP server the stack starts serves, and `run` speaks to it: legacy "
+              "(initialize and sessions), modern (2026-07-28 alone: no session, no HTTP+SSE stream) or dual "
+              "(both) [default: the servers' own, dual, and `run` speaks legacy]; local and real modes")
       .option("fixtures", defaults.fixtures_dir.string(),
               "fixtures directory [default: the source tree's fixtures/, or $MCPH_FIXTURES_DIR]");
 }
@@ -123,6 +132,18 @@ StackParams stack_params_from(const cli::Flags& flags) {
   params.fixtures_dir = flags.get("fixtures");
   params.fault_proxy = !flags.on("no-fault-proxy");
   params.engine_socket = flags.get("engine-socket");
+  params.protocol = flags.get("protocol");
+  if (!params.protocol.empty()) {
+    try {
+      (void)mcp::parse_era(params.protocol);
+    } catch (const std::invalid_argument&) {
+      throw std::invalid_argument("--protocol must be legacy, modern or dual, not '" + params.protocol + "'");
+    }
+    // The images run their servers with their own command lines.
+    if (params.mode == StackMode::compose) {
+      throw std::invalid_argument("--protocol: compose mode's servers serve their images' era (dual)");
+    }
+  }
   if (params.generated_users < 0 || params.generated_users > 10000) {
     throw std::invalid_argument("--users must be between 0 and 10000");
   }

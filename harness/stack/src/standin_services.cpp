@@ -44,9 +44,7 @@ RunningService start_mcp_server(StackContext& context, const std::string& name, 
   McpServerTrust trust = provider.mcp_server_trust(site, name);
   argv.insert(argv.end(), trust.flags.begin(), trust.flags.end());
   argv.insert(argv.end(), own.begin(), own.end());
-  RunningService running = start_project_binary(context, name, std::move(argv), std::move(trust.env));
-  running.entry.url += "/mcp";
-  running.entry.mcp.transport = "streamable-http";
+  RunningService running = start_mcp_binary(context, name, std::move(argv), std::move(trust.env));
   running.entry.mcp.rate_limit = context.params.rate_limit;
   // What it was given the fault proxy's address of (above and in `own`): where faults reach it.
   for (const std::string& service : {idp, std::string("vault"), backend}) {
@@ -74,6 +72,17 @@ RunningService start_project_binary(StackContext& context, const std::string& na
   running.entry.implementation = "standin";
   running.took = started->took;
   running.stop = [started] { started->process.stop(5s); };
+  return running;
+}
+
+RunningService start_mcp_binary(StackContext& context, const std::string& name, std::vector<std::string> argv,
+                                std::vector<std::pair<std::string, std::string>> env) {
+  const std::string& era = context.params.protocol;
+  if (!era.empty()) argv.insert(argv.end(), {"--protocol", era});
+  RunningService running = start_project_binary(context, name, std::move(argv), std::move(env));
+  running.entry.url += "/mcp";
+  running.entry.mcp.transport = "streamable-http";
+  running.entry.mcp.protocol = era;
   return running;
 }
 

@@ -86,10 +86,8 @@ RunningService start_workload_mcp(StackContext& context) {
                                    "--dpop-replay-capacity", kReplayCapacityPerAgent,
                                    "--rate-limit", std::to_string(context.params.rate_limit.requests),
                                    "--rate-window-ms", std::to_string(context.params.rate_limit.window.count())};
-  RunningService running = start_project_binary(context, "workload-mcp", std::move(argv));
+  RunningService running = start_mcp_binary(context, "workload-mcp", std::move(argv));
   running.entry.mcp.rate_limit = context.params.rate_limit;
-  running.entry.url += "/mcp";
-  running.entry.mcp.transport = "streamable-http";
   for (const std::string service : {"keycloak", "opa"}) {
     if (context.fault_proxied.count(service)) running.entry.mcp.behind_fault_proxy.push_back(service);
   }

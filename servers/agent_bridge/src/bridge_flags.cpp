@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "mcph/jose/key.h"
+#include "mcph/servers/protocol_flag.h"
 #include "mcph/servers/slow_warm_path.h"
 
 namespace mcph::agent_bridge {
@@ -82,6 +83,7 @@ void declare_flags(cli::Flags& flags) {
               "UNSAFE, sabotage only: a JSON-RPC batch (protocol 2025-03-26) costs one call of the agent's rate limit")
       .toggle("unsafe-dpop-as-bearer", "UNSAFE, sabotage only: accept a DPoP-bound token as Bearer, without a proof");
   servers::declare_slow_warm_path_flag(flags);
+  servers::declare_protocol_flag(flags);
 }
 
 IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& agents,

@@ -10,6 +10,7 @@
 #include "mcp_endpoint.h"
 #include "mcph/http/json.h"
 #include "mcph/servers/resource_metadata.h"
+#include "mcph/servers/protocol_flag.h"
 #include "mcph/servers/slow_warm_path.h"
 
 int main(int argc, char** argv) {
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
 
   mcp::ServerOptions options = mcp_options(gate, flags.on("unsafe-uncharged-batches"));
   servers::apply_slow_warm_path_flag(flags, options);
+  servers::apply_protocol_flag(flags, options);
   mcp::Server mcp(std::move(options));
   add_kv_methods(mcp, kv, gate);
 

@@ -1,20 +1,15 @@
 #include "mcph/servers/modern_era.h"
 
-#include <cstdio>
-#include <cstdlib>
-#include <stdexcept>
-
 #include <nlohmann/json.hpp>
 
 #include "mcph/broker/authenticator.h"
+#include "mcph/servers/protocol_flag.h"
 
 namespace mcph::servers {
 
 void declare_modern_era_flags(cli::Flags& flags) {
-  flags.option("protocol", "dual",
-               "the eras of MCP served on /mcp: dual (2026-07-28 and the legacy sessions side by side), modern "
-               "(2026-07-28 alone: no initialize, no session, no HTTP+SSE stream) or legacy (sessions alone)")
-      .toggle("unsafe-public-cache-scope", "UNSAFE, for the harness's sabotage tests: per-user results of protocol "
+  declare_protocol_flag(flags);
+  flags.toggle("unsafe-public-cache-scope", "UNSAFE, for the harness's sabotage tests: per-user results of protocol "
                                             "2026-07-28 (resources/list, resources/read) say cacheScope public")
       .toggle("unsafe-authorize-on-header", "UNSAFE, for the harness's sabotage tests: a 2026-07-28 tools/call's "
                                             "Mcp-Name header is not compared with the body; the scope check reads "
@@ -49,12 +44,7 @@ void declare_modern_era_flags(cli::Flags& flags) {
 }
 
 void apply_modern_era_flags(const cli::Flags& flags, mcp::ServerOptions& options) {
-  try {
-    options.era = mcp::parse_era(flags.get("protocol"));
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "--protocol: %s\n", e.what());
-    std::exit(2);
-  }
+  apply_protocol_flag(flags, options);
   options.unsafe_public_cache_scope = flags.on("unsafe-public-cache-scope");
   options.unsafe_authorize_on_header = flags.on("unsafe-authorize-on-header");
   options.unsafe_version_from_header = flags.on("unsafe-version-from-header");

@@ -8,6 +8,7 @@
 #include "mcp_endpoint.h"
 #include "mcph/http/json.h"
 #include "mcph/http/server.h"
+#include "mcph/servers/protocol_flag.h"
 #include "mcph/servers/slow_warm_path.h"
 #include "workload_flags.h"
 
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
 
   mcp::ServerOptions options = mcp_options(gate, public_url, flags.on("unsafe-uncharged-batches"));
   servers::apply_slow_warm_path_flag(flags, options);
+  servers::apply_protocol_flag(flags, options);
   mcp::Server mcp(std::move(options));
   add_workload_tools(mcp, gate);
   http.route("GET", "/health", [](const http::Request&, http::Response& res) {

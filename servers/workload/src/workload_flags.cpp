@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "mcph/jose/dpop_sabotage.h"
+#include "mcph/servers/protocol_flag.h"
 #include "mcph/servers/slow_warm_path.h"
 
 namespace mcph::workload {
@@ -63,6 +64,7 @@ void declare_flags(cli::Flags& flags) {
   declare_common_flags(flags);
   declare_proof_switches(flags);
   servers::declare_slow_warm_path_flag(flags);
+  servers::declare_protocol_flag(flags);
 }
 
 DpopAuthSettings dpop_auth_settings(const cli::Flags& flags) {

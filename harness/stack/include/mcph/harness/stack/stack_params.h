@@ -55,6 +55,10 @@ struct StackParams {
   // Compose mode: the container engine's API socket (Docker's or `podman system service`'s);
   // empty: found (compose_engine.cpp).
   std::filesystem::path engine_socket;
+  // The era of MCP every MCP server the stack starts serves (their --protocol) and its stack file
+  // names (`protocol`, what `run` speaks): legacy, modern or dual; empty: the servers' own
+  // (dual), the stack file naming none (`run` speaks the legacy era).
+  std::string protocol;
 
   // The flags that reproduce these parameters (for `mcp-harness supervise`); run_dir excluded.
   std::vector<std::string> to_flags() const;
@@ -66,8 +70,8 @@ struct StackParams {
 // benchmarks use it, so "130 users, 20 calls per 1000 ms" is written once.
 StackParams scenario_suite_params();
 
-// Declares --mode, --idp, --users, --rate-limit, --rate-window-ms, --ready-timeout-ms, --no-fault-proxy
-// and --fixtures with `defaults` as their defaults.
+// Declares --mode, --idp, --users, --rate-limit, --rate-window-ms, --ready-timeout-ms, --no-fault-proxy,
+// --engine-socket, --protocol and --fixtures with `defaults` as their defaults.
 void declare_stack_flags(mcph::cli::Flags& flags, const StackParams& defaults);
 // Reads them back; throws std::invalid_argument with a message for the user on a bad value.
 StackParams stack_params_from(const mcph::cli::Flags& flags);

@@ -1,0 +1,69 @@
+// The parameters a stack is brought up with, as `up` reads them from its flags and hands them on
+// to the supervisor (to_flags): here --protocol, the era of MCP the stack's servers serve.
+#include "mcph/harness/stack/stack_params.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "mcph/cli/flags.h"
+
+namespace mcph::harness {
+namespace {
+
+using ::testing::HasSubstr;
+
+// The parameters `up` makes of `args`, with its defaults.
+StackParams params_of(const std::vector<std::string>& args) {
+  cli::Flags flags("up", "test");
+  declare_stack_flags(flags, scenario_suite_params());
+  flags.parse_or_throw(args);
+  return stack_params_from(flags);
+}
+
+std::string refusal_of(const std::vector<std::string>& args) {
+  try {
+    (void)params_of(args);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "(taken)";
+}
+
+bool passes_protocol(const StackParams& params) {
+  const std::vector<std::string> flags = params.to_flags();
+  return std::find(flags.begin(), flags.end(), "--protocol") != flags.end();
+}
+
+TEST(StackParamsProtocol, NoneByDefaultSoTheServersServeTheirOwn) {
+  const StackParams params = params_of({});
+  EXPECT_EQ(params.protocol, "");
+  EXPECT_FALSE(passes_protocol(params));
+}
+
+TEST(StackParamsProtocol, EachEraIsTakenAndReachesTheSupervisorUnchanged) {
+  for (const std::string era : {"legacy", "modern", "dual"}) {
+    const StackParams params = params_of({"--protocol", era});
+    EXPECT_EQ(params.protocol, era);
+    EXPECT_TRUE(passes_protocol(params)) << era;
+    // The supervisor reads the flags `up` gives it as `up` read its own.
+    EXPECT_EQ(params_of(params.to_flags()).protocol, era);
+  }
+}
+
+TEST(StackParamsProtocol, AnUnknownEraIsRefusedNamingTheChoices) {
+  EXPECT_EQ(refusal_of({"--protocol", "2026-07-28"}), "--protocol must be legacy, modern or dual, not '2026-07-28'");
+}
+
+// Compose mode's servers run with their images' command lines: an era they would not serve is
+// refused, not written into a stack file that would claim it.
+TEST(StackParamsProtocol, ComposeModeRefusesAnEra) {
+  EXPECT_THAT(refusal_of({"--mode", "compose", "--protocol", "modern"}), HasSubstr("compose mode"));
+}
+
+}  // namespace
+}  // namespace mcph::harness
