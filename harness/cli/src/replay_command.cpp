@@ -5,7 +5,7 @@
 #include "commands.h"
 #include "mcph/reports/model.h"
 #include "mcph/harness/scenario/scenario_runner.h"
-#include "mcph/seed/seeded_random.h"
+#include "seed_flag.h"
 #include "stack_for_run.h"
 
 namespace mcph::harness::cli {
@@ -39,13 +39,11 @@ int replay_command(int argc, char** argv) {
     return 2;
   }
   std::optional<std::uint64_t> seed;
-  if (!flags.get("seed").empty()) {
-    seed = seed::parse_seed(flags.get("seed"));
-    if (!seed) {
-      std::fprintf(stderr, "%s: --seed %s: give a whole number from 0 to 18446744073709551615\nTry '%s --help'.\n",
-                   program.c_str(), flags.get("seed").c_str(), program.c_str());
-      return 2;
-    }
+  try {
+    seed = seed_from_flags(flags);
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), e.what(), program.c_str());
+    return 2;
   }
   try {
     StackForRun target = stack_for_run(flags, program);

@@ -12,6 +12,7 @@
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/scenario/shard.h"
 #include "mcph/seed/seeded_random.h"
+#include "seed_flag.h"
 #include "report_files.h"
 #include "run_summary.h"
 #include "stack_identity.h"
@@ -118,13 +119,11 @@ int run_command(int argc, char** argv) {
   }
 
   std::uint64_t seed = 0;
-  if (flags.get("seed").empty()) {
-    seed = seed::fresh_seed();
-  } else if (const auto given = seed::parse_seed(flags.get("seed"))) {
-    seed = *given;
-  } else {
-    std::fprintf(stderr, "%s: --seed %s: give a whole number from 0 to 18446744073709551615\nTry '%s --help'.\n",
-                 program.c_str(), flags.get("seed").c_str(), program.c_str());
+  try {
+    const auto given = seed_from_flags(flags);
+    seed = given ? *given : seed::fresh_seed();
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), e.what(), program.c_str());
     return 2;
   }
 
