@@ -9,7 +9,6 @@
 #include <thread>
 #include <vector>
 
-#include "mcph/proc/free_port.h"
 #include "mcph/proc/temp_dir.h"
 #include "shell_command.h"
 
@@ -166,12 +165,6 @@ TEST(TempDir, IsRemovedWithItsContents) {
     EXPECT_TRUE(std::filesystem::is_directory(path));
   }
   EXPECT_FALSE(std::filesystem::exists(path));
-}
-
-TEST(FreeLoopbackPort, ReturnsAUsablePort) {
-  const int port = free_loopback_port();
-  EXPECT_GT(port, 1024);
-  EXPECT_LE(port, 65535);
 }
 
 }  // namespace

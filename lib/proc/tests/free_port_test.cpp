@@ -1,0 +1,53 @@
+// free_loopback_port: a port a program can bind next, never one from the range the kernel hands
+// to outgoing connections (which could take it before the program binds it).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <fstream>
+
+#include "mcph/proc/free_port.h"
+
+namespace mcph::proc {
+namespace {
+
+bool can_listen_on(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 && ::listen(fd, 1) == 0;
+  ::close(fd);
+  return ok;
+}
+
+TEST(FreeLoopbackPort, IsOneAProgramCanListenOn) {
+  for (int i = 0; i < 20; ++i) {
+    const int port = free_loopback_port();
+    EXPECT_GT(port, 1024);
+    EXPECT_LE(port, 65535);
+    EXPECT_TRUE(can_listen_on(port)) << port;
+  }
+}
+
+TEST(FreeLoopbackPort, IsNeverOneTheKernelHandsToOutgoingConnections) {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 0;
+  int high = 0;
+  ASSERT_TRUE(in >> low >> high);
+  if (low - 10000 < 4096 && 65535 - high < 4096) {
+    GTEST_SKIP() << "the ephemeral range leaves no room: " << low << "-" << high;
+  }
+  for (int i = 0; i < 200; ++i) {
+    const int port = free_loopback_port();
+    EXPECT_TRUE(port < low || port > high) << port << " is in the ephemeral range " << low << "-" << high;
+  }
+}
+
+}  // namespace
+}  // namespace mcph::proc
