@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -111,6 +112,9 @@ struct JiraApi::Impl {
   std::vector<User> users;
   std::vector<Issue> issues;
   long next_issue_id = 10000;
+  // A project's highest issue number ever given: as in Jira, a deleted issue's key is never
+  // given again (a client holding it must not reach another issue under it).
+  std::map<std::string, long> last_issue_number;
 
   // ---- lookups (callers hold the mutex) ----------------------------------------------------
 
@@ -298,11 +302,7 @@ struct JiraApi::Impl {
     }
     Issue i;
     i.id = std::to_string(++next_issue_id);
-    long number = 0;
-    for (const auto& other : issues) {
-      if (other.project == p->key) number = std::max(number, std::stol(other.key.substr(p->key.size() + 1)));
-    }
-    i.key = p->key + "-" + std::to_string(number + 1);
+    i.key = p->key + "-" + std::to_string(++last_issue_number[p->key]);
     i.project = p->key;
     i.issuetype = issuetype;
     i.summary = summary;
@@ -407,6 +407,8 @@ JiraApi::JiraApi(std::string_view data_json) : impl_(std::make_unique<Impl>()) {
       issue.created = i.value("created", "");
       issue.updated = i.value("updated", issue.created);
       impl_->next_issue_id = std::max(impl_->next_issue_id, std::stol(issue.id));
+      long& number = impl_->last_issue_number[issue.project];
+      number = std::max(number, std::stol(issue.key.substr(issue.project.size() + 1)));
       impl_->issues.push_back(std::move(issue));
     }
   } catch (const std::exception& e) {

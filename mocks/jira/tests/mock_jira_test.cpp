@@ -188,6 +188,22 @@ TEST_F(MockJiraTest, TheDemosFlatCreateBodyIsAccepted) {
             204);
 }
 
+// As in Jira, a key is never given again once its issue is deleted: a client still holding it
+// (a second request of a confirmed deletion, say) must find nothing, never another issue.
+TEST_F(MockJiraTest, ADeletedIssuesKeyIsNeverGivenAgain) {
+  const auto create = [&] {
+    const auto created = client_.post("/rest/api/3/issue", R"({"summary":"Doomed","project":"DEMO"})",
+                                      "application/json", alice_password());
+    EXPECT_EQ(created.status, 201) << created.body;
+    return json::parse(created.body)["key"].get<std::string>();
+  };
+  const std::string first = create();
+  ASSERT_EQ(client_.request("DELETE", "/rest/api/3/issue/" + first, alice_password()).status, 204);
+  const std::string second = create();
+  EXPECT_NE(second, first);
+  EXPECT_EQ(client_.get("/rest/api/3/issue/" + first, alice_password()).status, 404);
+}
+
 TEST_F(MockJiraTest, CreateValidationErrorsNameTheFields) {
   auto res = client_.post("/rest/api/3/issue", R"({"fields":{"project":{"key":"NOPE"}}})", "application/json",
                           alice_password());
