@@ -1,13 +1,20 @@
 #pragma once
-// The keys of SPIFFE identity providers' bundle endpoints, cached as Keycloak's
-// PublicKeyStorageProvider caches an identity provider's keys: fetched on first use, fetched
-// again when a token names a kid the cache lacks — at most once every 10 s
-// (minTimeBetweenRequests) — and otherwise kept. A bundle that stopped publishing a key keeps
-// verifying it until a fetch replaces the cached set. Fetches happen without the state lock.
+// The keys of SPIFFE identity providers' bundle endpoints, cached as Keycloak 26.5's
+// PublicKeyStorageProvider caches an identity provider's keys. A bundle without a
+// spiffe_refresh_hint is kept until a token names a kid it lacks, and fetched again for that at
+// most once every 10 s (minTimeBetweenRequests): a key the trust domain removed keeps verifying
+// until then. A bundle with a hint of N is kept N milliseconds, not seconds (Keycloak's
+// SpiffeBundleEndpointLoader hands the hint to the cache as the entry's expiration, which the
+// cache counts in milliseconds), and counts as expired all the while: every token asks for a
+// fetch, which is made when the 10 s since the last one have passed or the bundle is no longer
+// kept. A fetch that fails gives that token no keys and leaves the cache as it was. Fetches
+// happen without the state lock.
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "mcph/jose/jwk.h"
@@ -16,10 +23,9 @@ namespace mcph::mock_keycloak {
 
 class BundleKeyCache {
  public:
-  // The cached keys of the provider `cache_key` (realm id + provider internal id), fetched
-  // from `bundle_endpoint` when there are none yet or `kid` is not among them and the last
-  // fetch is at least 10 s old. A fetch that fails (unreachable, not a JWK set) leaves the
-  // cached keys as they were; an empty set comes back when there never were any.
+  // The keys of the provider `cache_key` (realm id + provider internal id) to verify a token of
+  // `kid` with: the cached ones, or those of a fetch from `bundle_endpoint` when the rules above
+  // call for one; an empty set when there are none.
   std::shared_ptr<const jose::JwkSet> keys(const std::string& cache_key, const std::string& bundle_endpoint,
                                            const std::string& kid);
   void forget(const std::string& cache_key);  // the provider was deleted or changed
@@ -31,6 +37,7 @@ class BundleKeyCache {
   struct Entry {
     std::shared_ptr<const jose::JwkSet> keys;
     std::chrono::steady_clock::time_point fetched;
+    std::optional<std::chrono::milliseconds> kept_for;  // from the bundle's refresh hint
     std::string endpoint;
   };
   std::mutex mutex_;
@@ -38,9 +45,13 @@ class BundleKeyCache {
   bool keep_removed_keys_ = false;
 };
 
-// GET bundle_endpoint and its keys for JWT-SVIDs: those with use "jwt-svid", or, when none
-// has it, those with use "sig" (Keycloak's SpiffeBundleEndpointLoader). Throws
-// std::runtime_error when it cannot be fetched or read.
-jose::JwkSet fetch_bundle_keys(const std::string& bundle_endpoint);
+// A bundle endpoint's keys for JWT-SVIDs: those with use "jwt-svid", or, when none has it,
+// those with use "sig" (Keycloak's SpiffeBundleEndpointLoader), and its spiffe_refresh_hint.
+struct FetchedBundle {
+  jose::JwkSet keys;
+  std::optional<std::int64_t> refresh_hint;
+};
+// GETs bundle_endpoint. Throws std::runtime_error when it cannot be fetched or read.
+FetchedBundle fetch_bundle(const std::string& bundle_endpoint);
 
 }  // namespace mcph::mock_keycloak

@@ -164,7 +164,7 @@ Client& authenticate_federated_client(Realm& realm, const http::Fields& form, co
   const IdentityProvider* provider = spiffe_provider_of(realm, *client);
   if (provider == nullptr || !provider->enabled) throw not_identified();
   // SpiffeIdentityProvider: the SPIFFE ID must be of the provider's trust domain.
-  if (sub.rfind(provider->config_value("issuer") + "/", 0) != 0 && !unsafe.any_trust_domain) throw not_identified();
+  if (sub.rfind(provider->config_value(kTrustDomainKey) + "/", 0) != 0 && !unsafe.any_trust_domain) throw not_identified();
   // FederatedJWTClientValidator, in its order.
   if (client_id && *client_id != sub && !unsafe.client_from_client_id) {
     throw invalid("client_id parameter does not match sub claim");

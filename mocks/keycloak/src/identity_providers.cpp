@@ -19,7 +19,7 @@ bool local_host(const std::string& host) {
 
 void check_spiffe_config(const IdentityProvider& provider) {
   static const std::regex kTrustDomain(R"(spiffe://[a-z0-9.\-_]*)");
-  if (!std::regex_match(provider.config_value("issuer"), kTrustDomain)) {
+  if (!std::regex_match(provider.config_value(kTrustDomainKey), kTrustDomain)) {
     throw error_message(400, "Invalid trust domain name");
   }
   const std::string bundle = provider.config_value("bundleEndpoint");
@@ -32,6 +32,10 @@ void check_spiffe_config(const IdentityProvider& provider) {
   }
 }
 
+// IdentityProviderRepresentation's flags, in the order Keycloak writes them.
+constexpr const char* kFlags[] = {"trustEmail", "storeToken", "addReadTokenRoleOnCreate", "authenticateByDefault",
+                                  "linkOnly", "hideOnLogin"};
+
 }  // namespace
 
 nlohmann::ordered_json identity_provider_rep(const IdentityProvider& provider) {
@@ -41,14 +45,11 @@ nlohmann::ordered_json identity_provider_rep(const IdentityProvider& provider) {
   rep["internalId"] = provider.internal_id;
   rep["providerId"] = provider.provider_id;
   rep["enabled"] = provider.enabled;
-  rep["updateProfileFirstLoginMode"] = "on";
-  rep["trustEmail"] = provider.trust_email;
-  rep["storeToken"] = provider.store_token;
-  rep["addReadTokenRoleOnCreate"] = provider.add_read_token_role_on_create;
-  rep["authenticateByDefault"] = provider.authenticate_by_default;
-  rep["linkOnly"] = provider.link_only;
-  rep["hideOnLogin"] = provider.hide_on_login;
+  for (const char* flag : kFlags) {
+    if (const auto found = provider.flags.find(flag); found != provider.flags.end()) rep[flag] = found->second;
+  }
   rep["config"] = provider.config;
+  rep["types"] = nlohmann::ordered_json::array({"CLIENT_ASSERTION"});  // what a spiffe provider is for
   return rep;
 }
 
@@ -61,16 +62,12 @@ IdentityProvider identity_provider_from_rep(const nlohmann::json& rep) {
   provider.display_name = get_string(rep, "displayName").value_or("");
   provider.internal_id = get_string(rep, "internalId").value_or(random_uuid());
   provider.enabled = get_bool(rep, "enabled").value_or(true);
-  provider.trust_email = get_bool(rep, "trustEmail").value_or(false);
-  provider.store_token = get_bool(rep, "storeToken").value_or(false);
-  provider.add_read_token_role_on_create = get_bool(rep, "addReadTokenRoleOnCreate").value_or(false);
-  provider.authenticate_by_default = get_bool(rep, "authenticateByDefault").value_or(false);
-  provider.link_only = get_bool(rep, "linkOnly").value_or(false);
+  for (const char* flag : kFlags) {
+    if (const auto value = get_bool(rep, flag)) provider.flags[flag] = *value;
+  }
+  // The config as given: Keycloak 26.5 adds nothing to a SPIFFE provider's (26.4 added syncMode
+  // LEGACY and showInAccountConsole NEVER).
   provider.config = get_string_map(rep, "config").value_or(std::map<std::string, std::string>{});
-  // What Keycloak adds to every SPIFFE provider's config.
-  provider.config.emplace("syncMode", "LEGACY");
-  provider.config["showInAccountConsole"] = "NEVER";
-  provider.hide_on_login = true;
   check_spiffe_config(provider);
   return provider;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Identity providers as Keycloak 26.4's admin API creates and shows them
+// Identity providers as Keycloak 26.5's admin API creates and shows them
 // (IdentityProviderRepresentation), of the one type the stand-in knows: spiffe.
 #include <nlohmann/json.hpp>
 
@@ -8,12 +8,15 @@
 namespace mcph::mock_keycloak {
 
 inline constexpr const char* kSpiffeProvider = "spiffe";
+// The config key of a SPIFFE provider's trust domain (spiffe://<name>). Keycloak 26.4 read it
+// from "issuer"; 26.5 reads "trustDomain" alone and keeps any "issuer" as an unused key.
+inline constexpr const char* kTrustDomainKey = "trustDomain";
 
 nlohmann::ordered_json identity_provider_rep(const IdentityProvider& provider);
 
 // Builds a provider from a representation, with Keycloak's checks and texts: 400 "Invalid
 // identity provider id [x]" for a type it does not know, "Invalid trust domain name" unless
-// config.issuer is spiffe://[a-z0-9.-_]*, "The url [bundleEndpoint] requires secure connections"
+// config.trustDomain is spiffe://[a-z0-9.-_]*, "The url [bundleEndpoint] requires secure connections"
 // for plain http to a host that is not local (the realm's sslRequired "external"). The caller
 // checks the alias is free.
 IdentityProvider identity_provider_from_rep(const nlohmann::json& rep);

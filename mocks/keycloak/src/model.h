@@ -122,7 +122,7 @@ struct Group {
 
 // An identity provider (/admin/realms/{realm}/identity-provider/instances). The stand-in knows
 // Keycloak's "spiffe" type (preview feature spiffe): a trust domain whose JWT-SVIDs authenticate
-// clients with clientAuthenticatorType federated-jwt. config: "issuer" is the trust domain as
+// clients with clientAuthenticatorType federated-jwt. config: "trustDomain" is the trust domain as
 // spiffe://<name>, "bundleEndpoint" the URL of its SPIFFE bundle.
 struct IdentityProvider {
   std::string alias;
@@ -130,12 +130,9 @@ struct IdentityProvider {
   std::string provider_id;
   std::string display_name;
   bool enabled = true;
-  bool trust_email = false;
-  bool store_token = false;
-  bool add_read_token_role_on_create = false;
-  bool authenticate_by_default = false;
-  bool link_only = false;
-  bool hide_on_login = true;
+  // The representation's flags (trustEmail, linkOnly, hideOnLogin, …) that were given: Keycloak
+  // 26.5 keeps the others unset and leaves them out.
+  std::map<std::string, bool> flags;
   std::map<std::string, std::string> config;
 
   std::string config_value(const std::string& name) const {

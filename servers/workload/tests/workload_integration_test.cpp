@@ -200,7 +200,7 @@ class WorkloadMcp : public ::testing::Test {
     admin_post("", {{"realm", kRealm}, {"enabled", true}});
     admin_post(std::string("/") + kRealm + "/identity-provider/instances",
                {{"alias", "spiffe"}, {"providerId", "spiffe"},
-                {"config", {{"issuer", "spiffe://mcp-identity.local"}, {"bundleEndpoint", spiffe_->url() + "/"}}}});
+                {"config", {{"trustDomain", "spiffe://mcp-identity.local"}, {"bundleEndpoint", spiffe_->url() + "/"}}}});
     for (const auto& id : {kTrusted, kUntrusted, kStranger}) {
       admin_post(std::string("/") + kRealm + "/clients",
                  {{"clientId", id},
