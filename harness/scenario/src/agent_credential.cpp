@@ -1,9 +1,11 @@
 #include "agent_credential.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 
 #include "mcph/codec/base64.h"
 #include "mcph/harness/fixtures/text_file.h"
@@ -15,6 +17,7 @@
 #include "mcph/jose/key.h"
 #include "mcph/openssl/crypto.h"
 #include "mcph/proc/temp_dir.h"
+#include "mcph/text/choice.h"
 #include "mcph/tls/test_ca.h"
 #include "token_forge.h"
 
@@ -46,6 +49,17 @@ long long now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// How an agent's static JWT is signed: as its profile says, or bent by the step's credential —
+// the signings a `sign:` names first, then hmac_secret (a key of its own, with the secret).
+enum class JwtSigning { none, attacker, wrong_secret, public_key_as_secret, profile, hmac_secret };
+constexpr std::array<std::string_view, 4> kWrittenJwtSignings = {"none", "attacker", "wrong_secret", "public_key_as_secret"};
+
+JwtSigning jwt_signing(const Json& shape) {
+  if (shape.contains("hmac_secret")) return JwtSigning::hmac_secret;
+  if (!shape.contains("sign")) return JwtSigning::profile;
+  return *text::choice_of<JwtSigning>(shape["sign"].get<std::string>(), kWrittenJwtSignings);  // checked when loaded
+}
+
 
 // A JWT signed as the profile says, or bent: claims and header changed, `sign` none (alg none,
 // no signature), attacker (ES256 with a key of the harness's own), wrong_secret (HS256 with
@@ -63,23 +77,23 @@ std::string static_jwt(const StaticJwtAuth& jwt, const std::string& agent, const
     }
     set_fields(claims, given);
   }
-  const std::string sign = shape.contains("hmac_secret") ? "hmac_secret" : shape.value("sign", "");
-  const bool hmac = sign == "wrong_secret" || sign == "public_key_as_secret" || sign == "hmac_secret";
-  std::string alg = sign == "none" ? "none" : sign == "attacker" ? "ES256" : hmac ? "HS256" : jwt.alg;
+  const JwtSigning sign = jwt_signing(shape);
+  const bool hmac = sign == JwtSigning::wrong_secret || sign == JwtSigning::public_key_as_secret || sign == JwtSigning::hmac_secret;
+  std::string alg = sign == JwtSigning::none ? "none" : sign == JwtSigning::attacker ? "ES256" : hmac ? "HS256" : jwt.alg;
   Json header = {{"alg", alg}, {"typ", "JWT"}};
   if (!jwt.kid.empty()) header["kid"] = jwt.kid;
   if (const auto changes = shape.find("header"); changes != shape.end()) set_fields(header, *changes);
   const std::string input = codec::base64url_encode(header.dump()) + "." + codec::base64url_encode(claims.dump());
-  if (sign == "none") return input + ".";
+  if (sign == JwtSigning::none) return input + ".";
   std::string signature;
-  if (sign == "attacker") {
+  if (sign == JwtSigning::attacker) {
     signature = jose::sign_bytes(jose::Key::generate_ec_p256(), jose::Alg::ES256, input);
-  } else if (sign == "wrong_secret") {
+  } else if (sign == JwtSigning::wrong_secret) {
     signature = jose::sign_bytes(jose::Key::hmac("not-the-shared-secret-but-as-long-as-one!"), jose::Alg::HS256, input);
-  } else if (sign == "hmac_secret") {
+  } else if (sign == JwtSigning::hmac_secret) {
     // Published secrets are short: signed as a careless server would check, below jose's minimum.
     signature = openssl::hmac_sha256(shape["hmac_secret"].get<std::string>(), input);
-  } else if (sign == "public_key_as_secret") {
+  } else if (sign == JwtSigning::public_key_as_secret) {
     if (jwt.alg == "HS256") throw std::runtime_error("sign: public_key_as_secret needs an RS256 or ES256 static_jwt, not HS256");
     const std::string public_pem = jose::Key::from_pem(read_file(jwt.key_file, "the JWT key file")).public_pem();
     signature = jose::sign_bytes(jose::Key::hmac(public_pem), jose::Alg::HS256, input);
@@ -228,8 +242,8 @@ std::optional<std::string> credential_shape_problem(const Json& shape) {
     if (key == "hmac_secret" && shape.contains("sign")) return "hmac_secret: it is the signing, give no sign";
     if ((key == "claims" || key == "header") && !value.is_object()) return key + ": expected a mapping";
     if (key == "claims" && value.contains("exp_in") && !value["exp_in"].is_number_integer()) return "claims.exp_in: expected whole seconds";
-    if (key == "sign" && value != "none" && value != "attacker" && value != "wrong_secret" && value != "public_key_as_secret") {
-      return "sign: none, attacker, wrong_secret or public_key_as_secret";
+    if (key == "sign" && (!text || !text::choice_of<JwtSigning>(value.get<std::string>(), kWrittenJwtSignings))) {
+      return "sign: " + text::choices(kWrittenJwtSignings);
     }
     if (key == "ca" && value != "foreign") return "ca: the only other CA is foreign";
     if (key == "certificate" && value != "none") return "certificate: the only choice is none";

@@ -67,14 +67,6 @@ void set_fields(Json& target, const Json& changes) {
   }
 }
 
-std::optional<ForgeSigning> forge_signing(std::string_view name) {
-  if (name.empty()) return ForgeSigning::keep;
-  for (std::size_t i = 0; i < kForgeSignings.size(); ++i) {
-    if (kForgeSignings[i] == name) return static_cast<ForgeSigning>(i);
-  }
-  return std::nullopt;
-}
-
 std::string forge_token(const std::string& token, const ForgeSpec& spec, const std::string& realm_jwks) {
   const auto first = token.find('.');
   const auto second = first == std::string::npos ? std::string::npos : token.find('.', first + 1);

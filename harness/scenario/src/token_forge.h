@@ -8,22 +8,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcph/harness/scenario/forge_signing.h"
 #include "mcph/jose/key.h"
 
 namespace mcph::harness {
 
-// How a forged token is signed (a forge step's `sign:`). keep: the original signature (now over
-// other bytes); strip: none at all ("header.payload."); cut: its first half; attacker: RS256 with
-// a key of the attacker's (any kid the header keeps); attacker_embedded_jwk: the same, its public
-// key in the header's jwk; hs256_realm_public: HS256 keyed with the realm's public key in PEM
-// (key confusion); es256_zero: an ES256 signature whose r and s are 0; realm_key: RS256 with the
-// harness's key that the realm publishes (realm_key_kid, set in the header unless it names
-// another kid), so that each claim check is tried on its own, behind a signature the servers accept.
-enum class ForgeSigning { keep, strip, cut, attacker, attacker_embedded_jwk, hs256_realm_public, es256_zero, realm_key };
-inline constexpr std::array<std::string_view, 8> kForgeSignings = {
-    "keep", "strip", "cut", "attacker", "attacker_embedded_jwk", "hs256_realm_public", "es256_zero", "realm_key"};
-// The signing a `sign:` names ("" is keep); none for a name that is not one.
-std::optional<ForgeSigning> forge_signing(std::string_view name);
 
 struct ForgeSpec {
   nlohmann::json header = nlohmann::json::object();  // fields to set; null removes one

@@ -149,7 +149,7 @@ TEST_F(AgentCredentialTest, MistakesAreNamedWithoutTheSecrets) {
   }
   EXPECT_THROW((void)credential("agent-a", "client_credentials"), std::runtime_error);  // not configured
   EXPECT_EQ(credential_shape_problem({{"sing", "none"}}).value_or(""), "sing: no such key (also, ca, certificate, claims, dn, expired, header, hmac_secret, key, sign, subject, to, uris, verify)");
-  EXPECT_THAT(credential_shape_problem({{"sign", "maybe"}}).value_or(""), HasSubstr("sign: none, attacker, wrong_secret or public_key_as_secret"));
+  EXPECT_THAT(credential_shape_problem({{"sign", "maybe"}}).value_or(""), HasSubstr(R"(sign: "none", "attacker", "wrong_secret" or "public_key_as_secret")"));
   EXPECT_THAT(credential_shape_problem({{"subject", {{"CN", "a"}}}}).value_or(""), HasSubstr("subject: a list of {FIELD: value}"));
   EXPECT_THAT(credential_shape_problem({{"hmac_secret", ""}}).value_or(""), HasSubstr("hmac_secret: expected the secret's text"));
   EXPECT_THAT(credential_shape_problem({{"hmac_secret", "s"}, {"sign", "none"}}).value_or(""), HasSubstr("give no sign"));

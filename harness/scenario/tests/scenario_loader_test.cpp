@@ -147,6 +147,19 @@ TEST(ScenarioLoader, AWorkloadBurstMayGoOnPastItsRefusals) {
   EXPECT_THAT(load_error(head + "repeat: 50, past_refusals: 3}\n").what(), HasSubstr("past_refusals: expected true or false"));
 }
 
+// A flood is judged by the decisions its calls showed, which only a workload step reads.
+TEST(ScenarioLoader, SomeDecisionNamesADecisionOfAWorkloadStep) {
+  const std::string flood = "scenarios:\n  - name: a\n    steps:\n      - workload: {agent: unlisted-agent, repeat: 9}\n";
+  const Expectation held = parse_scenario_file(flood + "        expect: {some_decision: denied}\n", "x.yaml")
+                               .scenarios[0].steps[0].expect.at(0);
+  EXPECT_EQ(held.kind, "some_decision");
+  EXPECT_THAT(load_error(flood + "        expect: {some_decision: refused}\n").what(),
+              HasSubstr("x.yaml:5: scenarios[0].steps[0].expect.some_decision: expected granted, denied, unavailable, got \"refused\""));
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n"
+                         "        expect: {some_decision: denied}\n").what(),
+              HasSubstr("expect.some_decision: unknown key"));
+}
+
 // A workload batch: sent once, in a session opened at the endpoint the step names.
 TEST(ScenarioLoader, AWorkloadBatchNamesItsEndpointAndIsSentOnce) {
   const std::string head = "scenarios:\n  - name: a\n    steps:\n      - workload: {agent: trusted-agent, ";
@@ -169,12 +182,12 @@ TEST(ScenarioLoader, AWorkloadStepForgesItsTokenBySigningsOfTheTokenStep) {
   };
   const WorkloadStep unsigned_token = step("forge: {sign: strip, header: {alg: none}}");
   ASSERT_TRUE(unsigned_token.forge);
-  EXPECT_EQ(unsigned_token.forge->sign, "strip");
+  EXPECT_EQ(unsigned_token.forge->sign, ForgeSigning::strip);
   EXPECT_EQ(nlohmann::json::parse(unsigned_token.forge->header), nlohmann::json({{"alg", "none"}}));
   EXPECT_EQ(step("forge: {sign: realm_key, claims: {aud: elsewhere}}").forge->claims, R"({"aud":"elsewhere"})");
   EXPECT_FALSE(step("proof: none").forge);
-  EXPECT_THAT(load_error(head + "forge: {sign: mine}}\n").what(), HasSubstr("sign: expected keep, strip, cut,"));
-  EXPECT_THAT(load_error(head + "forge: {sign: mine}}\n").what(), HasSubstr("es256_zero or realm_key"));
+  EXPECT_THAT(load_error(head + "forge: {sign: mine}}\n").what(), HasSubstr("unknown forge signing \"mine\" (keep, strip, cut,"));
+  EXPECT_THAT(load_error(head + "forge: {sign: mine}}\n").what(), HasSubstr("es256_zero, realm_key)"));
   EXPECT_THAT(load_error(head + "forge: {kid: x}}\n").what(), HasSubstr("unknown key"));
 }
 

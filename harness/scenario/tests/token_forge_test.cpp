@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "mcph/codec/base64.h"
+#include "mcph/text/choice.h"
 #include "token_forge.h"
 
 namespace mcph::harness {
@@ -16,11 +17,11 @@ std::string signature_of(const std::string& token) { return token.substr(token.r
 
 TEST(ForgeSigning, EveryNameIsItsOwnSigningAndNothingElseIsOne) {
   for (std::size_t i = 0; i < kForgeSignings.size(); ++i) {
-    EXPECT_EQ(forge_signing(kForgeSignings[i]), static_cast<ForgeSigning>(i)) << kForgeSignings[i];
+    EXPECT_EQ(text::choice_of<ForgeSigning>(kForgeSignings[i], kForgeSignings), static_cast<ForgeSigning>(i)) << kForgeSignings[i];
   }
-  EXPECT_EQ(forge_signing(""), ForgeSigning::keep);  // no `sign:` keeps the signature
-  EXPECT_FALSE(forge_signing("none").has_value());
-  EXPECT_FALSE(forge_signing("Keep").has_value());
+  EXPECT_FALSE(text::choice_of<ForgeSigning>("none", kForgeSignings).has_value());
+  EXPECT_FALSE(text::choice_of<ForgeSigning>("Keep", kForgeSignings).has_value());
+  EXPECT_EQ(ForgeSpec{}.sign, ForgeSigning::keep);  // no `sign:` keeps the signature
 }
 
 TEST(ForgeSigning, KeepCutAndStripWorkOnTheTokensOwnSignature) {

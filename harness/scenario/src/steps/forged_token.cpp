@@ -27,14 +27,6 @@ std::string realm_key_kid(StepRun& run) {
   return added.kid;
 }
 
-std::string forge_signing_choices() {
-  std::string choices;
-  for (std::size_t i = 0; i < kForgeSignings.size(); ++i) {
-    choices += std::string(i == 0 ? "" : i + 1 == kForgeSignings.size() ? " or " : ", ") + std::string(kForgeSignings[i]);
-  }
-  return choices;
-}
-
 std::string forge_as_step_says(const std::string& token, ForgeSpec spec, StepRun& run) {
   const StackFile& stack = run.executor.stack();
   const std::string jwks = spec.sign == ForgeSigning::hs256_realm_public

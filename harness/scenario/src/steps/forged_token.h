@@ -13,9 +13,6 @@ namespace mcph::harness {
 // realm's keys when it is not among them.
 std::string realm_key_kid(StepRun& run);
 
-// The signings' names, for a loader's error: "keep, strip, … or realm_key".
-std::string forge_signing_choices();
-
 // `token` forged as `spec` says, with what its signing needs got from the stack.
 std::string forge_as_step_says(const std::string& token, ForgeSpec spec, StepRun& run);
 

@@ -134,7 +134,7 @@ void make_token(const TokenStep& step, StepRun& run) {
       if (!step.header.empty()) spec.header = substitute_json(Json::parse(step.header), run.resolve);
       if (!step.claims.empty()) spec.claims = substitute_json(Json::parse(step.claims), run.resolve);
       spec.payload_text = substitute(step.payload_text, run.resolve);
-      spec.sign = *forge_signing(step.sign);  // the loader admitted only a signing's name
+      spec.sign = step.sign;
       spec.pad_bytes = step.pad_bytes;
       if (step.exp_in) spec.claims["exp"] = static_cast<std::int64_t>(std::time(nullptr)) + *step.exp_in;
       spec.encoding = step.encoding;
@@ -218,7 +218,7 @@ TokenStep read_token(const StepSource& source) {
   step.value = text("value");
   step.payload_text = text("payload_text");
   step.encoding = text("encoding");
-  step.sign = text("sign");
+  if (node["sign"].IsDefined()) step.sign = read_choice<ForgeSigning>(reader, node["sign"], Reader::join(field, "sign"), kForgeSignings, "forge signing");
   if (node["claims"].IsDefined()) step.claims = read_object(reader, node["claims"], Reader::join(field, "claims")).dump();
   if (node["header"].IsDefined()) step.header = read_object(reader, node["header"], Reader::join(field, "header")).dump();
   if (node["exp_in"].IsDefined()) {
@@ -226,9 +226,6 @@ TokenStep read_token(const StepSource& source) {
   }
   if (node["pad_bytes"].IsDefined()) {
     step.pad_bytes = static_cast<int>(bounded_integer(reader, node["pad_bytes"], Reader::join(field, "pad_bytes"), 1, 1'000'000));
-  }
-  if (!forge_signing(step.sign)) {
-    reader.fail(node["sign"], Reader::join(field, "sign"), "expected " + forge_signing_choices());
   }
   if (step.encoding != "" && step.encoding != "padded" && step.encoding != "standard") {
     reader.fail(node["encoding"], Reader::join(field, "encoding"), "expected padded or standard");

@@ -300,9 +300,9 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
     ForgeSpec spec;
     if (!step.forge->header.empty()) spec.header = Json::parse(step.forge->header);
     if (!step.forge->claims.empty()) spec.claims = Json::parse(step.forge->claims);
-    spec.sign = *forge_signing(step.forge->sign);  // the loader admitted only a signing's name
+    spec.sign = step.forge->sign;
     token = forge_as_step_says(token, spec, run);
-    run.record.flow(caller.spiffe_id, "forged token", "the bound token re-made, sign: " + step.forge->sign);
+    run.record.flow(caller.spiffe_id, "forged token", "the bound token re-made, sign: " + text::name_of(step.forge->sign, kForgeSignings));
   }
   const DpopPresenter presenter(step.dpop, caller.key, token);
   out.sent_token = token;
@@ -349,8 +349,7 @@ std::optional<TokenForging> read_forging(const Reader& reader, const YAML::Node&
   const std::string at = Reader::join(here, "forge");
   reader.only_keys(node, at, {"sign", "header", "claims"});
   TokenForging forging;
-  forging.sign = reader.text_or(node, "sign", at);
-  if (!forge_signing(forging.sign)) reader.fail(node["sign"], Reader::join(at, "sign"), "expected " + forge_signing_choices());
+  if (node["sign"].IsDefined()) forging.sign = read_choice<ForgeSigning>(reader, node["sign"], Reader::join(at, "sign"), kForgeSignings, "forge signing");
   if (node["header"].IsDefined()) forging.header = read_object(reader, node["header"], Reader::join(at, "header")).dump();
   if (node["claims"].IsDefined()) forging.claims = read_object(reader, node["claims"], Reader::join(at, "claims")).dump();
   return forging;
@@ -407,7 +406,7 @@ std::string workload_title(const WorkloadStep& step, const std::string&) {
   if (!step.policy.empty()) cell.push_back(step.policy == "grants" ? "granted to it" : "denied to it");
   if (!step.granted_to.empty()) cell.push_back("granted to " + text::join(step.granted_to, ", "));
   if (!step.denied_to.empty()) cell.push_back("denied to " + text::join(step.denied_to, ", "));
-  if (step.forge) cell.push_back("a forged token, sign: " + (step.forge->sign.empty() ? std::string("keep") : step.forge->sign));
+  if (step.forge) cell.push_back("a forged token, sign: " + text::name_of(step.forge->sign, kForgeSignings));
   return step.agent + " calls " + step.server + (cell.empty() ? "" : " (" + text::join(cell, ", ") + ")");
 }
 

@@ -16,7 +16,9 @@
 #include <variant>
 #include <vector>
 
+#include "mcph/harness/scenario/forge_signing.h"
 #include "mcph/harness/stack/policy_profile.h"
+#include "mcph/text/choice.h"
 
 namespace mcph::harness {
 
@@ -140,7 +142,7 @@ enum class TokenAction {
 inline constexpr std::array<std::string_view, 16> kTokenActions = {
     "fresh", "refresh", "expire", "tamper", "forge", "raw", "id_token", "refresh_token", "client_credentials", "exchange",
     "other_realm", "other_pool", "other_client", "sign_out", "wrong_password", "wrong_secret_hash"};
-inline std::string to_string(TokenAction action) { return std::string(kTokenActions.at(static_cast<std::size_t>(action))); }
+inline std::string to_string(TokenAction action) { return text::name_of(action, kTokenActions); }
 
 struct TokenStep {
   static constexpr StepKind kind = StepKind::token;
@@ -151,7 +153,7 @@ struct TokenStep {
   std::string claims;      // tamper, forge: JSON object of claims to set (forge: null removes one)
   std::string header;      // forge: JSON object of header fields to set (null removes one)
   std::string payload_text;  // forge: the payload's JSON text as written (duplicate names, …)
-  std::string sign;        // forge: keep | strip | cut | attacker | attacker_embedded_jwk | hs256_realm_public | es256_zero
+  ForgeSigning sign = ForgeSigning::keep;  // forge
   int pad_bytes = 0;       // forge: a "pad" claim of this many bytes
   std::optional<long> exp_in;  // forge: exp set to now plus this many seconds (0, or negative: expired)
   std::string encoding;    // forge: "" (base64url) | padded (with '=') | standard (base64 with +/ and =)
@@ -207,7 +209,7 @@ struct FaultSpec {
 // priority; the old ones removed unless keep_old_key.
 enum class IdpAction { rotate_signing_key, disable_user, logout_user };
 inline constexpr std::array<std::string_view, 3> kIdpActions = {"rotate_signing_key", "disable_user", "logout_user"};
-inline std::string to_string(IdpAction action) { return std::string(kIdpActions.at(static_cast<std::size_t>(action))); }
+inline std::string to_string(IdpAction action) { return text::name_of(action, kIdpActions); }
 
 struct IdpStep {
   static constexpr StepKind kind = StepKind::idp;
@@ -268,10 +270,10 @@ struct SlowClientsStep {
 // it: a JWT-SVID from the stack's trust domain (spiffe), traded at Keycloak for a DPoP-bound
 // token, and a DPoP proof for the request; each part bendable for an attack (steps/workload.cpp).
 // A workload step's `forge:`: the token presented, re-made by an attacker before the proof is
-// made for it (steps/forged_token.h) — its signing by name (token_forge.h), and header fields and
+// made for it (steps/forged_token.h) — its signing (forge_signing.h), and header fields and
 // claims to set (JSON objects' text; null removes one).
 struct TokenForging {
-  std::string sign;
+  ForgeSigning sign = ForgeSigning::keep;
   std::string header;
   std::string claims;
 };
@@ -346,7 +348,7 @@ struct SvidTokenStep {
 // published until its SVIDs have expired.
 enum class SpiffeAction { rotate_bundle_key };
 inline constexpr std::array<std::string_view, 1> kSpiffeActions = {"rotate_bundle_key"};
-inline std::string to_string(SpiffeAction action) { return std::string(kSpiffeActions.at(static_cast<std::size_t>(action))); }
+inline std::string to_string(SpiffeAction action) { return text::name_of(action, kSpiffeActions); }
 
 struct SpiffeStep {
   static constexpr StepKind kind = StepKind::spiffe;
@@ -360,7 +362,7 @@ struct SpiffeStep {
 // method its metadata advertises, or tokens forged with what it published, sent to the target.
 enum class OAuthRequest { metadata, jwks, token, auth_methods, forge };
 inline constexpr std::array<std::string_view, 5> kOAuthRequests = {"metadata", "jwks", "token", "auth_methods", "forge"};
-inline std::string to_string(OAuthRequest request) { return std::string(kOAuthRequests.at(static_cast<std::size_t>(request))); }
+inline std::string to_string(OAuthRequest request) { return text::name_of(request, kOAuthRequests); }
 
 struct OAuthStep {
   static constexpr StepKind kind = StepKind::oauth;
