@@ -6,6 +6,8 @@
 #include <ctime>
 #include <set>
 
+#include "mcph/reports/tally.h"
+
 namespace mcph::reports {
 
 std::string utc_timestamp(long long seconds_since_epoch) {
@@ -102,14 +104,11 @@ std::vector<StatusCount> status_counts(const std::vector<int>& statuses) {
 }
 
 std::string burst_summary(const std::vector<int>& statuses) {
-  std::string out = std::to_string(statuses.size()) + (statuses.size() == 1 ? " call:" : " calls:");
-  bool first = true;
+  std::vector<std::pair<std::string, int>> counts;
   for (const StatusCount& item : status_counts(statuses)) {
-    out += std::string(first ? " " : ", ") + std::to_string(item.count) + " \u00d7 " +
-           (item.status == 0 ? "no answer" : std::to_string(item.status));
-    first = false;
+    counts.emplace_back(item.status == 0 ? "no answer" : std::to_string(item.status), item.count);
   }
-  return out;
+  return tally_line(statuses.size(), counts);
 }
 
 std::vector<Failure> failures_of(const StepRecord& step) {

@@ -7,8 +7,10 @@
 // bound tokens at every server that takes them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -59,15 +61,31 @@ class WorkloadSabotage : public ::testing::Test {
     return proc::start_service(spawn);
   }
 
-  // The family's scenarios against the stack with `service` (an MCP server) at `server_url`, and
-  // its OPA at `opa_url`, when given.
+  // The family's scenarios (those named in `only`, when given) against the stack with `service`
+  // (an MCP server) at `server_url`, and its OPA at `opa_url`, when given.
   std::vector<Outcome> run_family(const std::string& suite, const std::string& service, const std::string& server_url,
-                                  const std::string& opa_url = {}) const {
+                                  const std::string& opa_url = {}, const std::vector<std::string>& only = {}) const {
     StackFile stack = stack_;
     stack.services[service].url = server_url + "/mcp";
     if (!opa_url.empty()) stack.services["opa"].url = opa_url;
     ScenarioRunner runner(stack);
-    return run_suites(runner, {suite});
+    return run_scenarios(runner, suite, only);
+  }
+
+  // An OPA of the test's own (`opa`, the binary) serving the policies and data of `dir`.
+  static proc::StartedService start_opa(const std::filesystem::path& opa, const std::filesystem::path& dir) {
+    const int port = proc::free_loopback_port();
+    proc::SpawnOptions spawn;
+    spawn.name = "opa";
+    spawn.argv = {opa.string(), "run", "--server", "--addr", "127.0.0.1:" + std::to_string(port), "--disable-telemetry",
+                  dir.string()};
+    proc::ReadyWhen ready;
+    ready.announces = false;
+    ready.url = "http://127.0.0.1:" + std::to_string(port);
+    ready.health = proc::HealthProbe{"GET /health", [](const std::string& base) {
+                                       return http_get_failure(base + "/health", std::chrono::seconds(2));
+                                     }};
+    return proc::start_service(spawn, ready);
   }
 
   // The family's scenarios against a workload-mcp with `flags`: see expect_red_at.
@@ -239,18 +257,7 @@ TEST_F(WorkloadSabotage, APolicyThatDidNotLoadPassesNothing) {
   }
   const proc::TempDir dir("policyless-opa");
   std::filesystem::copy_file(std::string(MCPH_POLICIES_DIR) + "/trust_tiers/agents.json", dir.path() / "agents.json");
-  const int port = proc::free_loopback_port();
-  proc::SpawnOptions spawn;
-  spawn.name = "opa";
-  spawn.argv = {opa.string(), "run", "--server", "--addr", "127.0.0.1:" + std::to_string(port), "--disable-telemetry",
-                dir.path().string()};
-  proc::ReadyWhen ready;
-  ready.announces = false;
-  ready.url = "http://127.0.0.1:" + std::to_string(port);
-  ready.health = proc::HealthProbe{"GET /health", [](const std::string& base) {
-                                     return http_get_failure(base + "/health", std::chrono::seconds(2));
-                                   }};
-  const proc::StartedService policyless = proc::start_service(spawn, ready);
+  const proc::StartedService policyless = start_opa(opa, dir.path());
   const proc::StartedService server = start_server({}, policyless.url);
   for (const auto& result : run_family("trust_tiers", "workload-mcp", server.url, policyless.url)) {
     EXPECT_NE(result.status, Status::passed) << result.scenario << " passed against a policy that did not load";
@@ -262,6 +269,56 @@ TEST_F(WorkloadSabotage, APolicyThatDidNotLoadPassesNothing) {
       EXPECT_NE(result.message.find("no policy is loaded there"), std::string::npos) << result.message;
     }
   }
+}
+
+// An OPA whose agents' data puts semi-trusted-agent in the trusted tier grants it what only the
+// trusted tier may do: the table names the semi-trusted tier's cells, and the scenario of what
+// the semi-trusted agent must be refused goes red, its write and grant served; the semi-trusted
+// agent's grants, and every other tier's calls, stay green. The scenarios that break the stack's
+// OPA through its fault proxy are not run: this OPA is not behind it.
+TEST_F(WorkloadSabotage, AnAgentPromotedByThePolicysDataIsFound) {
+  std::filesystem::path opa;
+  try {
+    opa = find_opa();
+  } catch (const RealTierMissing& e) {
+    GTEST_SKIP() << e.what();
+  }
+  const proc::TempDir dir("promoting-opa");
+  const std::filesystem::path policies = std::filesystem::path(MCPH_POLICIES_DIR) / "trust_tiers";
+  std::filesystem::copy_file(policies / "policy.rego", dir.path() / "policy.rego");
+  std::ifstream agents_file(policies / "agents.json");
+  nlohmann::json agents = nlohmann::json::parse(agents_file);
+  for (auto& tier : agents["mcp"]["agents"]) {
+    if (tier == "semi-trusted") tier = "trusted";
+  }
+  std::ofstream(dir.path() / "agents.json") << agents.dump();
+  const proc::StartedService promoting = start_opa(opa, dir.path());
+  const proc::StartedService server = start_server({}, promoting.url);
+
+  const ScenarioFile family = scenario_family("trust_tiers");
+  std::vector<std::string> without_faults;
+  for (const auto& scenario : family.scenarios) {
+    const bool breaks_opa = std::any_of(scenario.steps.begin(), scenario.steps.end(),
+                                        [](const Step& step) { return step.kind() == StepKind::fault; });
+    if (!breaks_opa) without_faults.push_back(scenario.name);
+  }
+  std::vector<Outcome> outcomes = run_family("trust_tiers", "workload-mcp", server.url, promoting.url, without_faults);
+  EXPECT_EQ(outcomes.size(), without_faults.size());
+  EXPECT_LT(without_faults.size(), family.scenarios.size());
+  // The table is asked of OPA itself: its finding is on opa, not on the server.
+  const auto table = std::find_if(outcomes.begin(), outcomes.end(), [](const Outcome& outcome) {
+    return outcome.scenario == "the policy decides every cell of the decision table as the table says";
+  });
+  ASSERT_NE(table, outcomes.end());
+  EXPECT_EQ(table->status, Status::failed) << table->why();
+  EXPECT_FALSE(table->findings.empty()) << table->why();
+  for (const auto& finding : table->findings) {
+    EXPECT_EQ(finding.server, "opa") << table->why();
+    EXPECT_EQ(finding.property, "decides otherwise than its decision table") << table->why();
+  }
+  outcomes.erase(table);
+  expect_red_at("workload-mcp", "trust_tiers", outcomes, "semi-trusted-agent in the trusted tier",
+                {{"a semi-trusted agent is refused what only the trusted tier may do", "grants what the policy denies"}});
 }
 
 }  // namespace

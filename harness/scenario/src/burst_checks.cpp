@@ -1,9 +1,11 @@
-// The expectations on a burst's statuses and a load's counts, judged against the rate limit the
-// scenario file states: a 429 that never came is a finding only where the calls outpaced it.
+// The expectations on a burst's statuses and decisions and a load's counts, judged against the
+// rate limit the scenario file states: a 429 that never came is a finding only where the calls
+// outpaced it.
 #include <algorithm>
 
 #include "expectation_checks.h"
 #include "load_checks.h"
+#include "mcph/reports/tally.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness {
@@ -36,7 +38,30 @@ reports::Check judged_without_rejection(const StepOutcome& outcome, const CheckC
   return failed(std::move(seen));
 }
 
+// "250 calls: 200 × denied, 50 × no decision shown" — each decision in the order it first came;
+// no decision shown: an answer that is neither the tool's result nor a refusal of the policy.
+std::string decision_summary(const std::vector<std::string>& decisions) {
+  std::vector<std::pair<std::string, int>> counts;
+  for (const std::string& decision : decisions) {
+    const std::string name = decision.empty() ? "no decision shown" : decision;
+    const auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& count) { return count.first == name; });
+    if (it == counts.end()) counts.emplace_back(name, 1);
+    else ++it->second;
+  }
+  return reports::tally_line(decisions.size(), counts);
+}
+
 }  // namespace
+
+reports::Check check_some_decision(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const std::vector<std::string>& decisions = outcome.burst.decisions;
+  if (decisions.empty()) {
+    return inconclusive("no answer of the step was read as the policy's decision (a batch, or a request with a second "
+                        "DPoP or Authorization header, is sent raw and read as it came)");
+  }
+  const bool found = std::find(decisions.begin(), decisions.end(), want.get<std::string>()) != decisions.end();
+  return judged(found, decision_summary(decisions));
+}
 
 reports::Check check_some_http_status(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
   const bool found = std::find(outcome.burst.statuses.begin(), outcome.burst.statuses.end(), want.get<int>()) != outcome.burst.statuses.end();

@@ -28,7 +28,7 @@ reports::Check check_text(const nlohmann::json& want, const std::string& text, c
 CheckFunction check_backend_credential_of, check_no_ledger_entry, check_vault_audit, check_vault_login_client;
 
 // Bursts and loads (burst_checks.cpp).
-CheckFunction check_some_http_status, check_no_http_status, check_retry_after, check_accepted_at_least;
+CheckFunction check_some_http_status, check_no_http_status, check_some_decision, check_retry_after, check_accepted_at_least;
 reports::Check check_load_count(const nlohmann::json& want, const StepOutcome& outcome, long LoadOutcome::*count, const char* what);
 reports::Check check_rate_limit_violations(const nlohmann::json& want, const StepOutcome& outcome);
 

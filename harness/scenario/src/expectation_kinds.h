@@ -33,6 +33,7 @@ enum class ValueShape {
   json_checks,  // {/json/pointer: a value it equals, or a matcher}
   audit_check,  // own_paths_only | reads_own_secret | logs_in | child_token
   refusal_kind, // insufficient_scope | invalid_argument | not_found (tool_map.h)
+  decision,     // granted | denied | unavailable (workload_cells.h)
 };
 
 // What a check returns: its verdict and what it saw (check_expectations adds the expectation).

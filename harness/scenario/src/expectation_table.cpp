@@ -134,6 +134,10 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"no_http_status",
        "no call of the burst, nor request of a repeated http step, got this status",
        http_status, {burst}, check_no_http_status},
+      {"some_decision",
+       "at least one call of a workload burst was answered with this decision of the policy, read by the target's "
+       "`workload_tools` (its result, or one of its refusal shapes)",
+       decision, {decisions}, check_some_decision},
       {"retry_after",
        "a rejection came with a `Retry-After` header (`true`)",
        boolean, {burst}, check_retry_after},

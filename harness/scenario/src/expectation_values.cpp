@@ -6,6 +6,7 @@
 #include "mcph/harness/stack/tool_map.h"
 #include "steps/step_kind.h"
 #include "value_matcher.h"
+#include "workload_cells.h"
 
 namespace mcph::harness {
 
@@ -85,6 +86,9 @@ std::optional<std::string> shape_problem(ValueShape shape, const Json& value) {
     case refusal_kind:
       if (!value.is_string() || !is_refusal_kind(value.get<std::string>())) return expected(std::string(kRefusalKinds));
       break;
+    case decision:
+      if (!value.is_string() || !is_policy_decision(value.get<std::string>())) return expected(std::string(kPolicyDecisions));
+      break;
   }
   return std::nullopt;
 }
@@ -102,6 +106,7 @@ std::string_view shape_description(ValueShape shape) {
     case json_checks: return "{/json/pointer: a value it equals, or a matcher}";
     case audit_check: return "own_paths_only, reads_own_secret, logs_in or child_token";
     case refusal_kind: return kRefusalKinds;
+    case decision: return kPolicyDecisions;
   }
   return "";
 }

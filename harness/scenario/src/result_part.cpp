@@ -14,6 +14,7 @@ const std::vector<ResultPartInfo>& result_parts() {
         {json_result, "json_result", "a JSON result: a tool's, a response body's, a token's claims"},
         {sent_token, "sent_token", "the bearer token (an `oauth` token request: the client secret) the step sent"},
         {burst, "burst", "every status of a repeated request, how many were accepted, and the first rejection's Retry-After"},
+        {decisions, "decisions", "each call of a workload burst read as the policy's decision, by the target's `workload_tools`"},
         {load, "load", "a load step's counts: calls made, accepted, cross-user, failed, without a ledger entry"},
         {ledger, "ledger", "the backend's ledger entries for the step"},
         {audit, "audit", "Vault's audit log entries for the step"},

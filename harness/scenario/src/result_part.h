@@ -16,6 +16,7 @@ enum class ResultPart {
   json_result,    // a JSON result: a tool's, a response body's, a token's claims, a decision table's
   sent_token,     // the bearer token (or client secret) the step sent
   burst,          // every status of a repeated request, how many were accepted, the first Retry-After
+  decisions,      // each call of a workload burst read as the target's policy decision
   load,           // a load step's counts of cross-user, failed and untraced calls
   ledger,         // the backend's ledger entries for the step
   audit,          // Vault's audit log entries for the step

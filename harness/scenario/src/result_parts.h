@@ -45,6 +45,9 @@ struct Burst {
   // Every tool call of the step, when it was sent and answered: whether a burst came fast
   // enough to test a rate limit at all (load_checks.h, limit_not_reached).
   std::vector<LimitedRequest> calls;
+  // A workload burst's: each call's answer read as the policy's decision ("granted", "denied",
+  // "unavailable", "" for neither; workload_cells.h), in order.
+  std::vector<std::string> decisions;
 };
 
 // The backend's ledger entries for the step.

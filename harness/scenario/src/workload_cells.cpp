@@ -61,6 +61,8 @@ PickedCell pick_cell(const PolicyProfile& policy, const WorkloadToolMap& map, co
   throw std::runtime_error("no cell of the target's decision table that its workload tools reach is " + describe(wish));
 }
 
+bool is_policy_decision(std::string_view word) { return word == "granted" || word == "denied" || word == "unavailable"; }
+
 std::string policy_decision(const WorkloadToolMap& map, const StepOutcome& answer, bool tool_ran, const nlohmann::json& source) {
   if (tool_ran) return "granted";
   const auto shows = [&](const char* kind) {

@@ -5,6 +5,7 @@
 // read back as the policy's decision by the map's refusal shapes.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -35,6 +36,10 @@ std::vector<std::string> tiers_of(const PolicyProfile& policy);
 // The first cell, in the table's order (rows, then columns), that `map` reaches and `wish`
 // holds for. Throws std::runtime_error saying what no cell of the table has.
 PickedCell pick_cell(const PolicyProfile& policy, const WorkloadToolMap& map, const CellWish& wish);
+
+// The decisions an answer can be read as (policy_decision), as an expectation names them.
+constexpr std::string_view kPolicyDecisions = "granted, denied, unavailable";
+bool is_policy_decision(std::string_view word);
 
 // What the answer says the policy decided: "granted" (the tool ran: a result that is no error),
 // "unavailable" or "denied" (the map's policy_unavailable or policy_denied shape; unavailable

@@ -246,6 +246,29 @@ TEST(CheckExpectations, ABurstShowsItsStatusesCountedAndItsRetryAfter) {
   EXPECT_EQ(checks[2].actual, "20 of 40 calls succeeded");
 }
 
+// A workload flood read by the target's refusal shapes: some call denied by the policy holds,
+// whatever the status that carried it; a decision no call showed fails, with the counts.
+TEST(CheckExpectations, AWorkloadBurstIsJudgedByTheDecisionsItsCallsShowed) {
+  StepOutcome outcome;
+  outcome.burst.decisions.assign(200, "denied");
+  outcome.burst.decisions.insert(outcome.burst.decisions.end(), 50, "");
+  const auto checks = check_expectations({expect("some_decision", "denied", 5), expect("some_decision", "granted", 6)},
+                                         outcome, context());
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].verdict, Verdict::held);
+  EXPECT_EQ(checks[0].actual, "250 calls: 200 \u00d7 denied, 50 \u00d7 no decision shown");
+  EXPECT_EQ(checks[1].verdict, Verdict::failed);
+  EXPECT_EQ(checks[1].actual, checks[0].actual);
+}
+
+// Answers sent raw were never read as decisions: the harness cannot tell, never a finding.
+TEST(CheckExpectations, AStepWhoseAnswersWereNotReadAsDecisionsIsInconclusive) {
+  const auto checks = check_expectations({expect("some_decision", "denied", 5)}, StepOutcome{}, context());
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_EQ(checks[0].verdict, Verdict::inconclusive);
+  EXPECT_THAT(checks[0].actual, HasSubstr("no answer of the step was read as the policy's decision"));
+}
+
 reports::ScenarioResult with_checks(std::vector<std::vector<reports::Check>> per_step) {
   reports::ScenarioResult result;
   int number = 0;

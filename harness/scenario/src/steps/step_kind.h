@@ -68,7 +68,7 @@ struct StepKindInfo {
   std::string_view summary;          // one line, for the reference
   std::string_view example;          // a step of the kind as a scenario file writes it
   std::vector<StepField> fields;     // besides the kind key itself and the common keys
-  std::vector<ResultPart> yields;    // the parts of the result its runner fills (none: it checks nothing)
+  std::vector<ResultPart> yields = {};  // the parts of the result its runner fills (none: it checks nothing)
   std::function<StepSpec(const StepSource&)> read;
   std::function<void(StepRun&)> run;
   // The report's title for a step without `describe` ("alice calls jira.get_issue"); `who` is

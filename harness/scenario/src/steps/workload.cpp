@@ -146,18 +146,26 @@ void run_raw(const WorkloadCall& call) {
   }
 }
 
-// The step's outcome from a tool call's answer (or, `tool` null, from a refused initialize): the
-// policy's decision by the map, and the caller the result names.
-void read_decision(const WorkloadCall& call, const mcp::RpcOutcome& rpc, const mcp::ToolCallOutcome* tool) {
-  StepOutcome& out = call.run.out;
+// A tool call's answer (or, `tool` null, a refused initialize) in `out`, and the policy's
+// decision it shows by the map; `source` gets the answer where the tool's result says.
+std::string decision_in(const WorkloadCall& call, const mcp::RpcOutcome& rpc, const mcp::ToolCallOutcome* tool, StepOutcome& out,
+                        Json& source) {
   fill_from_rpc(rpc, out);
-  Json source = nullptr;
   if (tool) {
     out.tool.error = tool->is_error;
     out.tool.text = tool->text();
     source = capability_source(CapabilityTool{call.cell.tool.tool, {}, call.cell.tool.result, {}}, tool->structured_content, tool->text());
   }
-  const std::string decision = policy_decision(call.map, out, tool && tool->ok(), source);
+  return policy_decision(call.map, out, tool && tool->ok(), source);
+}
+
+// The step's outcome from its last answer: the policy's decision by the map, and the caller the
+// result names.
+void read_decision(const WorkloadCall& call, const mcp::RpcOutcome& rpc, const mcp::ToolCallOutcome* tool) {
+  StepOutcome& out = call.run.out;
+  Json source = nullptr;
+  const std::string decision = decision_in(call, rpc, tool, out, source);
+  out.burst.decisions.push_back(decision);
   out.result = {{"decision", decision}, {"tool_class", call.cell.tool_class}, {"operation", call.cell.operation},
                 {"tool", call.cell.tool.tool}};
   if (!call.cell.tool.caller.empty() && source.is_structured() && source.contains(Json::json_pointer(call.cell.tool.caller))) {
@@ -265,6 +273,9 @@ void run_in_session(const WorkloadCall& call) {
       read_decision(call, rpc, result ? &*result : nullptr);
       return;
     }
+    StepOutcome answer;
+    Json source = nullptr;
+    out.burst.decisions.push_back(decision_in(call, rpc, result ? &*result : nullptr, answer, source));
   }
 }
 
@@ -453,7 +464,8 @@ StepKindInfo workload_step_kind() {
                                             "refused session is opened again with each)"},
                  {"workload.batch", "this many calls (1 to 1000) in one JSON-RPC batch, in a 2025-03-26 session the step opens at `path` "
                                     "(its initialize with a proof of its own)"}},
-      .yields = {ResultPart::http_answer, ResultPart::json_result, ResultPart::sent_token, ResultPart::burst, ResultPart::duration},
+      .yields = {ResultPart::http_answer, ResultPart::json_result, ResultPart::sent_token, ResultPart::burst, ResultPart::decisions,
+                 ResultPart::duration},
       .read = [](const StepSource& source) -> StepSpec { return read_workload(source); },
       .run = runner<WorkloadStep>(run_workload),
       .title = titler<WorkloadStep>(workload_title),
