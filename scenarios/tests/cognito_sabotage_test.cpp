@@ -34,10 +34,7 @@ using Status = reports::ScenarioResult::Status;
 class CognitoSabotage : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    SupervisedStackOptions options;
-    options.stack.idp = IdentityProviderKind::cognito;
-    options.stack.generated_users = 2;  // the family's user0001 and user0002
-    stack_ = SupervisedStack::start(options).release();
+    stack_ = start_cognito_stack().release();
   }
   static void TearDownTestSuite() {
     delete stack_;

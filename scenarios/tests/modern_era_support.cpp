@@ -13,7 +13,7 @@ namespace mcph::harness {
 using Status = reports::ScenarioResult::Status;
 
 StackFile with_modern_users_servers(const StackFile& stack, ServerRoute route, std::vector<proc::StartedService>& own,
-                                    const std::string& jira_audience) {
+                                    const std::string& jira_audience, const std::vector<std::string>& jira_switches) {
   StackFile modern = stack;
   for (const std::string& name : std::vector<std::string>{"jira-mcp", "github-mcp", "postgres-mcp"}) {
     ServiceEntry& entry = modern.services.at(name);
@@ -23,6 +23,7 @@ StackFile with_modern_users_servers(const StackFile& stack, ServerRoute route, s
       flags.insert(flags.end(), {"--rate-limit", std::to_string(entry.mcp.rate_limit->requests), "--rate-window-ms",
                                  std::to_string(entry.mcp.rate_limit->window.count())});
     }
+    if (name == "jira-mcp") flags.insert(flags.end(), jira_switches.begin(), jira_switches.end());
     own.push_back(start_own_server(stack, name, route, flags));
     entry.url = own.back().url + "/mcp";
     entry.mcp.protocol = "modern";
@@ -50,10 +51,9 @@ void expect_passed_save_legacy_cases(const std::vector<Outcome>& outcomes,
 }
 
 Outcome run_one(ScenarioRunner& runner, const std::string& suite, const std::string& name) {
-  const reports::SuiteResult result = runner.run(scenario_family(suite), {name});
-  if (result.scenarios.size() != 1) throw std::runtime_error("no scenario " + suite + " / " + name);
-  const auto& only = result.scenarios.front();
-  return {suite, only.name, only.status, only.message, only.findings, only.failures};
+  const std::vector<Outcome> ran = run_scenarios(runner, suite, {name});
+  if (ran.size() != 1) throw std::runtime_error("no scenario " + suite + " / " + name);
+  return ran.front();
 }
 
 void expect_found(const Outcome& outcome, const std::string& server, const std::string& property) {

@@ -18,9 +18,10 @@ namespace mcph::harness {
 // `stack` with jira-mcp, github-mcp and postgres-mcp replaced by servers of the modern era alone
 // kept in `own` (the stack's tokens for each, its rate limit), reaching the services by `route`:
 // through the fault proxy, each stays declared behind it as the stack's server is.
-// `jira_audience` replaces jira-mcp's audience.
+// `jira_audience` replaces jira-mcp's audience; `jira_switches` are added to its command line.
 StackFile with_modern_users_servers(const StackFile& stack, ServerRoute route, std::vector<proc::StartedService>& own,
-                                    const std::string& jira_audience = "");
+                                    const std::string& jira_audience = "",
+                                    const std::vector<std::string>& jira_switches = {});
 
 // Each outcome passed, save those named in `not_applicable` (→ words their reason holds), each
 // seen, not applicable ("not applicable: …", skipped) and with no finding.

@@ -54,4 +54,12 @@ proc::StartedService start_own_server(const StackFile& stack, const std::string&
   return proc::start_service(spawn);
 }
 
+std::unique_ptr<SupervisedStack> start_cognito_stack(const std::string& protocol) {
+  SupervisedStackOptions options;
+  options.stack.idp = IdentityProviderKind::cognito;
+  options.stack.generated_users = 2;
+  options.stack.protocol = protocol;
+  return SupervisedStack::start(options);
+}
+
 }  // namespace mcph::harness

@@ -21,16 +21,27 @@ std::string Outcome::why() const {
   return text;
 }
 
+Outcome outcome_of(const std::string& suite, const reports::ScenarioResult& result) {
+  return {suite, result.name, result.status, result.message, result.findings, result.failures};
+}
+
 ScenarioFile scenario_family(const std::string& suite) {
   return load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/" + suite + ".yaml");
+}
+
+std::vector<Outcome> run_scenarios(ScenarioRunner& runner, const std::string& suite, const std::vector<std::string>& only) {
+  std::vector<Outcome> outcomes;
+  for (const auto& result : runner.run(scenario_family(suite), only).scenarios) {
+    outcomes.push_back(outcome_of(suite, result));
+  }
+  return outcomes;
 }
 
 std::vector<Outcome> run_suites(ScenarioRunner& runner, const std::vector<std::string>& suites) {
   std::vector<Outcome> outcomes;
   for (const auto& suite : suites) {
-    for (const auto& result : runner.run(scenario_family(suite)).scenarios) {
-      outcomes.push_back({suite, result.name, result.status, result.message, result.findings, result.failures});
-    }
+    const std::vector<Outcome> ran = run_scenarios(runner, suite, {});
+    outcomes.insert(outcomes.end(), ran.begin(), ran.end());
   }
   return outcomes;
 }

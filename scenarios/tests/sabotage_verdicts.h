@@ -27,10 +27,14 @@ struct Outcome {
   std::string why() const;  // the name, the message, each failed step and each finding
 };
 
+// One scenario's verdict as an Outcome of `suite`.
+Outcome outcome_of(const std::string& suite, const reports::ScenarioResult& result);
 // The scenario file of `suite` (scenarios/<suite>.yaml).
 ScenarioFile scenario_family(const std::string& suite);
 // Every scenario of each of `suites`, run by `runner`.
 std::vector<Outcome> run_suites(ScenarioRunner& runner, const std::vector<std::string>& suites);
+// The scenarios of `suite` named in `only` (all when empty), run by `runner`.
+std::vector<Outcome> run_scenarios(ScenarioRunner& runner, const std::string& suite, const std::vector<std::string>& only);
 
 struct RedVerdicts {
   std::string flag;    // the switch, for the messages

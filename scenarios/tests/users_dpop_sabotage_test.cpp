@@ -6,9 +6,11 @@
 // jira-mcp without a switch passes the whole file, so that a red is the switch's.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "dpop_proof_switches.h"
@@ -36,6 +38,10 @@ class UsersDpopSabotage : public ::testing::Test {
     StackFile stack = stack_;
     stack.services["jira-mcp"].url = own.url + "/mcp";
     ScenarioRunner runner(stack);
+    // The stack's github-mcp and postgres-mcp allow alice 20 calls a second, and each run calls
+    // them as alice about a dozen times: a run right after another's (these tests run one after
+    // another) waits out the window the previous one used, or its controls meet a 429.
+    std::this_thread::sleep_for(kRateWindow);
     std::string flag;
     for (const auto& each : flags) flag += (flag.empty() ? "" : " ") + each;
     RedVerdicts expected{.flag = flag.empty() ? "(no switch)" : flag, .server = "jira-mcp"};
@@ -43,6 +49,7 @@ class UsersDpopSabotage : public ::testing::Test {
     expect_red_exactly(run_suites(runner, {"dpop_users"}), expected);
   }
 
+  static constexpr std::chrono::milliseconds kRateWindow{1100};
   StackFile stack_;
 };
 

@@ -19,6 +19,7 @@
 #include <stdexcept>
 
 #include "mcph/http/url.h"
+#include "mcph/mcp/modern_message.h"
 #include "mcph/mcp/protocol.h"
 #include "mcph/mcp/sse.h"
 #include "mcph/harness/load/response_parser.h"
@@ -147,9 +148,12 @@ class Driver {
   }
 
   bool streamable() const { return options_.transport == mcp::Transport::streamable_http; }
+  // Streamable HTTP of the legacy era: each user's calls go in a session of its own.
+  bool in_sessions() const { return streamable() && options_.era != mcp::Era::modern; }
+  bool modern() const { return streamable() && options_.era == mcp::Era::modern; }
 
   void connected(Connection& connection) {
-    if (streamable()) {
+    if (in_sessions()) {
       begin_session(connection, connection.authorization);
     } else {
       setup_done(connection);
@@ -283,7 +287,7 @@ class Driver {
     }
     ToolCall call = options_.next_call(connection.index, connection.calls_done);
     if (call.authorization.empty()) call.authorization = connection.authorization;
-    if (streamable() && !connection.sessions.count(call.authorization)) {
+    if (in_sessions() && !connection.sessions.count(call.authorization)) {
       connection.pending = std::move(call);
       connection.has_pending = true;
       begin_session(connection, connection.pending.authorization);
@@ -300,7 +304,20 @@ class Driver {
     std::string body = R"({"jsonrpc":"2.0","id":)" + std::to_string(connection.rpc_id++) +
                        R"(,"method":"tools/call","params":{"name":)" + Json(call.tool).dump() +
                        R"(,"arguments":)" + (call.arguments_json.empty() ? "{}" : call.arguments_json) + "}}";
+    if (modern()) body = as_modern_request(std::move(body), connection.call_headers);
     send(connection, body);
+  }
+
+  // A tools/call of the legacy era's form as the modern era's client sends it: its _meta added,
+  // the standard headers before the call's own. Arguments that are not JSON go as they are, for
+  // the server to refuse.
+  std::string as_modern_request(std::string body, http::Fields& headers) const {
+    Json message = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (message.is_discarded()) return body;
+    message = mcp::with_modern_meta(std::move(message), client_.modern_protocol_version, client_);
+    http::Fields standard = mcp::modern_headers(message, client_.modern_protocol_version);
+    headers.insert(headers.begin(), standard.begin(), standard.end());
+    return message.dump();
   }
 
   void flush(Connection& connection) {
@@ -535,6 +552,7 @@ class Driver {
   };
 
   const LoadOptions& options_;
+  const mcp::ClientOptions client_{};  // the modern era's version and the client's name, as lib/mcp's client sends them
   std::string path_;
   std::string host_header_;
   sockaddr_in address_{};

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <set>
 #include <memory>
@@ -24,16 +25,17 @@ using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
 // An MCP server whose caller is the bearer token's text; `whoami` answers it, `fail` is a tool
-// error, `sleep` takes `ms` milliseconds.
+// error, `sleep` takes `ms` milliseconds. It serves the eras of MCP `era` names.
 class EchoServer {
  public:
-  EchoServer() {
+  explicit EchoServer(mcp::Era era = mcp::Era::dual) {
     http::ServerOptions http_options;
     http_options.access_log = false;
     http_ = std::make_unique<http::Server>(http_options);
     mcp::ServerOptions options;
     options.legacy_path = "/sse";
     options.sse_path = "/sse";  // GET: the HTTP+SSE transport's stream, beside the legacy POST
+    options.era = era;
     options.authenticate = [](const http::Request& request) {
       const std::string value = request.header("Authorization");
       if (value.rfind("Bearer ", 0) != 0) return mcp::AuthResult::unauthorized("Bearer", "no token");
@@ -96,6 +98,45 @@ LoadOptions load_of(std::string url, std::vector<std::string> authorizations, st
   return options;
 }
 
+// The user a call of `interleaved` acts for: six users in turn on every connection.
+std::string user_of(std::size_t connection, std::size_t index) { return "u" + std::to_string((connection + index) % 6); }
+
+// Each call acts for user_of its connection and index, and names itself in X-Call and its tag.
+void interleaved(LoadOptions& options) {
+  options.next_call = [](std::size_t connection, std::size_t index) {
+    ToolCall call{"whoami", "{}"};
+    call.authorization = "Bearer " + user_of(connection, index);
+    call.headers = {{"X-Call", std::to_string(connection) + "/" + std::to_string(index)}};
+    call.tag = connection * 100 + index;
+    return call;
+  };
+}
+
+// What a load's callbacks were given.
+struct Seen {
+  std::vector<CallRecord> calls;
+  std::vector<SessionRecord> sessions;
+};
+
+void record_into(LoadOptions& options, Seen& seen) {
+  options.on_call = [&seen](const CallRecord& record) { seen.calls.push_back(record); };
+  options.on_session = [&seen](const SessionRecord& record) { seen.sessions.push_back(record); };
+}
+
+// Every call of `interleaved` was answered as its own user, with its own headers: `result_of`
+// reads the JSON-RPC result from its body.
+void expect_interleaved_answers(const Seen& seen, const std::function<Json(const std::string&)>& result_of) {
+  for (const auto& record : seen.calls) {
+    const Json answer = result_of(record.body)["structuredContent"];
+    EXPECT_EQ(answer["subject"], user_of(record.connection, record.index));
+    EXPECT_EQ(answer["call"], std::to_string(record.connection) + "/" + std::to_string(record.index));
+    EXPECT_EQ(record.tag, record.connection * 100 + record.index);
+    EXPECT_LE(record.sent, record.answered);
+  }
+}
+
+Json result_in(const std::string& body) { return Json::parse(body)["result"]; }
+
 TEST(LoadDriver, EveryConnectionMakesItsCallsAsItsOwnUser) {
   EchoServer server;
   LoadOptions options = load_of(server.mcp_url(), users(8), 25, ToolCall{"whoami", "{}"});
@@ -127,30 +168,16 @@ TEST(LoadDriver, EveryConnectionMakesItsCallsAsItsOwnUser) {
 TEST(LoadDriver, UsersInterleaveOnAConnectionEachInItsOwnSession) {
   EchoServer server;
   LoadOptions options = load_of(server.mcp_url(), users(4), 12, ToolCall{});
-  const auto user_of = [](std::size_t connection, std::size_t index) { return "u" + std::to_string((connection + index) % 6); };
-  options.next_call = [&](std::size_t connection, std::size_t index) {
-    ToolCall call{"whoami", "{}"};
-    call.authorization = "Bearer " + user_of(connection, index);
-    call.headers = {{"X-Call", std::to_string(connection) + "/" + std::to_string(index)}};
-    call.tag = connection * 100 + index;
-    return call;
-  };
-  std::vector<CallRecord> records;
-  std::vector<SessionRecord> sessions;
-  options.on_call = [&](const CallRecord& record) { records.push_back(record); };
-  options.on_session = [&](const SessionRecord& record) { sessions.push_back(record); };
+  interleaved(options);
+  Seen seen;
+  record_into(options, seen);
   const LoadReport report = run_load(options);
   EXPECT_EQ(report.ok, 48u);
   EXPECT_EQ(report.failed, 0u);
-  ASSERT_EQ(records.size(), 48u);
-  for (const auto& record : records) {
-    const Json answer = Json::parse(record.body)["result"]["structuredContent"];
-    EXPECT_EQ(answer["subject"], user_of(record.connection, record.index));
-    EXPECT_EQ(answer["call"], std::to_string(record.connection) + "/" + std::to_string(record.index));
-    EXPECT_EQ(record.tag, record.connection * 100 + record.index);
-    EXPECT_LE(record.sent, record.answered);
-  }
+  ASSERT_EQ(seen.calls.size(), 48u);
+  expect_interleaved_answers(seen, result_in);
   // Each connection: its own user's session, then one per other user it served (6 users each).
+  const auto& sessions = seen.sessions;
   std::map<std::size_t, std::set<std::string>> opened;
   for (const auto& session : sessions) {
     EXPECT_TRUE(session.ok);
@@ -184,6 +211,37 @@ TEST(LoadDriver, ACallWhoseSessionIsRefusedFailsAndTheConnectionGoesOn) {
   EXPECT_EQ(sessions[1].requests, 1);
   EXPECT_EQ(sessions[1].last_status, 401);  // what refused it, for a rate limit's count
   EXPECT_EQ(sessions[1].last_retry_after, "");
+}
+
+// MCP 2026-07-28 at a server of that era alone: no session, each call a self-contained request
+// (the server refuses one without its _meta and Mcp-* headers) with its own user's token, so
+// users interleave on a connection with nothing set up but the connection itself.
+TEST(LoadDriver, OverTheModernEraEachCallIsSelfContainedAndAnsweredAsItsOwnUser) {
+  EchoServer server(mcp::Era::modern);
+  LoadOptions options = load_of(server.mcp_url(), users(4), 12, ToolCall{});
+  options.era = mcp::Era::modern;
+  interleaved(options);
+  Seen seen;
+  record_into(options, seen);
+  const LoadReport report = run_load(options);
+  EXPECT_EQ(report.ok, 48u) << (report.sample_errors.empty() ? "" : report.sample_errors.front());
+  EXPECT_EQ(report.failed, 0u);
+  EXPECT_EQ(server.calls.load(), 48);
+  ASSERT_EQ(seen.calls.size(), 48u);
+  expect_interleaved_answers(seen, result_in);
+  for (const auto& record : seen.calls) EXPECT_EQ(result_in(record.body)["resultType"], "complete");
+  EXPECT_TRUE(seen.sessions.empty()) << "a session was set up at a server without sessions";
+  EXPECT_EQ(report.setup_latencies_ms.size(), 4u);  // each connection's connect, nothing more
+}
+
+// The same load in the legacy era is refused there whole: what makes the test above pass is the
+// modern era's form of each call.
+TEST(LoadDriver, TheLegacyEraIsRefusedByAServerOfTheModernEraAlone) {
+  EchoServer server(mcp::Era::modern);
+  const LoadReport report = run_load(load_of(server.mcp_url(), users(2), 3, ToolCall{"whoami", "{}"}));
+  EXPECT_EQ(report.ok, 0u);
+  EXPECT_EQ(report.setups_failed, 2u);
+  EXPECT_EQ(server.calls.load(), 0);
 }
 
 TEST(LoadDriver, LegacyTransportNeedsNoSession) {
@@ -320,33 +378,19 @@ Json sse_answer(const std::string& body) {
 TEST(LoadDriver, OverSseEveryAnswerIsItsOwnCallsOnItsUsersStream) {
   EchoServer server;
   LoadOptions options = load_of(server.sse_url(), users(8), 25, ToolCall{}, mcp::Transport::sse);
-  const auto user_of = [](std::size_t connection, std::size_t index) { return "u" + std::to_string((connection + index) % 6); };
-  options.next_call = [&](std::size_t connection, std::size_t index) {
-    ToolCall call{"whoami", "{}"};
-    call.authorization = "Bearer " + user_of(connection, index);
-    call.headers = {{"X-Call", std::to_string(connection) + "/" + std::to_string(index)}};
-    call.tag = connection * 100 + index;
-    return call;
-  };
-  std::vector<CallRecord> records;
-  std::vector<SessionRecord> sessions;
-  options.on_call = [&](const CallRecord& record) { records.push_back(record); };
-  options.on_session = [&](const SessionRecord& record) { sessions.push_back(record); };
+  interleaved(options);
+  Seen seen;
+  record_into(options, seen);
   const LoadReport report = run_load(options);
   EXPECT_EQ(report.calls, 200u);
   EXPECT_EQ(report.ok, 200u) << (report.sample_errors.empty() ? "" : report.sample_errors.front());
   EXPECT_EQ(report.failed, 0u);
   EXPECT_EQ(server.calls.load(), 200);
-  ASSERT_EQ(records.size(), 200u);
-  for (const auto& record : records) {
-    EXPECT_EQ(record.http_status, 202);
-    const Json answer = sse_answer(record.body)["result"]["structuredContent"];
-    EXPECT_EQ(answer["subject"], user_of(record.connection, record.index));
-    EXPECT_EQ(answer["call"], std::to_string(record.connection) + "/" + std::to_string(record.index));
-    EXPECT_EQ(record.tag, record.connection * 100 + record.index);
-    EXPECT_LE(record.sent, record.answered);
-  }
+  ASSERT_EQ(seen.calls.size(), 200u);
+  for (const auto& record : seen.calls) EXPECT_EQ(record.http_status, 202);
+  expect_interleaved_answers(seen, [](const std::string& body) { return sse_answer(body)["result"]; });
   // Each connection: its own user's stream, then one per other user it served; three requests each.
+  const auto& sessions = seen.sessions;
   std::map<std::size_t, std::set<std::string>> opened;
   for (const auto& session : sessions) {
     EXPECT_TRUE(session.ok);

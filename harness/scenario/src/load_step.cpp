@@ -131,6 +131,7 @@ std::unique_ptr<Run> make_run(const LoadTarget& target, std::size_t index, std::
   load::LoadOptions& options = run->options;
   options.endpoint_url = target.url;
   options.transport = target.transport;
+  options.era = target.era;
   for (const auto& list : run->users) options.authorizations.push_back(users[static_cast<std::size_t>(list.front())].authorization);
   options.calls_per_connection = calls_per_connection;
   options.interval = interval;

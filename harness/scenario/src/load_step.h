@@ -24,6 +24,7 @@ struct LoadTarget {
   std::string service;      // "jira-mcp"
   std::string url;          // its MCP endpoint
   mcp::Transport transport = mcp::Transport::streamable_http;
+  mcp::Era era = mcp::Era::legacy;  // modern: each call a self-contained 2026-07-28 request
   std::string backend_url;  // its backend (with a ledger); "" when it has none
   LoadCall call;
 };

@@ -205,8 +205,10 @@ int ChildProcess::stop(std::chrono::milliseconds grace) {
   return status;
 }
 
-std::string ChildProcess::last_log_lines(std::size_t count) const {
-  std::ifstream in(options_.log_path);
+std::string ChildProcess::last_log_lines(std::size_t count) const { return last_lines_of(options_.log_path, count); }
+
+std::string last_lines_of(const std::string& path, std::size_t count) {
+  std::ifstream in(path);
   std::deque<std::string> lines;
   for (std::string line; std::getline(in, line);) {
     lines.push_back(std::move(line));

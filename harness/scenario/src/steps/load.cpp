@@ -3,6 +3,7 @@
 #include "../load_spec.h"
 #include "../load_step.h"
 #include "../step_executor.h"
+#include "mcph/harness/stack/protocol_era.h"
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "step_kind.h"
@@ -22,7 +23,7 @@ void run_load(const LoadSpec& load, StepRun& run) {
       throw std::runtime_error("load: " + service + " has no backend ledger to check its calls by, and no role_at");
     }
     targets.push_back({service, entry.url, mcp::parse_transport(target_profile(entry, service).transport),
-                       backend.empty() ? "" : stack.service(backend).url, call});
+                       protocol_era(entry, service), backend.empty() ? "" : stack.service(backend).url, call});
   }
   const RunnerOptions& options = executor.options();
   run_load_step(load, targets,

@@ -61,7 +61,7 @@ class ChildProcess {
   // status (or the status already reaped). Idempotent.
   int stop(std::chrono::milliseconds grace = std::chrono::seconds(5));
 
-  std::string last_log_lines(std::size_t count = 20) const;
+  std::string last_log_lines(std::size_t count = 20) const;  // last_lines_of its log
 
  private:
   ChildProcess() = default;
@@ -75,6 +75,10 @@ struct CommandResult {
   int exit_code = -1;  // -1 when killed by a signal or timed out
   std::string output;  // stdout and stderr together
 };
+
+// The last `count` lines of the log at `path`, each as "  | line\n" (for a failure's message);
+// "  | (log is empty)\n" for an empty or missing one.
+std::string last_lines_of(const std::string& path, std::size_t count = 20);
 
 // Runs a command to completion (with a timeout), capturing its output.
 CommandResult run_command(const SpawnOptions& options,

@@ -17,6 +17,11 @@
 // Over the HTTP+SSE transport (2024-11-05) each connection is a thread instead, with a stream
 // per user it acts for (src/sse_load.h); the callbacks are then called one at a time, from
 // those threads.
+//
+// A server of MCP 2026-07-28 alone (LoadOptions::era modern) has no initialize and no session:
+// each call is a self-contained request of that revision (params._meta, MCP-Protocol-Version,
+// Mcp-Method, Mcp-Name, as lib/mcp's client sends them) carrying its own Authorization, and a
+// connection's setup is its TCP connect alone.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -63,7 +68,7 @@ struct CallRecord {
   std::string error;              // why it is not ok
 };
 
-// One MCP session set up on a connection (Streamable HTTP: initialize, then
+// One MCP session set up on a connection (Streamable HTTP of the legacy era: initialize, then
 // notifications/initialized), for callers that account for every request a user made.
 struct SessionRecord {
   std::size_t connection = 0;
@@ -79,6 +84,9 @@ struct SessionRecord {
 struct LoadOptions {
   std::string endpoint_url;       // http://127.0.0.1:PORT/mcp, or …/sse for the legacy and sse transports
   mcp::Transport transport = mcp::Transport::streamable_http;
+  // Streamable HTTP only: modern sends every call as a self-contained 2026-07-28 request, with no
+  // session; legacy and dual open a session per user (a dual server serves them).
+  mcp::Era era = mcp::Era::legacy;
   // One value per connection (its Authorization header, e.g. "Bearer <jwt>"); the number of
   // connections is the size of this list.
   std::vector<std::string> authorizations;
