@@ -1,8 +1,16 @@
 // mcp-harness down: stops the supervisor of a local stack (it stops the services in order),
-// checks that none of the stack's processes lives on and removes the stack file.
+// checks that none of the stack's processes lives on and removes the stack file; a stack still
+// starting is stopped once its start is done.
+#include <signal.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "commands.h"
@@ -32,9 +40,54 @@ std::vector<std::string> living_processes(const StackFile& stack) {
   return living;
 }
 
+// A stack still starting in `run_dir` (its supervisor, `pid`, holds the directory's lock but has
+// written no stack file yet): SIGTERM, which the supervisor remembers and acts on once its start
+// is done (it stops what it started, in order, and writes no stack file), then a wait for its
+// lock to go. The start itself may take minutes (a JVM), so the wait is the longest start plus
+// the grace; after that the supervisor is SIGKILLed, and what it had started is not known here.
+int stop_starting(const std::string& program, const fs::path& run_dir, int pid, int grace) {
+  std::printf("the stack in %s is still starting (supervisor pid %d): asked it to stop, which it does once its "
+              "start is done\n",
+              run_dir.c_str(), pid);
+  std::fflush(stdout);
+  // It lets the lock go a moment before it exits: the wait is for both (the process by its start
+  // time, so that its pid taken by another process meanwhile is not waited for).
+  const std::uint64_t start_ticks = process_start_ticks(pid).value_or(0);
+  const auto running = [&] { return supervisor_running_in(run_dir) || (start_ticks != 0 && process_is(pid, start_ticks)); };
+  if (::kill(pid, SIGTERM) != 0 && errno != ESRCH) {
+    std::fprintf(stderr, "%s: cannot signal the supervisor (pid %d): %s\n", program.c_str(), pid, std::strerror(errno));
+    return 1;
+  }
+  constexpr auto kLongestStart = std::chrono::minutes(10);  // real and compose mode's start timeout
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + kLongestStart + std::chrono::seconds(grace);
+  auto next_word = started + std::chrono::seconds(15);
+  while (running()) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      ::kill(pid, SIGKILL);
+      std::fprintf(stderr, "%s: the supervisor (pid %d) did not stop within %lld s: SIGKILLed it; the services it "
+                           "had started may live on (see %s)\n",
+                   program.c_str(), pid,
+                   static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(now - started).count()),
+                   (run_dir / "supervisor.log").c_str());
+      return 1;
+    }
+    if (now >= next_word) {
+      std::printf("still waiting for the supervisor (pid %d) to finish its start and stop\n", pid);
+      std::fflush(stdout);
+      next_word = now + std::chrono::seconds(15);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::printf("stopped the stack that was starting in %s\n", run_dir.c_str());
+  return 0;
+}
+
 // Stops the stack of the stack file `path`; returns the exit code.
 int stop(const std::string& program, const fs::path& path, int grace) {
   if (!fs::exists(path)) {
+    if (const auto pid = supervisor_pid_in(path.parent_path())) return stop_starting(program, path.parent_path(), *pid, grace);
     std::printf("no stack file at %s: nothing to stop\n", path.c_str());
     return 0;
   }
@@ -121,7 +174,8 @@ int down_command(int argc, char** argv) {
                          "Stops the stack that 'mcp-harness up' started: SIGTERM to its supervisor, which stops the\n"
                          "MCP servers, the backends, Vault (its dynamic PostgreSQL roles revoked first), Keycloak and\n"
                          "PostgreSQL in that order (the reverse of the start). Then checks that no process of the stack file is alive and removes the stack\n"
-                         "file. Nothing to stop is not an error. Exit status 1 when a process survived.");
+                         "file. A stack still starting (no stack file yet) is stopped once its start is done. Nothing to\n"
+                         "stop is not an error. Exit status 1 when a process survived.");
   add_stack_flags(flags);
   flags.option("grace-s", "60", "seconds the orderly stop may take before everything left is SIGKILLed")
       .toggle("purge", "then remove the stack's data from its run directory (logs, PostgreSQL cluster, audit log), "

@@ -59,6 +59,26 @@ struct StackCleanup {
   }
 };
 
+// `up` in a run directory PostgreSQL can reach, caught while it starts PostgreSQL (no stack file
+// yet); a stack it leaves is stopped with the test.
+struct StartingStack {
+  proc::TempDir dir{"mcph-cli-test"};
+  fs::path run_dir = [this] {
+    fs::permissions(dir.path(), fs::perms::others_exec, fs::perm_options::add);
+    return dir.path() / "run";
+  }();
+  StackCleanup cleanup{run_dir / "stack.json"};
+  proc::ChildProcess up = [this] {
+    proc::SpawnOptions spawn;
+    spawn.name = "mcp-harness-up";
+    spawn.argv = {MCPH_HARNESS_BINARY, "up", "--run-dir", run_dir.string(), "--ttl", "600"};
+    proc::ChildProcess started = proc::ChildProcess::spawn(spawn);
+    started.wait_for_line([](std::string_view line) { return line.find("postgres: starting") != std::string_view::npos; },
+                          120s);
+    return started;
+  }();
+};
+
 TEST(CliTest, HelpListsTheCommandsAndBadUsageExits2) {
   const auto help = harness({"--help"});
   EXPECT_EQ(help.exit_code, 0);
@@ -209,16 +229,9 @@ TEST(CliTest, UpStatusDownLeaveNothingRunning) {
 }
 
 TEST(CliTest, CtrlCDuringUpStopsTheHalfStartedStack) {
-  proc::TempDir dir("mcph-cli-test");
-  fs::permissions(dir.path(), fs::perms::others_exec, fs::perm_options::add);
-  const fs::path run_dir = dir.path() / "run";
-  StackCleanup cleanup{run_dir / "stack.json"};
-  proc::SpawnOptions spawn;
-  spawn.name = "mcp-harness-up";
-  spawn.argv = {MCPH_HARNESS_BINARY, "up", "--run-dir", run_dir.string(), "--ttl", "600"};
-  proc::ChildProcess up = proc::ChildProcess::spawn(spawn);
-  up.wait_for_line([](std::string_view line) { return line.find("postgres: starting") != std::string_view::npos; },
-                   120s);
+  StartingStack starting;
+  const fs::path& run_dir = starting.run_dir;
+  proc::ChildProcess& up = starting.up;
   ASSERT_TRUE(supervisor_running_in(run_dir));
   ASSERT_EQ(::kill(up.pid(), SIGINT), 0);
   proc::poll_until([&] { return !up.running(); }, 120s);
@@ -229,6 +242,32 @@ TEST(CliTest, CtrlCDuringUpStopsTheHalfStartedStack) {
   EXPECT_FALSE(fs::exists(run_dir / "stack.json"));
   EXPECT_THAT(read_file(run_dir / "supervisor.log"), HasSubstr("SIGTERM during the start; stopping"));
   EXPECT_THAT(read_file(run_dir / "postgres.log"), HasSubstr("database system is shut down"));
+}
+
+// `down` while `up` is still starting the stack (no stack file yet): the supervisor is found by
+// its lock, stops what it started once its start is done, and no stack is left up.
+TEST(CliTest, DownDuringTheStartStopsTheStackOnceItIsUp) {
+  StartingStack starting;
+  const fs::path& run_dir = starting.run_dir;
+  proc::ChildProcess& up = starting.up;
+  ASSERT_FALSE(fs::exists(run_dir / "stack.json"));
+  const std::optional<int> supervisor = supervisor_pid_in(run_dir);
+  ASSERT_TRUE(supervisor.has_value());
+
+  const auto down = harness({"down", "--run-dir", run_dir.string()});
+  EXPECT_EQ(down.exit_code, 0) << down.output;
+  EXPECT_THAT(down.output, HasSubstr("is still starting (supervisor pid " + std::to_string(*supervisor) + ")"));
+  EXPECT_THAT(down.output, HasSubstr("stopped the stack that was starting in " + run_dir.string()));
+  EXPECT_FALSE(supervisor_running_in(run_dir));
+  EXPECT_FALSE(process_alive(*supervisor));
+  EXPECT_FALSE(fs::exists(run_dir / "stack.json"));
+  EXPECT_THAT(read_file(run_dir / "supervisor.log"), HasSubstr("SIGTERM"));
+  EXPECT_THAT(read_file(run_dir / "postgres.log"), HasSubstr("database system is shut down"));
+  // `up` learns that its stack stopped instead of coming up, and ends.
+  proc::poll_until([&] { return !up.running(); }, 60s);
+  const int status = up.stop();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << up.last_log_lines();
+  EXPECT_FALSE(supervisor_pid_in(run_dir).has_value());
 }
 
 TEST(CliTest, UpExplainsARunDirPostgresCannotReach) {

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -91,6 +92,12 @@ class StopSignals {
   static constexpr std::chrono::milliseconds kGoneCheck{1000};
 };
 
+void say_lock_unwritable(const fs::path& path) {
+  std::printf("supervisor: cannot write its pid into %s (%s): `down` finds it only once the stack is up\n",
+              path.c_str(), std::strerror(errno));
+  std::fflush(stdout);
+}
+
 // An exclusive flock on <run_dir>/supervisor.lock for the supervisor's whole life. The kernel
 // drops it when the process dies, however it dies, so it is the truth about "a supervisor runs
 // in this directory" even when stack.json is stale.
@@ -104,6 +111,11 @@ class RunDirLock {
       ::close(fd_);
       throw std::runtime_error("another supervisor is running in " + run_dir.string() +
                                " (it holds " + path.string() + ")");
+    }
+    // Our pid, for `down` while the stack starts (supervisor_pid_in); trusted only while held.
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+      say_lock_unwritable(path);
     }
   }
   ~RunDirLock() { ::close(fd_); }
@@ -185,6 +197,16 @@ bool supervisor_running_in(const fs::path& run_dir) {
   const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
   ::close(fd);  // releases our shared lock, if we got it
   return held;
+}
+
+std::optional<int> supervisor_pid_in(const fs::path& run_dir) {
+  if (!supervisor_running_in(run_dir)) return std::nullopt;
+  std::ifstream lock(run_dir / kLockName);
+  int pid = 0;
+  // Written right after the lock was taken: read again while it is still held, so that a pid
+  // read from a lock released (and its pid reused) meanwhile is never given.
+  if (!(lock >> pid) || pid <= 1 || !supervisor_running_in(run_dir)) return std::nullopt;
+  return pid;
 }
 
 int run_supervisor(const SupervisorOptions& options) {

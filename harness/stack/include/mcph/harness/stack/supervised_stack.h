@@ -24,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -124,6 +125,10 @@ int run_supervisor(const SupervisorOptions& options);
 
 // True when a supervisor holds the lock of `run_dir` (it is alive; the lock dies with it).
 bool supervisor_running_in(const std::filesystem::path& run_dir);
+// The pid of the supervisor that holds the lock of `run_dir`, which it writes into the lock file
+// once it holds it; none when no supervisor holds it. Known before the stack file is written, so
+// that a stack still starting can be stopped.
+std::optional<int> supervisor_pid_in(const std::filesystem::path& run_dir);
 
 // `mcp-harness down --purge`: removes what stacks write in `run_dir` (the stack file, the
 // services' logs, the PostgreSQL cluster, the audit log, the supervisor's log and lock) — only
