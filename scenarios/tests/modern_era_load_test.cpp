@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -24,6 +25,7 @@
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/stack/supervised_stack.h"
 #include "mcph/proc/child_process.h"
+#include "mcph/proc/listen_overflows.h"
 #include "modern_era_support.h"
 
 namespace mcph::harness {
@@ -68,11 +70,16 @@ TEST(ModernEraStackLoad, TheLoadFamilyPassesOnAStackBroughtUpInTheModernEra) {
     ASSERT_EQ(stack->stack().service(server).mcp.protocol, "modern") << server;
   }
   ScenarioRunner runner(stack->stack());
+  const std::int64_t overflows_before = proc::listen_overflows();
   const reports::SuiteResult suite = runner.run(scenario_family("load"));
+  const std::int64_t overflows = proc::listen_overflows() - overflows_before;
   ASSERT_EQ(suite.scenarios.size(), 1u);
   const reports::ScenarioResult& result = suite.scenarios.front();
   // (The message is made only when the expectation fails.)
-  EXPECT_EQ(result.status, Status::passed) << outcome_of("load", result).why() << what_the_servers_logged(stack->stack());
+  // And whether connections were dropped at a full listen queue (the machine's count), which a
+  // client sees as an answer that never comes.
+  EXPECT_EQ(result.status, Status::passed) << outcome_of("load", result).why() << what_the_servers_logged(stack->stack())
+                                           << "connections dropped at a full listen queue during the run: " << overflows;
   // Every server answered at each level, and its latencies are recorded.
   const std::vector<reports::LoadLevel>& levels = result.steps.at(0).load;
   for (const char* server : {"jira-mcp", "github-mcp", "postgres-mcp"}) {
