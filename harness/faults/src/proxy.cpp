@@ -118,7 +118,10 @@ void Proxy::start() {
   std::lock_guard lock(mutex_);
   if (enabled_) return;
   const int fd = bound_socket(listen_);
-  if (fd < 0 || ::listen(fd, 128) != 0) {
+  // Toxiproxy's Go listener asks for the kernel's largest queue (somaxconn), and so does this one:
+  // a burst of new connections (a server opening one per concurrent call) waits in the queue
+  // instead of being dropped, which its client would see as an answer that never comes.
+  if (fd < 0 || ::listen(fd, SOMAXCONN) != 0) {
     const std::string reason = std::strerror(errno);
     if (fd >= 0) ::close(fd);
     throw FaultError(500, "listen tcp " + listen_.text() + ": " + reason);
