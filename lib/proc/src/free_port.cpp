@@ -49,16 +49,21 @@ int try_bind_loopback(int port) {
 
 }  // namespace
 
+std::optional<PortRange> ports_outside_the_ephemeral_range() {
+  constexpr int kLowest = 10000;  // above the ports services are usually configured on
+  constexpr int kRoom = 4096;
+  const auto [low, high] = ephemeral_port_range();
+  if (low - kLowest >= kRoom) return PortRange{kLowest, low - 1};
+  if (65535 - high >= kRoom) return PortRange{high + 1, 65535};
+  return std::nullopt;
+}
+
 // Outside the ephemeral range: a port the kernel may hand to any outgoing connection in the
 // seconds before the program binds it (a JVM takes ten) is one that program may then find taken,
 // and on a machine running hundreds of tests' connections it sometimes is.
 int free_loopback_port() {
-  constexpr int kLowest = 10000;  // above the ports services are usually configured on
-  constexpr int kRoom = 4096;
-  const auto [low, high] = ephemeral_port_range();
-  const bool below = low - kLowest >= kRoom;
-  if (below || 65535 - high >= kRoom) {
-    std::uniform_int_distribution<int> pick(below ? kLowest : high + 1, below ? low - 1 : 65535);
+  if (const auto range = ports_outside_the_ephemeral_range()) {
+    std::uniform_int_distribution<int> pick(range->first, range->last);
     std::mt19937 random(std::random_device{}());
     for (int attempt = 0; attempt < 64; ++attempt) {
       const int port = try_bind_loopback(pick(random));

@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 
 namespace mcph::proc {
 
@@ -8,5 +9,13 @@ namespace mcph::proc {
 // connection takes it before the program binds it; only another caller's choice can, which
 // callers that can retry still do.
 int free_loopback_port();
+
+// The ports free_loopback_port picks from, both included: 10000 up to the ephemeral range's start,
+// else past its end up to 65535; none when neither leaves 4096 ports (then it takes any free one).
+struct PortRange {
+  int first = 0;
+  int last = 0;
+};
+std::optional<PortRange> ports_outside_the_ephemeral_range();
 
 }  // namespace mcph::proc
