@@ -92,9 +92,8 @@ class StopSignals {
   static constexpr std::chrono::milliseconds kGoneCheck{1000};
 };
 
-void say_lock_unwritable(const fs::path& path) {
-  std::printf("supervisor: cannot write its pid into %s (%s): `down` finds it only once the stack is up\n",
-              path.c_str(), std::strerror(errno));
+void say(const std::string& line) {
+  std::printf("%s\n", line.c_str());
   std::fflush(stdout);
 }
 
@@ -115,7 +114,8 @@ class RunDirLock {
     // Our pid, for `down` while the stack starts (supervisor_pid_in); trusted only while held.
     const std::string pid = std::to_string(::getpid()) + "\n";
     if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
-      say_lock_unwritable(path);
+      say("supervisor: cannot write its pid into " + path.string() + " (" + std::strerror(errno) +
+          "): `down` finds it only once the stack is up");
     }
   }
   ~RunDirLock() { ::close(fd_); }
@@ -132,11 +132,6 @@ class RunDirLock {
  private:
   int fd_ = -1;
 };
-
-void say(const std::string& line) {
-  std::printf("%s\n", line.c_str());
-  std::fflush(stdout);
-}
 
 long long ms_since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
