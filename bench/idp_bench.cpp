@@ -38,7 +38,7 @@ void sign_in_and_first_call(benchmark::State& state, BenchStack& stack) {
   int next = 1;
   bench::time_each_request(state, [&]() -> std::string {
     if (next > kFirstCallUsers) return "ran out of new users";
-    const harness::UserFixture user = harness::generated_user(next++);
+    const harness::fixtures::UserFixture user = harness::fixtures::generated_user(next++);
     mcp::Client client = bench::client_for(endpoint, stack.access_token(who, user.username, user.password));
     const mcp::ToolCallOutcome call = client.call_tool(jira.tool, jira.arguments);
     return call.ok() ? std::string() : "tool call failed (HTTP " + std::to_string(call.rpc.http_status) + "): " + call.text();
@@ -50,12 +50,12 @@ void register_benchmarks(const bench::BenchProgram::Stacks& given, const bench::
   who = identities;
   bench::BenchProgram::Stacks stacks = given;
   if (stacks.size() == 1 && stacks.front()->origin() == "local") {
-    harness::StackParams params;
+    harness::stack::StackParams params;
     params.generated_users = kFirstCallUsers;
     params.fault_proxy = false;  // latency: the servers reach each service directly
     static const bench::BenchProgram::Stacks pair = [&] {
-      harness::StackParams cognito = params;
-      cognito.idp = harness::IdentityProviderKind::cognito;
+      harness::stack::StackParams cognito = params;
+      cognito.idp = harness::idp::IdentityProviderKind::cognito;
       return bench::BenchProgram::Stacks{BenchStack::local(params, "keycloak"), BenchStack::local(cognito, "cognito")};
     }();
     stacks = pair;

@@ -63,14 +63,14 @@ void counters_of(benchmark::State& state, const Json& load) {
   }
 }
 
-void isolation_under_load(benchmark::State& state, bench::BenchStack& stack, const harness::ScenarioFile& file) {
+void isolation_under_load(benchmark::State& state, bench::BenchStack& stack, const harness::scenario::ScenarioFile& file) {
   const auto starting = Clock::now();
-  const harness::StackFile& target = stack.stack();  // a local stack starts here, on first use
+  const harness::stack::StackFile& target = stack.stack();  // a local stack starts here, on first use
   const double up_seconds = std::chrono::duration<double>(Clock::now() - starting).count();
   for (auto _ : state) {
-    harness::RunnerOptions options;
+    harness::scenario::RunnerOptions options;
     options.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
-    harness::ScenarioRunner runner(target, options);
+    harness::scenario::ScenarioRunner runner(target, options);
     const reports::SuiteResult suite = runner.run(file);
     const Json load = load_summary(runner.last_trace());
     if (load.is_null()) {
@@ -97,14 +97,14 @@ int main(int argc, char** argv) {
   bench::BenchProgram program;
   program.name = "load_bench";
   program.summary = "Family 10 in its full size: isolation under load, latency per concurrency level.";
-  program.local = harness::scenario_suite_params();
+  program.local = harness::stack::scenario_suite_params();
   program.local.generated_users = 1004;
   program.declare_flags = [](cli::Flags& flags) {
     flags.option("file", std::string(MCPH_SCENARIOS_DIR) + "/long/load_1000_users.yaml", "the load scenario file to run");
   };
   program.register_benchmarks = [](const bench::BenchProgram::Stacks& stacks, const bench::Identities&,
                                    const cli::Flags& flags) {
-    static const harness::ScenarioFile file = harness::load_scenario_file(flags.get("file"));
+    static const harness::scenario::ScenarioFile file = harness::scenario::load_scenario_file(flags.get("file"));
     for (const auto& stack : stacks) {
       benchmark::RegisterBenchmark(bench::bench_name("BM_IsolationUnderLoad", *stack).c_str(),
                                    [stack](benchmark::State& state) {

@@ -81,7 +81,7 @@ Workload mcp_server_workload(BenchStack& stack, const bench::McpServer& server) 
 
 Workload vault_workload(BenchStack& stack) {
   auto vault = std::make_shared<vault::Client>(stack.stack().service("vault").url);
-  const std::string jwt = harness::vault_login_token(
+  const std::string jwt = harness::stack::vault_login_token(
       stack.stack(), {}, stack.access_token(settings.who, settings.who.username, settings.who.password));
   const std::string token = vault->login_jwt("user", jwt).client_token;
   const std::string path = "users/" + settings.who.username + "/jira";
@@ -99,7 +99,7 @@ Workload vault_workload(BenchStack& stack) {
 Workload keycloak_workload(BenchStack& stack) {
   const std::string access_token = stack.access_token(settings.who, settings.who.username, settings.who.password);
   return [&stack, access_token](int count) {
-    for (int i = 0; i < count; ++i) (void)harness::vault_login_token(stack.stack(), {}, access_token);
+    for (int i = 0; i < count; ++i) (void)harness::stack::vault_login_token(stack.stack(), {}, access_token);
   };
 }
 
@@ -138,7 +138,7 @@ void register_benchmarks(const bench::BenchProgram::Stacks& stacks, const bench:
       benchmark::RegisterBenchmark(bench::bench_name("BM_ResidentMemory/" + service, *stack).c_str(),
                                    [stack, service, make_workload](benchmark::State& state) {
                                      bench::skip_on_error(state, [&] {
-                                       const harness::ServiceEntry& entry = stack->stack().service(service);
+                                       const harness::stack::ServiceEntry& entry = stack->stack().service(service);
                                        if (entry.pid <= 0) throw std::runtime_error(service + " is not a process of this machine (no pid in the stack file)");
                                        if (!entry.implementation.empty() && entry.implementation != "standin") {
                                          throw std::runtime_error(service + " is " + entry.implementation + ", not one of this project's services");

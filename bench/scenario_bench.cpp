@@ -35,7 +35,7 @@ using Json = nlohmann::json;
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 struct SharedStack {
-  std::unique_ptr<harness::SupervisedStack> stack;
+  std::unique_ptr<harness::stack::SupervisedStack> stack;
   double up_seconds = 0;
 };
 
@@ -43,26 +43,26 @@ struct SharedStack {
 // started it) and stopped when the program exits.
 SharedStack& shared_stack() {
   static SharedStack shared = [] {
-    harness::SupervisedStackOptions options;
-    options.stack = harness::scenario_suite_params();
+    harness::stack::SupervisedStackOptions options;
+    options.stack = harness::stack::scenario_suite_params();
     const auto start = Clock::now();
     SharedStack out;
-    out.stack = harness::SupervisedStack::start(options);
+    out.stack = harness::stack::SupervisedStack::start(options);
     out.up_seconds = seconds_since(start);
     return out;
   }();
   return shared;
 }
 
-std::vector<harness::ScenarioFile> scenario_files() {
+std::vector<harness::scenario::ScenarioFile> scenario_files() {
   std::vector<std::filesystem::path> paths;
   for (const auto& entry : std::filesystem::directory_iterator(MCPH_SCENARIOS_DIR)) {
     if (entry.path().extension() == ".yaml") paths.push_back(entry.path());
   }
   std::sort(paths.begin(), paths.end());
-  std::vector<harness::ScenarioFile> files;
+  std::vector<harness::scenario::ScenarioFile> files;
   for (const auto& path : paths) {
-    harness::ScenarioFile file = harness::load_scenario_file(path);
+    harness::scenario::ScenarioFile file = harness::scenario::load_scenario_file(path);
     // Family 10 (isolation under load) is a load of its own, on a stack with its own users: it
     // is measured by load_bench.
     if (file.family != "load") files.push_back(std::move(file));
@@ -71,20 +71,20 @@ std::vector<harness::ScenarioFile> scenario_files() {
 }
 
 // The time a suite's trace spent in steps that wait on purpose.
-double deliberate_wait_seconds(const harness::ScenarioFile& file, const std::string& trace_text) {
+double deliberate_wait_seconds(const harness::scenario::ScenarioFile& file, const std::string& trace_text) {
   const Json trace = Json::parse(trace_text);
   double ms = 0;
   for (const auto& recorded : trace["scenarios"]) {
-    const auto scenario = std::find_if(file.scenarios.begin(), file.scenarios.end(), [&](const harness::Scenario& s) {
+    const auto scenario = std::find_if(file.scenarios.begin(), file.scenarios.end(), [&](const harness::scenario::Scenario& s) {
       return s.name == recorded.value("name", "");
     });
     if (scenario == file.scenarios.end()) continue;
     for (const auto& step : recorded["steps"]) {
       const std::size_t index = step.value("index", std::size_t{0});
       if (index == 0 || index > scenario->steps.size()) continue;
-      const harness::Step& written = scenario->steps[index - 1];
-      const auto* token = written.get_if<harness::TokenStep>();
-      const bool waits = written.kind() == harness::StepKind::wait || (token && token->action == harness::TokenAction::expire);
+      const harness::scenario::Step& written = scenario->steps[index - 1];
+      const auto* token = written.get_if<harness::scenario::TokenStep>();
+      const bool waits = written.kind() == harness::scenario::StepKind::wait || (token && token->action == harness::scenario::TokenAction::expire);
       if (waits) ms += step.value("ms", 0.0);
     }
   }
@@ -98,7 +98,7 @@ void add(benchmark::State& state, const std::string& name, double value) {
 
 void BM_AllScenarioFamilies(benchmark::State& state) {
   SharedStack& shared = shared_stack();
-  const std::vector<harness::ScenarioFile> files = scenario_files();
+  const std::vector<harness::scenario::ScenarioFile> files = scenario_files();
   std::size_t scenarios = 0;
   for (const auto& file : files) scenarios += file.scenarios.size();
 
@@ -109,7 +109,7 @@ void BM_AllScenarioFamilies(benchmark::State& state) {
   int iteration = 0;
   for (auto _ : state) {
     ++iteration;
-    harness::ScenarioRunner runner(shared.stack->stack());
+    harness::scenario::ScenarioRunner runner(shared.stack->stack());
     double waiting = 0, total = 0;
     std::string not_passed;
     for (const auto& file : files) {

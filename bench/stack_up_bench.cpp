@@ -69,22 +69,22 @@ void add_phases(benchmark::State& state, const std::map<std::string, double>& ph
 // generated users provisioned besides alice, bob and carol (`up`'s 8, or family 10's 1,000:
 // provision_ms is what a thousand users cost; target: routine, a few seconds in local mode).
 void BM_LocalStackUp(benchmark::State& state) {
-  harness::StackParams params;  // no run_dir: a fresh temporary one each time
-  params.mode = state.range(0) == 0 ? harness::StackMode::local : harness::StackMode::real;
+  harness::stack::StackParams params;  // no run_dir: a fresh temporary one each time
+  params.mode = state.range(0) == 0 ? harness::stack::StackMode::local : harness::stack::StackMode::real;
   params.generated_users = static_cast<int>(state.range(1));
-  if (params.mode == harness::StackMode::real) {
+  if (params.mode == harness::stack::StackMode::real) {
     try {
-      harness::find_real_tier();
-    } catch (const harness::RealTierMissing& e) {
+      harness::stack::find_real_tier();
+    } catch (const harness::stack::RealTierMissing& e) {
       state.SkipWithError(e.what());
       return;
     }
   }
-  state.SetLabel(harness::to_string(params.mode));
+  state.SetLabel(harness::stack::to_string(params.mode));
   for (auto _ : state) {
     Timeline timeline;
     const auto start = Clock::now();
-    auto stack = harness::LocalStack::up(params, timeline.recorder());
+    auto stack = harness::stack::LocalStack::up(params, timeline.recorder());
     state.SetIterationTime(std::chrono::duration<double>(Clock::now() - start).count());
     add_phases(state, timeline.phases());
     stack->down();
@@ -95,7 +95,7 @@ BENCHMARK(BM_LocalStackUp)->Args({0, 1000})->Args({1, 1000})->Iterations(1)->Use
 
 void BM_LocalStackDown(benchmark::State& state) {
   for (auto _ : state) {
-    auto stack = harness::LocalStack::up({});
+    auto stack = harness::stack::LocalStack::up({});
     const auto start = Clock::now();
     stack->down();
     state.SetIterationTime(std::chrono::duration<double>(Clock::now() - start).count());
@@ -106,10 +106,10 @@ BENCHMARK(BM_LocalStackDown)->Iterations(3)->UseManualTime()->Unit(benchmark::kM
 void BM_SupervisedStackUp(benchmark::State& state) {
   for (auto _ : state) {
     Timeline timeline;
-    harness::SupervisedStackOptions options;
+    harness::stack::SupervisedStackOptions options;
     options.progress = timeline.recorder();
     const auto start = Clock::now();
-    auto stack = harness::SupervisedStack::start(options);
+    auto stack = harness::stack::SupervisedStack::start(options);
     state.SetIterationTime(std::chrono::duration<double>(Clock::now() - start).count());
     const auto stopping = Clock::now();
     const auto report = stack->stop();

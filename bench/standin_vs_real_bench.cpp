@@ -34,19 +34,19 @@ using namespace mcph;
 // The stack of a mode, started on first use and kept for the whole run; nullptr (with `why`)
 // when it cannot come up (no real tier).
 struct ModeStack {
-  std::unique_ptr<harness::LocalStack> stack;
+  std::unique_ptr<harness::stack::LocalStack> stack;
   std::string why;
 };
 
-ModeStack& stack_of(harness::StackMode mode) {
-  static std::map<harness::StackMode, ModeStack> stacks;
+ModeStack& stack_of(harness::stack::StackMode mode) {
+  static std::map<harness::stack::StackMode, ModeStack> stacks;
   auto [it, fresh] = stacks.try_emplace(mode);
   if (fresh) {
     try {
-      if (mode == harness::StackMode::real) harness::find_real_tier();
-      harness::StackParams params;
+      if (mode == harness::stack::StackMode::real) harness::stack::find_real_tier();
+      harness::stack::StackParams params;
       params.mode = mode;
-      it->second.stack = harness::LocalStack::up(params);
+      it->second.stack = harness::stack::LocalStack::up(params);
     } catch (const std::exception& e) {
       it->second.why = e.what();
     }
@@ -54,9 +54,9 @@ ModeStack& stack_of(harness::StackMode mode) {
   return it->second;
 }
 
-harness::LocalStack* stack_for(benchmark::State& state) {
-  const auto mode = state.range(0) == 0 ? harness::StackMode::local : harness::StackMode::real;
-  state.SetLabel(mode == harness::StackMode::local ? "stand-in" : "real");
+harness::stack::LocalStack* stack_for(benchmark::State& state) {
+  const auto mode = state.range(0) == 0 ? harness::stack::StackMode::local : harness::stack::StackMode::real;
+  state.SetLabel(mode == harness::stack::StackMode::local ? "stand-in" : "real");
   ModeStack& entry = stack_of(mode);
   if (!entry.stack) state.SkipWithError(entry.why.c_str());
   return entry.stack.get();
@@ -64,9 +64,9 @@ harness::LocalStack* stack_for(benchmark::State& state) {
 
 // Alice's token for Vault's JWT login: issued for the MCP servers, exchanged for Vault as they
 // do it.
-std::string alice_vault_jwt(const harness::LocalStack& stack) {
-  return harness::vault_login_token(stack.stack(), {},
-                                    harness::user_access_token(stack.stack(), {}, "alice", "alice123"));
+std::string alice_vault_jwt(const harness::stack::LocalStack& stack) {
+  return harness::stack::vault_login_token(stack.stack(), {},
+                                    harness::stack::user_access_token(stack.stack(), {}, "alice", "alice123"));
 }
 
 // Times each call of `call` (false: it failed) with the latency programs' percentiles.
@@ -76,7 +76,7 @@ void timed(benchmark::State& state, Call&& call) {
 }
 
 void BM_PasswordGrant(benchmark::State& state) {
-  harness::LocalStack* stack = stack_for(state);
+  harness::stack::LocalStack* stack = stack_for(state);
   if (!stack) return;
   http::Client keycloak(stack->stack().service("keycloak").url);
   const std::string path = "/realms/" + stack->stack().realm + "/protocol/openid-connect/token";
@@ -89,7 +89,7 @@ void BM_PasswordGrant(benchmark::State& state) {
 }
 
 void BM_JwtLogin(benchmark::State& state) {
-  harness::LocalStack* stack = stack_for(state);
+  harness::stack::LocalStack* stack = stack_for(state);
   if (!stack) return;
   const std::string jwt = alice_vault_jwt(*stack);  // lives 5 minutes: longer than a run of this
   vault::Client vault(stack->stack().service("vault").url);
@@ -97,7 +97,7 @@ void BM_JwtLogin(benchmark::State& state) {
 }
 
 void BM_KvRead(benchmark::State& state) {
-  harness::LocalStack* stack = stack_for(state);
+  harness::stack::LocalStack* stack = stack_for(state);
   if (!stack) return;
   vault::Client vault(stack->stack().service("vault").url);
   const std::string token = vault.login_jwt("user", alice_vault_jwt(*stack)).client_token;

@@ -27,19 +27,19 @@ struct Setup {
   mcph::tls::CertificateFiles proxy_files = ca.issue_server("proxy");
   mcph::tls::CertificateFiles agent = ca.issue_client("agent", {{"O", "mcph"}, {"CN", "agent-1"}});
   std::unique_ptr<mcph::http::Server> upstream = started_upstream();
-  std::optional<mcph::harness::TlsProxy> proxy;
+  std::optional<mcph::harness::stack::TlsProxy> proxy;
   std::string missing;  // why there is no proxy
 
   Setup() {
-    mcph::harness::TlsProxyOptions options;
+    mcph::harness::stack::TlsProxyOptions options;
     options.run_dir = directory.path();
     options.upstream_url = upstream->url();
     options.certificate_chain_file = proxy_files.certificate.string();
     options.private_key_file = proxy_files.private_key.string();
     options.client_ca_file = ca.certificate_file().string();
     try {
-      proxy.emplace(mcph::harness::TlsProxy::start(options));
-    } catch (const mcph::harness::NginxMissing& e) {
+      proxy.emplace(mcph::harness::stack::TlsProxy::start(options));
+    } catch (const mcph::harness::stack::NginxMissing& e) {
       missing = e.what();
     }
   }

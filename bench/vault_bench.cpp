@@ -31,7 +31,7 @@ struct UserSession {
   explicit UserSession(BenchStack& stack)
       : vault(stack.stack().service("vault").url),
         // Vault's role takes tokens issued for Vault: exchanged as an MCP server exchanges them.
-        jwt(harness::vault_login_token(stack.stack(), {}, stack.access_token(who, who.username, who.password))),
+        jwt(harness::stack::vault_login_token(stack.stack(), {}, stack.access_token(who, who.username, who.password))),
         login(vault.login_jwt("user", jwt)) {}
 };
 

@@ -67,7 +67,7 @@ struct Measured {
 
 // The stack's server, or why the guard cannot measure it.
 void require_service(bench::BenchStack& stack, const std::string& service) {
-  const harness::StackFile& file = stack.stack();
+  const harness::stack::StackFile& file = stack.stack();
   if (file.services.count(service)) return;
   const auto left_out = file.services_left_out.find(service);
   throw std::runtime_error("inconclusive: the stack has no " + service +
@@ -110,7 +110,7 @@ double margin_of(const Json& record, const std::string& service, const cli::Flag
 int run(const cli::Flags& flags) {
   const int rounds = std::max(1, flags.get_int("rounds"));
   const int calls = std::max(1, flags.get_int("calls"));
-  harness::StackParams local;
+  harness::stack::StackParams local;
   local.fault_proxy = false;  // the servers' own path: no proxy hop to Vault and the backends
   std::vector<std::string> stack_files;
   if (!flags.get("stack").empty()) stack_files.push_back(flags.get("stack"));

@@ -158,8 +158,8 @@ BENCHMARK(BM_ProofUnderANewJwk);
 void BM_PolicyDecision(benchmark::State& state) {
   std::filesystem::path opa;
   try {
-    opa = harness::find_opa();
-  } catch (const harness::RealTierMissing& e) {
+    opa = harness::stack::find_opa();
+  } catch (const harness::stack::RealTierMissing& e) {
     state.SkipWithError(e.what());
     return;
   }
@@ -172,7 +172,7 @@ void BM_PolicyDecision(benchmark::State& state) {
   ready.announces = false;
   ready.url = "http://127.0.0.1:" + std::to_string(port);
   ready.health = proc::HealthProbe{"GET /health", [](const std::string& base) {
-                                     return harness::http_get_failure(base + "/health", std::chrono::seconds(2));
+                                     return harness::stack::http_get_failure(base + "/health", std::chrono::seconds(2));
                                    }};
   const proc::StartedService started = proc::start_service(spawn, ready);
   workload::PolicySettings settings;

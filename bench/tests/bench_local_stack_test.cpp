@@ -19,8 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using harness::testing::survivors;
-using harness::testing::wait_until_removed;
+using harness::stack::testing::survivors;
+using harness::stack::testing::wait_until_removed;
 
 // The stack file of the one stack started under `tmp`, once it is there.
 std::optional<fs::path> stack_file_under(const fs::path& tmp) {
@@ -44,13 +44,13 @@ TEST_P(BenchLocalStack, ABenchmarkStoppedByASignalLeavesNoProcessAndNoTempDir) {
   proc::ChildProcess bench = proc::ChildProcess::spawn(spawn);
   std::optional<fs::path> stack_file;
   proc::poll_until([&] { return (stack_file = stack_file_under(tmp.path())).has_value() || !bench.running(); },
-                   harness::testing::kStartTimeout);
+                   harness::stack::testing::kStartTimeout);
   ASSERT_TRUE(stack_file.has_value()) << bench.last_log_lines();
-  harness::StackFile stack;
+  harness::stack::StackFile stack;
   ASSERT_TRUE(proc::poll_until(
       [&] {
         try {
-          stack = harness::StackFile::load(*stack_file);
+          stack = harness::stack::StackFile::load(*stack_file);
           return stack.services.count("github-mcp") == 1;
         } catch (const std::exception&) {
           return false;  // still being written
@@ -61,7 +61,7 @@ TEST_P(BenchLocalStack, ABenchmarkStoppedByASignalLeavesNoProcessAndNoTempDir) {
   ASSERT_EQ(::kill(bench.pid(), GetParam()), 0);
   bench.stop(0ms);  // reaps it
   EXPECT_THAT(survivors(stack), ::testing::IsEmpty());
-  EXPECT_TRUE(wait_until_removed(stack_file->parent_path(), harness::testing::kStopTimeout)) << stack_file->parent_path();
+  EXPECT_TRUE(wait_until_removed(stack_file->parent_path(), harness::stack::testing::kStopTimeout)) << stack_file->parent_path();
 }
 
 INSTANTIATE_TEST_SUITE_P(Signals, BenchLocalStack, ::testing::Values(SIGTERM, SIGKILL),

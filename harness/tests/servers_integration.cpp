@@ -2,6 +2,6 @@
 
 namespace mcph::harness::servers_test {
 
-LocalStack* ServersIntegration::stack_ = nullptr;
+stack::LocalStack* ServersIntegration::stack_ = nullptr;
 
 }  // namespace mcph::harness::servers_test

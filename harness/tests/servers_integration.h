@@ -36,16 +36,16 @@ using Json = nlohmann::json;
 class ServersIntegration : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    StackParams options;
+    stack::StackParams options;
     options.generated_users = 2;
-    stack_ = LocalStack::up(options).release();
+    stack_ = stack::LocalStack::up(options).release();
   }
   static void TearDownTestSuite() {
     delete stack_;
     stack_ = nullptr;
   }
 
-  static const StackFile& stack() { return stack_->stack(); }
+  static const stack::StackFile& stack() { return stack_->stack(); }
   static std::string realm_url() { return stack().service("keycloak").url + "/realms/" + stack().realm; }
 
   static std::string password_of(const std::string& username) {
@@ -56,7 +56,7 @@ class ServersIntegration : public ::testing::Test {
   }
   // A token for every MCP server of the stack, as the runner gets them.
   static std::string token_for(const std::string& username, const std::string& client = "mcp-client") {
-    return user_access_token(stack(), {}, username, password_of(username), client);
+    return stack::user_access_token(stack(), {}, username, password_of(username), client);
   }
   static std::string user_id(const std::string& username) {
     for (const auto& user : stack_->provisioned().users) {
@@ -88,17 +88,17 @@ class ServersIntegration : public ::testing::Test {
   static proc::StartedService start_own_server(const std::string& name, std::vector<std::string> extra) {
     proc::SpawnOptions spawn;
     spawn.name = name + "-own";
-    spawn.argv = {service_binary(name), "--port", "0", "--issuer", realm_url(), "--vault-url",
+    spawn.argv = {stack::service_binary(name), "--port", "0", "--issuer", realm_url(), "--vault-url",
                   stack().service("vault").url,
                   // Its resource URL is new to the realm: it takes the audience every token of
                   // the realm's user-facing clients carries.
                   "--audience", "mcp-client"};
-    spawn.env = {{"MCPH_CLIENT_SECRET", realm_client_secret(FixtureFiles::in(default_fixtures_dir()), name)}};
+    spawn.env = {{"MCPH_CLIENT_SECRET", fixtures::realm_client_secret(fixtures::FixtureFiles::in(fixtures::default_fixtures_dir()), name)}};
     spawn.argv.insert(spawn.argv.end(), extra.begin(), extra.end());
     return proc::start_service(spawn);
   }
 
-  static LocalStack* stack_;
+  static stack::LocalStack* stack_;
 };
 
 }  // namespace mcph::harness::servers_test

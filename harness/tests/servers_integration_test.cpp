@@ -32,9 +32,9 @@ TEST_F(ServersIntegration, AlicesJiraCallReachesJiraWithAlicesCredential) {
 TEST_F(ServersIntegration, AlicesDpopBoundTokenWithAProofPerRequestReachesJiraWithAlicesCredential) {
   const jose::Key key = jose::Key::generate_ec_p256();
   oidc::TokenClient idp(realm_url(),
-                        {"mcp-client", realm_client_secret(FixtureFiles::in(fixtures_or_default({})), "mcp-client")});
+                        {"mcp-client", fixtures::realm_client_secret(fixtures::FixtureFiles::in(fixtures::fixtures_or_default({})), "mcp-client")});
   idp.bind_to(key);
-  const oidc::TokenResponse bound = idp.password_grant("alice", password_of("alice"), mcp_scopes(stack()));
+  const oidc::TokenResponse bound = idp.password_grant("alice", password_of("alice"), stack::mcp_scopes(stack()));
   ASSERT_EQ(bound.token_type, "DPoP");
   const std::string endpoint = stack().service("jira-mcp").url;
   const auto proof = [&] {

@@ -19,7 +19,7 @@
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/stack/tls_proxy.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Status = reports::ScenarioResult::Status;
@@ -30,7 +30,7 @@ const std::vector<std::string> kFamilies = {"agent_identity", "transport_identit
 // The files `families` (default: all four), every scenario, through the stack file `stack_file`.
 std::vector<Outcome> run_families_on(const std::filesystem::path& stack_file,
                                      const std::vector<std::string>& families = kFamilies) {
-  ScenarioRunner runner(StackFile::load(stack_file));
+  ScenarioRunner runner(stack::StackFile::load(stack_file));
   return run_suites(runner, families);
 }
 
@@ -49,7 +49,7 @@ void expect_red(const std::string& flag, const std::map<std::string, std::string
   std::vector<Outcome> outcomes;
   try {
     outcomes = run_families({flag});
-  } catch (const NginxMissing& e) {
+  } catch (const stack::NginxMissing& e) {
     GTEST_SKIP() << e.what();
   }
   expect_red_exactly(outcomes, {.flag = flag, .server = "agent-bridge-mcp", .red = red, .undecided = undecided});
@@ -158,7 +158,7 @@ std::unique_ptr<AgentStack> agent_stack_or_missing(std::string& missing, const s
                                                    const std::string& jwt_alg = "HS256") {
   try {
     return std::make_unique<AgentStack>(switches, jwt_alg);
-  } catch (const NginxMissing& e) {
+  } catch (const stack::NginxMissing& e) {
     missing = e.what();
     return nullptr;
   }
@@ -274,7 +274,7 @@ scenarios:
         expect: {http_status: 401, bearer_challenge: invalid_token, token_not_echoed: true}
 )";
   const std::filesystem::path confusion_file = stack->write_stack_file("key_confusion.yaml", confusion);
-  ScenarioRunner runner(StackFile::load(stack->stack_file()));
+  ScenarioRunner runner(stack::StackFile::load(stack->stack_file()));
   std::size_t passed = 0;
   for (const ScenarioFile& file : {scenario_family("agent_identity"), scenario_family("transport_identity"),
                                    load_scenario_file(confusion_file.string())}) {
@@ -327,7 +327,7 @@ TEST(AuthorizationServerSabotage, AWellKnownDefaultSecretIsFound) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);

@@ -16,7 +16,7 @@
 #include "mcph/proc/temp_dir.h"
 #include "mcph/tls/test_ca.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -56,7 +56,7 @@ struct AgentStack::Impl {
   proc::TempDir dir{"mcph-agent-stack"};
   std::string root_token = random_secret();
   std::unique_ptr<proc::StartedService> vault, bridge;
-  std::unique_ptr<TlsProxy> proxy;
+  std::unique_ptr<stack::TlsProxy> proxy;
   std::unique_ptr<http::Server> jwks;  // RS256/ES256 only
   fs::path stack_file;
   std::vector<std::pair<std::string, std::string>> placeholders;
@@ -142,7 +142,7 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches, const st
   bridge.argv.insert(bridge.argv.end(), bridge_switches.begin(), bridge_switches.end());
   s.bridge = std::make_unique<proc::StartedService>(proc::start_service(bridge));
 
-  TlsProxyOptions proxy;
+  stack::TlsProxyOptions proxy;
   proxy.run_dir = dir;
   proxy.upstream_url = s.bridge->url;
   proxy.certificate_chain_file = proxy_certificate.certificate.string();
@@ -150,9 +150,9 @@ AgentStack::AgentStack(const std::vector<std::string>& bridge_switches, const st
   proxy.client_ca_file = agents_ca.certificate_file().string();
   proxy.server_ca_file = server_ca.certificate_file().string();
   // The proxy passes on its verdict on any certificate: the bridge is what refuses it.
-  proxy.client_verification = ProxyClientVerification::optional_no_ca;
+  proxy.client_verification = stack::ProxyClientVerification::optional_no_ca;
   proxy.upstream_source_address = kProxyAddress;
-  s.proxy = std::make_unique<TlsProxy>(TlsProxy::start(proxy));
+  s.proxy = std::make_unique<stack::TlsProxy>(stack::TlsProxy::start(proxy));
 
   // Paths relative to the stack file's directory, as a person writing one would.
   Json auth = {
@@ -202,4 +202,4 @@ AgentStack::~AgentStack() = default;
 
 const fs::path& AgentStack::stack_file() const { return impl_->stack_file; }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

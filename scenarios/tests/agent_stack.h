@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 class AgentStack {
  public:
@@ -37,4 +37,4 @@ class AgentStack {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -25,7 +25,7 @@
 #include "mcph/harness/stack/supervised_stack.h"
 #include "own_servers.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
@@ -41,9 +41,9 @@ class CognitoSabotage : public ::testing::Test {
     stack_ = nullptr;
   }
 
-  static const StackFile& stack() { return stack_->stack(); }
+  static const stack::StackFile& stack() { return stack_->stack(); }
 
-  static reports::SuiteResult run_family(const StackFile& target) {
+  static reports::SuiteResult run_family(const stack::StackFile& target) {
     ScenarioRunner runner(target);
     return runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/cognito.yaml"));
   }
@@ -57,19 +57,19 @@ class CognitoSabotage : public ::testing::Test {
 
   // An MCP server of the test's own started with `flags`, in a copy of the stack file; behind the
   // fault proxy as the stack's own is, so that the unreachable-Cognito case reaches it.
-  static std::pair<proc::StartedService, StackFile> own_server(const std::string& name, std::vector<std::string> flags) {
+  static std::pair<proc::StartedService, stack::StackFile> own_server(const std::string& name, std::vector<std::string> flags) {
     proc::StartedService service = start_own_server(stack(), name, ServerRoute::through_fault_proxy, std::move(flags));
-    StackFile target = stack();
+    stack::StackFile target = stack();
     target.services[name].url = service.url + "/mcp";
     return {std::move(service), std::move(target)};
   }
-  static std::pair<proc::StartedService, StackFile> own_jira_mcp(std::vector<std::string> flags) {
+  static std::pair<proc::StartedService, stack::StackFile> own_jira_mcp(std::vector<std::string> flags) {
     return own_server("jira-mcp", std::move(flags));
   }
 
   // The HTTP+SSE session cases of the cross-subject family (bob's stream at github-mcp), which
   // runs on this stack as it does on a Keycloak one.
-  static reports::SuiteResult run_sse_session_cases(const StackFile& target) {
+  static reports::SuiteResult run_sse_session_cases(const stack::StackFile& target) {
     ScenarioFile file = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/cross_subject.yaml");
     std::erase_if(file.scenarios, [](const Scenario& scenario) { return scenario.transport != "sse"; });
     ScenarioRunner runner(target);
@@ -96,13 +96,13 @@ class CognitoSabotage : public ::testing::Test {
     }
   }
 
-  static SupervisedStack* stack_;
+  static stack::SupervisedStack* stack_;
 };
 
-SupervisedStack* CognitoSabotage::stack_ = nullptr;
+stack::SupervisedStack* CognitoSabotage::stack_ = nullptr;
 
 TEST_F(CognitoSabotage, UntouchedCognitoStackPassesTheFamily) {
-  EXPECT_EQ(stack().idp, IdentityProviderKind::cognito);
+  EXPECT_EQ(stack().idp, idp::IdentityProviderKind::cognito);
   const auto suite = run_family(stack());
   ASSERT_GE(suite.scenarios.size(), 12u);
   for (const auto& result : suite.scenarios) EXPECT_EQ(result.status, Status::passed) << result.name << "\n" << failures(result);
@@ -134,7 +134,7 @@ TEST_F(CognitoSabotage, AColdServerAnswers503WhileCognitoIsUnreachable) {
                                       "application/json");
     ASSERT_EQ(answer.status, 200) << answer.body;
   };
-  const std::string token = user_access_token(stack(), {}, "alice", "alice123");
+  const std::string token = stack::user_access_token(stack(), {}, "alice", "alice123");
   set_enabled(false);
   struct Reenable {
     std::function<void(bool)> set;
@@ -189,7 +189,7 @@ class AccountJwks {
 // The Cognito family's cases of other pools and other app clients (and its control). The other
 // pool's token has a kid the server learns from a refetch, at most one a second: a wait after
 // the token is made keeps the control's fetch from holding it back.
-reports::SuiteResult run_foreign_token_cases(const StackFile& target) {
+reports::SuiteResult run_foreign_token_cases(const stack::StackFile& target) {
   ScenarioFile file = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/cognito.yaml");
   std::erase_if(file.scenarios, [](const Scenario& scenario) {
     return scenario.name.rfind("control", 0) != 0 && scenario.name.find("another") == std::string::npos;
@@ -209,7 +209,7 @@ reports::SuiteResult run_foreign_token_cases(const StackFile& target) {
 // without the check (--no-issuer-check) they pass. The client allow-list is off in both runs,
 // for another pool's app client is never on it: the difference is the iss check's.
 TEST_F(CognitoSabotage, ServerTrustingEveryPoolsKeysWithoutTheIssuerCheckTakesAnotherPoolsTokens) {
-  AccountJwks jwks(cognito_url(stack()));
+  AccountJwks jwks(stack::cognito_url(stack()));
   {
     auto [own, target] = own_jira_mcp({"--no-client-check", "--jwks-url", jwks.url()});
     const auto suite = run_foreign_token_cases(target);
@@ -267,4 +267,4 @@ TEST_F(CognitoSabotage, ServerLettingAnyUserPostToASessionFailsTheForeignSession
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -17,7 +17,7 @@
 #include "mcph/harness/stack/supervised_stack.h"
 #include "sabotage_verdicts.h"
 
-namespace mcph::harness::corpus {
+namespace mcph::harness::scenario::corpus {
 namespace {
 
 using Status = reports::ScenarioResult::Status;
@@ -47,11 +47,11 @@ class Corpus : public ::testing::TestWithParam<Case> {};
 TEST_P(Corpus, ReportsExactlyTheExpectedFindings) {
   const CorpusServer server = corpus_server(GetParam().server);
   const auto expected = server.expected(GetParam().variant);
-  SupervisedStackOptions options;
+  stack::SupervisedStackOptions options;
   options.stack = corpus_stack_params(server);
-  const auto local = SupervisedStack::start(options);
+  const auto local = stack::SupervisedStack::start(options);
   CorpusRun run(server, GetParam().variant, local->stack(), MCPH_CORPUS_DIR);
-  ScenarioRunner runner(run.stack_file());
+  scenario::ScenarioRunner runner(run.stack_file());
   const auto outcomes = run_suites(runner, server.suites);
   const CorpusVerdict verdict = judge(outcomes, expected, server.must_run, server.not_addressable);
   std::cout << "corpus/" << server.name << " " << GetParam().variant << ":\n" << verdict.summary();
@@ -79,13 +79,13 @@ CorpusServer server_with(const nlohmann::json& spec) {
 }
 
 TEST(CorpusStack, TheSuitesOwnStackUnlessTheServerNamesAnother) {
-  const StackParams suites = corpus_stack_params(server_with({{"runtime", "python"}}));
-  EXPECT_EQ(suites.idp, IdentityProviderKind::keycloak);
-  EXPECT_EQ(suites.generated_users, scenario_suite_params().generated_users);
-  const StackParams cognito = corpus_stack_params(server_with({{"stack", {{"idp", "cognito"}, {"generated_users", 2}}}}));
-  EXPECT_EQ(cognito.idp, IdentityProviderKind::cognito);
+  const stack::StackParams suites = corpus_stack_params(server_with({{"runtime", "python"}}));
+  EXPECT_EQ(suites.idp, idp::IdentityProviderKind::keycloak);
+  EXPECT_EQ(suites.generated_users, stack::scenario_suite_params().generated_users);
+  const stack::StackParams cognito = corpus_stack_params(server_with({{"stack", {{"idp", "cognito"}, {"generated_users", 2}}}}));
+  EXPECT_EQ(cognito.idp, idp::IdentityProviderKind::cognito);
   EXPECT_EQ(cognito.generated_users, 2);
-  EXPECT_EQ(cognito.rate_limit.requests, scenario_suite_params().rate_limit.requests);
+  EXPECT_EQ(cognito.rate_limit.requests, stack::scenario_suite_params().rate_limit.requests);
 }
 
 TEST(CorpusStack, AValueTheStackCannotTakeIsAnErrorNamingIt) {
@@ -103,7 +103,7 @@ TEST(CorpusStack, AValueTheStackCannotTakeIsAnErrorNamingIt) {
 }
 
 // The judgement itself, without a stack: each way a variant can go wrong is seen.
-Outcome outcome(const std::string& scenario, Status status, const std::string& property = "") {
+scenario::Outcome outcome(const std::string& scenario, Status status, const std::string& property = "") {
   Outcome out{"suite", scenario, status, status == Status::skipped ? "does not apply" : "", {}, {}};
   if (!property.empty()) out.findings.push_back({"server", property, property, "1: a step", "evidence", "", {}, {}});
   return out;
@@ -184,4 +184,4 @@ TEST(CorpusVerdict, AScenarioNotAddressableYetBlocksItsFindingsUntilItReachesAVe
 }
 
 }  // namespace
-}  // namespace mcph::harness::corpus
+}  // namespace mcph::harness::scenario::corpus

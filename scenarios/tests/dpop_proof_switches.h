@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct DpopProofSwitch {
   std::string name, flag, property;
@@ -38,4 +38,4 @@ inline const std::vector<DpopProofSwitch>& dpop_proof_switches() {
   return switches;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -16,7 +16,7 @@
 #include "mcph/harness/stack/supervised_stack.h"
 #include "own_servers.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
@@ -31,33 +31,33 @@ std::string why(const reports::ScenarioResult& scenario) {
 
 // What a user would write for their own deployment of `local`'s services: URLs (and what
 // `adjust` changes, a server's transport), none of what only the stack that started them knows.
-StackFile hand_written(const StackFile& local, const std::function<void(const std::string&, ServiceEntry&)>& adjust) {
-  StackFile external;
-  external.mode = StackMode::external;
+stack::StackFile hand_written(const stack::StackFile& local, const std::function<void(const std::string&, stack::ServiceEntry&)>& adjust) {
+  stack::StackFile external;
+  external.mode = stack::StackMode::external;
   external.realm = local.realm;
   for (const auto& [name, entry] : local.services) {
-    ServiceEntry service = entry;
+    stack::ServiceEntry service = entry;
     service.pid = 0;
     service.log.clear();
     service.mcp.behind_fault_proxy.clear();
     adjust(name, service);
     external.services[name] = service;
   }
-  return StackFile::parse(external.to_json(), "hand-written stack file");
+  return stack::StackFile::parse(external.to_json(), "hand-written stack file");
 }
 
 // An MCP server's entry at another path of its origin (its …/mcp URL's), over `transport`.
-void reach_at(ServiceEntry& service, const std::string& path, const std::string& transport) {
+void reach_at(stack::ServiceEntry& service, const std::string& path, const std::string& transport) {
   service.url = service.url.substr(0, service.url.size() - 4) + path;
   service.mcp.transport = transport;
 }
 
 TEST(ExternalStack, SuitesPassOverTheLegacySsePostTransport) {
-  SupervisedStackOptions options;
-  options.stack = scenario_suite_params();
-  const auto local = SupervisedStack::start(options);
+  stack::SupervisedStackOptions options;
+  options.stack = stack::scenario_suite_params();
+  const auto local = stack::SupervisedStack::start(options);
 
-  const StackFile parsed = hand_written(local->stack(), [](const std::string& name, ServiceEntry& service) {
+  const stack::StackFile parsed = hand_written(local->stack(), [](const std::string& name, stack::ServiceEntry& service) {
     if (name.ends_with("-mcp")) reach_at(service, "/sse", "legacy-sse-post");
   });
   ASSERT_EQ(parsed.service("jira-mcp").mcp.transport, "legacy-sse-post");
@@ -75,12 +75,12 @@ TEST(ExternalStack, SuitesPassOverTheLegacySsePostTransport) {
 // /messages/?session_id=), as a stack file names servers that speak only that: the families
 // pass unchanged.
 TEST(ExternalStack, SuitesPassOverTheSseTransport) {
-  SupervisedStackOptions options;
-  options.stack = scenario_suite_params();
-  const auto local = SupervisedStack::start(options);
+  stack::SupervisedStackOptions options;
+  options.stack = stack::scenario_suite_params();
+  const auto local = stack::SupervisedStack::start(options);
 
   const std::vector<std::string> servers = {"jira-mcp", "github-mcp", "postgres-mcp"};
-  const StackFile parsed = hand_written(local->stack(), [&servers](const std::string& name, ServiceEntry& service) {
+  const stack::StackFile parsed = hand_written(local->stack(), [&servers](const std::string& name, stack::ServiceEntry& service) {
     if (std::find(servers.begin(), servers.end(), name) != servers.end()) reach_at(service, "/sse", "sse");
   });
   ASSERT_EQ(parsed.service("jira-mcp").mcp.transport, "sse");
@@ -108,36 +108,36 @@ TEST(ExternalStack, SuitesPassOverTheSseTransport) {
 // own, each declared behind the fault proxy for the services it reaches or not at all.
 struct OwnServers {
   std::vector<proc::StartedService> processes;
-  StackFile stack;
+  stack::StackFile stack;
 };
 
-OwnServers own_servers(const StackFile& local, ServerRoute route, bool declared) {
+OwnServers own_servers(const stack::StackFile& local, ServerRoute route, bool declared) {
   OwnServers own;
-  own.stack.mode = StackMode::external;
+  own.stack.mode = stack::StackMode::external;
   own.stack.realm = local.realm;
   own.stack.generated_users = local.generated_users;
   const std::map<std::string, std::string> backends = {
       {"jira-mcp", "jira-api"}, {"github-mcp", "github-api"}, {"postgres-mcp", "postgres"}};
   for (const auto& [name, entry] : local.services) {
     if (backends.count(name)) continue;
-    ServiceEntry service = entry;  // all but what only the stack that started it knows
+    stack::ServiceEntry service = entry;  // all but what only the stack that started it knows
     service.pid = 0;
     service.log.clear();
     service.mcp.behind_fault_proxy.clear();
     own.stack.services[name] = service;
   }
   for (const auto& [name, backend] : backends) {
-    const ServiceEntry& theirs = local.service(name);
+    const stack::ServiceEntry& theirs = local.service(name);
     // Tokens name the stack's server as their audience (its client scope): so must this one.
     own.processes.push_back(start_own_server(local, name, route, {"--audience", theirs.url}));
-    ServiceEntry service;
+    stack::ServiceEntry service;
     service.url = own.processes.back().url + "/mcp";
     service.mcp.scope = theirs.mcp.scope;
     service.mcp.client_id = theirs.mcp.client_id;
     if (declared) service.mcp.behind_fault_proxy = {"keycloak", "vault", backend};
     own.stack.services[name] = service;
   }
-  own.stack = StackFile::parse(own.stack.to_json(), "hand-written stack file");  // as a user's file is read
+  own.stack = stack::StackFile::parse(own.stack.to_json(), "hand-written stack file");  // as a user's file is read
   return own;
 }
 
@@ -152,14 +152,14 @@ bool uses_the_fault_proxy(const Scenario& scenario) {
 }
 
 TEST(ExternalStack, FaultsReachOnlyServersBehindTheFaultProxyAndTheOthersAreSkippedSayingWhereToPointThem) {
-  SupervisedStackOptions options;
-  options.stack = scenario_suite_params();
-  const auto local = SupervisedStack::start(options);
-  const StackFile& stack = local->stack();
+  stack::SupervisedStackOptions options;
+  options.stack = stack::scenario_suite_params();
+  const auto local = stack::SupervisedStack::start(options);
+  const stack::StackFile& stack = local->stack();
 
   // The stack file says where servers must point to be behind the proxy, and which services the
   // servers the stack started reach through it.
-  for (const std::string& service : fault_proxy_targets()) {
+  for (const std::string& service : stack::fault_proxy_targets()) {
     if (service == "cognito") continue;  // the identity provider this stack does not use
     const std::string proxied = stack.service(service).url_for_servers;
     EXPECT_THAT(proxied, ::testing::StartsWith(service == "postgres" ? "postgresql://127.0.0.1:" : "http://127.0.0.1:"))
@@ -212,4 +212,4 @@ TEST(ExternalStack, FaultsReachOnlyServersBehindTheFaultProxyAndTheOthersAreSkip
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -18,7 +18,7 @@
 #include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/proc/service.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Status = reports::ScenarioResult::Status;
@@ -69,22 +69,22 @@ class ForeignServer : public ::testing::Test {
   // A stack of each test's own: the reference postgres-mcp's Vault sessions from an earlier run
   // would hide the first logins the suites look for.
   void SetUp() override {
-    SupervisedStackOptions options;
-    options.stack = scenario_suite_params();
-    local_ = SupervisedStack::start(options).release();
+    stack::SupervisedStackOptions options;
+    options.stack = stack::scenario_suite_params();
+    local_ = stack::SupervisedStack::start(options).release();
   }
   void TearDown() override {
     delete local_;
     local_ = nullptr;
   }
 
-  static const StackFile& local() { return local_->stack(); }
+  static const stack::StackFile& local() { return local_->stack(); }
 
   // foreign-mcp for `backend` with the stack's IdP, Vault and backend, and `defects`.
   static proc::StartedService start(const std::string& backend, const std::vector<std::string>& defects) {
     const std::string mcp_name = backend + "-mcp";
-    const ServiceEntry& reference = local().service(mcp_name);
-    const std::string limit = reference.mcp.rate_limit.value_or(RateLimit{}).to_string();  // "20/1000ms": the limit the suites need
+    const stack::ServiceEntry& reference = local().service(mcp_name);
+    const std::string limit = reference.mcp.rate_limit.value_or(stack::RateLimit{}).to_string();  // "20/1000ms": the limit the suites need
     const std::string backend_url = local().service(backend + "-api").url_for_servers;
     const std::string vault_url = local().service("vault").url_for_servers;
     if (backend_url.empty() || vault_url.empty()) throw std::runtime_error("the local stack has no fault proxy in front of " + backend + "-api and vault");
@@ -101,7 +101,7 @@ class ForeignServer : public ::testing::Test {
                   "--rate-limit", limit.substr(0, limit.find('/')),
                   "--rate-window-ms", limit.substr(limit.find('/') + 1, limit.size() - limit.find('/') - 3)};
     spawn.argv.insert(spawn.argv.end(), defects.begin(), defects.end());
-    spawn.env = {{"MCPH_CLIENT_SECRET", realm_client_secret(FixtureFiles::in(default_fixtures_dir()), mcp_name)}};
+    spawn.env = {{"MCPH_CLIENT_SECRET", fixtures::realm_client_secret(fixtures::FixtureFiles::in(fixtures::default_fixtures_dir()), mcp_name)}};
     return proc::start_service(spawn);
   }
 
@@ -111,14 +111,14 @@ class ForeignServer : public ::testing::Test {
   static std::vector<Outcome> run_against(const std::vector<std::string>& defects, const std::string& path = "/sse") {
     const auto jira = start("jira", defects);
     const auto github = start("github", defects);
-    StackFile external;
-    external.mode = StackMode::external;
+    stack::StackFile external;
+    external.mode = stack::StackMode::external;
     external.realm = local().realm;
     // foreign-mcp offers Jira's and GitHub's tools; postgres-mcp stays the reference server (its
     // steps in the suites are the reference's, and a finding on it would fail these tests).
     external.services = local().services;
     for (const auto& [name, url] : {std::pair{"jira-mcp", jira.url}, std::pair{"github-mcp", github.url}}) {
-      ServiceEntry service;  // what a user writes for a server of theirs: URL, profile, its limit
+      stack::ServiceEntry service;  // what a user writes for a server of theirs: URL, profile, its limit
       service.url = url + path;
       service.mcp.profile = "demo-python";
       service.mcp.scope = local().service(name).mcp.scope;  // the scope a token for it asks for
@@ -126,7 +126,7 @@ class ForeignServer : public ::testing::Test {
       service.mcp.behind_fault_proxy = {std::string(name) == "jira-mcp" ? "jira-api" : "github-api", "vault"};
       external.services[name] = service;
     }
-    ScenarioRunner runner(StackFile::parse(external.to_json(), "hand-written stack file"));
+    ScenarioRunner runner(stack::StackFile::parse(external.to_json(), "hand-written stack file"));
     return run_suites(runner, kSuites);
   }
 
@@ -151,11 +151,11 @@ class ForeignServer : public ::testing::Test {
     return outcomes;
   }
 
-  static SupervisedStack* local_;
+  static stack::SupervisedStack* local_;
 };
 
 
-SupervisedStack* ForeignServer::local_ = nullptr;
+stack::SupervisedStack* ForeignServer::local_ = nullptr;
 
 const std::string kJiraErrorScenario =
     "faults / the Jira backend answering 503 gives backend_error without its text, only the caller's credential sent, and recovery";
@@ -261,4 +261,4 @@ TEST_F(ForeignServer, AWrongPathMakesEveryScenarioThatCallsItInconclusive) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -21,7 +21,7 @@
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/proc/private_file.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 namespace fs = std::filesystem;
@@ -74,7 +74,7 @@ TEST(KeycloakAuthorizationServer, TheFamilyPassesButWhereKeycloakAnswersOtherwis
   if (!fs::exists(fs::path(stack_file).parent_path() / "agents" / "keycloak-clients.json")) {
     GTEST_SKIP() << "the stack has no service-account clients of the agents (no agent-bridge-mcp)";
   }
-  ScenarioRunner runner(StackFile::load(keycloak_stack_file(stack_file)));
+  ScenarioRunner runner(stack::StackFile::load(keycloak_stack_file(stack_file)));
   const auto suite = runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/authorization_server.yaml"));
   std::set<std::string> red;
   for (const auto& result : suite.scenarios) {
@@ -95,7 +95,7 @@ TEST(KeycloakAuthorizationServer, TheFamilyPassesButWhereKeycloakAnswersOtherwis
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);

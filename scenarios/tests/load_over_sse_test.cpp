@@ -10,7 +10,7 @@
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Status = reports::ScenarioResult::Status;
@@ -45,9 +45,9 @@ scenarios:
 TEST(LoadOverSse, UsersInterleavedOverHttpSseUseOnlyTheirOwnCredentials) {
   const char* stack_file = std::getenv("MCPH_STACK_FILE");
   ASSERT_TRUE(stack_file && *stack_file) << "MCPH_STACK_FILE is not set: run this through ctest (load_stack fixture)";
-  StackFile stack = StackFile::load(stack_file);
+  stack::StackFile stack = stack::StackFile::load(stack_file);
   for (const char* server : {"jira-mcp", "github-mcp", "postgres-mcp"}) {
-    ServiceEntry& entry = stack.services.at(server);
+    stack::ServiceEntry& entry = stack.services.at(server);
     entry.url = entry.url.substr(0, entry.url.rfind("/mcp")) + "/sse";
     entry.mcp.transport = "sse";
   }
@@ -61,4 +61,4 @@ TEST(LoadOverSse, UsersInterleavedOverHttpSseUseOnlyTheirOwnCredentials) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

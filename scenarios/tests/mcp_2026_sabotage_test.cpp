@@ -13,7 +13,7 @@
 #include "own_servers.h"
 #include "sabotage_verdicts.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 class Mcp2026Sabotage : public ::testing::Test {
@@ -21,7 +21,7 @@ class Mcp2026Sabotage : public ::testing::Test {
   void SetUp() override {
     const char* stack_file = std::getenv("MCPH_STACK_FILE");
     if (!stack_file) GTEST_SKIP() << "MCPH_STACK_FILE is not set: these tests run beside the shared stack";
-    stack_ = StackFile::load(stack_file);
+    stack_ = stack::StackFile::load(stack_file);
   }
 
   // mcp_2026.yaml against the stack with a jira-mcp of the test's own (taking the stack's
@@ -30,7 +30,7 @@ class Mcp2026Sabotage : public ::testing::Test {
     std::vector<std::string> argv = {"--audience", stack_.service("jira-mcp").url};
     if (!flag.empty()) argv.push_back(flag);
     const proc::StartedService own = start_own_server(stack_, "jira-mcp", ServerRoute::direct, argv);
-    StackFile stack = stack_;
+    stack::StackFile stack = stack_;
     stack.services["jira-mcp"].url = own.url + "/mcp";
     ScenarioRunner runner(stack);
     RedVerdicts expected{.flag = flag.empty() ? "(no switch)" : flag, .server = "jira-mcp"};
@@ -38,7 +38,7 @@ class Mcp2026Sabotage : public ::testing::Test {
     expect_red_exactly(run_suites(runner, {"mcp_2026"}), expected);
   }
 
-  StackFile stack_;
+  stack::StackFile stack_;
 };
 
 TEST_F(Mcp2026Sabotage, TheServerWithoutASwitchPassesEveryCase) { expect_red("", "", ""); }
@@ -86,4 +86,4 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<Switch>& info) { return info.param.name; });
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -14,7 +14,7 @@
 #include "mcph/harness/stack/supervised_stack.h"
 #include "modern_era_support.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 class ModernEraCognito : public ::testing::Test {
@@ -27,10 +27,10 @@ class ModernEraCognito : public ::testing::Test {
     stack_ = nullptr;
   }
 
-  static const StackFile& stack() { return stack_->stack(); }
+  static const stack::StackFile& stack() { return stack_->stack(); }
 
   // The Cognito family, then the cross-subject family's HTTP+SSE cases, against `target`.
-  static std::vector<Outcome> run_family_and_sse_cases(const StackFile& target) {
+  static std::vector<Outcome> run_family_and_sse_cases(const stack::StackFile& target) {
     ScenarioRunner runner(target);
     std::vector<Outcome> outcomes = run_suites(runner, {"cognito"});
     ScenarioFile sse_cases = scenario_family("cross_subject");
@@ -39,10 +39,10 @@ class ModernEraCognito : public ::testing::Test {
     return outcomes;
   }
 
-  static SupervisedStack* stack_;
+  static stack::SupervisedStack* stack_;
 };
 
-SupervisedStack* ModernEraCognito::stack_ = nullptr;
+stack::SupervisedStack* ModernEraCognito::stack_ = nullptr;
 
 const std::map<std::string, std::string> kSseCases = {
     {"cross_subject / POST /messages/ with another user's token, an unknown session_id or none reaches nobody's SSE "
@@ -72,7 +72,7 @@ TEST_F(ModernEraCognito, TheFamilyPassesAndTheSseCasesAreNotApplicable) {
 TEST_F(ModernEraCognito, AServerWithoutTheClientCheckIsStillFound) {
   const proc::StartedService own = start_own_server(stack(), "jira-mcp", ServerRoute::through_fault_proxy,
                                                     {"--protocol", "modern", "--no-client-check"});
-  StackFile target = stack();
+  stack::StackFile target = stack();
   target.services.at("jira-mcp").url = own.url + "/mcp";
   ScenarioRunner runner(target);
   expect_red_exactly(run_suites(runner, {"cognito"}),
@@ -84,4 +84,4 @@ TEST_F(ModernEraCognito, AServerWithoutTheClientCheckIsStillFound) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -23,7 +23,7 @@
 #include "mcph/http/url.h"
 #include "modern_era_support.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 const std::vector<std::string> kAgentFamilies = {"agent_identity", "transport_identity", "jwt_attacks_hs256",
@@ -48,21 +48,21 @@ std::unique_ptr<AgentStack> modern_agent_stack(std::string& missing, std::vector
   switches.insert(switches.begin(), {"--protocol", "modern"});
   try {
     return std::make_unique<AgentStack>(switches);
-  } catch (const NginxMissing& e) {
+  } catch (const stack::NginxMissing& e) {
     missing = e.what();
     return nullptr;
   }
 }
 
-StackFile modern_stack_file_of(const AgentStack& stack) {
-  StackFile file = StackFile::load(stack.stack_file());
+stack::StackFile modern_stack_file_of(const AgentStack& stack) {
+  stack::StackFile file = stack::StackFile::load(stack.stack_file());
   file.services.at("agent-bridge-mcp").mcp.protocol = "modern";
   return file;
 }
 
 // The status of a legacy initialize at the bridge, sent with agent-a's own API key.
 int legacy_initialize_status(const AgentStack& stack) {
-  const StackFile file = StackFile::load(stack.stack_file());
+  const stack::StackFile file = stack::StackFile::load(stack.stack_file());
   std::ifstream keys_file(stack.stack_file().parent_path() / "agents" / "api-keys.json");
   const std::string key = nlohmann::json::parse(keys_file).at("agent-a").get<std::string>();
   http::Client client(http::parse_url(file.service("agent-bridge-mcp").url).origin());
@@ -104,7 +104,7 @@ class ModernEraBesideTheStack : public ::testing::Test {
   void SetUp() override {
     const char* stack_file = std::getenv("MCPH_STACK_FILE");
     if (!stack_file) GTEST_SKIP() << "MCPH_STACK_FILE is not set: these tests run beside the shared stack";
-    stack_ = StackFile::load(stack_file);
+    stack_ = stack::StackFile::load(stack_file);
   }
 
   // `up` brings workload-mcp wherever scripts/bootstrap has run (OPA installed): a stack without
@@ -121,12 +121,12 @@ class ModernEraBesideTheStack : public ::testing::Test {
   // `switches`) configured as the stack's (its realm's keys and OPA through the fault proxy, its
   // rate limit), the users' servers of the modern era alone, and the shared bridge, which
   // serves both eras, spoken to in the modern one.
-  StackFile modern_workload_stack(const std::vector<std::string>& switches = {}) {
-    StackFile stack = with_modern_users_servers(stack_, ServerRoute::direct, own_);
-    ServiceEntry& entry = stack.services.at("workload-mcp");
-    const ServiceEntry& keycloak = stack_.service("keycloak");
-    const ServiceEntry& opa = stack_.service("opa");
-    const auto via_proxy = [](const ServiceEntry& service) {
+  stack::StackFile modern_workload_stack(const std::vector<std::string>& switches = {}) {
+    stack::StackFile stack = with_modern_users_servers(stack_, ServerRoute::direct, own_);
+    stack::ServiceEntry& entry = stack.services.at("workload-mcp");
+    const stack::ServiceEntry& keycloak = stack_.service("keycloak");
+    const stack::ServiceEntry& opa = stack_.service("opa");
+    const auto via_proxy = [](const stack::ServiceEntry& service) {
       return service.url_for_servers.empty() ? service.url : service.url_for_servers;
     };
     const std::string realm = "/realms/" + stack_.realm;
@@ -147,7 +147,7 @@ class ModernEraBesideTheStack : public ::testing::Test {
     return stack;
   }
 
-  StackFile stack_;
+  stack::StackFile stack_;
   std::vector<proc::StartedService> own_;
 };
 
@@ -178,7 +178,7 @@ TEST_F(ModernEraBesideTheStack, TheFaultsFamilyPasses) {
 // github-mcp waiting 10 s for Vault, past the 3 s its profile promises: the slow Vault's case
 // goes red on it over the modern era too.
 TEST_F(ModernEraBesideTheStack, AServerWaitingOnASlowVaultIsStillFound) {
-  StackFile stack = with_modern_users_servers(stack_, ServerRoute::through_fault_proxy, own_);
+  stack::StackFile stack = with_modern_users_servers(stack_, ServerRoute::through_fault_proxy, own_);
   own_.push_back(start_own_server(stack_, "github-mcp", ServerRoute::through_fault_proxy,
                                   {"--protocol", "modern", "--audience", stack_.service("github-mcp").url,
                                    "--vault-timeout-ms", "10000"}));
@@ -190,4 +190,4 @@ TEST_F(ModernEraBesideTheStack, AServerWaitingOnASlowVaultIsStillFound) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

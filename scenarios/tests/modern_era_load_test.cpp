@@ -28,7 +28,7 @@
 #include "mcph/proc/listen_overflows.h"
 #include "modern_era_support.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
@@ -37,7 +37,7 @@ using Status = reports::ScenarioResult::Status;
 // When calls failed: the stack's mock-vault's slowest answers by its own log (each line ends
 // with the time the request took it) and the end of each MCP server's log, so that a failure
 // says whether Vault was slow to answer or never saw the requests.
-std::string what_the_servers_logged(const StackFile& stack) {
+std::string what_the_servers_logged(const stack::StackFile& stack) {
   std::vector<std::pair<double, std::string>> answers;
   std::ifstream vault_log(stack.service("vault").log);
   for (std::string line; std::getline(vault_log, line);) {
@@ -62,10 +62,10 @@ std::string what_the_servers_logged(const StackFile& stack) {
 }
 
 TEST(ModernEraStackLoad, TheLoadFamilyPassesOnAStackBroughtUpInTheModernEra) {
-  SupervisedStackOptions options;
-  options.stack = scenario_suite_params();
+  stack::SupervisedStackOptions options;
+  options.stack = stack::scenario_suite_params();
   options.stack.protocol = "modern";
-  const std::unique_ptr<SupervisedStack> stack = SupervisedStack::start(options);
+  const std::unique_ptr<stack::SupervisedStack> stack = stack::SupervisedStack::start(options);
   for (const char* server : {"jira-mcp", "github-mcp", "postgres-mcp"}) {
     ASSERT_EQ(stack->stack().service(server).mcp.protocol, "modern") << server;
   }
@@ -103,10 +103,10 @@ class ModernEraLoad : public ::testing::Test {
   void SetUp() override {
     const char* stack_file = std::getenv("MCPH_STACK_FILE");
     if (!stack_file) GTEST_SKIP() << "MCPH_STACK_FILE is not set: these tests run on the load stack";
-    stack_ = StackFile::load(stack_file);
+    stack_ = stack::StackFile::load(stack_file);
   }
 
-  StackFile stack_;
+  stack::StackFile stack_;
   std::vector<proc::StartedService> own_;
 };
 
@@ -140,4 +140,4 @@ scenarios:
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -8,15 +8,15 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 using Status = reports::ScenarioResult::Status;
 
-StackFile with_modern_users_servers(const StackFile& stack, ServerRoute route, std::vector<proc::StartedService>& own,
+stack::StackFile with_modern_users_servers(const stack::StackFile& stack, ServerRoute route, std::vector<proc::StartedService>& own,
                                     const std::string& jira_audience, const std::vector<std::string>& jira_switches) {
-  StackFile modern = stack;
+  stack::StackFile modern = stack;
   for (const std::string& name : std::vector<std::string>{"jira-mcp", "github-mcp", "postgres-mcp"}) {
-    ServiceEntry& entry = modern.services.at(name);
+    stack::ServiceEntry& entry = modern.services.at(name);
     const std::string audience = name == "jira-mcp" && !jira_audience.empty() ? jira_audience : entry.url;
     std::vector<std::string> flags = {"--protocol", "modern", "--audience", audience};
     if (entry.mcp.rate_limit) {
@@ -87,4 +87,4 @@ void expect_documented_era_table(const std::vector<Outcome>& outcomes, const std
       << table;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

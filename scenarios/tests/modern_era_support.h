@@ -13,13 +13,13 @@
 #include "own_servers.h"
 #include "sabotage_verdicts.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // `stack` with jira-mcp, github-mcp and postgres-mcp replaced by servers of the modern era alone
 // kept in `own` (the stack's tokens for each, its rate limit), reaching the services by `route`:
 // through the fault proxy, each stays declared behind it as the stack's server is.
 // `jira_audience` replaces jira-mcp's audience; `jira_switches` are added to its command line.
-StackFile with_modern_users_servers(const StackFile& stack, ServerRoute route, std::vector<proc::StartedService>& own,
+stack::StackFile with_modern_users_servers(const stack::StackFile& stack, ServerRoute route, std::vector<proc::StartedService>& own,
                                     const std::string& jira_audience = "",
                                     const std::vector<std::string>& jira_switches = {});
 
@@ -37,4 +37,4 @@ void expect_found(const Outcome& outcome, const std::string& server, const std::
 // `outcomes` make, one per file of `suites`: its scenarios, those passed, those not applicable.
 void expect_documented_era_table(const std::vector<Outcome>& outcomes, const std::vector<std::string>& suites);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

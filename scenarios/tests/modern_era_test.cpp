@@ -15,7 +15,7 @@
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "modern_era_support.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 const std::vector<std::string> kFamilies = {"isolation",    "missing_credentials", "cross_subject", "token_expiry",
@@ -40,16 +40,16 @@ class ModernEra : public ::testing::Test {
   void SetUp() override {
     const char* stack_file = std::getenv("MCPH_STACK_FILE");
     if (!stack_file) GTEST_SKIP() << "MCPH_STACK_FILE is not set: these tests run beside the shared stack";
-    stack_ = StackFile::load(stack_file);
+    stack_ = stack::StackFile::load(stack_file);
   }
 
   // The stack with each reference MCP server replaced by one of the test's own serving the modern
   // era alone, reached directly; `jira_audience` replaces jira-mcp's.
-  StackFile modern_only_stack(const std::string& jira_audience = "") {
+  stack::StackFile modern_only_stack(const std::string& jira_audience = "") {
     return with_modern_users_servers(stack_, ServerRoute::direct, own_, jira_audience);
   }
 
-  StackFile stack_;
+  stack::StackFile stack_;
   std::vector<proc::StartedService> own_;
 };
 
@@ -70,4 +70,4 @@ TEST_F(ModernEra, AServerWithoutItsOwnAudienceIsStillFound) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

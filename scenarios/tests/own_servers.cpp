@@ -5,11 +5,11 @@
 #include "mcph/harness/stack/local_stack.h"
 #include "mcph/harness/fixtures/user_fixtures.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
-std::string address(const StackFile& stack, const std::string& service, ServerRoute route) {
-  const ServiceEntry& entry = stack.service(service);
+std::string address(const stack::StackFile& stack, const std::string& service, ServerRoute route) {
+  const stack::ServiceEntry& entry = stack.service(service);
   if (route == ServerRoute::direct) return entry.url;
   const std::string proxied = entry.url_for_servers;
   if (proxied.empty()) throw std::runtime_error("the stack file gives no url_for_servers for " + service);
@@ -28,16 +28,16 @@ std::pair<std::string, std::string> database_host_port(const std::string& url) {
 
 }  // namespace
 
-proc::StartedService start_own_server(const StackFile& stack, const std::string& name, ServerRoute route,
+proc::StartedService start_own_server(const stack::StackFile& stack, const std::string& name, ServerRoute route,
                                       std::vector<std::string> flags) {
   proc::SpawnOptions spawn;
   spawn.name = name + "-own";
-  spawn.argv = {service_binary(name), "--port", "0", "--vault-url", address(stack, "vault", route)};
+  spawn.argv = {stack::service_binary(name), "--port", "0", "--vault-url", address(stack, "vault", route)};
   // The provider's tokens and keys as the stack's own servers check them (through `route`).
-  const IdentityProvider& provider = stack.identity_provider();
-  IdentityProviderSite site = stack.identity_provider_site(default_fixtures_dir());
+  const idp::IdentityProvider& provider = stack.identity_provider();
+  idp::IdentityProviderSite site = stack.identity_provider_site(fixtures::default_fixtures_dir());
   site.url_for_servers = address(stack, provider.service(), route);
-  McpServerTrust trust = provider.mcp_server_trust(site, name);
+  idp::McpServerTrust trust = provider.mcp_server_trust(site, name);
   spawn.argv.insert(spawn.argv.end(), trust.flags.begin(), trust.flags.end());
   spawn.env = std::move(trust.env);
   if (name == "jira-mcp") {
@@ -54,12 +54,12 @@ proc::StartedService start_own_server(const StackFile& stack, const std::string&
   return proc::start_service(spawn);
 }
 
-std::unique_ptr<SupervisedStack> start_cognito_stack(const std::string& protocol) {
-  SupervisedStackOptions options;
-  options.stack.idp = IdentityProviderKind::cognito;
+std::unique_ptr<stack::SupervisedStack> start_cognito_stack(const std::string& protocol) {
+  stack::SupervisedStackOptions options;
+  options.stack.idp = idp::IdentityProviderKind::cognito;
   options.stack.generated_users = 2;
   options.stack.protocol = protocol;
-  return SupervisedStack::start(options);
+  return stack::SupervisedStack::start(options);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -26,7 +26,7 @@
 #include "mcph/http/server.h"
 #include "mcph/http/url.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 namespace fs = std::filesystem;
@@ -51,9 +51,9 @@ std::string read_file(const fs::path& path) {
 }
 
 // The probed entry as the stack-file parser reads the written file (comments and all).
-ServiceEntry probed_entry(const fs::path& file) {
-  const StackFile stack = StackFile::load(file);
-  EXPECT_EQ(stack.mode, StackMode::external);
+stack::ServiceEntry probed_entry(const fs::path& file) {
+  const stack::StackFile stack = stack::StackFile::load(file);
+  EXPECT_EQ(stack.mode, stack::StackMode::external);
   return stack.service("probed-mcp");
 }
 
@@ -69,17 +69,17 @@ std::string token_command(const fs::path& dir, const std::string& token) {
 class ProbeStack : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    SupervisedStackOptions options;
-    stack_ = SupervisedStack::start(options).release();
+    stack::SupervisedStackOptions options;
+    stack_ = stack::SupervisedStack::start(options).release();
   }
   static void TearDownTestSuite() {
     delete stack_;
     stack_ = nullptr;
   }
-  static const StackFile& stack() { return stack_->stack(); }
+  static const stack::StackFile& stack() { return stack_->stack(); }
   // agent-a's token from agent-bridge-mcp's own token endpoint (the client credentials grant).
   static std::string agent_token() {
-    const ClientCredentialsAuth& credentials = *stack().service("agent-bridge-mcp").mcp.auth->client_credentials;
+    const stack::ClientCredentialsAuth& credentials = *stack().service("agent-bridge-mcp").mcp.auth->client_credentials;
     fs::path clients_file = credentials.clients_file;
     if (clients_file.is_relative()) clients_file = stack_->stack_file().parent_path() / clients_file;
     const Json agent = Json::parse(read_file(clients_file)).at("agent-a");
@@ -94,9 +94,9 @@ class ProbeStack : public ::testing::Test {
     return Json::parse(response.body).at("access_token").get<std::string>();
   }
   proc::TempDir dir_{"probe-test"};
-  static SupervisedStack* stack_;
+  static stack::SupervisedStack* stack_;
 };
-SupervisedStack* ProbeStack::stack_ = nullptr;
+stack::SupervisedStack* ProbeStack::stack_ = nullptr;
 
 TEST(Probe, AnUnreachableUrlIsNotReachedAndWritesNothing) {
   proc::TempDir dir("probe-test");
@@ -162,7 +162,7 @@ TEST_F(ProbeStack, JiraMcpWithoutATokenShowsItsBearerChallenge) {
   EXPECT_THAT(result.output, HasSubstr("unknown (fill these in):"));
   EXPECT_THAT(result.output, HasSubstr("give a token with --token-command"));
   EXPECT_THAT(result.output, HasSubstr("nothing of family"));
-  const ServiceEntry entry = probed_entry(out);
+  const stack::ServiceEntry entry = probed_entry(out);
   EXPECT_EQ(entry.url, stack().service("jira-mcp").url);
   EXPECT_EQ(entry.mcp.transport, "");  // not told without a credential
   EXPECT_THAT(read_file(out), HasSubstr("// unknown: "));
@@ -172,7 +172,7 @@ TEST_F(ProbeStack, JiraMcpWithoutATokenShowsItsBearerChallenge) {
 }
 
 TEST_F(ProbeStack, JiraMcpWithAUsersTokenSpeaksStreamableHttpInBothErasAndNeverShowsTheToken) {
-  const std::string token = user_access_token(stack(), {}, "alice", "alice123");
+  const std::string token = stack::user_access_token(stack(), {}, "alice", "alice123");
   const auto out = dir_.path() / "jira.json";
   const auto result = probe({stack().service("jira-mcp").url, "--out", out.string(), "--token-command",
                              token_command(dir_.path(), token)});
@@ -183,7 +183,7 @@ TEST_F(ProbeStack, JiraMcpWithAUsersTokenSpeaksStreamableHttpInBothErasAndNeverS
   EXPECT_THAT(result.output, HasSubstr("get_issue"));
   EXPECT_THAT(result.output, Not(HasSubstr(token)));
   EXPECT_THAT(read_file(out), Not(HasSubstr(token)));
-  const ServiceEntry entry = probed_entry(out);
+  const stack::ServiceEntry entry = probed_entry(out);
   EXPECT_EQ(entry.mcp.transport, "streamable-http");
   EXPECT_EQ(entry.mcp.protocol, "dual");
   EXPECT_TRUE(entry.plays.empty()) << "jira's tools are no secret store";
@@ -192,7 +192,7 @@ TEST_F(ProbeStack, JiraMcpWithAUsersTokenSpeaksStreamableHttpInBothErasAndNeverS
 // The reference servers serve HTTP+SSE beside /mcp: GET /sse opens the stream. A POST there is
 // answered as Streamable HTTP too, which a client tries first.
 TEST_F(ProbeStack, JiraMcpsSseUrlServesBothTransports) {
-  const std::string token = user_access_token(stack(), {}, "alice", "alice123");
+  const std::string token = stack::user_access_token(stack(), {}, "alice", "alice123");
   const std::string mcp_url = stack().service("jira-mcp").url;
   const std::string sse_url = mcp_url.substr(0, mcp_url.rfind("/mcp")) + "/sse";
   const auto out = dir_.path() / "jira-sse.json";
@@ -205,13 +205,13 @@ TEST_F(ProbeStack, JiraMcpsSseUrlServesBothTransports) {
 }
 
 TEST_F(ProbeStack, AgentBridgeShowsItsAuthorizationServerAndItsToolsGuessed) {
-  const ServiceEntry& bridge = stack().service("agent-bridge-mcp");
+  const stack::ServiceEntry& bridge = stack().service("agent-bridge-mcp");
   ASSERT_TRUE(bridge.mcp.auth && bridge.mcp.auth->client_credentials);
   const auto out = dir_.path() / "bridge.json";
   const auto without = probe({bridge.url, "--out", out.string()});
   ASSERT_EQ(without.exit_code, 0) << without.output;
   EXPECT_THAT(without.output, HasSubstr("client_credentials"));
-  const ServiceEntry entry = probed_entry(out);
+  const stack::ServiceEntry entry = probed_entry(out);
   ASSERT_TRUE(entry.mcp.auth && entry.mcp.auth->client_credentials);
   EXPECT_EQ(entry.mcp.auth->client_credentials->token_url, bridge.mcp.auth->client_credentials->token_url);
   EXPECT_EQ(entry.mcp.auth->client_credentials->issuer, bridge.mcp.auth->client_credentials->issuer);
@@ -226,7 +226,7 @@ TEST_F(ProbeStack, AgentBridgeShowsItsAuthorizationServerAndItsToolsGuessed) {
   const std::string text = read_file(out);
   EXPECT_THAT(text, HasSubstr("// GUESS: tools (from the tools' names and input schemas alone): delete = kv.delete"));
   EXPECT_THAT(text, Not(HasSubstr(token)));
-  const ServiceEntry guessed = probed_entry(out);
+  const stack::ServiceEntry guessed = probed_entry(out);
   EXPECT_EQ(guessed.plays, "agent-bridge-mcp");
   EXPECT_EQ(guessed.mcp.transport, "streamable-http");
   EXPECT_EQ(Json::parse(guessed.mcp.tools),
@@ -237,7 +237,7 @@ TEST_F(ProbeStack, AgentBridgeShowsItsAuthorizationServerAndItsToolsGuessed) {
 }
 
 TEST_F(ProbeStack, WorkloadMcpAsksForDpopBoundTokens) {
-  const ServiceEntry* workload = stack().find_service("workload-mcp");
+  const stack::ServiceEntry* workload = stack().find_service("workload-mcp");
   if (!workload) GTEST_SKIP() << "this stack runs without workload-mcp (it needs OPA)";
   const auto out = dir_.path() / "workload.json";
   const auto result = probe({workload->url, "--out", out.string()});
@@ -265,7 +265,7 @@ TEST_F(ProbeStack, VaultBridgeGoOfTheCorpusChallengesAndPointsAtItsMetadata) {
   EXPECT_THAT(result.output, HasSubstr("protected-resource metadata (RFC 9728) at " + url.substr(0, url.find("/v1/mcp")) +
                                        "/.well-known/oauth-protected-resource/v1/mcp"));
   EXPECT_THAT(result.output, HasSubstr("auth: how its callers authenticate"));
-  const ServiceEntry entry = probed_entry(out);
+  const stack::ServiceEntry entry = probed_entry(out);
   EXPECT_EQ(entry.url, url);
   EXPECT_FALSE(entry.mcp.auth) << "it publishes no authorization server";
 }
@@ -276,7 +276,7 @@ TEST_F(ProbeStack, VaultBridgeGoOfTheCorpusChallengesAndPointsAtItsMetadata) {
 TEST_F(ProbeStack, VaultBridgeGoProbedAndFilledInPassesTheAgentIdentityFamily) {
   const corpus::CorpusServer server = corpus_server("vault-bridge-go");
   const corpus::CorpusRun run(server, "correct", stack(), MCPH_CORPUS_DIR);
-  const StackFile corpus_stack = run.stack_file();
+  const stack::StackFile corpus_stack = run.stack_file();
   const auto out = dir_.path() / "vault-bridge-go.json";
   const auto result = probe({corpus_stack.service("vault-bridge-go").url, "--out", out.string()});
   ASSERT_EQ(result.exit_code, 0) << result.output;
@@ -291,7 +291,7 @@ TEST_F(ProbeStack, VaultBridgeGoProbedAndFilledInPassesTheAgentIdentityFamily) {
   for (const char* key : {"plays", "auth", "tools", "secrets"}) entry[key] = known.at(key);  // the unknowns
   all["services"].erase("vault-bridge-go");
   all["services"]["probed-mcp"] = entry;
-  StackFile stack_file = StackFile::parse(all.dump(), "filled.json");
+  stack::StackFile stack_file = stack::StackFile::parse(all.dump(), "filled.json");
   stack_file.directory = corpus_stack.directory;  // where the corpus run keeps the agents' files
   ScenarioRunner runner(stack_file);
   const auto suite = runner.run(load_scenario_file(fs::path(MCPH_SCENARIOS_DIR) / "agent_identity.yaml"));
@@ -312,4 +312,4 @@ TEST_F(ProbeStack, VaultBridgeGoProbedAndFilledInPassesTheAgentIdentityFamily) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -18,7 +18,7 @@
 #include "mcph/vault/client.h"
 #include "own_servers.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
@@ -28,12 +28,12 @@ using Status = reports::ScenarioResult::Status;
 class Sabotage : public ::testing::Test {
  protected:
   void SetUp() override {
-    SupervisedStackOptions options;
-    options.stack = scenario_suite_params();
-    stack_ = SupervisedStack::start(options);
+    stack::SupervisedStackOptions options;
+    options.stack = stack::scenario_suite_params();
+    stack_ = stack::SupervisedStack::start(options);
   }
 
-  const StackFile& stack() const { return stack_->stack(); }
+  const stack::StackFile& stack() const { return stack_->stack(); }
 
   // A Vault call with the root token, as an operator (or a bad deployment script) would make.
   Json vault(const std::string& method, const std::string& path, const Json& body = nullptr) {
@@ -45,7 +45,7 @@ class Sabotage : public ::testing::Test {
 
   std::vector<reports::SuiteResult> run(const std::vector<std::string>& suites) { return run_on(stack(), suites); }
 
-  static std::vector<reports::SuiteResult> run_on(const StackFile& target, const std::vector<std::string>& suites) {
+  static std::vector<reports::SuiteResult> run_on(const stack::StackFile& target, const std::vector<std::string>& suites) {
     ScenarioRunner runner(target);
     std::vector<reports::SuiteResult> results;
     for (const auto& suite : suites) {
@@ -106,7 +106,7 @@ class Sabotage : public ::testing::Test {
   // copy of the stack file in which jira-mcp is that one: a server started the wrong way.
   struct OwnServer {
     proc::StartedService service;
-    StackFile stack;
+    stack::StackFile stack;
   };
   OwnServer own_jira_mcp(std::vector<std::string> flags) const { return own_server("jira-mcp", std::move(flags)); }
   OwnServer own_server(const std::string& name, std::vector<std::string> flags) const {
@@ -115,7 +115,7 @@ class Sabotage : public ::testing::Test {
     return own;
   }
 
-  std::unique_ptr<SupervisedStack> stack_;
+  std::unique_ptr<stack::SupervisedStack> stack_;
 };
 
 TEST_F(Sabotage, UntouchedStackPassesTheSuitesTheSabotagesBreak) {
@@ -234,7 +234,7 @@ TEST_F(Sabotage, ServerWithoutTheTokenTypeCheckIsCaughtByJwtAttacks) {
 TEST_F(Sabotage, TokenPassthroughIsCaughtByJwtAttacksAndNothingElse) {
   auto own = own_jira_mcp({"--audience", stack().service("jira-mcp").url, "--vault-login", "passthrough"});
   own.stack.services["jira-mcp"].mcp.vault_login = "caller_token";
-  fit_vault_to_target_profiles(own.stack, {}, {});
+  stack::fit_vault_to_target_profiles(own.stack, {}, {});
   EXPECT_EQ(vault("GET", "auth/jwt/role/user")["data"]["bound_audiences"], (Json{"vault", "mcp-client"}));
 
   const auto results = run_on(own.stack, {"isolation", "missing_credentials", "jwt_attacks"});
@@ -254,7 +254,7 @@ TEST_F(Sabotage, TokenPassthroughIsCaughtByJwtAttacksAndNothingElse) {
   }
 
   // A stack file of servers that exchange their tokens puts the role back.
-  fit_vault_to_target_profiles(stack(), {}, {});
+  stack::fit_vault_to_target_profiles(stack(), {}, {});
   EXPECT_EQ(vault("GET", "auth/jwt/role/user")["data"]["bound_audiences"], (Json{"vault"}));
 }
 
@@ -304,7 +304,7 @@ TEST_F(Sabotage, AServerThatRoutesAnEncodedSlashIsCaughtByProtocol) {
 // (q) a jira-mcp whose rate limit counts HTTP requests: a batch of 25 calls, beyond its limit of
 // 20 a second, runs whole. rate_limit's batch case finds it there, and only there.
 TEST_F(Sabotage, AServerChargingABatchAsOneCallIsCaughtByRateLimit) {
-  const RateLimit& limit = *stack().service("jira-mcp").mcp.rate_limit;
+  const stack::RateLimit& limit = *stack().service("jira-mcp").mcp.rate_limit;
   const auto own = own_jira_mcp({"--audience", stack().service("jira-mcp").url, "--rate-limit",
                                  std::to_string(limit.requests), "--rate-window-ms",
                                  std::to_string(limit.window.count()), "--unsafe-uncharged-batches"});
@@ -327,7 +327,7 @@ TEST_F(Sabotage, SseServersTrustingTheStreamAreCaughtByCrossSubject) {
       "POST /messages/ with another user's token, an unknown session_id or none reaches nobody's SSE stream";
   constexpr const char* kTokenOnEveryPost =
       "POST /messages/ is refused without a valid token of its own, though the SSE stream's was valid";
-  const auto run_sse_cases = [](const StackFile& target) {
+  const auto run_sse_cases = [](const stack::StackFile& target) {
     ScenarioFile file = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/cross_subject.yaml");
     std::erase_if(file.scenarios, [](const Scenario& scenario) { return scenario.transport != "sse"; });
     EXPECT_EQ(file.scenarios.size(), 2u);
@@ -373,8 +373,8 @@ TEST_F(Sabotage, AServerThatIgnoresToolScopesIsCaughtByJwtAttacks) {
 // (l) a realm whose access tokens live an hour: a server that checks tokens locally acts for a
 // disabled user or a signed-out session for up to that hour, past the 300 s the scenarios accept.
 TEST_F(Sabotage, HourLongTokensAreCaughtByTheBoundOnSignedOutTokens) {
-  const ServiceEntry& keycloak = stack().service("keycloak");
-  KeycloakAdmin(keycloak.url, keycloak.idp.user(), keycloak.idp.password()).update_realm(stack().realm, {{"accessTokenLifespan", 3600}});
+  const stack::ServiceEntry& keycloak = stack().service("keycloak");
+  provision::KeycloakAdmin(keycloak.url, keycloak.idp.user(), keycloak.idp.password()).update_realm(stack().realm, {{"accessTokenLifespan", 3600}});
   const std::vector<std::string> bounded = {
       "a disabled user's token is accepted by a server holding a session for the user, until its exp",
       "a signed-out session's token is accepted by a server holding a session for the user, until its exp"};
@@ -411,7 +411,7 @@ scenarios:
 )", "load_sabotage.yaml");
 }
 
-reports::ScenarioResult run_small_load(const StackFile& target) {
+reports::ScenarioResult run_small_load(const stack::StackFile& target) {
   ScenarioRunner runner(target);
   const auto suite = runner.run(small_load());
   return suite.scenarios.at(0);
@@ -456,4 +456,4 @@ TEST_F(Sabotage, AServerWithoutItsRateLimitIsCaughtByTheLoadsProbe) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 using Status = reports::ScenarioResult::Status;
 
@@ -71,4 +71,4 @@ void expect_red_exactly(const std::vector<Outcome>& outcomes, const RedVerdicts&
   for (const auto& [scenario, property] : expected.red) EXPECT_TRUE(seen.contains(scenario)) << "no scenario " << scenario;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -11,7 +11,7 @@
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct Outcome {
   std::string suite, scenario;
@@ -50,4 +50,4 @@ struct RedVerdicts {
 // server; every other scenario passes (or ends as `undecided` allows).
 void expect_red_exactly(const std::vector<Outcome>& outcomes, const RedVerdicts& expected);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -15,22 +15,22 @@
 
 namespace {
 
-using mcph::harness::ScenarioFile;
+using mcph::harness::scenario::ScenarioFile;
 
-mcph::harness::ScenarioRunner& runner() {
-  static std::unique_ptr<mcph::harness::ScenarioRunner> shared = [] {
+mcph::harness::scenario::ScenarioRunner& runner() {
+  static std::unique_ptr<mcph::harness::scenario::ScenarioRunner> shared = [] {
     const char* stack_file = std::getenv("MCPH_STACK_FILE");
     if (!stack_file || !*stack_file) {
       throw std::runtime_error(
           "MCPH_STACK_FILE is not set: run these tests through ctest (its scenario_stack fixture brings a stack "
           "up), or start one with `mcp-harness up` and point MCPH_STACK_FILE at its stack.json");
     }
-    mcph::harness::RunnerOptions options;
+    mcph::harness::scenario::RunnerOptions options;
     if (const char* traces = std::getenv("MCPH_TRACE_DIR"); traces && *traces) options.trace_dir = traces;
-    auto stack = mcph::harness::StackFile::load(stack_file);
+    auto stack = mcph::harness::stack::StackFile::load(stack_file);
     // ctest runs each scenario in a process of its own, several at a time: they pace together.
-    options.pacing_dir = mcph::harness::pacing_dir_for(stack, stack_file);
-    return std::make_unique<mcph::harness::ScenarioRunner>(std::move(stack), options);
+    options.pacing_dir = mcph::harness::scenario::pacing_dir_for(stack, stack_file);
+    return std::make_unique<mcph::harness::scenario::ScenarioRunner>(std::move(stack), options);
   }();
   return *shared;
 }
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   mcph::contract::skip_all_when_the_stack_file_is_missing();
   std::vector<ScenarioFile> loaded;
   try {
-    loaded = mcph::harness::load_scenario_dir(MCPH_SCENARIOS_DIR);
+    loaded = mcph::harness::scenario::load_scenario_dir(MCPH_SCENARIOS_DIR);
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
     return 2;
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   for (auto& each : loaded) {
     const auto file = std::make_shared<const ScenarioFile>(std::move(each));
     for (const auto& scenario : file->scenarios) {
-      ::testing::RegisterTest(mcph::harness::identifier(file->suite).c_str(), mcph::harness::identifier(scenario.name).c_str(), nullptr, nullptr,
+      ::testing::RegisterTest(mcph::harness::scenario::identifier(file->suite).c_str(), mcph::harness::scenario::identifier(scenario.name).c_str(), nullptr, nullptr,
                               file->path.c_str(), scenario.where.line,
                               [file, name = scenario.name]() -> ::testing::Test* { return new ScenarioTest(file, name); });
     }

@@ -17,7 +17,7 @@
 #include "mcph/proc/temp_dir.h"
 #include "own_servers.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
@@ -74,7 +74,7 @@ class ShardedLoad : public ::testing::Test {
     const char* file = std::getenv("MCPH_STACK_FILE");
     if (!file) GTEST_SKIP() << "MCPH_STACK_FILE names no stack (ctest sets it: the load_stack fixture)";
     stack_file_ = file;
-    stack_ = StackFile::load(stack_file_);
+    stack_ = stack::StackFile::load(stack_file_);
   }
 
   std::filesystem::path write(const std::string& name, const std::string& text) {
@@ -129,7 +129,7 @@ class ShardedLoad : public ::testing::Test {
 
   proc::TempDir dir_{"mcph-shard"};
   std::string stack_file_;
-  StackFile stack_;
+  stack::StackFile stack_;
 };
 
 TEST_F(ShardedLoad, ThreeWorkersGiveTheVerdictOfOneProcessOverTheSameUsers) {
@@ -180,11 +180,11 @@ struct LeakyJira {
   std::string stack_file;
 };
 
-LeakyJira leaky_jira(const StackFile& stack, const std::filesystem::path& dir) {
+LeakyJira leaky_jira(const stack::StackFile& stack, const std::filesystem::path& dir) {
   LeakyJira leaky{start_own_server(stack, "jira-mcp", ServerRoute::direct,
                                    {"--audience", stack.service("jira-mcp").url, "--unsafe-credential-cache-key-chars", "7"}),
                   (dir / "leaky-stack.json").string()};
-  StackFile copy = stack;
+  stack::StackFile copy = stack;
   copy.services["jira-mcp"].url = leaky.service.url + "/mcp";
   copy.save(leaky.stack_file);
   return leaky;
@@ -240,4 +240,4 @@ TEST_F(ShardedLoad, ShardsThatDoNotMakeOneRunAreRefused) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -17,7 +17,7 @@
 #include "own_servers.h"
 #include "sabotage_verdicts.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 class UsersDpopSabotage : public ::testing::Test {
@@ -25,7 +25,7 @@ class UsersDpopSabotage : public ::testing::Test {
   void SetUp() override {
     const char* stack_file = std::getenv("MCPH_STACK_FILE");
     if (!stack_file) GTEST_SKIP() << "MCPH_STACK_FILE is not set: these tests run beside the shared stack";
-    stack_ = StackFile::load(stack_file);
+    stack_ = stack::StackFile::load(stack_file);
   }
 
   // dpop_users.yaml against the stack with a jira-mcp of the test's own, taking the stack's
@@ -35,7 +35,7 @@ class UsersDpopSabotage : public ::testing::Test {
     std::vector<std::string> argv = {"--audience", stack_.service("jira-mcp").url};
     argv.insert(argv.end(), flags.begin(), flags.end());
     const proc::StartedService own = start_own_server(stack_, "jira-mcp", ServerRoute::direct, argv);
-    StackFile stack = stack_;
+    stack::StackFile stack = stack_;
     stack.services["jira-mcp"].url = own.url + "/mcp";
     ScenarioRunner runner(stack);
     // The stack's github-mcp and postgres-mcp allow alice 20 calls a second, and each run calls
@@ -50,7 +50,7 @@ class UsersDpopSabotage : public ::testing::Test {
   }
 
   static constexpr std::chrono::milliseconds kRateWindow{1100};
-  StackFile stack_;
+  stack::StackFile stack_;
 };
 
 TEST_F(UsersDpopSabotage, TheServerWithoutASwitchPassesEveryCase) { expect_red({}, {}); }
@@ -91,4 +91,4 @@ INSTANTIATE_TEST_SUITE_P(EachSwitch, UsersDpopSabotageOfProofChecks, ::testing::
                          [](const ::testing::TestParamInfo<DpopProofSwitch>& info) { return info.param.name; });
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -24,7 +24,7 @@
 #include "mcph/proc/service.h"
 #include "mcph/proc/temp_dir.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Status = reports::ScenarioResult::Status;
@@ -34,7 +34,7 @@ class WorkloadSabotage : public ::testing::Test {
   void SetUp() override {
     const char* stack_file = std::getenv("MCPH_STACK_FILE");
     if (!stack_file) GTEST_SKIP() << "MCPH_STACK_FILE is not set: these tests run beside the shared stack";
-    stack_ = StackFile::load(stack_file);
+    stack_ = stack::StackFile::load(stack_file);
     // `up` always brings workload-mcp where scripts/bootstrap has run: a stack without it is a
     // machine set up wrong, not a reason to pass these tests by skipping them.
     if (!stack_.services.count("workload-mcp")) {
@@ -49,8 +49,8 @@ class WorkloadSabotage : public ::testing::Test {
   // workload-mcp with `flags`, configured as the stack's own (its OPA through the fault proxy),
   // or asking the OPA at `opa_url`.
   proc::StartedService start_server(const std::vector<std::string>& flags, const std::string& opa_url = {}) const {
-    const ServiceEntry& keycloak = stack_.service("keycloak");
-    const ServiceEntry& opa = stack_.service("opa");
+    const stack::ServiceEntry& keycloak = stack_.service("keycloak");
+    const stack::ServiceEntry& opa = stack_.service("opa");
     const std::string realm = keycloak.url + "/realms/" + stack_.realm;
     proc::SpawnOptions spawn;
     spawn.name = "workload-mcp";
@@ -65,7 +65,7 @@ class WorkloadSabotage : public ::testing::Test {
   // (an MCP server) at `server_url`, and its OPA at `opa_url`, when given.
   std::vector<Outcome> run_family(const std::string& suite, const std::string& service, const std::string& server_url,
                                   const std::string& opa_url = {}, const std::vector<std::string>& only = {}) const {
-    StackFile stack = stack_;
+    stack::StackFile stack = stack_;
     stack.services[service].url = server_url + "/mcp";
     if (!opa_url.empty()) stack.services["opa"].url = opa_url;
     ScenarioRunner runner(stack);
@@ -83,7 +83,7 @@ class WorkloadSabotage : public ::testing::Test {
     ready.announces = false;
     ready.url = "http://127.0.0.1:" + std::to_string(port);
     ready.health = proc::HealthProbe{"GET /health", [](const std::string& base) {
-                                       return http_get_failure(base + "/health", std::chrono::seconds(2));
+                                       return stack::http_get_failure(base + "/health", std::chrono::seconds(2));
                                      }};
     return proc::start_service(spawn, ready);
   }
@@ -107,7 +107,7 @@ class WorkloadSabotage : public ::testing::Test {
     expect_red_exactly(outcomes, expected);
   }
 
-  StackFile stack_;
+  stack::StackFile stack_;
 };
 
 TEST_F(WorkloadSabotage, ABoundTokenWithoutAProofIsFound) {
@@ -127,7 +127,7 @@ TEST_F(WorkloadSabotage, TheBridgeTakingABoundTokenAsBearerIsFound) {
   if (!stack_.services.count("agent-bridge-mcp")) GTEST_SKIP() << "the shared stack has no agent-bridge-mcp";
   const std::filesystem::path agents = stack_.directory / "agents";  // what `up` provisioned the stack's bridge with
   const std::string realm = stack_.service("keycloak").url + "/realms/" + stack_.realm;
-  const ServiceEntry& vault = stack_.service("vault");
+  const stack::ServiceEntry& vault = stack_.service("vault");
   proc::SpawnOptions spawn;
   spawn.name = "agent-bridge-mcp";
   spawn.argv = {MCPH_AGENT_BRIDGE, "--port", "0",
@@ -251,8 +251,8 @@ TEST_F(WorkloadSabotage, APolicyInputWithoutTheSpiffeIdIsFound) {
 TEST_F(WorkloadSabotage, APolicyThatDidNotLoadPassesNothing) {
   std::filesystem::path opa;
   try {
-    opa = find_opa();
-  } catch (const RealTierMissing& e) {
+    opa = stack::find_opa();
+  } catch (const stack::RealTierMissing& e) {
     GTEST_SKIP() << e.what();
   }
   const proc::TempDir dir("policyless-opa");
@@ -279,8 +279,8 @@ TEST_F(WorkloadSabotage, APolicyThatDidNotLoadPassesNothing) {
 TEST_F(WorkloadSabotage, AnAgentPromotedByThePolicysDataIsFound) {
   std::filesystem::path opa;
   try {
-    opa = find_opa();
-  } catch (const RealTierMissing& e) {
+    opa = stack::find_opa();
+  } catch (const stack::RealTierMissing& e) {
     GTEST_SKIP() << e.what();
   }
   const proc::TempDir dir("promoting-opa");
@@ -322,4 +322,4 @@ TEST_F(WorkloadSabotage, AnAgentPromotedByThePolicysDataIsFound) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

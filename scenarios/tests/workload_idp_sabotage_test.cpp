@@ -12,7 +12,7 @@
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "workload_idp_stack.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Status = reports::ScenarioResult::Status;
@@ -90,4 +90,4 @@ TEST(KeycloakSvidSabotage, ARemovedBundleKeyStillTrustedIsFound) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -11,7 +11,7 @@
 
 #include "mcph/harness/stack/stack_file.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 class WorkloadIdpStack {
  public:
@@ -21,11 +21,11 @@ class WorkloadIdpStack {
   WorkloadIdpStack(const WorkloadIdpStack&) = delete;
   WorkloadIdpStack& operator=(const WorkloadIdpStack&) = delete;
 
-  const StackFile& stack() const;
+  const stack::StackFile& stack() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

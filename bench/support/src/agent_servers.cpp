@@ -15,7 +15,7 @@ namespace {
 constexpr const char* kBridgeAgent = "agent-a";
 constexpr const char* kWorkloadAgent = "trusted-agent";
 
-std::string api_key_of(const harness::ServiceEntry& entry, const std::string& agent) {
+std::string api_key_of(const harness::stack::ServiceEntry& entry, const std::string& agent) {
   if (!entry.mcp.auth || !entry.mcp.auth->api_key) throw std::runtime_error("the stack file names no API keys for the bridge");
   std::ifstream in(entry.mcp.auth->api_key->keys_file);
   const nlohmann::json keys = nlohmann::json::parse(in, nullptr, false);
@@ -36,13 +36,13 @@ const std::vector<McpServer>& agent_servers() {
 }
 
 mcp::Client agent_client_for(BenchStack& stack, const McpServer& server) {
-  const harness::ServiceEntry& entry = stack.stack().service(server.service);
+  const harness::stack::ServiceEntry& entry = stack.stack().service(server.service);
   mcp::Client client(entry.url);
   if (server.service == "agent-bridge-mcp") {
     const std::string key = api_key_of(entry, kBridgeAgent);
     client.set_header(entry.mcp.auth->api_key->header, key);
   } else {
-    auto bound = std::make_shared<harness::BoundToken>(harness::WorkloadClient(stack.stack()).bound_token(kWorkloadAgent));
+    auto bound = std::make_shared<harness::scenario::BoundToken>(harness::scenario::WorkloadClient(stack.stack()).bound_token(kWorkloadAgent));
     client.set_header("Authorization", "DPoP " + bound->access_token);
     client.set_request_headers([bound](std::string_view method, const std::string& url) {
       jose::DpopProofRequest proof;

@@ -23,11 +23,11 @@ std::shared_ptr<BenchStack> BenchStack::from_file(std::string label, const std::
   std::shared_ptr<BenchStack> stack(new BenchStack());
   stack->label_ = std::move(label);
   stack->origin_ = path;
-  stack->file_ = harness::StackFile::load(path);
+  stack->file_ = harness::stack::StackFile::load(path);
   return stack;
 }
 
-std::shared_ptr<BenchStack> BenchStack::local(harness::StackParams options, std::string label) {
+std::shared_ptr<BenchStack> BenchStack::local(harness::stack::StackParams options, std::string label) {
   std::shared_ptr<BenchStack> stack(new BenchStack());
   stack->label_ = std::move(label);
   stack->origin_ = "local";
@@ -37,11 +37,11 @@ std::shared_ptr<BenchStack> BenchStack::local(harness::StackParams options, std:
 
 BenchStack::~BenchStack() { down(); }
 
-const harness::StackFile& BenchStack::stack() {
+const harness::stack::StackFile& BenchStack::stack() {
   if (!file_) {
-    harness::SupervisedStackOptions options;
+    harness::stack::SupervisedStackOptions options;
     options.stack = local_options_;
-    local_ = harness::SupervisedStack::start(std::move(options));
+    local_ = harness::stack::SupervisedStack::start(std::move(options));
     file_ = local_->stack();
   }
   return *file_;
@@ -55,7 +55,7 @@ std::string BenchStack::realm_url() {
 std::string BenchStack::access_token(const Identities& who, const std::string& username, const std::string& password) {
   try {
     // For every MCP server of the stack (each takes only its own audience).
-    const harness::UserSignIn user{username, password, who.client_id, who.client_secret, harness::mcp_scopes(stack())};
+    const harness::idp::UserSignIn user{username, password, who.client_id, who.client_secret, harness::stack::mcp_scopes(stack())};
     return stack().identity_provider().sign_in(stack().identity_provider_site(), user).tokens.access_token;
   } catch (const oidc::OidcError& e) {
     throw std::runtime_error("stack " + label_ + ": the IdP refused a token for " + username + " (" + e.error() + ")");
@@ -68,7 +68,7 @@ void BenchStack::down() {
 }
 
 std::vector<std::shared_ptr<BenchStack>> stacks_from_flags(const std::vector<std::string>& values,
-                                                           const harness::StackParams& local) {
+                                                           const harness::stack::StackParams& local) {
   std::vector<std::shared_ptr<BenchStack>> stacks;
   if (values.empty()) {
     stacks.push_back(BenchStack::local(local));

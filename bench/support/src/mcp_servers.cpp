@@ -17,7 +17,7 @@ const std::vector<McpServer>& mcp_servers() {
 }
 
 Endpoint endpoint_of(BenchStack& stack, const std::string& service, bool legacy_sse) {
-  const harness::ServiceEntry& entry = stack.stack().service(service);
+  const harness::stack::ServiceEntry& entry = stack.stack().service(service);
   Endpoint endpoint{entry.url, mcp::parse_transport(entry.mcp.transport.empty() ? "streamable-http" : entry.mcp.transport)};
   if (legacy_sse && endpoint.transport == mcp::Transport::streamable_http) {
     const auto path = endpoint.url.rfind("/mcp");
@@ -57,7 +57,7 @@ void require_generated_users(const Identities& who, int needed) {
 }
 
 std::string generated_user_token(BenchStack& stack, const Identities& who, int index) {
-  const harness::UserFixture user = harness::generated_user(index);
+  const harness::fixtures::UserFixture user = harness::fixtures::generated_user(index);
   return stack.access_token(who, user.username, user.password);
 }
 

@@ -8,7 +8,7 @@
 
 namespace mcph::harness::cli {
 
-reports::SuiteResult check_configuration(const StackFile& stack, const std::filesystem::path& fixtures_dir) {
+reports::SuiteResult check_configuration(const stack::StackFile& stack, const std::filesystem::path& fixtures_dir) {
   using Status = reports::ScenarioResult::Status;
   reports::SuiteResult suite;
   suite.name = "stack_configuration";
@@ -20,7 +20,7 @@ reports::SuiteResult check_configuration(const StackFile& stack, const std::file
                        "with what `mcp-harness up` provisions; nothing is written.";
   const auto started = sync::SteadyClock::now();
   try {
-    const ConfigurationCheck check = check_stack_configuration(stack, fixtures_dir);
+    const stack::ConfigurationCheck check = stack::check_stack_configuration(stack, fixtures_dir);
     if (!check.not_checked.empty()) {
       result.status = Status::skipped;
       result.message = "not checked: " + check.not_checked;

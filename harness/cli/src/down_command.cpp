@@ -26,15 +26,15 @@ namespace {
 namespace fs = std::filesystem;
 
 // "name (pid N)" of each process of the stack file that is alive now.
-std::vector<std::string> living_processes(const StackFile& stack) {
+std::vector<std::string> living_processes(const stack::StackFile& stack) {
   std::vector<std::string> living;
   const std::uint64_t not_before = stack.supervisor ? stack.supervisor->start_ticks : 0;
-  if (stack.supervisor && process_is(stack.supervisor->pid, stack.supervisor->start_ticks)) {
+  if (stack.supervisor && stack::process_is(stack.supervisor->pid, stack.supervisor->start_ticks)) {
     living.push_back("supervisor (pid " + std::to_string(stack.supervisor->pid) + ")");
   }
   for (const auto& [name, service] : stack.services) {
     if (service.pid <= 0) continue;
-    const bool alive = stack.supervisor ? service_process_alive(service.pid, not_before) : process_alive(service.pid);
+    const bool alive = stack.supervisor ? stack::service_process_alive(service.pid, not_before) : stack::process_alive(service.pid);
     if (alive) living.push_back(name + " (pid " + std::to_string(service.pid) + ")");
   }
   return living;
@@ -52,8 +52,8 @@ int stop_starting(const std::string& program, const fs::path& run_dir, int pid, 
   std::fflush(stdout);
   // It lets the lock go a moment before it exits: the wait is for both (the process by its start
   // time, so that its pid taken by another process meanwhile is not waited for).
-  const std::uint64_t start_ticks = process_start_ticks(pid).value_or(0);
-  const auto running = [&] { return supervisor_running_in(run_dir) || (start_ticks != 0 && process_is(pid, start_ticks)); };
+  const std::uint64_t start_ticks = stack::process_start_ticks(pid).value_or(0);
+  const auto running = [&] { return stack::supervisor_running_in(run_dir) || (start_ticks != 0 && stack::process_is(pid, start_ticks)); };
   if (::kill(pid, SIGTERM) != 0 && errno != ESRCH) {
     std::fprintf(stderr, "%s: cannot signal the supervisor (pid %d): %s\n", program.c_str(), pid, std::strerror(errno));
     return 1;
@@ -83,19 +83,19 @@ int stop_starting(const std::string& program, const fs::path& run_dir, int pid, 
 // Stops the stack of the stack file `path`; returns the exit code.
 int stop(const std::string& program, const fs::path& path, int grace) {
   if (!fs::exists(path)) {
-    if (const auto pid = supervisor_pid_in(path.parent_path())) return stop_starting(program, path.parent_path(), *pid, grace);
+    if (const auto pid = stack::supervisor_pid_in(path.parent_path())) return stop_starting(program, path.parent_path(), *pid, grace);
     std::printf("no stack file at %s: nothing to stop\n", path.c_str());
     return 0;
   }
-  std::unique_ptr<SupervisedStack> stack;
+  std::unique_ptr<stack::SupervisedStack> stack;
   try {
-    stack = SupervisedStack::attach(path);
+    stack = stack::SupervisedStack::attach(path);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
     return 1;
   }
-  const StackFile& file = stack->stack();
-  if (file.mode == StackMode::external) {
+  const stack::StackFile& file = stack->stack();
+  if (file.mode == stack::StackMode::external) {
     std::printf("%s describes an external stack, which mcp-harness does not run: nothing stopped, file kept\n",
                 path.c_str());
     return 0;
@@ -119,7 +119,7 @@ int stop(const std::string& program, const fs::path& path, int grace) {
     std::printf("stopping the stack in %s (supervisor pid %d)\n", stack->run_dir().c_str(), file.supervisor->pid);
     std::fflush(stdout);
   }
-  const StopReport report = stack->stop(std::chrono::seconds(grace));
+  const stack::StopReport report = stack->stop(std::chrono::seconds(grace));
   if (report.forced) {
     std::printf("the supervisor did not stop within %d s: SIGKILLed it and what was left of the stack\n", grace);
   }
@@ -132,7 +132,7 @@ int stop(const std::string& program, const fs::path& path, int grace) {
   if (fs::exists(path)) {
     // stop() leaves a stack file that no longer names this supervisor: a newer stack's.
     try {
-      const StackFile current = StackFile::load(path);
+      const stack::StackFile current = stack::StackFile::load(path);
       if (current.supervisor && current.supervisor->pid == file.supervisor->pid &&
           current.supervisor->start_ticks == file.supervisor->start_ticks) {
         fs::remove(path, ignored);
@@ -148,7 +148,7 @@ int stop(const std::string& program, const fs::path& path, int grace) {
 // Removes the stack's data after the stop (down --purge); returns the exit code.
 int purge(const std::string& program, const fs::path& run_dir) {
   try {
-    const std::vector<std::string> removed = purge_run_dir(run_dir);
+    const std::vector<std::string> removed = stack::purge_run_dir(run_dir);
     if (removed.empty()) {
       std::printf("purge: no stack data in %s\n", run_dir.c_str());
     } else {

@@ -13,7 +13,7 @@ std::string families_not_applicable(const reports::RunReport& report, const Sele
   for (const std::string& family : families) {
     std::vector<std::string> reasons;
     bool any = false, all_skipped = true;
-    for (const ScenarioFile& file : selection.files) {
+    for (const scenario::ScenarioFile& file : selection.files) {
       if (!of_family(file, family)) continue;
       for (const auto& suite : report.suites) {
         if (suite.name != file.suite) continue;
@@ -33,15 +33,15 @@ std::string families_not_applicable(const reports::RunReport& report, const Sele
   return out;
 }
 
-std::string families_not_applicable(const StackFile& stack, const Selection& selection) {
-  const ScenarioRunner runner(stack);
+std::string families_not_applicable(const stack::StackFile& stack, const Selection& selection) {
+  const scenario::ScenarioRunner runner(stack);
   reports::RunReport report;
   std::vector<std::string> families;
-  for (const ScenarioFile& file : selection.files) {
+  for (const scenario::ScenarioFile& file : selection.files) {
     if (std::find(families.begin(), families.end(), file.family) == families.end()) families.push_back(file.family);
     reports::SuiteResult suite;
     suite.name = file.suite;
-    for (const Scenario& scenario : file.scenarios) {
+    for (const scenario::Scenario& scenario : file.scenarios) {
       reports::ScenarioResult result;
       result.name = scenario.name;
       // Skipped either way, for nothing ran: a reason that is not "not applicable: …" is one that applies.

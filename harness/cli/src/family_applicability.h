@@ -19,6 +19,6 @@ std::string families_not_applicable(const reports::RunReport& report, const Sele
 
 // The same line for every family of `selection` of which nothing would apply to `stack`, judged
 // as run judges it before a scenario runs (ScenarioRunner::not_applicable), without running any.
-std::string families_not_applicable(const StackFile& stack, const Selection& selection);
+std::string families_not_applicable(const stack::StackFile& stack, const Selection& selection);
 
 }  // namespace mcph::harness::cli

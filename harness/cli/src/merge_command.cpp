@@ -51,10 +51,10 @@ int merge_command(int argc, char** argv) {
   }
   std::vector<std::filesystem::path> dirs(flags.positional().begin(), flags.positional().end());
 
-  MergedRun merged;
+  scenario::MergedRun merged;
   try {
-    merged = merge_shard_results(dirs);
-  } catch (const ShardMergeError& e) {
+    merged = scenario::merge_shard_results(dirs);
+  } catch (const scenario::ShardMergeError& e) {
     std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
     return 3;
   }

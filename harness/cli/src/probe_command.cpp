@@ -51,7 +51,7 @@ int probe_command(int argc, char** argv) {
     return 2;
   }
   const std::string url = flags.positional().front();
-  ProbeOptions options;
+  scenario::ProbeOptions options;
   options.timeout = std::chrono::milliseconds(flags.get_int("timeout-ms"));
   if (options.timeout.count() <= 0) {
     std::fprintf(stderr, "%s: --timeout-ms must be a positive number of milliseconds\n", program.c_str());
@@ -60,15 +60,15 @@ int probe_command(int argc, char** argv) {
   if (!flags.get("token-command").empty()) {
     try {
       // The token is only ever sent to the probed server, never printed, logged or written.
-      options.token = run_token_command("probe", text::words(flags.get("token-command")));
+      options.token = idp::run_token_command("probe", text::words(flags.get("token-command")));
     } catch (const std::runtime_error& e) {
       std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
       return 2;
     }
   }
-  ProbeFacts facts;
+  scenario::ProbeFacts facts;
   try {
-    facts = probe_target(url, options);
+    facts = scenario::probe_target(url, options);
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "%s: %s: %s\n", program.c_str(), url.c_str(), e.what());
     return 2;
@@ -82,7 +82,7 @@ int probe_command(int argc, char** argv) {
   const ProbedStack written = probed_stack_file(facts, flags.get("name"));
   std::string not_applicable;
   try {
-    const StackFile stack = StackFile::parse(written.text, flags.get("out"));
+    const stack::StackFile stack = stack::StackFile::parse(written.text, flags.get("out"));
     not_applicable = families_not_applicable(stack, select_scenarios({}, {}, {}));
     proc::write_private_file(flags.get("out"), written.text);
   } catch (const std::exception& e) {

@@ -21,7 +21,7 @@ bool has(const std::vector<std::string>& list, const std::string& item) {
 // The authorization server on the server's own origin whose token endpoint grants client
 // credentials: the agent design's, which issues its agents' tokens itself. An identity provider
 // elsewhere (Keycloak grants that too) says nothing of whether the callers are agents or users.
-const ProbedAuthorizationServer* own_client_credentials_server(const ProbeFacts& facts) {
+const scenario::ProbedAuthorizationServer* own_client_credentials_server(const scenario::ProbeFacts& facts) {
   for (const auto& server : facts.authorization_servers) {
     if (server.token_endpoint.empty() || !has(server.grant_types, "client_credentials")) continue;
     if (http::parse_url(server.issuer).origin() == http::parse_url(facts.url).origin()) return &server;
@@ -29,8 +29,8 @@ const ProbedAuthorizationServer* own_client_credentials_server(const ProbeFacts&
   return nullptr;
 }
 
-Json auth_of(const ProbeFacts& facts, std::vector<std::string>& unknowns) {
-  const ProbedAuthorizationServer* server = own_client_credentials_server(facts);
+Json auth_of(const scenario::ProbeFacts& facts, std::vector<std::string>& unknowns) {
+  const scenario::ProbedAuthorizationServer* server = own_client_credentials_server(facts);
   if (!server) {
     std::string issuers;
     for (const auto& other : facts.authorization_servers) issuers += (issuers.empty() ? "" : ", ") + other.issuer;
@@ -58,7 +58,7 @@ std::string one_line(std::string text) {
 
 }  // namespace
 
-ProbedStack probed_stack_file(const ProbeFacts& facts, const std::string& name) {
+ProbedStack probed_stack_file(const scenario::ProbeFacts& facts, const std::string& name) {
   ProbedStack out;
   out.unknowns = facts.unknowns;
   Json entry = {{"url", facts.url}};

@@ -16,6 +16,6 @@ struct ProbedStack {
 };
 
 // `name`: the entry's name in the file.
-ProbedStack probed_stack_file(const ProbeFacts& facts, const std::string& name);
+ProbedStack probed_stack_file(const scenario::ProbeFacts& facts, const std::string& name);
 
 }  // namespace mcph::harness::cli

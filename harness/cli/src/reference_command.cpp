@@ -34,7 +34,7 @@ void usage(const char* program) {
 int families(const std::string& scenarios, const std::string& page, const char* program) {
   std::string table;
   try {
-    table = family_table(load_scenario_dir(scenarios.empty() ? data_dir(DataDir::scenarios) : std::filesystem::path(scenarios)));
+    table = scenario::family_table(scenario::load_scenario_dir(scenarios.empty() ? fixtures::data_dir(fixtures::DataDir::scenarios) : std::filesystem::path(scenarios)));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: %s\n", program, e.what());
     return 1;
@@ -43,14 +43,14 @@ int families(const std::string& scenarios, const std::string& page, const char* 
     std::fwrite(table.data(), 1, table.size(), stdout);
     return 0;
   }
-  const auto document = read_text_file(page);
+  const auto document = fixtures::read_text_file(page);
   if (!document) {
     std::fprintf(stderr, "%s: cannot read %s\n", program, page.c_str());
     return 1;
   }
   std::string updated;
   try {
-    updated = with_family_table(*document, table);
+    updated = scenario::with_family_table(*document, table);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: %s: %s\n", program, page.c_str(), e.what());
     return 1;
@@ -93,7 +93,7 @@ int reference_command(int argc, char** argv) {
     return 2;
   }
   if (want_families) return families(scenarios, page, argv[0]);
-  const std::string reference = scenario_reference();
+  const std::string reference = scenario::scenario_reference();
   std::fwrite(reference.data(), 1, reference.size(), stdout);
   return 0;
 }

@@ -47,14 +47,14 @@ int replay_command(int argc, char** argv) {
   }
   try {
     StackForRun target = stack_for_run(flags, program);
-    RunnerOptions options;
+    scenario::RunnerOptions options;
     options.fixtures_dir = flags.get("fixtures");
-    options.pacing_dir = pacing_dir_for(target.stack, target.stack_file);
+    options.pacing_dir = scenario::pacing_dir_for(target.stack, target.stack_file);
     options.progress = [](const std::string& line) {
       std::printf("%s\n", line.c_str());
       std::fflush(stdout);
     };
-    const ReplayResult result = replay_trace(traces.front(), target.stack, options, seed);
+    const scenario::ReplayResult result = scenario::replay_trace(traces.front(), target.stack, options, seed);
     if (!flags.get("trace-out").empty()) std::ofstream(flags.get("trace-out")) << result.trace << "\n";
     if (target.owned) target.owned->stop();
     if (!result.recorded_seed && !seed) {

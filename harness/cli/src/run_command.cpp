@@ -40,7 +40,7 @@ void stop_after_this_scenario_on_ctrl_c() {
 
 void list(const Selection& selection) {
   for (std::size_t i = 0; i < selection.files.size(); ++i) {
-    const ScenarioFile& file = selection.files[i];
+    const scenario::ScenarioFile& file = selection.files[i];
     std::printf("%s  (family %s, suite %s)\n", file.path.c_str(), file.family.c_str(), file.suite.c_str());
     for (const auto& name : selection.only[i]) std::printf("  %s\n", name.c_str());
   }
@@ -101,11 +101,11 @@ int run_command(int argc, char** argv) {
     return 2;
   }
 
-  Shard shard;
+  scenario::Shard shard;
   try {
     if (!flags.get("shard").empty()) {
-      shard = parse_shard(flags.get("shard"));
-    } else if (const auto from_job = shard_from_environment()) {
+      shard = scenario::parse_shard(flags.get("shard"));
+    } else if (const auto from_job = scenario::shard_from_environment()) {
       shard = *from_job;
     }
   } catch (const std::invalid_argument& e) {
@@ -169,7 +169,7 @@ int run_command(int argc, char** argv) {
     report.stack_mode = to_string(target.stack.mode);
     report.stack_idp = identity_provider_of(target.stack);
     report.stack_file = target.stack_file;
-    RunnerOptions options;
+    scenario::RunnerOptions options;
     options.fixtures_dir = flags.get("fixtures");
     options.trace_dir = flags.get("traces");
     options.progress = [colour](const std::string& line) {
@@ -177,7 +177,7 @@ int run_command(int argc, char** argv) {
       std::fflush(stdout);
     };
     options.stop_requested = [] { return g_interrupted != 0; };
-    options.pacing_dir = pacing_dir_for(target.stack, target.stack_file);
+    options.pacing_dir = scenario::pacing_dir_for(target.stack, target.stack_file);
     options.shard = shard;
     options.seed = seed;
     options.shuffle = shuffle;
@@ -199,9 +199,9 @@ int run_command(int argc, char** argv) {
       options.progress("[stack_configuration] " + checked.name + ": " + reports::to_string(checked.status) +
                        (checked.message.empty() ? "" : " — " + checked.message));
     }
-    ScenarioRunner runner(target.stack, options);  // the stack as provisioned: its generated users
-    for (const std::size_t i : file_order(selection.files.size(), seed, shuffle)) {
-      const ScenarioFile& file = selection.files[i];
+    scenario::ScenarioRunner runner(target.stack, options);  // the stack as provisioned: its generated users
+    for (const std::size_t i : scenario::file_order(selection.files.size(), seed, shuffle)) {
+      const scenario::ScenarioFile& file = selection.files[i];
       std::printf("== %s (%s): %zu scenarios\n", file.path.c_str(), file.family.c_str(), selection.only[i].size());
       std::fflush(stdout);
       // No --scenario: the whole file (one trace per file, whatever its number of scenarios).
@@ -221,7 +221,7 @@ int run_command(int argc, char** argv) {
     use_baseline(report, baseline, flags);
     write_report_files(report, flags);
     if (!flags.get("shard-out").empty()) {
-      write_shard_result(flags.get("shard-out"), shard, report, selection.files, load_records);
+      scenario::write_shard_result(flags.get("shard-out"), shard, report, selection.files, load_records);
       std::printf("shard %d/%d: what this worker saw is in %s (for mcp-harness merge)\n", shard.index, shard.count,
                   flags.get("shard-out").c_str());
     }

@@ -17,7 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scenarios_dir() { return data_dir(DataDir::scenarios); }
+fs::path scenarios_dir() { return fixtures::data_dir(fixtures::DataDir::scenarios); }
 
 std::string lowered(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -34,21 +34,21 @@ std::string normalized(std::string name) {
 std::vector<std::string> default_files() {
   std::vector<std::string> files;
   try {
-    for (const auto& path : scenario_files_in(scenarios_dir())) files.push_back(path.string());
-  } catch (const ScenarioError& e) {
+    for (const auto& path : scenario::scenario_files_in(scenarios_dir())) files.push_back(path.string());
+  } catch (const scenario::ScenarioError& e) {
     throw SelectionError(e.what());
   }
   return files;
 }
 
-ScenarioFile load(const std::string& path) {
+scenario::ScenarioFile load(const std::string& path) {
   std::error_code error;
   const auto status = fs::status(path, error);
   if (!fs::exists(status)) throw SelectionError(path + ": no such file");
   if (fs::is_directory(status)) throw SelectionError(path + ": is a directory, not a scenario file");
   try {
-    return load_scenario_file(path);
-  } catch (const ScenarioError& e) {
+    return scenario::load_scenario_file(path);
+  } catch (const scenario::ScenarioError& e) {
     throw SelectionError(e.what());
   }
 }
@@ -61,7 +61,7 @@ std::size_t Selection::scenario_count() const {
   return count;
 }
 
-bool of_family(const ScenarioFile& file, const std::string& family) {
+bool of_family(const scenario::ScenarioFile& file, const std::string& family) {
   return normalized(file.family) == normalized(family) || normalized(file.suite) == normalized(family);
 }
 
@@ -74,14 +74,14 @@ bool scenario_matches(const std::string& pattern, const std::string& name) {
 
 Selection select_scenarios(const std::vector<std::string>& files, const std::vector<std::string>& families,
                            const std::vector<std::string>& patterns) {
-  std::vector<ScenarioFile> loaded;
+  std::vector<scenario::ScenarioFile> loaded;
   for (const auto& path : files.empty() ? default_files() : files) loaded.push_back(load(path));
 
   if (!families.empty()) {
     std::set<std::string> wanted;
     for (const auto& family : families) wanted.insert(normalized(family));
     std::set<std::string> known, matched;
-    std::erase_if(loaded, [&](const ScenarioFile& file) {
+    std::erase_if(loaded, [&](const scenario::ScenarioFile& file) {
       known.insert(file.suite);
       for (const auto& name : {normalized(file.family), normalized(file.suite)}) {
         if (wanted.count(name)) {

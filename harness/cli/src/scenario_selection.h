@@ -12,7 +12,7 @@
 namespace mcph::harness::cli {
 
 struct Selection {
-  std::vector<ScenarioFile> files;             // the files with at least one selected scenario
+  std::vector<scenario::ScenarioFile> files;             // the files with at least one selected scenario
   std::vector<std::vector<std::string>> only;  // per file: the selected names (all of them when no pattern)
   std::size_t scenario_count() const;
 };
@@ -28,7 +28,7 @@ Selection select_scenarios(const std::vector<std::string>& files, const std::vec
 
 // True when `file` is of `family` as --family names it: its family or its suite, in any case,
 // with '-', '_' and ' ' alike.
-bool of_family(const ScenarioFile& file, const std::string& family);
+bool of_family(const scenario::ScenarioFile& file, const std::string& family);
 
 // True when `name` is selected by `pattern` (the rule above).
 bool scenario_matches(const std::string& pattern, const std::string& name);

@@ -22,12 +22,12 @@ void add_run_stack_flags(mcph::cli::Flags& flags) {
                "configuration for the target profiles of its stack file), changing nothing that exists; without it nothing "
                "is written to such a stack. Either way `run` reports every difference from the fixtures as a failure");
   // An own stack gets the scenario suites' profile (the generated users and the rate limit they need).
-  declare_stack_flags(flags, scenario_suite_params());
+  stack::declare_stack_flags(flags, stack::scenario_suite_params());
 }
 
 std::optional<std::string> run_stack_flags_error(const mcph::cli::Flags& flags) {
   try {
-    (void)stack_params_from(flags);
+    (void)stack::stack_params_from(flags);
     return std::nullopt;
   } catch (const std::invalid_argument& e) {
     return std::string(e.what());
@@ -38,22 +38,22 @@ StackForRun stack_for_run(const mcph::cli::Flags& flags, const std::string& prog
   StackForRun out;
   const bool named = !flags.get("stack").empty() || !flags.get("run-dir").empty();
   const fs::path file = stack_file_from(flags, program);
-  if (named || (supervisor_running_in(file.parent_path()) && fs::exists(file))) {
-    out.stack = StackFile::load(file);
+  if (named || (stack::supervisor_running_in(file.parent_path()) && fs::exists(file))) {
+    out.stack = stack::StackFile::load(file);
     out.stack_file = file.string();
     std::printf("stack: %s (%s mode)\n", file.c_str(), to_string(out.stack.mode));
     std::fflush(stdout);
     return out;
   }
-  SupervisedStackOptions options;
-  options.stack = stack_params_from(flags);  // std::invalid_argument: a usage error
+  stack::SupervisedStackOptions options;
+  options.stack = stack::stack_params_from(flags);  // std::invalid_argument: a usage error
   options.stack.generated_users = std::max(options.stack.generated_users, generated_users);
   std::printf("stack: starting a %s stack for this run (no --stack given, none running in %s)\n",
               to_string(options.stack.mode), kDefaultRunDir);
   std::fflush(stdout);
   options.harness_binary = this_binary();
   options.progress = [print = stack_progress(flags.on("verbose"))](const std::string& line) { print("  " + line); };
-  out.owned = SupervisedStack::start(options);
+  out.owned = stack::SupervisedStack::start(options);
   out.stack = out.owned->stack();
   out.stack_file = out.owned->stack_file().string();
   return out;
@@ -69,7 +69,7 @@ int generated_users_to_provision(const StackForRun& target, int users_needed) {
   const int has = target.stack.generated_users.value_or(0);
   if (users_needed <= has) return has;
   if (!target.stack.generated_users || target.stack_file.empty() ||
-      !fs::exists(backend_secrets_file(fs::path(target.stack_file).parent_path()))) {
+      !fs::exists(fixtures::backend_secrets_file(fs::path(target.stack_file).parent_path()))) {
     std::printf("stack: not adding generated users: the stack file is not one `mcp-harness up` wrote, so its backends' "
                 "credentials are not the harness's to extend\n");
     return has;
@@ -83,8 +83,8 @@ int generated_users_to_provision(const StackForRun& target, int users_needed) {
 // replaced, never written in place, and they read it again when it changes.
 void record_generated_users(StackForRun& target, const fs::path& fixtures_dir, int users) {
   const fs::path stack_file = target.stack_file;
-  write_backend_secrets(stack_file.parent_path(), fixtures_dir, users);
-  StackFile saved = StackFile::load(stack_file);
+  fixtures::write_backend_secrets(stack_file.parent_path(), fixtures_dir, users);
+  stack::StackFile saved = stack::StackFile::load(stack_file);
   saved.generated_users = users;
   saved.save(stack_file);
   target.stack.generated_users = users;
@@ -98,12 +98,12 @@ void provision_what_is_missing(StackForRun& target, const mcph::cli::Flags& flag
   if (target.owned || !flags.on("provision")) return;
   std::printf("stack: creating what it lacks of the fixtures' configuration, changing nothing (--provision)\n");
   std::fflush(stdout);
-  const fs::path fixtures_dir = stack_params_from(flags).fixtures_dir;
-  ProvisionOptions options = provision_options_for(target.stack, fixtures_dir);
+  const fs::path fixtures_dir = stack::stack_params_from(flags).fixtures_dir;
+  provision::ProvisionOptions options = stack::provision_options_for(target.stack, fixtures_dir);
   options.generated_users = generated_users_to_provision(target, users_needed);
   options.progress = stack_progress(flags.on("verbose"));
   options.only_missing = true;
-  const int created = provision_stack(target.stack, options).changes;
+  const int created = stack::provision_stack(target.stack, options).changes;
   if (options.generated_users > target.stack.generated_users.value_or(0)) {
     record_generated_users(target, fixtures_dir, options.generated_users);
   }

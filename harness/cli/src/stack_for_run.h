@@ -14,9 +14,9 @@
 namespace mcph::harness::cli {
 
 struct StackForRun {
-  StackFile stack;
+  stack::StackFile stack;
   std::string stack_file;                  // where it was read from ("" for an own stack's temp dir)
-  std::unique_ptr<SupervisedStack> owned;  // set when this command started it
+  std::unique_ptr<stack::SupervisedStack> owned;  // set when this command started it
 };
 
 // Declares --stack, --run-dir and the stack flags of an own stack (--mode, --users, ...).

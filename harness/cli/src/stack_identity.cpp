@@ -2,7 +2,7 @@
 
 namespace mcph::harness::cli {
 
-std::string identity_provider_of(const StackFile& stack) {
+std::string identity_provider_of(const stack::StackFile& stack) {
   return stack.find_service(stack.identity_provider().service()) ? to_string(stack.idp) : "";
 }
 

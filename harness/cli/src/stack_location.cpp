@@ -13,7 +13,7 @@ void add_stack_flags(mcph::cli::Flags& flags) {
                                   kDefaultRunDir + "]");
 }
 
-std::string this_binary() { return running_executable().string(); }
+std::string this_binary() { return fixtures::running_executable().string(); }
 
 std::filesystem::path stack_file_from(const mcph::cli::Flags& flags, const std::string& program) {
   const std::string& stack = flags.get("stack");

@@ -18,9 +18,9 @@ namespace mcph::harness::cli {
 namespace {
 
 // The service table's order first, then any other service a hand-written file names.
-std::vector<std::string> service_order(const StackFile& stack) {
+std::vector<std::string> service_order(const stack::StackFile& stack) {
   std::vector<std::string> order;
-  for (const auto& row : service_table()) {
+  for (const auto& row : stack::service_table()) {
     if (stack.services.count(row.name)) order.push_back(row.name);
   }
   for (const auto& [name, service] : stack.services) {
@@ -58,9 +58,9 @@ int status_command(int argc, char** argv) {
     std::printf("no stack file at %s: no stack is up there (start one with 'mcp-harness up')\n", path.c_str());
     return 1;
   }
-  StackFile stack;
+  stack::StackFile stack;
   try {
-    stack = StackFile::load(path);
+    stack = stack::StackFile::load(path);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
     return 1;
@@ -69,24 +69,24 @@ int status_command(int argc, char** argv) {
   std::printf("stack %s (mode %s, realm %s)\n", path.c_str(), to_string(stack.mode), stack.realm.c_str());
   std::vector<std::string> down;
   if (stack.supervisor) {
-    const bool alive = process_is(stack.supervisor->pid, stack.supervisor->start_ticks);
+    const bool alive = stack::process_is(stack.supervisor->pid, stack.supervisor->start_ticks);
     std::printf("  %s pid %-7d %s\n", padded("supervisor", 13).c_str(), stack.supervisor->pid,
                 alive ? "alive" : "GONE");
     if (!alive) down.emplace_back("supervisor");
   }
   const std::uint64_t not_before = stack.supervisor ? stack.supervisor->start_ticks : 0;
   for (const auto& name : service_order(stack)) {
-    const ServiceEntry& service = stack.services.at(name);
+    const stack::ServiceEntry& service = stack.services.at(name);
     std::string process;
     bool up = true;
     if (service.pid > 0) {
-      const bool alive = stack.supervisor ? service_process_alive(service.pid, not_before) : process_alive(service.pid);
+      const bool alive = stack.supervisor ? stack::service_process_alive(service.pid, not_before) : stack::process_alive(service.pid);
       process = "pid " + padded(std::to_string(service.pid), 7) + " " + (alive ? "alive" : "GONE ");
       up = alive;
     } else {
       process = padded("", 17);
     }
-    const Health health = check_health(name, service, stack.realm, std::chrono::milliseconds(timeout_ms));
+    const stack::Health health = stack::check_health(name, service, stack.realm, std::chrono::milliseconds(timeout_ms));
     up = up && health.ok;
     if (!up) down.push_back(name);
     std::printf("  %s %s %s %s  %s: %s\n", padded(name, 13).c_str(),

@@ -19,11 +19,11 @@ int supervise_command(int argc, char** argv) {
       .toggle("remove-run-dir", "remove --run-dir at the end (it is a temporary directory)")
       .option("log", "", "where this process's output goes, recorded in the stack file")
       .option("ttl", "0", "seconds after which the stack stops by itself (0 = never)");
-  declare_stack_flags(flags, StackParams{});
+  stack::declare_stack_flags(flags, stack::StackParams{});
   flags.parse(argc, argv);
-  SupervisorOptions options;
+  stack::SupervisorOptions options;
   try {
-    options.stack = stack_params_from(flags);
+    options.stack = stack::stack_params_from(flags);
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
     return 2;
@@ -36,7 +36,7 @@ int supervise_command(int argc, char** argv) {
     std::fprintf(stderr, "%s: --ttl must not be negative\n", program.c_str());
     return 2;
   }
-  return run_supervisor(options);
+  return stack::run_supervisor(options);
 }
 
 }  // namespace mcph::harness::cli

@@ -29,9 +29,9 @@ int bad_flag(const std::string& program, const std::string& message) {
 
 // "keycloak http://127.0.0.1:…, vault …": each service behind the fault proxy and the address
 // the stack file gives the servers for it (url_for_servers); "" without a fault proxy.
-std::string fault_proxy_addresses(const StackFile& stack) {
+std::string fault_proxy_addresses(const stack::StackFile& stack) {
   std::string listed;
-  for (const std::string& name : fault_proxy_targets()) {
+  for (const std::string& name : stack::fault_proxy_targets()) {
     const auto it = stack.services.find(name);
     if (it == stack.services.end() || it->second.url_for_servers.empty()) continue;
     listed += (listed.empty() ? "" : ", ") + name + " " + secrets::mask_url_password(it->second.url_for_servers);
@@ -56,11 +56,11 @@ int up_command(int argc, char** argv) {
       .option("ttl", "0", "seconds after which the supervisor stops the stack by itself (0 = never)")
       .toggle("verbose", "show every item provisioned (else a line that counts them)");
   // The scenario suites' profile by default, so that `up` then `run` runs every scenario file.
-  declare_stack_flags(flags, scenario_suite_params());
+  stack::declare_stack_flags(flags, stack::scenario_suite_params());
   flags.parse(argc, argv);
-  StackParams params;
+  stack::StackParams params;
   try {
-    params = stack_params_from(flags);
+    params = stack::stack_params_from(flags);
   } catch (const std::invalid_argument& e) {
     return bad_flag(program, e.what());
   }
@@ -69,10 +69,10 @@ int up_command(int argc, char** argv) {
   if (flags.get("run-dir").empty()) return bad_flag(program, "--run-dir must not be empty");
 
   const fs::path run_dir = fs::absolute(flags.get("run-dir"));
-  if (supervisor_running_in(run_dir)) {
+  if (stack::supervisor_running_in(run_dir)) {
     std::string who;
     try {
-      const StackFile running = StackFile::load(run_dir / "stack.json");
+      const stack::StackFile running = stack::StackFile::load(run_dir / "stack.json");
       if (running.supervisor) who = " (supervisor pid " + std::to_string(running.supervisor->pid) + ")";
     } catch (const std::exception&) {
       // Still starting, or unreadable: the lock alone says a supervisor runs there.
@@ -84,11 +84,11 @@ int up_command(int argc, char** argv) {
     return 1;
   }
 
-  SupervisedStackOptions options;
+  stack::SupervisedStackOptions options;
   options.stack = params;
   options.stack.run_dir = run_dir;
   options.ttl = std::chrono::seconds(ttl);
-  options.lifetime = StackLifetime::detached;
+  options.lifetime = stack::StackLifetime::detached;
   options.harness_binary = this_binary();  // our own binary runs the supervisor, wherever installed
   options.progress = stack_progress(flags.on("verbose"));
   // Ctrl-C (or SIGTERM/SIGHUP) while the stack starts: the detached supervisor would run on
@@ -103,7 +103,7 @@ int up_command(int argc, char** argv) {
               (run_dir / "supervisor.log").c_str());
   std::fflush(stdout);
   try {
-    const auto stack = SupervisedStack::start(options);
+    const auto stack = stack::SupervisedStack::start(options);
     std::printf("stack file: %s\n", stack->stack_file().c_str());
     if (const std::string addresses = fault_proxy_addresses(stack->stack()); !addresses.empty()) {
       std::printf("to put your own MCP servers behind the fault proxy, point them at: %s\n", addresses.c_str());
@@ -112,7 +112,7 @@ int up_command(int argc, char** argv) {
     std::printf("supervisor pid %d runs the stack until 'mcp-harness down --run-dir %s'%s\n",
                 static_cast<int>(stack->supervisor_pid()), run_dir.c_str(), until.c_str());
     return 0;
-  } catch (const StartCancelled& e) {
+  } catch (const stack::StartCancelled& e) {
     std::fprintf(stderr, "%s: interrupted: %s\n", program.c_str(), e.what());
     return 130;
   } catch (const std::exception& e) {

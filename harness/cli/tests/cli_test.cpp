@@ -16,7 +16,7 @@
 #include "mcph/proc/poll_until.h"
 #include "mcph/proc/temp_dir.h"
 
-namespace mcph::harness {
+namespace mcph::harness::cli {
 namespace {
 
 namespace fs = std::filesystem;
@@ -53,7 +53,7 @@ struct StackCleanup {
   fs::path stack_file;
   ~StackCleanup() {
     try {
-      if (fs::exists(stack_file)) SupervisedStack::attach(stack_file)->stop();
+      if (fs::exists(stack_file)) stack::SupervisedStack::attach(stack_file)->stop();
     } catch (...) {
     }
   }
@@ -137,7 +137,7 @@ TEST(CliTest, UpStatusDownLeaveNothingRunning) {
   // Provisioning's items only with --verbose: a line counts them.
   EXPECT_THAT(up.output, HasSubstr("provisioned; --verbose lists them)"));
   EXPECT_THAT(up.output, Not(HasSubstr("+ user alice")));
-  const StackFile stack = StackFile::load(stack_file);
+  const stack::StackFile stack = stack::StackFile::load(stack_file);
   ASSERT_TRUE(stack.supervisor.has_value());
   EXPECT_FALSE(stack.supervisor->removes_run_dir);
   // Vault's root token, the admin's password and the users' credentials: their owner's alone.
@@ -152,7 +152,7 @@ TEST(CliTest, UpStatusDownLeaveNothingRunning) {
   }
   EXPECT_EQ(stack.supervisor->log, (run_dir / "supervisor.log").string());
   EXPECT_EQ(::getsid(stack.supervisor->pid), stack.supervisor->pid);  // detached: a session of its own
-  EXPECT_TRUE(process_alive(stack.supervisor->pid));  // it outlived `up`
+  EXPECT_TRUE(stack::process_alive(stack.supervisor->pid));  // it outlived `up`
   // Where a user's own servers must point to be behind the fault proxy, in one line.
   EXPECT_THAT(up.output, HasSubstr("to put your own MCP servers behind the fault proxy, point them at: postgres "
                                    "postgresql://127.0.0.1:"));
@@ -166,7 +166,7 @@ TEST(CliTest, UpStatusDownLeaveNothingRunning) {
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_THAT(again.output, HasSubstr("a stack is already running in " + run_dir.string()));
   EXPECT_THAT(again.output, HasSubstr("supervisor pid " + std::to_string(stack.supervisor->pid)));
-  EXPECT_EQ(StackFile::load(stack_file).to_json(), stack.to_json());  // untouched
+  EXPECT_EQ(stack::StackFile::load(stack_file).to_json(), stack.to_json());  // untouched
 
   const auto status = harness({"status", "--run-dir", run_dir.string()});
   EXPECT_EQ(status.exit_code, 0) << status.output;
@@ -196,8 +196,8 @@ TEST(CliTest, UpStatusDownLeaveNothingRunning) {
   EXPECT_EQ(down.exit_code, 0) << down.output;
   EXPECT_THAT(down.output, HasSubstr("stopped: supervisor (pid " + std::to_string(stack.supervisor->pid) + ")"));
   EXPECT_THAT(down.output, HasSubstr("postgres (pid " + std::to_string(stack.service("postgres").pid) + ")"));
-  EXPECT_FALSE(process_alive(stack.supervisor->pid));
-  for (const auto& [name, service] : stack.services) EXPECT_FALSE(process_alive(service.pid)) << name;
+  EXPECT_FALSE(stack::process_alive(stack.supervisor->pid));
+  for (const auto& [name, service] : stack.services) EXPECT_FALSE(stack::process_alive(service.pid)) << name;
   EXPECT_FALSE(fs::exists(stack_file));
   const std::string supervisor_log = read_file(run_dir / "supervisor.log");
   EXPECT_THAT(supervisor_log, HasSubstr("SIGTERM, stopping the stack"));
@@ -232,13 +232,13 @@ TEST(CliTest, CtrlCDuringUpStopsTheHalfStartedStack) {
   StartingStack starting;
   const fs::path& run_dir = starting.run_dir;
   proc::ChildProcess& up = starting.up;
-  ASSERT_TRUE(supervisor_running_in(run_dir));
+  ASSERT_TRUE(stack::supervisor_running_in(run_dir));
   ASSERT_EQ(::kill(up.pid(), SIGINT), 0);
   proc::poll_until([&] { return !up.running(); }, 120s);
   const int status = up.stop();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << up.last_log_lines();
   EXPECT_THAT(up.last_log_lines(), HasSubstr("interrupted: the start was cancelled"));
-  EXPECT_FALSE(supervisor_running_in(run_dir));
+  EXPECT_FALSE(stack::supervisor_running_in(run_dir));
   EXPECT_FALSE(fs::exists(run_dir / "stack.json"));
   EXPECT_THAT(read_file(run_dir / "supervisor.log"), HasSubstr("SIGTERM during the start; stopping"));
   EXPECT_THAT(read_file(run_dir / "postgres.log"), HasSubstr("database system is shut down"));
@@ -251,15 +251,15 @@ TEST(CliTest, DownDuringTheStartStopsTheStackOnceItIsUp) {
   const fs::path& run_dir = starting.run_dir;
   proc::ChildProcess& up = starting.up;
   ASSERT_FALSE(fs::exists(run_dir / "stack.json"));
-  const std::optional<int> supervisor = supervisor_pid_in(run_dir);
+  const std::optional<int> supervisor = stack::supervisor_pid_in(run_dir);
   ASSERT_TRUE(supervisor.has_value());
 
   const auto down = harness({"down", "--run-dir", run_dir.string()});
   EXPECT_EQ(down.exit_code, 0) << down.output;
   EXPECT_THAT(down.output, HasSubstr("is still starting (supervisor pid " + std::to_string(*supervisor) + ")"));
   EXPECT_THAT(down.output, HasSubstr("stopped the stack that was starting in " + run_dir.string()));
-  EXPECT_FALSE(supervisor_running_in(run_dir));
-  EXPECT_FALSE(process_alive(*supervisor));
+  EXPECT_FALSE(stack::supervisor_running_in(run_dir));
+  EXPECT_FALSE(stack::process_alive(*supervisor));
   EXPECT_FALSE(fs::exists(run_dir / "stack.json"));
   EXPECT_THAT(read_file(run_dir / "supervisor.log"), HasSubstr("SIGTERM"));
   EXPECT_THAT(read_file(run_dir / "postgres.log"), HasSubstr("database system is shut down"));
@@ -267,7 +267,7 @@ TEST(CliTest, DownDuringTheStartStopsTheStackOnceItIsUp) {
   proc::poll_until([&] { return !up.running(); }, 60s);
   const int status = up.stop();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << up.last_log_lines();
-  EXPECT_FALSE(supervisor_pid_in(run_dir).has_value());
+  EXPECT_FALSE(stack::supervisor_pid_in(run_dir).has_value());
 }
 
 TEST(CliTest, UpExplainsARunDirPostgresCannotReach) {
@@ -276,7 +276,7 @@ TEST(CliTest, UpExplainsARunDirPostgresCannotReach) {
   const auto up = harness({"up", "--run-dir", (dir.path() / "run").string()});
   EXPECT_EQ(up.exit_code, 1);
   EXPECT_THAT(up.output, HasSubstr("PostgreSQL runs as the postgres user, which cannot enter " + dir.path().string()));
-  EXPECT_FALSE(supervisor_running_in(dir.path() / "run"));
+  EXPECT_FALSE(stack::supervisor_running_in(dir.path() / "run"));
 }
 
 TEST(CliTest, UpNamesTheFailingServiceAndLeavesNothingRunning) {
@@ -285,7 +285,7 @@ TEST(CliTest, UpNamesTheFailingServiceAndLeavesNothingRunning) {
   proc::TempDir bin("mcph-bin");
   for (const char* name : {"mock-keycloak", "mock-vault", "mock-jira", "mock-github", "mock-spiffe", "mcp-fault-proxy",
                            "github-mcp", "postgres-mcp"}) {
-    fs::create_symlink(service_binary(name), bin.path() / name);
+    fs::create_symlink(stack::service_binary(name), bin.path() / name);
   }
   {
     std::ofstream script(bin.path() / "jira-mcp");
@@ -300,9 +300,9 @@ TEST(CliTest, UpNamesTheFailingServiceAndLeavesNothingRunning) {
   EXPECT_THAT(up.output, HasSubstr("the stack did not come up: jira-mcp exited with status 3 before it was ready"));
   EXPECT_THAT(up.output, HasSubstr("| jira-mcp: --jira-url is unreachable (simulated failure)"));
   EXPECT_FALSE(fs::exists(dir.path() / "stack.json"));
-  EXPECT_FALSE(supervisor_running_in(dir.path()));
+  EXPECT_FALSE(stack::supervisor_running_in(dir.path()));
   EXPECT_THAT(read_file(dir.path() / "postgres.log"), HasSubstr("database system is shut down"));
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::cli

@@ -238,7 +238,7 @@ TEST(RunSummary, CountsFindingsByLevelAndSaysWhyAScenarioIsInconclusive) {
 }
 
 TEST(StackIdentity, NamedOnlyWhenTheStackHasOne) {
-  StackFile stack = StackFile::parse(R"({"mode": "external", "services": {"foreign-mcp": {"url": "http://127.0.0.1:9/mcp"}}})");
+  stack::StackFile stack = stack::StackFile::parse(R"({"mode": "external", "services": {"foreign-mcp": {"url": "http://127.0.0.1:9/mcp"}}})");
   EXPECT_EQ(identity_provider_of(stack), "") << "a stack without an identity provider names none";
   stack.services["keycloak"].url = "http://127.0.0.1:8080";
   EXPECT_EQ(identity_provider_of(stack), "keycloak");
@@ -274,14 +274,14 @@ TEST(PurgeRunDir, RemovesOnlyWhatAStackWrites) {
     std::ofstream(run_dir / name) << "x";
   }
   std::ofstream(run_dir / "notes.txt") << "a user's own file";
-  const auto removed = purge_run_dir(run_dir);
+  const auto removed = stack::purge_run_dir(run_dir);
   EXPECT_THAT(removed, testing::IsSupersetOf({"stack.json", "jira-mcp.log", "supervisor.log", "vault-audit.log", "postgres"}));
   EXPECT_TRUE(fs::exists(run_dir / "notes.txt"));
   EXPECT_FALSE(fs::exists(run_dir / "postgres"));
 
   fs::remove(run_dir / "notes.txt");
   std::ofstream(run_dir / "stack.json") << "x";
-  EXPECT_THAT(purge_run_dir(run_dir), ElementsAre("stack.json"));
+  EXPECT_THAT(stack::purge_run_dir(run_dir), ElementsAre("stack.json"));
   EXPECT_FALSE(fs::exists(run_dir)) << "an emptied run directory is removed";
 }
 

@@ -15,7 +15,7 @@
 #include "own_servers.h"
 #include "run_command_support.h"
 
-namespace mcph::harness {
+namespace mcph::harness::cli {
 namespace {
 
 using namespace cli_test;
@@ -33,7 +33,7 @@ std::vector<std::string> run_of(const fs::path& stack_file) {
 TEST(ModernStack, UpInTheModernEraAndTheFamiliesPassOverIt) {
   UpStack stack({"--protocol", "modern"});
   ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
-  const StackFile file = StackFile::load(stack.stack_file);
+  const stack::StackFile file = stack::StackFile::load(stack.stack_file);
   for (const auto& [name, entry] : file.services) {
     if (name.ends_with("-mcp")) {
       EXPECT_EQ(entry.mcp.protocol, "modern") << name;
@@ -50,10 +50,10 @@ TEST(ModernStack, UpInTheModernEraAndTheFamiliesPassOverIt) {
 TEST(ModernStack, ADefectOfTheModernEraIsFoundThroughTheSameCommands) {
   UpStack stack({"--protocol", "modern"});
   ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
-  StackFile file = StackFile::load(stack.stack_file);
-  ServiceEntry& jira = file.services.at("jira-mcp");
+  stack::StackFile file = stack::StackFile::load(stack.stack_file);
+  stack::ServiceEntry& jira = file.services.at("jira-mcp");
   const proc::StartedService own = start_own_server(
-      file, "jira-mcp", ServerRoute::direct,
+      file, "jira-mcp", scenario::ServerRoute::direct,
       {"--protocol", "modern", "--audience", jira.url, "--unsafe-remember-caller-by-address"});
   jira.url = own.url + "/mcp";
   jira.mcp.behind_fault_proxy.clear();
@@ -67,4 +67,4 @@ TEST(ModernStack, ADefectOfTheModernEraIsFoundThroughTheSameCommands) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::cli

@@ -10,7 +10,7 @@
 
 #include "run_command_support.h"
 
-namespace mcph::harness {
+namespace mcph::harness::cli {
 namespace {
 
 using namespace cli_test;
@@ -119,4 +119,4 @@ TEST(RunBaselineTest, AMalformedBaselineIsRefusedBeforeAnyStackStarts) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::cli

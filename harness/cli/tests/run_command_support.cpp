@@ -35,8 +35,8 @@ proc::TempDir work_dir() {
   return dir;
 }
 
-ScenarioFile scenario_file(const std::string& stem) {
-  return load_scenario_file(fs::path(MCPH_SCENARIOS_DIR) / (stem + ".yaml"));
+scenario::ScenarioFile scenario_file(const std::string& stem) {
+  return scenario::load_scenario_file(fs::path(MCPH_SCENARIOS_DIR) / (stem + ".yaml"));
 }
 
 std::string html_escaped(const std::string& text) {
@@ -61,11 +61,11 @@ namespace {
 std::set<std::string> known_secrets() {
   std::set<std::string> secrets = {"alice123", "bob123", "carol123", "mcp-client-secret",
                                    "mcp-client-short-lived-secret", "root-token"};
-  for (const UserFixture& user : load_users(FixtureFiles::in(default_fixtures_dir()), 8)) {
+  for (const fixtures::UserFixture& user : fixtures::load_users(fixtures::FixtureFiles::in(fixtures::default_fixtures_dir()), 8)) {
     secrets.insert(user.password);
     if (user.jira) {
       for (const char* field : {"password", "api_token", "personal_access_token"}) {
-        const SecretFields fields = secret_fields(*user.jira);
+        const fixtures::SecretFields fields = fixtures::secret_fields(*user.jira);
         if (auto it = fields.find(field); it != fields.end()) secrets.insert(it->second);
       }
     }
@@ -112,7 +112,7 @@ UpStack::UpStack(std::vector<std::string> flags) {
 UpStack::~UpStack() {
   harness({"down", "--run-dir", run_dir.string()}, dir.path());
   try {
-    if (fs::exists(stack_file)) SupervisedStack::attach(stack_file)->stop();
+    if (fs::exists(stack_file)) stack::SupervisedStack::attach(stack_file)->stop();
   } catch (...) {
   }
 }

@@ -26,7 +26,7 @@ proc::CommandResult harness(std::vector<std::string> args, const fs::path& worki
 std::string read_file(const fs::path& path);
 // A directory PostgreSQL (the postgres user, when we are root) can pass through.
 proc::TempDir work_dir();
-ScenarioFile scenario_file(const std::string& stem);
+scenario::ScenarioFile scenario_file(const std::string& stem);
 // How the HTML report writes text (the five characters HTML escapes).
 std::string html_escaped(const std::string& text);
 // The first secret found in `text` (a user's password or backend credential, an OIDC client

@@ -9,7 +9,7 @@
 #include "mcph/http/server.h"
 #include "run_command_support.h"
 
-namespace mcph::harness {
+namespace mcph::harness::cli {
 namespace {
 
 using namespace cli_test;
@@ -30,18 +30,18 @@ TEST(RunCommandTest, RunsAFamilyOnItsOwnStackAndWritesReportsWithoutSecrets) {
   EXPECT_THAT(run.output, HasSubstr("stack: starting a local stack for this run"));
   EXPECT_THAT(run.output, HasSubstr("stack: stopping the local stack of this run"));
 
-  const ScenarioFile isolation = scenario_file("isolation");
+  const scenario::ScenarioFile isolation = scenario_file("isolation");
   ASSERT_GE(isolation.scenarios.size(), 2u);
   const std::size_t count = isolation.scenarios.size();
   EXPECT_EQ(lines_starting_with(run.output, "[").size(), count) << run.output;  // one line per scenario
-  for (const Scenario& scenario : isolation.scenarios) {
+  for (const scenario::Scenario& scenario : isolation.scenarios) {
     EXPECT_THAT(run.output, HasSubstr("[isolation] " + scenario.name + ": passed (")) << scenario.name;
   }
   EXPECT_THAT(run.output, HasSubstr(std::to_string(count) + " scenarios: " + std::to_string(count) + " passed, 0 failed"));
 
   const std::string report = read_file(html);
   ASSERT_FALSE(report.empty());
-  for (const Scenario& scenario : isolation.scenarios) {
+  for (const scenario::Scenario& scenario : isolation.scenarios) {
     EXPECT_THAT(report, HasSubstr(html_escaped(scenario.name))) << scenario.name;
   }
   // The user flow of every call, stage by stage (reports/model.h lists the stages).
@@ -237,7 +237,7 @@ TEST(RunCommandTest, HelpListAndSelectionMistakesNeedNoStack) {
   EXPECT_THAT(help.output, HasSubstr("--list"));
 
   // --list shows the selection (family, then a pattern) and starts nothing.
-  const ScenarioFile rate_limit = scenario_file("rate_limit");
+  const scenario::ScenarioFile rate_limit = scenario_file("rate_limit");
   const auto list = harness({"run", "--list", "--family", "rate-limit"}, dir.path(), 30s);
   EXPECT_EQ(list.exit_code, 0) << list.output;
   EXPECT_THAT(list.output, HasSubstr("rate_limit.yaml"));
@@ -245,7 +245,7 @@ TEST(RunCommandTest, HelpListAndSelectionMistakesNeedNoStack) {
   EXPECT_THAT(list.output, Not(HasSubstr("isolation.yaml")));
   EXPECT_THAT(list.output, Not(HasSubstr("stack:")));
   EXPECT_FALSE(fs::exists(dir.path() / ".mcp-harness"));
-  const ScenarioFile isolation = scenario_file("isolation");
+  const scenario::ScenarioFile isolation = scenario_file("isolation");
   const std::string first = isolation.scenarios.front().name;
   const auto one = harness({"run", "--list", "--scenario", first}, dir.path(), 30s);
   EXPECT_EQ(one.exit_code, 0) << one.output;
@@ -354,4 +354,4 @@ TEST(RunCommandTest, WhatDoesNotApplyToTheStackIsSkippedWithItsReasonAndExits0) 
 
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::cli

@@ -17,7 +17,7 @@
 #include "mcph/oidc/token_client.h"
 #include "run_command_support.h"
 
-namespace mcph::harness {
+namespace mcph::harness::cli {
 namespace {
 
 using namespace cli_test;
@@ -32,20 +32,20 @@ void write_private(const fs::path& path, const std::string& text) {
 
 // `up`'s stack as its owner would describe it without Keycloak's admin account: each service
 // but Keycloak as it is, and the realm as an OpenID provider known by its issuer.
-fs::path oidc_stack_file(const StackFile& up, const fs::path& dir, const std::string& identities_file) {
-  StackFile external;
-  external.mode = StackMode::external;
-  external.idp = IdentityProviderKind::oidc;
+fs::path oidc_stack_file(const stack::StackFile& up, const fs::path& dir, const std::string& identities_file) {
+  stack::StackFile external;
+  external.mode = stack::StackMode::external;
+  external.idp = idp::IdentityProviderKind::oidc;
   external.realm = up.realm;
   for (const auto& [name, entry] : up.services) {
     if (name == "keycloak") continue;
-    ServiceEntry service = entry;
+    stack::ServiceEntry service = entry;
     service.pid = 0;
     service.log.clear();
     service.mcp.behind_fault_proxy.clear();
     external.services[name] = service;
   }
-  ServiceEntry oidc;
+  stack::ServiceEntry oidc;
   oidc.url = up.service("keycloak").url + "/realms/" + up.realm;
   oidc.idp.issuer = oidc.url;
   oidc.idp.identities_file = identities_file;  // relative: beside the stack file
@@ -60,14 +60,14 @@ TEST(RunOidcStackTest, SignInFamiliesPassAndAdministeringOnesAreNotApplicableWit
   // identities (alice, bob, carol) would make it, and the configuration check finds no drift.
   UpStack stack({"--users", "0"});
   ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
-  const StackFile up = StackFile::load(stack.stack_file);
+  const stack::StackFile up = stack::StackFile::load(stack.stack_file);
   const fs::path dir = stack.dir.path();
   const std::string realm = up.service("keycloak").url + "/realms/" + up.realm;
-  const std::string client_secret = realm_client_secret(FixtureFiles::in(default_fixtures_dir()), "mcp-client");
+  const std::string client_secret = fixtures::realm_client_secret(fixtures::FixtureFiles::in(fixtures::default_fixtures_dir()), "mcp-client");
 
   // carol's token comes from a command, as from a provider's CLI: here, a file it prints.
   const std::string carol_token =
-      oidc::TokenClient(realm, {"mcp-client", client_secret}).password_grant("carol", "carol123", mcp_scopes(up)).access_token;
+      oidc::TokenClient(realm, {"mcp-client", client_secret}).password_grant("carol", "carol123", stack::mcp_scopes(up)).access_token;
   write_private(dir / "carol.token", carol_token);
   Json identities = Json::array();
   for (const char* name : {"alice", "bob"}) {
@@ -85,9 +85,9 @@ TEST(RunOidcStackTest, SignInFamiliesPassAndAdministeringOnesAreNotApplicableWit
                            dir);
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_THAT(run.output, HasSubstr("[stack_configuration] the stack is configured as its fixtures describe: passed"));
-  const ScenarioFile missing_credentials = scenario_file("missing_credentials");
+  const scenario::ScenarioFile missing_credentials = scenario_file("missing_credentials");
   ASSERT_GE(missing_credentials.scenarios.size(), 2u);
-  for (const Scenario& scenario : missing_credentials.scenarios) {
+  for (const scenario::Scenario& scenario : missing_credentials.scenarios) {
     EXPECT_THAT(run.output, HasSubstr("[missing_credentials] " + scenario.name + ": passed (")) << scenario.name;
   }
 
@@ -143,4 +143,4 @@ TEST(RunOidcStackTest, UpRefusesAnIdentityProviderItDoesNotAdminister) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::cli

@@ -14,7 +14,7 @@
 #include "mcph/http/server.h"
 #include "run_command_support.h"
 
-namespace mcph::harness {
+namespace mcph::harness::cli {
 namespace {
 
 using namespace cli_test;
@@ -39,9 +39,9 @@ constexpr const char* kOrderFile =
 
 // The first seed from 1 on whose order `first` of the file's two scenarios runs first; 0 when
 // none of the first hundred does (the shuffle draws nothing from the seed).
-std::uint64_t seed_running_first(const ScenarioFile& file, std::size_t first) {
+std::uint64_t seed_running_first(const scenario::ScenarioFile& file, std::size_t first) {
   for (std::uint64_t seed = 1; seed <= 100; ++seed) {
-    if (scenario_order(file, seed, true).front() == first) return seed;
+    if (scenario::scenario_order(file, seed, true).front() == first) return seed;
   }
   return 0;
 }
@@ -93,7 +93,7 @@ TEST_F(RunSeedTest, EveryRunPrintsItsSeedFirstAndKeepsFileOrderUnlessShuffled) {
 }
 
 TEST_F(RunSeedTest, ShuffleFindsTheOrderDependenceAndTheAgainCommandAndReplayRepeatIt) {
-  const ScenarioFile file = parse_scenario_file(kOrderFile, file_.string());
+  const scenario::ScenarioFile file = scenario::parse_scenario_file(kOrderFile, file_.string());
   const std::uint64_t passing = seed_running_first(file, 0), failing = seed_running_first(file, 1);
   ASSERT_NE(passing, 0u);
   ASSERT_NE(failing, 0u);
@@ -140,4 +140,4 @@ TEST_F(RunSeedTest, ShuffleFindsTheOrderDependenceAndTheAgainCommandAndReplayRep
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::cli

@@ -24,7 +24,7 @@
 
 #include "run_command_support.h"
 
-namespace mcph::harness {
+namespace mcph::harness::cli {
 namespace {
 
 using namespace cli_test;
@@ -55,20 +55,20 @@ TEST(RunCommandTest, CtrlCDuringRunLeavesNoProcessAndNoRunDir) {
   const fs::path run_dir = supervisor_line[2].str();
   const fs::path stack_file = stack_line[1].str();
   EXPECT_EQ(stack_file.parent_path(), run_dir);
-  const StackFile stack = StackFile::load(stack_file);
+  const stack::StackFile stack = stack::StackFile::load(stack_file);
   ASSERT_TRUE(stack.supervisor.has_value());
   EXPECT_EQ(stack.supervisor->pid, supervisor);
   EXPECT_TRUE(stack.supervisor->removes_run_dir);
   std::map<std::string, std::pair<pid_t, std::uint64_t>> processes;  // name → pid, start ticks
-  processes["supervisor"] = {supervisor, process_start_ticks(supervisor).value_or(0)};
+  processes["supervisor"] = {supervisor, stack::process_start_ticks(supervisor).value_or(0)};
   for (const auto& [name, service] : stack.services) {
-    ASSERT_TRUE(process_alive(service.pid)) << name;
-    processes[name] = {service.pid, process_start_ticks(service.pid).value_or(0)};
+    ASSERT_TRUE(stack::process_alive(service.pid)) << name;
+    processes[name] = {service.pid, stack::process_start_ticks(service.pid).value_or(0)};
   }
   // Stops the stack should the command fail to (the handle does not stop it on its own).
-  const auto leftover = SupervisedStack::attach(stack_file);
+  const auto leftover = stack::SupervisedStack::attach(stack_file);
   struct StopLeftover {
-    SupervisedStack& stack;
+    stack::SupervisedStack& stack;
     ~StopLeftover() {
       if (stack.running()) stack.stop();
     }
@@ -86,7 +86,7 @@ TEST(RunCommandTest, CtrlCDuringRunLeavesNoProcessAndNoRunDir) {
 
   for (const auto& [name, identity] : processes) {
     const auto process = identity;  // a lambda may not capture a structured binding (C++20)
-    EXPECT_TRUE(wait_until([&] { return !process_is(process.first, process.second); }, 60s))
+    EXPECT_TRUE(wait_until([&] { return !stack::process_is(process.first, process.second); }, 60s))
         << name << " (pid " << process.first << ") outlived the interrupted run";
   }
   EXPECT_TRUE(wait_until([&] { return !fs::exists(run_dir); }, 30s)) << run_dir << " was not removed";
@@ -95,7 +95,7 @@ TEST(RunCommandTest, CtrlCDuringRunLeavesNoProcessAndNoRunDir) {
 TEST(RunCommandTest, RunAgainstAnUpStackLeavesItRunning) {
   UpStack stack;
   ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
-  const StackFile before = StackFile::load(stack.stack_file);
+  const stack::StackFile before = stack::StackFile::load(stack.stack_file);
   ASSERT_TRUE(before.supervisor.has_value());
 
   // "missing-credentials" names the family "missing credentials".
@@ -108,8 +108,8 @@ TEST(RunCommandTest, RunAgainstAnUpStackLeavesItRunning) {
   const std::size_t count = scenario_file("missing_credentials").scenarios.size();
   EXPECT_EQ(lines_starting_with(run.output, "[missing_credentials] ").size(), count) << run.output;
 
-  EXPECT_TRUE(process_is(before.supervisor->pid, before.supervisor->start_ticks));
-  EXPECT_EQ(StackFile::load(stack.stack_file).to_json(), before.to_json());  // untouched
+  EXPECT_TRUE(stack::process_is(before.supervisor->pid, before.supervisor->start_ticks));
+  EXPECT_EQ(stack::StackFile::load(stack.stack_file).to_json(), before.to_json());  // untouched
   const auto status = harness({"status", "--run-dir", stack.run_dir.string()}, stack.dir.path());
   EXPECT_EQ(status.exit_code, 0) << status.output;
   EXPECT_THAT(status.output, HasSubstr("all " + std::to_string(before.services.size()) + " services up"));
@@ -117,12 +117,12 @@ TEST(RunCommandTest, RunAgainstAnUpStackLeavesItRunning) {
   // --run-dir finds the same stack.
   const auto again = harness({"run", "--family", "isolation", "--run-dir", stack.run_dir.string()}, stack.dir.path());
   EXPECT_EQ(again.exit_code, 0) << again.output;
-  EXPECT_TRUE(process_is(before.supervisor->pid, before.supervisor->start_ticks));
+  EXPECT_TRUE(stack::process_is(before.supervisor->pid, before.supervisor->start_ticks));
 
   const auto down = harness({"down", "--run-dir", stack.run_dir.string()}, stack.dir.path());
   EXPECT_EQ(down.exit_code, 0) << down.output;
-  EXPECT_FALSE(process_alive(before.supervisor->pid));
-  for (const auto& [name, service] : before.services) EXPECT_FALSE(process_alive(service.pid)) << name;
+  EXPECT_FALSE(stack::process_alive(before.supervisor->pid));
+  for (const auto& [name, service] : before.services) EXPECT_FALSE(stack::process_alive(service.pid)) << name;
 }
 
 // `up` then `run` runs every scenario file with up's defaults; a stack started without what a
@@ -160,7 +160,7 @@ TEST(RunCommandTest, RunProvisionAddsTheGeneratedUsersAFileNeeds) {
   const auto without = harness(disabled_user_case, stack.dir.path());
   EXPECT_EQ(without.exit_code, 1) << without.output;
   EXPECT_THAT(without.output, HasSubstr("it needs generated users user0001–user0012, and this stack was provisioned with 5"));
-  EXPECT_EQ(StackFile::load(stack.stack_file).generated_users, 5);
+  EXPECT_EQ(stack::StackFile::load(stack.stack_file).generated_users, 5);
 
   auto with_provision = disabled_user_case;
   with_provision.push_back("--provision");
@@ -169,7 +169,7 @@ TEST(RunCommandTest, RunProvisionAddsTheGeneratedUsersAFileNeeds) {
   EXPECT_THAT(provisioned.output, HasSubstr("adding generated users user0006–user0012 (the files to run need 12, the stack has 5)"));
   EXPECT_THAT(provisioned.output, HasSubstr("[stack_configuration] the stack is configured as its fixtures describe: passed"));
   EXPECT_THAT(provisioned.output, HasSubstr("2 scenarios: 2 passed"));
-  EXPECT_EQ(StackFile::load(stack.stack_file).generated_users, 12);
+  EXPECT_EQ(stack::StackFile::load(stack.stack_file).generated_users, 12);
   EXPECT_TRUE(Json::parse(read_file(stack.run_dir / "secrets.json")).contains("user0012"));
   EXPECT_EQ(fs::status(stack.run_dir / "secrets.json").permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
 
@@ -184,7 +184,7 @@ TEST(RunCommandTest, RunProvisionAddsTheGeneratedUsersAFileNeeds) {
 TEST(RunCommandTest, RunNamesTheDriftOfAStackAndRepairsNothing) {
   UpStack stack({"--users", "2"});
   ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
-  const StackFile file = StackFile::load(stack.stack_file);
+  const stack::StackFile file = stack::StackFile::load(stack.stack_file);
   vault::Client vault(file.service("vault").url);
   const std::string token = file.service("vault").vault.token;
   const auto write = [&](const std::string& path, const Json& body) {
@@ -204,8 +204,8 @@ TEST(RunCommandTest, RunNamesTheDriftOfAStackAndRepairsNothing) {
   write("identity/entity-alias/id/" + alias["id"].get<std::string>(),
         {{"name", alias["name"]}, {"mount_accessor", alias["mount_accessor"]}, {"canonical_id", alice["id"]}});
   // In Keycloak: tokens that live an hour, and a user left disabled.
-  const ProvisionTarget target = provision_target(file);
-  KeycloakAdmin keycloak(target.keycloak_url, target.keycloak_admin_user, target.keycloak_admin_password);
+  const provision::ProvisionTarget target = stack::provision_target(file);
+  provision::KeycloakAdmin keycloak(target.keycloak_url, target.keycloak_admin_user, target.keycloak_admin_password);
   keycloak.update_realm(target.realm, {{"accessTokenLifespan", 3600}});
   keycloak.set_user_enabled(target.realm, keycloak.find_user(target.realm, "carol")->value("id", ""), false);
 
@@ -254,8 +254,8 @@ TEST(RunCommandTest, RunNamesTheDriftOfACognitoStack) {
   EXPECT_EQ(untouched.exit_code, 0) << untouched.output;
   EXPECT_THAT(untouched.output,
               HasSubstr("[stack_configuration] the stack is configured as its fixtures describe: passed"));
-  const StackFile file = StackFile::load(stack.stack_file);
-  const IdentityProviderFields& pool = file.service("cognito").idp;
+  const stack::StackFile file = stack::StackFile::load(stack.stack_file);
+  const idp::IdentityProviderFields& pool = file.service("cognito").idp;
   vault::Client vault(file.service("vault").url);
   const std::string token = file.service("vault").vault.token;
   const Json config = Json::parse(vault.request("GET", "auth/jwt/config", token).body)["data"];
@@ -298,7 +298,7 @@ TEST(RunCommandTest, UpWithItsDefaultsRunsEveryScenarioFile) {
   std::vector<std::string> suites;
   for (const auto& entry : fs::directory_iterator(MCPH_SCENARIOS_DIR)) {
     if (entry.path().extension() != ".yaml") continue;
-    const ScenarioFile file = load_scenario_file(entry.path());
+    const scenario::ScenarioFile file = scenario::load_scenario_file(entry.path());
     args.insert(args.end(), {entry.path().string(), "--scenario", file.scenarios.front().name});
     suites.push_back(file.suite);
   }
@@ -315,4 +315,4 @@ TEST(RunCommandTest, UpWithItsDefaultsRunsEveryScenarioFile) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::cli

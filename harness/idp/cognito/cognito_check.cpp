@@ -5,7 +5,7 @@
 
 #include "mcph/oidc/cognito_client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 using Json = nlohmann::json;
@@ -23,7 +23,7 @@ Json read_or_null(oidc::CognitoClient& api, const std::string& action, const Jso
   }
 }
 
-void check_app_client(oidc::CognitoClient& api, const IdentityProviderFields& pool, std::vector<Drift>& drifts) {
+void check_app_client(oidc::CognitoClient& api, const IdentityProviderFields& pool, std::vector<provision::Drift>& drifts) {
   const std::string object = "Cognito app client " + pool.app_client_id;
   const Json answer = read_or_null(api, "DescribeUserPoolClient",
                                    {{"UserPoolId", pool.pool_id}, {"ClientId", pool.app_client_id}},
@@ -48,7 +48,7 @@ std::string attribute(const Json& attributes, const std::string& name) {
   return "";
 }
 
-void check_user(oidc::CognitoClient& api, const IdentityProviderFields& pool, ProvisionedUser& user, std::vector<Drift>& drifts) {
+void check_user(oidc::CognitoClient& api, const IdentityProviderFields& pool, provision::ProvisionedUser& user, std::vector<provision::Drift>& drifts) {
   const std::string object = "Cognito user " + user.fixture.username;
   const Json found = read_or_null(api, "AdminGetUser", {{"UserPoolId", pool.pool_id}, {"Username", user.fixture.username}},
                                   "UserNotFoundException");
@@ -63,8 +63,8 @@ void check_user(oidc::CognitoClient& api, const IdentityProviderFields& pool, Pr
 
 }  // namespace
 
-std::vector<Drift> check_cognito_pool(const IdentityProviderSite& site, std::vector<ProvisionedUser>& users) {
-  std::vector<Drift> drifts;
+std::vector<provision::Drift> check_cognito_pool(const IdentityProviderSite& site, std::vector<provision::ProvisionedUser>& users) {
+  std::vector<provision::Drift> drifts;
   const IdentityProviderFields& pool = site.fields;
   if (pool.pool_id.empty()) return {{"Cognito user pool", "missing (the stack file names none)"}};
   oidc::CognitoClient api(site.url);
@@ -75,4 +75,4 @@ std::vector<Drift> check_cognito_pool(const IdentityProviderSite& site, std::vec
   return drifts;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -7,10 +7,10 @@
 
 #include "mcph/harness/idp/identity_provider.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 
 // Fills the id of each user found with its sub, for the check of Vault's aliases. Never a
 // secret's value in a difference. Throws std::runtime_error when Cognito refuses the reads.
-std::vector<Drift> check_cognito_pool(const IdentityProviderSite& site, std::vector<ProvisionedUser>& users);
+std::vector<provision::Drift> check_cognito_pool(const IdentityProviderSite& site, std::vector<provision::ProvisionedUser>& users);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

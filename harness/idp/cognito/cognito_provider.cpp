@@ -6,7 +6,7 @@
 #include "cognito_users.h"
 #include "mcph/oidc/cognito_client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 using Json = nlohmann::json;
@@ -25,28 +25,28 @@ std::string pool_jwks(const std::string& url, const IdentityProviderFields& pool
   return url + "/" + pool.pool_id + "/.well-known/jwks.json";
 }
 
-void say(const ProvisionOptions& options, const std::string& line) {
+void say(const provision::ProvisionOptions& options, const std::string& line) {
   if (options.progress) options.progress(line);
 }
 
 }  // namespace
 
-ProvisionResult CognitoProvider::provision(IdentityProviderSite& site, const ProvisionTarget& vault,
-                                           const ProvisionOptions& options) const {
+provision::ProvisionResult CognitoProvider::provision(IdentityProviderSite& site, const provision::ProvisionTarget& vault,
+                                           const provision::ProvisionOptions& options) const {
   say(options, "cognito: user pool, app client, users");
-  std::vector<ProvisionedUser> users = fixture_users(options);
+  std::vector<provision::ProvisionedUser> users = provision::fixture_users(options);
   const int changes = provision_cognito_users(site, users, [&](const std::string& line) { say(options, line); });
-  ProvisionResult result = provision_vault(vault, options, std::move(users), vault_binding(site, options));
+  provision::ProvisionResult result = provision::provision_vault(vault, options, std::move(users), vault_binding(site, options));
   result.changes += changes;
   return result;
 }
 
-std::vector<Drift> CognitoProvider::check(const IdentityProviderSite& site, const ProvisionTarget& vault,
-                                          const ProvisionOptions& options) const {
+std::vector<provision::Drift> CognitoProvider::check(const IdentityProviderSite& site, const provision::ProvisionTarget& vault,
+                                          const provision::ProvisionOptions& options) const {
   say(options, "cognito: user pool, app client, users");
-  std::vector<ProvisionedUser> users = fixture_users(options);
-  std::vector<Drift> drifts = check_cognito_pool(site, users);
-  for (auto& drift : check_vault(vault, options, std::move(users), vault_binding(site, options))) drifts.push_back(std::move(drift));
+  std::vector<provision::ProvisionedUser> users = provision::fixture_users(options);
+  std::vector<provision::Drift> drifts = check_cognito_pool(site, users);
+  for (auto& drift : provision::check_vault(vault, options, std::move(users), vault_binding(site, options))) drifts.push_back(std::move(drift));
   return drifts;
 }
 
@@ -55,8 +55,8 @@ std::vector<Drift> CognitoProvider::check(const IdentityProviderSite& site, cons
 // bound to the claims that say what such a token is: token_use access (not an ID token) and the
 // stack's app client (not another client's, nor another pool's: bound_issuer). Which MCP server
 // passed a token on is in no claim: the servers pass their callers' tokens through.
-VaultJwtBinding CognitoProvider::vault_binding(const IdentityProviderSite& site, const ProvisionOptions&) const {
-  VaultJwtBinding binding;
+provision::VaultJwtBinding CognitoProvider::vault_binding(const IdentityProviderSite& site, const provision::ProvisionOptions&) const {
+  provision::VaultJwtBinding binding;
   binding.config = {{"jwks_url", pool_jwks(site.url_inside.empty() ? site.url : site.url_inside, site.fields)},
                     {"bound_issuer", site.fields.issuer},
                     {"jwt_supported_algs", Json::array({"RS256"})}};
@@ -126,4 +126,4 @@ std::string CognitoProvider::claims_summary(const Json& claims) const {
          claims.value("token_use", "") + " · client_id " + claims.value("client_id", "");
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -6,7 +6,7 @@
 // (docs/modes.md#cognito-and-vault).
 #include "mcph/harness/idp/identity_provider.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 
 class CognitoProvider final : public IdentityProvider {
  public:
@@ -14,16 +14,16 @@ class CognitoProvider final : public IdentityProvider {
   bool brings_up(std::string_view row) const override { return row == "cognito"; }
   std::string provisions() const override { return "Cognito user pool, app client and users"; }
 
-  ProvisionResult provision(IdentityProviderSite& site, const ProvisionTarget& vault,
-                            const ProvisionOptions& options) const override;
-  std::vector<Drift> check(const IdentityProviderSite& site, const ProvisionTarget& vault,
-                           const ProvisionOptions& options) const override;
-  VaultJwtBinding vault_binding(const IdentityProviderSite& site, const ProvisionOptions& options) const override;
+  provision::ProvisionResult provision(IdentityProviderSite& site, const provision::ProvisionTarget& vault,
+                            const provision::ProvisionOptions& options) const override;
+  std::vector<provision::Drift> check(const IdentityProviderSite& site, const provision::ProvisionTarget& vault,
+                           const provision::ProvisionOptions& options) const override;
+  provision::VaultJwtBinding vault_binding(const IdentityProviderSite& site, const provision::ProvisionOptions& options) const override;
 
   // A pool has no per-resource scopes nor clients of the servers.
   bool scopes_per_mcp_server() const override { return false; }
-  void provision_mcp_resources(const IdentityProviderSite&, const std::vector<McpResource>&,
-                               const ProvisionOptions&) const override {}
+  void provision_mcp_resources(const IdentityProviderSite&, const std::vector<provision::McpResource>&,
+                               const provision::ProvisionOptions&) const override {}
   McpServerTrust mcp_server_trust(const IdentityProviderSite& site, const std::string& server) const override;
   bool authorizes_agents() const override { return false; }
 
@@ -42,4 +42,4 @@ class CognitoProvider final : public IdentityProvider {
   std::string claims_summary(const nlohmann::json& claims) const override;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -8,7 +8,7 @@
 #include "mcph/oidc/cognito_client.h"
 #include "mcph/sync/parallel_for.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 using Json = nlohmann::json;
@@ -54,7 +54,7 @@ std::string issuer_of(const std::string& url, const std::string& pool_id) {
 }
 
 // The user's sub, making the user first when the pool has none of that name.
-std::string user_sub(oidc::CognitoClient& api, const std::string& pool_id, const UserFixture& user, bool& created) {
+std::string user_sub(oidc::CognitoClient& api, const std::string& pool_id, const fixtures::UserFixture& user, bool& created) {
   try {
     return attribute(api.call("AdminGetUser", {{"UserPoolId", pool_id}, {"Username", user.username}})["UserAttributes"],
                      "sub");
@@ -79,7 +79,7 @@ std::string user_sub(oidc::CognitoClient& api, const std::string& pool_id, const
 
 }  // namespace
 
-int provision_cognito_users(IdentityProviderSite& site, std::vector<ProvisionedUser>& users,
+int provision_cognito_users(IdentityProviderSite& site, std::vector<provision::ProvisionedUser>& users,
                             const std::function<void(const std::string&)>& say) {
   IdentityProviderFields& pool = site.fields;
   int changes = 0;
@@ -113,4 +113,4 @@ int provision_cognito_users(IdentityProviderSite& site, std::vector<ProvisionedU
   return changes;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

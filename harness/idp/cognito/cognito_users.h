@@ -8,12 +8,12 @@
 
 #include "mcph/harness/idp/identity_provider.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 
 // Fills each user's id with its sub, and `site.fields` with the pool, its app client and issuer;
 // returns the number of objects made. `say` gets one line per object made (never a secret).
 // Throws std::runtime_error naming the step and Cognito's error.
-int provision_cognito_users(IdentityProviderSite& site, std::vector<ProvisionedUser>& users,
+int provision_cognito_users(IdentityProviderSite& site, std::vector<provision::ProvisionedUser>& users,
                             const std::function<void(const std::string&)>& say);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -7,7 +7,7 @@
 #include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/harness/provision/keycloak_admin.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 using Json = nlohmann::json;
@@ -22,7 +22,7 @@ Json audience_mapper(const std::string& name, const char* key, const std::string
 
 // The id of a server's write scope, created when missing: a scope a token names and nothing
 // more (no mapper; its audience comes from the server's own scope).
-std::string write_scope_id(KeycloakAdmin& admin, const std::string& realm, const McpResource& resource,
+std::string write_scope_id(provision::KeycloakAdmin& admin, const std::string& realm, const provision::McpResource& resource,
                            const std::function<void(const std::string&)>& say) {
   if (const auto found = admin.find_client_scope(realm, resource.write_scope)) return found->value("id", "");
   admin.create_client_scope(realm, {{"name", resource.write_scope},
@@ -37,16 +37,16 @@ std::string write_scope_id(KeycloakAdmin& admin, const std::string& realm, const
 
 }  // namespace
 
-void KeycloakProvider::provision_mcp_resources(const IdentityProviderSite& site, const std::vector<McpResource>& resources,
-                                               const ProvisionOptions& options) const {
+void KeycloakProvider::provision_mcp_resources(const IdentityProviderSite& site, const std::vector<provision::McpResource>& resources,
+                                               const provision::ProvisionOptions& options) const {
   const auto say = [&](const std::string& line) {
     if (options.progress) options.progress(line);
   };
   try {
-    KeycloakAdmin admin(site.url, site.fields.user(), site.fields.password());
-    const fs::path fixtures = fixtures_or_default(options.fixtures_dir);
+    provision::KeycloakAdmin admin(site.url, site.fields.user(), site.fields.password());
+    const fs::path fixtures = fixtures::fixtures_or_default(options.fixtures_dir);
     std::vector<std::string> user_clients;
-    for (const auto& client : load_realm_clients(FixtureFiles::in(fixtures))) {
+    for (const auto& client : fixtures::load_realm_clients(fixtures::FixtureFiles::in(fixtures))) {
       if (client.direct_access_grants) user_clients.push_back(client.client_id);
     }
     for (const auto& resource : resources) {
@@ -83,4 +83,4 @@ void KeycloakProvider::provision_mcp_resources(const IdentityProviderSite& site,
   }
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -10,7 +10,7 @@
 #include "mcph/jose/key.h"
 #include "mcph/text/join.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 using Json = nlohmann::json;
@@ -18,7 +18,7 @@ using Json = nlohmann::json;
 constexpr const char* kVaultAudience = "vault";
 
 std::string realm_client_secret_of(const IdentityProviderSite& site, const std::string& client_id) {
-  return realm_client_secret(FixtureFiles::in(fixtures_or_default(site.fixtures_dir)), client_id);
+  return fixtures::realm_client_secret(fixtures::FixtureFiles::in(fixtures::fixtures_or_default(site.fixtures_dir)), client_id);
 }
 
 std::string secret_of(const IdentityProviderSite& site, const UserSignIn& user) {
@@ -36,20 +36,20 @@ bool KeycloakProvider::brings_up(std::string_view row) const {
   return std::find(rows.begin(), rows.end(), row) != rows.end();
 }
 
-ProvisionResult KeycloakProvider::provision(IdentityProviderSite& site, const ProvisionTarget& vault,
-                                            const ProvisionOptions& options) const {
-  std::vector<ProvisionedUser> users = fixture_users(options);
+provision::ProvisionResult KeycloakProvider::provision(IdentityProviderSite& site, const provision::ProvisionTarget& vault,
+                                            const provision::ProvisionOptions& options) const {
+  std::vector<provision::ProvisionedUser> users = provision::fixture_users(options);
   const int changes = provision_keycloak_realm(site, options, users);
-  ProvisionResult result = provision_vault(vault, options, std::move(users), vault_binding(site, options));
+  provision::ProvisionResult result = provision::provision_vault(vault, options, std::move(users), vault_binding(site, options));
   result.changes += changes;
   return result;
 }
 
-std::vector<Drift> KeycloakProvider::check(const IdentityProviderSite& site, const ProvisionTarget& vault,
-                                           const ProvisionOptions& options) const {
-  std::vector<ProvisionedUser> users = fixture_users(options);
-  std::vector<Drift> drifts = check_keycloak_realm(site, options, users);
-  for (auto& drift : check_vault(vault, options, std::move(users), vault_binding(site, options))) drifts.push_back(std::move(drift));
+std::vector<provision::Drift> KeycloakProvider::check(const IdentityProviderSite& site, const provision::ProvisionTarget& vault,
+                                           const provision::ProvisionOptions& options) const {
+  std::vector<provision::ProvisionedUser> users = provision::fixture_users(options);
+  std::vector<provision::Drift> drifts = check_keycloak_realm(site, options, users);
+  for (auto& drift : provision::check_vault(vault, options, std::move(users), vault_binding(site, options))) drifts.push_back(std::move(drift));
   return drifts;
 }
 
@@ -64,8 +64,8 @@ std::vector<Drift> KeycloakProvider::check(const IdentityProviderSite& site, con
 // audiences of the clients users log in with too, as the original demo's did. Its passthrough is
 // still found as such (jwt_attacks, by the logins' azp); Vault taking the users' tokens as they
 // are is then no finding against Vault, only inconclusive, saying why.
-VaultJwtBinding KeycloakProvider::vault_binding(const IdentityProviderSite& site, const ProvisionOptions& options) const {
-  VaultJwtBinding binding;
+provision::VaultJwtBinding KeycloakProvider::vault_binding(const IdentityProviderSite& site, const provision::ProvisionOptions& options) const {
+  provision::VaultJwtBinding binding;
   const std::string seen_by_vault = site.url_inside.empty() ? site.url : site.url_inside;
   binding.config = {{"jwks_url", seen_by_vault + "/realms/" + site.realm + "/protocol/openid-connect/certs"},
                     {"bound_issuer", realm_url(site)},
@@ -74,7 +74,7 @@ VaultJwtBinding KeycloakProvider::vault_binding(const IdentityProviderSite& site
   Json audiences = Json::array({kVaultAudience});
   if (!options.caller_token_servers.empty()) {
     std::set<std::string> callers;
-    for (const auto& client : load_realm_clients(FixtureFiles::in(fixtures_or_default(options.fixtures_dir)))) {
+    for (const auto& client : fixtures::load_realm_clients(fixtures::FixtureFiles::in(fixtures::fixtures_or_default(options.fixtures_dir)))) {
       if (client.direct_access_grants) callers.insert(client.audiences.begin(), client.audiences.end());
     }
     for (const auto& audience : callers) audiences.push_back(audience);
@@ -134,7 +134,7 @@ std::string KeycloakProvider::vault_login_token(const IdentityProviderSite& site
 }
 
 std::string KeycloakProvider::subject(const IdentityProviderSite& site, const std::string& username) const {
-  KeycloakAdmin admin(site.url, site.fields.user(), site.fields.password());
+  provision::KeycloakAdmin admin(site.url, site.fields.user(), site.fields.password());
   const auto user = admin.find_user(site.realm, username);
   if (!user) throw std::runtime_error("Keycloak realm " + site.realm + " has no user " + username + " (was the stack provisioned?)");
   return user->value("id", "");
@@ -142,7 +142,7 @@ std::string KeycloakProvider::subject(const IdentityProviderSite& site, const st
 
 std::optional<std::string> KeycloakProvider::client_secret(const IdentityProviderSite& site,
                                                            const std::string& client_id) const {
-  KeycloakAdmin admin(site.url, site.fields.user(), site.fields.password());
+  provision::KeycloakAdmin admin(site.url, site.fields.user(), site.fields.password());
   const auto client = admin.find_client(site.realm, client_id);
   const std::string secret = client ? client->value("secret", "") : "";
   if (secret.empty()) return std::nullopt;
@@ -156,4 +156,4 @@ std::string KeycloakProvider::claims_summary(const Json& claims) const {
          aud + " · azp " + claims.value("azp", "");
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -4,7 +4,7 @@
 // audience, which Vault's role user alone accepts.
 #include "mcph/harness/idp/identity_provider.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 
 class KeycloakProvider final : public IdentityProvider {
  public:
@@ -12,15 +12,15 @@ class KeycloakProvider final : public IdentityProvider {
   bool brings_up(std::string_view row) const override;
   std::string provisions() const override { return "Keycloak realm and users"; }
 
-  ProvisionResult provision(IdentityProviderSite& site, const ProvisionTarget& vault,
-                            const ProvisionOptions& options) const override;
-  std::vector<Drift> check(const IdentityProviderSite& site, const ProvisionTarget& vault,
-                           const ProvisionOptions& options) const override;
-  VaultJwtBinding vault_binding(const IdentityProviderSite& site, const ProvisionOptions& options) const override;
+  provision::ProvisionResult provision(IdentityProviderSite& site, const provision::ProvisionTarget& vault,
+                            const provision::ProvisionOptions& options) const override;
+  std::vector<provision::Drift> check(const IdentityProviderSite& site, const provision::ProvisionTarget& vault,
+                           const provision::ProvisionOptions& options) const override;
+  provision::VaultJwtBinding vault_binding(const IdentityProviderSite& site, const provision::ProvisionOptions& options) const override;
 
   bool scopes_per_mcp_server() const override { return true; }
-  void provision_mcp_resources(const IdentityProviderSite& site, const std::vector<McpResource>& resources,
-                               const ProvisionOptions& options) const override;
+  void provision_mcp_resources(const IdentityProviderSite& site, const std::vector<provision::McpResource>& resources,
+                               const provision::ProvisionOptions& options) const override;
   McpServerTrust mcp_server_trust(const IdentityProviderSite& site, const std::string& server) const override;
   bool authorizes_agents() const override { return true; }
 
@@ -40,9 +40,9 @@ std::string realm_url(const IdentityProviderSite& site);
 // The realm fixture's realm, clients and users in Keycloak (keycloak_realm.cpp): made when
 // `checking` is false (the users' ids filled, the changes counted), else each difference found
 // added to `drifts`. Throws std::runtime_error naming the step.
-int provision_keycloak_realm(const IdentityProviderSite& site, const ProvisionOptions& options,
-                             std::vector<ProvisionedUser>& users);
-std::vector<Drift> check_keycloak_realm(const IdentityProviderSite& site, const ProvisionOptions& options,
-                                        std::vector<ProvisionedUser>& users);
+int provision_keycloak_realm(const IdentityProviderSite& site, const provision::ProvisionOptions& options,
+                             std::vector<provision::ProvisionedUser>& users);
+std::vector<provision::Drift> check_keycloak_realm(const IdentityProviderSite& site, const provision::ProvisionOptions& options,
+                                        std::vector<provision::ProvisionedUser>& users);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

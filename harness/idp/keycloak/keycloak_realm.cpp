@@ -10,7 +10,7 @@
 #include "mcph/harness/provision/keycloak_admin.h"
 #include "mcph/sync/parallel_for.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 using Json = nlohmann::json;
@@ -19,8 +19,8 @@ using Json = nlohmann::json;
 constexpr std::size_t kWorkers = 8;
 
 Json realm_fixture(const IdentityProviderSite& site) {
-  const auto path = FixtureFiles::in(fixtures_or_default(site.fixtures_dir)).realm;
-  const auto text = read_text_file(path);
+  const auto path = fixtures::FixtureFiles::in(fixtures::fixtures_or_default(site.fixtures_dir)).realm;
+  const auto text = fixtures::read_text_file(path);
   if (!text) throw std::runtime_error("cannot read " + path.string());
   Json realm = Json::parse(*text, nullptr, false);
   if (realm.is_discarded()) throw std::runtime_error(path.string() + " is not valid JSON");
@@ -32,20 +32,20 @@ Json realm_fixture(const IdentityProviderSite& site) {
 // recording how each differs.
 class RealmPass {
  public:
-  RealmPass(const IdentityProviderSite& site, const ProvisionOptions& options, std::vector<Drift>* drifts)
+  RealmPass(const IdentityProviderSite& site, const provision::ProvisionOptions& options, std::vector<provision::Drift>* drifts)
       : site_(site), options_(options), drifts_(drifts) {}
 
-  int run(std::vector<ProvisionedUser>& users) {
+  int run(std::vector<provision::ProvisionedUser>& users) {
     say("keycloak: realm " + site_.realm);
-    KeycloakAdmin admin(site_.url, site_.fields.user(), site_.fields.password());
+    provision::KeycloakAdmin admin(site_.url, site_.fields.user(), site_.fields.password());
     const Json realm = realm_fixture(site_);
     if (const auto current = admin.find_realm(site_.realm)) {
       // The token lifespan bounds how long a signed-out user's token stays accepted (family 8)
       // and when the expiry family's tokens expire.
-      if (checking()) drifted("Keycloak realm " + site_.realm, json_differences(*current, realm, {"accessTokenLifespan"}));
+      if (checking()) drifted("Keycloak realm " + site_.realm, provision::json_differences(*current, realm, {"accessTokenLifespan"}));
     } else {
       if (checking()) {
-        drifted("Keycloak realm " + site_.realm, {kMissing});
+        drifted("Keycloak realm " + site_.realm, {provision::kMissing});
         return 0;
       }
       admin.create_realm(realm);
@@ -55,16 +55,16 @@ class RealmPass {
       const std::string client_id = client.value("clientId", "");
       if (admin.find_client(site_.realm, client_id)) continue;
       if (checking()) {
-        drifted("Keycloak client " + client_id, {kMissing});
+        drifted("Keycloak client " + client_id, {provision::kMissing});
         continue;
       }
       admin.create_client(site_.realm, client);
       changed("client " + client_id);
     }
     // One admin session per worker (a KeycloakAdmin is one connection).
-    std::vector<std::unique_ptr<KeycloakAdmin>> admins(kWorkers);
+    std::vector<std::unique_ptr<provision::KeycloakAdmin>> admins(kWorkers);
     sync::parallel_for(users.size(), kWorkers, [&](std::size_t i, std::size_t worker) {
-      if (!admins[worker]) admins[worker] = std::make_unique<KeycloakAdmin>(site_.url, site_.fields.user(), site_.fields.password());
+      if (!admins[worker]) admins[worker] = std::make_unique<provision::KeycloakAdmin>(site_.url, site_.fields.user(), site_.fields.password());
       user(*admins[worker], users[i]);
     });
     say("keycloak: " + std::to_string(users.size()) + " users");
@@ -72,7 +72,7 @@ class RealmPass {
   }
 
  private:
-  void user(KeycloakAdmin& admin, ProvisionedUser& user) {
+  void user(provision::KeycloakAdmin& admin, provision::ProvisionedUser& user) {
     const auto& f = user.fixture;
     if (auto existing = admin.find_user(site_.realm, f.username)) {
       user.id = existing->value("id", "");
@@ -82,7 +82,7 @@ class RealmPass {
       }
       return;
     }
-    if (checking()) return drifted("Keycloak user " + f.username, {kMissing});
+    if (checking()) return drifted("Keycloak user " + f.username, {provision::kMissing});
     const Json rep = {{"username", f.username},  {"email", f.email}, {"firstName", f.first_name},
                       {"lastName", f.last_name}, {"enabled", true},  {"emailVerified", true},
                       {"credentials", Json::array({{{"type", "password"}, {"value", f.password}, {"temporary", false}}})}};
@@ -105,16 +105,16 @@ class RealmPass {
   }
 
   const IdentityProviderSite& site_;
-  const ProvisionOptions& options_;
-  std::vector<Drift>* drifts_;
+  const provision::ProvisionOptions& options_;
+  std::vector<provision::Drift>* drifts_;
   std::atomic<int> changes_{0};
   std::mutex mutex_;
 };
 
 }  // namespace
 
-int provision_keycloak_realm(const IdentityProviderSite& site, const ProvisionOptions& options,
-                             std::vector<ProvisionedUser>& users) {
+int provision_keycloak_realm(const IdentityProviderSite& site, const provision::ProvisionOptions& options,
+                             std::vector<provision::ProvisionedUser>& users) {
   try {
     return RealmPass(site, options, nullptr).run(users);
   } catch (const http::TransportError& e) {
@@ -122,9 +122,9 @@ int provision_keycloak_realm(const IdentityProviderSite& site, const ProvisionOp
   }
 }
 
-std::vector<Drift> check_keycloak_realm(const IdentityProviderSite& site, const ProvisionOptions& options,
-                                        std::vector<ProvisionedUser>& users) {
-  std::vector<Drift> drifts;
+std::vector<provision::Drift> check_keycloak_realm(const IdentityProviderSite& site, const provision::ProvisionOptions& options,
+                                        std::vector<provision::ProvisionedUser>& users) {
+  std::vector<provision::Drift> drifts;
   try {
     RealmPass(site, options, &drifts).run(users);
   } catch (const http::TransportError& e) {
@@ -133,4 +133,4 @@ std::vector<Drift> check_keycloak_realm(const IdentityProviderSite& site, const 
   return drifts;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

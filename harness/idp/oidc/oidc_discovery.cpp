@@ -5,7 +5,7 @@
 
 #include "mcph/http/client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 constexpr const char* kDiscoveryPath = "/.well-known/openid-configuration";
@@ -48,4 +48,4 @@ OidcDiscovery discover(const std::string& issuer) {
   return parse_discovery(issuer, response.status, response.body);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -4,7 +4,7 @@
 // issuer the stack file names (else tokens would be trusted from, or checked against, another).
 #include <string>
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 
 struct OidcDiscovery {
   std::string issuer;
@@ -20,4 +20,4 @@ OidcDiscovery parse_discovery(const std::string& issuer, int status, const std::
 // does not answer.
 OidcDiscovery discover(const std::string& issuer);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -14,7 +14,7 @@
 
 #include "mcph/harness/fixtures/text_file.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 using Json = nlohmann::json;
@@ -124,7 +124,7 @@ OidcIdentity identity_of(const Json& entry, const std::string& where) {
 
 std::vector<OidcIdentity> from_file(const std::string& file) {
   require_private_file(file);
-  const auto text = read_text_file(file);
+  const auto text = fixtures::read_text_file(file);
   if (!text) throw std::runtime_error("cannot read the identities file " + file);
   Json document;
   try {
@@ -213,4 +213,4 @@ std::vector<OidcIdentity> load_identities(const std::string& file, const Environ
   return identities;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 
 enum class TokenGrant { password, client_credentials, refresh_token, token_command };
 
@@ -44,4 +44,4 @@ std::vector<OidcIdentity> load_identities(const std::string& file, const Environ
 // by the user the harness runs as.
 void require_private_file(const std::string& file);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

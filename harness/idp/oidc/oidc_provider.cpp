@@ -9,7 +9,7 @@
 #include "oidc_identities.h"
 #include "mcph/harness/idp/token_command.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 using Json = nlohmann::json;
@@ -79,7 +79,7 @@ std::string grant_name(TokenGrant grant) {
   return "?";
 }
 
-void say(const ProvisionOptions& options, const std::string& line) {
+void say(const provision::ProvisionOptions& options, const std::string& line) {
   if (options.progress) options.progress(line);
 }
 
@@ -102,11 +102,11 @@ oidc::TokenResponse tokens_of(TokenCache& cache, const OidcDiscovery& provider, 
 
 // The fixture users the identities of kind user are, each with the subject of its token; each
 // identity that cannot sign in is a drift (or, with `drifts` null, an error).
-std::vector<ProvisionedUser> signed_in_users(TokenCache& cache, const OidcDiscovery& provider,
-                                             const std::vector<OidcIdentity>& identities, const ProvisionOptions& options,
-                                             std::vector<Drift>* drifts) {
-  const std::vector<ProvisionedUser> fixtures = fixture_users(options);
-  std::vector<ProvisionedUser> users;
+std::vector<provision::ProvisionedUser> signed_in_users(TokenCache& cache, const OidcDiscovery& provider,
+                                             const std::vector<OidcIdentity>& identities, const provision::ProvisionOptions& options,
+                                             std::vector<provision::Drift>* drifts) {
+  const std::vector<provision::ProvisionedUser> fixtures = provision::fixture_users(options);
+  std::vector<provision::ProvisionedUser> users;
   for (const auto& identity : identities) {
     std::string sub;
     try {
@@ -139,16 +139,16 @@ OidcDiscovery OidcProvider::discovery(const std::string& issuer, bool fresh) con
   return found;
 }
 
-ProvisionResult OidcProvider::provision(IdentityProviderSite& site, const ProvisionTarget& vault,
-                                        const ProvisionOptions& options) const {
+provision::ProvisionResult OidcProvider::provision(IdentityProviderSite& site, const provision::ProvisionTarget& vault,
+                                        const provision::ProvisionOptions& options) const {
   say(options, "oidc: discovery of " + issuer_of(site) + ", each identity signed in (no admin call)");
   const OidcDiscovery provider = discovery(issuer_of(site), true);
-  std::vector<ProvisionedUser> users = signed_in_users(tokens_, provider, identities_of(site), options, nullptr);
-  return provision_vault(vault, options, std::move(users), vault_binding(site, options));
+  std::vector<provision::ProvisionedUser> users = signed_in_users(tokens_, provider, identities_of(site), options, nullptr);
+  return provision::provision_vault(vault, options, std::move(users), vault_binding(site, options));
 }
 
-std::vector<Drift> OidcProvider::check(const IdentityProviderSite& site, const ProvisionTarget& vault,
-                                       const ProvisionOptions& options) const {
+std::vector<provision::Drift> OidcProvider::check(const IdentityProviderSite& site, const provision::ProvisionTarget& vault,
+                                       const provision::ProvisionOptions& options) const {
   say(options, "oidc: discovery of " + issuer_of(site) + ", each identity signed in");
   OidcDiscovery provider;
   try {
@@ -156,18 +156,18 @@ std::vector<Drift> OidcProvider::check(const IdentityProviderSite& site, const P
   } catch (const std::runtime_error& e) {
     return {{"OIDC provider " + issuer_of(site), e.what()}};
   }
-  std::vector<Drift> drifts;
-  std::vector<ProvisionedUser> users = signed_in_users(tokens_, provider, identities_of(site), options, &drifts);
-  for (auto& drift : check_vault(vault, options, std::move(users), vault_binding(site, options))) drifts.push_back(std::move(drift));
+  std::vector<provision::Drift> drifts;
+  std::vector<provision::ProvisionedUser> users = signed_in_users(tokens_, provider, identities_of(site), options, &drifts);
+  for (auto& drift : provision::check_vault(vault, options, std::move(users), vault_binding(site, options))) drifts.push_back(std::move(drift));
   return drifts;
 }
 
 // Vault trusts the provider's keys and issuer as its discovery document gives them, and its role
 // `user` takes the tokens the servers log in with: those issued for the stack file's
 // `vault_audience` (a tenant's own), else for `vault`, as on the stacks the harness administers.
-VaultJwtBinding OidcProvider::vault_binding(const IdentityProviderSite& site, const ProvisionOptions&) const {
+provision::VaultJwtBinding OidcProvider::vault_binding(const IdentityProviderSite& site, const provision::ProvisionOptions&) const {
   const OidcDiscovery provider = discovery(issuer_of(site));
-  VaultJwtBinding binding;
+  provision::VaultJwtBinding binding;
   binding.config = {{"jwks_url", provider.jwks_uri},
                     {"bound_issuer", provider.issuer},
                     {"jwt_supported_algs", Json::array({"RS256"})}};
@@ -237,4 +237,4 @@ std::string OidcProvider::claims_summary(const Json& claims) const {
          claims.value("azp", "");
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

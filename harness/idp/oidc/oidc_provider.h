@@ -12,7 +12,7 @@
 #include "oidc_discovery.h"
 #include "token_cache.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 
 class OidcProvider final : public IdentityProvider {
  public:
@@ -24,15 +24,15 @@ class OidcProvider final : public IdentityProvider {
 
   // No call to the provider's admin API: its discovery document, each identity signed in, then
   // Vault bound to it.
-  ProvisionResult provision(IdentityProviderSite& site, const ProvisionTarget& vault,
-                            const ProvisionOptions& options) const override;
-  std::vector<Drift> check(const IdentityProviderSite& site, const ProvisionTarget& vault,
-                           const ProvisionOptions& options) const override;
-  VaultJwtBinding vault_binding(const IdentityProviderSite& site, const ProvisionOptions& options) const override;
+  provision::ProvisionResult provision(IdentityProviderSite& site, const provision::ProvisionTarget& vault,
+                            const provision::ProvisionOptions& options) const override;
+  std::vector<provision::Drift> check(const IdentityProviderSite& site, const provision::ProvisionTarget& vault,
+                           const provision::ProvisionOptions& options) const override;
+  provision::VaultJwtBinding vault_binding(const IdentityProviderSite& site, const provision::ProvisionOptions& options) const override;
 
   bool scopes_per_mcp_server() const override { return false; }
-  void provision_mcp_resources(const IdentityProviderSite&, const std::vector<McpResource>&,
-                               const ProvisionOptions&) const override {}
+  void provision_mcp_resources(const IdentityProviderSite&, const std::vector<provision::McpResource>&,
+                               const provision::ProvisionOptions&) const override {}
   McpServerTrust mcp_server_trust(const IdentityProviderSite& site, const std::string& server) const override;
   bool authorizes_agents() const override { return false; }
 
@@ -58,4 +58,4 @@ class OidcProvider final : public IdentityProvider {
   mutable std::map<std::string, OidcDiscovery> discoveries_;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 
 std::chrono::seconds TokenCache::renew_margin(std::chrono::seconds lifetime) {
   return std::max(std::chrono::seconds(30), lifetime / 10);
@@ -37,4 +37,4 @@ oidc::TokenResponse TokenCache::get(const std::string& key, const Acquire& acqui
   return hold(key, acquire());
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -11,7 +11,7 @@
 
 #include "mcph/oidc/token_client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 
 class TokenCache {
  public:
@@ -41,4 +41,4 @@ class TokenCache {
   std::map<std::string, Held> held_;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

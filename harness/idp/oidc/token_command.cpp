@@ -4,7 +4,7 @@
 
 #include "mcph/proc/child_process.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 std::string trimmed(const std::string& text) {
@@ -43,4 +43,4 @@ std::string run_token_command(const std::string& identity, const std::vector<std
   return token;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

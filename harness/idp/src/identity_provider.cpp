@@ -7,7 +7,7 @@
 #include "../keycloak/keycloak_provider.h"
 #include "../oidc/oidc_provider.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 struct Registered {
@@ -64,4 +64,4 @@ const IdentityProvider& identity_provider(IdentityProviderKind kind) {
   throw std::invalid_argument("no identity provider of kind " + std::to_string(static_cast<int>(kind)));
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -9,7 +9,7 @@
 #include "mcph/vault/client.h"
 #include "standin_vault.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 using Json = nlohmann::json;
@@ -25,12 +25,12 @@ class CognitoProviderTest : public ::testing::Test {
   const IdentityProvider& provider_ = identity_provider(IdentityProviderKind::cognito);
   std::unique_ptr<mock_cognito::MockCognito> cognito_;
   StandinVault standin_vault_;
-  const ProvisionTarget& target_ = standin_vault_.target;
+  const provision::ProvisionTarget& target_ = standin_vault_.target;
   IdentityProviderSite site_;
 };
 
 TEST_F(CognitoProviderTest, MakesAPoolWhoseUsersSignInAsTheSubjectVaultKnowsThemBy) {
-  const ProvisionResult made = provider_.provision(site_, target_, {});
+  const provision::ProvisionResult made = provider_.provision(site_, target_, {});
   EXPECT_FALSE(site_.fields.pool_id.empty());
   EXPECT_FALSE(site_.fields.app_client_id.empty());
   EXPECT_FALSE(site_.fields.issuer.empty());
@@ -88,4 +88,4 @@ TEST_F(CognitoProviderTest, SignInIsThroughTheStacksOneAppClientWithoutDpop) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 TEST(IdentityProviderTest, EachKindNamesTheProviderOfThatKind) {
@@ -32,4 +32,4 @@ TEST(IdentityProviderTest, OnlyKeycloakBringsUpTheWorkloadIdentityRows) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -10,7 +10,7 @@
 #include "mcph/vault/client.h"
 #include "standin_vault.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 using Json = nlohmann::json;
@@ -26,12 +26,12 @@ class KeycloakProviderTest : public ::testing::Test {
   const IdentityProvider& provider_ = identity_provider(IdentityProviderKind::keycloak);
   std::unique_ptr<mock_keycloak::MockKeycloak> keycloak_;
   StandinVault standin_vault_;
-  const ProvisionTarget& target_ = standin_vault_.target;
+  const provision::ProvisionTarget& target_ = standin_vault_.target;
   IdentityProviderSite site_;
 };
 
 TEST_F(KeycloakProviderTest, ProvisionsUsersWhoseTokensCarryTheSubjectVaultKnowsThemBy) {
-  const ProvisionResult made = provider_.provision(site_, target_, {});
+  const provision::ProvisionResult made = provider_.provision(site_, target_, {});
   EXPECT_GT(made.changes, 0);
   ASSERT_EQ(made.users.size(), 3u);
   for (const auto& user : made.users) {
@@ -47,9 +47,9 @@ TEST_F(KeycloakProviderTest, ProvisionsUsersWhoseTokensCarryTheSubjectVaultKnows
 
 TEST_F(KeycloakProviderTest, AUserLeftDisabledIsDrift) {
   provider_.provision(site_, target_, {});
-  KeycloakAdmin admin(site_.url, "admin", "admin");
+  provision::KeycloakAdmin admin(site_.url, "admin", "admin");
   admin.set_user_enabled(site_.realm, provider_.subject(site_, "carol"), false);
-  const std::vector<Drift> drifts = provider_.check(site_, target_, {});
+  const std::vector<provision::Drift> drifts = provider_.check(site_, target_, {});
   ASSERT_EQ(drifts.size(), 1u);
   EXPECT_EQ(drifts[0].object, "Keycloak user carol");
 }
@@ -92,4 +92,4 @@ TEST_F(KeycloakProviderTest, ServersCheckTheRealmsIssuerAndReachItsKeysWhereThey
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -14,7 +14,7 @@
 #include "mcph/harness/idp/token_command.h"
 #include "mcph/proc/temp_dir.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 using ::testing::HasSubstr;
@@ -205,4 +205,4 @@ TEST_F(TokenCacheTest, SignsInAgainWhenTheRefreshIsRefusedAndHoldsNoTokenOfUnkno
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

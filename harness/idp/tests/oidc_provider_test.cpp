@@ -16,7 +16,7 @@
 #include "mcph/vault/client.h"
 #include "standin_vault.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 namespace {
 
 using ::testing::HasSubstr;
@@ -37,7 +37,7 @@ class OidcProviderTest : public ::testing::Test {
   }
 
   void write_identities(const std::string& alice_password, const std::string& bob_password) {
-    const std::string secret = realm_client_secret(FixtureFiles::in(default_fixtures_dir()), "mcp-client");
+    const std::string secret = fixtures::realm_client_secret(fixtures::FixtureFiles::in(fixtures::default_fixtures_dir()), "mcp-client");
     nlohmann::json identities = nlohmann::json::array();
     for (const auto& [name, password] : {std::pair{"alice", alice_password}, std::pair{"bob", bob_password}}) {
       identities.push_back({{"name", name}, {"kind", "user"}, {"client_id", "mcp-client"}, {"client_secret", secret},
@@ -90,7 +90,7 @@ TEST_F(OidcProviderTest, SignsInAsEachIdentityAndFindsTheStackAsProvisioned) {
 
 TEST_F(OidcProviderTest, ProvisionsVaultAloneBoundToTheIssuersKeys) {
   StandinVault fresh;
-  const ProvisionResult made = provider_.provision(site_, fresh.target, {});
+  const provision::ProvisionResult made = provider_.provision(site_, fresh.target, {});
   EXPECT_GT(made.changes, 0);
   ASSERT_EQ(made.users.size(), 3u);  // alice, bob, carol: the fixtures' users the identities are
   vault::Client vault(fresh.vault->url());
@@ -121,15 +121,15 @@ TEST_F(OidcProviderTest, CheckNamesAnIdentityThatCannotSignInAndAnotherIssuer) {
 TEST_F(OidcProviderTest, SignsInWithARefreshTokenAndWithClientCredentials) {
   IdentityProviderSite admin_site;
   admin_site.url = keycloak_->url();
-  const FixtureFiles fixtures = FixtureFiles::in(default_fixtures_dir());
+  const fixtures::FixtureFiles fixtures = fixtures::FixtureFiles::in(fixtures::default_fixtures_dir());
   const std::string bob_refresh = keycloak_provider_.sign_in(admin_site, {"bob", "bob123"}).tokens.refresh_token;
   ASSERT_FALSE(bob_refresh.empty());
   write(nlohmann::json::array(
       {{{"name", "bob"}, {"kind", "user"}, {"client_id", "mcp-client"},
-        {"client_secret", realm_client_secret(fixtures, "mcp-client")}, {"grant", "refresh_token"},
+        {"client_secret", fixtures::realm_client_secret(fixtures, "mcp-client")}, {"grant", "refresh_token"},
         {"refresh_token", bob_refresh}},
        {{"name", "ci-bot"}, {"kind", "agent"}, {"client_id", "other-app"},
-        {"client_secret", realm_client_secret(fixtures, "other-app")}, {"grant", "client_credentials"}}}));
+        {"client_secret", fixtures::realm_client_secret(fixtures, "other-app")}, {"grant", "client_credentials"}}}));
 
   EXPECT_EQ(provider_.subject(site_, "bob"), keycloak_provider_.subject(admin_site, "bob"));
   const SignIn bot = provider_.sign_in(site_, {"ci-bot", "", "other-app"});
@@ -145,7 +145,7 @@ TEST_F(OidcProviderTest, SignsInWithARefreshTokenAndWithClientCredentials) {
 TEST_F(OidcProviderTest, RenewsAShortLivedTokenWithItsRefreshToken) {
   write(nlohmann::json::array(
       {{{"name", "alice"}, {"kind", "user"}, {"client_id", "mcp-client-short-lived"},
-        {"client_secret", realm_client_secret(FixtureFiles::in(default_fixtures_dir()), "mcp-client-short-lived")},
+        {"client_secret", fixtures::realm_client_secret(fixtures::FixtureFiles::in(fixtures::default_fixtures_dir()), "mcp-client-short-lived")},
         {"grant", "password"}, {"password", "alice123"}}}));
   const UserSignIn alice{"alice", "", "mcp-client-short-lived"};
   const auto first = provider_.sign_in(site_, alice).tokens;
@@ -165,4 +165,4 @@ TEST_F(OidcProviderTest, BindsVaultsRoleToTheStackFilesAudience) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -9,7 +9,7 @@
 #include "mcph/jose/jwt.h"
 #include "mcph/mock_vault/app.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 
 struct StandinVault {
   StandinVault() : vault(std::make_unique<mock_vault::MockVault>(mock_vault::MockVaultOptions{.access_log = false})) {
@@ -18,11 +18,11 @@ struct StandinVault {
     target.vault_token = "root";
   }
   std::unique_ptr<mock_vault::MockVault> vault;
-  ProvisionTarget target;  // Vault, its root token, no PostgreSQL
+  provision::ProvisionTarget target;  // Vault, its root token, no PostgreSQL
 };
 
 inline nlohmann::json claims_of(const std::string& token) {
   return nlohmann::json::parse(jose::unverified_payload(token).value_or("null"));
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

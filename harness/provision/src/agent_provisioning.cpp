@@ -11,7 +11,7 @@
 #include "mcph/openssl/crypto.h"
 #include "mcph/vault/client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::provision {
 namespace {
 
 using Json = nlohmann::json;
@@ -33,14 +33,14 @@ class AgentProvisioner {
  public:
   AgentProvisioner(const ProvisionTarget& target, const AgentProvisionOptions& options)
       : target_(target), options_(options), vault_(target.vault_url) {
-    if (options_.fixtures_dir.empty()) options_.fixtures_dir = default_fixtures_dir();
+    if (options_.fixtures_dir.empty()) options_.fixtures_dir = fixtures::default_fixtures_dir();
   }
 
   ProvisionedAgents run() {
     if (options_.run_dir.empty()) throw std::invalid_argument("provision_agents: no run directory");
-    const auto agents = load_agent_fixtures(options_.fixtures_dir);
+    const auto agents = fixtures::load_agent_fixtures(options_.fixtures_dir);
     const fs::path dir = options_.run_dir / "agents";
-    create_private_directory(dir);
+    fixtures::create_private_directory(dir);
     result_.api_keys_file = dir / "api-keys.json";
     result_.jwt_key_file = dir / "jwt-hs256.key";
     result_.agents_file = dir / "agents.txt";
@@ -57,7 +57,7 @@ class AgentProvisioner {
   }
 
   // Each agent's policy and secrets, where the layout puts them.
-  int secrets_and_policies(const std::vector<AgentFixture>& agents) {
+  int secrets_and_policies(const std::vector<fixtures::AgentFixture>& agents) {
     const SecretLayout& layout = options_.layout;
     if (!data_of(get("sys/mounts")).contains(layout.mount + "/")) {
       throw std::runtime_error("Vault: no KV mount " + layout.mount + "/ for the agents' secrets");
@@ -69,7 +69,7 @@ class AgentProvisioner {
     }
     return result_.changes;
   }
-  int secrets_only() { return secrets_and_policies(load_agent_fixtures(options_.fixtures_dir)); }
+  int secrets_only() { return secrets_and_policies(fixtures::load_agent_fixtures(options_.fixtures_dir)); }
 
  private:
   void say(const std::string& line) const {
@@ -133,7 +133,7 @@ class AgentProvisioner {
 
   // The parent token of an earlier run is kept while Vault knows it with the same policy.
   void parent_token() {
-    if (const auto kept = read_text_file(result_.vault_token_file)) {
+    if (const auto kept = fixtures::read_text_file(result_.vault_token_file)) {
       std::string token = *kept;
       while (!token.empty() && (token.back() == '\n' || token.back() == ' ')) token.pop_back();
       const vault::RawResponse looked =
@@ -151,15 +151,15 @@ class AgentProvisioner {
     const Json answer = Json::parse(write("auth/token/create", request, "the bridge's parent token"), nullptr, false);
     const std::string token = answer.is_object() ? answer["auth"].value("client_token", "") : "";
     if (token.empty()) throw std::runtime_error("Vault: the bridge's parent token: no client_token in the answer");
-    write_private_file(result_.vault_token_file, token + "\n");
+    fixtures::write_private_file(result_.vault_token_file, token + "\n");
     changed("the bridge's parent token (policy " + std::string(kBridgeParentPolicy) + ")");
   }
 
   // The agents' API keys and the HS256 secret are kept from an earlier run; the agents file
   // follows them.
-  void local_files(const std::vector<AgentFixture>& agents) {
+  void local_files(const std::vector<fixtures::AgentFixture>& agents) {
     Json keys = Json::object();
-    if (const auto kept = read_text_file(result_.api_keys_file)) keys = Json::parse(*kept, nullptr, false);
+    if (const auto kept = fixtures::read_text_file(result_.api_keys_file)) keys = Json::parse(*kept, nullptr, false);
     if (!keys.is_object()) keys = Json::object();
     bool new_keys = false;
     for (const auto& agent : agents) {
@@ -169,12 +169,12 @@ class AgentProvisioner {
       }
     }
     if (new_keys) {
-      write_private_file(result_.api_keys_file, keys.dump(2) + "\n");
+      fixtures::write_private_file(result_.api_keys_file, keys.dump(2) + "\n");
       changed("agents/api-keys.json");
     }
-    const auto secret = read_text_file(result_.jwt_key_file);
+    const auto secret = fixtures::read_text_file(result_.jwt_key_file);
     if (!secret || secret->size() < kJwtSecretLength) {
-      write_private_file(result_.jwt_key_file, openssl::random_text(kKeyAlphabet, kJwtSecretLength) + "\n");
+      fixtures::write_private_file(result_.jwt_key_file, openssl::random_text(kKeyAlphabet, kJwtSecretLength) + "\n");
       changed("agents/jwt-hs256.key");
     }
     oauth_clients(agents);
@@ -184,17 +184,17 @@ class AgentProvisioner {
       for (const auto& scope : agent.scopes) lines += " " + scope;
       lines += "\n";
     }
-    if (read_text_file(result_.agents_file) != lines) {
-      write_private_file(result_.agents_file, lines);
+    if (fixtures::read_text_file(result_.agents_file) != lines) {
+      fixtures::write_private_file(result_.agents_file, lines);
       changed("agents/agents.txt");
     }
   }
 
   // Each agent's OAuth client (its id is the agent's), its secret kept from an earlier run; the
   // bridge's clients file follows the secrets.
-  void oauth_clients(const std::vector<AgentFixture>& agents) {
+  void oauth_clients(const std::vector<fixtures::AgentFixture>& agents) {
     Json clients = Json::object();
-    if (const auto kept = read_text_file(result_.clients_file)) clients = Json::parse(*kept, nullptr, false);
+    if (const auto kept = fixtures::read_text_file(result_.clients_file)) clients = Json::parse(*kept, nullptr, false);
     if (!clients.is_object()) clients = Json::object();
     bool new_secrets = false;
     for (const auto& agent : agents) {
@@ -204,15 +204,15 @@ class AgentProvisioner {
       new_secrets = true;
     }
     if (new_secrets) {
-      write_private_file(result_.clients_file, clients.dump(2) + "\n");
+      fixtures::write_private_file(result_.clients_file, clients.dump(2) + "\n");
       changed("agents/clients.json");
     }
     std::string lines = "# client-id secret-sha256 (written by the provisioner)\n";
     for (const auto& agent : agents) {
       lines += agent.name + " " + agent_bridge::sha256_hex(clients[agent.name]["client_secret"].get<std::string>()) + "\n";
     }
-    if (read_text_file(result_.oauth_clients_file) != lines) {
-      write_private_file(result_.oauth_clients_file, lines);
+    if (fixtures::read_text_file(result_.oauth_clients_file) != lines) {
+      fixtures::write_private_file(result_.oauth_clients_file, lines);
       changed("agents/oauth-clients.txt");
     }
   }
@@ -244,4 +244,4 @@ ProvisionedAgents provision_agents(const ProvisionTarget& target, const AgentPro
   }
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::provision

@@ -6,7 +6,7 @@
 #include "mcph/http/url.h"
 #include "mcph/oidc/token_client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::provision {
 
 using Json = nlohmann::json;
 
@@ -170,4 +170,4 @@ void KeycloakAdmin::add_optional_client_scope(const std::string& realm, const st
   if (response.status != 204) fail("add optional client scope", response);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::provision

@@ -9,7 +9,7 @@
 #include "mcph/harness/provision/keycloak_admin.h"
 #include "mcph/http/url.h"
 
-namespace mcph::harness {
+namespace mcph::harness::provision {
 namespace {
 
 using Json = nlohmann::json;
@@ -110,5 +110,5 @@ KeycloakAdmin::VerificationKey KeycloakAdmin::add_verification_key(const std::st
   return {kid, true};
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::provision
 

@@ -11,7 +11,7 @@
 #include "mcph/harness/provision/keycloak_admin.h"
 #include "mcph/openssl/crypto.h"
 
-namespace mcph::harness {
+namespace mcph::harness::provision {
 namespace {
 
 using Json = nlohmann::json;
@@ -25,7 +25,7 @@ Json scope_representation(const std::string& name) {
           {"attributes", {{"include.in.token.scope", "true"}, {"display.on.consent.screen", "false"}}}};
 }
 
-Json client_representation(const AgentFixture& agent, const std::string& secret, const std::string& audience) {
+Json client_representation(const fixtures::AgentFixture& agent, const std::string& secret, const std::string& audience) {
   return {{"clientId", agent.name},
           {"secret", secret},
           {"publicClient", false},
@@ -51,7 +51,7 @@ ProvisionedServiceAccounts provision_service_accounts(const ProvisionTarget& tar
   const auto say = [&](const std::string& line) {
     if (options.progress) options.progress(line);
   };
-  const auto agents = load_agent_fixtures(fixtures_or_default(options.fixtures_dir));
+  const auto agents = fixtures::load_agent_fixtures(fixtures::fixtures_or_default(options.fixtures_dir));
   KeycloakAdmin admin(target.keycloak_url, target.keycloak_admin_user, target.keycloak_admin_password);
   ProvisionedServiceAccounts result;
   say("keycloak: the agents as service-account clients of realm " + target.realm + ", their scopes as client scopes");
@@ -66,10 +66,10 @@ ProvisionedServiceAccounts provision_service_accounts(const ProvisionTarget& tar
   }
 
   const std::filesystem::path dir = options.run_dir / "agents";
-  create_private_directory(dir);
+  fixtures::create_private_directory(dir);
   result.clients_file = dir / "keycloak-clients.json";
   // An earlier run's file, for a client whose representation does not show its secret.
-  const Json kept = Json::parse(read_text_file(result.clients_file).value_or("{}"), nullptr, false);
+  const Json kept = Json::parse(fixtures::read_text_file(result.clients_file).value_or("{}"), nullptr, false);
   Json clients = Json::object();
   for (const auto& agent : agents) {
     std::string secret;
@@ -88,8 +88,8 @@ ProvisionedServiceAccounts provision_service_accounts(const ProvisionTarget& tar
     clients[agent.name] = {{"client_id", agent.name}, {"client_secret", secret}};
   }
   const std::string text = clients.dump(2) + "\n";
-  if (read_text_file(result.clients_file).value_or("") != text) write_private_file(result.clients_file, text);
+  if (fixtures::read_text_file(result.clients_file).value_or("") != text) fixtures::write_private_file(result.clients_file, text);
   return result;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::provision

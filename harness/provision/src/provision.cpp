@@ -14,7 +14,7 @@
 #include "mcph/http/url.h"
 #include "mcph/vault/client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::provision {
 namespace {
 
 using Json = nlohmann::json;
@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 constexpr std::size_t kWorkers = 8;
 
 std::string read_file(const fs::path& path) {
-  auto text = read_text_file(path);
+  auto text = fixtures::read_text_file(path);
   if (!text) throw std::runtime_error("cannot read " + path.string());
   return std::move(*text);
 }
@@ -98,7 +98,7 @@ class Provisioner {
   Provisioner(const ProvisionTarget& target, const ProvisionOptions& options, const VaultJwtBinding& binding,
               Mode mode = Mode::provision)
       : target_(target), options_(options), binding_(binding), mode_(mode), vault_(target.vault_url) {
-    if (options_.fixtures_dir.empty()) options_.fixtures_dir = default_fixtures_dir();
+    if (options_.fixtures_dir.empty()) options_.fixtures_dir = fixtures::default_fixtures_dir();
     for (std::size_t w = 0; w < kWorkers; ++w) vaults_.push_back(std::make_unique<vault::Client>(target.vault_url));
   }
 
@@ -292,8 +292,8 @@ class Provisioner {
     // Every field the fixture has, named as the demo's init-vault.sh names them: each server
     // picks what its backend's scheme takes (the reference jira-mcp email and api_token, the
     // demo's username and password).
-    if (f.jira) kv_secret(client, f.username, "jira", Json(secret_fields(*f.jira)));
-    if (f.github) kv_secret(client, f.username, "github", Json(secret_fields(*f.github)));
+    if (f.jira) kv_secret(client, f.username, "jira", Json(fixtures::secret_fields(*f.jira)));
+    if (f.github) kv_secret(client, f.username, "github", Json(fixtures::secret_fields(*f.github)));
   }
 
   // The user's database role (the engine's connection is configured first).
@@ -404,7 +404,7 @@ class Provisioner {
 
 std::vector<ProvisionedUser> fixture_users(const ProvisionOptions& options) {
   std::vector<ProvisionedUser> users;
-  for (auto& fixture : load_users(FixtureFiles::in(fixtures_or_default(options.fixtures_dir)), options.generated_users)) {
+  for (auto& fixture : fixtures::load_users(fixtures::FixtureFiles::in(fixtures::fixtures_or_default(options.fixtures_dir)), options.generated_users)) {
     users.push_back(ProvisionedUser{std::move(fixture), {}, {}});
   }
   return users;
@@ -443,4 +443,4 @@ ProvisionResult provision_vault_login_role(const ProvisionTarget& target, const 
   }
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::provision

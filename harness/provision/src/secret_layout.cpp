@@ -4,7 +4,7 @@
 
 #include "mcph/agent_bridge/agent_policy.h"
 
-namespace mcph::harness {
+namespace mcph::harness::provision {
 namespace {
 
 std::vector<std::string> split(const std::string& path) {
@@ -65,4 +65,4 @@ std::string agent_layout_policy_hcl(const SecretLayout& layout, const std::strin
   return agent_bridge::folder_policy_hcl(layout.mount, layout.agent_prefix(agent), scopes);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::provision

@@ -8,7 +8,7 @@
 
 #include "mcph/harness/provision/keycloak_admin.h"
 
-namespace mcph::harness {
+namespace mcph::harness::provision {
 
 using Json = nlohmann::json;
 
@@ -58,4 +58,4 @@ std::vector<std::string> spiffe_ids_of_agents_file(const std::string& path) {
   return ids;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::provision

@@ -8,7 +8,7 @@
 
 #include "mcph/http/server.h"
 
-namespace mcph::harness {
+namespace mcph::harness::provision {
 namespace {
 
 class ExpiringAdminTokens : public ::testing::Test {
@@ -58,4 +58,4 @@ TEST_F(ExpiringAdminTokens, A401WithAFreshTokenIsAnErrorNotALoop) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::provision

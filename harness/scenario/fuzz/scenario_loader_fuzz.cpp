@@ -31,8 +31,8 @@ bool names_file_and_line(std::string_view message) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {
-    (void)harness::parse_scenario_file(std::string(fuzz::as_text(data, size)), std::string(kOrigin));
-  } catch (const harness::ScenarioError& e) {
+    (void)harness::scenario::parse_scenario_file(std::string(fuzz::as_text(data, size)), std::string(kOrigin));
+  } catch (const harness::scenario::ScenarioError& e) {
     fuzz::check(names_file_and_line(e.what()), "a scenario error without file:line:");
   }
   return 0;

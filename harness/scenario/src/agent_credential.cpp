@@ -21,13 +21,13 @@
 #include "mcph/tls/test_ca.h"
 #include "token_forge.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
 
 std::string read_file(const std::string& path, const std::string& what) {
-  const auto text = read_text_file(path);
+  const auto text = fixtures::read_text_file(path);
   if (!text) throw std::runtime_error("cannot read " + what + " " + path);
   return *text;
 }
@@ -66,7 +66,7 @@ JwtSigning jwt_signing(const Json& shape) {
 // another secret) or public_key_as_secret (HS256 keyed with the PEM public key of an RS256 or
 // ES256 profile's key: key confusion); `hmac_secret` HS256 with the secret given (a published
 // default).
-std::string static_jwt(const StaticJwtAuth& jwt, const std::string& agent, const Json& shape) {
+std::string static_jwt(const stack::StaticJwtAuth& jwt, const std::string& agent, const Json& shape) {
   Json claims = {{"iss", jwt.iss}, {"aud", jwt.aud}, {"sub", agent}, {"scope", agent_scopes(agent)},
                  {"iat", now_seconds()}, {"exp", now_seconds() + 300}};
   if (const auto changes = shape.find("claims"); changes != shape.end()) {
@@ -108,7 +108,7 @@ std::string static_jwt(const StaticJwtAuth& jwt, const std::string& agent, const
 }
 
 // An access token for the agent's OAuth client (the client credentials grant).
-std::string client_credentials_token(const ClientCredentialsAuth& grant, const std::string& agent) {
+std::string client_credentials_token(const stack::ClientCredentialsAuth& grant, const std::string& agent) {
   const OAuthClient client = oauth_client(grant, agent);
   const std::string &id = client.id, &secret = client.secret;
   std::string form = "grant_type=client_credentials";
@@ -132,7 +132,7 @@ std::string client_credentials_token(const ClientCredentialsAuth& grant, const s
 
 // A client certificate for the step: the agent's CN, or the subject the step writes, from the
 // profile's client CA or a foreign one, valid now or expired.
-void mint_certificate(const MtlsAuth& mtls, const std::string& agent, const Json& shape, AgentCredential& out) {
+void mint_certificate(const stack::MtlsAuth& mtls, const std::string& agent, const Json& shape, AgentCredential& out) {
   out.files = std::make_shared<proc::TempDir>("mcph-agent-cert");
   const bool foreign = shape.value("ca", "") == "foreign";
   const tls::TestCa ca = foreign ? tls::TestCa(out.files->path(), "a CA nobody trusts")
@@ -165,7 +165,7 @@ void mint_certificate(const MtlsAuth& mtls, const std::string& agent, const Json
                   (foreign ? " from a foreign CA" : " from the agents' CA") + (shape.value("expired", false) ? ", expired" : "");
 }
 
-void present(const AuthProfile& auth, const std::string& target_url, const std::string& agent, const std::string& mode,
+void present(const stack::AuthProfile& auth, const std::string& target_url, const std::string& agent, const std::string& mode,
              const Json& shape, AgentCredential& out) {
   if (!auth.accepts(mode)) {
     throw std::runtime_error("via: the target does not take " + mode + " (it takes " + [&] {
@@ -190,7 +190,7 @@ void present(const AuthProfile& auth, const std::string& target_url, const std::
     out.headers.emplace_back("Authorization", "Bearer " + out.secret);
     out.described = agent + "'s client credentials token";
   } else if (mode == "mtls") {
-    const MtlsAuth& mtls = *auth.mtls;
+    const stack::MtlsAuth& mtls = *auth.mtls;
     if (direct && mtls.direct_url.empty()) throw std::runtime_error("to: direct, but the target's mtls has no direct_url");
     out.url = direct ? mtls.direct_url : mtls.proxy_url;
     if (!direct) out.ca_file = mtls.server_ca_file;
@@ -200,7 +200,7 @@ void present(const AuthProfile& auth, const std::string& target_url, const std::
       mint_certificate(mtls, agent, shape, out);
     }
   } else if (mode == "proxy_headers") {
-    const ProxyHeadersAuth& names = *auth.proxy_headers;
+    const stack::ProxyHeadersAuth& names = *auth.proxy_headers;
     const bool through_proxy = shape.value("to", "") == "proxy";
     if (through_proxy && !auth.mtls) throw std::runtime_error("to: proxy, but the target's auth has no mtls proxy_url");
     if (through_proxy) {
@@ -270,7 +270,7 @@ std::optional<std::string> credential_shape_problem(const Json& shape) {
   return std::nullopt;
 }
 
-AgentCredential agent_credential(const AuthProfile& auth, const std::string& target_url, const std::string& agent,
+AgentCredential agent_credential(const stack::AuthProfile& auth, const std::string& target_url, const std::string& agent,
                                  const std::string& via, const Json& shape) {
   if (!auth.has_agent(agent)) throw std::runtime_error("as: " + agent + " is not one of the target's agents (auth.agents)");
   AgentCredential out;
@@ -290,7 +290,7 @@ AgentCredential agent_credential(const AuthProfile& auth, const std::string& tar
   return out;
 }
 
-OAuthClient oauth_client(const ClientCredentialsAuth& grant, const std::string& agent) {
+OAuthClient oauth_client(const stack::ClientCredentialsAuth& grant, const std::string& agent) {
   const Json client = agent_entry(grant.clients_file, "the clients file", agent);
   OAuthClient out{client.value("client_id", ""), client.value("client_secret", "")};
   if (out.id.empty() || out.secret.empty()) {
@@ -304,7 +304,7 @@ std::string client_secret_basic(const std::string& id, const std::string& secret
 }
 
 std::string agent_scopes(const std::string& agent) {
-  const auto text = read_text_file(default_fixtures_dir() / "agents" / "agents.json");
+  const auto text = fixtures::read_text_file(fixtures::default_fixtures_dir() / "agents" / "agents.json");
   const Json fixture = text ? Json::parse(*text, nullptr, false) : Json();
   if (fixture.is_object() && fixture["agents"].is_array()) {
     for (const auto& entry : fixture["agents"]) {
@@ -317,4 +317,4 @@ std::string agent_scopes(const std::string& agent) {
   return "read write list delete";
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -19,7 +19,7 @@ namespace mcph::proc {
 class TempDir;
 }
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct AgentCredential {
   std::string mode;  // the mode presented: api_key, static_jwt, mtls, proxy_headers, client_credentials
@@ -49,7 +49,7 @@ std::optional<std::string> credential_shape_problem(const nlohmann::json& shape)
 // (an object, possibly empty). Throws std::runtime_error naming what is missing (a mode the
 // target does not accept, an agent its key file does not have, an unreadable file), never a
 // secret.
-AgentCredential agent_credential(const AuthProfile& auth, const std::string& target_url, const std::string& agent,
+AgentCredential agent_credential(const stack::AuthProfile& auth, const std::string& target_url, const std::string& agent,
                                  const std::string& via, const nlohmann::json& shape);
 
 // The agent's OAuth client of the profile's clients file. Throws std::runtime_error naming the
@@ -57,7 +57,7 @@ AgentCredential agent_credential(const AuthProfile& auth, const std::string& tar
 struct OAuthClient {
   std::string id, secret;
 };
-OAuthClient oauth_client(const ClientCredentialsAuth& grant, const std::string& agent);
+OAuthClient oauth_client(const stack::ClientCredentialsAuth& grant, const std::string& agent);
 
 // `Authorization: Basic` for client_secret_basic: the id and the secret form-urlencoded first
 // (RFC 6749 §2.3.1).
@@ -67,4 +67,4 @@ std::string client_secret_basic(const std::string& id, const std::string& secret
 // else read, write, list and delete.
 std::string agent_scopes(const std::string& agent);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

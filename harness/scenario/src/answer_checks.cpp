@@ -9,7 +9,7 @@
 #include "token_claims.h"
 #include "value_matcher.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 using Json = nlohmann::json;
 using text::join;
@@ -156,4 +156,4 @@ reports::Check check_refused(const Json& want, const StepOutcome& outcome, const
   return judged(shown, outcome.describe() + " (this server refuses " + kind + " with " + shape->second + ")");
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

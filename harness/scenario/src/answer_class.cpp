@@ -8,7 +8,7 @@
 
 #include "mcph/http/url.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 constexpr std::array<std::pair<AnswerClass, std::string_view>, 6> kNames = {{
@@ -177,4 +177,4 @@ std::string answered_request(const StepOutcome& outcome) {
   return "";
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

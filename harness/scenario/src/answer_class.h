@@ -11,7 +11,7 @@
 #include "mcph/harness/scenario/scenario.h"
 #include "step_outcome.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 enum class AnswerClass {
   unclassified,               // a step whose kind yields no HTTP answer of a server under test
@@ -52,4 +52,4 @@ bool well_formed_challenge(std::string_view value);
 // that status; "" when none was recorded).
 std::string answered_request(const StepOutcome& outcome);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -8,7 +8,7 @@
 #include "mcph/reports/tally.h"
 #include "mcph/text/join.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -124,4 +124,4 @@ reports::Check check_accepted_at_least(const Json& want, const StepOutcome& outc
   return judged(outcome.burst.accepted >= wanted, text);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -5,11 +5,11 @@
 
 #include "mcph/text/join.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 using Json = nlohmann::json;
 
-const CapabilityTool& capability_tool(const TargetProfile& profile, const std::string& capability, const std::string& service) {
+const stack::CapabilityTool& capability_tool(const stack::TargetProfile& profile, const std::string& capability, const std::string& service) {
   if (!profile.tools) {
     throw std::runtime_error("services." + service + " maps no tools to capabilities (profile " + profile.name +
                              ", key \"tools\"): the capability " + capability + " cannot be called");
@@ -21,7 +21,7 @@ const CapabilityTool& capability_tool(const TargetProfile& profile, const std::s
   return found->second;
 }
 
-Json capability_arguments_json(const CapabilityTool& tool, const Json& step_arguments) {
+Json capability_arguments_json(const stack::CapabilityTool& tool, const Json& step_arguments) {
   Json arguments = Json::object();
   for (const auto& [name, value] : step_arguments.items()) {
     const auto renamed = tool.args.find(name);
@@ -30,7 +30,7 @@ Json capability_arguments_json(const CapabilityTool& tool, const Json& step_argu
   return arguments;
 }
 
-Json capability_source(const CapabilityTool& tool, const std::string& structured_content, const std::string& text) {
+Json capability_source(const stack::CapabilityTool& tool, const std::string& structured_content, const std::string& text) {
   if (tool.result == "text") return text;
   const std::string& written = tool.result == "text_json" ? text : structured_content;
   if (written.empty()) return nullptr;
@@ -38,7 +38,7 @@ Json capability_source(const CapabilityTool& tool, const std::string& structured
   return parsed.is_discarded() ? Json(nullptr) : parsed;
 }
 
-Json capability_fields_of(const CapabilityTool& tool, const Json& source) {
+Json capability_fields_of(const stack::CapabilityTool& tool, const Json& source) {
   Json fields = Json::object();
   for (const auto& [field, pointer] : tool.fields) {
     const Json::json_pointer at(pointer);
@@ -49,7 +49,7 @@ Json capability_fields_of(const CapabilityTool& tool, const Json& source) {
 
 namespace {
 
-bool meets(const RefusalShape& shape, const StepOutcome& answer, const Json& source) {
+bool meets(const stack::RefusalShape& shape, const StepOutcome& answer, const Json& source) {
   if (shape.http_status && answer.http.status != *shape.http_status) return false;
   for (const auto& [header, words] : shape.header_contains) {
     const std::optional<std::string> value = http::find_field(answer.http.headers, header);
@@ -70,7 +70,7 @@ bool meets(const RefusalShape& shape, const StepOutcome& answer, const Json& sou
 
 }  // namespace
 
-std::vector<std::string> refusal_kinds(const ToolMap& map, const StepOutcome& answer, const Json& source) {
+std::vector<std::string> refusal_kinds(const stack::ToolMap& map, const StepOutcome& answer, const Json& source) {
   std::vector<std::string> kinds;
   for (const auto& [kind, shape] : map.refusals) {
     if (meets(shape, answer, source)) kinds.push_back(kind);
@@ -78,7 +78,7 @@ std::vector<std::string> refusal_kinds(const ToolMap& map, const StepOutcome& an
   return kinds;
 }
 
-std::string describe_refusal(const RefusalShape& shape) {
+std::string describe_refusal(const stack::RefusalShape& shape) {
   std::vector<std::string> parts;
   if (shape.http_status) parts.push_back("HTTP " + std::to_string(*shape.http_status));
   for (const auto& [header, words] : shape.header_contains) parts.push_back(header + " containing \"" + words + "\"");
@@ -93,4 +93,4 @@ std::string describe_refusal(const RefusalShape& shape) {
   return text::join(parts, ", ");
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -12,30 +12,30 @@
 #include "mcph/harness/stack/target_profile.h"
 #include "step_outcome.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // The tool the target's profile maps `capability` to. Throws std::runtime_error saying that the
 // profile of `service` maps none (no tool map, or not this capability).
-const CapabilityTool& capability_tool(const TargetProfile& profile, const std::string& capability, const std::string& service);
+const stack::CapabilityTool& capability_tool(const stack::TargetProfile& profile, const std::string& capability, const std::string& service);
 
 // The tool's arguments: each of the step's (`{"secret": "jira", "data": {…}}`) under the name
 // the tool gives it.
-nlohmann::json capability_arguments_json(const CapabilityTool& tool, const nlohmann::json& step_arguments);
+nlohmann::json capability_arguments_json(const stack::CapabilityTool& tool, const nlohmann::json& step_arguments);
 
 // The answer where the tool's `result` says its fields are: structured content, the text parsed
 // as JSON, or the text as a JSON string; null when that is absent or no JSON.
-nlohmann::json capability_source(const CapabilityTool& tool, const std::string& structured_content, const std::string& text);
+nlohmann::json capability_source(const stack::CapabilityTool& tool, const std::string& structured_content, const std::string& text);
 
 // The capability's fields ({"data": …}, {"keys": …}) found in `source`; a field not there is
 // left out.
-nlohmann::json capability_fields_of(const CapabilityTool& tool, const nlohmann::json& source);
+nlohmann::json capability_fields_of(const stack::CapabilityTool& tool, const nlohmann::json& source);
 
 // The refusal kinds of `map` whose every condition the answer (`answer`'s status, headers,
 // JSON-RPC error and tool error; `source` for `result` conditions) meets.
-std::vector<std::string> refusal_kinds(const ToolMap& map, const StepOutcome& answer, const nlohmann::json& source);
+std::vector<std::string> refusal_kinds(const stack::ToolMap& map, const StepOutcome& answer, const nlohmann::json& source);
 
 // How the server refuses, in words, for a failed check's evidence: "HTTP 403, WWW-Authenticate
 // containing \"insufficient_scope\"".
-std::string describe_refusal(const RefusalShape& shape);
+std::string describe_refusal(const stack::RefusalShape& shape);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

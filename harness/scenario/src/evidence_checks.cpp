@@ -6,7 +6,7 @@
 #include "mcph/text/join.h"
 #include "observers.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -66,7 +66,7 @@ struct AgentPath {
   std::string owner;
   std::string path;
 };
-AgentPath agent_path(const std::string& audited, const SecretLayout& layout) {
+AgentPath agent_path(const std::string& audited, const provision::SecretLayout& layout) {
   std::vector<std::string> segments;
   for (std::size_t start = 0; start <= audited.size();) {
     const std::size_t end = std::min(audited.find('/', start), audited.size());
@@ -105,7 +105,7 @@ reports::Check check_agent_paths(const StepOutcome& outcome) {
     }
   }
   if (others.empty() && own.empty() && !outside.empty()) {
-    const SecretLayout& layout = outcome.secret_layout;
+    const provision::SecretLayout& layout = outcome.secret_layout;
     return inconclusive("no KV path of " + outcome.caller + "'s call lies in any agent's folder of the secret layout " +
                         layout.mount + "/" + layout.path + " (" + join(outside, "; ") +
                         "): if the server keeps its agents' secrets elsewhere, its entry's `secrets` key must say where");
@@ -249,4 +249,4 @@ reports::Check check_vault_login_client(const Json& want, const StepOutcome& out
   return judged_on_audit(outcome, [&] { return check_login_client(want, outcome, context); });
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

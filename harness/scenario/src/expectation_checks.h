@@ -9,7 +9,7 @@
 #include "expectations.h"
 #include "value_matcher.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // A text fit for a message: secrets scrubbed, cut to `limit` characters.
 std::string excerpt(const std::string& text, std::size_t limit = 240);
@@ -32,4 +32,4 @@ CheckFunction check_some_http_status, check_no_http_status, check_some_decision,
 reports::Check check_load_count(const nlohmann::json& want, const StepOutcome& outcome, long LoadOutcome::*count, const char* what);
 reports::Check check_rate_limit_violations(const nlohmann::json& want, const StepOutcome& outcome);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -17,7 +17,7 @@
 #include "result_part.h"
 #include "step_outcome.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct CheckContext;
 
@@ -65,4 +65,4 @@ std::optional<std::string> shape_problem(ValueShape shape, const nlohmann::json&
 // How a value of `shape` is written, for the reference: "true or false", "an HTTP status".
 std::string_view shape_description(ValueShape shape);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -6,7 +6,7 @@
 #include "load_checks.h"
 #include "oauth_checks.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -251,4 +251,4 @@ const std::vector<ExpectationKind>& expectation_kinds() {
   return table;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

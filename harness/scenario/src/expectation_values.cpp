@@ -8,7 +8,7 @@
 #include "value_matcher.h"
 #include "workload_cells.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 using Json = nlohmann::json;
 using enum ValueShape;
@@ -84,7 +84,7 @@ std::optional<std::string> shape_problem(ValueShape shape, const Json& value) {
       }
       break;
     case refusal_kind:
-      if (!value.is_string() || !is_refusal_kind(value.get<std::string>())) return expected(std::string(kRefusalKinds));
+      if (!value.is_string() || !stack::is_refusal_kind(value.get<std::string>())) return expected(std::string(stack::kRefusalKinds));
       break;
     case decision:
       if (!value.is_string() || !is_policy_decision(value.get<std::string>())) return expected(std::string(kPolicyDecisions));
@@ -105,10 +105,10 @@ std::string_view shape_description(ValueShape shape) {
     case header_map: return "{Header-Name: a text it contains, or a matcher}";
     case json_checks: return "{/json/pointer: a value it equals, or a matcher}";
     case audit_check: return "own_paths_only, reads_own_secret, logs_in or child_token";
-    case refusal_kind: return kRefusalKinds;
+    case refusal_kind: return stack::kRefusalKinds;
     case decision: return kPolicyDecisions;
   }
   return "";
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -6,7 +6,7 @@
 #include "expectation_checks.h"
 #include "mcph/secrets/scrub.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 using Json = nlohmann::json;
 
@@ -61,4 +61,4 @@ std::vector<reports::Check> check_expectations(const std::vector<Expectation>& e
   return checks;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

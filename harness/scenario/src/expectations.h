@@ -11,7 +11,7 @@
 #include "mcph/reports/model.h"
 #include "step_outcome.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct CheckContext {
   // The Vault entity id of a user ("" when Vault has none), and the name of an entity id.
@@ -27,4 +27,4 @@ struct CheckContext {
 std::vector<reports::Check> check_expectations(const std::vector<Expectation>& expectations,
                                                  const StepOutcome& outcome, const CheckContext& context);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

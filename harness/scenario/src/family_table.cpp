@@ -5,7 +5,7 @@
 
 #include "mcph/text/join.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 std::string code(const std::string& text) { return "`" + text + "`"; }
@@ -47,4 +47,4 @@ std::string with_family_table(const std::string& document, const std::string& ta
   return document.substr(0, from + begin.size()) + "\n" + table + document.substr(to);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -15,7 +15,7 @@
 #include "mcph/sync/elapsed.h"
 #include "recorder.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -64,18 +64,18 @@ std::shared_ptr<http::Server> start_answerer(int status, const std::string& body
 
 }  // namespace
 
-FaultDriver::FaultDriver(const StackFile& stack) : stack_(stack) {}
+FaultDriver::FaultDriver(const stack::StackFile& stack) : stack_(stack) {}
 
-bool FaultDriver::has_fault_proxy() const { return stack_.services.count(std::string(kFaultProxyService)) > 0; }
+bool FaultDriver::has_fault_proxy() const { return stack_.services.count(std::string(stack::kFaultProxyService)) > 0; }
 
 std::string FaultDriver::fault_hook_url(const std::string& target) const {
-  const auto backends = mock_backend_services();
+  const auto backends = stack::mock_backend_services();
   if (std::find(backends.begin(), backends.end(), target) == backends.end() || !stack_.services.count(target)) return "";
   return stack_.service(target).url;
 }
 
 std::string FaultDriver::api_url() const {
-  const auto it = stack_.services.find(std::string(kFaultProxyService));
+  const auto it = stack_.services.find(std::string(stack::kFaultProxyService));
   if (it == stack_.services.end()) {
     throw std::runtime_error("the stack has no fault proxy (services.\"fault-proxy\" in the stack file): start one "
                              "with `mcp-harness up` in local or real mode");
@@ -92,7 +92,7 @@ void FaultDriver::apply(const FaultSpec& fault, FaultsAdded& added, std::uint64_
         if (!proxies.is_object()) throw std::runtime_error("the fault proxy's GET /proxies is not a JSON object");
         for (const auto& [name, proxy] : proxies.items()) clear_proxy(name, added);
       }
-      for (const auto& backend : mock_backend_services()) {
+      for (const auto& backend : stack::mock_backend_services()) {
         if (const std::string hook = fault_hook_url(backend); !hook.empty()) {
           call(hook, "DELETE", "/_fault", nullptr, &record, {204, 404});
           added.http_errors.erase(backend);
@@ -221,4 +221,4 @@ void FaultDriver::undo(FaultsAdded& added) const {
   if (!failed.empty()) throw std::runtime_error("could not undo the scenario's faults: " + failed);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

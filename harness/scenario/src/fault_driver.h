@@ -14,7 +14,7 @@
 #include "mcph/harness/stack/stack_file.h"
 #include "step_outcome.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 class Recorder;
 
@@ -36,7 +36,7 @@ struct FaultsAdded {
 
 class FaultDriver {
  public:
-  explicit FaultDriver(const StackFile& stack);
+  explicit FaultDriver(const stack::StackFile& stack);
 
   // Adds the step's toxic (or takes its target down, sets its HTTP error, or clears faults).
   // Throws std::runtime_error when the stack has no fault proxy (or no such backend) or it refuses.
@@ -58,7 +58,7 @@ class FaultDriver {
   void clear_proxy(const std::string& proxy, FaultsAdded& added) const;
   void answer_for(const FaultSpec& fault, FaultsAdded& added, Recorder& record) const;
   void give_back_upstream(const std::string& proxy, FaultsAdded& added, Recorder* record) const;
-  const StackFile& stack_;
+  const stack::StackFile& stack_;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

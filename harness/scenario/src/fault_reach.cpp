@@ -7,13 +7,13 @@
 #include "fault_spec.h"
 #include "mcph/harness/stack/service_table.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 // "github-mcp does not reach github-api through the fault proxy: point it at …".
-std::string unreached(const StackFile& stack, bool has_fault_proxy, const std::string& server, const std::string& service) {
+std::string unreached(const stack::StackFile& stack, bool has_fault_proxy, const std::string& server, const std::string& service) {
   std::string text = server + " does not reach " + service + " through the fault proxy";
-  const ServiceEntry* entry = stack.find_service(service);
+  const stack::ServiceEntry* entry = stack.find_service(service);
   const std::string address = entry ? entry->url_for_servers : "";
   if (!has_fault_proxy || address.empty()) {
     return text + " (this stack has no fault proxy in front of " + service + "; `mcp-harness up` in local or real mode starts one)";
@@ -24,13 +24,13 @@ std::string unreached(const StackFile& stack, bool has_fault_proxy, const std::s
 
 }  // namespace
 
-std::optional<std::string> faults_out_of_reach(const Scenario& scenario, const StackFile& stack,
+std::optional<std::string> faults_out_of_reach(const Scenario& scenario, const stack::StackFile& stack,
                                                const ServersCalled& servers_called) {
   std::set<std::string> active;  // services with a proxy fault on them at this step
   std::set<std::pair<std::string, std::string>> missing;  // (server, service), reported once each
   std::string reasons;
   // No server is behind a proxy the stack does not have, whatever its entry says.
-  const bool has_fault_proxy = stack.services.count(std::string(kFaultProxyService)) > 0;
+  const bool has_fault_proxy = stack.services.count(std::string(stack::kFaultProxyService)) > 0;
   for (const Step& step : scenario.steps) {
     if (const auto* fault_step = step.get_if<FaultSpec>()) {
       const FaultSpec& fault = *fault_step;
@@ -59,4 +59,4 @@ std::optional<std::string> faults_out_of_reach(const Scenario& scenario, const S
   return "not applicable: its faults would not reach the server under test: " + reasons;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -13,13 +13,13 @@
 #include "mcph/harness/stack/stack_file.h"
 #include "servers_called.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // nullopt when every server called while one of the scenario's proxy faults is on reaches that
 // service through the proxy (a backend's http_error needs no proxy); else why the scenario is
 // not run, naming each server, the service and the address it must point at. A step whose
 // servers cannot be named is left to the run to report.
-std::optional<std::string> faults_out_of_reach(const Scenario& scenario, const StackFile& stack,
+std::optional<std::string> faults_out_of_reach(const Scenario& scenario, const stack::StackFile& stack,
                                                const ServersCalled& servers_called);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -8,7 +8,7 @@
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/text/join.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -62,7 +62,7 @@ std::string text_of(const Json& step, const std::string& key) {
 
 FaultSpec read_fault_spec(const Json& step) {
   if (!step.is_object()) throw StepSpecError("", "expected a mapping: {target: vault, toxic: down} or {clear: all}");
-  const auto targets = fault_proxy_targets();
+  const auto targets = stack::fault_proxy_targets();
   const auto known_target = [&](const std::string& name) {
     return std::find(targets.begin(), targets.end(), name) != targets.end();
   };
@@ -91,7 +91,7 @@ FaultSpec read_fault_spec(const Json& step) {
   }
   const bool http_error = fault.toxic == std::string_view(kHttpErrorToxic);
   if (http_error) {
-    const auto backends = mock_backend_services();
+    const auto backends = stack::mock_backend_services();
     if (std::find(backends.begin(), backends.end(), fault.target) == backends.end()) {
       throw StepSpecError("target", "an http_error needs a mock backend (" + text::join(backends) + "), not \"" +
                                          fault.target + "\"");
@@ -142,4 +142,4 @@ Json toxiproxy_toxic(const FaultSpec& fault) {
           {"attributes", attributes}};
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -8,7 +8,7 @@
 #include "mcph/harness/scenario/scenario.h"
 #include "step_spec_error.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // The faults that are not toxics: a mock backend answering with an HTTP error status, and a
 // service behind the proxy whose answers the harness makes (the proxy's upstream changed to a
@@ -23,4 +23,4 @@ FaultSpec read_fault_spec(const nlohmann::json& step);
 // `down`, which disables the proxy instead, nor for http_error or http_answer.
 nlohmann::json toxiproxy_toxic(const FaultSpec& fault);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

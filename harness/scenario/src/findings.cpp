@@ -9,7 +9,7 @@
 #include "mcph/reports/taxonomy.h"
 #include "mcph/secrets/scrub.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 namespace {
 
@@ -122,4 +122,4 @@ std::optional<reports::Finding> finding_of(const reports::StepRecord& step, cons
   return finding(step, property_id, evidence, "");
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -9,7 +9,7 @@
 
 #include "mcph/reports/model.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // What a refusal under the wrong status shows, whatever property its step tests.
 inline constexpr std::string_view kWrongErrorStatus = "wrong-error-status";
@@ -41,4 +41,4 @@ std::string failed_evidence(const reports::StepRecord& step);
 
 std::optional<reports::Finding> finding_of(const reports::StepRecord& step, const std::string& property_id);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -1,6 +1,6 @@
 #include "jwk_exposure.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 std::vector<std::string> unpublishable_members(const nlohmann::json& key) {
   static const std::vector<std::string> kPrivate = {"d", "p", "q", "dp", "dq", "qi", "oth", "k"};
@@ -13,4 +13,4 @@ std::vector<std::string> unpublishable_members(const nlohmann::json& key) {
   return found;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // The members of `key` that must not be published ("d", "p", …, "kty oct"); empty for a public key.
 std::vector<std::string> unpublishable_members(const nlohmann::json& key);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

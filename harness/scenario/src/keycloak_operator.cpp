@@ -2,21 +2,21 @@
 
 #include <stdexcept>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
-KeycloakAdmin keycloak_operator(const StackFile& stack) {
-  const ServiceEntry* keycloak = stack.find_service("keycloak");
+provision::KeycloakAdmin keycloak_operator(const stack::StackFile& stack) {
+  const stack::ServiceEntry* keycloak = stack.find_service("keycloak");
   if (keycloak == nullptr) {
     throw std::runtime_error("the stack has no Keycloak: its identity provider cannot be changed through Keycloak's admin API");
   }
-  return KeycloakAdmin(keycloak->url, keycloak->idp.user(), keycloak->idp.password());
+  return provision::KeycloakAdmin(keycloak->url, keycloak->idp.user(), keycloak->idp.password());
 }
 
-void enable_users_again(const StackFile& stack, std::set<std::string>& user_ids) {
+void enable_users_again(const stack::StackFile& stack, std::set<std::string>& user_ids) {
   if (user_ids.empty()) return;
   std::string failed;
   try {
-    KeycloakAdmin admin = keycloak_operator(stack);
+    provision::KeycloakAdmin admin = keycloak_operator(stack);
     for (auto it = user_ids.begin(); it != user_ids.end();) {
       try {
         admin.set_user_enabled(stack.realm, *it, true);
@@ -32,4 +32,4 @@ void enable_users_again(const StackFile& stack, std::set<std::string>& user_ids)
   if (!failed.empty()) throw std::runtime_error("enabling the users a step disabled again: " + failed);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 constexpr double kSmallestMs = 0.001;
@@ -71,4 +71,4 @@ LatencyHistogram LatencyHistogram::from_json(const nlohmann::json& json) {
   return histogram;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -7,7 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 class LatencyHistogram {
  public:
@@ -32,4 +32,4 @@ class LatencyHistogram {
   double max_ms_ = 0;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct LimitedRequest {
   std::chrono::steady_clock::time_point sent, answered;
@@ -12,4 +12,4 @@ struct LimitedRequest {
   std::string retry_after;   // of a 429
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -6,7 +6,7 @@
 
 #include "mcph/sync/elapsed.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -225,4 +225,4 @@ std::optional<std::string> limit_not_reached(const std::vector<LimitedRequest>& 
          "or fewer tests in parallel";
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

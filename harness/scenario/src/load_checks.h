@@ -21,7 +21,7 @@
 #include "limited_request.h"
 #include "observers.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // One tool call of a load step as the isolation checks see it.
 struct CallSeen {
@@ -76,4 +76,4 @@ bool rejection_due(std::vector<LimitedRequest> requests, int limit, std::chrono:
 std::optional<std::string> limit_not_reached(const std::vector<LimitedRequest>& requests, int limit,
                                              std::chrono::milliseconds window);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

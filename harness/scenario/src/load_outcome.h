@@ -6,7 +6,7 @@
 
 #include "mcph/reports/model.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct LoadOutcome {
   long calls = 0;           // tool calls answered or failed (warm-up and probe included)
@@ -47,4 +47,4 @@ inline std::string shard_name(int slice, int slices) {
   return "shard " + std::to_string(slice) + "/" + std::to_string(slices);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

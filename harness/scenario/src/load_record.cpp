@@ -11,7 +11,7 @@
 #include "mcph/openssl/crypto.h"
 #include "mcph/secrets/scrub.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -302,4 +302,4 @@ LoadOutcome merge_load_records(const std::vector<LoadRecord>& records) {
   return out;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

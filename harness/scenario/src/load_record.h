@@ -13,7 +13,7 @@
 #include "load_outcome.h"
 #include "observers.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 enum class LoadPhase { warm_up, level, probe };
 
@@ -75,4 +75,4 @@ LoadRecord load_record_from_json(const nlohmann::json& json);
 // Throws std::invalid_argument when the records overlap (a user, or a trace id, in two of them).
 LoadOutcome merge_load_records(const std::vector<LoadRecord>& records);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

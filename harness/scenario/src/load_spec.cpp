@@ -6,7 +6,7 @@
 #include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/text/join.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -108,8 +108,8 @@ LoadSpec read_load_spec(const Json& step, const StackNeeds& needs) {
   // The users must be provisioned: the file says so, and the runner checks the stack has them.
   const int last_user = spec.first_user - 1 + spec.users + spec.probe_users;
   if (needs.generated_users < last_user) {
-    throw StepSpecError("users", "the step acts for " + generated_user(spec.first_user).username + "…" +
-                                     generated_user(last_user).username +
+    throw StepSpecError("users", "the step acts for " + fixtures::generated_user(spec.first_user).username + "…" +
+                                     fixtures::generated_user(last_user).username +
                                      " (probe users included): the file's needs.generated_users must be at least " +
                                      std::to_string(last_user) + ", not " + std::to_string(needs.generated_users));
   }
@@ -118,4 +118,4 @@ LoadSpec read_load_spec(const Json& step, const StackNeeds& needs) {
   return spec;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -6,9 +6,9 @@
 #include "mcph/harness/scenario/scenario.h"
 #include "step_spec_error.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // Throws StepSpecError naming the key (dotted below the step: "servers.jira.tool").
 LoadSpec read_load_spec(const nlohmann::json& step, const StackNeeds& needs);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -25,7 +25,7 @@
 #include "mcph/mcp/sse.h"
 #include "mcph/secrets/scrub.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -64,8 +64,8 @@ bool log_in(std::vector<User>& users, const LoadContext& context, std::int64_t n
   try {
     sync::parallel_for(due.size(), kLoginThreads, [&](std::size_t k) {
       User& user = users[due[k]];
-      const UserFixture fixture = generated_user(std::stoi(user.name.substr(4)));
-      const std::string jwt = user_access_token(context.stack, context.fixtures_dir, user.name, fixture.password);
+      const fixtures::UserFixture fixture = fixtures::generated_user(std::stoi(user.name.substr(4)));
+      const std::string jwt = stack::user_access_token(context.stack, context.fixtures_dir, user.name, fixture.password);
       user.authorization = "Bearer " + jwt;
       user.exp = token_exp(jwt);
     });
@@ -308,10 +308,10 @@ class LoadStepRun {
       throw std::runtime_error("load: " + shard_name(shard, shards) + " has none of the step's " +
                                std::to_string(spec_.users) + " users: run at most " + std::to_string(spec_.users) + " shards");
     }
-    for (int i = first; i < last; ++i) users_.push_back({generated_user(spec_.first_user + i).username, "", 0});
+    for (int i = first; i < last; ++i) users_.push_back({fixtures::generated_user(spec_.first_user + i).username, "", 0});
     main_users_ = last - first;
     for (int p = shard; p < spec_.probe_users; p += shards) {
-      users_.push_back({generated_user(spec_.first_user + spec_.users + p).username, "", 0});
+      users_.push_back({fixtures::generated_user(spec_.first_user + spec_.users + p).username, "", 0});
     }
     shard_record_.shard = shard;
     shard_record_.shards = shards;
@@ -530,4 +530,4 @@ void run_load_step(const LoadSpec& spec, const std::vector<LoadTarget>& targets,
   LoadStepRun(spec, targets, context, out, record).run();
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -15,7 +15,7 @@
 #include "mcph/mcp/client.h"
 #include "step_outcome.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 class Recorder;
 
@@ -30,7 +30,7 @@ struct LoadTarget {
 };
 
 struct LoadContext {
-  const StackFile& stack;
+  const stack::StackFile& stack;
   std::filesystem::path fixtures_dir;  // the realm fixture's client secret
   std::function<void(const std::string&)> progress;  // a line per level; may be empty
   // This process is shard `shard` of `shards`: it acts for its own slice of the users (and of
@@ -45,4 +45,4 @@ struct LoadContext {
 void run_load_step(const LoadSpec& spec, const std::vector<LoadTarget>& targets, const LoadContext& context,
                    StepOutcome& out, Recorder& record);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

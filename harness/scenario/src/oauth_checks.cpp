@@ -12,7 +12,7 @@
 #include "mcph/text/words.h"
 #include "oauth_metadata_urls.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -276,4 +276,4 @@ reports::Check check_forged_tokens_refused(const Json& want, const StepOutcome& 
   return verdict(problems, std::to_string(seen->forgeries.size()) + " forged tokens refused", want);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

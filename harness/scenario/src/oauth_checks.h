@@ -8,7 +8,7 @@
 #include "expectation_kinds.h"
 #include "step_outcome.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // The words of a space-separated scope ("read list" → read, list).
 std::vector<std::string> scope_words(const std::string& scope);
@@ -31,4 +31,4 @@ reports::Check check_auth_methods_work(const nlohmann::json& want, const StepOut
 // forged_tokens_refused: true — the target refused every forged token (401 or 403).
 reports::Check check_forged_tokens_refused(const nlohmann::json& want, const StepOutcome& outcome);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

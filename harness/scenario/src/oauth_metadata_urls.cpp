@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 // The issuer without a trailing "/": "https://as.example/" names the same issuer as "https://as.example".
@@ -68,4 +68,4 @@ std::vector<std::string> protected_resource_metadata_urls(const std::string& res
   return urls;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // https://as.example/tenant → https://as.example/.well-known/oauth-authorization-server/tenant;
 // an issuer without a path (or with "/" alone) → https://as.example/.well-known/oauth-authorization-server.
@@ -27,4 +27,4 @@ std::string challenge_param(std::string_view challenge, std::string_view name);
 // (https://rs.example/.well-known/oauth-protected-resource); each once.
 std::vector<std::string> protected_resource_metadata_urls(const std::string& resource_url, std::string_view challenge);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct OAuthObservation {
   std::string request;  // metadata, jwks, token, auth_methods, forge
@@ -54,4 +54,4 @@ struct OAuthObservation {
   std::vector<Forgery> forgeries;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -9,7 +9,7 @@
 #include "mcph/http/trace_context.h"
 #include "mcph/http/url.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 using Json = nlohmann::json;
 
@@ -28,8 +28,8 @@ Json read_ledger(const std::string& backend_url, const std::string& query) {
 
 }  // namespace
 
-std::string backend_of(const StackFile& stack, const std::string& mcp_service) {
-  const ServiceEntry* entry = stack.find_service(mcp_service);
+std::string backend_of(const stack::StackFile& stack, const std::string& mcp_service) {
+  const stack::ServiceEntry* entry = stack.find_service(mcp_service);
   const std::string role = stack.role_of(mcp_service);
   const std::string fallback = role.size() > 4 && role.ends_with("-mcp")
                                    ? role.substr(0, role.size() - 4) + "-api"
@@ -147,4 +147,4 @@ std::string path_owner(const std::string& vault_path) {
   return "";
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -11,11 +11,11 @@
 
 #include "mcph/harness/stack/stack_file.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // The backend an MCP server of the stack calls (its `backend` in the stack file, else
 // "<x>-api" for "<x>-mcp"); "" when the stack has none for it.
-std::string backend_of(const StackFile& stack, const std::string& mcp_service);
+std::string backend_of(const stack::StackFile& stack, const std::string& mcp_service);
 
 // Entries of a backend's GET /_ledger carrying `trace_id`. Throws std::runtime_error when the
 // backend does not answer.
@@ -63,4 +63,4 @@ nlohmann::json entries_without_trace(const nlohmann::json& entries);
 // database/creds/alice; empty for other paths.
 std::string path_owner(const std::string& vault_path);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

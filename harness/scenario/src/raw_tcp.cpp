@@ -12,7 +12,7 @@
 
 #include "mcph/sync/elapsed.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -118,4 +118,4 @@ RawReply exchange_raw(const RawSend& send) {
   return reply;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct RawSend {
   std::string host;
@@ -33,4 +33,4 @@ RawReply exchange_raw(const RawSend& send);
 // Throws std::runtime_error when the host cannot be resolved or reached.
 int connect_raw(const std::string& host, int port);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

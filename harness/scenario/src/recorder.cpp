@@ -7,7 +7,7 @@
 #include "mcph/secrets/scrub.h"
 #include "step_outcome.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -103,4 +103,4 @@ void scrub_strings(Json& json) {
   }
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

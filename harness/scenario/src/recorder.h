@@ -10,7 +10,7 @@
 #include "mcph/http/message.h"
 #include "mcph/reports/model.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct StepOutcome;
 
@@ -43,4 +43,4 @@ nlohmann::json trace_headers(const http::Fields& headers);
 // Every string of `json`, keys included, through secrets::scrub: a trace as it is written.
 void scrub_strings(nlohmann::json& json);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -8,7 +8,7 @@
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "trace_signature.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 using Json = nlohmann::json;
 
@@ -31,7 +31,7 @@ std::string text(const Json& value) { return value.is_string() ? value.get<std::
 
 }  // namespace
 
-ReplayResult replay_trace(const std::filesystem::path& trace_file, const StackFile& stack, RunnerOptions options,
+ReplayResult replay_trace(const std::filesystem::path& trace_file, const stack::StackFile& stack, RunnerOptions options,
                           std::optional<std::uint64_t> seed) {
   const Json recorded = read_trace(trace_file);
   ReplayResult result;
@@ -93,4 +93,4 @@ ReplayResult replay_trace(const std::filesystem::path& trace_file, const StackFi
   return result;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 const std::vector<ResultPartInfo>& result_parts() {
   using enum ResultPart;
@@ -36,4 +36,4 @@ const std::vector<ResultPartInfo>& result_parts() {
 
 std::string_view to_string(ResultPart part) { return result_parts().at(static_cast<std::size_t>(part)).name; }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

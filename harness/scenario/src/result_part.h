@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 enum class ResultPart {
   http_answer,    // an HTTP answer: status, headers, body
@@ -39,4 +39,4 @@ struct ResultPartInfo {
 const std::vector<ResultPartInfo>& result_parts();
 std::string_view to_string(ResultPart part);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -10,7 +10,7 @@
 #include "limited_request.h"
 #include "mcph/http/message.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct HttpAnswer {
   int status = 0;
@@ -103,4 +103,4 @@ struct Sql {
   int rows = 0;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -2,7 +2,7 @@
 
 #include "mcph/seed/seeded_random.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 std::vector<std::size_t> in_order(std::size_t count) {
@@ -26,4 +26,4 @@ std::uint64_t scenario_seed(std::uint64_t run_seed, const ScenarioFile& file, co
   return seed::derive(run_seed, file.suite + "/" + scenario.name);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -18,7 +18,7 @@
 #include "mcph/text/closest.h"
 #include "mcph/text/join.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 // `property:` names a property by its stable id (reports/taxonomy.h); "" when absent. A file
@@ -113,9 +113,9 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
 // transport: streamable-http (the scenario's, or at the top the file's), "" when absent.
 std::string read_transport(const Reader& reader, const YAML::Node& map, const std::string& field) {
   const std::string transport = reader.text_or(map, "transport", field);
-  if (!transport.empty() && !is_transport(transport)) {
+  if (!transport.empty() && !stack::is_transport(transport)) {
     reader.fail(map["transport"], field.empty() ? "transport" : field + ".transport",
-                "must be one of " + std::string(kTransports) + ", not \"" + transport + "\"");
+                "must be one of " + std::string(stack::kTransports) + ", not \"" + transport + "\"");
   }
   return transport;
 }
@@ -159,12 +159,12 @@ void read_service_needs(const Reader& reader, const YAML::Node& node, const std:
   needs.where = reader.where(node);
   if (const YAML::Node idp = node["idp"]; idp.IsDefined()) {
     needs.idp = reader.text(idp, field + ".idp");
-    if (needs.idp != "any" && !parse_identity_provider(needs.idp)) {
+    if (needs.idp != "any" && !idp::parse_identity_provider(needs.idp)) {
       reader.fail(idp, field + ".idp", "expected keycloak, cognito, oidc or any");
     }
   }
   needs.services = read_names(reader, node["services"], field + ".services", "", "the stack's service names");
-  needs.auth = read_names(reader, node["auth"], field + ".auth", kAuthModes, "auth modes");
+  needs.auth = read_names(reader, node["auth"], field + ".auth", stack::kAuthModes, "auth modes");
   needs.capabilities = read_names(reader, node["capabilities"], field + ".capabilities", kCapabilities, "capabilities");
 }
 
@@ -433,9 +433,9 @@ std::vector<ScenarioFile> load_scenario_dir(const std::filesystem::path& dir) {
 }
 
 ScenarioFile load_scenario_file(const std::filesystem::path& path) {
-  const auto text = read_text_file(path);
+  const auto text = fixtures::read_text_file(path);
   if (!text) throw ScenarioError(path.string() + ": cannot read the scenario file");
   return parse_scenario_file(*text, path.string());
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -8,7 +8,7 @@
 #include "steps/step_kind.h"
 #include "value_matcher.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 // `name` in backticks, for a Markdown table.
@@ -122,4 +122,4 @@ std::string scenario_reference() {
   return out;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

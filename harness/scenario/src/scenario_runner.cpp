@@ -24,7 +24,7 @@
 #include "trace_signature.h"
 #include "mcph/sync/elapsed.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -63,16 +63,16 @@ Json audit_for_trace(const Json& audit, UserDirectory& users) {
 }  // namespace
 
 struct ScenarioRunner::Impl {
-  StackFile stack;
+  stack::StackFile stack;
   RunnerOptions options;
   UserDirectory users;
   StepExecutor executor;
   std::string last_trace;
 
-  Impl(StackFile s, RunnerOptions o)
+  Impl(stack::StackFile s, RunnerOptions o)
       : stack(std::move(s)),
         options(std::move(o)),
-        users(stack, fixtures_or_default(options.fixtures_dir)),
+        users(stack, fixtures::fixtures_or_default(options.fixtures_dir)),
         executor(stack, users, options) {}
 
   void say(const std::string& line) const {
@@ -87,7 +87,7 @@ struct ScenarioRunner::Impl {
     const std::string user = name.substr(0, dot), field = name.substr(dot + 1);
     // ${url.SERVICE}: a service's URL as the stack file gives it (an MCP server's endpoint).
     if (user == "url") {
-      if (const ServiceEntry* entry = stack.find_service(field)) return entry->url;
+      if (const stack::ServiceEntry* entry = stack.find_service(field)) return entry->url;
       return std::nullopt;
     }
     // ${host.SERVICE} (host:port, a Host header's value) and ${path.SERVICE} (its URL's path):
@@ -95,7 +95,7 @@ struct ScenarioRunner::Impl {
     // ${server_host.SERVICE}: the host:port the MCP servers reach it at (its url_for_servers
     // behind the fault proxy, else its own), which a server's error must not show either.
     if (user == "host" || user == "path" || user == "server_host") {
-      const ServiceEntry* entry = stack.find_service(field);
+      const stack::ServiceEntry* entry = stack.find_service(field);
       if (!entry) return std::nullopt;
       const std::string& for_servers = entry->url_for_servers;
       const http::Url url = http::parse_url(user == "server_host" && !for_servers.empty() ? for_servers : entry->url);
@@ -103,7 +103,7 @@ struct ScenarioRunner::Impl {
     }
     // ${cognito.pool_id}, ${cognito.app_client_id}, ${cognito.issuer}: a Cognito stack's pool.
     if (user == "cognito") {
-      const ServiceEntry* entry = stack.find_service("cognito");
+      const stack::ServiceEntry* entry = stack.find_service("cognito");
       if (!entry) return std::nullopt;
       if (field == "pool_id") return entry->idp.pool_id;
       if (field == "app_client_id") return entry->idp.app_client_id;
@@ -259,12 +259,12 @@ struct ScenarioRunner::Impl {
   }
 };
 
-std::filesystem::path pacing_dir_for(const StackFile& stack, const std::filesystem::path& stack_file) {
+std::filesystem::path pacing_dir_for(const stack::StackFile& stack, const std::filesystem::path& stack_file) {
   if (!stack.supervisor || stack_file.empty()) return {};
   return stack_file.parent_path() / "pacing";
 }
 
-ScenarioRunner::ScenarioRunner(StackFile stack, RunnerOptions options)
+ScenarioRunner::ScenarioRunner(stack::StackFile stack, RunnerOptions options)
     : impl_(std::make_unique<Impl>(std::move(stack), std::move(options))) {}
 
 ScenarioRunner::~ScenarioRunner() = default;
@@ -273,7 +273,7 @@ const std::string& ScenarioRunner::last_trace() const { return impl_->last_trace
 
 std::optional<std::string> ScenarioRunner::not_applicable(const ScenarioFile& file, const Scenario& scenario) const {
   const ServersCalled servers_called = [this](const Step& step) { return impl_->executor.servers_called(step); };
-  return harness::not_applicable(file, scenario, impl_->stack, servers_called);
+  return scenario::not_applicable(file, scenario, impl_->stack, servers_called);
 }
 
 reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::vector<std::string>& only) {
@@ -349,4 +349,4 @@ reports::SuiteResult ScenarioRunner::run(const ScenarioFile& file, const std::ve
   return suite;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

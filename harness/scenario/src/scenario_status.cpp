@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 void settle_status(reports::ScenarioResult& result) {
   using Status = reports::ScenarioResult::Status;
@@ -19,4 +19,4 @@ void settle_status(reports::ScenarioResult& result) {
                    (undecided.size() > 1 ? " (+" + std::to_string(undecided.size() - 1) + " more)" : "");
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -9,7 +9,7 @@
 #include "mcph/harness/scenario/scenario.h"
 #include "mcph/harness/stack/stack_file.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // The MCP servers (stack names) a step calls; throws std::runtime_error for one the stack lacks.
 using ServersCalled = std::function<std::vector<std::string>(const Step&)>;
@@ -26,7 +26,7 @@ inline std::vector<std::string> servers_named(const ServersCalled& servers_calle
 
 // The MCP servers of `stack` (its entries whose service-table row is an MCP server) that the
 // steps of `scenario` call, each once, in the order they are first called.
-std::vector<std::string> mcp_servers_called(const Scenario& scenario, const StackFile& stack,
+std::vector<std::string> mcp_servers_called(const Scenario& scenario, const stack::StackFile& stack,
                                             const ServersCalled& servers_called);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

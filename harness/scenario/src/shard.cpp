@@ -9,7 +9,7 @@
 #include "mcph/openssl/crypto.h"
 #include "mcph/reports/report_json.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 std::optional<int> number(std::string_view text) {
@@ -92,4 +92,4 @@ void write_shard_result(const std::filesystem::path& dir, const Shard& shard, co
   std::filesystem::rename(partial, path);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

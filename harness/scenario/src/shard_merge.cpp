@@ -17,7 +17,7 @@
 #include "scenario_status.h"
 #include "step_reach.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -139,7 +139,7 @@ void check_coverage(const LoadSpec& spec, const std::vector<LoadRecord>& records
     covered.insert(record.probe_users.begin(), record.probe_users.end());
   }
   std::set<std::string> wanted;
-  for (int i = 0; i < spec.users + spec.probe_users; ++i) wanted.insert(generated_user(spec.first_user + i).username);
+  for (int i = 0; i < spec.users + spec.probe_users; ++i) wanted.insert(fixtures::generated_user(spec.first_user + i).username);
   if (covered == wanted) return;
   std::string missing, extra;
   for (const auto& user : wanted) {
@@ -350,4 +350,4 @@ MergedRun merge_shard_results(const std::vector<std::filesystem::path>& dirs) {
   return merged;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

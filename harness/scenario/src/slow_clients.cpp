@@ -8,7 +8,7 @@
 
 #include "raw_tcp.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 // Sends without waiting; false when the server closed the connection or it failed.
@@ -78,4 +78,4 @@ void SlowClients::close_all() {
   }
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

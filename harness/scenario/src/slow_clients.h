@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct SlowClientsOptions {
   std::string host;
@@ -43,4 +43,4 @@ class SlowClients {
   std::thread thread_;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

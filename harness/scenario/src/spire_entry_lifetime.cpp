@@ -7,7 +7,7 @@
 #include "mcph/proc/poll_until.h"
 #include "workload_api_client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -16,7 +16,7 @@ std::string spiffe_id_of(const Json& id) {
   return "spiffe://" + id.value("trust_domain", "") + id.value("path", "");
 }
 
-Json entry_of(const SpireServerCli& cli, const std::string& spiffe_id) {
+Json entry_of(const stack::SpireServerCli& cli, const std::string& spiffe_id) {
   const std::string output = cli.run({"entry", "show", "-spiffeID", spiffe_id, "-output", "json"});
   const auto open = output.find('{');
   const Json answer = open == std::string::npos ? Json() : Json::parse(output.substr(open), nullptr, false);
@@ -69,7 +69,7 @@ std::vector<std::string> entry_update_command(const std::string& entry_json, int
   return arguments;
 }
 
-std::string svid_living(const SpireServerCli& cli, const std::string& workload_api, const std::string& spiffe_id,
+std::string svid_living(const stack::SpireServerCli& cli, const std::string& workload_api, const std::string& spiffe_id,
                         const std::string& audience, int ttl, std::chrono::milliseconds timeout) {
   const Json entry = entry_of(cli, spiffe_id);
   const int own_ttl = entry.value("jwt_svid_ttl", 0);
@@ -90,4 +90,4 @@ std::string svid_living(const SpireServerCli& cli, const std::string& workload_a
   return svid;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

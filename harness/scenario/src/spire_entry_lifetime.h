@@ -11,7 +11,7 @@
 
 #include "mcph/harness/stack/spire_server_cli.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // The `entry update` arguments giving the entry of `entry_json` (one of `entry show -output
 // json`'s entries) the JWT-SVID lifetime `ttl`, its other fields as they are.
@@ -20,7 +20,7 @@ std::vector<std::string> entry_update_command(const std::string& entry_json, int
 // An SVID of `spiffe_id` for `audience` living `ttl` seconds (fewer than its entry's). Throws
 // std::runtime_error when SPIRE refuses, or its agent hands out no such SVID within `timeout`
 // (the entry is restored either way).
-std::string svid_living(const SpireServerCli& cli, const std::string& workload_api, const std::string& spiffe_id,
+std::string svid_living(const stack::SpireServerCli& cli, const std::string& workload_api, const std::string& spiffe_id,
                         const std::string& audience, int ttl, std::chrono::milliseconds timeout);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -9,7 +9,7 @@
 #include "mcph/text/join.h"
 #include "workload_api_client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 using Json = nlohmann::json;
 
@@ -30,7 +30,7 @@ std::vector<std::string> jwt_authority_command(const std::string& action, const 
   return arguments;
 }
 
-JwtAuthorityRotation rotate_jwt_authority(const SpireServerCli& cli, bool remove_old) {
+JwtAuthorityRotation rotate_jwt_authority(const stack::SpireServerCli& cli, bool remove_old) {
   JwtAuthorityRotation rotation;
   rotation.old = jwt_authority_id(cli.run(jwt_authority_command("show")), "active");
   const std::string prepared = jwt_authority_id(cli.run(jwt_authority_command("prepare")), "prepared_authority");
@@ -68,4 +68,4 @@ void await_svids_signed_by(const std::string& workload_api, const std::string& a
   }
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -9,7 +9,7 @@
 
 #include "mcph/harness/stack/spire_server_cli.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct JwtAuthorityRotation {
   std::string activated;  // the new authority's ID (kid)
@@ -24,7 +24,7 @@ std::string jwt_authority_id(const std::string& cli_output, const std::string& s
 // The spire-server arguments of each step of a rotation, in order (the IDs known by then).
 std::vector<std::string> jwt_authority_command(const std::string& action, const std::string& authority_id = "");
 
-JwtAuthorityRotation rotate_jwt_authority(const SpireServerCli& cli, bool remove_old);
+JwtAuthorityRotation rotate_jwt_authority(const stack::SpireServerCli& cli, bool remove_old);
 
 // Waits until the agent's Workload API (unix://…) hands this process only SVIDs for `audience`
 // signed by `kid`: it drops its cached SVIDs of a tainted key at its next sync, and of a key
@@ -33,4 +33,4 @@ JwtAuthorityRotation rotate_jwt_authority(const SpireServerCli& cli, bool remove
 void await_svids_signed_by(const std::string& workload_api, const std::string& audience, const std::string& kid,
                            std::chrono::milliseconds timeout);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -9,15 +9,15 @@
 #include "transport_fit.h"
 #include "trust_domain_fit.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
-std::string generated_users_missing(const StackNeeds& needs, const StackFile& stack, UserDirectory& users) {
-  const std::string last = generated_user(needs.generated_users).username;
+std::string generated_users_missing(const StackNeeds& needs, const stack::StackFile& stack, UserDirectory& users) {
+  const std::string last = fixtures::generated_user(needs.generated_users).username;
   const std::string wanted = "generated users user0001–" + last;
   const std::string remedy = " (start a stack with `mcp-harness up --users " + std::to_string(needs.generated_users) +
                              "` or more, up's default provisions " +
-                             std::to_string(scenario_suite_params().generated_users) +
+                             std::to_string(stack::scenario_suite_params().generated_users) +
                              "; or add them to a stack `up` started with `mcp-harness run --provision`)";
   if (stack.generated_users) {
     if (*stack.generated_users >= needs.generated_users) return "";
@@ -35,8 +35,8 @@ std::string generated_users_missing(const StackNeeds& needs, const StackFile& st
   }
 }
 
-std::string rate_limit_differs(const StackNeeds& needs, const StackFile& stack) {
-  const RateLimit wanted{needs.rate_limit, std::chrono::milliseconds(needs.rate_window_ms)};
+std::string rate_limit_differs(const StackNeeds& needs, const stack::StackFile& stack) {
+  const stack::RateLimit wanted{needs.rate_limit, std::chrono::milliseconds(needs.rate_window_ms)};
   for (const auto& [name, service] : stack.services) {
     if (!service.mcp.rate_limit || *service.mcp.rate_limit == wanted) continue;  // not an MCP server of ours, or the right limit
     const std::string limit = service.mcp.rate_limit->to_string();
@@ -50,7 +50,7 @@ std::string rate_limit_differs(const StackNeeds& needs, const StackFile& stack) 
 }
 
 // The identity provider `needs` is about, when the stack has another, or names no entry of its own.
-std::optional<std::string> identity_provider_missing(const ServiceNeeds& needs, const StackFile& stack) {
+std::optional<std::string> identity_provider_missing(const ServiceNeeds& needs, const stack::StackFile& stack) {
   if (needs.idp.empty()) return std::nullopt;
   const std::string where = " (" + needs.where.to_string() + ")";
   const std::string has = to_string(stack.idp);
@@ -70,18 +70,18 @@ std::optional<std::string> identity_provider_missing(const ServiceNeeds& needs, 
 
 // Whether `profile` takes credentials of `mode`: keycloak_user, the identity provider's users'
 // tokens, is what a target without `auth` takes.
-bool takes(const TargetProfile& profile, const std::string& mode) {
+bool takes(const stack::TargetProfile& profile, const std::string& mode) {
   if (mode == "keycloak_user" && !profile.auth) return true;
   return profile.auth && profile.auth->accepts(mode);
 }
 
-std::string modes_taken(const TargetProfile& profile) {
+std::string modes_taken(const stack::TargetProfile& profile) {
   if (!profile.auth) return "takes the identity provider's users' tokens only (it has no auth)";
   return "takes " + text::join(profile.auth->modes(), ", ");
 }
 
 // Why `name` has no authorization server the family can test; empty when it has one.
-std::string authorization_server_missing(const std::string& name, const ServiceEntry& entry, const TargetProfile& profile) {
+std::string authorization_server_missing(const std::string& name, const stack::ServiceEntry& entry, const stack::TargetProfile& profile) {
   if (entry.mcp.authorization_server == "none") {
     return "its stack entry says it has none (services." + name + ".authorization_server)";
   }
@@ -96,10 +96,10 @@ std::string authorization_server_missing(const std::string& name, const ServiceE
 
 // Why `name`'s tool map cannot address what `capability` (a tool capability or a refusal kind)
 // asks; empty when it can.
-std::string tool_map_lacks(const std::string& name, const TargetProfile& profile, const std::string& capability) {
+std::string tool_map_lacks(const std::string& name, const stack::TargetProfile& profile, const std::string& capability) {
   const std::string key = "services." + name + ".tools";
   if (!profile.tools) return name + " maps no tools to capabilities (profile " + profile.name + ", no " + key + ")";
-  if (is_capability(capability)) {
+  if (stack::is_capability(capability)) {
     if (profile.tools->capabilities.count(capability)) return "";
     return name + "'s tool map has no " + capability + " (" + key + "): the server has no such tool";
   }
@@ -110,12 +110,12 @@ std::string tool_map_lacks(const std::string& name, const TargetProfile& profile
 }  // namespace
 
 std::optional<std::string> target_lacks(const ServiceNeeds& needs, const std::vector<std::string>& targets,
-                                        const StackFile& stack) {
+                                        const stack::StackFile& stack) {
   const std::string where = " (" + needs.where.to_string() + ")";
   for (const std::string& name : targets) {
-    const ServiceEntry* entry = stack.find_service(name);
+    const stack::ServiceEntry* entry = stack.find_service(name);
     if (!entry) continue;  // services_missing says so
-    const TargetProfile profile = target_profile(*entry, name);
+    const stack::TargetProfile profile = stack::target_profile(*entry, name);
     for (const std::string& mode : needs.auth) {
       if (!takes(profile, mode)) {
         return "not applicable: it acts through " + mode + where + ", and " + name + " " + modes_taken(profile);
@@ -127,7 +127,7 @@ std::optional<std::string> target_lacks(const ServiceNeeds& needs, const std::ve
           return "not applicable: it is about " + name + "'s authorization server" + where + ", and " + why;
         }
       } else if (const std::string why = tool_map_lacks(name, profile, capability); !why.empty()) {
-        const bool tool = is_capability(capability);
+        const bool tool = stack::is_capability(capability);
         return "not applicable: it " + std::string(tool ? "calls the capability " : "expects a refusal as ") + capability + where +
                ", and " + why;
       }
@@ -141,7 +141,7 @@ namespace {
 // The targets whose modes and capabilities `needs` is about: the services it names (the entries
 // that play them), else those its file's needs name, else the MCP servers the scenario calls.
 std::vector<std::string> targets_of(const ServiceNeeds& needs, const ScenarioFile& file, const Scenario& scenario,
-                                    const StackFile& stack, const ServersCalled& servers_called) {
+                                    const stack::StackFile& stack, const ServersCalled& servers_called) {
   const std::vector<std::string>& services = needs.services.empty() ? file.needs.services : needs.services;
   if (services.empty()) return mcp_servers_called(scenario, stack, servers_called);
   std::vector<std::string> targets;
@@ -151,7 +151,7 @@ std::vector<std::string> targets_of(const ServiceNeeds& needs, const ScenarioFil
 
 }  // namespace
 
-std::optional<std::string> unmet_needs(const StackNeeds& needs, const StackFile& stack, UserDirectory& users) {
+std::optional<std::string> unmet_needs(const StackNeeds& needs, const stack::StackFile& stack, UserDirectory& users) {
   std::string missing;
   if (needs.generated_users > 0) missing = generated_users_missing(needs, stack, users);
   if (missing.empty() && needs.rate_limit > 0) missing = rate_limit_differs(needs, stack);
@@ -159,7 +159,7 @@ std::optional<std::string> unmet_needs(const StackNeeds& needs, const StackFile&
   return "the stack cannot run this file (" + needs.where.to_string() + "): " + missing;
 }
 
-std::optional<std::string> services_missing(const ServiceNeeds& needs, const StackFile& stack) {
+std::optional<std::string> services_missing(const ServiceNeeds& needs, const stack::StackFile& stack) {
   if (auto missing = identity_provider_missing(needs, stack)) return missing;
   std::string missing;
   for (const auto& name : needs.services) {
@@ -176,7 +176,7 @@ std::optional<std::string> services_missing(const ServiceNeeds& needs, const Sta
   return why + "; point an entry of an external stack file at such a server, docs/target-profiles.md)";
 }
 
-std::optional<std::string> services_missing(const ScenarioFile& file, const Scenario& scenario, const StackFile& stack) {
+std::optional<std::string> services_missing(const ScenarioFile& file, const Scenario& scenario, const stack::StackFile& stack) {
   if (auto missing = services_missing(static_cast<const ServiceNeeds&>(file.needs), stack)) return missing;
   return services_missing(scenario.needs, stack);
 }
@@ -187,11 +187,11 @@ namespace {
 // What of the scenario only an operator of the identity provider does (users it makes, a user
 // disabled or signed out, a key rotated), when the harness only signs in there; nullopt when
 // the provider is the harness's to administer, or the scenario asks nothing of it.
-std::optional<std::string> administration_needed(const ScenarioFile& file, const Scenario& scenario, const StackFile& stack) {
+std::optional<std::string> administration_needed(const ScenarioFile& file, const Scenario& scenario, const stack::StackFile& stack) {
   if (stack.identity_provider().administered()) return std::nullopt;
   std::string needed;
   if (file.needs.generated_users > 0) {
-    needed = "it needs generated users user0001–" + generated_user(file.needs.generated_users).username +
+    needed = "it needs generated users user0001–" + fixtures::generated_user(file.needs.generated_users).username +
              " made at the identity provider (" + file.needs.where.to_string() + ")";
   }
   for (const auto& step : scenario.steps) {
@@ -214,7 +214,7 @@ std::optional<std::string> administration_needed(const ScenarioFile& file, const
 
 }  // namespace
 
-std::optional<std::string> not_applicable(const ScenarioFile& file, const Scenario& scenario, const StackFile& stack,
+std::optional<std::string> not_applicable(const ScenarioFile& file, const Scenario& scenario, const stack::StackFile& stack,
                                           const ServersCalled& servers_called) {
   if (auto needed = administration_needed(file, scenario, stack)) return needed;
   if (auto missing = services_missing(file, scenario, stack)) return missing;
@@ -229,4 +229,4 @@ std::optional<std::string> not_applicable(const ScenarioFile& file, const Scenar
   return write_scope_missing(scenario, stack, servers_called);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

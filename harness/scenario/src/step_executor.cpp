@@ -15,9 +15,9 @@
 #include "steps/step_kind.h"
 #include "token_claims.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
-StepExecutor::StepExecutor(const StackFile& stack, UserDirectory& users, const RunnerOptions& options)
+StepExecutor::StepExecutor(const stack::StackFile& stack, UserDirectory& users, const RunnerOptions& options)
     : stack_(stack),
       users_(users),
       options_(options),
@@ -50,7 +50,7 @@ std::string StepExecutor::mcp_service(const std::string& written) const {
   throw std::runtime_error("the stack has no MCP server \"" + written + "\" (nor \"" + written + "-mcp\")");
 }
 
-const ServiceEntry& StepExecutor::target_service(const std::string& written) const {
+const stack::ServiceEntry& StepExecutor::target_service(const std::string& written) const {
   return stack_.service(target_service_name(written));
 }
 
@@ -87,8 +87,8 @@ std::vector<std::string> StepExecutor::servers_called(const Step& step) const {
   const StepKindInfo& kind = step_kind_info(step.kind());
   if (!kind.calls_servers) return {};
   const std::string name = kind.addressed(*this, step);
-  const auto fronted = fault_proxy_targets();
-  if (name == kFaultProxyService || std::find(fronted.begin(), fronted.end(), name) != fronted.end()) return {};
+  const auto fronted = stack::fault_proxy_targets();
+  if (name == stack::kFaultProxyService || std::find(fronted.begin(), fronted.end(), name) != fronted.end()) return {};
   return {name};
 }
 
@@ -118,13 +118,13 @@ void StepExecutor::observe_audit(StepOutcome& out) {
 
 HeldToken StepExecutor::login(const std::string& user, const std::string& client, const std::string& secret,
                               Recorder& record, const std::string& asked_scope, bool dpop_bound) {
-  const UserFixture& fixture = users_.fixture(user);
+  const fixtures::UserFixture& fixture = users_.fixture(user);
   const auto started = sync::SteadyClock::now();
   // By default a token for every MCP server of the stack: each accepts only its own audience.
-  const std::string scope = asked_scope.empty() ? mcp_scopes(stack_) : asked_scope;
-  UserSignIn sign_in{user, fixture.password, client, secret, scope, dpop_bound};
+  const std::string scope = asked_scope.empty() ? stack::mcp_scopes(stack_) : asked_scope;
+  idp::UserSignIn sign_in{user, fixture.password, client, secret, scope, dpop_bound};
   if (dpop_bound) sign_in.dpop_key = jose::Key::generate_ec_p256();
-  const SignIn signed_in = stack_.identity_provider().sign_in(stack_.identity_provider_site(users_.fixtures_dir()), sign_in);
+  const idp::SignIn signed_in = stack_.identity_provider().sign_in(stack_.identity_provider_site(users_.fixtures_dir()), sign_in);
   const oidc::TokenResponse& response = signed_in.tokens;
   const std::string shown = Recorder::masked(response.access_token);
   record.exchange("POST", signed_in.endpoint, {}, signed_in.request, 200, {}, "access token " + shown, sync::ms_since(started));
@@ -164,23 +164,23 @@ bool counted_against_the_address(int http_status) { return http_status == 400 ||
 
 }  // namespace
 
-RateLimit StepExecutor::refused_limit(const std::string& server) const {
+stack::RateLimit StepExecutor::refused_limit(const std::string& server) const {
   const auto it = stack_.services.find(server);
   if (it == stack_.services.end()) return {};
-  return it->second.mcp.refused_rate_limit.value_or(RateLimit{});
+  return it->second.mcp.refused_rate_limit.value_or(stack::RateLimit{});
 }
 
-void StepExecutor::pace(const std::string& server, const std::string& subject, const RateLimit& limit, int requests,
+void StepExecutor::pace(const std::string& server, const std::string& subject, const stack::RateLimit& limit, int requests,
                         StepOutcome& out, int burst) {
   if (!subject.empty()) out.paced_ms += sync::in_ms(pacer_.take(server, subject, limit, requests));
-  const RateLimit refused = refused_limit(server);
+  const stack::RateLimit refused = refused_limit(server);
   out.paced_ms += sync::in_ms(pacer_.take(server, kRefusedHere, refused, std::max(requests, burst)));
 }
 
-void StepExecutor::answered(const std::string& server, const std::string& subject, const RateLimit& limit,
+void StepExecutor::answered(const std::string& server, const std::string& subject, const stack::RateLimit& limit,
                             int http_status, int requests) {
   if (!subject.empty()) pacer_.answered(server, subject, limit, http_status, requests);
-  const RateLimit refused = refused_limit(server);
+  const stack::RateLimit refused = refused_limit(server);
   if (http_status == 429) {
     pacer_.used_up(server, kRefusedHere, refused);
   } else if (!counted_against_the_address(http_status)) {
@@ -188,10 +188,10 @@ void StepExecutor::answered(const std::string& server, const std::string& subjec
   }
 }
 
-void StepExecutor::burst_answered(const std::string& server, const std::string& subject, const RateLimit& limit,
+void StepExecutor::burst_answered(const std::string& server, const std::string& subject, const stack::RateLimit& limit,
                                   const std::vector<int>& statuses, int burst) {
   if (!subject.empty()) pacer_.used_up(server, subject, limit);  // a burst is how a scenario meets the limit
-  const RateLimit refused = refused_limit(server);
+  const stack::RateLimit refused = refused_limit(server);
   const bool spent = std::any_of(statuses.begin(), statuses.end(),
                                  [](int status) { return status == 429 || counted_against_the_address(status); });
   if (spent) {
@@ -201,4 +201,4 @@ void StepExecutor::burst_answered(const std::string& server, const std::string& 
   }
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -24,7 +24,7 @@
 #include "user_directory.h"
 #include "user_pacer.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 class Recorder;
 
@@ -67,7 +67,7 @@ inline constexpr const char* kDefaultClient = "mcp-client";
 
 class StepExecutor {
  public:
-  StepExecutor(const StackFile& stack, UserDirectory& users, const RunnerOptions& options);
+  StepExecutor(const stack::StackFile& stack, UserDirectory& users, const RunnerOptions& options);
 
   // Throws std::runtime_error (or a transport error) when the step cannot be carried out at all
   // (unknown service, the stack does not answer); answers of any status are outcomes.
@@ -81,14 +81,14 @@ class StepExecutor {
   std::vector<std::string> servers_called(const Step& step) const;
 
   // ---- for the step kinds' runners ----
-  const StackFile& stack() const { return stack_; }
+  const stack::StackFile& stack() const { return stack_; }
   UserDirectory& users() { return users_; }
   const RunnerOptions& options() const { return options_; }
   FaultDriver& faults() { return faults_; }
   // "jira" or "jira-mcp" → the stack's service name.
   std::string mcp_service(const std::string& written) const;
   // The service an http or tcp step names: a service of the stack, or an MCP server's short name.
-  const ServiceEntry& target_service(const std::string& written) const;
+  const stack::ServiceEntry& target_service(const std::string& written) const;
   std::string target_service_name(const std::string& written) const;
   std::string realm_url() const;
 
@@ -106,14 +106,14 @@ class StepExecutor {
   // until this address may too. A burst of `burst` requests waits for the address's whole
   // allowance, so that no other runner's request still on its way meets the bucket it empties.
   // The wait is the step's paced_ms.
-  void pace(const std::string& server, const std::string& subject, const RateLimit& limit, int requests, StepOutcome& out,
+  void pace(const std::string& server, const std::string& subject, const stack::RateLimit& limit, int requests, StepOutcome& out,
             int burst = 1);
   // What one answer (to `requests` requests) says of the buckets pace() drew on.
-  void answered(const std::string& server, const std::string& subject, const RateLimit& limit, int http_status,
+  void answered(const std::string& server, const std::string& subject, const stack::RateLimit& limit, int http_status,
                 int requests = 1);
   // After a burst of `burst` requests with these answers: the subject's bucket may be empty,
   // and the address's is if any was refused.
-  void burst_answered(const std::string& server, const std::string& subject, const RateLimit& limit,
+  void burst_answered(const std::string& server, const std::string& subject, const stack::RateLimit& limit,
                       const std::vector<int>& statuses, int burst);
   // A progress line before a deliberate wait of a second or more, so a person sees why nothing
   // happens.
@@ -123,9 +123,9 @@ class StepExecutor {
 
  private:
   // The server's limit on the requests it refuses per source address; none: no limit stated.
-  RateLimit refused_limit(const std::string& server) const;
+  stack::RateLimit refused_limit(const std::string& server) const;
 
-  const StackFile& stack_;
+  const stack::StackFile& stack_;
   UserDirectory& users_;
   const RunnerOptions& options_;
   AuditTail audit_;
@@ -133,4 +133,4 @@ class StepExecutor {
   UserPacer pacer_;  // across scenarios and files: a server's limit does not start over with them
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

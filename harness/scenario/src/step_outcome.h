@@ -15,14 +15,14 @@
 #include "mcph/harness/provision/secret_layout.h"
 #include "mcph/http/message.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct StepOutcome {
   std::string title;    // "3: alice calls jira.get_issue"
   std::string caller;   // the acting user, "" when none
   bool agent = false;   // the caller is an agent of the target's `auth`, not a Keycloak user
   // An agent's: where the target keeps each agent's secrets, whose folder an audited path is in.
-  SecretLayout secret_layout;
+  provision::SecretLayout secret_layout;
   std::string server;   // the stack's service the step addressed ("jira-mcp", "vault"), "" when none
 
   // The parts of the result (result_part.h), each filled only by the kinds that yield it; a
@@ -67,4 +67,4 @@ struct StepOutcome {
   std::string describe() const;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

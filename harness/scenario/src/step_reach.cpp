@@ -5,7 +5,7 @@
 #include "mcph/secrets/scrub.h"
 #include "mcph/http/message.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 // The target profile's key that probably describes the server wrongly, from what was answered.
@@ -84,4 +84,4 @@ void make_inconclusive(reports::ScenarioResult& result, std::string reason) {
   result.message = std::move(reason);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

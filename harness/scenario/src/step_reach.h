@@ -12,7 +12,7 @@
 #include "mcph/reports/model.h"
 #include "step_outcome.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // Fills the record's answer, request, challenge and control from the step and its outcome.
 void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRecord& record);
@@ -33,4 +33,4 @@ std::optional<std::string> unconnected_reason(const Step& step, const std::strin
 // The scenario says nothing about the server: no finding, an error whose message is `reason`.
 void make_inconclusive(reports::ScenarioResult& result, std::string reason);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 class StepSpecError : public std::runtime_error {
  public:
@@ -16,4 +16,4 @@ class StepSpecError : public std::runtime_error {
   std::string key_;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

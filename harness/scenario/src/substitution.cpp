@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 std::string substitute(const std::string& text, const Resolver& resolve) {
   std::string out;
@@ -31,4 +31,4 @@ nlohmann::json substitute_json(const nlohmann::json& value, const Resolver& reso
   return value;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

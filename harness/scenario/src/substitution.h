@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // Looks a name up ("alice.id", "alice_role"); nullopt when unknown.
 using Resolver = std::function<std::optional<std::string>(const std::string& name)>;
@@ -17,4 +17,4 @@ std::string substitute(const std::string& text, const Resolver& resolve);
 // Substitutes inside every string (keys left alone) of a JSON value.
 nlohmann::json substitute_json(const nlohmann::json& value, const Resolver& resolve);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -9,7 +9,7 @@
 #include "target_probe_parts.h"
 #include "tool_map_guess.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -216,4 +216,4 @@ ProbeFacts probe_target(const std::string& url, const ProbeOptions& options) {
   return facts;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

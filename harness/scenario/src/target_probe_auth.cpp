@@ -10,7 +10,7 @@
 #include "oauth_metadata_urls.h"
 #include "target_probe_parts.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -165,4 +165,4 @@ void probe_authorization(ProbeFacts& facts, const ProbeOptions& options) {
   }
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

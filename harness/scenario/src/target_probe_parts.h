@@ -8,7 +8,7 @@
 #include "mcph/harness/scenario/target_probe.h"
 #include "mcph/http/client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // A GET of `url` within the probe's timeout; nullopt (and `error` set) when nothing answered.
 std::optional<http::ClientResponse> probe_get(const std::string& url, const ProbeOptions& options, std::string& error);
@@ -20,4 +20,4 @@ ProbedChallenge read_challenge(std::string_view header);
 // (its found and unknowns too). Asks only what probe_may_ask allows.
 void probe_authorization(ProbeFacts& facts, const ProbeOptions& options);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -6,7 +6,7 @@
 
 #include "mcph/jose/jwt.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // The payload as JSON; null when the text is not a JWT.
 inline nlohmann::json unverified_claims(const std::string& token) {
@@ -14,4 +14,4 @@ inline nlohmann::json unverified_claims(const std::string& token) {
   return payload ? nlohmann::json::parse(*payload, nullptr, false) : nlohmann::json(nullptr);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -7,7 +7,7 @@
 #include "mcph/jose/jws.h"
 #include "mcph/jose/key.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -103,4 +103,4 @@ std::string forge_token(const std::string& token, const ForgeSpec& spec, const s
   throw std::logic_error("unknown forge signing");
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -11,7 +11,7 @@
 #include "mcph/harness/scenario/forge_signing.h"
 #include "mcph/jose/key.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 
 struct ForgeSpec {
@@ -35,4 +35,4 @@ void set_fields(nlohmann::json& target, const nlohmann::json& changes);
 // realm_jwks: the realm's JWKS document (for hs256_realm_public).
 std::string forge_token(const std::string& token, const ForgeSpec& spec, const std::string& realm_jwks);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -6,7 +6,7 @@
 #include "mcph/jose/well_known_secrets.h"
 #include "mcph/openssl/crypto.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -64,4 +64,4 @@ std::vector<ForgedToken> forge_with_published_keys(const Json& jwks, const Json&
   return forged;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct ForgedToken {
   std::string made;   // how, for the report: "RS256 with the private members published for kid …"
@@ -18,4 +18,4 @@ struct ForgedToken {
 // `jwks`: the JWKS as the server published it (members the harness cannot read are skipped).
 std::vector<ForgedToken> forge_with_published_keys(const nlohmann::json& jwks, const nlohmann::json& claims);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -6,7 +6,7 @@
 
 #include "mcph/harness/stack/tool_map.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -85,7 +85,7 @@ Json guess_tool_map(const std::vector<ProbedTool>& tools) {
     if (!chosen) continue;
     Json entry = {{"tool", chosen->name}};
     Json args = Json::object();
-    for (const auto& argument : capability_arguments(capability)) {
+    for (const auto& argument : stack::capability_arguments(capability)) {
       if (const std::string property = property_for(argument, chosen->input_schema); !property.empty()) args[argument] = property;
     }
     if (!args.empty()) entry["args"] = args;
@@ -94,4 +94,4 @@ Json guess_tool_map(const std::vector<ProbedTool>& tools) {
   return map.empty() ? Json() : map;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

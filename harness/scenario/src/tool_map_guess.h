@@ -8,10 +8,10 @@
 
 #include "mcph/harness/scenario/target_probe.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // {"read": {"tool": …, "args": {"secret": …}}, …} with the capabilities it could pick a tool
 // for; null when none.
 nlohmann::json guess_tool_map(const std::vector<ProbedTool>& tools);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -2,7 +2,7 @@
 
 #include "substitution.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 using Json = nlohmann::json;
 
@@ -15,7 +15,7 @@ Json parsed_container(const std::string& text) {
 
 }  // namespace
 
-Json tool_result_json(const TargetProfile& profile, const std::string& structured_content,
+Json tool_result_json(const stack::TargetProfile& profile, const std::string& structured_content,
                       const std::string& text_content, Json fallback) {
   Json result = parsed_container(structured_content);
   if (result.is_null()) result = parsed_container(text_content);
@@ -36,7 +36,7 @@ Json tool_result_json(const TargetProfile& profile, const std::string& structure
   return result;
 }
 
-std::vector<std::string> failure_kinds(const TargetProfile& profile, const std::string& message, const std::string& user) {
+std::vector<std::string> failure_kinds(const stack::TargetProfile& profile, const std::string& message, const std::string& user) {
   std::vector<std::string> kinds;
   const Resolver caller = [&](const std::string& name) -> std::optional<std::string> {
     if (name == "user") return user;
@@ -55,4 +55,4 @@ std::vector<std::string> failure_kinds(const TargetProfile& profile, const std::
   return kinds;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -2,9 +2,9 @@
 
 #include <set>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
-std::optional<std::string> write_scope_missing(const Scenario& scenario, const StackFile& stack,
+std::optional<std::string> write_scope_missing(const Scenario& scenario, const stack::StackFile& stack,
                                                const ServersCalled& servers_called) {
   if (!scenario.needs_write_scope) return std::nullopt;
   std::set<std::string> without;  // sorted: the reason names them alphabetically
@@ -18,4 +18,4 @@ std::optional<std::string> write_scope_missing(const Scenario& scenario, const S
          " (services.<name>.write_scope)";
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -10,11 +10,11 @@
 #include "mcph/harness/stack/stack_file.h"
 #include "servers_called.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // nullopt when the scenario does not need a write scope or every MCP server it calls names one;
 // else why it is not run, naming each server that does not.
-std::optional<std::string> write_scope_missing(const Scenario& scenario, const StackFile& stack,
+std::optional<std::string> write_scope_missing(const Scenario& scenario, const stack::StackFile& stack,
                                                const ServersCalled& servers_called);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

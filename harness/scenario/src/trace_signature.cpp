@@ -2,7 +2,7 @@
 
 #include <set>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 using Json = nlohmann::json;
 
@@ -50,4 +50,4 @@ Json trace_signature(const StepOutcome& outcome, const std::vector<reports::Chec
   return signature;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

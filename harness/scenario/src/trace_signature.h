@@ -7,7 +7,7 @@
 #include "mcph/reports/model.h"
 #include "step_outcome.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 inline constexpr const char* trace_format = "mcp-harness-trace/1";
 
@@ -15,4 +15,4 @@ inline constexpr const char* trace_format = "mcp-harness-trace/1";
 // when a check could not decide.
 nlohmann::json trace_signature(const StepOutcome& outcome, const std::vector<reports::Check>& checks);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

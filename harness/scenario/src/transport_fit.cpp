@@ -3,14 +3,14 @@
 #include "mcph/harness/stack/protocol_era.h"
 #include "mcph/harness/stack/target_profile.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
-std::optional<std::string> transport_mismatch(const Scenario& scenario, const StackFile& stack,
+std::optional<std::string> transport_mismatch(const Scenario& scenario, const stack::StackFile& stack,
                                               const ServersCalled& servers_called) {
   if (scenario.transport.empty()) return std::nullopt;
   std::string reasons;
   for (const std::string& server : mcp_servers_called(scenario, stack, servers_called)) {
-    const TargetProfile profile = target_profile(stack.services.at(server), server);
+    const stack::TargetProfile profile = stack::target_profile(stack.services.at(server), server);
     if (profile.transport == scenario.transport) continue;
     // The reference servers serve HTTP+SSE at /sse beside their own transport (the sse step goes
     // there), unless they serve the modern era alone, which has no such stream.
@@ -24,12 +24,12 @@ std::optional<std::string> transport_mismatch(const Scenario& scenario, const St
   return "not applicable: its cases are " + scenario.transport + "'s: " + reasons;
 }
 
-std::optional<std::string> era_mismatch(const Scenario& scenario, const StackFile& stack,
+std::optional<std::string> era_mismatch(const Scenario& scenario, const stack::StackFile& stack,
                                         const ServersCalled& servers_called) {
   if (scenario.protocol.empty()) return std::nullopt;
   std::string servers;
   for (const std::string& server : mcp_servers_called(scenario, stack, servers_called)) {
-    if (protocol_era(stack.services.at(server), server) != mcp::Era::modern) continue;
+    if (stack::protocol_era(stack.services.at(server), server) != mcp::Era::modern) continue;
     servers += (servers.empty() ? "" : ", ") + server;
   }
   if (servers.empty()) return std::nullopt;
@@ -38,4 +38,4 @@ std::optional<std::string> era_mismatch(const Scenario& scenario, const StackFil
          " 2026-07-28 alone (services.<name>.protocol modern)";
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -12,18 +12,18 @@
 #include "mcph/harness/stack/stack_file.h"
 #include "servers_called.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // nullopt when the scenario names no transport or every MCP server it calls speaks it; else why
 // it is not run, naming each server, its transport and where that is set. A step whose servers
 // cannot be named is left to the run to report.
-std::optional<std::string> transport_mismatch(const Scenario& scenario, const StackFile& stack,
+std::optional<std::string> transport_mismatch(const Scenario& scenario, const stack::StackFile& stack,
                                               const ServersCalled& servers_called);
 
 // nullopt when the scenario names no era or no MCP server it calls serves the modern era alone;
 // else why it is not run: its cases (initialize, sessions, batches) do not exist in protocol
 // 2026-07-28, so such a server has nothing to answer them with, and no defect to show.
-std::optional<std::string> era_mismatch(const Scenario& scenario, const StackFile& stack,
+std::optional<std::string> era_mismatch(const Scenario& scenario, const stack::StackFile& stack,
                                         const ServersCalled& servers_called);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

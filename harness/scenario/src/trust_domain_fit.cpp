@@ -1,9 +1,9 @@
 #include "trust_domain_fit.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
-std::optional<std::string> trust_domain_cannot(const Scenario& scenario, const StackFile& stack) {
-  const ServiceEntry* spiffe = stack.find_service("spiffe");
+std::optional<std::string> trust_domain_cannot(const Scenario& scenario, const stack::StackFile& stack) {
+  const stack::ServiceEntry* spiffe = stack.find_service("spiffe");
   if (!spiffe || spiffe->implementation != "native") return std::nullopt;
   for (const Step& step : scenario.steps) {
     const auto* svid = step.get_if<SvidTokenStep>();
@@ -21,4 +21,4 @@ std::optional<std::string> trust_domain_cannot(const Scenario& scenario, const S
   return std::nullopt;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -9,9 +9,9 @@
 #include "mcph/harness/scenario/scenario.h"
 #include "mcph/harness/stack/stack_file.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // "not applicable: …" when the scenario asks SPIRE for what only mock-spiffe gives, else nullopt.
-std::optional<std::string> trust_domain_cannot(const Scenario& scenario, const StackFile& stack);
+std::optional<std::string> trust_domain_cannot(const Scenario& scenario, const stack::StackFile& stack);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

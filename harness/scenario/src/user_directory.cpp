@@ -8,16 +8,16 @@
 #include "mcph/http/url.h"
 #include "mcph/vault/client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 using Json = nlohmann::json;
 
-UserDirectory::UserDirectory(const StackFile& stack, const std::filesystem::path& fixtures_dir)
-    : stack_(stack), fixtures_dir_(fixtures_dir), fixtures_(load_users(FixtureFiles::in(fixtures_dir))) {}
+UserDirectory::UserDirectory(const stack::StackFile& stack, const std::filesystem::path& fixtures_dir)
+    : stack_(stack), fixtures_dir_(fixtures_dir), fixtures_(fixtures::load_users(fixtures::FixtureFiles::in(fixtures_dir))) {}
 
 UserDirectory::~UserDirectory() = default;
 
-const UserFixture& UserDirectory::fixture(const std::string& username) {
+const fixtures::UserFixture& UserDirectory::fixture(const std::string& username) {
   for (const auto& user : fixtures_) {
     if (user.username == username) return user;
   }
@@ -25,7 +25,7 @@ const UserFixture& UserDirectory::fixture(const std::string& username) {
   std::smatch match;
   if (std::regex_match(username, match, generated_name)) {
     auto [it, fresh] = generated_.try_emplace(username);
-    if (fresh) it->second = generated_user(std::stoi(match[1]));
+    if (fresh) it->second = fixtures::generated_user(std::stoi(match[1]));
     return it->second;
   }
   throw std::runtime_error("unknown user \"" + username + "\": not in the fixtures and not a generated user (user0001…)");
@@ -40,7 +40,7 @@ const std::string& UserDirectory::keycloak_id(const std::string& username) {
 const std::string& UserDirectory::entity_id(const std::string& username) {
   auto it = entity_ids_.find(username);
   if (it != entity_ids_.end()) return it->second;
-  const ServiceEntry& vault = stack_.service("vault");
+  const stack::ServiceEntry& vault = stack_.service("vault");
   vault::Client client(vault.url);
   const auto response = client.request("GET", "identity/entity/name/" + http::percent_encode(username), vault.vault.token);
   std::string id;
@@ -55,7 +55,7 @@ std::string UserDirectory::entity_name(const std::string& entity_id) {
   if (entity_id.empty()) return "";
   auto it = entity_names_.find(entity_id);
   if (it != entity_names_.end()) return it->second;
-  const ServiceEntry& vault = stack_.service("vault");
+  const stack::ServiceEntry& vault = stack_.service("vault");
   vault::Client client(vault.url);
   std::string name;
   try {
@@ -68,7 +68,7 @@ std::string UserDirectory::entity_name(const std::string& entity_id) {
 
 std::string UserDirectory::client_secret(const std::string& client_id) {
   if (!clients_loaded_) {
-    for (auto& client : load_realm_clients(FixtureFiles::in(fixtures_dir_))) {
+    for (auto& client : fixtures::load_realm_clients(fixtures::FixtureFiles::in(fixtures_dir_))) {
       client_secrets_[client.client_id] = std::move(client.secret);
     }
     clients_loaded_ = true;
@@ -83,4 +83,4 @@ std::string UserDirectory::client_secret(const std::string& client_id) {
   return client_secrets_[client_id] = *secret;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -11,15 +11,15 @@
 #include "mcph/harness/stack/stack_file.h"
 #include "mcph/harness/fixtures/user_fixtures.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 class UserDirectory {
  public:
-  UserDirectory(const StackFile& stack, const std::filesystem::path& fixtures_dir);
+  UserDirectory(const stack::StackFile& stack, const std::filesystem::path& fixtures_dir);
   ~UserDirectory();
 
   // Throws std::runtime_error for a user neither in the fixtures nor generated (user0001…).
-  const UserFixture& fixture(const std::string& username);
+  const fixtures::UserFixture& fixture(const std::string& username);
   // The user's id at the identity provider (the JWT's sub): Keycloak's user id, Cognito's sub.
   const std::string& keycloak_id(const std::string& username);
   // The entity named after the user; empty when Vault has none.
@@ -32,13 +32,13 @@ class UserDirectory {
   const std::filesystem::path& fixtures_dir() const { return fixtures_dir_; }
 
  private:
-  const StackFile& stack_;
+  const stack::StackFile& stack_;
   std::filesystem::path fixtures_dir_;
-  std::vector<UserFixture> fixtures_;
-  std::map<std::string, UserFixture> generated_;
+  std::vector<fixtures::UserFixture> fixtures_;
+  std::map<std::string, fixtures::UserFixture> generated_;
   std::map<std::string, std::string> keycloak_ids_, entity_ids_, entity_names_;
   std::map<std::string, std::string> client_secrets_;  // the realm fixture's, read once, and Keycloak's
   bool clients_loaded_ = false;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

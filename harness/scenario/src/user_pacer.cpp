@@ -9,13 +9,13 @@
 #include <system_error>
 #include <thread>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 // The margins of the header: one request less of burst, 90 % of the refill.
-double capacity_of(const RateLimit& limit) { return std::max(1, limit.requests - 1); }
+double capacity_of(const stack::RateLimit& limit) { return std::max(1, limit.requests - 1); }
 
-double refill_per_second(const RateLimit& limit) {
+double refill_per_second(const stack::RateLimit& limit) {
   return 0.9 * limit.requests / std::chrono::duration<double>(limit.window).count();
 }
 
@@ -52,7 +52,7 @@ UserPacer::UserPacer(std::filesystem::path shared_dir, Now now, Sleep sleep)
 }
 
 UserPacer::Clock::duration UserPacer::take(const std::string& server, const std::string& subject,
-                                           const RateLimit& limit, int requests) {
+                                           const stack::RateLimit& limit, int requests) {
   if (limit.requests <= 0 || requests <= 0) return Clock::duration::zero();
   const double wanted = std::min<double>(requests, capacity_of(limit));
   // A burst that another runner sent while this one waited emptied the server's bucket, and the
@@ -79,7 +79,7 @@ UserPacer::Clock::duration UserPacer::take(const std::string& server, const std:
   return waited;
 }
 
-void UserPacer::answered(const std::string& server, const std::string& subject, const RateLimit& limit,
+void UserPacer::answered(const std::string& server, const std::string& subject, const stack::RateLimit& limit,
                          int http_status, int requests) {
   if (limit.requests <= 0) return;
   if (http_status == 401 || http_status == 403) {
@@ -89,13 +89,13 @@ void UserPacer::answered(const std::string& server, const std::string& subject, 
   }
 }
 
-void UserPacer::give_back(const std::string& server, const std::string& subject, const RateLimit& limit, int requests) {
+void UserPacer::give_back(const std::string& server, const std::string& subject, const stack::RateLimit& limit, int requests) {
   if (limit.requests <= 0) return;
   change_bucket(server, subject, limit,
                 [&](Bucket& bucket) { bucket.tokens = std::min(capacity_of(limit), bucket.tokens + requests); });
 }
 
-void UserPacer::used_up(const std::string& server, const std::string& subject, const RateLimit& limit) {
+void UserPacer::used_up(const std::string& server, const std::string& subject, const stack::RateLimit& limit) {
   if (limit.requests <= 0) return;
   change_bucket(server, subject, limit, [](Bucket& bucket) {
     bucket.tokens = std::min(bucket.tokens, 0.0);
@@ -103,7 +103,7 @@ void UserPacer::used_up(const std::string& server, const std::string& subject, c
   });
 }
 
-void UserPacer::change_bucket(const std::string& server, const std::string& subject, const RateLimit& limit,
+void UserPacer::change_bucket(const std::string& server, const std::string& subject, const stack::RateLimit& limit,
                               const std::function<void(Bucket&)>& change) {
   const std::int64_t now = nanoseconds(now_());
   const double capacity = capacity_of(limit);
@@ -152,4 +152,4 @@ bool UserPacer::change_shared_bucket(const std::string& key, const std::function
   return true;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

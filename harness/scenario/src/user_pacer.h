@@ -30,7 +30,7 @@
 
 #include "mcph/harness/stack/stack_params.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 class UserPacer {
  public:
@@ -43,16 +43,16 @@ class UserPacer {
 
   // Waits until `subject` may send `requests` more to `server`, which limits as `limit` says,
   // and counts them. Returns how long it waited; a limit of none never waits.
-  Clock::duration take(const std::string& server, const std::string& subject, const RateLimit& limit,
+  Clock::duration take(const std::string& server, const std::string& subject, const stack::RateLimit& limit,
                        int requests = 1);
   // What the answer says of the server's bucket: a refusal before the limiter (401, 403) did
   // not count there, so the requests are given back; a 429 means the bucket is empty now.
-  void answered(const std::string& server, const std::string& subject, const RateLimit& limit, int http_status,
+  void answered(const std::string& server, const std::string& subject, const stack::RateLimit& limit, int http_status,
                 int requests = 1);
   // Requests taken that the server did not count: their allowance is back.
-  void give_back(const std::string& server, const std::string& subject, const RateLimit& limit, int requests);
+  void give_back(const std::string& server, const std::string& subject, const stack::RateLimit& limit, int requests);
   // A burst may have emptied the server's bucket: the next request waits for a refill.
-  void used_up(const std::string& server, const std::string& subject, const RateLimit& limit);
+  void used_up(const std::string& server, const std::string& subject, const stack::RateLimit& limit);
 
  private:
   struct Bucket {
@@ -62,7 +62,7 @@ class UserPacer {
   };
   // Refills the subject's bucket at the server up to now and applies `change` to it, under the
   // shared file's lock when there is one.
-  void change_bucket(const std::string& server, const std::string& subject, const RateLimit& limit,
+  void change_bucket(const std::string& server, const std::string& subject, const stack::RateLimit& limit,
                      const std::function<void(Bucket&)>& change);
   bool change_shared_bucket(const std::string& key, const std::function<void(Bucket&)>& change);
 
@@ -72,4 +72,4 @@ class UserPacer {
   std::map<std::string, Bucket> buckets_;  // without a shared directory
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <regex>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -90,4 +90,4 @@ std::string_view matcher_syntax() {
          "compares JSON; matches: a regular expression; count: an array's entries; not: a matcher that must not hold)";
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

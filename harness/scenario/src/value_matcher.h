@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 enum class PlainValue { equals, contains };
 
@@ -34,4 +34,4 @@ std::string_view matcher_syntax();
 // A JSON value as text: a string as it is, anything else as JSON.
 std::string as_text(const nlohmann::json& value);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

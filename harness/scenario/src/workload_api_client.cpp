@@ -7,7 +7,7 @@
 
 #include "workload.grpc.pb.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 constexpr auto kCallTimeout = std::chrono::seconds(10);
@@ -57,4 +57,4 @@ std::string fetch_jwt_bundle(const std::string& socket) {
   return response.bundles().begin()->second;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct FetchedSvid {
   std::string spiffe_id;
@@ -21,4 +21,4 @@ std::vector<FetchedSvid> fetch_jwt_svids(const std::string& socket, const std::s
 // the harness's trust domain federates with none). Throws std::runtime_error with the gRPC status.
 std::string fetch_jwt_bundle(const std::string& socket);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

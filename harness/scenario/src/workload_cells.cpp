@@ -6,18 +6,18 @@
 #include "capability_call.h"
 #include "mcph/text/join.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
-std::optional<std::string> tier_of(const PolicyProfile& policy, const std::string& agent) {
+std::optional<std::string> tier_of(const stack::PolicyProfile& policy, const std::string& agent) {
   for (const auto& [tier, name] : policy.agents) {
     if (name == agent) return tier;
   }
   return std::nullopt;
 }
 
-std::vector<std::string> tiers_of(const PolicyProfile& policy) {
+std::vector<std::string> tiers_of(const stack::PolicyProfile& policy) {
   std::vector<std::string> tiers;
-  for (const DecisionCell& cell : policy.cells) {
+  for (const stack::DecisionCell& cell : policy.cells) {
     if (std::find(tiers.begin(), tiers.end(), cell.tier) == tiers.end()) tiers.push_back(cell.tier);
   }
   return tiers;
@@ -26,9 +26,9 @@ std::vector<std::string> tiers_of(const PolicyProfile& policy) {
 namespace {
 
 // The table's decision for `tier` on the cell; nullopt when the table has no such row.
-std::optional<bool> decides(const PolicyProfile& policy, const std::string& tier, const std::string& operation,
+std::optional<bool> decides(const stack::PolicyProfile& policy, const std::string& tier, const std::string& operation,
                             const std::string& tool_class) {
-  for (const DecisionCell& cell : policy.cells) {
+  for (const stack::DecisionCell& cell : policy.cells) {
     if (cell.tier == tier && cell.operation == operation && cell.tool == tool_class) return cell.allow;
   }
   return std::nullopt;
@@ -45,11 +45,11 @@ std::string describe(const CellWish& wish) {
 
 }  // namespace
 
-PickedCell pick_cell(const PolicyProfile& policy, const WorkloadToolMap& map, const CellWish& wish) {
-  for (const DecisionCell& cell : policy.cells) {
+PickedCell pick_cell(const stack::PolicyProfile& policy, const stack::WorkloadToolMap& map, const CellWish& wish) {
+  for (const stack::DecisionCell& cell : policy.cells) {
     if (!wish.tool_class.empty() && cell.tool != wish.tool_class) continue;
     if (!wish.operation.empty() && cell.operation != wish.operation) continue;
-    const WorkloadTool* tool = map.find(cell.tool, cell.operation);
+    const stack::WorkloadTool* tool = map.find(cell.tool, cell.operation);
     if (!tool) continue;
     const auto holds = [&](const std::vector<std::string>& tiers, bool allow) {
       return std::all_of(tiers.begin(), tiers.end(), [&](const std::string& tier) {
@@ -63,13 +63,13 @@ PickedCell pick_cell(const PolicyProfile& policy, const WorkloadToolMap& map, co
 
 bool is_policy_decision(std::string_view word) { return word == "granted" || word == "denied" || word == "unavailable"; }
 
-std::string policy_decision(const WorkloadToolMap& map, const StepOutcome& answer, bool tool_ran, const nlohmann::json& source) {
+std::string policy_decision(const stack::WorkloadToolMap& map, const StepOutcome& answer, bool tool_ran, const nlohmann::json& source) {
   if (tool_ran) return "granted";
   const auto shows = [&](const char* kind) {
     const auto shapes = map.refusals.find(kind);
     if (shapes == map.refusals.end()) return false;
-    return std::any_of(shapes->second.begin(), shapes->second.end(), [&](const RefusalShape& shape) {
-      return !refusal_kinds(ToolMap{{}, {{kind, shape}}}, answer, source).empty();
+    return std::any_of(shapes->second.begin(), shapes->second.end(), [&](const stack::RefusalShape& shape) {
+      return !refusal_kinds(stack::ToolMap{{}, {{kind, shape}}}, answer, source).empty();
     });
   };
   if (shows("policy_unavailable")) return "unavailable";
@@ -77,4 +77,4 @@ std::string policy_decision(const WorkloadToolMap& map, const StepOutcome& answe
   return "";
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

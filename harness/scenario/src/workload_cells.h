@@ -14,7 +14,7 @@
 #include "mcph/harness/stack/workload_tool_map.h"
 #include "step_outcome.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // What the cell must be: each part given must hold.
 struct CellWish {
@@ -25,17 +25,17 @@ struct CellWish {
 
 struct PickedCell {
   std::string tool_class, operation;
-  WorkloadTool tool;
+  stack::WorkloadTool tool;
 };
 
 // The tier `policy` gives `agent` (as its `agents` name it); nullopt: none.
-std::optional<std::string> tier_of(const PolicyProfile& policy, const std::string& agent);
+std::optional<std::string> tier_of(const stack::PolicyProfile& policy, const std::string& agent);
 // Every tier of the policy's table, in its order.
-std::vector<std::string> tiers_of(const PolicyProfile& policy);
+std::vector<std::string> tiers_of(const stack::PolicyProfile& policy);
 
 // The first cell, in the table's order (rows, then columns), that `map` reaches and `wish`
 // holds for. Throws std::runtime_error saying what no cell of the table has.
-PickedCell pick_cell(const PolicyProfile& policy, const WorkloadToolMap& map, const CellWish& wish);
+PickedCell pick_cell(const stack::PolicyProfile& policy, const stack::WorkloadToolMap& map, const CellWish& wish);
 
 // The decisions an answer can be read as (policy_decision), as an expectation names them.
 constexpr std::string_view kPolicyDecisions = "granted, denied, unavailable";
@@ -45,6 +45,6 @@ bool is_policy_decision(std::string_view word);
 // "unavailable" or "denied" (the map's policy_unavailable or policy_denied shape; unavailable
 // first, whose words may contain a denial's), or "" (none of these: a refusal before the policy,
 // or an answer the map does not describe). `source` is the answer where the tool's result says.
-std::string policy_decision(const WorkloadToolMap& map, const StepOutcome& answer, bool tool_ran, const nlohmann::json& source);
+std::string policy_decision(const stack::WorkloadToolMap& map, const StepOutcome& answer, bool tool_ran, const nlohmann::json& source);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

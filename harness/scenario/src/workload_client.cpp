@@ -11,13 +11,13 @@
 #include "spire_entry_lifetime.h"
 #include "workload_api_client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 using Json = nlohmann::json;
 
-WorkloadClient::WorkloadClient(const StackFile& stack) : stack_(stack) {
+WorkloadClient::WorkloadClient(const stack::StackFile& stack) : stack_(stack) {
   if (!stack.services.count("spiffe")) throw std::runtime_error("the stack has no trust domain (services.spiffe)");
-  const ServiceEntry& spiffe = stack.service("spiffe");
+  const stack::ServiceEntry& spiffe = stack.service("spiffe");
   spiffe_url_ = spiffe.url;
   // The real SPIRE has no minting API: its agent's Workload API attests this process.
   if (spiffe.implementation == "native") workload_api_ = spiffe.workload_api;
@@ -111,7 +111,7 @@ std::string WorkloadClient::svid_from_workload_api(const std::string& spiffe_id,
     if (!audience.is_string()) throw std::runtime_error("a short-lived SVID from SPIRE is for one audience");
     // The agent may serve a cached SVID until half its 60 s, then syncs the entry within 5 s.
     // A shorter lifetime is the entry's, updated by the server's operator.
-    const std::optional<SpireServerCli> spire = spire_server_of(stack_.service("spiffe"));
+    const std::optional<stack::SpireServerCli> spire = stack::spire_server_of(stack_.service("spiffe"));
     return svid_living(spire.value(), workload_api_, spiffe_id, audience.get<std::string>(), ttl, std::chrono::seconds(45));
   }
   std::vector<std::string> audiences;
@@ -125,4 +125,4 @@ std::string WorkloadClient::svid_from_workload_api(const std::string& spiffe_id,
   return svids.front().svid;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

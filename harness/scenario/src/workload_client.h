@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct BoundToken {
   std::string spiffe_id;
@@ -22,7 +22,7 @@ struct BoundToken {
 class WorkloadClient {
  public:
   // Throws std::runtime_error when the stack has no `spiffe` row.
-  explicit WorkloadClient(const StackFile& stack);
+  explicit WorkloadClient(const stack::StackFile& stack);
 
   // An agent's SPIFFE ID: a SPIFFE ID as it is, or the registered workload whose path ends in
   // /agent/<name>. Throws std::runtime_error naming the trust domain's workloads otherwise.
@@ -45,9 +45,9 @@ class WorkloadClient {
   nlohmann::json registered_workloads() const;
   std::string svid_from_workload_api(const std::string& spiffe_id, const nlohmann::json& audience, int ttl, bool foreign) const;
 
-  const StackFile& stack_;
+  const stack::StackFile& stack_;
   std::string spiffe_url_;
   std::string workload_api_;  // the real SPIRE's (unix://…): SVIDs come through it, as a workload's do
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <cmath>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 Json Reader::json(const YAML::Node& node, const std::string& field, int depth) const {
   if (depth > kMaxJsonDepth) {
@@ -139,4 +139,4 @@ void resolve_merge_keys(YAML::Node node, const Reader& reader, long& budget, int
   for (auto item : node) resolve_merge_keys(item.second, reader, budget, depth + 1);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

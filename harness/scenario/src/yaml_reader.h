@@ -17,7 +17,7 @@
 #include "mcph/text/join.h"
 #include "step_spec_error.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 using Json = nlohmann::json;
 
@@ -153,4 +153,4 @@ auto read_json_step(const Reader& reader, const YAML::Node& value, const std::st
   }
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

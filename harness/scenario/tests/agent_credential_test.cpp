@@ -16,7 +16,7 @@
 #include "mcph/tls/test_ca.h"
 #include "recorder.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
@@ -29,14 +29,14 @@ class AgentCredentialTest : public ::testing::Test {
     proc::write_private_file(dir_.path() / "keys.json", R"({"agent-a": "key-of-agent-a-0123456789", "agent-b": "key-of-b"})");
     proc::write_private_file(dir_.path() / "hs256.key", "a-shared-secret-of-at-least-32-bytes!!\n");
     const tls::TestCa ca(dir_.path(), "agents CA");
-    const ServiceEntry entry = parse_service_entry(R"({"url": "http://127.0.0.1:1/mcp", "auth": {
+    const stack::ServiceEntry entry = stack::parse_service_entry(R"({"url": "http://127.0.0.1:1/mcp", "auth": {
         "default": "api_key", "agents": ["agent-a", "agent-b"],
         "api_key": {"keys_file": "keys.json"},
         "static_jwt": {"alg": "HS256", "key_file": "hs256.key", "iss": "mcp-harness", "aud": "bridge"},
         "mtls": {"proxy_url": "https://127.0.0.1:2/mcp", "direct_url": "http://127.0.0.1:1/mcp", "server_ca_file": "ca.pem",
                  "client_ca_cert": "agents_CA.crt", "client_ca_key": "agents_CA.key"},
         "proxy_headers": {}}})", "services.agent-bridge-mcp");
-    auth_ = target_profile(entry, "agent-bridge-mcp").auth->resolved(dir_.path());
+    auth_ = stack::target_profile(entry, "agent-bridge-mcp").auth->resolved(dir_.path());
   }
   AgentCredential credential(const std::string& agent, const std::string& via, const Json& shape = Json::object()) {
     return agent_credential(auth_, "http://127.0.0.1:1/mcp", agent, via, shape);
@@ -48,7 +48,7 @@ class AgentCredentialTest : public ::testing::Test {
   static Json header_of(const std::string& jwt) { return Json::parse(*codec::base64url_decode(jwt.substr(0, jwt.find('.')))); }
 
   proc::TempDir dir_{"agent-credential-test"};
-  AuthProfile auth_;
+  stack::AuthProfile auth_;
 };
 
 TEST_F(AgentCredentialTest, TheDefaultModeIsTheAgentsApiKeyInItsHeader) {
@@ -183,4 +183,4 @@ TEST(MergeKeys, AStepTakesTheAnchoredStepsKeysItDoesNotSetAndKeepsItsLine) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -7,7 +7,7 @@
 #include "mcph/http/client.h"
 #include "mcph/proc/free_port.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 StepOutcome answer(int status, http::Fields headers = {}) {
@@ -178,4 +178,4 @@ TEST(StepReachTest, AFailedControlStepMakesTheScenarioInconclusive) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

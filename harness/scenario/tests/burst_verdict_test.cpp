@@ -9,7 +9,7 @@
 #include "findings.h"
 #include "scenario_status.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
@@ -153,4 +153,4 @@ TEST(BurstVerdict, OtherStatusesAreJudgedAsBefore) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -7,7 +7,7 @@
 #include "../src/expectations.h"
 #include "mcph/harness/scenario/scenario_loader.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -15,18 +15,18 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-const TargetProfile& agent_bridge() { return *builtin_profile("agent-bridge"); }
+const stack::TargetProfile& agent_bridge() { return *stack::builtin_profile("agent-bridge"); }
 
 // corpus/oauth-cc-python's map: FastMCP tools answering JSON in a text block, refusing with
 // isError and its words.
-TargetProfile fastmcp() {
+stack::TargetProfile fastmcp() {
   const std::string json = R"({"url": "http://127.0.0.1:8000/mcp", "profile": "agent-bridge", "tools": {
     "read": {"tool": "get_secret", "args": {"secret": "name"}, "result": "text_json"},
     "list": {"tool": "list_secrets", "args": {"prefix": "prefix"}, "result": "text_json", "fields": {"keys": "/names"}},
     "refusals": {"insufficient_scope": {"tool_error": ["insufficient scope"]},
                  "invalid_argument": {"tool_error": ["invalid secret name"]},
                  "not_found": {"tool_error": ["secret not found"]}}}})";
-  return target_profile(parse_service_entry(json, "services.oauth-cc-python"), "oauth-cc-python");
+  return stack::target_profile(stack::parse_service_entry(json, "services.oauth-cc-python"), "oauth-cc-python");
 }
 
 StepOutcome answer(int status, bool tool_error = false, std::string text = "") {
@@ -48,7 +48,7 @@ TEST(CapabilityCallTest, TheStepsArgumentsGoUnderTheToolsNames) {
 }
 
 TEST(CapabilityCallTest, AProfileWithoutTheCapabilityIsAnErrorNamingTheService) {
-  const TargetProfile& reference = *builtin_profile("reference");
+  const stack::TargetProfile& reference = *stack::builtin_profile("reference");
   try {
     (void)capability_tool(reference, "read", "jira-mcp");
     FAIL() << "no error";
@@ -58,12 +58,12 @@ TEST(CapabilityCallTest, AProfileWithoutTheCapabilityIsAnErrorNamingTheService) 
 }
 
 TEST(CapabilityCallTest, TheFieldsAreReadWhereTheMapSays) {
-  const CapabilityTool& bridge_read = capability_tool(agent_bridge(), "read", "agent-bridge-mcp");
+  const stack::CapabilityTool& bridge_read = capability_tool(agent_bridge(), "read", "agent-bridge-mcp");
   const Json structured = capability_source(bridge_read, R"({"found": true, "data": {"token": "agent-a-jira"}})", "ignored");
   EXPECT_EQ(capability_fields_of(bridge_read, structured), (Json{{"data", {{"token", "agent-a-jira"}}}}));
 
-  const TargetProfile server = fastmcp();
-  const CapabilityTool& list = capability_tool(server, "list", "oauth-cc-python");
+  const stack::TargetProfile server = fastmcp();
+  const stack::CapabilityTool& list = capability_tool(server, "list", "oauth-cc-python");
   const Json text = capability_source(list, "", R"({"prefix": "", "names": ["deploy/", "jira"]})");
   EXPECT_EQ(capability_fields_of(list, text), (Json{{"keys", {"deploy/", "jira"}}}));
   // Text that is no JSON has no fields; a field not there is left out, for result_json to miss.
@@ -71,7 +71,7 @@ TEST(CapabilityCallTest, TheFieldsAreReadWhereTheMapSays) {
 }
 
 TEST(CapabilityCallTest, AgentBridgeRefusalsAreToolErrorsInItsWordsAndFoundFalse) {
-  const ToolMap& map = *agent_bridge().tools;
+  const stack::ToolMap& map = *agent_bridge().tools;
   EXPECT_THAT(refusal_kinds(map, answer(200, true, "insufficient_scope: this call needs scope write"), nullptr),
               ElementsAre("insufficient_scope"));
   EXPECT_THAT(refusal_kinds(map, answer(200, true, "path refused: the path has a '..' segment"), nullptr),
@@ -82,8 +82,8 @@ TEST(CapabilityCallTest, AgentBridgeRefusalsAreToolErrorsInItsWordsAndFoundFalse
 }
 
 TEST(CapabilityCallTest, FastMcpRefusalsAreToolErrorsInItsWords) {
-  const TargetProfile server = fastmcp();
-  const ToolMap& map = *server.tools;
+  const stack::TargetProfile server = fastmcp();
+  const stack::ToolMap& map = *server.tools;
   EXPECT_THAT(refusal_kinds(map, answer(200, true, "Error executing tool put_secret: insufficient scope: write required"), nullptr),
               ElementsAre("insufficient_scope"));
   EXPECT_THAT(refusal_kinds(map, answer(200, true, "Error executing tool get_secret: secret not found: deploy/key"), nullptr),
@@ -95,7 +95,7 @@ TEST(CapabilityCallTest, FastMcpRefusalsAreToolErrorsInItsWords) {
 
 // A shape of status, challenge and JSON-RPC code: all must hold (a server's /mcp/rpc form).
 TEST(CapabilityCallTest, EveryConditionOfAShapeMustHold) {
-  ToolMap map;
+  stack::ToolMap map;
   map.refusals["insufficient_scope"].http_status = 403;
   map.refusals["insufficient_scope"].header_contains = {{"WWW-Authenticate", "insufficient_scope"}};
   map.refusals["invalid_argument"].jsonrpc_error = -32602;
@@ -126,9 +126,9 @@ TEST(CapabilityCallTest, RefusedHoldsOnlyForTheKindShownAndSaysHowTheServerRefus
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 std::string agent_file(const std::string& step) {
@@ -173,4 +173,4 @@ TEST(CapabilityCallStep, AMistakeNamesItsField) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

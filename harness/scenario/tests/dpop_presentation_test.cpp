@@ -8,7 +8,7 @@
 #include "mcph/jose/dpop.h"
 #include "steps/dpop_presentation.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
@@ -106,4 +106,4 @@ TEST(DpopPresentationField, AnHttpOrCallStepReadsItAndRefusesWhatItCannotDo) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -10,7 +10,7 @@
 #include "mcph/codec/base64.h"
 #include "scenario_status.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
@@ -448,4 +448,4 @@ TEST(ScenarioStatus, ABoundedCheckLeavesTheScenarioPassed) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -11,7 +11,7 @@
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "stack_needs.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
@@ -111,7 +111,7 @@ TEST(FamilyTable, AScenarioAboutAServiceTheStackLeftOutIsSkippedSayingWhy) {
       "needs: {services: [spiffe]}\nscenarios:\n  - name: svid only\n    steps:\n      - wait: 1s\n"
       "  - name: the server too\n    needs: {services: [workload-mcp]}\n    steps:\n      - wait: 1s\n",
       "x.yaml");
-  const StackFile stack = StackFile::parse(R"json({"mode": "local", "services": {"spiffe": {"url": "http://127.0.0.1:1"}},
+  const stack::StackFile stack = stack::StackFile::parse(R"json({"mode": "local", "services": {"spiffe": {"url": "http://127.0.0.1:1"}},
       "services_left_out": {"workload-mcp": "this stack has no opa (OPA is not installed)"}})json");
   EXPECT_EQ(services_missing(file, file.scenarios[0], stack), std::nullopt);
   const auto why = services_missing(file, file.scenarios[1], stack);
@@ -119,12 +119,12 @@ TEST(FamilyTable, AScenarioAboutAServiceTheStackLeftOutIsSkippedSayingWhy) {
   EXPECT_THAT(*why, HasSubstr("not applicable: the stack has no workload-mcp (x.yaml:7"));
   EXPECT_THAT(*why, HasSubstr("workload-mcp was left out: this stack has no opa (OPA is not installed)"));
   // The file's own needs come first.
-  const StackFile bare = StackFile::parse(R"({"mode": "local", "services": {}})");
+  const stack::StackFile bare = stack::StackFile::parse(R"({"mode": "local", "services": {}})");
   EXPECT_THAT(services_missing(file, file.scenarios[0], bare).value_or(""), HasSubstr("the stack has no spiffe (x.yaml:1"));
   // An identity provider of the other kind.
   const auto keycloak_only = parse_scenario_file(
       "scenarios:\n  - name: a\n    needs: {idp: keycloak}\n    steps:\n      - wait: 1s\n", "x.yaml");
-  const StackFile cognito = StackFile::parse(R"({"mode": "local", "idp": "cognito", "services": {}})");
+  const stack::StackFile cognito = stack::StackFile::parse(R"({"mode": "local", "idp": "cognito", "services": {}})");
   EXPECT_THAT(services_missing(keycloak_only, keycloak_only.scenarios[0], cognito).value_or(""),
               HasSubstr("identity provider is keycloak (x.yaml:3), and this stack's is cognito"));
   // A provider the harness does not administer is named by a stack file, not brought up.
@@ -132,7 +132,7 @@ TEST(FamilyTable, AScenarioAboutAServiceTheStackLeftOutIsSkippedSayingWhy) {
       "scenarios:\n  - name: a\n    needs: {idp: oidc}\n    steps:\n      - wait: 1s\n", "x.yaml");
   EXPECT_THAT(services_missing(oidc_only, oidc_only.scenarios[0], cognito).value_or(""),
               HasSubstr("this stack's is cognito (an external stack file with \"idp\": \"oidc\")"));
-  const StackFile oidc = StackFile::parse(
+  const stack::StackFile oidc = stack::StackFile::parse(
       R"({"mode": "external", "idp": "oidc", "services": {"oidc": {"url": "https://idp.example"}}})");
   EXPECT_EQ(services_missing(oidc_only, oidc_only.scenarios[0], oidc), std::nullopt);
 }
@@ -145,13 +145,13 @@ TEST(FamilyTable, AScenarioAboutAServiceTheStackLeftOutIsSkippedSayingWhy) {
 // The servers a step calls do not matter here: the needs name their targets.
 const ServersCalled kNoServers = [](const Step&) { return std::vector<std::string>{}; };
 
-std::optional<std::string> why_skipped(const ScenarioFile& file, const StackFile& stack, std::size_t scenario = 0) {
+std::optional<std::string> why_skipped(const ScenarioFile& file, const stack::StackFile& stack, std::size_t scenario = 0) {
   return not_applicable(file, file.scenarios.at(scenario), stack, kNoServers);
 }
 
 // An agent server as the stack file describes it, with `auth` (JSON) and further keys.
-StackFile agent_stack(const std::string& auth, const std::string& more = "") {
-  return StackFile::parse(R"({"services": {"vault": {"url": "http://127.0.0.1:1"},
+stack::StackFile agent_stack(const std::string& auth, const std::string& more = "") {
+  return stack::StackFile::parse(R"({"services": {"vault": {"url": "http://127.0.0.1:1"},
       "vault-gateway": {"url": "http://127.0.0.1:2/mcp", "plays": "agent-bridge-mcp", "profile": "agent-bridge",
                         "auth": )" + auth + more + "}}}");
 }
@@ -187,7 +187,7 @@ TEST(Applicability, ACapabilityOrRefusalTheToolMapLacksSkipsTheScenarioSayingWhi
       "write": {"tool": "store_secret", "args": {"secret": "key", "data": "value"}},
       "list": {"tool": "list_secret_keys"},
       "refusals": {"not_found": {"tool_error": ["no such secret"]}, "invalid_argument": {"tool_error": ["key must be"]}}})";
-  const StackFile bridge = StackFile::parse(R"({"services": {"vault": {"url": "http://127.0.0.1:1"},
+  const stack::StackFile bridge = stack::StackFile::parse(R"({"services": {"vault": {"url": "http://127.0.0.1:1"},
       "vault-bridge": {"url": "http://127.0.0.1:2/v1/mcp", "plays": "agent-bridge-mcp",
                        "auth": {"default": "api_key", "agents": ["agent-a"], "api_key": {"keys_file": "keys.json"},
                                 "static_jwt": {"alg": "HS256", "key_file": "jwt.key", "iss": "i", "aud": "a"}})" + tools + "}}}");
@@ -219,7 +219,7 @@ TEST(Applicability, ACapabilityOrRefusalTheToolMapLacksSkipsTheScenarioSayingWhi
     EXPECT_THAT(why_skipped(file, agent_stack(kApiKeyOnly), i).value_or(""), Not(HasSubstr("tool"))) << file.scenarios[i].name;
   }
   // Without a tool map at all, the capability steps address nothing.
-  const StackFile none = StackFile::parse(R"({"services": {"vault": {"url": "http://127.0.0.1:1"},
+  const stack::StackFile none = stack::StackFile::parse(R"({"services": {"vault": {"url": "http://127.0.0.1:1"},
       "vault-bridge": {"url": "http://127.0.0.1:2/v1/mcp", "plays": "agent-bridge-mcp", "auth": )" + kApiKeyOnly + "}}}");
   EXPECT_THAT(why_skipped(file, none, 0).value_or(""),
               HasSubstr("vault-bridge maps no tools to capabilities (profile reference, no services.vault-bridge.tools)"));
@@ -231,7 +231,7 @@ TEST(Applicability, ACapabilityOrRefusalTheToolMapLacksSkipsTheScenarioSayingWhi
 TEST(Applicability, TheAuthorizationServerFamilyDoesNotApplyToAServerWithoutOne) {
   const ScenarioFile file = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/authorization_server.yaml");
   ASSERT_EQ(file.scenarios.size(), 14u);
-  const StackFile without = agent_stack(kApiKeyOnly);
+  const stack::StackFile without = agent_stack(kApiKeyOnly);
   for (std::size_t i = 0; i < file.scenarios.size(); ++i) {
     const auto why = why_skipped(file, without, i);
     ASSERT_TRUE(why) << file.scenarios[i].name;
@@ -240,9 +240,9 @@ TEST(Applicability, TheAuthorizationServerFamilyDoesNotApplyToAServerWithoutOne)
     EXPECT_THAT(*why, HasSubstr("and services.vault-gateway.auth has no client_credentials"));
   }
   // A team says so plainly, whatever else its auth has.
-  const StackFile says_none = agent_stack(kWithIssuer, R"(, "authorization_server": "none")");
+  const stack::StackFile says_none = agent_stack(kWithIssuer, R"(, "authorization_server": "none")");
   EXPECT_THAT(why_skipped(file, says_none).value_or(""), HasSubstr("its stack entry says it has none (services.vault-gateway.authorization_server)"));
-  const StackFile with = agent_stack(kWithIssuer);
+  const stack::StackFile with = agent_stack(kWithIssuer);
   for (std::size_t i = 0; i < file.scenarios.size(); ++i) EXPECT_EQ(why_skipped(file, with, i), std::nullopt) << file.scenarios[i].name;
 }
 
@@ -255,14 +255,14 @@ TEST(Applicability, AModeTheTargetDoesNotTakeSkipsWithTheModesItTakes) {
   // A server without `auth` takes the identity provider's users' tokens: keycloak_user.
   const ScenarioFile users = parse_scenario_file(
       "needs: {services: [jira-mcp], auth: [keycloak_user]}\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n", "x.yaml");
-  EXPECT_EQ(why_skipped(users, StackFile::parse(R"({"services": {"jira-mcp": {"url": "http://h:1/mcp"}}})")), std::nullopt);
-  const StackFile agents_only = StackFile::parse(R"({"services": {"jira-mcp": {"url": "http://h:1/mcp", "auth": )" + kApiKeyOnly + "}}}");
+  EXPECT_EQ(why_skipped(users, stack::StackFile::parse(R"({"services": {"jira-mcp": {"url": "http://h:1/mcp"}}})")), std::nullopt);
+  const stack::StackFile agents_only = stack::StackFile::parse(R"({"services": {"jira-mcp": {"url": "http://h:1/mcp", "auth": )" + kApiKeyOnly + "}}}");
   EXPECT_THAT(why_skipped(users, agents_only).value_or(""), HasSubstr("it acts through keycloak_user (x.yaml:1), and jira-mcp takes api_key"));
 }
 
 TEST(Applicability, AFileOfTheRealmsUsersDoesNotApplyToAStackWithoutItsIdentityProvider) {
   const ScenarioFile jwt = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/jwt_attacks.yaml");
-  const StackFile no_idp = agent_stack(kApiKeyOnly);
+  const stack::StackFile no_idp = agent_stack(kApiKeyOnly);
   for (std::size_t i = 0; i < jwt.scenarios.size(); ++i) {
     EXPECT_THAT(why_skipped(jwt, no_idp, i).value_or(""),
                 HasSubstr("not applicable: it needs keycloak (" + std::string(MCPH_SCENARIOS_DIR) +
@@ -273,7 +273,7 @@ TEST(Applicability, AFileOfTheRealmsUsersDoesNotApplyToAStackWithoutItsIdentityP
               HasSubstr("it needs an identity provider the harness gets users' tokens from (" + std::string(MCPH_SCENARIOS_DIR) +
                         "/isolation.yaml:"));
   // `any` is whichever the stack has.
-  const StackFile cognito = StackFile::parse(R"({"idp": "cognito", "services": {"cognito": {"url": "http://h:1"}}})");
+  const stack::StackFile cognito = stack::StackFile::parse(R"({"idp": "cognito", "services": {"cognito": {"url": "http://h:1"}}})");
   EXPECT_EQ(services_missing(isolation, isolation.scenarios[0], cognito), std::nullopt);
   EXPECT_THAT(services_missing(jwt, jwt.scenarios[0], cognito).value_or(""), HasSubstr("and this stack's is cognito"));
 }
@@ -282,9 +282,9 @@ TEST(Applicability, AServerThatPlaysARoleMeetsTheNeedsOfThatRole) {
   const ScenarioFile file = parse_scenario_file(
       "needs: {services: [agent-bridge-mcp], auth: [api_key]}\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n", "x.yaml");
   EXPECT_EQ(why_skipped(file, agent_stack(kApiKeyOnly)), std::nullopt);
-  EXPECT_THAT(why_skipped(file, StackFile::parse(R"({"services": {"vault-gateway": {"url": "http://h:1/mcp"}}})")).value_or(""),
+  EXPECT_THAT(why_skipped(file, stack::StackFile::parse(R"({"services": {"vault-gateway": {"url": "http://h:1/mcp"}}})")).value_or(""),
               HasSubstr("not applicable: the stack has no agent-bridge-mcp (x.yaml:1"));
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

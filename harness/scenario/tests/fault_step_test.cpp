@@ -17,7 +17,7 @@
 #include "mcph/mock_backend/backend.h"
 #include "mcph/seed/seeded_random.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::ElementsAre;
@@ -77,7 +77,7 @@ TEST(FaultStep, AnHttpErrorIsAMockBackendsStatusAndCount) {
   EXPECT_EQ(steps.at(0).get<FaultSpec>().toxic, "http_error");
   EXPECT_EQ(steps.at(0).get<FaultSpec>().attributes, (std::map<std::string, long>{{"status", 503}}));
   EXPECT_EQ(steps.at(1).get<FaultSpec>().attributes, (std::map<std::string, long>{{"status", 500}, {"count", 2}}));
-  EXPECT_THAT(mock_backend_services(), ElementsAre("jira-api", "github-api"));
+  EXPECT_THAT(stack::mock_backend_services(), ElementsAre("jira-api", "github-api"));
 
   EXPECT_THAT(load_error("      - fault: {target: vault, toxic: http_error, status: 503}\n"),
               HasSubstr("fault.target: an http_error needs a mock backend (jira-api, github-api), not \"vault\""));
@@ -91,7 +91,7 @@ TEST(FaultStep, AnHttpErrorIsAMockBackendsStatusAndCount) {
 }
 
 TEST(FaultStep, TheTargetsAreTheRowsBehindTheFaultProxy) {
-  EXPECT_THAT(fault_proxy_targets(), ElementsAre("postgres", "keycloak", "cognito", "vault", "jira-api", "github-api", "opa"));
+  EXPECT_THAT(stack::fault_proxy_targets(), ElementsAre("postgres", "keycloak", "cognito", "vault", "jira-api", "github-api", "opa"));
 }
 
 TEST(FaultStep, MistakesNameFileLineAndField) {
@@ -141,14 +141,14 @@ class FaultUndo : public ::testing::Test {
     api_->start();
     proxies_.create("vault", "127.0.0.1:0", "127.0.0.1:9");
     proxies_.create("postgres", "127.0.0.1:0", "127.0.0.1:9");
-    stack_.mode = StackMode::external;
+    stack_.mode = stack::StackMode::external;
     stack_.generated_users = 0;
-    stack_.services[std::string(kFaultProxyService)].url = api_->url();
+    stack_.services[std::string(stack::kFaultProxyService)].url = api_->url();
   }
 
   faults::FaultProxy proxies_;
   std::unique_ptr<http::Server> api_;
-  StackFile stack_;
+  stack::StackFile stack_;
 };
 
 TEST_F(FaultUndo, AScenarioThatEndsInAnErrorLeavesNoFaultBehind) {
@@ -267,7 +267,7 @@ TEST_F(HttpErrorUndo, TheBackendsErrorIsSetAndUndoneWhenTheScenarioEnds) {
 }
 
 TEST_F(HttpErrorUndo, WithoutAFaultProxyAnHttpErrorStillWorks) {
-  stack_.services.erase(std::string(kFaultProxyService));
+  stack_.services.erase(std::string(stack::kFaultProxyService));
   ScenarioRunner runner(stack_);
   const auto suite = runner.run(parse_scenario_file(file_with_steps(R"(      - fault: {target: jira-api, toxic: http_error, status: 504, count: 1}
       - wait: 0s
@@ -331,7 +331,7 @@ TEST_F(FaultUndo, AFaultOnAServiceTheCalledServerDoesNotReachThroughTheProxyIsSk
 
 // Without a fault proxy at all, a server's faults reach nothing: skipped, saying so.
 TEST_F(FaultUndo, WithoutAFaultProxyAScenarioWhoseFaultsAServerShouldSeeIsSkipped) {
-  stack_.services.erase(std::string(kFaultProxyService));
+  stack_.services.erase(std::string(stack::kFaultProxyService));
   stack_.services["github-mcp"].url = "http://127.0.0.1:9/mcp";
   stack_.services["github-mcp"].mcp.behind_fault_proxy = {"github-api"};
   ScenarioRunner runner(stack_);
@@ -353,4 +353,4 @@ TEST_F(FaultUndo, AStackWithoutAFaultProxyIsAClearError) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Verdict = reports::Check::Verdict;
@@ -174,4 +174,4 @@ TEST(FindingsTest, AFindingCarriesItsRulesLevel) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -10,7 +10,7 @@
 
 #include "mcph/broker/rate_limiter.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using namespace std::chrono_literals;
@@ -243,4 +243,4 @@ TEST(RateLimitCheck, ARequestAddedNeverUndoesDue) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

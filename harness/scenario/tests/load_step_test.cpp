@@ -5,7 +5,7 @@
 
 #include "mcph/harness/scenario/scenario_loader.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::ElementsAre;
@@ -130,4 +130,4 @@ TEST(LoadStep, ItsExpectationsBelongToLoadStepsOnly) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -7,7 +7,7 @@
 #include "oauth_checks.h"
 #include "token_forgeries.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -102,4 +102,4 @@ TEST(TokenForgeries, SignWithWhatWasPublished) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

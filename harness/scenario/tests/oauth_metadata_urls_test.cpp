@@ -5,7 +5,7 @@
 
 #include "oauth_metadata_urls.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 TEST(OAuthMetadataUrl, AnIssuerWithAPathHasTheWellKnownSuffixInsertedBeforeIt) {
@@ -49,5 +49,5 @@ TEST(ProtectedResourceMetadataUrls, TheParameterIsReadByItsWholeNameInAnyCase) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario
 

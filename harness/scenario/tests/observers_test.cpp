@@ -6,7 +6,7 @@
 
 #include "mcph/proc/temp_dir.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 TEST(PathOwner, NamesTheUserOfSecretAndDatabasePaths) {
@@ -92,4 +92,4 @@ TEST(EntriesWithoutTrace, KeepsOnlyEntriesNoTraceClaims) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -14,7 +14,7 @@
 #include "mcph/http/server.h"
 #include "mcph/mcp/server.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::ElementsAre;
@@ -92,7 +92,7 @@ class ProbeStep : public ::testing::Test {
     // As a user writes it: the server's URL and its profile's fields.
     nlohmann::json entry = {{"url", server_.url()}};
     for (const auto& [key, value] : profile) entry[key] = value;
-    ScenarioRunner runner(StackFile::parse(nlohmann::json{{"mode", "external"}, {"services", {{"jira-mcp", entry}}}}.dump()));
+    ScenarioRunner runner(stack::StackFile::parse(nlohmann::json{{"mode", "external"}, {"services", {{"jira-mcp", entry}}}}.dump()));
     return runner.run(parse_scenario_file(kProbeScenario, "probe.yaml")).scenarios.at(0);
   }
 
@@ -135,8 +135,8 @@ TEST_F(ProbeStep, AReferenceTargetIsProbedWithAnInitializeAsAClientSendsIt) {
 }
 
 TEST_F(ProbeStep, OnlyAnMcpServerHasAProbe) {
-  StackFile stack;
-  stack.mode = StackMode::external;
+  stack::StackFile stack;
+  stack.mode = stack::StackMode::external;
   stack.services["vault"].url = server_.url();
   ScenarioRunner runner(stack);
   const auto result = runner.run(parse_scenario_file(R"(suite: probe
@@ -186,7 +186,7 @@ class SseOnlyServer {
 TEST(ProbeStepOverSse, AnSseTargetIsProbedByOpeningItsStream) {
   SseOnlyServer server;
   const nlohmann::json entry = {{"url", server.url()}, {"transport", "sse"}};
-  ScenarioRunner runner(StackFile::parse(nlohmann::json{{"mode", "external"}, {"services", {{"jira-mcp", entry}}}}.dump()));
+  ScenarioRunner runner(stack::StackFile::parse(nlohmann::json{{"mode", "external"}, {"services", {{"jira-mcp", entry}}}}.dump()));
   const auto result = runner.run(parse_scenario_file(R"(suite: probe
 scenarios:
   - name: the stream opens with a good token and is refused without one or with another
@@ -235,4 +235,4 @@ TEST(ProbeStepLoader, AProbeIsTrueAndTheStepsOnlyBody) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

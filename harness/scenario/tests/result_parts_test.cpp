@@ -9,7 +9,7 @@
 #include "expectation_kinds.h"
 #include "steps/step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::Contains;
@@ -65,4 +65,4 @@ TEST(ResultParts, EveryExpectationCanBeStatedAndEveryPartIsRead) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

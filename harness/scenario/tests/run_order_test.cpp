@@ -9,7 +9,7 @@
 
 #include "mcph/harness/scenario/scenario_loader.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 ScenarioFile six_scenarios(const std::string& suite) {
@@ -53,4 +53,4 @@ TEST(RunOrder, AScenariosSeedIsItsOwnWhereverItRuns) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -6,7 +6,7 @@
 
 #include "mcph/harness/scenario/scenario_loader.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
@@ -492,4 +492,4 @@ TEST(ScenarioLoader, AMissingFileIsNamed) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

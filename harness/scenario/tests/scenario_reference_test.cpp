@@ -11,7 +11,7 @@
 #include "mcph/harness/scenario/scenario_reference.h"
 #include "steps/step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
@@ -58,4 +58,4 @@ TEST(ScenarioReference, EveryExampleLoads) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -17,7 +17,7 @@
 #include "mcph/harness/scenario/shard.h"
 #include "mcph/harness/load/load_driver.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
@@ -274,4 +274,4 @@ TEST_F(MergeShards, ResultsThatDoNotMakeOneRunAreRefusedSayingWhy) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -5,7 +5,7 @@
 
 #include "spire_entry_lifetime.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 TEST(SpireEntryLifetimeTest, TheUpdateKeepsTheEntryAndChangesOnlyTheJwtSvidLifetime) {
@@ -21,4 +21,4 @@ TEST(SpireEntryLifetimeTest, TheUpdateKeepsTheEntryAndChangesOnlyTheJwtSvidLifet
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

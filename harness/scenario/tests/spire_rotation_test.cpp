@@ -10,7 +10,7 @@
 #include "mcph/proc/temp_dir.h"
 #include "spire_rotation.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::ElementsAre;
@@ -49,7 +49,7 @@ std::vector<std::string> calls(const fs::path& dir) {
 }
 
 TEST_F(SpireRotationTest, TheOldAuthorityIsTaintedThenRevokedAfterTheNewOneIsActive) {
-  const SpireServerCli cli{fake_spire_server(dir_), "/run/spire/api.sock"};
+  const stack::SpireServerCli cli{fake_spire_server(dir_), "/run/spire/api.sock"};
   const JwtAuthorityRotation rotation = rotate_jwt_authority(cli, true);
   EXPECT_EQ(rotation.activated, "new-kid");
   EXPECT_EQ(rotation.old, "old-kid");
@@ -63,14 +63,14 @@ TEST_F(SpireRotationTest, TheOldAuthorityIsTaintedThenRevokedAfterTheNewOneIsAct
 }
 
 TEST_F(SpireRotationTest, KeepingTheOldKeyStopsAfterTheActivation) {
-  rotate_jwt_authority(SpireServerCli{fake_spire_server(dir_), "/s"}, false);
+  rotate_jwt_authority(stack::SpireServerCli{fake_spire_server(dir_), "/s"}, false);
   EXPECT_EQ(calls(dir_).size(), 3u);
   EXPECT_THAT(calls(dir_).back(), HasSubstr("activate"));
 }
 
 TEST_F(SpireRotationTest, ARefusedCommandIsAnErrorQuotingSpire) {
   try {
-    rotate_jwt_authority(SpireServerCli{fake_spire_server(dir_, "revoke"), "/s"}, true);
+    rotate_jwt_authority(stack::SpireServerCli{fake_spire_server(dir_, "revoke"), "/s"}, true);
     FAIL() << "a refused revoke passed";
   } catch (const std::runtime_error& error) {
     EXPECT_THAT(error.what(), HasSubstr("spire-server localauthority jwt revoke failed (exit 1): Error: refused"));
@@ -86,4 +86,4 @@ TEST_F(SpireRotationTest, TheAuthorityIdIsReadFromTheJsonAmidOtherOutput) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

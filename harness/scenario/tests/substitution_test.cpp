@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 std::optional<std::string> known(const std::string& name) {
@@ -28,4 +28,4 @@ TEST(Substitution, JsonStringsAreSubstitutedAndOtherValuesKept) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

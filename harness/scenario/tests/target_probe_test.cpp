@@ -5,7 +5,7 @@
 #include "target_probe_parts.h"
 #include "tool_map_guess.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -59,4 +59,4 @@ TEST(ToolMapGuess, NothingToGuessIsNull) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

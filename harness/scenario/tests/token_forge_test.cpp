@@ -6,7 +6,7 @@
 #include "mcph/text/choice.h"
 #include "token_forge.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 const std::string kHeader = codec::base64url_encode(R"({"alg":"RS256","kid":"k1"})");
@@ -42,4 +42,4 @@ TEST(ForgeSigning, KeepCutAndStripWorkOnTheTokensOwnSignature) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -12,7 +12,7 @@ using ::testing::ElementsAre;
 using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
-const TargetProfile& profile(const char* name) { return *builtin_profile(name); }
+const stack::TargetProfile& profile(const char* name) { return *stack::builtin_profile(name); }
 
 TEST(ToolResultTest, StructuredRowsStayAsTheyAre) {
   const Json result = tool_result_json(profile("reference"), R"({"rows": [{"who": "v-alice"}], "count": 1})",
@@ -33,7 +33,7 @@ TEST(ToolResultTest, ABareArrayInStructuredContentIsTheRows) {
 }
 
 TEST(ToolResultTest, APointerProfileMovesItsRowsToRows) {
-  TargetProfile custom = profile("demo-python");
+  stack::TargetProfile custom = profile("demo-python");
   custom.result_rows = "/data/items";
   const Json result = tool_result_json(custom, "", R"({"data": {"items": [{"who": "v-carol"}]}, "total": 1})", Json());
   EXPECT_EQ(result["/rows/0/who"_json_pointer], "v-carol");
@@ -79,4 +79,4 @@ TEST(ToolResultTest, AKindWithoutWordsIsAnyFailureThatSaysSomething) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -7,14 +7,14 @@
 
 #include "trust_domain_fit.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
 
-StackFile stack_with_spiffe(const std::string& implementation) {
-  StackFile stack;
-  ServiceEntry spiffe;
+stack::StackFile stack_with_spiffe(const std::string& implementation) {
+  stack::StackFile stack;
+  stack::ServiceEntry spiffe;
   spiffe.url = "https://127.0.0.1:1";
   spiffe.implementation = implementation;
   stack.services["spiffe"] = spiffe;
@@ -59,8 +59,8 @@ TEST(TrustDomainFitTest, MockSpiffeIsAskedForAnything) {
   short_lived.ttl = 1;
   EXPECT_EQ(trust_domain_cannot(with_step(short_lived), stack_with_spiffe("standin")), std::nullopt);
   EXPECT_EQ(trust_domain_cannot(with_step(SpiffeStep{}), stack_with_spiffe("standin")), std::nullopt);
-  EXPECT_EQ(trust_domain_cannot(with_step(SpiffeStep{}), StackFile{}), std::nullopt);
+  EXPECT_EQ(trust_domain_cannot(with_step(SpiffeStep{}), stack::StackFile{}), std::nullopt);
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

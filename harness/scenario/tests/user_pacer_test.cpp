@@ -19,7 +19,7 @@
 #include "mcph/sync/elapsed.h"
 #include "user_pacer.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using namespace std::chrono_literals;
@@ -29,7 +29,7 @@ using Json = nlohmann::json;
 using Status = reports::ScenarioResult::Status;
 using Clock = UserPacer::Clock;
 
-const RateLimit k20PerSecond{20, 1000ms};
+const stack::RateLimit k20PerSecond{20, 1000ms};
 
 // A clock that moves only when the pacer sleeps or the test says so.
 class TestClock {
@@ -81,7 +81,7 @@ TEST(UserPacer, ABucketRefillsWithTimeUpToItsSize) {
 TEST(UserPacer, NoLimitNeverWaits) {
   TestClock clock;
   UserPacer pacer = clock.pacer();
-  for (int i = 0; i < 1000; ++i) pacer.take("jira-mcp", "alice", RateLimit{0, 1000ms});
+  for (int i = 0; i < 1000; ++i) pacer.take("jira-mcp", "alice", stack::RateLimit{0, 1000ms});
   EXPECT_EQ(clock.slept(), Clock::duration::zero());
 }
 
@@ -174,10 +174,10 @@ TEST(UserPacer, ADirectoryItCannotUseLeavesItPacingAlone) {
 }
 
 TEST(UserPacer, OnlyAStackThatUpMadeHasAPacingDirectory) {
-  StackFile made_by_up;
-  made_by_up.supervisor = SupervisorEntry{};
+  stack::StackFile made_by_up;
+  made_by_up.supervisor = stack::SupervisorEntry{};
   EXPECT_EQ(pacing_dir_for(made_by_up, "/runs/one/stack.json"), std::filesystem::path("/runs/one/pacing"));
-  EXPECT_EQ(pacing_dir_for(StackFile{}, "/home/me/stack.json"), std::filesystem::path());
+  EXPECT_EQ(pacing_dir_for(stack::StackFile{}, "/home/me/stack.json"), std::filesystem::path());
   EXPECT_EQ(pacing_dir_for(made_by_up, ""), std::filesystem::path());
 }
 
@@ -230,11 +230,11 @@ std::string three_scenarios_of_one_user() {
   return text;
 }
 
-StackFile stack_of(const LimitedServer& server, const std::string& stated_limit) {
-  StackFile stack;
-  stack.mode = StackMode::external;
+stack::StackFile stack_of(const LimitedServer& server, const std::string& stated_limit) {
+  stack::StackFile stack;
+  stack.mode = stack::StackMode::external;
   stack.services["jira-mcp"].url = server.url();
-  if (!stated_limit.empty()) stack.services["jira-mcp"].mcp.rate_limit = RateLimit::parse(stated_limit);
+  if (!stated_limit.empty()) stack.services["jira-mcp"].mcp.rate_limit = stack::RateLimit::parse(stated_limit);
   return stack;
 }
 
@@ -327,10 +327,10 @@ reports::ScenarioResult refusals_beside_a_burst(const RefusingServer& server, co
   std::string one_by_one = "suite: refused\nscenarios:\n  - name: one by one\n    steps:\n";
   for (int i = 0; i < 12; ++i) one_by_one += "      - " + request + "\n        expect: {http_status: 401}\n";
   const ScenarioFile refused = parse_scenario_file(one_by_one, "refused.yaml");
-  StackFile stack;
-  stack.mode = StackMode::external;
+  stack::StackFile stack;
+  stack.mode = stack::StackMode::external;
   stack.services["jira-mcp"].url = server.url();
-  if (!stated_limit.empty()) stack.services["jira-mcp"].mcp.refused_rate_limit = RateLimit::parse(stated_limit);
+  if (!stated_limit.empty()) stack.services["jira-mcp"].mcp.refused_rate_limit = stack::RateLimit::parse(stated_limit);
   RunnerOptions options;
   options.pacing_dir = pacing_dir;
   reports::ScenarioResult result;
@@ -356,4 +356,4 @@ TEST(UserPacerInTheRunner, RefusedRequestsOfRunnersOnOneAddressStayWithinTheServ
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -8,7 +8,7 @@
 #include "expectations.h"
 #include "mcph/harness/scenario/scenario_loader.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using ::testing::HasSubstr;
@@ -100,4 +100,4 @@ TEST(ValueMatcher, TheLoaderNamesTheNewFormOfARemovedOne) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

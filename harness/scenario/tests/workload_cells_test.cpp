@@ -9,14 +9,14 @@
 
 #include "mcph/harness/stack/stack_file.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
 using ::testing::HasSubstr;
 
 // agentgate's (corpus/workload-python): tiers core, edge, sandbox; five tools over four classes.
-ServiceEntry agentgate() {
+stack::ServiceEntry agentgate() {
   const Json entry = {
       {"url", "http://127.0.0.1:9/mcp"},
       {"plays", "workload-mcp"},
@@ -39,17 +39,17 @@ ServiceEntry agentgate() {
          "process": {"run": {"tool": "run_command", "arguments": {"argv": ["true"]}}},
          "refusals": {"policy_denied": {"tool_error": ["denied: "]},
                       "policy_unavailable": {"tool_error": ["denied: policy unavailable: "]}}})")}};
-  return parse_service_entry(entry.dump(), "services.agentgate");
+  return stack::parse_service_entry(entry.dump(), "services.agentgate");
 }
 
-std::string cell_of(const PolicyProfile& policy, const WorkloadToolMap& map, const CellWish& wish) {
+std::string cell_of(const stack::PolicyProfile& policy, const stack::WorkloadToolMap& map, const CellWish& wish) {
   const PickedCell cell = pick_cell(policy, map, wish);
   return cell.operation + " " + cell.tool_class + " → " + cell.tool.tool;
 }
 
 TEST(WorkloadCellsTest, OnWorkloadMcpTheFirstCellOfTheReferenceTableThatHoldsIsPicked) {
-  const PolicyProfile& policy = reference_workload_policy();
-  const WorkloadToolMap map = workload_mcp_tool_map();
+  const stack::PolicyProfile& policy = stack::reference_workload_policy();
+  const stack::WorkloadToolMap map = stack::workload_mcp_tool_map();
   EXPECT_EQ(cell_of(policy, map, {"", "", {"trusted"}, {"semi-trusted", "untrusted"}}), "read shell → shell");
   EXPECT_EQ(cell_of(policy, map, {"", "write", {"semi-trusted"}, {}}), "write api → api");
   EXPECT_EQ(cell_of(policy, map, {"", "write", {"trusted"}, {"semi-trusted"}}), "write filesystem → filesystem");
@@ -59,9 +59,9 @@ TEST(WorkloadCellsTest, OnWorkloadMcpTheFirstCellOfTheReferenceTableThatHoldsIsP
 }
 
 TEST(WorkloadCellsTest, OnAgentgateOnlyTheCellsItsToolsReachArePicked) {
-  const ServiceEntry entry = agentgate();
-  const PolicyProfile& policy = workload_policy_of(entry);
-  const WorkloadToolMap map = workload_tools_of(entry, "agentgate");
+  const stack::ServiceEntry entry = agentgate();
+  const stack::PolicyProfile& policy = stack::workload_policy_of(entry);
+  const stack::WorkloadToolMap map = stack::workload_tools_of(entry, "agentgate");
   EXPECT_EQ(tier_of(policy, "untrusted-agent"), "sandbox");
   EXPECT_EQ(tier_of(policy, "unlisted-agent"), std::nullopt);
   EXPECT_EQ(cell_of(policy, map, {"", "", {"sandbox"}, {}}), "read http → fetch_url");
@@ -85,7 +85,7 @@ StepOutcome answer(int status, bool tool_error = false, std::string text = "") {
 }
 
 TEST(WorkloadCellsTest, AnAnswerIsReadAsTheDecisionByTheMapsRefusalShapes) {
-  const WorkloadToolMap agentgate_map = workload_tools_of(agentgate(), "agentgate");
+  const stack::WorkloadToolMap agentgate_map = stack::workload_tools_of(agentgate(), "agentgate");
   EXPECT_EQ(policy_decision(agentgate_map, answer(200), true, nullptr), "granted");
   EXPECT_EQ(policy_decision(agentgate_map, answer(200, true, "denied: tier sandbox may not read documents"), false, nullptr), "denied");
   // Its words contain a denial's: unavailable comes first.
@@ -93,7 +93,7 @@ TEST(WorkloadCellsTest, AnAnswerIsReadAsTheDecisionByTheMapsRefusalShapes) {
             "unavailable");
   EXPECT_EQ(policy_decision(agentgate_map, answer(401), false, nullptr), "");                       // before the policy
   EXPECT_EQ(policy_decision(agentgate_map, answer(200, true, "internal error"), false, nullptr), "");  // not the map's
-  const WorkloadToolMap reference = workload_mcp_tool_map();
+  const stack::WorkloadToolMap reference = stack::workload_mcp_tool_map();
   EXPECT_EQ(policy_decision(reference, answer(200, true, "denied: trusted may not admin filesystem"), false, nullptr), "denied");
   EXPECT_EQ(policy_decision(reference, answer(403), false, nullptr), "denied");  // an agent without a tier, at the door
   EXPECT_EQ(policy_decision(reference, answer(200, true, "policy_unavailable: the policy engine did not answer"), false, nullptr),
@@ -103,4 +103,4 @@ TEST(WorkloadCellsTest, AnAnswerIsReadAsTheDecisionByTheMapsRefusalShapes) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -17,7 +17,7 @@
 #include "mcph/http/url.h"
 #include "service_starters.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 namespace fs = std::filesystem;
@@ -30,7 +30,7 @@ constexpr const char* kJwtAudience = "agent-bridge-mcp";
 constexpr const char* kProxyAddress = "127.0.0.2";
 
 // `origin`: the bridge's own, where its authorization server is.
-AgentAuthFields agent_auth(const ProvisionedAgents& agents, const std::string& origin) {
+AgentAuthFields agent_auth(const provision::ProvisionedAgents& agents, const std::string& origin) {
   AgentAuthFields auth;
   auth.default_kind = "api_key";
   auth.agents = agents.agents;
@@ -55,11 +55,11 @@ RunningService start_agent_bridge(StackContext& context) {
     throw ServiceSkipped("the fixtures (" + context.fixtures_dir.string() + ") have no agents/agents.json");
   }
   context.say("provisioning: the agents of agent-bridge-mcp (fixtures/agents), their policies, secrets and keys");
-  AgentProvisionOptions options;
+  provision::AgentProvisionOptions options;
   options.fixtures_dir = context.fixtures_dir;
   options.run_dir = context.run_dir;
   options.progress = context.say;
-  const ProvisionedAgents agents = provision_agents(provision_target(context.stack), options);
+  const provision::ProvisionedAgents agents = provision::provision_agents(provision_target(context.stack), options);
 
   const RateLimit& limit = context.params.rate_limit;
   std::vector<std::string> argv = {service_binary("agent-bridge-mcp"),
@@ -82,15 +82,15 @@ RunningService start_agent_bridge(StackContext& context) {
   // service-account clients, whose tokens the bridge takes by their azp (the realm as an
   // authorization server under test: docs/target-profiles.md).
   if (context.stack.identity_provider().authorizes_agents()) {
-    ServiceAccountOptions accounts;
+    provision::ServiceAccountOptions accounts;
     accounts.fixtures_dir = context.fixtures_dir;
     accounts.run_dir = context.run_dir;
     accounts.audience = kJwtAudience;
     accounts.progress = context.say;
-    provision_service_accounts(provision_target(context.stack), accounts);
+    provision::provision_service_accounts(provision_target(context.stack), accounts);
     // Keycloak's own address, not its fault proxy's: the faults family's IdP faults are the
     // users' servers', and the bridge is not among them.
-    const IdentityProviderSite site = context.stack.identity_provider_site();
+    const idp::IdentityProviderSite site = context.stack.identity_provider_site();
     const std::string realm = site.url + "/realms/" + site.realm;
     argv.insert(argv.end(), {"--trusted-issuer", realm, "--trusted-issuer-jwks-url", realm + "/protocol/openid-connect/certs",
                              "--trusted-issuer-audience", kJwtAudience});
@@ -141,4 +141,4 @@ RunningService start_tls_proxy(StackContext& context) {
   return running;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

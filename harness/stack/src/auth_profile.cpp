@@ -6,7 +6,7 @@
 
 #include "mcph/text/join.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 // A mode's text value: required, or its default when absent.
@@ -121,4 +121,4 @@ AuthProfile auth_profile(const AgentAuthFields& fields, const std::string& field
   return auth;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

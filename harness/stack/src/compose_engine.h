@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 struct ComposeEngine {
   std::vector<std::string> program;  // {"docker", "compose"}, or a standalone docker-compose
@@ -20,4 +20,4 @@ struct ComposeEngine {
 // and fails with its own words, which `hint` follows.
 ComposeEngine find_compose_engine(const std::filesystem::path& socket);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

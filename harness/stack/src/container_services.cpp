@@ -16,13 +16,13 @@
 #include "mcph/vault/client.h"
 #include "service_starters.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-fs::path compose_file() { return data_dir(DataDir::docker) / "compose.yaml"; }
+fs::path compose_file() { return fixtures::data_dir(fixtures::DataDir::docker) / "compose.yaml"; }
 
 std::string joined(const std::vector<std::string>& words) {
   std::string line;
@@ -177,7 +177,7 @@ StartFunction start_container(std::string service, std::string url, std::string 
 void prepare_vault_container(StackContext& context, RunningService&) {
   // Vault's container runs as the run directory's owner (compose.yaml), so its audit folder is
   // the owner's alone like the rest.
-  create_private_directory(context.run_dir / "vault-audit");
+  fixtures::create_private_directory(context.run_dir / "vault-audit");
 }
 
 void finish_vault_container(StackContext& context, RunningService& vault) {
@@ -194,4 +194,4 @@ void finish_keycloak_container(StackContext&, RunningService& keycloak) {
   keycloak.entry.idp.admin_password = "admin";
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

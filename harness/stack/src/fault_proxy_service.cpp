@@ -14,7 +14,7 @@
 #include "host_port.h"
 #include "service_starters.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using Json = nlohmann::json;
@@ -81,4 +81,4 @@ RunningService start_fault_proxy(StackContext& context) {
   return running;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -1,6 +1,6 @@
 #include "host_port.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 std::string HostPort::authority() const {
   const bool v6 = host.find(':') != std::string::npos;
@@ -41,4 +41,4 @@ std::optional<HostPort> host_port(const std::string& url) {
   return out;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 struct HostPort {
   std::string host;  // without the brackets of an IPv6 literal
@@ -20,4 +20,4 @@ std::optional<HostPort> parse_authority(std::string_view authority);
 // none is written (http 80, https 443, postgresql 5432). nullopt without a host or a port.
 std::optional<HostPort> host_port(const std::string& url);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

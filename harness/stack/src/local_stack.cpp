@@ -7,7 +7,7 @@
 #include "mcph/secrets/mask.h"
 #include "stack_context.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 namespace fs = std::filesystem;
@@ -34,13 +34,13 @@ std::unique_ptr<LocalStack> LocalStack::up(StackParams params, Progress progress
   stack->params_ = std::move(params);
   stack->progress_ = std::move(progress);
   StackParams& p = stack->params_;
-  if (p.fixtures_dir.empty()) p.fixtures_dir = default_fixtures_dir();
+  if (p.fixtures_dir.empty()) p.fixtures_dir = fixtures::default_fixtures_dir();
   if (p.run_dir.empty()) {
     stack->temp_.emplace("mcph-stack");
     stack->run_dir_ = stack->temp_->path();
   } else {
     stack->run_dir_ = fs::absolute(p.run_dir);
-    create_private_directory(stack->run_dir_);
+    fixtures::create_private_directory(stack->run_dir_);
   }
   stack->stack_.mode = p.mode;
   stack->stack_.idp = p.idp;
@@ -57,8 +57,8 @@ std::unique_ptr<LocalStack> LocalStack::up(StackParams params, Progress progress
   return stack;
 }
 
-ProvisionTarget provision_target(const StackFile& stack) {
-  ProvisionTarget target;
+provision::ProvisionTarget provision_target(const StackFile& stack) {
+  provision::ProvisionTarget target;
   target.realm = stack.realm;
   // Keycloak's admin API, for what only a Keycloak stack has (the agents' service accounts, the
   // workload-identity design).
@@ -76,14 +76,14 @@ ProvisionTarget provision_target(const StackFile& stack) {
   return target;
 }
 
-ProvisionTarget LocalStack::provision_target() const { return harness::provision_target(stack_); }
+provision::ProvisionTarget LocalStack::provision_target() const { return stack::provision_target(stack_); }
 
 void LocalStack::start_all(StackContext& context) {
   // The mock backends accept the fixture users' credentials and the generated users'.
-  context.secrets_file = write_backend_secrets(run_dir_, params_.fixtures_dir, params_.generated_users);
+  context.secrets_file = fixtures::write_backend_secrets(run_dir_, params_.fixtures_dir, params_.generated_users);
 
   say(std::string("stack: ") + to_string(params_.mode) + " mode, run dir " + run_dir_.string());
-  const IdentityProvider& provider = stack_.identity_provider();
+  const idp::IdentityProvider& provider = stack_.identity_provider();
   bool provisioned = false;
   for (const ServiceRow& row : service_table()) {
     if (row.identity_provider_row && !provider.brings_up(row.name)) continue;  // another provider's
@@ -102,11 +102,11 @@ void LocalStack::start_all(StackContext& context) {
     }
     if (row.stage == Stage::after_provisioning && !provisioned) {
       say("provisioning: " + provider.provisions() + ", Vault auth, policy, entities, secrets, database roles");
-      ProvisionOptions options;
+      provision::ProvisionOptions options;
       options.fixtures_dir = params_.fixtures_dir;
       options.generated_users = params_.generated_users;
       options.progress = progress_;
-      IdentityProviderSite site = stack_.identity_provider_site(params_.fixtures_dir);
+      idp::IdentityProviderSite site = stack_.identity_provider_site(params_.fixtures_dir);
       provisioned_ = provider.provision(site, provision_target(), options);
       provisioned = true;
       // What provisioning made (a Cognito pool): what the MCP servers trust and users sign in to.
@@ -148,9 +148,9 @@ void LocalStack::start_all(StackContext& context) {
 void LocalStack::provision_mcp_servers() {
   // A Cognito pool has no per-resource scopes nor clients of the servers: its access tokens name
   // no audience, and the servers check the app client instead (docs/modes.md).
-  const IdentityProvider& provider = stack_.identity_provider();
+  const idp::IdentityProvider& provider = stack_.identity_provider();
   if (!provider.scopes_per_mcp_server()) return;
-  std::vector<McpResource> resources;
+  std::vector<provision::McpResource> resources;
   for (const ServiceRow& row : service_table()) {
     if (!row.users_mcp_server()) continue;
     ServiceEntry& entry = stack_.services[row.name];
@@ -160,7 +160,7 @@ void LocalStack::provision_mcp_servers() {
     resources.push_back({row.name, entry.url, row.name, entry.mcp.write_scope});
   }
   say("provisioning: a client scope per MCP server (its resource URL as audience)");
-  ProvisionOptions options;
+  provision::ProvisionOptions options;
   options.fixtures_dir = params_.fixtures_dir;
   options.progress = progress_;
   provider.provision_mcp_resources(stack_.identity_provider_site(params_.fixtures_dir), resources, options);
@@ -180,4 +180,4 @@ void LocalStack::down() {
 
 LocalStack::~LocalStack() { down(); }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

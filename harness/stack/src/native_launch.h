@@ -9,7 +9,7 @@
 #include "mcph/proc/service.h"
 #include "stack_context.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 std::string loopback_url(int port);  // http://127.0.0.1:<port>
 
@@ -31,4 +31,4 @@ struct NativeLaunch {
 
 RunningService launch(StackContext& context, NativeLaunch launch);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

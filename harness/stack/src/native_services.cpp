@@ -17,7 +17,7 @@
 #include "native_launch.h"
 #include "service_starters.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using namespace std::chrono_literals;
@@ -85,7 +85,7 @@ RunningService start_native_postgres(StackContext& context) {
     pqxx::connection connection(context.postgres->conninfo());
     pqxx::work tx(connection);
     const fs::path schema = context.fixtures_dir / "postgres" / "schema.sql";
-    const auto sql = read_text_file(schema);
+    const auto sql = fixtures::read_text_file(schema);
     if (!sql) throw std::runtime_error("cannot read " + schema.string());
     tx.exec(*sql);
     tx.commit();
@@ -191,7 +191,7 @@ RunningService start_native_opa(StackContext& context) {
   NativeLaunch launch_opa;
   launch_opa.name = "opa";
   launch_opa.argv = {opa.string(), "run", "--server", "--addr", "127.0.0.1:" + std::to_string(port),
-                     "--log-level", "error", "--disable-telemetry", (data_dir(DataDir::policies) / "trust_tiers").string()};
+                     "--log-level", "error", "--disable-telemetry", (fixtures::data_dir(fixtures::DataDir::policies) / "trust_tiers").string()};
   launch_opa.url = loopback_url(port);
   launch_opa.probe_base = launch_opa.url;
   launch_opa.probe = http_probe("/health");
@@ -202,4 +202,4 @@ RunningService start_native_opa(StackContext& context) {
   return running;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -7,7 +7,7 @@
 #include "unknown_key.h"
 #include "mcph/text/join.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using Json = nlohmann::json;
@@ -175,4 +175,4 @@ Json policy_profile_json(const PolicyProfile& policy) {
   return json;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

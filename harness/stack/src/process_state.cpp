@@ -8,7 +8,7 @@
 
 #include "mcph/proc/poll_until.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 struct ProcStat {
@@ -73,4 +73,4 @@ bool wait_until_gone(pid_t pid, std::chrono::milliseconds timeout) {
   return proc::poll_until([&] { return !process_alive(pid); }, timeout);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -6,29 +6,29 @@
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/text/join.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
-ProvisionOptions provision_options_for(const StackFile& stack, const std::filesystem::path& fixtures_dir) {
-  ProvisionOptions options;
+provision::ProvisionOptions provision_options_for(const StackFile& stack, const std::filesystem::path& fixtures_dir) {
+  provision::ProvisionOptions options;
   options.fixtures_dir = fixtures_dir;
   options.generated_users = stack.generated_users.value_or(0);
   options.caller_token_servers = caller_token_servers(stack);
   return options;
 }
 
-ProvisionResult provision_stack(const StackFile& stack, const ProvisionOptions& options) {
-  IdentityProviderSite site = stack.identity_provider_site(options.fixtures_dir);
+provision::ProvisionResult provision_stack(const StackFile& stack, const provision::ProvisionOptions& options) {
+  idp::IdentityProviderSite site = stack.identity_provider_site(options.fixtures_dir);
   return stack.identity_provider().provision(site, provision_target(stack), options);
 }
 
 void fit_vault_to_target_profiles(const StackFile& stack, const std::filesystem::path& fixtures_dir,
                                   const std::function<void(const std::string&)>& progress) {
   // Only a provider whose tokens name their audiences has a role that depends on the servers.
-  const IdentityProvider& provider = stack.identity_provider();
+  const idp::IdentityProvider& provider = stack.identity_provider();
   if (!provider.scopes_per_mcp_server() || !stack.services.count(provider.service()) || !stack.services.count("vault")) return;
-  ProvisionOptions options = provision_options_for(stack, fixtures_dir);
+  provision::ProvisionOptions options = provision_options_for(stack, fixtures_dir);
   options.progress = progress;
-  const ProvisionTarget target = provision_target(stack);
+  const provision::ProvisionTarget target = provision_target(stack);
   if (target.vault_token.empty()) {
     if (!options.caller_token_servers.empty() && progress) {
       progress("stack: " + text::join(options.caller_token_servers) + " log in to Vault with the caller's own token (vault_login caller_token), and the "
@@ -37,17 +37,17 @@ void fit_vault_to_target_profiles(const StackFile& stack, const std::filesystem:
     }
     return;
   }
-  (void)provision_vault_login_role(target, options, provider.vault_binding(stack.identity_provider_site(fixtures_dir), options));
+  (void)provision::provision_vault_login_role(target, options, provider.vault_binding(stack.identity_provider_site(fixtures_dir), options));
 }
 
 ConfigurationCheck check_stack_configuration(const StackFile& stack, const std::filesystem::path& fixtures_dir) {
-  const IdentityProvider& provider = stack.identity_provider();
+  const idp::IdentityProvider& provider = stack.identity_provider();
   if (!stack.services.count(provider.service()) || !stack.services.count("vault")) {
     return {{}, "the stack file names no " + std::string(to_string(stack.idp)) + " and vault"};
   }
-  const ProvisionTarget target = provision_target(stack);
+  const provision::ProvisionTarget target = provision_target(stack);
   if (target.vault_token.empty()) return {{}, "the stack file names no Vault token to read Vault's configuration with"};
   return {provider.check(stack.identity_provider_site(fixtures_dir), target, provision_options_for(stack, fixtures_dir)), {}};
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 bool executable_file(const std::filesystem::path& path) {
   return ::access(path.c_str(), X_OK) == 0 && std::filesystem::is_regular_file(path);
@@ -24,4 +24,4 @@ std::optional<std::filesystem::path> program_on_path(std::string_view name) {
   return std::nullopt;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

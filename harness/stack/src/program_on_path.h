@@ -4,9 +4,9 @@
 #include <optional>
 #include <string_view>
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 bool executable_file(const std::filesystem::path& path);
 std::optional<std::filesystem::path> program_on_path(std::string_view name);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

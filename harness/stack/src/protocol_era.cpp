@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 mcp::Era protocol_era(const ServiceEntry& entry, const std::string& name) {
   if (entry.mcp.protocol.empty()) return mcp::Era::legacy;
@@ -13,4 +13,4 @@ mcp::Era protocol_era(const ServiceEntry& entry, const std::string& name) {
   }
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

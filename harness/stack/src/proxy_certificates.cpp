@@ -3,13 +3,13 @@
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/tls/test_ca.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 namespace fs = std::filesystem;
 
 ProxyCertificates make_proxy_certificates(const fs::path& run_dir) {
   const fs::path dir = run_dir / "tls";
-  create_private_directory(dir);
+  fixtures::create_private_directory(dir);
   ProxyCertificates files{dir / "ca.pem", dir / "server.pem", dir / "server.key", dir / "agents-ca.pem", dir / "agents-ca.key"};
   {
     const tls::TestCa stack_ca(dir, "mcp-harness stack CA", tls::CertificateFiles{files.ca, dir / "ca.key"});
@@ -21,4 +21,4 @@ ProxyCertificates make_proxy_certificates(const fs::path& run_dir) {
   return files;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -5,9 +5,9 @@
 #include "mcph/harness/stack/target_profile.h"
 #include "unknown_key.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
-SecretLayout parse_secret_layout(const std::string& json_text, const std::string& where, SecretLayout base) {
+provision::SecretLayout parse_secret_layout(const std::string& json_text, const std::string& where, provision::SecretLayout base) {
   const nlohmann::json json = nlohmann::json::parse(json_text, nullptr, false);
   if (!json.is_object()) throw std::runtime_error(where + " must be an object: {\"mount\": \"secret\", \"path\": \"mcp/{agent}/{key}\"}");
   for (const auto& [key, value] : json.items()) {
@@ -17,10 +17,10 @@ SecretLayout parse_secret_layout(const std::string& json_text, const std::string
     (key == "mount" ? base.mount : base.path) = value.get<std::string>();
   }
   if (base.mount.find('/') != std::string::npos) throw std::runtime_error(where + ".mount must be the KV mount's name, without /");
-  if (const std::string problem = secret_layout_problem(base.path); !problem.empty()) {
+  if (const std::string problem = provision::secret_layout_problem(base.path); !problem.empty()) {
     throw std::runtime_error(where + ".path " + problem + ", not \"" + base.path + "\"");
   }
   return base;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -15,7 +15,7 @@
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 Health tcp_check(const std::string& url, std::chrono::milliseconds timeout) {
@@ -117,4 +117,4 @@ Health check_health(const std::string& name, const ServiceEntry& service, const 
   }
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -3,7 +3,7 @@
 #include "host_port.h"
 #include "stack_context.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // standin: the project's binaries (standin_services.cpp)
 RunningService start_mock_keycloak(StackContext& context);
@@ -79,4 +79,4 @@ void prepare_vault_container(StackContext& context, RunningService& vault);
 void finish_vault_container(StackContext& context, RunningService& vault);
 void finish_keycloak_container(StackContext& context, RunningService& keycloak);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -2,7 +2,7 @@
 
 #include "service_starters.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using Kind = HealthCheck::Kind;
@@ -155,4 +155,4 @@ std::vector<std::string> stack_run_dir_entries() {
   return entries;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -4,7 +4,7 @@
 
 #include "mcph/proc/child_process.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 std::vector<std::string> SpireServerCli::argv(const std::vector<std::string>& arguments) const {
   std::vector<std::string> line = {binary.string()};
@@ -37,4 +37,4 @@ std::optional<SpireServerCli> spire_server_of(const ServiceEntry& spiffe) {
   return SpireServerCli{spiffe.spire_server, spiffe.spire_admin_socket};
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

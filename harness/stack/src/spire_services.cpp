@@ -21,7 +21,7 @@
 #include "native_launch.h"
 #include "service_starters.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using namespace std::chrono_literals;
@@ -43,8 +43,8 @@ fs::path spire_bundle_endpoint_ca(const fs::path& run_dir) {
   const fs::path dir = run_dir / "spire" / "bundle-endpoint-tls";
   const fs::path ca = dir / "ca.pem";
   if (fs::exists(ca)) return ca;
-  create_private_directory(run_dir / "spire");  // parents made on the way would be 0755
-  create_private_directory(dir);
+  fixtures::create_private_directory(run_dir / "spire");  // parents made on the way would be 0755
+  fixtures::create_private_directory(dir);
   const tls::TestCa bundle_ca(dir, "mcp-harness SPIRE bundle endpoint CA", tls::CertificateFiles{ca, dir / "ca.key"});
   bundle_ca.issue_server("server");
   fs::remove(dir / "ca.key");  // nothing more to issue
@@ -54,9 +54,9 @@ fs::path spire_bundle_endpoint_ca(const fs::path& run_dir) {
 RunningService start_native_spire(StackContext& context) {
   const RealTier& tier = context.real();
   const fs::path dir = fs::absolute(context.run_dir / "spire");
-  create_private_directory(dir);
-  create_private_directory(dir / "server");
-  create_private_directory(dir / "agent");
+  fixtures::create_private_directory(dir);
+  fixtures::create_private_directory(dir / "server");
+  fixtures::create_private_directory(dir / "agent");
   const fs::path admin_socket = dir / "server" / "api.sock";
   const fs::path workload_socket = fs::absolute(context.run_dir / "spiffe-workload-api.sock");
   for (const fs::path& socket : {admin_socket, workload_socket}) {
@@ -72,7 +72,7 @@ RunningService start_native_spire(StackContext& context) {
   const int bundle_port = proc::free_loopback_port();
   const int server_health_port = proc::free_loopback_port();
   const int agent_health_port = proc::free_loopback_port();
-  write_private_file(dir / "server.conf",
+  fixtures::write_private_file(dir / "server.conf",
                      "server {\n"
                      "  bind_address = \"127.0.0.1\"\n"
                      "  bind_port = \"" + std::to_string(server_port) + "\"\n"
@@ -125,16 +125,16 @@ RunningService start_native_spire(StackContext& context) {
                          {"jwt_svid_ttl", 60},
                          {"selectors", {{{"type", "unix"}, {"value", "uid:" + std::to_string(::getuid())}}}}});
     }
-    write_private_file(dir / "entries.json", nlohmann::json{{"entries", entries}}.dump());
+    fixtures::write_private_file(dir / "entries.json", nlohmann::json{{"entries", entries}}.dump());
     cli.run({"entry", "create", "-data", (dir / "entries.json").string()});
-    write_private_file(dir / "agent" / "bundle.pem", cli.run({"bundle", "show"}));
+    fixtures::write_private_file(dir / "agent" / "bundle.pem", cli.run({"bundle", "show"}));
     const std::string token_output =
         cli.run({"token", "generate", "-spiffeID", node_id(), "-ttl", "600"}, false);
     const auto token_at = token_output.find("Token: ");
     if (token_at == std::string::npos) throw std::runtime_error("spire-server token generate printed no token");
     const std::string token = token_output.substr(token_at + 7, token_output.find('\n', token_at) - token_at - 7);
 
-    write_private_file(dir / "agent.conf",
+    fixtures::write_private_file(dir / "agent.conf",
                        "agent {\n"
                        "  data_dir = " + quoted(dir / "agent") + "\n"
                        "  log_level = \"WARN\"\n"
@@ -176,4 +176,4 @@ RunningService start_native_spire(StackContext& context) {
   return running;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

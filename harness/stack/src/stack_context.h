@@ -18,7 +18,7 @@ namespace mcph::postgres {
 class Server;
 }
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 struct StackContext {
   const StackParams& params;
@@ -58,4 +58,4 @@ struct RunningService {
   std::chrono::milliseconds took{0};
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

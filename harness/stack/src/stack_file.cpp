@@ -12,7 +12,7 @@
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/text/join.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 using Json = nlohmann::json;
 
@@ -351,11 +351,11 @@ const ServiceEntry& StackFile::service(const std::string& name) const {
   return it->second;
 }
 
-const IdentityProvider& StackFile::identity_provider() const { return harness::identity_provider(idp); }
+const idp::IdentityProvider& StackFile::identity_provider() const { return harness::idp::identity_provider(idp); }
 
-IdentityProviderSite StackFile::identity_provider_site(const std::filesystem::path& fixtures_dir) const {
+idp::IdentityProviderSite StackFile::identity_provider_site(const std::filesystem::path& fixtures_dir) const {
   const ServiceEntry& entry = service(identity_provider().service());
-  IdentityProviderSite site{realm, entry.url, entry.url_inside, entry.url_for_servers, entry.idp, fixtures_dir};
+  idp::IdentityProviderSite site{realm, entry.url, entry.url_inside, entry.url_for_servers, entry.idp, fixtures_dir};
   site.fields.identities_file = resolve(site.fields.identities_file);
   return site;
 }
@@ -405,11 +405,11 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
   const auto services = json.find("services");
   if (services == json.end() || !services->is_object()) throw std::runtime_error(origin + ": no 'services' object");
   if (const auto idp = json.find("idp"); idp != json.end()) {
-    const auto parsed = idp->is_string() ? parse_identity_provider(idp->get<std::string>()) : std::nullopt;
-    if (!parsed) throw std::runtime_error(origin + ": idp must be " + identity_provider_names() + ", not " + idp->dump());
+    const auto parsed = idp->is_string() ? idp::parse_identity_provider(idp->get<std::string>()) : std::nullopt;
+    if (!parsed) throw std::runtime_error(origin + ": idp must be " + idp::identity_provider_names() + ", not " + idp->dump());
     stack.idp = *parsed;
   } else if (services->contains("cognito") && !services->contains("keycloak")) {
-    stack.idp = IdentityProviderKind::cognito;
+    stack.idp = idp::IdentityProviderKind::cognito;
   }
   for (const auto& [name, entry] : services->items()) {
     ServiceEntry service = parse_entry(entry, origin + ": services." + name);
@@ -435,7 +435,7 @@ StackFile StackFile::parse(const std::string& text, const std::string& origin) {
 }
 
 StackFile StackFile::load(const std::filesystem::path& path) {
-  const auto text = read_text_file(path);
+  const auto text = fixtures::read_text_file(path);
   if (!text) throw std::runtime_error("cannot read stack file " + path.string() + " (did `mcp-harness up` run?)");
   StackFile stack = parse(*text, path.string());
   stack.directory = std::filesystem::absolute(path).parent_path();
@@ -448,7 +448,7 @@ std::string StackFile::resolve(const std::string& path) const {
 }
 
 void StackFile::save(const std::filesystem::path& path) const {
-  write_private_file(path, to_json());  // it holds Vault's root token and the admin's password
+  fixtures::write_private_file(path, to_json());  // it holds Vault's root token and the admin's password
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

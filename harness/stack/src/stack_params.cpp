@@ -8,7 +8,7 @@
 #include "mcph/harness/idp/identity_provider.h"
 #include "mcph/mcp/client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 const char* to_string(StackMode mode) {
   switch (mode) {
@@ -49,8 +49,8 @@ std::optional<RateLimit> RateLimit::parse(std::string_view text) {
 }
 
 std::vector<std::string> StackParams::to_flags() const {
-  std::vector<std::string> flags = {"--mode",           harness::to_string(mode),
-                                    "--idp",            harness::to_string(idp),
+  std::vector<std::string> flags = {"--mode",           stack::to_string(mode),
+                                    "--idp",            idp::to_string(idp),
                                     "--users",          std::to_string(generated_users),
                                     "--rate-limit",     std::to_string(rate_limit.requests),
                                     "--rate-window-ms", std::to_string(rate_limit.window.count()),
@@ -117,9 +117,9 @@ StackParams stack_params_from(const cli::Flags& flags) {
     throw std::invalid_argument("--mode external starts nothing: write a stack file and pass it with --stack");
   }
   params.mode = *mode;
-  const auto idp = parse_identity_provider(flags.get("idp"));
-  if (!idp) throw std::invalid_argument("--idp must be " + identity_provider_names() + ", not '" + flags.get("idp") + "'");
-  if (const IdentityProvider& provider = identity_provider(*idp); !provider.administered()) {
+  const auto idp = idp::parse_identity_provider(flags.get("idp"));
+  if (!idp) throw std::invalid_argument("--idp must be " + idp::identity_provider_names() + ", not '" + flags.get("idp") + "'");
+  if (const idp::IdentityProvider& provider = idp::identity_provider(*idp); !provider.administered()) {
     throw std::invalid_argument("--idp " + flags.get("idp") + " starts nothing: the harness only signs in at a provider it "
                                 "does not administer; name it in an external stack file (services." + provider.service() +
                                 ") and pass that with --stack");
@@ -153,4 +153,4 @@ StackParams stack_params_from(const cli::Flags& flags) {
   return params;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -4,7 +4,7 @@
 
 #include "mcph/harness/stack/service_table.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 std::string mcp_scopes(const StackFile& stack) {
   std::string scopes;
@@ -21,7 +21,7 @@ std::string mcp_scopes(const StackFile& stack) {
 std::string cognito_url(const StackFile& stack) { return stack.service(std::string(kCognitoService)).url; }
 
 oidc::CognitoApp cognito_app(const StackFile& stack) {
-  const IdentityProviderFields& pool = stack.service(std::string(kCognitoService)).idp;
+  const idp::IdentityProviderFields& pool = stack.service(std::string(kCognitoService)).idp;
   if (pool.pool_id.empty() || pool.app_client_id.empty()) {
     throw std::runtime_error("the stack file's cognito entry names no pool_id and app_client_id (was it provisioned?)");
   }
@@ -31,7 +31,7 @@ oidc::CognitoApp cognito_app(const StackFile& stack) {
 oidc::TokenResponse user_sign_in(const StackFile& stack, const std::filesystem::path& fixtures_dir,
                                  const std::string& username, const std::string& password,
                                  const std::string& client_id, const std::string& scope) {
-  UserSignIn user{username, password, client_id, {}, scope};
+  idp::UserSignIn user{username, password, client_id, {}, scope};
   return stack.identity_provider().sign_in(stack.identity_provider_site(fixtures_dir), user).tokens;
 }
 
@@ -56,4 +56,4 @@ std::string vault_login_token(const StackFile& stack, const std::filesystem::pat
   return stack.identity_provider().vault_login_token(stack.identity_provider_site(fixtures_dir), access_token, server_clients);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

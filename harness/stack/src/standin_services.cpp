@@ -10,7 +10,7 @@
 #include "service_binaries.h"
 #include "service_starters.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using namespace std::chrono_literals;
@@ -27,7 +27,7 @@ RunningService start_backend(StackContext& context, const std::string& name, con
 // reach (jira-api, github-api, postgres), given to it in `own`.
 RunningService start_mcp_server(StackContext& context, const std::string& name, const std::string& backend,
                                 std::vector<std::string> own) {
-  const IdentityProvider& provider = context.stack.identity_provider();
+  const idp::IdentityProvider& provider = context.stack.identity_provider();
   const std::string idp = provider.service();
   std::vector<std::string> argv = {service_binary(name),
                                    "--port", "0",
@@ -39,9 +39,9 @@ RunningService start_mcp_server(StackContext& context, const std::string& name, 
                                    "--legacy-sse"};
   // How it checks its callers' tokens, and reaches the provider's keys (through the fault proxy
   // when there is one).
-  IdentityProviderSite site = context.stack.identity_provider_site(context.fixtures_dir);
+  idp::IdentityProviderSite site = context.stack.identity_provider_site(context.fixtures_dir);
   site.url_for_servers = url_for_servers(context, idp);
-  McpServerTrust trust = provider.mcp_server_trust(site, name);
+  idp::McpServerTrust trust = provider.mcp_server_trust(site, name);
   argv.insert(argv.end(), trust.flags.begin(), trust.flags.end());
   argv.insert(argv.end(), own.begin(), own.end());
   RunningService running = start_mcp_binary(context, name, std::move(argv), std::move(trust.env));
@@ -87,7 +87,7 @@ RunningService start_mcp_binary(StackContext& context, const std::string& name, 
 }
 
 std::string service_binary(const std::string& name) {
-  const fs::path installed = service_binary_dir();
+  const fs::path installed = fixtures::service_binary_dir();
   return installed.empty() ? built_service_binary(name) : (installed / name).string();
 }
 
@@ -134,4 +134,4 @@ RunningService start_postgres_mcp(StackContext& context) {
   return start_mcp_server(context, "postgres-mcp", "postgres", {"--db-host", database.host, "--db-port", database.port});
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

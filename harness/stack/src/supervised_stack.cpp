@@ -21,7 +21,7 @@
 
 extern char** environ;
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 namespace fs = std::filesystem;
@@ -161,7 +161,7 @@ std::unique_ptr<SupervisedStack> SupervisedStack::start(SupervisedStackOptions o
     self->run_dir_ = make_temp_dir();
   } else {
     self->run_dir_ = fs::absolute(options.stack.run_dir);
-    create_private_directory(self->run_dir_);
+    fixtures::create_private_directory(self->run_dir_);
     if (supervisor_running_in(self->run_dir_)) {
       throw std::runtime_error("a stack is already running in " + self->run_dir_.string() +
                                "; stop it first (mcp-harness down --run-dir " + self->run_dir_.string() + ")");
@@ -360,4 +360,4 @@ StopReport SupervisedStack::stop(std::chrono::milliseconds grace) {
   return report;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

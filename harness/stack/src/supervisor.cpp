@@ -20,7 +20,7 @@
 #include "mcph/harness/stack/supervised_stack.h"
 #include "mcph/proc/temp_dir.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 namespace fs = std::filesystem;
@@ -313,4 +313,4 @@ std::vector<std::string> purge_run_dir(const fs::path& run_dir) {
   return removed;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

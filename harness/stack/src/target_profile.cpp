@@ -10,7 +10,7 @@
 #include "mcph/text/choice.h"
 #include "mcph/text/join.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 namespace {
 
@@ -56,7 +56,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"vault_unavailable", {"vault_unavailable: "}},
         {"database_unavailable", {}},
         {"identity_provider_unavailable", {}}},
-       std::nullopt, agent_bridge_tool_map(), agent_bridge_secret_layout()},
+       std::nullopt, agent_bridge_tool_map(), provision::agent_bridge_secret_layout()},
   };
   return profiles;
 }
@@ -142,7 +142,7 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
   if (entry.mcp.auth) profile.auth = auth_profile(*entry.mcp.auth, field + "auth");
   if (!entry.mcp.tools.empty()) profile.tools = parse_tool_map(entry.mcp.tools, field + "tools", profile.tools.value_or(ToolMap{}));
   if (!entry.mcp.secrets.empty()) {
-    profile.secrets = parse_secret_layout(entry.mcp.secrets, field + "secrets", profile.secrets.value_or(SecretLayout{}));
+    profile.secrets = parse_secret_layout(entry.mcp.secrets, field + "secrets", profile.secrets.value_or(provision::SecretLayout{}));
   }
   (void)protocol_era(entry, name);  // an unknown era is the entry's error, found when it is read
   return profile;
@@ -160,4 +160,4 @@ std::vector<std::string> caller_token_servers(const StackFile& stack) {
   return servers;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

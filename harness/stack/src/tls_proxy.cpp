@@ -14,7 +14,7 @@
 #include "program_on_path.h"
 #include "tls_proxy_config.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 namespace fs = std::filesystem;
@@ -121,4 +121,4 @@ void TlsProxy::stop(std::chrono::milliseconds grace) {
   impl_->process.reset();
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

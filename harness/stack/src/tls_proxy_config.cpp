@@ -4,7 +4,7 @@
 
 #include "mcph/http/url.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 namespace fs = std::filesystem;
@@ -146,4 +146,4 @@ std::string tls_proxy_config(const TlsProxyOptions& options, const fs::path& dir
          "}\n";
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

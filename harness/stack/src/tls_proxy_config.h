@@ -7,7 +7,7 @@
 
 #include "mcph/harness/stack/tls_proxy.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // The headers the proxy sets from the connection's certificate, overwriting what a client sent.
 inline constexpr std::string_view kClientDnHeader = "X-SSL-Client-S-DN";
@@ -22,4 +22,4 @@ const std::vector<std::string_view>& dropped_certificate_headers();
 // control character).
 std::string tls_proxy_config(const TlsProxyOptions& options, const std::filesystem::path& directory, int port);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

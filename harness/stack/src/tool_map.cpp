@@ -7,7 +7,7 @@
 #include "unknown_key.h"
 #include "mcph/text/join.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 namespace {
 
@@ -165,4 +165,4 @@ ToolMap parse_tool_map(const std::string& json_text, const std::string& where, T
   return base;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

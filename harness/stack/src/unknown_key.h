@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // Throws "<where>: unknown key "<key>" (the closest known: …)".
 [[noreturn]] void refuse_unknown_key(const std::string& where, const std::string& key, const std::vector<std::string>& known);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -14,7 +14,7 @@
 #include "mcph/harness/stack/local_stack.h"
 #include "service_starters.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 constexpr const char* kAudience = "workload-mcp";
@@ -26,12 +26,12 @@ constexpr const char* kUnlistedAgent = "spiffe://mcp-identity.local/agent/unlist
 // one agent's calls in the families hold live at once.
 constexpr const char* kReplayCapacityPerAgent = "200";
 
-std::string agents_file() { return (data_dir(DataDir::policies) / "trust_tiers" / "agents.json").string(); }
+std::string agents_file() { return (fixtures::data_dir(fixtures::DataDir::policies) / "trust_tiers" / "agents.json").string(); }
 
 }  // namespace
 
 std::vector<std::string> workload_agents() {
-  std::vector<std::string> agents = spiffe_ids_of_agents_file(agents_file());
+  std::vector<std::string> agents = provision::spiffe_ids_of_agents_file(agents_file());
   agents.emplace_back(kUnlistedAgent);
   return agents;
 }
@@ -66,12 +66,12 @@ RunningService start_workload_mcp(StackContext& context) {
   if (!context.stack.services.count("spiffe")) throw skipped_without("spiffe");
   // The agents' clients first: the workload_identity family's SVID logins need them, OPA or not.
   context.say("provisioning: the SPIFFE identity provider and the agents' federated clients in Keycloak");
-  WorkloadIdentityOptions options;
+  provision::WorkloadIdentityOptions options;
   options.trust_domain = kWorkloadTrustDomain;
   options.bundle_endpoint = context.stack.service("spiffe").url + "/";
   options.spiffe_ids = workload_agents();
   options.audience = kAudience;
-  provision_workload_identity(provision_target(context.stack), options);
+  provision::provision_workload_identity(provision_target(context.stack), options);
   if (!context.stack.services.count("opa")) throw skipped_without("opa");
 
   const std::string realm_path = "/realms/" + context.stack.realm;
@@ -94,4 +94,4 @@ RunningService start_workload_mcp(StackContext& context) {
   return running;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -7,7 +7,7 @@
 #include "json_text.h"
 #include "unknown_key.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using Json = nlohmann::json;
@@ -124,4 +124,4 @@ const PolicyProfile& workload_policy_of(const ServiceEntry& entry) {
   return entry.mcp.policy ? *entry.mcp.policy : reference_workload_policy();
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

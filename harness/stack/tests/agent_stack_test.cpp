@@ -20,7 +20,7 @@
 #include "mcph/tls/test_ca.h"
 #include "owner_support.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using Json = nlohmann::json;
@@ -170,13 +170,13 @@ TEST_P(AgentStack, AnApiKeyReadsItsOwnSecretsAndNoOtherAgents) {
   EXPECT_EQ(vault("GET", "secret/data/mcp/agent-a/jira", parent).status, 403);
   EXPECT_EQ(vault("POST", "auth/token/create", parent, {{"policies", {"mcp-agent-agent-b"}}}).status, 403)
       << "the parent creates tokens through the role only";
-  const http::ClientResponse child = vault("POST", "auth/token/create/" + std::string(kAgentTokenRole), parent,
+  const http::ClientResponse child = vault("POST", "auth/token/create/" + std::string(provision::kAgentTokenRole), parent,
                                            {{"policies", {"mcp-agent-agent-b"}}, {"no_default_policy", true}, {"ttl", "60s"}});
   ASSERT_EQ(child.status, 200) << child.body;
   const std::string token = Json::parse(child.body)["auth"]["client_token"];
   EXPECT_EQ(vault("GET", "secret/data/mcp/agent-b/jira", token).status, 200);
   EXPECT_EQ(vault("GET", "secret/data/mcp/agent-a/jira", token).status, 403);
-  EXPECT_EQ(vault("POST", "auth/token/create/" + std::string(kAgentTokenRole), parent, {{"policies", {"user-secrets"}}}).status,
+  EXPECT_EQ(vault("POST", "auth/token/create/" + std::string(provision::kAgentTokenRole), parent, {{"policies", {"user-secrets"}}}).status,
             400)
       << "the role allows mcp-agent-* only";
 }
@@ -231,9 +231,9 @@ TEST_P(AgentStack, ProvisioningTwiceGivesTheSameState) {
   const std::string policy_before = vault("GET", "sys/policies/acl/mcp-agent-agent-a", root).body;
   const std::string role_before = vault("GET", "auth/token/roles/mcp-agent", root).body;
 
-  AgentProvisionOptions options;
+  provision::AgentProvisionOptions options;
   options.run_dir = run_dir;
-  const ProvisionedAgents again = provision_agents(provision_target(file()), options);
+  const provision::ProvisionedAgents again = provision::provision_agents(provision_target(file()), options);
   EXPECT_EQ(again.changes, 0);
   EXPECT_EQ(testing::read_file(run_dir / "agents/api-keys.json"), keys);
   EXPECT_EQ(testing::read_file(run_dir / "agents/jwt-hs256.key"), secret);
@@ -270,4 +270,4 @@ INSTANTIATE_TEST_SUITE_P(Local, AgentStack, ::testing::Values(StackMode::local))
 INSTANTIATE_TEST_SUITE_P(Real, AgentStack, ::testing::Values(StackMode::real));
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

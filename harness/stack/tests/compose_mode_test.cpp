@@ -19,7 +19,7 @@
 #include "mcph/harness/stack/local_stack.h"
 #include "mcph/proc/temp_dir.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 namespace fs = std::filesystem;
@@ -219,4 +219,4 @@ TEST_F(ComposeMode, AFailingComposeCommandIsQuotedWithWhatToDoInstead) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

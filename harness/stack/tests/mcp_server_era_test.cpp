@@ -16,7 +16,7 @@
 #include "mcph/proc/temp_dir.h"
 #include "service_starters.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 const std::string kInitialize =
@@ -57,4 +57,4 @@ TEST(McpServerEra, NoEraNamedLeavesTheServersOwnAndTheEntrySilent) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

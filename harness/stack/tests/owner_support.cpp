@@ -18,7 +18,7 @@
 #include "mcph/proc/poll_until.h"
 #include "mcph/proc/temp_dir.h"
 
-namespace mcph::harness::testing {
+namespace mcph::harness::stack::testing {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
@@ -154,4 +154,4 @@ void expect_killed_owner_leaves_nothing_and_revokes_roles(StackMode mode) {
   EXPECT_EQ(tx.exec("SELECT rolname FROM pg_roles WHERE rolname LIKE 'v-%'").size(), 0u);
 }
 
-}  // namespace mcph::harness::testing
+}  // namespace mcph::harness::stack::testing

@@ -15,7 +15,7 @@
 #include "mcph/harness/stack/stack_params.h"
 #include "mcph/proc/child_process.h"
 
-namespace mcph::harness::testing {
+namespace mcph::harness::stack::testing {
 
 using namespace std::chrono_literals;
 
@@ -48,4 +48,4 @@ void expect_all_alive(const StackFile& stack);
 // on the cluster, started again after the stop).
 void expect_killed_owner_leaves_nothing_and_revokes_roles(StackMode mode);
 
-}  // namespace mcph::harness::testing
+}  // namespace mcph::harness::stack::testing

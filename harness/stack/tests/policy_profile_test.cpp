@@ -9,7 +9,7 @@
 
 #include "mcph/harness/stack/stack_file.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using Json = nlohmann::json;
@@ -77,4 +77,4 @@ TEST(PolicyProfile, MistakesAreRefusedWithWhereTheyAre) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -6,7 +6,7 @@
 
 #include <csignal>
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using namespace std::chrono_literals;
@@ -62,4 +62,4 @@ TEST(ProcessStateTest, NoSuchProcess) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -7,7 +7,7 @@
 
 #include "mcph/harness/stack/target_profile.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using ::testing::HasSubstr;
@@ -39,4 +39,4 @@ TEST(ProtocolEraTest, AnUnknownEraIsAnErrorNamingTheKeyWhenTheProfileIsRead) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -7,7 +7,7 @@
 #include "mcph/harness/stack/real_tier.h"
 #include "owner_support.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 TEST(RealStackTest, SigkilledOwnerLeavesNoJvmAndNoDatabaseRole) {
@@ -20,4 +20,4 @@ TEST(RealStackTest, SigkilledOwnerLeavesNoJvmAndNoDatabaseRole) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

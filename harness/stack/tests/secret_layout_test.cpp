@@ -8,7 +8,7 @@
 #include "mcph/agent_bridge/agent_policy.h"
 #include "mcph/harness/stack/target_profile.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using ::testing::HasSubstr;
@@ -37,7 +37,7 @@ TEST(SecretLayoutTest, TheAgentBridgeProfileStatesItsMcpAgentLayout) {
 }
 
 TEST(SecretLayoutTest, AnEntrysSecretsReplaceTheProfilesAndDecideWhoseFolderAPathIsIn) {
-  const SecretLayout layout = *profile_of("reference", R"(, "secrets": {"mount": "kv", "path": "bridge/agents/{agent}/{key}"})").secrets;
+  const provision::SecretLayout layout = *profile_of("reference", R"(, "secrets": {"mount": "kv", "path": "bridge/agents/{agent}/{key}"})").secrets;
   EXPECT_EQ(layout.agent_prefix("agent-b"), "bridge/agents/agent-b");
   bool kv = false;
   EXPECT_EQ(layout.owner_of(std::vector<std::string>{"kv", "data", "bridge", "agents", "agent-a", "jira"}, kv), "agent-a");
@@ -57,11 +57,11 @@ TEST(SecretLayoutTest, AnEntrysSecretsReplaceTheProfilesAndDecideWhoseFolderAPat
 TEST(SecretLayoutTest, ThePolicyOfTheBridgesLayoutIsTheBridgesOwnAndAnotherFollowsItsLayout) {
   for (const std::vector<std::string>& scopes : std::vector<std::vector<std::string>>{
            {"read", "write", "list", "delete"}, {"read", "list"}, {"read"}, {"write"}, {"delete"}, {}}) {
-    EXPECT_EQ(agent_layout_policy_hcl(agent_bridge_secret_layout(), "agent-a", scopes),
+    EXPECT_EQ(provision::agent_layout_policy_hcl(provision::agent_bridge_secret_layout(), "agent-a", scopes),
               agent_bridge::agent_policy_hcl("secret", "agent-a", scopes));
   }
-  const SecretLayout bridge{"kv", "bridge/agents/{agent}/{key}"};
-  EXPECT_EQ(agent_layout_policy_hcl(bridge, "agent-b", {"read", "list"}),
+  const provision::SecretLayout bridge{"kv", "bridge/agents/{agent}/{key}"};
+  EXPECT_EQ(provision::agent_layout_policy_hcl(bridge, "agent-b", {"read", "list"}),
             "path \"kv/data/bridge/agents/agent-b/*\" { capabilities = [\"read\"] }\n"
             "path \"kv/metadata/bridge/agents/agent-b/*\" { capabilities = [\"list\"] }\n"
             "path \"kv/metadata/bridge/agents/agent-b\" { capabilities = [\"list\"] }\n");
@@ -86,4 +86,4 @@ TEST(SecretLayoutTest, TheSecretsKeyIsKeptAsTheJsonItWas) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

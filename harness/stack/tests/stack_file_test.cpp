@@ -11,7 +11,7 @@
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/proc/temp_dir.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 namespace fs = std::filesystem;
@@ -82,7 +82,7 @@ TEST(StackFileTest, SupervisorKeySurvivesARoundTrip) {
 
 TEST(StackFileTest, TheIdentityProviderAndACognitoPoolSurviveARoundTrip) {
   StackFile stack;
-  stack.idp = IdentityProviderKind::cognito;
+  stack.idp = idp::IdentityProviderKind::cognito;
   ServiceEntry& cognito = stack.services["cognito"];
   cognito.url = "http://127.0.0.1:41001";
   cognito.idp.pool_id = "us-east-1_AbCdEfGhI";
@@ -90,7 +90,7 @@ TEST(StackFileTest, TheIdentityProviderAndACognitoPoolSurviveARoundTrip) {
   cognito.idp.app_client_secret = "secret51";
   cognito.idp.issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI";
   const StackFile parsed = StackFile::parse(stack.to_json());
-  EXPECT_EQ(parsed.idp, IdentityProviderKind::cognito);
+  EXPECT_EQ(parsed.idp, idp::IdentityProviderKind::cognito);
   EXPECT_EQ(parsed.service("cognito").idp.pool_id, "us-east-1_AbCdEfGhI");
   EXPECT_EQ(parsed.service("cognito").idp.app_client_id, "client26");
   EXPECT_EQ(parsed.service("cognito").idp.app_client_secret, "secret51");
@@ -105,10 +105,10 @@ TEST(StackFileTest, AnOidcProvidersIdentitiesFileIsFoundBesideTheStackFile) {
       R"({"mode": "external", "idp": "oidc", "services": {"oidc": {"url": "https://idp.example/realms/team",
           "issuer": "https://idp.example/realms/team", "identities_file": "secrets/identities.yaml",
           "vault_audience": "api://mcp-servers"}}})");
-  EXPECT_EQ(stack.idp, IdentityProviderKind::oidc);
+  EXPECT_EQ(stack.idp, idp::IdentityProviderKind::oidc);
   EXPECT_EQ(stack.identity_provider().service(), "oidc");
   stack.directory = "/etc/team";
-  const IdentityProviderSite site = stack.identity_provider_site({});
+  const idp::IdentityProviderSite site = stack.identity_provider_site({});
   EXPECT_EQ(site.fields.identities_file, "/etc/team/secrets/identities.yaml");
   EXPECT_EQ(site.fields.issuer, "https://idp.example/realms/team");
   EXPECT_EQ(site.fields.vault_audience, "api://mcp-servers");
@@ -116,8 +116,8 @@ TEST(StackFileTest, AnOidcProvidersIdentitiesFileIsFoundBesideTheStackFile) {
 }
 
 TEST(StackFileTest, AFileWithoutIdpNamesItByItsServices) {
-  EXPECT_EQ(StackFile::parse(R"({"services": {"keycloak": {"url": "http://k"}}})").idp, IdentityProviderKind::keycloak);
-  EXPECT_EQ(StackFile::parse(R"({"services": {"cognito": {"url": "http://c"}}})").idp, IdentityProviderKind::cognito);
+  EXPECT_EQ(StackFile::parse(R"({"services": {"keycloak": {"url": "http://k"}}})").idp, idp::IdentityProviderKind::keycloak);
+  EXPECT_EQ(StackFile::parse(R"({"services": {"cognito": {"url": "http://c"}}})").idp, idp::IdentityProviderKind::cognito);
   try {
     StackFile::parse(R"({"idp": "okta", "services": {}})", "stack.json");
     FAIL() << "an unknown idp was taken";
@@ -324,7 +324,7 @@ TEST(StackFileTest, TheRealSpiresServerAndAdminSocketAreReadAndWrittenBack) {
 
 TEST(StackFileTest, AuthPathsAreRelativeToTheStackFilesDirectory) {
   proc::TempDir dir("mcph-stack-file");
-  write_private_file(dir.path() / "stack.json", kAgentStack);
+  fixtures::write_private_file(dir.path() / "stack.json", kAgentStack);
   const StackFile stack = StackFile::load(dir.path() / "stack.json");
   const AgentAuthFields& auth = *stack.service("agent-bridge-mcp").mcp.auth;
   EXPECT_EQ(stack.resolve(auth.api_key->keys_file), (dir.path() / "agents/api-keys.json").string());
@@ -351,9 +351,9 @@ TEST(StackFileTest, IsWrittenForItsOwnerAloneWhateverTheUmask) {
   proc::TempDir dir("mcph-stack-file-test");
   const mode_t old_umask = ::umask(0);
   const fs::path run_dir = dir.path() / "run" / "dir";
-  create_private_directory(run_dir);
+  fixtures::create_private_directory(run_dir);
   local_stack_with_supervisor().save(run_dir / "stack.json");
-  write_private_file(run_dir / "secrets.json", "{}");
+  fixtures::write_private_file(run_dir / "secrets.json", "{}");
   ::umask(old_umask);
   const auto mode = [](const fs::path& path) { return fs::status(path).permissions(); };
   EXPECT_EQ(mode(run_dir), fs::perms::owner_all);
@@ -403,4 +403,4 @@ TEST(StackFileTest, ARoleIsPlayedByOneEntryAndOnlyRolesThereAreArePlayed) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

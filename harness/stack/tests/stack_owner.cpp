@@ -12,14 +12,14 @@
 
 int main(int argc, char** argv) {
   using namespace mcph::harness;
-  SupervisedStackOptions options;
+  stack::SupervisedStackOptions options;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--run-dir") == 0 && i + 1 < argc) {
       options.stack.run_dir = argv[++i];
-    } else if (std::strcmp(argv[i], "--mode") == 0 && i + 1 < argc && parse_stack_mode(argv[i + 1])) {
-      options.stack.mode = *parse_stack_mode(argv[++i]);
+    } else if (std::strcmp(argv[i], "--mode") == 0 && i + 1 < argc && stack::parse_stack_mode(argv[i + 1])) {
+      options.stack.mode = *stack::parse_stack_mode(argv[++i]);
     } else if (std::strcmp(argv[i], "--detached") == 0) {
-      options.lifetime = StackLifetime::detached;
+      options.lifetime = stack::StackLifetime::detached;
     } else {
       std::fprintf(stderr, "stack_owner: unexpected argument '%s'\n", argv[i]);
       return 2;
@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   }
   options.progress = [](const std::string& line) { std::printf("  %s\n", line.c_str()); };
   try {
-    const auto stack = SupervisedStack::start(options);
+    const auto stack = stack::SupervisedStack::start(options);
     std::printf("owner ready %s\n", stack->stack_file().c_str());
     std::fflush(stdout);
     std::this_thread::sleep_for(std::chrono::minutes(10));

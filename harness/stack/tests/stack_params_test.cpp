@@ -12,7 +12,7 @@
 
 #include "mcph/cli/flags.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using ::testing::HasSubstr;
@@ -66,4 +66,4 @@ TEST(StackParamsProtocol, ComposeModeRefusesAnEra) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

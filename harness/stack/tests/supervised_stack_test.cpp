@@ -38,7 +38,7 @@
 #include "mcph/proc/temp_dir.h"
 #include "owner_support.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using namespace testing;
@@ -112,7 +112,7 @@ TEST(SupervisedStackTest, AttachedStackIsReadyProvisionedIdempotentlyAndStopsCle
 
   // Provisioning the running stack again through the public APIs changes nothing, and the users
   // are the ones the stack knows: the ids are the `sub` of each user's token and Vault's entity.
-  const ProvisionResult again = provision_stack(file, {});
+  const provision::ProvisionResult again = provision_stack(file, {});
   EXPECT_EQ(again.changes, 0);
   std::vector<std::string> names;
   for (const auto& user : again.users) {
@@ -127,7 +127,7 @@ TEST(SupervisedStackTest, AttachedStackIsReadyProvisionedIdempotentlyAndStopsCle
   // Vault audits traceparent in the clear: what the scenario runner correlates a step's entries by.
   EXPECT_EQ(vault_get(file, "/v1/sys/config/auditing/request-headers/traceparent")["data"]["traceparent"],
             (Json{{"hmac", false}}));
-  const ProvisionResult third = provision_stack(file, {});
+  const provision::ProvisionResult third = provision_stack(file, {});
   EXPECT_EQ(third.changes, 0);
   ASSERT_EQ(third.users.size(), again.users.size());
   for (std::size_t i = 0; i < third.users.size(); ++i) {
@@ -304,4 +304,4 @@ TEST(SupervisedStackTest, FailingServiceIsNamedWithItsLogAndNothingIsLeft) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

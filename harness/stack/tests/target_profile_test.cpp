@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using ::testing::HasSubstr;
@@ -187,4 +187,4 @@ TEST(AuthProfileTest, BadValuesAreErrorsNamingTheKey) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

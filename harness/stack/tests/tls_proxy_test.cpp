@@ -24,7 +24,7 @@
 #include "mcph/proc/temp_dir.h"
 #include "mcph/tls/test_ca.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 namespace fs = std::filesystem;
@@ -308,4 +308,4 @@ TEST_F(TlsProxyTest, AMissingNginxSaysToRunTheBootstrap) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

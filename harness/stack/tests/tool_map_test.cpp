@@ -7,7 +7,7 @@
 
 #include "mcph/harness/stack/target_profile.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using ::testing::HasSubstr;
@@ -96,4 +96,4 @@ TEST(ToolMapTest, UnknownKeysAndBadValuesAreErrorsNamingTheKey) {
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

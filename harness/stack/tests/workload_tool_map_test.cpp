@@ -10,7 +10,7 @@
 
 #include "mcph/harness/stack/stack_file.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 namespace {
 
 using Json = nlohmann::json;
@@ -154,4 +154,4 @@ TEST(WorkloadToolMapTest, TheReferencePolicysTableIsTheOneTheTrustTiersPageShows
 }
 
 }  // namespace
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

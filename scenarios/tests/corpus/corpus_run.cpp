@@ -20,7 +20,7 @@
 #include "mcph/proc/service.h"
 #include "mcph/proc/temp_dir.h"
 
-namespace mcph::harness::corpus {
+namespace mcph::harness::scenario::corpus {
 namespace {
 
 using Json = nlohmann::json;
@@ -33,7 +33,7 @@ std::string random_secret() {
 // The fixture's agents as OAuth clients, each with a fresh secret: {"agent-a": {"client_id",
 // "client_secret", "scopes"}} (the harness's clients_file, the scopes for the server's own use).
 std::string agent_clients() {
-  std::ifstream in(default_fixtures_dir() / "agents" / "agents.json");
+  std::ifstream in(fixtures::default_fixtures_dir() / "agents" / "agents.json");
   const Json fixture = Json::parse(in, nullptr, false);
   if (!fixture.is_object() || !fixture["agents"].is_array()) throw std::runtime_error("fixtures/agents/agents.json has no agents");
   Json clients = Json::object();
@@ -46,7 +46,7 @@ std::string agent_clients() {
 
 // The fixture's agents' names.
 std::vector<std::string> fixture_agents() {
-  std::ifstream in(default_fixtures_dir() / "agents" / "agents.json");
+  std::ifstream in(fixtures::default_fixtures_dir() / "agents" / "agents.json");
   const Json fixture = Json::parse(in, nullptr, false);
   if (!fixture.is_object() || !fixture["agents"].is_array()) throw std::runtime_error("fixtures/agents/agents.json has no agents");
   std::vector<std::string> names;
@@ -74,7 +74,7 @@ constexpr const char* kProxyAddress = "127.0.0.2";
 
 // The server's own policies (corpus.json "opa_policies": Rego files of its directory) put into
 // the stand-in stack's OPA through its policy API, beside the reference policy, before it starts.
-void load_policies(const CorpusServer& server, const StackFile& local) {
+void load_policies(const CorpusServer& server, const stack::StackFile& local) {
   const Json files = server.spec.value("opa_policies", Json::array());
   if (files.empty()) return;
   if (!local.services.count("opa")) throw std::runtime_error("corpus/" + server.name + " needs OPA, and the stand-in stack has none");
@@ -94,12 +94,12 @@ void load_policies(const CorpusServer& server, const StackFile& local) {
 // The fixture's agents' secrets and policies in the stand-in Vault where each entry's `secrets`
 // layout puts them (an entry without one reads agent-bridge-mcp's, which the stand-in stack
 // already provisioned).
-void provision_secrets(const CorpusServer& server, const StackFile& local) {
+void provision_secrets(const CorpusServer& server, const stack::StackFile& local) {
   for (const auto& [name, entry] : server.spec.at("stack_entries").items()) {
     if (!entry.contains("secrets")) continue;
     const std::string where = "corpus/" + server.name + " stack_entries." + name + ".secrets";
-    provision_agent_secrets(provision_target(local), default_fixtures_dir(),
-                            parse_secret_layout(entry["secrets"].dump(), where, SecretLayout{}));
+    provision::provision_agent_secrets(stack::provision_target(local), fixtures::default_fixtures_dir(),
+                            stack::parse_secret_layout(entry["secrets"].dump(), where, provision::SecretLayout{}));
   }
 }
 
@@ -107,13 +107,13 @@ void provision_secrets(const CorpusServer& server, const StackFile& local) {
 
 struct CorpusRun::Impl {
   const CorpusServer& server;
-  const StackFile& local;
+  const stack::StackFile& local;
   proc::TempDir work{"mcph-corpus"};
   int port = proc::free_loopback_port();
   std::unique_ptr<proc::StartedService> process;
-  std::optional<TlsProxy> proxy;  // with "tls_proxy": nginx in front of the server
+  std::optional<stack::TlsProxy> proxy;  // with "tls_proxy": nginx in front of the server
 
-  Impl(const CorpusServer& s, const StackFile& l) : server(s), local(l) {}
+  Impl(const CorpusServer& s, const stack::StackFile& l) : server(s), local(l) {}
 
   std::string value_of(const std::string& name, const std::string& argument) const {
     if (name == "PORT") return std::to_string(port);
@@ -122,14 +122,14 @@ struct CorpusRun::Impl {
     if (name == "REALM") return local.realm;
     if (name == "VAULT_TOKEN") return local.service("vault").vault.token;
     if (name == "URL") {
-      const ServiceEntry& service = local.service(argument);
+      const stack::ServiceEntry& service = local.service(argument);
       return service.url_for_servers.empty() ? service.url : service.url_for_servers;
     }
     // The service's own address, not its fault proxy's: what it names itself (a realm's issuer).
     if (name == "OWN_URL") return local.service(argument).url;
     // The identity provider's own fields, as the stack file's entry for it names them.
     if (name == "IDP") return idp_field(argument);
-    if (name == "CLIENT_SECRET") return realm_client_secret(FixtureFiles::in(default_fixtures_dir()), argument);
+    if (name == "CLIENT_SECRET") return fixtures::realm_client_secret(fixtures::FixtureFiles::in(fixtures::default_fixtures_dir()), argument);
     if (name == "PROXY_ADDRESS") return kProxyAddress;
     if (name == "PROXY_URL") {
       if (!proxy) throw std::runtime_error("corpus/" + server.name + "/corpus.json: @PROXY_URL@ without \"tls_proxy\": true");
@@ -139,7 +139,7 @@ struct CorpusRun::Impl {
   }
 
   std::string idp_field(const std::string& field) const {
-    const IdentityProviderFields fields = local.identity_provider_site().fields;
+    const idp::IdentityProviderFields fields = local.identity_provider_site().fields;
     const std::map<std::string, std::string> known = {
         {"issuer", fields.issuer}, {"pool_id", fields.pool_id}, {"app_client_id", fields.app_client_id}};
     const auto it = known.find(field);
@@ -163,7 +163,7 @@ struct CorpusRun::Impl {
   }
 };
 
-CorpusRun::CorpusRun(const CorpusServer& server, const std::string& variant, const StackFile& local, const fs::path& corpus_dir)
+CorpusRun::CorpusRun(const CorpusServer& server, const std::string& variant, const stack::StackFile& local, const fs::path& corpus_dir)
     : impl_(std::make_unique<Impl>(server, local)) {
   Impl& s = *impl_;
   load_policies(server, local);
@@ -175,8 +175,8 @@ CorpusRun::CorpusRun(const CorpusServer& server, const std::string& variant, con
   if (server.spec.value("tls_proxy", false)) {
     // nginx in front of the server as the stack puts it in front of agent-bridge-mcp, its
     // certificates in @WORK@/tls/ (ca.pem, agents-ca.pem, agents-ca.key).
-    const ProxyCertificates certificates = make_proxy_certificates(s.work.path());
-    TlsProxyOptions options;
+    const stack::ProxyCertificates certificates = stack::make_proxy_certificates(s.work.path());
+    stack::TlsProxyOptions options;
     options.run_dir = s.work.path();
     options.upstream_url = "http://127.0.0.1:" + std::to_string(s.port);
     options.upstream_source_address = kProxyAddress;
@@ -184,7 +184,7 @@ CorpusRun::CorpusRun(const CorpusServer& server, const std::string& variant, con
     options.private_key_file = certificates.server_key.string();
     options.client_ca_file = certificates.agents_ca.string();
     options.server_ca_file = certificates.ca.string();
-    s.proxy.emplace(TlsProxy::start(std::move(options)));
+    s.proxy.emplace(stack::TlsProxy::start(std::move(options)));
   }
   proc::SpawnOptions spawn;
   spawn.name = server.name + " (" + variant + ")";
@@ -219,20 +219,20 @@ CorpusRun::CorpusRun(const CorpusServer& server, const std::string& variant, con
 
 CorpusRun::~CorpusRun() = default;
 
-StackFile CorpusRun::stack_file() const {
+stack::StackFile CorpusRun::stack_file() const {
   const Impl& s = *impl_;
-  StackFile external;
-  external.mode = StackMode::external;
+  stack::StackFile external;
+  external.mode = stack::StackMode::external;
   external.realm = s.local.realm;
   external.idp = s.local.idp;
   external.generated_users = s.local.generated_users;
   external.services = s.local.services;
   for (const auto& [name, entry] : s.server.spec.at("stack_entries").items()) {
     if (entry.contains("plays")) external.services.erase(entry["plays"].get<std::string>());
-    external.services[name] = parse_service_entry(s.fill(entry.dump()), "corpus/" + s.server.name + " stack_entries." + name);
+    external.services[name] = stack::parse_service_entry(s.fill(entry.dump()), "corpus/" + s.server.name + " stack_entries." + name);
   }
   // The stack file's own check of every entry and its profile, as `run --stack` reads one.
-  return StackFile::parse(external.to_json(), "corpus/" + s.server.name + "'s stack file");
+  return stack::StackFile::parse(external.to_json(), "corpus/" + s.server.name + "'s stack file");
 }
 
-}  // namespace mcph::harness::corpus
+}  // namespace mcph::harness::scenario::corpus

@@ -9,13 +9,13 @@
 #include "corpus_server.h"
 #include "mcph/harness/stack/stack_file.h"
 
-namespace mcph::harness::corpus {
+namespace mcph::harness::scenario::corpus {
 
 class CorpusRun {
  public:
   // Starts `variant` of `server` against `local` (the stand-in stack's file). Throws
   // std::runtime_error saying what did not start or which placeholder it cannot fill.
-  CorpusRun(const CorpusServer& server, const std::string& variant, const StackFile& local,
+  CorpusRun(const CorpusServer& server, const std::string& variant, const stack::StackFile& local,
             const std::filesystem::path& corpus_dir);
   ~CorpusRun();
   CorpusRun(const CorpusRun&) = delete;
@@ -23,11 +23,11 @@ class CorpusRun {
 
   // The local stack's services, those the server plays replaced by its stack entries. Throws
   // std::runtime_error when the harness refuses an entry (the message is the harness's).
-  StackFile stack_file() const;
+  stack::StackFile stack_file() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace mcph::harness::corpus
+}  // namespace mcph::harness::scenario::corpus

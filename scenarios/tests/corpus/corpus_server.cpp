@@ -9,7 +9,7 @@
 #include "mcph/harness/stack/real_tier.h"
 #include "mcph/openssl/crypto.h"
 
-namespace mcph::harness::corpus {
+namespace mcph::harness::scenario::corpus {
 namespace {
 
 using Json = nlohmann::json;
@@ -74,14 +74,14 @@ std::vector<ExpectedFinding> CorpusServer::expected(const std::string& variant) 
   return out;
 }
 
-StackParams corpus_stack_params(const CorpusServer& server) {
-  StackParams params = scenario_suite_params();
+stack::StackParams corpus_stack_params(const CorpusServer& server) {
+  stack::StackParams params = stack::scenario_suite_params();
   const Json stack = server.spec.value("stack", Json::object());
   const std::string where = "corpus/" + server.name + "/corpus.json: stack";
   for (const auto& [key, value] : stack.items()) {
     if (key == "idp" && value.is_string()) {
-      const auto idp = parse_identity_provider(value.get<std::string>());
-      if (!idp) throw std::runtime_error(where + ".idp must be " + identity_provider_names() + ", not " + value.dump());
+      const auto idp = idp::parse_identity_provider(value.get<std::string>());
+      if (!idp) throw std::runtime_error(where + ".idp must be " + idp::identity_provider_names() + ", not " + value.dump());
       params.idp = *idp;
     } else if (key == "generated_users" && value.is_number_integer() && value.get<int>() >= 0) {
       params.generated_users = value.get<int>();
@@ -126,7 +126,7 @@ std::vector<CorpusServer> find_corpus_servers(const fs::path& corpus_dir) {
 }
 
 std::filesystem::path runtime_interpreter(const CorpusServer& server, const fs::path& corpus_dir) {
-  const fs::path cache = real_tier_cache_dir();
+  const fs::path cache = stack::real_tier_cache_dir();
   if (server.spec.value("runtime", "") == "python") {
     const fs::path env = cache / "corpus-python";
     const fs::path marker = env / ".installed";
@@ -152,7 +152,7 @@ std::filesystem::path runtime_interpreter(const CorpusServer& server, const fs::
 
 std::filesystem::path node_modules(const CorpusServer& server) {
   if (server.spec.value("runtime", "") != "node") return {};
-  return real_tier_cache_dir() / "corpus-node" / server.name / "node_modules";
+  return stack::real_tier_cache_dir() / "corpus-node" / server.name / "node_modules";
 }
 
-}  // namespace mcph::harness::corpus
+}  // namespace mcph::harness::scenario::corpus

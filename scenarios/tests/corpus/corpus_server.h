@@ -11,7 +11,7 @@
 
 #include "mcph/harness/stack/stack_params.h"
 
-namespace mcph::harness::corpus {
+namespace mcph::harness::scenario::corpus {
 
 struct ExpectedFinding {
   std::string property;  // the taxonomy id
@@ -42,7 +42,7 @@ struct CorpusServer {
 // The stand-in stack the server runs beside: the suites' own (scenario_suite_params), with the
 // identity provider and generated users its corpus.json's "stack" names. Throws
 // std::runtime_error naming a bad value.
-StackParams corpus_stack_params(const CorpusServer& server);
+stack::StackParams corpus_stack_params(const CorpusServer& server);
 
 // Every corpus/*/corpus.json, by name. Throws std::runtime_error naming a malformed one.
 std::vector<CorpusServer> find_corpus_servers(const std::filesystem::path& corpus_dir);
@@ -55,4 +55,4 @@ std::filesystem::path runtime_interpreter(const CorpusServer& server, const std:
 // Where a Node server's packages are (its NODE_PATH); empty for other runtimes.
 std::filesystem::path node_modules(const CorpusServer& server);
 
-}  // namespace mcph::harness::corpus
+}  // namespace mcph::harness::scenario::corpus

@@ -6,7 +6,7 @@
 
 #include "mcph/reports/finding_identity.h"
 
-namespace mcph::harness::corpus {
+namespace mcph::harness::scenario::corpus {
 namespace {
 
 using Status = reports::ScenarioResult::Status;
@@ -26,7 +26,7 @@ std::string CorpusVerdict::summary() const {
          block("not_addressable scenarios that reached a verdict (move them to must_run)", addressable_now);
 }
 
-CorpusVerdict judge(const std::vector<Outcome>& outcomes, const std::vector<ExpectedFinding>& expected,
+CorpusVerdict judge(const std::vector<scenario::Outcome>& outcomes, const std::vector<ExpectedFinding>& expected,
                     const std::vector<std::string>& must_run, const std::map<std::string, std::string>& not_addressable) {
   CorpusVerdict verdict;
   std::map<const ExpectedFinding*, std::string> reported;  // → the step and evidence that showed it
@@ -69,10 +69,10 @@ CorpusVerdict judge(const std::vector<Outcome>& outcomes, const std::vector<Expe
   }
   for (const auto& name : must_run) {
     if (ran.contains(name)) continue;
-    const auto it = std::find_if(outcomes.begin(), outcomes.end(), [&](const Outcome& o) { return o.name() == name; });
+    const auto it = std::find_if(outcomes.begin(), outcomes.end(), [&](const scenario::Outcome& o) { return o.name() == name; });
     verdict.not_run.push_back(name + ": " + (it == outcomes.end() ? "no such scenario in the suites" : it->message));
   }
   return verdict;
 }
 
-}  // namespace mcph::harness::corpus
+}  // namespace mcph::harness::scenario::corpus

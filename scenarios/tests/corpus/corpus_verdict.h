@@ -12,7 +12,7 @@
 #include "../sabotage_verdicts.h"
 #include "corpus_server.h"
 
-namespace mcph::harness::corpus {
+namespace mcph::harness::scenario::corpus {
 
 struct CorpusVerdict {
   std::vector<std::string> false_positives;  // each with its scenario, step and evidence
@@ -27,7 +27,7 @@ struct CorpusVerdict {
   std::string summary() const;  // every list, for the test's output
 };
 
-CorpusVerdict judge(const std::vector<Outcome>& outcomes, const std::vector<ExpectedFinding>& expected,
+CorpusVerdict judge(const std::vector<scenario::Outcome>& outcomes, const std::vector<ExpectedFinding>& expected,
                     const std::vector<std::string>& must_run, const std::map<std::string, std::string>& not_addressable = {});
 
-}  // namespace mcph::harness::corpus
+}  // namespace mcph::harness::scenario::corpus

@@ -4,7 +4,7 @@
 #include "../step_executor.h"
 #include "mcph/harness/stack/target_profile.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 AgentCredentialSpec read_agent_fields(const StepSource& source) {
   source.allowed.insert({"via", "credential"});
@@ -13,7 +13,7 @@ AgentCredentialSpec read_agent_fields(const StepSource& source) {
   if (node["via"].IsDefined()) {
     const std::string field = Reader::join(source.field, "via");
     spec.via = source.reader.text(node["via"], field);
-    if (!is_auth_mode(spec.via) || spec.via == "keycloak_user") {
+    if (!stack::is_auth_mode(spec.via) || spec.via == "keycloak_user") {
       source.reader.fail(node["via"], field, "expected one of api_key, static_jwt, mtls, proxy_headers, client_credentials");
     }
   }
@@ -28,8 +28,8 @@ AgentCredentialSpec read_agent_fields(const StepSource& source) {
 
 std::optional<AgentCredential> step_agent_credential(const StepExecutor& executor, const std::string& service,
                                                      const Step& step, const AgentCredentialSpec& spec) {
-  const StackFile& stack = executor.stack();
-  const TargetProfile profile = target_profile(stack.service(service), service);
+  const stack::StackFile& stack = executor.stack();
+  const stack::TargetProfile profile = stack::target_profile(stack.service(service), service);
   const bool asked = !spec.via.empty() || spec.shape != "{}";
   if (!profile.auth || (spec.via.empty() && profile.auth->default_mode == "keycloak_user")) {
     if (asked) throw std::runtime_error("via/credential: " + service + "'s profile has no agent `auth`");
@@ -40,13 +40,13 @@ std::optional<AgentCredential> step_agent_credential(const StepExecutor& executo
                           nlohmann::json::parse(spec.shape));
 }
 
-void act_as_agent(const AgentCredential& agent, const Step& step, const TargetProfile& target, StepOutcome& out,
+void act_as_agent(const AgentCredential& agent, const Step& step, const stack::TargetProfile& target, StepOutcome& out,
                   Recorder& record) {
   out.caller = step.as;
   out.agent = true;
-  out.secret_layout = target.secrets.value_or(agent_bridge_secret_layout());
+  out.secret_layout = target.secrets.value_or(provision::agent_bridge_secret_layout());
   out.sent_token = agent.secret;
   record.flow(out.caller, "credential", agent.described + " (" + agent.mode + ")");
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -8,7 +8,7 @@
 #include "mcph/harness/stack/target_profile.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // `via:` and `credential:` beside the kind key; adds them to the allowed keys.
 AgentCredentialSpec read_agent_fields(const StepSource& source);
@@ -33,7 +33,7 @@ std::optional<AgentCredential> step_agent_credential(const StepExecutor& executo
 // The step acts as the agent its credential is of: the caller, the secret an echo check looks
 // for, where the agents' secrets are in Vault (the target's `secrets`, else agent-bridge-mcp's
 // layout), and the credential's stage of the agent's flow.
-void act_as_agent(const AgentCredential& agent, const Step& step, const TargetProfile& target, StepOutcome& out,
+void act_as_agent(const AgentCredential& agent, const Step& step, const stack::TargetProfile& target, StepOutcome& out,
                   Recorder& record);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -25,7 +25,7 @@
 #include "rpc_outcome.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using sync::SteadyClock;
@@ -104,7 +104,7 @@ void trace_server_side(const std::string& server, UserDirectory& users, const St
 
 // A capability call's answer as the expectations read it: the capability's fields as the result,
 // and the refusal kinds it shows, by the target's tool map.
-void read_capability_answer(const ToolMap& map, const CapabilityTool& tool, const mcp::ToolCallOutcome& result, StepOutcome& out) {
+void read_capability_answer(const stack::ToolMap& map, const stack::CapabilityTool& tool, const mcp::ToolCallOutcome& result, StepOutcome& out) {
   const nlohmann::json source = capability_source(tool, result.structured_content, result.text());
   out.result = result.ok() ? capability_fields_of(tool, source) : nlohmann::json::object();
   out.tool.refusals = refusal_kinds(map, out, source);
@@ -112,11 +112,11 @@ void read_capability_answer(const ToolMap& map, const CapabilityTool& tool, cons
 
 void run_call(const CallStep& step, StepRun& run) {
   StepExecutor& executor = run.executor;
-  const StackFile& stack = executor.stack();
+  const stack::StackFile& stack = executor.stack();
   StepOutcome& out = run.out;
   const std::string service = executor.mcp_service(step.server);
-  const ServiceEntry& entry = stack.service(service);
-  const TargetProfile profile = target_profile(entry, service);
+  const stack::ServiceEntry& entry = stack.service(service);
+  const stack::TargetProfile profile = stack::target_profile(entry, service);
   // An agent of a target whose profile has `auth` presents its own credential; a user, their token.
   const std::optional<AgentCredential> agent = step_agent_credential(executor, service, run.step, step.agent);
   http::Fields credential_headers;
@@ -148,16 +148,16 @@ void run_call(const CallStep& step, StepRun& run) {
   // A server that does not forward traceparent to its backend either: the ledger's entries
   // written from here on are the window's.
   const std::string backend = backend_of(stack, service);
-  const bool ledger_by_window = !backend.empty() && profile.correlation == Correlation::window;
+  const bool ledger_by_window = !backend.empty() && profile.correlation == stack::Correlation::window;
   const std::uint64_t ledger_before = ledger_by_window ? ledger_last_seq(stack.service(backend).url) : 0;
   const http::TraceParent trace = http::new_trace();
   // A server that sends the call's traceparent on to Vault lets the step keep exactly its own
   // audit entries; one that cannot (correlation "window") is matched by time.
-  if (profile.correlation == Correlation::traceparent) out.trace_ids.push_back(trace.trace_id);
+  if (profile.correlation == stack::Correlation::traceparent) out.trace_ids.push_back(trace.trace_id);
   http::Fields headers = {{"traceparent", http::format_traceparent(trace)}};
   for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, run.resolve));
   // A capability is the tool the target's tool map names, its arguments under the tool's names.
-  const CapabilityTool* capability = step.capability.empty() ? nullptr : &capability_tool(profile, step.capability, service);
+  const stack::CapabilityTool* capability = step.capability.empty() ? nullptr : &capability_tool(profile, step.capability, service);
   const std::string tool = capability ? capability->tool : step.tool;
   if (capability) {
     // Known before the call: a call refused before the tool ran (401 at initialize) is no refusal of these.
@@ -189,7 +189,7 @@ void run_call(const CallStep& step, StepRun& run) {
     }
     return client;
   };
-  const RateLimit limit = stated_rate_limit(entry);
+  const stack::RateLimit limit = stated_rate_limit(entry);
   const std::string subject = agent ? "agent " + out.caller : pacing_subject(out.sent_token);
   const bool connected = session != nullptr;
   if (!session) session = new_session();
@@ -198,7 +198,7 @@ void run_call(const CallStep& step, StepRun& run) {
     // initialize and notifications/initialized (after the GET of its stream over SSE), or the
     // modern era's server/discover alone; the legacy transport has no session to open
     const mcp::Transport transport = session->transport();
-    const bool modern = protocol_era(entry, service) == mcp::Era::modern;
+    const bool modern = stack::protocol_era(entry, service) == mcp::Era::modern;
     const int opening = transport == mcp::Transport::streamable_http ? (modern ? 1 : 2)
                         : transport == mcp::Transport::sse            ? 3
                                                                       : 0;
@@ -322,14 +322,14 @@ void read_capability_call(const StepSource& source, CallStep& step) {
   const std::string& field = source.field;
   const std::string at = Reader::join(field, "capability");
   step.capability = reader.text(node["capability"], at);
-  if (!is_capability(step.capability)) {
-    reader.fail(node["capability"], at, "expected one of " + std::string(kToolCapabilities) + ", got \"" + step.capability + "\"");
+  if (!stack::is_capability(step.capability)) {
+    reader.fail(node["capability"], at, "expected one of " + std::string(stack::kToolCapabilities) + ", got \"" + step.capability + "\"");
   }
   if (step.server.find('.') != std::string::npos) {
     reader.fail(source.value, source.here, "a capability call names the server alone (call: agent-bridge-mcp), not a tool");
   }
   if (node["args"].IsDefined()) reader.fail(node["args"], Reader::join(field, "args"), "a capability call takes secret, prefix or data");
-  const std::vector<std::string> takes = capability_arguments(step.capability);
+  const std::vector<std::string> takes = stack::capability_arguments(step.capability);
   nlohmann::json args = nlohmann::json::object();
   for (const char* key : {"secret", "prefix", "data"}) {
     if (!node[key].IsDefined()) continue;
@@ -444,4 +444,4 @@ StepKindInfo call_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

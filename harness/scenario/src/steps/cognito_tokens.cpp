@@ -6,15 +6,15 @@
 #include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/openssl/crypto.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
 
-const StackFile& cognito_stack(StepRun& run) {
-  const StackFile& stack = run.executor.stack();
+const stack::StackFile& cognito_stack(StepRun& run) {
+  const stack::StackFile& stack = run.executor.stack();
   // These actions act on the stack's own user pool: a stack of another provider has none.
-  if (!stack.find_service(std::string(kCognitoService))) {
+  if (!stack.find_service(std::string(stack::kCognitoService))) {
     throw std::runtime_error("token " + to_string(run.step.get<TokenStep>().action) +
                              " needs a Cognito stack (mcp-harness up --idp cognito); this stack's identity provider is " +
                              to_string(stack.idp));
@@ -49,10 +49,10 @@ oidc::TokenResponse other_pool_tokens(oidc::CognitoClient& api, const std::strin
 bool is_cognito_token_action(TokenAction action) { return action >= TokenAction::other_pool; }
 
 void run_cognito_token(const TokenStep& step, StepRun& run) {
-  const StackFile& stack = cognito_stack(run);
+  const stack::StackFile& stack = cognito_stack(run);
   StepOutcome& out = run.out;
-  oidc::CognitoClient api(cognito_url(stack));
-  const oidc::CognitoApp app = cognito_app(stack);
+  oidc::CognitoClient api(stack::cognito_url(stack));
+  const oidc::CognitoApp app = stack::cognito_app(stack);
   const std::string password = run.executor.users().fixture(out.caller).password;
   const std::string name = run.step.token_name.empty() ? out.caller + "-" + to_string(step.action) : run.step.token_name;
   try {
@@ -69,7 +69,7 @@ void run_cognito_token(const TokenStep& step, StepRun& run) {
     } else if (step.action == TokenAction::wrong_secret_hash) {
       api.sign_in(app, out.caller, password, oidc::cognito_secret_hash(app.client_secret + "-wrong", out.caller, app.client_id));
     } else {
-      const std::string pool_id = stack.service(std::string(kCognitoService)).idp.pool_id;
+      const std::string pool_id = stack.service(std::string(stack::kCognitoService)).idp.pool_id;
       const oidc::TokenResponse tokens = step.action == TokenAction::other_pool
                                              ? other_pool_tokens(api, out.caller, password)
                                              : api.sign_in(new_client(api, pool_id, "other-app", false), out.caller, password);
@@ -85,4 +85,4 @@ void run_cognito_token(const TokenStep& step, StepRun& run) {
   out.http.status = 200;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -7,7 +7,7 @@
 #include "../step_executor.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // Whether `action` is one of the actions below.
 bool is_cognito_token_action(TokenAction action);
@@ -20,4 +20,4 @@ bool is_cognito_token_action(TokenAction action);
 // std::runtime_error on a stack whose identity provider is not Cognito.
 void run_cognito_token(const TokenStep& step, StepRun& run);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

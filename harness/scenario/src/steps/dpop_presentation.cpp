@@ -4,7 +4,7 @@
 
 #include "mcph/jose/dpop.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -94,4 +94,4 @@ http::Fields DpopPresenter::headers(const std::string& method, const std::string
   return headers;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

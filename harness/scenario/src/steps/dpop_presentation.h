@@ -10,7 +10,7 @@
 #include "mcph/http/message.h"
 #include "mcph/jose/key.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // The fields of a presentation as a step writes them.
 const std::set<std::string>& dpop_presentation_keys();
@@ -42,4 +42,4 @@ class DpopPresenter {
   std::string token_;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

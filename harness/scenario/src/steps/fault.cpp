@@ -5,7 +5,7 @@
 #include "mcph/harness/stack/service_table.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 void run_fault(const FaultSpec& fault, StepRun& run) { run.executor.faults().apply(fault, run.state.faults, run.state.seed, run.out, run.record); }
@@ -34,9 +34,9 @@ StepKindInfo fault_step_kind() {
       },
       .run = runner<FaultSpec>(run_fault),
       .title = titler<FaultSpec>(fault_title),
-      .addressed = [](const StepExecutor&, const Step&) { return std::string(kFaultProxyService); },
+      .addressed = [](const StepExecutor&, const Step&) { return std::string(stack::kFaultProxyService); },
       .needs_caller = never,
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -9,14 +9,14 @@
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/http/client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // A key just added is waited for: a server that fetched the JWKS less than a second ago learns
 // it at its next fetch, which it makes at most once a second.
 std::string realm_key_kid(StepRun& run) {
-  const StackFile& stack = run.executor.stack();
-  const ServiceEntry& keycloak = stack.service("keycloak");
-  KeycloakAdmin admin(keycloak.url, keycloak.idp.user(), keycloak.idp.password());
+  const stack::StackFile& stack = run.executor.stack();
+  const stack::ServiceEntry& keycloak = stack.service("keycloak");
+  provision::KeycloakAdmin admin(keycloak.url, keycloak.idp.user(), keycloak.idp.password());
   const jose::Key& key = harness_realm_key();
   const auto added = admin.add_verification_key(stack.realm, key.private_pem(), codec::base64_encode(key.public_der()));
   if (added.added) {
@@ -28,7 +28,7 @@ std::string realm_key_kid(StepRun& run) {
 }
 
 std::string forge_as_step_says(const std::string& token, ForgeSpec spec, StepRun& run) {
-  const StackFile& stack = run.executor.stack();
+  const stack::StackFile& stack = run.executor.stack();
   const std::string jwks = spec.sign == ForgeSigning::hs256_realm_public
                                ? http::Client(stack.service("keycloak").url)
                                      .get("/realms/" + stack.realm + "/protocol/openid-connect/certs")
@@ -38,4 +38,4 @@ std::string forge_as_step_says(const std::string& token, ForgeSpec spec, StepRun
   return forge_token(token, spec, jwks);
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -7,7 +7,7 @@
 #include "../token_forge.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // The kid the realm publishes the harness's own key under (sign: realm_key), added to the
 // realm's keys when it is not among them.
@@ -16,4 +16,4 @@ std::string realm_key_kid(StepRun& run);
 // `token` forged as `spec` says, with what its signing needs got from the stack.
 std::string forge_as_step_says(const std::string& token, ForgeSpec spec, StepRun& run);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

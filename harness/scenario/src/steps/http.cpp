@@ -20,7 +20,7 @@
 #include "sse_stream.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -57,9 +57,9 @@ Json json_of_answer(const http::ClientResponse& response) {
 
 // The request the target's profile says an MCP server answers an authorised caller with; `what`
 // names the step field that asked for it when the service is no MCP server.
-ProbeRequest mcp_probe(const StepExecutor& executor, const ServiceEntry& entry, const std::string& service,
+ProbeRequest mcp_probe(const StepExecutor& executor, const stack::ServiceEntry& entry, const std::string& service,
                        const std::string& what) {
-  const ServiceRow* row = find_service_row(executor.stack().role_of(service));
+  const stack::ServiceRow* row = stack::find_service_row(executor.stack().role_of(service));
   if (!row || !row->mcp_server()) throw std::runtime_error(what + ": " + service + " is not an MCP server, which has no probe");
   return probe_request(entry, service);
 }
@@ -86,7 +86,7 @@ void take_answer(const http::ClientResponse& response, StepOutcome& out) {
 // step's answer is that one, else the last place's.
 void run_metadata_discovery(const HttpStep& step, StepRun& run) {
   StepExecutor& executor = run.executor;
-  const ServiceEntry& entry = executor.target_service(step.server);
+  const stack::ServiceEntry& entry = executor.target_service(step.server);
   const std::string service = executor.target_service_name(step.server);
   const ProbeRequest probe_message = mcp_probe(executor, entry, service, "metadata");
   const std::string& probe = probe_message.body;
@@ -114,7 +114,7 @@ void run_metadata_discovery(const HttpStep& step, StepRun& run) {
 // The probe of a server of the HTTP+SSE transport, which answers no request on its own: the
 // stream opened with the step's headers (GET, initialize, initialized), as a client lets itself in.
 // Its status is the GET's (200) once initialize is answered, else the refusal's, with its headers.
-void probe_over_sse(const ServiceEntry& entry, const std::string& service, const http::Fields& headers, StepRun& run) {
+void probe_over_sse(const stack::ServiceEntry& entry, const std::string& service, const http::Fields& headers, StepRun& run) {
   const auto authorization = http::find_field(headers, "Authorization");
   const std::string subject =
       authorization && authorization->rfind("Bearer ", 0) == 0 ? pacing_subject(authorization->substr(7)) : "";
@@ -128,7 +128,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   if (step.protected_resource_metadata) return run_metadata_discovery(step, run);
   StepExecutor& executor = run.executor;
   StepOutcome& out = run.out;
-  const ServiceEntry& entry = executor.target_service(step.server);
+  const stack::ServiceEntry& entry = executor.target_service(step.server);
   const std::string service = executor.target_service_name(step.server);
   std::optional<std::string> step_body = step.body;
   std::optional<ProbeRequest> probe;
@@ -146,7 +146,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   http::Fields headers;
   std::optional<DpopPresenter> dpop;
   if (agent) {
-    act_as_agent(*agent, run.step, target_profile(entry, service), out, run.record);
+    act_as_agent(*agent, run.step, stack::target_profile(entry, service), out, run.record);
     headers = agent->headers;
   } else if (step.authorization == "token") {
     const HeldToken& held = executor.token_for(run.step, run.state, out, run.record);
@@ -173,10 +173,10 @@ void run_http(const HttpStep& step, StepRun& run) {
   // At an MCP server that sends traceparent on to Vault, the step starts a trace of its own (unless
   // it sends one itself) and keeps exactly that trace's audit entries, as a call step does.
   // The same trace names the backend's ledger entries the request caused (no_ledger_entry).
-  const ServiceRow* row = find_service_row(executor.stack().role_of(service));
+  const stack::ServiceRow* row = stack::find_service_row(executor.stack().role_of(service));
   std::string trace_id;
   if (row && row->mcp_server() && !http::find_field(headers, "traceparent") &&
-      target_profile(entry, service).correlation == Correlation::traceparent) {
+      target_profile(entry, service).correlation == stack::Correlation::traceparent) {
     const http::TraceParent trace = http::new_trace();
     trace_id = trace.trace_id;
     out.trace_ids.push_back(trace.trace_id);
@@ -195,7 +195,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   }
 
   // A bearer token to a server that limits its users: paced as a call is.
-  const RateLimit limit = stated_rate_limit(entry);
+  const stack::RateLimit limit = stated_rate_limit(entry);
   const auto authorization = http::find_field(headers, "Authorization");
   const std::string subject = agent ? "agent " + out.caller
                               : authorization && authorization->rfind("Bearer ", 0) == 0 ? pacing_subject(authorization->substr(7))
@@ -354,4 +354,4 @@ StepKindInfo http_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

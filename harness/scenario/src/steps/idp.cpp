@@ -6,12 +6,12 @@
 #include "../step_executor.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 void run_idp(const IdpStep& step, StepRun& run) {
-  const StackFile& stack = run.executor.stack();
-  KeycloakAdmin admin = keycloak_operator(stack);
+  const stack::StackFile& stack = run.executor.stack();
+  provision::KeycloakAdmin admin = keycloak_operator(stack);
   if (step.action == IdpAction::rotate_signing_key) {
     const auto rotation = admin.rotate_signing_key(stack.realm, step.keep_old_key);
     run.out.result = {{"kid", rotation.kid}, {"removed_kids", rotation.removed_kids}};
@@ -84,4 +84,4 @@ StepKindInfo idp_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

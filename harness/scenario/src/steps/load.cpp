@@ -8,16 +8,16 @@
 #include "mcph/harness/stack/target_profile.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 void run_load(const LoadSpec& load, StepRun& run) {
   StepExecutor& executor = run.executor;
-  const StackFile& stack = executor.stack();
+  const stack::StackFile& stack = executor.stack();
   std::vector<LoadTarget> targets;
   for (const LoadCall& call : load.servers) {
     const std::string service = executor.mcp_service(call.server);
-    const ServiceEntry& entry = stack.service(service);
+    const stack::ServiceEntry& entry = stack.service(service);
     const std::string backend = backend_of(stack, service);
     if (backend.empty() && call.role_at.empty()) {
       throw std::runtime_error("load: " + service + " has no backend ledger to check its calls by, and no role_at");
@@ -68,4 +68,4 @@ StepKindInfo load_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -21,7 +21,7 @@
 #include "rpc_outcome.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -34,15 +34,15 @@ long long now_seconds() {
 
 // What the step needs of the target: its profile's client credentials and the MCP endpoint.
 struct Target {
-  ClientCredentialsAuth grant;
+  stack::ClientCredentialsAuth grant;
   std::string mcp_url;
-  ProbeMethod probe;
+  stack::ProbeMethod probe;
 };
 
 Target target_of(StepRun& run, const OAuthStep& step) {
   const std::string service = run.executor.target_service_name(step.server);
-  const ServiceEntry& entry = run.executor.target_service(step.server);
-  const TargetProfile profile = target_profile(entry, service);
+  const stack::ServiceEntry& entry = run.executor.target_service(step.server);
+  const stack::TargetProfile profile = stack::target_profile(entry, service);
   if (!profile.auth || !profile.auth->client_credentials) {
     throw std::runtime_error("oauth: " + service + "'s profile has no auth.client_credentials: no authorization server to test");
   }
@@ -290,4 +290,4 @@ StepKindInfo oauth_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -10,13 +10,13 @@
 #include "mcph/sync/elapsed.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
 
 // The server's own policy (its stack entry's `policy`), or none: the step's.
-const PolicyProfile* servers_policy(const StackFile& stack, const PolicyTableStep& step) {
+const stack::PolicyProfile* servers_policy(const stack::StackFile& stack, const PolicyTableStep& step) {
   const std::string server = stack.serving(step.server);
   if (server.empty() || !stack.services.count(server)) return nullptr;
   const auto& policy = stack.service(server).mcp.policy;
@@ -25,8 +25,8 @@ const PolicyProfile* servers_policy(const StackFile& stack, const PolicyTableSte
 
 // The step's own table, with the reference design's input ({"spiffe_id", "operation", "tool"});
 // without one, the reference policy (policy_profile.h) at the step's engine.
-PolicyProfile step_policy(const PolicyTableStep& step) {
-  PolicyProfile policy = reference_workload_policy();
+stack::PolicyProfile step_policy(const PolicyTableStep& step) {
+  stack::PolicyProfile policy = stack::reference_workload_policy();
   policy.engine = step.service;
   policy.decision_path = step.decision_path;
   if (!step.cells.empty()) {
@@ -37,9 +37,9 @@ PolicyProfile step_policy(const PolicyTableStep& step) {
 }
 
 void run_policy_table(const PolicyTableStep& step, StepRun& run) {
-  const StackFile& stack = run.executor.stack();
-  const PolicyProfile* own = servers_policy(stack, step);
-  const PolicyProfile policy = own ? *own : step_policy(step);
+  const stack::StackFile& stack = run.executor.stack();
+  const stack::PolicyProfile* own = servers_policy(stack, step);
+  const stack::PolicyProfile policy = own ? *own : step_policy(step);
   if (!stack.services.count(policy.engine)) throw std::runtime_error("the stack has no policy engine " + policy.engine);
   const std::string url = stack.service(policy.engine).url;
   std::map<std::string, std::string> spiffe_ids;
@@ -104,7 +104,7 @@ PolicyTableStep read_policy_table(const StepSource& source) {
   std::vector<std::string> tiers;
   for (const auto& [tier, agent] : step.agents) tiers.push_back(tier);
   try {
-    step.cells = parse_decision_table(reader.required_text(value, "table", here), tiers);
+    step.cells = stack::parse_decision_table(reader.required_text(value, "table", here), tiers);
   } catch (const std::runtime_error& e) {
     reader.fail(value["table"], Reader::join(here, "table"), e.what());
   }
@@ -147,4 +147,4 @@ StepKindInfo policy_table_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

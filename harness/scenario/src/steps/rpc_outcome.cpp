@@ -6,11 +6,11 @@
 #include "mcph/mcp/modern_message.h"
 #include "mcph/text/choice.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
-std::string probe_request(ProbeMethod method) {
-  nlohmann::json request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", text::name_of(method, kProbeMethods)}};
-  if (method == ProbeMethod::initialize) {
+std::string probe_request(stack::ProbeMethod method) {
+  nlohmann::json request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", text::name_of(method, stack::kProbeMethods)}};
+  if (method == stack::ProbeMethod::initialize) {
     const mcp::ClientOptions client;
     request["params"] = {{"protocolVersion", client.protocol_version},
                          {"capabilities", nlohmann::json::object()},
@@ -19,8 +19,8 @@ std::string probe_request(ProbeMethod method) {
   return request.dump();
 }
 
-ProbeRequest probe_request(const ServiceEntry& entry, const std::string& service) {
-  if (protocol_era(entry, service) != mcp::Era::modern) return {probe_request(target_profile(entry, service).probe), {}};
+ProbeRequest probe_request(const stack::ServiceEntry& entry, const std::string& service) {
+  if (stack::protocol_era(entry, service) != mcp::Era::modern) return {probe_request(stack::target_profile(entry, service).probe), {}};
   const mcp::ClientOptions client;
   const nlohmann::json discover = mcp::with_modern_meta({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "server/discover"}},
                                                         client.modern_protocol_version, client);
@@ -43,8 +43,8 @@ std::string pacing_subject(const std::string& token) {
   return token;
 }
 
-RateLimit stated_rate_limit(const ServiceEntry& entry) {
-  return entry.mcp.rate_limit.value_or(RateLimit{});
+stack::RateLimit stated_rate_limit(const stack::ServiceEntry& entry) {
+  return entry.mcp.rate_limit.value_or(stack::RateLimit{});
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -9,10 +9,10 @@
 #include "mcph/mcp/client.h"
 #include "../user_pacer.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // The JSON-RPC request a target profile's `probe` names, as an MCP client would send it.
-std::string probe_request(ProbeMethod method);
+std::string probe_request(stack::ProbeMethod method);
 
 // What an `http` step's `probe: true` sends a server: its profile's probe; at a server of the
 // modern era alone (protocol `modern`), which has no initialize, server/discover as a client of
@@ -21,7 +21,7 @@ struct ProbeRequest {
   std::string body;
   http::Fields headers;
 };
-ProbeRequest probe_request(const ServiceEntry& entry, const std::string& service);
+ProbeRequest probe_request(const stack::ServiceEntry& entry, const std::string& service);
 
 void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out);
 // The token's subject, read unverified (a forged token is refused before the limiter, and
@@ -29,6 +29,6 @@ void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out);
 // itself. Kept in memory only.
 std::string pacing_subject(const std::string& token);
 // The per-user limit the stack says a server has; none (RateLimit{}) when it does not say.
-RateLimit stated_rate_limit(const ServiceEntry& entry);
+stack::RateLimit stated_rate_limit(const stack::ServiceEntry& entry);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

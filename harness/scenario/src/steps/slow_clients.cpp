@@ -7,7 +7,7 @@
 #include "mcph/http/url.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 constexpr int kMaxConnections = 1024;
@@ -84,4 +84,4 @@ StepKindInfo slow_clients_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

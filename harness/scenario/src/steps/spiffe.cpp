@@ -9,7 +9,7 @@
 #include "mcph/http/client.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -35,7 +35,7 @@ std::string active_kid(const Json& listing) {
 // to half the entries' 60 s lifetime while SVIDs of a key merely retired are still cached.
 constexpr std::chrono::seconds kAgentCatchUp{45};
 
-Json rotate_on_spire(const SpireServerCli& cli, const SpiffeStep& step, const StackFile& stack) {
+Json rotate_on_spire(const stack::SpireServerCli& cli, const SpiffeStep& step, const stack::StackFile& stack) {
   const JwtAuthorityRotation rotation = rotate_jwt_authority(cli, step.remove_old_key);
   await_svids_signed_by(stack.service("spiffe").workload_api, WorkloadClient(stack).issuer(), rotation.activated,
                         kAgentCatchUp);
@@ -44,7 +44,7 @@ Json rotate_on_spire(const SpireServerCli& cli, const SpiffeStep& step, const St
   return result;
 }
 
-Json rotate_on_mock_spiffe(const ServiceEntry& spiffe, const SpiffeStep& step) {
+Json rotate_on_mock_spiffe(const stack::ServiceEntry& spiffe, const SpiffeStep& step) {
   http::Client trust_domain(spiffe.url);
   const std::string old_kid = active_kid(answer_of(trust_domain.get("/_keys"), "listing its keys"));
   const Json activated = answer_of(trust_domain.post("/_keys/activate", "", "application/json"), "a new key");
@@ -59,10 +59,10 @@ Json rotate_on_mock_spiffe(const ServiceEntry& spiffe, const SpiffeStep& step) {
 }
 
 void run_spiffe(const SpiffeStep& step, StepRun& run) {
-  const StackFile& stack = run.executor.stack();
+  const stack::StackFile& stack = run.executor.stack();
   if (!stack.services.count("spiffe")) throw std::runtime_error("the stack has no trust domain (services.spiffe)");
-  const ServiceEntry& spiffe = stack.service("spiffe");
-  const std::optional<SpireServerCli> spire = spire_server_of(spiffe);
+  const stack::ServiceEntry& spiffe = stack.service("spiffe");
+  const std::optional<stack::SpireServerCli> spire = stack::spire_server_of(spiffe);
   const Json result = spire ? rotate_on_spire(*spire, step, stack) : rotate_on_mock_spiffe(spiffe, step);
   run.out.http.status = 200;
   run.out.result = result;
@@ -111,4 +111,4 @@ StepKindInfo spiffe_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

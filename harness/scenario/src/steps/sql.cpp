@@ -7,7 +7,7 @@
 #include "mcph/sync/elapsed.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 void run_sql(const SqlStep& step, StepRun& run) {
@@ -46,4 +46,4 @@ StepKindInfo sql_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -18,7 +18,7 @@
 #include "sse_stream.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -26,8 +26,8 @@ using sync::SteadyClock;
 
 // The stream's URL: the server's own when its transport is sse, else /sse beside its Streamable
 // HTTP endpoint (where the reference servers serve it).
-std::string stream_url(const ServiceEntry& entry, const std::string& service) {
-  if (target_profile(entry, service).transport == "sse") return entry.url;
+std::string stream_url(const stack::ServiceEntry& entry, const std::string& service) {
+  if (stack::target_profile(entry, service).transport == "sse") return entry.url;
   return http::parse_url(entry.url).origin() + "/sse";
 }
 
@@ -45,7 +45,7 @@ void run_open(const SseStep& step, StepRun& run) {
   StepExecutor& executor = run.executor;
   StepOutcome& out = run.out;
   const std::string service = executor.mcp_service(step.server);
-  const ServiceEntry& entry = executor.stack().service(service);
+  const stack::ServiceEntry& entry = executor.stack().service(service);
   std::string subject;
   const http::Fields headers = credential(step, run, subject);
   const std::string url = stream_url(entry, service);
@@ -65,7 +65,7 @@ std::string session_id_to_send(const SseStep& step, const mcp::Client& stream, c
 }
 
 // Fills the call's answer from the response `message` (JSON text) that came on the stream.
-void take_answer(const std::string& message, const TargetProfile& profile, StepOutcome& out) {
+void take_answer(const std::string& message, const stack::TargetProfile& profile, StepOutcome& out) {
   const Json response = Json::parse(message, nullptr, false);
   if (const auto error = response.find("error"); error != response.end() && error->is_object()) {
     out.rpc.error = error->value("code", 0);
@@ -97,12 +97,12 @@ void run_post(const SseStep& step, StepRun& run) {
   if (service != stream.service) {
     throw std::runtime_error("sse post: stream \"" + step.post + "\" is " + stream.service + "'s, not " + service + "'s");
   }
-  const ServiceEntry& entry = executor.stack().service(service);
-  const TargetProfile profile = target_profile(entry, service);
+  const stack::ServiceEntry& entry = executor.stack().service(service);
+  const stack::TargetProfile profile = stack::target_profile(entry, service);
   std::string subject;
   http::Fields headers = credential(step, run, subject);
   const http::TraceParent trace = http::new_trace();
-  if (profile.correlation == Correlation::traceparent) out.trace_ids.push_back(trace.trace_id);
+  if (profile.correlation == stack::Correlation::traceparent) out.trace_ids.push_back(trace.trace_id);
   headers.emplace_back("traceparent", http::format_traceparent(trace));
   const std::string id = "sse-" + trace.trace_id;
   const Json message = {{"jsonrpc", "2.0"},
@@ -114,7 +114,7 @@ void run_post(const SseStep& step, StepRun& run) {
   const std::string backend = backend_of(executor.stack(), service);
 
   stream.client->unclaimed_messages(std::chrono::milliseconds(0));  // what came before is not this POST's
-  const RateLimit limit = stated_rate_limit(entry);
+  const stack::RateLimit limit = stated_rate_limit(entry);
   executor.pace(service, subject, limit, 1, out);
   http::ClientOptions options;
   options.read_timeout = executor.options().http_timeout;
@@ -156,7 +156,7 @@ void run_post(const SseStep& step, StepRun& run) {
                   "POST " + origin + target + " tools/call " + step.tool + " → HTTP " + std::to_string(response.status) +
                       ", " + std::to_string(arrived.size()) + " message(s) on " +
                       (stream.owner.empty() ? "the" : stream.owner + "'s") + " stream");
-  if (!backend.empty() && profile.correlation == Correlation::traceparent) {
+  if (!backend.empty() && profile.correlation == stack::Correlation::traceparent) {
     out.ledger.observed = true;
     out.ledger.backend = backend;
     out.ledger.entries = ledger_entries(executor.stack().service(backend).url, trace.trace_id);
@@ -243,4 +243,4 @@ StepKindInfo sse_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

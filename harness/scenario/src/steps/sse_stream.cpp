@@ -5,9 +5,9 @@
 #include "mcph/sync/elapsed.h"
 #include "rpc_outcome.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
-OpenedStream open_sse_stream(StepRun& run, const ServiceEntry& entry, const std::string& service, const std::string& url,
+OpenedStream open_sse_stream(StepRun& run, const stack::ServiceEntry& entry, const std::string& service, const std::string& url,
                              const http::Fields& headers, const std::string& subject) {
   StepExecutor& executor = run.executor;
   mcp::ClientOptions options;
@@ -16,7 +16,7 @@ OpenedStream open_sse_stream(StepRun& run, const ServiceEntry& entry, const std:
   options.http.read_timeout = executor.options().http_timeout;
   OpenedStream opened{std::make_unique<mcp::Client>(url, options), {}};
   for (const auto& [name, value] : headers) opened.client->set_header(name, value);
-  const RateLimit limit = stated_rate_limit(entry);
+  const stack::RateLimit limit = stated_rate_limit(entry);
   constexpr int kOpening = 3;  // the GET, initialize, notifications/initialized
   executor.pace(service, subject, limit, kOpening, run.out);
   const auto started = sync::SteadyClock::now();
@@ -27,4 +27,4 @@ OpenedStream open_sse_stream(StepRun& run, const ServiceEntry& entry, const std:
   return opened;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

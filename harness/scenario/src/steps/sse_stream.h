@@ -11,7 +11,7 @@
 #include "mcph/mcp/client.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 inline constexpr const char* kSseProtocolVersion = "2024-11-05";
 
@@ -21,7 +21,7 @@ struct OpenedStream {
 };
 
 // `subject` is whom the server's rate limit charges ("" for no one).
-OpenedStream open_sse_stream(StepRun& run, const ServiceEntry& entry, const std::string& service, const std::string& url,
+OpenedStream open_sse_stream(StepRun& run, const stack::ServiceEntry& entry, const std::string& service, const std::string& url,
                              const http::Fields& headers, const std::string& subject);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

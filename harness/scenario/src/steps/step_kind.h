@@ -16,7 +16,7 @@
 #include "../substitution.h"
 #include "../yaml_reader.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 class Recorder;
 class StepExecutor;
@@ -118,4 +118,4 @@ StepKindInfo oauth_step_kind();
 StepKindInfo spiffe_step_kind();
 StepKindInfo sse_step_kind();
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -4,7 +4,7 @@
 
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 // StepSpec's alternatives are in StepKind's order: a step's kind is its alternative's index.
@@ -50,4 +50,4 @@ std::string identifier(const std::string& name) {
   return out;
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

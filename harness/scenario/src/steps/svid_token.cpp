@@ -20,7 +20,7 @@
 #include "mcph/sync/elapsed.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -53,7 +53,7 @@ std::string assertion(const SvidTokenStep& step, const WorkloadClient& workloads
 }
 
 void run_svid_token(const SvidTokenStep& step, StepRun& run) {
-  const StackFile& stack = run.executor.stack();
+  const stack::StackFile& stack = run.executor.stack();
   const WorkloadClient workloads(stack);
   const std::string client = workloads.spiffe_id(step.agent);
   const std::string subject = !step.sub.empty() ? step.sub : workloads.spiffe_id(step.svid_of.empty() ? step.agent : step.svid_of);
@@ -189,4 +189,4 @@ StepKindInfo svid_token_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

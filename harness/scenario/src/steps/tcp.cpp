@@ -9,7 +9,7 @@
 #include "mcph/sync/elapsed.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 // No wait of a tcp step may be longer than this.
@@ -122,4 +122,4 @@ StepKindInfo tcp_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

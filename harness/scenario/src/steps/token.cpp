@@ -18,7 +18,7 @@
 #include "forged_token.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -67,7 +67,7 @@ void get_fresh(const TokenStep& step, const std::string& name, StepRun& run) {
 
 void refresh(const std::string& name, HeldToken& held, StepRun& run) {
   if (held.refresh.empty()) throw std::runtime_error("token \"" + name + "\" has no refresh token");
-  const StackFile& stack = run.executor.stack();
+  const stack::StackFile& stack = run.executor.stack();
   try {
     const auto response = stack.identity_provider().refresh(
         stack.identity_provider_site(run.executor.users().fixtures_dir()),
@@ -168,7 +168,7 @@ void make_token(const TokenStep& step, StepRun& run) {
       made.user = from.user;
     } else if (step.action == TokenAction::other_realm) {
       // The admin of the master realm: a token the same Keycloak signed, for another realm.
-      const ServiceEntry& keycloak = executor.stack().service("keycloak");
+      const stack::ServiceEntry& keycloak = executor.stack().service("keycloak");
       oidc::TokenClient tokens(keycloak.url + "/realms/master", {"admin-cli", ""});
       made.value = tokens.password_grant(keycloak.idp.user(), keycloak.idp.password()).access_token;
       made.user = "master-realm-admin";
@@ -287,4 +287,4 @@ StepKindInfo token_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -12,17 +12,17 @@
 #include "mcph/vault/client.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
 
 void run_vault(const VaultStep& step, StepRun& run) {
   StepExecutor& executor = run.executor;
-  const StackFile& stack = executor.stack();
+  const stack::StackFile& stack = executor.stack();
   StepOutcome& out = run.out;
   Recorder& record = run.record;
-  const ServiceEntry& entry = stack.service("vault");
+  const stack::ServiceEntry& entry = stack.service("vault");
   vault::Client client(entry.url);
   // The runner's own Vault requests are traced too, so that the step's audit entries are its own.
   const http::TraceParent trace = http::new_trace();
@@ -37,7 +37,7 @@ void run_vault(const VaultStep& step, StepRun& run) {
     if (step.login == VaultLogin::exchanged) {
       // As an MCP server does: Vault's role takes only tokens issued for Vault.
       try {
-        jwt = vault_login_token(stack, executor.users().fixtures_dir(), held.value);
+        jwt = stack::vault_login_token(stack, executor.users().fixtures_dir(), held.value);
       } catch (const oidc::OidcError& e) {
         out.http.status = e.status();
         out.http.body = Json{{"error", e.error()}, {"error_description", e.description()}}.dump();
@@ -55,7 +55,7 @@ void run_vault(const VaultStep& step, StepRun& run) {
                     login.body, sync::ms_since(started));
     // The stack opened Vault's role to the users' own tokens (fit_vault_to_target_profiles):
     // Vault taking one says nothing of Vault, and the defect is the servers', found as theirs.
-    const auto passing = login.status == 200 && step.login == VaultLogin::raw ? caller_token_servers(stack) : std::vector<std::string>{};
+    const auto passing = login.status == 200 && step.login == VaultLogin::raw ? stack::caller_token_servers(stack) : std::vector<std::string>{};
     if (!passing.empty()) {
       out.caveat = "on this stack Vault's role user takes the users' own tokens, because " + text::join(passing) +
                    " log in to Vault with their caller's token (vault_login caller_token), which is found against them as"
@@ -161,4 +161,4 @@ StepKindInfo vault_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -5,7 +5,7 @@
 #include "mcph/reports/model.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 void run_wait(const WaitStep& step, StepRun& run) {
@@ -34,4 +34,4 @@ StepKindInfo wait_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

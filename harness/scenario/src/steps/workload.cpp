@@ -25,7 +25,7 @@
 #include "rpc_outcome.h"
 #include "step_kind.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
@@ -45,7 +45,7 @@ bool says_policy(const WorkloadStep& step) { return !step.policy.empty() || !ste
 // The cell the step calls: its tool class and operation, if given, and what the table decides
 // for the tiers it names. A step that says nothing of the policy calls a cell granted to its
 // caller, when the policy gives the caller a tier.
-PickedCell step_cell(const WorkloadStep& step, const PolicyProfile& policy, const WorkloadToolMap& map) {
+PickedCell step_cell(const WorkloadStep& step, const stack::PolicyProfile& policy, const stack::WorkloadToolMap& map) {
   CellWish wish{step.tool, step.operation, {}, {}};
   const auto tiers_named = [&](const std::vector<std::string>& agents) {
     if (agents.size() == 1 && agents.front() == "all") return tiers_of(policy);
@@ -99,11 +99,11 @@ void open_batch_session(const std::string& target, http::Client& client, http::F
 struct WorkloadCall {
   const WorkloadStep& step;
   StepRun& run;
-  const ServiceEntry& entry;
+  const stack::ServiceEntry& entry;
   std::string service;
   std::string url;
   PickedCell cell;
-  const WorkloadToolMap& map;
+  const stack::WorkloadToolMap& map;
   const DpopPresenter& presenter;
   http::Fields extra;  // the step's own headers, substituted
 };
@@ -154,7 +154,7 @@ std::string decision_in(const WorkloadCall& call, const mcp::RpcOutcome& rpc, co
   if (tool) {
     out.tool.error = tool->is_error;
     out.tool.text = tool->text();
-    source = capability_source(CapabilityTool{call.cell.tool.tool, {}, call.cell.tool.result, {}}, tool->structured_content, tool->text());
+    source = capability_source(stack::CapabilityTool{call.cell.tool.tool, {}, call.cell.tool.result, {}}, tool->structured_content, tool->text());
   }
   return policy_decision(call.map, out, tool && tool->ok(), source);
 }
@@ -175,7 +175,7 @@ void read_decision(const WorkloadCall& call, const mcp::RpcOutcome& rpc, const m
     std::vector<std::string> shapes;
     for (const auto& [kind, alternatives] : call.map.refusals) {
       std::vector<std::string> each;
-      for (const RefusalShape& shape : alternatives) each.push_back(describe_refusal(shape));
+      for (const stack::RefusalShape& shape : alternatives) each.push_back(describe_refusal(shape));
       shapes.push_back(kind + ": " + text::join(each, " or "));
     }
     out.caveat = "the answer (HTTP " + std::to_string(rpc.http_status) + ") is neither the tool's result nor a refusal by the policy as services." +
@@ -190,7 +190,7 @@ void run_in_session(const WorkloadCall& call) {
   const WorkloadStep& step = call.step;
   StepRun& run = call.run;
   StepOutcome& out = run.out;
-  const TargetProfile profile = target_profile(call.entry, call.service);
+  const stack::TargetProfile profile = stack::target_profile(call.entry, call.service);
   mcp::ClientOptions options;
   options.transport = mcp::parse_transport(profile.transport);
   options.era = protocol_era(call.entry, call.service);
@@ -209,7 +209,7 @@ void run_in_session(const WorkloadCall& call) {
   // A single call waits for the agent's room under the server's stated limit, as other steps'
   // callers do (scenarios share the agents); a burst or a flood is meant to exceed it.
   const bool paced = step.repeat == 1;
-  const RateLimit limit = stated_rate_limit(call.entry);
+  const stack::RateLimit limit = stated_rate_limit(call.entry);
   const std::string subject = "agent " + out.caller;
   const auto pace = [&](int requests) {
     if (paced) run.executor.pace(call.service, subject, limit, requests, out);
@@ -281,7 +281,7 @@ void run_in_session(const WorkloadCall& call) {
 
 // The step's headers with ${tier.AGENT} (the tier the target's policy gives AGENT) and the
 // scenario's own ${…} substituted.
-http::Fields step_headers(const WorkloadStep& step, const StepRun& run, const PolicyProfile& policy) {
+http::Fields step_headers(const WorkloadStep& step, const StepRun& run, const stack::PolicyProfile& policy) {
   const Resolver resolve = [&](const std::string& name) -> std::optional<std::string> {
     if (name.rfind("tier.", 0) == 0) return tier_of(policy, name.substr(5));
     return run.resolve(name);
@@ -302,9 +302,9 @@ void run_workload(const WorkloadStep& step, StepRun& run) {
   run.record.flow(caller.spiffe_id, "DPoP-bound token", "JWT-SVID traded at Keycloak, bound to the agent's key");
 
   const std::string service = executor.target_service_name(step.server);
-  const ServiceEntry& entry = executor.target_service(step.server);
-  const PolicyProfile& policy = workload_policy_of(entry);
-  const WorkloadToolMap map = workload_tools_of(entry, service);
+  const stack::ServiceEntry& entry = executor.target_service(step.server);
+  const stack::PolicyProfile& policy = stack::workload_policy_of(entry);
+  const stack::WorkloadToolMap map = stack::workload_tools_of(entry, service);
   const std::string url = step.path.empty() ? entry.url : http::parse_url(entry.url).origin() + step.path;
   std::string token = presented.access_token;
   if (step.forge) {
@@ -477,4 +477,4 @@ StepKindInfo workload_step_kind() {
   };
 }
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

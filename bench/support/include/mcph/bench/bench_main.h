@@ -18,7 +18,7 @@ struct BenchProgram {
   std::string name;
   std::string summary;
   // How the program's local stack is started when no --stack is given.
-  harness::StackParams local;
+  harness::stack::StackParams local;
   // Optional: the program's own flags.
   std::function<void(cli::Flags&)> declare_flags;
   // Registers the benchmarks (benchmark::RegisterBenchmark, named with bench_name()) of every

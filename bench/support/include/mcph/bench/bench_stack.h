@@ -32,12 +32,12 @@ class BenchStack {
   // A stack file. Throws std::runtime_error naming the file when it cannot be read or parsed.
   static std::shared_ptr<BenchStack> from_file(std::string label, const std::string& path);
   // A local stack, brought up on the first call of stack() and stopped by down() or at exit.
-  static std::shared_ptr<BenchStack> local(harness::StackParams options, std::string label = "local");
+  static std::shared_ptr<BenchStack> local(harness::stack::StackParams options, std::string label = "local");
   ~BenchStack();
 
   const std::string& label() const { return label_; }
   const std::string& origin() const { return origin_; }  // the file, or "local"
-  const harness::StackFile& stack();
+  const harness::stack::StackFile& stack();
   std::string realm_url();  // <keycloak>/realms/<realm>
   // An access token of `username` from the stack's IdP (password grant with the benchmark's
   // client; on a Cognito stack InitiateAuth with its app client). Throws std::runtime_error
@@ -49,16 +49,16 @@ class BenchStack {
   BenchStack() = default;
   std::string label_;
   std::string origin_;
-  std::optional<harness::StackFile> file_;
-  harness::StackParams local_options_;
-  std::unique_ptr<harness::SupervisedStack> local_;
+  std::optional<harness::stack::StackFile> file_;
+  harness::stack::StackParams local_options_;
+  std::unique_ptr<harness::stack::SupervisedStack> local_;
 };
 
 // `--stack` values: "LABEL=FILE" or "FILE" (label: the stack file's "label" key if any, else
 // the name of the folder holding the file). Labels must be distinct and made of
 // [A-Za-z0-9_.-]; throws std::invalid_argument otherwise.
 std::vector<std::shared_ptr<BenchStack>> stacks_from_flags(const std::vector<std::string>& values,
-                                                           const harness::StackParams& local);
+                                                           const harness::stack::StackParams& local);
 
 // "name/stack:label": the benchmark names every program registers.
 std::string bench_name(const std::string& name, const BenchStack& stack);

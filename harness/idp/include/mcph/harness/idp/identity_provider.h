@@ -17,7 +17,7 @@
 #include "mcph/jose/key.h"
 #include "mcph/oidc/token_client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 
 // What the stack file says of an identity provider: Keycloak's admin API's user ("admin" when the
 // file does not say); of a Cognito user pool (the service "cognito"), the pool, the app client
@@ -93,18 +93,18 @@ class IdentityProvider {
 
   // Its users (made, or found), then Vault bound to it (provision.h's common part). `site.fields`
   // gets what provisioning made (a Cognito pool). Throws std::runtime_error naming the step.
-  virtual ProvisionResult provision(IdentityProviderSite& site, const ProvisionTarget& vault,
-                                    const ProvisionOptions& options) const = 0;
+  virtual provision::ProvisionResult provision(IdentityProviderSite& site, const provision::ProvisionTarget& vault,
+                                    const provision::ProvisionOptions& options) const = 0;
   // How its users and Vault differ from what provision() makes of them, by reading alone.
-  virtual std::vector<Drift> check(const IdentityProviderSite& site, const ProvisionTarget& vault,
-                                   const ProvisionOptions& options) const = 0;
+  virtual std::vector<provision::Drift> check(const IdentityProviderSite& site, const provision::ProvisionTarget& vault,
+                                   const provision::ProvisionOptions& options) const = 0;
   // How Vault's JWT auth trusts its tokens: the JWKS, the issuer, the role's bound claims.
-  virtual VaultJwtBinding vault_binding(const IdentityProviderSite& site, const ProvisionOptions& options) const = 0;
+  virtual provision::VaultJwtBinding vault_binding(const IdentityProviderSite& site, const provision::ProvisionOptions& options) const = 0;
 
   // Whether each MCP server gets a client scope of its own (its audience) and a client.
   virtual bool scopes_per_mcp_server() const = 0;
-  virtual void provision_mcp_resources(const IdentityProviderSite& site, const std::vector<McpResource>& resources,
-                                       const ProvisionOptions& options) const = 0;
+  virtual void provision_mcp_resources(const IdentityProviderSite& site, const std::vector<provision::McpResource>& resources,
+                                       const provision::ProvisionOptions& options) const = 0;
   virtual McpServerTrust mcp_server_trust(const IdentityProviderSite& site, const std::string& server) const = 0;
   // Whether it is an authorization server for the agents too (their service-account clients).
   virtual bool authorizes_agents() const = 0;
@@ -128,4 +128,4 @@ class IdentityProvider {
 // The provider of `kind`: the one place a kind becomes a provider.
 const IdentityProvider& identity_provider(IdentityProviderKind kind);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

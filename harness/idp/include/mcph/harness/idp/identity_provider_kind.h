@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 
 enum class IdentityProviderKind { keycloak, cognito, oidc };
 const char* to_string(IdentityProviderKind kind);
@@ -14,4 +14,4 @@ std::optional<IdentityProviderKind> parse_identity_provider(std::string_view tex
 // "keycloak, cognito or oidc": the names a stack file and --idp take.
 const std::string& identity_provider_names();
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::idp {
 
 // The token `command` prints for `identity` (its output trimmed of surrounding white space).
 // Throws std::runtime_error naming the identity and the program: it exited non-zero (its exit
@@ -15,4 +15,4 @@ namespace mcph::harness {
 std::string run_token_command(const std::string& identity, const std::vector<std::string>& command,
                               std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::idp

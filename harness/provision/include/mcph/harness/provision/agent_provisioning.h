@@ -26,7 +26,7 @@
 #include "mcph/harness/provision/provision.h"
 #include "mcph/harness/provision/secret_layout.h"
 
-namespace mcph::harness {
+namespace mcph::harness::provision {
 
 inline constexpr const char* kAgentTokenRole = "mcp-agent";
 inline constexpr const char* kBridgeParentPolicy = "mcp-bridge-parent";
@@ -58,4 +58,4 @@ ProvisionedAgents provision_agents(const ProvisionTarget& target, const AgentPro
 // Vault objects created or changed. Throws as provision_agents does.
 int provision_agent_secrets(const ProvisionTarget& target, const std::filesystem::path& fixtures_dir, const SecretLayout& layout);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::provision

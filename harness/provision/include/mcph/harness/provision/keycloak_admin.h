@@ -7,7 +7,7 @@
 
 #include "mcph/http/client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::provision {
 
 class KeycloakAdmin {
  public:
@@ -68,4 +68,4 @@ class KeycloakAdmin {
   std::string token_;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::provision

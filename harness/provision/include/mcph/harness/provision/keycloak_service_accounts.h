@@ -19,7 +19,7 @@
 
 #include "mcph/harness/provision/provision.h"
 
-namespace mcph::harness {
+namespace mcph::harness::provision {
 
 struct ServiceAccountOptions {
   std::filesystem::path fixtures_dir;  // empty: default_fixtures_dir()
@@ -36,4 +36,4 @@ struct ProvisionedServiceAccounts {
 // Throws std::runtime_error quoting Keycloak's answer (never a secret).
 ProvisionedServiceAccounts provision_service_accounts(const ProvisionTarget& target, const ServiceAccountOptions& options);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::provision

@@ -12,7 +12,7 @@
 
 #include "mcph/harness/fixtures/user_fixtures.h"
 
-namespace mcph::harness {
+namespace mcph::harness::provision {
 
 // Vault and PostgreSQL, and Keycloak's admin API for what only a Keycloak stack has (the agents'
 // service accounts, the workload-identity design): keycloak_url is empty on another stack.
@@ -44,7 +44,7 @@ struct ProvisionOptions {
 };
 
 struct ProvisionedUser {
-  UserFixture fixture;
+  fixtures::UserFixture fixture;
   std::string id;         // Keycloak user id, or the Cognito user's sub: the JWT's sub
   std::string entity_id;  // Vault entity named after the username
 };
@@ -113,4 +113,4 @@ struct McpResource {
 };
 
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::provision

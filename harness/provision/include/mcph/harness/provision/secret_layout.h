@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::provision {
 
 struct SecretLayout {
   std::string mount = "secret";
@@ -33,4 +33,4 @@ std::string secret_layout_problem(const std::string& path);
 // in its own folder and nowhere else; for agent-bridge-mcp's layout the bridge's own policy.
 std::string agent_layout_policy_hcl(const SecretLayout& layout, const std::string& agent, const std::vector<std::string>& scopes);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::provision

@@ -9,7 +9,7 @@
 
 #include "mcph/harness/provision/provision.h"
 
-namespace mcph::harness {
+namespace mcph::harness::provision {
 
 struct WorkloadIdentityOptions {
   std::string provider_alias = "spiffe";
@@ -32,4 +32,4 @@ void provision_workload_identity(const ProvisionTarget& target, const WorkloadId
 // Throws std::runtime_error naming the file.
 std::vector<std::string> spiffe_ids_of_agents_file(const std::string& path);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::provision

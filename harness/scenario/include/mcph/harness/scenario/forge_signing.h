@@ -3,7 +3,7 @@
 #include <array>
 #include <string_view>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // keep: the original signature (now over other bytes); strip: none at all ("header.payload.");
 // cut: its first half; attacker: RS256 with a key of the attacker's (any kid the header keeps);
@@ -16,4 +16,4 @@ enum class ForgeSigning { keep, strip, cut, attacker, attacker_embedded_jwk, hs2
 inline constexpr std::array<std::string_view, 8> kForgeSignings = {
     "keep", "strip", "cut", "attacker", "attacker_embedded_jwk", "hs256_realm_public", "es256_zero", "realm_key"};
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -9,7 +9,7 @@
 
 #include "mcph/harness/scenario/scenario.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // Indices 0 … count-1 of the run's files, in the order they run.
 std::vector<std::size_t> file_order(std::size_t count, std::uint64_t seed, bool shuffle);
@@ -19,4 +19,4 @@ std::vector<std::size_t> scenario_order(const ScenarioFile& file, std::uint64_t 
 // file's suite and the scenario's name; not its place, so it is the same run alone or shuffled.
 std::uint64_t scenario_seed(std::uint64_t run_seed, const ScenarioFile& file, const Scenario& scenario);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -20,7 +20,7 @@
 #include "mcph/harness/stack/policy_profile.h"
 #include "mcph/text/choice.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // Where something was written: "scenarios/isolation.yaml:14".
 struct SourceLocation {
@@ -303,7 +303,7 @@ struct WorkloadStep {
 // — a policy engine's decisions held to a decision table, cell by cell (steps/policy_table.cpp):
 // each cell is asked of the stack's OPA (or the service named) with the input a server builds,
 // {"spiffe_id", "operation", "tool"}, and every cell that differs is reported.
-using PolicyCell = DecisionCell;  // policy_profile.h
+using PolicyCell = stack::DecisionCell;  // policy_profile.h
 struct PolicyTableStep {
   static constexpr StepKind kind = StepKind::policy_table;
   std::string service = "opa";
@@ -520,4 +520,4 @@ struct ScenarioFile {
   std::vector<Scenario> scenarios;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -9,7 +9,7 @@
 
 #include "mcph/harness/scenario/scenario.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 class ScenarioError : public std::runtime_error {
  public:
@@ -27,4 +27,4 @@ std::vector<std::filesystem::path> scenario_files_in(const std::filesystem::path
 // Each of them loaded, in that order.
 std::vector<ScenarioFile> load_scenario_dir(const std::filesystem::path& dir);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

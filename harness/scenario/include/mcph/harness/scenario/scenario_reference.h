@@ -4,9 +4,9 @@
 // runner checks, and nothing else. `mcp-harness reference` prints it.
 #include <string>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 // The reference as Markdown.
 std::string scenario_reference();
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

@@ -18,7 +18,7 @@
 #include "mcph/harness/stack/stack_file.h"
 #include "mcph/reports/model.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct RunnerOptions {
   std::filesystem::path fixtures_dir;   // the users' passwords; empty: default_fixtures_dir()
@@ -48,11 +48,11 @@ struct RunnerOptions {
 // The pacing directory of a stack read from `stack_file`: "pacing" in the run directory of a
 // stack `mcp-harness up` made (it goes with the stack); none for a hand-written stack file,
 // whose directory is not the harness's to write in.
-std::filesystem::path pacing_dir_for(const StackFile& stack, const std::filesystem::path& stack_file);
+std::filesystem::path pacing_dir_for(const stack::StackFile& stack, const std::filesystem::path& stack_file);
 
 class ScenarioRunner {
  public:
-  ScenarioRunner(StackFile stack, RunnerOptions options = {});
+  ScenarioRunner(stack::StackFile stack, RunnerOptions options = {});
   ~ScenarioRunner();
   ScenarioRunner(const ScenarioRunner&) = delete;
   ScenarioRunner& operator=(const ScenarioRunner&) = delete;
@@ -98,7 +98,7 @@ struct ReplayResult {
 
 // Runs with the recording's seed and order (shuffled or not), or `seed` when given instead.
 // Throws std::runtime_error when the file is not a trace this version can read.
-ReplayResult replay_trace(const std::filesystem::path& trace_file, const StackFile& stack,
+ReplayResult replay_trace(const std::filesystem::path& trace_file, const stack::StackFile& stack,
                           RunnerOptions options = {}, std::optional<std::uint64_t> seed = std::nullopt);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

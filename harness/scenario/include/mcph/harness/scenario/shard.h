@@ -18,7 +18,7 @@
 
 #include "mcph/reports/model.h"
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct ScenarioFile;
 
@@ -62,4 +62,4 @@ struct MergedRun {
 // Throws ShardMergeError.
 MergedRun merge_shard_results(const std::vector<std::filesystem::path>& dirs);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

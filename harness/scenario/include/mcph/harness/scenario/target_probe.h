@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace mcph::harness {
+namespace mcph::harness::scenario {
 
 struct ProbeOptions {
   std::chrono::milliseconds timeout{5000};  // connect and each read, per request
@@ -78,4 +78,4 @@ ProbeFacts probe_target(const std::string& url, const ProbeOptions& options = {}
 // The hosts a probe of `url` may ask: the URL's own origin, or an address on loopback.
 bool probe_may_ask(const std::string& probed_url, const std::string& url);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::scenario

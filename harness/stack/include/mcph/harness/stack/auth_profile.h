@@ -13,7 +13,7 @@
 
 #include "mcph/harness/stack/stack_file.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // The stack file's fields, with the default header names and method filled in.
 struct AuthProfile : AgentAuthFields {
@@ -35,4 +35,4 @@ bool is_auth_mode(std::string_view mode);
 // Throws std::runtime_error naming the key of a missing or bad value.
 AuthProfile auth_profile(const AgentAuthFields& fields, const std::string& field);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

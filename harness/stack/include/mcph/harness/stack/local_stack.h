@@ -16,7 +16,7 @@
 #include "mcph/harness/stack/stack_params.h"
 #include "mcph/proc/temp_dir.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 struct RunningService;
 struct StackContext;
@@ -34,7 +34,7 @@ class LocalStack {
 
   const StackFile& stack() const { return stack_; }
   const std::filesystem::path& run_dir() const { return run_dir_; }
-  const ProvisionResult& provisioned() const { return provisioned_; }
+  const provision::ProvisionResult& provisioned() const { return provisioned_; }
   // libpq keyword/value connection string of the stack's PostgreSQL, as its superuser.
   std::string postgres_conninfo() const;
   void down();
@@ -42,7 +42,7 @@ class LocalStack {
  private:
   LocalStack() = default;
   void start_all(StackContext& context);
-  ProvisionTarget provision_target() const;
+  provision::ProvisionTarget provision_target() const;
   void provision_mcp_servers();
   void say(const std::string& line) const;
 
@@ -53,15 +53,15 @@ class LocalStack {
   std::vector<std::unique_ptr<RunningService>> running_;  // start order
   std::string postgres_conninfo_;
   StackFile stack_;
-  ProvisionResult provisioned_;
+  provision::ProvisionResult provisioned_;
 };
 
 // What the provisioner needs of a stack, from its stack file: Vault (with its root token,
 // "token"; empty when the file has none), PostgreSQL as Vault reaches it, and Keycloak's admin
 // when the stack has a Keycloak. Throws std::runtime_error when the file has no vault.
-ProvisionTarget provision_target(const StackFile& stack);
+provision::ProvisionTarget provision_target(const StackFile& stack);
 
 // Where the project's binaries are: $MCPH_BIN_DIR/<name> when set, else the build tree.
 std::string service_binary(const std::string& name);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

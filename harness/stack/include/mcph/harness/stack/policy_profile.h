@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // One cell of a decision table: may a caller of this tier do this operation with this tool?
 struct DecisionCell {
@@ -53,4 +53,4 @@ const PolicyProfile& reference_workload_policy();
 PolicyProfile parse_policy_profile(const nlohmann::json& json, const std::string& field);
 nlohmann::json policy_profile_json(const PolicyProfile& policy);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

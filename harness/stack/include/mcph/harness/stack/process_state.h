@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <optional>
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // The process exists and is not a zombie.
 bool process_alive(pid_t pid);
@@ -27,4 +27,4 @@ bool service_process_alive(pid_t pid, std::uint64_t not_before);
 // reaped yet counts as gone; this never reaps). Returns true when it is gone.
 bool wait_until_gone(pid_t pid, std::chrono::milliseconds timeout);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

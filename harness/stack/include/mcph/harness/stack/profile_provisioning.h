@@ -13,15 +13,15 @@
 #include "mcph/harness/provision/provision.h"
 #include "mcph/harness/stack/stack_file.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // What `up` provisions for a stack file: the fixtures, its generated users, and Vault's role as
 // the target profiles it names need it.
-ProvisionOptions provision_options_for(const StackFile& stack, const std::filesystem::path& fixtures_dir);
+provision::ProvisionOptions provision_options_for(const StackFile& stack, const std::filesystem::path& fixtures_dir);
 
 // What `up` provisions, done on a stack file's services: its identity provider's users, then
 // Vault (IdentityProvider::provision). Throws std::runtime_error naming the step.
-ProvisionResult provision_stack(const StackFile& stack, const ProvisionOptions& options);
+provision::ProvisionResult provision_stack(const StackFile& stack, const provision::ProvisionOptions& options);
 
 // Does nothing for a stack file without vault, or whose identity provider's tokens name no
 // audience (a Cognito pool's), or that names no entry of it; says (through `progress`) that the
@@ -35,9 +35,9 @@ void fit_vault_to_target_profiles(const StackFile& stack, const std::filesystem:
 // drifts, or, in `not_checked`, why it could not be read (no identity provider or Vault in the file, no
 // Vault token). Writes nothing. Throws std::runtime_error when a service refuses or is down.
 struct ConfigurationCheck {
-  std::vector<Drift> drifts;
+  std::vector<provision::Drift> drifts;
   std::string not_checked;
 };
 ConfigurationCheck check_stack_configuration(const StackFile& stack, const std::filesystem::path& fixtures_dir);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

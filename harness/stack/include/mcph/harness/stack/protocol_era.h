@@ -9,10 +9,10 @@
 #include "mcph/harness/stack/stack_file.h"
 #include "mcph/mcp/client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // The entry's era, legacy when it names none. Throws std::runtime_error naming the key
 // (services.<name>.protocol) for a name mcp::parse_era does not know.
 mcp::Era protocol_era(const ServiceEntry& entry, const std::string& name);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -5,7 +5,7 @@
 // it. The stack CA's key is not kept: nothing else is ever signed with it.
 #include <filesystem>
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 struct ProxyCertificates {
   std::filesystem::path ca, server_certificate, server_key, agents_ca, agents_ca_key;
@@ -13,4 +13,4 @@ struct ProxyCertificates {
 
 ProxyCertificates make_proxy_certificates(const std::filesystem::path& run_dir);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 struct RealTier {
   std::string keycloak_version;
@@ -35,4 +35,4 @@ class RealTierMissing : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -7,7 +7,7 @@
 
 #include "mcph/harness/stack/stack_file.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 struct Health {
   bool ok = false;
@@ -26,4 +26,4 @@ Health check_health(const std::string& name, const ServiceEntry& service, const 
 // error). Never throws.
 std::optional<std::string> http_get_failure(const std::string& url, std::chrono::milliseconds timeout);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -14,7 +14,7 @@
 
 #include "mcph/harness/stack/stack_params.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 enum class Implementation { standin, native, container, external };
 const char* to_string(Implementation implementation);
@@ -99,4 +99,4 @@ inline constexpr std::string_view kWorkloadService = "workload-mcp";
 // new supervisor clears from a run directory an old stack left behind.
 std::vector<std::string> stack_run_dir_entries();
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

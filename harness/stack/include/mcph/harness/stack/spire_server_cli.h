@@ -9,7 +9,7 @@
 
 #include "mcph/harness/stack/stack_file.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 struct SpireServerCli {
   std::filesystem::path binary;  // spire-server
@@ -27,4 +27,4 @@ struct SpireServerCli {
 // written without them.
 std::optional<SpireServerCli> spire_server_of(const ServiceEntry& spiffe);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

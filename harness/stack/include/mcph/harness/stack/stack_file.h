@@ -13,7 +13,7 @@
 #include "mcph/harness/stack/policy_profile.h"
 #include "mcph/harness/stack/stack_params.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // Of Vault: the root token the harness provisions and reads with, the audit log it tails, and
 // (native) the binary, for the contract suite's fresh Vaults.
@@ -145,7 +145,7 @@ struct ServiceEntry {
   // server, under its own name, addressed by the scenarios written for that role; every finding
   // names the entry. Empty: it plays the role of its own name.
   std::string plays;
-  IdentityProviderFields idp;  // identity_provider.h
+  idp::IdentityProviderFields idp;  // identity_provider.h
   VaultFields vault;
   McpServerFields mcp;
   TlsProxyFields proxy;
@@ -170,7 +170,7 @@ struct SupervisorEntry {
 struct StackFile {
   StackMode mode = StackMode::local;
   // Key "idp"; a file without it: cognito when it names a service "cognito" and no "keycloak".
-  IdentityProviderKind idp = IdentityProviderKind::keycloak;
+  idp::IdentityProviderKind idp = idp::IdentityProviderKind::keycloak;
   std::string realm = "mcp-demo";
   std::map<std::string, ServiceEntry> services;
   // The generated users (user0001…) the stack was provisioned with; unknown for a hand-written
@@ -184,9 +184,9 @@ struct StackFile {
   std::filesystem::path directory;
 
   // The identity provider `idp` names (the factory's choice), and where it is: its entry.
-  const IdentityProvider& identity_provider() const;
+  const idp::IdentityProvider& identity_provider() const;
   // Throws std::runtime_error when the file names no entry of the provider.
-  IdentityProviderSite identity_provider_site(const std::filesystem::path& fixtures_dir = {}) const;
+  idp::IdentityProviderSite identity_provider_site(const std::filesystem::path& fixtures_dir = {}) const;
 
   // A path the file names (an auth part's file): relative ones are relative to `directory`.
   std::string resolve(const std::string& path) const;
@@ -208,4 +208,4 @@ struct StackFile {
   void save(const std::filesystem::path& path) const;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -15,7 +15,7 @@ namespace mcph::cli {
 class Flags;
 }
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // The modes (docs/modes.md): named presets of the service table (service_table.h).
 enum class StackMode {
@@ -41,7 +41,7 @@ struct StackParams {
   StackMode mode = StackMode::local;
   // The stack's identity provider (docs/modes.md#the-identity-provider): Keycloak (its realm,
   // token exchange to Vault) or Amazon Cognito (a user pool; no token exchange).
-  IdentityProviderKind idp = IdentityProviderKind::keycloak;
+  idp::IdentityProviderKind idp = idp::IdentityProviderKind::keycloak;
   std::filesystem::path run_dir;       // empty: a temporary directory, removed when the stack stops
   std::filesystem::path fixtures_dir;  // empty: default_fixtures_dir()
   int generated_users = 0;             // user0001… besides the fixture users
@@ -76,4 +76,4 @@ void declare_stack_flags(mcph::cli::Flags& flags, const StackParams& defaults);
 // Reads them back; throws std::invalid_argument with a message for the user on a bad value.
 StackParams stack_params_from(const mcph::cli::Flags& flags);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -12,7 +12,7 @@
 #include "mcph/oidc/cognito_client.h"
 #include "mcph/oidc/token_client.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // The space-separated scopes of the stack's MCP servers ("" when its stack file names none, as
 // an external stack's may not).
@@ -47,4 +47,4 @@ std::string user_access_token(const StackFile& stack, const std::filesystem::pat
 std::string vault_login_token(const StackFile& stack, const std::filesystem::path& fixtures_dir,
                               const std::string& access_token);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -32,7 +32,7 @@
 #include "mcph/harness/stack/stack_file.h"
 #include "mcph/harness/stack/stack_params.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 enum class StackLifetime { attached, detached };
 class LineTail;
@@ -137,4 +137,4 @@ std::optional<int> supervisor_pid_in(const std::filesystem::path& run_dir);
 // runs there.
 std::vector<std::string> purge_run_dir(const std::filesystem::path& run_dir);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

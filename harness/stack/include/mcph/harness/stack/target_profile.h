@@ -19,7 +19,7 @@
 #include "mcph/harness/stack/tool_map.h"
 #include "mcph/harness/provision/secret_layout.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // Whether a server's Vault requests carry the call's traceparent, so that the audit entries of a
 // call are found by it, or must be matched by time (the call's window).
@@ -66,13 +66,13 @@ struct TargetProfile {
   std::optional<ToolMap> tools;
   // Where its agents' secrets are in Vault (mount and path template, secret_layout.h); none: a
   // server not of the agent design. The stack entry's "secrets" replaces it.
-  std::optional<SecretLayout> secrets;
+  std::optional<provision::SecretLayout> secrets;
 };
 
 // The stack entry's "secrets" (JSON text: {"mount": …, "path": "…{agent}…/{key}"}) over `base`.
 // Throws std::runtime_error naming the key (`where`: "services.x.secrets") on an unknown key or a
 // bad value.
-SecretLayout parse_secret_layout(const std::string& json_text, const std::string& where, SecretLayout base);
+provision::SecretLayout parse_secret_layout(const std::string& json_text, const std::string& where, provision::SecretLayout base);
 
 // The MCP transports a profile may name ("streamable-http, sse, legacy-sse-post"), and whether
 // `name` is one. sse: HTTP+SSE of protocol 2024-11-05 (GET /sse, POST /messages/?session_id=).
@@ -94,4 +94,4 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
 // logs in to Vault with the caller's own token, in table order.
 std::vector<std::string> caller_token_servers(const StackFile& stack);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -18,7 +18,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // nginx's ssl_verify_client. optional: a connection without a certificate is served (NONE), one
 // whose certificate does not verify is answered 400 by nginx itself; optional_no_ca: that one is
@@ -81,4 +81,4 @@ class TlsProxy {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // One capability's tool.
 struct CapabilityTool {
@@ -68,4 +68,4 @@ ToolMap agent_bridge_tool_map();
 // naming the key (`where`: "services.x.tools") on an unknown key or a bad value.
 ToolMap parse_tool_map(const std::string& json_text, const std::string& where, ToolMap base);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack

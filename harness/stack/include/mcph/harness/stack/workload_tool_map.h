@@ -15,7 +15,7 @@
 
 #include "mcph/harness/stack/tool_map.h"
 
-namespace mcph::harness {
+namespace mcph::harness::stack {
 
 // One cell's tool.
 struct WorkloadTool {
@@ -62,4 +62,4 @@ void check_workload_tools(const WorkloadToolMap& map, const PolicyProfile& polic
 // missing.
 WorkloadToolMap parse_workload_tool_map(const nlohmann::json& json, const std::string& where);
 
-}  // namespace mcph::harness
+}  // namespace mcph::harness::stack
