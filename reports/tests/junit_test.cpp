@@ -258,7 +258,7 @@ TEST(Junit, ABoundedFindingIsAPropertyOfAPassingTestcase) {
   EXPECT_THAT(bounded, Not(HasSubstr("<failure")));
   EXPECT_THAT(bounded, HasSubstr("<property name=\"finding.1.property\" value=\"accepts a token it must refuse\"/>"));
   EXPECT_THAT(bounded, HasSubstr("<property name=\"finding.1.bound\" value=\"until the token&#39;s exp: at most 300 s"));
-  EXPECT_THAT(bounded, HasSubstr("    bounded: accepted_at_most_s: 300 — until the token"));
+  EXPECT_THAT(bounded, HasSubstr("    bounded: accepted_for_at_most_s: 300 — until the token"));
   expect_valid(xml);
 }
 

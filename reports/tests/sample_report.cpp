@@ -219,7 +219,7 @@ RunReport sample_report() {
     StepRecord calls = step("1: user0004 calls jira.list_issues 40 times", "jira-mcp", 118.0, 200,
                             {held("some_http_status: 429", "40 calls: 20 \u00d7 200, 20 \u00d7 429"),
                              held("retry_after: true", "Retry-After: 1"),
-                             held("accepted_at_least: 1", "20 of 40 calls succeeded")});
+                             held("accepted_calls_at_least: 1", "20 of 40 calls succeeded")});
     calls.statuses.assign(20, 200);
     calls.statuses.insert(calls.statuses.end(), 20, 429);
     calls.retry_after = "1";
@@ -268,11 +268,11 @@ RunReport sample_report_with_a_bounded_finding() {
   step.title = "3: user0012 calls jira.list_issues";
   step.server = "jira-mcp";
   step.http_status = 200;
-  step.checks = {{"accepted_at_most_s: 300", Check::Verdict::bounded,
+  step.checks = {{"accepted_for_at_most_s: 300", Check::Verdict::bounded,
                   "until the token's exp: at most 300 s (accepted, the token's exp 291 s away)", "jwt-attacks.yaml:77"}};
   scenario.steps.push_back(step);
   scenario.findings.push_back({"jira-mcp", "accepts-token-it-must-refuse", "accepts a token it must refuse", step.title,
-                               "accepted_at_most_s: 300 — accepted", step.checks.front().actual, {}, {}});
+                               "accepted_for_at_most_s: 300 — accepted", step.checks.front().actual, {}, {}});
   report.suites.at(1).scenarios.push_back(scenario);
   return report;
 }

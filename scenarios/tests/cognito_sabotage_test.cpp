@@ -71,7 +71,7 @@ class CognitoSabotage : public ::testing::Test {
   // runs on this stack as it does on a Keycloak one.
   static reports::SuiteResult run_sse_session_cases(const stack::StackFile& target) {
     ScenarioFile file = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/cross_subject.yaml");
-    std::erase_if(file.scenarios, [](const Scenario& scenario) { return scenario.transport != "sse"; });
+    std::erase_if(file.scenarios, [](const Scenario& scenario) { return scenario.transport != mcp::Transport::sse; });
     ScenarioRunner runner(target);
     return runner.run(file);
   }

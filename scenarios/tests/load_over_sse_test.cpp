@@ -39,7 +39,7 @@ scenarios:
           cross_user_calls: 0
           calls_without_entry: 0
           failed_calls: 0
-          accepted_at_least: 480
+          accepted_calls_at_least: 480
 )";
 
 TEST(LoadOverSse, UsersInterleavedOverHttpSseUseOnlyTheirOwnCredentials) {

@@ -34,7 +34,7 @@ class ModernEraCognito : public ::testing::Test {
     ScenarioRunner runner(target);
     std::vector<Outcome> outcomes = run_suites(runner, {"cognito"});
     ScenarioFile sse_cases = scenario_family("cross_subject");
-    std::erase_if(sse_cases.scenarios, [](const Scenario& scenario) { return scenario.transport != "sse"; });
+    std::erase_if(sse_cases.scenarios, [](const Scenario& scenario) { return scenario.transport != mcp::Transport::sse; });
     for (const auto& result : runner.run(sse_cases).scenarios) outcomes.push_back(outcome_of("cross_subject", result));
     return outcomes;
   }

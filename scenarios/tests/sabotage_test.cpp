@@ -329,7 +329,7 @@ TEST_F(Sabotage, SseServersTrustingTheStreamAreCaughtByCrossSubject) {
       "POST /messages/ is refused without a valid token of its own, though the SSE stream's was valid";
   const auto run_sse_cases = [](const stack::StackFile& target) {
     ScenarioFile file = load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/cross_subject.yaml");
-    std::erase_if(file.scenarios, [](const Scenario& scenario) { return scenario.transport != "sse"; });
+    std::erase_if(file.scenarios, [](const Scenario& scenario) { return scenario.transport != mcp::Transport::sse; });
     EXPECT_EQ(file.scenarios.size(), 2u);
     return std::vector<reports::SuiteResult>{ScenarioRunner(target).run(file)};
   };
@@ -382,7 +382,7 @@ TEST_F(Sabotage, HourLongTokensAreCaughtByTheBoundOnSignedOutTokens) {
   const auto results = std::vector<reports::SuiteResult>{
       runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/jwt_attacks.yaml"), bounded)};
   for (const std::string& name : bounded) {
-    expect_caught(results, "jwt_attacks", name, {"accepted_at_most_s: 300", "beyond 300 s"});
+    expect_caught(results, "jwt_attacks", name, {"accepted_for_at_most_s: 300", "beyond 300 s"});
     const auto& findings = scenario(results, "jwt_attacks", name).findings;
     ASSERT_EQ(findings.size(), 1u) << name;
     EXPECT_FALSE(findings.front().bounded()) << name;

@@ -41,7 +41,7 @@ scenarios:
           time_limit_ms: 90000
           rate_limit_probe: {users: 2, calls: 960}
         expect: {cross_user_calls: 0, calls_without_entry: 0, failed_calls: 0, rate_limit_violations: 0,
-                 accepted_at_least: 720, within_ms: 240000}
+                 accepted_calls_at_least: 720, within_ms: 240000}
 )";
 
 // Users `first`… on jira-mcp alone (no probe).
@@ -138,7 +138,7 @@ TEST_F(ShardedLoad, ThreeWorkersGiveTheVerdictOfOneProcessOverTheSameUsers) {
   const auto single = run_workers("one", 1, scenario, stack_file_, one);
   ASSERT_EQ(one[0].code, 0) << one[0].output;
   const auto workers = run_workers("three", 3, scenario, stack_file_, three);
-  // A worker judges the step's whole-step counts (accepted_at_least: 720) against its own share:
+  // A worker judges the step's whole-step counts (accepted_calls_at_least: 720) against its own share:
   // its exit code is its slice's, the verdict the merge's.
   for (const auto& worker : three) EXPECT_EQ(worker.code, 0) << worker.output;
 

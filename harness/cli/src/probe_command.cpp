@@ -95,7 +95,7 @@ int probe_command(int argc, char** argv) {
   if (!not_applicable.empty()) std::printf("until then:\n%s", not_applicable.c_str());
   std::printf("wrote %s (a starting point: check every value)\n", flags.get("out").c_str());
   std::fflush(stdout);
-  return facts.transport.empty() && !facts.challenge ? kExitInconclusive : 0;
+  return !facts.transport && !facts.challenge ? kExitInconclusive : 0;
 }
 
 }  // namespace mcph::harness::cli

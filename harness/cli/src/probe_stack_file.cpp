@@ -62,8 +62,8 @@ ProbedStack probed_stack_file(const scenario::ProbeFacts& facts, const std::stri
   ProbedStack out;
   out.unknowns = facts.unknowns;
   Json entry = {{"url", facts.url}};
-  if (!facts.transport.empty()) entry["transport"] = facts.transport;
-  if (!facts.protocol.empty()) entry["protocol"] = facts.protocol;
+  if (facts.transport) entry["transport"] = mcp::to_string(*facts.transport);
+  if (facts.protocol) entry["protocol"] = mcp::to_string(*facts.protocol);
   // Whether it sends each request's traceparent on to Vault cannot be seen from outside.
   entry["correlation"] = "window";
   out.unknowns.push_back("correlation: \"window\" until you know it sends each request's traceparent on to Vault "

@@ -22,7 +22,7 @@ reports::Check check_ok(const Json& want, const StepOutcome& outcome, const Chec
 // A token that should no longer work (its user disabled, its session signed out) and a server
 // that checks tokens locally: it is accepted until its exp. Refused: held. Accepted for at most
 // `want` seconds more: a finding with that bound. Longer, or with no exp at all: failed.
-reports::Check check_accepted_at_most_s(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+reports::Check check_accepted_for_at_most_s(const Json& want, const StepOutcome& outcome, const CheckContext&) {
   const bool accepted = outcome.http.status >= 200 && outcome.http.status < 300 && !outcome.rpc.error && !outcome.tool.error;
   if (!accepted) return held("refused: " + outcome.describe());
   const Json claims = unverified_claims(outcome.sent_token);
@@ -87,7 +87,7 @@ reports::Check check_entity_name(const Json& want, const StepOutcome& outcome, c
                 outcome.vault.entity_name.empty() ? outcome.describe() : "entity " + outcome.vault.entity_name);
 }
 
-reports::Check check_errors_contain(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+reports::Check check_vault_error_contains(const Json& want, const StepOutcome& outcome, const CheckContext&) {
   const auto found = std::find_if(outcome.vault.errors.begin(), outcome.vault.errors.end(), [&](const std::string& error) {
     return value_matches(error, want, {PlainValue::contains});
   });

@@ -109,7 +109,7 @@ reports::Check check_rate_limit_violations(const Json& want, const StepOutcome& 
 
 // A burst's or a load's accepted calls. A worker of a sharded load made its slice's share of the
 // step's calls (load_step.cpp), so it is held to that share of the count; the merge, to the whole.
-reports::Check check_accepted_at_least(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+reports::Check check_accepted_calls_at_least(const Json& want, const StepOutcome& outcome, const CheckContext&) {
   long wanted = want.get<long>();
   std::string text = std::to_string(outcome.burst.accepted) + " of ";
   if (!outcome.load) return judged(outcome.burst.accepted >= wanted, text + std::to_string(outcome.burst.statuses.size()) + " calls succeeded");

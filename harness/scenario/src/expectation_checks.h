@@ -19,8 +19,8 @@ std::string lower(std::string text);
 using CheckFunction = reports::Check(const nlohmann::json& want, const StepOutcome& outcome, const CheckContext& context);
 
 // The answer (answer_checks.cpp).
-CheckFunction check_ok, check_accepted_at_most_s, check_header_contains, check_bearer_challenge, check_token_not_echoed,
-    check_error_hides, check_result_json, check_entity_name, check_errors_contain, check_refused;
+CheckFunction check_ok, check_accepted_for_at_most_s, check_header_contains, check_bearer_challenge, check_token_not_echoed,
+    check_error_hides, check_result_json, check_entity_name, check_vault_error_contains, check_refused;
 // Whether `outcome`'s text (`text`) satisfies a text matcher whose plain value means contains.
 reports::Check check_text(const nlohmann::json& want, const std::string& text, const StepOutcome& outcome, bool holds_too = true);
 
@@ -28,7 +28,7 @@ reports::Check check_text(const nlohmann::json& want, const std::string& text, c
 CheckFunction check_backend_credential_of, check_no_ledger_entry, check_vault_audit, check_vault_login_client;
 
 // Bursts and loads (burst_checks.cpp).
-CheckFunction check_some_http_status, check_no_http_status, check_some_decision, check_retry_after, check_accepted_at_least;
+CheckFunction check_some_http_status, check_no_http_status, check_some_decision, check_retry_after, check_accepted_calls_at_least;
 reports::Check check_load_count(const nlohmann::json& want, const StepOutcome& outcome, long LoadOutcome::*count, const char* what);
 reports::Check check_rate_limit_violations(const nlohmann::json& want, const StepOutcome& outcome);
 

@@ -57,6 +57,8 @@ struct ExpectationKind {
 
 const std::vector<ExpectationKind>& expectation_kinds();
 const ExpectationKind* find_expectation_kind(std::string_view name);
+// The name an expectation has now, when `name` is what it was called before; else nullopt.
+std::optional<std::string_view> renamed_expectation(std::string_view name);
 // The names a step whose kind yields `parts` can check; of a kind, those of the parts it yields.
 std::vector<std::string> expectation_names_for(const std::vector<ResultPart>& parts);
 std::vector<std::string> expectation_names_for(StepKind step);

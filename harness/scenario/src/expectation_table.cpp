@@ -113,10 +113,10 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"backend_credential_of",
        "the backend's ledger entry for this very call carries this user's credential",
        text, {ledger}, check_backend_credential_of},
-      {"accepted_at_most_s",
+      {"accepted_for_at_most_s",
        "a token that should no longer work (its user disabled, its session signed out) is refused, or accepted "
        "only until its exp, at most this many seconds away: a bounded finding that does not fail the scenario",
-       integer, {sent_token}, check_accepted_at_most_s},
+       integer, {sent_token}, check_accepted_for_at_most_s},
       {"no_ledger_entry",
        "the call left no entry in the backend's ledger (`true`)",
        boolean, {ledger}, check_no_ledger_entry},
@@ -141,9 +141,9 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"retry_after",
        "a rejection came with a `Retry-After` header (`true`)",
        boolean, {burst}, check_retry_after},
-      {"accepted_at_least",
+      {"accepted_calls_at_least",
        "at least this many calls succeeded (a load step's worker: its share of them)",
-       integer, {burst, load}, check_accepted_at_least},
+       integer, {burst, load}, check_accepted_calls_at_least},
       // A load step (family 10): calls whose backend request (ledger) or database role was not
       // the caller's; ok calls that left no trace to check; calls that failed (a probe's 429s
       // excepted); requests the rate limit let through or refused wrongly (load_checks.h).
@@ -172,9 +172,9 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"entity_name",
        "the Vault entity the login or whoami resolved to (or one matching this matcher)",
        value_match, {vault_answer}, check_entity_name},
-      {"errors_contain",
+      {"vault_error_contains",
        "one of Vault's `errors` contains this text (or matches this matcher)",
-       text_match, {vault_answer}, check_errors_contain},
+       text_match, {vault_answer}, check_vault_error_contains},
       {"oauth_error",
        "the identity provider's OAuth `error` code",
        text, {token_grant},

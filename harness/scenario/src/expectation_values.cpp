@@ -20,6 +20,19 @@ const ExpectationKind* find_expectation_kind(std::string_view name) {
   return nullptr;
 }
 
+std::optional<std::string_view> renamed_expectation(std::string_view name) {
+  // Each name says what it counts: calls or seconds; a Vault error like a tool error.
+  static constexpr std::pair<std::string_view, std::string_view> kRenamed[] = {
+      {"errors_contain", "vault_error_contains"},
+      {"accepted_at_least", "accepted_calls_at_least"},
+      {"accepted_at_most_s", "accepted_for_at_most_s"},
+  };
+  for (const auto& [old_name, new_name] : kRenamed) {
+    if (old_name == name) return new_name;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> expectation_names_for(const std::vector<ResultPart>& parts) {
   std::vector<std::string> names;
   for (const auto& kind : expectation_kinds()) {

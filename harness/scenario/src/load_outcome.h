@@ -22,7 +22,7 @@ struct LoadOutcome {
   long shared_credentials = 0;
   int shards = 1;           // the processes whose records made this outcome
   // A worker's own outcome is of its slice of the step (slice i of slices): it is held to its
-  // share of a count meant for the whole step (accepted_at_least). A merged one is the whole.
+  // share of a count meant for the whole step (accepted_calls_at_least). A merged one is the whole.
   int slice = 0, slices = 1;
   long rate_limit_violations = 0;
   long probe_users = 0;     // (server, probe user) pairs …
@@ -36,7 +36,7 @@ struct LoadOutcome {
   std::vector<reports::LoadLevel> levels;  // per level: each server, then all of them ("")
 };
 
-// Slice i of slices' share of a whole-step count (calls, connections, accepted_at_least): the
+// Slice i of slices' share of a whole-step count (calls, connections, accepted_calls_at_least): the
 // shares of all slices add up to the whole.
 inline long slice_share(long whole, int slice, int slices) {
   return whole * (slice + 1) / slices - whole * slice / slices;

@@ -96,6 +96,12 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   if (const YAML::Node expect = node["expect"]; expect.IsDefined()) {
     const std::string expect_field = Reader::join(field, "expect");
     const auto names = expectation_names_for(kind->kind);
+    for (const auto& item : expect) {
+      const std::string expectation = reader.key(item.first, expect_field);
+      if (const auto now = renamed_expectation(expectation)) {
+        reader.fail(item.first, Reader::join(expect_field, expectation), "renamed: write " + std::string(*now));
+      }
+    }
     reader.only_keys(expect, expect_field, std::set<std::string>(names.begin(), names.end()));
     for (const auto& item : expect) {
       const std::string expectation = reader.key(item.first, expect_field);
@@ -110,24 +116,20 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   return step;
 }
 
-// transport: streamable-http (the scenario's, or at the top the file's), "" when absent.
-std::string read_transport(const Reader& reader, const YAML::Node& map, const std::string& field) {
-  const std::string transport = reader.text_or(map, "transport", field);
-  if (!transport.empty() && !stack::is_transport(transport)) {
-    reader.fail(map["transport"], field.empty() ? "transport" : field + ".transport",
-                "must be one of " + std::string(stack::kTransports) + ", not \"" + transport + "\"");
-  }
-  return transport;
+// transport: streamable-http (the scenario's, or at the top the file's), none when absent.
+std::optional<mcp::Transport> read_transport(const Reader& reader, const YAML::Node& map, const std::string& field) {
+  if (!map["transport"].IsDefined()) return std::nullopt;
+  return read_choice<mcp::Transport>(reader, map["transport"], Reader::join(field, "transport"), mcp::kTransports, "transport");
 }
 
-// protocol: legacy (the scenario's, or at the top the file's), "" when absent.
-std::string read_protocol(const Reader& reader, const YAML::Node& map, const std::string& field) {
+// protocol: legacy (the scenario's, or at the top the file's); whether it is written.
+bool read_legacy_era_only(const Reader& reader, const YAML::Node& map, const std::string& field) {
   const std::string protocol = reader.text_or(map, "protocol", field);
   if (!protocol.empty() && protocol != "legacy") {
-    reader.fail(map["protocol"], field.empty() ? "protocol" : field + ".protocol",
+    reader.fail(map["protocol"], Reader::join(field, "protocol"),
                 "must be legacy (cases written in the era of initialize and sessions), not \"" + protocol + "\"");
   }
-  return protocol;
+  return !protocol.empty();
 }
 
 // Whether `name` is one of `known`, a list written "a, b, c".
@@ -374,8 +376,8 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   file.description = reader.text_or(root, "description", "");
   if (const YAML::Node ctest = root["ctest"]; ctest.IsDefined()) file.ctest = read_ctest(reader, ctest, text);
   if (const YAML::Node needs = root["needs"]; needs.IsDefined()) file.needs = read_needs(reader, needs);
-  const std::string file_transport = read_transport(reader, root, "");
-  const std::string file_protocol = read_protocol(reader, root, "");
+  const std::optional<mcp::Transport> file_transport = read_transport(reader, root, "");
+  const bool file_legacy_era_only = read_legacy_era_only(reader, root, "");
 
   const YAML::Node scenarios = root["scenarios"];
   if (!scenarios.IsDefined()) reader.fail(root, "scenarios", "missing");
@@ -392,7 +394,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
     scenario.description = reader.text_or(node, "description", field);
     scenario.property = read_property(reader, node, field);
     scenario.transport = node["transport"].IsDefined() ? read_transport(reader, node, field) : file_transport;
-    scenario.protocol = node["protocol"].IsDefined() ? read_protocol(reader, node, field) : file_protocol;
+    scenario.legacy_era_only = node["protocol"].IsDefined() ? read_legacy_era_only(reader, node, field) : file_legacy_era_only;
     if (const YAML::Node needs = node["needs"]; needs.IsDefined()) {
       scenario.needs = read_scenario_needs(reader, needs, field + ".needs");
     }

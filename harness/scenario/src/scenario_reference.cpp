@@ -64,7 +64,7 @@ std::string scenario_reference() {
                               "expectation kinds; a test fails when this file is stale. The prose of the format (files, "
                               "needs, substitutions, replay) is in [scenario-format.md](scenario-format.md).") +
                     paragraph("Every step is a mapping with exactly one kind key. Besides its kind's fields a step may "
-                              "have `as` (the acting user; `root` for Vault's root token; a " + text::join(acting) +
+                              "have `as` (who acts, the one way a step names it: a user, an agent, or `root` for Vault's root token; a " + text::join(acting) +
                               " step needs it, or `with_token`), `with_token` (a held token's name), `describe` (the "
                               "report's title for it), `property` (the id of the property its failure shows broken, "
                               "[below](#properties)), `control` (`true`: an honest request that shows the scenario "

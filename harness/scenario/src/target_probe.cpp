@@ -71,9 +71,9 @@ bool try_streamable_http(ProbeFacts& facts, const ProbeOptions& options, mcp::Rp
   } catch (const std::exception&) {
   }
   if (!modern && !legacy) return false;
-  facts.transport = "streamable-http";
-  facts.protocol = modern && legacy ? "dual" : modern ? "modern" : "legacy";
-  facts.found.push_back("transport streamable-http, protocol " + facts.protocol +
+  facts.transport = mcp::Transport::streamable_http;
+  facts.protocol = modern && legacy ? mcp::Era::dual : modern ? mcp::Era::modern : mcp::Era::legacy;
+  facts.found.push_back("transport streamable-http, protocol " + std::string(mcp::to_string(*facts.protocol)) +
                         (modern ? " (server/discover answered)" : "") +
                         (legacy ? " (initialize answered, version " + facts.protocol_version + ")" : ""));
   return true;
@@ -100,12 +100,12 @@ bool serves_sse(ProbeFacts& facts, const ProbeOptions& options) {
 
 bool try_older_transport(ProbeFacts& facts, const ProbeOptions& options) {
   if (serves_sse(facts, options)) {
-    facts.transport = "sse";
+    facts.transport = mcp::Transport::sse;
     facts.found.push_back(std::string("transport sse (") + kSseHow + ")");
     return true;
   }
   if (answers(facts, options, mcp::Transport::legacy_sse_post, [](mcp::Client& client) { return client.list_tools_raw(); })) {
-    facts.transport = "legacy-sse-post";
+    facts.transport = mcp::Transport::legacy_sse_post;
     facts.found.push_back("transport legacy-sse-post (plain JSON-RPC: tools/list answered without initialize)");
     return true;
   }
@@ -114,8 +114,8 @@ bool try_older_transport(ProbeFacts& facts, const ProbeOptions& options) {
 
 void list_tools(ProbeFacts& facts, const ProbeOptions& options) {
   try {
-    const mcp::Era era = facts.protocol == "modern" ? mcp::Era::modern : mcp::Era::legacy;
-    mcp::Client client = client_for(facts.url, mcp::parse_transport(facts.transport), era, options);
+    const mcp::Era era = facts.protocol == mcp::Era::modern ? mcp::Era::modern : mcp::Era::legacy;
+    mcp::Client client = client_for(facts.url, *facts.transport, era, options);
     client.connect();
     std::vector<ProbedTool> tools;
     for (const auto& tool : client.list_tools()) {
@@ -206,11 +206,11 @@ ProbeFacts probe_target(const std::string& url, const ProbeOptions& options) {
                           (c.realm.empty() ? "" : ", realm " + c.realm) +
                           (c.resource_metadata.empty() ? "" : ", resource_metadata " + c.resource_metadata) +
                           (c.scope.empty() ? "" : ", scope " + c.scope) + (c.well_formed ? "" : " (malformed)"));
-  } else if (!facts.transport.empty() && options.token.empty()) {
+  } else if (facts.transport && options.token.empty()) {
     facts.found.push_back("no challenge: the server answered without a credential");
   }
   probe_authorization(facts, options);
-  if (!facts.transport.empty()) list_tools(facts, options);
+  if (facts.transport) list_tools(facts, options);
   else facts.unknowns.push_back("tools: tools/list needs the transport, which was not told");
   probe_openapi(facts, options);
   return facts;

@@ -55,7 +55,7 @@ StepOutcome burst(int calls, milliseconds gap, int first_rejected = -1) {
 
 const std::vector<Expectation> kRateLimitStep = {{"some_http_status", "429", {"rate_limit.yaml", 19}},
                                                  {"retry_after", "true", {"rate_limit.yaml", 20}},
-                                                 {"accepted_at_least", "1", {"rate_limit.yaml", 21}}};
+                                                 {"accepted_calls_at_least", "1", {"rate_limit.yaml", 21}}};
 
 // The step as the runner records it, the scenario's status and its finding.
 struct Judged {

@@ -57,8 +57,8 @@ TEST_F(DpopPresentationTest, EachBendFailsItsOwnCheck) {
   EXPECT_EQ(failed_check(bent([](auto& p) { p.htu = "https://elsewhere.example/mcp"; })), jose::to_string(jose::DpopCheck::uri_mismatch));
   EXPECT_EQ(failed_check(bent([](auto& p) { p.iat_offset = -300; })), jose::to_string(jose::DpopCheck::not_active));
   EXPECT_EQ(failed_check(bent([](auto& p) { p.iat_offset = 300; })), jose::to_string(jose::DpopCheck::not_active));
-  EXPECT_EQ(failed_check(bent([](auto& p) { p.ath = "omit"; })), jose::to_string(jose::DpopCheck::missing_ath));
-  EXPECT_EQ(failed_check(bent([](auto& p) { p.ath = "wrong"; })), jose::to_string(jose::DpopCheck::ath_mismatch));
+  EXPECT_EQ(failed_check(bent([](auto& p) { p.ath = DpopAth::omit; })), jose::to_string(jose::DpopCheck::missing_ath));
+  EXPECT_EQ(failed_check(bent([](auto& p) { p.ath = DpopAth::wrong; })), jose::to_string(jose::DpopCheck::ath_mismatch));
   EXPECT_EQ(failed_check(bent([](auto& p) { p.proof_by_stranger = true; })), jose::to_string(jose::DpopCheck::key_mismatch));
   EXPECT_EQ(failed_check(bent([](auto& p) { p.typ = "JWT"; })), jose::to_string(jose::DpopCheck::wrong_type));
   EXPECT_EQ(failed_check(bent([](auto& p) { p.alg = "none"; })), jose::to_string(jose::DpopCheck::unsupported_algorithm));
@@ -67,12 +67,12 @@ TEST_F(DpopPresentationTest, EachBendFailsItsOwnCheck) {
 
 TEST_F(DpopPresentationTest, NoProofAndAnotherSchemeLeaveOutWhatTheySay) {
   DpopPresentation bearer;
-  bearer.scheme = "Bearer";
-  bearer.proof = "none";
+  bearer.scheme = DpopScheme::bearer;
+  bearer.proof = DpopProof::none;
   EXPECT_EQ(DpopPresenter(bearer, key_, kToken).headers("POST", kUrl),
             (http::Fields{{"Authorization", "Bearer " + kToken}}));
   DpopPresentation nothing;
-  nothing.scheme = "none";
+  nothing.scheme = DpopScheme::none;
   const http::Fields proof_only = DpopPresenter(nothing, key_, kToken).headers("POST", kUrl);
   ASSERT_EQ(proof_only.size(), 1u);
   EXPECT_EQ(proof_only[0].first, "DPoP");
@@ -86,7 +86,10 @@ TEST(DpopPresentationField, AnHttpOrCallStepReadsItAndRefusesWhatItCannotDo) {
         .scenarios[0].steps[0].get<HttpStep>();
   };
   ASSERT_TRUE(http_step("true").dpop);
-  EXPECT_EQ(http_step("true").dpop->scheme, "DPoP");
+  EXPECT_EQ(http_step("true").dpop->scheme, DpopScheme::dpop);
+  EXPECT_EQ(http_step("{scheme: Bearer, proof: none, ath: omit}").dpop->scheme, DpopScheme::bearer);
+  EXPECT_EQ(http_step("{scheme: Bearer, proof: none, ath: omit}").dpop->proof, DpopProof::none);
+  EXPECT_EQ(http_step("{scheme: Bearer, proof: none, ath: omit}").dpop->ath, DpopAth::omit);
   EXPECT_EQ(http_step("{iat_offset: -300, proof_key: stranger}").dpop->iat_offset, -300);
   EXPECT_TRUE(http_step("{iat_offset: -300, proof_key: stranger}").dpop->proof_by_stranger);
   const auto error = [&](const std::string& text) -> std::string {
@@ -99,6 +102,10 @@ TEST(DpopPresentationField, AnHttpOrCallStepReadsItAndRefusesWhatItCannotDo) {
   };
   EXPECT_THAT(error("        http: {server: jira-mcp, dpop: false}\n"), HasSubstr("dpop: expected true or a mapping"));
   EXPECT_THAT(error("        http: {server: jira-mcp, dpop: {agent: x}}\n"), HasSubstr("dpop.agent"));
+  EXPECT_THAT(error("        http: {server: jira-mcp, dpop: {scheme: dpop}}\n"),
+              HasSubstr("dpop.scheme: unknown scheme \"dpop\" (DPoP, Bearer, none)"));
+  EXPECT_THAT(error("        http: {server: jira-mcp, dpop: {proof: stale}}\n"), HasSubstr("unknown proof \"stale\""));
+  EXPECT_THAT(error("        http: {server: jira-mcp, dpop: {ath: none}}\n"), HasSubstr("unknown ath \"none\" (token, omit, wrong)"));
   EXPECT_THAT(error("        http: {server: jira-mcp, dpop: {proof: replayed}, repeat: 3}\n"), HasSubstr("give no repeat"));
   EXPECT_THAT(error("        call: jira.list_issues\n        dpop: {proof: replayed}\n"), HasSubstr("replay a proof with an http step"));
   EXPECT_TRUE(parse_scenario_file(head + "        call: jira.list_issues\n        dpop: {typ: JWT}\n", "x.yaml")

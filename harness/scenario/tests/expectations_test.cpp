@@ -237,7 +237,7 @@ TEST(CheckExpectations, ABurstShowsItsStatusesCountedAndItsRetryAfter) {
   outcome.burst.accepted = 20;
   outcome.burst.retry_after = "1";
   const auto checks = check_expectations({expect("some_http_status", 429, 5), expect("retry_after", true, 6),
-                                          expect("accepted_at_least", 1, 7)},
+                                          expect("accepted_calls_at_least", 1, 7)},
                                          outcome, context());
   ASSERT_EQ(checks.size(), 3u);
   for (const auto& check : checks) EXPECT_EQ(check.verdict, Verdict::held) << check.expectation;
@@ -389,18 +389,18 @@ TEST(CheckExpectations, AShardedLoadWorkerIsHeldToItsShareOfTheAcceptedCalls) {
   load.load = LoadOutcome{};
   load.load->calls = 800;
   load.burst.accepted = 760;
-  const auto whole = check_expectations({expect("accepted_at_least", 3000, 39)}, load, context());
+  const auto whole = check_expectations({expect("accepted_calls_at_least", 3000, 39)}, load, context());
   EXPECT_EQ(whole[0].verdict, Verdict::failed);
   EXPECT_EQ(whole[0].actual, "760 of 800 calls succeeded");
 
   load.load->slice = 3;
   load.load->slices = 4;
-  const auto share = check_expectations({expect("accepted_at_least", 3000, 39)}, load, context());
+  const auto share = check_expectations({expect("accepted_calls_at_least", 3000, 39)}, load, context());
   EXPECT_EQ(share[0].verdict, Verdict::held) << share[0].actual;
   EXPECT_EQ(share[0].actual, "760 of 800 calls succeeded (shard 3/4: its share of 3000 is 750)");
 
   load.burst.accepted = 749;
-  EXPECT_EQ(check_expectations({expect("accepted_at_least", 3000, 39)}, load, context())[0].verdict, Verdict::failed);
+  EXPECT_EQ(check_expectations({expect("accepted_calls_at_least", 3000, 39)}, load, context())[0].verdict, Verdict::failed);
 }
 
 // A token whose exp is `seconds` away (unsigned: the check reads claims, never trusts them).
@@ -417,21 +417,21 @@ TEST(CheckExpectations, AcceptedAtMostIsHeldWhenRefusedBoundedWithinItsBoundFail
   refused.tool.error = true;
   refused.tool.text = "token_exchange_refused: Invalid token";
   refused.sent_token = token_expiring_in(200);
-  EXPECT_EQ(check_expectations({expect("accepted_at_most_s", 300, 1)}, refused, context())[0].verdict, Verdict::held);
+  EXPECT_EQ(check_expectations({expect("accepted_for_at_most_s", 300, 1)}, refused, context())[0].verdict, Verdict::held);
 
   StepOutcome accepted = alice_call();
   accepted.sent_token = token_expiring_in(200);
-  const auto within = check_expectations({expect("accepted_at_most_s", 300, 1)}, accepted, context());
+  const auto within = check_expectations({expect("accepted_for_at_most_s", 300, 1)}, accepted, context());
   EXPECT_EQ(within[0].verdict, Verdict::bounded);
   EXPECT_THAT(within[0].actual, HasSubstr("at most 300 s"));
 
   accepted.sent_token = token_expiring_in(3600);
-  const auto beyond = check_expectations({expect("accepted_at_most_s", 300, 1)}, accepted, context());
+  const auto beyond = check_expectations({expect("accepted_for_at_most_s", 300, 1)}, accepted, context());
   EXPECT_EQ(beyond[0].verdict, Verdict::failed);
   EXPECT_THAT(beyond[0].actual, HasSubstr("beyond 300 s"));
 
   accepted.sent_token = codec::base64url_encode(R"({"alg":"RS256"})") + "." + codec::base64url_encode(R"({"sub":"u"})") + ".c2ln";
-  const auto no_exp = check_expectations({expect("accepted_at_most_s", 300, 1)}, accepted, context());
+  const auto no_exp = check_expectations({expect("accepted_for_at_most_s", 300, 1)}, accepted, context());
   EXPECT_EQ(no_exp[0].verdict, Verdict::failed);
   EXPECT_THAT(no_exp[0].actual, HasSubstr("no exp"));
 }
@@ -441,7 +441,7 @@ TEST(CheckExpectations, AcceptedAtMostIsHeldWhenRefusedBoundedWithinItsBoundFail
 TEST(ScenarioStatus, ABoundedCheckLeavesTheScenarioPassed) {
   reports::ScenarioResult result;
   reports::StepRecord step;
-  step.checks = {{"accepted_at_most_s: 300", Verdict::bounded, "until the token's exp: at most 300 s", ""}};
+  step.checks = {{"accepted_for_at_most_s: 300", Verdict::bounded, "until the token's exp: at most 300 s", ""}};
   result.steps.push_back(step);
   settle_status(result);
   EXPECT_EQ(result.status, Status::passed);

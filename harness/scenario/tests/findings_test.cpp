@@ -76,7 +76,7 @@ TEST(FindingsTest, A429ToASingleCallIsARateLimitFindingNotTheStepsProperty) {
   EXPECT_EQ(single->property_id, kRateLimitedOutsideABurst);
   EXPECT_EQ(single->evidence, "ok: true — HTTP 429, JSON-RPC error -32000; backend_credential_of: alice — no ledger entry");
 
-  reports::StepRecord burst = step_with({{"accepted_at_least: 1", Verdict::failed, "0 accepted", ""}}, 429);
+  reports::StepRecord burst = step_with({{"accepted_calls_at_least: 1", Verdict::failed, "0 accepted", ""}}, 429);
   burst.statuses = {429, 429};
   const auto of_burst = finding_of(burst, "no-per-subject-rate-limit");
   ASSERT_TRUE(of_burst);
@@ -95,7 +95,7 @@ TEST(FindingsTest, OtherFailuresGiveTheExpectationAndWhatHappened) {
 // A token that should no longer work, accepted within the bound the scenario states: a finding
 // that carries the bound, and that a failed check elsewhere in the step would override.
 TEST(FindingsTest, ABoundedCheckGivesABoundedFindingAFailedOneAnOrdinaryOne) {
-  const reports::Check within{"accepted_at_most_s: 300", Verdict::bounded, "until the token's exp: at most 300 s", ""};
+  const reports::Check within{"accepted_for_at_most_s: 300", Verdict::bounded, "until the token's exp: at most 300 s", ""};
   const auto finding = finding_of(step_with({within}, 200), "accepts-token-it-must-refuse");
   ASSERT_TRUE(finding);
   EXPECT_TRUE(finding->bounded());

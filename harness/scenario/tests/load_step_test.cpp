@@ -41,7 +41,7 @@ const char* kStep = R"(      - load:
           calls_without_entry: 0
           failed_calls: 0
           rate_limit_violations: 0
-          accepted_at_least: 600
+          accepted_calls_at_least: 600
           within_ms: 60000
 )";
 

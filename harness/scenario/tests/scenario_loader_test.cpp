@@ -46,7 +46,7 @@ scenarios:
       - as: user0001
         call: github.list_repos
         repeat: 30
-        expect: {some_http_status: 429, retry_after: true, accepted_at_least: 1}
+        expect: {some_http_status: 429, retry_after: true, accepted_calls_at_least: 1}
 )";
 
 ScenarioError load_error(const std::string& text) {
@@ -137,7 +137,7 @@ TEST(ScenarioLoader, ABurstUntilRateLimitedCarriesTheFilesLimit) {
 
 // A flood: a workload burst that goes on past its refusals, which only a burst can.
 TEST(ScenarioLoader, AWorkloadBurstMayGoOnPastItsRefusals) {
-  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - workload: {agent: unlisted-agent, ";
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: unlisted-agent\n        workload: {";
   const auto step = [&](const std::string& fields) {
     return parse_scenario_file(head + fields + "}\n", "x.yaml").scenarios[0].steps[0].get<WorkloadStep>();
   };
@@ -149,20 +149,38 @@ TEST(ScenarioLoader, AWorkloadBurstMayGoOnPastItsRefusals) {
 
 // A flood is judged by the decisions its calls showed, which only a workload step reads.
 TEST(ScenarioLoader, SomeDecisionNamesADecisionOfAWorkloadStep) {
-  const std::string flood = "scenarios:\n  - name: a\n    steps:\n      - workload: {agent: unlisted-agent, repeat: 9}\n";
+  const std::string flood = "scenarios:\n  - name: a\n    steps:\n      - as: unlisted-agent\n        workload: {repeat: 9}\n";
   const Expectation held = parse_scenario_file(flood + "        expect: {some_decision: denied}\n", "x.yaml")
                                .scenarios[0].steps[0].expect.at(0);
   EXPECT_EQ(held.kind, "some_decision");
   EXPECT_THAT(load_error(flood + "        expect: {some_decision: refused}\n").what(),
-              HasSubstr("x.yaml:5: scenarios[0].steps[0].expect.some_decision: expected granted, denied, unavailable, got \"refused\""));
+              HasSubstr("x.yaml:6: scenarios[0].steps[0].expect.some_decision: expected granted, denied, unavailable, got \"refused\""));
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n"
                          "        expect: {some_decision: denied}\n").what(),
               HasSubstr("expect.some_decision: unknown key"));
 }
 
+// The acting agent is named by `as:` on every step; the former `agent:` inside a workload or
+// svid_token step is told the form to write.
+TEST(ScenarioLoader, AWorkloadOrSvidStepNamesItsAgentByAs) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n";
+  EXPECT_EQ(parse_scenario_file(head + "      - as: trusted-agent\n        workload: {}\n", "x.yaml")
+                .scenarios[0].steps[0].get<WorkloadStep>().agent,
+            "trusted-agent");
+  EXPECT_EQ(parse_scenario_file(head + "      - as: trusted-agent\n        svid_token: {audience: other}\n", "x.yaml")
+                .scenarios[0].steps[0].get<SvidTokenStep>().agent,
+            "trusted-agent");
+  EXPECT_THAT(load_error(head + "      - workload: {agent: trusted-agent, proof: none}\n").what(),
+              HasSubstr("x.yaml:4: scenarios[0].steps[0].workload.agent: the acting agent is named by as: beside workload: "
+                        "(as: trusted-agent)"));
+  EXPECT_THAT(load_error(head + "      - svid_token: {agent: trusted-agent}\n").what(),
+              HasSubstr("svid_token.agent: the acting agent is named by as: beside svid_token: (as: trusted-agent)"));
+  EXPECT_THAT(load_error(head + "      - workload: {proof: none}\n").what(), HasSubstr("scenarios[0].steps[0].as: missing"));
+}
+
 // A workload batch: sent once, in a session opened at the endpoint the step names.
 TEST(ScenarioLoader, AWorkloadBatchNamesItsEndpointAndIsSentOnce) {
-  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - workload: {agent: trusted-agent, ";
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: trusted-agent\n        workload: {";
   const auto step = [&](const std::string& fields) {
     return parse_scenario_file(head + fields + "}\n", "x.yaml").scenarios[0].steps[0].get<WorkloadStep>();
   };
@@ -176,7 +194,7 @@ TEST(ScenarioLoader, AWorkloadBatchNamesItsEndpointAndIsSentOnce) {
 // A workload step's forge: the presented token re-made by a token step's signing, its header and
 // claims changed; a signing of another name is refused when the file is read.
 TEST(ScenarioLoader, AWorkloadStepForgesItsTokenBySigningsOfTheTokenStep) {
-  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - workload: {agent: trusted-agent, ";
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: trusted-agent\n        workload: {";
   const auto step = [&](const std::string& fields) {
     return parse_scenario_file(head + fields + "}\n", "x.yaml").scenarios[0].steps[0].get<WorkloadStep>();
   };
@@ -193,7 +211,7 @@ TEST(ScenarioLoader, AWorkloadStepForgesItsTokenBySigningsOfTheTokenStep) {
 
 // A workload step says what the policy decides for the cell it calls, not which tool.
 TEST(ScenarioLoader, AWorkloadStepSaysWhatThePolicyDecides) {
-  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - workload: {agent: untrusted-agent, ";
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: untrusted-agent\n        workload: {";
   const auto step = [&](const std::string& fields) {
     return parse_scenario_file(head + fields + "}\n", "x.yaml").scenarios[0].steps[0].get<WorkloadStep>();
   };
@@ -216,27 +234,27 @@ TEST(ScenarioLoader, ReadsTheTransportOfTheFileAndOfEachScenario) {
       "  - name: b\n    transport: legacy-sse-post\n    steps:\n      - wait: 1s\n"
       "  - name: c\n    transport: sse\n    steps:\n      - wait: 1s\n",
       "x.yaml");
-  EXPECT_EQ(file.scenarios[0].transport, "streamable-http");
-  EXPECT_EQ(file.scenarios[1].transport, "legacy-sse-post");
-  EXPECT_EQ(file.scenarios[2].transport, "sse");
-  EXPECT_EQ(parse_scenario_file(good, "x.yaml").scenarios[0].transport, "");
+  EXPECT_EQ(file.scenarios[0].transport, mcp::Transport::streamable_http);
+  EXPECT_EQ(file.scenarios[1].transport, mcp::Transport::legacy_sse_post);
+  EXPECT_EQ(file.scenarios[2].transport, mcp::Transport::sse);
+  EXPECT_EQ(parse_scenario_file(good, "x.yaml").scenarios[0].transport, std::nullopt);
   EXPECT_THAT(load_error("transport: websocket\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n").what(),
-              HasSubstr("x.yaml:1: transport: must be one of streamable-http, sse, legacy-sse-post, not \"websocket\""));
+              HasSubstr("x.yaml:1: transport: unknown transport \"websocket\" (streamable-http, sse, legacy-sse-post)"));
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    transport: stdio\n    steps:\n      - wait: 1s\n").what(),
-              HasSubstr("x.yaml:3: scenarios[0].transport: must be one of"));
+              HasSubstr("x.yaml:3: scenarios[0].transport: unknown transport \"stdio\""));
 }
 
 // The era a scenario's cases are written in: legacy (the file's, or a scenario's own), or none.
 TEST(ScenarioLoader, ReadsTheEraOfTheFileAndOfEachScenario) {
   const ScenarioFile file = parse_scenario_file(
       "protocol: legacy\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n", "x.yaml");
-  EXPECT_EQ(file.scenarios[0].protocol, "legacy");
+  EXPECT_TRUE(file.scenarios[0].legacy_era_only);
   const ScenarioFile own = parse_scenario_file(
       "scenarios:\n  - name: a\n    protocol: legacy\n    steps:\n      - wait: 1s\n"
       "  - name: b\n    steps:\n      - wait: 1s\n",
       "x.yaml");
-  EXPECT_EQ(own.scenarios[0].protocol, "legacy");
-  EXPECT_EQ(own.scenarios[1].protocol, "");
+  EXPECT_TRUE(own.scenarios[0].legacy_era_only);
+  EXPECT_FALSE(own.scenarios[1].legacy_era_only);
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    protocol: modern\n    steps:\n      - wait: 1s\n").what(),
               HasSubstr("x.yaml:3: scenarios[0].protocol: must be legacy"));
 }
@@ -363,6 +381,17 @@ TEST(ScenarioLoader, UnknownExpectationNamesLineFieldAndTheAllowedOnes) {
   const std::string message = load_error(text).what();
   EXPECT_THAT(message, HasSubstr("scenarios/x.yaml:12: scenarios[0].steps[0].expect.backend_credentials: unknown key"));
   EXPECT_THAT(message, HasSubstr("backend_credential_of"));
+}
+
+// A file written with an expectation's former name is told the name it has now.
+TEST(ScenarioLoader, AnExpectationsFormerNameIsToldItsNewOne) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n";
+  EXPECT_THAT(load_error(head + "        expect: {accepted_at_most_s: 30}\n").what(),
+              HasSubstr("x.yaml:6: scenarios[0].steps[0].expect.accepted_at_most_s: renamed: write accepted_for_at_most_s"));
+  EXPECT_THAT(load_error(head + "        expect: {accepted_at_least: 3}\n").what(),
+              HasSubstr("expect.accepted_at_least: renamed: write accepted_calls_at_least"));
+  EXPECT_THAT(load_error(head + "        expect: {errors_contain: denied}\n").what(),
+              HasSubstr("expect.errors_contain: renamed: write vault_error_contains"));
 }
 
 TEST(ScenarioLoader, WrongValueTypesAreNamed) {

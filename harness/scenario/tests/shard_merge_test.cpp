@@ -179,7 +179,7 @@ scenarios:
   - name: four users
     steps:
       - load: {first_user: 9, users: 4, connections: [2], calls: 12, servers: {jira: {tool: get_issue, args: {issue_key: DEMO-1}}}}
-        expect: {cross_user_calls: 0, failed_calls: 0, accepted_at_least: 12}
+        expect: {cross_user_calls: 0, failed_calls: 0, accepted_calls_at_least: 12}
 )";
 
 class MergeShards : public ::testing::Test {

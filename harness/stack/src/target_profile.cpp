@@ -21,7 +21,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
       // This repo's servers (servers/): streamable HTTP, traceparent sent on to Vault,
       // `{rows: [...]}` in structured content, "no_credentials: no Jira credentials stored for bob";
       // an initialize answered once authorised; Vault logins with exchanged tokens.
-      {"reference", "streamable-http", Correlation::traceparent, "auto", ProbeMethod::initialize, ServerVaultLogin::exchanged, 3000,
+      {"reference", mcp::Transport::streamable_http, Correlation::traceparent, "auto", ProbeMethod::initialize, ServerVaultLogin::exchanged, 3000,
        {{"missing_credential", {"credentials stored for ${user}"}},
         {"backend_error", {"backend_error: "}},
         {"backend_unavailable", {"backend_unavailable: "}},
@@ -37,7 +37,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
       // 5-second timeout. An unreachable or silent Vault or backend is only the exception's text
       // ("All connection attempts failed", psycopg2's "connection to server at …", or nothing for
       // a read timeout): no words of its own, so any failure that says something counts.
-      {"demo-python", "legacy-sse-post", Correlation::window, "auto", ProbeMethod::tools_list, ServerVaultLogin::caller_token, 5000,
+      {"demo-python", mcp::Transport::legacy_sse_post, Correlation::window, "auto", ProbeMethod::tools_list, ServerVaultLogin::caller_token, 5000,
        {{"missing_credential", {"Secret not found at path: secret/data/users/${user}/"}},
         {"backend_error", {"Server error '", "Client error '"}},
         {"backend_unavailable", {}},
@@ -49,7 +49,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
       // /mcp/rpc), traceparent sent on to Vault, each call's result in structured content;
       // Vault calls made with a child token of its own parent token, never a user's login; its
       // kv.* tools (tool_map.h); each agent's secrets under secret/data/mcp/<agent>/.
-      {"agent-bridge", "streamable-http", Correlation::traceparent, "auto", ProbeMethod::initialize, ServerVaultLogin::exchanged, 3000,
+      {"agent-bridge", mcp::Transport::streamable_http, Correlation::traceparent, "auto", ProbeMethod::initialize, ServerVaultLogin::exchanged, 3000,
        {{"missing_credential", {}},
         {"backend_error", {"vault_error: "}},
         {"backend_unavailable", {"vault_unavailable: "}},
@@ -93,10 +93,6 @@ Enum choice(const std::string& written, const std::array<std::string_view, N>& n
 
 }  // namespace
 
-bool is_transport(std::string_view name) {
-  return name == "streamable-http" || name == "sse" || name == "legacy-sse-post";
-}
-
 const TargetProfile* builtin_profile(std::string_view name) {
   for (const auto& profile : builtin_profiles()) {
     if (profile.name == name) return &profile;
@@ -114,10 +110,7 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
     throw std::runtime_error(field + "profile: no profile \"" + profile_name + "\" (built in: " + builtin_profile_names() + ")");
   }
   TargetProfile profile = *builtin;
-  if (!entry.mcp.transport.empty()) profile.transport = entry.mcp.transport;
-  if (!is_transport(profile.transport)) {
-    throw std::runtime_error(field + "transport must be one of " + std::string(kTransports) + ", not \"" + profile.transport + "\"");
-  }
+  if (!entry.mcp.transport.empty()) profile.transport = choice<mcp::Transport>(entry.mcp.transport, mcp::kTransports, field + "transport");
   if (!entry.mcp.correlation.empty()) profile.correlation = choice<Correlation>(entry.mcp.correlation, kCorrelations, field + "correlation");
   if (!entry.mcp.result_rows.empty()) profile.result_rows = entry.mcp.result_rows;
   if (profile.result_rows != "auto" && (profile.result_rows.empty() || profile.result_rows[0] != '/')) {

@@ -34,7 +34,7 @@ TEST(ProtocolEraTest, AnUnknownEraIsAnErrorNamingTheKeyWhenTheProfileIsRead) {
     (void)target_profile(entry, "jira-mcp");
     FAIL() << "an unknown era was taken";
   } catch (const std::runtime_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("services.jira-mcp.protocol: unknown MCP protocol era '2026-07-28' (expected modern, legacy or dual)"));
+    EXPECT_THAT(e.what(), HasSubstr("services.jira-mcp.protocol: unknown MCP protocol era '2026-07-28' (expected \"legacy\", \"modern\" or \"dual\")"));
   }
 }
 

@@ -32,7 +32,7 @@ std::string error_of(const ServiceEntry& service) {
 TEST(TargetProfileTest, AnEntryWithoutAProfileIsAReferenceServer) {
   const TargetProfile profile = target_profile(entry({}), "jira-mcp");
   EXPECT_EQ(profile.name, "reference");
-  EXPECT_EQ(profile.transport, "streamable-http");
+  EXPECT_EQ(profile.transport, mcp::Transport::streamable_http);
   EXPECT_EQ(profile.correlation, Correlation::traceparent);
   EXPECT_EQ(profile.result_rows, "auto");
   EXPECT_EQ(profile.probe, ProbeMethod::initialize);
@@ -42,7 +42,7 @@ TEST(TargetProfileTest, AnEntryWithoutAProfileIsAReferenceServer) {
 
 TEST(TargetProfileTest, TheDemoProfileSpeaksLegacySseAndIsMatchedByTime) {
   const TargetProfile profile = target_profile(entry({{"profile", "demo-python"}}), "jira-mcp");
-  EXPECT_EQ(profile.transport, "legacy-sse-post");
+  EXPECT_EQ(profile.transport, mcp::Transport::legacy_sse_post);
   EXPECT_EQ(profile.correlation, Correlation::window);
   EXPECT_EQ(profile.probe, ProbeMethod::tools_list);  // its POST /sse answers initialize with "Unknown method"
   EXPECT_EQ(profile.vault_login, ServerVaultLogin::caller_token);
@@ -56,7 +56,7 @@ TEST(TargetProfileTest, TheEntrysOwnKeysOverrideTheProfile) {
                             {"failures", R"({"missing_credential": ["no secret for ${user}"]})"}}),
                      "jira-mcp");
   EXPECT_EQ(profile.name, "demo-python");
-  EXPECT_EQ(profile.transport, "streamable-http");
+  EXPECT_EQ(profile.transport, mcp::Transport::streamable_http);
   EXPECT_EQ(profile.correlation, Correlation::traceparent);
   EXPECT_EQ(profile.result_rows, "/data/items");
   EXPECT_EQ(profile.probe, ProbeMethod::initialize);
@@ -65,14 +65,14 @@ TEST(TargetProfileTest, TheEntrysOwnKeysOverrideTheProfile) {
 }
 
 TEST(TargetProfileTest, SseIsATransport) {
-  EXPECT_TRUE(is_transport("sse"));
-  EXPECT_EQ(target_profile(entry({{"transport", "sse"}}), "jira-mcp").transport, "sse");
+  EXPECT_EQ(target_profile(entry({{"transport", "sse"}}), "jira-mcp").transport, mcp::Transport::sse);
+  EXPECT_EQ(target_profile(entry({}), "jira-mcp").transport, mcp::Transport::streamable_http);
 }
 
 TEST(TargetProfileTest, BadValuesAreErrorsNamingTheKey) {
   EXPECT_THAT(error_of(entry({{"profile", "java"}})), HasSubstr("services.jira-mcp.profile: no profile \"java\" (built in: reference, demo-python, agent-bridge)"));
   EXPECT_THAT(error_of(entry({{"transport", "websocket"}})),
-              HasSubstr("services.jira-mcp.transport must be one of streamable-http, sse, legacy-sse-post"));
+              HasSubstr("services.jira-mcp.transport must be \"streamable-http\", \"sse\" or \"legacy-sse-post\", not \"websocket\""));
   EXPECT_THAT(error_of(entry({{"correlation", "guess"}})), HasSubstr("services.jira-mcp.correlation"));
   EXPECT_THAT(error_of(entry({{"result_rows", "rows"}})), HasSubstr("services.jira-mcp.result_rows"));
   EXPECT_THAT(error_of(entry({{"probe", "ping"}})), HasSubstr("services.jira-mcp.probe must be \"initialize\" or \"tools/list\""));

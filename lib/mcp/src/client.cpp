@@ -7,6 +7,7 @@
 #include "mcph/mcp/json.h"
 #include "mcph/mcp/sse.h"
 #include "mcph/http/url.h"
+#include "mcph/text/choice.h"
 #include "media_type.h"
 #include "modern_client.h"
 #include "sse_channel.h"
@@ -16,37 +17,18 @@ namespace mcph::mcp {
 using nlohmann::json;
 
 Transport parse_transport(std::string_view name) {
-  if (name == "streamable-http") return Transport::streamable_http;
-  if (name == "sse") return Transport::sse;
-  if (name == "legacy-sse-post") return Transport::legacy_sse_post;
-  throw std::invalid_argument("unknown MCP transport '" + std::string(name) +
-                              "' (expected streamable-http, sse or legacy-sse-post)");
+  if (const auto transport = text::choice_of<Transport>(name, kTransports)) return *transport;
+  throw std::invalid_argument("unknown MCP transport '" + std::string(name) + "' (expected " + text::choices(kTransports) + ")");
 }
 
-std::string_view to_string(Transport transport) {
-  switch (transport) {
-    case Transport::streamable_http: return "streamable-http";
-    case Transport::sse: return "sse";
-    case Transport::legacy_sse_post: return "legacy-sse-post";
-  }
-  return "streamable-http";
-}
+std::string_view to_string(Transport transport) { return kTransports.at(static_cast<std::size_t>(transport)); }
 
 Era parse_era(std::string_view name) {
-  if (name == "legacy") return Era::legacy;
-  if (name == "modern") return Era::modern;
-  if (name == "dual") return Era::dual;
-  throw std::invalid_argument("unknown MCP protocol era '" + std::string(name) + "' (expected modern, legacy or dual)");
+  if (const auto era = text::choice_of<Era>(name, kEras)) return *era;
+  throw std::invalid_argument("unknown MCP protocol era '" + std::string(name) + "' (expected " + text::choices(kEras) + ")");
 }
 
-std::string_view to_string(Era era) {
-  switch (era) {
-    case Era::legacy: return "legacy";
-    case Era::modern: return "modern";
-    case Era::dual: return "dual";
-  }
-  return "legacy";
-}
+std::string_view to_string(Era era) { return kEras.at(static_cast<std::size_t>(era)); }
 
 std::vector<std::string> RpcOutcome::notifications_named(std::string_view method) const {
   std::vector<std::string> out;

@@ -6,6 +6,16 @@
 
 namespace mcph::harness::scenario {
 
+std::string read_acting_agent(const StepSource& source) {
+  if (const YAML::Node inside = source.value["agent"]; source.value.IsMap() && inside.IsDefined()) {
+    const std::string kind = source.here.substr(source.here.rfind('.') + 1);
+    source.reader.fail(inside, Reader::join(source.here, "agent"),
+                       "the acting agent is named by as: beside " + kind + ": (as: " +
+                           (inside.IsScalar() ? inside.Scalar() : std::string("NAME")) + ")");
+  }
+  return source.reader.required_text(source.step, "as", source.field);
+}
+
 AgentCredentialSpec read_agent_fields(const StepSource& source) {
   source.allowed.insert({"via", "credential"});
   AgentCredentialSpec spec;

@@ -10,6 +10,11 @@
 
 namespace mcph::harness::scenario {
 
+// The agent a workload or svid_token step acts as: its `as:`, the one way every step names who
+// acts. An `agent:` inside the kind's mapping, how such steps were once written, is refused with
+// the form to write instead.
+std::string read_acting_agent(const StepSource& source);
+
 // `via:` and `credential:` beside the kind key; adds them to the allowed keys.
 AgentCredentialSpec read_agent_fields(const StepSource& source);
 

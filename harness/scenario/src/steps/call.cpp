@@ -174,8 +174,8 @@ void run_call(const CallStep& step, StepRun& run) {
 
   const auto new_session = [&] {
     mcp::ClientOptions options;
-    options.transport = mcp::parse_transport(profile.transport);
-    options.era = protocol_era(entry, service);
+    options.transport = profile.transport;
+    options.era = stack::protocol_era(entry, service);
     options.http.read_timeout = executor.options().http_timeout;
     if (agent) {
       options.http.ca_file = agent->ca_file;
@@ -388,7 +388,7 @@ CallStep read_call(const StepSource& source) {
   if (node["headers"].IsDefined()) step.headers = reader.header_fields(node["headers"], Reader::join(field, "headers"));
   step.agent = read_agent_fields(source);
   step.dpop = read_dpop_field(reader, node, field);
-  if (step.dpop && step.dpop->proof == "replayed") {
+  if (step.dpop && step.dpop->proof == DpopProof::replayed) {
     reader.fail(node["dpop"], Reader::join(field, "dpop"), "a call sends several requests; replay a proof with an http step");
   }
   return step;

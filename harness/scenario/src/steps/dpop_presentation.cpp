@@ -23,13 +23,11 @@ const std::set<std::string>& dpop_presentation_keys() {
 
 DpopPresentation read_dpop_presentation(const Reader& reader, const YAML::Node& value, const std::string& here) {
   DpopPresentation dpop;
-  dpop.scheme = reader.text_or(value, "scheme", here, dpop.scheme);
-  if (dpop.scheme != "DPoP" && dpop.scheme != "Bearer" && dpop.scheme != "none") {
-    reader.fail(value["scheme"], Reader::join(here, "scheme"), "expected DPoP, Bearer or none");
+  if (value["scheme"].IsDefined()) {
+    dpop.scheme = read_choice<DpopScheme>(reader, value["scheme"], Reader::join(here, "scheme"), kDpopSchemes, "scheme");
   }
-  dpop.proof = reader.text_or(value, "proof", here, dpop.proof);
-  if (dpop.proof != "fresh" && dpop.proof != "none" && dpop.proof != "replayed") {
-    reader.fail(value["proof"], Reader::join(here, "proof"), "expected fresh, none or replayed");
+  if (value["proof"].IsDefined()) {
+    dpop.proof = read_choice<DpopProof>(reader, value["proof"], Reader::join(here, "proof"), kDpopProofs, "proof");
   }
   const std::string key = reader.text_or(value, "proof_key", here, "own");
   if (key != "own" && key != "agent" && key != "stranger") {
@@ -41,10 +39,7 @@ DpopPresentation read_dpop_presentation(const Reader& reader, const YAML::Node& 
   if (value["iat_offset"].IsDefined()) {
     dpop.iat_offset = static_cast<int>(bounded_integer(reader, value["iat_offset"], Reader::join(here, "iat_offset"), -86400, 86400));
   }
-  dpop.ath = reader.text_or(value, "ath", here);
-  if (!dpop.ath.empty() && dpop.ath != "omit" && dpop.ath != "wrong") {
-    reader.fail(value["ath"], Reader::join(here, "ath"), "expected omit or wrong");
-  }
+  if (value["ath"].IsDefined()) dpop.ath = read_choice<DpopAth>(reader, value["ath"], Reader::join(here, "ath"), kDpopAths, "ath");
   if (value["typ"].IsDefined()) dpop.typ = reader.text(value["typ"], Reader::join(here, "typ"));
   if (value["alg"].IsDefined()) dpop.alg = reader.text(value["alg"], Reader::join(here, "alg"));
   if (value["private_jwk"].IsDefined()) {
@@ -78,19 +73,19 @@ std::string DpopPresenter::proof(const std::string& method, const std::string& u
   request.htm = bent.htm.empty() ? method : bent.htm;
   request.htu = bent.htu.empty() ? url : bent.htu;
   request.iat = now_seconds() + bent.iat_offset;
-  if (bent.ath != "omit") request.access_token = token_;
+  if (bent.ath != DpopAth::omit) request.access_token = token_;
   jose::DpopProofTampering tampering;
   tampering.typ = bent.typ;
   tampering.alg = bent.alg;
   tampering.private_jwk = bent.private_jwk;
-  if (bent.ath == "wrong") tampering.ath = jose::dpop_access_token_hash(token_ + "-another");
+  if (bent.ath == DpopAth::wrong) tampering.ath = jose::dpop_access_token_hash(token_ + "-another");
   return jose::create_dpop_proof(bent.proof_by_stranger ? stranger_ : key_, request, tampering);
 }
 
 http::Fields DpopPresenter::headers(const std::string& method, const std::string& url) const {
   http::Fields headers;
-  if (presentation_.scheme != "none") headers.emplace_back("Authorization", presentation_.scheme + " " + token_);
-  if (presentation_.proof != "none") headers.emplace_back("DPoP", proof(method, url));
+  if (presentation_.scheme != DpopScheme::none) headers.emplace_back("Authorization", to_string(presentation_.scheme) + " " + token_);
+  if (presentation_.proof != DpopProof::none) headers.emplace_back("DPoP", proof(method, url));
   return headers;
 }
 

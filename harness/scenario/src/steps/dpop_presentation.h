@@ -33,7 +33,7 @@ class DpopPresenter {
   // The Authorization header (none for scheme none) and, unless proof is none, a DPoP header.
   http::Fields headers(const std::string& method, const std::string& url) const;
   const DpopPresentation& presentation() const { return presentation_; }
-  bool replays() const { return presentation_.proof == "replayed"; }
+  bool replays() const { return presentation_.proof == DpopProof::replayed; }
 
  private:
   DpopPresentation presentation_;

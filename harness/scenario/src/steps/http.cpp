@@ -182,7 +182,7 @@ void run_http(const HttpStep& step, StepRun& run) {
     out.trace_ids.push_back(trace.trace_id);
     headers.emplace_back("traceparent", http::format_traceparent(trace));
   }
-  if (step.probe && target_profile(entry, service).transport == "sse") return probe_over_sse(entry, service, headers, run);
+  if (step.probe && target_profile(entry, service).transport == mcp::Transport::sse) return probe_over_sse(entry, service, headers, run);
   const std::string body = step.body_bytes > 0 ? generated_body(step.body_bytes)
                            : step_body        ? substitute(*step_body, run.resolve)
                                               : "";
@@ -306,7 +306,7 @@ HttpStep read_http(const StepSource& source) {
   }
   step.dpop = read_dpop_field(reader, value, here);
   if (step.dpop && step.authorization != "token") reader.fail(value["dpop"], Reader::join(here, "dpop"), "presents the held token: drop auth: none");
-  if (step.dpop && step.dpop->proof == "replayed" && step.repeat > 1) {
+  if (step.dpop && step.dpop->proof == DpopProof::replayed && step.repeat > 1) {
     reader.fail(value["repeat"], Reader::join(here, "repeat"), "a replay sends its proof twice: give no repeat");
   }
   return step;

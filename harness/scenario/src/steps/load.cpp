@@ -22,8 +22,8 @@ void run_load(const LoadSpec& load, StepRun& run) {
     if (backend.empty() && call.role_at.empty()) {
       throw std::runtime_error("load: " + service + " has no backend ledger to check its calls by, and no role_at");
     }
-    targets.push_back({service, entry.url, mcp::parse_transport(target_profile(entry, service).transport),
-                       protocol_era(entry, service), backend.empty() ? "" : stack.service(backend).url, call});
+    targets.push_back({service, entry.url, stack::target_profile(entry, service).transport,
+                       stack::protocol_era(entry, service), backend.empty() ? "" : stack.service(backend).url, call});
   }
   const RunnerOptions& options = executor.options();
   run_load_step(load, targets,

@@ -27,7 +27,7 @@ using sync::SteadyClock;
 // The stream's URL: the server's own when its transport is sse, else /sse beside its Streamable
 // HTTP endpoint (where the reference servers serve it).
 std::string stream_url(const stack::ServiceEntry& entry, const std::string& service) {
-  if (stack::target_profile(entry, service).transport == "sse") return entry.url;
+  if (stack::target_profile(entry, service).transport == mcp::Transport::sse) return entry.url;
   return http::parse_url(entry.url).origin() + "/sse";
 }
 

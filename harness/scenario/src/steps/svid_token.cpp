@@ -11,6 +11,7 @@
 #include "../recorder.h"
 #include "../step_executor.h"
 #include "../workload_client.h"
+#include "agent_fields.h"
 #include "mcph/codec/base64.h"
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
@@ -114,10 +115,10 @@ SvidTokenStep read_svid_token(const StepSource& source) {
   const Reader& reader = source.reader;
   const YAML::Node& value = source.value;
   const std::string& here = source.here;
-  reader.only_keys(value, here, {"agent", "svid_of", "audience", "sign", "sub", "ttl", "wait_ms", "assertion_type",
-                                 "client_id", "dpop", "keep_svid", "svid"});
   SvidTokenStep step;
-  step.agent = reader.required_text(value, "agent", here);
+  step.agent = read_acting_agent(source);
+  reader.only_keys(value, here, {"svid_of", "audience", "sign", "sub", "ttl", "wait_ms", "assertion_type",
+                                 "client_id", "dpop", "keep_svid", "svid"});
   step.svid_of = reader.text_or(value, "svid_of", here);
   if (value["audience"].IsDefined()) {
     step.audience = read_choice<SvidAudience>(reader, value["audience"], Reader::join(here, "audience"), kSvidAudiences,
@@ -164,8 +165,8 @@ StepKindInfo svid_token_step_kind() {
       .summary = "An agent workload's client authentication at Keycloak's token endpoint with a JWT-SVID (jwt-spiffe "
                  "client assertion, a DPoP proof), the SVID bent as the step says; the result holds the answer without "
                  "its tokens, the access token's claims and whether it is bound to the proof's key.",
-      .example = "svid_token: {agent: trusted-agent, audience: other}\nexpect: {http_status: 400, oauth_error: invalid_client}",
-      .fields = {{"svid_token.agent", "the client: an agent of the trust domain (its SPIFFE ID names its client)"},
+      .example = "as: trusted-agent\nsvid_token: {audience: other}\nexpect: {http_status: 400, oauth_error: invalid_client}",
+      .fields = {{"as", "the client: an agent of the trust domain (its SPIFFE ID names its client)"},
                  {"svid_token.svid_of", "present this agent's SVID instead"},
                  {"svid_token.audience", "`issuer` (default: the realm's), `other`, or `several`"},
                  {"svid_token.sign", "`trust_domain` (default), `attacker_same_kid` (an attacker's key under the bundle's kid), "
@@ -185,7 +186,7 @@ StepKindInfo svid_token_step_kind() {
       .run = runner<SvidTokenStep>(run_svid_token),
       .title = titler<SvidTokenStep>(svid_token_title),
       .addressed = [](const StepExecutor&, const Step&) { return std::string("keycloak"); },
-      .needs_caller = never,
+      .needs_caller = always,
   };
 }
 

@@ -12,6 +12,7 @@
 #include "../step_executor.h"
 #include "../workload_cells.h"
 #include "../workload_client.h"
+#include "agent_fields.h"
 #include "dpop_presentation.h"
 #include "forged_token.h"
 #include "mcph/harness/stack/protocol_era.h"
@@ -192,8 +193,8 @@ void run_in_session(const WorkloadCall& call) {
   StepOutcome& out = run.out;
   const stack::TargetProfile profile = stack::target_profile(call.entry, call.service);
   mcp::ClientOptions options;
-  options.transport = mcp::parse_transport(profile.transport);
-  options.era = protocol_era(call.entry, call.service);
+  options.transport = profile.transport;
+  options.era = stack::protocol_era(call.entry, call.service);
   options.http.read_timeout = run.executor.options().http_timeout;
   mcp::Client session(call.url, options);
   const DpopPresenter& presenter = call.presenter;
@@ -370,12 +371,12 @@ WorkloadStep read_workload(const StepSource& source) {
   const Reader& reader = source.reader;
   const YAML::Node& value = source.value;
   const std::string& here = source.here;
-  std::set<std::string> keys = {"agent", "server", "path", "tool", "operation", "policy", "granted_to", "denied_to",
+  std::set<std::string> keys = {"server", "path", "tool", "operation", "policy", "granted_to", "denied_to",
                                 "token_of", "forge", "headers", "repeat", "past_refusals", "batch"};
   keys.insert(dpop_presentation_keys().begin(), dpop_presentation_keys().end());
-  reader.only_keys(value, here, keys);
   WorkloadStep step;
-  step.agent = reader.required_text(value, "agent", here);
+  step.agent = read_acting_agent(source);
+  reader.only_keys(value, here, keys);
   step.server = reader.text_or(value, "server", here, step.server);
   step.path = reader.text_or(value, "path", here, step.path);
   step.tool = reader.text_or(value, "tool", here, step.tool);
@@ -392,14 +393,14 @@ WorkloadStep read_workload(const StepSource& source) {
   if (value["headers"].IsDefined()) step.headers = reader.header_fields(value["headers"], Reader::join(here, "headers"));
   if (value["repeat"].IsDefined()) {
     step.repeat = static_cast<int>(bounded_integer(reader, value["repeat"], Reader::join(here, "repeat"), 1, 1000));
-    if (step.repeat > 1 && step.dpop.proof == "replayed") {
+    if (step.repeat > 1 && step.dpop.proof == DpopProof::replayed) {
       reader.fail(value["repeat"], Reader::join(here, "repeat"), "a burst sends a fresh proof with each call, never a replay");
     }
   }
   step.past_refusals = read_flag(reader, value, "past_refusals", here);
   if (value["batch"].IsDefined()) {
     step.batch = static_cast<int>(bounded_integer(reader, value["batch"], Reader::join(here, "batch"), 1, 1000));
-    if (!value["path"].IsDefined() || step.repeat > 1 || step.dpop.proof == "replayed") {
+    if (!value["path"].IsDefined() || step.repeat > 1 || step.dpop.proof == DpopProof::replayed) {
       reader.fail(value["batch"], Reader::join(here, "batch"),
                   "a batch is sent once, in a session: give path, the Streamable HTTP endpoint, and no repeat or replay");
     }
@@ -433,8 +434,8 @@ StepKindInfo workload_step_kind() {
                  "the step says the policy decides; the result's /decision is `granted`, `denied`, `unavailable` (by the "
                  "map's refusal shapes) or \"\" (neither: with a policy said, a failed check is then inconclusive), "
                  "/caller the SPIFFE ID the result names, /tool_class, /operation and /tool the cell's.",
-      .example = "workload: {agent: trusted-agent, policy: grants, denied_to: untrusted-agent, iat_offset: -120}",
-      .fields = {{"workload.agent", "the calling agent: a name of the trust domain (`trusted-agent`) or a SPIFFE ID"},
+      .example = "as: trusted-agent\nworkload: {policy: grants, denied_to: untrusted-agent, iat_offset: -120}",
+      .fields = {{"as", "the calling agent: a name of the trust domain (`trusted-agent`) or a SPIFFE ID"},
                  {"workload.server", "default workload-mcp"},
                  {"workload.path", "the endpoint, default the entry's MCP endpoint (a batch's: the Streamable HTTP endpoint)"},
                  {"workload.tool", "the cell's tool class, a column of the target's decision table (default: any)"},
@@ -453,7 +454,7 @@ StepKindInfo workload_step_kind() {
                  {"workload.htm", "the proof's htm instead of POST"},
                  {"workload.htu", "the proof's htu instead of the request's URL"},
                  {"workload.iat_offset", "seconds added to the proof's iat (-86400 to 86400)"},
-                 {"workload.ath", "`omit` or `wrong` instead of the presented token's hash"},
+                 {"workload.ath", "`token` (default: the presented token's hash), `omit`, or `wrong`"},
                  {"workload.typ", "the proof header's typ (\"\" leaves it out)"},
                  {"workload.alg", "the proof header's alg as written (`none`: unsigned; `HS256`: an HMAC keyed with the public jwk)"},
                  {"workload.private_jwk", "`true`: the proof's jwk carries the private key"},
@@ -472,7 +473,7 @@ StepKindInfo workload_step_kind() {
       .addressed = [](const StepExecutor& executor, const Step& step) {
         return executor.target_service_name(step.get<WorkloadStep>().server);
       },
-      .needs_caller = never,
+      .needs_caller = always,
       .calls_servers = true,
   };
 }

@@ -26,6 +26,7 @@
 // Results and params are JSON text; parse them with nlohmann/json where needed.
 // One Client holds one connection: use one per thread. Transport failures throw
 // http::TransportError.
+#include <array>
 #include <chrono>
 #include <functional>
 #include <cstdint>
@@ -42,12 +43,16 @@
 namespace mcph::mcp {
 
 enum class Transport { streamable_http, sse, legacy_sse_post };
+// How each is written, in the enum's order. sse: HTTP+SSE of protocol 2024-11-05 (GET /sse,
+// POST /messages/?session_id=).
+inline constexpr std::array<std::string_view, 3> kTransports = {"streamable-http", "sse", "legacy-sse-post"};
 // "streamable-http" / "sse" / "legacy-sse-post", as in the stack file. Throws
 // std::invalid_argument.
 Transport parse_transport(std::string_view name);
 std::string_view to_string(Transport transport);
 
 enum class Era { legacy, modern, dual };
+inline constexpr std::array<std::string_view, 3> kEras = {"legacy", "modern", "dual"};
 // "legacy" / "modern" / "dual". Throws std::invalid_argument.
 Era parse_era(std::string_view name);
 std::string_view to_string(Era era);

@@ -18,6 +18,7 @@
 
 #include "mcph/harness/scenario/forge_signing.h"
 #include "mcph/harness/stack/policy_profile.h"
+#include "mcph/mcp/client.h"
 #include "mcph/text/choice.h"
 
 namespace mcph::harness::scenario {
@@ -54,13 +55,21 @@ struct AgentCredentialSpec {
 // How a step presents a DPoP-bound token (RFC 9449) whose key the harness holds: `Authorization:
 // DPoP <token>` and a proof of that key made for this very request (htm, htu, iat now, a fresh
 // jti, ath of the token), each part bendable for an attack (steps/dpop_presentation.h).
+enum class DpopScheme { dpop, bearer, none };  // none: no Authorization header
+inline constexpr std::array<std::string_view, 3> kDpopSchemes = {"DPoP", "Bearer", "none"};
+inline std::string to_string(DpopScheme scheme) { return text::name_of(scheme, kDpopSchemes); }
+enum class DpopProof { fresh, none, replayed };  // replayed: the same proof sent twice
+inline constexpr std::array<std::string_view, 3> kDpopProofs = {"fresh", "none", "replayed"};
+enum class DpopAth { token, omit, wrong };  // token: the presented token's hash
+inline constexpr std::array<std::string_view, 3> kDpopAths = {"token", "omit", "wrong"};
+
 struct DpopPresentation {
-  std::string scheme = "DPoP";      // DPoP | Bearer | none (no Authorization header)
-  std::string proof = "fresh";      // fresh | none | replayed (the same proof sent twice)
+  DpopScheme scheme = DpopScheme::dpop;
+  DpopProof proof = DpopProof::fresh;
   bool proof_by_stranger = false;   // the proof is signed by a key no token is bound to
   std::string htm, htu;             // "" = the request's
   int iat_offset = 0;               // seconds added to now
-  std::string ath;                  // "" = the token's hash | omit | wrong
+  DpopAth ath = DpopAth::token;
   std::optional<std::string> typ, alg;
   bool private_jwk = false;
 };
@@ -265,7 +274,7 @@ struct SlowClientsStep {
   int for_ms = 5000;
 };
 
-// workload: {agent: trusted-agent, tool: shell, operation: execute} — a tool call of the
+// as: trusted-agent, workload: {tool: shell, operation: execute} — a tool call of the
 // workload-identity design (workload-mcp's plain JSON-RPC endpoint) as an agent workload makes
 // it: a JWT-SVID from the stack's trust domain (spiffe), traded at Keycloak for a DPoP-bound
 // token, and a DPoP proof for the request; each part bendable for an attack (steps/workload.cpp).
@@ -324,7 +333,7 @@ inline constexpr std::array<std::string_view, 4> kSvidSigners = {"trust_domain",
 enum class SvidAudience { issuer, other, several };
 inline constexpr std::array<std::string_view, 3> kSvidAudiences = {"issuer", "other", "several"};
 
-// svid_token: {agent: trusted-agent, audience: other} — an agent workload's client authentication
+// as: trusted-agent, svid_token: {audience: other} — an agent workload's client authentication
 // at Keycloak's token endpoint with a JWT-SVID (RFC 7523, SPIFFE's assertion type), the SVID
 // bendable (steps/svid_token.cpp): another agent's, another audience, forged, expired.
 struct SvidTokenStep {
@@ -475,13 +484,13 @@ struct Scenario {
   std::string property;
   // The MCP transport its cases are about ("streamable-http": sessions, Accept, the protocol
   // version header); a scenario that calls a server of another transport is not run, and says
-  // why. Empty: any transport. A file's `transport:` is its scenarios' default.
-  std::string transport;
-  // The era of MCP its cases are written in: "legacy" (initialize, a session, batches: what
-  // protocol 2026-07-28 removed); a scenario that calls a server of the modern era alone
-  // (services.NAME.protocol modern) is not run, and says why. Empty: any era. A file's
+  // why. None: any transport. A file's `transport:` is its scenarios' default.
+  std::optional<mcp::Transport> transport;
+  // Whether its cases are written in the legacy era of MCP (`protocol: legacy`: initialize, a
+  // session, batches: what protocol 2026-07-28 removed); such a scenario that calls a server of
+  // the modern era alone (services.NAME.protocol modern) is not run, and says why. A file's
   // `protocol:` is its scenarios' default.
-  std::string protocol;
+  bool legacy_era_only = false;
   // Its cases are about tools that need a scope of their own (`needs_write_scope: true`): a
   // server whose stack entry names no write_scope declares none, and is skipped, saying so.
   bool needs_write_scope = false;

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcph/mcp/client.h"
+
 namespace mcph::harness::scenario {
 
 struct ProbeOptions {
@@ -55,8 +57,8 @@ struct ProbeFacts {
   std::string url;
   bool reached = false;
   std::string not_reached;  // the transport error, when nothing answered
-  std::string transport;    // streamable-http, sse, legacy-sse-post; empty: not told
-  std::string protocol;     // legacy, modern, dual (Streamable HTTP only); empty: not told
+  std::optional<mcp::Transport> transport;  // none: not told
+  std::optional<mcp::Era> protocol;         // Streamable HTTP only; none: not told
   std::string protocol_version;  // what initialize negotiated
   std::optional<ProbedChallenge> challenge;
   std::string resource_metadata_url;  // where the protected-resource metadata answered

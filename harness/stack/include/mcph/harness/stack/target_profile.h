@@ -18,6 +18,7 @@
 #include "mcph/harness/stack/stack_file.h"
 #include "mcph/harness/stack/tool_map.h"
 #include "mcph/harness/provision/secret_layout.h"
+#include "mcph/mcp/client.h"
 
 namespace mcph::harness::stack {
 
@@ -37,7 +38,7 @@ inline constexpr std::array<std::string_view, 2> kServerVaultLogins = {"exchange
 
 struct TargetProfile {
   std::string name;                         // "reference", "demo-python"
-  std::string transport;                    // "streamable-http" | "sse" | "legacy-sse-post"
+  mcp::Transport transport = mcp::Transport::streamable_http;
   Correlation correlation = Correlation::traceparent;
   // Where a tool result's rows are: "auto" (a `{rows: [...]}` object, or a bare JSON array taken as
   // the rows), or a JSON pointer into the result ("/data/items"). Either way the rows are then at
@@ -73,11 +74,6 @@ struct TargetProfile {
 // Throws std::runtime_error naming the key (`where`: "services.x.secrets") on an unknown key or a
 // bad value.
 provision::SecretLayout parse_secret_layout(const std::string& json_text, const std::string& where, provision::SecretLayout base);
-
-// The MCP transports a profile may name ("streamable-http, sse, legacy-sse-post"), and whether
-// `name` is one. sse: HTTP+SSE of protocol 2024-11-05 (GET /sse, POST /messages/?session_id=).
-constexpr std::string_view kTransports = "streamable-http, sse, legacy-sse-post";
-bool is_transport(std::string_view name);
 
 // The built-in profile of that name; nullptr when there is none.
 const TargetProfile* builtin_profile(std::string_view name);
