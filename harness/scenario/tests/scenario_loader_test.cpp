@@ -178,6 +178,17 @@ TEST(ScenarioLoader, AWorkloadOrSvidStepNamesItsAgentByAs) {
   EXPECT_THAT(load_error(head + "      - workload: {proof: none}\n").what(), HasSubstr("scenarios[0].steps[0].as: missing"));
 }
 
+// A call's batch: the call N times in one JSON-RPC batch, one POST; never a burst or a DPoP call.
+TEST(ScenarioLoader, ACallBatchIsOnePostOfItsCalls) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n";
+  EXPECT_EQ(parse_scenario_file(head + "        batch: 25\n", "x.yaml").scenarios[0].steps[0].get<CallStep>().batch, 25);
+  EXPECT_EQ(parse_scenario_file(head, "x.yaml").scenarios[0].steps[0].get<CallStep>().batch, 0);
+  EXPECT_THAT(load_error(head + "        batch: 0\n").what(), HasSubstr("steps[0].batch"));
+  EXPECT_THAT(load_error(head + "        batch: 3\n        repeat: 3\n").what(),
+              HasSubstr("steps[0].batch: a batch is one POST in a session of its own: give no repeat, until or dpop"));
+  EXPECT_THAT(load_error(head + "        batch: 3\n        dpop: true\n").what(), HasSubstr("give no repeat, until or dpop"));
+}
+
 // A workload batch: sent once, in a session opened at the endpoint the step names.
 TEST(ScenarioLoader, AWorkloadBatchNamesItsEndpointAndIsSentOnce) {
   const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: trusted-agent\n        workload: {";

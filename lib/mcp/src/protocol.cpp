@@ -33,7 +33,7 @@ std::vector<std::string> all_protocol_versions() {
   return versions;
 }
 
-bool protocol_allows_batches(std::string_view version) { return version == "2025-03-26"; }
+bool protocol_allows_batches(std::string_view version) { return version == kBatchProtocolVersion; }
 
 namespace {
 constexpr std::array<std::string_view, 8> kLevelNames = {

@@ -167,4 +167,9 @@ Content content_from_json(const nlohmann::json& item) {
   return c;
 }
 
+nlohmann::json tool_call_request(std::int64_t id, std::string_view tool, nlohmann::json arguments) {
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
+          {"params", {{"name", std::string(tool)}, {"arguments", std::move(arguments)}}}};
+}
+
 }  // namespace mcph::mcp

@@ -18,6 +18,8 @@
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/http/trace_context.h"
+#include "mcph/mcp/json.h"
+#include "mcph/mcp/protocol.h"
 #include "mcph/sync/elapsed.h"
 #include "mcph/text/join.h"
 #include "agent_fields.h"
@@ -69,6 +71,27 @@ void run_burst(mcp::Client& session, const std::function<std::unique_ptr<mcp::Cl
   work(session);
   for (auto& thread : threads) thread.join();
   if (failure) std::rethrow_exception(failure);
+}
+
+// The call `batch` times in one JSON-RPC batch on `session` (a 2025-03-26 one), as one POST: its
+// answer is the step's HTTP answer, and its body, parsed, the result (the answers, in any order).
+mcp::RpcOutcome send_batch(mcp::Client& session, const std::string& tool, const std::string& args, int batch,
+                           const http::Fields& headers, StepOutcome& out) {
+  if (session.protocol_version() != mcp::kBatchProtocolVersion) {
+    throw std::runtime_error("batch: the server chose protocol " + session.protocol_version() + " at initialize, which has no "
+                             "batches (" + std::string(mcp::kBatchProtocolVersion) + " has)");
+  }
+  nlohmann::json calls = nlohmann::json::array();
+  for (int id = 1; id <= batch; ++id) calls.push_back(mcp::tool_call_request(id, tool, nlohmann::json::parse(args)));
+  const auto started = SteadyClock::now();
+  mcp::RpcOutcome answer = session.post_raw(calls.dump(), headers);
+  fill_from_rpc(answer, out);
+  out.result = nlohmann::json::parse(answer.body, nullptr, false);
+  if (out.result.is_discarded()) out.result = nullptr;
+  out.burst.statuses.push_back(answer.http_status);
+  out.burst.calls.push_back({started, SteadyClock::now(), answer.http_status, answer.header("Retry-After")});
+  if (answer.http_status >= 400) out.burst.retry_after = answer.header("Retry-After");
+  return answer;
 }
 
 // The server's side of a call for the user's flow: its Vault login and paths (from the audit
@@ -139,10 +162,11 @@ void run_call(const CallStep& step, StepRun& run) {
       credential_headers = {{"Authorization", "Bearer " + token.value}};
     }
   }
-  const std::string key = service + "|" + session_key;
+  const std::string key = service + "|" + session_key + (step.batch > 0 ? "|batch" : "");
   auto& session = run.state.sessions[key];
-  // A DPoP presentation opens a session of its own, each of its requests proven as it bends them.
-  if ((agent && step.agent.shape != "{}") || dpop) session.reset();
+  // A DPoP presentation opens a session of its own, each of its requests proven as it bends them;
+  // so does a batch, whose session is of the revision that has batches.
+  if ((agent && step.agent.shape != "{}") || dpop || step.batch > 0) session.reset();
   const std::string url = agent ? agent->url : entry.url;
 
   // A server that does not forward traceparent to its backend either: the ledger's entries
@@ -176,6 +200,14 @@ void run_call(const CallStep& step, StepRun& run) {
     mcp::ClientOptions options;
     options.transport = profile.transport;
     options.era = stack::protocol_era(entry, service);
+    if (step.batch > 0) {
+      if (profile.transport != mcp::Transport::streamable_http) {
+        throw std::runtime_error("batch: a batch is sent in a session of Streamable HTTP, and " + service + " speaks " +
+                                 std::string(mcp::to_string(profile.transport)));
+      }
+      options.era = mcp::Era::legacy;
+      options.protocol_version = std::string(mcp::kBatchProtocolVersion);
+    }
     options.http.read_timeout = executor.options().http_timeout;
     if (agent) {
       options.http.ca_file = agent->ca_file;
@@ -264,9 +296,22 @@ void run_call(const CallStep& step, StepRun& run) {
     }
     return !enough;
   };
-  if (session) executor.pace(service, subject, limit, 1, out, step.repeat);
-  const bool go_on = session && one_call(*session, 0);
-  if (session) executor.answered(service, subject, limit, out.burst.statuses.back());
+  bool go_on = false;
+  if (session && step.batch > 0) {
+    // Each call of a batch is charged to the limit: the batch waits for as many (a full bucket
+    // at most), so that only its own size can make the server refuse it.
+    executor.pace(service, subject, limit, step.batch, out);
+    const auto started = SteadyClock::now();
+    const mcp::RpcOutcome answer = send_batch(*session, tool, args, step.batch, headers, out);
+    if (answer.http_status == 429) executor.burst_answered(service, subject, limit, out.burst.statuses, step.batch);
+    else executor.answered(service, subject, limit, answer.http_status, step.batch);
+    run.record.exchange("POST", url, shown, "a batch of " + std::to_string(step.batch) + " tools/call " + tool, answer.http_status,
+                        answer.headers, answer.body, sync::ms_since(started));
+  } else if (session) {
+    executor.pace(service, subject, limit, 1, out, step.repeat);
+    go_on = one_call(*session, 0);
+    executor.answered(service, subject, limit, out.burst.statuses.back());
+  }
   if (go_on && step.repeat > 1) {
     std::int64_t joined = 0;
     const auto join_session = [&] {
@@ -292,7 +337,8 @@ void run_call(const CallStep& step, StepRun& run) {
                        {"answered_within_ms", sync::ms_between(first->sent, answered->answered)}}}});
   }
   if (session) {
-    run.record.flow(out.caller, "MCP request", "POST " + url + " tools/call " + tool + " → " + out.describe());
+    const std::string batch = step.batch > 0 ? " a batch of " + std::to_string(step.batch) : "";
+    run.record.flow(out.caller, "MCP request", "POST " + url + batch + " tools/call " + tool + " → " + out.describe());
   }
 
   // The backend ledger: entries carrying this call's trace id, or by window (above).
@@ -349,7 +395,7 @@ CallStep read_call(const StepSource& source) {
   const Reader& reader = source.reader;
   const YAML::Node& node = source.step;
   const std::string& field = source.field;
-  source.allowed.insert({"args", "repeat", "until", "headers", "dpop", "capability", "secret", "prefix", "data"});
+  source.allowed.insert({"args", "repeat", "until", "headers", "dpop", "capability", "secret", "prefix", "data", "batch"});
   CallStep step;
   const std::string target = reader.text(source.value, source.here);
   if (node["capability"].IsDefined()) {
@@ -391,6 +437,13 @@ CallStep read_call(const StepSource& source) {
   if (step.dpop && step.dpop->proof == DpopProof::replayed) {
     reader.fail(node["dpop"], Reader::join(field, "dpop"), "a call sends several requests; replay a proof with an http step");
   }
+  if (node["batch"].IsDefined()) {
+    const std::string batch_field = Reader::join(field, "batch");
+    step.batch = static_cast<int>(bounded_integer(reader, node["batch"], batch_field, 1, 1000));
+    if (node["repeat"].IsDefined() || step.dpop) {
+      reader.fail(node["batch"], batch_field, "a batch is one POST in a session of its own: give no repeat, until or dpop");
+    }
+  }
   return step;
 }
 
@@ -402,6 +455,7 @@ std::string call_title(const CallStep& step, const std::string& who) {
     if (args.contains("secret")) what += " " + args["secret"].get<std::string>();
     if (args.contains("prefix")) what += " under " + args["prefix"].get<std::string>();
   }
+  if (step.batch > 0) what += " " + std::to_string(step.batch) + " times in one batch";
   if (step.repeat > 1) {
     what += step.until_rate_limited ? " until rate-limited (at most " + std::to_string(step.repeat) + " times)"
                                     : " " + std::to_string(step.repeat) + " times";
@@ -429,6 +483,9 @@ StepKindInfo call_step_kind() {
                  {"repeat", "a burst of this many calls (1 to 1000), on up to 16 connections of the caller's session at once"},
                  {"until", "`rate_limited`: the burst stops at its first 429, or once a limiter of the file's stated rate "
                            "would have had to refuse a call (needs `needs: rate_limit`)"},
+                 {"batch", "this many of the call (1 to 1000) in one JSON-RPC batch, one POST in a 2025-03-26 session the "
+                           "step opens (Streamable HTTP; the revision that has batches); the answer is the step's HTTP "
+                           "answer, its parsed body the result"},
                  {"headers", "extra request headers: a mapping, or a list of `{Name: value}` when a name repeats"},
                  {"dpop", kDpopFieldMeaning},
                  kViaField,

@@ -21,6 +21,8 @@
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
 #include "mcph/mcp/client.h"
+#include "mcph/mcp/json.h"
+#include "mcph/mcp/protocol.h"
 #include "mcph/sync/elapsed.h"
 #include "mcph/text/join.h"
 #include "rpc_outcome.h"
@@ -31,10 +33,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-Json tool_call(const PickedCell& cell, int id) {
-  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
-          {"params", {{"name", cell.tool.tool}, {"arguments", cell.tool.arguments}}}};
-}
+Json tool_call(const PickedCell& cell, int id) { return mcp::tool_call_request(id, cell.tool.tool, cell.tool.arguments); }
 
 // The DPoP header among `headers`, or end().
 http::Fields::iterator dpop_header(http::Fields& headers) {
@@ -82,7 +81,7 @@ void open_batch_session(const std::string& target, http::Client& client, http::F
   http::Fields initialize = headers;
   if (const auto dpop = dpop_header(initialize); dpop != initialize.end()) dpop->second = fresh_proof();
   const std::string body = Json{{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"},
-                                {"params", {{"protocolVersion", "2025-03-26"}, {"capabilities", Json::object()},
+                                {"params", {{"protocolVersion", mcp::kBatchProtocolVersion}, {"capabilities", Json::object()},
                                             {"clientInfo", {{"name", "mcph-workload-step"}, {"version", "1"}}}}}}
                                .dump();
   const auto started = sync::SteadyClock::now();
@@ -93,7 +92,7 @@ void open_batch_session(const std::string& target, http::Client& client, http::F
     throw std::runtime_error("the batch's session was not opened (HTTP " + std::to_string(response.status) + "): there is no batch to test");
   }
   headers.emplace_back("Mcp-Session-Id", *session);
-  headers.emplace_back("MCP-Protocol-Version", "2025-03-26");
+  headers.emplace_back("MCP-Protocol-Version", std::string(mcp::kBatchProtocolVersion));
 }
 
 // What one workload call needs, whichever way it is sent.

@@ -2,7 +2,9 @@
 // nlohmann/json helpers for tool implementations and tests: building Arguments from a JSON
 // object and results with structured content. Kept out of tool.h so that code which only
 // registers tools does not pay for nlohmann/json's header.
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "mcph/mcp/tool.h"
 
@@ -16,5 +18,7 @@ ToolDefinition tool_definition(const nlohmann::json& listing);
 ToolResult structured_result(nlohmann::json structured);
 nlohmann::json to_json(const Content& content);
 Content content_from_json(const nlohmann::json& item);
+// A tools/call request as a client sends it (one item of a batch, or a body of its own).
+nlohmann::json tool_call_request(std::int64_t id, std::string_view tool, nlohmann::json arguments);
 
 }  // namespace mcph::mcp

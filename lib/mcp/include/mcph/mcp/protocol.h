@@ -14,6 +14,7 @@ const std::vector<std::string>& supported_protocol_versions();
 const std::string& latest_protocol_version();
 bool is_supported_protocol_version(std::string_view version);
 // 2025-03-26 allows JSON-RPC batches; later versions removed them.
+inline constexpr std::string_view kBatchProtocolVersion = "2025-03-26";
 bool protocol_allows_batches(std::string_view version);
 
 inline constexpr std::string_view kSessionIdHeader = "Mcp-Session-Id";

@@ -96,6 +96,9 @@ struct CallStep {
   AgentCredentialSpec agent;
   // `dpop:`, the held token is presented as DPoP-bound, with a proof of its key for each request.
   std::optional<DpopPresentation> dpop;
+  // `batch: N`: the call N times in one JSON-RPC batch, one POST in a 2025-03-26 session of the
+  // step's own (the one revision with batches); 0: a call of its own.
+  int batch = 0;
 };
 
 // http: {server: jira-mcp, method: POST, body: ...} — a raw HTTP request.
