@@ -8,6 +8,7 @@
 #include "expectations.h"
 #include "findings.h"
 #include "scenario_status.h"
+#include "steps/rpc_outcome.h"
 
 namespace mcph::harness::scenario {
 namespace {
@@ -143,6 +144,27 @@ TEST(BurstVerdict, WithoutAStatedLimitTheLackOfA429CannotBeJudged) {
   EXPECT_EQ(judged.step.checks[0].verdict, Verdict::inconclusive);
   EXPECT_THAT(judged.step.checks[0].actual, HasSubstr("the scenario file states no rate limit"));
   EXPECT_FALSE(judged.finding.has_value());
+}
+
+// A batch answered whole shows that batches escape a limit only where a limit is stated and the
+// batch outgrows it; else its 429 check is inconclusive, saying why, and nothing is found.
+TEST(BatchVerdict, ABatchShowsHowItIsChargedOnlyBeyondAStatedLimit) {
+  EXPECT_THAT(batch_caveat({}, 25, "vault-bridge-go"),
+              HasSubstr("the stack states no rate limit for vault-bridge-go (services.vault-bridge-go.rate_limit)"));
+  EXPECT_EQ(batch_caveat({100, milliseconds(1000)}, 25, "jira-mcp"),
+            "a batch of 25 calls is within jira-mcp's stated limit of 100/1000ms");
+  EXPECT_EQ(batch_caveat({20, milliseconds(1000)}, 25, "jira-mcp"), "");
+
+  StepOutcome outcome;
+  outcome.title = "2: agent-c calls vault-bridge-go to read jira 25 times in one batch";
+  outcome.http.status = 200;
+  outcome.caveat = batch_caveat({}, 25, "vault-bridge-go");
+  const auto unknown = check_expectations({{"http_status", "429", {"x.yaml", 1}}}, outcome, limit_of_20_per_second());
+  EXPECT_EQ(unknown.at(0).verdict, Verdict::inconclusive);
+  EXPECT_THAT(unknown.at(0).actual, HasSubstr("cannot be told from a server that limits no one"));
+  outcome.caveat = batch_caveat({20, milliseconds(1000)}, 25, "vault-bridge-go");
+  EXPECT_EQ(check_expectations({{"http_status", "429", {"x.yaml", 1}}}, outcome, limit_of_20_per_second()).at(0).verdict,
+            Verdict::failed);
 }
 
 // Another status wanted somewhere in a burst keeps its plain verdict.

@@ -301,6 +301,7 @@ void run_call(const CallStep& step, StepRun& run) {
     // Each call of a batch is charged to the limit: the batch waits for as many (a full bucket
     // at most), so that only its own size can make the server refuse it.
     executor.pace(service, subject, limit, step.batch, out);
+    out.caveat = batch_caveat(limit, step.batch, service);
     const auto started = SteadyClock::now();
     const mcp::RpcOutcome answer = send_batch(*session, tool, args, step.batch, headers, out);
     if (answer.http_status == 429) executor.burst_answered(service, subject, limit, out.burst.statuses, step.batch);

@@ -47,4 +47,14 @@ stack::RateLimit stated_rate_limit(const stack::ServiceEntry& entry) {
   return entry.mcp.rate_limit.value_or(stack::RateLimit{});
 }
 
+std::string batch_caveat(const stack::RateLimit& limit, int batch, const std::string& service) {
+  const std::string calls = "a batch of " + std::to_string(batch) + " calls";
+  if (limit.requests <= 0) {
+    return "the stack states no rate limit for " + service + " (services." + service + ".rate_limit), so " + calls +
+           " answered whole cannot be told from a server that limits no one";
+  }
+  if (batch <= limit.requests) return calls + " is within " + service + "'s stated limit of " + limit.to_string();
+  return "";
+}
+
 }  // namespace mcph::harness::scenario

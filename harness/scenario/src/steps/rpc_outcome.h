@@ -30,5 +30,8 @@ void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out);
 std::string pacing_subject(const std::string& token);
 // The per-user limit the stack says a server has; none (RateLimit{}) when it does not say.
 stack::RateLimit stated_rate_limit(const stack::ServiceEntry& entry);
+// Why a batch of `batch` calls to `service` shows nothing of how it charges a batch against its
+// limit (no limit stated, or the batch within it), for the step's caveat; "" when it does.
+std::string batch_caveat(const stack::RateLimit& limit, int batch, const std::string& service);
 
 }  // namespace mcph::harness::scenario

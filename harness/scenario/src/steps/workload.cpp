@@ -127,6 +127,7 @@ void run_raw(const WorkloadCall& call) {
     Json calls = Json::array();
     for (int id = 1; id <= step.batch; ++id) calls.push_back(tool_call(call.cell, id));
     body = calls.dump();
+    out.caveat = batch_caveat(stated_rate_limit(call.entry), step.batch, call.service);
   }
   const auto started = sync::SteadyClock::now();
   const auto response = client.request("POST", parsed_url.path, headers, body, "application/json");
