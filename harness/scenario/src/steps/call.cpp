@@ -86,7 +86,7 @@ mcp::RpcOutcome send_batch(mcp::Client& session, const std::string& tool, const 
   const auto started = SteadyClock::now();
   mcp::RpcOutcome answer = session.post_raw(calls.dump(), headers);
   fill_from_rpc(answer, out);
-  out.result = nlohmann::json::parse(answer.body, nullptr, false);
+  out.result = json_of_answer(answer.header("Content-Type"), answer.body);
   if (out.result.is_discarded()) out.result = nullptr;
   out.burst.statuses.push_back(answer.http_status);
   out.burst.calls.push_back({started, SteadyClock::now(), answer.http_status, answer.header("Retry-After")});

@@ -14,7 +14,6 @@
 #include "mcph/http/client.h"
 #include "mcph/http/trace_context.h"
 #include "mcph/http/url.h"
-#include "mcph/mcp/sse.h"
 #include "mcph/sync/elapsed.h"
 #include "rpc_outcome.h"
 #include "sse_stream.h"
@@ -36,25 +35,6 @@ std::string generated_body(std::size_t bytes) {
   return open + std::string(bytes - open.size() - close.size(), 'x') + close;
 }
 
-// The JSON an answer carries: its body; or, when the server answered as an event stream (a
-// Streamable HTTP server may answer any POST so), the JSON-RPC responses its events carry —
-// one as itself, several as an array — else every JSON message of the stream. Discarded when
-// there is none.
-Json json_of_answer(const http::ClientResponse& response) {
-  if (!mcp::is_event_stream(response.header("Content-Type"))) return Json::parse(response.body, nullptr, false);
-  Json responses = Json::array(), messages = Json::array();
-  for (const auto& event : mcp::parse_sse(response.body)) {
-    Json message = Json::parse(event.data, nullptr, false);
-    if (message.is_discarded()) continue;
-    const bool is_response = message.is_object() && message.contains("id") && (message.contains("result") || message.contains("error"));
-    if (is_response || message.is_array()) responses.push_back(message);
-    messages.push_back(std::move(message));
-  }
-  const Json& chosen = responses.empty() ? messages : responses;
-  if (chosen.empty()) return Json(Json::value_t::discarded);
-  return chosen.size() == 1 ? chosen.front() : chosen;
-}
-
 // The request the target's profile says an MCP server answers an authorised caller with; `what`
 // names the step field that asked for it when the service is no MCP server.
 ProbeRequest mcp_probe(const StepExecutor& executor, const stack::ServiceEntry& entry, const std::string& service,
@@ -70,7 +50,7 @@ void take_answer(const http::ClientResponse& response, StepOutcome& out) {
   out.http.headers = response.headers;
   out.http.body = response.body;
   if (response.status == 429) out.burst.retry_after = http::find_field(response.headers, "Retry-After").value_or("");
-  const Json parsed = json_of_answer(response);
+  const Json parsed = json_of_answer(response.header("Content-Type"), response.body);
   if (!parsed.is_discarded()) {
     out.result = parsed;
     if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {

@@ -4,6 +4,7 @@
 #include "mcph/harness/stack/protocol_era.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/mcp/modern_message.h"
+#include "mcph/mcp/sse.h"
 #include "mcph/text/choice.h"
 
 namespace mcph::harness::scenario {
@@ -35,6 +36,22 @@ void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out) {
   out.rpc.error = rpc.error ? std::optional<int>(rpc.error->code) : std::nullopt;
   out.rpc.error_message = rpc.error ? rpc.error->message : "";
   if (rpc.result) out.result = nlohmann::json::parse(*rpc.result, nullptr, false);
+}
+
+nlohmann::json json_of_answer(std::string_view content_type, const std::string& body) {
+  using Json = nlohmann::json;
+  if (!mcp::is_event_stream(content_type)) return Json::parse(body, nullptr, false);
+  Json responses = Json::array(), messages = Json::array();
+  for (const auto& event : mcp::parse_sse(body)) {
+    Json message = Json::parse(event.data, nullptr, false);
+    if (message.is_discarded()) continue;
+    const bool is_response = message.is_object() && message.contains("id") && (message.contains("result") || message.contains("error"));
+    if (is_response || message.is_array()) responses.push_back(message);
+    messages.push_back(std::move(message));
+  }
+  const Json& chosen = responses.empty() ? messages : responses;
+  if (chosen.empty()) return Json(Json::value_t::discarded);
+  return chosen.size() == 1 ? chosen.front() : chosen;
 }
 
 std::string pacing_subject(const std::string& token) {

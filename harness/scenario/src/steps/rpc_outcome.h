@@ -24,6 +24,11 @@ struct ProbeRequest {
 ProbeRequest probe_request(const stack::ServiceEntry& entry, const std::string& service);
 
 void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out);
+// The JSON an answer carries: its body; or, when the server answered as an event stream (a
+// Streamable HTTP server may answer any POST so), the JSON-RPC responses its events carry —
+// one as itself, several as an array — else every JSON message of the stream. Discarded when
+// there is none.
+nlohmann::json json_of_answer(std::string_view content_type, const std::string& body);
 // The token's subject, read unverified (a forged token is refused before the limiter, and
 // UserPacer::answered gives its request back), or, for a token that is not a JWT, the token
 // itself. Kept in memory only.
