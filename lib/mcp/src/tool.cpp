@@ -172,4 +172,10 @@ nlohmann::json tool_call_request(std::int64_t id, std::string_view tool, nlohman
           {"params", {{"name", std::string(tool)}, {"arguments", std::move(arguments)}}}};
 }
 
+nlohmann::json tool_call_batch(int size, std::string_view tool, const nlohmann::json& arguments) {
+  nlohmann::json batch = nlohmann::json::array();
+  for (int id = 1; id <= size; ++id) batch.push_back(tool_call_request(id, tool, arguments));
+  return batch;
+}
+
 }  // namespace mcph::mcp

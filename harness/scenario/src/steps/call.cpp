@@ -81,10 +81,9 @@ mcp::RpcOutcome send_batch(mcp::Client& session, const std::string& tool, const 
     throw std::runtime_error("batch: the server chose protocol " + session.protocol_version() + " at initialize, which has no "
                              "batches (" + std::string(mcp::kBatchProtocolVersion) + " has)");
   }
-  nlohmann::json calls = nlohmann::json::array();
-  for (int id = 1; id <= batch; ++id) calls.push_back(mcp::tool_call_request(id, tool, nlohmann::json::parse(args)));
+  const std::string calls = mcp::tool_call_batch(batch, tool, nlohmann::json::parse(args)).dump();
   const auto started = SteadyClock::now();
-  mcp::RpcOutcome answer = session.post_raw(calls.dump(), headers);
+  mcp::RpcOutcome answer = session.post_raw(calls, headers);
   fill_from_rpc(answer, out);
   out.result = json_of_answer(answer.header("Content-Type"), answer.body);
   if (out.result.is_discarded()) out.result = nullptr;
@@ -302,12 +301,12 @@ void run_call(const CallStep& step, StepRun& run) {
     // at most), so that only its own size can make the server refuse it.
     executor.pace(service, subject, limit, step.batch, out);
     out.caveat = batch_caveat(limit, step.batch, service);
-    const auto started = SteadyClock::now();
     const mcp::RpcOutcome answer = send_batch(*session, tool, args, step.batch, headers, out);
+    const auto& timed = out.burst.calls.back();
     if (answer.http_status == 429) executor.burst_answered(service, subject, limit, out.burst.statuses, step.batch);
     else executor.answered(service, subject, limit, answer.http_status, step.batch);
     run.record.exchange("POST", url, shown, "a batch of " + std::to_string(step.batch) + " tools/call " + tool, answer.http_status,
-                        answer.headers, answer.body, sync::ms_since(started));
+                        answer.headers, answer.body, sync::ms_between(timed.sent, timed.answered));
   } else if (session) {
     executor.pace(service, subject, limit, 1, out, step.repeat);
     go_on = one_call(*session, 0);

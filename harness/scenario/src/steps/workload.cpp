@@ -124,9 +124,7 @@ void run_raw(const WorkloadCall& call) {
   std::string body = tool_call(call.cell, 1).dump();
   if (step.batch > 0) {
     open_batch_session(parsed_url.path, client, headers, run, call.url, [&] { return call.presenter.proof("POST", call.url); });
-    Json calls = Json::array();
-    for (int id = 1; id <= step.batch; ++id) calls.push_back(tool_call(call.cell, id));
-    body = calls.dump();
+    body = mcp::tool_call_batch(step.batch, call.cell.tool.tool, call.cell.tool.arguments).dump();
     out.caveat = batch_caveat(stated_rate_limit(call.entry), step.batch, call.service);
   }
   const auto started = sync::SteadyClock::now();

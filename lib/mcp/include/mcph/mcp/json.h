@@ -20,5 +20,7 @@ nlohmann::json to_json(const Content& content);
 Content content_from_json(const nlohmann::json& item);
 // A tools/call request as a client sends it (one item of a batch, or a body of its own).
 nlohmann::json tool_call_request(std::int64_t id, std::string_view tool, nlohmann::json arguments);
+// A JSON-RPC batch of `size` such requests of one call, numbered from 1 (protocol 2025-03-26).
+nlohmann::json tool_call_batch(int size, std::string_view tool, const nlohmann::json& arguments);
 
 }  // namespace mcph::mcp
