@@ -1,6 +1,6 @@
 // The stand-ins against the real servers, side by side in one run: the same calls, over the same
 // kind of kept-alive loopback connection, on a local stack (mock-keycloak, mock-vault) and on a
-// real one (Keycloak 26.4.7, Vault 1.21.1; skipped, saying why, without the real tier). Both
+// real one (Keycloak 26.5.6, Vault 1.21.1; skipped, saying why, without the real tier). Both
 // stacks are brought up and provisioned by the harness exactly as `mcp-harness up` does.
 //
 //   /0 = stand-in, /1 = real. Counters: p50_us, p90_us, p99_us per request.

@@ -14,13 +14,12 @@ using Json = nlohmann::json;
 
 void provision_workload_identity(const ProvisionTarget& target, const WorkloadIdentityOptions& options) {
   KeycloakAdmin admin(target.keycloak_url, target.keycloak_admin_user, target.keycloak_admin_password);
-  // Keycloak 26.5 reads the trust domain from "trustDomain", 26.4 from "issuer"; each keeps the
-  // other key unread, so both are sent and a Keycloak of either version is provisioned alike.
-  const std::string trust_domain = "spiffe://" + options.trust_domain;
+  // Keycloak 26.5 reads the trust domain from config.trustDomain (26.4 read config.issuer, and
+  // refuses this provider). No issuer is given: 26.5 looks a jwt-bearer assertion's provider up
+  // by it, and a SPIFFE provider takes SVIDs alone.
   admin.put_identity_provider(target.realm, {{"alias", options.provider_alias},
                                              {"providerId", "spiffe"},
-                                             {"config", {{"trustDomain", trust_domain},
-                                                         {"issuer", trust_domain},
+                                             {"config", {{"trustDomain", "spiffe://" + options.trust_domain},
                                                          {"bundleEndpoint", options.bundle_endpoint}}}});
   std::vector<std::string> clients = options.spiffe_ids;
   clients.insert(clients.end(), options.foreign_spiffe_ids.begin(), options.foreign_spiffe_ids.end());

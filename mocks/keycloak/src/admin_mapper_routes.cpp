@@ -17,7 +17,7 @@ using http::Request;
 using http::Response;
 using MapperList = std::vector<ProtocolMapper>;
 
-// The protocol mapper providers of Keycloak 26.4 (GET /admin/serverinfo, protocolMapperTypes).
+// The protocol mapper providers of Keycloak 26.5 (GET /admin/serverinfo, protocolMapperTypes).
 // A mapper may use any of them; those the stand-in does not implement add no claims.
 constexpr std::array<std::string_view, 36> kMapperProviders = {
     "docker-v2-allow-all-mapper",

@@ -87,7 +87,7 @@ void list_users(Realm& realm, const Request& request, Response& response) {
   const auto found = find_users(realm, request);
   const auto first = static_cast<std::size_t>(std::max(0, query_int(request, "first", 0)));
   const int max = query_int(request, "max", 100);
-  // briefRepresentation changes nothing in Keycloak 26.4's answer.
+  // briefRepresentation changes nothing in Keycloak 26.5's answer.
   nlohmann::ordered_json users = nlohmann::ordered_json::array();
   for (std::size_t i = first; i < found.size(); ++i) {
     if (max >= 0 && users.size() >= static_cast<std::size_t>(max)) break;

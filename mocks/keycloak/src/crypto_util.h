@@ -17,5 +17,8 @@ using openssl::sha1;
 using openssl::sha256;
 
 std::string random_secret();  // 32 URL-safe characters, like Keycloak's client secrets
+// A user session's id as Keycloak 26.5 makes it (SecretGenerator's secure ids): 18 random bytes,
+// base64url, 24 characters.
+std::string random_session_id();
 
 }  // namespace mcph::mock_keycloak

@@ -16,7 +16,7 @@ jose::DpopVerifyOptions keycloak_options(const std::string& method, const std::s
   jose::DpopVerifyOptions options;
   options.htm = method;
   options.htu = url;
-  options.refuse_private_jwk = false;  // Keycloak 26.4.7 accepts a jwk with its private key
+  options.refuse_private_jwk = false;  // Keycloak 26.5.6 accepts a jwk with its private key
   return options;
 }
 

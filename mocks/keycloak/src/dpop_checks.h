@@ -1,5 +1,5 @@
 #pragma once
-// DPoP (RFC 9449) as Keycloak 26.4 checks it (feature dpop, on by default; DPoPUtil: a proof
+// DPoP (RFC 9449) as Keycloak 26.5 checks it (feature dpop, on by default; DPoPUtil: a proof
 // lives 10 s, clocks may be 15 s apart, no DPoP-Nonce is handed out), on lib/jose's verifier.
 #include <optional>
 #include <string>

@@ -58,6 +58,12 @@ std::optional<std::int64_t> int_claim(const Json& claims, const char* name) {
   return found->is_number_float() ? static_cast<std::int64_t>(found->get<double>()) : found->get<std::int64_t>();
 }
 
+// FederatedJWTClientAuthenticator ignores a self-signed assertion (iss equal to sub, both absent
+// too) before it looks for a client.
+bool self_signed(const Assertion& assertion) {
+  return string_claim(assertion.claims, "iss") == string_claim(assertion.claims, "sub");
+}
+
 // The federated client whose jwt.credential.sub is this SPIFFE ID (AlternativeLookupProvider).
 Client* client_for_subject(Realm& realm, const std::string& sub) {
   if (sub.empty()) return nullptr;
@@ -138,10 +144,13 @@ std::optional<BundleRequest> bundle_request(const Realm& realm, const http::Fiel
   const auto assertion = read_assertion(form);
   if (!assertion) return std::nullopt;
   const std::string sub = string_claim(assertion->claims, "sub");
+  if (self_signed(*assertion)) return std::nullopt;
   for (const auto& [id, client] : realm.clients) {
     if (sub.empty() || client.attribute("jwt.credential.sub") != sub) continue;
     const IdentityProvider* provider = spiffe_provider_of(realm, client);
-    if (provider == nullptr || provider->config_value("bundleEndpoint").empty()) return std::nullopt;
+    if (provider == nullptr || !provider->enabled || provider->config_value("bundleEndpoint").empty()) {
+      return std::nullopt;
+    }
     return BundleRequest{realm.id + "/" + provider->internal_id, provider->config_value("bundleEndpoint"), assertion->kid};
   }
   return std::nullopt;
@@ -150,11 +159,14 @@ std::optional<BundleRequest> bundle_request(const Realm& realm, const http::Fiel
 Client& authenticate_federated_client(Realm& realm, const http::Fields& form, const std::string& realm_issuer,
                                       const jose::JwkSet* bundle, std::int64_t now, const UnsafeFederatedAuth& unsafe) {
   // jwt-bearer assertions go to the client-jwt authenticator, whose client (clientId = sub)
-  // a SPIFFE ID never names; anything else is no assertion Keycloak knows.
+  // a SPIFFE ID never names, and to the federated one, which finds them a provider by their iss
+  // (config.issuer), where a SPIFFE provider takes SVIDs alone; anything else is no assertion
+  // Keycloak knows.
   if (form_value(form, "client_assertion_type") != std::string(kJwtSpiffeAssertion)) throw not_identified();
   const auto assertion = read_assertion(form);
   if (!assertion) throw not_identified();
   const std::string sub = string_claim(assertion->claims, "sub");
+  if (self_signed(*assertion)) throw not_identified();
   const auto client_id = form_value(form, "client_id");
   Client* client = unsafe.client_from_client_id && client_id ? realm.find_client_by_client_id(*client_id)
                                                              : client_for_subject(realm, sub);

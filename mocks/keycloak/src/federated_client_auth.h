@@ -1,5 +1,5 @@
 #pragma once
-// Keycloak 26.4's federated client authentication (preview features client-auth-federated and
+// Keycloak 26.5's federated client authentication (preview features client-auth-federated and
 // spiffe): a client whose clientAuthenticatorType is federated-jwt authenticates with a JWT-SVID
 // of the SPIFFE identity provider its attribute jwt.credential.issuer names, its SPIFFE ID being
 // the client's attribute jwt.credential.sub:
@@ -35,11 +35,11 @@ struct BundleRequest {
 };
 std::optional<BundleRequest> bundle_request(const Realm& realm, const http::Fields& form);
 
-// The client the assertion authenticates. Throws KeycloakError with Keycloak 26.4.7's answers:
+// The client the assertion authenticates. Throws KeycloakError with Keycloak 26.5.6's answers:
 // 401 invalid_client "Invalid client or Invalid client credentials" when no federated client
-// is identified or the SVID does not verify (another assertion type, an unknown SPIFFE ID, a
-// disabled client, a provider that is missing or of another trust domain, a bad signature or
-// an unknown kid); 400 invalid_client with the validator's text for an SVID that verified but
+// is identified or the SVID does not verify (another assertion type, a self-signed assertion,
+// an unknown SPIFFE ID, a disabled client, a provider that is missing, disabled or of another
+// trust domain, a bad signature or an unknown kid); 400 invalid_client with the validator's text for an SVID that verified but
 // is not acceptable ("Invalid token audience", "Multiple audiences not allowed", "Token is not
 // active", "client_id parameter does not match sub claim", …). bundle: the provider's keys
 // (null when there are none). now: seconds since the epoch. unsafe: the checks a sabotage

@@ -65,8 +65,7 @@ IdentityProvider identity_provider_from_rep(const nlohmann::json& rep) {
   for (const char* flag : kFlags) {
     if (const auto value = get_bool(rep, flag)) provider.flags[flag] = *value;
   }
-  // The config as given: Keycloak 26.5 adds nothing to a SPIFFE provider's (26.4 added syncMode
-  // LEGACY and showInAccountConsole NEVER).
+  // The config as given: Keycloak 26.5 adds nothing to a SPIFFE provider's.
   provider.config = get_string_map(rep, "config").value_or(std::map<std::string, std::string>{});
   check_spiffe_config(provider);
   return provider;

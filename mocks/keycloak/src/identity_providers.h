@@ -8,8 +8,9 @@
 namespace mcph::mock_keycloak {
 
 inline constexpr const char* kSpiffeProvider = "spiffe";
-// The config key of a SPIFFE provider's trust domain (spiffe://<name>). Keycloak 26.4 read it
-// from "issuer"; 26.5 reads "trustDomain" alone and keeps any "issuer" as an unused key.
+// The config key of a SPIFFE provider's trust domain (spiffe://<name>), Keycloak 26.5's. Any
+// "issuer" is kept: 26.5 matches jwt-bearer assertions' iss to it, which a SPIFFE provider then
+// refuses.
 inline constexpr const char* kTrustDomainKey = "trustDomain";
 
 nlohmann::ordered_json identity_provider_rep(const IdentityProvider& provider);

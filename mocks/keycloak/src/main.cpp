@@ -1,4 +1,4 @@
-// mock-keycloak: a Keycloak 26.4-compatible identity provider for the local stack.
+// mock-keycloak: a Keycloak 26.5-compatible identity provider for the local stack.
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -13,7 +13,7 @@ namespace {
 
 constexpr const char* kProgram = "mock-keycloak";
 constexpr const char* kSummary = R"(
-A Keycloak 26.4-compatible identity provider kept in memory: the OIDC endpoints of every realm
+A Keycloak 26.5-compatible identity provider kept in memory: the OIDC endpoints of every realm
 (discovery, JWKS, token with the password, client_credentials and refresh_token grants,
 userinfo, logout, token introspection) and the admin REST API for realms, users, clients,
 protocol mappers, groups, realm roles and realm keys. Prints "listening http://127.0.0.1:PORT"

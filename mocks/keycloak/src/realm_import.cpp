@@ -184,7 +184,7 @@ void import_users(Realm& realm, const nlohmann::json& rep) {
 
 }  // namespace
 
-// The client scopes Keycloak 26.4 creates with every realm (their claims are built into the
+// The client scopes Keycloak 26.5 creates with every realm (their claims are built into the
 // token code; as objects they list, and custom scopes sit beside them).
 void add_builtin_client_scopes(Realm& realm) {
   for (const char* name : {"acr", "address", "basic", "email", "microprofile-jwt", "offline_access", "organization",

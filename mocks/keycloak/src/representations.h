@@ -9,7 +9,7 @@
 
 namespace mcph::mock_keycloak {
 
-// Where a UserRepresentation goes, which decides a few of its fields (Keycloak 26.4): GET
+// Where a UserRepresentation goes, which decides a few of its fields (Keycloak 26.5): GET
 // /users/{id} (every access flag), the /users listing (the user profile's metadata and only the
 // "manage" flag), or a brief one (group members, a client's service-account user: no access,
 // no serviceAccountClientId).

@@ -18,16 +18,33 @@ std::string media_type(const http::Request& request) {
   return type;
 }
 
-std::optional<std::string> auth_value(const http::Request& request, std::string_view scheme) {
+// What follows "<scheme> " in the Authorization header (the scheme in any case), trailing
+// spaces dropped; nullopt for another scheme.
+std::optional<std::string> after_scheme(const http::Request& request, std::string_view scheme) {
   const std::string header = request.header("Authorization");
   if (header.size() <= scheme.size() || to_lower(header.substr(0, scheme.size())) != scheme ||
       header[scheme.size()] != ' ') {
     return std::nullopt;
   }
   std::string value = header.substr(scheme.size() + 1);
-  while (!value.empty() && value.front() == ' ') value.erase(value.begin());
   while (!value.empty() && value.back() == ' ') value.pop_back();
-  if (value.empty()) return std::nullopt;
+  return value;
+}
+
+// Basic credentials: leading spaces are skipped too.
+std::optional<std::string> auth_value(const http::Request& request, std::string_view scheme) {
+  std::optional<std::string> value = after_scheme(request, scheme);
+  if (!value) return std::nullopt;
+  value->erase(0, value->find_first_not_of(' '));
+  if (value->empty()) return std::nullopt;
+  return value;
+}
+
+// A token as Keycloak 26.5's AppAuthManager reads it: everything after the first space, which
+// must hold no other (26.4 split the header at any run of whitespace).
+std::optional<std::string> token_value(const http::Request& request, std::string_view scheme) {
+  std::optional<std::string> value = after_scheme(request, scheme);
+  if (!value || value->empty() || value->find(' ') != std::string::npos) return std::nullopt;
   return value;
 }
 
@@ -63,10 +80,10 @@ bool has_duplicate_names(const http::Fields& form) {
 }
 
 std::optional<std::string> bearer_token(const http::Request& request) {
-  return auth_value(request, "bearer");
+  return token_value(request, "bearer");
 }
 
-std::optional<std::string> dpop_token(const http::Request& request) { return auth_value(request, "dpop"); }
+std::optional<std::string> dpop_token(const http::Request& request) { return token_value(request, "dpop"); }
 
 std::optional<std::pair<std::string, std::string>> basic_credentials(const http::Request& request) {
   const auto encoded = auth_value(request, "basic");

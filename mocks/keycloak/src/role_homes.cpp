@@ -35,7 +35,7 @@ std::pair<Role*, RoleHome> role_by_id(Realm& realm, const std::string& id) {
 
 void update_role(Realm& realm, const RoleHome& home, std::string current, const nlohmann::json& rep) {
   const auto name = get_string(rep, "name");
-  // Keycloak 26.4 fails on a representation without a name (a NullPointerException).
+  // Keycloak 26.5 fails on a representation without a name (a NullPointerException).
   if (!name) {
     throw KeycloakError(500, {{"error", "unknown_error"},
                               {"error_description", "For more on this error consult the server log."}});

@@ -29,7 +29,7 @@ Role& role_in(const RoleHome& home, const std::string& name);
 std::pair<Role*, RoleHome> role_by_id(Realm& realm, const std::string& id);
 
 // PUT of a RoleRepresentation: name, description and attributes; a new name carries every
-// mapping and composite along (409 when taken, 500 for none, as Keycloak 26.4 answers).
+// mapping and composite along (409 when taken, 500 for none, as Keycloak 26.5 answers).
 void update_role(Realm& realm, const RoleHome& home, std::string current, const nlohmann::json& rep);
 // The role goes, and every mapping of it (400 for the realm's default role).
 // `name` by value: callers pass the role's own name, which the erase frees.

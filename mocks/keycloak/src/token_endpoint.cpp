@@ -1,5 +1,5 @@
 // POST /realms/{realm}/protocol/openid-connect/token: the password, client_credentials and
-// refresh_token grants, with Keycloak 26.4's checks in Keycloak's order; clients authenticate
+// refresh_token grants, with Keycloak 26.5's checks in Keycloak's order; clients authenticate
 // with a secret or a SPIFFE JWT-SVID (federated_client_auth.h), and a DPoP proof binds the
 // token to its key (dpop_checks.h).
 #include <algorithm>
@@ -48,7 +48,7 @@ UserSession& start_session(Realm& realm, const User& user, const Client& client,
                            std::int64_t now) {
   sweep_sessions(realm, now);
   UserSession session;
-  session.id = random_uuid();
+  session.id = random_session_id();
   session.user_id = user.id;
   session.remote_addr = request.remote_addr;
   session.started = now;
@@ -137,7 +137,7 @@ constexpr std::string_view kIdTokenType = "urn:ietf:params:oauth:token-type:id_t
 // Keycloak 26's standard token exchange (RFC 8693, internal to internal): the requester client
 // trades a user's access token issued to it (it is in the token's aud, or is its azp) for a token
 // of the same user and session for the audiences it names — which its own scopes must make
-// available. Checks and texts in Keycloak 26.4's order.
+// available. Checks and texts in Keycloak 26.5's order.
 TokenGrant token_exchange_grant(const State& state, Realm& realm, const Client& requester, const http::Fields& form,
                                 const http::Request& request) {
   if (requester.public_client) throw oauth_error(400, "invalid_client", "Public client is not allowed to exchange token");
@@ -159,7 +159,7 @@ TokenGrant token_exchange_grant(const State& state, Realm& realm, const Client& 
   if (requested_type != kAccessTokenType && requested_type != kIdTokenType) {
     throw oauth_error(400, "invalid_request", "requested_token_type unsupported");
   }
-  // Keycloak takes a DPoP-bound subject token without a proof of its key (measured on 26.4.7,
+  // Keycloak takes a DPoP-bound subject token without a proof of its key (measured on 26.5.6,
   // TokenExchangeContract): the exchanged token is bound only to this request's proof, if any.
   auto info = verify_access_token(realm, state.issuer(realm), *subject_token);
   if (!info) info = verify_access_token(realm, state.issuer(realm), *subject_token, "DPoP");

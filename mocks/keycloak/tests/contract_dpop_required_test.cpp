@@ -1,7 +1,7 @@
 // Contract tests for a client that requires DPoP (attribute dpop.bound.access.tokens, the admin
 // console's "OAuth 2.0 DPoP Bound Access Tokens Enabled"): every token request of that client
 // must carry a proof, and what it gets is bound to the proof's key. Keycloak's feature dpop is on
-// by default, so these run against any Keycloak 26.4.
+// by default, so these run against any Keycloak 26.5.
 #include <gtest/gtest.h>
 
 #include "contract_fixture.h"

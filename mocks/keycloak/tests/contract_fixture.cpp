@@ -1,7 +1,6 @@
 #include "contract_fixture.h"
 
 #include <cctype>
-#include <cstdio>
 #include <iostream>
 
 namespace mcph::keycloak_test {
@@ -96,22 +95,6 @@ std::string ContractTest::create_master_user(const nlohmann::json& rep) {
   const std::string id = api_->create_user("master", rep);
   master_users_.push_back(id);
   return id;
-}
-
-std::string ContractTest::keycloak_version() {
-  const auto response = api_->http().get("/admin/serverinfo", {{"Authorization", "Bearer " + api_->admin_token()}});
-  if (response.status != 200) return "";
-  const auto info = nlohmann::json::parse(response.body, nullptr, false);
-  if (!info.is_object() || !info.contains("systemInfo") || !info["systemInfo"].is_object()) return "";
-  return info["systemInfo"].value("version", "");
-}
-
-bool ContractTest::keycloak_older_than(int major, int minor) {
-  int have_major = 0;
-  int have_minor = 0;
-  const std::string version = keycloak_version();
-  if (std::sscanf(version.c_str(), "%d.%d", &have_major, &have_minor) != 2) return false;
-  return have_major < major || (have_major == major && have_minor < minor);
 }
 
 void expect_oauth_error(const http::ClientResponse& response, int status, const std::string& error,

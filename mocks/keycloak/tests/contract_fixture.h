@@ -33,13 +33,6 @@ class ContractTest : public ::testing::Test {
                                const std::string& secret = "app-secret");
   // A master-realm user removed at TearDown (for permission tests).
   std::string create_master_user(const nlohmann::json& rep);
-  // The version of the Keycloak under test as its server info tells the admin realm's
-  // administrators (systemInfo.version), empty when there is none: the stand-in serves no server
-  // info and answers as the real tier's Keycloak, the newest version the suite is held to.
-  std::string keycloak_version();
-  // Whether the Keycloak under test reports a version older than major.minor, for the tests of
-  // what a version changed: they skip an older Keycloak, saying so (never the stand-in).
-  bool keycloak_older_than(int major, int minor);
 
   KeycloakApi& api() { return *api_; }
   const std::string& realm() const { return realm_; }

@@ -52,7 +52,7 @@ TEST_F(RolesAndMappers, RealmRolesUpdateRenameAndById) {
   EXPECT_EQ(clash.status, 409);
   EXPECT_EQ(json_of(clash), (nlohmann::json{{"error", "conflict"}, {"error_description", "Duplicate resource error"}}));
   EXPECT_EQ(api().admin("PUT", r() + "/roles/auditor", nlohmann::json{{"description", "no name"}}).status, 500)
-      << "Keycloak 26.4 fails on a role without a name";
+      << "Keycloak 26.5 fails on a role without a name";
   const auto unknown = api().admin("GET", r() + "/roles-by-id/no-such-role");
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(json_of(unknown), (nlohmann::json{{"error", "Could not find role with id"}}));

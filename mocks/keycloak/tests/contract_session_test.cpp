@@ -27,6 +27,18 @@ http::ClientResponse introspect(KeycloakApi& api, const std::string& realm, cons
                        {{"token", token}, {"client_id", "app"}, {"client_secret", secret}});
 }
 
+// Keycloak 26.5 takes the token after the scheme's one space, and no token with a space in it:
+// a second space leaves the request without one, at userinfo and at the admin API alike.
+TEST_F(ContractTest, ATokenFollowsTheSchemeAfterExactlyOneSpace) {
+  const std::string token = login("alice", "alice-pw", "openid").at("access_token");
+  const std::string path = "/realms/" + realm() + "/protocol/openid-connect/userinfo";
+  EXPECT_EQ(api().http().get(path, {{"Authorization", "bearer " + token}}).status, 200);
+  const auto two_spaces = api().http().get(path, {{"Authorization", "Bearer  " + token}});
+  EXPECT_EQ(two_spaces.status, 401);
+  EXPECT_EQ(two_spaces.header("WWW-Authenticate"), "Bearer realm=\"" + realm() + "\"");
+  EXPECT_EQ(api().http().get("/admin/realms/" + realm(), {{"Authorization", "Bearer  " + api().admin_token()}}).status, 401);
+}
+
 TEST_F(ContractTest, UserinfoAnswersWithTheUsersProfile) {
   const std::string token = login("alice", "alice-pw", "openid").at("access_token");
   const auto response = userinfo(api(), realm(), token);

@@ -11,6 +11,7 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
 
 std::vector<std::string> audiences(const nlohmann::json& claims) {
   if (claims.at("aud").is_string()) return {claims.at("aud").get<std::string>()};
@@ -81,6 +82,8 @@ TEST_F(ContractTest, PasswordGrantAnswersLikeKeycloak) {
   EXPECT_FALSE(body.contains("id_token"));  // only with scope=openid
   EXPECT_THAT(body.at("scope").get<std::string>(), HasSubstr("profile"));
   EXPECT_THAT(body.at("scope").get<std::string>(), HasSubstr("email"));
+  // Keycloak 26.5's session ids: 18 random bytes, base64url (26.4's were UUIDs).
+  EXPECT_THAT(body.at("session_state").get<std::string>(), MatchesRegex("[A-Za-z0-9_-]{24}"));
   const std::string token = body.at("access_token");
   const auto header = header_of(token);
   EXPECT_EQ(header.at("alg"), "RS256");

@@ -3,8 +3,7 @@
 // authenticate with a JWT-SVID of it (clientAuthenticatorType federated-jwt), DPoP-bound tokens
 // (RFC 9449), and every refusal with Keycloak's status and text. The trust domain is mock-spiffe,
 // run in process on loopback, which Keycloak reaches as the provider's bundle endpoint. Against a
-// Keycloak started without the preview features every test is skipped, saying so; against
-// Keycloak 26.4 the tests of what 26.5 changed are skipped, saying what it does instead.
+// Keycloak started without the preview features every test is skipped, saying so.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -65,10 +64,8 @@ class WorkloadIdentityContract : public ContractTest {
     agent_uuid_ = api().create_client(realm(), federated_client("agent-1", kAgent1, "spiffe"));
   }
 
-  // Keycloak 26.5 reads the trust domain from config.trustDomain, 26.4 from config.issuer; each
-  // keeps the other key unread, so the provider is the same on both.
   http::ClientResponse create_provider(const std::string& alias, const std::string& trust_domain, const std::string& bundle) {
-    json config = {{"trustDomain", trust_domain}, {"issuer", trust_domain}};
+    json config = {{"trustDomain", trust_domain}};
     if (!bundle.empty()) config["bundleEndpoint"] = bundle;
     return api().admin("POST", "/" + realm() + "/identity-provider/instances",
                        json{{"alias", alias}, {"providerId", "spiffe"}, {"config", config}});
@@ -185,17 +182,12 @@ TEST_F(WorkloadIdentityContract, TheSpiffeProviderIsShownAsKeycloakShowsIt) {
 // Keycloak 26.5 shows a provider's flags only when they were given and adds nothing to its
 // config; the provider's types say what it is for.
 TEST_F(WorkloadIdentityContract, TheSpiffeProviderShowsWhatWasGivenAndItsType) {
-  if (keycloak_older_than(26, 5)) {
-    GTEST_SKIP() << "Keycloak " << keycloak_version()
-                 << " shows every flag (hideOnLogin true) and adds syncMode and showInAccountConsole to the config";
-  }
   const json provider = json_of(api().admin("GET", "/" + realm() + "/identity-provider/instances/spiffe"));
   EXPECT_FALSE(provider.contains("hideOnLogin"));
   EXPECT_FALSE(provider.contains("trustEmail"));
   EXPECT_FALSE(provider.contains("updateProfileFirstLoginMode"));
-  EXPECT_EQ(provider.at("config"), (json{{"trustDomain", "spiffe://mcp-identity.local"},
-                                         {"issuer", "spiffe://mcp-identity.local"},
-                                         {"bundleEndpoint", spiffe_.url() + "/"}}));
+  EXPECT_EQ(provider.at("config"),
+            (json{{"trustDomain", "spiffe://mcp-identity.local"}, {"bundleEndpoint", spiffe_.url() + "/"}}));
   EXPECT_EQ(provider.at("types"), json::array({"CLIENT_ASSERTION"}));
   const std::string path = "/" + realm() + "/identity-provider/instances";
   ASSERT_EQ(api().admin("POST", path,
@@ -233,9 +225,6 @@ TEST_F(WorkloadIdentityContract, ProvidersAreRefusedWithKeycloaksTexts) {
 // Keycloak 26.5 renamed the key: config.issuer alone no longer names a trust domain, and
 // whatever it holds plays no part.
 TEST_F(WorkloadIdentityContract, TheTrustDomainIsReadFromTrustDomainAlone) {
-  if (keycloak_older_than(26, 5)) {
-    GTEST_SKIP() << "Keycloak " << keycloak_version() << " reads the trust domain from config.issuer (26.5: trustDomain)";
-  }
   const std::string path = "/" + realm() + "/identity-provider/instances";
   const auto issuer_only = api().admin(
       "POST", path,
@@ -371,6 +360,53 @@ TEST_F(WorkloadIdentityContract, RefusesOnceTheProviderIsDeleted) {
   expect_oauth_error(token_request(svid()), 401, "invalid_client", kNotIdentified);
 }
 
+// Keycloak 26.5 ignores an assertion whose provider is disabled, and takes it again once the
+// provider is enabled.
+TEST_F(WorkloadIdentityContract, RefusesWhileTheProviderIsDisabled) {
+  const std::string path = "/" + realm() + "/identity-provider/instances/spiffe";
+  json provider = json_of(api().admin("GET", path));
+  provider["enabled"] = false;
+  ASSERT_EQ(api().admin("PUT", path, provider).status, 204);
+  expect_oauth_error(token_request(svid()), 401, "invalid_client", kNotIdentified);
+  provider["enabled"] = true;
+  ASSERT_EQ(api().admin("PUT", path, provider).status, 204);
+  EXPECT_EQ(token_request(svid()).status, 200);
+}
+
+// Keycloak 26.5's federated authenticator ignores a self-signed assertion (iss equal to sub)
+// before it looks for a client: without iss, the same assertion reaches the validator, whose
+// client_id check comes before the signature's.
+TEST_F(WorkloadIdentityContract, IgnoresAnAssertionWhoseIssuerIsItsSubject) {
+  const jose::Key key = jose::Key::generate_ec_p256();
+  const std::int64_t now = now_seconds();
+  json claims = {{"sub", kAgent1}, {"aud", {api().issuer(realm())}}, {"exp", now + 60}, {"iat", now}};
+  const http::Fields client_id = {{"client_id", "agent-1"}};
+  expect_oauth_error(token_request(jose::sign_jwt(key, jose::Alg::ES256, claims.dump(), "kid"), std::string(), client_id),
+                     400, "invalid_client", "client_id parameter does not match sub claim");
+  claims["iss"] = kAgent1;
+  expect_oauth_error(token_request(jose::sign_jwt(key, jose::Alg::ES256, claims.dump(), "kid"), std::string(), client_id),
+                     401, "invalid_client", kNotIdentified);
+}
+
+// Keycloak 26.5 looks the identity provider of a jwt-bearer assertion up by its iss among the
+// providers' config.issuer, and the client by sub and that provider's alias; a SPIFFE provider
+// found that way takes SVIDs alone (client_assertion_type jwt-spiffe): the assertion is refused
+// as one no authenticator identified, as it is when no provider has its iss.
+TEST_F(WorkloadIdentityContract, AJwtBearerAssertionIsNotTakenByASpiffeProviderOfItsIssuer) {
+  const std::string issuer = "https://issuer.example";
+  ASSERT_EQ(api().admin("POST", "/" + realm() + "/identity-provider/instances",
+                        json{{"alias", "issued"}, {"providerId", "spiffe"},
+                             {"config", {{"trustDomain", "spiffe://mcp-identity.local"}, {"issuer", issuer},
+                                         {"bundleEndpoint", spiffe_.url() + "/"}}}})
+                .status,
+            201);
+  api().create_client(realm(), federated_client("agent-3", kAgent3, "issued"));
+  const std::int64_t now = now_seconds();
+  const json claims = {{"iss", issuer}, {"sub", kAgent3}, {"aud", {api().issuer(realm())}}, {"exp", now + 60}, {"iat", now}};
+  const std::string assertion = jose::sign_jwt(jose::Key::generate_ec_p256(), jose::Alg::ES256, claims.dump(), "kid");
+  expect_oauth_error(token_request(assertion, std::string(), {}, kJwtBearer), 401, "invalid_client", kNotIdentified);
+}
+
 TEST_F(WorkloadIdentityContract, RefusesBadDpopProofsAtTheTokenEndpointWithKeycloaksTexts) {
   expect_dpop_refused(token_request(svid(), proof("GET", token_url())), "DPoP HTTP method mismatch");
   expect_dpop_refused(token_request(svid(), proof("POST", token_url() + "/other")), "DPoP HTTP URL mismatch");
@@ -408,6 +444,17 @@ TEST_F(WorkloadIdentityContract, RefusesDpopProofsWithABadHeaderOrSignature) {
                                                                json{{"typ", "dpop+jwt"}, {"alg", "ES256"}, {"jwk", jwk}}.dump(),
                                                                no_jti.dump())),
                       "DPoP mandatory claims are missing");
+}
+
+// Keycloak (DPoPUtil) does not make RFC 9449 §4.3's step 7: a proof whose jwk also carries the
+// private key is taken, and binds the token to that key.
+TEST_F(WorkloadIdentityContract, TakesAProofWhoseJwkCarriesThePrivateKey) {
+  jose::DpopProofTampering tampering;
+  tampering.private_jwk = true;
+  const auto response =
+      token_request(svid(), jose::create_dpop_proof(dpop_key_, {"POST", token_url(), {}, {}, {}, {}}, tampering));
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(claims_of(json_of(response).at("access_token")).at("cnf").at("jkt"), dpop_key_.thumbprint());
 }
 
 TEST_F(WorkloadIdentityContract, TheClientIsAuthenticatedBeforeTheProofIsChecked) {
@@ -486,9 +533,6 @@ TEST_F(WorkloadIdentityContract, TheBundleIsCachedARemovedKeyStillVerifiesANewOn
 // entry's expiration): a hint of 3,000 s keeps it 3 s, and the first token after them fetches
 // the bundle at once, though 10 s have not passed.
 TEST_F(WorkloadIdentityContract, ABundleIsKeptAsManyMillisecondsAsItsRefreshHintSaysSeconds) {
-  if (keycloak_older_than(26, 5)) {
-    GTEST_SKIP() << "Keycloak " << keycloak_version() << " reads no spiffe_refresh_hint (26.5 does)";
-  }
   mock_spiffe::MockSpiffe& domain = hinted_trust_domain(3000);
   const std::string before_rotation = svid(domain, kAgent3);
   ASSERT_EQ(token_request(svid(domain, kAgent3)).status, 200);
@@ -513,9 +557,6 @@ TEST_F(WorkloadIdentityContract, ABundleIsKeptAsManyMillisecondsAsItsRefreshHint
 // SPIRE's bundle endpoint gives a hint of 300 s by default, which Keycloak 26.5 keeps 0.3 s: a
 // key the trust domain removed is refused, and a new one taken, by the first token after that.
 TEST_F(WorkloadIdentityContract, WithSpiresDefaultHintARemovedKeyIsRefusedWithinASecond) {
-  if (keycloak_older_than(26, 5)) {
-    GTEST_SKIP() << "Keycloak " << keycloak_version() << " reads no spiffe_refresh_hint (26.5 does)";
-  }
   const std::string before_rotation = svid();
   ASSERT_EQ(token_request(svid()).status, 200);
   rotate_and_remove_the_old_key(spiffe_);

@@ -1,4 +1,4 @@
-// mock-keycloak and Keycloak 26.4 through Keycloak's own admin client: realms, users (search,
+// mock-keycloak and Keycloak 26.5 through Keycloak's own admin client: realms, users (search,
 // passwords, sessions, groups, role mappings), clients (secrets, service accounts, protocol
 // mappers, client scopes, client roles), client scopes and realm roles — what the harness's
 // provisioner and scenario suites use, and the CRUD the client does around them.

@@ -1,4 +1,4 @@
-// mock-keycloak and Keycloak 26.4 as an OpenID provider, through openid-client (discovery,
+// mock-keycloak and Keycloak 26.5 as an OpenID provider, through openid-client (discovery,
 // password, refresh and client-credentials grants, introspection, userinfo) and jose (verifying
 // the tokens against the JWKS as a resource server would: RS256, iss, aud, exp).
 import assert from 'node:assert/strict';

@@ -126,7 +126,7 @@ struct DpopVerifyOptions {
   std::optional<std::int64_t> now;          // seconds since the epoch; nullopt = system clock
   std::size_t max_proof_bytes = 8 * 1024;
   // UNSAFE when false: step 7 skipped, a jwk with private members accepted. Only for a stand-in
-  // that must answer as Keycloak 26.4.7 does, which does not make that check.
+  // that must answer as Keycloak 26.5.6 does, which does not make that check.
   bool refuse_private_jwk = true;
   // UNSAFE when false, each one check skipped: for a server's sabotage switches only.
   bool check_typ = true;        // typ is not read: any, or none, is taken

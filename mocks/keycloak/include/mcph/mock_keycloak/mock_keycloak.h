@@ -1,5 +1,5 @@
 #pragma once
-// mock-keycloak: an in-memory stand-in for Keycloak 26.4's OIDC endpoints and the part of its
+// mock-keycloak: an in-memory stand-in for Keycloak 26.5's OIDC endpoints and the part of its
 // admin REST API the stack uses (realms, users, clients, protocol mappers, realm keys). The
 // executable wraps this class; tests and benchmarks may also run it in-process.
 #include <memory>
@@ -11,7 +11,7 @@
 namespace mcph::mock_keycloak {
 
 // Checks of federated client authentication with JWT-SVIDs that the --unsafe-* switches remove,
-// each a defect the workload-identity family must find. All false: Keycloak 26.4.7's behaviour.
+// each a defect the workload-identity family must find. All false: Keycloak 26.5.6's behaviour.
 struct UnsafeFederatedAuth {
   bool client_from_client_id = false;  // the client_id parameter names the client, whatever SPIFFE ID the SVID has
   bool kid_only = false;               // a kid of the bundle suffices: the signature is not verified
