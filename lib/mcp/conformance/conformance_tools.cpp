@@ -1,7 +1,13 @@
 #include "conformance_tools.h"
 
 #include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "mcph/http/run_slot.h"
 
@@ -71,6 +77,25 @@ void add_conformance_tools(Server& server) {
                     context.log(LogLevel::info, "Tool execution completed");
                     return ToolResult::text("Tool with logging executed successfully");
                   });
+  // The 2026-07-28 scenarios' diagnostic tools: one that logs (nothing may reach a request without
+  // _meta's logLevel), and those that ask the user first (ToolDefinition::confirmation): answered
+  // input_required with a sealed requestState (never a request of the server's own on the
+  // stream; a tampered state refused), or, to a client that declares no elicitation, 400 with
+  // -32021. lib/mcp's one kind of input request is that confirmation, so the scenarios that ask
+  // for other questions, sampling or roots find no tool of theirs here.
+  server.add_tool(no_arguments("test_logging_tool", "Sends an info log message while it runs"),
+                  [](const Arguments&, ToolContext& context) {
+                    context.log(LogLevel::info, "Tool execution started");
+                    return ToolResult::text("Tool with logging executed successfully");
+                  });
+  for (const char* name : {"test_streaming_elicitation", "test_missing_capability",
+                           "test_input_required_result_request_state",
+                           "test_input_required_result_tampered_state"}) {
+    ToolDefinition confirmed = no_arguments(name, "Runs once the user has confirmed");
+    confirmed.confirmation = "Please confirm";
+    server.add_tool(std::move(confirmed),
+                    [](const Arguments&, ToolContext&) { return ToolResult::text("Confirmed: state-ok"); });
+  }
   server.add_tool(no_arguments("test_tool_with_progress", "Reports progress 0, 50 and 100 of 100"),
                   [](const Arguments&, ToolContext& context) {
                     context.progress(0, 100);
@@ -90,13 +115,46 @@ void add_conformance_tools(Server& server) {
   schema_2020_12.input_schema = R"({
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
-    "$defs": {"address": {"type": "object",
+    "$defs": {"address": {"$anchor": "addressDef", "type": "object",
                           "properties": {"street": {"type": "string"}, "city": {"type": "string"}}}},
-    "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"}},
+    "properties": {"name": {"type": "string"}, "address": {"$ref": "#/$defs/address"},
+                   "contactMethod": {"type": "string", "enum": ["phone", "email"]},
+                   "phone": {"type": "string"}, "email": {"type": "string"}},
+    "allOf": [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
+    "if": {"properties": {"contactMethod": {"const": "phone"}}, "required": ["contactMethod"]},
+    "then": {"required": ["phone"]},
+    "else": {"required": ["email"]},
     "additionalProperties": false})";
   server.add_tool(std::move(schema_2020_12), [](const Arguments& arguments, ToolContext&) {
     return ToolResult::text("Received: " + arguments.dump());
   });
+}
+
+void add_conformance_resources(Server& server) {
+  ResourceSource source;
+  source.per_user = false;
+  source.list = [](const Principal&) {
+    return std::vector<ResourceInfo>{
+        {"test://static-text", "static-text", "A static text resource", "text/plain"}};
+  };
+  source.read = [](const std::string& uri, const Principal&) -> std::optional<ResourceText> {
+    if (uri == "test://static-text") {
+      return ResourceText{uri, "text/plain", "This is the content of the static text resource."};
+    }
+    // The template test://template/{id}/data.
+    constexpr std::string_view kPrefix = "test://template/";
+    constexpr std::string_view kSuffix = "/data";
+    const std::string_view view = uri;
+    if (view.size() > kPrefix.size() + kSuffix.size() && view.starts_with(kPrefix) && view.ends_with(kSuffix)) {
+      const std::string id(view.substr(kPrefix.size(), view.size() - kPrefix.size() - kSuffix.size()));
+      if (id.find('/') == std::string::npos) {
+        nlohmann::json data{{"id", id}, {"templateTest", true}, {"data", "Data for ID: " + id}};
+        return ResourceText{uri, "application/json", data.dump()};
+      }
+    }
+    return std::nullopt;
+  };
+  server.add_resources(std::move(source));
 }
 
 }  // namespace mcph::mcp::conformance

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   options.name = "mcph-conformance-server";
   mcph::mcp::Server mcp(options);
   mcph::mcp::conformance::add_conformance_tools(mcp);
+  mcph::mcp::conformance::add_conformance_resources(mcp);
   mcph::http::Server http(http_options);
   mcp.mount(http);
   try {

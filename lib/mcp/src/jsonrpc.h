@@ -3,6 +3,7 @@
 // responses, errors and notifications.
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -32,14 +33,17 @@ std::string serialize(const nlohmann::json& value);
 
 namespace mcph::mcp::detail {
 
-// Ends a request with a JSON-RPC error response.
+// Ends a request with a JSON-RPC error response (its data member when not null).
 class RpcFailure : public std::runtime_error {
  public:
-  RpcFailure(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  RpcFailure(int code, const std::string& message, nlohmann::json data = nullptr)
+      : std::runtime_error(message), code_(code), data_(std::move(data)) {}
   int code() const { return code_; }
+  const nlohmann::json& data() const { return data_; }
 
  private:
   int code_;
+  nlohmann::json data_;
 };
 
 }  // namespace mcph::mcp::detail

@@ -26,10 +26,13 @@ constexpr std::array<std::string_view, 3> kNamedMethods = {"tools/call", "resour
 }  // namespace
 
 bool opens_modern_request(const http::Request& req, const Message& message) {
-  if (req.has_header(kSessionIdHeader) || message.method == "initialize") return false;
-  if (req.has_header(kMethodHeader)) return true;
+  if (req.has_header(kSessionIdHeader)) return false;
   const json* meta = request_meta(message);
-  return meta != nullptr && meta->contains(kMetaProtocolVersion);
+  const bool modern_meta = meta != nullptr && meta->contains(kMetaProtocolVersion);
+  // initialize opens a legacy session, and carries its protocolVersion in params. One without it
+  // but with the modern era's _meta is a modern request for a method that era dropped (404).
+  if (message.method == "initialize") return modern_meta && !message.params.contains("protocolVersion");
+  return modern_meta || req.has_header(kMethodHeader);
 }
 
 std::optional<std::string> expected_name(const Message& message) {

@@ -35,8 +35,10 @@ struct ModernLeniency {
   bool version_from_header = false;     // MCP-Protocol-Version is not compared with _meta
 };
 
-// A POST in the modern era's form: no Mcp-Session-Id, not initialize, and either the Mcp-Method
-// header or _meta's protocol version. Anything else is the legacy era's (or malformed in it).
+// A POST in the modern era's form: no Mcp-Session-Id, and either the Mcp-Method header or _meta's
+// protocol version; an initialize only with _meta's version and without params.protocolVersion
+// (no legacy opening, a modern request for a method that era dropped). Anything else is the
+// legacy era's (or malformed in it).
 bool opens_modern_request(const http::Request& req, const Message& message);
 
 // The versions a server of `era` speaks, modern first.

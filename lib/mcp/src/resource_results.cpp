@@ -21,7 +21,7 @@ json resources_read_result(const ResourceSource& source, const json& params, con
   const auto uri = params.find("uri");
   if (uri == params.end() || !uri->is_string()) throw RpcFailure(jsonrpc::kInvalidParams, "Invalid params: \"uri\" must be a string");
   const auto text = source.read(uri->get<std::string>(), caller);
-  if (!text) throw RpcFailure(jsonrpc::kInvalidParams, "Resource not found: " + uri->get<std::string>());
+  if (!text) throw RpcFailure(jsonrpc::kInvalidParams, "Resource not found: " + uri->get<std::string>(), {{"uri", *uri}});
   return {{"contents", json::array({{{"uri", text->uri}, {"mimeType", text->mime_type}, {"text", text->text}}})}};
 }
 

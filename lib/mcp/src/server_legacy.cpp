@@ -106,7 +106,7 @@ json Server::Impl::dispatch(const Message& message, const Principal& principal, 
   } catch (const ToolError& error) {  // a legacy method's
     return detail::error_response(message.id, jsonrpc::kInvalidParams, error.what());
   } catch (const RpcFailure& failure) {
-    return detail::error_response(message.id, failure.code(), failure.what());
+    return detail::error_response(message.id, failure.code(), failure.what(), failure.data());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "[%s] %s failed: %s\n", options.name.c_str(), message.method.c_str(), e.what());
     return detail::error_response(message.id, jsonrpc::kInternalError, "Internal error");
@@ -120,7 +120,7 @@ void Server::Impl::handle_initialize(http::Response& res, const Principal& princ
   try {
     result = initialize_result(message.params, negotiated);
   } catch (const RpcFailure& failure) {
-    respond(res, accepted, {}, detail::error_response(message.id, failure.code(), failure.what()));
+    respond(res, accepted, {}, detail::error_response(message.id, failure.code(), failure.what(), failure.data()));
     return;
   }
   auto session = sessions.create(negotiated, principal.subject);

@@ -88,7 +88,7 @@ json Server::Impl::dispatch_modern(const Message& message, const Principal& prin
     }
     return detail::result_response(message.id, std::move(result));
   } catch (const RpcFailure& failure) {
-    return detail::error_response(message.id, failure.code(), failure.what());
+    return detail::error_response(message.id, failure.code(), failure.what(), failure.data());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "[%s] %s failed: %s\n", options.name.c_str(), message.method.c_str(), e.what());
     return detail::error_response(message.id, jsonrpc::kInternalError, "Internal error");

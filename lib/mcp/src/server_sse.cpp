@@ -91,7 +91,7 @@ void Server::Impl::handle_sse_message(const http::Request& req, http::Response& 
       open->session->protocol_version = negotiated;
       response = detail::result_response(message.id, std::move(result));
     } catch (const RpcFailure& failure) {
-      response = detail::error_response(message.id, failure.code(), failure.what());
+      response = detail::error_response(message.id, failure.code(), failure.what(), failure.data());
     }
   } else {
     response = dispatch(message, *principal, open->session.get(), req, notifications);

@@ -104,6 +104,7 @@ TEST_F(ServerModernTest, PerUserResourcesArePrivateAndOnlyTheirOwners) {
   EXPECT_THAT(own["contents"][0]["text"].get<std::string>(), HasSubstr("alice"));
   const json other = json::parse(post(read, modern_headers(read, "bob-token")).body);
   EXPECT_EQ(other["error"]["code"], jsonrpc::kInvalidParams) << other;
+  EXPECT_EQ(other["error"]["data"]["uri"], "test://alice/profile") << other;
 }
 
 TEST_F(ServerModernTest, MissingMetaFieldsAreInvalidParams) {
@@ -184,6 +185,25 @@ TEST_F(ServerModernTest, MethodsTheEraDroppedAreNotFound) {
     EXPECT_EQ(response.status, 404) << method;
     EXPECT_EQ(json::parse(response.body)["error"]["code"], jsonrpc::kMethodNotFound) << method;
   }
+}
+
+TEST_F(ServerModernTest, AModernInitializeIsNotFoundALegacyOneOpensASession) {
+  // _meta's version and no params.protocolVersion: a modern request, for a method the era dropped.
+  const json modern = modern_message("initialize");
+  auto response = post(modern);
+  EXPECT_EQ(response.status, 404) << response.body;
+  EXPECT_EQ(json::parse(response.body)["error"]["code"], jsonrpc::kMethodNotFound);
+  EXPECT_EQ(json::parse(response.body)["id"], 11);
+  EXPECT_EQ(response.header("Mcp-Session-Id"), "");
+  // The legacy opening, even with the modern era's headers, still opens a session.
+  json legacy = modern_message("initialize", {{"protocolVersion", "2025-11-25"},
+                                              {"capabilities", json::object()},
+                                              {"clientInfo", {{"name", "t"}, {"version", "1"}}}});
+  legacy["params"].erase("_meta");
+  response = post(legacy);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_NE(response.header("Mcp-Session-Id"), "");
+  EXPECT_EQ(json::parse(response.body)["result"]["protocolVersion"], "2025-11-25");
 }
 
 TEST_F(ServerModernTest, NoLogMessagesWithoutALogLevel) {

@@ -6,9 +6,10 @@
 //   DELETE <path>  ends the session named by Mcp-Session-Id
 //   GET    <path>  405: this server opens no standalone SSE stream
 // The modern era (protocol 2026-07-28) is served on the same endpoint: a POST without
-// Mcp-Session-Id that is not initialize and carries Mcp-Method or _meta's protocol version is
-// one self-contained request (no session; its version, capabilities, method and name checked
-// on each, 400 with -32602/-32020/-32022 when they disagree, 404 for a method the era dropped),
+// Mcp-Session-Id that carries Mcp-Method or _meta's protocol version is one self-contained
+// request (no session; its version, capabilities, method and name checked on each, 400 with
+// -32602/-32020/-32022 when they disagree, 404 for a method the era dropped, initialize too when
+// it comes with _meta's version and without the legacy params.protocolVersion),
 // answered with resultType and, for lists and reads, ttlMs and cacheScope. A tool that needs the
 // user's confirmation (ToolDefinition::confirmation) answers its first tools/call input_required
 // with a sealed requestState, and runs on the retry that brings a yes and the state back (400,
