@@ -317,6 +317,10 @@ const std::vector<Rule>& rules() {
            "A requestState that had already confirmed its call was taken again, and the call ran again: one "
            "confirmation authorised two runs.",
            "MCP07:2025", "CWE-294"),
+      rule("MCPH1711", "declined-call-runs", 17, "runs a call its user declined",
+           "A tool that asks its user to confirm ran although the user declined: the confirmation decides "
+           "nothing.",
+           "MCP02:2025", "CWE-862"),
       rule("MCPH901", "serves-ambiguous-request", 9, "reads a request a proxy could read differently",
            "An ambiguous request (framing, header syntax, path) was served instead of refused.", "", "CWE-444"),
       rule("MCPH902", "slow-clients-take-every-worker", 9, "slow clients take every worker",

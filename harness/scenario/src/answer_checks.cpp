@@ -23,7 +23,8 @@ reports::Check check_ok(const Json& want, const StepOutcome& outcome, const Chec
 // that checks tokens locally: it is accepted until its exp. Refused: held. Accepted for at most
 // `want` seconds more: a finding with that bound. Longer, or with no exp at all: failed.
 reports::Check check_accepted_for_at_most_s(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  const bool accepted = outcome.http.status >= 200 && outcome.http.status < 300 && !outcome.rpc.error && !outcome.tool.error;
+  const bool accepted = outcome.http.status >= 200 && outcome.http.status < 300 && !outcome.rpc.error && !outcome.tool.error &&
+                        !outcome.tool.input_required;
   if (!accepted) return held("refused: " + outcome.describe());
   const Json claims = unverified_claims(outcome.sent_token);
   if (!claims.is_object() || !claims.contains("exp") || !claims["exp"].is_number()) {

@@ -11,13 +11,14 @@
 namespace mcph::harness::scenario {
 namespace {
 
-constexpr std::array<std::pair<AnswerClass, std::string_view>, 6> kNames = {{
+constexpr std::array<std::pair<AnswerClass, std::string_view>, 7> kNames = {{
     {AnswerClass::accepted, "accepted"},
     {AnswerClass::refused_with_challenge, "refused-with-challenge"},
     {AnswerClass::refused_without_challenge, "refused-without-challenge"},
     {AnswerClass::refused_other_status, "refused-other-status"},
     {AnswerClass::not_reached, "not-reached"},
     {AnswerClass::rate_limited, "rate-limited"},
+    {AnswerClass::awaiting_input, "awaiting-input"},
 }};
 
 // RFC 9110 tchar.
@@ -155,7 +156,9 @@ AnswerClass classify(const StepOutcome& outcome) {
     return challenge && well_formed_challenge(*challenge) ? AnswerClass::refused_with_challenge
                                                           : AnswerClass::refused_without_challenge;
   }
-  if (status >= 200 && status < 300 && !outcome.rpc.error) return AnswerClass::accepted;
+  if (status >= 200 && status < 300 && !outcome.rpc.error) {
+    return outcome.tool.input_required ? AnswerClass::awaiting_input : AnswerClass::accepted;
+  }
   return AnswerClass::refused_other_status;
 }
 

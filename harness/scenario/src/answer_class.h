@@ -21,6 +21,7 @@ enum class AnswerClass {
   refused_other_status,       // another refusal: 403, 400, 500, …, or a JSON-RPC error
   not_reached,                // 404, 405, 501, a redirect, no HTTP answer, no such method or tool
   rate_limited,               // 429
+  awaiting_input,             // MCP 2026-07-28's input_required: a question, before the tool ran
 };
 
 // The stable name a report keeps: "accepted", "refused-with-challenge", "not-reached", …; "" for
@@ -41,7 +42,7 @@ bool not_reached_status(int status);
 bool names_no_such_method_or_tool(int code, std::string_view message);
 
 // The class of an answer: its HTTP status, its WWW-Authenticate, whether a JSON-RPC error came
-// (one naming no such method or tool is not reached).
+// (one naming no such method or tool is not reached), whether the tool asked for input first.
 AnswerClass classify(const StepOutcome& outcome);
 
 // Whether a WWW-Authenticate value is a challenge as RFC 9110 §11.6.1 shapes it: an auth-scheme,

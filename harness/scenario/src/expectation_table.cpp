@@ -20,6 +20,15 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"ok",
        "the call succeeded (HTTP 2xx, a JSON-RPC result, no tool error), or the token step got its token",
        boolean, {tool_answer, token_grant}, check_ok},
+      {"asked_first",
+       "the server asked for input before it ran the tool (MCP 2026-07-28's `input_required`, a confirmation), and the "
+       "step's `answer:` went back to it",
+       boolean, {tool_answer},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         const int asked = o.tool.questions_answered;
+         return judged((asked > 0) == want.get<bool>(),
+                       (asked > 0 ? "asked " + std::to_string(asked) + " time(s) first, then " : "asked nothing first: ") + o.describe());
+       }},
       {"tool_error_contains",
        "the tool's error text contains this (or matches this matcher)",
        text_match, {tool_answer},

@@ -29,6 +29,7 @@ std::string StepOutcome::describe() const {
   std::string out = "HTTP " + std::to_string(http.status);
   if (rpc.error) out += ", JSON-RPC error " + std::to_string(*rpc.error);
   if (tool.error) return out + ", tool error: " + excerpt(tool.text);
+  if (tool.input_required) return out + ", input_required: the server asks " + excerpt(tool.input_asked, 160) + " before it runs the tool";
   if (call_ok()) return out + ", ok: " + excerpt(tool.text.empty() ? result.dump() : tool.text, 160);
   if (!http.body.empty()) out += ": " + excerpt(http.body, 160);
   if (const auto challenge = http::find_field(http.headers, "WWW-Authenticate")) out += " (WWW-Authenticate: " + excerpt(*challenge, 160) + ")";

@@ -35,6 +35,11 @@ struct ToolAnswer {
   std::vector<std::string> refusals;
   std::map<std::string, std::string> refusal_shapes;
   int dependency_timeout_ms = 0;   // the called server's (target profile), for within_timeout_ms
+  // MCP 2026-07-28: the server asked for input before it ran the tool (input_required), and
+  // what it asked ("elicitation/create: Erase this issue?"); nothing ran.
+  bool input_required = false;
+  std::string input_asked;
+  int questions_answered = 0;      // the rounds the step's `answer:` answered before the last
 };
 
 // A burst (repeat > 1): every call's HTTP status, and the first rejection's Retry-After.

@@ -62,7 +62,7 @@ struct StepOutcome {
   double ms = 0;
   double paced_ms = 0;  // waited before sending, to stay within the stack's rate limit (not in ms)
 
-  bool call_ok() const { return http.status >= 200 && http.status < 300 && rpc.result && !tool.error; }
+  bool call_ok() const { return http.status >= 200 && http.status < 300 && rpc.result && !tool.error && !tool.input_required; }
   // One line on what happened, for failure messages: "HTTP 401 (invalid_token …)", "tool error: …".
   std::string describe() const;
 };

@@ -65,6 +65,12 @@ std::optional<std::string> unreached_reason(const reports::StepRecord& record, s
     return prefix + " control step " + std::to_string(index) + (describe.empty() ? "" : " (" + describe + ")") +
            " failed: " + secrets::scrub(failed_evidence(record)) + " (" + answered(record) + ") — " + profile_hint(record);
   }
+  // A question before the tool ran is no verdict, whatever the step checked: `ok: false` holds on it
+  // as on a refusal.
+  if (record.answer == name_of(AnswerClass::awaiting_input)) {
+    return prefix + " step " + std::to_string(index) + " was answered with a question (input_required, " + answered(record) +
+           "): the server asks for input before it runs the tool — answer it with the step's answer:";
+  }
   if (record.answer != "not-reached" || expected_status(record)) return std::nullopt;
   return prefix + " step " + std::to_string(index) + " was not reached: " + answered(record) + " — " +
          profile_hint(record);

@@ -18,9 +18,10 @@ namespace mcph::harness::scenario {
 void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRecord& record);
 
 // Why the scenario is inconclusive after this step (the `index`-th, 1-based), starting
-// "inconclusive:": a control step with a failed check, or a step not reached that did not ask
-// for the status it got (its other checks hold or fail for nothing: `ok: false` holds on a 404);
-// none when the step's checks are a verdict on the server.
+// "inconclusive:": a control step with a failed check, a step not reached that did not ask
+// for the status it got (its other checks hold or fail for nothing: `ok: false` holds on a 404),
+// or a call answered with a question (input_required) it gave no answer to; none when the step's
+// checks are a verdict on the server.
 std::optional<std::string> unreached_reason(const reports::StepRecord& record, std::size_t index);
 
 // Why the scenario is inconclusive when a step whose answers are classified (a call or http step

@@ -37,6 +37,16 @@ TEST(AnswerClassTest, AnAnswerIsClassifiedByItsStatusAndChallenge) {
   }
 }
 
+// A server that asks for a confirmation before it runs a tool (MCP 2026-07-28's input_required)
+// has neither accepted the call nor refused it.
+TEST(AnswerClassTest, AQuestionBeforeTheToolRanIsNeitherAnAcceptanceNorARefusal) {
+  StepOutcome asked = answer(200);
+  asked.rpc.result = true;
+  asked.tool.input_required = true;
+  EXPECT_EQ(classify(asked), AnswerClass::awaiting_input);
+  EXPECT_FALSE(asked.call_ok()) << "ok: true must not hold on a question";
+}
+
 // A server that has no tool of the step's name never reached what the step tests, in the words
 // of the Python, TypeScript and Go SDKs; a bad argument to a tool it has is a refusal.
 TEST(AnswerClassTest, NoSuchMethodOrToolIsNotReached) {
@@ -66,7 +76,8 @@ TEST(AnswerClassTest, AChallengeIsWellFormedAsRfc9110ShapesIt) {
 
 TEST(AnswerClassTest, NamesRoundTripAndOnlyServersUnderTestAreClassified) {
   for (const AnswerClass value : {AnswerClass::accepted, AnswerClass::refused_with_challenge, AnswerClass::refused_without_challenge,
-                                  AnswerClass::refused_other_status, AnswerClass::not_reached, AnswerClass::rate_limited}) {
+                                  AnswerClass::refused_other_status, AnswerClass::not_reached, AnswerClass::rate_limited,
+                                  AnswerClass::awaiting_input}) {
     EXPECT_EQ(answer_class_named(name_of(value)), value);
   }
   EXPECT_EQ(name_of(AnswerClass::unclassified), "");
@@ -117,6 +128,14 @@ TEST(StepReachTest, AStepNotReachedMakesTheScenarioInconclusiveSayingWhy) {
   reports::StepRecord vacuous = failed_step("2: x", 404, "not-reached", "POST /mcp");
   vacuous.checks = {{"ok: false", reports::Check::Verdict::held, "HTTP 404", ""}};
   EXPECT_TRUE(unreached_reason(vacuous, 2)) << "ok: false holds on a 404 for nothing";
+
+  reports::StepRecord question = failed_step("3: bob calls jira.delete_issue", 200, "awaiting-input", "POST /mcp");
+  question.checks = {{"ok: false", reports::Check::Verdict::held, "HTTP 200", ""}, {"http_status: 200", reports::Check::Verdict::held, "HTTP 200", ""}};
+  const auto unanswered = unreached_reason(question, 3);
+  ASSERT_TRUE(unanswered) << "ok: false holds on a question for nothing, and a status that was asked for does not make it a verdict";
+  EXPECT_EQ(*unanswered,
+            "inconclusive: step 3 was answered with a question (input_required, 200 from POST /mcp): the server asks for input "
+            "before it runs the tool — answer it with the step's answer:");
 
   const auto no_tool = unreached_reason(failed_step("1: agent-b calls kv.read", 200, "not-reached", "POST /mcp"), 1);
   ASSERT_TRUE(no_tool);

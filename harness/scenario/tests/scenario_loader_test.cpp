@@ -185,8 +185,26 @@ TEST(ScenarioLoader, ACallBatchIsOnePostOfItsCalls) {
   EXPECT_EQ(parse_scenario_file(head, "x.yaml").scenarios[0].steps[0].get<CallStep>().batch, 0);
   EXPECT_THAT(load_error(head + "        batch: 0\n").what(), HasSubstr("steps[0].batch"));
   EXPECT_THAT(load_error(head + "        batch: 3\n        repeat: 3\n").what(),
-              HasSubstr("steps[0].batch: a batch is one POST in a session of its own: give no repeat, until or dpop"));
-  EXPECT_THAT(load_error(head + "        batch: 3\n        dpop: true\n").what(), HasSubstr("give no repeat, until or dpop"));
+              HasSubstr("steps[0].batch: a batch is one POST in a session of its own: give no repeat, until, dpop or answer"));
+  EXPECT_THAT(load_error(head + "        batch: 3\n        dpop: true\n").what(), HasSubstr("give no repeat, until, dpop or answer"));
+  EXPECT_THAT(load_error(head + "        batch: 3\n        answer: accept\n").what(), HasSubstr("give no repeat, until, dpop or answer"));
+}
+
+// A call's answer to a server that asks before it runs the tool: an action, or accept with the
+// form's content.
+TEST(ScenarioLoader, ACallAnswersAQuestionWithAnActionOrTheFormsContent) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.delete_issue\n";
+  const auto answer_of = [&](const std::string& line) { return parse_scenario_file(head + line, "x.yaml").scenarios[0].steps[0].get<CallStep>().answer; };
+  EXPECT_FALSE(answer_of(""));
+  EXPECT_EQ(answer_of("        answer: decline\n")->action, InputAction::decline);
+  const auto with_content = answer_of("        answer: {action: accept, content: {confirm: true, reason: tidy}}\n");
+  EXPECT_EQ(with_content->action, InputAction::accept);
+  EXPECT_EQ(nlohmann::json::parse(with_content->content), (nlohmann::json{{"confirm", true}, {"reason", "tidy"}}));
+  EXPECT_THAT(load_error(head + "        answer: yes\n").what(), HasSubstr("steps[0].answer"));
+  EXPECT_THAT(load_error(head + "        answer: {action: decline, content: {confirm: false}}\n").what(),
+              HasSubstr("steps[0].answer.content: only accept carries content"));
+  EXPECT_THAT(load_error(head + "        answer: {content: {confirm: true}}\n").what(), HasSubstr("needs action: accept, decline or cancel"));
+  EXPECT_THAT(load_error(head + "        answer: {action: accept, form: {}}\n").what(), HasSubstr("form"));
 }
 
 // A workload batch: sent once, in a session opened at the endpoint the step names.

@@ -112,6 +112,26 @@ json parse_params(std::string_view params_json, const char* what) {
   return params;
 }
 
+// A tools/call answer read as a tool's result.
+ToolCallOutcome tool_outcome(RpcOutcome rpc) {
+  ToolCallOutcome outcome;
+  outcome.rpc = std::move(rpc);
+  if (!outcome.rpc.result) return outcome;
+  const json result = json::parse(*outcome.rpc.result, nullptr, false);
+  if (!result.is_object()) return outcome;
+  if (const auto it = result.find("isError"); it != result.end() && it->is_boolean()) outcome.is_error = it->get<bool>();
+  if (const auto it = result.find("content"); it != result.end() && it->is_array()) {
+    for (const auto& item : *it) outcome.content.push_back(content_from_json(item));
+  }
+  if (const auto it = result.find("structuredContent"); it != result.end()) outcome.structured_content = it->dump();
+  outcome.input_required = result.value("resultType", json()) == "input_required";
+  if (const auto it = result.find("inputRequests"); it != result.end()) outcome.input_requests = it->dump();
+  if (const auto it = result.find("requestState"); it != result.end() && it->is_string()) {
+    outcome.request_state = it->get<std::string>();
+  }
+  return outcome;
+}
+
 }  // namespace
 
 struct Client::Impl {
@@ -319,16 +339,20 @@ ToolCallOutcome Client::call_tool(std::string_view name, std::string_view argume
     params["arguments"] = std::move(arguments);
   }
   if (progress_token) params["_meta"] = {{"progressToken", *progress_token}};
-  ToolCallOutcome outcome;
-  outcome.rpc = impl_->post(impl_->request_message("tools/call", std::move(params)), headers);
-  if (!outcome.rpc.result) return outcome;
-  const json result = json::parse(*outcome.rpc.result, nullptr, false);
-  if (!result.is_object()) return outcome;
-  if (const auto it = result.find("isError"); it != result.end() && it->is_boolean()) outcome.is_error = it->get<bool>();
-  if (const auto it = result.find("content"); it != result.end() && it->is_array()) {
-    for (const auto& item : *it) outcome.content.push_back(content_from_json(item));
+  ToolCallOutcome outcome = tool_outcome(impl_->post(impl_->request_message("tools/call", params), headers));
+  const InputAnswerer& answer = impl_->options.answer_input;
+  for (int round = 0; answer && outcome.input_required && round < kMaxInputRounds; ++round) {
+    const std::optional<std::string> responses = answer(outcome.input_requests);
+    if (!responses) break;
+    // The retry is the same request under a new id, with the answers and the state echoed.
+    json retry = params;
+    retry["inputResponses"] = parse_params(*responses, "input responses");
+    if (!outcome.request_state.empty()) retry["requestState"] = outcome.request_state;
+    std::vector<RpcOutcome> earlier = std::move(outcome.earlier_rounds);
+    earlier.push_back(std::move(outcome.rpc));
+    outcome = tool_outcome(impl_->post(impl_->request_message("tools/call", std::move(retry)), headers));
+    outcome.earlier_rounds = std::move(earlier);
   }
-  if (const auto it = result.find("structuredContent"); it != result.end()) outcome.structured_content = it->dump();
   return outcome;
 }
 

@@ -13,7 +13,11 @@ json with_modern_meta(json message, const std::string& version, const ClientOpti
   json& meta = params["_meta"];
   if (!meta.is_object()) meta = json::object();
   if (!meta.contains(kMetaProtocolVersion)) meta[std::string(kMetaProtocolVersion)] = version;
-  if (!meta.contains(kMetaClientCapabilities)) meta[std::string(kMetaClientCapabilities)] = json::object();
+  if (!meta.contains(kMetaClientCapabilities)) {
+    // A client that answers input_required can be asked to confirm (an elicitation's form mode).
+    meta[std::string(kMetaClientCapabilities)] =
+        options.answer_input ? json{{"elicitation", {{"form", json::object()}}}} : json::object();
+  }
   if (!meta.contains(kMetaClientInfo)) {
     meta[std::string(kMetaClientInfo)] = {{"name", options.client_name}, {"version", options.client_version}};
   }

@@ -52,7 +52,7 @@ std::optional<json> Server::Impl::confirmation_round(const Message& message, con
       const json content = answer.value("content", json::object());
       const bool yes = answer.value("action", json()) == "accept" && content.is_object() &&
                        content.value(kConfirmKey, json()) == true;
-      if (yes) return std::nullopt;
+      if (yes || options.unsafe_confirmation_any_answer) return std::nullopt;
       return json{{"content", {{{"type", "text"}, {"text", "The user did not confirm " + binding.tool + ": nothing was done."}}}},
                   {"isError", true},
                   {"resultType", "complete"}};

@@ -29,6 +29,7 @@ class ServerConfirmationTest : public ::testing::Test {
     options.unsafe_request_state_no_expiry = tweaks.unsafe_request_state_no_expiry;
     options.unsafe_request_state_any_request = tweaks.unsafe_request_state_any_request;
     options.unsafe_request_state_reusable = tweaks.unsafe_request_state_reusable;
+    options.unsafe_confirmation_any_answer = tweaks.unsafe_confirmation_any_answer;
     mcp_ = std::make_unique<Server>(options);
     ToolDefinition erase{.name = "erase_note", .description = "Erases a note.",
                          .input_schema = R"({"type":"object","properties":{"note":{"type":"string"}},"required":["note"]})"};
@@ -187,6 +188,7 @@ ServerOptions sabotaged() {
   options.unsafe_request_state_no_expiry = true;
   options.unsafe_request_state_any_request = true;
   options.unsafe_request_state_reusable = true;
+  options.unsafe_confirmation_any_answer = true;
   return options;
 }
 
@@ -202,7 +204,10 @@ TEST_F(ServerConfirmationSabotageTest, EachSwitchLetsItsDefectThrough) {
   EXPECT_EQ(retry("n1", yes(state + "x"))["result"]["resultType"], "complete");
   EXPECT_EQ(retry("n2", yes(state))["result"]["content"][0]["text"], "erased n2 as alice");
   EXPECT_EQ(retry("n2", yes(state))["result"]["resultType"], "complete") << "taken again";
-  EXPECT_EQ(erased_, 4);
+  json no = yes(first_round("n3"));
+  no["inputResponses"]["confirm"]["action"] = "decline";
+  EXPECT_EQ(retry("n3", no)["result"]["content"][0]["text"], "erased n3 as alice") << "a no runs it";
+  EXPECT_EQ(erased_, 5);
 }
 
 }  // namespace

@@ -39,6 +39,8 @@ void declare_modern_era_flags(cli::Flags& flags) {
                                                   "on a request other than the one it was issued for")
       .toggle("unsafe-request-state-reusable", "UNSAFE, for the harness's sabotage tests: a requestState is taken "
                                                "again after it was used (a confirmation sent twice runs twice)")
+      .toggle("unsafe-confirmation-any-answer", "UNSAFE, for the harness's sabotage tests: a call awaiting its "
+                                                "confirmation runs on any answer (a no runs it)")
       .toggle("unsafe-bare-scope-challenge", "UNSAFE, for the harness's sabotage tests: a call lacking a scope is "
                                              "refused 403 insufficient_scope without resource_metadata in its challenge");
 }
@@ -55,6 +57,7 @@ void apply_modern_era_flags(const cli::Flags& flags, mcp::ServerOptions& options
   options.unsafe_request_state_no_expiry = flags.on("unsafe-request-state-no-expiry");
   options.unsafe_request_state_any_request = flags.on("unsafe-request-state-any-request");
   options.unsafe_request_state_reusable = flags.on("unsafe-request-state-reusable");
+  options.unsafe_confirmation_any_answer = flags.on("unsafe-confirmation-any-answer");
   if (flags.on("unsafe-bare-scope-challenge")) options.insufficient_scope_challenge = nullptr;
 }
 

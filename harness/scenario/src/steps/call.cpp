@@ -24,6 +24,7 @@
 #include "mcph/text/join.h"
 #include "agent_fields.h"
 #include "dpop_presentation.h"
+#include "input_answer.h"
 #include "rpc_outcome.h"
 #include "step_kind.h"
 
@@ -161,11 +162,14 @@ void run_call(const CallStep& step, StepRun& run) {
       credential_headers = {{"Authorization", "Bearer " + token.value}};
     }
   }
-  const std::string key = service + "|" + session_key + (step.batch > 0 ? "|batch" : "");
+  const mcp::Era era = step.era.value_or(stack::protocol_era(entry, service));
+  const std::string key = service + "|" + session_key + (step.batch > 0 ? "|batch" : "") + (step.answer ? "|answer" : "") +
+                          "|" + std::string(mcp::to_string(era));
   auto& session = run.state.sessions[key];
   // A DPoP presentation opens a session of its own, each of its requests proven as it bends them;
-  // so does a batch, whose session is of the revision that has batches.
-  if ((agent && step.agent.shape != "{}") || dpop || step.batch > 0) session.reset();
+  // so does a batch, whose session is of the revision that has batches, and an answer, which its
+  // client gives.
+  if ((agent && step.agent.shape != "{}") || dpop || step.batch > 0 || step.answer) session.reset();
   const std::string url = agent ? agent->url : entry.url;
 
   // A server that does not forward traceparent to its backend either: the ledger's entries
@@ -198,7 +202,7 @@ void run_call(const CallStep& step, StepRun& run) {
   const auto new_session = [&] {
     mcp::ClientOptions options;
     options.transport = profile.transport;
-    options.era = stack::protocol_era(entry, service);
+    options.era = era;
     if (step.batch > 0) {
       if (profile.transport != mcp::Transport::streamable_http) {
         throw std::runtime_error("batch: a batch is sent in a session of Streamable HTTP, and " + service + " speaks " +
@@ -208,6 +212,7 @@ void run_call(const CallStep& step, StepRun& run) {
       options.protocol_version = std::string(mcp::kBatchProtocolVersion);
     }
     options.http.read_timeout = executor.options().http_timeout;
+    if (step.answer) options.answer_input = input_answerer(*step.answer);
     if (agent) {
       options.http.ca_file = agent->ca_file;
       options.http.client_certificate_file = agent->certificate_file;
@@ -229,7 +234,7 @@ void run_call(const CallStep& step, StepRun& run) {
     // initialize and notifications/initialized (after the GET of its stream over SSE), or the
     // modern era's server/discover alone; the legacy transport has no session to open
     const mcp::Transport transport = session->transport();
-    const bool modern = stack::protocol_era(entry, service) == mcp::Era::modern;
+    const bool modern = era == mcp::Era::modern;
     const int opening = transport == mcp::Transport::streamable_http ? (modern ? 1 : 2)
                         : transport == mcp::Transport::sse            ? 3
                                                                       : 0;
@@ -271,8 +276,15 @@ void run_call(const CallStep& step, StepRun& run) {
                         (result.rpc.http_status == 429 ||
                          rejection_due(out.burst.calls, step.rate_limit, std::chrono::milliseconds(step.rate_window_ms)));
     if (i == 0) {
+      for (const mcp::RpcOutcome& round : result.earlier_rounds) {
+        run.record.exchange("POST", url, shown, "tools/call " + tool + " (a round answered with the step's answer)", round.http_status,
+                            round.headers, round.body, 0);
+      }
       fill_from_rpc(result.rpc, out);
       out.tool.error = result.is_error;
+      out.tool.input_required = result.input_required;
+      out.tool.questions_answered = static_cast<int>(result.earlier_rounds.size());
+      if (result.input_required) out.tool.input_asked = input_asked(result.input_requests);
       out.tool.text = result.text();
       out.result = tool_result_json(profile, result.structured_content, result.text(), std::move(out.result));
       if (!result.ok()) {
@@ -395,7 +407,7 @@ CallStep read_call(const StepSource& source) {
   const Reader& reader = source.reader;
   const YAML::Node& node = source.step;
   const std::string& field = source.field;
-  source.allowed.insert({"args", "repeat", "until", "headers", "dpop", "capability", "secret", "prefix", "data", "batch"});
+  source.allowed.insert({"args", "repeat", "until", "headers", "dpop", "capability", "secret", "prefix", "data", "batch", "answer", "era"});
   CallStep step;
   const std::string target = reader.text(source.value, source.here);
   if (node["capability"].IsDefined()) {
@@ -437,11 +449,13 @@ CallStep read_call(const StepSource& source) {
   if (step.dpop && step.dpop->proof == DpopProof::replayed) {
     reader.fail(node["dpop"], Reader::join(field, "dpop"), "a call sends several requests; replay a proof with an http step");
   }
+  step.answer = read_input_answer(reader, node, field);
+  if (node["era"].IsDefined()) step.era = read_choice<mcp::Era>(reader, node["era"], Reader::join(field, "era"), mcp::kEras, "era");
   if (node["batch"].IsDefined()) {
     const std::string batch_field = Reader::join(field, "batch");
     step.batch = static_cast<int>(bounded_integer(reader, node["batch"], batch_field, 1, 1000));
-    if (node["repeat"].IsDefined() || step.dpop) {
-      reader.fail(node["batch"], batch_field, "a batch is one POST in a session of its own: give no repeat, until or dpop");
+    if (node["repeat"].IsDefined() || step.dpop || step.answer) {
+      reader.fail(node["batch"], batch_field, "a batch is one POST in a session of its own: give no repeat, until, dpop or answer");
     }
   }
   return step;
@@ -488,6 +502,9 @@ StepKindInfo call_step_kind() {
                            "answer, its parsed body the result"},
                  {"headers", "extra request headers: a mapping, or a list of `{Name: value}` when a name repeats"},
                  {"dpop", kDpopFieldMeaning},
+                 {"answer", kAnswerFieldMeaning},
+                 {"era", "the era of MCP the call speaks: `legacy` (initialize and a session), `modern` (2026-07-28, each "
+                         "request on its own) or `dual`; default: the server entry's `protocol`"},
                  kViaField,
                  kCredentialField},
       .yields = {ResultPart::http_answer, ResultPart::rpc_answer, ResultPart::tool_answer, ResultPart::json_result, ResultPart::sent_token, ResultPart::burst, ResultPart::ledger, ResultPart::audit, ResultPart::duration},

@@ -57,6 +57,16 @@ inline constexpr std::array<std::string_view, 3> kEras = {"legacy", "modern", "d
 Era parse_era(std::string_view name);
 std::string_view to_string(Era era);
 
+// How a client answers a call the server answers input_required (2026-07-28
+// basic/patterns/mrtr): given its inputRequests (JSON object text: key → an elicitation, sampling
+// or roots request), the inputResponses to send back (JSON object text, the same keys), or none
+// to leave the call input_required.
+using InputAnswerer = std::function<std::optional<std::string>(const std::string& input_requests)>;
+
+// The most retries of one call that a client answering input_required makes: a server that keeps
+// asking is left asking.
+inline constexpr int kMaxInputRounds = 4;
+
 struct ClientOptions {
   Transport transport = Transport::streamable_http;
   Era era = Era::legacy;  // streamable_http only; the other transports are legacy
@@ -68,6 +78,10 @@ struct ClientOptions {
   http::ClientOptions http;
   // sse: how long the stream may stay silent (servers send keep-alive comments meanwhile).
   std::chrono::milliseconds sse_idle_timeout{300000};
+  // The modern era: set, the client declares elicitation among its capabilities and answers a
+  // call's input_required result with it, retrying the call with the responses and the
+  // requestState echoed (at most kMaxInputRounds times); unset, input_required is the answer.
+  InputAnswerer answer_input;
 };
 
 struct RpcError {
@@ -99,12 +113,19 @@ struct ToolInfo {
 };
 
 struct ToolCallOutcome {
-  RpcOutcome rpc;
+  RpcOutcome rpc;                 // the last round's exchange
   bool is_error = false;          // result.isError
   std::vector<Content> content;
   std::string structured_content; // JSON text, empty when absent
+  // resultType input_required: the server asks for input before it runs the tool; nothing ran.
+  bool input_required = false;
+  std::string input_requests;     // its inputRequests, JSON object text ("" when absent)
+  std::string request_state;      // its requestState ("" when absent)
+  // The rounds answered before the last (ClientOptions::answer_input), in order.
+  std::vector<RpcOutcome> earlier_rounds;
 
-  bool ok() const { return rpc.ok() && !is_error; }
+  // A result the tool completed without error.
+  bool ok() const { return rpc.ok() && !is_error && !input_required; }
   std::string text() const;  // the text items of `content`, joined with "\n"
 };
 
@@ -139,7 +160,8 @@ class Client {
   // tools/list does not succeed.
   std::vector<ToolInfo> list_tools(const http::Fields& headers = {});
   // arguments_json: a JSON object as text ("" = omit). progress_token: adds
-  // `_meta.progressToken` so the server may send progress notifications.
+  // `_meta.progressToken` so the server may send progress notifications. An input_required
+  // answer is answered by ClientOptions::answer_input when set (the rounds in earlier_rounds).
   ToolCallOutcome call_tool(std::string_view name, std::string_view arguments_json = "{}",
                             const http::Fields& headers = {},
                             std::optional<std::string> progress_token = std::nullopt);

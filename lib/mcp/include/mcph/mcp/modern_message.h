@@ -12,7 +12,8 @@
 namespace mcph::mcp {
 
 // `message` (a request or notification) with params._meta's protocolVersion, clientCapabilities
-// ({}) and clientInfo added; what the message already has in _meta stays.
+// ({}, or elicitation's form mode when options.answer_input is set) and clientInfo added; what
+// the message already has in _meta stays.
 nlohmann::json with_modern_meta(nlohmann::json message, const std::string& version, const ClientOptions& options);
 
 // The standard headers of `message`: MCP-Protocol-Version, Mcp-Method, and Mcp-Name for

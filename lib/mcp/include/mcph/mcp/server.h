@@ -137,6 +137,9 @@ struct ServerOptions {
   bool unsafe_request_state_any_request = false;
   // … its single use (a confirmation sent twice runs twice).
   bool unsafe_request_state_reusable = false;
+  // UNSAFE, only for the harness's sabotage tests: a retry bringing its state back runs the tool
+  // whatever the user answered (a no runs it).
+  bool unsafe_confirmation_any_answer = false;
 };
 
 class Server {

@@ -75,6 +75,16 @@ struct DpopPresentation {
 };
 
 // call: jira.get_issue, args: {...} — an MCP tool call.
+// How the acting user answers a server that asks for input before it runs a tool (MCP
+// 2026-07-28's input_required): accept the form, decline it or cancel it.
+enum class InputAction { accept, decline, cancel };
+inline constexpr std::array<std::string_view, 3> kInputActions = {"accept", "decline", "cancel"};
+struct InputAnswer {
+  InputAction action = InputAction::accept;
+  // accept: the form's content (JSON object text); "" = a yes to each boolean the form requires.
+  std::string content;
+};
+
 struct CallStep {
   static constexpr StepKind kind = StepKind::call;
   std::string server;      // as written: "jira" or "jira-mcp"
@@ -99,6 +109,12 @@ struct CallStep {
   // `batch: N`: the call N times in one JSON-RPC batch, one POST in a 2025-03-26 session of the
   // step's own (the one revision with batches); 0: a call of its own.
   int batch = 0;
+  // `answer:`: what the caller answers each elicitation of an input_required result with; none:
+  // the question is the call's answer (and no verdict: step_reach.h).
+  std::optional<InputAnswer> answer;
+  // `era:`: the era of MCP the call speaks, whatever the server's entry says (none: the entry's
+  // protocol); a server that does not speak it refuses the opening.
+  std::optional<mcp::Era> era;
 };
 
 // http: {server: jira-mcp, method: POST, body: ...} — a raw HTTP request.
