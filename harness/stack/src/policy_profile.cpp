@@ -80,6 +80,12 @@ std::vector<DecisionCell> parse_decision_table(const std::string& table, const s
   return cells;
 }
 
+std::optional<bool> PolicyProfile::allowed(const Json& decision) const {
+  const Json::json_pointer at(allow);
+  if (!decision.contains(at) || !decision[at].is_boolean()) return std::nullopt;
+  return decision[at].get<bool>();
+}
+
 Json PolicyProfile::input_for(const DecisionCell& cell, const std::string& spiffe_id) const {
   Json document = Json::object();
   for (const auto& [pointer, fact] : input) {
@@ -112,7 +118,8 @@ PolicyProfile parse_policy_profile(const Json& json, const std::string& field) {
         policy.input[pointer] = name;
       }
     } else if (key == "allow") {
-      policy.allow = pointer_of(value, here);
+      // "" is the decision itself (RFC 6901's pointer to the whole document).
+      policy.allow = value == "" ? "" : pointer_of(value, here);
     } else if (key == "agents") {
       policy.agents = text_map(value, here);
     } else if (key == "table") {

@@ -43,6 +43,29 @@ TEST(PolicyProfile, EachCellIsAskedWithTheInputTheServerBuilds) {
   EXPECT_EQ(policy.allow, "/permit");
 }
 
+TEST(PolicyProfile, TheAllowIsReadWhereTheProfileSays) {
+  const PolicyProfile policy = parse_policy_profile(team_policy(), "p");
+  EXPECT_EQ(policy.allowed(Json::parse(R"({"permit": true, "reasons": []})")), true);
+  EXPECT_EQ(policy.allowed(Json::parse(R"({"permit": false})")), false);
+  EXPECT_EQ(policy.allowed(Json::parse(R"({"permit": "yes"})")), std::nullopt);
+  EXPECT_EQ(policy.allowed(Json::parse(R"({"allow": true})")), std::nullopt);
+  EXPECT_EQ(policy.allowed(Json(true)), std::nullopt);
+}
+
+TEST(PolicyProfile, ADecisionThatIsItselfTheBooleanIsReadAtTheEmptyPointer) {
+  Json rule = team_policy();
+  rule["decision_path"] = "hangar/access/allow";
+  rule["allow"] = "";
+  const PolicyProfile policy = parse_policy_profile(rule, "p");
+  EXPECT_EQ(policy.allow, "");
+  EXPECT_EQ(policy.allowed(Json(true)), true);
+  EXPECT_EQ(policy.allowed(Json(false)), false);
+  EXPECT_EQ(policy.allowed(Json::parse(R"({"allow": true})")), std::nullopt);
+  const Json written = policy_profile_json(policy);
+  EXPECT_EQ(written.at("allow"), "");
+  EXPECT_EQ(parse_policy_profile(written, "again").allow, "");
+}
+
 TEST(PolicyProfile, AStackFileKeepsItAsWritten) {
   Json entry = {{"url", "http://127.0.0.1:9/mcp"}, {"plays", "workload-mcp"}, {"policy", team_policy()}};
   const StackFile stack = StackFile::parse(Json{{"mode", "external"}, {"services", {{"agentgate", entry}}}}.dump(), "s.json");

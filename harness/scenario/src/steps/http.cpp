@@ -53,10 +53,7 @@ void take_answer(const http::ClientResponse& response, StepOutcome& out) {
   const Json parsed = json_of_answer(response.header("Content-Type"), response.body);
   if (!parsed.is_discarded()) {
     out.result = parsed;
-    if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
-      out.rpc.error = parsed["error"].value("code", 0);
-      out.rpc.error_message = parsed["error"].value("message", "");
-    }
+    take_rpc_error(parsed, out);
     out.rpc.result = parsed.is_object() && parsed.contains("result");
   }
 }

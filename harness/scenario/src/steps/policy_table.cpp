@@ -52,7 +52,6 @@ void run_policy_table(const PolicyTableStep& step, StepRun& run) {
   Json differing = Json::array();
   std::size_t undecided = 0;
   const auto started = sync::SteadyClock::now();
-  const Json::json_pointer allow(policy.allow);
   for (const PolicyCell& cell : policy.cells) {
     const auto id = spiffe_ids.find(cell.tier);
     const Json input = policy.input_for(cell, id == spiffe_ids.end() ? "" : id->second);
@@ -65,10 +64,10 @@ void run_policy_table(const PolicyTableStep& step, StepRun& run) {
     } else if (!body.contains("result")) {
       decided = "undefined";
       ++undecided;
-    } else if (!body["result"].contains(allow) || !body["result"][allow].is_boolean()) {
-      decided = "no boolean at " + policy.allow;
+    } else if (const auto allowed = policy.allowed(body["result"]); !allowed) {
+      decided = policy.allow.empty() ? "no boolean" : "no boolean at " + policy.allow;
     } else {
-      decided = body["result"][allow].get<bool>() ? "allow" : "deny";
+      decided = *allowed ? "allow" : "deny";
     }
     if (decided != (cell.allow ? "allow" : "deny")) {
       differing.push_back(cell.tier + " " + cell.operation + " " + cell.tool + ": the table says " +

@@ -28,6 +28,17 @@ ProbeRequest probe_request(const stack::ServiceEntry& entry, const std::string& 
   return {discover.dump(), mcp::modern_headers(discover, client.modern_protocol_version)};
 }
 
+void take_rpc_error(const nlohmann::json& answer, StepOutcome& out) {
+  if (!answer.is_object()) return;
+  const auto error = answer.find("error");
+  if (error == answer.end() || !error->is_object()) return;
+  const auto code = error->find("code");
+  if (code == error->end() || !code->is_number_integer()) return;
+  out.rpc.error = code->get<int>();
+  const auto message = error->find("message");
+  out.rpc.error_message = message != error->end() && message->is_string() ? message->get<std::string>() : "";
+}
+
 void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out) {
   out.http.status = rpc.http_status;
   out.http.headers = rpc.headers;

@@ -24,6 +24,10 @@ struct ProbeRequest {
 ProbeRequest probe_request(const stack::ServiceEntry& entry, const std::string& service);
 
 void fill_from_rpc(const mcp::RpcOutcome& rpc, StepOutcome& out);
+// The JSON-RPC error an answer's body carries (`{"error": {"code": <integer>, "message"}}`) into
+// `out.rpc`; nothing for any other body, a server's own error object with a code that is not an
+// integer (`{"error": {"code": "UNAUTHENTICATED"}}`) included.
+void take_rpc_error(const nlohmann::json& answer, StepOutcome& out);
 // The JSON an answer carries: its body; or, when the server answered as an event stream (a
 // Streamable HTTP server may answer any POST so), the JSON-RPC responses its events carry —
 // one as itself, several as an array — else every JSON message of the stream. Discarded when

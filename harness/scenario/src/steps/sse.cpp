@@ -68,7 +68,7 @@ std::string session_id_to_send(const SseStep& step, const mcp::Client& stream, c
 void take_answer(const std::string& message, const stack::TargetProfile& profile, StepOutcome& out) {
   const Json response = Json::parse(message, nullptr, false);
   if (const auto error = response.find("error"); error != response.end() && error->is_object()) {
-    out.rpc.error = error->value("code", 0);
+    take_rpc_error(response, out);
     return;
   }
   const Json result = response.value("result", Json());
@@ -129,7 +129,7 @@ void run_post(const SseStep& step, StepRun& run) {
   out.http.headers = response.headers;
   out.http.body = response.body;
   const Json parsed = Json::parse(response.body, nullptr, false);
-  if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) out.rpc.error = parsed["error"].value("code", 0);
+  take_rpc_error(parsed, out);
 
   // The stream, until the call's answer comes on it or the watch ends.
   std::vector<std::string> arrived;

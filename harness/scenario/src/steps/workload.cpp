@@ -140,7 +140,7 @@ void run_raw(const WorkloadCall& call) {
   const Json answer = Json::parse(response.body, nullptr, false);
   if (!answer.is_discarded()) {
     out.rpc.result = answer.is_object() && answer.contains("result");
-    if (answer.is_object() && answer.contains("error") && answer["error"].is_object()) out.rpc.error = answer["error"].value("code", 0);
+    take_rpc_error(answer, out);
     out.result = answer;
   }
 }

@@ -32,7 +32,9 @@ struct PolicyProfile {
   std::string decision_path;   // asked as POST /v1/data/<decision_path>
   // JSON pointer into the input document → the fact put there (kPolicyFacts).
   std::map<std::string, std::string> input;
-  std::string allow = "/allow";  // JSON pointer into the decision to its boolean
+  // JSON pointer into the decision to its boolean; "" when the decision is the boolean itself
+  // (a rule asked at its own path, as OPA's `allow` of `default allow := false`).
+  std::string allow = "/allow";
   // tier → the agent (a name of the trust domain or a SPIFFE ID) whose SPIFFE ID stands for it;
   // needed when the input carries the SPIFFE ID.
   std::map<std::string, std::string> agents;
@@ -41,6 +43,8 @@ struct PolicyProfile {
 
   // The input document for `cell`, `spiffe_id` the SPIFFE ID standing for its tier.
   nlohmann::json input_for(const DecisionCell& cell, const std::string& spiffe_id) const;
+  // The boolean at `allow` in a decision (the `result` of OPA's answer); nullopt when there is none.
+  std::optional<bool> allowed(const nlohmann::json& decision) const;
 };
 
 // The reference design's policy (workload-mcp's, policies/trust_tiers): OPA's
