@@ -7,7 +7,8 @@
 namespace mcph::harness::scenario {
 
 std::string read_acting_agent(const StepSource& source) {
-  if (const YAML::Node inside = source.value["agent"]; source.value.IsMap() && inside.IsDefined()) {
+  if (source.value.IsMap() && source.value["agent"].IsDefined()) {
+    const YAML::Node inside = source.value["agent"];
     const std::string kind = source.here.substr(source.here.rfind('.') + 1);
     source.reader.fail(inside, Reader::join(source.here, "agent"),
                        "the acting agent is named by as: beside " + kind + ": (as: " +

@@ -342,7 +342,7 @@ std::vector<std::string> agent_list(const Reader& reader, const YAML::Node& valu
   const std::string at = Reader::join(here, name);
   std::vector<std::string> agents;
   if (value[name].IsSequence()) {
-    for (const auto& item : value[name]) agents.push_back(item.as<std::string>());
+    for (const auto& item : value[name]) agents.push_back(reader.text(item, at));
   } else {
     agents.push_back(reader.required_text(value, name, here));
   }
