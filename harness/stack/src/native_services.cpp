@@ -126,14 +126,14 @@ RunningService start_native_keycloak(StackContext& context) {
   // design's preview features (SPIFFE identity providers, clients authenticated by JWT-SVIDs).
   std::istringstream options(kKeycloakBuildOptions);
   for (std::string option; options >> option;) keycloak.argv.push_back(option);
+  std::string java_options = "-Djava.io.tmpdir=" + home.string() +
+                             " -Dquarkus.transaction-manager.object-store.directory=" + (home / "transaction-logs").string();
   // The real SPIRE's bundle endpoint (the spiffe row, started after Keycloak) serves https with
   // a certificate of the run directory's own CA, which Keycloak's SPIFFE identity provider reads.
-  keycloak.argv.push_back("--truststore-paths=" + fs::absolute(spire_bundle_endpoint_ca(context.run_dir)).string());
+  for (const std::string& option : keycloak_truststore_options(context.run_dir)) java_options += " " + option;
   keycloak.env = {{"KC_BOOTSTRAP_ADMIN_USERNAME", kAdminUser},
                   {"KC_BOOTSTRAP_ADMIN_PASSWORD", kAdminPassword},
-                  {"JAVA_OPTS_APPEND", "-Djava.io.tmpdir=" + home.string() +
-                                           " -Dquarkus.transaction-manager.object-store.directory=" +
-                                           (home / "transaction-logs").string()}};
+                  {"JAVA_OPTS_APPEND", java_options}};
   keycloak.url = loopback_url(http_port);
   keycloak.probe_base = loopback_url(management_port);
   keycloak.probe = http_probe("/health/ready");

@@ -61,6 +61,9 @@ RunningService start_native_spire(StackContext& context);
 // The CA of the SPIRE bundle endpoint's certificate (<run_dir>/spire/bundle-endpoint-tls), made
 // on first use: the real Keycloak, started before SPIRE, is told to trust it.
 std::filesystem::path spire_bundle_endpoint_ca(const std::filesystem::path& run_dir);
+// The JVM options that make the real Keycloak trust that CA through a truststore of the run
+// directory's own (keycloak_truststore.cpp), never the distribution's shared one.
+std::vector<std::string> keycloak_truststore_options(const std::filesystem::path& run_dir);
 
 // A dev-mode Vault (real or mock-vault) keeps its leases in memory and loses them when it stops,
 // leaving the dynamic PostgreSQL roles it created: its stop revokes them first.
