@@ -17,6 +17,7 @@
 #include "mcph/harness/stack/spire_server_cli.h"
 #include "mcph/proc/child_process.h"
 #include "mcph/proc/free_port.h"
+#include "mcph/proc/poll_until.h"
 #include "mcph/tls/test_ca.h"
 #include "native_launch.h"
 #include "service_starters.h"
@@ -164,6 +165,25 @@ RunningService start_native_spire(StackContext& context) {
       stop_server();
     };
     running.took += agent_running.took;
+    // The agent is ready before its first sync has brought the entries, and until then its
+    // Workload API answers "no identity issued": the stack is up once each workload gets an SVID.
+    const auto started = std::chrono::steady_clock::now();
+    const auto each_issued = [&] {
+      for (const std::string& workload : workload_agents()) {
+        proc::SpawnOptions fetch;
+        fetch.name = "spire-agent api fetch jwt";
+        fetch.argv = {(tier.spire_dir / "spire-agent").string(), "api", "fetch", "jwt", "-audience", "mcph-ready",
+                      "-spiffeID", workload, "-socketPath", workload_socket.string(), "-timeout", "2s"};
+        if (proc::run_command(fetch, std::chrono::seconds(10)).exit_code != 0) return false;
+      }
+      return true;
+    };
+    if (!proc::poll_until(each_issued, context.ready_timeout(60s), std::chrono::milliseconds(500))) {
+      throw std::runtime_error("spire-agent issued no JWT-SVID to the workload agents within " +
+                               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(context.ready_timeout(60s)).count()) +
+                               " s of starting (its entries never reached it)");
+    }
+    running.took += std::chrono::duration_cast<decltype(running.took)>(std::chrono::steady_clock::now() - started);
   } catch (...) {
     running.stop();
     throw;
