@@ -12,7 +12,7 @@ namespace {
 std::string profile_hint(const reports::StepRecord& record) {
   const int status = record.http_status;
   // Not reached by its answer's JSON-RPC error (answer_class.h), whatever the HTTP status.
-  if (record.answer == "not-reached" && !not_reached_status(status)) {
+  if (record.answer == name_of(AnswerClass::not_reached) && !not_reached_status(status)) {
     return "the server has no method or tool of the name the step calls: its tools are named otherwise";
   }
   if (status == 0) return "the profile's url does not reach this server";
@@ -71,7 +71,7 @@ std::optional<std::string> unreached_reason(const reports::StepRecord& record, s
     return prefix + " step " + std::to_string(index) + " was answered with a question (input_required, " + answered(record) +
            "): the server asks for input before it runs the tool — answer it with the step's answer:";
   }
-  if (record.answer != "not-reached" || expected_status(record)) return std::nullopt;
+  if (record.answer != name_of(AnswerClass::not_reached) || expected_status(record)) return std::nullopt;
   return prefix + " step " + std::to_string(index) + " was not reached: " + answered(record) + " — " +
          profile_hint(record);
 }

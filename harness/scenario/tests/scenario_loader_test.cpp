@@ -188,6 +188,8 @@ TEST(ScenarioLoader, ACallBatchIsOnePostOfItsCalls) {
               HasSubstr("steps[0].batch: a batch is one POST in a session of its own: give no repeat, until, dpop or answer"));
   EXPECT_THAT(load_error(head + "        batch: 3\n        dpop: true\n").what(), HasSubstr("give no repeat, until, dpop or answer"));
   EXPECT_THAT(load_error(head + "        batch: 3\n        answer: accept\n").what(), HasSubstr("give no repeat, until, dpop or answer"));
+  EXPECT_THAT(load_error(head + "        batch: 3\n        era: modern\n").what(),
+              HasSubstr("steps[0].batch: a batch is sent in a 2025-03-26 session; the modern era has no batches"));
 }
 
 // A call's answer to a server that asks before it runs the tool: an action, or accept with the

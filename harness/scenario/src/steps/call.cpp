@@ -457,6 +457,9 @@ CallStep read_call(const StepSource& source) {
     if (node["repeat"].IsDefined() || step.dpop || step.answer) {
       reader.fail(node["batch"], batch_field, "a batch is one POST in a session of its own: give no repeat, until, dpop or answer");
     }
+    if (step.era == mcp::Era::modern) {
+      reader.fail(node["batch"], batch_field, "a batch is sent in a 2025-03-26 session; the modern era has no batches");
+    }
   }
   return step;
 }

@@ -121,12 +121,12 @@ void run_raw(const WorkloadCall& call) {
   http::ClientOptions options;
   options.read_timeout = run.executor.options().http_timeout;
   http::Client client(origin, options);
-  std::string body = tool_call(call.cell, 1).dump();
   if (step.batch > 0) {
     open_batch_session(parsed_url.path, client, headers, run, call.url, [&] { return call.presenter.proof("POST", call.url); });
-    body = mcp::tool_call_batch(step.batch, call.cell.tool.tool, call.cell.tool.arguments).dump();
     out.caveat = batch_caveat(stated_rate_limit(call.entry), step.batch, call.service);
   }
+  const std::string body = step.batch > 0 ? mcp::tool_call_batch(step.batch, call.cell.tool.tool, call.cell.tool.arguments).dump()
+                                          : tool_call(call.cell, 1).dump();
   const auto started = sync::SteadyClock::now();
   const auto response = client.request("POST", parsed_url.path, headers, body, "application/json");
   run.record.exchange("POST", call.url, headers, body, response.status, response.headers, response.body, sync::ms_since(started));
