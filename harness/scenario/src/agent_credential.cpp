@@ -93,6 +93,12 @@ std::string static_jwt(const stack::StaticJwtAuth& jwt, const std::string& agent
   } else if (sign == JwtSigning::hmac_secret) {
     // Published secrets are short: signed as a careless server would check, below jose's minimum.
     signature = openssl::hmac_sha256(shape["hmac_secret"].get<std::string>(), input);
+  } else if (sign == JwtSigning::profile && jwt.alg == "HS256") {
+    // The target's own secret, however short: the server under test decides whether it is enough,
+    // and one that takes a secret below RFC 7518's 32 bytes must still be testable.
+    const std::string secret = trimmed(read_file(jwt.key_file, "the JWT key file"));
+    if (secret.empty()) throw std::runtime_error("static_jwt: the JWT key file " + jwt.key_file + " holds no secret");
+    signature = openssl::hmac_sha256(secret, input);
   } else if (sign == JwtSigning::public_key_as_secret) {
     if (jwt.alg == "HS256") throw std::runtime_error("sign: public_key_as_secret needs an RS256 or ES256 static_jwt, not HS256");
     const std::string public_pem = jose::Key::from_pem(read_file(jwt.key_file, "the JWT key file")).public_pem();
@@ -101,8 +107,7 @@ std::string static_jwt(const stack::StaticJwtAuth& jwt, const std::string& agent
     const std::string key_text = read_file(jwt.key_file, "the JWT key file");
     const auto parsed_alg = jose::alg_from_string(jwt.alg);
     if (!parsed_alg) throw std::runtime_error("static_jwt.alg " + jwt.alg + " is not one the harness signs with");
-    const jose::Key key = *parsed_alg == jose::Alg::HS256 ? jose::Key::hmac(trimmed(key_text)) : jose::Key::from_pem(key_text);
-    signature = jose::sign_bytes(key, *parsed_alg, input);
+    signature = jose::sign_bytes(jose::Key::from_pem(key_text), *parsed_alg, input);
   }
   return input + "." + codec::base64url_encode(signature);
 }

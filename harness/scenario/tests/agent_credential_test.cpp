@@ -83,6 +83,16 @@ bool hs256_signed_with(const std::string& jwt, const std::string& secret) {
   return codec::base64url_encode(openssl::hmac_sha256(secret, jwt.substr(0, dot))) == jwt.substr(dot + 1);
 }
 
+// A server whose shared secret is shorter than RFC 7518 allows is still addressed with it.
+TEST_F(AgentCredentialTest, AStaticJwtIsSignedWithTheTargetsSecretHoweverShort) {
+  EXPECT_TRUE(hs256_signed_with(credential("agent-b", "static_jwt").secret, "a-shared-secret-of-at-least-32-bytes!!"));
+  const std::string short_secret(31, 's');
+  proc::write_private_file(dir_.path() / "hs256.key", short_secret + "\n");
+  const AgentCredential jwt = credential("agent-b", "static_jwt");
+  EXPECT_EQ(header_of(jwt.secret)["alg"], "HS256");
+  EXPECT_TRUE(hs256_signed_with(jwt.secret, short_secret));
+}
+
 TEST_F(AgentCredentialTest, AJwtIsSignedWithAPublishedSecretOrWithThePublicKeyAsTheSecret) {
   const AgentCredential published = credential("agent-b", "static_jwt", {{"hmac_secret", "your-256-bit-secret"}});
   EXPECT_EQ(header_of(published.secret)["alg"], "HS256");
