@@ -85,7 +85,7 @@ def build_server(settings: Settings, jira: JiraAccess, keys=None) -> IssueDesk:
                                       validate_token_resource=False),
                     request_state_security=state_security,
                     cache_hints={"resources/list": hint, "resources/read": hint})
-    confirmations = Confirmations(settings.state_ttl_s)
+    confirmations = Confirmations(settings.state_ttl_s, remember="state-reusable" not in settings.flaws)
 
     async def call_jira(ctx: Context, method: str, path: str, **kwargs):
         token = get_access_token()

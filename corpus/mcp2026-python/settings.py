@@ -3,7 +3,8 @@ import argparse
 import dataclasses
 import os
 
-FLAWS = ("public-cache", "state-any-caller", "state-unverified", "caller-by-address", "scope-from-header")
+FLAWS = ("public-cache", "state-any-caller", "state-unverified", "state-reusable", "caller-by-address",
+         "scope-from-header")
 
 
 @dataclasses.dataclass(frozen=True)

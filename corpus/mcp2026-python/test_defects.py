@@ -157,6 +157,13 @@ class RequestStateBinding(unittest.TestCase):
         self.assertEqual(desk.confirm("DEMO-1", state).json()["error"]["code"], -32602)
         self.assertEqual(len(desk.deleted()), 1)
 
+    def test_state_reusable_deletes_again_on_the_same_confirmed_retry(self):
+        desk = Desk(self, "state-reusable")
+        state = desk.ask_delete("DEMO-1")
+        for _ in range(2):
+            self.assertEqual(desk.confirm("DEMO-1", state).json()["result"]["content"][0]["text"], "deleted DEMO-1")
+        self.assertEqual(len(desk.deleted()), 2)
+
     def test_a_declined_confirmation_deletes_nothing(self):
         desk = Desk(self)
         state = desk.ask_delete("DEMO-1")
