@@ -4,55 +4,35 @@ the handshake era's). A user calls with her access token of the Keycloak realm, 
 SDK's bearer authentication through a TokenVerifier; each call reaches Jira with her own Jira
 credential from Vault. Deleting an issue asks her to confirm (input_required, an elicitation and a
 requestState sealed by the SDK's RequestStateBoundary with issuedesk's codec, bound to her and to
-the deletion, 5 s by default, taken once); her identity resource is hers alone and private.
+the deletion, 5 s by default, taken once: issue_tools.py); her identity resource is hers alone
+and private.
 
     python app.py --port 8000 --issuer URL --realm-url URL --vault-url URL --jira-url URL
                   [--request-state-ttl-ms 5000] [--flaw NAME ...]
     env: ISSUEDESK_CLIENT_SECRET (its client's secret at the realm), ISSUEDESK_PUBLIC_URL
 """
 import json
-import uuid
-from typing import TypedDict
 
 import uvicorn
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.auth.routes import build_resource_metadata_url
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.caching import CacheHint
-from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from mcp.server.request_state import RequestStateSecurity, authenticated_principal
-from mcp.shared.exceptions import MCPError
-from mcp_types import INVALID_PARAMS, ElicitRequest, ElicitRequestFormParams, InputRequiredResult
 from mcp_types import Resource as MCPResource
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from caller_memory import RememberCallerByAddress
 from confirmations import Confirmations
-from jira_access import JiraAccess, JiraError, issue_path
+from issue_tools import register_issue_tools
+from jira_access import JiraAccess
 from realm_tokens import RealmTokenVerifier, realm_keys
 from scope_gate import ScopeGate
 from settings import Settings, from_command_line
 from state_codec import SignedStateCodec
-
-CONFIRM_SCHEMA = {"type": "object", "properties": {"confirm": {"type": "boolean", "title": "Delete it"}},
-                  "required": ["confirm"]}
-
-
-class Issue(TypedDict):
-    key: str
-    summary: str | None
-    status: str | None
-
-
-class Found(TypedDict):
-    issues: list[dict]
-
-
-class Created(TypedDict):
-    key: str
-    id: str
 
 
 def caller_name() -> str:
@@ -86,15 +66,7 @@ def build_server(settings: Settings, jira: JiraAccess, keys=None) -> IssueDesk:
                     request_state_security=state_security,
                     cache_hints={"resources/list": hint, "resources/read": hint})
     confirmations = Confirmations(settings.state_ttl_s, remember="state-reusable" not in settings.flaws)
-
-    async def call_jira(ctx: Context, method: str, path: str, **kwargs):
-        token = get_access_token()
-        request = ctx.request_context.request
-        traceparent = request.headers.get("traceparent") if request is not None else None
-        try:
-            return await jira.jira(method, path, token.token, traceparent, **kwargs)
-        except JiraError as e:
-            raise ToolError(str(e)) from None
+    register_issue_tools(mcp, jira, confirmations)
 
     @mcp.resource("user://{username}/identity", mime_type="application/json")
     def identity(username: str) -> str:
@@ -104,45 +76,6 @@ def build_server(settings: Settings, jira: JiraAccess, keys=None) -> IssueDesk:
             raise ResourceNotFoundError(f"Unknown resource: {identity_uri(username)}")
         return json.dumps({"user": username, "subject": token.subject, "client": token.client_id,
                            "scopes": token.scopes})
-
-    @mcp.tool()
-    async def get_issue(issue_key: str, ctx: Context) -> Issue:
-        """An issue of the caller's Jira."""
-        issue = await call_jira(ctx, "GET", issue_path(issue_key))
-        fields = issue.get("fields", {})
-        return {"key": issue.get("key", issue_key), "summary": fields.get("summary"),
-                "status": (fields.get("status") or {}).get("name")}
-
-    @mcp.tool()
-    async def list_issues(ctx: Context, jql: str = "order by created DESC") -> Found:
-        """The caller's issues that a JQL query finds."""
-        found = await call_jira(ctx, "GET", "/rest/api/3/search", params={"jql": jql})
-        return {"issues": [{"key": i.get("key"), "summary": i.get("fields", {}).get("summary")}
-                           for i in found.get("issues", [])]}
-
-    @mcp.tool()
-    async def create_issue(project: str, summary: str, ctx: Context, issue_type: str = "Task") -> Created:
-        """Create an issue (needs jira-mcp.write)."""
-        created = await call_jira(ctx, "POST", "/rest/api/3/issue", json={"fields": {
-            "project": {"key": project}, "summary": summary, "issuetype": {"name": issue_type}}})
-        return {"key": created.get("key"), "id": created.get("id")}
-
-    @mcp.tool()
-    async def delete_issue(issue_key: str, ctx: Context) -> str | InputRequiredResult:
-        """Delete an issue, once the user confirms it (needs jira-mcp.write)."""
-        if ctx.request_state is None:
-            state = json.dumps({"id": uuid.uuid4().hex, "issue": issue_key})
-            ask = ElicitRequest(params=ElicitRequestFormParams(message=f"Delete {issue_key}? This cannot be undone.",
-                                                               requested_schema=CONFIRM_SCHEMA))
-            return InputRequiredResult(input_requests={"confirm": ask}, request_state=state)
-        answer = (ctx.input_responses or {}).get("confirm")
-        state = json.loads(ctx.request_state)
-        if answer is None or not confirmations.take(state["id"]):
-            raise MCPError(code=INVALID_PARAMS, message="Invalid or expired requestState")
-        if getattr(answer, "action", None) != "accept" or not (getattr(answer, "content", None) or {}).get("confirm"):
-            raise ToolError(f"the deletion of {issue_key} was not confirmed: nothing was deleted")
-        await call_jira(ctx, "DELETE", issue_path(issue_key))
-        return f"deleted {issue_key}"
 
     @mcp.custom_route("/health", methods=["GET"])
     async def health(request: Request) -> JSONResponse:
