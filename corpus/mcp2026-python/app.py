@@ -25,7 +25,7 @@ from mcp_types import Resource as MCPResource
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from caller_memory import RememberCallerByAddress
+from caller_memory import RememberCallerByConnection
 from confirmations import Confirmations
 from issue_tools import register_issue_tools
 from jira_access import JiraAccess
@@ -91,8 +91,8 @@ def build_app(settings: Settings, jira: JiraAccess | None = None, keys=None):
     for route in app.routes:
         if getattr(route, "path", None) == "/mcp":
             route.app = ScopeGate(route.app, metadata, from_header="scope-from-header" in settings.flaws)
-    if "caller-by-address" in settings.flaws:
-        return RememberCallerByAddress(app)
+    if "caller-by-connection" in settings.flaws:
+        return RememberCallerByConnection(app)
     return app
 
 

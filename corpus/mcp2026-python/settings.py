@@ -3,7 +3,7 @@ import argparse
 import dataclasses
 import os
 
-FLAWS = ("public-cache", "state-any-caller", "state-unverified", "state-reusable", "caller-by-address",
+FLAWS = ("public-cache", "state-any-caller", "state-unverified", "state-reusable", "caller-by-connection",
          "scope-from-header")
 
 

@@ -1,6 +1,7 @@
 """issuedesk's own tests, without the harness: each flaw of the flawed variant lets through what the
 correct variant refuses. The realm's key and tokens are made here; Keycloak, Vault and Jira are
 answered by a stand-in transport that records what reached Jira."""
+import asyncio
 import base64
 import json
 import time
@@ -12,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.testclient import TestClient
 
 from app import build_app
+from caller_memory import RememberCallerByConnection
 from jira_access import JiraAccess
 from settings import Settings
 
@@ -210,14 +212,37 @@ class EveryRequestCarriesItsToken(unittest.TestCase):
         self.assertEqual(answer.status_code, 401)
         self.assertIn('Bearer error="invalid_token"', answer.headers["www-authenticate"])
 
-    def test_caller_by_address_serves_a_request_without_a_token_as_the_last_caller(self):
-        desk = Desk(self, "caller-by-address")
+    def test_caller_by_connection_serves_a_request_without_a_token_as_the_connections_last_caller(self):
+        desk = Desk(self, "caller-by-connection")  # the test client is one connection
         self.assertEqual(desk.post({"method": "resources/list"}).status_code, 200)
         answer = desk.post({"method": "resources/list"}, who=None)
         self.assertEqual(answer.status_code, 200)
         self.assertEqual(answer.json()["result"]["resources"][0]["uri"], "user://alice/identity")
         desk.call("create_issue", {"project": "DEMO", "summary": "by nobody"}, who=None)
         self.assertEqual(desk.backends.jira[-1], ("POST", "/rest/api/3/issue", "alice"))
+
+
+    def test_caller_by_connection_keys_on_the_connection_alone(self):
+        seen = []
+
+        async def app(scope, receive, send):
+            seen.append(dict(scope["headers"]).get(b"authorization"))
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+
+        async def ignore(event):
+            pass
+
+        def request(port, authorization=None):
+            headers = [(b"authorization", authorization)] if authorization else []
+            scope = {"type": "http", "path": "/mcp", "client": ("127.0.0.1", port), "headers": headers}
+            asyncio.run(remembering(scope, None, ignore))
+
+        remembering = RememberCallerByConnection(app)
+        request(40001, b"Bearer alice")
+        request(40001)  # the same connection
+        request(40002)  # another connection from the same address
+        self.assertEqual(seen, [b"Bearer alice", b"Bearer alice", None])
 
 
 class HeadersAndScopes(unittest.TestCase):

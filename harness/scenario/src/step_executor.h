@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fault_driver.h"
+#include "mcph/http/client.h"
 #include "mcph/harness/scenario/scenario.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/stack/stack_file.h"
@@ -45,12 +46,22 @@ struct HeldStream {
   std::unique_ptr<mcp::Client> client;
 };
 
+// A kept-alive HTTP connection that http steps naming it share (`connection:`).
+struct HeldConnection {
+  // Where and as whom it was opened: a step naming it must be sent there, with the same client
+  // certificate (a TLS connection is the first one's).
+  std::string origin;
+  std::string client_certificate_file;
+  std::unique_ptr<http::Client> client;
+};
+
 // What lives for one scenario: its tokens, saved values, MCP sessions and users' flows.
 struct ScenarioState {
   std::map<std::string, HeldToken> tokens;
   std::map<std::string, std::string> saved;
   std::map<std::string, std::unique_ptr<mcp::Client>> sessions;  // "<service>|<token name>"
   std::map<std::string, HeldStream> sse_streams;                 // by the name an sse step gave it
+  std::map<std::string, HeldConnection> connections;             // by the name http steps gave it
   std::vector<reports::UserFlow> flows;
   FaultsAdded faults;  // undone when the scenario ends (StepExecutor::undo_changes)
   // The Keycloak ids of the users an idp step disabled: enabled again when the scenario ends.

@@ -129,6 +129,8 @@ Client& Client::operator=(Client&&) noexcept = default;
 
 const std::string& Client::base_url() const { return impl_->base_url; }
 
+bool Client::holds_connection() const { return impl_->client.is_socket_open() != 0; }
+
 void Client::continue_trace(std::optional<TraceContext> trace) { impl_->trace = std::move(trace); }
 
 void Client::stop() {
@@ -188,7 +190,7 @@ ClientResponse Client::request(std::string_view method, std::string_view path, c
   release_run_slot();  // the answer may take a while: another request runs meanwhile
   // For the failure's message: a timeout shows as its length, a connection the server closed
   // as a short time; a kept-alive connection held may have been closed as the request went.
-  const bool kept_alive = impl_->client.is_socket_open() != 0;
+  const bool kept_alive = holds_connection();
   const auto start = std::chrono::steady_clock::now();
   if (impl_->tls) ERR_clear_error();  // so that a failure's reasons are this request's
   auto result = impl_->client.send(request);

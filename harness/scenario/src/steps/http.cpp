@@ -45,6 +45,20 @@ ProbeRequest mcp_probe(const StepExecutor& executor, const stack::ServiceEntry& 
 }
 
 // The step's answer from an HTTP response.
+// The connection a step names, opened by the first step that names it.
+http::Client& held_connection(ScenarioState& state, const std::string& name, const std::string& origin,
+                              const http::ClientOptions& options) {
+  HeldConnection& held = state.connections[name];
+  if (!held.client) {
+    held = {origin, options.client_certificate_file, std::make_unique<http::Client>(origin, options)};
+  } else if (held.origin != origin || held.client_certificate_file != options.client_certificate_file) {
+    throw std::runtime_error("connection " + name + " was opened to " + held.origin +
+                             (held.client_certificate_file.empty() ? "" : " with another client certificate") +
+                             ": a step naming it is sent there, as the same client");
+  }
+  return *held.client;
+}
+
 void take_answer(const http::ClientResponse& response, StepOutcome& out) {
   out.http.status = response.status;
   out.http.headers = response.headers;
@@ -159,7 +173,10 @@ void run_http(const HttpStep& step, StepRun& run) {
     out.trace_ids.push_back(trace.trace_id);
     headers.emplace_back("traceparent", http::format_traceparent(trace));
   }
-  if (step.probe && target_profile(entry, service).transport == mcp::Transport::sse) return probe_over_sse(entry, service, headers, run);
+  if (step.probe && target_profile(entry, service).transport == mcp::Transport::sse) {
+    if (!step.connection.empty()) throw std::runtime_error("connection: a probe over HTTP+SSE opens a stream of its own");
+    return probe_over_sse(entry, service, headers, run);
+  }
   const std::string body = step.body_bytes > 0 ? generated_body(step.body_bytes)
                            : step_body        ? substitute(*step_body, run.resolve)
                                               : "";
@@ -189,7 +206,13 @@ void run_http(const HttpStep& step, StepRun& run) {
     options.client_certificate_file = agent->certificate_file;
     options.client_key_file = agent->key_file;
   }
-  http::Client client(origin, options);
+  std::optional<http::Client> own_client;
+  http::Client& client = step.connection.empty() ? own_client.emplace(origin, options)
+                                                 : held_connection(run.state, step.connection, origin, options);
+  const bool kept_alive = client.holds_connection();
+  if (!step.connection.empty()) {
+    run.record.note({{"connection", {{"name", step.connection}, {"was_open_before", kept_alive}}}});
+  }
   const auto started = sync::SteadyClock::now();
   // A body is JSON unless the step says otherwise in its headers.
   const bool typed = http::find_field(headers, "Content-Type").has_value();
@@ -240,7 +263,7 @@ HttpStep read_http(const StepSource& source) {
   const YAML::Node& value = source.value;
   const std::string& here = source.here;
   reader.only_keys(value, here,
-                   {"server", "method", "path", "body", "json", "body_bytes", "probe", "metadata", "headers", "auth", "repeat", "dpop"});
+                   {"server", "method", "path", "body", "json", "body_bytes", "probe", "metadata", "headers", "auth", "repeat", "dpop", "connection"});
   HttpStep step;
   step.server = reader.required_text(value, "server", here);
   if (value["metadata"].IsDefined()) {
@@ -248,7 +271,7 @@ HttpStep read_http(const StepSource& source) {
     if (reader.text(value["metadata"], where) != "protected_resource") {
       reader.fail(value["metadata"], where, "expected protected_resource (the server's RFC 9728 metadata, found as an MCP client finds it)");
     }
-    for (const char* key : {"method", "path", "body", "json", "body_bytes", "probe", "headers", "auth", "repeat", "dpop"}) {
+    for (const char* key : {"method", "path", "body", "json", "body_bytes", "probe", "headers", "auth", "repeat", "dpop", "connection"}) {
       if (value[key].IsDefined()) reader.fail(value[key], Reader::join(here, key), "metadata finds its own requests: leave out " + std::string(key));
     }
     step.protected_resource_metadata = true;
@@ -282,6 +305,7 @@ HttpStep read_http(const StepSource& source) {
     reader.fail(value["auth"], Reader::join(here, "auth"), "expected token or none");
   }
   step.dpop = read_dpop_field(reader, value, here);
+  step.connection = reader.text_or(value, "connection", here);
   if (step.dpop && step.authorization != "token") reader.fail(value["dpop"], Reader::join(here, "dpop"), "presents the held token: drop auth: none");
   if (step.dpop && step.dpop->proof == DpopProof::replayed && step.repeat > 1) {
     reader.fail(value["repeat"], Reader::join(here, "repeat"), "a replay sends its proof twice: give no repeat");
@@ -317,6 +341,9 @@ StepKindInfo http_step_kind() {
                  {"http.repeat", "send the request this many times, one after the other (1 to 1000); the last answer is "
                                  "the step's, every status is kept (`some_http_status`)"},
                  {"http.dpop", kDpopFieldMeaning},
+                 {"http.connection", "a name: the scenario's steps that give the same one send on one kept-alive HTTP "
+                                     "connection, opened by the first (the trace notes whether it was still open), so "
+                                     "that a server trusting what an earlier request on the connection proved is seen"},
                  kViaField,
                  kCredentialField},
       .yields = {ResultPart::http_answer, ResultPart::rpc_answer, ResultPart::json_result, ResultPart::sent_token, ResultPart::burst, ResultPart::ledger, ResultPart::audit, ResultPart::duration},

@@ -78,6 +78,9 @@ class Client {
   void stop();
 
   const std::string& base_url() const;
+  // Whether a kept-alive connection is held for the next request (the server may still have
+  // closed it since, when the request goes on a new one).
+  bool holds_connection() const;
   // Every request from now on continues `trace` (W3C Trace Context): a traceparent of its
   // trace-id with a new parent-id each, and its tracestate; a request given a traceparent of its
   // own keeps that one. nullopt: no trace headers any more.

@@ -144,6 +144,9 @@ struct HttpStep {
   // `dpop:`, the held token is presented as DPoP-bound, with a proof of its key (a fresh one for
   // each of `repeat`'s requests, but for `proof: replayed`).
   std::optional<DpopPresentation> dpop;
+  // `connection: NAME`: the steps of a scenario that name the same connection send on one kept-alive
+  // HTTP connection, so that a server trusting what an earlier request on it proved is seen.
+  std::string connection;
 };
 
 // How the user's token reaches Vault's JWT login: `exchanged` for a Vault-audience token as the
