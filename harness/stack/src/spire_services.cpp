@@ -178,9 +178,10 @@ RunningService start_native_spire(StackContext& context) {
       }
       return true;
     };
-    if (!proc::poll_until(each_issued, context.ready_timeout(60s), std::chrono::milliseconds(500))) {
+    const auto issue_timeout = context.ready_timeout(60s);
+    if (!proc::poll_until(each_issued, issue_timeout, std::chrono::milliseconds(500))) {
       throw std::runtime_error("spire-agent issued no JWT-SVID to the workload agents within " +
-                               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(context.ready_timeout(60s)).count()) +
+                               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(issue_timeout).count()) +
                                " s of starting (its entries never reached it)");
     }
     running.took += std::chrono::duration_cast<decltype(running.took)>(std::chrono::steady_clock::now() - started);

@@ -44,7 +44,6 @@ ProbeRequest mcp_probe(const StepExecutor& executor, const stack::ServiceEntry& 
   return probe_request(entry, service);
 }
 
-// The step's answer from an HTTP response.
 // The connection a step names, opened by the first step that names it.
 http::Client& held_connection(ScenarioState& state, const std::string& name, const std::string& origin,
                               const http::ClientOptions& options) {
@@ -59,6 +58,7 @@ http::Client& held_connection(ScenarioState& state, const std::string& name, con
   return *held.client;
 }
 
+// The step's answer from an HTTP response.
 void take_answer(const http::ClientResponse& response, StepOutcome& out) {
   out.http.status = response.status;
   out.http.headers = response.headers;
@@ -209,9 +209,8 @@ void run_http(const HttpStep& step, StepRun& run) {
   std::optional<http::Client> own_client;
   http::Client& client = step.connection.empty() ? own_client.emplace(origin, options)
                                                  : held_connection(run.state, step.connection, origin, options);
-  const bool kept_alive = client.holds_connection();
   if (!step.connection.empty()) {
-    run.record.note({{"connection", {{"name", step.connection}, {"was_open_before", kept_alive}}}});
+    run.record.note({{"connection", {{"name", step.connection}, {"was_open_before", client.holds_connection()}}}});
   }
   const auto started = sync::SteadyClock::now();
   // A body is JSON unless the step says otherwise in its headers.
