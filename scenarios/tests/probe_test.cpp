@@ -2,7 +2,8 @@
 // servers of a local stand-in stack (jira-mcp behind a Bearer challenge, agent-bridge-mcp with an
 // authorization server of its own, workload-mcp asking for DPoP) and a corpus server
 // (vault-bridge-go, on the Go SDK). Each test asserts the facts the probe must find and that the
-// file it writes loads as a stack file.
+// file it writes loads as a stack file. corpus_probe_test.cpp runs what it writes for every
+// corpus server.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -13,8 +14,7 @@
 
 #include "corpus/corpus_run.h"
 #include "corpus/corpus_server.h"
-#include "mcph/harness/scenario/scenario_loader.h"
-#include "mcph/harness/scenario/scenario_runner.h"
+#include "probe_support.h"
 #include "mcph/harness/stack/stack_file.h"
 #include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/harness/stack/supervised_stack.h"
@@ -57,15 +57,6 @@ stack::ServiceEntry probed_entry(const fs::path& file) {
   return stack.service("probed-mcp");
 }
 
-// A token command: a script that prints `token`, in `dir` (mode 0700, the token in a 0600 file).
-std::string token_command(const fs::path& dir, const std::string& token) {
-  proc::write_private_file(dir / "token", token + "\n");
-  const fs::path script = dir / "print-token";
-  std::ofstream(script) << "#!/bin/sh\nexec cat " << (dir / "token").string() << "\n";
-  ::chmod(script.c_str(), 0700);
-  return script.string();
-}
-
 class ProbeStack : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -79,19 +70,8 @@ class ProbeStack : public ::testing::Test {
   static const stack::StackFile& stack() { return stack_->stack(); }
   // agent-a's token from agent-bridge-mcp's own token endpoint (the client credentials grant).
   static std::string agent_token() {
-    const stack::ClientCredentialsAuth& credentials = *stack().service("agent-bridge-mcp").mcp.auth->client_credentials;
-    fs::path clients_file = credentials.clients_file;
-    if (clients_file.is_relative()) clients_file = stack_->stack_file().parent_path() / clients_file;
-    const Json agent = Json::parse(read_file(clients_file)).at("agent-a");
-    const http::Url token_url = http::parse_url(credentials.token_url);
-    http::Client client(token_url.origin());
-    const auto response = client.post(token_url.path,
-                                      http::form_encode({{"grant_type", "client_credentials"},
-                                                         {"client_id", agent.at("client_id").get<std::string>()},
-                                                         {"client_secret", agent.at("client_secret").get<std::string>()},
-                                                         {"scope", "read write list delete"}}),
-                                      "application/x-www-form-urlencoded");
-    return Json::parse(response.body).at("access_token").get<std::string>();
+    return client_credentials_token(*stack().service("agent-bridge-mcp").mcp.auth->client_credentials,
+                                    stack_->stack_file().parent_path(), "agent-a", "read write list delete");
   }
   proc::TempDir dir_{"probe-test"};
   static stack::SupervisedStack* stack_;
@@ -268,47 +248,6 @@ TEST_F(ProbeStack, VaultBridgeGoOfTheCorpusChallengesAndPointsAtItsMetadata) {
   const stack::ServiceEntry entry = probed_entry(out);
   EXPECT_EQ(entry.url, url);
   EXPECT_FALSE(entry.mcp.auth) << "it publishes no authorization server";
-}
-
-// The probed file is a start: with what it lists as unknown filled in (from the corpus server's
-// own entry, as its team would fill it) and the stack's Vault and identity provider beside it, the
-// agent-identity family runs against the probed server: what the corpus says must run passes.
-TEST_F(ProbeStack, VaultBridgeGoProbedAndFilledInPassesTheAgentIdentityFamily) {
-  const corpus::CorpusServer server = corpus_server("vault-bridge-go");
-  const corpus::CorpusRun run(server, "correct", stack(), MCPH_CORPUS_DIR);
-  const stack::StackFile corpus_stack = run.stack_file();
-  const auto out = dir_.path() / "vault-bridge-go.json";
-  const auto result = probe({corpus_stack.service("vault-bridge-go").url, "--out", out.string()});
-  ASSERT_EQ(result.exit_code, 0) << result.output;
-  for (const char* unknown : {"unknown: auth: ", "unknown: vault: ", "unknown: the identity provider"}) {
-    EXPECT_THAT(read_file(out), HasSubstr(unknown));
-  }
-
-  Json filled = Json::parse(read_file(out), nullptr, true, true);
-  Json all = Json::parse(corpus_stack.to_json());
-  const Json known = all["services"]["vault-bridge-go"];
-  Json& entry = filled["services"]["probed-mcp"];
-  for (const char* key : {"plays", "auth", "tools", "secrets"}) entry[key] = known.at(key);  // the unknowns
-  all["services"].erase("vault-bridge-go");
-  all["services"]["probed-mcp"] = entry;
-  stack::StackFile stack_file = stack::StackFile::parse(all.dump(), "filled.json");
-  stack_file.directory = corpus_stack.directory;  // where the corpus run keeps the agents' files
-  ScenarioRunner runner(stack_file);
-  const auto suite = runner.run(load_scenario_file(fs::path(MCPH_SCENARIOS_DIR) / "agent_identity.yaml"));
-  // What the corpus says must run passes; the rest (no delete tool, no scopes, a stateless server
-  // without the bridge's own paths: the corpus's not_addressable) does not run, saying why, and
-  // nothing fails: the correct variant has no defect.
-  std::size_t passed = 0;
-  for (const auto& scenario : suite.scenarios) {
-    const bool must_run = std::find(server.must_run.begin(), server.must_run.end(), "agent_identity / " + scenario.name) !=
-                          server.must_run.end();
-    if (must_run) {
-      EXPECT_EQ(scenario.status, reports::ScenarioResult::Status::passed) << scenario.name << ": " << scenario.message;
-    }
-    EXPECT_NE(scenario.status, reports::ScenarioResult::Status::failed) << scenario.name << ": " << scenario.message;
-    if (scenario.status == reports::ScenarioResult::Status::passed) ++passed;
-  }
-  EXPECT_GE(passed, 11u) << "agent_identity's must-run scenarios";
 }
 
 }  // namespace

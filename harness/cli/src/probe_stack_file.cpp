@@ -44,9 +44,12 @@ Json auth_of(const scenario::ProbeFacts& facts, std::vector<std::string>& unknow
   if (has(server->auth_methods, "client_secret_basic") && !has(server->auth_methods, "client_secret_post")) {
     credentials["method"] = "client_secret_basic";
   }
-  unknowns.push_back(std::string("auth.agents (") + kAgent + ") and auth.client_credentials.clients_file (" + kClientsFile +
-                     "): the agents and a 0600 JSON file of each one's client_id and client_secret at " + server->token_endpoint);
+  unknowns.push_back(std::string("auth.agents, auth.client_credentials.clients_file: the agents (for ") + kAgent +
+                     ") and a 0600 JSON file of each one's client_id and client_secret at " + server->token_endpoint + " (for " +
+                     kClientsFile + ")");
   unknowns.push_back("auth.client_credentials.audience: the aud its tokens carry for this server");
+  unknowns.push_back("auth.static_jwt: the key it signs its tokens with (alg, key_file, iss, aud), for the scenarios "
+                     "that sign a token as it would with one claim changed; without it they do not apply");
   return {{"default", "client_credentials"}, {"agents", {kAgent}}, {"client_credentials", credentials}};
 }
 
@@ -79,7 +82,7 @@ ProbedStack probed_stack_file(const scenario::ProbeFacts& facts, const std::stri
     for (const char* capability : {"read", "write", "list", "delete"}) {
       if (!facts.tool_map_guess.contains(capability)) out.unknowns.push_back(std::string("tools.") + capability + ": no tool named for it");
     }
-    out.unknowns.push_back("tools.*.result and fields: where each answer's data is (call each tool once and look)");
+    out.unknowns.push_back("tools.*.result, tools.*.fields: where each answer's data is (call each tool once and look)");
     out.unknowns.push_back("tools.refusals: its words for insufficient_scope, invalid_argument and not_found");
     if (facts.tool_map_guess.contains("read")) {
       entry["plays"] = "agent-bridge-mcp";
@@ -90,10 +93,33 @@ ProbedStack probed_stack_file(const scenario::ProbeFacts& facts, const std::stri
     out.unknowns.push_back("tools: none of its tools reads, writes, lists or deletes a secret by its name; the agent families "
                            "need a map (services.<name>.tools)");
   }
+  const bool own_authorization_server = own_client_credentials_server(facts) != nullptr;
   if (const Json auth = auth_of(facts, out.unknowns); !auth.is_null()) entry["auth"] = auth;
-  out.unknowns.push_back("vault: the Vault the server reads its callers' credentials from (services.vault: url, token, "
-                         "audit_log)");
-  out.unknowns.push_back("the identity provider (services.keycloak or services.cognito) whose users or agents call it");
+  if (!entry.contains("plays")) {
+    out.unknowns.push_back("plays: the harness's service whose part it plays (jira-mcp, github-mcp, postgres-mcp, "
+                           "agent-bridge-mcp, workload-mcp), so that the families written for that service address it");
+  }
+  if (!facts.tools) {
+    out.unknowns.push_back("secrets: where each agent's secrets are in Vault, for a server of the agent design");
+  }
+  if (facts.challenge && facts.challenge->dpop) {
+    out.unknowns.push_back("workload_tools, policy: its tools for each trust tier, and the authorization policy it asks "
+                           "(a server of the workload design: it asks for DPoP-bound tokens)");
+  }
+  if (!own_authorization_server) {
+    out.unknowns.push_back("scope, write_scope: the scope its callers' tokens need for it, and the one its writes need "
+                           "(when it has one)");
+  }
+  out.unknowns.push_back("profile, failures: a built-in profile whose conventions it shares (reference, demo-python, "
+                         "agent-bridge), and its words for each way a call fails (missing_credential, backend_error, "
+                         "vault_unavailable, …): a failed call's text is seen only by making it fail");
+  out.unknowns.push_back("rate_limit: the limit per caller it enforces (\"20/1000ms\") or \"none\": seen only by a burst, "
+                         "which the probe does not send");
+  out.unknowns.push_back("behind_fault_proxy: the services it reaches through the stack's fault proxy, for the faults "
+                         "family");
+  out.unknowns.push_back("services.vault: the Vault the server reads its callers' credentials from (url, token, audit_log)");
+  out.unknowns.push_back("services.keycloak, services.cognito: the identity provider whose users or agents call it (one "
+                         "of them)");
 
   const Json stack = {{"mode", "external"}, {"services", {{name, entry}}}};
   std::string text = "// mcp-harness probe of " + facts.url + ": a starting stack file, not a finished one.\n"

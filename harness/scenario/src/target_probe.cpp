@@ -189,7 +189,7 @@ ProbeFacts probe_target(const std::string& url, const ProbeOptions& options) {
       if (serves_sse(facts, options)) facts.found.push_back(std::string("also transport sse at this URL (") + kSseHow + ")");
     } else if (!try_older_transport(facts, options)) {
       if (facts.challenge) {
-        facts.unknowns.push_back("transport and protocol era: the server refused every attempt (" + described(refused) +
+        facts.unknowns.push_back("transport, protocol: the server refused every attempt (" + described(refused) +
                                  "); give a token with --token-command to tell them");
       } else {
         facts.unknowns.push_back("transport: neither Streamable HTTP (" + described(refused) +

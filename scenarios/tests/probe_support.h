@@ -1,0 +1,21 @@
+#pragma once
+// What a team hands `mcp-harness probe --token-command` in the tests: a program that prints a
+// token, and an agent's token got by the client credentials grant.
+#include <filesystem>
+#include <string>
+
+#include "mcph/harness/stack/stack_file.h"
+
+namespace mcph::harness::scenario {
+
+// A token command: a script in `dir` (which must be private) that prints `token`, kept in a 0600
+// file beside it.
+std::string token_command(const std::filesystem::path& dir, const std::string& token);
+
+// `agent`'s access token for `scope` from the token endpoint of `grant`, its client id and
+// secret read from the grant's clients file (relative to `stack_dir`), sent as the grant's
+// method says. Throws std::runtime_error with the endpoint's answer when it grants none.
+std::string client_credentials_token(const stack::ClientCredentialsAuth& grant, const std::filesystem::path& stack_dir,
+                                     const std::string& agent, const std::string& scope);
+
+}  // namespace mcph::harness::scenario
