@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <regex>
 #include <stdexcept>
 #include <utility>
 
@@ -144,12 +145,20 @@ bool names_no_such_method_or_tool(int code, std::string_view message) {
          (text.find("tool") != std::string::npos && text.find("not found") != std::string::npos);
 }
 
+bool tool_error_names_no_such_tool(std::string_view text) {
+  // The TypeScript SDK answers an unknown tool with a tool error ("MCP error -32602: Tool x not
+  // found"), as a Python server may ("Unknown tool: x"); the tool's own "secret not found" is not one.
+  static const std::regex unknown(R"((^|[^a-z])(unknown tool|tool \S+ not found))", std::regex::icase);
+  return std::regex_search(text.begin(), text.end(), unknown);
+}
+
 AnswerClass classify(const StepOutcome& outcome) {
   const int status = outcome.http.status;
   if (not_reached_status(status)) return AnswerClass::not_reached;
   if (outcome.rpc.error && names_no_such_method_or_tool(*outcome.rpc.error, outcome.rpc.error_message)) {
     return AnswerClass::not_reached;
   }
+  if (outcome.tool.error && tool_error_names_no_such_tool(outcome.tool.text)) return AnswerClass::not_reached;
   if (status == 429) return AnswerClass::rate_limited;
   if (status == 401) {
     const auto challenge = http::find_field(outcome.http.headers, "WWW-Authenticate");

@@ -41,6 +41,10 @@ bool not_reached_status(int status);
 // unknown tool's words): the request never reached what the step tests.
 bool names_no_such_method_or_tool(int code, std::string_view message);
 
+// Whether a tool's error result says the server has no such tool ("Tool x not found", "Unknown
+// tool: x"), as some SDKs answer an unknown tool: the request never reached a tool.
+bool tool_error_names_no_such_tool(std::string_view text);
+
 // The class of an answer: its HTTP status, its WWW-Authenticate, whether a JSON-RPC error came
 // (one naming no such method or tool is not reached), whether the tool asked for input first.
 AnswerClass classify(const StepOutcome& outcome);

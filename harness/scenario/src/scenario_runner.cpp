@@ -147,6 +147,7 @@ struct ScenarioRunner::Impl {
     context.rate_window = std::chrono::milliseconds(file.needs.rate_window_ms);
 
     const auto started = Clock::now();
+    std::set<std::string> accepted_so_far;  // the servers that accepted a step of this scenario
     for (std::size_t i = 0; i < scenario.steps.size(); ++i) {
       const Step& step = scenario.steps[i];
       const std::string title = step_title(i + 1, step);
@@ -182,6 +183,8 @@ struct ScenarioRunner::Impl {
         record.trace_ids = outcome.trace_ids;
         record.checks = std::move(checks);
         record_answer(step, outcome, record);
+        if (honest_call_refused_first(step, record, accepted_so_far)) record.control = true;
+        if (record.answer == name_of(AnswerClass::accepted)) accepted_so_far.insert(record.server);
         const auto failures = reports::failures_of(record);
         for (const auto& [name, pointer] : step.save) {
           if (pointer.rfind("header:", 0) == 0) {  // a response header (Mcp-Session-Id, …)

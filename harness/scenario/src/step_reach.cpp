@@ -1,5 +1,7 @@
 #include "step_reach.h"
 
+#include <algorithm>
+
 #include "answer_class.h"
 #include "findings.h"
 #include "mcph/secrets/scrub.h"
@@ -54,6 +56,40 @@ void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRe
   record.answer = std::string(name_of(classify(outcome)));
   record.request = answered_request(outcome);
   record.challenge = http::find_field(outcome.http.headers, "WWW-Authenticate").value_or("");
+}
+
+namespace {
+
+bool honest(const DpopPresentation* dpop, const AgentCredentialSpec& agent, const HeaderFields& headers) {
+  return agent.shape == "{}" && headers.empty() && (!dpop || *dpop == DpopPresentation{});
+}
+
+// Whether one of the step's checks asks for a refusal: `ok: false`, a 4xx or 5xx status, a
+// challenge, a JSON-RPC error.
+bool expects_a_refusal(const Step& step) {
+  return std::any_of(step.expect.begin(), step.expect.end(), [](const Expectation& e) {
+    return (e.kind == "ok" && e.value == "false") || (e.kind == "http_status" && e.value.front() != '2') ||
+           e.kind == "some_http_status" || e.kind == "bearer_challenge" || e.kind == "jsonrpc_error";
+  });
+}
+
+}  // namespace
+
+bool honest_call_refused_first(const Step& step, const reports::StepRecord& record,
+                               const std::set<std::string>& accepted_so_far) {
+  if (record.http_status != 401 || accepted_so_far.contains(record.server)) return false;
+  if (const auto* call = step.get_if<CallStep>()) {
+    return honest(call->dpop ? &*call->dpop : nullptr, call->agent, call->headers) && !expects_a_refusal(step);
+  }
+  // The profile's probe with the caller's credential, due to be let in (`http_status: 200`).
+  if (const auto* http = step.get_if<HttpStep>()) {
+    const bool let_in = std::any_of(step.expect.begin(), step.expect.end(), [](const Expectation& e) {
+      return e.kind == "http_status" && e.value.front() == '2';
+    });
+    return http->probe && http->authorization == "token" &&
+           honest(http->dpop ? &*http->dpop : nullptr, http->agent, http->headers) && let_in;
+  }
+  return false;
 }
 
 std::optional<std::string> unreached_reason(const reports::StepRecord& record, std::size_t index) {

@@ -60,6 +60,19 @@ TEST(AnswerClassTest, NoSuchMethodOrToolIsNotReached) {
   }
   unknown.rpc.error_message = "Invalid arguments: path must be a string";
   EXPECT_EQ(classify(unknown), AnswerClass::refused_other_status);
+  // The TypeScript SDK's answer: a tool error result; a tool's own "not found" is its answer.
+  StepOutcome tool_error = answer(200);
+  tool_error.rpc.result = true;
+  tool_error.tool.error = true;
+  for (const char* text : {"MCP error -32602: Tool get_issue not found", "Unknown tool: get_issue"}) {
+    tool_error.tool.text = text;
+    EXPECT_EQ(classify(tool_error), AnswerClass::not_reached) << text;
+  }
+  for (const char* text : {"Error executing tool get_secret: secret not found: jira", "NotFound: no secret named jira",
+                           "the tool found nothing"}) {
+    tool_error.tool.text = text;
+    EXPECT_EQ(classify(tool_error), AnswerClass::accepted) << text;
+  }
 }
 
 TEST(AnswerClassTest, AChallengeIsWellFormedAsRfc9110ShapesIt) {

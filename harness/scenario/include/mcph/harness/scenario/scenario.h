@@ -72,6 +72,7 @@ struct DpopPresentation {
   DpopAth ath = DpopAth::token;
   std::optional<std::string> typ, alg;
   bool private_jwk = false;
+  bool operator==(const DpopPresentation&) const = default;  // == DpopPresentation{}: an honest presentation
 };
 
 // call: jira.get_issue, args: {...} — an MCP tool call.
