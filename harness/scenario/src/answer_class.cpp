@@ -147,8 +147,9 @@ bool names_no_such_method_or_tool(int code, std::string_view message) {
 
 bool tool_error_names_no_such_tool(std::string_view text) {
   // The TypeScript SDK answers an unknown tool with a tool error ("MCP error -32602: Tool x not
-  // found"), as a Python server may ("Unknown tool: x"); the tool's own "secret not found" is not one.
-  static const std::regex unknown(R"((^|[^a-z])(unknown tool|tool \S+ not found))", std::regex::icase);
+  // found"), as a Python server may ("Unknown tool: x"); the tool's own "secret not found" is not
+  // one, nor the Python SDK's "Error executing tool x: not found: …".
+  static const std::regex unknown(R"((^|[^a-z])(unknown tool|tool [^\s:]+ not found))", std::regex::icase);
   return std::regex_search(text.begin(), text.end(), unknown);
 }
 

@@ -68,7 +68,8 @@ TEST(AnswerClassTest, NoSuchMethodOrToolIsNotReached) {
     tool_error.tool.text = text;
     EXPECT_EQ(classify(tool_error), AnswerClass::not_reached) << text;
   }
-  for (const char* text : {"Error executing tool get_secret: secret not found: jira", "NotFound: no secret named jira",
+  for (const char* text : {"Error executing tool get_secret: secret not found: jira",
+                           "Error executing tool vault_read: not found: agent-b-only", "NotFound: no secret named jira",
                            "the tool found nothing"}) {
     tool_error.tool.text = text;
     EXPECT_EQ(classify(tool_error), AnswerClass::accepted) << text;

@@ -48,6 +48,15 @@ std::string secret_of(const TokenStep& step, StepExecutor& executor) {
   return step.client_secret.empty() ? executor.users().client_secret(client_of(step)) : step.client_secret;
 }
 
+// A grant the identity provider refused. A step that checks its answer (`expect:`) records the
+// refusal; one that checks nothing was there to get its token, and is broken, saying why, rather
+// than leave a later step to find no token of that name.
+void grant_refused(const oidc::OidcError& e, const TokenStep& step, StepRun& run) {
+  if (run.step.expect.empty()) throw std::runtime_error("token " + to_string(step.action) + " refused: " + e.what());
+  run.out.grant.oauth_error = e.error();
+  run.out.http.status = e.status();
+}
+
 // fresh: a password grant as the caller, held under the step's name.
 void get_fresh(const TokenStep& step, const std::string& name, StepRun& run) {
   StepOutcome& out = run.out;
@@ -60,8 +69,7 @@ void get_fresh(const TokenStep& step, const std::string& name, StepRun& run) {
     // (an e-mail as preferred_username) is checked, not assumed.
     out.result = unverified_claims(held.value);
   } catch (const oidc::OidcError& e) {
-    out.grant.oauth_error = e.error();
-    out.http.status = e.status();
+    grant_refused(e, step, run);
   }
 }
 
@@ -174,8 +182,7 @@ void make_token(const TokenStep& step, StepRun& run) {
       made.user = "master-realm-admin";
     }
   } catch (const oidc::OidcError& e) {
-    out.grant.oauth_error = e.error();
-    out.http.status = e.status();
+    grant_refused(e, step, run);
     return;
   }
   run.state.tokens[name] = made;
