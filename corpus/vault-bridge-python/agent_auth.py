@@ -3,7 +3,7 @@ one credential, with the scopes it may use:
 
 - its API key in `X-Bridge-Api-Key` (compared in constant time);
 - an HS256 JWT in `Authorization: Bearer`, with the bridge's `iss` and `aud`, an `exp` and the agent
-  in `sub`; its `scope` claim narrows the agent's scopes, never widens them;
+  in `sub`; its `scp` claim, a list of scopes, narrows the agent's scopes, never widens them;
 - the client certificate nginx verified, whose subject it passes in `X-SSL-Client-S-DN` and its
   verdict in `X-SSL-Client-Verify`: believed only from the proxy's own address with `SUCCESS`.
 
@@ -93,8 +93,10 @@ class AgentAuthBackend(AuthenticationBackend):
         agent = claims["sub"]
         if agent not in self.agent_scopes:
             raise Refused("the token names no agent of this bridge")
-        scope = claims.get("scope", "")
-        return agent, set(scope.split() if isinstance(scope, str) else scope)
+        scopes = claims.get("scp", [])
+        if not isinstance(scopes, list) or not all(isinstance(word, str) for word in scopes):
+            raise Refused("the token's scp is not a list of scopes")
+        return agent, set(scopes)
 
     def from_proxy(self, conn: HTTPConnection) -> bool:
         peer = conn.client.host if conn.client else ""

@@ -33,7 +33,7 @@ def agent_of(auth: AgentAuthBackend, peer: str, headers: dict[str, str]) -> str:
 
 
 def token(**claims) -> str:
-    base = {"iss": RULES.issuer, "aud": RULES.audience, "sub": "agent-a", "exp": int(time.time()) + 300, "scope": "read"}
+    base = {"iss": RULES.issuer, "aud": RULES.audience, "sub": "agent-a", "exp": int(time.time()) + 300, "scp": ["read"]}
     base.update(claims)
     return jwt.encode({k: v for k, v in base.items() if v is not None}, RULES.secret, algorithm="HS256")
 
@@ -76,9 +76,13 @@ class Tokens(unittest.TestCase):
         with self.assertRaises(Refused):
             self.bearer(backend("exp-optional"), token(exp=int(time.time()) - 60))
 
-    def test_the_scope_claim_narrows_as_whole_words(self):
-        credentials, _ = asyncio.run(backend().authenticate(connection("127.0.0.1", {"Authorization": f"Bearer {token(scope='read-all list')}"})))
+    def test_the_scp_claim_narrows_the_agents_scopes(self):
+        credentials, _ = asyncio.run(backend().authenticate(connection("127.0.0.1", {"Authorization": f"Bearer {token(scp=['read-all', 'list'])}"})))
         self.assertEqual(credentials.scopes, ["list"])
+
+    def test_an_scp_that_is_no_list_is_refused(self):
+        with self.assertRaises(Refused):
+            agent_of(backend(), "127.0.0.1", {"Authorization": f"Bearer {token(scp='read list')}"})
 
 
 class SecretPaths(unittest.TestCase):

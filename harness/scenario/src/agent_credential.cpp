@@ -19,6 +19,7 @@
 #include "mcph/proc/temp_dir.h"
 #include "mcph/text/choice.h"
 #include "mcph/tls/test_ca.h"
+#include "oauth_checks.h"
 #include "token_forge.h"
 
 namespace mcph::harness::scenario {
@@ -61,6 +62,21 @@ JwtSigning jwt_signing(const Json& shape) {
 }
 
 
+// The agent's scopes where the server reads them: under the profile's claim, as a string or as
+// an array of its words. A scope the step bent to another type, or removed, stays as the step left it.
+void place_scope(Json& claims, const stack::StaticJwtAuth& jwt) {
+  const auto scope = claims.find("scope");
+  if (scope == claims.end()) return;
+  Json value = *scope;
+  claims.erase(scope);
+  if (value.is_string() && jwt.scope_form == "array") {
+    Json words = Json::array();
+    for (const auto& word : scope_words(value.get<std::string>())) words.push_back(word);
+    value = std::move(words);
+  }
+  claims[jwt.scope_claim.empty() ? "scope" : jwt.scope_claim] = std::move(value);
+}
+
 // A JWT signed as the profile says, or bent: claims and header changed, `sign` none (alg none,
 // no signature), attacker (ES256 with a key of the harness's own), wrong_secret (HS256 with
 // another secret) or public_key_as_secret (HS256 keyed with the PEM public key of an RS256 or
@@ -77,6 +93,7 @@ std::string static_jwt(const stack::StaticJwtAuth& jwt, const std::string& agent
     }
     set_fields(claims, given);
   }
+  place_scope(claims, jwt);
   const JwtSigning sign = jwt_signing(shape);
   const bool hmac = sign == JwtSigning::wrong_secret || sign == JwtSigning::public_key_as_secret || sign == JwtSigning::hmac_secret;
   std::string alg = sign == JwtSigning::none ? "none" : sign == JwtSigning::attacker ? "ES256" : hmac ? "HS256" : jwt.alg;

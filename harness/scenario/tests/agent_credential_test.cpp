@@ -76,6 +76,22 @@ TEST_F(AgentCredentialTest, AStaticJwtIsSignedForTheAgentAndBentAsTheStepSays) {
   EXPECT_EQ(unsigned_jwt.secret.back(), '.');
 }
 
+// A server that reads the scopes from an array under its own claim ("scp") gets them there, bent
+// as the step bends `scope`.
+TEST_F(AgentCredentialTest, AStaticJwtCarriesTheScopesUnderTheServersClaimInItsForm) {
+  EXPECT_EQ(claims_of(credential("agent-b", "static_jwt").secret)["scope"], "read list") << "the default: scope, a string";
+  const stack::ServiceEntry entry = stack::parse_service_entry(R"({"url": "http://127.0.0.1:1/mcp", "auth": {
+      "agents": ["agent-b"], "static_jwt": {"alg": "HS256", "key_file": "hs256.key", "iss": "mcp-harness", "aud": "bridge",
+                                            "scope_claim": "scp", "scope_form": "array"}}})", "services.agent-bridge-mcp");
+  const stack::AuthProfile scp = stack::target_profile(entry, "agent-bridge-mcp").auth->resolved(dir_.path());
+  const Json claims = claims_of(agent_credential(scp, "http://127.0.0.1:1/mcp", "agent-b", "static_jwt", Json::object()).secret);
+  EXPECT_EQ(claims["scp"], Json::array({"read", "list"}));
+  EXPECT_FALSE(claims.contains("scope"));
+  const Json bent = claims_of(
+      agent_credential(scp, "http://127.0.0.1:1/mcp", "agent-b", "static_jwt", {{"claims", {{"scope", "readx"}}}}).secret);
+  EXPECT_EQ(bent["scp"], Json::array({"readx"}));
+}
+
 // Whether a JWT's signature is the HMAC-SHA256 of its signing input under `secret` (of any
 // length: published secrets are shorter than jose lets a key be).
 bool hs256_signed_with(const std::string& jwt, const std::string& secret) {

@@ -35,7 +35,7 @@ AgentAuthFields agent_auth(const provision::ProvisionedAgents& agents, const std
   auth.default_kind = "api_key";
   auth.agents = agents.agents;
   auth.api_key = ApiKeyAuth{"X-API-Key", agents.api_keys_file.string()};
-  auth.static_jwt = StaticJwtAuth{"HS256", agents.jwt_key_file.string(), kJwtIssuer, kJwtAudience, {}};
+  auth.static_jwt = StaticJwtAuth{"HS256", agents.jwt_key_file.string(), kJwtIssuer, kJwtAudience, {}, {}, {}};
   auth.proxy_headers = ProxyHeadersAuth{"X-SSL-Client-S-DN", "X-SSL-Client-Verify"};
   ClientCredentialsAuth grant;
   grant.token_url = origin + "/oauth2/token";

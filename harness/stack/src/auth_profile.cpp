@@ -77,12 +77,15 @@ AuthProfile auth_profile(const AgentAuthFields& fields, const std::string& field
     auth.api_key->header = value_of(auth.api_key->header, "", false, "X-API-Key");
     value_of(auth.api_key->keys_file, field + ".api_key.keys_file", true);
   }
-  if (const auto& part = auth.static_jwt) {
+  if (auto& part = auth.static_jwt) {
     const std::string where = field + ".static_jwt.";
     one_of(value_of(part->alg, where + "alg", true), where + "alg", {"HS256", "RS256", "ES256"});
     for (const auto& [key, value] : {std::pair{"key_file", &part->key_file}, {"iss", &part->iss}, {"aud", &part->aud}}) {
       value_of(*value, where + key, true);
     }
+    part->scope_claim = value_of(part->scope_claim, "", false, "scope");
+    part->scope_form = value_of(part->scope_form, "", false, "string");
+    one_of(part->scope_form, where + "scope_form", {"string", "array"});
   }
   if (const auto& part = auth.mtls) {
     const std::string where = field + ".mtls.";

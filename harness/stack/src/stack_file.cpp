@@ -151,7 +151,9 @@ const std::vector<PartKey<StaticJwtAuth>> kStaticJwtKeys = {{"alg", &StaticJwtAu
                                                             {"key_file", &StaticJwtAuth::key_file},
                                                             {"iss", &StaticJwtAuth::iss},
                                                             {"aud", &StaticJwtAuth::aud},
-                                                            {"kid", &StaticJwtAuth::kid}};
+                                                            {"kid", &StaticJwtAuth::kid},
+                                                            {"scope_claim", &StaticJwtAuth::scope_claim},
+                                                            {"scope_form", &StaticJwtAuth::scope_form}};
 const std::vector<PartKey<MtlsAuth>> kMtlsKeys = {{"proxy_url", &MtlsAuth::proxy_url},
                                                   {"direct_url", &MtlsAuth::direct_url},
                                                   {"server_ca_file", &MtlsAuth::server_ca_file},

@@ -171,6 +171,9 @@ TEST(AuthProfileTest, BadValuesAreErrorsNamingTheKey) {
               HasSubstr("services.jira-mcp.auth.api_key.keys_file must be a string"));
   EXPECT_THAT(auth_error(R"({"agents": ["a"], "static_jwt": {"alg": "none", "key_file": "k", "iss": "i", "aud": "a"}})"),
               HasSubstr("services.jira-mcp.auth.static_jwt.alg must be one of HS256, RS256, ES256, not \"none\""));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"], "static_jwt": {"alg": "HS256", "key_file": "k", "iss": "i", "aud": "a",
+                                                            "scope_form": "list"}})"),
+              HasSubstr("services.jira-mcp.auth.static_jwt.scope_form must be one of string, array, not \"list\""));
   EXPECT_THAT(auth_error(R"({"agents": ["a"], "mtls": {"proxy_url": "http://p", "server_ca_file": "c", "client_ca_cert": "c",
                                                       "client_ca_key": "k"}})"),
               HasSubstr("services.jira-mcp.auth.mtls.proxy_url must be an https:// URL"));

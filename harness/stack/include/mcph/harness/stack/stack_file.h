@@ -39,6 +39,10 @@ struct StaticJwtAuth {
   std::string iss;
   std::string aud;
   std::string kid;       // the header's kid; empty: none
+  // Where the server reads an agent's scopes: the claim's name (default "scope") and its form,
+  // "string" (space-separated words, RFC 8693's) or "array" (a list of words, as "scp" often is).
+  std::string scope_claim;
+  std::string scope_form;
 };
 struct MtlsAuth {
   std::string proxy_url;       // through the TLS-terminating proxy (https)
