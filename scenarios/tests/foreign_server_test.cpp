@@ -125,6 +125,7 @@ class ForeignServer : public ::testing::Test {
       service.url = url + path;
       service.mcp.profile = "demo-python";
       if (scoped) service.mcp.scope = local().service(name).mcp.scope;  // the scope a token for it asks for
+      service.mcp.clients = {"mcp-client", "mcp-client-short-lived", "mcp-client-email-login"};  // its --allowed-client
       service.mcp.rate_limit = local().service(name).mcp.rate_limit;
       service.mcp.behind_fault_proxy = {std::string(name) == "jira-mcp" ? "jira-api" : "github-api", "vault"};
       external.services[name] = service;

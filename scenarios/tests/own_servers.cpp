@@ -38,7 +38,8 @@ proc::StartedService start_own_server(const stack::StackFile& stack, const std::
   idp::IdentityProviderSite site = stack.identity_provider_site(fixtures::default_fixtures_dir());
   site.url_for_servers = address(stack, provider.service(), route);
   idp::McpServerTrust trust = provider.mcp_server_trust(site, name);
-  spawn.argv.insert(spawn.argv.end(), trust.flags.begin(), trust.flags.end());
+  const std::vector<std::string> trust_flags = trust.server_flags();
+  spawn.argv.insert(spawn.argv.end(), trust_flags.begin(), trust_flags.end());
   spawn.env = std::move(trust.env);
   if (name == "jira-mcp") {
     spawn.argv.insert(spawn.argv.end(), {"--jira-url", address(stack, "jira-api", route)});

@@ -76,10 +76,10 @@ McpServerTrust CognitoProvider::mcp_server_trust(const IdentityProviderSite& sit
   trust.flags = {"--token-profile", "cognito",
                  "--issuer", site.fields.issuer,
                  "--jwks-url", pool_jwks(site.url_for_servers.empty() ? site.url : site.url_for_servers, site.fields),
-                 "--allowed-client", site.fields.app_client_id,
                  "--vault-login", "passthrough",
                  // The pool grants no per-server scopes: no tool asks for one.
                  "--write-scope", "none"};
+  trust.allowed_clients = {site.fields.app_client_id};
   return trust;
 }
 

@@ -96,12 +96,9 @@ McpServerTrust KeycloakProvider::mcp_server_trust(const IdentityProviderSite& si
   McpServerTrust trust;
   trust.flags = {"--issuer", realm_url(site),
                  "--jwks-url", realm_for_servers + "/protocol/openid-connect/certs",
-                 "--realm-url", realm_for_servers,
-                 // The realm's user-facing clients (fixtures/keycloak): tokens any other client
-                 // got are refused.
-                 "--allowed-client", "mcp-client",
-                 "--allowed-client", "mcp-client-short-lived",
-                 "--allowed-client", "mcp-client-email-login"};
+                 "--realm-url", realm_for_servers};
+  // The realm's user-facing clients (fixtures/keycloak): tokens any other client got are refused.
+  trust.allowed_clients = {"mcp-client", "mcp-client-short-lived", "mcp-client-email-login"};
   // The server's own client (the realm fixture's client of its name), for the token exchange
   // that gets its Vault identity; in the environment, not on a command line `ps` shows.
   trust.env.emplace_back("MCPH_CLIENT_SECRET", realm_client_secret_of(site, server));

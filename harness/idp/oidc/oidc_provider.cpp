@@ -180,7 +180,7 @@ provision::VaultJwtBinding OidcProvider::vault_binding(const IdentityProviderSit
 
 McpServerTrust OidcProvider::mcp_server_trust(const IdentityProviderSite& site, const std::string&) const {
   const OidcDiscovery provider = discovery(issuer_of(site));
-  return {{"--issuer", provider.issuer, "--jwks-url", provider.jwks_uri}, {}};
+  return {{"--issuer", provider.issuer, "--jwks-url", provider.jwks_uri}, {}, {}};
 }
 
 SignIn OidcProvider::sign_in(const IdentityProviderSite& site, const UserSignIn& user) const {

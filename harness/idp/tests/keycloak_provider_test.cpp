@@ -86,6 +86,10 @@ TEST_F(KeycloakProviderTest, ServersCheckTheRealmsIssuerAndReachItsKeysWhereThey
   };
   EXPECT_EQ(flag("--issuer"), site_.url + "/realms/mcp-demo");
   EXPECT_EQ(flag("--jwks-url"), "http://127.0.0.1:1/realms/mcp-demo/protocol/openid-connect/certs");
+  // The realm's user-facing clients, each a flag and the stack entry's clients.
+  EXPECT_EQ(trust.allowed_clients, (std::vector<std::string>{"mcp-client", "mcp-client-short-lived", "mcp-client-email-login"}));
+  const std::vector<std::string> flags = trust.server_flags();
+  EXPECT_EQ(std::count(flags.begin(), flags.end(), "--allowed-client"), 3);
   ASSERT_EQ(trust.env.size(), 1u);
   EXPECT_EQ(trust.env[0].first, "MCPH_CLIENT_SECRET");
   EXPECT_FALSE(trust.env[0].second.empty());

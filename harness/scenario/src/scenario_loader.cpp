@@ -386,7 +386,8 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     const YAML::Node node = scenarios[i];
     const std::string field = "scenarios[" + std::to_string(i) + "]";
-    reader.only_keys(node, field, {"name", "description", "property", "transport", "protocol", "needs", "needs_write_scope", "steps"});
+    reader.only_keys(node, field, {"name", "description", "property", "transport", "protocol", "needs", "needs_write_scope", "needs_clients",
+                                   "steps"});
     Scenario scenario;
     scenario.where = reader.where(node);
     scenario.name = reader.required_text(node, "name", field);
@@ -398,10 +399,13 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
     if (const YAML::Node needs = node["needs"]; needs.IsDefined()) {
       scenario.needs = read_scenario_needs(reader, needs, field + ".needs");
     }
-    if (const YAML::Node write_scope = node["needs_write_scope"]; write_scope.IsDefined()) {
-      const Json value = reader.json(write_scope, field + ".needs_write_scope");
-      if (!value.is_boolean()) reader.fail(write_scope, field + ".needs_write_scope", "expected true or false");
-      scenario.needs_write_scope = value.get<bool>();
+    for (const auto& [key, flag] : {std::pair{"needs_write_scope", &scenario.needs_write_scope},
+                                    std::pair{"needs_clients", &scenario.needs_clients}}) {
+      if (const YAML::Node given = node[key]; given.IsDefined()) {
+        const Json value = reader.json(given, field + "." + key);
+        if (!value.is_boolean()) reader.fail(given, field + "." + key, "expected true or false");
+        *flag = value.get<bool>();
+      }
     }
     const YAML::Node steps = node["steps"];
     if (!steps.IsDefined()) reader.fail(node, field + ".steps", "missing");

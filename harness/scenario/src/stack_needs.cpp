@@ -226,7 +226,8 @@ std::optional<std::string> not_applicable(const ScenarioFile& file, const Scenar
   if (auto mismatch = era_mismatch(scenario, stack, servers_called)) return mismatch;
   if (auto out_of_reach = faults_out_of_reach(scenario, stack, servers_called)) return out_of_reach;
   if (auto cannot = trust_domain_cannot(scenario, stack)) return cannot;
-  return write_scope_missing(scenario, stack, servers_called);
+  if (auto unscoped = write_scope_missing(scenario, stack, servers_called)) return unscoped;
+  return clients_missing(scenario, stack, servers_called);
 }
 
 }  // namespace mcph::harness::scenario

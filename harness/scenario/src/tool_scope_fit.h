@@ -1,8 +1,9 @@
 #pragma once
-// Whether a scenario about tools that need a scope of their own applies to the servers it calls.
-// Such scopes are a server's choice (MCP authorization asks for them only where a server needs
-// more than its audience): a server whose stack entry names no write_scope declares none, and
-// failing it would report that choice, not a defect.
+// Whether a scenario about a server's own choices applies to the servers it calls: tools that need
+// a scope of their own (MCP authorization asks for them only where a server needs more than its
+// audience), or serving only some clients' users (OAuth asks a resource server to check the
+// audience; a list of clients is a deployment's choice). A server whose stack entry names no
+// write_scope, or no clients, declares none, and failing it would report that choice, not a defect.
 #include <optional>
 #include <string>
 
@@ -16,5 +17,9 @@ namespace mcph::harness::scenario {
 // else why it is not run, naming each server that does not.
 std::optional<std::string> write_scope_missing(const Scenario& scenario, const stack::StackFile& stack,
                                                const ServersCalled& servers_called);
+
+// The same for a scenario about tokens of clients a server does not serve (`needs_clients`).
+std::optional<std::string> clients_missing(const Scenario& scenario, const stack::StackFile& stack,
+                                           const ServersCalled& servers_called);
 
 }  // namespace mcph::harness::scenario

@@ -434,6 +434,10 @@ TEST(ScenarioLoader, WrongValueTypesAreNamed) {
               HasSubstr("scenarios/x.yaml:3: scenarios[0].needs_write_scope: expected true or false"));
   EXPECT_TRUE(parse_scenario_file("scenarios:\n  - name: a\n    needs_write_scope: true\n    steps:\n      - wait: 1s\n", "x.yaml")
                   .scenarios.at(0).needs_write_scope);
+  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    needs_clients: 1\n    steps:\n      - wait: 1s\n").what(),
+              HasSubstr("scenarios/x.yaml:3: scenarios[0].needs_clients: expected true or false"));
+  EXPECT_TRUE(parse_scenario_file("scenarios:\n  - name: a\n    needs_clients: true\n    steps:\n      - wait: 1s\n", "x.yaml")
+                  .scenarios.at(0).needs_clients);
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - wait: soon\n").what(),
               HasSubstr("scenarios/x.yaml:4: scenarios[0].steps[0].wait: expected a duration"));
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n        repeat: 0\n").what(),

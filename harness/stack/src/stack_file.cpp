@@ -235,12 +235,26 @@ Json entry_json(const ServiceEntry& service) {
   if (service.mcp.rate_limit) entry["rate_limit"] = service.mcp.rate_limit->to_string();
   if (service.mcp.refused_rate_limit) entry["refused_rate_limit"] = service.mcp.refused_rate_limit->to_string();
   if (!service.mcp.behind_fault_proxy.empty()) entry["behind_fault_proxy"] = service.mcp.behind_fault_proxy;
+  if (!service.mcp.clients.empty()) entry["clients"] = service.mcp.clients;
   if (service.mcp.auth) entry["auth"] = auth_json(*service.mcp.auth);
   if (service.mcp.policy) entry["policy"] = policy_profile_json(*service.mcp.policy);
   if (!service.mcp.workload_tools.empty()) entry["workload_tools"] = Json::parse(service.mcp.workload_tools, nullptr, false);
   if (!service.mcp.tools.empty()) entry["tools"] = Json::parse(service.mcp.tools, nullptr, false);
   if (!service.mcp.secrets.empty()) entry["secrets"] = Json::parse(service.mcp.secrets, nullptr, false);
   return entry;
+}
+
+// services.NAME.clients: a list of client ids.
+std::vector<std::string> parse_client_list(const Json& json, const std::string& field) {
+  std::vector<std::string> clients;
+  if (json.is_array()) {
+    for (const auto& client : json) {
+      if (!client.is_string() || client.get<std::string>().empty()) break;
+      clients.push_back(client.get<std::string>());
+    }
+  }
+  if (!json.is_array() || clients.size() != json.size()) throw std::runtime_error(field + " must be a list of client ids");
+  return clients;
 }
 
 RateLimit parse_rate_limit(const Json& value, const std::string& field) {
@@ -272,6 +286,8 @@ ServiceEntry parse_entry(const Json& entry, const std::string& field) {
       service.mcp.refused_rate_limit = parse_rate_limit(value, field + ".refused_rate_limit");
     } else if (key == "behind_fault_proxy") {
       service.mcp.behind_fault_proxy = parse_behind_fault_proxy(value, field + ".behind_fault_proxy");
+    } else if (key == "clients") {
+      service.mcp.clients = parse_client_list(value, field + ".clients");
     } else if (key == "auth") {
       service.mcp.auth = parse_auth(value, field + ".auth");
     } else if (key == "policy") {
@@ -283,7 +299,7 @@ ServiceEntry parse_entry(const Json& entry, const std::string& field) {
     } else if (key == "secrets") {
       service.mcp.secrets = value.dump();  // read by target_profile (secret_layout.h)
     } else {
-      std::vector<std::string> known = {"url", "pid", "failures", "rate_limit", "refused_rate_limit", "behind_fault_proxy", "auth",
+      std::vector<std::string> known = {"url", "pid", "failures", "rate_limit", "refused_rate_limit", "behind_fault_proxy", "clients", "auth",
                                         "policy", "workload_tools", "tools", "secrets"};
       for (const TextKey& text_key : text_keys()) known.emplace_back(text_key.name);
       refuse_unknown_key(field, key, known);

@@ -42,10 +42,12 @@ RunningService start_mcp_server(StackContext& context, const std::string& name, 
   idp::IdentityProviderSite site = context.stack.identity_provider_site(context.fixtures_dir);
   site.url_for_servers = url_for_servers(context, idp);
   idp::McpServerTrust trust = provider.mcp_server_trust(site, name);
-  argv.insert(argv.end(), trust.flags.begin(), trust.flags.end());
+  const std::vector<std::string> flags = trust.server_flags();
+  argv.insert(argv.end(), flags.begin(), flags.end());
   argv.insert(argv.end(), own.begin(), own.end());
   RunningService running = start_mcp_binary(context, name, std::move(argv), std::move(trust.env));
   running.entry.mcp.rate_limit = context.params.rate_limit;
+  running.entry.mcp.clients = trust.allowed_clients;
   // What it was given the fault proxy's address of (above and in `own`): where faults reach it.
   for (const std::string& service : {idp, std::string("vault"), backend}) {
     if (context.fault_proxied.count(service)) running.entry.mcp.behind_fault_proxy.push_back(service);

@@ -51,6 +51,7 @@ StackFile local_stack_with_supervisor() {
   jira.log = "/run/jira-mcp.log";
   jira.mcp.transport = "streamable-http";
   jira.mcp.behind_fault_proxy = {"vault", "jira-api"};
+  jira.mcp.clients = {"mcp-client", "mcp-client-short-lived"};
   SupervisorEntry supervisor;
   supervisor.pid = 1200;
   supervisor.log = "/run/supervisor.log";
@@ -77,6 +78,7 @@ TEST(StackFileTest, SupervisorKeySurvivesARoundTrip) {
   EXPECT_EQ(parsed.service("jira-mcp").url, "http://127.0.0.1:41006/mcp");
   EXPECT_EQ(parsed.service("jira-mcp").mcp.transport, "streamable-http");
   EXPECT_EQ(parsed.service("jira-mcp").mcp.behind_fault_proxy, (std::vector<std::string>{"vault", "jira-api"}));
+  EXPECT_EQ(parsed.service("jira-mcp").mcp.clients, (std::vector<std::string>{"mcp-client", "mcp-client-short-lived"}));
   EXPECT_EQ(parsed.to_json(), original.to_json());
 }
 
@@ -192,6 +194,21 @@ TEST(StackFileTest, BadSupervisorEntriesAreNamed) {
 
 // Where a server must point to be behind the fault proxy, and which services each server
 // reaches through it: what the runner reads to decide whether a fault can reach a server.
+TEST(StackFileTest, ClientsIsAListOfClientIds) {
+  const auto error_of = [](const std::string& value) {
+    try {
+      StackFile::parse(R"({"services": {"my-mcp": {"url": "http://h/mcp", "clients": )" + value + "}}}", "s.json");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  for (const char* bad : {R"("mcp-client")", R"(["mcp-client", 7])", R"([""])"}) {
+    EXPECT_THAT(error_of(bad), ::testing::HasSubstr("services.my-mcp.clients must be a list of client ids")) << bad;
+  }
+  EXPECT_EQ(error_of(R"(["mcp-client"])"), "(no error)");
+}
+
 TEST(StackFileTest, BehindFaultProxyIsAListOfTheProxiesOrTrue) {
   const StackFile stack = StackFile::parse(R"({
     "mode": "external",

@@ -74,6 +74,16 @@ struct SignIn {
 struct McpServerTrust {
   std::vector<std::string> flags;
   std::vector<std::pair<std::string, std::string>> env;
+  // The clients (azp, or a pool's app client) whose users' tokens it serves: each a flag, and the
+  // stack entry's `clients`. Empty: the server's own default, which the stack file does not state.
+  std::vector<std::string> allowed_clients;
+
+  // What the server is started with: the flags, and --allowed-client for each allowed client.
+  std::vector<std::string> server_flags() const {
+    std::vector<std::string> all = flags;
+    for (const std::string& client : allowed_clients) all.insert(all.end(), {"--allowed-client", client});
+    return all;
+  }
 };
 
 class IdentityProvider {

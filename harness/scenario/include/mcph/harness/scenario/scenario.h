@@ -517,6 +517,9 @@ struct Scenario {
   // Its cases are about tools that need a scope of their own (`needs_write_scope: true`): a
   // server whose stack entry names no write_scope declares none, and is skipped, saying so.
   bool needs_write_scope = false;
+  // Its cases are about tokens of the realm's other clients (`needs_clients: true`): a server whose
+  // stack entry names no `clients` states none it serves alone, and is skipped, saying so.
+  bool needs_clients = false;
   ServiceNeeds needs;  // its own `needs:`, beside its file's
   SourceLocation where;
   std::vector<Step> steps;

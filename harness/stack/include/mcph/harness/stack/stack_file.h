@@ -104,6 +104,11 @@ struct McpServerFields {
   std::string client_id;
   // The scope its tools that write also need (key "write_scope"); none: no tool needs more.
   std::string write_scope;
+  // The OAuth clients (azp, or a Cognito pool's app client) whose users' tokens it serves (key
+  // "clients", a list): a token the realm issued to any other client is refused. Empty: the file
+  // does not say, and the scenarios about other clients' tokens do not apply (OAuth asks a
+  // resource server to check the audience; a list of clients is a deployment's own choice).
+  std::vector<std::string> clients;
   // "none" (key "authorization_server"): the server's agents get their tokens from no OAuth
   // authorization server of its own, and the families about one do not apply to it. Absent: it
   // has one when its `auth.client_credentials` names an issuer.
