@@ -12,10 +12,9 @@ namespace mcph::harness::scenario {
 // file beside it.
 std::string token_command(const std::filesystem::path& dir, const std::string& token);
 
-// `agent`'s access token for `scope` from the token endpoint of `grant`, its client id and
-// secret read from the grant's clients file (relative to `stack_dir`), sent as the grant's
-// method says. Throws std::runtime_error with the endpoint's answer when it grants none.
-std::string client_credentials_token(const stack::ClientCredentialsAuth& grant, const std::filesystem::path& stack_dir,
+// `agent`'s access token for `scope` by the client credentials grant of a stack file's entry,
+// whose clients file is relative to `stack_dir` (stack::agent_access_token).
+std::string client_credentials_token(stack::ClientCredentialsAuth grant, const std::filesystem::path& stack_dir,
                                      const std::string& agent, const std::string& scope);
 
 }  // namespace mcph::harness::scenario

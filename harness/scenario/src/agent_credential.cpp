@@ -10,9 +10,7 @@
 #include "mcph/codec/base64.h"
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/harness/fixtures/user_fixtures.h"
-#include "mcph/http/basic_auth.h"
-#include "mcph/http/client.h"
-#include "mcph/http/url.h"
+#include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/jose/jws.h"
 #include "mcph/jose/key.h"
 #include "mcph/openssl/crypto.h"
@@ -129,29 +127,6 @@ std::string static_jwt(const stack::StaticJwtAuth& jwt, const std::string& agent
   return input + "." + codec::base64url_encode(signature);
 }
 
-// An access token for the agent's OAuth client (the client credentials grant).
-std::string client_credentials_token(const stack::ClientCredentialsAuth& grant, const std::string& agent) {
-  const OAuthClient client = oauth_client(grant, agent);
-  const std::string &id = client.id, &secret = client.secret;
-  std::string form = "grant_type=client_credentials";
-  if (!grant.scope.empty()) form += "&scope=" + http::percent_encode(grant.scope);
-  http::Fields headers;
-  if (grant.method == "client_secret_basic") {
-    headers.emplace_back("Authorization", client_secret_basic(id, secret));
-  } else {
-    form += "&client_id=" + http::percent_encode(id) + "&client_secret=" + http::percent_encode(secret);
-  }
-  const http::Url url = http::parse_url(grant.token_url);
-  http::Client client_http(url.origin());
-  const auto reply = client_http.request("POST", url.path, headers, form, "application/x-www-form-urlencoded");
-  const Json body = Json::parse(reply.body, nullptr, false);
-  if (reply.status != 200 || !body.is_object() || !body.contains("access_token")) {
-    throw std::runtime_error("the token endpoint " + grant.token_url + " gave " + agent + " no access token (HTTP " +
-                             std::to_string(reply.status) + ")");
-  }
-  return body["access_token"].get<std::string>();
-}
-
 // A client certificate for the step: the agent's CN, or the subject the step writes, from the
 // profile's client CA or a foreign one, valid now or expired.
 void mint_certificate(const stack::MtlsAuth& mtls, const std::string& agent, const Json& shape, AgentCredential& out) {
@@ -208,7 +183,7 @@ void present(const stack::AuthProfile& auth, const std::string& target_url, cons
     out.headers.emplace_back("Authorization", "Bearer " + out.secret);
     out.described = "a " + auth.static_jwt->alg + " JWT for " + agent + (shape.empty() ? "" : ", bent: " + shape.dump());
   } else if (mode == "client_credentials") {
-    out.secret = client_credentials_token(*auth.client_credentials, agent);
+    out.secret = stack::agent_access_token(*auth.client_credentials, agent);
     out.headers.emplace_back("Authorization", "Bearer " + out.secret);
     out.described = agent + "'s client credentials token";
   } else if (mode == "mtls") {
@@ -310,19 +285,6 @@ AgentCredential agent_credential(const stack::AuthProfile& auth, const std::stri
     out.described += ", and " + other.described;
   }
   return out;
-}
-
-OAuthClient oauth_client(const stack::ClientCredentialsAuth& grant, const std::string& agent) {
-  const Json client = agent_entry(grant.clients_file, "the clients file", agent);
-  OAuthClient out{client.value("client_id", ""), client.value("client_secret", "")};
-  if (out.id.empty() || out.secret.empty()) {
-    throw std::runtime_error("the clients file " + grant.clients_file + " has no client_id and client_secret for " + agent);
-  }
-  return out;
-}
-
-std::string client_secret_basic(const std::string& id, const std::string& secret) {
-  return http::basic_authorization(http::percent_encode(id), http::percent_encode(secret));
 }
 
 std::string agent_scopes(const std::string& agent) {

@@ -52,17 +52,6 @@ std::optional<std::string> credential_shape_problem(const nlohmann::json& shape)
 AgentCredential agent_credential(const stack::AuthProfile& auth, const std::string& target_url, const std::string& agent,
                                  const std::string& via, const nlohmann::json& shape);
 
-// The agent's OAuth client of the profile's clients file. Throws std::runtime_error naming the
-// file when it has none (never the secret).
-struct OAuthClient {
-  std::string id, secret;
-};
-OAuthClient oauth_client(const stack::ClientCredentialsAuth& grant, const std::string& agent);
-
-// `Authorization: Basic` for client_secret_basic: the id and the secret form-urlencoded first
-// (RFC 6749 §2.3.1).
-std::string client_secret_basic(const std::string& id, const std::string& secret);
-
 // The scopes a harness-signed JWT gives `agent`: the agents fixture's (fixtures/agents/agents.json),
 // else read, write, list and delete.
 std::string agent_scopes(const std::string& agent);

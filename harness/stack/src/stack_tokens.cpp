@@ -1,8 +1,13 @@
 #include "mcph/harness/stack/stack_tokens.h"
 
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "mcph/harness/fixtures/text_file.h"
 #include "mcph/harness/stack/service_table.h"
+#include "mcph/http/basic_auth.h"
+#include "mcph/http/client.h"
+#include "mcph/http/url.h"
 
 namespace mcph::harness::stack {
 
@@ -54,6 +59,50 @@ std::string vault_login_token(const StackFile& stack, const std::filesystem::pat
     if (entry && !entry->mcp.client_id.empty()) server_clients.push_back(entry->mcp.client_id);
   }
   return stack.identity_provider().vault_login_token(stack.identity_provider_site(fixtures_dir), access_token, server_clients);
+}
+
+AgentClient agent_client(const ClientCredentialsAuth& grant, const std::string& agent) {
+  const auto text = fixtures::read_text_file(grant.clients_file);
+  if (!text) throw std::runtime_error("cannot read the clients file " + grant.clients_file);
+  const auto clients = nlohmann::json::parse(*text, nullptr, false);
+  if (!clients.is_object()) {
+    throw std::runtime_error("the clients file " + grant.clients_file + " is not a JSON object of agent → client");
+  }
+  const auto entry = clients.find(agent);
+  AgentClient client;
+  if (entry != clients.end() && entry->is_object()) {
+    client = {entry->value("client_id", ""), entry->value("client_secret", "")};
+  }
+  if (client.id.empty() || client.secret.empty()) {
+    throw std::runtime_error("the clients file " + grant.clients_file + " has no client_id and client_secret for " + agent);
+  }
+  return client;
+}
+
+std::string client_secret_basic(const std::string& id, const std::string& secret) {
+  return http::basic_authorization(http::percent_encode(id), http::percent_encode(secret));
+}
+
+std::string agent_access_token(const ClientCredentialsAuth& grant, const std::string& agent, const std::string& scope) {
+  const AgentClient client = agent_client(grant, agent);
+  http::Fields form = {{"grant_type", "client_credentials"}};
+  if (const std::string& asked = scope.empty() ? grant.scope : scope; !asked.empty()) form.emplace_back("scope", asked);
+  http::Fields headers;
+  if (grant.method == "client_secret_basic") {
+    headers.emplace_back("Authorization", client_secret_basic(client.id, client.secret));
+  } else {
+    form.emplace_back("client_id", client.id);
+    form.emplace_back("client_secret", client.secret);
+  }
+  const http::Url url = http::parse_url(grant.token_url);
+  http::Client endpoint(url.origin());
+  const auto reply = endpoint.post(url.path, http::form_encode(form), "application/x-www-form-urlencoded", headers);
+  const auto body = nlohmann::json::parse(reply.body, nullptr, false);
+  if (reply.status != 200 || !body.is_object() || !body.contains("access_token") || !body["access_token"].is_string()) {
+    throw std::runtime_error("the token endpoint " + grant.token_url + " gave " + agent + " no access token (HTTP " +
+                             std::to_string(reply.status) + ")");
+  }
+  return body["access_token"].get<std::string>();
 }
 
 }  // namespace mcph::harness::stack

@@ -26,6 +26,11 @@ std::string parse_error(const std::string& json) {
   return std::string("(parsed)");
 }
 
+// What StackFile::parse says of a server entry my-mcp whose `key` is `value` (JSON).
+std::string entry_error(const std::string& key, const std::string& value) {
+  return parse_error(R"({"services": {"my-mcp": {"url": "http://h/mcp", ")" + key + R"(": )" + value + "}}}");
+}
+
 TEST(StackFile, SkipsCommentsAHandWrittenFileCarries) {
   const StackFile stack = StackFile::parse("// written by hand: check the url\n"
                                            "{\"mode\": \"external\", /* one server */ \"services\": {\n"
@@ -175,12 +180,7 @@ TEST(StackFileTest, UnknownKeysAreRefusedWithWhereTheyAre) {
 
 TEST(StackFileTest, BadSupervisorEntriesAreNamed) {
   const auto error_of = [](const std::string& supervisor) {
-    try {
-      StackFile::parse(R"({"mode": "local", "services": {}, "supervisor": )" + supervisor + "}", "s.json");
-    } catch (const std::runtime_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("(parsed)");
+    return parse_error(R"({"mode": "local", "services": {}, "supervisor": )" + supervisor + "}");
   };
   EXPECT_EQ(error_of("42"), "s.json: 'supervisor' must be an object");
   EXPECT_EQ(error_of(R"({"log": "x"})"), "s.json: supervisor.pid must be a positive integer");
@@ -192,23 +192,15 @@ TEST(StackFileTest, BadSupervisorEntriesAreNamed) {
             "s.json: supervisor.removes_run_dir must be true or false");
 }
 
-// Where a server must point to be behind the fault proxy, and which services each server
-// reaches through it: what the runner reads to decide whether a fault can reach a server.
 TEST(StackFileTest, ClientsIsAListOfClientIds) {
-  const auto error_of = [](const std::string& value) {
-    try {
-      StackFile::parse(R"({"services": {"my-mcp": {"url": "http://h/mcp", "clients": )" + value + "}}}", "s.json");
-    } catch (const std::runtime_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("(no error)");
-  };
   for (const char* bad : {R"("mcp-client")", R"(["mcp-client", 7])", R"([""])"}) {
-    EXPECT_THAT(error_of(bad), ::testing::HasSubstr("services.my-mcp.clients must be a list of client ids")) << bad;
+    EXPECT_THAT(entry_error("clients", bad), ::testing::HasSubstr("services.my-mcp.clients must be a list of client ids")) << bad;
   }
-  EXPECT_EQ(error_of(R"(["mcp-client"])"), "(no error)");
+  EXPECT_EQ(entry_error("clients", R"(["mcp-client"])"), "(parsed)");
 }
 
+// Where a server must point to be behind the fault proxy, and which services each server
+// reaches through it: what the runner reads to decide whether a fault can reach a server.
 TEST(StackFileTest, BehindFaultProxyIsAListOfTheProxiesOrTrue) {
   const StackFile stack = StackFile::parse(R"({
     "mode": "external",
@@ -237,14 +229,7 @@ TEST(StackFileTest, BehindFaultProxyIsAListOfTheProxiesOrTrue) {
   EXPECT_EQ(StackFile::parse(written).service("jira-mcp").mcp.behind_fault_proxy, stack.service("jira-mcp").mcp.behind_fault_proxy);
   EXPECT_EQ(written.find("\"behind_fault_proxy\": []"), std::string::npos) << "none: not written";
 
-  const auto error_of = [](const std::string& value) {
-    try {
-      StackFile::parse(R"({"services": {"my-mcp": {"url": "http://h/mcp", "behind_fault_proxy": )" + value + "}}}", "s.json");
-    } catch (const std::runtime_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("(parsed)");
-  };
+  const auto error_of = [](const std::string& value) { return entry_error("behind_fault_proxy", value); };
   EXPECT_EQ(error_of(R"(["vault", "jira"])"),
             "s.json: services.my-mcp.behind_fault_proxy: the fault proxy has no proxy \"jira\" (postgres, keycloak, cognito, vault, "
             "jira-api, github-api, opa)");
@@ -350,18 +335,11 @@ TEST(StackFileTest, AuthPathsAreRelativeToTheStackFilesDirectory) {
 }
 
 TEST(StackFileTest, BadAuthValuesAreNamed) {
-  const auto error_of = [](const std::string& auth) {
-    try {
-      StackFile::parse(R"({"services": {"bridge": {"url": "http://127.0.0.1:1/mcp", "auth": )" + auth + "}}}", "s.json");
-    } catch (const std::runtime_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  EXPECT_EQ(error_of(R"("api_key")"), "s.json: services.bridge.auth must be an object");
-  EXPECT_EQ(error_of(R"({"api_key": {"header": 1}})"), "s.json: services.bridge.auth.api_key.header must be a string");
-  EXPECT_EQ(error_of(R"({"agents": "agent-a"})"), "s.json: services.bridge.auth.agents must be a list of agent names");
-  EXPECT_EQ(error_of(R"({"mtls": []})"), "s.json: services.bridge.auth.mtls must be an object");
+  const auto error_of = [](const std::string& auth) { return entry_error("auth", auth); };
+  EXPECT_EQ(error_of(R"("api_key")"), "s.json: services.my-mcp.auth must be an object");
+  EXPECT_EQ(error_of(R"({"api_key": {"header": 1}})"), "s.json: services.my-mcp.auth.api_key.header must be a string");
+  EXPECT_EQ(error_of(R"({"agents": "agent-a"})"), "s.json: services.my-mcp.auth.agents must be a list of agent names");
+  EXPECT_EQ(error_of(R"({"mtls": []})"), "s.json: services.my-mcp.auth.mtls must be an object");
 }
 
 TEST(StackFileTest, IsWrittenForItsOwnerAloneWhateverTheUmask) {

@@ -13,6 +13,7 @@
 #include "../step_executor.h"
 #include "../token_claims.h"
 #include "../token_forgeries.h"
+#include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/harness/stack/target_profile.h"
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
@@ -100,7 +101,7 @@ void fetch_jwks(StepRun& run, OAuthObservation& seen) {
 // The token request as the step bends it; `method` and `secret_wrong` decide how the client
 // authenticates.
 Answer token_request(StepRun& run, const Target& target, const OAuthStep& step, const std::string& method) {
-  const OAuthClient client = oauth_client(target.grant, run.step.as);
+  const stack::AgentClient client = stack::agent_client(target.grant, run.step.as);
   const std::string id = step.client_id.empty() ? client.id : step.client_id;
   const std::string secret = step.wrong_secret ? client.secret + "-not" : client.secret;
   if (method != "none") run.out.sent_token = secret;  // what an echo check looks for
@@ -110,7 +111,7 @@ Answer token_request(StepRun& run, const Target& target, const OAuthStep& step, 
   if (step.scope) form.emplace_back("scope", *step.scope);
   http::Fields headers{{"Accept", "application/json"}};
   http::Fields shown = form;
-  if (method == "client_secret_basic" || method == "both") headers.emplace_back("Authorization", client_secret_basic(id, secret));
+  if (method == "client_secret_basic" || method == "both") headers.emplace_back("Authorization", stack::client_secret_basic(id, secret));
   if (method == "client_secret_post" || method == "both") {
     form.emplace_back("client_id", id);
     form.emplace_back("client_secret", secret);
@@ -158,7 +159,7 @@ void run_oauth(const OAuthStep& step, StepRun& run) {
   if (!run.step.as.empty()) {
     out.caller = run.step.as;
     out.agent = true;
-    seen.client_id = oauth_client(target.grant, run.step.as).id;
+    seen.client_id = stack::agent_client(target.grant, run.step.as).id;
     seen.client_scopes = scope_words(agent_scopes(run.step.as));
   }
   fetch_metadata(run, target, seen);

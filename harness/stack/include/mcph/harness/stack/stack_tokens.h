@@ -1,10 +1,12 @@
 #pragma once
-// The tokens a user of a stack holds, got the way the stack's own parts get them, for the
-// runner, the tests and the benchmarks alike:
+// The tokens a user or an agent of a stack holds, got the way the stack's own parts get them,
+// for the runner, the tests and the benchmarks alike:
 // - a user's access token asks for the client scope of every MCP server of the stack (each
 //   server accepts only tokens whose audience names its resource URL);
 // - Vault's JWT role accepts only tokens issued for Vault, which an MCP server gets by
-//   exchanging the user's token as its own client (OAuth 2.0 token exchange).
+//   exchanging the user's token as its own client (OAuth 2.0 token exchange);
+// - an agent of a target that is its own authorization server gets its token by the client
+//   credentials grant, as the client the target's clients file names.
 #include <filesystem>
 #include <string>
 
@@ -46,5 +48,24 @@ std::string user_access_token(const StackFile& stack, const std::filesystem::pat
 // provider's status and error when it refuses the exchange.
 std::string vault_login_token(const StackFile& stack, const std::filesystem::path& fixtures_dir,
                               const std::string& access_token);
+
+// An agent's OAuth client at a client-credentials target: its id and secret from the grant's
+// clients file (a JSON object of agent → {client_id, client_secret}; a relative path is taken
+// from the working directory). Throws std::runtime_error naming the file, never the secret.
+struct AgentClient {
+  std::string id, secret;
+};
+AgentClient agent_client(const ClientCredentialsAuth& grant, const std::string& agent);
+
+// `Authorization: Basic` for client_secret_basic: the id and the secret form-urlencoded first
+// (RFC 6749 §2.3.1).
+std::string client_secret_basic(const std::string& id, const std::string& secret);
+
+// `agent`'s access token by the client credentials grant at the grant's token endpoint, its
+// client authenticated as the grant's method says, asking for `scope` (the grant's when empty;
+// none when both are). Throws std::runtime_error naming the endpoint and its status when it
+// grants none.
+std::string agent_access_token(const ClientCredentialsAuth& grant, const std::string& agent,
+                               const std::string& scope = {});
 
 }  // namespace mcph::harness::stack
