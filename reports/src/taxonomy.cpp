@@ -321,6 +321,11 @@ const std::vector<Rule>& rules() {
            "A tool that asks its user to confirm ran although the user declined: the confirmation decides "
            "nothing.",
            "MCP02:2025", "CWE-862"),
+      rule("MCPH1712", "offline-access-advertised", 17, "asks clients for offline_access",
+           "The protected resource metadata's scopes_supported, or a scope challenge, named offline_access: a "
+           "server should not, since a refresh token is for the client and the authorization server to agree on, "
+           "and a server asking every client for one spreads long-lived credentials.",
+           "MCP02:2025", "CWE-272", false),
       rule("MCPH901", "serves-ambiguous-request", 9, "reads a request a proxy could read differently",
            "An ambiguous request (framing, header syntax, path) was served instead of refused.", "", "CWE-444"),
       rule("MCPH902", "slow-clients-take-every-worker", 9, "slow clients take every worker",

@@ -85,7 +85,11 @@ INSTANTIATE_TEST_SUITE_P(
                "runs a call its user declined"},
         Switch{"bare_scope_challenge", "--unsafe-bare-scope-challenge",
                "a call lacking a scope is told the scope to ask for and where the metadata is",
-               "refuses without the challenge the specifications require"}),
+               "refuses without the challenge the specifications require"},
+        Switch{"offline_access_in_metadata", "--unsafe-offline-access-in-metadata",
+               "the metadata does not list offline_access among the scopes to ask for", "asks clients for offline_access"},
+        Switch{"offline_access_in_challenge", "--unsafe-offline-access-in-challenge",
+               "a scope challenge does not ask for offline_access", "asks clients for offline_access"}),
     [](const ::testing::TestParamInfo<Switch>& info) { return info.param.name; });
 
 }  // namespace

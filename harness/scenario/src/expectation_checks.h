@@ -27,6 +27,9 @@ reports::Check check_text(const nlohmann::json& want, const std::string& text, c
 // Vault's audit log and the backends' ledgers (evidence_checks.cpp).
 CheckFunction check_backend_credential_of, check_no_ledger_entry, check_vault_audit, check_vault_login_client;
 
+// Two or more groups of expectations, one of which must hold whole (expectations.cpp).
+CheckFunction check_either;
+
 // Bursts and loads (burst_checks.cpp).
 CheckFunction check_some_http_status, check_no_http_status, check_some_decision, check_retry_after, check_accepted_calls_at_least;
 reports::Check check_load_count(const nlohmann::json& want, const StepOutcome& outcome, long LoadOutcome::*count, const char* what);

@@ -34,6 +34,7 @@ enum class ValueShape {
   audit_check,  // own_paths_only | reads_own_secret | logs_in | child_token
   refusal_kind, // insufficient_scope | invalid_argument | not_found (tool_map.h)
   decision,     // granted | denied | unavailable (workload_cells.h)
+  alternatives, // a list of two or more {expectation: value} mappings (either)
 };
 
 // What a check returns: its verdict and what it saw (check_expectations adds the expectation).

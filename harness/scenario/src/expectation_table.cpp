@@ -13,6 +13,14 @@ using Json = nlohmann::json;
 using enum ResultPart;
 using enum ValueShape;
 
+// Every part a step may yield: what `either` may read, its groups holding only the step's own
+// expectations (the loader checks them).
+std::vector<ResultPart> every_part() {
+  std::vector<ResultPart> parts;
+  for (const ResultPartInfo& info : result_parts()) parts.push_back(info.part);
+  return parts;
+}
+
 }  // namespace
 
 const std::vector<ExpectationKind>& expectation_kinds() {
@@ -48,6 +56,11 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        "a capability call (`capability:`) was refused as its server refuses this kind (`insufficient_scope`, "
        "`invalid_argument`, `not_found`), by the target's tool map",
        refusal_kind, {tool_answer}, check_refused},
+      // Where servers of one design may rightly differ (a warm session served, or refused clearly
+      // by a server that keeps none), each way written whole: one of them must hold.
+      {"either",
+       "one of these groups of expectations holds whole (each a mapping of the step's own expectations)",
+       alternatives, every_part(), check_either},
       {"error_hides",
        "a failed call's answer shows none of these texts",
        texts, {tool_answer}, check_error_hides},

@@ -102,6 +102,19 @@ std::optional<std::string> shape_problem(ValueShape shape, const Json& value) {
     case decision:
       if (!value.is_string() || !is_policy_decision(value.get<std::string>())) return expected(std::string(kPolicyDecisions));
       break;
+    case alternatives:
+      if (!value.is_array() || value.size() < 2) return expected("a list of two or more mappings of expectations");
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        const Json& alternative = value[i];
+        const std::string at = "alternative " + std::to_string(i + 1);
+        if (!alternative.is_object() || alternative.empty()) return at + ": expected a mapping of expectations, got " + alternative.dump();
+        for (const auto& [name, inner] : alternative.items()) {
+          const ExpectationKind* kind = find_expectation_kind(name);
+          if (kind == nullptr || kind->shape == alternatives) return at + ": " + name + " is no expectation an alternative can hold";
+          if (auto problem = shape_problem(kind->shape, inner)) return at + ": " + name + ": " + *problem;
+        }
+      }
+      break;
   }
   return std::nullopt;
 }
@@ -120,6 +133,7 @@ std::string_view shape_description(ValueShape shape) {
     case audit_check: return "own_paths_only, reads_own_secret, logs_in or child_token";
     case refusal_kind: return stack::kRefusalKinds;
     case decision: return kPolicyDecisions;
+    case alternatives: return "a list of two or more {expectation: value} mappings";
   }
   return "";
 }

@@ -62,4 +62,38 @@ std::vector<reports::Check> check_expectations(const std::vector<Expectation>& e
   return checks;
 }
 
+bool expects_a_refusal(const std::vector<Expectation>& expectations) {
+  return std::any_of(expectations.begin(), expectations.end(), [](const Expectation& e) {
+    return (e.kind == "ok" && e.value == "false") || (e.kind == "http_status" && e.value.front() != '2') ||
+           e.kind == "some_http_status" || e.kind == "bearer_challenge" || e.kind == "jsonrpc_error";
+  });
+}
+
+bool expects_to_be_served(const std::vector<Expectation>& expectations) {
+  const bool served = std::any_of(expectations.begin(), expectations.end(), [](const Expectation& e) {
+    return (e.kind == "ok" && e.value == "true") || (e.kind == "http_status" && e.value.front() == '2');
+  });
+  return served && !expects_a_refusal(expectations);
+}
+
+reports::Check check_either(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
+  std::string seen;
+  bool undecided = false;  // an alternative whose checks held or could not tell, none failing
+  for (const Json& alternative : want) {
+    std::vector<Expectation> group;
+    for (const auto& [kind, value] : alternative.items()) group.push_back({kind, value.dump(), {}});
+    std::string unmet;
+    bool failing = false;
+    for (const reports::Check& check : check_expectations(group, outcome, context)) {
+      if (check.verdict == reports::Check::Verdict::held) continue;
+      failing = failing || check.verdict == reports::Check::Verdict::failed;
+      unmet += (unmet.empty() ? "" : "; ") + check.expectation + " — " + check.actual;
+    }
+    if (unmet.empty()) return held(alternative.dump() + " held");
+    undecided = undecided || !failing;
+    seen += (seen.empty() ? "" : " | ") + alternative.dump() + ": " + unmet;
+  }
+  return undecided ? inconclusive("no alternative held: " + seen) : failed("no alternative held: " + seen);
+}
+
 }  // namespace mcph::harness::scenario

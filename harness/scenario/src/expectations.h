@@ -27,4 +27,10 @@ struct CheckContext {
 std::vector<reports::Check> check_expectations(const std::vector<Expectation>& expectations,
                                                  const StepOutcome& outcome, const CheckContext& context);
 
+// Whether a step's expectations ask for a refusal: `ok: false`, a 4xx or 5xx status, a challenge,
+// a JSON-RPC error.
+bool expects_a_refusal(const std::vector<Expectation>& expectations);
+// Whether they ask for the request to be served: `ok: true` or a 2xx status, and no refusal.
+bool expects_to_be_served(const std::vector<Expectation>& expectations);
+
 }  // namespace mcph::harness::scenario

@@ -2,7 +2,9 @@
 
 #include "answer_class.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
 
@@ -20,6 +22,19 @@ std::optional<std::string> due_status(const reports::Check& check) {
   return check.expectation.substr(status_kind.size());
 }
 
+// Whether an `either:` check wants a refusal whichever way it holds: every group names an error
+// status (`either: [{http_status: 400, …}, {http_status: 401}]`).
+bool either_wants_an_error_status(const reports::Check& check) {
+  constexpr std::string_view either_kind = "either: ";
+  if (check.expectation.rfind(either_kind, 0) != 0) return false;
+  const auto groups = nlohmann::json::parse(check.expectation.substr(either_kind.size()), nullptr, false);
+  if (!groups.is_array() || groups.empty()) return false;
+  return std::all_of(groups.begin(), groups.end(), [](const nlohmann::json& group) {
+    const auto status = group.find("http_status");
+    return status != group.end() && status->is_number_integer() && status->get<int>() >= 400;
+  });
+}
+
 // What one failed check shows: a status expectation as "500 where 401 is due", any other as the
 // expectation and what happened instead.
 std::string evidence_of(const reports::Check& check, int http_status) {
@@ -30,11 +45,14 @@ std::string evidence_of(const reports::Check& check, int http_status) {
   return check.expectation + " — " + check.actual;
 }
 
-// A check of the challenge that goes with a refusal: bearer_challenge, a WWW-Authenticate header.
+// A check of the challenge that goes with a refusal: bearer_challenge, a WWW-Authenticate header
+// it must carry. One of what the header must not carry (a `not` matcher) is no missing challenge:
+// the step is about what the challenge holds.
 bool challenge_check(const reports::Check& check) {
   const std::string& expectation = check.expectation;
   return expectation.rfind("bearer_challenge:", 0) == 0 ||
-         (expectation.rfind("header_contains:", 0) == 0 && expectation.find("WWW-Authenticate") != std::string::npos);
+         (expectation.rfind("header_contains:", 0) == 0 && expectation.find("WWW-Authenticate") != std::string::npos &&
+          expectation.find(R"({"not":)") == std::string::npos);
 }
 
 // An error status that is an answer of the endpoint the step tests (not_reached_status's are not).
@@ -58,6 +76,9 @@ bool refused_with_another_status(const std::vector<const reports::Check*>& faile
   for (const reports::Check* check : failed) {
     if (const auto due = due_status(*check)) {
       if (std::atoi(due->c_str()) < 400 || !refusal_status(http_status)) return false;
+      wrong_status = true;
+    } else if (either_wants_an_error_status(*check)) {
+      if (!refusal_status(http_status)) return false;
       wrong_status = true;
     } else if (!challenge_check(*check)) {
       return false;

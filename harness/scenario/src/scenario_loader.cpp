@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "expectation_kinds.h"
+#include "expectations.h"
 #include "steps/step_kind.h"
 #include "mcph/harness/idp/identity_provider_kind.h"
 #include "mcph/harness/stack/target_profile.h"
@@ -76,7 +77,6 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
   }
   if (const YAML::Node settle = node["settle_for"]; settle.IsDefined()) {
     const std::string settle_field = Reader::join(field, "settle_for");
-    if (!step.control) reader.fail(settle, settle_field, "only a control step is asked again (control: true): an attack asked until it is refused would hide the defect");
     step.settle_for_s = parse_duration(reader, settle, settle_field);
     if (step.settle_for_s > 120) reader.fail(settle, settle_field, "at most 2 minutes");
   }
@@ -110,8 +110,22 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
       if (const auto problem = shape_problem(find_expectation_kind(expectation)->shape, expected)) {
         reader.fail(item.second, at, *problem);
       }
+      if (find_expectation_kind(expectation)->shape == ValueShape::alternatives) {
+        for (const Json& alternative : expected) {
+          for (const auto& [inner, value] : alternative.items()) {
+            if (std::find(names.begin(), names.end(), inner) == names.end()) {
+              reader.fail(item.second, at, inner + ": not an expectation of this step kind");
+            }
+          }
+        }
+      }
       step.expect.push_back({expectation, expected.dump(), reader.where(item.first)});
     }
+  }
+  if (const YAML::Node settle = node["settle_for"]; settle.IsDefined() && !step.control && !expects_to_be_served(step.expect)) {
+    reader.fail(settle, Reader::join(field, "settle_for"),
+                "only a control step, or one due to be served (ok: true or a 2xx status, no refusal asked for), is "
+                "asked again: an attack asked until it is refused would hide the defect");
   }
   return step;
 }

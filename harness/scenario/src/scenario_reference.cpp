@@ -69,8 +69,9 @@ std::string scenario_reference() {
                               "report's title for it), `property` (the id of the property its failure shows broken, "
                               "[below](#properties)), `control` (`true`: an honest request that shows the scenario "
                               "can test anything at all; it never gives a finding, and when it fails the scenario is "
-                              "inconclusive and stops there), `settle_for` (a control step's `35s`: asked again once a "
-                              "second while its checks fail, for at most that long, as a server's key cache settles), `save` "
+                              "inconclusive and stops there), `settle_for` (`35s`, on a control step or one due to be "
+                              "served: asked again once a second while its checks fail, for at most that long, as a "
+                              "server's key cache settles), `save` "
                               "(`{name: /json/pointer}` or `header:Name`, kept as `${name}`) and `expect` (below).") +
                     "## Step kinds\n\n| kind | what it does | may check |\n|---|---|---|\n";
   for (const auto& kind : step_kind_table()) {
@@ -107,8 +108,10 @@ std::string scenario_reference() {
                    "cannot decide is inconclusive, and an inconclusive check never passes.") +
          "| expectation | value | reads | holds when |\n|---|---|---|---|\n";
   for (const auto& kind : expectation_kinds()) {
-    out += "| " + code(kind.name) + " | " + cell(shape_description(kind.shape)) + " | " +
-           text::join(kind.reads, " or ", [](ResultPart part) { return code(to_string(part)); }) + " | " +
+    const std::string reads = kind.shape == ValueShape::alternatives
+                                  ? "what its groups' expectations read"
+                                  : text::join(kind.reads, " or ", [](ResultPart part) { return code(to_string(part)); });
+    out += "| " + code(kind.name) + " | " + cell(shape_description(kind.shape)) + " | " + reads + " | " +
            cell(kind.summary) + " |\n";
   }
   out += "\n## Properties\n\n" +

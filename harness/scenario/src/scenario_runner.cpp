@@ -30,7 +30,7 @@ namespace {
 using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-// How often a control step with `settle_for` is asked again.
+// How often a step with `settle_for` is asked again.
 constexpr auto kSettleInterval = std::chrono::seconds(1);
 
 bool all_held(const std::vector<reports::Check>& checks) {
@@ -165,7 +165,7 @@ struct ScenarioRunner::Impl {
         const auto settled_by = step_started + std::chrono::duration_cast<Clock::duration>(
                                                    std::chrono::duration<double>(step.settle_for_s));
         int tries = 1;
-        while (step.control && !all_held(checks) && Clock::now() + kSettleInterval <= settled_by) {
+        while (!all_held(checks) && Clock::now() + kSettleInterval <= settled_by) {
           std::this_thread::sleep_for(kSettleInterval);
           outcome = executor.run(step, state, resolve);
           checks = check_expectations(expectations, outcome, context);
@@ -182,9 +182,7 @@ struct ScenarioRunner::Impl {
         record.retry_after = outcome.burst.retry_after;
         record.trace_ids = outcome.trace_ids;
         record.checks = std::move(checks);
-        record_answer(step, outcome, record);
-        if (honest_call_refused_first(step, record, accepted_so_far)) record.control = true;
-        if (record.answer == name_of(AnswerClass::accepted)) accepted_so_far.insert(record.server);
+        record_answer(step, outcome, record, accepted_so_far);
         const auto failures = reports::failures_of(record);
         for (const auto& [name, pointer] : step.save) {
           if (pointer.rfind("header:", 0) == 0) {  // a response header (Mcp-Session-Id, …)

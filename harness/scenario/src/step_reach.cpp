@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "answer_class.h"
+#include "expectations.h"
 #include "findings.h"
 #include "mcph/secrets/scrub.h"
 #include "mcph/http/message.h"
@@ -23,6 +24,15 @@ std::string profile_hint(const reports::StepRecord& record) {
   }
   if (status == 405 || status == 501) return "the profile's transport does not describe this server";
   if (status == 401 || status == 403) return "the profile's auth does not describe how this server identifies its callers";
+  // A call refused inside its 200 (StepOutcome::describe's words for a tool or JSON-RPC error).
+  const bool refused_inside = std::any_of(record.checks.begin(), record.checks.end(), [](const reports::Check& check) {
+    return check.verdict == reports::Check::Verdict::failed &&
+           (check.actual.find(", tool error: ") != std::string::npos || check.actual.find(", JSON-RPC error ") != std::string::npos);
+  });
+  if (status >= 200 && status < 300 && refused_inside) {
+    return "the server refused the call in its answer: the rights the profile's auth gives the caller (its scope, "
+           "write_scope or clients), or the call's arguments, do not fit this server";
+  }
   if (status >= 200 && status < 300) return "the profile's probe or transport does not describe this server";
   return "the server failed a request it is due to serve, so nothing after it can be judged";
 }
@@ -47,7 +57,33 @@ bool expected_status(const reports::StepRecord& record) {
 
 }  // namespace
 
-void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRecord& record) {
+namespace {
+
+bool honest(const std::optional<DpopPresentation>& dpop, const AgentCredentialSpec& agent, const HeaderFields& headers) {
+  return agent.shape == "{}" && headers.empty() && (!dpop || *dpop == DpopPresentation{});
+}
+
+// The honest request refused before anything (record_answer's comment).
+bool honest_call_refused_first(const Step& step, const reports::StepRecord& record,
+                               const std::set<std::string>& accepted_so_far) {
+  if (record.http_status != 401 || accepted_so_far.contains(record.server)) return false;
+  if (const auto* call = step.get_if<CallStep>()) {
+    return honest(call->dpop, call->agent, call->headers) && !expects_a_refusal(step.expect);
+  }
+  // The profile's probe with the caller's credential, due to be let in (`http_status: 200`).
+  if (const auto* http = step.get_if<HttpStep>()) {
+    const bool let_in = std::any_of(step.expect.begin(), step.expect.end(), [](const Expectation& e) {
+      return e.kind == "http_status" && e.value.front() == '2';
+    });
+    return http->probe && http->authorization == "token" && honest(http->dpop, http->agent, http->headers) && let_in;
+  }
+  return false;
+}
+
+}  // namespace
+
+void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRecord& record,
+                   std::set<std::string>& accepted_so_far) {
   record.control = step.control;
   if (!answers_classified(step.kind())) return;
   // A lookup of the resource's metadata everywhere an MCP client looks: a 404 at the last place
@@ -56,40 +92,8 @@ void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRe
   record.answer = std::string(name_of(classify(outcome)));
   record.request = answered_request(outcome);
   record.challenge = http::find_field(outcome.http.headers, "WWW-Authenticate").value_or("");
-}
-
-namespace {
-
-bool honest(const DpopPresentation* dpop, const AgentCredentialSpec& agent, const HeaderFields& headers) {
-  return agent.shape == "{}" && headers.empty() && (!dpop || *dpop == DpopPresentation{});
-}
-
-// Whether one of the step's checks asks for a refusal: `ok: false`, a 4xx or 5xx status, a
-// challenge, a JSON-RPC error.
-bool expects_a_refusal(const Step& step) {
-  return std::any_of(step.expect.begin(), step.expect.end(), [](const Expectation& e) {
-    return (e.kind == "ok" && e.value == "false") || (e.kind == "http_status" && e.value.front() != '2') ||
-           e.kind == "some_http_status" || e.kind == "bearer_challenge" || e.kind == "jsonrpc_error";
-  });
-}
-
-}  // namespace
-
-bool honest_call_refused_first(const Step& step, const reports::StepRecord& record,
-                               const std::set<std::string>& accepted_so_far) {
-  if (record.http_status != 401 || accepted_so_far.contains(record.server)) return false;
-  if (const auto* call = step.get_if<CallStep>()) {
-    return honest(call->dpop ? &*call->dpop : nullptr, call->agent, call->headers) && !expects_a_refusal(step);
-  }
-  // The profile's probe with the caller's credential, due to be let in (`http_status: 200`).
-  if (const auto* http = step.get_if<HttpStep>()) {
-    const bool let_in = std::any_of(step.expect.begin(), step.expect.end(), [](const Expectation& e) {
-      return e.kind == "http_status" && e.value.front() == '2';
-    });
-    return http->probe && http->authorization == "token" &&
-           honest(http->dpop ? &*http->dpop : nullptr, http->agent, http->headers) && let_in;
-  }
-  return false;
+  if (honest_call_refused_first(step, record, accepted_so_far)) record.control = true;
+  if (record.answer == name_of(AnswerClass::accepted)) accepted_so_far.insert(record.server);
 }
 
 std::optional<std::string> unreached_reason(const reports::StepRecord& record, std::size_t index) {

@@ -15,19 +15,18 @@
 
 namespace mcph::harness::scenario {
 
-// Fills the record's answer, request, challenge and control from the step and its outcome.
-void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRecord& record);
-
-// Whether the step is an honest request refused before anything: made as its caller with the
-// credential it holds, unbent, due to be let in — a tool call that asks for no refusal (no
-// `ok: false`, error status, challenge or JSON-RPC error), or the profile's probe due to get 200 —
-// and answered 401 by a server that had accepted no step of the scenario yet (`accepted_so_far`:
-// the servers that had). The server refused the harness's own credential: the stack file does not
-// describe how it identifies its callers, or the credential is not one it takes, and nothing the
-// scenario tests was reached. Such a step counts as a control: no finding, and the scenario is
-// inconclusive.
-bool honest_call_refused_first(const Step& step, const reports::StepRecord& record,
-                               const std::set<std::string>& accepted_so_far);
+// Fills the record's answer, request, challenge and control from the step and its outcome, and
+// adds the step's server to `accepted_so_far` (the servers that accepted a step of the scenario)
+// when it accepted this one. A step counts as a control when the scenario says so, and when it is
+// an honest request refused before anything: made as its caller with the credential it holds,
+// unbent, due to be let in — a tool call that asks for no refusal (no `ok: false`, error status,
+// challenge or JSON-RPC error), or the profile's probe due to get 200 — and answered 401 by a
+// server that had accepted no step of the scenario yet. Such a server refused the harness's own
+// credential: the stack file does not describe how it identifies its callers, or the credential
+// is not one it takes, and nothing the scenario tests was reached, so there is no finding and the
+// scenario is inconclusive.
+void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRecord& record,
+                   std::set<std::string>& accepted_so_far);
 
 // Why the scenario is inconclusive after this step (the `index`-th, 1-based), starting
 // "inconclusive:": a control step with a failed check, a step not reached that did not ask

@@ -202,6 +202,13 @@ TEST(StepReachTest, AFailedControlStepMakesTheScenarioInconclusive) {
   control.http_status = 401;
   control.answer = "refused-with-challenge";
   EXPECT_NE(unreached_reason(control, 1)->find("the profile's auth"), std::string::npos);
+  control.http_status = 200;
+  control.answer = "accepted";
+  control.checks.front().expectation = "ok: true";
+  control.checks.front().actual = "HTTP 200, tool error: insufficient_scope: jira-mcp.write is needed";
+  EXPECT_NE(unreached_reason(control, 1)->find("the server refused the call in its answer"), std::string::npos);
+  control.checks.front().actual = "HTTP 200, ok: {}";
+  EXPECT_NE(unreached_reason(control, 1)->find("the profile's probe or transport"), std::string::npos);
 
   reports::ScenarioResult scenario;
   scenario.findings = {{"jira-mcp", "accepts-token-it-must-refuse", "x", "1: x", "e", {}, {}, {}}};

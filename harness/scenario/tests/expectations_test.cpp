@@ -339,6 +339,36 @@ TEST(CheckExpectations, AFailureKindHoldsOnlyForAFailedCallOfThatKind) {
             Verdict::failed);
 }
 
+// `either:` holds when one group of expectations holds whole: alice served with her own
+// credential, or refused as the IdP's being down with no backend request; a call that is neither
+// fails, showing what each group saw.
+TEST(CheckExpectations, EitherHoldsWhenOneGroupHoldsWhole) {
+  const Json either = Json::array({{{"ok", true}, {"backend_credential_of", "alice"}},
+                                   {{"failure", "identity_provider_unavailable"}, {"no_ledger_entry", true}}});
+  const auto verdict_on = [&](const StepOutcome& outcome) {
+    return check_expectations({expect("either", either, 4)}, outcome, context())[0];
+  };
+  EXPECT_EQ(verdict_on(alice_call()).verdict, Verdict::held);
+
+  StepOutcome refused = alice_call();
+  refused.tool.error = true;
+  refused.tool.text = "Keycloak is unavailable";
+  refused.tool.failure_kinds = {"identity_provider_unavailable"};
+  refused.ledger.entries = Json::array();
+  EXPECT_EQ(verdict_on(refused).verdict, Verdict::held);
+
+  StepOutcome served_as_bob = alice_call();
+  served_as_bob.ledger.entries[0]["credential_of"] = "bob";
+  const reports::Check neither = verdict_on(served_as_bob);
+  EXPECT_EQ(neither.verdict, Verdict::failed);
+  EXPECT_THAT(neither.actual, HasSubstr("backend_credential_of: alice"));
+  EXPECT_THAT(neither.actual, HasSubstr("failure: identity_provider_unavailable"));
+
+  StepOutcome refused_after_asking = refused;  // the refusal, yet a backend request made
+  refused_after_asking.ledger.entries = alice_call().ledger.entries;
+  EXPECT_EQ(verdict_on(refused_after_asking).verdict, Verdict::failed);
+}
+
 // The deadline of a dependency that does not answer is the server's own timeout (its target
 // profile's) and the margin the scenario states: 5 s and 1.5 s for the demo's httpx.
 TEST(CheckExpectations, WithinTimeoutIsTheServersOwnTimeoutAndTheMargin) {

@@ -49,6 +49,35 @@ TEST(FindingsTest, ARefusalUnderAnotherErrorStatusIsTheWrongStatusNotTheStepsPro
   EXPECT_EQ(header->property_id, kWrongErrorStatus);
 }
 
+// A token in the query string refused 403, where the step takes 400 invalid_request or 401: a
+// refusal under another status, not the acceptance the step is about; a 200 is the acceptance.
+TEST(FindingsTest, AnEitherOfErrorStatusesAnsweredWithAnotherErrorIsTheWrongStatus) {
+  const std::string either = R"(either: [{"http_status":400,"bearer_challenge":"invalid_request"},{"http_status":401}])";
+  const auto refused = finding_of(step_with({{either, Verdict::failed, "no alternative held", ""}}, 403),
+                                  "accepts-token-outside-authorization-header");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->property_id, kWrongErrorStatus);
+  const auto accepted = finding_of(step_with({{either, Verdict::failed, "no alternative held", ""}}, 200),
+                                   "accepts-token-outside-authorization-header");
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->property_id, "accepts-token-outside-authorization-header");
+  const auto served_or_refused = finding_of(
+      step_with({{R"(either: [{"ok":true},{"http_status":401}])", Verdict::failed, "no alternative held", ""}}, 403),
+      "unclear-error-on-dependency-failure");
+  ASSERT_TRUE(served_or_refused);
+  EXPECT_EQ(served_or_refused->property_id, "unclear-error-on-dependency-failure") << "not every group asks for an error";
+}
+
+// A challenge that carries what it must not (offline_access in its scope) is no missing challenge:
+// the step's own property.
+TEST(FindingsTest, AChallengeHoldingWhatItMustNotKeepsTheStepsProperty) {
+  const auto finding = finding_of(
+      step_with({{R"(header_contains: {"WWW-Authenticate":{"not":{"contains":"offline_access"}}})", Verdict::failed, "", ""}}, 403),
+      "offline-access-advertised");
+  ASSERT_TRUE(finding);
+  EXPECT_EQ(finding->property_id, "offline-access-advertised");
+}
+
 // Anything besides the status failing — a backend request made, a success answered — keeps the
 // step's property: the error status alone does not show a refusal then.
 TEST(FindingsTest, AnErrorStatusWithMoreThanTheStatusWrongKeepsTheProperty) {

@@ -192,6 +192,41 @@ TEST(ScenarioLoader, ACallBatchIsOnePostOfItsCalls) {
               HasSubstr("steps[0].batch: a batch is sent in a 2025-03-26 session; the modern era has no batches"));
 }
 
+// `either:` is two or more groups of a call's own expectations, each checked as written.
+TEST(ScenarioLoader, EitherIsTwoOrMoreGroupsOfTheStepsOwnExpectations) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n";
+  const auto step = parse_scenario_file(head + "        expect: {either: [{ok: true}, {failure: rate_limited}]}\n", "x.yaml")
+                        .scenarios[0].steps[0];
+  ASSERT_EQ(step.expect.size(), 1u);
+  EXPECT_EQ(step.expect[0].kind, "either");
+  EXPECT_THAT(load_error(head + "        expect: {either: [{ok: true}]}\n").what(),
+              HasSubstr("expect.either: expected a list of two or more mappings of expectations"));
+  EXPECT_THAT(load_error(head + "        expect: {either: [{ok: true}, {okay: true}]}\n").what(),
+              HasSubstr("alternative 2: okay is no expectation an alternative can hold"));
+  EXPECT_THAT(load_error(head + "        expect: {either: [{ok: true}, {either: [{ok: true}, {ok: false}]}]}\n").what(),
+              HasSubstr("alternative 2: either is no expectation an alternative can hold"));
+  EXPECT_THAT(load_error(head + "        expect: {either: [{ok: true}, {http_status: 2000}]}\n").what(),
+              HasSubstr("alternative 2: http_status: expected an HTTP status"));
+  EXPECT_THAT(load_error(head + "        expect: {either: [{ok: true}, {jwks_public_only: true}]}\n").what(),
+              HasSubstr("jwks_public_only: not an expectation of this step kind"));
+}
+
+// A step is asked again until it holds only when that cannot hide a defect: a control, or a
+// request due to be served (a recovery that comes late is no defect; an attack asked until it is
+// refused would hide one).
+TEST(ScenarioLoader, SettleForIsForAControlOrARequestDueToBeServed) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n"
+                           "        settle_for: 35s\n";
+  EXPECT_EQ(parse_scenario_file(head + "        expect: {ok: true}\n", "x.yaml").scenarios[0].steps[0].settle_for_s, 35);
+  EXPECT_EQ(parse_scenario_file(head + "        control: true\n        expect: {http_status: 401}\n", "x.yaml")
+                .scenarios[0].steps[0].settle_for_s,
+            35);
+  for (const char* attack : {"{ok: false}", "{http_status: 401}", "{ok: true, bearer_challenge: invalid_token}"}) {
+    EXPECT_THAT(load_error(head + "        expect: " + attack + "\n").what(),
+                HasSubstr("steps[0].settle_for: only a control step, or one due to be served")) << attack;
+  }
+}
+
 // A call's answer to a server that asks before it runs the tool: an action, or accept with the
 // form's content.
 TEST(ScenarioLoader, ACallAnswersAQuestionWithAnActionOrTheFormsContent) {
@@ -465,7 +500,7 @@ TEST(ScenarioLoader, StructuralMistakes) {
       "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.x\n        expect: {result_json: {'': {count: 3}}}\n",
       "scenarios/x.yaml"));
   EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - sql: SELECT 1\n        expect: {ok: true}\n").what(),
-              HasSubstr("expect.ok: unknown key (allowed here: rows, value)"));
+              HasSubstr("expect.ok: unknown key (allowed here: either, rows, value)"));
 }
 
 // A property is named by its stable id; its text is what the reports show, and what a file

@@ -42,7 +42,11 @@ void declare_modern_era_flags(cli::Flags& flags) {
       .toggle("unsafe-confirmation-any-answer", "UNSAFE, for the harness's sabotage tests: a call awaiting its "
                                                 "confirmation runs on any answer (a no runs it)")
       .toggle("unsafe-bare-scope-challenge", "UNSAFE, for the harness's sabotage tests: a call lacking a scope is "
-                                             "refused 403 insufficient_scope without resource_metadata in its challenge");
+                                             "refused 403 insufficient_scope without resource_metadata in its challenge")
+      .toggle("unsafe-offline-access-in-challenge", "UNSAFE, for the harness's sabotage tests: a call lacking a scope "
+                                                    "is told to ask for offline_access too")
+      .toggle("unsafe-offline-access-in-metadata", "UNSAFE, for the harness's sabotage tests: the protected resource "
+                                                   "metadata lists offline_access among its scopes_supported");
 }
 
 void apply_modern_era_flags(const cli::Flags& flags, mcp::ServerOptions& options) {
@@ -58,6 +62,11 @@ void apply_modern_era_flags(const cli::Flags& flags, mcp::ServerOptions& options
   options.unsafe_request_state_any_request = flags.on("unsafe-request-state-any-request");
   options.unsafe_request_state_reusable = flags.on("unsafe-request-state-reusable");
   options.unsafe_confirmation_any_answer = flags.on("unsafe-confirmation-any-answer");
+  if (flags.on("unsafe-offline-access-in-challenge") && options.insufficient_scope_challenge) {
+    options.insufficient_scope_challenge = [challenge = options.insufficient_scope_challenge](const std::string& needed) {
+      return challenge(needed + " offline_access");
+    };
+  }
   if (flags.on("unsafe-bare-scope-challenge")) options.insufficient_scope_challenge = nullptr;
 }
 

@@ -134,6 +134,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   http_ = std::make_unique<http::Server>(http_options);
   public_url_ = flags.get("public-url");
   debug_credentials_ = flags.on("debug-credentials");
+  offline_access_in_metadata_ = flags.on("unsafe-offline-access-in-metadata");
   credential_key_chars_ = std::max(0, flags.get_int("unsafe-credential-cache-key-chars"));
 
   broker::AuthConfig auth;
@@ -285,6 +286,7 @@ void Runtime::add_endpoints() {
   // RFC 9728 protected resource metadata: where clients get tokens for this server.
   std::vector<std::string> scopes = {authenticator_->config().scope};
   if (!write_scope_.empty()) scopes.push_back(write_scope_);
+  if (offline_access_in_metadata_) scopes.emplace_back("offline_access");
   std::vector<std::string> dpop_algs;
   for (const auto alg : authenticator_->config().dpop_algs) dpop_algs.emplace_back(jose::to_string(alg));
   resource_ = {name_, public_url_, {authenticator_->config().issuer}, std::move(scopes), std::move(dpop_algs)};

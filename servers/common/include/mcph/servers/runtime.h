@@ -61,6 +61,7 @@ class Runtime {
   std::string public_url_;
   ProtectedResource resource_;
   bool debug_credentials_ = false;
+  bool offline_access_in_metadata_ = false;  // --unsafe-offline-access-in-metadata
   std::string write_scope_;  // empty: --unsafe-ignore-tool-scopes
   int credential_key_chars_ = 0;  // --unsafe-credential-cache-key-chars; 0: no cache
   std::unique_ptr<http::Server> http_;
