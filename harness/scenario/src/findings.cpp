@@ -35,13 +35,23 @@ bool either_wants_an_error_status(const reports::Check& check) {
   });
 }
 
+// The statuses the groups of an `either:` check ask for, as "400 or 401".
+std::string either_statuses(const reports::Check& check) {
+  const auto groups = nlohmann::json::parse(check.expectation.substr(std::string_view("either: ").size()), nullptr, false);
+  std::string statuses;
+  for (const auto& group : groups) {
+    const std::string status = std::to_string(group.at("http_status").get<int>());
+    if (statuses.find(status) == std::string::npos) statuses += (statuses.empty() ? "" : " or ") + status;
+  }
+  return statuses;
+}
+
 // What one failed check shows: a status expectation as "500 where 401 is due", any other as the
 // expectation and what happened instead.
 std::string evidence_of(const reports::Check& check, int http_status) {
-  if (const auto due = due_status(check)) {
-    const std::string got = http_status == 0 ? std::string("no HTTP answer") : std::to_string(http_status);
-    return got + " where " + *due + " is due";
-  }
+  const std::string got = http_status == 0 ? std::string("no HTTP answer") : std::to_string(http_status);
+  if (const auto due = due_status(check)) return got + " where " + *due + " is due";
+  if (either_wants_an_error_status(check)) return got + " where " + either_statuses(check) + " is due";
   return check.expectation + " — " + check.actual;
 }
 

@@ -57,6 +57,7 @@ TEST(FindingsTest, AnEitherOfErrorStatusesAnsweredWithAnotherErrorIsTheWrongStat
                                   "accepts-token-outside-authorization-header");
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->property_id, kWrongErrorStatus);
+  EXPECT_EQ(refused->evidence, "403 where 400 or 401 is due");
   const auto accepted = finding_of(step_with({{either, Verdict::failed, "no alternative held", ""}}, 200),
                                    "accepts-token-outside-authorization-header");
   ASSERT_TRUE(accepted);
