@@ -70,10 +70,18 @@ bool refusal_status(int http_status) { return http_status >= 400 && !not_reached
 
 // Whether the failed checks show a refusal without the challenge due: an error status, and
 // nothing failed but the challenge's checks.
+// An `either:` of error statuses answered with one of them failed on what else its group asks:
+// in the families, the challenge that goes with that status.
+bool either_failed_on_its_challenge(const reports::Check& check, int http_status) {
+  if (!either_wants_an_error_status(check)) return false;
+  const std::string statuses = " " + either_statuses(check) + " ";
+  return statuses.find(" " + std::to_string(http_status) + " ") != std::string::npos;
+}
+
 bool refused_without_challenge(const std::vector<const reports::Check*>& failed, int http_status) {
   if (!refusal_status(http_status)) return false;
   for (const reports::Check* check : failed) {
-    if (!challenge_check(*check)) return false;
+    if (!challenge_check(*check) && !either_failed_on_its_challenge(*check, http_status)) return false;
   }
   return true;
 }

@@ -58,6 +58,11 @@ TEST(FindingsTest, AnEitherOfErrorStatusesAnsweredWithAnotherErrorIsTheWrongStat
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->property_id, kWrongErrorStatus);
   EXPECT_EQ(refused->evidence, "403 where 400 or 401 is due");
+  const auto no_challenge = finding_of(step_with({{either, Verdict::failed, "no alternative held", ""}}, 400),
+                                       "accepts-token-outside-authorization-header");
+  ASSERT_TRUE(no_challenge);
+  EXPECT_EQ(no_challenge->property_id, kRefusalWithoutChallenge) << "a 400 it takes, without its challenge";
+  EXPECT_EQ(no_challenge->evidence, "400 without WWW-Authenticate");
   const auto accepted = finding_of(step_with({{either, Verdict::failed, "no alternative held", ""}}, 200),
                                    "accepts-token-outside-authorization-header");
   ASSERT_TRUE(accepted);
