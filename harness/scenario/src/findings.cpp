@@ -22,26 +22,18 @@ std::optional<std::string> due_status(const reports::Check& check) {
   return check.expectation.substr(status_kind.size());
 }
 
-// Whether an `either:` check wants a refusal whichever way it holds: every group names an error
-// status (`either: [{http_status: 400, …}, {http_status: 401}]`).
-bool either_wants_an_error_status(const reports::Check& check) {
+// The error statuses an `either:` check asks for, one per group (`either: [{http_status: 400, …},
+// {http_status: 401}]` → 400, 401); empty for any other check, or when a group names none.
+std::vector<int> either_error_statuses(const reports::Check& check) {
   constexpr std::string_view either_kind = "either: ";
-  if (check.expectation.rfind(either_kind, 0) != 0) return false;
+  if (check.expectation.rfind(either_kind, 0) != 0) return {};
   const auto groups = nlohmann::json::parse(check.expectation.substr(either_kind.size()), nullptr, false);
-  if (!groups.is_array() || groups.empty()) return false;
-  return std::all_of(groups.begin(), groups.end(), [](const nlohmann::json& group) {
-    const auto status = group.find("http_status");
-    return status != group.end() && status->is_number_integer() && status->get<int>() >= 400;
-  });
-}
-
-// The statuses the groups of an `either:` check ask for, as "400 or 401".
-std::string either_statuses(const reports::Check& check) {
-  const auto groups = nlohmann::json::parse(check.expectation.substr(std::string_view("either: ").size()), nullptr, false);
-  std::string statuses;
+  if (!groups.is_array()) return {};
+  std::vector<int> statuses;
   for (const auto& group : groups) {
-    const std::string status = std::to_string(group.at("http_status").get<int>());
-    if (statuses.find(status) == std::string::npos) statuses += (statuses.empty() ? "" : " or ") + status;
+    const auto status = group.find("http_status");
+    if (status == group.end() || !status->is_number_integer() || status->get<int>() < 400) return {};
+    if (std::find(statuses.begin(), statuses.end(), status->get<int>()) == statuses.end()) statuses.push_back(status->get<int>());
   }
   return statuses;
 }
@@ -51,7 +43,11 @@ std::string either_statuses(const reports::Check& check) {
 std::string evidence_of(const reports::Check& check, int http_status) {
   const std::string got = http_status == 0 ? std::string("no HTTP answer") : std::to_string(http_status);
   if (const auto due = due_status(check)) return got + " where " + *due + " is due";
-  if (either_wants_an_error_status(check)) return got + " where " + either_statuses(check) + " is due";
+  if (const auto due = either_error_statuses(check); !due.empty()) {
+    std::string statuses;
+    for (const int status : due) statuses += (statuses.empty() ? "" : " or ") + std::to_string(status);
+    return got + " where " + statuses + " is due";
+  }
   return check.expectation + " — " + check.actual;
 }
 
@@ -68,16 +64,15 @@ bool challenge_check(const reports::Check& check) {
 // An error status that is an answer of the endpoint the step tests (not_reached_status's are not).
 bool refusal_status(int http_status) { return http_status >= 400 && !not_reached_status(http_status); }
 
-// Whether the failed checks show a refusal without the challenge due: an error status, and
-// nothing failed but the challenge's checks.
 // An `either:` of error statuses answered with one of them failed on what else its group asks:
 // in the families, the challenge that goes with that status.
 bool either_failed_on_its_challenge(const reports::Check& check, int http_status) {
-  if (!either_wants_an_error_status(check)) return false;
-  const std::string statuses = " " + either_statuses(check) + " ";
-  return statuses.find(" " + std::to_string(http_status) + " ") != std::string::npos;
+  const std::vector<int> statuses = either_error_statuses(check);
+  return std::find(statuses.begin(), statuses.end(), http_status) != statuses.end();
 }
 
+// Whether the failed checks show a refusal without the challenge due: an error status, and
+// nothing failed but the challenge's checks.
 bool refused_without_challenge(const std::vector<const reports::Check*>& failed, int http_status) {
   if (!refusal_status(http_status)) return false;
   for (const reports::Check* check : failed) {
@@ -95,7 +90,7 @@ bool refused_with_another_status(const std::vector<const reports::Check*>& faile
     if (const auto due = due_status(*check)) {
       if (std::atoi(due->c_str()) < 400 || !refusal_status(http_status)) return false;
       wrong_status = true;
-    } else if (either_wants_an_error_status(*check)) {
+    } else if (!either_error_statuses(*check).empty()) {
       if (!refusal_status(http_status)) return false;
       wrong_status = true;
     } else if (!challenge_check(*check)) {
