@@ -118,7 +118,7 @@ function post(url, token, message) {
 
 const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize',
                      params: { protocolVersion: '2024-11-05', capabilities: {}, clientInfo: { name: 'test', version: '1' } } };
-const listRepos = { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'list_repos', arguments: {} } };
+const listRepos = { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'githubListRepos', arguments: {} } };
 
 async function settled() {
   await new Promise((resolve) => setTimeout(resolve, 200));

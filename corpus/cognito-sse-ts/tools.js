@@ -37,13 +37,13 @@ function registerTools(server, credentials, backends) {
     });
   }
 
-  tool('get_issue', {
+  tool('jiraGetIssue', {
     description: 'One of your Jira issues, by key.',
-    inputSchema: { issue_key: z.string().regex(/^[A-Z][A-Z0-9]+-\d+$/) },
+    inputSchema: { key: z.string().regex(/^[A-Z][A-Z0-9]+-\d+$/) },
     outputSchema: { issue: z.any() },
-  }, async ({ issue_key }, extra) => ({ issue: await asCaller(extra, 'jira', `/rest/api/3/issue/${encodeURIComponent(issue_key)}`) }));
+  }, async ({ key }, extra) => ({ issue: await asCaller(extra, 'jira', `/rest/api/3/issue/${encodeURIComponent(key)}`) }));
 
-  tool('list_issues', {
+  tool('jiraSearch', {
     description: 'Your Jira issues matching a JQL query.',
     inputSchema: { jql: z.string().default('order by created DESC') },
     outputSchema: { issues: z.array(z.any()), total: z.number().optional() },
@@ -52,7 +52,7 @@ function registerTools(server, credentials, backends) {
     return { issues: found.issues ?? [], total: found.total };
   });
 
-  tool('list_repos', {
+  tool('githubListRepos', {
     description: 'Your GitHub repositories.',
     inputSchema: {},
     outputSchema: { repositories: z.any() },

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "mcph/harness/stack/tool_map.h"
 #include "mcph/http/url.h"
 #include "mcph/text/join.h"
 
@@ -90,8 +91,15 @@ ProbedStack probed_stack_file(const scenario::ProbeFacts& facts, const std::stri
       out.unknowns.push_back("secrets: where each agent's secrets are in Vault (mount and path with {agent} and {key})");
     }
   } else if (facts.tools) {
-    out.unknowns.push_back("tools: none of its tools reads, writes, lists or deletes a secret by its name; the agent families "
-                           "need a map (services.<name>.tools)");
+    std::vector<std::string> named;
+    for (const std::string& tool : stack::named_tools()) {
+      const bool offered = std::any_of(facts.tools->begin(), facts.tools->end(), [&](const auto& its) { return its.name == tool; });
+      if (offered) named.push_back(tool);
+    }
+    out.unknowns.push_back("tools: none of its tools reads, writes, lists or deletes a secret by its name, as the agent "
+                           "families need; of the tools the user families call by name (" + text::join(stack::named_tools()) +
+                           ") it offers " + (named.empty() ? std::string("none") : text::join(named)) +
+                           ": map each it offers under another name (services.<name>.tools.get_issue: {tool, args})");
   }
   const bool own_authorization_server = own_client_credentials_server(facts) != nullptr;
   if (const Json auth = auth_of(facts, out.unknowns); !auth.is_null()) entry["auth"] = auth;

@@ -21,13 +21,29 @@ const stack::CapabilityTool& capability_tool(const stack::TargetProfile& profile
   return found->second;
 }
 
-Json capability_arguments_json(const stack::CapabilityTool& tool, const Json& step_arguments) {
+namespace {
+
+Json renamed_arguments(const std::map<std::string, std::string>& names, const Json& step_arguments) {
   Json arguments = Json::object();
   for (const auto& [name, value] : step_arguments.items()) {
-    const auto renamed = tool.args.find(name);
-    arguments[renamed == tool.args.end() ? name : renamed->second] = value;
+    const auto renamed = names.find(name);
+    arguments[renamed == names.end() ? name : renamed->second] = value;
   }
   return arguments;
+}
+
+}  // namespace
+
+Json capability_arguments_json(const stack::CapabilityTool& tool, const Json& step_arguments) {
+  return renamed_arguments(tool.args, step_arguments);
+}
+
+NamedCall named_call(const stack::TargetProfile& profile, const std::string& tool, const Json& step_arguments) {
+  if (profile.tools) {
+    const auto renamed = profile.tools->renamed.find(tool);
+    if (renamed != profile.tools->renamed.end()) return {renamed->second.tool, renamed_arguments(renamed->second.args, step_arguments)};
+  }
+  return {tool, step_arguments};
 }
 
 Json capability_source(const stack::CapabilityTool& tool, const std::string& structured_content, const std::string& text) {

@@ -22,6 +22,15 @@ const stack::CapabilityTool& capability_tool(const stack::TargetProfile& profile
 // the tool gives it.
 nlohmann::json capability_arguments_json(const stack::CapabilityTool& tool, const nlohmann::json& step_arguments);
 
+// A tool a step calls by the reference servers' name for it (`jira.get_issue`, `{"issue_key": …}`)
+// as this server names it and its arguments, by the target's tool map; as the step has them when
+// the map renames none.
+struct NamedCall {
+  std::string tool;
+  nlohmann::json args;
+};
+NamedCall named_call(const stack::TargetProfile& profile, const std::string& tool, const nlohmann::json& step_arguments);
+
 // The answer where the tool's `result` says its fields are: structured content, the text parsed
 // as JSON, or the text as a JSON string; null when that is absent or no JSON.
 nlohmann::json capability_source(const stack::CapabilityTool& tool, const std::string& structured_content, const std::string& text);

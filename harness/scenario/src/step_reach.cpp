@@ -16,7 +16,8 @@ std::string profile_hint(const reports::StepRecord& record) {
   const int status = record.http_status;
   // Not reached by its answer's JSON-RPC error (answer_class.h), whatever the HTTP status.
   if (record.answer == name_of(AnswerClass::not_reached) && !not_reached_status(status)) {
-    return "the server has no method or tool of the name the step calls: its tools are named otherwise";
+    return "the server has no method or tool of the name the step calls: its tools are named otherwise (the profile's "
+           "tools map renames a named tool to the server's own)";
   }
   if (status == 0) return "the profile's url does not reach this server";
   if (status == 404 || (status >= 300 && status < 400)) {

@@ -155,7 +155,7 @@ TEST(StepReachTest, AStepNotReachedMakesTheScenarioInconclusiveSayingWhy) {
   ASSERT_TRUE(no_tool);
   EXPECT_EQ(*no_tool,
             "inconclusive: step 1 was not reached: 200 from POST /mcp — the server has no method or tool of the name the "
-            "step calls: its tools are named otherwise");
+            "step calls: its tools are named otherwise (the profile's tools map renames a named tool to the server's own)");
   reports::StepRecord asked_error = failed_step("2: x", 200, "not-reached", "POST /mcp");
   asked_error.checks = {{"jsonrpc_error: -32601", reports::Check::Verdict::held, "JSON-RPC error -32601", ""}};
   EXPECT_FALSE(unreached_reason(asked_error, 2)) << "a method-not-found the step asks for is an answer";

@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+#include <variant>
+
 #include "../src/expectation_kinds.h"
 #include "../src/expectations.h"
 #include "mcph/harness/scenario/scenario_loader.h"
@@ -55,6 +58,42 @@ TEST(CapabilityCallTest, AProfileWithoutTheCapabilityIsAnErrorNamingTheService) 
   } catch (const std::runtime_error& e) {
     EXPECT_THAT(e.what(), HasSubstr("services.jira-mcp maps no tools to capabilities (profile reference, key \"tools\")"));
   }
+}
+
+// A server of the user design that names the design's tools its own way (the MCP TypeScript
+// SDK's camelCase): the steps' reference names and arguments go out as its.
+TEST(CapabilityCallTest, ANamedToolGoesOutUnderTheNameTheMapGivesIt) {
+  const std::string json = R"({"url": "http://127.0.0.1:8000/sse", "plays": "jira-mcp", "tools": {
+    "get_issue": {"tool": "jiraGetIssue", "args": {"issue_key": "key"}},
+    "list_issues": {"tool": "jiraSearch"}}})";
+  const stack::TargetProfile profile = stack::target_profile(stack::parse_service_entry(json, "services.devtools"), "devtools");
+  const NamedCall get = named_call(profile, "get_issue", {{"issue_key", "DEMO-1"}, {"fields", "summary"}});
+  EXPECT_EQ(get.tool, "jiraGetIssue");
+  EXPECT_EQ(get.args, (Json{{"key", "DEMO-1"}, {"fields", "summary"}})) << "an argument the map does not rename keeps its name";
+  EXPECT_EQ(named_call(profile, "list_issues", {{"jql", "project = DEMO"}}).args, (Json{{"jql", "project = DEMO"}}));
+  const NamedCall other = named_call(profile, "list_repos", Json::object());
+  EXPECT_EQ(other.tool, "list_repos") << "a tool the map does not rename is called by its reference name";
+  EXPECT_EQ(named_call(agent_bridge(), "get_issue", {{"issue_key", "DEMO-1"}}).tool, "get_issue");
+}
+
+// The tools the map may rename are those the families call by name: a file that calls another
+// by name would find its rename refused as an unknown key, and a name no family calls would be
+// a key that renames nothing.
+TEST(CapabilityCallTest, TheNamedToolsAreThoseTheScenarioFilesCallByName) {
+  std::set<std::string> called;
+  for (const ScenarioFile& file : load_scenario_dir(MCPH_SCENARIOS_DIR)) {
+    for (const Scenario& scenario : file.scenarios) {
+      for (const Step& step : scenario.steps) {
+        if (const auto* call = std::get_if<CallStep>(&step.spec); call && call->capability.empty()) called.insert(call->tool);
+        if (const auto* sse = std::get_if<SseStep>(&step.spec); sse && !sse->tool.empty()) called.insert(sse->tool);
+        if (const auto* load = std::get_if<LoadSpec>(&step.spec)) {
+          for (const LoadCall& server : load->servers) called.insert(server.tool);
+        }
+      }
+    }
+  }
+  const std::vector<std::string>& named = stack::named_tools();
+  EXPECT_EQ(called, std::set<std::string>(named.begin(), named.end()));
 }
 
 TEST(CapabilityCallTest, TheFieldsAreReadWhereTheMapSays) {

@@ -16,6 +16,10 @@ using Json = nlohmann::json;
 const std::vector<std::string> kCapabilityNames = {"read", "write", "list", "delete"};
 const std::vector<std::string> kRefusalNames = {"insufficient_scope", "invalid_argument", "not_found"};
 const std::vector<std::string> kResultSources = {"structured_content", "text_json", "text"};
+// What the scenario files call by name on jira-mcp, github-mcp and postgres-mcp (a test holds
+// this list to them).
+const std::vector<std::string> kNamedTools = {"create_issue", "delete_issue", "execute_query", "get_issue",
+                                              "list_issues", "list_repos", "list_tables"};
 
 bool contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -72,6 +76,27 @@ CapabilityTool parse_capability(const Json& json, const std::string& where, cons
   return tool;
 }
 
+RenamedTool parse_renamed(const Json& json, const std::string& where) {
+  if (!json.is_object()) throw std::runtime_error(where + " must be an object with \"tool\"");
+  RenamedTool tool;
+  for (const auto& [key, value] : json.items()) {
+    const std::string at = where + "." + key;
+    if (key == "tool") {
+      tool.tool = text_of(value, at);
+    } else if (key == "args") {
+      if (!value.is_object()) throw std::runtime_error(at + " must be an object of the step's argument → the tool's");
+      for (const auto& [name, renamed] : value.items()) {
+        tool.args[name] = text_of(renamed, at + "." + name);
+        if (tool.args[name].empty()) throw std::runtime_error(at + "." + name + " must name the tool's argument");
+      }
+    } else {
+      refuse_unknown_key(where, key, {"tool", "args"});
+    }
+  }
+  if (tool.tool.empty()) throw std::runtime_error(where + ".tool must name the server's tool");
+  return tool;
+}
+
 }  // namespace
 
 RefusalShape parse_refusal_shape(const Json& json, const std::string& where) {
@@ -113,6 +138,7 @@ RefusalShape parse_refusal_shape(const Json& json, const std::string& where) {
 bool is_capability(std::string_view name) { return contains(kCapabilityNames, name); }
 bool is_refusal_kind(std::string_view name) { return contains(kRefusalNames, name); }
 bool is_result_source(std::string_view name) { return contains(kResultSources, name); }
+const std::vector<std::string>& named_tools() { return kNamedTools; }
 
 std::vector<std::string> capability_arguments(std::string_view capability) {
   if (capability == "write") return {"secret", "data"};
@@ -145,7 +171,9 @@ ToolMap agent_bridge_tool_map() {
 
 ToolMap parse_tool_map(const std::string& json_text, const std::string& where, ToolMap base) {
   const Json json = Json::parse(json_text, nullptr, false);
-  if (!json.is_object()) throw std::runtime_error(where + " must be an object of capability → tool, and \"refusals\"");
+  if (!json.is_object()) {
+    throw std::runtime_error(where + " must be an object of capability → tool, \"refusals\", and named tool → this server's");
+  }
   for (const auto& [key, value] : json.items()) {
     const std::string at = where + "." + key;
     if (is_capability(key)) {
@@ -156,9 +184,12 @@ ToolMap parse_tool_map(const std::string& json_text, const std::string& where, T
         if (!is_refusal_kind(kind)) refuse_unknown_key(at, kind, kRefusalNames);
         base.refusals[kind] = parse_refusal_shape(shape, at + "." + kind);
       }
+    } else if (contains(kNamedTools, key)) {
+      base.renamed[key] = parse_renamed(value, at);
     } else {
       std::vector<std::string> known = kCapabilityNames;
       known.emplace_back("refusals");
+      known.insert(known.end(), kNamedTools.begin(), kNamedTools.end());
       refuse_unknown_key(where, key, known);
     }
   }

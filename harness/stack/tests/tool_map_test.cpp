@@ -74,6 +74,17 @@ TEST(ToolMapTest, TheToolsKeyIsKeptAsTheJsonItWas) {
   EXPECT_EQ(nlohmann::json::parse(entry.mcp.tools), nlohmann::json::parse(kFastMcpTools));
 }
 
+TEST(ToolMapTest, AUserDesignServerRenamesTheToolsTheFamiliesCallByName) {
+  const std::string json = R"({"url": "http://127.0.0.1:3001/sse", "plays": "jira-mcp", "tools": {
+    "get_issue": {"tool": "jiraGetIssue", "args": {"issue_key": "key"}}, "list_issues": {"tool": "jiraSearch"}}})";
+  const TargetProfile profile = target_profile(parse_service_entry(json, "services.devtools"), "devtools");
+  ASSERT_TRUE(profile.tools);
+  EXPECT_TRUE(profile.tools->capabilities.empty()) << "no capability of the agent design comes with a rename";
+  EXPECT_EQ(profile.tools->renamed.at("get_issue").tool, "jiraGetIssue");
+  EXPECT_EQ(profile.tools->renamed.at("get_issue").args.at("issue_key"), "key");
+  EXPECT_TRUE(profile.tools->renamed.at("list_issues").args.empty());
+}
+
 TEST(ToolMapTest, UnknownKeysAndBadValuesAreErrorsNamingTheKey) {
   EXPECT_THAT(error_of(R"({"raed": {"tool": "get"}})"), HasSubstr("services.secrets-mcp.tools: unknown key \"raed\" (the closest known: read"));
   EXPECT_THAT(error_of(R"({"read": {"tool": "get", "argz": {}}})"), HasSubstr("services.secrets-mcp.tools.read: unknown key \"argz\""));
@@ -93,6 +104,13 @@ TEST(ToolMapTest, UnknownKeysAndBadValuesAreErrorsNamingTheKey) {
   EXPECT_THAT(error_of(R"({"refusals": {"not_found": {"tool_error": "secret not found"}}})"), HasSubstr("tool_error must be a list of texts"));
   EXPECT_THAT(error_of(R"({"refusals": {"not_found": {"result": {"found": false}}}})"), HasSubstr("\"found\" is no JSON pointer"));
   EXPECT_THAT(error_of(R"(["read"])"), HasSubstr("services.secrets-mcp.tools must be an object"));
+  EXPECT_THAT(error_of(R"({"get_isue": {"tool": "jiraGetIssue"}})"),
+              HasSubstr("services.secrets-mcp.tools: unknown key \"get_isue\" (the closest known: get_issue"));
+  EXPECT_THAT(error_of(R"({"get_issue": {"args": {"issue_key": "key"}}})"), HasSubstr("tools.get_issue.tool must name the server's tool"));
+  EXPECT_THAT(error_of(R"({"get_issue": {"tool": "g", "args": {"issue_key": ""}}})"),
+              HasSubstr("tools.get_issue.args.issue_key must name the tool's argument"));
+  EXPECT_THAT(error_of(R"({"get_issue": {"tool": "g", "result": "text"}})"), HasSubstr("tools.get_issue: unknown key \"result\""));
+  EXPECT_THAT(error_of(R"({"get_issue": "jiraGetIssue"})"), HasSubstr("tools.get_issue must be an object with \"tool\""));
 }
 
 }  // namespace

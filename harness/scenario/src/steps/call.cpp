@@ -185,13 +185,15 @@ void run_call(const CallStep& step, StepRun& run) {
   for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, run.resolve));
   // A capability is the tool the target's tool map names, its arguments under the tool's names.
   const stack::CapabilityTool* capability = step.capability.empty() ? nullptr : &capability_tool(profile, step.capability, service);
-  const std::string tool = capability ? capability->tool : step.tool;
   if (capability) {
     // Known before the call: a call refused before the tool ran (401 at initialize) is no refusal of these.
     for (const auto& [kind, shape] : profile.tools->refusals) out.tool.refusal_shapes[kind] = describe_refusal(shape);
   }
   const nlohmann::json step_args = substitute_json(nlohmann::json::parse(step.args), run.resolve);
-  const std::string args = (capability ? capability_arguments_json(*capability, step_args) : step_args).dump();
+  const NamedCall named = capability ? NamedCall{capability->tool, capability_arguments_json(*capability, step_args)}
+                                     : named_call(profile, step.tool, step_args);
+  const std::string& tool = named.tool;
+  const std::string args = named.args.dump();
   http::Fields shown = headers;
   shown.insert(shown.end(), credential_headers.begin(), credential_headers.end());
   if (dpop) {
@@ -300,7 +302,7 @@ void run_call(const CallStep& step, StepRun& run) {
     const bool last = i > 0 && (++done == step.repeat - 1 || enough);
     if (i == 0 || first_rejection || last) {
       const nlohmann::json request = {{"method", "tools/call"},
-                                      {"params", {{"name", step.tool}, {"arguments", nlohmann::json::parse(args)}}}};
+                                      {"params", {{"name", tool}, {"arguments", named.args}}}};
       nlohmann::json& recorded = run.record.exchange("POST", url, shown, request.dump(), result.rpc.http_status,
                                                      result.rpc.headers, result.rpc.body, sync::ms_between(started, answered));
       if (step.repeat > 1) recorded["call"] = i + 1;

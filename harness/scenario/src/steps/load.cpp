@@ -1,5 +1,6 @@
 // The `load` step: isolation under load (family 10), carried out by run_load_step (load_step.h)
 // on every server it names, resolved against the stack here.
+#include "../capability_call.h"
 #include "../load_spec.h"
 #include "../load_step.h"
 #include "../step_executor.h"
@@ -22,8 +23,13 @@ void run_load(const LoadSpec& load, StepRun& run) {
     if (backend.empty() && call.role_at.empty()) {
       throw std::runtime_error("load: " + service + " has no backend ledger to check its calls by, and no role_at");
     }
-    targets.push_back({service, entry.url, stack::target_profile(entry, service).transport,
-                       stack::protocol_era(entry, service), backend.empty() ? "" : stack.service(backend).url, call});
+    const stack::TargetProfile profile = stack::target_profile(entry, service);
+    LoadCall as_named = call;
+    const NamedCall named = named_call(profile, call.tool, nlohmann::json::parse(call.args));
+    as_named.tool = named.tool;
+    as_named.args = named.args.dump();
+    targets.push_back({service, entry.url, profile.transport, stack::protocol_era(entry, service),
+                       backend.empty() ? "" : stack.service(backend).url, std::move(as_named)});
   }
   const RunnerOptions& options = executor.options();
   run_load_step(load, targets,

@@ -5,6 +5,7 @@
 // what the POST made arrive on it: the answer of an accepted call, or nothing.
 #include <chrono>
 
+#include "../capability_call.h"
 #include "../observers.h"
 #include "../recorder.h"
 #include "../step_executor.h"
@@ -105,10 +106,11 @@ void run_post(const SseStep& step, StepRun& run) {
   if (profile.correlation == stack::Correlation::traceparent) out.trace_ids.push_back(trace.trace_id);
   headers.emplace_back("traceparent", http::format_traceparent(trace));
   const std::string id = "sse-" + trace.trace_id;
+  const NamedCall named = named_call(profile, step.tool, substitute_json(step.args, run.resolve));
   const Json message = {{"jsonrpc", "2.0"},
                         {"id", id},
                         {"method", "tools/call"},
-                        {"params", {{"name", step.tool}, {"arguments", substitute_json(step.args, run.resolve)}}}};
+                        {"params", {{"name", named.tool}, {"arguments", named.args}}}};
   const std::string target = stream.client->messages_target(session_id_to_send(step, *stream.client, run.resolve));
   const std::string origin = http::parse_url(stream.client->endpoint_url()).origin();
   const std::string backend = backend_of(executor.stack(), service);
@@ -153,7 +155,7 @@ void run_post(const SseStep& step, StepRun& run) {
                      {"messages", arrived.size()},
                      {"answer_arrived", answered}}}});
   run.record.flow(out.caller, "MCP request",
-                  "POST " + origin + target + " tools/call " + step.tool + " → HTTP " + std::to_string(response.status) +
+                  "POST " + origin + target + " tools/call " + named.tool + " → HTTP " + std::to_string(response.status) +
                       ", " + std::to_string(arrived.size()) + " message(s) on " +
                       (stream.owner.empty() ? "the" : stream.owner + "'s") + " stream");
   if (!backend.empty() && profile.correlation == stack::Correlation::traceparent) {

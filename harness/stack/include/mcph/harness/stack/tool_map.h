@@ -3,8 +3,10 @@
 // it — read, write, list and delete one of the calling agent's secrets — and how it refuses. A
 // scenario says what it does (a `call` step's `capability: read`, `secret: jira`); the map says
 // which tool that is on this server, what its arguments are called, where the answer's fields
-// are, and what a refusal looks like. Stack file key "tools" of an MCP service
-// (docs/target-profiles.md#tools-what-a-server-of-the-agent-design-calls-its-tools).
+// are, and what a refusal looks like. For a server of the user design, it renames the tools the
+// families call by the reference servers' names (`call: jira.get_issue`) to the server's own.
+// Stack file key "tools" of an MCP service
+// (docs/target-profiles.md#tools-what-a-server-calls-its-tools).
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
@@ -38,9 +40,16 @@ struct RefusalShape {
   std::map<std::string, std::string> result;            // JSON pointer into the result source → JSON value text
 };
 
+// A tool the families call by the reference servers' name for it, as this server names it.
+struct RenamedTool {
+  std::string tool;                         // "jiraGetIssue"
+  std::map<std::string, std::string> args;  // the step's argument ("issue_key") → the tool's ("key")
+};
+
 struct ToolMap {
   std::map<std::string, CapabilityTool> capabilities;  // read, write, list, delete
   std::map<std::string, RefusalShape> refusals;         // insufficient_scope, invalid_argument, not_found
+  std::map<std::string, RenamedTool> renamed;           // a named tool ("get_issue") → this server's
 };
 
 // The capabilities ("read, write, list, delete"), the step arguments each takes, the fields its
@@ -51,6 +60,8 @@ bool is_capability(std::string_view name);
 bool is_refusal_kind(std::string_view name);
 // Where a tool's answer may be: "structured_content", "text_json" or "text".
 bool is_result_source(std::string_view name);
+// The tools the families call by the reference servers' names: get_issue, list_issues, …
+const std::vector<std::string>& named_tools();
 
 // One refusal's shape: an object of the conditions above. Throws std::runtime_error naming the
 // key (`where`) on an unknown condition or a bad value.
