@@ -144,6 +144,21 @@ TEST(AgentBridgeSabotage, ABatchCostingOneCallIsFound) {
               "a batch of calls escapes the rate limit");
 }
 
+// No limit on an agent's calls: its burst and its batch of 25 are served whole.
+TEST(AgentBridgeSabotage, NoPerAgentRateLimitIsFound) {
+  expect_red("--unsafe-no-agent-rate-limit",
+             {{"agent_identity / an agent beyond its rate limit gets 429, and another agent is unaffected", "no per-agent rate limit"},
+              {"agent_identity / a batch of more calls than an agent's limit is refused whole, and a small batch is answered",
+               "a batch of calls escapes the rate limit"}});
+}
+
+// resources/read believing the agent its URI names: agent-b reads agent-a's secret by its URI.
+TEST(AgentBridgeSabotage, AResourceOfAnyAgentIsFound) {
+  expect_only("--unsafe-resource-any-agent",
+              "agent_identity / resources/read gives an agent its own secrets as resources and no one else's",
+              "reads another agent's secrets");
+}
+
 TEST(AgentBridgeSabotage, TheFirstOfTwoCredentialsDecidingIsFound) {
   expect_only("--unsafe-first-credential-wins",
               "agent_identity / an API key and a JWT of two agents in one request are refused with 400, in either order",

@@ -1,6 +1,6 @@
 // The expectations on a burst's statuses and decisions and a load's counts, judged against the
-// rate limit the scenario file states: a 429 that never came is a finding only where the calls
-// outpaced it.
+// rate limit the scenario file states, else the one the target's stack entry states: a 429 that
+// never came is a finding only where the calls outpaced it.
 #include <algorithm>
 
 #include "expectation_checks.h"
@@ -24,12 +24,15 @@ bool rate_limited(const StepOutcome& outcome) {
 // server that has the limit either, so its lack of one is no finding — a slow
 // machine, not the server.
 std::optional<std::string> limit_untested(const StepOutcome& outcome, const CheckContext& context) {
-  if (context.rate_limit <= 0 || context.rate_window.count() <= 0) {
-    return "the scenario file states no rate limit (needs: {rate_limit: {requests: N, window_ms: W}}), so whether "
-           "the step's calls reached one cannot be told";
+  const bool file_states = context.rate_limit > 0 && context.rate_window.count() > 0;
+  const int limit = file_states ? context.rate_limit : outcome.burst.stated_limit;
+  const std::chrono::milliseconds window = file_states ? context.rate_window : outcome.burst.stated_window;
+  if (limit <= 0 || window.count() <= 0) {
+    return "neither the scenario file (needs: {rate_limit: {requests: N, window_ms: W}}) nor the target's stack entry "
+           "(rate_limit) states a rate limit, so whether the step's calls reached one cannot be told";
   }
   if (outcome.burst.calls.empty()) return "no tool call was made: " + outcome.describe();
-  return limit_not_reached(outcome.burst.calls, context.rate_limit, context.rate_window);
+  return limit_not_reached(outcome.burst.calls, limit, window);
 }
 
 // No 429 came: failed when the calls reached the limit, inconclusive when they could not.

@@ -46,6 +46,21 @@ NamedCall named_call(const stack::TargetProfile& profile, const std::string& too
   return {tool, step_arguments};
 }
 
+std::string resource_uri(const stack::TargetProfile& profile, const std::string& service, const Json& step_arguments,
+                         const std::string& caller) {
+  if (!profile.tools || !profile.tools->resource_uri) {
+    throw std::runtime_error("services." + service + ".tools has no read_resource: the server's secrets are no resources it names");
+  }
+  std::string uri = *profile.tools->resource_uri;
+  const auto put = [&uri](const std::string& part, const std::string& value) {
+    const auto at = uri.find(part);
+    if (at != std::string::npos) uri.replace(at, part.size(), value);
+  };
+  put("{agent}", step_arguments.value("owner", caller));
+  put("{secret}", step_arguments.value("secret", ""));
+  return uri;
+}
+
 Json capability_source(const stack::CapabilityTool& tool, const std::string& structured_content, const std::string& text) {
   if (tool.result == "text") return text;
   const std::string& written = tool.result == "text_json" ? text : structured_content;

@@ -31,6 +31,12 @@ struct NamedCall {
 };
 NamedCall named_call(const stack::TargetProfile& profile, const std::string& tool, const nlohmann::json& step_arguments);
 
+// The URI of a read_resource step's resource: the target's template with {agent} the step's
+// `owner` (default `caller`) and {secret} its `secret`. Throws std::runtime_error saying that
+// the tool map of `service` has no read_resource.
+std::string resource_uri(const stack::TargetProfile& profile, const std::string& service, const nlohmann::json& step_arguments,
+                         const std::string& caller);
+
 // The answer where the tool's `result` says its fields are: structured content, the text parsed
 // as JSON, or the text as a JSON string; null when that is absent or no JSON.
 nlohmann::json capability_source(const stack::CapabilityTool& tool, const std::string& structured_content, const std::string& text);

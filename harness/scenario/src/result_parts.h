@@ -50,6 +50,10 @@ struct Burst {
   // Every tool call of the step, when it was sent and answered: whether a burst came fast
   // enough to test a rate limit at all (load_checks.h, limit_not_reached).
   std::vector<LimitedRequest> calls;
+  // The limit per caller the target's stack entry states (its rate_limit; 0: none): what the
+  // calls are judged against when the scenario file states no limit of its own.
+  int stated_limit = 0;
+  std::chrono::milliseconds stated_window{0};
   // A workload burst's: each call's answer read as the policy's decision ("granted", "denied",
   // "unavailable", "" for neither; workload_cells.h), in order.
   std::vector<std::string> decisions;

@@ -99,6 +99,10 @@ std::string authorization_server_missing(const std::string& name, const stack::S
 std::string tool_map_lacks(const std::string& name, const stack::TargetProfile& profile, const std::string& capability) {
   const std::string key = "services." + name + ".tools";
   if (!profile.tools) return name + " maps no tools to capabilities (profile " + profile.name + ", no " + key + ")";
+  if (capability == "read_resource") {
+    if (profile.tools->resource_uri) return "";
+    return name + "'s tool map has no read_resource (" + key + ".read_resource): the server offers its secrets as no resources";
+  }
   if (stack::is_capability(capability)) {
     if (profile.tools->capabilities.count(capability)) return "";
     return name + "'s tool map has no " + capability + " (" + key + "): the server has no such tool";
@@ -125,6 +129,11 @@ std::optional<std::string> target_lacks(const ServiceNeeds& needs, const std::ve
       if (capability == "authorization_server") {
         if (const std::string why = authorization_server_missing(name, *entry, profile); !why.empty()) {
           return "not applicable: it is about " + name + "'s authorization server" + where + ", and " + why;
+        }
+      } else if (capability == "rate_limit") {
+        if (!entry->mcp.rate_limit || entry->mcp.rate_limit->requests <= 0) {
+          return "not applicable: it holds " + name + " to the limit per caller its stack entry states" + where + ", and services." +
+                 name + ".rate_limit states " + (entry->mcp.rate_limit ? "none" : "nothing");
         }
       } else if (const std::string why = tool_map_lacks(name, profile, capability); !why.empty()) {
         const bool tool = stack::is_capability(capability);

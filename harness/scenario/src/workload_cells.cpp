@@ -69,7 +69,9 @@ std::string policy_decision(const stack::WorkloadToolMap& map, const StepOutcome
     const auto shapes = map.refusals.find(kind);
     if (shapes == map.refusals.end()) return false;
     return std::any_of(shapes->second.begin(), shapes->second.end(), [&](const stack::RefusalShape& shape) {
-      return !refusal_kinds(stack::ToolMap{{}, {{kind, shape}}, {}}, answer, source).empty();
+      stack::ToolMap only_this;
+      only_this.refusals[kind] = shape;
+      return !refusal_kinds(only_this, answer, source).empty();
     });
   };
   if (shows("policy_unavailable")) return "unavailable";

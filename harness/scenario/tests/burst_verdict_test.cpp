@@ -142,8 +142,25 @@ TEST(BurstVerdict, WithoutAStatedLimitTheLackOfA429CannotBeJudged) {
   context.rate_limit = 0;
   const Judged judged = judge(burst(40, milliseconds(2)), context);
   EXPECT_EQ(judged.step.checks[0].verdict, Verdict::inconclusive);
-  EXPECT_THAT(judged.step.checks[0].actual, HasSubstr("the scenario file states no rate limit"));
+  EXPECT_THAT(judged.step.checks[0].actual, HasSubstr("neither the scenario file (needs: {rate_limit: {requests: N, window_ms: W}}) "
+                                                      "nor the target's stack entry (rate_limit) states a rate limit"));
   EXPECT_FALSE(judged.finding.has_value());
+}
+
+// A file that states no limit holds the target to the one its stack entry states.
+TEST(BurstVerdict, TheTargetsStatedLimitJudgesABurstTheFileStatesNoneFor) {
+  CheckContext context = limit_of_20_per_second();
+  context.rate_limit = 0;
+  StepOutcome fast = burst(40, milliseconds(2));
+  fast.burst.stated_limit = 20;
+  fast.burst.stated_window = milliseconds(1000);
+  const Judged judged = judge(fast, context);
+  EXPECT_EQ(judged.step.checks[0].verdict, Verdict::failed) << judged.step.checks[0].actual;
+  EXPECT_TRUE(judged.finding.has_value());
+  StepOutcome slow = burst(40, milliseconds(70));
+  slow.burst.stated_limit = 20;
+  slow.burst.stated_window = milliseconds(1000);
+  EXPECT_EQ(judge(slow, context).step.checks[0].verdict, Verdict::inconclusive) << "a burst slower than the limit tests nothing";
 }
 
 // A batch answered whole shows that batches escape a limit only where a limit is stated and the

@@ -196,10 +196,32 @@ TEST(CapabilityCallStep, ReadsTheCapabilityAndItsArgumentsByTheirOwnNames) {
   EXPECT_EQ(Json::parse(step.args), (Json{{"secret", "shared/note"}, {"data", {{"written_by", "agent-a"}}}}));
 }
 
+TEST(CapabilityCallStep, AResourceIsReadByItsSecretAndOwner) {
+  const ScenarioFile file = parse_scenario_file(
+      agent_file("        call: agent-bridge-mcp\n        capability: read_resource\n        owner: agent-b\n        secret: jira\n"),
+      "scenarios/x.yaml");
+  const CallStep& step = file.scenarios.at(0).steps.at(0).get<CallStep>();
+  EXPECT_EQ(step.capability, "read_resource");
+  const Json args = Json::parse(step.args);
+  EXPECT_EQ(args, (Json{{"secret", "jira"}, {"owner", "agent-b"}}));
+  EXPECT_EQ(resource_uri(agent_bridge(), "agent-bridge-mcp", args, "agent-a"), "kv://agent-b/jira");
+  EXPECT_EQ(resource_uri(agent_bridge(), "agent-bridge-mcp", {{"secret", "../agent-b/jira"}}, "agent-a"), "kv://agent-a/../agent-b/jira")
+      << "no owner: the caller's own URI, the secret as written";
+  const stack::TargetProfile tools_only = stack::target_profile(
+      stack::parse_service_entry(R"({"url": "http://127.0.0.1:8000/mcp", "tools": {"read": {"tool": "get_secret"}}})", "services.secrets-mcp"),
+      "secrets-mcp");
+  try {
+    (void)resource_uri(tools_only, "secrets-mcp", args, "agent-a");
+    ADD_FAILURE() << "a map without read_resource names no URI";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("services.secrets-mcp.tools has no read_resource"));
+  }
+}
+
 TEST(CapabilityCallStep, AMistakeNamesItsField) {
   const std::string call = "        call: agent-bridge-mcp\n";
   EXPECT_THAT(load_error_of(call + "        capability: raed\n        secret: jira\n"),
-              HasSubstr("capability: expected one of read, write, list, delete, got \"raed\""));
+              HasSubstr("capability: expected one of read, write, list, delete, read_resource, got \"raed\""));
   EXPECT_THAT(load_error_of(call + "        capability: list\n        secret: jira\n"), HasSubstr("the capability list takes prefix"));
   EXPECT_THAT(load_error_of(call + "        capability: write\n        secret: jira\n"), HasSubstr("the capability write needs data:"));
   EXPECT_THAT(load_error_of(call + "        capability: read\n        args: {path: jira}\n"),
@@ -209,6 +231,12 @@ TEST(CapabilityCallStep, AMistakeNamesItsField) {
   EXPECT_THAT(load_error_of("        call: agent-bridge-mcp.kv.read\n        secret: jira\n"), HasSubstr("is a capability call's argument"));
   EXPECT_THAT(load_error_of(call + "        capability: read\n        secret: jira\n        expect: {refused: forbidden}\n"),
               HasSubstr("insufficient_scope, invalid_argument, not_found"));
+  EXPECT_THAT(load_error_of(call + "        capability: read\n        owner: agent-b\n        secret: jira\n"),
+              HasSubstr("the capability read takes secret"));
+  EXPECT_THAT(load_error_of(call + "        capability: read_resource\n        owner: agent-b\n"), HasSubstr("the capability read_resource needs secret:"));
+  EXPECT_THAT(load_error_of(call + "        capability: read_resource\n        secret: jira\n        batch: 3\n"),
+              HasSubstr("read_resource is resources/read"));
+  EXPECT_THAT(load_error_of("        call: jira.get_issue\n        owner: agent-b\n"), HasSubstr("is a capability call's argument"));
 }
 
 }  // namespace

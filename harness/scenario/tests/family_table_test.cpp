@@ -174,8 +174,8 @@ TEST(Applicability, AStepsModeAndAnAuthorizationServerAreDeclaredOrTheFileDoesNo
   EXPECT_THAT(load_error("needs: {auth: [bearer]}\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n"),
               HasSubstr("needs.auth[0]: expected one of api_key, static_jwt, mtls, proxy_headers, client_credentials, keycloak_user"));
   EXPECT_THAT(load_error("needs: {capabilities: [dpop]}\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n"),
-              HasSubstr("needs.capabilities[0]: expected one of authorization_server, read, write, list, delete, "
-                        "insufficient_scope, invalid_argument, not_found"));
+              HasSubstr("needs.capabilities[0]: expected one of authorization_server, rate_limit, read, write, list, delete, "
+                        "read_resource, insufficient_scope, invalid_argument, not_found"));
 }
 
 // A capability the target's tool map does not have (a bridge without a delete tool, or without
@@ -210,6 +210,22 @@ TEST(Applicability, ACapabilityOrRefusalTheToolMapLacksSkipsTheScenarioSayingWhi
   ASSERT_TRUE(substring);
   EXPECT_THAT(*substring, HasSubstr("it expects a refusal as insufficient_scope"));
   EXPECT_THAT(*substring, HasSubstr("vault-bridge's tool map says of no refusal as insufficient_scope (services.vault-bridge.tools.refusals)"));
+  const auto resources = why_skipped(file, bridge, index_of("resources/read gives an agent its own secrets as resources and no one else's"));
+  ASSERT_TRUE(resources);
+  EXPECT_THAT(*resources, HasSubstr("it calls the capability read_resource"));
+  EXPECT_THAT(*resources, HasSubstr("vault-bridge's tool map has no read_resource (services.vault-bridge.tools.read_resource)"));
+  // A rate limit is held to only when the entry states one.
+  const std::string burst = "an agent beyond its rate limit gets 429, and another agent is unaffected";
+  EXPECT_THAT(why_skipped(file, bridge, index_of(burst)).value_or(""),
+              HasSubstr("it holds vault-bridge to the limit per caller its stack entry states"));
+  EXPECT_THAT(why_skipped(file, bridge, index_of(burst)).value_or(""), HasSubstr("services.vault-bridge.rate_limit states nothing"));
+  const auto with_limit = [&](const std::string& limit) {
+    return stack::StackFile::parse(R"({"services": {"vault": {"url": "http://127.0.0.1:1"},
+        "vault-bridge": {"url": "http://127.0.0.1:2/v1/mcp", "plays": "agent-bridge-mcp", "rate_limit": ")" + limit + R"(",
+                         "auth": {"default": "api_key", "agents": ["agent-a"], "api_key": {"keys_file": "keys.json"}}}}})");
+  };
+  EXPECT_THAT(why_skipped(file, with_limit("none"), index_of(burst)).value_or(""), HasSubstr("rate_limit states none"));
+  EXPECT_THAT(why_skipped(file, with_limit("20/1000ms"), index_of(burst)).value_or(""), Not(HasSubstr("rate_limit")));
   // What the map has is addressed.
   EXPECT_EQ(why_skipped(file, bridge, index_of("each agent reads its own secret, and Vault sees only its own prefix")), std::nullopt);
   EXPECT_EQ(why_skipped(file, bridge, index_of("a secret only another agent has is not found, and its path is never asked for")),

@@ -13,7 +13,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-const std::vector<std::string> kCapabilityNames = {"read", "write", "list", "delete"};
+const std::vector<std::string> kCapabilityNames = {"read", "write", "list", "delete", "read_resource"};
 const std::vector<std::string> kRefusalNames = {"insufficient_scope", "invalid_argument", "not_found"};
 const std::vector<std::string> kResultSources = {"structured_content", "text_json", "text"};
 // What the scenario files call by name on jira-mcp, github-mcp and postgres-mcp (a test holds
@@ -74,6 +74,23 @@ CapabilityTool parse_capability(const Json& json, const std::string& where, cons
   }
   if (tool.tool.empty()) throw std::runtime_error(where + ".tool must name the server's tool");
   return tool;
+}
+
+// {"uri": "kv://{agent}/{secret}"}: both placeholders, each once.
+std::string parse_resource_uri(const Json& json, const std::string& where) {
+  if (!json.is_object()) throw std::runtime_error(where + " must be an object with \"uri\"");
+  for (const auto& [key, value] : json.items()) {
+    if (key != "uri") refuse_unknown_key(where, key, {"uri"});
+  }
+  if (!json.contains("uri")) throw std::runtime_error(where + ".uri must be the resource's URI template");
+  const std::string uri = text_of(json["uri"], where + ".uri");
+  for (const std::string part : {"{agent}", "{secret}"}) {
+    const auto first = uri.find(part);
+    if (first == std::string::npos || uri.find(part, first + 1) != std::string::npos) {
+      throw std::runtime_error(where + ".uri must hold " + part + " once (\"kv://{agent}/{secret}\"), not \"" + uri + "\"");
+    }
+  }
+  return uri;
 }
 
 RenamedTool parse_renamed(const Json& json, const std::string& where) {
@@ -142,6 +159,7 @@ const std::vector<std::string>& named_tools() { return kNamedTools; }
 
 std::vector<std::string> capability_arguments(std::string_view capability) {
   if (capability == "write") return {"secret", "data"};
+  if (capability == "read_resource") return {"secret", "owner"};
   if (capability == "list") return {"prefix"};
   return {"secret"};
 }
@@ -161,6 +179,7 @@ ToolMap agent_bridge_tool_map() {
   map.capabilities["write"] = kv("kv.write", {{"secret", "path"}, {"data", "data"}}, {});
   map.capabilities["list"] = kv("kv.list", {{"prefix", "path"}}, {{"keys", "/keys"}});
   map.capabilities["delete"] = kv("kv.delete", {{"secret", "path"}}, {});
+  map.resource_uri = "kv://{agent}/{secret}";
   // As its MCP session answers them (Streamable HTTP at /mcp): tool errors with its words. Its
   // plain JSON-RPC path (/mcp/rpc) answers 403 with a challenge and -32602 instead.
   map.refusals["insufficient_scope"].tool_error = std::vector<std::string>{"insufficient_scope: "};
@@ -176,7 +195,9 @@ ToolMap parse_tool_map(const std::string& json_text, const std::string& where, T
   }
   for (const auto& [key, value] : json.items()) {
     const std::string at = where + "." + key;
-    if (is_capability(key)) {
+    if (key == "read_resource") {
+      base.resource_uri = parse_resource_uri(value, at);
+    } else if (is_capability(key)) {
       base.capabilities[key] = parse_capability(value, at, key);
     } else if (key == "refusals") {
       if (!value.is_object()) throw std::runtime_error(at + " must be an object of refusal kind → its shape");

@@ -48,6 +48,7 @@ TEST(ToolMapTest, TheAgentBridgeProfileStatesItsKvToolsAndRefusals) {
   EXPECT_EQ(map.refusals.at("insufficient_scope").tool_error, std::vector<std::string>{"insufficient_scope: "});
   EXPECT_EQ(map.refusals.at("invalid_argument").tool_error, std::vector<std::string>{"path refused: "});
   EXPECT_EQ(map.refusals.at("not_found").result.at("/found"), "false");
+  EXPECT_EQ(map.resource_uri, "kv://{agent}/{secret}");
 }
 
 TEST(ToolMapTest, AServerNotOfTheAgentDesignHasNoToolMap) {
@@ -72,6 +73,12 @@ TEST(ToolMapTest, TheToolsKeyIsKeptAsTheJsonItWas) {
   const std::string json = std::string(R"({"url": "http://127.0.0.1:8000/mcp", "tools": )") + kFastMcpTools + "}";
   const ServiceEntry entry = parse_service_entry(json, "services.secrets-mcp");
   EXPECT_EQ(nlohmann::json::parse(entry.mcp.tools), nlohmann::json::parse(kFastMcpTools));
+}
+
+TEST(ToolMapTest, AServerOfferingItsSecretsAsResourcesNamesTheirUri) {
+  const TargetProfile profile = profile_of(R"(, "tools": {"read_resource": {"uri": "secret://{agent}/{secret}"}})");
+  EXPECT_EQ(profile.tools->resource_uri, "secret://{agent}/{secret}");
+  EXPECT_EQ(profile.tools->capabilities.at("read").tool, "kv.read") << "the rest stays the profile's";
 }
 
 TEST(ToolMapTest, AUserDesignServerRenamesTheToolsTheFamiliesCallByName) {
@@ -104,6 +111,10 @@ TEST(ToolMapTest, UnknownKeysAndBadValuesAreErrorsNamingTheKey) {
   EXPECT_THAT(error_of(R"({"refusals": {"not_found": {"tool_error": "secret not found"}}})"), HasSubstr("tool_error must be a list of texts"));
   EXPECT_THAT(error_of(R"({"refusals": {"not_found": {"result": {"found": false}}}})"), HasSubstr("\"found\" is no JSON pointer"));
   EXPECT_THAT(error_of(R"(["read"])"), HasSubstr("services.secrets-mcp.tools must be an object"));
+  EXPECT_THAT(error_of(R"({"read_resource": {"uri": "vault://{secret}"}})"), HasSubstr("tools.read_resource.uri must hold {agent} once"));
+  EXPECT_THAT(error_of(R"({"read_resource": {"uri": "vault://{agent}/{secret}/{secret}"}})"),
+              HasSubstr("tools.read_resource.uri must hold {secret} once"));
+  EXPECT_THAT(error_of(R"({"read_resource": {"template": "x"}})"), HasSubstr("tools.read_resource: unknown key \"template\""));
   EXPECT_THAT(error_of(R"({"get_isue": {"tool": "jiraGetIssue"}})"),
               HasSubstr("services.secrets-mcp.tools: unknown key \"get_isue\" (the closest known: get_issue"));
   EXPECT_THAT(error_of(R"({"get_issue": {"args": {"issue_key": "key"}}})"), HasSubstr("tools.get_issue.tool must name the server's tool"));

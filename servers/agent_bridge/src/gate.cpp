@@ -45,9 +45,11 @@ Gate::Gate(const cli::Flags& flags, IdentitySettings identity)
     : identity_(std::move(identity)),
       agents_(flags.get_int("rate-limit"), std::chrono::milliseconds(flags.get_int("rate-window-ms"))),
       anonymous_(flags.get_int("unauthenticated-rate-limit"), std::chrono::milliseconds(flags.get_int("rate-window-ms"))),
-      unsafe_shared_budget_(flags.on("unsafe-rate-limit-unauthenticated")) {}
+      unsafe_shared_budget_(flags.on("unsafe-rate-limit-unauthenticated")),
+      unsafe_no_agent_limit_(flags.on("unsafe-no-agent-rate-limit")) {}
 
 std::optional<std::chrono::seconds> Gate::charge_batch(const std::string& agent, std::size_t further_calls) {
+  if (unsafe_no_agent_limit_) return std::nullopt;  // sabotage: agents' calls are never charged
   return agents_.acquire("agent:" + agent, further_calls);
 }
 
@@ -55,7 +57,9 @@ Gate::Admission Gate::admit(const http::Request& request) {
   const Identification who = identify(request, identity_);
   Admission admission;
   if (who.agent) {
-    if (auto wait = agents_.acquire("agent:" + who.agent->id)) return too_many(*wait, "this agent's rate limit");
+    if (auto wait = unsafe_no_agent_limit_ ? std::nullopt : agents_.acquire("agent:" + who.agent->id)) {
+      return too_many(*wait, "this agent's rate limit");
+    }
     admission.agent = who.agent;
     return admission;
   }

@@ -38,6 +38,7 @@ class Gate {
   std::string resource_metadata_url_;
   broker::RateLimiter agents_, anonymous_;
   bool unsafe_shared_budget_;
+  bool unsafe_no_agent_limit_;
 };
 
 }  // namespace mcph::agent_bridge

@@ -155,13 +155,18 @@ KvOutcome call_tool(const KvSettings& settings, const KvCaller& caller, const st
 }
 
 KvOutcome read_resource(const KvSettings& settings, const KvCaller& caller, const std::string& uri) {
-  const std::string own = "kv://" + caller.agent.id + "/";
-  if (uri.rfind(own, 0) != 0) return rpc_error(-32002, "resource not found: only kv://" + caller.agent.id + "/… is yours");
-  KvOutcome outcome = run(settings, caller, *operation_of("kv.read"), uri.substr(own.size()), {});
+  Agent owner = caller.agent;
+  if (settings.unsafe_resource_any_agent && uri.rfind("kv://", 0) == 0) {
+    // Sabotage: the agent the URI names is believed, whoever asks.
+    owner.id = uri.substr(5, uri.find('/', 5) - 5);
+  }
+  const std::string own = "kv://" + owner.id + "/";
+  if (uri.rfind(own, 0) != 0) return rpc_error(kResourceNotFound, "resource not found: only kv://" + caller.agent.id + "/… is yours");
+  KvOutcome outcome = run(settings, {owner, caller.trace}, *operation_of("kv.read"), uri.substr(own.size()), {});
   if (outcome.rpc_code == 0 && outcome.status == 200) {
+    if (!outcome.result["found"].get<bool>()) return rpc_error(kResourceNotFound, "resource not found: " + uri);
     const Json data = outcome.result.value("data", Json());
-    outcome.result = {{"contents", Json::array({{{"uri", uri}, {"mimeType", "application/json"},
-                                                 {"text", outcome.result["found"].get<bool>() ? data.dump() : "null"}}})}};
+    outcome.result = {{"contents", Json::array({{{"uri", uri}, {"mimeType", "application/json"}, {"text", data.dump()}}})}};
   }
   return outcome;
 }

@@ -31,6 +31,7 @@ struct KvSettings {
   bool unsafe_scope_substring = false;
   bool unsafe_single_pass_dotdot = false;
   bool unsafe_no_child_token = false;
+  bool unsafe_resource_any_agent = false;  // resources/read believes the agent its URI names
 };
 
 // What a call gives: HTTP status 200 with a JSON-RPC result, or a refusal. A refusal with
@@ -56,6 +57,9 @@ std::shared_ptr<http::ClientPool<vault::Client>> vault_clients_for(const KvSetti
 
 nlohmann::json tool_list();
 KvOutcome call_tool(const KvSettings& settings, const KvCaller& caller, const std::string& name, const nlohmann::json& args);
+// The error of a resource that is not the caller's, or not there: the same for both.
+constexpr int kResourceNotFound = -32002;
+// kv://<caller>/<path> as resources/read answers it ({"contents": [{uri, mimeType, text}]}).
 KvOutcome read_resource(const KvSettings& settings, const KvCaller& caller, const std::string& uri);
 
 }  // namespace mcph::agent_bridge

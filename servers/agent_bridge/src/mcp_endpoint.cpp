@@ -21,10 +21,44 @@ using Json = nlohmann::json;
   throw mcp::CallRefused(outcome.status, outcome.rpc_code, outcome.message, std::move(headers));
 }
 
-const Agent& agent_of(const mcp::Principal& caller) {
-  const Agent* agent = caller.context_as<Agent>();
-  if (!agent) throw mcp::ToolError("no authenticated agent");
-  return *agent;
+// The gate's agent and the request's traceparent, kept on its principal: a resource's read is
+// handed the principal alone, and its Vault requests carry the trace all the same.
+struct BridgeCaller {
+  Agent agent;
+  std::optional<http::TraceContext> trace;
+};
+
+const BridgeCaller& caller_of(const mcp::Principal& principal) {
+  const BridgeCaller* caller = principal.context_as<BridgeCaller>();
+  if (!caller) throw mcp::ToolError("no authenticated agent");
+  return *caller;
+}
+
+const Agent& agent_of(const mcp::Principal& principal) { return caller_of(principal).agent; }
+
+// Each agent's secrets as resources kv://<agent>/<key>: listed at the folder's top, read at any depth.
+mcp::ResourceSource kv_resources(const KvSettings& kv, const Gate& gate) {
+  mcp::ResourceSource source;
+  source.list = [&kv](const mcp::Principal& who) {
+    const BridgeCaller& caller = caller_of(who);
+    const KvOutcome outcome = call_tool(kv, {caller.agent, caller.trace}, "kv.list", Json::object());
+    std::vector<mcp::ResourceInfo> resources;
+    if (outcome.rpc_code != 0) return resources;
+    for (const Json& key : outcome.result.value("keys", Json::array())) {
+      if (!key.is_string() || key.get<std::string>().ends_with("/")) continue;  // a folder
+      resources.push_back({"kv://" + caller.agent.id + "/" + key.get<std::string>(), key.get<std::string>(), "", "application/json"});
+    }
+    return resources;
+  };
+  source.read = [&kv, &gate](const std::string& uri, const mcp::Principal& who) -> std::optional<mcp::ResourceText> {
+    const BridgeCaller& caller = caller_of(who);
+    const KvOutcome outcome = read_resource(kv, {caller.agent, caller.trace}, uri);
+    if (outcome.rpc_code == kResourceNotFound) return std::nullopt;
+    if (outcome.rpc_code != 0) refuse(outcome, gate);
+    const Json& content = outcome.result.at("contents").at(0);
+    return mcp::ResourceText{uri, content.value("mimeType", "application/json"), content.value("text", "")};
+  };
+  return source;
 }
 
 }  // namespace
@@ -33,14 +67,14 @@ mcp::ServerOptions mcp_options(Gate& gate, bool unsafe_uncharged_batches) {
   mcp::ServerOptions options;
   options.name = "agent-bridge-mcp";
   options.legacy_path = "/mcp/rpc";
-  options.legacy_methods = {"tools/list", "tools/call", "resources/read"};
+  options.legacy_methods = {"tools/list", "tools/call", "resources/list", "resources/read"};
   options.legacy_errors_as_http_errors = false;
   options.authenticate = [&gate](const http::Request& request) {
     Gate::Admission admission = gate.admit(request);
     if (admission.agent) {
       mcp::Principal principal;
       principal.subject = admission.agent->id;
-      principal.context = *admission.agent;
+      principal.context = BridgeCaller{*admission.agent, http::trace_context_of(request)};
       return mcp::AuthResult::allow(std::move(principal));
     }
     mcp::AuthRejection rejection;
@@ -68,13 +102,7 @@ void add_kv_methods(mcp::Server& server, const KvSettings& kv, const Gate& gate)
       return mcp::structured_result(outcome.result);
     });
   }
-  server.add_legacy_method("resources/read", [&kv, &gate](const Json& params, const mcp::Principal& who, const http::Request& request) {
-    const auto uri = params.find("uri");
-    if (uri == params.end() || !uri->is_string()) throw mcp::ToolError("uri must be a string");
-    const KvOutcome outcome = read_resource(kv, {agent_of(who), http::trace_context_of(request)}, uri->get<std::string>());
-    if (outcome.rpc_code != 0) refuse(outcome, gate);
-    return outcome.result;
-  });
+  server.add_resources(kv_resources(kv, gate));
 }
 
 }  // namespace mcph::agent_bridge

@@ -1,6 +1,6 @@
 #pragma once
 // agent-bridge-mcp's MCP endpoints, both lib/mcp's: /mcp (sessions) and POST /mcp/rpc, plain
-// JSON-RPC 2.0 (tools/list, tools/call, resources/read), one call per request, where a refused
+// JSON-RPC 2.0 (tools/list, tools/call, resources/list, resources/read), one call per request, where a refused
 // call is its HTTP status (403 for a missing scope, with its challenge; 503 when Vault is away).
 // Every request passes the gate; a batch's further calls are charged to the agent too.
 #include "gate.h"

@@ -201,9 +201,12 @@ TEST_F(AgentBridge, AnApiKeyAgentWritesReadsListsAndDeletesItsOwnSecret) {
   const Reply list = call(bridge.url, key_of("agent-a"), "kv.list", {{"path", "app"}});
   ASSERT_TRUE(is_result(list)) << list.body.dump();
   EXPECT_EQ(list.body["result"]["structuredContent"]["keys"], Json::array({"cfg"}));
-  ASSERT_TRUE(is_result(call(bridge.url, key_of("agent-a"), "kv.delete", {{"path", "app/cfg"}})));
   const Reply resource = rpc(bridge.url, key_of("agent-a"), "resources/read", {{"uri", "kv://agent-a/app/cfg"}});
-  EXPECT_TRUE(is_result(resource)) << resource.body.dump();
+  ASSERT_TRUE(is_result(resource)) << resource.body.dump();
+  EXPECT_EQ(Json::parse(resource.body["result"]["contents"][0]["text"].get<std::string>()), (Json{{"k", "v"}}));
+  ASSERT_TRUE(is_result(call(bridge.url, key_of("agent-a"), "kv.delete", {{"path", "app/cfg"}})));
+  const Reply gone = rpc(bridge.url, key_of("agent-a"), "resources/read", {{"uri", "kv://agent-a/app/cfg"}});
+  EXPECT_FALSE(is_result(gone)) << "a secret not there is no resource, as another agent's is not: " << gone.body.dump();
 }
 
 TEST_F(AgentBridge, AJwtAgentReadsItsOwnSecretAndTheAuditLogShowsOnlyItsPrefix) {
@@ -708,6 +711,19 @@ TEST_F(AgentBridge, UnsafeRateLimitUnauthenticatedSpendsTheAgentsBudget) {
   const std::string forged = hs256(claims_of("agent-a")) + "x";
   for (int i = 0; i < 3; ++i) call(bridge.url, bearer(forged), "kv.read", {{"path", "p"}});
   EXPECT_EQ(call(bridge.url, key_of("agent-a"), "kv.read", {{"path", "p"}}).status, 429);
+}
+
+TEST_F(AgentBridge, UnsafeNoAgentRateLimitServesEveryCall) {
+  auto bridge = start_bridge({"--rate-limit", "3", "--rate-window-ms", "60000", "--unsafe-no-agent-rate-limit"});
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(is_result(call(bridge.url, key_of("agent-b"), "kv.read", {{"path", "p"}}))) << i;
+}
+
+TEST_F(AgentBridge, UnsafeResourceAnyAgentServesAnotherAgentsSecret) {
+  auto bridge = start_bridge({"--unsafe-resource-any-agent"});
+  ASSERT_TRUE(is_result(call(bridge.url, key_of("agent-b"), "kv.write", {{"path", "x"}, {"data", {{"owner", "b"}}}})));
+  const Reply other = rpc(bridge.url, key_of("agent-a"), "resources/read", {{"uri", "kv://agent-b/x"}});
+  ASSERT_TRUE(is_result(other)) << other.body.dump();
+  EXPECT_EQ(Json::parse(other.body["result"]["contents"][0]["text"].get<std::string>()), (Json{{"owner", "b"}}));
 }
 
 TEST_F(AgentBridge, UnsafeFirstCredentialWinsIgnoresTheSecondAgent) {

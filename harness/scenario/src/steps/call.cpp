@@ -184,7 +184,9 @@ void run_call(const CallStep& step, StepRun& run) {
   http::Fields headers = {{"traceparent", http::format_traceparent(trace)}};
   for (const auto& [name, value] : step.headers) headers.emplace_back(name, substitute(value, run.resolve));
   // A capability is the tool the target's tool map names, its arguments under the tool's names.
-  const stack::CapabilityTool* capability = step.capability.empty() ? nullptr : &capability_tool(profile, step.capability, service);
+  const bool resource = step.capability == "read_resource";
+  const stack::CapabilityTool* capability =
+      step.capability.empty() || resource ? nullptr : &capability_tool(profile, step.capability, service);
   if (capability) {
     // Known before the call: a call refused before the tool ran (401 at initialize) is no refusal of these.
     for (const auto& [kind, shape] : profile.tools->refusals) out.tool.refusal_shapes[kind] = describe_refusal(shape);
@@ -194,6 +196,11 @@ void run_call(const CallStep& step, StepRun& run) {
                                      : named_call(profile, step.tool, step_args);
   const std::string& tool = named.tool;
   const std::string args = named.args.dump();
+  // read_resource is no tool call: resources/read of the resource's URI.
+  const std::string method = resource ? "resources/read" : "";
+  const nlohmann::json params = resource ? nlohmann::json{{"uri", resource_uri(profile, service, step_args, out.caller)}} : nlohmann::json();
+  const std::string params_text = params.is_null() ? "" : params.dump();
+  const std::string sent = method.empty() ? "tools/call " + tool : method;
   http::Fields shown = headers;
   shown.insert(shown.end(), credential_headers.begin(), credential_headers.end());
   if (dpop) {
@@ -228,6 +235,8 @@ void run_call(const CallStep& step, StepRun& run) {
     return client;
   };
   const stack::RateLimit limit = stated_rate_limit(entry);
+  out.burst.stated_limit = limit.requests;
+  out.burst.stated_window = limit.window;
   const std::string subject = agent ? "agent " + out.caller : pacing_subject(out.sent_token);
   const bool connected = session != nullptr;
   if (!session) session = new_session();
@@ -264,7 +273,9 @@ void run_call(const CallStep& step, StepRun& run) {
   int done = 0;
   const auto one_call = [&](mcp::Client& client, int i) {
     const auto started = SteadyClock::now();
-    const mcp::ToolCallOutcome result = client.call_tool(tool, args, headers);
+    mcp::ToolCallOutcome result;
+    if (method.empty()) result = client.call_tool(tool, args, headers);
+    else result.rpc = client.request(method, params_text, headers);
     const auto answered = SteadyClock::now();
     const bool rejected = result.rpc.http_status >= 400;
     const std::lock_guard<std::mutex> hold(lock);
@@ -301,8 +312,8 @@ void run_call(const CallStep& step, StepRun& run) {
     const bool first_rejection = rejected && ++rejections == 1;
     const bool last = i > 0 && (++done == step.repeat - 1 || enough);
     if (i == 0 || first_rejection || last) {
-      const nlohmann::json request = {{"method", "tools/call"},
-                                      {"params", {{"name", tool}, {"arguments", named.args}}}};
+      const nlohmann::json request = method.empty() ? nlohmann::json{{"method", "tools/call"}, {"params", {{"name", tool}, {"arguments", named.args}}}}
+                                                    : nlohmann::json{{"method", method}, {"params", params}};
       nlohmann::json& recorded = run.record.exchange("POST", url, shown, request.dump(), result.rpc.http_status,
                                                      result.rpc.headers, result.rpc.body, sync::ms_between(started, answered));
       if (step.repeat > 1) recorded["call"] = i + 1;
@@ -352,7 +363,7 @@ void run_call(const CallStep& step, StepRun& run) {
   }
   if (session) {
     const std::string batch = step.batch > 0 ? " a batch of " + std::to_string(step.batch) : "";
-    run.record.flow(out.caller, "MCP request", "POST " + url + batch + " tools/call " + tool + " → " + out.describe());
+    run.record.flow(out.caller, "MCP request", "POST " + url + batch + " " + sent + " → " + out.describe());
   }
 
   // The backend ledger: entries carrying this call's trace id, or by window (above).
@@ -389,9 +400,12 @@ void read_capability_call(const StepSource& source, CallStep& step) {
     reader.fail(source.value, source.here, "a capability call names the server alone (call: agent-bridge-mcp), not a tool");
   }
   if (node["args"].IsDefined()) reader.fail(node["args"], Reader::join(field, "args"), "a capability call takes secret, prefix or data");
+  if (step.capability == "read_resource" && node["batch"].IsDefined()) {
+    reader.fail(node["batch"], Reader::join(field, "batch"), "a batch is of tool calls, and read_resource is resources/read");
+  }
   const std::vector<std::string> takes = stack::capability_arguments(step.capability);
   nlohmann::json args = nlohmann::json::object();
-  for (const char* key : {"secret", "prefix", "data"}) {
+  for (const char* key : {"secret", "prefix", "data", "owner"}) {
     if (!node[key].IsDefined()) continue;
     const std::string key_field = Reader::join(field, key);
     if (std::find(takes.begin(), takes.end(), key) == takes.end()) {
@@ -400,7 +414,9 @@ void read_capability_call(const StepSource& source, CallStep& step) {
     args[key] = std::string(key) == "data" ? read_object(reader, node[key], key_field) : nlohmann::json(reader.text(node[key], key_field));
   }
   for (const std::string& needed : takes) {
-    if (needed != "prefix" && !args.contains(needed)) reader.fail(node, field, "the capability " + step.capability + " needs " + needed + ":");
+    if (needed != "prefix" && needed != "owner" && !args.contains(needed)) {
+      reader.fail(node, field, "the capability " + step.capability + " needs " + needed + ":");
+    }
   }
   step.args = args.dump();
 }
@@ -409,7 +425,8 @@ CallStep read_call(const StepSource& source) {
   const Reader& reader = source.reader;
   const YAML::Node& node = source.step;
   const std::string& field = source.field;
-  source.allowed.insert({"args", "repeat", "until", "headers", "dpop", "capability", "secret", "prefix", "data", "batch", "answer", "era"});
+  source.allowed.insert({"args", "repeat", "until", "headers", "dpop", "capability", "secret", "prefix", "data", "owner", "batch",
+                          "answer", "era"});
   CallStep step;
   const std::string target = reader.text(source.value, source.here);
   if (node["capability"].IsDefined()) {
@@ -424,7 +441,7 @@ CallStep read_call(const StepSource& source) {
     }
     step.server = target.substr(0, dot);
     step.tool = target.substr(dot + 1);
-    for (const char* key : {"secret", "prefix", "data"}) {
+    for (const char* key : {"secret", "prefix", "data", "owner"}) {
       if (node[key].IsDefined()) reader.fail(node[key], Reader::join(field, key), "is a capability call's argument (capability:)");
     }
   }
@@ -471,6 +488,7 @@ std::string call_title(const CallStep& step, const std::string& who) {
   if (!step.capability.empty()) {
     const nlohmann::json args = nlohmann::json::parse(step.args);
     what = who + " calls " + step.server + " to " + step.capability;
+    if (args.contains("owner")) what += " " + args["owner"].get<std::string>() + "'s";
     if (args.contains("secret")) what += " " + args["secret"].get<std::string>();
     if (args.contains("prefix")) what += " under " + args["prefix"].get<std::string>();
   }
@@ -495,8 +513,12 @@ StepKindInfo call_step_kind() {
                  {"args", "the tool's arguments (a mapping; `${…}` substituted)"},
                  {"capability", "instead of a tool: `read`, `write`, `list` or `delete` one of the calling agent's secrets, the "
                                 "tool the target's tool map names (target-profiles.md, `tools`); the result is then the "
-                                "capability's fields (`/data` of read, `/keys` of list) and `refused:` reads its refusals"},
-                 {"secret", "a capability call's secret, below the agent's own prefix (read, write, delete; `${…}` substituted)"},
+                                "capability's fields (`/data` of read, `/keys` of list) and `refused:` reads its refusals; "
+                                "`read_resource`: resources/read of the URI the map's `read_resource` template makes of the "
+                                "secret, the result its JSON-RPC result (`/contents/0/text`)"},
+                 {"secret", "a capability call's secret, below the agent's own prefix (read, write, delete, read_resource; "
+                            "`${…}` substituted)"},
+                 {"owner", "read_resource: the agent whose resource it names (default: the caller)"},
                  {"prefix", "a list's prefix (none: all the agent's keys)"},
                  {"data", "a write's data (a mapping)"},
                  {"repeat", "a burst of this many calls (1 to 1000), on up to 16 connections of the caller's session at once"},

@@ -93,7 +93,8 @@ struct CallStep {
   std::string args = "{}"; // JSON text
   // `capability: read` (write, list, delete) instead of a tool: the target's tool map says which
   // tool that is; `args` then holds the step's own arguments (secret, prefix, data) by their
-  // capability names, renamed for the tool when it runs (capability_call.h).
+  // capability names, renamed for the tool when it runs (capability_call.h). `read_resource` is
+  // no tool: resources/read of the URI the tool map's template makes of the secret and its owner.
   std::string capability;
   int repeat = 1;          // a burst: the call made this many times as fast as possible (16 connections at once)
   // `until: rate_limited`: the burst stops at its first 429, or as soon as a server limiting each
@@ -491,12 +492,13 @@ struct ServiceNeeds {
 
 // The capabilities a `needs:` may name. authorization_server: the target's agents get their
 // tokens from an OAuth authorization server of its own (`auth.client_credentials` with its
-// `issuer`), and its stack entry does not say `"authorization_server": "none"`. read, write,
-// list, delete: its tool map has a tool for that capability; insufficient_scope,
+// `issuer`), and its stack entry does not say `"authorization_server": "none"`. rate_limit: its
+// stack entry states the limit per caller it enforces (`rate_limit`, not none). read, write,
+// list, delete, read_resource: its tool map has that capability; insufficient_scope,
 // invalid_argument, not_found: its tool map says how it refuses so (tool_map.h). The loader adds
 // the latter two sorts to a scenario's own needs from its steps (`capability:`, `refused:`).
 constexpr std::string_view kCapabilities =
-    "authorization_server, read, write, list, delete, insufficient_scope, invalid_argument, not_found";
+    "authorization_server, rate_limit, read, write, list, delete, read_resource, insufficient_scope, invalid_argument, not_found";
 
 struct Scenario {
   std::string name;

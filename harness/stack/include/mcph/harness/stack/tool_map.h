@@ -48,13 +48,16 @@ struct RenamedTool {
 
 struct ToolMap {
   std::map<std::string, CapabilityTool> capabilities;  // read, write, list, delete
+  // read_resource: the URI of an agent's secret as a resource, a template of {agent} (whose)
+  // and {secret} (its key): "kv://{agent}/{secret}". None: the server offers no such resources.
+  std::optional<std::string> resource_uri;
   std::map<std::string, RefusalShape> refusals;         // insufficient_scope, invalid_argument, not_found
   std::map<std::string, RenamedTool> renamed;           // a named tool ("get_issue") → this server's
 };
 
 // The capabilities ("read, write, list, delete"), the step arguments each takes, the fields its
 // answer has, and the refusal kinds.
-constexpr std::string_view kToolCapabilities = "read, write, list, delete";
+constexpr std::string_view kToolCapabilities = "read, write, list, delete, read_resource";
 constexpr std::string_view kRefusalKinds = "insufficient_scope, invalid_argument, not_found";
 bool is_capability(std::string_view name);
 bool is_refusal_kind(std::string_view name);
@@ -70,7 +73,7 @@ std::vector<std::string> capability_arguments(std::string_view capability);
 std::vector<std::string> capability_fields(std::string_view capability);
 
 // agent-bridge-mcp's map: kv.read, kv.write, kv.list, kv.delete with `path` (and `data`), the
-// answer in structured content; in its MCP session a missing scope and a refused path are tool
+// answer in structured content, each secret a resource kv://<agent>/<key> too; in its MCP session a missing scope and a refused path are tool
 // errors ("insufficient_scope: …", "path refused: …"), a secret not there `found: false`.
 ToolMap agent_bridge_tool_map();
 
