@@ -20,13 +20,13 @@ namespace fs = std::filesystem;
 constexpr std::string_view kKeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 constexpr std::size_t kApiKeyLength = 40;
 constexpr std::size_t kJwtSecretLength = 48;
-// The token role's settings: what provision writes and what a re-run compares.
-const Json& token_role_settings() {
-  static const Json settings = {{"allowed_policies_glob", Json::array({"mcp-agent-*"})},
-                                {"orphan", false},
-                                {"renewable", false},
-                                {"token_explicit_max_ttl", 300}};
-  return settings;
+// The token role's settings: what provision writes and what a re-run compares. Its children
+// may carry any agent's policy of the layout, and nothing else.
+Json token_role_settings(const SecretLayout& layout) {
+  return {{"allowed_policies_glob", Json::array({layout.policy_glob()})},
+          {"orphan", false},
+          {"renewable", false},
+          {"token_explicit_max_ttl", 300}};
 }
 
 class AgentProvisioner {
@@ -64,7 +64,7 @@ class AgentProvisioner {
     }
     for (const auto& agent : agents) {
       result_.agents.push_back(agent.name);
-      policy(agent_bridge::agent_policy_name(agent.name), agent_layout_policy_hcl(layout, agent.name, agent.scopes));
+      policy(layout.policy_of(agent.name), agent_layout_policy_hcl(layout, agent.name, agent.scopes));
       for (const auto& [key, fields] : agent.secrets) secret(agent.name, key, Json(fields));
     }
     return result_.changes;
@@ -125,9 +125,10 @@ class AgentProvisioner {
     const std::string path = "auth/token/roles/" + std::string(kAgentTokenRole);
     const Json current = data_of(get(path));
     bool same = !current.empty();
-    for (const auto& [field, value] : token_role_settings().items()) same = same && current.value(field, Json()) == value;
+    const Json settings = token_role_settings(options_.layout);
+    for (const auto& [field, value] : settings.items()) same = same && current.value(field, Json()) == value;
     if (same) return;
-    write(path, token_role_settings(), "token role " + std::string(kAgentTokenRole));
+    write(path, settings, "token role " + std::string(kAgentTokenRole));
     changed("token role " + std::string(kAgentTokenRole));
   }
 

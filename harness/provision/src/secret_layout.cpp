@@ -1,6 +1,7 @@
 #include "mcph/harness/provision/secret_layout.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "mcph/agent_bridge/agent_policy.h"
 
@@ -34,6 +35,23 @@ std::string secret_layout_problem(const std::string& path) {
   if (std::count(segments.begin(), segments.end(), "{key}") != 1) return "must hold {key} once, at the end";
   return "";
 }
+
+std::string policy_template_problem(const std::string& policy) {
+  const auto at = policy.find("{agent}");
+  if (at == std::string::npos || policy.find("{agent}", at + 1) != std::string::npos) return "must hold {agent} once";
+  const std::string rest = policy.substr(0, at) + policy.substr(at + 7);
+  const bool named = std::all_of(rest.begin(), rest.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+  });
+  return named ? "" : "may hold only letters, digits, '-', '_' and '.' beside {agent}";
+}
+
+std::string SecretLayout::policy_of(const std::string& agent) const {
+  std::string name = policy;
+  return name.replace(name.find("{agent}"), 7, agent);
+}
+
+std::string SecretLayout::policy_glob() const { return policy_of("*"); }
 
 std::string SecretLayout::agent_prefix(const std::string& agent) const {
   std::string out;

@@ -117,10 +117,11 @@ reports::Check check_agent_paths(const StepOutcome& outcome) {
 }
 
 // Of an agent's call: each KV request was made with a child token of the agent's policy alone
-// (mcp-agent-<agent>) and a TTL of at most kChildTokenMaxTtl, never the server's own token.
+// (the secret layout's, mcp-agent-<agent>) and a TTL of at most kChildTokenMaxTtl, never the
+// server's own token.
 constexpr long kChildTokenMaxTtl = 300;
 reports::Check check_child_token(const StepOutcome& outcome) {
-  const std::string policy = "mcp-agent-" + outcome.caller;
+  const std::string policy = outcome.secret_layout.policy_of(outcome.caller);
   std::set<std::string> problems, seen;
   for (const auto& entry : outcome.audit.entries) {
     if (entry.value("type", "") != "request" || !agent_path(entry.value("/request/path"_json_pointer, ""), outcome.secret_layout).kv) continue;

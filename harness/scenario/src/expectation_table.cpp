@@ -145,7 +145,7 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"vault_audit",
        "Vault's audit log for the call: `own_paths_only` (an agent's: only KV paths under its own `mcp/<agent>/`), "
        "`reads_own_secret`, `logs_in`, or `child_token` (an agent's KV requests each with a token of its policy "
-       "`mcp-agent-<agent>` alone and a TTL of at most 300 s)",
+       "alone, the secret layout's `mcp-agent-<agent>`, and a TTL of at most 300 s)",
        audit_check, {audit}, check_vault_audit},
       {"vault_login_client",
        "the server's Vault logins on the caller's entity were all with a token issued to this client (`azp`)",

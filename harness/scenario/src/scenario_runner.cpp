@@ -30,6 +30,7 @@ namespace {
 using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
+
 // How often a step with `settle_for` is asked again.
 constexpr auto kSettleInterval = std::chrono::seconds(1);
 
@@ -184,9 +185,11 @@ struct ScenarioRunner::Impl {
         record.checks = std::move(checks);
         record_answer(step, outcome, record, accepted_so_far);
         const auto failures = reports::failures_of(record);
+        std::optional<std::string> sessionless;
         for (const auto& [name, pointer] : step.save) {
           if (pointer.rfind("header:", 0) == 0) {  // a response header (Mcp-Session-Id, …)
             const auto header = http::find_field(outcome.http.headers, pointer.substr(7));
+            if (!header && (sessionless = keeps_no_sessions(pointer.substr(7), outcome))) break;
             if (!header) throw std::runtime_error("save " + name + ": the answer has no " + pointer.substr(7) + " header");
             state.saved[name] = *header;
             continue;
@@ -218,6 +221,12 @@ struct ScenarioRunner::Impl {
         }
         const auto unreached = unreached_reason(record, i + 1);
         result.steps.push_back(std::move(record));
+        if (sessionless && result.failures.empty()) {
+          result.findings.clear();
+          result.status = reports::ScenarioResult::Status::skipped;
+          result.message = *sessionless;
+          break;
+        }
         if (unreached) {
           make_inconclusive(result, *unreached);
           break;

@@ -1,6 +1,7 @@
 #include "step_reach.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "answer_class.h"
 #include "expectations.h"
@@ -123,6 +124,15 @@ std::optional<std::string> unconnected_reason(const Step& step, const std::strin
   if (!answers_classified(step.kind()) || error.find(kRefused) == std::string::npos) return std::nullopt;
   return std::string(reports::kInconclusivePrefix) + " step " + std::to_string(index) + " was not reached: " +
          secrets::scrub(error) + " — nothing listens there: the profile's url does not reach this server";
+}
+
+std::optional<std::string> keeps_no_sessions(const std::string& header, const StepOutcome& outcome) {
+  std::string name = header;
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (name != "mcp-session-id" || outcome.http.status < 200 || outcome.http.status >= 300) return std::nullopt;
+  const std::string server = outcome.server.empty() ? "the server" : outcome.server;
+  return "not applicable: " + server + " keeps no sessions: its " + std::to_string(outcome.http.status) +
+         " carries no Mcp-Session-Id, so there is no session of one caller for another to use";
 }
 
 void make_inconclusive(reports::ScenarioResult& result, std::string reason) {

@@ -42,6 +42,12 @@ std::optional<std::string> unreached_reason(const reports::StepRecord& record, s
 // TLS refusal: the server was there), which leaves the step broken.
 std::optional<std::string> unconnected_reason(const Step& step, const std::string& error, std::size_t index);
 
+// Why a scenario that saves the response header `header` of this answer does not apply to its
+// server, starting "not applicable:": a 2xx without Mcp-Session-Id is a server that keeps no
+// sessions (MCP's Streamable HTTP: a server MAY assign one at initialize), so there is none of
+// one caller for another to use. None for any other header or answer.
+std::optional<std::string> keeps_no_sessions(const std::string& header, const StepOutcome& outcome);
+
 // The scenario says nothing about the server: no finding, an error whose message is `reason`.
 void make_inconclusive(reports::ScenarioResult& result, std::string reason);
 

@@ -161,6 +161,23 @@ TEST(StepReachTest, AStepNotReachedMakesTheScenarioInconclusiveSayingWhy) {
   EXPECT_FALSE(unreached_reason(asked_error, 2)) << "a method-not-found the step asks for is an answer";
 }
 
+// A server whose 200 to initialize carries no Mcp-Session-Id keeps no sessions: a scenario about
+// one caller using another's session does not apply to it. Any other header, or an answer that
+// is no success, is no such sign.
+TEST(AnswerClassTest, ASuccessWithoutASessionIdIsAServerWithoutSessions) {
+  StepOutcome outcome;
+  outcome.server = "issuedesk";
+  outcome.http.status = 200;
+  const auto sessionless = keeps_no_sessions("Mcp-Session-Id", outcome);
+  ASSERT_TRUE(sessionless);
+  EXPECT_EQ(*sessionless, "not applicable: issuedesk keeps no sessions: its 200 carries no Mcp-Session-Id, so there is no session "
+                          "of one caller for another to use");
+  EXPECT_TRUE(keeps_no_sessions("mcp-session-id", outcome));
+  EXPECT_FALSE(keeps_no_sessions("ETag", outcome));
+  outcome.http.status = 401;
+  EXPECT_FALSE(keeps_no_sessions("Mcp-Session-Id", outcome)) << "a refusal says nothing of sessions";
+}
+
 // What http::Client says when nothing listens on the server's port: a refused connection.
 std::string refused_connection_error() {
   try {

@@ -119,16 +119,22 @@ TEST(CheckExpectations, AnErrorThatShowsTheBackendsOwnTextOrAddressFailsErrorHid
             Verdict::failed);
 }
 
+// An agent's call answered 200, Vault's audit log read for it (its entries are the test's).
+StepOutcome agent_call(const std::string& agent, const std::string& server) {
+  StepOutcome outcome;
+  outcome.title = "1: " + agent + " calls " + server;
+  outcome.caller = agent;
+  outcome.agent = true;
+  outcome.http.status = 200;
+  outcome.audit.observed = true;
+  return outcome;
+}
+
 // Vault's audit log holds paths as Vault used them, decoded once: a key literally named "%2e%2e"
 // stays inside the agent's prefix, and the evidence shows it as Vault wrote it; a real ".." is
 // the escape it is.
 TEST(CheckExpectations, ALiteralPercentEncodedKeyIsNoPathEscapeAndIsShownAsVaultWroteIt) {
-  StepOutcome outcome;
-  outcome.title = "1: agent-b calls agent-bridge-mcp";
-  outcome.caller = "agent-b";
-  outcome.agent = true;
-  outcome.http.status = 200;
-  outcome.audit.observed = true;
+  StepOutcome outcome = agent_call("agent-b", "agent-bridge-mcp");
   outcome.audit.entries = Json::array({{{"type", "request"}, {"request", {{"path", "secret/data/mcp/agent-b/%2e%2e/agent-a/jira"}}}}});
   const auto literal = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
   ASSERT_EQ(literal.size(), 1u);
@@ -147,12 +153,7 @@ TEST(CheckExpectations, ALiteralPercentEncodedKeyIsNoPathEscapeAndIsShownAsVault
 // the check is inconclusive, naming the layout; a path in another agent's folder, or one outside
 // every folder beside the agent's own, is still the defect it is.
 TEST(CheckExpectations, AnAgentCallOutsideEveryFolderOfTheLayoutDoubtsTheLayoutNotTheServer) {
-  StepOutcome outcome;
-  outcome.title = "1: agent-a calls agent-bridge-mcp";
-  outcome.caller = "agent-a";
-  outcome.agent = true;
-  outcome.http.status = 200;
-  outcome.audit.observed = true;
+  StepOutcome outcome = agent_call("agent-a", "agent-bridge-mcp");
   outcome.secret_layout.path = "bridge/agents/{agent}/{key}";
   outcome.audit.entries = Json::array({{{"type", "request"}, {"request", {{"path", "secret/data/mcp/agent-a/jira"}}}}});
   const auto elsewhere = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
@@ -171,6 +172,23 @@ TEST(CheckExpectations, AnAgentCallOutsideEveryFolderOfTheLayoutDoubtsTheLayoutN
   const auto another = check_expectations({expect("vault_audit", "own_paths_only", 12)}, outcome, context());
   EXPECT_EQ(another[0].verdict, Verdict::failed);
   EXPECT_THAT(another[0].actual, HasSubstr("(agent-b's prefix)"));
+}
+
+// A child token carries the agent's policy as the target's secret layout names it: the server's
+// own name for it holds, the bridge's default name where the layout says otherwise does not.
+TEST(CheckExpectations, AChildTokenCarriesThePolicyTheLayoutNames) {
+  StepOutcome outcome = agent_call("agent-a", "vault-bridge");
+  outcome.secret_layout.policy = "bridge.{agent}_kv";
+  const auto with_policy = [&](const std::string& policy) {
+    outcome.audit.entries = Json::array({{{"type", "request"},
+                                          {"request", {{"path", "secret/data/mcp/agent-a/jira"}}},
+                                          {"auth", {{"token_policies", Json::array({policy})}, {"token_ttl", 60}}}}});
+    return check_expectations({expect("vault_audit", "child_token", 12)}, outcome, context()).at(0);
+  };
+  EXPECT_EQ(with_policy("bridge.agent-a_kv").verdict, Verdict::held);
+  const auto bridge_name = with_policy("mcp-agent-agent-a");
+  EXPECT_EQ(bridge_name.verdict, Verdict::failed);
+  EXPECT_THAT(bridge_name.actual, HasSubstr("not bridge.agent-a_kv alone"));
 }
 
 // A server that does not forward traceparent is matched by time window. While nothing of

@@ -33,6 +33,8 @@ TEST(SecretLayoutTest, TheAgentBridgeProfileStatesItsMcpAgentLayout) {
   EXPECT_EQ(bridge.secrets->mount, "secret");
   EXPECT_EQ(bridge.secrets->path, "mcp/{agent}/{key}");
   EXPECT_EQ(bridge.secrets->agent_prefix("agent-a"), "mcp/agent-a");
+  EXPECT_EQ(bridge.secrets->policy_of("agent-a"), agent_bridge::agent_policy_name("agent-a"));
+  EXPECT_EQ(bridge.secrets->policy_glob(), "mcp-agent-*");
   EXPECT_FALSE(profile_of("reference", "").secrets.has_value());  // not of the agent design
 }
 
@@ -50,6 +52,10 @@ TEST(SecretLayoutTest, AnEntrysSecretsReplaceTheProfilesAndDecideWhoseFolderAPat
   EXPECT_TRUE(kv);
   EXPECT_EQ(layout.owner_of(std::vector<std::string>{"sys", "policies", "acl", "x"}, kv), "");
   EXPECT_FALSE(kv);
+  // The agents' own policies, named the server's way.
+  const provision::SecretLayout named = *profile_of("reference", R"(, "secrets": {"policy": "bridge.{agent}_kv"})").secrets;
+  EXPECT_EQ(named.policy_of("agent-b"), "bridge.agent-b_kv");
+  EXPECT_EQ(named.policy_glob(), "bridge.*_kv");
   // Only the path given replaces the profile's: the mount stays agent-bridge's.
   EXPECT_EQ(profile_of("agent-bridge", R"(, "secrets": {"path": "a/{agent}/{key}"})").secrets->mount, "secret");
 }
@@ -60,7 +66,7 @@ TEST(SecretLayoutTest, ThePolicyOfTheBridgesLayoutIsTheBridgesOwnAndAnotherFollo
     EXPECT_EQ(provision::agent_layout_policy_hcl(provision::agent_bridge_secret_layout(), "agent-a", scopes),
               agent_bridge::agent_policy_hcl("secret", "agent-a", scopes));
   }
-  const provision::SecretLayout bridge{"kv", "bridge/agents/{agent}/{key}"};
+  const provision::SecretLayout bridge{"kv", "bridge/agents/{agent}/{key}", "mcp-agent-{agent}"};
   EXPECT_EQ(provision::agent_layout_policy_hcl(bridge, "agent-b", {"read", "list"}),
             "path \"kv/data/bridge/agents/agent-b/*\" { capabilities = [\"read\"] }\n"
             "path \"kv/metadata/bridge/agents/agent-b/*\" { capabilities = [\"list\"] }\n"
@@ -77,6 +83,9 @@ TEST(SecretLayoutTest, UnknownKeysAndBadTemplatesAreErrorsNamingTheKey) {
   EXPECT_THAT(error_of(R"({"mount": "kv/v2"})"), HasSubstr("services.vault-bridge.secrets.mount must be the KV mount's name"));
   EXPECT_THAT(error_of(R"("mcp/{agent}/{key}")"), HasSubstr("services.vault-bridge.secrets must be an object"));
   EXPECT_THAT(error_of(R"({"path": 3})"), HasSubstr("services.vault-bridge.secrets.path must be a non-empty string"));
+  EXPECT_THAT(error_of(R"({"policy": "agents-kv"})"), HasSubstr("services.vault-bridge.secrets.policy must hold {agent} once"));
+  EXPECT_THAT(error_of(R"({"policy": "{agent}-{agent}"})"), HasSubstr("secrets.policy must hold {agent} once"));
+  EXPECT_THAT(error_of(R"({"policy": "kv/{agent}"})"), HasSubstr("secrets.policy may hold only letters, digits"));
 }
 
 TEST(SecretLayoutTest, TheSecretsKeyIsKeptAsTheJsonItWas) {

@@ -3,7 +3,8 @@
 // path template below it with `{agent}` (one whole segment) and `{key}` (the last, the secret's
 // key, itself one or more segments): agent-bridge-mcp's is `secret`, `mcp/{agent}/{key}`;
 // another bridge's may be `bridge/agents/{agent}/{key}`. The harness writes the agents' secrets
-// and policies there, and reads Vault's audit log by it (whose prefix a KV path is under).
+// and policies there, and reads Vault's audit log by it (whose prefix a KV path is under). Each
+// agent's Vault policy, the one its child tokens carry, is named by `policy` (`mcp-agent-{agent}`).
 // Stack file key "secrets" of an MCP service (docs/target-profiles.md).
 #include <string>
 #include <vector>
@@ -13,6 +14,12 @@ namespace mcph::harness::provision {
 struct SecretLayout {
   std::string mount = "secret";
   std::string path = "mcp/{agent}/{key}";
+  std::string policy = "mcp-agent-{agent}";
+
+  // "mcp-agent-agent-a": the agent's own Vault policy.
+  std::string policy_of(const std::string& agent) const;
+  // "mcp-agent-*": every agent's policy, as a token role's allowed_policies_glob.
+  std::string policy_glob() const;
 
   // "bridge/agents/agent-a": the agent's folder below the mount.
   std::string agent_prefix(const std::string& agent) const;
@@ -28,6 +35,9 @@ SecretLayout agent_bridge_secret_layout();
 // Why `path` is no layout template (empty when it is one): `{agent}` once as a whole segment,
 // `/{key}` at the end and nowhere else, no empty segment.
 std::string secret_layout_problem(const std::string& path);
+// Why `policy` names no agent's Vault policy (empty when it does): `{agent}` once, otherwise the
+// letters, digits, '-', '_' and '.' of a policy name.
+std::string policy_template_problem(const std::string& policy);
 
 // The Vault policy (HCL) that gives `agent` the rights of its scopes (read, write, list, delete)
 // in its own folder and nowhere else; for agent-bridge-mcp's layout the bridge's own policy.
