@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "mcph/agent_bridge/agent_policy.h"
 #include "mcph/agent_bridge/agents_file.h"
 #include "mcph/harness/fixtures/agent_fixtures.h"
 #include "mcph/harness/fixtures/text_file.h"

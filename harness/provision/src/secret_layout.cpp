@@ -4,6 +4,8 @@
 #include <cctype>
 
 #include "mcph/agent_bridge/agent_policy.h"
+#include "mcph/text/count.h"
+#include "mcph/text/replace.h"
 
 namespace mcph::harness::provision {
 namespace {
@@ -37,19 +39,15 @@ std::string secret_layout_problem(const std::string& path) {
 }
 
 std::string policy_template_problem(const std::string& policy) {
-  const auto at = policy.find("{agent}");
-  if (at == std::string::npos || policy.find("{agent}", at + 1) != std::string::npos) return "must hold {agent} once";
-  const std::string rest = policy.substr(0, at) + policy.substr(at + 7);
+  if (text::count_of(policy, "{agent}") != 1) return "must hold {agent} once";
+  const std::string rest = text::replace_all(policy, "{agent}", "");
   const bool named = std::all_of(rest.begin(), rest.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '-' || c == '_' || c == '.';
   });
   return named ? "" : "may hold only letters, digits, '-', '_' and '.' beside {agent}";
 }
 
-std::string SecretLayout::policy_of(const std::string& agent) const {
-  std::string name = policy;
-  return name.replace(name.find("{agent}"), 7, agent);
-}
+std::string SecretLayout::policy_of(const std::string& agent) const { return text::replace_all(policy, "{agent}", agent); }
 
 std::string SecretLayout::policy_glob() const { return policy_of("*"); }
 

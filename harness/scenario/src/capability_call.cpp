@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "mcph/text/join.h"
+#include "mcph/text/replace.h"
 
 namespace mcph::harness::scenario {
 
@@ -51,14 +52,8 @@ std::string resource_uri(const stack::TargetProfile& profile, const std::string&
   if (!profile.tools || !profile.tools->resource_uri) {
     throw std::runtime_error("services." + service + ".tools has no read_resource: the server's secrets are no resources it names");
   }
-  std::string uri = *profile.tools->resource_uri;
-  const auto put = [&uri](const std::string& part, const std::string& value) {
-    const auto at = uri.find(part);
-    if (at != std::string::npos) uri.replace(at, part.size(), value);
-  };
-  put("{agent}", step_arguments.value("owner", caller));
-  put("{secret}", step_arguments.value("secret", ""));
-  return uri;
+  const std::string uri = text::replace_all(*profile.tools->resource_uri, "{agent}", step_arguments.value("owner", caller));
+  return text::replace_all(uri, "{secret}", step_arguments.value("secret", ""));
 }
 
 Json capability_source(const stack::CapabilityTool& tool, const std::string& structured_content, const std::string& text) {

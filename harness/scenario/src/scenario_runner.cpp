@@ -30,7 +30,6 @@ namespace {
 using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-
 // How often a step with `settle_for` is asked again.
 constexpr auto kSettleInterval = std::chrono::seconds(1);
 

@@ -1,7 +1,6 @@
 #include "step_reach.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "answer_class.h"
 #include "expectations.h"
@@ -127,9 +126,7 @@ std::optional<std::string> unconnected_reason(const Step& step, const std::strin
 }
 
 std::optional<std::string> keeps_no_sessions(const std::string& header, const StepOutcome& outcome) {
-  std::string name = header;
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (name != "mcp-session-id" || outcome.http.status < 200 || outcome.http.status >= 300) return std::nullopt;
+  if (!http::iequals(header, "Mcp-Session-Id") || outcome.http.status < 200 || outcome.http.status >= 300) return std::nullopt;
   const std::string server = outcome.server.empty() ? "the server" : outcome.server;
   return "not applicable: " + server + " keeps no sessions: its " + std::to_string(outcome.http.status) +
          " carries no Mcp-Session-Id, so there is no session of one caller for another to use";

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "unknown_key.h"
+#include "mcph/text/count.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness::stack {
@@ -85,8 +86,7 @@ std::string parse_resource_uri(const Json& json, const std::string& where) {
   if (!json.contains("uri")) throw std::runtime_error(where + ".uri must be the resource's URI template");
   const std::string uri = text_of(json["uri"], where + ".uri");
   for (const std::string part : {"{agent}", "{secret}"}) {
-    const auto first = uri.find(part);
-    if (first == std::string::npos || uri.find(part, first + 1) != std::string::npos) {
+    if (text::count_of(uri, part) != 1) {
       throw std::runtime_error(where + ".uri must hold " + part + " once (\"kv://{agent}/{secret}\"), not \"" + uri + "\"");
     }
   }

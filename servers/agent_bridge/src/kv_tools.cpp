@@ -165,8 +165,7 @@ KvOutcome read_resource(const KvSettings& settings, const KvCaller& caller, cons
   KvOutcome outcome = run(settings, {owner, caller.trace}, *operation_of("kv.read"), uri.substr(own.size()), {});
   if (outcome.rpc_code == 0 && outcome.status == 200) {
     if (!outcome.result["found"].get<bool>()) return rpc_error(kResourceNotFound, "resource not found: " + uri);
-    const Json data = outcome.result.value("data", Json());
-    outcome.result = {{"contents", Json::array({{{"uri", uri}, {"mimeType", "application/json"}, {"text", data.dump()}}})}};
+    outcome.result = outcome.result.value("data", Json());
   }
   return outcome;
 }

@@ -59,7 +59,7 @@ nlohmann::json tool_list();
 KvOutcome call_tool(const KvSettings& settings, const KvCaller& caller, const std::string& name, const nlohmann::json& args);
 // The error of a resource that is not the caller's, or not there: the same for both.
 constexpr int kResourceNotFound = -32002;
-// kv://<caller>/<path> as resources/read answers it ({"contents": [{uri, mimeType, text}]}).
+// The secret at kv://<caller>/<path>: its result the secret's data, or kResourceNotFound.
 KvOutcome read_resource(const KvSettings& settings, const KvCaller& caller, const std::string& uri);
 
 }  // namespace mcph::agent_bridge

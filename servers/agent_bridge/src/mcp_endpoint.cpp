@@ -55,8 +55,7 @@ mcp::ResourceSource kv_resources(const KvSettings& kv, const Gate& gate) {
     const KvOutcome outcome = read_resource(kv, {caller.agent, caller.trace}, uri);
     if (outcome.rpc_code == kResourceNotFound) return std::nullopt;
     if (outcome.rpc_code != 0) refuse(outcome, gate);
-    const Json& content = outcome.result.at("contents").at(0);
-    return mcp::ResourceText{uri, content.value("mimeType", "application/json"), content.value("text", "")};
+    return mcp::ResourceText{uri, "application/json", outcome.result.dump()};
   };
   return source;
 }
