@@ -8,7 +8,7 @@ the deletion, 5 s by default, taken once: issue_tools.py); her identity resource
 and private.
 
     python app.py --port 8000 --issuer URL --realm-url URL --vault-url URL --jira-url URL
-                  [--request-state-ttl-ms 5000] [--flaw NAME ...]
+                  [--request-state-ttl-ms 5000] [--rate-limit 20/1000ms] [--flaw NAME ...]
     env: ISSUEDESK_CLIENT_SECRET (its client's secret at the realm), ISSUEDESK_PUBLIC_URL
 """
 import json
@@ -25,6 +25,7 @@ from mcp_types import Resource as MCPResource
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from call_budget import CallBudget
 from caller_memory import RememberCallerByConnection
 from confirmations import Confirmations
 from issue_tools import register_issue_tools
@@ -91,6 +92,9 @@ def build_app(settings: Settings, jira: JiraAccess | None = None, keys=None):
     for route in app.routes:
         if getattr(route, "path", None) == "/mcp":
             route.app = ScopeGate(route.app, metadata, from_header="scope-from-header" in settings.flaws)
+            if settings.rate_limit is not None:
+                calls, window_s = settings.rate_limit
+                route.app = CallBudget(route.app, calls, window_s)
     if "caller-by-connection" in settings.flaws:
         return RememberCallerByConnection(app)
     return app

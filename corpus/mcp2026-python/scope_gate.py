@@ -13,6 +13,8 @@ import json
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from starlette.responses import JSONResponse
 
+from asgi_body import read_body, replaying
+
 WRITE_SCOPE = "jira-mcp.write"
 WRITE_TOOLS = frozenset({"create_issue", "delete_issue"})
 
@@ -49,12 +51,7 @@ class ScopeGate:
         user = scope.get("user")
         if scope["type"] != "http" or scope["method"] != "POST" or not isinstance(user, AuthenticatedUser):
             return await self.app(scope, receive, send)  # the SDK answers it (401 for no token)
-        body = b""
-        while True:
-            event = await receive()
-            body += event.get("body", b"")
-            if not event.get("more_body"):
-                break
+        body = await read_body(receive)
         try:
             message = json.loads(body)
         except ValueError:
@@ -74,13 +71,4 @@ class ScopeGate:
             refusal = JSONResponse({"error": "insufficient_scope", "error_description": f"{name} needs {needed}"},
                                    status_code=403, headers={"WWW-Authenticate": challenge})
             return await refusal(scope, receive, send)
-        replayed = False
-
-        async def replay():
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        return await self.app(scope, replay, send)
+        return await self.app(scope, replaying(body, receive), send)

@@ -3,6 +3,8 @@ import argparse
 import dataclasses
 import os
 
+from call_budget import parse_limit
+
 FLAWS = ("public-cache", "state-any-caller", "state-unverified", "state-reusable", "caller-by-connection",
          "scope-from-header")
 
@@ -23,6 +25,7 @@ class Settings:
     state_key: bytes  # the HMAC key of its requestStates
     state_ttl_s: float
     timeout_s: float
+    rate_limit: tuple[int, float] | None = None  # (calls, window in seconds) per user, or no limit
     flaws: frozenset = frozenset()
 
 
@@ -39,6 +42,8 @@ def from_command_line(argv: list[str] | None = None) -> Settings:
     parser.add_argument("--jira-url", required=True)
     parser.add_argument("--request-state-ttl-ms", type=int, default=5000)
     parser.add_argument("--timeout-ms", type=int, default=3000)
+    parser.add_argument("--rate-limit", type=parse_limit, default=None, metavar="CALLS/WINDOWms",
+                        help="each user's tool calls in any window, e.g. 20/1000ms (default: no limit)")
     parser.add_argument("--flaw", action="append", choices=FLAWS, default=[])
     args = parser.parse_args(argv)
     return Settings(
@@ -47,4 +52,4 @@ def from_command_line(argv: list[str] | None = None) -> Settings:
         public_url=os.environ.get("ISSUEDESK_PUBLIC_URL", f"http://{args.host}:{args.port}"),
         vault_url=args.vault_url.rstrip("/"), vault_role=args.vault_role, jira_url=args.jira_url.rstrip("/"),
         state_key=os.urandom(32), state_ttl_s=args.request_state_ttl_ms / 1000, timeout_s=args.timeout_ms / 1000,
-        flaws=frozenset(args.flaw))
+        rate_limit=args.rate_limit, flaws=frozenset(args.flaw))

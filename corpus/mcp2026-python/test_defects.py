@@ -70,17 +70,18 @@ class Backends:
         return httpx.Response(200, json={"key": path.rsplit("/", 1)[1], "fields": {"summary": "s"}})
 
 
-def settings(*flaws: str) -> Settings:
+def settings(*flaws: str, rate_limit=None) -> Settings:
     return Settings(host="127.0.0.1", port=8000, issuer=ISSUER, realm_url=ISSUER, audience="jira-mcp",
                     client_id="jira-mcp", client_secret="s", public_url="http://127.0.0.1:8000",
                     vault_url="http://vault.test", vault_role="user", jira_url="http://jira.test",
-                    state_key=b"k" * 32, state_ttl_s=5, timeout_s=3, flaws=frozenset(flaws))
+                    state_key=b"k" * 32, state_ttl_s=5, timeout_s=3, rate_limit=rate_limit,
+                    flaws=frozenset(flaws))
 
 
 class Desk:
-    def __init__(self, test: unittest.TestCase, *flaws: str):
+    def __init__(self, test: unittest.TestCase, *flaws: str, rate_limit=None):
         self.backends = Backends()
-        s = settings(*flaws)
+        s = settings(*flaws, rate_limit=rate_limit)
         self.client = TestClient(build_app(s, JiraAccess(s, httpx.MockTransport(self.backends)), RealmKeys()),
                                  base_url="http://127.0.0.1:8000")
         self.client.__enter__()  # the SDK's session manager runs in the app's lifespan
@@ -279,6 +280,32 @@ class HeadersAndScopes(unittest.TestCase):
         self.assertEqual(answer.status_code, 200)
         self.assertEqual(answer.json()["result"]["structuredContent"]["key"], "DEMO-1")
         self.assertEqual(desk.backends.jira, [("POST", "/rest/api/3/issue", "alice")])
+
+
+
+class EachUsersCallsAreLimited(unittest.TestCase):
+    """Three calls a minute each, so that no window passes during the test."""
+
+    def burst(self, desk: Desk, who: str) -> list[int]:
+        return [desk.call("get_issue", {"issue_key": "DEMO-1"}, who).status_code for _ in range(4)]
+
+    def test_correct_refuses_a_users_call_beyond_the_limit_with_retry_after(self):
+        desk = Desk(self, rate_limit=(3, 60.0))
+        self.assertEqual(self.burst(desk, "alice"), [200, 200, 200, 429])
+        refused = desk.call("get_issue", {"issue_key": "DEMO-1"}, "alice")
+        self.assertEqual(refused.status_code, 429)
+        self.assertGreaterEqual(int(refused.headers["retry-after"]), 1)
+
+    def test_correct_leaves_another_user_unaffected(self):
+        desk = Desk(self, rate_limit=(3, 60.0))
+        self.burst(desk, "alice")
+        self.assertEqual(desk.call("get_issue", {"issue_key": "DEMO-1"}, "bob").status_code, 200)
+
+    def test_correct_does_not_charge_what_is_not_a_tool_call(self):
+        desk = Desk(self, rate_limit=(3, 60.0))
+        for _ in range(5):
+            self.assertEqual(desk.post({"method": "resources/list"}).status_code, 200)
+        self.assertEqual(desk.call("get_issue", {"issue_key": "DEMO-1"}).status_code, 200)
 
 
 if __name__ == "__main__":
