@@ -47,7 +47,7 @@ function proof(caller, bent = {}) {
 /** OPA as policy/hangar.rego decides for the cells these tests use. */
 const policy = async (_url, request) => {
   const { input } = JSON.parse(request.body);
-  const allow = input.subject.clearance === 'privileged' || (input.resource.kind === 'tickets' && input.action === 'read');
+  const allow = input.subject.clearance === 'privileged' || (input.resource.kind === 'tickets' && input.action === 'view');
   return new Response(JSON.stringify({ result: allow }), { status: 200 });
 };
 const undefinedDecision = async () => new Response('{}', { status: 200 });
@@ -102,7 +102,7 @@ test('an honest call runs, names its caller in the structured content, and its p
     assert.ok((await call(sandbox, 'searchTickets', { query: 'x' })).ran);
     const refused = await call(sandbox, 'putBlob', { key: 'a', data: 'b' });
     assert.equal(refused.ran, false);
-    assert.match(refused.answer.result.content[0].text, /^Forbidden: clearance restricted may not write blobs/);
+    assert.match(refused.answer.result.content[0].text, /^Forbidden: clearance restricted may not modify blobs/);
   });
 });
 

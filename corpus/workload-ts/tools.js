@@ -10,42 +10,42 @@ const audit = z.object({ actor: z.string(), clearance: z.string().optional() });
 /** name → the policy cell it is decided by, its arguments, and what it does. */
 const TOOLS = {
   searchTickets: {
-    kind: 'tickets', action: 'read', description: 'Search the support tickets.',
+    kind: 'tickets', action: 'view', description: 'Search the support tickets.',
     input: { query: z.string() }, output: { matches: z.array(z.string()) },
     run: ({ query }) => ({ summary: `0 tickets match "${query}"`, data: { matches: [] } })
   },
   openTicket: {
-    kind: 'tickets', action: 'write', description: 'Open a support ticket.',
+    kind: 'tickets', action: 'modify', description: 'Open a support ticket.',
     input: { title: z.string(), details: z.string().optional() }, output: { ticketId: z.string() },
     run: ({ title }) => ({ summary: `opened HGR-1: ${title}`, data: { ticketId: 'HGR-1' } })
   },
   getBlob: {
-    kind: 'blobs', action: 'read', description: 'Read a blob of the artifact store.',
+    kind: 'blobs', action: 'view', description: 'Read a blob of the artifact store.',
     input: { key: z.string() }, output: { key: z.string(), body: z.string() },
     run: ({ key }) => ({ summary: `blob ${key}`, data: { key, body: `contents of ${key}` } })
   },
   putBlob: {
-    kind: 'blobs', action: 'write', description: 'Write a blob of the artifact store.',
+    kind: 'blobs', action: 'modify', description: 'Write a blob of the artifact store.',
     input: { key: z.string(), data: z.string() }, output: { key: z.string(), size: z.number() },
     run: ({ key, data }) => ({ summary: `stored ${key}`, data: { key, size: Buffer.byteLength(data) } })
   },
   deleteBlob: {
-    kind: 'blobs', action: 'delete', description: 'Delete a blob of the artifact store.',
+    kind: 'blobs', action: 'remove', description: 'Delete a blob of the artifact store.',
     input: { key: z.string() }, output: { key: z.string(), deleted: z.boolean() },
     run: ({ key }) => ({ summary: `deleted ${key}`, data: { key, deleted: true } })
   },
   listDeployments: {
-    kind: 'deployments', action: 'read', description: "List a service's deployments.",
+    kind: 'deployments', action: 'view', description: "List a service's deployments.",
     input: { service: z.string() }, output: { service: z.string(), versions: z.array(z.string()) },
     run: ({ service }) => ({ summary: `${service}: 1.4.2`, data: { service, versions: ['1.4.2'] } })
   },
   rollOut: {
-    kind: 'deployments', action: 'write', description: 'Roll out a version of a service.',
+    kind: 'deployments', action: 'modify', description: 'Roll out a version of a service.',
     input: { service: z.string(), version: z.string() }, output: { service: z.string(), version: z.string() },
     run: ({ service, version }) => ({ summary: `rolling out ${service} ${version}`, data: { service, version } })
   },
   decommission: {
-    kind: 'deployments', action: 'delete', description: 'Tear a service down (break-glass: the policy grants it to no clearance by default).',
+    kind: 'deployments', action: 'remove', description: 'Tear a service down (break-glass: the policy grants it to no clearance by default).',
     input: { service: z.string() }, output: { service: z.string(), removed: z.boolean() },
     run: ({ service }) => ({ summary: `decommissioned ${service}`, data: { service, removed: true } })
   }

@@ -58,7 +58,13 @@ PickedCell pick_cell(const stack::PolicyProfile& policy, const stack::WorkloadTo
     };
     if (holds(wish.granted_to, true) && holds(wish.denied_to, false)) return {cell.tool, cell.operation, *tool};
   }
-  throw std::runtime_error("no cell of the target's decision table that its workload tools reach is " + describe(wish));
+  const bool a_row_has_it = std::any_of(policy.cells.begin(), policy.cells.end(),
+                                        [&](const stack::DecisionCell& cell) { return cell.operation == wish.operation; });
+  const std::string hint = wish.operation.empty() || a_row_has_it
+                               ? ""
+                               : " (no row of the table has the operation " + wish.operation +
+                                     ": the policy's `operations` names the table's word for it)";
+  throw std::runtime_error("no cell of the target's decision table that its workload tools reach is " + describe(wish) + hint);
 }
 
 bool is_policy_decision(std::string_view word) { return word == "granted" || word == "denied" || word == "unavailable"; }

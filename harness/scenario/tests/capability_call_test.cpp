@@ -9,6 +9,7 @@
 #include "../src/expectation_kinds.h"
 #include "../src/expectations.h"
 #include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/harness/stack/policy_profile.h"
 
 namespace mcph::harness::scenario {
 namespace {
@@ -94,6 +95,19 @@ TEST(CapabilityCallTest, TheNamedToolsAreThoseTheScenarioFilesCallByName) {
   }
   const std::vector<std::string>& named = stack::named_tools();
   EXPECT_EQ(called, std::set<std::string>(named.begin(), named.end()));
+}
+
+// A team's policy renames only the operations the files name (policy_profile.h's `operations`).
+TEST(CapabilityCallTest, TheScenarioOperationsAreThoseTheWorkloadStepsName) {
+  std::set<std::string> named;
+  for (const ScenarioFile& file : load_scenario_dir(MCPH_SCENARIOS_DIR)) {
+    for (const Scenario& scenario : file.scenarios) {
+      for (const Step& step : scenario.steps) {
+        if (const auto* call = std::get_if<WorkloadStep>(&step.spec); call && !call->operation.empty()) named.insert(call->operation);
+      }
+    }
+  }
+  EXPECT_EQ(named, std::set<std::string>(std::begin(stack::kScenarioOperations), std::end(stack::kScenarioOperations)));
 }
 
 TEST(CapabilityCallTest, TheFieldsAreReadWhereTheMapSays) {

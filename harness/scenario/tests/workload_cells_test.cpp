@@ -73,6 +73,15 @@ TEST(WorkloadCellsTest, OnAgentgateOnlyTheCellsItsToolsReachArePicked) {
     FAIL() << "a cell was picked";
   } catch (const std::runtime_error& e) {
     EXPECT_THAT(e.what(), HasSubstr("no cell of the target's decision table that its workload tools reach is denied to core"));
+    EXPECT_THAT(e.what(), ::testing::Not(HasSubstr("operations")));
+  }
+  // An operation the table calls otherwise: the error names the key that says so.
+  try {
+    (void)pick_cell(policy, map, {"", "modify", {"core"}, {}});
+    FAIL() << "a cell was picked";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("for the operation modify, granted to core (no row of the table has the operation "
+                                    "modify: the policy's `operations` names the table's word for it)"));
   }
 }
 

@@ -44,6 +44,21 @@ std::string pointer_of(const Json& value, const std::string& field) {
   return pointer;
 }
 
+// Each key of `operations` an operation the scenario files name, each value a row's operation.
+void check_operations(const PolicyProfile& policy, const std::string& field) {
+  const std::vector<std::string> named(std::begin(kScenarioOperations), std::end(kScenarioOperations));
+  std::vector<std::string> rows;
+  for (const auto& cell : policy.cells) {
+    if (std::find(rows.begin(), rows.end(), cell.operation) == rows.end()) rows.push_back(cell.operation);
+  }
+  for (const auto& [word, row] : policy.operations) {
+    if (std::find(named.begin(), named.end(), word) == named.end()) refuse_unknown_key(field, word, named);
+    if (std::find(rows.begin(), rows.end(), row) == rows.end()) {
+      throw std::runtime_error(field + "." + word + ": the table has no operation \"" + row + "\" (" + text::join(rows, ", ") + ")");
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<DecisionCell> parse_decision_table(const std::string& table, const std::vector<std::string>& tiers) {
@@ -86,6 +101,11 @@ std::optional<bool> PolicyProfile::allowed(const Json& decision) const {
   return decision[at].get<bool>();
 }
 
+std::string PolicyProfile::table_operation(const std::string& word) const {
+  const auto it = operations.find(word);
+  return it == operations.end() ? word : it->second;
+}
+
 Json PolicyProfile::input_for(const DecisionCell& cell, const std::string& spiffe_id) const {
   Json document = Json::object();
   for (const auto& [pointer, fact] : input) {
@@ -97,7 +117,7 @@ Json PolicyProfile::input_for(const DecisionCell& cell, const std::string& spiff
 
 PolicyProfile parse_policy_profile(const Json& json, const std::string& field) {
   if (!json.is_object()) throw std::runtime_error(field + " must be an object");
-  const std::vector<std::string> keys = {"engine", "decision_path", "input", "allow", "agents", "table"};
+  const std::vector<std::string> keys = {"engine", "decision_path", "input", "allow", "agents", "table", "operations"};
   PolicyProfile policy;
   for (const auto& [key, value] : json.items()) {
     const std::string here = field + "." + key;
@@ -124,6 +144,8 @@ PolicyProfile parse_policy_profile(const Json& json, const std::string& field) {
       policy.agents = text_map(value, here);
     } else if (key == "table") {
       policy.table = non_empty_text(value, here);
+    } else if (key == "operations") {
+      policy.operations = text_map(value, here);
     } else {
       refuse_unknown_key(field, key, keys);
     }
@@ -143,6 +165,7 @@ PolicyProfile parse_policy_profile(const Json& json, const std::string& field) {
   } catch (const std::runtime_error& e) {
     throw std::runtime_error(field + ".table: " + e.what());
   }
+  check_operations(policy, field + ".operations");
   return policy;
 }
 
@@ -179,6 +202,7 @@ Json policy_profile_json(const PolicyProfile& policy) {
   Json json = {{"engine", policy.engine}, {"decision_path", policy.decision_path}, {"input", policy.input},
                {"allow", policy.allow}, {"table", policy.table}};
   if (!policy.agents.empty()) json["agents"] = policy.agents;
+  if (!policy.operations.empty()) json["operations"] = policy.operations;
   return json;
 }
 

@@ -75,6 +75,24 @@ TEST(PolicyProfile, AStackFileKeepsItAsWritten) {
   EXPECT_EQ(again.service("agentgate").mcp.policy->cells.size(), 4u);
 }
 
+TEST(PolicyProfile, TheScenarioFilesOperationsAreReadInTheTablesWords) {
+  Json own_words = team_policy();
+  own_words["table"] = "| tier | operation | documents |\n| core | view | allow |\n| core | modify | allow |\n| sandbox | view | deny |\n| sandbox | modify | deny |\n";
+  own_words["operations"] = {{"read", "view"}, {"write", "modify"}};
+  const PolicyProfile policy = parse_policy_profile(own_words, "p");
+  EXPECT_EQ(policy.table_operation("read"), "view");
+  EXPECT_EQ(policy.table_operation("write"), "modify");
+  EXPECT_EQ(parse_policy_profile(team_policy(), "p").table_operation("write"), "write");
+  EXPECT_EQ(parse_policy_profile(policy_profile_json(policy), "again").operations, policy.operations);
+
+  Json unknown = own_words;
+  unknown["operations"]["wirte"] = "modify";
+  EXPECT_THAT(error_of(unknown), ::testing::HasSubstr("services.agentgate.policy.operations: unknown key \"wirte\" (the closest known: write"));
+  Json no_row = own_words;
+  no_row["operations"]["write"] = "change";
+  EXPECT_THAT(error_of(no_row), ::testing::HasSubstr("policy.operations.write: the table has no operation \"change\" (view, modify)"));
+}
+
 TEST(PolicyProfile, MistakesAreRefusedWithWhereTheyAre) {
   Json typo = team_policy();
   typo["decison_path"] = "x";

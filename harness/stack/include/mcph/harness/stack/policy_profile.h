@@ -26,6 +26,9 @@ std::vector<DecisionCell> parse_decision_table(const std::string& table, const s
 
 // The facts an input document is made of, each placed by the profile's `input`.
 inline constexpr const char* kPolicyFacts[] = {"spiffe_id", "tier", "tool", "operation"};
+// The operations the workload scenario files name (`workload: {operation: …}`); a table that
+// calls them otherwise says so in `operations`.
+inline constexpr const char* kScenarioOperations[] = {"read", "write"};
 
 struct PolicyProfile {
   std::string engine = "opa";  // the stack's service that answers the decisions
@@ -40,6 +43,11 @@ struct PolicyProfile {
   std::map<std::string, std::string> agents;
   std::string table;  // the decision table the team means, as written
   std::vector<DecisionCell> cells;
+  // A scenario file's operation (kScenarioOperations) → the table's word for it, when another.
+  std::map<std::string, std::string> operations;
+
+  // The table's word for the scenario files' operation `word`.
+  std::string table_operation(const std::string& word) const;
 
   // The input document for `cell`, `spiffe_id` the SPIFFE ID standing for its tier.
   nlohmann::json input_for(const DecisionCell& cell, const std::string& spiffe_id) const;
