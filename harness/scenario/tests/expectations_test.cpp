@@ -51,6 +51,26 @@ StepOutcome alice_call() {
   return outcome;
 }
 
+// A call answered in a shape the harness does not read (rows where result_rows does not point) is
+// no verdict; a shape it reads with another value in it is one.
+TEST(CheckExpectations, AResultReadWhereTheServerPutsNothingIsInconclusive) {
+  StepOutcome outcome = alice_call();
+  outcome.result = {{"records", Json::array({{{"n", "1"}}})}};
+  const auto unread = check_expectations({expect("result_json", {{"/rows/0/n", "0"}}, 10)}, outcome, context());
+  ASSERT_EQ(unread.size(), 1u);
+  EXPECT_EQ(unread[0].verdict, Verdict::inconclusive);
+  EXPECT_THAT(unread[0].actual, HasSubstr("the answer has no /rows ({\"records\":[{\"n\":\"1\"}]}); the profile's result_rows"));
+
+  outcome.result = {{"rows", Json::array({{{"n", "1"}}})}};
+  EXPECT_EQ(check_expectations({expect("result_json", {{"/rows/0/n", "0"}}, 10)}, outcome, context())[0].verdict, Verdict::failed);
+  outcome.result = {{"rows", Json::array()}};
+  EXPECT_EQ(check_expectations({expect("result_json", {{"/rows/0/n", "0"}}, 10)}, outcome, context())[0].verdict, Verdict::failed);
+  // A refused call has no result to misread: the check fails on what the refusal was.
+  outcome.result = {{"records", Json::array()}};
+  outcome.tool.error = true;
+  EXPECT_EQ(check_expectations({expect("result_json", {{"/rows/0/n", "0"}}, 10)}, outcome, context())[0].verdict, Verdict::failed);
+}
+
 TEST(CheckExpectations, EveryExpectationIsACheckInOrderHeldOnesWithWhatWasSeen) {
   const auto checks = check_expectations({expect("ok", true, 10), expect("backend_credential_of", "alice", 11),
                                           expect("vault_audit", "own_paths_only", 12), expect("http_status", 401, 13)},
