@@ -6,6 +6,7 @@
 
 #include "expectation_checks.h"
 #include "mcph/text/join.h"
+#include "mcph/text/replace.h"
 #include "token_claims.h"
 #include "value_matcher.h"
 
@@ -65,6 +66,39 @@ reports::Check check_header_contains(const Json& want, const StepOutcome& outcom
   return check_each(want, header, {PlainValue::contains, true});
 }
 
+namespace {
+
+// Where `pointer` stops fitting the shape of `result`: its first part when the result has none of
+// it, or the part whose value cannot be read the way the pointer goes on (a name into an array, a
+// step into a string). Empty when the pointer fits: a value there, or an array too short, or an
+// object without a deeper key — answers the check judges.
+std::string part_not_fitting(const Json& result, const std::string& pointer) {
+  std::string walked;
+  const Json* at = &result;
+  std::size_t from = 1;
+  while (from <= pointer.size() && !pointer.empty()) {
+    const std::size_t to = std::min(pointer.find('/', from), pointer.size());
+    std::string token = pointer.substr(from, to - from);
+    token = text::replace_all(text::replace_all(token, "~1", "/"), "~0", "~");
+    if (at->is_object()) {
+      if (!at->contains(token)) return walked.empty() ? "/" + token : "";
+      at = &(*at)[token];
+    } else if (at->is_array() && !token.empty() && token.find_first_not_of("0123456789") == std::string::npos) {
+      if (token.size() > 9) return "";  // beyond any array an answer holds
+      const std::size_t index = std::stoul(token);
+      if (index >= at->size()) return "";
+      at = &(*at)[index];
+    } else {
+      return walked.empty() ? "/" + token : walked + " (" + std::string(at->type_name()) + ")";
+    }
+    walked += "/" + token;
+    from = to + 1;
+  }
+  return "";
+}
+
+}  // namespace
+
 reports::Check check_result_json(const Json& want, const StepOutcome& outcome, const CheckContext&) {
   const auto at = [&](const std::string& pointer) {
     try {
@@ -77,20 +111,19 @@ reports::Check check_result_json(const Json& want, const StepOutcome& outcome, c
   reports::Check check = check_each(want, at, {PlainValue::equals});
   if (check.verdict == reports::Check::Verdict::failed && outcome.result.is_null()) return failed(outcome.describe());
   if (check.verdict == reports::Check::Verdict::failed && outcome.call_ok()) {
-    // A call answered, whose result has not even the first part of a pointer that failed: the
+    // A call answered in a shape the harness does not read where every failing check looks: the
     // harness reads the answer where this server does not put it, and cannot judge it.
     std::vector<std::string> unread;
     std::size_t failing = 0;
     for (const auto& [pointer, matcher] : want.items()) {
       if (value_matches(at(pointer), matcher, {PlainValue::equals})) continue;
       ++failing;
-      const std::string top = pointer.substr(0, pointer.find('/', 1));
-      if (top.size() > 1 && at(top).is_null()) unread.push_back(top);
+      if (const std::string part = part_not_fitting(outcome.result, pointer); !part.empty()) unread.push_back(part);
     }
     if (!unread.empty() && unread.size() == failing) {
-      return inconclusive(check.actual + ": the answer has no " + join(unread, ", ") + " (" + excerpt(as_text(outcome.result)) +
-                          "); the profile's result_rows, or its tools map's result and fields, may not say where this "
-                          "server puts it");
+      return inconclusive(check.actual + ": the answer has no " + join(unread, ", ") + " to read so (" +
+                          excerpt(as_text(outcome.result)) + "); the profile's result_rows and result_columns, or its "
+                          "tools map's result and fields, may not say where this server puts it");
     }
   }
   return check;

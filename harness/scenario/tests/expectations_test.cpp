@@ -59,7 +59,12 @@ TEST(CheckExpectations, AResultReadWhereTheServerPutsNothingIsInconclusive) {
   const auto unread = check_expectations({expect("result_json", {{"/rows/0/n", "0"}}, 10)}, outcome, context());
   ASSERT_EQ(unread.size(), 1u);
   EXPECT_EQ(unread[0].verdict, Verdict::inconclusive);
-  EXPECT_THAT(unread[0].actual, HasSubstr("the answer has no /rows ({\"records\":[{\"n\":\"1\"}]}); the profile's result_rows"));
+  EXPECT_THAT(unread[0].actual, HasSubstr("the answer has no /rows to read so ({\"records\":[{\"n\":\"1\"}]}); the profile's result_rows"));
+  // Rows of values where the check reads a column by name: no shape to judge either.
+  outcome.result = {{"rows", Json::array({Json::array({"1"})})}};
+  const auto values = check_expectations({expect("result_json", {{"/rows/0/n", "0"}}, 10)}, outcome, context());
+  EXPECT_EQ(values[0].verdict, Verdict::inconclusive);
+  EXPECT_THAT(values[0].actual, HasSubstr("the answer has no /rows/0 (array) to read so"));
 
   outcome.result = {{"rows", Json::array({{{"n", "1"}}})}};
   EXPECT_EQ(check_expectations({expect("result_json", {{"/rows/0/n", "0"}}, 10)}, outcome, context())[0].verdict, Verdict::failed);
