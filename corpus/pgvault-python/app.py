@@ -27,7 +27,7 @@ from vault_leases import LeaseError, VaultLeases
 
 class SqlResult(TypedDict):
     columns: list[str]
-    records: list[dict[str, Any]]
+    records: list[list[Any]]  # each row's values, in the order of columns
     row_count: int
 
 

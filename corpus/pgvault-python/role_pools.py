@@ -125,7 +125,7 @@ class RolePools:
             await cur.execute(statement)
         columns = [column.name for column in cur.description or []]
         rows = await cur.fetchall() if cur.description else []
-        return columns, [{name: json_value(value) for name, value in zip(columns, row)} for row in rows]
+        return columns, [[json_value(value) for value in row] for row in rows]
 
     async def run(self, username: str, password: str, statement: str):
         """The statement's columns and records, as the role. Raises StaleRole, DatabaseUnavailable or

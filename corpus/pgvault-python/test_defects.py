@@ -210,7 +210,7 @@ class Stack:
         return asyncio.run(self.warehouse.run(f"id-{user}", token(user), statement, None))
 
     def who(self, user: str) -> str:
-        return self.run(user, "SELECT current_user AS who")["records"][0]["who"]
+        return self.run(user, "SELECT current_user AS who")["records"][0][0]
 
     def refused(self, user: str, statement: str) -> str:
         try:
@@ -283,7 +283,7 @@ class TheTool(unittest.TestCase):
                                  json={"jsonrpc": "2.0", "id": 1, "method": "tools/call",
                                        "params": {"name": "run_sql", "arguments": {"statement": "SELECT current_user AS who"}}})
         result = answer.json()["result"]
-        self.assertEqual(result["structuredContent"], {"columns": ["who"], "records": [{"who": "v-alice-1"}], "row_count": 1})
+        self.assertEqual(result["structuredContent"], {"columns": ["who"], "records": [["v-alice-1"]], "row_count": 1})
 
 
 if __name__ == "__main__":

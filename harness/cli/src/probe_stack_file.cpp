@@ -96,12 +96,13 @@ ProbedStack probed_stack_file(const scenario::ProbeFacts& facts, const std::stri
       const bool offered = std::any_of(facts.tools->begin(), facts.tools->end(), [&](const auto& its) { return its.name == tool; });
       if (offered) named.push_back(tool);
     }
-    out.unknowns.push_back("tools, result_rows: none of its tools reads, writes, lists or deletes a secret by its name, as "
+    out.unknowns.push_back("tools, result_rows, result_columns: none of its tools reads, writes, lists or deletes a secret by its name, as "
                            "the agent families need; of the tools the user families call by name (" + text::join(stack::named_tools()) +
                            ") it offers " + (named.empty() ? std::string("none") : text::join(named)) +
                            ": map each it offers under another name (services.<name>.tools.get_issue: {tool, args}), and "
                            "say where a call's rows are in its answer when not at /rows nor the answer itself "
-                           "(result_rows: a JSON pointer; call a tool once and look)");
+                           "(result_rows: a JSON pointer; result_columns: where the column names are, when each "
+                           "row is an array of values; call a tool once and look)");
   }
   const bool own_authorization_server = own_client_credentials_server(facts) != nullptr;
   if (const Json auth = auth_of(facts, out.unknowns); !auth.is_null()) entry["auth"] = auth;

@@ -1,5 +1,7 @@
 #include "tool_result.h"
 
+#include <algorithm>
+
 #include "substitution.h"
 
 namespace mcph::harness::scenario {
@@ -13,6 +15,27 @@ Json parsed_container(const std::string& text) {
   return json.is_object() || json.is_array() ? json : Json();
 }
 
+Json at_pointer(const Json& json, const std::string& pointer) {
+  try {
+    const Json::json_pointer at(pointer);
+    if (json.contains(at)) return json.at(at);
+  } catch (const Json::exception&) {  // a pointer the stack file checked; an odd result has nothing there
+  }
+  return Json();
+}
+
+// Rows of values, each an object of column → value by the names at `columns`; rows that are not
+// arrays, or names that are not strings, are left as they are.
+void name_columns(Json& rows, const Json& names) {
+  if (!names.is_array() || !std::all_of(names.begin(), names.end(), [](const Json& name) { return name.is_string(); })) return;
+  for (Json& row : rows) {
+    if (!row.is_array()) continue;
+    Json named = Json::object();
+    for (std::size_t i = 0; i < row.size() && i < names.size(); ++i) named[names[i].get<std::string>()] = row[i];
+    row = std::move(named);
+  }
+}
+
 }  // namespace
 
 Json tool_result_json(const stack::TargetProfile& profile, const std::string& structured_content,
@@ -20,17 +43,11 @@ Json tool_result_json(const stack::TargetProfile& profile, const std::string& st
   Json result = parsed_container(structured_content);
   if (result.is_null()) result = parsed_container(text_content);
   if (result.is_null()) return fallback;
-  if (profile.result_rows == "auto") {
-    if (result.is_array()) return Json{{"rows", std::move(result)}};
-    return result;
-  }
-  Json rows;
-  try {
-    const Json::json_pointer at(profile.result_rows);
-    if (result.contains(at)) rows = result.at(at);
-  } catch (const Json::exception&) {  // a pointer the stack file checked; an odd result has nothing there
-  }
+  const bool automatic = profile.result_rows == "auto";
+  if (automatic && result.is_array()) return Json{{"rows", std::move(result)}};
+  Json rows = at_pointer(result, automatic ? "/rows" : profile.result_rows);
   if (!rows.is_array()) return result;
+  if (!profile.result_columns.empty()) name_columns(rows, at_pointer(result, profile.result_columns));
   if (!result.is_object()) return Json{{"rows", std::move(rows)}};
   result["rows"] = std::move(rows);
   return result;

@@ -40,6 +40,21 @@ TEST(ToolResultTest, APointerProfileMovesItsRowsToRows) {
   EXPECT_EQ(result["total"], 1);
 }
 
+TEST(ToolResultTest, RowsOfValuesAreReadByTheColumnsTheProfileNames) {
+  stack::TargetProfile columnar = profile("reference");
+  columnar.result_columns = "/columns";
+  const Json result = tool_result_json(columnar, R"({"columns": ["who", "n"], "rows": [["v-dave", 1], ["v-erin", 2]]})", "", Json());
+  EXPECT_EQ(result["/rows/1/who"_json_pointer], "v-erin");
+  EXPECT_EQ(result["/rows/0/n"_json_pointer], 1);
+  columnar.result_rows = "/records";
+  EXPECT_EQ(tool_result_json(columnar, R"({"columns": ["who"], "records": [["v-dave"]]})", "", Json())["/rows/0/who"_json_pointer],
+            "v-dave");
+  // Without the key, or with names that are not strings, the rows stay arrays.
+  EXPECT_EQ(tool_result_json(profile("reference"), R"({"columns": ["who"], "rows": [["v-dave"]]})", "", Json())["/rows/0/0"_json_pointer],
+            "v-dave");
+  EXPECT_EQ(tool_result_json(columnar, R"({"columns": [1], "records": [["v-dave"]]})", "", Json())["/rows/0/0"_json_pointer], "v-dave");
+}
+
 TEST(ToolResultTest, TextThatIsNotJsonKeepsTheRpcResult) {
   const Json fallback = {{"content", Json::array({{{"type", "text"}, {"text", "PROJ-1 Fix login"}}})}};
   EXPECT_EQ(tool_result_json(profile("demo-python"), "", "PROJ-1 Fix login", fallback), fallback);

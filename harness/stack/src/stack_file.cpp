@@ -96,6 +96,7 @@ const std::vector<TextKey>& text_keys() {
       {"profile", [](ServiceEntry& e) -> std::string& { return e.mcp.profile; }},
       {"correlation", [](ServiceEntry& e) -> std::string& { return e.mcp.correlation; }},
       {"result_rows", [](ServiceEntry& e) -> std::string& { return e.mcp.result_rows; }},
+      {"result_columns", [](ServiceEntry& e) -> std::string& { return e.mcp.result_columns; }},
       {"probe", [](ServiceEntry& e) -> std::string& { return e.mcp.probe; }},
       {"vault_login", [](ServiceEntry& e) -> std::string& { return e.mcp.vault_login; }},
       {"dependency_timeout_ms", [](ServiceEntry& e) -> std::string& { return e.mcp.dependency_timeout_ms; }},

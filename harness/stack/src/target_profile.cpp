@@ -21,7 +21,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
       // This repo's servers (servers/): streamable HTTP, traceparent sent on to Vault,
       // `{rows: [...]}` in structured content, "no_credentials: no Jira credentials stored for bob";
       // an initialize answered once authorised; Vault logins with exchanged tokens.
-      {"reference", mcp::Transport::streamable_http, Correlation::traceparent, "auto", ProbeMethod::initialize, ServerVaultLogin::exchanged, 3000,
+      {"reference", mcp::Transport::streamable_http, Correlation::traceparent, "auto", "", ProbeMethod::initialize, ServerVaultLogin::exchanged, 3000,
        {{"missing_credential", {"credentials stored for ${user}"}},
         {"backend_error", {"backend_error: "}},
         {"backend_unavailable", {"backend_unavailable: "}},
@@ -37,7 +37,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
       // 5-second timeout. An unreachable or silent Vault or backend is only the exception's text
       // ("All connection attempts failed", psycopg2's "connection to server at …", or nothing for
       // a read timeout): no words of its own, so any failure that says something counts.
-      {"demo-python", mcp::Transport::legacy_sse_post, Correlation::window, "auto", ProbeMethod::tools_list, ServerVaultLogin::caller_token, 5000,
+      {"demo-python", mcp::Transport::legacy_sse_post, Correlation::window, "auto", "", ProbeMethod::tools_list, ServerVaultLogin::caller_token, 5000,
        {{"missing_credential", {"Secret not found at path: secret/data/users/${user}/"}},
         {"backend_error", {"Server error '", "Client error '"}},
         {"backend_unavailable", {}},
@@ -49,7 +49,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
       // /mcp/rpc), traceparent sent on to Vault, each call's result in structured content;
       // Vault calls made with a child token of its own parent token, never a user's login; its
       // kv.* tools (tool_map.h); each agent's secrets under secret/data/mcp/<agent>/.
-      {"agent-bridge", mcp::Transport::streamable_http, Correlation::traceparent, "auto", ProbeMethod::initialize, ServerVaultLogin::exchanged, 3000,
+      {"agent-bridge", mcp::Transport::streamable_http, Correlation::traceparent, "auto", "", ProbeMethod::initialize, ServerVaultLogin::exchanged, 3000,
        {{"missing_credential", {}},
         {"backend_error", {"vault_error: "}},
         {"backend_unavailable", {"vault_unavailable: "}},
@@ -115,6 +115,10 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
   if (!entry.mcp.result_rows.empty()) profile.result_rows = entry.mcp.result_rows;
   if (profile.result_rows != "auto" && (profile.result_rows.empty() || profile.result_rows[0] != '/')) {
     throw std::runtime_error(field + "result_rows must be \"auto\" or a JSON pointer such as /data/items");
+  }
+  if (!entry.mcp.result_columns.empty()) profile.result_columns = entry.mcp.result_columns;
+  if (!profile.result_columns.empty() && profile.result_columns[0] != '/') {
+    throw std::runtime_error(field + "result_columns must be a JSON pointer such as /columns");
   }
   if (!entry.mcp.probe.empty()) profile.probe = choice<ProbeMethod>(entry.mcp.probe, kProbeMethods, field + "probe");
   if (!entry.mcp.vault_login.empty()) profile.vault_login = choice<ServerVaultLogin>(entry.mcp.vault_login, kServerVaultLogins, field + "vault_login");

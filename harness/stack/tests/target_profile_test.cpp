@@ -52,13 +52,14 @@ TEST(TargetProfileTest, TheDemoProfileSpeaksLegacySseAndIsMatchedByTime) {
 TEST(TargetProfileTest, TheEntrysOwnKeysOverrideTheProfile) {
   const TargetProfile profile =
       target_profile(entry({{"profile", "demo-python"}, {"transport", "streamable-http"}, {"correlation", "traceparent"},
-                            {"result_rows", "/data/items"}, {"probe", "initialize"}, {"vault_login", "exchanged"},
+                            {"result_rows", "/data/items"}, {"result_columns", "/data/names"}, {"probe", "initialize"}, {"vault_login", "exchanged"},
                             {"failures", R"({"missing_credential": ["no secret for ${user}"]})"}}),
                      "jira-mcp");
   EXPECT_EQ(profile.name, "demo-python");
   EXPECT_EQ(profile.transport, mcp::Transport::streamable_http);
   EXPECT_EQ(profile.correlation, Correlation::traceparent);
   EXPECT_EQ(profile.result_rows, "/data/items");
+  EXPECT_EQ(profile.result_columns, "/data/names");
   EXPECT_EQ(profile.probe, ProbeMethod::initialize);
   EXPECT_EQ(profile.vault_login, ServerVaultLogin::exchanged);
   EXPECT_EQ(profile.failures.at("missing_credential"), std::vector<std::string>{"no secret for ${user}"});
@@ -75,6 +76,7 @@ TEST(TargetProfileTest, BadValuesAreErrorsNamingTheKey) {
               HasSubstr("services.jira-mcp.transport must be \"streamable-http\", \"sse\" or \"legacy-sse-post\", not \"websocket\""));
   EXPECT_THAT(error_of(entry({{"correlation", "guess"}})), HasSubstr("services.jira-mcp.correlation"));
   EXPECT_THAT(error_of(entry({{"result_rows", "rows"}})), HasSubstr("services.jira-mcp.result_rows"));
+  EXPECT_THAT(error_of(entry({{"result_columns", "columns"}})), HasSubstr("services.jira-mcp.result_columns must be a JSON pointer"));
   EXPECT_THAT(error_of(entry({{"probe", "ping"}})), HasSubstr("services.jira-mcp.probe must be \"initialize\" or \"tools/list\""));
   EXPECT_THAT(error_of(entry({{"vault_login", "passthrough"}})),
               HasSubstr("services.jira-mcp.vault_login must be \"exchanged\" or \"caller_token\""));

@@ -92,6 +92,7 @@ struct McpServerFields {
   std::string profile;
   std::string correlation;
   std::string result_rows;
+  std::string result_columns;
   std::string probe;
   std::string vault_login;
   std::string dependency_timeout_ms;

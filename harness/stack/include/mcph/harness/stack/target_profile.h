@@ -44,6 +44,10 @@ struct TargetProfile {
   // the rows), or a JSON pointer into the result ("/data/items"). Either way the rows are then at
   // /rows of the result the expectations see, in structured content or in text content as JSON.
   std::string result_rows;
+  // Where the column names are when each row is an array of values ({"columns": ["who"], "rows":
+  // [["alice"]]}), a JSON pointer into the result; each row is then read as an object of
+  // column → value. Empty: rows are objects already.
+  std::string result_columns;
   // The JSON-RPC method an `http` step's `probe: true` sends, whatever its transport: initialize
   // (Streamable HTTP), tools/list (the demo's POST /sse answers initialize with "Unknown method").
   ProbeMethod probe = ProbeMethod::initialize;
