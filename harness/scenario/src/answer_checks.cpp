@@ -5,8 +5,8 @@
 #include <set>
 
 #include "expectation_checks.h"
+#include "json_at.h"
 #include "mcph/text/join.h"
-#include "mcph/text/replace.h"
 #include "token_claims.h"
 #include "value_matcher.h"
 
@@ -73,26 +73,29 @@ namespace {
 // step into a string). Empty when the pointer fits: a value there, or an array too short, or an
 // object without a deeper key — answers the check judges.
 std::string part_not_fitting(const Json& result, const std::string& pointer) {
-  std::string walked;
-  const Json* at = &result;
-  std::size_t from = 1;
-  while (from <= pointer.size() && !pointer.empty()) {
-    const std::size_t to = std::min(pointer.find('/', from), pointer.size());
-    std::string token = pointer.substr(from, to - from);
-    token = text::replace_all(text::replace_all(token, "~1", "/"), "~0", "~");
-    if (at->is_object()) {
-      if (!at->contains(token)) return walked.empty() ? "/" + token : "";
-      at = &(*at)[token];
-    } else if (at->is_array() && !token.empty() && token.find_first_not_of("0123456789") == std::string::npos) {
-      if (token.size() > 9) return "";  // beyond any array an answer holds
-      const std::size_t index = std::stoul(token);
-      if (index >= at->size()) return "";
-      at = &(*at)[index];
-    } else {
-      return walked.empty() ? "/" + token : walked + " (" + std::string(at->type_name()) + ")";
+  std::vector<std::string> parts;
+  try {
+    for (Json::json_pointer rest(pointer); !rest.empty(); rest.pop_back()) parts.insert(parts.begin(), rest.back());
+  } catch (const Json::exception&) {
+    return "";  // no pointer: nothing to say of the answer's shape
+  }
+  Json::json_pointer walked;
+  for (const std::string& part : parts) {
+    const Json::json_pointer next = walked / part;
+    bool there = false;
+    try {
+      there = result.contains(next);
+    } catch (const Json::exception&) {  // an index past any size
     }
-    walked += "/" + token;
-    from = to + 1;
+    if (there) {
+      walked = next;
+      continue;
+    }
+    const Json& here = result.at(walked);
+    if (here.is_object()) return walked.empty() ? next.to_string() : "";  // a key of its own, or one judged missing
+    const bool an_index = !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
+    if (here.is_array() && an_index) return "";  // an array too short
+    return walked.empty() ? next.to_string() : walked.to_string() + " (" + here.type_name() + ")";
   }
   return "";
 }
@@ -100,14 +103,7 @@ std::string part_not_fitting(const Json& result, const std::string& pointer) {
 }  // namespace
 
 reports::Check check_result_json(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  const auto at = [&](const std::string& pointer) {
-    try {
-      const Json::json_pointer at(pointer);
-      if (outcome.result.contains(at)) return outcome.result.at(at);
-    } catch (const Json::exception&) {
-    }
-    return Json();
-  };
+  const auto at = [&](const std::string& pointer) { return json_at(outcome.result, pointer); };
   reports::Check check = check_each(want, at, {PlainValue::equals});
   if (check.verdict == reports::Check::Verdict::failed && outcome.result.is_null()) return failed(outcome.describe());
   if (check.verdict == reports::Check::Verdict::failed && outcome.call_ok()) {

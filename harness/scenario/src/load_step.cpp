@@ -13,6 +13,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "json_at.h"
 #include "load_checks.h"
 #include "load_record.h"
 #include "recorder.h"
@@ -235,13 +236,9 @@ std::string role_in(const std::string& body, const std::string& pointer) {
   const Json json = Json::parse(payload, nullptr, false);
   if (!json.is_object()) return "";
   const Json content = json.value("/result/structuredContent"_json_pointer, Json(nullptr));
-  try {
-    const Json::json_pointer at(pointer);
-    if (!content.is_structured() || !content.contains(at) || !content.at(at).is_string()) return "";
-    return content.at(at).get<std::string>();
-  } catch (const Json::exception&) {
-    return "";
-  }
+  if (!content.is_structured()) return "";
+  const Json value = json_at(content, pointer);
+  return value.is_string() ? value.get<std::string>() : "";
 }
 
 reports::LoadLevel level_of(const std::string& server, int concurrency, const load::LoadReport& report) {

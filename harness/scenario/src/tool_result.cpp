@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "json_at.h"
 #include "substitution.h"
 
 namespace mcph::harness::scenario {
@@ -13,15 +14,6 @@ namespace {
 Json parsed_container(const std::string& text) {
   Json json = Json::parse(text, nullptr, false);
   return json.is_object() || json.is_array() ? json : Json();
-}
-
-Json at_pointer(const Json& json, const std::string& pointer) {
-  try {
-    const Json::json_pointer at(pointer);
-    if (json.contains(at)) return json.at(at);
-  } catch (const Json::exception&) {  // a pointer the stack file checked; an odd result has nothing there
-  }
-  return Json();
 }
 
 // Rows of values, each an object of column → value by the names at `columns`; rows that are not
@@ -45,9 +37,9 @@ Json tool_result_json(const stack::TargetProfile& profile, const std::string& st
   if (result.is_null()) return fallback;
   const bool automatic = profile.result_rows == "auto";
   if (automatic && result.is_array()) return Json{{"rows", std::move(result)}};
-  Json rows = at_pointer(result, automatic ? "/rows" : profile.result_rows);
+  Json rows = json_at(result, automatic ? "/rows" : profile.result_rows);
   if (!rows.is_array()) return result;
-  if (!profile.result_columns.empty()) name_columns(rows, at_pointer(result, profile.result_columns));
+  if (!profile.result_columns.empty()) name_columns(rows, json_at(result, profile.result_columns));
   if (!result.is_object()) return Json{{"rows", std::move(rows)}};
   result["rows"] = std::move(rows);
   return result;
