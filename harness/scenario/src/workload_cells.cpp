@@ -58,8 +58,8 @@ PickedCell pick_cell(const stack::PolicyProfile& policy, const stack::WorkloadTo
     };
     if (holds(wish.granted_to, true) && holds(wish.denied_to, false)) return {cell.tool, cell.operation, *tool};
   }
-  const bool a_row_has_it = std::any_of(policy.cells.begin(), policy.cells.end(),
-                                        [&](const stack::DecisionCell& cell) { return cell.operation == wish.operation; });
+  const std::vector<std::string> rows = policy.row_operations();
+  const bool a_row_has_it = std::find(rows.begin(), rows.end(), wish.operation) != rows.end();
   const std::string hint = wish.operation.empty() || a_row_has_it
                                ? ""
                                : " (no row of the table has the operation " + wish.operation +

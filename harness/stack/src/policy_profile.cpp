@@ -47,10 +47,7 @@ std::string pointer_of(const Json& value, const std::string& field) {
 // Each key of `operations` an operation the scenario files name, each value a row's operation.
 void check_operations(const PolicyProfile& policy, const std::string& field) {
   const std::vector<std::string> named(std::begin(kScenarioOperations), std::end(kScenarioOperations));
-  std::vector<std::string> rows;
-  for (const auto& cell : policy.cells) {
-    if (std::find(rows.begin(), rows.end(), cell.operation) == rows.end()) rows.push_back(cell.operation);
-  }
+  const std::vector<std::string> rows = policy.row_operations();
   for (const auto& [word, row] : policy.operations) {
     if (std::find(named.begin(), named.end(), word) == named.end()) refuse_unknown_key(field, word, named);
     if (std::find(rows.begin(), rows.end(), row) == rows.end()) {
@@ -104,6 +101,14 @@ std::optional<bool> PolicyProfile::allowed(const Json& decision) const {
 std::string PolicyProfile::table_operation(const std::string& word) const {
   const auto it = operations.find(word);
   return it == operations.end() ? word : it->second;
+}
+
+std::vector<std::string> PolicyProfile::row_operations() const {
+  std::vector<std::string> rows;
+  for (const DecisionCell& cell : cells) {
+    if (std::find(rows.begin(), rows.end(), cell.operation) == rows.end()) rows.push_back(cell.operation);
+  }
+  return rows;
 }
 
 Json PolicyProfile::input_for(const DecisionCell& cell, const std::string& spiffe_id) const {

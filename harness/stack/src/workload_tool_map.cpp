@@ -98,11 +98,11 @@ WorkloadToolMap parse_workload_tool_map(const Json& json, const std::string& whe
 }
 
 void check_workload_tools(const WorkloadToolMap& map, const PolicyProfile& policy, const std::string& where) {
-  std::vector<std::string> columns, operations;
+  std::vector<std::string> columns;
   for (const DecisionCell& cell : policy.cells) {
     if (std::find(columns.begin(), columns.end(), cell.tool) == columns.end()) columns.push_back(cell.tool);
-    if (std::find(operations.begin(), operations.end(), cell.operation) == operations.end()) operations.push_back(cell.operation);
   }
+  const std::vector<std::string> operations = policy.row_operations();
   for (const auto& [tool_class, tools] : map.cells) {
     if (std::find(columns.begin(), columns.end(), tool_class) == columns.end()) {
       refuse_unknown_key(where + " (a tool class of the policy's table)", tool_class, columns);

@@ -46,7 +46,7 @@ bool says_policy(const WorkloadStep& step) { return !step.policy.empty() || !ste
 // for the tiers it names. A step that says nothing of the policy calls a cell granted to its
 // caller, when the policy gives the caller a tier.
 PickedCell step_cell(const WorkloadStep& step, const stack::PolicyProfile& policy, const stack::WorkloadToolMap& map) {
-  CellWish wish{step.tool, step.operation.empty() ? "" : policy.table_operation(step.operation), {}, {}};
+  CellWish wish{step.tool, policy.table_operation(step.operation), {}, {}};
   const auto tiers_named = [&](const std::vector<std::string>& agents) {
     if (agents.size() == 1 && agents.front() == "all") return tiers_of(policy);
     std::vector<std::string> tiers;

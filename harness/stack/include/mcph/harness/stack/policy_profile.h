@@ -48,6 +48,8 @@ struct PolicyProfile {
 
   // The table's word for the scenario files' operation `word`.
   std::string table_operation(const std::string& word) const;
+  // The operations the table's rows name, each once, in the table's order.
+  std::vector<std::string> row_operations() const;
 
   // The input document for `cell`, `spiffe_id` the SPIFFE ID standing for its tier.
   nlohmann::json input_for(const DecisionCell& cell, const std::string& spiffe_id) const;
