@@ -17,6 +17,7 @@
 #include "corpus/corpus_server.h"
 #include "corpus/corpus_verdict.h"
 #include "mcph/harness/scenario/scenario_runner.h"
+#include "mcph/harness/stack/auth_profile.h"
 #include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/harness/stack/supervised_stack.h"
 #include "mcph/proc/child_process.h"
@@ -115,8 +116,8 @@ std::string probe_token(const CorpusServer& server, const stack::StackFile& stac
     return stack::user_access_token(stack, {}, "alice", "alice123");
   }
   if (entry.mcp.auth && entry.mcp.auth->client_credentials) {
-    return client_credentials_token(*entry.mcp.auth->client_credentials, stack.directory, "agent-a",
-                                    "read write list delete");
+    const std::string agent = stack::auth_profile(*entry.mcp.auth, "auth").name_of("agent-a");  // as the server names it
+    return client_credentials_token(*entry.mcp.auth->client_credentials, stack.directory, agent, "read write list delete");
   }
   return "";
 }

@@ -46,7 +46,8 @@ Json auth_of(const scenario::ProbeFacts& facts, std::vector<std::string>& unknow
     credentials["method"] = "client_secret_basic";
   }
   unknowns.push_back(std::string("auth.agents, auth.client_credentials.clients_file: the agents (for ") + kAgent +
-                     ") and a 0600 JSON file of each one's client_id and client_secret at " + server->token_endpoint + " (for " +
+                     "; the families act as agent-a, agent-b and agent-c, so an object of each → your client's name) and a "
+                     "0600 JSON file of each one's client_id and client_secret at " + server->token_endpoint + " (for " +
                      kClientsFile + ")");
   unknowns.push_back("auth.client_credentials.audience: the aud its tokens carry for this server");
   unknowns.push_back("auth.static_jwt: the key it signs its tokens with (alg, key_file, iss, aud), for the scenarios "

@@ -47,7 +47,14 @@ std::string policy_template_problem(const std::string& policy) {
   return named ? "" : "may hold only letters, digits, '-', '_' and '.' beside {agent}";
 }
 
-std::string SecretLayout::policy_of(const std::string& agent) const { return text::replace_all(policy, "{agent}", agent); }
+std::string server_name_of(const std::map<std::string, std::string>& names, const std::string& agent) {
+  const auto found = names.find(agent);
+  return found == names.end() ? agent : found->second;
+}
+
+std::string SecretLayout::name_of(const std::string& agent) const { return server_name_of(names, agent); }
+
+std::string SecretLayout::policy_of(const std::string& agent) const { return text::replace_all(policy, "{agent}", name_of(agent)); }
 
 std::string SecretLayout::policy_glob() const { return policy_of("*"); }
 
@@ -55,7 +62,7 @@ std::string SecretLayout::agent_prefix(const std::string& agent) const {
   std::string out;
   for (const auto& segment : split(path)) {
     if (segment == "{key}") break;
-    out += (out.empty() ? "" : "/") + (segment == "{agent}" ? agent : segment);
+    out += (out.empty() ? "" : "/") + (segment == "{agent}" ? name_of(agent) : segment);
   }
   return out;
 }
@@ -69,7 +76,8 @@ std::string SecretLayout::owner_of(const std::vector<std::string>& segments, boo
   for (std::size_t i = 0; i + 1 < folder.size(); ++i) {
     const std::string& got = segments[i + 2];
     if (folder[i] == "{agent}") {
-      owner = got;
+      const auto named = std::find_if(names.begin(), names.end(), [&](const auto& entry) { return entry.second == got; });
+      owner = named == names.end() ? got : named->first;
     } else if (folder[i] != got) {
       return "";
     }

@@ -80,8 +80,9 @@ void place_scope(Json& claims, const stack::StaticJwtAuth& jwt) {
 // another secret) or public_key_as_secret (HS256 keyed with the PEM public key of an RS256 or
 // ES256 profile's key: key confusion); `hmac_secret` HS256 with the secret given (a published
 // default).
-std::string static_jwt(const stack::StaticJwtAuth& jwt, const std::string& agent, const Json& shape) {
-  Json claims = {{"iss", jwt.iss}, {"aud", jwt.aud}, {"sub", agent}, {"scope", agent_scopes(agent)},
+std::string static_jwt(const stack::AuthProfile& auth, const std::string& agent, const Json& shape) {
+  const stack::StaticJwtAuth& jwt = *auth.static_jwt;
+  Json claims = {{"iss", jwt.iss}, {"aud", jwt.aud}, {"sub", auth.name_of(agent)}, {"scope", agent_scopes(agent)},
                  {"iat", now_seconds()}, {"exp", now_seconds() + 300}};
   if (const auto changes = shape.find("claims"); changes != shape.end()) {
     Json given = *changes;
@@ -127,26 +128,27 @@ std::string static_jwt(const stack::StaticJwtAuth& jwt, const std::string& agent
   return input + "." + codec::base64url_encode(signature);
 }
 
-// A client certificate for the step: the agent's CN, or the subject the step writes, from the
-// profile's client CA or a foreign one, valid now or expired.
-void mint_certificate(const stack::MtlsAuth& mtls, const std::string& agent, const Json& shape, AgentCredential& out) {
+// A client certificate for the step: the agent's CN, or the subject the step writes (the agents in
+// it by the server's names), from the profile's client CA or a foreign one, valid now or expired.
+void mint_certificate(const stack::AuthProfile& auth, const std::string& agent, const Json& shape, AgentCredential& out) {
+  const stack::MtlsAuth& mtls = *auth.mtls;
   out.files = std::make_shared<proc::TempDir>("mcph-agent-cert");
   const bool foreign = shape.value("ca", "") == "foreign";
   const tls::TestCa ca = foreign ? tls::TestCa(out.files->path(), "a CA nobody trusts")
                                  : tls::TestCa::load(out.files->path(), {mtls.client_ca_cert, mtls.client_ca_key});
   tls::CertificateSpec spec;
-  spec.subject = {{"CN", agent}};
+  spec.subject = {{"CN", auth.name_of(agent)}};
   if (const auto subject = shape.find("subject"); subject != shape.end()) {
     spec.subject.clear();
     for (const auto& entry : *subject) {
       for (const auto& [field, value] : entry.items()) {
         // "+CN": another attribute of the previous entry's RDN (a multi-valued RDN).
         const bool joins = field.starts_with("+");
-        spec.subject.push_back({joins ? field.substr(1) : field, value.get<std::string>(), joins});
+        spec.subject.push_back({joins ? field.substr(1) : field, auth.with_server_names(value.get<std::string>()), joins});
       }
     }
   }
-  for (const auto& uri : shape.value("uris", Json::array())) spec.uris.push_back(uri.get<std::string>());
+  for (const auto& uri : shape.value("uris", Json::array())) spec.uris.push_back(auth.with_server_names(uri.get<std::string>()));
   if (shape.value("expired", false)) {
     spec.not_before = -std::chrono::hours(48);
     spec.not_after = -std::chrono::hours(24);
@@ -172,20 +174,21 @@ void present(const stack::AuthProfile& auth, const std::string& target_url, cons
     }() + ")");
   }
   const bool direct = shape.value("to", "") == "direct";
+  const std::string name = auth.name_of(agent);  // as the server and its files know the agent
   if (mode == "api_key") {
     const std::string key = shape.contains("key") ? shape["key"].get<std::string>()
-                                                  : agent_entry(auth.api_key->keys_file, "the API keys file", agent).get<std::string>();
+                                                  : agent_entry(auth.api_key->keys_file, "the API keys file", name).get<std::string>();
     out.headers.emplace_back(auth.api_key->header, key);
     out.secret = key;
-    out.described = shape.contains("key") ? "an API key of the step's" : agent + "'s API key";
+    out.described = shape.contains("key") ? "an API key of the step's" : name + "'s API key";
   } else if (mode == "static_jwt") {
-    out.secret = static_jwt(*auth.static_jwt, agent, shape);
+    out.secret = static_jwt(auth, agent, shape);
     out.headers.emplace_back("Authorization", "Bearer " + out.secret);
-    out.described = "a " + auth.static_jwt->alg + " JWT for " + agent + (shape.empty() ? "" : ", bent: " + shape.dump());
+    out.described = "a " + auth.static_jwt->alg + " JWT for " + name + (shape.empty() ? "" : ", bent: " + shape.dump());
   } else if (mode == "client_credentials") {
-    out.secret = stack::agent_access_token(*auth.client_credentials, agent);
+    out.secret = stack::agent_access_token(*auth.client_credentials, name);
     out.headers.emplace_back("Authorization", "Bearer " + out.secret);
-    out.described = agent + "'s client credentials token";
+    out.described = name + "'s client credentials token";
   } else if (mode == "mtls") {
     const stack::MtlsAuth& mtls = *auth.mtls;
     if (direct && mtls.direct_url.empty()) throw std::runtime_error("to: direct, but the target's mtls has no direct_url");
@@ -194,7 +197,7 @@ void present(const stack::AuthProfile& auth, const std::string& target_url, cons
     if (shape.value("certificate", "") == "none" || direct) {
       out.described = direct ? "the server behind the proxy, no TLS" : "no client certificate";
     } else {
-      mint_certificate(mtls, agent, shape, out);
+      mint_certificate(auth, agent, shape, out);
     }
   } else if (mode == "proxy_headers") {
     const stack::ProxyHeadersAuth& names = *auth.proxy_headers;
@@ -206,7 +209,7 @@ void present(const stack::AuthProfile& auth, const std::string& target_url, cons
     } else if (auth.mtls && !auth.mtls->direct_url.empty()) {
       out.url = auth.mtls->direct_url;  // straight to the server, as the proxy would
     }
-    const std::string dn = shape.value("dn", "CN=" + agent);
+    const std::string dn = auth.with_server_names(shape.value("dn", "CN=" + agent));
     out.headers.emplace_back(names.dn_header, dn);
     // verify: "" sends the DN without the verify header.
     if (const std::string verify = shape.value("verify", "SUCCESS"); !verify.empty()) out.headers.emplace_back(names.verify_header, verify);

@@ -47,12 +47,22 @@ NamedCall named_call(const stack::TargetProfile& profile, const std::string& too
   return {tool, step_arguments};
 }
 
+Json with_server_names(const stack::TargetProfile& profile, Json step_arguments) {
+  if (!profile.auth || profile.auth->names.empty() || !step_arguments.is_object()) return step_arguments;
+  for (const char* naming : {"secret", "prefix", "owner"}) {
+    const auto argument = step_arguments.find(naming);
+    if (argument != step_arguments.end() && argument->is_string()) *argument = profile.auth->with_server_names(argument->get<std::string>());
+  }
+  return step_arguments;
+}
+
 std::string resource_uri(const stack::TargetProfile& profile, const std::string& service, const Json& step_arguments,
                          const std::string& caller) {
   if (!profile.tools || !profile.tools->resource_uri) {
     throw std::runtime_error("services." + service + ".tools has no read_resource: the server's secrets are no resources it names");
   }
-  const std::string uri = text::replace_all(*profile.tools->resource_uri, "{agent}", step_arguments.value("owner", caller));
+  const std::string owner = step_arguments.value("owner", profile.auth ? profile.auth->name_of(caller) : caller);
+  const std::string uri = text::replace_all(*profile.tools->resource_uri, "{agent}", owner);
   return text::replace_all(uri, "{secret}", step_arguments.value("secret", ""));
 }
 

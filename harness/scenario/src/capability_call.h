@@ -31,9 +31,13 @@ struct NamedCall {
 };
 NamedCall named_call(const stack::TargetProfile& profile, const std::string& tool, const nlohmann::json& step_arguments);
 
+// The step's arguments with the agents named in its `secret`, `prefix` and `owner` ("../agent-a/jira")
+// by the server's own names for them (the profile's auth.agents); unchanged when it renames none.
+nlohmann::json with_server_names(const stack::TargetProfile& profile, nlohmann::json step_arguments);
+
 // The URI of a read_resource step's resource: the target's template with {agent} the step's
-// `owner` (default `caller`) and {secret} its `secret`. Throws std::runtime_error saying that
-// the tool map of `service` has no read_resource.
+// `owner` (default `caller`, by the server's name for it) and {secret} its `secret`. Throws
+// std::runtime_error saying that the tool map of `service` has no read_resource.
 std::string resource_uri(const stack::TargetProfile& profile, const std::string& service, const nlohmann::json& step_arguments,
                          const std::string& caller);
 

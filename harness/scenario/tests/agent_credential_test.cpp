@@ -151,6 +151,27 @@ TEST_F(AgentCredentialTest, IdentityHeadersGoStraightToTheServerUnlessThroughThe
   EXPECT_EQ(credential("agent-a", "proxy_headers", {{"to", "proxy"}}).url, "https://127.0.0.1:2/mcp");
 }
 
+// A server that names its agents its own way: each credential is the one it knows the agent by.
+TEST_F(AgentCredentialTest, EachCredentialNamesTheAgentAsTheServerKnowsIt) {
+  stack::AuthProfile named = auth_;
+  named.names = {{"agent-a", "deployer"}, {"agent-b", "ci-runner"}};
+  proc::write_private_file(dir_.path() / "named-keys.json", R"({"deployer": "key-of-the-deployer", "agent-a": "not-this-one"})");
+  named.api_key->keys_file = (dir_.path() / "named-keys.json").string();
+  const auto as = [&](const std::string& agent, const std::string& via, const Json& shape = Json::object()) {
+    return agent_credential(named, "http://127.0.0.1:1/mcp", agent, via, shape);
+  };
+  const AgentCredential key = as("agent-a", "api_key");
+  EXPECT_EQ(key.headers, (http::Fields{{"X-API-Key", "key-of-the-deployer"}}));
+  EXPECT_EQ(key.described, "deployer's API key");
+  EXPECT_EQ(claims_of(as("agent-b", "static_jwt").secret)["sub"], "ci-runner");
+  EXPECT_THAT(as("agent-a", "mtls").described, HasSubstr("CN=deployer from the agents' CA"));
+  EXPECT_THAT(as("agent-a", "mtls", {{"subject", {{{"CN", "x"}}, {{"OU", "y,CN=agent-a"}}}}}).described,
+              HasSubstr("CN=x,OU=y,CN=deployer"));
+  EXPECT_EQ(as("agent-b", "proxy_headers").headers.at(0), (std::pair<std::string, std::string>{"X-SSL-Client-S-DN", "CN=ci-runner"}));
+  EXPECT_EQ(as("agent-a", "proxy_headers", {{"dn", "CN=agent-a,CN=agent-b"}}).headers.at(0).second, "CN=deployer,CN=ci-runner");
+  EXPECT_THROW(as("agent-b", "api_key"), std::runtime_error);  // the keys file has nothing for ci-runner
+}
+
 TEST_F(AgentCredentialTest, TwoAgentsCredentialsInOneRequest) {
   const AgentCredential both = credential("agent-a", "api_key", {{"also", {{"agent", "agent-b"}, {"via", "static_jwt"}}}});
   ASSERT_EQ(both.headers.size(), 2u);

@@ -1,9 +1,11 @@
 #include "mcph/harness/stack/auth_profile.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <stdexcept>
 
+#include "mcph/harness/provision/secret_layout.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness::stack {
@@ -58,6 +60,35 @@ bool AuthProfile::accepts(std::string_view mode) const {
 }
 
 bool AuthProfile::has_agent(std::string_view name) const { return std::find(agents.begin(), agents.end(), name) != agents.end(); }
+
+std::string AuthProfile::name_of(const std::string& agent) const { return provision::server_name_of(names, agent); }
+
+std::string AuthProfile::with_server_names(const std::string& text) const { return with_agent_names(names, text); }
+
+std::string with_agent_names(const std::map<std::string, std::string>& names, const std::string& text) {
+  const auto part_of_a_name = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; };
+  // A word starts after a separator, or after one percent-encoded ("..%2fagent-a%2fjira").
+  const auto starts_word = [&](std::size_t at) {
+    if (at == 0 || !part_of_a_name(text[at - 1])) return true;
+    if (at < 3 || text[at - 3] != '%') return false;
+    const std::string escape = text.substr(at - 2, 2);
+    return escape == "2f" || escape == "2F" || escape == "5c" || escape == "5C";
+  };
+  std::string out;
+  for (std::size_t at = 0; at < text.size();) {
+    const auto named = std::find_if(names.begin(), names.end(), [&](const auto& entry) {
+      const std::size_t end = at + entry.first.size();
+      return starts_word(at) && text.compare(at, entry.first.size(), entry.first) == 0 && (end == text.size() || !part_of_a_name(text[end]));
+    });
+    if (named == names.end()) {
+      out += text[at++];
+    } else {
+      out += named->second;
+      at += named->first.size();
+    }
+  }
+  return out;
+}
 
 AuthProfile AuthProfile::resolved(const std::filesystem::path& base) const {
   AuthProfile out = *this;

@@ -170,6 +170,31 @@ const std::vector<PartKey<ClientCredentialsAuth>> kClientCredentialsKeys = {
     {"issuer", &ClientCredentialsAuth::issuer},
     {"audience", &ClientCredentialsAuth::audience}};
 
+// A list of the agents' names, or an object of agent → the server's own name for it: each name
+// non-empty, and no two agents with one name (the server could not tell them apart).
+void parse_agents(const Json& value, const std::string& where, AgentAuthFields& auth) {
+  const std::string form = " must be a list of agent names, or an object of agent → the server's name for it";
+  const auto name_of = [&](const Json& name) {
+    if (!name.is_string() || name.get<std::string>().empty()) throw std::runtime_error(where + form);
+    return name.get<std::string>();
+  };
+  if (value.is_array()) {
+    for (const auto& agent : value) auth.agents.push_back(name_of(agent));
+    return;
+  }
+  if (!value.is_object()) throw std::runtime_error(where + form);
+  std::map<std::string, std::string> agent_named;
+  for (const auto& [agent, name] : value.items()) {
+    if (agent.empty()) throw std::runtime_error(where + form);
+    const std::string server_name = name_of(name);
+    if (const auto [other, fresh] = agent_named.emplace(server_name, agent); !fresh) {
+      throw std::runtime_error(where + ": " + other->second + " and " + agent + " are both \"" + server_name + "\" to the server");
+    }
+    auth.agents.push_back(agent);
+    auth.names[agent] = server_name;
+  }
+}
+
 AgentAuthFields parse_auth(const Json& json, const std::string& field) {
   if (!json.is_object()) throw std::runtime_error(field + " must be an object");
   AgentAuthFields auth;
@@ -179,11 +204,7 @@ AgentAuthFields parse_auth(const Json& json, const std::string& field) {
       if (!value.is_string()) throw std::runtime_error(where + " must be a string");
       auth.default_kind = value.get<std::string>();
     } else if (key == "agents") {
-      if (!value.is_array()) throw std::runtime_error(where + " must be a list of agent names");
-      for (const auto& agent : value) {
-        if (!agent.is_string() || agent.get<std::string>().empty()) throw std::runtime_error(where + " must be a list of agent names");
-        auth.agents.push_back(agent.get<std::string>());
-      }
+      parse_agents(value, where, auth);
     } else if (key == "api_key") {
       auth.api_key = parse_part(value, kApiKeyKeys, where);
     } else if (key == "static_jwt") {
@@ -208,7 +229,11 @@ AgentAuthFields parse_auth(const Json& json, const std::string& field) {
 Json auth_json(const AgentAuthFields& auth) {
   Json json = Json::object();
   if (!auth.default_kind.empty()) json["default"] = auth.default_kind;
-  if (!auth.agents.empty()) json["agents"] = auth.agents;
+  if (!auth.names.empty()) {
+    json["agents"] = auth.names;
+  } else if (!auth.agents.empty()) {
+    json["agents"] = auth.agents;
+  }
   if (auth.api_key) json["api_key"] = part_json(*auth.api_key, kApiKeyKeys);
   if (auth.static_jwt) json["static_jwt"] = part_json(*auth.static_jwt, kStaticJwtKeys);
   if (auth.mtls) json["mtls"] = part_json(*auth.mtls, kMtlsKeys);

@@ -158,3 +158,8 @@ std::vector<std::string> caller_token_servers(const StackFile& stack) {
 }
 
 }  // namespace mcph::harness::stack
+  if (profile.auth && !profile.auth->names.empty()) {
+    // The server's own names of its agents are what its layout's {agent} stands for.
+    profile.secrets = profile.secrets.value_or(provision::SecretLayout{});
+    profile.secrets->names = profile.auth->names;
+  }

@@ -66,7 +66,7 @@ TEST(SecretLayoutTest, ThePolicyOfTheBridgesLayoutIsTheBridgesOwnAndAnotherFollo
     EXPECT_EQ(provision::agent_layout_policy_hcl(provision::agent_bridge_secret_layout(), "agent-a", scopes),
               agent_bridge::agent_policy_hcl("secret", "agent-a", scopes));
   }
-  const provision::SecretLayout bridge{"kv", "bridge/agents/{agent}/{key}", "mcp-agent-{agent}"};
+  const provision::SecretLayout bridge{"kv", "bridge/agents/{agent}/{key}", "mcp-agent-{agent}", {}};
   EXPECT_EQ(provision::agent_layout_policy_hcl(bridge, "agent-b", {"read", "list"}),
             "path \"kv/data/bridge/agents/agent-b/*\" { capabilities = [\"read\"] }\n"
             "path \"kv/metadata/bridge/agents/agent-b/*\" { capabilities = [\"list\"] }\n"

@@ -338,7 +338,7 @@ TEST(StackFileTest, BadAuthValuesAreNamed) {
   const auto error_of = [](const std::string& auth) { return entry_error("auth", auth); };
   EXPECT_EQ(error_of(R"("api_key")"), "s.json: services.my-mcp.auth must be an object");
   EXPECT_EQ(error_of(R"({"api_key": {"header": 1}})"), "s.json: services.my-mcp.auth.api_key.header must be a string");
-  EXPECT_EQ(error_of(R"({"agents": "agent-a"})"), "s.json: services.my-mcp.auth.agents must be a list of agent names");
+  EXPECT_EQ(error_of(R"({"agents": "agent-a"})"), "s.json: services.my-mcp.auth.agents must be a list of agent names, or an object of agent → the server's name for it");
   EXPECT_EQ(error_of(R"({"mtls": []})"), "s.json: services.my-mcp.auth.mtls must be an object");
 }
 

@@ -181,6 +181,38 @@ TEST(AuthProfileTest, BadValuesAreErrorsNamingTheKey) {
               HasSubstr("services.jira-mcp.auth.mtls.proxy_url must be an https:// URL"));
   EXPECT_THAT(auth_error(R"({"agents": ["a"], "client_credentials": {"token_url": "http://t", "clients_file": "c",
                                                                     "method": "private_key_jwt"}})"),
+// A server that knows its agents by names of its own: the scenario files' agents are mapped to
+// them, and whole words in a DN, subject or path are written the server's way.
+TEST(AuthProfileTest, AgentsTheServerNamesItsOwnWayAreItsNamesInWhatItReads) {
+  const std::string auth = R"({"agents": {"agent-a": "deployer", "agent-b": "ci-runner"}, "api_key": {"keys_file": "k"}})";
+  const TargetProfile profile = target_profile(entry({{"profile", "agent-bridge"}, {"auth", auth}}), "vault-bridge");
+  const AuthProfile& named = *profile.auth;
+  EXPECT_EQ(named.agents, (std::vector<std::string>{"agent-a", "agent-b"}));
+  EXPECT_TRUE(named.has_agent("agent-a"));
+  EXPECT_FALSE(named.has_agent("deployer"));  // a step acts as the scenario files' agent
+  EXPECT_EQ(named.name_of("agent-b"), "ci-runner");
+  EXPECT_EQ(named.name_of("agent-c"), "agent-c");
+  EXPECT_EQ(named.with_server_names("CN=agent-a,CN=agent-b"), "CN=deployer,CN=ci-runner");
+  EXPECT_EQ(named.with_server_names("y,CN=agent-a"), "y,CN=deployer");
+  EXPECT_EQ(named.with_server_names("../agent-a/jira"), "../deployer/jira");
+  EXPECT_EQ(named.with_server_names("..%2fagent-a%2fjira"), "..%2fdeployer%2fjira");
+  EXPECT_EQ(named.with_server_names("..\\agent-a\\jira"), "..\\deployer\\jira");
+  EXPECT_EQ(named.with_server_names("agent-a-jira"), "agent-a-jira");  // a longer name, not the agent
+  EXPECT_EQ(named.with_server_names("secret-agent-a"), "secret-agent-a");
+  EXPECT_EQ(named.with_server_names("agent-ab"), "agent-ab");
+  // The layout's {agent} is the server's name, and a path in it is the scenario files' agent's.
+  EXPECT_EQ(profile.secrets->agent_prefix("agent-a"), "mcp/deployer");
+  EXPECT_EQ(profile.secrets->policy_of("agent-b"), "mcp-agent-ci-runner");
+  bool kv = false;
+  EXPECT_EQ(profile.secrets->owner_of(std::vector<std::string>{"secret", "data", "mcp", "ci-runner", "jira"}, kv), "agent-b");
+  EXPECT_EQ(profile.secrets->owner_of(std::vector<std::string>{"secret", "data", "mcp", "agent-b", "jira"}, kv), "agent-b");
+  // Written back as it was read; a list names the agents as the server does.
+  const StackFile stack = StackFile::parse(R"({"services": {"vault-bridge": {"url": "http://127.0.0.1:1/mcp", "auth": )" + auth + "}}}");
+  EXPECT_EQ(StackFile::parse(stack.to_json()).to_json(), stack.to_json());
+  EXPECT_NE(stack.to_json().find(R"("agent-a": "deployer")"), std::string::npos);
+  EXPECT_EQ(target_profile(entry({{"auth", kBridgeAuth}}), "agent-bridge-mcp").auth->name_of("agent-a"), "agent-a");
+}
+
               HasSubstr("services.jira-mcp.auth.client_credentials.method must be one of client_secret_post, client_secret_basic"));
   EXPECT_THAT(auth_error(R"({"agents": ["a"], "default": "mtls", "proxy_headers": {}})"),
               HasSubstr("services.jira-mcp.auth.default: \"mtls\" is not configured here (proxy_headers)"));
@@ -193,3 +225,7 @@ TEST(AuthProfileTest, BadValuesAreErrorsNamingTheKey) {
 
 }  // namespace
 }  // namespace mcph::harness::stack
+  EXPECT_THAT(auth_error(R"({"agents": {"agent-a": ""}, "proxy_headers": {}})"),
+              HasSubstr("services.jira-mcp.auth.agents must be a list of agent names, or an object of agent → the server's name"));
+  EXPECT_THAT(auth_error(R"({"agents": {"agent-a": "ops", "agent-b": "ops"}, "proxy_headers": {}})"),
+              HasSubstr("services.jira-mcp.auth.agents: agent-a and agent-b are both \"ops\" to the server"));

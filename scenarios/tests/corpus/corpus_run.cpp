@@ -1,6 +1,7 @@
 #include "corpus_run.h"
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
@@ -30,15 +31,18 @@ std::string random_secret() {
   return openssl::random_text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 40);
 }
 
-// The fixture's agents as OAuth clients, each with a fresh secret: {"agent-a": {"client_id",
-// "client_secret", "scopes"}} (the harness's clients_file, the scopes for the server's own use).
-std::string agent_clients() {
+using AgentNames = std::map<std::string, std::string>;  // an agent → the server's own name for it
+
+// The fixture's agents as OAuth clients under the server's names for them, each with a fresh
+// secret: {"agent-a": {"client_id", "client_secret", "scopes"}} (the harness's clients_file, the
+// scopes for the server's own use).
+std::string agent_clients(const AgentNames& names) {
   std::ifstream in(fixtures::default_fixtures_dir() / "agents" / "agents.json");
   const Json fixture = Json::parse(in, nullptr, false);
   if (!fixture.is_object() || !fixture["agents"].is_array()) throw std::runtime_error("fixtures/agents/agents.json has no agents");
   Json clients = Json::object();
   for (const auto& agent : fixture["agents"]) {
-    const std::string name = agent.at("name").get<std::string>();
+    const std::string name = provision::server_name_of(names, agent.at("name").get<std::string>());
     clients[name] = {{"client_id", name}, {"client_secret", random_secret()}, {"scopes", agent.at("scopes")}};
   }
   return clients.dump(2);
@@ -54,16 +58,17 @@ std::vector<std::string> fixture_agents() {
   return names;
 }
 
-// The fixture's agents with fresh API keys: {"agent-a": "<key>"}, the harness's keys_file.
-std::string agent_api_keys() {
+// The fixture's agents under the server's names with fresh API keys: {"agent-a": "<key>"}, the
+// harness's keys_file.
+std::string agent_api_keys(const AgentNames& names) {
   Json keys = Json::object();
-  for (const auto& name : fixture_agents()) keys[name] = random_secret();
+  for (const auto& agent : fixture_agents()) keys[provision::server_name_of(names, agent)] = random_secret();
   return keys.dump(2);
 }
 
-std::string file_of_kind(const std::string& kind) {
-  if (kind == "agent_clients") return agent_clients();
-  if (kind == "agent_api_keys") return agent_api_keys();
+std::string file_of_kind(const std::string& kind, const AgentNames& names) {
+  if (kind == "agent_clients") return agent_clients(names);
+  if (kind == "agent_api_keys") return agent_api_keys(names);
   if (kind == "hmac_secret") return random_secret();
   if (kind == "rsa_private_key") return jose::Key::generate_rsa().private_pem();
   throw std::runtime_error("corpus.json files: no kind \"" + kind + "\" (agent_clients, agent_api_keys, hmac_secret, rsa_private_key)");
@@ -91,16 +96,19 @@ void load_policies(const CorpusServer& server, const stack::StackFile& local) {
   }
 }
 
-// The fixture's agents' secrets and policies in the stand-in Vault where each entry's `secrets`
-// layout puts them (an entry without one reads agent-bridge-mcp's, which the stand-in stack
-// already provisioned).
-void provision_secrets(const CorpusServer& server, const stack::StackFile& local) {
-  for (const auto& [name, entry] : server.spec.at("stack_entries").items()) {
-    if (!entry.contains("secrets")) continue;
-    const std::string where = "corpus/" + server.name + " stack_entries." + name + ".secrets";
-    provision::provision_agent_secrets(stack::provision_target(local), fixtures::default_fixtures_dir(),
-                            stack::parse_secret_layout(entry["secrets"].dump(), where, provision::SecretLayout{}));
+// The fixture's agents' secrets and policies in the stand-in Vault where each entry's layout puts
+// them under the server's names for its agents (an entry with neither a `secrets` layout nor names
+// of its own reads agent-bridge-mcp's, which the stand-in stack already provisioned). Returns the
+// names.
+AgentNames provision_secrets(const std::map<std::string, stack::ServiceEntry>& entries, const stack::StackFile& local) {
+  AgentNames names;
+  for (const auto& [name, entry] : entries) {
+    const stack::TargetProfile profile = stack::target_profile(entry, name);
+    if (profile.auth) names.insert(profile.auth->names.begin(), profile.auth->names.end());
+    if (entry.mcp.secrets.empty() && (!profile.auth || profile.auth->names.empty())) continue;
+    provision::provision_agent_secrets(stack::provision_target(local), fixtures::default_fixtures_dir(), profile.secrets.value());
   }
+  return names;
 }
 
 }  // namespace
@@ -150,6 +158,15 @@ struct CorpusRun::Impl {
     return it->second;
   }
 
+  // The corpus.json's stack entries, their placeholders filled.
+  std::map<std::string, stack::ServiceEntry> entries() const {
+    std::map<std::string, stack::ServiceEntry> out;
+    for (const auto& [name, entry] : server.spec.at("stack_entries").items()) {
+      out[name] = stack::parse_service_entry(fill(entry.dump()), "corpus/" + server.name + " stack_entries." + name);
+    }
+    return out;
+  }
+
   // Every @NAME@ or @NAME:argument@ of `text` filled.
   std::string fill(const std::string& text) const {
     static const std::regex placeholder("@([A-Z_]+)(?::([^@\\s\"]+))?@");
@@ -167,11 +184,6 @@ CorpusRun::CorpusRun(const CorpusServer& server, const std::string& variant, con
     : impl_(std::make_unique<Impl>(server, local)) {
   Impl& s = *impl_;
   load_policies(server, local);
-  provision_secrets(server, local);
-  const Json files = server.spec.value("files", Json::object()), env = server.spec.value("env", Json::object());
-  for (const auto& [name, kind] : files.items()) {
-    proc::write_private_file(s.work.path() / name, file_of_kind(kind.get<std::string>()));
-  }
   if (server.spec.value("tls_proxy", false)) {
     // nginx in front of the server as the stack puts it in front of agent-bridge-mcp, its
     // certificates in @WORK@/tls/ (ca.pem, agents-ca.pem, agents-ca.key).
@@ -185,6 +197,12 @@ CorpusRun::CorpusRun(const CorpusServer& server, const std::string& variant, con
     options.client_ca_file = certificates.agents_ca.string();
     options.server_ca_file = certificates.ca.string();
     s.proxy.emplace(stack::TlsProxy::start(std::move(options)));
+  }
+  // After the proxy: an entry may name its URL.
+  const AgentNames names = provision_secrets(s.entries(), local);
+  const Json files = server.spec.value("files", Json::object()), env = server.spec.value("env", Json::object());
+  for (const auto& [name, kind] : files.items()) {
+    proc::write_private_file(s.work.path() / name, file_of_kind(kind.get<std::string>(), names));
   }
   proc::SpawnOptions spawn;
   spawn.name = server.name + " (" + variant + ")";
@@ -229,8 +247,8 @@ stack::StackFile CorpusRun::stack_file() const {
   external.services = s.local.services;
   for (const auto& [name, entry] : s.server.spec.at("stack_entries").items()) {
     if (entry.contains("plays")) external.services.erase(entry["plays"].get<std::string>());
-    external.services[name] = stack::parse_service_entry(s.fill(entry.dump()), "corpus/" + s.server.name + " stack_entries." + name);
   }
+  for (auto& [name, entry] : s.entries()) external.services[name] = std::move(entry);
   // The stack file's own check of every entry and its profile, as `run --stack` reads one.
   return stack::StackFile::parse(external.to_json(), "corpus/" + s.server.name + "'s stack file");
 }

@@ -191,7 +191,7 @@ void run_call(const CallStep& step, StepRun& run) {
     // Known before the call: a call refused before the tool ran (401 at initialize) is no refusal of these.
     for (const auto& [kind, shape] : profile.tools->refusals) out.tool.refusal_shapes[kind] = describe_refusal(shape);
   }
-  const nlohmann::json step_args = substitute_json(nlohmann::json::parse(step.args), run.resolve);
+  const nlohmann::json step_args = with_server_names(profile, substitute_json(nlohmann::json::parse(step.args), run.resolve));
   const NamedCall named = capability ? NamedCall{capability->tool, capability_arguments_json(*capability, step_args)}
                                      : named_call(profile, step.tool, step_args);
   const std::string& tool = named.tool;

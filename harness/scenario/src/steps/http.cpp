@@ -153,7 +153,9 @@ void run_http(const HttpStep& step, StepRun& run) {
   }
   if (probe) headers.insert(headers.end(), probe->headers.begin(), probe->headers.end());
   for (const auto& [name, value] : step.headers) {
-    headers.emplace_back(name, substitute(value, run.resolve));
+    // A DN written with the scenario files' agents names them as this server does.
+    const std::string written = substitute(value, run.resolve);
+    headers.emplace_back(name, entry.mcp.auth ? stack::with_agent_names(entry.mcp.auth->names, written) : written);
     // A token written into a raw header is what an echo check looks for.
     if (out.sent_token.empty() && http::iequals(name, "Authorization")) {
       const std::string& sent = headers.back().second;

@@ -38,6 +38,7 @@ struct Target {
   stack::ClientCredentialsAuth grant;
   std::string mcp_url;
   stack::ProbeMethod probe;
+  stack::AuthProfile auth;  // whose agents the clients file names by auth.name_of
 };
 
 Target target_of(StepRun& run, const OAuthStep& step) {
@@ -47,7 +48,8 @@ Target target_of(StepRun& run, const OAuthStep& step) {
   if (!profile.auth || !profile.auth->client_credentials) {
     throw std::runtime_error("oauth: " + service + "'s profile has no auth.client_credentials: no authorization server to test");
   }
-  Target target{profile.auth->resolved(run.executor.stack().directory).client_credentials.value(), entry.url, profile.probe};
+  const stack::AuthProfile auth = profile.auth->resolved(run.executor.stack().directory);
+  Target target{auth.client_credentials.value(), entry.url, profile.probe, auth};
   if (target.grant.issuer.empty()) {
     throw std::runtime_error("oauth: " + service + "'s auth.client_credentials has no issuer, where its metadata is found");
   }
@@ -101,8 +103,11 @@ void fetch_jwks(StepRun& run, OAuthObservation& seen) {
 // The token request as the step bends it; `method` and `secret_wrong` decide how the client
 // authenticates.
 Answer token_request(StepRun& run, const Target& target, const OAuthStep& step, const std::string& method) {
-  const stack::AgentClient client = stack::agent_client(target.grant, run.step.as);
-  const std::string id = step.client_id.empty() ? client.id : step.client_id;
+  const stack::AgentClient client = stack::agent_client(target.grant, target.auth.name_of(run.step.as));
+  // Another of the target's agents' client id, or an id the step writes.
+  const std::string id = step.client_id.empty()                 ? client.id
+                         : target.auth.has_agent(step.client_id) ? stack::agent_client(target.grant, target.auth.name_of(step.client_id)).id
+                                                                 : step.client_id;
   const std::string secret = step.wrong_secret ? client.secret + "-not" : client.secret;
   if (method != "none") run.out.sent_token = secret;  // what an echo check looks for
   http::Fields form;
@@ -159,7 +164,7 @@ void run_oauth(const OAuthStep& step, StepRun& run) {
   if (!run.step.as.empty()) {
     out.caller = run.step.as;
     out.agent = true;
-    seen.client_id = stack::agent_client(target.grant, run.step.as).id;
+    seen.client_id = stack::agent_client(target.grant, target.auth.name_of(run.step.as)).id;
     seen.client_scopes = scope_words(agent_scopes(run.step.as));
   }
   fetch_metadata(run, target, seen);
@@ -272,7 +277,7 @@ StepKindInfo oauth_step_kind() {
                                    "secrets, each sent to the target)"},
                  {"oauth.client_auth", "token: `client_secret_basic`, `client_secret_post`, `none` (the id alone) or `both`; "
                                        "default the profile's `method`"},
-                 {"oauth.client_id", "token: this client id with the agent's secret"},
+                 {"oauth.client_id", "token: this client id with the agent's secret: another of the target's agents' (its client's id), or the id written"},
                  {"oauth.client_secret", "token: `wrong`, a secret that is not the client's"},
                  {"oauth.grant_type", "token: default `client_credentials`; `\"\"` sends none"},
                  {"oauth.scope", "token: the scope requested (default: none)"},

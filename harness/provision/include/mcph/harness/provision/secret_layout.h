@@ -6,6 +6,7 @@
 // and policies there, and reads Vault's audit log by it (whose prefix a KV path is under). Each
 // agent's Vault policy, the one its child tokens carry, is named by `policy` (`mcp-agent-{agent}`).
 // Stack file key "secrets" of an MCP service (docs/target-profiles.md).
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,12 @@ struct SecretLayout {
   std::string mount = "secret";
   std::string path = "mcp/{agent}/{key}";
   std::string policy = "mcp-agent-{agent}";
+  // An agent (as the scenario files name it) → the server's own name for it, which is what
+  // `{agent}` stands for in `path` and `policy`; an agent not here is its own name. Not a key of
+  // "secrets": the entry's auth.agents gives it.
+  std::map<std::string, std::string> names;
+
+  std::string name_of(const std::string& agent) const;
 
   // "mcp-agent-agent-a": the agent's own Vault policy.
   std::string policy_of(const std::string& agent) const;
@@ -23,11 +30,15 @@ struct SecretLayout {
 
   // "bridge/agents/agent-a": the agent's folder below the mount.
   std::string agent_prefix(const std::string& agent) const;
-  // The agent whose folder the audited Vault path (dot segments resolved, the mount first, then
+  // The agent (as the scenario files name it) whose folder the audited Vault path (dot segments resolved, the mount first, then
   // data or metadata) lies in; "" when it lies in none. `kv`: whether it is a KV v2 data or
   // metadata path at all, of any mount (another mount's is in no agent's folder).
   std::string owner_of(const std::vector<std::string>& segments, bool& kv) const;
 };
+
+// The server's own name for `agent` in `names` (an agent, as the scenario files name it → the
+// server's name for it), else `agent` itself.
+std::string server_name_of(const std::map<std::string, std::string>& names, const std::string& agent);
 
 // agent-bridge-mcp's: secret, mcp/{agent}/{key}.
 SecretLayout agent_bridge_secret_layout();

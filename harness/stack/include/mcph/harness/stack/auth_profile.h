@@ -6,6 +6,7 @@
 // defaults filled in. Secrets are never held here: only the files they are in, read when a step
 // needs them. Paths may be relative: to the stack file's directory (resolved()).
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,9 +24,19 @@ struct AuthProfile : AgentAuthFields {
   bool accepts(std::string_view mode) const;
   std::vector<std::string> modes() const;  // in kAuthModes' order
   bool has_agent(std::string_view name) const;
+  // The server's own name for `agent` (its entry's agents object), else `agent` itself.
+  std::string name_of(const std::string& agent) const;
+  // `text` with every agent's name that stands as a whole word (not inside a longer name such as
+  // "agent-a-jira") replaced by the server's name for it: a DN, a subject or a path a step writes
+  // with the scenario files' names.
+  std::string with_server_names(const std::string& text) const;
   // The same profile with every relative path made relative to `base` (the stack file's directory).
   AuthProfile resolved(const std::filesystem::path& base) const;
 };
+
+// `text` with every agent of `names` (agent → the server's name for it) that stands as a whole
+// word replaced by the server's name (AuthProfile::with_server_names).
+std::string with_agent_names(const std::map<std::string, std::string>& names, const std::string& text);
 
 // Every mode a profile may name, in order.
 constexpr std::string_view kAuthModes = "api_key, static_jwt, mtls, proxy_headers, client_credentials, keycloak_user";

@@ -67,7 +67,11 @@ struct ClientCredentialsAuth {
 };
 struct AgentAuthFields {
   std::string default_kind;  // key "default": the part a step uses unless it names another
+  // key "agents": the agents a step may act as (the scenario files' agent-a, agent-b, agent-c).
+  // As a list, the server knows them by those names; as an object, each is mapped to the server's
+  // own name for it ({"agent-a": "deployer", …}), in `names`.
   std::vector<std::string> agents;
+  std::map<std::string, std::string> names;
   std::optional<ApiKeyAuth> api_key;
   std::optional<StaticJwtAuth> static_jwt;
   std::optional<MtlsAuth> mtls;
