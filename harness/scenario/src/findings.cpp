@@ -81,14 +81,21 @@ bool refused_without_challenge(const std::vector<const reports::Check*>& failed,
   return true;
 }
 
+// A `refused: KIND` check: the tool map's refusal of that kind was due.
+bool refusal_kind_check(const reports::Check& check) { return check.expectation.rfind("refused: ", 0) == 0; }
+
 // Whether the failed checks show a refusal under another error status: an http_status expecting
-// an error failed with an error status, and nothing else failed but the challenge that goes with
-// the status due.
+// an error, or a refusal of the tool map's kind, failed with an error status, and nothing else
+// failed but the challenge that goes with the status due. (A scope the agent lacks refused as an
+// invalid token is refused all the same: the wrong refusal, never the scope granted.)
 bool refused_with_another_status(const std::vector<const reports::Check*>& failed, int http_status) {
   bool wrong_status = false;
   for (const reports::Check* check : failed) {
     if (const auto due = due_status(*check)) {
       if (std::atoi(due->c_str()) < 400 || !refusal_status(http_status)) return false;
+      wrong_status = true;
+    } else if (refusal_kind_check(*check)) {
+      if (!refusal_status(http_status)) return false;
       wrong_status = true;
     } else if (!either_error_statuses(*check).empty()) {
       if (!refusal_status(http_status)) return false;

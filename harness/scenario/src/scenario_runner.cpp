@@ -182,7 +182,8 @@ struct ScenarioRunner::Impl {
         record.retry_after = outcome.burst.retry_after;
         record.trace_ids = outcome.trace_ids;
         record.checks = std::move(checks);
-        record_answer(step, outcome, record, accepted_so_far);
+        const std::string& property = step.property.empty() ? scenario.property : step.property;
+        record_answer(step, property, outcome, record, accepted_so_far);
         const auto failures = reports::failures_of(record);
         std::optional<std::string> sessionless;
         for (const auto& [name, pointer] : step.save) {
@@ -211,7 +212,7 @@ struct ScenarioRunner::Impl {
         recorded["failures"] = failed;
         trace_steps.push_back(recorded);
         result.failures.insert(result.failures.end(), failures.begin(), failures.end());
-        if (auto finding = finding_of(record, step.property.empty() ? scenario.property : step.property)) {
+        if (auto finding = finding_of(record, property)) {
           result.findings.push_back(std::move(*finding));
         }
         if (outcome.load) record.load = outcome.load->levels;

@@ -64,12 +64,17 @@ bool honest(const std::optional<DpopPresentation>& dpop, const AgentCredentialSp
   return agent.shape == "{}" && headers.empty() && (!dpop || *dpop == DpopPresentation{});
 }
 
-// The honest request refused before anything (record_answer's comment).
-bool honest_call_refused_first(const Step& step, const reports::StepRecord& record,
-                               const std::set<std::string>& accepted_so_far) {
+// A property whose finding is a refusal (refuses-token-it-must-accept, refuses-honest-agent, …):
+// of any other, a refusal is never the evidence.
+bool refusal_is_the_property(const std::string& property) { return property.starts_with("refuses-"); }
+
+// The request due to be let in, refused before anything (record_answer's comment).
+bool call_refused_first(const Step& step, const reports::StepRecord& record, const std::string& property,
+                        const std::set<std::string>& accepted_so_far) {
   if (record.http_status != 401 || accepted_so_far.contains(record.server)) return false;
   if (const auto* call = step.get_if<CallStep>()) {
-    return honest(call->dpop, call->agent, call->headers) && !expects_a_refusal(step.expect);
+    const bool bent_for_another_property = !refusal_is_the_property(property);
+    return (honest(call->dpop, call->agent, call->headers) || bent_for_another_property) && !expects_a_refusal(step.expect);
   }
   // The profile's probe with the caller's credential, due to be let in (`http_status: 200`).
   if (const auto* http = step.get_if<HttpStep>()) {
@@ -83,7 +88,7 @@ bool honest_call_refused_first(const Step& step, const reports::StepRecord& reco
 
 }  // namespace
 
-void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRecord& record,
+void record_answer(const Step& step, const std::string& property, const StepOutcome& outcome, reports::StepRecord& record,
                    std::set<std::string>& accepted_so_far) {
   record.control = step.control;
   if (!answers_classified(step.kind())) return;
@@ -93,7 +98,7 @@ void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRe
   record.answer = std::string(name_of(classify(outcome)));
   record.request = answered_request(outcome);
   record.challenge = http::find_field(outcome.http.headers, "WWW-Authenticate").value_or("");
-  if (honest_call_refused_first(step, record, accepted_so_far)) record.control = true;
+  if (call_refused_first(step, record, property, accepted_so_far)) record.control = true;
   if (record.answer == name_of(AnswerClass::accepted)) accepted_so_far.insert(record.server);
 }
 

@@ -18,14 +18,15 @@ namespace mcph::harness::scenario {
 // Fills the record's answer, request, challenge and control from the step and its outcome, and
 // adds the step's server to `accepted_so_far` (the servers that accepted a step of the scenario)
 // when it accepted this one. A step counts as a control when the scenario says so, and when it is
-// an honest request refused before anything: made as its caller with the credential it holds,
-// unbent, due to be let in — a tool call that asks for no refusal (no `ok: false`, error status,
-// challenge or JSON-RPC error), or the profile's probe due to get 200 — and answered 401 by a
-// server that had accepted no step of the scenario yet. Such a server refused the harness's own
-// credential: the stack file does not describe how it identifies its callers, or the credential
-// is not one it takes, and nothing the scenario tests was reached, so there is no finding and the
-// scenario is inconclusive.
-void record_answer(const Step& step, const StepOutcome& outcome, reports::StepRecord& record,
+// a request due to be let in, refused before anything: made as its caller with the credential it
+// holds — unbent, or bent for a `property` that is not a refusal's (a certificate with an OU
+// naming another agent, due to be its own agent's) — due to be let in — a tool call that asks for
+// no refusal (no `ok: false`, error status, challenge or JSON-RPC error), or the profile's probe,
+// unbent, due to get 200 — and answered 401 by a server that had accepted no step of the scenario
+// yet. Such a server refused the harness's own credential: the stack file does not describe how it
+// identifies its callers, or the credential is not one it takes, and nothing the scenario tests
+// was reached, so there is no finding and the scenario is inconclusive.
+void record_answer(const Step& step, const std::string& property, const StepOutcome& outcome, reports::StepRecord& record,
                    std::set<std::string>& accepted_so_far);
 
 // Why the scenario is inconclusive after this step (the `index`-th, 1-based), starting

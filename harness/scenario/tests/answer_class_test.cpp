@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "../src/step_reach.h"
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/http/client.h"
@@ -205,6 +207,35 @@ TEST(StepReachTest, ARefusedConnectionIsNotReachedNeverBroken) {
   // own (no server under test) too.
   EXPECT_FALSE(unconnected_reason(file.scenarios[0].steps[0], "POST http://127.0.0.1:1/mcp: read timed out (after 30000 ms)", 1));
   EXPECT_FALSE(unconnected_reason(file.scenarios[0].steps[2], error, 3));
+}
+
+// A request due to be let in and refused 401 before the server accepted anything in the
+// scenario is the harness's credential refused, not the scenario's property: honest, or bent for
+// a property that is not a refusal (a certificate whose OU names another agent, due to be its own
+// agent's). For a property that is a refusal, the refusal is the evidence; and once the server
+// has accepted a step of the scenario, a refusal is an answer.
+TEST(StepReachTest, ARequestDueToBeLetInRefusedFirstIsTheCredentialRefusedNotTheProperty) {
+  const ScenarioFile file = parse_scenario_file(
+      "needs: {auth: [mtls]}\nscenarios:\n  - name: a\n    steps:\n"
+      "      - {as: agent-c, call: agent-bridge-mcp, capability: read, secret: jira, via: mtls,\n"
+      "         credential: {subject: [{OU: agent-a}, {CN: agent-c}]}, expect: {ok: true}}\n"
+      "      - {as: agent-c, call: agent-bridge-mcp, capability: read, secret: jira, expect: {ok: true}}\n"
+      "      - {as: agent-c, call: agent-bridge-mcp, capability: read, secret: jira, via: mtls,\n"
+      "         credential: {subject: [{OU: agent-a}, {CN: agent-c}]}, expect: {ok: false}}\n",
+      "x.yaml");
+  const auto& steps = file.scenarios[0].steps;
+  const auto control_of = [&](std::size_t i, const std::string& property, std::set<std::string> accepted = {}) {
+    reports::StepRecord record;
+    record.server = "vault-bridge";
+    record.http_status = 401;
+    record_answer(steps[i], property, answer(401, {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}}), record, accepted);
+    return record.control;
+  };
+  EXPECT_TRUE(control_of(0, "agent-from-unverified-source"));
+  EXPECT_FALSE(control_of(0, "refuses-honest-agent")) << "the refusal is what that property is about";
+  EXPECT_TRUE(control_of(1, "refuses-honest-agent")) << "an honest call refused first is the credential, whatever the property";
+  EXPECT_FALSE(control_of(0, "agent-from-unverified-source", {"vault-bridge"})) << "the server let a step of it in before";
+  EXPECT_FALSE(control_of(2, "agent-from-unverified-source")) << "a step that asks for a refusal got one";
 }
 
 TEST(StepReachTest, AFailedControlStepMakesTheScenarioInconclusive) {

@@ -49,6 +49,20 @@ TEST(FindingsTest, ARefusalUnderAnotherErrorStatusIsTheWrongStatusNotTheStepsPro
   EXPECT_EQ(header->property_id, kWrongErrorStatus);
 }
 
+// A scope the agent lacks, refused 401 invalid_token where the server's own insufficient_scope
+// refusal was due: refused all the same, so the wrong refusal, never the scope granted; a 200
+// with the tool's answer is the grant.
+TEST(FindingsTest, ARefusalKindAnsweredWithAnErrorStatusIsTheWrongStatusNotTheGrant) {
+  const auto refused = finding_of(step_with({{"refused: insufficient_scope", Verdict::failed, "HTTP 401: the token names no agent", ""}}, 401),
+                                  "grants-scope-agent-lacks");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->property_id, kWrongErrorStatus);
+  const auto granted = finding_of(step_with({{"refused: insufficient_scope", Verdict::failed, "ok: the secret's data", ""}}, 200),
+                                  "grants-scope-agent-lacks");
+  ASSERT_TRUE(granted);
+  EXPECT_EQ(granted->property_id, "grants-scope-agent-lacks");
+}
+
 // A token in the query string refused 403, where the step takes 400 invalid_request or 401: a
 // refusal under another status, not the acceptance the step is about; a 200 is the acceptance.
 TEST(FindingsTest, AnEitherOfErrorStatusesAnsweredWithAnotherErrorIsTheWrongStatus) {
