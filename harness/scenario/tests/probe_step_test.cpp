@@ -24,6 +24,8 @@ using Status = reports::ScenarioResult::Status;
 
 // POST /sse as the demo's servers answer it: a Bearer token or 401; tools/list → 200; any other
 // method → 400 with JSON-RPC "Unknown method". It records the methods and params it was sent.
+// Beside it GET /hello, a protected resource that is no JSON-RPC method: a Bearer token or 401,
+// recorded as {"method": "GET /hello"}.
 class DemoLikeServer {
  public:
   DemoLikeServer() {
@@ -49,6 +51,17 @@ class DemoLikeServer {
                              {"id", body.is_object() ? body.value("id", Json()) : Json()},
                              {"error", {{"code", -32601}, {"message", "Unknown method: " + method}}}}
                             .dump());
+    });
+    server_->route("GET", "/hello", [this](const http::Request& req, http::Response& res) {
+      if (req.header("Authorization").rfind("Bearer ", 0) != 0) {
+        res.set_json(401, R"({"detail":"Bearer token required"})");
+        return;
+      }
+      {
+        const std::lock_guard<std::mutex> hold(lock_);
+        received_.push_back({{"method", "GET /hello"}});
+      }
+      res.set_json(200, R"({"hello":"alice"})");
     });
     server_->start();
   }
@@ -88,7 +101,7 @@ scenarios:
 
 class ProbeStep : public ::testing::Test {
  protected:
-  reports::ScenarioResult run(const std::map<std::string, std::string>& profile) {
+  reports::ScenarioResult run(const std::map<std::string, nlohmann::json>& profile) {
     // As a user writes it: the server's URL and its profile's fields.
     nlohmann::json entry = {{"url", server_.url()}};
     for (const auto& [key, value] : profile) entry[key] = value;
@@ -132,6 +145,14 @@ TEST_F(ProbeStep, AReferenceTargetIsProbedWithAnInitializeAsAClientSendsIt) {
   EXPECT_EQ(received[0]["jsonrpc"], "2.0");
   EXPECT_TRUE(received[0]["params"]["protocolVersion"].is_string());
   EXPECT_TRUE(received[0]["params"]["clientInfo"].contains("name"));
+}
+
+// A server whose protected resource is a plain HTTP request: the profile's probe as an object is
+// that request, sent as it says (method, path from the origin, no body), with the token or without.
+TEST_F(ProbeStep, AProbeThatIsAPlainHttpRequestIsSentAsTheProfileWritesIt) {
+  const auto result = run({{"profile", "demo-python"}, {"probe", {{"method", "GET"}, {"path", "/hello"}}}});
+  EXPECT_EQ(result.status, Status::passed) << failures(result);
+  EXPECT_THAT(server_.methods(), ElementsAre("GET /hello"));  // the unauthorised probe never got past 401
 }
 
 TEST_F(ProbeStep, OnlyAnMcpServerHasAProbe) {

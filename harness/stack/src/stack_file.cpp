@@ -258,6 +258,7 @@ Json entry_json(const ServiceEntry& service) {
     if (const std::string& value = key.field(fields); !value.empty()) entry[key.name] = value;
   }
   if (!service.mcp.failures.empty()) entry["failures"] = Json::parse(service.mcp.failures, nullptr, false);
+  if (service.mcp.probe.starts_with("{")) entry["probe"] = Json::parse(service.mcp.probe, nullptr, false);  // a plain HTTP request
   if (service.mcp.rate_limit) entry["rate_limit"] = service.mcp.rate_limit->to_string();
   if (service.mcp.refused_rate_limit) entry["refused_rate_limit"] = service.mcp.refused_rate_limit->to_string();
   if (!service.mcp.behind_fault_proxy.empty()) entry["behind_fault_proxy"] = service.mcp.behind_fault_proxy;

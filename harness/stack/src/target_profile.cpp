@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <cstdlib>
+#include <set>
 #include <stdexcept>
 
 #include "mcph/harness/stack/service_table.h"
@@ -28,7 +29,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"vault_unavailable", {"vault_unavailable: "}},
         {"database_unavailable", {"database_unavailable: "}},
         {"identity_provider_unavailable", {"identity_provider_unavailable: "}}},
-       std::nullopt, std::nullopt, std::nullopt},
+       std::nullopt, std::nullopt, std::nullopt, std::nullopt},
       // The original demo's Python servers: plain JSON-RPC on POST /sse, no traceparent, bare JSON
       // arrays in text content, a missing secret reported as the KV path it read, and a backend's
       // error status in httpx's words (raise_for_status: "Server error '503 Service Unavailable' …");
@@ -44,7 +45,7 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"vault_unavailable", {}},
         {"database_unavailable", {}},
         {"identity_provider_unavailable", {}}},
-       std::nullopt, std::nullopt, std::nullopt},
+       std::nullopt, std::nullopt, std::nullopt, std::nullopt},
       // agent-bridge-mcp (servers/agent_bridge): streamable HTTP on /mcp (and plain JSON-RPC on
       // /mcp/rpc), traceparent sent on to Vault, each call's result in structured content;
       // Vault calls made with a child token of its own parent token, never a user's login; its
@@ -56,9 +57,30 @@ const std::vector<TargetProfile>& builtin_profiles() {
         {"vault_unavailable", {"vault_unavailable: "}},
         {"database_unavailable", {}},
         {"identity_provider_unavailable", {}}},
-       std::nullopt, agent_bridge_tool_map(), provision::agent_bridge_secret_layout()},
+       std::nullopt, agent_bridge_tool_map(), provision::agent_bridge_secret_layout(), std::nullopt},
   };
   return profiles;
+}
+
+// The entry's "probe" as an object: {"method": "GET", "path": "/hello", "body": …}.
+HttpProbe parse_http_probe(const std::string& text, const std::string& where) {
+  const Json json = Json::parse(text, nullptr, false);
+  const std::string shape = where + " must be \"initialize\", \"tools/list\" or an object {\"method\": \"GET\", \"path\": \"/hello\", \"body\": …}";
+  if (!json.is_object()) throw std::runtime_error(shape);
+  HttpProbe probe;
+  for (const auto& [key, value] : json.items()) {
+    if (key != "method" && key != "path" && key != "body") throw std::runtime_error(where + "." + key + ": no such key (method, path, body)");
+    if (!value.is_string()) throw std::runtime_error(where + "." + key + " must be a string");
+  }
+  probe.method = json.value("method", "");
+  probe.path = json.value("path", "");
+  probe.body = json.value("body", "");
+  static const std::set<std::string> methods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+  if (!methods.contains(probe.method)) {
+    throw std::runtime_error(where + ".method must be one of GET, POST, PUT, PATCH, DELETE, not \"" + probe.method + "\"");
+  }
+  if (!probe.path.starts_with("/")) throw std::runtime_error(where + ".path must start with / (from the server's origin), not \"" + probe.path + "\"");
+  return probe;
 }
 
 // A profile's `failures` overrides, kind by kind; a kind no profile has is a typo, refused.
@@ -120,7 +142,11 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
   if (!profile.result_columns.empty() && profile.result_columns[0] != '/') {
     throw std::runtime_error(field + "result_columns must be a JSON pointer such as /columns");
   }
-  if (!entry.mcp.probe.empty()) profile.probe = choice<ProbeMethod>(entry.mcp.probe, kProbeMethods, field + "probe");
+  if (entry.mcp.probe.starts_with("{")) {
+    profile.http_probe = parse_http_probe(entry.mcp.probe, field + "probe");
+  } else if (!entry.mcp.probe.empty()) {
+    profile.probe = choice<ProbeMethod>(entry.mcp.probe, kProbeMethods, field + "probe");
+  }
   if (!entry.mcp.vault_login.empty()) profile.vault_login = choice<ServerVaultLogin>(entry.mcp.vault_login, kServerVaultLogins, field + "vault_login");
   if (!entry.mcp.authorization_server.empty() && entry.mcp.authorization_server != "none") {
     throw std::runtime_error(field + "authorization_server must be \"none\" (the server has no authorization server), not \"" +
@@ -141,6 +167,11 @@ TargetProfile target_profile(const ServiceEntry& entry, const std::string& name)
   if (!entry.mcp.secrets.empty()) {
     profile.secrets = parse_secret_layout(entry.mcp.secrets, field + "secrets", profile.secrets.value_or(provision::SecretLayout{}));
   }
+  if (profile.auth && !profile.auth->names.empty()) {
+    // The server's own names of its agents are what its layout's {agent} stands for.
+    profile.secrets = profile.secrets.value_or(provision::SecretLayout{});
+    profile.secrets->names = profile.auth->names;
+  }
   (void)protocol_era(entry, name);  // an unknown era is the entry's error, found when it is read
   return profile;
 }
@@ -158,8 +189,3 @@ std::vector<std::string> caller_token_servers(const StackFile& stack) {
 }
 
 }  // namespace mcph::harness::stack
-  if (profile.auth && !profile.auth->names.empty()) {
-    // The server's own names of its agents are what its layout's {agent} stands for.
-    profile.secrets = profile.secrets.value_or(provision::SecretLayout{});
-    profile.secrets->names = profile.auth->names;
-  }

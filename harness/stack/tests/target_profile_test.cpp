@@ -70,6 +70,29 @@ TEST(TargetProfileTest, SseIsATransport) {
   EXPECT_EQ(target_profile(entry({}), "jira-mcp").transport, mcp::Transport::streamable_http);
 }
 
+// A server whose protected resource is no JSON-RPC method: its probe is a plain HTTP request,
+// written back as the object it was.
+TEST(TargetProfileTest, AProbeMayBeAPlainHttpRequest) {
+  const auto with_probe = [](const std::string& probe) {
+    return parse_service_entry(R"({"url": "http://h:1/mcp", "probe": )" + probe + "}", "services.jira-mcp");
+  };
+  const TargetProfile profile = target_profile(with_probe(R"({"method": "GET", "path": "/hello?who=me"})"), "jira-mcp");
+  ASSERT_TRUE(profile.http_probe.has_value());
+  EXPECT_EQ(profile.http_probe->method, "GET");
+  EXPECT_EQ(profile.http_probe->path, "/hello?who=me");
+  EXPECT_EQ(profile.http_probe->body, "");
+  EXPECT_FALSE(target_profile(entry({{"probe", "tools/list"}}), "jira-mcp").http_probe.has_value());
+  const StackFile stack = StackFile::parse(
+      R"({"services": {"jira-mcp": {"url": "http://h:1/mcp", "probe": {"method": "POST", "path": "/api/run", "body": "{}"}}}})");
+  EXPECT_NE(stack.to_json().find(R"("probe": {)"), std::string::npos) << stack.to_json();
+  EXPECT_EQ(StackFile::parse(stack.to_json()).to_json(), stack.to_json());
+  EXPECT_THAT(error_of(with_probe(R"({"method": "TRACE", "path": "/x"})")),
+              HasSubstr("services.jira-mcp.probe.method must be one of GET, POST, PUT, PATCH, DELETE, not \"TRACE\""));
+  EXPECT_THAT(error_of(with_probe(R"({"method": "GET", "path": "hello"})")), HasSubstr("services.jira-mcp.probe.path must start with /"));
+  EXPECT_THAT(error_of(with_probe(R"({"method": "GET", "path": "/x", "headers": {}})")),
+              HasSubstr("services.jira-mcp.probe.headers: no such key (method, path, body)"));
+}
+
 TEST(TargetProfileTest, BadValuesAreErrorsNamingTheKey) {
   EXPECT_THAT(error_of(entry({{"profile", "java"}})), HasSubstr("services.jira-mcp.profile: no profile \"java\" (built in: reference, demo-python, agent-bridge)"));
   EXPECT_THAT(error_of(entry({{"transport", "websocket"}})),
@@ -158,29 +181,6 @@ TEST(AuthProfileTest, TheBridgesAuthIsReadIntoItsModes) {
   EXPECT_EQ(StackFile::parse(stack.to_json()).to_json(), stack.to_json());
 }
 
-TEST(AuthProfileTest, BadValuesAreErrorsNamingTheKey) {
-  const auto auth_error = [](const std::string& auth) {
-    try {
-      return error_of(entry({{"auth", auth}}));
-    } catch (const std::runtime_error& e) {  // a shape the stack file itself cannot read
-      return std::string(e.what());
-    }
-  };
-  EXPECT_THAT(auth_error(R"([])"), HasSubstr("services.jira-mcp.auth must be an object"));
-  EXPECT_THAT(auth_error(R"({"agents": ["a"]})"), HasSubstr("services.jira-mcp.auth names no mode"));
-  EXPECT_THAT(auth_error(R"({"agents": ["a"], "api_key": {}})"), HasSubstr("services.jira-mcp.auth.api_key.keys_file is missing"));
-  EXPECT_THAT(auth_error(R"({"agents": ["a"], "api_key": {"keys_file": 5}})"),
-              HasSubstr("services.jira-mcp.auth.api_key.keys_file must be a string"));
-  EXPECT_THAT(auth_error(R"({"agents": ["a"], "static_jwt": {"alg": "none", "key_file": "k", "iss": "i", "aud": "a"}})"),
-              HasSubstr("services.jira-mcp.auth.static_jwt.alg must be one of HS256, RS256, ES256, not \"none\""));
-  EXPECT_THAT(auth_error(R"({"agents": ["a"], "static_jwt": {"alg": "HS256", "key_file": "k", "iss": "i", "aud": "a",
-                                                            "scope_form": "list"}})"),
-              HasSubstr("services.jira-mcp.auth.static_jwt.scope_form must be one of string, array, not \"list\""));
-  EXPECT_THAT(auth_error(R"({"agents": ["a"], "mtls": {"proxy_url": "http://p", "server_ca_file": "c", "client_ca_cert": "c",
-                                                      "client_ca_key": "k"}})"),
-              HasSubstr("services.jira-mcp.auth.mtls.proxy_url must be an https:// URL"));
-  EXPECT_THAT(auth_error(R"({"agents": ["a"], "client_credentials": {"token_url": "http://t", "clients_file": "c",
-                                                                    "method": "private_key_jwt"}})"),
 // A server that knows its agents by names of its own: the scenario files' agents are mapped to
 // them, and whole words in a DN, subject or path are written the server's way.
 TEST(AuthProfileTest, AgentsTheServerNamesItsOwnWayAreItsNamesInWhatItReads) {
@@ -213,6 +213,29 @@ TEST(AuthProfileTest, AgentsTheServerNamesItsOwnWayAreItsNamesInWhatItReads) {
   EXPECT_EQ(target_profile(entry({{"auth", kBridgeAuth}}), "agent-bridge-mcp").auth->name_of("agent-a"), "agent-a");
 }
 
+TEST(AuthProfileTest, BadValuesAreErrorsNamingTheKey) {
+  const auto auth_error = [](const std::string& auth) {
+    try {
+      return error_of(entry({{"auth", auth}}));
+    } catch (const std::runtime_error& e) {  // a shape the stack file itself cannot read
+      return std::string(e.what());
+    }
+  };
+  EXPECT_THAT(auth_error(R"([])"), HasSubstr("services.jira-mcp.auth must be an object"));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"]})"), HasSubstr("services.jira-mcp.auth names no mode"));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"], "api_key": {}})"), HasSubstr("services.jira-mcp.auth.api_key.keys_file is missing"));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"], "api_key": {"keys_file": 5}})"),
+              HasSubstr("services.jira-mcp.auth.api_key.keys_file must be a string"));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"], "static_jwt": {"alg": "none", "key_file": "k", "iss": "i", "aud": "a"}})"),
+              HasSubstr("services.jira-mcp.auth.static_jwt.alg must be one of HS256, RS256, ES256, not \"none\""));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"], "static_jwt": {"alg": "HS256", "key_file": "k", "iss": "i", "aud": "a",
+                                                            "scope_form": "list"}})"),
+              HasSubstr("services.jira-mcp.auth.static_jwt.scope_form must be one of string, array, not \"list\""));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"], "mtls": {"proxy_url": "http://p", "server_ca_file": "c", "client_ca_cert": "c",
+                                                      "client_ca_key": "k"}})"),
+              HasSubstr("services.jira-mcp.auth.mtls.proxy_url must be an https:// URL"));
+  EXPECT_THAT(auth_error(R"({"agents": ["a"], "client_credentials": {"token_url": "http://t", "clients_file": "c",
+                                                                    "method": "private_key_jwt"}})"),
               HasSubstr("services.jira-mcp.auth.client_credentials.method must be one of client_secret_post, client_secret_basic"));
   EXPECT_THAT(auth_error(R"({"agents": ["a"], "default": "mtls", "proxy_headers": {}})"),
               HasSubstr("services.jira-mcp.auth.default: \"mtls\" is not configured here (proxy_headers)"));
@@ -220,12 +243,12 @@ TEST(AuthProfileTest, AgentsTheServerNamesItsOwnWayAreItsNamesInWhatItReads) {
               HasSubstr("services.jira-mcp.auth.default must be one of api_key"));
   EXPECT_THAT(auth_error(R"({"proxy_headers": {}})"), HasSubstr("services.jira-mcp.auth.agents: list the agents"));
   EXPECT_THAT(auth_error(R"({"agents": [1], "proxy_headers": {}})"), HasSubstr("services.jira-mcp.auth.agents must be a list"));
+  EXPECT_THAT(auth_error(R"({"agents": {"agent-a": ""}, "proxy_headers": {}})"),
+              HasSubstr("services.jira-mcp.auth.agents must be a list of agent names, or an object of agent → the server's name"));
+  EXPECT_THAT(auth_error(R"({"agents": {"agent-a": "ops", "agent-b": "ops"}, "proxy_headers": {}})"),
+              HasSubstr("services.jira-mcp.auth.agents: agent-a and agent-b are both \"ops\" to the server"));
   EXPECT_THROW(StackFile::parse(R"({"services": {"x": {"url": "http://h/mcp", "auth": {"default": "api_key"}}}})"), std::runtime_error);
 }
 
 }  // namespace
 }  // namespace mcph::harness::stack
-  EXPECT_THAT(auth_error(R"({"agents": {"agent-a": ""}, "proxy_headers": {}})"),
-              HasSubstr("services.jira-mcp.auth.agents must be a list of agent names, or an object of agent → the server's name"));
-  EXPECT_THAT(auth_error(R"({"agents": {"agent-a": "ops", "agent-b": "ops"}, "proxy_headers": {}})"),
-              HasSubstr("services.jira-mcp.auth.agents: agent-a and agent-b are both \"ops\" to the server"));

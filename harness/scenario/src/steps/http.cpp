@@ -87,9 +87,11 @@ void run_metadata_discovery(const HttpStep& step, StepRun& run) {
   http::Fields probe_headers = {{"Accept", "application/json, text/event-stream"}};
   probe_headers.insert(probe_headers.end(), probe_message.headers.begin(), probe_message.headers.end());
   auto started = sync::SteadyClock::now();
-  const http::ClientResponse challenged =
-      http::Client(endpoint.origin(), options).request("POST", endpoint.path, probe_headers, probe, "application/json");
-  run.record.exchange("POST", entry.url, probe_headers, probe, challenged.status, challenged.headers, challenged.body,
+  const std::string method = probe_message.method.empty() ? "POST" : probe_message.method;
+  const std::string path = probe_message.path.empty() ? endpoint.path : probe_message.path;
+  const http::ClientResponse challenged = http::Client(endpoint.origin(), options)
+                                              .request(method, path, probe_headers, probe, probe.empty() ? "" : "application/json");
+  run.record.exchange(method, endpoint.origin() + path, probe_headers, probe, challenged.status, challenged.headers, challenged.body,
                       sync::ms_since(started));
   http::ClientResponse answer;
   for (const std::string& url : protected_resource_metadata_urls(entry.url, challenged.header("WWW-Authenticate"))) {
@@ -133,7 +135,9 @@ void run_http(const HttpStep& step, StepRun& run) {
   const http::Url url = http::parse_url(agent ? agent->url : entry.url);
   const std::string origin = url.origin();
   std::string target = substitute(step.path, run.resolve);
-  if (target.empty()) target = url.path;  // the MCP endpoint itself
+  if (target.empty()) target = probe && !probe->path.empty() ? probe->path : url.path;  // the MCP endpoint itself, or the probe's
+  // The probe's own method when it is a plain HTTP request (the loader takes no method beside probe).
+  const std::string method = probe && !probe->method.empty() ? probe->method : step.method;
   http::Fields headers;
   std::optional<DpopPresenter> dpop;
   if (agent) {
@@ -145,7 +149,7 @@ void run_http(const HttpStep& step, StepRun& run) {
     if (step.dpop) {
       if (!held.dpop_key) throw std::runtime_error("dpop: the harness holds no key of this token (get it with token: … dpop: true)");
       dpop.emplace(*step.dpop, *held.dpop_key, held.value);
-      const http::Fields presented = dpop->headers(step.method, origin + target);
+      const http::Fields presented = dpop->headers(method, origin + target);
       headers.insert(headers.end(), presented.begin(), presented.end());
     } else {
       headers.emplace_back("Authorization", "Bearer " + out.sent_token);
@@ -175,7 +179,7 @@ void run_http(const HttpStep& step, StepRun& run) {
     out.trace_ids.push_back(trace.trace_id);
     headers.emplace_back("traceparent", http::format_traceparent(trace));
   }
-  if (step.probe && target_profile(entry, service).transport == mcp::Transport::sse) {
+  if (step.probe && probe->method.empty() && target_profile(entry, service).transport == mcp::Transport::sse) {
     if (!step.connection.empty()) throw std::runtime_error("connection: a probe over HTTP+SSE opens a stream of its own");
     return probe_over_sse(entry, service, headers, run);
   }
@@ -217,7 +221,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   const auto started = sync::SteadyClock::now();
   // A body is JSON unless the step says otherwise in its headers.
   const bool typed = http::find_field(headers, "Content-Type").has_value();
-  const bool has_body = step_body || step.body_bytes > 0;
+  const bool has_body = (step_body && !(probe && step_body->empty())) || step.body_bytes > 0;
   http::ClientResponse response;
   // `repeat`: the same request again and again, one after the other (a burst of refused
   // credentials); the last answer is the step's, every status is kept.
@@ -226,8 +230,8 @@ void run_http(const HttpStep& step, StepRun& run) {
   const auto proof_header = std::find_if(headers.begin(), headers.end(), [](const auto& field) { return field.first == "DPoP"; });
   const int sends = replays ? 2 : step.repeat;
   for (int i = 0; i < sends; ++i) {
-    if (i > 0 && dpop && !replays && proof_header != headers.end()) proof_header->second = dpop->proof(step.method, origin + target);
-    response = client.request(step.method, target, headers, body, has_body && !typed ? "application/json" : "");
+    if (i > 0 && dpop && !replays && proof_header != headers.end()) proof_header->second = dpop->proof(method, origin + target);
+    response = client.request(method, target, headers, body, has_body && !typed ? "application/json" : "");
     out.burst.statuses.push_back(response.status);
     if (replays && i == 0 && response.status != 200) {
       throw std::runtime_error("the proof's first use was refused (HTTP " + std::to_string(response.status) +
@@ -244,7 +248,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   }
   const std::string shown_body =
       step.body_bytes > 0 ? "(a generated body of " + std::to_string(step.body_bytes) + " bytes)" : body;
-  run.record.exchange(step.method, origin + target, headers, shown_body, response.status, response.headers, response.body,
+  run.record.exchange(method, origin + target, headers, shown_body, response.status, response.headers, response.body,
                       sync::ms_since(started));
   take_answer(response, out);
   // Read only when asked for: a backend a fault has stopped would make every other step an error.
@@ -288,6 +292,7 @@ HttpStep read_http(const StepSource& source) {
   if (value["probe"].IsDefined()) {
     const Json probe = reader.json(value["probe"], Reader::join(here, "probe"));
     if (probe != Json(true)) reader.fail(value["probe"], Reader::join(here, "probe"), "expected true (the target profile's probe request)");
+    if (value["method"].IsDefined()) reader.fail(value["method"], Reader::join(here, "method"), "the probe is sent as the target profile says: leave out method");
     step.probe = true;
   }
   if (value["body"].IsDefined()) step.body = reader.text(value["body"], Reader::join(here, "body"));
@@ -333,7 +338,8 @@ StepKindInfo http_step_kind() {
                  {"http.body", "the body as text"},
                  {"http.json", "the body as JSON"},
                  {"http.body_bytes", "a generated body of exactly this many bytes (10 to 64 MiB)"},
-                 {"http.probe", "`true`: the body is the request the target's profile says it answers an authorised caller"},
+                 {"http.probe", "`true`: the request the target's profile says it answers an authorised caller: its body, or, when the "
+                                "profile's probe is a plain HTTP request, its method, path and body (no `method` beside it)"},
                  {"http.metadata", "`protected_resource`: the server's RFC 9728 metadata, asked without a credential where an MCP "
                                    "client looks: the 401 challenge's `resource_metadata`, then `/.well-known/oauth-protected-resource` "
                                    "before the endpoint's path, then at the root; the first 200 is the answer"},

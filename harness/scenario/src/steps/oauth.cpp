@@ -37,7 +37,7 @@ long long now_seconds() {
 struct Target {
   stack::ClientCredentialsAuth grant;
   std::string mcp_url;
-  stack::ProbeMethod probe;
+  ProbeRequest probe;  // the protected call a forged token is sent with
   stack::AuthProfile auth;  // whose agents the clients file names by auth.name_of
 };
 
@@ -49,7 +49,7 @@ Target target_of(StepRun& run, const OAuthStep& step) {
     throw std::runtime_error("oauth: " + service + "'s profile has no auth.client_credentials: no authorization server to test");
   }
   const stack::AuthProfile auth = profile.auth->resolved(run.executor.stack().directory);
-  Target target{auth.client_credentials.value(), entry.url, profile.probe, auth};
+  Target target{auth.client_credentials.value(), entry.url, probe_request(entry, service), auth};
   if (target.grant.issuer.empty()) {
     throw std::runtime_error("oauth: " + service + "'s auth.client_credentials has no issuer, where its metadata is found");
   }
@@ -204,10 +204,13 @@ void run_oauth(const OAuthStep& step, StepRun& run) {
     }
     out.http.status = seen.metadata_status;
   } else if (step.request == OAuthRequest::forge) {
-    const std::string body = probe_request(target.probe);
+    const ProbeRequest& probe = target.probe;
+    const std::string method = probe.method.empty() ? "POST" : probe.method;
+    const std::string url = probe.path.empty() ? target.mcp_url : http::parse_url(target.mcp_url).origin() + probe.path;
     for (const auto& forged : forge_with_published_keys(seen.jwks, forged_claims(target, seen, run.step.as))) {
-      const http::Fields headers{{"Authorization", "Bearer " + forged.token}, {"Accept", "application/json, text/event-stream"}};
-      const Answer answer = send(run, "POST", target.mcp_url, headers, body, "application/json", body);
+      http::Fields headers{{"Authorization", "Bearer " + forged.token}, {"Accept", "application/json, text/event-stream"}};
+      headers.insert(headers.end(), probe.headers.begin(), probe.headers.end());
+      const Answer answer = send(run, method, url, headers, probe.body, probe.body.empty() ? "" : "application/json", probe.body);
       seen.forgeries.push_back({forged.made, answer.status});
       out.burst.statuses.push_back(answer.status);
     }

@@ -21,11 +21,13 @@ std::string probe_request(stack::ProbeMethod method) {
 }
 
 ProbeRequest probe_request(const stack::ServiceEntry& entry, const std::string& service) {
-  if (stack::protocol_era(entry, service) != mcp::Era::modern) return {probe_request(stack::target_profile(entry, service).probe), {}};
+  const stack::TargetProfile profile = stack::target_profile(entry, service);
+  if (profile.http_probe) return {profile.http_probe->body, {}, profile.http_probe->method, profile.http_probe->path};
+  if (stack::protocol_era(entry, service) != mcp::Era::modern) return {probe_request(profile.probe), {}, "", ""};
   const mcp::ClientOptions client;
   const nlohmann::json discover = mcp::with_modern_meta({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "server/discover"}},
                                                         client.modern_protocol_version, client);
-  return {discover.dump(), mcp::modern_headers(discover, client.modern_protocol_version)};
+  return {discover.dump(), mcp::modern_headers(discover, client.modern_protocol_version), "", ""};
 }
 
 void take_rpc_error(const nlohmann::json& answer, StepOutcome& out) {

@@ -16,10 +16,15 @@ std::string probe_request(stack::ProbeMethod method);
 
 // What an `http` step's `probe: true` sends a server: its profile's probe; at a server of the
 // modern era alone (protocol `modern`), which has no initialize, server/discover as a client of
-// 2026-07-28 sends it, its _meta in the body and its standard headers beside.
+// 2026-07-28 sends it, its _meta in the body and its standard headers beside; the plain HTTP
+// request of the profile's http_probe when it has one, in any era.
 struct ProbeRequest {
   std::string body;
   http::Fields headers;
+  // A plain HTTP request's (the profile's http_probe): its method and path from the server's
+  // origin. Empty: a JSON-RPC POST to the MCP endpoint.
+  std::string method;
+  std::string path;
 };
 ProbeRequest probe_request(const stack::ServiceEntry& entry, const std::string& service);
 

@@ -31,6 +31,14 @@ inline constexpr std::array<std::string_view, 2> kCorrelations = {"traceparent",
 enum class ProbeMethod { initialize, tools_list };
 inline constexpr std::array<std::string_view, 2> kProbeMethods = {"initialize", "tools/list"};
 
+// A protected call that is a plain HTTP request rather than a JSON-RPC one (the entry's "probe"
+// as an object): a server whose protected resource is `GET /hello` is asked there.
+struct HttpProbe {
+  std::string method;  // GET, POST, PUT, PATCH or DELETE
+  std::string path;    // from the server's origin, with its query: "/hello"
+  std::string body;    // sent as it is, JSON unless empty; "": none
+};
+
 // The token a server logs in to Vault's JWT role with: one exchanged for Vault's audience as its
 // own client, or its caller's own (the demo's design, a defect the jwt_attacks suite reports).
 enum class ServerVaultLogin { exchanged, caller_token };
@@ -72,6 +80,8 @@ struct TargetProfile {
   // Where its agents' secrets are in Vault (mount and path template, secret_layout.h); none: a
   // server not of the agent design. The stack entry's "secrets" replaces it.
   std::optional<provision::SecretLayout> secrets;
+  // The protected call as a plain HTTP request, in place of `probe`'s JSON-RPC one; none: `probe`.
+  std::optional<HttpProbe> http_probe;
 };
 
 // The stack entry's "secrets" (JSON text: {"mount": …, "path": "…{agent}…/{key}"}) over `base`.
