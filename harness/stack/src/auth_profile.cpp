@@ -76,9 +76,9 @@ std::string with_agent_names(const std::map<std::string, std::string>& names, co
   };
   std::string out;
   for (std::size_t at = 0; at < text.size();) {
-    const auto named = std::find_if(names.begin(), names.end(), [&](const auto& entry) {
+    const auto named = !starts_word(at) ? names.end() : std::find_if(names.begin(), names.end(), [&](const auto& entry) {
       const std::size_t end = at + entry.first.size();
-      return starts_word(at) && text.compare(at, entry.first.size(), entry.first) == 0 && (end == text.size() || !part_of_a_name(text[end]));
+      return text.compare(at, entry.first.size(), entry.first) == 0 && (end == text.size() || !part_of_a_name(text[end]));
     });
     if (named == names.end()) {
       out += text[at++];

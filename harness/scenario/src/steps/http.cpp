@@ -127,7 +127,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   std::optional<ProbeRequest> probe;
   if (step.probe) {
     probe = mcp_probe(executor, entry, service, "probe");
-    step_body = probe->body;
+    if (!probe->body.empty()) step_body = probe->body;  // a plain HTTP probe may have none
   }
   // An agent of a target whose profile has `auth`: its credential, and where it is sent.
   const std::optional<AgentCredential> agent =
@@ -221,7 +221,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   const auto started = sync::SteadyClock::now();
   // A body is JSON unless the step says otherwise in its headers.
   const bool typed = http::find_field(headers, "Content-Type").has_value();
-  const bool has_body = (step_body && !(probe && step_body->empty())) || step.body_bytes > 0;
+  const bool has_body = step_body || step.body_bytes > 0;
   http::ClientResponse response;
   // `repeat`: the same request again and again, one after the other (a burst of refused
   // credentials); the last answer is the step's, every status is kept.

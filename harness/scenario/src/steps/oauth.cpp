@@ -35,10 +35,10 @@ long long now_seconds() {
 
 // What the step needs of the target: its profile's client credentials and the MCP endpoint.
 struct Target {
-  stack::ClientCredentialsAuth grant;
   std::string mcp_url;
   ProbeRequest probe;  // the protected call a forged token is sent with
-  stack::AuthProfile auth;  // whose agents the clients file names by auth.name_of
+  stack::AuthProfile auth;  // its client credentials; its agents' names in the clients file (auth.name_of)
+  const stack::ClientCredentialsAuth& grant() const { return *auth.client_credentials; }
 };
 
 Target target_of(StepRun& run, const OAuthStep& step) {
@@ -48,9 +48,8 @@ Target target_of(StepRun& run, const OAuthStep& step) {
   if (!profile.auth || !profile.auth->client_credentials) {
     throw std::runtime_error("oauth: " + service + "'s profile has no auth.client_credentials: no authorization server to test");
   }
-  const stack::AuthProfile auth = profile.auth->resolved(run.executor.stack().directory);
-  Target target{auth.client_credentials.value(), entry.url, probe_request(entry, service), auth};
-  if (target.grant.issuer.empty()) {
+  Target target{entry.url, probe_request(entry, service), profile.auth->resolved(run.executor.stack().directory)};
+  if (target.grant().issuer.empty()) {
     throw std::runtime_error("oauth: " + service + "'s auth.client_credentials has no issuer, where its metadata is found");
   }
   return target;
@@ -83,8 +82,8 @@ Answer get_json(StepRun& run, const std::string& url) {
 // The RFC 8414 metadata where §3.1 puts it (for an issuer with a path, between the host and the
 // path), and the OpenID configuration appended to the issuer (OpenID Connect Discovery §4).
 void fetch_metadata(StepRun& run, const Target& target, OAuthObservation& seen) {
-  const Answer oauth = get_json(run, oauth_metadata_url(target.grant.issuer));
-  const Answer openid = get_json(run, openid_configuration_url(target.grant.issuer));
+  const Answer oauth = get_json(run, oauth_metadata_url(target.grant().issuer));
+  const Answer openid = get_json(run, openid_configuration_url(target.grant().issuer));
   seen.openid_status = openid.status;
   if (openid.status == 200) seen.openid_configuration = openid.json;
   const Answer& used = oauth.status == 200 ? oauth : openid;
@@ -103,10 +102,10 @@ void fetch_jwks(StepRun& run, OAuthObservation& seen) {
 // The token request as the step bends it; `method` and `secret_wrong` decide how the client
 // authenticates.
 Answer token_request(StepRun& run, const Target& target, const OAuthStep& step, const std::string& method) {
-  const stack::AgentClient client = stack::agent_client(target.grant, target.auth.name_of(run.step.as));
+  const stack::AgentClient client = stack::agent_client(target.grant(), target.auth.name_of(run.step.as));
   // Another of the target's agents' client id, or an id the step writes.
   const std::string id = step.client_id.empty()                 ? client.id
-                         : target.auth.has_agent(step.client_id) ? stack::agent_client(target.grant, target.auth.name_of(step.client_id)).id
+                         : target.auth.has_agent(step.client_id) ? stack::agent_client(target.grant(), target.auth.name_of(step.client_id)).id
                                                                  : step.client_id;
   const std::string secret = step.wrong_secret ? client.secret + "-not" : client.secret;
   if (method != "none") run.out.sent_token = secret;  // what an echo check looks for
@@ -128,7 +127,7 @@ Answer token_request(StepRun& run, const Target& target, const OAuthStep& step, 
     shown.emplace_back("client_id", id);
   }
   const std::string type = step.content_type.empty() ? kFormType : step.content_type;
-  return send(run, "POST", target.grant.token_url, headers, http::form_encode(form), type, http::form_encode(shown));
+  return send(run, "POST", target.grant().token_url, headers, http::form_encode(form), type, http::form_encode(shown));
 }
 
 void take_answer(const Answer& answer, StepOutcome& out) {
@@ -144,11 +143,11 @@ void take_answer(const Answer& answer, StepOutcome& out) {
 
 // The claims a real token for the agent would carry: what a forged one copies.
 Json forged_claims(const Target& target, const OAuthObservation& seen, const std::string& agent) {
-  const std::string issuer = seen.metadata.is_object() ? seen.metadata.value("issuer", target.grant.issuer) : target.grant.issuer;
+  const std::string issuer = seen.metadata.is_object() ? seen.metadata.value("issuer", target.grant().issuer) : target.grant().issuer;
   const long long now = now_seconds();
   std::string scope;
   for (const auto& word : seen.client_scopes) scope += (scope.empty() ? "" : " ") + word;
-  return {{"iss", issuer}, {"sub", agent}, {"aud", target.grant.audience.empty() ? issuer : target.grant.audience},
+  return {{"iss", issuer}, {"sub", agent}, {"aud", target.grant().audience.empty() ? issuer : target.grant().audience},
           {"client_id", seen.client_id}, {"azp", seen.client_id}, {"scope", scope}, {"iat", now}, {"nbf", now},
           {"exp", now + 300}, {"jti", openssl::random_uuid()}};
 }
@@ -158,13 +157,13 @@ void run_oauth(const OAuthStep& step, StepRun& run) {
   StepOutcome& out = run.out;
   OAuthObservation seen;
   seen.request = to_string(step.request);
-  seen.issuer = target.grant.issuer;
-  seen.token_url = target.grant.token_url;
-  seen.audience = target.grant.audience;
+  seen.issuer = target.grant().issuer;
+  seen.token_url = target.grant().token_url;
+  seen.audience = target.grant().audience;
   if (!run.step.as.empty()) {
     out.caller = run.step.as;
     out.agent = true;
-    seen.client_id = stack::agent_client(target.grant, target.auth.name_of(run.step.as)).id;
+    seen.client_id = stack::agent_client(target.grant(), target.auth.name_of(run.step.as)).id;
     seen.client_scopes = scope_words(agent_scopes(run.step.as));
   }
   fetch_metadata(run, target, seen);
@@ -181,7 +180,7 @@ void run_oauth(const OAuthStep& step, StepRun& run) {
   } else if (step.request == OAuthRequest::jwks) {
     document(seen.jwks_status, seen.jwks);
   } else if (step.request == OAuthRequest::token) {
-    seen.client_auth = step.client_auth.empty() ? target.grant.method : step.client_auth;
+    seen.client_auth = step.client_auth.empty() ? target.grant().method : step.client_auth;
     seen.requested_at = now_seconds();
     const Answer answer = token_request(run, target, step, seen.client_auth);
     take_answer(answer, out);
