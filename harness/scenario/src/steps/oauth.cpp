@@ -141,13 +141,14 @@ void take_answer(const Answer& answer, StepOutcome& out) {
   }
 }
 
-// The claims a real token for the agent would carry: what a forged one copies.
+// The claims a real token for the agent would carry, its subject named as the server knows it:
+// what a forged one copies.
 Json forged_claims(const Target& target, const OAuthObservation& seen, const std::string& agent) {
   const std::string issuer = seen.metadata.is_object() ? seen.metadata.value("issuer", target.grant().issuer) : target.grant().issuer;
   const long long now = now_seconds();
   std::string scope;
   for (const auto& word : seen.client_scopes) scope += (scope.empty() ? "" : " ") + word;
-  return {{"iss", issuer}, {"sub", agent}, {"aud", target.grant().audience.empty() ? issuer : target.grant().audience},
+  return {{"iss", issuer}, {"sub", target.auth.name_of(agent)}, {"aud", target.grant().audience.empty() ? issuer : target.grant().audience},
           {"client_id", seen.client_id}, {"azp", seen.client_id}, {"scope", scope}, {"iat", now}, {"nbf", now},
           {"exp", now + 300}, {"jti", openssl::random_uuid()}};
 }
