@@ -185,6 +185,13 @@ const std::vector<Rule>& rules() {
       rule("MCPH1108", "foreign-requests-spend-agent-rate-limit", 11, "spends an agent's rate limit on requests that are not its",
            "Requests that failed to authenticate used up an agent's budget, so that others can starve it.", "",
            "CWE-770"),
+      rule("MCPH1109", "exposes-secrets-beside-the-endpoint", 11, "shows secrets on a route beside its endpoint",
+           "A route the server publishes besides its MCP endpoint (a debug, event, log or documented route) showed an "
+           "agent's secret, key or token without a credential, or to another agent.",
+           "MCP01:2025", "CWE-200"),
+      rule("MCPH1110", "reveals-internal-address", 11, "names its Vault's address to callers",
+           "An answer of a route the server publishes named the address of the Vault behind it.", "MCP10:2025", "CWE-200",
+           false),
       rule("MCPH1201", "accepts-client-certificate-it-must-refuse", 12, "accepts a client certificate it must refuse",
            "A certificate from a foreign CA, an expired one or none identified an agent.", "MCP07:2025", "CWE-295"),
       rule("MCPH1202", "believes-unproxied-identity-headers", 12, "believes identity headers that did not come from its proxy",

@@ -122,6 +122,14 @@ TEST(AgentBridgeSabotage, ASinglePassDotDotFilterIsFound) {
               {"agent_identity / encoded separators, backslashes, NULs and empty segments are refused", property}});
 }
 
+// A debugging aid left on: the last tool results, each agent's secrets among them, at a route
+// that asks no credential.
+TEST(AgentBridgeSabotage, ARouteBesideTheEndpointShowingSecretsIsFound) {
+  expect_only("--unsafe-debug-calls",
+              "agent_identity / no route beside the endpoint shows an agent's secrets or keys without its credential",
+              "shows secrets on a route beside its endpoint");
+}
+
 TEST(AgentBridgeSabotage, TheParentTokenForKvCallsIsFound) {
   expect_only("--unsafe-no-child-token",
               "agent_identity / every KV call is made with a child token of the agent's policy alone and a short TTL",

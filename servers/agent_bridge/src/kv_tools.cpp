@@ -151,7 +151,11 @@ KvOutcome call_tool(const KvSettings& settings, const KvCaller& caller, const st
     if (!args.contains("data") || !args["data"].is_object()) return rpc_error(-32602, "data must be an object");
     data = args["data"];
   }
-  return run(settings, caller, *op, path, data);
+  KvOutcome outcome = run(settings, caller, *op, path, data);
+  if (settings.unsafe_recent_calls && outcome.rpc_code == 0 && outcome.status == 200) {
+    settings.unsafe_recent_calls->add(caller.agent.id, name, outcome.result);
+  }
+  return outcome;
 }
 
 KvOutcome read_resource(const KvSettings& settings, const KvCaller& caller, const std::string& uri) {

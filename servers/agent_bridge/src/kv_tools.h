@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "debug_calls.h"
 #include "mcph/agent_bridge/agent_identity.h"
 #include "mcph/http/client_pool.h"
 #include "mcph/http/trace_context.h"
@@ -32,6 +33,7 @@ struct KvSettings {
   bool unsafe_single_pass_dotdot = false;
   bool unsafe_no_child_token = false;
   bool unsafe_resource_any_agent = false;  // resources/read believes the agent its URI names
+  std::shared_ptr<RecentCalls> unsafe_recent_calls;  // kept for GET /debug/calls; none: not kept
 };
 
 // What a call gives: HTTP status 200 with a JSON-RPC result, or a refusal. A refusal with

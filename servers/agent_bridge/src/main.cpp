@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "bridge_flags.h"
+#include "debug_calls.h"
 #include "gate.h"
 #include "mcp_endpoint.h"
 #include "mcph/http/json.h"
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
     http::set_json(res, 200, {{"status", "ok"}, {"server", "agent-bridge-mcp"}});
   });
   mcp.mount(http);
+  if (kv.unsafe_recent_calls) serve_debug_calls(http, kv.unsafe_recent_calls);
   // The JWT issuer is an authorization server only when it is one's identifier (a URL).
   const std::string issuer = flags.get("jwt-issuer");
   servers::ProtectedResource resource{"agent-bridge-mcp", flags.get("public-url"), {}, {"read", "write", "list", "delete"}, {}};

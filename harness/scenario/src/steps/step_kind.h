@@ -117,5 +117,6 @@ StepKindInfo svid_token_step_kind();
 StepKindInfo oauth_step_kind();
 StepKindInfo spiffe_step_kind();
 StepKindInfo sse_step_kind();
+StepKindInfo surface_step_kind();
 
 }  // namespace mcph::harness::scenario

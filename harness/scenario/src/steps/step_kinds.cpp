@@ -23,7 +23,7 @@ const std::vector<StepKindInfo>& step_kind_table() {
                                       sql_step_kind(),  wait_step_kind(),  tcp_step_kind(),   fault_step_kind(),
                                       idp_step_kind(),  load_step_kind(),  slow_clients_step_kind(), workload_step_kind(),
                                       policy_table_step_kind(), svid_token_step_kind(),
-                                      oauth_step_kind(), spiffe_step_kind(), sse_step_kind()};
+                                      oauth_step_kind(), spiffe_step_kind(), sse_step_kind(), surface_step_kind()};
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if (rows[i].kind != static_cast<StepKind>(i)) throw std::logic_error("step kind table out of StepKind's order");
     }

@@ -40,7 +40,7 @@ struct Expectation {
 
 // The kinds of step, in the order of the alternatives of StepSpec below (steps/step_kinds.cpp
 // holds each kind's name, reader, runner and documentation).
-enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients, workload, policy_table, svid_token, oauth, spiffe, sse };
+enum class StepKind { call, http, vault, token, sql, wait, tcp, fault, idp, load, slow_clients, workload, policy_table, svid_token, oauth, spiffe, sse, surface };
 
 using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
@@ -427,10 +427,19 @@ struct SseStep {
   int watch_ms = 2000;     // post: how long the stream is watched for the call's answer
 };
 
+// surface: agent-bridge-mcp — every route the server publishes that a client can find (its
+// OpenAPI document's, its metadata, the usual debug, event, log and status routes), asked with
+// no credential and, with `as:`, as that agent: what each answer shows that it must not (another
+// agent's secret, a key, Vault's address).
+struct SurfaceStep {
+  static constexpr StepKind kind = StepKind::surface;
+  std::string server;
+};
+
 // What a step does, one alternative per StepKind, in the enum's order.
 using StepSpec = std::variant<CallStep, HttpStep, VaultStep, TokenStep, SqlStep, WaitStep, TcpStep, FaultSpec, IdpStep,
                               LoadSpec, SlowClientsStep, WorkloadStep, PolicyTableStep, SvidTokenStep,
-                              OAuthStep, SpiffeStep, SseStep>;
+                              OAuthStep, SpiffeStep, SseStep, SurfaceStep>;
 
 // The name of a kind as written in a scenario file ("call").
 const char* to_string(StepKind kind);
