@@ -355,4 +355,28 @@ TEST(AuthorizationServerSabotage, AWellKnownDefaultSecretIsFound) {
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
+// A secret in the JWKS, written in the standard alphabet with padding and used as that text:
+// found in the JWKS, and by the forgery keyed with the text (the only one the server takes).
+TEST(AuthorizationServerSabotage, ASharedSecretInTheJwksKeyedByItsTextIsFound) {
+  const std::string forged = "authorization_server / a token forged with any key the server published, or a well-known secret, is refused";
+  std::vector<Outcome> outcomes;
+  try {
+    outcomes = run_families({"--unsafe-jwks-shared-secret"});
+  } catch (const stack::NginxMissing& e) {
+    GTEST_SKIP() << e.what();
+  }
+  expect_red_exactly(outcomes, {.flag = "--unsafe-jwks-shared-secret",
+                                .server = "agent-bridge-mcp",
+                                .red = {{"authorization_server / the JWKS publishes public keys only",
+                                         "publishes private key material in its JWKS"},
+                                        {forged, "accepts a token forged with what it published"}}});
+  for (const auto& outcome : outcomes) {
+    if (outcome.name() != forged) continue;
+    ASSERT_EQ(outcome.unbounded_findings().size(), 1u) << outcome.why();
+    const std::string evidence = outcome.why();
+    EXPECT_NE(evidence.find("keyed with the text of the `k` published as kid internal-hs256"), std::string::npos) << evidence;
+    EXPECT_EQ(evidence.find("HS256 with the symmetric key published"), std::string::npos) << evidence;
+  }
+}
+
 }

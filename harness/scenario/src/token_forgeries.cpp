@@ -24,6 +24,18 @@ std::string hs256(const std::string& secret, const Json& claims, const std::stri
   return input + "." + codec::base64url_encode(openssl::hmac_sha256(secret, input));
 }
 
+// A `k` as verifiers read it, whatever its publisher wrote: either alphabet, padded or not.
+// The strict base64url of RFC 7517 would miss a key that a lenient verifier still uses.
+std::optional<std::string> decode_leniently(std::string text) {
+  for (char& c : text) {
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+  }
+  while (!text.empty() && text.back() == '=') text.pop_back();
+  text.append((4 - text.size() % 4) % 4, '=');
+  return codec::base64_decode(text);
+}
+
 std::string named(const Json& member) {
   const std::string kid = member.value("kid", "");
   return kid.empty() ? std::string("the key without kid") : "kid " + kid;
@@ -38,8 +50,12 @@ std::vector<ForgedToken> forge_with_published_keys(const Json& jwks, const Json&
     if (!member.is_object()) continue;
     const std::string kid = member.value("kid", "");
     if (member.contains("k") && member["k"].is_string()) {
-      const auto secret = codec::base64url_decode(member["k"].get<std::string>());
-      if (secret) forged.push_back({"HS256 with the symmetric key published as " + named(member), hs256(*secret, claims, kid)});
+      const std::string k = member["k"].get<std::string>();
+      if (const auto secret = decode_leniently(k)) {
+        forged.push_back({"HS256 with the symmetric key published as " + named(member), hs256(*secret, claims, kid)});
+      }
+      // A verifier that keys HMAC with the member's text rather than the bytes it encodes.
+      forged.push_back({"HS256 keyed with the text of the `k` published as " + named(member), hs256(k, claims, kid)});
       continue;
     }
     std::optional<jose::Jwk> jwk;

@@ -1,6 +1,7 @@
 // The authorization-server family's checks on what an oauth step saw, and the tokens it forges.
 #include <gtest/gtest.h>
 
+#include "mcph/codec/base64.h"
 #include "mcph/jose/jwk.h"
 #include "mcph/jose/jwt.h"
 #include "mcph/jose/well_known_secrets.h"
@@ -99,6 +100,28 @@ TEST(TokenForgeries, SignWithWhatWasPublished) {
   options.allowed_algs = {jose::Alg::ES256};
   options.require_exp = false;
   EXPECT_EQ(jose::verify_jwt(leaked.front().token, verifier, options).sub, "agent-a") << leaked.front().made;
+}
+
+// A `k` in the standard alphabet with padding is no base64url, yet lenient verifiers decode it;
+// others key HMAC with the text itself. A forgery is made for each reading.
+TEST(TokenForgeries, ASymmetricKeyIsSignedWithAsItsBytesAndAsItsText) {
+  std::string secret(32, '\xfb');  // encodes to '+' and '/' in the standard alphabet
+  secret[0] = 'x';
+  const std::string k = codec::base64_encode(secret);
+  ASSERT_FALSE(codec::base64url_decode(k));
+  const Json claims = {{"iss", "https://as.test"}, {"sub", "agent-a"}};
+  const auto forged = forge_with_published_keys({{"keys", Json::array({{{"kty", "oct"}, {"kid", "s1"}, {"k", k}}})}}, claims);
+  ASSERT_EQ(forged.size(), 2 + jose::well_known_hs256_secrets().size());
+
+  jose::VerifyOptions options;
+  options.allowed_algs = {jose::Alg::HS256};
+  options.require_exp = false;
+  for (const auto& [made, key] : {std::pair{0, secret}, std::pair{1, k}}) {
+    jose::JwkSet verifier;
+    verifier.add(jose::Jwk{jose::Key::hmac(key), "s1", jose::Alg::HS256, "sig"});
+    EXPECT_EQ(jose::verify_jwt(forged[made].token, verifier, options).sub, "agent-a") << forged[made].made;
+  }
+  EXPECT_NE(forged[1].made.find("the text of the `k`"), std::string::npos) << forged[1].made;
 }
 
 }  // namespace

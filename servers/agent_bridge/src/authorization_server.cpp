@@ -7,8 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcph/codec/base64.h"
 #include "mcph/http/json.h"
 #include "mcph/jose/jwk.h"
+#include "mcph/openssl/crypto.h"
 
 namespace mcph::agent_bridge {
 namespace {
@@ -18,6 +20,11 @@ using Json = nlohmann::json;
 // What --unsafe-default-jwt-secret accepts: jwt.io's sample HS256 secret, copied into many a
 // tutorial's configuration and so published in every sense.
 constexpr const char* kWellKnownDefaultSecret = "a-string-secret-at-least-256-bits-long";
+
+// The kid of what --unsafe-jwks-shared-secret publishes: a secret for "internal" tokens, left in
+// the JWKS, written in the standard base64 alphabet with padding (no base64url, though lenient
+// readers take it), and used by the verifier as that text rather than the bytes it encodes.
+constexpr const char* kSharedSecretKid = "internal-hs256";
 
 std::string read_file(const std::string& path, const char* what) {
   std::ifstream in(path);
@@ -32,7 +39,8 @@ std::string read_file(const std::string& path, const char* what) {
 AuthorizationServer::AuthorizationServer(AuthorizationServerSettings settings)
     : settings_(std::move(settings)),
       key_(settings_.signing_key ? *settings_.signing_key : jose::Key::generate_rsa(2048)),
-      kid_(key_.thumbprint()) {
+      kid_(key_.thumbprint()),
+      shared_secret_k_(settings_.unsafe.jwks_shared_secret ? codec::base64_encode(openssl::random_bytes(32)) : "") {
   if (key_.type() != jose::KeyType::rsa || !key_.has_private()) {
     throw std::runtime_error("the authorization server's signing key must be an RSA private key");
   }
@@ -60,7 +68,9 @@ Json AuthorizationServer::metadata() const {
 std::string AuthorizationServer::jwks() const {
   const jose::Jwk jwk{key_, kid_, jose::Alg::RS256, "sig"};
   const std::string member = settings_.unsafe.jwks_private_parts ? jwk.to_private_json() : jwk.to_public_json();
-  return "{\"keys\":[" + member + "]}";
+  if (shared_secret_k_.empty()) return "{\"keys\":[" + member + "]}";
+  const Json shared = {{"kty", "oct"}, {"kid", kSharedSecretKid}, {"alg", "HS256"}, {"use", "sig"}, {"k", shared_secret_k_}};
+  return "{\"keys\":[" + member + "," + shared.dump() + "]}";
 }
 
 JwtSettings AuthorizationServer::verifier() const {
@@ -71,6 +81,10 @@ JwtSettings AuthorizationServer::verifier() const {
   jwt.shared_secret.add(jose::Jwk{key_.public_only(), kid_, jose::Alg::RS256, "sig"});
   if (settings_.unsafe.default_secret) {
     jwt.shared_secret.add(jose::Jwk{jose::Key::hmac(kWellKnownDefaultSecret), "", jose::Alg::HS256, "sig"});
+    jwt.unsafe_extra_algs = {jose::Alg::HS256};
+  }
+  if (!shared_secret_k_.empty()) {
+    jwt.shared_secret.add(jose::Jwk{jose::Key::hmac(shared_secret_k_), kSharedSecretKid, jose::Alg::HS256, "sig"});
     jwt.unsafe_extra_algs = {jose::Alg::HS256};
   }
   return jwt;
@@ -103,7 +117,9 @@ void declare_authorization_server_flags(cli::Flags& flags) {
       .toggle("unsafe-scope-by-substring", "UNSAFE, sabotage only: a requested scope containing one of the client's is granted")
       .toggle("unsafe-invalid-client-400", "UNSAFE, sabotage only: invalid_client is answered 400, without a challenge")
       .toggle("unsafe-issuer-mismatch", "UNSAFE, sabotage only: tokens name another issuer than the metadata")
-      .toggle("unsafe-default-jwt-secret", "UNSAFE, sabotage only: HS256 tokens signed with a well-known default secret are accepted");
+      .toggle("unsafe-default-jwt-secret", "UNSAFE, sabotage only: HS256 tokens signed with a well-known default secret are accepted")
+      .toggle("unsafe-jwks-shared-secret",
+              "UNSAFE, sabotage only: the JWKS also publishes an HS256 secret, which verifies tokens keyed with its `k` text");
 }
 
 std::optional<AuthorizationServerSettings> authorization_server_settings(const cli::Flags& flags, const AgentsFile& agents) {
@@ -127,6 +143,7 @@ std::optional<AuthorizationServerSettings> authorization_server_settings(const c
   settings.unsafe.invalid_client_400 = flags.on("unsafe-invalid-client-400");
   settings.unsafe.issuer_mismatch = flags.on("unsafe-issuer-mismatch");
   settings.unsafe.default_secret = flags.on("unsafe-default-jwt-secret");
+  settings.unsafe.jwks_shared_secret = flags.on("unsafe-jwks-shared-secret");
   return settings;
 }
 

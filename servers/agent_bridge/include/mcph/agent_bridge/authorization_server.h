@@ -27,6 +27,7 @@ struct AuthorizationServerDefects {
   bool invalid_client_400 = false;   // invalid_client as 400, without a challenge
   bool issuer_mismatch = false;      // tokens' iss is not the metadata's issuer
   bool default_secret = false;       // HS256 tokens with a well-known default secret are accepted
+  bool jwks_shared_secret = false;   // the JWKS publishes an HS256 secret its verifier keys by its text
 };
 
 struct AuthorizationServerSettings {
@@ -63,6 +64,7 @@ class AuthorizationServer {
   AuthorizationServerSettings settings_;
   jose::Key key_;
   std::string kid_;
+  std::string shared_secret_k_;  // what --unsafe-jwks-shared-secret publishes as `k`
 };
 
 // The flags that turn the authorization server on (--oauth-clients-file) and shape it.
