@@ -67,9 +67,15 @@ TEST(AgentBridgeSabotage, AJwtForAnotherAudienceIsFound) {
 // An unsigned token in any spelling of none is taken: both files' alg none cases go red.
 TEST(AgentBridgeSabotage, AcceptingAlgNoneIsFound) {
   expect_red("--unsafe-accept-alg-none",
-             {{"agent_identity / a JWT of another issuer, unsigned, signed by another key or expired is refused",
+             {{"agent_identity / a JWT of another issuer or of none, unsigned, signed by another key or expired is refused",
                "accepts a JWT it must refuse"},
               {"jwt_attacks_hs256 / alg none, in any spelling", "accepts a token it must refuse"}});
+}
+
+TEST(AgentBridgeSabotage, AJwtWithoutAnIssuerIsFound) {
+  expect_only("--unsafe-iss-only-when-present",
+              "agent_identity / a JWT of another issuer or of none, unsigned, signed by another key or expired is refused",
+              "accepts a JWT it must refuse");
 }
 
 TEST(AgentBridgeSabotage, AcceptingAPublishedDefaultSecretIsFound) {
@@ -349,12 +355,6 @@ TEST(AuthorizationServerSabotage, AWellKnownDefaultSecretIsFound) {
               "accepts a token forged with what it published");
 }
 
-}  // namespace
-}  // namespace mcph::harness::scenario
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
 // A secret in the JWKS, written in the standard alphabet with padding and used as that text:
 // found in the JWKS, and by the forgery keyed with the text (the only one the server takes).
 TEST(AuthorizationServerSabotage, ASharedSecretInTheJwksKeyedByItsTextIsFound) {
@@ -379,4 +379,10 @@ TEST(AuthorizationServerSabotage, ASharedSecretInTheJwksKeyedByItsTextIsFound) {
   }
 }
 
+}  // namespace
+}  // namespace mcph::harness::scenario
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
 }

@@ -104,13 +104,15 @@ std::optional<Identification> by_jwt(const http::Request& request, const Identit
   jose::VerifyOptions options;
   options.allowed_algs = {jwt.alg};
   options.allowed_algs.insert(options.allowed_algs.end(), jwt.unsafe_extra_algs.begin(), jwt.unsafe_extra_algs.end());
-  options.issuer = jwt.issuer;
+  // The defect of `if (claims.iss && claims.iss !== issuer)`: no iss, nothing to check.
+  const bool iss_unchecked = jwt.unsafe_iss_only_when_present && unverified_issuer(token).empty();
+  if (!iss_unchecked) options.issuer = jwt.issuer;
   if (!jwt.unsafe_no_aud_check) options.audience = jwt.audience;
   if (auto taken = taken_unverified(token, jwt)) return taken;
   try {
     const jose::VerifiedJwt verified =
         jwt.jwks ? jwt.jwks->verify(token, options) : jose::verify_jwt(token, jwt.shared_secret, options);
-    if (verified.iss.empty()) return invalid("the token has no iss");
+    if (verified.iss.empty() && !iss_unchecked) return invalid("the token has no iss");
     if (!jwt.unsafe_no_aud_check && verified.aud.empty()) return invalid("the token has no aud");
     // No JWT path here verifies a proof of possession: a bound token is its key's, not its bearer's.
     if (jose::is_key_bound(verified) && !settings.unsafe_dpop_as_bearer) {

@@ -63,6 +63,7 @@ void declare_flags(cli::Flags& flags) {
       .option("unauthenticated-rate-limit", "20", "refused requests per source address per window (0 = unlimited)")
       .option("rate-window-ms", "1000", "rate-limit window in milliseconds")
       .toggle("unsafe-no-aud-check", "UNSAFE, sabotage only: accept JWTs without or with any aud")
+      .toggle("unsafe-iss-only-when-present", "UNSAFE, sabotage only: check a JWT's iss when it has one; take one without")
       .toggle("unsafe-accept-alg-none", "UNSAFE, sabotage only: take an unsigned JWT (alg none, any case) at its word")
       .toggle("unsafe-published-jwt-secrets",
               "UNSAFE, sabotage only: also accept HS256 JWTs signed with a published default secret (jwt.io's …)")
@@ -120,6 +121,7 @@ IdentitySettings identity_settings(const cli::Flags& flags, const AgentsFile& ag
     jwt.audience = flags.get("jwt-audience");
     jwt.unsafe_no_aud_check = flags.on("unsafe-no-aud-check");
     jwt.unsafe_accept_alg_none = flags.on("unsafe-accept-alg-none");
+    jwt.unsafe_iss_only_when_present = flags.on("unsafe-iss-only-when-present");
     jwt.unsafe_published_secrets = flags.on("unsafe-published-jwt-secrets");
     if (jwt.issuer.empty() || jwt.audience.empty()) usage_error("--jwt-issuer and --jwt-audience are required with JWTs");
     if (hs256) {

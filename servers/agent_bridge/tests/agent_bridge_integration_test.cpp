@@ -647,6 +647,18 @@ TEST_F(AgentBridge, UnsafeNoAudCheckAcceptsATokenForAnotherServer) {
   EXPECT_TRUE(is_result(call(bridge.url, bearer(hs256(wrong_aud)), "kv.read", {{"path", "p"}})));
 }
 
+TEST_F(AgentBridge, UnsafeIssOnlyWhenPresentAcceptsATokenWithoutIss) {
+  Json no_iss = claims_of("agent-a");
+  no_iss.erase("iss");
+  Json other_iss = claims_of("agent-a");
+  other_iss["iss"] = "https://attacker.test";
+  auto honest = start_bridge();
+  EXPECT_EQ(call(honest.url, bearer(hs256(no_iss)), "kv.read", {{"path", "p"}}).status, 401);
+  auto bridge = start_bridge({"--unsafe-iss-only-when-present"});
+  EXPECT_TRUE(is_result(call(bridge.url, bearer(hs256(no_iss)), "kv.read", {{"path", "p"}})));
+  EXPECT_EQ(call(bridge.url, bearer(hs256(other_iss)), "kv.read", {{"path", "p"}}).status, 401);
+}
+
 // A token signed with HMAC-SHA256 under `secret` of any length (jose's keys must have 32 bytes).
 std::string hs256_under(const std::string& secret, const Json& claims, const std::string& alg = "HS256") {
   const std::string input = codec::base64url_encode(Json{{"alg", alg}, {"typ", "JWT"}}.dump()) + "." +

@@ -25,6 +25,8 @@ struct JwtSettings {
   jose::Alg alg = jose::Alg::HS256;          // the one algorithm accepted
   std::string issuer, audience;
   bool unsafe_no_aud_check = false;
+  // Sabotage only: iss is checked when the token has one; a token without iss is taken.
+  bool unsafe_iss_only_when_present = false;
   // Sabotage only: an unsigned token (alg none, in any case) is taken at its word.
   bool unsafe_accept_alg_none = false;
   // Sabotage only: HS256 signatures made with a published default secret verify too.
