@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -30,7 +32,7 @@ namespace {
 using Status = reports::ScenarioResult::Status;
 
 class WorkloadSabotage : public ::testing::Test {
- protected:
+ public:  // for the helpers of the trust-tier tests below
   void SetUp() override {
     const char* stack_file = std::getenv("MCPH_STACK_FILE");
     if (!stack_file) GTEST_SKIP() << "MCPH_STACK_FILE is not set: these tests run beside the shared stack";
@@ -234,13 +236,14 @@ TEST_F(WorkloadSabotage, ABatchChargedAsOneCallIsFound) {
 }
 
 // Asked without the SPIFFE ID, the reference policy grants nothing: every scenario with a call
-// it should allow goes red, and only the decision table (asked of OPA directly) stays green.
+// it should allow goes red, and only the decision table and the probes of the policy (asked of
+// OPA directly) stay green.
 TEST_F(WorkloadSabotage, APolicyInputWithoutTheSpiffeIdIsFound) {
   std::map<std::string, std::string> red;
   for (const auto& scenario : scenario_family("trust_tiers").scenarios) {
-    if (scenario.name != "the policy decides every cell of the decision table as the table says") {
-      red[scenario.name] = "refuses what the policy grants";
-    }
+    const bool asks_opa_only = std::all_of(scenario.steps.begin(), scenario.steps.end(),
+                                           [](const Step& step) { return step.kind() == StepKind::policy_table; });
+    if (!asks_opa_only) red[scenario.name] = "refuses what the policy grants";
   }
   // After OPA's outage, the call it should allow is still refused: its recovery step says so too.
   expect_red("trust_tiers", {"--unsafe-input-without-spiffe-id"}, red, {"does not recover once the policy engine is back"});
@@ -276,24 +279,25 @@ TEST_F(WorkloadSabotage, APolicyThatDidNotLoadPassesNothing) {
 // the semi-trusted agent must be refused goes red, its write and grant served; the semi-trusted
 // agent's grants, and every other tier's calls, stay green. The scenarios that break the stack's
 // OPA through its fault proxy are not run: this OPA is not behind it.
-TEST_F(WorkloadSabotage, AnAgentPromotedByThePolicysDataIsFound) {
-  std::filesystem::path opa;
-  try {
-    opa = stack::find_opa();
-  } catch (const stack::RealTierMissing& e) {
-    GTEST_SKIP() << e.what();
-  }
-  const proc::TempDir dir("promoting-opa");
+// The trust-tier scenarios that do not break the stack's OPA, against a workload-mcp asking an
+// OPA of the test's own: the reference policy and agents, each bent by `bend_policy` and
+// `bend_agents`. (That OPA is not behind the stack's fault proxy.) Skips without OPA.
+std::vector<Outcome> run_trust_tiers_with_bent_policy(const WorkloadSabotage& test,
+                                                      const std::function<void(std::string&)>& bend_policy,
+                                                      const std::function<void(nlohmann::json&)>& bend_agents) {
+  const std::filesystem::path opa = stack::find_opa();
+  const proc::TempDir dir("bent-opa");
   const std::filesystem::path policies = std::filesystem::path(MCPH_POLICIES_DIR) / "trust_tiers";
-  std::filesystem::copy_file(policies / "policy.rego", dir.path() / "policy.rego");
+  std::ifstream policy_file(policies / "policy.rego");
+  std::string policy{std::istreambuf_iterator<char>(policy_file), std::istreambuf_iterator<char>()};
+  bend_policy(policy);
+  std::ofstream(dir.path() / "policy.rego") << policy;
   std::ifstream agents_file(policies / "agents.json");
   nlohmann::json agents = nlohmann::json::parse(agents_file);
-  for (auto& tier : agents["mcp"]["agents"]) {
-    if (tier == "semi-trusted") tier = "trusted";
-  }
+  bend_agents(agents);
   std::ofstream(dir.path() / "agents.json") << agents.dump();
-  const proc::StartedService promoting = start_opa(opa, dir.path());
-  const proc::StartedService server = start_server({}, promoting.url);
+  const proc::StartedService bent = WorkloadSabotage::start_opa(opa, dir.path());
+  const proc::StartedService server = test.start_server({}, bent.url);
 
   const ScenarioFile family = scenario_family("trust_tiers");
   std::vector<std::string> without_faults;
@@ -302,23 +306,90 @@ TEST_F(WorkloadSabotage, AnAgentPromotedByThePolicysDataIsFound) {
                                         [](const Step& step) { return step.kind() == StepKind::fault; });
     if (!breaks_opa) without_faults.push_back(scenario.name);
   }
-  std::vector<Outcome> outcomes = run_family("trust_tiers", "workload-mcp", server.url, promoting.url, without_faults);
+  std::vector<Outcome> outcomes = test.run_family("trust_tiers", "workload-mcp", server.url, bent.url, without_faults);
   EXPECT_EQ(outcomes.size(), without_faults.size());
   EXPECT_LT(without_faults.size(), family.scenarios.size());
-  // The table is asked of OPA itself: its finding is on opa, not on the server.
-  const auto table = std::find_if(outcomes.begin(), outcomes.end(), [](const Outcome& outcome) {
-    return outcome.scenario == "the policy decides every cell of the decision table as the table says";
-  });
-  ASSERT_NE(table, outcomes.end());
-  EXPECT_EQ(table->status, Status::failed) << table->why();
-  EXPECT_FALSE(table->findings.empty()) << table->why();
-  for (const auto& finding : table->findings) {
-    EXPECT_EQ(finding.server, "opa") << table->why();
-    EXPECT_EQ(finding.property, "decides otherwise than its decision table") << table->why();
+  return outcomes;
+}
+
+// The scenario `name` among `outcomes`, taken out: it failed with findings of `property` on
+// opa (asked of OPA itself, its finding is not the server's), each naming all of `evidence`.
+void take_policy_finding(std::vector<Outcome>& outcomes, const std::string& name, const std::string& property,
+                         const std::vector<std::string>& evidence = {}) {
+  const auto found = std::find_if(outcomes.begin(), outcomes.end(), [&](const Outcome& outcome) { return outcome.scenario == name; });
+  ASSERT_NE(found, outcomes.end()) << name;
+  EXPECT_EQ(found->status, Status::failed) << found->why();
+  EXPECT_FALSE(found->findings.empty()) << found->why();
+  for (const auto& finding : found->findings) {
+    EXPECT_EQ(finding.server, "opa") << found->why();
+    EXPECT_EQ(finding.property, property) << found->why();
   }
-  outcomes.erase(table);
+  for (const auto& words : evidence) EXPECT_NE(found->why().find(words), std::string::npos) << words << " in " << found->why();
+  outcomes.erase(found);
+}
+
+TEST_F(WorkloadSabotage, AnAgentPromotedByThePolicysDataIsFound) {
+  std::vector<Outcome> outcomes;
+  try {
+    outcomes = run_trust_tiers_with_bent_policy(*this, [](std::string&) {}, [](nlohmann::json& agents) {
+      for (auto& tier : agents["mcp"]["agents"]) {
+        if (tier == "semi-trusted") tier = "trusted";
+      }
+    });
+  } catch (const stack::RealTierMissing& e) {
+    GTEST_SKIP() << e.what();
+  }
+  take_policy_finding(outcomes, "the policy decides every cell of the decision table as the table says",
+                      "decides otherwise than its decision table");
   expect_red_at("workload-mcp", "trust_tiers", outcomes, "semi-trusted-agent in the trusted tier",
                 {{"a semi-trusted agent is refused what only the trusted tier may do", "grants what the policy denies"}});
+}
+
+// The reference policy's tier rule replaced by `rule`.
+std::function<void(std::string&)> tier_rule(const std::string& rule) {
+  return [rule](std::string& policy) {
+    const std::string honest = "tier := data.mcp.agents[input.spiffe_id]\n";
+    const std::size_t at = policy.find(honest);
+    ASSERT_NE(at, std::string::npos) << "the reference policy's tier rule moved";
+    policy.replace(at, honest.size(), rule);
+  };
+}
+
+// A policy that believes a tier written in its input: the workload-mcp reference server never
+// writes one, so only the probe of the policy itself goes red.
+TEST_F(WorkloadSabotage, APolicyTakingATierFromItsInputIsFound) {
+  std::vector<Outcome> outcomes;
+  try {
+    outcomes = run_trust_tiers_with_bent_policy(
+        *this, tier_rule("tier := input.tier if {\n\tis_string(input.tier)\n} else := data.mcp.agents[input.spiffe_id]\n"),
+        [](nlohmann::json&) {});
+  } catch (const stack::RealTierMissing& e) {
+    GTEST_SKIP() << e.what();
+  }
+  take_policy_finding(outcomes, "the policy takes no tier that its input claims beside the SPIFFE ID",
+                      "takes an agent's tier from what the caller claims",
+                      {"untrusted-agent claiming the trusted tier (at /tier): ", "execute shell"});
+  expect_red_at("workload-mcp", "trust_tiers", outcomes, "a policy taking input.tier", {});
+}
+
+// A policy that finds an agent by its path wherever it appears in the SPIFFE ID: another trust
+// domain's ID, a longer name and a path below all pass for the agent.
+TEST_F(WorkloadSabotage, APolicyMatchingAgentsByAPartOfTheirIdIsFound) {
+  std::vector<Outcome> outcomes;
+  try {
+    outcomes = run_trust_tiers_with_bent_policy(
+        *this,
+        tier_rule("tier := t if {\n\tsome id, t in data.mcp.agents\n"
+                  "\tcontains(input.spiffe_id, regex.replace(id, \"^spiffe://[^/]+\", \"\"))\n}\n"),
+        [](nlohmann::json&) {});
+  } catch (const stack::RealTierMissing& e) {
+    GTEST_SKIP() << e.what();
+  }
+  take_policy_finding(outcomes, "the policy grants nothing to a SPIFFE ID of another trust domain or a look-alike of an agent's",
+                      "grants a tool to an agent without a tier",
+                      {"spiffe://attacker.example/agent/trusted-agent (not", "trusted-agent-impostor (not",
+                       "trusted-agent/impostor (not"});
+  expect_red_at("workload-mcp", "trust_tiers", outcomes, "a policy matching a part of the SPIFFE ID", {});
 }
 
 }  // namespace

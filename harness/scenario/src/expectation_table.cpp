@@ -233,6 +233,21 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        "every advertised client authentication method the harness presents gave a token (`true`)",
        boolean, {authorization_server},
        [](const Json& want, const StepOutcome& o, const CheckContext&) { return check_auth_methods_work(want, o); }},
+      // Not result_json's /granted: its excerpt would cut the list a reviewer acts on.
+      {"nothing_granted",
+       "a policy_table probe's /granted is empty: no bent input got a grant (`true`); each one granted is named in full",
+       boolean, {policy_probe},
+       [](const Json& want, const StepOutcome& o, const CheckContext&) {
+         const Json granted = o.result.is_object() ? o.result.value("granted", Json()) : Json();
+         if (!granted.is_array()) return failed("no /granted in the result: not a policy_table probe");
+         // Nothing decided proves nothing: the step's caveat says why, and the verdict is inconclusive.
+         if (o.result.value("decided", 0) == 0) return failed("no bent input got a decision");
+         std::string named;
+         for (const auto& one : granted) named += (named.empty() ? "" : "; ") + one.get<std::string>();
+         const std::string asked = std::to_string(o.result.value("asked", 0));
+         return judged(granted.empty() == want.get<bool>(), granted.empty() ? "none of " + asked + " bent inputs granted"
+                                                                              : "granted: " + named);
+       }},
       {"forged_tokens_refused",
        "the target refused (401 or 403) every token forged with what the authorization server published (`true`)",
        boolean, {authorization_server},

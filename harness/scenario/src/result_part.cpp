@@ -23,6 +23,7 @@ const std::vector<ResultPartInfo>& result_parts() {
         {vault_answer, "vault_answer", "Vault's answer: the entity a login or whoami resolved to, its errors"},
         {token_grant, "token_grant", "a token got from the identity provider, or its OAuth error"},
         {authorization_server, "authorization_server", "what an authorization server published and answered"},
+        {policy_probe, "policy_probe", "the bent inputs a policy was asked and those it granted"},
         {sql, "sql", "a query's rows"},
         {duration, "duration", "how long the step took"},
     };

@@ -25,6 +25,7 @@ enum class ResultPart {
   vault_answer,   // Vault's answer: the entity, its errors
   token_grant,    // a token got (or refused with an OAuth error) from the identity provider
   authorization_server,  // what an authorization server published and answered (oauth_outcome.h)
+  policy_probe,   // the bent inputs a policy was asked and those it granted
   sql,            // a query's rows
   duration,       // how long the step took
 };

@@ -1,12 +1,16 @@
 // The `policy_table` step: a policy engine's decisions held to the decision table a scenario file
-// writes (docs/trust-tiers.md's shape), or to the server's own (its stack entry's `policy`), cell by cell. Each cell is asked of OPA's data API with the
-// input a server of the workload-identity design builds from verified facts, and every cell whose
-// decision differs is reported — an undefined decision too, whatever the table says, so that a
-// policy that did not load fails the table instead of passing its denies.
+// writes (docs/trust-tiers.md's shape), or to the server's own (its stack entry's `policy`), cell
+// by cell. Each cell is asked of OPA's data API with the input a server of the workload-identity
+// design builds from verified facts, and every cell whose decision differs is reported — an
+// undefined decision too, whatever the table says, so that a policy that did not load fails the
+// table instead of passing its denies. Its probes ask instead with inputs no verified identity
+// yields (a tier claimed beside the SPIFFE ID, a look-alike of an agent's SPIFFE ID), and report
+// each pose the policy granted.
 #include "../recorder.h"
 #include "../step_executor.h"
 #include "../workload_client.h"
 #include "mcph/http/client.h"
+#include "mcph/text/join.h"
 #include "mcph/sync/elapsed.h"
 #include "step_kind.h"
 
@@ -36,6 +40,157 @@ stack::PolicyProfile step_policy(const PolicyTableStep& step) {
   return policy;
 }
 
+// The policy engine's word on one input: "allow", "deny", or what came instead of a decision
+// (`decided` false: no policy answered there).
+struct Decision {
+  std::string word;
+  bool decided = true;
+};
+
+Decision ask(http::Client& client, const stack::PolicyProfile& policy, const Json& input) {
+  const auto response = client.post("/v1/data/" + policy.decision_path, Json{{"input", input}}.dump(), "application/json");
+  const Json body = Json::parse(response.body, nullptr, false);
+  if (response.status != 200 || !body.is_object()) return {"no decision (HTTP " + std::to_string(response.status) + ")", false};
+  if (!body.contains("result")) return {"undefined", false};
+  const auto allowed = policy.allowed(body["result"]);
+  if (!allowed) return {policy.allow.empty() ? "no boolean" : "no boolean at " + policy.allow};
+  return {*allowed ? "allow" : "deny"};
+}
+
+bool table_allows(const stack::PolicyProfile& policy, const std::string& tier, const PolicyCell& like) {
+  return std::any_of(policy.cells.begin(), policy.cells.end(), [&](const PolicyCell& cell) {
+    return cell.allow && cell.tier == tier && cell.operation == like.operation && cell.tool == like.tool;
+  });
+}
+
+// One input a verified identity never yields: who it poses as, the cell it asks, the input, and
+// the honest input it bends, when a grant counts only if the bend made it (null: any grant does).
+struct BentInput {
+  std::string who, cell;
+  Json input, honest;
+};
+
+// The places a caller's claim of a tier is written: the input's root, and beside the SPIFFE ID.
+std::vector<Json::json_pointer> claim_places(const stack::PolicyProfile& policy) {
+  std::vector<Json::json_pointer> places = {Json::json_pointer("/tier")};
+  for (const auto& [pointer, fact] : policy.input) {
+    if (fact != "spiffe_id") continue;
+    const Json::json_pointer beside = Json::json_pointer(pointer).parent_pointer() / "tier";
+    if (beside != places.front()) places.push_back(beside);
+  }
+  return places;
+}
+
+// Each tier's SPIFFE ID with each other tier claimed, for the cells only the claimed tier may do.
+std::vector<BentInput> claimed_tier_inputs(const stack::PolicyProfile& policy, const std::map<std::string, std::string>& ids) {
+  std::vector<BentInput> bent;
+  for (const auto& [tier, id] : ids) {
+    for (const PolicyCell& cell : policy.cells) {
+      if (cell.tier == tier || !cell.allow || table_allows(policy, tier, cell)) continue;
+      const Json honest = policy.input_for({tier, cell.operation, cell.tool, false}, id);
+      Json input = honest;
+      std::vector<std::string> at;
+      for (const auto& place : claim_places(policy)) {
+        input[place] = cell.tier;
+        at.push_back(place.to_string());
+      }
+      // The policy's own grant of the cell to that ID (against its table, the table's finding)
+      // is no claim believed: only a grant the claim made counts.
+      bent.push_back({id + " claiming the " + cell.tier + " tier (at " + text::join(at, ", ") + ")",
+                      cell.operation + " " + cell.tool, std::move(input), honest});
+    }
+  }
+  return bent;
+}
+
+// SPIFFE IDs that are not the agent's: its path in another trust domain, a longer name that
+// starts with its ID, and a path below it.
+std::vector<std::string> look_alikes(const std::string& id) {
+  std::vector<std::string> alikes = {id + "-impostor", id + "/impostor"};
+  const std::string scheme = "spiffe://";
+  if (id.rfind(scheme, 0) == 0) {
+    const std::size_t path = id.find('/', scheme.size());
+    alikes.insert(alikes.begin(), scheme + "attacker.example" + (path == std::string::npos ? "" : id.substr(path)));
+  }
+  return alikes;
+}
+
+// Each look-alike of each tier's SPIFFE ID, for every cell that tier may do.
+std::vector<BentInput> foreign_identity_inputs(const stack::PolicyProfile& policy, const std::map<std::string, std::string>& ids) {
+  std::vector<BentInput> bent;
+  for (const auto& [tier, id] : ids) {
+    for (const std::string& alike : look_alikes(id)) {
+      for (const PolicyCell& cell : policy.cells) {
+        if (cell.tier != tier || !cell.allow) continue;
+        bent.push_back({alike + " (not " + id + ")", cell.operation + " " + cell.tool, policy.input_for(cell, alike), nullptr});
+      }
+    }
+  }
+  return bent;
+}
+
+// Why the probes cannot be asked of this policy, or "". Both hold a policy that maps SPIFFE IDs
+// to tiers itself; where the server writes the tier into the input, that mapping is the
+// server's, and the scenarios that call the server test it.
+std::string probe_not_applicable(const stack::PolicyProfile& policy) {
+  const auto has_fact = [&](const std::string& fact) {
+    return std::any_of(policy.input.begin(), policy.input.end(), [&](const auto& entry) { return entry.second == fact; });
+  };
+  if (!has_fact("spiffe_id") || policy.agents.empty()) return "the policy's input carries no SPIFFE ID for the harness to bend";
+  if (has_fact("tier")) {
+    return "the server writes the tier into the policy's input itself: the policy does not map SPIFFE IDs to tiers, "
+           "the server does";
+  }
+  return "";
+}
+
+// Every bent input asked; at /granted, each pose that was granted something, with what:
+// "<who>: <operation> <tool>, …".
+void run_probe(const PolicyTableStep& step, const stack::PolicyProfile& policy, const std::map<std::string, std::string>& ids,
+               http::Client& client, StepRun& run) {
+  const std::vector<BentInput> bent = step.probe == PolicyTableStep::Probe::claimed_tier ? claimed_tier_inputs(policy, ids)
+                                                                                          : foreign_identity_inputs(policy, ids);
+  std::vector<std::pair<std::string, std::vector<std::string>>> grants;  // who → cells, in the order asked
+  std::size_t undecided = 0;
+  for (const BentInput& one : bent) {
+    const Decision decision = ask(client, policy, one.input);
+    undecided += !decision.decided;
+    if (decision.word != "allow") continue;
+    if (!one.honest.is_null() && ask(client, policy, one.honest).word == "allow") continue;
+    if (grants.empty() || grants.back().first != one.who) grants.push_back({one.who, {}});
+    grants.back().second.push_back(one.cell);
+  }
+  Json granted = Json::array();
+  for (const auto& [who, cells] : grants) granted.push_back(who + ": " + text::join(cells, ", "));
+  if (bent.empty()) run.out.caveat = "the decision table gives no tier a grant another lacks: nothing to claim";
+  if (!bent.empty() && undecided == bent.size()) {
+    run.out.caveat = "the policy engine gave no decision at /v1/data/" + policy.decision_path + " for any input";
+  }
+  run.out.result = {{"asked", bent.size()}, {"decided", bent.size() - undecided}, {"granted", granted}};
+}
+
+void run_table(const stack::PolicyProfile& policy, const std::map<std::string, std::string>& ids, http::Client& client,
+               StepRun& run) {
+  Json differing = Json::array();
+  std::size_t undecided = 0;
+  for (const PolicyCell& cell : policy.cells) {
+    const auto id = ids.find(cell.tier);
+    const Decision decision = ask(client, policy, policy.input_for(cell, id == ids.end() ? "" : id->second));
+    undecided += !decision.decided;
+    if (decision.word != (cell.allow ? "allow" : "deny")) {
+      differing.push_back(cell.tier + " " + cell.operation + " " + cell.tool + ": the table says " +
+                          (cell.allow ? "allow" : "deny") + ", the policy decides " + decision.word);
+    }
+  }
+  // Not one decision at the path: the harness asked where no policy is (not loaded, the path
+  // or the engine wrong), which says nothing of the policy the server asks.
+  if (undecided == policy.cells.size()) {
+    run.out.caveat = "the policy engine gave no decision at /v1/data/" + policy.decision_path +
+                     " for any cell: no policy is loaded there, or the decision path is not the server's";
+  }
+  run.out.result = {{"cells", policy.cells.size()}, {"differing", differing}};
+}
+
 void run_policy_table(const PolicyTableStep& step, StepRun& run) {
   const stack::StackFile& stack = run.executor.stack();
   const stack::PolicyProfile* own = servers_policy(stack, step);
@@ -49,49 +204,35 @@ void run_policy_table(const PolicyTableStep& step, StepRun& run) {
   }
 
   http::Client client(url);
-  Json differing = Json::array();
-  std::size_t undecided = 0;
   const auto started = sync::SteadyClock::now();
-  for (const PolicyCell& cell : policy.cells) {
-    const auto id = spiffe_ids.find(cell.tier);
-    const Json input = policy.input_for(cell, id == spiffe_ids.end() ? "" : id->second);
-    const auto response = client.post("/v1/data/" + policy.decision_path, Json{{"input", input}}.dump(), "application/json");
-    const Json body = Json::parse(response.body, nullptr, false);
-    std::string decided;
-    if (response.status != 200 || !body.is_object()) {
-      decided = "no decision (HTTP " + std::to_string(response.status) + ")";
-      ++undecided;
-    } else if (!body.contains("result")) {
-      decided = "undefined";
-      ++undecided;
-    } else if (const auto allowed = policy.allowed(body["result"]); !allowed) {
-      decided = policy.allow.empty() ? "no boolean" : "no boolean at " + policy.allow;
-    } else {
-      decided = *allowed ? "allow" : "deny";
-    }
-    if (decided != (cell.allow ? "allow" : "deny")) {
-      differing.push_back(cell.tier + " " + cell.operation + " " + cell.tool + ": the table says " +
-                          (cell.allow ? "allow" : "deny") + ", the policy decides " + decided);
-    }
-  }
-  // Not one decision at the path: the harness asked where no policy is (not loaded, the path
-  // or the engine wrong), which says nothing of the policy the server asks.
-  if (undecided == policy.cells.size()) {
-    run.out.caveat = "the policy engine gave no decision at /v1/data/" + policy.decision_path +
-                     " for any cell: no policy is loaded there, or the decision path is not the server's";
-  }
   run.out.http.status = 200;
-  run.out.result = {{"cells", policy.cells.size()}, {"differing", differing}};
-  run.record.note({{"policy_table", {{"url", url}, {"decision_path", policy.decision_path}, {"servers_own", own != nullptr},
-                                     {"cells", policy.cells.size()}, {"differing", differing}, {"ms", sync::ms_since(started)}}}});
+  if (step.probe == PolicyTableStep::Probe::none) {
+    run_table(policy, spiffe_ids, client, run);
+  } else if (const std::string why = probe_not_applicable(policy); !why.empty()) {
+    run.out.caveat = why;
+    run.out.result = {{"asked", 0}, {"decided", 0}, {"granted", Json::array()}};
+  } else {
+    run_probe(step, policy, spiffe_ids, client, run);
+  }
+  Json noted = run.out.result;
+  noted.update({{"url", url}, {"decision_path", policy.decision_path}, {"servers_own", own != nullptr}, {"ms", sync::ms_since(started)}});
+  run.record.note({{"policy_table", noted}});
 }
 
 PolicyTableStep read_policy_table(const StepSource& source) {
   const Reader& reader = source.reader;
   const YAML::Node& value = source.value;
   const std::string& here = source.here;
-  reader.only_keys(value, here, {"service", "decision_path", "server", "agents", "table"});
+  reader.only_keys(value, here, {"service", "decision_path", "server", "agents", "table", "probe"});
   PolicyTableStep step;
+  const std::string probe = reader.text_or(value, "probe", here, "");
+  if (probe == "claimed_tier") {
+    step.probe = PolicyTableStep::Probe::claimed_tier;
+  } else if (probe == "foreign_identity") {
+    step.probe = PolicyTableStep::Probe::foreign_identity;
+  } else if (!probe.empty()) {
+    reader.fail(value["probe"], Reader::join(here, "probe"), "is claimed_tier or foreign_identity, not " + probe);
+  }
   step.service = reader.text_or(value, "service", here, step.service);
   step.decision_path = reader.text_or(value, "decision_path", here, step.decision_path);
   step.server = reader.text_or(value, "server", here, step.server);
@@ -112,6 +253,10 @@ PolicyTableStep read_policy_table(const StepSource& source) {
 
 std::string policy_table_title(const PolicyTableStep& step, const std::string&) {
   // The server's own policy and table may stand in for these when the step runs.
+  if (step.probe == PolicyTableStep::Probe::claimed_tier) return "the policy of " + step.server + " asked with a tier claimed in its input";
+  if (step.probe == PolicyTableStep::Probe::foreign_identity) {
+    return "the policy of " + step.server + " asked for look-alikes of its agents' SPIFFE IDs";
+  }
   return "the policy decides each cell of " + step.server + "'s decision table";
 }
 
@@ -122,7 +267,8 @@ StepKindInfo policy_table_step_kind() {
       .kind = StepKind::policy_table,
       .name = "policy_table",
       .summary = "A policy engine's decisions (OPA's data API) held to a decision table, cell by cell; every differing "
-                 "cell, an undefined decision included, is listed at the result's /differing.",
+                 "cell, an undefined decision included, is listed at the result's /differing. With `probe`, the policy "
+                 "is asked with inputs no verified identity yields instead, and each pose it granted is listed at /granted.",
       .example = "policy_table:\n  agents: {trusted: trusted-agent}\n  table: |\n    | tier | operation | shell |\n"
                  "    | trusted | execute | allow |\nexpect: {result_json: {/differing: {equals: []}}}",
       .fields = {{"policy_table.agents", "tier → the agent whose SPIFFE ID stands for it (a name of the trust domain or a SPIFFE ID); "
@@ -132,8 +278,12 @@ StepKindInfo policy_table_step_kind() {
                  {"policy_table.service", "the stack's policy engine, default opa"},
                  {"policy_table.decision_path", "asked as POST /v1/data/<path>, default mcp/authz/decision"},
                  {"policy_table.server", "the MCP server whose policy this is, default workload-mcp: when its stack entry has a "
-                                         "`policy`, that policy's decision path, input, agents and table are asked instead"}},
-      .yields = {ResultPart::json_result},
+                                         "`policy`, that policy's decision path, input, agents and table are asked instead"},
+                 {"policy_table.probe", "instead of the table, inputs no verified identity yields, each granted one listed at "
+                                        "/granted: claimed_tier (each tier's SPIFFE ID with another tier written at /tier and "
+                                        "beside the ID, for what only that tier may do), foreign_identity (each tier's SPIFFE ID "
+                                        "in another trust domain, with a suffix, with a path below it, for what the tier may do)"}},
+      .yields = {ResultPart::json_result, ResultPart::policy_probe},
       .read = [](const StepSource& source) -> StepSpec { return read_policy_table(source); },
       .run = runner<PolicyTableStep>(run_policy_table),
       .title = titler<PolicyTableStep>(policy_table_title),

@@ -346,6 +346,10 @@ struct PolicyTableStep {
   std::string server = "workload-mcp";
   std::map<std::string, std::string> agents;  // tier → the agent (name or SPIFFE ID) whose input stands for it
   std::vector<PolicyCell> cells;
+  // Instead of the table, inputs a verified identity never yields: each tier's SPIFFE ID with
+  // another tier claimed in the input (claimed_tier), or each tier's SPIFFE ID bent into one of
+  // another trust domain or a look-alike (foreign_identity). Neither may gain a grant.
+  enum class Probe { none, claimed_tier, foreign_identity } probe = Probe::none;
 };
 
 // Who signs a svid_token step's SVID: the trust domain (its Workload API), an attacker's key under
