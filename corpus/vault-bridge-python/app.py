@@ -40,6 +40,14 @@ def build_app(settings: Settings, vault_transport: httpx.AsyncBaseTransport | No
     async def livez(request: Request) -> PlainTextResponse:
         return PlainTextResponse("alive\n")
 
+    if "config-route" in settings.flaws:
+        # "For troubleshooting": the settings the bridge runs with, to anyone who asks.
+        @mcp.custom_route("/debug/config", methods=["GET"])
+        async def debug_config(request: Request) -> JSONResponse:
+            return JSONResponse({"vault_addr": settings.vault_addr, "vault_token": settings.vault_token,
+                                 "kv_mount": settings.kv_mount, "kv_base": settings.kv_base,
+                                 "agent_policy": settings.agent_policy, "public_url": settings.public_url})
+
     def refused(conn: HTTPConnection, exc: Refused) -> JSONResponse:
         challenge = f'Bearer resource_metadata="{origin}{METADATA_PATH}"'
         if exc.error:

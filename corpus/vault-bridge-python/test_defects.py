@@ -10,7 +10,9 @@ import jwt
 from starlette.requests import HTTPConnection
 
 from agent_auth import AgentAuthBackend, JwtRules, Refused
+from app import build_app
 from secret_paths import InvalidSecretPath, checked_secret_path
+from settings import Settings
 from vault_client import AgentVault
 
 PROXY = "127.0.0.2"
@@ -131,3 +133,28 @@ class VaultCalls(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class OperatorRoutes(unittest.TestCase):
+    def settings(self, *flaws: str) -> Settings:
+        return Settings(port=8000, public_url="http://127.0.0.1:8000/agents/mcp", agent_scopes=SCOPES,
+                        api_keys={"agent-a": "key-a"}, jwt_secret=RULES.secret, jwt_issuer=RULES.issuer,
+                        jwt_audience=RULES.audience, trusted_proxy=PROXY, vault_addr="http://vault.test:8200",
+                        vault_token="the-bridges-vault-token", kv_mount="secret", kv_base="agent-secrets",
+                        agent_policy="agent-{agent}", flaws=frozenset(flaws))
+
+    def get(self, settings: Settings, path: str) -> httpx.Response:
+        async def asked() -> httpx.Response:
+            transport = httpx.ASGITransport(app=build_app(settings))
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
+                return await client.get(path)
+        return asyncio.run(asked())
+
+    def test_no_debug_route_without_the_flaw(self):
+        self.assertEqual(self.get(self.settings(), "/debug/config").status_code, 404)
+
+    def test_config_route_shows_vaults_address_and_the_bridges_token_to_anyone(self):
+        answer = self.get(self.settings("config-route"), "/debug/config")
+        self.assertEqual(answer.status_code, 200)
+        self.assertIn("the-bridges-vault-token", answer.text)
+        self.assertIn("http://vault.test:8200", answer.text)
