@@ -44,7 +44,7 @@ class Driver {
     const http::Url url = http::parse_url(options_.endpoint_url);
     if (url.scheme != "http") throw std::invalid_argument("load: only http:// endpoints, not " + options_.endpoint_url);
     path_ = url.path;
-    host_header_ = url.host + ":" + std::to_string(url.port);
+    host_header_ = url.authority();
     address_.sin_family = AF_INET;
     address_.sin_port = htons(static_cast<std::uint16_t>(url.port));
     const std::string host = url.host == "localhost" ? "127.0.0.1" : url.host;

@@ -99,7 +99,7 @@ struct ScenarioRunner::Impl {
       if (!entry) return std::nullopt;
       const std::string& for_servers = entry->url_for_servers;
       const http::Url url = http::parse_url(user == "server_host" && !for_servers.empty() ? for_servers : entry->url);
-      return user == "path" ? url.path : url.host + ":" + std::to_string(url.port);
+      return user == "path" ? url.path : url.authority();
     }
     // ${cognito.pool_id}, ${cognito.app_client_id}, ${cognito.issuer}: a Cognito stack's pool.
     if (user == "cognito") {

@@ -25,15 +25,6 @@ std::vector<std::string> tiers_of(const stack::PolicyProfile& policy) {
 
 namespace {
 
-// The table's decision for `tier` on the cell; nullopt when the table has no such row.
-std::optional<bool> decides(const stack::PolicyProfile& policy, const std::string& tier, const std::string& operation,
-                            const std::string& tool_class) {
-  for (const stack::DecisionCell& cell : policy.cells) {
-    if (cell.tier == tier && cell.operation == operation && cell.tool == tool_class) return cell.allow;
-  }
-  return std::nullopt;
-}
-
 std::string describe(const CellWish& wish) {
   std::vector<std::string> parts;
   if (!wish.tool_class.empty()) parts.push_back("of the tool class " + wish.tool_class);
@@ -53,7 +44,7 @@ PickedCell pick_cell(const stack::PolicyProfile& policy, const stack::WorkloadTo
     if (!tool) continue;
     const auto holds = [&](const std::vector<std::string>& tiers, bool allow) {
       return std::all_of(tiers.begin(), tiers.end(), [&](const std::string& tier) {
-        return decides(policy, tier, cell.operation, cell.tool) == allow;
+        return policy.decides(tier, cell.operation, cell.tool) == allow;
       });
     };
     if (holds(wish.granted_to, true) && holds(wish.denied_to, false)) return {cell.tool, cell.operation, *tool};

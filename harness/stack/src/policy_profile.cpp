@@ -111,6 +111,17 @@ std::vector<std::string> PolicyProfile::row_operations() const {
   return rows;
 }
 
+bool PolicyProfile::carries(const std::string& fact) const {
+  return std::any_of(input.begin(), input.end(), [&](const auto& each) { return each.second == fact; });
+}
+
+std::optional<bool> PolicyProfile::decides(const std::string& tier, const std::string& operation, const std::string& tool) const {
+  for (const DecisionCell& cell : cells) {
+    if (cell.tier == tier && cell.operation == operation && cell.tool == tool) return cell.allow;
+  }
+  return std::nullopt;
+}
+
 Json PolicyProfile::input_for(const DecisionCell& cell, const std::string& spiffe_id) const {
   Json document = Json::object();
   for (const auto& [pointer, fact] : input) {
@@ -158,9 +169,7 @@ PolicyProfile parse_policy_profile(const Json& json, const std::string& field) {
   for (const char* required : {"decision_path", "input", "table"}) {
     if (!json.contains(required)) throw std::runtime_error(field + ": missing \"" + required + "\"");
   }
-  const bool needs_agents =
-      std::any_of(policy.input.begin(), policy.input.end(), [](const auto& each) { return each.second == "spiffe_id"; });
-  if (needs_agents && policy.agents.empty()) {
+  if (policy.carries("spiffe_id") && policy.agents.empty()) {
     throw std::runtime_error(field + ": the input carries the SPIFFE ID, so \"agents\" must name the agent standing for each tier");
   }
   std::vector<std::string> tiers;

@@ -8,7 +8,9 @@
 
 namespace mcph::http {
 
-std::string Url::origin() const { return scheme + "://" + host + ":" + std::to_string(port); }
+std::string Url::origin() const { return scheme + "://" + authority(); }
+
+std::string Url::authority() const { return host + ":" + std::to_string(port); }
 
 Url parse_url(std::string_view text) {
   Url url;

@@ -57,12 +57,6 @@ Decision ask(http::Client& client, const stack::PolicyProfile& policy, const Jso
   return {*allowed ? "allow" : "deny"};
 }
 
-bool table_allows(const stack::PolicyProfile& policy, const std::string& tier, const PolicyCell& like) {
-  return std::any_of(policy.cells.begin(), policy.cells.end(), [&](const PolicyCell& cell) {
-    return cell.allow && cell.tier == tier && cell.operation == like.operation && cell.tool == like.tool;
-  });
-}
-
 // One input a verified identity never yields: who it poses as, the cell it asks, the input, and
 // the honest input it bends, when a grant counts only if the bend made it (null: any grant does).
 struct BentInput {
@@ -83,17 +77,16 @@ std::vector<Json::json_pointer> claim_places(const stack::PolicyProfile& policy)
 
 // Each tier's SPIFFE ID with each other tier claimed, for the cells only the claimed tier may do.
 std::vector<BentInput> claimed_tier_inputs(const stack::PolicyProfile& policy, const std::map<std::string, std::string>& ids) {
+  const std::vector<Json::json_pointer> places = claim_places(policy);
+  std::vector<std::string> at;
+  for (const auto& place : places) at.push_back(place.to_string());
   std::vector<BentInput> bent;
   for (const auto& [tier, id] : ids) {
     for (const PolicyCell& cell : policy.cells) {
-      if (cell.tier == tier || !cell.allow || table_allows(policy, tier, cell)) continue;
+      if (cell.tier == tier || !cell.allow || policy.decides(tier, cell.operation, cell.tool) == true) continue;
       const Json honest = policy.input_for({tier, cell.operation, cell.tool, false}, id);
       Json input = honest;
-      std::vector<std::string> at;
-      for (const auto& place : claim_places(policy)) {
-        input[place] = cell.tier;
-        at.push_back(place.to_string());
-      }
+      for (const auto& place : places) input[place] = cell.tier;
       // The policy's own grant of the cell to that ID (against its table, the table's finding)
       // is no claim believed: only a grant the claim made counts.
       bent.push_back({id + " claiming the " + cell.tier + " tier (at " + text::join(at, ", ") + ")",
@@ -133,11 +126,8 @@ std::vector<BentInput> foreign_identity_inputs(const stack::PolicyProfile& polic
 // to tiers itself; where the server writes the tier into the input, that mapping is the
 // server's, and the scenarios that call the server test it.
 std::string probe_not_applicable(const stack::PolicyProfile& policy) {
-  const auto has_fact = [&](const std::string& fact) {
-    return std::any_of(policy.input.begin(), policy.input.end(), [&](const auto& entry) { return entry.second == fact; });
-  };
-  if (!has_fact("spiffe_id") || policy.agents.empty()) return "the policy's input carries no SPIFFE ID for the harness to bend";
-  if (has_fact("tier")) {
+  if (!policy.carries("spiffe_id") || policy.agents.empty()) return "the policy's input carries no SPIFFE ID for the harness to bend";
+  if (policy.carries("tier")) {
     return "the server writes the tier into the policy's input itself: the policy does not map SPIFFE IDs to tiers, "
            "the server does";
   }

@@ -4,6 +4,7 @@
 // without any attack on the endpoint the other families test.
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -56,14 +57,6 @@ Json json_file(const std::string& path) {
   return text ? Json::parse(*text, nullptr, false) : Json();
 }
 
-// The host:port of a URL ("http://127.0.0.1:8200" → "127.0.0.1:8200").
-std::string authority_of(const std::string& url) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return "";
-  const std::string rest = url.substr(scheme + 3);
-  return rest.substr(0, rest.find('/'));
-}
-
 std::vector<Marker> markers_of(const StepExecutor& executor, const std::optional<stack::AuthProfile>& auth) {
   std::vector<Marker> markers;
   for (const fixtures::AgentFixture& agent : fixtures::load_agent_fixtures(fixtures::default_fixtures_dir())) {
@@ -88,9 +81,9 @@ std::vector<Marker> markers_of(const StepExecutor& executor, const std::optional
   if (const stack::ServiceEntry* vault = stack.find_service("vault")) {
     if (!vault->vault.token.empty()) markers.push_back({vault->vault.token, "", "Vault's root token", Shown::key});
     for (const std::string& url : {vault->url, vault->url_for_servers}) {
-      if (const std::string address = authority_of(url); !address.empty()) {
-        markers.push_back({address, "", "the address of Vault (" + address + ")", Shown::internal_address});
-      }
+      if (url.empty()) continue;
+      const std::string address = http::parse_url(url).authority();
+      markers.push_back({address, "", "the address of Vault (" + address + ")", Shown::internal_address});
     }
   }
   markers.erase(std::remove_if(markers.begin(), markers.end(), [](const Marker& m) { return m.text.size() < 6; }), markers.end());
@@ -177,9 +170,10 @@ void run_surface(const SurfaceStep& step, StepRun& run) {
   const std::string endpoint = http::parse_url(entry.url).path;
   add("/.well-known/oauth-protected-resource" + (endpoint == "/" ? std::string() : endpoint));
   add("/.well-known/oauth-protected-resource");
+  std::map<std::string, Asked> documents;  // each OpenAPI document's answer without a credential, asked once
   for (const std::string& document : kOpenApiDocuments) {
     add(document);
-    const Asked asked = ask(run, anonymous, origin, document, accept, markers);
+    const Asked& asked = documents[document] = ask(run, anonymous, origin, document, accept, markers);
     if (asked.status == 200) {
       for (const std::string& path : openapi_paths(asked.body)) {
         if (path != endpoint) add(path);  // the MCP endpoint itself is the other families'
@@ -201,7 +195,8 @@ void run_surface(const SurfaceStep& step, StepRun& run) {
     }
   };
   for (const std::string& path : routes) {
-    const Asked nobody = ask(run, anonymous, origin, path, accept, markers);
+    const auto found = documents.find(path);
+    const Asked nobody = found != documents.end() ? found->second : ask(run, anonymous, origin, path, accept, markers);
     judge(path, nobody, "without a credential");
     Json route = {{"path", path}, {"without_credential", nobody.status}};
     if (as_agent) {

@@ -14,7 +14,8 @@ struct Url {
   int port = 0;        // defaulted from the scheme when absent
   std::string path;    // "/" when absent; includes the query string if any
 
-  std::string origin() const;  // scheme://host:port
+  std::string origin() const;     // scheme://host:port
+  std::string authority() const;  // host:port
 };
 
 // Throws std::invalid_argument with the reason for anything that is not an http(s) URL.

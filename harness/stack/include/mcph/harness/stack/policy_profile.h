@@ -51,6 +51,11 @@ struct PolicyProfile {
   // The operations the table's rows name, each once, in the table's order.
   std::vector<std::string> row_operations() const;
 
+  // Whether the input document carries `fact` (kPolicyFacts).
+  bool carries(const std::string& fact) const;
+  // The table's decision for `tier` on `operation` with `tool`; nullopt when it has no such cell.
+  std::optional<bool> decides(const std::string& tier, const std::string& operation, const std::string& tool) const;
+
   // The input document for `cell`, `spiffe_id` the SPIFFE ID standing for its tier.
   nlohmann::json input_for(const DecisionCell& cell, const std::string& spiffe_id) const;
   // The boolean at `allow` in a decision (the `result` of OPA's answer); nullopt when there is none.
