@@ -43,16 +43,19 @@ std::vector<Outcome> run_families(const std::vector<std::string>& switches) {
 // With the switch on, each scenario of `red` (family / name → property) fails naming its
 // property on agent-bridge-mcp, and every other scenario passes: the defect is found as what it
 // is, and only there. A scenario of `undecided` (→ the words its message must contain) may
-// instead end inconclusive, when the same defect keeps its own check from deciding.
-void expect_red(const std::string& flag, const std::map<std::string, std::string>& red,
-                const std::map<std::string, std::string>& undecided = {}) {
+// instead end inconclusive, when the same defect keeps its own check from deciding. Returns the
+// outcomes, for a test that checks their evidence too (none when the test skipped).
+std::vector<Outcome> expect_red(const std::string& flag, const std::map<std::string, std::string>& red,
+                                const std::map<std::string, std::string>& undecided = {}) {
   std::vector<Outcome> outcomes;
   try {
     outcomes = run_families({flag});
   } catch (const stack::NginxMissing& e) {
-    GTEST_SKIP() << e.what();
+    [&] { GTEST_SKIP() << e.what(); }();  // GTEST_SKIP returns from a void function only
+    return {};
   }
   expect_red_exactly(outcomes, {.flag = flag, .server = "agent-bridge-mcp", .red = red, .undecided = undecided});
+  return outcomes;
 }
 
 void expect_only(const std::string& flag, const std::string& scenario, const std::string& property) {
@@ -359,17 +362,10 @@ TEST(AuthorizationServerSabotage, AWellKnownDefaultSecretIsFound) {
 // found in the JWKS, and by the forgery keyed with the text (the only one the server takes).
 TEST(AuthorizationServerSabotage, ASharedSecretInTheJwksKeyedByItsTextIsFound) {
   const std::string forged = "authorization_server / a token forged with any key the server published, or a well-known secret, is refused";
-  std::vector<Outcome> outcomes;
-  try {
-    outcomes = run_families({"--unsafe-jwks-shared-secret"});
-  } catch (const stack::NginxMissing& e) {
-    GTEST_SKIP() << e.what();
-  }
-  expect_red_exactly(outcomes, {.flag = "--unsafe-jwks-shared-secret",
-                                .server = "agent-bridge-mcp",
-                                .red = {{"authorization_server / the JWKS publishes public keys only",
-                                         "publishes private key material in its JWKS"},
-                                        {forged, "accepts a token forged with what it published"}}});
+  const std::vector<Outcome> outcomes =
+      expect_red("--unsafe-jwks-shared-secret",
+                 {{"authorization_server / the JWKS publishes public keys only", "publishes private key material in its JWKS"},
+                  {forged, "accepts a token forged with what it published"}});
   for (const auto& outcome : outcomes) {
     if (outcome.name() != forged) continue;
     ASSERT_EQ(outcome.unbounded_findings().size(), 1u) << outcome.why();
