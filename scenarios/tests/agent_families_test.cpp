@@ -122,13 +122,16 @@ TEST(AgentBridgeSabotage, AnotherProxysDnHeaderNameIsFound) {
               "believes identity headers that did not come from its proxy");
 }
 
-// One pass of replace("..", "") in place of the confinement: every path trick goes through.
+// One pass of replace("..", "") in place of the confinement: "....//" and the encoded tricks go
+// through. A plain "../" is stripped to an empty segment inside the agent's own folder, which
+// Vault answers with a redirect the bridge passes on as its own error: refused in words no
+// refusal of its tool map has, which shows no escape, so that scenario cannot tell.
 TEST(AgentBridgeSabotage, ASinglePassDotDotFilterIsFound) {
   const std::string property = "lets a path escape the agent's prefix";
   expect_red("--unsafe-single-pass-dotdot",
-             {{"agent_identity / a path with dot-dot segments never leaves the agent's prefix", property},
-              {"agent_identity / encoded dot-dot segments never leave the agent's prefix", property},
-              {"agent_identity / encoded separators, backslashes, NULs and empty segments are refused", property}});
+             {{"agent_identity / encoded dot-dot segments never leave the agent's prefix", property},
+              {"agent_identity / encoded separators, backslashes, NULs and empty segments are refused", property}},
+             {{"agent_identity / a path with dot-dot segments never leaves the agent's prefix", "cannot be told"}});
 }
 
 // A debugging aid left on: the last tool results, each agent's secrets among them, at a route

@@ -200,7 +200,16 @@ reports::Check check_refused(const Json& want, const StepOutcome& outcome, const
                         " refusal");
   }
   const bool shown = std::find(outcome.tool.refusals.begin(), outcome.tool.refusals.end(), kind) != outcome.tool.refusals.end();
-  return judged(shown, outcome.describe() + " (this server refuses " + kind + " with " + shape->second + ")");
+  const std::string how = " (this server refuses " + kind + " with " + shape->second + ")";
+  // An error in 200 that is none of the refusals the tool map describes refused the call all the
+  // same, in words the harness cannot read: that is no evidence of a grant. (An error status is
+  // the findings' wrong-error-status.)
+  const bool unread_error = (outcome.tool.error || outcome.rpc.error) && outcome.http.status < 400 && outcome.tool.refusals.empty();
+  if (!shown && unread_error) {
+    return inconclusive("the call failed in words this server's tool map describes for no refusal, so whether it was refused "
+                        "as " + kind + " cannot be told: " + outcome.describe() + how);
+  }
+  return judged(shown, outcome.describe() + how);
 }
 
 }  // namespace mcph::harness::scenario

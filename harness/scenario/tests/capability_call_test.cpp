@@ -174,6 +174,15 @@ TEST(CapabilityCallTest, RefusedHoldsOnlyForTheKindShownAndSaysHowTheServerRefus
   EXPECT_EQ(refused.check("insufficient_scope", out, none).verdict, reports::Check::Verdict::held);
   // A step whose target describes no such refusal (a tool called by name) cannot tell.
   EXPECT_EQ(refused.check("not_found", out, none).verdict, reports::Check::Verdict::inconclusive);
+  // Nor can it when the call failed in words the tool map has for no refusal: no grant was shown.
+  StepOutcome unread = answer(200, true, "Error executing tool get_secret: vault request failed: Client error '404 Not Found'");
+  unread.tool.refusal_shapes = out.tool.refusal_shapes;
+  const reports::Check unknown_words = refused.check("insufficient_scope", unread, none);
+  EXPECT_EQ(unknown_words.verdict, reports::Check::Verdict::inconclusive);
+  EXPECT_THAT(unknown_words.actual, HasSubstr("cannot be told"));
+  // A refusal of another kind the map describes is evidence: the check it names was not made first.
+  unread.tool.refusals = {"not_found"};
+  EXPECT_EQ(refused.check("insufficient_scope", unread, none).verdict, reports::Check::Verdict::failed);
   EXPECT_TRUE(shape_problem(ValueShape::refusal_kind, "forbidden").has_value());
   EXPECT_FALSE(shape_problem(ValueShape::refusal_kind, "not_found").has_value());
 }
