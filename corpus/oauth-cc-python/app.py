@@ -39,7 +39,13 @@ def build_server(settings: Settings, vault_transport: httpx.AsyncBaseTransport |
     network for tests."""
     key = SigningKey(settings.signing_key_pem, publish_private="jwks-private-key" in settings.flaws)
     authorization_server = AuthorizationServer(settings, key)
-    vault = VaultKv(settings.vault_addr, settings.vault_token, transport=vault_transport)
+    errors_shown = "vault-errors-shown" in settings.flaws
+    vault = VaultKv(settings.vault_addr, settings.vault_token, transport=vault_transport, not_found_is_error=errors_shown)
+
+    def vault_failed(error: httpx.HTTPStatusError) -> ToolError:
+        if errors_shown:  # httpx's text names the URL asked, Vault's address with it
+            return ToolError(f"vault request failed: {error}")
+        return ToolError(f"vault request failed ({error.response.status_code})")
 
     mcp = MCPServer(
         "agent-secrets",
@@ -67,6 +73,8 @@ def build_server(settings: Settings, vault_transport: httpx.AsyncBaseTransport |
             return {"name": name, "data": await vault.read(agent, checked_name(name))}
         except SecretNotFound:
             raise ToolError(f"secret not found: {name}") from None
+        except httpx.HTTPStatusError as error:
+            raise vault_failed(error) from None
 
     @mcp.tool()
     async def put_secret(name: str, data: dict[str, str]) -> dict:

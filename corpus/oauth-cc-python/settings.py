@@ -11,6 +11,7 @@ FLAWS = {
     "jwks-private-key": "the JWKS is made from the private key, its private members included",
     "scope-substring": "scopes are compared as substrings of the space-separated scope string",
     "long-lived-tokens": "tokens live for 30 days and carry no jti",
+    "vault-errors-shown": "Vault's errors reach the caller in httpx's words, a secret not found among them",
 }
 
 

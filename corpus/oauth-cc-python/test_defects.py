@@ -67,8 +67,8 @@ class Variant:
                   "iat": now, "exp": now + 300} | changes
         return jwt.encode({k: v for k, v in claims.items() if v is not None}, key_pem, algorithm="RS256")
 
-    def read_jira(self, token: str) -> str:
-        """The outcome of get_secret("jira") with `token`: "HTTP <status>", or the result's text."""
+    def read_jira(self, token: str, name: str = "jira") -> str:
+        """The outcome of get_secret(name) with `token`: "HTTP <status>", or the result's text."""
         headers = {"Authorization": "Bearer " + token, "Accept": "application/json, text/event-stream",
                    "MCP-Protocol-Version": "2025-06-18"}
         init = self.client.post("/mcp", headers=headers, json={
@@ -79,7 +79,7 @@ class Variant:
         headers["Mcp-Session-Id"] = init.headers["mcp-session-id"]
         self.client.post("/mcp", headers=headers, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
         call = self.client.post("/mcp", headers=headers, json={
-            "jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "get_secret", "arguments": {"name": "jira"}}})
+            "jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "get_secret", "arguments": {"name": name}}})
         data = [line[6:] for line in call.text.splitlines() if line.startswith("data: ")][-1]
         return json.loads(data)["result"]["content"][0]["text"]
 
@@ -134,6 +134,14 @@ class DefectsTest(unittest.TestCase):
             v = self.variant(*flaws)
             claims = jwt.decode(v.token("agent-a", "secret-a").json()["access_token"], options={"verify_signature": False})
             self.assertEqual((claims["exp"] - claims["iat"], "jti" in claims), (lifetime, has_jti))
+
+    def test_vault_errors_shown(self):
+        for flaws, shown in (((), False), (("vault-errors-shown",), True)):
+            v = self.variant(*flaws)
+            outcome = v.read_jira(v.token("agent-a", "secret-a").json()["access_token"], "no-such-secret")
+            self.assertEqual("http://vault/v1/secret/data/mcp/agent-a/no-such-secret" in outcome, shown, outcome)
+            if not shown:
+                self.assertIn("secret not found: no-such-secret", outcome)
 
     def test_client_errors_follow_rfc6749(self):
         v = self.variant()

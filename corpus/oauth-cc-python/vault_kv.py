@@ -8,8 +8,10 @@ class SecretNotFound(Exception):
 
 
 class VaultKv:
-    def __init__(self, addr: str, token: str, mount: str = "secret", transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, addr: str, token: str, mount: str = "secret", transport: httpx.AsyncBaseTransport | None = None,
+                 not_found_is_error: bool = False):
         self.addr = addr
+        self.not_found_is_error = not_found_is_error  # a read raises httpx's HTTPStatusError for a 404 too
         self.transport = transport
         self.token = token
         self.mount = mount
@@ -31,7 +33,7 @@ class VaultKv:
 
     async def read(self, agent: str, name: str) -> dict:
         reply = await self._call(agent, "GET", "data", name)
-        if reply.status_code == 404:
+        if reply.status_code == 404 and not self.not_found_is_error:
             raise SecretNotFound(name)
         reply.raise_for_status()
         return reply.json()["data"]["data"]

@@ -190,7 +190,7 @@ const std::vector<Rule>& rules() {
            "agent's secret, key or token without a credential, or to another agent.",
            "MCP01:2025", "CWE-200"),
       rule("MCPH1110", "reveals-internal-address", 11, "names its Vault's address to callers",
-           "An answer of a route the server publishes named the address of the Vault behind it.", "MCP10:2025", "CWE-200",
+           "An answer of the server (a secret not found, a route it publishes) named the address of the Vault behind it.", "MCP10:2025", "CWE-200",
            false),
       rule("MCPH1201", "accepts-client-certificate-it-must-refuse", 12, "accepts a client certificate it must refuse",
            "A certificate from a foreign CA, an expired one or none identified an agent.", "MCP07:2025", "CWE-295"),

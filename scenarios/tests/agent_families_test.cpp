@@ -142,6 +142,18 @@ TEST(AgentBridgeSabotage, ARouteBesideTheEndpointShowingSecretsIsFound) {
               "shows secrets on a route beside its endpoint");
 }
 
+// A "not found" that is a result, not an error, naming the URL the server asked Vault at: the
+// check reads an answer whether the call worked or not.
+TEST(AgentBridgeSabotage, ASecretNotFoundNamingVaultsAddressIsFound) {
+  const std::string named =
+      "agent_identity / neither a secret not found nor a route beside the endpoint names the address of the server's Vault";
+  for (const Outcome& outcome : expect_red("--unsafe-not-found-names-vault", {{named, "names its Vault's address to callers"}})) {
+    if (outcome.name() != named) continue;
+    ASSERT_EQ(outcome.unbounded_findings().size(), 1u) << outcome.why();
+    EXPECT_NE(outcome.why().find("the answer shows"), std::string::npos) << outcome.why();
+  }
+}
+
 TEST(AgentBridgeSabotage, TheParentTokenForKvCallsIsFound) {
   expect_only("--unsafe-no-child-token",
               "agent_identity / every KV call is made with a child token of the agent's policy alone and a short TTL",

@@ -178,17 +178,33 @@ reports::Check check_token_not_echoed(const Json& want, const StepOutcome& outco
                 clean ? "the answer shows no part of the token" : "the answer echoes the token (" + echoed + ")");
 }
 
-// The call failed, and its answer shows none of `want`'s texts (a backend's own error text, its
-// address): a server says which backend failed, never what the backend said.
-reports::Check check_error_hides(const Json& want, const StepOutcome& outcome, const CheckContext&) {
-  if (!outcome.tool.error && !outcome.rpc.error) return failed("the call did not fail: " + outcome.describe());
+namespace {
+
+// Which of `want`'s texts the answer shows (its tool text and its body as sent), each quoted.
+std::set<std::string> texts_shown(const Json& want, const StepOutcome& outcome) {
   const std::string answer = outcome.tool.text + "\n" + outcome.http.body;
   std::set<std::string> shown;
   for (const Json& text : want.is_array() ? want : Json::array({want})) {
     if (contains(answer, text.get<std::string>())) shown.insert("\"" + text.get<std::string>() + "\"");
   }
+  return shown;
+}
+
+}  // namespace
+
+// The answer shows none of `want`'s texts, whether the call worked or failed: a server's "not
+// found" may be a result as well as an error, and either may name what it asked.
+reports::Check check_answer_hides(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const std::set<std::string> shown = texts_shown(want, outcome);
   if (shown.empty()) return held(outcome.describe());
   return failed("the answer shows " + join(shown) + ": " + outcome.describe());
+}
+
+// The call failed, and its answer shows none of `want`'s texts (a backend's own error text, its
+// address): a server says which backend failed, never what the backend said.
+reports::Check check_error_hides(const Json& want, const StepOutcome& outcome, const CheckContext& context) {
+  if (!outcome.tool.error && !outcome.rpc.error) return failed("the call did not fail: " + outcome.describe());
+  return check_answer_hides(want, outcome, context);
 }
 
 // A capability call refused as its server refuses that kind (its tool map), in its own way.

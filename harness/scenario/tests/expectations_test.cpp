@@ -144,6 +144,25 @@ TEST(CheckExpectations, AnErrorThatShowsTheBackendsOwnTextOrAddressFailsErrorHid
             Verdict::failed);
 }
 
+// A "not found" may be a result as well as an error: answer_hides reads either, and the body as
+// sent as well as the tool's text.
+TEST(CheckExpectations, AnAnswerThatNamesAnAddressFailsAnswerHidesWhetherTheCallWorkedOrNot) {
+  const Json hidden = Json::array({"127.0.0.1:8200"});
+  StepOutcome outcome = alice_call();
+  outcome.http.body = R"({"result":{"found":false}})";
+  EXPECT_EQ(check_expectations({expect("answer_hides", hidden, 20)}, outcome, context())[0].verdict, Verdict::held);
+
+  outcome.http.body = R"({"result":{"found":false,"detail":"Vault answered 404 at http://127.0.0.1:8200/v1/secret/data/x"}})";
+  const auto worked = check_expectations({expect("answer_hides", hidden, 20)}, outcome, context());
+  EXPECT_EQ(worked[0].verdict, Verdict::failed);
+  EXPECT_THAT(worked[0].actual, HasSubstr("the answer shows \"127.0.0.1:8200\""));
+
+  outcome.http.body.clear();
+  outcome.tool.error = true;
+  outcome.tool.text = "Client error '404 Not Found' for url 'http://127.0.0.1:8200/v1/secret/data/mcp/agent-a/x'";
+  EXPECT_EQ(check_expectations({expect("answer_hides", hidden, 20)}, outcome, context())[0].verdict, Verdict::failed);
+}
+
 // An agent's call answered 200, Vault's audit log read for it (its entries are the test's).
 StepOutcome agent_call(const std::string& agent, const std::string& server) {
   StepOutcome outcome;

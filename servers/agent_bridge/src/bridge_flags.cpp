@@ -85,7 +85,8 @@ void declare_flags(cli::Flags& flags) {
       .toggle("unsafe-resource-any-agent", "UNSAFE, sabotage only: resources/read serves the agent its kv:// URI names, whoever asks")
       .toggle("unsafe-no-agent-rate-limit", "UNSAFE, sabotage only: an agent's calls are never charged to its rate limit")
       .toggle("unsafe-dpop-as-bearer", "UNSAFE, sabotage only: accept a DPoP-bound token as Bearer, without a proof")
-      .toggle("unsafe-debug-calls", "UNSAFE, sabotage only: show the last tool results at GET /debug/calls, to anyone");
+      .toggle("unsafe-debug-calls", "UNSAFE, sabotage only: show the last tool results at GET /debug/calls, to anyone")
+      .toggle("unsafe-not-found-names-vault", "UNSAFE, sabotage only: a secret not found is answered with the Vault URL asked");
   servers::declare_slow_warm_path_flag(flags);
   servers::declare_protocol_flag(flags);
 }
@@ -179,6 +180,7 @@ KvSettings kv_settings(const cli::Flags& flags) {
   kv.unsafe_single_pass_dotdot = flags.on("unsafe-single-pass-dotdot");
   kv.unsafe_no_child_token = flags.on("unsafe-no-child-token");
   kv.unsafe_resource_any_agent = flags.on("unsafe-resource-any-agent");
+  kv.unsafe_not_found_names_vault = flags.on("unsafe-not-found-names-vault");
   if (flags.on("unsafe-debug-calls")) kv.unsafe_recent_calls = std::make_shared<RecentCalls>();
   kv.vault_clients = vault_clients_for(kv);
   return kv;
