@@ -3,10 +3,12 @@
 # the server builds from verified facts only:
 #   {"spiffe_id": "spiffe://mcp-identity.local/agent/...",  from the verified JWT-SVID or token
 #    "operation": "read" | "list" | "write" | "execute" | "admin",
-#    "tool": "filesystem" | "database" | "api" | "shell" | "network"}
+#    "tool": "filesystem" | "database" | "api" | "shell" | "network",
+#    "verified": true}                                       the server verified that identity
 # The agent's tier comes from its SPIFFE ID alone, through the mapping this bundle owns
-# (data.mcp.agents, agents.json); a tier anywhere in the input is never read. Whatever is not
-# granted below is denied, an unknown agent, operation or tool included.
+# (data.mcp.agents, agents.json); a tier anywhere in the input is never read. An input not
+# marked verified gets nothing, so a server path that asks before verifying is refused. Whatever
+# is not granted below is denied, an unknown agent, operation or tool included.
 package mcp.authz
 
 default allow := false
@@ -41,7 +43,12 @@ grants := {
 	},
 }
 
-allow if input.tool in grants[tier][input.operation]
+allow if {
+	verified
+	input.tool in grants[tier][input.operation]
+}
+
+verified if input.verified == true
 
 has_spiffe_id if is_string(input.spiffe_id)
 
@@ -52,6 +59,8 @@ reason := "allowed" if {
 	allow
 } else := "no SPIFFE ID in the input" if {
 	not has_spiffe_id
+} else := "the identity in the input is not marked verified" if {
+	not verified
 } else := sprintf("%s is not a known agent", [input.spiffe_id]) if {
 	not known_agent
 } else := sprintf("a %s agent may not %s with %s", [tier, input.operation, input.tool])

@@ -287,6 +287,9 @@ const std::vector<Rule>& rules() {
            "MCP02:2025", "CWE-636"),
       rule("MCPH1607", "no-recovery-after-policy-engine", 16, "does not recover once the policy engine is back",
            "Calls stayed refused after the policy engine answered again.", "", "", false),
+      rule("MCPH1608", "grants-to-unverified-identity", 16, "grants a tool to an identity its input marks unverified",
+           "The policy granted a tool to an input whose mark of a verified identity was false: only a verified "
+           "identity has a tier.", "MCP07:2025", "CWE-287"),
       rule("MCPH1701", "authorization-carried-between-requests", 17, "serves a request on another request's authorization",
            "A 2026-07-28 request without a token was served as the caller of an earlier request: the revision has "
            "no session, so nothing may carry authorization from one request to the next.",

@@ -392,5 +392,28 @@ TEST_F(WorkloadSabotage, APolicyMatchingAgentsByAPartOfTheirIdIsFound) {
   expect_red_at("workload-mcp", "trust_tiers", outcomes, "a policy matching a part of the SPIFFE ID", {});
 }
 
+// A policy that reads no mark of a verified identity: workload-mcp always sends it true, so only
+// the probe of the policy itself goes red.
+TEST_F(WorkloadSabotage, APolicyTakingAnUnverifiedIdentityIsFound) {
+  std::vector<Outcome> outcomes;
+  try {
+    outcomes = run_trust_tiers_with_bent_policy(
+        *this,
+        [](std::string& policy) {
+          const std::string checked = "\tverified\n\tinput.tool in";
+          const std::size_t at = policy.find(checked);
+          ASSERT_NE(at, std::string::npos) << "the reference policy's allow rule moved";
+          policy.replace(at, checked.size(), "\tinput.tool in");
+        },
+        [](nlohmann::json&) {});
+  } catch (const stack::RealTierMissing& e) {
+    GTEST_SKIP() << e.what();
+  }
+  take_policy_finding(outcomes, "the policy grants nothing to an agent its input marks unverified",
+                      "grants a tool to an identity its input marks unverified",
+                      {"spiffe://mcp-identity.local/agent/trusted-agent marked unverified (at /verified): ", "execute shell"});
+  expect_red_at("workload-mcp", "trust_tiers", outcomes, "a policy not reading input.verified", {});
+}
+
 }  // namespace
 }  // namespace mcph::harness::scenario

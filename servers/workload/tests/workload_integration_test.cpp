@@ -298,7 +298,7 @@ TEST_F(WorkloadMcp, AProvenCallRunsItsToolAndThePolicyIsAskedWithVerifiedFactsOn
   EXPECT_EQ(result["agent"], kTrusted);
   EXPECT_EQ(result["tier"], "trusted");
   EXPECT_EQ(result["tool"], "filesystem");
-  EXPECT_EQ(opa_->last_input(), (Json{{"spiffe_id", kTrusted}, {"operation", "read"}, {"tool", "filesystem"}}));
+  EXPECT_EQ(opa_->last_input(), (Json{{"spiffe_id", kTrusted}, {"operation", "read"}, {"tool", "filesystem"}, {"verified", true}}));
 }
 
 TEST_F(WorkloadMcp, ThePolicysDenyIsA403WithItsReason) {
@@ -501,7 +501,7 @@ TEST_F(WorkloadMcp, UnsafeSpiffeIdFromHeaderLetsACallerClaimATier) {
 TEST_F(WorkloadMcp, UnsafeInputWithoutSpiffeIdAsksWithTheTierAlone) {
   const auto server = start_server({"--unsafe-input-without-spiffe-id"});
   EXPECT_EQ(call(server, agent(kTrusted)).status, 403);
-  EXPECT_EQ(opa_->last_input(), (Json{{"tier", "trusted"}, {"operation", "read"}, {"tool", "filesystem"}}));
+  EXPECT_EQ(opa_->last_input(), (Json{{"tier", "trusted"}, {"operation", "read"}, {"tool", "filesystem"}, {"verified", true}}));
 }
 
 TEST_F(WorkloadMcp, UnsafeNoAuthRunsAToolForAnyone) {

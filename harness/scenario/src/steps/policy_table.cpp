@@ -4,8 +4,8 @@
 // design builds from verified facts, and every cell whose decision differs is reported — an
 // undefined decision too, whatever the table says, so that a policy that did not load fails the
 // table instead of passing its denies. Its probes ask instead with inputs no verified identity
-// yields (a tier claimed beside the SPIFFE ID, a look-alike of an agent's SPIFFE ID), and report
-// each pose the policy granted.
+// yields (a tier claimed beside the SPIFFE ID, a look-alike of an agent's SPIFFE ID, an identity
+// marked unverified), and report each pose the policy granted.
 #include "../recorder.h"
 #include "../step_executor.h"
 #include "../workload_client.h"
@@ -122,10 +122,36 @@ std::vector<BentInput> foreign_identity_inputs(const stack::PolicyProfile& polic
   return bent;
 }
 
-// Why the probes cannot be asked of this policy, or "". Both hold a policy that maps SPIFFE IDs
-// to tiers itself; where the server writes the tier into the input, that mapping is the
-// server's, and the scenarios that call the server test it.
-std::string probe_not_applicable(const stack::PolicyProfile& policy) {
+// Each cell the table grants, asked with the input's mark of a verified identity false.
+std::vector<BentInput> unverified_inputs(const stack::PolicyProfile& policy, const std::map<std::string, std::string>& ids) {
+  std::vector<BentInput> bent;
+  for (const PolicyCell& cell : policy.cells) {
+    if (!cell.allow) continue;
+    const auto id = ids.find(cell.tier);
+    const std::string who = id == ids.end() ? "the " + cell.tier + " tier" : id->second;
+    Json input = policy.input_for(cell, id == ids.end() ? "" : id->second);
+    std::vector<std::string> at;
+    for (const auto& [pointer, fact] : policy.input) {
+      if (fact != "verified") continue;
+      input[Json::json_pointer(pointer)] = false;
+      at.push_back(pointer);
+    }
+    bent.push_back({who + " marked unverified (at " + text::join(at, ", ") + ")", cell.operation + " " + cell.tool,
+                    std::move(input), nullptr});
+  }
+  return bent;
+}
+
+// Why the probe cannot be asked of this policy, or "". The unverified_identity probe needs the
+// input's mark of a verified identity. The other two hold a policy that maps SPIFFE IDs to tiers
+// itself; where the server writes the tier into the input, that mapping is the server's, and the
+// scenarios that call the server test it.
+std::string probe_not_applicable(const stack::PolicyProfile& policy, PolicyTableStep::Probe probe) {
+  if (probe == PolicyTableStep::Probe::unverified_identity) {
+    if (!policy.carries("verified")) return "the policy's input carries no mark of a verified identity (no `verified` fact)";
+    if (policy.carries("spiffe_id") && policy.agents.empty()) return "the policy names no agent standing for each tier";
+    return "";
+  }
   if (!policy.carries("spiffe_id") || policy.agents.empty()) return "the policy's input carries no SPIFFE ID for the harness to bend";
   if (policy.carries("tier")) {
     return "the server writes the tier into the policy's input itself: the policy does not map SPIFFE IDs to tiers, "
@@ -139,7 +165,8 @@ std::string probe_not_applicable(const stack::PolicyProfile& policy) {
 void run_probe(const PolicyTableStep& step, const stack::PolicyProfile& policy, const std::map<std::string, std::string>& ids,
                http::Client& client, StepRun& run) {
   const std::vector<BentInput> bent = step.probe == PolicyTableStep::Probe::claimed_tier ? claimed_tier_inputs(policy, ids)
-                                                                                          : foreign_identity_inputs(policy, ids);
+                                      : step.probe == PolicyTableStep::Probe::foreign_identity ? foreign_identity_inputs(policy, ids)
+                                                                                               : unverified_inputs(policy, ids);
   std::vector<std::pair<std::string, std::vector<std::string>>> grants;  // who → cells, in the order asked
   std::size_t undecided = 0;
   for (const BentInput& one : bent) {
@@ -152,7 +179,11 @@ void run_probe(const PolicyTableStep& step, const stack::PolicyProfile& policy, 
   }
   Json granted = Json::array();
   for (const auto& [who, cells] : grants) granted.push_back(who + ": " + text::join(cells, ", "));
-  if (bent.empty()) run.out.caveat = "the decision table gives no tier a grant another lacks: nothing to claim";
+  if (bent.empty()) {
+    run.out.caveat = step.probe == PolicyTableStep::Probe::unverified_identity
+                         ? "the decision table grants nothing: nothing to ask unverified"
+                         : "the decision table gives no tier a grant another lacks: nothing to claim";
+  }
   if (!bent.empty() && undecided == bent.size()) {
     run.out.caveat = "the policy engine gave no decision at /v1/data/" + policy.decision_path + " for any input";
   }
@@ -198,7 +229,7 @@ void run_policy_table(const PolicyTableStep& step, StepRun& run) {
   run.out.http.status = 200;
   if (step.probe == PolicyTableStep::Probe::none) {
     run_table(policy, spiffe_ids, client, run);
-  } else if (const std::string why = probe_not_applicable(policy); !why.empty()) {
+  } else if (const std::string why = probe_not_applicable(policy, step.probe); !why.empty()) {
     run.out.caveat = why;
     run.out.result = {{"asked", 0}, {"decided", 0}, {"granted", Json::array()}};
   } else {
@@ -220,8 +251,10 @@ PolicyTableStep read_policy_table(const StepSource& source) {
     step.probe = PolicyTableStep::Probe::claimed_tier;
   } else if (probe == "foreign_identity") {
     step.probe = PolicyTableStep::Probe::foreign_identity;
+  } else if (probe == "unverified_identity") {
+    step.probe = PolicyTableStep::Probe::unverified_identity;
   } else if (!probe.empty()) {
-    reader.fail(value["probe"], Reader::join(here, "probe"), "is claimed_tier or foreign_identity, not " + probe);
+    reader.fail(value["probe"], Reader::join(here, "probe"), "is claimed_tier, foreign_identity or unverified_identity, not " + probe);
   }
   step.service = reader.text_or(value, "service", here, step.service);
   step.decision_path = reader.text_or(value, "decision_path", here, step.decision_path);
@@ -246,6 +279,9 @@ std::string policy_table_title(const PolicyTableStep& step, const std::string&) 
   if (step.probe == PolicyTableStep::Probe::claimed_tier) return "the policy of " + step.server + " asked with a tier claimed in its input";
   if (step.probe == PolicyTableStep::Probe::foreign_identity) {
     return "the policy of " + step.server + " asked for look-alikes of its agents' SPIFFE IDs";
+  }
+  if (step.probe == PolicyTableStep::Probe::unverified_identity) {
+    return "the policy of " + step.server + " asked for its agents marked unverified";
   }
   return "the policy decides each cell of " + step.server + "'s decision table";
 }
@@ -272,7 +308,8 @@ StepKindInfo policy_table_step_kind() {
                  {"policy_table.probe", "instead of the table, inputs no verified identity yields, each granted one listed at "
                                         "/granted: claimed_tier (each tier's SPIFFE ID with another tier written at /tier and "
                                         "beside the ID, for what only that tier may do), foreign_identity (each tier's SPIFFE ID "
-                                        "in another trust domain, with a suffix, with a path below it, for what the tier may do)"}},
+                                        "in another trust domain, with a suffix, with a path below it, for what the tier may do), "
+                                        "unverified_identity (every cell the table grants, the input's `verified` mark false)"}},
       .yields = {ResultPart::json_result, ResultPart::policy_probe},
       .read = [](const StepSource& source) -> StepSpec { return read_policy_table(source); },
       .run = runner<PolicyTableStep>(run_policy_table),

@@ -335,7 +335,7 @@ struct WorkloadStep {
 // policy_table: {agents: {trusted: trusted-agent, …}, table: "| tier | operation | filesystem | … |"}
 // — a policy engine's decisions held to a decision table, cell by cell (steps/policy_table.cpp):
 // each cell is asked of the stack's OPA (or the service named) with the input a server builds,
-// {"spiffe_id", "operation", "tool"}, and every cell that differs is reported.
+// {"spiffe_id", "operation", "tool", "verified"}, and every cell that differs is reported.
 using PolicyCell = stack::DecisionCell;  // policy_profile.h
 struct PolicyTableStep {
   static constexpr StepKind kind = StepKind::policy_table;
@@ -348,8 +348,9 @@ struct PolicyTableStep {
   std::vector<PolicyCell> cells;
   // Instead of the table, inputs a verified identity never yields: each tier's SPIFFE ID with
   // another tier claimed in the input (claimed_tier), or each tier's SPIFFE ID bent into one of
-  // another trust domain or a look-alike (foreign_identity). Neither may gain a grant.
-  enum class Probe { none, claimed_tier, foreign_identity } probe = Probe::none;
+  // another trust domain or a look-alike (foreign_identity), or each granted cell's input marked
+  // unverified (unverified_identity). None may gain a grant.
+  enum class Probe { none, claimed_tier, foreign_identity, unverified_identity } probe = Probe::none;
 };
 
 // Who signs a svid_token step's SVID: the trust domain (its Workload API), an attacker's key under

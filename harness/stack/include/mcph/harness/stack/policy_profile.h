@@ -24,8 +24,10 @@ struct DecisionCell {
 // saying which row is wrong; `tiers`, when not empty, are the tiers a row may name.
 std::vector<DecisionCell> parse_decision_table(const std::string& table, const std::vector<std::string>& tiers = {});
 
-// The facts an input document is made of, each placed by the profile's `input`.
-inline constexpr const char* kPolicyFacts[] = {"spiffe_id", "tier", "tool", "operation"};
+// The facts an input document is made of, each placed by the profile's `input`. `verified` is
+// the input's mark that the caller's identity was verified (true in every input a verified caller
+// yields; the unverified_identity probe writes false).
+inline constexpr const char* kPolicyFacts[] = {"spiffe_id", "tier", "tool", "operation", "verified"};
 // The operations the workload scenario files name (`workload: {operation: …}`); a table that
 // calls them otherwise says so in `operations`.
 inline constexpr const char* kScenarioOperations[] = {"read", "write"};
@@ -63,7 +65,7 @@ struct PolicyProfile {
 };
 
 // The reference design's policy (workload-mcp's, policies/trust_tiers): OPA's
-// mcp/authz/decision, asked {"spiffe_id", "operation", "tool"}, and its decision table of three
+// mcp/authz/decision, asked {"spiffe_id", "operation", "tool", "verified"}, and its decision table of three
 // tiers (trusted, semi-trusted, untrusted) over filesystem, database, api, shell and network.
 const PolicyProfile& reference_workload_policy();
 
