@@ -87,7 +87,9 @@ KvOutcome run(const KvSettings& settings, const KvCaller& caller, const Operatio
       KvOutcome outcome;
       if (answer.status == 404) {
         outcome.result = {{"found", false}};
-        if (settings.unsafe_not_found_names_vault) outcome.result["detail"] = "Vault answered 404 at " + settings.vault_url + "/v1/" + vault_path;
+        if (settings.unsafe_not_found_names_vault) {
+          outcome.result["detail"] = "Vault answered 404 at " + settings.vault_url + "/v1/" + vault_path;
+        }
         if (op.scope == std::string("list")) outcome.result["keys"] = Json::array();
         return outcome;
       }

@@ -124,22 +124,33 @@ std::vector<BentInput> foreign_identity_inputs(const stack::PolicyProfile& polic
 
 // Each cell the table grants, asked with the input's mark of a verified identity false.
 std::vector<BentInput> unverified_inputs(const stack::PolicyProfile& policy, const std::map<std::string, std::string>& ids) {
+  std::vector<std::string> marks;
+  for (const auto& [pointer, fact] : policy.input) {
+    if (fact == "verified") marks.push_back(pointer);
+  }
   std::vector<BentInput> bent;
   for (const PolicyCell& cell : policy.cells) {
     if (!cell.allow) continue;
     const auto id = ids.find(cell.tier);
     const std::string who = id == ids.end() ? "the " + cell.tier + " tier" : id->second;
     Json input = policy.input_for(cell, id == ids.end() ? "" : id->second);
-    std::vector<std::string> at;
-    for (const auto& [pointer, fact] : policy.input) {
-      if (fact != "verified") continue;
-      input[Json::json_pointer(pointer)] = false;
-      at.push_back(pointer);
-    }
-    bent.push_back({who + " marked unverified (at " + text::join(at, ", ") + ")", cell.operation + " " + cell.tool,
+    for (const std::string& mark : marks) input[Json::json_pointer(mark)] = false;
+    bent.push_back({who + " marked unverified (at " + text::join(marks, ", ") + ")", cell.operation + " " + cell.tool,
                     std::move(input), nullptr});
   }
   return bent;
+}
+
+// The inputs `probe` asks.
+std::vector<BentInput> bent_inputs(PolicyTableStep::Probe probe, const stack::PolicyProfile& policy,
+                                   const std::map<std::string, std::string>& ids) {
+  switch (probe) {
+    case PolicyTableStep::Probe::claimed_tier: return claimed_tier_inputs(policy, ids);
+    case PolicyTableStep::Probe::foreign_identity: return foreign_identity_inputs(policy, ids);
+    case PolicyTableStep::Probe::unverified_identity: return unverified_inputs(policy, ids);
+    case PolicyTableStep::Probe::none: break;
+  }
+  return {};
 }
 
 // Why the probe cannot be asked of this policy, or "". The unverified_identity probe needs the
@@ -164,9 +175,7 @@ std::string probe_not_applicable(const stack::PolicyProfile& policy, PolicyTable
 // "<who>: <operation> <tool>, …".
 void run_probe(const PolicyTableStep& step, const stack::PolicyProfile& policy, const std::map<std::string, std::string>& ids,
                http::Client& client, StepRun& run) {
-  const std::vector<BentInput> bent = step.probe == PolicyTableStep::Probe::claimed_tier ? claimed_tier_inputs(policy, ids)
-                                      : step.probe == PolicyTableStep::Probe::foreign_identity ? foreign_identity_inputs(policy, ids)
-                                                                                               : unverified_inputs(policy, ids);
+  const std::vector<BentInput> bent = bent_inputs(step.probe, policy, ids);
   std::vector<std::pair<std::string, std::vector<std::string>>> grants;  // who → cells, in the order asked
   std::size_t undecided = 0;
   for (const BentInput& one : bent) {
