@@ -92,7 +92,7 @@ class CognitoSabotage : public ::testing::Test {
       }
       EXPECT_EQ(result.status, Status::failed) << result.name;
       EXPECT_THAT(failures(result), HasSubstr("finding on jira-mcp: " + property)) << result.name;
-      EXPECT_THAT(failures(result), HasSubstr("sends POST jira-mcp | http_status: 401")) << result.name;
+      EXPECT_THAT(failures(result), HasSubstr("sends jira-mcp's probe | http_status: 401")) << result.name;
     }
   }
 

@@ -214,7 +214,7 @@ TEST_F(Sabotage, ServerWithoutItsOwnAudienceIsCaughtByJwtAttacks) {
   const auto own = own_jira_mcp({"--audience", "mcp-client"});
   const auto results = run_on(own.stack, {"jwt_attacks"});
   expect_caught(results, "jwt_attacks", "a token issued for postgres-mcp is refused by jira-mcp and github-mcp",
-                {"sends POST jira-mcp | http_status: 401", "HTTP 200"});
+                {"sends jira-mcp's probe | http_status: 401", "HTTP 200"});
   // The type check still refuses ID tokens, whose audience is the client.
   EXPECT_EQ(scenario(results, "jwt_attacks", "an ID token").status, Status::passed);
 }
@@ -223,7 +223,7 @@ TEST_F(Sabotage, ServerWithoutItsOwnAudienceIsCaughtByJwtAttacks) {
 TEST_F(Sabotage, ServerWithoutTheTokenTypeCheckIsCaughtByJwtAttacks) {
   const auto own = own_jira_mcp({"--audience", "mcp-client", "--no-token-type-check"});
   expect_caught(run_on(own.stack, {"jwt_attacks"}), "jwt_attacks", "an ID token",
-                {"sends POST jira-mcp | http_status: 401"});
+                {"sends jira-mcp's probe | http_status: 401"});
 }
 
 // (h) token passthrough: a server that logs in to Vault with its caller's own token, as the

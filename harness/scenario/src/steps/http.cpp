@@ -321,7 +321,9 @@ HttpStep read_http(const StepSource& source) {
 
 std::string http_title(const HttpStep& step, const std::string& who) {
   if (step.protected_resource_metadata) return "the protected-resource metadata of " + step.server;
-  return who + (who.empty() ? "" : " sends ") + step.method + " " + step.server + step.path;
+  // A probe's method and path are the target profile's, unknown until the step runs.
+  const std::string request = step.probe ? step.server + "'s probe" : step.method + " " + step.server + step.path;
+  return who + (who.empty() ? "" : " sends ") + request;
 }
 
 }  // namespace
