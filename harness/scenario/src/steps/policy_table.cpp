@@ -141,16 +141,30 @@ std::vector<BentInput> unverified_inputs(const stack::PolicyProfile& policy, con
   return bent;
 }
 
-// The inputs `probe` asks.
-std::vector<BentInput> bent_inputs(PolicyTableStep::Probe probe, const stack::PolicyProfile& policy,
-                                   const std::map<std::string, std::string>& ids) {
-  switch (probe) {
-    case PolicyTableStep::Probe::claimed_tier: return claimed_tier_inputs(policy, ids);
-    case PolicyTableStep::Probe::foreign_identity: return foreign_identity_inputs(policy, ids);
-    case PolicyTableStep::Probe::unverified_identity: return unverified_inputs(policy, ids);
-    case PolicyTableStep::Probe::none: break;
+// Each probe: as a scenario names it, the inputs it asks, what the step's title says it asks, and
+// what the reference says of its inputs.
+struct ProbeKind {
+  PolicyTableStep::Probe probe;
+  const char* name;
+  std::vector<BentInput> (*bend)(const stack::PolicyProfile&, const std::map<std::string, std::string>&);
+  const char* asked;
+  const char* inputs;
+};
+const ProbeKind kProbeKinds[] = {
+    {PolicyTableStep::Probe::claimed_tier, "claimed_tier", claimed_tier_inputs, "asked with a tier claimed in its input",
+     "each tier's SPIFFE ID with another tier written at /tier and beside the ID, for what only that tier may do"},
+    {PolicyTableStep::Probe::foreign_identity, "foreign_identity", foreign_identity_inputs,
+     "asked for look-alikes of its agents' SPIFFE IDs",
+     "each tier's SPIFFE ID in another trust domain, with a suffix, with a path below it, for what the tier may do"},
+    {PolicyTableStep::Probe::unverified_identity, "unverified_identity", unverified_inputs,
+     "asked for its agents marked unverified", "every cell the table grants, the input's `verified` mark false"},
+};
+
+const ProbeKind& kind_of(PolicyTableStep::Probe probe) {
+  for (const ProbeKind& kind : kProbeKinds) {
+    if (kind.probe == probe) return kind;
   }
-  return {};
+  throw std::logic_error("a policy_table probe without a name");
 }
 
 // Why the probe cannot be asked of this policy, or "". The unverified_identity probe needs the
@@ -175,7 +189,7 @@ std::string probe_not_applicable(const stack::PolicyProfile& policy, PolicyTable
 // "<who>: <operation> <tool>, …".
 void run_probe(const PolicyTableStep& step, const stack::PolicyProfile& policy, const std::map<std::string, std::string>& ids,
                http::Client& client, StepRun& run) {
-  const std::vector<BentInput> bent = bent_inputs(step.probe, policy, ids);
+  const std::vector<BentInput> bent = kind_of(step.probe).bend(policy, ids);
   std::vector<std::pair<std::string, std::vector<std::string>>> grants;  // who → cells, in the order asked
   std::size_t undecided = 0;
   for (const BentInput& one : bent) {
@@ -255,15 +269,15 @@ PolicyTableStep read_policy_table(const StepSource& source) {
   const std::string& here = source.here;
   reader.only_keys(value, here, {"service", "decision_path", "server", "agents", "table", "probe"});
   PolicyTableStep step;
-  const std::string probe = reader.text_or(value, "probe", here, "");
-  if (probe == "claimed_tier") {
-    step.probe = PolicyTableStep::Probe::claimed_tier;
-  } else if (probe == "foreign_identity") {
-    step.probe = PolicyTableStep::Probe::foreign_identity;
-  } else if (probe == "unverified_identity") {
-    step.probe = PolicyTableStep::Probe::unverified_identity;
-  } else if (!probe.empty()) {
-    reader.fail(value["probe"], Reader::join(here, "probe"), "is claimed_tier, foreign_identity or unverified_identity, not " + probe);
+  if (const std::string probe = reader.text_or(value, "probe", here, ""); !probe.empty()) {
+    std::vector<std::string> names;
+    for (const ProbeKind& kind : kProbeKinds) {
+      if (kind.name == probe) step.probe = kind.probe;
+      names.push_back(kind.name);
+    }
+    if (step.probe == PolicyTableStep::Probe::none) {
+      reader.fail(value["probe"], Reader::join(here, "probe"), "is one of " + text::join(names, ", ") + ", not " + probe);
+    }
   }
   step.service = reader.text_or(value, "service", here, step.service);
   step.decision_path = reader.text_or(value, "decision_path", here, step.decision_path);
@@ -285,14 +299,18 @@ PolicyTableStep read_policy_table(const StepSource& source) {
 
 std::string policy_table_title(const PolicyTableStep& step, const std::string&) {
   // The server's own policy and table may stand in for these when the step runs.
-  if (step.probe == PolicyTableStep::Probe::claimed_tier) return "the policy of " + step.server + " asked with a tier claimed in its input";
-  if (step.probe == PolicyTableStep::Probe::foreign_identity) {
-    return "the policy of " + step.server + " asked for look-alikes of its agents' SPIFFE IDs";
-  }
-  if (step.probe == PolicyTableStep::Probe::unverified_identity) {
-    return "the policy of " + step.server + " asked for its agents marked unverified";
-  }
+  if (step.probe != PolicyTableStep::Probe::none) return "the policy of " + step.server + " " + kind_of(step.probe).asked;
   return "the policy decides each cell of " + step.server + "'s decision table";
+}
+
+// The reference's field meanings are views: this one is made once and kept.
+const std::string& probe_field_help() {
+  static const std::string help = [] {
+    std::string kinds;
+    for (const ProbeKind& kind : kProbeKinds) kinds += std::string(kinds.empty() ? "" : ", ") + kind.name + " (" + kind.inputs + ")";
+    return "instead of the table, inputs no verified identity yields, each granted one listed at /granted: " + kinds;
+  }();
+  return help;
 }
 
 }  // namespace
@@ -314,11 +332,7 @@ StepKindInfo policy_table_step_kind() {
                  {"policy_table.decision_path", "asked as POST /v1/data/<path>, default mcp/authz/decision"},
                  {"policy_table.server", "the MCP server whose policy this is, default workload-mcp: when its stack entry has a "
                                          "`policy`, that policy's decision path, input, agents and table are asked instead"},
-                 {"policy_table.probe", "instead of the table, inputs no verified identity yields, each granted one listed at "
-                                        "/granted: claimed_tier (each tier's SPIFFE ID with another tier written at /tier and "
-                                        "beside the ID, for what only that tier may do), foreign_identity (each tier's SPIFFE ID "
-                                        "in another trust domain, with a suffix, with a path below it, for what the tier may do), "
-                                        "unverified_identity (every cell the table grants, the input's `verified` mark false)"}},
+                 {"policy_table.probe", probe_field_help()}},
       .yields = {ResultPart::json_result, ResultPart::policy_probe},
       .read = [](const StepSource& source) -> StepSpec { return read_policy_table(source); },
       .run = runner<PolicyTableStep>(run_policy_table),
