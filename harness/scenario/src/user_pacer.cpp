@@ -82,7 +82,7 @@ UserPacer::Clock::duration UserPacer::take(const std::string& server, const std:
 void UserPacer::answered(const std::string& server, const std::string& subject, const stack::RateLimit& limit,
                          int http_status, int requests) {
   if (limit.requests <= 0) return;
-  if (http_status == 401 || http_status == 403) {
+  if (http_status == 401) {
     give_back(server, subject, limit, requests);
   } else if (http_status == 429) {
     used_up(server, subject, limit);

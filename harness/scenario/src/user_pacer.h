@@ -45,8 +45,10 @@ class UserPacer {
   // and counts them. Returns how long it waited; a limit of none never waits.
   Clock::duration take(const std::string& server, const std::string& subject, const stack::RateLimit& limit,
                        int requests = 1);
-  // What the answer says of the server's bucket: a refusal before the limiter (401, 403) did
-  // not count there, so the requests are given back; a 429 means the bucket is empty now.
+  // What the answer says of the server's bucket: a refusal before the limiter (401: no verified
+  // caller to charge) did not count there, so the requests are given back; a 403 refuses a caller
+  // already verified, whom a limiter keyed on the caller has charged (an insufficient_scope comes
+  // after it), so it stays taken; a 429 means the bucket is empty now.
   void answered(const std::string& server, const std::string& subject, const stack::RateLimit& limit, int http_status,
                 int requests = 1);
   // Requests taken that the server did not count: their allowance is back.

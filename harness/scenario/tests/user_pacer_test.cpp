@@ -90,9 +90,15 @@ TEST(UserPacer, RefusalsBeforeTheLimiterAreGivenBackAndA429EmptiesTheBucket) {
   UserPacer pacer = clock.pacer();
   for (int i = 0; i < 100; ++i) {
     pacer.take("jira-mcp", "alice", k20PerSecond, 2);
-    pacer.answered("jira-mcp", "alice", k20PerSecond, i % 2 ? 401 : 403, 2);
+    pacer.answered("jira-mcp", "alice", k20PerSecond, 401, 2);
   }
   EXPECT_EQ(clock.slept(), Clock::duration::zero());
+  // A 403 refuses a caller the server verified, and charged: the next requests wait.
+  for (int i = 0; i < 20; ++i) {
+    pacer.take("jira-mcp", "carol", k20PerSecond);
+    pacer.answered("jira-mcp", "carol", k20PerSecond, 403);
+  }
+  EXPECT_GT(clock.slept(), Clock::duration::zero());
 
   pacer.take("jira-mcp", "alice", k20PerSecond);
   pacer.answered("jira-mcp", "alice", k20PerSecond, 429);
