@@ -4,13 +4,14 @@ result with an elicitation and a requestState (sealed and checked by the SDK's b
 deletion runs only on the retry that brings a yes with the state back, once (confirmations.py)."""
 import json
 import uuid
-from typing import TypedDict
+from typing import Annotated, TypedDict
 
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, ElicitRequest, ElicitRequestFormParams, InputRequiredResult
+from pydantic import Field
 
 from confirmations import Confirmations
 from jira_access import JiraAccess, JiraError, issue_path
@@ -59,8 +60,11 @@ def register_issue_tools(mcp: MCPServer, jira: JiraAccess, confirmations: Confir
         return {"issues": [{"key": i.get("key"), "summary": i.get("fields", {}).get("summary")}
                            for i in found.get("issues", [])]}
 
+    # The project travels in the header Mcp-Param-Project too, for a gateway that routes by project;
+    # the SDK refuses a call whose header disagrees with the argument.
     @mcp.tool()
-    async def create_issue(project: str, summary: str, ctx: Context, issue_type: str = "Task") -> Created:
+    async def create_issue(project: Annotated[str, Field(json_schema_extra={"x-mcp-header": "Project"})],
+                           summary: str, ctx: Context, issue_type: str = "Task") -> Created:
         """Create an issue (needs jira-mcp.write)."""
         created = await call_jira(ctx, "POST", "/rest/api/3/issue", json={"fields": {
             "project": {"key": project}, "summary": summary, "issuetype": {"name": issue_type}}})

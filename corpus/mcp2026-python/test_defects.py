@@ -96,6 +96,8 @@ class Desk:
         name = params.get("uri" if method == "resources/read" else "name")
         if name is not None:
             sent["Mcp-Name"] = name
+        if method == "tools/call" and "project" in params.get("arguments", {}):
+            sent["Mcp-Param-Project"] = params["arguments"]["project"]
         if who is not None:
             sent["Authorization"] = "Bearer " + (token(who, scope) if scope else token(who))
         sent.update(headers or {})
@@ -261,6 +263,15 @@ class HeadersAndScopes(unittest.TestCase):
             headers={"Mcp-Method": "tools/list"})
         self.assertEqual((answer.status_code, answer.json()["error"]["code"]), (400, -32020))
         self.assertEqual(desk.backends.jira, [])
+
+    def test_correct_refuses_a_project_header_that_disagrees_with_the_argument(self):
+        desk = Desk(self)
+        create = {"method": "tools/call", "params": {"name": "create_issue", "arguments": {"project": "DEMO", "summary": "x"}}}
+        for header in ({"Mcp-Param-Project": "OPS"}, {"Mcp-Param-Project": "=?base64?T1BT?="}):
+            answer = desk.post(json.loads(json.dumps(create)), headers=header)
+            self.assertEqual((answer.status_code, answer.json()["error"]["code"]), (400, -32020))
+        self.assertEqual(desk.backends.jira, [])
+        self.assertEqual(desk.post(create).status_code, 200)
 
     def test_correct_challenges_a_write_without_the_write_scope(self):
         desk = Desk(self)

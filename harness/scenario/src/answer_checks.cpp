@@ -6,6 +6,8 @@
 
 #include "expectation_checks.h"
 #include "json_at.h"
+#include "mcph/http/message.h"
+#include "mcph/mcp/param_headers.h"
 #include "mcph/text/join.h"
 #include "token_claims.h"
 #include "value_matcher.h"
@@ -123,6 +125,29 @@ reports::Check check_result_json(const Json& want, const StepOutcome& outcome, c
     }
   }
   return check;
+}
+
+reports::Check check_declares_param_header(const Json& want, const StepOutcome& outcome, const CheckContext&) {
+  const std::string tool = want["tool"].get<std::string>();
+  const std::string header = want["header"].get<std::string>();
+  const std::string argument = want["argument"].get<std::string>();
+  const Json tools = json_at(outcome.result, "/result/tools");
+  if (!tools.is_array()) return failed(outcome.describe() + ": no tools/list result");
+  for (const Json& listed : tools) {
+    if (!listed.is_object() || listed.value("name", Json()) != tool) continue;
+    const Json schema = listed.value("inputSchema", Json::object());
+    try {
+      for (const mcp::ParamHeader& declared : mcp::param_headers(schema)) {
+        if (http::iequals(declared.name, header) && declared.argument.to_string() == argument) {
+          return held(tool + " repeats " + argument + " in Mcp-Param-" + declared.name);
+        }
+      }
+    } catch (const std::invalid_argument& e) {
+      return failed(tool + "'s inputSchema declares a parameter header the revision does not allow: " + e.what());
+    }
+    return failed(tool + " repeats " + argument + " in no Mcp-Param-" + header + " header: " + excerpt(schema.dump()));
+  }
+  return failed("the list has no tool " + tool);
 }
 
 reports::Check check_text(const Json& want, const std::string& text, const StepOutcome& outcome, bool holds_too) {

@@ -20,7 +20,8 @@ using CheckFunction = reports::Check(const nlohmann::json& want, const StepOutco
 
 // The answer (answer_checks.cpp).
 CheckFunction check_ok, check_accepted_for_at_most_s, check_header_contains, check_bearer_challenge, check_token_not_echoed,
-    check_error_hides, check_answer_hides, check_result_json, check_entity_name, check_vault_error_contains, check_refused;
+    check_error_hides, check_answer_hides, check_result_json, check_declares_param_header, check_entity_name,
+    check_vault_error_contains, check_refused;
 // Whether `outcome`'s text (`text`) satisfies a text matcher whose plain value means contains.
 reports::Check check_text(const nlohmann::json& want, const std::string& text, const StepOutcome& outcome, bool holds_too = true);
 

@@ -35,6 +35,7 @@ enum class ValueShape {
   refusal_kind, // insufficient_scope | invalid_argument | not_found (tool_map.h)
   decision,     // granted | denied | unavailable (workload_cells.h)
   alternatives, // a list of two or more {expectation: value} mappings (either)
+  param_header,  // {tool: a name, argument: /json/pointer, header: Name} (declares_param_header)
 };
 
 // What a check returns: its verdict and what it saw (check_expectations adds the expectation).

@@ -76,6 +76,10 @@ const std::vector<ExpectationKind>& expectation_kinds() {
       {"result_json",
        "values at JSON pointers of the result (on a `fresh` token step: its claims), each a matcher whose plain value means equals",
        json_checks, {json_result}, check_result_json},
+      {"declares_param_header",
+       "the tools/list answer's tool repeats this argument in a header of this name (MCP 2026-07-28's `x-mcp-header`, "
+       "sent as `Mcp-Param-<header>`): the server means to check it",
+       param_header, {json_result}, check_declares_param_header},
       {"http_status",
        "the answer's HTTP status",
        http_status, {http_answer},

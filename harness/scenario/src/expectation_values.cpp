@@ -102,6 +102,14 @@ std::optional<std::string> shape_problem(ValueShape shape, const Json& value) {
     case decision:
       if (!value.is_string() || !is_policy_decision(value.get<std::string>())) return expected(std::string(kPolicyDecisions));
       break;
+    case param_header: {
+      const auto names = [&](const char* key) { return value.contains(key) && value[key].is_string() && !value[key].get<std::string>().empty(); };
+      if (!value.is_object() || value.size() != 3 || !names("tool") || !names("argument") || !names("header")) {
+        return expected("{tool: a tool's name, argument: /json/pointer, header: a header name}");
+      }
+      if (value["argument"].get<std::string>()[0] != '/') return "argument: \"" + value["argument"].get<std::string>() + "\" is not a JSON pointer (/a/b)";
+      break;
+    }
     case alternatives:
       if (!value.is_array() || value.size() < 2) return expected("a list of two or more mappings of expectations");
       for (std::size_t i = 0; i < value.size(); ++i) {
@@ -133,6 +141,7 @@ std::string_view shape_description(ValueShape shape) {
     case audit_check: return "own_paths_only, reads_own_secret, logs_in or child_token";
     case refusal_kind: return stack::kRefusalKinds;
     case decision: return kPolicyDecisions;
+    case param_header: return "{tool: a name, argument: /json/pointer, header: a header name}";
     case alternatives: return "a list of two or more {expectation: value} mappings";
   }
   return "";

@@ -20,6 +20,7 @@
 namespace {
 
 using namespace mcph::http::detail;
+using mcph::http::is_token;
 using mcph::fuzz::check;
 
 constexpr std::size_t kMaxBody = 256;

@@ -69,13 +69,6 @@ bool RequestHead::keeps_connection() const {
   return minor_version >= 1 ? !close : keep_alive && !close;
 }
 
-bool is_token(std::string_view word) {
-  if (word.empty()) return false;
-  return std::all_of(word.begin(), word.end(), [](char c) {
-    return is_alnum(c) || (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
-  });
-}
-
 std::size_t head_end(std::string_view bytes) {
   const std::size_t crlf = bytes.find("\r\n\r\n");
   const std::size_t lf = bytes.find("\n\n");  // bare LFs: parse_request_head refuses them
@@ -154,3 +147,14 @@ std::optional<HeadProblem> parse_request_head(std::string_view head, RequestHead
 }
 
 }  // namespace mcph::http::detail
+
+namespace mcph::http {
+
+bool is_token(std::string_view word) {
+  if (word.empty()) return false;
+  return std::all_of(word.begin(), word.end(), [](char c) {
+    return detail::is_alnum(c) || (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
+  });
+}
+
+}  // namespace mcph::http

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "mcph/http/message.h"
+#include "mcph/http/token.h"
 
 namespace mcph::http::detail {
 
@@ -40,9 +41,6 @@ struct RequestHead {
   // unless "keep-alive" is.
   bool keeps_connection() const;
 };
-
-// RFC 9110 §5.6.2: a method or a field name is a token.
-bool is_token(std::string_view word);
 
 // Where the head that starts `bytes` ends (just past its empty line), or npos when its end has
 // not arrived yet.

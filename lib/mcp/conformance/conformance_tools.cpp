@@ -128,6 +128,15 @@ void add_conformance_tools(Server& server) {
   server.add_tool(std::move(schema_2020_12), [](const Arguments& arguments, ToolContext&) {
     return ToolResult::text("Received: " + arguments.dump());
   });
+  // An argument that travels in a header too (x-mcp-header), for the checks of Mcp-Param-*.
+  ToolDefinition param_header;
+  param_header.name = "test_param_header";
+  param_header.description = "Echoes a region that its clients repeat in the Mcp-Param-Region header";
+  param_header.input_schema =
+      R"({"type":"object","properties":{"region":{"type":"string","x-mcp-header":"Region"}},"required":["region"]})";
+  server.add_tool(std::move(param_header), [](const Arguments& arguments, ToolContext&) {
+    return ToolResult::text("Routed to " + arguments.get_string("region").value_or(""));
+  });
 }
 
 void add_conformance_resources(Server& server) {

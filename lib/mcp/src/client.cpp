@@ -1,8 +1,9 @@
 #include "mcph/mcp/client.h"
 
-#include <nlohmann/json.hpp>
-
+#include <map>
 #include <stdexcept>
+
+#include <nlohmann/json.hpp>
 
 #include "mcph/mcp/json.h"
 #include "mcph/mcp/sse.h"
@@ -144,6 +145,8 @@ struct Client::Impl {
   std::string protocol_version;
   bool initialized = false;  // after a successful initialize: send MCP-Protocol-Version
   bool modern = false;       // requests in the modern era's form
+  // Each listed tool's parameter headers (x-mcp-header), which the modern era's calls of it carry.
+  std::map<std::string, std::vector<ParamHeader>, std::less<>> param_headers;
   std::int64_t next_id = 1;
 
   Impl(std::string url, ClientOptions opts)
@@ -161,7 +164,13 @@ struct Client::Impl {
   // (which replace them: a test may send a header that disagrees with the body).
   RpcOutcome post_modern(const json& message, const http::Fields& extra) {
     const json sent = with_modern_meta(message, options.modern_protocol_version, options);
-    http::Fields fields = modern_headers(sent, options.modern_protocol_version);
+    static const std::vector<ParamHeader> kNone;
+    const std::vector<ParamHeader>* params = &kNone;
+    if (sent.value("method", "") == "tools/call" && sent["params"].value("name", json()).is_string()) {
+      const auto known = param_headers.find(sent["params"]["name"].get<std::string>());
+      if (known != param_headers.end()) params = &known->second;
+    }
+    http::Fields fields = modern_headers(sent, options.modern_protocol_version, *params);
     fields.insert(fields.end(), extra.begin(), extra.end());
     auto response = http.post("", sent.dump(), "application/json", compose(fields, false));
     return parse_outcome(std::move(response), sent.contains("id") ? sent["id"] : json());
@@ -268,6 +277,14 @@ RpcOutcome Client::connect(const http::Fields& headers) {
     RpcOutcome discover = impl_->post_modern(impl_->request_message("server/discover", json::object()), headers);
     if (impl_->modern || detail::answers_modern(discover)) {
       impl_->speak_modern();
+      // The tools' parameter headers, which a call must carry: a server that does not list its
+      // tools to this caller is called without them.
+      if (discover.ok()) {
+        try {
+          list_tools(headers);
+        } catch (const std::exception&) {
+        }
+      }
       return discover;
     }
   }
@@ -322,7 +339,14 @@ std::vector<ToolInfo> Client::list_tools(const http::Fields& headers) {
       if (tool.contains("description") && tool["description"].is_string()) {
         info.description = tool["description"].get<std::string>();
       }
-      if (tool.contains("inputSchema")) info.input_schema = tool["inputSchema"].dump();
+      if (tool.contains("inputSchema")) {
+        info.input_schema = tool["inputSchema"].dump();
+        try {
+          impl_->param_headers[info.name] = mcp::param_headers(tool["inputSchema"]);
+        } catch (const std::invalid_argument&) {
+          // A declaration the revision does not allow: the server cannot expect the header either.
+        }
+      }
       tools.push_back(std::move(info));
     }
     const auto next = result.find("nextCursor");

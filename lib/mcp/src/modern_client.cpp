@@ -42,13 +42,18 @@ bool answers_modern(const RpcOutcome& outcome) {
 
 }  // namespace detail
 
-http::Fields modern_headers(const json& message, const std::string& version) {
+http::Fields modern_headers(const json& message, const std::string& version, const std::vector<ParamHeader>& params_sent) {
   const std::string method = message.value("method", "");
   http::Fields headers{{std::string(kProtocolVersionHeader), version}, {std::string(kMethodHeader), method}};
   const json params = message.value("params", json::object());
   const char* key = method == "resources/read" ? "uri" : method == "tools/call" || method == "prompts/get" ? "name" : nullptr;
   if (key != nullptr && params.is_object() && params.contains(key) && params[key].is_string()) {
     headers.emplace_back(std::string(kNameHeader), detail::header_safe(params[key].get<std::string>()));
+  }
+  const json arguments = method == "tools/call" && params.is_object() ? params.value("arguments", json()) : json();
+  for (const ParamHeader& param : params_sent) {
+    if (!arguments.is_object() || !arguments.contains(param.argument) || arguments.at(param.argument).is_null()) continue;
+    headers.emplace_back(std::string(kParamHeaderPrefix) + param.name, param_header_value(arguments.at(param.argument)));
   }
   return headers;
 }

@@ -1,6 +1,7 @@
 #include "modern_request.h"
 
 #include <array>
+#include <charconv>
 
 #include "mcph/codec/base64.h"
 #include "mcph/mcp/protocol.h"
@@ -19,6 +20,22 @@ const json* request_meta(const Message& message) {
 
 ModernRefusal header_mismatch(std::string what) {
   return {400, jsonrpc::kHeaderMismatch, "Header mismatch: " + std::move(what), nullptr};
+}
+
+// A header value in visible ASCII and spaces (anything else must come base64-wrapped).
+bool plain_header_value(std::string_view value) {
+  for (const char c : value) {
+    if (c < 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+// Whether the header's text, decoded, is the argument of an integer parameter: compared as numbers.
+bool same_integer(const std::string& text, const json& argument) {
+  if (!argument.is_number()) return false;
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc() && end == text.data() + text.size() && value == argument.get<double>();
 }
 
 constexpr std::array<std::string_view, 3> kNamedMethods = {"tools/call", "resources/read", "prompts/get"};
@@ -52,6 +69,28 @@ std::optional<std::string> decode_header_value(std::string_view value) {
     return std::string(value);
   }
   return codec::base64_decode(value.substr(kOpen.size(), value.size() - kOpen.size() - kClose.size()));
+}
+
+std::optional<ModernRefusal> check_param_headers(const http::Request& req, const json& params,
+                                                 const std::vector<ParamHeader>& declared) {
+  if (declared.empty() || !params.is_object()) return std::nullopt;
+  const auto arguments = params.find("arguments");
+  if (arguments == params.end() || !arguments->is_object()) return std::nullopt;
+  for (const ParamHeader& param : declared) {
+    if (!arguments->contains(param.argument) || arguments->at(param.argument).is_null()) continue;
+    const json& argument = arguments->at(param.argument);
+    const std::string header = std::string(kParamHeaderPrefix) + param.name;
+    const auto sent = http::find_field(req.headers, header);
+    if (!sent) return header_mismatch(header + " is required: the call carries " + param.argument.to_string());
+    if (!plain_header_value(*sent)) return header_mismatch(header + " carries characters a header value cannot");
+    const auto decoded = decode_header_value(*sent);
+    if (!decoded) return header_mismatch(header + " is not valid base64");
+    const bool same = param.type == "integer" ? same_integer(*decoded, argument)
+                      : argument.is_string()  ? *decoded == argument.get<std::string>()
+                                              : *decoded == param_header_value(argument);
+    if (!same) return header_mismatch(header + " " + *decoded + " is not the body's " + argument.dump());
+  }
+  return std::nullopt;
 }
 
 std::vector<std::string> protocol_versions_of(Era era) {
@@ -93,6 +132,7 @@ std::optional<ModernRefusal> check_modern_request(const http::Request& req, cons
   if (!expected || leniency.name_header_unchecked) return std::nullopt;
   const auto name = http::find_field(req.headers, kNameHeader);
   if (!name) return header_mismatch("Mcp-Name is required for " + message.method);
+  if (!plain_header_value(*name)) return header_mismatch("Mcp-Name carries characters a header value cannot");
   const auto decoded = decode_header_value(*name);
   if (!decoded) return header_mismatch("Mcp-Name is not valid base64");
   if (*decoded != *expected) return header_mismatch("Mcp-Name " + *decoded + " is not the body's " + *expected);

@@ -9,6 +9,8 @@
 //   Mcp-Method absent or not the body's method                    400, -32020
 //   Mcp-Name absent or not params.name / params.uri (tools/call,  400, -32020
 //   resources/read, prompts/get), after base64-sentinel decoding
+//   Mcp-Param-<Name> absent or not the argument its tool's        400, -32020
+//   x-mcp-header names, when the body carries one (not null)
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +21,7 @@
 #include "jsonrpc.h"
 #include "mcph/http/message.h"
 #include "mcph/mcp/client.h"
+#include "mcph/mcp/param_headers.h"
 
 namespace mcph::mcp::detail {
 
@@ -48,6 +51,12 @@ std::vector<std::string> protocol_versions_of(Era era);
 std::optional<ModernRefusal> check_modern_request(const http::Request& req, const Message& message,
                                                   const std::vector<std::string>& supported,
                                                   const ModernLeniency& leniency = {});
+
+// tools/call's parameter headers: each of `declared` whose argument the call carries (not null)
+// must come as Mcp-Param-<Name> with that value (base64-sentinel decoded; an integer compared as
+// a number, so 42.0 is 42), in visible ASCII.
+std::optional<ModernRefusal> check_param_headers(const http::Request& req, const nlohmann::json& params,
+                                                 const std::vector<ParamHeader>& declared);
 
 // What Mcp-Name must carry for this request (params.name, or params.uri for resources/read);
 // nullopt for a method without one.

@@ -24,6 +24,12 @@ void Server::Impl::handle_modern(const http::Request& req, http::Response& res, 
     return;
   }
   if (message.method == "tools/call") {
+    if (!options.unsafe_param_headers_unchecked) {
+      if (auto refusal = detail::check_param_headers(req, message.params, tools.param_headers(message.params))) {
+        refuse(res, refusal->status, refusal->code, refusal->message, message.id, std::move(refusal->data));
+        return;
+      }
+    }
     json checked = message.params;
     // The defect the switch stands for: authorization decided on the header, execution on the body.
     if (options.unsafe_authorize_on_header && req.has_header(kNameHeader)) checked["name"] = req.header(kNameHeader);

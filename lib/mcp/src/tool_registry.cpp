@@ -79,6 +79,11 @@ void ToolRegistry::add(ToolDefinition definition, ToolHandler handler) {
   if (tool.input_schema.value("type", nlohmann::json()) != "object") {
     throw std::invalid_argument("input schema of " + definition.name + " must have \"type\": \"object\"");
   }
+  try {
+    tool.param_headers = mcp::param_headers(tool.input_schema);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("tool " + definition.name + ": " + e.what());
+  }
   tool.listing = {{"name", definition.name}, {"description", definition.description},
                   {"inputSchema", tool.input_schema}};
   if (!definition.title.empty()) tool.listing["title"] = definition.title;
@@ -100,13 +105,18 @@ nlohmann::json ToolRegistry::list_result() const {
   return {{"tools", std::move(tools)}};
 }
 
-std::string ToolRegistry::missing_scopes(const nlohmann::json& params, const Principal& principal) const {
+const ToolRegistry::Tool* ToolRegistry::named(const nlohmann::json& params) const {
   const auto name = params.is_object() ? params.find("name") : params.end();
-  if (!params.is_object() || name == params.end() || !name->is_string()) return {};
+  if (!params.is_object() || name == params.end() || !name->is_string()) return nullptr;
   const auto found = index_.find(name->get<std::string>());
-  if (found == index_.end()) return {};
+  return found == index_.end() ? nullptr : &tools_[found->second];
+}
+
+std::string ToolRegistry::missing_scopes(const nlohmann::json& params, const Principal& principal) const {
+  const Tool* tool = named(params);
+  if (tool == nullptr) return {};
   std::string missing;
-  for (const auto& needed : tools_[found->second].definition.required_scopes) {
+  for (const auto& needed : tool->definition.required_scopes) {
     if (std::find(principal.scopes.begin(), principal.scopes.end(), needed) != principal.scopes.end()) continue;
     missing += (missing.empty() ? "" : " ") + needed;
   }
@@ -114,10 +124,14 @@ std::string ToolRegistry::missing_scopes(const nlohmann::json& params, const Pri
 }
 
 std::string ToolRegistry::confirmation(const nlohmann::json& params) const {
-  const auto name = params.is_object() ? params.find("name") : params.end();
-  if (!params.is_object() || name == params.end() || !name->is_string()) return {};
-  const auto found = index_.find(name->get<std::string>());
-  return found == index_.end() ? std::string() : tools_[found->second].definition.confirmation;
+  const Tool* tool = named(params);
+  return tool == nullptr ? std::string() : tool->definition.confirmation;
+}
+
+const std::vector<ParamHeader>& ToolRegistry::param_headers(const nlohmann::json& params) const {
+  static const std::vector<ParamHeader> kNone;
+  const Tool* tool = named(params);
+  return tool == nullptr ? kNone : tool->param_headers;
 }
 
 nlohmann::json ToolRegistry::call(const nlohmann::json& params, const CallScope& scope,

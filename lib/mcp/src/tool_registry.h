@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mcph/mcp/param_headers.h"
 #include "mcph/mcp/tool.h"
 
 namespace mcph::mcp::detail {
@@ -31,7 +32,8 @@ class ToolRegistry {
  public:
   explicit ToolRegistry(std::string server_name) : server_name_(std::move(server_name)) {}
 
-  // Throws std::invalid_argument for a bad name, a duplicate or a schema that is not an object.
+  // Throws std::invalid_argument for a bad name, a duplicate, a schema that is not an object or
+  // an x-mcp-header the revision does not allow.
   void add(ToolDefinition definition, ToolHandler handler);
   nlohmann::json list_result() const;
   // `params` of tools/call; returns the CallToolResult, appends the call's notifications.
@@ -45,14 +47,21 @@ class ToolRegistry {
   // The confirmation question of the tool named in tools/call `params`; empty when it needs none,
   // or when the tool is unknown (call() then says so).
   std::string confirmation(const nlohmann::json& params) const;
+  // The parameter headers (x-mcp-header) of the tool named in tools/call `params`; none when it
+  // declares none, or when the tool is unknown.
+  const std::vector<ParamHeader>& param_headers(const nlohmann::json& params) const;
 
  private:
   struct Tool {
     ToolDefinition definition;
     nlohmann::json input_schema;
+    std::vector<ParamHeader> param_headers;
     nlohmann::json listing;  // the tools/list entry
     ToolHandler handler;
   };
+  // The tool named in tools/call `params`; nullptr when there is none of that name.
+  const Tool* named(const nlohmann::json& params) const;
+
   std::string server_name_;
   std::vector<Tool> tools_;
   std::unordered_map<std::string, std::size_t> index_;

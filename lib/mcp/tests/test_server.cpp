@@ -33,6 +33,7 @@ ServerOptions test_server_options(const TestServerOptions& test) {
   options.unsafe_public_cache_scope = test.unsafe_public_cache_scope;
   options.unsafe_authorize_on_header = test.unsafe_authorize_on_header;
   options.unsafe_version_from_header = test.unsafe_version_from_header;
+  options.unsafe_param_headers_unchecked = test.unsafe_param_headers_unchecked;
   options.era = test.era;
   options.protected_resource_metadata =
       R"({"resource":"http://127.0.0.1/mcp","authorization_servers":["http://127.0.0.1/realms/mcp-demo"]})";
@@ -127,6 +128,7 @@ void add_test_resources(Server& server) {
 
 TestServer::TestServer(TestServerOptions options) : mcp_(test_server_options(options)), http_(http_options()) {
   add_test_tools(mcp_);
+  if (options.more_tools) options.more_tools(mcp_);
   if (options.resources) add_test_resources(mcp_);
   mcp_.mount(http_);
   http_.start();

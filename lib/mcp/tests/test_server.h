@@ -2,6 +2,7 @@
 // A running MCP server on an ephemeral loopback port with a few tools, for the protocol tests.
 // Authentication: no Authorization header → anonymous; "Bearer alice-token" / "Bearer
 // bob-token" → alice / bob; "Bearer limited" → 429; any other → 401.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,7 +29,10 @@ struct TestServerOptions {
   bool unsafe_public_cache_scope = false;  // the modern era's UNSAFE switches (ServerOptions)
   bool unsafe_authorize_on_header = false;
   bool unsafe_version_from_header = false;
+  bool unsafe_param_headers_unchecked = false;
   Era era = Era::dual;
+  // Tools of the test's own, added beside the test tools before the server serves.
+  std::function<void(Server&)> more_tools;
 };
 
 // What TestServer is made of, for a server that is not started (the fuzz target routes

@@ -16,6 +16,8 @@ void declare_modern_era_flags(cli::Flags& flags) {
                                             "the header's tool, the call runs the body's")
       .toggle("unsafe-version-from-header", "UNSAFE, for the harness's sabotage tests: MCP-Protocol-Version is not "
                                             "compared with the request's _meta version; the header's is taken")
+      .toggle("unsafe-param-headers-unchecked", "UNSAFE, for the harness's sabotage tests: a 2026-07-28 tools/call's "
+                                                "Mcp-Param-* headers are not compared with its arguments")
       .toggle("unsafe-cache-reads-across-users",
               "UNSAFE, for the harness's sabotage tests: resources/read answers are cached by URI alone, so that a "
               "URI another caller read is served to anyone who asks for it")
@@ -54,6 +56,7 @@ void apply_modern_era_flags(const cli::Flags& flags, mcp::ServerOptions& options
   options.unsafe_public_cache_scope = flags.on("unsafe-public-cache-scope");
   options.unsafe_authorize_on_header = flags.on("unsafe-authorize-on-header");
   options.unsafe_version_from_header = flags.on("unsafe-version-from-header");
+  options.unsafe_param_headers_unchecked = flags.on("unsafe-param-headers-unchecked");
   options.request_state_ttl = std::chrono::milliseconds(flags.get_int("request-state-ttl-ms"));
   options.request_state_key = flags.secret_file("request-state-key-file", "requestState key", 32);
   options.unsafe_request_state_unsealed = flags.on("unsafe-request-state-unsealed");

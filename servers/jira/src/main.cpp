@@ -66,8 +66,10 @@ int main(int argc, char** argv) {
               Json::parse(jira.call("GET", "/rest/api/3/issue/" + http::percent_encode(key), caller, "issue " + key)));
         });
       });
+  // Its project travels in the header Mcp-Param-Project too (protocol 2026-07-28's x-mcp-header), for
+  // a gateway that routes or authorizes by project; the server refuses a header that disagrees.
   runtime.mcp().add_tool(runtime.writing(servers::tool("create_issue", "Create a Jira issue.",
-       R"({"type":"object","properties":{"summary":{"type":"string"},"project":{"type":"string","description":"project key"},"description":{"type":"string"}},"required":["summary","project"]})")),
+       R"({"type":"object","properties":{"summary":{"type":"string"},"project":{"type":"string","description":"project key","x-mcp-header":"Project"},"description":{"type":"string"}},"required":["summary","project"]})")),
       [&](const mcp::Arguments& args, mcp::ToolContext& context) {
         return with_jira(context, [&](const servers::BackendCaller& caller) {
           Json fields = {{"project", {{"key", *args.get_string("project")}}},

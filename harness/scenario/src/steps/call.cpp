@@ -243,10 +243,10 @@ void run_call(const CallStep& step, StepRun& run) {
   for (const auto& [name, value] : credential_headers) session->set_header(name, value);
   if (!connected) {
     // initialize and notifications/initialized (after the GET of its stream over SSE), or the
-    // modern era's server/discover alone; the legacy transport has no session to open
+    // modern era's server/discover and tools/list; the legacy transport has no session to open
     const mcp::Transport transport = session->transport();
     const bool modern = era == mcp::Era::modern;
-    const int opening = transport == mcp::Transport::streamable_http ? (modern ? 1 : 2)
+    const int opening = transport == mcp::Transport::streamable_http ? 2
                         : transport == mcp::Transport::sse            ? 3
                                                                       : 0;
     executor.pace(service, subject, limit, opening, out);
@@ -336,6 +336,9 @@ void run_call(const CallStep& step, StepRun& run) {
     executor.pace(service, subject, limit, 1, out, step.repeat);
     go_on = one_call(*session, 0);
     executor.answered(service, subject, limit, out.burst.statuses.back());
+    // A call that answered the server's questions made a request per round: the rounds before its
+    // last are charged too, so that the next request waits for them.
+    if (out.tool.questions_answered > 0) executor.pace(service, subject, limit, out.tool.questions_answered, out);
   }
   if (go_on && step.repeat > 1) {
     std::int64_t joined = 0;

@@ -19,7 +19,8 @@
 // Over Streamable HTTP the client speaks an era of MCP (ClientOptions::era): legacy (initialize
 // and a session, 2025-11-25 and earlier), modern (2026-07-28: no initialize, no session; every
 // request carries its version, capabilities and client in params._meta and MCP-Protocol-Version,
-// Mcp-Method and Mcp-Name headers; connect sends server/discover), or dual (connect sends
+// Mcp-Method, Mcp-Name and its tool's Mcp-Param-* headers; connect sends server/discover, then
+// tools/list to learn which parameters a call repeats in headers), or dual (connect sends
 // server/discover as a modern request; a result, or a 400 with a modern error, makes the client
 // modern, anything else sends it to initialize, as the revision's dual-era client does).
 // Every call returns the raw HTTP exchange as well, so tests can assert on error paths.
@@ -147,8 +148,10 @@ class Client {
   void set_request_headers(RequestHeaders make);
 
   // Streamable HTTP and SSE: initialize, then notifications/initialized (SSE opens its stream
-  // first). Legacy: nothing to do.
-  // Returns the initialize exchange (legacy: a default RpcOutcome with http_status 0).
+  // first); in the modern era server/discover, then tools/list (its failure ignored). Legacy:
+  // nothing to do.
+  // Returns the initialize or server/discover exchange (legacy: a default RpcOutcome with
+  // http_status 0).
   RpcOutcome connect(const http::Fields& headers = {});
   // The initialize request alone; on success keeps the session id and protocol version.
   RpcOutcome initialize(const http::Fields& headers = {});
@@ -156,8 +159,8 @@ class Client {
   RpcOutcome ping(const http::Fields& headers = {});
   RpcOutcome set_log_level(LogLevel level, const http::Fields& headers = {});
   RpcOutcome list_tools_raw(const http::Fields& headers = {});
-  // Every page (follows nextCursor). Throws std::runtime_error naming the failure when
-  // tools/list does not succeed.
+  // Every page (follows nextCursor); the client keeps each tool's parameter headers for its
+  // calls. Throws std::runtime_error naming the failure when tools/list does not succeed.
   std::vector<ToolInfo> list_tools(const http::Fields& headers = {});
   // arguments_json: a JSON object as text ("" = omit). progress_token: adds
   // `_meta.progressToken` so the server may send progress notifications. An input_required

@@ -116,8 +116,11 @@ struct ServerOptions {
   // … Mcp-Name is not compared with the body: the scope check reads the tool the header names,
   // and the call runs the body's …
   bool unsafe_authorize_on_header = false;
-  // … MCP-Protocol-Version is not compared with _meta's version: the header's is taken.
+  // … MCP-Protocol-Version is not compared with _meta's version: the header's is taken …
   bool unsafe_version_from_header = false;
+  // … a tool's parameter headers (Mcp-Param-*, its inputSchema's x-mcp-header) are not compared
+  // with the arguments: a gateway that routes or authorizes on them is bypassed.
+  bool unsafe_param_headers_unchecked = false;
   // How long the requestState of a call awaiting its confirmation (ToolDefinition::confirmation)
   // is good for, and the HMAC-SHA256 key that seals it (empty: a random key of this process).
   // A retry's state is refused (-32602, nothing runs) unless its MAC verifies under the key, it
