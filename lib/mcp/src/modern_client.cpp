@@ -50,10 +50,12 @@ http::Fields modern_headers(const json& message, const std::string& version, con
   if (key != nullptr && params.is_object() && params.contains(key) && params[key].is_string()) {
     headers.emplace_back(std::string(kNameHeader), detail::header_safe(params[key].get<std::string>()));
   }
-  const json arguments = method == "tools/call" && params.is_object() ? params.value("arguments", json()) : json();
+  if (params_sent.empty() || method != "tools/call") return headers;
+  const auto arguments = params.find("arguments");
+  if (arguments == params.end() || !arguments->is_object()) return headers;
   for (const ParamHeader& param : params_sent) {
-    if (!arguments.is_object() || !arguments.contains(param.argument) || arguments.at(param.argument).is_null()) continue;
-    headers.emplace_back(std::string(kParamHeaderPrefix) + param.name, param_header_value(arguments.at(param.argument)));
+    if (!arguments->contains(param.argument) || arguments->at(param.argument).is_null()) continue;
+    headers.emplace_back(std::string(kParamHeaderPrefix) + param.name, param_header_value(arguments->at(param.argument)));
   }
   return headers;
 }
