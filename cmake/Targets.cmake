@@ -2,40 +2,73 @@
 # the same way. Warnings and sanitizers are attached per target through mcph_build_options; no
 # global compiler flags.
 
-add_library(mcph_build_options INTERFACE)
-target_compile_options(mcph_build_options INTERFACE -Wall -Wextra -Wpedantic
+# mcph_checked_build: warnings and sanitizers, for every target of the project.
+add_library(mcph_checked_build INTERFACE)
+target_compile_options(mcph_checked_build INTERFACE -Wall -Wextra -Wpedantic
   $<$<BOOL:${MCPH_WERROR}>:-Werror>)
 if(MCPH_SANITIZE OR MCPH_FUZZ)
-  target_compile_options(mcph_build_options INTERFACE
+  target_compile_options(mcph_checked_build INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
-  target_link_options(mcph_build_options INTERFACE -fsanitize=address,undefined)
-endif()
-if(MCPH_FUZZ)
-  # Coverage instrumentation everywhere; only the fuzz targets link libFuzzer's main.
-  target_compile_options(mcph_build_options INTERFACE -fsanitize=fuzzer-no-link)
+  target_link_options(mcph_checked_build INTERFACE -fsanitize=address,undefined)
 endif()
 if(MCPH_TSAN)
-  target_compile_options(mcph_build_options INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
-  target_link_options(mcph_build_options INTERFACE -fsanitize=thread)
+  target_compile_options(mcph_checked_build INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(mcph_checked_build INTERFACE -fsanitize=thread)
 endif()
 
-# mcph_library(NAME SOURCES ... [DEPS public-deps...] [PRIVATE_DEPS deps...])
+# mcph_build_options: the code a fuzz target can reach (libraries, services, the fuzz targets
+# and benchmarks). Linked PRIVATE by libraries, so that its flags do not spread to their users.
+add_library(mcph_fuzz_coverage INTERFACE)
+if(MCPH_FUZZ)
+  # Coverage instrumentation for libFuzzer; only the fuzz targets link libFuzzer's main.
+  target_compile_options(mcph_fuzz_coverage INTERFACE -fsanitize=fuzzer-no-link)
+endif()
+add_library(mcph_build_options INTERFACE)
+target_link_libraries(mcph_build_options INTERFACE mcph_checked_build mcph_fuzz_coverage)
+
+# mcph_test_options: a test program's own sources. Compiled without optimisation: the code under
+# test (the libraries) keeps its preset's level, and a test file, mostly GoogleTest's and
+# nlohmann/json's templates, compiles in half the time at -O0 (clang-14 with ASan: 12.2 s
+# against 5.8 s for one). Without the fuzz targets' coverage instrumentation, which no test needs
+# (another 5 to 10 % of a test file's time).
+add_library(mcph_test_options INTERFACE)
+target_link_libraries(mcph_test_options INTERFACE mcph_checked_build)
+target_compile_options(mcph_test_options INTERFACE -O0)
+
+# mcph_harness_options: the harness's own code (HARNESS in mcph_library and mcph_executable: what
+# runs the scenarios, not what they test), compiled without optimisation like a test's own
+# sources when MCPH_HARNESS_O0 is on (the ci preset, where a cold build's time counts): its files
+# are the slowest of the tree, and it mostly waits on the servers it tests. The load driver and
+# the fault proxy, whose speed the families measure or rely on, are not HARNESS.
+add_library(mcph_harness_options INTERFACE)
+if(MCPH_HARNESS_O0)
+  target_compile_options(mcph_harness_options INTERFACE -O0)
+endif()
+
+# mcph_library(NAME SOURCES ... [DEPS public-deps...] [PRIVATE_DEPS deps...] [HARNESS])
 # Creates mcph_NAME (alias mcph::NAME) with include/ of the current folder as public headers.
+# HARNESS: the harness's own code (mcph_harness_options).
 function(mcph_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "HARNESS" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
   add_library(mcph_${name} STATIC ${ARG_SOURCES})
   add_library(mcph::${name} ALIAS mcph_${name})
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include)
     target_include_directories(mcph_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
   endif()
-  target_link_libraries(mcph_${name} PUBLIC ${ARG_DEPS} mcph_build_options PRIVATE ${ARG_PRIVATE_DEPS})
+  target_link_libraries(mcph_${name} PUBLIC ${ARG_DEPS} PRIVATE mcph_build_options ${ARG_PRIVATE_DEPS})
+  if(ARG_HARNESS)
+    target_link_libraries(mcph_${name} PRIVATE mcph_harness_options)
+  endif()
 endfunction()
 
-# mcph_executable(NAME SOURCES ... [DEPS ...])
+# mcph_executable(NAME SOURCES ... [DEPS ...] [HARNESS])
 function(mcph_executable name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "HARNESS" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} mcph_build_options)
+  if(ARG_HARNESS)
+    target_link_libraries(${name} PRIVATE mcph_harness_options)
+  endif()
 endfunction()
 
 # mcph_service(NAME SOURCES ... [DEPS ...]) — an executable the stack starts as a service (a
@@ -88,12 +121,7 @@ function(mcph_test name)
   endif()
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main
-    mcph_build_options)
-  # A test's own sources are compiled without optimisation: the code under test (the libraries)
-  # keeps its preset's level, and a test file, mostly GoogleTest's and nlohmann/json's templates,
-  # compiles in half the time at -O0 (clang-14 with ASan: 12.2 s against 5.8 s for one; test
-  # files are over a third of the ci tree's compile time).
-  target_compile_options(${name} PRIVATE -O0)
+    mcph_test_options)
   if(ARG_ONE_PROCESS)
     add_test(NAME ${name} COMMAND ${name})
     set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} ${ARG_PROPERTIES})
