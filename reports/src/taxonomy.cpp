@@ -336,6 +336,11 @@ const std::vector<Rule>& rules() {
            "server should not, since a refresh token is for the client and the authorization server to agree on, "
            "and a server asking every client for one spreads long-lived credentials.",
            "MCP02:2025", "CWE-272", false),
+      rule("MCPH1713", "broader-scope-refused", 17, "refuses a scope that implies the one a call needs",
+           "A token carrying a broader scope, which the server's own scope hierarchy says implies the scope a tool "
+           "needs, was refused that tool: the 2026-07-28 revision asks servers to account for scope hierarchies "
+           "when judging whether a token suffices, and a client that asked for the broader scope is locked out.",
+           "", "CWE-684", false),
       rule("MCPH901", "serves-ambiguous-request", 9, "reads a request a proxy could read differently",
            "An ambiguous request (framing, header syntax, path) was served instead of refused.", "", "CWE-444"),
       rule("MCPH902", "slow-clients-take-every-worker", 9, "slow clients take every worker",

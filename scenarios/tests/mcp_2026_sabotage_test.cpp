@@ -89,6 +89,8 @@ INSTANTIATE_TEST_SUITE_P(
         Switch{"bare_scope_challenge", "--unsafe-bare-scope-challenge",
                "a call lacking a scope is told the scope to ask for and where the metadata is",
                "refuses without the challenge the specifications require"},
+        Switch{"exact_scopes", "--unsafe-exact-scopes", "a broader scope that implies the one a call needs is enough",
+               "refuses a scope that implies the one a call needs"},
         Switch{"offline_access_in_metadata", "--unsafe-offline-access-in-metadata",
                "the metadata does not list offline_access among the scopes to ask for", "asks clients for offline_access"},
         Switch{"offline_access_in_challenge", "--unsafe-offline-access-in-challenge",

@@ -119,9 +119,9 @@ ProbedStack probed_stack_file(const scenario::ProbeFacts& facts, const std::stri
                            "(a server of the workload design: it asks for DPoP-bound tokens)");
   }
   if (!own_authorization_server) {
-    out.unknowns.push_back("scope, write_scope, clients: the scope its callers' tokens need for it, the one its writes "
-                           "need (when it has one), and the clients whose users' tokens it serves (when it serves only "
-                           "some)");
+    out.unknowns.push_back("scope, write_scope, broader_scope, clients: the scope its callers' tokens need for it, the "
+                           "one its writes need (when it has one), a broader one that implies it (when its scopes form "
+                           "a hierarchy), and the clients whose users' tokens it serves (when it serves only some)");
   }
   out.unknowns.push_back("profile, failures: a built-in profile whose conventions it shares (reference, demo-python, "
                          "agent-bridge), and its words for each way a call fails (missing_credential, backend_error, "

@@ -41,8 +41,8 @@ TEST(ModernStack, UpInTheModernEraAndTheFamiliesPassOverIt) {
   }
   const auto run = harness(run_of(stack.stack_file), stack.dir.path());
   EXPECT_EQ(run.exit_code, 0) << run.output << server_failures(stack.run_dir);
-  // 5 + 3 + 15 scenarios, and the check of the stack's configuration.
-  EXPECT_THAT(run.output, HasSubstr("24 scenarios: 24 passed, 0 failed, 0 broken, 0 skipped"));
+  // 5 + 3 + 16 scenarios, and the check of the stack's configuration.
+  EXPECT_THAT(run.output, HasSubstr("25 scenarios: 25 passed, 0 failed, 0 broken, 0 skipped"));
 }
 
 // The first request of alice's authorizes the next one from her address, which has no token: the

@@ -1,6 +1,7 @@
 // Each MCP server as the realm must know it once it runs: a client scope named like the server
 // whose audience mappers put the server's resource URL and its client id into a user's tokens,
-// optional for every client users log in with, and the scope its tools that write need besides.
+// optional for every client users log in with, the scope its tools that write need besides, and
+// the broader scope that implies it.
 #include <stdexcept>
 
 #include "keycloak_provider.h"
@@ -20,18 +21,18 @@ Json audience_mapper(const std::string& name, const char* key, const std::string
           {"config", {{key, audience}, {"access.token.claim", "true"}, {"id.token.claim", "false"}}}};
 }
 
-// The id of a server's write scope, created when missing: a scope a token names and nothing
-// more (no mapper; its audience comes from the server's own scope).
-std::string write_scope_id(provision::KeycloakAdmin& admin, const std::string& realm, const provision::McpResource& resource,
-                           const std::function<void(const std::string&)>& say) {
-  if (const auto found = admin.find_client_scope(realm, resource.write_scope)) return found->value("id", "");
-  admin.create_client_scope(realm, {{"name", resource.write_scope},
-                                     {"description", "calls of " + resource.scope + "'s tools that write"},
+// The id of a scope a token names and nothing more (no mapper; its audience comes from the
+// server's own scope), created when missing: a server's write scope and its broader scope.
+std::string plain_scope_id(provision::KeycloakAdmin& admin, const std::string& realm, const std::string& name,
+                           const std::string& description, const std::function<void(const std::string&)>& say) {
+  if (const auto found = admin.find_client_scope(realm, name)) return found->value("id", "");
+  admin.create_client_scope(realm, {{"name", name},
+                                     {"description", description},
                                      {"protocol", "openid-connect"},
                                      {"attributes", {{"include.in.token.scope", "true"}}}});
-  say("  + client scope " + resource.write_scope);
-  const auto created = admin.find_client_scope(realm, resource.write_scope);
-  if (!created) throw std::runtime_error("Keycloak: the new client scope " + resource.write_scope + " is not listed");
+  say("  + client scope " + name);
+  const auto created = admin.find_client_scope(realm, name);
+  if (!created) throw std::runtime_error("Keycloak: the new client scope " + name + " is not listed");
   return created->value("id", "");
 }
 
@@ -71,7 +72,16 @@ void KeycloakProvider::provision_mcp_resources(const IdentityProviderSite& site,
         if (!scope) throw std::runtime_error("Keycloak: the new client scope " + resource.scope + " is not listed");
       }
       std::vector<std::string> scope_ids = {scope->value("id", "")};
-      if (!resource.write_scope.empty()) scope_ids.push_back(write_scope_id(admin, site.realm, resource, say));
+      if (!resource.write_scope.empty()) {
+        scope_ids.push_back(plain_scope_id(admin, site.realm, resource.write_scope,
+                                           "calls of " + resource.scope + "'s tools that write", say));
+      }
+      if (!resource.broader_scope.empty()) {
+        scope_ids.push_back(plain_scope_id(admin, site.realm, resource.broader_scope,
+                                           "every call of " + resource.scope + "'s tools (implies " +
+                                               resource.write_scope + ")",
+                                           say));
+      }
       for (const auto& client_id : user_clients) {
         const auto client = admin.find_client(site.realm, client_id);
         if (!client) throw std::runtime_error("Keycloak: realm " + site.realm + " has no client " + client_id);

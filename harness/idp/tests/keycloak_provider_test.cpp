@@ -56,7 +56,7 @@ TEST_F(KeycloakProviderTest, AUserLeftDisabledIsDrift) {
 
 TEST_F(KeycloakProviderTest, AServerExchangesAUsersTokenForOneVaultLogsTheUserInWith) {
   provider_.provision(site_, target_, {});
-  provider_.provision_mcp_resources(site_, {{"jira-mcp", "http://127.0.0.1:9/mcp", "jira-mcp", ""}}, {});
+  provider_.provision_mcp_resources(site_, {{"jira-mcp", "http://127.0.0.1:9/mcp", "jira-mcp", "", ""}}, {});
   const SignIn alice = provider_.sign_in(site_, {"alice", "alice123", "mcp-client", {}, "jira-mcp"});
   EXPECT_EQ(alice.endpoint, site_.url + "/realms/mcp-demo/protocol/openid-connect/token");
   // Vault's role takes only tokens issued for Vault: the user's own is refused, the exchanged one
@@ -67,6 +67,28 @@ TEST_F(KeycloakProviderTest, AServerExchangesAUsersTokenForOneVaultLogsTheUserIn
   const vault::Login login = vault.login_jwt("user", exchanged);
   EXPECT_EQ(vault.entity_name(login.entity_id, "root"), "alice");
   EXPECT_EQ(provider_.vault_login_token(site_, alice.tokens.access_token, {}), alice.tokens.access_token);
+}
+
+// A server's write scope and the broader scope that implies it are client scopes a user's client
+// may ask for, each carried only when asked for.
+TEST_F(KeycloakProviderTest, AServersWriteAndBroaderScopesAreEachCarriedWhenAskedFor) {
+  provider_.provision(site_, target_, {});
+  provider_.provision_mcp_resources(
+      site_, {{"jira-mcp", "http://127.0.0.1:9/mcp", "jira-mcp", "jira-mcp.write", "jira-mcp.admin"}}, {});
+  const auto scope_of = [&](const std::string& asked) {
+    const SignIn alice = provider_.sign_in(site_, {"alice", "alice123", "mcp-client", {}, asked});
+    return claims_of(alice.tokens.access_token).value("scope", "");
+  };
+  const std::string broader = scope_of("openid jira-mcp jira-mcp.admin");
+  EXPECT_NE(broader.find("jira-mcp.admin"), std::string::npos) << broader;
+  EXPECT_EQ(broader.find("jira-mcp.write"), std::string::npos) << broader;
+  const std::string write = scope_of("openid jira-mcp jira-mcp.write");
+  EXPECT_NE(write.find("jira-mcp.write"), std::string::npos) << write;
+  EXPECT_EQ(write.find("jira-mcp.admin"), std::string::npos) << write;
+  // A second provisioning finds both scopes and changes nothing.
+  EXPECT_NO_THROW(provider_.provision_mcp_resources(
+      site_, {{"jira-mcp", "http://127.0.0.1:9/mcp", "jira-mcp", "jira-mcp.write", "jira-mcp.admin"}}, {}));
+  EXPECT_EQ(scope_of("openid jira-mcp jira-mcp.admin"), broader);
 }
 
 TEST_F(KeycloakProviderTest, ARefreshGivesTheSameUserANewAccessToken) {

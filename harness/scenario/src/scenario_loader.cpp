@@ -400,8 +400,8 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
     const YAML::Node node = scenarios[i];
     const std::string field = "scenarios[" + std::to_string(i) + "]";
-    reader.only_keys(node, field, {"name", "description", "property", "transport", "protocol", "needs", "needs_write_scope", "needs_clients",
-                                   "steps"});
+    reader.only_keys(node, field, {"name", "description", "property", "transport", "protocol", "needs", "needs_write_scope",
+                                   "needs_broader_scope", "needs_clients", "steps"});
     Scenario scenario;
     scenario.where = reader.where(node);
     scenario.name = reader.required_text(node, "name", field);
@@ -414,6 +414,7 @@ ScenarioFile parse_scenario_file(const std::string& text, const std::string& ori
       scenario.needs = read_scenario_needs(reader, needs, field + ".needs");
     }
     for (const auto& [key, flag] : {std::pair{"needs_write_scope", &scenario.needs_write_scope},
+                                    std::pair{"needs_broader_scope", &scenario.needs_broader_scope},
                                     std::pair{"needs_clients", &scenario.needs_clients}}) {
       if (const YAML::Node given = node[key]; given.IsDefined()) {
         const Json value = reader.json(given, field + "." + key);

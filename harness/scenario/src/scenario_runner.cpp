@@ -110,6 +110,12 @@ struct ScenarioRunner::Impl {
       if (field == "issuer") return entry->idp.issuer;
       return std::nullopt;
     }
+    // ${broader_scope.SERVICE}: the scope its stack entry says implies its write scope.
+    if (user == "broader_scope") {
+      const stack::ServiceEntry* entry = stack.find_service(field);
+      if (!entry || entry->mcp.broader_scope.empty()) return std::nullopt;
+      return entry->mcp.broader_scope;
+    }
     // ${token.NAME}: a held token's text, for raw headers and tokens built from it.
     if (user == "token") {
       if (auto it = state.tokens.find(field); it != state.tokens.end()) return it->second.value;

@@ -236,6 +236,7 @@ std::optional<std::string> not_applicable(const ScenarioFile& file, const Scenar
   if (auto out_of_reach = faults_out_of_reach(scenario, stack, servers_called)) return out_of_reach;
   if (auto cannot = trust_domain_cannot(scenario, stack)) return cannot;
   if (auto unscoped = write_scope_missing(scenario, stack, servers_called)) return unscoped;
+  if (auto flat = broader_scope_missing(scenario, stack, servers_called)) return flat;
   return clients_missing(scenario, stack, servers_called);
 }
 

@@ -31,6 +31,14 @@ std::optional<std::string> write_scope_missing(const Scenario& scenario, const s
       "a scope of a tool's own", "write_scope");
 }
 
+std::optional<std::string> broader_scope_missing(const Scenario& scenario, const stack::StackFile& stack,
+                                                 const ServersCalled& servers_called) {
+  if (!scenario.needs_broader_scope) return std::nullopt;
+  return servers_without(
+      scenario, stack, servers_called, [](const stack::McpServerFields& mcp) { return mcp.broader_scope.empty(); },
+      "a scope that implies another", "broader_scope");
+}
+
 std::optional<std::string> clients_missing(const Scenario& scenario, const stack::StackFile& stack,
                                            const ServersCalled& servers_called) {
   if (!scenario.needs_clients) return std::nullopt;

@@ -157,7 +157,8 @@ void LocalStack::provision_mcp_servers() {
     entry.mcp.scope = row.name;
     entry.mcp.client_id = row.name;
     entry.mcp.write_scope = row.name + ".write";  // the servers' --write-scope default
-    resources.push_back({row.name, entry.url, row.name, entry.mcp.write_scope});
+    entry.mcp.broader_scope = row.name + ".admin";  // and their --broader-scope default
+    resources.push_back({row.name, entry.url, row.name, entry.mcp.write_scope, entry.mcp.broader_scope});
   }
   say("provisioning: a client scope per MCP server (its resource URL as audience)");
   provision::ProvisionOptions options;

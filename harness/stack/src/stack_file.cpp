@@ -103,6 +103,7 @@ const std::vector<TextKey>& text_keys() {
       {"scope", [](ServiceEntry& e) -> std::string& { return e.mcp.scope; }},
       {"client_id", [](ServiceEntry& e) -> std::string& { return e.mcp.client_id; }},
       {"write_scope", [](ServiceEntry& e) -> std::string& { return e.mcp.write_scope; }},
+      {"broader_scope", [](ServiceEntry& e) -> std::string& { return e.mcp.broader_scope; }},
       {"backend", [](ServiceEntry& e) -> std::string& { return e.mcp.backend; }},
       {"authorization_server", [](ServiceEntry& e) -> std::string& { return e.mcp.authorization_server; }},
       {"upstream", [](ServiceEntry& e) -> std::string& { return e.proxy.upstream; }},

@@ -1,5 +1,6 @@
 #include "mcph/servers/runtime.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -66,6 +67,11 @@ void Runtime::declare_flags(cli::Flags& flags) {
       .option("write-scope", "",
               "the OAuth scope a token must also carry to call a tool that writes (create_issue); without it the "
               "call is 403 insufficient_scope (default: <scope>.write; none: no tool needs more than this server's scope)")
+      .option("broader-scope", "",
+              "a scope that implies the write scope (the server's scope hierarchy): a token carrying it may call the "
+              "tools that write without carrying the write scope too (default: <scope>.admin; none: no hierarchy)")
+      .toggle("unsafe-exact-scopes", "UNSAFE, for the harness's sabotage tests: a tool takes only the scope it names, "
+                                     "never a broader one that implies it")
       .toggle("unsafe-ignore-tool-scopes", "UNSAFE, for the harness's sabotage tests: a tool that writes needs no "
                                            "scope beyond this server's")
       .option("token-profile", "oidc",
@@ -151,6 +157,11 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
     const std::string write_scope = flags.get("write-scope");
     write_scope_ = write_scope.empty() ? auth.scope + ".write" : write_scope == "none" ? "" : write_scope;
   }
+  const std::string broader_scope = flags.get("broader-scope");
+  if (!write_scope_.empty() && broader_scope != "none") {
+    broader_scope_ = broader_scope.empty() ? auth.scope + ".admin" : broader_scope;
+  }
+  exact_scopes_ = flags.on("unsafe-exact-scopes");
   auth.access_tokens_only = !flags.on("no-token-type-check");
   auth.allowed_clients = flags.all("allowed-client");
   if (auth.allowed_clients.empty()) auth.allowed_clients = {"mcp-client"};
@@ -273,10 +284,20 @@ mcp::AuthResult Runtime::authenticate(const http::Request& request) {
   }
   mcp::Principal principal;
   principal.subject = result.principal->subject;
-  principal.scopes = result.principal->scopes;
+  principal.scopes = with_implied_scopes(result.principal->scopes);
   principal.context = *result.principal;
   if (caller_by_address_ && modern) caller_by_address_->remember(request, principal);
   return mcp::AuthResult::allow(std::move(principal));
+}
+
+std::vector<std::string> Runtime::with_implied_scopes(std::vector<std::string> scopes) const {
+  const auto has = [&scopes](const std::string& scope) {
+    return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
+  };
+  if (!exact_scopes_ && !broader_scope_.empty() && has(broader_scope_) && !has(write_scope_)) {
+    scopes.push_back(write_scope_);
+  }
+  return scopes;
 }
 
 void Runtime::add_endpoints() {
@@ -286,6 +307,7 @@ void Runtime::add_endpoints() {
   // RFC 9728 protected resource metadata: where clients get tokens for this server.
   std::vector<std::string> scopes = {authenticator_->config().scope};
   if (!write_scope_.empty()) scopes.push_back(write_scope_);
+  if (!broader_scope_.empty()) scopes.push_back(broader_scope_);
   if (offline_access_in_metadata_) scopes.emplace_back("offline_access");
   std::vector<std::string> dpop_algs;
   for (const auto alg : authenticator_->config().dpop_algs) dpop_algs.emplace_back(jose::to_string(alg));

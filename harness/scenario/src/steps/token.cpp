@@ -62,7 +62,8 @@ void get_fresh(const TokenStep& step, const std::string& name, StepRun& run) {
   StepOutcome& out = run.out;
   try {
     HeldToken& held = run.state.tokens[name] =
-        run.executor.login(out.caller, client_of(step), secret_of(step, run.executor), run.record, step.scope, step.dpop);
+        run.executor.login(out.caller, client_of(step), secret_of(step, run.executor), run.record,
+                           substitute(step.scope, run.resolve), step.dpop);
     out.grant.ok = true;
     out.http.status = 200;
     // Its claims, unverified, for result_json: what a scenario takes as given about the token
@@ -157,7 +158,7 @@ void make_token(const TokenStep& step, StepRun& run) {
               .identity_provider()
               .sign_in(executor.stack().identity_provider_site(executor.users().fixtures_dir()),
                        {out.caller, executor.users().fixture(out.caller).password, client, secret_of(step, executor),
-                        step.scope.empty() ? "openid" : step.scope})
+                        step.scope.empty() ? "openid" : substitute(step.scope, run.resolve)})
               .tokens;
       made.value = step.action == TokenAction::id_token ? response.id_token : response.refresh_token;
       if (made.value.empty()) throw std::runtime_error("the identity provider gave no " + to_string(step.action));
@@ -167,7 +168,7 @@ void make_token(const TokenStep& step, StepRun& run) {
         made.dpop_key = jose::Key::generate_ec_p256();
         tokens.bind_to(*made.dpop_key);
       }
-      made.value = tokens.client_credentials_grant(step.scope).access_token;
+      made.value = tokens.client_credentials_grant(substitute(step.scope, run.resolve)).access_token;
       made.user = "service-account-" + client;
     } else if (step.action == TokenAction::exchange) {
       const HeldToken& from = source();
@@ -270,7 +271,8 @@ StepKindInfo token_step_kind() {
                  {"name", "the name the token is held under"},
                  {"client", "fresh, id_token, refresh_token, client_credentials, exchange: the OIDC client (default mcp-client)"},
                  {"client_secret", "its secret (default: the realm fixture's, else the one Keycloak holds)"},
-                 {"scope", "fresh, id_token, client_credentials: the scope asked for (default: every MCP server's)"},
+                 {"scope", "fresh, id_token, client_credentials: the scope asked for (default: every MCP server's); "
+                           "`${broader_scope.SERVICE}` is the one a server's stack entry says implies its write scope"},
                  {"from", "tamper, forge, exchange: the token it starts from (default: the caller's)"},
                  {"claims", "tamper, forge: claims to set (forge: `null` removes one)"},
                  {"header", "forge: header fields to set (`null` removes one)"},

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mcph/broker/authenticator.h"
 #include "mcph/broker/credential_broker.h"
@@ -56,6 +57,8 @@ class Runtime {
  private:
   void add_endpoints();
   mcp::AuthResult authenticate(const http::Request& request);
+  // A token's scopes with those its scopes imply (the broader scope implies the write scope).
+  std::vector<std::string> with_implied_scopes(std::vector<std::string> scopes) const;
 
   std::string name_;
   std::string public_url_;
@@ -63,6 +66,8 @@ class Runtime {
   bool debug_credentials_ = false;
   bool offline_access_in_metadata_ = false;  // --unsafe-offline-access-in-metadata
   std::string write_scope_;  // empty: --unsafe-ignore-tool-scopes
+  std::string broader_scope_;  // implies write_scope_; empty: no hierarchy
+  bool exact_scopes_ = false;  // --unsafe-exact-scopes
   int credential_key_chars_ = 0;  // --unsafe-credential-cache-key-chars; 0: no cache
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<mcp::Server> mcp_;

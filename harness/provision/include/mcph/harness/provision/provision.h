@@ -110,6 +110,7 @@ struct McpResource {
   std::string url;       // its resource URL, http://127.0.0.1:PORT/mcp
   std::string client_id; // its own client, "jira-mcp"
   std::string write_scope;  // what its tools that write need besides ("jira-mcp.write"); "": none
+  std::string broader_scope;  // a scope that implies write_scope ("jira-mcp.admin"); "": none
 };
 
 

@@ -533,6 +533,9 @@ struct Scenario {
   // Its cases are about tools that need a scope of their own (`needs_write_scope: true`): a
   // server whose stack entry names no write_scope declares none, and is skipped, saying so.
   bool needs_write_scope = false;
+  // Its cases are about a scope hierarchy (`needs_broader_scope: true`): a server whose stack
+  // entry names no broader_scope declares none, and is skipped, saying so.
+  bool needs_broader_scope = false;
   // Its cases are about tokens of the realm's other clients (`needs_clients: true`): a server whose
   // stack entry names no `clients` states none it serves alone, and is skipped, saying so.
   bool needs_clients = false;

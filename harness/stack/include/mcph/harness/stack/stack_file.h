@@ -109,6 +109,9 @@ struct McpServerFields {
   std::string client_id;
   // The scope its tools that write also need (key "write_scope"); none: no tool needs more.
   std::string write_scope;
+  // A broader scope that implies write_scope (key "broader_scope"): the server's scope hierarchy,
+  // as the 2026-07-28 revision asks servers to honour. None: it declares no hierarchy.
+  std::string broader_scope;
   // The OAuth clients (azp, or a Cognito pool's app client) whose users' tokens it serves (key
   // "clients", a list): a token the realm issued to any other client is refused. Empty: the file
   // does not say, and the scenarios about other clients' tokens do not apply (OAuth asks a
