@@ -35,40 +35,23 @@ add_library(mcph_test_options INTERFACE)
 target_link_libraries(mcph_test_options INTERFACE mcph_checked_build)
 target_compile_options(mcph_test_options INTERFACE -O0)
 
-# mcph_harness_options: the harness's own code (HARNESS in mcph_library and mcph_executable: what
-# runs the scenarios, not what they test), compiled without optimisation like a test's own
-# sources when MCPH_HARNESS_O0 is on (the ci preset, where a cold build's time counts): its files
-# are the slowest of the tree, and it mostly waits on the servers it tests. The load driver and
-# the fault proxy, whose speed the families measure or rely on, are not HARNESS.
-add_library(mcph_harness_options INTERFACE)
-if(MCPH_HARNESS_O0)
-  target_compile_options(mcph_harness_options INTERFACE -O0)
-endif()
-
-# mcph_library(NAME SOURCES ... [DEPS public-deps...] [PRIVATE_DEPS deps...] [HARNESS])
+# mcph_library(NAME SOURCES ... [DEPS public-deps...] [PRIVATE_DEPS deps...])
 # Creates mcph_NAME (alias mcph::NAME) with include/ of the current folder as public headers.
-# HARNESS: the harness's own code (mcph_harness_options).
 function(mcph_library name)
-  cmake_parse_arguments(ARG "HARNESS" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
   add_library(mcph_${name} STATIC ${ARG_SOURCES})
   add_library(mcph::${name} ALIAS mcph_${name})
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/include)
     target_include_directories(mcph_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
   endif()
   target_link_libraries(mcph_${name} PUBLIC ${ARG_DEPS} PRIVATE mcph_build_options ${ARG_PRIVATE_DEPS})
-  if(ARG_HARNESS)
-    target_link_libraries(mcph_${name} PRIVATE mcph_harness_options)
-  endif()
 endfunction()
 
-# mcph_executable(NAME SOURCES ... [DEPS ...] [HARNESS])
+# mcph_executable(NAME SOURCES ... [DEPS ...])
 function(mcph_executable name)
-  cmake_parse_arguments(ARG "HARNESS" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} mcph_build_options)
-  if(ARG_HARNESS)
-    target_link_libraries(${name} PRIVATE mcph_harness_options)
-  endif()
 endfunction()
 
 # mcph_service(NAME SOURCES ... [DEPS ...]) — an executable the stack starts as a service (a
