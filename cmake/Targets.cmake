@@ -16,13 +16,15 @@ if(MCPH_TSAN)
   target_link_options(mcph_checked_build INTERFACE -fsanitize=thread)
 endif()
 
-# mcph_build_options: the code a fuzz target can reach (libraries, services, the fuzz targets
-# and benchmarks). Linked PRIVATE by libraries, so that its flags do not spread to their users.
+# mcph_fuzz_coverage: libFuzzer's coverage instrumentation (MCPH_FUZZ); only the fuzz targets
+# link libFuzzer's main.
 add_library(mcph_fuzz_coverage INTERFACE)
 if(MCPH_FUZZ)
-  # Coverage instrumentation for libFuzzer; only the fuzz targets link libFuzzer's main.
   target_compile_options(mcph_fuzz_coverage INTERFACE -fsanitize=fuzzer-no-link)
 endif()
+
+# mcph_build_options: the code a fuzz target can reach (libraries, services, the fuzz targets
+# and benchmarks). Linked PRIVATE by libraries, so that its flags do not spread to their users.
 add_library(mcph_build_options INTERFACE)
 target_link_libraries(mcph_build_options INTERFACE mcph_checked_build mcph_fuzz_coverage)
 
