@@ -139,5 +139,30 @@ scenarios:
   EXPECT_THAT(why, ::testing::Not(HasSubstr("expected failed_calls")));
 }
 
+// jira-mcp's create_issue repeats its project in Mcp-Param-Project (x-mcp-header): a server of the
+// modern era refuses a call without it (400, -32020), so the load's calls carry it, as the
+// server's own tools/list declares it, and every call is answered.
+TEST_F(ModernEraLoad, ACallWhoseToolDeclaresAParameterHeaderCarriesIt) {
+  ScenarioRunner runner(with_modern_users_servers(stack_, ServerRoute::through_fault_proxy, own_));
+  const reports::SuiteResult suite = runner.run(parse_scenario_file(R"(suite: load_over_modern_param_headers
+family: load
+needs: {generated_users: 130, rate_limit: {requests: 20, window_ms: 1000}}
+scenarios:
+  - name: twelve users create issues on jira-mcp, each call with its parameter header
+    steps:
+      - load:
+          first_user: 30
+          users: 12
+          connections: [4]
+          calls: 48
+          servers:
+            jira: {tool: create_issue, args: {project: DEMO, summary: created under load}}
+        expect: {failed_calls: 0, cross_user_calls: 0, calls_without_entry: 0}
+)", "load_over_modern_param_headers.yaml"));
+  ASSERT_EQ(suite.scenarios.size(), 1u);
+  const reports::ScenarioResult& result = suite.scenarios.front();
+  EXPECT_EQ(result.status, Status::passed) << outcome_of("load", result).why();
+}
+
 }  // namespace
 }  // namespace mcph::harness::scenario

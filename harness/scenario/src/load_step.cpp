@@ -15,6 +15,7 @@
 
 #include "json_at.h"
 #include "load_checks.h"
+#include "load_param_headers.h"
 #include "load_record.h"
 #include "recorder.h"
 #include "mcph/harness/load/load_driver.h"
@@ -123,9 +124,9 @@ struct Run {
   std::set<int> shown;
 };
 
-std::unique_ptr<Run> make_run(const LoadTarget& target, std::size_t index, std::vector<std::vector<int>> users_of,
-                              std::size_t calls_per_connection, std::chrono::microseconds interval,
-                              const std::vector<User>& users, const LoadSpec& spec) {
+std::unique_ptr<Run> make_run(const LoadTarget& target, const http::Fields& param_headers, std::size_t index,
+                              std::vector<std::vector<int>> users_of, std::size_t calls_per_connection,
+                              std::chrono::microseconds interval, const std::vector<User>& users, const LoadSpec& spec) {
   auto run = std::make_unique<Run>();
   run->target = index;
   run->users = std::move(users_of);
@@ -140,13 +141,14 @@ std::unique_ptr<Run> make_run(const LoadTarget& target, std::size_t index, std::
   options.call_timeout = std::chrono::milliseconds(spec.call_timeout_ms);
   Run* self = run.get();
   const bool keep_bodies = !target.call.role_at.empty();
-  options.next_call = [self, &target, &users](std::size_t connection, std::size_t index) {
+  options.next_call = [self, &target, &param_headers, &users](std::size_t connection, std::size_t index) {
     const auto& list = self->users[connection];
     const int user = list[index % list.size()];
     const http::TraceParent trace = http::new_trace();
     load::ToolCall call{target.call.tool, target.call.args};
     call.authorization = users[static_cast<std::size_t>(user)].authorization;
     call.headers = {{"traceparent", http::format_traceparent(trace)}};
+    call.headers.insert(call.headers.end(), param_headers.begin(), param_headers.end());
     call.tag = self->metas.size();
     self->metas.push_back({user, trace.trace_id});
     return call;
@@ -357,8 +359,18 @@ class LoadStepRun {
 
   void level(int connections, std::size_t calls_per_connection, bool warm_up) {
     std::vector<std::unique_ptr<Run>> runs;
+    // Asked once, as the first user (logged in by now): every call of a target has the same arguments.
+    if (param_headers_.empty()) {
+      for (const LoadTarget& target : targets_) {
+        param_headers_.push_back(load_param_headers(target, users_.front().authorization));
+        if (param_headers_.back().empty()) continue;
+        Json names = Json::array();
+        for (const auto& header : param_headers_.back()) names.push_back(header.first);
+        record_.note({{"param_headers", {{"server", target.service}, {"tool", target.call.tool}, {"headers", names}}}});
+      }
+    }
     for (std::size_t t = 0; t < targets_.size(); ++t) {
-      runs.push_back(make_run(targets_[t], t, users_per_connection(main_users_, connections), calls_per_connection,
+      runs.push_back(make_run(targets_[t], param_headers_[t], t, users_per_connection(main_users_, connections), calls_per_connection,
                               warm_up ? std::chrono::microseconds(0) : pacing(spec_, main_users_, connections), users_, spec_));
       const int probe_users = static_cast<int>(users_.size()) - main_users_;
       if (warm_up || probe_users == 0) continue;
@@ -367,7 +379,7 @@ class LoadStepRun {
         for (std::size_t c = 0; c < kProbeConnections; ++c) probes.push_back({main_users_ + p});
       }
       const std::size_t per_connection = (static_cast<std::size_t>(spec_.probe_calls) + kProbeConnections - 1) / kProbeConnections;
-      runs.push_back(make_run(targets_[t], t, std::move(probes), per_connection,
+      runs.push_back(make_run(targets_[t], param_headers_[t], t, std::move(probes), per_connection,
                               std::chrono::microseconds(0), users_, spec_));
       probe_until_the_limit_shows(*runs.back(), spec_, probe_users);
     }
@@ -513,6 +525,7 @@ class LoadStepRun {
   std::vector<User> users_;  // this process's slice: its users, then its probe users
   int main_users_ = 0;
   std::unordered_map<std::string, int> auth_to_user_;
+  std::vector<http::Fields> param_headers_;  // by target: its calls' Mcp-Param-* headers
   std::map<std::pair<std::size_t, int>, std::vector<LimitedRequest>> requests_;
   LoadRecord shard_record_;
   Json trace_warm_up_ = Json::array();
