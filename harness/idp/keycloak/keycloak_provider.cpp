@@ -29,6 +29,10 @@ std::string secret_of(const IdentityProviderSite& site, const UserSignIn& user) 
 
 std::string realm_url(const IdentityProviderSite& site) { return site.url + "/realms/" + site.realm; }
 
+std::string realm_issuer(const IdentityProviderSite& site) {
+  return site.fields.issuer.empty() ? realm_url(site) : site.fields.issuer;
+}
+
 bool KeycloakProvider::brings_up(std::string_view row) const {
   // Its own row, and the workload-identity design's: its agents authenticate at Keycloak
   // (federated client authentication), so a stack of another provider has none of them.
@@ -68,7 +72,7 @@ provision::VaultJwtBinding KeycloakProvider::vault_binding(const IdentityProvide
   provision::VaultJwtBinding binding;
   const std::string seen_by_vault = site.url_inside.empty() ? site.url : site.url_inside;
   binding.config = {{"jwks_url", seen_by_vault + "/realms/" + site.realm + "/protocol/openid-connect/certs"},
-                    {"bound_issuer", realm_url(site)},
+                    {"bound_issuer", realm_issuer(site)},
                     {"jwt_supported_algs", Json::array({"RS256"})}};
   binding.config_object = "Vault jwt config (JWKS of realm " + site.realm + ")";
   Json audiences = Json::array({kVaultAudience});
@@ -94,7 +98,7 @@ McpServerTrust KeycloakProvider::mcp_server_trust(const IdentityProviderSite& si
   const std::string realm_for_servers =
       (site.url_for_servers.empty() ? site.url : site.url_for_servers) + "/realms/" + site.realm;
   McpServerTrust trust;
-  trust.flags = {"--issuer", realm_url(site),
+  trust.flags = {"--issuer", realm_issuer(site),
                  "--jwks-url", realm_for_servers + "/protocol/openid-connect/certs",
                  "--realm-url", realm_for_servers};
   // The realm's user-facing clients (fixtures/keycloak): tokens any other client got are refused.

@@ -36,6 +36,9 @@ class KeycloakProvider final : public IdentityProvider {
 
 // The realm's URL as the harness reaches it: <url>/realms/<realm>.
 std::string realm_url(const IdentityProviderSite& site);
+// The realm's tokens' issuer: the entry's `issuer` where the harness reaches Keycloak at another
+// address than the one it names itself by (a harness on a compose stack's network), else realm_url.
+std::string realm_issuer(const IdentityProviderSite& site);
 
 // The realm fixture's realm, clients and users in Keycloak (keycloak_realm.cpp): made when
 // `checking` is false (the users' ids filled, the changes counted), else each difference found

@@ -194,4 +194,12 @@ void finish_keycloak_container(StackContext&, RunningService& keycloak) {
   keycloak.entry.idp.admin_password = "admin";
 }
 
+StartFunction start_mcp_container(std::string service, std::string url, std::string url_inside) {
+  ContainerStep finish = [service](StackContext& context, RunningService& server) {
+    const idp::IdentityProviderSite site = context.stack.identity_provider_site(context.fixtures_dir);
+    server.entry.mcp.clients = context.stack.identity_provider().mcp_server_trust(site, service).allowed_clients;
+  };
+  return start_container(service, std::move(url), std::move(url_inside), {}, std::move(finish));
+}
+
 }  // namespace mcph::harness::stack

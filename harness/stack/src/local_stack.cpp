@@ -1,8 +1,8 @@
 #include "mcph/harness/stack/local_stack.h"
 
-
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/harness/fixtures/user_fixtures.h"
+#include "mcph/harness/stack/network_view.h"
 #include "mcph/postgres/server.h"
 #include "mcph/secrets/mask.h"
 #include "stack_context.h"
@@ -133,6 +133,11 @@ void LocalStack::start_all(StackContext& context) {
   provision_mcp_servers();
   if (context.postgres) postgres_conninfo_ = context.postgres->conninfo();
   stack_.save(run_dir_ / "stack.json");
+  if (has_network_view(stack_)) {
+    seen_from_the_stack_network(stack_).save(run_dir_ / kNetworkStackFileName);
+    say(std::string("stack: the stack as its own network reaches it, for a harness in a container there: ") +
+        (run_dir_ / kNetworkStackFileName).string());
+  }
   std::string times;
   for (const auto& running : running_) {
     times += (times.empty() ? "" : ", ") + running->name + " " + duration_text(running->took);

@@ -81,5 +81,8 @@ StartFunction start_container(std::string service, std::string url, std::string 
 void prepare_vault_container(StackContext& context, RunningService& vault);
 void finish_vault_container(StackContext& context, RunningService& vault);
 void finish_keycloak_container(StackContext& context, RunningService& keycloak);
+// A reference MCP server's container: its entry names the identity provider's clients whose
+// users it serves, as a stand-in's does (compose.yaml gives it the same --allowed-client list).
+StartFunction start_mcp_container(std::string service, std::string url, std::string url_inside);
 
 }  // namespace mcph::harness::stack

@@ -1,5 +1,7 @@
 #include "mcph/harness/stack/service_table.h"
 
+#include "mcph/harness/stack/network_view.h"
+
 #include "service_starters.h"
 
 namespace mcph::harness::stack {
@@ -100,14 +102,14 @@ const std::vector<ServiceRow>& service_table() {
                 {{standin, "mcp-fault-proxy", start_fault_proxy}}}),
       {"jira-mcp", after_provisioning, {Kind::http_get, "/health", true},
        {{standin, "jira-mcp", start_jira_mcp},
-        {container, "jira-mcp", start_container("jira-mcp", "http://127.0.0.1:3001/mcp", "http://jira-mcp:3001/mcp")}}},
+        {container, "jira-mcp", start_mcp_container("jira-mcp", "http://127.0.0.1:3001/mcp", "http://jira-mcp:3001/mcp")}}},
       {"github-mcp", after_provisioning, {Kind::http_get, "/health", true},
        {{standin, "github-mcp", start_github_mcp},
-        {container, "github-mcp", start_container("github-mcp", "http://127.0.0.1:3002/mcp", "http://github-mcp:3002/mcp")}}},
+        {container, "github-mcp", start_mcp_container("github-mcp", "http://127.0.0.1:3002/mcp", "http://github-mcp:3002/mcp")}}},
       {"postgres-mcp", after_provisioning, {Kind::http_get, "/health", true},
        {{standin, "postgres-mcp", start_postgres_mcp},
         {container, "postgres-mcp",
-         start_container("postgres-mcp", "http://127.0.0.1:3003/mcp", "http://postgres-mcp:3003/mcp")}}},
+         start_mcp_container("postgres-mcp", "http://127.0.0.1:3003/mcp", "http://postgres-mcp:3003/mcp")}}},
       // Optional: compose mode has no image of it (nor of its proxy); a stack without nginx runs
       // without the proxy, saying why.
       optional(agents_only({std::string(kAgentBridgeService), after_provisioning, {Kind::http_get, "/health", true},
@@ -144,7 +146,8 @@ std::vector<std::string> mock_backend_services() {
 }
 
 std::vector<std::string> stack_run_dir_entries() {
-  std::vector<std::string> entries = {"stack.json", "stack.json.tmp", "secrets.json", "vault-audit.log",
+  std::vector<std::string> entries = {"stack.json", "stack.json.tmp", kNetworkStackFileName,
+                                      std::string(kNetworkStackFileName) + ".tmp", "secrets.json", "vault-audit.log",
                                       "postgres", "postgres.pwfile", "keycloak-home",
                                       // the agents' keys, secret and the bridge's token; the CAs and
                                       // certificates; nginx's own files

@@ -1,4 +1,5 @@
 #include "mcph/harness/stack/stack_file.h"
+#include "mcph/harness/stack/network_view.h"
 #include "mcph/harness/stack/spire_server_cli.h"
 #include "mcph/harness/stack/stack_params.h"
 
@@ -361,6 +362,31 @@ TEST(StackFileTest, IsWrittenForItsOwnerAloneWhateverTheUmask) {
   fs::permissions(run_dir / "stack.json", fs::perms::all);
   local_stack_with_supervisor().save(run_dir / "stack.json");
   EXPECT_EQ(mode(run_dir / "stack.json"), fs::perms::owner_read | fs::perms::owner_write);
+}
+
+// A compose stack as a container on its own network reaches it: the containers at their names,
+// what is not a container (a hand-added server on the host) where it was, the rest unchanged.
+TEST(StackFileTest, SeenFromTheStackNetworkEachContainerIsReachedAtItsName) {
+  const StackFile stack = StackFile::parse(R"({"mode": "compose", "services": {
+      "keycloak": {"url": "http://127.0.0.1:8080", "url_inside": "http://keycloak:8080",
+                   "implementation": "container", "admin_user": "admin", "admin_password": "admin"},
+      "vault": {"url": "http://127.0.0.1:8200", "url_inside": "http://vault:8200", "implementation": "container",
+                "token": "root-token", "audit_log": "/run/stack/vault-audit/audit.log"},
+      "my-mcp": {"url": "http://192.0.2.7:9000/mcp"}}})",
+                                           "s.json");
+  ASSERT_TRUE(has_network_view(stack));
+  const StackFile inside = seen_from_the_stack_network(stack);
+  EXPECT_EQ(inside.service("keycloak").url, "http://keycloak:8080");
+  EXPECT_EQ(inside.service("keycloak").idp.issuer, "http://127.0.0.1:8080/realms/mcp-demo");
+  EXPECT_EQ(inside.service("vault").url, "http://vault:8200");
+  EXPECT_EQ(inside.service("my-mcp").url, "http://192.0.2.7:9000/mcp");
+  EXPECT_EQ(inside.service("vault").vault.audit_log, "/run/stack/vault-audit/audit.log");
+  EXPECT_EQ(inside.service("keycloak").idp.admin_password, "admin");
+  EXPECT_EQ(inside.mode, StackMode::compose);
+  // The file a harness in such a container loads is the stack file it reads like any other.
+  EXPECT_EQ(StackFile::parse(inside.to_json(), "inside.json").service("keycloak").url, "http://keycloak:8080");
+
+  EXPECT_FALSE(has_network_view(local_stack_with_supervisor()));
 }
 
 // A team's server under its own name plays a role of a design: the scenarios' name for the role
