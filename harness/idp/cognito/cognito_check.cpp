@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "cognito_users.h"
 #include "mcph/oidc/cognito_client.h"
 
 namespace mcph::harness::idp {
@@ -41,19 +42,12 @@ void check_app_client(oidc::CognitoClient& api, const IdentityProviderFields& po
   }
 }
 
-std::string attribute(const Json& attributes, const std::string& name) {
-  for (const auto& item : attributes) {
-    if (item.value("Name", "") == name) return item.value("Value", "");
-  }
-  return "";
-}
-
 void check_user(oidc::CognitoClient& api, const IdentityProviderFields& pool, provision::ProvisionedUser& user, std::vector<provision::Drift>& drifts) {
   const std::string object = "Cognito user " + user.fixture.username;
   const Json found = read_or_null(api, "AdminGetUser", {{"UserPoolId", pool.pool_id}, {"Username", user.fixture.username}},
                                   "UserNotFoundException");
   if (found.is_null()) return drifts.push_back({object, "missing"});
-  user.id = attribute(found.value("UserAttributes", Json::array()), "sub");
+  user.id = cognito_attribute(found.value("UserAttributes", Json::array()), "sub");
   if (!found.value("Enabled", true)) drifts.push_back({object, "disabled"});
   const std::string status = found.value("UserStatus", "");
   if (status != "CONFIRMED") {

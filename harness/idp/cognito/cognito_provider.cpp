@@ -4,6 +4,7 @@
 
 #include "cognito_check.h"
 #include "cognito_users.h"
+#include "mcph/harness/idp/provision_progress.h"
 #include "mcph/oidc/cognito_client.h"
 
 namespace mcph::harness::idp {
@@ -23,10 +24,6 @@ oidc::CognitoApp app_of(const IdentityProviderSite& site) {
 
 std::string pool_jwks(const std::string& url, const IdentityProviderFields& pool) {
   return url + "/" + pool.pool_id + "/.well-known/jwks.json";
-}
-
-void say(const provision::ProvisionOptions& options, const std::string& line) {
-  if (options.progress) options.progress(line);
 }
 
 }  // namespace

@@ -13,16 +13,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr std::size_t kWorkers = 8;
+constexpr std::size_t kCognitoUsersAtOnce = 8;
 // The app client users sign in with: a confidential one, as the MCP clients of a real deployment.
 constexpr const char* kAppClientName = "mcp-client";
-
-std::string attribute(const Json& attributes, const std::string& name) {
-  for (const auto& item : attributes) {
-    if (item.value("Name", "") == name) return item.value("Value", "");
-  }
-  return "";
-}
 
 IdentityProviderFields create_pool(oidc::CognitoClient& api, const std::string& name) {
   IdentityProviderFields pool;
@@ -56,7 +49,7 @@ std::string issuer_of(const std::string& url, const std::string& pool_id) {
 // The user's sub, making the user first when the pool has none of that name.
 std::string user_sub(oidc::CognitoClient& api, const std::string& pool_id, const fixtures::UserFixture& user, bool& created) {
   try {
-    return attribute(api.call("AdminGetUser", {{"UserPoolId", pool_id}, {"Username", user.username}})["UserAttributes"],
+    return cognito_attribute(api.call("AdminGetUser", {{"UserPoolId", pool_id}, {"Username", user.username}})["UserAttributes"],
                      "sub");
   } catch (const oidc::CognitoError& e) {
     if (e.error() != "UserNotFoundException") throw;
@@ -71,9 +64,9 @@ std::string user_sub(oidc::CognitoClient& api, const std::string& pool_id, const
   api.call("AdminSetUserPassword",
            {{"UserPoolId", pool_id}, {"Username", user.username}, {"Password", user.password}, {"Permanent", true}});
   created = true;
-  const std::string sub = attribute(made["User"].value("Attributes", Json::array()), "sub");
+  const std::string sub = cognito_attribute(made["User"].value("Attributes", Json::array()), "sub");
   if (!sub.empty()) return sub;
-  return attribute(api.call("AdminGetUser", {{"UserPoolId", pool_id}, {"Username", user.username}})["UserAttributes"],
+  return cognito_attribute(api.call("AdminGetUser", {{"UserPoolId", pool_id}, {"Username", user.username}})["UserAttributes"],
                    "sub");
 }
 
@@ -95,9 +88,9 @@ int provision_cognito_users(IdentityProviderSite& site, std::vector<provision::P
           pool.app_client_id + ")");
     }
     if (pool.issuer.empty()) pool.issuer = issuer_of(site.url, pool.pool_id);
-    std::vector<std::unique_ptr<oidc::CognitoClient>> apis(kWorkers);
+    std::vector<std::unique_ptr<oidc::CognitoClient>> apis(kCognitoUsersAtOnce);
     std::atomic<int> made{0};
-    sync::parallel_for(users.size(), kWorkers, [&](std::size_t i, std::size_t worker) {
+    sync::parallel_for(users.size(), kCognitoUsersAtOnce, [&](std::size_t i, std::size_t worker) {
       if (!apis[worker]) apis[worker] = std::make_unique<oidc::CognitoClient>(site.url);
       bool created = false;
       users[i].id = user_sub(*apis[worker], pool.pool_id, users[i].fixture, created);
@@ -111,6 +104,13 @@ int provision_cognito_users(IdentityProviderSite& site, std::vector<provision::P
     throw std::runtime_error(std::string("Cognito: ") + e.error() + ": " + e.description());
   }
   return changes;
+}
+
+std::string cognito_attribute(const Json& attributes, const std::string& name) {
+  for (const auto& item : attributes) {
+    if (item.value("Name", "") == name) return item.value("Value", "");
+  }
+  return "";
 }
 
 }  // namespace mcph::harness::idp

@@ -3,6 +3,7 @@
 // (CreateUserPool, CreateUserPoolClient, AdminCreateUser, AdminSetUserPassword): the pool and its
 // app client when the target names none, then each fixture user with a permanent password.
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -15,5 +16,9 @@ namespace mcph::harness::idp {
 // Throws std::runtime_error naming the step and Cognito's error.
 int provision_cognito_users(IdentityProviderSite& site, std::vector<provision::ProvisionedUser>& users,
                             const std::function<void(const std::string&)>& say);
+
+// The value of the attribute `name` in a Cognito user's attribute list ([{"Name", "Value"}]);
+// "" when it has none.
+std::string cognito_attribute(const nlohmann::json& attributes, const std::string& name);
 
 }  // namespace mcph::harness::idp

@@ -16,7 +16,7 @@ namespace {
 using Json = nlohmann::json;
 
 // Users are provisioned this many at a time: the real Keycloak hashes every password.
-constexpr std::size_t kWorkers = 8;
+constexpr std::size_t kUsersAtOnce = 8;
 
 Json realm_fixture(const IdentityProviderSite& site) {
   const auto path = fixtures::FixtureFiles::in(fixtures::fixtures_or_default(site.fixtures_dir)).realm;
@@ -62,8 +62,8 @@ class RealmPass {
       changed("client " + client_id);
     }
     // One admin session per worker (a KeycloakAdmin is one connection).
-    std::vector<std::unique_ptr<provision::KeycloakAdmin>> admins(kWorkers);
-    sync::parallel_for(users.size(), kWorkers, [&](std::size_t i, std::size_t worker) {
+    std::vector<std::unique_ptr<provision::KeycloakAdmin>> admins(kUsersAtOnce);
+    sync::parallel_for(users.size(), kUsersAtOnce, [&](std::size_t i, std::size_t worker) {
       if (!admins[worker]) admins[worker] = std::make_unique<provision::KeycloakAdmin>(site_.url, site_.fields.user(), site_.fields.password());
       user(*admins[worker], users[i]);
     });

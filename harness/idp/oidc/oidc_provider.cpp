@@ -4,6 +4,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "mcph/harness/idp/provision_progress.h"
 #include "mcph/jose/jwt.h"
 #include "oidc_discovery.h"
 #include "oidc_identities.h"
@@ -77,10 +78,6 @@ std::string grant_name(TokenGrant grant) {
     case TokenGrant::token_command: return "token_command";
   }
   return "?";
-}
-
-void say(const provision::ProvisionOptions& options, const std::string& line) {
-  if (options.progress) options.progress(line);
 }
 
 }  // namespace

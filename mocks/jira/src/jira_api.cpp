@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "jql.h"
+#include "mcph/text/ascii_case.h"
 
 namespace mcph::mock_jira {
 
@@ -19,12 +20,6 @@ using nlohmann::json;
 using mock_backend::Caller;
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 void error_body(http::Response& res, int status, json messages, json errors = json::object()) {
   res.set_json(status, json{{"errorMessages", std::move(messages)}, {"errors", std::move(errors)}}.dump());
@@ -98,7 +93,7 @@ struct StatusInfo {
   const char* color;
 };
 StatusInfo status_info(const std::string& status) {
-  const std::string s = lower(status);
+  const std::string s = text::ascii_lower(status);
   if (s == "done" || s == "closed" || s == "resolved") return {"10001", "done", 3, "Done", "green"};
   if (s == "in progress" || s == "in review") return {"3", "indeterminate", 4, "In Progress", "yellow"};
   return {"10000", "new", 2, "To Do", "blue-gray"};
@@ -120,19 +115,19 @@ struct JiraApi::Impl {
 
   const Project* project(const std::string& id_or_key) const {
     for (const auto& p : projects) {
-      if (p.id == id_or_key || lower(p.key) == lower(id_or_key)) return &p;
+      if (p.id == id_or_key || text::ascii_lower(p.key) == text::ascii_lower(id_or_key)) return &p;
     }
     return nullptr;
   }
   const User* user(const std::string& name_or_id) const {
     for (const auto& u : users) {
-      if (u.name == name_or_id || u.account_id == name_or_id || lower(u.display_name) == lower(name_or_id)) return &u;
+      if (u.name == name_or_id || u.account_id == name_or_id || text::ascii_lower(u.display_name) == text::ascii_lower(name_or_id)) return &u;
     }
     return nullptr;
   }
   Issue* issue(const std::string& id_or_key) {
     for (auto& i : issues) {
-      if (i.id == id_or_key || lower(i.key) == lower(id_or_key)) return &i;
+      if (i.id == id_or_key || text::ascii_lower(i.key) == text::ascii_lower(id_or_key)) return &i;
     }
     return nullptr;
   }
@@ -183,9 +178,9 @@ struct JiraApi::Impl {
   // Does `name` (a user name) match a JQL user value (name, account id, display name,
   // currentUser())?
   bool user_matches(const std::string& name, const std::string& value, const Caller& caller) const {
-    if (value == "currentUser()" || lower(value) == "currentuser()") return name == caller.user;
+    if (value == "currentUser()" || text::ascii_lower(value) == "currentuser()") return name == caller.user;
     const User* u = user(value);
-    return u != nullptr ? u->name == name : lower(value) == lower(name);
+    return u != nullptr ? u->name == name : text::ascii_lower(value) == text::ascii_lower(name);
   }
 
   bool clause_holds(const Issue& i, const JqlClause& clause, const Caller& caller) const {
@@ -204,7 +199,7 @@ struct JiraApi::Impl {
     const std::string value = field_value();
     if (clause.op == "is empty") return value.empty();
     if (clause.op == "is not empty") return !value.empty();
-    if (clause.op == "~") return lower(value).find(lower(clause.values.front())) != std::string::npos;
+    if (clause.op == "~") return text::ascii_lower(value).find(text::ascii_lower(clause.values.front())) != std::string::npos;
     const bool is_user = clause.field == "assignee" || clause.field == "reporter";
     auto equals = [&](const std::string& wanted) {
       if (is_user) return !value.empty() && user_matches(value, wanted, caller);
@@ -212,8 +207,8 @@ struct JiraApi::Impl {
         const Project* p = project(wanted);
         return p != nullptr && p->key == value;
       }
-      if (clause.field == "key") return lower(value) == lower(wanted) || i.id == wanted;
-      return lower(value) == lower(wanted);
+      if (clause.field == "key") return text::ascii_lower(value) == text::ascii_lower(wanted) || i.id == wanted;
+      return text::ascii_lower(value) == text::ascii_lower(wanted);
     };
     const bool any = std::any_of(clause.values.begin(), clause.values.end(), equals);
     return clause.op == "!=" ? !any : any;
@@ -353,7 +348,7 @@ struct JiraApi::Impl {
   void delete_issue(const http::Request& req, http::Response& res) {
     std::lock_guard lock(mutex);
     const auto it = std::find_if(issues.begin(), issues.end(), [&](const Issue& i) {
-      return i.id == req.captures.at(0) || lower(i.key) == lower(req.captures.at(0));
+      return i.id == req.captures.at(0) || text::ascii_lower(i.key) == text::ascii_lower(req.captures.at(0));
     });
     if (it == issues.end()) fail(404, "Issue does not exist or you do not have permission to see it.");
     issues.erase(it);

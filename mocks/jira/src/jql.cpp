@@ -4,14 +4,10 @@
 #include <cctype>
 #include <map>
 
+#include "mcph/text/ascii_case.h"
+
 namespace mcph::mock_jira {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 struct Token {
   enum Kind { word, quoted, op, open, close, comma } kind;
@@ -93,7 +89,7 @@ class Parser {
   std::size_t pos_ = 0;
 
   bool is_word(const char* word) const {
-    return pos_ < tokens_.size() && tokens_[pos_].kind == Token::word && lower(tokens_[pos_].text) == word;
+    return pos_ < tokens_.size() && tokens_[pos_].kind == Token::word && text::ascii_lower(tokens_[pos_].text) == word;
   }
   const Token& next(const char* expecting) {
     if (pos_ >= tokens_.size()) throw JqlError(std::string("Error in the JQL Query: Expecting ") + expecting +
@@ -120,7 +116,7 @@ class Parser {
     if (field.kind != Token::word && field.kind != Token::quoted) {
       throw JqlError("Error in the JQL Query: Expecting a field name but got '" + field.text + "'.");
     }
-    const auto known = field_names().find(lower(field.text));
+    const auto known = field_names().find(text::ascii_lower(field.text));
     if (known == field_names().end()) {
       throw JqlError("Field '" + field.text + "' does not exist or you do not have permission to view it.");
     }
@@ -130,7 +126,7 @@ class Parser {
     if (op.kind == Token::op) {
       clause.op = op.text;
       clause.values.push_back(value());
-    } else if (op.kind == Token::word && lower(op.text) == "in") {
+    } else if (op.kind == Token::word && text::ascii_lower(op.text) == "in") {
       clause.op = "in";
       if (next("'('").kind != Token::open) throw JqlError("Error in the JQL Query: Expecting '(' after IN.");
       while (true) {
@@ -139,10 +135,10 @@ class Parser {
         if (separator.kind == Token::close) break;
         if (separator.kind != Token::comma) throw JqlError("Error in the JQL Query: Expecting ',' or ')'.");
       }
-    } else if (op.kind == Token::word && lower(op.text) == "is") {
+    } else if (op.kind == Token::word && text::ascii_lower(op.text) == "is") {
       const bool negated = is_word("not");
       if (negated) ++pos_;
-      const std::string what = lower(next("EMPTY").text);
+      const std::string what = text::ascii_lower(next("EMPTY").text);
       if (what != "empty" && what != "null") throw JqlError("Error in the JQL Query: Expecting EMPTY after IS.");
       clause.op = negated ? "is not empty" : "is empty";
     } else {

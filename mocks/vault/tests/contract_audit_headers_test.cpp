@@ -11,7 +11,6 @@
 namespace mcph::mock_vault::contract {
 namespace {
 
-const char* kDenied = "1 error occurred:\n\t* permission denied\n\n";
 const char* kTraceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
 class AuditHeaders : public ::testing::Test {
@@ -91,7 +90,7 @@ TEST_F(AuditHeaders, EveryEndpointNeedsSudo) {
                               std::pair{"DELETE", "/v1/sys/config/auditing/request-headers/user-agent"}}) {
     Reply reply = vault_.call(method, path, std::string(method) == "PUT" ? Json::object() : Json(nullptr), token);
     EXPECT_EQ(reply.status, 403) << method << " " << path << ": " << reply.text;
-    EXPECT_EQ(reply.error(), kDenied);
+    EXPECT_EQ(reply.error(), kPermissionDenied);
   }
   vault_.del("/v1/sys/policies/acl/contract-auditing-nosudo");
 }

@@ -14,7 +14,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const char* kDenied = "1 error occurred:\n\t* permission denied\n\n";
 
 class Isolation : public ::testing::Test {
  protected:
@@ -42,7 +41,7 @@ TEST_F(Isolation, AliceReadsHerOwnSecretsAndIsDeniedBobs) {
 
   Reply bobs = vault_.get("/v1/secret/data/users/bob/github", alice);
   EXPECT_EQ(bobs.status, 403);
-  EXPECT_EQ(bobs.body, (Json{{"errors", {kDenied}}}));
+  EXPECT_EQ(bobs.body, (Json{{"errors", {kPermissionDenied}}}));
   EXPECT_EQ(vault_.get("/v1/secret/data/users/bob/jira", alice).status, 403) << "403, not a 404 that leaks existence";
   EXPECT_EQ(vault_.post("/v1/secret/data/users/alice/jira", Json{{"data", {{"x", "y"}}}}, alice).status, 403)
       << "the policy grants read only";

@@ -15,11 +15,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-long now_seconds() {
-  return static_cast<long>(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-}
-
 class JwtLogin : public ::testing::Test {
  protected:
   void SetUp() override { demo_ = Demo::provision(vault_, jwks_); }

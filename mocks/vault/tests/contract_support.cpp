@@ -33,12 +33,12 @@ std::string random_uuid() {
          hex.substr(20, 12);
 }
 
+}  // namespace
+
 long now_seconds() {
   return static_cast<long>(
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
-
-}  // namespace
 
 std::string Reply::error() const {
   if (body.is_object() && body.contains("errors") && body["errors"].is_array() && !body["errors"].empty()) {
