@@ -48,10 +48,12 @@ int up_command(int argc, char** argv) {
       "Starts a stack on free loopback ports (PostgreSQL, Keycloak, Vault, mock Jira and GitHub, jira-mcp,\n"
       "github-mcp, postgres-mcp), provisions it, writes RUN_DIR/stack.json and returns once everything\n"
       "is ready. --mode local uses the project's stand-ins for Keycloak and Vault; --mode real the real\n"
-      "servers (installed by scripts/bootstrap --real). The defaults provision what every scenario file\n"
-      "under scenarios/ needs (130 generated users, 20 calls per second per user). A detached supervisor\n"
-      "process owns the stack; it keeps running after this command ends, until `mcp-harness down` (or\n"
-      "--ttl). Its output goes to RUN_DIR/supervisor.log, each service's to RUN_DIR/<service>.log.");
+      "servers (installed by scripts/bootstrap --real); --mode compose docker/compose.yaml's containers on\n"
+      "the demo's ports, and also writes RUN_DIR/stack.inside.json, the stack as a container on its\n"
+      "network reaches it. The defaults provision what every scenario file under scenarios/ needs (130\n"
+      "generated users, 20 calls per second per user). A detached supervisor process owns the stack; it\n"
+      "keeps running after this command ends, until `mcp-harness down` (or --ttl). Its output goes to\n"
+      "RUN_DIR/supervisor.log, each service's to RUN_DIR/<service>.log.");
   flags.option("run-dir", kDefaultRunDir, "directory for stack.json, the logs and PostgreSQL's data")
       .option("ttl", "0", "seconds after which the supervisor stops the stack by itself (0 = never)")
       .toggle("verbose", "show every item provisioned (else a line that counts them)");
