@@ -31,6 +31,7 @@
 #include "mcph/oidc/jwks_cache.h"
 #include "mcph/proc/free_port.h"
 #include "mcph/proc/service.h"
+#include "mcph/workload/call_gate.h"
 #include "mcph/workload/dpop_auth.h"
 #include "mcph/workload/policy_client.h"
 
@@ -178,7 +179,8 @@ void BM_PolicyDecision(benchmark::State& state) {
   workload::PolicySettings settings;
   settings.opa_url = started.url;
   const workload::PolicyClient policy(settings);
-  const nlohmann::json input = {{"spiffe_id", kAgent}, {"operation", "read"}, {"tool", "filesystem"}};
+  // The input workload-mcp builds for the trusted agent reading a file.
+  const nlohmann::json input = workload::verified_policy_input(kAgent, workload::ToolCall{"filesystem", "read", ""});
   if (!policy.decide(input).allow) {
     state.SkipWithError("the trust-tier policy does not allow the trusted agent to read files");
     return;

@@ -60,14 +60,16 @@ std::optional<std::chrono::seconds> CallGate::charge_batch(const std::string& sp
   return limiter_->acquire(spiffe_id, further_calls);
 }
 
+nlohmann::json verified_policy_input(const std::string& spiffe_id, const ToolCall& call) {
+  return {{"spiffe_id", spiffe_id}, {"operation", call.operation}, {"tool", call.tool}, {"verified", true}};
+}
+
 nlohmann::json CallGate::policy_input(const Admission& admission, const ToolCall& call) const {
-  // Only a caller whose SVID or token was verified is admitted this far: the policy refuses an
-  // input without the mark, so a path that asks it before verifying gets nothing.
-  nlohmann::json input = {{"operation", call.operation}, {"tool", call.tool}, {"verified", true}};
+  // Only a caller whose SVID or token was verified is admitted this far.
+  nlohmann::json input = verified_policy_input(admission.caller->spiffe_id, call);
   if (switches_.unsafe_input_without_spiffe_id) {
+    input.erase("spiffe_id");
     input["tier"] = admission.tier;
-  } else {
-    input["spiffe_id"] = admission.caller->spiffe_id;
   }
   return input;
 }

@@ -39,6 +39,11 @@ struct CallVerdict {
   std::string message;   // "denied: <the policy's reason>" or "policy_unavailable: <why>"
 };
 
+// The policy's input for a caller whose SPIFFE ID the server verified: the ID, the operation,
+// the tool, and the mark `verified` (the policy refuses an input without it, so a path that asks
+// before verifying gets nothing).
+nlohmann::json verified_policy_input(const std::string& spiffe_id, const ToolCall& call);
+
 class CallGate {
  public:
   // limiter: calls per agent (its verified SPIFFE ID); null or a limit of 0: none.
@@ -52,7 +57,7 @@ class CallGate {
   // the Retry-After of a batch beyond it (mcp::ServerOptions::charge_batch).
   std::optional<std::chrono::seconds> charge_batch(const std::string& spiffe_id, std::size_t further_calls) const;
   CallVerdict authorize(const Admission& admission, const ToolCall& call) const;
-  // The input the policy is asked with (the sabotage switch aside: exactly these three).
+  // The input the policy is asked with (the sabotage switch aside: verified_policy_input).
   nlohmann::json policy_input(const Admission& admission, const ToolCall& call) const;
 
  private:
