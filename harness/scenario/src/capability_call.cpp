@@ -47,6 +47,39 @@ NamedCall named_call(const stack::TargetProfile& profile, const std::string& too
   return {tool, step_arguments};
 }
 
+std::string named_tool(const stack::TargetProfile& profile, const std::string& tool) {
+  if (!profile.tools) return tool;
+  const auto renamed = profile.tools->renamed.find(tool);
+  return renamed == profile.tools->renamed.end() ? tool : renamed->second.tool;
+}
+
+std::optional<std::string> body_with_named_tools(const stack::TargetProfile& profile, const std::string& body) {
+  if (!profile.tools || profile.tools->renamed.empty()) return std::nullopt;
+  Json message = Json::parse(body, nullptr, false);
+  bool renamed_any = false;
+  const auto rename = [&](Json& request) {
+    if (!request.is_object() || request.value("method", Json()) != "tools/call") return;
+    const auto params = request.find("params");
+    if (params == request.end() || !params->is_object()) return;
+    const auto name = params->find("name");
+    if (name == params->end() || !name->is_string()) return;
+    if (!profile.tools->renamed.contains(name->get<std::string>())) return;
+    const auto arguments = params->find("arguments");
+    const bool has_arguments = arguments != params->end() && arguments->is_object();
+    const NamedCall call = named_call(profile, name->get<std::string>(), has_arguments ? *arguments : Json::object());
+    *name = call.tool;
+    if (has_arguments) *arguments = call.args;
+    renamed_any = true;
+  };
+  if (message.is_array()) {
+    for (Json& item : message) rename(item);
+  } else {
+    rename(message);
+  }
+  if (!renamed_any) return std::nullopt;
+  return message.dump();
+}
+
 Json with_server_names(const stack::TargetProfile& profile, Json step_arguments) {
   if (!profile.auth || profile.auth->names.empty() || !step_arguments.is_object()) return step_arguments;
   for (const char* naming : {"secret", "prefix", "owner"}) {

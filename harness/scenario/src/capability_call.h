@@ -6,6 +6,7 @@
 // way on every server.
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,13 @@ struct NamedCall {
   nlohmann::json args;
 };
 NamedCall named_call(const stack::TargetProfile& profile, const std::string& tool, const nlohmann::json& step_arguments);
+
+// A raw JSON-RPC body (an `http` step's) whose tools/call names a tool by the reference servers'
+// name, with that tool and its arguments named as this server names them (named_call), each item
+// of a batch alike; nullopt when the body is no JSON or renames nothing.
+std::optional<std::string> body_with_named_tools(const stack::TargetProfile& profile, const std::string& body);
+// A header value that names a tool (`Mcp-Name`) as this server names it; as it is otherwise.
+std::string named_tool(const stack::TargetProfile& profile, const std::string& tool);
 
 // The step's arguments with the agents named in its `secret`, `prefix` and `owner` ("../agent-a/jira")
 // by the server's own names for them (the profile's auth.agents); unchanged when it renames none.

@@ -33,7 +33,7 @@ stack::TargetProfile fastmcp() {
   return stack::target_profile(stack::parse_service_entry(json, "services.oauth-cc-python"), "oauth-cc-python");
 }
 
-StepOutcome answer(int status, bool tool_error = false, std::string text = "") {
+StepOutcome tool_answer(int status, bool tool_error = false, std::string text = "") {
   StepOutcome out;
   out.http.status = status;
   out.rpc.result = status == 200;
@@ -75,6 +75,29 @@ TEST(CapabilityCallTest, ANamedToolGoesOutUnderTheNameTheMapGivesIt) {
   const NamedCall other = named_call(profile, "list_repos", Json::object());
   EXPECT_EQ(other.tool, "list_repos") << "a tool the map does not rename is called by its reference name";
   EXPECT_EQ(named_call(agent_bridge(), "get_issue", {{"issue_key", "DEMO-1"}}).tool, "get_issue");
+}
+
+// A raw `http` step's JSON-RPC body and its Mcp-Name header call the same tools as this server
+// names them: a batch item by item, any other body untouched.
+TEST(CapabilityCallTest, ARawBodyCallsItsToolsUnderTheNamesTheMapGivesThem) {
+  const std::string json = R"({"url": "http://127.0.0.1:8000/mcp", "plays": "jira-mcp", "tools": {
+    "get_issue": {"tool": "jiraGetIssue", "args": {"issue_key": "key"}}}})";
+  const stack::TargetProfile profile = stack::target_profile(stack::parse_service_entry(json, "services.devtools"), "devtools");
+  const std::string call =
+      R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get_issue","arguments":{"issue_key":"DEMO-1"},"_meta":{"k":1}}})";
+  const auto named = body_with_named_tools(profile, call);
+  ASSERT_TRUE(named.has_value());
+  EXPECT_EQ(Json::parse(*named)["params"],
+            (Json{{"name", "jiraGetIssue"}, {"arguments", {{"key", "DEMO-1"}}}, {"_meta", {{"k", 1}}}}));
+  const auto batch = body_with_named_tools(profile, "[" + call + R"(,{"jsonrpc":"2.0","id":5,"method":"tools/list"}])");
+  ASSERT_TRUE(batch.has_value());
+  EXPECT_EQ(Json::parse(*batch)[0]["params"]["name"], "jiraGetIssue");
+  EXPECT_EQ(Json::parse(*batch)[1], (Json{{"jsonrpc", "2.0"}, {"id", 5}, {"method", "tools/list"}}));
+  EXPECT_FALSE(body_with_named_tools(profile, R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_repos"}})"));
+  EXPECT_FALSE(body_with_named_tools(profile, "not json"));
+  EXPECT_FALSE(body_with_named_tools(agent_bridge(), call)) << "a profile that renames nothing leaves the body as written";
+  EXPECT_EQ(named_tool(profile, "get_issue"), "jiraGetIssue");
+  EXPECT_EQ(named_tool(profile, "create_issue"), "create_issue");
 }
 
 // The tools the map may rename are those the families call by name: a file that calls another
@@ -125,25 +148,25 @@ TEST(CapabilityCallTest, TheFieldsAreReadWhereTheMapSays) {
 
 TEST(CapabilityCallTest, AgentBridgeRefusalsAreToolErrorsInItsWordsAndFoundFalse) {
   const stack::ToolMap& map = *agent_bridge().tools;
-  EXPECT_THAT(refusal_kinds(map, answer(200, true, "insufficient_scope: this call needs scope write"), nullptr),
+  EXPECT_THAT(refusal_kinds(map, tool_answer(200, true, "insufficient_scope: this call needs scope write"), nullptr),
               ElementsAre("insufficient_scope"));
-  EXPECT_THAT(refusal_kinds(map, answer(200, true, "path refused: the path has a '..' segment"), nullptr),
+  EXPECT_THAT(refusal_kinds(map, tool_answer(200, true, "path refused: the path has a '..' segment"), nullptr),
               ElementsAre("invalid_argument"));
-  EXPECT_THAT(refusal_kinds(map, answer(403), nullptr), IsEmpty());  // not the refusal its session gives
-  EXPECT_THAT(refusal_kinds(map, answer(200), Json{{"found", false}}), ElementsAre("not_found"));
-  EXPECT_THAT(refusal_kinds(map, answer(200), Json{{"found", true}, {"data", {{"token", "agent-a-jira"}}}}), IsEmpty());
+  EXPECT_THAT(refusal_kinds(map, tool_answer(403), nullptr), IsEmpty());  // not the refusal its session gives
+  EXPECT_THAT(refusal_kinds(map, tool_answer(200), Json{{"found", false}}), ElementsAre("not_found"));
+  EXPECT_THAT(refusal_kinds(map, tool_answer(200), Json{{"found", true}, {"data", {{"token", "agent-a-jira"}}}}), IsEmpty());
 }
 
 TEST(CapabilityCallTest, FastMcpRefusalsAreToolErrorsInItsWords) {
   const stack::TargetProfile server = fastmcp();
   const stack::ToolMap& map = *server.tools;
-  EXPECT_THAT(refusal_kinds(map, answer(200, true, "Error executing tool put_secret: insufficient scope: write required"), nullptr),
+  EXPECT_THAT(refusal_kinds(map, tool_answer(200, true, "Error executing tool put_secret: insufficient scope: write required"), nullptr),
               ElementsAre("insufficient_scope"));
-  EXPECT_THAT(refusal_kinds(map, answer(200, true, "Error executing tool get_secret: secret not found: deploy/key"), nullptr),
+  EXPECT_THAT(refusal_kinds(map, tool_answer(200, true, "Error executing tool get_secret: secret not found: deploy/key"), nullptr),
               ElementsAre("not_found"));
   // The words without isError (a secret that happens to say so) are no refusal.
-  EXPECT_THAT(refusal_kinds(map, answer(200, false, R"({"data": {"note": "secret not found"}})"), nullptr), IsEmpty());
-  EXPECT_THAT(refusal_kinds(map, answer(200, true, "Error executing tool get_secret: vault unreachable"), nullptr), IsEmpty());
+  EXPECT_THAT(refusal_kinds(map, tool_answer(200, false, R"({"data": {"note": "secret not found"}})"), nullptr), IsEmpty());
+  EXPECT_THAT(refusal_kinds(map, tool_answer(200, true, "Error executing tool get_secret: vault unreachable"), nullptr), IsEmpty());
 }
 
 // A shape of status, challenge and JSON-RPC code: all must hold (a server's /mcp/rpc form).
@@ -152,11 +175,11 @@ TEST(CapabilityCallTest, EveryConditionOfAShapeMustHold) {
   map.refusals["insufficient_scope"].http_status = 403;
   map.refusals["insufficient_scope"].header_contains = {{"WWW-Authenticate", "insufficient_scope"}};
   map.refusals["invalid_argument"].jsonrpc_error = -32602;
-  StepOutcome scope = answer(403);
+  StepOutcome scope = tool_answer(403);
   scope.http.headers = {{"WWW-Authenticate", R"(Bearer error="insufficient_scope", scope="write")"}};
   EXPECT_THAT(refusal_kinds(map, scope, nullptr), ElementsAre("insufficient_scope"));
-  EXPECT_THAT(refusal_kinds(map, answer(403), nullptr), IsEmpty());  // without the challenge
-  StepOutcome path = answer(200);
+  EXPECT_THAT(refusal_kinds(map, tool_answer(403), nullptr), IsEmpty());  // without the challenge
+  StepOutcome path = tool_answer(200);
   path.rpc.error = -32602;
   EXPECT_THAT(refusal_kinds(map, path, nullptr), ElementsAre("invalid_argument"));
   EXPECT_EQ(describe_refusal(map.refusals["insufficient_scope"]), R"(HTTP 403, WWW-Authenticate containing "insufficient_scope")");
@@ -164,7 +187,7 @@ TEST(CapabilityCallTest, EveryConditionOfAShapeMustHold) {
 
 TEST(CapabilityCallTest, RefusedHoldsOnlyForTheKindShownAndSaysHowTheServerRefuses) {
   const ExpectationKind& refused = *find_expectation_kind("refused");
-  StepOutcome out = answer(200);
+  StepOutcome out = tool_answer(200);
   out.tool.refusal_shapes = {{"insufficient_scope", describe_refusal(agent_bridge().tools->refusals.at("insufficient_scope"))}};
   const CheckContext none{};
   const reports::Check accepted = refused.check("insufficient_scope", out, none);
@@ -175,7 +198,7 @@ TEST(CapabilityCallTest, RefusedHoldsOnlyForTheKindShownAndSaysHowTheServerRefus
   // A step whose target describes no such refusal (a tool called by name) cannot tell.
   EXPECT_EQ(refused.check("not_found", out, none).verdict, reports::Check::Verdict::inconclusive);
   // Nor can it when the call failed in words the tool map has for no refusal: no grant was shown.
-  StepOutcome unread = answer(200, true, "Error executing tool get_secret: vault request failed: Client error '404 Not Found'");
+  StepOutcome unread = tool_answer(200, true, "Error executing tool get_secret: vault request failed: Client error '404 Not Found'");
   unread.tool.refusal_shapes = out.tool.refusal_shapes;
   const reports::Check unknown_words = refused.check("insufficient_scope", unread, none);
   EXPECT_EQ(unknown_words.verdict, reports::Check::Verdict::inconclusive);

@@ -3,6 +3,7 @@
 // DPoP-bound token with a proof of its key (`dpop:`).
 #include <algorithm>
 
+#include "../capability_call.h"
 #include "../recorder.h"
 #include "agent_fields.h"
 #include "../oauth_metadata_urls.h"
@@ -123,6 +124,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   StepOutcome& out = run.out;
   const stack::ServiceEntry& entry = executor.target_service(step.server);
   const std::string service = executor.target_service_name(step.server);
+  const stack::TargetProfile profile = stack::target_profile(entry, service);
   std::optional<std::string> step_body = step.body;
   std::optional<ProbeRequest> probe;
   if (step.probe) {
@@ -141,7 +143,7 @@ void run_http(const HttpStep& step, StepRun& run) {
   http::Fields headers;
   std::optional<DpopPresenter> dpop;
   if (agent) {
-    act_as_agent(*agent, run.step, stack::target_profile(entry, service), out, run.record);
+    act_as_agent(*agent, run.step, profile, out, run.record);
     headers = agent->headers;
   } else if (step.authorization == "token") {
     const HeldToken& held = executor.token_for(run.step, run.state, out, run.record);
@@ -157,8 +159,10 @@ void run_http(const HttpStep& step, StepRun& run) {
   }
   if (probe) headers.insert(headers.end(), probe->headers.begin(), probe->headers.end());
   for (const auto& [name, value] : step.headers) {
-    // A DN written with the scenario files' agents names them as this server does.
-    const std::string written = substitute(value, run.resolve);
+    // A DN written with the scenario files' agents names them as this server does, and a tool
+    // named by the reference servers' name is named as this server names it.
+    std::string written = substitute(value, run.resolve);
+    if (http::iequals(name, "Mcp-Name")) written = named_tool(profile, written);
     headers.emplace_back(name, entry.mcp.auth ? stack::with_agent_names(entry.mcp.auth->names, written) : written);
     // A token written into a raw header is what an echo check looks for.
     if (out.sent_token.empty() && http::iequals(name, "Authorization")) {
@@ -173,19 +177,23 @@ void run_http(const HttpStep& step, StepRun& run) {
   const stack::ServiceRow* row = stack::find_service_row(executor.stack().role_of(service));
   std::string trace_id;
   if (row && row->mcp_server() && !http::find_field(headers, "traceparent") &&
-      target_profile(entry, service).correlation == stack::Correlation::traceparent) {
+      profile.correlation == stack::Correlation::traceparent) {
     const http::TraceParent trace = http::new_trace();
     trace_id = trace.trace_id;
     out.trace_ids.push_back(trace.trace_id);
     headers.emplace_back("traceparent", http::format_traceparent(trace));
   }
-  if (step.probe && probe->method.empty() && target_profile(entry, service).transport == mcp::Transport::sse) {
+  if (step.probe && probe->method.empty() && profile.transport == mcp::Transport::sse) {
     if (!step.connection.empty()) throw std::runtime_error("connection: a probe over HTTP+SSE opens a stream of its own");
     return probe_over_sse(entry, service, headers, run);
   }
-  const std::string body = step.body_bytes > 0 ? generated_body(step.body_bytes)
-                           : step_body        ? substitute(*step_body, run.resolve)
-                                              : "";
+  std::string body = step.body_bytes > 0 ? generated_body(step.body_bytes)
+                     : step_body        ? substitute(*step_body, run.resolve)
+                                        : "";
+  // A JSON-RPC body calls its tools as this server names them (the profile's tools.renamed).
+  if (step_body && !step.probe) {
+    if (auto named = body_with_named_tools(profile, body)) body = std::move(*named);
+  }
   // A token sent in the query or a form body (RFC 6750 §2.2-2.3) is what an echo check looks for.
   for (const std::string* text : std::initializer_list<const std::string*>{&target, &body}) {
     const auto at = text->find("access_token=");
