@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "mcph/proc/temp_dir.h"
+#include "mcph/text/count.h"
 #include "sample_report.h"
 #include "xml_check.h"
 
@@ -34,12 +35,6 @@ std::string sha256_base64(const std::string& text) {
 std::string escaped(std::string text) {
   for (std::size_t at = text.find('\''); at != std::string::npos; at = text.find('\'', at + 5)) text.replace(at, 1, "&#39;");
   return text;
-}
-
-std::size_t occurrences(const std::string& text, const std::string& needle) {
-  std::size_t count = 0;
-  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
-  return count;
 }
 
 // The page is kept well-formed XML (see the template), so an XML parser can check it.
@@ -101,7 +96,7 @@ TEST(Html, ShowsEveryScenarioAndWhatFailed) {
   for (const SuiteResult& suite : report.suites) {
     EXPECT_THAT(html, HasSubstr("<code class=\"suite-file\">" + suite.file + "</code>"));
     for (const ScenarioResult& scenario : suite.scenarios) {
-      EXPECT_EQ(occurrences(html, "<span class=\"scenario-name\">" + escaped(scenario.name) + "</span>"), 1u)
+      EXPECT_EQ(text::count_of(html, "<span class=\"scenario-name\">" + escaped(scenario.name) + "</span>"), 1u)
           << scenario.name;
     }
   }
@@ -171,7 +166,7 @@ TEST(Html, PassingStepsShowWhatTheyAsserted) {
                                 "class=\"seen\">the ledger entry GET /rest/api/2/issue/DEMO-1 → 200 carries alice&#39;s "
                                 "credential ****a1b2</span></span></li>"));
   EXPECT_THAT(passed, HasSubstr("<code class=\"expectation\">vault_audit: own_paths_only</code>"));
-  EXPECT_EQ(occurrences(passed, "<li class=\"check check-held\">"), 6u);
+  EXPECT_EQ(text::count_of(passed, "<li class=\"check check-held\">"), 6u);
   EXPECT_THAT(passed, Not(HasSubstr("check-failed")));
 }
 
@@ -197,17 +192,17 @@ TEST(Html, ChartsEachScenariosStepsAsInlineSvg) {
       steps += scenario.steps.size();
     }
   }
-  EXPECT_EQ(occurrences(html, "<svg class=\"chart latency-chart\""), scenarios_with_steps);
-  EXPECT_EQ(occurrences(html, "<g class=\"step-mark "), steps);
+  EXPECT_EQ(text::count_of(html, "<svg class=\"chart latency-chart\""), scenarios_with_steps);
+  EXPECT_EQ(text::count_of(html, "<g class=\"step-mark "), steps);
   // The burst's chart: its 4 steps, the wait the longest bar, each with its time written out.
   const std::string chart = slice(html, "aria-label=\"Time per step of a burst beyond the limit", "</svg>");
   ASSERT_FALSE(chart.empty());
-  EXPECT_EQ(occurrences(chart, "<g class=\"step-mark "), 4u);
+  EXPECT_EQ(text::count_of(chart, "<g class=\"step-mark "), 4u);
   EXPECT_THAT(chart, HasSubstr("<title>3: wait 1.20 s: 1.20 s</title>"));
   EXPECT_THAT(chart, HasSubstr(">118 ms</text>"));
   EXPECT_THAT(chart, HasSubstr("<g class=\"step-mark mark-none\">"));
   // The load step's percentiles per concurrency level, and the numbers in a table.
-  EXPECT_EQ(occurrences(html, "<g class=\"load-mark\">"), 4u);
+  EXPECT_EQ(text::count_of(html, "<g class=\"load-mark\">"), 4u);
   EXPECT_THAT(html, HasSubstr("<tr><td>128</td><td>40000</td><td class=\"load-failed\">11</td><td>6900</td>"
                               "<td>18 ms</td><td>33 ms</td><td>61 ms</td><td>410 ms</td></tr>"));
 }
@@ -240,7 +235,7 @@ TEST(Html, FindingsTablePerServer) {
   const std::string findings = slice(html, "<section class=\"findings\"", "</section>");
   ASSERT_FALSE(findings.empty());
   EXPECT_LT(html.find("<section class=\"findings\""), html.find("<section class=\"suite"));
-  EXPECT_EQ(occurrences(findings, "<table class=\"findings-table\""), 2u);
+  EXPECT_EQ(text::count_of(findings, "<table class=\"findings-table\""), 2u);
   // Servers in name order, each with its rows: property, scenario (linked), step (linked), evidence.
   EXPECT_LT(findings.find("data-server=\"demo-jira-mcp\""), findings.find("data-server=\"github-mcp\""));
   EXPECT_THAT(findings, HasSubstr("<tr><td class=\"finding-property\" data-label=\"Property broken\">trusts an "
@@ -254,7 +249,7 @@ TEST(Html, FindingsTablePerServer) {
                                   "MCP07:2025 · CWE-345</td></tr>"));
   EXPECT_THAT(findings, HasSubstr(">answers with the wrong error status</td>"));
   EXPECT_THAT(findings, HasSubstr(">reuses another user&#39;s cached credential</td>"));
-  EXPECT_EQ(occurrences(findings, "<tr><td class=\"finding-property\""), 3u);
+  EXPECT_EQ(text::count_of(findings, "<tr><td class=\"finding-property\""), 3u);
   // The step the finding names exists in the page.
   EXPECT_THAT(html, HasSubstr("id=\"sc-2-4-s2\""));
 }
@@ -364,7 +359,7 @@ TEST(Html, RendersHostileTextAsText) {
   report.suites.push_back(suite);
 
   const std::string html = html_report(report);
-  EXPECT_EQ(occurrences(html, "<script"), 1u) << "only the page's own script";
+  EXPECT_EQ(text::count_of(html, "<script"), 1u) << "only the page's own script";
   EXPECT_THAT(html, HasSubstr("<title>&lt;script&gt;alert(document.cookie)&lt;/script&gt;</title>"));
   EXPECT_THAT(html, HasSubstr("&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt; {{suites}}"));
   EXPECT_THAT(html, HasSubstr("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
@@ -452,13 +447,13 @@ TEST(Html, ShowsALoadStepsLatenciesPerLevel) {
   suite.scenarios.push_back(scenario);
   report.suites.push_back(suite);
   const std::string html = html_report(report);
-  EXPECT_EQ(occurrences(html, "<table class=\"load-table\">"), 1u) << "only the step that made a load";
+  EXPECT_EQ(text::count_of(html, "<table class=\"load-table\">"), 1u) << "only the step that made a load";
   EXPECT_THAT(html, HasSubstr("<th>Concurrency</th><th>Server</th>"));
   EXPECT_THAT(html, HasSubstr("<tr><td>16</td><td>jira-mcp</td><td>1000</td><td>0</td><td>812</td>"));
   EXPECT_THAT(html, HasSubstr("<tr class=\"load-all\"><td>16</td><td>all servers</td><td>3000</td>"
                               "<td class=\"load-failed\">2</td><td>2400</td>"));
   // The chart shows the levels for all servers together: one group here.
-  EXPECT_EQ(occurrences(html, "<g class=\"load-mark\">"), 1u);
+  EXPECT_EQ(text::count_of(html, "<g class=\"load-mark\">"), 1u);
   expect_well_formed(html);
 }
 

@@ -10,6 +10,7 @@
 #include "mcph/proc/temp_dir.h"
 #include "mcph/reports/html.h"
 #include "mcph/secrets/scrub.h"
+#include "mcph/text/count.h"
 #include "sample_report.h"
 #include "xml_check.h"
 
@@ -19,12 +20,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using Status = ScenarioResult::Status;
-
-std::size_t occurrences(const std::string& text, const std::string& needle) {
-  std::size_t count = 0;
-  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
-  return count;
-}
 
 ScenarioResult scenario(std::string name, Status status, double seconds) {
   ScenarioResult result;
@@ -90,8 +85,8 @@ TEST(Junit, CountsEveryKindOfResultPerRunAndPerFile) {
   // No name: the file's stem; its own start time.
   EXPECT_THAT(xml, HasSubstr("<testsuite name=\"mcp-protocol\" id=\"1\" tests=\"1\" failures=\"0\" errors=\"0\" "
                              "skipped=\"0\" time=\"0.125\" timestamp=\"2025-05-01T12:00:02.5Z\">"));
-  EXPECT_EQ(occurrences(xml, "<testsuite "), 2u);
-  EXPECT_EQ(occurrences(xml, "<testcase "), 5u);
+  EXPECT_EQ(text::count_of(xml, "<testsuite "), 2u);
+  EXPECT_EQ(text::count_of(xml, "<testcase "), 5u);
   expect_valid(xml);
 }
 
@@ -241,8 +236,8 @@ TEST(Junit, FindingsAreTestcasePropertiesAndInTheFailure) {
   // The second finding's rule has a CWE but no OWASP category: none is named (7 properties for
   // the first, 6 for the second).
   EXPECT_THAT(claim, HasSubstr("<property name=\"finding.2.rule\" value=\"MCPH002\"/>"));
-  EXPECT_EQ(occurrences(claim, "finding.2.owasp_mcp"), 0u);
-  EXPECT_EQ(occurrences(claim, "<property "), 13u);
+  EXPECT_EQ(text::count_of(claim, "finding.2.owasp_mcp"), 0u);
+  EXPECT_EQ(text::count_of(claim, "<property "), 13u);
   // GitLab reads no testcase properties: the failure's text names the findings too.
   EXPECT_THAT(claim, HasSubstr("finding: demo-jira-mcp trusts an unverified claim\nshown by step: 2: alice calls "
                                "demo-jira.get_issue\n"));
@@ -357,7 +352,7 @@ TEST(Writers, RandomHostileModelsAlwaysGiveWellFormedOutput) {
     ASSERT_EQ(testing::well_formedness_problem(xml), "") << "round " << round << "\n" << xml;
     const std::string html = html_report(report);
     ASSERT_EQ(testing::well_formedness_problem(html), "") << "round " << round;
-    ASSERT_EQ(occurrences(html, "<script"), 1u) << "round " << round;
+    ASSERT_EQ(text::count_of(html, "<script"), 1u) << "round " << round;
     if (round % 30 == 0 && testing::have_xmllint()) {  // a real parser too, on a sample of rounds
       ASSERT_EQ(testing::xmllint(xml, {"--noout", "--schema", MCPH_JUNIT_XSD_PATH}).exit_code, 0) << xml;
       ASSERT_EQ(testing::xmllint(html, {"--noout"}).exit_code, 0) << "round " << round;

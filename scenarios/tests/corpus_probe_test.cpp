@@ -39,13 +39,6 @@ std::vector<std::string> server_names() {
   return names;
 }
 
-CorpusServer corpus_server(const std::string& name) {
-  for (auto& server : find_corpus_servers(MCPH_CORPUS_DIR)) {
-    if (server.name == name) return server;
-  }
-  throw std::runtime_error("no corpus server " + name);
-}
-
 std::string read_file(const fs::path& path) {
   std::ifstream in(path);
   std::stringstream buffer;
@@ -125,7 +118,7 @@ std::string probe_token(const CorpusServer& server, const stack::StackFile& stac
 class ProbedCorpus : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ProbedCorpus, FilledInWhereItSaysUnknownRunsWithTheCorrectVariantsVerdict) {
-  const CorpusServer server = corpus_server(GetParam());
+  const CorpusServer server = find_corpus_server(MCPH_CORPUS_DIR, GetParam());
   stack::SupervisedStackOptions options;
   options.stack = corpus_stack_params(server);
   const auto local = stack::SupervisedStack::start(options);

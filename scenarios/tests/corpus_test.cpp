@@ -35,17 +35,10 @@ std::vector<Case> corpus_cases() {
   return cases;
 }
 
-CorpusServer corpus_server(const std::string& name) {
-  for (auto& server : find_corpus_servers(MCPH_CORPUS_DIR)) {
-    if (server.name == name) return server;
-  }
-  throw std::runtime_error("no corpus server " + name);
-}
-
 class Corpus : public ::testing::TestWithParam<Case> {};
 
 TEST_P(Corpus, ReportsExactlyTheExpectedFindings) {
-  const CorpusServer server = corpus_server(GetParam().server);
+  const CorpusServer server = find_corpus_server(MCPH_CORPUS_DIR, GetParam().server);
   const auto expected = server.expected(GetParam().variant);
   stack::SupervisedStackOptions options;
   options.stack = corpus_stack_params(server);

@@ -226,16 +226,9 @@ TEST_F(ProbeStack, WorkloadMcpAsksForDpopBoundTokens) {
   EXPECT_EQ(probed_entry(out).url, workload->url);
 }
 
-corpus::CorpusServer corpus_server(const std::string& name) {
-  for (auto& server : corpus::find_corpus_servers(MCPH_CORPUS_DIR)) {
-    if (server.name == name) return server;
-  }
-  throw std::runtime_error("no corpus server " + name);
-}
-
 // A server on the MCP Go SDK the harness did not write, started as the corpus test starts it.
 TEST_F(ProbeStack, VaultBridgeGoOfTheCorpusChallengesAndPointsAtItsMetadata) {
-  const corpus::CorpusServer server = corpus_server("vault-bridge-go");
+  const corpus::CorpusServer server = corpus::find_corpus_server(MCPH_CORPUS_DIR, "vault-bridge-go");
   const corpus::CorpusRun run(server, "correct", stack(), MCPH_CORPUS_DIR);
   const std::string url = run.stack_file().service("vault-bridge-go").url;
   const auto out = dir_.path() / "vault-bridge-go.json";

@@ -35,7 +35,7 @@ constexpr const char* kNewFinding =
     "        expect: {backend_credential_of: alice}\n"
     "        property: missing-credential-falls-back\n";
 
-fs::path scenario_file(const fs::path& dir, const std::string& scenarios) {
+fs::path baseline_scenario_file(const fs::path& dir, const std::string& scenarios) {
   const fs::path file = dir / "accepted.yaml";
   std::ofstream(file) << "suite: accepted\nfamily: missing credentials\nscenarios:\n" << scenarios;
   return file;
@@ -56,7 +56,7 @@ TEST(RunBaselineTest, AcceptedFindingsAreReportedButOnlyNewOnesFailTheRun) {
   const fs::path dir = stack.dir.path();
   const fs::path baseline = dir / "baseline.json", sarif = dir / "findings.sarif";
   const auto run = [&](const std::string& scenarios, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"run", scenario_file(dir, scenarios).string(), "--stack", stack.stack_file.string(),
+    std::vector<std::string> args = {"run", baseline_scenario_file(dir, scenarios).string(), "--stack", stack.stack_file.string(),
                                      "--sarif", sarif.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return harness(args, dir);

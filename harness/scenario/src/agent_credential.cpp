@@ -15,6 +15,7 @@
 #include "mcph/jose/key.h"
 #include "mcph/openssl/crypto.h"
 #include "mcph/proc/temp_dir.h"
+#include "mcph/sync/unix_time.h"
 #include "mcph/text/choice.h"
 #include "mcph/tls/test_ca.h"
 #include "oauth_checks.h"
@@ -42,10 +43,6 @@ Json agent_entry(const std::string& path, const std::string& what, const std::st
 std::string trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
   return text;
-}
-
-long long now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // How an agent's static JWT is signed: as its profile says, or bent by the step's credential —
@@ -83,11 +80,11 @@ void place_scope(Json& claims, const stack::StaticJwtAuth& jwt) {
 std::string static_jwt(const stack::AuthProfile& auth, const std::string& agent, const Json& shape) {
   const stack::StaticJwtAuth& jwt = *auth.static_jwt;
   Json claims = {{"iss", jwt.iss}, {"aud", jwt.aud}, {"sub", auth.name_of(agent)}, {"scope", agent_scopes(agent)},
-                 {"iat", now_seconds()}, {"exp", now_seconds() + 300}};
+                 {"iat", sync::unix_seconds()}, {"exp", sync::unix_seconds() + 300}};
   if (const auto changes = shape.find("claims"); changes != shape.end()) {
     Json given = *changes;
     if (given.contains("exp_in")) {
-      given["exp"] = now_seconds() + given["exp_in"].get<long long>();
+      given["exp"] = sync::unix_seconds() + given["exp_in"].get<long long>();
       given.erase("exp_in");
     }
     set_fields(claims, given);

@@ -8,6 +8,7 @@
 #include "json_at.h"
 #include "mcph/http/message.h"
 #include "mcph/mcp/param_headers.h"
+#include "mcph/text/ascii_case.h"
 #include "mcph/text/join.h"
 #include "token_claims.h"
 #include "value_matcher.h"
@@ -175,7 +176,7 @@ reports::Check check_bearer_challenge(const Json& want, const StepOutcome& outco
   const std::string challenge = *value;
   const std::string error = as_text(want);
   std::string wrong;
-  if (lower(challenge).rfind("bearer ", 0) != 0) wrong = "not a Bearer challenge";
+  if (text::ascii_lower(challenge).rfind("bearer ", 0) != 0) wrong = "not a Bearer challenge";
   if (!contains(challenge, "resource_metadata=\"")) wrong += (wrong.empty() ? "" : "; ") + std::string("no resource_metadata");
   const bool has_error = contains(challenge, "error=\"");
   if (error == "none" ? has_error : !contains(challenge, "error=\"" + error + "\"")) {

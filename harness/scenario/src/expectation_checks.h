@@ -14,7 +14,6 @@ namespace mcph::harness::scenario {
 // A text fit for a message: secrets scrubbed, cut to `limit` characters.
 std::string excerpt(const std::string& text, std::size_t limit = 240);
 bool contains(const std::string& haystack, const std::string& needle);
-std::string lower(std::string text);
 
 using CheckFunction = reports::Check(const nlohmann::json& want, const StepOutcome& outcome, const CheckContext& context);
 

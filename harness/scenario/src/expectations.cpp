@@ -5,6 +5,7 @@
 
 #include "expectation_checks.h"
 #include "mcph/secrets/scrub.h"
+#include "mcph/text/ascii_case.h"
 
 namespace mcph::harness::scenario {
 
@@ -17,11 +18,6 @@ std::string excerpt(const std::string& text, std::size_t limit) {
 }
 
 bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
 
 std::string StepOutcome::describe() const {
   if (!grant.oauth_error.empty()) return "token endpoint error " + grant.oauth_error + " (HTTP " + std::to_string(http.status) + ")";

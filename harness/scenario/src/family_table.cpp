@@ -3,16 +3,15 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "markdown_code.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness::scenario {
 namespace {
 
-std::string code(const std::string& text) { return "`" + text + "`"; }
-
 std::string how_it_runs(const CtestRuns& runs) {
   if (runs.alone) return "alone";
-  if (!runs.lock.empty()) return "one at a time per stack (" + code(runs.lock) + ")";
+  if (!runs.lock.empty()) return "one at a time per stack (" + markdown_code(runs.lock) + ")";
   return "side by side";
 }
 
@@ -27,8 +26,8 @@ std::string family_table(const std::vector<ScenarioFile>& files) {
     const CtestRuns& runs = *file.ctest;
     std::vector<std::string> labels = {runs.label};
     labels.insert(labels.end(), runs.labels.begin(), runs.labels.end());
-    out += "| " + file.family + " | " + code("scenarios/" + std::filesystem::path(file.path).filename().string()) +
-           " | " + text::join(labels, ", ", code) + " | " + text::join(runs.stacks, ", ") + " | " + how_it_runs(runs) +
+    out += "| " + file.family + " | " + markdown_code("scenarios/" + std::filesystem::path(file.path).filename().string()) +
+           " | " + text::join(labels, ", ", markdown_code) + " | " + text::join(runs.stacks, ", ") + " | " + how_it_runs(runs) +
            " | " + std::to_string(file.scenarios.size()) + " |\n";
     total += file.scenarios.size();
   }

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "mcph/http/message.h"
+#include "mcph/text/ascii_case.h"
 #include "mcph/text/join.h"
 #include "mcph/text/words.h"
 #include "oauth_metadata_urls.h"
@@ -25,11 +26,6 @@ constexpr long long kSkewSeconds = 60;
 
 std::string header_of(const StepOutcome& outcome, std::string_view name) {
   return http::find_field(outcome.http.headers, name).value_or("");
-}
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
 }
 
 reports::Check verdict(const std::vector<std::string>& problems, const std::string& fine, const Json& want) {
@@ -74,7 +70,7 @@ reports::Check check_token_error(const Json& want, const StepOutcome& outcome) {
   if (!named) {
     problems.push_back("error " + (error.empty() ? std::string("none") : "\"" + error + "\"") + ", not " + text::join(codes, " or "));
   }
-  if (lower(header_of(outcome, "Cache-Control")).find("no-store") == std::string::npos) {
+  if (text::ascii_lower(header_of(outcome, "Cache-Control")).find("no-store") == std::string::npos) {
     problems.push_back("no Cache-Control: no-store");
   }
   const std::string challenge = header_of(outcome, "WWW-Authenticate");
@@ -85,7 +81,7 @@ reports::Check check_token_error(const Json& want, const StepOutcome& outcome) {
     } else if (outcome.http.status != 400 && outcome.http.status != 401) {
       problems.push_back("HTTP " + std::to_string(outcome.http.status) + ", not 400 or 401");
     }
-    if ((basic || outcome.http.status == 401) && lower(challenge).rfind("basic", 0) != 0) {
+    if ((basic || outcome.http.status == 401) && text::ascii_lower(challenge).rfind("basic", 0) != 0) {
       problems.push_back(challenge.empty() ? "no WWW-Authenticate challenge" : "the challenge is not Basic: " + challenge);
     }
   } else if (outcome.http.status != 400) {

@@ -5,6 +5,7 @@
 
 #include "mcph/secrets/mask.h"
 #include "mcph/secrets/scrub.h"
+#include "mcph/text/ascii_case.h"
 #include "step_outcome.h"
 
 namespace mcph::harness::scenario {
@@ -12,17 +13,11 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // A header that carries a credential: Authorization and Proxy-Authorization, X-API-Key,
 // X-Vault-Token, Cookie, a DPoP proof (replayable while it is fresh), and any other whose name
 // says key, token, secret, password or credential. Its value is masked in a trace, whatever the scheme.
 bool carries_credential(std::string_view name) {
-  const std::string lowered = lower(name);
+  const std::string lowered = text::ascii_lower(name);
   if (lowered == "cookie" || lowered == "set-cookie" || lowered == "dpop" || lowered.ends_with("authorization")) return true;
   for (const char* word : {"key", "token", "secret", "password", "credential"}) {
     if (lowered.find(word) != std::string::npos) return true;
@@ -32,7 +27,7 @@ bool carries_credential(std::string_view name) {
 
 // The identity headers a TLS-terminating proxy passes on (X-SSL-Client-S-DN, …): what a step
 // about them shows, and no secret.
-bool identity_header(std::string_view name) { return lower(name).rfind("x-ssl-client-", 0) == 0; }
+bool identity_header(std::string_view name) { return text::ascii_lower(name).rfind("x-ssl-client-", 0) == 0; }
 
 }  // namespace
 

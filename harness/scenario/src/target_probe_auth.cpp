@@ -6,6 +6,7 @@
 #include "answer_class.h"
 #include "jwk_exposure.h"
 #include "mcph/http/url.h"
+#include "mcph/text/ascii_case.h"
 #include "mcph/text/join.h"
 #include "oauth_metadata_urls.h"
 #include "target_probe_parts.h"
@@ -82,11 +83,6 @@ ProbedAuthorizationServer probe_authorization_server(const std::string& issuer, 
   return server;
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 }  // namespace
 
 ProbedChallenge read_challenge(std::string_view header) {
@@ -96,8 +92,9 @@ ProbedChallenge read_challenge(std::string_view header) {
   const std::string_view trimmed = http::trim_ows(header);
   challenge.scheme = std::string(trimmed.substr(0, trimmed.find_first_of(" ,")));
   // Several challenges in one value ("Bearer …, DPoP …"): a scheme follows a comma, before any '='.
-  const std::string text = lower(std::string(header));
-  challenge.dpop = lower(challenge.scheme) == "dpop" || text.find(", dpop") != std::string::npos || text.find(",dpop") != std::string::npos;
+  const std::string lowered = text::ascii_lower(header);
+  challenge.dpop = text::ascii_lower(challenge.scheme) == "dpop" || lowered.find(", dpop") != std::string::npos ||
+                   lowered.find(",dpop") != std::string::npos;
   challenge.realm = challenge_param(header, "realm");
   challenge.resource_metadata = challenge_param(header, "resource_metadata");
   challenge.scope = challenge_param(header, "scope");

@@ -12,7 +12,7 @@
 namespace mcph::harness::scenario {
 namespace {
 
-StepOutcome answer(int status, http::Fields headers = {}) {
+StepOutcome http_answer(int status, http::Fields headers = {}) {
   StepOutcome outcome;
   outcome.http.status = status;
   outcome.http.headers = std::move(headers);
@@ -20,29 +20,29 @@ StepOutcome answer(int status, http::Fields headers = {}) {
 }
 
 TEST(AnswerClassTest, AnAnswerIsClassifiedByItsStatusAndChallenge) {
-  StepOutcome result = answer(200);
+  StepOutcome result = http_answer(200);
   result.rpc.result = true;
   EXPECT_EQ(classify(result), AnswerClass::accepted);
-  StepOutcome rpc_error = answer(200);
+  StepOutcome rpc_error = http_answer(200);
   rpc_error.rpc.error = -32600;
   EXPECT_EQ(classify(rpc_error), AnswerClass::refused_other_status) << "a JSON-RPC error refuses, whatever the status";
-  EXPECT_EQ(classify(answer(401, {{"WWW-Authenticate", R"(Bearer error="invalid_token", resource_metadata="x")"}})),
+  EXPECT_EQ(classify(http_answer(401, {{"WWW-Authenticate", R"(Bearer error="invalid_token", resource_metadata="x")"}})),
             AnswerClass::refused_with_challenge);
-  EXPECT_EQ(classify(answer(401)), AnswerClass::refused_without_challenge);
-  EXPECT_EQ(classify(answer(401, {{"WWW-Authenticate", "Bearer error=invalid token"}})), AnswerClass::refused_without_challenge)
+  EXPECT_EQ(classify(http_answer(401)), AnswerClass::refused_without_challenge);
+  EXPECT_EQ(classify(http_answer(401, {{"WWW-Authenticate", "Bearer error=invalid token"}})), AnswerClass::refused_without_challenge)
       << "a malformed challenge is none";
-  EXPECT_EQ(classify(answer(403)), AnswerClass::refused_other_status);
-  EXPECT_EQ(classify(answer(500)), AnswerClass::refused_other_status);
-  EXPECT_EQ(classify(answer(429)), AnswerClass::rate_limited);
+  EXPECT_EQ(classify(http_answer(403)), AnswerClass::refused_other_status);
+  EXPECT_EQ(classify(http_answer(500)), AnswerClass::refused_other_status);
+  EXPECT_EQ(classify(http_answer(429)), AnswerClass::rate_limited);
   for (const int status : {0, 404, 405, 501, 307}) {
-    EXPECT_EQ(classify(answer(status)), AnswerClass::not_reached) << status;
+    EXPECT_EQ(classify(http_answer(status)), AnswerClass::not_reached) << status;
   }
 }
 
 // A server that asks for a confirmation before it runs a tool (MCP 2026-07-28's input_required)
 // has neither accepted the call nor refused it.
 TEST(AnswerClassTest, AQuestionBeforeTheToolRanIsNeitherAnAcceptanceNorARefusal) {
-  StepOutcome asked = answer(200);
+  StepOutcome asked = http_answer(200);
   asked.rpc.result = true;
   asked.tool.input_required = true;
   EXPECT_EQ(classify(asked), AnswerClass::awaiting_input);
@@ -52,7 +52,7 @@ TEST(AnswerClassTest, AQuestionBeforeTheToolRanIsNeitherAnAcceptanceNorARefusal)
 // A server that has no tool of the step's name never reached what the step tests, in the words
 // of the Python, TypeScript and Go SDKs; a bad argument to a tool it has is a refusal.
 TEST(AnswerClassTest, NoSuchMethodOrToolIsNotReached) {
-  StepOutcome unknown = answer(200);
+  StepOutcome unknown = http_answer(200);
   unknown.rpc.error = -32601;
   EXPECT_EQ(classify(unknown), AnswerClass::not_reached);
   unknown.rpc.error = -32602;
@@ -63,7 +63,7 @@ TEST(AnswerClassTest, NoSuchMethodOrToolIsNotReached) {
   unknown.rpc.error_message = "Invalid arguments: path must be a string";
   EXPECT_EQ(classify(unknown), AnswerClass::refused_other_status);
   // The TypeScript SDK's answer: a tool error result; a tool's own "not found" is its answer.
-  StepOutcome tool_error = answer(200);
+  StepOutcome tool_error = http_answer(200);
   tool_error.rpc.result = true;
   tool_error.tool.error = true;
   for (const char* text : {"MCP error -32602: Tool get_issue not found", "Unknown tool: get_issue"}) {
@@ -107,13 +107,13 @@ TEST(AnswerClassTest, NamesRoundTripAndOnlyServersUnderTestAreClassified) {
 
 // The request named is the one the answer came to, its query (which may carry a token) left out.
 TEST(AnswerClassTest, TheRequestAnsweredIsTheLastExchangeWithThatStatus) {
-  StepOutcome outcome = answer(404);
+  StepOutcome outcome = http_answer(404);
   outcome.exchanges = nlohmann::json::array(
       {{{"request", {{"method", "POST"}, {"url", "http://127.0.0.1:8080/mcp"}}}, {"response", {{"status", 200}}}},
        {{"request", {{"method", "POST"}, {"url", "http://127.0.0.1:8080/mcp/rpc?access_token=abc"}}}, {"response", {{"status", 404}}}},
        {{"sql", "select 1"}}});
   EXPECT_EQ(answered_request(outcome), "POST /mcp/rpc");
-  EXPECT_EQ(answered_request(answer(404)), "");
+  EXPECT_EQ(answered_request(http_answer(404)), "");
 }
 
 reports::StepRecord failed_step(std::string title, int status, std::string answer_class, std::string request) {
@@ -228,7 +228,7 @@ TEST(StepReachTest, ARequestDueToBeLetInRefusedFirstIsTheCredentialRefusedNotThe
     reports::StepRecord record;
     record.server = "vault-bridge";
     record.http_status = 401;
-    record_answer(steps[i], property, answer(401, {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}}), record, accepted);
+    record_answer(steps[i], property, http_answer(401, {{"WWW-Authenticate", "Bearer error=\"invalid_token\""}}), record, accepted);
     return record.control;
   };
   EXPECT_TRUE(control_of(0, "agent-from-unverified-source"));

@@ -19,7 +19,7 @@ using ::testing::Not;
 
 const std::string kScenarios = "scenarios:\n  - name: a\n    steps:\n      - wait: 1s\n";
 
-std::string load_error(const std::string& text) {
+std::string family_file_error(const std::string& text) {
   try {
     (void)parse_scenario_file(text, "x.yaml");
   } catch (const ScenarioError& e) {
@@ -76,18 +76,18 @@ TEST(FamilyTable, TheCtestLineIsCheckedAsCMakeReadsIt) {
   EXPECT_EQ(file.ctest->label, "faults");
   EXPECT_EQ(file.ctest->stacks, (std::vector<std::string>{"shared", "real"}));
   EXPECT_TRUE(file.ctest->alone);
-  EXPECT_THAT(load_error("ctest: {label: a, stacks: [shared], serial: true}\n" + kScenarios),
+  EXPECT_THAT(family_file_error("ctest: {label: a, stacks: [shared], serial: true}\n" + kScenarios),
               HasSubstr("x.yaml:1: ctest.serial: unknown key"));
-  EXPECT_THAT(load_error("ctest: {label: a, stacks: [everywhere]}\n" + kScenarios),
+  EXPECT_THAT(family_file_error("ctest: {label: a, stacks: [everywhere]}\n" + kScenarios),
               HasSubstr("ctest.stacks[0]: expected shared, real, cognito or load"));
-  EXPECT_THAT(load_error("ctest: {label: a}\n" + kScenarios), HasSubstr("ctest.stacks: missing"));
-  EXPECT_THAT(load_error("ctest: {stacks: [shared]}\n" + kScenarios), HasSubstr("ctest.label: missing"));
-  EXPECT_THAT(load_error("ctest: {label: a, stacks: [shared], alone: true, lock: l}\n" + kScenarios),
+  EXPECT_THAT(family_file_error("ctest: {label: a}\n" + kScenarios), HasSubstr("ctest.stacks: missing"));
+  EXPECT_THAT(family_file_error("ctest: {stacks: [shared]}\n" + kScenarios), HasSubstr("ctest.label: missing"));
+  EXPECT_THAT(family_file_error("ctest: {label: a, stacks: [shared], alone: true, lock: l}\n" + kScenarios),
               HasSubstr("ctest.lock: a file that runs alone needs no lock"));
   // CMake reads one line: a block mapping, or a flow mapping over two lines, would be lost on it.
-  EXPECT_THAT(load_error("ctest:\n  label: a\n  stacks: [shared]\n" + kScenarios),
+  EXPECT_THAT(family_file_error("ctest:\n  label: a\n  stacks: [shared]\n" + kScenarios),
               HasSubstr("ctest: must be a one-line flow mapping"));
-  EXPECT_THAT(load_error("ctest: {label: a,\n  stacks: [shared]}\n" + kScenarios),
+  EXPECT_THAT(family_file_error("ctest: {label: a,\n  stacks: [shared]}\n" + kScenarios),
               HasSubstr("ctest: must be one line"));
 }
 
@@ -100,9 +100,9 @@ TEST(FamilyTable, AScenarioSaysWhatItIsAboutBesideItsFile) {
   EXPECT_EQ(file.scenarios.front().needs.idp, "keycloak");
   EXPECT_EQ(file.scenarios.front().needs.where.to_string(), "x.yaml:4");
   // The users and the rate limit are the whole file's.
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    needs: {generated_users: 3}\n    steps:\n      - wait: 1s\n"),
+  EXPECT_THAT(family_file_error("scenarios:\n  - name: a\n    needs: {generated_users: 3}\n    steps:\n      - wait: 1s\n"),
               HasSubstr("x.yaml:3: scenarios[0].needs.generated_users: unknown key"));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    needs: {idp: okta}\n    steps:\n      - wait: 1s\n"),
+  EXPECT_THAT(family_file_error("scenarios:\n  - name: a\n    needs: {idp: okta}\n    steps:\n      - wait: 1s\n"),
               HasSubstr("scenarios[0].needs.idp: expected keycloak, cognito, oidc or any"));
 }
 
@@ -164,16 +164,16 @@ const std::string kWithIssuer = R"({"default": "api_key", "agents": ["agent-a"],
 TEST(Applicability, AStepsModeAndAnAuthorizationServerAreDeclaredOrTheFileDoesNotLoad) {
   const std::string via = "needs: {services: [agent-bridge-mcp]}\nscenarios:\n  - name: a\n    steps:\n"
                           "      - as: agent-a\n        via: static_jwt\n        http: {server: agent-bridge-mcp, probe: true}\n";
-  EXPECT_THAT(load_error(via), HasSubstr("x.yaml:6: scenarios[0].steps[0].via: acts through static_jwt, which no needs.auth"));
+  EXPECT_THAT(family_file_error(via), HasSubstr("x.yaml:6: scenarios[0].steps[0].via: acts through static_jwt, which no needs.auth"));
   const std::string declared = "needs: {services: [agent-bridge-mcp]}\nscenarios:\n  - name: a\n    needs: {auth: [static_jwt]}\n"
                                "    steps:\n      - as: agent-a\n        via: static_jwt\n"
                                "        http: {server: agent-bridge-mcp, probe: true}\n";
-  EXPECT_EQ(load_error(declared), "(loaded)");
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - oauth: {server: agent-bridge-mcp, request: jwks}\n"),
+  EXPECT_EQ(family_file_error(declared), "(loaded)");
+  EXPECT_THAT(family_file_error("scenarios:\n  - name: a\n    steps:\n      - oauth: {server: agent-bridge-mcp, request: jwks}\n"),
               HasSubstr("asks a target's authorization server, which no needs.capabilities"));
-  EXPECT_THAT(load_error("needs: {auth: [bearer]}\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n"),
+  EXPECT_THAT(family_file_error("needs: {auth: [bearer]}\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n"),
               HasSubstr("needs.auth[0]: expected one of api_key, static_jwt, mtls, proxy_headers, client_credentials, keycloak_user"));
-  EXPECT_THAT(load_error("needs: {capabilities: [dpop]}\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n"),
+  EXPECT_THAT(family_file_error("needs: {capabilities: [dpop]}\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n"),
               HasSubstr("needs.capabilities[0]: expected one of authorization_server, rate_limit, read, write, list, delete, "
                         "read_resource, insufficient_scope, invalid_argument, not_found"));
 }

@@ -29,7 +29,7 @@ std::string file_with_steps(const std::string& steps) {
   return "suite: faults\nscenarios:\n  - name: one\n    steps:\n" + steps;
 }
 
-std::string load_error(const std::string& steps) {
+std::string fault_steps_error(const std::string& steps) {
   try {
     parse_scenario_file(file_with_steps(steps), "scenarios/f.yaml");
   } catch (const ScenarioError& e) {
@@ -79,14 +79,14 @@ TEST(FaultStep, AnHttpErrorIsAMockBackendsStatusAndCount) {
   EXPECT_EQ(steps.at(1).get<FaultSpec>().attributes, (std::map<std::string, long>{{"status", 500}, {"count", 2}}));
   EXPECT_THAT(stack::mock_backend_services(), ElementsAre("jira-api", "github-api"));
 
-  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: http_error, status: 503}\n"),
+  EXPECT_THAT(fault_steps_error("      - fault: {target: vault, toxic: http_error, status: 503}\n"),
               HasSubstr("fault.target: an http_error needs a mock backend (jira-api, github-api), not \"vault\""));
-  EXPECT_THAT(load_error("      - fault: {target: jira-api, toxic: http_error, status: 404}\n"),
+  EXPECT_THAT(fault_steps_error("      - fault: {target: jira-api, toxic: http_error, status: 404}\n"),
               HasSubstr("fault.status: expected an integer from 500 to 599, got 404"));
-  EXPECT_THAT(load_error("      - fault: {target: jira-api, toxic: http_error}\n"), HasSubstr("fault.status: missing"));
-  EXPECT_THAT(load_error("      - fault: {target: jira-api, toxic: http_error, status: 503, count: 0}\n"),
+  EXPECT_THAT(fault_steps_error("      - fault: {target: jira-api, toxic: http_error}\n"), HasSubstr("fault.status: missing"));
+  EXPECT_THAT(fault_steps_error("      - fault: {target: jira-api, toxic: http_error, status: 503, count: 0}\n"),
               HasSubstr("fault.count: expected an integer from 1 to 1000000"));
-  EXPECT_THAT(load_error("      - fault: {target: jira-api, toxic: http_error, status: 503, stream: upstream}\n"),
+  EXPECT_THAT(fault_steps_error("      - fault: {target: jira-api, toxic: http_error, status: 503, stream: upstream}\n"),
               HasSubstr("fault.stream: unknown attribute of http_error"));
 }
 
@@ -95,37 +95,37 @@ TEST(FaultStep, TheTargetsAreTheRowsBehindTheFaultProxy) {
 }
 
 TEST(FaultStep, MistakesNameFileLineAndField) {
-  EXPECT_THAT(load_error("      - fault: {target: vault2, toxic: down}\n"),
+  EXPECT_THAT(fault_steps_error("      - fault: {target: vault2, toxic: down}\n"),
               HasSubstr("scenarios/f.yaml:5: scenarios[0].steps[0].fault.target: unknown target \"vault2\" (postgres, "
                         "keycloak, cognito, vault, jira-api, github-api, opa)"));
-  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: explode}\n"),
+  EXPECT_THAT(fault_steps_error("      - fault: {target: vault, toxic: explode}\n"),
               HasSubstr("scenarios/f.yaml:5: scenarios[0].steps[0].fault.toxic: unknown toxic \"explode\""));
-  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: latency, timeout_ms: 5}\n"),
+  EXPECT_THAT(fault_steps_error("      - fault: {target: vault, toxic: latency, timeout_ms: 5}\n"),
               HasSubstr("fault.timeout_ms: unknown attribute of latency"));
-  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: latency}\n"),
+  EXPECT_THAT(fault_steps_error("      - fault: {target: vault, toxic: latency}\n"),
               HasSubstr("fault.latency_ms: missing: latency needs it"));
-  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: latency, latency_ms: -1}\n"),
+  EXPECT_THAT(fault_steps_error("      - fault: {target: vault, toxic: latency, latency_ms: -1}\n"),
               HasSubstr("fault.latency_ms: expected an integer from 0 to 600000, got -1"));
-  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: latency, latency_ms: 1s}\n"),
+  EXPECT_THAT(fault_steps_error("      - fault: {target: vault, toxic: latency, latency_ms: 1s}\n"),
               HasSubstr("fault.latency_ms: expected an integer"));
-  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: down, stream: upstream}\n"),
+  EXPECT_THAT(fault_steps_error("      - fault: {target: vault, toxic: down, stream: upstream}\n"),
               HasSubstr("fault.stream: unknown attribute of down"));
-  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: timeout, stream: sideways}\n"),
+  EXPECT_THAT(fault_steps_error("      - fault: {target: vault, toxic: timeout, stream: sideways}\n"),
               HasSubstr("fault.stream: expected upstream"));
-  EXPECT_THAT(load_error("      - fault: {clear: all, target: vault}\n"), HasSubstr("fault.target: unknown key"));
-  EXPECT_THAT(load_error("      - fault: {clear: nothing}\n"), HasSubstr("fault.clear: unknown target \"nothing\""));
-  EXPECT_THAT(load_error("      - fault: {toxic: down}\n"), HasSubstr("fault.target: missing"));
-  EXPECT_THAT(load_error("      - fault: vault\n"), HasSubstr("scenarios[0].steps[0].fault: expected a mapping"));
-  EXPECT_THAT(load_error("      - fault: {target: vault, toxic: down}\n        expect: {ok: true}\n"),
+  EXPECT_THAT(fault_steps_error("      - fault: {clear: all, target: vault}\n"), HasSubstr("fault.target: unknown key"));
+  EXPECT_THAT(fault_steps_error("      - fault: {clear: nothing}\n"), HasSubstr("fault.clear: unknown target \"nothing\""));
+  EXPECT_THAT(fault_steps_error("      - fault: {toxic: down}\n"), HasSubstr("fault.target: missing"));
+  EXPECT_THAT(fault_steps_error("      - fault: vault\n"), HasSubstr("scenarios[0].steps[0].fault: expected a mapping"));
+  EXPECT_THAT(fault_steps_error("      - fault: {target: vault, toxic: down}\n        expect: {ok: true}\n"),
               HasSubstr("scenarios/f.yaml:6: scenarios[0].steps[0].expect.ok: unknown key"));
-  EXPECT_THAT(load_error("      - idp: rotate_everything\n"), HasSubstr("steps[0].idp: unknown action \"rotate_everything\" (rotate_signing_key, disable_user, logout_user)"));
+  EXPECT_THAT(fault_steps_error("      - idp: rotate_everything\n"), HasSubstr("steps[0].idp: unknown action \"rotate_everything\" (rotate_signing_key, disable_user, logout_user)"));
 }
 
 TEST(FaultStep, WithinMsIsAnExpectationOfCalls) {
   const ScenarioFile file = parse_scenario_file(
       file_with_steps("      - as: alice\n        call: jira.get_issue\n        expect: {within_ms: 4500}\n"), "f.yaml");
   EXPECT_EQ(file.scenarios.at(0).steps.at(0).expect.at(0).kind, "within_ms");
-  EXPECT_THAT(load_error("      - as: alice\n        call: jira.get_issue\n        expect: {within_ms: soon}\n"),
+  EXPECT_THAT(fault_steps_error("      - as: alice\n        call: jira.get_issue\n        expect: {within_ms: soon}\n"),
               HasSubstr("expect.within_ms: expected an integer"));
 }
 

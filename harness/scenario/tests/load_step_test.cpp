@@ -17,7 +17,7 @@ std::string file_with_step(const std::string& step, const std::string& needs = k
   return "suite: load\n" + needs + "scenarios:\n  - name: one\n    steps:\n" + step;
 }
 
-std::string load_error(const std::string& step, const std::string& needs = kNeeds) {
+std::string load_step_error(const std::string& step, const std::string& needs = kNeeds) {
   try {
     parse_scenario_file(file_with_step(step, needs), "scenarios/l.yaml");
   } catch (const ScenarioError& e) {
@@ -79,52 +79,52 @@ TEST(LoadStep, OneConnectionCountIsOneLevel) {
 TEST(LoadStep, MistakesNameFileLineAndField) {
   const std::string good = "users: 3, connections: 8, calls: 10, servers: {github: {tool: list_repos}}";
   const auto step = [](const std::string& body) { return "      - load: {" + body + "}\n"; };
-  EXPECT_THAT(load_error(step(good + ", speed: 11")),
+  EXPECT_THAT(load_step_error(step(good + ", speed: 11")),
               HasSubstr("scenarios/l.yaml:6: scenarios[0].steps[0].load.speed: unknown key (allowed here: call_timeout_ms, calls, "));
-  EXPECT_THAT(load_error(step("connections: 8, calls: 10, servers: {github: {tool: list_repos}}")),
+  EXPECT_THAT(load_step_error(step("connections: 8, calls: 10, servers: {github: {tool: list_repos}}")),
               HasSubstr("steps[0].load.users: missing"));
-  EXPECT_THAT(load_error(step("users: 3, connections: [8, 0], calls: 10, servers: {github: {tool: list_repos}}")),
+  EXPECT_THAT(load_step_error(step("users: 3, connections: [8, 0], calls: 10, servers: {github: {tool: list_repos}}")),
               HasSubstr("load.connections: expected an integer from 1 to 4096, got 0"));
-  EXPECT_THAT(load_error(step("users: 3, connections: [], calls: 10, servers: {github: {tool: list_repos}}")),
+  EXPECT_THAT(load_step_error(step("users: 3, connections: [], calls: 10, servers: {github: {tool: list_repos}}")),
               HasSubstr("load.connections: expected a connection count or a list of them"));
-  EXPECT_THAT(load_error(step("users: 3, connections: [8, 16], calls: 3, servers: {github: {tool: list_repos}, jira: {tool: x}}")),
+  EXPECT_THAT(load_step_error(step("users: 3, connections: [8, 16], calls: 3, servers: {github: {tool: list_repos}, jira: {tool: x}}")),
               HasSubstr("load.calls: at least one call per level and server (4)"));
-  EXPECT_THAT(load_error(step("users: 3, connections: 8, calls: 10, servers: {github: {args: {}}}")),
+  EXPECT_THAT(load_step_error(step("users: 3, connections: 8, calls: 10, servers: {github: {args: {}}}")),
               HasSubstr("load.servers.github.tool: missing"));
-  EXPECT_THAT(load_error(step("users: 3, connections: 8, calls: 10, servers: {github: {tool: list_repos, speed: 1}}")),
+  EXPECT_THAT(load_step_error(step("users: 3, connections: 8, calls: 10, servers: {github: {tool: list_repos, speed: 1}}")),
               HasSubstr("load.servers.github.speed: unknown key"));
-  EXPECT_THAT(load_error(step("users: 3, connections: 8, calls: 10, servers: {postgres: {tool: q, role_at: rows}}")),
+  EXPECT_THAT(load_step_error(step("users: 3, connections: 8, calls: 10, servers: {postgres: {tool: q, role_at: rows}}")),
               HasSubstr("load.servers.postgres.role_at: expected a JSON pointer"));
-  EXPECT_THAT(load_error(step("users: 3, connections: 8, calls: 10, servers: []")),
+  EXPECT_THAT(load_step_error(step("users: 3, connections: 8, calls: 10, servers: []")),
               HasSubstr("load.servers: expected a mapping of servers to their call"));
-  EXPECT_THAT(load_error(step(good + ", rate_limit_probe: {users: 10, calls: 5}")),
+  EXPECT_THAT(load_step_error(step(good + ", rate_limit_probe: {users: 10, calls: 5}")),
               HasSubstr("load.users: the step acts for user0001…user0013 (probe users included): the file's "
                         "needs.generated_users must be at least 13, not 12"));
   // first_user moves the step's users (and its probe users after them) along.
-  EXPECT_THAT(load_error(step(good + ", first_user: 11"), "needs: {generated_users: 12}\n"),
+  EXPECT_THAT(load_step_error(step(good + ", first_user: 11"), "needs: {generated_users: 12}\n"),
               HasSubstr("load.users: the step acts for user0011…user0013 (probe users included): the file's "
                         "needs.generated_users must be at least 13, not 12"));
   EXPECT_EQ(parse_scenario_file(file_with_step(step(good + ", first_user: 10"), "needs: {generated_users: 12}\n"), "l.yaml")
                 .scenarios.at(0).steps.at(0).get<LoadSpec>().first_user,
             10);
-  EXPECT_THAT(load_error(step(good + ", first_user: 0")), HasSubstr("load.first_user: expected an integer from 1"));
+  EXPECT_THAT(load_step_error(step(good + ", first_user: 0")), HasSubstr("load.first_user: expected an integer from 1"));
   EXPECT_EQ(parse_scenario_file(file_with_step(step(good), "needs: {generated_users: 12}\n"), "l.yaml")
                 .scenarios.at(0).steps.at(0).get<LoadSpec>().rate_limit,
             0) << "no limit stated: no pacing, no rate checks";
-  EXPECT_THAT(load_error(step(good + ", rate_limit_probe: {users: 1, calls: 5}"), "needs: {generated_users: 12}\n"),
+  EXPECT_THAT(load_step_error(step(good + ", rate_limit_probe: {users: 1, calls: 5}"), "needs: {generated_users: 12}\n"),
               HasSubstr("load.rate_limit_probe: the file must state the servers' limit to probe it"));
-  EXPECT_THAT(load_error(step(good), ""), HasSubstr("needs.generated_users must be at least 3, not 0"));
-  EXPECT_THAT(load_error(step(good + ", time_limit_ms: 0")), HasSubstr("load.time_limit_ms: expected an integer from 1"));
-  EXPECT_THAT(load_error("      - load: 5\n"), HasSubstr("steps[0].load: expected a mapping"));
+  EXPECT_THAT(load_step_error(step(good), ""), HasSubstr("needs.generated_users must be at least 3, not 0"));
+  EXPECT_THAT(load_step_error(step(good + ", time_limit_ms: 0")), HasSubstr("load.time_limit_ms: expected an integer from 1"));
+  EXPECT_THAT(load_step_error("      - load: 5\n"), HasSubstr("steps[0].load: expected a mapping"));
 }
 
 TEST(LoadStep, ItsExpectationsBelongToLoadStepsOnly) {
-  EXPECT_THAT(load_error("      - as: alice\n        call: jira.get_issue\n        expect: {cross_user_calls: 0}\n"),
+  EXPECT_THAT(load_step_error("      - as: alice\n        call: jira.get_issue\n        expect: {cross_user_calls: 0}\n"),
               HasSubstr("expect.cross_user_calls: unknown key"));
-  EXPECT_THAT(load_error("      - load: {users: 3, connections: 8, calls: 10, servers: {github: {tool: list_repos}}}\n"
+  EXPECT_THAT(load_step_error("      - load: {users: 3, connections: 8, calls: 10, servers: {github: {tool: list_repos}}}\n"
                          "        expect: {ok: true}\n"),
               HasSubstr("expect.ok: unknown key"));
-  EXPECT_THAT(load_error("      - load: {users: 3, connections: 8, calls: 10, servers: {github: {tool: list_repos}}}\n"
+  EXPECT_THAT(load_step_error("      - load: {users: 3, connections: 8, calls: 10, servers: {github: {tool: list_repos}}}\n"
                          "        expect: {failed_calls: none}\n"),
               HasSubstr("expect.failed_calls: expected an integer"));
 }

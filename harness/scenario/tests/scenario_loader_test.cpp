@@ -49,7 +49,7 @@ scenarios:
         expect: {some_http_status: 429, retry_after: true, accepted_calls_at_least: 1}
 )";
 
-ScenarioError load_error(const std::string& text) {
+ScenarioError loader_error(const std::string& text) {
   try {
     parse_scenario_file(text, "scenarios/x.yaml");
   } catch (const ScenarioError& e) {
@@ -109,12 +109,12 @@ TEST(ScenarioLoader, ReadsWhatAFileNeedsFromItsStack) {
 
 TEST(ScenarioLoader, MistakesInNeedsAreNamed) {
   const std::string tail = "scenarios:\n  - name: a\n    steps:\n      - wait: 1s\n";
-  EXPECT_THAT(load_error("needs: {users: 3}\n" + tail).what(), HasSubstr("x.yaml:1: needs.users: unknown key"));
-  EXPECT_THAT(load_error("needs: {generated_users: -1}\n" + tail).what(),
+  EXPECT_THAT(loader_error("needs: {users: 3}\n" + tail).what(), HasSubstr("x.yaml:1: needs.users: unknown key"));
+  EXPECT_THAT(loader_error("needs: {generated_users: -1}\n" + tail).what(),
               HasSubstr("needs.generated_users: expected 0 to 10000"));
-  EXPECT_THAT(load_error("needs: {rate_limit: {requests: 20}}\n" + tail).what(),
+  EXPECT_THAT(loader_error("needs: {rate_limit: {requests: 20}}\n" + tail).what(),
               HasSubstr("needs.rate_limit.window_ms: missing"));
-  EXPECT_THAT(load_error("needs: {rate_limit: {requests: 0, window_ms: 1000}}\n" + tail).what(),
+  EXPECT_THAT(loader_error("needs: {rate_limit: {requests: 0, window_ms: 1000}}\n" + tail).what(),
               HasSubstr("needs.rate_limit.requests: expected a positive number"));
 }
 
@@ -129,10 +129,10 @@ TEST(ScenarioLoader, ABurstUntilRateLimitedCarriesTheFilesLimit) {
   EXPECT_EQ(step.rate_limit, 20);
   EXPECT_EQ(step.rate_window_ms, 1000);
   EXPECT_FALSE(parse_scenario_file(head + burst + "        repeat: 40\n", "x.yaml").scenarios[0].steps[0].get<CallStep>().until_rate_limited);
-  EXPECT_THAT(load_error(burst + "        repeat: 400\n        until: rate_limited\n").what(),
+  EXPECT_THAT(loader_error(burst + "        repeat: 400\n        until: rate_limited\n").what(),
               HasSubstr("x.yaml:7: scenarios[0].steps[0].until: needs the file's rate limit"));
-  EXPECT_THAT(load_error(head + burst + "        until: rate_limited\n").what(), HasSubstr("stops a burst: give repeat"));
-  EXPECT_THAT(load_error(head + burst + "        repeat: 9\n        until: tired\n").what(), HasSubstr("the only stop is rate_limited"));
+  EXPECT_THAT(loader_error(head + burst + "        until: rate_limited\n").what(), HasSubstr("stops a burst: give repeat"));
+  EXPECT_THAT(loader_error(head + burst + "        repeat: 9\n        until: tired\n").what(), HasSubstr("the only stop is rate_limited"));
 }
 
 // A flood: a workload burst that goes on past its refusals, which only a burst can.
@@ -143,8 +143,8 @@ TEST(ScenarioLoader, AWorkloadBurstMayGoOnPastItsRefusals) {
   };
   EXPECT_TRUE(step("repeat: 50, past_refusals: true").past_refusals);
   EXPECT_FALSE(step("repeat: 50").past_refusals);
-  EXPECT_THAT(load_error(head + "past_refusals: true}\n").what(), HasSubstr("past_refusals: goes on with a burst: give repeat"));
-  EXPECT_THAT(load_error(head + "repeat: 50, past_refusals: 3}\n").what(), HasSubstr("past_refusals: expected true or false"));
+  EXPECT_THAT(loader_error(head + "past_refusals: true}\n").what(), HasSubstr("past_refusals: goes on with a burst: give repeat"));
+  EXPECT_THAT(loader_error(head + "repeat: 50, past_refusals: 3}\n").what(), HasSubstr("past_refusals: expected true or false"));
 }
 
 // A flood is judged by the decisions its calls showed, which only a workload step reads.
@@ -153,9 +153,9 @@ TEST(ScenarioLoader, SomeDecisionNamesADecisionOfAWorkloadStep) {
   const Expectation held = parse_scenario_file(flood + "        expect: {some_decision: denied}\n", "x.yaml")
                                .scenarios[0].steps[0].expect.at(0);
   EXPECT_EQ(held.kind, "some_decision");
-  EXPECT_THAT(load_error(flood + "        expect: {some_decision: refused}\n").what(),
+  EXPECT_THAT(loader_error(flood + "        expect: {some_decision: refused}\n").what(),
               HasSubstr("x.yaml:6: scenarios[0].steps[0].expect.some_decision: expected granted, denied, unavailable, got \"refused\""));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n"
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n"
                          "        expect: {some_decision: denied}\n").what(),
               HasSubstr("expect.some_decision: unknown key"));
 }
@@ -170,12 +170,12 @@ TEST(ScenarioLoader, AWorkloadOrSvidStepNamesItsAgentByAs) {
   EXPECT_EQ(parse_scenario_file(head + "      - as: trusted-agent\n        svid_token: {audience: other}\n", "x.yaml")
                 .scenarios[0].steps[0].get<SvidTokenStep>().agent,
             "trusted-agent");
-  EXPECT_THAT(load_error(head + "      - workload: {agent: trusted-agent, proof: none}\n").what(),
+  EXPECT_THAT(loader_error(head + "      - workload: {agent: trusted-agent, proof: none}\n").what(),
               HasSubstr("x.yaml:4: scenarios[0].steps[0].workload.agent: the acting agent is named by as: beside workload: "
                         "(as: trusted-agent)"));
-  EXPECT_THAT(load_error(head + "      - svid_token: {agent: trusted-agent}\n").what(),
+  EXPECT_THAT(loader_error(head + "      - svid_token: {agent: trusted-agent}\n").what(),
               HasSubstr("svid_token.agent: the acting agent is named by as: beside svid_token: (as: trusted-agent)"));
-  EXPECT_THAT(load_error(head + "      - workload: {proof: none}\n").what(), HasSubstr("scenarios[0].steps[0].as: missing"));
+  EXPECT_THAT(loader_error(head + "      - workload: {proof: none}\n").what(), HasSubstr("scenarios[0].steps[0].as: missing"));
 }
 
 // A call's batch: the call N times in one JSON-RPC batch, one POST; never a burst or a DPoP call.
@@ -183,12 +183,12 @@ TEST(ScenarioLoader, ACallBatchIsOnePostOfItsCalls) {
   const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n";
   EXPECT_EQ(parse_scenario_file(head + "        batch: 25\n", "x.yaml").scenarios[0].steps[0].get<CallStep>().batch, 25);
   EXPECT_EQ(parse_scenario_file(head, "x.yaml").scenarios[0].steps[0].get<CallStep>().batch, 0);
-  EXPECT_THAT(load_error(head + "        batch: 0\n").what(), HasSubstr("steps[0].batch"));
-  EXPECT_THAT(load_error(head + "        batch: 3\n        repeat: 3\n").what(),
+  EXPECT_THAT(loader_error(head + "        batch: 0\n").what(), HasSubstr("steps[0].batch"));
+  EXPECT_THAT(loader_error(head + "        batch: 3\n        repeat: 3\n").what(),
               HasSubstr("steps[0].batch: a batch is one POST in a session of its own: give no repeat, until, dpop or answer"));
-  EXPECT_THAT(load_error(head + "        batch: 3\n        dpop: true\n").what(), HasSubstr("give no repeat, until, dpop or answer"));
-  EXPECT_THAT(load_error(head + "        batch: 3\n        answer: accept\n").what(), HasSubstr("give no repeat, until, dpop or answer"));
-  EXPECT_THAT(load_error(head + "        batch: 3\n        era: modern\n").what(),
+  EXPECT_THAT(loader_error(head + "        batch: 3\n        dpop: true\n").what(), HasSubstr("give no repeat, until, dpop or answer"));
+  EXPECT_THAT(loader_error(head + "        batch: 3\n        answer: accept\n").what(), HasSubstr("give no repeat, until, dpop or answer"));
+  EXPECT_THAT(loader_error(head + "        batch: 3\n        era: modern\n").what(),
               HasSubstr("steps[0].batch: a batch is sent in a 2025-03-26 session; the modern era has no batches"));
 }
 
@@ -199,15 +199,15 @@ TEST(ScenarioLoader, EitherIsTwoOrMoreGroupsOfTheStepsOwnExpectations) {
                         .scenarios[0].steps[0];
   ASSERT_EQ(step.expect.size(), 1u);
   EXPECT_EQ(step.expect[0].kind, "either");
-  EXPECT_THAT(load_error(head + "        expect: {either: [{ok: true}]}\n").what(),
+  EXPECT_THAT(loader_error(head + "        expect: {either: [{ok: true}]}\n").what(),
               HasSubstr("expect.either: expected a list of two or more mappings of expectations"));
-  EXPECT_THAT(load_error(head + "        expect: {either: [{ok: true}, {okay: true}]}\n").what(),
+  EXPECT_THAT(loader_error(head + "        expect: {either: [{ok: true}, {okay: true}]}\n").what(),
               HasSubstr("alternative 2: okay is no expectation an alternative can hold"));
-  EXPECT_THAT(load_error(head + "        expect: {either: [{ok: true}, {either: [{ok: true}, {ok: false}]}]}\n").what(),
+  EXPECT_THAT(loader_error(head + "        expect: {either: [{ok: true}, {either: [{ok: true}, {ok: false}]}]}\n").what(),
               HasSubstr("alternative 2: either is no expectation an alternative can hold"));
-  EXPECT_THAT(load_error(head + "        expect: {either: [{ok: true}, {http_status: 2000}]}\n").what(),
+  EXPECT_THAT(loader_error(head + "        expect: {either: [{ok: true}, {http_status: 2000}]}\n").what(),
               HasSubstr("alternative 2: http_status: expected an HTTP status"));
-  EXPECT_THAT(load_error(head + "        expect: {either: [{ok: true}, {jwks_public_only: true}]}\n").what(),
+  EXPECT_THAT(loader_error(head + "        expect: {either: [{ok: true}, {jwks_public_only: true}]}\n").what(),
               HasSubstr("jwks_public_only: not an expectation of this step kind"));
 }
 
@@ -222,7 +222,7 @@ TEST(ScenarioLoader, SettleForIsForAControlOrARequestDueToBeServed) {
                 .scenarios[0].steps[0].settle_for_s,
             35);
   for (const char* attack : {"{ok: false}", "{http_status: 401}", "{ok: true, bearer_challenge: invalid_token}"}) {
-    EXPECT_THAT(load_error(head + "        expect: " + attack + "\n").what(),
+    EXPECT_THAT(loader_error(head + "        expect: " + attack + "\n").what(),
                 HasSubstr("steps[0].settle_for: only a control step, or one due to be served")) << attack;
   }
 }
@@ -237,11 +237,11 @@ TEST(ScenarioLoader, ACallAnswersAQuestionWithAnActionOrTheFormsContent) {
   const auto with_content = answer_of("        answer: {action: accept, content: {confirm: true, reason: tidy}}\n");
   EXPECT_EQ(with_content->action, InputAction::accept);
   EXPECT_EQ(nlohmann::json::parse(with_content->content), (nlohmann::json{{"confirm", true}, {"reason", "tidy"}}));
-  EXPECT_THAT(load_error(head + "        answer: yes\n").what(), HasSubstr("steps[0].answer"));
-  EXPECT_THAT(load_error(head + "        answer: {action: decline, content: {confirm: false}}\n").what(),
+  EXPECT_THAT(loader_error(head + "        answer: yes\n").what(), HasSubstr("steps[0].answer"));
+  EXPECT_THAT(loader_error(head + "        answer: {action: decline, content: {confirm: false}}\n").what(),
               HasSubstr("steps[0].answer.content: only accept carries content"));
-  EXPECT_THAT(load_error(head + "        answer: {content: {confirm: true}}\n").what(), HasSubstr("needs action: accept, decline or cancel"));
-  EXPECT_THAT(load_error(head + "        answer: {action: accept, form: {}}\n").what(), HasSubstr("form"));
+  EXPECT_THAT(loader_error(head + "        answer: {content: {confirm: true}}\n").what(), HasSubstr("needs action: accept, decline or cancel"));
+  EXPECT_THAT(loader_error(head + "        answer: {action: accept, form: {}}\n").what(), HasSubstr("form"));
 }
 
 // A workload batch: sent once, in a session opened at the endpoint the step names.
@@ -252,9 +252,9 @@ TEST(ScenarioLoader, AWorkloadBatchNamesItsEndpointAndIsSentOnce) {
   };
   EXPECT_EQ(step("path: /mcp, batch: 25").batch, 25);
   EXPECT_EQ(step("path: /mcp").batch, 0);
-  EXPECT_THAT(load_error(head + "batch: 3}\n").what(), HasSubstr("batch: a batch is sent once, in a session: give path"));
-  EXPECT_THAT(load_error(head + "path: /mcp, batch: 3, repeat: 5}\n").what(), HasSubstr("give path"));
-  EXPECT_THAT(load_error(head + "path: /mcp, batch: 0}\n").what(), HasSubstr("batch"));
+  EXPECT_THAT(loader_error(head + "batch: 3}\n").what(), HasSubstr("batch: a batch is sent once, in a session: give path"));
+  EXPECT_THAT(loader_error(head + "path: /mcp, batch: 3, repeat: 5}\n").what(), HasSubstr("give path"));
+  EXPECT_THAT(loader_error(head + "path: /mcp, batch: 0}\n").what(), HasSubstr("batch"));
 }
 
 // A workload step's forge: the presented token re-made by a token step's signing, its header and
@@ -270,9 +270,9 @@ TEST(ScenarioLoader, AWorkloadStepForgesItsTokenBySigningsOfTheTokenStep) {
   EXPECT_EQ(nlohmann::json::parse(unsigned_token.forge->header), nlohmann::json({{"alg", "none"}}));
   EXPECT_EQ(step("forge: {sign: realm_key, claims: {aud: elsewhere}}").forge->claims, R"({"aud":"elsewhere"})");
   EXPECT_FALSE(step("proof: none").forge);
-  EXPECT_THAT(load_error(head + "forge: {sign: mine}}\n").what(), HasSubstr("unknown forge signing \"mine\" (keep, strip, cut,"));
-  EXPECT_THAT(load_error(head + "forge: {sign: mine}}\n").what(), HasSubstr("es256_zero, realm_key)"));
-  EXPECT_THAT(load_error(head + "forge: {kid: x}}\n").what(), HasSubstr("unknown key"));
+  EXPECT_THAT(loader_error(head + "forge: {sign: mine}}\n").what(), HasSubstr("unknown forge signing \"mine\" (keep, strip, cut,"));
+  EXPECT_THAT(loader_error(head + "forge: {sign: mine}}\n").what(), HasSubstr("es256_zero, realm_key)"));
+  EXPECT_THAT(loader_error(head + "forge: {kid: x}}\n").what(), HasSubstr("unknown key"));
 }
 
 // A workload step says what the policy decides for the cell it calls, not which tool.
@@ -288,9 +288,9 @@ TEST(ScenarioLoader, AWorkloadStepSaysWhatThePolicyDecides) {
   EXPECT_EQ(denied.tool, "");
   EXPECT_EQ(denied.path, "");
   EXPECT_EQ(step("denied_to: all").denied_to, std::vector<std::string>{"all"});
-  EXPECT_THAT(load_error(head + "policy: allows}\n").what(), HasSubstr("policy: expected grants or denies"));
-  EXPECT_THAT(load_error(head + "denied_to: [all, trusted-agent]}\n").what(), HasSubstr("expected an agent, a list of agents, or all"));
-  EXPECT_THAT(load_error(head + "granted: trusted-agent}\n").what(), HasSubstr("granted"));
+  EXPECT_THAT(loader_error(head + "policy: allows}\n").what(), HasSubstr("policy: expected grants or denies"));
+  EXPECT_THAT(loader_error(head + "denied_to: [all, trusted-agent]}\n").what(), HasSubstr("expected an agent, a list of agents, or all"));
+  EXPECT_THAT(loader_error(head + "granted: trusted-agent}\n").what(), HasSubstr("granted"));
 }
 
 // The transport a scenario's cases are about: the file's default, a scenario's own, or none.
@@ -304,9 +304,9 @@ TEST(ScenarioLoader, ReadsTheTransportOfTheFileAndOfEachScenario) {
   EXPECT_EQ(file.scenarios[1].transport, mcp::Transport::legacy_sse_post);
   EXPECT_EQ(file.scenarios[2].transport, mcp::Transport::sse);
   EXPECT_EQ(parse_scenario_file(good, "x.yaml").scenarios[0].transport, std::nullopt);
-  EXPECT_THAT(load_error("transport: websocket\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n").what(),
+  EXPECT_THAT(loader_error("transport: websocket\nscenarios:\n  - name: a\n    steps:\n      - wait: 1s\n").what(),
               HasSubstr("x.yaml:1: transport: unknown transport \"websocket\" (streamable-http, sse, legacy-sse-post)"));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    transport: stdio\n    steps:\n      - wait: 1s\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    transport: stdio\n    steps:\n      - wait: 1s\n").what(),
               HasSubstr("x.yaml:3: scenarios[0].transport: unknown transport \"stdio\""));
 }
 
@@ -321,7 +321,7 @@ TEST(ScenarioLoader, ReadsTheEraOfTheFileAndOfEachScenario) {
       "x.yaml");
   EXPECT_TRUE(own.scenarios[0].legacy_era_only);
   EXPECT_FALSE(own.scenarios[1].legacy_era_only);
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    protocol: modern\n    steps:\n      - wait: 1s\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    protocol: modern\n    steps:\n      - wait: 1s\n").what(),
               HasSubstr("x.yaml:3: scenarios[0].protocol: must be legacy"));
 }
 
@@ -344,21 +344,21 @@ TEST(ScenarioLoader, ReadsTheSseStepsOpenAndPost) {
   EXPECT_EQ(post.session_id, "unknown");
   EXPECT_EQ(post.authorization, "none");
   EXPECT_EQ(post.watch_ms, 500);
-  EXPECT_THAT(load_error(head + "      - sse: {server: jira-mcp, open: a, post: b}\n        as: bob\n").what(),
+  EXPECT_THAT(loader_error(head + "      - sse: {server: jira-mcp, open: a, post: b}\n        as: bob\n").what(),
               HasSubstr("give one of open (a stream's name) and post (a kept stream's)"));
-  EXPECT_THAT(load_error(head + "      - sse: {server: jira-mcp, post: b}\n        as: bob\n").what(), HasSubstr("tool"));
-  EXPECT_THAT(load_error(head + "      - sse: {server: jira-mcp, open: a, tool: x}\n        as: bob\n").what(),
+  EXPECT_THAT(loader_error(head + "      - sse: {server: jira-mcp, post: b}\n        as: bob\n").what(), HasSubstr("tool"));
+  EXPECT_THAT(loader_error(head + "      - sse: {server: jira-mcp, open: a, tool: x}\n        as: bob\n").what(),
               HasSubstr("is a post's, not an open's"));
-  EXPECT_THAT(load_error(head + "      - sse: {server: jira-mcp, open: a}\n").what(), HasSubstr("as"));
+  EXPECT_THAT(loader_error(head + "      - sse: {server: jira-mcp, open: a}\n").what(), HasSubstr("as"));
 }
 
 // YAML allows a mapping or a list as a key; a scenario file never does, and says so with the
 // line instead of letting yaml-cpp's conversion error escape (found by scenario_loader_fuzz).
 TEST(ScenarioLoader, AKeyThatIsNotANameIsAMistakeWithItsLine) {
   const std::string tail = "scenarios:\n  - name: a\n    steps:\n      - wait: 1s\n";
-  EXPECT_THAT(load_error("? {repeat: t}\n: 1\n" + tail).what(),
+  EXPECT_THAT(loader_error("? {repeat: t}\n: 1\n" + tail).what(),
               HasSubstr("x.yaml:1: : expected a name as key, got a mapping or a list"));
-  EXPECT_THAT(load_error("needs: {? [a, b] : 1}\n" + tail).what(),
+  EXPECT_THAT(loader_error("needs: {? [a, b] : 1}\n" + tail).what(),
               HasSubstr("x.yaml:1: needs: expected a name as key, got a mapping or a list"));
 }
 
@@ -372,9 +372,9 @@ TEST(ScenarioLoader, AliasesRepeatValuesButNeverExpandWithoutEnd) {
                                                 "scenarios/x.yaml");
   EXPECT_EQ(Json::parse(file.scenarios.at(0).steps.at(1).get<CallStep>().args), Json({{"limit", 5}}));
 
-  EXPECT_THAT(load_error(head + "        args: &a {inner: *a}\n").what(),
+  EXPECT_THAT(loader_error(head + "        args: &a {inner: *a}\n").what(),
               HasSubstr("scenarios/x.yaml:6: scenarios[0].steps[0].args.inner.inner.inner"));
-  EXPECT_THAT(load_error(head + "        args: &a {inner: *a}\n").what(),
+  EXPECT_THAT(loader_error(head + "        args: &a {inner: *a}\n").what(),
               HasSubstr("nested deeper than 64 levels (an alias inside its own anchor?)"));
 
   // Ten a's, ten of those, … nine levels: 10^9 values from 90 aliases.
@@ -385,7 +385,7 @@ TEST(ScenarioLoader, AliasesRepeatValuesButNeverExpandWithoutEnd) {
     for (int i = 1; i < 10; ++i) laughs += ", " + below;
     laughs += "]\n";
   }
-  EXPECT_THAT(load_error(laughs).what(),
+  EXPECT_THAT(loader_error(laughs).what(),
               HasSubstr("the file makes more than 200000 values once its aliases are expanded"));
 }
 
@@ -419,10 +419,10 @@ TEST(ScenarioLoader, AControlStepIsMarkedOnItsOwnStepOnly) {
   EXPECT_TRUE(file.scenarios.at(0).steps.at(0).control);
   EXPECT_FALSE(file.scenarios.at(0).steps.at(1).control) << "a step that reuses a control's request is no control";
   const std::string step = "      - as: alice\n        call: jira.list_issues\n";
-  EXPECT_THAT(load_error(head + step + "        control: yes please\n        expect: {ok: true}\n").what(),
+  EXPECT_THAT(loader_error(head + step + "        control: yes please\n        expect: {ok: true}\n").what(),
               HasSubstr("control: expected true or false"));
-  EXPECT_THAT(load_error(head + step + "        control: true\n").what(), HasSubstr("a control step needs an expect"));
-  EXPECT_THAT(load_error(head + step + "        control: true\n        property: trusts-unverified-claim\n        expect: {ok: true}\n").what(),
+  EXPECT_THAT(loader_error(head + step + "        control: true\n").what(), HasSubstr("a control step needs an expect"));
+  EXPECT_THAT(loader_error(head + step + "        control: true\n        property: trusts-unverified-claim\n        expect: {ok: true}\n").what(),
               HasSubstr("a control step gives no finding"));
 }
 
@@ -430,11 +430,11 @@ TEST(ScenarioLoader, AControlStepIsMarkedOnItsOwnStepOnly) {
 // byte 0xA0, which no JSON can hold: such text is refused with its line before yaml-cpp sees it.
 TEST(ScenarioLoader, TextThatYamlCannotHoldIsAMistakeWithItsLine) {
   const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n";
-  EXPECT_THAT(load_error(head + "        args: {\xC3\x28: 1}\n").what(), HasSubstr("x.yaml:6: not UTF-8 text (byte 98)"));
-  EXPECT_THAT(load_error(head + std::string("        args: {\0_: 1}\n", 22)).what(),
+  EXPECT_THAT(loader_error(head + "        args: {\xC3\x28: 1}\n").what(), HasSubstr("x.yaml:6: not UTF-8 text (byte 98)"));
+  EXPECT_THAT(loader_error(head + std::string("        args: {\0_: 1}\n", 22)).what(),
               HasSubstr("x.yaml:6: U+0000, a character YAML does not allow (byte 98)"));
-  EXPECT_THAT(load_error(head + "        args: {a: \x7F}\n").what(), HasSubstr("U+007F, a character YAML does not allow"));
-  EXPECT_THAT(load_error(head + "        args: {a: \xC2\x80}\n").what(), HasSubstr("U+0080, a character YAML does not allow"));
+  EXPECT_THAT(loader_error(head + "        args: {a: \x7F}\n").what(), HasSubstr("U+007F, a character YAML does not allow"));
+  EXPECT_THAT(loader_error(head + "        args: {a: \xC2\x80}\n").what(), HasSubstr("U+0080, a character YAML does not allow"));
   const ScenarioFile file =
       parse_scenario_file(head + "        args: {a: \"caf\xC3\xA9\t\xF0\x9F\x94\x91\", b: \"\\0 escaped\"}\r\n", "x.yaml");
   const Json args = Json::parse(file.scenarios.at(0).steps.at(0).get<CallStep>().args);
@@ -444,7 +444,7 @@ TEST(ScenarioLoader, TextThatYamlCannotHoldIsAMistakeWithItsLine) {
 
 TEST(ScenarioLoader, UnknownExpectationNamesLineFieldAndTheAllowedOnes) {
   const std::string text = std::string(good).replace(std::string(good).find("backend_credential_of"), 21, "backend_credentials");
-  const std::string message = load_error(text).what();
+  const std::string message = loader_error(text).what();
   EXPECT_THAT(message, HasSubstr("scenarios/x.yaml:12: scenarios[0].steps[0].expect.backend_credentials: unknown key"));
   EXPECT_THAT(message, HasSubstr("backend_credential_of"));
 }
@@ -452,54 +452,54 @@ TEST(ScenarioLoader, UnknownExpectationNamesLineFieldAndTheAllowedOnes) {
 // A file written with an expectation's former name is told the name it has now.
 TEST(ScenarioLoader, AnExpectationsFormerNameIsToldItsNewOne) {
   const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n";
-  EXPECT_THAT(load_error(head + "        expect: {accepted_at_most_s: 30}\n").what(),
+  EXPECT_THAT(loader_error(head + "        expect: {accepted_at_most_s: 30}\n").what(),
               HasSubstr("x.yaml:6: scenarios[0].steps[0].expect.accepted_at_most_s: renamed: write accepted_for_at_most_s"));
-  EXPECT_THAT(load_error(head + "        expect: {accepted_at_least: 3}\n").what(),
+  EXPECT_THAT(loader_error(head + "        expect: {accepted_at_least: 3}\n").what(),
               HasSubstr("expect.accepted_at_least: renamed: write accepted_calls_at_least"));
-  EXPECT_THAT(load_error(head + "        expect: {errors_contain: denied}\n").what(),
+  EXPECT_THAT(loader_error(head + "        expect: {errors_contain: denied}\n").what(),
               HasSubstr("expect.errors_contain: renamed: write vault_error_contains"));
 }
 
 TEST(ScenarioLoader, WrongValueTypesAreNamed) {
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n        expect: {http_status: ok}\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n        expect: {http_status: ok}\n").what(),
               HasSubstr("scenarios/x.yaml:6: scenarios[0].steps[0].expect.http_status: expected an HTTP status (100-599), got \"ok\""));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n        expect: {ok: yes please}\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n        expect: {ok: yes please}\n").what(),
               HasSubstr("expect.ok: expected true or false"));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    needs_write_scope: sometimes\n    steps:\n      - wait: 1s\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    needs_write_scope: sometimes\n    steps:\n      - wait: 1s\n").what(),
               HasSubstr("scenarios/x.yaml:3: scenarios[0].needs_write_scope: expected true or false"));
   EXPECT_TRUE(parse_scenario_file("scenarios:\n  - name: a\n    needs_write_scope: true\n    steps:\n      - wait: 1s\n", "x.yaml")
                   .scenarios.at(0).needs_write_scope);
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    needs_clients: 1\n    steps:\n      - wait: 1s\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    needs_clients: 1\n    steps:\n      - wait: 1s\n").what(),
               HasSubstr("scenarios/x.yaml:3: scenarios[0].needs_clients: expected true or false"));
   EXPECT_TRUE(parse_scenario_file("scenarios:\n  - name: a\n    needs_clients: true\n    steps:\n      - wait: 1s\n", "x.yaml")
                   .scenarios.at(0).needs_clients);
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - wait: soon\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    steps:\n      - wait: soon\n").what(),
               HasSubstr("scenarios/x.yaml:4: scenarios[0].steps[0].wait: expected a duration"));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n        repeat: 0\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n        repeat: 0\n").what(),
               HasSubstr("steps[0].repeat: must be 1 to 1000"));
 }
 
 TEST(ScenarioLoader, StructuralMistakes) {
-  EXPECT_THAT(load_error("suite: x\n").what(), HasSubstr("scenarios: missing"));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n").what(),
+  EXPECT_THAT(loader_error("suite: x\n").what(), HasSubstr("scenarios: missing"));
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n").what(),
               HasSubstr("scenarios/x.yaml:4: scenarios[0].steps[0]: no action"));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.x\n        sql: SELECT 1\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.x\n        sql: SELECT 1\n").what(),
               HasSubstr("one action per step"));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - call: jira.list_issues\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    steps:\n      - call: jira.list_issues\n").what(),
               HasSubstr("steps[0].as: missing"));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira\n").what(),
               HasSubstr("expected server.tool, e.g. jira.get_issue, or the server alone with capability: read, write, list or delete"));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps: [{wait: 1s}]\n  - name: a\n    steps: [{wait: 1s}]\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    steps: [{wait: 1s}]\n  - name: a\n    steps: [{wait: 1s}]\n").what(),
               HasSubstr("scenarios/x.yaml:4: scenarios[1].name: \"a\" is used twice"));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        token: steal\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        token: steal\n").what(),
               HasSubstr("unknown token action \"steal\""));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.x\n        expect: {result_json: {rows: 1}}\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.x\n        expect: {result_json: {rows: 1}}\n").what(),
               HasSubstr("\"rows\" is not a JSON pointer"));
   // "" is the whole result (RFC 6901): a batch's answers, counted whatever their order.
   EXPECT_NO_THROW(parse_scenario_file(
       "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.x\n        expect: {result_json: {'': {count: 3}}}\n",
       "scenarios/x.yaml"));
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    steps:\n      - sql: SELECT 1\n        expect: {ok: true}\n").what(),
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    steps:\n      - sql: SELECT 1\n        expect: {ok: true}\n").what(),
               HasSubstr("expect.ok: unknown key (allowed here: either, rows, value)"));
 }
 
@@ -513,11 +513,11 @@ TEST(ScenarioLoader, APropertyIsAKnownIdAndItsTextNamesTheIdToUse) {
   EXPECT_EQ(file.scenarios.at(0).property, "accepts-token-it-must-refuse");
   EXPECT_EQ(file.scenarios.at(0).steps.at(0).property, "batch-escapes-rate-limit");
 
-  EXPECT_THAT(load_error("scenarios:\n  - name: a\n    property: a batch of calls escapes the rate limit\n    steps:\n"
+  EXPECT_THAT(loader_error("scenarios:\n  - name: a\n    property: a batch of calls escapes the rate limit\n    steps:\n"
                          "      - wait: 1s\n").what(),
               HasSubstr("scenarios/x.yaml:3: scenarios[0].property: name the property by its id: batch-escapes-rate-limit"));
   const std::string unknown =
-      load_error("scenarios:\n  - name: a\n    steps:\n      - wait: 1s\n        property: batch-escape-rate-limits\n").what();
+      loader_error("scenarios:\n  - name: a\n    steps:\n      - wait: 1s\n        property: batch-escape-rate-limits\n").what();
   EXPECT_THAT(unknown, HasSubstr("scenarios/x.yaml:5: scenarios[0].steps[0].property: unknown property "
                                  "\"batch-escape-rate-limits\" (the closest known: batch-escapes-rate-limit, "));
 }
@@ -556,27 +556,27 @@ TEST(ScenarioLoader, ReadsRawTcpStepsAndGeneratedBodies) {
 
 TEST(ScenarioLoader, MistakesInRawTcpStepsAndGeneratedBodiesAreNamed) {
   const std::string head = "scenarios:\n  - name: a\n    steps:\n      - ";
-  EXPECT_THAT(load_error(head + "tcp: {server: jira-mcp}\n").what(), HasSubstr("steps[0].tcp.send: missing"));
-  EXPECT_THAT(load_error(head + "tcp: {server: jira-mcp, send: []}\n").what(), HasSubstr("expected a non-empty list"));
-  EXPECT_THAT(load_error(head + "tcp: {server: jira-mcp, send: [x], wait: 1}\n").what(), HasSubstr("tcp.wait: unknown key"));
-  EXPECT_THAT(load_error(head + "tcp: {server: jira-mcp, send: [x], trickle: {text: a, every_ms: 1000, times: 61}}\n").what(),
+  EXPECT_THAT(loader_error(head + "tcp: {server: jira-mcp}\n").what(), HasSubstr("steps[0].tcp.send: missing"));
+  EXPECT_THAT(loader_error(head + "tcp: {server: jira-mcp, send: []}\n").what(), HasSubstr("expected a non-empty list"));
+  EXPECT_THAT(loader_error(head + "tcp: {server: jira-mcp, send: [x], wait: 1}\n").what(), HasSubstr("tcp.wait: unknown key"));
+  EXPECT_THAT(loader_error(head + "tcp: {server: jira-mcp, send: [x], trickle: {text: a, every_ms: 1000, times: 61}}\n").what(),
               HasSubstr("every_ms × times must be at most 60000 ms"));
-  EXPECT_THAT(load_error(head + "tcp: {server: jira-mcp, send: [x], trickle: {text: a, every_ms: 10}}\n").what(),
+  EXPECT_THAT(loader_error(head + "tcp: {server: jira-mcp, send: [x], trickle: {text: a, every_ms: 10}}\n").what(),
               HasSubstr("tcp.trickle.times: missing"));
-  EXPECT_THAT(load_error(head + "tcp: {server: jira-mcp, send: [x], read_ms: 0}\n").what(), HasSubstr("read_ms: must be 1 to 60000"));
+  EXPECT_THAT(loader_error(head + "tcp: {server: jira-mcp, send: [x], read_ms: 0}\n").what(), HasSubstr("read_ms: must be 1 to 60000"));
   // Expectations a raw exchange cannot have, and one only it can.
-  EXPECT_THAT(load_error(head + "tcp: {server: jira-mcp, send: [x]}\n        expect: {ok: true}\n").what(),
+  EXPECT_THAT(loader_error(head + "tcp: {server: jira-mcp, send: [x]}\n        expect: {ok: true}\n").what(),
               HasSubstr("expect.ok: unknown key"));
-  EXPECT_THAT(load_error(head + "http: {server: jira-mcp, auth: none}\n        expect: {closed_within_ms: 10}\n").what(),
+  EXPECT_THAT(loader_error(head + "http: {server: jira-mcp, auth: none}\n        expect: {closed_within_ms: 10}\n").what(),
               HasSubstr("expect.closed_within_ms: unknown key"));
-  EXPECT_THAT(load_error(head + "http: {server: jira-mcp, auth: none, body_bytes: 9}\n").what(),
+  EXPECT_THAT(loader_error(head + "http: {server: jira-mcp, auth: none, body_bytes: 9}\n").what(),
               HasSubstr("body_bytes: must be 10 to 67108864"));
-  EXPECT_THAT(load_error(head + "http: {server: jira-mcp, auth: none, body_bytes: 100, body: x}\n").what(),
+  EXPECT_THAT(loader_error(head + "http: {server: jira-mcp, auth: none, body_bytes: 100, body: x}\n").what(),
               HasSubstr("body, json, body_bytes and probe: give one"));
 }
 
 TEST(ScenarioLoader, YamlSyntaxErrorsCarryTheirLine) {
-  const std::string message = load_error("scenarios:\n  - name: a\n    steps: [\n").what();
+  const std::string message = loader_error("scenarios:\n  - name: a\n    steps: [\n").what();
   EXPECT_THAT(message, HasSubstr("scenarios/x.yaml:"));
   EXPECT_THAT(message, HasSubstr("YAML"));
 }

@@ -74,7 +74,7 @@ TEST(ValueMatcher, TheSameVocabularyChecksHeadersAndTexts) {
   EXPECT_EQ(check("body_contains", {{"not", {{"contains", "invalid_token"}}}}), Verdict::failed);
 }
 
-std::string load_error(const std::string& expect) {
+std::string expect_error(const std::string& expect) {
   const std::string file = "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.get_issue\n"
                            "        expect: " + expect + "\n";
   try {
@@ -86,16 +86,16 @@ std::string load_error(const std::string& expect) {
 }
 
 TEST(ValueMatcher, TheLoaderNamesTheNewFormOfARemovedOne) {
-  EXPECT_THAT(load_error("{result_json: {/who: {not_equals: v-alice}}}"),
+  EXPECT_THAT(expect_error("{result_json: {/who: {not_equals: v-alice}}}"),
               HasSubstr("x.yaml:6: scenarios[0].steps[0].expect.result_json: /who: not_equals was removed: write {not: {equals: \"v-alice\"}}"));
-  EXPECT_THAT(load_error("{result_json: {/keys: {equals: \"[]\"}}}"),
+  EXPECT_THAT(expect_error("{result_json: {/keys: {equals: \"[]\"}}}"),
               HasSubstr("/keys: equals: a JSON value is written as JSON, not as text: {equals: []}"));
-  EXPECT_THAT(load_error("{result_json: {/keys: {size: 1}}}"),
+  EXPECT_THAT(expect_error("{result_json: {/keys: {size: 1}}}"),
               HasSubstr("unknown check \"size\" (equals, contains, starts_with, matches, count, not)"));
-  EXPECT_THAT(load_error("{body_contains: {matches: \"(\"}}"), HasSubstr("matches: not a regular expression"));
-  EXPECT_THAT(load_error("{header_contains: {Cache-Control: {not: {count: x}}}}"),
+  EXPECT_THAT(expect_error("{body_contains: {matches: \"(\"}}"), HasSubstr("matches: not a regular expression"));
+  EXPECT_THAT(expect_error("{header_contains: {Cache-Control: {not: {count: x}}}}"),
               HasSubstr("Cache-Control: not: count: expected a number of entries"));
-  EXPECT_EQ(load_error("{result_json: {/keys: {equals: [jira]}, /who: {not: {equals: v-alice}, matches: \"^v-\"}}}"),
+  EXPECT_EQ(expect_error("{result_json: {/keys: {equals: [jira]}, /who: {not: {equals: v-alice}, matches: \"^v-\"}}}"),
             "(loaded)");
 }
 

@@ -85,7 +85,7 @@ TEST(WorkloadCellsTest, OnAgentgateOnlyTheCellsItsToolsReachArePicked) {
   }
 }
 
-StepOutcome answer(int status, bool tool_error = false, std::string text = "") {
+StepOutcome cell_answer(int status, bool tool_error = false, std::string text = "") {
   StepOutcome out;
   out.http.status = status;
   out.tool.error = tool_error;
@@ -95,20 +95,20 @@ StepOutcome answer(int status, bool tool_error = false, std::string text = "") {
 
 TEST(WorkloadCellsTest, AnAnswerIsReadAsTheDecisionByTheMapsRefusalShapes) {
   const stack::WorkloadToolMap agentgate_map = stack::workload_tools_of(agentgate(), "agentgate");
-  EXPECT_EQ(policy_decision(agentgate_map, answer(200), true, nullptr), "granted");
-  EXPECT_EQ(policy_decision(agentgate_map, answer(200, true, "denied: tier sandbox may not read documents"), false, nullptr), "denied");
+  EXPECT_EQ(policy_decision(agentgate_map, cell_answer(200), true, nullptr), "granted");
+  EXPECT_EQ(policy_decision(agentgate_map, cell_answer(200, true, "denied: tier sandbox may not read documents"), false, nullptr), "denied");
   // Its words contain a denial's: unavailable comes first.
-  EXPECT_EQ(policy_decision(agentgate_map, answer(200, true, "denied: policy unavailable: OPA did not answer"), false, nullptr),
+  EXPECT_EQ(policy_decision(agentgate_map, cell_answer(200, true, "denied: policy unavailable: OPA did not answer"), false, nullptr),
             "unavailable");
-  EXPECT_EQ(policy_decision(agentgate_map, answer(401), false, nullptr), "");                       // before the policy
-  EXPECT_EQ(policy_decision(agentgate_map, answer(200, true, "internal error"), false, nullptr), "");  // not the map's
+  EXPECT_EQ(policy_decision(agentgate_map, cell_answer(401), false, nullptr), "");                       // before the policy
+  EXPECT_EQ(policy_decision(agentgate_map, cell_answer(200, true, "internal error"), false, nullptr), "");  // not the map's
   const stack::WorkloadToolMap reference = stack::workload_mcp_tool_map();
-  EXPECT_EQ(policy_decision(reference, answer(200, true, "denied: trusted may not admin filesystem"), false, nullptr), "denied");
-  EXPECT_EQ(policy_decision(reference, answer(403), false, nullptr), "denied");  // an agent without a tier, at the door
-  EXPECT_EQ(policy_decision(reference, answer(200, true, "policy_unavailable: the policy engine did not answer"), false, nullptr),
+  EXPECT_EQ(policy_decision(reference, cell_answer(200, true, "denied: trusted may not admin filesystem"), false, nullptr), "denied");
+  EXPECT_EQ(policy_decision(reference, cell_answer(403), false, nullptr), "denied");  // an agent without a tier, at the door
+  EXPECT_EQ(policy_decision(reference, cell_answer(200, true, "policy_unavailable: the policy engine did not answer"), false, nullptr),
             "unavailable");
-  EXPECT_EQ(policy_decision(reference, answer(503), false, nullptr), "");  // a full replay cache: no policy was asked
-  EXPECT_EQ(policy_decision(reference, answer(404), false, nullptr), "");
+  EXPECT_EQ(policy_decision(reference, cell_answer(503), false, nullptr), "");  // a full replay cache: no policy was asked
+  EXPECT_EQ(policy_decision(reference, cell_answer(404), false, nullptr), "");
 }
 
 }  // namespace

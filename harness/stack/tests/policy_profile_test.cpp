@@ -21,7 +21,7 @@ Json team_policy() {
     "table": "| tier | operation | documents | http |\n| core | read | allow | allow |\n| sandbox | read | deny | allow |\n"})");
 }
 
-std::string error_of(const Json& policy) {
+std::string policy_error(const Json& policy) {
   try {
     parse_policy_profile(policy, "services.agentgate.policy");
   } catch (const std::runtime_error& e) {
@@ -87,34 +87,34 @@ TEST(PolicyProfile, TheScenarioFilesOperationsAreReadInTheTablesWords) {
 
   Json unknown = own_words;
   unknown["operations"]["wirte"] = "modify";
-  EXPECT_THAT(error_of(unknown), ::testing::HasSubstr("services.agentgate.policy.operations: unknown key \"wirte\" (the closest known: write"));
+  EXPECT_THAT(policy_error(unknown), ::testing::HasSubstr("services.agentgate.policy.operations: unknown key \"wirte\" (the closest known: write"));
   Json no_row = own_words;
   no_row["operations"]["write"] = "change";
-  EXPECT_THAT(error_of(no_row), ::testing::HasSubstr("policy.operations.write: the table has no operation \"change\" (view, modify)"));
+  EXPECT_THAT(policy_error(no_row), ::testing::HasSubstr("policy.operations.write: the table has no operation \"change\" (view, modify)"));
 }
 
 TEST(PolicyProfile, MistakesAreRefusedWithWhereTheyAre) {
   Json typo = team_policy();
   typo["decison_path"] = "x";
-  EXPECT_THAT(error_of(typo), ::testing::HasSubstr("services.agentgate.policy: unknown key \"decison_path\" (the closest known: decision_path"));
+  EXPECT_THAT(policy_error(typo), ::testing::HasSubstr("services.agentgate.policy: unknown key \"decison_path\" (the closest known: decision_path"));
   Json fact = team_policy();
   fact["input"]["/workload/role"] = "role";
-  EXPECT_THAT(error_of(fact), ::testing::HasSubstr("no fact \"role\" (spiffe_id, tier, tool, operation, verified)"));
+  EXPECT_THAT(policy_error(fact), ::testing::HasSubstr("no fact \"role\" (spiffe_id, tier, tool, operation, verified)"));
   Json pointer = team_policy();
   pointer["allow"] = "permit";
-  EXPECT_THAT(error_of(pointer), ::testing::HasSubstr("policy.allow must be a JSON pointer"));
+  EXPECT_THAT(policy_error(pointer), ::testing::HasSubstr("policy.allow must be a JSON pointer"));
   Json no_agent = team_policy();
   no_agent["agents"].erase("sandbox");
-  EXPECT_THAT(error_of(no_agent), ::testing::HasSubstr("policy.table: no agent stands for the tier sandbox"));
+  EXPECT_THAT(policy_error(no_agent), ::testing::HasSubstr("policy.table: no agent stands for the tier sandbox"));
   Json no_agents = team_policy();
   no_agents.erase("agents");
-  EXPECT_THAT(error_of(no_agents), ::testing::HasSubstr("\"agents\" must name the agent standing for each tier"));
+  EXPECT_THAT(policy_error(no_agents), ::testing::HasSubstr("\"agents\" must name the agent standing for each tier"));
   Json cell = team_policy();
   cell["table"] = "| tier | operation | http |\n| core | read | maybe |\n";
-  EXPECT_THAT(error_of(cell), ::testing::HasSubstr("a cell is allow or deny, not \"maybe\""));
+  EXPECT_THAT(policy_error(cell), ::testing::HasSubstr("a cell is allow or deny, not \"maybe\""));
   Json missing = team_policy();
   missing.erase("table");
-  EXPECT_THAT(error_of(missing), ::testing::HasSubstr("policy: missing \"table\""));
+  EXPECT_THAT(policy_error(missing), ::testing::HasSubstr("policy: missing \"table\""));
 }
 
 }  // namespace

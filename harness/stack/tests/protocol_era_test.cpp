@@ -12,24 +12,24 @@ namespace {
 
 using ::testing::HasSubstr;
 
-ServiceEntry entry_with(const std::string& protocol) {
+ServiceEntry entry_with_protocol(const std::string& protocol) {
   std::string json = R"({"url": "http://127.0.0.1:3001/mcp")";
   if (!protocol.empty()) json += R"(, "protocol": ")" + protocol + "\"";
   return parse_service_entry(json + "}", "services.jira-mcp");
 }
 
 TEST(ProtocolEraTest, AbsentIsLegacyAsTheHarnessHasAlwaysSpoken) {
-  EXPECT_EQ(protocol_era(entry_with(""), "jira-mcp"), mcp::Era::legacy);
+  EXPECT_EQ(protocol_era(entry_with_protocol(""), "jira-mcp"), mcp::Era::legacy);
 }
 
 TEST(ProtocolEraTest, EachEraIsTakenAsWritten) {
-  EXPECT_EQ(protocol_era(entry_with("modern"), "jira-mcp"), mcp::Era::modern);
-  EXPECT_EQ(protocol_era(entry_with("legacy"), "jira-mcp"), mcp::Era::legacy);
-  EXPECT_EQ(protocol_era(entry_with("dual"), "jira-mcp"), mcp::Era::dual);
+  EXPECT_EQ(protocol_era(entry_with_protocol("modern"), "jira-mcp"), mcp::Era::modern);
+  EXPECT_EQ(protocol_era(entry_with_protocol("legacy"), "jira-mcp"), mcp::Era::legacy);
+  EXPECT_EQ(protocol_era(entry_with_protocol("dual"), "jira-mcp"), mcp::Era::dual);
 }
 
 TEST(ProtocolEraTest, AnUnknownEraIsAnErrorNamingTheKeyWhenTheProfileIsRead) {
-  const ServiceEntry entry = entry_with("2026-07-28");
+  const ServiceEntry entry = entry_with_protocol("2026-07-28");
   try {
     (void)target_profile(entry, "jira-mcp");
     FAIL() << "an unknown era was taken";

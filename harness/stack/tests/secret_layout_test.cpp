@@ -18,7 +18,7 @@ TargetProfile profile_of(const std::string& profile, const std::string& extra_ke
   return target_profile(parse_service_entry(json, "services.vault-bridge"), "vault-bridge");
 }
 
-std::string error_of(const std::string& secrets) {
+std::string secrets_error(const std::string& secrets) {
   try {
     (void)profile_of("agent-bridge", R"(, "secrets": )" + secrets);
   } catch (const std::runtime_error& e) {
@@ -74,18 +74,18 @@ TEST(SecretLayoutTest, ThePolicyOfTheBridgesLayoutIsTheBridgesOwnAndAnotherFollo
 }
 
 TEST(SecretLayoutTest, UnknownKeysAndBadTemplatesAreErrorsNamingTheKey) {
-  EXPECT_THAT(error_of(R"({"mount": "secret", "paht": "x/{agent}/{key}"})"),
+  EXPECT_THAT(secrets_error(R"({"mount": "secret", "paht": "x/{agent}/{key}"})"),
               HasSubstr("services.vault-bridge.secrets: unknown key \"paht\""));
-  EXPECT_THAT(error_of(R"({"path": "bridge/{agent}"})"), HasSubstr("services.vault-bridge.secrets.path must end with /{key}"));
-  EXPECT_THAT(error_of(R"({"path": "bridge/agents/{key}"})"), HasSubstr("must hold {agent} once"));
-  EXPECT_THAT(error_of(R"({"path": "bridge/agent-{agent}/{key}"})"), HasSubstr("must hold {agent} once, as a whole segment"));
-  EXPECT_THAT(error_of(R"({"path": "/bridge/{agent}/{key}"})"), HasSubstr("no empty segment"));
-  EXPECT_THAT(error_of(R"({"mount": "kv/v2"})"), HasSubstr("services.vault-bridge.secrets.mount must be the KV mount's name"));
-  EXPECT_THAT(error_of(R"("mcp/{agent}/{key}")"), HasSubstr("services.vault-bridge.secrets must be an object"));
-  EXPECT_THAT(error_of(R"({"path": 3})"), HasSubstr("services.vault-bridge.secrets.path must be a non-empty string"));
-  EXPECT_THAT(error_of(R"({"policy": "agents-kv"})"), HasSubstr("services.vault-bridge.secrets.policy must hold {agent} once"));
-  EXPECT_THAT(error_of(R"({"policy": "{agent}-{agent}"})"), HasSubstr("secrets.policy must hold {agent} once"));
-  EXPECT_THAT(error_of(R"({"policy": "kv/{agent}"})"), HasSubstr("secrets.policy may hold only letters, digits"));
+  EXPECT_THAT(secrets_error(R"({"path": "bridge/{agent}"})"), HasSubstr("services.vault-bridge.secrets.path must end with /{key}"));
+  EXPECT_THAT(secrets_error(R"({"path": "bridge/agents/{key}"})"), HasSubstr("must hold {agent} once"));
+  EXPECT_THAT(secrets_error(R"({"path": "bridge/agent-{agent}/{key}"})"), HasSubstr("must hold {agent} once, as a whole segment"));
+  EXPECT_THAT(secrets_error(R"({"path": "/bridge/{agent}/{key}"})"), HasSubstr("no empty segment"));
+  EXPECT_THAT(secrets_error(R"({"mount": "kv/v2"})"), HasSubstr("services.vault-bridge.secrets.mount must be the KV mount's name"));
+  EXPECT_THAT(secrets_error(R"("mcp/{agent}/{key}")"), HasSubstr("services.vault-bridge.secrets must be an object"));
+  EXPECT_THAT(secrets_error(R"({"path": 3})"), HasSubstr("services.vault-bridge.secrets.path must be a non-empty string"));
+  EXPECT_THAT(secrets_error(R"({"policy": "agents-kv"})"), HasSubstr("services.vault-bridge.secrets.policy must hold {agent} once"));
+  EXPECT_THAT(secrets_error(R"({"policy": "{agent}-{agent}"})"), HasSubstr("secrets.policy must hold {agent} once"));
+  EXPECT_THAT(secrets_error(R"({"policy": "kv/{agent}"})"), HasSubstr("secrets.policy may hold only letters, digits"));
 }
 
 TEST(SecretLayoutTest, TheSecretsKeyIsKeptAsTheJsonItWas) {

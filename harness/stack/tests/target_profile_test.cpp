@@ -20,7 +20,7 @@ ServiceEntry entry(const std::map<std::string, std::string>& keys) {
   return parse_service_entry(json + "}", "services.jira-mcp");
 }
 
-std::string error_of(const ServiceEntry& service) {
+std::string profile_error(const ServiceEntry& service) {
   try {
     (void)target_profile(service, "jira-mcp");
   } catch (const std::runtime_error& e) {
@@ -86,31 +86,31 @@ TEST(TargetProfileTest, AProbeMayBeAPlainHttpRequest) {
       R"({"services": {"jira-mcp": {"url": "http://h:1/mcp", "probe": {"method": "POST", "path": "/api/run", "body": "{}"}}}})");
   EXPECT_NE(stack.to_json().find(R"("probe": {)"), std::string::npos) << stack.to_json();
   EXPECT_EQ(StackFile::parse(stack.to_json()).to_json(), stack.to_json());
-  EXPECT_THAT(error_of(with_probe(R"({"method": "TRACE", "path": "/x"})")),
+  EXPECT_THAT(profile_error(with_probe(R"({"method": "TRACE", "path": "/x"})")),
               HasSubstr("services.jira-mcp.probe.method must be one of GET, POST, PUT, PATCH, DELETE, not \"TRACE\""));
-  EXPECT_THAT(error_of(with_probe(R"({"method": "GET", "path": "hello"})")), HasSubstr("services.jira-mcp.probe.path must start with /"));
-  EXPECT_THAT(error_of(with_probe(R"({"method": "GET", "path": "/x", "headers": {}})")),
+  EXPECT_THAT(profile_error(with_probe(R"({"method": "GET", "path": "hello"})")), HasSubstr("services.jira-mcp.probe.path must start with /"));
+  EXPECT_THAT(profile_error(with_probe(R"({"method": "GET", "path": "/x", "headers": {}})")),
               HasSubstr("services.jira-mcp.probe.headers: no such key (method, path, body)"));
 }
 
 TEST(TargetProfileTest, BadValuesAreErrorsNamingTheKey) {
-  EXPECT_THAT(error_of(entry({{"profile", "java"}})), HasSubstr("services.jira-mcp.profile: no profile \"java\" (built in: reference, demo-python, agent-bridge)"));
-  EXPECT_THAT(error_of(entry({{"transport", "websocket"}})),
+  EXPECT_THAT(profile_error(entry({{"profile", "java"}})), HasSubstr("services.jira-mcp.profile: no profile \"java\" (built in: reference, demo-python, agent-bridge)"));
+  EXPECT_THAT(profile_error(entry({{"transport", "websocket"}})),
               HasSubstr("services.jira-mcp.transport must be \"streamable-http\", \"sse\" or \"legacy-sse-post\", not \"websocket\""));
-  EXPECT_THAT(error_of(entry({{"correlation", "guess"}})), HasSubstr("services.jira-mcp.correlation"));
-  EXPECT_THAT(error_of(entry({{"result_rows", "rows"}})), HasSubstr("services.jira-mcp.result_rows"));
-  EXPECT_THAT(error_of(entry({{"result_columns", "columns"}})), HasSubstr("services.jira-mcp.result_columns must be a JSON pointer"));
-  EXPECT_THAT(error_of(entry({{"probe", "ping"}})), HasSubstr("services.jira-mcp.probe must be \"initialize\" or \"tools/list\""));
-  EXPECT_THAT(error_of(entry({{"vault_login", "passthrough"}})),
+  EXPECT_THAT(profile_error(entry({{"correlation", "guess"}})), HasSubstr("services.jira-mcp.correlation"));
+  EXPECT_THAT(profile_error(entry({{"result_rows", "rows"}})), HasSubstr("services.jira-mcp.result_rows"));
+  EXPECT_THAT(profile_error(entry({{"result_columns", "columns"}})), HasSubstr("services.jira-mcp.result_columns must be a JSON pointer"));
+  EXPECT_THAT(profile_error(entry({{"probe", "ping"}})), HasSubstr("services.jira-mcp.probe must be \"initialize\" or \"tools/list\""));
+  EXPECT_THAT(profile_error(entry({{"vault_login", "passthrough"}})),
               HasSubstr("services.jira-mcp.vault_login must be \"exchanged\" or \"caller_token\""));
-  EXPECT_THAT(error_of(entry({{"failures", R"(["no secret"])"}})), HasSubstr("services.jira-mcp.failures"));
-  EXPECT_THAT(error_of(entry({{"failures", R"({"missing_credential": [""]})"}})), HasSubstr("services.jira-mcp.failures"));
+  EXPECT_THAT(profile_error(entry({{"failures", R"(["no secret"])"}})), HasSubstr("services.jira-mcp.failures"));
+  EXPECT_THAT(profile_error(entry({{"failures", R"({"missing_credential": [""]})"}})), HasSubstr("services.jira-mcp.failures"));
   // A misspelt kind would leave the profile's own texts in force without a word.
-  EXPECT_THAT(error_of(entry({{"failures", R"({"backend_eror": ["boom"]})"}})),
+  EXPECT_THAT(profile_error(entry({{"failures", R"({"backend_eror": ["boom"]})"}})),
               HasSubstr("services.jira-mcp.failures: unknown failure kind \"backend_eror\" (known: backend_error, "));
-  EXPECT_THAT(error_of(entry({{"dependency_timeout_ms", "soon"}})), HasSubstr("services.jira-mcp.dependency_timeout_ms"));
-  EXPECT_THAT(error_of(entry({{"dependency_timeout_ms", "0"}})), HasSubstr("services.jira-mcp.dependency_timeout_ms"));
-  EXPECT_THAT(error_of(entry({{"dependency_timeout_ms", "-5"}})), HasSubstr("services.jira-mcp.dependency_timeout_ms"));
+  EXPECT_THAT(profile_error(entry({{"dependency_timeout_ms", "soon"}})), HasSubstr("services.jira-mcp.dependency_timeout_ms"));
+  EXPECT_THAT(profile_error(entry({{"dependency_timeout_ms", "0"}})), HasSubstr("services.jira-mcp.dependency_timeout_ms"));
+  EXPECT_THAT(profile_error(entry({{"dependency_timeout_ms", "-5"}})), HasSubstr("services.jira-mcp.dependency_timeout_ms"));
 }
 
 // A kind the server has no stable words for is an empty list; the timeout a number of ms.
@@ -216,7 +216,7 @@ TEST(AuthProfileTest, AgentsTheServerNamesItsOwnWayAreItsNamesInWhatItReads) {
 TEST(AuthProfileTest, BadValuesAreErrorsNamingTheKey) {
   const auto auth_error = [](const std::string& auth) {
     try {
-      return error_of(entry({{"auth", auth}}));
+      return profile_error(entry({{"auth", auth}}));
     } catch (const std::runtime_error& e) {  // a shape the stack file itself cannot read
       return std::string(e.what());
     }

@@ -17,7 +17,7 @@ TargetProfile profile_of(const std::string& extra_keys) {
   return target_profile(parse_service_entry(json, "services.secrets-mcp"), "secrets-mcp");
 }
 
-std::string error_of(const std::string& tools) {
+std::string tool_map_error(const std::string& tools) {
   try {
     (void)profile_of(R"(, "tools": )" + tools);
   } catch (const std::runtime_error& e) {
@@ -93,35 +93,35 @@ TEST(ToolMapTest, AUserDesignServerRenamesTheToolsTheFamiliesCallByName) {
 }
 
 TEST(ToolMapTest, UnknownKeysAndBadValuesAreErrorsNamingTheKey) {
-  EXPECT_THAT(error_of(R"({"raed": {"tool": "get"}})"), HasSubstr("services.secrets-mcp.tools: unknown key \"raed\" (the closest known: read"));
-  EXPECT_THAT(error_of(R"({"read": {"tool": "get", "argz": {}}})"), HasSubstr("services.secrets-mcp.tools.read: unknown key \"argz\""));
-  EXPECT_THAT(error_of(R"({"read": {"tool": "get", "args": {"path": "name"}}})"),
+  EXPECT_THAT(tool_map_error(R"({"raed": {"tool": "get"}})"), HasSubstr("services.secrets-mcp.tools: unknown key \"raed\" (the closest known: read"));
+  EXPECT_THAT(tool_map_error(R"({"read": {"tool": "get", "argz": {}}})"), HasSubstr("services.secrets-mcp.tools.read: unknown key \"argz\""));
+  EXPECT_THAT(tool_map_error(R"({"read": {"tool": "get", "args": {"path": "name"}}})"),
               HasSubstr("services.secrets-mcp.tools.read.args: unknown key \"path\" (the closest known: secret)"));
-  EXPECT_THAT(error_of(R"({"write": {"tool": "put", "args": {"data": ""}}})"), HasSubstr("tools.write.args.data must name the tool's argument"));
-  EXPECT_THAT(error_of(R"({"read": {"args": {"secret": "name"}}})"), HasSubstr("tools.read.tool must name the server's tool"));
-  EXPECT_THAT(error_of(R"({"read": {"tool": "get", "result": "json"}})"),
+  EXPECT_THAT(tool_map_error(R"({"write": {"tool": "put", "args": {"data": ""}}})"), HasSubstr("tools.write.args.data must name the tool's argument"));
+  EXPECT_THAT(tool_map_error(R"({"read": {"args": {"secret": "name"}}})"), HasSubstr("tools.read.tool must name the server's tool"));
+  EXPECT_THAT(tool_map_error(R"({"read": {"tool": "get", "result": "json"}})"),
               HasSubstr("tools.read.result must be one of structured_content, text_json, text, not \"json\""));
-  EXPECT_THAT(error_of(R"({"read": {"tool": "get", "fields": {"data": "data"}}})"), HasSubstr("tools.read.fields.data must be a JSON pointer"));
-  EXPECT_THAT(error_of(R"({"write": {"tool": "put", "fields": {"data": "/data"}}})"), HasSubstr("tools.write.fields: this capability has none"));
-  EXPECT_THAT(error_of(R"({"refusals": {"forbidden": {"http_status": 403}}})"),
+  EXPECT_THAT(tool_map_error(R"({"read": {"tool": "get", "fields": {"data": "data"}}})"), HasSubstr("tools.read.fields.data must be a JSON pointer"));
+  EXPECT_THAT(tool_map_error(R"({"write": {"tool": "put", "fields": {"data": "/data"}}})"), HasSubstr("tools.write.fields: this capability has none"));
+  EXPECT_THAT(tool_map_error(R"({"refusals": {"forbidden": {"http_status": 403}}})"),
               HasSubstr("tools.refusals: unknown key \"forbidden\""));
-  EXPECT_THAT(error_of(R"({"refusals": {"not_found": {}}})"), HasSubstr("tools.refusals.not_found must be an object of at least one condition"));
-  EXPECT_THAT(error_of(R"({"refusals": {"not_found": {"status": 404}}})"), HasSubstr("tools.refusals.not_found: unknown key \"status\""));
-  EXPECT_THAT(error_of(R"({"refusals": {"not_found": {"http_status": 4040}}})"), HasSubstr("http_status must be an HTTP status"));
-  EXPECT_THAT(error_of(R"({"refusals": {"not_found": {"tool_error": "secret not found"}}})"), HasSubstr("tool_error must be a list of texts"));
-  EXPECT_THAT(error_of(R"({"refusals": {"not_found": {"result": {"found": false}}}})"), HasSubstr("\"found\" is no JSON pointer"));
-  EXPECT_THAT(error_of(R"(["read"])"), HasSubstr("services.secrets-mcp.tools must be an object"));
-  EXPECT_THAT(error_of(R"({"read_resource": {"uri": "vault://{secret}"}})"), HasSubstr("tools.read_resource.uri must hold {agent} once"));
-  EXPECT_THAT(error_of(R"({"read_resource": {"uri": "vault://{agent}/{secret}/{secret}"}})"),
+  EXPECT_THAT(tool_map_error(R"({"refusals": {"not_found": {}}})"), HasSubstr("tools.refusals.not_found must be an object of at least one condition"));
+  EXPECT_THAT(tool_map_error(R"({"refusals": {"not_found": {"status": 404}}})"), HasSubstr("tools.refusals.not_found: unknown key \"status\""));
+  EXPECT_THAT(tool_map_error(R"({"refusals": {"not_found": {"http_status": 4040}}})"), HasSubstr("http_status must be an HTTP status"));
+  EXPECT_THAT(tool_map_error(R"({"refusals": {"not_found": {"tool_error": "secret not found"}}})"), HasSubstr("tool_error must be a list of texts"));
+  EXPECT_THAT(tool_map_error(R"({"refusals": {"not_found": {"result": {"found": false}}}})"), HasSubstr("\"found\" is no JSON pointer"));
+  EXPECT_THAT(tool_map_error(R"(["read"])"), HasSubstr("services.secrets-mcp.tools must be an object"));
+  EXPECT_THAT(tool_map_error(R"({"read_resource": {"uri": "vault://{secret}"}})"), HasSubstr("tools.read_resource.uri must hold {agent} once"));
+  EXPECT_THAT(tool_map_error(R"({"read_resource": {"uri": "vault://{agent}/{secret}/{secret}"}})"),
               HasSubstr("tools.read_resource.uri must hold {secret} once"));
-  EXPECT_THAT(error_of(R"({"read_resource": {"template": "x"}})"), HasSubstr("tools.read_resource: unknown key \"template\""));
-  EXPECT_THAT(error_of(R"({"get_isue": {"tool": "jiraGetIssue"}})"),
+  EXPECT_THAT(tool_map_error(R"({"read_resource": {"template": "x"}})"), HasSubstr("tools.read_resource: unknown key \"template\""));
+  EXPECT_THAT(tool_map_error(R"({"get_isue": {"tool": "jiraGetIssue"}})"),
               HasSubstr("services.secrets-mcp.tools: unknown key \"get_isue\" (the closest known: get_issue"));
-  EXPECT_THAT(error_of(R"({"get_issue": {"args": {"issue_key": "key"}}})"), HasSubstr("tools.get_issue.tool must name the server's tool"));
-  EXPECT_THAT(error_of(R"({"get_issue": {"tool": "g", "args": {"issue_key": ""}}})"),
+  EXPECT_THAT(tool_map_error(R"({"get_issue": {"args": {"issue_key": "key"}}})"), HasSubstr("tools.get_issue.tool must name the server's tool"));
+  EXPECT_THAT(tool_map_error(R"({"get_issue": {"tool": "g", "args": {"issue_key": ""}}})"),
               HasSubstr("tools.get_issue.args.issue_key must name the tool's argument"));
-  EXPECT_THAT(error_of(R"({"get_issue": {"tool": "g", "result": "text"}})"), HasSubstr("tools.get_issue: unknown key \"result\""));
-  EXPECT_THAT(error_of(R"({"get_issue": "jiraGetIssue"})"), HasSubstr("tools.get_issue must be an object with \"tool\""));
+  EXPECT_THAT(tool_map_error(R"({"get_issue": {"tool": "g", "result": "text"}})"), HasSubstr("tools.get_issue: unknown key \"result\""));
+  EXPECT_THAT(tool_map_error(R"({"get_issue": "jiraGetIssue"})"), HasSubstr("tools.get_issue must be an object with \"tool\""));
 }
 
 }  // namespace

@@ -38,15 +38,15 @@ Json agentgate_policy() {
                     "| sandbox | write | deny | deny | deny | deny |\n| sandbox | run | deny | deny | deny | deny |\n"}};
 }
 
-ServiceEntry entry_with(const Json& tools) {
+ServiceEntry entry_with_workload_tools(const Json& tools) {
   const Json entry = {{"url", "http://127.0.0.1:9/mcp"}, {"plays", "workload-mcp"}, {"policy", agentgate_policy()},
                       {"workload_tools", tools}};
   return parse_service_entry(entry.dump(), "services.agentgate");
 }
 
-std::string error_of(const Json& tools) {
+std::string workload_tools_error(const Json& tools) {
   try {
-    (void)entry_with(tools);
+    (void)entry_with_workload_tools(tools);
   } catch (const std::runtime_error& e) {
     return e.what();
   }
@@ -54,7 +54,7 @@ std::string error_of(const Json& tools) {
 }
 
 TEST(WorkloadToolMapTest, AgentgatesMapIsReadWithItsArgumentsCallersAndRefusals) {
-  const ServiceEntry entry = entry_with(agentgate_tools());
+  const ServiceEntry entry = entry_with_workload_tools(agentgate_tools());
   const WorkloadToolMap map = workload_tools_of(entry, "agentgate");
   const WorkloadTool* run = map.find("process", "run");
   ASSERT_NE(run, nullptr);
@@ -87,50 +87,50 @@ TEST(WorkloadToolMapTest, WithoutTheKeyAnEntryHasWorkloadMcpsMapOverTheReference
 TEST(WorkloadToolMapTest, AToolClassOrOperationOutsideThePolicysTableNamesTheClosest) {
   Json tools = agentgate_tools();
   tools["document"] = tools["documents"];
-  EXPECT_THAT(error_of(tools), HasSubstr("\"document\""));
-  EXPECT_THAT(error_of(tools), HasSubstr("documents"));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("\"document\""));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("documents"));
   tools = agentgate_tools();
   tools["process"]["execute"] = tools["process"]["run"];
-  EXPECT_THAT(error_of(tools), HasSubstr("\"execute\""));
-  EXPECT_THAT(error_of(tools), HasSubstr("an operation of the policy's table"));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("\"execute\""));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("an operation of the policy's table"));
 }
 
 TEST(WorkloadToolMapTest, AnUnknownKeyOfAToolOrARefusalNamesTheClosest) {
   Json tools = agentgate_tools();
   tools["http"]["read"]["argumnts"] = Json::object();
-  EXPECT_THAT(error_of(tools), HasSubstr("services.agentgate.workload_tools.http.read: unknown key \"argumnts\""));
-  EXPECT_THAT(error_of(tools), HasSubstr("arguments"));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("services.agentgate.workload_tools.http.read: unknown key \"argumnts\""));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("arguments"));
   tools = agentgate_tools();
   tools["refusals"]["policy_denid"] = tools["refusals"]["policy_denied"];
-  EXPECT_THAT(error_of(tools), HasSubstr("\"policy_denid\""));
-  EXPECT_THAT(error_of(tools), HasSubstr("policy_denied"));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("\"policy_denid\""));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("policy_denied"));
   tools = agentgate_tools();
   tools["refusals"]["policy_denied"] = {{"tool_eror", Json::array()}};
-  EXPECT_THAT(error_of(tools), HasSubstr("tool_error"));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("tool_error"));
 }
 
 TEST(WorkloadToolMapTest, BadValuesAndAMissingRefusalKindAreErrors) {
   Json tools = agentgate_tools();
   tools["refusals"].erase("policy_unavailable");
-  EXPECT_THAT(error_of(tools), HasSubstr("workload_tools.refusals.policy_unavailable is missing"));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("workload_tools.refusals.policy_unavailable is missing"));
   tools = agentgate_tools();
   tools["refusals"]["policy_denied"] = Json::array();
-  EXPECT_THAT(error_of(tools), HasSubstr("policy_denied must be a shape or a list of shapes"));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("policy_denied must be a shape or a list of shapes"));
   tools["refusals"]["policy_denied"] = Json::array({{{"tool_error", Json::array({"denied: "})}}, {{"http_statu", 403}}});
-  EXPECT_THAT(error_of(tools), HasSubstr("policy_denied[1]: unknown key \"http_statu\""));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("policy_denied[1]: unknown key \"http_statu\""));
   tools = agentgate_tools();
   tools["http"]["read"]["caller"] = "fetched_by";
-  EXPECT_THAT(error_of(tools), HasSubstr("http.read.caller must be a JSON pointer"));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("http.read.caller must be a JSON pointer"));
   tools = agentgate_tools();
   tools["http"]["read"]["arguments"] = "https://api.example/";
-  EXPECT_THAT(error_of(tools), HasSubstr("http.read.arguments must be the tool's argument object"));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("http.read.arguments must be the tool's argument object"));
   tools = agentgate_tools();
   tools["http"]["read"].erase("tool");
-  EXPECT_THAT(error_of(tools), HasSubstr("http.read.tool must name the server's tool"));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("http.read.tool must name the server's tool"));
   tools = agentgate_tools();
   tools["http"]["read"]["result"] = "json";
-  EXPECT_THAT(error_of(tools), HasSubstr("must be one of structured_content, text_json, text"));
-  EXPECT_THAT(error_of(Json::array()), HasSubstr("must be an object of tool class"));
+  EXPECT_THAT(workload_tools_error(tools), HasSubstr("must be one of structured_content, text_json, text"));
+  EXPECT_THAT(workload_tools_error(Json::array()), HasSubstr("must be an object of tool class"));
 }
 
 // The built-in reference table is the page's, cell by cell (policies/check holds the policy to it).

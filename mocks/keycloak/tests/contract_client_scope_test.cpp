@@ -24,11 +24,6 @@ nlohmann::json custom_audience_mapper(const std::string& name, const std::string
            {{"included.custom.audience", audience}, {"access.token.claim", "true"}, {"id.token.claim", "false"}}}};
 }
 
-std::vector<std::string> audiences(const nlohmann::json& claims) {
-  if (claims.at("aud").is_string()) return {claims.at("aud").get<std::string>()};
-  return claims.at("aud").get<std::vector<std::string>>();
-}
-
 class ClientScopeContract : public ContractTest {
  protected:
   // Creates the scope "resource-a" (a custom audience and a client audience) and returns its id.

@@ -13,11 +13,6 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
-std::vector<std::string> audiences(const nlohmann::json& claims) {
-  if (claims.at("aud").is_string()) return {claims.at("aud").get<std::string>()};
-  return claims.at("aud").get<std::vector<std::string>>();
-}
-
 TEST_F(ContractTest, DiscoveryDocumentNamesTheRealmsEndpoints) {
   const auto response = api().http().get("/realms/" + realm() + "/.well-known/openid-configuration");
   ASSERT_EQ(response.status, 200) << response.body;

@@ -17,6 +17,7 @@
 #include "mcph/jose/dpop.h"
 #include "mcph/jose/jws.h"
 #include "mcph/mock_spiffe/mock_spiffe.h"
+#include "mcph/sync/unix_time.h"
 
 namespace mcph::keycloak_test {
 namespace {
@@ -32,10 +33,6 @@ constexpr const char* kAgent3 = "spiffe://mcp-identity.local/agent/agent-3";
 constexpr const char* kJwtSpiffe = "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe";
 constexpr const char* kJwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 constexpr const char* kNotIdentified = "Invalid client or Invalid client credentials";
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 mock_spiffe::Options trust_domain(const std::string& name, std::int64_t refresh_hint = 300) {
   mock_spiffe::Options options;
@@ -308,7 +305,7 @@ TEST_F(WorkloadIdentityContract, RefusesASpiffeIdOutsideTheProvidersTrustDomainS
 TEST_F(WorkloadIdentityContract, RefusesAnAttackersKeyUnderTheBundlesKid) {
   const std::string kid = jose::JwkSet::from_json(http::Client(spiffe_.url()).get("/").body).keys().at(0).kid;
   const jose::Key attacker = jose::Key::generate_ec_p256();
-  const std::int64_t now = now_seconds();
+  const std::int64_t now = sync::unix_seconds();
   const json claims = {{"sub", kAgent1}, {"aud", {api().issuer(realm())}}, {"exp", now + 60}, {"iat", now}};
   expect_oauth_error(token_request(jose::sign_jwt(attacker, jose::Alg::ES256, claims.dump(), kid)), 401,
                      "invalid_client", kNotIdentified);
@@ -378,7 +375,7 @@ TEST_F(WorkloadIdentityContract, RefusesWhileTheProviderIsDisabled) {
 // client_id check comes before the signature's.
 TEST_F(WorkloadIdentityContract, IgnoresAnAssertionWhoseIssuerIsItsSubject) {
   const jose::Key key = jose::Key::generate_ec_p256();
-  const std::int64_t now = now_seconds();
+  const std::int64_t now = sync::unix_seconds();
   json claims = {{"sub", kAgent1}, {"aud", {api().issuer(realm())}}, {"exp", now + 60}, {"iat", now}};
   const http::Fields client_id = {{"client_id", "agent-1"}};
   expect_oauth_error(token_request(jose::sign_jwt(key, jose::Alg::ES256, claims.dump(), "kid"), std::string(), client_id),
@@ -401,7 +398,7 @@ TEST_F(WorkloadIdentityContract, AJwtBearerAssertionIsNotTakenByASpiffeProviderO
                 .status,
             201);
   api().create_client(realm(), federated_client("agent-3", kAgent3, "issued"));
-  const std::int64_t now = now_seconds();
+  const std::int64_t now = sync::unix_seconds();
   const json claims = {{"iss", issuer}, {"sub", kAgent3}, {"aud", {api().issuer(realm())}}, {"exp", now + 60}, {"iat", now}};
   const std::string assertion = jose::sign_jwt(jose::Key::generate_ec_p256(), jose::Alg::ES256, claims.dump(), "kid");
   expect_oauth_error(token_request(assertion, std::string(), {}, kJwtBearer), 401, "invalid_client", kNotIdentified);
@@ -410,9 +407,9 @@ TEST_F(WorkloadIdentityContract, AJwtBearerAssertionIsNotTakenByASpiffeProviderO
 TEST_F(WorkloadIdentityContract, RefusesBadDpopProofsAtTheTokenEndpointWithKeycloaksTexts) {
   expect_dpop_refused(token_request(svid(), proof("GET", token_url())), "DPoP HTTP method mismatch");
   expect_dpop_refused(token_request(svid(), proof("POST", token_url() + "/other")), "DPoP HTTP URL mismatch");
-  jose::DpopProofRequest old_proof{"POST", token_url(), {}, now_seconds() - 60, {}, {}};
+  jose::DpopProofRequest old_proof{"POST", token_url(), {}, sync::unix_seconds() - 60, {}, {}};
   expect_dpop_refused(token_request(svid(), jose::create_dpop_proof(dpop_key_, old_proof)), "DPoP proof is not active");
-  jose::DpopProofRequest future_proof{"POST", token_url(), {}, now_seconds() + 60, {}, {}};
+  jose::DpopProofRequest future_proof{"POST", token_url(), {}, sync::unix_seconds() + 60, {}, {}};
   expect_dpop_refused(token_request(svid(), jose::create_dpop_proof(dpop_key_, future_proof)), "DPoP proof is not active");
   const std::string once = proof("POST", token_url());
   EXPECT_EQ(token_request(svid(), once).status, 200);
@@ -422,7 +419,7 @@ TEST_F(WorkloadIdentityContract, RefusesBadDpopProofsAtTheTokenEndpointWithKeycl
 
 TEST_F(WorkloadIdentityContract, RefusesDpopProofsWithABadHeaderOrSignature) {
   const json jwk = json::parse(jose::Jwk{dpop_key_.public_only(), {}, std::nullopt, {}}.to_public_json());
-  const json claims = {{"jti", random_suffix()}, {"htm", "POST"}, {"htu", token_url()}, {"iat", now_seconds()}};
+  const json claims = {{"jti", random_suffix()}, {"htm", "POST"}, {"htu", token_url()}, {"iat", sync::unix_seconds()}};
   auto forged = [&](const json& header, const jose::Key& key) {
     return jose::sign_compact(key, jose::Alg::ES256, header.dump(), claims.dump());
   };

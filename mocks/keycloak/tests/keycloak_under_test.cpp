@@ -172,6 +172,11 @@ nlohmann::json claims_of(const std::string& token) {
   return nlohmann::json::parse(*payload);
 }
 
+std::vector<std::string> audiences(const nlohmann::json& claims) {
+  if (claims.at("aud").is_string()) return {claims.at("aud").get<std::string>()};
+  return claims.at("aud").get<std::vector<std::string>>();
+}
+
 nlohmann::json header_of(const std::string& token) {
   return nlohmann::json::parse(jose::split_compact(token).header_json);
 }

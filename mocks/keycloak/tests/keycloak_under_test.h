@@ -103,5 +103,7 @@ class KeycloakApi {
 // The payload of a JWT, unverified (for claims the tests inspect after verifying).
 nlohmann::json claims_of(const std::string& token);
 nlohmann::json header_of(const std::string& token);
+// A token's aud claim as a list, whether it is one string or an array.
+std::vector<std::string> audiences(const nlohmann::json& claims);
 
 }  // namespace mcph::keycloak_test

@@ -125,6 +125,13 @@ std::vector<CorpusServer> find_corpus_servers(const fs::path& corpus_dir) {
   return servers;
 }
 
+CorpusServer find_corpus_server(const fs::path& corpus_dir, const std::string& name) {
+  for (auto& server : find_corpus_servers(corpus_dir)) {
+    if (server.name == name) return server;
+  }
+  throw std::runtime_error("no corpus server " + name);
+}
+
 std::filesystem::path runtime_interpreter(const CorpusServer& server, const fs::path& corpus_dir) {
   const fs::path cache = stack::real_tier_cache_dir();
   if (server.spec.value("runtime", "") == "python") {

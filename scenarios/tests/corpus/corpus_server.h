@@ -46,6 +46,8 @@ stack::StackParams corpus_stack_params(const CorpusServer& server);
 
 // Every corpus/*/corpus.json, by name. Throws std::runtime_error naming a malformed one.
 std::vector<CorpusServer> find_corpus_servers(const std::filesystem::path& corpus_dir);
+// The corpus server of that name. Throws std::runtime_error when there is none.
+CorpusServer find_corpus_server(const std::filesystem::path& corpus_dir, const std::string& name);
 
 // The interpreter of the server's runtime as corpus/install-runtimes installs it (for a Go server,
 // its own binary, built from its current sources). Throws

@@ -4,14 +4,11 @@
 
 #include "mcph/broker/authenticator.h"
 #include "mcph/jose/subject_replay_caches.h"
+#include "mcph/sync/unix_time.h"
 #include "auth_param.h"
 
 namespace mcph::broker {
 namespace {
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string proof_refused(jose::DpopCheck check) {
   return "the DPoP proof is refused (" + std::string(jose::to_string(check)) + ")";
@@ -62,7 +59,7 @@ std::optional<AuthResult> Authenticator::check_proof(const http::Request* reques
     jose::VerifiedDpopProof proof = jose::verify_dpop_proof(request->header("DPoP"), options, nullptr);
     // A replay is refused before the rate limit, so a stolen proof cannot spend the user's calls.
     if (config_.unsafe_dpop.no_replay) return std::nullopt;
-    if (replays_->seen(principal.subject, proof, now_seconds())) return refused_proof(proof_refused(jose::DpopCheck::replayed));
+    if (replays_->seen(principal.subject, proof, sync::unix_seconds())) return refused_proof(proof_refused(jose::DpopCheck::replayed));
     principal.dpop_proof = std::move(proof);
   } catch (const jose::DpopError& e) {
     return refused_proof(proof_refused(e.check()));
@@ -72,7 +69,7 @@ std::optional<AuthResult> Authenticator::check_proof(const http::Request* reques
 
 std::optional<AuthResult> Authenticator::charge_proof(const Principal& principal) const {
   if (!principal.dpop_proof) return std::nullopt;
-  const std::int64_t now = now_seconds();
+  const std::int64_t now = sync::unix_seconds();
   try {
     replays_->remember(principal.subject, *principal.dpop_proof, now);
     return std::nullopt;

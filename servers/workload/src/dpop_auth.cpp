@@ -1,3 +1,4 @@
+#include "mcph/sync/unix_time.h"
 #include "mcph/workload/dpop_auth.h"
 
 #include <algorithm>
@@ -23,10 +24,6 @@ bool split_authorization(const std::string& value, std::string& scheme, std::str
   if (start == std::string::npos) return false;
   credential = value.substr(start);
   return true;
-}
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // UNSAFE, the sabotage switch only: what a token says of its client, key and expiry, unverified.
@@ -148,13 +145,13 @@ DpopAuthResult DpopAuthenticator::authenticate(const http::Request& request, con
 
 std::optional<DpopAuthResult> DpopAuthenticator::refuse_replay(const std::string& spiffe_id,
                                                                const jose::VerifiedDpopProof& proof) const {
-  if (!replays_->seen(spiffe_id, proof, now_seconds())) return std::nullopt;
+  if (!replays_->seen(spiffe_id, proof, sync::unix_seconds())) return std::nullopt;
   return refuse(401, "invalid_dpop_proof", proof_refused(jose::DpopCheck::replayed));
 }
 
 std::optional<DpopAuthResult> DpopAuthenticator::charge_replay(const std::string& spiffe_id,
                                                                const jose::VerifiedDpopProof& proof) const {
-  const std::int64_t now = now_seconds();
+  const std::int64_t now = sync::unix_seconds();
   try {
     replays_->remember(spiffe_id, proof, now);
     return std::nullopt;

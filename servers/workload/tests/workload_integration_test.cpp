@@ -26,6 +26,7 @@
 #include "mcph/mock_spiffe/mock_spiffe.h"
 #include "mcph/proc/free_port.h"
 #include "mcph/proc/service.h"
+#include "mcph/sync/unix_time.h"
 
 namespace mcph::workload {
 namespace {
@@ -39,10 +40,6 @@ constexpr const char* kRealm = "mcp-identity";
 const std::string kTrusted = "spiffe://mcp-identity.local/agent/trusted-agent";
 const std::string kUntrusted = "spiffe://mcp-identity.local/agent/untrusted-agent";
 const std::string kStranger = "spiffe://mcp-identity.local/agent/stranger";  // a client, but no tier
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // A policy engine in process: it allows a call only for the trusted agent, records every input,
 // and fails as told. `hold`: it keeps each request unanswered until release() (or 10 s), so a
@@ -380,7 +377,7 @@ TEST_F(WorkloadMcp, ABoundTokenAsBearerIsRefused) {
 TEST_F(WorkloadMcp, EveryProofCheckRefuses) {
   const Agent trusted = agent(kTrusted);
   const Agent other = agent(kUntrusted);
-  const std::int64_t now = now_seconds();
+  const std::int64_t now = sync::unix_seconds();
   EXPECT_EQ(post(server_->url, {{"Authorization", "DPoP " + trusted.token}}, call_body("filesystem", "read")).status, 401);
   expect_proof_refused(call(trusted, proof_request([](auto& r) { r.htm = "GET"; })), "method_mismatch");
   expect_proof_refused(call(trusted, honest("POST", server_->url + "/mcp")), "uri_mismatch");
@@ -553,7 +550,7 @@ TEST_F(WorkloadMcp, UnsafeNoReplayCheckTakesAProofTwice) {
 // Each switch of the proof's own checks takes the proof EveryProofCheckRefuses shows refused.
 TEST_F(WorkloadMcp, UnsafeProofSwitchesEachTakeTheirBentProof) {
   const Agent trusted = agent(kTrusted);
-  const std::int64_t now = now_seconds();
+  const std::int64_t now = sync::unix_seconds();
   const auto with = [&](const std::string& flag, const jose::DpopProofRequest& request, const jose::DpopProofTampering& tampering) {
     const auto server = start_server({flag});
     EXPECT_EQ(call(server, trusted, request, tampering).status, 200) << flag;

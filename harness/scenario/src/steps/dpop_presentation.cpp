@@ -3,15 +3,12 @@
 #include <chrono>
 
 #include "mcph/jose/dpop.h"
+#include "mcph/sync/unix_time.h"
 
 namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 
@@ -72,7 +69,7 @@ std::string DpopPresenter::proof(const std::string& method, const std::string& u
   jose::DpopProofRequest request;
   request.htm = bent.htm.empty() ? method : bent.htm;
   request.htu = bent.htu.empty() ? url : bent.htu;
-  request.iat = now_seconds() + bent.iat_offset;
+  request.iat = sync::unix_seconds() + bent.iat_offset;
   if (bent.ath != DpopAth::omit) request.access_token = token_;
   jose::DpopProofTampering tampering;
   tampering.typ = bent.typ;

@@ -19,6 +19,7 @@
 #include "mcph/http/url.h"
 #include "mcph/openssl/crypto.h"
 #include "mcph/sync/elapsed.h"
+#include "mcph/sync/unix_time.h"
 #include "rpc_outcome.h"
 #include "step_kind.h"
 
@@ -28,10 +29,6 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr const char* kFormType = "application/x-www-form-urlencoded";
-
-long long now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // What the step needs of the target: its profile's client credentials and the MCP endpoint.
 struct Target {
@@ -145,7 +142,7 @@ void take_answer(const Answer& answer, StepOutcome& out) {
 // what a forged one copies.
 Json forged_claims(const Target& target, const OAuthObservation& seen, const std::string& agent) {
   const std::string issuer = seen.metadata.is_object() ? seen.metadata.value("issuer", target.grant().issuer) : target.grant().issuer;
-  const long long now = now_seconds();
+  const long long now = sync::unix_seconds();
   std::string scope;
   for (const auto& word : seen.client_scopes) scope += (scope.empty() ? "" : " ") + word;
   return {{"iss", issuer}, {"sub", target.auth.name_of(agent)}, {"aud", target.grant().audience.empty() ? issuer : target.grant().audience},
@@ -182,7 +179,7 @@ void run_oauth(const OAuthStep& step, StepRun& run) {
     document(seen.jwks_status, seen.jwks);
   } else if (step.request == OAuthRequest::token) {
     seen.client_auth = step.client_auth.empty() ? target.grant().method : step.client_auth;
-    seen.requested_at = now_seconds();
+    seen.requested_at = sync::unix_seconds();
     const Answer answer = token_request(run, target, step, seen.client_auth);
     take_answer(answer, out);
     if (out.grant.ok && answer.json["access_token"].is_string()) seen.claims = unverified_claims(answer.json["access_token"]);

@@ -19,6 +19,7 @@
 #include "mcph/jose/jws.h"
 #include "mcph/jose/jwt.h"
 #include "mcph/sync/elapsed.h"
+#include "mcph/sync/unix_time.h"
 #include "step_kind.h"
 
 namespace mcph::harness::scenario {
@@ -28,10 +29,6 @@ using Json = nlohmann::json;
 
 // Where a kept SVID is held among the scenario's saved values: a name no substitution uses.
 const std::string kKeptSvid = "svid kept as ";
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 Json audience_of(const SvidTokenStep& step, const std::string& issuer) {
   if (step.audience == SvidAudience::other) return "https://elsewhere.example/realms/other";
@@ -43,7 +40,7 @@ Json audience_of(const SvidTokenStep& step, const std::string& issuer) {
 std::string assertion(const SvidTokenStep& step, const WorkloadClient& workloads, const std::string& subject) {
   const Json audience = audience_of(step, workloads.issuer());
   if (step.sign == SvidSigner::trust_domain) return workloads.svid(subject, audience, step.ttl, !step.sub.empty());
-  const std::int64_t now = now_seconds();
+  const std::int64_t now = sync::unix_seconds();
   const Json claims = {{"sub", subject}, {"aud", audience.is_array() ? audience : Json::array({audience})},
                        {"exp", now + step.ttl}, {"iat", now}};
   if (step.sign == SvidSigner::none) {
