@@ -10,6 +10,7 @@
 
 #include "mcph/harness/fixtures/data_layout.h"
 #include "mcph/harness/scenario/scenario_loader.h"
+#include "mcph/text/ascii_case.h"
 #include "mcph/text/join.h"
 
 namespace mcph::harness::cli {
@@ -19,14 +20,9 @@ namespace fs = std::filesystem;
 
 fs::path scenarios_dir() { return fixtures::data_dir(fixtures::DataDir::scenarios); }
 
-std::string lowered(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 // "rate-limit", "rate_limit", "Rate limit" name the same family.
 std::string normalized(std::string name) {
-  name = lowered(std::move(name));
+  name = text::ascii_lower(name);
   for (auto& c : name) c = (c == '-' || c == ' ') ? '_' : c;
   return name;
 }
@@ -69,7 +65,7 @@ bool scenario_matches(const std::string& pattern, const std::string& name) {
   if (pattern.find_first_of("*?[") != std::string::npos) {
     return ::fnmatch(pattern.c_str(), name.c_str(), FNM_CASEFOLD) == 0;
   }
-  return lowered(name).find(lowered(pattern)) != std::string::npos;
+  return text::ascii_lower(name).find(text::ascii_lower(pattern)) != std::string::npos;
 }
 
 Selection select_scenarios(const std::vector<std::string>& files, const std::vector<std::string>& families,

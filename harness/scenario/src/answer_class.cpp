@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "mcph/http/url.h"
+#include "mcph/text/ascii_case.h"
 
 namespace mcph::harness::scenario {
 namespace {
@@ -139,10 +140,9 @@ bool names_no_such_method_or_tool(int code, std::string_view message) {
   if (code != -32602) return false;
   // Invalid params: the MCP rules give an unknown tool this code too, told apart by its words
   // ("Unknown tool: x", "unknown tool \"x\"", "Tool x not found"); a bad argument is a refusal.
-  std::string text(message);
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text.find("unknown tool") != std::string::npos ||
-         (text.find("tool") != std::string::npos && text.find("not found") != std::string::npos);
+  const std::string words = text::ascii_lower(message);
+  return words.find("unknown tool") != std::string::npos ||
+         (words.find("tool") != std::string::npos && words.find("not found") != std::string::npos);
 }
 
 bool tool_error_names_no_such_tool(std::string_view text) {

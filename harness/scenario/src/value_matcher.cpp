@@ -4,15 +4,14 @@
 #include <cctype>
 #include <regex>
 
+#include "mcph/text/ascii_case.h"
+
 namespace mcph::harness::scenario {
 namespace {
 
 using Json = nlohmann::json;
 
-std::string folded(std::string text, bool ignore_case) {
-  if (ignore_case) std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
+std::string folded(std::string value, bool ignore_case) { return ignore_case ? text::ascii_lower(value) : value; }
 
 bool equals(const Json& actual, const Json& want) {
   if (want.is_structured() || want.is_null()) return actual == want;

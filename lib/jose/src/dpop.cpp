@@ -2,13 +2,13 @@
 #include "mcph/jose/dpop.h"
 
 #include <algorithm>
-#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "mcph/codec/base64.h"
 #include "mcph/jose/error.h"
 #include "mcph/jose/jwk.h"
 #include "mcph/openssl/crypto.h"
+#include "mcph/text/ascii_case.h"
 #include "message_text.h"
 #include "proof_keys.h"
 
@@ -114,13 +114,6 @@ std::int64_t read_iat(const Json& payload) {
   fail(DpopCheck::malformed, "payload 'iat' must be a number");
 }
 
-std::string lower(std::string_view text) {
-  std::string result(text);
-  std::transform(result.begin(), result.end(), result.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return result;
-}
-
 }  // namespace
 
 std::string_view to_string(DpopCheck check) {
@@ -165,10 +158,10 @@ std::string dpop_normalized_uri(std::string_view uri) {
   uri = uri.substr(0, std::min(uri.find('?'), uri.find('#')));
   const std::size_t scheme_end = uri.find("://");
   if (scheme_end == std::string_view::npos) return std::string(uri);
-  const std::string scheme = lower(uri.substr(0, scheme_end));
+  const std::string scheme = text::ascii_lower(uri.substr(0, scheme_end));
   const std::string_view rest = uri.substr(scheme_end + 3);
   const std::size_t path_start = std::min(rest.find('/'), rest.size());
-  std::string authority = lower(rest.substr(0, path_start));
+  std::string authority = text::ascii_lower(rest.substr(0, path_start));
   std::string_view path = rest.substr(path_start);
   if ((scheme == "http" && authority.size() > 3 && authority.compare(authority.size() - 3, 3, ":80") == 0) ||
       (scheme == "https" && authority.size() > 4 && authority.compare(authority.size() - 4, 4, ":443") == 0)) {

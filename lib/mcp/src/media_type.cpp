@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mcph/http/message.h"
+#include "mcph/text/ascii_case.h"
 
 namespace mcph::mcp::detail {
 namespace {
@@ -26,8 +27,7 @@ bool excluded(std::string_view params) {
 }  // namespace
 
 std::string_view media_type_of(std::string_view content_type, std::string& storage) {
-  storage = std::string(http::trim_ows(content_type.substr(0, content_type.find(';'))));
-  std::transform(storage.begin(), storage.end(), storage.begin(), [](unsigned char c) { return std::tolower(c); });
+  storage = text::ascii_lower(http::trim_ows(content_type.substr(0, content_type.find(';'))));
   return storage;
 }
 

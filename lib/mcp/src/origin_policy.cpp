@@ -1,29 +1,23 @@
 #include "origin_policy.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "mcph/text/ascii_case.h"
 
 namespace mcph::mcp::detail {
-namespace {
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-}  // namespace
 
 std::string host_without_port(std::string_view host) {
   if (!host.empty() && host.front() == '[') {
     const auto close = host.find(']');
-    return lower(close == std::string_view::npos ? host : host.substr(0, close + 1));
+    return text::ascii_lower(close == std::string_view::npos ? host : host.substr(0, close + 1));
   }
-  return lower(host.substr(0, host.find(':')));
+  return text::ascii_lower(host.substr(0, host.find(':')));
 }
 
 OriginPolicy::OriginPolicy(std::vector<std::string> allowed_hosts) {
   for (auto& host : allowed_hosts) {
     if (host == "*") any_ = true;
-    allowed_hosts_.push_back(lower(host));
+    allowed_hosts_.push_back(text::ascii_lower(host));
   }
 }
 
@@ -38,7 +32,7 @@ std::optional<std::string> OriginPolicy::refusal(std::optional<std::string> host
     // scheme://host[:port]; "null" (opaque origins) and anything else is refused.
     const auto scheme_end = origin->find("://");
     if (scheme_end == std::string::npos) return "Origin header not allowed";
-    const std::string scheme = lower(std::string_view(*origin).substr(0, scheme_end));
+    const std::string scheme = text::ascii_lower(std::string_view(*origin).substr(0, scheme_end));
     if (scheme != "http" && scheme != "https") return "Origin header not allowed";
     std::string_view authority = std::string_view(*origin).substr(scheme_end + 3);
     authority = authority.substr(0, authority.find('/'));

@@ -2,22 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "mcph/http/basic_auth.h"
+#include "mcph/text/ascii_case.h"
 
 namespace mcph::mock_backend {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 std::string string_field(const nlohmann::json& object, const char* name) {
   auto it = object.find(name);
@@ -34,7 +27,7 @@ PresentedCredential parse_authorization(std::string_view header) {
     return presented;
   }
   const auto space = header.find(' ');
-  presented.scheme = lower(header.substr(0, space));
+  presented.scheme = text::ascii_lower(header.substr(0, space));
   std::string_view rest = space == std::string_view::npos ? std::string_view{} : header.substr(space + 1);
   while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
   while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
@@ -130,7 +123,7 @@ Identification CredentialSet::identify(const PresentedCredential& presented) con
   for (const auto& entry : entries_) {
     if (entry.scheme != scheme || entry.secret != presented.secret) continue;
     // Jira matches user names and e-mail addresses without regard to case.
-    if (entry.scheme == "basic" && lower(entry.identity) != lower(presented.identity)) continue;
+    if (entry.scheme == "basic" && text::ascii_lower(entry.identity) != text::ascii_lower(presented.identity)) continue;
     who.user = entry.user;
     who.login = entry.login;
     who.kind = entry.kind;

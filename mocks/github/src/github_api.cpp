@@ -3,12 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <map>
 #include <mutex>
 #include <vector>
+
+#include "mcph/text/ascii_case.h"
 
 namespace mcph::mock_github {
 
@@ -18,12 +19,6 @@ using mock_backend::Caller;
 namespace {
 
 constexpr const char* kDocs = "https://docs.github.com/rest";
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 void error_body(http::Response& res, int status, const std::string& message, json errors = nullptr) {
   json body{{"message", message}, {"documentation_url", kDocs}, {"status", std::to_string(status)}};
@@ -57,9 +52,9 @@ struct Repo {
   // Owned by or shared with `login`: what GET /user/repos lists (GitHub's default affiliation,
   // owner and collaborator) and what a private repository shows to.
   bool affiliated(const std::string& login) const {
-    return lower(owner) == lower(login) ||
+    return text::ascii_lower(owner) == text::ascii_lower(login) ||
            std::any_of(collaborators.begin(), collaborators.end(),
-                       [&](const std::string& c) { return lower(c) == lower(login); });
+                       [&](const std::string& c) { return text::ascii_lower(c) == text::ascii_lower(login); });
   }
 };
 struct Issue {
@@ -91,7 +86,7 @@ struct GithubApi::Impl {
   // The repository named by the path, or 404: unknown, or private and not the caller's.
   Repo& visible_repo(const std::string& owner, const std::string& name, const Caller& caller) {
     for (auto& r : repos) {
-      if (lower(r.owner) == lower(owner) && lower(r.name) == lower(name)) {
+      if (text::ascii_lower(r.owner) == text::ascii_lower(owner) && text::ascii_lower(r.name) == text::ascii_lower(name)) {
         if (r.is_private && !r.affiliated(caller.login)) break;
         return r;
       }
@@ -173,7 +168,7 @@ struct GithubApi::Impl {
     }
     std::lock_guard lock(mutex);
     for (const auto& r : repos) {
-      if (lower(r.owner) == lower(caller.login) && lower(r.name) == lower(name)) {
+      if (text::ascii_lower(r.owner) == text::ascii_lower(caller.login) && text::ascii_lower(r.name) == text::ascii_lower(name)) {
         error_body(res, 422, "Repository creation failed.",
                    json::array({{{"resource", "Repository"}, {"code", "custom"}, {"field", "name"},
                                  {"message", "name already exists on this account"}}}));

@@ -8,6 +8,8 @@
 #include "representations.h"
 #include "request_util.h"
 
+#include "mcph/text/ascii_case.h"
+
 namespace mcph::mock_keycloak {
 namespace {
 
@@ -20,7 +22,7 @@ void list_clients(Realm& realm, const Request& request, Response& response) {
   const bool search = query_bool(request, "search", false);
   auto matches = [&](const Client& client) {
     if (!client_id) return true;
-    if (search) return to_lower(client.client_id).find(to_lower(*client_id)) != std::string::npos;
+    if (search) return text::ascii_lower(client.client_id).find(text::ascii_lower(*client_id)) != std::string::npos;
     return client.client_id == *client_id;
   };
   std::vector<const Client*> found;

@@ -9,6 +9,8 @@
 #include "request_util.h"
 #include "roles.h"
 
+#include "mcph/text/ascii_case.h"
+
 namespace mcph::mock_keycloak {
 namespace {
 
@@ -16,11 +18,11 @@ using http::Request;
 using http::Response;
 
 bool contains_ci(const std::string& haystack, const std::string& needle) {
-  return to_lower(haystack).find(to_lower(needle)) != std::string::npos;
+  return text::ascii_lower(haystack).find(text::ascii_lower(needle)) != std::string::npos;
 }
 
 bool starts_with_ci(const std::string& text, const std::string& prefix) {
-  return to_lower(text).rfind(to_lower(prefix), 0) == 0;
+  return text::ascii_lower(text).rfind(text::ascii_lower(prefix), 0) == 0;
 }
 
 // UsersResource's "search": prefix by default, "*foo*" infix, "\"foo\"" exact; over username,
@@ -28,9 +30,9 @@ bool starts_with_ci(const std::string& text, const std::string& prefix) {
 bool matches_search(const User& user, std::string search) {
   const std::vector<std::string> fields{user.username, user.email, user.first_name, user.last_name};
   if (search.size() >= 2 && search.front() == '"' && search.back() == '"') {
-    search = to_lower(search.substr(1, search.size() - 2));
+    search = text::ascii_lower(search.substr(1, search.size() - 2));
     return std::any_of(fields.begin(), fields.end(),
-                       [&](const std::string& f) { return to_lower(f) == search; });
+                       [&](const std::string& f) { return text::ascii_lower(f) == search; });
   }
   const bool infix = !search.empty() && search.front() == '*';
   search.erase(std::remove(search.begin(), search.end(), '*'), search.end());
@@ -42,11 +44,11 @@ bool matches_search(const User& user, std::string search) {
 // username, email, firstName, lastName: substrings, or whole values with exact=true.
 bool field_matches(const std::string& value, const std::optional<std::string>& wanted, bool exact) {
   if (!wanted) return true;
-  return exact ? to_lower(value) == to_lower(*wanted) : contains_ci(value, *wanted);
+  return exact ? text::ascii_lower(value) == text::ascii_lower(*wanted) : contains_ci(value, *wanted);
 }
 
 bool flag_matches(bool value, const std::optional<std::string>& wanted) {
-  return !wanted || (to_lower(*wanted) == "true") == value;
+  return !wanted || (text::ascii_lower(*wanted) == "true") == value;
 }
 
 std::vector<const User*> find_users(const Realm& realm, const Request& request) {

@@ -4,6 +4,7 @@
 
 #include "errors.h"
 #include "mcph/jose/error.h"
+#include "mcph/text/ascii_case.h"
 
 namespace mcph::mock_keycloak {
 namespace {
@@ -61,7 +62,7 @@ std::string keycloak_text(const jose::DpopError& error) {
 
 // Keycloak reads the attribute with Boolean.parseBoolean: "true" in any case.
 bool requires_dpop(const Client& client) {
-  return to_lower(client.attribute("dpop.bound.access.tokens")) == "true";
+  return text::ascii_lower(client.attribute("dpop.bound.access.tokens")) == "true";
 }
 
 }  // namespace

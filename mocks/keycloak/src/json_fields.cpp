@@ -4,6 +4,8 @@
 
 #include "errors.h"
 
+#include "mcph/text/ascii_case.h"
+
 namespace mcph::mock_keycloak {
 namespace {
 
@@ -40,7 +42,7 @@ std::optional<bool> get_bool(const nlohmann::json& rep, const char* key) {
   if (value == nullptr) return std::nullopt;
   if (value->is_boolean()) return value->get<bool>();
   if (value->is_string()) {
-    const auto text = to_lower(value->get<std::string>());
+    const auto text = text::ascii_lower(value->get<std::string>());
     if (text == "true") return true;
     if (text == "false") return false;
   }

@@ -1,17 +1,10 @@
 #include "model.h"
 
-#include <algorithm>
-#include <cctype>
 #include <chrono>
 
-namespace mcph::mock_keycloak {
+#include "mcph/text/ascii_case.h"
 
-std::string to_lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+namespace mcph::mock_keycloak {
 
 std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -30,7 +23,7 @@ User* Realm::find_user(const std::string& id) {
 }
 
 User* Realm::find_user_by_username(std::string_view username) {
-  const std::string wanted = to_lower(username);
+  const std::string wanted = text::ascii_lower(username);
   for (auto& [id, user] : users) {
     if (user.username == wanted) return &user;
   }
@@ -38,7 +31,7 @@ User* Realm::find_user_by_username(std::string_view username) {
 }
 
 User* Realm::find_user_by_email(std::string_view email) {
-  const std::string wanted = to_lower(email);
+  const std::string wanted = text::ascii_lower(email);
   if (wanted.empty()) return nullptr;
   for (auto& [id, user] : users) {
     if (user.email == wanted) return &user;

@@ -4,6 +4,8 @@
 #include "json_fields.h"
 #include "representations.h"
 
+#include "mcph/text/ascii_case.h"
+
 namespace mcph::mock_keycloak {
 namespace {
 
@@ -158,7 +160,7 @@ void import_users(Realm& realm, const nlohmann::json& rep) {
     User user;
     if (sa_client) {
       // The service-account user was made with its client; keep that one, add its roles.
-      const auto username = to_lower("service-account-" + *sa_client);
+      const auto username = text::ascii_lower("service-account-" + *sa_client);
       if (User* existing = realm.find_user_by_username(username)) {
         if (const auto roles = get_string_list(user_rep, "realmRoles"))
           existing->realm_roles.insert(roles->begin(), roles->end());
@@ -222,7 +224,7 @@ std::unique_ptr<Realm> master_realm(const std::string& admin_user, const std::st
   add_role(*realm, "admin", {"create-realm"}, "${role_admin}");
   User admin;
   admin.id = random_uuid();
-  admin.username = to_lower(admin_user);
+  admin.username = text::ascii_lower(admin_user);
   admin.enabled = true;
   admin.created_ms = now_millis();
   admin.realm_roles = {"admin"};

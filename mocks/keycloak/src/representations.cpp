@@ -6,6 +6,8 @@
 #include "json_fields.h"
 #include "user_profile.h"
 
+#include "mcph/text/ascii_case.h"
+
 namespace mcph::mock_keycloak {
 namespace {
 
@@ -248,7 +250,7 @@ void apply_user_rep(Realm& realm, User& user, const nlohmann::json& rep, UserWri
   // is refused for the email.
   std::optional<std::string> email;
   if (const auto value = get_string(rep, "email")) {
-    email = to_lower(*value);
+    email = text::ascii_lower(*value);
     if (how == UserWrite::import && !email->empty() && !is_valid_email(*email)) {
       throw field_error("email", "error-invalid-email", *value);
     }
@@ -261,7 +263,7 @@ void apply_user_rep(Realm& realm, User& user, const nlohmann::json& rep, UserWri
   if (creating) {
     const auto username = get_string(rep, "username");
     if (!username || username->empty()) throw error_message(400, "User name is missing");
-    user.username = to_lower(*username);
+    user.username = text::ascii_lower(*username);
     if (realm.find_user_by_username(user.username) != nullptr) {
       throw error_message(409, "User exists with same username");
     }
@@ -335,7 +337,7 @@ void ensure_service_account_user(Realm& realm, const Client& client) {
   }
   User user;
   user.id = random_uuid();
-  user.username = to_lower("service-account-" + client.client_id);
+  user.username = text::ascii_lower("service-account-" + client.client_id);
   user.enabled = true;
   user.created_ms = now_millis();
   user.service_account_client_id = client.client_id;

@@ -5,13 +5,14 @@
 #include "errors.h"
 #include "mcph/codec/base64.h"
 #include "mcph/http/url.h"
+#include "mcph/text/ascii_case.h"
 #include "model.h"
 
 namespace mcph::mock_keycloak {
 namespace {
 
 std::string media_type(const http::Request& request) {
-  std::string type = to_lower(request.header("Content-Type"));
+  std::string type = text::ascii_lower(request.header("Content-Type"));
   const auto semicolon = type.find(';');
   if (semicolon != std::string::npos) type.resize(semicolon);
   while (!type.empty() && type.back() == ' ') type.pop_back();
@@ -22,7 +23,7 @@ std::string media_type(const http::Request& request) {
 // spaces dropped; nullopt for another scheme.
 std::optional<std::string> after_scheme(const http::Request& request, std::string_view scheme) {
   const std::string header = request.header("Authorization");
-  if (header.size() <= scheme.size() || to_lower(header.substr(0, scheme.size())) != scheme ||
+  if (header.size() <= scheme.size() || text::ascii_lower(header.substr(0, scheme.size())) != scheme ||
       header[scheme.size()] != ' ') {
     return std::nullopt;
   }
@@ -113,7 +114,7 @@ int query_int(const http::Request& request, std::string_view name, int fallback)
 bool query_bool(const http::Request& request, std::string_view name, bool fallback) {
   const auto value = request.query_param(name);
   if (!value) return fallback;
-  return to_lower(*value) == "true";
+  return text::ascii_lower(*value) == "true";
 }
 
 }  // namespace mcph::mock_keycloak

@@ -6,6 +6,8 @@
 
 #include "json_fields.h"
 
+#include "mcph/text/ascii_case.h"
+
 namespace mcph::mock_keycloak {
 namespace {
 
@@ -204,7 +206,7 @@ std::optional<KeycloakError> user_profile_error(const nlohmann::json& rep, const
     if (!is_valid_email(*email)) errors.push_back(field_error("email", "error-invalid-email", {"email", *email}));
   }
   if (const auto username = get_string(rep, "username"); username && !username->empty()) {
-    if (existing != nullptr && to_lower(*username) != existing->username) {
+    if (existing != nullptr && text::ascii_lower(*username) != existing->username) {
       errors.push_back(field_error("username", "error-user-attribute-read-only", {"username"}));
     }
     check_length(errors, "username", *username, 3, 255);

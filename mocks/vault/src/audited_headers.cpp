@@ -1,5 +1,7 @@
 #include "audited_headers.h"
 
+#include "mcph/text/ascii_case.h"
+
 namespace mcph::mock_vault {
 
 AuditedHeaders::AuditedHeaders()
@@ -7,17 +9,17 @@ AuditedHeaders::AuditedHeaders()
 
 void AuditedHeaders::add(const std::string& name, bool hmac) {
   std::lock_guard lock(mutex_);
-  settings_[to_lower(name)] = hmac;
+  settings_[text::ascii_lower(name)] = hmac;
 }
 
 void AuditedHeaders::remove(const std::string& name) {
   std::lock_guard lock(mutex_);
-  settings_.erase(to_lower(name));
+  settings_.erase(text::ascii_lower(name));
 }
 
 std::optional<bool> AuditedHeaders::hmac_of(const std::string& name) const {
   std::lock_guard lock(mutex_);
-  const auto it = settings_.find(to_lower(name));
+  const auto it = settings_.find(text::ascii_lower(name));
   if (it == settings_.end()) return std::nullopt;
   return it->second;
 }

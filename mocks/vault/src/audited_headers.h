@@ -12,6 +12,8 @@
 
 #include "common.h"
 
+#include "mcph/text/ascii_case.h"
+
 namespace mcph::mock_vault {
 
 class AuditedHeaders {
@@ -29,7 +31,7 @@ class AuditedHeaders {
     std::lock_guard lock(mutex_);
     Json out = Json::object();
     for (const auto& [name, value] : headers) {
-      const auto setting = settings_.find(to_lower(name));
+      const auto setting = settings_.find(text::ascii_lower(name));
       if (setting == settings_.end()) continue;
       out[setting->first].push_back(setting->second ? hash(value) : value);
     }

@@ -1,7 +1,5 @@
 #include "common.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <stdexcept>
@@ -48,13 +46,6 @@ std::string random_base62(std::size_t length) {
 std::string random_hex(std::size_t length) {
   std::string out = hex_encode(random_bytes((length + 1) / 2));
   out.resize(length);
-  return out;
-}
-
-std::string to_lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 

@@ -31,7 +31,6 @@ std::string random_base62(std::size_t length);
 std::string random_hex(std::size_t length);
 using codec::hex_encode;  // lower-case, two digits per byte
 
-std::string to_lower(std::string_view text);
 bool starts_with(std::string_view text, std::string_view prefix);
 // ryanuber/go-glob, as Vault's strutil.StrListContainsGlob uses it: '*' matches any run of characters.
 bool glob_match(const std::string& pattern, const std::string& text);

@@ -6,6 +6,8 @@
 #include "duration.h"
 #include "vault_error.h"
 
+#include "mcph/text/ascii_case.h"
+
 namespace mcph::mock_vault::fields {
 namespace {
 
@@ -53,7 +55,7 @@ std::optional<bool> get_bool(const Json& data, const std::string& name) {
   if (value->is_boolean()) return value->get<bool>();
   if (value->is_number()) return value->get<double>() != 0;
   if (value->is_string()) {
-    const std::string text = to_lower(value->get<std::string>());
+    const std::string text = text::ascii_lower(value->get<std::string>());
     if (text == "true" || text == "1" || text == "t") return true;
     if (text == "false" || text == "0" || text == "f" || text.empty()) return false;
   }
@@ -153,7 +155,7 @@ std::vector<std::string> sanitize_policies(std::vector<std::string> policies, bo
   std::vector<std::string> out;
   bool root = false;
   for (auto& policy : policies) {
-    std::string name = to_lower(trim(policy));
+    std::string name = text::ascii_lower(trim(policy));
     if (name.empty()) continue;
     root = root || name == "root";
     out.push_back(std::move(name));

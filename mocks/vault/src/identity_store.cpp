@@ -5,6 +5,8 @@
 #include "field_data.h"
 #include "vault_error.h"
 
+#include "mcph/text/ascii_case.h"
+
 namespace mcph::mock_vault {
 namespace {
 
@@ -133,14 +135,14 @@ Json IdentityStore::group_json_locked(const Group& group) const {
 
 const Entity* IdentityStore::entity_by_name_locked(const std::string& name) const {
   for (const auto& [id, entity] : entities_) {
-    if (to_lower(entity.name) == to_lower(name)) return &entity;
+    if (text::ascii_lower(entity.name) == text::ascii_lower(name)) return &entity;
   }
   return nullptr;
 }
 
 const Group* IdentityStore::group_by_name_locked(const std::string& name) const {
   for (const auto& [id, group] : groups_) {
-    if (to_lower(group.name) == to_lower(name)) return &group;
+    if (text::ascii_lower(group.name) == text::ascii_lower(name)) return &group;
   }
   return nullptr;
 }

@@ -13,6 +13,7 @@
 #include "jwks_cache.h"
 #include "mcph/jose/error.h"
 #include "mcph/jose/jwt.h"
+#include "mcph/text/ascii_case.h"
 #include "vault_error.h"
 
 namespace mcph::mock_vault {
@@ -169,16 +170,16 @@ class JwtBackend final : public Backend {
     table_.add("role/?", PathOperations().list([this](VaultRequest&, const Captures&) { return list_roles(); }));
     table_.add("role/([\\w-]+)",  // framework.GenericNameRegex
                PathOperations()
-                   .read([this](VaultRequest&, const Captures& c) { return read_role(to_lower(c[0])); })
-                   .update([this](VaultRequest& r, const Captures& c) { return write_role(r, to_lower(c[0])); })
+                   .read([this](VaultRequest&, const Captures& c) { return read_role(text::ascii_lower(c[0])); })
+                   .update([this](VaultRequest& r, const Captures& c) { return write_role(r, text::ascii_lower(c[0])); })
                    .remove([this](VaultRequest&, const Captures& c) {
                      std::lock_guard lock(mutex_);
-                     roles_.erase(to_lower(c[0]));
+                     roles_.erase(text::ascii_lower(c[0]));
                      return VaultResponse::no_content();
                    })
                    .exists([this](const VaultRequest&, const Captures& c) {
                      std::lock_guard lock(mutex_);
-                     return roles_.count(to_lower(c[0])) != 0;
+                     return roles_.count(text::ascii_lower(c[0])) != 0;
                    }));
     table_.add("login", PathOperations().update([this](VaultRequest& r, const Captures&) { return login(r); }));
   }
@@ -239,7 +240,7 @@ class JwtBackend final : public Backend {
         fields::get_string_list(data, "jwt_validation_pubkeys").value_or(std::vector<std::string>{});
     config->jwt_supported_algs = fields::get_string_list(data, "jwt_supported_algs").value_or(std::vector<std::string>{});
     config->bound_issuer = fields::string_or(data, "bound_issuer");
-    config->default_role = to_lower(fields::string_or(data, "default_role"));
+    config->default_role = text::ascii_lower(fields::string_or(data, "default_role"));
     if (data.contains("provider_config") && data["provider_config"].is_object()) {
       config->provider_config = data["provider_config"];
     }
@@ -607,7 +608,7 @@ class JwtBackend final : public Backend {
   VaultResponse login(VaultRequest& request) {
     std::shared_ptr<const JwtConfig> config;
     JwtRole role;
-    std::string role_name = to_lower(fields::string_or(request.data, "role"));
+    std::string role_name = text::ascii_lower(fields::string_or(request.data, "role"));
     {
       std::lock_guard lock(mutex_);
       config = config_;

@@ -8,6 +8,7 @@
 #include "field_data.h"
 #include "mcph/codec/base64.h"
 #include "mcph/mock_vault/policy.h"
+#include "mcph/text/ascii_case.h"
 #include "vault_error.h"
 
 namespace mcph::mock_vault {
@@ -250,7 +251,7 @@ class SystemBackend final : public Backend {
   }
 
   VaultResponse read_policy(const std::string& raw_name, const char* field) {
-    const std::string name = to_lower(raw_name);
+    const std::string name = text::ascii_lower(raw_name);
     const auto policy = core_.policies().get(name);
     if (!policy) throw VaultError::not_found();
     return VaultResponse::with_data(Json{{"name", policy->name}, {field, policy->raw}});
@@ -258,7 +259,7 @@ class SystemBackend final : public Backend {
 
   VaultResponse write_policy(VaultRequest& request, const std::string& raw_name, bool legacy) {
     std::vector<std::string> warnings;
-    const std::string name = to_lower(raw_name);
+    const std::string name = text::ascii_lower(raw_name);
     if (name != raw_name) warnings.push_back("policy name was converted to lowercase");
     std::string text = fields::string_or(request.data, "policy");
     if (text.empty() && legacy) {
@@ -275,7 +276,7 @@ class SystemBackend final : public Backend {
   }
 
   VaultResponse delete_policy(const std::string& raw_name) {
-    core_.policies().remove(to_lower(raw_name));
+    core_.policies().remove(text::ascii_lower(raw_name));
     return VaultResponse::no_content();
   }
 

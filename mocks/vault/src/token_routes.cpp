@@ -10,6 +10,8 @@
 #include "field_data.h"
 #include "vault_error.h"
 
+#include "mcph/text/ascii_case.h"
+
 namespace mcph::mock_vault {
 namespace {
 
@@ -47,7 +49,7 @@ bool contains_glob(const std::vector<std::string>& patterns, const std::string& 
 std::vector<std::string> unique_lower(std::vector<std::string> list) {
   std::vector<std::string> out;
   for (auto& item : list) {
-    std::string value = to_lower(item);
+    std::string value = text::ascii_lower(item);
     value.erase(0, value.find_first_not_of(" \t"));
     value.erase(value.find_last_not_of(" \t") + 1);
     if (!value.empty() && !contains(out, value)) out.push_back(value);

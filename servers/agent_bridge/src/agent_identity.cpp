@@ -10,6 +10,7 @@
 #include "mcph/jose/jwt.h"
 #include "mcph/jose/well_known_secrets.h"
 #include "mcph/openssl/crypto.h"
+#include "mcph/text/ascii_case.h"
 
 namespace mcph::agent_bridge {
 namespace {
@@ -49,9 +50,7 @@ std::string header_alg(const std::string& token) {
   const auto text = codec::base64url_decode(token.substr(0, token.find('.')));
   const auto header = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
   if (!header.is_object() || !header.contains("alg") || !header["alg"].is_string()) return "";
-  std::string alg = header["alg"].get<std::string>();
-  std::transform(alg.begin(), alg.end(), alg.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return alg;
+  return text::ascii_lower(header["alg"].get<std::string>());
 }
 
 bool signed_with_published_secret(const std::string& token) {

@@ -1,4 +1,5 @@
 #include "mcph/sync/unix_time.h"
+#include "mcph/text/ascii_case.h"
 #include "mcph/workload/dpop_auth.h"
 
 #include <algorithm>
@@ -18,8 +19,7 @@ namespace {
 bool split_authorization(const std::string& value, std::string& scheme, std::string& credential) {
   const auto space = value.find(' ');
   if (space == std::string::npos) return false;
-  scheme = value.substr(0, space);
-  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  scheme = text::ascii_lower(value.substr(0, space));
   const auto start = value.find_first_not_of(' ', space);
   if (start == std::string::npos) return false;
   credential = value.substr(start);
