@@ -24,6 +24,13 @@ const stack::CapabilityTool& capability_tool(const stack::TargetProfile& profile
 
 namespace {
 
+// How the target's tool map renames `tool`; null when it does not.
+const stack::RenamedTool* renaming_of(const stack::TargetProfile& profile, const std::string& tool) {
+  if (!profile.tools) return nullptr;
+  const auto renamed = profile.tools->renamed.find(tool);
+  return renamed == profile.tools->renamed.end() ? nullptr : &renamed->second;
+}
+
 Json renamed_arguments(const std::map<std::string, std::string>& names, const Json& step_arguments) {
   Json arguments = Json::object();
   for (const auto& [name, value] : step_arguments.items()) {
@@ -40,17 +47,15 @@ Json capability_arguments_json(const stack::CapabilityTool& tool, const Json& st
 }
 
 NamedCall named_call(const stack::TargetProfile& profile, const std::string& tool, const Json& step_arguments) {
-  if (profile.tools) {
-    const auto renamed = profile.tools->renamed.find(tool);
-    if (renamed != profile.tools->renamed.end()) return {renamed->second.tool, renamed_arguments(renamed->second.args, step_arguments)};
+  if (const stack::RenamedTool* renamed = renaming_of(profile, tool)) {
+    return {renamed->tool, renamed_arguments(renamed->args, step_arguments)};
   }
   return {tool, step_arguments};
 }
 
 std::string named_tool(const stack::TargetProfile& profile, const std::string& tool) {
-  if (!profile.tools) return tool;
-  const auto renamed = profile.tools->renamed.find(tool);
-  return renamed == profile.tools->renamed.end() ? tool : renamed->second.tool;
+  const stack::RenamedTool* renamed = renaming_of(profile, tool);
+  return renamed ? renamed->tool : tool;
 }
 
 std::optional<std::string> body_with_named_tools(const stack::TargetProfile& profile, const std::string& body) {
@@ -63,12 +68,11 @@ std::optional<std::string> body_with_named_tools(const stack::TargetProfile& pro
     if (params == request.end() || !params->is_object()) return;
     const auto name = params->find("name");
     if (name == params->end() || !name->is_string()) return;
-    if (!profile.tools->renamed.contains(name->get<std::string>())) return;
+    const stack::RenamedTool* renamed = renaming_of(profile, name->get<std::string>());
+    if (!renamed) return;
+    *name = renamed->tool;
     const auto arguments = params->find("arguments");
-    const bool has_arguments = arguments != params->end() && arguments->is_object();
-    const NamedCall call = named_call(profile, name->get<std::string>(), has_arguments ? *arguments : Json::object());
-    *name = call.tool;
-    if (has_arguments) *arguments = call.args;
+    if (arguments != params->end() && arguments->is_object()) *arguments = renamed_arguments(renamed->args, *arguments);
     renamed_any = true;
   };
   if (message.is_array()) {

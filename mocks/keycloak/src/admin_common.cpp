@@ -3,6 +3,7 @@
 #include "errors.h"
 #include "json_fields.h"
 #include "mcph/jose/jwt.h"
+#include "mcph/sync/unix_time.h"
 #include "request_util.h"
 #include "roles.h"
 #include "token_service.h"
@@ -22,7 +23,7 @@ AdminCaller authenticate_admin(State& state, const http::Request& request) {
   if (realm == nullptr) throw not_authorized();
   const auto info = verify_access_token(*realm, state.issuer(*realm), *token);
   if (!info) throw not_authorized();
-  const User* user = token_user(*realm, info->azp, info->sid, info->sub, info->iat, now_seconds());
+  const User* user = token_user(*realm, info->azp, info->sid, info->sub, info->iat, sync::unix_seconds());
   if (user == nullptr) throw not_authorized();
   AdminCaller caller;
   caller.realm = realm->name;

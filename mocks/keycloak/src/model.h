@@ -200,7 +200,6 @@ struct Realm {
   void remove_user(std::string id);                              // by value: callers pass the user's own id
 };
 
-std::int64_t now_seconds();
 std::int64_t now_millis();
 
 }  // namespace mcph::mock_keycloak

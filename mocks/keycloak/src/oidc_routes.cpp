@@ -10,6 +10,8 @@
 #include "token_claims.h"
 #include "token_service.h"
 
+#include "mcph/sync/unix_time.h"
+
 namespace mcph::mock_keycloak {
 namespace {
 
@@ -94,7 +96,7 @@ void handle_userinfo(State& state, const http::Request& request, http::Response&
       throw userinfo_unauthorized(realm, "invalid_request",
                                   "User session not found or doesn't have client attached on it");
     }
-    if (!session_active(realm, it->second, now_seconds())) {
+    if (!session_active(realm, it->second, sync::unix_seconds())) {
       throw userinfo_unauthorized(realm, "invalid_token", "Session expired");
     }
     if (info->iat < it->second.started) throw userinfo_unauthorized(realm, "invalid_token", "Stale token");
@@ -132,7 +134,7 @@ void handle_logout(State& state, const http::Request& request, http::Response& r
 
 nlohmann::json introspect(State& state, Realm& realm, const std::string& token) {
   const nlohmann::json inactive = {{"active", false}};
-  const std::int64_t now = now_seconds();
+  const std::int64_t now = sync::unix_seconds();
   if (jws_alg(token) == "HS512") {
     const auto info = decode_refresh_token(realm, token);
     if (!info || (info->exp != 0 && now > info->exp)) return inactive;

@@ -15,6 +15,8 @@
 #include "token_claims.h"
 #include "token_service.h"
 
+#include "mcph/sync/unix_time.h"
+
 namespace mcph::mock_keycloak {
 namespace {
 
@@ -99,7 +101,7 @@ TokenGrant password_grant(const State& state, Realm& realm, const Client& client
   if (!user->required_actions.empty() || (realm.verify_profile && profile_incomplete(*user))) {
     throw oauth_error(400, "invalid_grant", "Account is not fully set up");
   }
-  const std::int64_t now = now_seconds();
+  const std::int64_t now = sync::unix_seconds();
   const UserSession& session = start_session(realm, *user, client, request, now);
   return mint(state, realm, client, *user, &session, scope, request, "onrtro:", now);
 }
@@ -121,7 +123,7 @@ TokenGrant client_credentials_grant(const State& state, Realm& realm, const Clie
     throw oauth_error(401, "invalid_request", "User '" + user->username + "' disabled");
   }
   const ScopeSet scope = requested_scope(client, form);
-  const std::int64_t now = now_seconds();
+  const std::int64_t now = sync::unix_seconds();
   // Without client_credentials.use_refresh_token the session is transient: no sid, no refresh.
   if (client.attribute("client_credentials.use_refresh_token") == "true") {
     const UserSession& session = start_session(realm, *user, client, request, now);
@@ -163,7 +165,7 @@ TokenGrant token_exchange_grant(const State& state, Realm& realm, const Client& 
   // TokenExchangeContract): the exchanged token is bound only to this request's proof, if any.
   auto info = verify_access_token(realm, state.issuer(realm), *subject_token);
   if (!info) info = verify_access_token(realm, state.issuer(realm), *subject_token, "DPoP");
-  const std::int64_t now = now_seconds();
+  const std::int64_t now = sync::unix_seconds();
   const User* user = info ? token_user(realm, info->azp, info->sid, info->sub, info->iat, now) : nullptr;
   if (!info || user == nullptr || info->claims.value("exp", std::int64_t{0}) < now) {
     throw oauth_error(400, "invalid_request", "Invalid token");
@@ -215,7 +217,7 @@ TokenGrant refresh_token_grant(const State& state, Realm& realm, const Client& c
   if (!token) throw oauth_error(400, "invalid_request", "No refresh token");
   const auto info = decode_refresh_token(realm, *token);
   if (!info) throw oauth_error(400, "invalid_grant", "Invalid refresh token");
-  const std::int64_t now = now_seconds();
+  const std::int64_t now = sync::unix_seconds();
   if (info->exp != 0 && now > info->exp) throw oauth_error(400, "invalid_grant", "Token is not active");
   if (info->azp != client.client_id) {
     throw oauth_error(400, "invalid_grant",
@@ -278,7 +280,7 @@ void handle_token(State& state, const http::Request& request, http::Response& re
       throw oauth_error(400, "unsupported_grant_type", "Unsupported grant_type");
     }
     const Client& client = has_client_assertion(form)
-                               ? authenticate_federated_client(*realm, form, state.issuer(*realm), bundle.get(), now_seconds(),
+                               ? authenticate_federated_client(*realm, form, state.issuer(*realm), bundle.get(), sync::unix_seconds(),
                                                                state.options.unsafe_federated)
                                : authenticate_client(*realm, request, form);
     if (client.bearer_only) throw oauth_error(400, "invalid_client", "Bearer-only not allowed");

@@ -1,6 +1,6 @@
 #include "mcph/mock_spiffe/mock_spiffe.h"
+#include "mcph/sync/unix_time.h"
 
-#include <chrono>
 #include <stdexcept>
 
 #include "spiffe_id.h"
@@ -24,10 +24,6 @@ Options checked(Options options) {
 
 }  // namespace
 
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 std::string workload_id(const std::string& trust_domain, const std::string& entry) {
   const std::string id = entry.rfind("spiffe://", 0) == 0 ? entry : agent_id(trust_domain, entry);
   if (auto why = why_not_member_id(id, trust_domain)) throw std::invalid_argument(*why);
@@ -42,7 +38,7 @@ MockSpiffe::State::State(Options options_in, jose::Alg alg, std::int64_t now)
 MockSpiffe::MockSpiffe(Options options) {
   options = checked(std::move(options));
   const jose::Alg alg = algorithm(options.algorithm);
-  state_ = std::make_unique<State>(std::move(options), alg, now_seconds());
+  state_ = std::make_unique<State>(std::move(options), alg, sync::unix_seconds());
   http::ServerOptions server_options;
   server_options.name = "spiffe";
   server_options.port = state_->options.port;

@@ -11,6 +11,8 @@
 #include "spiffe_id.h"
 #include "state.h"
 
+#include "mcph/sync/unix_time.h"
+
 namespace mcph::mock_spiffe {
 namespace {
 
@@ -83,7 +85,7 @@ void mint_svid(State& state, const http::Request& request, http::Response& respo
   // What the Workload API answers a caller no registration entry matches.
   if (!foreign && state.workloads.count(spiffe_id) == 0) throw http::HttpError(403, "no identity issued");
   try {
-    const MintedSvid svid = state.authority.mint(spiffe_id, audience, ttl, now_seconds());
+    const MintedSvid svid = state.authority.mint(spiffe_id, audience, ttl, sync::unix_seconds());
     // The Workload API's JWTSVIDResponse, and when the SVID expires.
     const Json answer = {{"svids", Json::array({{{"spiffe_id", spiffe_id}, {"svid", svid.token}, {"hint", ""}}})},
                          {"expires_at", svid.expires_at}};
@@ -118,7 +120,7 @@ void register_workload(State& state, const http::Request& request, http::Respons
 void add_routes(http::Server& server, State& state) {
   server.route("GET", "/", [&state](const http::Request&, http::Response& response) {
     std::lock_guard lock(state.mutex);
-    response.set_json(200, state.authority.bundle(now_seconds()).dump(4));
+    response.set_json(200, state.authority.bundle(sync::unix_seconds()).dump(4));
   });
   for (const char* path : {"/live", "/ready"}) {
     server.route("GET", path, [](const http::Request&, http::Response& response) { response.set_json(200, "{}"); });
@@ -141,21 +143,21 @@ void add_routes(http::Server& server, State& state) {
   });
   server.route("GET", "/_keys", [&state](const http::Request&, http::Response& response) {
     std::lock_guard lock(state.mutex);
-    response.set_json(200, state.authority.key_listing(now_seconds()).dump());
+    response.set_json(200, state.authority.key_listing(sync::unix_seconds()).dump());
   });
   server.route("POST", "/_keys/prepare", [&state](const http::Request&, http::Response& response) {
     std::lock_guard lock(state.mutex);
-    const std::string kid = state.authority.prepare(now_seconds()).kid;
+    const std::string kid = state.authority.prepare(sync::unix_seconds()).kid;
     response.set_json(200, Json({{"kid", kid}, {"state", "prepared"}}).dump());
   });
   server.route("POST", "/_keys/activate", [&state](const http::Request&, http::Response& response) {
     std::lock_guard lock(state.mutex);
-    const std::string kid = state.authority.activate(now_seconds()).kid;
+    const std::string kid = state.authority.activate(sync::unix_seconds()).kid;
     response.set_json(200, Json({{"kid", kid}, {"state", "active"}}).dump());
   });
   server.route("DELETE", "/_keys/([^/]+)", [&state](const http::Request& request, http::Response& response) {
     std::lock_guard lock(state.mutex);
-    if (!state.authority.remove(request.captures.at(0), now_seconds())) {
+    if (!state.authority.remove(request.captures.at(0), sync::unix_seconds())) {
       throw http::HttpError(404, "no JWT key has that kid");
     }
     response.status = 204;

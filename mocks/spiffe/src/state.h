@@ -22,7 +22,6 @@ struct MockSpiffe::State {
 
 using State = MockSpiffe::State;
 
-std::int64_t now_seconds();
 // The SPIFFE ID a workload entry names: a name becomes spiffe://<td>/agent/<name>. Throws
 // std::invalid_argument saying why it is not a workload ID of the trust domain.
 std::string workload_id(const std::string& trust_domain, const std::string& entry);

@@ -16,6 +16,7 @@
 #include "mcph/codec/base64.h"
 #include "mcph/jose/error.h"
 #include "mcph/jose/jwt.h"
+#include "mcph/sync/unix_time.h"
 #include "spiffe_id.h"
 #include "state.h"
 #include "workload.grpc.pb.h"
@@ -82,7 +83,7 @@ class WorkloadApi::Service final : public SpiffeWorkloadAPI::Service {
     if (identities.empty()) return {StatusCode::PERMISSION_DENIED, "no identity issued"};
     try {
       for (const std::string& id : identities) {
-        const MintedSvid minted = state_.authority.mint(id, audience, state_.options.default_svid_ttl, now_seconds());
+        const MintedSvid minted = state_.authority.mint(id, audience, state_.options.default_svid_ttl, sync::unix_seconds());
         JWTSVID* svid = response->add_svids();
         svid->set_spiffe_id(id);
         svid->set_svid(minted.token);
@@ -141,7 +142,7 @@ class WorkloadApi::Service final : public SpiffeWorkloadAPI::Service {
   // The trust domain's JWT bundle now, as its bundle endpoint serves it.
   std::string bundle_json() {
     std::lock_guard lock(state_.mutex);
-    return state_.authority.bundle(now_seconds()).dump();
+    return state_.authority.bundle(sync::unix_seconds()).dump();
   }
 
   State& state_;

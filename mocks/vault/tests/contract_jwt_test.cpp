@@ -8,6 +8,7 @@
 #include "mcph/codec/base64.h"
 #include "mcph/jose/jws.h"
 #include "mcph/jose/key.h"
+#include "mcph/sync/unix_time.h"
 
 namespace mcph::mock_vault::contract {
 namespace {
@@ -32,20 +33,20 @@ class JwtLogin : public ::testing::Test {
 
 TEST_F(JwtLogin, ExpiredTokenFailsBeyondTheClockSkewLeeway) {
   Json claims = jwks_.claims_for(demo_.alice_sub);
-  claims["iat"] = now_seconds() - 3600;
-  claims["exp"] = now_seconds() - 600;
+  claims["iat"] = sync::unix_seconds() - 3600;
+  claims["exp"] = sync::unix_seconds() - 600;
   Reply reply = login_with(claims);
   EXPECT_EQ(reply.status, 400);
   EXPECT_EQ(reply.body, (Json{{"errors", {"error validating token: invalid expiration time (exp) claim: token is expired"}}}));
 
   // Within the default 60 s clock skew a just-expired token still logs in (cap's rule).
-  claims["exp"] = now_seconds() - 20;
+  claims["exp"] = sync::unix_seconds() - 20;
   EXPECT_EQ(login_with(claims).status, 200);
 }
 
 TEST_F(JwtLogin, NotYetValidTokenFails) {
   Json claims = jwks_.claims_for(demo_.alice_sub);
-  claims["nbf"] = now_seconds() + 3600;
+  claims["nbf"] = sync::unix_seconds() + 3600;
   Reply reply = login_with(claims);
   EXPECT_EQ(reply.status, 400);
   EXPECT_EQ(reply.error(), "error validating token: invalid not before (nbf) claim: token not yet valid");

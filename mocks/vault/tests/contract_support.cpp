@@ -10,6 +10,7 @@
 #include "mcph/jose/jws.h"
 #include "mcph/jose/key.h"
 #include "mcph/proc/free_port.h"
+#include "mcph/sync/unix_time.h"
 
 namespace mcph::mock_vault::contract {
 namespace {
@@ -34,11 +35,6 @@ std::string random_uuid() {
 }
 
 }  // namespace
-
-long now_seconds() {
-  return static_cast<long>(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-}
 
 std::string Reply::error() const {
   if (body.is_object() && body.contains("errors") && body["errors"].is_array() && !body["errors"].empty()) {
@@ -240,7 +236,7 @@ int JwksServer::fetches() const {
 }
 
 Json JwksServer::claims_for(const std::string& subject, long lifetime_seconds) const {
-  const long now = now_seconds();
+  const long now = sync::unix_seconds();
   return Json{{"iss", issuer()},
               {"sub", subject},
               {"aud", Json::array({"mcp-client", "account"})},

@@ -29,8 +29,6 @@ struct Reply {
 };
 
 std::string random_suffix();
-// Seconds since the epoch, as a token's iat and exp count them.
-long now_seconds();
 // Vault's body for a request its policies refuse.
 inline constexpr const char* kPermissionDenied = "1 error occurred:\n\t* permission denied\n\n";
 
