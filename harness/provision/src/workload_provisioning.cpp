@@ -42,18 +42,28 @@ void provision_workload_identity(const ProvisionTarget& target, const WorkloadId
   }
 }
 
-std::vector<std::string> spiffe_ids_of_agents_file(const std::string& path) {
+std::map<std::string, std::string> tiers_of_agents_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read the agents file " + path);
   std::stringstream text;
   text << in.rdbuf();
   const Json doc = Json::parse(text.str(), nullptr, false);
+  const std::string shape = ": expected {\"mcp\": {\"agents\": {\"<spiffe id>\": \"<tier>\"}}}";
   if (!doc.is_object() || !doc.contains("mcp") || !doc["mcp"].is_object() || !doc["mcp"].contains("agents") ||
       !doc["mcp"]["agents"].is_object()) {
-    throw std::runtime_error(path + ": expected {\"mcp\": {\"agents\": {\"<spiffe id>\": \"<tier>\"}}}");
+    throw std::runtime_error(path + shape);
   }
+  std::map<std::string, std::string> tiers;
+  for (const auto& [id, tier] : doc["mcp"]["agents"].items()) {
+    if (!tier.is_string()) throw std::runtime_error(path + shape);
+    tiers[id] = tier.get<std::string>();
+  }
+  return tiers;
+}
+
+std::vector<std::string> spiffe_ids_of_agents_file(const std::string& path) {
   std::vector<std::string> ids;
-  for (const auto& [id, tier] : doc["mcp"]["agents"].items()) ids.push_back(id);
+  for (const auto& [id, tier] : tiers_of_agents_file(path)) ids.push_back(id);
   return ids;
 }
 

@@ -22,6 +22,7 @@
 #include "step_executor.h"
 #include "steps/step_kind.h"
 #include "trace_signature.h"
+#include "workload_client.h"
 #include "mcph/sync/elapsed.h"
 
 namespace mcph::harness::scenario {
@@ -116,6 +117,9 @@ struct ScenarioRunner::Impl {
       if (!entry || entry->mcp.broader_scope.empty()) return std::nullopt;
       return entry->mcp.broader_scope;
     }
+    // ${spiffe.AGENT}: the SPIFFE ID the stack's trust domain registers for an agent, whatever
+    // the trust domain is called.
+    if (user == "spiffe") return WorkloadClient(stack).spiffe_id(field);
     // ${token.NAME}: a held token's text, for raw headers and tokens built from it.
     if (user == "token") {
       if (auto it = state.tokens.find(field); it != state.tokens.end()) return it->second.value;

@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include "mcph/harness/fixtures/data_layout.h"
 #include "mcph/harness/stack/service_health.h"
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/postgres/server.h"
@@ -178,7 +177,7 @@ RunningService start_native_vault(StackContext& context) {
 }
 
 // OPA, the policy engine of the workload-identity design, serving the trust-tier policy
-// (policies/trust_tiers: the Rego and its agents.json). scripts/bootstrap builds it; where it is
+// (policies/trust_tiers: the Rego and its agents.json, in the stack's trust domain). scripts/bootstrap builds it; where it is
 // not built the stack runs without it and without workload-mcp, and says why in the stack file.
 RunningService start_native_opa(StackContext& context) {
   fs::path opa;
@@ -191,7 +190,7 @@ RunningService start_native_opa(StackContext& context) {
   NativeLaunch launch_opa;
   launch_opa.name = "opa";
   launch_opa.argv = {opa.string(), "run", "--server", "--addr", "127.0.0.1:" + std::to_string(port),
-                     "--log-level", "error", "--disable-telemetry", (fixtures::data_dir(fixtures::DataDir::policies) / "trust_tiers").string()};
+                     "--log-level", "error", "--disable-telemetry", trust_tier_policy(context).string()};
   launch_opa.url = loopback_url(port);
   launch_opa.probe_base = launch_opa.url;
   launch_opa.probe = http_probe("/health");

@@ -51,9 +51,12 @@ RunningService start_native_opa(StackContext& context);
 // trust-tier policy, and workload-mcp once Keycloak knows the trust domain and the agents' clients.
 RunningService start_mock_spiffe(StackContext& context);
 RunningService start_workload_mcp(StackContext& context);
-inline constexpr const char* kWorkloadTrustDomain = "mcp-identity.local";
+// The trust-tier policy (policies/trust_tiers: its Rego and agents.json) as the stack serves it,
+// its agents moved into the stack's trust domain: <run_dir>/trust_tiers, written on first use.
+// OPA loads the directory; workload-mcp reads its agents.json.
+std::filesystem::path trust_tier_policy(const StackContext& context);
 // The trust domain's workloads: the agents of the trust-tier policy and one it gives no tier.
-std::vector<std::string> workload_agents();
+std::vector<std::string> workload_agents(const StackContext& context);
 
 // The real SPIRE in the `spiffe` row (spire_services.cpp): spire-server and spire-agent, the
 // agent's Workload API where mock-spiffe's is, the server's bundle endpoint (https) as the url.

@@ -29,7 +29,7 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 // The node the agent attests as; every workload entry is its child.
-std::string node_id() { return std::string("spiffe://") + kWorkloadTrustDomain + "/spire-agent"; }
+std::string node_id(const StackContext& context) { return "spiffe://" + context.params.trust_domain + "/spire-agent"; }
 
 std::string health_checks(int port) {
   return "health_checks {\n  listener_enabled = true\n  bind_address = \"127.0.0.1\"\n  bind_port = \"" +
@@ -78,7 +78,7 @@ RunningService start_native_spire(StackContext& context) {
                      "  bind_address = \"127.0.0.1\"\n"
                      "  bind_port = \"" + std::to_string(server_port) + "\"\n"
                      "  socket_path = " + quoted(admin_socket) + "\n"
-                     "  trust_domain = \"" + kWorkloadTrustDomain + "\"\n"
+                     "  trust_domain = \"" + context.params.trust_domain + "\"\n"
                      "  data_dir = " + quoted(dir / "server") + "\n"
                      // WARN: at INFO both log the agent's SPIFFE ID, which carries the join token.
                      "  log_level = \"WARN\"\n"
@@ -119,8 +119,8 @@ RunningService start_native_spire(StackContext& context) {
   try {
     // The workloads first, so that the agent's first sync brings them all.
     nlohmann::json entries = nlohmann::json::array();
-    for (const std::string& agent : workload_agents()) {
-      entries.push_back({{"parent_id", node_id()},
+    for (const std::string& agent : workload_agents(context)) {
+      entries.push_back({{"parent_id", node_id(context)},
                          {"spiffe_id", agent},
                          // The lifetime the harness asks mock-spiffe for (the Workload API takes none).
                          {"jwt_svid_ttl", 60},
@@ -130,7 +130,7 @@ RunningService start_native_spire(StackContext& context) {
     cli.run({"entry", "create", "-data", (dir / "entries.json").string()});
     fixtures::write_private_file(dir / "agent" / "bundle.pem", cli.run({"bundle", "show"}));
     const std::string token_output =
-        cli.run({"token", "generate", "-spiffeID", node_id(), "-ttl", "600"}, false);
+        cli.run({"token", "generate", "-spiffeID", node_id(context), "-ttl", "600"}, false);
     const auto token_at = token_output.find("Token: ");
     if (token_at == std::string::npos) throw std::runtime_error("spire-server token generate printed no token");
     const std::string token = token_output.substr(token_at + 7, token_output.find('\n', token_at) - token_at - 7);
@@ -143,7 +143,7 @@ RunningService start_native_spire(StackContext& context) {
                        "  server_port = \"" + std::to_string(server_port) + "\"\n"
                        "  socket_path = " + quoted(workload_socket) + "\n"
                        "  trust_bundle_path = " + quoted(dir / "agent" / "bundle.pem") + "\n"
-                       "  trust_domain = \"" + kWorkloadTrustDomain + "\"\n"
+                       "  trust_domain = \"" + context.params.trust_domain + "\"\n"
                        "  join_token = \"" + token + "\"\n"
                        "}\n"
                        "plugins {\n"
@@ -169,7 +169,7 @@ RunningService start_native_spire(StackContext& context) {
     // Workload API answers "no identity issued": the stack is up once each workload gets an SVID.
     const auto started = std::chrono::steady_clock::now();
     const auto each_issued = [&] {
-      for (const std::string& workload : workload_agents()) {
+      for (const std::string& workload : workload_agents(context)) {
         proc::SpawnOptions fetch;
         fetch.name = "spire-agent api fetch jwt";
         fetch.argv = {(tier.spire_dir / "spire-agent").string(), "api", "fetch", "jwt", "-audience", "mcph-ready",

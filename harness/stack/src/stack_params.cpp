@@ -7,6 +7,7 @@
 #include "mcph/cli/flags.h"
 #include "mcph/harness/idp/identity_provider.h"
 #include "mcph/mcp/client.h"
+#include "mcph/spiffe/spiffe_id.h"
 
 namespace mcph::harness::stack {
 
@@ -64,6 +65,8 @@ std::vector<std::string> StackParams::to_flags() const {
     flags.push_back("--protocol");
     flags.push_back(protocol);
   }
+  flags.push_back("--trust-domain");
+  flags.push_back(trust_domain);
   if (!fixtures_dir.empty()) {
     flags.push_back("--fixtures");
     flags.push_back(std::filesystem::absolute(fixtures_dir).string());
@@ -105,6 +108,9 @@ void declare_stack_flags(cli::Flags& flags, const StackParams& defaults) {
               "the era of MCP every MCP server the stack starts serves, and `run` speaks to it: legacy "
               "(initialize and sessions), modern (2026-07-28 alone: no session, no HTTP+SSE stream) or dual "
               "(both) [default: the servers' own, dual, and `run` speaks legacy]; local and real modes")
+      .option("trust-domain", defaults.trust_domain,
+              "the SPIFFE trust domain of the workload design's agents (spiffe://<trust domain>/agent/<name>), "
+              "as a team's own realm names it; local and real modes")
       .option("fixtures", defaults.fixtures_dir.string(),
               "fixtures directory [default: the source tree's fixtures/, or $MCPH_FIXTURES_DIR]");
 }
@@ -143,6 +149,13 @@ StackParams stack_params_from(const cli::Flags& flags) {
     if (params.mode == StackMode::compose) {
       throw std::invalid_argument("--protocol: compose mode's servers serve their images' era (dual)");
     }
+  }
+  params.trust_domain = flags.get("trust-domain");
+  if (const auto why = spiffe::why_not_trust_domain(params.trust_domain)) {
+    throw std::invalid_argument("--trust-domain '" + params.trust_domain + "': " + *why);
+  }
+  if (params.mode == StackMode::compose && params.trust_domain != StackParams{}.trust_domain) {
+    throw std::invalid_argument("--trust-domain: compose mode runs no trust domain (the workload design runs in local and real modes)");
   }
   if (params.generated_users < 0 || params.generated_users > 10000) {
     throw std::invalid_argument("--users must be between 0 and 10000");

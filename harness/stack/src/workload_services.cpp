@@ -1,44 +1,64 @@
 // The workload-identity design's rows of the service table (docs/workload-identity.md):
-// mock-spiffe, the trust domain mcp-identity.local with the agents of the trust-tier policy
-// (policies/trust_tiers/agents.json) and one agent it gives no tier; and workload-mcp, once
-// Keycloak knows the trust domain (an identity provider of type spiffe whose bundle endpoint is
-// mock-spiffe) and a federated client per agent. OPA is a row of its own (native_services.cpp),
-// reached by workload-mcp through the fault proxy, so that scenarios can break it. mock-spiffe
-// serves the SPIFFE Workload API on a socket in the run directory, for agents' SPIFFE libraries.
+// mock-spiffe, the stack's trust domain (mcp-identity.local unless `up --trust-domain` names
+// another) with the agents of the trust-tier policy (policies/trust_tiers/agents.json, moved into
+// that trust domain) and one agent it gives no tier; and workload-mcp, once Keycloak knows the
+// trust domain (an identity provider of type spiffe whose bundle endpoint is mock-spiffe) and a
+// federated client per agent. OPA is a row of its own (native_services.cpp), reached by
+// workload-mcp through the fault proxy, so that scenarios can break it. mock-spiffe serves the
+// SPIFFE Workload API on a socket in the run directory, for agents' SPIFFE libraries.
 #include <sys/un.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "mcph/harness/fixtures/data_layout.h"
+#include "mcph/harness/fixtures/text_file.h"
 #include "mcph/harness/provision/workload_provisioning.h"
 #include "mcph/harness/stack/local_stack.h"
+#include "mcph/spiffe/spiffe_id.h"
 #include "service_starters.h"
 
 namespace mcph::harness::stack {
 namespace {
 
+namespace fs = std::filesystem;
+
 constexpr const char* kAudience = "workload-mcp";
 // Registered in the trust domain and a client in Keycloak, but given no tier by the policy's
 // mapping: a workload the server must refuse whoever vouches for it.
-constexpr const char* kUnlistedAgent = "spiffe://mcp-identity.local/agent/unlisted-agent";
+constexpr const char* kUnlistedAgent = "unlisted-agent";
 // Live DPoP proofs workload-mcp remembers per agent: below the flood of 250 proofs in
 // scenarios/dpop.yaml, so that a cache every agent shares would be filled by it, and far above what
 // one agent's calls in the families hold live at once.
 constexpr const char* kReplayCapacityPerAgent = "200";
 
-std::string agents_file() { return (fixtures::data_dir(fixtures::DataDir::policies) / "trust_tiers" / "agents.json").string(); }
+fs::path served_agents_file(const StackContext& context) { return trust_tier_policy(context) / "agents.json"; }
 
 }  // namespace
 
-std::vector<std::string> workload_agents() {
-  std::vector<std::string> agents = provision::spiffe_ids_of_agents_file(agents_file());
-  agents.emplace_back(kUnlistedAgent);
+fs::path trust_tier_policy(const StackContext& context) {
+  const fs::path source = fixtures::data_dir(fixtures::DataDir::policies) / "trust_tiers";
+  const fs::path served = context.run_dir / "trust_tiers";
+  nlohmann::json moved = nlohmann::json::object();
+  for (const auto& [id, tier] : provision::tiers_of_agents_file((source / "agents.json").string())) {
+    moved[spiffe::in_trust_domain(id, context.params.trust_domain)] = tier;
+  }
+  // Written each time: a run directory used again may have held another trust domain's.
+  fixtures::create_private_directory(served);
+  fs::copy_file(source / "policy.rego", served / "policy.rego", fs::copy_options::overwrite_existing);
+  fixtures::write_private_file(served / "agents.json", nlohmann::json{{"mcp", {{"agents", moved}}}}.dump(2) + "\n");
+  return served;
+}
+
+std::vector<std::string> workload_agents(const StackContext& context) {
+  std::vector<std::string> agents = provision::spiffe_ids_of_agents_file(served_agents_file(context).string());
+  agents.push_back(spiffe::agent_id(context.params.trust_domain, kUnlistedAgent));
   return agents;
 }
 
 RunningService start_mock_spiffe(StackContext& context) {
-  std::vector<std::string> argv = {service_binary("mock-spiffe"), "--port", "0", "--trust-domain", kWorkloadTrustDomain};
-  for (const std::string& agent : workload_agents()) {
+  std::vector<std::string> argv = {service_binary("mock-spiffe"), "--port", "0", "--trust-domain", context.params.trust_domain};
+  for (const std::string& agent : workload_agents(context)) {
     argv.push_back("--workload");
     argv.push_back(agent);
   }
@@ -67,9 +87,9 @@ RunningService start_workload_mcp(StackContext& context) {
   // The agents' clients first: the workload_identity family's SVID logins need them, OPA or not.
   context.say("provisioning: the SPIFFE identity provider and the agents' federated clients in Keycloak");
   provision::WorkloadIdentityOptions options;
-  options.trust_domain = kWorkloadTrustDomain;
+  options.trust_domain = context.params.trust_domain;
   options.bundle_endpoint = context.stack.service("spiffe").url + "/";
-  options.spiffe_ids = workload_agents();
+  options.spiffe_ids = workload_agents(context);
   options.audience = kAudience;
   provision::provision_workload_identity(provision_target(context.stack), options);
   if (!context.stack.services.count("opa")) throw skipped_without("opa");
@@ -80,8 +100,8 @@ RunningService start_workload_mcp(StackContext& context) {
                                    "--issuer", context.stack.service("keycloak").url + realm_path,
                                    "--jwks-url", url_for_servers(context, "keycloak") + realm_path + "/protocol/openid-connect/certs",
                                    "--audience", kAudience,
-                                   "--trust-domain", kWorkloadTrustDomain,
-                                   "--agents-file", agents_file(),
+                                   "--trust-domain", context.params.trust_domain,
+                                   "--agents-file", served_agents_file(context).string(),
                                    "--opa-url", url_for_servers(context, "opa"),
                                    "--dpop-replay-capacity", kReplayCapacityPerAgent,
                                    "--rate-limit", std::to_string(context.params.rate_limit.requests),

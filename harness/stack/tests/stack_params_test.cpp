@@ -1,5 +1,6 @@
 // The parameters a stack is brought up with, as `up` reads them from its flags and hands them on
-// to the supervisor (to_flags): here --protocol, the era of MCP the stack's servers serve.
+// to the supervisor (to_flags): here --protocol, the era of MCP the stack's servers serve, and
+// --trust-domain, the workload design's SPIFFE trust domain.
 #include "mcph/harness/stack/stack_params.h"
 
 #include <gmock/gmock.h>
@@ -63,6 +64,29 @@ TEST(StackParamsProtocol, AnUnknownEraIsRefusedNamingTheChoices) {
 // refused, not written into a stack file that would claim it.
 TEST(StackParamsProtocol, ComposeModeRefusesAnEra) {
   EXPECT_THAT(refusal_of({"--mode", "compose", "--protocol", "modern"}), HasSubstr("compose mode"));
+}
+
+TEST(StackParamsTrustDomain, TheProjectsOwnByDefault) {
+  EXPECT_EQ(params_of({}).trust_domain, "mcp-identity.local");
+}
+
+TEST(StackParamsTrustDomain, ATeamsTrustDomainIsTakenAndReachesTheSupervisorUnchanged) {
+  const StackParams params = params_of({"--trust-domain", "prod.acme-corp.example"});
+  EXPECT_EQ(params.trust_domain, "prod.acme-corp.example");
+  EXPECT_EQ(params_of(params.to_flags()).trust_domain, "prod.acme-corp.example");
+}
+
+TEST(StackParamsTrustDomain, ANameNoSpiffeIdCouldCarryIsRefusedSayingWhy) {
+  EXPECT_EQ(refusal_of({"--trust-domain", "Acme.example"}),
+            "--trust-domain 'Acme.example': the trust domain may hold only a-z, 0-9, '.', '-' and '_'");
+  EXPECT_EQ(refusal_of({"--trust-domain", "spiffe://acme.example"}),
+            "--trust-domain 'spiffe://acme.example': the trust domain may hold only a-z, 0-9, '.', '-' and '_'");
+  EXPECT_THAT(refusal_of({"--trust-domain", ""}), HasSubstr("the trust domain is empty"));
+}
+
+TEST(StackParamsTrustDomain, ComposeModeWhichRunsNoTrustDomainRefusesOne) {
+  EXPECT_THAT(refusal_of({"--mode", "compose", "--trust-domain", "acme.example"}), HasSubstr("compose mode runs no trust domain"));
+  EXPECT_EQ(params_of({"--mode", "compose"}).trust_domain, "mcp-identity.local");
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #include "mcph/mock_spiffe/mock_spiffe.h"
-#include "mcph/sync/unix_time.h"
 
 #include <stdexcept>
 
-#include "spiffe_id.h"
+#include "mcph/spiffe/spiffe_id.h"
+#include "mcph/sync/unix_time.h"
 #include "state.h"
 
 namespace mcph::mock_spiffe {
@@ -16,7 +16,7 @@ jose::Alg algorithm(const std::string& name) {
 }
 
 Options checked(Options options) {
-  if (auto why = why_not_trust_domain(options.trust_domain)) throw std::invalid_argument(*why);
+  if (auto why = spiffe::why_not_trust_domain(options.trust_domain)) throw std::invalid_argument(*why);
   if (options.default_svid_ttl <= 0) throw std::invalid_argument("the JWT-SVID TTL must be at least 1 s");
   if (options.refresh_hint <= 0) throw std::invalid_argument("the bundle's refresh hint must be at least 1 s");
   return options;
@@ -25,8 +25,8 @@ Options checked(Options options) {
 }  // namespace
 
 std::string workload_id(const std::string& trust_domain, const std::string& entry) {
-  const std::string id = entry.rfind("spiffe://", 0) == 0 ? entry : agent_id(trust_domain, entry);
-  if (auto why = why_not_member_id(id, trust_domain)) throw std::invalid_argument(*why);
+  const std::string id = entry.rfind("spiffe://", 0) == 0 ? entry : spiffe::agent_id(trust_domain, entry);
+  if (auto why = spiffe::why_not_member_id(id, trust_domain)) throw std::invalid_argument(*why);
   return id;
 }
 

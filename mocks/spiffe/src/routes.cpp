@@ -8,10 +8,9 @@
 //   POST /_keys/prepare|activate   rotation; DELETE /_keys/<kid> removes a key at once
 #include <nlohmann/json.hpp>
 
-#include "spiffe_id.h"
-#include "state.h"
-
+#include "mcph/spiffe/spiffe_id.h"
 #include "mcph/sync/unix_time.h"
+#include "state.h"
 
 namespace mcph::mock_spiffe {
 namespace {
@@ -75,8 +74,8 @@ void mint_svid(State& state, const http::Request& request, http::Response& respo
   const std::string spiffe_id = string_member(body, "spiffe_id");
   if (spiffe_id.empty()) throw http::HttpError(400, "spiffe_id must be specified");
   const bool foreign = foreign_of(body);
-  const std::string domain = foreign ? trust_domain_of(spiffe_id) : state.options.trust_domain;
-  if (auto why = why_not_member_id(spiffe_id, domain)) throw http::HttpError(400, *why);
+  const std::string domain = foreign ? spiffe::trust_domain_of(spiffe_id) : state.options.trust_domain;
+  if (auto why = spiffe::why_not_member_id(spiffe_id, domain)) throw http::HttpError(400, *why);
   if (foreign && domain == state.options.trust_domain) {
     throw http::HttpError(400, "foreign: the SPIFFE ID is of this trust domain");
   }

@@ -16,8 +16,8 @@
 #include "mcph/codec/base64.h"
 #include "mcph/jose/error.h"
 #include "mcph/jose/jwt.h"
+#include "mcph/spiffe/spiffe_id.h"
 #include "mcph/sync/unix_time.h"
-#include "spiffe_id.h"
 #include "state.h"
 #include "workload.grpc.pb.h"
 
@@ -70,7 +70,7 @@ class WorkloadApi::Service final : public SpiffeWorkloadAPI::Service {
     }
     if (audience.empty()) return {StatusCode::INVALID_ARGUMENT, "audience must be specified"};
     if (!request->spiffe_id().empty()) {
-      if (auto why = why_not_member_id(request->spiffe_id(), state_.options.trust_domain)) {
+      if (auto why = spiffe::why_not_member_id(request->spiffe_id(), state_.options.trust_domain)) {
         return {StatusCode::INVALID_ARGUMENT, "invalid requested SPIFFE ID: " + *why};
       }
     }
@@ -128,7 +128,7 @@ class WorkloadApi::Service final : public SpiffeWorkloadAPI::Service {
     } catch (const jose::JoseError& error) {
       return {StatusCode::INVALID_ARGUMENT, std::string("the JWT-SVID does not verify: ") + error.what()};
     }
-    if (auto why = why_not_member_id(verified->sub, state_.options.trust_domain)) {
+    if (auto why = spiffe::why_not_member_id(verified->sub, state_.options.trust_domain)) {
       return {StatusCode::INVALID_ARGUMENT, "the JWT-SVID's sub is not a SPIFFE ID of the trust domain: " + *why};
     }
     response->set_spiffe_id(verified->sub);

@@ -10,6 +10,7 @@
 #include "../step_executor.h"
 #include "../workload_client.h"
 #include "mcph/http/client.h"
+#include "mcph/spiffe/spiffe_id.h"
 #include "mcph/text/join.h"
 #include "mcph/sync/elapsed.h"
 #include "step_kind.h"
@@ -100,10 +101,8 @@ std::vector<BentInput> claimed_tier_inputs(const stack::PolicyProfile& policy, c
 // starts with its ID, and a path below it.
 std::vector<std::string> look_alikes(const std::string& id) {
   std::vector<std::string> alikes = {id + "-impostor", id + "/impostor"};
-  const std::string scheme = "spiffe://";
-  if (id.rfind(scheme, 0) == 0) {
-    const std::size_t path = id.find('/', scheme.size());
-    alikes.insert(alikes.begin(), scheme + "attacker.example" + (path == std::string::npos ? "" : id.substr(path)));
+  if (const std::string foreign = spiffe::in_trust_domain(id, "attacker.example"); foreign != id) {
+    alikes.insert(alikes.begin(), foreign);
   }
   return alikes;
 }

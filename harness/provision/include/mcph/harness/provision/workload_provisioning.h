@@ -4,6 +4,7 @@
 // federated client per agent, named by its SPIFFE ID (so that a token's azp is the identity
 // Keycloak checked against the SVID's sub), authenticating with its JWT-SVIDs
 // (clientAuthenticatorType federated-jwt) and getting tokens whose audience is the server's.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,9 @@ struct WorkloadIdentityOptions {
 // the provider: "Invalid identity provider id [spiffe]").
 void provision_workload_identity(const ProvisionTarget& target, const WorkloadIdentityOptions& options);
 
-// The SPIFFE IDs of an agents file of the trust-tier policy's shape ({"mcp": {"agents": {…}}}).
-// Throws std::runtime_error naming the file.
+// The SPIFFE ID → tier of an agents file of the trust-tier policy's shape
+// ({"mcp": {"agents": {…}}}), and its SPIFFE IDs alone. Throw std::runtime_error naming the file.
+std::map<std::string, std::string> tiers_of_agents_file(const std::string& path);
 std::vector<std::string> spiffe_ids_of_agents_file(const std::string& path);
 
 }  // namespace mcph::harness::provision

@@ -59,6 +59,9 @@ struct StackParams {
   // names (`protocol`, what `run` speaks): legacy, modern or dual; empty: the servers' own
   // (dual), the stack file naming none (`run` speaks the legacy era).
   std::string protocol;
+  // The SPIFFE trust domain of the workload design (mock-spiffe's or SPIRE's, the realm's
+  // identity provider, workload-mcp's): its agents are the trust-tier policy's, under this name.
+  std::string trust_domain = "mcp-identity.local";
 
   // The flags that reproduce these parameters (for `mcp-harness supervise`); run_dir excluded.
   std::vector<std::string> to_flags() const;
@@ -71,7 +74,7 @@ struct StackParams {
 StackParams scenario_suite_params();
 
 // Declares --mode, --idp, --users, --rate-limit, --rate-window-ms, --ready-timeout-ms, --no-fault-proxy,
-// --engine-socket, --protocol and --fixtures with `defaults` as their defaults.
+// --engine-socket, --protocol, --trust-domain and --fixtures with `defaults` as their defaults.
 void declare_stack_flags(mcph::cli::Flags& flags, const StackParams& defaults);
 // Reads them back; throws std::invalid_argument with a message for the user on a bad value.
 StackParams stack_params_from(const mcph::cli::Flags& flags);

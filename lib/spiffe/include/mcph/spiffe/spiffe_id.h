@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace mcph::mock_spiffe {
+namespace mcph::spiffe {
 
 // Why `name` is not a trust domain name, or nullopt when it is one.
 std::optional<std::string> why_not_trust_domain(std::string_view name);
@@ -17,5 +17,8 @@ std::optional<std::string> why_not_member_id(std::string_view id, std::string_vi
 std::string trust_domain_of(std::string_view id);
 // spiffe://<trust_domain>/agent/<name>; the caller checks it with why_not_member_id.
 std::string agent_id(std::string_view trust_domain, std::string_view name);
+// The same workload path in `trust_domain` (spiffe://a/agent/x → spiffe://b/agent/x); `id`
+// unchanged when it has no spiffe:// scheme.
+std::string in_trust_domain(std::string_view id, std::string_view trust_domain);
 
-}  // namespace mcph::mock_spiffe
+}  // namespace mcph::spiffe

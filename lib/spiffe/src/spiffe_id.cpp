@@ -1,6 +1,6 @@
-#include "spiffe_id.h"
+#include "mcph/spiffe/spiffe_id.h"
 
-namespace mcph::mock_spiffe {
+namespace mcph::spiffe {
 namespace {
 
 constexpr std::string_view kScheme = "spiffe://";
@@ -59,4 +59,11 @@ std::string agent_id(std::string_view trust_domain, std::string_view name) {
   return std::string(kScheme) + std::string(trust_domain) + "/agent/" + std::string(name);
 }
 
-}  // namespace mcph::mock_spiffe
+std::string in_trust_domain(std::string_view id, std::string_view trust_domain) {
+  if (id.substr(0, kScheme.size()) != kScheme) return std::string(id);
+  const std::string_view rest = id.substr(kScheme.size());
+  const std::size_t slash = rest.find('/');
+  return std::string(kScheme) + std::string(trust_domain) + std::string(slash == std::string_view::npos ? "" : rest.substr(slash));
+}
+
+}  // namespace mcph::spiffe
