@@ -6,6 +6,7 @@
 
 #include "mcph/cli/flags.h"
 #include "mcph/harness/idp/identity_provider.h"
+#include "mcph/harness/provision/workload_provisioning.h"
 #include "mcph/mcp/client.h"
 #include "mcph/spiffe/spiffe_id.h"
 
@@ -153,6 +154,10 @@ StackParams stack_params_from(const cli::Flags& flags) {
   params.trust_domain = flags.get("trust-domain");
   if (const auto why = spiffe::why_not_trust_domain(params.trust_domain)) {
     throw std::invalid_argument("--trust-domain '" + params.trust_domain + "': " + *why);
+  }
+  if (params.trust_domain == provision::kForeignTrustDomain) {
+    throw std::invalid_argument("--trust-domain " + params.trust_domain +
+                                ": the families forge another trust domain's identities in it; name any other");
   }
   if (params.mode == StackMode::compose && params.trust_domain != StackParams{}.trust_domain) {
     throw std::invalid_argument("--trust-domain: compose mode runs no trust domain (the workload design runs in local and real modes)");

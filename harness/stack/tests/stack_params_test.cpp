@@ -82,6 +82,8 @@ TEST(StackParamsTrustDomain, ANameNoSpiffeIdCouldCarryIsRefusedSayingWhy) {
   EXPECT_EQ(refusal_of({"--trust-domain", "spiffe://acme.example"}),
             "--trust-domain 'spiffe://acme.example': the trust domain may hold only a-z, 0-9, '.', '-' and '_'");
   EXPECT_THAT(refusal_of({"--trust-domain", ""}), HasSubstr("the trust domain is empty"));
+  // Where the families' forged identities live: a stack there would take them for its own.
+  EXPECT_THAT(refusal_of({"--trust-domain", "attacker.example"}), HasSubstr("forge another trust domain's identities"));
 }
 
 TEST(StackParamsTrustDomain, ComposeModeWhichRunsNoTrustDomainRefusesOne) {

@@ -9,6 +9,7 @@
 #include "../recorder.h"
 #include "../step_executor.h"
 #include "../workload_client.h"
+#include "mcph/harness/provision/workload_provisioning.h"
 #include "mcph/http/client.h"
 #include "mcph/spiffe/spiffe_id.h"
 #include "mcph/text/join.h"
@@ -101,7 +102,7 @@ std::vector<BentInput> claimed_tier_inputs(const stack::PolicyProfile& policy, c
 // starts with its ID, and a path below it.
 std::vector<std::string> look_alikes(const std::string& id) {
   std::vector<std::string> alikes = {id + "-impostor", id + "/impostor"};
-  if (const std::string foreign = spiffe::in_trust_domain(id, "attacker.example"); foreign != id) {
+  if (const std::string foreign = spiffe::in_trust_domain(id, provision::kForeignTrustDomain); foreign != id) {
     alikes.insert(alikes.begin(), foreign);
   }
   return alikes;

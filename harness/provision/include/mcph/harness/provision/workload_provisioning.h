@@ -12,6 +12,9 @@
 
 namespace mcph::harness::provision {
 
+// The trust domain the families forge foreign identities in; never the stack's own.
+inline constexpr const char* kForeignTrustDomain = "attacker.example";
+
 struct WorkloadIdentityOptions {
   std::string provider_alias = "spiffe";
   std::string trust_domain = "mcp-identity.local";
@@ -20,7 +23,7 @@ struct WorkloadIdentityOptions {
   // Clients named by another trust domain's SPIFFE ID under this provider, as an administrator
   // may register one by mistake: the provider's trust-domain check alone refuses their SVIDs
   // (the workload-identity family's foreign-trust-domain case).
-  std::vector<std::string> foreign_spiffe_ids = {"spiffe://attacker.example/agent/trusted-agent"};
+  std::vector<std::string> foreign_spiffe_ids = {std::string("spiffe://") + kForeignTrustDomain + "/agent/trusted-agent"};
   std::string audience = "workload-mcp";
 };
 
