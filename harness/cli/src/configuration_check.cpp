@@ -11,7 +11,7 @@ namespace mcph::harness::cli {
 reports::SuiteResult check_configuration(const stack::StackFile& stack, const std::filesystem::path& fixtures_dir) {
   using Status = reports::ScenarioResult::Status;
   reports::SuiteResult suite;
-  suite.name = "stack_configuration";
+  suite.name = kConfigurationSuite;
   suite.family = "stack configuration";
   reports::ScenarioResult result;
   result.name = "the stack is configured as its fixtures describe";

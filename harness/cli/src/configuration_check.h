@@ -11,7 +11,9 @@
 
 namespace mcph::harness::cli {
 
-// The suite "stack_configuration" with one scenario: passed when nothing drifted, failed with
+inline constexpr const char* kConfigurationSuite = "stack_configuration";
+
+// The suite kConfigurationSuite with one scenario: passed when nothing drifted, failed with
 // one failure per drift, skipped saying why when the stack file gives no way to read the
 // configuration, an error when a service did not answer.
 reports::SuiteResult check_configuration(const stack::StackFile& stack, const std::filesystem::path& fixtures_dir);

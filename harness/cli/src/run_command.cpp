@@ -196,7 +196,7 @@ int run_command(int argc, char** argv) {
       std::fflush(stdout);
       report.suites.push_back(check_configuration(target.stack, flags.get("fixtures")));
       const auto& checked = report.suites.back().scenarios.front();
-      options.progress("[stack_configuration] " + checked.name + ": " + reports::to_string(checked.status) +
+      options.progress("[" + std::string(kConfigurationSuite) + "] " + checked.name + ": " + reports::to_string(checked.status) +
                        (checked.message.empty() ? "" : " — " + checked.message));
     }
     scenario::ScenarioRunner runner(target.stack, options);  // the stack as provisioned: its generated users

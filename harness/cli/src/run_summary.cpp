@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 
+#include "configuration_check.h"
 #include "mcph/reports/taxonomy.h"
 
 namespace mcph::harness::cli {
@@ -109,13 +110,27 @@ std::string run_summary(const reports::RunReport& report) {
       out += again(suite, scenario, stack_flag, seed_flags, report.shuffled);
     }
   }
+  if (nothing_ran(report)) {
+    out += "  nothing ran: every scenario selected was skipped (each says why above), so nothing was tested\n";
+  }
   return out + baseline_summary(report);
+}
+
+bool nothing_ran(const reports::RunReport& report) {
+  for (const auto& suite : report.suites) {
+    if (suite.name == kConfigurationSuite) continue;
+    for (const auto& scenario : suite.scenarios) {
+      if (scenario.status != reports::ScenarioResult::Status::skipped) return false;
+    }
+  }
+  return true;
 }
 
 int run_exit_code(const reports::RunReport& report, bool strict_baseline) {
   const reports::Counts counts = report.counts();
   if (counts.failures > counts.accepted || counts.errors > counts.inconclusive) return 1;
   if (strict_baseline && report.baseline && !report.baseline->stale.empty()) return 1;
+  if (nothing_ran(report)) return kExitNothingRan;
   return counts.inconclusive > 0 ? kExitInconclusive : 0;
 }
 

@@ -13,6 +13,7 @@
 
 #include "mcph/harness/stack/supervised_stack.h"
 #include "mcph/proc/temp_dir.h"
+#include "configuration_check.h"
 #include "run_summary.h"
 #include "scenario_selection.h"
 #include "stack_identity.h"
@@ -127,6 +128,31 @@ TEST(RunExitCode, SeparatesFindingsFromWhatTheHarnessCouldNotDecide) {
   EXPECT_EQ(run_exit_code(report_of({scenario(Status::passed), inconclusive()})), 4);
   EXPECT_EQ(run_exit_code(report_of({inconclusive(), scenario(Status::failed)})), 1);
   EXPECT_EQ(run_exit_code(report_of({inconclusive(), scenario(Status::error, "the stack did not answer")})), 1);
+}
+
+// A run in which every scenario was skipped tested nothing: 5, and the summary says so. The
+// stack's configuration check passing beside them is no test of the selection; a finding still
+// comes first.
+TEST(RunExitCode, NothingRanWhenEveryScenarioSelectedWasSkipped) {
+  using Status = reports::ScenarioResult::Status;
+  const auto scenario = [](Status status) {
+    reports::ScenarioResult result;
+    result.name = "s";
+    result.status = status;
+    return result;
+  };
+  reports::RunReport report = report_of({scenario(Status::skipped), scenario(Status::skipped)});
+  EXPECT_EQ(run_exit_code(report), kExitNothingRan);
+  EXPECT_THAT(run_summary(report), HasSubstr("  nothing ran: every scenario selected was skipped"));
+  reports::SuiteResult configuration;
+  configuration.name = kConfigurationSuite;
+  configuration.scenarios = {scenario(Status::passed)};
+  report.suites.insert(report.suites.begin(), configuration);
+  EXPECT_EQ(run_exit_code(report), kExitNothingRan);
+  report.suites[0].scenarios = {scenario(Status::failed)};
+  EXPECT_EQ(run_exit_code(report), 1);
+  EXPECT_EQ(run_exit_code(report_of({scenario(Status::skipped), scenario(Status::passed)})), 0);
+  EXPECT_THAT(run_summary(report_of({scenario(Status::skipped), scenario(Status::passed)})), Not(HasSubstr("nothing ran")));
 }
 
 // Under each scenario that did not pass, the command that runs it again, as a shell takes it, and

@@ -97,14 +97,14 @@ action MCPH_ARGS="$work/finding.yaml" MCPH_BASELINE="$work/baseline.json" ||
   { cat "$work/action.log"; fail "the action failed on a finding its baseline accepts"; }
 grep -q '"baselineState": "unchanged"' "$work/action-reports/findings.sarif" || fail "the SARIF has no baselineState"
 # A server by its URL alone: probed, the probed stack file kept with the reports; as probed it
-# names no identity, so nothing applies, and a run that tested nothing ends the step with 4.
+# names no identity, so nothing applies, and a run that tested nothing ends the step with 5.
 jira_url=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["services"]["jira-mcp"]["url"])' "$work/run/stack.json")
 rm -rf "$work/action-reports" "$work/action-output"
 status=0
 action MCPH_STACK= MCPH_TARGET="$jira_url" MCPH_FAIL_ON_INCONCLUSIVE=false || status=$?
-((status == 4)) || { cat "$work/action.log"; fail "the action against a URL alone exited $status, not 4 (nothing ran)"; }
-grep -qF "nothing ran: all" "$work/action.log" || { cat "$work/action.log"; fail "the action did not say that nothing ran"; }
-grep -qF "exit-code=4" "$work/action-output" || fail "the action's exit-code output is not 4"
+((status == 5)) || { cat "$work/action.log"; fail "the action against a URL alone exited $status, not 5 (nothing ran)"; }
+grep -qF "nothing ran: every scenario selected was skipped" "$work/action.log" || { cat "$work/action.log"; fail "the action did not say that nothing ran"; }
+grep -qF "exit-code=5" "$work/action-output" || fail "the action's exit-code output is not 5"
 [[ $(stat -c %a "$work/action-reports/probed.stack.json") == 600 ]] || fail "the probed stack file is not kept, its owner's alone"
 grep -qF "$jira_url" "$work/action-reports/probed.stack.json" || fail "the probed stack file does not name $jira_url"
 "$harness" down --run-dir "$work/run" >/dev/null

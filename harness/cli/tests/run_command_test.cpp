@@ -330,7 +330,7 @@ TEST(RunCommandTest, WhatDoesNotApplyToTheStackIsSkippedWithItsReasonAndExits0) 
                  "api_key": {"header": "X-API-Key", "keys_file": "api-keys.json"}}}}})";
   const auto authorization_server = harness(
       {"run", (fs::path(MCPH_SCENARIOS_DIR) / "authorization_server.yaml").string(), "--stack", stack_file.string()}, dir.path());
-  EXPECT_EQ(authorization_server.exit_code, 0) << authorization_server.output;
+  EXPECT_EQ(authorization_server.exit_code, 5) << authorization_server.output;  // nothing ran
   // The 14 scenarios, and the configuration check, which has no Keycloak to compare.
   EXPECT_THAT(authorization_server.output, HasSubstr("15 scenarios: 0 passed, 0 failed, 0 broken, 15 skipped"));
   const std::string reason = "skipped (0 ms) — not applicable: it is about vault-gateway's authorization server (" +
@@ -344,7 +344,8 @@ TEST(RunCommandTest, WhatDoesNotApplyToTheStackIsSkippedWithItsReasonAndExits0) 
   EXPECT_THAT(authorization_server.output, HasSubstr("services.vault-gateway.auth has no client_credentials"));
 
   const auto jwt_attacks = harness({"run", "--family", "jwt-attacks", "--stack", stack_file.string()}, dir.path());
-  EXPECT_EQ(jwt_attacks.exit_code, 0) << jwt_attacks.output;
+  EXPECT_EQ(jwt_attacks.exit_code, 5) << jwt_attacks.output;
+  EXPECT_THAT(jwt_attacks.output, HasSubstr("nothing ran: every scenario selected was skipped"));
   EXPECT_THAT(jwt_attacks.output, HasSubstr("nothing of family jwt-attacks applies to this stack: not applicable: it needs keycloak"));
   EXPECT_THAT(jwt_attacks.output, HasSubstr("and the stack file has no keycloak entry"));
   EXPECT_THAT(jwt_attacks.output, HasSubstr("it acts through static_jwt"));
