@@ -1,6 +1,7 @@
 #include "realm_import.h"
 
 #include "errors.h"
+#include "identity_providers.h"
 #include "json_fields.h"
 #include "representations.h"
 
@@ -154,6 +155,18 @@ void import_clients(Realm& realm, const nlohmann::json& rep) {
   }
 }
 
+// "identityProviders": [IdentityProviderRepresentation…], each checked as the admin API checks
+// one; an alias given twice is refused as the API refuses a second provider of that alias.
+void import_identity_providers(Realm& realm, const nlohmann::json& rep) {
+  for (const auto& provider_rep : get_array(rep, "identityProviders")) {
+    IdentityProvider provider = identity_provider_from_rep(provider_rep);
+    const std::string alias = provider.alias;
+    if (!realm.identity_providers.emplace(alias, std::move(provider)).second) {
+      throw error_message(409, "Identity Provider " + alias + " already exists");
+    }
+  }
+}
+
 void import_users(Realm& realm, const nlohmann::json& rep) {
   for (const auto& user_rep : get_array(rep, "users")) {
     const auto sa_client = get_string(user_rep, "serviceAccountClientId");
@@ -244,6 +257,7 @@ std::unique_ptr<Realm> import_realm(const nlohmann::json& rep) {
   apply_realm_settings(*realm, rep);
   import_roles(*realm, rep);
   import_groups(*realm, get_array(rep, "groups"), "");
+  import_identity_providers(*realm, rep);
   import_clients(*realm, rep);
   import_client_roles(*realm, rep);
   import_users(*realm, rep);

@@ -170,24 +170,6 @@ TEST_F(ContractTest, NewRealmsNeedEnabledToBeUsable) {
   EXPECT_EQ(duplicate.status, 409);
 }
 
-}  // namespace
-}  // namespace mcph::keycloak_test
-
-namespace mcph::keycloak_test {
-namespace {
-
-// Deletes a realm the test made, also when an assertion ends the test early.
-struct RealmCleanup {
-  KeycloakApi& api;
-  std::string realm;
-  ~RealmCleanup() {
-    try {
-      api.delete_realm(realm);
-    } catch (const std::exception&) {
-    }
-  }
-};
-
 TEST_F(ContractTest, RealmRepresentationWithUsersAndClientsImportsThem) {
   const std::string name = "ct-import-" + random_suffix();
   api().create_realm({{"realm", name},

@@ -254,6 +254,45 @@ TEST_F(WorkloadIdentityContract, AWorkloadTradesItsSvidForADpopBoundToken) {
   EXPECT_EQ(claims.at("preferred_username"), "service-account-agent-1");
 }
 
+// A team's realm as `kc.sh export` writes it: its SPIFFE provider and its federated clients
+// inside the RealmRepresentation, named its own way (the client is not its SPIFFE ID). Imported,
+// the provider is shown as one made through its own API, and the client's workload trades its
+// SVID for a token of that realm whose azp is the client's name.
+TEST_F(WorkloadIdentityContract, ARealmImportedWithItsSpiffeProviderAndClientsTakesTheirSvids) {
+  const std::string name = "ct-spiffe-import-" + random_suffix();
+  api().create_realm({{"realm", name},
+                      {"enabled", true},
+                      {"identityProviders",
+                       {{{"alias", "acme-spire"},
+                         {"providerId", "spiffe"},
+                         {"enabled", true},
+                         {"config", {{"trustDomain", "spiffe://" + std::string(kTrustDomain)}, {"bundleEndpoint", spiffe_.url() + "/"}}}}}},
+                      {"clients", {federated_client("billing", kAgent2, "acme-spire")}}});
+  RealmCleanup cleanup{api(), name};
+
+  const auto provider = api().admin("GET", "/" + name + "/identity-provider/instances/acme-spire");
+  ASSERT_EQ(provider.status, 200) << provider.body;
+  EXPECT_EQ(json_of(provider).at("providerId"), "spiffe");
+  EXPECT_EQ(json_of(provider).at("config").at("trustDomain"), "spiffe://" + std::string(kTrustDomain));
+
+  const std::string token_url = api().issuer(name) + "/protocol/openid-connect/token";
+  const auto token = [&](const std::string& spiffe_id) {
+    return api().oidc_post(name, "token",
+                           {{"grant_type", "client_credentials"},
+                            {"client_assertion_type", kJwtSpiffe},
+                            {"client_assertion", svid(spiffe_, spiffe_id, json(api().issuer(name)))}},
+                           {{"DPoP", proof("POST", token_url)}});
+  };
+  const auto granted = token(kAgent2);
+  ASSERT_EQ(granted.status, 200) << granted.body;
+  const json claims = claims_of(json_of(granted).at("access_token"));
+  api().verify(name, json_of(granted).at("access_token"));
+  EXPECT_EQ(claims.at("azp"), "billing");
+  EXPECT_EQ(claims.at("cnf").at("jkt"), dpop_key_.thumbprint());
+  // agent-1 is a client of the fixture's realm, not of the imported one.
+  expect_oauth_error(token(kAgent1), 401, "invalid_client", kNotIdentified);
+}
+
 TEST_F(WorkloadIdentityContract, WithoutAProofTheTokenIsABearerToken) {
   const auto response = token_request(svid(), std::nullopt);
   ASSERT_EQ(response.status, 200) << response.body;

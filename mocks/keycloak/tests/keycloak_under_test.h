@@ -100,6 +100,18 @@ class KeycloakApi {
   http::Client http_;
 };
 
+// Deletes a realm the test made, also when an assertion ends the test early.
+struct RealmCleanup {
+  KeycloakApi& api;
+  std::string realm;
+  ~RealmCleanup() {
+    try {
+      api.delete_realm(realm);
+    } catch (const std::exception&) {
+    }
+  }
+};
+
 // The payload of a JWT, unverified (for claims the tests inspect after verifying).
 nlohmann::json claims_of(const std::string& token);
 nlohmann::json header_of(const std::string& token);
