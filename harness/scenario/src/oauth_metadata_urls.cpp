@@ -1,7 +1,8 @@
 #include "oauth_metadata_urls.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "mcph/http/message.h"
 
 namespace mcph::harness::scenario {
 namespace {
@@ -42,8 +43,7 @@ std::string challenge_param(std::string_view challenge, std::string_view name) {
     while (end > 0 && challenge[end - 1] == ' ') --end;
     if (end < name.size()) continue;
     const std::string_view before = challenge.substr(end - name.size(), name.size());
-    const bool named = std::equal(before.begin(), before.end(), name.begin(), name.end(),
-                                  [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+    const bool named = http::iequals(before, name);
     const bool whole = end == name.size() || challenge[end - name.size() - 1] == ' ' || challenge[end - name.size() - 1] == ',';
     if (!named || !whole) continue;
     std::size_t value = at + 1;

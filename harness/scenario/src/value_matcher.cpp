@@ -11,7 +11,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string folded(std::string value, bool ignore_case) { return ignore_case ? text::ascii_lower(value) : value; }
+std::string folded(const std::string& value, bool ignore_case) { return ignore_case ? text::ascii_lower(value) : value; }
 
 bool equals(const Json& actual, const Json& want) {
   if (want.is_structured() || want.is_null()) return actual == want;

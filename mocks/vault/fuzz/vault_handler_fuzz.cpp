@@ -11,8 +11,6 @@
 // HTML); errors have Vault's {"errors":[strings]} shape (but KV's 404 with a warning, as Vault
 // gives); no request ends in the core's catch-all 500 "internal error" (an unexpected
 // exception: a bad input must get a clear 4xx).
-#include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <string>
 
@@ -23,6 +21,7 @@
 #include "mcph/fuzz/http_requests.h"
 #include "mcph/fuzz/input_parts.h"
 #include "mcph/http/server.h"
+#include "mcph/text/ascii_case.h"
 #include "vault_http.h"
 
 using namespace mcph;
@@ -30,9 +29,7 @@ using namespace mcph;
 namespace {
 
 bool contains_folded(std::string_view text, std::string_view word) {
-  return std::search(text.begin(), text.end(), word.begin(), word.end(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == b;
-         }) != text.end();
+  return mcph::text::ascii_lower(text).find(word) != std::string::npos;
 }
 
 bool leaves_the_process(const http::Request& request) {
