@@ -11,9 +11,8 @@
 #include <string>
 
 #include "mcph/bench/bench_main.h"
-#include "mcph/harness/stack/stack_tokens.h"
 #include "mcph/bench/latency.h"
-#include "mcph/vault/client.h"
+#include "mcph/bench/vault_session.h"
 
 namespace {
 
@@ -21,19 +20,6 @@ using namespace mcph;
 using bench::BenchStack;
 
 bench::Identities who;
-
-// The user's Vault session on the stack, made the way an MCP server makes it.
-struct UserSession {
-  vault::Client vault;
-  std::string jwt;
-  vault::Login login;
-
-  explicit UserSession(BenchStack& stack)
-      : vault(stack.stack().service("vault").url),
-        // Vault's role takes tokens issued for Vault: exchanged as an MCP server exchanges them.
-        jwt(harness::stack::vault_login_token(stack.stack(), {}, stack.access_token(who, who.username, who.password))),
-        login(vault.login_jwt("user", jwt)) {}
-};
 
 // Times `request` (a Vault call); a VaultError stops the benchmark with Vault's answer.
 template <typename Request>
@@ -49,11 +35,11 @@ void time_vault(benchmark::State& state, Request&& request) {
 }
 
 void register_one(const std::string& name, const std::shared_ptr<BenchStack>& stack,
-                  std::function<void(benchmark::State&, UserSession&)> body, int iterations = 0) {
+                  std::function<void(benchmark::State&, bench::VaultSession&)> body, int iterations = 0) {
   auto* benchmark = benchmark::RegisterBenchmark(bench::bench_name(name, *stack).c_str(),
                                                  [stack, body](benchmark::State& state) {
                                                    bench::skip_on_error(state, [&] {
-                                                     UserSession session(*stack);
+                                                     bench::VaultSession session(*stack, stack->access_token(who, who.username, who.password));
                                                      body(state, session);
                                                    });
                                                  });
@@ -69,22 +55,22 @@ void register_benchmarks(const bench::BenchProgram::Stacks& stacks, const bench:
                          const cli::Flags&) {
   who = identities;
   for (const auto& stack : stacks) {
-    register_one("BM_JwtLogin", stack, [](benchmark::State& state, UserSession& s) {
+    register_one("BM_JwtLogin", stack, [](benchmark::State& state, bench::VaultSession& s) {
       time_vault(state, [&] { return s.vault.login_jwt("user", s.jwt); });
     });
   }
   for (const auto& stack : stacks) {
-    register_one("BM_LookupSelf", stack, [](benchmark::State& state, UserSession& s) {
+    register_one("BM_LookupSelf", stack, [](benchmark::State& state, bench::VaultSession& s) {
       time_vault(state, [&] { return s.vault.lookup_self(s.login.client_token); });
     });
   }
   for (const auto& stack : stacks) {
-    register_one("BM_EntityRead", stack, [](benchmark::State& state, UserSession& s) {
+    register_one("BM_EntityRead", stack, [](benchmark::State& state, bench::VaultSession& s) {
       time_vault(state, [&] { return s.vault.entity_name(s.login.entity_id, s.login.client_token); });
     });
   }
   for (const auto& stack : stacks) {
-    register_one("BM_KvRead", stack, [](benchmark::State& state, UserSession& s) {
+    register_one("BM_KvRead", stack, [](benchmark::State& state, bench::VaultSession& s) {
       time_vault(state, [&] { return s.vault.read_kv("users/" + who.username + "/jira", s.login.client_token); });
     });
   }
@@ -92,7 +78,7 @@ void register_benchmarks(const bench::BenchProgram::Stacks& stacks, const bench:
     // Each iteration creates a real role (its lease lives on); bounded.
     register_one(
         "BM_DatabaseCreds", stack,
-        [](benchmark::State& state, UserSession& s) {
+        [](benchmark::State& state, bench::VaultSession& s) {
           time_vault(state, [&] { return s.vault.database_credentials(who.username, s.login.client_token); });
         },
         200);
