@@ -6,7 +6,8 @@
 //                 each call follows a keep-alive GET /health of the same server, timed apart:
 //                 the floor (floor_p50_us) and the warm call's p50 over it (floor_ratio); for
 //                 jira-mcp and github-mcp the round trips the call makes behind the server (the
-//                 caller's KV read, the backend's request) timed beside it too, and what is left
+//                 caller's KV read, the backend's request), for workload-mcp its OPA decision,
+//                 timed beside it too, and what is left
 //                 of the call without them over the floor (own_floor_ratio; the project's
 //                 target: a warm call within 3 floors plus the round trips it must make, ≤ 3);
 //   BM_FirstCall  the first call of a user the server has not seen: JWT verification, Vault
@@ -107,7 +108,8 @@ void warm_call(benchmark::State& state, BenchStack& stack, const bench::McpServe
   if (const std::string failure = failure_of(client.call_tool(server.tool, server.arguments)); !failure.empty()) {
     throw std::runtime_error("the warm-up call: " + failure);
   }
-  const std::vector<bench::RoundTrip> round_trips = agents ? std::vector<bench::RoundTrip>{} : round_trips_of(stack, server.service, token);
+  const std::vector<bench::RoundTrip> round_trips =
+      agents ? bench::agent_round_trips(stack, server) : round_trips_of(stack, server.service, token);
   bench::HealthFloor floor(endpoint);
   bench::time_each_request_against_floor(
       state, [&] { return failure_of(client.call_tool(server.tool, server.arguments)); }, floor, round_trips);

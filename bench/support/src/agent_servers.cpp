@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "mcph/jose/dpop.h"
+#include "mcph/workload/call_gate.h"
+#include "mcph/workload/policy_client.h"
 #include "workload_client.h"
 
 namespace mcph::bench {
@@ -56,6 +58,21 @@ mcp::Client agent_client_for(BenchStack& stack, const McpServer& server) {
     throw std::runtime_error("initialize at " + entry.url + " answered HTTP " + std::to_string(init.http_status));
   }
   return client;
+}
+
+std::vector<RoundTrip> agent_round_trips(BenchStack& stack, const McpServer& server) {
+  if (server.service != "workload-mcp") return {};
+  const harness::stack::ServiceEntry& opa = stack.stack().service("opa");
+  workload::PolicySettings settings;
+  settings.opa_url = opa.url_for_servers.empty() ? opa.url : opa.url_for_servers;
+  auto policy = std::make_shared<workload::PolicyClient>(settings);
+  // The input workload-mcp builds for its agent's call (the tool "filesystem", operation read).
+  const nlohmann::json input = workload::verified_policy_input(
+      harness::scenario::WorkloadClient(stack.stack()).spiffe_id(kWorkloadAgent), workload::ToolCall{"filesystem", "read", ""});
+  return {{"opa_decision", [policy, input]() -> std::string {
+             const workload::PolicyDecision decision = policy->decide(input);
+             return decision.allow ? "" : "the policy did not allow the call: " + decision.reason;
+           }}};
 }
 
 }  // namespace mcph::bench

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mcph/bench/bench_stack.h"
+#include "mcph/bench/latency.h"
 #include "mcph/bench/mcp_servers.h"
 #include "mcph/mcp/client.h"
 
@@ -19,5 +20,10 @@ const std::vector<McpServer>& agent_servers();
 // request (made by the client, inside the call's time). Throws std::runtime_error when the
 // stack has no such server or the agent gets no credential (never quoting a secret).
 mcp::Client agent_client_for(BenchStack& stack, const McpServer& server);
+
+// The round trips a warm call of the server makes behind it, made by the benchmark beside the
+// call (time_each_request_against_floor): workload-mcp's OPA decision for its agent's call, with
+// the input the server builds; none for agent-bridge-mcp yet (its child token and KV read).
+std::vector<RoundTrip> agent_round_trips(BenchStack& stack, const McpServer& server);
 
 }  // namespace mcph::bench
