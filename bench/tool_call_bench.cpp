@@ -4,12 +4,12 @@
 //   BM_WarmCall   the caller's Vault session (and database role) already cached by the
 //                 server: JWT verification, the secret or query, the backend (target p50 ≤ 1 ms);
 //                 each call follows a keep-alive GET /health of the same server, timed apart:
-//                 the floor (floor_p50_us) and the warm call's p50 over it (floor_ratio); for
-//                 jira-mcp and github-mcp the round trips the call makes behind the server (the
-//                 caller's KV read, the backend's request), for workload-mcp its OPA decision,
-//                 timed beside it too, and what is left
-//                 of the call without them over the floor (own_floor_ratio; the project's
-//                 target: a warm call within 3 floors plus the round trips it must make, ≤ 3);
+//                 the floor (floor_p50_us) and the warm call's p50 over it (floor_ratio); the
+//                 round trips the call makes behind the server timed beside it too (jira-mcp's
+//                 and github-mcp's KV read of the caller's secret and backend request,
+//                 workload-mcp's OPA decision), and what is left of the call without them over
+//                 the floor (own_floor_ratio; the project's target: a warm call within 3 floors
+//                 plus the round trips it must make, so ≤ 3);
 //   BM_FirstCall  the first call of a user the server has not seen: JWT verification, Vault
 //                 login, token lookup, entity read, then the secret (KV read) or a new
 //                 database role and its login, then the backend (target ≤ 5 ms).
@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -54,19 +55,20 @@ std::string failure_of(const mcp::ToolCallOutcome& call) {
 // The backend request a warm call of jira-mcp or github-mcp makes (the tool's own), with the
 // Authorization the server builds from the caller's secret (servers/jira, servers/github).
 struct BackendRequest {
+  std::string secret;   // the caller's secret it takes its credential from: users/<user>/<secret>
   std::string service;  // the stack's row
   std::string path;
-  std::string (*authorization)(const std::map<std::string, std::string>& secret);
+  std::string (*authorization)(const std::map<std::string, std::string>& secret);  // throws std::out_of_range
 };
 
 std::optional<BackendRequest> backend_request_of(const std::string& server) {
   if (server == "jira-mcp") {
-    return BackendRequest{"jira-api", "/rest/api/3/issue/DEMO-1", [](const std::map<std::string, std::string>& secret) {
+    return BackendRequest{"jira", "jira-api", "/rest/api/3/issue/DEMO-1", [](const std::map<std::string, std::string>& secret) {
                             return http::basic_authorization(secret.at("email"), secret.at("api_token"));
                           }};
   }
   if (server == "github-mcp") {
-    return BackendRequest{"github-api", "/user/repos",
+    return BackendRequest{"github", "github-api", "/user/repos",
                           [](const std::map<std::string, std::string>& secret) { return "Bearer " + secret.at("token"); }};
   }
   return std::nullopt;
@@ -80,12 +82,18 @@ std::vector<bench::RoundTrip> round_trips_of(BenchStack& stack, const std::strin
   const std::optional<BackendRequest> backend = backend_request_of(server);
   if (!backend) return {};
   auto session = std::make_shared<bench::VaultSession>(stack, access_token);
-  const std::string secret_path = "users/" + settings.who.username + "/" + (server == "jira-mcp" ? "jira" : "github");
+  const std::string secret_path = "users/" + settings.who.username + "/" + backend->secret;
   const auto secret = session->vault.read_kv(secret_path, session->login.client_token);
   if (!secret) throw std::runtime_error("the caller has no secret at " + secret_path);
+  std::string authorization;
+  try {
+    authorization = backend->authorization(*secret);
+  } catch (const std::out_of_range&) {
+    throw std::runtime_error("the secret at " + secret_path + " lacks a field " + server + " builds its credential from");
+  }
   const harness::stack::ServiceEntry& entry = stack.stack().service(backend->service);
   auto client = std::make_shared<http::Client>(entry.url_for_servers.empty() ? entry.url : entry.url_for_servers);
-  const http::Fields headers = {{"Authorization", backend->authorization(*secret)}, {"Accept", "application/json"}};
+  const http::Fields headers = {{"Authorization", authorization}, {"Accept", "application/json"}};
   return {{"vault_kv_read",
            [session, secret_path]() -> std::string {
              try {

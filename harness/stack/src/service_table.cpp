@@ -153,7 +153,9 @@ std::vector<std::string> stack_run_dir_entries() {
                                       // certificates; nginx's own files
                                       "agents", "tls", "tls-proxy",
                                       // SPIRE's configuration, data and sockets; its agent's log
-                                      "spire", "spire-agent.log"};
+                                      "spire", "spire-agent.log",
+                                      // the trust-tier policy in the stack's trust domain
+                                      "trust_tiers"};
   for (const auto& row : service_table()) entries.push_back(row.name + ".log");
   return entries;
 }
