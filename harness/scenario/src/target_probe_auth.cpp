@@ -93,7 +93,7 @@ ProbedChallenge read_challenge(std::string_view header) {
   challenge.scheme = std::string(trimmed.substr(0, trimmed.find_first_of(" ,")));
   // Several challenges in one value ("Bearer …, DPoP …"): a scheme follows a comma, before any '='.
   const std::string lowered = text::ascii_lower(header);
-  challenge.dpop = text::ascii_lower(challenge.scheme) == "dpop" || lowered.find(", dpop") != std::string::npos ||
+  challenge.dpop = text::ascii_iequals(challenge.scheme, "dpop") || lowered.find(", dpop") != std::string::npos ||
                    lowered.find(",dpop") != std::string::npos;
   challenge.realm = challenge_param(header, "realm");
   challenge.resource_metadata = challenge_param(header, "resource_metadata");

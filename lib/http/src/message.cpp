@@ -1,14 +1,11 @@
 #include "mcph/http/message.h"
 
-#include <algorithm>
+#include "mcph/text/ascii_case.h"
 
 namespace mcph::http {
 
 bool iequals(std::string_view a, std::string_view b) {
-  // ASCII only, as field names are (RFC 9110 §5.1): no locale lookup per character.
-  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c | 0x20) : c; };
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [&](unsigned char x, unsigned char y) { return lower(x) == lower(y); });
+  return text::ascii_iequals(a, b);  // ASCII only, as field names are (RFC 9110 §5.1)
 }
 
 std::string_view trim_ows(std::string_view text) {

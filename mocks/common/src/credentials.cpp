@@ -123,7 +123,7 @@ Identification CredentialSet::identify(const PresentedCredential& presented) con
   for (const auto& entry : entries_) {
     if (entry.scheme != scheme || entry.secret != presented.secret) continue;
     // Jira matches user names and e-mail addresses without regard to case.
-    if (entry.scheme == "basic" && text::ascii_lower(entry.identity) != text::ascii_lower(presented.identity)) continue;
+    if (entry.scheme == "basic" && !text::ascii_iequals(entry.identity, presented.identity)) continue;
     who.user = entry.user;
     who.login = entry.login;
     who.kind = entry.kind;

@@ -52,9 +52,9 @@ struct Repo {
   // Owned by or shared with `login`: what GET /user/repos lists (GitHub's default affiliation,
   // owner and collaborator) and what a private repository shows to.
   bool affiliated(const std::string& login) const {
-    return text::ascii_lower(owner) == text::ascii_lower(login) ||
+    return text::ascii_iequals(owner, login) ||
            std::any_of(collaborators.begin(), collaborators.end(),
-                       [&](const std::string& c) { return text::ascii_lower(c) == text::ascii_lower(login); });
+                       [&](const std::string& c) { return text::ascii_iequals(c, login); });
   }
 };
 struct Issue {
@@ -86,7 +86,7 @@ struct GithubApi::Impl {
   // The repository named by the path, or 404: unknown, or private and not the caller's.
   Repo& visible_repo(const std::string& owner, const std::string& name, const Caller& caller) {
     for (auto& r : repos) {
-      if (text::ascii_lower(r.owner) == text::ascii_lower(owner) && text::ascii_lower(r.name) == text::ascii_lower(name)) {
+      if (text::ascii_iequals(r.owner, owner) && text::ascii_iequals(r.name, name)) {
         if (r.is_private && !r.affiliated(caller.login)) break;
         return r;
       }
@@ -168,7 +168,7 @@ struct GithubApi::Impl {
     }
     std::lock_guard lock(mutex);
     for (const auto& r : repos) {
-      if (text::ascii_lower(r.owner) == text::ascii_lower(caller.login) && text::ascii_lower(r.name) == text::ascii_lower(name)) {
+      if (text::ascii_iequals(r.owner, caller.login) && text::ascii_iequals(r.name, name)) {
         error_body(res, 422, "Repository creation failed.",
                    json::array({{{"resource", "Repository"}, {"code", "custom"}, {"field", "name"},
                                  {"message", "name already exists on this account"}}}));

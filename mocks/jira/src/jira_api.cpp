@@ -115,19 +115,19 @@ struct JiraApi::Impl {
 
   const Project* project(const std::string& id_or_key) const {
     for (const auto& p : projects) {
-      if (p.id == id_or_key || text::ascii_lower(p.key) == text::ascii_lower(id_or_key)) return &p;
+      if (p.id == id_or_key || text::ascii_iequals(p.key, id_or_key)) return &p;
     }
     return nullptr;
   }
   const User* user(const std::string& name_or_id) const {
     for (const auto& u : users) {
-      if (u.name == name_or_id || u.account_id == name_or_id || text::ascii_lower(u.display_name) == text::ascii_lower(name_or_id)) return &u;
+      if (u.name == name_or_id || u.account_id == name_or_id || text::ascii_iequals(u.display_name, name_or_id)) return &u;
     }
     return nullptr;
   }
   Issue* issue(const std::string& id_or_key) {
     for (auto& i : issues) {
-      if (i.id == id_or_key || text::ascii_lower(i.key) == text::ascii_lower(id_or_key)) return &i;
+      if (i.id == id_or_key || text::ascii_iequals(i.key, id_or_key)) return &i;
     }
     return nullptr;
   }
@@ -178,9 +178,9 @@ struct JiraApi::Impl {
   // Does `name` (a user name) match a JQL user value (name, account id, display name,
   // currentUser())?
   bool user_matches(const std::string& name, const std::string& value, const Caller& caller) const {
-    if (value == "currentUser()" || text::ascii_lower(value) == "currentuser()") return name == caller.user;
+    if (text::ascii_iequals(value, "currentUser()")) return name == caller.user;
     const User* u = user(value);
-    return u != nullptr ? u->name == name : text::ascii_lower(value) == text::ascii_lower(name);
+    return u != nullptr ? u->name == name : text::ascii_iequals(value, name);
   }
 
   bool clause_holds(const Issue& i, const JqlClause& clause, const Caller& caller) const {
@@ -207,8 +207,8 @@ struct JiraApi::Impl {
         const Project* p = project(wanted);
         return p != nullptr && p->key == value;
       }
-      if (clause.field == "key") return text::ascii_lower(value) == text::ascii_lower(wanted) || i.id == wanted;
-      return text::ascii_lower(value) == text::ascii_lower(wanted);
+      if (clause.field == "key") return text::ascii_iequals(value, wanted) || i.id == wanted;
+      return text::ascii_iequals(value, wanted);
     };
     const bool any = std::any_of(clause.values.begin(), clause.values.end(), equals);
     return clause.op == "!=" ? !any : any;
@@ -348,7 +348,7 @@ struct JiraApi::Impl {
   void delete_issue(const http::Request& req, http::Response& res) {
     std::lock_guard lock(mutex);
     const auto it = std::find_if(issues.begin(), issues.end(), [&](const Issue& i) {
-      return i.id == req.captures.at(0) || text::ascii_lower(i.key) == text::ascii_lower(req.captures.at(0));
+      return i.id == req.captures.at(0) || text::ascii_iequals(i.key, req.captures.at(0));
     });
     if (it == issues.end()) fail(404, "Issue does not exist or you do not have permission to see it.");
     issues.erase(it);

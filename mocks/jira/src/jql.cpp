@@ -126,7 +126,7 @@ class Parser {
     if (op.kind == Token::op) {
       clause.op = op.text;
       clause.values.push_back(value());
-    } else if (op.kind == Token::word && text::ascii_lower(op.text) == "in") {
+    } else if (op.kind == Token::word && text::ascii_iequals(op.text, "in")) {
       clause.op = "in";
       if (next("'('").kind != Token::open) throw JqlError("Error in the JQL Query: Expecting '(' after IN.");
       while (true) {
@@ -135,7 +135,7 @@ class Parser {
         if (separator.kind == Token::close) break;
         if (separator.kind != Token::comma) throw JqlError("Error in the JQL Query: Expecting ',' or ')'.");
       }
-    } else if (op.kind == Token::word && text::ascii_lower(op.text) == "is") {
+    } else if (op.kind == Token::word && text::ascii_iequals(op.text, "is")) {
       const bool negated = is_word("not");
       if (negated) ++pos_;
       const std::string what = text::ascii_lower(next("EMPTY").text);

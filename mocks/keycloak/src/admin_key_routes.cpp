@@ -42,7 +42,7 @@ long config_long(const nlohmann::json& rep, const char* key, long fallback) {
 
 bool config_bool(const nlohmann::json& rep, const char* key, bool fallback) {
   const auto value = config_value(rep, key);
-  return value ? text::ascii_lower(*value) == "true" : fallback;
+  return value ? text::ascii_iequals(*value, "true") : fallback;
 }
 
 RealmKey* key_or_404(Realm& realm, const std::string& component_id) {

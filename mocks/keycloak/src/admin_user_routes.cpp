@@ -44,11 +44,11 @@ bool matches_search(const User& user, std::string search) {
 // username, email, firstName, lastName: substrings, or whole values with exact=true.
 bool field_matches(const std::string& value, const std::optional<std::string>& wanted, bool exact) {
   if (!wanted) return true;
-  return exact ? text::ascii_lower(value) == text::ascii_lower(*wanted) : contains_ci(value, *wanted);
+  return exact ? text::ascii_iequals(value, *wanted) : contains_ci(value, *wanted);
 }
 
 bool flag_matches(bool value, const std::optional<std::string>& wanted) {
-  return !wanted || (text::ascii_lower(*wanted) == "true") == value;
+  return !wanted || text::ascii_iequals(*wanted, "true") == value;
 }
 
 std::vector<const User*> find_users(const Realm& realm, const Request& request) {

@@ -62,7 +62,7 @@ std::string keycloak_text(const jose::DpopError& error) {
 
 // Keycloak reads the attribute with Boolean.parseBoolean: "true" in any case.
 bool requires_dpop(const Client& client) {
-  return text::ascii_lower(client.attribute("dpop.bound.access.tokens")) == "true";
+  return text::ascii_iequals(client.attribute("dpop.bound.access.tokens"), "true");
 }
 
 }  // namespace

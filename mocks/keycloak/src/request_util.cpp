@@ -114,7 +114,7 @@ int query_int(const http::Request& request, std::string_view name, int fallback)
 bool query_bool(const http::Request& request, std::string_view name, bool fallback) {
   const auto value = request.query_param(name);
   if (!value) return fallback;
-  return text::ascii_lower(*value) == "true";
+  return text::ascii_iequals(*value, "true");
 }
 
 }  // namespace mcph::mock_keycloak

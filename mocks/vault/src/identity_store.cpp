@@ -135,14 +135,14 @@ Json IdentityStore::group_json_locked(const Group& group) const {
 
 const Entity* IdentityStore::entity_by_name_locked(const std::string& name) const {
   for (const auto& [id, entity] : entities_) {
-    if (text::ascii_lower(entity.name) == text::ascii_lower(name)) return &entity;
+    if (text::ascii_iequals(entity.name, name)) return &entity;
   }
   return nullptr;
 }
 
 const Group* IdentityStore::group_by_name_locked(const std::string& name) const {
   for (const auto& [id, group] : groups_) {
-    if (text::ascii_lower(group.name) == text::ascii_lower(name)) return &group;
+    if (text::ascii_iequals(group.name, name)) return &group;
   }
   return nullptr;
 }
