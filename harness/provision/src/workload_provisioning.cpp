@@ -1,11 +1,10 @@
 #include "mcph/harness/provision/workload_provisioning.h"
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
+#include "mcph/harness/fixtures/text_file.h"
 #include "mcph/harness/provision/keycloak_admin.h"
 
 namespace mcph::harness::provision {
@@ -43,11 +42,9 @@ void provision_workload_identity(const ProvisionTarget& target, const WorkloadId
 }
 
 std::map<std::string, std::string> tiers_of_agents_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read the agents file " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  const Json doc = Json::parse(text.str(), nullptr, false);
+  const auto text = fixtures::read_text_file(path);
+  if (!text) throw std::runtime_error("cannot read the agents file " + path);
+  const Json doc = Json::parse(*text, nullptr, false);
   const std::string shape = ": expected {\"mcp\": {\"agents\": {\"<spiffe id>\": \"<tier>\"}}}";
   if (!doc.is_object() || !doc.contains("mcp") || !doc["mcp"].is_object() || !doc["mcp"].contains("agents") ||
       !doc["mcp"]["agents"].is_object()) {

@@ -52,7 +52,7 @@ RunningService start_native_opa(StackContext& context);
 RunningService start_mock_spiffe(StackContext& context);
 RunningService start_workload_mcp(StackContext& context);
 // The trust-tier policy (policies/trust_tiers: its Rego and agents.json) as the stack serves it,
-// its agents moved into the stack's trust domain: <run_dir>/trust_tiers, written on first use.
+// its agents moved into the stack's trust domain: <run_dir>/trust_tiers, written by each call.
 // OPA loads the directory; workload-mcp reads its agents.json.
 std::filesystem::path trust_tier_policy(const StackContext& context);
 // The trust domain's workloads: the agents of the trust-tier policy and one it gives no tier.

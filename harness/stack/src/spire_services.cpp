@@ -118,8 +118,9 @@ RunningService start_native_spire(StackContext& context) {
 
   try {
     // The workloads first, so that the agent's first sync brings them all.
+    const std::vector<std::string> workloads = workload_agents(context);
     nlohmann::json entries = nlohmann::json::array();
-    for (const std::string& agent : workload_agents(context)) {
+    for (const std::string& agent : workloads) {
       entries.push_back({{"parent_id", node_id(context)},
                          {"spiffe_id", agent},
                          // The lifetime the harness asks mock-spiffe for (the Workload API takes none).
@@ -169,7 +170,7 @@ RunningService start_native_spire(StackContext& context) {
     // Workload API answers "no identity issued": the stack is up once each workload gets an SVID.
     const auto started = std::chrono::steady_clock::now();
     const auto each_issued = [&] {
-      for (const std::string& workload : workload_agents(context)) {
+      for (const std::string& workload : workloads) {
         proc::SpawnOptions fetch;
         fetch.name = "spire-agent api fetch jwt";
         fetch.argv = {(tier.spire_dir / "spire-agent").string(), "api", "fetch", "jwt", "-audience", "mcph-ready",

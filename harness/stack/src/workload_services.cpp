@@ -9,6 +9,7 @@
 #include <sys/un.h>
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "mcph/harness/fixtures/data_layout.h"
@@ -32,26 +33,31 @@ constexpr const char* kUnlistedAgent = "unlisted-agent";
 // one agent's calls in the families hold live at once.
 constexpr const char* kReplayCapacityPerAgent = "200";
 
-fs::path served_agents_file(const StackContext& context) { return trust_tier_policy(context) / "agents.json"; }
+fs::path policy_source() { return fixtures::data_dir(fixtures::DataDir::policies) / "trust_tiers"; }
+
+// The trust-tier policy's agents (SPIFFE ID → tier), moved into the stack's trust domain.
+std::map<std::string, std::string> agent_tiers(const StackContext& context) {
+  std::map<std::string, std::string> moved;
+  for (const auto& [id, tier] : provision::tiers_of_agents_file((policy_source() / "agents.json").string())) {
+    moved[spiffe::in_trust_domain(id, context.params.trust_domain)] = tier;
+  }
+  return moved;
+}
 
 }  // namespace
 
 fs::path trust_tier_policy(const StackContext& context) {
-  const fs::path source = fixtures::data_dir(fixtures::DataDir::policies) / "trust_tiers";
   const fs::path served = context.run_dir / "trust_tiers";
-  nlohmann::json moved = nlohmann::json::object();
-  for (const auto& [id, tier] : provision::tiers_of_agents_file((source / "agents.json").string())) {
-    moved[spiffe::in_trust_domain(id, context.params.trust_domain)] = tier;
-  }
-  // Written each time: a run directory used again may have held another trust domain's.
+  // Written by each row that serves it: a run directory used again may hold another trust domain's.
   fixtures::create_private_directory(served);
-  fs::copy_file(source / "policy.rego", served / "policy.rego", fs::copy_options::overwrite_existing);
-  fixtures::write_private_file(served / "agents.json", nlohmann::json{{"mcp", {{"agents", moved}}}}.dump(2) + "\n");
+  fs::copy_file(policy_source() / "policy.rego", served / "policy.rego", fs::copy_options::overwrite_existing);
+  fixtures::write_private_file(served / "agents.json", nlohmann::json{{"mcp", {{"agents", agent_tiers(context)}}}}.dump(2) + "\n");
   return served;
 }
 
 std::vector<std::string> workload_agents(const StackContext& context) {
-  std::vector<std::string> agents = provision::spiffe_ids_of_agents_file(served_agents_file(context).string());
+  std::vector<std::string> agents;
+  for (const auto& [id, tier] : agent_tiers(context)) agents.push_back(id);
   agents.push_back(spiffe::agent_id(context.params.trust_domain, kUnlistedAgent));
   return agents;
 }
@@ -101,7 +107,7 @@ RunningService start_workload_mcp(StackContext& context) {
                                    "--jwks-url", url_for_servers(context, "keycloak") + realm_path + "/protocol/openid-connect/certs",
                                    "--audience", kAudience,
                                    "--trust-domain", context.params.trust_domain,
-                                   "--agents-file", served_agents_file(context).string(),
+                                   "--agents-file", (trust_tier_policy(context) / "agents.json").string(),
                                    "--opa-url", url_for_servers(context, "opa"),
                                    "--dpop-replay-capacity", kReplayCapacityPerAgent,
                                    "--rate-limit", std::to_string(context.params.rate_limit.requests),

@@ -21,8 +21,9 @@ std::unique_ptr<Realm> new_realm(const std::string& name);
 std::unique_ptr<Realm> master_realm(const std::string& admin_user, const std::string& admin_password);
 
 // A realm from a RealmRepresentation, with its roles, groups, identity providers (the spiffe
-// type), clients (secrets, protocol mappers) and users (credentials, realmRoles, groups). Throws KeycloakError for a missing
-// realm name, members of the wrong type, or duplicate users or clients.
+// type), clients (secrets, protocol mappers) and users (credentials, realmRoles, groups).
+// Throws KeycloakError for a missing realm name, members of the wrong type, or duplicate users,
+// clients or identity providers.
 std::unique_ptr<Realm> import_realm(const nlohmann::json& rep);
 
 }  // namespace mcph::mock_keycloak
