@@ -7,9 +7,9 @@ namespace mcph::keycloak_test {
 namespace {
 
 // The fixture's realm, client and user are what every test stands on, not what it checks (other
-// tests check creating them). A real Keycloak busy with the other suites' realms once answered a
-// fresh realm's first client creation 500 unknown_error; setup asks once more, saying so, and a
-// second 500 fails the test as before.
+// tests check creating them). A real Keycloak busy with the other suites' realms has answered a
+// fresh realm's first client creation, and once the realm's own creation, 500 unknown_error;
+// setup asks once more, saying so, and a second 500 fails the test as before.
 template <typename Create>
 auto create_for_setup(const char* what, Create create) {
   try {
@@ -27,7 +27,7 @@ void ContractTest::SetUp() {
   kc_.emplace(KeycloakUnderTest::start());
   api_.emplace(kc_->url(), kc_->admin_user(), kc_->admin_password());
   realm_ = "ct-" + random_suffix();
-  api_->create_realm({{"realm", realm_}, {"enabled", true}});
+  create_for_setup("creating the realm", [&] { api_->create_realm({{"realm", realm_}, {"enabled", true}}); });
   app_uuid_ = create_for_setup("creating the client", [&] {
     return api_->create_client(realm_, {{"clientId", "app"},
                                         {"secret", "app-secret"},
