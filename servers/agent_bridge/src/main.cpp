@@ -10,6 +10,7 @@
 #include "gate.h"
 #include "mcp_endpoint.h"
 #include "mcph/http/json.h"
+#include "mcph/servers/http_options.h"
 #include "mcph/servers/resource_metadata.h"
 #include "mcph/servers/protocol_flag.h"
 #include "mcph/servers/slow_warm_path.h"
@@ -25,11 +26,7 @@ int main(int argc, char** argv) {
   const AgentsFile agents = flags.get("agents-file").empty() ? AgentsFile() : AgentsFile::load(flags.get("agents-file"));
   const KvSettings kv = kv_settings(flags);
 
-  http::ServerOptions http_options;
-  http_options.name = "agent-bridge-mcp";
-  http_options.port = flags.get_int("port");
-  http_options.host = flags.get("host");
-  http_options.run_slots = http_options.threads;
+  http::ServerOptions http_options = servers::http_options_of("agent-bridge-mcp", flags);
   if (!flags.get("tls-cert").empty() || !flags.get("tls-client-ca").empty()) {
     if (flags.get("tls-cert").empty() || flags.get("tls-key").empty() || flags.get("tls-client-ca").empty()) {
       usage_error("--tls-cert, --tls-key and --tls-client-ca go together");

@@ -13,6 +13,7 @@
 #include "mcph/jose/dpop.h"
 #include "mcph/jose/dpop_sabotage.h"
 #include "mcph/mcp/tool.h"
+#include "mcph/servers/http_options.h"
 #include "mcph/servers/slow_warm_path.h"
 
 namespace mcph::servers {
@@ -117,17 +118,7 @@ void Runtime::declare_flags(cli::Flags& flags) {
 }
 
 Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name) {
-  http::ServerOptions http_options;
-  http_options.name = name;
-  http_options.port = flags.get_int("port");
-  http_options.host = flags.get("host");
-  // Every call of these servers waits before it answers (Vault, the backend, PostgreSQL), so a
-  // run slot (mcph/http/run_slot.h) would change hands at each call: measured, that cost
-  // postgres-mcp 10-20 % of its calls/s and raised its p99 at 256 connections, and changed the
-  // others' within the noise. Their workers all serve at once, so their waits (the broker's,
-  // the JWKS cache's, PostgreSQL's) release no slot; the stand-ins, whose requests compute
-  // without waiting, keep the default.
-  http_options.run_slots = http_options.threads;
+  http::ServerOptions http_options = http_options_of(name, flags);
   http_options.gather_requests = !flags.on("no-request-gathering");
   http_options.refuse_encoded_slash = !flags.on("unsafe-decode-encoded-slash");
   // A request the HTTP layer cannot read (an Authorization line over its 8 KiB limit) is refused

@@ -8,6 +8,7 @@
 #include "mcp_endpoint.h"
 #include "mcph/http/json.h"
 #include "mcph/http/server.h"
+#include "mcph/servers/http_options.h"
 #include "mcph/servers/protocol_flag.h"
 #include "mcph/servers/slow_warm_path.h"
 #include "workload_flags.h"
@@ -40,10 +41,7 @@ int main(int argc, char** argv) {
   broker::RateLimiter limiter(flags.get_int("rate-limit"), std::chrono::milliseconds(flags.get_int("rate-window-ms")));
   const CallGate gate(auth, tiers, *policy, gate_switches(flags), &limiter);
 
-  http::ServerOptions http_options;
-  http_options.name = "workload-mcp";
-  http_options.port = flags.get_int("port");
-  http_options.host = flags.get("host");
+  http::ServerOptions http_options = servers::http_options_of("workload-mcp", flags);
   http::Server http(http_options);
   std::string public_url = flags.get("public-url");
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
