@@ -53,9 +53,12 @@ std::string ToolCallOutcome::text() const {
 namespace {
 
 // Fills result/error from one JSON-RPC response object.
-void take_response(const json& response, RpcOutcome& outcome) {
+// `parsed_result`, when given, receives `result` as parsed, moved out of `response` (a tools/call
+// reads its fields there instead of parsing the text again).
+void take_response(json& response, RpcOutcome& outcome, json* parsed_result) {
   if (const auto result = response.find("result"); result != response.end()) {
     outcome.result = result->dump();
+    if (parsed_result != nullptr) *parsed_result = std::move(*result);
   } else if (const auto error = response.find("error"); error != response.end() && error->is_object()) {
     RpcError e;
     if (const auto code = error->find("code"); code != error->end() && code->is_number_integer()) e.code = code->get<int>();
@@ -73,33 +76,35 @@ bool is_response_to(const json& message, const json& id) {
 }
 
 // Reads a JSON body or an SSE stream: notifications (and server requests) in order, then the
-// response to `id` (any response when id is null).
-RpcOutcome parse_outcome(http::ClientResponse response, const json& id) {
+// response to `id` (any response when id is null). `parsed_result`: as take_response's, null
+// when there is no result.
+RpcOutcome parse_outcome(http::ClientResponse response, const json& id, json* parsed_result = nullptr) {
+  if (parsed_result != nullptr) *parsed_result = nullptr;
   RpcOutcome outcome;
   outcome.http_status = response.status;
   outcome.content_type = response.header("Content-Type");
   outcome.body = std::move(response.body);
   outcome.headers = std::move(response.headers);
-  auto consider = [&](const json& message) {
+  auto consider = [&](json& message) {
     if (is_response_to(message, id)) {
-      if (!outcome.result && !outcome.error) take_response(message, outcome);
+      if (!outcome.result && !outcome.error) take_response(message, outcome, parsed_result);
     } else if (message.is_object() && message.contains("method")) {
       outcome.notifications.push_back(message.dump());
     }
   };
   if (is_event_stream(outcome.content_type)) {
     for (const auto& event : parse_sse(outcome.body)) {
-      const json message = json::parse(event.data, nullptr, false);
+      json message = json::parse(event.data, nullptr, false);
       if (!message.is_discarded()) consider(message);
     }
     return outcome;
   }
-  const json body = json::parse(outcome.body, nullptr, false);
+  json body = json::parse(outcome.body, nullptr, false);
   if (body.is_array()) {
-    for (const auto& item : body) consider(item);
+    for (auto& item : body) consider(item);
   } else if (!body.is_discarded()) {
     // An HTTP-level refusal carries an error with a null id: take it whatever the id.
-    if (is_response_to(body, id) || is_response_to(body, nullptr)) take_response(body, outcome);
+    if (is_response_to(body, id) || is_response_to(body, nullptr)) take_response(body, outcome, parsed_result);
   }
   return outcome;
 }
@@ -113,12 +118,11 @@ json parse_params(std::string_view params_json, const char* what) {
   return params;
 }
 
-// A tools/call answer read as a tool's result.
-ToolCallOutcome tool_outcome(RpcOutcome rpc) {
+// A tools/call answer read as a tool's result; `result` is its result as parsed.
+ToolCallOutcome tool_outcome(RpcOutcome rpc, const json& result) {
   ToolCallOutcome outcome;
   outcome.rpc = std::move(rpc);
   if (!outcome.rpc.result) return outcome;
-  const json result = json::parse(*outcome.rpc.result, nullptr, false);
   if (!result.is_object()) return outcome;
   if (const auto it = result.find("isError"); it != result.end() && it->is_boolean()) outcome.is_error = it->get<bool>();
   if (const auto it = result.find("content"); it != result.end() && it->is_array()) {
@@ -148,6 +152,7 @@ struct Client::Impl {
   // Each listed tool's parameter headers (x-mcp-header), which the modern era's calls of it carry.
   std::map<std::string, std::vector<ParamHeader>, std::less<>> param_headers;
   std::int64_t next_id = 1;
+  json last_result;  // the `result` of the last response read by post(), parsed; null when none
 
   Impl(std::string url, ClientOptions opts)
       : endpoint(std::move(url)), options(std::move(opts)), http(endpoint, options.http),
@@ -173,7 +178,7 @@ struct Client::Impl {
     http::Fields fields = modern_headers(sent, options.modern_protocol_version, *params);
     fields.insert(fields.end(), extra.begin(), extra.end());
     auto response = http.post("", sent.dump(), "application/json", compose(fields, false));
-    return parse_outcome(std::move(response), sent.contains("id") ? sent["id"] : json());
+    return parse_outcome(std::move(response), sent.contains("id") ? sent["id"] : json(), &last_result);
   }
 
   // The HTTP+SSE transport: the stream, and a client for the messages endpoint's origin.
@@ -207,12 +212,18 @@ struct Client::Impl {
     return out;
   }
 
+  // A tools/call with `params`, read as a tool's result.
+  ToolCallOutcome post_tool_call(json params, const http::Fields& extra) {
+    RpcOutcome rpc = post(request_message("tools/call", std::move(params)), extra);
+    return tool_outcome(std::move(rpc), last_result);
+  }
+
   RpcOutcome post(const json& message, const http::Fields& extra, bool include_session = true) {
     if (modern && message.contains("method")) return post_modern(message, extra);
     const json id = message.contains("id") ? message["id"] : json();
     if (over_sse()) return post_over_sse(message.dump(), "application/json", id, extra);
     auto response = http.post("", message.dump(), "application/json", compose(extra, include_session));
-    return parse_outcome(std::move(response), id);
+    return parse_outcome(std::move(response), id, &last_result);
   }
 
   // ---- HTTP+SSE ------------------------------------------------------------------------
@@ -224,7 +235,7 @@ struct Client::Impl {
     http::Fields headers = compose(extra, false, "GET");
     std::erase_if(headers, [](const auto& field) { return http::iequals(field.first, "Accept"); });
     const auto wait = options.http.connect_timeout + options.http.read_timeout;
-    if (auto refused = sse->open(headers, wait)) return parse_outcome(std::move(*refused), json());
+    if (auto refused = sse->open(headers, wait)) return parse_outcome(std::move(*refused), json(), &last_result);
     session_id = sse->session_id();
     if (!messages) messages = std::make_unique<http::Client>(http::parse_url(endpoint).origin(), options.http);
     return std::nullopt;
@@ -239,7 +250,7 @@ struct Client::Impl {
                            const http::Fields& extra) {
     if (auto refused = ensure_stream(extra)) return std::move(*refused);
     http::ClientResponse response = messages->post(messages_target(), body, content_type, compose(extra, false, "POST", messages_target()));
-    if (response.status < 200 || response.status >= 300 || id.is_null()) return parse_outcome(std::move(response), id);
+    if (response.status < 200 || response.status >= 300 || id.is_null()) return parse_outcome(std::move(response), id, &last_result);
     const auto received = sse->receive_until(
         [&id](const std::string& text) { return is_response_to(json::parse(text, nullptr, false), id); },
         options.http.read_timeout);
@@ -247,7 +258,7 @@ struct Client::Impl {
     for (const auto& text : received) response.body += format_sse_event(text);
     std::erase_if(response.headers, [](const auto& field) { return http::iequals(field.first, "Content-Type"); });
     response.headers.emplace_back("Content-Type", "text/event-stream");
-    return parse_outcome(std::move(response), id);
+    return parse_outcome(std::move(response), id, &last_result);
   }
 
   json request_message(std::string_view method, json params) {
@@ -363,7 +374,7 @@ ToolCallOutcome Client::call_tool(std::string_view name, std::string_view argume
     params["arguments"] = std::move(arguments);
   }
   if (progress_token) params["_meta"] = {{"progressToken", *progress_token}};
-  ToolCallOutcome outcome = tool_outcome(impl_->post(impl_->request_message("tools/call", params), headers));
+  ToolCallOutcome outcome = impl_->post_tool_call(params, headers);
   const InputAnswerer& answer = impl_->options.answer_input;
   for (int round = 0; answer && outcome.input_required && round < kMaxInputRounds; ++round) {
     const std::optional<std::string> responses = answer(outcome.input_requests);
@@ -374,7 +385,7 @@ ToolCallOutcome Client::call_tool(std::string_view name, std::string_view argume
     if (!outcome.request_state.empty()) retry["requestState"] = outcome.request_state;
     std::vector<RpcOutcome> earlier = std::move(outcome.earlier_rounds);
     earlier.push_back(std::move(outcome.rpc));
-    outcome = tool_outcome(impl_->post(impl_->request_message("tools/call", std::move(retry)), headers));
+    outcome = impl_->post_tool_call(std::move(retry), headers);
     outcome.earlier_rounds = std::move(earlier);
   }
   return outcome;
