@@ -179,7 +179,8 @@ std::string create_dpop_proof(const Key& key, const DpopProofRequest& request, c
   if (!key.has_private()) throw std::invalid_argument("a DPoP proof is signed with a private key");
   const Alg alg = key.type() == KeyType::rsa ? Alg::RS256 : Alg::ES256;
   if (key.type() == KeyType::oct) throw JoseError(ErrorKind::unsupported_algorithm, "a DPoP proof needs an asymmetric key");
-  Jwk jwk{tampering.private_jwk ? key : key.public_only(), {}, std::nullopt, {}};
+  // The public JSON of a private key names its public members alone: no public copy to build.
+  const Jwk jwk{key, {}, std::nullopt, {}};
   nlohmann::ordered_json header;
   if (!tampering.typ || !tampering.typ->empty()) header["typ"] = tampering.typ.value_or(std::string(kProofType));
   header["alg"] = tampering.alg.value_or(std::string(to_string(alg)));
