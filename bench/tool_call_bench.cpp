@@ -7,7 +7,8 @@
 //                 the floor (floor_p50_us) and the warm call's p50 over it (floor_ratio); the
 //                 round trips the call makes behind the server timed beside it too (jira-mcp's
 //                 and github-mcp's KV read of the caller's secret and backend request,
-//                 workload-mcp's OPA decision), and what is left of the call without them over
+//                 postgres-mcp's query as the caller's role, agent-bridge-mcp's child token
+//                 and KV read, workload-mcp's OPA decision), and what is left of the call without them over
 //                 the floor (own_floor_ratio; the project's target: a warm call within 3 floors
 //                 plus the round trips it must make, so ≤ 3);
 //   BM_FirstCall  the first call of a user the server has not seen: JWT verification, Vault
@@ -17,6 +18,7 @@
 // own; p50/p90/p99 are counters in microseconds. vault_bench times the Vault requests alone.
 // Against a local stack it starts, or any stack file (--stack, repeatable: side by side).
 #include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <memory>
@@ -31,7 +33,9 @@
 #include "mcph/bench/mcp_servers.h"
 #include "mcph/bench/vault_session.h"
 #include "mcph/http/basic_auth.h"
+#include "mcph/harness/stack/host_port.h"
 #include "mcph/http/client.h"
+#include "mcph/postgres_mcp/role_database.h"
 
 namespace {
 
@@ -74,11 +78,43 @@ std::optional<BackendRequest> backend_request_of(const std::string& server) {
   return std::nullopt;
 }
 
+// postgres-mcp's: the call's query as the caller's own database role, as the server runs it
+// (postgres_mcp::RoleDatabase: a pooled session, the statement kept prepared, the role's check,
+// a read-only block rolled back, the leftovers checked), on a role of the caller's that the
+// benchmark leases from Vault the way the server does.
+std::vector<bench::RoundTrip> database_round_trips(BenchStack& stack, const bench::McpServer& server,
+                                                   const std::string& access_token) {
+  auto session = std::make_shared<bench::VaultSession>(stack, access_token);
+  const std::string role = session->vault.entity_name(session->login.entity_id, session->login.client_token);
+  const vault::DatabaseCredentials lease = session->vault.database_credentials(role, session->login.client_token);
+  const harness::stack::ServiceEntry& entry = stack.stack().service("postgres");
+  const std::string& url = entry.url_for_servers.empty() ? entry.url : entry.url_for_servers;
+  const auto address = harness::stack::host_port(url);
+  const auto name_at = url.find('/', url.find("://") + 3);
+  if (!address || name_at == std::string::npos) throw std::runtime_error("no host, port and database in the stack's PostgreSQL URL");
+  auto database = std::make_shared<postgres_mcp::RoleDatabase>(
+      postgres_mcp::DatabaseAddress{address->host, address->port, url.substr(name_at + 1), 3}, postgres_mcp::PoolLimits{},
+      3000);
+  const postgres_mcp::RoleCredentials credentials{settings.who.username, lease.username, lease.password};
+  const std::string sql = nlohmann::json::parse(server.arguments)["query"].get<std::string>();
+  return {{"postgres_query", [database, credentials, sql]() -> std::string {
+             try {
+               benchmark::DoNotOptimize(database->query(credentials, sql));
+               return {};
+             } catch (const std::exception& e) {
+               return e.what();
+             }
+           }}};
+}
+
 // The round trips a warm call of jira-mcp or github-mcp makes behind the server, made here on
 // kept-alive connections as the server makes them: the KV read of the caller's secret with the
 // caller's Vault token, then the backend's request with that secret's credential (through the
-// fault proxy when the server goes through it). None for the other servers.
-std::vector<bench::RoundTrip> round_trips_of(BenchStack& stack, const std::string& server, const std::string& access_token) {
+// fault proxy when the server goes through it); postgres-mcp's query (above).
+std::vector<bench::RoundTrip> round_trips_of(BenchStack& stack, const bench::McpServer& server_entry,
+                                             const std::string& access_token) {
+  const std::string& server = server_entry.service;
+  if (server == "postgres-mcp") return database_round_trips(stack, server_entry, access_token);
   const std::optional<BackendRequest> backend = backend_request_of(server);
   if (!backend) return {};
   auto session = std::make_shared<bench::VaultSession>(stack, access_token);
@@ -117,7 +153,7 @@ void warm_call(benchmark::State& state, BenchStack& stack, const bench::McpServe
     throw std::runtime_error("the warm-up call: " + failure);
   }
   const std::vector<bench::RoundTrip> round_trips =
-      agents ? bench::agent_round_trips(stack, server) : round_trips_of(stack, server.service, token);
+      agents ? bench::agent_round_trips(stack, server) : round_trips_of(stack, server, token);
   bench::HealthFloor floor(endpoint);
   bench::time_each_request_against_floor(
       state, [&] { return failure_of(client.call_tool(server.tool, server.arguments)); }, floor, round_trips);

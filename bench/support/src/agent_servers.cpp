@@ -1,12 +1,19 @@
 #include "mcph/bench/agent_servers.h"
 
+#include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
+#include "mcph/agent_bridge/child_token.h"
+#include "mcph/harness/fixtures/text_file.h"
+#include "mcph/harness/provision/agent_provisioning.h"
 #include "mcph/jose/dpop.h"
+#include "mcph/vault/client.h"
 #include "mcph/workload/call_gate.h"
 #include "mcph/workload/policy_client.h"
 #include "workload_client.h"
@@ -60,7 +67,46 @@ mcp::Client agent_client_for(BenchStack& stack, const McpServer& server) {
   return client;
 }
 
+namespace {
+
+// agent-bridge-mcp's: the child token it creates for the call from its parent token (in the
+// stack's agents directory, beside the API keys), then the KV read with that child token.
+std::vector<RoundTrip> bridge_round_trips(BenchStack& stack, const McpServer& server) {
+  const harness::stack::ServiceEntry& entry = stack.stack().service(server.service);
+  if (!entry.mcp.auth || !entry.mcp.auth->api_key) throw std::runtime_error("the stack file names no API keys for the bridge");
+  const std::filesystem::path parent_token_file =
+      std::filesystem::path(entry.mcp.auth->api_key->keys_file).parent_path() / "vault-token";
+  const std::optional<std::string> token_file = harness::fixtures::read_text_file(parent_token_file);
+  if (!token_file) throw std::runtime_error("cannot read the bridge's parent token at " + parent_token_file.string());
+  std::string parent_token = *token_file;
+  while (!parent_token.empty() && std::isspace(static_cast<unsigned char>(parent_token.back()))) parent_token.pop_back();
+  const harness::stack::ServiceEntry& vault_entry = stack.stack().service("vault");
+  auto client = std::make_shared<vault::Client>(vault_entry.url_for_servers.empty() ? vault_entry.url
+                                                                                   : vault_entry.url_for_servers);
+  const agent_bridge::ChildTokenRequest request = agent_bridge::child_token_request(
+      kBridgeAgent, harness::provision::kAgentTokenRole, agent_bridge::kDefaultChildTtlSeconds, agent_bridge::kDefaultChildUses);
+  auto child = std::make_shared<std::string>();
+  const std::string kv_path = "secret/data/mcp/" + std::string(kBridgeAgent) + "/" +
+                              nlohmann::json::parse(server.arguments)["path"].get<std::string>();
+  return {{"vault_child_token", [client, request, parent_token, child]() -> std::string {
+             try {
+               const auto answer = nlohmann::json::parse(client->call("POST", request.path, parent_token, request.body));
+               *child = answer.at("auth").at("client_token").get<std::string>();
+               return {};
+             } catch (const std::exception& e) {
+               return std::string("the child token: ") + e.what();
+             }
+           }},
+          {"vault_kv_read", [client, child, kv_path]() -> std::string {
+             const vault::RawResponse answer = client->request("GET", kv_path, *child, "");
+             return answer.status == 200 ? "" : "the KV read answered HTTP " + std::to_string(answer.status);
+           }}};
+}
+
+}  // namespace
+
 std::vector<RoundTrip> agent_round_trips(BenchStack& stack, const McpServer& server) {
+  if (server.service == "agent-bridge-mcp") return bridge_round_trips(stack, server);
   if (server.service != "workload-mcp") return {};
   const harness::stack::ServiceEntry& opa = stack.stack().service("opa");
   workload::PolicySettings settings;

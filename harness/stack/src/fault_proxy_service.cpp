@@ -11,7 +11,7 @@
 
 #include "mcph/harness/stack/local_stack.h"
 #include "mcph/http/client.h"
-#include "host_port.h"
+#include "mcph/harness/stack/host_port.h"
 #include "service_starters.h"
 
 namespace mcph::harness::stack {

@@ -1,4 +1,4 @@
-#include "host_port.h"
+#include "mcph/harness/stack/host_port.h"
 
 namespace mcph::harness::stack {
 

@@ -10,7 +10,7 @@
 #include <cstring>
 #include <optional>
 
-#include "host_port.h"
+#include "mcph/harness/stack/host_port.h"
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"

@@ -1,6 +1,6 @@
 #pragma once
 // The start functions of the service table's rows (service_table.cpp lists them).
-#include "host_port.h"
+#include "mcph/harness/stack/host_port.h"
 #include "stack_context.h"
 
 namespace mcph::harness::stack {

@@ -34,8 +34,8 @@ void declare_flags(cli::Flags& flags) {
       .required("vault-url", "Vault address, e.g. http://127.0.0.1:8200", "VAULT_ADDR")
       .option("vault-token-file", "", "file holding the parent Vault token (else $MCPH_BRIDGE_VAULT_TOKEN)")
       .option("kv-mount", "secret", "the KV v2 mount")
-      .option("child-ttl", "60", "TTL of each call's child token, in seconds")
-      .option("child-uses", "2", "num_uses of each call's child token")
+      .option("child-ttl", std::to_string(kDefaultChildTtlSeconds), "TTL of each call's child token, in seconds")
+      .option("child-uses", std::to_string(kDefaultChildUses), "num_uses of each call's child token")
       .option("token-role", "", "create the child tokens against this token role (auth/token/create/ROLE), so that a "
                                 "parent token that is not root may give them the agents' policies")
       .option("vault-timeout-ms", "3000", "timeout of every Vault call")

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "mcph/agent_bridge/agent_policy.h"
+#include "mcph/agent_bridge/child_token.h"
 #include "mcph/agent_bridge/kv_path.h"
 #include "mcph/agent_bridge/scopes.h"
 #include "mcph/http/url.h"
@@ -45,14 +45,9 @@ const Operation* operation_of(const std::string& tool) {
 // The token the KV call uses: a child of the parent token, bound to the agent's policy.
 std::string child_token(vault::Client& vault, const KvSettings& settings, const Agent& agent) {
   if (settings.unsafe_no_child_token) return settings.parent_token;
-  const Json request = {{"policies", Json::array({agent_policy_name(agent.id)})},
-                        {"ttl", std::to_string(settings.child_ttl_seconds) + "s"},
-                        {"num_uses", settings.child_num_uses},
-                        {"no_parent", false},
-                        {"no_default_policy", true},
-                        {"display_name", "mcp-agent-" + agent.id}};
-  const std::string path = settings.token_role.empty() ? "auth/token/create" : "auth/token/create/" + settings.token_role;
-  const Json answer = Json::parse(vault.call("POST", path, settings.parent_token, request.dump()));
+  const ChildTokenRequest request =
+      child_token_request(agent.id, settings.token_role, settings.child_ttl_seconds, settings.child_num_uses);
+  const Json answer = Json::parse(vault.call("POST", request.path, settings.parent_token, request.body));
   return answer.at("auth").at("client_token").get<std::string>();
 }
 

@@ -10,6 +10,7 @@
 
 #include "debug_calls.h"
 #include "mcph/agent_bridge/agent_identity.h"
+#include "mcph/agent_bridge/child_token.h"
 #include "mcph/http/client_pool.h"
 #include "mcph/http/trace_context.h"
 #include "mcph/vault/client.h"
@@ -20,8 +21,8 @@ struct KvSettings {
   std::string vault_url;
   std::string parent_token;
   std::string mount = "secret";
-  int child_ttl_seconds = 60;
-  int child_num_uses = 2;
+  int child_ttl_seconds = kDefaultChildTtlSeconds;
+  int child_num_uses = kDefaultChildUses;
   // The token role the child tokens are created against (auth/token/create/<role>), so that a
   // parent token that is not root may give them policies it does not hold; empty: auth/token/create.
   std::string token_role;

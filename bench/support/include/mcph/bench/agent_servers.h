@@ -23,7 +23,8 @@ mcp::Client agent_client_for(BenchStack& stack, const McpServer& server);
 
 // The round trips a warm call of the server makes behind it, made by the benchmark beside the
 // call (time_each_request_against_floor): workload-mcp's OPA decision for its agent's call, with
-// the input the server builds; none for agent-bridge-mcp yet (its child token and KV read).
+// the input the server builds; agent-bridge-mcp's child token, made from its parent token as
+// the server asks for it, and the KV read with it.
 std::vector<RoundTrip> agent_round_trips(BenchStack& stack, const McpServer& server);
 
 }  // namespace mcph::bench
