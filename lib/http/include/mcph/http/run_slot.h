@@ -16,7 +16,7 @@
 //
 // Released by http::Client::request, by a connection that must wait for a slow client, and by
 // the other waits of servers that run with slots (mock-vault's PostgreSQL work, the conformance
-// server's pauses). The MCP servers serve with all their workers (servers/common runtime), so
+// server's pauses). The MCP servers serve with all their workers (servers::http_options_of), so
 // their own waits need no release. A blocking call that does not release only keeps the other
 // requests waiting longer.
 
