@@ -12,6 +12,7 @@
 #include "mcph/agent_bridge/child_token.h"
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/harness/provision/agent_provisioning.h"
+#include "mcph/harness/stack/protocol_era.h"
 #include "mcph/jose/dpop.h"
 #include "mcph/vault/client.h"
 #include "mcph/workload/call_gate.h"
@@ -46,7 +47,9 @@ const std::vector<McpServer>& agent_servers() {
 
 mcp::Client agent_client_for(BenchStack& stack, const McpServer& server) {
   const harness::stack::ServiceEntry& entry = stack.stack().service(server.service);
-  mcp::Client client(entry.url);
+  mcp::ClientOptions options;
+  options.era = harness::stack::protocol_era(entry, server.service);
+  mcp::Client client(entry.url, options);
   if (server.service == "agent-bridge-mcp") {
     const std::string key = api_key_of(entry, kBridgeAgent);
     client.set_header(entry.mcp.auth->api_key->header, key);

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "mcph/harness/fixtures/user_fixtures.h"
+#include "mcph/harness/stack/protocol_era.h"
 #include "mcph/http/url.h"
 
 namespace mcph::bench {
@@ -18,7 +19,8 @@ const std::vector<McpServer>& mcp_servers() {
 
 Endpoint endpoint_of(BenchStack& stack, const std::string& service, bool legacy_sse) {
   const harness::stack::ServiceEntry& entry = stack.stack().service(service);
-  Endpoint endpoint{entry.url, mcp::parse_transport(entry.mcp.transport.empty() ? "streamable-http" : entry.mcp.transport)};
+  Endpoint endpoint{entry.url, mcp::parse_transport(entry.mcp.transport.empty() ? "streamable-http" : entry.mcp.transport),
+                    harness::stack::protocol_era(entry, service)};
   if (legacy_sse && endpoint.transport == mcp::Transport::streamable_http) {
     const auto path = endpoint.url.rfind("/mcp");
     endpoint.url = (path == std::string::npos ? endpoint.url : endpoint.url.substr(0, path)) + "/sse";
@@ -41,6 +43,7 @@ std::string HealthFloor::operator()() {
 mcp::Client client_for(const Endpoint& endpoint, const std::string& access_token) {
   mcp::ClientOptions options;
   options.transport = endpoint.transport;
+  options.era = endpoint.era;
   mcp::Client client(endpoint.url, options);
   client.set_header("Authorization", "Bearer " + access_token);
   if (endpoint.transport == mcp::Transport::streamable_http) {

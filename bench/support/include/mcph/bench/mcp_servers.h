@@ -23,6 +23,7 @@ const std::vector<McpServer>& mcp_servers();
 struct Endpoint {
   std::string url;
   mcp::Transport transport = mcp::Transport::streamable_http;
+  mcp::Era era = mcp::Era::legacy;  // the entry's `protocol`: modern, each request carries only its token
 };
 
 // The server's endpoint in the stack; legacy_sse: POST <server>/sse instead of Streamable HTTP.
