@@ -8,9 +8,9 @@
 //                 round trips the call makes behind the server timed beside it too (jira-mcp's
 //                 and github-mcp's KV read of the caller's secret and backend request,
 //                 postgres-mcp's query as the caller's role, agent-bridge-mcp's child token
-//                 and KV read, workload-mcp's OPA decision), and what is left of the call without them over
-//                 the floor (own_floor_ratio; the project's target: a warm call within 3 floors
-//                 plus the round trips it must make, so ≤ 3);
+//                 and KV read, workload-mcp's OPA decision), and what is left of the call
+//                 without them over the floor (own_floor_ratio; the project's target: a warm
+//                 call within 3 floors plus the round trips it must make, so ≤ 3);
 //   BM_FirstCall  the first call of a user the server has not seen: JWT verification, Vault
 //                 login, token lookup, entity read, then the secret (KV read) or a new
 //                 database role and its login, then the backend (target ≤ 5 ms).
@@ -32,8 +32,8 @@
 #include "mcph/bench/latency.h"
 #include "mcph/bench/mcp_servers.h"
 #include "mcph/bench/vault_session.h"
-#include "mcph/http/basic_auth.h"
 #include "mcph/harness/stack/host_port.h"
+#include "mcph/http/basic_auth.h"
 #include "mcph/http/client.h"
 #include "mcph/postgres_mcp/role_database.h"
 
@@ -91,7 +91,9 @@ std::vector<bench::RoundTrip> database_round_trips(BenchStack& stack, const benc
   const std::string& url = entry.url_for_servers.empty() ? entry.url : entry.url_for_servers;
   const auto address = harness::stack::host_port(url);
   const auto name_at = url.find('/', url.find("://") + 3);
-  if (!address || name_at == std::string::npos) throw std::runtime_error("no host, port and database in the stack's PostgreSQL URL");
+  if (!address || name_at == std::string::npos) {
+    throw std::runtime_error("no host, port and database in the stack's PostgreSQL URL");
+  }
   auto database = std::make_shared<postgres_mcp::RoleDatabase>(
       postgres_mcp::DatabaseAddress{address->host, address->port, url.substr(name_at + 1), 3}, postgres_mcp::PoolLimits{},
       3000);
