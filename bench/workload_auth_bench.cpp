@@ -9,6 +9,8 @@
 //                         carries a new proof, made outside the timing.
 //   BM_ProofUnderAKnownJwk, BM_ProofUnderANewJwk
 //                         a proof's own check, its jwk seen before (its key kept) or new each time.
+//   BM_ProofMade          what a client spends on each request's proof (ES256, its jwk, jti, ath
+//                         of a token), inside the warm call's time in tool_call_bench.
 //   BM_PolicyDecision     one decision of the real OPA with the trust-tier policy over loopback
 //                         (workload_mcp's PolicyClient: kept-alive connections, a deadline of
 //                         500 ms). Skipped, saying why, without the real tier's OPA.
@@ -155,6 +157,17 @@ void BM_ProofUnderAKnownJwk(benchmark::State& state) { time_proof_checks(state, 
 void BM_ProofUnderANewJwk(benchmark::State& state) { time_proof_checks(state, true); }
 BENCHMARK(BM_ProofUnderAKnownJwk);
 BENCHMARK(BM_ProofUnderANewJwk);
+
+void BM_ProofMade(benchmark::State& state) {
+  const Realm& r = realm();
+  jose::DpopProofRequest proof;
+  proof.htm = "POST";
+  proof.htu = kUrl;
+  proof.access_token = r.token;
+  for (auto _ : state) benchmark::DoNotOptimize(jose::create_dpop_proof(r.agent_key, proof));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ProofMade);
 
 void BM_PolicyDecision(benchmark::State& state) {
   std::filesystem::path opa;

@@ -34,7 +34,13 @@ Key key_from_evp(KeyType type, evp_pkey_st* pkey, bool has_private) {
 }
 
 Key::Key(KeyType type, std::shared_ptr<evp_pkey_st> pkey, bool has_private, std::string secret)
-    : type_(type), pkey_(std::move(pkey)), has_private_(has_private), secret_(std::move(secret)) {}
+    : type_(type),
+      pkey_(std::move(pkey)),
+      has_private_(has_private),
+      secret_(std::move(secret)),
+      cache_(std::make_shared<detail::KeyCache>()) {}
+
+detail::KeyCache& detail::cache_of(const Key& key) { return *key.cache_; }
 
 Key Key::generate_rsa(int bits) {
   if (bits < detail::kMinRsaBits || bits > detail::kMaxRsaBits) {

@@ -138,9 +138,14 @@ RsaComponents rsa_components(const Key& key, bool include_private) {
 
 EcComponents ec_components(const Key& key, bool include_private) {
   EVP_PKEY* pkey = key.evp();
+  KeyCache& cache = cache_of(key);
+  std::call_once(cache.ec_public_read, [&] {  // a throw leaves it unread, for the next call to try
+    cache.x = required_bignum_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X, kP256CoordinateBytes);
+    cache.y = required_bignum_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, kP256CoordinateBytes);
+  });
   EcComponents numbers;
-  numbers.x = required_bignum_param(pkey, OSSL_PKEY_PARAM_EC_PUB_X, kP256CoordinateBytes);
-  numbers.y = required_bignum_param(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, kP256CoordinateBytes);
+  numbers.x = cache.x;
+  numbers.y = cache.y;
   if (include_private && key.has_private()) {
     numbers.d = required_bignum_param(pkey, OSSL_PKEY_PARAM_PRIV_KEY, kP256CoordinateBytes);
   }

@@ -1,6 +1,7 @@
 #pragma once
 // Private: building keys from OpenSSL objects or raw numbers, and reading their numbers back.
 #include <cstddef>
+#include <mutex>
 #include <string>
 
 #include "mcph/jose/key.h"
@@ -32,6 +33,12 @@ struct RsaComponents {
 // Coordinates and private scalar, each exactly kP256CoordinateBytes; d empty when public.
 struct EcComponents {
   std::string x, y, d;
+};
+
+// What a Key reads out of OpenSSL once (Key::cache_): its EC public coordinates, on first use.
+struct KeyCache {
+  std::once_flag ec_public_read;
+  std::string x, y;
 };
 
 // Private numbers only when include_private and the key has them.

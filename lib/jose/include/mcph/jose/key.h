@@ -11,6 +11,12 @@ namespace mcph::jose {
 
 enum class KeyType { rsa, ec_p256, oct };
 
+class Key;
+namespace detail {
+struct KeyCache;
+KeyCache& cache_of(const Key& key);
+}  // namespace detail
+
 class Key {
  public:
   // RSA keys must have 2048 to 16384 bits (RFC 7518 §3.3); generate_rsa throws
@@ -40,11 +46,15 @@ class Key {
  private:
   Key(KeyType type, std::shared_ptr<evp_pkey_st> pkey, bool has_private, std::string secret);
   friend Key key_from_evp(KeyType, evp_pkey_st*, bool);
+  friend detail::KeyCache& detail::cache_of(const Key& key);
 
   KeyType type_;
   std::shared_ptr<evp_pkey_st> pkey_;
   bool has_private_ = false;
   std::string secret_;
+  // What is read out of the key once and kept (its EC coordinates: each read is an OpenSSL
+  // parameter export, a third of a DPoP proof's making); shared by the key's copies.
+  std::shared_ptr<detail::KeyCache> cache_;
 };
 
 }  // namespace mcph::jose
