@@ -152,7 +152,6 @@ struct Client::Impl {
   // Each listed tool's parameter headers (x-mcp-header), which the modern era's calls of it carry.
   std::map<std::string, std::vector<ParamHeader>, std::less<>> param_headers;
   std::int64_t next_id = 1;
-  json last_result;  // the `result` of the last response read by post(), parsed; null when none
 
   Impl(std::string url, ClientOptions opts)
       : endpoint(std::move(url)), options(std::move(opts)), http(endpoint, options.http),
@@ -166,8 +165,9 @@ struct Client::Impl {
   }
 
   // One message in the modern era's form: _meta added, the standard headers before the call's own
-  // (which replace them: a test may send a header that disagrees with the body).
-  RpcOutcome post_modern(const json& message, const http::Fields& extra) {
+  // (which replace them: a test may send a header that disagrees with the body). `parsed_result`,
+  // here and below: as parse_outcome's.
+  RpcOutcome post_modern(const json& message, const http::Fields& extra, json* parsed_result = nullptr) {
     const json sent = with_modern_meta(message, options.modern_protocol_version, options);
     static const std::vector<ParamHeader> kNone;
     const std::vector<ParamHeader>* params = &kNone;
@@ -178,7 +178,7 @@ struct Client::Impl {
     http::Fields fields = modern_headers(sent, options.modern_protocol_version, *params);
     fields.insert(fields.end(), extra.begin(), extra.end());
     auto response = http.post("", sent.dump(), "application/json", compose(fields, false));
-    return parse_outcome(std::move(response), sent.contains("id") ? sent["id"] : json(), &last_result);
+    return parse_outcome(std::move(response), sent.contains("id") ? sent["id"] : json(), parsed_result);
   }
 
   // The HTTP+SSE transport: the stream, and a client for the messages endpoint's origin.
@@ -214,28 +214,30 @@ struct Client::Impl {
 
   // A tools/call with `params`, read as a tool's result.
   ToolCallOutcome post_tool_call(json params, const http::Fields& extra) {
-    RpcOutcome rpc = post(request_message("tools/call", std::move(params)), extra);
-    return tool_outcome(std::move(rpc), last_result);
+    json result;
+    RpcOutcome rpc = post(request_message("tools/call", std::move(params)), extra, true, &result);
+    return tool_outcome(std::move(rpc), result);
   }
 
-  RpcOutcome post(const json& message, const http::Fields& extra, bool include_session = true) {
-    if (modern && message.contains("method")) return post_modern(message, extra);
+  RpcOutcome post(const json& message, const http::Fields& extra, bool include_session = true,
+                  json* parsed_result = nullptr) {
+    if (modern && message.contains("method")) return post_modern(message, extra, parsed_result);
     const json id = message.contains("id") ? message["id"] : json();
-    if (over_sse()) return post_over_sse(message.dump(), "application/json", id, extra);
+    if (over_sse()) return post_over_sse(message.dump(), "application/json", id, extra, parsed_result);
     auto response = http.post("", message.dump(), "application/json", compose(extra, include_session));
-    return parse_outcome(std::move(response), id, &last_result);
+    return parse_outcome(std::move(response), id, parsed_result);
   }
 
   // ---- HTTP+SSE ------------------------------------------------------------------------
 
   // Opens the stream unless it is open; the server's refusal of the GET when it refused.
-  std::optional<RpcOutcome> ensure_stream(const http::Fields& extra) {
+  std::optional<RpcOutcome> ensure_stream(const http::Fields& extra, json* parsed_result = nullptr) {
     if (sse && sse->is_open()) return std::nullopt;
     if (!sse) sse = std::make_unique<detail::SseChannel>(endpoint, options.http, options.sse_idle_timeout);
     http::Fields headers = compose(extra, false, "GET");
     std::erase_if(headers, [](const auto& field) { return http::iequals(field.first, "Accept"); });
     const auto wait = options.http.connect_timeout + options.http.read_timeout;
-    if (auto refused = sse->open(headers, wait)) return parse_outcome(std::move(*refused), json(), &last_result);
+    if (auto refused = sse->open(headers, wait)) return parse_outcome(std::move(*refused), json(), parsed_result);
     session_id = sse->session_id();
     if (!messages) messages = std::make_unique<http::Client>(http::parse_url(endpoint).origin(), options.http);
     return std::nullopt;
@@ -247,10 +249,10 @@ struct Client::Impl {
   // POSTs one message to the messages endpoint; a request's answer is then the messages that
   // came on the stream up to its response, as an SSE body after the POST's status and headers.
   RpcOutcome post_over_sse(std::string_view body, std::string_view content_type, const json& id,
-                           const http::Fields& extra) {
-    if (auto refused = ensure_stream(extra)) return std::move(*refused);
+                           const http::Fields& extra, json* parsed_result = nullptr) {
+    if (auto refused = ensure_stream(extra, parsed_result)) return std::move(*refused);
     http::ClientResponse response = messages->post(messages_target(), body, content_type, compose(extra, false, "POST", messages_target()));
-    if (response.status < 200 || response.status >= 300 || id.is_null()) return parse_outcome(std::move(response), id, &last_result);
+    if (response.status < 200 || response.status >= 300 || id.is_null()) return parse_outcome(std::move(response), id, parsed_result);
     const auto received = sse->receive_until(
         [&id](const std::string& text) { return is_response_to(json::parse(text, nullptr, false), id); },
         options.http.read_timeout);
@@ -258,7 +260,7 @@ struct Client::Impl {
     for (const auto& text : received) response.body += format_sse_event(text);
     std::erase_if(response.headers, [](const auto& field) { return http::iequals(field.first, "Content-Type"); });
     response.headers.emplace_back("Content-Type", "text/event-stream");
-    return parse_outcome(std::move(response), id, &last_result);
+    return parse_outcome(std::move(response), id, parsed_result);
   }
 
   json request_message(std::string_view method, json params) {
