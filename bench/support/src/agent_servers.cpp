@@ -1,6 +1,5 @@
 #include "mcph/bench/agent_servers.h"
 
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -14,6 +13,7 @@
 #include "mcph/harness/provision/agent_provisioning.h"
 #include "mcph/harness/stack/protocol_era.h"
 #include "mcph/jose/dpop.h"
+#include "mcph/text/line_end.h"
 #include "mcph/vault/client.h"
 #include "mcph/workload/call_gate.h"
 #include "mcph/workload/policy_client.h"
@@ -81,8 +81,7 @@ std::vector<RoundTrip> bridge_round_trips(BenchStack& stack, const McpServer& se
       std::filesystem::path(entry.mcp.auth->api_key->keys_file).parent_path() / "vault-token";
   const std::optional<std::string> token_file = harness::fixtures::read_text_file(parent_token_file);
   if (!token_file) throw std::runtime_error("cannot read the bridge's parent token at " + parent_token_file.string());
-  std::string parent_token = *token_file;
-  while (!parent_token.empty() && std::isspace(static_cast<unsigned char>(parent_token.back()))) parent_token.pop_back();
+  const std::string parent_token = text::without_line_end(*token_file);
   const harness::stack::ServiceEntry& vault_entry = stack.stack().service("vault");
   auto client = std::make_shared<vault::Client>(vault_entry.url_for_servers.empty() ? vault_entry.url
                                                                                    : vault_entry.url_for_servers);

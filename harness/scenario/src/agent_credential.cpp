@@ -17,6 +17,7 @@
 #include "mcph/proc/temp_dir.h"
 #include "mcph/sync/unix_time.h"
 #include "mcph/text/choice.h"
+#include "mcph/text/line_end.h"
 #include "mcph/tls/test_ca.h"
 #include "oauth_checks.h"
 #include "token_forge.h"
@@ -38,11 +39,6 @@ Json agent_entry(const std::string& path, const std::string& what, const std::st
   if (!all.is_object()) throw std::runtime_error(what + " " + path + " is not a JSON object of agent → value");
   if (!all.contains(agent)) throw std::runtime_error(what + " " + path + " has nothing for agent \"" + agent + "\"");
   return all[agent];
-}
-
-std::string trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-  return text;
 }
 
 // How an agent's static JWT is signed: as its profile says, or bent by the step's credential —
@@ -109,7 +105,7 @@ std::string static_jwt(const stack::AuthProfile& auth, const std::string& agent,
   } else if (sign == JwtSigning::profile && jwt.alg == "HS256") {
     // The target's own secret, however short: the server under test decides whether it is enough,
     // and one that takes a secret below RFC 7518's 32 bytes must still be testable.
-    const std::string secret = trimmed(read_file(jwt.key_file, "the JWT key file"));
+    const std::string secret = text::without_line_end(read_file(jwt.key_file, "the JWT key file"));
     if (secret.empty()) throw std::runtime_error("static_jwt: the JWT key file " + jwt.key_file + " holds no secret");
     signature = openssl::hmac_sha256(secret, input);
   } else if (sign == JwtSigning::public_key_as_secret) {

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "mcph/text/line_end.h"
+
 namespace mcph::cli {
 
 Flags::Flags(std::string program, std::string summary) : program_(std::move(program)), summary_(std::move(summary)) {}
@@ -155,10 +157,9 @@ std::string Flags::secret_file(const std::string& name, const std::string& what,
   };
   std::ifstream in(path);
   if (!in) refuse("cannot read the " + what + " file " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string secret = text.str();
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+  std::stringstream content;
+  content << in.rdbuf();
+  std::string secret = text::without_line_end(content.str());
   if (secret.empty()) refuse("the " + what + " file " + path + " is empty");
   if (secret.size() < min_bytes) {
     refuse("the " + what + " file " + path + " holds " + std::to_string(secret.size()) + " bytes; at least " +
