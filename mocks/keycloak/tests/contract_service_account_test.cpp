@@ -122,7 +122,9 @@ TEST_F(ServiceAccountContract, TheTokenNamesTheRealmTheClientAndTheAudience) {
   ASSERT_TRUE(claims.at("jti").is_string());
   EXPECT_FALSE(claims.at("jti").get<std::string>().empty());
   // sub is the service-account user (the basic scope's mapper), not the client.
-  const auto user = json_of(api().admin("GET", "/" + realm() + "/clients/" + agent_r_uuid_ + "/service-account-user"));
+  const auto found = api().admin("GET", "/" + realm() + "/clients/" + agent_r_uuid_ + "/service-account-user");
+  ASSERT_EQ(found.status, 200) << found.body;
+  const auto user = json_of(found);
   EXPECT_EQ(user.at("username"), "service-account-agent-r");
   EXPECT_EQ(claims.at("sub"), user.at("id"));
   EXPECT_FALSE(claims.contains("sid"));
