@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "mcph/harness/provision/keycloak_admin.h"
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "workload_idp_stack.h"
@@ -28,15 +29,21 @@ std::string why(const reports::ScenarioResult& result) {
   return text;
 }
 
-// The family against a Keycloak with `switches`: each of `red` (scenario → property) fails with
-// that finding on keycloak alone; every other scenario passes.
-void expect_red(const std::vector<std::string>& switches, const std::map<std::string, std::string>& red) {
-  const WorkloadIdpStack stack(switches, kNoPolicyEngine);
+// The family against `stack`'s Keycloak (`with` says how it is set up): each of `red` (scenario →
+// property) fails with that finding on keycloak alone; each of `inconclusive` is inconclusive (an
+// error, with no finding); every other scenario passes.
+void expect_red_on(const WorkloadIdpStack& stack, const std::string& with, const std::map<std::string, std::string>& red,
+                   const std::set<std::string>& inconclusive = {}) {
   ScenarioRunner runner(stack.stack());
   const auto results = runner.run(load_scenario_file(std::string(MCPH_SCENARIOS_DIR) + "/workload_identity.yaml")).scenarios;
-  const std::string with = switches.empty() ? std::string("untouched") : switches.front();
   std::set<std::string> seen;
   for (const auto& result : results) {
+    if (inconclusive.contains(result.name)) {
+      seen.insert(result.name);
+      EXPECT_EQ(result.status, Status::error) << with << ": " << why(result);
+      EXPECT_TRUE(result.findings.empty()) << with << ": " << why(result);
+      continue;
+    }
     const auto due = red.find(result.name);
     if (due == red.end()) {
       EXPECT_EQ(result.status, Status::passed) << with << ": " << why(result);
@@ -51,9 +58,40 @@ void expect_red(const std::vector<std::string>& switches, const std::map<std::st
     }
   }
   for (const auto& [scenario, property] : red) EXPECT_TRUE(seen.contains(scenario)) << "no scenario " << scenario;
+  for (const auto& scenario : inconclusive) EXPECT_TRUE(seen.contains(scenario)) << "no scenario " << scenario;
+}
+
+// The family against a Keycloak with `switches`.
+void expect_red(const std::vector<std::string>& switches, const std::map<std::string, std::string>& red) {
+  const WorkloadIdpStack stack(switches, kNoPolicyEngine);
+  expect_red_on(stack, switches.empty() ? std::string("untouched") : switches.front(), red);
 }
 
 TEST(KeycloakSvidSabotage, TheUntouchedStandInPassesTheFamily) { expect_red({}, {}); }
+
+// A team's realm names its agents' clients its own way ("acme-…" here, where the harness's
+// realm names each by its SPIFFE ID): the family finds an agent's client by the SPIFFE ID its
+// federated credential names, so the realm's naming is no finding. workload-mcp, the project's
+// own server, reads its caller's SPIFFE ID from azp (its realm's convention), so it refuses these
+// clients' tokens by 401: the one scenario that asks its policy's decision cannot tell it.
+TEST(KeycloakSvidSabotage, ARealmNamingItsClientsItsOwnWayPassesTheFamily) {
+  const WorkloadIdpStack stack({}, kNoPolicyEngine);
+  const stack::ServiceEntry& keycloak = stack.stack().service("keycloak");
+  provision::KeycloakAdmin admin(keycloak.url, keycloak.idp.user(), keycloak.idp.password());
+  int renamed = 0;
+  for (const auto& client : admin.list_clients(stack.stack().realm)) {
+    const std::string name = client.value("clientId", "");
+    if (client.value("clientAuthenticatorType", "") != "federated-jwt") continue;
+    // spiffe://<trust domain>/agent/<agent> → acme-<trust domain>-<agent>: the foreign client too.
+    const std::string domain = name.substr(9, name.find('/', 9) - 9);
+    admin.update_client(stack.stack().realm, client.at("id"),
+                        {{"clientId", "acme-" + domain + "-" + name.substr(name.rfind('/') + 1)}});
+    ++renamed;
+  }
+  ASSERT_GE(renamed, 3);
+  expect_red_on(stack, "clients named acme-…", {},
+                {"an agent the policy gives no tier still authenticates, and the server refuses it"});
+}
 
 TEST(KeycloakSvidSabotage, AnotherAgentsSvidForTheClientNamedIsFound) {
   expect_red({"--unsafe-client-from-client-id"},

@@ -121,6 +121,20 @@ std::optional<Json> KeycloakAdmin::find_client(const std::string& realm, const s
   return std::nullopt;
 }
 
+Json KeycloakAdmin::list_clients(const std::string& realm) {
+  const auto response = call("GET", "/admin/realms/" + http::percent_encode(realm) + "/clients");
+  if (response.status != 200) fail("list clients", response);
+  Json clients = Json::parse(response.body, nullptr, false);
+  if (!clients.is_array()) fail("list clients", response);
+  return clients;
+}
+
+void KeycloakAdmin::update_client(const std::string& realm, const std::string& client_uuid, const Json& changes) {
+  const auto response = call("PUT", "/admin/realms/" + http::percent_encode(realm) + "/clients/" + http::percent_encode(client_uuid),
+                             changes.dump());
+  if (response.status != 204) fail("update client " + client_uuid, response);
+}
+
 void KeycloakAdmin::create_client(const std::string& realm, const Json& representation) {
   const auto response = call("POST", "/admin/realms/" + http::percent_encode(realm) + "/clients", representation.dump());
   if (response.status != 201) fail("create client " + representation.value("clientId", ""), response);

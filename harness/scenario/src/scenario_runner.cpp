@@ -120,6 +120,9 @@ struct ScenarioRunner::Impl {
     // ${spiffe.AGENT}: the SPIFFE ID the stack's trust domain registers for an agent, whatever
     // the trust domain is called.
     if (user == "spiffe") return WorkloadClient(stack).spiffe_id(field);
+    // ${client.AGENT}: the realm's client the agent's SVIDs authenticate (a token's azp), as
+    // the realm named it.
+    if (user == "client") return WorkloadClient(stack).client_of(field);
     // ${token.NAME}: a held token's text, for raw headers and tokens built from it.
     if (user == "token") {
       if (auto it = state.tokens.find(field); it != state.tokens.end()) return it->second.value;

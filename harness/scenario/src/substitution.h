@@ -1,8 +1,8 @@
 #pragma once
 // ${…} in scenario files: ${alice.id} (Keycloak id, the JWT's sub), ${alice.entity_id},
 // ${alice.username}, ${realm}, ${url.SERVICE}, ${host.SERVICE} (host:port), ${path.SERVICE},
-// ${token.NAME}, ${spiffe.AGENT} (an agent's SPIFFE ID), and values saved by earlier steps
-// (${alice_role}).
+// ${token.NAME}, ${spiffe.AGENT} (an agent's SPIFFE ID), ${client.AGENT} (the realm's client
+// its SVIDs authenticate), and values saved by earlier steps (${alice_role}).
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>

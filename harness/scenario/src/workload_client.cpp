@@ -7,6 +7,7 @@
 #include "mcph/http/client.h"
 #include "mcph/http/url.h"
 #include "mcph/jose/dpop.h"
+#include "keycloak_operator.h"
 #include "mcph/harness/stack/spire_server_cli.h"
 #include "spire_entry_lifetime.h"
 #include "workload_api_client.h"
@@ -34,6 +35,21 @@ std::string WorkloadClient::spiffe_id(const std::string& agent) const {
     if (text.size() > suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0) return text;
   }
   throw std::runtime_error("the trust domain registers no agent " + agent + " (" + workloads.dump() + ")");
+}
+
+std::string WorkloadClient::client_of(const std::string& agent) const {
+  const std::string id = spiffe_id(agent);
+  std::vector<std::string> found;
+  for (const Json& client : keycloak_operator(stack_).list_clients(stack_.realm)) {
+    if (client.value("clientAuthenticatorType", "") != "federated-jwt") continue;
+    const Json attributes = client.value("attributes", Json::object());
+    if (attributes.is_object() && attributes.value("jwt.credential.sub", "") == id) found.push_back(client.value("clientId", ""));
+  }
+  if (found.size() == 1) return found.front();
+  std::string names;
+  for (const std::string& name : found) names += (names.empty() ? "" : ", ") + name;
+  throw std::runtime_error("the realm " + stack_.realm + " has " + (found.empty() ? "no federated client" : "several federated clients (" + names + ")") +
+                           " whose credential subject is " + id);
 }
 
 Json WorkloadClient::registered_workloads() const {

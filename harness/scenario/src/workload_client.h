@@ -27,6 +27,10 @@ class WorkloadClient {
   // An agent's SPIFFE ID: a SPIFFE ID as it is, or the registered workload whose path ends in
   // /agent/<name>. Throws std::runtime_error naming the trust domain's workloads otherwise.
   std::string spiffe_id(const std::string& agent) const;
+  // The realm's client an agent's SVIDs authenticate, whatever the realm named it: the federated
+  // client whose credential subject (jwt.credential.sub) is the agent's SPIFFE ID. Throws
+  // std::runtime_error when the realm has none, or several.
+  std::string client_of(const std::string& agent) const;
   // A JWT-SVID for `spiffe_id` whose audience is the realm's issuer. Throws std::runtime_error
   // quoting the trust domain's answer. foreign: `spiffe_id` is another trust domain's, which the
   // stack's signs anyway (mock-spiffe's "foreign", what SPIRE never mints).

@@ -71,7 +71,7 @@ void run_svid_token(const SvidTokenStep& step, StepRun& run) {
   run.out.caller = client;
   run.out.agent = true;
   http::Fields form = {{"grant_type", "client_credentials"}, {"client_assertion_type", step.assertion_type}};
-  if (!step.client_id.empty()) form.emplace_back("client_id", workloads.spiffe_id(step.client_id));
+  if (!step.client_id.empty()) form.emplace_back("client_id", workloads.client_of(step.client_id));
   form.emplace_back("client_assertion", svid);
   const std::string token_url = workloads.issuer() + "/protocol/openid-connect/token";
   http::Fields headers;
@@ -174,7 +174,7 @@ StepKindInfo svid_token_step_kind() {
                  {"svid_token.ttl", "the SVID's lifetime in seconds (1 to 86400, default 60)"},
                  {"svid_token.wait_ms", "wait this long after minting (an SVID that has expired)"},
                  {"svid_token.assertion_type", "default urn:ietf:params:oauth:client-assertion-type:jwt-spiffe"},
-                 {"svid_token.client_id", "a client_id parameter naming this agent"},
+                 {"svid_token.client_id", "a client_id parameter naming this agent's client (its SPIFFE ID's, as the realm named it)"},
                  {"svid_token.dpop", "`false`: no DPoP proof (a bearer token comes back)"},
                  {"svid_token.keep_svid", "keep the SVID sent under this name, for a later step's `svid:`"},
                  {"svid_token.svid", "send the SVID an earlier step kept under this name instead of a new one"}},

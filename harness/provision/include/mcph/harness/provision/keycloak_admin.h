@@ -25,7 +25,10 @@ class KeycloakAdmin {
   void set_user_enabled(const std::string& realm, const std::string& user_id, bool enabled);
   void logout_user(const std::string& realm, const std::string& user_id);
   std::optional<nlohmann::json> find_client(const std::string& realm, const std::string& client_id);
+  nlohmann::json list_clients(const std::string& realm);  // every client's representation
   void create_client(const std::string& realm, const nlohmann::json& representation);
+  // A partial update of a client (by its id): the fields given change, the rest stays.
+  void update_client(const std::string& realm, const std::string& client_uuid, const nlohmann::json& changes);
   std::optional<nlohmann::json> find_client_scope(const std::string& realm, const std::string& name);
   void create_client_scope(const std::string& realm, const nlohmann::json& representation);
   void delete_client_scope(const std::string& realm, const std::string& id);
