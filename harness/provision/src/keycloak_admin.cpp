@@ -48,6 +48,10 @@ http::ClientResponse KeycloakAdmin::call(const std::string& method, const std::s
     log_in();
     response = send();
   }
+  // Every admin call expands the master admin's roles, which reach into every realm: while
+  // another realm is being deleted, Keycloak may answer 500 ("Not found in database" in its log).
+  // A read changes nothing, so it is asked once more.
+  if (method == "GET" && response.status >= 500) response = send();
   return response;
 }
 
