@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "keycloak_provider.h"
+#include "mcph/harness/idp/keycloak_realm_export.h"
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/harness/provision/keycloak_admin.h"
@@ -39,17 +40,21 @@ class RealmPass {
     say("keycloak: realm " + site_.realm);
     provision::KeycloakAdmin admin(site_.url, site_.fields.user(), site_.fields.password());
     const Json realm = realm_fixture(site_);
+    // A team's realm is made from its export, under the stack's realm name; the fixture's clients
+    // (the users' app, the servers' token exchange) are added to it below.
+    Json own = site_.realm_file.empty() ? realm : read_realm_export(site_.realm_file);
+    own["realm"] = site_.realm;
     if (const auto current = admin.find_realm(site_.realm)) {
       // The token lifespan bounds how long a signed-out user's token stays accepted (family 8)
       // and when the expiry family's tokens expire.
-      if (checking()) drifted("Keycloak realm " + site_.realm, provision::json_differences(*current, realm, {"accessTokenLifespan"}));
+      if (checking()) drifted("Keycloak realm " + site_.realm, provision::json_differences(*current, own, {"accessTokenLifespan"}));
     } else {
       if (checking()) {
         drifted("Keycloak realm " + site_.realm, {provision::kMissing});
         return 0;
       }
-      admin.create_realm(realm);
-      changed("realm " + site_.realm);
+      admin.create_realm(own);
+      changed("realm " + site_.realm + (site_.realm_file.empty() ? "" : " from " + site_.realm_file.string()));
     }
     for (const auto& client : realm.value("clients", Json::array())) {
       const std::string client_id = client.value("clientId", "");

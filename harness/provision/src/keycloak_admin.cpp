@@ -125,13 +125,15 @@ std::optional<Json> KeycloakAdmin::find_client(const std::string& realm, const s
   return std::nullopt;
 }
 
-Json KeycloakAdmin::list_clients(const std::string& realm) {
-  const auto response = call("GET", "/admin/realms/" + http::percent_encode(realm) + "/clients");
-  if (response.status != 200) fail("list clients", response);
-  Json clients = Json::parse(response.body, nullptr, false);
-  if (!clients.is_array()) fail("list clients", response);
-  return clients;
+Json KeycloakAdmin::list(const std::string& realm, const std::string& collection, const std::string& what) {
+  const auto response = call("GET", "/admin/realms/" + http::percent_encode(realm) + collection);
+  if (response.status != 200) fail("list " + what, response);
+  Json items = Json::parse(response.body, nullptr, false);
+  if (!items.is_array()) fail("list " + what, response);
+  return items;
 }
+
+Json KeycloakAdmin::list_clients(const std::string& realm) { return list(realm, "/clients", "clients"); }
 
 void KeycloakAdmin::update_client(const std::string& realm, const std::string& client_uuid, const Json& changes) {
   const auto response = call("PUT", "/admin/realms/" + http::percent_encode(realm) + "/clients/" + http::percent_encode(client_uuid),
@@ -142,6 +144,10 @@ void KeycloakAdmin::update_client(const std::string& realm, const std::string& c
 void KeycloakAdmin::create_client(const std::string& realm, const Json& representation) {
   const auto response = call("POST", "/admin/realms/" + http::percent_encode(realm) + "/clients", representation.dump());
   if (response.status != 201) fail("create client " + representation.value("clientId", ""), response);
+}
+
+Json KeycloakAdmin::list_identity_providers(const std::string& realm) {
+  return list(realm, "/identity-provider/instances", "identity providers");
 }
 
 bool KeycloakAdmin::put_identity_provider(const std::string& realm, const Json& representation) {
@@ -160,11 +166,7 @@ bool KeycloakAdmin::put_identity_provider(const std::string& realm, const Json& 
 }
 
 std::optional<Json> KeycloakAdmin::find_client_scope(const std::string& realm, const std::string& name) {
-  const auto response = call("GET", "/admin/realms/" + http::percent_encode(realm) + "/client-scopes");
-  if (response.status != 200) fail("list client scopes", response);
-  const Json scopes = Json::parse(response.body, nullptr, false);
-  if (!scopes.is_array()) fail("list client scopes", response);
-  for (const auto& scope : scopes) {
+  for (const auto& scope : list(realm, "/client-scopes", "client scopes")) {
     if (scope.value("name", "") == name) return scope;
   }
   return std::nullopt;

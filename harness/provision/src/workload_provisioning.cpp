@@ -1,5 +1,7 @@
 #include "mcph/harness/provision/workload_provisioning.h"
 
+#include <optional>
+#include <set>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -11,19 +13,58 @@ namespace mcph::harness::provision {
 
 using Json = nlohmann::json;
 
+namespace {
+
+// The realm's own SPIFFE provider, when it has one besides the harness's (a team's realm brings
+// it): a second provider for the same trust domain would make Keycloak's client lookup
+// ambiguous. Throws when it trusts another trust domain than the stack's.
+std::optional<Json> realms_spiffe_provider(KeycloakAdmin& admin, const std::string& realm, const WorkloadIdentityOptions& options) {
+  const std::string ours = "spiffe://" + options.trust_domain;
+  for (const Json& provider : admin.list_identity_providers(realm)) {
+    if (provider.value("providerId", "") != "spiffe" || provider.value("alias", "") == options.provider_alias) continue;
+    const Json config = provider.value("config", Json::object());
+    const std::string theirs = config.is_object() ? config.value("trustDomain", "") : "";
+    if (theirs != ours) {
+      throw std::runtime_error("the realm " + realm + "'s SPIFFE identity provider " + provider.value("alias", "") + " trusts " +
+                               (theirs.empty() ? std::string("no trust domain") : theirs) + ", not the stack's " + ours +
+                               (theirs.rfind("spiffe://", 0) == 0 ? ": start the stack with --trust-domain " + theirs.substr(9) : ""));
+    }
+    return provider;
+  }
+  return std::nullopt;
+}
+
+// The SPIFFE IDs the realm's federated clients already authenticate, whatever they are named.
+std::set<std::string> federated_subjects(KeycloakAdmin& admin, const std::string& realm) {
+  std::set<std::string> subjects;
+  for (const Json& client : admin.list_clients(realm)) {
+    const Json attributes = client.value("attributes", Json::object());
+    if (client.value("clientAuthenticatorType", "") == "federated-jwt" && attributes.is_object()) {
+      subjects.insert(attributes.value("jwt.credential.sub", ""));
+    }
+  }
+  return subjects;
+}
+
+}  // namespace
+
 void provision_workload_identity(const ProvisionTarget& target, const WorkloadIdentityOptions& options) {
   KeycloakAdmin admin(target.keycloak_url, target.keycloak_admin_user, target.keycloak_admin_password);
   // Keycloak 26.5 reads the trust domain from config.trustDomain (26.4 read config.issuer, and
   // refuses this provider). No issuer is given: 26.5 looks a jwt-bearer assertion's provider up
-  // by it, and a SPIFFE provider takes SVIDs alone.
-  admin.put_identity_provider(target.realm, {{"alias", options.provider_alias},
-                                             {"providerId", "spiffe"},
-                                             {"config", {{"trustDomain", "spiffe://" + options.trust_domain},
-                                                         {"bundleEndpoint", options.bundle_endpoint}}}});
+  // by it, and a SPIFFE provider takes SVIDs alone. A realm's own provider keeps the rest of its
+  // settings; its bundle endpoint becomes the stack's trust domain's.
+  Json provider = realms_spiffe_provider(admin, target.realm, options)
+                      .value_or(Json{{"alias", options.provider_alias}, {"providerId", "spiffe"}, {"config", Json::object()}});
+  provider["config"]["trustDomain"] = "spiffe://" + options.trust_domain;
+  provider["config"]["bundleEndpoint"] = options.bundle_endpoint;
+  admin.put_identity_provider(target.realm, provider);
+  const std::string alias = provider.value("alias", options.provider_alias);
   std::vector<std::string> clients = options.spiffe_ids;
   clients.insert(clients.end(), options.foreign_spiffe_ids.begin(), options.foreign_spiffe_ids.end());
+  const std::set<std::string> taken = federated_subjects(admin, target.realm);
   for (const std::string& spiffe_id : clients) {
-    if (admin.find_client(target.realm, spiffe_id)) continue;
+    if (taken.contains(spiffe_id)) continue;  // the realm's own client for it, or one made before
     admin.create_client(
         target.realm,
         {{"clientId", spiffe_id},
@@ -31,7 +72,7 @@ void provision_workload_identity(const ProvisionTarget& target, const WorkloadId
          {"serviceAccountsEnabled", true},
          {"standardFlowEnabled", false},
          {"directAccessGrantsEnabled", false},
-         {"attributes", {{"jwt.credential.issuer", options.provider_alias}, {"jwt.credential.sub", spiffe_id}}},
+         {"attributes", {{"jwt.credential.issuer", alias}, {"jwt.credential.sub", spiffe_id}}},
          {"protocolMappers",
           Json::array({{{"name", options.audience + " audience"},
                         {"protocol", "openid-connect"},

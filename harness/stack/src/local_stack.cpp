@@ -107,6 +107,7 @@ void LocalStack::start_all(StackContext& context) {
       options.generated_users = params_.generated_users;
       options.progress = progress_;
       idp::IdentityProviderSite site = stack_.identity_provider_site(params_.fixtures_dir);
+      site.realm_file = params_.realm_file;
       provisioned_ = provider.provision(site, provision_target(), options);
       provisioned = true;
       // What provisioning made (a Cognito pool): what the MCP servers trust and users sign in to.

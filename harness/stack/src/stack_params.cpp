@@ -6,6 +6,7 @@
 
 #include "mcph/cli/flags.h"
 #include "mcph/harness/idp/identity_provider.h"
+#include "mcph/harness/idp/keycloak_realm_export.h"
 #include "mcph/harness/provision/workload_provisioning.h"
 #include "mcph/mcp/client.h"
 #include "mcph/spiffe/spiffe_id.h"
@@ -68,6 +69,10 @@ std::vector<std::string> StackParams::to_flags() const {
   }
   flags.push_back("--trust-domain");
   flags.push_back(trust_domain);
+  if (!realm_file.empty()) {
+    flags.push_back("--realm-file");
+    flags.push_back(std::filesystem::absolute(realm_file).string());
+  }
   if (!fixtures_dir.empty()) {
     flags.push_back("--fixtures");
     flags.push_back(std::filesystem::absolute(fixtures_dir).string());
@@ -112,6 +117,10 @@ void declare_stack_flags(cli::Flags& flags, const StackParams& defaults) {
       .option("trust-domain", defaults.trust_domain,
               "the SPIFFE trust domain of the workload design's agents (spiffe://<trust domain>/agent/<name>), "
               "as a team's own realm names it; local and real modes")
+      .option("realm-file", defaults.realm_file.string(),
+              "a Keycloak realm export (JSON) to make the stack's realm from, its settings, clients and "
+              "identity providers kept: the families run on a team's own realm (docs/cli.md); "
+              "local and real modes [default: the fixtures' realm]")
       .option("fixtures", defaults.fixtures_dir.string(),
               "fixtures directory [default: the source tree's fixtures/, or $MCPH_FIXTURES_DIR]");
 }
@@ -161,6 +170,14 @@ StackParams stack_params_from(const cli::Flags& flags) {
   }
   if (params.mode == StackMode::compose && params.trust_domain != StackParams{}.trust_domain) {
     throw std::invalid_argument("--trust-domain: compose mode runs no trust domain (the workload design runs in local and real modes)");
+  }
+  params.realm_file = flags.get("realm-file");
+  if (!params.realm_file.empty()) {
+    if (params.idp != idp::IdentityProviderKind::keycloak) throw std::invalid_argument("--realm-file: a realm is Keycloak's");
+    if (params.mode == StackMode::compose) {
+      throw std::invalid_argument("--realm-file: compose mode's Keycloak imports the fixtures' realm");
+    }
+    if (const auto why = idp::why_not_realm_export(params.realm_file)) throw std::invalid_argument("--realm-file: " + *why);
   }
   if (params.generated_users < 0 || params.generated_users > 10000) {
     throw std::invalid_argument("--users must be between 0 and 10000");

@@ -1,17 +1,19 @@
 // The parameters a stack is brought up with, as `up` reads them from its flags and hands them on
 // to the supervisor (to_flags): here --protocol, the era of MCP the stack's servers serve, and
-// --trust-domain, the workload design's SPIFFE trust domain.
+// --trust-domain, the workload design's SPIFFE trust domain, and --realm-file, a team's realm.
 #include "mcph/harness/stack/stack_params.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "mcph/cli/flags.h"
+#include "mcph/proc/temp_dir.h"
 
 namespace mcph::harness::stack {
 namespace {
@@ -89,6 +91,28 @@ TEST(StackParamsTrustDomain, ANameNoSpiffeIdCouldCarryIsRefusedSayingWhy) {
 TEST(StackParamsTrustDomain, ComposeModeWhichRunsNoTrustDomainRefusesOne) {
   EXPECT_THAT(refusal_of({"--mode", "compose", "--trust-domain", "acme.example"}), HasSubstr("compose mode runs no trust domain"));
   EXPECT_EQ(params_of({"--mode", "compose"}).trust_domain, "mcp-identity.local");
+}
+
+TEST(StackParamsRealmFile, ARealmExportIsTakenAndReachesTheSupervisorAsAnAbsolutePath) {
+  const proc::TempDir dir;
+  const auto path = dir.path() / "acme-realm.json";
+  std::ofstream(path) << R"({"realm": "acme-agents", "enabled": true})";
+  EXPECT_TRUE(params_of({}).realm_file.empty());
+  const StackParams params = params_of({"--realm-file", path.string()});
+  EXPECT_EQ(params.realm_file, path);
+  EXPECT_EQ(params_of(params.to_flags()).realm_file, std::filesystem::absolute(path));
+}
+
+TEST(StackParamsRealmFile, WhatIsNoRealmOrNoPlaceForOneIsRefusedSayingWhy) {
+  const proc::TempDir dir;
+  std::ofstream(dir.path() / "list.json") << R"([{"realm": "a"}])";
+  std::ofstream(dir.path() / "nameless.json") << R"({"enabled": true})";
+  std::ofstream(dir.path() / "realm.json") << R"({"realm": "a"})";
+  EXPECT_THAT(refusal_of({"--realm-file", (dir.path() / "none.json").string()}), HasSubstr("cannot read"));
+  EXPECT_THAT(refusal_of({"--realm-file", (dir.path() / "list.json").string()}), HasSubstr("holds a list of realms (1), not one"));
+  EXPECT_THAT(refusal_of({"--realm-file", (dir.path() / "nameless.json").string()}), HasSubstr("naming its \"realm\""));
+  EXPECT_THAT(refusal_of({"--mode", "compose", "--realm-file", (dir.path() / "realm.json").string()}),
+              HasSubstr("compose mode's Keycloak imports the fixtures' realm"));
 }
 
 }  // namespace

@@ -45,6 +45,7 @@ struct IdentityProviderSite {
   std::string url_for_servers;  // as the MCP servers reach it (through the fault proxy); empty: url
   IdentityProviderFields fields;
   std::filesystem::path fixtures_dir;  // the realm fixture's clients; empty: default_fixtures_dir()
+  std::filesystem::path realm_file;    // a team's realm export the realm is made from; empty: the fixture's
 };
 
 // A user signing in as their client does.

@@ -35,6 +35,7 @@ class KeycloakAdmin {
   // Creates the identity provider of representation's alias, or replaces its configuration
   // when the realm has one (its bundle endpoint moves with every stack). True when it was new.
   bool put_identity_provider(const std::string& realm, const nlohmann::json& representation);
+  nlohmann::json list_identity_providers(const std::string& realm);  // every provider's representation
   // Makes the scope an optional scope of the client (both by id); idempotent.
   void add_optional_client_scope(const std::string& realm, const std::string& client_uuid, const std::string& scope_id);
 
@@ -61,6 +62,8 @@ class KeycloakAdmin {
 
  private:
   http::ClientResponse call(const std::string& method, const std::string& path, const std::string& body = {});
+  // A realm's collection (e.g. "/clients") as a JSON array. Throws as fail does ("list <what>").
+  nlohmann::json list(const std::string& realm, const std::string& collection, const std::string& what);
   // Throws std::runtime_error: "Keycloak: <what> answered <status> <body, cut>".
   [[noreturn]] static void fail(const std::string& what, const http::ClientResponse& response);
   // The id of what a 201 created: the last segment of its Location. Throws when there is none.

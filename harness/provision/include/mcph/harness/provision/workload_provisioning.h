@@ -27,9 +27,12 @@ struct WorkloadIdentityOptions {
   std::string audience = "workload-mcp";
 };
 
-// Idempotent: a client that exists is kept. Throws std::runtime_error quoting Keycloak's answer
-// (a Keycloak started without the preview features spiffe and client-auth-federated refuses
-// the provider: "Invalid identity provider id [spiffe]").
+// Idempotent: an agent the realm has a federated client for (its jwt.credential.sub), whatever
+// the client is named, is kept, and so is a SPIFFE provider the realm has for the trust domain
+// (a team's realm: only its bundle endpoint becomes the stack's). Throws std::runtime_error
+// naming the trust domain to start with when the realm's provider trusts another, and quoting
+// Keycloak's answer (a Keycloak started without the preview features spiffe and
+// client-auth-federated refuses the provider: "Invalid identity provider id [spiffe]").
 void provision_workload_identity(const ProvisionTarget& target, const WorkloadIdentityOptions& options);
 
 // The SPIFFE ID → tier of an agents file of the trust-tier policy's shape

@@ -62,6 +62,10 @@ struct StackParams {
   // The SPIFFE trust domain of the workload design (mock-spiffe's or SPIRE's, the realm's
   // identity provider, workload-mcp's): its agents are the trust-tier policy's, under this name.
   std::string trust_domain = "mcp-identity.local";
+  // A team's Keycloak realm export (JSON) the stack's realm is made from, under the stack's realm
+  // name: its settings, clients and identity providers kept, the harness adding what the families
+  // need beside them. Empty: the fixtures' realm.
+  std::filesystem::path realm_file;
 
   // The flags that reproduce these parameters (for `mcp-harness supervise`); run_dir excluded.
   std::vector<std::string> to_flags() const;
