@@ -37,16 +37,17 @@ std::optional<Json> realms_spiffe_provider(KeycloakAdmin& admin, const std::stri
 // The SPIFFE IDs the realm's federated clients already authenticate, whatever they are named.
 std::set<std::string> federated_subjects(KeycloakAdmin& admin, const std::string& realm) {
   std::set<std::string> subjects;
-  for (const Json& client : admin.list_clients(realm)) {
-    const Json attributes = client.value("attributes", Json::object());
-    if (client.value("clientAuthenticatorType", "") == "federated-jwt" && attributes.is_object()) {
-      subjects.insert(attributes.value("jwt.credential.sub", ""));
-    }
-  }
+  for (const Json& client : admin.list_clients(realm)) subjects.insert(federated_subject(client));
   return subjects;
 }
 
 }  // namespace
+
+std::string federated_subject(const Json& client) {
+  if (client.value("clientAuthenticatorType", "") != "federated-jwt") return {};
+  const Json attributes = client.value("attributes", Json::object());
+  return attributes.is_object() ? attributes.value("jwt.credential.sub", "") : std::string();
+}
 
 void provision_workload_identity(const ProvisionTarget& target, const WorkloadIdentityOptions& options) {
   KeycloakAdmin admin(target.keycloak_url, target.keycloak_admin_user, target.keycloak_admin_password);

@@ -8,6 +8,7 @@
 #include "mcph/http/url.h"
 #include "mcph/jose/dpop.h"
 #include "keycloak_operator.h"
+#include "mcph/harness/provision/workload_provisioning.h"
 #include "mcph/harness/stack/spire_server_cli.h"
 #include "spire_entry_lifetime.h"
 #include "workload_api_client.h"
@@ -41,9 +42,7 @@ std::string WorkloadClient::client_of(const std::string& agent) const {
   const std::string id = spiffe_id(agent);
   std::vector<std::string> found;
   for (const Json& client : keycloak_operator(stack_).list_clients(stack_.realm)) {
-    if (client.value("clientAuthenticatorType", "") != "federated-jwt") continue;
-    const Json attributes = client.value("attributes", Json::object());
-    if (attributes.is_object() && attributes.value("jwt.credential.sub", "") == id) found.push_back(client.value("clientId", ""));
+    if (provision::federated_subject(client) == id) found.push_back(client.value("clientId", ""));
   }
   if (found.size() == 1) return found.front();
   std::string names;

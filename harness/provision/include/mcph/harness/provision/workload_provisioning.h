@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "mcph/harness/provision/provision.h"
 
 namespace mcph::harness::provision {
@@ -34,6 +36,10 @@ struct WorkloadIdentityOptions {
 // Keycloak's answer (a Keycloak started without the preview features spiffe and
 // client-auth-federated refuses the provider: "Invalid identity provider id [spiffe]").
 void provision_workload_identity(const ProvisionTarget& target, const WorkloadIdentityOptions& options);
+
+// The SPIFFE ID a client of the realm (its admin representation) authenticates with JWT-SVIDs: a
+// federated client's jwt.credential.sub; empty for any other client.
+std::string federated_subject(const nlohmann::json& client);
 
 // The SPIFFE ID → tier of an agents file of the trust-tier policy's shape
 // ({"mcp": {"agents": {…}}}), and its SPIFFE IDs alone. Throw std::runtime_error naming the file.
