@@ -23,12 +23,12 @@ using namespace cli_test;
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
-constexpr const char* kTrustDomain = "prod.acme-corp.example";
+constexpr const char* kTeamsTrustDomain = "prod.acme-corp.example";
 
 // The team's realm: its SPIFFE provider (acme-spire, pointing at the team's own SPIRE) and its
 // client for the trusted agent, billing.
 Json team_realm() {
-  const std::string trusted = std::string("spiffe://") + kTrustDomain + "/agent/trusted-agent";
+  const std::string trusted = std::string("spiffe://") + kTeamsTrustDomain + "/agent/trusted-agent";
   return {{"realm", "acme-agents"},
           {"enabled", true},
           {"accessTokenLifespan", 300},
@@ -36,7 +36,7 @@ Json team_realm() {
            Json::array({{{"alias", "acme-spire"},
                          {"providerId", "spiffe"},
                          {"enabled", true},
-                         {"config", {{"trustDomain", std::string("spiffe://") + kTrustDomain},
+                         {"config", {{"trustDomain", std::string("spiffe://") + kTeamsTrustDomain},
                                      {"bundleEndpoint", "https://spire.acme-corp.example/bundle"}}}}})},
           {"clients",
            Json::array({{{"clientId", "billing"},
@@ -62,7 +62,7 @@ fs::path write_realm(const fs::path& dir) {
 
 TEST(RealmFileStack, ATeamsRealmKeepsItsProviderAndClientAndTheFamilyPasses) {
   proc::TempDir files = work_dir();
-  UpStack stack({"--trust-domain", kTrustDomain, "--realm-file", write_realm(files.path()).string(), "--users", "0"});
+  UpStack stack({"--trust-domain", kTeamsTrustDomain, "--realm-file", write_realm(files.path()).string(), "--users", "0"});
   ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
   const stack::StackFile file = stack::StackFile::load(stack.stack_file);
   const stack::ServiceEntry& keycloak = file.service("keycloak");
@@ -80,7 +80,7 @@ TEST(RealmFileStack, ATeamsRealmKeepsItsProviderAndClientAndTheFamilyPasses) {
     const Json attributes = client.value("attributes", Json::object());
     if (client.value("clientAuthenticatorType", "") != "federated-jwt") continue;
     EXPECT_EQ(attributes.value("jwt.credential.issuer", ""), "acme-spire") << client.value("clientId", "");
-    if (attributes.value("jwt.credential.sub", "") == std::string("spiffe://") + kTrustDomain + "/agent/trusted-agent") {
+    if (attributes.value("jwt.credential.sub", "") == std::string("spiffe://") + kTeamsTrustDomain + "/agent/trusted-agent") {
       ++for_trusted;
       EXPECT_EQ(client.value("clientId", ""), "billing");
     }
@@ -100,7 +100,7 @@ TEST(RealmFileStack, ARealmTrustingAnotherTrustDomainIsRefusedNamingIt) {
   proc::TempDir files = work_dir();
   UpStack stack({"--realm-file", write_realm(files.path()).string(), "--users", "0"});
   EXPECT_NE(stack.up.exit_code, 0) << stack.up.output;
-  EXPECT_THAT(stack.up.output, HasSubstr(std::string("start the stack with --trust-domain ") + kTrustDomain));
+  EXPECT_THAT(stack.up.output, HasSubstr(std::string("start the stack with --trust-domain ") + kTeamsTrustDomain));
 }
 
 TEST(RealmFileStack, AFileThatIsNoRealmIsAUsageError) {

@@ -401,7 +401,7 @@ const idp::IdentityProvider& StackFile::identity_provider() const { return harne
 
 idp::IdentityProviderSite StackFile::identity_provider_site(const std::filesystem::path& fixtures_dir) const {
   const ServiceEntry& entry = service(identity_provider().service());
-  idp::IdentityProviderSite site{realm, entry.url, entry.url_inside, entry.url_for_servers, entry.idp, fixtures_dir};
+  idp::IdentityProviderSite site{realm, entry.url, entry.url_inside, entry.url_for_servers, entry.idp, fixtures_dir, {}};
   site.fields.identities_file = resolve(site.fields.identities_file);
   return site;
 }
