@@ -11,6 +11,7 @@
 #include "mcph/harness/provision/keycloak_admin.h"
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
+#include "mcph/spiffe/spiffe_id.h"
 #include "workload_idp_stack.h"
 
 namespace mcph::harness::scenario {
@@ -83,9 +84,8 @@ TEST(KeycloakSvidSabotage, ARealmNamingItsClientsItsOwnWayPassesTheFamily) {
     const std::string name = client.value("clientId", "");
     if (client.value("clientAuthenticatorType", "") != "federated-jwt") continue;
     // spiffe://<trust domain>/agent/<agent> → acme-<trust domain>-<agent>: the foreign client too.
-    const std::string domain = name.substr(9, name.find('/', 9) - 9);
     admin.update_client(stack.stack().realm, client.at("id"),
-                        {{"clientId", "acme-" + domain + "-" + name.substr(name.rfind('/') + 1)}});
+                        {{"clientId", "acme-" + spiffe::trust_domain_of(name) + "-" + name.substr(name.rfind('/') + 1)}});
     ++renamed;
   }
   ASSERT_GE(renamed, 3);

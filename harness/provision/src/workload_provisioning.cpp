@@ -8,6 +8,7 @@
 
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/harness/provision/keycloak_admin.h"
+#include "mcph/spiffe/spiffe_id.h"
 
 namespace mcph::harness::provision {
 
@@ -25,9 +26,10 @@ std::optional<Json> realms_spiffe_provider(KeycloakAdmin& admin, const std::stri
     const Json config = provider.value("config", Json::object());
     const std::string theirs = config.is_object() ? config.value("trustDomain", "") : "";
     if (theirs != ours) {
+      const std::string domain = spiffe::trust_domain_of(theirs);
       throw std::runtime_error("the realm " + realm + "'s SPIFFE identity provider " + provider.value("alias", "") + " trusts " +
                                (theirs.empty() ? std::string("no trust domain") : theirs) + ", not the stack's " + ours +
-                               (theirs.rfind("spiffe://", 0) == 0 ? ": start the stack with --trust-domain " + theirs.substr(9) : ""));
+                               (domain.empty() ? "" : ": start the stack with --trust-domain " + domain));
     }
     return provider;
   }
