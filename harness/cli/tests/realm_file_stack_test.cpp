@@ -1,7 +1,7 @@
 // A stack whose realm is a team's own (`mcp-harness up --realm-file`), as a team brings it: its
 // SPIFFE identity provider and its client for an agent, named its own way. The harness adds what
 // the families need beside them and reuses what the realm has; the workload-identity family then
-// passes on the team's client, and a realm that trusts another trust domain than the stack's is
+// passes on the team's client, whose SPIFFE ID has the team's own shape (`--agent`), and a realm that trusts another trust domain than the stack's is
 // refused saying which to start with.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -24,11 +24,12 @@ using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
 constexpr const char* kTeamsTrustDomain = "prod.acme-corp.example";
+// The trusted agent as the team's SPIRE names it: a Kubernetes namespace and service account.
+constexpr const char* kReporter = "spiffe://prod.acme-corp.example/ns/billing/sa/reporter";
 
 // The team's realm: its SPIFFE provider (acme-spire, pointing at the team's own SPIRE) and its
 // client for the trusted agent, billing.
 Json team_realm() {
-  const std::string trusted = std::string("spiffe://") + kTeamsTrustDomain + "/agent/trusted-agent";
   return {{"realm", "acme-agents"},
           {"enabled", true},
           {"accessTokenLifespan", 300},
@@ -44,7 +45,7 @@ Json team_realm() {
                          {"serviceAccountsEnabled", true},
                          {"standardFlowEnabled", false},
                          {"directAccessGrantsEnabled", false},
-                         {"attributes", {{"jwt.credential.issuer", "acme-spire"}, {"jwt.credential.sub", trusted}}},
+                         {"attributes", {{"jwt.credential.issuer", "acme-spire"}, {"jwt.credential.sub", kReporter}}},
                          {"protocolMappers",
                           Json::array({{{"name", "workload-mcp audience"},
                                         {"protocol", "openid-connect"},
@@ -62,7 +63,8 @@ fs::path write_realm(const fs::path& dir) {
 
 TEST(RealmFileStack, ATeamsRealmKeepsItsProviderAndClientAndTheFamilyPasses) {
   proc::TempDir files = work_dir();
-  UpStack stack({"--trust-domain", kTeamsTrustDomain, "--realm-file", write_realm(files.path()).string(), "--users", "0"});
+  UpStack stack({"--trust-domain", kTeamsTrustDomain, "--agent", std::string("trusted-agent=") + kReporter, "--realm-file",
+                 write_realm(files.path()).string(), "--users", "0"});
   ASSERT_EQ(stack.up.exit_code, 0) << stack.up.output;
   const stack::StackFile file = stack::StackFile::load(stack.stack_file);
   const stack::ServiceEntry& keycloak = file.service("keycloak");
@@ -80,7 +82,7 @@ TEST(RealmFileStack, ATeamsRealmKeepsItsProviderAndClientAndTheFamilyPasses) {
     const Json attributes = client.value("attributes", Json::object());
     if (client.value("clientAuthenticatorType", "") != "federated-jwt") continue;
     EXPECT_EQ(attributes.value("jwt.credential.issuer", ""), "acme-spire") << client.value("clientId", "");
-    if (attributes.value("jwt.credential.sub", "") == std::string("spiffe://") + kTeamsTrustDomain + "/agent/trusted-agent") {
+    if (attributes.value("jwt.credential.sub", "") == kReporter) {
       ++for_trusted;
       EXPECT_EQ(client.value("clientId", ""), "billing");
     }

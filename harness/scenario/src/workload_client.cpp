@@ -1,5 +1,6 @@
 #include "workload_client.h"
 
+#include <map>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +30,8 @@ std::string WorkloadClient::issuer() const { return stack_.service("keycloak").u
 
 std::string WorkloadClient::spiffe_id(const std::string& agent) const {
   if (agent.rfind("spiffe://", 0) == 0) return agent;
+  const std::map<std::string, std::string>& given = stack_.service("spiffe").agent_ids;
+  if (const auto id = given.find(agent); id != given.end()) return id->second;
   const Json workloads = registered_workloads();
   const std::string suffix = "/agent/" + agent;
   for (const auto& id : workloads) {

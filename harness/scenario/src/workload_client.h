@@ -24,8 +24,8 @@ class WorkloadClient {
   // Throws std::runtime_error when the stack has no `spiffe` row.
   explicit WorkloadClient(const stack::StackFile& stack);
 
-  // An agent's SPIFFE ID: a SPIFFE ID as it is, or the registered workload whose path ends in
-  // /agent/<name>. Throws std::runtime_error naming the trust domain's workloads otherwise.
+  // An agent's SPIFFE ID: a SPIFFE ID as it is, the one the spiffe entry's agent_ids gives the
+  // role, or else the registered workload whose path ends in /agent/<name>. Throws std::runtime_error naming the trust domain's workloads otherwise.
   std::string spiffe_id(const std::string& agent) const;
   // The realm's client an agent's SVIDs authenticate, whatever the realm named it: the federated
   // client whose credential subject (jwt.credential.sub) is the agent's SPIFFE ID. Throws

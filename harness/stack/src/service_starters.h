@@ -1,5 +1,7 @@
 #pragma once
 // The start functions of the service table's rows (service_table.cpp lists them).
+#include <map>
+
 #include "mcph/harness/stack/host_port.h"
 #include "stack_context.h"
 
@@ -57,6 +59,8 @@ RunningService start_workload_mcp(StackContext& context);
 std::filesystem::path trust_tier_policy(const StackContext& context);
 // The trust domain's workloads: the agents of the trust-tier policy and one it gives no tier.
 std::vector<std::string> workload_agents(const StackContext& context);
+// The same, by role (trusted-agent → its SPIFFE ID): the `spiffe` row's agent_ids.
+std::map<std::string, std::string> workload_agent_ids(const StackContext& context);
 
 // The real SPIRE in the `spiffe` row (spire_services.cpp): spire-server and spire-agent, the
 // agent's Workload API where mock-spiffe's is, the server's bundle endpoint (https) as the url.

@@ -193,6 +193,7 @@ RunningService start_native_spire(StackContext& context) {
   running.entry.workload_api = "unix://" + workload_socket.string();
   running.entry.spire_server = cli.binary.string();
   running.entry.spire_admin_socket = cli.socket.string();
+  running.entry.agent_ids = workload_agent_ids(context);
   running.entry.health_url = loopback_url(server_health_port) + "/ready";
   running.entry.version = tier.spire_version;
   return running;

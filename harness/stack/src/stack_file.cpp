@@ -264,6 +264,7 @@ Json entry_json(const ServiceEntry& service) {
   if (service.mcp.refused_rate_limit) entry["refused_rate_limit"] = service.mcp.refused_rate_limit->to_string();
   if (!service.mcp.behind_fault_proxy.empty()) entry["behind_fault_proxy"] = service.mcp.behind_fault_proxy;
   if (!service.mcp.clients.empty()) entry["clients"] = service.mcp.clients;
+  if (!service.agent_ids.empty()) entry["agent_ids"] = service.agent_ids;
   if (service.mcp.auth) entry["auth"] = auth_json(*service.mcp.auth);
   if (service.mcp.policy) entry["policy"] = policy_profile_json(*service.mcp.policy);
   if (!service.mcp.workload_tools.empty()) entry["workload_tools"] = Json::parse(service.mcp.workload_tools, nullptr, false);
@@ -292,6 +293,18 @@ RateLimit parse_rate_limit(const Json& value, const std::string& field) {
   return *limit;
 }
 
+// services.spiffe.agent_ids: an object of role → the SPIFFE ID of that role's agent.
+std::map<std::string, std::string> parse_agent_ids(const Json& json, const std::string& field) {
+  const std::string form = " must be an object of agent role → its SPIFFE ID ({\"trusted-agent\": \"spiffe://…\"})";
+  if (!json.is_object()) throw std::runtime_error(field + form);
+  std::map<std::string, std::string> ids;
+  for (const auto& [role, id] : json.items()) {
+    if (role.empty() || !id.is_string() || !id.get<std::string>().starts_with("spiffe://")) throw std::runtime_error(field + form);
+    ids[role] = id.get<std::string>();
+  }
+  return ids;
+}
+
 ServiceEntry parse_entry(const Json& entry, const std::string& field) {
   if (!entry.is_object() || !entry.contains("url") || !entry["url"].is_string()) {
     throw std::runtime_error(field + " needs a string 'url'");
@@ -316,6 +329,8 @@ ServiceEntry parse_entry(const Json& entry, const std::string& field) {
       service.mcp.behind_fault_proxy = parse_behind_fault_proxy(value, field + ".behind_fault_proxy");
     } else if (key == "clients") {
       service.mcp.clients = parse_client_list(value, field + ".clients");
+    } else if (key == "agent_ids") {
+      service.agent_ids = parse_agent_ids(value, field + ".agent_ids");
     } else if (key == "auth") {
       service.mcp.auth = parse_auth(value, field + ".auth");
     } else if (key == "policy") {
@@ -327,8 +342,8 @@ ServiceEntry parse_entry(const Json& entry, const std::string& field) {
     } else if (key == "secrets") {
       service.mcp.secrets = value.dump();  // read by target_profile (secret_layout.h)
     } else {
-      std::vector<std::string> known = {"url", "pid", "failures", "rate_limit", "refused_rate_limit", "behind_fault_proxy", "clients", "auth",
-                                        "policy", "workload_tools", "tools", "secrets"};
+      std::vector<std::string> known = {"url", "pid", "failures", "rate_limit", "refused_rate_limit", "behind_fault_proxy", "clients", "agent_ids",
+                                        "auth", "policy", "workload_tools", "tools", "secrets"};
       for (const TextKey& text_key : text_keys()) known.emplace_back(text_key.name);
       refuse_unknown_key(field, key, known);
     }

@@ -10,6 +10,7 @@
 #include "mcph/harness/provision/workload_provisioning.h"
 #include "mcph/mcp/client.h"
 #include "mcph/spiffe/spiffe_id.h"
+#include "mcph/harness/stack/workload_agents.h"
 
 namespace mcph::harness::stack {
 
@@ -69,6 +70,10 @@ std::vector<std::string> StackParams::to_flags() const {
   }
   flags.push_back("--trust-domain");
   flags.push_back(trust_domain);
+  for (const auto& [role, id] : agent_ids) {
+    flags.push_back("--agent");
+    flags.push_back(role + "=" + id);
+  }
   if (!realm_file.empty()) {
     flags.push_back("--realm-file");
     flags.push_back(std::filesystem::absolute(realm_file).string());
@@ -117,6 +122,11 @@ void declare_stack_flags(cli::Flags& flags, const StackParams& defaults) {
       .option("trust-domain", defaults.trust_domain,
               "the SPIFFE trust domain of the workload design's agents (spiffe://<trust domain>/agent/<name>), "
               "as a team's own realm names it; local and real modes")
+      .repeated("agent",
+                "ROLE=SPIFFE_ID: the SPIFFE ID the workload design's agent ROLE (trusted-agent, "
+                "semi-trusted-agent, untrusted-agent, unlisted-agent) has, in the trust domain, where a team's IDs "
+                "have another shape (spiffe://acme/ns/billing/sa/reporter); local and real modes "
+                "[default: spiffe://<trust domain>/agent/ROLE]")
       .option("realm-file", defaults.realm_file.string(),
               "a Keycloak realm export (JSON) to make the stack's realm from, its settings, clients and "
               "identity providers kept: the families run on a team's own realm (docs/cli.md); "
@@ -171,6 +181,18 @@ StackParams stack_params_from(const cli::Flags& flags) {
   if (params.mode == StackMode::compose && params.trust_domain != StackParams{}.trust_domain) {
     throw std::invalid_argument("--trust-domain: compose mode runs no trust domain (the workload design runs in local and real modes)");
   }
+  for (const std::string& given : flags.all("agent")) {
+    const std::size_t equals = given.find('=');
+    if (equals == std::string::npos || equals == 0) throw std::invalid_argument("--agent '" + given + "': write ROLE=SPIFFE_ID");
+    const std::string role = given.substr(0, equals);
+    if (!params.agent_ids.emplace(role, given.substr(equals + 1)).second) {
+      throw std::invalid_argument("--agent " + role + " is given twice");
+    }
+  }
+  if (!params.agent_ids.empty() && params.mode == StackMode::compose) {
+    throw std::invalid_argument("--agent: compose mode runs no trust domain (the workload design runs in local and real modes)");
+  }
+  if (const auto why = why_not_agent_ids(params)) throw std::invalid_argument(*why);
   params.realm_file = flags.get("realm-file");
   if (!params.realm_file.empty()) {
     if (params.idp != idp::IdentityProviderKind::keycloak) throw std::invalid_argument("--realm-file: a realm is Keycloak's");

@@ -1,7 +1,7 @@
 // The workload-identity design's rows of the service table (docs/workload-identity.md):
 // mock-spiffe, the stack's trust domain (mcp-identity.local unless `up --trust-domain` names
-// another) with the agents of the trust-tier policy (policies/trust_tiers/agents.json, moved into
-// that trust domain) and one agent it gives no tier; and workload-mcp, once Keycloak knows the
+// another) with the agents of the trust-tier policy and one agent it gives no tier, under the IDs
+// the stack gives them (workload_agents.h); and workload-mcp, once Keycloak knows the
 // trust domain (an identity provider of type spiffe whose bundle endpoint is mock-spiffe) and a
 // federated client per agent. OPA is a row of its own (native_services.cpp), reached by
 // workload-mcp through the fault proxy, so that scenarios can break it. mock-spiffe serves the
@@ -16,8 +16,8 @@
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/harness/provision/workload_provisioning.h"
 #include "mcph/harness/stack/local_stack.h"
-#include "mcph/spiffe/spiffe_id.h"
 #include "service_starters.h"
+#include "mcph/harness/stack/workload_agents.h"
 
 namespace mcph::harness::stack {
 namespace {
@@ -25,9 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kAudience = "workload-mcp";
-// Registered in the trust domain and a client in Keycloak, but given no tier by the policy's
-// mapping: a workload the server must refuse whoever vouches for it.
-constexpr const char* kUnlistedAgent = "unlisted-agent";
 // Live DPoP proofs workload-mcp remembers per agent: below the flood of 250 proofs in
 // scenarios/dpop.yaml, so that a cache every agent shares would be filled by it, and far above what
 // one agent's calls in the families hold live at once.
@@ -35,13 +32,13 @@ constexpr const char* kReplayCapacityPerAgent = "200";
 
 fs::path policy_source() { return fixtures::data_dir(fixtures::DataDir::policies) / "trust_tiers"; }
 
-// The trust-tier policy's agents (SPIFFE ID → tier), moved into the stack's trust domain.
+// The trust-tier policy's agents (SPIFFE ID → tier) with the IDs the stack gives them.
 std::map<std::string, std::string> agent_tiers(const StackContext& context) {
-  std::map<std::string, std::string> moved;
-  for (const auto& [id, tier] : provision::tiers_of_agents_file((policy_source() / "agents.json").string())) {
-    moved[spiffe::in_trust_domain(id, context.params.trust_domain)] = tier;
+  std::map<std::string, std::string> given;
+  for (const WorkloadAgent& agent : workload_agents_of(context.params)) {
+    if (!agent.tier.empty()) given[agent.spiffe_id] = agent.tier;
   }
-  return moved;
+  return given;
 }
 
 }  // namespace
@@ -57,9 +54,14 @@ fs::path trust_tier_policy(const StackContext& context) {
 
 std::vector<std::string> workload_agents(const StackContext& context) {
   std::vector<std::string> agents;
-  for (const auto& [id, tier] : agent_tiers(context)) agents.push_back(id);
-  agents.push_back(spiffe::agent_id(context.params.trust_domain, kUnlistedAgent));
+  for (const WorkloadAgent& agent : workload_agents_of(context.params)) agents.push_back(agent.spiffe_id);
   return agents;
+}
+
+std::map<std::string, std::string> workload_agent_ids(const StackContext& context) {
+  std::map<std::string, std::string> ids;
+  for (const WorkloadAgent& agent : workload_agents_of(context.params)) ids[agent.role] = agent.spiffe_id;
+  return ids;
 }
 
 RunningService start_mock_spiffe(StackContext& context) {
@@ -80,6 +82,7 @@ RunningService start_mock_spiffe(StackContext& context) {
   }
   RunningService running = start_project_binary(context, "spiffe", std::move(argv));
   if (fits) running.entry.workload_api = "unix://" + socket;
+  running.entry.agent_ids = workload_agent_ids(context);
   return running;
 }
 

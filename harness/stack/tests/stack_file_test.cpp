@@ -325,6 +325,21 @@ TEST(StackFileTest, TheRealSpiresServerAndAdminSocketAreReadAndWrittenBack) {
   EXPECT_THROW(spire_server_of(bare), std::runtime_error);
 }
 
+TEST(StackFileTest, ATrustDomainsAgentsByRoleAreReadAndWrittenBack) {
+  const StackFile stack = StackFile::parse(R"({"services": {"spiffe": {"url": "http://127.0.0.1:41012",
+    "agent_ids": {"trusted-agent": "spiffe://acme.example/ns/billing/sa/reporter"}}}})");
+  EXPECT_EQ(stack.service("spiffe").agent_ids.at("trusted-agent"), "spiffe://acme.example/ns/billing/sa/reporter");
+  EXPECT_EQ(StackFile::parse(stack.to_json()).service("spiffe").agent_ids, stack.service("spiffe").agent_ids);
+  for (const char* bad : {R"(["spiffe://acme.example/a"])", R"({"trusted-agent": 3})", R"({"trusted-agent": "acme.example/a"})"}) {
+    try {
+      (void)StackFile::parse(std::string(R"({"services": {"spiffe": {"url": "http://127.0.0.1:1", "agent_ids": )") + bad + "}}}");
+      ADD_FAILURE() << bad << " was taken";
+    } catch (const std::runtime_error& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("services.spiffe.agent_ids must be an object of agent role → its SPIFFE ID")) << bad;
+    }
+  }
+}
+
 TEST(StackFileTest, AuthPathsAreRelativeToTheStackFilesDirectory) {
   proc::TempDir dir("mcph-stack-file");
   fixtures::write_private_file(dir.path() / "stack.json", kAgentStack);

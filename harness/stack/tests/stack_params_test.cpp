@@ -1,6 +1,7 @@
 // The parameters a stack is brought up with, as `up` reads them from its flags and hands them on
 // to the supervisor (to_flags): here --protocol, the era of MCP the stack's servers serve, and
-// --trust-domain, the workload design's SPIFFE trust domain, and --realm-file, a team's realm.
+// --trust-domain, the workload design's SPIFFE trust domain, --agent, a team's SPIFFE IDs for the
+// families' agents, and --realm-file, a team's realm.
 #include "mcph/harness/stack/stack_params.h"
 
 #include <gmock/gmock.h>
@@ -14,6 +15,7 @@
 
 #include "mcph/cli/flags.h"
 #include "mcph/proc/temp_dir.h"
+#include "mcph/harness/stack/workload_agents.h"
 
 namespace mcph::harness::stack {
 namespace {
@@ -91,6 +93,55 @@ TEST(StackParamsTrustDomain, ANameNoSpiffeIdCouldCarryIsRefusedSayingWhy) {
 TEST(StackParamsTrustDomain, ComposeModeWhichRunsNoTrustDomainRefusesOne) {
   EXPECT_THAT(refusal_of({"--mode", "compose", "--trust-domain", "acme.example"}), HasSubstr("compose mode runs no trust domain"));
   EXPECT_EQ(params_of({"--mode", "compose"}).trust_domain, "mcp-identity.local");
+}
+
+// The agent a role is given in a stack of `args`.
+std::string id_of(const std::vector<std::string>& args, const std::string& role) {
+  for (const WorkloadAgent& agent : workload_agents_of(params_of(args))) {
+    if (agent.role == role) return agent.spiffe_id;
+  }
+  return "(no such role)";
+}
+
+TEST(StackParamsAgentIds, EachRoleHasThePolicysPathInTheTrustDomainByDefault) {
+  EXPECT_EQ(workload_agent_roles(),
+            (std::vector<std::string>{"semi-trusted-agent", "trusted-agent", "untrusted-agent", "unlisted-agent"}));
+  EXPECT_EQ(id_of({"--trust-domain", "acme.example"}, "trusted-agent"), "spiffe://acme.example/agent/trusted-agent");
+  EXPECT_EQ(id_of({"--trust-domain", "acme.example"}, "unlisted-agent"), "spiffe://acme.example/agent/unlisted-agent");
+}
+
+TEST(StackParamsAgentIds, ATeamsIdsOfAnotherShapeAreTakenKeepTheirTiersAndReachTheSupervisor) {
+  const std::vector<std::string> args = {"--trust-domain", "acme.example", "--agent", "trusted-agent=spiffe://acme.example/ns/billing/sa/reporter",
+                                         "--agent", "unlisted-agent=spiffe://acme.example/ns/scratch/sa/tool"};
+  const StackParams params = params_of(args);
+  EXPECT_EQ(params_of(params.to_flags()).agent_ids, params.agent_ids);
+  for (const WorkloadAgent& agent : workload_agents_of(params)) {
+    if (agent.role == "trusted-agent") {
+      EXPECT_EQ(agent.spiffe_id, "spiffe://acme.example/ns/billing/sa/reporter");
+      EXPECT_EQ(agent.tier, "trusted");
+    } else if (agent.role == "unlisted-agent") {
+      EXPECT_EQ(agent.spiffe_id, "spiffe://acme.example/ns/scratch/sa/tool");
+      EXPECT_EQ(agent.tier, "");
+    } else {
+      EXPECT_EQ(agent.spiffe_id, "spiffe://acme.example/agent/" + agent.role);
+    }
+  }
+}
+
+TEST(StackParamsAgentIds, WhatNoAgentOfTheStackCouldBeIsRefusedSayingWhy) {
+  EXPECT_EQ(refusal_of({"--agent", "trusted-agent"}), "--agent 'trusted-agent': write ROLE=SPIFFE_ID");
+  EXPECT_THAT(refusal_of({"--agent", "admin-agent=spiffe://mcp-identity.local/ns/a/sa/b"}),
+              HasSubstr("the families have no agent admin-agent (semi-trusted-agent, trusted-agent, untrusted-agent, unlisted-agent)"));
+  EXPECT_THAT(refusal_of({"--agent", "trusted-agent=spiffe://acme.example/ns/a/sa/b"}),
+              HasSubstr("not in the trust domain mcp-identity.local (the stack's, --trust-domain)"));
+  EXPECT_THAT(refusal_of({"--agent", "trusted-agent=spiffe://mcp-identity.local/ns//sa"}), HasSubstr("empty segment"));
+  EXPECT_EQ(refusal_of({"--agent", "trusted-agent=spiffe://mcp-identity.local/a", "--agent", "trusted-agent=spiffe://mcp-identity.local/b"}),
+            "--agent trusted-agent is given twice");
+  // Two roles one workload: the families could not tell the trusted agent from the untrusted one.
+  EXPECT_THAT(refusal_of({"--agent", "untrusted-agent=spiffe://mcp-identity.local/agent/trusted-agent"}),
+              HasSubstr("trusted-agent and untrusted-agent would both be spiffe://mcp-identity.local/agent/trusted-agent"));
+  EXPECT_THAT(refusal_of({"--mode", "compose", "--agent", "trusted-agent=spiffe://mcp-identity.local/a"}),
+              HasSubstr("compose mode runs no trust domain"));
 }
 
 TEST(StackParamsRealmFile, ARealmExportIsTakenAndReachesTheSupervisorAsAnAbsolutePath) {

@@ -7,6 +7,7 @@
 
 #include "mcph/codec/hex.h"
 #include "mcph/harness/stack/real_tier.h"
+#include "mcph/harness/stack/workload_agents.h"
 #include "mcph/openssl/crypto.h"
 
 namespace mcph::harness::scenario::corpus {
@@ -85,10 +86,17 @@ stack::StackParams corpus_stack_params(const CorpusServer& server) {
       params.idp = *idp;
     } else if (key == "generated_users" && value.is_number_integer() && value.get<int>() >= 0) {
       params.generated_users = value.get<int>();
+    } else if (key == "agents" && value.is_object()) {
+      for (const auto& [role, id] : value.items()) {
+        if (!id.is_string()) throw std::runtime_error(where + ".agents." + role + " must be a SPIFFE ID");
+        params.agent_ids[role] = id.get<std::string>();
+      }
     } else {
-      throw std::runtime_error(where + ": no key " + key + " of that type (idp: a name, generated_users: a count)");
+      throw std::runtime_error(where + ": no key " + key +
+                               " of that type (idp: a name, generated_users: a count, agents: role → SPIFFE ID)");
     }
   }
+  if (const auto why = stack::why_not_agent_ids(params)) throw std::runtime_error(where + ".agents: " + *why);
   return params;
 }
 

@@ -153,6 +153,10 @@ struct ServiceEntry {
   // A SPIFFE trust domain's (the spiffe service): its Workload API, unix://<socket> (key
   // "workload_api"), for the agents' own SPIFFE libraries (SPIFFE_ENDPOINT_SOCKET).
   std::string workload_api;
+  // A trust domain's agents by the role the scenario files name them by (key "agent_ids":
+  // {"trusted-agent": "spiffe://…"}): how `${spiffe.trusted-agent}` resolves. Without it, the
+  // workload registered as …/agent/<role> is that role's.
+  std::map<std::string, std::string> agent_ids;
   // The real SPIRE's (a native spiffe entry): its spire-server and the server's admin socket
   // (keys "spire_server", "spire_admin_socket"; spire_server_cli.h), for a scenario that changes
   // the trust domain as its operator would.

@@ -4,6 +4,7 @@
 // them as flags (to_flags), so the same flags mean the same thing everywhere.
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,10 @@ struct StackParams {
   // The SPIFFE trust domain of the workload design (mock-spiffe's or SPIRE's, the realm's
   // identity provider, workload-mcp's): its agents are the trust-tier policy's, under this name.
   std::string trust_domain = "mcp-identity.local";
+  // The SPIFFE ID of a workload agent the families name (its role: trusted-agent, …), where a
+  // team's IDs have another shape than the policy's spiffe://<trust domain>/agent/<role>
+  // (`--agent ROLE=SPIFFE_ID`, workload_agents.h). A role not named keeps the policy's path.
+  std::map<std::string, std::string> agent_ids;
   // A team's Keycloak realm export (JSON) the stack's realm is made from, under the stack's realm
   // name: its settings, clients and identity providers kept, the harness adding what the families
   // need beside them. Empty: the fixtures' realm.
@@ -78,7 +83,7 @@ struct StackParams {
 StackParams scenario_suite_params();
 
 // Declares --mode, --idp, --users, --rate-limit, --rate-window-ms, --ready-timeout-ms, --no-fault-proxy,
-// --engine-socket, --protocol, --trust-domain and --fixtures with `defaults` as their defaults.
+// --engine-socket, --protocol, --trust-domain, --agent, --realm-file and --fixtures with `defaults` as their defaults.
 void declare_stack_flags(mcph::cli::Flags& flags, const StackParams& defaults);
 // Reads them back; throws std::invalid_argument with a message for the user on a bad value.
 StackParams stack_params_from(const mcph::cli::Flags& flags);
