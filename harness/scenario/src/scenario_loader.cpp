@@ -95,6 +95,7 @@ Step read_step(const Reader& reader, const YAML::Node& node, const std::string& 
 
   if (const YAML::Node expect = node["expect"]; expect.IsDefined()) {
     const std::string expect_field = Reader::join(field, "expect");
+    if (!expect.IsMap()) reader.fail(expect, expect_field, "expected a mapping of expectations");
     const auto names = expectation_names_for(kind->kind);
     for (const auto& item : expect) {
       const std::string expectation = reader.key(item.first, expect_field);

@@ -118,7 +118,7 @@ struct ScenarioRunner::Impl {
       return entry->mcp.broader_scope;
     }
     // ${spiffe.AGENT}: the SPIFFE ID the stack's trust domain registers for an agent, whatever
-    // the trust domain is called.
+    // the trust domain is called and whatever shape its IDs have (the entry's agent_ids).
     if (user == "spiffe") return WorkloadClient(stack).spiffe_id(field);
     // ${client.AGENT}: the realm's client the agent's SVIDs authenticate (a token's azp), as
     // the realm named it.

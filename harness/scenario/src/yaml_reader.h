@@ -35,6 +35,8 @@ class Reader {
   // A mapping's key as text; YAML allows a mapping or a list as a key ("? {a: 1}: …"), a
   // scenario file never does (found by scenario_loader_fuzz).
   std::string key(const YAML::Node& key_node, const std::string& field) const {
+    // An item of a list iterated as a mapping's has no key node at all.
+    if (!key_node.IsDefined()) fail(key_node, field, "expected a mapping, got a list");
     if (!key_node.IsScalar()) fail(key_node, field, "expected a name as key, got a mapping or a list");
     return key_node.Scalar();
   }

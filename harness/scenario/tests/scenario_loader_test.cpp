@@ -362,6 +362,14 @@ TEST(ScenarioLoader, AKeyThatIsNotANameIsAMistakeWithItsLine) {
               HasSubstr("x.yaml:1: needs: expected a name as key, got a mapping or a list"));
 }
 
+// `expect` written as a list of expectations, as `steps` is: a mistake with its line, not an
+// escaped yaml-cpp error that ends the process (found by scenario_loader_fuzz).
+TEST(ScenarioLoader, ExpectationsWrittenAsAListAreAMistakeWithTheirLine) {
+  const std::string head = "scenarios:\n  - name: a\n    steps:\n      - as: alice\n        call: jira.list_issues\n";
+  EXPECT_THAT(loader_error(head + "        expect:\n          - http_status: 200\n").what(),
+              HasSubstr("x.yaml:7: scenarios[0].steps[0].expect: expected a mapping of expectations"));
+}
+
 // An alias is its anchor's value again. Files use that to repeat a request or an expectation;
 // an alias inside its own anchor would be an endless value and one that doubles at every level
 // a billion of them: each is a mistake with its line, never a stack overflow or a hang.
