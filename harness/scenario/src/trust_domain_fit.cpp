@@ -8,9 +8,10 @@ std::optional<std::string> trust_domain_cannot(const Scenario& scenario, const s
   for (const Step& step : scenario.steps) {
     const auto* svid = step.get_if<SvidTokenStep>();
     if (!svid || svid->sign != SvidSigner::trust_domain || !svid->svid.empty()) continue;
-    if (!svid->sub.empty()) {
+    if (!svid->sub.empty() && spiffe->spire_signing_keys.empty()) {
       return "not applicable: it needs the trust domain to sign an SVID for another trust domain's SPIFFE ID, which "
-             "the real SPIRE of this stack never mints (mock-spiffe's \"foreign\")";
+             "the real SPIRE never mints, and the stack's spiffe entry names no spire_signing_keys (the server's "
+             "disk key manager file) to sign one with";
     }
     if (svid->ttl > 60) {
       return "not applicable: it needs an SVID living " + std::to_string(svid->ttl) +

@@ -1,8 +1,9 @@
 #pragma once
 // Whether the stack's trust domain can be asked what a scenario asks of it: the real SPIRE (the
 // `spiffe` row's native implementation) mints through its Workload API only: no lifetime longer
-// than its entries' (a shorter one is an entry updated around the step), no SVID of another trust
-// domain. Its keys the harness rotates as its operator would.
+// than its entries' (a shorter one is an entry updated around the step). An SVID of another trust
+// domain the harness signs with the server's own key, when the stack file says where its disk key
+// manager keeps it. Its keys the harness rotates as its operator would.
 #include <optional>
 #include <string>
 

@@ -12,6 +12,7 @@
 #include "mcph/harness/provision/workload_provisioning.h"
 #include "mcph/harness/stack/spire_server_cli.h"
 #include "spire_entry_lifetime.h"
+#include "spire_signing_keys.h"
 #include "workload_api_client.h"
 
 namespace mcph::harness::scenario {
@@ -119,8 +120,15 @@ BoundToken WorkloadClient::bound_token(const std::string& agent) const {
 
 std::string WorkloadClient::svid_from_workload_api(const std::string& spiffe_id, const Json& audience, int ttl,
                                                    bool foreign) const {
-  // What the Workload API cannot be asked for: the step cannot be played against SPIRE.
-  if (foreign) throw std::runtime_error("SPIRE mints no SVID for another trust domain's SPIFFE ID (" + spiffe_id + ")");
+  if (foreign) {
+    // What the Workload API cannot be asked for, signed with the server's own key.
+    const std::string keys = stack_.service("spiffe").spire_signing_keys;
+    if (keys.empty()) {
+      throw std::runtime_error("SPIRE mints no SVID for another trust domain's SPIFFE ID (" + spiffe_id +
+                               "), and the stack's spiffe entry names no spire_signing_keys to sign one with");
+    }
+    return svid_signed_with_spire_key(keys, fetch_jwt_bundle(workload_api_), spiffe_id, audience, ttl);
+  }
   if (ttl > 60) {
     throw std::runtime_error("SPIRE's Workload API takes no TTL: its SVIDs live as the registration entry says, not " +
                              std::to_string(ttl) + " s");

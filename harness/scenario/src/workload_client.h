@@ -33,7 +33,8 @@ class WorkloadClient {
   std::string client_of(const std::string& agent) const;
   // A JWT-SVID for `spiffe_id` whose audience is the realm's issuer. Throws std::runtime_error
   // quoting the trust domain's answer. foreign: `spiffe_id` is another trust domain's, which the
-  // stack's signs anyway (mock-spiffe's "foreign", what SPIRE never mints).
+  // stack's signs anyway (mock-spiffe's "foreign"; SPIRE never mints it, so the harness signs it
+  // with SPIRE's own key: spire_signing_keys.h).
   std::string svid(const std::string& spiffe_id) const { return svid(spiffe_id, issuer(), 60); }
   std::string svid(const std::string& spiffe_id, const nlohmann::json& audience, int ttl, bool foreign = false) const;
   // The kid the trust domain signs with now (its bundle's first key).

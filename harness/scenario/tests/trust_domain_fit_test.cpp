@@ -1,7 +1,8 @@
 // What a scenario may ask of the stack's trust domain: everything of mock-spiffe; of the real
-// SPIRE, SVIDs through its Workload API alone (the entries' 60 s, its own trust domain's, its
-// own keys) and its keys rotated by its operator's commands — the rest is not applicable there,
-// saying why, never an error.
+// SPIRE, SVIDs through its Workload API (the entries' 60 s, its own trust domain's), another
+// trust domain's signed with its own key when the stack file says where it keeps it, and its
+// keys rotated by its operator's commands — the rest is not applicable there, saying why, never
+// an error.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -51,7 +52,16 @@ TEST(TrustDomainFitTest, WhatOnlyMockSpiffeGivesIsNotApplicableWithSpire) {
   SvidTokenStep foreign;
   foreign.sub = "spiffe://attacker.example/agent/a";
   EXPECT_THAT(trust_domain_cannot(with_step(foreign), stack_with_spiffe("native")).value_or(""),
-              HasSubstr("another trust domain's SPIFFE ID"));
+              HasSubstr("another trust domain's SPIFFE ID, which the real SPIRE never mints, and the stack's spiffe "
+                        "entry names no spire_signing_keys"));
+}
+
+TEST(TrustDomainFitTest, AForeignSvidIsSignedWithSpiresOwnKeyWhenTheStackSaysWhereItIs) {
+  SvidTokenStep foreign;
+  foreign.sub = "spiffe://attacker.example/agent/a";
+  stack::StackFile stack = stack_with_spiffe("native");
+  stack.services["spiffe"].spire_signing_keys = "/run/x/spire/server/keys.json";
+  EXPECT_EQ(trust_domain_cannot(with_step(foreign), stack), std::nullopt);
 }
 
 TEST(TrustDomainFitTest, MockSpiffeIsAskedForAnything) {

@@ -59,6 +59,7 @@ RunningService start_native_spire(StackContext& context) {
   fixtures::create_private_directory(dir / "server");
   fixtures::create_private_directory(dir / "agent");
   const fs::path admin_socket = dir / "server" / "api.sock";
+  const fs::path signing_keys = dir / "server" / "keys.json";
   const fs::path workload_socket = fs::absolute(context.run_dir / "spiffe-workload-api.sock");
   for (const fs::path& socket : {admin_socket, workload_socket}) {
     if (socket.string().size() >= sizeof(sockaddr_un::sun_path)) {
@@ -101,7 +102,9 @@ RunningService start_native_spire(StackContext& context) {
                      "plugins {\n"
                      "  DataStore \"sql\" {\n    plugin_data {\n      database_type = \"sqlite3\"\n"
                      "      connection_string = " + quoted(dir / "server" / "datastore.sqlite3") + "\n    }\n  }\n"
-                     "  KeyManager \"memory\" {\n    plugin_data {}\n  }\n"
+                     // On disk, where the harness can read the JWT key (spire_signing_keys); the
+                     // file is the server's own, 0600 in the run directory.
+                     "  KeyManager \"disk\" {\n    plugin_data {\n      keys_path = " + quoted(signing_keys) + "\n    }\n  }\n"
                      "  NodeAttestor \"join_token\" {\n    plugin_data {}\n  }\n"
                      "}\n" + health_checks(server_health_port));
 
@@ -193,6 +196,7 @@ RunningService start_native_spire(StackContext& context) {
   running.entry.workload_api = "unix://" + workload_socket.string();
   running.entry.spire_server = cli.binary.string();
   running.entry.spire_admin_socket = cli.socket.string();
+  running.entry.spire_signing_keys = signing_keys.string();
   running.entry.agent_ids = workload_agent_ids(context);
   running.entry.health_url = loopback_url(server_health_port) + "/ready";
   running.entry.version = tier.spire_version;

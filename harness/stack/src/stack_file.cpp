@@ -79,6 +79,7 @@ const std::vector<TextKey>& text_keys() {
       {"workload_api", [](ServiceEntry& e) -> std::string& { return e.workload_api; }},
       {"spire_server", [](ServiceEntry& e) -> std::string& { return e.spire_server; }},
       {"spire_admin_socket", [](ServiceEntry& e) -> std::string& { return e.spire_admin_socket; }},
+      {"spire_signing_keys", [](ServiceEntry& e) -> std::string& { return e.spire_signing_keys; }},
       {"plays", [](ServiceEntry& e) -> std::string& { return e.plays; }},
       {"admin_user", [](ServiceEntry& e) -> std::string& { return e.idp.admin_user; }},
       {"admin_password", [](ServiceEntry& e) -> std::string& { return e.idp.admin_password; }},

@@ -308,13 +308,15 @@ TEST(StackFileTest, AgentAuthIsReadIntoTypedFieldsAndWrittenBackAsItWas) {
 TEST(StackFileTest, TheRealSpiresServerAndAdminSocketAreReadAndWrittenBack) {
   const StackFile stack = StackFile::parse(R"({"services": {"spiffe": {"url": "https://127.0.0.1:41012",
     "implementation": "native", "workload_api": "unix:///run/x/spiffe-workload-api.sock",
-    "spire_server": "/opt/spire/spire-server", "spire_admin_socket": "/run/x/spire/server/api.sock"}}})");
+    "spire_server": "/opt/spire/spire-server", "spire_admin_socket": "/run/x/spire/server/api.sock",
+    "spire_signing_keys": "/run/x/spire/server/keys.json"}}})");
   const std::optional<SpireServerCli> cli = spire_server_of(stack.service("spiffe"));
   ASSERT_TRUE(cli.has_value());
   EXPECT_EQ(cli->argv({"localauthority", "jwt", "show"}),
             (std::vector<std::string>{"/opt/spire/spire-server", "localauthority", "jwt", "show", "-socketPath",
                                       "/run/x/spire/server/api.sock"}));
   EXPECT_EQ(StackFile::parse(stack.to_json()).service("spiffe").spire_admin_socket, "/run/x/spire/server/api.sock");
+  EXPECT_EQ(StackFile::parse(stack.to_json()).service("spiffe").spire_signing_keys, "/run/x/spire/server/keys.json");
 
   // mock-spiffe has no spire-server; a native entry without one cannot be rotated, and says so.
   ServiceEntry standin;

@@ -97,6 +97,19 @@ Key Key::from_pem(std::string_view pem) {
   return detail::adopt_checked_pkey(std::move(pkey), is_private);
 }
 
+Key Key::from_pkcs8_der(std::string_view der) {
+  if (der.size() > kMaxPemBytes) {
+    throw JoseError(ErrorKind::malformed, "PKCS#8 DER is over 64 KiB");
+  }
+  const auto* bytes = reinterpret_cast<const unsigned char*>(der.data());
+  const unsigned char* end = bytes;
+  detail::PkeyPtr pkey(d2i_AutoPrivateKey(nullptr, &end, static_cast<long>(der.size())));
+  if (!pkey || end != bytes + der.size()) {
+    detail::throw_malformed_openssl("cannot read the private key DER (PKCS#8)");
+  }
+  return detail::adopt_checked_pkey(std::move(pkey), true);
+}
+
 std::string Key::private_pem() const {
   require_asymmetric(*this, "private_pem");
   if (!has_private_) {

@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <stdexcept>
 
+#include "mcph/codec/base64.h"
 #include "mcph/jose/jwk.h"
 #include "mcph/jose/jws.h"
 #include "pem_fixtures.h"
@@ -54,6 +56,34 @@ TEST(Key, GeneratedEcKeyRoundTripsThroughPem) {
   EXPECT_EQ(private_copy.private_pem(), key.private_pem());
   EXPECT_TRUE(signs_and_verifies(private_copy, public_copy, Alg::ES256));
   EXPECT_FALSE(signs_and_verifies(Key::generate_ec_p256(), public_copy, Alg::ES256));
+}
+
+// The DER inside a PKCS#8 PEM block.
+std::string pkcs8_der_of(const Key& key) {
+  std::string body;
+  std::string line;
+  std::istringstream pem(key.private_pem());
+  while (std::getline(pem, line)) {
+    if (!starts_with(line, "-----")) body += line;
+  }
+  return codec::base64_decode(body).value();
+}
+
+TEST(Key, ReadsPkcs8Der) {
+  const Key& key = testing::ec_key();
+  const Key copy = Key::from_pkcs8_der(pkcs8_der_of(key));
+  EXPECT_TRUE(copy.has_private());
+  EXPECT_EQ(copy.thumbprint(), key.thumbprint());
+  EXPECT_TRUE(signs_and_verifies(copy, key.public_only(), Alg::ES256));
+  EXPECT_EQ(Key::from_pkcs8_der(pkcs8_der_of(testing::rsa_key())).type(), KeyType::rsa);
+}
+
+TEST(Key, RefusesWhatIsNotPkcs8Der) {
+  const std::string der = pkcs8_der_of(testing::ec_key());
+  EXPECT_EQ(jose_error_kind([] { (void)Key::from_pkcs8_der(""); }), ErrorKind::malformed);
+  EXPECT_EQ(jose_error_kind([&] { (void)Key::from_pkcs8_der(der.substr(0, der.size() - 1)); }), ErrorKind::malformed);
+  EXPECT_EQ(jose_error_kind([&] { (void)Key::from_pkcs8_der(der + "x"); }), ErrorKind::malformed);
+  EXPECT_EQ(jose_error_kind([] { (void)Key::from_pkcs8_der(testing::ec_key().public_der()); }), ErrorKind::malformed);
 }
 
 TEST(Key, ReadsTraditionalEcPrivateKeyAfterEcParameters) {

@@ -29,6 +29,9 @@ class Key {
   // Encrypted keys are refused (never prompts). Throws JoseError (kind malformed) on bad input,
   // including a private key whose halves do not match or an EC point off the curve.
   static Key from_pem(std::string_view pem);
+  // A private key as PKCS#8 DER (what Go's x509.MarshalPKCS8PrivateKey writes). Throws JoseError
+  // (kind malformed) on anything else.
+  static Key from_pkcs8_der(std::string_view der);
 
   KeyType type() const { return type_; }
   bool has_private() const { return has_private_; }

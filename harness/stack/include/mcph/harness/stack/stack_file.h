@@ -162,6 +162,10 @@ struct ServiceEntry {
   // the trust domain as its operator would.
   std::string spire_server;
   std::string spire_admin_socket;
+  // The file where that server's disk key manager keeps its keys (key "spire_signing_keys"): how
+  // the harness signs, with the trust domain's own key, the SVID SPIRE never mints (another trust
+  // domain's SPIFFE ID). Empty: no scenario asks the stack's SPIRE for one.
+  std::string spire_signing_keys;
   // The role of a design this entry plays (key "plays": "agent-bridge-mcp"): a team's own
   // server, under its own name, addressed by the scenarios written for that role; every finding
   // names the entry. Empty: it plays the role of its own name.

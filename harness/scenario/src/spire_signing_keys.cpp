@@ -1,0 +1,73 @@
+#include "spire_signing_keys.h"
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+
+#include "mcph/codec/base64.h"
+#include "mcph/harness/fixtures/text_file.h"
+#include "mcph/jose/error.h"
+#include "mcph/jose/jwk.h"
+#include "mcph/jose/jws.h"
+
+namespace mcph::harness::scenario {
+namespace {
+
+using Json = nlohmann::json;
+
+struct SigningKey {
+  jose::Key key;
+  std::string kid;
+};
+
+// The first key of the bundle whose private half the file holds.
+std::optional<SigningKey> bundled_key(const Json& stored, const jose::JwkSet& bundle) {
+  for (const jose::Jwk& published : bundle.keys()) {
+    const std::string thumbprint = published.key.thumbprint();
+    for (const auto& [id, encoded] : stored.items()) {
+      if (!encoded.is_string()) continue;
+      const std::optional<std::string> der = codec::base64_decode(encoded.get<std::string>());
+      if (!der) continue;
+      try {
+        jose::Key key = jose::Key::from_pkcs8_der(*der);
+        if (key.thumbprint() == thumbprint) return SigningKey{std::move(key), published.kid};
+      } catch (const jose::JoseError&) {
+        // Not a key this harness can sign with (an X.509 CA key of another type): the next one.
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string svid_signed_with_spire_key(const std::filesystem::path& keys_file, const std::string& bundle,
+                                       const std::string& spiffe_id, const Json& audience, int ttl) {
+  const std::optional<std::string> text = fixtures::read_text_file(keys_file);
+  if (!text) throw std::runtime_error("cannot read SPIRE's signing keys (" + keys_file.string() + ")");
+  const Json stored = Json::parse(*text, nullptr, false);
+  if (!stored.is_object() || !stored.contains("keys") || !stored["keys"].is_object()) {
+    throw std::runtime_error(keys_file.string() + " is not SPIRE's disk key manager's file (no \"keys\" object)");
+  }
+  jose::JwkSet published;
+  try {
+    published = jose::JwkSet::from_json(bundle);
+  } catch (const jose::JoseError& e) {
+    throw std::runtime_error(std::string("the trust domain's JWT bundle cannot be read: ") + e.what());
+  }
+  const std::optional<SigningKey> signing = bundled_key(stored["keys"], published);
+  if (!signing) {
+    throw std::runtime_error(keys_file.string() + " holds no private key of the trust domain's JWT bundle (" +
+                             std::to_string(published.keys().size()) + " keys)");
+  }
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  nlohmann::ordered_json claims;
+  claims["aud"] = audience.is_array() ? audience : Json::array({audience});
+  claims["exp"] = now + ttl;
+  claims["iat"] = now;
+  claims["sub"] = spiffe_id;
+  const jose::Alg alg = signing->key.type() == jose::KeyType::rsa ? jose::Alg::RS256 : jose::Alg::ES256;
+  return jose::sign_jwt(signing->key, alg, claims.dump(), signing->kid);
+}
+
+}  // namespace mcph::harness::scenario
