@@ -1,6 +1,6 @@
 #include "spire_signing_keys.h"
 
-#include <chrono>
+#include <map>
 #include <optional>
 #include <stdexcept>
 
@@ -9,6 +9,7 @@
 #include "mcph/jose/error.h"
 #include "mcph/jose/jwk.h"
 #include "mcph/jose/jws.h"
+#include "mcph/sync/unix_time.h"
 
 namespace mcph::harness::scenario {
 namespace {
@@ -20,21 +21,23 @@ struct SigningKey {
   std::string kid;
 };
 
-// The first key of the bundle whose private half the file holds.
+// The first key of the bundle whose private half the file holds. Each stored key is read once;
+// one that cannot be (an X.509 CA key of a type the harness does not sign with) is passed over.
 std::optional<SigningKey> bundled_key(const Json& stored, const jose::JwkSet& bundle) {
-  for (const jose::Jwk& published : bundle.keys()) {
-    const std::string thumbprint = published.key.thumbprint();
-    for (const auto& [id, encoded] : stored.items()) {
-      if (!encoded.is_string()) continue;
-      const std::optional<std::string> der = codec::base64_decode(encoded.get<std::string>());
-      if (!der) continue;
-      try {
-        jose::Key key = jose::Key::from_pkcs8_der(*der);
-        if (key.thumbprint() == thumbprint) return SigningKey{std::move(key), published.kid};
-      } catch (const jose::JoseError&) {
-        // Not a key this harness can sign with (an X.509 CA key of another type): the next one.
-      }
+  std::map<std::string, jose::Key> by_thumbprint;
+  for (const Json& encoded : stored) {
+    if (!encoded.is_string()) continue;
+    const std::optional<std::string> der = codec::base64_decode(encoded.get<std::string>());
+    if (!der) continue;
+    try {
+      jose::Key key = jose::Key::from_pkcs8_der(*der);
+      by_thumbprint.emplace(key.thumbprint(), std::move(key));
+    } catch (const jose::JoseError&) {
     }
+  }
+  for (const jose::Jwk& published : bundle.keys()) {
+    const auto found = by_thumbprint.find(published.key.thumbprint());
+    if (found != by_thumbprint.end()) return SigningKey{found->second, published.kid};
   }
   return std::nullopt;
 }
@@ -60,7 +63,7 @@ std::string svid_signed_with_spire_key(const std::filesystem::path& keys_file, c
     throw std::runtime_error(keys_file.string() + " holds no private key of the trust domain's JWT bundle (" +
                              std::to_string(published.keys().size()) + " keys)");
   }
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::int64_t now = sync::unix_seconds();
   nlohmann::ordered_json claims;
   claims["aud"] = audience.is_array() ? audience : Json::array({audience});
   claims["exp"] = now + ttl;
