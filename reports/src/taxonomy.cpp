@@ -192,6 +192,10 @@ const std::vector<Rule>& rules() {
       rule("MCPH1110", "reveals-internal-address", 11, "names its Vault's address to callers",
            "An answer of the server (a secret not found, a route it publishes) named the address of the Vault behind it.", "MCP10:2025", "CWE-200",
            false),
+      rule("MCPH1111", "tool-runs-without-its-token", 11, "runs a tool although its token request failed",
+           "Vault refused the token the server asks for each call, and the call went on all the same (with the "
+           "server's own token, or another): it must fail closed.",
+           "MCP02:2025", "CWE-636"),
       rule("MCPH1201", "accepts-client-certificate-it-must-refuse", 12, "accepts a client certificate it must refuse",
            "A certificate from a foreign CA, an expired one or none identified an agent.", "MCP07:2025", "CWE-295"),
       rule("MCPH1202", "believes-unproxied-identity-headers", 12, "believes identity headers that did not come from its proxy",

@@ -3,8 +3,9 @@
 // stack's (the same Keycloak realm, trust domain and OPA; the runner is given the shared stack
 // file with workload-mcp's URL swapped for the switched server's): the family fails in exactly
 // the scenarios that show the switch's defect, with its finding, and nowhere else. The well-behaved server is the shared stack's (scenarios/CMakeLists.txt).
-// So does agent-bridge-mcp's --unsafe-dpop-as-bearer, in the DPoP family's case of the realm's
-// bound tokens at every server that takes them.
+// So do agent-bridge-mcp's --unsafe-dpop-as-bearer, in the DPoP family's case of the realm's
+// bound tokens at every server that takes them, and its --unsafe-fail-open-child-token, in the
+// agent faults family.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "dpop_proof_switches.h"
 #include "sabotage_verdicts.h"
+#include "mcph/harness/provision/agent_provisioning.h"
 #include "mcph/harness/stack/real_tier.h"
 #include "mcph/harness/stack/service_health.h"
 #include "mcph/proc/free_port.h"
@@ -122,28 +124,48 @@ TEST_F(WorkloadSabotage, ABoundTokenTakenAsBearerIsFound) {
              {{"a bound token presented as a bearer token is refused", "accepts a DPoP-bound token as a bearer token"}});
 }
 
-// agent-bridge-mcp, taking the realm's tokens for the agents' service accounts as the shared
-// stack's does (agent_services.cpp), with its switch: a DPoP-bound token of the realm sent as a
-// bearer token is found on the bridge, and on no server of the realm's users.
-TEST_F(WorkloadSabotage, TheBridgeTakingABoundTokenAsBearerIsFound) {
-  if (!stack_.services.count("agent-bridge-mcp")) GTEST_SKIP() << "the shared stack has no agent-bridge-mcp";
-  const std::filesystem::path agents = stack_.directory / "agents";  // what `up` provisioned the stack's bridge with
-  const std::string realm = stack_.service("keycloak").url + "/realms/" + stack_.realm;
-  const stack::ServiceEntry& vault = stack_.service("vault");
+// agent-bridge-mcp with `flags`, configured as the shared stack's (agent_services.cpp): the
+// agents `up` provisioned (their API keys, the parent token and its token role), its Vault
+// through the fault proxy, and the realm's tokens for the agents' service accounts.
+proc::StartedService start_bridge(const stack::StackFile& stack, const std::vector<std::string>& flags) {
+  const std::filesystem::path agents = stack.directory / "agents";
+  const std::string realm = stack.service("keycloak").url + "/realms/" + stack.realm;
+  const stack::ServiceEntry& vault = stack.service("vault");
   proc::SpawnOptions spawn;
   spawn.name = "agent-bridge-mcp";
   spawn.argv = {MCPH_AGENT_BRIDGE, "--port", "0",
                 "--vault-url", vault.url_for_servers.empty() ? vault.url : vault.url_for_servers,
                 "--vault-token-file", (agents / "vault-token").string(),
-                "--agents-file", (agents / "agents.txt").string(),
+                "--token-role", provision::kAgentTokenRole,
+                "--agents-file", (agents / "agents.txt").string(), "--api-keys",
                 "--trusted-issuer", realm, "--trusted-issuer-jwks-url", realm + "/protocol/openid-connect/certs",
-                "--trusted-issuer-audience", "agent-bridge-mcp",
-                "--unsafe-dpop-as-bearer"};
-  const proc::StartedService bridge = proc::start_service(spawn);
+                "--trusted-issuer-audience", "agent-bridge-mcp"};
+  spawn.argv.insert(spawn.argv.end(), flags.begin(), flags.end());
+  return proc::start_service(spawn);
+}
+
+// With its switch, a DPoP-bound token of the realm sent as a bearer token is found on the
+// bridge, and on no server of the realm's users.
+TEST_F(WorkloadSabotage, TheBridgeTakingABoundTokenAsBearerIsFound) {
+  if (!stack_.services.count("agent-bridge-mcp")) GTEST_SKIP() << "the shared stack has no agent-bridge-mcp";
+  const proc::StartedService bridge = start_bridge(stack_, {"--unsafe-dpop-as-bearer"});
   expect_red_at("agent-bridge-mcp", "dpop", run_family("dpop", "agent-bridge-mcp", bridge.url), "--unsafe-dpop-as-bearer",
                 {{"a DPoP-bound token of the realm presented as a bearer token is refused by every server that takes the "
                   "realm's tokens",
                   "accepts a DPoP-bound token as a bearer token"}});
+}
+
+// A bridge that reads KV with its own token when Vault refuses the call's child token: found by
+// the agent faults family, through the stack's fault proxy in front of Vault. The shared
+// stack's parent token may only make child tokens, so Vault refuses the read it falls back to:
+// the agent gets no secret, and what gives the bridge away is the KV request itself.
+TEST_F(WorkloadSabotage, TheBridgeReadingWithoutItsChildTokenIsFound) {
+  if (!stack_.services.count("agent-bridge-mcp")) GTEST_SKIP() << "the shared stack has no agent-bridge-mcp";
+  const proc::StartedService bridge = start_bridge(stack_, {"--unsafe-fail-open-child-token"});
+  expect_red_at("agent-bridge-mcp", "agent_faults", run_family("agent_faults", "agent-bridge-mcp", bridge.url),
+                "--unsafe-fail-open-child-token",
+                {{"a tool is not run when Vault refuses the call's token, and runs again once Vault gives it",
+                  "runs a tool although its token request failed"}});
 }
 
 TEST_F(WorkloadSabotage, AProofByAnyKeyIsFound) {

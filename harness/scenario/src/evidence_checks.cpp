@@ -141,6 +141,34 @@ reports::Check check_child_token(const StepOutcome& outcome) {
   return held("each KV request made with a token of " + join(seen, "; "));
 }
 
+// A token request of the server's own during this step (Vault's auth/token/create, or
+// create/<role>): a server that asks for a token for each call.
+reports::Check check_requests_token(const StepOutcome& outcome) {
+  for (const auto& entry : outcome.audit.entries) {
+    const std::string path = entry.value("/request/path"_json_pointer, "");
+    if (entry.value("type", "") == "request" && path.starts_with("auth/token/create")) {
+      return held("the server asked Vault for a token for this call: " + path);
+    }
+  }
+  return failed("no token request (auth/token/create…) in Vault's audit log during this step: the server asks "
+                "Vault for no token of its own for each call");
+}
+
+// No KV request of this step reached Vault: what a server that could not get the call's token
+// must do.
+reports::Check check_no_kv_request(const StepOutcome& outcome) {
+  std::set<std::string> requests;
+  for (const auto& entry : outcome.audit.entries) {
+    const std::string path = entry.value("/request/path"_json_pointer, "");
+    if (entry.value("type", "") != "request" || !agent_path(path, outcome.secret_layout).kv) continue;
+    const Json policies = entry.value("/auth/token_policies"_json_pointer, Json::array());
+    requests.insert(entry.value("/request/operation"_json_pointer, "") + " " + path + " with a token of policies " +
+                    (policies.empty() ? std::string("(none)") : join(policies.get<std::vector<std::string>>(), ", ")));
+  }
+  if (!requests.empty()) return failed("the call reached Vault's KV all the same: " + join(requests, "; "));
+  return held("no KV request in Vault's audit log during this step");
+}
+
 reports::Check check_reads_own_secret(const StepOutcome& outcome, const CheckContext& context) {
   const std::string own_entity = context.entity_of(outcome.caller);
   std::set<std::string> seen;
@@ -242,6 +270,8 @@ reports::Check check_vault_audit(const Json& want, const StepOutcome& outcome, c
     if (want == "own_paths_only") return outcome.agent ? check_agent_paths(outcome) : check_own_paths(outcome, context);
     if (want == "child_token") return check_child_token(outcome);
     if (want == "logs_in") return check_logs_in(outcome, context);
+    if (want == "requests_token") return check_requests_token(outcome);
+    if (want == "no_kv_request") return check_no_kv_request(outcome);
     return check_reads_own_secret(outcome, context);
   });
 }

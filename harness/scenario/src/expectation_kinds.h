@@ -5,6 +5,7 @@
 // yields one of those parts. The loader refuses a kind that is not here or not checkable by its
 // step; the runner checks through this table and nothing else, so no kind can pass without being
 // checked.
+#include <array>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -31,12 +32,18 @@ enum class ValueShape {
   value_match,  // a value it equals, or a matcher
   header_map,   // {Header-Name: a text it contains, or a matcher}
   json_checks,  // {/json/pointer: a value it equals, or a matcher}
-  audit_check,  // own_paths_only | reads_own_secret | logs_in | child_token
+  audit_check,  // one of kAuditChecks
   refusal_kind, // insufficient_scope | invalid_argument | not_found (tool_map.h)
   decision,     // granted | denied | unavailable (workload_cells.h)
   alternatives, // a list of two or more {expectation: value} mappings (either)
   param_header,  // {tool: a name, argument: /json/pointer, header: Name} (declares_param_header)
 };
+
+// The checks of Vault's audit log a step's `vault_audit` names.
+inline constexpr std::array<std::string_view, 6> kAuditChecks = {"own_paths_only", "reads_own_secret", "logs_in",
+                                                                 "child_token", "requests_token", "no_kv_request"};
+inline constexpr const char* kAuditCheckNames =
+    "own_paths_only, reads_own_secret, logs_in, child_token, requests_token or no_kv_request";
 
 // What a check returns: its verdict and what it saw (check_expectations adds the expectation).
 reports::Check held(std::string seen = {});

@@ -151,8 +151,9 @@ const std::vector<ExpectationKind>& expectation_kinds() {
        boolean, {ledger}, check_no_ledger_entry},
       {"vault_audit",
        "Vault's audit log for the call: `own_paths_only` (an agent's: only KV paths under its own `mcp/<agent>/`), "
-       "`reads_own_secret`, `logs_in`, or `child_token` (an agent's KV requests each with a token of its policy "
-       "alone, the secret layout's `mcp-agent-<agent>`, and a TTL of at most 300 s)",
+       "`reads_own_secret`, `logs_in`, `child_token` (an agent's KV requests each with a token of its policy "
+       "alone, the secret layout's `mcp-agent-<agent>`, and a TTL of at most 300 s), `requests_token` (the server "
+       "asked Vault for a token, `auth/token/create…`, for the call) or `no_kv_request` (no KV request reached Vault)",
        audit_check, {audit}, check_vault_audit},
       {"vault_login_client",
        "the server's Vault logins on the caller's entity were all with a token issued to this client (`azp`)",

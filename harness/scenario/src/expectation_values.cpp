@@ -91,9 +91,8 @@ std::optional<std::string> shape_problem(ValueShape shape, const Json& value) {
       }
       break;
     case audit_check:
-      if (!value.is_string() || (value != "own_paths_only" && value != "reads_own_secret" && value != "logs_in" &&
-                                 value != "child_token")) {
-        return expected("own_paths_only, reads_own_secret, logs_in or child_token");
+      if (!value.is_string() || std::find(kAuditChecks.begin(), kAuditChecks.end(), value.get<std::string>()) == kAuditChecks.end()) {
+        return expected(kAuditCheckNames);
       }
       break;
     case refusal_kind:
@@ -138,7 +137,7 @@ std::string_view shape_description(ValueShape shape) {
     case value_match: return "a value it equals, or a matcher";
     case header_map: return "{Header-Name: a text it contains, or a matcher}";
     case json_checks: return "{/json/pointer: a value it equals, or a matcher}";
-    case audit_check: return "own_paths_only, reads_own_secret, logs_in or child_token";
+    case audit_check: return kAuditCheckNames;
     case refusal_kind: return stack::kRefusalKinds;
     case decision: return kPolicyDecisions;
     case param_header: return "{tool: a name, argument: /json/pointer, header: a header name}";

@@ -11,6 +11,7 @@
 #include "mcph/harness/stack/service_table.h"
 #include "mcph/http/client.h"
 #include "mcph/http/server.h"
+#include "mcph/http/url.h"
 #include "mcph/seed/seeded_random.h"
 #include "mcph/sync/elapsed.h"
 #include "recorder.h"
@@ -45,17 +46,52 @@ http::ClientResponse call(const std::string& api, const std::string& method, con
                            " " + response.body.substr(0, 300));
 }
 
-// A server answering every request with `status` and `body`, as JSON's media type says (what a
-// broken service behind a proxy would claim).
-std::shared_ptr<http::Server> start_answerer(int status, const std::string& body) {
+// A request's target as it came: its path encoded again segment by segment (the server decoded
+// it) and its query.
+std::string target_of(const http::Request& request) {
+  std::string target;
+  for (std::size_t start = 1; start <= request.path.size();) {
+    const std::size_t end = std::min(request.path.find('/', start), request.path.size());
+    target += "/" + http::percent_encode(std::string_view(request.path).substr(start, end - start));
+    start = end + 1;
+  }
+  char separator = '?';
+  for (const auto& [name, value] : request.query) {
+    target += separator + http::percent_encode(name) + "=" + http::percent_encode(value);
+    separator = '&';
+  }
+  return target.empty() ? "/" : target;
+}
+
+// A server answering every request whose path starts with `path` (every request when it is
+// empty) with `status` and `body`, as JSON's media type says (what a broken service behind a
+// proxy would claim), and passing every other request on to `upstream` (host:port) as it came.
+std::shared_ptr<http::Server> start_answerer(int status, const std::string& body, const std::string& path,
+                                             const std::string& upstream) {
   http::ServerOptions options;
   options.name = "http_answer";
   options.access_log = false;
   auto server = std::make_shared<http::Server>(options);
-  const auto answer = [status, body](const http::Request&, http::Response& response) {
-    response.status = status;
-    response.body = body;
-    response.content_type = "application/json";
+  const auto answer = [status, body, path, upstream](const http::Request& request, http::Response& response) {
+    if (request.path.starts_with(path)) {
+      response.status = status;
+      response.body = body;
+      response.content_type = "application/json";
+      return;
+    }
+    http::Fields headers;
+    for (const auto& [name, value] : request.headers) {
+      if (!http::iequals(name, "Host") && !http::iequals(name, "Content-Length") && !http::iequals(name, "Content-Type") &&
+          !http::iequals(name, "Connection")) {
+        headers.emplace_back(name, value);
+      }
+    }
+    http::Client service("http://" + upstream, api_options());
+    const http::ClientResponse answered =
+        service.request(request.method, target_of(request), headers, request.body, request.header("Content-Type"));
+    response.status = answered.status;
+    response.body = answered.body;
+    if (const std::string type = answered.header("Content-Type"); !type.empty()) response.content_type = type;
   };
   for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) server->route(method, "/.*", answer);
   server->start();
@@ -152,7 +188,7 @@ void FaultDriver::answer_for(const FaultSpec& fault, FaultsAdded& added, Recorde
     original = proxy.is_object() ? proxy.value("upstream", "") : "";
     if (original.empty()) throw std::runtime_error("the fault proxy names no upstream for " + fault.target);
   }
-  auto answerer = start_answerer(static_cast<int>(fault.attributes.at("status")), fault.body);
+  auto answerer = start_answerer(static_cast<int>(fault.attributes.at("status")), fault.body, fault.path, original);
   const std::string upstream = "127.0.0.1:" + std::to_string(answerer->port());
   added.answered[fault.target] = ReplacedUpstream{original, answerer};  // before the request: undone even if it half worked
   call(api, "POST", "/proxies/" + fault.target, Json{{"upstream", upstream}}, &record, {200});

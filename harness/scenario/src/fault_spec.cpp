@@ -45,7 +45,7 @@ const std::vector<ToxicKind>& toxic_kinds() {
       // cleared) with `status`, in its own error shape.
       {kHttpErrorToxic, {{"status", "status", true, 599, 500}, {"count", "count", false, 1'000'000, 1}}},
       // Not a toxic either: the proxy's upstream is a server of the harness answering every
-      // request with `status` and `body` (an answer the service would never give).
+      // request (or those under `path`) with `status` and `body`.
       {kHttpAnswerToxic, {{"status", "status", true, 599, 200}}},
   };
   return kinds;
@@ -105,6 +105,13 @@ FaultSpec read_fault_spec(const Json& step) {
     const auto body = step.find("body");
     if (body == step.end() || !body->is_string()) throw StepSpecError("body", "expected the answer's body as text, e.g. \"{}\"");
     fault.body = body->get<std::string>();
+    allowed.insert("path");
+    if (const auto path = step.find("path"); path != step.end()) {
+      if (!path->is_string() || !path->get<std::string>().starts_with("/")) {
+        throw StepSpecError("path", "expected the start of the paths to answer, e.g. /v1/auth/token/create");
+      }
+      fault.path = path->get<std::string>();
+    }
   }
   for (const auto& attribute : kind->attributes) allowed.insert(attribute.key);
   for (const auto& [key, value] : step.items()) {

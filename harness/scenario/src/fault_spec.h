@@ -12,7 +12,8 @@ namespace mcph::harness::scenario {
 
 // The faults that are not toxics: a mock backend answering with an HTTP error status, and a
 // service behind the proxy whose answers the harness makes (the proxy's upstream changed to a
-// server of its own that answers every request with the step's status and body).
+// server of its own that answers every request, or those under the step's path, with the step's
+// status and body, and passes the others on to the service).
 inline constexpr const char* kHttpErrorToxic = "http_error";
 inline constexpr const char* kHttpAnswerToxic = "http_answer";
 

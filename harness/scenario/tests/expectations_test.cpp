@@ -235,6 +235,35 @@ TEST(CheckExpectations, AChildTokenCarriesThePolicyTheLayoutNames) {
   EXPECT_THAT(bridge_name.actual, HasSubstr("not bridge.agent-a_kv alone"));
 }
 
+// A token request of the server's own during the call (the bridge's child token), and a call
+// that reached no KV path: what the agent faults family asks of a server whose token request
+// Vault refused.
+TEST(CheckExpectations, ATokenRequestAndNoKvRequestAreReadFromTheAuditLog) {
+  StepOutcome outcome = agent_call("agent-a", "vault-bridge");
+  const auto check = [&](const char* want) { return check_expectations({expect("vault_audit", want, 12)}, outcome, context()).at(0); };
+  outcome.audit.entries = Json::array({{{"type", "request"}, {"request", {{"path", "auth/token/create/mcp-agent"}}}},
+                                       {{"type", "request"}, {"request", {{"path", "secret/data/mcp/agent-a/jira"}}}}});
+  EXPECT_EQ(check("requests_token").verdict, Verdict::held);
+  const auto read = check("no_kv_request");
+  EXPECT_EQ(read.verdict, Verdict::failed);
+  EXPECT_THAT(read.actual, HasSubstr("secret/data/mcp/agent-a/jira with a token of policies (none)"));
+
+  outcome.audit.entries = Json::array({{{"type", "request"},
+                                        {"request", {{"path", "secret/data/mcp/agent-a/jira"}, {"operation", "read"}}},
+                                        {"auth", {{"token_policies", Json::array({"mcp-bridge-parent"})}}}}});
+  const auto parent = check("no_kv_request");
+  EXPECT_EQ(parent.verdict, Verdict::failed);
+  EXPECT_THAT(parent.actual, HasSubstr("read secret/data/mcp/agent-a/jira with a token of policies mcp-bridge-parent"));
+  const auto none = check("requests_token");
+  EXPECT_EQ(none.verdict, Verdict::failed);
+  EXPECT_THAT(none.actual, HasSubstr("no token request"));
+
+  outcome.audit.entries = Json::array({{{"type", "request"}, {"request", {{"path", "sys/policies/acl/x"}}}}});
+  EXPECT_EQ(check("no_kv_request").verdict, Verdict::held);
+  outcome.audit.observed = false;
+  EXPECT_EQ(check("no_kv_request").verdict, Verdict::failed);  // no audit log: never a pass
+}
+
 // A server that does not forward traceparent is matched by time window. While nothing of
 // another trace fell into the window, the window's verdict stands (a defect is still a defect);
 // when others' requests ran meanwhile, it is ambiguous: inconclusive, with what the window

@@ -4,15 +4,19 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "fault_driver.h"
 #include "fault_spec.h"
+#include "recorder.h"
 #include "mcph/harness/faults/fault_api.h"
 #include "mcph/harness/faults/fault_proxy.h"
 #include "mcph/harness/scenario/run_order.h"
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/stack/service_table.h"
+#include "mcph/http/client.h"
 #include "mcph/http/server.h"
 #include "mcph/mock_backend/backend.h"
 #include "mcph/seed/seeded_random.h"
@@ -88,6 +92,19 @@ TEST(FaultStep, AnHttpErrorIsAMockBackendsStatusAndCount) {
               HasSubstr("fault.count: expected an integer from 1 to 1000000"));
   EXPECT_THAT(fault_steps_error("      - fault: {target: jira-api, toxic: http_error, status: 503, stream: upstream}\n"),
               HasSubstr("fault.stream: unknown attribute of http_error"));
+}
+
+TEST(FaultStep, AnHttpAnswerMayBeForThePathsUnderOne) {
+  const ScenarioFile file = parse_scenario_file(
+      file_with_steps("      - fault: {target: vault, toxic: http_answer, path: /v1/auth/token/create, status: 403, body: '{}'}\n"),
+      "scenarios/f.yaml");
+  const FaultSpec& fault = file.scenarios.at(0).steps.at(0).get<FaultSpec>();
+  EXPECT_EQ(fault.path, "/v1/auth/token/create");
+  EXPECT_EQ(fault.attributes, (std::map<std::string, long>{{"status", 403}}));
+  EXPECT_THAT(fault_steps_error("      - fault: {target: vault, toxic: http_answer, path: v1/auth, status: 403, body: '{}'}\n"),
+              HasSubstr("fault.path: expected the start of the paths to answer"));
+  EXPECT_THAT(fault_steps_error("      - fault: {target: vault, toxic: down, path: /v1/auth}\n"),
+              HasSubstr("fault.path: unknown attribute of down"));
 }
 
 TEST(FaultStep, TheTargetsAreTheRowsBehindTheFaultProxy) {
@@ -191,6 +208,62 @@ TEST_F(FaultUndo, RepeatedToxicsAndADownAreAllUndoneAndClearRemovesAnyonesToxics
   ASSERT_EQ(runner.run(parse_scenario_file(file_with_steps("      - fault: {clear: all}\n"), "f.yaml")).scenarios.at(0).status,
             reports::ScenarioResult::Status::passed);
   EXPECT_TRUE(proxies_.get("vault").toxics.empty());
+}
+
+// An answer for the paths under one: a request there gets it, every other reaches the service
+// as it came (method, encoded path, query, headers, body), and the proxy gets its upstream back.
+TEST_F(FaultUndo, AnAnswerForOnePathPassesEveryOtherRequestOn) {
+  struct Seen {
+    std::string method, path, list, token, body;
+  };
+  std::vector<Seen> seen;
+  std::mutex seen_lock;
+  http::ServerOptions options;
+  options.access_log = false;
+  http::Server service(options);
+  for (const char* method : {"GET", "POST"}) {
+    service.route(method, "/.*", [&](const http::Request& request, http::Response& response) {
+      const std::lock_guard lock(seen_lock);
+      seen.push_back({request.method, request.path, request.query_param("list").value_or(""), request.header("X-Vault-Token"),
+                      request.body});
+      response.set_json(200, R"({"data":{"service":true}})");
+    });
+  }
+  service.start();
+  const std::string upstream = "127.0.0.1:" + std::to_string(service.port());
+  proxies_.update("vault", std::nullopt, upstream, std::nullopt);
+  const FaultSpec fault = parse_scenario_file(
+      file_with_steps("      - fault: {target: vault, toxic: http_answer, path: /v1/auth/token/create, status: 403, "
+                      "body: '{\"errors\":[\"permission denied\"]}'}\n"),
+      "f.yaml").scenarios.at(0).steps.at(0).get<FaultSpec>();
+  FaultDriver driver(stack_);
+  FaultsAdded added;
+  StepOutcome out;
+  std::vector<reports::UserFlow> flows;
+  Recorder record(out, flows);
+  driver.apply(fault, added, 1, out, record);
+
+  http::Client vault("http://" + proxies_.get("vault").listen);
+  const auto refused = vault.request("POST", "/v1/auth/token/create/mcp-agent", {{"X-Vault-Token", "t"}}, "{}", "application/json");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.body, R"({"errors":["permission denied"]})");
+  const auto read = vault.request("GET", "/v1/secret/metadata/mcp/agent-a/a%20b?list=true", {{"X-Vault-Token", "t"}});
+  EXPECT_EQ(read.status, 200);
+  EXPECT_EQ(read.body, R"({"data":{"service":true}})");
+  const auto written = vault.request("POST", "/v1/secret/data/mcp/agent-a/x", {{"X-Vault-Token", "t"}}, R"({"data":{}})", "application/json");
+  EXPECT_EQ(written.status, 200);
+  {
+    const std::lock_guard lock(seen_lock);
+    ASSERT_EQ(seen.size(), 2u) << "the token request reached the service";
+    EXPECT_EQ(seen[0].method, "GET");
+    EXPECT_EQ(seen[0].path, "/v1/secret/metadata/mcp/agent-a/a b");
+    EXPECT_EQ(seen[0].list, "true");
+    EXPECT_EQ(seen[0].token, "t");
+    EXPECT_EQ(seen[1].body, R"({"data":{}})");
+  }
+  driver.undo(added);
+  EXPECT_EQ(proxies_.get("vault").upstream, upstream);
+  EXPECT_EQ(vault.request("POST", "/v1/auth/token/create/mcp-agent", {{"X-Vault-Token", "t"}}, "{}", "application/json").status, 200);
 }
 
 // The seed the scenario's toxic was added with, as its trace recorded the request to the proxy.

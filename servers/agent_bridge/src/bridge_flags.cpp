@@ -71,6 +71,8 @@ void declare_flags(cli::Flags& flags) {
       .toggle("unsafe-trust-identity-headers", "UNSAFE, sabotage only: believe X-SSL-Client-* from any address, verified or not")
       .toggle("unsafe-single-pass-dotdot", "UNSAFE, sabotage only: 'confine' paths by one pass of replace(\"..\", \"\")")
       .toggle("unsafe-no-child-token", "UNSAFE, sabotage only: call KV with the parent token itself")
+      .toggle("unsafe-fail-open-child-token",
+              "UNSAFE, sabotage only: when Vault refuses a call's child token, call KV with the parent token instead")
       .toggle("unsafe-rate-limit-unauthenticated",
               "UNSAFE, sabotage only: a refused request spends the budget of the agent its token names")
       .toggle("unsafe-first-credential-wins", "UNSAFE, sabotage only: of several credentials, the first one decides")
@@ -179,6 +181,7 @@ KvSettings kv_settings(const cli::Flags& flags) {
   kv.unsafe_scope_substring = flags.on("unsafe-scope-substring");
   kv.unsafe_single_pass_dotdot = flags.on("unsafe-single-pass-dotdot");
   kv.unsafe_no_child_token = flags.on("unsafe-no-child-token");
+  kv.unsafe_fail_open_child_token = flags.on("unsafe-fail-open-child-token");
   kv.unsafe_resource_any_agent = flags.on("unsafe-resource-any-agent");
   kv.unsafe_not_found_names_vault = flags.on("unsafe-not-found-names-vault");
   if (flags.on("unsafe-debug-calls")) kv.unsafe_recent_calls = std::make_shared<RecentCalls>();

@@ -47,8 +47,13 @@ std::string child_token(vault::Client& vault, const KvSettings& settings, const 
   if (settings.unsafe_no_child_token) return settings.parent_token;
   const ChildTokenRequest request =
       child_token_request(agent.id, settings.token_role, settings.child_ttl_seconds, settings.child_num_uses);
-  const Json answer = Json::parse(vault.call("POST", request.path, settings.parent_token, request.body));
-  return answer.at("auth").at("client_token").get<std::string>();
+  try {
+    const Json answer = Json::parse(vault.call("POST", request.path, settings.parent_token, request.body));
+    return answer.at("auth").at("client_token").get<std::string>();
+  } catch (const vault::VaultError&) {
+    if (settings.unsafe_fail_open_child_token) return settings.parent_token;
+    throw;
+  }
 }
 
 KvOutcome run(const KvSettings& settings, const KvCaller& caller, const Operation& op, const std::string& raw_path,

@@ -33,6 +33,7 @@ struct KvSettings {
   bool unsafe_scope_substring = false;
   bool unsafe_single_pass_dotdot = false;
   bool unsafe_no_child_token = false;
+  bool unsafe_fail_open_child_token = false;  // the parent token when Vault refuses the child
   bool unsafe_resource_any_agent = false;  // resources/read believes the agent its URI names
   bool unsafe_not_found_names_vault = false;  // a "not found" result carries the URL Vault was asked at
   std::shared_ptr<RecentCalls> unsafe_recent_calls;  // kept for GET /debug/calls; none: not kept

@@ -717,6 +717,28 @@ TEST_F(AgentBridge, UnsafeNoChildTokenUsesTheParentTokenItself) {
   for (const auto& [path, token] : audited_requests(from)) EXPECT_EQ(token, parent) << path;
 }
 
+// A child token Vault will not make (a token role it does not know): the call is refused, and
+// no KV request is made with any other token.
+TEST_F(AgentBridge, ARefusedChildTokenRefusesTheCallWithoutReadingKv) {
+  auto bridge = start_bridge({"--token-role", "no-such-role"});
+  const std::size_t from = audit_lines();
+  const Reply reply = call(bridge.url, key_of("agent-a"), "kv.read", {{"path", "p"}});
+  EXPECT_FALSE(is_result(reply)) << reply.body.dump();
+  EXPECT_THAT(reply.body.dump(), HasSubstr("vault_access_denied"));
+  for (const auto& path : audited_paths(from)) EXPECT_EQ(path.find("secret/"), std::string::npos) << path;
+}
+
+TEST_F(AgentBridge, UnsafeFailOpenChildTokenReadsWithTheParentWhenTheChildIsRefused) {
+  auto bridge = start_bridge({"--token-role", "no-such-role", "--unsafe-fail-open-child-token"});
+  const std::size_t from = audit_lines();
+  EXPECT_TRUE(is_result(call(bridge.url, key_of("agent-a"), "kv.read", {{"path", "p"}})));
+  const std::string parent = audit_hash(kRootToken);
+  ASSERT_FALSE(parent.empty());
+  bool read_with_parent = false;
+  for (const auto& [path, token] : audited_requests(from)) read_with_parent |= path == "secret/data/mcp/agent-a/p" && token == parent;
+  EXPECT_TRUE(read_with_parent);
+}
+
 TEST_F(AgentBridge, UnsafeRateLimitUnauthenticatedSpendsTheAgentsBudget) {
   auto bridge = start_bridge({"--rate-limit", "3", "--rate-window-ms", "60000", "--unauthenticated-rate-limit", "100",
                               "--unsafe-rate-limit-unauthenticated"});

@@ -11,7 +11,8 @@ namespace {
 void run_fault(const FaultSpec& fault, StepRun& run) { run.executor.faults().apply(fault, run.state.faults, run.state.seed, run.out, run.record); }
 
 std::string fault_title(const FaultSpec& fault, const std::string&) {
-  return fault.clear.empty() ? "fault: " + fault.toxic + " on " + fault.target : "fault: clear " + fault.clear;
+  if (!fault.clear.empty()) return "fault: clear " + fault.clear;
+  return "fault: " + fault.toxic + " on " + fault.target + (fault.path.empty() ? "" : " for " + fault.path + "…");
 }
 
 }  // namespace
@@ -27,6 +28,8 @@ StepKindInfo fault_step_kind() {
                  {"fault.toxic", "`latency`, `timeout`, `reset_peer`, `bandwidth`, `slicer`, `slow_close`, `limit_data`, "
                                  "`down`, `http_error`, `http_answer`; each with its own attributes (`latency_ms`, `status`, …)"},
                  {"fault.body", "`http_answer`: the body every request to the target gets, with its `status`"},
+                 {"fault.path", "`http_answer`: only requests whose path starts with this get the answer (e.g. "
+                                "`/v1/auth/token/create`); the others reach the target as they came"},
                  {"fault.stream", "`downstream` (default) or `upstream`"},
                  {"fault.clear", "a target, or `all`: remove faults instead of adding one"}},
       .read = [](const StepSource& source) -> StepSpec {

@@ -235,6 +235,9 @@ struct FaultSpec {
   std::string stream = "downstream";   // upstream | downstream
   std::map<std::string, long> attributes;
   std::string body;    // http_answer: the answer's body
+  // http_answer: only requests whose path starts with this get the answer; every other request
+  // goes on to the service itself (empty: every request is answered).
+  std::string path;
   std::string clear;   // a target, or "all": remove the faults instead of adding one
 };
 
