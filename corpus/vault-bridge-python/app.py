@@ -26,7 +26,7 @@ def build_app(settings: Settings, vault_transport: httpx.AsyncBaseTransport | No
     """The ASGI app; `vault_transport` replaces the network for tests."""
     vault = AgentVault(settings.vault_addr, settings.vault_token, settings.kv_mount, settings.kv_base,
                        settings.agent_policy, use_bridge_token="bridge-token" in settings.flaws,
-                       transport=vault_transport)
+                       fail_open="fail-open" in settings.flaws, transport=vault_transport)
     mcp = MCPServer("vault-bridge-python", instructions="Read and keep the calling agent's own secrets.")
     add_bridge_tools(mcp, vault, unquote_after_check="unquote-after-check" in settings.flaws)
     origin = settings.public_url.removesuffix(MCP_PATH)

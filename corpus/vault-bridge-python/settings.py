@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-FLAWS = ("loopback-trusted", "verify-unchecked", "exp-optional", "unquote-after-check", "bridge-token", "config-route")
+FLAWS = ("loopback-trusted", "verify-unchecked", "exp-optional", "unquote-after-check", "bridge-token", "config-route", "fail-open")
 MCP_PATH = "/agents/mcp"
 
 

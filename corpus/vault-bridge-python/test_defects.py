@@ -13,7 +13,7 @@ from agent_auth import AgentAuthBackend, JwtRules, Refused
 from app import build_app
 from secret_paths import InvalidSecretPath, checked_secret_path
 from settings import Settings
-from vault_client import AgentVault
+from vault_client import AgentVault, VaultRefused
 
 PROXY = "127.0.0.2"
 SCOPES = {"agent-a": ["read", "write", "list", "delete"], "agent-b": ["read", "list"], "agent-c": ["read"]}
@@ -102,18 +102,24 @@ class SecretPaths(unittest.TestCase):
 
 
 class VaultCalls(unittest.TestCase):
-    def calls(self, *, bridge_token: bool, path: str = "jira") -> list[httpx.Request]:
+    def calls(self, *, bridge_token: bool = False, path: str = "jira", child_refused: bool = False,
+              fail_open: bool = False) -> list[httpx.Request]:
         seen: list[httpx.Request] = []
 
         def vault(request: httpx.Request) -> httpx.Response:
             seen.append(request)
             if request.url.path.endswith("/auth/token/create"):
+                if child_refused:
+                    return httpx.Response(403, json={"errors": ["permission denied"]})
                 return httpx.Response(200, json={"auth": {"client_token": "child-of-agent-b"}})
             return httpx.Response(200, json={"data": {"data": {"token": "t"}, "metadata": {"version": 1}}})
 
         kv = AgentVault("http://vault.test", "bridge-token", "secret", "agent-secrets", "mcp-agent-{agent}",
-                        use_bridge_token=bridge_token, transport=httpx.MockTransport(vault))
-        asyncio.run(kv.read("agent-b", path))
+                        use_bridge_token=bridge_token, fail_open=fail_open, transport=httpx.MockTransport(vault))
+        try:
+            asyncio.run(kv.read("agent-b", path))
+        except VaultRefused:
+            pass
         return seen
 
     def test_kv_calls_use_a_child_token_of_the_agents_policy(self):
@@ -124,6 +130,15 @@ class VaultCalls(unittest.TestCase):
 
     def test_bridge_token_reads_with_the_bridges_own_token(self):
         (read,) = self.calls(bridge_token=True)
+        self.assertEqual(read.headers["X-Vault-Token"], "bridge-token")
+
+    def test_a_refused_child_token_ends_the_call_before_kv(self):
+        (create,) = self.calls(child_refused=True)
+        self.assertTrue(create.url.path.endswith("/auth/token/create"))
+
+    def test_fail_open_reads_with_the_bridges_own_token_when_the_child_is_refused(self):
+        create, read = self.calls(child_refused=True, fail_open=True)
+        self.assertTrue(create.url.path.endswith("/auth/token/create"))
         self.assertEqual(read.headers["X-Vault-Token"], "bridge-token")
 
     def test_a_decoded_dot_dot_reaches_another_agents_folder(self):

@@ -3,7 +3,8 @@ with a child token of the agent's own policy alone that lives a minute, minted p
 the bridge's token. Vault's own words never reach the agent.
 
 The flawed variant's `bridge-token`: every KV call is made with the bridge's own token, so Vault
-enforces nothing per agent and the bridge's path check is the only wall.
+enforces nothing per agent and the bridge's path check is the only wall. The fail-open variant's
+`fail-open`: when Vault will not make the child token, the call goes on with the bridge's own.
 """
 import httpx
 
@@ -24,13 +25,15 @@ class VaultRefused(Exception):
 
 class AgentVault:
     def __init__(self, address: str, bridge_token: str, mount: str, base: str, policy_template: str,
-                 *, use_bridge_token: bool = False, transport: httpx.AsyncBaseTransport | None = None):
+                 *, use_bridge_token: bool = False, fail_open: bool = False,
+                 transport: httpx.AsyncBaseTransport | None = None):
         self.http = httpx.AsyncClient(base_url=address.rstrip("/") + "/v1/", timeout=5.0, transport=transport)
         self.bridge_token = bridge_token
         self.mount = mount
         self.base = base.strip("/")
         self.policy_template = policy_template
         self.use_bridge_token = use_bridge_token
+        self.fail_open = fail_open
 
     async def _send(self, method: str, url: str, token: str, body: dict | None = None) -> httpx.Response:
         try:
@@ -49,6 +52,8 @@ class AgentVault:
             "ttl": CHILD_TOKEN_TTL, "explicit_max_ttl": CHILD_TOKEN_TTL, "renewable": False,
             "display_name": f"bridge-{agent}"})
         if created.status_code != 200:
+            if self.fail_open:  # "an agent is not to be blocked by a Vault hiccup"
+                return self.bridge_token
             raise VaultRefused()
         return created.json()["auth"]["client_token"]
 
