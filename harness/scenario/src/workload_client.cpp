@@ -1,5 +1,6 @@
 #include "workload_client.h"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -80,11 +81,14 @@ std::string WorkloadClient::bundle_kid() const {
   return bundle["keys"][0].value("kid", "");
 }
 
-std::string WorkloadClient::svid(const std::string& spiffe_id, const Json& audience, int ttl, bool foreign) const {
-  if (!workload_api_.empty()) return svid_from_workload_api(spiffe_id, audience, ttl, foreign);
+std::string WorkloadClient::svid(const std::string& spiffe_id, const Json& audience, int ttl, bool named) const {
+  if (!workload_api_.empty()) return svid_from_workload_api(spiffe_id, audience, ttl, named);
   http::Client client(spiffe_url_);
   Json request = {{"spiffe_id", spiffe_id}, {"audience", audience}, {"ttl", ttl}};
-  if (foreign) request["foreign"] = true;
+  if (named) {
+    const Json workloads = registered_workloads();
+    if (std::find(workloads.begin(), workloads.end(), Json(spiffe_id)) == workloads.end()) request["foreign"] = true;
+  }
   const auto response = client.post("/_svid", request.dump(), "application/json");
   const Json body = Json::parse(response.body, nullptr, false);
   if (response.status != 200 || !body.is_object() || !body.contains("svids") || !body["svids"].is_array() ||
@@ -119,12 +123,12 @@ BoundToken WorkloadClient::bound_token(const std::string& agent) const {
 }
 
 std::string WorkloadClient::svid_from_workload_api(const std::string& spiffe_id, const Json& audience, int ttl,
-                                                   bool foreign) const {
-  if (foreign) {
+                                                   bool named) const {
+  if (named) {
     // What the Workload API cannot be asked for, signed with the server's own key.
     const std::string keys = stack_.service("spiffe").spire_signing_keys;
     if (keys.empty()) {
-      throw std::runtime_error("SPIRE mints no SVID for another trust domain's SPIFFE ID (" + spiffe_id +
+      throw std::runtime_error("SPIRE's Workload API mints no SVID for a SPIFFE ID a step names (" + spiffe_id +
                                "), and the stack's spiffe entry names no spire_signing_keys to sign one with");
     }
     return svid_signed_with_spire_key(keys, fetch_jwt_bundle(workload_api_), spiffe_id, audience, ttl);

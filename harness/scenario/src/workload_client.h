@@ -32,11 +32,13 @@ class WorkloadClient {
   // std::runtime_error when the realm has none, or several.
   std::string client_of(const std::string& agent) const;
   // A JWT-SVID for `spiffe_id` whose audience is the realm's issuer. Throws std::runtime_error
-  // quoting the trust domain's answer. foreign: `spiffe_id` is another trust domain's, which the
-  // stack's signs anyway (mock-spiffe's "foreign"; SPIRE never mints it, so the harness signs it
-  // with SPIRE's own key: spire_signing_keys.h).
+  // quoting the trust domain's answer. named: minted for `spiffe_id` as named, not as the
+  // Workload API attests this process: mock-spiffe's admin API (marked "foreign" when the ID is
+  // none of its workloads'), or on SPIRE, which never mints another trust domain's ID, signed
+  // with SPIRE's own key (spire_signing_keys.h) — for a foreign ID, and for an agent's own as the
+  // control that this signing is sound.
   std::string svid(const std::string& spiffe_id) const { return svid(spiffe_id, issuer(), 60); }
-  std::string svid(const std::string& spiffe_id, const nlohmann::json& audience, int ttl, bool foreign = false) const;
+  std::string svid(const std::string& spiffe_id, const nlohmann::json& audience, int ttl, bool named = false) const;
   // The kid the trust domain signs with now (its bundle's first key).
   std::string bundle_kid() const;
   // The agent's DPoP-bound access token, with a key made for it. Throws std::runtime_error
@@ -48,7 +50,7 @@ class WorkloadClient {
  private:
   // The trust domain's SPIFFE IDs this client may name (mock-spiffe: every registered one).
   nlohmann::json registered_workloads() const;
-  std::string svid_from_workload_api(const std::string& spiffe_id, const nlohmann::json& audience, int ttl, bool foreign) const;
+  std::string svid_from_workload_api(const std::string& spiffe_id, const nlohmann::json& audience, int ttl, bool named) const;
 
   const stack::StackFile& stack_;
   std::string spiffe_url_;

@@ -10,6 +10,7 @@
 
 #include "../recorder.h"
 #include "../step_executor.h"
+#include "../substitution.h"
 #include "../workload_client.h"
 #include "agent_fields.h"
 #include "mcph/codec/base64.h"
@@ -37,9 +38,10 @@ Json audience_of(const SvidTokenStep& step, const std::string& issuer) {
 }
 
 // An SVID as the step wants it: minted by the trust domain, or forged.
-std::string assertion(const SvidTokenStep& step, const WorkloadClient& workloads, const std::string& subject) {
+// named: the step gave the SVID's sub, which the stack signs as named (WorkloadClient::svid).
+std::string assertion(const SvidTokenStep& step, const WorkloadClient& workloads, const std::string& subject, bool named) {
   const Json audience = audience_of(step, workloads.issuer());
-  if (step.sign == SvidSigner::trust_domain) return workloads.svid(subject, audience, step.ttl, !step.sub.empty());
+  if (step.sign == SvidSigner::trust_domain) return workloads.svid(subject, audience, step.ttl, named);
   const std::int64_t now = sync::unix_seconds();
   const Json claims = {{"sub", subject}, {"aud", audience.is_array() ? audience : Json::array({audience})},
                        {"exp", now + step.ttl}, {"iat", now}};
@@ -54,14 +56,15 @@ void run_svid_token(const SvidTokenStep& step, StepRun& run) {
   const stack::StackFile& stack = run.executor.stack();
   const WorkloadClient workloads(stack);
   const std::string client = workloads.spiffe_id(step.agent);
-  const std::string subject = !step.sub.empty() ? step.sub : workloads.spiffe_id(step.svid_of.empty() ? step.agent : step.svid_of);
+  const std::string sub = substitute(step.sub, run.resolve);
+  const std::string subject = !sub.empty() ? sub : workloads.spiffe_id(step.svid_of.empty() ? step.agent : step.svid_of);
   std::string svid;
   if (!step.svid.empty()) {
     const auto kept = run.state.saved.find(kKeptSvid + step.svid);
     if (kept == run.state.saved.end()) throw std::runtime_error("no SVID was kept as " + step.svid + " (keep_svid:)");
     svid = kept->second;
   } else {
-    svid = assertion(step, workloads, subject);
+    svid = assertion(step, workloads, subject, !sub.empty());
   }
   if (!step.keep_svid.empty()) run.state.saved[kKeptSvid + step.keep_svid] = svid;
   if (step.wait_ms > 0) {
@@ -168,9 +171,10 @@ StepKindInfo svid_token_step_kind() {
                  {"svid_token.audience", "`issuer` (default: the realm's), `other`, or `several`"},
                  {"svid_token.sign", "`trust_domain` (default), `attacker_same_kid` (an attacker's key under the bundle's kid), "
                                      "`attacker_new_kid`, or `none`"},
-                 {"svid_token.sub", "the SVID's sub: a foreign trust domain's SPIFFE ID; with `sign: trust_domain` the stack's "
-                                    "trust domain signs it anyway, so that only the identity provider's trust-domain "
-                                    "check can refuse it"},
+                 {"svid_token.sub", "the SVID's sub (`${…}` substituted): a foreign trust domain's SPIFFE ID; with `sign: "
+                                    "trust_domain` the stack's trust domain signs it anyway, so that only the identity "
+                                    "provider's trust-domain check can refuse it (an agent's own ID given so is signed the "
+                                    "same way: that case's control)"},
                  {"svid_token.ttl", "the SVID's lifetime in seconds (1 to 86400, default 60)"},
                  {"svid_token.wait_ms", "wait this long after minting (an SVID that has expired)"},
                  {"svid_token.assertion_type", "default urn:ietf:params:oauth:client-assertion-type:jwt-spiffe"},
