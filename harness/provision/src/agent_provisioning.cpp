@@ -109,12 +109,8 @@ class AgentProvisioner {
 
   void secret(const std::string& agent, const std::string& key, const Json& fields) {
     const std::string folder = options_.layout.agent_prefix(agent);
-    std::string path = options_.layout.mount + "/data/" + folder;
-    for (std::size_t start = 0; start <= key.size();) {  // each segment encoded, as the bridge does
-      const std::size_t end = std::min(key.find('/', start), key.size());
-      path += "/" + http::percent_encode(key.substr(start, end - start));
-      start = end + 1;
-    }
+    // Each segment encoded, as the bridge does.
+    const std::string path = options_.layout.mount + "/data/" + folder + "/" + http::percent_encode_segments(key);
     if (data_of(data_of(get(path))) == fields) return;
     write(path, {{"data", fields}}, "secret " + folder + "/" + key);
     changed("secret " + folder + "/" + key);

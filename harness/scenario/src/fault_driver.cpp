@@ -49,12 +49,7 @@ http::ClientResponse call(const std::string& api, const std::string& method, con
 // A request's target as it came: its path encoded again segment by segment (the server decoded
 // it) and its query.
 std::string target_of(const http::Request& request) {
-  std::string target;
-  for (std::size_t start = 1; start <= request.path.size();) {
-    const std::size_t end = std::min(request.path.find('/', start), request.path.size());
-    target += "/" + http::percent_encode(std::string_view(request.path).substr(start, end - start));
-    start = end + 1;
-  }
+  std::string target = http::percent_encode_segments(request.path);
   char separator = '?';
   for (const auto& [name, value] : request.query) {
     target += separator + http::percent_encode(name) + "=" + http::percent_encode(value);

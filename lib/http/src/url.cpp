@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <stdexcept>
@@ -69,6 +70,17 @@ std::string percent_encode(std::string_view text) {
       out += kHex[c >> 4];
       out += kHex[c & 15];
     }
+  }
+  return out;
+}
+
+std::string percent_encode_segments(std::string_view path) {
+  std::string out;
+  for (std::size_t start = 0; start <= path.size();) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    if (start > 0) out += '/';
+    out += percent_encode(path.substr(start, end - start));
+    start = end + 1;
   }
   return out;
 }

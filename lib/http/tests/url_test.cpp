@@ -62,6 +62,14 @@ TEST(FormEncoding, MalformedEscapeIsA400) {
   }
 }
 
+TEST(PathSegments, EncodesEachSegmentAndKeepsTheSlashes) {
+  EXPECT_EQ(percent_encode_segments("/a b/c?d"), "/a%20b/c%3Fd");
+  EXPECT_EQ(percent_encode_segments("app/%2e%2e/x#y"), "app/%252e%252e/x%23y");
+  EXPECT_EQ(percent_encode_segments("/"), "/");
+  EXPECT_EQ(percent_encode_segments("a//b/"), "a//b/");
+  EXPECT_EQ(percent_encode_segments(""), "");
+}
+
 TEST(LoopbackAddress, OnlyDottedIpv4In127Slash8) {
   for (const char* yes : {"127.0.0.1", "127.0.0.2", "127.255.255.254"}) EXPECT_TRUE(is_loopback_ipv4(yes)) << yes;
   for (const char* no : {"10.0.0.2", "128.0.0.1", "127.0.0", "127.0.0.256", "127.0.0.2; evil", "localhost", "::1", ""}) {

@@ -1,7 +1,5 @@
 #include "kv_tools.h"
 
-#include <algorithm>
-
 #include "mcph/agent_bridge/child_token.h"
 #include "mcph/agent_bridge/kv_path.h"
 #include "mcph/agent_bridge/scopes.h"
@@ -69,11 +67,7 @@ KvOutcome run(const KvSettings& settings, const KvCaller& caller, const Operatio
     const ConfinedPath confined = settings.unsafe_single_pass_dotdot ? single_pass_dotdot(raw_path) : confine_path(raw_path);
     if (!confined.path) return rpc_error(-32602, "path refused: " + confined.refusal);
     // Each segment encoded: a '?' or '#' in a name stays part of the name, never a query.
-    for (std::size_t start = 0; start <= confined.path->size();) {
-      const std::size_t end = std::min(confined.path->find('/', start), confined.path->size());
-      path += "/" + http::percent_encode(confined.path->substr(start, end - start));
-      start = end + 1;
-    }
+    path = "/" + http::percent_encode_segments(*confined.path);
   }
   const std::string vault_path = settings.mount + "/" + op.area + "/mcp/" + agent.id + path;
   try {

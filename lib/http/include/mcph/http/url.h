@@ -25,6 +25,9 @@ Url parse_url(std::string_view url);
 bool is_loopback_ipv4(const std::string& address);
 
 std::string percent_encode(std::string_view text);           // RFC 3986 unreserved kept
+// Each '/'-separated segment of `path` percent-encoded, the slashes kept: a '?', '#' or '%' in a
+// name stays part of the name ("/a b/c?d" → "/a%20b/c%3Fd").
+std::string percent_encode_segments(std::string_view path);
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 std::string form_encode(const Fields& fields);               // a=1&b=x%20y
 // Throws HttpError(400) for a malformed percent escape.
