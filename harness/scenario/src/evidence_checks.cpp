@@ -116,6 +116,12 @@ reports::Check check_agent_paths(const StepOutcome& outcome) {
   return held(outcome.caller + "'s call touched only " + outcome.secret_layout.agent_prefix(outcome.caller) + "/: " + join(own));
 }
 
+// The policies of the token an audited request was made with: "a, b", or "(none)".
+std::string token_policies(const Json& entry) {
+  const Json policies = entry.value("/auth/token_policies"_json_pointer, Json::array());
+  return policies.empty() ? std::string("(none)") : join(policies.get<std::vector<std::string>>(), ", ");
+}
+
 // Of an agent's call: each KV request was made with a child token of the agent's policy alone
 // (the secret layout's, mcp-agent-<agent>) and a TTL of at most kChildTokenMaxTtl, never the
 // server's own token.
@@ -127,8 +133,7 @@ reports::Check check_child_token(const StepOutcome& outcome) {
     if (entry.value("type", "") != "request" || !agent_path(entry.value("/request/path"_json_pointer, ""), outcome.secret_layout).kv) continue;
     const Json policies = entry.value("/auth/token_policies"_json_pointer, Json::array());
     const long ttl = entry.value("/auth/token_ttl"_json_pointer, 0L);
-    const std::string shown = "policies " + (policies.empty() ? std::string("(none)") : join(policies.get<std::vector<std::string>>(), ", ")) +
-                              ", TTL " + (ttl > 0 ? std::to_string(ttl) + " s" : "none");
+    const std::string shown = "policies " + token_policies(entry) + ", TTL " + (ttl > 0 ? std::to_string(ttl) + " s" : "none");
     seen.insert(shown);
     if (policies != Json::array({policy})) problems.insert("a KV request made with a token of " + shown + ", not " + policy + " alone");
     if (ttl <= 0 || ttl > kChildTokenMaxTtl) {
@@ -161,9 +166,8 @@ reports::Check check_no_kv_request(const StepOutcome& outcome) {
   for (const auto& entry : outcome.audit.entries) {
     const std::string path = entry.value("/request/path"_json_pointer, "");
     if (entry.value("type", "") != "request" || !agent_path(path, outcome.secret_layout).kv) continue;
-    const Json policies = entry.value("/auth/token_policies"_json_pointer, Json::array());
     requests.insert(entry.value("/request/operation"_json_pointer, "") + " " + path + " with a token of policies " +
-                    (policies.empty() ? std::string("(none)") : join(policies.get<std::vector<std::string>>(), ", ")));
+                    token_policies(entry));
   }
   if (!requests.empty()) return failed("the call reached Vault's KV all the same: " + join(requests, "; "));
   return held("no KV request in Vault's audit log during this step");

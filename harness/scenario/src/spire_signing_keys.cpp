@@ -44,6 +44,12 @@ std::optional<SigningKey> bundled_key(const Json& stored, const jose::JwkSet& bu
 
 }  // namespace
 
+Json jwt_svid_claims(const std::string& spiffe_id, const Json& audience, int ttl) {
+  const std::int64_t now = sync::unix_seconds();
+  // nlohmann::json keeps its members sorted: aud, exp, iat, sub, as SPIRE writes them.
+  return {{"aud", audience.is_array() ? audience : Json::array({audience})}, {"exp", now + ttl}, {"iat", now}, {"sub", spiffe_id}};
+}
+
 std::string svid_signed_with_spire_key(const std::filesystem::path& keys_file, const std::string& bundle,
                                        const std::string& spiffe_id, const Json& audience, int ttl) {
   const std::optional<std::string> text = fixtures::read_text_file(keys_file);
@@ -63,14 +69,8 @@ std::string svid_signed_with_spire_key(const std::filesystem::path& keys_file, c
     throw std::runtime_error(keys_file.string() + " holds no private key of the trust domain's JWT bundle (" +
                              std::to_string(published.keys().size()) + " keys)");
   }
-  const std::int64_t now = sync::unix_seconds();
-  nlohmann::ordered_json claims;
-  claims["aud"] = audience.is_array() ? audience : Json::array({audience});
-  claims["exp"] = now + ttl;
-  claims["iat"] = now;
-  claims["sub"] = spiffe_id;
   const jose::Alg alg = signing->key.type() == jose::KeyType::rsa ? jose::Alg::RS256 : jose::Alg::ES256;
-  return jose::sign_jwt(signing->key, alg, claims.dump(), signing->kid);
+  return jose::sign_jwt(signing->key, alg, jwt_svid_claims(spiffe_id, audience, ttl).dump(), signing->kid);
 }
 
 }  // namespace mcph::harness::scenario

@@ -11,6 +11,10 @@
 
 namespace mcph::harness::scenario {
 
+// A JWT-SVID's claims: sub, aud (always a list), iat now and exp `ttl` seconds later, in the
+// order SPIRE writes them.
+nlohmann::json jwt_svid_claims(const std::string& spiffe_id, const nlohmann::json& audience, int ttl);
+
 // `bundle` is the trust domain's JWT bundle (a JWK Set, as the Workload API gives it); the claims
 // are a JWT-SVID's (sub, aud, iat, exp), living `ttl` seconds. Throws std::runtime_error naming
 // the file and what it lacks (never a key): unreadable, not the disk key manager's, or holding

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "../recorder.h"
+#include "../spire_signing_keys.h"
 #include "../step_executor.h"
 #include "../substitution.h"
 #include "../workload_client.h"
@@ -20,7 +21,6 @@
 #include "mcph/jose/jws.h"
 #include "mcph/jose/jwt.h"
 #include "mcph/sync/elapsed.h"
-#include "mcph/sync/unix_time.h"
 #include "step_kind.h"
 
 namespace mcph::harness::scenario {
@@ -42,9 +42,7 @@ Json audience_of(const SvidTokenStep& step, const std::string& issuer) {
 std::string assertion(const SvidTokenStep& step, const WorkloadClient& workloads, const std::string& subject, bool named) {
   const Json audience = audience_of(step, workloads.issuer());
   if (step.sign == SvidSigner::trust_domain) return workloads.svid(subject, audience, step.ttl, named);
-  const std::int64_t now = sync::unix_seconds();
-  const Json claims = {{"sub", subject}, {"aud", audience.is_array() ? audience : Json::array({audience})},
-                       {"exp", now + step.ttl}, {"iat", now}};
+  const Json claims = jwt_svid_claims(subject, audience, step.ttl);
   if (step.sign == SvidSigner::none) {
     return codec::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." + codec::base64url_encode(claims.dump()) + ".";
   }
