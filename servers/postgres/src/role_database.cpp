@@ -65,11 +65,11 @@ const std::string kSessionCheckSql =
 // What a rollback does not end: session-level advisory locks (released after every call) and
 // statements prepared in SQL (a session that has one is not reused: its name could be taken
 // by the next call's statements, and it is the user's state carried over).
-constexpr const char* kUnlockSql = "SELECT pg_catalog.pg_advisory_unlock_all()";
-constexpr const char* kLeftoverCheckSql =
+constexpr const char* kUnlockAndLeftoverCheckSql =
     "SELECT NOT EXISTS (SELECT FROM pg_catalog.pg_prepared_statements WHERE from_sql) "
     "AND NOT EXISTS (SELECT FROM pg_catalog.pg_cursors WHERE is_holdable) "
-    "AND NOT EXISTS (SELECT FROM pg_catalog.pg_listening_channels()) AS clean";
+    "AND NOT EXISTS (SELECT FROM pg_catalog.pg_listening_channels()) AS clean "
+    "FROM (SELECT pg_catalog.pg_advisory_unlock_all()) AS unlocked";
 
 // The rollback, the unlock and the leftover check all came through, and the session is as
 // clean as a new one.
@@ -133,18 +133,19 @@ RoleDatabase::RoleDatabase(DatabaseAddress address, PoolLimits limits, int state
 Json RoleDatabase::run(RoleSession& session, const std::string& sql, const std::optional<std::string>& parameter) {
   // The extended protocol, with or without a parameter: one statement, never a list of them.
   // Check and query run in an explicit read-only transaction block, and the block is rolled
-  // back after a sync, whatever became of them: nothing a query writes survives it, and a
-  // COMMIT inside a DO block or a procedure fails, as PostgreSQL refuses transaction control
-  // inside a block. The check and the leftover check are kept prepared, as are the queries: a
-  // user's calls repeat them (a client's tools, a dashboard's polls).
+  // back whatever became of them (in the same round trip, or in a second when one failed):
+  // nothing a query writes survives it, and a COMMIT inside a DO block or a procedure fails, as
+  // PostgreSQL refuses transaction control inside a block. The block's own statements, the check
+  // and the leftover check are kept prepared, as are the queries: a user's calls repeat them (a
+  // client's tools, a dashboard's polls).
   const bool block = isolation_ == Isolation::rolled_back_block;
   std::vector<RoleSession::Statement> pipeline;
-  if (block) pipeline.push_back({"BEGIN READ ONLY", {}, false});
+  if (block) pipeline.push_back({"BEGIN READ ONLY", {}, true});
   pipeline.push_back({kSessionCheckSql.c_str(), {statement_timeout_.c_str()}, true});
   pipeline.push_back({sql.c_str(), {}, true});
   if (parameter) pipeline.back().parameters.push_back(parameter->c_str());
   std::vector<RoleSession::Statement> afterwards;
-  if (block) afterwards = {{"ROLLBACK", {}, false}, {kUnlockSql, {}, true}, {kLeftoverCheckSql, {}, true}};
+  if (block) afterwards = {{"ROLLBACK", {}, true}, {kUnlockAndLeftoverCheckSql, {}, true}};
   const auto results = session.run(pipeline, afterwards);
   const auto& check = results.statements[pipeline.size() - 2];
   const auto& query = results.statements.back();

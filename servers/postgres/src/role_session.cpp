@@ -197,6 +197,18 @@ void RoleSession::sync(Deadline deadline) {
 }
 
 RoleSession::Results RoleSession::run(const std::vector<Statement>& statements, const std::vector<Statement>& afterwards) {
+  Results results = run_part(statements, afterwards);
+  // A statement that failed made PostgreSQL skip the rest of the part, the afterwards with it:
+  // they go again, alone, in a second round trip.
+  const auto skipped = [](const StatementResult& r) { return r.status() == StatementResult::Status::skipped; };
+  if (usable_ && std::any_of(results.afterwards.begin(), results.afterwards.end(), skipped)) {
+    results.afterwards = run_part(afterwards, {}).statements;
+  }
+  return results;
+}
+
+RoleSession::Results RoleSession::run_part(const std::vector<Statement>& statements,
+                                           const std::vector<Statement>& afterwards) {
   if (!is_open()) broken("the connection to PostgreSQL is closed");
   std::vector<Statement> all = statements;
   all.insert(all.end(), afterwards.begin(), afterwards.end());
@@ -205,12 +217,8 @@ RoleSession::Results RoleSession::run(const std::vector<Statement>& statements, 
     const std::string deallocate = "DEALLOCATE " + name;
     send(Statement{deallocate.c_str(), {}, false}, Sending{});
   }
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    send(all[i], plan.sending[i]);
-    // A sync ends the first part: PostgreSQL runs what follows it even when the first part failed.
-    if (i + 1 == statements.size() && !PQpipelineSync(connection_)) broken(error_of(connection_));
-  }
-  if (!afterwards.empty() && !PQpipelineSync(connection_)) broken(error_of(connection_));
+  for (std::size_t i = 0; i < all.size(); ++i) send(all[i], plan.sending[i]);
+  if (!PQpipelineSync(connection_)) broken(error_of(connection_));
   const Deadline deadline = std::chrono::steady_clock::now() + answer_timeout_;
 
   for (std::size_t i = 0; i < plan.deallocating.size(); ++i) {
@@ -219,15 +227,12 @@ RoleSession::Results RoleSession::run(const std::vector<Statement>& statements, 
     }
   }
   Results results{std::vector<StatementResult>(statements.size()), std::vector<StatementResult>(afterwards.size())};
-  for (std::size_t i = 0; i < statements.size() && usable_; ++i) {
-    results.statements[i] = collect(statements[i], plan.sending[i], deadline);
+  for (std::size_t i = 0; i < all.size() && usable_; ++i) {
+    StatementResult& result = i < statements.size() ? results.statements[i] : results.afterwards[i - statements.size()];
+    result = collect(all[i], plan.sending[i], deadline);
   }
   if (!usable_) return results;  // a COPY: what follows is never read
   sync(deadline);
-  for (std::size_t i = 0; i < afterwards.size() && usable_; ++i) {
-    results.afterwards[i] = collect(afterwards[i], plan.sending[statements.size() + i], deadline);
-  }
-  if (!afterwards.empty() && usable_) sync(deadline);
   return results;
 }
 

@@ -336,6 +336,22 @@ TEST_F(RoleDatabaseTest, NoSessionStateOutlivesACall) {
   EXPECT_EQ(database.query(zoe, "SELECT current_user AS who")[0]["who"], "v-zoe-state");
 }
 
+// A query that fails makes PostgreSQL skip the rest of its round trip, the rollback and the
+// unlock with it: they run in a second one, so a lock taken before the failure is released and
+// the session serves the next call, out of the aborted block.
+TEST_F(RoleDatabaseTest, AFailedQueryIsRolledBackAndUnlockedAllTheSame) {
+  RoleDatabase database(address(), {}, 3000);
+  const auto una = create_role("una-sub", "v-una-fails");
+  expect_query_failed(database, una, "SELECT pg_advisory_lock(4343), 1 / 0", "division by zero");
+  {
+    pqxx::connection connection(server_->conninfo());
+    pqxx::nontransaction tx(connection);
+    EXPECT_EQ(tx.exec("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4343")[0][0].as<int>(), 0);
+  }
+  EXPECT_EQ(database.query(una, "SELECT current_setting('transaction_read_only') AS ro")[0]["ro"], "on");
+  EXPECT_EQ(database.pool().open_count(), 1u);  // the same session, not a new one
+}
+
 // A query may change its own session (a setting, its prepared statements), but the next call
 // does not run in what it left: the server's limits hold for every call.
 TEST_F(RoleDatabaseTest, WhatAQueryChangesInItsSessionDoesNotReachTheNextCall) {
@@ -402,9 +418,9 @@ TEST_F(RoleDatabaseTest, ARepeatedQueryRunsOnThePlanItsSessionKept) {
   const auto kept = kept_statements(database, rosa);
   ASSERT_EQ(kept.count("SELECT key FROM projects"), 1u);
   EXPECT_EQ(kept.at("SELECT key FROM projects").second, 3);
-  // The check before, the unlock and the leftover check after, the query, and the look at
-  // pg_prepared_statements.
-  EXPECT_EQ(kept.size(), 5u);
+  // The block's start and the check before, the rollback and the unlock with the leftover check
+  // after, the query, and the look at pg_prepared_statements.
+  EXPECT_EQ(kept.size(), 6u);
 }
 
 // A session keeps its last 32 statements and deallocates the older ones; a long text (over

@@ -1,9 +1,8 @@
 #pragma once
 // One libpq connection logged in as a dynamic role, in pipeline mode: the statements of a call
 // go to PostgreSQL together and come back in one round trip. PostgreSQL runs them in order and
-// skips every statement after the first that fails, up to the next sync, so a check sent first
-// keeps the statements behind it from running when it fails, and what follows a sync (a
-// rollback) runs whatever happened before it.
+// skips every statement after the first that fails, up to the sync that ends the pipeline, so a
+// check sent first keeps the statements behind it from running when it fails.
 //
 // libpq directly, not libpqxx: libpqxx 6 has no pipeline mode, and a check and a query sent one
 // after the other cost postgres-mcp a third of its calls/s (docs/benchmarks.md).
@@ -102,9 +101,10 @@ class RoleSession {
     std::vector<StatementResult> statements;
     std::vector<StatementResult> afterwards;
   };
-  // Sends the statements in one pipeline and returns what each came to. The `afterwards` follow
-  // a sync in the same pipeline: PostgreSQL runs them whatever became of `statements` (a
-  // rollback, say). A statement that starts a COPY fails (a pipeline cannot carry one) and
+  // Sends the statements in one pipeline and returns what each came to. The `afterwards` run
+  // whatever became of `statements` (a rollback, say): in the same round trip when every
+  // statement succeeded, else in a second one, since PostgreSQL skips the rest of a pipeline
+  // after a failure (one sync, not two, on the path every call takes). A statement that starts a COPY fails (a pipeline cannot carry one) and
   // leaves the session unusable; nothing after it is read. Throws SessionBroken when the
   // connection breaks, NoAnswer when the answer does not come in time, SessionChanged when what
   // it kept prepared is gone or outdated; the session is then unusable too.
@@ -123,6 +123,9 @@ class RoleSession {
   };
   using Deadline = std::chrono::steady_clock::time_point;
   Plan plan(const std::vector<Statement>& statements);
+  // One pipeline ended by one sync: `statements`, then `afterwards`, which PostgreSQL skips when
+  // one of `statements` failed.
+  Results run_part(const std::vector<Statement>& statements, const std::vector<Statement>& afterwards);
   void send(const Statement& statement, const Sending& sending);
   pg_result* next_result(Deadline deadline);  // PQgetResult, waiting no later than `deadline`
   StatementResult collect(Deadline deadline);
