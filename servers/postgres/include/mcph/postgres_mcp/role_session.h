@@ -104,10 +104,11 @@ class RoleSession {
   // Sends the statements in one pipeline and returns what each came to. The `afterwards` run
   // whatever became of `statements` (a rollback, say): in the same round trip when every
   // statement succeeded, else in a second one, since PostgreSQL skips the rest of a pipeline
-  // after a failure (one sync, not two, on the path every call takes). A statement that starts a COPY fails (a pipeline cannot carry one) and
-  // leaves the session unusable; nothing after it is read. Throws SessionBroken when the
-  // connection breaks, NoAnswer when the answer does not come in time, SessionChanged when what
-  // it kept prepared is gone or outdated; the session is then unusable too.
+  // after a failure (one sync, not two, on the path every call takes). A statement that starts
+  // a COPY fails (a pipeline cannot carry one) and leaves the session unusable; nothing after it
+  // is read. Throws SessionBroken when the connection breaks, NoAnswer when the answer does not
+  // come in time, SessionChanged when what it kept prepared is gone or outdated; the session is
+  // then unusable too.
   Results run(const std::vector<Statement>& statements, const std::vector<Statement>& afterwards = {});
 
  private:
