@@ -36,6 +36,13 @@ constexpr long kSweepIntervalNs = 250'000'000;
   throw std::runtime_error("http server: " + what + ": " + std::strerror(errno));
 }
 
+// Whether the client has sent bytes no worker has read yet: a request waiting in the epoll set
+// behind busy workers. Its connection is not idle, however long ago its last request was.
+bool has_unread_bytes(int fd) {
+  char byte = 0;
+  return ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
 }  // namespace
 
 struct Reactor::Connection {
@@ -398,7 +405,8 @@ void Reactor::sweep() {
     } else if (!connection->busy && connection->deadline && now >= *connection->deadline) {
       arm_at_once(connection->fd, it->first);  // a request that came too late: answered 408 now
       ++it;
-    } else if (!connection->busy && !connection->deadline && now - connection->last_active > options_.idle_timeout) {
+    } else if (!connection->busy && !connection->deadline && now - connection->last_active > options_.idle_timeout &&
+               !has_unread_bytes(connection->fd)) {
       ::close(connection->fd);
       it = connections_.erase(it);
     } else {

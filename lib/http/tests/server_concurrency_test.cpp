@@ -180,6 +180,40 @@ TEST(ServerConcurrency, IdleConnectionsAreClosedAfterTheKeepAliveTimeout) {
   EXPECT_GE(Clock::now() - start, 900ms);  // not before the timeout
 }
 
+// A request sent on a kept-alive connection just before its idle timeout, while every worker is
+// busy, waits in the epoll set past the timeout: the idle sweep must answer it, not reset the
+// connection under it (under load that was a burst of resets, each a failed call of a client).
+TEST(ServerConcurrency, ARequestWaitingForAWorkerPastTheIdleTimeoutIsAnswered) {
+  ServerOptions options;
+  options.keep_alive_timeout = 1s;
+  options.threads = 1;  // the worker that runs the sweep is the one the slow handler holds
+  options.access_log = false;
+  Server server(options);
+  std::atomic<int> holding{0};
+  server.route("GET", "/n/([0-9]+)", [](const Request& req, Response& res) { res.body = "n=" + req.captures.at(0); });
+  server.route("GET", "/hold", [&holding](const Request&, Response& res) {
+    ++holding;
+    std::this_thread::sleep_for(2s);
+    res.body = "held";
+  });
+  server.start();
+  const auto has = [](const char* text) { return [text](const std::string& t) { return t.find(text) != std::string::npos; }; };
+  RawConnection kept(server.port());
+  kept.send_text("GET /n/1 HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_THAT(kept.receive_until(has("n=1"), 5s), HasSubstr("n=1"));
+  const auto idle_since = Clock::now();
+  RawConnection busy(server.port());
+  busy.send_text("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
+  proc::poll_until([&] { return holding > 0; }, 5s, 1ms);
+  ASSERT_EQ(holding, 1) << "the /hold handler did not start";
+  std::this_thread::sleep_until(idle_since + 800ms);  // within the timeout; the worker is held past it
+  kept.send_text("GET /n/2 HTTP/1.1\r\nHost: x\r\n\r\n");
+  bool closed = false;
+  EXPECT_THAT(kept.receive_until(has("n=2"), 5s, &closed), HasSubstr("n=2"));
+  EXPECT_FALSE(closed);
+  EXPECT_THAT(busy.receive_until(has("held"), 5s), HasSubstr("held"));
+}
+
 TEST(ServerConcurrency, StopAnswersTheRequestInProgressAndClosesEveryConnection) {
   std::atomic<int> slow_started{0};
   auto server = echo_server({}, &slow_started);
