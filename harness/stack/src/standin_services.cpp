@@ -131,9 +131,17 @@ RunningService start_github_mcp(StackContext& context) {
   return start_mcp_server(context, "github-mcp", "github-api", {"--github-url", url_for_servers(context, "github-api")});
 }
 
+// Of the stack's PostgreSQL connections, what postgres-mcp may keep: every provisioned user's role
+// logged in under load (beyond its pool, each call logs in anew: SCRAM and a backend process, most
+// of a call's time), the rest left for mock-vault's admin connection and the servers a test runs
+// beside the stack.
+constexpr int kPostgresMcpConnections = postgres::kMaxConnections * 3 / 4;
+
 RunningService start_postgres_mcp(StackContext& context) {
   const HostPort database = address_for_servers(context, "postgres");
-  return start_mcp_server(context, "postgres-mcp", "postgres", {"--db-host", database.host, "--db-port", database.port});
+  return start_mcp_server(context, "postgres-mcp", "postgres",
+                          {"--db-host", database.host, "--db-port", database.port, "--db-max-connections",
+                           std::to_string(kPostgresMcpConnections)});
 }
 
 }  // namespace mcph::harness::stack

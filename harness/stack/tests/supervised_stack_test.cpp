@@ -87,6 +87,18 @@ TEST(SupervisedStackTest, AttachedStackIsReadyProvisionedIdempotentlyAndStopsCle
     EXPECT_GT(file.service(name).pid, 0) << name;
   }
   expect_all_alive(file);
+  // postgres-mcp may keep every user's role logged in, the 130 the load family provisions
+  // included (beyond its pool each call logs in anew, and under load that starves the stack),
+  // within what the stack's PostgreSQL accepts.
+  {
+    const std::string command = read_file("/proc/" + std::to_string(file.service("postgres-mcp").pid) + "/cmdline");
+    const std::string flag = std::string("--db-max-connections") + '\0';
+    const auto at = command.find(flag);
+    ASSERT_NE(at, std::string::npos) << "postgres-mcp was started without --db-max-connections";
+    const int connections = std::stoi(command.substr(at + flag.size()));
+    EXPECT_GE(connections, 130);
+    EXPECT_LT(connections, postgres::kMaxConnections);
+  }
   // The fault proxy fronts each service the MCP servers reach, forwarding to the service itself.
   {
     const auto listed = http::Client(file.service("fault-proxy").url).get("/proxies");

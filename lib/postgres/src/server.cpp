@@ -91,7 +91,7 @@ Server Server::start(ServerOptions options) {
     postgres.argv = {options.bin_dir + "/postgres", "-D", data_dir.string(), "-p", std::to_string(server.port_),
                      "-c", "listen_addresses=" + kHost, "-c", "unix_socket_directories=",
                      "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                     "-c", "logging_collector=off", "-c", "max_connections=200"};
+                     "-c", "logging_collector=off", "-c", "max_connections=" + std::to_string(kMaxConnections)};
     auto process = proc::ChildProcess::spawn(postgres);
     try {
       process.wait_for_line(

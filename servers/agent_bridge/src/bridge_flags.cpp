@@ -1,11 +1,11 @@
 #include "bridge_flags.h"
 
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 
 #include "mcph/jose/key.h"
 #include "mcph/servers/protocol_flag.h"
+#include "mcph/servers/runtime.h"
 #include "mcph/servers/slow_warm_path.h"
 
 namespace mcph::agent_bridge {
@@ -21,10 +21,7 @@ std::shared_ptr<oidc::JwksCache> jwks_cache(const cli::Flags& flags, const std::
 
 }  // namespace
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::fprintf(stderr, "agent-bridge-mcp: %s\nTry 'agent-bridge-mcp --help'.\n", message.c_str());
-  std::exit(2);
-}
+void usage_error(const std::string& message) { servers::usage_error("agent-bridge-mcp", message); }
 
 void declare_flags(cli::Flags& flags) {
   flags.option("port", "0", "TCP port (0 = any free port)")

@@ -33,13 +33,12 @@ std::string_view code_of(broker::BrokerErrorCode code) {
   return "vault_error";
 }
 
-// A bad combination of flags: said the way cli::Flags says a bad flag, exit status 2.
-[[noreturn]] void usage_error(const std::string& name, const std::string& message) {
-  std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", name.c_str(), message.c_str(), name.c_str());
+}  // namespace
+
+void usage_error(const std::string& server, const std::string& message) {
+  std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", server.c_str(), message.c_str(), server.c_str());
   std::exit(2);
 }
-
-}  // namespace
 
 void Runtime::declare_flags(cli::Flags& flags) {
   flags.option("port", "0", "TCP port (0 = any free port)")

@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   flags.option("db-host", "127.0.0.1", "PostgreSQL host", "PGHOST")
       .required("db-port", "PostgreSQL port", "PGPORT")
       .option("db-name", "mcp_demo", "database name", "PGDATABASE")
+      .option("db-max-connections", std::to_string(postgres_mcp::PoolLimits{}.max_open),
+              "connections to PostgreSQL at most, over every user's role; a user beyond them whose role has "
+              "none logs in anew, closing another role's idle one (keep it under the server's max_connections)")
       .toggle("no-rollback", "UNSAFE, for the harness's sabotage tests: run each query in its pipeline's implicit "
                              "transaction, not in a read-only block rolled back after it (a COMMIT inside a DO "
                              "block then ends the read-only transaction)");
@@ -27,8 +30,11 @@ int main(int argc, char** argv) {
 
   servers::Runtime runtime("postgres-mcp", flags);
   const int timeout_s = std::max(1, flags.get_int("vault-timeout-ms") / 1000);
+  postgres_mcp::PoolLimits limits;
+  if (flags.get_int("db-max-connections") < 1) servers::usage_error("postgres-mcp", "--db-max-connections must be positive");
+  limits.max_open = static_cast<std::size_t>(flags.get_int("db-max-connections"));
   postgres_mcp::RoleDatabase database({flags.get("db-host"), flags.get("db-port"), flags.get("db-name"), timeout_s},
-                                      postgres_mcp::PoolLimits{}, timeout_s * 1000,
+                                      limits, timeout_s * 1000,
                                       flags.on("no-rollback") ? postgres_mcp::RoleDatabase::Isolation::implicit_transaction
                                                               : postgres_mcp::RoleDatabase::Isolation::rolled_back_block);
   auto& broker = runtime.broker();

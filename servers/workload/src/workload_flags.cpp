@@ -1,11 +1,11 @@
 #include "workload_flags.h"
 
-#include <cstdio>
-#include <cstdlib>
+#include <cstddef>
 #include <vector>
 
 #include "mcph/jose/dpop_sabotage.h"
 #include "mcph/servers/protocol_flag.h"
+#include "mcph/servers/runtime.h"
 #include "mcph/servers/slow_warm_path.h"
 
 namespace mcph::workload {
@@ -55,10 +55,7 @@ std::vector<jose::Alg> proof_algs(const std::string& list) {
 
 }  // namespace
 
-[[noreturn]] void usage_error(const std::string& message) {
-  std::fprintf(stderr, "workload-mcp: %s\nTry 'workload-mcp --help'.\n", message.c_str());
-  std::exit(2);
-}
+void usage_error(const std::string& message) { servers::usage_error("workload-mcp", message); }
 
 void declare_flags(cli::Flags& flags) {
   declare_common_flags(flags);

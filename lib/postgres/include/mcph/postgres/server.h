@@ -11,6 +11,10 @@
 
 namespace mcph::postgres {
 
+// Client connections the server accepts (max_connections): room for a pool that keeps every
+// provisioned user's role logged in, beside the other clients of a stack.
+inline constexpr int kMaxConnections = 200;
+
 struct ServerOptions {
   // The cluster goes into <run_dir>/postgres and its log into <run_dir>/postgres.log.
   // Empty: a temporary directory removed on stop.
