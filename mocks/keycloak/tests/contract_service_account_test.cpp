@@ -99,7 +99,7 @@ TEST_F(ServiceAccountContract, TheClientCredentialsGrantAnswersByFormAndByBasic)
     EXPECT_EQ(response.header("Cache-Control"), "no-store");
     const auto body = json_of(response);
     EXPECT_EQ(body.at("token_type"), "Bearer");
-    EXPECT_EQ(body.at("expires_in"), 300);
+    EXPECT_THAT(body.at("expires_in").get<int>(), expires_in_of(300));
     // No refresh token unless the client's client_credentials.use_refresh_token is on.
     EXPECT_FALSE(body.contains("refresh_token")) << body.dump();
     EXPECT_EQ(body.value("refresh_expires_in", -1), 0);
