@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "mcph/proc/temp_dir.h"
+
 namespace mcph::cli {
 namespace {
 
@@ -119,7 +121,8 @@ namespace {
 // A secret read from the file a flag names: trimmed, and any problem named by the flag and the
 // file without the secret; a flag not given is no secret at all.
 TEST(FlagsDeathTest, ASecretFileIsReadTrimmedAndRefusedClearly) {
-  const std::string dir = ::testing::TempDir();
+  const proc::TempDir temp("flags-secret");
+  const std::string dir = temp.path().string();
   const std::string good = dir + "/flags_secret_good", empty = dir + "/flags_secret_empty", short_one = dir + "/flags_secret_short";
   std::ofstream(good) << "an-hmac-key-of-more-than-thirty-two-bytes\n";
   std::ofstream(empty) << "\n";
