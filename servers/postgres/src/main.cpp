@@ -30,9 +30,10 @@ int main(int argc, char** argv) {
 
   servers::Runtime runtime("postgres-mcp", flags);
   const int timeout_s = std::max(1, flags.get_int("vault-timeout-ms") / 1000);
+  const int max_connections = flags.get_int("db-max-connections");
+  if (max_connections < 1) servers::usage_error("postgres-mcp", "--db-max-connections must be positive");
   postgres_mcp::PoolLimits limits;
-  if (flags.get_int("db-max-connections") < 1) servers::usage_error("postgres-mcp", "--db-max-connections must be positive");
-  limits.max_open = static_cast<std::size_t>(flags.get_int("db-max-connections"));
+  limits.max_open = static_cast<std::size_t>(max_connections);
   postgres_mcp::RoleDatabase database({flags.get("db-host"), flags.get("db-port"), flags.get("db-name"), timeout_s},
                                       limits, timeout_s * 1000,
                                       flags.on("no-rollback") ? postgres_mcp::RoleDatabase::Isolation::implicit_transaction
