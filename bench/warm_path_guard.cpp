@@ -2,14 +2,19 @@
 // loopback floor than the ratio recorded in the repository (bench/warm_path_ratios.json).
 //
 // For each of the five reference servers of the stack (a local one it starts, or --stack FILE),
-// in the same process and on the same server: the floor, a keep-alive GET /health, and the warm
-// call, the same tool call tool_call_bench's BM_WarmCall times (session open, token known to the
-// server; agent-bridge-mcp with an agent's API key, workload-mcp with a DPoP proof per call and
-// an OPA decision). Rounds interleave them: each round times --calls floors then --calls warm
-// calls of every server in turn and takes the ratio of their medians; a server's ratio is the
-// median over the rounds, so a burst of load from elsewhere on the machine moves a round, not
-// the verdict. Red when a ratio exceeds its recorded value by more than its margin: the file's
-// "margins" entry for the server, else the file's "margin".
+// in the same process and on the same server: the floor, a keep-alive GET /health; the round
+// trips the call makes behind the server, made here as the server makes them (Vault, the
+// backend, PostgreSQL, OPA: tool_call_bench's); and the warm call, the same tool call
+// tool_call_bench's BM_WarmCall times (session open, token known to the server; agent-bridge-mcp
+// with an agent's API key, workload-mcp with a DPoP proof per call and an OPA decision). What
+// the guard holds is the server's own part: the warm call's median less its round trips'
+// medians, over the floor's median (tool_call_bench's own_floor_ratio), so that the stand-ins'
+// own speed, which is not the servers', moves no verdict. Rounds interleave them: each round
+// makes --calls iterations of every server in turn, each a floor, its round trips and a warm
+// call, and takes the ratio of the medians; a server's ratio is the median over the rounds, so
+// a burst of load from elsewhere on the machine moves a round, not the verdict. Red when a
+// ratio exceeds its recorded value by more than its margin: the file's "margins" entry for the
+// server, else the file's "margin".
 // --write records the ratios measured instead (a deliberate commit says why). A server the
 // stack lacks leaves the guard unable to tell: it says so and exits 2, as on any failed call.
 #include <algorithm>
@@ -27,6 +32,7 @@
 #include "mcph/bench/agent_servers.h"
 #include "mcph/bench/bench_stack.h"
 #include "mcph/bench/mcp_servers.h"
+#include "mcph/bench/user_round_trips.h"
 #include "mcph/cli/flags.h"
 
 namespace {
@@ -41,16 +47,12 @@ double median(std::vector<double> values) {
   return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-// The median of `calls` timings of `once`, in microseconds; `once` throws on a failed call.
+// How long `once` took, in microseconds; `once` throws on a failed call.
 template <typename Call>
-double median_micros(int calls, Call&& once) {
-  std::vector<double> micros;
-  for (int i = 0; i < calls; ++i) {
-    const auto start = Clock::now();
-    once();
-    micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
-  }
-  return median(std::move(micros));
+double micros_of(Call&& once) {
+  const auto start = Clock::now();
+  once();
+  return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
 }
 
 // workload-mcp remembers 200 live DPoP proofs per agent for 10 s and then answers 429: its warm
@@ -61,8 +63,9 @@ struct Measured {
   const bench::McpServer* server;
   std::unique_ptr<mcp::Client> client;
   std::unique_ptr<bench::HealthFloor> floor;
+  std::vector<bench::RoundTrip> round_trips;
   int warm_calls = 0;  // per round
-  std::vector<double> floor_us, warm_us, ratios;
+  std::vector<double> floor_us, warm_us, behind_us, ratios;  // per round: medians, their ratio
 };
 
 // The stack's server, or why the guard cannot measure it.
@@ -83,6 +86,34 @@ void warm_call(Measured& m) {
 
 void floor_call(Measured& m) {
   if (const std::string failure = (*m.floor)(); !failure.empty()) throw std::runtime_error(m.server->service + ": " + failure);
+}
+
+void round_trip(const Measured& m, const bench::RoundTrip& trip) {
+  if (const std::string failure = trip.run(); !failure.empty()) {
+    throw std::runtime_error(m.server->service + "'s " + trip.name + ": " + failure);
+  }
+}
+
+// One round of a server: its iterations, each a floor, the round trips and a warm call, in that
+// order; the medians of each, and the server's own part of the call over the floor.
+void measure_round(Measured& m) {
+  std::vector<double> floors, warms;
+  std::vector<std::vector<double>> trips(m.round_trips.size());
+  for (int i = 0; i < m.warm_calls; ++i) {
+    floors.push_back(micros_of([&] { floor_call(m); }));
+    for (std::size_t t = 0; t < m.round_trips.size(); ++t) {
+      trips[t].push_back(micros_of([&] { round_trip(m, m.round_trips[t]); }));
+    }
+    warms.push_back(micros_of([&] { warm_call(m); }));
+  }
+  double behind = 0;
+  for (auto& trip : trips) behind += median(std::move(trip));
+  const double floor = median(std::move(floors));
+  const double warm = median(std::move(warms));
+  m.floor_us.push_back(floor);
+  m.warm_us.push_back(warm);
+  m.behind_us.push_back(behind);
+  m.ratios.push_back((warm - behind) / floor);
 }
 
 Json read_record(const std::string& path) {
@@ -125,24 +156,25 @@ int run(const cli::Flags& flags) {
     const bench::Endpoint endpoint = bench::endpoint_of(stack, server.service);
     Measured m{&server,
                std::make_unique<mcp::Client>(agent ? bench::agent_client_for(stack, server) : bench::client_for(endpoint, token)),
-               std::make_unique<bench::HealthFloor>(endpoint), calls, {}, {}, {}};
+               std::make_unique<bench::HealthFloor>(endpoint),
+               agent ? bench::agent_round_trips(stack, server) : bench::user_round_trips(stack, server, who, token),
+               calls,
+               {},
+               {},
+               {},
+               {}};
     if (server.service == "workload-mcp") m.warm_calls = std::max(1, std::min(calls, kWorkloadProofBudget / rounds));
     for (int i = 0; i < 5; ++i) {  // the server's session, pools and caches warmed, outside the timing
       warm_call(m);
       floor_call(m);
+      for (const bench::RoundTrip& trip : m.round_trips) round_trip(m, trip);
     }
     servers.push_back(std::move(m));
   };
   for (const auto& server : bench::mcp_servers()) add(server, false);
   for (const auto& server : bench::agent_servers()) add(server, true);
   for (int round = 0; round < rounds; ++round) {
-    for (Measured& m : servers) {
-      const double floor = median_micros(calls, [&] { floor_call(m); });
-      const double warm = median_micros(m.warm_calls, [&] { warm_call(m); });
-      m.floor_us.push_back(floor);
-      m.warm_us.push_back(warm);
-      m.ratios.push_back(warm / floor);
-    }
+    for (Measured& m : servers) measure_round(m);
   }
   stack.down();
 
@@ -159,7 +191,8 @@ int run(const cli::Flags& flags) {
   }
   const Json record = read_record(record_path);
   std::vector<std::string> grown;
-  std::printf("%-16s %10s %10s %8s %9s %7s %8s\n", "server", "floor_us", "warm_us", "ratio", "recorded", "margin", "limit");
+  std::printf("%-16s %9s %9s %9s %9s %7s %9s %7s %7s\n", "server", "floor_us", "warm_us", "behind_us", "own_us", "ratio",
+              "recorded", "margin", "limit");
   for (const Measured& m : servers) {
     const double ratio = median(m.ratios);
     const auto recorded = record["ratios"].find(m.server->service);
@@ -169,8 +202,9 @@ int run(const cli::Flags& flags) {
     }
     const double margin = margin_of(record, m.server->service, flags);
     const double limit = recorded->get<double>() * (1 + margin);
-    std::printf("%-16s %10.0f %10.0f %8.2f %9.2f %6.0f%% %8.2f\n", m.server->service.c_str(), median(m.floor_us),
-                median(m.warm_us), ratio, recorded->get<double>(), margin * 100, limit);
+    std::printf("%-16s %9.0f %9.0f %9.0f %9.0f %7.2f %9.2f %6.0f%% %7.2f\n", m.server->service.c_str(), median(m.floor_us),
+                median(m.warm_us), median(m.behind_us), median(m.warm_us) - median(m.behind_us), ratio,
+                recorded->get<double>(), margin * 100, limit);
     if (ratio > limit) grown.push_back(m.server->service);
   }
   if (grown.empty()) {
@@ -179,7 +213,8 @@ int run(const cli::Flags& flags) {
   }
   std::string names;
   for (const auto& name : grown) names += (names.empty() ? "" : ", ") + name;
-  std::printf("warm-path guard: red: the warm call grew against the floor beyond the margin at %s\n", names.c_str());
+  std::printf("warm-path guard: red: the server's own part of the warm call grew against the floor beyond the margin at %s\n",
+              names.c_str());
   return 1;
 }
 
@@ -187,12 +222,13 @@ int run(const cli::Flags& flags) {
 
 int main(int argc, char** argv) {
   cli::Flags flags("warm_path_guard",
-                   "Each MCP server's warm tool call against its keep-alive GET /health, as a ratio, compared "
-                   "with the ratios recorded in the repository.");
+                   "Each MCP server's own part of a warm tool call (the call less the round trips it makes behind "
+                   "the server) against its keep-alive GET /health, as a ratio, compared with the ratios recorded in "
+                   "the repository.");
   flags.option("stack", "", "the stack file of the stack to measure (default: start a local one, no fault proxy)")
       .option("record", "", "the recorded ratios (bench/warm_path_ratios.json)")
       .option("rounds", "9", "interleaved rounds; a server's ratio is their median")
-      .option("calls", "30", "floor calls, then warm calls, per server and round")
+      .option("calls", "30", "iterations per server and round: a floor, the round trips, a warm call")
       .option("margin", "", "how much every ratio may exceed the recorded one, as a fraction (default: the file's "
                             "margin for the server, else its margin)")
       .toggle("write", "record the measured ratios in --record instead of comparing");
