@@ -64,7 +64,7 @@ struct Measured {
   std::unique_ptr<mcp::Client> client;
   std::unique_ptr<bench::HealthFloor> floor;
   std::vector<bench::RoundTrip> round_trips;
-  int warm_calls = 0;  // per round
+  int iterations = 0;  // per round: each a floor, the round trips, a warm call
   std::vector<double> floor_us, warm_us, behind_us, ratios;  // per round: medians, their ratio
 };
 
@@ -99,7 +99,7 @@ void round_trip(const Measured& m, const bench::RoundTrip& trip) {
 void measure_round(Measured& m) {
   std::vector<double> floors, warms;
   std::vector<std::vector<double>> trips(m.round_trips.size());
-  for (int i = 0; i < m.warm_calls; ++i) {
+  for (int i = 0; i < m.iterations; ++i) {
     floors.push_back(micros_of([&] { floor_call(m); }));
     for (std::size_t t = 0; t < m.round_trips.size(); ++t) {
       trips[t].push_back(micros_of([&] { round_trip(m, m.round_trips[t]); }));
@@ -163,7 +163,7 @@ int run(const cli::Flags& flags) {
                {},
                {},
                {}};
-    if (server.service == "workload-mcp") m.warm_calls = std::max(1, std::min(calls, kWorkloadProofBudget / rounds));
+    if (server.service == "workload-mcp") m.iterations = std::max(1, std::min(calls, kWorkloadProofBudget / rounds));
     for (int i = 0; i < 5; ++i) {  // the server's session, pools and caches warmed, outside the timing
       warm_call(m);
       floor_call(m);
