@@ -104,8 +104,9 @@ RunningService start_native_postgres(StackContext& context) {
 // interfaces on free loopback ports, ready when the management interface's /health/ready is.
 RunningService start_native_keycloak(StackContext& context) {
   const RealTier& tier = context.real();
-  const int http_port = proc::free_loopback_port();
-  const int management_port = proc::free_loopback_port();
+  const std::vector<int> ports = proc::free_loopback_ports(2);
+  const int http_port = ports[0];
+  const int management_port = ports[1];
   // Keycloak's transaction log and temporary files go to this stack's run directory, not into
   // the shared distribution, so that stacks may run side by side.
   const fs::path home = context.run_dir / "keycloak-home";

@@ -70,10 +70,11 @@ RunningService start_native_spire(StackContext& context) {
   spire_bundle_endpoint_ca(context.run_dir);
   const fs::path tls_dir = dir / "bundle-endpoint-tls";
 
-  const int server_port = proc::free_loopback_port();
-  const int bundle_port = proc::free_loopback_port();
-  const int server_health_port = proc::free_loopback_port();
-  const int agent_health_port = proc::free_loopback_port();
+  const std::vector<int> ports = proc::free_loopback_ports(4);
+  const int server_port = ports[0];
+  const int bundle_port = ports[1];
+  const int server_health_port = ports[2];
+  const int agent_health_port = ports[3];
   fixtures::write_private_file(dir / "server.conf",
                      "server {\n"
                      "  bind_address = \"127.0.0.1\"\n"

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -73,6 +74,15 @@ int free_loopback_port() {
   const int port = try_bind_loopback(0);
   if (port < 0) throw std::runtime_error("cannot find a free loopback port: " + std::string(std::strerror(errno)));
   return port;
+}
+
+std::vector<int> free_loopback_ports(int count) {
+  std::set<int> picked;
+  std::vector<int> ports;
+  while (static_cast<int>(ports.size()) < count) {
+    if (const int port = free_loopback_port(); picked.insert(port).second) ports.push_back(port);
+  }
+  return ports;
 }
 
 }  // namespace mcph::proc

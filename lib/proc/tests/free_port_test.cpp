@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <fstream>
 #include <optional>
+#include <set>
+#include <vector>
 
 #include "mcph/proc/free_port.h"
 
@@ -48,6 +50,15 @@ TEST(FreeLoopbackPort, IsNeverOneTheKernelHandsToOutgoingConnections) {
     EXPECT_TRUE(port < low || port > high) << port << " is in the ephemeral range " << low << "-" << high;
     EXPECT_TRUE(port >= range->first && port <= range->last) << port;
   }
+}
+
+// A thousand independent picks from the ~22,000 ports below the usual ephemeral range would
+// almost surely repeat one (the birthday bound); a program's ports must not.
+TEST(FreeLoopbackPorts, AreNeverTheSameTwice) {
+  const std::vector<int> ports = free_loopback_ports(1000);
+  ASSERT_EQ(ports.size(), 1000U);
+  EXPECT_EQ(std::set<int>(ports.begin(), ports.end()).size(), ports.size());
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(can_listen_on(ports[i])) << ports[i];
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #pragma once
 #include <optional>
+#include <vector>
 
 namespace mcph::proc {
 
@@ -9,6 +10,10 @@ namespace mcph::proc {
 // connection takes it before the program binds it; only another caller's choice can, which
 // callers that can retry still do.
 int free_loopback_port();
+
+// `count` such ports, no two the same: for one program that binds several (SPIRE's server, its
+// bundle endpoint and health checks), which two independent picks could give the same port.
+std::vector<int> free_loopback_ports(int count);
 
 // The ports free_loopback_port picks from, both included: 10000 up to the ephemeral range's start,
 // else past its end up to 65535; none when neither leaves 4096 ports (then it takes any free one).
