@@ -18,7 +18,6 @@
 // --write records the ratios measured instead (a deliberate commit says why). A server the
 // stack lacks leaves the guard unable to tell: it says so and exits 2, as on any failed call.
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -31,6 +30,7 @@
 
 #include "mcph/bench/agent_servers.h"
 #include "mcph/bench/bench_stack.h"
+#include "mcph/bench/latency.h"
 #include "mcph/bench/mcp_servers.h"
 #include "mcph/bench/user_round_trips.h"
 #include "mcph/cli/flags.h"
@@ -39,21 +39,6 @@ namespace {
 
 using namespace mcph;
 using Json = nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
-// How long `once` took, in microseconds; `once` throws on a failed call.
-template <typename Call>
-double micros_of(Call&& once) {
-  const auto start = Clock::now();
-  once();
-  return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-}
 
 // workload-mcp remembers 200 live DPoP proofs per agent for 10 s and then answers 429: its warm
 // calls of the whole run (the five of the warm-up too) stay below that.
@@ -77,43 +62,29 @@ void require_service(bench::BenchStack& stack, const std::string& service) {
                            (left_out == file.services_left_out.end() ? "" : " (" + left_out->second + ")"));
 }
 
-void warm_call(Measured& m) {
+// The warm call: "" or why it failed.
+std::string warm_call(Measured& m) {
   const auto call = m.client->call_tool(m.server->tool, m.server->arguments);
-  if (!call.ok()) {
-    throw std::runtime_error(m.server->service + ": the warm call failed (HTTP " + std::to_string(call.rpc.http_status) + ")");
-  }
+  return call.ok() ? "" : "the warm call failed (HTTP " + std::to_string(call.rpc.http_status) + ")";
 }
 
-void floor_call(Measured& m) {
-  if (const std::string failure = (*m.floor)(); !failure.empty()) throw std::runtime_error(m.server->service + ": " + failure);
+// One iteration of a server into `samples`: a floor, the round trips and a warm call.
+void measure_once(Measured& m, bench::FloorSamples& samples) {
+  const std::string failure =
+      bench::time_once_against_floor(samples, [&] { return warm_call(m); }, *m.floor, m.round_trips);
+  if (!failure.empty()) throw std::runtime_error(m.server->service + ": " + failure);
 }
 
-void round_trip(const Measured& m, const bench::RoundTrip& trip) {
-  if (const std::string failure = trip.run(); !failure.empty()) {
-    throw std::runtime_error(m.server->service + "'s " + trip.name + ": " + failure);
-  }
-}
-
-// One round of a server: its iterations, each a floor, the round trips and a warm call, in that
-// order; the medians of each, and the server's own part of the call over the floor.
+// One round of a server: its iterations, the medians of each part, and the server's own part of
+// the call over the floor.
 void measure_round(Measured& m) {
-  std::vector<double> floors, warms;
-  std::vector<std::vector<double>> trips(m.round_trips.size());
-  for (int i = 0; i < m.iterations; ++i) {
-    floors.push_back(micros_of([&] { floor_call(m); }));
-    for (std::size_t t = 0; t < m.round_trips.size(); ++t) {
-      trips[t].push_back(micros_of([&] { round_trip(m, m.round_trips[t]); }));
-    }
-    warms.push_back(micros_of([&] { warm_call(m); }));
-  }
-  double behind = 0;
-  for (auto& trip : trips) behind += median(std::move(trip));
-  const double floor = median(std::move(floors));
-  const double warm = median(std::move(warms));
-  m.floor_us.push_back(floor);
-  m.warm_us.push_back(warm);
-  m.behind_us.push_back(behind);
-  m.ratios.push_back((warm - behind) / floor);
+  bench::FloorSamples samples;
+  for (int i = 0; i < m.iterations; ++i) measure_once(m, samples);
+  const bench::OwnPart part = bench::own_part_of(std::move(samples));
+  m.floor_us.push_back(part.floor_p50);
+  m.warm_us.push_back(part.call_p50);
+  m.behind_us.push_back(part.behind_p50);
+  m.ratios.push_back(part.own_floor_ratio());
 }
 
 Json read_record(const std::string& path) {
@@ -164,11 +135,8 @@ int run(const cli::Flags& flags) {
                {},
                {}};
     if (server.service == "workload-mcp") m.iterations = std::max(1, std::min(calls, kWorkloadProofBudget / rounds));
-    for (int i = 0; i < 5; ++i) {  // the server's session, pools and caches warmed, outside the timing
-      warm_call(m);
-      floor_call(m);
-      for (const bench::RoundTrip& trip : m.round_trips) round_trip(m, trip);
-    }
+    bench::FloorSamples warm_up;  // the server's session, pools and caches warmed, outside the timing
+    for (int i = 0; i < 5; ++i) measure_once(m, warm_up);
     servers.push_back(std::move(m));
   };
   for (const auto& server : bench::mcp_servers()) add(server, false);
@@ -184,7 +152,9 @@ int run(const cli::Flags& flags) {
     if (std::ifstream(record_path)) record = read_record(record_path);
     if (!flags.get("margin").empty()) record["margin"] = std::stod(flags.get("margin"));
     record["ratios"] = Json::object();
-    for (const Measured& m : servers) record["ratios"][m.server->service] = std::round(median(m.ratios) * 100) / 100;
+    for (const Measured& m : servers) {
+      record["ratios"][m.server->service] = std::round(bench::p50_of(m.ratios) * 100) / 100;
+    }
     std::ofstream(record_path) << record.dump(2) << "\n";
     std::printf("warm-path guard: recorded %s\n", record.dump().c_str());
     return 0;
@@ -194,7 +164,7 @@ int run(const cli::Flags& flags) {
   std::printf("%-16s %9s %9s %9s %9s %7s %9s %7s %7s\n", "server", "floor_us", "warm_us", "behind_us", "own_us", "ratio",
               "recorded", "margin", "limit");
   for (const Measured& m : servers) {
-    const double ratio = median(m.ratios);
+    const double ratio = bench::p50_of(m.ratios);
     const auto recorded = record["ratios"].find(m.server->service);
     if (recorded == record["ratios"].end() || !recorded->is_number()) {
       grown.push_back(m.server->service + " (no ratio recorded)");
@@ -202,9 +172,9 @@ int run(const cli::Flags& flags) {
     }
     const double margin = margin_of(record, m.server->service, flags);
     const double limit = recorded->get<double>() * (1 + margin);
-    std::printf("%-16s %9.0f %9.0f %9.0f %9.0f %7.2f %9.2f %6.0f%% %7.2f\n", m.server->service.c_str(), median(m.floor_us),
-                median(m.warm_us), median(m.behind_us), median(m.warm_us) - median(m.behind_us), ratio,
-                recorded->get<double>(), margin * 100, limit);
+    const double warm = bench::p50_of(m.warm_us), behind = bench::p50_of(m.behind_us);
+    std::printf("%-16s %9.0f %9.0f %9.0f %9.0f %7.2f %9.2f %6.0f%% %7.2f\n", m.server->service.c_str(),
+                bench::p50_of(m.floor_us), warm, behind, warm - behind, ratio, recorded->get<double>(), margin * 100, limit);
     if (ratio > limit) grown.push_back(m.server->service);
   }
   if (grown.empty()) {

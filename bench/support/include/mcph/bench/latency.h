@@ -47,63 +47,80 @@ struct RoundTrip {
   std::function<std::string()> run;
 };
 
-// Like time_each_request, with the floor the request is measured against timed in the same
-// iteration, just before it: `floor` (a keep-alive GET /health of the same server) returns ""
-// or why it failed. Only the request's time counts as the iteration's (UseManualTime); the
-// floor's p50 and the ratio of the two p50s are counters (floor_p50_us, floor_ratio).
-// `round_trips`, the requests the call must make behind the server, are each timed in the same
-// iteration too, between the floor and the request: their p50s are counters, and so are what is
-// left of the request's p50 without them (own_p50_us) and that over the floor (own_floor_ratio):
-// a warm call within 3 floors plus the round trips it must make has an own_floor_ratio ≤ 3.
-template <typename Request, typename Floor>
-void time_each_request_against_floor(benchmark::State& state, Request&& request, Floor&& floor,
-                                     const std::vector<RoundTrip>& round_trips = {}) {
+// The load driver's p50 of `values`.
+double p50_of(std::vector<double> values);
+
+// A call timed against its floor, iteration by iteration: in each, the floor (a keep-alive
+// GET /health of the same server), then each round trip the call must make behind the server,
+// then the call, each timed alone, in microseconds.
+struct FloorSamples {
+  std::vector<double> floor_us, call_us;
+  std::vector<std::vector<double>> round_trip_us;  // one list per round trip, in their order
+};
+
+// The p50s of FloorSamples (the load driver's percentile) and what of the call is the server's
+// own: the call less the round trips behind it, over the floor. A warm call within 3 floors plus
+// the round trips it must make has an own_floor_ratio() ≤ 3.
+struct OwnPart {
+  double floor_p50 = 0, call_p50 = 0, behind_p50 = 0;
+  std::vector<double> round_trip_p50;
+  double own_p50() const { return call_p50 - behind_p50; }
+  double own_floor_ratio() const { return own_p50() / floor_p50; }
+};
+OwnPart own_part_of(FloorSamples samples);
+
+// One iteration into `samples`: the floor, the round trips, the call; each returns "" or why it
+// failed, and so does this (a round trip's failure prefixed with its name). A step that failed
+// ends the iteration; what it took is kept, what did not run is not.
+template <typename Call, typename Floor>
+std::string time_once_against_floor(FloorSamples& samples, Call&& call, Floor&& floor,
+                                    const std::vector<RoundTrip>& round_trips = {}) {
   using Clock = std::chrono::steady_clock;
   const auto micros_since = [](Clock::time_point start) {
     return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
   };
-  std::vector<double> micros, floor_micros;
-  std::vector<std::vector<double>> round_trip_micros(round_trips.size());
+  samples.round_trip_us.resize(round_trips.size());
+  auto start = Clock::now();
+  std::string failure = floor();
+  samples.floor_us.push_back(micros_since(start));
+  for (std::size_t i = 0; i < round_trips.size() && failure.empty(); ++i) {
+    start = Clock::now();
+    if (failure = round_trips[i].run(); !failure.empty()) failure = round_trips[i].name + ": " + failure;
+    samples.round_trip_us[i].push_back(micros_since(start));
+  }
+  if (!failure.empty()) return failure;
+  start = Clock::now();
+  failure = call();
+  samples.call_us.push_back(micros_since(start));
+  return failure;
+}
+
+// Like time_each_request, with the floor and the round trips timed in the same iteration, just
+// before the request (time_once_against_floor); only the request's time counts as the
+// iteration's (UseManualTime). Counters: the floor's p50 and the ratio of the two p50s
+// (floor_p50_us, floor_ratio); with round trips, each one's p50 (<name>_p50_us), the request's
+// own part (own_p50_us) and that over the floor (own_floor_ratio).
+template <typename Request, typename Floor>
+void time_each_request_against_floor(benchmark::State& state, Request&& request, Floor&& floor,
+                                     const std::vector<RoundTrip>& round_trips = {}) {
+  FloorSamples samples;
   for (auto _ : state) {
-    auto start = Clock::now();
-    std::string failure = floor();
-    floor_micros.push_back(micros_since(start));
-    for (std::size_t i = 0; i < round_trips.size() && failure.empty(); ++i) {
-      start = Clock::now();
-      if (failure = round_trips[i].run(); !failure.empty()) failure = round_trips[i].name + ": " + failure;
-      round_trip_micros[i].push_back(micros_since(start));
-    }
-    if (failure.empty()) {
-      start = Clock::now();
-      failure = request();
-      const auto took = std::chrono::duration<double>(Clock::now() - start);
-      micros.push_back(std::chrono::duration<double, std::micro>(took).count());
-      state.SetIterationTime(took.count());
-    }
+    const std::string failure = time_once_against_floor(samples, request, floor, round_trips);
     if (!failure.empty()) {
       state.SkipWithError(failure.c_str());
       break;
     }
+    state.SetIterationTime(samples.call_us.back() / 1e6);
   }
-  report_percentiles(state, micros);
-  if (micros.empty() || floor_micros.empty()) return;
-  const auto p50_of = [](std::vector<double>& values) {
-    std::sort(values.begin(), values.end());
-    return harness::load::percentile_of_sorted(values, 0.50);
-  };
-  const double floor_p50 = p50_of(floor_micros);
-  state.counters["floor_p50_us"] = floor_p50;
-  state.counters["floor_ratio"] = state.counters["p50_us"] / floor_p50;
+  report_percentiles(state, samples.call_us);
+  if (samples.call_us.empty()) return;
+  const OwnPart part = own_part_of(std::move(samples));
+  state.counters["floor_p50_us"] = part.floor_p50;
+  state.counters["floor_ratio"] = part.call_p50 / part.floor_p50;
   if (!round_trips.empty()) {
-    double behind = 0;
-    for (std::size_t i = 0; i < round_trips.size(); ++i) {
-      const double p50 = p50_of(round_trip_micros[i]);
-      state.counters[round_trips[i].name + "_p50_us"] = p50;
-      behind += p50;
-    }
-    const double own = state.counters["p50_us"] - behind;
-    state.counters["own_p50_us"] = own;
-    state.counters["own_floor_ratio"] = own / floor_p50;
+    for (std::size_t i = 0; i < round_trips.size(); ++i) state.counters[round_trips[i].name + "_p50_us"] = part.round_trip_p50[i];
+    state.counters["own_p50_us"] = part.own_p50();
+    state.counters["own_floor_ratio"] = part.own_floor_ratio();
   }
   state.SetItemsProcessed(state.iterations());
 }
