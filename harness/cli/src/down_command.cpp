@@ -179,8 +179,7 @@ int down_command(int argc, char** argv) {
   flags.parse(argc, argv);
   const int grace = flags.get_int("grace-s");
   if (grace <= 0) {
-    std::fprintf(stderr, "%s: --grace-s must be positive\nTry '%s --help'.\n", program.c_str(), program.c_str());
-    return 2;
+    return mcph::cli::print_usage_error(program, "--grace-s must be positive");
   }
   const fs::path path = stack_file_from(flags, program);
   const int stopped = stop(program, path, grace);

@@ -39,8 +39,7 @@ int merge_command(int argc, char** argv) {
   add_baseline_flags(flags);
   flags.parse(argc, argv);
   if (flags.positional().empty()) {
-    std::fprintf(stderr, "%s: no result directories given\nTry '%s --help'.\n", program.c_str(), program.c_str());
-    return 2;
+    return mcph::cli::print_usage_error(program, "no result directories given");
   }
   std::optional<reports::Baseline> baseline;
   try {

@@ -47,8 +47,7 @@ int probe_command(int argc, char** argv) {
       .option("timeout-ms", "5000", "how long each request may take to connect and to answer");
   flags.parse(argc, argv);
   if (flags.positional().size() != 1) {
-    std::fprintf(stderr, "%s: give one URL\nTry '%s --help'.\n", program.c_str(), program.c_str());
-    return 2;
+    return mcph::cli::print_usage_error(program, "give one URL");
   }
   const std::string url = flags.positional().front();
   scenario::ProbeOptions options;

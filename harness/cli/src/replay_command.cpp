@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "commands.h"
+#include "mcph/cli/flags.h"
 #include "mcph/reports/model.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "seed_flag.h"
@@ -27,12 +28,10 @@ int replay_command(int argc, char** argv) {
   flags.parse(argc, argv);
   const std::vector<std::string>& traces = flags.positional();
   if (const auto error = run_stack_flags_error(flags)) {
-    std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), error->c_str(), program.c_str());
-    return 2;
+    return mcph::cli::print_usage_error(program, *error);
   }
   if (traces.size() != 1) {
-    std::fprintf(stderr, "%s: give exactly one trace file\nTry '%s --help'.\n", program.c_str(), program.c_str());
-    return 2;
+    return mcph::cli::print_usage_error(program, "give exactly one trace file");
   }
   if (!std::ifstream(traces.front())) {
     std::fprintf(stderr, "%s: cannot read the trace %s\n", program.c_str(), traces.front().c_str());
@@ -42,8 +41,7 @@ int replay_command(int argc, char** argv) {
   try {
     seed = seed_from_flags(flags);
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), e.what(), program.c_str());
-    return 2;
+    return mcph::cli::print_usage_error(program, e.what());
   }
   try {
     StackForRun target = stack_for_run(flags, program);

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "configuration_check.h"
 #include "family_applicability.h"
+#include "mcph/cli/flags.h"
 #include "mcph/harness/scenario/run_order.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 #include "mcph/harness/scenario/shard.h"
@@ -90,8 +91,7 @@ int run_command(int argc, char** argv) {
   add_baseline_flags(flags);
   flags.parse(argc, argv);
   if (const auto error = run_stack_flags_error(flags)) {
-    std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), error->c_str(), program.c_str());
-    return 2;
+    return mcph::cli::print_usage_error(program, *error);
   }
   std::optional<reports::Baseline> baseline;
   try {
@@ -109,8 +109,7 @@ int run_command(int argc, char** argv) {
       shard = *from_job;
     }
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), e.what(), program.c_str());
-    return 2;
+    return mcph::cli::print_usage_error(program, e.what());
   }
   if (shard.count > 1 && flags.get("shard-out").empty()) {
     std::fprintf(stderr, "%s: shard %d/%d needs --shard-out DIR: merge reads what each worker saw from there\n",
@@ -123,8 +122,7 @@ int run_command(int argc, char** argv) {
     const auto given = seed_from_flags(flags);
     seed = given ? *given : seed::fresh_seed();
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), e.what(), program.c_str());
-    return 2;
+    return mcph::cli::print_usage_error(program, e.what());
   }
 
   if (flags.on("shuffle") && shard.count > 1 && flags.get("seed").empty()) {

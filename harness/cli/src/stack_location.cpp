@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "mcph/cli/flags.h"
 #include "mcph/harness/fixtures/data_layout.h"
 
 namespace mcph::harness::cli {
@@ -19,9 +20,7 @@ std::filesystem::path stack_file_from(const mcph::cli::Flags& flags, const std::
   const std::string& stack = flags.get("stack");
   const std::string& run_dir = flags.get("run-dir");
   if (!stack.empty() && !run_dir.empty()) {
-    std::fprintf(stderr, "%s: give --stack or --run-dir, not both\nTry '%s --help'.\n", program.c_str(),
-                 program.c_str());
-    std::exit(2);
+    mcph::cli::exit_with_usage_error(program, "give --stack or --run-dir, not both");
   }
   if (!stack.empty()) return std::filesystem::absolute(stack);
   return std::filesystem::absolute(run_dir.empty() ? std::string(kDefaultRunDir) : run_dir) / "stack.json";

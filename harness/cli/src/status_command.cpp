@@ -50,8 +50,7 @@ int status_command(int argc, char** argv) {
   flags.parse(argc, argv);
   const int timeout_ms = flags.get_int("timeout-ms");
   if (timeout_ms <= 0) {
-    std::fprintf(stderr, "%s: --timeout-ms must be positive\nTry '%s --help'.\n", program.c_str(), program.c_str());
-    return 2;
+    return mcph::cli::print_usage_error(program, "--timeout-ms must be positive");
   }
   const auto path = stack_file_from(flags, program);
   if (!std::filesystem::exists(path)) {

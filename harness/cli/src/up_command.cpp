@@ -22,11 +22,6 @@ volatile std::sig_atomic_t g_interrupted = 0;
 
 extern "C" void on_interrupt(int) { g_interrupted = 1; }
 
-int bad_flag(const std::string& program, const std::string& message) {
-  std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), message.c_str(), program.c_str());
-  return 2;
-}
-
 // "keycloak http://127.0.0.1:…, vault …": each service behind the fault proxy and the address
 // the stack file gives the servers for it (url_for_servers); "" without a fault proxy.
 std::string fault_proxy_addresses(const stack::StackFile& stack) {
@@ -64,11 +59,11 @@ int up_command(int argc, char** argv) {
   try {
     params = stack::stack_params_from(flags);
   } catch (const std::invalid_argument& e) {
-    return bad_flag(program, e.what());
+    return mcph::cli::print_usage_error(program, e.what());
   }
   const int ttl = flags.get_int("ttl");
-  if (ttl < 0) return bad_flag(program, "--ttl must not be negative");
-  if (flags.get("run-dir").empty()) return bad_flag(program, "--run-dir must not be empty");
+  if (ttl < 0) return mcph::cli::print_usage_error(program, "--ttl must not be negative");
+  if (flags.get("run-dir").empty()) return mcph::cli::print_usage_error(program, "--run-dir must not be empty");
 
   const fs::path run_dir = fs::absolute(flags.get("run-dir"));
   if (stack::supervisor_running_in(run_dir)) {

@@ -11,6 +11,15 @@
 
 namespace mcph::cli {
 
+int print_usage_error(const std::string& program, const std::string& reason) {
+  std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program.c_str(), reason.c_str(), program.c_str());
+  return 2;
+}
+
+void exit_with_usage_error(const std::string& program, const std::string& reason) {
+  std::exit(print_usage_error(program, reason));
+}
+
 Flags::Flags(std::string program, std::string summary) : program_(std::move(program)), summary_(std::move(summary)) {}
 
 Flags& Flags::option(const std::string& name, const std::string& default_value, const std::string& help,
@@ -71,6 +80,8 @@ std::string Flags::usage() const {
 }
 
 void Flags::fail(const std::string& reason) const { throw std::invalid_argument(reason); }
+
+void Flags::usage_error(const std::string& reason) const { exit_with_usage_error(program_, reason); }
 
 void Flags::parse_or_throw(const std::vector<std::string>& args) {
   bool flags_ended = false;
@@ -137,8 +148,7 @@ void Flags::parse(int argc, const char* const* argv) {
   try {
     parse_or_throw(args);
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program_.c_str(), e.what(), program_.c_str());
-    std::exit(2);
+    usage_error(e.what());
   }
 }
 
@@ -151,10 +161,7 @@ const std::string& Flags::get(const std::string& name) const {
 std::string Flags::secret_file(const std::string& name, const std::string& what, std::size_t min_bytes) const {
   const std::string& path = get(name);
   if (path.empty()) return "";
-  const auto refuse = [&](const std::string& why) {
-    std::fprintf(stderr, "%s: --%s: %s\nTry '%s --help'.\n", program_.c_str(), name.c_str(), why.c_str(), program_.c_str());
-    std::exit(2);
-  };
+  const auto refuse = [&](const std::string& why) { usage_error("--" + name + ": " + why); };
   std::ifstream in(path);
   if (!in) refuse("cannot read the " + what + " file " + path);
   std::stringstream content;
@@ -173,8 +180,7 @@ int Flags::get_int(const std::string& name) const {
   int value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {
-    std::fprintf(stderr, "%s: --%s must be an integer, got '%s'\n", program_.c_str(), name.c_str(), text.c_str());
-    std::exit(2);
+    usage_error("--" + name + " must be an integer, got '" + text + "'");
   }
   return value;
 }

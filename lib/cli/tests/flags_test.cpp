@@ -142,5 +142,19 @@ TEST(FlagsDeathTest, ASecretFileIsReadTrimmedAndRefusedClearly) {
               "holds 11 bytes; at least 32 are needed");
 }
 
+// Every usage error reads the same, whoever says it: the program, the reason, where to look, exit 2.
+TEST(FlagsDeathTest, EveryUsageErrorNamesTheProgramAndItsHelp) {
+  const std::string said = "svc: --port must be 0..65535\nTry 'svc --help'.\n";
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(print_usage_error("svc", "--port must be 0..65535"), 2);
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), said);
+  EXPECT_EXIT(exit_with_usage_error("svc", "--port must be 0..65535"), ::testing::ExitedWithCode(2), said);
+  Flags flags("svc", "A service.");
+  flags.option("port", "x", "the port");
+  flags.parse_or_throw({});
+  EXPECT_EXIT(flags.get_int("port"), ::testing::ExitedWithCode(2), "svc: --port must be an integer, got 'x'\nTry 'svc --help'.");
+  EXPECT_EXIT(flags.usage_error("--port must be 0..65535"), ::testing::ExitedWithCode(2), said);
+}
+
 }  // namespace
 }  // namespace mcph::cli

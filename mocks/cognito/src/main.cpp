@@ -19,10 +19,7 @@ REFRESH_TOKEN_AUTH sign-in with SECRET_HASH, GetUser, global sign-out and token 
 each pool's /<pool>/.well-known/jwks.json and openid-configuration. Prints
 "listening http://127.0.0.1:PORT" once it serves, and stops cleanly on SIGTERM or SIGINT.)";
 
-[[noreturn]] void usage_error(const std::string& reason) {
-  std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", kProgram, reason.c_str(), kProgram);
-  std::exit(2);
-}
+[[noreturn]] void usage_error(const std::string& reason) { mcph::cli::exit_with_usage_error(kProgram, reason); }
 
 mcph::mock_cognito::Options parse_args(int argc, char** argv) {
   mcph::cli::Flags flags(kProgram, kSummary);

@@ -41,8 +41,7 @@ MockOptions parse_mock_options(int argc, char** argv, const std::string& program
   options.host = flags.get("host");
   options.port = flags.get_int("port");
   if (options.port < 0 || options.port > 65535) {
-    std::fprintf(stderr, "%s: --port must be 0..65535\nTry '%s --help'.\n", program.c_str(), program.c_str());
-    std::exit(2);
+    flags.usage_error("--port must be 0..65535");
   }
   return options;
 }

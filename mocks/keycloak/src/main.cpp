@@ -20,10 +20,7 @@ protocol mappers, groups, realm roles and realm keys. Prints "listening http://1
 once it serves, and stops cleanly on SIGTERM or SIGINT. The state lives in memory only and is
 lost when the process ends.)";
 
-[[noreturn]] void usage_error(const std::string& reason) {
-  std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", kProgram, reason.c_str(), kProgram);
-  std::exit(2);
-}
+[[noreturn]] void usage_error(const std::string& reason) { mcph::cli::exit_with_usage_error(kProgram, reason); }
 
 mcph::mock_keycloak::Options parse_args(int argc, char** argv) {
   mcph::cli::Flags flags(kProgram, kSummary);

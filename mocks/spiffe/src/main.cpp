@@ -23,10 +23,7 @@ ValidateJWTSVID) and on POST /_svid, the trust domain's JWT bundle on GET / (a S
 endpoint), and key rotation on /_keys. Prints "listening http://127.0.0.1:PORT" once it serves,
 and stops cleanly on SIGTERM or SIGINT.)";
 
-[[noreturn]] void usage_error(const std::string& reason) {
-  std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", kProgram, reason.c_str(), kProgram);
-  std::exit(2);
-}
+[[noreturn]] void usage_error(const std::string& reason) { mcph::cli::exit_with_usage_error(kProgram, reason); }
 
 // One workload a line: a name or a SPIFFE ID; blank lines and lines starting with # skipped.
 void read_workloads(const std::string& path, std::vector<std::string>& workloads) {

@@ -23,10 +23,7 @@ Once listening it prints one line on stdout:  listening http://127.0.0.1:PORT
 SIGTERM or SIGINT stops it; every outstanding lease is revoked first, so no database role
 it created outlives it.)";
 
-[[noreturn]] void usage_error(const std::string& reason) {
-  std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", kProgram, reason.c_str(), kProgram);
-  std::exit(2);
-}
+[[noreturn]] void usage_error(const std::string& reason) { mcph::cli::exit_with_usage_error(kProgram, reason); }
 
 mcph::mock_vault::MockVaultOptions parse_args(int argc, char** argv) {
   mcph::mock_vault::MockVaultOptions options;

@@ -21,7 +21,7 @@ std::shared_ptr<oidc::JwksCache> jwks_cache(const cli::Flags& flags, const std::
 
 }  // namespace
 
-void usage_error(const std::string& message) { servers::usage_error("agent-bridge-mcp", message); }
+void usage_error(const std::string& message) { cli::exit_with_usage_error("agent-bridge-mcp", message); }
 
 void declare_flags(cli::Flags& flags) {
   flags.option("port", "0", "TCP port (0 = any free port)")

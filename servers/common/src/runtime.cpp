@@ -35,11 +35,6 @@ std::string_view code_of(broker::BrokerErrorCode code) {
 
 }  // namespace
 
-void usage_error(const std::string& server, const std::string& message) {
-  std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", server.c_str(), message.c_str(), server.c_str());
-  std::exit(2);
-}
-
 void Runtime::declare_flags(cli::Flags& flags) {
   flags.option("port", "0", "TCP port (0 = any free port)")
       .option("host", "127.0.0.1", "address to listen on (0.0.0.0 only inside a container: compose mode)")
@@ -136,7 +131,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   broker::AuthConfig auth;
   const std::string profile = flags.get("token-profile");
   if (profile != "oidc" && profile != "cognito") {
-    usage_error(name, "--token-profile must be oidc or cognito, not '" + profile + "'");
+    cli::exit_with_usage_error(name, "--token-profile must be oidc or cognito, not '" + profile + "'");
   }
   auth.profile = profile == "cognito" ? broker::TokenProfile::cognito : broker::TokenProfile::oidc;
   auth.issuer = flags.get("issuer");
@@ -165,7 +160,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   } else if (auto algs = jose::dpop_algs_from_list(dpop_algs)) {
     auth.dpop_algs = *algs;
   } else {
-    usage_error(name, "--dpop-algs takes asymmetric algorithms (ES256, RS256) or none, not '" + dpop_algs + "'");
+    cli::exit_with_usage_error(name, "--dpop-algs takes asymmetric algorithms (ES256, RS256) or none, not '" + dpop_algs + "'");
   }
   auth.dpop_replay_capacity = static_cast<std::size_t>(std::max(1, flags.get_int("dpop-replay-capacity")));
   for (const jose::DpopSabotageSwitch& each : jose::dpop_sabotage_switches()) auth.unsafe_dpop.*each.setting = flags.on(each.flag);
@@ -174,7 +169,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   broker::BrokerConfig broker_config;
   const std::string vault_login = flags.get("vault-login");
   if (vault_login != "exchange" && vault_login != "passthrough") {
-    usage_error(name, "--vault-login must be exchange or passthrough, not '" + vault_login + "'");
+    cli::exit_with_usage_error(name, "--vault-login must be exchange or passthrough, not '" + vault_login + "'");
   }
   broker_config.vault_login =
       vault_login == "passthrough" ? broker::VaultLogin::passthrough : broker::VaultLogin::exchange;
@@ -183,7 +178,7 @@ Runtime::Runtime(const std::string& name, const cli::Flags& flags) : name_(name)
   broker_config.client_secret = flags.get("client-secret");
   broker_config.vault_audience = flags.get("vault-audience");
   if (broker_config.vault_login == broker::VaultLogin::exchange && broker_config.client_secret.empty()) {
-    usage_error(name, "--client-secret (or MCPH_CLIENT_SECRET) is needed for --vault-login exchange: the server "
+    cli::exit_with_usage_error(name, "--client-secret (or MCPH_CLIENT_SECRET) is needed for --vault-login exchange: the server "
                       "authenticates as its own client " + broker_config.client_id + " to exchange its callers' tokens");
   }
   broker_config.vault_url = flags.get("vault-url");

@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   servers::Runtime runtime("postgres-mcp", flags);
   const int timeout_s = std::max(1, flags.get_int("vault-timeout-ms") / 1000);
   const int max_connections = flags.get_int("db-max-connections");
-  if (max_connections < 1) servers::usage_error("postgres-mcp", "--db-max-connections must be positive");
+  if (max_connections < 1) cli::exit_with_usage_error("postgres-mcp", "--db-max-connections must be positive");
   postgres_mcp::PoolLimits limits;
   limits.max_open = static_cast<std::size_t>(max_connections);
   postgres_mcp::RoleDatabase database({flags.get("db-host"), flags.get("db-port"), flags.get("db-name"), timeout_s},

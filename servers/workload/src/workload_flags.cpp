@@ -55,7 +55,7 @@ std::vector<jose::Alg> proof_algs(const std::string& list) {
 
 }  // namespace
 
-void usage_error(const std::string& message) { servers::usage_error("workload-mcp", message); }
+void usage_error(const std::string& message) { cli::exit_with_usage_error("workload-mcp", message); }
 
 void declare_flags(cli::Flags& flags) {
   declare_common_flags(flags);

@@ -9,6 +9,12 @@
 
 namespace mcph::cli {
 
+// A command-line mistake, said as every program of the project says it: "<program>: <reason>"
+// and "Try '<program> --help'." on stderr. print_usage_error returns the exit code (2) for a
+// command to return; exit_with_usage_error exits with it.
+int print_usage_error(const std::string& program, const std::string& reason);
+[[noreturn]] void exit_with_usage_error(const std::string& program, const std::string& reason);
+
 class Flags {
  public:
   Flags(std::string program, std::string summary);
@@ -39,6 +45,8 @@ class Flags {
   const std::vector<std::string>& all(const std::string& name) const;  // repeated flags
   const std::vector<std::string>& positional() const { return positional_; }
   std::string usage() const;
+  // exit_with_usage_error under this program's name.
+  [[noreturn]] void usage_error(const std::string& reason) const;
 
  private:
   struct Spec {

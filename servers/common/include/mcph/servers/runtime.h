@@ -87,9 +87,6 @@ const broker::Principal& caller(const mcp::ToolContext& context);
 // Turns a broker failure into the tool error the model sees: a stable code, then the reason.
 mcp::ToolResult broker_failure(const broker::BrokerError& error);
 
-// A bad flag value or combination: said the way cli::Flags says a bad flag, exit status 2.
-[[noreturn]] void usage_error(const std::string& server, const std::string& message);
-
 // Runs a tool body; a broker failure becomes its tool error (ToolError passes through to the
 // MCP layer, which reports it as `isError: true` with its message).
 mcp::ToolResult with_broker(const std::function<mcp::ToolResult()>& body);
