@@ -104,42 +104,44 @@ RunningService start_native_postgres(StackContext& context) {
 // interfaces on free loopback ports, ready when the management interface's /health/ready is.
 RunningService start_native_keycloak(StackContext& context) {
   const RealTier& tier = context.real();
-  const std::vector<int> ports = proc::free_loopback_ports(2);
-  const int http_port = ports[0];
-  const int management_port = ports[1];
   // Keycloak's transaction log and temporary files go to this stack's run directory, not into
   // the shared distribution, so that stacks may run side by side.
   const fs::path home = context.run_dir / "keycloak-home";
   fs::create_directories(home);
-  NativeLaunch keycloak;
-  keycloak.name = "keycloak";
-  keycloak.argv = {(tier.keycloak_home / "bin" / "kc.sh").string(),
-                   "start-dev",
-                   "--http-host=127.0.0.1",
-                   "--http-port=" + std::to_string(http_port),
-                   // Tokens name this URL as issuer whichever address a client came through
-                   // (the MCP servers reach Keycloak through the fault proxy).
-                   "--hostname=" + loopback_url(http_port),
-                   "--http-management-port=" + std::to_string(management_port)};
-  // The build options the distribution was warmed up with (real/versions.env): other ones would
-  // make every start re-augment the shared distribution. They turn on the workload-identity
-  // design's preview features (SPIFFE identity providers, clients authenticated by JWT-SVIDs).
-  std::istringstream options(kKeycloakBuildOptions);
-  for (std::string option; options >> option;) keycloak.argv.push_back(option);
-  std::string java_options = "-Djava.io.tmpdir=" + home.string() +
-                             " -Dquarkus.transaction-manager.object-store.directory=" + (home / "transaction-logs").string();
-  // The real SPIRE's bundle endpoint (the spiffe row, started after Keycloak) serves https with
-  // a certificate of the run directory's own CA, which Keycloak's SPIFFE identity provider reads.
-  for (const std::string& option : keycloak_truststore_options(context.run_dir)) java_options += " " + option;
-  keycloak.env = {{"KC_BOOTSTRAP_ADMIN_USERNAME", kAdminUser},
-                  {"KC_BOOTSTRAP_ADMIN_PASSWORD", kAdminPassword},
-                  {"JAVA_OPTS_APPEND", java_options}};
-  keycloak.url = loopback_url(http_port);
-  keycloak.probe_base = loopback_url(management_port);
-  keycloak.probe = http_probe("/health/ready");
-  keycloak.timeout = context.ready_timeout(240s);  // a JVM on a busy 2-core machine
-  keycloak.grace = 30s;
-  RunningService running = launch(context, std::move(keycloak));
+  int management_port = 0;
+  RunningService running = proc::start_on_free_loopback_ports(2, [&](const std::vector<int>& ports) {
+    const int http_port = ports[0];
+    management_port = ports[1];
+    NativeLaunch keycloak;
+    keycloak.name = "keycloak";
+    keycloak.argv = {(tier.keycloak_home / "bin" / "kc.sh").string(),
+                     "start-dev",
+                     "--http-host=127.0.0.1",
+                     "--http-port=" + std::to_string(http_port),
+                     // Tokens name this URL as issuer whichever address a client came through
+                     // (the MCP servers reach Keycloak through the fault proxy).
+                     "--hostname=" + loopback_url(http_port),
+                     "--http-management-port=" + std::to_string(management_port)};
+    // The build options the distribution was warmed up with (real/versions.env): other ones would
+    // make every start re-augment the shared distribution. They turn on the workload-identity
+    // design's preview features (SPIFFE identity providers, clients authenticated by JWT-SVIDs).
+    std::istringstream options(kKeycloakBuildOptions);
+    for (std::string option; options >> option;) keycloak.argv.push_back(option);
+    std::string java_options = "-Djava.io.tmpdir=" + home.string() +
+                               " -Dquarkus.transaction-manager.object-store.directory=" + (home / "transaction-logs").string();
+    // The real SPIRE's bundle endpoint (the spiffe row, started after Keycloak) serves https with
+    // a certificate of the run directory's own CA, which Keycloak's SPIFFE identity provider reads.
+    for (const std::string& option : keycloak_truststore_options(context.run_dir)) java_options += " " + option;
+    keycloak.env = {{"KC_BOOTSTRAP_ADMIN_USERNAME", kAdminUser},
+                    {"KC_BOOTSTRAP_ADMIN_PASSWORD", kAdminPassword},
+                    {"JAVA_OPTS_APPEND", java_options}};
+    keycloak.url = loopback_url(http_port);
+    keycloak.probe_base = loopback_url(management_port);
+    keycloak.probe = http_probe("/health/ready");
+    keycloak.timeout = context.ready_timeout(240s);  // a JVM on a busy 2-core machine
+    keycloak.grace = 30s;
+    return launch(context, std::move(keycloak));
+  });
   running.entry.idp.admin_user = kAdminUser;
   running.entry.idp.admin_password = kAdminPassword;
   running.entry.health_url = loopback_url(management_port) + "/health/ready";
@@ -151,19 +153,21 @@ RunningService start_native_keycloak(StackContext& context) {
 // to $HOME; the file audit device on once it answers.
 RunningService start_native_vault(StackContext& context) {
   const RealTier& tier = context.real();
-  const int port = proc::free_loopback_port();
-  NativeLaunch vault;
-  vault.name = "vault";
-  vault.argv = {tier.vault_binary.string(), "server", "-dev", "-dev-no-store-token",
-                std::string("-dev-root-token-id=") + kVaultRootToken,
-                "-dev-listen-address=127.0.0.1:" + std::to_string(port)};
-  vault.env = {{"VAULT_LOG_LEVEL", "info"}, {"HOME", context.run_dir.string()}};
-  vault.url = loopback_url(port);
-  vault.probe_base = vault.url;
-  vault.probe = http_probe("/v1/sys/health");
-  vault.timeout = context.ready_timeout(60s);
-  vault.grace = 10s;
-  RunningService running = launch(context, std::move(vault));
+  RunningService running = proc::start_on_free_loopback_ports(1, [&](const std::vector<int>& ports) {
+    const int port = ports[0];
+    NativeLaunch vault;
+    vault.name = "vault";
+    vault.argv = {tier.vault_binary.string(), "server", "-dev", "-dev-no-store-token",
+                  std::string("-dev-root-token-id=") + kVaultRootToken,
+                  "-dev-listen-address=127.0.0.1:" + std::to_string(port)};
+    vault.env = {{"VAULT_LOG_LEVEL", "info"}, {"HOME", context.run_dir.string()}};
+    vault.url = loopback_url(port);
+    vault.probe_base = vault.url;
+    vault.probe = http_probe("/v1/sys/health");
+    vault.timeout = context.ready_timeout(60s);
+    vault.grace = 10s;
+    return launch(context, std::move(vault));
+  });
 
   const std::string audit_log = context.audit_log().string();
   vault::Client client(running.entry.url);
@@ -187,17 +191,19 @@ RunningService start_native_opa(StackContext& context) {
   } catch (const RealTierMissing& e) {
     throw ServiceSkipped(e.what());
   }
-  const int port = proc::free_loopback_port();
-  NativeLaunch launch_opa;
-  launch_opa.name = "opa";
-  launch_opa.argv = {opa.string(), "run", "--server", "--addr", "127.0.0.1:" + std::to_string(port),
-                     "--log-level", "error", "--disable-telemetry", trust_tier_policy(context).string()};
-  launch_opa.url = loopback_url(port);
-  launch_opa.probe_base = launch_opa.url;
-  launch_opa.probe = http_probe("/health");
-  launch_opa.timeout = context.ready_timeout(15s);
-  launch_opa.grace = 5s;
-  RunningService running = launch(context, std::move(launch_opa));
+  RunningService running = proc::start_on_free_loopback_ports(1, [&](const std::vector<int>& ports) {
+    const int port = ports[0];
+    NativeLaunch launch_opa;
+    launch_opa.name = "opa";
+    launch_opa.argv = {opa.string(), "run", "--server", "--addr", "127.0.0.1:" + std::to_string(port),
+                       "--log-level", "error", "--disable-telemetry", trust_tier_policy(context).string()};
+    launch_opa.url = loopback_url(port);
+    launch_opa.probe_base = launch_opa.url;
+    launch_opa.probe = http_probe("/health");
+    launch_opa.timeout = context.ready_timeout(15s);
+    launch_opa.grace = 5s;
+    return launch(context, std::move(launch_opa));
+  });
   running.entry.version = kOpaVersion;
   return running;
 }

@@ -70,54 +70,55 @@ RunningService start_native_spire(StackContext& context) {
   spire_bundle_endpoint_ca(context.run_dir);
   const fs::path tls_dir = dir / "bundle-endpoint-tls";
 
-  const std::vector<int> ports = proc::free_loopback_ports(4);
-  const int server_port = ports[0];
-  const int bundle_port = ports[1];
-  const int server_health_port = ports[2];
-  const int agent_health_port = ports[3];
-  fixtures::write_private_file(dir / "server.conf",
-                     "server {\n"
-                     "  bind_address = \"127.0.0.1\"\n"
-                     "  bind_port = \"" + std::to_string(server_port) + "\"\n"
-                     "  socket_path = " + quoted(admin_socket) + "\n"
-                     "  trust_domain = \"" + context.params.trust_domain + "\"\n"
-                     "  data_dir = " + quoted(dir / "server") + "\n"
-                     // WARN: at INFO both log the agent's SPIFFE ID, which carries the join token.
-                     "  log_level = \"WARN\"\n"
-                     "  jwt_key_type = \"ec-p256\"\n"
-                     "  federation {\n"
-                     "    bundle_endpoint {\n"
-                     "      address = \"127.0.0.1\"\n"
-                     "      port = " + std::to_string(bundle_port) + "\n"
-                     "      profile \"https_web\" {\n"
-                     "        serving_cert_file {\n"
-                     "          cert_file_path = " + quoted(tls_dir / "server.crt") + "\n"
-                     "          key_file_path = " + quoted(tls_dir / "server.key") + "\n"
-                     // Required: SPIRE 1.13.3 fails to start on an empty duration.
-                     "          file_sync_interval = \"1h\"\n"
-                     "        }\n"
-                     "      }\n"
-                     "    }\n"
-                     "  }\n"
-                     "}\n"
-                     "plugins {\n"
-                     "  DataStore \"sql\" {\n    plugin_data {\n      database_type = \"sqlite3\"\n"
-                     "      connection_string = " + quoted(dir / "server" / "datastore.sqlite3") + "\n    }\n  }\n"
-                     // On disk, where the harness can read the JWT key (spire_signing_keys); the
-                     // file is the server's own, 0600 in the run directory.
-                     "  KeyManager \"disk\" {\n    plugin_data {\n      keys_path = " + quoted(signing_keys) + "\n    }\n  }\n"
-                     "  NodeAttestor \"join_token\" {\n    plugin_data {}\n  }\n"
-                     "}\n" + health_checks(server_health_port));
+  int server_port = 0, bundle_port = 0, server_health_port = 0;
+  RunningService running = proc::start_on_free_loopback_ports(3, [&](const std::vector<int>& ports) {
+    server_port = ports[0];
+    bundle_port = ports[1];
+    server_health_port = ports[2];
+    fixtures::write_private_file(dir / "server.conf",
+                       "server {\n"
+                       "  bind_address = \"127.0.0.1\"\n"
+                       "  bind_port = \"" + std::to_string(server_port) + "\"\n"
+                       "  socket_path = " + quoted(admin_socket) + "\n"
+                       "  trust_domain = \"" + context.params.trust_domain + "\"\n"
+                       "  data_dir = " + quoted(dir / "server") + "\n"
+                       // WARN: at INFO both log the agent's SPIFFE ID, which carries the join token.
+                       "  log_level = \"WARN\"\n"
+                       "  jwt_key_type = \"ec-p256\"\n"
+                       "  federation {\n"
+                       "    bundle_endpoint {\n"
+                       "      address = \"127.0.0.1\"\n"
+                       "      port = " + std::to_string(bundle_port) + "\n"
+                       "      profile \"https_web\" {\n"
+                       "        serving_cert_file {\n"
+                       "          cert_file_path = " + quoted(tls_dir / "server.crt") + "\n"
+                       "          key_file_path = " + quoted(tls_dir / "server.key") + "\n"
+                       // Required: SPIRE 1.13.3 fails to start on an empty duration.
+                       "          file_sync_interval = \"1h\"\n"
+                       "        }\n"
+                       "      }\n"
+                       "    }\n"
+                       "  }\n"
+                       "}\n"
+                       "plugins {\n"
+                       "  DataStore \"sql\" {\n    plugin_data {\n      database_type = \"sqlite3\"\n"
+                       "      connection_string = " + quoted(dir / "server" / "datastore.sqlite3") + "\n    }\n  }\n"
+                       // On disk, where the harness can read the JWT key (spire_signing_keys); the
+                       // file is the server's own, 0600 in the run directory.
+                       "  KeyManager \"disk\" {\n    plugin_data {\n      keys_path = " + quoted(signing_keys) + "\n    }\n  }\n"
+                       "  NodeAttestor \"join_token\" {\n    plugin_data {}\n  }\n"
+                       "}\n" + health_checks(server_health_port));
 
-  NativeLaunch server;
-  server.name = "spiffe";
-  server.argv = {(tier.spire_dir / "spire-server").string(), "run", "-config", (dir / "server.conf").string()};
-  server.url = "https://127.0.0.1:" + std::to_string(bundle_port);
-  server.probe_base = loopback_url(server_health_port);
-  server.probe = http_probe("/ready");
-  server.timeout = context.ready_timeout(60s);
-  server.grace = 10s;
-  RunningService running = launch(context, std::move(server));
+    NativeLaunch server;
+    server.name = "spiffe";
+    server.argv = {(tier.spire_dir / "spire-server").string(), "run", "-config", (dir / "server.conf").string()};
+    server.url = "https://127.0.0.1:" + std::to_string(bundle_port);
+    server.probe_base = loopback_url(server_health_port);
+    server.probe = http_probe("/ready");
+    server.timeout = context.ready_timeout(60s);
+    server.grace = 10s;
+    return launch(context, std::move(server));
+  });
   const SpireServerCli cli{tier.spire_dir / "spire-server", admin_socket};
 
   try {
@@ -140,31 +141,34 @@ RunningService start_native_spire(StackContext& context) {
     if (token_at == std::string::npos) throw std::runtime_error("spire-server token generate printed no token");
     const std::string token = token_output.substr(token_at + 7, token_output.find('\n', token_at) - token_at - 7);
 
-    fixtures::write_private_file(dir / "agent.conf",
-                       "agent {\n"
-                       "  data_dir = " + quoted(dir / "agent") + "\n"
-                       "  log_level = \"WARN\"\n"
-                       "  server_address = \"127.0.0.1\"\n"
-                       "  server_port = \"" + std::to_string(server_port) + "\"\n"
-                       "  socket_path = " + quoted(workload_socket) + "\n"
-                       "  trust_bundle_path = " + quoted(dir / "agent" / "bundle.pem") + "\n"
-                       "  trust_domain = \"" + context.params.trust_domain + "\"\n"
-                       "  join_token = \"" + token + "\"\n"
-                       "}\n"
-                       "plugins {\n"
-                       "  NodeAttestor \"join_token\" {\n    plugin_data {}\n  }\n"
-                       "  KeyManager \"memory\" {\n    plugin_data {}\n  }\n"
-                       "  WorkloadAttestor \"unix\" {\n    plugin_data {}\n  }\n"
-                       "}\n" + health_checks(agent_health_port));
-    NativeLaunch agent;
-    agent.name = "spire-agent";
-    agent.argv = {(tier.spire_dir / "spire-agent").string(), "run", "-config", (dir / "agent.conf").string()};
-    agent.url = "unix://" + workload_socket.string();
-    agent.probe_base = loopback_url(agent_health_port);
-    agent.probe = http_probe("/ready");
-    agent.timeout = context.ready_timeout(60s);
-    agent.grace = 10s;
-    RunningService agent_running = launch(context, std::move(agent));
+    RunningService agent_running = proc::start_on_free_loopback_ports(1, [&](const std::vector<int>& ports) {
+      const int agent_health_port = ports[0];
+      fixtures::write_private_file(dir / "agent.conf",
+                         "agent {\n"
+                         "  data_dir = " + quoted(dir / "agent") + "\n"
+                         "  log_level = \"WARN\"\n"
+                         "  server_address = \"127.0.0.1\"\n"
+                         "  server_port = \"" + std::to_string(server_port) + "\"\n"
+                         "  socket_path = " + quoted(workload_socket) + "\n"
+                         "  trust_bundle_path = " + quoted(dir / "agent" / "bundle.pem") + "\n"
+                         "  trust_domain = \"" + context.params.trust_domain + "\"\n"
+                         "  join_token = \"" + token + "\"\n"
+                         "}\n"
+                         "plugins {\n"
+                         "  NodeAttestor \"join_token\" {\n    plugin_data {}\n  }\n"
+                         "  KeyManager \"memory\" {\n    plugin_data {}\n  }\n"
+                         "  WorkloadAttestor \"unix\" {\n    plugin_data {}\n  }\n"
+                         "}\n" + health_checks(agent_health_port));
+      NativeLaunch agent;
+      agent.name = "spire-agent";
+      agent.argv = {(tier.spire_dir / "spire-agent").string(), "run", "-config", (dir / "agent.conf").string()};
+      agent.url = "unix://" + workload_socket.string();
+      agent.probe_base = loopback_url(agent_health_port);
+      agent.probe = http_probe("/ready");
+      agent.timeout = context.ready_timeout(60s);
+      agent.grace = 10s;
+      return launch(context, std::move(agent));
+    });
     running.stop = [stop_server = running.stop, stop_agent = agent_running.stop] {
       stop_agent();
       stop_server();

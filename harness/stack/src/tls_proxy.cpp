@@ -79,9 +79,8 @@ TlsProxy TlsProxy::start(TlsProxyOptions options) {
   fs::permissions(impl.directory, fs::perms::owner_all, fs::perm_options::replace);
   const fs::path config = impl.directory / "nginx.conf";
 
-  // The port is chosen before nginx binds it, so another process may take it first: retry.
-  for (int attempt = 1;; ++attempt) {
-    impl.port = proc::free_loopback_port();
+  impl.process.emplace(proc::start_on_free_loopback_ports(1, [&](const std::vector<int>& ports) {
+    impl.port = ports[0];
     proc::write_private_file(config, tls_proxy_config(options, impl.directory, impl.port));
     check_config(nginx, impl.directory, config);
     proc::SpawnOptions spawn;
@@ -96,13 +95,9 @@ TlsProxy TlsProxy::start(TlsProxyOptions options) {
     ready.url = proxy.url();
     ready.health = answers_over_tls(options.server_ca_file);
     ready.timeout = options.ready_timeout;
-    try {
-      impl.process.emplace(proc::start_service(std::move(spawn), ready).process);
-      return proxy;
-    } catch (const proc::ProcessError& e) {
-      if (attempt == 3 || std::string(e.what()).find("Address already in use") == std::string::npos) throw;
-    }
-  }
+    return proc::start_service(std::move(spawn), ready).process;
+  }));
+  return proxy;
 }
 
 TlsProxy::TlsProxy(TlsProxy&&) noexcept = default;

@@ -79,9 +79,8 @@ Server Server::start(ServerOptions options) {
   fs::remove(password_file);
   if (init.exit_code != 0) throw proc::ProcessError("initdb failed:\n" + init.output);
 
-  // The port is chosen before postgres binds it, so another process may take it first: retry.
-  for (int attempt = 1;; ++attempt) {
-    server.port_ = proc::free_loopback_port();
+  impl.process.emplace(proc::start_on_free_loopback_ports(1, [&](const std::vector<int>& ports) {
+    server.port_ = ports[0];
     proc::SpawnOptions postgres;
     postgres.name = "postgres";
     postgres.run_as_user = "postgres";
@@ -93,18 +92,13 @@ Server Server::start(ServerOptions options) {
                      "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
                      "-c", "logging_collector=off", "-c", "max_connections=" + std::to_string(kMaxConnections)};
     auto process = proc::ChildProcess::spawn(postgres);
-    try {
-      process.wait_for_line(
-          [](std::string_view line) {
-            return line.find("database system is ready to accept connections") != std::string_view::npos;
-          },
-          30s);
-      impl.process.emplace(std::move(process));
-      break;
-    } catch (const proc::ProcessError&) {
-      if (attempt == 3 || process.last_log_lines().find("could not bind") == std::string::npos) throw;
-    }
-  }
+    process.wait_for_line(
+        [](std::string_view line) {
+          return line.find("database system is ready to accept connections") != std::string_view::npos;
+        },
+        30s);
+    return process;
+  }));
   impl.options = std::move(options);
 
   pqxx::connection admin(server.conninfo("postgres"));

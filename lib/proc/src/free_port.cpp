@@ -15,6 +15,8 @@
 #include <string>
 #include <utility>
 
+#include "mcph/text/ascii_case.h"
+
 namespace mcph::proc {
 namespace {
 
@@ -74,6 +76,10 @@ int free_loopback_port() {
   const int port = try_bind_loopback(0);
   if (port < 0) throw std::runtime_error("cannot find a free loopback port: " + std::string(std::strerror(errno)));
   return port;
+}
+
+bool says_port_taken(std::string_view error) {
+  return text::ascii_lower(error).find("address already in use") != std::string::npos;
 }
 
 std::vector<int> free_loopback_ports(int count) {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "mcph/proc/free_port.h"
@@ -59,6 +60,47 @@ TEST(FreeLoopbackPorts, AreNeverTheSameTwice) {
   ASSERT_EQ(ports.size(), 1000U);
   EXPECT_EQ(std::set<int>(ports.begin(), ports.end()).size(), ports.size());
   for (int i = 0; i < 20; ++i) EXPECT_TRUE(can_listen_on(ports[i])) << ports[i];
+}
+
+// A program that found a port taken is started again on new ones; any other failure is not, and
+// neither is the one after the last attempt.
+TEST(StartOnFreeLoopbackPorts, StartsAgainOnlyWhenAPortWasTaken) {
+  std::vector<std::vector<int>> tried;
+  const auto taken_once = [&](std::vector<int> ports) {
+    tried.push_back(ports);
+    if (tried.size() == 1) {
+      throw ProcessError("nginx exited before GET / passed; last lines of nginx.log:\n"
+                         "bind() to 127.0.0.1:" + std::to_string(ports[0]) + " failed (98: Address already in use)");
+    }
+    return ports[1];
+  };
+  const int second = start_on_free_loopback_ports(2, taken_once);
+  ASSERT_EQ(tried.size(), 2U);
+  EXPECT_EQ(second, tried[1][1]);
+  EXPECT_NE(tried[0], tried[1]);  // new ports, not the same again
+
+  int starts = 0;
+  const auto other_failure = [&](const std::vector<int>&) -> int {
+    ++starts;
+    throw ProcessError("spire-server exited with status 1 before it was ready; last lines: bad config");
+  };
+  EXPECT_THROW(start_on_free_loopback_ports(4, other_failure), ProcessError);
+  EXPECT_EQ(starts, 1);
+
+  starts = 0;
+  const auto always_taken = [&](const std::vector<int>&) -> int {
+    ++starts;
+    throw ProcessError("listen tcp 127.0.0.1:8080: bind: address already in use");
+  };
+  EXPECT_THROW(start_on_free_loopback_ports(1, always_taken, 3), ProcessError);
+  EXPECT_EQ(starts, 3);
+}
+
+TEST(SaysPortTaken, ReadsEachServersWording) {
+  EXPECT_TRUE(says_port_taken("bind() to 127.0.0.1:5 failed (98: Address already in use)"));            // nginx
+  EXPECT_TRUE(says_port_taken("could not bind IPv4 address \"127.0.0.1\": Address already in use"));    // PostgreSQL
+  EXPECT_TRUE(says_port_taken("listen tcp 127.0.0.1:8081: bind: address already in use"));               // Go
+  EXPECT_FALSE(says_port_taken("spire-server was not healthy within 60000 ms"));
 }
 
 }  // namespace

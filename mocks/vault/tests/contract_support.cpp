@@ -94,27 +94,29 @@ void VaultUnderTest::spawn_real_vault(const std::string& binary) {
   dir_ = std::make_unique<proc::TempDir>("real-vault-contract");
   root_token_ = "root-" + random_hex(12);
   audit_log_ = (dir_->path() / "audit.log").string();
-  const int port = proc::free_loopback_port();
-  proc::SpawnOptions options;
-  options.name = "vault";
-  options.argv = {binary, "server", "-dev", "-dev-no-store-token", "-dev-root-token-id=" + root_token_,
-                  "-dev-listen-address=127.0.0.1:" + std::to_string(port)};
-  options.env = {{"HOME", dir_->path().string()}};
-  options.log_path = (dir_->path() / "vault.log").string();
-  proc::ReadyWhen ready;
-  ready.announces = false;
-  ready.url = "http://127.0.0.1:" + std::to_string(port);
-  ready.timeout = std::chrono::seconds(60);
-  ready.health = proc::HealthProbe{"GET /v1/sys/health", [](const std::string& url) -> std::optional<std::string> {
-                                     try {
-                                       const auto response = http::Client(url).get("/v1/sys/health");
-                                       if (response.status == 200) return std::nullopt;
-                                       return "HTTP " + std::to_string(response.status);
-                                     } catch (const std::exception& e) {
-                                       return std::string(e.what());
-                                     }
-                                   }};
-  auto started = proc::start_service(options, ready);
+  auto started = proc::start_on_free_loopback_ports(1, [&](const std::vector<int>& ports) {
+    const int port = ports[0];
+    proc::SpawnOptions options;
+    options.name = "vault";
+    options.argv = {binary, "server", "-dev", "-dev-no-store-token", "-dev-root-token-id=" + root_token_,
+                    "-dev-listen-address=127.0.0.1:" + std::to_string(port)};
+    options.env = {{"HOME", dir_->path().string()}};
+    options.log_path = (dir_->path() / "vault.log").string();
+    proc::ReadyWhen ready;
+    ready.announces = false;
+    ready.url = "http://127.0.0.1:" + std::to_string(port);
+    ready.timeout = std::chrono::seconds(60);
+    ready.health = proc::HealthProbe{"GET /v1/sys/health", [](const std::string& url) -> std::optional<std::string> {
+                                       try {
+                                         const auto response = http::Client(url).get("/v1/sys/health");
+                                         if (response.status == 200) return std::nullopt;
+                                         return "HTTP " + std::to_string(response.status);
+                                       } catch (const std::exception& e) {
+                                         return std::string(e.what());
+                                       }
+                                     }};
+    return proc::start_service(options, ready);
+  });
   process_ = std::make_unique<proc::ChildProcess>(std::move(started.process));
   url_ = std::move(started.url);
   http::ClientOptions client_options;
