@@ -62,19 +62,14 @@ void register_benchmarks(const bench::BenchProgram::Stacks& given, const bench::
     who.generated_users = kFirstCallUsers;
   }
   for (const auto& stack : stacks) {
-    benchmark::RegisterBenchmark(bench::bench_name("BM_SignIn", *stack).c_str(), [stack](benchmark::State& state) {
-      bench::skip_on_error(state, [&] {
-        (void)stack->stack();  // a local stack comes up here, untimed
-        bench::time_each_request(state, [&] { return signed_in(*stack, who.username, who.password); });
-      });
+    bench::register_for_stack("BM_SignIn", stack, [](benchmark::State& state, BenchStack& on) {
+      (void)on.stack();  // a local stack comes up here, untimed
+      bench::time_each_request(state, [&] { return signed_in(on, who.username, who.password); });
     })->Unit(benchmark::kMicrosecond)->MinTime(1.0)->UseRealTime();
   }
   for (const auto& stack : stacks) {
     // Each repetition needs users of its own: one repetition.
-    benchmark::RegisterBenchmark(bench::bench_name("BM_SignInAndFirstCall", *stack).c_str(),
-                                 [stack](benchmark::State& state) {
-                                   bench::skip_on_error(state, [&] { sign_in_and_first_call(state, *stack); });
-                                 })
+    bench::register_for_stack("BM_SignInAndFirstCall", stack, sign_in_and_first_call)
         ->Unit(benchmark::kMillisecond)
         ->Iterations(kFirstCallUsers)
         ->Repetitions(1)

@@ -34,23 +34,17 @@ void register_benchmarks(const bench::BenchProgram::Stacks& stacks, const bench:
                          const cli::Flags&) {
   who = identities;
   for (const auto& stack : stacks) {
-    benchmark::RegisterBenchmark(bench::bench_name("BM_PasswordGrant", *stack).c_str(), [stack](benchmark::State& state) {
-      bench::skip_on_error(state, [&] {
-        grant(state, *stack,
-              {{"grant_type", "password"}, {"client_id", who.client_id}, {"client_secret", who.client_secret},
-               {"username", who.username}, {"password", who.password}});
-      });
+    bench::register_for_stack("BM_PasswordGrant", stack, [](benchmark::State& state, BenchStack& on) {
+      grant(state, on,
+            {{"grant_type", "password"}, {"client_id", who.client_id}, {"client_secret", who.client_secret},
+             {"username", who.username}, {"password", who.password}});
     })->Unit(benchmark::kMicrosecond)->MinTime(1.0)->UseRealTime();
   }
   for (const auto& stack : stacks) {
-    benchmark::RegisterBenchmark(bench::bench_name("BM_ClientCredentialsGrant", *stack).c_str(),
-                                 [stack](benchmark::State& state) {
-                                   bench::skip_on_error(state, [&] {
-                                     grant(state, *stack,
-                                           {{"grant_type", "client_credentials"}, {"client_id", who.client_id},
-                                            {"client_secret", who.client_secret}});
-                                   });
-                                 })
+    bench::register_for_stack("BM_ClientCredentialsGrant", stack, [](benchmark::State& state, BenchStack& on) {
+      grant(state, on,
+            {{"grant_type", "client_credentials"}, {"client_id", who.client_id}, {"client_secret", who.client_secret}});
+    })
         ->Unit(benchmark::kMicrosecond)
         ->MinTime(1.0)
         ->UseRealTime();

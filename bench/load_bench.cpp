@@ -20,7 +20,6 @@
 #include <string>
 
 #include "mcph/bench/bench_main.h"
-#include "mcph/bench/latency.h"
 #include "mcph/harness/scenario/scenario_loader.h"
 #include "mcph/harness/scenario/scenario_runner.h"
 
@@ -106,10 +105,8 @@ int main(int argc, char** argv) {
                                    const cli::Flags& flags) {
     static const harness::scenario::ScenarioFile file = harness::scenario::load_scenario_file(flags.get("file"));
     for (const auto& stack : stacks) {
-      benchmark::RegisterBenchmark(bench::bench_name("BM_IsolationUnderLoad", *stack).c_str(),
-                                   [stack](benchmark::State& state) {
-                                     bench::skip_on_error(state, [&] { isolation_under_load(state, *stack, file); });
-                                   })
+      bench::register_for_stack("BM_IsolationUnderLoad", stack,
+                                [](benchmark::State& state, bench::BenchStack& on) { isolation_under_load(state, on, file); })
           ->Iterations(1)
           ->UseManualTime()
           ->Unit(benchmark::kSecond);

@@ -22,7 +22,6 @@
 #include <vector>
 
 #include "mcph/bench/bench_main.h"
-#include "mcph/bench/latency.h"
 #include "mcph/bench/mcp_servers.h"
 #include "mcph/harness/load/load_driver.h"
 #include "mcph/harness/stack/stack_tokens.h"
@@ -135,17 +134,15 @@ void register_benchmarks(const bench::BenchProgram::Stacks& stacks, const bench:
   for (const std::string service : {"jira-mcp", "github-mcp", "postgres-mcp", "vault", "keycloak"}) {
     for (const auto& stack : stacks) {
       const auto make_workload = workload_of(service);
-      benchmark::RegisterBenchmark(bench::bench_name("BM_ResidentMemory/" + service, *stack).c_str(),
-                                   [stack, service, make_workload](benchmark::State& state) {
-                                     bench::skip_on_error(state, [&] {
-                                       const harness::stack::ServiceEntry& entry = stack->stack().service(service);
-                                       if (entry.pid <= 0) throw std::runtime_error(service + " is not a process of this machine (no pid in the stack file)");
-                                       if (!entry.implementation.empty() && entry.implementation != "standin") {
-                                         throw std::runtime_error(service + " is " + entry.implementation + ", not one of this project's services");
-                                       }
-                                       measure(state, entry.pid, make_workload(*stack));
-                                     });
-                                   })
+      bench::register_for_stack("BM_ResidentMemory/" + service, stack,
+                                [service, make_workload](benchmark::State& state, BenchStack& on) {
+                                  const harness::stack::ServiceEntry& entry = on.stack().service(service);
+                                  if (entry.pid <= 0) throw std::runtime_error(service + " is not a process of this machine (no pid in the stack file)");
+                                  if (!entry.implementation.empty() && entry.implementation != "standin") {
+                                    throw std::runtime_error(service + " is " + entry.implementation + ", not one of this project's services");
+                                  }
+                                  measure(state, entry.pid, make_workload(on));
+                                })
           ->Unit(benchmark::kSecond)
           ->Iterations(1)
           ->UseRealTime();

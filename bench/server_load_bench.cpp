@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "mcph/bench/bench_main.h"
-#include "mcph/bench/latency.h"
 #include "mcph/bench/mcp_servers.h"
 #include "mcph/harness/load/load_driver.h"
 #include "mcph/proc/listen_overflows.h"
@@ -111,10 +110,10 @@ void register_benchmarks(const bench::BenchProgram::Stacks& stacks, const bench:
     for (const int connections : settings.connections) {
       for (const auto& stack : stacks) {
         const std::string name = "BM_Load/" + server.service + "/connections:" + std::to_string(connections);
-        benchmark::RegisterBenchmark(bench::bench_name(name, *stack).c_str(),
-                                     [stack, &server, connections](benchmark::State& state) {
-                                       bench::skip_on_error(state, [&] { load(state, *stack, server, connections); });
-                                     })
+        bench::register_for_stack(name, stack,
+                                  [&server, connections](benchmark::State& state, BenchStack& on) {
+                                    load(state, on, server, connections);
+                                  })
             ->Unit(benchmark::kMillisecond)
             ->Iterations(1)
             ->UseManualTime();

@@ -85,10 +85,10 @@ void register_benchmarks(const bench::BenchProgram::Stacks& stacks, const bench:
   settings.first_call_users = flags.get_int("first-call-users");
   const auto register_warm_call = [&](const bench::McpServer& server, bool agents) {
     for (const auto& stack : stacks) {
-      auto* warm = benchmark::RegisterBenchmark(bench::bench_name("BM_WarmCall/" + server.service, *stack).c_str(),
-                                                [stack, &server, agents](benchmark::State& state) {
-                                                  bench::skip_on_error(state, [&] { warm_call(state, *stack, server, agents); });
-                                                })
+      auto* warm = bench::register_for_stack("BM_WarmCall/" + server.service, stack,
+                                             [&server, agents](benchmark::State& state, BenchStack& on) {
+                                               warm_call(state, on, server, agents);
+                                             })
                        ->Unit(benchmark::kMillisecond)
                        ->UseManualTime();
       // workload-mcp remembers 200 live DPoP proofs per agent (10 s each), then answers 429
@@ -105,10 +105,8 @@ void register_benchmarks(const bench::BenchProgram::Stacks& stacks, const bench:
     register_warm_call(server, false);
     for (const auto& stack : stacks) {
       // Each repetition needs users of its own: one repetition.
-      benchmark::RegisterBenchmark(bench::bench_name("BM_FirstCall/" + server.service, *stack).c_str(),
-                                   [stack, &server](benchmark::State& state) {
-                                     bench::skip_on_error(state, [&] { first_call(state, *stack, server); });
-                                   })
+      bench::register_for_stack("BM_FirstCall/" + server.service, stack,
+                                [&server](benchmark::State& state, BenchStack& on) { first_call(state, on, server); })
           ->Unit(benchmark::kMillisecond)
           ->Iterations(settings.first_call_users)
           ->Repetitions(1)

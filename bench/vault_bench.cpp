@@ -36,13 +36,10 @@ void time_vault(benchmark::State& state, Request&& request) {
 
 void register_one(const std::string& name, const std::shared_ptr<BenchStack>& stack,
                   std::function<void(benchmark::State&, bench::VaultSession&)> body, int iterations = 0) {
-  auto* benchmark = benchmark::RegisterBenchmark(bench::bench_name(name, *stack).c_str(),
-                                                 [stack, body](benchmark::State& state) {
-                                                   bench::skip_on_error(state, [&] {
-                                                     bench::VaultSession session(*stack, stack->access_token(who, who.username, who.password));
-                                                     body(state, session);
-                                                   });
-                                                 });
+  auto* benchmark = bench::register_for_stack(name, stack, [body](benchmark::State& state, BenchStack& on) {
+    bench::VaultSession session(on, on.access_token(who, who.username, who.password));
+    body(state, session);
+  });
   benchmark->Unit(benchmark::kMicrosecond)->UseRealTime();
   if (iterations > 0) {
     benchmark->Iterations(iterations);

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "mcph/bench/latency.h"
+
 namespace mcph::bench {
 namespace {
 
@@ -17,6 +19,13 @@ void print_usage() {
 }
 
 }  // namespace
+
+benchmark::internal::Benchmark* register_for_stack(const std::string& name, const std::shared_ptr<BenchStack>& stack,
+                                                   std::function<void(benchmark::State&, BenchStack&)> body) {
+  return benchmark::RegisterBenchmark(bench_name(name, *stack).c_str(), [stack, body](benchmark::State& state) {
+    skip_on_error(state, [&] { body(state, *stack); });
+  });
+}
 
 int run_bench_program(int argc, char** argv, BenchProgram program) {
   cli::Flags flags(program.name, program.summary);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <benchmark/benchmark.h>
+
 #include "mcph/bench/bench_stack.h"
 #include "mcph/cli/flags.h"
 
@@ -27,6 +29,12 @@ struct BenchProgram {
   using Stacks = std::vector<std::shared_ptr<BenchStack>>;
   std::function<void(const Stacks&, const Identities&, const cli::Flags&)> register_benchmarks;
 };
+
+// Registers the benchmark `name` of `stack` (bench_name), which runs `body` on it: a stack that
+// cannot be brought up or reached, or a body that throws, skips the benchmark with the reason
+// (skip_on_error). Returns Google Benchmark's handle, for the benchmark's settings.
+benchmark::internal::Benchmark* register_for_stack(const std::string& name, const std::shared_ptr<BenchStack>& stack,
+                                                   std::function<void(benchmark::State&, BenchStack&)> body);
 
 // Parses the flags (a mistake: a message and exit code 2), registers, runs, stops the local
 // stacks. Returns the process exit code.
