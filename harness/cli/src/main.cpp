@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "mcph/cli/flags.h"
 
 namespace {
 
@@ -75,6 +76,5 @@ int main(int argc, char** argv) {
     args.push_back(nullptr);
     return command.run(static_cast<int>(args.size() - 1), args.data());
   }
-  std::fprintf(stderr, "mcp-harness: unknown command '%s'\nTry 'mcp-harness --help'.\n", name.c_str());
-  return 2;
+  return mcph::cli::print_usage_error("mcp-harness", "unknown command '" + name + "'");
 }

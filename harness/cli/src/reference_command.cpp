@@ -9,6 +9,7 @@
 #include <string>
 
 #include "commands.h"
+#include "mcph/cli/flags.h"
 #include "mcph/harness/fixtures/data_layout.h"
 #include "mcph/harness/fixtures/text_file.h"
 #include "mcph/harness/scenario/family_table.h"
@@ -84,13 +85,11 @@ int reference_command(int argc, char** argv) {
     } else if (argument == "--write" && has_value) {
       page = argv[++i];
     } else {
-      std::fprintf(stderr, "%s: unknown argument '%s', or a value is missing (try --help)\n", argv[0], argument.c_str());
-      return 2;
+      return mcph::cli::print_usage_error(argv[0], "unknown argument '" + argument + "', or a value is missing");
     }
   }
   if (!want_families && (!scenarios.empty() || !page.empty())) {
-    std::fprintf(stderr, "%s: --scenarios and --write go with --families (try --help)\n", argv[0]);
-    return 2;
+    return mcph::cli::print_usage_error(argv[0], "--scenarios and --write go with --families");
   }
   if (want_families) return families(scenarios, page, argv[0]);
   const std::string reference = scenario::scenario_reference();
