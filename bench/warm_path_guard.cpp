@@ -83,7 +83,7 @@ void measure_round(Measured& m) {
   const bench::OwnPart part = bench::own_part_of(std::move(samples));
   m.floor_us.push_back(part.floor_p50);
   m.warm_us.push_back(part.call_p50);
-  m.behind_us.push_back(part.behind_p50);
+  m.behind_us.push_back(part.behind_p50());
   m.ratios.push_back(part.own_floor_ratio());
 }
 

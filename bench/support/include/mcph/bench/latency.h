@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -62,9 +63,10 @@ struct FloorSamples {
 // own: the call less the round trips behind it, over the floor. A warm call within 3 floors plus
 // the round trips it must make has an own_floor_ratio() ≤ 3.
 struct OwnPart {
-  double floor_p50 = 0, call_p50 = 0, behind_p50 = 0;
+  double floor_p50 = 0, call_p50 = 0;
   std::vector<double> round_trip_p50;
-  double own_p50() const { return call_p50 - behind_p50; }
+  double behind_p50() const { return std::accumulate(round_trip_p50.begin(), round_trip_p50.end(), 0.0); }
+  double own_p50() const { return call_p50 - behind_p50(); }
   double own_floor_ratio() const { return own_p50() / floor_p50; }
 };
 OwnPart own_part_of(FloorSamples samples);
