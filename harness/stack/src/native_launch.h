@@ -29,6 +29,10 @@ struct NativeLaunch {
   std::chrono::milliseconds grace;
 };
 
+// One that serves its API over HTTP on 127.0.0.1:`port` and is ready when GET `health_path`
+// there answers 2xx; the caller sets its timeout, grace and environment.
+NativeLaunch loopback_http_launch(std::string name, std::vector<std::string> argv, int port, std::string health_path);
+
 RunningService launch(StackContext& context, NativeLaunch launch);
 
 }  // namespace mcph::harness::stack

@@ -36,6 +36,16 @@ proc::HealthProbe http_probe(std::string path) {
                            }};
 }
 
+NativeLaunch loopback_http_launch(std::string name, std::vector<std::string> argv, int port, std::string health_path) {
+  NativeLaunch launch;
+  launch.name = std::move(name);
+  launch.argv = std::move(argv);
+  launch.url = loopback_url(port);
+  launch.probe_base = launch.url;
+  launch.probe = http_probe(std::move(health_path));
+  return launch;
+}
+
 RunningService launch(StackContext& context, NativeLaunch launch) {
   proc::SpawnOptions spawn;
   spawn.name = launch.name;
@@ -155,15 +165,12 @@ RunningService start_native_vault(StackContext& context) {
   const RealTier& tier = context.real();
   RunningService running = proc::start_on_free_loopback_ports(1, [&](const std::vector<int>& ports) {
     const int port = ports[0];
-    NativeLaunch vault;
-    vault.name = "vault";
-    vault.argv = {tier.vault_binary.string(), "server", "-dev", "-dev-no-store-token",
-                  std::string("-dev-root-token-id=") + kVaultRootToken,
-                  "-dev-listen-address=127.0.0.1:" + std::to_string(port)};
+    NativeLaunch vault = loopback_http_launch("vault",
+                                              {tier.vault_binary.string(), "server", "-dev", "-dev-no-store-token",
+                                               std::string("-dev-root-token-id=") + kVaultRootToken,
+                                               "-dev-listen-address=127.0.0.1:" + std::to_string(port)},
+                                              port, "/v1/sys/health");
     vault.env = {{"VAULT_LOG_LEVEL", "info"}, {"HOME", context.run_dir.string()}};
-    vault.url = loopback_url(port);
-    vault.probe_base = vault.url;
-    vault.probe = http_probe("/v1/sys/health");
     vault.timeout = context.ready_timeout(60s);
     vault.grace = 10s;
     return launch(context, std::move(vault));
@@ -193,13 +200,11 @@ RunningService start_native_opa(StackContext& context) {
   }
   RunningService running = proc::start_on_free_loopback_ports(1, [&](const std::vector<int>& ports) {
     const int port = ports[0];
-    NativeLaunch launch_opa;
-    launch_opa.name = "opa";
-    launch_opa.argv = {opa.string(), "run", "--server", "--addr", "127.0.0.1:" + std::to_string(port),
-                       "--log-level", "error", "--disable-telemetry", trust_tier_policy(context).string()};
-    launch_opa.url = loopback_url(port);
-    launch_opa.probe_base = launch_opa.url;
-    launch_opa.probe = http_probe("/health");
+    NativeLaunch launch_opa =
+        loopback_http_launch("opa",
+                             {opa.string(), "run", "--server", "--addr", "127.0.0.1:" + std::to_string(port), "--log-level",
+                              "error", "--disable-telemetry", trust_tier_policy(context).string()},
+                             port, "/health");
     launch_opa.timeout = context.ready_timeout(15s);
     launch_opa.grace = 5s;
     return launch(context, std::move(launch_opa));
