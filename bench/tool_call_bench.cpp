@@ -53,7 +53,9 @@ std::string failure_of(const mcp::ToolCallOutcome& call) {
 void warm_call(benchmark::State& state, BenchStack& stack, const bench::McpServer& server, bool agents) {
   const bench::Endpoint endpoint = bench::endpoint_of(stack, server.service, settings.legacy && !agents);
   const std::string token = agents ? "" : stack.access_token(settings.who, settings.who.username, settings.who.password);
-  mcp::Client client = agents ? bench::agent_client_for(stack, server) : bench::client_for(endpoint, token);
+  bench::TimedClient timed = agents ? bench::agent_client_for(stack, server)
+                                    : bench::TimedClient{bench::client_for(endpoint, token), {}};
+  mcp::Client& client = timed.client;
   if (const std::string failure = failure_of(client.call_tool(server.tool, server.arguments)); !failure.empty()) {
     throw std::runtime_error("the warm-up call: " + failure);
   }
@@ -61,7 +63,8 @@ void warm_call(benchmark::State& state, BenchStack& stack, const bench::McpServe
       agents ? bench::agent_round_trips(stack, server) : bench::user_round_trips(stack, server, settings.who, token);
   bench::HealthFloor floor(endpoint);
   bench::time_each_request_against_floor(
-      state, [&] { return failure_of(client.call_tool(server.tool, server.arguments)); }, floor, round_trips);
+      state, [&] { return failure_of(client.call_tool(server.tool, server.arguments)); }, floor, round_trips,
+      timed.ready_next_call);
 }
 
 void first_call(benchmark::State& state, BenchStack& stack, const bench::McpServer& server) {

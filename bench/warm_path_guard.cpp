@@ -46,7 +46,7 @@ constexpr int kWorkloadProofBudget = 180;
 
 struct Measured {
   const bench::McpServer* server;
-  std::unique_ptr<mcp::Client> client;
+  bench::TimedClient caller;
   std::unique_ptr<bench::HealthFloor> floor;
   std::vector<bench::RoundTrip> round_trips;
   int iterations = 0;  // per round: each a floor, the round trips, a warm call
@@ -64,14 +64,15 @@ void require_service(bench::BenchStack& stack, const std::string& service) {
 
 // The warm call: "" or why it failed.
 std::string warm_call(Measured& m) {
-  const auto call = m.client->call_tool(m.server->tool, m.server->arguments);
+  const auto call = m.caller.client.call_tool(m.server->tool, m.server->arguments);
   return call.ok() ? "" : "the warm call failed (HTTP " + std::to_string(call.rpc.http_status) + ")";
 }
 
 // One iteration of a server into `samples`: a floor, the round trips and a warm call.
 void measure_once(Measured& m, bench::FloorSamples& samples) {
   const std::string failure =
-      bench::time_once_against_floor(samples, [&] { return warm_call(m); }, *m.floor, m.round_trips);
+      bench::time_once_against_floor(samples, [&] { return warm_call(m); }, *m.floor, m.round_trips,
+                                     m.caller.ready_next_call);
   if (!failure.empty()) throw std::runtime_error(m.server->service + ": " + failure);
 }
 
@@ -126,7 +127,7 @@ int run(const cli::Flags& flags) {
     require_service(stack, server.service);
     const bench::Endpoint endpoint = bench::endpoint_of(stack, server.service);
     Measured m{&server,
-               std::make_unique<mcp::Client>(agent ? bench::agent_client_for(stack, server) : bench::client_for(endpoint, token)),
+               agent ? bench::agent_client_for(stack, server) : bench::TimedClient{bench::client_for(endpoint, token), {}},
                std::make_unique<bench::HealthFloor>(endpoint),
                agent ? bench::agent_round_trips(stack, server) : bench::user_round_trips(stack, server, who, token),
                calls,

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -35,6 +36,36 @@ std::string api_key_of(const harness::stack::ServiceEntry& entry, const std::str
   return keys[agent].get<std::string>();
 }
 
+// The agent's DPoP proofs, each made once for one request: the next tool call's ahead of it
+// (a POST to the MCP endpoint), any other on the spot.
+class ProofsAhead {
+ public:
+  ProofsAhead(harness::scenario::BoundToken bound, std::string endpoint)
+      : bound_(std::move(bound)), endpoint_(std::move(endpoint)) {}
+
+  const std::string& access_token() const { return bound_.access_token; }
+  void make_next() { next_ = make("POST", endpoint_); }
+
+  std::string take(std::string_view method, const std::string& url) {
+    std::optional<std::string> ahead = std::exchange(next_, std::nullopt);
+    if (ahead && method == "POST" && url == endpoint_) return std::move(*ahead);
+    return make(method, url);
+  }
+
+ private:
+  std::string make(std::string_view method, const std::string& url) const {
+    jose::DpopProofRequest proof;
+    proof.htm = std::string(method);
+    proof.htu = url;
+    proof.access_token = bound_.access_token;
+    return jose::create_dpop_proof(bound_.key, proof);
+  }
+
+  harness::scenario::BoundToken bound_;
+  std::string endpoint_;
+  std::optional<std::string> next_;
+};
+
 }  // namespace
 
 const std::vector<McpServer>& agent_servers() {
@@ -45,29 +76,27 @@ const std::vector<McpServer>& agent_servers() {
   return list;
 }
 
-mcp::Client agent_client_for(BenchStack& stack, const McpServer& server) {
+TimedClient agent_client_for(BenchStack& stack, const McpServer& server) {
   const harness::stack::ServiceEntry& entry = stack.stack().service(server.service);
   mcp::ClientOptions options;
   options.era = harness::stack::protocol_era(entry, server.service);
-  mcp::Client client(entry.url, options);
+  TimedClient agent{mcp::Client(entry.url, options), {}};
   if (server.service == "agent-bridge-mcp") {
     const std::string key = api_key_of(entry, kBridgeAgent);
-    client.set_header(entry.mcp.auth->api_key->header, key);
+    agent.client.set_header(entry.mcp.auth->api_key->header, key);
   } else {
-    auto bound = std::make_shared<harness::scenario::BoundToken>(harness::scenario::WorkloadClient(stack.stack()).bound_token(kWorkloadAgent));
-    client.set_header("Authorization", "DPoP " + bound->access_token);
-    client.set_request_headers([bound](std::string_view method, const std::string& url) {
-      jose::DpopProofRequest proof;
-      proof.htm = std::string(method);
-      proof.htu = url;
-      proof.access_token = bound->access_token;
-      return http::Fields{{"DPoP", jose::create_dpop_proof(bound->key, proof)}};
+    auto proofs = std::make_shared<ProofsAhead>(
+        harness::scenario::WorkloadClient(stack.stack()).bound_token(kWorkloadAgent), entry.url);
+    agent.client.set_header("Authorization", "DPoP " + proofs->access_token());
+    agent.client.set_request_headers([proofs](std::string_view method, const std::string& url) {
+      return http::Fields{{"DPoP", proofs->take(method, url)}};
     });
+    agent.ready_next_call = [proofs] { proofs->make_next(); };
   }
-  if (const auto init = client.connect(); !init.ok()) {
+  if (const auto init = agent.client.connect(); !init.ok()) {
     throw std::runtime_error("initialize at " + entry.url + " answered HTTP " + std::to_string(init.http_status));
   }
-  return client;
+  return agent;
 }
 
 namespace {

@@ -17,9 +17,10 @@ const std::vector<McpServer>& agent_servers();
 
 // An initialized client acting for the server's agent: the API key read from the stack's keys
 // file, or the agent's DPoP-bound token from the stack's Keycloak with a fresh proof on every
-// request (made by the client, inside the call's time). Throws std::runtime_error when the
-// stack has no such server or the agent gets no credential (never quoting a secret).
-mcp::Client agent_client_for(BenchStack& stack, const McpServer& server);
+// request, made ahead of each timed call (TimedClient) and else on the spot: each is made afresh.
+// Throws std::runtime_error when the stack has no such server or the agent gets no credential
+// (never quoting a secret).
+TimedClient agent_client_for(BenchStack& stack, const McpServer& server);
 
 // The round trips a warm call of the server makes behind it, made by the benchmark beside the
 // call (time_each_request_against_floor): workload-mcp's OPA decision for its agent's call, with

@@ -73,10 +73,12 @@ OwnPart own_part_of(FloorSamples samples);
 
 // One iteration into `samples`: the floor, the round trips, the call; each returns "" or why it
 // failed, and so does this (a round trip's failure prefixed with its name). A step that failed
-// ends the iteration; what it took is kept, what did not run is not.
+// ends the iteration; what it took is kept, what did not run is not. `ready_call`, when set, runs
+// untimed just before the call: the client's own work for it (a DPoP proof made ahead).
 template <typename Call, typename Floor>
 std::string time_once_against_floor(FloorSamples& samples, Call&& call, Floor&& floor,
-                                    const std::vector<RoundTrip>& round_trips = {}) {
+                                    const std::vector<RoundTrip>& round_trips = {},
+                                    const std::function<void()>& ready_call = {}) {
   using Clock = std::chrono::steady_clock;
   const auto micros_since = [](Clock::time_point start) {
     return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
@@ -91,6 +93,7 @@ std::string time_once_against_floor(FloorSamples& samples, Call&& call, Floor&& 
     samples.round_trip_us[i].push_back(micros_since(start));
   }
   if (!failure.empty()) return failure;
+  if (ready_call) ready_call();
   start = Clock::now();
   failure = call();
   samples.call_us.push_back(micros_since(start));
@@ -98,16 +101,17 @@ std::string time_once_against_floor(FloorSamples& samples, Call&& call, Floor&& 
 }
 
 // Like time_each_request, with the floor and the round trips timed in the same iteration, just
-// before the request (time_once_against_floor); only the request's time counts as the
+// before the request, and `ready_call` untimed (time_once_against_floor); only the request's time counts as the
 // iteration's (UseManualTime). Counters: the floor's p50 and the ratio of the two p50s
 // (floor_p50_us, floor_ratio); with round trips, each one's p50 (<name>_p50_us), the request's
 // own part (own_p50_us) and that over the floor (own_floor_ratio).
 template <typename Request, typename Floor>
 void time_each_request_against_floor(benchmark::State& state, Request&& request, Floor&& floor,
-                                     const std::vector<RoundTrip>& round_trips = {}) {
+                                     const std::vector<RoundTrip>& round_trips = {},
+                                     const std::function<void()>& ready_call = {}) {
   FloorSamples samples;
   for (auto _ : state) {
-    const std::string failure = time_once_against_floor(samples, request, floor, round_trips);
+    const std::string failure = time_once_against_floor(samples, request, floor, round_trips, ready_call);
     if (!failure.empty()) {
       state.SkipWithError(failure.c_str());
       break;

@@ -2,6 +2,7 @@
 // The MCP servers of a stack as the benchmarks call them: each server's stack-file name and a
 // representative read-only tool call, its endpoint (the stack's transport, or the demo's
 // POST /sse), and clients acting for a user.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,15 @@ class HealthFloor {
 
  private:
   http::Client client_;
+};
+
+// A client as the benchmarks time it. `ready_next_call`, run outside the call's time just before
+// each timed call, makes ahead what is the client's own work rather than the server's:
+// workload-mcp's DPoP proof for the next request (an ES256 signature and a hash of the token).
+// Empty when there is nothing to make ahead.
+struct TimedClient {
+  mcp::Client client;
+  std::function<void()> ready_next_call;
 };
 
 // A client acting for the bearer of `access_token`, initialized (Streamable HTTP).
