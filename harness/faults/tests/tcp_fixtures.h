@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "mcph/proc/free_port.h"
 #include "mcph/sync/elapsed.h"
 
 namespace mcph::harness::faults::testing {
@@ -32,15 +33,9 @@ class Upstream {
   enum class Mode { echo, blob_then_close, never_read };
 
   explicit Upstream(Mode mode, std::string blob = {}) : mode_(mode), blob_(std::move(blob)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    ::listen(fd_, 64);
-    socklen_t length = sizeof address;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+    const proc::LoopbackListener listener = proc::listen_on_loopback(64);
+    fd_ = listener.fd;
+    port_ = listener.port;
     accept_thread_ = std::thread([this] { accept_loop(); });
   }
   ~Upstream() {

@@ -78,6 +78,23 @@ int free_loopback_port() {
   return port;
 }
 
+LoopbackListener listen_on_loopback(int backlog) {
+  LoopbackListener listener;
+  listener.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (listener.fd < 0 || ::bind(listener.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(listener.fd, backlog) != 0 || ::getsockname(listener.fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    const std::string why = std::strerror(errno);
+    if (listener.fd >= 0) ::close(listener.fd);
+    throw std::runtime_error("cannot listen on a loopback port: " + why);
+  }
+  listener.port = ntohs(address.sin_port);
+  return listener;
+}
+
 bool says_port_taken(std::string_view error) {
   return text::ascii_lower(error).find("address already in use") != std::string::npos;
 }

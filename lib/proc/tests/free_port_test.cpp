@@ -96,6 +96,23 @@ TEST(StartOnFreeLoopbackPorts, StartsAgainOnlyWhenAPortWasTaken) {
   EXPECT_EQ(starts, 3);
 }
 
+TEST(ListenOnLoopback, ListensOnThePortItSays) {
+  const LoopbackListener listener = listen_on_loopback(4);
+  ASSERT_GE(listener.fd, 0);
+  EXPECT_FALSE(can_listen_on(listener.port)) << "the port is not held";
+  const int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(listener.port));
+  EXPECT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  const int accepted = ::accept(listener.fd, nullptr, nullptr);
+  EXPECT_GE(accepted, 0);
+  ::close(accepted);
+  ::close(client);
+  ::close(listener.fd);
+}
+
 TEST(SaysPortTaken, ReadsEachServersWording) {
   EXPECT_TRUE(says_port_taken("bind() to 127.0.0.1:5 failed (98: Address already in use)"));            // nginx
   EXPECT_TRUE(says_port_taken("could not bind IPv4 address \"127.0.0.1\": Address already in use"));    // PostgreSQL

@@ -18,6 +18,15 @@ int free_loopback_port();
 // bundle endpoint and health checks), which two independent picks could give the same port.
 std::vector<int> free_loopback_ports(int count);
 
+// A TCP socket listening on 127.0.0.1 on a port the kernel picked (a bind to port 0), and that
+// port: for a test's own small server. The caller closes fd. Throws std::runtime_error when the
+// kernel gives no socket or port.
+struct LoopbackListener {
+  int fd = -1;
+  int port = 0;
+};
+LoopbackListener listen_on_loopback(int backlog);
+
 // Whether a program's failure to start, as a ProcessError says it with the end of its log, was a
 // port another program had bound ("Address already in use": nginx, PostgreSQL, Go's servers).
 bool says_port_taken(std::string_view error);
