@@ -13,7 +13,11 @@
 //                 call within 3 floors plus the round trips it must make, so ≤ 3);
 //   BM_FirstCall  the first call of a user the server has not seen: JWT verification, Vault
 //                 login, token lookup, entity read, then the secret (KV read) or a new
-//                 database role and its login, then the backend (target ≤ 5 ms).
+//                 database role and its login, then the backend (target ≤ 5 ms);
+//   BM_Floor      what the floor is made of: each iteration the floor as BM_WarmCall times it
+//                 (the project's HTTP client; floor_p50_us), then the same GET /health over a
+//                 plain socket, written whole (p50_us, the benchmark's time); floor_ratio is
+//                 the socket's over the client's, and the rest of the floor is the client's.
 // The MCP sessions (initialize) are opened before the timed loop. Each request is timed on its
 // own; p50/p90/p99 are counters in microseconds. vault_bench times the Vault requests alone.
 // Against a local stack it starts, or any stack file (--stack, repeatable: side by side).
@@ -29,6 +33,7 @@
 #include "mcph/bench/bench_main.h"
 #include "mcph/bench/latency.h"
 #include "mcph/bench/mcp_servers.h"
+#include "mcph/bench/socket_floor.h"
 #include "mcph/bench/user_round_trips.h"
 
 namespace {
@@ -65,6 +70,13 @@ void warm_call(benchmark::State& state, BenchStack& stack, const bench::McpServe
   bench::time_each_request_against_floor(
       state, [&] { return failure_of(client.call_tool(server.tool, server.arguments)); }, floor, round_trips,
       timed.ready_next_call);
+}
+
+void floors(benchmark::State& state, BenchStack& stack, const bench::McpServer& server) {
+  const bench::Endpoint endpoint = bench::endpoint_of(stack, server.service);
+  bench::HealthFloor through_the_client(endpoint);
+  bench::SocketFloor over_a_socket(endpoint);
+  bench::time_each_request_against_floor(state, over_a_socket, through_the_client);
 }
 
 void first_call(benchmark::State& state, BenchStack& stack, const bench::McpServer& server) {
@@ -104,6 +116,16 @@ void register_benchmarks(const bench::BenchProgram::Stacks& stacks, const bench:
     }
   };
   for (const auto& server : bench::agent_servers()) register_warm_call(server, true);
+  const auto register_floors = [&](const bench::McpServer& server) {
+    for (const auto& stack : stacks) {
+      bench::register_for_stack("BM_Floor/" + server.service, stack,
+                                [&server](benchmark::State& state, BenchStack& on) { floors(state, on, server); })
+          ->UseManualTime()
+          ->MinTime(0.5);
+    }
+  };
+  for (const auto& server : bench::mcp_servers()) register_floors(server);
+  for (const auto& server : bench::agent_servers()) register_floors(server);
   for (const auto& server : bench::mcp_servers()) {
     register_warm_call(server, false);
     for (const auto& stack : stacks) {
