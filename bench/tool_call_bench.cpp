@@ -10,14 +10,17 @@
 //                 postgres-mcp's query as the caller's role, agent-bridge-mcp's child token
 //                 and KV read, workload-mcp's OPA decision), and what is left of the call
 //                 without them over the floor (own_floor_ratio; the project's target: a warm
-//                 call within 3 floors plus the round trips it must make, so ≤ 3);
+//                 call within 3 floors plus the round trips it must make, so ≤ 3); and, on a
+//                 stack started on this machine, the server's CPU an iteration, its floor's and
+//                 its call's (server_cpu_us);
 //   BM_FirstCall  the first call of a user the server has not seen: JWT verification, Vault
 //                 login, token lookup, entity read, then the secret (KV read) or a new
 //                 database role and its login, then the backend (target ≤ 5 ms);
 //   BM_Floor      what the floor is made of: each iteration the floor as BM_WarmCall times it
 //                 (the project's HTTP client; floor_p50_us), then the same GET /health over a
 //                 plain socket, written whole (p50_us, the benchmark's time); floor_ratio is
-//                 the socket's over the client's, and the rest of the floor is the client's.
+//                 the socket's over the client's, and the rest of the floor is the client's;
+//                 server_cpu_us is the server's CPU for the two requests.
 // The MCP sessions (initialize) are opened before the timed loop. Each request is timed on its
 // own; p50/p90/p99 are counters in microseconds. vault_bench times the Vault requests alone.
 // Against a local stack it starts, or any stack file (--stack, repeatable: side by side).
@@ -33,6 +36,7 @@
 #include "mcph/bench/bench_main.h"
 #include "mcph/bench/latency.h"
 #include "mcph/bench/mcp_servers.h"
+#include "mcph/bench/process_cpu.h"
 #include "mcph/bench/socket_floor.h"
 #include "mcph/bench/user_round_trips.h"
 
@@ -55,6 +59,19 @@ std::string failure_of(const mcp::ToolCallOutcome& call) {
   return "tool call failed (HTTP " + std::to_string(call.rpc.http_status) + "): " + call.text();
 }
 
+// Runs the timed loop and, where the stack's file names the server's process (a stack started on
+// this machine), counts the CPU the server spent an iteration, every thread of it (server_cpu_us).
+template <typename Timed>
+void counting_server_cpu(benchmark::State& state, BenchStack& stack, const std::string& service, Timed&& timed) {
+  const int pid = stack.stack().service(service).pid;
+  const auto before = bench::process_cpu_us(pid);
+  timed();
+  const auto after = bench::process_cpu_us(pid);
+  if (before && after && state.iterations() > 0) {
+    state.counters["server_cpu_us"] = (*after - *before) / static_cast<double>(state.iterations());
+  }
+}
+
 void warm_call(benchmark::State& state, BenchStack& stack, const bench::McpServer& server, bool agents) {
   const bench::Endpoint endpoint = bench::endpoint_of(stack, server.service, settings.legacy && !agents);
   const std::string token = agents ? "" : stack.access_token(settings.who, settings.who.username, settings.who.password);
@@ -67,16 +84,19 @@ void warm_call(benchmark::State& state, BenchStack& stack, const bench::McpServe
   const std::vector<bench::RoundTrip> round_trips =
       agents ? bench::agent_round_trips(stack, server) : bench::user_round_trips(stack, server, settings.who, token);
   bench::HealthFloor floor(endpoint);
-  bench::time_each_request_against_floor(
-      state, [&] { return failure_of(client.call_tool(server.tool, server.arguments)); }, floor, round_trips,
-      timed.ready_next_call);
+  counting_server_cpu(state, stack, server.service, [&] {
+    bench::time_each_request_against_floor(
+        state, [&] { return failure_of(client.call_tool(server.tool, server.arguments)); }, floor, round_trips,
+        timed.ready_next_call);
+  });
 }
 
 void floors(benchmark::State& state, BenchStack& stack, const bench::McpServer& server) {
   const bench::Endpoint endpoint = bench::endpoint_of(stack, server.service);
   bench::HealthFloor through_the_client(endpoint);
   bench::SocketFloor over_a_socket(endpoint);
-  bench::time_each_request_against_floor(state, over_a_socket, through_the_client);
+  counting_server_cpu(state, stack, server.service,
+                      [&] { bench::time_each_request_against_floor(state, over_a_socket, through_the_client); });
 }
 
 void first_call(benchmark::State& state, BenchStack& stack, const bench::McpServer& server) {
