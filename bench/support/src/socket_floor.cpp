@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include "mcph/http/url.h"
 #include "raw_tcp.h"
@@ -59,11 +60,10 @@ std::string SocketFloor::operator()() {
   }
   const harness::load::ParsedResponse answer = parser_.take();
   if (answer.close) {
-    ::close(fd_);
+    ::close(std::exchange(fd_, -1));
     try {
       connect();
     } catch (const std::runtime_error& e) {
-      fd_ = -1;
       return std::string("GET /health over a socket: ") + e.what();
     }
   }

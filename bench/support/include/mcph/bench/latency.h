@@ -101,8 +101,8 @@ std::string time_once_against_floor(FloorSamples& samples, Call&& call, Floor&& 
 }
 
 // Like time_each_request, with the floor and the round trips timed in the same iteration, just
-// before the request, and `ready_call` untimed (time_once_against_floor); only the request's time counts as the
-// iteration's (UseManualTime). Counters: the floor's p50 and the ratio of the two p50s
+// before the request, and `ready_call` untimed (time_once_against_floor); only the request's time
+// counts as the iteration's (UseManualTime). Counters: the floor's p50 and the ratio of the two p50s
 // (floor_p50_us, floor_ratio); with round trips, each one's p50 (<name>_p50_us), the request's
 // own part (own_p50_us) and that over the floor (own_floor_ratio).
 template <typename Request, typename Floor>
