@@ -8,11 +8,11 @@
 //                 round trips the call makes behind the server timed beside it too (jira-mcp's
 //                 and github-mcp's KV read of the caller's secret and backend request,
 //                 postgres-mcp's query as the caller's role, agent-bridge-mcp's child token
-//                 and KV read, workload-mcp's OPA decision), and what is left of the call
-//                 without them over the floor (own_floor_ratio; the project's target: a warm
-//                 call within 3 floors plus the round trips it must make, so ≤ 3); and, on a
-//                 stack started on this machine, the server's CPU an iteration, its floor's and
-//                 its call's (server_cpu_us);
+//                 and KV read; workload-mcp reuses OPA's decision and makes none), and what
+//                 is left of the call without them over the floor (own_floor_ratio; the
+//                 project's target: a warm call within 3 floors plus the round trips it must
+//                 make, so ≤ 3); and, on a stack started on this machine, the server's CPU
+//                 an iteration, its floor's and its call's (server_cpu_us);
 //   BM_FirstCall  the first call of a user the server has not seen: JWT verification, Vault
 //                 login, token lookup, entity read, then the secret (KV read) or a new
 //                 database role and its login, then the backend (target ≤ 5 ms);

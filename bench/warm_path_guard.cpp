@@ -4,9 +4,9 @@
 // For each of the five reference servers of the stack (a local one it starts, or --stack FILE),
 // in the same process and on the same server: the floor, a keep-alive GET /health; the round
 // trips the call makes behind the server, made here as the server makes them (Vault, the
-// backend, PostgreSQL, OPA: tool_call_bench's); and the warm call, the same tool call
+// backend, PostgreSQL: tool_call_bench's); and the warm call, the same tool call
 // tool_call_bench's BM_WarmCall times (session open, token known to the server; agent-bridge-mcp
-// with an agent's API key, workload-mcp with a DPoP proof per call and an OPA decision). What
+// with an agent's API key, workload-mcp with a DPoP proof per call and OPA's decision kept). What
 // the guard holds is the server's own part: the warm call's median less its round trips'
 // medians, over the floor's median (tool_call_bench's own_floor_ratio), so that the stand-ins'
 // own speed, which is not the servers', moves no verdict. Rounds interleave them: each round

@@ -237,6 +237,19 @@ TEST_F(WorkloadSabotage, AToolRunWithoutADecisionIsFound) {
               {"with the policy engine answering something that is not JSON the call is denied, saying so", property}});
 }
 
+// A decision reused for a minute, where the family allows a second: each call under a fault runs
+// on the decision of a grant before it (a minute outlasts the family's run, so every one does). The same server keeping decisions for 500 ms, as the
+// stack's does, passes the family (the shared stack's run).
+TEST_F(WorkloadSabotage, ADecisionKeptPastTheFamilysSecondIsFound) {
+  const std::string property = "runs a tool without a policy decision";
+  expect_red("trust_tiers", {"--policy-keep-ms", "60000"},
+             {{"with the policy engine down every call is denied at once, and allowed again once it is back", property},
+              {"with the policy engine slower than the server's deadline the call is denied promptly", property},
+              {"with the connection to the policy engine reset the call is denied", property},
+              {"with the policy engine's decision undefined the call is denied, saying so", property},
+              {"with the policy engine answering something that is not JSON the call is denied, saying so", property}});
+}
+
 const std::string kBatchScenario =
     "a batch of more calls than an agent's limit is refused whole, and a small batch is answered";
 

@@ -16,8 +16,6 @@
 #include "mcph/jose/dpop.h"
 #include "mcph/text/line_end.h"
 #include "mcph/vault/client.h"
-#include "mcph/workload/call_gate.h"
-#include "mcph/workload/policy_client.h"
 #include "workload_client.h"
 
 namespace mcph::bench {
@@ -138,18 +136,7 @@ std::vector<RoundTrip> bridge_round_trips(BenchStack& stack, const McpServer& se
 
 std::vector<RoundTrip> agent_round_trips(BenchStack& stack, const McpServer& server) {
   if (server.service == "agent-bridge-mcp") return bridge_round_trips(stack, server);
-  if (server.service != "workload-mcp") return {};
-  const harness::stack::ServiceEntry& opa = stack.stack().service("opa");
-  workload::PolicySettings settings;
-  settings.opa_url = opa.url_for_servers.empty() ? opa.url : opa.url_for_servers;
-  auto policy = std::make_shared<workload::PolicyClient>(settings);
-  // The input workload-mcp builds for its agent's call (the tool "filesystem", operation read).
-  const nlohmann::json input = workload::verified_policy_input(
-      harness::scenario::WorkloadClient(stack.stack()).spiffe_id(kWorkloadAgent), workload::ToolCall{"filesystem", "read", ""});
-  return {{"opa_decision", [policy, input]() -> std::string {
-             const workload::PolicyDecision decision = policy->decide(input);
-             return decision.allow ? "" : "the policy did not allow the call: " + decision.reason;
-           }}};
+  return {};
 }
 
 }  // namespace mcph::bench

@@ -29,6 +29,10 @@ constexpr const char* kAudience = "workload-mcp";
 // scenarios/dpop.yaml, so that a cache every agent shares would be filled by it, and far above what
 // one agent's calls in the families hold live at once.
 constexpr const char* kReplayCapacityPerAgent = "200";
+// How long workload-mcp reuses a decision of the policy for the same input: a warm call then
+// asks OPA about once in this time, and the trust-tier family, which lets a kept decision be
+// used for up to a second after it was asked, still sees every call denied once OPA is down.
+constexpr const char* kPolicyKeepMs = "500";
 
 fs::path policy_source() { return fixtures::data_dir(fixtures::DataDir::policies) / "trust_tiers"; }
 
@@ -112,6 +116,7 @@ RunningService start_workload_mcp(StackContext& context) {
                                    "--trust-domain", context.params.trust_domain,
                                    "--agents-file", (trust_tier_policy(context) / "agents.json").string(),
                                    "--opa-url", url_for_servers(context, "opa"),
+                                   "--policy-keep-ms", kPolicyKeepMs,
                                    "--dpop-replay-capacity", kReplayCapacityPerAgent,
                                    "--rate-limit", std::to_string(context.params.rate_limit.requests),
                                    "--rate-window-ms", std::to_string(context.params.rate_limit.window.count())};

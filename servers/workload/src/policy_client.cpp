@@ -4,6 +4,7 @@
 
 #include "mcph/http/client.h"
 #include "mcph/http/client_pool.h"
+#include "mcph/workload/kept_decisions.h"
 
 namespace mcph::workload {
 
@@ -12,6 +13,7 @@ PolicyClient::PolicyClient(PolicySettings settings) : settings_(std::move(settin
   if (settings_.decision_path.empty() || settings_.decision_path.front() == '/') {
     throw std::invalid_argument("the decision path must be relative to /v1/data, e.g. mcp/authz/decision");
   }
+  if (settings_.keep_decisions.count() < 0) throw std::invalid_argument("a decision cannot be kept for a negative time");
   clients_ = std::make_unique<http::ClientPool<http::Client>>(kMaxIdleConnections, [url = settings_.opa_url,
                                                                                      deadline = settings_.deadline] {
     http::ClientOptions options;
@@ -19,6 +21,7 @@ PolicyClient::PolicyClient(PolicySettings settings) : settings_(std::move(settin
     options.read_timeout = deadline;
     return std::make_unique<http::Client>(url, options);
   });
+  kept_ = std::make_unique<KeptDecisions>(settings_.keep_decisions, kMaxKeptDecisions);
 }
 
 PolicyClient::~PolicyClient() = default;
@@ -32,11 +35,20 @@ PolicyDecision PolicyClient::undecided(std::string why) const {
 }
 
 PolicyDecision PolicyClient::decide(const nlohmann::json& input) const {
+  const std::string query = nlohmann::json{{"input", input}}.dump();
+  if (settings_.keep_decisions.count() == 0) return ask(query);
+  const auto asked_at = KeptDecisions::Clock::now();
+  if (auto kept = kept_->find(query, asked_at)) return std::move(*kept);
+  PolicyDecision decision = ask(query);
+  kept_->keep(query, asked_at, decision);
+  return decision;
+}
+
+PolicyDecision PolicyClient::ask(const std::string& query) const {
   http::ClientResponse response;
   try {
-    const std::string body = nlohmann::json{{"input", input}}.dump();
     response = clients_->with_client([&](http::Client& client) {
-      return client.post("/v1/data/" + settings_.decision_path, body, "application/json");
+      return client.post("/v1/data/" + settings_.decision_path, query, "application/json");
     });
   } catch (const http::TransportError&) {
     return undecided("the policy engine did not answer in time");

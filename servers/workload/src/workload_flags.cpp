@@ -23,6 +23,8 @@ void declare_common_flags(cli::Flags& flags) {
       .required("opa-url", "the policy engine, e.g. http://127.0.0.1:8181")
       .option("decision-path", "mcp/authz/decision", "asked as POST /v1/data/<path>")
       .option("opa-deadline-ms", "500", "how long a decision may take before the call is denied")
+      .option("policy-keep-ms", "0",
+              "reuse a decision of the policy for the same input for this long after it was asked (0 = ask for every call)")
       .option("dpop-algs", "ES256,RS256", "the algorithms a DPoP proof may use")
       .option("dpop-replay-capacity", "10000",
               "live DPoP proofs remembered per agent against replay; beyond them the agent's calls get 429")
@@ -92,6 +94,8 @@ PolicySettings policy_settings(const cli::Flags& flags) {
   settings.deadline = std::chrono::milliseconds(flags.get_int("opa-deadline-ms"));
   settings.unsafe_fail_open = flags.on("unsafe-fail-open");
   if (settings.deadline.count() <= 0) usage_error("--opa-deadline-ms must be positive");
+  settings.keep_decisions = std::chrono::milliseconds(flags.get_int("policy-keep-ms"));
+  if (settings.keep_decisions.count() < 0) usage_error("--policy-keep-ms must not be negative");
   return settings;
 }
 

@@ -24,6 +24,7 @@
 #include "mcph/jose/key.h"
 #include "mcph/mock_keycloak/mock_keycloak.h"
 #include "mcph/mock_spiffe/mock_spiffe.h"
+#include "mcph/proc/child_process.h"
 #include "mcph/proc/free_port.h"
 #include "mcph/proc/service.h"
 #include "mcph/sync/unix_time.h"
@@ -335,6 +336,37 @@ TEST_F(WorkloadMcp, EveryPolicyFailureIsAPromptDeny) {
   const Reply reply = call(down, trusted);
   EXPECT_EQ(reply.status, 503);
   EXPECT_THAT(reply.body["error"]["message"].get<std::string>(), StartsWith("policy_unavailable: "));
+}
+
+// With --policy-keep-ms, the same question within that time is answered from the decision kept,
+// another question is asked, and once the time is up a failing engine denies the call again.
+TEST_F(WorkloadMcp, AKeptDecisionAnswersTheSameQuestionOnlyForItsTime) {
+  const auto keeping = start_server({"--policy-keep-ms", "1500"});
+  const Agent trusted = agent(kTrusted);
+  const std::size_t asked = opa_->asked();
+  ASSERT_EQ(call(keeping, trusted).status, 200);
+  EXPECT_EQ(opa_->asked(), asked + 1);
+  opa_->set(FakeOpa::Mode::error);
+  const Reply again = call(keeping, trusted);
+  EXPECT_EQ(again.status, 200) << again.body.dump();
+  EXPECT_EQ(opa_->asked(), asked + 1) << "the same question was asked again";
+  const Reply other = call(keeping, trusted, {}, {}, nullptr, "api", "write");
+  EXPECT_EQ(other.status, 503) << "another question answered from a kept decision: " << other.body.dump();
+  EXPECT_EQ(opa_->asked(), asked + 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+  const Reply later = call(keeping, trusted);
+  EXPECT_EQ(later.status, 503) << "a decision used past its time: " << later.body.dump();
+  EXPECT_EQ(opa_->asked(), asked + 3);
+}
+
+TEST_F(WorkloadMcp, ANegativeKeepingTimeIsRefused) {
+  proc::SpawnOptions spawn;
+  spawn.name = "workload-mcp";
+  spawn.argv = {WORKLOAD_MCP_PATH, "--issuer", issuer(), "--agents-file", (*dir_ / "agents.json").string(),
+                "--opa-url", opa_->url(), "--policy-keep-ms", "-1"};
+  const proc::CommandResult refused = proc::run_command(spawn);
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_THAT(refused.output, HasSubstr("--policy-keep-ms must not be negative"));
 }
 
 // The limit is the verified agent's: beyond it a call is refused with Retry-After before any

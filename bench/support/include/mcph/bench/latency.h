@@ -103,8 +103,9 @@ std::string time_once_against_floor(FloorSamples& samples, Call&& call, Floor&& 
 // Like time_each_request, with the floor and the round trips timed in the same iteration, just
 // before the request, and `ready_call` untimed (time_once_against_floor); only the request's time
 // counts as the iteration's (UseManualTime). Counters: the floor's p50 and the ratio of the two p50s
-// (floor_p50_us, floor_ratio); with round trips, each one's p50 (<name>_p50_us), the request's
-// own part (own_p50_us) and that over the floor (own_floor_ratio).
+// (floor_p50_us, floor_ratio); each round trip's p50 (<name>_p50_us); the request's own part
+// (own_p50_us: the request less its round trips, the request itself when it makes none) and that
+// over the floor (own_floor_ratio).
 template <typename Request, typename Floor>
 void time_each_request_against_floor(benchmark::State& state, Request&& request, Floor&& floor,
                                      const std::vector<RoundTrip>& round_trips = {},
@@ -123,11 +124,9 @@ void time_each_request_against_floor(benchmark::State& state, Request&& request,
   const OwnPart part = own_part_of(std::move(samples));
   state.counters["floor_p50_us"] = part.floor_p50;
   state.counters["floor_ratio"] = part.call_p50 / part.floor_p50;
-  if (!round_trips.empty()) {
-    for (std::size_t i = 0; i < round_trips.size(); ++i) state.counters[round_trips[i].name + "_p50_us"] = part.round_trip_p50[i];
-    state.counters["own_p50_us"] = part.own_p50();
-    state.counters["own_floor_ratio"] = part.own_floor_ratio();
-  }
+  for (std::size_t i = 0; i < round_trips.size(); ++i) state.counters[round_trips[i].name + "_p50_us"] = part.round_trip_p50[i];
+  state.counters["own_p50_us"] = part.own_p50();
+  state.counters["own_floor_ratio"] = part.own_floor_ratio();
   state.SetItemsProcessed(state.iterations());
 }
 

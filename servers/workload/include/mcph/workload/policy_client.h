@@ -4,7 +4,8 @@
 // not JSON or not of the shape {"allow": bool, …} is a deny, told apart from the policy's own
 // deny by `decided`. Decisions are asked on kept-alive connections (at most kMaxIdleConnections
 // idle), not a new one each: a connection that failed is dropped, and the next decision connects
-// again within the same deadline.
+// again within the same deadline. With `keep_decisions`, a decision the policy made is reused for
+// the same input for that long after it was asked (mcph/workload/kept_decisions.h).
 #include <chrono>
 #include <memory>
 #include <string>
@@ -19,10 +20,13 @@ class ClientPool;
 
 namespace mcph::workload {
 
+class KeptDecisions;
+
 struct PolicySettings {
   std::string opa_url;                          // http://127.0.0.1:8181
   std::string decision_path = "mcp/authz/decision";
   std::chrono::milliseconds deadline{500};      // connecting and answering, each
+  std::chrono::milliseconds keep_decisions{0};  // 0: every call asks OPA
   // UNSAFE when true: a decision that could not be had allows the call (fail open).
   bool unsafe_fail_open = false;
 };
@@ -36,6 +40,7 @@ struct PolicyDecision {
 class PolicyClient {
  public:
   static constexpr std::size_t kMaxIdleConnections = 64;
+  static constexpr std::size_t kMaxKeptDecisions = 4096;
 
   explicit PolicyClient(PolicySettings settings);
   ~PolicyClient();
@@ -45,8 +50,10 @@ class PolicyClient {
 
  private:
   PolicyDecision undecided(std::string why) const;
+  PolicyDecision ask(const std::string& query) const;
   PolicySettings settings_;
   std::unique_ptr<http::ClientPool<http::Client>> clients_;
+  std::unique_ptr<KeptDecisions> kept_;
 };
 
 }  // namespace mcph::workload
