@@ -18,40 +18,23 @@ bool same_set(const std::weak_ptr<const jose::JwkSet>& remembered, const std::sh
 
 }  // namespace
 
-VerifiedTokens::VerifiedTokens(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+VerifiedTokens::VerifiedTokens(std::size_t capacity) : entries_(capacity) {}
 
 std::optional<jose::VerifiedJwt> VerifiedTokens::find(std::string_view token,
                                                       const std::shared_ptr<const jose::JwkSet>& keys,
                                                       const jose::VerifyOptions& options) const {
-  std::lock_guard lock(mutex_);
-  const auto found = index_.find(token);
-  if (found == index_.end()) return std::nullopt;
-  const Entry& entry = *found->second;
-  if (!same_set(entry.keys, keys) || !same_checks(entry.options, options)) return std::nullopt;
-  return entry.jwt;
+  return entries_.read(token, [&](const Entry* entry) -> std::optional<jose::VerifiedJwt> {
+    if (entry == nullptr || !same_set(entry->keys, keys) || !same_checks(entry->options, options)) return std::nullopt;
+    return entry->jwt;
+  });
 }
 
+// Verified again under another key set or other options: the newer outcome replaces it.
 void VerifiedTokens::remember(std::string_view token, const std::shared_ptr<const jose::JwkSet>& keys,
                               const jose::VerifyOptions& options, const jose::VerifiedJwt& jwt) {
-  std::lock_guard lock(mutex_);
-  if (const auto found = index_.find(token); found != index_.end()) {
-    // Verified again under another key set or other options: the newer outcome replaces it.
-    const auto entry = found->second;
-    index_.erase(found);
-    entries_.erase(entry);
-  }
-  if (entries_.size() >= capacity_) {
-    index_.erase(entries_.front().token);
-    entries_.pop_front();
-  }
-  entries_.push_back(Entry{std::string(token), keys, options, jwt});
-  const auto added = std::prev(entries_.end());
-  index_.emplace(added->token, added);
+  entries_.put(token, Entry{keys, options, jwt});
 }
 
-std::size_t VerifiedTokens::size() const {
-  std::lock_guard lock(mutex_);
-  return entries_.size();
-}
+std::size_t VerifiedTokens::size() const { return entries_.size(); }
 
 }  // namespace mcph::oidc

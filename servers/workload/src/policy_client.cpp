@@ -21,7 +21,9 @@ PolicyClient::PolicyClient(PolicySettings settings) : settings_(std::move(settin
     options.read_timeout = deadline;
     return std::make_unique<http::Client>(url, options);
   });
-  kept_ = std::make_unique<KeptDecisions>(settings_.keep_decisions, kMaxKeptDecisions);
+  if (settings_.keep_decisions.count() > 0) {
+    kept_ = std::make_unique<KeptDecisions>(settings_.keep_decisions, kMaxKeptDecisions);
+  }
 }
 
 PolicyClient::~PolicyClient() = default;
@@ -36,7 +38,7 @@ PolicyDecision PolicyClient::undecided(std::string why) const {
 
 PolicyDecision PolicyClient::decide(const nlohmann::json& input) const {
   const std::string query = nlohmann::json{{"input", input}}.dump();
-  if (settings_.keep_decisions.count() == 0) return ask(query);
+  if (!kept_) return ask(query);
   const auto asked_at = KeptDecisions::Clock::now();
   if (auto kept = kept_->find(query, asked_at)) return std::move(*kept);
   PolicyDecision decision = ask(query);

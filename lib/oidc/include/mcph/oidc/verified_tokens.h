@@ -10,15 +10,12 @@
 // most of what the server spends on a warm call besides the network (bench/token_check_bench).
 // Bounded: past `capacity` tokens the oldest is forgotten. Thread-safe.
 #include <cstddef>
-#include <list>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "mcph/jose/jwt.h"
+#include "mcph/sync/bounded_map.h"
 
 namespace mcph::oidc {
 
@@ -36,15 +33,11 @@ class VerifiedTokens {
 
  private:
   struct Entry {
-    std::string token;
     std::weak_ptr<const jose::JwkSet> keys;  // identity only: a forgotten set is never matched
     jose::VerifyOptions options;
     jose::VerifiedJwt jwt;
   };
-  std::size_t capacity_;
-  mutable std::mutex mutex_;
-  std::list<Entry> entries_;  // oldest first
-  std::unordered_map<std::string_view, std::list<Entry>::iterator> index_;  // views into entries_
+  sync::BoundedMap<Entry> entries_;  // by token
 };
 
 }  // namespace mcph::oidc

@@ -8,13 +8,10 @@
 // questions the oldest is forgotten. Thread-safe.
 #include <chrono>
 #include <cstddef>
-#include <list>
-#include <mutex>
 #include <optional>
-#include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "mcph/sync/bounded_map.h"
 #include "mcph/workload/policy_client.h"
 
 namespace mcph::workload {
@@ -33,15 +30,11 @@ class KeptDecisions {
 
  private:
   struct Entry {
-    std::string query;
     Clock::time_point asked_at;
     PolicyDecision decision;
   };
   std::chrono::milliseconds keep_;
-  std::size_t capacity_;
-  mutable std::mutex mutex_;
-  std::list<Entry> entries_;  // oldest first
-  std::unordered_map<std::string_view, std::list<Entry>::iterator> index_;  // views into entries_
+  sync::BoundedMap<Entry> entries_;  // by query
 };
 
 }  // namespace mcph::workload

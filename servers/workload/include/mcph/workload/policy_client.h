@@ -53,7 +53,7 @@ class PolicyClient {
   PolicyDecision ask(const std::string& query) const;
   PolicySettings settings_;
   std::unique_ptr<http::ClientPool<http::Client>> clients_;
-  std::unique_ptr<KeptDecisions> kept_;
+  std::unique_ptr<KeptDecisions> kept_;  // none when nothing is kept
 };
 
 }  // namespace mcph::workload
