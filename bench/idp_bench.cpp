@@ -41,7 +41,7 @@ void sign_in_and_first_call(benchmark::State& state, BenchStack& stack) {
     const harness::fixtures::UserFixture user = harness::fixtures::generated_user(next++);
     mcp::Client client = bench::client_for(endpoint, stack.access_token(who, user.username, user.password));
     const mcp::ToolCallOutcome call = client.call_tool(jira.tool, jira.arguments);
-    return call.ok() ? std::string() : "tool call failed (HTTP " + std::to_string(call.rpc.http_status) + "): " + call.text();
+    return bench::tool_call_failure(call);
   });
 }
 

@@ -54,11 +54,6 @@ struct Settings {
 Settings settings;
 constexpr int kWorkloadCalls = 150;
 
-std::string failure_of(const mcp::ToolCallOutcome& call) {
-  if (call.ok()) return {};
-  return "tool call failed (HTTP " + std::to_string(call.rpc.http_status) + "): " + call.text();
-}
-
 // Runs the timed loop and, where the stack's file names the server's process (a stack started on
 // this machine), counts the CPU the server spent an iteration, every thread of it (server_cpu_us).
 template <typename Timed>
@@ -78,7 +73,7 @@ void warm_call(benchmark::State& state, BenchStack& stack, const bench::McpServe
   bench::TimedClient timed = agents ? bench::agent_client_for(stack, server)
                                     : bench::TimedClient{bench::client_for(endpoint, token), {}};
   mcp::Client& client = timed.client;
-  if (const std::string failure = failure_of(client.call_tool(server.tool, server.arguments)); !failure.empty()) {
+  if (const std::string failure = bench::tool_call_failure(client.call_tool(server.tool, server.arguments)); !failure.empty()) {
     throw std::runtime_error("the warm-up call: " + failure);
   }
   const std::vector<bench::RoundTrip> round_trips =
@@ -86,7 +81,7 @@ void warm_call(benchmark::State& state, BenchStack& stack, const bench::McpServe
   bench::HealthFloor floor(endpoint);
   counting_server_cpu(state, stack, server.service, [&] {
     bench::time_each_request_against_floor(
-        state, [&] { return failure_of(client.call_tool(server.tool, server.arguments)); }, floor, round_trips,
+        state, [&] { return bench::tool_call_failure(client.call_tool(server.tool, server.arguments)); }, floor, round_trips,
         timed.ready_next_call);
   });
 }
@@ -109,7 +104,7 @@ void first_call(benchmark::State& state, BenchStack& stack, const bench::McpServ
   std::size_t next = 0;
   bench::time_each_request(state, [&]() -> std::string {
     if (next == clients.size()) return "ran out of new users";
-    return failure_of(clients[next++].call_tool(server.tool, server.arguments));
+    return bench::tool_call_failure(clients[next++].call_tool(server.tool, server.arguments));
   });
 }
 

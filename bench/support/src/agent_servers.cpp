@@ -92,7 +92,7 @@ TimedClient agent_client_for(BenchStack& stack, const McpServer& server) {
     agent.ready_next_call = [proofs] { proofs->make_next(); };
   }
   if (const auto init = agent.client.connect(); !init.ok()) {
-    throw std::runtime_error("initialize at " + entry.url + " answered HTTP " + std::to_string(init.http_status));
+    throw std::runtime_error(refusal_of("initialize at " + entry.url, init));
   }
   return agent;
 }

@@ -40,6 +40,25 @@ std::string HealthFloor::operator()() {
   }
 }
 
+std::string refusal_of(const std::string& what, const mcp::RpcOutcome& answer) {
+  constexpr std::size_t kMostOfTheBody = 200;
+  std::string said = answer.error ? answer.error->message : answer.body.substr(0, answer.body.find('\n'));
+  if (said.size() > kMostOfTheBody) said = said.substr(0, kMostOfTheBody) + "…";
+  std::string why = what + " answered HTTP " + std::to_string(answer.http_status);
+  if (!said.empty()) why += ": " + said;
+  if (const auto retry_after = answer.header("Retry-After"); !retry_after.empty()) {
+    why += " (it asks to be tried again in " + retry_after + " s)";
+  }
+  return why;
+}
+
+std::string tool_call_failure(const mcp::ToolCallOutcome& call) {
+  if (call.ok()) return {};
+  if (!call.rpc.ok()) return refusal_of("the tool call", call.rpc);
+  if (call.input_required) return "the server asked for input before it would run the tool";
+  return "the tool call ended in an error: " + call.text();
+}
+
 mcp::Client client_for(const Endpoint& endpoint, const std::string& access_token) {
   mcp::ClientOptions options;
   options.transport = endpoint.transport;
@@ -48,7 +67,7 @@ mcp::Client client_for(const Endpoint& endpoint, const std::string& access_token
   client.set_header("Authorization", "Bearer " + access_token);
   if (endpoint.transport == mcp::Transport::streamable_http) {
     const auto init = client.connect();
-    if (!init.ok()) throw std::runtime_error("initialize at " + endpoint.url + " answered HTTP " + std::to_string(init.http_status));
+    if (!init.ok()) throw std::runtime_error(refusal_of("initialize at " + endpoint.url, init));
   }
   return client;
 }

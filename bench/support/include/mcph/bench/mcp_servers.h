@@ -51,8 +51,15 @@ struct TimedClient {
   std::function<void()> ready_next_call;
 };
 
+// What a benchmark reports of a refused request (`what`: "initialize at <url>", "the tool call"):
+// the status, what the server said (its JSON-RPC error's message, else the first line of its
+// body) and when it asks to be tried again (Retry-After).
+std::string refusal_of(const std::string& what, const mcp::RpcOutcome& answer);
+// Why `call` failed ("" when it did not): its refusal, or the error the tool ended in.
+std::string tool_call_failure(const mcp::ToolCallOutcome& call);
+
 // A client acting for the bearer of `access_token`, initialized (Streamable HTTP).
-// Throws std::runtime_error when initialize fails.
+// Throws std::runtime_error when initialize fails, saying why (refusal_of).
 mcp::Client client_for(const Endpoint& endpoint, const std::string& access_token);
 
 // Throws std::runtime_error saying how to start a stack with enough generated users.
