@@ -35,6 +35,15 @@ TEST(Refusal, PrefersAJsonRpcErrorsMessageAndCutsALongBody) {
   EXPECT_EQ(refusal_of("initialize at u", init), "initialize at u answered HTTP 400");
 }
 
+TEST(Refusal, ACredentialTheServerEchoesIsMasked) {
+  mcp::RpcOutcome init;
+  init.http_status = 401;
+  init.body = "invalid token: Bearer abcdefghijklmnopqrstuvwxyz0123456789";
+  const auto why = refusal_of("initialize at u", init);
+  EXPECT_EQ(why.find("abcdefghijklmnop"), std::string::npos) << why;
+  EXPECT_NE(why.find("****6789"), std::string::npos) << why;
+}
+
 TEST(Refusal, AToolCallSaysWhetherItWasRefusedOrEndedInAnError) {
   mcp::ToolCallOutcome call;
   call.rpc.http_status = 429;

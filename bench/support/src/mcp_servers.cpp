@@ -5,6 +5,7 @@
 #include "mcph/harness/fixtures/user_fixtures.h"
 #include "mcph/harness/stack/protocol_era.h"
 #include "mcph/http/url.h"
+#include "mcph/secrets/scrub.h"
 
 namespace mcph::bench {
 
@@ -42,7 +43,8 @@ std::string HealthFloor::operator()() {
 
 std::string refusal_of(const std::string& what, const mcp::RpcOutcome& answer) {
   constexpr std::size_t kMostOfTheBody = 200;
-  std::string said = answer.error ? answer.error->message : answer.body.substr(0, answer.body.find('\n'));
+  std::string said =
+      secrets::scrub(answer.error ? answer.error->message : answer.body.substr(0, answer.body.find('\n')));
   if (said.size() > kMostOfTheBody) said = said.substr(0, kMostOfTheBody) + "…";
   std::string why = what + " answered HTTP " + std::to_string(answer.http_status);
   if (!said.empty()) why += ": " + said;
@@ -56,7 +58,7 @@ std::string tool_call_failure(const mcp::ToolCallOutcome& call) {
   if (call.ok()) return {};
   if (!call.rpc.ok()) return refusal_of("the tool call", call.rpc);
   if (call.input_required) return "the server asked for input before it would run the tool";
-  return "the tool call ended in an error: " + call.text();
+  return "the tool call ended in an error: " + secrets::scrub(call.text());
 }
 
 mcp::Client client_for(const Endpoint& endpoint, const std::string& access_token) {

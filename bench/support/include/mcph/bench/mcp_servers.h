@@ -53,7 +53,7 @@ struct TimedClient {
 
 // What a benchmark reports of a refused request (`what`: "initialize at <url>", "the tool call"):
 // the status, what the server said (its JSON-RPC error's message, else the first line of its
-// body) and when it asks to be tried again (Retry-After).
+// body), credentials in it masked, and when it asks to be tried again (Retry-After).
 std::string refusal_of(const std::string& what, const mcp::RpcOutcome& answer);
 // Why `call` failed ("" when it did not): its refusal, or the error the tool ended in.
 std::string tool_call_failure(const mcp::ToolCallOutcome& call);
