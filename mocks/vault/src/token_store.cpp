@@ -20,8 +20,10 @@ std::shared_ptr<const TokenEntry> TokenStore::create(TokenEntry entry) {
   if (entry.accessor.empty()) entry.accessor = random_base62(24);
   auto stored = std::make_shared<const TokenEntry>(std::move(entry));
   std::lock_guard lock(mutex_);
-  tokens_[stored->id] = stored;
-  by_accessor_[stored->accessor] = stored->id;
+  auto& slot = tokens_[stored->id];
+  if (slot) unindex_locked(*slot);  // an id given again (the root token) replaces the entry
+  slot = stored;
+  index_locked(*stored);
   return stored;
 }
 
@@ -73,7 +75,9 @@ std::shared_ptr<const TokenEntry> TokenStore::renew(const std::string& id, std::
   if (updated->max_expire && expiry > *updated->max_expire) expiry = *updated->max_expire;
   updated->expire_time = expiry;
   updated->last_renewal = now;
+  unindex_locked(*found->second);
   found->second = updated;
+  index_locked(*updated);
   return updated;
 }
 
@@ -93,8 +97,8 @@ std::size_t TokenStore::expire_due(TimePoint now) {
   {
     std::lock_guard lock(mutex_);
     std::vector<std::string> due;
-    for (const auto& [id, entry] : tokens_) {
-      if (entry->expire_time && *entry->expire_time <= now) due.push_back(id);
+    for (auto next = expiries_.begin(); next != expiries_.end() && next->first <= now; ++next) {
+      due.push_back(next->second);
     }
     for (const auto& id : due) {
       if (tokens_.count(id) == 0) continue;
@@ -125,11 +129,12 @@ void TokenStore::revoke_mount(const std::string& mount_path) {
 
 std::vector<std::string> TokenStore::collect_descendants_locked(const std::string& id) const {
   std::vector<std::string> all{id};
+  std::unordered_set<std::string> seen{id};
   for (std::size_t i = 0; i < all.size(); ++i) {
-    for (const auto& [child_id, entry] : tokens_) {
-      if (entry->parent_id == all[i] && std::find(all.begin(), all.end(), child_id) == all.end()) {
-        all.push_back(child_id);
-      }
+    const auto children = children_.find(all[i]);
+    if (children == children_.end()) continue;
+    for (const auto& child : children->second) {
+      if (seen.insert(child).second) all.push_back(child);
     }
   }
   return all;
@@ -140,11 +145,27 @@ std::vector<std::string> TokenStore::erase_locked(const std::vector<std::string>
   for (const auto& id : ids) {
     const auto found = tokens_.find(id);
     if (found == tokens_.end()) continue;
-    by_accessor_.erase(found->second->accessor);
+    unindex_locked(*found->second);
     tokens_.erase(found);
     erased.push_back(id);
   }
   return erased;
+}
+
+void TokenStore::index_locked(const TokenEntry& entry) {
+  by_accessor_[entry.accessor] = entry.id;
+  if (!entry.parent_id.empty()) children_[entry.parent_id].insert(entry.id);
+  if (entry.expire_time) expiries_.emplace(*entry.expire_time, entry.id);
+}
+
+// The token's own children stay listed under it until each is erased or unindexed in turn.
+void TokenStore::unindex_locked(const TokenEntry& entry) {
+  by_accessor_.erase(entry.accessor);
+  if (const auto siblings = children_.find(entry.parent_id); siblings != children_.end()) {
+    siblings->second.erase(entry.id);
+    if (siblings->second.empty()) children_.erase(siblings);
+  }
+  if (entry.expire_time) expiries_.erase({*entry.expire_time, entry.id});
 }
 
 void TokenStore::notify(const std::vector<std::string>& ids) {

@@ -7,8 +7,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "common.h"
@@ -67,11 +70,18 @@ class TokenStore {
  private:
   std::vector<std::string> collect_descendants_locked(const std::string& id) const;
   std::vector<std::string> erase_locked(const std::vector<std::string>& ids);
+  void index_locked(const TokenEntry& entry);
+  void unindex_locked(const TokenEntry& entry);
   void notify(const std::vector<std::string>& ids);
 
   std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<const TokenEntry>> tokens_;
   std::unordered_map<std::string, std::string> by_accessor_;
+  // Each token's children, and every expiring token in the order of its expiry: a revocation and
+  // the reaper's round touch the tokens concerned, not every live one (an agent's child token
+  // per call leaves hundreds of thousands live within their TTL).
+  std::unordered_map<std::string, std::unordered_set<std::string>> children_;
+  std::set<std::pair<TimePoint, std::string>> expiries_;
   RevokeListener listener_;
 };
 
