@@ -30,6 +30,7 @@
 
 #include "mcph/bench/agent_servers.h"
 #include "mcph/bench/bench_stack.h"
+#include "mcph/bench/cpu_idle.h"
 #include "mcph/bench/latency.h"
 #include "mcph/bench/mcp_servers.h"
 #include "mcph/bench/user_round_trips.h"
@@ -162,6 +163,7 @@ int run(const cli::Flags& flags) {
   }
   const Json record = read_record(record_path);
   std::vector<std::string> grown;
+  if (const std::string idle = bench::cpu_idle_state(); !idle.empty()) std::printf("cpu idle: %s\n", idle.c_str());
   std::printf("%-16s %9s %9s %9s %9s %7s %9s %7s %7s\n", "server", "floor_us", "warm_us", "behind_us", "own_us", "ratio",
               "recorded", "margin", "limit");
   for (const Measured& m : servers) {

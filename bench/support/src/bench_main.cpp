@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "mcph/bench/cpu_idle.h"
 #include "mcph/bench/latency.h"
 
 namespace mcph::bench {
@@ -55,6 +56,7 @@ int run_bench_program(int argc, char** argv, BenchProgram program) {
   who.password = flags.get("password");
   who.generated_users = flags.all("stack").empty() ? program.local.generated_users : flags.get_int("generated-users");
   for (const auto& stack : stacks) benchmark::AddCustomContext("stack:" + stack->label(), stack->origin());
+  if (const std::string idle = cpu_idle_state(); !idle.empty()) benchmark::AddCustomContext("cpu idle", idle);
   program.register_benchmarks(stacks, who, flags);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
