@@ -12,7 +12,9 @@
 //                 is left of the call without them over the floor (own_floor_ratio; the
 //                 project's target: a warm call within 3 floors plus the round trips it must
 //                 make, so ≤ 3); and, on a stack started on this machine, the server's CPU
-//                 an iteration, its floor's and its call's (server_cpu_us);
+//                 an iteration, its floor's and its call's (server_cpu_us), and the call's
+//                 alone: that less a floor's, counted over floors made after the timed loop
+//                 (call_cpu_us; the round trips' client ends in the server are the call's);
 //   BM_FirstCall  the first call of a user the server has not seen: JWT verification, Vault
 //                 login, token lookup, entity read, then the secret (KV read) or a new
 //                 database role and its login, then the backend (target ≤ 5 ms);
@@ -28,6 +30,7 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -67,6 +70,20 @@ void counting_server_cpu(benchmark::State& state, BenchStack& stack, const std::
   }
 }
 
+// The server's CPU for one floor, over floors made one after another: what an iteration's CPU
+// less it leaves is its call's (call_cpu_us). Nothing when the process cannot be read.
+std::optional<double> floor_cpu_us(BenchStack& stack, const std::string& service, bench::HealthFloor& floor) {
+  constexpr int kFloors = 200;
+  const int pid = stack.stack().service(service).pid;
+  const auto before = bench::process_cpu_us(pid);
+  for (int i = 0; i < kFloors; ++i) {
+    if (const std::string failure = floor(); !failure.empty()) throw std::runtime_error(failure);
+  }
+  const auto after = bench::process_cpu_us(pid);
+  if (!before || !after) return std::nullopt;
+  return (*after - *before) / kFloors;
+}
+
 void warm_call(benchmark::State& state, BenchStack& stack, const bench::McpServer& server, bool agents) {
   const bench::Endpoint endpoint = bench::endpoint_of(stack, server.service, settings.legacy && !agents);
   const std::string token = agents ? "" : stack.access_token(settings.who, settings.who.username, settings.who.password);
@@ -84,6 +101,11 @@ void warm_call(benchmark::State& state, BenchStack& stack, const bench::McpServe
         state, [&] { return bench::tool_call_failure(client.call_tool(server.tool, server.arguments)); }, floor, round_trips,
         timed.ready_next_call);
   });
+  const auto iteration_cpu = state.counters.find("server_cpu_us");
+  if (iteration_cpu == state.counters.end()) return;
+  if (const auto floor_cpu = floor_cpu_us(stack, server.service, floor)) {
+    state.counters["call_cpu_us"] = iteration_cpu->second.value - *floor_cpu;
+  }
 }
 
 void floors(benchmark::State& state, BenchStack& stack, const bench::McpServer& server) {
