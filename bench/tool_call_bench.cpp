@@ -57,31 +57,36 @@ struct Settings {
 Settings settings;
 constexpr int kWorkloadCalls = 150;
 
-// Runs the timed loop and, where the stack's file names the server's process (a stack started on
-// this machine), counts the CPU the server spent an iteration, every thread of it (server_cpu_us).
-template <typename Timed>
-void counting_server_cpu(benchmark::State& state, BenchStack& stack, const std::string& service, Timed&& timed) {
+// Runs `work` and, where the stack's file names the server's process (a stack started on this
+// machine), says the CPU the server spent meanwhile, every thread of it.
+template <typename Work>
+std::optional<double> server_cpu_during(BenchStack& stack, const std::string& service, Work&& work) {
   const int pid = stack.stack().service(service).pid;
   const auto before = bench::process_cpu_us(pid);
-  timed();
+  work();
   const auto after = bench::process_cpu_us(pid);
-  if (before && after && state.iterations() > 0) {
-    state.counters["server_cpu_us"] = (*after - *before) / static_cast<double>(state.iterations());
-  }
+  if (!before || !after) return std::nullopt;
+  return *after - *before;
+}
+
+// Runs the timed loop and counts the CPU the server spent an iteration (server_cpu_us).
+template <typename Timed>
+void counting_server_cpu(benchmark::State& state, BenchStack& stack, const std::string& service, Timed&& timed) {
+  const auto spent = server_cpu_during(stack, service, timed);
+  if (spent && state.iterations() > 0) state.counters["server_cpu_us"] = *spent / static_cast<double>(state.iterations());
 }
 
 // The server's CPU for one floor, over floors made one after another: what an iteration's CPU
 // less it leaves is its call's (call_cpu_us). Nothing when the process cannot be read.
 std::optional<double> floor_cpu_us(BenchStack& stack, const std::string& service, bench::HealthFloor& floor) {
   constexpr int kFloors = 200;
-  const int pid = stack.stack().service(service).pid;
-  const auto before = bench::process_cpu_us(pid);
-  for (int i = 0; i < kFloors; ++i) {
-    if (const std::string failure = floor(); !failure.empty()) throw std::runtime_error(failure);
-  }
-  const auto after = bench::process_cpu_us(pid);
-  if (!before || !after) return std::nullopt;
-  return (*after - *before) / kFloors;
+  const auto spent = server_cpu_during(stack, service, [&] {
+    for (int i = 0; i < kFloors; ++i) {
+      if (const std::string failure = floor(); !failure.empty()) throw std::runtime_error(failure);
+    }
+  });
+  if (!spent) return std::nullopt;
+  return *spent / kFloors;
 }
 
 void warm_call(benchmark::State& state, BenchStack& stack, const bench::McpServer& server, bool agents) {

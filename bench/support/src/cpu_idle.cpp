@@ -18,8 +18,9 @@ std::string cpu_idle_state(const std::filesystem::path& sys_root) {
   };
   std::vector<std::string> said;
   for (const auto& [name, file] : facts) {
-    const std::optional<std::string> value = harness::fixtures::read_text_file(sys_root / file);
-    if (value && !text::without_line_end(*value).empty()) said.push_back(name + " " + text::without_line_end(*value));
+    const std::optional<std::string> content = harness::fixtures::read_text_file(sys_root / file);
+    if (!content) continue;
+    if (const std::string value = text::without_line_end(*content); !value.empty()) said.push_back(name + " " + value);
   }
   return text::join(said, ", ");
 }
